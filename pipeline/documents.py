@@ -1,0 +1,40 @@
+"""The two records every reader yields: a document, or an error row saying what was lost."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input document. `text` is NFC-normalized; all offsets in every table index it."""
+
+    doc_id: str
+    text: str
+    source: str  # input path as given / found
+    format: str  # txt | jsonl | pubtator | bioc | pubmed
+    title: str | None = None
+    meta: dict[str, Any] | None = None
+    location: str | None = None  # line / record number inside `source`, for error reporting
+
+
+@dataclass(frozen=True)
+class ErrorRecord:
+    """A row of the `errors` table: what input was lost or damaged, where and why."""
+
+    source: str
+    stage: str  # ingest | split | tag | outcomes | write
+    error: str  # short machine-readable kind, e.g. "not_utf8", "empty_file", "bad_json"
+    message: str
+    location: str | None = None
+    doc_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def normalize_text(text: str) -> str:
+    """NFC-normalize and drop a leading UTF-8 BOM; the stored text is what offsets index."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return unicodedata.normalize("NFC", text)

@@ -20,7 +20,7 @@ SPAN_ATTRS: dict[str, Any] = {
     "source": None,  # lexicon | model | model+lexicon | abbreviation | fuzzy | propagated | ...
     "score": None,  # 0..1 confidence of the mention
     "is_abbreviation": False,
-    "long_form": None,
+    "long_form_text": None,  # scispacy owns Span._.long_form (a Span); ours is the text
     "negated": False,
     "hypothetical": False,
     "uncertain": False,

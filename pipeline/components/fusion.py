@@ -1,0 +1,288 @@
+"""`biotab_fusion`: one set of mentions from the model, the lexicon, fuzzy matches and abbreviations.
+
+Reads: `doc.ents` (the trained NER model's mentions, if a model ran), `doc.spans["lexicon"]`,
+`doc.spans["fuzzy"]` (each span's `id_` is its concept id), `doc._.abbreviations` (scispacy's
+AbbreviationDetector) and sentence `Span._.language`. Writes: the final `doc.ents` with
+`Span._.concept_id`, `._.source`, `._.score`, `._.is_abbreviation`, `._.long_form_text`.
+
+The rules, in the order they apply (this docstring is the place to read them):
+
+1. Agreement: a model mention with exactly the lexicon's span and label keeps the lexicon's
+   concept; source "model+lexicon".
+2. Boundaries: where a model mention overlaps lexicon or fuzzy matches with other offsets, the
+   model's span wins (it learned the annotation guidelines), except that a lexicon CYTOKINE
+   wins (the model has no CYTOKINE label). The concept is left to the linker.
+3. Lexicon-only and fuzzy-only matches are kept (source "lexicon" / "fuzzy").
+4. Abbreviations: a short form whose long form is a mention becomes a mention with the long
+   form's label and concept everywhere in the document (source "abbreviation"); a short form
+   whose long form is not a mention is not a mention either.
+5. Consistency: a string tagged once in a document is tagged everywhere in it where nothing else
+   is (source "propagated").
+6. Generic words alone ("disease", "sclerosis", "recurrence") and anything in a non-English
+   sentence are dropped.
+
+`score` is the expected precision of the mention's source (set in the component config from
+the figures measured on BC5CDR devel), scaled by the fuzzy similarity for fuzzy matches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline import extensions as _extensions  # noqa: F401
+from pipeline.components.lexicon import LABEL_PRIORITY, english_token_mask, resolve_overlaps
+from pipeline.paths import rule_file
+
+DEFAULT_GENERIC_TERMS = rule_file("generic_terms.txt")
+DEFAULT_SCORES = {
+    "model": 0.85,
+    "lexicon": 0.9,
+    "model+lexicon": 0.97,
+    "fuzzy": 0.8,
+    "abbreviation": 0.9,
+    "propagated": 0.8,
+}
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    label: str
+    source: str
+    concept_id: str | None
+    score: float
+    is_abbreviation: bool = False
+    long_form: str | None = None
+
+    def overlaps(self, other: Candidate) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+def read_terms(path: Path) -> set[str]:
+    """One lower-case term per line; '#' starts a comment."""
+    terms: set[str] = set()
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        term = raw.split("#", 1)[0].strip().lower()
+        if term:
+            terms.add(term)
+    return terms
+
+
+class Fusion:
+    """Merges mention sources into `doc.ents` by the rules in the module docstring."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        generic_terms_path: str | None = None,
+        scores: dict[str, float] | None = None,
+        propagate: bool = True,
+        keep_lexicon_only: bool = True,
+    ) -> None:
+        self.name = name
+        self.generic_terms = read_terms(
+            Path(generic_terms_path) if generic_terms_path else DEFAULT_GENERIC_TERMS
+        )
+        self.scores = {**DEFAULT_SCORES, **(scores or {})}
+        unknown = set(self.scores) - set(DEFAULT_SCORES)
+        if unknown:
+            raise ValueError(
+                f"biotab_fusion: unknown score source(s) {sorted(unknown)}; "
+                f"expected keys among {sorted(DEFAULT_SCORES)}"
+            )
+        self.propagate = propagate
+        self.keep_lexicon_only = keep_lexicon_only
+
+    # -- the rules -------------------------------------------------------------------------
+    def merge_sources(self, doc: Doc) -> list[Candidate]:
+        """Rules 1-3: model, lexicon and fuzzy spans into non-overlapping candidates."""
+        model = [
+            Candidate(e.start, e.end, e.label_, "model", None, self.scores["model"])
+            for e in doc.ents
+        ]
+        matched = [
+            Candidate(s.start, s.end, s.label_, "lexicon", s.id_ or None, self.scores["lexicon"])
+            for s in doc.spans.get("lexicon", [])
+        ]
+        for s in doc.spans.get("fuzzy", []):
+            similarity = s._.score if s._.score is not None else 1.0
+            matched.append(
+                Candidate(
+                    s.start, s.end, s.label_, "fuzzy", s.id_ or None,
+                    round(self.scores["fuzzy"] * similarity, 3),
+                )
+            )
+        result: list[Candidate] = []
+        used: set[int] = set()
+        for m in model:
+            overlapping = [(i, c) for i, c in enumerate(matched) if c.overlaps(m)]
+            cytokine = next((c for _, c in overlapping if c.label == "CYTOKINE"), None)
+            same = next(
+                (c for _, c in overlapping
+                 if (c.start, c.end, c.label) == (m.start, m.end, m.label)),
+                None,
+            )
+            used.update(i for i, _ in overlapping)
+            if cytokine is not None:
+                result.append(cytokine)
+            elif same is not None:
+                result.append(
+                    Candidate(m.start, m.end, m.label, "model+lexicon", same.concept_id,
+                              self.scores["model+lexicon"])
+                )
+            else:
+                result.append(m)
+        if self.keep_lexicon_only:
+            result.extend(
+                c for i, c in enumerate(matched)
+                if i not in used and not any(c.overlaps(r) for r in result)
+            )
+        return result
+
+    def apply_abbreviations(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+        """Rule 4: short forms take their long form's label and concept, everywhere."""
+        abbreviations = doc._.abbreviations if Doc.has_extension("abbreviations") else []
+        if not abbreviations:
+            return cands
+        for short in abbreviations:
+            long_form = short._.long_form
+            if long_form is None:
+                continue
+            owner = self._mention_for(long_form, cands)
+            # Whatever tagged the short form is replaced by what its long form says.
+            cands = [c for c in cands if not (c.start < short.end and short.start < c.end)]
+            if owner is None:
+                continue
+            cands.append(
+                Candidate(
+                    short.start, short.end, owner.label, "abbreviation", owner.concept_id,
+                    min(owner.score, self.scores["abbreviation"]),
+                    is_abbreviation=True, long_form=long_form.text,
+                )
+            )
+        return cands
+
+    @staticmethod
+    def _mention_for(long_form: Span, cands: list[Candidate]) -> Candidate | None:
+        """The mention that is the long form: same span, or covering most of it."""
+        best: Candidate | None = None
+        best_cover = 0.0
+        for c in cands:
+            if c.is_abbreviation:
+                continue
+            inter = min(c.end, long_form.end) - max(c.start, long_form.start)
+            if inter <= 0:
+                continue
+            cover = inter / max(c.end - c.start, long_form.end - long_form.start)
+            if cover > best_cover:
+                best, best_cover = c, cover
+        return best if best_cover >= 0.5 else None
+
+    def propagate_strings(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+        """Rule 5: a string tagged once is tagged wherever it occurs untagged in the doc."""
+        by_string: dict[tuple[str, ...], Candidate] = {}
+        for c in sorted(cands, key=lambda c: (-c.score, c.start)):
+            key = tuple(t.lower_ for t in doc[c.start : c.end])
+            if len("".join(key)) >= 3 and not c.is_abbreviation:
+                by_string.setdefault(key, c)
+        if not by_string:
+            return cands
+        taken = [False] * len(doc)
+        for c in cands:
+            taken[c.start : c.end] = [True] * (c.end - c.start)
+        lowers = [t.lower_ for t in doc]
+        first_tokens: dict[str, list[tuple[str, ...]]] = {}
+        for key in by_string:
+            first_tokens.setdefault(key[0], []).append(key)
+        added: list[Candidate] = []
+        for i, low in enumerate(lowers):
+            for key in sorted(first_tokens.get(low, ()), key=len, reverse=True):
+                j = i + len(key)
+                if tuple(lowers[i:j]) == key and not any(taken[i:j]):
+                    src = by_string[key]
+                    added.append(
+                        Candidate(i, j, src.label, "propagated", src.concept_id,
+                                  min(src.score, self.scores["propagated"]))
+                    )
+                    taken[i:j] = [True] * (j - i)
+                    break
+        return cands + added
+
+    def drop_unwanted(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+        """Rule 6: generic words alone, and mentions in non-English sentences."""
+        english = english_token_mask(doc)
+        return [
+            c for c in cands
+            if english[c.start] and doc[c.start : c.end].text.lower() not in self.generic_terms
+        ]
+
+    # -- the component -----------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        cands = self.merge_sources(doc)
+        cands = self.apply_abbreviations(doc, cands)
+        if self.propagate:
+            cands = self.propagate_strings(doc, cands)
+        cands = self.drop_unwanted(doc, cands)
+        spans = resolve_overlaps(
+            Span(doc, c.start, c.end, label=c.label) for c in cands
+        )
+        by_offsets = {(c.start, c.end, c.label): c for c in cands}
+        for span in spans:
+            c = by_offsets[(span.start, span.end, span.label_)]
+            span._.concept_id = c.concept_id
+            span._.source = c.source
+            span._.score = c.score
+            span._.is_abbreviation = c.is_abbreviation
+            span._.long_form_text = c.long_form
+        doc.set_ents(spans, default="outside")
+        return doc
+
+    def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "generic_terms.txt").write_text(
+            "\n".join(sorted(self.generic_terms)) + "\n", encoding="utf-8"
+        )
+        srsly.write_json(path / "scores.json", self.scores)
+
+    def from_disk(self, path: str | Path, *, exclude: Any = ()) -> Fusion:
+        path = Path(path)
+        self.generic_terms = read_terms(path / "generic_terms.txt")
+        self.scores = {**DEFAULT_SCORES, **srsly.read_json(path / "scores.json")}
+        return self
+
+
+@Language.factory(
+    "biotab_fusion",
+    default_config={
+        "generic_terms_path": None,
+        "scores": None,
+        "propagate": True,
+        "keep_lexicon_only": True,
+    },
+)
+def make_fusion(
+    nlp: Language,
+    name: str,
+    *,
+    generic_terms_path: str | None,
+    scores: dict[str, float] | None,
+    propagate: bool,
+    keep_lexicon_only: bool,
+) -> Fusion:
+    return Fusion(
+        nlp, name, generic_terms_path=generic_terms_path, scores=scores,
+        propagate=propagate, keep_lexicon_only=keep_lexicon_only,
+    )
+
+
+__all__ = ["LABEL_PRIORITY", "Candidate", "Fusion"]

@@ -1,0 +1,102 @@
+"""Assembling biotab's spaCy pipeline (see docs/DESIGN.md for the component order)."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+
+import spacy
+from scispacy import abbreviation as _abbreviation  # noqa: F401  (registers abbreviation_detector)
+from scispacy import custom_sentence_segmenter as _segmenter  # noqa: F401  (pysbd_sentencizer)
+from scispacy.custom_tokenizer import combined_rule_tokenizer
+from spacy.language import Language
+
+from pipeline import extensions as _extensions  # noqa: F401
+from pipeline.paths import ner_model_dir
+
+log = logging.getLogger(__name__)
+
+# Every biotab factory; importing the module registers it.
+COMPONENT_MODULES = (
+    "sections",
+    "language",
+    "lexicon",
+    "fuzzy",
+    "fusion",
+    "cytokines",
+    "linker",
+    "assertion",
+    "outcomes",
+)
+
+
+def register_components() -> None:
+    """Import every component module so that its `biotab_*` factory is registered."""
+    import importlib
+
+    for module in COMPONENT_MODULES:
+        importlib.import_module(f"pipeline.components.{module}")
+
+
+def scispacy_tokenizer(nlp: Language) -> None:
+    """Install scispacy's combined_rule_tokenizer on `nlp`."""
+    # scispacy's infix regex triggers a FutureWarning from `re` on every compile; it is
+    # harmless and only this call is silenced.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=FutureWarning, message="Possible set")
+        nlp.tokenizer = combined_rule_tokenizer(nlp)
+
+
+def blank_nlp() -> Language:
+    """English with scispacy's tokenizer and no components."""
+    nlp = spacy.blank("en")
+    scispacy_tokenizer(nlp)
+    return nlp
+
+
+def build_nlp(
+    *,
+    model: Path | str | None = "auto",
+    kb_path: Path | None = None,
+    outcomes: bool = True,
+    assertion: bool = True,
+) -> Language:
+    """The full tagging pipeline.
+
+    `model="auto"` uses the committed model in `models/biotab_ner` when present; `None` runs on
+    lexicons alone; a path loads that spaCy pipeline's `tok2vec` + `ner`.
+    """
+    register_components()
+    model_dir: Path | None
+    if model == "auto":
+        model_dir = ner_model_dir() if (ner_model_dir() / "config.cfg").exists() else None
+    else:
+        model_dir = Path(model) if model is not None else None
+    if model_dir is not None:
+        nlp = spacy.load(model_dir, exclude=["senter", "parser", "tagger", "lemmatizer"])
+        scispacy_tokenizer(nlp)
+        model_pipes = list(nlp.pipe_names)
+        log.debug("model %s with %s", model_dir, model_pipes)
+    else:
+        nlp = blank_nlp()
+        model_pipes = []
+    first = model_pipes[0] if model_pipes else None
+    nlp.add_pipe("pysbd_sentencizer", before=first)
+    nlp.add_pipe("biotab_sections", after="pysbd_sentencizer")
+    nlp.add_pipe("biotab_language", after="biotab_sections")
+    kb_cfg = {"kb_path": str(kb_path)} if kb_path else {}
+    nlp.add_pipe(
+        "biotab_lexicon",
+        config={"patterns_path": str(kb_path / "patterns.jsonl.gz")} if kb_path else {},
+    )
+    nlp.add_pipe("abbreviation_detector")
+    nlp.add_pipe("biotab_fuzzy", config=kb_cfg)
+    nlp.add_pipe("biotab_fusion")
+    nlp.add_pipe("biotab_cytokines", config=kb_cfg)
+    nlp.add_pipe("biotab_linker", config=kb_cfg)
+    if assertion:
+        nlp.add_pipe("biotab_assertion")
+    if outcomes:
+        nlp.add_pipe("biotab_outcomes")
+    return nlp

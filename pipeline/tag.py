@@ -1,0 +1,86 @@
+"""The tag stage's table: one row per DRUG, DISEASE or CYTOKINE mention.
+
+Reads an annotated Doc: `doc.ents` with the attributes set by biotab_fusion, biotab_cytokines,
+biotab_linker and biotab_assertion (see pipeline/extensions.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+from spacy.tokens import Doc
+
+from pipeline.columns import column
+from pipeline.split import sentence_index
+
+MENTIONS_SCHEMA = pa.schema(
+    [
+        column("doc_id", pa.string(), "Document id (joins documents.doc_id).", "23217273",
+               nullable=False),
+        column("mention_id", pa.int32(),
+               "0-based mention number within the document, in text order.", "4",
+               nullable=False),
+        column("sent_idx", pa.int32(), "Sentence of the mention (joins sentences).", "7",
+               nullable=False),
+        column("start_char", pa.int32(), "Start offset into documents.text (0-based).", "1204",
+               nullable=False),
+        column("end_char", pa.int32(), "End offset into documents.text (exclusive).", "1216",
+               nullable=False),
+        column("text", pa.string(), "The mention as written.", "lenalidomide", nullable=False),
+        column("label", pa.string(), "DRUG, DISEASE or CYTOKINE.", "DRUG", nullable=False),
+        column("concept_id", pa.string(),
+               "Normalized concept, a CURIE: MESH:D… for drugs and diseases, HGNC:… for "
+               "cytokine genes (MESH:… for cytokine families); null when nothing fits.",
+               "MESH:D000077269"),
+        column("concept_name", pa.string(), "Preferred name (MeSH heading or HGNC symbol).",
+               "Lenalidomide"),
+        column("source", pa.string(),
+               "What found it: model, lexicon, model+lexicon, fuzzy, abbreviation, "
+               "propagated, rule.", "model+lexicon", nullable=False),
+        column("score", pa.float32(),
+               "Confidence: the measured precision of the source (scaled by similarity for "
+               "fuzzy matches).", "0.97"),
+        column("is_abbreviation", pa.bool_(), "The mention is a short form such as CLE.",
+               "false", nullable=False),
+        column("long_form", pa.string(), "For abbreviations, the long form it stands for.",
+               "Cutaneous lupus erythematosus"),
+        column("negated", pa.bool_(), "Stated as absent (\"Neither polyneuropathy nor ...\").",
+               "false", nullable=False),
+        column("hypothetical", pa.bool_(), "Stated as possible, not actual (\"could ...\").",
+               "false", nullable=False),
+        column("uncertain", pa.bool_(), "Stated with hedging (\"may\", \"suspected\").", "false",
+               nullable=False),
+        column("assertion_cue", pa.string(), "The cue that set negated/hypothetical/uncertain.",
+               "neither"),
+    ]
+)
+
+
+def mention_rows(doc: Doc, doc_id: str) -> list[dict[str, Any]]:
+    """One row per mention in `doc.ents`, in text order."""
+    sent_of = sentence_index(doc)
+    rows = []
+    for i, ent in enumerate(doc.ents):
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "mention_id": i,
+                "sent_idx": sent_of[ent.start],
+                "start_char": ent.start_char,
+                "end_char": ent.end_char,
+                "text": ent.text,
+                "label": ent.label_,
+                "concept_id": ent._.concept_id,
+                "concept_name": ent._.concept_name,
+                "source": ent._.source or "model",
+                "score": ent._.score,
+                "is_abbreviation": bool(ent._.is_abbreviation),
+                "long_form": ent._.long_form_text,
+                "negated": bool(ent._.negated),
+                "hypothetical": bool(ent._.hypothetical),
+                "uncertain": bool(ent._.uncertain),
+                "assertion_cue": ent._.assertion_cue,
+            }
+        )
+    return rows

@@ -1,0 +1,228 @@
+"""`biotab evaluate GOLD`: the whole tagging pipeline scored against an annotated corpus.
+
+Gold formats: PubTator with mention lines (`PMID<TAB>start<TAB>end<TAB>text<TAB>type<TAB>id`) and
+IOB2 (`TOKEN<TAB>TAG`, text = tokens joined by single spaces). Scores per label: strict (exact
+offsets and label) and lenient (overlapping span, same label), precision/recall/F1, plus
+concept-ID accuracy on strictly correct mentions whose gold has an id. Only labels the gold
+annotates are scored (a CYTOKINE prediction is not a false positive against BC5CDR).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.language import Language
+
+from pipeline.documents import Document
+
+# Gold type names -> biotab labels.
+GOLD_LABELS = {
+    "chemical": "DRUG",
+    "drug": "DRUG",
+    "disease": "DISEASE",
+    "diseaseclass": "DISEASE",
+    "specificdisease": "DISEASE",
+    "modifier": "DISEASE",
+    "compositemention": "DISEASE",
+    "cytokine": "CYTOKINE",
+}
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    label: str
+    text: str = ""
+    concept_ids: frozenset[str] = frozenset()
+
+
+@dataclass
+class GoldDoc:
+    doc_id: str
+    text: str
+    mentions: list[Mention]
+
+
+@dataclass
+class LabelScore:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Evaluation:
+    strict: dict[str, LabelScore] = field(default_factory=dict)
+    lenient: dict[str, LabelScore] = field(default_factory=dict)
+    concept_total: int = 0
+    concept_correct: int = 0
+    errors: list[dict[str, str | int]] = field(default_factory=list)
+    n_docs: int = 0
+
+    def micro(self, mode: str) -> LabelScore:
+        table = self.strict if mode == "strict" else self.lenient
+        total = LabelScore()
+        for score in table.values():
+            total.tp += score.tp
+            total.fp += score.fp
+            total.fn += score.fn
+        return total
+
+    @property
+    def concept_accuracy(self) -> float | None:
+        return self.concept_correct / self.concept_total if self.concept_total else None
+
+
+def curie(raw: str) -> frozenset[str]:
+    """Gold ids ("D008750", "D001|D002", "MESH:D001", "-1") as biotab CURIEs."""
+    ids = set()
+    for part in raw.replace(",", "|").split("|"):
+        part = part.strip()
+        if not part or part == "-1":
+            continue
+        if ":" not in part:
+            part = f"MESH:{part}" if part[0] in "DC" and part[1:].isdigit() else part
+        ids.add(part)
+    return frozenset(ids)
+
+
+def read_pubtator_gold(path: Path) -> Iterator[GoldDoc]:
+    from pipeline.ingest import ingest
+
+    for record in ingest([path], fmt="pubtator"):
+        if not isinstance(record, Document):
+            continue
+        mentions = []
+        for ann in (record.meta or {}).get("annotations", []):
+            label = GOLD_LABELS.get(str(ann.get("type", "")).lower())
+            if label is None:
+                continue
+            mentions.append(
+                Mention(int(ann["start"]), int(ann["end"]), label, str(ann.get("text", "")),
+                        curie(str(ann.get("id") or "")))
+            )
+        yield GoldDoc(record.doc_id, record.text, mentions)
+
+
+def read_iob_gold(path: Path, sentences_per_doc: int = 1) -> Iterator[GoldDoc]:
+    from pipeline.iob import read_iob_documents
+
+    for item in read_iob_documents(path, per_doc=sentences_per_doc):
+        mentions = [Mention(s, e, lab, item.text[s:e]) for s, e, lab in item.entities]
+        yield GoldDoc(item.doc_id, item.text, mentions)
+
+
+def read_gold(path: Path, sentences_per_doc: int = 1) -> list[GoldDoc]:
+    """PubTator or IOB, by content: PubTator lines start with `PMID|t|`."""
+    with open(path, encoding="utf-8") as fh:
+        head = "".join(fh.readline() for _ in range(5))
+    if "|t|" in head or "|a|" in head:
+        return list(read_pubtator_gold(path))
+    return list(read_iob_gold(path, sentences_per_doc))
+
+
+def predicted_mentions(nlp: Language, docs: Iterable[GoldDoc]) -> Iterator[list[Mention]]:
+    for doc in nlp.pipe((d.text for d in docs), batch_size=64):
+        yield [
+            Mention(e.start_char, e.end_char, e.label_, e.text,
+                    frozenset([e._.concept_id]) if e._.concept_id else frozenset())
+            for e in doc.ents
+        ]
+
+
+def score(gold_docs: list[GoldDoc], predictions: Iterable[list[Mention]]) -> Evaluation:
+    """Strict and lenient P/R/F1 per gold label, concept accuracy, and the error list."""
+    labels = sorted({m.label for d in gold_docs for m in d.mentions}) or ["DRUG", "DISEASE"]
+    ev = Evaluation(
+        strict={lab: LabelScore() for lab in labels},
+        lenient={lab: LabelScore() for lab in labels},
+        n_docs=len(gold_docs),
+    )
+    for gold_doc, predicted in zip(gold_docs, predictions, strict=True):
+        pred = [m for m in predicted if m.label in ev.strict]
+        gold_keys = {(m.start, m.end, m.label): m for m in gold_doc.mentions}
+        pred_keys = {(m.start, m.end, m.label): m for m in pred}
+        for key, g in gold_keys.items():
+            if key in pred_keys:
+                ev.strict[g.label].tp += 1
+                if g.concept_ids:
+                    ev.concept_total += 1
+                    ev.concept_correct += bool(pred_keys[key].concept_ids & g.concept_ids)
+            else:
+                ev.strict[g.label].fn += 1
+                ev.errors.append(_error(gold_doc, g, "FN"))
+        for key, p in pred_keys.items():
+            if key not in gold_keys:
+                ev.strict[p.label].fp += 1
+                ev.errors.append(_error(gold_doc, p, "FP"))
+        _lenient(ev, gold_doc.mentions, pred)
+    return ev
+
+
+def _lenient(ev: Evaluation, gold: list[Mention], pred: list[Mention]) -> None:
+    used: set[int] = set()
+    for g in gold:
+        hit = next(
+            (i for i, p in enumerate(pred)
+             if i not in used and p.label == g.label and p.start < g.end and g.start < p.end),
+            None,
+        )
+        if hit is None:
+            ev.lenient[g.label].fn += 1
+        else:
+            used.add(hit)
+            ev.lenient[g.label].tp += 1
+    for i, p in enumerate(pred):
+        if i not in used:
+            ev.lenient[p.label].fp += 1
+
+
+def _error(doc: GoldDoc, m: Mention, kind: str) -> dict[str, str | int]:
+    left = doc.text[max(0, m.start - 40) : m.start]
+    right = doc.text[m.end : m.end + 40]
+    return {
+        "doc_id": doc.doc_id, "kind": kind, "label": m.label, "start": m.start, "end": m.end,
+        "text": doc.text[m.start : m.end], "context": f"{left}[[{doc.text[m.start:m.end]}]]{right}",
+    }
+
+
+def evaluate(
+    nlp: Language, gold_path: Path, *, sentences_per_doc: int = 1, errors_path: Path | None = None
+) -> Evaluation:
+    gold_docs = read_gold(gold_path, sentences_per_doc)
+    ev = score(gold_docs, predicted_mentions(nlp, gold_docs))
+    if errors_path is not None:
+        write_errors(ev, errors_path)
+    return ev
+
+
+def write_errors(ev: Evaluation, path: Path) -> None:
+    fields = ["doc_id", "kind", "label", "start", "end", "text", "context"]
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields, delimiter="\t")
+        writer.writeheader()
+        writer.writerows(ev.errors)
+
+
+def error_summary(ev: Evaluation, top: int = 15) -> list[tuple[str, int]]:
+    """Most frequent error strings, for a quick look at what to fix."""
+    counts = Counter(f"{e['kind']} {e['label']} {str(e['text']).lower()}" for e in ev.errors)
+    return counts.most_common(top)

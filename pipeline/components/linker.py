@@ -56,26 +56,28 @@ class Linker:
             self._kb = KnowledgeBase.load(Path(self.kb_path)) if self.kb_path else KnowledgeBase.load()
         return self._kb
 
+    def use_kb(self, kb: KnowledgeBase) -> None:
+        """Link against `kb` instead of the one in `kb_path` (tests, custom KBs)."""
+        self._kb = kb
+        self._buckets = None
+        self._link.cache_clear()
+
     def _fuzzy_buckets(self) -> dict[tuple[str, str], dict[str, str]]:
         """Normalized aliases by (label, first two characters) -> {alias: concept_id}."""
         if self._buckets is None:
             buckets: dict[tuple[str, str], dict[str, str]] = {}
-            for concept in self.kb.concepts.values():
-                if concept.label not in LINKED_LABELS:
-                    continue
-                for alias in (concept.name, *concept.aliases):
+            for label in LINKED_LABELS:
+                for alias, concept_id in self.kb.aliases_for_label(label).items():
                     norm = normalize_term(alias)
                     if len(norm) >= self.min_length:
-                        buckets.setdefault((concept.label, norm[:2]), {}).setdefault(
-                            norm, concept.concept_id
-                        )
+                        buckets.setdefault((label, norm[:2]), {}).setdefault(norm, concept_id)
             self._buckets = buckets
         return self._buckets
 
     def _link_uncached(self, label: str, text: str) -> str | None:
-        for concept in self.kb.lookup(text):
-            if concept.label == label:
-                return concept.concept_id
+        found = self.kb.lookup(text, label)
+        if found:
+            return found[0].concept_id
         norm = normalize_term(text)
         if len(norm) < self.min_length:
             return None

@@ -1,0 +1,111 @@
+"""The fusion rules on hand-built Docs: model, lexicon and abbreviation spans in, doc.ents out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.components.fusion import Fusion
+
+
+@pytest.fixture(scope="module")
+def nlp(blank: Language) -> Language:
+    from pipeline.nlp import blank_nlp
+
+    nlp = blank_nlp()
+    nlp.add_pipe("pysbd_sentencizer")
+    nlp.add_pipe("abbreviation_detector")
+    return nlp
+
+
+def span(doc: Doc, text: str, label: str, concept: str = "", nth: int = 0) -> Span:
+    start = -1
+    for _ in range(nth + 1):
+        start = doc.text.index(text, start + 1)
+    result = doc.char_span(start, start + len(text), label=label, span_id=concept)
+    assert result is not None, text
+    return result
+
+
+def ents(doc: Doc) -> list[tuple[str, str, str | None, str]]:
+    return [(e.text, e.label_, e._.concept_id, e._.source) for e in doc.ents]
+
+
+def test_agreement_keeps_lexicon_concept_and_model_boundaries_win(nlp: Language) -> None:
+    doc = nlp("Lenalidomide was given for refractory cutaneous lupus erythematosus.")
+    doc.ents = [span(doc, "Lenalidomide", "DRUG"),
+                span(doc, "cutaneous lupus erythematosus", "DISEASE")]
+    doc.spans["lexicon"] = [span(doc, "Lenalidomide", "DRUG", "MESH:D000077269"),
+                            span(doc, "lupus erythematosus", "DISEASE", "MESH:D008180")]
+    Fusion(nlp, "f")(doc)
+    assert ents(doc) == [
+        ("Lenalidomide", "DRUG", "MESH:D000077269", "model+lexicon"),
+        ("cutaneous lupus erythematosus", "DISEASE", None, "model"),
+    ]
+
+
+def test_lexicon_cytokine_beats_model_and_lexicon_only_kept(nlp: Language) -> None:
+    doc = nlp("Levels of interleukin-6 rose in patients with sepsis.")
+    doc.ents = [span(doc, "interleukin-6", "DRUG")]
+    doc.spans["lexicon"] = [span(doc, "interleukin-6", "CYTOKINE", "HGNC:6018"),
+                            span(doc, "sepsis", "DISEASE", "MESH:D018805")]
+    Fusion(nlp, "f")(doc)
+    assert ents(doc) == [
+        ("interleukin-6", "CYTOKINE", "HGNC:6018", "lexicon"),
+        ("sepsis", "DISEASE", "MESH:D018805", "lexicon"),
+    ]
+
+
+def test_abbreviation_takes_long_form_everywhere(nlp: Language) -> None:
+    text = ("Aldara should be used with caution in multiple sclerosis (MS). "
+            "MS patients need monitoring. The CLASI (Cutaneous Lupus Area and Severity Index) "
+            "score fell.")
+    doc = nlp(text)
+    doc.spans["lexicon"] = [span(doc, "multiple sclerosis", "DISEASE", "MESH:D009103")]
+    # The model tagged the short form of a non-mention: it must go.
+    doc.ents = [span(doc, "CLASI", "DISEASE")]
+    Fusion(nlp, "f")(doc)
+    got = [(e.text, e.label_, e._.concept_id, e._.source, e._.long_form_text) for e in doc.ents]
+    assert got == [
+        ("multiple sclerosis", "DISEASE", "MESH:D009103", "lexicon", None),
+        ("MS", "DISEASE", "MESH:D009103", "abbreviation", "multiple sclerosis"),
+        ("MS", "DISEASE", "MESH:D009103", "abbreviation", "multiple sclerosis"),
+    ]
+    assert all(e._.is_abbreviation for e in doc.ents[1:])
+
+
+def test_propagation_generic_words_and_scores(nlp: Language) -> None:
+    doc = nlp("Thalidomide causes neuropathy. Neuropathy and disease were frequent with thalidomide.")
+    doc.ents = [span(doc, "Thalidomide", "DRUG"), span(doc, "neuropathy", "DISEASE"),
+                span(doc, "disease", "DISEASE")]
+    Fusion(nlp, "f", scores={"model": 0.8, "propagated": 0.7})(doc)
+    got = [(e.text, e._.source, e._.score) for e in doc.ents]
+    assert got == [
+        ("Thalidomide", "model", 0.8),
+        ("neuropathy", "model", 0.8),
+        ("Neuropathy", "propagated", 0.7),
+        ("thalidomide", "propagated", 0.7),
+    ]
+
+
+def test_non_english_sentences_are_dropped(nlp: Language) -> None:
+    doc = nlp("Лечение алопеции дупилумабом.\nDupilumab treated atopic dermatitis.")
+    sents = list(doc.sents)
+    sents[0]._.language = "ru"
+    sents[1]._.language = "en"
+    doc.spans["lexicon"] = [span(doc, "алопеции", "DISEASE"), span(doc, "Dupilumab", "DRUG")]
+    Fusion(nlp, "f")(doc)
+    assert [e.text for e in doc.ents] == ["Dupilumab"]
+
+
+def test_round_trip_and_bad_config(nlp: Language, tmp_path: Path) -> None:
+    fusion = Fusion(nlp, "f", scores={"model": 0.81})
+    fusion.to_disk(tmp_path / "fusion")
+    again = Fusion(nlp, "g").from_disk(tmp_path / "fusion")
+    assert again.scores["model"] == 0.81
+    assert again.generic_terms == fusion.generic_terms
+    with pytest.raises(ValueError, match="unknown score source"):
+        Fusion(nlp, "f", scores={"modle": 0.8})

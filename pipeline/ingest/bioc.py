@@ -1,0 +1,387 @@
+"""BioC XML (`<collection>` root) and BioC JSON (PubTator3's export) via the `bioc` package's
+data structures.
+
+BioC JSON: `bioc.biocjson` parses each document (a collection object, PubTator3's
+{"PubTator3": [...]}, a list of documents, or one document per line). BioC XML: `bioc.biocxml`'s
+readers use lxml with entity resolution on, so documents are streamed with the safe lxml
+settings of common.iter_elements instead and turned into the same `bioc.BioCDocument` objects.
+
+Text layout: passages are placed at their BioC offsets, so every passage and annotation offset
+indexes the stored text unchanged. The gap before a passage is filled with spaces ending in one
+"\\n" (PubTator3's title at 0 and abstract at len(title)+1 gives "title\\nabstract"). A passage
+whose offset overlaps text already placed (offsets missing/zero) is appended after a "\\n" and its
+annotations are shifted; an error row "passage_offsets" says so. Title = text of the passage with
+infon type "title"/"front" (or section_type "TITLE").
+meta: infons, annotations [{start, end, text, type, id, infons[, locations]}], relations,
+passages [{start, end, type, section_type}], and PubTator3's pmid/pmcid/journal/year/authors.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bioc import (
+    BioCAnnotation,
+    BioCDocument,
+    BioCLocation,
+    BioCNode,
+    BioCPassage,
+    BioCRelation,
+    BioCSentence,
+)
+from bioc.biocjson.decoder import parse_doc
+
+from pipeline.documents import Document, ErrorRecord, normalize_text
+from pipeline.ingest.common import (
+    XmlFailure,
+    check_head,
+    decode_utf8,
+    err,
+    iter_elements,
+    open_binary,
+    read_head,
+)
+
+PUBTATOR3_EXTRA = ("pmid", "pmcid", "journal", "year", "authors", "date", "accessions")
+TITLE_TYPES = {"title", "front"}
+
+
+def read_bioc(
+    path: Path, source: str, start: int = 0, n_records: int | None = None
+) -> Iterator[Document | ErrorRecord]:
+    head = read_head(path)
+    bad = check_head(head, source, whole_file=True)
+    if bad is not None:
+        if start == 0:
+            yield bad
+        return
+    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if first == b"<":
+        yield from _read_xml(path, source, start, n_records)
+    else:
+        yield from _read_json(path, source, start, n_records)
+
+
+# ------------------------------------------------------------------------ XML
+
+
+def _infons(elem: Any) -> dict[str, Any]:
+    return {c.get("key") or "": c.text for c in elem.findall("infon")}
+
+
+def _xml_annotation(elem: Any) -> BioCAnnotation:
+    ann = BioCAnnotation()
+    ann.id = elem.get("id")
+    ann.infons = _infons(elem)
+    ann.text = elem.findtext("text")
+    for loc in elem.findall("location"):
+        ann.add_location(BioCLocation(int(loc.get("offset", "0")), int(loc.get("length", "0"))))
+    return ann
+
+
+def _xml_relation(elem: Any) -> BioCRelation:
+    rel = BioCRelation()
+    rel.id = elem.get("id")
+    rel.infons = _infons(elem)
+    for node in elem.findall("node"):
+        rel.add_node(BioCNode(node.get("refid"), node.get("role")))
+    return rel
+
+
+def _xml_document(elem: Any) -> BioCDocument:
+    doc = BioCDocument()
+    doc.id = elem.findtext("id")
+    doc.infons = _infons(elem)
+    for p in elem.findall("passage"):
+        passage = BioCPassage()
+        passage.offset = int((p.findtext("offset") or "0").strip() or 0)
+        passage.infons = _infons(p)
+        if p.find("text") is not None:
+            passage.text = p.findtext("text") or ""
+        for s in p.findall("sentence"):
+            sent = BioCSentence()
+            sent.offset = int((s.findtext("offset") or "0").strip() or 0)
+            sent.text = s.findtext("text")
+            sent.infons = _infons(s)
+            for a in s.findall("annotation"):
+                sent.add_annotation(_xml_annotation(a))
+            passage.add_sentence(sent)
+        for a in p.findall("annotation"):
+            passage.add_annotation(_xml_annotation(a))
+        for r in p.findall("relation"):
+            passage.add_relation(_xml_relation(r))
+        doc.add_passage(passage)
+    for a in elem.findall("annotation"):
+        doc.add_annotation(_xml_annotation(a))
+    for r in elem.findall("relation"):
+        doc.add_relation(_xml_relation(r))
+    return doc
+
+
+def _read_xml(path: Path, source: str, start: int, n_records: int | None
+              ) -> Iterator[Document | ErrorRecord]:
+    end = None if n_records is None else start + n_records
+    index = -1
+    try:
+        for elem in iter_elements(path, source, {"document"}):
+            index += 1
+            if index < start:
+                continue
+            if end is not None and index >= end:
+                return
+            try:
+                bdoc = _xml_document(elem)
+            except (ValueError, TypeError) as exc:
+                yield err(source, "bad_bioc", f"malformed BioC document: {exc}",
+                          f"record {index + 1}", elem.findtext("id"))
+                continue
+            yield from _convert(bdoc, source, index, path, {})
+    except XmlFailure as exc:
+        if end is None or index + 1 < end:
+            yield exc.record
+        return
+    if index < 0 and start == 0:
+        yield err(source, "no_records", "no <document> elements found in the BioC collection")
+
+
+# ------------------------------------------------------------------------ JSON
+
+
+def _fill(obj: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a BioC JSON document with the keys `bioc.biocjson` requires defaulted
+    (PubTator3 omits some of them)."""
+
+    def ann(a: dict[str, Any]) -> dict[str, Any]:
+        return {"id": a.get("id"), "infons": a.get("infons") or {}, "text": a.get("text"),
+                "locations": a.get("locations") or []}
+
+    def rel(r: dict[str, Any]) -> dict[str, Any]:
+        return {"id": r.get("id"), "infons": r.get("infons") or {}, "nodes": r.get("nodes") or []}
+
+    def sent(s: dict[str, Any]) -> dict[str, Any]:
+        return {"offset": s.get("offset") or 0, "infons": s.get("infons") or {},
+                "text": s.get("text"),
+                "annotations": [ann(a) for a in s.get("annotations") or []],
+                "relations": [rel(r) for r in s.get("relations") or []]}
+
+    def passage(p: dict[str, Any]) -> dict[str, Any]:
+        out = {"offset": p.get("offset") or 0, "infons": p.get("infons") or {},
+               "sentences": [sent(s) for s in p.get("sentences") or []],
+               "annotations": [ann(a) for a in p.get("annotations") or []],
+               "relations": [rel(r) for r in p.get("relations") or []]}
+        if p.get("text") is not None:
+            out["text"] = p["text"]
+        return out
+
+    return {"id": obj.get("id"), "infons": obj.get("infons") or {},
+            "passages": [passage(p) for p in obj.get("passages") or []],
+            "annotations": [ann(a) for a in obj.get("annotations") or []],
+            "relations": [rel(r) for r in obj.get("relations") or []]}
+
+
+def _json_records(path: Path, source: str) -> Iterator[tuple[str, dict[str, Any] | ErrorRecord]]:
+    """(location, document dict or error) for each document of a BioC JSON file."""
+    with open_binary(path) as fh:
+        data = fh.read()
+    decoded = decode_utf8(data, source)
+    if isinstance(decoded, ErrorRecord):
+        yield decoded.location or "", decoded
+        return
+    text = decoded.lstrip("\ufeff")
+    try:
+        obj: Any = json.loads(text)
+    except json.JSONDecodeError as whole_exc:
+        # one document per line (PubTator3's older export / BioC JSON lines)
+        lines = text.splitlines()
+        if len(lines) < 2:
+            yield (f"line {whole_exc.lineno}",
+                   err(source, "bad_json", f"malformed JSON at line {whole_exc.lineno} column "
+                       f"{whole_exc.colno}: {whole_exc.msg}", f"line {whole_exc.lineno}"))
+            return
+        for i, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                one = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield f"line {i}", err(source, "bad_json",
+                                       f"malformed JSON at column {exc.colno}: {exc.msg}",
+                                       f"line {i}")
+                continue
+            if isinstance(one, dict):
+                yield f"line {i}", one
+            else:
+                yield f"line {i}", err(source, "bad_bioc", "line is not a BioC document object",
+                                       f"line {i}")
+        return
+    if isinstance(obj, dict) and isinstance(obj.get("PubTator3"), list):
+        docs = obj["PubTator3"]
+    elif isinstance(obj, dict) and isinstance(obj.get("documents"), list):
+        docs = obj["documents"]
+    elif isinstance(obj, list):
+        docs = obj
+    elif isinstance(obj, dict) and "passages" in obj:
+        docs = [obj]
+    else:
+        yield "", err(source, "bad_bioc", "JSON is not a BioC collection, a list of BioC "
+                      "documents or a PubTator3 export")
+        return
+    for i, d in enumerate(docs, 1):
+        if isinstance(d, dict):
+            yield f"record {i}", d
+        else:
+            yield f"record {i}", err(source, "bad_bioc", "document is not a JSON object",
+                                     f"record {i}")
+
+
+def _read_json(path: Path, source: str, start: int, n_records: int | None
+               ) -> Iterator[Document | ErrorRecord]:
+    end = None if n_records is None else start + n_records
+    index = -1
+    try:
+        for loc, item in _json_records(path, source):
+            index += 1
+            if index < start:
+                continue
+            if end is not None and index >= end:
+                return
+            if isinstance(item, ErrorRecord):
+                yield item
+                continue
+            try:
+                bdoc = parse_doc(_fill(item))
+            except (KeyError, TypeError, ValueError) as exc:
+                yield err(source, "bad_bioc", f"malformed BioC document: {exc!r}", loc,
+                          str(item.get("id")) if item.get("id") is not None else None)
+                continue
+            extra = {k: item[k] for k in PUBTATOR3_EXTRA if item.get(k) not in (None, "", [])}
+            yield from _convert(bdoc, source, index, path, extra, loc)
+    except (OSError, EOFError) as exc:
+        yield err(source, "unreadable", f"file could not be read: {exc}")
+        return
+    if index < 0 and start == 0:
+        yield err(source, "no_records", "no BioC documents found in the file")
+
+
+# ------------------------------------------------------------------------ BioC -> Document
+
+
+def _passage_text(p: BioCPassage) -> str | None:
+    if p.text is not None:
+        return str(p.text)
+    if not p.sentences:
+        return None
+    out = ""
+    for s in sorted(p.sentences, key=lambda s: s.offset):
+        rel = s.offset - p.offset
+        if rel > len(out):
+            out += " " * (rel - len(out))
+        elif rel < len(out) and out:
+            out += " "
+        out += s.text or ""
+    return out
+
+
+def _remap(raw: str, rel: int) -> int:
+    return len(normalize_text(raw[:rel]))
+
+
+def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,
+             extra: dict[str, Any], loc: str | None = None
+             ) -> Iterator[Document | ErrorRecord]:
+    loc = loc or f"record {index + 1}"
+    doc_id = str(bdoc.id).strip() if bdoc.id not in (None, "") else ""
+    if not doc_id:
+        doc_id = f"{path.name.split('.')[0]}:{index + 1}"
+    pieces: list[str] = []
+    cur = 0
+    title: str | None = None
+    passages_meta: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = []
+    rebased = 0
+    # (annotation, passage offset in BioC, passage start in our text, raw passage text, NFC changed)
+    pending: list[tuple[BioCAnnotation, int, int, str, bool]] = []
+    for p in bdoc.passages:
+        raw = _passage_text(p)
+        if raw is None:
+            continue
+        ptext = normalize_text(raw)
+        off = int(p.offset)
+        if off >= cur:
+            gap = off - cur
+            pad = (" " * (gap - 1) + "\n") if gap and pieces else " " * gap
+        else:
+            pad = "\n" if pieces else ""
+            rebased += 1
+        pieces.append(pad)
+        placed = cur + len(pad)
+        pieces.append(ptext)
+        cur = placed + len(ptext)
+        ptype = p.infons.get("type")
+        section_type = p.infons.get("section_type")
+        passages_meta.append({"start": placed, "end": cur, "type": ptype,
+                              "section_type": section_type})
+        if title is None and (str(ptype).lower() in TITLE_TYPES
+                              or str(section_type).upper() == "TITLE"):
+            title = " ".join(ptext.split()) or None
+        anns = list(p.annotations) + [a for s in p.sentences for a in s.annotations]
+        for a in anns:
+            pending.append((a, off, placed, raw, ptext != raw))
+    for a in bdoc.annotations:
+        pending.append((a, 0, 0, "", False))
+    text = "".join(pieces)
+    if not text.strip():
+        yield err(source, "empty_document", f"BioC document {doc_id} has no passage text", loc,
+                  doc_id)
+        return
+    if rebased:
+        yield err(source, "passage_offsets",
+                  f"{rebased} passage(s) of BioC document {doc_id} overlap earlier text (offsets "
+                  "missing or inconsistent); they were appended after a newline and their "
+                  "annotations shifted", loc, doc_id)
+    for a, p_off, placed, raw, changed in pending:
+        if not a.locations:
+            continue
+        spans = []
+        for bl in a.locations:
+            s0 = int(bl.offset) - p_off
+            e0 = s0 + int(bl.length)
+            if changed:
+                s0, e0 = _remap(raw, s0), _remap(raw, e0)
+            spans.append((placed + s0, placed + e0))
+        start = min(s for s, _ in spans)
+        end = max(e for _, e in spans)
+        atext = normalize_text(a.text) if a.text is not None else None
+        infons = dict(a.infons)
+        ok = 0 <= start <= end <= len(text)
+        if ok and len(spans) == 1 and atext is not None and text[start:end] != atext:
+            ok = False
+        if not ok:
+            found = text[start:end] if 0 <= start <= end <= len(text) else "<out of range>"
+            yield err(source, "bad_offsets", f"annotation {atext!r} at {start}-{end} does not "
+                      f"match the text there ({found!r}); annotation dropped", loc, doc_id)
+            continue
+        ident = (infons.get("identifier") or infons.get("Identifier")
+                 or infons.get("MESH") or infons.get("NCBI Gene") or None)
+        ann: dict[str, Any] = {"start": start, "end": end, "text": atext,
+                               "type": infons.get("type"), "id": ident, "infons": infons}
+        if len(spans) > 1:
+            ann["locations"] = [[s, e] for s, e in spans]
+        annotations.append(ann)
+    annotations.sort(key=lambda a: (a["start"], a["end"]))
+    relations = [{"id": r.id, "infons": dict(r.infons),
+                  "nodes": [{"refid": n.refid, "role": n.role} for n in r.nodes]}
+                 for r in list(bdoc.relations)
+                 + [r for p in bdoc.passages for r in p.relations]]
+    meta: dict[str, Any] = dict(extra)
+    if bdoc.infons:
+        meta["infons"] = dict(bdoc.infons)
+    meta["annotations"] = annotations
+    if relations:
+        meta["relations"] = relations
+    meta["passages"] = passages_meta
+    yield Document(doc_id=doc_id, text=text, source=source, format="bioc", title=title,
+                   meta=meta, location=loc)

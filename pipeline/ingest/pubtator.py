@@ -1,0 +1,167 @@
+"""PubTator: `PMID|t|title`, `PMID|a|abstract`, then tab-separated mention / relation lines;
+records separated by blank lines. text = title + "\\n" + abstract, so PubTator offsets stay valid.
+Mentions go to meta["annotations"] as {start, end, text, type, id}; relations to meta["relations"].
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.documents import Document, ErrorRecord, normalize_text
+from pipeline.ingest.common import check_head, decode_utf8, err, open_binary, read_head
+
+TA_LINE = re.compile(r"^([^|\t]+)\|([ta])\|(.*)$")
+SNIFF = re.compile(rb"^\s*[^|\t\s]+\|[ta]\|", re.MULTILINE)
+SNIFF_STRICT = re.compile(rb"^\s*\d+\|[ta]\|")
+
+
+@dataclass
+class _Record:
+    pmid: str
+    line: int
+    title: str | None = None
+    abstract: str | None = None
+    mentions: list[tuple[int, list[str]]] = field(default_factory=list)
+    relations: list[dict[str, Any]] = field(default_factory=list)
+
+
+def read_pubtator(
+    path: Path, source: str, start: int = 0, n_records: int | None = None
+) -> Iterator[Document | ErrorRecord]:
+    """`start`/`n_records` select records (0-based, in file order) for sharding."""
+    bad = check_head(read_head(path), source, whole_file=True)
+    if bad is not None:
+        if start == 0:
+            yield bad
+        return
+    end = None if n_records is None else start + n_records
+    index = -1
+
+    def emit(rec: _Record) -> Iterator[Document | ErrorRecord]:
+        nonlocal index
+        index += 1
+        if index >= start and (end is None or index < end):
+            yield from _build(rec, source)
+
+    rec: _Record | None = None
+    orphan_lines: list[int] = []
+    try:
+        with open_binary(path) as fh:
+            for lineno, raw in enumerate(fh, 1):
+                if end is not None and index + 1 >= end and rec is None:
+                    break
+                if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                decoded = decode_utf8(raw, source, base_line=lineno)
+                if isinstance(decoded, ErrorRecord):
+                    if index + 1 >= start:
+                        yield decoded
+                    continue
+                line = decoded.rstrip("\r\n")
+                if not line.strip():
+                    if rec is not None:
+                        yield from emit(rec)
+                        rec = None
+                    continue
+                m = TA_LINE.match(line)
+                if m:
+                    pmid, kind, body = m.group(1).strip(), m.group(2), m.group(3)
+                    if rec is not None and (
+                        rec.pmid != pmid
+                        or (kind == "t" and rec.title is not None)
+                        or (kind == "a" and rec.abstract is not None)
+                    ):
+                        yield from emit(rec)
+                        rec = None
+                    if rec is None:
+                        rec = _Record(pmid=pmid, line=lineno)
+                    if kind == "t":
+                        rec.title = body
+                    else:
+                        rec.abstract = body
+                    continue
+                parts = line.split("\t")
+                if rec is not None and len(parts) >= 3 and parts[0].strip() == rec.pmid:
+                    if len(parts) >= 5 and parts[1].isdigit() and parts[2].isdigit():
+                        rec.mentions.append((lineno, parts))
+                    else:
+                        rec.relations.append({"type": parts[1], "args": parts[2:]})
+                    continue
+                orphan_lines.append(lineno)
+                if index + 1 >= start and (end is None or index + 1 < end):
+                    what = (f"annotation line for PMID {parts[0]!r} outside record "
+                            f"{rec.pmid!r}" if rec is not None and len(parts) >= 3
+                            else "line is not a PubTator title, abstract or annotation line")
+                    yield err(source, "bad_line", what, f"line {lineno}")
+            if rec is not None:
+                yield from emit(rec)
+    except EOFError as exc:
+        yield err(source, "truncated_gzip", f"gzip stream ends early ({exc}); the rest is lost")
+    except OSError as exc:
+        yield err(source, "unreadable", f"file could not be read to the end: {exc}")
+        return
+    if index < 0 and start == 0:
+        yield err(source, "no_records",
+                  "no PubTator records (no `PMID|t|` / `PMID|a|` lines) found")
+
+
+def _remap(raw: str, offset: int) -> int:
+    """Offset into NFC(raw) for an offset into raw (only needed when NFC changed the text)."""
+    return len(normalize_text(raw[:offset]))
+
+
+def _build(rec: _Record, source: str) -> Iterator[Document | ErrorRecord]:
+    loc = f"line {rec.line}"
+    raw_title = rec.title or ""
+    title = rec.title if raw_title.strip() else None
+    has_abstract = rec.abstract is not None and rec.abstract.strip() != ""
+    if title is None and not has_abstract:
+        yield err(source, "empty_record", f"PubTator record {rec.pmid} has neither title nor "
+                  "abstract text", loc, rec.pmid)
+        return
+    raw = raw_title + "\n" + (rec.abstract or "") if has_abstract else raw_title
+    raw = raw[1:] if raw.startswith("\ufeff") else raw
+    text = normalize_text(raw)
+    changed = text != raw
+    if not has_abstract:
+        yield err(source, "no_abstract", f"PubTator record {rec.pmid} has no abstract; the "
+                  "document was kept with the title as its only text", loc, rec.pmid)
+    elif title is None:
+        yield err(source, "no_title", f"PubTator record {rec.pmid} has no title line; the abstract "
+                  "was kept (text starts with an empty title line so offsets stay valid)",
+                  loc, rec.pmid)
+    annotations: list[dict[str, Any]] = []
+    for lineno, parts in rec.mentions:
+        start, end = int(parts[1]), int(parts[2])
+        mtext = parts[3]
+        if changed:
+            start, end, mtext = _remap(raw, start), _remap(raw, end), normalize_text(mtext)
+        if not (0 <= start <= end <= len(text)) or text[start:end] != mtext:
+            found = text[start:end] if 0 <= start <= end <= len(text) else "<out of range>"
+            yield err(source, "bad_offsets", f"mention {mtext!r} at {parts[1]}-{parts[2]} does not "
+                      f"match the text there ({found!r}); mention dropped", f"line {lineno}",
+                      rec.pmid)
+            continue
+        ann: dict[str, Any] = {"start": start, "end": end, "text": mtext, "type": parts[4],
+                               "id": parts[5] if len(parts) > 5 and parts[5] != "" else None}
+        if len(parts) > 6:
+            ann["extra"] = parts[6:]
+        annotations.append(ann)
+    meta: dict[str, Any] = {"annotations": annotations}
+    if rec.relations:
+        meta["relations"] = rec.relations
+    if not has_abstract:
+        meta["has_abstract"] = False
+    yield Document(
+        doc_id=rec.pmid, text=text, source=source, format="pubtator",
+        title=normalize_text(title).strip() or None if title is not None else None,
+        meta=meta, location=loc,
+    )
+
+
+def sniff_pubtator(head: bytes, strict: bool = True) -> bool:
+    return bool((SNIFF_STRICT if strict else SNIFF).match(head))

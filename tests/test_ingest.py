@@ -1,0 +1,514 @@
+"""Ingest readers: every format on real-format fixtures, every bad-input case, XML safety,
+truncation, gzip, PubTator/BioC offsets, shards and the table schemas."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from pipeline.documents import Document, ErrorRecord
+from pipeline.ingest import (
+    DOCUMENTS_SCHEMA,
+    ERRORS_SCHEMA,
+    Shard,
+    detect_format,
+    document_row,
+    error_row,
+    ingest,
+    list_shards,
+    read_shard,
+)
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data" / "ingest"
+SEEDS = HERE.parent / "seeds"
+
+
+def run(*inputs: Path | str, **kw: object) -> tuple[list[Document], list[ErrorRecord]]:
+    docs: list[Document] = []
+    errs: list[ErrorRecord] = []
+    for rec in ingest(list(inputs), **kw):  # type: ignore[arg-type]
+        (docs if isinstance(rec, Document) else errs).append(rec)  # type: ignore[arg-type]
+    return docs, errs
+
+
+def kinds(errs: list[ErrorRecord]) -> list[str]:
+    return [e.error for e in errs]
+
+
+# ----------------------------------------------------------------------------- seeds / txt
+
+
+def test_seeds_folder() -> None:
+    docs, errs = run(SEEDS)
+    assert errs == []
+    assert [d.doc_id for d in docs] == [
+        "000_9662ce3457697b4f", "001_f10b6a34d2cc23e3", "002_55d2e80ab31f01b6",
+        "003_ec63e1dfcf8193dd", "004_f42307a9e4e55ef1",
+    ]
+    assert all(d.format == "txt" for d in docs)
+    assert docs[0].title == "From the Guidelines"
+    assert docs[3].title is not None and docs[3].title.startswith("Лечение алопеции")
+    assert docs[3].title.endswith("дупилумаба")
+    assert "Aldara" in docs[0].text
+
+
+def test_txt_doc_ids_relative_to_root_and_hidden_skipped(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text("\n\n  Title A  \nbody", encoding="utf-8")
+    (tmp_path / "sub" / "b.md").write_text("# B\ntext", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("secret", encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "c.txt").write_text("secret", encoding="utf-8")
+    docs, errs = run(tmp_path)
+    assert errs == []
+    assert [d.doc_id for d in docs] == ["a", "sub/b"]
+    assert docs[0].title == "Title A"
+    single, _ = run(tmp_path / "sub" / "b.md")
+    assert single[0].doc_id == "b"
+
+
+def test_bom_dropped_and_nfc(tmp_path: Path) -> None:
+    p = tmp_path / "x.txt"
+    p.write_bytes(b"\xef\xbb\xbf" + "Cafe\u0301 title\nbody".encode())
+    docs, _ = run(p)
+    assert docs[0].text == "Caf\u00e9 title\nbody"
+    assert docs[0].title == "Caf\u00e9 title"
+
+
+def test_pubtator_content_in_txt_file_is_sniffed(tmp_path: Path) -> None:
+    p = tmp_path / "corpus.PubTator.txt"
+    p.write_bytes((DATA / "sample.pubtator").read_bytes())
+    assert detect_format(p) == "pubtator"
+
+
+# ----------------------------------------------------------------------------- jsonl
+
+
+def test_jsonl_reader() -> None:
+    docs, errs = run(DATA / "sample.jsonl")
+    assert errs == []
+    assert [d.doc_id for d in docs] == ["doc-1", "42", "sample:3"]
+    assert docs[0].title == "Fingolimod in relapsing multiple sclerosis"
+    assert docs[0].meta == {"year": 2010, "journal": "N Engl J Med"}
+    assert docs[1].meta == {"tags": ["ms", "oral"]}
+    assert docs[2].location == "line 3"
+
+
+def test_jsonl_custom_fields(tmp_path: Path) -> None:
+    p = tmp_path / "c.ndjson"
+    p.write_text(json.dumps({"pmid": "7", "body": "Some text.", "headline": "H", "x": 1}) + "\n")
+    docs, errs = run(p, id_field="pmid", text_field="body", title_field="headline")
+    assert errs == []
+    assert (docs[0].doc_id, docs[0].text, docs[0].title, docs[0].meta) == ("7", "Some text.",
+                                                                           "H", {"x": 1})
+
+
+def test_jsonl_bad_lines(tmp_path: Path) -> None:
+    p = tmp_path / "bad.jsonl"
+    p.write_bytes(
+        b'{"id": "ok1", "text": "fine"}\n'
+        b'{"id": "broken", "text": "no end\n'
+        b'{"id": "notext"}\n'
+        b'[1, 2]\n'
+        b'{"id": "latin", "text": "caf\xe9"}\n'
+        b'\n'
+        b'{"id": "ok2", "text": "also fine"}\n'
+    )
+    docs, errs = run(p)
+    assert [d.doc_id for d in docs] == ["ok1", "ok2"]
+    assert kinds(errs) == ["bad_json", "missing_text", "bad_json", "not_utf8"]
+    assert [e.location for e in errs][:3] == ["line 2", "line 3", "line 4"]
+    assert errs[1].doc_id == "notext"
+    assert errs[3].location is not None and errs[3].location.startswith("line 5")
+    assert all(e.source == str(p) and e.stage == "ingest" for e in errs)
+
+
+# ----------------------------------------------------------------------------- pubtator
+
+
+def test_pubtator_reader_and_offsets() -> None:
+    docs, errs = run(DATA / "sample.pubtator")
+    assert errs == []
+    assert [d.doc_id for d in docs] == ["227508", "31567890"]
+    d = docs[0]
+    assert d.title == "Naloxone reverses the antihypertensive effect of clonidine."
+    assert d.text.startswith(d.title + "\nIn unanesthetized")
+    assert d.meta is not None
+    anns = d.meta["annotations"]
+    assert len(anns) == 9
+    assert d.meta["relations"] == [{"type": "CID", "args": ["D008750", "D007022"]}]
+    for doc in docs:
+        assert doc.meta is not None
+        for a in doc.meta["annotations"]:
+            assert doc.text[a["start"]:a["end"]] == a["text"]
+    assert {"start": 306, "end": 322, "text": "alpha-methyldopa", "type": "Chemical",
+            "id": "D008750"} in anns
+
+
+def test_pubtator_title_only_and_bad_offsets(tmp_path: Path) -> None:
+    p = tmp_path / "x.pubtator"
+    p.write_text(
+        "1|t|Only a title here\n1\t0\t4\tOnly\tX\tid1\n\n"
+        "2|t|Title two\n2|a|Abstract two.\n2\t0\t5\tWrong\tX\t\n2\t0\t5\tTitle\tX\t\n\n"
+        "3|t|\n3|a|\n\n",
+        encoding="utf-8",
+    )
+    docs, errs = run(p)
+    assert [d.doc_id for d in docs] == ["1", "2"]
+    assert docs[0].text == "Only a title here"
+    assert docs[0].meta is not None and docs[0].meta["annotations"][0]["text"] == "Only"
+    assert kinds(errs) == ["no_abstract", "bad_offsets", "empty_record"]
+    assert errs[0].doc_id == "1" and "kept" in errs[0].message
+    assert docs[1].meta is not None
+    assert docs[1].meta["annotations"] == [{"start": 0, "end": 5, "text": "Title", "type": "X",
+                                            "id": None}]
+
+
+def test_pubtator_without_blank_lines(tmp_path: Path) -> None:
+    p = tmp_path / "y.pubtator"
+    p.write_text("1|t|A\n1|a|B\n2|t|C\n2|a|D\n", encoding="utf-8")
+    docs, errs = run(p)
+    assert errs == []
+    assert [(d.doc_id, d.text) for d in docs] == [("1", "A\nB"), ("2", "C\nD")]
+
+
+# ----------------------------------------------------------------------------- pubmed
+
+
+def _check_pubmed(docs: list[Document]) -> None:
+    assert [d.doc_id for d in docs] == ["90000001", "90000002"]
+    d = docs[0]
+    assert d.format == "pubmed"
+    assert d.title == ("Dupilumab-induced hair regrowth in IL-4Rα-dependent alopecia areata: "
+                       "a case series.")
+    lines = d.text.split("\n")
+    assert lines[0] == d.title
+    assert lines[1].startswith("BACKGROUND: Alopecia areata (AA)")
+    assert lines[2].startswith("METHODS: ") and "kU/m2." in lines[2]
+    assert lines[3] == "RESULTS: Four of six patients (67%) showed hair regrowth at week 24 " \
+                       "(P = 0.03)."
+    assert lines[4].startswith("CONCLUSIONS: ")
+    m = d.meta
+    assert m is not None
+    assert m["journal"] == "Experimental dermatology" and m["journal_iso"] == "Exp Dermatol"
+    assert m["year"] == 2021 and m["doi"] == "10.1111/exd.99999"
+    assert m["mesh"][0] == {"ui": "D000506", "name": "Alopecia Areata", "major": False,
+                            "qualifiers": [{"ui": "Q000188", "name": "drug therapy",
+                                            "major": True}]}
+    assert [s["label"] for s in m["abstract_sections"]] == ["BACKGROUND", "METHODS", "RESULTS",
+                                                             "CONCLUSIONS"]
+    for s in m["abstract_sections"]:
+        assert d.text[s["start"]:s["end"]].startswith(s["label"] + ": ")
+    d2 = docs[1]
+    assert d2.meta is not None
+    assert d2.meta["year"] == 1998 and d2.meta["doi"] is None and d2.meta["pmc"] == "PMC1234567"
+    assert d2.text.split("\n")[1].startswith("Thalidomide 100 mg/day")
+
+
+def test_pubmed_reader() -> None:
+    docs, errs = run(DATA / "pubmed_sample.xml")
+    assert errs == []
+    _check_pubmed(docs)
+
+
+def test_pubmed_gz() -> None:
+    assert detect_format(DATA / "pubmed_sample.xml.gz") == "pubmed"
+    docs, errs = run(DATA / "pubmed_sample.xml.gz")
+    assert errs == []
+    _check_pubmed(docs)
+
+
+def test_truncated_xml_keeps_what_was_read() -> None:
+    docs, errs = run(DATA / "pubmed_truncated.xml")
+    assert [d.doc_id for d in docs] == ["90000001"]
+    assert kinds(errs) == ["truncated_xml"]
+    assert errs[0].location is not None and "record 2" in errs[0].location
+    assert "line" in errs[0].location
+
+
+def test_truncated_gzip(tmp_path: Path) -> None:
+    data = (DATA / "pubmed_sample.xml.gz").read_bytes()
+    p = tmp_path / "cut.xml.gz"
+    p.write_bytes(data[: len(data) - 200])
+    docs, errs = run(p)
+    assert [d.doc_id for d in docs] == ["90000001"]
+    assert kinds(errs) == ["truncated_gzip"] and errs[0].location == "record 2"
+    j = tmp_path / "cut.jsonl.gz"
+    j.write_bytes(gzip.compress(b"".join(
+        json.dumps({"id": i, "text": "x" * 50}).encode() + b"\n" for i in range(200)))[:-300])
+    docs, errs = run(j)
+    assert 0 < len(docs) < 200 and kinds(errs) == ["truncated_gzip"]
+
+
+def test_truncated_bioc_and_damaged_xml(tmp_path: Path) -> None:
+    b = (DATA / "sample_bioc.xml").read_bytes()
+    cut = tmp_path / "cut_bioc.xml"
+    cut.write_bytes(b[: b.index(b"<id>80000002") + 20])
+    docs, errs = run(cut)
+    assert [d.doc_id for d in docs] == ["80000001"] and kinds(errs) == ["truncated_xml"]
+    bad = tmp_path / "mid.xml"
+    bad.write_text((DATA / "pubmed_sample.xml").read_text(encoding="utf-8").replace(
+        "</Abstract>\n            <Language>eng", "</Abstrct>\n            <Language>eng"),
+        encoding="utf-8")
+    docs, errs = run(bad)
+    assert [d.doc_id for d in docs] == ["90000001"] and kinds(errs) == ["bad_xml"]
+    assert errs[0].location is not None and errs[0].location.startswith("line 68")
+    prose = tmp_path / "prose.txt"
+    prose.write_text("plain prose\n", encoding="utf-8")
+    assert kinds(run(prose, fmt="pubmed")[1]) == ["bad_xml"]
+
+
+BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE PubmedArticleSet [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article>
+<ArticleTitle>&lol9;</ArticleTitle></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>
+"""
+
+
+def test_billion_laughs_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "bomb.xml"
+    p.write_bytes(BOMB)
+    docs, errs = run(p)
+    assert docs == []
+    assert kinds(errs) == ["unsafe_xml"]
+    p2 = tmp_path / "bomb_bioc.xml"
+    p2.write_bytes(BOMB.replace(b"PubmedArticleSet", b"collection"))
+    docs, errs = run(p2)
+    assert docs == [] and kinds(errs) == ["unsafe_xml"]
+
+
+def test_external_entity_is_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET", encoding="utf-8")
+    p = tmp_path / "xxe.xml"
+    p.write_bytes(
+        b'<?xml version="1.0"?>\n<!DOCTYPE collection [<!ENTITY xxe SYSTEM "'
+        + secret.as_uri().encode()
+        + b'">]>\n<collection><source>x</source><document><id>1</id><passage><offset>0</offset>'
+        b"<text>&xxe;</text></passage></document></collection>\n"
+    )
+    docs, errs = run(p)
+    assert docs == []
+    assert kinds(errs) == ["unsafe_xml"]
+    assert "TOP-SECRET" not in errs[0].message
+
+
+# ----------------------------------------------------------------------------- bioc
+
+
+def _assert_annotations_valid(doc: Document) -> None:
+    assert doc.meta is not None
+    for a in doc.meta["annotations"]:
+        assert doc.text[a["start"]:a["end"]] == a["text"], a
+
+
+def test_bioc_xml() -> None:
+    docs, errs = run(DATA / "sample_bioc.xml")
+    assert errs == []
+    assert [d.doc_id for d in docs] == ["80000001", "80000002"]
+    d = docs[0]
+    assert d.format == "bioc"
+    assert d.title == "Mycophenolate mofetil in dermatomyositis."
+    assert d.text == ("Mycophenolate mofetil in dermatomyositis.\nMycophenolate mofetil allowed "
+                      "steroid tapering in 10 patients with dermatomyositis; rituximab was "
+                      "added in 2.")
+    assert d.meta is not None and len(d.meta["annotations"]) == 4
+    assert d.meta["annotations"][0]["id"] == "MESH:D009173"
+    _assert_annotations_valid(d)
+    d2 = docs[1]
+    assert d2.title == "Lenalidomide for refractory cutaneous lupus"
+    assert d2.text.split("\n")[1].startswith("Results: lenalidomide")  # gap padded with spaces
+    _assert_annotations_valid(d2)
+    assert d2.meta is not None and [p["type"] for p in d2.meta["passages"]] == ["front",
+                                                                               "abstract"]
+
+
+def test_bioc_json_pubtator3_export() -> None:
+    docs, errs = run(DATA / "pubtator3_export.json")
+    assert errs == []
+    assert [d.doc_id for d in docs] == ["70000001"]
+    d = docs[0]
+    assert d.title == "Tofacitinib for alopecia areata: IL-15 and JAK signalling."
+    assert d.text.startswith(d.title + "\nTofacitinib, a JAK inhibitor")
+    assert d.meta is not None
+    assert d.meta["journal"] == "JAAD Case Rep" and d.meta["year"] == 2022
+    assert len(d.meta["annotations"]) == 6
+    assert {a["type"] for a in d.meta["annotations"]} == {"Chemical", "Disease", "Gene"}
+    assert d.meta["relations"][0]["infons"]["type"] == "Treat"
+    _assert_annotations_valid(d)
+
+
+def test_bioc_json_lines_and_overlapping_offsets(tmp_path: Path) -> None:
+    doc = json.loads((DATA / "pubtator3_export.json").read_text())["PubTator3"][0]
+    other = json.loads(json.dumps(doc))
+    other["id"] = "70000002"
+    for p in other["passages"]:  # offsets all zero: passages get rebased, annotations shifted
+        for a in p["annotations"]:
+            for loc in a["locations"]:
+                loc["offset"] -= p["offset"]
+        p["offset"] = 0
+    p = tmp_path / "export.jsonl"
+    p.write_text(json.dumps(doc) + "\n" + json.dumps(other) + "\n", encoding="utf-8")
+    assert detect_format(p) == "bioc"
+    docs, errs = run(p)
+    assert [d.doc_id for d in docs] == ["70000001", "70000002"]
+    assert docs[0].text == docs[1].text
+    assert kinds(errs) == ["passage_offsets"]
+    _assert_annotations_valid(docs[1])
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+def test_bad_files(tmp_path: Path) -> None:
+    (tmp_path / "a_empty.txt").write_bytes(b"")
+    (tmp_path / "b_blank.txt").write_bytes(b"  \n\n ")
+    (tmp_path / "c_latin1.txt").write_bytes("Caf\u00e9 r\u00e9sum\u00e9".encode("latin-1"))
+    (tmp_path / "d_binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "e_utf16.txt").write_bytes("hello".encode("utf-16"))
+    (tmp_path / "f_empty.jsonl").write_bytes(b"")
+    (tmp_path / "g_empty.pubtator").write_bytes(b"")
+    (tmp_path / "h_empty.xml").write_bytes(b"")
+    (tmp_path / "i_unknown.bin").write_bytes(b"just some bytes")
+    (tmp_path / "j_good.txt").write_text("Good doc\nbody", encoding="utf-8")
+    (tmp_path / "k_notbioc.json").write_text('{"a": 1}', encoding="utf-8")
+    docs, errs = run(tmp_path, tmp_path / "does_not_exist.txt")
+    assert [d.doc_id for d in docs] == ["j_good"]
+    by_file = {Path(e.source).name: e.error for e in errs}
+    assert by_file["a_empty.txt"] == "empty_file"
+    assert by_file["b_blank.txt"] == "empty_file"
+    assert by_file["c_latin1.txt"] == "not_utf8"
+    assert by_file["d_binary.txt"] == "binary_file"
+    assert by_file["e_utf16.txt"] == "not_utf8"
+    assert by_file["f_empty.jsonl"] == "empty_file"
+    assert by_file["g_empty.pubtator"] == "empty_file"
+    assert by_file["h_empty.xml"] == "empty_file"
+    assert by_file["i_unknown.bin"] == "unknown_format"
+    assert by_file["k_notbioc.json"] == "missing_text"  # a JSON object is read as a JSONL line
+    assert by_file["does_not_exist.txt"] == "missing_path"
+    assert all(e.message and e.stage == "ingest" for e in errs)
+    latin = next(e for e in errs if e.source.endswith("c_latin1.txt"))
+    assert latin.location == "line 1, byte 3" and latin.doc_id == "c_latin1"
+
+
+def test_forced_format_and_unknown_format_name(tmp_path: Path) -> None:
+    p = tmp_path / "data.dat"
+    p.write_text('{"id": "1", "text": "x"}\n', encoding="utf-8")
+    docs, _ = run(p, fmt="jsonl")
+    assert [d.format for d in docs] == ["jsonl"]
+    docs, _ = run(p, fmt="txt")
+    assert [d.format for d in docs] == ["txt"]
+    with pytest.raises(ValueError, match="unknown format"):
+        list(ingest([p], fmt="csv"))
+
+
+def test_wrong_forced_format_gives_error_rows(tmp_path: Path) -> None:
+    p = tmp_path / "notes.txt"
+    p.write_text("plain prose\n", encoding="utf-8")
+    for fmt in ("pubmed", "bioc", "pubtator", "jsonl"):
+        docs, errs = run(p, fmt=fmt)
+        assert docs == [] and len(errs) >= 1, fmt
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read anything")
+def test_unreadable_file(tmp_path: Path) -> None:
+    p = tmp_path / "locked.txt"
+    p.write_text("x", encoding="utf-8")
+    p.chmod(0)
+    docs, errs = run(p)
+    assert docs == [] and kinds(errs) == ["unreadable"]
+
+
+def test_duplicate_ids(tmp_path: Path) -> None:
+    p = tmp_path / "d.jsonl"
+    p.write_text('{"id": "x", "text": "first"}\n{"id": "x", "text": "second"}\n',
+                 encoding="utf-8")
+    docs, errs = run(p)
+    assert [d.text for d in docs] == ["first"]
+    assert kinds(errs) == ["duplicate_id"] and errs[0].location == "line 2"
+    docs, errs = run(p, dedupe=False)
+    assert len(docs) == 2 and errs == []
+
+
+# ----------------------------------------------------------------------------- shards
+
+
+def test_shards_cover_every_record_once(tmp_path: Path) -> None:
+    big = tmp_path / "big.jsonl"
+    lines = [json.dumps({"id": f"d{i}", "text": f"text {i}"}) for i in range(25)]
+    lines[7] = "{broken"
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    gz = tmp_path / "big2.jsonl.gz"
+    with gzip.open(gz, "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(json.dumps({"id": f"g{i}", "text": "t"}) for i in range(9)))
+    inputs = [tmp_path, DATA / "pubmed_sample.xml", DATA / "sample.pubtator", SEEDS]
+    shards = list_shards(inputs, block_size=10)
+    assert [s.start_record for s in shards if s.path == str(big)] == [0, 10, 20]
+    assert len([s for s in shards if s.path == str(gz)]) == 1
+    ids = [s.shard_id for s in shards]
+    assert len(set(ids)) == len(ids)
+    assert ids == [s.shard_id for s in list_shards(inputs, block_size=10)]
+    sharded = [rec for s in shards for rec in read_shard(s)]
+    whole = list(ingest(inputs, dedupe=False))
+    assert sharded == whole
+    assert sum(1 for r in sharded if isinstance(r, Document)) == 24 + 9 + 2 + 2 + 5
+    assert [e.location for e in sharded if isinstance(e, ErrorRecord)] == ["line 8"]
+
+
+def test_block_shards_on_pubtator_and_xml() -> None:
+    for path in (DATA / "sample.pubtator", DATA / "pubmed_sample.xml",
+                 DATA / "sample_bioc.xml"):
+        fmt = detect_format(path)
+        assert fmt is not None
+        parts = [Shard(str(path), fmt, i, 1) for i in range(3)]
+        got = [r.doc_id for s in parts for r in read_shard(s) if isinstance(r, Document)]
+        assert got == [r.doc_id for r in ingest([path]) if isinstance(r, Document)]
+
+
+def test_shard_for_missing_path() -> None:
+    (shard,) = list_shards(["/no/such/file.txt"])
+    assert shard.fmt == "missing"
+    assert [r.error for r in read_shard(shard) if isinstance(r, ErrorRecord)] == ["missing_path"]
+
+
+# ----------------------------------------------------------------------------- schemas
+
+
+def test_rows_match_schemas() -> None:
+    docs, _ = run(SEEDS, DATA / "sample.jsonl", DATA / "pubmed_sample.xml")
+    rows = [document_row(d, 3, "en") for d in docs]
+    table = pa.Table.from_pylist(rows, schema=DOCUMENTS_SCHEMA)
+    assert table.num_rows == len(docs)
+    assert table.column("n_chars").to_pylist()[0] == len(docs[0].text)
+    assert rows[0]["meta"] is None
+    assert json.loads(rows[-2]["meta"])["doi"] == "10.1111/exd.99999"
+    assert rows[0]["sha256"] == hashlib.sha256(docs[0].text.encode()).hexdigest()
+    _, errs = run("/no/such/path")
+    et = pa.Table.from_pylist([error_row(e) for e in errs], schema=ERRORS_SCHEMA)
+    assert et.column("error").to_pylist() == ["missing_path"]
+    for schema in (DOCUMENTS_SCHEMA, ERRORS_SCHEMA):
+        for f in schema:
+            assert f.metadata and b"description" in f.metadata and b"example" in f.metadata
+    assert list(DOCUMENTS_SCHEMA.names) == ["doc_id", "source", "format", "title", "text",
+                                            "n_chars", "n_sentences", "sha256", "meta",
+                                            "language"]
+    assert list(ERRORS_SCHEMA.names) == ["source", "location", "doc_id", "stage", "error",
+                                         "message"]

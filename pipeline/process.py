@@ -91,7 +91,7 @@ def process_documents(
         out.tables["errors"].extend(error_row(r) for r in batch if isinstance(r, ErrorRecord))
         try:
             docs = list(nlp.pipe(d.text for d in documents))
-        except Exception:  # noqa: BLE001 - retried one by one below to isolate the bad document
+        except Exception:
             log.debug("batch failed; retrying its documents one by one", exc_info=True)
             for document in documents:
                 try:

@@ -43,10 +43,11 @@ def check_entry(
         if key not in entry:
             raise RuleError(f"{where}: missing key {key!r} (expected {_type_name(typ)})")
     for key, value in entry.items():
-        typ = required.get(key) or optional.get(key)
-        if typ is None:
+        expected = required.get(key) or optional.get(key)
+        if expected is None:
             allowed = sorted([*required, *optional])
             raise RuleError(f"{where}: unknown key {key!r} (expected one of {allowed})")
+        typ = expected
         if not isinstance(value, typ) or (isinstance(value, bool) and bool not in _as_tuple(typ)):
             raise RuleError(
                 f"{where}: key {key!r} has {type(value).__name__} {value!r}, "

@@ -78,7 +78,9 @@ def test_abbreviation_takes_long_form_everywhere(nlp: Language) -> None:
 
 
 def test_propagation_generic_words_and_scores(nlp: Language) -> None:
-    doc = nlp("Thalidomide causes neuropathy. Neuropathy and disease were frequent with thalidomide.")
+    doc = nlp(
+        "Thalidomide causes neuropathy. Neuropathy and disease were frequent with thalidomide."
+    )
     doc.ents = [span(doc, "Thalidomide", "DRUG"), span(doc, "neuropathy", "DISEASE"),
                 span(doc, "disease", "DISEASE")]
     Fusion(nlp, "f", scores={"model": 0.8, "propagated": 0.7})(doc)

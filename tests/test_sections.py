@@ -47,7 +47,9 @@ def test_all_caps_and_standalone_headings(blank: Language, tagger: SectionTagger
     assert doc[0][0] == "Primary Endpoints"
 
 
-def test_guideline_headings_of_seed(blank: Language, tagger: SectionTagger, seeds_dir: Path) -> None:
+def test_guideline_headings_of_seed(
+    blank: Language, tagger: SectionTagger, seeds_dir: Path
+) -> None:
     text = (seeds_dir / "000_9662ce3457697b4f.txt").read_text(encoding="utf-8")
     got = sections(blank, tagger, text)
     assert got[0] == ("Guidelines", "From the Guidelines")

@@ -1,4 +1,4 @@
-"""`biotab_fusion`: one set of mentions from the model, the lexicon, fuzzy matches and abbreviations.
+"""`biotab_fusion`: one set of mentions from model, lexicon, fuzzy matches and abbreviations.
 
 Reads: `doc.ents` (the trained NER model's mentions, if a model ran), `doc.spans["lexicon"]`,
 `doc.spans["fuzzy"]` (each span's `id_` is its concept id), `doc._.abbreviations` (scispacy's

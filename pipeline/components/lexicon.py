@@ -87,7 +87,8 @@ class LexiconMatcher:
                 )
         texts = [p["pattern"] for p in patterns]
         by_label: dict[str, list[Doc]] = {}
-        for pattern, pattern_doc in zip(patterns, self.nlp.tokenizer.pipe(texts), strict=True):
+        tokenizer: Any = self.nlp.tokenizer  # spaCy types it as a plain callable
+        for pattern, pattern_doc in zip(patterns, tokenizer.pipe(texts), strict=True):
             label = pattern["label"]
             key = (label, " ".join(t.lower_ for t in pattern_doc))
             if key not in self._ids:

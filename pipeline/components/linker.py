@@ -53,7 +53,7 @@ class Linker:
     @property
     def kb(self) -> KnowledgeBase:
         if self._kb is None:
-            self._kb = KnowledgeBase.load(Path(self.kb_path)) if self.kb_path else KnowledgeBase.load()
+            self._kb = KnowledgeBase.load(Path(self.kb_path) if self.kb_path else None)
         return self._kb
 
     def use_kb(self, kb: KnowledgeBase) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from os import PathLike
+from typing import TYPE_CHECKING
 
 try:
     __version__ = version("biotab")
@@ -11,4 +13,24 @@ except PackageNotFoundError:  # running from a source tree without an install
 
 SCHEMA_VERSION = "1"
 
-__all__ = ["SCHEMA_VERSION", "__version__"]
+if TYPE_CHECKING:
+    import duckdb as _duckdb
+    import pandas as _pd
+
+__all__ = ["SCHEMA_VERSION", "__version__", "duckdb", "load"]
+
+
+def load(out: str | PathLike[str], tables: list[str] | None = None) -> dict[str, _pd.DataFrame]:
+    """The tables of a biotab output folder as pandas DataFrames (see `pipeline.tables.load`)."""
+    from pipeline.tables import load as _load
+
+    return _load(out, tables)
+
+
+def duckdb(
+    out: str | PathLike[str], con: _duckdb.DuckDBPyConnection | None = None
+) -> _duckdb.DuckDBPyConnection:
+    """A DuckDB connection with one view per table (see `pipeline.tables.duckdb`)."""
+    from pipeline.tables import duckdb as _connect
+
+    return _connect(out, con)

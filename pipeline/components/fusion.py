@@ -155,7 +155,11 @@ class Fusion:
             return cands
         for short in abbreviations:
             long_form = short._.long_form
-            if long_form is None:
+            # scispacy also pairs restatements ("Alopecia totalis (alopecia totalis)"):
+            # an abbreviation is one short word.
+            if long_form is None or any(c.isspace() for c in short.text) or (
+                len(short.text) >= len(long_form.text)
+            ):
                 continue
             owner = self._mention_for(long_form, cands)
             # Whatever tagged the short form is replaced by what its long form says.

@@ -6,8 +6,12 @@ match with `span.label_` and `span.id_` = concept id. Overlapping matches are re
 the longest match wins; on a tie the more specific label wins (CYTOKINE > DRUG > DISEASE), so in
 "tumor necrosis factor" the cytokine beats the disease "necrosis".
 
-Patterns are spaCy phrase patterns (`{"label", "pattern", "id"}`), matched on lower-cased tokens
-(PhraseMatcher attr LOWER). By default they come from `models/kb/patterns.jsonl.gz`.
+Patterns are in spaCy's SpanRuler format (`{"label", "pattern", "id"}`): a phrase string, or a
+list of token dicts with `LOWER` (the KB ships them pre-tokenized with the runtime tokenizer).
+Matching is exact on lower-cased tokens, as a PhraseMatcher on LOWER would do, but through a
+hash index of token tuples: building a PhraseMatcher for the KB's ~100k terms creates a Doc and
+lexemes per term and costs tens of seconds in every worker, the index about one second.
+By default patterns come from `models/kb/patterns.jsonl.gz`.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from pipeline import extensions as _extensions  # noqa: F401
@@ -57,7 +60,7 @@ def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
 
 
 class LexiconMatcher:
-    """Phrase matching of KB terms into `doc.spans[spans_key]`."""
+    """Exact matching of KB terms on lower-cased tokens into `doc.spans[spans_key]`."""
 
     def __init__(
         self,
@@ -70,44 +73,61 @@ class LexiconMatcher:
         self.nlp = nlp
         self.name = name
         self.spans_key = spans_key
-        self.patterns: list[dict[str, Any]] = []
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._ids: dict[tuple[str, str], str] = {}
+        self._reset()
         path = Path(patterns_path) if patterns_path else kb_dir() / PATTERNS_FILE
         if path.exists():
             self.add_patterns(load_patterns(path))
 
+    def _reset(self) -> None:
+        self.patterns: list[dict[str, Any]] = []
+        # first token -> {token tuple -> [(label, concept id)]}, and the lengths to try.
+        self._index: dict[str, dict[tuple[str, ...], list[tuple[str, str]]]] = {}
+        self._lengths: dict[str, list[int]] = {}
+
+    def _tokens(self, pattern: dict[str, Any]) -> tuple[str, ...]:
+        value = pattern["pattern"]
+        if isinstance(value, str):
+            return tuple(t.lower_ for t in self.nlp.tokenizer(value))
+        if all(set(tok) == {"LOWER"} for tok in value):
+            return tuple(str(tok["LOWER"]).lower() for tok in value)
+        raise ValueError(
+            f"biotab_lexicon: pattern for id {pattern.get('id')!r} uses {value!r}; expected a "
+            "phrase string or token dicts with only the key 'LOWER'"
+        )
+
     def add_patterns(self, patterns: list[dict[str, Any]]) -> None:
-        """Add validated phrase patterns; the first concept listed for a term keeps it."""
+        """Add validated patterns; for a term listed twice under one label the first id wins."""
         for pattern in patterns:
-            if not isinstance(pattern["pattern"], str):
-                raise ValueError(
-                    "biotab_lexicon takes phrase patterns: 'pattern' must be a string, got "
-                    f"{type(pattern['pattern']).__name__} for id {pattern.get('id')!r}"
-                )
-        texts = [p["pattern"] for p in patterns]
-        by_label: dict[str, list[Doc]] = {}
-        tokenizer: Any = self.nlp.tokenizer  # spaCy types it as a plain callable
-        for pattern, pattern_doc in zip(patterns, tokenizer.pipe(texts), strict=True):
+            key = self._tokens(pattern)
+            if not key:
+                continue
+            entries = self._index.setdefault(key[0], {}).setdefault(key, [])
             label = pattern["label"]
-            key = (label, " ".join(t.lower_ for t in pattern_doc))
-            if key not in self._ids:
-                self._ids[key] = pattern.get("id") or ""
-                by_label.setdefault(label, []).append(pattern_doc)
-        for label, docs in by_label.items():
-            self.matcher.add(label, docs)
+            if all(lab != label for lab, _ in entries):
+                entries.append((label, pattern.get("id") or ""))
+            lengths = self._lengths.setdefault(key[0], [])
+            if len(key) not in lengths:
+                lengths.append(len(key))
+                lengths.sort(reverse=True)
         self.patterns.extend(patterns)
 
-    def __call__(self, doc: Doc) -> Doc:
+    def matches(self, doc: Doc) -> list[Span]:
+        """Every (possibly overlapping) match in English sentences."""
         english = english_token_mask(doc)
+        lowers = [t.lower_ for t in doc]
         spans = []
-        for match_id, start, end in self.matcher(doc):
-            if not english[start]:
+        for i, low in enumerate(lowers):
+            by_key = self._index.get(low)
+            if by_key is None or not english[i]:
                 continue
-            label = self.nlp.vocab.strings[match_id]
-            key = (label, " ".join(t.lower_ for t in doc[start:end]))
-            spans.append(Span(doc, start, end, label=label, span_id=self._ids.get(key, "")))
-        doc.spans[self.spans_key] = resolve_overlaps(spans)
+            for n in self._lengths[low]:
+                entries = by_key.get(tuple(lowers[i : i + n])) if i + n <= len(lowers) else None
+                for label, concept_id in entries or ():
+                    spans.append(Span(doc, i, i + n, label=label, span_id=concept_id))
+        return spans
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.spans[self.spans_key] = resolve_overlaps(self.matches(doc))
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
@@ -118,9 +138,7 @@ class LexiconMatcher:
                 fh.write(json.dumps(pattern, ensure_ascii=False) + "\n")
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> LexiconMatcher:
-        self.patterns = []
-        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self._ids = {}
+        self._reset()
         self.add_patterns(load_patterns(Path(path) / PATTERNS_FILE))
         return self
 

@@ -1,0 +1,333 @@
+"""Whole-run throughput and memory of `biotab run`, against spaCy's bare tokenizer.
+
+    python benchmarks/run_speed.py [--corpora ../shared/corpora] [--scale 1 10] [--workers 1 2]
+                                   [--no-model] [--engine local|dask] [--json results.json]
+
+Corpus: the sentences of BC5CDR and NCBI-disease (train + devel IOB files), tokens joined by
+single spaces, grouped into documents of `--sentences-per-doc` (10) sentences, written as JSONL
+files of `--docs-per-file` (100) documents into a temporary folder. `--scale 10` repeats the
+corpus ten times with different ids (a 10x larger corpus with the same text statistics).
+
+For every scale and worker count, a full `biotab run CORPUS --out TMP --workers N` runs as a
+subprocess (with the trained model when models/biotab_ner exists, unless --no-model). Measured:
+wall time from start to exit (start-up and model loading included), words/s = IOB tokens of
+the corpus / wall time, and the peak RSS of every process of the run (psutil polls the process
+tree every 0.1 s; `resource.getrusage(RUSAGE_CHILDREN)` gives the largest descendant's exact
+peak as a cross-check). Then the words/s of `spacy.blank("en").tokenizer` over the same texts,
+in this process, for comparison.
+
+Not a test: it takes minutes. Prints a table (and writes JSON with --json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
+IOB_FILES = (
+    "bc5cdr/train.tsv",
+    "bc5cdr/devel.tsv",
+    "ncbi-disease/train.tsv",
+    "ncbi-disease/devel.tsv",
+)
+
+
+def iob_sentences(path: Path) -> list[list[str]]:
+    """The token lists of an IOB file (one `TOKEN<TAB>TAG` per line, blank line between)."""
+    sentences: list[list[str]] = []
+    tokens: list[str] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line.strip():
+                if tokens:
+                    sentences.append(tokens)
+                    tokens = []
+                continue
+            tokens.append(line.split("\t", 1)[0])
+    if tokens:
+        sentences.append(tokens)
+    return sentences
+
+
+def corpus_texts(corpora: Path, sentences_per_doc: int) -> tuple[list[str], int]:
+    """Documents of `sentences_per_doc` sentences; and the number of words (IOB tokens)."""
+    sentences = []
+    for rel in IOB_FILES:
+        path = corpora / rel
+        if path.exists():
+            sentences.extend(iob_sentences(path))
+    if not sentences:
+        raise SystemExit(f"no IOB files found under {corpora}")
+    texts = [
+        " ".join(" ".join(s) for s in sentences[i : i + sentences_per_doc])
+        for i in range(0, len(sentences), sentences_per_doc)
+    ]
+    return texts, sum(len(s) for s in sentences)
+
+
+def write_corpus(folder: Path, texts: list[str], scale: int, docs_per_file: int) -> int:
+    """JSONL files under `folder`; returns the number of files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    n_files = 0
+    buf: list[str] = []
+
+    def flush() -> None:
+        nonlocal n_files, buf
+        if buf:
+            (folder / f"part_{n_files:05d}.jsonl").write_text("".join(buf), encoding="utf-8")
+            n_files += 1
+            buf = []
+
+    for rep in range(scale):
+        for i, text in enumerate(texts):
+            buf.append(json.dumps({"id": f"r{rep}-d{i:06d}", "text": text}) + "\n")
+            if len(buf) >= docs_per_file:
+                flush()
+    flush()
+    return n_files
+
+
+@dataclass
+class Measure:
+    scale: int
+    workers: int
+    engine: str
+    documents: int
+    words: int
+    seconds: float
+    words_per_s: float
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)  # role -> MB
+    max_child_rss_mb: float = 0.0  # getrusage(RUSAGE_CHILDREN), cumulative over the script
+    summary: str = ""
+
+
+def _role(proc: psutil.Process, root_pid: int) -> str:
+    if proc.pid == root_pid:
+        return "driver"
+    try:
+        cmd = " ".join(proc.cmdline())
+    except psutil.Error:
+        return "other"
+    if "resource_tracker" in cmd:
+        return "resource_tracker"
+    if "multiprocessing.spawn" in cmd or "multiprocessing.forkserver" in cmd:
+        return "worker"
+    if "distributed" in cmd or "dask" in cmd:
+        return "dask"
+    return "other"
+
+
+def _poll_tree(
+    root: psutil.Process, peaks: dict[int, tuple[str, int]], stop: threading.Event
+) -> None:
+    while not stop.is_set():
+        try:
+            procs = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return
+        for p in procs:
+            try:
+                rss = p.memory_info().rss
+            except psutil.Error:
+                continue
+            role, old = peaks.get(p.pid, (_role(p, root.pid), 0))
+            peaks[p.pid] = (role, max(old, rss))
+        stop.wait(0.1)
+
+
+def measure_run(
+    corpus: Path,
+    out: Path,
+    workers: int,
+    engine: str,
+    no_model: bool,
+    scale: int,
+    n_docs: int,
+    n_words: int,
+) -> Measure:
+    biotab = shutil.which("biotab", path=str(Path(sys.executable).parent)) or "biotab"
+    cmd = [
+        biotab,
+        "run",
+        str(corpus),
+        "--out",
+        str(out),
+        "--workers",
+        str(workers),
+        "--engine",
+        engine,
+        "--overwrite",
+        "--quiet",
+    ]
+    if no_model:
+        cmd.append("--no-model")
+    peaks: dict[int, tuple[str, int]] = {}
+    stop = threading.Event()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    poller = threading.Thread(
+        target=_poll_tree, args=(psutil.Process(proc.pid), peaks, stop), daemon=True
+    )
+    poller.start()
+    stdout, stderr = proc.communicate()
+    seconds = time.perf_counter() - t0
+    stop.set()
+    poller.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"biotab run failed ({proc.returncode}):\n{stderr[-3000:]}")
+    by_role: dict[str, float] = {}
+    n_worker = 0
+    for _pid, (role, rss) in sorted(peaks.items()):
+        if role == "worker":
+            role = f"worker{n_worker}"
+            n_worker += 1
+        by_role[role] = max(by_role.get(role, 0.0), rss / 2**20)
+    child_max = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+    return Measure(
+        scale=scale,
+        workers=workers,
+        engine=engine,
+        documents=n_docs,
+        words=n_words,
+        seconds=round(seconds, 2),
+        words_per_s=round(n_words / seconds, 1),
+        peak_rss_mb={k: round(v, 1) for k, v in by_role.items()},
+        max_child_rss_mb=round(child_max, 1),
+        summary=stdout.strip().splitlines()[-1] if stdout.strip() else "",
+    )
+
+
+def tokenizer_speed(texts: list[str], n_words: int, repeat: int = 3) -> float:
+    """Words/s of spaCy's bare English tokenizer (best of `repeat` passes)."""
+    import spacy
+
+    tokenizer = spacy.blank("en").tokenizer
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for text in texts:
+            tokenizer(text)
+        best = min(best, time.perf_counter() - t0)
+    return n_words / best
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
+    ap.add_argument("--scale", type=int, nargs="+", default=[1])
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--engine", default="local", choices=["local", "dask"])
+    ap.add_argument("--no-model", action="store_true", help="Lexicons only (biotab --no-model).")
+    ap.add_argument("--sentences-per-doc", type=int, default=10)
+    ap.add_argument("--docs-per-file", type=int, default=100)
+    ap.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="Keep the corpora and outputs here (default: a temporary folder).",
+    )
+    ap.add_argument("--json", type=Path, default=None, help="Also write the results here.")
+    args = ap.parse_args(argv)
+
+    texts, words_1x = corpus_texts(args.corpora, args.sentences_per_doc)
+    model = REPO / "models" / "biotab_ner"
+    model_note = (
+        "none (--no-model)"
+        if args.no_model
+        else str(model)
+        if (model / "config.cfg").exists()
+        else "none found"
+    )
+    print(
+        f"corpus 1x: {len(texts):,} documents, {words_1x:,} words "
+        f"({sum(map(len, texts)) / 1e6:.1f} M chars); model: {model_note}",
+        flush=True,
+    )
+    tmp = Path(tempfile.mkdtemp(prefix="biotab-bench-", dir=args.workdir))
+    results: list[Measure] = []
+    try:
+        for scale in args.scale:
+            corpus = tmp / f"corpus_{scale}x"
+            n_files = write_corpus(corpus, texts, scale, args.docs_per_file)
+            for workers in args.workers:
+                print(
+                    f"running {scale}x corpus ({n_files} files), {workers} worker(s) ...",
+                    flush=True,
+                )
+                m = measure_run(
+                    corpus,
+                    tmp / f"out_{scale}x_{workers}w",
+                    workers,
+                    args.engine,
+                    args.no_model,
+                    scale,
+                    len(texts) * scale,
+                    words_1x * scale,
+                )
+                print(
+                    f"  {m.words_per_s:,.0f} words/s in {m.seconds:.1f}s; peak RSS MB "
+                    f"{m.peak_rss_mb}; {m.summary}",
+                    flush=True,
+                )
+                results.append(m)
+        tok = tokenizer_speed(texts, words_1x)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    print()
+    header = (
+        f"{'corpus':>7} {'workers':>7} {'docs':>8} {'words':>10} {'seconds':>8} "
+        f"{'words/s':>9} {'speed-up':>8} {'driver MB':>9} {'max worker MB':>13}"
+    )
+    print(header)
+    print("-" * len(header))
+    base: dict[int, float] = {}
+    for m in results:
+        if m.workers == min(args.workers):
+            base[m.scale] = m.words_per_s
+        speedup = m.words_per_s / base[m.scale] if m.scale in base else float("nan")
+        workers_mb = [v for k, v in m.peak_rss_mb.items() if k.startswith("worker")]
+        print(
+            f"{m.scale:>6}x {m.workers:>7} {m.documents:>8,} {m.words:>10,} {m.seconds:>8.1f} "
+            f"{m.words_per_s:>9,.0f} {speedup:>7.2f}x {m.peak_rss_mb.get('driver', 0):>9,.0f} "
+            f"{max(workers_mb) if workers_mb else 0:>13,.0f}"
+        )
+    print(f"\nspaCy blank('en') tokenizer alone: {tok:,.0f} words/s (1 process, same texts)")
+    print(
+        f"largest process of all runs (getrusage RUSAGE_CHILDREN): "
+        f"{max((m.max_child_rss_mb for m in results), default=0):,.0f} MB"
+    )
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "tokenizer_words_per_s": round(tok, 1),
+                    "corpus_1x_words": words_1x,
+                    "corpus_1x_documents": len(texts),
+                    "runs": [asdict(m) for m in results],
+                },
+                indent=2,
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(main())

@@ -1,0 +1,370 @@
+"""`biotab_assertion`: is a mention stated as absent, hypothetical or uncertain? (ConText)
+
+Reads: `doc.ents` (mentions), sentence boundaries and sentence `Span._.language` (sentences that
+are not English are skipped; their mentions keep the defaults). Writes on every mention:
+`Span._.negated`, `._.hypothetical`, `._.uncertain` (bool) and `._.assertion_cue` (the text of the
+cue behind the strongest flag, NEGATED > HYPOTHETICAL > UNCERTAIN, or None).
+
+The rules are data, `pipeline/rules/context_rules.jsonl`, one per line, validated on load:
+
+- `literal` (a phrase, matched on lower-cased tokens) or `pattern` (a spaCy Matcher pattern);
+- `category`: NEGATED, HYPOTHETICAL, UNCERTAIN, PSEUDO (looks like a cue but is not: "no increase
+  in", "not only", "no direct evidence") or TERMINATE ("but", "however", "which", ";");
+- `direction`: forward, backward or bidirectional (for the three modifier categories);
+- `max_scope`: how many tokens the cue reaches (default: the component's `max_scope`);
+- for TERMINATE rules only: `applies_to` (the categories whose scopes it ends; default all) and
+  `after_mention` (true: it ends a forward scope only after a mention, e.g. "was", "were");
+- `comment`: free text.
+
+Within each sentence the cues are matched, overlapping matches resolved (the longest wins, so
+"no increase" beats "no"), and cues inside a mention dropped. A cue's scope runs from the cue in its
+direction up to `max_scope` tokens, the sentence edge, a TERMINATE cue, or a cue of another
+category (PSEUDO included), whichever comes first. A mention overlapping a cue's scope gets the
+cue's flag. Hence "Neither polyneuropathy nor thrombosis was observed" negates both, "no other
+adverse reactions including conjunctivitis, blepharitis, oral herpes, keratitis" negates all four
+but not "minimal xerophthalmia" before "no", and "There is no direct evidence ... that ... Aldara
+can be used in patients with multiple sclerosis" negates nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.errors import MatchPatternError
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from pipeline import extensions as _extensions  # noqa: F401
+from pipeline.paths import rule_file
+from pipeline.rules import RuleError, check_entry, read_jsonl
+
+RULES_FILE = "context_rules.jsonl"
+DEFAULT_RULES = rule_file(RULES_FILE)
+MODIFIERS = ("NEGATED", "HYPOTHETICAL", "UNCERTAIN")
+CATEGORIES = (*MODIFIERS, "PSEUDO", "TERMINATE")
+DIRECTIONS = ("forward", "backward", "bidirectional")
+_FLAG = {"NEGATED": "negated", "HYPOTHETICAL": "hypothetical", "UNCERTAIN": "uncertain"}
+_REQUIRED: dict[str, Any] = {"category": str}
+_OPTIONAL: dict[str, Any] = {
+    "literal": str, "pattern": list, "direction": str, "max_scope": int, "comment": str,
+    "applies_to": list, "after_mention": bool,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    """One ConText rule (see the module docstring)."""
+
+    category: str
+    literal: str | None = None
+    pattern: tuple[Any, ...] | None = None
+    direction: str | None = None
+    max_scope: int | None = None
+    comment: str | None = None
+    applies_to: tuple[str, ...] | None = None
+    after_mention: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.literal is not None:
+            out["literal"] = self.literal
+        if self.pattern is not None:
+            out["pattern"] = list(self.pattern)
+        out["category"] = self.category
+        if self.direction is not None:
+            out["direction"] = self.direction
+        if self.max_scope is not None:
+            out["max_scope"] = self.max_scope
+        if self.applies_to is not None:
+            out["applies_to"] = list(self.applies_to)
+        if self.after_mention:
+            out["after_mention"] = True
+        if self.comment is not None:
+            out["comment"] = self.comment
+        return out
+
+    def stops(self, category: str) -> bool:
+        """This TERMINATE rule ends the scope of a `category` cue."""
+        return self.applies_to is None or category in self.applies_to
+
+
+def parse_rule(obj: Any, where: str) -> ContextRule:
+    """Validate one rule object; raise RuleError (a ValueError) naming `where`, key, expectation."""
+    entry = check_entry(
+        obj, where=where, required=_REQUIRED, optional=_OPTIONAL,
+        choices={"category": CATEGORIES, "direction": DIRECTIONS},
+    )  # fmt: skip
+    has_literal, has_pattern = "literal" in entry, "pattern" in entry
+    if has_literal == has_pattern:
+        raise RuleError(f"{where}: expected exactly one of the keys 'literal' and 'pattern'")
+    if has_literal and not entry["literal"].strip():
+        raise RuleError(f"{where}: key 'literal' is empty: expected a cue phrase")
+    if has_pattern and (
+        not entry["pattern"] or not all(isinstance(t, dict) and t for t in entry["pattern"])
+    ):
+        raise RuleError(
+            f"{where}: key 'pattern' is {entry['pattern']!r}: expected a non-empty list of "
+            "spaCy Matcher token dicts"
+        )
+    category = entry["category"]
+    if category in MODIFIERS and "direction" not in entry:
+        raise RuleError(
+            f"{where}: missing key 'direction' for a {category} cue (expected one of "
+            f"{list(DIRECTIONS)})"
+        )
+    if category not in MODIFIERS and "direction" in entry:
+        raise RuleError(
+            f"{where}: key 'direction' is not allowed for a {category} rule (expected it only "
+            f"for {list(MODIFIERS)})"
+        )
+    for key in ("applies_to", "after_mention"):
+        if key in entry and category != "TERMINATE":
+            raise RuleError(
+                f"{where}: key {key!r} is only allowed for TERMINATE rules (this is {category})"
+            )
+    if "applies_to" in entry and (
+        not entry["applies_to"] or not set(entry["applies_to"]) <= set(MODIFIERS)
+    ):
+        raise RuleError(
+            f"{where}: key 'applies_to' is {entry['applies_to']!r}: expected a non-empty list "
+            f"of {list(MODIFIERS)}"
+        )
+    if "max_scope" in entry and entry["max_scope"] < 1:
+        raise RuleError(f"{where}: key 'max_scope' is {entry['max_scope']}: expected an int >= 1")
+    return ContextRule(
+        category=category,
+        literal=entry.get("literal"),
+        pattern=tuple(entry["pattern"]) if has_pattern else None,
+        direction=entry.get("direction"),
+        max_scope=entry.get("max_scope"),
+        comment=entry.get("comment"),
+        applies_to=tuple(entry["applies_to"]) if "applies_to" in entry else None,
+        after_mention=bool(entry.get("after_mention", False)),
+    )
+
+
+def load_context_rules(path: str | Path) -> list[ContextRule]:
+    """Read and validate a ConText rule file (JSONL, `//` comment lines)."""
+    path = Path(path)
+    return [parse_rule(obj, f"{path}:{lineno}") for lineno, obj in read_jsonl(path)]
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int
+    end: int
+    rule: ContextRule
+    text: str
+
+
+class ContextAssertion:
+    """Sets negated / hypothetical / uncertain / assertion_cue on mentions (module docstring)."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        rules_path: str | None = None,
+        max_scope: int = 10,
+        labels: list[str] | None = None,
+        skip_non_english: bool = True,
+    ) -> None:
+        self.nlp = nlp
+        self.name = name
+        if max_scope < 1:
+            raise ValueError(f"biotab_assertion: max_scope is {max_scope}: expected an int >= 1")
+        self.max_scope = max_scope
+        self.target_labels = set(labels) if labels else None
+        self.skip_non_english = skip_non_english
+        path = Path(rules_path) if rules_path else DEFAULT_RULES
+        self.set_rules(load_context_rules(path), where=str(path))
+
+    def set_rules(self, rules: list[ContextRule], where: str = "rules") -> None:
+        """Install rules and rebuild the matchers (bad patterns raise a ValueError)."""
+        self.rules = list(rules)
+        self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._matcher = Matcher(self.nlp.vocab, validate=True)
+        for i, rule in enumerate(self.rules):
+            key = f"context_rule_{i}"
+            if rule.literal is not None:
+                self._phrases.add(key, [self.nlp.make_doc(rule.literal)])
+            else:
+                try:
+                    self._matcher.add(key, [list(rule.pattern or ())])
+                except (MatchPatternError, ValueError) as exc:
+                    raise RuleError(
+                        f"{where}: rule {i + 1} ({rule.comment or rule.category}): key 'pattern' "
+                        f"is not a valid spaCy Matcher pattern: {exc}"
+                    ) from exc
+        self._rule_of = {
+            self.nlp.vocab.strings.add(f"context_rule_{i}"): r for i, r in enumerate(self.rules)
+        }
+
+    # ------------------------------------------------------------------------------ matching
+    def cues(self, doc: Doc) -> list[Cue]:
+        """All cue matches in the doc, overlaps resolved (longest first, then leftmost)."""
+        raw = [*self._phrases(doc), *(self._matcher(doc) if len(self._matcher) else [])]
+        found = sorted(
+            ((s, e, self._rule_of[m]) for m, s, e in raw), key=lambda t: (-(t[1] - t[0]), t[0])
+        )
+        taken = [False] * len(doc)
+        cues: list[Cue] = []
+        for start, end, rule in found:
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * (end - start)
+                cues.append(Cue(start, end, rule, doc[start:end].text))
+        return sorted(cues, key=lambda c: c.start)
+
+    def scope(
+        self, cue: Cue, sent: Span, cues: list[Cue], ents: list[Span] | None = None
+    ) -> list[tuple[int, int]]:
+        """Token ranges [start, end) the cue reaches within its sentence.
+
+        A scope ends at `max_scope` tokens, the sentence edge, a TERMINATE cue that applies to
+        the cue's category, or a cue of another category. An `after_mention` terminator ("was",
+        "were" ...) ends a forward scope only once a mention has been passed: "no thrombosis was
+        recorded in patients receiving lenalidomide" negates thrombosis alone, while "no patient
+        had neutropenia" still negates neutropenia.
+        """
+        category = cue.rule.category
+        reach = cue.rule.max_scope or self.max_scope
+        ents = ents or []
+        stoppers = [
+            c for c in cues if c is not cue and (
+                c.rule.stops(category) if c.rule.category == "TERMINATE"
+                else c.rule.category != category
+            )
+        ]  # fmt: skip
+        ranges = []
+        if cue.rule.direction in ("forward", "bidirectional"):
+            end = min(sent.end, cue.end + reach)
+            for c in stoppers:
+                if not cue.end <= c.start < end:
+                    continue
+                if c.rule.after_mention and not any(
+                    cue.end <= e.start and e.end <= c.start for e in ents
+                ):
+                    continue
+                end = c.start
+            ranges.append((cue.end, end))
+        if cue.rule.direction in ("backward", "bidirectional"):
+            start = max(sent.start, cue.start - reach)
+            for c in stoppers:
+                if start < c.end <= cue.start and not c.rule.after_mention:
+                    start = c.end
+            start = self._clause_start(sent, start, cue.start, stoppers)
+            ranges.append((start, cue.start))
+        return ranges
+
+    @staticmethod
+    def _clause_start(sent: Span, start: int, end: int, stoppers: list[Cue]) -> int:
+        """A backward scope stops at a comma that closes a clause: "Although rash was frequent,
+        hepatotoxicity and nephrotoxicity were not observed" (a verb before the comma), while a
+        list ("Hepatotoxicity, nephrotoxicity and ototoxicity were not observed") runs on."""
+        verbs = [c.start for c in stoppers if c.rule.after_mention and start <= c.start < end]
+        if not verbs:
+            return start
+        doc = sent.doc
+        for i in range(end - 1, start - 1, -1):
+            if doc[i].text in (",", ":") and any(v < i for v in verbs):
+                return i + 1
+        return start
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = [e for e in doc.ents if self.target_labels is None or e.label_ in self.target_labels]
+        for ent in ents:
+            ent._.negated = ent._.hypothetical = ent._.uncertain = False
+            ent._.assertion_cue = None
+        if not ents:
+            return doc
+        all_cues = self.cues(doc)
+        sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+        for sent in sents:
+            if self.skip_non_english and sent._.language not in (None, "en"):
+                continue
+            sent_ents = [e for e in ents if sent.start <= e.start < sent.end]
+            if not sent_ents:
+                continue
+            cues = [
+                c for c in all_cues
+                if sent.start <= c.start and c.end <= sent.end
+                and not any(c.start < e.end and e.start < c.end for e in doc.ents)
+            ]  # fmt: skip
+            self._assert(sent, sent_ents, cues)
+        return doc
+
+    def _assert(self, sent: Span, ents: list[Span], cues: list[Cue]) -> None:
+        hits: dict[int, list[tuple[int, int, Cue]]] = {}
+        for cue in cues:
+            if cue.rule.category not in MODIFIERS:
+                continue
+            for lo, hi in self.scope(cue, sent, cues, ents):
+                for k, ent in enumerate(ents):
+                    if ent.start < hi and lo < ent.end:
+                        distance = (
+                            ent.start - cue.end if ent.start >= cue.end else cue.start - ent.end
+                        )
+                        priority = MODIFIERS.index(cue.rule.category)
+                        hits.setdefault(k, []).append((priority, distance, cue))
+        for k, found in hits.items():
+            ent = ents[k]
+            for _, _, cue in found:
+                setattr(ent._, _FLAG[cue.rule.category], True)
+            ent._.assertion_cue = min(found, key=lambda h: (h[0], h[1]))[2].text
+
+    # ---------------------------------------------------------------------------- to/from disk
+    def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_jsonl(path / RULES_FILE, [r.to_json() for r in self.rules])
+        labels = sorted(self.target_labels) if self.target_labels else None
+        settings = {
+            "max_scope": self.max_scope,
+            "labels": labels,
+            "skip_non_english": self.skip_non_english,
+        }
+        srsly.write_json(path / "assertion.json", settings)
+
+    def from_disk(self, path: str | Path, *, exclude: Any = ()) -> ContextAssertion:
+        path = Path(path)
+        self.set_rules(load_context_rules(path / RULES_FILE), where=str(path / RULES_FILE))
+        settings = path / "assertion.json"
+        if settings.exists():
+            cfg = srsly.read_json(settings)
+            self.max_scope = int(cfg["max_scope"])
+            self.target_labels = set(cfg["labels"]) if cfg["labels"] else None
+            self.skip_non_english = bool(cfg["skip_non_english"])
+        return self
+
+
+@Language.factory(
+    "biotab_assertion",
+    default_config={
+        "rules_path": None,
+        "max_scope": 10,
+        "labels": None,
+        "skip_non_english": True,
+    },
+)
+def make_assertion(
+    nlp: Language,
+    name: str,
+    *,
+    rules_path: str | None,
+    max_scope: int,
+    labels: list[str] | None,
+    skip_non_english: bool,
+) -> ContextAssertion:
+    return ContextAssertion(
+        nlp,
+        name,
+        rules_path=rules_path,
+        max_scope=max_scope,
+        labels=labels,
+        skip_non_english=skip_non_english,
+    )

@@ -1,0 +1,266 @@
+"""`biotab_language`: the language of the document and of each sentence (ISO 639-1).
+
+Reads: the text and sentence boundaries (`doc.sents`; without them the whole document is one
+sentence). Writes: `Doc._.language` and `Span._.language` on every sentence. Later English-only
+components (lexicon, fusion, cytokines, assertion) skip sentences whose language is not "en".
+
+How a sentence gets its language:
+
+1. Script first: a sentence written mostly in a non-Latin script gets that script's language
+   (Cyrillic -> "ru", Greek -> "el", Han -> "zh", kana -> "ja", Hangul -> "ko", Arabic -> "ar",
+   ...), refined by the detector among the script's languages when the sentence is long enough
+   ("uk" vs "ru"). This holds for short lines too: seed 003's Russian title is "ru".
+2. Latin script: the offline detector `py3langid` (97 languages, naive Bayes on byte n-grams)
+   proposes a language. A sentence departs from the document's language only on strong evidence:
+   at least `min_words` words and `min_chars` characters, detector confidence >= `min_confidence`,
+   and at least `min_stopwords` function words of the proposed language (spaCy's stop-word lists),
+   more than of the document's language. Drug-heavy English titles ("Remifentanil pretreatment
+   reduces myoclonus after etomidate", which py3langid calls Danish) therefore stay English, while
+   a Catalan licence paragraph becomes "ca".
+3. Everything else (short lines, numbers, names) takes the document's language.
+
+The document's language is the script language for non-Latin text, else the detector's answer on
+the whole text (`default_language` for texts shorter than `min_chars`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline import extensions as _extensions  # noqa: F401
+
+# Unicode script (first word of a letter's character name) -> default language, and the
+# languages the detector may choose among for that script.
+SCRIPT_LANGUAGES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "CYRILLIC": ("ru", ("ru", "uk", "bg", "sr", "mk", "be", "kk", "ky", "mn")),
+    "GREEK": ("el", ("el",)),
+    "ARABIC": ("ar", ("ar", "fa", "ur", "ps")),
+    "HEBREW": ("he", ("he",)),
+    "CJK": ("zh", ("zh", "ja")),
+    "HIRAGANA": ("ja", ("ja",)),
+    "KATAKANA": ("ja", ("ja",)),
+    "HANGUL": ("ko", ("ko",)),
+    "DEVANAGARI": ("hi", ("hi", "mr", "ne")),
+    "THAI": ("th", ("th",)),
+    "ARMENIAN": ("hy", ("hy",)),
+    "GEORGIAN": ("ka", ("ka",)),
+    "BENGALI": ("bn", ("bn", "as")),
+    "TAMIL": ("ta", ("ta",)),
+}
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@functools.cache
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+
+
+@functools.cache
+def stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop-word list of a language (empty when spaCy has none).
+
+    The list is read from `spacy/lang/<lang>/stop_words.py` without importing the language
+    package, whose tokenizer exceptions take seconds to load (15 s for French).
+    """
+    import spacy.lang
+
+    file = Path(next(iter(spacy.lang.__path__))) / lang / "stop_words.py"
+    if not re.fullmatch(r"[a-z]{2,3}", lang) or not file.exists():
+        return frozenset()
+    namespace: dict[str, Any] = {}
+    exec(compile(file.read_text(encoding="utf-8"), str(file), "exec"), namespace)
+    return frozenset(w.lower() for w in namespace.get("STOP_WORDS", ()))
+
+
+def dominant_script(text: str) -> str | None:
+    """The script of most letters in `text` ("LATIN", "CYRILLIC", ...), None without letters.
+
+    Kana beats Han (Japanese text mixes both).
+    """
+    counts: Counter[str] = Counter()
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            counts[name.split(" ", 1)[0] if name else "UNKNOWN"] += 1
+    if not counts:
+        return None
+    if counts["HIRAGANA"] + counts["KATAKANA"] > 0 and counts["CJK"] > 0:
+        counts["HIRAGANA"] += counts.pop("CJK")
+    script, n = counts.most_common(1)[0]
+    return script if n * 2 >= sum(counts.values()) else "LATIN" if counts["LATIN"] else script
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+class LanguageDetector:
+    """Sets `Doc._.language` and sentence `Span._.language` (see the module docstring)."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        default_language: str = "en",
+        min_chars: int = 25,
+        min_words: int = 4,
+        min_confidence: float = 0.9,
+        min_stopwords: int = 2,
+        languages: list[str] | None = None,
+    ) -> None:
+        self.name = name
+        self.default_language = default_language
+        self.min_chars = min_chars
+        self.min_words = min_words
+        self.min_confidence = min_confidence
+        self.min_stopwords = min_stopwords
+        self.languages = list(languages) if languages else None
+
+    # ------------------------------------------------------------------------------ detection
+    def classify(self, text: str, candidates: tuple[str, ...] | None = None) -> tuple[str, float]:
+        """(language, confidence) from py3langid, optionally among `candidates` only."""
+        ident = _identifier()
+        allowed = candidates or (tuple(self.languages) if self.languages else None)
+        logp = np.asarray(ident.nb_classprobs(ident.instance2fv(text)), dtype=np.float64)
+        classes: list[str] = list(ident.nb_classes)
+        if allowed:
+            index = [i for i, c in enumerate(classes) if c in allowed]
+            if index:
+                logp = logp[index]
+                classes = [classes[i] for i in index]
+        probs = np.exp(logp - logp.max())
+        probs /= probs.sum()
+        best = int(np.argmax(probs))
+        return classes[best], float(probs[best])
+
+    def document_language(self, text: str) -> str:
+        script = dominant_script(text)
+        if script is None:
+            return self.default_language
+        if script != "LATIN" and script in SCRIPT_LANGUAGES:
+            return self._script_language(text, script)
+        if len(text.strip()) < self.min_chars:
+            return self.default_language
+        lang, prob = self.classify(text)
+        if lang == self.default_language or prob < self.min_confidence:
+            return self.default_language
+        return self._prefer(lang, self.default_language, _words(text))
+
+    def _script_language(self, text: str, script: str) -> str:
+        default, candidates = SCRIPT_LANGUAGES[script]
+        if len(candidates) > 1 and len(text.strip()) >= self.min_chars:
+            lang, prob = self.classify(text, candidates)
+            if lang != default and prob >= self.min_confidence:
+                return self._prefer(lang, default, _words(text))
+        return default
+
+    def _prefer(self, lang: str, default: str, words: list[str]) -> str:
+        """`lang` over `default` only with more (and at least `min_stopwords`) of its function
+        words: the detector alone mistakes drug-heavy English for Danish or German."""
+        theirs = sum(w in stop_words(lang) for w in words)
+        ours = sum(w in stop_words(default) for w in words)
+        return lang if theirs >= self.min_stopwords and theirs > ours else default
+
+    def sentence_language(self, text: str, doc_language: str) -> str:
+        script = dominant_script(text)
+        if script is None:
+            return doc_language
+        if script != "LATIN":
+            return (
+                self._script_language(text, script) if script in SCRIPT_LANGUAGES else doc_language
+            )
+        words = _words(text)
+        if len(words) < self.min_words or len(text.strip()) < self.min_chars:
+            return doc_language
+        ours = sum(w in stop_words(doc_language) for w in words)
+        if ours * 5 >= len(words) and ours >= 2:
+            return doc_language  # fast path: plainly the document's language
+        lang, prob = self.classify(text)
+        if lang == doc_language or prob < self.min_confidence:
+            return doc_language
+        return self._prefer(lang, doc_language, words)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc_language = self.document_language(doc.text)
+        doc._.language = doc_language
+        sents: list[Span] = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+        for sent in sents:
+            sent._.language = self.sentence_language(sent.text, doc_language)
+        return doc
+
+    # ---------------------------------------------------------------------------- to/from disk
+    def settings(self) -> dict[str, Any]:
+        return {
+            "default_language": self.default_language,
+            "min_chars": self.min_chars,
+            "min_words": self.min_words,
+            "min_confidence": self.min_confidence,
+            "min_stopwords": self.min_stopwords,
+            "languages": self.languages,
+        }
+
+    def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "language.json", self.settings())
+
+    def from_disk(self, path: str | Path, *, exclude: Any = ()) -> LanguageDetector:
+        file = Path(path) / "language.json"
+        cfg = srsly.read_json(file)
+        expected = set(self.settings())
+        if not isinstance(cfg, dict) or set(cfg) != expected:
+            raise ValueError(f"{file}: expected an object with keys {sorted(expected)}")
+        self.default_language = str(cfg["default_language"])
+        self.min_chars = int(cfg["min_chars"])
+        self.min_words = int(cfg["min_words"])
+        self.min_confidence = float(cfg["min_confidence"])
+        self.min_stopwords = int(cfg["min_stopwords"])
+        self.languages = list(cfg["languages"]) if cfg["languages"] else None
+        return self
+
+
+@Language.factory(
+    "biotab_language",
+    default_config={
+        "default_language": "en",
+        "min_chars": 25,
+        "min_words": 4,
+        "min_confidence": 0.9,
+        "min_stopwords": 2,
+        "languages": None,
+    },
+)
+def make_language(
+    nlp: Language,
+    name: str,
+    *,
+    default_language: str,
+    min_chars: int,
+    min_words: int,
+    min_confidence: float,
+    min_stopwords: int,
+    languages: list[str] | None,
+) -> LanguageDetector:
+    return LanguageDetector(
+        nlp,
+        name,
+        default_language=default_language,
+        min_chars=min_chars,
+        min_words=min_words,
+        min_confidence=min_confidence,
+        min_stopwords=min_stopwords,
+        languages=languages,
+    )

@@ -1,0 +1,306 @@
+"""Stage function for the `outcomes` table: the rows `biotab_outcomes` wrote on a Doc, typed.
+
+Also holds the gold-set scorer used by `tests/test_outcomes.py` and
+`benchmarks/outcomes_eval.py` (one JSON object per line: {"text", "ents": [{"start", "end",
+"label", "concept_id"}], "expected": [{"measure", "value", "unit", "numerator", "denominator",
+...optional columns}]}).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from spacy.tokens import Doc
+
+import pipeline.extensions  # noqa: F401  (registers Doc._.outcomes)
+from pipeline.components.outcomes import MEASURES, ROW_KEYS
+
+
+def _f(name: str, typ: pa.DataType, nullable: bool, description: str, example: str) -> pa.Field:
+    return pa.field(
+        name,
+        typ,
+        nullable=nullable,
+        metadata={"description": description, "example": example},
+    )
+
+
+OUTCOMES_SCHEMA = pa.schema(
+    [
+        _f("doc_id", pa.string(), False, "Document the figure comes from.", "pmid:23217273"),
+        _f(
+            "outcome_id",
+            pa.string(),
+            False,
+            "Figure id, unique within the document: '<sent_idx>:<start_char>'.",
+            "18:2154",
+        ),
+        _f("sent_idx", pa.int32(), False, "0-based index of the sentence in the document.", "18"),
+        _f(
+            "start_char",
+            pa.int32(),
+            False,
+            "Start of the figure expression, 0-based offset into documents.text.",
+            "2154",
+        ),
+        _f("end_char", pa.int32(), False, "End of the figure expression (exclusive).", "2184"),
+        _f(
+            "text",
+            pa.string(),
+            False,
+            "The figure expression as written.",
+            "Twelve of those patients (86%)",
+        ),
+        _f(
+            "measure",
+            pa.string(),
+            False,
+            "What the figure measures: " + ", ".join(MEASURES) + ".",
+            "complete_response",
+        ),
+        _f(
+            "value",
+            pa.float64(),
+            False,
+            "The reported figure: a percentage (0-100) when unit is 'percent', else a count.",
+            "86.0",
+        ),
+        _f("unit", pa.string(), False, "'percent' or 'count'.", "percent"),
+        _f(
+            "numerator",
+            pa.int32(),
+            True,
+            "Subjects with the outcome, when the text fixes it.",
+            "12",
+        ),
+        _f(
+            "denominator",
+            pa.int32(),
+            True,
+            "Subjects the figure is taken over, when the text fixes it (explicitly or through "
+            "the cohort: enrolled minus discontinued).",
+            "14",
+        ),
+        _f(
+            "ci_low",
+            pa.float64(),
+            True,
+            "Lower confidence bound, in the unit of value.",
+            "30.0",
+        ),
+        _f("ci_high", pa.float64(), True, "Upper confidence bound, in the unit of value.", "60.0"),
+        _f(
+            "ci_level",
+            pa.float64(),
+            True,
+            "Confidence level as a fraction (0.95 for a 95% CI).",
+            "0.95",
+        ),
+        _f("p_value", pa.float64(), True, "p-value reported right after the figure.", "0.001"),
+        _f(
+            "p_relation",
+            pa.string(),
+            True,
+            "Relation of the p-value: '<', '=' or '>' (≤ is recorded as '<', ≥ as '>').",
+            "<",
+        ),
+        _f(
+            "timepoint",
+            pa.string(),
+            True,
+            "When the figure was measured, as written.",
+            "2 to 8 weeks after lenalidomide's withdrawal",
+        ),
+        _f("population", pa.string(), True, "Who was counted, as written.", "patients"),
+        _f(
+            "drug_concept_id",
+            pa.string(),
+            True,
+            "Concept id of the drug the figure is about (arm drug, nearest DRUG mention of the "
+            "sentence, else the document's main drug).",
+            "MESH:D000077269",
+        ),
+        _f(
+            "drug_text",
+            pa.string(),
+            True,
+            "Drug mention or arm text ('control', 'placebo') the figure is about.",
+            "lenalidomide",
+        ),
+        _f(
+            "disease_concept_id",
+            pa.string(),
+            True,
+            "Concept id of the condition the figure is about (nearest DISEASE mention, else the "
+            "document's main disease).",
+            "MESH:D008180",
+        ),
+        _f(
+            "disease_text",
+            pa.string(),
+            True,
+            "Disease mention the figure is about.",
+            "cutaneous lupus erythematosus",
+        ),
+        _f(
+            "negated",
+            pa.bool_(),
+            False,
+            "Negated phrasing ('no patient relapsed' is a relapse count of 0, negated).",
+            "false",
+        ),
+    ]
+)
+
+_INT_COLS = ("sent_idx", "start_char", "end_char", "numerator", "denominator")
+_FLOAT_COLS = ("value", "ci_low", "ci_high", "ci_level", "p_value")
+
+
+def outcome_rows(doc: Doc, doc_id: str) -> list[dict[str, Any]]:
+    """Rows of the outcomes table for one annotated Doc (after `biotab_outcomes` ran)."""
+    rows: list[dict[str, Any]] = []
+    for raw in doc._.outcomes or []:
+        row: dict[str, Any] = {"doc_id": doc_id}
+        for key in ROW_KEYS:
+            val = raw.get(key)
+            if val is not None and key in _INT_COLS:
+                val = int(val)
+            elif val is not None and key in _FLOAT_COLS:
+                val = float(val)
+            row[key] = val
+        row["negated"] = bool(row["negated"])
+        rows.append(row)
+    return rows
+
+
+def outcomes_table(rows: list[dict[str, Any]]) -> pa.Table:
+    """A pyarrow Table with OUTCOMES_SCHEMA (validates the types of `rows`)."""
+    return pa.Table.from_pylist(rows, schema=OUTCOMES_SCHEMA)
+
+
+# --------------------------------------------------------------------------------------------
+# Gold-set scoring
+
+TEXT_FIELDS = ("drug_text", "disease_text", "timepoint", "population", "p_relation")
+NUMBER_FIELDS = ("value", "ci_low", "ci_high", "ci_level", "p_value")
+
+
+def load_gold(path: str | Path) -> list[dict[str, Any]]:
+    records = []
+    with Path(path).open(encoding="utf8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            if "text" not in rec or "expected" not in rec:
+                raise ValueError(f"{path}:{lineno}: expected keys 'text' and 'expected'")
+            records.append(rec)
+    return records
+
+
+def gold_doc(make_doc: Callable[[str], Doc], record: dict[str, Any]) -> Doc:
+    """Tokenize the record's text and set its hand-made entities (with concept ids)."""
+    doc = make_doc(record["text"])
+    spans = []
+    for ent in record.get("ents", []):
+        span = doc.char_span(ent["start"], ent["end"], label=ent["label"], alignment_mode="expand")
+        if span is None:
+            raise ValueError(f"entity {ent} does not align in {record['text']!r}")
+        span._.concept_id = ent.get("concept_id")
+        spans.append(span)
+    doc.ents = spans
+    return doc
+
+
+def _same(key: str, want: Any, got: Any) -> bool:
+    if want is None or got is None:
+        return want is None and got is None
+    if key in NUMBER_FIELDS:
+        return abs(float(want) - float(got)) <= max(0.051, 1e-6 * abs(float(want)))
+    if key in TEXT_FIELDS:
+        return str(want).strip().lower() == str(got).strip().lower()
+    return bool(want == got)
+
+
+def row_matches(expected: dict[str, Any], predicted: dict[str, Any], strict: bool = True) -> bool:
+    """Same measure, unit and value; if `strict`, also every other key the gold row states."""
+    keys = expected.keys() if strict else ("measure", "unit", "value")
+    return all(_same(k, expected[k], predicted.get(k)) for k in keys)
+
+
+@dataclass
+class GoldScore:
+    tp: Counter[str] = field(default_factory=Counter)  # matched expected rows per measure
+    expected: Counter[str] = field(default_factory=Counter)
+    predicted: Counter[str] = field(default_factory=Counter)
+    matched_predicted: Counter[str] = field(default_factory=Counter)
+    loose_tp: int = 0
+    misses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    extras: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    field_errors: list[tuple[str, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        n = sum(self.expected.values())
+        return sum(self.tp.values()) / n if n else 1.0
+
+    @property
+    def precision(self) -> float:
+        n = sum(self.predicted.values())
+        return sum(self.matched_predicted.values()) / n if n else 1.0
+
+    def per_measure(self) -> Iterator[tuple[str, int, int, float | None, float | None]]:
+        for m in sorted(set(self.expected) | set(self.predicted)):
+            e, p = self.expected[m], self.predicted[m]
+            rec = self.tp[m] / e if e else None
+            prec = self.matched_predicted[m] / p if p else None
+            yield m, e, p, rec, prec
+
+
+def score_gold(
+    records: Iterable[dict[str, Any]], run: Callable[[dict[str, Any]], list[dict[str, Any]]]
+) -> GoldScore:
+    """Run `run(record) -> predicted rows` on every record and match rows one to one."""
+    score = GoldScore()
+    for rec in records:
+        predicted = run(rec)
+        expected = rec["expected"]
+        for e in expected:
+            score.expected[e["measure"]] += 1
+        for p in predicted:
+            score.predicted[p["measure"]] += 1
+        used: set[int] = set()
+        for e in expected:
+            hit = next(
+                (k for k, p in enumerate(predicted) if k not in used and row_matches(e, p)), None
+            )
+            if hit is None:
+                loose = next(
+                    (
+                        k
+                        for k, p in enumerate(predicted)
+                        if k not in used and row_matches(e, p, strict=False)
+                    ),
+                    None,
+                )
+                if loose is not None:
+                    score.field_errors.append((rec["text"], e, predicted[loose]))
+                else:
+                    score.misses.append((rec["text"], e))
+                continue
+            used.add(hit)
+            score.tp[e["measure"]] += 1
+            score.matched_predicted[predicted[hit]["measure"]] += 1
+        for k, p in enumerate(predicted):
+            if k not in used and not any(row_matches(e, p, strict=False) for e in expected):
+                score.extras.append((rec["text"], p))
+        score.loose_tp += sum(
+            1 for e in expected if any(row_matches(e, p, strict=False) for p in predicted)
+        )
+    return score

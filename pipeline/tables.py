@@ -1,0 +1,219 @@
+"""Reading a biotab output folder back: pandas DataFrames and a DuckDB connection.
+
+An output folder `OUT` holds one Parquet dataset per table (`OUT/<table>/part-*.parquet`) and
+`OUT/manifest.json`. The table schemas are the `pyarrow.schema` constants of the stages that
+write them, gathered here in `TABLE_SCHEMAS`.
+
+dtypes: `load()` returns pandas columns backed by Arrow (`pd.ArrowDtype`), so every column has
+exactly the type of its schema field — `string[pyarrow]`, `int32[pyarrow]`, `bool[pyarrow]`,
+`float[pyarrow]` ... — and nullable integers and booleans stay integers and booleans (a missing
+value is `pd.NA`, not NaN). `df.astype(object)` or `df[col].astype("Int64")` convert when a
+library wants NumPy dtypes.
+
+Columns: each DataFrame has the schema's columns, in the schema's order. A part written by an
+older biotab that lacks a column reads back with that column all null; columns not in the schema
+are not read. A table whose folder is missing (or empty) gives an empty DataFrame with the right
+columns and dtypes.
+"""
+
+from __future__ import annotations
+
+import json
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from pipeline.ingest import DOCUMENTS_SCHEMA, ERRORS_SCHEMA
+from pipeline.outcomes import OUTCOMES_SCHEMA
+from pipeline.split import SENTENCES_SCHEMA
+from pipeline.tag import MENTIONS_SCHEMA
+
+if TYPE_CHECKING:
+    import duckdb as duckdb_
+    import pandas as pd
+
+TABLE_SCHEMAS: dict[str, pa.Schema] = {
+    "documents": DOCUMENTS_SCHEMA,
+    "sentences": SENTENCES_SCHEMA,
+    "mentions": MENTIONS_SCHEMA,
+    "outcomes": OUTCOMES_SCHEMA,
+    "errors": ERRORS_SCHEMA,
+}
+"""Table name -> schema, in the order the tables are usually read."""
+
+PART_GLOB = "part-*.parquet"
+
+__all__ = [
+    "TABLE_SCHEMAS",
+    "duckdb",
+    "duckdb_type",
+    "load",
+    "load_manifest",
+    "part_files",
+    "read_table",
+]
+
+
+def part_files(out: str | PathLike[str], table: str) -> list[Path]:
+    """The Parquet parts of one table, sorted by path; [] when the folder is missing.
+
+    Parts in sub-folders are included; hidden files and names starting with `_` (temporary or
+    in-progress parts) are not.
+    """
+    folder = Path(out) / table
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.rglob(PART_GLOB)
+        if p.is_file()
+        and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
+    )
+
+
+def _schema(table: str) -> pa.Schema:
+    try:
+        return TABLE_SCHEMAS[table]
+    except KeyError:
+        raise KeyError(
+            f"unknown table {table!r}; expected one of {', '.join(TABLE_SCHEMAS)}"
+        ) from None
+
+
+def read_table(out: str | PathLike[str], table: str) -> pa.Table:
+    """One table as a pyarrow Table with exactly the schema's columns and types."""
+    import pyarrow.dataset as ds
+
+    schema = _schema(table)
+    files = part_files(out, table)
+    if not files:
+        return schema.empty_table()
+    dataset = ds.dataset([str(f) for f in files], schema=schema, format="parquet")
+    return dataset.to_table()
+
+
+def load(out: str | PathLike[str], tables: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of an output folder as a pandas DataFrame with Arrow-backed dtypes.
+
+    `tables` picks a subset (default: all of TABLE_SCHEMAS). Raises FileNotFoundError when `out`
+    is not a folder; a missing table folder gives an empty DataFrame with the right columns.
+    """
+    import pandas as pd
+
+    root = Path(out)
+    if not root.is_dir():
+        raise FileNotFoundError(f"no biotab output folder at {root}")
+    names = list(TABLE_SCHEMAS) if tables is None else tables
+    frames: dict[str, pd.DataFrame] = {}
+    for name in names:
+        table = read_table(root, name)
+        frames[name] = table.to_pandas(types_mapper=pd.ArrowDtype)
+    return frames
+
+
+def load_manifest(out: str | PathLike[str]) -> dict[str, Any]:
+    """`OUT/manifest.json` as a dict ({} when missing or unreadable)."""
+    path = Path(out) / "manifest.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+_DUCKDB_TYPES: list[tuple[Any, str]] = [
+    (pa.types.is_boolean, "BOOLEAN"),
+    (pa.types.is_int8, "TINYINT"),
+    (pa.types.is_int16, "SMALLINT"),
+    (pa.types.is_int32, "INTEGER"),
+    (pa.types.is_int64, "BIGINT"),
+    (pa.types.is_uint8, "UTINYINT"),
+    (pa.types.is_uint16, "USMALLINT"),
+    (pa.types.is_uint32, "UINTEGER"),
+    (pa.types.is_uint64, "UBIGINT"),
+    (pa.types.is_float16, "FLOAT"),
+    (pa.types.is_float32, "FLOAT"),
+    (pa.types.is_float64, "DOUBLE"),
+    (pa.types.is_string, "VARCHAR"),
+    (pa.types.is_large_string, "VARCHAR"),
+    (pa.types.is_binary, "BLOB"),
+    (pa.types.is_large_binary, "BLOB"),
+    (pa.types.is_date32, "DATE"),
+    (pa.types.is_timestamp, "TIMESTAMP"),
+]
+
+
+def duckdb_type(type_: pa.DataType) -> str:
+    """The DuckDB SQL type name for an Arrow type used in biotab's schemas."""
+    if pa.types.is_timestamp(type_) and type_.tz is not None:
+        return "TIMESTAMPTZ"
+    if pa.types.is_list(type_) or pa.types.is_large_list(type_):
+        return f"{duckdb_type(type_.value_type)}[]"
+    for test, name in _DUCKDB_TYPES:
+        if test(type_):
+            return name
+    raise TypeError(f"no DuckDB type for Arrow type {type_}")
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _quote_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _view_sql(table: str, files: list[Path], present: set[str]) -> str:
+    """SELECT for a table view: schema columns in order, cast to the schema types.
+
+    Columns missing from every part become typed NULLs, so the view always has the full schema.
+    """
+    schema = _schema(table)
+    cols = []
+    for field in schema:
+        sql_type = duckdb_type(field.type)
+        ident = _quote_ident(field.name)
+        if field.name in present:
+            cols.append(f"CAST({ident} AS {sql_type}) AS {ident}")
+        else:
+            cols.append(f"CAST(NULL AS {sql_type}) AS {ident}")
+    select = ",\n  ".join(cols)
+    if not files:
+        return f"SELECT\n  {select}\nWHERE false"
+    file_list = ", ".join(_quote_str(str(f)) for f in files)
+    return (
+        f"SELECT\n  {select}\nFROM read_parquet([{file_list}], union_by_name = true, "
+        "hive_partitioning = false)"
+    )
+
+
+def duckdb(
+    out: str | PathLike[str], con: duckdb_.DuckDBPyConnection | None = None
+) -> duckdb_.DuckDBPyConnection:
+    """A DuckDB connection with one view per table (documents, sentences, mentions, ...).
+
+    `con` adds the views to an existing connection (default: a new in-memory database). Each view
+    lists the table's parts present when it is created and has exactly the schema's columns and
+    types; a table with no parts gives an empty view. Views are named after the tables, so
+    `con.sql("SELECT label, count(*) FROM mentions GROUP BY label")` works at once.
+    """
+    import duckdb as duckdb_mod
+
+    root = Path(out)
+    if not root.is_dir():
+        raise FileNotFoundError(f"no biotab output folder at {root}")
+    if con is None:
+        con = duckdb_mod.connect()
+    import pyarrow.parquet as pq
+
+    for table in TABLE_SCHEMAS:
+        files = [f.resolve() for f in part_files(root, table)]
+        present: set[str] = set()
+        for f in files:
+            present.update(pq.read_schema(f).names)
+        con.execute(
+            f"CREATE OR REPLACE VIEW {_quote_ident(table)} AS {_view_sql(table, files, present)}"
+        )
+    return con

@@ -1,0 +1,504 @@
+"""Writing the run's output: Parquet part files, shard completion markers and `manifest.json`.
+
+Layout of an output folder `OUT/`::
+
+    OUT/manifest.json                          the run: options, inputs (SHA-256), models, counts
+    OUT/<table>/part-<shard_id>-<n>.parquet    table rows of one input shard (n = 00000, 00001, ...)
+    OUT/_shards/<shard_id>.json                a shard finished: its counts (resume reads these)
+    OUT/_run/                                  the driver's state (duplicate doc_ids found)
+
+Every table is a Parquet dataset folder: `pandas.read_parquet("OUT/mentions")`,
+`duckdb.sql("FROM read_parquet('OUT/mentions/*.parquet')")`. Files whose names start with `.` or
+`_` are not data (pyarrow's dataset discovery skips them too).
+
+Atomicity: a part file is written as `.part-<shard_id>-<n>.parquet.tmp` and renamed when it is
+complete, so a reader never sees half a file. A shard is finished only once all of its parts are
+renamed and its `_shards/<shard_id>.json` marker is written (also through a temporary name); a
+part without a marker is the leftover of an interrupted shard, which `--resume` deletes and
+redoes. Row order is deterministic: sorting part files by name gives shard order, then chunk
+order, then document order, so two runs on the same inputs give identical tables.
+
+Every file carries the key/value metadata `biotab_version`, `schema_version` and `table`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline import SCHEMA_VERSION, __version__
+from pipeline.paths import kb_dir, ner_model_dir
+
+log = logging.getLogger(__name__)
+
+TABLES = ("documents", "sentences", "mentions", "outcomes", "errors")
+#: Tables whose rows all belong to one document (joined on doc_id); `errors` is not one.
+DOCUMENT_TABLES = ("documents", "sentences", "mentions", "outcomes")
+SHARDS_DIR = "_shards"
+#: The driver's own state (the duplicate-id plan), kept across --resume.
+RUN_DIR = "_run"
+MANIFEST = "manifest.json"
+COMPRESSION = "zstd"
+#: Rows buffered per table before a row group is written (memory stays flat).
+ROW_GROUP_ROWS = 5_000
+#: Characters of text buffered per table before a row group is written.
+ROW_GROUP_CHARS = 16_000_000
+#: Rows per part file before the next part (n + 1) of the same shard is started.
+MAX_FILE_ROWS = 1_000_000
+#: Name stem of the empty part written for a table that got no rows at all.
+EMPTY_PART = "part-_empty-00000.parquet"
+#: Name stem of the error rows the driver writes itself (duplicate ids, failed shards).
+RUN_PART_PREFIX = "part-~run"
+
+
+class OutputExistsError(Exception):
+    """The output folder holds an earlier run and neither --overwrite nor --resume was given."""
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+@cache
+def table_schemas() -> dict[str, pa.Schema]:
+    """The pyarrow schema of every table, with biotab's file-level metadata added."""
+    from pipeline.ingest import DOCUMENTS_SCHEMA, ERRORS_SCHEMA
+    from pipeline.outcomes import OUTCOMES_SCHEMA
+    from pipeline.split import SENTENCES_SCHEMA
+    from pipeline.tag import MENTIONS_SCHEMA
+
+    raw = {
+        "documents": DOCUMENTS_SCHEMA,
+        "sentences": SENTENCES_SCHEMA,
+        "mentions": MENTIONS_SCHEMA,
+        "outcomes": OUTCOMES_SCHEMA,
+        "errors": ERRORS_SCHEMA,
+    }
+    return {name: with_file_metadata(schema, name) for name, schema in raw.items()}
+
+
+def file_metadata(table: str) -> dict[str, str]:
+    return {"biotab_version": __version__, "schema_version": SCHEMA_VERSION, "table": table}
+
+
+def with_file_metadata(schema: pa.Schema, table: str) -> pa.Schema:
+    meta = {k.decode() if isinstance(k, bytes) else k: v.decode() if isinstance(v, bytes) else v
+            for k, v in (schema.metadata or {}).items()}
+    meta.update(file_metadata(table))
+    return schema.with_metadata(meta)
+
+
+def to_table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    """Rows (dicts keyed by column name; missing keys are null) as a table of `schema`."""
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+# --------------------------------------------------------------------------- names
+
+_SAFE = re.compile(r"^[A-Za-z0-9._~-]+$")
+
+
+def part_name(shard_id: str, n: int) -> str:
+    return f"part-{shard_id}-{n:05d}.parquet"
+
+
+def temp_name(final_name: str) -> str:
+    return f".{final_name}.tmp"
+
+
+def shard_marker(out: Path, shard_id: str) -> Path:
+    return out / SHARDS_DIR / f"{shard_id}.json"
+
+
+def _check_id(shard_id: str) -> None:
+    if not _SAFE.match(shard_id):
+        raise ValueError(f"shard id {shard_id!r} is not a safe file name")
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def atomic_write_json(path: Path, obj: Any) -> None:
+    text = json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False, default=str)
+    atomic_write_bytes(path, (text + "\n").encode("utf-8"))
+
+
+def write_parquet(path: Path, table: str, rows: list[dict[str, Any]]) -> None:
+    """One whole part file at once (the driver's own small files), atomically."""
+    schema = table_schemas()[table]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(temp_name(path.name))
+    pq.write_table(to_table(rows, schema), tmp, compression=COMPRESSION)
+    os.replace(tmp, path)
+
+
+# --------------------------------------------------------------------------- one shard
+
+
+class ShardWriter:
+    """Streams the rows of one shard into its part files, one `ParquetWriter` per table.
+
+    Rows are buffered per table and written as a row group every `row_group_rows` rows (or
+    `row_group_chars` characters of text), so memory stays flat however big the shard is; a part
+    file holds at most `max_file_rows` rows, then part n + 1 starts. `commit()` closes the files
+    and renames them to their final names; `abort()` deletes them.
+    """
+
+    def __init__(
+        self,
+        out: Path,
+        shard_id: str,
+        *,
+        row_group_rows: int = ROW_GROUP_ROWS,
+        row_group_chars: int = ROW_GROUP_CHARS,
+        max_file_rows: int = MAX_FILE_ROWS,
+    ) -> None:
+        _check_id(shard_id)
+        self.out = Path(out)
+        self.shard_id = shard_id
+        self.schemas = table_schemas()
+        self.row_group_rows = row_group_rows
+        self.row_group_chars = row_group_chars
+        self.max_file_rows = max_file_rows
+        self.buffers: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
+        self.buffer_chars: dict[str, int] = dict.fromkeys(TABLES, 0)
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.file_rows: dict[str, int] = dict.fromkeys(TABLES, 0)
+        self.part_no: dict[str, int] = dict.fromkeys(TABLES, 0)
+        self.pending: list[tuple[Path, Path]] = []  # (temp, final) of closed part files
+        self.counts: dict[str, int] = dict.fromkeys(TABLES, 0)
+
+    def add(self, tables: Mapping[str, list[dict[str, Any]]]) -> None:
+        for name, rows in tables.items():
+            if not rows:
+                continue
+            buf = self.buffers[name]
+            buf.extend(rows)
+            self.counts[name] += len(rows)
+            self.buffer_chars[name] += sum(len(r.get("text") or "") for r in rows)
+            if len(buf) >= self.row_group_rows or self.buffer_chars[name] >= self.row_group_chars:
+                self._flush(name)
+
+    def _flush(self, name: str) -> None:
+        rows = self.buffers[name]
+        while rows:
+            room = self.max_file_rows - self.file_rows[name]
+            chunk, rows = rows[:room], rows[room:]
+            writer = self.writers.get(name)
+            if writer is None:
+                final = self.out / name / part_name(self.shard_id, self.part_no[name])
+                tmp = final.with_name(temp_name(final.name))
+                tmp.parent.mkdir(parents=True, exist_ok=True)
+                writer = pq.ParquetWriter(tmp, self.schemas[name], compression=COMPRESSION)
+                self.writers[name] = writer
+                self.pending.append((tmp, final))
+            writer.write_table(to_table(chunk, self.schemas[name]))
+            self.file_rows[name] += len(chunk)
+            if self.file_rows[name] >= self.max_file_rows:
+                self._close(name)
+        self.buffers[name] = []
+        self.buffer_chars[name] = 0
+
+    def _close(self, name: str) -> None:
+        writer = self.writers.pop(name, None)
+        if writer is not None:
+            writer.close()
+        self.file_rows[name] = 0
+        self.part_no[name] += 1
+
+    def commit(self) -> dict[str, int]:
+        """Write what is buffered, close every file and rename it; returns rows per table."""
+        for name in TABLES:
+            if self.buffers[name]:
+                self._flush(name)
+            self._close(name)
+        for tmp, final in self.pending:
+            os.replace(tmp, final)
+        self.pending = []
+        return dict(self.counts)
+
+    def abort(self) -> None:
+        for writer in self.writers.values():
+            with contextlib.suppress(Exception):
+                writer.close()
+        self.writers = {}
+        for tmp, _ in self.pending:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        self.pending = []
+
+
+def shard_files(out: Path, shard_id: str) -> list[Path]:
+    """Every part and temporary file of a shard, in every table folder."""
+    _check_id(shard_id)
+    found: list[Path] = []
+    for name in TABLES:
+        folder = Path(out) / name
+        if not folder.is_dir():
+            continue
+        prefix = f"part-{shard_id}-"
+        for f in folder.iterdir():
+            n = f.name
+            if n.startswith(prefix) or n.startswith("." + prefix):
+                found.append(f)
+    return sorted(found)
+
+
+def clean_shard(out: Path, shard_id: str) -> int:
+    """Delete what an unfinished attempt at a shard left behind; returns the files removed."""
+    marker = shard_marker(Path(out), shard_id)
+    with contextlib.suppress(FileNotFoundError):
+        marker.unlink()
+    files = shard_files(out, shard_id)
+    for f in files:
+        with contextlib.suppress(FileNotFoundError):
+            f.unlink()
+    return len(files)
+
+
+def mark_shard_done(out: Path, shard_id: str, info: Mapping[str, Any]) -> None:
+    atomic_write_json(shard_marker(Path(out), shard_id), dict(info))
+
+
+def done_shards(out: Path) -> dict[str, dict[str, Any]]:
+    """The shards an earlier attempt finished: shard id -> the marker's content."""
+    folder = Path(out) / SHARDS_DIR
+    done: dict[str, dict[str, Any]] = {}
+    if not folder.is_dir():
+        return done
+    for f in sorted(folder.glob("*.json")):
+        if f.name.startswith("."):
+            continue
+        try:
+            done[f.stem] = json.loads(f.read_text("utf-8"))
+        except (OSError, ValueError):
+            log.warning("unreadable shard marker %s: the shard will be redone", f)
+    return done
+
+
+# --------------------------------------------------------------------------- output folder
+
+
+def earlier_run(out: Path) -> list[str]:
+    """What in `out` belongs to an earlier run (empty if nothing)."""
+    out = Path(out)
+    if not out.exists():
+        return []
+    names = [MANIFEST, SHARDS_DIR, RUN_DIR, *TABLES]
+    return [n for n in names if (out / n).exists()]
+
+
+def prepare_output(out: Path, *, overwrite: bool, resume: bool) -> bool:
+    """Check and prepare the output folder; returns True when an earlier run is resumed.
+
+    An earlier run (manifest.json, `_shards/` or table folders) is refused unless `overwrite`
+    (the earlier run's files are deleted; other files in the folder are left alone) or `resume`.
+    """
+    out = Path(out)
+    if overwrite and resume:
+        raise ValueError("--overwrite and --resume exclude each other")
+    if out.exists() and not out.is_dir():
+        raise OutputExistsError(f"output path {out} exists and is not a folder")
+    found = earlier_run(out)
+    if found and not (overwrite or resume):
+        raise OutputExistsError(
+            f"output folder {out} holds an earlier run ({', '.join(found)}); "
+            "use --overwrite to replace it or --resume to finish it"
+        )
+    if found and overwrite:
+        for name in found:
+            p = out / name
+            if p.is_dir():
+                shutil.rmtree(p)
+            else:
+                p.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / SHARDS_DIR).mkdir(exist_ok=True)
+    return bool(found) and resume
+
+
+def temp_files(out: Path) -> list[Path]:
+    """Temporary files anywhere in an output folder (`.<name>.tmp`, `.<name>.<pid>.tmp`): all
+    belong to attempts that did not finish."""
+    out = Path(out)
+    found = [f for f in out.glob(f".{MANIFEST}.*.tmp")]
+    for name in (*TABLES, SHARDS_DIR, RUN_DIR):
+        folder = out / name
+        if folder.is_dir():
+            found.extend(folder.glob(".*.tmp"))
+    return sorted(found)
+
+
+def finish_tables(out: Path) -> None:
+    """Give every table at least one (empty) part file so that globs always find a file."""
+    for name in TABLES:
+        folder = Path(out) / name
+        folder.mkdir(parents=True, exist_ok=True)
+        empty = folder / EMPTY_PART
+        parts = [f for f in folder.glob("part-*.parquet") if f.name != EMPTY_PART]
+        if parts:
+            with contextlib.suppress(FileNotFoundError):
+                empty.unlink()
+        elif not empty.exists():
+            write_parquet(empty, name, [])
+
+
+def count_rows(out: Path) -> dict[str, int]:
+    """Rows per table, from the part files' footers (cheap)."""
+    counts: dict[str, int] = {}
+    for name in TABLES:
+        folder = Path(out) / name
+        files = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+        counts[name] = sum(pq.read_metadata(f).num_rows for f in files)
+    return counts
+
+
+# --------------------------------------------------------------------------- duplicate ids
+
+
+def find_duplicates(
+    out: Path, shard_order: Iterable[str]
+) -> list[tuple[str, str, str | None, str | None]]:
+    """Documents whose doc_id an earlier shard (in input order) already produced.
+
+    Returns (doc_id, shard_id of the dropped copy, its source, source of the kept copy). Each
+    shard is deduplicated while it is processed; across shards the first shard in `shard_order`
+    wins. Reads only the doc_id and source columns, with DuckDB (which spills to disk, so the
+    check works for corpora of any size).
+    """
+    import duckdb
+
+    rank = {sid: i for i, sid in enumerate(shard_order)}
+    folder = Path(out) / "documents"
+    if not any(folder.glob("part-*.parquet")):
+        return []
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            "WITH d AS (SELECT doc_id, source, filename FROM read_parquet(?, filename=true)) "
+            "SELECT doc_id, source, filename FROM d WHERE doc_id IN "
+            "(SELECT doc_id FROM d GROUP BY doc_id HAVING count(*) > 1) "
+            "ORDER BY doc_id, filename",
+            [str(folder / "part-*.parquet")],
+        ).fetchall()
+    finally:
+        con.close()
+    by_id: dict[str, list[tuple[int, str, str | None]]] = {}
+    for doc_id, source, filename in rows:
+        sid = shard_of_file(Path(filename).name)
+        if sid is None:
+            continue
+        by_id.setdefault(doc_id, []).append((rank.get(sid, len(rank)), sid, source))
+    dropped: list[tuple[str, str, str | None, str | None]] = []
+    for doc_id, copies in sorted(by_id.items()):
+        copies.sort()
+        kept_source = copies[0][2]
+        dropped.extend((doc_id, sid, source, kept_source) for _, sid, source in copies[1:])
+    return dropped
+
+
+_PART = re.compile(r"^part-(.+)-(\d{5})\.parquet$")
+
+
+def shard_of_file(name: str) -> str | None:
+    m = _PART.match(name)
+    return m.group(1) if m else None
+
+
+def drop_documents(out: Path, shard_id: str, doc_ids: set[str]) -> dict[str, int]:
+    """Remove the rows of `doc_ids` from a shard's parts of every document table (rewritten
+    through a temporary file, so a crash leaves either the old or the new file)."""
+    import pyarrow.compute as pc
+
+    removed: dict[str, int] = {}
+    drop_ids = pa.array(sorted(doc_ids), pa.string())
+    for f in shard_files(out, shard_id):
+        table_name = f.parent.name
+        if table_name not in DOCUMENT_TABLES or not f.name.startswith("part-"):
+            continue
+        table = pq.read_table(f)
+        mask = pc.invert(pc.is_in(table["doc_id"], value_set=drop_ids))
+        kept = table.filter(mask)
+        if kept.num_rows == table.num_rows:
+            continue
+        removed[table_name] = removed.get(table_name, 0) + table.num_rows - kept.num_rows
+        tmp = f.with_name(temp_name(f.name))
+        schema = table_schemas()[table_name]
+        pq.write_table(kept.cast(schema), tmp, compression=COMPRESSION)
+        os.replace(tmp, f)
+    return removed
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def model_versions(use_ner: bool = True) -> dict[str, Any]:
+    """Versions of the knowledge base and the NER model, from their own manifests."""
+    info: dict[str, Any] = {}
+    kb_manifest = kb_dir() / "manifest.json"
+    if kb_manifest.exists():
+        try:
+            kb = json.loads(kb_manifest.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            kb = {"error": f"unreadable manifest: {exc}"}
+        info["kb"] = {"path": str(kb_dir()), "manifest_sha256": sha256_file(kb_manifest),
+                      **_small(kb)}
+    else:
+        info["kb"] = None
+    meta_file = ner_model_dir() / "meta.json"
+    if use_ner and meta_file.exists():
+        try:
+            meta = json.loads(meta_file.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            meta = {"error": f"unreadable meta.json: {exc}"}
+        keys = ("lang", "name", "version", "spacy_version", "description", "labels", "error")
+        info["ner_model"] = {"path": str(ner_model_dir()),
+                             **{k: meta[k] for k in keys if k in meta}}
+    else:
+        info["ner_model"] = None
+    return info
+
+
+def _small(obj: Mapping[str, Any], limit: int = 20_000) -> dict[str, Any]:
+    """The KB manifest's top-level entries, skipping any single entry too large for a summary."""
+    return {k: v for k, v in obj.items() if len(json.dumps(v, default=str)) <= limit}
+
+
+def write_manifest(out: Path, manifest: Mapping[str, Any]) -> None:
+    atomic_write_json(Path(out) / MANIFEST, dict(manifest))
+
+
+def read_manifest(out: Path) -> dict[str, Any] | None:
+    path = Path(out) / MANIFEST
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

@@ -1,0 +1,376 @@
+"""biotab_assertion: ConText rules on hand-built Docs, the seed sentences, rule validation, disk."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.components.assertion import (
+    DEFAULT_RULES,
+    ContextAssertion,
+    load_context_rules,
+    parse_rule,
+)
+from pipeline.rules import RuleError
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def load_benchmark() -> ModuleType:
+    name = "biotab_assertion_eval"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / "assertion_eval.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def annotate(nlp: Language, text: str, mentions: list[tuple[str, str]]) -> Doc:
+    """A doc of `text` with `mentions` (text, label) as ents, in order of appearance."""
+    doc = nlp(text)
+    spans, pos = [], 0
+    for mention, label in mentions:
+        start = text.index(mention, pos)
+        span = doc.char_span(start, start + len(mention), label=label)
+        assert span is not None, f"{mention!r} is not on token boundaries"
+        spans.append(span)
+        pos = start + len(mention)
+    doc.set_ents(spans)
+    return doc
+
+
+def flags(doc: Doc) -> dict[str, str]:
+    """mention text -> "N", "H", "U" letters ("" when affirmed)."""
+    out = {}
+    for ent in doc.ents:
+        out[ent.text] = (
+            ("N" if ent._.negated else "")
+            + ("H" if ent._.hypothetical else "")
+            + ("U" if ent._.uncertain else "")
+        )
+    return out
+
+
+@pytest.fixture(scope="module")
+def assertion(blank: Language) -> ContextAssertion:
+    return ContextAssertion(blank, "biotab_assertion")
+
+
+# ------------------------------------------------------------------------------ the seeds
+def test_neither_nor_negates_both(blank: Language, assertion: ContextAssertion) -> None:
+    doc = annotate(
+        blank,
+        "Neither polyneuropathy nor thrombosis was observed.",
+        [("polyneuropathy", "DISEASE"), ("thrombosis", "DISEASE")],
+    )
+    assertion(doc)
+    assert flags(doc) == {"polyneuropathy": "N", "thrombosis": "N"}
+    assert [e._.assertion_cue for e in doc.ents] == ["Neither", "nor"]
+
+
+def test_no_other_adverse_reactions_list(blank: Language, assertion: ContextAssertion) -> None:
+    text = (
+        "Patient reported minimal xerophthalmia, no other adverse reactions including "
+        "conjunctivitis, blepharitis, oral herpes, keratitis were noted."
+    )
+    names = ["xerophthalmia", "conjunctivitis", "blepharitis", "oral herpes", "keratitis"]
+    doc = annotate(blank, text, [(n, "DISEASE") for n in names])
+    assertion(doc)
+    assert flags(doc) == {
+        "xerophthalmia": "",
+        "conjunctivitis": "N",
+        "blepharitis": "N",
+        "oral herpes": "N",
+        "keratitis": "N",
+    }
+
+
+def test_no_direct_evidence_negates_nothing(blank: Language, assertion: ContextAssertion) -> None:
+    text = (
+        "There is no direct evidence from the provided studies that suggests Aldara (imiquimod) "
+        "can be used in patients with multiple sclerosis 2, 3, 4, 5, 6."
+    )
+    doc = annotate(
+        blank,
+        text,
+        [("Aldara", "DRUG"), ("imiquimod", "DRUG"), ("multiple sclerosis", "DISEASE")],
+    )
+    assertion(doc)
+    assert flags(doc) == {"Aldara": "", "imiquimod": "", "multiple sclerosis": ""}
+
+
+def test_could_theoretically_is_hypothetical(blank: Language, assertion: ContextAssertion) -> None:
+    text = (
+        "The mechanism of action of imiquimod, which involves the activation of toll-like "
+        "receptor 7 and the subsequent increase in cytokine production, including "
+        "interferon-alpha, could theoretically trigger or worsen inflammatory processes in MS "
+        "patients 1."
+    )
+    doc = annotate(
+        blank,
+        text,
+        [("imiquimod", "DRUG"), ("interferon-alpha", "CYTOKINE"), ("MS", "DISEASE")],
+    )
+    assertion(doc)
+    assert flags(doc) == {"imiquimod": "", "interferon-alpha": "", "MS": "H"}
+    assert doc.ents[2]._.assertion_cue == "could theoretically"
+
+
+def test_caution_is_not_negation(blank: Language, assertion: ContextAssertion) -> None:
+    text = (
+        "Aldara (imiquimod) should be used with extreme caution in patients with multiple "
+        "sclerosis (MS) due to its potential to exacerbate autoimmune conditions by stimulating "
+        "the immune system."
+    )
+    doc = annotate(
+        blank,
+        text,
+        [
+            ("Aldara", "DRUG"),
+            ("imiquimod", "DRUG"),
+            ("multiple sclerosis", "DISEASE"),
+            ("MS", "DISEASE"),
+        ],
+    )
+    assertion(doc)
+    assert flags(doc) == {"Aldara": "", "imiquimod": "", "multiple sclerosis": "", "MS": ""}
+
+
+def test_but_no_alopecia(blank: Language, assertion: ContextAssertion) -> None:
+    text = (
+        "A trial treatment of both conditions with prednisone and methotrexate resulted in some "
+        "improvement in the skin condition, but no alopecia, and thus was discontinued, and "
+        "topical steroid treatment of the dermatitis did not provide an adequate response."
+    )
+    doc = annotate(
+        blank,
+        text,
+        [
+            ("prednisone", "DRUG"),
+            ("methotrexate", "DRUG"),
+            ("alopecia", "DISEASE"),
+            ("dermatitis", "DISEASE"),
+        ],
+    )
+    assertion(doc)
+    assert flags(doc) == {"prednisone": "", "methotrexate": "", "alopecia": "N", "dermatitis": ""}
+
+
+def test_seed_documents_sentences(
+    blank: Language, assertion: ContextAssertion, seeds_dir: Path
+) -> None:
+    """The real seed texts: the cue sentences inside whole documents, mentions set by hand."""
+    text = (seeds_dir / "004_f42307a9e4e55ef1.txt").read_text(encoding="utf-8")
+    doc = blank(text)
+    wanted = ["polyneuropathy", "thrombosis", "Thalidomide", "lenalidomide"]
+    spans = []
+    for word in wanted:
+        start = text.index(word)
+        span = doc.char_span(start, start + len(word), label="DISEASE")
+        assert span is not None
+        spans.append(span)
+    doc.set_ents(sorted(spans, key=lambda s: s.start))
+    assertion(doc)
+    got = {e.text: e._.negated for e in doc.ents}
+    assert got == {
+        "polyneuropathy": True,
+        "thrombosis": True,
+        "Thalidomide": False,
+        "lenalidomide": False,
+    }
+
+
+# --------------------------------------------------------------------------- behaviour
+def test_pseudo_negation_no_increase(blank: Language, assertion: ContextAssertion) -> None:
+    doc = annotate(
+        blank,
+        "No increase in serum IL-6 was found after ketamine infusion.",
+        [("IL-6", "CYTOKINE"), ("ketamine", "DRUG")],
+    )
+    assertion(doc)
+    assert flags(doc) == {"IL-6": "", "ketamine": ""}
+
+
+def test_backward_cue_and_terminator(blank: Language, assertion: ContextAssertion) -> None:
+    doc = annotate(
+        blank,
+        "Although rash was frequent, hepatotoxicity and nephrotoxicity were not observed.",
+        [("rash", "DISEASE"), ("hepatotoxicity", "DISEASE"), ("nephrotoxicity", "DISEASE")],
+    )
+    assertion(doc)
+    assert flags(doc) == {"rash": "", "hepatotoxicity": "N", "nephrotoxicity": "N"}
+
+
+def test_scope_ends_after_mention_and_verb(blank: Language, assertion: ContextAssertion) -> None:
+    doc = annotate(
+        blank,
+        "Clinical relapse was frequent, but no thrombosis was recorded in patients receiving "
+        "lenalidomide.",
+        [("thrombosis", "DISEASE"), ("lenalidomide", "DRUG")],
+    )
+    assertion(doc)
+    assert flags(doc) == {"thrombosis": "N", "lenalidomide": ""}
+
+
+def test_uncertain_and_hypothetical_cues(blank: Language, assertion: ContextAssertion) -> None:
+    doc = annotate(
+        blank,
+        "If hepatitis develops, isoniazid must be stopped. Lymphoma cannot be excluded. "
+        "Ketamine may exacerbate psychosis.",
+        [
+            ("hepatitis", "DISEASE"),
+            ("isoniazid", "DRUG"),
+            ("Lymphoma", "DISEASE"),
+            ("Ketamine", "DRUG"),
+            ("psychosis", "DISEASE"),
+        ],
+    )
+    assertion(doc)
+    assert flags(doc) == {
+        "hepatitis": "H",
+        "isoniazid": "",
+        "Lymphoma": "U",
+        "Ketamine": "",
+        "psychosis": "U",
+    }
+
+
+def test_non_english_sentence_is_skipped(blank: Language, assertion: ContextAssertion) -> None:
+    doc = annotate(
+        blank,
+        "No hepatitis was seen. No hepatitis was seen.",
+        [("hepatitis", "DISEASE"), ("hepatitis", "DISEASE")],
+    )
+    sents = list(doc.sents)
+    sents[1]._.language = "ru"
+    assertion(doc)
+    assert [e._.negated for e in doc.ents] == [True, False]
+
+
+def test_doc_without_sentences(assertion: ContextAssertion) -> None:
+    from pipeline.nlp import blank_nlp
+
+    nlp = blank_nlp()
+    doc = nlp("The patient denied fever.")
+    doc.set_ents([Span(doc, 3, 4, label="DISEASE")])
+    assertion(doc)
+    assert doc.ents[0]._.negated and doc.ents[0]._.assertion_cue == "denied"
+
+
+def test_flags_reset_between_runs(blank: Language, assertion: ContextAssertion) -> None:
+    doc = annotate(blank, "Fever was reported.", [("Fever", "DISEASE")])
+    doc.ents[0]._.negated = True
+    assertion(doc)
+    assert flags(doc) == {"Fever": ""} and doc.ents[0]._.assertion_cue is None
+
+
+# ------------------------------------------------------------------------------ rules
+def test_packaged_rules_are_valid() -> None:
+    rules = load_context_rules(DEFAULT_RULES)
+    categories = {r.category for r in rules}
+    assert categories == {"NEGATED", "HYPOTHETICAL", "UNCERTAIN", "PSEUDO", "TERMINATE"}
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ({"literal": "no", "category": "NEGATIVE", "direction": "forward"}, "'category'"),
+        ({"literal": "no", "category": "NEGATED", "direction": "sideways"}, "'direction'"),
+        ({"literal": "no", "category": "NEGATED"}, "missing key 'direction'"),
+        ({"literal": "no", "category": "NEGATED", "direction": "forward", "scope": 3}, "'scope'"),
+        ({"category": "NEGATED", "direction": "forward"}, "exactly one of"),
+        ({"literal": "but", "category": "TERMINATE", "direction": "forward"}, "'direction'"),
+        ({"literal": "no", "category": "NEGATED", "direction": "forward", "max_scope": 0}, ">= 1"),
+        ({"literal": "no", "category": "NEGATED", "direction": "forward", "max_scope": "5"}, "int"),
+        ({"pattern": [], "category": "PSEUDO"}, "'pattern'"),
+        ({"literal": ",", "category": "PSEUDO", "applies_to": ["NEGATED"]}, "'applies_to'"),
+        ({"literal": ",", "category": "TERMINATE", "applies_to": ["PSEUDO"]}, "'applies_to'"),
+    ],
+)
+def test_bad_rule_is_rejected(line: dict[str, Any], message: str) -> None:
+    with pytest.raises(RuleError) as err:
+        parse_rule(line, "rules.jsonl:7")
+    assert "rules.jsonl:7" in str(err.value) and message in str(err.value)
+
+
+def test_bad_rule_file_names_line(tmp_path: Path, blank: Language) -> None:
+    path = tmp_path / "rules.jsonl"
+    good = {"literal": "no", "category": "NEGATED", "direction": "forward"}
+    bad = {"literal": "not", "category": "NEGATED", "direction": "forwards"}
+    path.write_text(f"// comment\n{json.dumps(good)}\n{json.dumps(bad)}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"rules\.jsonl:3: key 'direction' is 'forwards'"):
+        ContextAssertion(blank, "a", rules_path=str(path))
+
+
+def test_bad_matcher_pattern_is_rejected(tmp_path: Path, blank: Language) -> None:
+    path = tmp_path / "rules.jsonl"
+    rule = {"pattern": [{"LOWR": "no"}], "category": "NEGATED", "direction": "forward"}
+    path.write_text(json.dumps(rule) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a valid spaCy Matcher pattern"):
+        ContextAssertion(blank, "a", rules_path=str(path))
+
+
+def test_round_trip_to_disk(tmp_path: Path, blank: Language) -> None:
+    rules = tmp_path / "rules.jsonl"
+    rules.write_text(
+        json.dumps({"literal": "sans", "category": "NEGATED", "direction": "forward"}) + "\n",
+        encoding="utf-8",
+    )
+    original = ContextAssertion(blank, "a", rules_path=str(rules), max_scope=4, labels=["DRUG"])
+    original.to_disk(tmp_path / "saved")
+    restored = ContextAssertion(blank, "a").from_disk(tmp_path / "saved")
+    assert restored.rules == original.rules
+    assert restored.max_scope == 4 and restored.target_labels == {"DRUG"}
+    doc = annotate(blank, "Treated sans aspirin.", [("aspirin", "DRUG")])
+    restored(doc)
+    assert doc.ents[0]._.negated
+
+
+def test_factory_in_a_pipeline(tmp_path: Path) -> None:
+    from pipeline.nlp import blank_nlp
+
+    nlp = blank_nlp()
+    nlp.add_pipe("pysbd_sentencizer")
+    nlp.add_pipe("biotab_assertion", config={"max_scope": 6})
+    doc = nlp.make_doc("No fever was seen.")
+    doc.set_ents([Span(doc, 1, 2, label="DISEASE")])
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    assert doc.ents[0]._.negated
+    component = nlp.get_pipe("biotab_assertion")
+    assert isinstance(component, ContextAssertion)
+    component.to_disk(tmp_path / "assertion")
+    assert (tmp_path / "assertion" / "context_rules.jsonl").exists()
+
+
+# ------------------------------------------------------------------------------ gold sets
+def test_gold_set_assertion_accuracy() -> None:
+    bench = load_benchmark()
+    records = bench.load_gold(bench.GOLD)
+    assert len(records) >= 60
+    kinds = {m["role"] for r in records for m in r["mentions"]}
+    assert kinds == {"context", "cytokine"}
+    result = bench.evaluate(bench.GOLD)
+    # measured 1.000 on this development set (the rules were written alongside it)
+    assert result["assertion"]["accuracy"] >= 0.97
+    for flag in ("negated", "hypothetical", "uncertain"):
+        assert result["assertion"][flag]["f1"] >= 0.9
+
+
+def test_heldout_set_assertion_accuracy() -> None:
+    bench = load_benchmark()
+    result = bench.evaluate(bench.HELDOUT)
+    # measured 0.924 (73/79 mentions) on sentences written after the rules, not tuned on
+    assert result["assertion"]["accuracy"] >= 0.88
+    assert result["assertion"]["negated"]["f1"] >= 0.85

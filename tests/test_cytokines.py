@@ -1,0 +1,378 @@
+"""biotab_cytokines: finding, cleaning and normalizing cytokine mentions on hand-built Docs."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.components.cytokines import (
+    DEFAULT_TABLE,
+    CytokineNormalizer,
+    cytokine_key,
+    read_table,
+)
+from pipeline.paths import kb_dir
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def load_benchmark() -> ModuleType:
+    name = "biotab_assertion_eval"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / "assertion_eval.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def cytokines(blank: Language) -> CytokineNormalizer:
+    return CytokineNormalizer(blank, "biotab_cytokines", use_kb=False)
+
+
+def with_ents(nlp: Language, text: str, ents: list[tuple[str, str]]) -> Doc:
+    """`text` with (mention, label) ents set by hand, as the lexicon/fusion would."""
+    doc = nlp(text)
+    spans, pos = [], 0
+    for mention, label in ents:
+        start = text.index(mention, pos)
+        span = doc.char_span(start, start + len(mention), label=label)
+        assert span is not None, mention
+        spans.append(span)
+        pos = start + len(mention)
+    doc.set_ents(spans)
+    return doc
+
+
+def mentions(doc: Doc) -> list[tuple[str, str, str | None, str | None]]:
+    return [(e.text, e.label_, e._.concept_id, e._.concept_name) for e in doc.ents]
+
+
+# ------------------------------------------------------------------------------ the key
+@pytest.mark.parametrize(
+    ("spelling", "key"),
+    [
+        ("IL-1β", "il1b"),
+        ("IL-1 beta", "il1b"),
+        ("IL1B", "il1b"),
+        ("interleukin-1 beta", "il1b"),
+        ("interleukin (IL)-10", "il10"),
+        ("TNF-α", "tnfa"),
+        ("tumour necrosis factor alpha", "tnfa"),
+        ("tumor necrosis factor (TNF)-alpha", "tnfa"),
+        ("IFN-γ", "ifng"),
+        ("interferon gamma", "ifng"),
+        ("rIL-2", "il2"),
+        ("rhGM-CSF", "gmcsf"),
+        ("granulocyte-macrophage colony-stimulating factor", "gmcsf"),
+        ("IL-12 p40", "il12p40"),
+        ("peginterferon alfa-2a", "pegifna2a"),
+    ],
+)
+def test_cytokine_key(spelling: str, key: str) -> None:
+    assert cytokine_key(spelling) == key
+
+
+# ---------------------------------------------------------------------- spelling families
+@pytest.mark.parametrize(
+    ("text", "mention", "concept", "symbol"),
+    [
+        ("Serum IL-2 rose.", "IL-2", "HGNC:6001", "IL2"),
+        ("Serum IL-1 beta rose.", "IL-1 beta", "HGNC:5992", "IL1B"),
+        ("Serum IL-1β rose.", "IL-1β", "HGNC:5992", "IL1B"),
+        ("Serum IL1B rose.", "IL1B", "HGNC:5992", "IL1B"),
+        ("Serum interleukin (IL)-10 rose.", "interleukin (IL)-10", "HGNC:5962", "IL10"),
+        ("Serum TNF-α rose.", "TNF-α", "HGNC:11892", "TNF"),
+        ("Serum TNF-alpha rose.", "TNF-alpha", "HGNC:11892", "TNF"),
+        ("Tumour necrosis factor alpha rose.", "Tumour necrosis factor alpha", "HGNC:11892", "TNF"),
+        ("Serum IFN-γ rose.", "IFN-γ", "HGNC:5438", "IFNG"),
+        ("Serum IFN-gamma rose.", "IFN-gamma", "HGNC:5438", "IFNG"),
+        ("Treatment with rIL-2 was given.", "rIL-2", "HGNC:6001", "IL2"),
+        ("Serum IL-12 p40 rose.", "IL-12 p40", "HGNC:5970", "IL12B"),
+        ("Serum IL-8 rose.", "IL-8", "HGNC:6025", "CXCL8"),
+        ("Serum GM-CSF rose.", "GM-CSF", "HGNC:2434", "CSF2"),
+        ("Serum MCP-1 rose.", "MCP-1", "HGNC:10618", "CCL2"),
+        ("Serum RANTES rose.", "RANTES", "HGNC:10632", "CCL5"),
+        ("Serum TGF-β1 rose.", "TGF-β1", "HGNC:11766", "TGFB1"),
+        ("Serum IL-17 rose.", "IL-17", "HGNC:5981", "IL17A"),
+        ("Serum CXCL10 rose.", "CXCL10", "HGNC:10637", "CXCL10"),
+        ("Serum IL-1ra rose.", "IL-1ra", "HGNC:6000", "IL1RN"),
+        ("Production of interleukins fell.", "interleukins", "MESH:D007378", "Interleukins"),
+        ("Serum IFN rose.", "IFN", "MESH:D007372", "Interferons"),
+        ("Serum IFN-α rose.", "IFN-α", "MESH:D016898", "Interferon-alpha"),
+        ("Serum IL-12 rose.", "IL-12", "MESH:D018664", "Interleukin-12"),
+    ],
+)
+def test_found_and_normalized(
+    blank: Language,
+    cytokines: CytokineNormalizer,
+    text: str,
+    mention: str,
+    concept: str,
+    symbol: str,
+) -> None:
+    doc = cytokines(blank(text))
+    assert mentions(doc) == [(mention, "CYTOKINE", concept, symbol)]
+    assert doc.ents[0]._.source == "rule"
+
+
+def test_anti_tnf_is_split_to_tnf(blank: Language, cytokines: CytokineNormalizer) -> None:
+    text = "Infliximab, an anti-TNF monoclonal antibody, reactivated tuberculosis."
+    doc = with_ents(blank, text, [("Infliximab", "DRUG"), ("tuberculosis", "DISEASE")])
+    doc.spans["lexicon"] = [doc.ents[0], doc.ents[1]]
+    doc.ents[1]._.negated = True  # extension values survive the retokenization
+    cytokines(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Infliximab", "DRUG"),
+        ("TNF", "CYTOKINE"),
+        ("tuberculosis", "DISEASE"),
+    ]
+    assert doc.ents[1]._.concept_id == "HGNC:11892"
+    assert [t.text for t in doc][3:6] == ["anti", "-", "TNF"]
+    assert [s.text for s in doc.spans["lexicon"]] == ["Infliximab", "tuberculosis"]
+    assert doc.ents[2]._.negated
+
+
+def test_anti_tnf_drug_mention_gives_way(blank: Language, cytokines: CytokineNormalizer) -> None:
+    doc = with_ents(blank, "Patients on anti-TNF therapy were included.", [("anti-TNF", "DRUG")])
+    cytokines(doc)
+    assert mentions(doc) == [("TNF", "CYTOKINE", "HGNC:11892", "TNF")]
+
+
+def test_shorter_lexicon_match_is_replaced(blank: Language, cytokines: CytokineNormalizer) -> None:
+    text = "Serum IL-1 beta and tumor necrosis factor rose."
+    doc = with_ents(blank, text, [("IL-1", "CYTOKINE"), ("necrosis", "DISEASE")])
+    cytokines(doc)
+    assert [(e.text, e._.concept_name) for e in doc.ents] == [
+        ("IL-1 beta", "IL1B"),
+        ("tumor necrosis factor", "TNF"),
+    ]
+
+
+def test_lexicon_cytokine_gets_hgnc(blank: Language, cytokines: CytokineNormalizer) -> None:
+    text = "Atopic dermatitis is a disease with elevated IL-4, IL-5, IL-13 and IL-31."
+    doc = with_ents(
+        blank,
+        text,
+        [("Atopic dermatitis", "DISEASE"), ("IL-4", "CYTOKINE"), ("IL-13", "CYTOKINE")],
+    )
+    doc.ents[1]._.concept_id = "MESH:D015847"  # what the lexicon had
+    cytokines(doc)
+    assert [(e.text, e._.concept_id) for e in doc.ents if e.label_ == "CYTOKINE"] == [
+        ("IL-4", "HGNC:6014"),
+        ("IL-5", "HGNC:6016"),
+        ("IL-13", "HGNC:5973"),
+        ("IL-31", "HGNC:19372"),
+    ]
+
+
+# ------------------------------------------------------------------------- exclusions
+def test_seed_003_receptor_antagonist(blank: Language, cytokines: CytokineNormalizer) -> None:
+    text = (
+        "The dual efficacy of the interleukin-4 (IL-4) receptor alpha antagonist, which was "
+        "approved by the US Food and Drug Administration in March 2017 for the treatment of "
+        "moderate to severe atopic dermatitis, can be explained by common links."
+    )
+    doc = with_ents(
+        blank,
+        text,
+        [("interleukin-4", "CYTOKINE"), ("IL-4", "CYTOKINE"), ("atopic dermatitis", "DISEASE")],
+    )
+    cytokines(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("atopic dermatitis", "DISEASE")]
+
+
+@pytest.mark.parametrize(
+    ("text", "lexicon"),
+    [
+        ("Soluble IL-2 receptor levels rose.", ["IL-2"]),
+        ("Expression of IL-2R alpha rose.", []),
+        ("Expression of IL-2Rα rose.", []),
+        ("Etanercept is a soluble TNF receptor fusion protein.", ["TNF"]),
+        ("Dupilumab blocks the IL-4 receptor alpha subunit.", ["IL-4"]),
+        ("Tocilizumab targets the interleukin-6 receptor.", ["interleukin-6"]),
+        ("The IL-4 and IL-13 receptors share a chain.", ["IL-4", "IL-13"]),
+        ("NF-IL6 binds the promoter.", []),
+        ("IFN regulatory factor-1 binds the promoter.", ["IFN"]),
+        ("Anti-IL-6 receptor therapy was started.", []),
+        ("TNFR1 and TNF-R2 were expressed.", []),
+    ],
+)
+def test_receptors_and_tf_names_are_not_cytokines(
+    blank: Language, cytokines: CytokineNormalizer, text: str, lexicon: list[str]
+) -> None:
+    doc = with_ents(blank, text, [(m, "CYTOKINE") for m in lexicon])
+    cytokines(doc)
+    assert [e for e in doc.ents if e.label_ == "CYTOKINE"] == []
+
+
+def test_longer_disease_mention_is_kept(blank: Language, cytokines: CytokineNormalizer) -> None:
+    text = "Mutations cause TNF receptor-associated periodic syndrome."
+    doc = with_ents(blank, text, [("TNF receptor-associated periodic syndrome", "DISEASE")])
+    cytokines(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("TNF receptor-associated periodic syndrome", "DISEASE")
+    ]
+
+
+# ------------------------------------------------------------------- products are drugs
+@pytest.mark.parametrize(
+    ("text", "mention", "concept"),
+    [
+        ("Interferon beta-1a modulates monocytes.", "Interferon beta-1a", "MESH:D000068556"),
+        ("He received peginterferon alfa-2a weekly.", "peginterferon alfa-2a", "MESH:C100416"),
+        ("High-dose aldesleukin was given.", "aldesleukin", "MESH:C082598"),
+    ],
+)
+def test_products_are_drugs(
+    blank: Language, cytokines: CytokineNormalizer, text: str, mention: str, concept: str
+) -> None:
+    doc = with_ents(blank, text, [(mention, "CYTOKINE")])
+    cytokines(doc)
+    assert [(e.text, e.label_, e._.concept_id) for e in doc.ents] == [(mention, "DRUG", concept)]
+    found = cytokines(blank(text))  # and found without the lexicon
+    assert [(e.text, e.label_) for e in found.ents] == [(mention, "DRUG")]
+
+
+def test_interferon_named_as_therapy_is_a_drug(
+    blank: Language, cytokines: CytokineNormalizer
+) -> None:
+    text = (
+        "Interferon beta and glatiramer acetate are established disease-modifying therapies for "
+        "multiple sclerosis. Interferon beta induces MxA in monocytes."
+    )
+    doc = with_ents(
+        blank,
+        text,
+        [
+            ("Interferon beta", "CYTOKINE"),
+            ("glatiramer acetate", "DRUG"),
+            ("multiple sclerosis", "DISEASE"),
+        ],
+    )
+    cytokines(doc)
+    got = [(e.text, e.label_, e._.concept_id) for e in doc.ents if "nterferon" in e.text]
+    assert got == [
+        ("Interferon beta", "DRUG", "MESH:D016899"),
+        ("Interferon beta", "CYTOKINE", "HGNC:5434"),
+    ]
+
+
+def test_interferon_alpha_among_cytokines(blank: Language, cytokines: CytokineNormalizer) -> None:
+    text = "The increase in cytokine production, including interferon-alpha, could worsen MS."
+    doc = with_ents(blank, text, [("interferon-alpha", "DRUG"), ("MS", "DISEASE")])
+    cytokines(doc)
+    assert mentions(doc)[0] == ("interferon-alpha", "CYTOKINE", "MESH:D016898", "Interferon-alpha")
+
+
+def test_non_english_sentence_untouched(blank: Language, cytokines: CytokineNormalizer) -> None:
+    doc = blank("Уровень IL-6 повышен. Serum IL-6 rose.")
+    next(iter(doc.sents))._.language = "ru"
+    cytokines(doc)
+    assert [(e.text, e.start_char) for e in doc.ents] == [("IL-6", 28)]
+
+
+# ----------------------------------------------------------------------- table & disk
+def test_packaged_table_ids() -> None:
+    entries = read_table(DEFAULT_TABLE)
+    assert len(entries) > 300
+    by_spelling = {e.spelling: e for e in entries}
+    assert by_spelling["IL-2"].concept_id == "HGNC:6001"
+    assert by_spelling["IL-8"].concept_name == "CXCL8"
+    genes = [e for e in entries if e.kind == "gene"]
+    assert all(e.concept_id and e.concept_id.startswith("HGNC:") for e in genes)
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("IL-2\tHGNC:6001\tIL2\tprotein\t\t", "column 'kind' is 'protein'"),
+        ("IL-2\tHGNC6001\tIL2\tgene\t\t", "column 'concept_id' is 'HGNC6001'"),
+        ("IL-2\tMESH:D007376\tIL2\tgene\t\t", "a gene needs HGNC"),
+        ("IL-2\tHGNC:6001\tIL2\tgene", "4 columns"),
+        ("\tHGNC:6001\tIL2\tgene\t\t", "column 'spelling' is empty"),
+    ],
+)
+def test_bad_table_row(tmp_path: Path, row: str, message: str) -> None:
+    path = tmp_path / "cytokines.tsv"
+    header = "spelling\tconcept_id\tconcept_name\tkind\tdrug_concept_id\tdrug_concept_name"
+    path.write_text(f"# comment\n{header}\n{row}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"cytokines\.tsv:3") as err:
+        read_table(path)
+    assert message in str(err.value)
+
+
+def test_bad_table_header(tmp_path: Path) -> None:
+    path = tmp_path / "cytokines.tsv"
+    path.write_text("spelling\tconcept\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="expected columns"):
+        read_table(path)
+
+
+def test_round_trip_to_disk(tmp_path: Path, blank: Language) -> None:
+    table = tmp_path / "mini.tsv"
+    table.write_text(
+        "spelling\tconcept_id\tconcept_name\tkind\tdrug_concept_id\tdrug_concept_name\n"
+        "IL-2\tHGNC:6001\tIL2\tgene\t\t\n",
+        encoding="utf-8",
+    )
+    original = CytokineNormalizer(blank, "c", table_path=str(table), use_kb=False, score=0.7)
+    original.to_disk(tmp_path / "saved")
+    restored = CytokineNormalizer(blank, "c", use_kb=False).from_disk(tmp_path / "saved")
+    assert restored.entries == original.entries and restored.score == 0.7
+    doc = restored(blank("Serum IL-2 and IL-6 rose."))
+    assert mentions(doc) == [("IL-2", "CYTOKINE", "HGNC:6001", "IL2")]
+
+
+def test_factory_config(blank: Language) -> None:
+    from pipeline.nlp import blank_nlp
+
+    nlp = blank_nlp()
+    nlp.add_pipe("biotab_cytokines", config={"use_kb": False, "detect": False})
+    doc = nlp("Serum IL-2 rose.")
+    assert list(doc.ents) == []  # detection off: nothing added
+
+
+# ------------------------------------------------------------------------------ gold sets
+def test_gold_set_cytokine_f1() -> None:
+    bench = load_benchmark()
+    for path, minimum in ((bench.GOLD, 0.97), (bench.HELDOUT, 0.9)):
+        result = bench.evaluate(path)
+        # measured F1 1.000 on both (67 and 17 cytokine mentions)
+        assert result["cytokine_detection"]["span+label+concept"]["f1"] >= minimum
+        assert result["cytokine_normalization"]["label+concept accuracy"] >= minimum
+        removed, total = result["cytokine_normalization"]["distractors removed"].split("/")
+        assert removed == total
+
+
+def test_table_agrees_with_kb() -> None:
+    """Every HGNC id in the table is a CYTOKINE gene of the committed KB with that symbol."""
+    if not (kb_dir() / "concepts.jsonl.gz").exists():
+        pytest.skip("no compiled KB in models/kb")
+    from pipeline.kb import KnowledgeBase
+
+    kb = KnowledgeBase.load()
+    mismatches = []
+    for entry in read_table(DEFAULT_TABLE):
+        if entry.kind != "gene":
+            continue
+        concept = kb.get(entry.concept_id or "")
+        if concept is None or concept.hgnc_symbol not in (None, entry.concept_name):
+            mismatches.append((entry.spelling, entry.concept_id, concept))
+    assert mismatches == []
+
+
+def test_existing_span_object_unaffected(blank: Language, cytokines: CytokineNormalizer) -> None:
+    doc = blank("No cytokine here.")
+    doc.set_ents([Span(doc, 1, 2, label="CYTOKINE")])
+    cytokines(doc)
+    assert [(e.text, e._.concept_id) for e in doc.ents] == [("cytokine", None)]

@@ -1,0 +1,407 @@
+"""`biotab run`: tables and manifest, refusing an earlier run, bad input, determinism, duplicates
+across shards, and resuming a run killed with SIGKILL (with the process pool).
+
+The spaCy pipeline is built once per process: `run(..., workers=1)` runs in this process and
+`pipeline.run.worker_nlp` caches the pipeline per factory, so every in-process run of this module
+(CLI runs included: they use the same default factory) shares one.
+`BIOTAB_TEST_NLP_FACTORY=module:attr` swaps in another factory (debugging only).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from pipeline import SCHEMA_VERSION, __version__
+from pipeline.cli import app
+from pipeline.nlp import build_nlp
+from pipeline.run import RunError, run, worker_nlp
+from pipeline.write import TABLES, OutputExistsError, ShardWriter
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+
+
+def _factory() -> Any:
+    spec = os.environ.get("BIOTAB_TEST_NLP_FACTORY")
+    if spec:
+        module, _, attr = spec.partition(":")
+        return getattr(importlib.import_module(module), attr)
+    return build_nlp
+
+
+#: The pipeline `biotab run` uses by default (the trained model when models/biotab_ner exists).
+NLP_FACTORY = _factory()
+
+
+def read_tables(out: Path) -> dict[str, list[dict[str, Any]]]:
+    """Every table as rows, part files read in file-name order (the dataset's defined order)."""
+    tables = {}
+    for name in TABLES:
+        files = sorted((out / name).glob("part-*.parquet"))
+        rows: list[dict[str, Any]] = []
+        for f in files:
+            rows.extend(pq.read_table(f).to_pylist())
+        tables[name] = rows
+    return tables
+
+
+def write_corpus(folder: Path, n_files: int = 40, docs_per_file: int = 4) -> Path:
+    """JSONL files of small abstracts; one id repeated across files, one inside a file, one bad
+    line."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sentences = [
+        "Dupilumab improved atopic dermatitis in 12 of 20 patients (60%).",
+        "Rituximab was given for dermatomyositis after mycophenolate mofetil failed.",
+        "Fingolimod and teriflunomide reduce relapses in multiple sclerosis (MS).",
+        "IL-13 and IL-4 drive itch; tumor necrosis factor was not raised.",
+        "Lenalidomide and thalidomide were tried in cutaneous lupus erythematosus (CLE).",
+        "No response was seen with imiquimod in alopecia areata.",
+    ]
+    for k in range(n_files):
+        lines = []
+        for i in range(docs_per_file):
+            text = " ".join(sentences[(k + i + j) % len(sentences)] for j in range(3))
+            lines.append(json.dumps({"id": f"d{k:02d}-{i:02d}", "text": text, "year": 2000 + k}))
+        if k == 5:
+            lines.append(json.dumps({"id": "d01-00", "text": "A copy of an earlier id."}))
+        if k == 7:
+            lines.append(json.dumps({"id": "d07-00", "text": "The same id twice in one file."}))
+        if k == 9:
+            lines.append('{"id": "broken", "text": ')
+        (folder / f"batch_{k:02d}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("corpus") / "in")
+
+
+@pytest.fixture(scope="module")
+def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An uninterrupted in-process run over the corpus."""
+    out = tmp_path_factory.mktemp("reference") / "out"
+    summary = run([corpus], out, workers=1, quiet=True, nlp_factory=NLP_FACTORY)
+    assert summary.status == "complete"
+    return out
+
+
+@pytest.fixture(scope="module")
+def seeds_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """`biotab run seeds/ --out OUT --workers 1` through the CLI."""
+    out = tmp_path_factory.mktemp("seeds") / "out"
+    result = CliRunner().invoke(app, ["run", str(SEEDS), "--out", str(out), "--workers", "1",
+                                      "--quiet"])
+    return out, result
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def test_cli_run_seeds_writes_tables(seeds_out: tuple[Path, Any]) -> None:
+    out, result = seeds_out
+    assert result.exit_code == 0, result.output
+    summary = result.stdout.strip().splitlines()[-1]
+    assert summary.startswith("5 documents, ")
+    assert " mentions, " in summary and " outcomes, " in summary and "0 errors" in summary
+    assert "words/s" in summary
+
+    docs = pd.read_parquet(out / "documents")
+    assert sorted(docs["doc_id"]) == sorted(p.stem for p in SEEDS.glob("*.txt"))
+    mentions = pd.read_parquet(out / "mentions")
+    assert len(mentions) > 0
+    assert set(mentions["doc_id"]) <= set(docs["doc_id"])
+    con = duckdb.connect()
+    n_duck = con.execute(
+        f"SELECT count(*) FROM read_parquet('{out}/mentions/*.parquet')").fetchone()
+    assert n_duck is not None and n_duck[0] == len(mentions)
+    labels = {r[0] for r in con.execute(
+        f"SELECT DISTINCT label FROM read_parquet('{out}/mentions/*.parquet')").fetchall()}
+    assert labels <= {"DRUG", "DISEASE", "CYTOKINE"}
+    for name in TABLES:  # every table is readable, even an empty one
+        con.execute(f"SELECT * FROM read_parquet('{out}/{name}/*.parquet') LIMIT 1")
+        pd.read_parquet(out / name)
+
+
+def test_every_file_carries_versions(seeds_out: tuple[Path, Any]) -> None:
+    out, _ = seeds_out
+    files = [f for name in TABLES for f in (out / name).glob("*.parquet")]
+    assert files
+    for f in files:
+        meta = pq.read_schema(f).metadata
+        assert meta[b"biotab_version"] == __version__.encode()
+        assert meta[b"schema_version"] == SCHEMA_VERSION.encode()
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_manifest(seeds_out: tuple[Path, Any]) -> None:
+    out, _ = seeds_out
+    m = json.loads((out / "manifest.json").read_text())
+    for key in ("run_id", "started_at", "ended_at", "biotab_version", "schema_version",
+                "command", "engine", "workers", "models", "counts", "inputs", "shards"):
+        assert key in m, key
+    assert m["status"] == "complete"
+    assert m["biotab_version"] == __version__ and m["schema_version"] == SCHEMA_VERSION
+    assert m["command"].startswith("biotab run ")
+    assert m["engine"] == "local" and m["workers"] == 1
+    assert m["shards"]["total"] == m["shards"]["done"] == 5 and m["shards"]["failed"] == []
+    assert {"kb", "ner_model"} <= set(m["models"])
+    hashes = {Path(i["path"]).name: i["sha256"] for i in m["inputs"]}
+    assert hashes == {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                      for p in SEEDS.glob("*.txt")}
+    for name in TABLES:
+        assert m["counts"][name] == len(pd.read_parquet(out / name)), name
+
+
+def test_refuses_earlier_run_unless_overwrite(seeds_out: tuple[Path, Any],
+                                              tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    one = [str(SEEDS / "000_9662ce3457697b4f.txt")]
+    base = ["run", *one, "--out", str(out), "--workers", "1", "--quiet"]
+    assert CliRunner().invoke(app, base).exit_code == 0
+    (out / "notes.txt").write_text("mine")
+    again = CliRunner().invoke(app, base)
+    assert again.exit_code == 2
+    assert "earlier run" in again.output and "--overwrite" in again.output
+    # only a table folder left over: still an earlier run
+    (out / "manifest.json").unlink()
+    assert CliRunner().invoke(app, base).exit_code == 2
+    replaced = CliRunner().invoke(app, [*base, "--overwrite"])
+    assert replaced.exit_code == 0, replaced.output
+    assert (out / "notes.txt").read_text() == "mine"  # not ours: left alone
+    assert len(pd.read_parquet(out / "documents")) == 1
+    resumed = CliRunner().invoke(app, [*base, "--resume"])  # a finished run: nothing to redo
+    assert resumed.exit_code == 0 and "resumed: 1 of 1" in resumed.stdout
+
+
+def test_bad_input_rows_and_fail_on_error(tmp_path: Path) -> None:
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "good.txt").write_text("Rituximab was used for dermatomyositis.\n")
+    (inp / "empty.txt").write_text("  \n")
+    (inp / "binary.txt").write_bytes(b"\x00\x01\x02 not text")
+    (inp / "latin1.txt").write_bytes("caf\xe9 au lait".encode("latin-1"))
+    missing = tmp_path / "does-not-exist"
+    args = ["run", str(inp), str(missing), "--workers", "1", "--quiet"]
+
+    ok = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "a")])
+    assert ok.exit_code == 0, ok.output
+    assert "1 documents" in ok.stdout and "4 errors" in ok.stdout
+    errors = pd.read_parquet(tmp_path / "a" / "errors")
+    kinds = dict(zip(errors["source"].map(lambda s: Path(s).name), errors["error"], strict=True))
+    assert kinds == {"empty.txt": "empty_file", "binary.txt": "binary_file",
+                     "latin1.txt": "not_utf8", "does-not-exist": "missing_path"}
+
+    strict = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "b"), "--fail-on-error"])
+    assert strict.exit_code == 1
+    assert "4 errors" in strict.stdout  # the tables are still written
+    assert len(pd.read_parquet(tmp_path / "b" / "documents")) == 1
+
+
+def test_missing_path_is_an_error_row_and_the_run_goes_on(tmp_path: Path) -> None:
+    seed = SEEDS / "001_f10b6a34d2cc23e3.txt"
+    summary = run([tmp_path / "nope.txt", seed], tmp_path / "out", workers=1, quiet=True,
+                  nlp_factory=NLP_FACTORY)
+    assert summary.exit_code == 0 and summary.documents == 1 and summary.errors == 1
+    err = pd.read_parquet(tmp_path / "out" / "errors").iloc[0]
+    assert err["error"] == "missing_path" and err["source"].endswith("nope.txt")
+    assert err["stage"] == "ingest"
+    assert run([tmp_path / "nope.txt"], tmp_path / "o2", workers=1, quiet=True,
+               fail_on_error=True, nlp_factory=NLP_FACTORY).exit_code == 1
+
+
+def test_options_that_cannot_work(tmp_path: Path) -> None:
+    with pytest.raises(RunError, match="unknown format"):
+        run([SEEDS], tmp_path / "a", fmt="docx", workers=1, nlp_factory=NLP_FACTORY)
+    with pytest.raises(RunError, match="engine"):
+        run([SEEDS], tmp_path / "b", engine="spark", nlp_factory=NLP_FACTORY)
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "manifest.json").write_text("{}")
+    with pytest.raises(OutputExistsError):
+        run([SEEDS], tmp_path / "c", workers=1, nlp_factory=NLP_FACTORY)
+    with pytest.raises(ValueError, match="exclude"):
+        run([SEEDS], tmp_path / "c", workers=1, resume=True, overwrite=True,
+            nlp_factory=NLP_FACTORY)
+
+
+# --------------------------------------------------------------------------- corpus runs
+
+
+def test_reference_run(reference: Path, corpus: Path) -> None:
+    t = read_tables(reference)
+    ids = [d["doc_id"] for d in t["documents"]]
+    assert len(ids) == len(set(ids)) == 40 * 4
+    assert ids == sorted(ids)  # input order: files sorted, lines in order
+    errors = {(Path(e["source"]).name, e["error"], e["doc_id"]) for e in t["errors"]}
+    assert ("batch_05.jsonl", "duplicate_id", "d01-00") in errors  # across shards
+    assert ("batch_07.jsonl", "duplicate_id", "d07-00") in errors  # inside one shard
+    assert ("batch_09.jsonl", "bad_json", None) in errors
+    kept = next(d for d in t["documents"] if d["doc_id"] == "d01-00")
+    assert kept["source"].endswith("batch_01.jsonl")  # the first in input order wins
+    assert not any(s["doc_id"] == "d01-00" and s["text"].startswith("A copy")
+                   for s in t["sentences"])
+    m = json.loads((reference / "manifest.json").read_text())
+    assert m["duplicates_dropped"] == 1
+    assert m["counts"] == {name: len(rows) for name, rows in t.items()}
+
+
+def test_rerun_is_identical(reference: Path, corpus: Path, tmp_path: Path) -> None:
+    run([corpus], tmp_path / "again", workers=1, quiet=True, nlp_factory=NLP_FACTORY)
+    assert read_tables(tmp_path / "again") == read_tables(reference)
+
+
+def test_jsonl_blocks_give_the_same_tables(reference: Path, corpus: Path,
+                                           tmp_path: Path) -> None:
+    """Files split into blocks of 2 lines: more, smaller shards; the same rows in the same
+    order. (A duplicate id in two blocks of one file is reported by the cross-shard check, so
+    only that error row's message differs.)"""
+    summary = run([corpus], tmp_path / "blocks", workers=1, quiet=True, block_size=2,
+                  nlp_factory=NLP_FACTORY)
+    assert summary.shards_total == 40 * 2 + 3  # files 5, 7 and 9 have a fifth line
+    blocks, ref = read_tables(tmp_path / "blocks"), read_tables(reference)
+    for name in ("documents", "sentences", "mentions", "outcomes"):
+        assert blocks[name] == ref[name], name
+    def key(e: dict[str, Any]) -> tuple[Any, ...]:
+        return (e["source"], e["error"], e["doc_id"])
+
+    assert sorted(map(key, blocks["errors"])) == sorted(map(key, ref["errors"]))
+
+
+def test_resume_redoes_unfinished_shards(reference: Path, corpus: Path, tmp_path: Path) -> None:
+    """Markers removed and junk left as an interrupted run would: resume gives the same tables."""
+    out = tmp_path / "out"
+    run([corpus], out, workers=1, quiet=True, nlp_factory=NLP_FACTORY)
+    markers = sorted((out / "_shards").glob("*.json"))
+    for marker in markers[3:6]:
+        marker.unlink()
+    sid = markers[3].stem
+    (out / "mentions" / f".part-{sid}-00000.parquet.x.tmp").write_bytes(b"half a file")
+    (out / "sentences" / f"part-{sid}-00007.parquet").write_bytes(b"stale part")
+    summary = run([corpus], out, workers=1, quiet=True, resume=True, nlp_factory=NLP_FACTORY)
+    assert summary.shards_skipped == 37 and summary.shards_done == 40
+    assert not list(out.rglob("*.tmp")) and not (out / "sentences" /
+                                                  f"part-{sid}-00007.parquet").exists()
+    assert read_tables(out) == read_tables(reference)
+    with pytest.raises(RunError, match="different settings"):
+        run([corpus], out, workers=1, quiet=True, resume=True, id_field="pmid",
+            nlp_factory=NLP_FACTORY)
+
+
+KILL_SCRIPT = textwrap.dedent("""
+    import importlib, os, sys
+    from pipeline.nlp import build_nlp
+    from pipeline.run import run
+
+    spec = os.environ.get("BIOTAB_TEST_NLP_FACTORY")
+    if spec:
+        mod, _, attr = spec.partition(":")
+        factory = getattr(importlib.import_module(mod), attr)
+    else:
+        factory = build_nlp
+    if __name__ == "__main__":
+        run([sys.argv[1]], sys.argv[2], workers=2, quiet=True, nlp_factory=factory)
+""")
+
+
+def test_resume_after_sigkill(reference: Path, corpus: Path, tmp_path: Path) -> None:
+    """A 2-worker run is killed (SIGKILL to the driver: its workers die with it), then
+    resumed, again with 2 worker processes: the tables equal the uninterrupted in-process run
+    (so this also checks the process pool against in-process)."""
+    import psutil
+
+    out = tmp_path / "out"
+    script = tmp_path / "killme.py"
+    script.write_text(KILL_SCRIPT)
+    proc = subprocess.Popen([sys.executable, str(script), str(corpus), str(out)],
+                            start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, cwd=REPO)
+    deadline = time.monotonic() + 300
+    workers: list[psutil.Process] = []
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            n_done = len(list((out / "_shards").glob("*.json"))) if out.exists() else 0
+            if n_done >= 4:
+                break
+            time.sleep(0.02)
+        workers = psutil.Process(proc.pid).children(recursive=True)
+        proc.kill()
+        proc.wait()
+        _, alive = psutil.wait_procs(workers, timeout=10)
+        assert not alive, "worker processes outlived the killed driver"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.read() if proc.stderr else ""
+    done_at_kill = len(list((out / "_shards").glob("*.json")))
+    assert 4 <= done_at_kill < 40, "the run was not killed midway"
+    assert json.loads((out / "manifest.json").read_text())["status"] == "running"
+
+    refused = CliRunner().invoke(app, ["run", str(corpus), "--out", str(out), "--quiet"])
+    assert refused.exit_code == 2
+
+    summary = run([corpus], out, workers=2, quiet=True, resume=True, nlp_factory=NLP_FACTORY)
+    assert summary.status == "complete" and summary.workers == 2
+    assert summary.shards_skipped >= done_at_kill
+    assert read_tables(out) == read_tables(reference)
+    assert not list(out.rglob("*.tmp"))
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and len(manifest["attempts"]) == 2
+    assert manifest["run_id"] and len(manifest["inputs"]) == 40
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+def test_shard_writer_rolls_over_and_aborts(tmp_path: Path) -> None:
+    rows = [{"doc_id": f"d{i}", "sent_idx": 0, "start_char": 0, "end_char": 1, "text": "x"}
+            for i in range(25)]
+    w = ShardWriter(tmp_path, "s.000000000.abc", row_group_rows=4, max_file_rows=10)
+    w.add({"sentences": rows})
+    assert not list((tmp_path / "sentences").glob("part-*"))  # nothing visible before commit
+    assert w.commit()["sentences"] == 25
+    parts = sorted((tmp_path / "sentences").glob("part-*.parquet"))
+    assert [p.name for p in parts] == [f"part-s.000000000.abc-{n:05d}.parquet" for n in range(3)]
+    assert [pq.read_metadata(p).num_rows for p in parts] == [10, 10, 5]
+    assert [r["doc_id"] for p in parts for r in pq.read_table(p).to_pylist()] == [
+        f"d{i}" for i in range(25)]
+    w2 = ShardWriter(tmp_path, "t.000000000.abc", row_group_rows=2)
+    w2.add({"sentences": rows[:5]})
+    w2.abort()
+    assert not [f for f in (tmp_path / "sentences").iterdir() if "t.000" in f.name]
+
+
+def test_nlp_is_built_once_per_process() -> None:
+    assert worker_nlp(NLP_FACTORY) is worker_nlp(NLP_FACTORY)
+
+
+def test_progress_lines_when_not_a_terminal(corpus: Path, tmp_path: Path,
+                                            caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.INFO, logger="pipeline.run")
+    run([corpus / "batch_00.jsonl", corpus / "batch_01.jsonl"], tmp_path / "o", workers=1,
+        nlp_factory=NLP_FACTORY, progress_interval=0)
+    lines = [r.getMessage() for r in caplog.records if "shards" in r.getMessage()]
+    assert lines and lines[-1].startswith("2/2 shards, 8 documents")
+    assert "docs/s" in lines[-1] and "words/s" in lines[-1]
+    caplog.clear()
+    run([corpus / "batch_00.jsonl"], tmp_path / "q", workers=1, quiet=True,
+        nlp_factory=NLP_FACTORY, progress_interval=0)
+    assert not [r for r in caplog.records if "shards" in r.getMessage()]

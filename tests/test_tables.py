@@ -1,0 +1,301 @@
+"""`pipeline.load`, `pipeline.duckdb`, the data dictionary and the analyst snippets."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from tables_fixture import DOCS, make_output, run_seeds
+
+import pipeline
+from pipeline.datadict import DEFAULT_PATH, generate
+from pipeline.tables import TABLE_SCHEMAS, duckdb_type, part_files
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "docs" / "analyst-examples.md"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_output(tmp_path_factory.mktemp("out"))
+
+
+@pytest.fixture(scope="session")
+def seeds_output(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
+    return run_seeds(tmp_path_factory, seeds_dir)
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+def test_table_schemas_are_the_stage_constants() -> None:
+    from pipeline.ingest import DOCUMENTS_SCHEMA, ERRORS_SCHEMA
+    from pipeline.outcomes import OUTCOMES_SCHEMA
+    from pipeline.split import SENTENCES_SCHEMA
+    from pipeline.tag import MENTIONS_SCHEMA
+
+    assert list(TABLE_SCHEMAS) == ["documents", "sentences", "mentions", "outcomes", "errors"]
+    assert TABLE_SCHEMAS["documents"] is DOCUMENTS_SCHEMA
+    assert TABLE_SCHEMAS["sentences"] is SENTENCES_SCHEMA
+    assert TABLE_SCHEMAS["mentions"] is MENTIONS_SCHEMA
+    assert TABLE_SCHEMAS["outcomes"] is OUTCOMES_SCHEMA
+    assert TABLE_SCHEMAS["errors"] is ERRORS_SCHEMA
+
+
+@pytest.mark.parametrize("table", list(TABLE_SCHEMAS))
+def test_every_column_documents_itself(table: str) -> None:
+    for field in TABLE_SCHEMAS[table]:
+        meta = field.metadata or {}
+        assert meta.get(b"description"), f"{table}.{field.name} has no description"
+        assert b"example" in meta, f"{table}.{field.name} has no example"
+        duckdb_type(field.type)  # every type maps to DuckDB
+
+
+# --------------------------------------------------------------------------- load
+
+
+def test_load_dtypes_match_schemas(out: Path) -> None:
+    tables = pipeline.load(out)
+    assert list(tables) == list(TABLE_SCHEMAS)
+    for name, schema in TABLE_SCHEMAS.items():
+        df = tables[name]
+        assert list(df.columns) == schema.names, name
+        for field in schema:
+            assert df[field.name].dtype == pd.ArrowDtype(field.type), (name, field.name)
+
+
+def test_load_rows_and_values(out: Path) -> None:
+    t = pipeline.load(out)
+    assert len(t["documents"]) == len(DOCS)
+    assert len(t["mentions"]) == sum(len(m) for _, _, m in DOCS.values())
+    assert len(t["outcomes"]) == 2 and len(t["errors"]) == 1
+    docs = t["documents"].set_index("doc_id")
+    m = t["mentions"]
+    # offsets index documents.text
+    for row in m.itertuples():
+        assert docs.loc[row.doc_id, "text"][row.start_char:row.end_char] == row.text
+    # nullable ints and bools stay ints and bools, missing is NA
+    o = t["outcomes"].set_index("measure")
+    assert o.loc["complete_response", "numerator"] == 12
+    assert o.loc["enrollment", "numerator"] is pd.NA
+    assert m["negated"].sum() == 3
+    assert pd.isna(docs.loc["plain", "title"])
+
+
+def test_part_files_skip_hidden_and_temporary(out: Path, tmp_path: Path) -> None:
+    target = make_output(tmp_path / "o")
+    folder = target / "mentions"
+    real = part_files(target, "mentions")
+    (folder / ".part-x-00000.parquet.tmp").write_bytes(b"junk")
+    (folder / "_partial").mkdir()
+    (folder / "_partial" / "part-y-00000.parquet").write_bytes(b"junk")
+    assert part_files(target, "mentions") == real
+    assert len(pipeline.load(target)["mentions"]) == len(pipeline.load(out)["mentions"])
+
+
+def test_load_missing_table_is_empty_with_columns(tmp_path: Path) -> None:
+    target = make_output(tmp_path / "o", skip=("outcomes", "errors"))
+    t = pipeline.load(target)
+    for name in ("outcomes", "errors"):
+        assert t[name].empty
+        assert list(t[name].columns) == TABLE_SCHEMAS[name].names
+        for field in TABLE_SCHEMAS[name]:
+            assert t[name][field.name].dtype == pd.ArrowDtype(field.type)
+    assert len(t["documents"]) == len(DOCS)
+
+
+def test_load_older_part_without_a_column(tmp_path: Path) -> None:
+    target = make_output(tmp_path / "o")
+    for f in part_files(target, "mentions"):
+        table = pq.read_table(f).drop_columns(["assertion_cue", "uncertain"])
+        pq.write_table(table, f)
+    m = pipeline.load(target, tables=["mentions"])["mentions"]
+    assert list(m.columns) == TABLE_SCHEMAS["mentions"].names
+    assert m["assertion_cue"].isna().all() and m["uncertain"].isna().all()
+    assert m["uncertain"].dtype == pd.ArrowDtype(pa.bool_())
+    con = pipeline.duckdb(target)
+    assert con.execute("SELECT count(*) FROM mentions WHERE uncertain IS NULL").fetchone() == (15,)
+
+
+def test_load_not_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        pipeline.load(tmp_path / "nope")
+    with pytest.raises(FileNotFoundError):
+        pipeline.duckdb(tmp_path / "nope")
+
+
+def test_import_pipeline_stays_cheap() -> None:
+    code = (
+        "import sys, pipeline\n"
+        "heavy = {'pandas', 'duckdb', 'pyarrow', 'spacy', 'matplotlib'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+        "assert callable(pipeline.load) and callable(pipeline.duckdb)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+# --------------------------------------------------------------------------- duckdb
+
+
+def test_duckdb_views_and_types(out: Path) -> None:
+    con = pipeline.duckdb(out)
+    views = {r[0] for r in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    assert views == set(TABLE_SCHEMAS)
+    for name, schema in TABLE_SCHEMAS.items():
+        described = con.execute(f"DESCRIBE {name}").fetchall()
+        assert [(r[0], r[1]) for r in described] == [
+            (f.name, duckdb_type(f.type)) for f in schema
+        ], name
+
+
+def test_duckdb_sql_joins(out: Path) -> None:
+    con = pipeline.duckdb(out)
+    per_label = dict(con.execute(
+        "SELECT label, count(*) FROM mentions GROUP BY label").fetchall())
+    assert per_label == {"DRUG": 5, "DISEASE": 7, "CYTOKINE": 3}
+    # mention text is the slice of documents.text; mentions lie inside their sentence
+    bad = con.execute("""
+        SELECT count(*) FROM mentions m
+        JOIN documents d USING (doc_id)
+        JOIN sentences s USING (doc_id, sent_idx)
+        WHERE substr(d.text, m.start_char + 1, m.end_char - m.start_char) <> m.text
+           OR m.start_char < s.start_char OR m.end_char > s.end_char
+    """).fetchone()
+    assert bad == (0,)
+    evidence = con.execute("""
+        SELECT o.measure, s.text FROM outcomes o JOIN sentences s USING (doc_id, sent_idx)
+        WHERE o.measure = 'complete_response'
+    """).fetchall()
+    assert evidence == [("complete_response",
+                         "Twelve of those patients (86%) achieved complete response.")]
+    drug = con.execute("""
+        SELECT DISTINCT m.concept_name FROM outcomes o
+        JOIN mentions m ON m.doc_id = o.doc_id AND m.concept_id = o.drug_concept_id
+    """).fetchall()
+    assert drug == [("Lenalidomide",)]
+
+
+def test_duckdb_existing_connection_and_empty_tables(tmp_path: Path) -> None:
+    import duckdb
+
+    target = make_output(tmp_path / "o", skip=("errors",))
+    con = duckdb.connect()
+    same = pipeline.duckdb(target, con=con)
+    assert same is con
+    assert con.execute("SELECT count(*) FROM errors").fetchone() == (0,)
+    described = con.execute("DESCRIBE errors").fetchall()
+    assert [r[0] for r in described] == TABLE_SCHEMAS["errors"].names
+    assert con.execute("SELECT count(*) FROM documents").fetchone() == (len(DOCS),)
+
+
+def test_duckdb_path_with_quote(tmp_path: Path) -> None:
+    target = make_output(tmp_path / "it's here")
+    con = pipeline.duckdb(target)
+    assert con.execute("SELECT count(*) FROM documents").fetchone() == (len(DOCS),)
+
+
+# --------------------------------------------------------------------------- data dictionary
+
+
+def test_tables_md_is_up_to_date() -> None:
+    assert DEFAULT_PATH == REPO / "docs" / "tables.md"
+    assert DEFAULT_PATH.read_text(encoding="utf-8") == generate(), (
+        "docs/tables.md is out of date: run `biotab docs`"
+    )
+
+
+def test_tables_md_covers_every_column() -> None:
+    text = generate()
+    for name, schema in TABLE_SCHEMAS.items():
+        section = text[text.index(f"## `{name}`"):]
+        for field in schema:
+            assert re.search(rf"^\| `{field.name}` \| `", section, re.M), (name, field.name)
+    for join in ("(doc_id, sent_idx)", "(doc_id, mention_id)", "drug_concept_id",
+                 "disease_concept_id", "mentions.concept_id"):
+        assert join in text
+
+
+def test_docs_command_check(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    target = tmp_path / "tables.md"
+    assert CliRunner().invoke(app, ["docs", "--output", str(target), "--check"]).exit_code == 1
+    assert CliRunner().invoke(app, ["docs", "--output", str(target)]).exit_code == 0
+    assert target.read_text(encoding="utf-8") == generate()
+    assert CliRunner().invoke(app, ["docs", "--output", str(target), "--check"]).exit_code == 0
+
+
+# --------------------------------------------------------------------------- analyst snippets
+
+
+def snippets() -> tuple[str, str]:
+    """The SQL and the pandas snippet of docs/analyst-examples.md."""
+    md = EXAMPLES.read_text(encoding="utf-8")
+    sql = re.findall(r"```sql\n(.*?)```", md, re.S)
+    python = [b for b in re.findall(r"```python\n(.*?)```", md, re.S) if "pipeline.load" in b]
+    assert len(sql) == 1 and len(python) == 1
+    return sql[0], python[0]
+
+
+def run_snippets(out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[pd.DataFrame, str]:
+    sql, code = snippets()
+    rates = pipeline.duckdb(out).sql(sql).df()
+    assert '"outputs"' in code
+    namespace: dict[str, object] = {}
+    exec(compile(code.replace('"outputs"', repr(str(out))), str(EXAMPLES), "exec"), namespace)
+    both = namespace["both"]
+    assert isinstance(both, pd.DataFrame)
+    printed = capsys.readouterr().out
+    assert f"{len(both)} documents mention both a drug and a cytokine" in printed
+    return rates, printed
+
+
+def test_analyst_snippets_on_fixture(out: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rates, printed = run_snippets(out, capsys)
+    assert list(rates["drug_concept_id"]) == ["MESH:D000077269"]
+    row = rates.iloc[0]
+    assert row["drug"] == "Lenalidomide" and row["responders"] == 12 and row["patients"] == 14
+    assert row["pooled_rate_pct"] == pytest.approx(85.7)
+    assert "2 documents mention both" in printed  # lena and evil, not plain
+
+
+@pytest.mark.slow
+def test_analyst_snippets_on_seeds(seeds_output: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    rates, printed = run_snippets(seeds_output, capsys)
+    assert list(rates.columns) == [
+        "drug_concept_id", "drug", "figures", "documents", "responders", "patients",
+        "pooled_rate_pct", "median_reported_pct"]
+    # the snippets' answers agree with plain pandas on the same tables
+    t = pipeline.load(seeds_output)
+    o = t["outcomes"]
+    expected = o[o["measure"].isin(["response", "complete_response"]) & ~o["negated"]
+                 & o["drug_concept_id"].notna()]["drug_concept_id"].nunique()
+    assert len(rates) == expected
+    m = t["mentions"][~t["mentions"]["negated"]]
+    docs = set(m.loc[m["label"] == "DRUG", "doc_id"]) & set(m.loc[m["label"] == "CYTOKINE",
+                                                                  "doc_id"])
+    assert printed.startswith(f"{len(docs)} documents mention both a drug and a cytokine")
+
+
+@pytest.mark.slow
+def test_load_and_duckdb_on_seeds(seeds_output: Path) -> None:
+    t = pipeline.load(seeds_output)
+    for name, schema in TABLE_SCHEMAS.items():
+        for field in schema:
+            assert t[name][field.name].dtype == pd.ArrowDtype(field.type), (name, field.name)
+    assert len(t["documents"]) == 5
+    con = pipeline.duckdb(seeds_output)
+    for name in TABLE_SCHEMAS:
+        assert con.execute(f"SELECT count(*) FROM {name}").fetchone() == (len(t[name]),)
+    n = con.execute("SELECT count(DISTINCT doc_id) FROM mentions").fetchone()
+    assert n == (t["mentions"]["doc_id"].nunique(),)

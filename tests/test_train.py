@@ -1,0 +1,155 @@
+"""`biotab train` on a tiny made-up IOB corpus (the real training is not run in CI)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline import iob
+
+SENTENCES = [
+    [
+        ("Imiquimod", "B-Chemical"),
+        ("cream", "O"),
+        ("cleared", "O"),
+        ("basal", "B-Disease"),
+        ("cell", "I-Disease"),
+        ("carcinoma", "I-Disease"),
+        ("in", "O"),
+        ("12", "O"),
+        ("patients", "O"),
+        (".", "O"),
+    ],
+    [
+        ("Dupilumab", "B-Chemical"),
+        ("improved", "O"),
+        ("atopic", "B-Disease"),
+        ("dermatitis", "I-Disease"),
+        ("(", "O"),
+        ("EASI", "O"),
+        ("-", "O"),
+        ("75", "O"),
+        (")", "O"),
+        (".", "O"),
+    ],
+    [
+        ("Cisplatin", "B-Chemical"),
+        ("-", "O"),
+        ("induced", "O"),
+        ("nephrotoxicity", "B-Disease"),
+        ("was", "O"),
+        ("reduced", "O"),
+        ("by", "O"),
+        ("magnesium", "B-Chemical"),
+        ("sulfate", "I-Chemical"),
+        (".", "O"),
+    ],
+    [
+        ("Patients", "O"),
+        ("with", "O"),
+        ("Parkinson", "B-Disease"),
+        ("'", "I-Disease"),
+        ("s", "I-Disease"),
+        ("disease", "I-Disease"),
+        ("received", "O"),
+        ("L", "B-Chemical"),
+        ("-", "I-Chemical"),
+        ("dopa", "I-Chemical"),
+        (".", "O"),
+    ],
+    [
+        ("Methotrexate", "B-Chemical"),
+        ("and", "O"),
+        ("5", "B-Chemical"),
+        ("-", "I-Chemical"),
+        ("FU", "I-Chemical"),
+        ("caused", "O"),
+        ("mucositis", "B-Disease"),
+        ("and", "O"),
+        ("neutropenia", "B-Disease"),
+        (".", "O"),
+    ],
+]
+
+
+def write_iob(path: Path, sentences=SENTENCES) -> Path:
+    path.write_text("\n\n".join("\n".join(f"{t}\t{g}" for t, g in s) for s in sentences) + "\n")
+    return path
+
+
+def test_read_iob_offsets(tmp_path):
+    sents = iob.read_iob(write_iob(tmp_path / "train.tsv"))
+    assert len(sents) == len(SENTENCES)
+    ents = iob.sentence_entities(sents[3])
+    text = sents[3].text
+    assert [(text[s:e], lab) for s, e, lab in ents] == [
+        ("Parkinson ' s disease", "DISEASE"),
+        ("L - dopa", "DRUG"),
+    ]
+    docs = list(iob.group_sentences(sents, per_doc=2))
+    assert len(docs) == 3
+    d = docs[1]
+    assert [d.text[s:e] for s, e, _ in d.entities] == [
+        "Cisplatin",
+        "nephrotoxicity",
+        "magnesium sulfate",
+        "Parkinson ' s disease",
+        "L - dopa",
+    ]
+
+
+def test_read_iob_rejects_bad_tag(tmp_path):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("Aspirin\tX-Chemical\n")
+    with pytest.raises(ValueError, match=r"bad\.tsv:1"):
+        iob.read_iob(bad)
+
+
+def test_to_doc_runtime_tokenizer_and_missing(tmp_path):
+    nlp = iob.runtime_tokenizer_nlp()
+    item = iob.IOBDocument(
+        "Cisplatin - induced nephrotoxicity", [(0, 9, "DRUG"), (20, 34, "DISEASE")]
+    )
+    stats = iob.ConversionStats()
+    doc = iob.to_doc(nlp, item, stats)
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Cisplatin", "DRUG"),
+        ("nephrotoxicity", "DISEASE"),
+    ]
+    assert stats.misaligned == 0
+    # expand alignment: an offset inside a token grows to the token and is counted
+    item = iob.IOBDocument("Cisplatin given", [(0, 5, "DRUG")])
+    doc = iob.to_doc(nlp, item, stats)
+    assert doc.ents[0].text == "Cisplatin" and stats.misaligned == 1
+    # disease-only documents: unknown tokens are missing, not O
+    item = iob.IOBDocument(
+        "aspirin caused asthma",
+        [(15, 21, "DISEASE")],
+        partial_labels=frozenset({"DISEASE"}),
+        outside_spans=[(8, 14)],
+    )
+    doc = iob.to_doc(nlp, item)
+    assert [t.ent_iob_ for t in doc] == ["", "O", "B"]
+
+
+def test_biotab_train_tiny(tmp_path):
+    import spacy
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    corpora = tmp_path / "corpora"
+    corpora.mkdir()
+    write_iob(corpora / "train.tsv")
+    out = tmp_path / "model"
+    result = CliRunner().invoke(
+        app, ["train", "--corpora", str(corpora), "--output", str(out), "--max-steps", "20"]
+    )
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    nlp = spacy.load(out)
+    assert nlp.pipe_names == ["tok2vec", "ner"]
+    assert {"DRUG", "DISEASE"} <= set(nlp.get_pipe("ner").labels)
+    text = "Cisplatin-induced nephrotoxicity (IL-2) in rats.2"
+    # the saved tokenizer is scispacy's combined_rule_tokenizer
+    assert [t.text for t in nlp(text)] == [t.text for t in iob.runtime_tokenizer_nlp()(text)]

@@ -111,3 +111,20 @@ def test_round_trip_and_bad_config(nlp: Language, tmp_path: Path) -> None:
     assert again.generic_terms == fusion.generic_terms
     with pytest.raises(ValueError, match="unknown score source"):
         Fusion(nlp, "f", scores={"modle": 0.8})
+
+
+def test_longer_lexicon_and_same_span_fuzzy_win(nlp: Language) -> None:
+    doc = nlp("Glatiramer acetate was switched to dumilumab.")
+    doc.ents = [span(doc, "acetate", "DRUG"), span(doc, "dumilumab", "DISEASE")]
+    doc.spans["lexicon"] = [span(doc, "Glatiramer acetate", "DRUG", "MESH:D000068717")]
+    fuzzy = span(doc, "dumilumab", "DRUG", "MESH:C582203")
+    fuzzy._.score = 0.889
+    doc.spans["fuzzy"] = [fuzzy]
+    Fusion(nlp, "f")(doc)
+    assert ents(doc) == [
+        ("Glatiramer acetate", "DRUG", "MESH:D000068717", "lexicon"),
+        ("dumilumab", "DRUG", "MESH:C582203", "fuzzy"),
+    ]
+    doc.ents = [span(doc, "acetate", "DRUG")]
+    Fusion(nlp, "f", prefer_longer_lexicon=False)(doc)
+    assert ents(doc)[0] == ("acetate", "DRUG", None, "model")

@@ -7,11 +7,12 @@ AbbreviationDetector) and sentence `Span._.language`. Writes: the final `doc.ent
 
 The rules, in the order they apply (this docstring is the place to read them):
 
-1. Agreement: a model mention with exactly the lexicon's span and label keeps the lexicon's
-   concept; source "model+lexicon".
-2. Boundaries: where a model mention overlaps lexicon or fuzzy matches with other offsets, the
-   model's span wins (it learned the annotation guidelines), except that a lexicon CYTOKINE
-   wins (the model has no CYTOKINE label). The concept is left to the linker.
+1. Agreement: a model mention with exactly a lexicon or fuzzy match's span takes that match's
+   label and concept; source "model+lexicon" (or "fuzzy").
+2. Boundaries: a lexicon CYTOKINE overlapping a model mention wins (the model has no CYTOKINE
+   label); a lexicon match that contains the model's span wins ("glatiramer acetate" over
+   "acetate"; `prefer_longer_lexicon`); otherwise the model's span wins (it learned the
+   annotation guidelines) and its concept is left to the linker.
 3. Lexicon-only and fuzzy-only matches are kept (source "lexicon" / "fuzzy").
 4. Abbreviations: a short form whose long form is a mention becomes a mention with the long
    form's label and concept everywhere in the document (source "abbreviation"); a short form
@@ -87,6 +88,7 @@ class Fusion:
         scores: dict[str, float] | None = None,
         propagate: bool = True,
         keep_lexicon_only: bool = True,
+        prefer_longer_lexicon: bool = True,
     ) -> None:
         self.name = name
         self.generic_terms = read_terms(
@@ -101,6 +103,7 @@ class Fusion:
             )
         self.propagate = propagate
         self.keep_lexicon_only = keep_lexicon_only
+        self.prefer_longer_lexicon = prefer_longer_lexicon
 
     # -- the rules -------------------------------------------------------------------------
     def merge_sources(self, doc: Doc) -> list[Candidate]:
@@ -125,20 +128,27 @@ class Fusion:
         used: set[int] = set()
         for m in model:
             overlapping = [(i, c) for i, c in enumerate(matched) if c.overlaps(m)]
-            cytokine = next((c for _, c in overlapping if c.label == "CYTOKINE"), None)
-            same = next(
-                (c for _, c in overlapping
-                 if (c.start, c.end, c.label) == (m.start, m.end, m.label)),
-                None,
-            )
             used.update(i for i, _ in overlapping)
+            others = [c for _, c in overlapping]
+            cytokine = next((c for c in others if c.label == "CYTOKINE"), None)
+            same = next((c for c in others if (c.start, c.end) == (m.start, m.end)), None)
+            longer = max(
+                (c for c in others if c.start <= m.start and c.end >= m.end),
+                key=lambda c: c.end - c.start,
+                default=None,
+            )
             if cytokine is not None:
                 result.append(cytokine)
             elif same is not None:
+                # Same span: the dictionary's label and concept (the model's label on a
+                # misspelled or rare word is the weaker evidence).
+                source = "model+lexicon" if same.source == "lexicon" else same.source
+                score = self.scores["model+lexicon"] if same.source == "lexicon" else same.score
                 result.append(
-                    Candidate(m.start, m.end, m.label, "model+lexicon", same.concept_id,
-                              self.scores["model+lexicon"])
+                    Candidate(m.start, m.end, same.label, source, same.concept_id, score)
                 )
+            elif longer is not None and self.prefer_longer_lexicon:
+                result.append(longer)
             else:
                 result.append(m)
         if self.keep_lexicon_only:
@@ -272,6 +282,7 @@ class Fusion:
         "scores": None,
         "propagate": True,
         "keep_lexicon_only": True,
+        "prefer_longer_lexicon": True,
     },
 )
 def make_fusion(
@@ -282,10 +293,12 @@ def make_fusion(
     scores: dict[str, float] | None,
     propagate: bool,
     keep_lexicon_only: bool,
+    prefer_longer_lexicon: bool,
 ) -> Fusion:
     return Fusion(
         nlp, name, generic_terms_path=generic_terms_path, scores=scores,
         propagate=propagate, keep_lexicon_only=keep_lexicon_only,
+        prefer_longer_lexicon=prefer_longer_lexicon,
     )
 
 

@@ -34,6 +34,7 @@ words ("hypoplasia" -> hyperplasia, "phenanthridinone" -> phenanthridone), hence
 from __future__ import annotations
 
 import functools
+import gzip
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -53,6 +54,9 @@ from pipeline.paths import rule_file
 log = logging.getLogger(__name__)
 
 NAMES_FILE = "fuzzy_names.tsv"
+# Written by `biotab kb build` next to the KB: the KB names of a drug-like or disease-like
+# shape, so that a worker does not scan the whole KB (~10-25 s) before its first document.
+KB_NAMES_FILE = "fuzzy_names.tsv.gz"
 COMMON_WORDS_FILE = "common_english_words.txt"
 DRUG_SUFFIXES = (
     "mab", "zumab", "ximab", "umab", "cept", "nib", "tinib", "ciclib", "parib", "rafenib", "mide",
@@ -123,11 +127,27 @@ def _read_words(path: Path) -> frozenset[str]:
 def read_names(path: Path) -> list[NameEntry]:
     """A names table: TSV `name<TAB>concept_id<TAB>label[<TAB>canonical name]`, '#' comments."""
     entries = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    if path.suffix == ".gz":
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            text = fh.read()
+    else:
+        text = path.read_text(encoding="utf-8")
+    for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         entries.append(_name_entry(line.split("\t"), f"{path}:{lineno}"))
     return entries
+
+
+def write_names(path: Path, entries: Iterable[NameEntry]) -> None:
+    """Write a names table (gzipped when `path` ends in .gz), sorted for reproducible builds."""
+    lines = sorted(f"{e.name}\t{e.concept_id}\t{e.label}\t{e.canonical}\n" for e in entries)
+    if path.suffix == ".gz":
+        # mtime=0: the same names give the same bytes (the KB build is reproducible)
+        with gzip.GzipFile(path, "wb", compresslevel=9, mtime=0) as fh:
+            fh.write("".join(lines).encode("utf-8"))
+    else:
+        path.write_text("".join(lines), encoding="utf-8")
 
 
 def _name_entry(row: Iterable[str], where: str) -> NameEntry:
@@ -204,14 +224,18 @@ class FuzzyMatcher:
         return self._kb
 
     def _kb_entries(self) -> list[NameEntry]:
-        """KB names of a drug-like/disease-like shape (from the KB's normalized-alias index).
-
-        Only the concepts behind names of such a shape are parsed, so this takes about a second
-        on the full KB instead of parsing all of it.
-        """
+        """KB names of a drug-like/disease-like shape: the KB's precomputed `fuzzy_names.tsv.gz`
+        when it has one, else computed from the KB's normalized-alias index."""
         kb = self._knowledge_base()
         if kb is None:
             return []
+        precomputed = kb.path / KB_NAMES_FILE if kb.path is not None else None
+        if precomputed is not None and precomputed.exists():
+            return [e for e in read_names(precomputed) if e.label in self.labels]
+        return self.scan_kb_names(kb)
+
+    def scan_kb_names(self, kb: Any) -> list[NameEntry]:
+        """Every KB name of a drug-like/disease-like shape (slow: scans the whole KB)."""
         load_index = getattr(kb, "_load_index", None)
         if load_index is not None:
             keys: Iterable[tuple[str, tuple[str, ...]]] = load_index().items()

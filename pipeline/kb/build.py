@@ -914,6 +914,7 @@ def build_kb(
         (json.dumps(p, ensure_ascii=False, separators=(",", ":")) for p in patterns),
     )
     _write_gz_lines(out / INDEX_FILE, (f"{k}\t{' '.join(v)}" for k, v in sorted(index.items())))
+    write_fuzzy_names(out)
 
     counts = {
         "concepts": len(concepts),
@@ -1001,3 +1002,16 @@ def tokenize_patterns(patterns: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {**p, "pattern": tokenized[id(p)]} if id(p) in tokenized else p for p in patterns
     ]
+
+
+def write_fuzzy_names(out: Path) -> Path:
+    """Precompute the names `biotab_fuzzy` compares misspellings with (see its KB_NAMES_FILE)."""
+    from pipeline.components.fuzzy import KB_NAMES_FILE, FuzzyMatcher, write_names
+    from pipeline.kb import KnowledgeBase
+    from pipeline.nlp import blank_nlp
+
+    fuzzy = FuzzyMatcher(blank_nlp(), "biotab_fuzzy", kb_path=str(out))
+    kb = KnowledgeBase._read(out)  # a fresh read: the per-process cache may hold an older build
+    path = out / KB_NAMES_FILE
+    write_names(path, fuzzy.scan_kb_names(kb))
+    return path

@@ -91,7 +91,7 @@ def build_nlp(
         config={"patterns_path": str(kb_path / "patterns.jsonl.gz")} if kb_path else {},
     )
     nlp.add_pipe("abbreviation_detector")
-    nlp.add_pipe("biotab_fuzzy", config=kb_cfg)
+    nlp.add_pipe("biotab_fuzzy", config={**kb_cfg, "skip_ents": False})
     nlp.add_pipe("biotab_fusion")
     nlp.add_pipe("biotab_cytokines", config=kb_cfg)
     nlp.add_pipe("biotab_linker", config=kb_cfg)

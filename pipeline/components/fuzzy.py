@@ -1,8 +1,9 @@
 """`biotab_fuzzy`: misspelled drug and disease names ("dumilumab" -> dupilumab).
 
 Reads: tokens, sentence boundaries and `Span._.language` (English sentences only), `doc.ents`
-and the span groups in `skip_span_keys` (default `doc.spans["lexicon"]`): tokens already inside
-a mention are not looked up. Names come from the KB (`pipeline.kb.KnowledgeBase`, names and
+(unless `skip_ents` is off: biotab's pipeline turns it off so that a misspelling the NER model
+tagged still gets its concept) and the span groups in `skip_span_keys` (default
+`doc.spans["lexicon"]`): tokens already inside such spans are not looked up. Names come from the KB (`pipeline.kb.KnowledgeBase`, names and
 aliases of DRUG/DISEASE concepts) and/or from a names table given in the config (`names`) or
 stored with the component (`fuzzy_names.tsv`). Writes: `doc.spans[spans_key]` (default
 "fuzzy"), one span per match with `span.label_`, `span.id_` = concept id, and on the span
@@ -181,8 +182,10 @@ class FuzzyMatcher:
         skip_span_keys: list[str] | None = None,
         common_words_path: str | None = None,
         exact_kb_aliases: bool = False,
+        skip_ents: bool = True,
     ) -> None:
         self.name = name
+        self.skip_ents = skip_ents
         self.exact_kb_aliases = exact_kb_aliases
         self.kb_path = kb_path
         self.use_kb = use_kb
@@ -377,7 +380,10 @@ class FuzzyMatcher:
     # ------------------------------------------------------------------------------- the call
     def __call__(self, doc: Doc) -> Doc:
         covered = [False] * len(doc)
-        for span in [*doc.ents, *(s for k in self.skip_span_keys for s in doc.spans.get(k, []))]:
+        skipped = [s for k in self.skip_span_keys for s in doc.spans.get(k, [])]
+        if self.skip_ents:
+            skipped.extend(doc.ents)
+        for span in skipped:
             covered[span.start : span.end] = [True] * (span.end - span.start)
         lowers = [t.lower_ if t.is_alpha else "" for t in doc]
         spans: list[Span] = []
@@ -484,6 +490,7 @@ class FuzzyMatcher:
         "skip_span_keys": ["lexicon"],
         "common_words_path": None,
         "exact_kb_aliases": False,
+        "skip_ents": True,
     },
 )
 def make_fuzzy(
@@ -500,6 +507,7 @@ def make_fuzzy(
     skip_span_keys: list[str],
     common_words_path: str | None,
     exact_kb_aliases: bool,
+    skip_ents: bool,
 ) -> FuzzyMatcher:
     return FuzzyMatcher(
         nlp,
@@ -514,4 +522,5 @@ def make_fuzzy(
         skip_span_keys=skip_span_keys,
         common_words_path=common_words_path,
         exact_kb_aliases=exact_kb_aliases,
+        skip_ents=skip_ents,
     )

@@ -15,10 +15,12 @@ The rules, in the order they apply (this docstring is the place to read them):
    annotation guidelines) and its concept is left to the linker.
 3. Lexicon-only and fuzzy-only matches are kept (source "lexicon" / "fuzzy").
 4. Abbreviations: a short form whose long form is a mention becomes a mention with the long
-   form's label and concept everywhere in the document (source "abbreviation"); a short form
-   whose long form is not a mention is not a mention either.
-5. Consistency: a string tagged once in a document is tagged everywhere in it where nothing else
-   is (source "propagated").
+   form's label and concept everywhere in the document (source "abbreviation"). A long form
+   no source tagged but that the KB names exactly becomes a mention first. A short form whose
+   long form is not a mention is not a mention either.
+5. Consistency: a string tagged with different labels in one document takes the label with
+   the most evidence (summed scores) everywhere; a string tagged once in a document is tagged
+   everywhere in it where nothing else is (source "propagated").
 6. Generic words alone ("disease", "sclerosis", "recurrence") and anything in a non-English
    sentence are dropped.
 
@@ -38,6 +40,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline import extensions as _extensions  # noqa: F401
 from pipeline.components.lexicon import LABEL_PRIORITY, english_token_mask, resolve_overlaps
+from pipeline.kb import KnowledgeBase
 from pipeline.paths import rule_file
 
 DEFAULT_GENERIC_TERMS = rule_file("generic_terms.txt")
@@ -66,6 +69,10 @@ class Candidate:
         return self.start < other.end and other.start < self.end
 
 
+def _overlap(c: Candidate, span: Span) -> bool:
+    return c.start < span.end and span.start < c.end
+
+
 def read_terms(path: Path) -> set[str]:
     """One lower-case term per line; '#' starts a comment."""
     terms: set[str] = set()
@@ -89,6 +96,8 @@ class Fusion:
         propagate: bool = True,
         keep_lexicon_only: bool = True,
         prefer_longer_lexicon: bool = True,
+        lookup_long_forms: bool = True,
+        kb_path: str | None = None,
     ) -> None:
         self.name = name
         self.generic_terms = read_terms(
@@ -104,6 +113,9 @@ class Fusion:
         self.propagate = propagate
         self.keep_lexicon_only = keep_lexicon_only
         self.prefer_longer_lexicon = prefer_longer_lexicon
+        self.lookup_long_forms = lookup_long_forms
+        self.kb_path = kb_path
+        self._kb: KnowledgeBase | None = None
 
     # -- the rules -------------------------------------------------------------------------
     def merge_sources(self, doc: Doc) -> list[Candidate]:
@@ -161,8 +173,7 @@ class Fusion:
     def apply_abbreviations(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
         """Rule 4: short forms take their long form's label and concept, everywhere."""
         abbreviations = doc._.abbreviations if Doc.has_extension("abbreviations") else []
-        if not abbreviations:
-            return cands
+        groups: dict[tuple[int, int], list[Span]] = {}
         for short in abbreviations:
             long_form = short._.long_form
             # scispacy also pairs restatements ("Alopecia totalis (alopecia totalis)"):
@@ -171,19 +182,42 @@ class Fusion:
                 len(short.text) >= len(long_form.text)
             ):
                 continue
-            owner = self._mention_for(long_form, cands)
-            # Whatever tagged the short form is replaced by what its long form says.
-            cands = [c for c in cands if not (c.start < short.end and short.start < c.end)]
+            groups.setdefault((long_form.start, long_form.end), []).append(short)
+        for (start, end), shorts in groups.items():
+            long_form = doc[start:end]
+            owner = self._mention_for(long_form, cands) or self._kb_mention(long_form)
+            if owner is not None and owner not in cands:
+                cands = [c for c in cands if not c.overlaps(owner)] + [owner]
+            on_short = [c for c in cands if any(_overlap(c, s) for s in shorts)]
+            cands = [c for c in cands if c not in on_short]
             if owner is None:
+                # Nothing names the long form ("Severity Index (CLASI)"): whatever tagged
+                # the short form is dropped with it.
                 continue
-            cands.append(
+            cands.extend(
                 Candidate(
-                    short.start, short.end, owner.label, "abbreviation", owner.concept_id,
+                    s.start, s.end, owner.label, "abbreviation", owner.concept_id,
                     min(owner.score, self.scores["abbreviation"]),
                     is_abbreviation=True, long_form=long_form.text,
                 )
+                for s in shorts
             )
         return cands
+
+    def _kb_mention(self, long_form: Span) -> Candidate | None:
+        """A long form no source tagged, but which the KB names exactly."""
+        if not self.lookup_long_forms:
+            return None
+        from pipeline.kb import KnowledgeBase
+
+        if self._kb is None:
+            self._kb = KnowledgeBase.load(Path(self.kb_path) if self.kb_path else None)
+        for concept in self._kb.lookup(long_form.text):
+            return Candidate(
+                long_form.start, long_form.end, concept.label, "lexicon", concept.concept_id,
+                self.scores["lexicon"],
+            )
+        return None
 
     @staticmethod
     def _mention_for(long_form: Span, cands: list[Candidate]) -> Candidate | None:
@@ -200,6 +234,24 @@ class Fusion:
             if cover > best_cover:
                 best, best_cover = c, cover
         return best if best_cover >= 0.5 else None
+
+    @staticmethod
+    def harmonize_labels(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+        """Rule 5a: one string, one label per document: the label with the most evidence."""
+        evidence: dict[str, dict[str, float]] = {}
+        for c in cands:
+            key = doc[c.start : c.end].text.lower()
+            evidence.setdefault(key, {}).setdefault(c.label, 0.0)
+            evidence[key][c.label] += c.score
+        out = []
+        for c in cands:
+            labels = evidence[doc[c.start : c.end].text.lower()]
+            best = max(labels, key=lambda lab: (labels[lab], -LABEL_PRIORITY.get(lab, 9)))
+            if best != c.label:
+                c = Candidate(c.start, c.end, best, c.source, None, c.score,
+                              c.is_abbreviation, c.long_form)
+            out.append(c)
+        return out
 
     def propagate_strings(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
         """Rule 5: a string tagged once is tagged wherever it occurs untagged in the doc."""
@@ -243,6 +295,7 @@ class Fusion:
     def __call__(self, doc: Doc) -> Doc:
         cands = self.merge_sources(doc)
         cands = self.apply_abbreviations(doc, cands)
+        cands = self.harmonize_labels(doc, cands)
         if self.propagate:
             cands = self.propagate_strings(doc, cands)
         cands = self.drop_unwanted(doc, cands)
@@ -283,6 +336,8 @@ class Fusion:
         "propagate": True,
         "keep_lexicon_only": True,
         "prefer_longer_lexicon": True,
+        "lookup_long_forms": True,
+        "kb_path": None,
     },
 )
 def make_fusion(
@@ -294,11 +349,14 @@ def make_fusion(
     propagate: bool,
     keep_lexicon_only: bool,
     prefer_longer_lexicon: bool,
+    lookup_long_forms: bool,
+    kb_path: str | None,
 ) -> Fusion:
     return Fusion(
         nlp, name, generic_terms_path=generic_terms_path, scores=scores,
         propagate=propagate, keep_lexicon_only=keep_lexicon_only,
-        prefer_longer_lexicon=prefer_longer_lexicon,
+        prefer_longer_lexicon=prefer_longer_lexicon, lookup_long_forms=lookup_long_forms,
+        kb_path=kb_path,
     )
 
 

@@ -64,13 +64,32 @@ def kb_build_cmd(
 
 @app.command("train")
 def train_cmd(
-    corpora: str = typer.Option(None, "--corpora", help="Corpora folder (bc5cdr/, ncbi-disease/ with IOB train/devel files), or a folder of IOB files. Default: ../shared/corpora."),
-    config: str = typer.Option(None, "--config", help="spaCy config (default models/configs/biotab_ner.cfg)."),
-    output: str = typer.Option(None, "--output", help="Pipeline folder to write (default models/biotab_ner)."),
-    max_steps: int = typer.Option(None, "--max-steps", help="Override training.max_steps (e.g. 20 for a smoke test)."),
-    include_devel: bool = typer.Option(False, "--include-devel", help="Also train on BC5CDR/NCBI devel (devel scores are then not held out)."),
-    no_ncbi: bool = typer.Option(False, "--no-ncbi", help="Do not add NCBI-disease as extra DISEASE data."),
-    work_dir: str = typer.Option(None, "--work-dir", help="Keep DocBins and spaCy's model-best/model-last here (default: a temporary folder)."),
+    corpora: str = typer.Option(
+        None, "--corpora",
+        help="Corpora folder (bc5cdr/, ncbi-disease/ with IOB train/devel files), or a folder "
+        "of IOB files. Default: ../shared/corpora.",
+    ),
+    config: str = typer.Option(
+        None, "--config", help="spaCy config (default models/configs/biotab_ner.cfg)."
+    ),
+    output: str = typer.Option(
+        None, "--output", help="Pipeline folder to write (default models/biotab_ner)."
+    ),
+    max_steps: int = typer.Option(
+        None, "--max-steps", help="Override training.max_steps (e.g. 20 for a smoke test)."
+    ),
+    include_devel: bool = typer.Option(
+        False, "--include-devel",
+        help="Also train on BC5CDR/NCBI devel (devel scores are then not held out).",
+    ),
+    ncbi: bool = typer.Option(
+        False, "--ncbi",
+        help="Add NCBI-disease train as extra DISEASE-only data (off for the shipped model).",
+    ),
+    work_dir: str = typer.Option(
+        None, "--work-dir",
+        help="Keep DocBins and spaCy's model-best/model-last here (default: a temp folder).",
+    ),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Convert the IOB corpora and train the DRUG/DISEASE NER model with spaCy."""
@@ -84,7 +103,7 @@ def train_cmd(
         output=output,
         max_steps=max_steps,
         use_devel_for_training=include_devel,
-        include_ncbi=not no_ncbi,
+        include_ncbi=ncbi,
         work_dir=work_dir,
     )
     typer.echo(f"model written to {out}")
@@ -200,6 +219,9 @@ def _run_logging(quiet: bool, verbose: bool) -> None:
         handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logging.basicConfig(level=level, handlers=[handler], force=True)
+    logging.captureWarnings(True)
+    if quiet:
+        logging.getLogger("py.warnings").setLevel(logging.ERROR)
     for noisy in ("distributed", "tornado", "bokeh"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
 

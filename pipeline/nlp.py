@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 # Every biotab factory; importing the module registers it.
 COMPONENT_MODULES = (
+    "sentences",
     "sections",
     "language",
     "lexicon",
@@ -82,8 +83,8 @@ def build_nlp(
         nlp = blank_nlp()
         model_pipes = []
     first = model_pipes[0] if model_pipes else None
-    nlp.add_pipe("pysbd_sentencizer", before=first)
-    nlp.add_pipe("biotab_sections", after="pysbd_sentencizer")
+    nlp.add_pipe("biotab_sentences", before=first)
+    nlp.add_pipe("biotab_sections", after="biotab_sentences")
     nlp.add_pipe("biotab_language", after="biotab_sections")
     kb_cfg = {"kb_path": str(kb_path)} if kb_path else {}
     nlp.add_pipe(

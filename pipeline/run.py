@@ -247,6 +247,7 @@ def _pool_init(factory: NlpFactory, queue: Any, log_level: int) -> None:
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver handles Ctrl-C and stops us
     logging.basicConfig(level=log_level, format="biotab worker %(process)d: %(message)s")
+    logging.captureWarnings(True)  # library warnings as log records: --quiet silences them
     _PROGRESS_QUEUE = queue
     with contextlib.suppress(PipelineLoadError):  # reported by the first task instead
         worker_nlp(factory)
@@ -340,7 +341,9 @@ def _run_pool(shards: Sequence[Shard], out: Path, opts: ShardOptions, workers: i
             for proc in list(getattr(executor, "_processes", {}).values()):
                 with contextlib.suppress(Exception):
                     proc.terminate()
-        executor.shutdown(wait=True, cancel_futures=True)
+        # After a normal finish the workers exit on their own (tearing down a big pipeline takes
+        # seconds); the driver goes on with the manifest meanwhile.
+        executor.shutdown(wait=not finished, cancel_futures=True)
         stop.set()
         drainer.join(timeout=2)
         queue.close()
@@ -675,7 +678,8 @@ def run(
         inputs = [inputs]
     if engine not in ENGINES:
         raise RunError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
-    workers = workers or os.cpu_count() or 1
+    if workers is None:
+        workers = os.cpu_count() or 1
     if workers < 1:
         raise RunError("--workers must be at least 1")
     if batch_size < 1:

@@ -7,10 +7,12 @@
    `models/configs/`, then `export_model` copies `model-best` into a slim pipeline folder
    (tok2vec + ner, scispacy tokenizer rules, no training artefacts).
 
-NCBI-disease annotates diseases only, so its chemicals are unannotated. Its tokens outside a
-Disease mention are therefore marked O only when they cannot be (part of) a chemical name:
-tokens seen inside a BC5CDR Chemical mention (and not mostly O there) or looking like a chemical
-name are marked *missing* so the model is never taught that a chemical is O.
+NCBI-disease (optional, `include_ncbi=True`; off by default because it lowered BC5CDR devel F1 in
+our runs, see models/biotab_ner/MODEL_CARD.md) annotates diseases only, so its chemicals are
+unannotated. Its tokens outside a Disease mention are therefore marked O only when they cannot
+be (part of) a chemical name: tokens seen inside a BC5CDR Chemical mention (and not mostly O
+there) or looking like a chemical name are marked *missing* so the model is never taught that a
+chemical is O.
 """
 
 from __future__ import annotations
@@ -107,7 +109,11 @@ def _maybe_chemical(token: str, chem_vocab: set[str]) -> bool:
 
 
 def disease_only_documents(
-    sentences: Sequence[iob.IOBSentence], chem_vocab: set[str], per_doc: int, doc_prefix: str
+    sentences: Sequence[iob.IOBSentence],
+    chem_vocab: set[str],
+    per_doc: int,
+    doc_prefix: str,
+    o_as_outside: bool = True,
 ) -> list[iob.IOBDocument]:
     """NCBI-style documents: only DISEASE is annotated; chemical-looking O tokens are missing."""
     docs: list[iob.IOBDocument] = []
@@ -118,7 +124,7 @@ def disease_only_documents(
         offset = 0
         for sent in sentences[start : start + per_doc]:
             for tok, tag in zip(sent.tokens, sent.tags, strict=True):
-                if tag == "O" and not _maybe_chemical(tok, chem_vocab):
+                if o_as_outside and tag == "O" and not _maybe_chemical(tok, chem_vocab):
                     outside.append((offset, offset + len(tok)))
                 offset += len(tok) + 1
         item.entities = [e for e in item.entities if e[2] == "DISEASE"]
@@ -133,7 +139,8 @@ def convert_corpora(
     out_dir: str | Path = "corpus",
     *,
     use_devel_for_training: bool = False,
-    include_ncbi: bool = True,
+    include_ncbi: bool = False,
+    ncbi_o_as_outside: bool = True,
     per_doc: int = SENTENCES_PER_DOC,
 ) -> dict[str, Path]:
     """Convert the IOB corpora to `train.spacy` and `dev.spacy` (BC5CDR devel) in `out_dir`.
@@ -193,7 +200,9 @@ def convert_corpora(
             key = f"ncbi-disease/{split}"
             if key in files:
                 sents = iob.read_iob(files[key])
-                items = disease_only_documents(sents, chem_vocab, per_doc, f"ncbi-{split}:")
+                items = disease_only_documents(
+                    sents, chem_vocab, per_doc, f"ncbi-{split}:", ncbi_o_as_outside
+                )
                 add(key, items, train_docs, len(sents))
 
     paths = {"train": out_dir / "train.spacy", "dev": out_dir / "dev.spacy"}
@@ -202,6 +211,7 @@ def convert_corpora(
     report["_settings"] = {
         "use_devel_for_training": use_devel_for_training,
         "include_ncbi": include_ncbi,
+        "ncbi_o_as_outside": ncbi_o_as_outside,
         "sentences_per_doc": per_doc,
         "train_docs": len(train_docs),
         "dev_docs": len(dev_docs),
@@ -229,7 +239,7 @@ def export_model(model_path: str | Path, output: str | Path) -> Path:
     nlp.meta["version"] = "0.1.0"
     nlp.meta["description"] = (
         "biotab DRUG/DISEASE NER (CNN tok2vec + transition NER) trained on BC5CDR"
-        " (+NCBI-disease DISEASE). See MODEL_CARD.md."
+        " (and NCBI-disease, see MODEL_CARD.md)."
     )
     nlp.meta["license"] = "CC BY 4.0 (training data)"
     nlp.meta.pop("performance", None)
@@ -242,6 +252,13 @@ def export_model(model_path: str | Path, output: str | Path) -> Path:
         elif target.exists():
             target.unlink()
     nlp.to_disk(output)
+    # the training DocBin paths (temporary files) are meaningless in the shipped config
+    from thinc.api import Config
+
+    cfg = Config().from_disk(output / "config.cfg", interpolate=False)
+    for key in ("train", "dev"):
+        cfg["paths"][key] = None
+    cfg.to_disk(output / "config.cfg")
     return output
 
 
@@ -252,7 +269,8 @@ def train(
     max_steps: int | None = None,
     use_devel_for_training: bool = False,
     *,
-    include_ncbi: bool = True,
+    include_ncbi: bool = False,
+    ncbi_o_as_outside: bool = True,
     work_dir: str | Path | None = None,
     overrides: dict | None = None,
     use_gpu: int = -1,
@@ -278,11 +296,13 @@ def train(
             work / "corpus",
             use_devel_for_training=use_devel_for_training,
             include_ncbi=include_ncbi,
+            ncbi_o_as_outside=ncbi_o_as_outside,
         )
         ov: dict = {"paths.train": str(paths["train"]), "paths.dev": str(paths["dev"])}
         if max_steps is not None:
             ov["training.max_steps"] = max_steps
-            ov["training.eval_frequency"] = max(1, min(250, max_steps // 2 or 1))
+            if max_steps < 400:  # smoke tests: still evaluate (and save model-best) at least twice
+                ov["training.eval_frequency"] = max(1, max_steps // 2)
         ov.update(overrides or {})
         spacy_train(config, work / "training", overrides=ov, use_gpu=use_gpu)
         best = work / "training" / "model-best"

@@ -288,6 +288,11 @@ _THERAPY_AFTER = {
     "therapy", "therapies", "treatment", "treatments", "injection", "injections", "dose", "doses",
     "mg", "µg", "μg", "mcg", "miu", "iu", "regimen", "monotherapy",
 }  # fmt: skip
+# "Interferon beta (and glatiramer acetate) are established disease-modifying therapies"
+_THERAPY_COPULA = re.compile(
+    r"^(?:\s*(?:,|and|or)\s+[\w\- ]{1,40}?)?\s+(?i:is|are|was|were|remains?|became)\s+"
+    r"(?:[\w-]+\s+){0,4}?(?i:therapy|therapies|treatments?|drugs?|agents?|medications?)\b"
+)
 _THERAPY_BEFORE = (
     ("treated", "with"), ("treatment", "with"), ("therapy", "with"), ("use", "of"),
     ("administration", "of"), ("dose", "of"), ("doses", "of"), ("injections", "of"),
@@ -429,9 +434,13 @@ class CytokineNormalizer:
 
     def therapy_context(self, doc: Doc, start: int, end: int) -> bool:
         """The mention at tokens [start, end) is named as a drug: "interferon beta therapy",
-        "treated with IFN-alpha", "interferon beta and glatiramer acetate" (a DRUG in the list)."""
+        "treated with IFN-alpha", "interferon beta and glatiramer acetate" (a DRUG in the list),
+        "Interferon beta and glatiramer acetate are established disease-modifying therapies"."""
         after = [t.lower_ for t in doc[end : min(len(doc), end + 2)]]
         if any(w in _THERAPY_AFTER or w.endswith("-treated") for w in after):
+            return True
+        sent_end = doc[end - 1].sent.end_char if doc.has_annotation("SENT_START") else len(doc.text)
+        if _THERAPY_COPULA.match(doc.text[doc[end - 1].idx + len(doc[end - 1]) : sent_end]):
             return True
         before = [t.lower_ for t in doc[max(0, start - 3) : start]]
         for cue in _THERAPY_BEFORE:

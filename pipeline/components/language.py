@@ -89,6 +89,8 @@ def dominant_script(text: str) -> str | None:
 
     Kana beats Han (Japanese text mixes both).
     """
+    if text.isascii():  # most of the input: no need to name every character
+        return "LATIN" if any(ch.isalpha() for ch in text) else None
     counts: Counter[str] = Counter()
     for ch in text:
         if ch.isalpha():

@@ -1,0 +1,71 @@
+"""Words per second of each stage of the biotab pipeline on one core (not a test).
+
+    python benchmarks/stage_speed.py [IOB_FILE] [--docs N]
+
+Runs `build_nlp()` component by component over BC5CDR devel text (IOB tokens joined by single
+spaces, 10 sentences per document) and adds up the time of each component, grouped by stage:
+split (tokenizer, sentences, sections, language), tag (model, lexicon, abbreviations, fuzzy,
+fusion, cytokines, linker, assertion) and outcomes. Thread pools are pinned to one thread.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import time  # noqa: E402
+from collections import Counter  # noqa: E402
+
+STAGES = {
+    "split": ("tokenizer", "biotab_sentences", "biotab_sections", "biotab_language"),
+    "outcomes": ("biotab_outcomes",),
+}
+
+
+def stage_of(component: str) -> str:
+    return next((s for s, names in STAGES.items() if component in names), "tag")
+
+
+def main() -> None:
+    from pipeline.iob import read_iob_documents
+    from pipeline.nlp import build_nlp
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("iob", nargs="?", default="/work/shared/corpora/bc5cdr/devel.tsv")
+    ap.add_argument("--docs", type=int, default=0, help="first N documents only (0 = all)")
+    args = ap.parse_args()
+    texts = [d.text for d in read_iob_documents(args.iob, per_doc=10)]
+    texts = texts[: args.docs] if args.docs else texts
+    words = sum(len(t.split()) for t in texts)
+    nlp = build_nlp()
+    nlp(texts[0])  # loads what components load lazily (KB, names index)
+    spent: Counter[str] = Counter()
+    start = time.perf_counter()
+    for text in texts:
+        t = time.perf_counter()
+        doc = nlp.make_doc(text)
+        spent["tokenizer"] += time.perf_counter() - t
+        for name, proc in nlp.pipeline:
+            t = time.perf_counter()
+            doc = proc(doc)
+            spent[name] += time.perf_counter() - t
+    total = time.perf_counter() - start
+    print(f"{len(texts)} documents, {words:,} words, {total:.1f} s: {words / total:,.0f} words/s")
+    by_stage: Counter[str] = Counter()
+    for name, seconds in spent.items():
+        by_stage[stage_of(name)] += seconds
+    print(f"{'stage':10s} {'seconds':>8s} {'share':>6s} {'words/s':>9s}")
+    for stage in ("split", "tag", "outcomes"):
+        s = by_stage[stage]
+        print(f"{stage:10s} {s:8.1f} {100 * s / total:5.1f}% {words / s:9,.0f}")
+    print()
+    print(f"{'component':24s} {'seconds':>8s} {'share':>6s} {'words/s':>9s}")
+    for name, s in spent.most_common():
+        print(f"{name:24s} {s:8.1f} {100 * s / total:5.1f}% {words / s:9,.0f}")
+
+
+if __name__ == "__main__":
+    main()

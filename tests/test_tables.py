@@ -18,7 +18,7 @@ from pipeline.datadict import DEFAULT_PATH, generate
 from pipeline.tables import TABLE_SCHEMAS, duckdb_type, part_files
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO / "docs" / "analyst-examples.md"
+EXAMPLES = REPO / "README.md"
 
 
 @pytest.fixture(scope="module")
@@ -238,7 +238,7 @@ def test_docs_command_check(tmp_path: Path) -> None:
 
 
 def snippets() -> tuple[str, str]:
-    """The SQL and the pandas snippet of docs/analyst-examples.md."""
+    """The SQL and the pandas snippet of the README's analyst examples."""
     md = EXAMPLES.read_text(encoding="utf-8")
     sql = re.findall(r"```sql\n(.*?)```", md, re.S)
     python = [b for b in re.findall(r"```python\n(.*?)```", md, re.S) if "pipeline.load" in b]

@@ -1,0 +1,73 @@
+"""`biotab evaluate`: gold readers, the scorer, and the command on a small PubTator fixture."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from spacy.language import Language
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.evaluate import Mention, curie, evaluate, read_gold, score
+
+GOLD = Path(__file__).parent / "data" / "evaluate" / "gold.pubtator"
+
+
+def test_pubtator_gold_and_ids() -> None:
+    docs = read_gold(GOLD)
+    assert [d.doc_id for d in docs] == ["91000001", "91000002"]
+    first = docs[0]
+    assert all(first.text[m.start : m.end] == m.text for m in first.mentions)
+    assert {m.label for m in first.mentions} == {"DRUG", "DISEASE"}
+    assert first.mentions[0].concept_ids == frozenset({"MESH:D000077269"})
+    assert curie("D001|D002") == frozenset({"MESH:D001", "MESH:D002"})
+    assert curie("-1") == frozenset()
+
+
+def test_iob_gold_text_is_tokens_joined(tmp_path: Path) -> None:
+    iob = tmp_path / "g.tsv"
+    iob.write_text("Cisplatin\tB-Chemical\nnephrotoxicity\tB-Disease\n.\tO\n\n", encoding="utf-8")
+    (doc,) = read_gold(iob)
+    assert doc.text == "Cisplatin nephrotoxicity ."
+    assert [(m.text, m.label) for m in doc.mentions] == [
+        ("Cisplatin", "DRUG"), ("nephrotoxicity", "DISEASE")
+    ]
+
+
+def test_scorer_strict_lenient_and_concepts() -> None:
+    docs = read_gold(GOLD)
+    gold = docs[1].mentions  # hepatotoxicity, psoriasis, methotrexate, folic acid, fibrosis
+    predicted = [
+        Mention(gold[0].start, gold[0].end, "DISEASE", concept_ids=frozenset({"MESH:D056486"})),
+        Mention(gold[1].start, gold[1].end, "DISEASE", concept_ids=frozenset({"MESH:D000001"})),
+        Mention(gold[2].start, gold[2].end, "DRUG"),
+        Mention(gold[3].start, gold[3].end - 5, "DRUG"),  # "folic": overlaps, not exact
+        Mention(0, 12, "DRUG"),  # "Methotrexate" in the title: not in this gold
+        Mention(gold[4].start, gold[4].end, "CYTOKINE"),  # a label the gold does not score
+    ]
+    ev = score([docs[1]], [predicted])
+    assert (ev.strict["DRUG"].tp, ev.strict["DRUG"].fp, ev.strict["DRUG"].fn) == (1, 2, 1)
+    assert (ev.strict["DISEASE"].tp, ev.strict["DISEASE"].fp, ev.strict["DISEASE"].fn) == (2, 0, 1)
+    assert (ev.lenient["DRUG"].tp, ev.lenient["DRUG"].fp, ev.lenient["DRUG"].fn) == (2, 1, 0)
+    assert (ev.concept_correct, ev.concept_total) == (1, 3)
+    assert {e["kind"] for e in ev.errors} == {"FP", "FN"}
+
+
+def test_real_pipeline_on_fixture(full_nlp: Language, tmp_path: Path) -> None:
+    ev = evaluate(full_nlp, GOLD, errors_path=tmp_path / "errors.tsv")
+    overall = ev.micro("strict")
+    assert overall.f1 >= 0.8, (overall.precision, overall.recall)
+    assert ev.concept_accuracy is not None and ev.concept_accuracy >= 0.8
+    rows = list(csv.DictReader((tmp_path / "errors.tsv").open(encoding="utf-8"), delimiter="\t"))
+    assert len(rows) == overall.fp + overall.fn
+
+
+def test_cli_prints_scores(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["evaluate", str(GOLD), "--no-model", "--errors", str(tmp_path / "e.tsv")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "strict" in result.output and "lenient" in result.output
+    assert "concept-ID accuracy" in result.output
+    assert (tmp_path / "e.tsv").read_text(encoding="utf-8").startswith("doc_id\tkind\tlabel")

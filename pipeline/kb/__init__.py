@@ -261,8 +261,8 @@ class _LazyConcepts(Mapping[str, Concept]):
 def index_entries(concepts: Iterable[Concept]) -> dict[str, list[str]]:
     """The lookup index: normalized alias -> concept ids (priority order).
 
-    Keys: "<key>" the normalized alias; "~<key>" its salt-stripped form when different
-    ("fingolimod hydrochloride" -> "~fingolimod"); "#<key>" its space-free form for short terms
+    Keys: "<key>" the normalized alias; "~<key>" its salt-stripped form when different, for
+    drugs only ("fingolimod hydrochloride" -> "~fingolimod"); "#<key>" its space-free form for short terms
     ("il 2" -> "#il2"). Written by the build to index.tsv.gz so loading needs no normalizing.
     """
     index: dict[str, list[str]] = {}
@@ -279,7 +279,8 @@ def index_entries(concepts: Iterable[Concept]) -> dict[str, list[str]]:
                 continue
             put(key, concept.concept_id)
             stripped = strip_salts(key)
-            if stripped != key:
+            # Salts are a drug matter: "phosphate diabetes" must not answer for "diabetes".
+            if stripped != key and concept.label == "DRUG":
                 put("~" + stripped, concept.concept_id)
             if " " in key and len(key) <= COMPACT_MAX_CHARS:
                 put("#" + compact_key(key), concept.concept_id)

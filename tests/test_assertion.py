@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from helpers import load_benchmark
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -22,18 +20,6 @@ from pipeline.components.assertion import (
 from pipeline.rules import RuleError
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def load_benchmark() -> ModuleType:
-    name = "biotab_assertion_eval"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / "assertion_eval.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def annotate(nlp: Language, text: str, mentions: list[tuple[str, str]]) -> Doc:
@@ -356,7 +342,7 @@ def test_factory_in_a_pipeline(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------------------ gold sets
 def test_gold_set_assertion_accuracy() -> None:
-    bench = load_benchmark()
+    bench = load_benchmark("assertion_eval")
     records = bench.load_gold(bench.GOLD)
     assert len(records) >= 60
     kinds = {m["role"] for r in records for m in r["mentions"]}
@@ -369,7 +355,7 @@ def test_gold_set_assertion_accuracy() -> None:
 
 
 def test_heldout_set_assertion_accuracy() -> None:
-    bench = load_benchmark()
+    bench = load_benchmark("assertion_eval")
     result = bench.evaluate(bench.HELDOUT)
     # measured 0.924 (73/79 mentions) on sentences written after the rules, not tuned on
     assert result["assertion"]["accuracy"] >= 0.88

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from helpers import load_benchmark
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -20,18 +18,6 @@ from pipeline.components.cytokines import (
 from pipeline.paths import kb_dir
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def load_benchmark() -> ModuleType:
-    name = "biotab_assertion_eval"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / "assertion_eval.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -344,7 +330,7 @@ def test_factory_config(blank: Language) -> None:
 
 # ------------------------------------------------------------------------------ gold sets
 def test_gold_set_cytokine_f1() -> None:
-    bench = load_benchmark()
+    bench = load_benchmark("assertion_eval")
     for path, minimum in ((bench.GOLD, 0.97), (bench.HELDOUT, 0.9)):
         result = bench.evaluate(path)
         # measured F1 1.000 on both (67 and 17 cytokine mentions)

@@ -14,7 +14,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-kb_app = typer.Typer(help="Knowledge base (MeSH, HGNC, brand names) commands.", no_args_is_help=True)
+kb_app = typer.Typer(
+    help="Knowledge base (MeSH, HGNC, brand names) commands.", no_args_is_help=True
+)
 app.add_typer(kb_app, name="kb")
 
 
@@ -111,8 +113,8 @@ def train_cmd(
 
 @app.command("evaluate")
 def evaluate_command(
-    gold: Path = typer.Argument(..., help="Annotated corpus: PubTator with mention lines, or IOB2."),
-    model: Path | None = typer.Option(None, help="spaCy NER pipeline (default: models/biotab_ner)."),
+    gold: Path = typer.Argument(..., help="Annotated corpus: PubTator with mentions, or IOB2."),
+    model: Path | None = typer.Option(None, help="spaCy NER pipeline (default: models/biotab_ner)"),
     no_model: bool = typer.Option(False, "--no-model", help="Lexicons only."),
     errors: Path | None = typer.Option(None, help="Write false positives/negatives to this TSV."),
     sentences_per_doc: int = typer.Option(1, help="IOB only: sentences joined into one document."),

@@ -17,6 +17,11 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
 
 logger = logging.getLogger(__name__)
 
@@ -115,27 +120,27 @@ def sentence_entities(
     """
     ents: list[tuple[int, int, str]] = []
     offset = 0
-    cur: list | None = None  # [start, end, label]
+    cur: list[Any] | None = None  # [start, end, label]
     for tok, tag in zip(sent.tokens, sent.tags, strict=True):
         start, end = offset, offset + len(tok)
         offset = end + 1
         if tag == "O":
             if cur:
-                ents.append(tuple(cur))  # type: ignore[arg-type]
+                ents.append((cur[0], cur[1], cur[2]))
             cur = None
             continue
         prefix, label = tag[0], tag[2:]
         if prefix in "BS" or cur is None or cur[2] != label:
             if cur:
-                ents.append(tuple(cur))  # type: ignore[arg-type]
+                ents.append((cur[0], cur[1], cur[2]))
             cur = [start, end, label]
         else:
             cur[1] = end
         if prefix in "ES":
-            ents.append(tuple(cur))  # type: ignore[arg-type]
+            ents.append((cur[0], cur[1], cur[2]))
             cur = None
     if cur:
-        ents.append(tuple(cur))  # type: ignore[arg-type]
+        ents.append((cur[0], cur[1], cur[2]))
     if label_map is None:
         return ents
     return [(s, e, label_map[lab]) for s, e, lab in ents if lab in label_map]
@@ -173,17 +178,14 @@ def read_iob_documents(
     )
 
 
-def runtime_tokenizer_nlp():
+def runtime_tokenizer_nlp() -> Language:
     """A blank English pipeline with the runtime tokenizer (scispacy combined_rule_tokenizer)."""
-    import spacy
-    from scispacy.custom_tokenizer import combined_rule_tokenizer
+    from pipeline.nlp import blank_nlp
 
-    nlp = spacy.blank("en")
-    nlp.tokenizer = combined_rule_tokenizer(nlp)
-    return nlp
+    return blank_nlp()
 
 
-def to_doc(nlp, item: IOBDocument, stats: ConversionStats | None = None):
+def to_doc(nlp: Language, item: IOBDocument, stats: ConversionStats | None = None) -> Doc:
     """Tokenize `item.text` with `nlp.tokenizer` and set gold entities (expand-aligned).
 
     Overlapping entities after expansion keep the first (longest-first) one; the other is dropped
@@ -215,7 +217,7 @@ def to_doc(nlp, item: IOBDocument, stats: ConversionStats | None = None):
     if item.partial_labels is None:
         doc.set_ents(spans, default="outside")
     else:
-        outside = []
+        outside: list[Span] = []
         for s, e in item.outside_spans:
             sp = doc.char_span(s, e, alignment_mode="contract")
             if sp is not None:
@@ -226,12 +228,14 @@ def to_doc(nlp, item: IOBDocument, stats: ConversionStats | None = None):
     return doc
 
 
-def to_docs(nlp, items: Iterable[IOBDocument], stats: ConversionStats | None = None) -> Iterator:
+def to_docs(
+    nlp: Language, items: Iterable[IOBDocument], stats: ConversionStats | None = None
+) -> Iterator[Doc]:
     for item in items:
         yield to_doc(nlp, item, stats)
 
 
-def save_docbin(docs: Iterable, path: str | Path) -> int:
+def save_docbin(docs: Iterable[Doc], path: str | Path) -> int:
     """Write docs (with ents) to a DocBin at `path`; returns the number of docs."""
     from spacy.tokens import DocBin
 
@@ -249,7 +253,7 @@ def save_docbin(docs: Iterable, path: str | Path) -> int:
 def convert_iob_file(
     src: str | Path,
     dest: str | Path,
-    nlp=None,
+    nlp: Language | None = None,
     per_doc: int = 1,
     label_map: Mapping[str, str] | None = LABEL_MAP,
 ) -> ConversionStats:

@@ -25,9 +25,13 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import iob
 from pipeline.paths import DEFAULT_CORPORA, configs_dir, ner_model_dir
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 logger = logging.getLogger(__name__)
 
@@ -156,8 +160,8 @@ def convert_corpora(
     nlp = iob.runtime_tokenizer_nlp()
     out_dir.mkdir(parents=True, exist_ok=True)
     report: dict[str, dict] = {}
-    train_docs = []
-    dev_docs = []
+    train_docs: list[Doc] = []
+    dev_docs: list[Doc] = []
 
     bc_train = iob.read_iob(files["bc5cdr/train"])
     chem_vocab = chemical_vocabulary(bc_train)

@@ -19,8 +19,6 @@ from pipeline.components.assertion import (
 )
 from pipeline.rules import RuleError
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 def annotate(nlp: Language, text: str, mentions: list[tuple[str, str]]) -> Doc:
     """A doc of `text` with `mentions` (text, label) as ents, in order of appearance."""

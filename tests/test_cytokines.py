@@ -17,8 +17,6 @@ from pipeline.components.cytokines import (
 )
 from pipeline.paths import kb_dir
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 @pytest.fixture(scope="module")
 def cytokines(blank: Language) -> CytokineNormalizer:

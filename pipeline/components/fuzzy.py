@@ -3,12 +3,13 @@
 Reads: tokens, sentence boundaries and `Span._.language` (English sentences only), `doc.ents`
 (unless `skip_ents` is off: biotab's pipeline turns it off so that a misspelling the NER model
 tagged still gets its concept) and the span groups in `skip_span_keys` (default
-`doc.spans["lexicon"]`): tokens already inside such spans are not looked up. Names come from the KB (`pipeline.kb.KnowledgeBase`, names and
-aliases of DRUG/DISEASE concepts) and/or from a names table given in the config (`names`) or
-stored with the component (`fuzzy_names.tsv`). Writes: `doc.spans[spans_key]` (default
-"fuzzy"), one span per match with `span.label_`, `span.id_` = concept id, and on the span
-`Span._.concept_id`, `._.concept_name`, `._.source` = "fuzzy", `._.score` = similarity (0..1,
-1 - edits / length of the name). `biotab_fusion` turns them into mentions.
+`doc.spans["lexicon"]`): tokens already inside such spans are not looked up. Names come from the
+KB (`pipeline.kb.KnowledgeBase`, names and aliases of DRUG/DISEASE concepts, precomputed at build
+time in `fuzzy_names.tsv.gz`) and/or from a names table given in the config (`names`) or stored
+with the component (`fuzzy_names.tsv`). Writes: `doc.spans[spans_key]` (default "fuzzy"), one
+span per match with `span.label_`, `span.id_` = concept id, and on the span `Span._.concept_id`,
+`._.concept_name`, `._.source` = "fuzzy", `._.score` = similarity (0..1, 1 - edits / length of
+the name). `biotab_fusion` turns them into mentions.
 
 What is looked up (so that the component stays fast and precise):
 

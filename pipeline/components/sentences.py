@@ -28,7 +28,7 @@ _WHITESPACE = frozenset(" \t\n\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u
                         "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\x1c\x1d\x1e\x1f\x85")
 
 
-class _Segmenter(pysbd.Segmenter):  # type: ignore[misc]
+class _Segmenter(pysbd.Segmenter):
     """pysbd's Segmenter with span recovery by `str.find` instead of a regex per sentence."""
 
     def sentences_with_char_spans(self, sentences: list[str]) -> list[TextSpan]:

@@ -311,7 +311,7 @@ def read_shard(shard: Shard, id_field: str = "id", text_field: str = "text",
     source = shard.path
     try:
         yield from _read_shard(shard, path, source, id_field, text_field, title_field)
-    except Exception as exc:  # a reader bug or an unexpected I/O failure: report, don't raise
+    except Exception as exc:  # noqa: BLE001 - a reader bug or I/O failure: an error row
         yield err(source, "reader_failed", f"{type(exc).__name__}: {exc}",
                   f"record {shard.start_record + 1}" if shard.start_record else None)
 

@@ -262,8 +262,9 @@ def index_entries(concepts: Iterable[Concept]) -> dict[str, list[str]]:
     """The lookup index: normalized alias -> concept ids (priority order).
 
     Keys: "<key>" the normalized alias; "~<key>" its salt-stripped form when different, for
-    drugs only ("fingolimod hydrochloride" -> "~fingolimod"); "#<key>" its space-free form for short terms
-    ("il 2" -> "#il2"). Written by the build to index.tsv.gz so loading needs no normalizing.
+    drugs only ("fingolimod hydrochloride" -> "~fingolimod"); "#<key>" its space-free form for
+    short terms ("il 2" -> "#il2"). Written by the build to index.tsv.gz so loading needs no
+    normalizing.
     """
     index: dict[str, list[str]] = {}
 

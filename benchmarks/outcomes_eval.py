@@ -11,26 +11,23 @@ from __future__ import annotations
 
 import argparse
 import sys
-import warnings
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-warnings.filterwarnings("ignore", category=FutureWarning)
 
 import scispacy.custom_sentence_segmenter  # noqa: E402, F401  (registers pysbd_sentencizer)
 import spacy  # noqa: E402
-from scispacy.custom_tokenizer import combined_rule_tokenizer  # noqa: E402
 
 import pipeline.components.outcomes  # noqa: E402, F401  (registers biotab_outcomes)
+from pipeline.nlp import blank_nlp  # noqa: E402
 from pipeline.outcomes import gold_doc, load_gold, score_gold  # noqa: E402
 
 
 def build() -> spacy.language.Language:
-    nlp = spacy.blank("en")
-    nlp.tokenizer = combined_rule_tokenizer(nlp)
+    nlp = blank_nlp()
     nlp.add_pipe("pysbd_sentencizer")
     nlp.add_pipe("biotab_outcomes")
     return nlp

@@ -16,13 +16,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import warnings
 from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-warnings.filterwarnings("ignore")
 
 from spacy.language import Language  # noqa: E402
 
@@ -92,14 +90,12 @@ def main() -> int:
     print(f"BC5CDR devel: {len(texts)} documents, ~{n_sents} sentences")
 
     import scispacy.custom_sentence_segmenter  # noqa: F401  (pysbd_sentencizer)
-    import spacy
-    from scispacy.custom_tokenizer import combined_rule_tokenizer
 
     from pipeline.components.outcomes import Lexicon, load_lexicon
+    from pipeline.nlp import blank_nlp
     from pipeline.paths import rule_file
 
-    minimal = spacy.blank("en")
-    minimal.tokenizer = combined_rule_tokenizer(minimal)
+    minimal = blank_nlp()
     minimal.add_pipe("pysbd_sentencizer")
     minimal.add_pipe("biotab_outcomes")
     lex = Lexicon(load_lexicon(rule_file("outcomes_lexicon.json")))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -40,12 +39,10 @@ CLE = "MESH:D008180"
 @pytest.fixture(scope="module")
 def nlp() -> Language:
     import scispacy.custom_sentence_segmenter  # noqa: F401  (registers pysbd_sentencizer)
-    from scispacy.custom_tokenizer import combined_rule_tokenizer
 
-    nlp = spacy.blank("en")
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=FutureWarning)
-        nlp.tokenizer = combined_rule_tokenizer(nlp)
+    from pipeline.nlp import blank_nlp
+
+    nlp = blank_nlp()
     nlp.add_pipe("pysbd_sentencizer")
     nlp.add_pipe("biotab_outcomes")
     return nlp

@@ -64,8 +64,8 @@ def read_head(path: Path, n: int = SNIFF_BYTES) -> bytes:
                     break
                 chunks.append(chunk)
                 got += len(chunk)
-    except EOFError:
-        pass
+    except EOFError:  # a cut gzip stream: what was read before the cut is the head
+        return b"".join(chunks)
     except OSError:
         return b""
     return b"".join(chunks)

@@ -286,7 +286,12 @@ def run_cmd(
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Process documents into Parquet tables (documents, sentences, mentions, outcomes, errors)."""
+    import os
     from functools import partial
+
+    if workers == 1:  # in this process: one worker, one core (set before numpy is imported)
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, "1")
 
     from pipeline.nlp import build_nlp
     from pipeline.run import PipelineLoadError, RunError, run

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import json
 import logging
 import multiprocessing as mp
@@ -80,6 +81,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ENGINES = ("local", "dask")
+#: A cyclic garbage collection after this many documents (and after every shard).
+GC_EVERY_DOCS = 500
 NlpFactory = Callable[[], "Language"]
 ProgressFn = Callable[[int, int], None]
 
@@ -151,6 +154,20 @@ def worker_nlp(factory: NlpFactory) -> Language:
     return nlp
 
 
+_FROZEN = False
+
+
+def _freeze_once() -> None:
+    """In a worker process: move the pipeline's objects (they live as long as the process) out
+    of the cyclic GC's reach, so that the periodic collections in `process_shard` are cheap.
+    (Not in the calling process of `--workers 1`: its other objects are not ours to freeze.)"""
+    global _FROZEN
+    if not _FROZEN:
+        gc.collect()
+        gc.freeze()
+        _FROZEN = True
+
+
 def _dedupe(records: Iterable[Document | ErrorRecord]) -> Iterator[Document | ErrorRecord]:
     """Drop a document whose doc_id came earlier in the same shard (an error row instead)."""
     seen: set[str] = set()
@@ -201,16 +218,27 @@ def process_shard(
     writer = W.ShardWriter(out, shard.shard_id, row_group_rows=opts.row_group_rows)
     n_words = 0
     records = _dedupe(read_shard(shard, opts.id_field, opts.text_field, opts.title_field))
+    since_gc = 0
     try:
         for rows in process_documents(nlp, records, batch_size=opts.batch_size):
             writer.add(rows.tables)
             n_words += rows.n_words
+            n_docs = len(rows.tables["documents"])
             if progress is not None:
-                progress(len(rows.tables["documents"]), rows.n_words)
+                progress(n_docs, rows.n_words)
+            since_gc += n_docs
+            if since_gc >= GC_EVERY_DOCS:
+                # Processed Docs leave reference cycles; with a big pipeline in memory Python's
+                # own full collections are rare (they wait for garbage worth 25% of the
+                # long-lived objects), so RSS would grow shard after shard without this.
+                gc.collect()
+                since_gc = 0
         counts = writer.commit()
     except BaseException:
         writer.abort()
         raise
+    finally:
+        gc.collect()
     result = ShardResult(
         shard_id=shard.shard_id,
         source=shard.path,
@@ -251,6 +279,7 @@ def _pool_init(factory: NlpFactory, queue: Any, log_level: int) -> None:
     _PROGRESS_QUEUE = queue
     with contextlib.suppress(PipelineLoadError):  # reported by the first task instead
         worker_nlp(factory)
+        _freeze_once()
 
 
 def _queue_progress(n_docs: int, n_words: int) -> None:
@@ -282,7 +311,25 @@ def _single_threaded_children() -> Iterator[None]:
 Outcome = tuple[Shard, ShardResult | None, BaseException | None]
 
 
+@contextlib.contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """One BLAS thread in this process (one worker = one core; threadpoolctl if installed)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        yield
+        return
+    with threadpool_limits(limits=1):
+        yield
+
+
 def _run_inline(shards: Sequence[Shard], out: Path, opts: ShardOptions,
+                reporter: Reporter) -> Iterator[Outcome]:
+    with _one_blas_thread():
+        yield from _run_shards(shards, out, opts, reporter)
+
+
+def _run_shards(shards: Sequence[Shard], out: Path, opts: ShardOptions,
                 reporter: Reporter) -> Iterator[Outcome]:
     for shard in shards:
         try:
@@ -364,6 +411,8 @@ def _shard_weight(shard: Shard) -> tuple[int, str]:
 
 
 def _dask_task(shard: Shard, out: str, opts: ShardOptions) -> ShardResult:
+    worker_nlp(opts.nlp_factory)  # built once per worker process (module-level cache)
+    _freeze_once()
     return process_shard(shard, out, opts)
 
 

@@ -3,7 +3,11 @@
 Layout of an output folder `OUT/`::
 
     OUT/manifest.json                          the run: options, inputs (SHA-256), models, counts
-    OUT/<table>/part-<shard_id>-<n>.parquet    table rows of one input shard (n = 00000, 00001, ...)
+    OUT/<table>/part-<shard_id>-<n>.parquet    rows of one input shard (n = 00000, 00001, ...)
+    OUT/errors/part-~run-00000.parquet         error rows of the driver (duplicate ids across
+                                               shards, failed shards)
+    OUT/<table>/part-_empty-00000.parquet      only for a table without any row (so that a glob
+                                               always finds a file with the schema)
     OUT/_shards/<shard_id>.json                a shard finished: its counts (resume reads these)
     OUT/_run/                                  the driver's state (duplicate doc_ids found)
 
@@ -11,12 +15,14 @@ Every table is a Parquet dataset folder: `pandas.read_parquet("OUT/mentions")`,
 `duckdb.sql("FROM read_parquet('OUT/mentions/*.parquet')")`. Files whose names start with `.` or
 `_` are not data (pyarrow's dataset discovery skips them too).
 
-Atomicity: a part file is written as `.part-<shard_id>-<n>.parquet.tmp` and renamed when it is
-complete, so a reader never sees half a file. A shard is finished only once all of its parts are
-renamed and its `_shards/<shard_id>.json` marker is written (also through a temporary name); a
-part without a marker is the leftover of an interrupted shard, which `--resume` deletes and
-redoes. Row order is deterministic: sorting part files by name gives shard order, then chunk
-order, then document order, so two runs on the same inputs give identical tables.
+Atomicity: a part file is written as `.part-<shard_id>-<n>.parquet.<pid>-<random>.tmp` and
+renamed when it is complete, so a reader never sees half a file. A shard is finished only once
+all of its parts are renamed and its `_shards/<shard_id>.json` marker is written (also through a
+temporary name); a part without a marker is the leftover of an interrupted shard, which
+`--resume` deletes and redoes. Row order is deterministic: sorting part files by name gives a
+fixed order (shard id = input file name, first record and a hash of the path; then chunk number;
+then document order inside the shard), so two runs on the same inputs give identical tables,
+whatever the engine and the number of workers.
 
 Every file carries the key/value metadata `biotab_version`, `schema_version` and `table`.
 """
@@ -113,8 +119,11 @@ def part_name(shard_id: str, n: int) -> str:
     return f"part-{shard_id}-{n:05d}.parquet"
 
 
-def temp_name(final_name: str) -> str:
-    return f".{final_name}.tmp"
+def temp_name(final_name: str, token: str = "") -> str:
+    """Hidden name a file is written under before it is renamed to `final_name`. `token` makes
+    it unique per attempt (two attempts at one shard, e.g. a Dask task re-run while a lost
+    worker still writes, never share a temporary file)."""
+    return f".{final_name}.{token}.tmp" if token else f".{final_name}.tmp"
 
 
 def shard_marker(out: Path, shard_id: str) -> Path:
@@ -186,6 +195,7 @@ class ShardWriter:
         self.part_no: dict[str, int] = dict.fromkeys(TABLES, 0)
         self.pending: list[tuple[Path, Path]] = []  # (temp, final) of closed part files
         self.counts: dict[str, int] = dict.fromkeys(TABLES, 0)
+        self.token = f"{os.getpid()}-{os.urandom(4).hex()}"
 
     def add(self, tables: Mapping[str, list[dict[str, Any]]]) -> None:
         for name, rows in tables.items():
@@ -206,7 +216,7 @@ class ShardWriter:
             writer = self.writers.get(name)
             if writer is None:
                 final = self.out / name / part_name(self.shard_id, self.part_no[name])
-                tmp = final.with_name(temp_name(final.name))
+                tmp = final.with_name(temp_name(final.name, self.token))
                 tmp.parent.mkdir(parents=True, exist_ok=True)
                 writer = pq.ParquetWriter(tmp, self.schemas[name], compression=COMPRESSION)
                 self.writers[name] = writer

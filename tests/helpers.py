@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -21,3 +24,28 @@ def load_benchmark(script: str) -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def nlp_factory() -> Any:
+    """The pipeline factory `biotab run` uses (`build_nlp`), or `BIOTAB_TEST_NLP_FACTORY`
+    (`module:attr`) to swap in another one while debugging."""
+    spec = os.environ.get("BIOTAB_TEST_NLP_FACTORY")
+    if spec:
+        module, _, attr = spec.partition(":")
+        return getattr(importlib.import_module(module), attr)
+    from pipeline.nlp import build_nlp
+
+    return build_nlp
+
+
+def read_tables(out: Path) -> dict[str, list[dict[str, Any]]]:
+    """Every table as rows, part files read in file-name order (the dataset's defined order)."""
+    import pyarrow.parquet as pq
+
+    from pipeline.write import TABLES
+
+    return {
+        name: [row for f in sorted((out / name).glob("part-*.parquet"))
+               for row in pq.read_table(f).to_pylist()]
+        for name in TABLES
+    }

@@ -2,41 +2,22 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-import os
 from pathlib import Path
-from typing import Any
 
-import pyarrow.parquet as pq
 import pytest
 
-from pipeline.nlp import build_nlp
 from pipeline.run import run
-from pipeline.write import TABLES
 
 pytest.importorskip("distributed")
+
+from helpers import nlp_factory, read_tables
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
-def _factory() -> Any:
-    spec = os.environ.get("BIOTAB_TEST_NLP_FACTORY")
-    if spec:
-        module, _, attr = spec.partition(":")
-        return getattr(importlib.import_module(module), attr)
-    return build_nlp
-
-
-NLP_FACTORY = _factory()
-
-
-def read_tables(out: Path) -> dict[str, list[dict[str, Any]]]:
-    return {
-        name: [row for f in sorted((out / name).glob("part-*.parquet"))
-               for row in pq.read_table(f).to_pylist()]
-        for name in TABLES
-    }
+#: The pipeline `biotab run` uses by default (the trained model when models/biotab_ner exists).
+NLP_FACTORY = nlp_factory()
 
 
 def test_dask_local_cluster_equals_local_engine(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib
 import json
 import os
 import signal
@@ -26,11 +25,11 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from helpers import nlp_factory, read_tables
 from typer.testing import CliRunner
 
 from pipeline import SCHEMA_VERSION, __version__
 from pipeline.cli import app
-from pipeline.nlp import build_nlp
 from pipeline.run import RunError, run, worker_nlp
 from pipeline.write import TABLES, OutputExistsError, ShardWriter
 
@@ -38,28 +37,8 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 
 
-def _factory() -> Any:
-    spec = os.environ.get("BIOTAB_TEST_NLP_FACTORY")
-    if spec:
-        module, _, attr = spec.partition(":")
-        return getattr(importlib.import_module(module), attr)
-    return build_nlp
-
-
 #: The pipeline `biotab run` uses by default (the trained model when models/biotab_ner exists).
-NLP_FACTORY = _factory()
-
-
-def read_tables(out: Path) -> dict[str, list[dict[str, Any]]]:
-    """Every table as rows, part files read in file-name order (the dataset's defined order)."""
-    tables = {}
-    for name in TABLES:
-        files = sorted((out / name).glob("part-*.parquet"))
-        rows: list[dict[str, Any]] = []
-        for f in files:
-            rows.extend(pq.read_table(f).to_pylist())
-        tables[name] = rows
-    return tables
+NLP_FACTORY = nlp_factory()
 
 
 def write_corpus(folder: Path, n_files: int = 40, docs_per_file: int = 4) -> Path:

@@ -11,10 +11,12 @@ corpus ten times with different ids (a 10x larger corpus with the same text stat
 For every scale and worker count, a full `biotab run CORPUS --out TMP --workers N` runs as a
 subprocess (with the trained model when models/biotab_ner exists, unless --no-model). Measured:
 wall time from start to exit (start-up and model loading included), words/s = IOB tokens of
-the corpus / wall time, and the peak RSS of every process of the run (psutil polls the process
+the corpus / wall time, the peak RSS of every process of the run (psutil polls the process
 tree every 0.1 s; `resource.getrusage(RUSAGE_CHILDREN)` gives the largest descendant's exact
-peak as a cross-check). Then the words/s of `spacy.blank("en").tokenizer` over the same texts,
-in this process, for comparison.
+peak as a cross-check), the CPU time of all its processes (words per CPU-second does not depend
+on other jobs on the machine) and the load average before and after (other jobs take cores
+from the run: compare speed-ups on a quiet machine only). Then the words/s of
+`spacy.blank("en").tokenizer` over the same texts, in this process, for comparison.
 
 Not a test: it takes minutes. Prints a table (and writes JSON with --json).
 """
@@ -113,6 +115,10 @@ class Measure:
     words_per_s: float
     peak_rss_mb: dict[str, float] = field(default_factory=dict)  # role -> MB
     max_child_rss_mb: float = 0.0  # getrusage(RUSAGE_CHILDREN), cumulative over the script
+    cpu_seconds: float = 0.0  # user + system time of all processes of the run (psutil)
+    words_per_cpu_s: float = 0.0  # throughput per CPU-second: independent of other load
+    load_before: float = 0.0  # 1-minute load average when the run started and ended: other
+    load_after: float = 0.0  # jobs on the machine take cores from the run
     summary: str = ""
 
 
@@ -133,8 +139,12 @@ def _role(proc: psutil.Process, root_pid: int) -> str:
 
 
 def _poll_tree(
-    root: psutil.Process, peaks: dict[int, tuple[str, int]], stop: threading.Event
+    root: psutil.Process,
+    peaks: dict[int, tuple[str, int]],
+    cpu: dict[int, float],
+    stop: threading.Event,
 ) -> None:
+    """Peak RSS and the last seen CPU time (user + system) of every process of the run."""
     while not stop.is_set():
         try:
             procs = [root, *root.children(recursive=True)]
@@ -142,11 +152,14 @@ def _poll_tree(
             return
         for p in procs:
             try:
-                rss = p.memory_info().rss
+                with p.oneshot():
+                    rss = p.memory_info().rss
+                    times = p.cpu_times()
             except psutil.Error:
                 continue
             role, old = peaks.get(p.pid, (_role(p, root.pid), 0))
             peaks[p.pid] = (role, max(old, rss))
+            cpu[p.pid] = times.user + times.system
         stop.wait(0.1)
 
 
@@ -177,11 +190,13 @@ def measure_run(
     if no_model:
         cmd.append("--no-model")
     peaks: dict[int, tuple[str, int]] = {}
+    cpu: dict[int, float] = {}
     stop = threading.Event()
+    load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     poller = threading.Thread(
-        target=_poll_tree, args=(psutil.Process(proc.pid), peaks, stop), daemon=True
+        target=_poll_tree, args=(psutil.Process(proc.pid), peaks, cpu, stop), daemon=True
     )
     poller.start()
     stdout, stderr = proc.communicate()
@@ -208,6 +223,10 @@ def measure_run(
         words_per_s=round(n_words / seconds, 1),
         peak_rss_mb={k: round(v, 1) for k, v in by_role.items()},
         max_child_rss_mb=round(child_max, 1),
+        cpu_seconds=round(sum(cpu.values()), 1),
+        words_per_cpu_s=round(n_words / sum(cpu.values()), 1) if cpu else 0.0,
+        load_before=round(load_before, 2),
+        load_after=round(os.getloadavg()[0], 2),
         summary=stdout.strip().splitlines()[-1] if stdout.strip() else "",
     )
 
@@ -293,7 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     header = (
         f"{'corpus':>7} {'workers':>7} {'docs':>8} {'words':>10} {'seconds':>8} "
-        f"{'words/s':>9} {'speed-up':>8} {'driver MB':>9} {'max worker MB':>13}"
+        f"{'words/s':>9} {'speed-up':>8} {'words/cpu-s':>11} {'load':>9} "
+        f"{'driver MB':>9} {'max worker MB':>13}"
     )
     print(header)
     print("-" * len(header))
@@ -305,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         workers_mb = [v for k, v in m.peak_rss_mb.items() if k.startswith("worker")]
         print(
             f"{m.scale:>6}x {m.workers:>7} {m.documents:>8,} {m.words:>10,} {m.seconds:>8.1f} "
-            f"{m.words_per_s:>9,.0f} {speedup:>7.2f}x {m.peak_rss_mb.get('driver', 0):>9,.0f} "
+            f"{m.words_per_s:>9,.0f} {speedup:>7.2f}x {m.words_per_cpu_s:>11,.0f} "
+            f"{m.load_before:>4.1f}/{m.load_after:<4.1f} {m.peak_rss_mb.get('driver', 0):>9,.0f} "
             f"{max(workers_mb) if workers_mb else 0:>13,.0f}"
         )
     print(f"\nspaCy blank('en') tokenizer alone: {tok:,.0f} words/s (1 process, same texts)")

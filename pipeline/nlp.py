@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import spacy
@@ -11,6 +12,8 @@ from scispacy import abbreviation as _abbreviation  # noqa: F401  (registers abb
 from scispacy import custom_sentence_segmenter as _segmenter  # noqa: F401  (pysbd_sentencizer)
 from scispacy.custom_tokenizer import combined_rule_tokenizer
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.util import registry
 
 from pipeline import extensions as _extensions  # noqa: F401
 from pipeline.paths import ner_model_dir
@@ -47,6 +50,19 @@ def scispacy_tokenizer(nlp: Language) -> None:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=FutureWarning, message="Possible set")
         nlp.tokenizer = combined_rule_tokenizer(nlp)
+
+
+@registry.tokenizers("biotab.scispacy_tokenizer.v1")
+def create_scispacy_tokenizer() -> Callable[[Language], Tokenizer]:
+    """Config-file access to scispacy's tokenizer, for training on the runtime tokens."""
+
+    def make(nlp: Language) -> Tokenizer:
+        # scispacy's builder reads the default tokenizer's token_match: create that first
+        nlp.tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
+        scispacy_tokenizer(nlp)
+        return nlp.tokenizer
+
+    return make
 
 
 def blank_nlp() -> Language:
@@ -87,10 +103,17 @@ def build_nlp(
     nlp.add_pipe("biotab_sections", after="biotab_sentences")
     nlp.add_pipe("biotab_language", after="biotab_sections")
     kb_cfg = {"kb_path": str(kb_path)} if kb_path else {}
-    nlp.add_pipe(
-        "biotab_lexicon",
-        config={"patterns_path": str(kb_path / "patterns.jsonl.gz")} if kb_path else {},
+    lexicon_cfg: dict[str, object] = (
+        {"patterns_path": str(kb_path / "patterns.jsonl.gz")} if kb_path else {}
     )
+    if "biotab_lexicon" in model_pipes:
+        # The model embeds the lexicon's token tags: it carries its own copy of the patterns
+        # it was trained with, replaced only when a different KB is asked for.
+        if kb_path:
+            nlp.replace_pipe("biotab_lexicon", "biotab_lexicon",
+                             config={**lexicon_cfg, "token_tags": True})
+    else:
+        nlp.add_pipe("biotab_lexicon", config=lexicon_cfg)
     nlp.add_pipe("abbreviation_detector")
     nlp.add_pipe("biotab_fuzzy", config={**kb_cfg, "skip_ents": False})
     nlp.add_pipe("biotab_fusion")

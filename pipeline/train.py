@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_CONFIG_NAME = "biotab_ner.cfg"
+#: The components a trained pipeline folder keeps.
+MODEL_PIPES = ("biotab_lexicon", "tok2vec", "ner")
 LABELS = ("DRUG", "DISEASE")
 
 #: Sentences per training document for BC5CDR / NCBI (abstract boundaries are not marked).
@@ -227,6 +229,8 @@ def convert_corpora(
 def export_model(model_path: str | Path, output: str | Path) -> Path:
     """Copy a trained pipeline into a slim folder: tok2vec + ner, scispacy tokenizer rules.
 
+    A `biotab_lexicon` whose token tags the model embeds is kept with its patterns.
+
     The optimizer averages are already applied by spaCy when it saves `model-best`.
     Anything else in the folder (training logs, model cards) is left untouched; the
     pipeline sub-folders are replaced.
@@ -236,7 +240,7 @@ def export_model(model_path: str | Path, output: str | Path) -> Path:
 
     nlp = spacy.load(model_path)
     for name in list(nlp.pipe_names):
-        if name not in ("tok2vec", "ner"):
+        if name not in MODEL_PIPES:
             nlp.remove_pipe(name)
     nlp.tokenizer = combined_rule_tokenizer(nlp)
     nlp.meta["name"] = "biotab_ner"
@@ -249,7 +253,7 @@ def export_model(model_path: str | Path, output: str | Path) -> Path:
     nlp.meta.pop("performance", None)
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
-    for sub in ("tok2vec", "ner", "vocab", "tokenizer", "config.cfg", "meta.json"):
+    for sub in (*MODEL_PIPES, "vocab", "tokenizer", "config.cfg", "meta.json"):
         target = output / sub
         if target.is_dir():
             shutil.rmtree(target)
@@ -262,6 +266,8 @@ def export_model(model_path: str | Path, output: str | Path) -> Path:
     cfg = Config().from_disk(output / "config.cfg", interpolate=False)
     for key in ("train", "dev"):
         cfg["paths"][key] = None
+    # the tokenizer folder holds scispacy's rules: the plain tokenizer loads them
+    cfg["nlp"]["tokenizer"] = {"@tokenizers": "spacy.Tokenizer.v1"}
     cfg.to_disk(output / "config.cfg")
     return output
 
@@ -286,6 +292,10 @@ def train(
     the dev set is still BC5CDR devel, so its scores are then *not* held-out figures.
     """
     from spacy.cli.train import train as spacy_train
+
+    from pipeline.nlp import register_components
+
+    register_components()
 
     config = Path(config) if config else default_config()
     output = Path(output) if output else ner_model_dir()

@@ -6,6 +6,12 @@ match with `span.label_` and `span.id_` = concept id. Overlapping matches are re
 the longest match wins; on a tie the more specific label wins (CYTOKINE > DRUG > DISEASE), so in
 "tumor necrosis factor" the cytokine beats the disease "necrosis".
 
+With `token_tags=True` it also writes `token.tag_` of every matched token ("B-DRUG", "I-DRUG",
+... after overlap resolution; other tokens keep an empty tag). biotab's NER model embeds TAG as a
+feature (`models/configs/biotab_ner.cfg`), so in the tag pipeline this component runs before the
+model's `tok2vec`: the model learns when a dictionary match is a mention and where it ends,
+instead of the lexicon being merged only after the model has decided.
+
 Patterns are in spaCy's SpanRuler format (`{"label", "pattern", "id"}`): a phrase string, or a
 list of token dicts with `LOWER` (the KB ships them pre-tokenized with the runtime tokenizer).
 Matching is exact on lower-cased tokens, as a PhraseMatcher on LOWER would do, but through a
@@ -59,6 +65,17 @@ def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
     return sorted(kept, key=lambda s: s.start)
 
 
+def set_token_tags(doc: Doc, spans: Iterable[Span]) -> None:
+    """`token.tag_` = "B-<label>" / "I-<label>" inside `spans` (non-overlapping), "" elsewhere."""
+    tags = [""] * len(doc)
+    for span in spans:
+        tags[span.start] = f"B-{span.label_}"
+        for i in range(span.start + 1, span.end):
+            tags[i] = f"I-{span.label_}"
+    for token, tag in zip(doc, tags, strict=True):
+        token.tag_ = tag
+
+
 class LexiconMatcher:
     """Exact matching of KB terms on lower-cased tokens into `doc.spans[spans_key]`."""
 
@@ -69,10 +86,12 @@ class LexiconMatcher:
         *,
         patterns_path: str | None = None,
         spans_key: str = "lexicon",
+        token_tags: bool = False,
     ) -> None:
         self.nlp = nlp
         self.name = name
         self.spans_key = spans_key
+        self.token_tags = token_tags
         self._reset()
         path = Path(patterns_path) if patterns_path else kb_dir() / PATTERNS_FILE
         if path.exists():
@@ -88,7 +107,7 @@ class LexiconMatcher:
         value = pattern["pattern"]
         if isinstance(value, str):
             return tuple(t.lower_ for t in self.nlp.tokenizer(value))
-        if all(set(tok) == {"LOWER"} for tok in value):
+        if all(len(tok) == 1 and "LOWER" in tok for tok in value):
             return tuple(str(tok["LOWER"]).lower() for tok in value)
         raise ValueError(
             f"biotab_lexicon: pattern for id {pattern.get('id')!r} uses {value!r}; expected a "
@@ -127,7 +146,10 @@ class LexiconMatcher:
         return spans
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans[self.spans_key] = resolve_overlaps(self.matches(doc))
+        spans = resolve_overlaps(self.matches(doc))
+        doc.spans[self.spans_key] = spans
+        if self.token_tags:
+            set_token_tags(doc, spans)
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
@@ -144,9 +166,12 @@ class LexiconMatcher:
 
 
 @Language.factory(
-    "biotab_lexicon", default_config={"patterns_path": None, "spans_key": "lexicon"}
+    "biotab_lexicon",
+    default_config={"patterns_path": None, "spans_key": "lexicon", "token_tags": False},
 )
 def make_lexicon(
-    nlp: Language, name: str, *, patterns_path: str | None, spans_key: str
+    nlp: Language, name: str, *, patterns_path: str | None, spans_key: str, token_tags: bool
 ) -> LexiconMatcher:
-    return LexiconMatcher(nlp, name, patterns_path=patterns_path, spans_key=spans_key)
+    return LexiconMatcher(
+        nlp, name, patterns_path=patterns_path, spans_key=spans_key, token_tags=token_tags
+    )

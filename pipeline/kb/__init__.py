@@ -443,6 +443,9 @@ _TOKEN_KEYS = {
 }  # fmt: skip
 
 
+_CURIE = re.compile(r"(MESH|HGNC):[A-Za-z0-9]+")
+
+
 def validate_pattern(obj: object, where: str) -> dict[str, Any]:
     """Check one SpanRuler pattern; raise ValueError naming `where`, the key and the expectation."""
     if not isinstance(obj, dict):
@@ -470,6 +473,8 @@ def validate_pattern(obj: object, where: str) -> dict[str, Any]:
                 raise ValueError(
                     f"{where}: key 'pattern' token {i} is {tok!r}: expected a non-empty dict"
                 )
+            if tok.keys() <= _TOKEN_KEYS:  # the common case, without a loop in Python
+                continue
             bad = [k for k in tok if k.upper() not in _TOKEN_KEYS]
             if bad:
                 raise ValueError(
@@ -482,7 +487,7 @@ def validate_pattern(obj: object, where: str) -> dict[str, Any]:
             "expected a non-empty string or a list of token dicts"
         )
     cid = obj["id"]
-    if not isinstance(cid, str) or not re.fullmatch(r"(MESH|HGNC):[A-Za-z0-9]+", cid):
+    if not isinstance(cid, str) or not _CURIE.fullmatch(cid):
         raise ValueError(
             f"{where}: key 'id' is {cid!r}: expected a CURIE like 'MESH:D000077271' or 'HGNC:6001'"
         )

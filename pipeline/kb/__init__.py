@@ -307,7 +307,7 @@ class KnowledgeBase:
         self.concepts = concepts
         self.path = path
         self.manifest = manifest or {}
-        self._index: dict[str, tuple[str, ...]] | None = None
+        self._index: dict[str, str] | None = None
 
     def __repr__(self) -> str:
         return f"KnowledgeBase({len(self.concepts)} concepts from {self.path})"
@@ -357,20 +357,21 @@ class KnowledgeBase:
         return cls({c.concept_id: c for c in concepts})
 
     # ---------------------------------------------------------------------------------- index
-    def _load_index(self) -> dict[str, tuple[str, ...]]:
+    def _load_index(self) -> dict[str, str]:
+        # Values stay space-separated strings, split on look-up: building 670k tuples at load
+        # time costs every worker about a second of start-up for the few thousand keys a
+        # corpus ever looks up.
         with _LOCK:
             if self._index is None:
                 file = self.path / INDEX_FILE if self.path is not None else None
-                index: dict[str, tuple[str, ...]] = {}
                 if file is not None and file.exists():
                     with gzip.open(file, "rt", encoding="utf-8") as fh:
-                        for line in fh.read().splitlines():
-                            key, _, ids = line.partition("\t")
-                            if key and ids:
-                                index[key] = tuple(ids.split(" "))
+                        lines = fh.read().splitlines()
+                    index = dict(line.split("\t", 1) for line in lines if "\t" in line)
+                    index.pop("", None)
                 else:
                     entries = index_entries(self.concepts.values())
-                    index = {k: tuple(v) for k, v in entries.items()}
+                    index = {k: " ".join(v) for k, v in entries.items()}
                 self._index = index
             return self._index
 
@@ -380,14 +381,13 @@ class KnowledgeBase:
         if not key:
             return ()
         ids = index.get(key)
-        if ids:
-            return ids
-        stripped = strip_salts(key)
-        if stripped != key:
-            ids = index.get(stripped) or index.get("~" + stripped)
-            if ids:
-                return ids
-        return index.get("~" + key) or index.get("#" + compact_key(key)) or ()
+        if not ids:
+            stripped = strip_salts(key)
+            if stripped != key:
+                ids = index.get(stripped) or index.get("~" + stripped)
+            if not ids:
+                ids = index.get("~" + key) or index.get("#" + compact_key(key))
+        return tuple(ids.split(" ")) if ids else ()
 
     # ------------------------------------------------------------------------------- queries
     def lookup(self, text: str, label: str | None = None) -> list[Concept]:

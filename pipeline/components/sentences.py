@@ -23,16 +23,22 @@ takes pysbd's own path.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import numpy
 import pysbd
 from pysbd.lang.english import English
 from pysbd.utils import TextSpan
 from scispacy.consts import ABBREVIATIONS
+from spacy.attrs import IDX, SENT_START
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.tokens import Doc
+from thinc.types import Ints2d
 
 _WHITESPACE = frozenset(" \t\n\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
                         "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\x1c\x1d\x1e\x1f\x85")
@@ -41,6 +47,8 @@ _WHITESPACE = frozenset(" \t\n\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u
 # ASCII characters that `\s` matches in a str pattern, mapped to a space.
 _ASCII_SPACE = str.maketrans({c: " " for c in map(chr, range(128)) if re.match(r"\s", c)})
 _PLAIN = re.compile(r"[a-z0-9]+")
+_NEWLINE = re.compile("\n")
+_ABBREVIATIONS = frozenset(ABBREVIATIONS)
 
 
 class _AbbreviationReplacer(English.AbbreviationReplacer):
@@ -120,25 +128,41 @@ class SentenceSplitter:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        starts = set()
-        for start, end in self.spans(doc.text):
+        text = doc.text
+        starts: set[int] = set()
+        for start, end in self.spans(text):
             char_span = doc.char_span(start, end)
             if char_span is not None:
-                starts.add(char_span[0].idx)
-        for token in doc:
-            prev = doc[token.i - 1] if token.i else None
-            if token.idx in starts:
-                token.is_sent_start = not (
-                    prev is not None
-                    and (
-                        prev.text in ABBREVIATIONS
-                        or (prev.i == 0 and all(c == "\n" for c in prev.text))
-                    )
-                )
-            else:
-                token.is_sent_start = prev is not None and prev.i != 0 and (
-                    prev.text.count("\n") >= 2
-                )
+                starts.add(char_span[0].i)
+        n = len(doc)
+        if n == 0:
+            return doc
+        # `Token.is_sent_start = ...` scans the whole doc for a parse on every assignment
+        # (quadratic); one `from_array` writes the same values (1 start, -1 not a start) after
+        # the same refusal the setter makes.
+        if doc.has_annotation("DEP"):
+            raise ValueError(Errors.E043)
+        flags = numpy.full(n, -1, dtype=numpy.int64)
+        if text.count("\n") >= 2:
+            # A token after one holding two or more newlines (a blank line) starts a sentence.
+            # Spaces between tokens are " " only, so every newline lies inside a token's text.
+            idx = doc.to_array(IDX).tolist()
+            newlines = Counter(
+                bisect.bisect_right(idx, pos) - 1
+                for pos in (m.start() for m in _NEWLINE.finditer(text))
+            )
+            for i, count in newlines.items():
+                if count >= 2 and 0 < i < n - 1:
+                    flags[i + 1] = 1
+        # pysbd's starts hold unless glued to an abbreviation or to the document's first newlines
+        for i in starts:
+            if i == 0:
+                flags[i] = 1
+                continue
+            prev = doc[i - 1].text
+            glued = prev in _ABBREVIATIONS or (i == 1 and all(c == "\n" for c in prev))
+            flags[i] = -1 if glued else 1
+        doc.from_array([SENT_START], cast(Ints2d, flags.view(numpy.uint64).reshape(n, 1)))
         return doc
 
     # No settings or data: the rules are pysbd's and scispacy's.

@@ -28,11 +28,14 @@ can be used in patients with multiple sclerosis" negates nothing.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import srsly
+from spacy.attrs import IDS
 from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -153,6 +156,87 @@ def load_context_rules(path: str | Path) -> list[ContextRule]:
     return [parse_rule(obj, f"{path}:{lineno}") for lineno, obj in read_jsonl(path)]
 
 
+# Token attributes a pattern token may compare with its listed values (see `_MatchableRuns`).
+_LITERAL_ATTRS = ("ORTH", "TEXT", "LOWER", "NORM")
+# Pattern operators under which a pattern token only ever consumes tokens it matches.
+_CONSUMING_OPS = ("1", "?", "*", "+")
+
+
+@dataclass(frozen=True)
+class _MatchableRuns:
+    """Which tokens the pattern rules can match, from the values their pattern tokens list.
+
+    `attrs` are the attribute ids the patterns compare, `live` the sorted hashes of every value
+    any pattern token accepts and `start` of those a match can begin with (the values of each
+    pattern's tokens up to its first required one). A value counts for every attribute: a token
+    taken as matchable or as a possible start when it is neither costs a longer or an extra
+    Matcher run, never a match.
+    """
+
+    attrs: tuple[int, ...]
+    live: np.ndarray
+    start: np.ndarray
+
+    @classmethod
+    def of(cls, nlp: Language, rules: list[ContextRule]) -> _MatchableRuns | None:
+        """None when some pattern token can match tokens by other means than its listed values
+        (a wildcard, a regex, a negation, another attribute, a numeric range)."""
+        attrs: set[int] = set()
+        live: set[int] = set()
+        start: set[int] = set()
+        for rule in rules:
+            opening = True  # up to and including the pattern's first required token
+            for spec in rule.pattern or ():
+                if not isinstance(spec, dict) or spec.get("OP", "1") not in _CONSUMING_OPS:
+                    return None
+                tests = [(k, v) for k, v in spec.items() if k != "OP"]
+                if len(tests) != 1 or tests[0][0] not in _LITERAL_ATTRS:
+                    return None
+                attr, value = tests[0]
+                if isinstance(value, dict) and list(value) == ["IN"]:
+                    value = value["IN"]
+                words = value if isinstance(value, list) else [value]
+                if not all(isinstance(w, str) for w in words):
+                    return None
+                attrs.add(IDS["ORTH" if attr == "TEXT" else attr])  # the same to the Matcher
+                hashes = {nlp.vocab.strings.add(w) for w in words}
+                live.update(hashes)
+                if opening:
+                    start.update(hashes)
+                    opening = spec.get("OP", "1") in ("?", "*")
+        if not live:
+            return None
+        return cls(
+            tuple(sorted(attrs)),
+            np.array(sorted(live), dtype=np.uint64),
+            np.array(sorted(start), dtype=np.uint64),
+        )
+
+    def runs(self, doc: Doc) -> list[tuple[int, int]]:
+        """Token ranges [a, b) of matchable tokens, between unmatchable ones or the doc's edges,
+        that hold a token a match can start with."""
+        values = doc.to_array(list(self.attrs)).ravel()
+        live = _member(values, self.live).reshape(len(doc), -1).any(axis=1)
+        starts = np.flatnonzero(
+            _member(values, self.start).reshape(len(doc), -1).any(axis=1)
+        ).tolist()
+        if not starts:
+            return []
+        changes = (np.flatnonzero(live[1:] != live[:-1]) + 1).tolist()
+        bounds = [0] * bool(live[0]) + changes + [len(doc)] * bool(live[-1])
+        out = []
+        for a, b in zip(bounds[::2], bounds[1::2], strict=True):
+            i = bisect.bisect_left(starts, a)
+            if i < len(starts) and starts[i] < b:
+                out.append((a, b))
+        return out
+
+
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """values[i] in sorted_set (not empty), element-wise."""
+    return np.asarray(sorted_set.take(sorted_set.searchsorted(values), mode="clip") == values)
+
+
 @dataclass(frozen=True)
 class Cue:
     start: int
@@ -204,11 +288,31 @@ class ContextAssertion:
         self._rule_of = {
             self.nlp.vocab.strings.add(f"context_rule_{i}"): r for i, r in enumerate(self.rules)
         }
+        self._runs = _MatchableRuns.of(self.nlp, self.rules)
+
+    def _pattern_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """The Matcher's matches over the doc, in the Matcher's order.
+
+        A token no pattern token can match ends every partial match (no Matcher state survives
+        it, and the states still open before it end as they end at the end of a span), so the
+        Matcher is run on each run of tokens between such tokens, and only on runs holding a
+        token a match can start with: the matches and their order are those of one run over the
+        whole doc, without pushing every pattern's state on every token of it.
+        """
+        if not len(self._matcher):
+            return []
+        if self._runs is None or not len(doc):
+            return list(self._matcher(doc))
+        matches: list[tuple[int, int, int]] = []
+        for a, b in self._runs.runs(doc):
+            # on a Span the Matcher gives offsets within the span
+            matches.extend((key, a + s, a + e) for key, s, e in self._matcher(doc[a:b]))
+        return matches
 
     # ------------------------------------------------------------------------------ matching
     def cues(self, doc: Doc) -> list[Cue]:
         """All cue matches in the doc, overlaps resolved (longest first, then leftmost)."""
-        raw = [*self._phrases(doc), *(self._matcher(doc) if len(self._matcher) else [])]
+        raw = [*self._phrases(doc), *self._pattern_matches(doc)]
         found = sorted(
             ((s, e, self._rule_of[m]) for m, s, e in raw), key=lambda t: (-(t[1] - t[0]), t[0])
         )
@@ -276,25 +380,28 @@ class ContextAssertion:
         return start
 
     def __call__(self, doc: Doc) -> Doc:
-        ents = [e for e in doc.ents if self.target_labels is None or e.label_ in self.target_labels]
+        all_ents = doc.ents  # builds every Span: read once
+        ents = [e for e in all_ents if self.target_labels is None or e.label_ in self.target_labels]
         for ent in ents:
-            ent._.negated = ent._.hypothetical = ent._.uncertain = False
-            ent._.assertion_cue = None
+            flags = ent._
+            flags.negated = flags.hypothetical = flags.uncertain = False
+            flags.assertion_cue = None
         if not ents:
             return doc
-        all_cues = self.cues(doc)
+        in_mention = bytearray(len(doc))
+        for e in all_ents:
+            in_mention[e.start : e.end] = b"\x01" * (e.end - e.start)
+        # cues inside a mention are no cues
+        all_cues = [c for c in self.cues(doc) if not any(in_mention[c.start : c.end])]
         sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
         for sent in sents:
             if self.skip_non_english and sent._.language not in (None, "en"):
                 continue
-            sent_ents = [e for e in ents if sent.start <= e.start < sent.end]
+            s_start, s_end = sent.start, sent.end
+            sent_ents = [e for e in ents if s_start <= e.start < s_end]
             if not sent_ents:
                 continue
-            cues = [
-                c for c in all_cues
-                if sent.start <= c.start and c.end <= sent.end
-                and not any(c.start < e.end and e.start < c.end for e in doc.ents)
-            ]  # fmt: skip
+            cues = [c for c in all_cues if s_start <= c.start and c.end <= s_end]
             self._assert(sent, sent_ents, cues)
         return doc
 

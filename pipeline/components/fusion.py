@@ -13,7 +13,10 @@ The rules, in the order they apply (this docstring is the place to read them):
    label); a lexicon match that contains the model's span wins ("glatiramer acetate" over
    "acetate"; `prefer_longer_lexicon`); otherwise the model's span wins (it learned the
    annotation guidelines) and its concept is left to the linker.
-3. Lexicon-only and fuzzy-only matches are kept (source "lexicon" / "fuzzy").
+3. Lexicon-only and fuzzy-only matches are kept (source "lexicon" / "fuzzy"), each unless
+   switched off (`keep_lexicon_only`, `keep_fuzzy_only`). A model that embeds the lexicon's
+   matches as features (the shipped one) has already seen every lexicon match and declined
+   these, so `build_nlp` drops lexicon-only matches for it; misspellings (fuzzy) are kept.
 4. Abbreviations: a short form whose long form is a mention becomes a mention with the long
    form's label and concept everywhere in the document (source "abbreviation"). A long form
    no source tagged but that the KB names exactly becomes a mention first. A short form whose
@@ -95,6 +98,7 @@ class Fusion:
         scores: dict[str, float] | None = None,
         propagate: bool = True,
         keep_lexicon_only: bool = True,
+        keep_fuzzy_only: bool = True,
         prefer_longer_lexicon: bool = True,
         lookup_long_forms: bool = True,
         kb_path: str | None = None,
@@ -112,6 +116,7 @@ class Fusion:
             )
         self.propagate = propagate
         self.keep_lexicon_only = keep_lexicon_only
+        self.keep_fuzzy_only = keep_fuzzy_only
         self.prefer_longer_lexicon = prefer_longer_lexicon
         self.lookup_long_forms = lookup_long_forms
         self.kb_path = kb_path
@@ -163,11 +168,11 @@ class Fusion:
                 result.append(longer)
             else:
                 result.append(m)
-        if self.keep_lexicon_only:
-            result.extend(
-                c for i, c in enumerate(matched)
-                if i not in used and not any(c.overlaps(r) for r in result)
-            )
+        keep = {"lexicon": self.keep_lexicon_only, "fuzzy": self.keep_fuzzy_only}
+        result.extend(
+            c for i, c in enumerate(matched)
+            if keep[c.source] and i not in used and not any(c.overlaps(r) for r in result)
+        )
         return result
 
     def apply_abbreviations(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
@@ -335,6 +340,7 @@ class Fusion:
         "scores": None,
         "propagate": True,
         "keep_lexicon_only": True,
+        "keep_fuzzy_only": True,
         "prefer_longer_lexicon": True,
         "lookup_long_forms": True,
         "kb_path": None,
@@ -348,13 +354,14 @@ def make_fusion(
     scores: dict[str, float] | None,
     propagate: bool,
     keep_lexicon_only: bool,
+    keep_fuzzy_only: bool,
     prefer_longer_lexicon: bool,
     lookup_long_forms: bool,
     kb_path: str | None,
 ) -> Fusion:
     return Fusion(
         nlp, name, generic_terms_path=generic_terms_path, scores=scores,
-        propagate=propagate, keep_lexicon_only=keep_lexicon_only,
+        propagate=propagate, keep_lexicon_only=keep_lexicon_only, keep_fuzzy_only=keep_fuzzy_only,
         prefer_longer_lexicon=prefer_longer_lexicon, lookup_long_forms=lookup_long_forms,
         kb_path=kb_path,
     )

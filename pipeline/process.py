@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+import numpy
+from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -47,13 +49,23 @@ class Rows:
 def doc_rows(document: Document, doc: Doc) -> Rows:
     """The rows one annotated document contributes to each table."""
     rows = Rows()
-    sentences = sentence_rows(doc, document.doc_id)
+    text = doc.text  # rebuilt from the tokens on every access: once for all tables
+    sentences = sentence_rows(doc, document.doc_id, text)
     rows.tables["documents"].append(document_row(document, len(sentences), doc._.language))
     rows.tables["sentences"] = sentences
-    rows.tables["mentions"] = mention_rows(doc, document.doc_id)
+    rows.tables["mentions"] = mention_rows(doc, document.doc_id, text)
     rows.tables["outcomes"] = outcome_rows(doc, document.doc_id)
-    rows.n_words = sum(1 for t in doc if not t.is_space and not t.is_punct)
+    rows.n_words = count_words(doc)
     return rows
+
+
+def count_words(doc: Doc) -> int:
+    """Tokens that are neither whitespace nor punctuation (the words of words/s)."""
+    if not len(doc):
+        return 0
+    # the lexeme flags Token.is_space / Token.is_punct read, without a Token per token
+    flags = doc.to_array([IS_SPACE, IS_PUNCT])
+    return int(numpy.count_nonzero((flags[:, 0] == 0) & (flags[:, 1] == 0)))
 
 
 def _failed(document: Document, exc: Exception) -> Rows:

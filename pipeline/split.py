@@ -31,22 +31,29 @@ SENTENCES_SCHEMA = pa.schema(
 )
 
 
-def sentence_rows(doc: Doc, doc_id: str) -> list[dict[str, Any]]:
-    """One row per sentence; trailing whitespace is trimmed from each sentence's span."""
+def sentence_rows(doc: Doc, doc_id: str, text: str | None = None) -> list[dict[str, Any]]:
+    """One row per sentence; trailing whitespace is trimmed from each sentence's span.
+
+    `text` is `doc.text` when the caller has it already (it is rebuilt from the tokens on every
+    access); a span's text is the doc text between its character offsets.
+    """
+    if text is None:
+        text = doc.text
     rows = []
     for i, sent in enumerate(doc.sents):
-        text = sent.text
-        stripped = text.rstrip()
+        start = sent.start_char
+        stripped = text[start : sent.end_char].rstrip()
         lead = len(stripped) - len(stripped.lstrip())
+        ext = sent._
         rows.append(
             {
                 "doc_id": doc_id,
                 "sent_idx": i,
-                "section": sent._.section,
-                "start_char": sent.start_char + lead,
-                "end_char": sent.start_char + len(stripped),
+                "section": ext.section,
+                "start_char": start + lead,
+                "end_char": start + len(stripped),
                 "text": stripped[lead:],
-                "language": sent._.language,
+                "language": ext.language,
             }
         )
     return rows

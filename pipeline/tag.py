@@ -57,30 +57,38 @@ MENTIONS_SCHEMA = pa.schema(
 )
 
 
-def mention_rows(doc: Doc, doc_id: str) -> list[dict[str, Any]]:
-    """One row per mention in `doc.ents`, in text order."""
+def mention_rows(doc: Doc, doc_id: str, text: str | None = None) -> list[dict[str, Any]]:
+    """One row per mention in `doc.ents`, in text order.
+
+    `text` is `doc.text` when the caller has it already; a mention's text is the doc text
+    between its character offsets.
+    """
+    if text is None:
+        text = doc.text
     sent_of = sentence_index(doc)
     rows = []
     for i, ent in enumerate(doc.ents):
+        start, end = ent.start_char, ent.end_char
+        ext = ent._  # one extension accessor per mention, not one per attribute
         rows.append(
             {
                 "doc_id": doc_id,
                 "mention_id": i,
                 "sent_idx": sent_of[ent.start],
-                "start_char": ent.start_char,
-                "end_char": ent.end_char,
-                "text": ent.text,
+                "start_char": start,
+                "end_char": end,
+                "text": text[start:end],
                 "label": ent.label_,
-                "concept_id": ent._.concept_id,
-                "concept_name": ent._.concept_name,
-                "source": ent._.source or "model",
-                "score": ent._.score,
-                "is_abbreviation": bool(ent._.is_abbreviation),
-                "long_form": ent._.long_form_text,
-                "negated": bool(ent._.negated),
-                "hypothetical": bool(ent._.hypothetical),
-                "uncertain": bool(ent._.uncertain),
-                "assertion_cue": ent._.assertion_cue,
+                "concept_id": ext.concept_id,
+                "concept_name": ext.concept_name,
+                "source": ext.source or "model",
+                "score": ext.score,
+                "is_abbreviation": bool(ext.is_abbreviation),
+                "long_form": ext.long_form_text,
+                "negated": bool(ext.negated),
+                "hypothetical": bool(ext.hypothetical),
+                "uncertain": bool(ext.uncertain),
+                "assertion_cue": ext.assertion_cue,
             }
         )
     return rows

@@ -35,6 +35,10 @@ COMPONENT_MODULES = (
 )
 
 
+#: MeSH branches of named chemical structures (inorganic, organic, heterocyclic, polycyclic).
+CHEMICAL_STRUCTURE_BRANCHES = ("D01", "D02", "D03", "D04")
+
+
 def register_components() -> None:
     """Import every component module so that its `biotab_*` factory is registered."""
     import importlib
@@ -110,19 +114,21 @@ def build_nlp(
         # The model embeds the lexicon's token tags: it carries its own copy of the patterns
         # it was trained with, replaced only when a different KB is asked for.
         if kb_path:
-            nlp.replace_pipe("biotab_lexicon", "biotab_lexicon",
-                             config={**lexicon_cfg, "token_tags": True})
+            nlp.replace_pipe(
+                "biotab_lexicon", "biotab_lexicon", config={**lexicon_cfg, "token_tags": True}
+            )
     else:
         nlp.add_pipe("biotab_lexicon", config=lexicon_cfg)
     nlp.add_pipe("abbreviation_detector")
     nlp.add_pipe("biotab_fuzzy", config={**kb_cfg, "skip_ents": False})
-    # A model that embeds the lexicon's matches has seen them all: the matches it declined and
-    # the long forms it did not tag are not added back (fusion rules 3 and 4; measured on
-    # BC5CDR devel in models/biotab_ner/MODEL_CARD.md).
+    # A model that embeds the lexicon's matches has seen them all: of the drug names it
+    # declined only chemical structures are added back, and long forms it did not tag are not
+    # looked up (fusion rules 3 and 4; measured on BC5CDR devel, models/biotab_ner/MODEL_CARD.md).
     lexicon_aware = "biotab_lexicon" in model_pipes
+    branches = list(CHEMICAL_STRUCTURE_BRANCHES) if lexicon_aware else None
     nlp.add_pipe(
         "biotab_fusion",
-        config={"keep_lexicon_only": not lexicon_aware, "lookup_long_forms": not lexicon_aware},
+        config={"lexicon_only_drug_branches": branches, "lookup_long_forms": not lexicon_aware},
     )
     nlp.add_pipe("biotab_cytokines", config=kb_cfg)
     nlp.add_pipe("biotab_linker", config=kb_cfg)

@@ -238,6 +238,9 @@ def export_model(model_path: str | Path, output: str | Path) -> Path:
     import spacy
     from scispacy.custom_tokenizer import combined_rule_tokenizer
 
+    from pipeline.nlp import register_components
+
+    register_components()  # and the training tokenizer, for checkpoints of the training run
     nlp = spacy.load(model_path)
     for name in list(nlp.pipe_names):
         if name not in MODEL_PIPES:
@@ -337,6 +340,9 @@ def evaluate_model(model: str | Path, docbin: str | Path) -> dict:
     import spacy
     from spacy.tokens import DocBin
 
+    from pipeline.nlp import register_components
+
+    register_components()
     nlp = spacy.load(model)
     gold = list(DocBin().from_disk(docbin).get_docs(nlp.vocab))
     preds = nlp.pipe((d.text for d in gold), batch_size=64)

@@ -13,10 +13,14 @@ The rules, in the order they apply (this docstring is the place to read them):
    label); a lexicon match that contains the model's span wins ("glatiramer acetate" over
    "acetate"; `prefer_longer_lexicon`); otherwise the model's span wins (it learned the
    annotation guidelines) and its concept is left to the linker.
-3. Lexicon-only and fuzzy-only matches are kept (source "lexicon" / "fuzzy"), each unless
-   switched off (`keep_lexicon_only`, `keep_fuzzy_only`). A model that embeds the lexicon's
-   matches as features (the shipped one) has already seen every lexicon match and declined
-   these, so `build_nlp` drops lexicon-only matches for it; misspellings (fuzzy) are kept.
+3. Lexicon-only and fuzzy-only matches are kept (source "lexicon" / "fuzzy"; switches
+   `keep_lexicon_only`, `keep_fuzzy_only`). With `lexicon_only_drug_branches` set, a
+   lexicon-only DRUG is kept only when its concept is a MeSH supplementary concept (MESH:C...)
+   or has a tree number in one of those branches. `build_nlp` sets the chemical-structure
+   branches (D01-D04) for a model that embeds the lexicon's matches (the shipped one): such a
+   model has seen the match and declined it, and the names it declines outside those branches
+   are mostly proteins, hormones and lipids measured as analytes ("hemoglobin", "prolactin",
+   "lipid"), not given as drugs.
 4. Abbreviations: a short form whose long form is a mention becomes a mention with the long
    form's label and concept everywhere in the document (source "abbreviation"). A long form
    no source tagged but that the KB names exactly becomes a mention first. A short form whose
@@ -99,6 +103,7 @@ class Fusion:
         propagate: bool = True,
         keep_lexicon_only: bool = True,
         keep_fuzzy_only: bool = True,
+        lexicon_only_drug_branches: list[str] | None = None,
         prefer_longer_lexicon: bool = True,
         lookup_long_forms: bool = True,
         kb_path: str | None = None,
@@ -117,10 +122,35 @@ class Fusion:
         self.propagate = propagate
         self.keep_lexicon_only = keep_lexicon_only
         self.keep_fuzzy_only = keep_fuzzy_only
+        branches = lexicon_only_drug_branches
+        if branches is not None and not all(
+            isinstance(b, str) and b[:1].isalpha() for b in branches
+        ):
+            raise ValueError(
+                f"biotab_fusion: lexicon_only_drug_branches is {branches!r}; expected MeSH "
+                "tree-number prefixes such as 'D02'"
+            )
+        self.lexicon_only_drug_branches = tuple(branches) if branches is not None else None
+        self.keep_fuzzy_only = keep_fuzzy_only
         self.prefer_longer_lexicon = prefer_longer_lexicon
         self.lookup_long_forms = lookup_long_forms
         self.kb_path = kb_path
         self._kb: KnowledgeBase | None = None
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        if self._kb is None:
+            self._kb = KnowledgeBase.load(Path(self.kb_path) if self.kb_path else None)
+        return self._kb
+
+    def _in_drug_branches(self, concept_id: str | None) -> bool:
+        concept = self.kb.get(concept_id) if concept_id else None
+        if concept is None:
+            return False
+        if concept.concept_id.startswith("MESH:C") and not concept.tree_numbers:
+            return True
+        branches = self.lexicon_only_drug_branches or ()
+        return any(t.startswith(branches) for t in concept.tree_numbers)
 
     # -- the rules -------------------------------------------------------------------------
     def merge_sources(self, doc: Doc) -> list[Candidate]:
@@ -168,10 +198,18 @@ class Fusion:
                 result.append(longer)
             else:
                 result.append(m)
-        keep = {"lexicon": self.keep_lexicon_only, "fuzzy": self.keep_fuzzy_only}
+        def keep(c: Candidate) -> bool:
+            if c.source == "fuzzy":
+                return self.keep_fuzzy_only
+            if not self.keep_lexicon_only:
+                return False
+            if c.label != "DRUG" or self.lexicon_only_drug_branches is None:
+                return True
+            return self._in_drug_branches(c.concept_id)
+
         result.extend(
             c for i, c in enumerate(matched)
-            if keep[c.source] and i not in used and not any(c.overlaps(r) for r in result)
+            if keep(c) and i not in used and not any(c.overlaps(r) for r in result)
         )
         return result
 
@@ -213,11 +251,8 @@ class Fusion:
         """A long form no source tagged, but which the KB names exactly."""
         if not self.lookup_long_forms:
             return None
-        from pipeline.kb import KnowledgeBase
 
-        if self._kb is None:
-            self._kb = KnowledgeBase.load(Path(self.kb_path) if self.kb_path else None)
-        for concept in self._kb.lookup(long_form.text):
+        for concept in self.kb.lookup(long_form.text):
             return Candidate(
                 long_form.start, long_form.end, concept.label, "lexicon", concept.concept_id,
                 self.scores["lexicon"],
@@ -341,6 +376,7 @@ class Fusion:
         "propagate": True,
         "keep_lexicon_only": True,
         "keep_fuzzy_only": True,
+        "lexicon_only_drug_branches": None,
         "prefer_longer_lexicon": True,
         "lookup_long_forms": True,
         "kb_path": None,
@@ -355,13 +391,15 @@ def make_fusion(
     propagate: bool,
     keep_lexicon_only: bool,
     keep_fuzzy_only: bool,
+    lexicon_only_drug_branches: list[str] | None,
     prefer_longer_lexicon: bool,
     lookup_long_forms: bool,
     kb_path: str | None,
 ) -> Fusion:
     return Fusion(
         nlp, name, generic_terms_path=generic_terms_path, scores=scores,
-        propagate=propagate, keep_lexicon_only=keep_lexicon_only, keep_fuzzy_only=keep_fuzzy_only,
+        propagate=propagate, keep_lexicon_only=keep_lexicon_only,
+        keep_fuzzy_only=keep_fuzzy_only, lexicon_only_drug_branches=lexicon_only_drug_branches,
         prefer_longer_lexicon=prefer_longer_lexicon, lookup_long_forms=lookup_long_forms,
         kb_path=kb_path,
     )

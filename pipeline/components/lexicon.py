@@ -93,12 +93,14 @@ class LexiconMatcher:
         self.spans_key = spans_key
         self.token_tags = token_tags
         self._reset()
-        path = Path(patterns_path) if patterns_path else kb_dir() / PATTERNS_FILE
-        if path.exists():
-            self.add_patterns(load_patterns(path))
+        # Read on first use: a pipeline loaded from disk replaces them in `from_disk` at once,
+        # and reading the KB's ~100k patterns first would double every worker's start-up.
+        self._pending: Path | None = (
+            Path(patterns_path) if patterns_path else kb_dir() / PATTERNS_FILE
+        )
 
     def _reset(self) -> None:
-        self.patterns: list[dict[str, Any]] = []
+        self._patterns: list[dict[str, Any]] = []
         # first token -> {token tuple -> [(label, concept id)]}, and the lengths to try.
         self._index: dict[str, dict[tuple[str, ...], list[tuple[str, str]]]] = {}
         self._lengths: dict[str, list[int]] = {}
@@ -114,8 +116,19 @@ class LexiconMatcher:
             "phrase string or token dicts with only the key 'LOWER'"
         )
 
+    def _load_pending(self) -> None:
+        path, self._pending = self._pending, None
+        if path is not None and path.exists():
+            self.add_patterns(load_patterns(path))
+
+    @property
+    def patterns(self) -> list[dict[str, Any]]:
+        self._load_pending()
+        return self._patterns
+
     def add_patterns(self, patterns: list[dict[str, Any]]) -> None:
         """Add validated patterns; for a term listed twice under one label the first id wins."""
+        self._load_pending()
         for pattern in patterns:
             key = self._tokens(pattern)
             if not key:
@@ -128,10 +141,11 @@ class LexiconMatcher:
             if len(key) not in lengths:
                 lengths.append(len(key))
                 lengths.sort(reverse=True)
-        self.patterns.extend(patterns)
+        self._patterns.extend(patterns)
 
     def matches(self, doc: Doc) -> list[Span]:
         """Every (possibly overlapping) match in English sentences."""
+        self._load_pending()
         english = english_token_mask(doc)
         lowers = [t.lower_ for t in doc]
         spans = []
@@ -161,6 +175,7 @@ class LexiconMatcher:
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> LexiconMatcher:
         self._reset()
+        self._pending = None
         self.add_patterns(load_patterns(Path(path) / PATTERNS_FILE))
         return self
 

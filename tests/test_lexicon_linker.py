@@ -81,3 +81,14 @@ def test_linker_exact_salt_fuzzy_and_none(blank: Language) -> None:
     assert (doc.ents[0]._.concept_id, doc.ents[0]._.concept_name) == (
         "MESH:D000077269", "Lenalidomide"
     )
+
+
+def test_token_tags_mark_the_resolved_matches(blank: Language, patterns_file: Path) -> None:
+    lexicon = LexiconMatcher(blank, "lex", patterns_path=str(patterns_file), token_tags=True)
+    doc = lexicon(blank("Tumor necrosis factor rose in multiple sclerosis after Aldara."))
+    assert [t.tag_ for t in doc] == [
+        "B-CYTOKINE", "I-CYTOKINE", "I-CYTOKINE", "", "", "B-DISEASE", "I-DISEASE", "", "B-DRUG",
+        "",
+    ]
+    plain = LexiconMatcher(blank, "lex", patterns_path=str(patterns_file))(blank("Aldara"))
+    assert [t.tag_ for t in plain] == [""]

@@ -93,11 +93,13 @@ class LexiconMatcher:
         self.spans_key = spans_key
         self.token_tags = token_tags
         self._reset()
-        # Read on first use: a pipeline loaded from disk replaces them in `from_disk` at once,
-        # and reading the KB's ~100k patterns first would double every worker's start-up.
-        self._pending: Path | None = (
-            Path(patterns_path) if patterns_path else kb_dir() / PATTERNS_FILE
-        )
+        # The KB's default patterns are read on first use: a pipeline loaded from disk replaces
+        # them in `from_disk` at once, and reading ~100k patterns first would double every
+        # worker's start-up. A file named in the config is read (and validated) now.
+        self._pending: Path | None = kb_dir() / PATTERNS_FILE
+        if patterns_path:
+            self._pending = Path(patterns_path)
+            self._load_pending()
 
     def _reset(self) -> None:
         self._patterns: list[dict[str, Any]] = []

@@ -185,65 +185,90 @@ _SEPS = r"(?:[-\u2010\u2011\u2013]|\s)?"
 _GREEK = r"(?:alpha|beta|gamma|delta|epsilon|kappa|lambda|omega|theta|[αβγδεκλωθ])"
 _PFX = r"(?:(?i:recombinant\s+(?:human\s+)?)|rh|r|h)?"
 
-_STRUCTURAL = [
-    # IL-2, IL2, IL-1β, IL-1 beta, IL-17A, IL-12 p40, IL-1F10, interleukin (IL)-10, rIL-2
-    _L
-    + _PFX
-    + r"(?:IL|(?i:interleukin))(?:\s?\(IL\))?"
-    + _SEPS
-    + r"\d{1,2}"
-    + r"(?:"
-    + _SEPS
-    + _GREEK
-    + r"|"
-    + _SEP
-    + r"(?:[A-G]|F\d{1,2})|[abg]|"
-    + _SEP
-    + r"Ra)?"
-    + r"(?:\s?p\d{2})?"
-    + _R,
-    # interleukin(s) with no number
-    _L + r"(?i:interleukins?|ILs)" + r"(?!\s?(?:\(IL\))?\s?[-\u2010\u2011\u2013]?\s?\d)" + _R,
-    # IFN, IFNs, IFN-γ, IFN-alpha2, interferon beta-1a, peginterferon alfa-2a, PEG-IFN-α2b, IFNG
-    _L
-    + _PFX
-    + r"(?:(?i:peg)[-\u2010]?)?(?:IFN|(?i:interferon|peginterferon|pegylated\s+interferon))"
-    + r"(?:s|\s?\(IFN\))?"
-    + r"(?:"
-    + _SEPS
-    + r"(?:"
-    + _GREEK
-    + r"|(?i:alfa))|[abglwekABGLWEK])?"
-    + r"(?:"
-    + _SEPS
-    + r"n?\d{1,2}[a-c]?)?"
-    + _R,
-    _L + r"(?i:type\s+(?:I{1,3}|[123])\s+(?:interferons?|IFNs?))" + _R,
-    # TNF, TNF-α, TNFα, TNF alpha, tumour necrosis factor (TNF)-alpha, anti-TNF (the TNF part)
-    _L
-    + _PFX
-    + r"(?:TNF|(?i:tumou?r\s+necrosis\s+factors?))"
-    + r"(?:\s?\(TNF\)(?=\s?[-\u2010]?\s?(?:alpha|beta|α|β)))?"
-    + r"(?:"
-    + _SEPS
-    + r"(?:alpha|beta|α|β)|"
-    + _SEP
-    + r"a)?"
-    + _R,
-    # TGF-β, TGF-beta1, transforming growth factor beta
-    _L
-    + r"(?:TGF|(?i:transforming\s+growth\s+factor))"
-    + _SEPS
-    + r"(?:beta|β|b)"
-    + r"(?:"
-    + _SEPS
-    + r"[123])?"
-    + _R,
+# Each pattern with the lower-case strings one of which every match of it contains: a text that
+# holds none of them is not searched. Case-insensitive parts match ASCII letters and only the
+# characters of _FOLDS_TO_ASCII besides; texts with one of those are always searched.
+_STRUCTURAL: list[tuple[str, tuple[str, ...]]] = [
+    (
+        # IL-2, IL2, IL-1β, IL-1 beta, IL-17A, IL-12 p40, IL-1F10, interleukin (IL)-10, rIL-2
+        _L
+        + _PFX
+        + r"(?:IL|(?i:interleukin))(?:\s?\(IL\))?"
+        + _SEPS
+        + r"\d{1,2}"
+        + r"(?:"
+        + _SEPS
+        + _GREEK
+        + r"|"
+        + _SEP
+        + r"(?:[A-G]|F\d{1,2})|[abg]|"
+        + _SEP
+        + r"Ra)?"
+        + r"(?:\s?p\d{2})?"
+        + _R,
+        ("il", "interleukin"),
+    ),
+    (
+        # interleukin(s) with no number
+        _L + r"(?i:interleukins?|ILs)" + r"(?!\s?(?:\(IL\))?\s?[-\u2010\u2011\u2013]?\s?\d)" + _R,
+        ("interleukin", "ils"),
+    ),
+    (
+        # IFN, IFNs, IFN-γ, IFN-alpha2, interferon beta-1a, peginterferon alfa-2a, PEG-IFN-α2b,
+        # IFNG
+        _L
+        + _PFX
+        + r"(?:(?i:peg)[-\u2010]?)?(?:IFN|(?i:interferon|peginterferon|pegylated\s+interferon))"
+        + r"(?:s|\s?\(IFN\))?"
+        + r"(?:"
+        + _SEPS
+        + r"(?:"
+        + _GREEK
+        + r"|(?i:alfa))|[abglwekABGLWEK])?"
+        + r"(?:"
+        + _SEPS
+        + r"n?\d{1,2}[a-c]?)?"
+        + _R,
+        ("ifn", "interferon"),
+    ),
+    (
+        _L + r"(?i:type\s+(?:I{1,3}|[123])\s+(?:interferons?|IFNs?))" + _R,
+        ("interferon", "ifn"),
+    ),
+    (
+        # TNF, TNF-α, TNFα, TNF alpha, tumour necrosis factor (TNF)-alpha, anti-TNF (the TNF part)
+        _L
+        + _PFX
+        + r"(?:TNF|(?i:tumou?r\s+necrosis\s+factors?))"
+        + r"(?:\s?\(TNF\)(?=\s?[-\u2010]?\s?(?:alpha|beta|α|β)))?"
+        + r"(?:"
+        + _SEPS
+        + r"(?:alpha|beta|α|β)|"
+        + _SEP
+        + r"a)?"
+        + _R,
+        ("tnf", "necrosis"),
+    ),
+    (
+        # TGF-β, TGF-beta1, transforming growth factor beta
+        _L
+        + r"(?:TGF|(?i:transforming\s+growth\s+factor))"
+        + _SEPS
+        + r"(?:beta|β|b)"
+        + r"(?:"
+        + _SEPS
+        + r"[123])?"
+        + _R,
+        ("tgf", "transforming"),
+    ),
     # GM-CSF, G-CSF, M-CSF, rhGM-CSF
-    _L + _PFX + r"(?:GM|G|M)[-\u2010]?CSF" + _R,
+    (_L + _PFX + r"(?:GM|G|M)[-\u2010]?CSF" + _R, ("csf",)),
     # chemokine ligands
-    _L + r"(?:CCL|CXCL|XCL|CX3CL)\d{1,2}" + _R,
+    (_L + r"(?:CCL|CXCL|XCL|CX3CL)\d{1,2}" + _R, ("cl",)),
 ]
+# The non-ASCII characters Python's case-insensitive matching takes for ASCII letters
+# (İ and ı for i, ſ for s, the Kelvin sign for k).
+_FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 
 
 def _flex(spelling: str) -> str:
@@ -300,6 +325,9 @@ _THERAPY_BEFORE = (
 )  # fmt: skip
 
 
+_LOOKUP_MEMO_SIZE = 100_000
+
+
 @dataclass
 class Found:
     """A grammar candidate resolved to a table entry."""
@@ -340,6 +368,7 @@ class CytokineNormalizer:
     def set_table(self, entries: list[CytokineEntry]) -> None:
         """Install table entries (the first entry for a key wins) and rebuild the grammar."""
         self.entries = entries
+        self._looked_up: dict[tuple[str, bool, str | None], CytokineEntry | None] = {}
         self.by_key: dict[str, CytokineEntry] = {}
         for entry in entries:
             self.by_key.setdefault(cytokine_key(entry.spelling), entry)
@@ -349,11 +378,23 @@ class CytokineNormalizer:
         for spelling in sorted({e.spelling for e in entries}, key=len, reverse=True):
             head = re.sub(r"[^a-z0-9]", "", spelling.lower())[:2]
             groups.setdefault(head, []).append(_flex(spelling))
-        self._patterns = [re.compile(p) for p in _STRUCTURAL]
+        self._patterns = [(re.compile(p), anchors) for p, anchors in _STRUCTURAL]
         self._names = {head: re.compile("|".join(alts)) for head, alts in groups.items()}
 
     def lookup(self, text: str) -> CytokineEntry | None:
         """The table entry for a mention text, or from the KB for a spelling the table lacks."""
+        # Every DRUG and CYTOKINE mention is looked up, and most are drug names the table lacks
+        # and the KB is searched for: remembered per text (and KB setting) until the table changes.
+        memo_key = (text, self.use_kb, self.kb_path)
+        if memo_key in self._looked_up:
+            return self._looked_up[memo_key]
+        entry = self._lookup(text)
+        if len(self._looked_up) >= _LOOKUP_MEMO_SIZE:
+            self._looked_up.clear()
+        self._looked_up[memo_key] = entry
+        return entry
+
+    def _lookup(self, text: str) -> CytokineEntry | None:
         key = cytokine_key(text)
         entry = self.by_key.get(key)
         if entry is None and key.startswith("anti"):
@@ -390,8 +431,10 @@ class CytokineNormalizer:
     def find(self, text: str, offset: int = 0) -> list[Found]:
         """Cytokine spans in `text` (longest first, no overlaps), excluded ones included."""
         spans: set[tuple[int, int]] = set()
-        for pattern in self._patterns:
-            spans.update(m.span() for m in pattern.finditer(text))
+        lowered = None if any(c in text for c in _FOLDS_TO_ASCII) else text.lower()
+        for pattern, anchors in self._patterns:
+            if lowered is None or any(a in lowered for a in anchors):
+                spans.update(m.span() for m in pattern.finditer(text))
         for word in _WORD_START.finditer(text):
             names = self._names.get((word.group(1) + (word.group(2) or "")).lower())
             if names is not None:
@@ -416,31 +459,26 @@ class CytokineNormalizer:
     @staticmethod
     def is_receptor(doc: Doc, start_char: int, end_char: int) -> bool:
         """The cytokine name at these offsets names (part of) a receptor."""
-        inside = doc.text[start_char:end_char]
-        if _RECEPTOR_IN.search(inside):
-            return True
-        after = doc.text[end_char : end_char + 60]
-        if _RECEPTOR_AFTER.match(after):
-            return True
-        return _IL_START.match(inside) is not None and _RECEPTOR_ELLIPSIS.match(after) is not None
+        return _is_receptor(doc.text, start_char, end_char)
 
     @staticmethod
     def is_transcription_factor_part(doc: Doc, start_char: int) -> bool:
         """ "NF-IL6": a cytokine name glued to a transcription-factor prefix."""
-        return (
-            re.search(r"(?<![A-Za-z])NF[-\u2010]?$", doc.text[max(0, start_char - 4) : start_char])
-            is not None
-        )
+        return _is_transcription_factor_part(doc.text, start_char)
 
     def therapy_context(self, doc: Doc, start: int, end: int) -> bool:
         """The mention at tokens [start, end) is named as a drug: "interferon beta therapy",
         "treated with IFN-alpha", "interferon beta and glatiramer acetate" (a DRUG in the list),
         "Interferon beta and glatiramer acetate are established disease-modifying therapies"."""
+        return self._therapy_context(doc, doc.text, start, end)
+
+    def _therapy_context(self, doc: Doc, text: str, start: int, end: int) -> bool:
+        """`therapy_context` with the doc's text (`doc.text` joins every token on each read)."""
         after = [t.lower_ for t in doc[end : min(len(doc), end + 2)]]
         if any(w in _THERAPY_AFTER or w.endswith("-treated") for w in after):
             return True
-        sent_end = doc[end - 1].sent.end_char if doc.has_annotation("SENT_START") else len(doc.text)
-        if _THERAPY_COPULA.match(doc.text[doc[end - 1].idx + len(doc[end - 1]) : sent_end]):
+        sent_end = doc[end - 1].sent.end_char if doc.has_annotation("SENT_START") else len(text)
+        if _THERAPY_COPULA.match(text[doc[end - 1].idx + len(doc[end - 1]) : sent_end]):
             return True
         before = [t.lower_ for t in doc[max(0, start - 3) : start]]
         for cue in _THERAPY_BEFORE:
@@ -465,6 +503,7 @@ class CytokineNormalizer:
 
     # ---------------------------------------------------------------------------- the call
     def __call__(self, doc: Doc) -> Doc:
+        text = doc.text  # joins every token on each read: read once (splits keep the text)
         english = _english_ranges(doc)
         ents = list(doc.ents)
         keep: list[Span] = []
@@ -472,13 +511,13 @@ class CytokineNormalizer:
             if ent.label_ not in ("CYTOKINE", "DRUG") or not _in_ranges(ent.start_char, english):
                 keep.append(ent)
                 continue
-            if ent.label_ == "CYTOKINE" and self._excluded(doc, ent.start_char, ent.end_char):
+            if ent.label_ == "CYTOKINE" and self._excluded(text, ent.start_char, ent.end_char):
                 continue
             keep.append(ent)
         found: list[Found] = []
         if self.detect:
             for s_char, e_char in english:
-                found.extend(self.find(doc.text[s_char:e_char], offset=s_char))
+                found.extend(self.find(text[s_char:e_char], offset=s_char))
         excluded_zones = [(f.start_char, f.end_char) for f in found if f.entry.kind == "exclude"]
         keep = [
             e for e in keep if not (e.label_ == "CYTOKINE" and _overlaps_any(e, excluded_zones))
@@ -486,12 +525,13 @@ class CytokineNormalizer:
         additions = [
             f for f in found
             if f.entry.kind != "exclude"
-            and not self.is_receptor(doc, f.start_char, f.end_char)
-            and not self.is_transcription_factor_part(doc, f.start_char)
+            and not _is_receptor(text, f.start_char, f.end_char)
+            and not _is_transcription_factor_part(text, f.start_char)
         ]  # fmt: skip
         keep, additions = self._merge(doc, keep, additions)
         if self.split_tokens and additions:
-            self._split_for(doc, additions)
+            if self._split_for(doc, additions):
+                english = _english_ranges(doc)  # the tokens changed: read the sentences again
             keep = [
                 doc.char_span(e.start_char, e.end_char, label=e.label_, kb_id=e.kb_id_) or e
                 for e in keep
@@ -506,11 +546,11 @@ class CytokineNormalizer:
             new_spans.append(span)
         final = sorted([*keep, *new_spans], key=lambda s: s.start)
         doc.set_ents(_non_overlapping(final), default="outside")
-        self._normalize_all(doc)
+        self._normalize_all(doc, text, english)
         return doc
 
-    def _excluded(self, doc: Doc, start_char: int, end_char: int) -> bool:
-        text = doc.text[start_char:end_char]
+    def _excluded(self, doc_text: str, start_char: int, end_char: int) -> bool:
+        text = doc_text[start_char:end_char]
         entry = self.by_key.get(cytokine_key(text))
         if entry is not None and entry.kind == "exclude":
             return True
@@ -520,8 +560,8 @@ class CytokineNormalizer:
             and "receptor" in text.lower()
         ):
             return False  # "IL-1 receptor antagonist" is the IL1RN gene
-        return self.is_receptor(doc, start_char, end_char) or self.is_transcription_factor_part(
-            doc, start_char
+        return _is_receptor(doc_text, start_char, end_char) or _is_transcription_factor_part(
+            doc_text, start_char
         )
 
     def _merge(
@@ -569,8 +609,10 @@ class CytokineNormalizer:
                 accepted.append(f)
         return keep, accepted
 
-    def _split_for(self, doc: Doc, additions: list[Found]) -> None:
-        """Split tokens so that every added mention starts and ends on a token boundary."""
+    def _split_for(self, doc: Doc, additions: list[Found]) -> bool:
+        """Split tokens so that every added mention starts and ends on a token boundary.
+
+        Returns whether the doc was retokenized."""
         cuts: dict[int, set[int]] = {}
         for f in additions:
             for char in (f.start_char, f.end_char):
@@ -578,7 +620,7 @@ class CytokineNormalizer:
                 if token is not None and token.idx < char < token.idx + len(token.text):
                     cuts.setdefault(token.i, set()).add(char - token.idx)
         if not cuts:
-            return
+            return False
         groups = _snapshot_span_groups(doc)
         abbreviations = _snapshot_abbreviations(doc)
         with doc.retokenize() as retokenizer:
@@ -589,17 +631,17 @@ class CytokineNormalizer:
                     retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
         _restore_span_groups(doc, groups)
         _restore_abbreviations(doc, abbreviations)
+        return True
 
-    def _normalize_all(self, doc: Doc) -> None:
+    def _normalize_all(self, doc: Doc, text: str, english: list[tuple[int, int]]) -> None:
         """Concept ids of CYTOKINE mentions; product names and therapy uses relabelled DRUG.
 
         A CYTOKINE mention whose spelling is a product ("aldesleukin") becomes a DRUG; an
         interferon named as a therapy in context becomes a DRUG with its drug concept. A DRUG
         mention (model, lexicon) that is a cytokine gene or family name outside a therapy context
         becomes a CYTOKINE ("IL-2", "interferon-alpha" in "cytokine production, including
-        interferon-alpha").
+        interferon-alpha"). `text` is the doc's text and `english` its `_english_ranges`.
         """
-        english = _english_ranges(doc)
         ents = list(doc.ents)
         changed = False
         for k, ent in enumerate(ents):
@@ -609,7 +651,7 @@ class CytokineNormalizer:
             if entry is None or entry.kind == "exclude":
                 continue
             label, cid, cname = _label_of(entry), entry.concept_id, entry.concept_name
-            if label == "CYTOKINE" and self._named_as_therapy(doc, ent):
+            if label == "CYTOKINE" and self._named_as_therapy(doc, text, ent):
                 if entry.drug_concept_id:
                     label, cid, cname = "DRUG", entry.drug_concept_id, entry.drug_concept_name
                 elif ent.label_ == "DRUG":
@@ -624,8 +666,8 @@ class CytokineNormalizer:
         if changed:
             doc.set_ents(ents, default="outside")
 
-    def _named_as_therapy(self, doc: Doc, ent: Span) -> bool:
-        return self.drug_context and self.therapy_context(doc, ent.start, ent.end)
+    def _named_as_therapy(self, doc: Doc, text: str, ent: Span) -> bool:
+        return self.drug_context and self._therapy_context(doc, text, ent.start, ent.end)
 
     # ----------------------------------------------------------------------------- to/from disk
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
@@ -661,6 +703,23 @@ def _english_ranges(doc: Doc) -> list[tuple[int, int]]:
     if not doc.has_annotation("SENT_START"):
         return [(0, len(doc.text))]
     return [(s.start_char, s.end_char) for s in doc.sents if s._.language in (None, "en")]
+
+
+def _is_receptor(text: str, start_char: int, end_char: int) -> bool:
+    """`CytokineNormalizer.is_receptor` on the doc's text."""
+    inside = text[start_char:end_char]
+    if _RECEPTOR_IN.search(inside):
+        return True
+    after = text[end_char : end_char + 60]
+    if _RECEPTOR_AFTER.match(after):
+        return True
+    return _IL_START.match(inside) is not None and _RECEPTOR_ELLIPSIS.match(after) is not None
+
+
+def _is_transcription_factor_part(text: str, start_char: int) -> bool:
+    """`CytokineNormalizer.is_transcription_factor_part` on the doc's text."""
+    before = text[max(0, start_char - 4) : start_char]
+    return re.search(r"(?<![A-Za-z])NF[-\u2010]?$", before) is not None
 
 
 def _in_ranges(char: int, ranges: list[tuple[int, int]]) -> bool:

@@ -148,8 +148,13 @@ def test_biotab_train_tiny(tmp_path):
     )
     assert result.exit_code == 0, result.output + repr(result.exception)
     nlp = spacy.load(out)
-    assert nlp.pipe_names == ["tok2vec", "ner"]
+    assert nlp.pipe_names == ["biotab_lexicon", "tok2vec", "ner"]
     assert {"DRUG", "DISEASE"} <= set(nlp.get_pipe("ner").labels)
+    assert "TAG" in nlp.get_pipe_config("tok2vec")["model"]["embed"]["attrs"]
     text = "Cisplatin-induced nephrotoxicity (IL-2) in rats.2"
     # the saved tokenizer is scispacy's combined_rule_tokenizer
     assert [t.text for t in nlp(text)] == [t.text for t in iob.runtime_tokenizer_nlp()(text)]
+    # the model's input feature: the lexicon it carries tags the KB's names
+    doc = nlp("Aldara was stopped.")
+    assert doc[0].tag_ == "B-DRUG"
+    assert doc.spans["lexicon"][0].id_ == "MESH:D000077271"

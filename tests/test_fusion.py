@@ -128,3 +128,24 @@ def test_longer_lexicon_and_same_span_fuzzy_win(nlp: Language) -> None:
     doc.ents = [span(doc, "acetate", "DRUG")]
     Fusion(nlp, "f", prefer_longer_lexicon=False)(doc)
     assert ents(doc)[0] == ("acetate", "DRUG", None, "model")
+
+
+def test_lexicon_only_drugs_kept_by_chemical_branch(nlp: Language) -> None:
+    text = "Hemoglobin fell on dimethyl fumarate and dupilumab in psoriasis."
+    lexicon = [("Hemoglobin", "DRUG", "MESH:D006454"),  # D12 proteins: an analyte here
+               ("dimethyl fumarate", "DRUG", "MESH:D000069462"),  # D02 organic chemicals
+               ("dupilumab", "DRUG", "MESH:C582203"),  # a supplementary concept
+               ("psoriasis", "DISEASE", "MESH:D011565")]
+
+    def fused(**config: object) -> list[str]:
+        doc = nlp(text)
+        doc.spans["lexicon"] = [span(doc, t, label, cid) for t, label, cid in lexicon]
+        Fusion(nlp, "f", **config)(doc)  # type: ignore[arg-type]
+        return [e.text for e in doc.ents]
+
+    everything = ["Hemoglobin", "dimethyl fumarate", "dupilumab", "psoriasis"]
+    assert fused() == everything
+    assert fused(lexicon_only_drug_branches=["D01", "D02", "D03", "D04"]) == everything[1:]
+    assert fused(keep_lexicon_only=False) == []
+    with pytest.raises(ValueError, match="lexicon_only_drug_branches is"):
+        Fusion(nlp, "f", lexicon_only_drug_branches=[2])  # type: ignore[list-item]

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy
-from spacy.attrs import IDX, SENT_START
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -437,8 +437,10 @@ class TokenPatterns:
 
     def find(self, words: list[str]) -> list[tuple[int, int, int]]:
         matches: list[tuple[int, int, int]] = []
+        entry = self._entry
         for i, word in enumerate(words):
-            for r in self._starts(word):
+            hit = entry.get(word)
+            for r in self._starts(word) if hit is None else hit:
                 ends = self._ends(self.specs[r], words, i, 0)
                 end = max(ends, default=i)
                 if end > i:
@@ -514,6 +516,23 @@ class Lexicon:
             + r")(?![\w-])"
         )
         self._build_stat_regexes()
+        # arm phrases after a list of figures, after one figure, before one figure
+        arm_nouns = _alt(self.arm_nouns)
+        word = r"[\w/+\-·]+"
+        self.arm_list_re = re.compile(
+            rf"\s*\)?\s*,?\s*(?:in|for|with|among|on|of)\s+(?:the\s+)?(?P<list>.+?)"
+            rf"(?:\s+(?:{arm_nouns})\b|\s*,?\s*respectively\b|\s*[;.)]|$)",
+            re.IGNORECASE,
+        )
+        self.arm_after_re = re.compile(
+            rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?(?P<arm>(?:{word}\s+){{0,3}}?"
+            rf"{word})\s+(?:{arm_nouns})\b",
+            re.IGNORECASE,
+        )
+        self.arm_before_re = re.compile(
+            rf"\bthe\s+(?P<arm>[^()\[\],;]{{1,40}}?)\s+(?:{arm_nouns})\s*(?:[(\[]|,)\s*$",
+            re.IGNORECASE,
+        )
 
     def passes(self, text: str, start: int = 0, end: int | None = None) -> bool:
         """The pre-check: can text[start:end] hold a figure at all?"""
@@ -527,6 +546,15 @@ class Lexicon:
         if ("no" in words or "none" in words or "all" in words) and words & self.pop:
             return self._zero_all_re.search(low) is not None
         return False
+
+    def timepoint_gate(self, text: str) -> bool:
+        """`tp_gate.search(text)`: can the text hold a timepoint at all?"""
+        if not text.isascii():
+            return self.tp_gate.search(text) is not None
+        low = text.lower()
+        return any(w in low for w in self._tp_gate_words) or (
+            self._tp_gate_rest.search(low) is not None
+        )
 
     def _build_stat_regexes(self) -> None:
         snum = r"[-−–]?\s?(?:\d+(?:[.·]\d+)?|[.·]\d+)"
@@ -559,17 +587,25 @@ class Lexicon:
             r"\b(?:at|by|after|until|on|through)\s+(?:week|month|day|year|visit|cycle)\s*\d+\b",
             re.IGNORECASE,
         )
-        self.tp_c = re.compile(
-            rf"\b{numw}\s*-?\s*(?:year|month|week|day)s?(?=\s+(?:overall\s+|progression-free\s+|"
-            rf"disease-free\s+|event-free\s+|relapse-free\s+|recurrence-free\s+|cumulative\s+|"
-            rf"actuarial\s+)?(?:survival|mortality|response|remission|relapse|recurrence|rate|"
-            rf"follow-up|incidence|risk|death|os|pfs)\b)",
-            re.IGNORECASE,
+        tp_c_tail = (
+            r"(?:year|month|week|day)s?(?=\s+(?:overall\s+|progression-free\s+|"
+            r"disease-free\s+|event-free\s+|relapse-free\s+|recurrence-free\s+|cumulative\s+|"
+            r"actuarial\s+)?(?:survival|mortality|response|remission|relapse|recurrence|rate|"
+            r"follow-up|incidence|risk|death|os|pfs)\b)"
         )
+        self.tp_c = re.compile(rf"\b{numw}\s*-?\s*{tp_c_tail}", re.IGNORECASE)
+        # What every tp_c match contains, searched in lowered ASCII text: tp_c itself starts
+        # with a long alternation of number words tried at every word start.
+        self._tp_c_tail = re.compile(tp_c_tail)
         self.tp_gate = re.compile(
             r"(?i)(?:hours?|\bh\b|hrs?\b|days?\b|weeks?|wks?\b|months?|\bmos?\b|years?|yrs?\b|"
             r"follow-up|end\s+of)"
         )
+        # `tp_gate` on ASCII text, split for speed (an IGNORECASE alternation without a literal
+        # prefix is tried at every position): on ASCII, IGNORECASE is matching the lowered text,
+        # and the alternatives that need no word boundary are plain substrings.
+        self._tp_gate_words = ("hour", "week", "month", "year", "follow-up")
+        self._tp_gate_rest = re.compile(r"\b(?:h|mos?)\b|(?:hrs?|days?|wks?|yrs?)\b|end\s+of")
         self.tp_d = re.compile(
             r"\bat\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:treatment|therapy|study|trial|"
             r"follow-up)|last\s+follow-up|final\s+(?:visit|follow-up))\b",
@@ -593,6 +629,7 @@ _ADJ_STOP = frozenset(
         "did", "not", "from", "after", "before", "than", "received", "per", "as", "each",
     }
 )  # fmt: skip
+_FIGURE_WORDS = frozenset({"no", "none", "not", "all", "n"})  # figures not led by a number
 _NEG_WORDS = frozenset({"not", "no", "never", "without", "nor", "neither", "failed"})
 
 
@@ -872,7 +909,7 @@ class _SentenceParser:
     def find_timepoints(self) -> None:
         lex = self.lex
         spans: list[tuple[int, int]] = []
-        if lex.tp_gate.search(self.text):
+        if lex.timepoint_gate(self.text):
             spans.extend(self._timepoint_spans())
         spans.sort()
         for s, e in spans:
@@ -890,8 +927,10 @@ class _SentenceParser:
             if m.group("oftail") and not m.group("prep"):
                 continue
             spans.append((m.start(), m.end()))
-        for rx in (lex.tp_b, lex.tp_c, lex.tp_d):
-            spans.extend((m.start(), m.end()) for m in rx.finditer(self.text))
+        text = self.text
+        maybe_c = not text.isascii() or lex._tp_c_tail.search(text.lower()) is not None
+        for rx in (lex.tp_b, lex.tp_c, lex.tp_d) if maybe_c else (lex.tp_b, lex.tp_d):
+            spans.extend((m.start(), m.end()) for m in rx.finditer(text))
         return spans
 
     # -- figure grammar ---------------------------------------------------------------------
@@ -958,7 +997,10 @@ class _SentenceParser:
         i = 0
         n = len(toks)
         while i < n:
-            if self.consumed[i]:
+            t = toks[i]
+            # what `_parse_at` rejects first: consumed tokens, and words that neither are a
+            # number nor start "no/none/not/all ..." or "n = ..."
+            if self.consumed[i] or (t.num is None and t.lower not in _FIGURE_WORDS):
                 i += 1
                 continue
             fig = self._parse_at(i)
@@ -1318,19 +1360,22 @@ class _Mention:
 
 
 class _DocContext:
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, doc_text: str) -> None:
         self.doc = doc
         self.mentions: list[_Mention] = []
         for ent in doc.ents:
-            if ent.label_ in ("DRUG", "DISEASE"):
+            label = ent.label_
+            if label in ("DRUG", "DISEASE"):
+                start, end = ent.start_char, ent.end_char
+                ext = ent._  # one extension accessor per mention, not one per attribute
                 self.mentions.append(
                     _Mention(
-                        ent.start_char,
-                        ent.end_char,
-                        ent.label_,
-                        ent.text,
-                        ent._.concept_id,
-                        bool(ent._.negated),
+                        start,
+                        end,
+                        label,
+                        doc_text[start:end],  # = ent.text, without a Token per token
+                        ext.concept_id,
+                        bool(ext.negated),
                     )
                 )
         self.mention_starts = [m.start for m in self.mentions]
@@ -1375,20 +1420,36 @@ class _DocContext:
 # The component
 
 
-def _sentence_bounds(doc: Doc, text_len: int) -> list[tuple[int, int, int, int]]:
-    """(start token, end token, start char, end char) of each sentence, in `doc.sents` order,
-    read from the token arrays (no Span objects: most sentences are never looked at again)."""
+@dataclass(slots=True)
+class _Offsets:
+    """Token and sentence offsets of a doc, read from the token arrays: no Token or Span objects
+    (most sentences are never looked at again)."""
+
+    idx: list[int]  # Token.idx
+    ends: list[int]  # Token.idx + len(Token.text)
+    # (start token, end token, start char, end char) of each sentence, in `doc.sents` order;
+    # the end char includes the whitespace before the next sentence
+    sentences: list[tuple[int, int, int, int]]
+
+    def words(self, doc_text: str, start: int, end: int) -> list[str]:
+        """`Token.text` of tokens start..end-1."""
+        return [doc_text[a:b] for a, b in zip(self.idx[start:end], self.ends[start:end],
+                                               strict=True)]  # fmt: skip
+
+
+def _offsets(doc: Doc, text_len: int) -> _Offsets:
     n = len(doc)
     if n == 0:
-        return []
-    arr = doc.to_array([SENT_START, IDX]).astype(numpy.int64)
+        return _Offsets([], [], [])
+    arr = doc.to_array([SENT_START, IDX, LENGTH]).astype(numpy.int64)
     flagged = numpy.flatnonzero(arr[1:, 0] == 1) + 1
     starts = [0, *flagged.tolist()]
     ends = [*starts[1:], n]
     idx = arr[:, 1].tolist()
-    return [
+    sentences = [
         (s, e, idx[s], idx[e] if e < n else text_len) for s, e in zip(starts, ends, strict=True)
     ]
+    return _Offsets(idx, (arr[:, 1] + arr[:, 2]).tolist(), sentences)
 
 
 @Language.factory(
@@ -1441,9 +1502,8 @@ class OutcomeExtractor:
         rows: list[dict[str, Any]] = []
         ctx: _DocContext | None = None
         doc_text = doc.text  # built from the tokens on every access: read it once
-        for sent_idx, (start, end, char_start, char_end) in enumerate(
-            _sentence_bounds(doc, len(doc_text))
-        ):
+        offsets = _offsets(doc, len(doc_text))
+        for sent_idx, (start, end, char_start, char_end) in enumerate(offsets.sentences):
             # the cheap test first, on the raw text; Span objects only for what passes it
             if not lex.passes(doc_text, char_start, char_end):
                 continue
@@ -1459,8 +1519,11 @@ class OutcomeExtractor:
             if not parser.figures:
                 continue
             if ctx is None:
-                ctx = _DocContext(doc)
-            rows.extend(self._sentence_rows(doc, sent, sent_idx, parser, ctx))
+                ctx = _DocContext(doc, doc_text)
+            words = offsets.words(doc_text, start, end)
+            rows.extend(
+                self._sentence_rows(doc, sent, sent_idx, parser, ctx, words, offsets.idx[start:end])
+            )
         doc._.outcomes = rows
         return doc
 
@@ -1468,26 +1531,30 @@ class OutcomeExtractor:
         for doc in stream:
             yield self(doc)
 
-    def _cues(self, sent: Span, parser: _SentenceParser, ctx: _DocContext) -> list[_Cue]:
+    def _cues(
+        self,
+        base: int,
+        words: list[str],
+        word_idx: list[int],
+        parser: _SentenceParser,
+        sent_mentions: list[_Mention],
+    ) -> list[_Cue]:
+        """Cues over the sentence's pipeline tokens (`words`, starting at chars `word_idx`)."""
         patterns = self._compile()
-        base = sent.start_char
-        toks = list(sent)
-        found = patterns.find([t.text for t in toks])
-        names = [
-            (m.start - base, m.end - base) for m in ctx.in_range(sent.start_char, sent.end_char)
-        ]
+        found = patterns.find(words)
+        names = [(m.start - base, m.end - base) for m in sent_mentions]
         cues: list[_Cue] = []
         for ti, tj, r in found:
             rule = self.cues[r]
-            s = toks[ti].idx - base
-            e = toks[tj - 1].idx + len(toks[tj - 1].text) - base
+            s = word_idx[ti] - base
+            e = word_idx[tj - 1] + len(words[tj - 1]) - base
             if any(a <= s and e <= b and (b - a) > (e - s) for a, b in names):
                 continue  # "progressive" in "progressive multifocal leukoencephalopathy"
             ts = parser.tok_index(s)
             te = max(ts + 1, parser.tok_index(e))
             cues.append(_Cue(s, e, ts, te, rule.measure, rule.priority))
         # DISEASE mentions without a population frame are weak adverse-event cues
-        for m in ctx.in_range(sent.start_char, sent.end_char):
+        for m in sent_mentions:
             if m.label != "DISEASE" or m.negated:
                 continue
             s, e = m.start - base, m.end - base
@@ -1509,6 +1576,8 @@ class OutcomeExtractor:
         sent_idx: int,
         parser: _SentenceParser,
         ctx: _DocContext,
+        words: list[str],
+        word_idx: list[int],
     ) -> list[dict[str, Any]]:
         lex = self.lexicon
         text = parser.text
@@ -1528,7 +1597,8 @@ class OutcomeExtractor:
         if not figures:
             return []
 
-        definitional = bool(lex.definition_re.search(text))
+        # searched only for a comparator percentage ("more than 50%"), the one use
+        definitional: bool | None = None
         kept: list[_Figure] = []
         for f in figures:
             if f.pct is not None and f.count is None and f.num is None:
@@ -1538,11 +1608,13 @@ class OutcomeExtractor:
                     continue
                 if lex.reference_after_re.match(after):
                     continue
-                if f.comparator and (
-                    definitional
-                    or any(g.start > f.end and (g.has_pop or g.count is not None) for g in figures)
-                ):
-                    continue  # a threshold: "more than 50% regrowth was seen in 8 of 12"
+                if f.comparator:
+                    if definitional is None:
+                        definitional = bool(lex.definition_re.search(text))
+                    if definitional or any(
+                        g.start > f.end and (g.has_pop or g.count is not None) for g in figures
+                    ):
+                        continue  # a threshold: "more than 50% regrowth was seen in 8 of 12"
                 if lex.area_after_re.match(text[parser.toks[f.te - 1].end :]) or (
                     lex.area_before_re.search(before) and not f.has_pop
                 ):
@@ -1552,7 +1624,7 @@ class OutcomeExtractor:
         if not figures:
             return []
 
-        cues = self._cues(sent, parser, ctx)
+        cues = self._cues(base, words, word_idx, parser, sent_mentions)
         boundary_idx = [
             k for k, t in enumerate(parser.toks) if t.lower in lex.boundaries and not t.num
         ]
@@ -1755,21 +1827,15 @@ class OutcomeExtractor:
 
     def _attach_arms(self, figures: list[_Figure], parser: _SentenceParser) -> None:
         text = parser.text
-        arm_nouns = _alt(self.lexicon.arm_nouns)
+        lex = self.lexicon
         groups: dict[int, list[_Figure]] = {}
         for f in figures:
             groups.setdefault(f.group, []).append(f)
-        word = r"[\w/+\-·]+"
         for members in groups.values():
             if len(members) > 1:
                 tail = members[-1]
                 after = text[tail.end :]
-                m = re.match(
-                    rf"\s*\)?\s*,?\s*(?:in|for|with|among|on|of)\s+(?:the\s+)?(?P<list>.+?)"
-                    rf"(?:\s+(?:{arm_nouns})\b|\s*,?\s*respectively\b|\s*[;.)]|$)",
-                    after,
-                    re.IGNORECASE,
-                )
+                m = lex.arm_list_re.match(after)
                 if m:
                     lst = m.group("list")
                     offset = tail.end + m.start("list")
@@ -1794,21 +1860,12 @@ class OutcomeExtractor:
                     stat = re.match(r"\s*[(\[][^()\[\]]*[)\]]", text[start:])
                     start += stat.end() if stat else 0
                 after = text[start:]
-                m = re.match(
-                    rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?(?P<arm>(?:{word}\s+){{0,3}}?"
-                    rf"{word})\s+(?:{arm_nouns})\b",
-                    after,
-                    re.IGNORECASE,
-                )
+                m = lex.arm_after_re.match(after)
                 if m:
                     f.arm = (start + m.start("arm"), start + m.end("arm"))
                     continue
                 before = text[: f.start]
-                m = re.search(
-                    rf"\bthe\s+(?P<arm>[^()\[\],;]{{1,40}}?)\s+(?:{arm_nouns})\s*(?:[(\[]|,)\s*$",
-                    before,
-                    re.IGNORECASE,
-                )
+                m = lex.arm_before_re.search(before)
                 if m:
                     f.arm = (m.start("arm"), m.end("arm"))
 

@@ -556,6 +556,10 @@ class Lexicon:
             self._tp_gate_rest.search(low) is not None
         )
 
+    def may_match_tp_c(self, text: str) -> bool:
+        """False only where `tp_c` finds nothing."""
+        return not text.isascii() or self._tp_c_tail.search(text.lower()) is not None
+
     def _build_stat_regexes(self) -> None:
         snum = r"[-−–]?\s?(?:\d+(?:[.·]\d+)?|[.·]\d+)"
         sep = r"\s*%?\s*(?:to|–|—|-|,|;)\s*"
@@ -928,7 +932,7 @@ class _SentenceParser:
                 continue
             spans.append((m.start(), m.end()))
         text = self.text
-        maybe_c = not text.isascii() or lex._tp_c_tail.search(text.lower()) is not None
+        maybe_c = lex.may_match_tp_c(text)
         for rx in (lex.tp_b, lex.tp_c, lex.tp_d) if maybe_c else (lex.tp_b, lex.tp_d):
             spans.extend((m.start(), m.end()) for m in rx.finditer(text))
         return spans
@@ -1433,8 +1437,8 @@ class _Offsets:
 
     def words(self, doc_text: str, start: int, end: int) -> list[str]:
         """`Token.text` of tokens start..end-1."""
-        return [doc_text[a:b] for a, b in zip(self.idx[start:end], self.ends[start:end],
-                                               strict=True)]  # fmt: skip
+        ends = self.ends
+        return [doc_text[a : ends[k]] for k, a in enumerate(self.idx[start:end], start)]
 
 
 def _offsets(doc: Doc, text_len: int) -> _Offsets:

@@ -26,6 +26,7 @@ the whole text (`default_language` for texts shorter than `min_chars`).
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -68,6 +69,61 @@ def _identifier() -> Any:
 
 
 @functools.cache
+def _scanner() -> tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray]:
+    """py3langid's byte n-gram scanner as arrays: the transitions, the depth, and the features
+    each state outputs (per state, the start and length of its run in the last array).
+
+    The scanner is an Aho-Corasick automaton over the model's byte n-grams (langid builds it so):
+    the state after any text is that of its longest suffix that is a prefix of an n-gram, so it
+    depends on the last `depth` bytes only (the deepest state's distance from the start).
+    """
+    ident = _identifier()
+    nextmove = np.asarray(ident.tk_nextmove, dtype=np.int64)
+    table = nextmove.reshape(-1, 256)
+    seen = np.zeros(len(table), dtype=bool)
+    seen[0] = True
+    frontier, depth = np.array([0]), 0
+    while True:
+        reached = np.unique(table[frontier])
+        frontier = reached[~seen[reached]]
+        if not len(frontier):
+            break
+        seen[frontier] = True
+        depth += 1
+    runs = [list(ident.tk_output.get(state, ())) for state in range(len(table))]
+    lengths = np.array([len(run) for run in runs], dtype=np.int64)
+    starts = np.cumsum(lengths) - lengths
+    features = np.array([feat for run in runs for feat in run], dtype=np.int64)
+    return nextmove, depth, starts, lengths, features
+
+
+def _features(text: str) -> np.ndarray:
+    """`instance2fv(text)` of py3langid: how often each byte n-gram feature occurs in the text.
+
+    py3langid walks its scanner byte by byte in Python; here every byte's state is found at once,
+    by reading from the start state the `depth` bytes that end at it (see `_scanner`).
+    """
+    ident = _identifier()
+    nextmove, depth, starts, lengths, features = _scanner()
+    data = np.frombuffer(text.encode("utf8", errors="surrogatepass"), dtype=np.uint8)
+    n = len(data)
+    codes = data.astype(np.int64)
+    states = np.zeros(n, dtype=np.int64)
+    for back in range(min(depth, n) - 1, -1, -1):
+        # the byte `back` places before each position, for the positions that have one
+        states[back:] = nextmove[(states[back:] << 8) + codes[: n - back]]
+    # the features every position's state outputs, one after the other
+    per_position = lengths[states]
+    ends = np.cumsum(per_position)
+    total = int(ends[-1]) if n else 0
+    at = np.repeat(starts[states] - ends + per_position, per_position) + np.arange(total)
+    counts = np.bincount(features[at], minlength=ident.nb_numfeats)
+    if total and counts.max() > np.iinfo(np.uint16).max:
+        return np.asarray(ident.instance2fv(text))  # py3langid's own overflow behaviour
+    return counts.astype(np.uint16)
+
+
+@functools.cache
 def stop_words(lang: str) -> frozenset[str]:
     """spaCy's stop-word list of a language (empty when spaCy has none).
 
@@ -82,6 +138,16 @@ def stop_words(lang: str) -> frozenset[str]:
     namespace: dict[str, Any] = {}
     exec(compile(file.read_text(encoding="utf-8"), str(file), "exec"), namespace)
     return frozenset(w.lower() for w in namespace.get("STOP_WORDS", ()))
+
+
+@functools.cache
+def _stop_word_index(languages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Word -> the languages among `languages` whose stop words (`stop_words`) include it."""
+    index: dict[str, list[str]] = {}
+    for lang in languages:
+        for word in stop_words(lang):
+            index.setdefault(word, []).append(lang)
+    return {word: tuple(langs) for word, langs in index.items()}
 
 
 def dominant_script(text: str) -> str | None:
@@ -105,7 +171,12 @@ def dominant_script(text: str) -> str | None:
 
 
 def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
+    return list(map(str.lower, _WORD.findall(text)))
+
+
+def _count_in(words: list[str], vocabulary: frozenset[str]) -> int:
+    """How many of the words (with repeats) are in the vocabulary."""
+    return sum(map(vocabulary.__contains__, words))
 
 
 class LanguageDetector:
@@ -136,7 +207,7 @@ class LanguageDetector:
         """(language, confidence) from py3langid, optionally among `candidates` only."""
         ident = _identifier()
         allowed = candidates or (tuple(self.languages) if self.languages else None)
-        logp = np.asarray(ident.nb_classprobs(ident.instance2fv(text)), dtype=np.float64)
+        logp = np.asarray(ident.nb_classprobs(_features(text)), dtype=np.float64)
         classes: list[str] = list(ident.nb_classes)
         if allowed:
             index = [i for i, c in enumerate(classes) if c in allowed]
@@ -148,6 +219,27 @@ class LanguageDetector:
         best = int(np.argmax(probs))
         return classes[best], float(probs[best])
 
+    def _proposable(self, candidates: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        """The languages `classify(text, candidates)` can answer."""
+        classes = tuple(_identifier().nb_classes)
+        allowed = candidates or (tuple(self.languages) if self.languages else None)
+        if allowed:
+            return tuple(c for c in classes if c in allowed) or classes
+        return classes
+
+    def _may_prefer(
+        self, words: list[str], ours: int, default: str, candidates: tuple[str, ...] | None = None
+    ) -> bool:
+        """Whether `_prefer` would take some language `classify` can answer over `default`
+        (`ours` of the words are `default` stop words). When none has the stop words for it,
+        `default` wins whatever the detector says, and the detector need not run: on English
+        text it would cost more than the rest of the component."""
+        index = _stop_word_index(self._proposable(candidates))
+        theirs = Counter(itertools.chain.from_iterable(filter(None, map(index.get, words))))
+        return any(
+            n >= self.min_stopwords and n > ours for lang, n in theirs.items() if lang != default
+        )
+
     def document_language(self, text: str) -> str:
         script = dominant_script(text)
         if script is None:
@@ -156,10 +248,14 @@ class LanguageDetector:
             return self._script_language(text, script)
         if len(text.strip()) < self.min_chars:
             return self.default_language
+        words = _words(text)
+        ours = _count_in(words, stop_words(self.default_language))
+        if not self._may_prefer(words, ours, self.default_language):
+            return self.default_language
         lang, prob = self.classify(text)
         if lang == self.default_language or prob < self.min_confidence:
             return self.default_language
-        return self._prefer(lang, self.default_language, _words(text))
+        return self._prefer(lang, self.default_language, words)
 
     def _script_language(self, text: str, script: str) -> str:
         default, candidates = SCRIPT_LANGUAGES[script]
@@ -172,8 +268,8 @@ class LanguageDetector:
     def _prefer(self, lang: str, default: str, words: list[str]) -> str:
         """`lang` over `default` only with more (and at least `min_stopwords`) of its function
         words: the detector alone mistakes drug-heavy English for Danish or German."""
-        theirs = sum(w in stop_words(lang) for w in words)
-        ours = sum(w in stop_words(default) for w in words)
+        theirs = _count_in(words, stop_words(lang))
+        ours = _count_in(words, stop_words(default))
         return lang if theirs >= self.min_stopwords and theirs > ours else default
 
     def sentence_language(self, text: str, doc_language: str) -> str:
@@ -187,20 +283,25 @@ class LanguageDetector:
         words = _words(text)
         if len(words) < self.min_words or len(text.strip()) < self.min_chars:
             return doc_language
-        ours = sum(w in stop_words(doc_language) for w in words)
+        ours = _count_in(words, stop_words(doc_language))
         if ours * 5 >= len(words) and ours >= 2:
             return doc_language  # fast path: plainly the document's language
+        if not self._may_prefer(words, ours, doc_language):
+            return doc_language
         lang, prob = self.classify(text)
         if lang == doc_language or prob < self.min_confidence:
             return doc_language
         return self._prefer(lang, doc_language, words)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc_language = self.document_language(doc.text)
+        text = doc.text  # joins every token on each read: read once, slice the sentences
+        doc_language = self.document_language(text)
         doc._.language = doc_language
         sents: list[Span] = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
         for sent in sents:
-            sent._.language = self.sentence_language(sent.text, doc_language)
+            sent._.language = self.sentence_language(
+                text[sent.start_char : sent.end_char], doc_language
+            )
         return doc
 
     # ---------------------------------------------------------------------------- to/from disk

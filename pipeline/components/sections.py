@@ -90,12 +90,18 @@ class SectionTagger:
 
     def heading_of(self, sent: Span, is_first: bool) -> str | None:
         """The section this sentence opens, or None if it is not a heading."""
-        text = sent.text
+        return self._heading_at(sent.doc.text, sent.start_char, sent.end_char, is_first)
+
+    def _heading_at(
+        self, doc_text: str, start_char: int, end_char: int, is_first: bool
+    ) -> str | None:
+        """`heading_of` the sentence at these offsets of the doc's text."""
+        text = doc_text[start_char:end_char]
         section, _ = self._leading_headings(text)
         if section is not None:
             return section
         line = text.strip()
-        after = sent.doc.text[sent.end_char : sent.end_char + 1]
+        after = doc_text[end_char : end_char + 1]
         ends_line = "\n" in text[len(text.rstrip()) :] or after in ("", "\n")
         if (
             line
@@ -111,9 +117,10 @@ class SectionTagger:
         return None
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc.text  # joins every token on each read: read once, slice the sentences
         current: str | None = None
         for i, sent in enumerate(doc.sents):
-            heading = self.heading_of(sent, is_first=i == 0)
+            heading = self._heading_at(text, sent.start_char, sent.end_char, is_first=i == 0)
             if heading == "Title":
                 # The title labels only itself; the body after it has no section yet.
                 sent._.section = heading

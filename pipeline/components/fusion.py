@@ -80,6 +80,21 @@ def _overlap(c: Candidate, span: Span) -> bool:
     return c.start < span.end and span.start < c.end
 
 
+class _LowerTexts:
+    """Lower-cased texts of candidates' token ranges in one doc, each made once."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.made: dict[tuple[int, int], str] = {}
+
+    def of(self, c: Candidate) -> str:
+        key = (c.start, c.end)
+        text = self.made.get(key)
+        if text is None:
+            text = self.made[key] = self.doc[c.start : c.end].text.lower()
+        return text
+
+
 def read_terms(path: Path) -> set[str]:
     """One lower-case term per line; '#' starts a comment."""
     terms: set[str] = set()
@@ -174,16 +189,24 @@ class Fusion:
         result: list[Candidate] = []
         used: set[int] = set()
         for m in model:
-            overlapping = [(i, c) for i, c in enumerate(matched) if c.overlaps(m)]
+            m_start, m_end = m.start, m.end
+            overlapping = [
+                (i, c) for i, c in enumerate(matched) if c.start < m_end and m_start < c.end
+            ]
             used.update(i for i, _ in overlapping)
-            others = [c for _, c in overlapping]
-            cytokine = next((c for c in others if c.label == "CYTOKINE"), None)
-            same = next((c for c in others if (c.start, c.end) == (m.start, m.end)), None)
-            longer = max(
-                (c for c in others if c.start <= m.start and c.end >= m.end),
-                key=lambda c: c.end - c.start,
-                default=None,
-            )
+            # the first CYTOKINE, the first with the model's span, the first longest containing it
+            cytokine = same = longer = None
+            for _, c in overlapping:
+                if cytokine is None and c.label == "CYTOKINE":
+                    cytokine = c
+                if same is None and c.start == m_start and c.end == m_end:
+                    same = c
+                if (
+                    c.start <= m_start
+                    and c.end >= m_end
+                    and (longer is None or c.end - c.start > longer.end - longer.start)
+                ):
+                    longer = c
             if cytokine is not None:
                 result.append(cytokine)
             elif same is not None:
@@ -276,16 +299,19 @@ class Fusion:
         return best if best_cover >= 0.5 else None
 
     @staticmethod
-    def harmonize_labels(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+    def harmonize_labels(
+        doc: Doc, cands: list[Candidate], texts: _LowerTexts | None = None
+    ) -> list[Candidate]:
         """Rule 5a: one string, one label per document: the label with the most evidence."""
+        texts = texts or _LowerTexts(doc)
         evidence: dict[str, dict[str, float]] = {}
-        for c in cands:
-            key = doc[c.start : c.end].text.lower()
+        keys = [texts.of(c) for c in cands]
+        for c, key in zip(cands, keys, strict=True):
             evidence.setdefault(key, {}).setdefault(c.label, 0.0)
             evidence[key][c.label] += c.score
         out = []
-        for c in cands:
-            labels = evidence[doc[c.start : c.end].text.lower()]
+        for c, key in zip(cands, keys, strict=True):
+            labels = evidence[key]
             best = max(labels, key=lambda lab: (labels[lab], -LABEL_PRIORITY.get(lab, 9)))
             if best != c.label:
                 c = Candidate(c.start, c.end, best, c.source, None, c.score,
@@ -295,9 +321,10 @@ class Fusion:
 
     def propagate_strings(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
         """Rule 5: a string tagged once is tagged wherever it occurs untagged in the doc."""
+        lowers = [t.lower_ for t in doc]
         by_string: dict[tuple[str, ...], Candidate] = {}
         for c in sorted(cands, key=lambda c: (-c.score, c.start)):
-            key = tuple(t.lower_ for t in doc[c.start : c.end])
+            key = tuple(lowers[c.start : c.end])
             if len("".join(key)) >= 3 and not c.is_abbreviation:
                 by_string.setdefault(key, c)
         if not by_string:
@@ -305,13 +332,16 @@ class Fusion:
         taken = [False] * len(doc)
         for c in cands:
             taken[c.start : c.end] = [True] * (c.end - c.start)
-        lowers = [t.lower_ for t in doc]
         first_tokens: dict[str, list[tuple[str, ...]]] = {}
         for key in by_string:
             first_tokens.setdefault(key[0], []).append(key)
+        # longest first, sorted once rather than at every token
+        longest_first = {
+            low: sorted(keys, key=len, reverse=True) for low, keys in first_tokens.items()
+        }
         added: list[Candidate] = []
         for i, low in enumerate(lowers):
-            for key in sorted(first_tokens.get(low, ()), key=len, reverse=True):
+            for key in longest_first.get(low, ()):
                 j = i + len(key)
                 if tuple(lowers[i:j]) == key and not any(taken[i:j]):
                     src = by_string[key]
@@ -323,33 +353,35 @@ class Fusion:
                     break
         return cands + added
 
-    def drop_unwanted(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+    def drop_unwanted(
+        self, doc: Doc, cands: list[Candidate], texts: _LowerTexts | None = None
+    ) -> list[Candidate]:
         """Rule 6: generic words alone, and mentions in non-English sentences."""
+        texts = texts or _LowerTexts(doc)
         english = english_token_mask(doc)
-        return [
-            c for c in cands
-            if english[c.start] and doc[c.start : c.end].text.lower() not in self.generic_terms
-        ]
+        return [c for c in cands if english[c.start] and texts.of(c) not in self.generic_terms]
 
     # -- the component -----------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
+        texts = _LowerTexts(doc)
         cands = self.merge_sources(doc)
         cands = self.apply_abbreviations(doc, cands)
-        cands = self.harmonize_labels(doc, cands)
+        cands = self.harmonize_labels(doc, cands, texts)
         if self.propagate:
             cands = self.propagate_strings(doc, cands)
-        cands = self.drop_unwanted(doc, cands)
+        cands = self.drop_unwanted(doc, cands, texts)
         spans = resolve_overlaps(
             Span(doc, c.start, c.end, label=c.label) for c in cands
         )
         by_offsets = {(c.start, c.end, c.label): c for c in cands}
         for span in spans:
             c = by_offsets[(span.start, span.end, span.label_)]
-            span._.concept_id = c.concept_id
-            span._.source = c.source
-            span._.score = c.score
-            span._.is_abbreviation = c.is_abbreviation
-            span._.long_form_text = c.long_form
+            attrs = span._  # one accessor for the five writes
+            attrs.concept_id = c.concept_id
+            attrs.source = c.source
+            attrs.score = c.score
+            attrs.is_abbreviation = c.is_abbreviation
+            attrs.long_form_text = c.long_form
         doc.set_ents(spans, default="outside")
         return doc
 

@@ -39,6 +39,7 @@ from spacy.attrs import IDS
 from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from pipeline import extensions as _extensions  # noqa: F401
@@ -178,7 +179,7 @@ class _MatchableRuns:
     start: np.ndarray
 
     @classmethod
-    def of(cls, nlp: Language, rules: list[ContextRule]) -> _MatchableRuns | None:
+    def of(cls, rules: list[ContextRule]) -> _MatchableRuns | None:
         """None when some pattern token can match tokens by other means than its listed values
         (a wildcard, a regex, a negation, another attribute, a numeric range)."""
         attrs: set[int] = set()
@@ -199,7 +200,7 @@ class _MatchableRuns:
                 if not all(isinstance(w, str) for w in words):
                     return None
                 attrs.add(IDS["ORTH" if attr == "TEXT" else attr])  # the same to the Matcher
-                hashes = {nlp.vocab.strings.add(w) for w in words}
+                hashes = {get_string_id(w) for w in words}  # as the Matcher hashes them
                 live.update(hashes)
                 if opening:
                     start.update(hashes)
@@ -288,7 +289,7 @@ class ContextAssertion:
         self._rule_of = {
             self.nlp.vocab.strings.add(f"context_rule_{i}"): r for i, r in enumerate(self.rules)
         }
-        self._runs = _MatchableRuns.of(self.nlp, self.rules)
+        self._runs = _MatchableRuns.of(self.rules)
 
     def _pattern_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """The Matcher's matches over the doc, in the Matcher's order.

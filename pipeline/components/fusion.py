@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import srsly
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -321,7 +322,8 @@ class Fusion:
 
     def propagate_strings(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
         """Rule 5: a string tagged once is tagged wherever it occurs untagged in the doc."""
-        lowers = [t.lower_ for t in doc]
+        strings = doc.vocab.strings  # token.lower_ without making every token
+        lowers = [strings[h] for h in doc.to_array(LOWER).tolist()]
         by_string: dict[tuple[str, ...], Candidate] = {}
         for c in sorted(cands, key=lambda c: (-c.score, c.start)):
             key = tuple(lowers[c.start : c.end])

@@ -84,8 +84,9 @@ def _scanner() -> tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray]:
     seen[0] = True
     frontier, depth = np.array([0]), 0
     while True:
-        reached = np.unique(table[frontier])
-        frontier = reached[~seen[reached]]
+        reached = np.zeros(len(table), dtype=bool)
+        reached[table[frontier].ravel()] = True
+        frontier = np.flatnonzero(reached & ~seen)
         if not len(frontier):
             break
         seen[frontier] = True

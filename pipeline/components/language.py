@@ -91,10 +91,14 @@ def _scanner() -> tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray]:
             break
         seen[frontier] = True
         depth += 1
-    runs = [list(ident.tk_output.get(state, ())) for state in range(len(table))]
-    lengths = np.array([len(run) for run in runs], dtype=np.int64)
+    outputs = ident.tk_output
+    ordered = sorted(outputs)
+    lengths = np.zeros(len(table), dtype=np.int64)
+    lengths[ordered] = np.fromiter((len(outputs[state]) for state in ordered), dtype=np.int64)
     starts = np.cumsum(lengths) - lengths
-    features = np.array([feat for run in runs for feat in run], dtype=np.int64)
+    features = np.fromiter(
+        itertools.chain.from_iterable(outputs[state] for state in ordered), dtype=np.int64
+    )
     return nextmove, depth, starts, lengths, features
 
 

@@ -277,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
         f"({sum(map(len, texts)) / 1e6:.1f} M chars); model: {model_note}",
         flush=True,
     )
+    if args.workdir is not None:
+        Path(args.workdir).mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="biotab-bench-", dir=args.workdir))
     results: list[Measure] = []
     try:

@@ -128,6 +128,25 @@ def test_in_memory_lookup_full_form_then_salt_then_spacing() -> None:
         kb.aliases_for_label("GENE")
 
 
+def test_normalized_aliases_prefer_descriptor_and_keep_labels_apart() -> None:
+    kb = KnowledgeBase.from_concepts(
+        [
+            Concept("MESH:C030544", "formic acid", "DRUG"),
+            Concept("MESH:D005561", "Formic Acids", "DRUG"),
+            Concept("MESH:D003920", "Diabetes Mellitus", "DISEASE", aliases=("Diabetes",)),
+            Concept("HGNC:6001", "interleukin 2", "CYTOKINE", aliases=("IL-2",)),
+        ]
+    )
+    aliases = kb.normalized_aliases(["DRUG", "DISEASE"])
+    assert set(aliases) == {"DRUG", "DISEASE"}
+    # both names normalize to "formic acid": the descriptor wins over the supplement, as in lookup
+    assert aliases["DRUG"] == {"formic acid": "MESH:D005561"}
+    assert aliases["DISEASE"] == {"diabete mellitus": "MESH:D003920", "diabete": "MESH:D003920"}
+    assert kb.lookup("formic acid")[0].concept_id == "MESH:D005561"
+    with pytest.raises(ValueError, match="expected one of"):
+        kb.normalized_aliases(["GENE"])
+
+
 # ------------------------------------------------------------------------- committed KB
 
 needs_kb = pytest.mark.skipif(
@@ -268,6 +287,18 @@ def test_brand_names_resolve_by_name_not_by_class(kb: KnowledgeBase) -> None:
     assert kb.lookup("Gilenya")[0].concept_id == "MESH:D000068876"
     assert kb.lookup("fingolimod hydrochloride")[0].concept_id == "MESH:D000068876"
     assert kb.lookup("Arthritis, Rheumatoid")[0].label == "DISEASE"  # inverted forms still link
+
+
+@needs_kb
+def test_concept_labels_read_without_parsing_match_the_records(kb: KnowledgeBase) -> None:
+    labels = kb.concept_labels()
+    assert len(labels) == len(kb.concepts)
+    for cid in list(kb.concepts)[::997]:  # a spread of records, parsed the slow way
+        assert labels[cid] == kb.concepts[cid].label
+    aliases = kb.normalized_aliases(["DRUG"])["DRUG"]
+    assert aliases["imiquimod"] == "MESH:D000077271"
+    assert aliases["aldara"] == "MESH:D000077271"
+    assert "multiple sclerosis" not in aliases  # a DISEASE name is not a DRUG alias
 
 
 @needs_kb

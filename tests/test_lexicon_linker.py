@@ -83,6 +83,31 @@ def test_linker_exact_salt_fuzzy_and_none(blank: Language) -> None:
     )
 
 
+def test_linker_numbers_roman_numerals_and_ties(blank: Language) -> None:
+    kb = KnowledgeBase.from_concepts([
+        Concept("MESH:D003922", "Diabetes Mellitus, Type 1", "DISEASE",
+                ("type 1 diabetes mellitus",)),
+        Concept("MESH:D003924", "Diabetes Mellitus, Type 2", "DISEASE",
+                ("type 2 diabetes mellitus",)),
+        Concept("MESH:C000620617", "amyloid beta-protein (1-14)", "DRUG",
+                ("amyloid beta peptide (1-14)",)),
+        Concept("MESH:C000620629", "amyloid beta-protein (1-24)", "DRUG",
+                ("amyloid beta peptide (1-24)",)),
+        Concept("MESH:D000001", "tetramethylcyclin", "DRUG"),
+        Concept("MESH:D000002", "tetramethylcyclan", "DRUG"),
+    ])
+    linker = Linker(blank, "link")
+    linker.use_kb(kb)
+    assert linker.link("DISEASE", "type II diabetes mellitus") == "MESH:D003924"
+    assert linker.link("DISEASE", "Type I diabetes mellitus") == "MESH:D003922"
+    # fuzzy would accept either "1 14" or "1 24" for "1 42": other numbers, other concepts
+    assert linker.link("DRUG", "amyloid beta peptide (1-42)") is None
+    assert linker.link("DRUG", "amyloid beta peptide (1-24)") == "MESH:C000620629"
+    # one edit from two different concepts at the same score: a guess, so no link
+    assert linker.link("DRUG", "tetramethylcyclen") is None
+    assert linker.link("DRUG", "tetramethylcyclinx") == "MESH:D000001"
+
+
 def test_token_tags_mark_the_resolved_matches(blank: Language, patterns_file: Path) -> None:
     lexicon = LexiconMatcher(blank, "lex", patterns_path=str(patterns_file), token_tags=True)
     doc = lexicon(blank("Tumor necrosis factor rose in multiple sclerosis after Aldara."))

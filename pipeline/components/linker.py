@@ -6,15 +6,18 @@ every mention that has a concept. Linking, in order:
 
 1. exact look-up of the normalized mention (`pipeline.kb.normalize_term`: case, hyphens, Greek
    letters, plurals, salts such as "fingolimod hydrochloride") among the KB's names and aliases
-   of the same label;
+   of the same label, then of its form with Roman numerals after "type", "stage", ... as digits
+   ("type II diabetes mellitus" -> "type 2 diabetes mellitus");
 2. character-level fuzzy match (rapidfuzz `ratio`) against aliases of the same label that share
-   the first two characters, accepted only at or above `min_similarity`.
+   the first two characters, accepted only at or above `min_similarity`, without a number of
+   the mention replaced by another, and only when the best score points at a single concept.
 
 A mention that fits nothing keeps `concept_id = None` rather than a wrong id.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,22 @@ from pipeline import extensions as _extensions  # noqa: F401
 from pipeline.kb import KnowledgeBase, normalize_term
 
 LINKED_LABELS = ("DRUG", "DISEASE")
+
+_NUMBER = re.compile(r"\d+")
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",
+          "viii": "8", "ix": "9", "x": "10"}  # fmt: skip
+# Only after these words is "i"/"v"/"x" a number ("vitamin c", "factor x" stay as they are).
+_ROMAN_AFTER = re.compile(r"\b(type|class|grade|stage|phase|group) (i{1,3}|iv|v|vi{1,3}|ix|x)\b")
+
+
+def _other_numbers(mention: set[str], candidate: set[str]) -> bool:
+    """Each side has a number the other lacks: a substitution, not an omission."""
+    return bool(mention - candidate) and bool(candidate - mention)
+
+
+def arabic_numerals(normalized: str) -> str:
+    """Roman numerals after type/class/grade/stage/phase/group as digits ("type ii" -> "type 2")."""
+    return _ROMAN_AFTER.sub(lambda m: f"{m.group(1)} {_ROMAN[m.group(2)]}", normalized)
 
 
 class Linker:
@@ -66,11 +85,10 @@ class Linker:
         """Normalized aliases by (label, first two characters) -> {alias: concept_id}."""
         if self._buckets is None:
             buckets: dict[tuple[str, str], dict[str, str]] = {}
-            for label in LINKED_LABELS:
-                for alias, concept_id in self.kb.aliases_for_label(label).items():
-                    norm = normalize_term(alias)
+            for label, aliases in self.kb.normalized_aliases(LINKED_LABELS).items():
+                for norm, concept_id in aliases.items():
                     if len(norm) >= self.min_length:
-                        buckets.setdefault((label, norm[:2]), {}).setdefault(norm, concept_id)
+                        buckets.setdefault((label, norm[:2]), {})[norm] = concept_id
             self._buckets = buckets
         return self._buckets
 
@@ -79,15 +97,29 @@ class Linker:
         if found:
             return found[0].concept_id
         norm = normalize_term(text)
+        arabic = arabic_numerals(norm)
+        if arabic != norm:  # "type II diabetes mellitus": MeSH writes "type 2"
+            found = self.kb.lookup(arabic, label)
+            if found:
+                return found[0].concept_id
+            norm = arabic
         if len(norm) < self.min_length:
             return None
         choices = self._fuzzy_buckets().get((label, norm[:2]))
         if not choices:
             return None
-        best = process.extractOne(
-            norm, choices.keys(), scorer=fuzz.ratio, score_cutoff=self.min_similarity
+        numbers = set(_NUMBER.findall(norm))
+        best = process.extract(
+            norm, choices.keys(), scorer=fuzz.ratio, score_cutoff=self.min_similarity, limit=8
         )
-        return choices[best[0]] if best else None
+        # A close string with a number replaced by another is another concept ("amyloid beta
+        # peptide 1-42" is not "1-14"; a locant left out is fine: "L-dihydroxyphenylalanine"
+        # is "L-3,4-dihydroxyphenylalanine"), and a tie between concepts is a guess.
+        best = [b for b in best if not _other_numbers(numbers, set(_NUMBER.findall(b[0])))]
+        if not best:
+            return None
+        top = {choices[name] for name, score, _ in best if score == best[0][1]}
+        return top.pop() if len(top) == 1 else None
 
     def link(self, label: str, text: str) -> str | None:
         """Concept id for a mention text of a label, or None when nothing fits well."""

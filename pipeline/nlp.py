@@ -6,10 +6,11 @@ import logging
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import spacy
-from scispacy import abbreviation as _abbreviation  # noqa: F401  (registers abbreviation_detector)
 from scispacy import custom_sentence_segmenter as _segmenter  # noqa: F401  (pysbd_sentencizer)
+from scispacy.abbreviation import AbbreviationDetector  # registers abbreviation_detector
 from scispacy.custom_tokenizer import combined_rule_tokenizer
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
@@ -34,6 +35,8 @@ COMPONENT_MODULES = (
     "outcomes",
 )
 
+
+NEVER_MATCHES = "biotab never matches"
 
 #: MeSH branches of named chemical structures (inorganic, organic, heterocyclic, polycyclic).
 CHEMICAL_STRUCTURE_BRANCHES = ("D01", "D02", "D03", "D04")
@@ -95,7 +98,11 @@ def build_nlp(
     else:
         model_dir = Path(model) if model is not None else None
     if model_dir is not None:
-        nlp = spacy.load(model_dir, exclude=["senter", "parser", "tagger", "lemmatizer"])
+        # The saved tokenizer is not read: it is replaced by scispacy's at once (compiling its
+        # regexes twice cost every worker half a second).
+        nlp = spacy.load(
+            model_dir, exclude=["senter", "parser", "tagger", "lemmatizer", "tokenizer"]
+        )
         scispacy_tokenizer(nlp)
         model_pipes = list(nlp.pipe_names)
         log.debug("model %s with %s", model_dir, model_pipes)
@@ -119,7 +126,11 @@ def build_nlp(
             )
     else:
         nlp.add_pipe("biotab_lexicon", config=lexicon_cfg)
-    nlp.add_pipe("abbreviation_detector")
+    detector = cast(AbbreviationDetector, nlp.add_pipe("abbreviation_detector"))
+    # scispacy runs its global matcher on every doc, also one without abbreviations, and spaCy
+    # then warns (W036) that the matcher has no patterns, in every worker. A pattern that no
+    # token can match (tokens hold no inner spaces) keeps it quiet without a warnings filter.
+    detector.global_matcher.add(NEVER_MATCHES, [[{"ORTH": NEVER_MATCHES}]])
     nlp.add_pipe("biotab_fuzzy", config={**kb_cfg, "skip_ents": False})
     # A model that embeds the lexicon's matches has seen them all: of the drug names it
     # declined only chemical structures are added back, and long forms it did not tag are not

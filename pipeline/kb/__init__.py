@@ -492,52 +492,46 @@ _TOKEN_KEYS = {
 _CURIE = re.compile(r"(MESH|HGNC):[A-Za-z0-9]+")
 
 
-def validate_pattern(obj: object, where: str) -> dict[str, Any]:
-    """Check one SpanRuler pattern; raise ValueError naming `where`, the key and the expectation."""
+def pattern_problem(obj: object) -> str | None:
+    """What is wrong with one SpanRuler pattern (the key and the expectation), or None."""
     if not isinstance(obj, dict):
-        raise ValueError(f"{where}: expected a JSON object, got {type(obj).__name__}")
+        return f"expected a JSON object, got {type(obj).__name__}"
     for key in ("label", "pattern", "id"):
         if key not in obj:
-            raise ValueError(f"{where}: missing key {key!r} (expected label, pattern, id)")
+            return f"missing key {key!r} (expected label, pattern, id)"
     extra = set(obj) - {"label", "pattern", "id"}
     if extra:
-        raise ValueError(
-            f"{where}: unexpected key {sorted(extra)[0]!r} (expected only label, pattern, id)"
-        )
+        return f"unexpected key {sorted(extra)[0]!r} (expected only label, pattern, id)"
     label = obj["label"]
     if label not in LABELS:
-        raise ValueError(f"{where}: key 'label' is {label!r}: expected one of {', '.join(LABELS)}")
+        return f"key 'label' is {label!r}: expected one of {', '.join(LABELS)}"
     pattern = obj["pattern"]
     if isinstance(pattern, str):
         if not pattern.strip():
-            raise ValueError(f"{where}: key 'pattern' is empty: expected a non-empty string")
+            return "key 'pattern' is empty: expected a non-empty string"
     elif isinstance(pattern, list):
         if not pattern:
-            raise ValueError(f"{where}: key 'pattern' is an empty list: expected token dicts")
+            return "key 'pattern' is an empty list: expected token dicts"
         for i, tok in enumerate(pattern):
             if not isinstance(tok, dict) or not tok:
-                raise ValueError(
-                    f"{where}: key 'pattern' token {i} is {tok!r}: expected a non-empty dict"
-                )
+                return f"key 'pattern' token {i} is {tok!r}: expected a non-empty dict"
             if tok.keys() <= _TOKEN_KEYS:  # the common case, without a loop in Python
                 continue
             bad = [k for k in tok if k.upper() not in _TOKEN_KEYS]
             if bad:
-                raise ValueError(
-                    f"{where}: key 'pattern' token {i} has unknown attribute {bad[0]!r}: "
+                return (
+                    f"key 'pattern' token {i} has unknown attribute {bad[0]!r}: "
                     "expected spaCy Matcher token attributes (LOWER, ORTH, OP, ...)"
                 )
     else:
-        raise ValueError(
-            f"{where}: key 'pattern' is {type(pattern).__name__}: "
+        return (
+            f"key 'pattern' is {type(pattern).__name__}: "
             "expected a non-empty string or a list of token dicts"
         )
     cid = obj["id"]
     if not isinstance(cid, str) or not _CURIE.fullmatch(cid):
-        raise ValueError(
-            f"{where}: key 'id' is {cid!r}: expected a CURIE like 'MESH:D000077271' or 'HGNC:6001'"
-        )
-    return obj
+        return f"key 'id' is {cid!r}: expected a CURIE like 'MESH:D000077271' or 'HGNC:6001'"
+    return None
 
 
 def load_patterns(path: str | Path | None = None) -> list[dict[str, Any]]:
@@ -564,7 +558,8 @@ def load_patterns(path: str | Path | None = None) -> list[dict[str, Any]]:
                 raise ValueError(
                     f"{file}:{lineno}: not valid JSON ({exc.msg}): expected one object"
                 ) from exc
-    return [
-        validate_pattern(obj, f"{file}:{n}")
-        for (n, _), obj in zip(numbered, objects, strict=True)
-    ]
+    for (lineno, _), obj in zip(numbered, objects, strict=True):
+        problem = pattern_problem(obj)
+        if problem is not None:  # the location is formatted only for the bad line
+            raise ValueError(f"{file}:{lineno}: {problem}")
+    return objects

@@ -36,11 +36,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("iob", nargs="?", default="/work/shared/corpora/bc5cdr/devel.tsv")
     ap.add_argument("--docs", type=int, default=0, help="first N documents only (0 = all)")
+    ap.add_argument("--model", default="auto", help="NER pipeline folder (default: the shipped one)")
     args = ap.parse_args()
     texts = [d.text for d in read_iob_documents(args.iob, per_doc=10)]
     texts = texts[: args.docs] if args.docs else texts
     words = sum(len(t.split()) for t in texts)
-    nlp = build_nlp()
+    nlp = build_nlp(model=args.model)
     nlp(texts[0])  # loads what components load lazily (KB, names index)
     spent: Counter[str] = Counter()
     start = time.perf_counter()

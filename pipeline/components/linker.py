@@ -85,10 +85,10 @@ class Linker:
         """Normalized aliases by (label, first two characters) -> {alias: concept_id}."""
         if self._buckets is None:
             buckets: dict[tuple[str, str], dict[str, str]] = {}
-            for label, aliases in self.kb.normalized_aliases(LINKED_LABELS).items():
-                for norm, concept_id in aliases.items():
-                    if len(norm) >= self.min_length:
-                        buckets.setdefault((label, norm[:2]), {})[norm] = concept_id
+            aliases = self.kb.normalized_aliases(LINKED_LABELS, min_length=self.min_length)
+            for label, by_norm in aliases.items():
+                for norm, concept_id in by_norm.items():
+                    buckets.setdefault((label, norm[:2]), {})[norm] = concept_id
             self._buckets = buckets
         return self._buckets
 

@@ -437,8 +437,11 @@ class KnowledgeBase:
                 self._labels = {cid: c.label for cid, c in self.concepts.items()}
         return self._labels
 
-    def normalized_aliases(self, labels: Iterable[str]) -> dict[str, dict[str, str]]:
-        """For each of `labels`: every normalized name and alias of its concepts -> concept id.
+    def normalized_aliases(
+        self, labels: Iterable[str], *, min_length: int = 1
+    ) -> dict[str, dict[str, str]]:
+        """For each of `labels`: every normalized name and alias of its concepts (of at least
+        `min_length` characters) -> concept id.
 
         Read off the look-up index, so nothing is normalized (the linker's fuzzy candidates are
         built from this in every worker, and normalizing 600k aliases took 12 s). Several
@@ -453,7 +456,12 @@ class KnowledgeBase:
         label_of = self.concept_labels()
         out: dict[str, dict[str, str]] = {label: {} for label in wanted}
         for key, ids in index.items():
-            if key[:1] in "~#":  # salt-stripped and space-free variants, not aliases
+            if len(key) < min_length or key[:1] in "~#":  # "~", "#": variants, not aliases
+                continue
+            if " " not in ids:  # one concept (most keys)
+                by_label = out.get(label_of.get(ids, ""))
+                if by_label is not None:
+                    by_label[key] = ids
                 continue
             for cid in ids.split(" "):
                 by_label = out.get(label_of.get(cid, ""))

@@ -36,7 +36,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("iob", nargs="?", default="/work/shared/corpora/bc5cdr/devel.tsv")
     ap.add_argument("--docs", type=int, default=0, help="first N documents only (0 = all)")
-    ap.add_argument("--model", default="auto", help="NER pipeline folder (default: the shipped one)")
+    ap.add_argument("--model", default="auto", help="NER pipeline folder (default: shipped)")
     args = ap.parse_args()
     texts = [d.text for d in read_iob_documents(args.iob, per_doc=10)]
     texts = texts[: args.docs] if args.docs else texts

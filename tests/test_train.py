@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy
 import pytest
 
 from pipeline import iob
@@ -158,3 +159,33 @@ def test_biotab_train_tiny(tmp_path):
     doc = nlp("Aldara was stopped.")
     assert doc[0].tag_ == "B-DRUG"
     assert doc.spans["lexicon"][0].id_ == "MESH:D000077271"
+
+
+def test_hash_char_embed_shapes_and_bad_config():
+    from spacy.util import registry
+
+    from pipeline.nlp import blank_nlp
+
+    # found by name, as spacy.load finds it in a saved config (entry point or import)
+    make = registry.architectures.get("biotab.HashCharEmbed.v1")
+    nlp = blank_nlp()
+    docs = [nlp("Aldara treats cutaneous lupus erythematosus."), nlp("Dupilumab")]
+    model = make(32, ["NORM", "SUFFIX", "TAG"], [500, 200, 16], 8, 4)
+    model.initialize(X=docs)
+    vectors = model.predict(docs)
+    assert [v.shape for v in vectors] == [(len(docs[0]), 32), (1, 32)]
+    # the characters reach the output: two words sharing their only hash bucket differ once
+    # the character table (zeros at initialization) holds something
+    tiny = make(8, ["NORM"], [1], 8, 4)
+    twins = [nlp("imiquimod"), nlp("rituximab")]
+    tiny.initialize(X=twins)
+    first, second = tiny.predict(twins)
+    assert abs(first - second).sum() == 0
+    (chars,) = [node for node in tiny.walk() if node.name == "charembed"]
+    chars.set_param("E", numpy.random.default_rng(0).normal(size=chars.get_param("E").shape))
+    first, second = tiny.predict(twins)
+    assert abs(first - second).sum() > 0
+    with pytest.raises(ValueError, match="attrs and rows differ"):
+        make(32, ["NORM", "TAG"], [500], 8, 4)
+    with pytest.raises(ValueError, match="expected nC >= 2"):
+        make(32, ["NORM"], [500], 8, 1)

@@ -293,14 +293,13 @@ def run_cmd(
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ.setdefault(var, "1")
 
-    from pipeline.nlp import build_nlp
-    from pipeline.run import PipelineLoadError, RunError, run
+    from pipeline.run import PipelineLoadError, RunError, default_nlp, run
     from pipeline.write import OutputExistsError
 
     _run_logging(quiet, verbose)
     if scheduler and engine == "local":
         engine = "dask"
-    factory = partial(build_nlp, model=None) if no_model else build_nlp
+    factory = partial(default_nlp, model=None) if no_model else default_nlp
     try:
         summary = run(
             inputs, out, fmt=fmt, workers=workers, engine=engine, scheduler=scheduler,

@@ -189,3 +189,19 @@ def test_hash_char_embed_shapes_and_bad_config():
         make(32, ["NORM", "TAG"], [500], 8, 4)
     with pytest.raises(ValueError, match="expected nC >= 2"):
         make(32, ["NORM"], [500], 8, 1)
+
+
+@pytest.mark.parametrize(
+    "config", sorted((Path(__file__).parent.parent / "models" / "configs").glob("*.cfg")),
+    ids=lambda p: p.name,
+)
+def test_every_committed_config_builds_a_pipeline(config):
+    import spacy
+
+    nlp = spacy.util.load_model_from_config(spacy.util.load_config(config), auto_fill=True)
+    assert {"tok2vec", "ner"} <= set(nlp.pipe_names)
+    # the tokenizer named in the config is the runtime's (scispacy's rules)
+    text = "Cisplatin-induced nephrotoxicity (IL-2) in rats."
+    assert [t.text for t in nlp.make_doc(text)] == [
+        t.text for t in iob.runtime_tokenizer_nlp()(text)
+    ]

@@ -342,7 +342,8 @@ def _run_inline(shards: Sequence[Shard], out: Path, opts: ShardOptions,
 def _gc_frozen() -> Iterator[None]:
     """For the length of a run in the calling process: everything alive now (the pipeline, and
     whatever else the caller holds) out of the cyclic GC's reach, as in pool workers, so that the
-    collections during the run are cheap (~7% of a one-worker run); given back afterwards."""
+    collections during the run do not walk the pipeline's large tables every time; given
+    back afterwards."""
     gc.collect()
     gc.freeze()
     try:

@@ -6,7 +6,7 @@ import logging
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import spacy
 from scispacy import custom_sentence_segmenter as _segmenter  # noqa: F401  (pysbd_sentencizer)
@@ -72,6 +72,18 @@ def create_scispacy_tokenizer() -> Callable[[Language], Tokenizer]:
     return make
 
 
+def add_abbreviation_detector(nlp: Language, **add_pipe: Any) -> AbbreviationDetector:
+    """Add scispacy's `abbreviation_detector` (`add_pipe` keywords: where), without its warning.
+
+    scispacy runs its global matcher on every doc, also one without abbreviations, and spaCy
+    then warns (W036) that the matcher has no patterns, in every worker. A pattern that no token
+    can match (tokens hold no inner spaces) keeps it quiet without a warnings filter.
+    """
+    detector = cast(AbbreviationDetector, nlp.add_pipe("abbreviation_detector", **add_pipe))
+    detector.global_matcher.add(NEVER_MATCHES, [[{"ORTH": NEVER_MATCHES}]])
+    return detector
+
+
 def blank_nlp() -> Language:
     """English with scispacy's tokenizer and no components."""
     nlp = spacy.blank("en")
@@ -126,11 +138,7 @@ def build_nlp(
             )
     else:
         nlp.add_pipe("biotab_lexicon", config=lexicon_cfg)
-    detector = cast(AbbreviationDetector, nlp.add_pipe("abbreviation_detector"))
-    # scispacy runs its global matcher on every doc, also one without abbreviations, and spaCy
-    # then warns (W036) that the matcher has no patterns, in every worker. A pattern that no
-    # token can match (tokens hold no inner spaces) keeps it quiet without a warnings filter.
-    detector.global_matcher.add(NEVER_MATCHES, [[{"ORTH": NEVER_MATCHES}]])
+    add_abbreviation_detector(nlp)
     nlp.add_pipe("biotab_fuzzy", config={**kb_cfg, "skip_ents": False})
     # A model that embeds the lexicon's matches has seen them all: of the drug names it
     # declined only chemical structures are added back, and long forms it did not tag are not

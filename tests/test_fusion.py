@@ -13,11 +13,11 @@ from pipeline.components.fusion import Fusion
 
 @pytest.fixture(scope="module")
 def nlp(blank: Language) -> Language:
-    from pipeline.nlp import blank_nlp
+    from pipeline.nlp import add_abbreviation_detector, blank_nlp
 
     nlp = blank_nlp()
     nlp.add_pipe("pysbd_sentencizer")
-    nlp.add_pipe("abbreviation_detector")
+    add_abbreviation_detector(nlp)
     return nlp
 
 
@@ -149,3 +149,16 @@ def test_lexicon_only_drugs_kept_by_chemical_branch(nlp: Language) -> None:
     assert fused(keep_lexicon_only=False) == []
     with pytest.raises(ValueError, match="lexicon_only_drug_branches is"):
         Fusion(nlp, "f", lexicon_only_drug_branches=[2])  # type: ignore[list-item]
+
+
+def test_abbreviation_detector_is_quiet_on_text_without_abbreviations(nlp: Language) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # spaCy's W036 ("matcher has no patterns") would raise
+        doc = nlp("No abbreviation is defined in this sentence.")
+    assert doc._.abbreviations == []
+    doc = nlp("Cutaneous lupus erythematosus (CLE) improved; CLE relapsed.")
+    assert [(a.text, str(a._.long_form)) for a in doc._.abbreviations] == [
+        ("CLE", "Cutaneous lupus erythematosus"), ("CLE", "Cutaneous lupus erythematosus"),
+    ]

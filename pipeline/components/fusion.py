@@ -191,9 +191,7 @@ class Fusion:
         used: set[int] = set()
         for m in model:
             m_start, m_end = m.start, m.end
-            overlapping = [
-                (i, c) for i, c in enumerate(matched) if c.start < m_end and m_start < c.end
-            ]
+            overlapping = [(i, c) for i, c in enumerate(matched) if c.overlaps(m)]
             used.update(i for i, _ in overlapping)
             # the first CYTOKINE, the first with the model's span, the first longest containing it
             cytokine = same = longer = None

@@ -211,14 +211,13 @@ class LanguageDetector:
     def classify(self, text: str, candidates: tuple[str, ...] | None = None) -> tuple[str, float]:
         """(language, confidence) from py3langid, optionally among `candidates` only."""
         ident = _identifier()
-        allowed = candidates or (tuple(self.languages) if self.languages else None)
         logp = np.asarray(ident.nb_classprobs(_features(text)), dtype=np.float64)
         classes: list[str] = list(ident.nb_classes)
-        if allowed:
-            index = [i for i, c in enumerate(classes) if c in allowed]
-            if index:
-                logp = logp[index]
-                classes = [classes[i] for i in index]
+        proposable = self._proposable(candidates)
+        if len(proposable) < len(classes):
+            index = [i for i, c in enumerate(classes) if c in proposable]
+            logp = logp[index]
+            classes = [classes[i] for i in index]
         probs = np.exp(logp - logp.max())
         probs /= probs.sum()
         best = int(np.argmax(probs))
@@ -232,14 +231,12 @@ class LanguageDetector:
             return tuple(c for c in classes if c in allowed) or classes
         return classes
 
-    def _may_prefer(
-        self, words: list[str], ours: int, default: str, candidates: tuple[str, ...] | None = None
-    ) -> bool:
+    def _may_prefer(self, words: list[str], ours: int, default: str) -> bool:
         """Whether `_prefer` would take some language `classify` can answer over `default`
         (`ours` of the words are `default` stop words). When none has the stop words for it,
         `default` wins whatever the detector says, and the detector need not run: on English
         text it would cost more than the rest of the component."""
-        index = _stop_word_index(self._proposable(candidates))
+        index = _stop_word_index(self._proposable())
         theirs = Counter(itertools.chain.from_iterable(filter(None, map(index.get, words))))
         return any(
             n >= self.min_stopwords and n > ours for lang, n in theirs.items() if lang != default

@@ -162,3 +162,70 @@ def test_abbreviation_detector_is_quiet_on_text_without_abbreviations(nlp: Langu
     assert [(a.text, str(a._.long_form)) for a in doc._.abbreviations] == [
         ("CLE", "Cutaneous lupus erythematosus"), ("CLE", "Cutaneous lupus erythematosus"),
     ]
+
+
+def abbreviations(doc: Doc) -> list[tuple[str, str, str | None, str | None]]:
+    return [(e.text, e.label_, e._.concept_id, e._.long_form_text)
+            for e in doc.ents if e._.is_abbreviation]
+
+
+def test_bracketed_short_forms_scispacy_misses(nlp: Language) -> None:
+    text = ("Serum testosterone (T) fell after aspirin (acetylsalicylic acid [ASA]). "
+            "T stayed low while ASA was given with vitamin C and cyclophosphamide (C).")
+    doc = nlp(text)
+    assert {a.text for a in doc._.abbreviations} == set()  # what scispacy finds here
+    doc.spans["lexicon"] = [
+        span(doc, "testosterone", "DRUG", "MESH:D013739"),
+        span(doc, "aspirin", "DRUG", "MESH:D001241"),
+        span(doc, "acetylsalicylic acid", "DRUG", "MESH:D001241"),
+        span(doc, "vitamin C", "DRUG", "MESH:D001205"),
+        span(doc, "cyclophosphamide", "DRUG", "MESH:D003520"),
+    ]
+    Fusion(nlp, "f")(doc)
+    t, asa = ("T", "DRUG", "MESH:D013739", "testosterone"), (
+        "ASA", "DRUG", "MESH:D001241", "acetylsalicylic acid")
+    c = ("C", "DRUG", "MESH:D003520", "cyclophosphamide")
+    # the "C" of the dictionary name "vitamin C" stays part of it
+    assert abbreviations(doc) == [t, asa, t, asa, c]
+    assert "vitamin C" in [e.text for e in doc.ents]
+
+
+def test_bracketed_short_form_must_start_like_its_long_form(nlp: Language) -> None:
+    doc = nlp("Pregnenolone is a modulator of gamma-aminobutyric acid (A) receptors.")
+    doc.ents = [span(doc, "Pregnenolone", "DRUG"), span(doc, "gamma-aminobutyric acid", "DRUG")]
+    Fusion(nlp, "f")(doc)
+    assert abbreviations(doc) == []
+    assert [e.text for e in doc.ents] == ["Pregnenolone", "gamma-aminobutyric acid"]
+
+
+def test_short_form_of_a_long_form_ending_in_a_mention(nlp: Language) -> None:
+    text = ("Amantadine reduced levodopa-induced peak-dose dyskinesias (LID) without worsening "
+            "parkinsonism; LID returned on withdrawal. The Expanded Clinical Evaluation of "
+            "Lovastatin (EXCEL) study enrolled 8245 patients, and EXCEL found no myopathy.")
+    doc = nlp(text)
+    assert [(a.text, str(a._.long_form)) for a in doc._.abbreviations][::2] == [
+        ("LID", "levodopa-induced peak-dose dyskinesias"),
+        ("EXCEL", "Expanded Clinical Evaluation of Lovastatin"),
+    ]
+    doc.ents = [span(doc, "Amantadine", "DRUG"), span(doc, "dyskinesias", "DISEASE"),
+                span(doc, "parkinsonism", "DISEASE"), span(doc, "Lovastatin", "DRUG"),
+                span(doc, "myopathy", "DISEASE")]
+    doc.spans["lexicon"] = [span(doc, "dyskinesias", "DISEASE", "MESH:D004409")]
+    Fusion(nlp, "f")(doc)
+    # LID is a kind of dyskinesia: the label, not the concept of "dyskinesias" alone (the
+    # linker looks up the whole long form); EXCEL, a study of lovastatin, is no drug.
+    lid = ("LID", "DISEASE", None, "levodopa-induced peak-dose dyskinesias")
+    assert abbreviations(doc) == [lid, lid]
+    assert "EXCEL" not in [e.text for e in doc.ents]
+
+
+def test_schwartz_hearst_letter_test() -> None:
+    from pipeline.components.fusion import defines, looks_like_short_form
+
+    assert defines("acetylsalicylic acid", "ASA")
+    assert defines("combined oral contraceptives", "COCs")
+    assert defines("testosterone", "T")
+    assert not defines("cyclosporine", "CsA")  # no "a" in the long form
+    assert not defines("cisplatin", "P")  # "p" does not start a word
+    assert looks_like_short_form("NSAIDs") and looks_like_short_form("5-HT") is False
+    assert not looks_like_short_form("n") and not looks_like_short_form("ip")

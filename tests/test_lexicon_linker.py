@@ -117,3 +117,24 @@ def test_token_tags_mark_the_resolved_matches(blank: Language, patterns_file: Pa
     ]
     plain = LexiconMatcher(blank, "lex", patterns_path=str(patterns_file))(blank("Aldara"))
     assert [t.tag_ for t in plain] == [""]
+
+
+def test_linker_links_an_abbreviation_by_its_long_form(blank: Language) -> None:
+    kb = KnowledgeBase.from_concepts([
+        Concept("MESH:D003924", "Diabetes Mellitus, Type 2", "DISEASE",
+                ("type 2 diabetes mellitus",)),
+        Concept("MESH:D000999", "Tumor Disorder Mimic", "DISEASE", ("tdm",)),
+    ])
+    linker = Linker(blank, "link")
+    linker.use_kb(kb)
+    doc = blank("TDM was frequent.")
+    doc.ents = [doc.char_span(0, 3, label="DISEASE")]
+    doc.ents[0]._.is_abbreviation = True
+    doc.ents[0]._.long_form_text = "type II diabetes mellitus"
+    linker(doc)
+    # the short form's own text names another concept: only the long form counts
+    assert doc.ents[0]._.concept_id == "MESH:D003924"
+    doc.ents[0]._.concept_id = None
+    doc.ents[0]._.long_form_text = "tumour of the unknown kind"
+    linker(doc)
+    assert doc.ents[0]._.concept_id is None

@@ -22,9 +22,17 @@ The rules, in the order they apply (this docstring is the place to read them):
    are mostly proteins, hormones and lipids measured as analytes ("hemoglobin", "prolactin",
    "lipid"), not given as drugs.
 4. Abbreviations: a short form whose long form is a mention becomes a mention with the long
-   form's label and concept everywhere in the document (source "abbreviation"). A long form
-   no source tagged but that the KB names exactly becomes a mention first. A short form whose
-   long form is not a mention is not a mention either.
+   form's label and concept everywhere in the document (source "abbreviation"), except where
+   it is part of a longer dictionary name ("C" in "vitamin C"). Definitions are scispacy's,
+   plus a mention directly followed by a one-word short form in parentheses or brackets that
+   passes Schwartz & Hearst's letter test ("testosterone (T)", "acetylsalicylic acid [ASA]"),
+   which scispacy misses. The long form's mention is the one covering most of it, or the one
+   it ends with: a mention that is only the long form's head ("levodopa-induced peak-dose
+   dyskinesias (LID)") gives its label but not its concept (the linker looks up the whole
+   long form), and only if no function word comes before the head ("Evaluation of Lovastatin
+   (EXCEL)") unless the short form starts like the head. A long form no source tagged but
+   that the KB names exactly becomes a mention first. A short form whose long form is not a
+   mention is not a mention either.
 5. Consistency: a string tagged with different labels in one document takes the label with
    the most evidence (summed scores) everywhere; a string tagged once in a document is tagged
    everywhere in it where nothing else is (source "propagated").
@@ -104,6 +112,88 @@ def read_terms(path: Path) -> set[str]:
         if term:
             terms.add(term)
     return terms
+
+
+_BRACKETS = {"(": ")", "[": "]"}
+#: Sources whose span is a dictionary name, not only the model's guess.
+NAMED_SOURCES = frozenset({"lexicon", "model+lexicon"})
+FUNCTION_WORDS = frozenset(
+    {"of", "in", "on", "with", "for", "to", "by", "from", "at", "and", "or", "the", "a", "an"}
+)
+
+
+def looks_like_short_form(text: str) -> bool:
+    """One word of 1-10 characters, starting with a letter, with an upper-case letter."""
+    return (
+        0 < len(text) <= 10
+        and text[0].isalpha()
+        and any(ch.isupper() for ch in text)
+        and all(ch.isalnum() or ch == "-" for ch in text)
+    )
+
+
+def defines(long_form: str, short_form: str) -> bool:
+    """Schwartz & Hearst's test: the short form's letters and digits appear in the long form in
+    order, read from the end, and its first one starts a word of the long form."""
+    short = [ch for ch in short_form.lower() if ch.isalnum()]
+    long = long_form.lower()
+    i = len(long) - 1
+    for n in range(len(short) - 1, -1, -1):
+        while i >= 0 and (
+            long[i] != short[n] or (n == 0 and i > 0 and long[i - 1].isalnum())
+        ):
+            i -= 1
+        if i < 0:
+            return False
+        i -= 1
+    return True
+
+
+def _head_defines(long_form: Span, head: Candidate, shorts: list[Span]) -> bool:
+    """Whether the short form names the kind of thing the long form's head mention is.
+
+    "levodopa-induced dyskinesias (LID)" is a kind of dyskinesia; "Expanded Clinical
+    Evaluation of Lovastatin (EXCEL)" is not a drug: a long form with a function word before
+    its head counts only if the short form starts like the head ("... undergoing cyclosporine
+    (CsA)").
+    """
+    before = {t.lower_ for t in long_form.doc[long_form.start : head.start]}
+    if not before & FUNCTION_WORDS:
+        return True
+    first = long_form.doc[head.start].text[:1].lower()
+    return all(s.text[:1].lower() == first for s in shorts)
+
+
+def bracketed_definitions(
+    doc: Doc, cands: list[Candidate], known: set[str]
+) -> dict[tuple[int, int], list[Span]]:
+    """Mention + "(" or "[" + short form + ")" or "]": {(long start, long end): occurrences}.
+
+    Only short forms not in `known` (scispacy's); the occurrences are every token of the
+    document with the short form's exact text.
+    """
+    found: dict[tuple[int, int], list[Span]] = {}
+    positions: dict[str, list[int]] | None = None
+    for c in cands:
+        if c.is_abbreviation or c.end + 2 >= len(doc):
+            continue
+        opener, short, closer = doc[c.end], doc[c.end + 1], doc[c.end + 2]
+        if _BRACKETS.get(opener.text) != closer.text or short.text in known:
+            continue
+        if not looks_like_short_form(short.text):
+            continue
+        # stricter than Schwartz & Hearst: the mention is the long form, so the short form
+        # starts with its first letter ("gamma-aminobutyric acid (A)" is no definition)
+        long_text = doc[c.start : c.end].text
+        if long_text[0].lower() != short.text[0].lower() or not defines(long_text, short.text):
+            continue
+        if positions is None:
+            positions = {}
+            for token in doc:
+                positions.setdefault(token.text, []).append(token.i)
+        found[(c.start, c.end)] = [doc[i : i + 1] for i in positions[short.text]]
+        known.add(short.text)
+    return found
 
 
 class Fusion:
@@ -248,11 +338,24 @@ class Fusion:
             ):
                 continue
             groups.setdefault((long_form.start, long_form.end), []).append(short)
+        known = {s.text for shorts in groups.values() for s in shorts}
+        for key, shorts in bracketed_definitions(doc, cands, known).items():
+            groups.setdefault(key, []).extend(shorts)
         for (start, end), shorts in groups.items():
             long_form = doc[start:end]
-            owner = self._mention_for(long_form, cands) or self._kb_mention(long_form)
+            owner, whole = self._mention_for(long_form, cands)
+            if owner is not None and not whole and not _head_defines(long_form, owner, shorts):
+                owner = None
+            if owner is None:
+                owner, whole = self._kb_mention(long_form), True
             if owner is not None and owner not in cands:
                 cands = [c for c in cands if not c.overlaps(owner)] + [owner]
+            # "C" of a dictionary name such as "vitamin C" is not the short form "C"
+            shorts = [
+                s for s in shorts
+                if not any(c.source in NAMED_SOURCES and c.start <= s.start and c.end >= s.end
+                           and c.end - c.start > len(s) for c in cands)
+            ]
             on_short = [c for c in cands if any(_overlap(c, s) for s in shorts)]
             cands = [c for c in cands if c not in on_short]
             if owner is None:
@@ -261,7 +364,8 @@ class Fusion:
                 continue
             cands.extend(
                 Candidate(
-                    s.start, s.end, owner.label, "abbreviation", owner.concept_id,
+                    s.start, s.end, owner.label, "abbreviation",
+                    owner.concept_id if whole else None,
                     min(owner.score, self.scores["abbreviation"]),
                     is_abbreviation=True, long_form=long_form.text,
                 )
@@ -282,10 +386,16 @@ class Fusion:
         return None
 
     @staticmethod
-    def _mention_for(long_form: Span, cands: list[Candidate]) -> Candidate | None:
-        """The mention that is the long form: same span, or covering most of it."""
+    def _mention_for(long_form: Span, cands: list[Candidate]) -> tuple[Candidate | None, bool]:
+        """The mention that is the long form, and whether it is all of it (not just its head).
+
+        All of it: same span, covering most of it, or containing it up to its last word
+        ("combined oral contraceptives" for scispacy's "contraceptives"). Its head: a mention
+        the long form ends with ("dyskinesias" of "levodopa-induced dyskinesias").
+        """
         best: Candidate | None = None
         best_cover = 0.0
+        head: Candidate | None = None
         for c in cands:
             if c.is_abbreviation:
                 continue
@@ -295,7 +405,13 @@ class Fusion:
             cover = inter / max(c.end - c.start, long_form.end - long_form.start)
             if cover > best_cover:
                 best, best_cover = c, cover
-        return best if best_cover >= 0.5 else None
+            if c.end == long_form.end:
+                head = c
+        if best is not None and best_cover >= 0.5:
+            return best, True
+        if head is not None:
+            return head, head.start <= long_form.start
+        return None, False
 
     @staticmethod
     def harmonize_labels(

@@ -12,7 +12,9 @@ every mention that has a concept. Linking, in order:
    the first two characters, accepted only at or above `min_similarity`, without a number of
    the mention replaced by another, and only when the best score points at a single concept.
 
-A mention that fits nothing keeps `concept_id = None` rather than a wrong id.
+An abbreviation is linked by its long form's text (`Span._.long_form_text`), never by the
+short form alone ("LID" names nothing; "levodopa-induced dyskinesias" does). A mention that
+fits nothing keeps `concept_id = None` rather than a wrong id.
 """
 
 from __future__ import annotations
@@ -128,7 +130,9 @@ class Linker:
     def __call__(self, doc: Doc) -> Doc:
         for ent in doc.ents:
             if ent._.concept_id is None and ent.label_ in LINKED_LABELS:
-                ent._.concept_id = self.link(ent.label_, ent.text)
+                attrs = ent._
+                text = attrs.long_form_text if attrs.is_abbreviation else None
+                attrs.concept_id = self.link(ent.label_, text or ent.text)
             if ent._.concept_id is not None and ent._.concept_name is None:
                 concept = self.kb.concepts.get(ent._.concept_id)
                 if concept is not None:

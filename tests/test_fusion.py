@@ -229,3 +229,17 @@ def test_schwartz_hearst_letter_test() -> None:
     assert not defines("cisplatin", "P")  # "p" does not start a word
     assert looks_like_short_form("NSAIDs") and looks_like_short_form("5-HT") is False
     assert not looks_like_short_form("n") and not looks_like_short_form("ip")
+
+
+def test_short_form_names_the_long_forms_last_word(nlp: Language) -> None:
+    doc = nlp("Glutamic acid decarboxylase (GAD) rose with valproic acid; GAD fell later.")
+    assert [str(a._.long_form) for a in doc._.abbreviations][:1] == [
+        "Glutamic acid decarboxylase"
+    ]
+    doc.spans["lexicon"] = [span(doc, "Glutamic acid", "DRUG", "MESH:D018698"),
+                            span(doc, "valproic acid", "DRUG", "MESH:D014635")]
+    doc.ents = [span(doc, "GAD", "DRUG", nth=1)]
+    # as build_nlp configures it for the shipped model (the KB names the enzyme, a DRUG)
+    Fusion(nlp, "f", lookup_long_forms=False)(doc)
+    # GAD is the enzyme, not the amino acid; what tagged it is dropped with it
+    assert [e.text for e in doc.ents] == ["Glutamic acid", "valproic acid"]

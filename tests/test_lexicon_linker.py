@@ -47,6 +47,22 @@ def test_longest_match_and_label_priority(blank: Language, patterns_file: Path) 
     ]
 
 
+
+def test_hyphenated_terms_match_spaced_hyphens(blank: Language, patterns_file: Path) -> None:
+    text = "Interferon beta - 1a was stopped; interferon beta-1a was not."
+    lexicon = LexiconMatcher(blank, "lex", patterns_path=str(patterns_file))
+    doc = lexicon(blank(text))
+    assert [(s.text, s.id_) for s in doc.spans["lexicon"]] == [
+        ("Interferon beta - 1a", "MESH:D000068576"),
+        ("interferon beta-1a", "MESH:D000068576"),
+    ]
+    exact = LexiconMatcher(blank, "lex", patterns_path=str(patterns_file), split_hyphens=False)
+    doc = exact(blank(text))
+    # without the spaced form, the longest match in "Interferon beta - 1a" is the cytokine
+    assert [(s.text, s.label_) for s in doc.spans["lexicon"]] == [
+        ("Interferon beta", "CYTOKINE"), ("interferon beta-1a", "DRUG"),
+    ]
+
 def test_round_trip_and_bad_patterns(blank: Language, patterns_file: Path, tmp_path: Path) -> None:
     lexicon = LexiconMatcher(blank, "lex", patterns_path=str(patterns_file))
     lexicon.to_disk(tmp_path / "lex")

@@ -387,30 +387,20 @@ class Fusion:
 
     @staticmethod
     def _mention_for(long_form: Span, cands: list[Candidate]) -> tuple[Candidate | None, bool]:
-        """The mention that is the long form, and whether it is all of it (not just its head).
+        """The mention the long form ends with, and whether it is all of the long form.
 
-        All of it: same span, covering most of it, or containing it up to its last word
-        ("combined oral contraceptives" for scispacy's "contraceptives"). Its head: a mention
-        the long form ends with ("dyskinesias" of "levodopa-induced dyskinesias").
+        The long form's last word is what the short form names: "glutamic acid decarboxylase
+        (GAD)" is an enzyme, whatever "glutamic acid" is. All of it: the mention covers the
+        long form, or at least half of it ("combined oral contraceptives" for scispacy's
+        "contraceptives"; "dyskinesias" of "levodopa-induced dyskinesias"); else only its head
+        ("dyskinesias" of "levodopa-induced peak-dose dyskinesias").
         """
-        best: Candidate | None = None
-        best_cover = 0.0
-        head: Candidate | None = None
         for c in cands:
-            if c.is_abbreviation:
+            if c.is_abbreviation or c.end != long_form.end:
                 continue
-            inter = min(c.end, long_form.end) - max(c.start, long_form.start)
-            if inter <= 0:
-                continue
-            cover = inter / max(c.end - c.start, long_form.end - long_form.start)
-            if cover > best_cover:
-                best, best_cover = c, cover
-            if c.end == long_form.end:
-                head = c
-        if best is not None and best_cover >= 0.5:
-            return best, True
-        if head is not None:
-            return head, head.start <= long_form.start
+            if c.start <= long_form.start:
+                return c, True
+            return c, (c.end - c.start) * 2 >= long_form.end - long_form.start
         return None, False
 
     @staticmethod

@@ -18,12 +18,20 @@ Matching is exact on lower-cased tokens, as a PhraseMatcher on LOWER would do, b
 hash index of token tuples: building a PhraseMatcher for the KB's ~100k terms creates a Doc and
 lexemes per term and costs tens of seconds in every worker, the index about one second.
 By default patterns come from `models/kb/patterns.jsonl.gz`.
+
+With `split_hyphens=True` (the default) a term whose tokens hold hyphens also matches with
+the hyphens as tokens of their own: "graft-versus-host disease" matches "graft - versus - host
+disease" too. scispacy keeps "graft-versus-host" one token, but text that was tokenized
+before it reached biotab (the BC5CDR and NCBI IOB corpora the model is trained on, whose text
+is the tokens joined by spaces) has the hyphens spaced, and without this 14% of the KB's terms
+could never mark a training token.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -76,6 +84,16 @@ def set_token_tags(doc: Doc, spans: Iterable[Span]) -> None:
         token.tag_ = tag
 
 
+_HYPHEN = re.compile(r"(-)")
+
+
+def spaced_hyphens(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The tokens with every hyphen a token of its own ("graft-versus-host" -> 5 tokens)."""
+    if not any("-" in t and t != "-" for t in tokens):
+        return tokens
+    return tuple(piece for t in tokens for piece in _HYPHEN.split(t) if piece)
+
+
 class LexiconMatcher:
     """Exact matching of KB terms on lower-cased tokens into `doc.spans[spans_key]`."""
 
@@ -87,11 +105,13 @@ class LexiconMatcher:
         patterns_path: str | None = None,
         spans_key: str = "lexicon",
         token_tags: bool = False,
+        split_hyphens: bool = True,
     ) -> None:
         self.nlp = nlp
         self.name = name
         self.spans_key = spans_key
         self.token_tags = token_tags
+        self.split_hyphens = split_hyphens
         self._reset()
         # The KB's default patterns are read on first use: a pipeline loaded from disk replaces
         # them in `from_disk` at once, and reading ~100k patterns first would double every
@@ -135,15 +155,22 @@ class LexiconMatcher:
             key = self._tokens(pattern)
             if not key:
                 continue
-            entries = self._index.setdefault(key[0], {}).setdefault(key, [])
-            label = pattern["label"]
-            if all(lab != label for lab, _ in entries):
-                entries.append((label, pattern.get("id") or ""))
-            lengths = self._lengths.setdefault(key[0], [])
-            if len(key) not in lengths:
-                lengths.append(len(key))
-                lengths.sort(reverse=True)
+            entry = (pattern["label"], pattern.get("id") or "")
+            self._index_key(key, entry)
+            if self.split_hyphens:
+                spaced = spaced_hyphens(key)
+                if spaced != key:
+                    self._index_key(spaced, entry)
         self._patterns.extend(patterns)
+
+    def _index_key(self, key: tuple[str, ...], entry: tuple[str, str]) -> None:
+        entries = self._index.setdefault(key[0], {}).setdefault(key, [])
+        if all(lab != entry[0] for lab, _ in entries):
+            entries.append(entry)
+        lengths = self._lengths.setdefault(key[0], [])
+        if len(key) not in lengths:
+            lengths.append(len(key))
+            lengths.sort(reverse=True)
 
     def matches(self, doc: Doc) -> list[Span]:
         """Every (possibly overlapping) match in English sentences."""
@@ -184,11 +211,23 @@ class LexiconMatcher:
 
 @Language.factory(
     "biotab_lexicon",
-    default_config={"patterns_path": None, "spans_key": "lexicon", "token_tags": False},
+    default_config={
+        "patterns_path": None,
+        "spans_key": "lexicon",
+        "token_tags": False,
+        "split_hyphens": True,
+    },
 )
 def make_lexicon(
-    nlp: Language, name: str, *, patterns_path: str | None, spans_key: str, token_tags: bool
+    nlp: Language,
+    name: str,
+    *,
+    patterns_path: str | None,
+    spans_key: str,
+    token_tags: bool,
+    split_hyphens: bool,
 ) -> LexiconMatcher:
     return LexiconMatcher(
-        nlp, name, patterns_path=patterns_path, spans_key=spans_key, token_tags=token_tags
+        nlp, name, patterns_path=patterns_path, spans_key=spans_key, token_tags=token_tags,
+        split_hyphens=split_hyphens,
     )

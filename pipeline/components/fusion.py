@@ -26,13 +26,15 @@ The rules, in the order they apply (this docstring is the place to read them):
    it is part of a longer dictionary name ("C" in "vitamin C"). Definitions are scispacy's,
    plus a mention directly followed by a one-word short form in parentheses or brackets that
    passes Schwartz & Hearst's letter test ("testosterone (T)", "acetylsalicylic acid [ASA]"),
-   which scispacy misses. The long form's mention is the one covering most of it, or the one
-   it ends with: a mention that is only the long form's head ("levodopa-induced peak-dose
-   dyskinesias (LID)") gives its label but not its concept (the linker looks up the whole
-   long form), and only if no function word comes before the head ("Evaluation of Lovastatin
-   (EXCEL)") unless the short form starts like the head. A long form no source tagged but
-   that the KB names exactly becomes a mention first. A short form whose long form is not a
-   mention is not a mention either.
+   which scispacy misses. The long form's mention is the one it ends with, since a short
+   form names its long form's last word ("glutamic acid decarboxylase (GAD)" is an enzyme,
+   not the DRUG "glutamic acid"). A mention spanning at least half the long form gives its
+   label and concept; one that is only the head ("levodopa-induced peak-dose dyskinesias
+   (LID)") gives its label but not its concept (the linker looks up the whole long form), and
+   only if no function word comes before the head ("Evaluation of Lovastatin (EXCEL)") unless
+   the short form starts like the head. A long form no source tagged but that the KB names
+   exactly becomes a mention first. A short form whose long form is not a mention is not a
+   mention either, and whatever tagged it is dropped.
 5. Consistency: a string tagged with different labels in one document takes the label with
    the most evidence (summed scores) everywhere; a string tagged once in a document is tagged
    everywhere in it where nothing else is (source "propagated").
@@ -169,8 +171,9 @@ def bracketed_definitions(
 ) -> dict[tuple[int, int], list[Span]]:
     """Mention + "(" or "[" + short form + ")" or "]": {(long start, long end): occurrences}.
 
-    Only short forms not in `known` (scispacy's); the occurrences are every token of the
-    document with the short form's exact text.
+    Only short forms not in `known` (scispacy's), to which the ones found are added: the first
+    definition of a short form counts. The occurrences are every token of the document with
+    the short form's exact text.
     """
     found: dict[tuple[int, int], list[Span]] = {}
     positions: dict[str, list[int]] | None = None

@@ -12,9 +12,9 @@ every mention that has a concept. Linking, in order:
    the first two characters, accepted only at or above `min_similarity`, without a number of
    the mention replaced by another, and only when the best score points at a single concept.
 
-An abbreviation is linked by its long form's text (`Span._.long_form_text`), never by the
-short form alone ("LID" names nothing; "levodopa-induced dyskinesias" does). A mention that
-fits nothing keeps `concept_id = None` rather than a wrong id.
+An abbreviation with a long form is linked by the long form's text (`Span._.long_form_text`),
+not by the short form: "MP" is a different concept in every field, "methylprednisolone" is one.
+A mention that fits nothing keeps `concept_id = None` rather than a wrong id.
 """
 
 from __future__ import annotations

@@ -47,7 +47,6 @@ def test_longest_match_and_label_priority(blank: Language, patterns_file: Path) 
     ]
 
 
-
 def test_hyphenated_terms_match_spaced_hyphens(blank: Language, patterns_file: Path) -> None:
     text = "Interferon beta - 1a was stopped; interferon beta-1a was not."
     lexicon = LexiconMatcher(blank, "lex", patterns_path=str(patterns_file))
@@ -62,6 +61,7 @@ def test_hyphenated_terms_match_spaced_hyphens(blank: Language, patterns_file: P
     assert [(s.text, s.label_) for s in doc.spans["lexicon"]] == [
         ("Interferon beta", "CYTOKINE"), ("interferon beta-1a", "DRUG"),
     ]
+
 
 def test_round_trip_and_bad_patterns(blank: Language, patterns_file: Path, tmp_path: Path) -> None:
     lexicon = LexiconMatcher(blank, "lex", patterns_path=str(patterns_file))

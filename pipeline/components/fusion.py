@@ -240,7 +240,6 @@ class Fusion:
                 "tree-number prefixes such as 'D02'"
             )
         self.lexicon_only_drug_branches = tuple(branches) if branches is not None else None
-        self.keep_fuzzy_only = keep_fuzzy_only
         self.prefer_longer_lexicon = prefer_longer_lexicon
         self.lookup_long_forms = lookup_long_forms
         self.kb_path = kb_path

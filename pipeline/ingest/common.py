@@ -127,6 +127,7 @@ class _CountingReader:
 
 _ROOT_START = re.compile(rb"<(?![?!])[A-Za-z_]")
 PROLOG_LIMIT = 1 << 16
+XML_CHUNK = 1 << 16
 
 
 def unsafe_prolog(head: bytes) -> str | None:
@@ -160,18 +161,39 @@ def iter_elements(path: Path, source: str, tags: set[str]) -> Iterator[Any]:
                                  "record 1"))
         fh = open_binary(path)
         reader = _CountingReader(fh)
-        context = etree.iterparse(
-            reader, events=("end",), tag=sorted(tags), resolve_entities=False, no_network=True,
+        # A pull parser fed in chunks, its events read after every chunk and once more after a
+        # failure: lxml 6.2's iterparse drops the events queued before a syntax error, so the
+        # good records before damage were lost.
+        parser = etree.XMLPullParser(
+            events=("end",), tag=sorted(tags), resolve_entities=False, no_network=True,
             load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
         )
-        for _event, elem in context:
-            n_done += 1
-            yield elem
-            elem.clear(keep_tail=False)
-            parent = elem.getparent()
-            if parent is not None:
-                while elem.getprevious() is not None:
-                    del parent[0]
+        failure: etree.XMLSyntaxError | None = None
+        while True:
+            chunk = reader.read(XML_CHUNK)
+            try:
+                if chunk:
+                    parser.feed(chunk)
+                else:
+                    parser.close()
+            except etree.XMLSyntaxError as exc:
+                failure = exc
+            events = parser.read_events()
+            if failure is not None and not chunk:
+                # closing a cut document ends its open elements: those records are incomplete
+                events = iter(())
+            for _event, elem in events:
+                n_done += 1
+                yield elem
+                elem.clear(keep_tail=False)
+                parent = elem.getparent()
+                if parent is not None:
+                    while elem.getprevious() is not None:
+                        del parent[0]
+            if failure is not None:
+                raise failure
+            if not chunk:
+                break
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (0, 0)
         # a break on the last line of the data is a cut file, unless the "document" never

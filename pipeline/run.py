@@ -73,6 +73,11 @@ from pipeline import write as W
 from pipeline.documents import Document, ErrorRecord
 from pipeline.ingest import Shard, error_row, list_shards, read_shard
 from pipeline.paths import DEFAULT_OUTPUT
+from pipeline.runner.errors import PipelineLoadError, RunError
+from pipeline.runner.lock import RunLock
+from pipeline.runner.lock import acquire as acquire_lock
+from pipeline.runner.paths import absolute_inputs, check_paths
+from pipeline.runner.resume import drop_changed, file_stat
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -92,14 +97,6 @@ def default_nlp(**options: Any) -> Language:
     from pipeline.nlp import build_nlp
 
     return build_nlp(**options)
-
-
-class PipelineLoadError(RuntimeError):
-    """The spaCy pipeline could not be built in a worker: nothing can be processed."""
-
-
-class RunError(RuntimeError):
-    """A run cannot start (bad options, resuming a different run, ...)."""
 
 
 # --------------------------------------------------------------------------- one shard
@@ -125,6 +122,7 @@ class ShardResult:
     n_words: int
     seconds: float
     input: dict[str, Any] | None = None
+    input_stat: dict[str, int] | None = None
     worker: str = ""
     pipes: list[str] = field(default_factory=list)
 
@@ -221,6 +219,7 @@ def process_shard(
     t0 = time.perf_counter()
     out = Path(out)
     W.clean_shard(out, shard.shard_id)
+    input_stat = file_stat(shard.path)  # before reading: resume compares it with the file
     nlp = worker_nlp(opts.nlp_factory)
     writer = W.ShardWriter(out, shard.shard_id, row_group_rows=opts.row_group_rows)
     n_words = 0
@@ -253,6 +252,7 @@ def process_shard(
         n_words=n_words,
         seconds=round(time.perf_counter() - t0, 3),
         input=_input_info(shard),
+        input_stat=input_stat,
         worker=f"{socket.gethostname()}:{os.getpid()}",
         pipes=list(nlp.pipe_names),
     )
@@ -756,14 +756,39 @@ def run(
         raise RunError("--workers must be at least 1")
     if batch_size < 1:
         raise RunError("--batch-size must be at least 1")
-    out = Path(out)
+    if overwrite and resume:
+        raise ValueError("--overwrite and --resume exclude each other")
+    check_paths(inputs, out)
+    inputs = absolute_inputs(inputs)
+    out = Path(os.path.abspath(out))
+    if out.exists() and not out.is_dir():
+        raise W.OutputExistsError(f"output path {out} exists and is not a folder")
     try:
         shards = _unique_shards(list_shards(inputs, fmt, block_size))
     except ValueError as exc:
         raise RunError(str(exc)) from exc
     shards = [s for s in shards if not _inside(s.path, out)]  # never read our own output
-    settings = _settings(inputs, fmt, id_field, text_field, title_field, block_size, nlp_factory)
+    cmd = list(command) if command is not None else list(sys.argv)
+    lock = acquire_lock(out, take_over_stale=resume or overwrite, command=shlex.join(cmd))
+    try:
+        return _run_locked(
+            shards, out, lock, t0=t0, started=started, cmd=cmd, fmt=fmt, workers=workers,
+            engine=engine, scheduler=scheduler, resume=resume, overwrite=overwrite,
+            quiet=quiet, fail_on_error=fail_on_error, id_field=id_field,
+            text_field=text_field, title_field=title_field, block_size=block_size,
+            batch_size=batch_size, nlp_factory=nlp_factory,
+            progress_interval=progress_interval, inputs=inputs)
+    finally:
+        lock.release()
 
+
+def _run_locked(shards: list[Shard], out: Path, lock: RunLock, *, t0: float, started: str,
+                cmd: list[str], inputs: list[str], fmt: str | None, workers: int, engine: str,
+                scheduler: str | None, resume: bool, overwrite: bool, quiet: bool,
+                fail_on_error: bool, id_field: str, text_field: str, title_field: str,
+                block_size: int | None, batch_size: int, nlp_factory: NlpFactory,
+                progress_interval: float) -> RunSummary:
+    settings = _settings(inputs, fmt, id_field, text_field, title_field, block_size, nlp_factory)
     resumed = W.prepare_output(out, overwrite=overwrite, resume=resume)
     earlier = W.read_manifest(out) if resumed else None
     if earlier is not None and earlier.get("settings") not in (None, settings):
@@ -776,6 +801,7 @@ def run(
     done = {sid: info for sid, info in W.done_shards(out).items() if sid in wanted}
     for sid in set(W.done_shards(out)) - wanted:
         W.clean_shard(out, sid)
+    changed = drop_changed(out, shards, done) if resumed else []
     stale = _stale_files(out, set(done))
     for f in stale:
         with contextlib.suppress(FileNotFoundError):
@@ -785,9 +811,12 @@ def run(
     pending = [s for s in shards if s.shard_id not in done]
 
     run_id = (earlier or {}).get("run_id") or uuid.uuid4().hex
-    cmd = list(command) if command is not None else list(sys.argv)
     attempt = {"started_at": started, "command": shlex.join(cmd), "engine": engine,
                "workers": workers, "scheduler": scheduler, "shards_pending": len(pending)}
+    if lock.stale is not None:
+        attempt["took_over_stale_lock"] = lock.stale
+    if changed:
+        attempt["inputs_changed"] = changed
     attempts = [*((earlier or {}).get("attempts") or []), attempt]
     manifest: dict[str, Any] = {
         "run_id": run_id,

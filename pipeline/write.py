@@ -35,7 +35,6 @@ import json
 import logging
 import os
 import re
-import shutil
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -308,26 +307,82 @@ def done_shards(out: Path) -> dict[str, dict[str, Any]]:
 # --------------------------------------------------------------------------- output folder
 
 
-def earlier_run(out: Path) -> list[str]:
-    """What in `out` belongs to an earlier run (empty if nothing)."""
+_TABLE_FILE = re.compile(r"^(part-.+-\d{5}\.parquet|\.part-.+\.tmp)$")
+_STATE_FILE = re.compile(r"^([^.].*\.json|\..+\.tmp)$")
+
+
+def is_biotab_manifest(path: Path) -> bool:
+    """True when `path` is a manifest a biotab run wrote (a JSON object with its run_id and
+    biotab_version)."""
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "run_id" in data and "biotab_version" in data
+
+
+def run_files(out: Path) -> list[Path]:
+    """The files of `out` that a biotab run writes: its manifest (when biotab wrote it), in each
+    table folder the part files and their temporaries, in `_shards/` and `_run/` the JSON state
+    files and temporaries. Anything else (`errors/notes.md`, a report, input files) is not one."""
     out = Path(out)
-    if not out.exists():
-        return []
-    names = [MANIFEST, SHARDS_DIR, RUN_DIR, *TABLES]
-    return [n for n in names if (out / n).exists()]
+    found: list[Path] = []
+    manifest = out / MANIFEST
+    if manifest.is_file() and is_biotab_manifest(manifest):
+        found.append(manifest)
+    found.extend(f for f in out.glob(f".{MANIFEST}.*.tmp") if f.is_file())
+    for name in TABLES:
+        folder = out / name
+        if folder.is_dir() and not folder.is_symlink():
+            found.extend(f for f in folder.iterdir()
+                         if _TABLE_FILE.match(f.name) and f.is_file() and not f.is_symlink())
+    for name in (SHARDS_DIR, RUN_DIR):
+        folder = out / name
+        if folder.is_dir() and not folder.is_symlink():
+            found.extend(f for f in folder.iterdir()
+                         if _STATE_FILE.match(f.name) and f.is_file() and not f.is_symlink())
+    return sorted(found)
+
+
+def earlier_run(out: Path) -> list[str]:
+    """What in `out` belongs to an earlier biotab run (empty if nothing): the names of the
+    manifest and of the folders holding its files."""
+    out = Path(out)
+    names = {f.relative_to(out).parts[0] for f in run_files(out)}
+    return sorted(names, key=lambda n: (n != MANIFEST, n))
+
+
+def remove_run(out: Path) -> int:
+    """Delete the files of an earlier run (`run_files`), then its folders when that left them
+    empty; returns the files removed. Nothing else in `out` is touched."""
+    out = Path(out)
+    files = run_files(out)
+    for f in files:
+        with contextlib.suppress(FileNotFoundError):
+            f.unlink()
+    for name in (*TABLES, SHARDS_DIR, RUN_DIR):
+        with contextlib.suppress(OSError):  # not there, or holds files that are not ours
+            (out / name).rmdir()
+    return len(files)
 
 
 def prepare_output(out: Path, *, overwrite: bool, resume: bool) -> bool:
     """Check and prepare the output folder; returns True when an earlier run is resumed.
 
-    An earlier run (manifest.json, `_shards/` or table folders) is refused unless `overwrite`
-    (the earlier run's files are deleted; other files in the folder are left alone) or `resume`.
+    An earlier run (a biotab manifest.json, or biotab part files / shard markers) is refused
+    unless `overwrite` (only that run's files are deleted: `remove_run`) or `resume`. A
+    manifest.json that biotab did not write is never replaced.
     """
     out = Path(out)
     if overwrite and resume:
         raise ValueError("--overwrite and --resume exclude each other")
     if out.exists() and not out.is_dir():
         raise OutputExistsError(f"output path {out} exists and is not a folder")
+    manifest = out / MANIFEST
+    if manifest.exists() and not is_biotab_manifest(manifest):
+        raise OutputExistsError(
+            f"{manifest} was not written by biotab; it is left alone: choose another --out"
+        )
     found = earlier_run(out)
     if found and not (overwrite or resume):
         raise OutputExistsError(
@@ -335,12 +390,8 @@ def prepare_output(out: Path, *, overwrite: bool, resume: bool) -> bool:
             "use --overwrite to replace it or --resume to finish it"
         )
     if found and overwrite:
-        for name in found:
-            p = out / name
-            if p.is_dir():
-                shutil.rmtree(p)
-            else:
-                p.unlink()
+        n = remove_run(out)
+        log.info("removed the earlier run in %s (%d file(s))", out, n)
     out.mkdir(parents=True, exist_ok=True)
     (out / SHARDS_DIR).mkdir(exist_ok=True)
     return bool(found) and resume

@@ -1,0 +1,241 @@
+"""Faults around a run's paths: an `--out` that overlaps the inputs, `--overwrite` next to
+files that are not biotab's, a second run on the same `--out` (live and stale locks), and
+`--resume` after an input file changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from helpers import nlp_factory, read_tables
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.run import RunError, run
+from pipeline.runner.lock import LOCK_NAME
+from pipeline.write import OutputExistsError, earlier_run, remove_run
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+NLP_FACTORY = nlp_factory()
+
+
+def _project(tmp_path: Path, n: int = 2) -> Path:
+    """proj/documents/ with `n` seed files and an unrelated proj/errors/notes.md."""
+    docs = tmp_path / "proj" / "documents"
+    docs.mkdir(parents=True)
+    for f in SEED_FILES[:n]:
+        shutil.copy(f, docs / f.name)
+    (tmp_path / "proj" / "errors").mkdir()
+    (tmp_path / "proj" / "errors" / "notes.md").write_text("my notes")
+    return tmp_path / "proj"
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(f.relative_to(folder)): f.read_bytes() for f in sorted(folder.rglob("*"))
+            if f.is_file()}
+
+
+# --------------------------------------------------------------------------- --out vs inputs
+
+
+@pytest.mark.parametrize(("cwd", "args"), [
+    ("proj", [".", "--out", "."]),                       # out is the input
+    ("", ["proj/documents", "--out", "proj", "--overwrite"]),  # out contains the input
+    ("", ["proj", "--out", "proj/out"]),                  # out inside the input
+    ("", ["proj/documents/../documents", "--out", "proj/documents/"]),
+])
+def test_out_overlapping_an_input_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             cwd: str, args: list[str]) -> None:
+    proj = _project(tmp_path)
+    before = _snapshot(tmp_path)
+    monkeypatch.chdir(tmp_path / cwd)
+    result = CliRunner().invoke(app, ["run", *args, "--workers", "1", "--quiet"])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "outside the inputs" in lines[0], result.output
+    assert _snapshot(tmp_path) == before  # nothing written, nothing deleted
+    assert not (proj / "out").exists()
+
+
+def test_out_reached_through_a_link_is_refused(tmp_path: Path) -> None:
+    proj = _project(tmp_path)
+    (tmp_path / "link").symlink_to(proj / "documents")
+    with pytest.raises(RunError, match="is the input"):
+        run([proj / "documents"], tmp_path / "link", workers=1, nlp_factory=NLP_FACTORY)
+
+
+# --------------------------------------------------------------------------- --overwrite
+
+
+def test_remove_run_removes_only_biotab_files(tmp_path: Path) -> None:
+    """A folder with biotab's names and the user's files mixed: only biotab's go."""
+    out = tmp_path / "out"
+    for rel in ("documents/part-a.txt.000000000.0123456789ab-00000.parquet",
+                "documents/.part-a.txt.000000000.0123456789ab-00000.parquet.1-ab.tmp",
+                "errors/part-~run-00000.parquet", "mentions/part-_empty-00000.parquet",
+                "_shards/a.txt.000000000.0123456789ab.json", "_run/duplicates.json"):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(b"x")
+    (out / "manifest.json").write_text(json.dumps({"run_id": "r", "biotab_version": "0"}))
+    mine = {"errors/notes.md": b"notes", "documents/readme.txt": b"mine",
+            "report.html": b"<html>", "data.parquet": b"user parquet",
+            "sentences/part-of-my-thesis.pdf": b"pdf"}
+    for rel, data in mine.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
+    assert earlier_run(out) == ["manifest.json", "_run", "_shards", "documents", "errors",
+                                "mentions"]
+    assert remove_run(out) == 7
+    assert _snapshot(out) == mine
+    assert earlier_run(out) == []
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["errors", "documents", "report.html", "data.parquet", "sentences"])  # emptied: gone
+
+
+def test_overwrite_keeps_what_biotab_did_not_write(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run([SEED_FILES[0]], out, workers=1, quiet=True, nlp_factory=NLP_FACTORY)
+    (out / "errors" / "notes.md").write_text("my notes")
+    (out / "mine.txt").write_text("mine")
+    with pytest.raises(OutputExistsError, match="earlier run"):
+        run([SEED_FILES[1]], out, workers=1, quiet=True, nlp_factory=NLP_FACTORY)
+    summary = run([SEED_FILES[1]], out, workers=1, quiet=True, overwrite=True,
+                  nlp_factory=NLP_FACTORY)
+    assert summary.status == "complete" and summary.documents == 1
+    assert (out / "errors" / "notes.md").read_text() == "my notes"
+    assert (out / "mine.txt").read_text() == "mine"
+    docs = pd.read_parquet(out / "documents")
+    assert list(docs["doc_id"]) == [SEED_FILES[1].stem]  # the first run's rows are gone
+    markers = list((out / "_shards").glob("*.json"))
+    assert len(markers) == 1 and SEED_FILES[1].name in markers[0].name
+    assert not (out / LOCK_NAME).exists()
+
+
+def test_a_manifest_biotab_did_not_write_is_never_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text('{"project": "someone else\'s"}')
+    with pytest.raises(OutputExistsError, match="not written by biotab"):
+        run([SEED_FILES[0]], out, workers=1, overwrite=True, nlp_factory=NLP_FACTORY)
+    assert (out / "manifest.json").read_text() == '{"project": "someone else\'s"}'
+
+
+# --------------------------------------------------------------------------- lock
+
+HOLD_LOCK = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from pipeline.runner.lock import acquire
+    acquire(Path(sys.argv[1]), take_over_stale=False, command="holder")
+    print("locked", flush=True)
+    time.sleep(120)
+""")
+
+
+def test_lock_refuses_a_second_run_and_names_a_stale_one(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(out)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        for flags in ([], ["--overwrite"], ["--resume"]):
+            busy = CliRunner().invoke(app, ["run", str(SEED_FILES[0]), "--out", str(out),
+                                            "--workers", "1", "--quiet", *flags])
+            assert busy.exit_code == 2, busy.output
+            assert "another biotab run" in busy.output and f"pid {holder.pid}" in busy.output
+            assert len(busy.output.strip().splitlines()) == 1
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    assert (out / LOCK_NAME).exists()  # a killed run leaves its lock file behind
+
+    stale = CliRunner().invoke(app, ["run", str(SEED_FILES[0]), "--out", str(out),
+                                     "--workers", "1", "--quiet"])
+    assert stale.exit_code == 2
+    assert "stale lock" in stale.output and f"pid {holder.pid}" in stale.output
+    assert "no longer running" in stale.output and "--resume" in stale.output
+
+    summary = run([SEED_FILES[0]], out, workers=1, quiet=True, overwrite=True,
+                  nlp_factory=NLP_FACTORY)
+    assert summary.status == "complete" and summary.documents == 1
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["attempts"][-1]["took_over_stale_lock"]["pid"] == holder.pid
+    assert not (out / LOCK_NAME).exists()
+    assert os.listdir(out)
+
+
+# --------------------------------------------------------------------------- --resume
+
+
+def _same_size_edit(path: Path, old: str, new: str, keep_mtime: bool) -> None:
+    """Replace `old` with `new` (same length: the size does not give the change away)."""
+    assert len(old) == len(new)
+    st = path.stat()
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    if keep_mtime:
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_resume_redoes_the_shards_of_changed_inputs(tmp_path: Path) -> None:
+    inp = tmp_path / "in"
+    inp.mkdir()
+    for f in SEED_FILES[:2]:
+        shutil.copy(f, inp / f.name)
+    lines = [json.dumps({"id": f"j{i}", "text": f"Patient {i} got rituximab for "
+                         "dermatomyositis."}) for i in range(5)]
+    (inp / "records.jsonl").write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    first = run([inp], out, workers=1, quiet=True, block_size=2, nlp_factory=NLP_FACTORY)
+    assert first.shards_total == 2 + 3
+
+    # the first seed: same size and modification time, other text -> only SHA-256 tells
+    _same_size_edit(inp / SEED_FILES[0].name, " ", "\n", keep_mtime=True)
+    # the JSONL: block 0 edited; its other blocks are of the same file, so redone too
+    _same_size_edit(inp / "records.jsonl", "rituximab", "Rituximab", keep_mtime=False)
+    resumed = run([inp], out, workers=1, quiet=True, block_size=2, resume=True,
+                  nlp_factory=NLP_FACTORY)
+    assert resumed.shards_skipped == 1  # only the untouched seed was kept
+    attempt = json.loads((out / "manifest.json").read_text())["attempts"][-1]
+    assert {Path(c["path"]).name: c["reason"] for c in attempt["inputs_changed"]} == {
+        SEED_FILES[0].name: "its SHA-256 changed", "records.jsonl": "its SHA-256 changed"}
+
+    fresh = run([inp], tmp_path / "fresh", workers=1, quiet=True, block_size=2,
+                nlp_factory=NLP_FACTORY)
+    assert fresh.counts == resumed.counts
+    assert read_tables(out) == read_tables(tmp_path / "fresh")
+    texts = pd.read_parquet(out / "documents").set_index("doc_id")["text"]
+    assert "Rituximab" in texts["j0"]
+    hashes = {Path(i["path"]).name: i["sha256"]
+              for i in json.loads((out / "manifest.json").read_text())["inputs"]}
+    assert hashes == {Path(i["path"]).name: i["sha256"] for i in
+                      json.loads((tmp_path / "fresh" / "manifest.json").read_text())["inputs"]}
+
+    # a killed run had finished only a later block (no SHA-256 recorded for the file): the
+    # size and modification time decide
+    block0 = next(m for m in (out / "_shards").glob("records.jsonl.000000000.*.json"))
+    block0.unlink()
+    _same_size_edit(inp / "records.jsonl", "j4", "k4", keep_mtime=False)
+    again = run([inp], out, workers=1, quiet=True, block_size=2, resume=True,
+                nlp_factory=NLP_FACTORY)
+    attempt = json.loads((out / "manifest.json").read_text())["attempts"][-1]
+    assert [(Path(c["path"]).name, c["reason"]) for c in attempt["inputs_changed"]] == [
+        ("records.jsonl", "its modification time changed")]
+    assert again.shards_skipped == 2
+    assert "k4" in set(pd.read_parquet(out / "documents")["doc_id"])
+
+    # nothing changed: everything kept
+    last = run([inp], out, workers=1, quiet=True, block_size=2, resume=True,
+               nlp_factory=NLP_FACTORY)
+    assert last.shards_skipped == 5
+    assert "inputs_changed" not in json.loads((out / "manifest.json").read_text())["attempts"][-1]

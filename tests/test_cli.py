@@ -1,0 +1,94 @@
+"""The `biotab` command line: one-line errors (exit 2, no traceback) for paths that do not
+exist, `--version`, and plain help when stdout is not a terminal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline import __version__
+from pipeline.cli import app
+
+BOX = set("─│╭╮╰╯━┃")
+
+
+def _one_line_error(result: Any, command: str) -> str:
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith(f"biotab {command}: ")
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+def test_run_without_any_existing_input_stops_before_the_model(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[Any] = []
+    monkeypatch.setattr("pipeline.run.default_nlp", lambda **kw: built.append(kw))
+    result = CliRunner().invoke(app, ["run", "/nonexistent/path", str(tmp_path / "nope.txt"),
+                                      "--out", str(tmp_path / "out"), "--workers", "1"])
+    line = _one_line_error(result, "run")
+    assert "no input path exists" in line and "/nonexistent/path" in line
+    assert built == [] and not (tmp_path / "out").exists()
+
+
+def test_evaluate_missing_paths(tmp_path: Path) -> None:
+    line = _one_line_error(CliRunner().invoke(app, ["evaluate", "/nonexistent"]), "evaluate")
+    assert "no gold file at /nonexistent" in line
+    gold = tmp_path / "gold.pubtator"
+    gold.write_text("1|t|Rituximab.\n1|a|x\n\n")
+    line = _one_line_error(CliRunner().invoke(
+        app, ["evaluate", str(gold), "--model", str(tmp_path / "no-model")]), "evaluate")
+    assert "no spaCy pipeline folder" in line
+
+
+def test_train_without_corpora(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("no IOB here")
+    (tmp_path / "bc5cdr").mkdir()
+    line = _one_line_error(CliRunner().invoke(app, ["train", "--corpora", str(tmp_path)]),
+                           "train")
+    assert "no training corpus under" in line and "--corpora" in line
+    line = _one_line_error(CliRunner().invoke(
+        app, ["train", "--corpora", str(tmp_path / "missing")]), "train")
+    assert str(tmp_path / "missing") in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bc5cdr", "notes.md"]
+
+
+def test_report_refuses_a_folder_without_a_run(tmp_path: Path) -> None:
+    inp = tmp_path / "documents-in"
+    inp.mkdir()
+    (inp / "a.txt").write_text("Rituximab for dermatomyositis.")
+    (inp / "manifest.json").write_text('{"name": "not a biotab run"}')
+    before = sorted(p.name for p in inp.iterdir())
+    line = _one_line_error(CliRunner().invoke(app, ["report", str(inp)]), "report")
+    assert "holds no biotab run" in line
+    assert sorted(p.name for p in inp.iterdir()) == before  # no report.html written
+    line = _one_line_error(CliRunner().invoke(app, ["report", str(tmp_path / "nope")]),
+                           "report")
+    assert "no output folder" in line
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"biotab {__version__}"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["evaluate", "--help"],
+                                  ["kb", "--help"]])
+def test_help_on_a_pipe_is_plain(args: list[str]) -> None:
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100"}
+    proc = subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True,
+                          text=True, env=env, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout
+    assert text.startswith("Usage: ")
+    assert not BOX & set(text), text
+    assert "<bool>" not in text and "\x1b[" not in text
+    if args[0] == "run":
+        assert "--out FOLDER" in text and "--overwrite" in text

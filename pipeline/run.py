@@ -85,6 +85,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ENGINES = ("local", "dask")
+#: Seconds a Dask run waits for the first worker of its cluster.
+DASK_WORKER_TIMEOUT = 120.0
 #: A cyclic garbage collection after this many documents (and after every shard).
 GC_EVERY_DOCS = 500
 NlpFactory = Callable[[], "Language"]
@@ -439,8 +441,21 @@ def _dask_task(shard: Shard, out: str, opts: ShardOptions) -> ShardResult:
     return process_shard(shard, out, opts)
 
 
+def _cluster_size(client: Any) -> dict[str, int]:
+    """The cluster's worker processes and threads, as its scheduler reports them."""
+    try:
+        info = client.scheduler_info(n_workers=-1)  # newer distributed: all, not the first 5
+    except TypeError:
+        info = client.scheduler_info()
+    workers = info.get("workers", {})
+    return {"workers": len(workers),
+            "threads": sum(int(w.get("nthreads", 0)) for w in workers.values())}
+
+
 def _run_dask(shards: Sequence[Shard], out: Path, opts: ShardOptions, workers: int,
-              scheduler: str | None, run_id: str) -> Iterator[Outcome]:
+              scheduler: str | None, run_id: str,
+              cluster_size: dict[str, int]) -> Iterator[Outcome]:
+    """Run the shards on Dask; fills `cluster_size` (workers, threads) once workers are there."""
     from distributed import Client, LocalCluster
     from distributed import as_completed as dask_as_completed
 
@@ -457,6 +472,12 @@ def _run_dask(shards: Sequence[Shard], out: Path, opts: ShardOptions, workers: i
         )
         client = Client(cluster)
     try:
+        try:
+            client.wait_for_workers(1, timeout=DASK_WORKER_TIMEOUT)
+        except TimeoutError as exc:
+            raise RunError(f"no Dask worker joined the scheduler {scheduler or 'LocalCluster'} "
+                           f"within {DASK_WORKER_TIMEOUT:.0f} s") from exc
+        cluster_size.update(_cluster_size(client))
         futures = {
             client.submit(_dask_task, s, str(out), opts, key=f"biotab-{run_id}-{s.shard_id}",
                           pure=False): s
@@ -603,6 +624,7 @@ class RunSummary:
     failed_shards: list[str]
     duplicates_dropped: int = 0
     fail_on_error: bool = False
+    threads: int = 0  # dask: the cluster's threads (local: one per worker process)
 
     @property
     def documents(self) -> int:
@@ -635,14 +657,19 @@ class RunSummary:
         text = (f"{self.documents:,} documents, {self.mentions:,} mentions, "
                 f"{self.outcomes:,} outcomes, {self.errors:,} errors; "
                 f"{self.words_per_s:,.0f} words/s ({self.n_words:,} words in "
-                f"{self.seconds:.1f}s, {self.engine}, {self.workers} worker"
-                f"{'s' if self.workers != 1 else ''}) -> {self.out}")
+                f"{self.seconds:.1f}s, {self.engine}, {_plural(self.workers, 'worker')}"
+                + (f", {_plural(self.threads, 'thread')}" if self.engine == "dask" else "")
+                + f") -> {self.out}")
         if self.shards_skipped:
             text += f" [resumed: {self.shards_skipped} of {self.shards_total} shards were done]"
         if self.failed_shards:
             text += (f" [INCOMPLETE: {len(self.failed_shards)} shard(s) failed; "
                      "rerun with --resume]")
         return text
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def describe_factory(factory: Any) -> str:
@@ -842,6 +869,8 @@ def _run_locked(shards: list[Shard], out: Path, lock: RunLock, *, t0: float, sta
     reporter.shards = len(done)
     log_level = logging.ERROR if quiet else logging.WARNING
     n_procs = min(workers, max(len(pending), 1))
+    # local: the processes started; dask: the cluster's, as its scheduler reports them
+    cluster_size = {"workers": n_procs, "threads": n_procs}
     failed: dict[str, str] = {}
     n_words = 0
     pipes: list[str] = []
@@ -850,7 +879,7 @@ def _run_locked(shards: list[Shard], out: Path, lock: RunLock, *, t0: float, sta
     if not pending:
         outcomes = iter(())
     elif engine == "dask":
-        outcomes = _run_dask(pending, out, opts, n_procs, scheduler, run_id[:8])
+        outcomes = _run_dask(pending, out, opts, n_procs, scheduler, run_id[:8], cluster_size)
     elif n_procs == 1:
         outcomes = _run_inline(pending, out, opts, reporter)
     else:
@@ -917,9 +946,12 @@ def _run_locked(shards: list[Shard], out: Path, lock: RunLock, *, t0: float, sta
     attempt.update(ended_at=ended, status=status, shards_processed=len(pending) - len(failed),
                    n_words=n_words, seconds=round(seconds, 3),
                    words_per_s=round(n_words / seconds, 1) if seconds > 0 else None)
+    attempt.update(workers=cluster_size["workers"], threads=cluster_size["threads"])
     manifest.update(
         status=status,
         ended_at=ended,
+        workers=cluster_size["workers"],
+        threads=cluster_size["threads"],
         inputs=inputs_info,
         shards={"total": len(shards), "done": len(shards) - len(failed),
                 "skipped_as_done": len(done), "failed": sorted(failed)},
@@ -931,7 +963,7 @@ def _run_locked(shards: list[Shard], out: Path, lock: RunLock, *, t0: float, sta
     W.write_manifest(out, manifest)
     return RunSummary(
         out=out, run_id=run_id, status=status, counts=counts, n_words=n_words, seconds=seconds,
-        engine=engine, workers=n_procs if engine == "local" else workers,
+        engine=engine, workers=cluster_size["workers"], threads=cluster_size["threads"],
         shards_total=len(shards), shards_done=len(shards) - len(failed),
         shards_skipped=len(done), failed_shards=sorted(failed),
         duplicates_dropped=len(duplicates), fail_on_error=fail_on_error,

@@ -349,9 +349,10 @@ def run_cmd(
     """Process documents into Parquet tables (documents, sentences, mentions, outcomes, errors)."""
     from functools import partial
 
+    from pipeline.runner.threads import limit_this_process_early
+
     if workers == 1:  # in this process: one worker, one core (set before numpy is imported)
-        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ.setdefault(var, "1")
+        limit_this_process_early()
 
     from pipeline.run import PipelineLoadError, RunError, default_nlp, run
     from pipeline.write import OutputExistsError

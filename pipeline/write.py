@@ -10,6 +10,10 @@ Layout of an output folder `OUT/`::
                                                always finds a file with the schema)
     OUT/_shards/<shard_id>.json                a shard finished: its counts (resume reads these)
     OUT/_run/                                  the driver's state (duplicate doc_ids found)
+    OUT/.biotab.lock                           while a run writes: who (pipeline.runner.lock)
+
+`--overwrite` deletes exactly these files (`run_files`, `remove_run`): a manifest.json biotab
+did not write, and any other file (notes, a report, inputs), is never deleted.
 
 Every table is a Parquet dataset folder: `pandas.read_parquet("OUT/mentions")`,
 `duckdb.sql("FROM read_parquet('OUT/mentions/*.parquet')")`. Files whose names start with `.` or

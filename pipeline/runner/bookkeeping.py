@@ -1,0 +1,330 @@
+"""Manifest and resume bookkeeping of a run (the driver's side of the output folder).
+
+* `settings`: the options that decide the tables' content; a resumed run must use the same.
+* `prepare`: refuse or clear an earlier run, keep the finished shards a resume may keep, delete
+  the leftovers of unfinished ones.
+* `start_manifest` / `finish_manifest`: `OUT/manifest.json` at the start (status "running") and
+  at the end of an attempt (counts, inputs with SHA-256, shards, cluster size).
+* `finish_output`: the driver's own rows (duplicate doc_ids across shards, failed shards) and an
+  empty part for every table without rows.
+
+Resume and changed inputs
+-------------------------
+`--resume`: which finished shards can be kept.
+
+A finished shard is kept only when its input file is still the file it was made from. Every
+shard marker records the file's size and modification time (`input_stat`); the marker of a
+file's first shard also records its SHA-256 (`input.sha256`, hashed by the worker). On resume the
+driver hashes each input that has finished shards again and compares:
+
+* SHA-256 recorded (the file's first shard finished): the file changed when the hash differs,
+  or when a marker saw another size (the file changed while the killed run read it);
+* no SHA-256 recorded (only later blocks of a JSONL file finished): size or modification time
+  differs.
+
+The shards of a changed file are all redone (their parts deleted first), with a warning naming
+the file; the attempt in the manifest lists it under `inputs_changed`. A file that is gone gets
+new shards of its own (its "missing" shard), so nothing of the old one is kept either.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shlex
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from pipeline import SCHEMA_VERSION, __version__
+from pipeline import write as W
+from pipeline.documents import ErrorRecord
+from pipeline.ingest import Shard, error_row
+from pipeline.runner.errors import RunError
+
+log = logging.getLogger("pipeline.run")
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# --------------------------------------------------------------------------- changed inputs
+
+
+def file_stat(path: str) -> dict[str, int] | None:
+    """Size and modification time of an input file (None if it cannot be read)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return {"bytes": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def _changed(path: str, markers: list[Mapping[str, Any]]) -> str | None:
+    """Why the file at `path` no longer is the one its finished shards were made from (None
+    when it still is)."""
+    now = file_stat(path)
+    if now is None:
+        return "it cannot be read any more"
+    stats = [m.get("input_stat") for m in markers]
+    if any(not isinstance(s, dict) or s.get("bytes") != now["bytes"] for s in stats):
+        return "its size changed"
+    recorded = next((m["input"]["sha256"] for m in markers
+                     if isinstance(m.get("input"), dict) and m["input"].get("sha256")), None)
+    if recorded is not None:
+        try:
+            current = W.sha256_file(Path(path))
+        except OSError as exc:
+            return f"it cannot be read any more ({exc})"
+        return None if current == recorded else "its SHA-256 changed"
+    if any(s.get("mtime_ns") != now["mtime_ns"] for s in stats if isinstance(s, dict)):
+        return "its modification time changed"
+    return None
+
+
+def changed_inputs(shards: Sequence[Shard],
+                   done: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """Input files with finished shards that changed since: path -> reason."""
+    by_path: dict[str, list[Mapping[str, Any]]] = {}
+    for s in shards:
+        if s.shard_id in done and s.fmt not in ("missing", "unreadable"):
+            by_path.setdefault(s.path, []).append(done[s.shard_id])
+    changed = {}
+    for path, markers in by_path.items():
+        why = _changed(path, markers)
+        if why is not None:
+            changed[path] = why
+    return changed
+
+
+def drop_changed(out: Path, shards: Sequence[Shard],
+                 done: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
+    """Forget (and delete the parts of) the finished shards whose input changed; returns
+    [{path, reason}] for the manifest."""
+    changed = changed_inputs(shards, done)
+    for s in shards:
+        if s.path in changed and s.shard_id in done:
+            del done[s.shard_id]
+            W.clean_shard(out, s.shard_id)
+    for path, why in sorted(changed.items()):
+        log.warning("input %s changed since the interrupted run read it (%s): its shards are "
+                    "processed again", path, why)
+    return [{"path": p, "reason": why} for p, why in sorted(changed.items())]
+
+
+# --------------------------------------------------------------------------- before the work
+
+
+def settings(inputs: Sequence[str], fmt: str | None, id_field: str, text_field: str,
+             title_field: str, block_size: int | None, pipeline: str) -> dict[str, Any]:
+    """The options that decide the tables' content: a resumed run must use the same."""
+    return {
+        "inputs": list(inputs),
+        "format": fmt,
+        "id_field": id_field,
+        "text_field": text_field,
+        "title_field": title_field,
+        "block_size": block_size,
+        "pipeline": pipeline,
+        "biotab_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+    }
+
+
+def unique_shards(shards: Iterable[Shard], out: Path) -> list[Shard]:
+    """Each shard once (an input given twice is read once), none inside `out` (a link in an
+    input folder may point there: a run never reads its own output)."""
+    seen: set[str] = set()
+    unique = []
+    for s in shards:
+        if s.shard_id in seen:
+            log.warning("input %s is given more than once; read once", s.path)
+            continue
+        if _inside(s.path, out):
+            continue
+        seen.add(s.shard_id)
+        unique.append(s)
+    return unique
+
+
+def _inside(path: str, folder: Path) -> bool:
+    try:
+        Path(path).resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def stale_files(out: Path, keep: set[str]) -> list[Path]:
+    """Part files of shards that are not finished-and-wanted (leftovers of an interrupted run,
+    or of inputs no longer listed), plus temporary files."""
+    stale = W.temp_files(out)
+    for name in W.TABLES:
+        folder = out / name
+        if not folder.is_dir():
+            continue
+        for f in folder.iterdir():
+            sid = W.shard_of_file(f.name)
+            if sid is not None and sid not in keep and not f.name.startswith(
+                    (W.RUN_PART_PREFIX, "part-_empty-")):
+                stale.append(f)
+    return sorted(set(stale))
+
+
+@dataclass
+class Prepared:
+    """The output folder, ready: the earlier manifest (when resuming), the finished shards
+    kept, the inputs found changed."""
+
+    earlier: dict[str, Any] | None
+    done: dict[str, dict[str, Any]]
+    changed: list[dict[str, str]] = field(default_factory=list)
+
+
+def prepare(out: Path, shards: Sequence[Shard], run_settings: Mapping[str, Any], *,
+            overwrite: bool, resume: bool) -> Prepared:
+    """Refuse or clear an earlier run (`pipeline.write.prepare_output`); when resuming, check
+    the settings, keep the finished shards of unchanged inputs and delete everything else an
+    earlier attempt left."""
+    resumed = W.prepare_output(out, overwrite=overwrite, resume=resume)
+    earlier = W.read_manifest(out) if resumed else None
+    if earlier is not None and earlier.get("settings") not in (None, dict(run_settings)):
+        diff = [k for k, v in run_settings.items() if earlier["settings"].get(k) != v]
+        raise RunError(
+            f"cannot resume: the run in {out} used different settings ({', '.join(diff)}); "
+            "rerun with the same ones, or use --overwrite"
+        )
+    wanted = {s.shard_id for s in shards}
+    markers = W.done_shards(out)
+    done = {sid: info for sid, info in markers.items() if sid in wanted}
+    for sid in set(markers) - wanted:
+        W.clean_shard(out, sid)
+    changed = drop_changed(out, shards, done) if resumed else []
+    stale = stale_files(out, set(done))
+    for f in stale:
+        with contextlib.suppress(FileNotFoundError):
+            f.unlink()
+    if stale:
+        log.info("removed %d leftover file(s) of unfinished shards", len(stale))
+    return Prepared(earlier, done, changed)
+
+
+def uses_ner(factory: Any) -> bool:
+    return not (isinstance(factory, partial) and factory.keywords.get("model", "auto") is None)
+
+
+def start_manifest(out: Path, prepared: Prepared, run_settings: Mapping[str, Any],
+                   attempt: dict[str, Any], *, run_id: str, cmd: Sequence[str],
+                   batch_size: int, use_ner: bool) -> dict[str, Any]:
+    """Write the manifest of a starting attempt (status "running"); returns it."""
+    earlier = prepared.earlier or {}
+    manifest: dict[str, Any] = {
+        "run_id": run_id,
+        "status": "running",
+        "started_at": earlier.get("started_at") or attempt["started_at"],
+        "ended_at": None,
+        "biotab_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "command": shlex.join(cmd),
+        "engine": attempt["engine"],
+        "workers": attempt["workers"],
+        "scheduler": attempt["scheduler"],
+        "settings": dict(run_settings),
+        "batch_size": batch_size,
+        "models": W.model_versions(use_ner=use_ner),
+        "attempts": [*(earlier.get("attempts") or []), attempt],
+    }
+    W.write_manifest(out, manifest)
+    return manifest
+
+
+# --------------------------------------------------------------------------- after the work
+
+
+def drop_duplicates(out: Path, shard_order: list[str],
+                    redone: set[str]) -> list[dict[str, Any]]:
+    """Drop documents whose doc_id an earlier shard produced. The plan is saved first
+    (`_run/duplicates.json`), so that an interrupted run resumes it rather than forgetting
+    what it already dropped. Entries for shards `redone` by this attempt (their parts are new)
+    or no longer in the run are discarded: the check below finds them again if still true."""
+    plan_file = out / W.RUN_DIR / "duplicates.json"
+    plan: dict[tuple[str, str], dict[str, Any]] = {}
+    wanted = set(shard_order)
+    if plan_file.exists():
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            for d in json.loads(plan_file.read_text("utf-8")):
+                if d["shard_id"] in wanted and d["shard_id"] not in redone:
+                    plan[(d["doc_id"], d["shard_id"])] = d
+    for doc_id, sid, source, kept_source in W.find_duplicates(out, shard_order):
+        plan[(doc_id, sid)] = {"doc_id": doc_id, "shard_id": sid, "source": source,
+                               "kept_source": kept_source}
+    if not plan:
+        with contextlib.suppress(FileNotFoundError):
+            plan_file.unlink()
+        return []
+    entries = [plan[k] for k in sorted(plan)]
+    W.atomic_write_json(plan_file, entries)
+    by_shard: dict[str, set[str]] = {}
+    for d in entries:
+        by_shard.setdefault(d["shard_id"], set()).add(d["doc_id"])
+    for sid, ids in sorted(by_shard.items()):
+        W.drop_documents(out, sid, ids)
+    log.warning("%d document(s) with a doc_id seen in an earlier input were dropped",
+                len(entries))
+    return entries
+
+
+def finish_output(out: Path, shards: Sequence[Shard], pending: Sequence[Shard],
+                  failed: Mapping[str, str]) -> tuple[dict[str, int], int]:
+    """The driver's part after the shards: duplicates across shards (when none failed), error
+    rows for them and for failed shards, an empty part for tables without rows. Returns the
+    rows per table and the number of duplicates dropped."""
+    duplicates: list[dict[str, Any]] = []
+    if not failed:
+        duplicates = drop_duplicates(out, [s.shard_id for s in shards],
+                                     {s.shard_id for s in pending})
+    run_errors = [
+        error_row(ErrorRecord(source=d["source"] or "", stage="ingest", error="duplicate_id",
+                              message=f"doc_id {d['doc_id']!r} was already produced by an "
+                              f"earlier input ({d['kept_source']}); this copy was dropped",
+                              doc_id=d["doc_id"]))
+        for d in duplicates
+    ]
+    by_id = {s.shard_id: s for s in shards}
+    run_errors += [
+        error_row(ErrorRecord(source=by_id[sid].path, stage="run", error="shard_failed",
+                              message=f"{why} (shard {sid}; rerun with --resume)"))
+        for sid, why in sorted(failed.items())
+    ]
+    run_part = out / "errors" / f"{W.RUN_PART_PREFIX}-00000.parquet"
+    if run_errors:
+        W.write_parquet(run_part, "errors", run_errors)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            run_part.unlink()
+    W.finish_tables(out)
+    return W.count_rows(out), len(duplicates)
+
+
+def finish_manifest(out: Path, manifest: dict[str, Any], run_shards: Sequence[Shard],
+                    prepared: Prepared, **fields: Any) -> None:
+    """Complete and write the manifest: `fields` (status, counts, shards, ...) plus the inputs
+    with their SHA-256 and the words of every finished shard, from the shard markers."""
+    markers = W.done_shards(out)
+    wanted = {s.shard_id for s in run_shards}
+    manifest.update(
+        ended_at=now(),
+        inputs=[markers[s.shard_id]["input"] for s in run_shards
+                if s.shard_id in markers and markers[s.shard_id].get("input")],
+        n_words=sum(int(m.get("n_words", 0)) for sid, m in markers.items() if sid in wanted),
+        **fields,
+    )
+    if not manifest.get("pipeline_components"):
+        manifest["pipeline_components"] = (prepared.earlier or {}).get("pipeline_components")
+    W.write_manifest(out, manifest)

@@ -1,0 +1,184 @@
+"""The local engine: shards in this process (`--workers 1`) or in a pool of worker processes.
+
+Pool workers are started with the spawn method, build the spaCy pipeline once in their
+initializer and take one shard after another. They send per-batch document counts through a
+queue that a driver thread drains into the progress reporter. The pool's processes are the
+children that appear while the pool starts (`multiprocessing.active_children`, no private
+attribute of the executor); on Ctrl-C or a fatal error the driver terminates them at once. Each
+worker gets SIGKILL when the driver dies (Linux `PR_SET_PDEATHSIG`), so no orphan keeps
+writing after a `kill -9` of the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import logging
+import multiprocessing as mp
+import os
+import queue as queue_mod
+import signal
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+from pipeline.ingest import Shard
+from pipeline.runner.errors import PipelineLoadError
+from pipeline.runner.progress import Reporter
+from pipeline.runner.shard import (
+    NlpFactory,
+    Outcome,
+    ShardOptions,
+    ShardResult,
+    freeze_once,
+    process_shard,
+    shard_weight,
+    worker_nlp,
+)
+from pipeline.runner.threads import child_env, one_thread_here
+
+log = logging.getLogger(__name__)
+
+# --------------------------------------------------------------------------- in this process
+
+
+@contextlib.contextmanager
+def gc_frozen() -> Iterator[None]:
+    """For the length of a run in the calling process: everything alive now (the pipeline, and
+    whatever else the caller holds) out of the cyclic GC's reach, as in pool workers, so that the
+    collections during the run do not walk the pipeline's large tables every time; given
+    back afterwards."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def run_inline(shards: Sequence[Shard], out: Path, opts: ShardOptions,
+               reporter: Reporter) -> Iterator[Outcome]:
+    """The shards one after another in this process."""
+    with one_thread_here():
+        worker_nlp(opts.nlp_factory)
+        with gc_frozen():
+            for shard in shards:
+                try:
+                    yield shard, process_shard(shard, out, opts, reporter.docs), None
+                except PipelineLoadError:
+                    raise
+                except Exception as exc:  # a failed shard is reported, the run goes on
+                    log.debug("shard %s failed", shard.shard_id, exc_info=True)
+                    yield shard, None, exc
+
+
+# --------------------------------------------------------------------------- worker side
+
+_PROGRESS_QUEUE: Any = None
+
+
+def _die_with_parent() -> None:
+    """Linux: this worker gets SIGKILL when the driver dies, so that no orphan keeps writing."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() == 1:  # the driver is already gone
+        os._exit(1)
+
+
+def _pool_init(factory: NlpFactory, queue: Any, log_level: int) -> None:
+    global _PROGRESS_QUEUE
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver handles Ctrl-C and stops us
+    logging.basicConfig(level=log_level, format="biotab worker %(process)d: %(message)s")
+    logging.captureWarnings(True)  # library warnings as log records: --quiet silences them
+    _PROGRESS_QUEUE = queue
+    with contextlib.suppress(PipelineLoadError):  # reported by the first task instead
+        with one_thread_here():
+            worker_nlp(factory)
+        freeze_once()
+
+
+def _queue_progress(n_docs: int, n_words: int) -> None:
+    if _PROGRESS_QUEUE is not None:
+        _PROGRESS_QUEUE.put((n_docs, n_words))
+
+
+def _pool_task(shard: Shard, out: str, opts: ShardOptions) -> ShardResult:
+    with one_thread_here():
+        return process_shard(shard, out, opts, _queue_progress)
+
+
+# --------------------------------------------------------------------------- driver side
+
+
+class _Drainer(threading.Thread):
+    """Passes the workers' document counts to the reporter."""
+
+    def __init__(self, queue: Any, reporter: Reporter) -> None:
+        super().__init__(name="biotab-progress", daemon=True)
+        self.queue = queue
+        self.reporter = reporter
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                n_docs, n_words = self.queue.get(timeout=0.2)
+            except queue_mod.Empty:
+                continue
+            except (EOFError, OSError, ValueError):
+                return
+            self.reporter.docs(n_docs, n_words)
+
+
+def run_pool(shards: Sequence[Shard], out: Path, opts: ShardOptions, workers: int,
+             reporter: Reporter, log_level: int) -> Iterator[Outcome]:
+    """The shards on `workers` spawned processes, biggest first; outcomes as they finish."""
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    drainer = _Drainer(queue, reporter)
+    drainer.start()
+    finished = False
+    before = set(mp.active_children())
+    with child_env():  # the workers inherit one BLAS thread each
+        executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_pool_init,
+            initargs=(opts.nlp_factory, queue, log_level),
+        )
+        futures: dict[Future[ShardResult], Shard] = {
+            executor.submit(_pool_task, s, str(out), opts): s
+            for s in sorted(shards, key=shard_weight, reverse=True)
+        }  # submitting starts the worker processes
+    workers_started = [p for p in mp.active_children() if p not in before]
+    try:
+        for fut in as_completed(futures):
+            shard = futures[fut]
+            try:
+                yield shard, fut.result(), None
+            except PipelineLoadError:
+                raise
+            except BrokenProcessPool as exc:
+                yield shard, None, RuntimeError(f"a worker process died ({exc})")
+            except Exception as exc:  # noqa: BLE001 - reported as a failed shard
+                yield shard, None, exc
+        finished = True
+    finally:
+        if not finished:  # Ctrl-C or a fatal error: stop the workers now, not after their shard
+            for proc in workers_started:
+                with contextlib.suppress(Exception):
+                    proc.terminate()
+        # After a normal finish the workers exit on their own (tearing down a big pipeline takes
+        # seconds); the driver goes on with the manifest meanwhile.
+        executor.shutdown(wait=not finished, cancel_futures=True)
+        drainer.stop.set()
+        drainer.join(timeout=2)
+        queue.close()

@@ -1,0 +1,117 @@
+"""Progress of a run: a rich bar on a terminal, a log line every few seconds otherwise, or
+nothing (`--quiet`). Engines report documents per batch (`Reporter.docs`, local engine) or
+per finished shard (`Reporter.shard_done`)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from typing import Any
+
+from pipeline.runner.shard import ShardResult
+
+#: Progress lines go to the `pipeline.run` logger (the name users filter on).
+log = logging.getLogger("pipeline.run")
+
+
+class Reporter:
+    """Progress: a rich bar on a terminal, a log line every `interval` seconds otherwise, or
+    nothing. Thread-safe (per-batch document counts arrive from a background thread)."""
+
+    def __init__(self, total_shards: int, mode: str, *, interval: float = 10.0) -> None:
+        self.total = total_shards
+        self.mode = mode
+        self.interval = interval
+        self.shards = 0
+        self.n_docs = 0
+        self.n_words = 0
+        self.live = False  # the engine reports documents per batch, not only per shard
+        self.t0 = time.perf_counter()
+        self._last_log = self.t0
+        self._lock = threading.Lock()
+        self._progress: Any = None
+        self._task: Any = None
+
+    def start(self, live: bool) -> None:
+        self.live = live
+        self.t0 = self._last_log = time.perf_counter()
+        if self.mode == "rich":
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            self._progress = Progress(
+                TextColumn("[bold]biotab run"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("shards"),
+                TextColumn("{task.fields[docs]:,} docs  {task.fields[dps]:,.1f} docs/s  "
+                           "{task.fields[wps]:,.0f} words/s"),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=False,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("run", total=self.total, completed=self.shards,
+                                                 docs=0, dps=0.0, wps=0.0)
+
+    def docs(self, n_docs: int, n_words: int) -> None:
+        with self._lock:
+            self.n_docs += n_docs
+            self.n_words += n_words
+            self._update(0)
+
+    def shard_done(self, result: ShardResult | None) -> None:
+        with self._lock:
+            self.shards += 1
+            if result is not None and not self.live:
+                self.n_docs += result.n_docs
+                self.n_words += result.n_words
+            self._update(1)
+
+    def _update(self, advance: int) -> None:
+        elapsed = max(time.perf_counter() - self.t0, 1e-9)
+        if self._progress is not None:
+            self._progress.update(self._task, advance=advance, docs=self.n_docs,
+                                  dps=self.n_docs / elapsed, wps=self.n_words / elapsed)
+        elif self.mode == "log":
+            now = time.perf_counter()
+            if now - self._last_log >= self.interval or (self.shards == self.total and advance):
+                self._last_log = now
+                log.info("%s", self.status_line(elapsed))
+
+    def status_line(self, elapsed: float) -> str:
+        eta = ""
+        if 0 < self.shards < self.total:
+            left = elapsed / self.shards * (self.total - self.shards)
+            eta = f", ETA {_hms(left)}"
+        return (f"{self.shards}/{self.total} shards, {self.n_docs:,} documents "
+                f"({self.n_docs / elapsed:,.1f} docs/s, {self.n_words / elapsed:,.0f} words/s), "
+                f"elapsed {_hms(elapsed)}{eta}")
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+
+def _hms(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
+
+
+def progress_mode(quiet: bool, stream: Any = None) -> str:
+    if quiet:
+        return "off"
+    stream = stream if stream is not None else sys.stderr
+    return "rich" if getattr(stream, "isatty", lambda: False)() else "log"

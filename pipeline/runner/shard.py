@@ -1,0 +1,239 @@
+"""One shard's work, the same on every engine: read, annotate, write, record.
+
+`process_shard` reads the shard's documents as a stream, runs them through the spaCy pipeline in
+batches (`pipeline.process.process_documents`) and writes the shard's own Parquet part files
+(`pipeline.write.ShardWriter`, a row group every few thousand rows, so memory stays flat); it
+then writes the shard's marker `OUT/_shards/<shard_id>.json` and returns small counts. The
+pipeline is built once per process (`worker_nlp`, a module-level cache) and its objects are
+moved out of the cyclic GC's reach (`freeze_once`), so the periodic collections stay cheap.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import socket
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline import write as W
+from pipeline.documents import Document, ErrorRecord
+from pipeline.ingest import Shard, read_shard
+from pipeline.runner.bookkeeping import file_stat
+from pipeline.runner.errors import PipelineLoadError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+#: A cyclic garbage collection after this many documents (and after every shard).
+GC_EVERY_DOCS = 500
+NlpFactory = Callable[[], "Language"]
+ProgressFn = Callable[[int, int], None]
+
+
+def default_nlp(**options: Any) -> Language:
+    """`pipeline.nlp.build_nlp(**options)`, imported only in the process that builds it: the
+    driver of a process pool never imports spaCy, so its workers start a second sooner."""
+    from pipeline.nlp import build_nlp
+
+    return build_nlp(**options)
+
+
+@dataclass(frozen=True)
+class ShardOptions:
+    """Everything a worker needs besides the shard: small, picklable, and the one place a new
+    per-shard setting goes (a field with a default here, passed by `pipeline.run.run`)."""
+
+    nlp_factory: NlpFactory
+    id_field: str = "id"
+    text_field: str = "text"
+    title_field: str = "title"
+    batch_size: int = 64
+    row_group_rows: int = W.ROW_GROUP_ROWS
+
+
+@dataclass
+class ShardResult:
+    """What a finished shard reports (also the content of its marker file)."""
+
+    shard_id: str
+    source: str
+    counts: dict[str, int]
+    n_words: int
+    seconds: float
+    input: dict[str, Any] | None = None
+    input_stat: dict[str, int] | None = None
+    worker: str = ""
+    pipes: list[str] = field(default_factory=list)
+
+    @property
+    def n_docs(self) -> int:
+        return self.counts.get("documents", 0)
+
+
+def describe_factory(factory: Any) -> str:
+    """A readable, stable name of a pipeline factory (recorded in the manifest's settings)."""
+    if isinstance(factory, partial):
+        args = ", ".join([*map(repr, factory.args),
+                          *(f"{k}={v!r}" for k, v in sorted(factory.keywords.items()))])
+        return f"{describe_factory(factory.func)}({args})"
+    module = getattr(factory, "__module__", None) or ""
+    name = getattr(factory, "__qualname__", None) or type(factory).__name__
+    return f"{module}.{name}" if module else name
+
+
+_NLP_CACHE: dict[Any, Language] = {}
+
+
+def _factory_key(factory: NlpFactory) -> Any:
+    try:
+        return pickle.dumps(factory)
+    except Exception:  # noqa: BLE001 - an unpicklable factory (a lambda): keyed by identity
+        return ("id", id(factory))
+
+
+def worker_nlp(factory: NlpFactory) -> Language:
+    """The spaCy pipeline of this process, built once per factory (one cached at a time)."""
+    key = _factory_key(factory)
+    nlp = _NLP_CACHE.get(key)
+    if nlp is None:
+        _NLP_CACHE.clear()
+        try:
+            nlp = factory()
+            nlp("Warm-up: components that load lazily do it now, not in the first shard.")
+        except Exception as exc:
+            raise PipelineLoadError(
+                f"could not build the spaCy pipeline ({describe_factory(factory)}): "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        _NLP_CACHE[key] = nlp
+    return nlp
+
+
+_FROZEN = False
+
+
+def freeze_once() -> None:
+    """In a worker process: move the pipeline's objects (they live as long as the process) out
+    of the cyclic GC's reach, so that the periodic collections in `process_shard` are cheap.
+    (The calling process of `--workers 1` freezes only for the run: `local.gc_frozen`.)"""
+    global _FROZEN
+    if not _FROZEN:
+        gc.collect()
+        gc.freeze()
+        _FROZEN = True
+
+
+def _dedupe(records: Iterable[Document | ErrorRecord]) -> Iterator[Document | ErrorRecord]:
+    """Drop a document whose doc_id came earlier in the same shard (an error row instead)."""
+    seen: set[str] = set()
+    for rec in records:
+        if isinstance(rec, Document):
+            if rec.doc_id in seen:
+                yield ErrorRecord(
+                    source=rec.source, stage="ingest", error="duplicate_id",
+                    message=f"doc_id {rec.doc_id!r} was already produced earlier in this run; "
+                    "this later document was dropped",
+                    location=rec.location, doc_id=rec.doc_id,
+                )
+                continue
+            seen.add(rec.doc_id)
+        yield rec
+
+
+def _input_info(shard: Shard) -> dict[str, Any] | None:
+    """The input file of a shard with its size and SHA-256 (reported by the first shard of a
+    file only, so a file split into blocks is hashed once)."""
+    if shard.start_record != 0:
+        return None
+    info: dict[str, Any] = {"path": shard.path, "format": shard.fmt}
+    path = Path(shard.path)
+    if path.is_file():
+        try:
+            info["bytes"] = path.stat().st_size
+            info["sha256"] = W.sha256_file(path)
+        except OSError as exc:
+            info["error"] = str(exc)
+    return info
+
+
+def _write_rows(nlp: Language, shard: Shard, writer: W.ShardWriter, opts: ShardOptions,
+                progress: ProgressFn | None) -> int:
+    """Annotate the shard's documents into `writer`; returns the words processed."""
+    from pipeline.process import process_documents
+
+    n_words = 0
+    since_gc = 0
+    records = _dedupe(read_shard(shard, opts.id_field, opts.text_field, opts.title_field))
+    for rows in process_documents(nlp, records, batch_size=opts.batch_size):
+        writer.add(rows.tables)
+        n_words += rows.n_words
+        n_docs = len(rows.tables["documents"])
+        if progress is not None:
+            progress(n_docs, rows.n_words)
+        since_gc += n_docs
+        if since_gc >= GC_EVERY_DOCS:
+            # Processed Docs leave reference cycles; with a big pipeline in memory Python's
+            # own full collections are rare (they wait for garbage worth 25% of the
+            # long-lived objects), so RSS would grow shard after shard without this.
+            gc.collect()
+            since_gc = 0
+    return n_words
+
+
+def process_shard(
+    shard: Shard,
+    out: Path | str,
+    opts: ShardOptions,
+    progress: ProgressFn | None = None,
+) -> ShardResult:
+    """Read, annotate and write one shard; record it as finished. Safe to repeat: whatever an
+    earlier attempt at the same shard left behind is deleted first."""
+    t0 = time.perf_counter()
+    out = Path(out)
+    W.clean_shard(out, shard.shard_id)
+    input_stat = file_stat(shard.path)  # before reading: resume compares it with the file
+    nlp = worker_nlp(opts.nlp_factory)
+    writer = W.ShardWriter(out, shard.shard_id, row_group_rows=opts.row_group_rows)
+    try:
+        n_words = _write_rows(nlp, shard, writer, opts, progress)
+        counts = writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        gc.collect()
+    result = ShardResult(
+        shard_id=shard.shard_id,
+        source=shard.path,
+        counts=counts,
+        n_words=n_words,
+        seconds=round(time.perf_counter() - t0, 3),
+        input=_input_info(shard),
+        input_stat=input_stat,
+        worker=f"{socket.gethostname()}:{os.getpid()}",
+        pipes=list(nlp.pipe_names),
+    )
+    W.mark_shard_done(out, shard.shard_id, asdict(result))
+    return result
+
+
+#: What an engine yields per shard: the shard, its result or the exception that failed it.
+Outcome = tuple[Shard, ShardResult | None, BaseException | None]
+
+
+def shard_weight(shard: Shard) -> tuple[int, str]:
+    """Sort key, biggest first: a pool that takes big inputs first ends with small ones (less
+    idle time at the end)."""
+    try:
+        size = os.path.getsize(shard.path)
+    except OSError:
+        size = 0
+    if shard.start_record or shard.n_records is not None:
+        size = min(size, 200 * (shard.n_records or 1000))  # a block of lines: ~its share
+    return size, shard.shard_id

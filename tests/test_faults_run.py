@@ -4,6 +4,7 @@ files that are not biotab's, a second run on the same `--out` (live and stale lo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -11,6 +12,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -239,3 +241,54 @@ def test_resume_redoes_the_shards_of_changed_inputs(tmp_path: Path) -> None:
                nlp_factory=NLP_FACTORY)
     assert last.shards_skipped == 5
     assert "inputs_changed" not in json.loads((out / "manifest.json").read_text())["attempts"][-1]
+
+
+# --------------------------------------------------------------------------- Ctrl-C
+
+
+@pytest.mark.slow
+def test_interrupt_stops_busy_pool_workers_at_once(tmp_path: Path) -> None:
+    """SIGINT to the driver alone while its 2 pool workers are inside long shards (the workers
+    ignore SIGINT): the driver stops them itself, at once rather than after their shards; exit
+    130, manifest "interrupted", lock file gone; --resume is then allowed."""
+    import psutil
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    texts = [f.read_text("utf-8") for f in SEED_FILES]
+    for k in range(2):  # two shards of a few minutes each
+        lines = [json.dumps({"id": f"{k}-{i}", "text": texts[i % len(texts)]})
+                 for i in range(300)]
+        (inp / f"big{k}.jsonl").write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(inp), "--out",
+                             str(out), "--workers", "2", "--quiet"], start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    workers: list[psutil.Process] = []
+    try:
+        deadline = time.monotonic() + 180
+        reading = 0
+        while time.monotonic() < deadline and reading < 2 and proc.poll() is None:
+            time.sleep(0.2)
+            with contextlib.suppress(psutil.Error):
+                workers = [c for c in psutil.Process(proc.pid).children()
+                           if "spawn_main" in " ".join(c.cmdline())]
+                reading = sum(any(f.path.endswith(".jsonl") for f in w.open_files())
+                              for w in workers)
+        assert reading == 2, "the workers did not start their shards"
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        stopped_in = time.monotonic() - t0
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    _, alive = psutil.wait_procs(workers, timeout=5)
+    assert proc.returncode == 130, err
+    assert not alive and stopped_in < 10, stopped_in
+    assert "interrupted; finish it with --resume" in err
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "interrupted" and not list((out / "_shards").glob("*.json"))
+    assert not (out / LOCK_NAME).exists()
+    refused = CliRunner().invoke(app, ["run", str(inp), "--out", str(out), "--quiet"])
+    assert refused.exit_code == 2 and "earlier run" in refused.output

@@ -149,17 +149,17 @@ def run_pool(shards: Sequence[Shard], out: Path, opts: ShardOptions, workers: in
     drainer.start()
     finished = False
     before = set(mp.active_children())
-    with child_env():  # the workers inherit one BLAS thread each
-        executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=_pool_init,
-            initargs=(opts.nlp_factory, queue, log_level),
-        )
-        futures: dict[Future[ShardResult], Shard] = {
-            executor.submit(_pool_task, s, str(out), opts): s
-            for s in sorted(shards, key=shard_weight, reverse=True)
-        }  # submitting starts the worker processes
-    workers_started = [p for p in mp.active_children() if p not in before]
+    executor: ProcessPoolExecutor | None = None
+    futures: dict[Future[ShardResult], Shard] = {}
     try:
+        with child_env():  # the workers inherit one BLAS thread each
+            executor = ProcessPoolExecutor(
+                max_workers=workers, mp_context=ctx, initializer=_pool_init,
+                initargs=(opts.nlp_factory, queue, log_level),
+            )
+            for s in sorted(shards, key=shard_weight, reverse=True):
+                # submitting starts the worker processes
+                futures[executor.submit(_pool_task, s, str(out), opts)] = s
         for fut in as_completed(futures):
             shard = futures[fut]
             try:
@@ -173,12 +173,14 @@ def run_pool(shards: Sequence[Shard], out: Path, opts: ShardOptions, workers: in
         finished = True
     finally:
         if not finished:  # Ctrl-C or a fatal error: stop the workers now, not after their shard
-            for proc in workers_started:
-                with contextlib.suppress(Exception):
-                    proc.terminate()
+            for proc in mp.active_children():
+                if proc not in before:  # the children that appeared with the pool: its workers
+                    with contextlib.suppress(Exception):
+                        proc.terminate()
         # After a normal finish the workers exit on their own (tearing down a big pipeline takes
         # seconds); the driver goes on with the manifest meanwhile.
-        executor.shutdown(wait=not finished, cancel_futures=True)
+        if executor is not None:
+            executor.shutdown(wait=not finished, cancel_futures=True)
         drainer.stop.set()
         drainer.join(timeout=2)
         queue.close()

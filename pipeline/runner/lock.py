@@ -125,9 +125,12 @@ def _open_locked(path: Path) -> tuple[int, bool]:
 def acquire(out: Path, *, take_over_stale: bool, command: str = "") -> RunLock:
     """Take `out/.biotab.lock` (creating `out`). Raises LockError when another run holds it,
     or when it is a killed run's stale lock and `take_over_stale` is False."""
-    out.mkdir(parents=True, exist_ok=True)
     path = out / LOCK_NAME
-    fd, flock_ok = _open_locked(path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd, flock_ok = _open_locked(path)
+    except OSError as exc:
+        raise LockError(f"cannot write to the output folder {out}: {exc.strerror or exc}") from exc
     try:
         earlier = _read_info(fd)
         if earlier is not None and not flock_ok:

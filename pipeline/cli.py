@@ -325,10 +325,11 @@ def run_cmd(
         help="Dask scheduler address (tcp://host:8786); default: a "
         "LocalCluster. Implies --engine dask.")] = None,
     resume: Annotated[bool, typer.Option(
-        "--resume", help="Finish an interrupted run in OUT: finished shards are kept, "
-        "the rest is redone.")] = False,
+        "--resume", help="Finish an interrupted run in OUT: finished shards of unchanged "
+        "inputs (same SHA-256) are kept, the rest is redone.")] = False,
     overwrite: Annotated[bool, typer.Option(
-        "--overwrite", help="Replace an earlier run in OUT.")] = False,
+        "--overwrite", help="Replace an earlier run in OUT (only the files a biotab run "
+        "writes are removed).")] = False,
     fail_on_error: Annotated[bool, typer.Option(
         "--fail-on-error", help="Exit 1 if any error row was written.")] = False,
     quiet: Annotated[bool, typer.Option(

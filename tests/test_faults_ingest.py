@@ -1,0 +1,185 @@
+"""Faults in input (issue 13): each bad record costs exactly that record, named by file and line
+or record number; resource caps; file-system faults. Every case writes small real-format files
+and checks which documents and which error rows come out, and that no good document is lost."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from pipeline.documents import Document, ErrorRecord
+from pipeline.ingest import ingest, list_shards, read_shard
+
+PUBMED_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" '
+    '"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n'
+    "<PubmedArticleSet>\n"
+)
+
+
+def article(pmid: int, title: str | None = None) -> str:
+    """One PubmedArticle record in the NLM layout (10 lines)."""
+    return (
+        "<PubmedArticle>\n"
+        '  <MedlineCitation Status="MEDLINE" Owner="NLM">\n'
+        f'    <PMID Version="1">{pmid}</PMID>\n'
+        "    <Article>\n"
+        f"      <ArticleTitle>{title or f'Trial {pmid} of dupilumab.'}</ArticleTitle>\n"
+        f"      <Abstract><AbstractText>Result of trial {pmid}.</AbstractText></Abstract>\n"
+        "    </Article>\n"
+        "  </MedlineCitation>\n"
+        '  <PubmedData><ArticleIdList><ArticleId IdType="pubmed">'
+        f"{pmid}</ArticleId></ArticleIdList></PubmedData>\n"
+        "</PubmedArticle>\n"
+    )
+
+
+def pubmed_file(records: list[str], close: bool = True) -> str:
+    return PUBMED_HEAD + "".join(records) + ("</PubmedArticleSet>\n" if close else "")
+
+
+def first_line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def run(*inputs: Path | str, **kw: object) -> tuple[list[Document], list[ErrorRecord]]:
+    docs: list[Document] = []
+    errs: list[ErrorRecord] = []
+    for rec in ingest(list(inputs), **kw):  # type: ignore[arg-type]
+        (docs if isinstance(rec, Document) else errs).append(rec)  # type: ignore[arg-type]
+    return docs, errs
+
+
+def ids(docs: list[Document]) -> list[str]:
+    return [d.doc_id for d in docs]
+
+
+# ----------------------------------------------------------------------------- 13.1 / 13.6 XML
+
+DAMAGES = {
+    "mismatched_tag": lambda r: r.replace("</ArticleTitle>", "</ArticleTitel>"),
+    "bare_ampersand": lambda r: r.replace("Result of", "Result & of"),
+    "undefined_entity": lambda r: r.replace("Result of", "Result &nbsp; of"),
+    "unclosed_element": lambda r: r.replace("</Abstract>", ""),
+    "missing_end_tag": lambda r: r.replace("</PubmedArticle>\n", ""),
+    "missing_start_tag": lambda r: r.replace("<PubmedArticle>\n", "<PubmedArticl>\n"),
+    "control_character": lambda r: r.replace("Result of", "Result \x01 of"),
+}
+
+
+def test_damage_in_one_record_costs_only_that_record(tmp_path: Path) -> None:
+    for name, damage in DAMAGES.items():
+        records = [article(p) for p in (101, 102, 103, 104, 105)]
+        records[2] = damage(records[2])
+        text = pubmed_file(records)
+        path = tmp_path / f"{name}.xml"
+        path.write_text(text, encoding="utf-8")
+        docs, errs = run(path)
+        assert ids(docs) == ["101", "102", "104", "105"], name
+        assert [e.error for e in errs] == ["bad_xml"], (name, errs)
+        e = errs[0]
+        assert e.source == str(path) and e.location is not None, name
+        assert "record 3" in e.location, (name, e.location)
+        line = int(e.location.split(",")[0].removeprefix("line "))
+        start = first_line_of(text, "<PMID Version=\"1\">103") - 2
+        assert start <= line <= start + 10, (name, e.location)
+        if name != "missing_start_tag":
+            assert e.doc_id == "103", (name, e)
+
+
+def test_gzip_and_bioc_damage_are_isolated_too(tmp_path: Path) -> None:
+    records = [article(p) for p in range(201, 206)]
+    records[1] = records[1].replace("</ArticleTitle>", "</Title>")
+    gz = tmp_path / "damaged.xml.gz"
+    gz.write_bytes(gzip.compress(pubmed_file(records).encode()))
+    docs, errs = run(gz)
+    assert ids(docs) == ["201", "203", "204", "205"]
+    assert [(e.error, e.doc_id) for e in errs] == [("bad_xml", "202")]
+
+    def bioc_doc(i: int) -> str:
+        return (f"<document><id>{i}</id><passage><infon key=\"type\">title</infon>"
+                f"<offset>0</offset><text>Title {i}</text></passage></document>\n")
+
+    docs_xml = [bioc_doc(i) for i in range(1, 5)]
+    docs_xml[2] = docs_xml[2].replace("<offset>0</offset>", "<offset>0</ofset>")
+    b = tmp_path / "bioc.xml"
+    b.write_text("<?xml version='1.0' encoding='utf-8'?>\n<collection><source>x</source>\n"
+                 + "".join(docs_xml) + "</collection>\n", encoding="utf-8")
+    docs, errs = run(b)
+    assert ids(docs) == ["1", "2", "4"]
+    assert [(e.error, e.doc_id, e.location) for e in errs] == [
+        ("bad_xml", "3", "line 5, column 78, record 3")]
+
+
+def test_truncated_xml_keeps_records_before_the_cut(tmp_path: Path) -> None:
+    records = [article(p) for p in (301, 302, 303, 304)]
+    text = pubmed_file(records)
+    cut_at = text.index("Result of trial 303")
+    cut = tmp_path / "cut.xml"
+    cut.write_text(text[:cut_at], encoding="utf-8")
+    docs, errs = run(cut)
+    assert ids(docs) == ["301", "302"]
+    assert [(e.error, e.doc_id) for e in errs] == [("truncated_xml", "303")]
+    rec_line = first_line_of(text, '<PMID Version="1">303') - 2
+    assert errs[0].location == f"line {rec_line}, record 3"
+    # cut between two records: every complete record kept, the cut named
+    between = tmp_path / "between.xml"
+    between.write_text(pubmed_file(records[:2], close=False), encoding="utf-8")
+    docs, errs = run(between)
+    assert ids(docs) == ["301", "302"]
+    assert [e.error for e in errs] == ["truncated_xml"]
+    assert errs[0].location is not None and errs[0].location.endswith("record 3")
+    # a cut gzip stream
+    gz = tmp_path / "cut.xml.gz"
+    big = pubmed_file([article(p) for p in range(400, 440)])
+    gz.write_bytes(gzip.compress(big.encode())[:-40])
+    docs, errs = run(gz)
+    assert ids(docs) == [str(p) for p in range(400, 400 + len(docs))] and len(docs) >= 35
+    assert [e.error for e in errs] == ["truncated_gzip"]
+    assert errs[0].location is not None and f"record {len(docs) + 1}" in errs[0].location
+
+
+def test_record_tags_in_comments_and_cdata_do_not_split_records(tmp_path: Path) -> None:
+    records = [article(p) for p in (501, 502)]
+    records[0] = records[0].replace(
+        "<Abstract>", "<!-- </PubmedArticle> <PubmedArticle> --><Abstract>").replace(
+        "Result of trial 501.", "<![CDATA[x </PubmedArticle> y]]> Result of trial 501.")
+    p = tmp_path / "tricky.xml"
+    p.write_text(pubmed_file(records), encoding="utf-8")
+    docs, errs = run(p)
+    assert errs == [] and ids(docs) == ["501", "502"]
+    assert "x </PubmedArticle> y Result of trial 501." in docs[0].text
+
+
+def test_shards_of_a_damaged_xml_file_give_the_same_rows(tmp_path: Path) -> None:
+    records = [article(p) for p in range(601, 607)]
+    records[3] = records[3].replace("</Abstract>", "")
+    p = tmp_path / "blocks.xml"
+    p.write_text(pubmed_file(records), encoding="utf-8")
+    (shard,) = list_shards([p])
+    whole = list(read_shard(shard))
+    blocks = [rec for i in range(0, 6, 2)
+              for rec in read_shard(shard.__class__(shard.path, shard.fmt, i, 2))]
+    assert blocks == whole
+    assert [r.doc_id for r in whole] == ["601", "602", "603", "604", "605", "606"]
+    assert [type(r).__name__ for r in whole].count("ErrorRecord") == 1
+
+
+def test_entities_still_refused_and_not_expanded(tmp_path: Path) -> None:
+    p = tmp_path / "xxe_in_record.xml"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET", encoding="utf-8")
+    records = [article(701), article(702).replace("Result of", "&xxe; Result of")]
+    p.write_text(pubmed_file(records), encoding="utf-8")
+    docs, errs = run(p)
+    assert ids(docs) == ["701"] and [e.error for e in errs] == ["bad_xml"]
+    assert all("TOP-SECRET" not in d.text for d in docs)
+    bomb = tmp_path / "bomb.xml"
+    bomb.write_text(PUBMED_HEAD.replace(
+        'pubmed_250101.dtd">', f'pubmed_250101.dtd" [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>')
+        + article(703) + "</PubmedArticleSet>\n", encoding="utf-8")
+    docs, errs = run(bomb)
+    assert docs == [] and [e.error for e in errs] == ["unsafe_xml"]
+    assert json.dumps([e.message for e in errs]).find("TOP-SECRET") < 0

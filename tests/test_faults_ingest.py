@@ -183,3 +183,78 @@ def test_entities_still_refused_and_not_expanded(tmp_path: Path) -> None:
     docs, errs = run(bomb)
     assert docs == [] and [e.error for e in errs] == ["unsafe_xml"]
     assert json.dumps([e.message for e in errs]).find("TOP-SECRET") < 0
+
+
+# ----------------------------------------------------------------------------- 13.2 MEDLINE
+
+DATA = Path(__file__).resolve().parent / "data" / "ingest"
+
+
+def test_medline_2016_baseline_layout(tmp_path: Path) -> None:
+    from pipeline.documents import Notice
+    from pipeline.ingest import detect_format
+
+    src = DATA / "medline16_sample.xml"
+    gz = tmp_path / "medline16n0001.xml.gz"
+    gz.write_bytes(gzip.compress(src.read_bytes()))
+    for path in (src, gz):
+        assert detect_format(path) == "pubmed"
+        records = list(ingest([path]))
+        docs = [r for r in records if isinstance(r, Document)]
+        notices = [r for r in records if isinstance(r, Notice)]
+        assert len(records) == 3  # two citations, one delete list, nothing else
+        assert ids(docs) == ["80000101", "80000102"]  # not the CommentsCorrections PMID
+        d = docs[0]
+        assert d.title == ("Methotrexate for moderate-to-severe atopic dermatitis in adults: "
+                           "a retrospective cohort.")
+        lines = d.text.split("\n")
+        assert [ln.split(":")[0] for ln in lines[1:]] == ["BACKGROUND", "METHODS", "RESULTS",
+                                                          "CONCLUSION"]
+        assert d.meta is not None
+        assert d.meta["journal"] == "Journal of the American Academy of Dermatology"
+        assert d.meta["year"] == 2016
+        assert [m["name"] for m in d.meta["mesh"]] == ["Dermatitis, Atopic", "Methotrexate"]
+        assert d.meta["mesh"][0]["qualifiers"][0] == {"ui": "Q000188", "name": "drug therapy",
+                                                      "major": True}
+        for sec in d.meta["abstract_sections"]:
+            assert d.text[sec["start"]:sec["end"]].startswith(sec["label"] + ": ")
+        assert docs[1].meta is not None and docs[1].meta["year"] == 2015
+        assert docs[1].text == ("Ciclosporin in chronic hand eczema.\nCiclosporin 3 mg/kg "
+                                "cleared chronic hand eczema in 9 of 15 patients.")
+        assert [(n.error, n.ids) for n in notices] == [
+            ("deleted_citations", ("80000050", "80000051"))]
+        assert notices[0].location is not None and "record 3" in notices[0].location
+
+
+def test_pubmed_update_file_with_book_and_delete_list(tmp_path: Path) -> None:
+    from pipeline.documents import Notice
+
+    src = DATA / "pubmed_update_sample.xml"
+    gz = tmp_path / "pubmed25n1400.xml.gz"
+    gz.write_bytes(gzip.compress(src.read_bytes()))
+    for path in (src, gz):
+        records = list(ingest([path]))
+        docs = [r for r in records if isinstance(r, Document)]
+        assert ids(docs) == ["90000201", "90000202"]
+        assert docs[0].meta is not None and docs[0].meta["journal"] == "JAAD case reports"
+        assert docs[0].meta["doi"] == "10.1016/j.jdcr.2023.99999"
+        assert [m["name"] for m in docs[0].meta["mesh"]] == ["Alopecia Areata"]
+        book = docs[1]
+        assert book.title == "Hidradenitis Suppurativa"
+        assert book.text.split("\n")[1].startswith("EXCERPT: Hidradenitis suppurativa")
+        assert book.meta is not None and book.meta["year"] == 2024
+        assert book.meta["book"] == "StatPearls"
+        notices = [r for r in records if isinstance(r, Notice)]
+        assert [n.ids for n in notices] == [("90000150", "90000151", "90000152")]
+        assert len(records) == 3
+
+
+def test_pubmed_files_of_one_article_and_many_records(tmp_path: Path) -> None:
+    one = tmp_path / "one.xml"
+    one.write_text('<?xml version="1.0"?>\n' + article(42), encoding="utf-8")
+    docs, errs = run(one)
+    assert ids(docs) == ["42"] and errs == []
+    many = tmp_path / "many.xml"
+    many.write_text(pubmed_file([article(p) for p in range(1000, 1300)]), encoding="utf-8")
+    docs, errs = run(many)
+    assert errs == [] and ids(docs) == [str(p) for p in range(1000, 1300)]

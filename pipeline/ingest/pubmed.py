@@ -21,7 +21,8 @@ Layout of the text (so the sections splitter sees headings):
 An unlabelled abstract is one line after the title. Inline markup (<i>, <sup>, <b>, ...) is
 flattened to its text. meta: pmid, journal, journal_iso, year, doi, pmc, mesh [{ui, name,
 major, qualifiers}], keywords, publication_types, languages, abstract_sections
-[{label, nlm_category, start, end}] (offsets into the text).
+[{label, nlm_category, start, end}] (offsets into the text), chemicals; book (BookTitle) for a
+PubmedBookArticle.
 """
 
 from __future__ import annotations
@@ -164,6 +165,9 @@ def build_document(rec: Any, source: str, index: int) -> Document | ErrorRecord:
         "abstract_sections": sections,
         "has_abstract": bool(sections),
     }
+    book = rec.find("./BookDocument/Book/BookTitle")
+    if book is not None:
+        meta["book"] = _clean(text_of(book)) or None
     chems = []
     for c in rec.iterfind(".//ChemicalList/Chemical"):
         sub = c.find("NameOfSubstance")

@@ -258,3 +258,173 @@ def test_pubmed_files_of_one_article_and_many_records(tmp_path: Path) -> None:
     many.write_text(pubmed_file([article(p) for p in range(1000, 1300)]), encoding="utf-8")
     docs, errs = run(many)
     assert errs == [] and ids(docs) == [str(p) for p in range(1000, 1300)]
+
+
+# ----------------------------------------------------------------------------- 13.4 caps
+
+
+def test_decompressed_byte_cap_keeps_records_before_it(tmp_path: Path) -> None:
+    xml = pubmed_file([article(p) for p in range(1, 201)]).encode()
+    gz = tmp_path / "many.xml.gz"
+    gz.write_bytes(gzip.compress(xml))
+    cap = len(xml) // 2
+    docs, errs = run(gz, max_bytes=cap)
+    assert 50 < len(docs) < 150 and ids(docs) == [str(p) for p in range(1, len(docs) + 1)]
+    assert [e.error for e in errs] == ["too_large"]
+    assert errs[0].location is not None and f"record {len(docs) + 1}" in errs[0].location
+    assert f"{cap:,}" in errs[0].message
+    docs, errs = run(gz, max_bytes=None)
+    assert len(docs) == 200 and errs == []
+    lines = b"".join(json.dumps({"id": i, "text": "t" * 40}).encode() + b"\n"
+                     for i in range(300))
+    j = tmp_path / "many.jsonl.gz"
+    j.write_bytes(gzip.compress(lines))
+    docs, errs = run(j, max_bytes=len(lines) // 3)
+    assert 50 < len(docs) < 150 and [e.error for e in errs] == ["too_large"]
+    assert errs[0].location == f"line {len(docs) + 1}"
+    # shards of a capped JSONL file: the same rows, the cap reported once
+    shards = list_shards([j], block_size=40, max_bytes=len(lines) // 3)
+    rows = [r for s in shards for r in read_shard(s, max_bytes=len(lines) // 3)]
+    assert rows == list(ingest([j], dedupe=False, max_bytes=len(lines) // 3))
+    t = tmp_path / "bomb.txt.gz"
+    t.write_bytes(gzip.compress(b"word " * 100_000))
+    docs, errs = run(t, max_bytes=10_000)
+    assert docs == [] and [(e.error, e.doc_id) for e in errs] == [("too_large", "bomb")]
+    docs, errs = run(t)
+    assert ids(docs) == ["bomb"]
+
+
+def test_record_cap_skips_one_record_and_reads_on(tmp_path: Path) -> None:
+    records = [article(p) for p in (1, 2, 3)]
+    records[1] = article(2, "Huge " * 50_000)
+    p = tmp_path / "huge_record.xml"
+    p.write_text(pubmed_file(records), encoding="utf-8")
+    docs, errs = run(p, max_record_bytes=100_000)
+    assert ids(docs) == ["1", "3"]
+    assert [(e.error, e.doc_id) for e in errs] == [("record_too_large", "2")]
+    assert errs[0].location == "line 14, record 2"
+    j = tmp_path / "long_line.jsonl"
+    j.write_text("\n".join(json.dumps({"id": str(i), "text": "x" * (300_000 if i == 2 else 10)})
+                           for i in range(1, 5)) + "\n", encoding="utf-8")
+    docs, errs = run(j, max_record_bytes=100_000)
+    assert ids(docs) == ["1", "3", "4"]
+    assert [(e.error, e.location) for e in errs] == [("record_too_large", "line 2")]
+    pt = tmp_path / "long.pubtator"
+    pt.write_text("1|t|T1\n1|a|A1\n\n2|t|T2\n2|a|" + "y" * 300_000 + "\n\n3|t|T3\n3|a|A3\n",
+                  encoding="utf-8")
+    docs, errs = run(pt, max_record_bytes=100_000)
+    assert [e.error for e in errs][:1] == ["record_too_large"]
+    assert errs[0].location == "line 5"
+    assert "1" in ids(docs) and "3" in ids(docs)
+    txt = tmp_path / "long.txt"
+    txt.write_text("z" * 300_000, encoding="utf-8")
+    docs, errs = run(txt, tmp_path / "huge_record.xml", max_record_bytes=100_000)
+    assert ("record_too_large", "long") in [(e.error, e.doc_id) for e in errs]
+
+
+def test_memory_stays_flat_on_a_giant_record(tmp_path: Path) -> None:
+    import tracemalloc
+
+    gz = tmp_path / "giant.xml.gz"
+    with gzip.open(gz, "wb") as fh:
+        fh.write(PUBMED_HEAD.encode() + article(1).encode())
+        fh.write(b"<PubmedArticle><MedlineCitation><PMID>2</PMID><Article><ArticleTitle>")
+        for _ in range(40):
+            fh.write(b"A" * (1 << 20))
+        fh.write(b"</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n")
+        fh.write(article(3).encode() + b"</PubmedArticleSet>\n")
+    tracemalloc.start()
+    docs, errs = run(gz, max_record_bytes=1 << 20)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert ids(docs) == ["1", "3"]
+    assert [(e.error, e.doc_id) for e in errs] == [("record_too_large", "2")]
+    assert peak < 8 << 20, peak  # 40 MiB of record bytes went through, a few MiB held
+
+
+# ----------------------------------------------------------------------------- 13.6 JSON records
+
+
+def _parquet_ok(docs: list[Document], errs: list[ErrorRecord]) -> None:
+    """Every row the readers produced can be written to Parquet (valid UTF-8 everywhere)."""
+    import pyarrow as pa
+
+    from pipeline.ingest import DOCUMENTS_SCHEMA, ERRORS_SCHEMA, document_row, error_row
+
+    pa.Table.from_pylist([document_row(d) for d in docs], schema=DOCUMENTS_SCHEMA)
+    pa.Table.from_pylist([error_row(e) for e in errs], schema=ERRORS_SCHEMA)
+    for row in [document_row(d) for d in docs] + [error_row(e) for e in errs]:
+        for value in row.values():
+            if isinstance(value, str):
+                value.encode("utf-8")
+
+
+def test_jsonl_lone_surrogates_cost_only_their_line(tmp_path: Path) -> None:
+    good = [json.dumps({"id": f"g{i}", "title": "T", "text": f"good {i}", "year": 2020})
+            for i in range(6)]
+    bad = [
+        '{"id": "a\\ud800", "text": "bad id"}',
+        '{"id": "b", "title": "t\\udfff", "text": "bad title"}',
+        '{"id": "c", "text": "bad text \\ud800"}',
+        '{"id": "d", "text": "bad extra", "authors": [{"name": "x\\ud834"}]}',
+        '{"id": "e", "text": "bad key", "k\\ud800": 1}',
+    ]
+    ok_pair = '{"id": "emoji", "text": "paired surrogates are fine \\ud83d\\ude00"}'
+    lines = [good[0], bad[0], good[1], bad[1], good[2], bad[2], good[3], bad[3], good[4],
+             bad[4], good[5], ok_pair]
+    p = tmp_path / "surrogates.jsonl"
+    p.write_text("\n".join(lines) + "\n", encoding="ascii")
+    docs, errs = run(p)
+    assert ids(docs) == [f"g{i}" for i in range(6)] + ["emoji"]
+    assert docs[-1].text.endswith("\U0001F600")
+    assert [(e.error, e.location) for e in errs] == [
+        ("bad_unicode", "line 2"), ("bad_unicode", "line 4"), ("bad_unicode", "line 6"),
+        ("bad_unicode", "line 8"), ("bad_unicode", "line 10")]
+    assert "field 'title'" in errs[1].message and "field 'authors'[0].name" in errs[3].message
+    assert errs[0].doc_id == "a\\ud800"  # the id shown escaped: valid UTF-8
+    _parquet_ok(docs, errs)
+
+
+def test_deeply_nested_json_line_costs_only_that_line(tmp_path: Path) -> None:
+    deep = '{"id": "deep", "text": "x", "m": ' + "[" * 10_000 + "]" * 10_000 + "}"
+    nested_200 = '{"id": "n200", "text": "x", "m": ' + "[" * 200 + "]" * 200 + "}"
+    lines = [json.dumps({"id": "a", "text": "first"}), deep,
+             json.dumps({"id": "b", "text": "second"}), nested_200,
+             json.dumps({"id": "c", "text": "third"})]
+    p = tmp_path / "deep.jsonl"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs, errs = run(p)
+    assert ids(docs) == ["a", "b", "c"]
+    assert [(e.error, e.location) for e in errs] == [("bad_json", "line 2"),
+                                                     ("bad_json", "line 4")]
+    # the same in BioC JSON lines
+    doc = json.loads((DATA / "pubtator3_export.json").read_text())["PubTator3"][0]
+    b = tmp_path / "export.jsonl"
+    second = dict(doc, id="70000002")
+    b.write_text(json.dumps(doc) + "\n" + '{"passages": ' + "[" * 10_000 + "]" * 10_000
+                 + "}\n" + json.dumps(second) + "\n", encoding="utf-8")
+    docs, errs = run(b)
+    assert ids(docs) == ["70000001", "70000002"]
+    assert [(e.error, e.location) for e in errs] == [("bad_json", "line 2")]
+
+
+def test_bioc_json_bad_offsets_and_surrogates_cost_one_document(tmp_path: Path) -> None:
+    export = json.loads((DATA / "pubtator3_export.json").read_text())
+    doc = export["PubTator3"][0]
+    docs_in = []
+    for i in range(1, 6):
+        d = json.loads(json.dumps(doc))
+        d["id"] = f"7000000{i}"
+        docs_in.append(d)
+    docs_in[1]["passages"][1]["offset"] = "ten"
+    docs_in[2]["passages"][0]["annotations"][0]["locations"][0]["offset"] = "ten"
+    docs_in[3]["passages"][0]["text"] = "bad \ud800 title"
+    p = tmp_path / "export.json"
+    p.write_text(json.dumps({"PubTator3": docs_in}), encoding="utf-8")
+    docs, errs = run(p)
+    assert ids(docs) == ["70000001", "70000005"]
+    assert [(e.error, e.location, e.doc_id) for e in errs] == [
+        ("bad_bioc", "record 2", "70000002"), ("bad_bioc", "record 3", "70000003"),
+        ("bad_unicode", "record 4", "70000004")]
+    assert "ten" in errs[0].message
+    _parquet_ok(docs, errs)

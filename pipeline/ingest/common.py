@@ -165,10 +165,16 @@ class CappedStream:
         self.total = 0
 
     def read(self, n: int = READ_CHUNK) -> bytes:
+        """Up to `n` bytes; all bytes up to the cap are returned before InputTooLarge."""
+        if self.max_bytes is not None:
+            room = self.max_bytes - self.total
+            if room <= 0:
+                if _read1(self.fh, 1):
+                    raise InputTooLarge(self.max_bytes)
+                return b""
+            n = min(n, room)
         data = _read1(self.fh, n)
         self.total += len(data)
-        if self.max_bytes is not None and self.total > self.max_bytes:
-            raise InputTooLarge(self.max_bytes)
         return data
 
     def close(self) -> None:

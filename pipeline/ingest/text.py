@@ -15,6 +15,7 @@ from pipeline.ingest.common import (
     check_head,
     decode_utf8,
     err,
+    too_large,
 )
 
 
@@ -36,9 +37,12 @@ def read_text(path: Path, source: str, doc_id: str, *,
                 if got > cap:
                     raise InputTooLarge(cap)
     except InputTooLarge:
-        yield err(source, "record_too_large", f"text file is more than {cap:,} bytes "
-                  "(decompressed); one document that long is not read (raise max_record_bytes "
-                  "or split the file)", None, doc_id)
+        if max_bytes is not None and cap == max_bytes:
+            yield _with_id(too_large(source, cap, "the document is not read", None), doc_id)
+        else:
+            yield err(source, "record_too_large", f"text file is more than {cap:,} bytes "
+                      "(decompressed); one document that long is not read (raise "
+                      "max_record_bytes or split the file)", None, doc_id)
         return
     except (OSError, EOFError) as exc:
         yield err(source, "unreadable", f"cannot read file: {exc}", None, doc_id)

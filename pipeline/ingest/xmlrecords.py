@@ -306,9 +306,10 @@ def iter_xml_records(
                     yield _parse(raw, prolog, source, id_of)
     except InputTooLarge as exc:
         lost = sc.index if sc.open_record() else sc.index + 1
+        line = sc.rec_line if sc.open_record() else sc.line_at(len(sc.buf))
         if mine(lost):
-            yield too_large(source, exc.cap, f"records 1-{lost} were read, record {lost + 1} on "
-                            "is lost", f"line {sc.line_at(len(sc.buf))}, record {lost + 1}")
+            yield too_large(source, exc.cap, f"{lost} record(s) read, record {lost + 1} on is "
+                            "lost", f"line {line}, record {lost + 1}")
         return
     except EOFError as exc:
         yield from _cut(sc, source, "truncated_gzip", f"gzip stream ends early ({exc})", mine,

@@ -428,3 +428,98 @@ def test_bioc_json_bad_offsets_and_surrogates_cost_one_document(tmp_path: Path) 
         ("bad_unicode", "record 4", "70000004")]
     assert "ten" in errs[0].message
     _parquet_ok(docs, errs)
+
+
+# ----------------------------------------------------------------------------- 13.7 file system
+
+
+def test_non_utf8_file_name_is_read_under_an_escaped_name(tmp_path: Path) -> None:
+    import os
+
+    raw = os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt")
+    with open(raw, "wb") as fh:
+        fh.write(b"Caf\xc3\xa9 study\nbody")
+    (tmp_path / "plain.txt").write_text("Plain\nbody", encoding="utf-8")
+    shards = list_shards([tmp_path])
+    assert len({s.shard_id for s in shards}) == 2
+    docs, errs = run(tmp_path)
+    assert ids(docs) == ["caf\\xe9", "plain"]
+    assert docs[0].source == str(tmp_path) + "/caf\\xe9.txt"
+    assert docs[0].title == "Caf\u00e9 study"
+    assert [(e.error, e.source) for e in errs] == [("file_name_not_utf8", docs[0].source)]
+    _parquet_ok(docs, errs)
+    docs, errs = run(os.fsdecode(raw))  # given directly, as a shell passes it
+    assert ids(docs) == ["caf\\xe9"] and [e.error for e in errs] == ["file_name_not_utf8"]
+
+
+def test_links_dangling_loops_and_unreadable_folders(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / "locked").mkdir()
+    (root / "locked" / "hidden_doc.txt").write_text("x", encoding="utf-8")
+    (root / "a.txt").write_text("A\nbody", encoding="utf-8")
+    (root / "sub" / "b.txt").write_text("B\nbody", encoding="utf-8")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "c.txt").write_text("C\nbody", encoding="utf-8")
+    (root / "dangling.txt").symlink_to(tmp_path / "no_such_file.txt")
+    (root / "sub" / "up").symlink_to(root)  # a loop: in/sub/up -> in
+    (root / "self").symlink_to(root / "self")  # a link to itself
+    (root / "ext").symlink_to(outside)  # leaves the input folder: followed
+    real_scandir = os.scandir
+
+    def scandir(path):  # type: ignore[no-untyped-def]
+        if str(path) == str(root / "locked"):  # root reads anything: deny as a user would
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    docs, errs = run(root, tmp_path / "gone.txt", tmp_path / "no_such_dir" / "x.txt",
+                     root / "dangling.txt")
+    assert ids(docs) == ["a", "ext/c", "sub/b"]
+    got = sorted((Path(e.source).name, e.error) for e in errs)
+    assert got == sorted([("dangling.txt", "dangling_link"), ("locked", "unreadable"),
+                          ("self", "link_loop"), ("up", "link_loop"),
+                          ("gone.txt", "missing_path"), ("x.txt", "missing_path"),
+                          ("dangling.txt", "dangling_link")])
+    host = __import__("socket").gethostname()
+    missing = [e for e in errs if e.error == "missing_path"]
+    assert all(e.message == f"input path not found on host {host}" for e in missing)
+
+
+def test_file_gone_between_listing_and_reading_is_not_found(tmp_path: Path) -> None:
+    p = tmp_path / "vanishing.jsonl"
+    p.write_text('{"id": "1", "text": "x"}\n', encoding="utf-8")
+    (shard,) = list_shards([p])
+    p.unlink()
+    rows = list(read_shard(shard))
+    assert [(type(r).__name__, r.error) for r in rows] == [  # type: ignore[union-attr]
+        ("ErrorRecord", "missing_path")]
+    assert "not found on host" in rows[0].message  # type: ignore[union-attr]
+
+
+# ----------------------------------------------------------------------------- 13.10 roots
+
+
+def test_same_relative_name_under_two_roots(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "case.txt").write_text(f"Case from {name}\nbody", encoding="utf-8")
+    docs, errs = run(tmp_path / "a", tmp_path / "b")
+    assert errs == [] and ids(docs) == ["a/case", "b/case"]
+    assert [d.title for d in docs] == ["Case from a", "Case from b"]
+    docs, errs = run(tmp_path / "a")  # one root: today's ids
+    assert ids(docs) == ["case"]
+    # one folder + one file: the folder keeps today's ids, a file's id is its stem
+    docs, errs = run(tmp_path / "a", tmp_path / "b" / "case.txt")
+    assert ids(docs) == ["case"] and [(e.error, e.doc_id) for e in errs] == [
+        ("duplicate_id", "case")]
+    for top in ("x", "y"):
+        (tmp_path / top / "data").mkdir(parents=True)
+        (tmp_path / top / "data" / "case.txt").write_text("T\nbody", encoding="utf-8")
+    # folders of the same name: as many parent folders as make all the labels distinct
+    docs, errs = run(tmp_path / "x" / "data", tmp_path / "y" / "data", tmp_path / "a")
+    assert errs == []
+    assert ids(docs) == ["x/data/case", "y/data/case", f"{tmp_path.name}/a/case"]

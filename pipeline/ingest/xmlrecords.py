@@ -106,28 +106,40 @@ class _Scanner:
     def __init__(self, stream: CappedStream, tags: set[str], root: str, max_record: int,
                  id_of: Callable[[bytes], str | None]) -> None:
         names = b"|".join(re.escape(t.encode()) for t in sorted(tags, key=len, reverse=True))
-        end_root = b"" if root in tags else b"|(</" + re.escape(root.encode()) + rb")(?=[\s>])"
+        # one literal "<" in front of every alternative: re's fast scan for it stays on
+        end_root = b"" if root in tags else b"|(/" + re.escape(root.encode()) + rb")(?=[\s>])"
         self.pattern = re.compile(
-            rb"<(?:(!--)|(!\[CDATA\[)|(/?)(" + names + rb")(?=[\s/>]))" + end_root)
+            rb"<(?:(!--)|(!\[CDATA\[)|(/?)(" + names + rb")(?=[\s/>])" + end_root + b")")
         self.stream = stream
         self.max_record = max_record
         self.id_of = id_of
+        # All positions are absolute offsets into buf; bytes before `start` are dropped
+        # (logically at once, physically when the next chunk is appended: no copy per record).
         self.buf = b""
-        self.lines_before = 0  # newlines in the file before buf[0]
+        self.start = 0  # first byte still needed: the open record's start tag, when in_rec
+        self.lines_before = 0  # newlines in the file before buf[start]
         self.root_closed = False
         self.index = -1  # last record started
-        self.in_rec = False  # an open record starts at buf[0]
+        self.in_rec = False
         self.oversize = False
         self.rec_line = 0
         self.pos = 0
 
     def line_at(self, pos: int) -> int:
-        return self.lines_before + self.buf.count(b"\n", 0, pos) + 1
+        return self.lines_before + self.buf.count(b"\n", self.start, pos) + 1
 
     def drop(self, upto: int) -> None:
-        self.lines_before += self.buf.count(b"\n", 0, upto)
-        self.buf = self.buf[upto:]
-        self.pos = max(self.pos - upto, 0)
+        self.lines_before += self.buf.count(b"\n", self.start, upto)
+        self.start = upto
+        self.pos = max(self.pos, upto)
+
+    def append(self, chunk: bytes) -> None:
+        self.buf = self.buf[self.start:] + chunk
+        self.pos -= self.start
+        self.start = 0
+
+    def kept(self) -> bytes:
+        return self.buf[self.start:]
 
     def open_record(self) -> bool:
         """True when the stream stopped inside a record that was being kept."""
@@ -145,16 +157,23 @@ class _Raw:
     ident: str | None = None  # the record's id, read from damaged bytes when possible
 
 
+def _too_long(sc: _Scanner) -> _Raw:
+    return _Raw(sc.index, sc.rec_line, None, (
+        "record_too_large", f"record is longer than {sc.max_record:,} bytes "
+        "(max_record_bytes); skipped, reading goes on after it"),
+        sc.id_of(sc.buf[sc.start:sc.start + 65536]))
+
+
 def _need_more(sc: _Scanner, hold: int | None) -> Iterator[_Raw]:
     """Before reading on: drop what is no longer needed (bytes between records; an over-long
     record's bytes), keeping from `hold` (a tag seen but not complete yet)."""
-    if sc.in_rec and not sc.oversize and len(sc.buf) > sc.max_record:
+    if sc.in_rec and not sc.oversize and len(sc.buf) - sc.start > sc.max_record:
         sc.oversize = True
-        yield _Raw(sc.index, sc.rec_line, None, (
-            "record_too_large", f"record is longer than {sc.max_record:,} bytes "
-            "(max_record_bytes); skipped, reading goes on after it"), sc.id_of(sc.buf[:65536]))
+        yield _too_long(sc)
+    resume = hold if hold is not None else max(sc.pos, len(sc.buf) - 64)
     if not sc.in_rec or sc.oversize:
-        sc.drop(hold if hold is not None else max(sc.pos, len(sc.buf) - 64))
+        sc.drop(resume)
+    sc.pos = resume  # a kept record's bytes are not scanned again
 
 
 def _scan(sc: _Scanner) -> Iterator[_Raw]:
@@ -180,7 +199,7 @@ def _scan(sc: _Scanner) -> Iterator[_Raw]:
             chunk = sc.stream.read()
             if not chunk:
                 return
-            sc.buf += chunk
+            sc.append(chunk)
             continue
         name = m.group(4).decode()
         if m.group(3) != b"/":
@@ -188,7 +207,7 @@ def _scan(sc: _Scanner) -> Iterator[_Raw]:
         elif not sc.in_rec:  # an end tag whose start tag is damaged or missing
             sc.index += 1
             line = sc.line_at(m.start())
-            ident = sc.id_of(sc.buf[max(m.start() - 65536, 0):m.start()])
+            ident = sc.id_of(sc.buf[max(m.start() - 65536, sc.start):m.start()])
             yield _Raw(sc.index, line, None, (
                 "bad_xml", f"end tag </{name}> at line {line} without its start tag (the "
                 "record's start is damaged); record skipped"), ident)
@@ -200,24 +219,21 @@ def _scan(sc: _Scanner) -> Iterator[_Raw]:
             sc.in_rec = False
 
 
-def _complete(sc: _Scanner, n: int) -> _Raw:
-    if n > sc.max_record:
-        return _Raw(sc.index, sc.rec_line, None, (
-            "record_too_large", f"record is longer than {sc.max_record:,} bytes "
-            "(max_record_bytes); skipped, reading goes on after it"), sc.id_of(sc.buf[:65536]))
-    return _Raw(sc.index, sc.rec_line, sc.buf[:n])
+def _complete(sc: _Scanner, end: int) -> _Raw:
+    if end - sc.start > sc.max_record:
+        return _too_long(sc)
+    return _Raw(sc.index, sc.rec_line, sc.buf[sc.start:end])
 
 
 def _start_tag(sc: _Scanner, at: int, gt: int, name: str) -> Iterator[_Raw]:
     if sc.in_rec and not sc.oversize:
-        ident = sc.id_of(sc.buf[:at])
+        ident = sc.id_of(sc.buf[sc.start:at])
         yield _Raw(sc.index, sc.rec_line, None, (
             "bad_xml", f"record {_id_text(ident)}has no end tag: the next <{name}> starts at "
             f"line {sc.line_at(at)} first; record skipped"), ident)
     sc.drop(at)
-    gt -= at
     sc.index += 1
-    sc.in_rec, sc.oversize, sc.rec_line = True, False, sc.line_at(0)
+    sc.in_rec, sc.oversize, sc.rec_line = True, False, sc.line_at(at)
     if sc.buf[gt - 1:gt] == b"/":  # <DeleteCitation/>: a complete empty record
         yield _complete(sc, gt + 1)
         sc.drop(gt + 1)
@@ -332,7 +348,7 @@ def _cut(sc: _Scanner, source: str, kind: str, what: str, mine: Callable[[int], 
     root's end tag."""
     if sc.open_record():
         if mine(sc.index):
-            ident = id_of(sc.buf)
+            ident = id_of(sc.kept())
             n = sc.index + 1
             yield err(source, kind, f"{what}: record {n} {_id_text(ident)}starting at line "
                       f"{sc.rec_line} is cut; records 1-{n - 1} were read",

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import socket
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from pipeline.documents import Document, ErrorRecord
 from pipeline.ingest import ingest, list_shards, read_shard
@@ -434,8 +439,6 @@ def test_bioc_json_bad_offsets_and_surrogates_cost_one_document(tmp_path: Path) 
 
 
 def test_non_utf8_file_name_is_read_under_an_escaped_name(tmp_path: Path) -> None:
-    import os
-
     raw = os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt")
     with open(raw, "wb") as fh:
         fh.write(b"Caf\xc3\xa9 study\nbody")
@@ -452,9 +455,8 @@ def test_non_utf8_file_name_is_read_under_an_escaped_name(tmp_path: Path) -> Non
     assert ids(docs) == ["caf\\xe9"] and [e.error for e in errs] == ["file_name_not_utf8"]
 
 
-def test_links_dangling_loops_and_unreadable_folders(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import os
-
+def test_links_dangling_loops_and_unreadable_folders(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "in"
     (root / "sub").mkdir(parents=True)
     (root / "locked").mkdir()
@@ -470,7 +472,7 @@ def test_links_dangling_loops_and_unreadable_folders(tmp_path: Path, monkeypatch
     (root / "ext").symlink_to(outside)  # leaves the input folder: followed
     real_scandir = os.scandir
 
-    def scandir(path):  # type: ignore[no-untyped-def]
+    def scandir(path: str) -> Any:
         if str(path) == str(root / "locked"):  # root reads anything: deny as a user would
             raise PermissionError(13, "Permission denied", str(path))
         return real_scandir(path)
@@ -484,9 +486,23 @@ def test_links_dangling_loops_and_unreadable_folders(tmp_path: Path, monkeypatch
                           ("self", "link_loop"), ("up", "link_loop"),
                           ("gone.txt", "missing_path"), ("x.txt", "missing_path"),
                           ("dangling.txt", "dangling_link")])
-    host = __import__("socket").gethostname()
+    host = socket.gethostname()
     missing = [e for e in errs if e.error == "missing_path"]
     assert all(e.message == f"input path not found on host {host}" for e in missing)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can list any folder")
+def test_unreadable_subfolder_for_real(tmp_path: Path) -> None:
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "x.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "ok.txt").write_text("OK\nbody", encoding="utf-8")
+    (tmp_path / "locked").chmod(0)
+    try:
+        docs, errs = run(tmp_path)
+    finally:
+        (tmp_path / "locked").chmod(0o755)
+    assert ids(docs) == ["ok"]
+    assert [(Path(e.source).name, e.error) for e in errs] == [("locked", "unreadable")]
 
 
 def test_file_gone_between_listing_and_reading_is_not_found(tmp_path: Path) -> None:

@@ -41,6 +41,18 @@ class _Record:
     relations: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _decode(raw: bytes | int, lineno: int, source: str, caps: Caps, rec: _Record | None
+            ) -> str | ErrorRecord:
+    """One line as text, or the error row for a line too long or not UTF-8."""
+    if isinstance(raw, int):
+        return err(source, "record_too_large", f"line is {raw:,} bytes long, more than the "
+                   f"{caps.record:,}-byte record cap; skipped", f"line {lineno}",
+                   rec.pmid if rec is not None else None)
+    if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    return decode_utf8(raw, source, base_line=lineno)
+
+
 def read_pubtator(
     path: Path, source: str, start: int = 0, n_records: int | None = None, *,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
@@ -70,17 +82,9 @@ def read_pubtator(
             for lineno, raw in enumerate(iter_lines(stream, caps.record), 1):
                 if end is not None and index + 1 >= end and rec is None:
                     break
-                if isinstance(raw, int):
-                    if index + 1 >= start and (end is None or index + 1 < end):
-                        yield err(source, "record_too_large", f"line is {raw:,} bytes long, "
-                                  f"more than the {caps.record:,}-byte record cap; skipped",
-                                  f"line {lineno}", rec.pmid if rec is not None else None)
-                    continue
-                if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]
-                decoded = decode_utf8(raw, source, base_line=lineno)
+                decoded = _decode(raw, lineno, source, caps, rec)
                 if isinstance(decoded, ErrorRecord):
-                    if index + 1 >= start:
+                    if index + 1 >= start and (end is None or index + 1 < end):
                         yield decoded
                     continue
                 line = decoded.rstrip("\r\n")

@@ -539,3 +539,20 @@ def test_same_relative_name_under_two_roots(tmp_path: Path) -> None:
     docs, errs = run(tmp_path / "x" / "data", tmp_path / "y" / "data", tmp_path / "a")
     assert errs == []
     assert ids(docs) == ["x/data/case", "y/data/case", f"{tmp_path.name}/a/case"]
+
+
+def test_shard_ids_unchanged_for_utf8_paths_and_source_is_utf8(tmp_path: Path) -> None:
+    import hashlib
+
+    p = tmp_path / "Étude.jsonl"
+    p.write_text('{"id": "1", "text": "x"}\n', encoding="utf-8")
+    (shard,) = list_shards([p])
+    key = f"{os.path.abspath(p)}|jsonl|0|None"  # the id a run before this change recorded
+    assert shard.shard_id.endswith(hashlib.sha1(key.encode("utf-8")).hexdigest()[:12])
+    assert shard.source == str(p)
+    raw = os.path.join(os.fsencode(tmp_path), b"\xff.jsonl")
+    with open(raw, "wb") as fh:
+        fh.write(b'{"id": "2", "text": "y"}\n')
+    bad = next(s for s in list_shards([tmp_path]) if s.path != str(p))
+    assert bad.source.endswith("/\\xff.jsonl") and bad.shard_id
+    bad.source.encode("utf-8")

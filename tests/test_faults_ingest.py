@@ -556,3 +556,20 @@ def test_shard_ids_unchanged_for_utf8_paths_and_source_is_utf8(tmp_path: Path) -
     bad = next(s for s in list_shards([tmp_path]) if s.path != str(p))
     assert bad.source.endswith("/\\xff.jsonl") and bad.shard_id
     bad.source.encode("utf-8")
+
+
+def test_latin1_declared_xml_empty_set_and_single_article(tmp_path: Path) -> None:
+    latin = tmp_path / "latin1.xml"
+    latin.write_bytes(pubmed_file([article(1, "Caf\u00e9 au lait spots."), article(2)])
+                      .replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').encode("latin-1"))
+    docs, errs = run(latin)
+    assert errs == [] and ids(docs) == ["1", "2"] and docs[0].title == "Caf\u00e9 au lait spots."
+    empty = tmp_path / "empty_set.xml"
+    empty.write_text('<?xml version="1.0"?>\n<PubmedArticleSet/>\n', encoding="utf-8")
+    docs, errs = run(empty)
+    assert docs == [] and [e.error for e in errs] == ["no_records"]
+    one = tmp_path / "one_latin1.xml"
+    one.write_bytes(('<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+                     + article(3, "Na\u00efve T cells.")).encode("latin-1"))
+    docs, errs = run(one)
+    assert errs == [] and docs[0].title == "Na\u00efve T cells."

@@ -71,6 +71,8 @@ class _Prolog:
     prefix: bytes  # XML declaration + root start tag: what each record is wrapped in
     suffix: bytes
     wrap: bool  # False when the root is itself a record (a file of one article)
+    decl: bytes = b""  # the XML declaration (its encoding applies to every record)
+    empty: bool = False  # the root is <Root/>: no records, nothing to close
 
 
 def _prolog(head: bytes) -> _Prolog | str:
@@ -89,9 +91,11 @@ def _prolog(head: bytes) -> _Prolog | str:
         return f"the root start tag <{m.group(1).decode(errors='replace')}> is not closed"
     root = m.group(1).decode("ascii", "replace")
     tag = body[m.start(): gt + 1]
-    if tag.endswith(b"/>"):
+    empty = tag.endswith(b"/>")
+    if empty:
         tag = tag[:-2] + b">"
-    return _Prolog(root=root, prefix=decl + tag, suffix=b"</" + m.group(1) + b">", wrap=True)
+    return _Prolog(root=root, prefix=decl + tag, suffix=b"</" + m.group(1) + b">", wrap=True,
+                   decl=decl, empty=empty)
 
 
 def _safe_parser() -> Any:
@@ -249,16 +253,17 @@ def _id_text(ident: str | None) -> str:
 def _parse(raw: _Raw, prolog: _Prolog, source: str, id_of: Callable[[bytes], str | None]
            ) -> XmlRecord | ErrorRecord:
     assert raw.data is not None
-    doc = prolog.prefix + raw.data + prolog.suffix if prolog.wrap else raw.data
+    doc = prolog.prefix + raw.data + prolog.suffix if prolog.wrap else prolog.decl + raw.data
     try:
         top = etree.fromstring(doc, _safe_parser())
     except etree.XMLSyntaxError as exc:
         ident = id_of(raw.data)
         eline, col = exc.position if exc.position else (1, 0)
-        shift = prolog.prefix.count(b"\n") if prolog.wrap else 0
+        shift = (prolog.prefix if prolog.wrap else prolog.decl).count(b"\n")
         line = raw.line + max(eline - 1 - shift, 0)
-        if prolog.wrap and eline - 1 - shift <= 0:  # the wrapper shares the record's first line
-            col = max(col - (len(prolog.prefix) - prolog.prefix.rfind(b"\n") - 1), 0)
+        before = prolog.prefix if prolog.wrap else prolog.decl
+        if eline - 1 - shift <= 0:  # the wrapper shares the record's first line
+            col = max(col - (len(before) - before.rfind(b"\n") - 1), 0)
         return err(source, "bad_xml",
                    f"XML parse error in record {raw.index + 1} {_id_text(ident)}"
                    f"(starts at line {raw.line}): {exc.msg}; that record was skipped",
@@ -308,6 +313,7 @@ def iter_xml_records(
     stream = CappedStream(path, max_bytes)
     sc = _Scanner(stream, tags, prolog.root,
                   min(max_record_bytes, max_bytes or max_record_bytes), id_of)
+    sc.root_closed = prolog.empty
     try:
         with stream:
             for raw in _scan(sc):

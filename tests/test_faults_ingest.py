@@ -573,3 +573,14 @@ def test_latin1_declared_xml_empty_set_and_single_article(tmp_path: Path) -> Non
                      + article(3, "Na\u00efve T cells.")).encode("latin-1"))
     docs, errs = run(one)
     assert errs == [] and docs[0].title == "Na\u00efve T cells."
+
+
+def test_jsonl_lines_without_ids_under_two_roots(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "notes.jsonl").write_text('{"text": "no id here"}\n',
+                                                     encoding="utf-8")
+    docs, errs = run(tmp_path / "a", tmp_path / "b")
+    assert errs == [] and ids(docs) == ["a/notes:1", "b/notes:1"]
+    docs, errs = run(tmp_path / "a")
+    assert ids(docs) == ["notes:1"]

@@ -29,8 +29,9 @@ host H": on a cluster, the worker H that could not see it) each give an error ro
 goes on. A file name that is not valid UTF-8 is read, with its bad bytes shown as backslash
 escapes in `source` (and txt doc_ids), plus one "file_name_not_utf8" error row saying so.
 
-doc_ids from paths (txt): the path relative to the input folder, without extension. When more
-than one input *folder* is given, each such doc_id is prefixed with the folder's name
+doc_ids from paths (txt; and a JSONL line without an id: "<file stem>:<line>"): the path relative
+to the input folder, without extension. When more than one input *folder* is given, each such
+doc_id is prefixed with the folder's name
 ("a/case" and "b/case" for a/case.txt and b/case.txt; folders with the same name get as many
 parent folders as make them distinct: "x/data/case", "y/data/case"). A single input folder (with
 or without extra input files) keeps the plain relative ids; an input file's id is its stem.
@@ -495,7 +496,8 @@ def _read_shard(shard: Shard, path: Path, source: str, id_field: str, text_field
         if start == 0:
             yield from read_text(path, source, _txt_doc_id(path, root, shard.label), **caps)
     elif shard.fmt == "jsonl":
-        yield from read_jsonl(path, source, id_field, text_field, title_field, start, n, **caps)
+        yield from read_jsonl(path, source, id_field, text_field, title_field, start, n,
+                              label=shard.label, **caps)
     elif shard.fmt == "pubtator":
         yield from read_pubtator(path, source, start, n, **caps)
     elif shard.fmt == "bioc":

@@ -49,16 +49,19 @@ def read_jsonl(
     *,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    label: str | None = None,
 ) -> Iterator[Document | ErrorRecord]:
     """Lines are records: `start` is the 0-based index of the first line to read, `n_records` how
-    many lines (None = to the end). File-level problems are reported by the shard with start 0."""
+    many lines (None = to the end). File-level problems are reported by the shard with start 0.
+    A line without an id gets "<file stem>:<line>", prefixed with "<label>/" when the file
+    was found under one of several input folders (see `pipeline.ingest`)."""
     bad = check_head(read_head(path), source, whole_file=True)
     if bad is not None:
         if start == 0:
             yield bad
         return
     caps = Caps(max_bytes, max_record_bytes)
-    stem = _stem(path)
+    stem = f"{label}/{_stem(path)}" if label else _stem(path)
     end = None if n_records is None else start + n_records
     idx = -1
     try:

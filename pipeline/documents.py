@@ -1,4 +1,5 @@
-"""The two records every reader yields: a document, or an error row saying what was lost."""
+"""The records every reader yields: a document, or an error row saying what was lost (or a
+Notice, an ErrorRecord subclass for what the input says about other records)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,20 @@ class ErrorRecord:
     location: str | None = None
     doc_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Notice(ErrorRecord):
+    """Not a document and not damage: something the input says about other records, for the
+    run's manifest. Today one kind: error "deleted_citations", a MEDLINE/PubMed
+    `<DeleteCitation>` list, with the PMIDs it deletes in `ids` (in file order).
+
+    A Notice is an ErrorRecord subclass so that every consumer typed for
+    `Document | ErrorRecord` keeps working; a runner should take Notices out of the stream
+    (`isinstance(rec, Notice)`) and record `ids` in its manifest. One that does not writes them
+    as an `errors` row, so they are never lost silently."""
+
+    ids: tuple[str, ...] = ()
 
 
 def normalize_text(text: str) -> str:

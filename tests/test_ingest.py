@@ -239,7 +239,7 @@ def test_truncated_gzip(tmp_path: Path) -> None:
     p.write_bytes(data[: len(data) - 200])
     docs, errs = run(p)
     assert [d.doc_id for d in docs] == ["90000001"]
-    assert kinds(errs) == ["truncated_gzip"] and errs[0].location == "record 2"
+    assert kinds(errs) == ["truncated_gzip"] and errs[0].location == "line 54, record 2"
     j = tmp_path / "cut.jsonl.gz"
     j.write_bytes(gzip.compress(b"".join(
         json.dumps({"id": i, "text": "x" * 50}).encode() + b"\n" for i in range(200)))[:-300])

@@ -7,12 +7,34 @@ Formats (picked by extension and content; `fmt` forces one):
                                fields kept in meta; a missing id becomes "<file stem>:<line no>"
   pubtator .pubtator, or content `^\\d+|[ta]|`   text = title + "\\n" + abstract (offsets valid)
   bioc     BioC XML (<collection>), BioC JSON (PubTator3 export; also one document per line)
-  pubmed   PubmedArticleSet XML (MEDLINE/PubMed baseline), gzipped or not
-Any file may be gzipped (detected by its magic bytes). XML is streamed with lxml in safe mode
-(resolve_entities=False, no_network, no DTD loading, huge_tree=False); a file whose prolog
-declares entities (billion laughs, external entities) is refused with an error row.
-Bad input never raises: it becomes an ErrorRecord (stage "ingest") and every other document is
-still produced.
+  pubmed   PubMed/MEDLINE XML: PubmedArticleSet (PubmedArticle, PubmedBookArticle,
+           DeleteCitation -> a `Notice`, not a document) and the older MedlineCitationSet
+           (MedlineCitation), gzipped or not, DOCTYPE with the NLM DTD URL never fetched
+Any file may be gzipped (detected by its magic bytes). XML is read one record at a time with
+lxml in safe mode (resolve_entities=False, no_network, no DTD loading, huge_tree=False; see
+`xmlrecords`); a file whose prolog declares entities (billion laughs, external entities) is
+refused with an error row. Bad input never raises: it becomes an ErrorRecord (stage "ingest")
+naming the file and the line or record, and every other record is still produced.
+
+Resources: `max_bytes` (default `common.DEFAULT_MAX_BYTES`, 1 GiB) caps the decompressed bytes
+read per file, `max_record_bytes` (default `common.DEFAULT_MAX_RECORD_BYTES`, 32 MiB) the bytes
+of one record held in memory (a whole txt file, a JSON/PubTator line, an XML record); past
+either, an error row ("too_large" / "record_too_large") and the records before are kept.
+
+File system: folders are walked with symlinks followed, to files and folders, also when they
+lead outside the input folder (doc_ids use the path under the input folder, not the target);
+a dangling link ("dangling_link"), a link loop ("link_loop", a folder that contains itself), a
+folder that cannot be listed ("unreadable") and a missing input ("missing_path", "not found on
+host H": on a cluster, the worker H that could not see it) each give an error row and the walk
+goes on. A file name that is not valid UTF-8 is read, with its bad bytes shown as backslash
+escapes in `source` (and txt doc_ids), plus one "file_name_not_utf8" error row saying so.
+
+doc_ids from paths (txt; and a JSONL line without an id: "<file stem>:<line>"): the path relative
+to the input folder, without extension. When more than one input *folder* is given, each such
+doc_id is prefixed with the folder's name
+("a/case" and "b/case" for a/case.txt and b/case.txt; folders with the same name get as many
+parent folders as make them distinct: "x/data/case", "y/data/case"). A single input folder (with
+or without extra input files) keeps the plain relative ids; an input file's id is its stem.
 
 Duplicate doc_ids: within one `ingest()` call the first document with an id wins; a later one is
 dropped with an error row "duplicate_id" (`dedupe=False` turns this off, e.g. for corpora too big
@@ -21,6 +43,7 @@ to keep every id in memory; `read_shard` never dedupes, a runner must do it acro
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -32,8 +55,19 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipeline.documents import Document, ErrorRecord
-from pipeline.ingest.common import check_head, err, open_binary, read_head
+from pipeline.documents import Document, ErrorRecord, Notice
+from pipeline.ingest.common import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_RECORD_BYTES,
+    CappedStream,
+    InputTooLarge,
+    check_head,
+    display_path,
+    err,
+    hostname,
+    name_is_utf8,
+    read_head,
+)
 from pipeline.ingest.jsonl import read_jsonl
 from pipeline.ingest.pubtator import read_pubtator, sniff_pubtator
 from pipeline.ingest.text import read_text
@@ -43,9 +77,12 @@ TEXT_EXTS = {".txt", ".md", ".markdown", ".text"}
 JSONL_EXTS = {".jsonl", ".ndjson"}
 
 __all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_RECORD_BYTES",
     "DOCUMENTS_SCHEMA",
     "ERRORS_SCHEMA",
     "FORMATS",
+    "Notice",
     "Shard",
     "detect_format",
     "document_row",
@@ -163,7 +200,8 @@ def _xml_kind(head: bytes) -> str | None:
     root = root.rsplit(b":", 1)[-1]
     if root == b"collection":
         return "bioc"
-    if root in (b"PubmedArticleSet", b"PubmedArticle", b"MedlineCitationSet"):
+    if root in (b"PubmedArticleSet", b"PubmedArticle", b"PubmedBookArticle",
+                b"PubmedBookArticleSet", b"MedlineCitationSet", b"MedlineCitation"):
         return "pubmed"
     return None
 
@@ -208,65 +246,148 @@ def detect_format(path: Path, head: bytes | None = None) -> str | None:
 class Shard:
     """A unit of ingest work: one file, or a block of records of one file.
 
-    `fmt` is a format name, or "missing" / "unknown" / "unreadable" for a path that can only
-    produce an error row. `root` is the input folder the file was found in (txt doc_ids are
-    relative to it). `start_record` is 0-based; `n_records` None means "to the end"."""
+    `fmt` is a format name, or one of PROBLEMS ("missing", "unknown", "unreadable",
+    "unreadable_dir", "dangling_link", "link_loop") for a path that can only produce an error
+    row. `root` is the input folder the file was found in (txt doc_ids are relative to it);
+    `label` the prefix of path-derived doc_ids when several input folders are given.
+    `start_record` is 0-based; `n_records` None means "to the end". `path` is the path as the
+    OS gives it (a non-UTF-8 name keeps Python's surrogate escapes, so it can be opened);
+    `source` is the same path as valid UTF-8 text, for tables, logs and manifests."""
 
     path: str
     fmt: str
     start_record: int = 0
     n_records: int | None = None
     root: str | None = None
+    label: str | None = None
+
+    @property
+    def source(self) -> str:
+        return display_path(self.path)
 
     @property
     def shard_id(self) -> str:
-        key = f"{os.path.abspath(self.path)}|{self.fmt}|{self.start_record}|{self.n_records}"
-        digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+        key = (os.fsencode(os.path.abspath(self.path))
+               + f"|{self.fmt}|{self.start_record}|{self.n_records}".encode())
+        digest = hashlib.sha1(key).hexdigest()[:12]
         name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(self.path).name)[:60]
         return f"{name}.{self.start_record:09d}.{digest}"
 
 
-def _is_hidden(rel: Path) -> bool:
-    return any(part.startswith(".") for part in rel.parts)
+PROBLEMS = ("missing", "unknown", "unreadable", "unreadable_dir", "dangling_link", "link_loop")
 
 
-def _walk(inputs: Sequence[Path | str]) -> Iterator[tuple[Path, Path | None, str | None]]:
+def _link_problem(path: str) -> str:
+    """Why a path that lexists is neither a file nor a folder."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return "dangling_link"
+    except OSError as exc:
+        return "link_loop" if exc.errno == errno.ELOOP else "unreadable"
+    return "unreadable"
+
+
+def _walk_dir(root: Path) -> list[tuple[str, str, str | None]]:
+    """(relative posix path, path, problem) for every file under `root`, symlinks followed;
+    hidden names skipped. A folder that is its own ancestor (through a link) is a link loop."""
+    found: list[tuple[str, str, str | None]] = []
+    st = os.stat(root)
+    stack: list[tuple[str, str, frozenset[tuple[int, int]]]] = [
+        (str(root), "", frozenset({(st.st_dev, st.st_ino)}))]
+    while stack:
+        folder, rel, ancestors = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError:
+            found.append((rel, folder, "unreadable_dir"))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            sub = f"{rel}/{entry.name}" if rel else entry.name
+            try:
+                if entry.is_dir():
+                    est = os.stat(entry.path)
+                    key = (est.st_dev, est.st_ino)
+                    if key in ancestors:
+                        found.append((sub, entry.path, "link_loop"))
+                    else:
+                        stack.append((entry.path, sub, ancestors | {key}))
+                elif entry.is_file():
+                    found.append((sub, entry.path, None))
+                elif entry.is_symlink():
+                    found.append((sub, entry.path, _link_problem(entry.path)))
+            except OSError as exc:
+                found.append((sub, entry.path,
+                              "link_loop" if exc.errno == errno.ELOOP else "unreadable"))
+    return sorted(found, key=lambda f: f[0])
+
+
+def _walk(inputs: Sequence[Path | str | bytes]
+          ) -> Iterator[tuple[Path, Path | None, str | None]]:
     """(file, root folder or None, problem) for every input file, folders recursed and sorted."""
     for item in inputs:
-        p = Path(item)
+        p = Path(os.fsdecode(item)) if isinstance(item, bytes) else Path(item)
         if not os.path.lexists(p):
             yield p, None, "missing"
         elif p.is_dir():
             try:
-                files = [f for f in p.rglob("*")
-                         if not _is_hidden(f.relative_to(p)) and f.is_file()]
+                files = _walk_dir(p)
             except OSError:
-                yield p, None, "unreadable"
+                yield p, None, "unreadable_dir"
                 continue
-            for f in sorted(files, key=lambda f: f.relative_to(p).as_posix()):
-                yield f, p, None
+            for _rel, f, problem in files:
+                yield Path(f), p, problem
         elif p.is_file():
             yield p, None, None
         else:
-            yield p, None, "unreadable"
+            yield p, None, _link_problem(str(p))
 
 
-def _count_lines(path: Path) -> int:
+def _count_lines(path: Path, max_bytes: int | None) -> int:
+    """Lines of a (gzip-aware) file, counted up to the byte cap: a file past the cap gets a
+    last shard that reads to the end and reports the cap."""
     n = 0
     last = b"\n"
-    with open_binary(path) as fh:
-        while chunk := fh.read(1 << 20):
-            n += chunk.count(b"\n")
-            last = chunk[-1:]
+    try:
+        with CappedStream(path, max_bytes) as fh:
+            while chunk := fh.read():
+                n += chunk.count(b"\n")
+                last = chunk[-1:]
+    except InputTooLarge:
+        return n
     return n + (0 if last == b"\n" else 1)
 
 
-def _iter_shards(inputs: Sequence[Path | str], fmt: str | None,
-                 block_size: int | None) -> Iterator[Shard]:
+def _labels(inputs: Sequence[Path | str | bytes]) -> dict[str, str]:
+    """Doc-id prefixes for the input folders when there is more than one: the folder's name,
+    or as many trailing path parts as make the names distinct."""
+    folders: list[str] = []
+    for item in inputs:
+        p = os.path.abspath(os.fsdecode(item) if isinstance(item, bytes) else item)
+        if os.path.isdir(p) and p not in folders:
+            folders.append(p)
+    if len(folders) < 2:
+        return {}
+    parts = {f: [x for x in Path(f).parts if x != os.sep] or [f] for f in folders}
+    depth = 1
+    while True:
+        labels = {f: "/".join(ps[-depth:]) for f, ps in parts.items()}
+        if len(set(labels.values())) == len(labels) or depth > max(map(len, parts.values())):
+            return {f: display_path(lab) for f, lab in labels.items()}
+        depth += 1
+
+
+def _iter_shards(inputs: Sequence[Path | str | bytes], fmt: str | None,
+                 block_size: int | None, max_bytes: int | None) -> Iterator[Shard]:
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    labels = _labels(inputs)
     for path, root, problem in _walk(inputs):
         root_s = str(root) if root is not None else None
+        label = labels.get(os.path.abspath(root)) if root is not None else None
         if problem is not None:
             yield Shard(str(path), problem, root=root_s)
             continue
@@ -276,58 +397,89 @@ def _iter_shards(inputs: Sequence[Path | str], fmt: str | None,
             continue
         if kind == "jsonl" and block_size:
             try:
-                n = _count_lines(path)
+                n = _count_lines(path, max_bytes)
             except (OSError, EOFError):
                 n = 0
             if n > block_size:
                 for start in range(0, n, block_size):
                     last = start + block_size >= n
-                    yield Shard(str(path), kind, start, None if last else block_size, root_s)
+                    yield Shard(str(path), kind, start, None if last else block_size, root_s,
+                                label)
                 continue
-        yield Shard(str(path), kind, 0, None, root_s)
+        yield Shard(str(path), kind, 0, None, root_s, label)
 
 
 def list_shards(inputs: Sequence[Path | str], fmt: str | None = None,
-                block_size: int | None = 1000) -> list[Shard]:
+                block_size: int | None = 1000, *,
+                max_bytes: int | None = DEFAULT_MAX_BYTES) -> list[Shard]:
     """Work units for a (distributed) runner: one per file; JSONL files longer than
-    `block_size` lines are split into blocks of lines. Deterministic order and `shard_id`s.
-    Every record of every input is covered by exactly one shard."""
-    return list(_iter_shards(inputs, fmt, block_size))
+    `block_size` lines are split into blocks of lines (lines counted up to `max_bytes`).
+    Deterministic order and `shard_id`s. Every record of every input is covered by exactly one
+    shard. Problem paths (missing, dangling links, link loops, unreadable folders) are shards
+    whose `fmt` is in PROBLEMS: reading them gives their error row."""
+    return list(_iter_shards(inputs, fmt, block_size, max_bytes))
 
 
-def _txt_doc_id(path: Path, root: Path | None) -> str:
+def _txt_doc_id(path: Path, root: Path | None, label: str | None = None) -> str:
     rel = path.relative_to(root) if root is not None else Path(path.name)
     name = rel.name
     if name.lower().endswith(".gz"):
         name = name[:-3]
     stem = os.path.splitext(name)[0] or name
-    return (rel.parent / stem).as_posix() if root is not None else stem
+    doc_id = display_path((rel.parent / stem).as_posix() if root is not None else stem)
+    return f"{label}/{doc_id}" if label else doc_id
 
 
 def read_shard(shard: Shard, id_field: str = "id", text_field: str = "text",
-               title_field: str = "title") -> Iterator[Document | ErrorRecord]:
-    """Documents and error rows of one shard. Never raises for bad input."""
+               title_field: str = "title", *, max_bytes: int | None = DEFAULT_MAX_BYTES,
+               max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+               ) -> Iterator[Document | ErrorRecord]:
+    """Documents and error rows (and `Notice`s, an ErrorRecord subclass) of one shard. Never
+    raises for bad input. Every `source` is `shard.source` (valid UTF-8)."""
     path = Path(shard.path)
-    source = shard.path
+    source = shard.source
+    caps = {"max_bytes": max_bytes, "max_record_bytes": max_record_bytes}
     try:
-        yield from _read_shard(shard, path, source, id_field, text_field, title_field)
+        yield from _read_shard(shard, path, source, id_field, text_field, title_field, caps)
+    except FileNotFoundError:
+        yield _missing(source, f"record {shard.start_record + 1}" if shard.start_record
+                       else None)
     except Exception as exc:  # noqa: BLE001 - a reader bug or I/O failure: an error row
         yield err(source, "reader_failed", f"{type(exc).__name__}: {exc}",
                   f"record {shard.start_record + 1}" if shard.start_record else None)
 
 
+def _missing(source: str, location: str | None = None) -> ErrorRecord:
+    return err(source, "missing_path", f"input path not found on host {hostname()}", location)
+
+
+_PROBLEM_ROWS = {
+    "unreadable": ("unreadable", "input path is neither a readable file nor a folder"),
+    "unreadable_dir": ("unreadable", "permission denied: the folder cannot be listed; its "
+                       "files were not read"),
+    "dangling_link": ("dangling_link", "symbolic link to a path that does not exist"),
+    "link_loop": ("link_loop", "symbolic link loop: the link leads back to a folder that "
+                  "contains it (or to itself); not followed"),
+}
+
+
 def _read_shard(shard: Shard, path: Path, source: str, id_field: str, text_field: str,
-                title_field: str) -> Iterator[Document | ErrorRecord]:
-    if shard.fmt == "missing":
-        yield err(source, "missing_path", "input path does not exist")
+                title_field: str, caps: dict[str, Any]) -> Iterator[Document | ErrorRecord]:
+    if shard.fmt == "missing" or not os.path.lexists(path):
+        if shard.start_record == 0:
+            yield _missing(source)
         return
-    if shard.fmt == "unreadable":
-        yield err(source, "unreadable", "input path is neither a readable file nor a folder")
+    if shard.fmt in _PROBLEM_ROWS:
+        kind, message = _PROBLEM_ROWS[shard.fmt]
+        yield err(source, kind, message)
         return
     if not os.access(path, os.R_OK):
         if shard.start_record == 0:
             yield err(source, "unreadable", "permission denied: file is not readable")
         return
+    if shard.start_record == 0 and not name_is_utf8(shard.path):
+        yield err(source, "file_name_not_utf8", "file name is not valid UTF-8; the file was "
+                  "read and is reported under this name with its bad bytes as \\x escapes")
     if shard.fmt == "unknown":
         head = read_head(path)
         bad = check_head(head, source, whole_file=True)
@@ -335,26 +487,27 @@ def _read_shard(shard: Shard, path: Path, source: str, id_field: str, text_field
             yield bad
         else:
             yield err(source, "unknown_format",
-                      f"cannot tell the format of {path.name!r} from its extension or content; "
-                      f"use --format ({', '.join(FORMATS)})")
+                      f"cannot tell the format of {display_path(path.name)!r} from its "
+                      f"extension or content; use --format ({', '.join(FORMATS)})")
         return
     root = Path(shard.root) if shard.root is not None else None
     start, n = shard.start_record, shard.n_records
     if shard.fmt == "txt":
         if start == 0:
-            yield from read_text(path, source, _txt_doc_id(path, root))
+            yield from read_text(path, source, _txt_doc_id(path, root, shard.label), **caps)
     elif shard.fmt == "jsonl":
-        yield from read_jsonl(path, source, id_field, text_field, title_field, start, n)
+        yield from read_jsonl(path, source, id_field, text_field, title_field, start, n,
+                              label=shard.label, **caps)
     elif shard.fmt == "pubtator":
-        yield from read_pubtator(path, source, start, n)
+        yield from read_pubtator(path, source, start, n, **caps)
     elif shard.fmt == "bioc":
         from pipeline.ingest.bioc import read_bioc
 
-        yield from read_bioc(path, source, start, n)
+        yield from read_bioc(path, source, start, n, **caps)
     elif shard.fmt == "pubmed":
         from pipeline.ingest.pubmed import read_pubmed
 
-        yield from read_pubmed(path, source, start, n)
+        yield from read_pubmed(path, source, start, n, **caps)
     else:
         yield err(source, "unknown_format", f"unknown format {shard.fmt!r}")
 
@@ -366,17 +519,21 @@ def ingest(
     text_field: str = "text",
     title_field: str = "title",
     dedupe: bool = True,
+    *,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
 ) -> Iterator[Document | ErrorRecord]:
-    """Stream Documents and ErrorRecords from files/folders (folders recursed, sorted, hidden
-    files skipped). `fmt` forces a format for every file. Never raises for bad input; raises
-    ValueError only for an unknown `fmt` name (a caller mistake)."""
+    """Stream Documents and ErrorRecords (and `Notice`s) from files/folders (folders recursed,
+    sorted, hidden files skipped). `fmt` forces a format for every file. Never raises for bad
+    input; raises ValueError only for an unknown `fmt` name (a caller mistake)."""
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     records: Iterable[Document | ErrorRecord] = (
-        rec for shard in _iter_shards(inputs, fmt, None)
-        for rec in read_shard(shard, id_field, text_field, title_field)
+        rec for shard in _iter_shards(inputs, fmt, None, max_bytes)
+        for rec in read_shard(shard, id_field, text_field, title_field, max_bytes=max_bytes,
+                              max_record_bytes=max_record_bytes)
     )
     if not dedupe:
         yield from records

@@ -3,8 +3,11 @@ data structures.
 
 BioC JSON: `bioc.biocjson` parses each document (a collection object, PubTator3's
 {"PubTator3": [...]}, a list of documents, or one document per line). BioC XML: `bioc.biocxml`'s
-readers use lxml with entity resolution on, so documents are streamed with the safe lxml
-settings of common.iter_elements instead and turned into the same `bioc.BioCDocument` objects.
+readers use lxml with entity resolution on, so documents are read one at a time with the safe
+lxml settings of `xmlrecords.iter_xml_records` instead (damage costs exactly the damaged
+document) and turned into the same `bioc.BioCDocument` objects. Every document is isolated: an
+offset that is not a number ("ten"), a wrong type, a lone surrogate escape or JSON nested too
+deep is one error row naming the file and line or record number, and the rest is read.
 
 Text layout: passages are placed at their BioC offsets, so every passage and annotation offset
 indexes the stored text unchanged. The gap before a passage is filled with spaces ending in one
@@ -19,6 +22,7 @@ passages [{start, end, type, section_type}], and PubTator3's pmid/pmcid/journal/
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,22 +40,32 @@ from bioc.biocjson.decoder import parse_doc
 
 from pipeline.documents import Document, ErrorRecord, normalize_text
 from pipeline.ingest.common import (
-    XmlFailure,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_RECORD_BYTES,
+    CappedStream,
+    Caps,
+    InputTooLarge,
     check_head,
     decode_utf8,
     err,
-    iter_elements,
-    open_binary,
+    iter_lines,
+    json_problem,
     read_head,
+    too_large,
 )
+from pipeline.ingest.xmlrecords import XmlRecord, iter_xml_records
 
 PUBTATOR3_EXTRA = ("pmid", "pmcid", "journal", "year", "authors", "date", "accessions")
 TITLE_TYPES = {"title", "front"}
 
 
 def read_bioc(
-    path: Path, source: str, start: int = 0, n_records: int | None = None
+    path: Path, source: str, start: int = 0, n_records: int | None = None, *,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
 ) -> Iterator[Document | ErrorRecord]:
+    """Documents of a BioC XML or BioC JSON file; `start`/`n_records` select a block."""
+    caps = Caps(max_bytes, max_record_bytes)
     head = read_head(path)
     bad = check_head(head, source, whole_file=True)
     if bad is not None:
@@ -60,9 +74,9 @@ def read_bioc(
         return
     first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if first == b"<":
-        yield from _read_xml(path, source, start, n_records)
+        yield from _read_xml(path, source, start, n_records, caps)
     else:
-        yield from _read_json(path, source, start, n_records)
+        yield from _read_json(path, source, start, n_records, caps)
 
 
 # ------------------------------------------------------------------------ XML
@@ -121,30 +135,52 @@ def _xml_document(elem: Any) -> BioCDocument:
     return doc
 
 
-def _read_xml(path: Path, source: str, start: int, n_records: int | None
+_BIOC_ID = re.compile(rb"<id>\s*([^<\s]+)")
+
+
+def _bioc_id(data: bytes) -> str | None:
+    m = _BIOC_ID.search(data)
+    return m.group(1).decode("utf-8", "replace") if m else None
+
+
+def _bioc_tags(root: str) -> set[str] | None:
+    return {"document"} if root in ("collection", "document") else None
+
+
+def _read_xml(path: Path, source: str, start: int, n_records: int | None, caps: Caps
               ) -> Iterator[Document | ErrorRecord]:
     end = None if n_records is None else start + n_records
-    index = -1
-    try:
-        for elem in iter_elements(path, source, {"document"}):
-            index += 1
-            if index < start:
-                continue
-            if end is not None and index >= end:
-                return
-            try:
-                bdoc = _xml_document(elem)
-            except (ValueError, TypeError) as exc:
-                yield err(source, "bad_bioc", f"malformed BioC document: {exc}",
-                          f"record {index + 1}", elem.findtext("id"))
-                continue
-            yield from _convert(bdoc, source, index, path, {})
-    except XmlFailure as exc:
-        if end is None or index + 1 < end:
-            yield exc.record
-        return
-    if index < 0 and start == 0:
+    seen = False
+    for item in iter_xml_records(path, source, _bioc_tags, _bioc_id, start, end,
+                                 max_bytes=caps.max_bytes, max_record_bytes=caps.record):
+        seen = True
+        if not isinstance(item, XmlRecord):
+            yield item
+            continue
+        loc = f"line {item.line}, record {item.index + 1}"
+        try:
+            bdoc = _xml_document(item.elem)
+        except (ValueError, TypeError) as exc:
+            yield err(source, "bad_bioc", f"malformed BioC document: {exc}", loc,
+                      item.elem.findtext("id"))
+            continue
+        yield from _guarded(bdoc, source, item.index, path, {}, loc)
+    if not seen and start == 0:
         yield err(source, "no_records", "no <document> elements found in the BioC collection")
+
+
+def _guarded(bdoc: BioCDocument, source: str, index: int, path: Path, extra: dict[str, Any],
+             loc: str) -> Iterator[Document | ErrorRecord]:
+    """`_convert` for one document, its failures (an offset that is not a number, a value of
+    the wrong type, nesting too deep) an error row for that document only."""
+    try:
+        out = list(_convert(bdoc, source, index, path, extra, loc))
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        ident = str(bdoc.id) if bdoc.id not in (None, "") else None
+        yield err(source, "bad_bioc", f"malformed BioC document: {type(exc).__name__}: {exc}",
+                  loc, ident)
+        return
+    yield from out
 
 
 # ------------------------------------------------------------------------ JSON
@@ -182,10 +218,60 @@ def _fill(obj: dict[str, Any]) -> dict[str, Any]:
             "relations": [rel(r) for r in obj.get("relations") or []]}
 
 
-def _json_records(path: Path, source: str) -> Iterator[tuple[str, dict[str, Any] | ErrorRecord]]:
-    """(location, document dict or error) for each document of a BioC JSON file."""
-    with open_binary(path) as fh:
-        data = fh.read()
+def _read_all(path: Path, caps: Caps) -> bytes | None:
+    """The whole (decompressed) file when it fits the per-record cap, else None."""
+    chunks: list[bytes] = []
+    got = 0
+    with CappedStream(path, caps.max_bytes) as stream:
+        while chunk := stream.read():
+            chunks.append(chunk)
+            got += len(chunk)
+            if got > caps.record:
+                return None
+    return b"".join(chunks)
+
+
+def _json_line(line: bytes | int, i: int, source: str, caps: Caps
+               ) -> tuple[str, dict[str, Any] | ErrorRecord] | None:
+    loc = f"line {i}"
+    if isinstance(line, int):
+        return loc, err(source, "record_too_large", f"line is {line:,} bytes long, more than "
+                        f"the {caps.record:,}-byte record cap; skipped", loc)
+    if not line.strip():
+        return None
+    decoded = decode_utf8(line, source, base_line=i)
+    if isinstance(decoded, ErrorRecord):
+        return loc, decoded
+    try:
+        one = json.loads(decoded.lstrip("\ufeff"))
+    except json.JSONDecodeError as exc:
+        return loc, err(source, "bad_json", f"malformed JSON at column {exc.colno}: {exc.msg}",
+                        loc)
+    except RecursionError:
+        return loc, err(source, "bad_json", "JSON nested too deep to parse (RecursionError)", loc)
+    if not isinstance(one, dict):
+        return loc, err(source, "bad_bioc", "line is not a BioC document object", loc)
+    return loc, one
+
+
+def _json_lines(path: Path, source: str, caps: Caps
+                ) -> Iterator[tuple[str, dict[str, Any] | ErrorRecord]]:
+    with CappedStream(path, caps.max_bytes) as stream:
+        for i, line in enumerate(iter_lines(stream, caps.record), 1):
+            item = _json_line(line, i, source, caps)
+            if item is not None:
+                yield item
+
+
+def _json_records(path: Path, source: str, caps: Caps
+                  ) -> Iterator[tuple[str, dict[str, Any] | ErrorRecord]]:
+    """(location, document dict or error) for each document of a BioC JSON file: one JSON
+    value (a collection, PubTator3's export, a list of documents) read whole when the file fits
+    the per-record cap, else (and when the whole file does not parse) one document per line."""
+    data = _read_all(path, caps)
+    if data is None:
+        yield from _json_lines(path, source, caps)
+        return
     decoded = decode_utf8(data, source)
     if isinstance(decoded, ErrorRecord):
         yield decoded.location or "", decoded
@@ -193,29 +279,15 @@ def _json_records(path: Path, source: str) -> Iterator[tuple[str, dict[str, Any]
     text = decoded.lstrip("\ufeff")
     try:
         obj: Any = json.loads(text)
-    except json.JSONDecodeError as whole_exc:
+    except (json.JSONDecodeError, RecursionError) as whole_exc:
         # one document per line (PubTator3's older export / BioC JSON lines)
-        lines = text.splitlines()
-        if len(lines) < 2:
-            yield (f"line {whole_exc.lineno}",
-                   err(source, "bad_json", f"malformed JSON at line {whole_exc.lineno} column "
-                       f"{whole_exc.colno}: {whole_exc.msg}", f"line {whole_exc.lineno}"))
+        if text.count("\n", 0, len(text.rstrip())) < 1:
+            what = (f"malformed JSON at line {whole_exc.lineno} column {whole_exc.colno}: "
+                    f"{whole_exc.msg}" if isinstance(whole_exc, json.JSONDecodeError)
+                    else "JSON nested too deep to parse (RecursionError)")
+            yield "line 1", err(source, "bad_json", what, "line 1")
             return
-        for i, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                one = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield f"line {i}", err(source, "bad_json",
-                                       f"malformed JSON at column {exc.colno}: {exc.msg}",
-                                       f"line {i}")
-                continue
-            if isinstance(one, dict):
-                yield f"line {i}", one
-            else:
-                yield f"line {i}", err(source, "bad_bioc", "line is not a BioC document object",
-                                       f"line {i}")
+        yield from _json_lines(path, source, caps)
         return
     if isinstance(obj, dict) and isinstance(obj.get("PubTator3"), list):
         docs = obj["PubTator3"]
@@ -237,12 +309,30 @@ def _json_records(path: Path, source: str) -> Iterator[tuple[str, dict[str, Any]
                                      f"record {i}")
 
 
-def _read_json(path: Path, source: str, start: int, n_records: int | None
+def _json_document(item: dict[str, Any], source: str, index: int, path: Path, loc: str
+                   ) -> Iterator[Document | ErrorRecord]:
+    ident = item.get("id")
+    doc_id = str(ident) if ident is not None else None
+    problem = json_problem(item)
+    if problem is not None:
+        safe = doc_id.encode("utf-8", "backslashreplace").decode() if doc_id else None
+        yield err(source, problem[0], f"{problem[1]}; document skipped", loc, safe)
+        return
+    try:
+        bdoc = parse_doc(_fill(item))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        yield err(source, "bad_bioc", f"malformed BioC document: {exc!r}", loc, doc_id)
+        return
+    extra = {k: item[k] for k in PUBTATOR3_EXTRA if item.get(k) not in (None, "", [])}
+    yield from _guarded(bdoc, source, index, path, extra, loc)
+
+
+def _read_json(path: Path, source: str, start: int, n_records: int | None, caps: Caps
                ) -> Iterator[Document | ErrorRecord]:
     end = None if n_records is None else start + n_records
     index = -1
     try:
-        for loc, item in _json_records(path, source):
+        for loc, item in _json_records(path, source, caps):
             index += 1
             if index < start:
                 continue
@@ -251,15 +341,18 @@ def _read_json(path: Path, source: str, start: int, n_records: int | None
             if isinstance(item, ErrorRecord):
                 yield item
                 continue
-            try:
-                bdoc = parse_doc(_fill(item))
-            except (KeyError, TypeError, ValueError) as exc:
-                yield err(source, "bad_bioc", f"malformed BioC document: {exc!r}", loc,
-                          str(item.get("id")) if item.get("id") is not None else None)
-                continue
-            extra = {k: item[k] for k in PUBTATOR3_EXTRA if item.get(k) not in (None, "", [])}
-            yield from _convert(bdoc, source, index, path, extra, loc)
-    except (OSError, EOFError) as exc:
+            yield from _json_document(item, source, index, path, loc)
+    except InputTooLarge as exc:
+        if end is None or index + 1 < end:
+            yield too_large(source, exc.cap, f"{index + 1} record(s) read, the rest is lost",
+                            f"record {index + 2}")
+        return
+    except EOFError as exc:
+        if end is None or index + 1 < end:
+            yield err(source, "truncated_gzip", f"gzip stream ends early ({exc}); "
+                      f"{index + 1} record(s) read, the rest is lost", f"record {index + 2}")
+        return
+    except OSError as exc:
         yield err(source, "unreadable", f"file could not be read: {exc}")
         return
     if index < 0 and start == 0:

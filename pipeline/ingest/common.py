@@ -1,20 +1,40 @@
-"""Helpers shared by the readers: opening (gzip-aware), byte checks, error rows, safe XML."""
+"""Helpers shared by the readers: opening (gzip-aware) with byte caps, line iteration, byte
+checks, error rows, display-safe paths.
+
+Resource caps (both keyword parameters of `ingest()` / `read_shard()`, defaults here):
+
+* `DEFAULT_MAX_BYTES` = 1 GiB of *decompressed* bytes per file. A current PubMed baseline file is
+  ~150-400 MB decompressed, so 1 GiB admits every real one with 2.5x headroom, while a
+  decompression bomb (a 4 MB .xml.gz that inflates to GBs) stops after ~1 GiB of reading, in a
+  few seconds and with flat memory, as one "too_large" error row; the records read before the
+  cap are kept. `None` turns the cap off.
+* `DEFAULT_MAX_RECORD_BYTES` = 32 MiB per record held in memory at once: a whole txt/md file
+  (one document), one JSONL/BioC-JSON line, one PubTator line, one XML record, a whole-file BioC
+  JSON collection. The largest real records (PMC full text in BioC, with annotations) are a few
+  MB; 32 MiB keeps the peak memory of one reader in the low hundreds of MB (bytes + str + parsed
+  tree). A longer record is one "record_too_large" error row and reading goes on after it.
+"""
 
 from __future__ import annotations
 
 import gzip
+import os
 import re
+import socket
+from collections import deque
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
-
-from lxml import etree
 
 from pipeline.documents import ErrorRecord
 
 STAGE = "ingest"
 GZIP_MAGIC = b"\x1f\x8b"
 SNIFF_BYTES = 8192
+DEFAULT_MAX_BYTES: int | None = 1 << 30
+DEFAULT_MAX_RECORD_BYTES: int = 1 << 25
+READ_CHUNK = 1 << 20
 
 
 def err(
@@ -101,33 +121,8 @@ def decode_utf8(data: bytes, source: str, base_line: int = 1) -> str | ErrorReco
         )
 
 
-class XmlFailure(Exception):
-    """Raised by `iter_elements` when the XML stream breaks; carries a ready error row."""
-
-    def __init__(self, record: ErrorRecord) -> None:
-        super().__init__(record.message)
-        self.record = record
-
-
-class _CountingReader:
-    """File wrapper that counts newlines read and notes EOF (to tell truncation from damage)."""
-
-    def __init__(self, fh: IO[bytes]) -> None:
-        self.fh = fh
-        self.lines = 0
-        self.eof = False
-
-    def read(self, n: int = -1) -> bytes:
-        data = _read1(self.fh, n if n > 0 else 1 << 16)
-        if not data:
-            self.eof = True
-        self.lines += data.count(b"\n")
-        return data
-
-
 _ROOT_START = re.compile(rb"<(?![?!])[A-Za-z_]")
 PROLOG_LIMIT = 1 << 16
-XML_CHUNK = 1 << 16
 
 
 def unsafe_prolog(head: bytes) -> str | None:
@@ -144,84 +139,150 @@ def unsafe_prolog(head: bytes) -> str | None:
     return None
 
 
-def iter_elements(path: Path, source: str, tags: set[str]) -> Iterator[Any]:
-    """Stream the complete elements whose tag is in `tags`, parsed safely: lxml with
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, and files whose
-    prolog declares entities are refused with an "unsafe_xml" error. Memory stays flat: each
-    element is cleared (and dropped from its parent) after it is consumed. A parse failure
-    raises XmlFailure after the good elements: "truncated_xml" when the break is at the end of
-    the data, "bad_xml" otherwise, "truncated_gzip" for a cut gzip stream."""
-    n_done = 0
-    fh: IO[bytes] | None = None
-    reader: _CountingReader | None = None
-    try:
-        why = unsafe_prolog(read_head(path, PROLOG_LIMIT))
-        if why is not None:
-            raise XmlFailure(err(source, "unsafe_xml", f"XML refused for safety: {why}",
-                                 "record 1"))
-        fh = open_binary(path)
-        reader = _CountingReader(fh)
-        # A pull parser fed in chunks, its events read after every chunk and once more after a
-        # failure: lxml 6.2's iterparse drops the events queued before a syntax error, so the
-        # good records before damage were lost.
-        parser = etree.XMLPullParser(
-            events=("end",), tag=sorted(tags), resolve_entities=False, no_network=True,
-            load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
-        )
-        failure: etree.XMLSyntaxError | None = None
+class InputTooLarge(Exception):
+    """Raised by `CappedStream` when a file decompresses to more than its byte cap."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__(f"more than {cap} bytes")
+        self.cap = cap
+
+
+def too_large(source: str, cap: int, what: str, location: str | None) -> ErrorRecord:
+    """The error row for a file cut off at its decompressed-byte cap."""
+    return err(source, "too_large",
+               f"file decompresses to more than {cap:,} bytes (the max_bytes cap; a "
+               f"decompression bomb or a file to split); {what}", location)
+
+
+class CappedStream:
+    """Binary reader over a (gzip-aware) file that counts decompressed bytes and raises
+    InputTooLarge once more than `max_bytes` were produced. `read(n)` returns what is available
+    (gzip's read1: a cut gzip stream gives back the bytes before the cut, then EOFError)."""
+
+    def __init__(self, path: Path, max_bytes: int | None) -> None:
+        self.fh = open_binary(path)
+        self.max_bytes = max_bytes
+        self.total = 0
+
+    def read(self, n: int = READ_CHUNK) -> bytes:
+        """Up to `n` bytes; all bytes up to the cap are returned before InputTooLarge."""
+        if self.max_bytes is not None:
+            room = self.max_bytes - self.total
+            if room <= 0:
+                if _read1(self.fh, 1):
+                    raise InputTooLarge(self.max_bytes)
+                return b""
+            n = min(n, room)
+        data = _read1(self.fh, n)
+        self.total += len(data)
+        return data
+
+    def close(self) -> None:
+        self.fh.close()
+
+    def __enter__(self) -> CappedStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def iter_lines(stream: CappedStream, max_line: int) -> Iterator[bytes | int]:
+    """Lines of a stream (with their b"\n"); a line longer than `max_line` bytes is not kept:
+    its length (an int) is yielded instead, so memory stays bounded by `max_line`."""
+    buf = b""
+    skipping = 0  # > 0 while inside an over-long line: bytes of it seen so far
+    while True:
+        chunk = stream.read(READ_CHUNK)
+        if not chunk:
+            break
+        buf += chunk
+        start = 0
         while True:
-            chunk = reader.read(XML_CHUNK)
-            try:
-                if chunk:
-                    parser.feed(chunk)
-                else:
-                    parser.close()
-            except etree.XMLSyntaxError as exc:
-                failure = exc
-            events = parser.read_events()
-            if failure is not None and not chunk:
-                # closing a cut document ends its open elements: those records are incomplete
-                events = iter(())
-            for _event, elem in events:
-                n_done += 1
-                yield elem
-                elem.clear(keep_tail=False)
-                parent = elem.getparent()
-                if parent is not None:
-                    while elem.getprevious() is not None:
-                        del parent[0]
-            if failure is not None:
-                raise failure
-            if not chunk:
+            nl = buf.find(b"\n", start)
+            if nl < 0:
                 break
-    except etree.XMLSyntaxError as exc:
-        line, col = exc.position if exc.position else (0, 0)
-        # a break on the last line of the data is a cut file, unless the "document" never
-        # started (code 4: no root element) or went on after its end (code 5: extra content)
-        truncated = (reader is not None and reader.eof and line >= reader.lines
-                     and exc.code not in (4, 5))
-        what = ("XML ends early (truncated file)" if truncated
-                else f"XML parse error: {exc.msg}")
-        raise XmlFailure(err(
-            source, "truncated_xml" if truncated else "bad_xml",
-            f"{what}; {n_done} record(s) read, anything from record {n_done + 1} on is lost",
-            f"line {line}, column {col}, record {n_done + 1}",
-        )) from exc
-    except EOFError as exc:
-        raise XmlFailure(err(
-            source, "truncated_gzip",
-            f"gzip stream ends early ({exc}); {n_done} record(s) read, the rest is lost",
-            f"record {n_done + 1}",
-        )) from exc
-    except (OSError, gzip.BadGzipFile) as exc:
-        raise XmlFailure(err(
-            source, "unreadable",
-            f"cannot read file ({type(exc).__name__}: {exc}); {n_done} record(s) read",
-            f"record {n_done + 1}",
-        )) from exc
-    finally:
-        if fh is not None:
-            fh.close()
+            if skipping:
+                yield skipping + nl + 1 - start
+                skipping = 0
+            elif nl + 1 - start > max_line:
+                yield nl + 1 - start
+            else:
+                yield buf[start:nl + 1]
+            start = nl + 1
+        buf = buf[start:]
+        if skipping or len(buf) > max_line:
+            skipping += len(buf)
+            buf = b""
+    if skipping:
+        yield skipping
+    elif buf:
+        yield buf
+
+
+@dataclass(frozen=True)
+class Caps:
+    """The two resource caps a reader is given (see the module docstring)."""
+
+    max_bytes: int | None = DEFAULT_MAX_BYTES
+    max_record: int = DEFAULT_MAX_RECORD_BYTES
+
+    @property
+    def record(self) -> int:
+        """The per-record cap, never above the per-file one."""
+        return min(self.max_record, self.max_bytes) if self.max_bytes is not None \
+            else self.max_record
+
+
+MAX_JSON_DEPTH = 100
+
+
+def json_problem(obj: Any) -> tuple[str, str] | None:
+    """(error kind, message) when a parsed JSON value cannot be stored: a string (key or
+    value) with a lone surrogate (`"\\ud800"` decodes to text that is not encodable as UTF-8,
+    and the Parquet writer would fail later), or nesting deeper than MAX_JSON_DEPTH (meta is
+    re-serialized later, deep in the stack). Walked without recursion."""
+    stack: deque[tuple[Any, str, int]] = deque([(obj, "", 0)])
+    while stack:
+        value, where, depth = stack.popleft()
+        if depth > MAX_JSON_DEPTH:
+            return "bad_json", f"JSON nested deeper than {MAX_JSON_DEPTH} levels at {where}"
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return "bad_unicode", (
+                    f"{where or 'value'} holds a lone surrogate escape "
+                    f"(\\u{ord(value[exc.start]):04x} at character {exc.start}); it is not "
+                    "encodable as UTF-8 text")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                key_problem = json_problem(k) if isinstance(k, str) else None
+                if key_problem is not None:
+                    return key_problem[0], f"a key in {where or 'the object'}: {key_problem[1]}"
+                stack.append((v, f"{where}.{k}" if where else f"field {k!r}", depth + 1))
+        elif isinstance(value, list):
+            stack.extend((v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value))
+    return None
+
+
+def hostname() -> str:
+    return socket.gethostname()
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as valid UTF-8 text for tables and messages: a file name that is not UTF-8 (kept by
+    Python as surrogate escapes) shows its bad bytes as backslash escapes, e.g. caf\\xe9.txt."""
+    raw = os.fsencode(path)
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def name_is_utf8(path: str | os.PathLike[str]) -> bool:
+    try:
+        os.fsencode(path).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def local(tag: Any) -> str:

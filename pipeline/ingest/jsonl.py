@@ -1,4 +1,10 @@
-"""JSON Lines: one document per line; id/text/title field names settable, the rest goes to meta."""
+"""JSON Lines: one document per line; id/text/title field names settable, the rest goes to meta.
+
+Each line is a record on its own: a line that is not JSON, nested too deep (RecursionError),
+longer than the per-record cap, or holding a lone surrogate escape (`"\\ud800"`, text that is
+not encodable as UTF-8) in any field is one error row naming the file and line; every other
+line is read. The file is streamed under the per-file decompressed-byte cap.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.documents import Document, ErrorRecord, normalize_text
-from pipeline.ingest.common import check_head, decode_utf8, err, open_binary, read_head
+from pipeline.ingest.common import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_RECORD_BYTES,
+    CappedStream,
+    Caps,
+    InputTooLarge,
+    check_head,
+    decode_utf8,
+    err,
+    iter_lines,
+    json_problem,
+    read_head,
+    too_large,
+)
 
 
 def _stem(path: Path) -> str:
@@ -27,26 +46,45 @@ def read_jsonl(
     title_field: str = "title",
     start: int = 0,
     n_records: int | None = None,
+    *,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    label: str | None = None,
 ) -> Iterator[Document | ErrorRecord]:
     """Lines are records: `start` is the 0-based index of the first line to read, `n_records` how
-    many lines (None = to the end). File-level problems are reported by the shard with start 0."""
+    many lines (None = to the end). File-level problems are reported by the shard with start 0.
+    A line without an id gets "<file stem>:<line>", prefixed with "<label>/" when the file
+    was found under one of several input folders (see `pipeline.ingest`)."""
     bad = check_head(read_head(path), source, whole_file=True)
     if bad is not None:
         if start == 0:
             yield bad
         return
-    stem = _stem(path)
+    caps = Caps(max_bytes, max_record_bytes)
+    stem = f"{label}/{_stem(path)}" if label else _stem(path)
     end = None if n_records is None else start + n_records
+    idx = -1
     try:
-        with open_binary(path) as fh:
-            for idx, raw in enumerate(fh):
+        with CappedStream(path, caps.max_bytes) as stream:
+            for idx, raw in enumerate(iter_lines(stream, caps.record)):
                 if idx < start:
                     continue
                 if end is not None and idx >= end:
                     break
+                if isinstance(raw, int):
+                    yield err(source, "record_too_large", f"line is {raw:,} bytes long, more "
+                              f"than the {caps.record:,}-byte record cap; skipped",
+                              f"line {idx + 1}")
+                    continue
                 yield from _line(raw, idx + 1, stem, source, id_field, text_field, title_field)
+    except InputTooLarge as exc:
+        if end is None or idx + 1 < end:
+            yield too_large(source, exc.cap, f"lines 1-{idx + 1} were read, the rest is lost",
+                            f"line {idx + 2}")
     except EOFError as exc:
-        yield err(source, "truncated_gzip", f"gzip stream ends early ({exc}); the rest is lost")
+        if end is None or idx + 1 < end:
+            yield err(source, "truncated_gzip",
+                      f"gzip stream ends early ({exc}); the rest is lost", f"line {idx + 2}")
     except OSError as exc:
         yield err(source, "unreadable", f"file could not be read to the end: {exc}")
 
@@ -69,12 +107,20 @@ def _line(
     except json.JSONDecodeError as exc:
         yield err(source, "bad_json", f"malformed JSON at column {exc.colno}: {exc.msg}", loc)
         return
+    except RecursionError:
+        yield err(source, "bad_json", "JSON nested too deep to parse (RecursionError)", loc)
+        return
     if not isinstance(obj, dict):
         yield err(source, "bad_json",
                   f"line is a JSON {type(obj).__name__}, expected an object", loc)
         return
     raw_id = obj.get(id_field)
     doc_id = str(raw_id) if raw_id not in (None, "") else f"{stem}:{lineno}"
+    problem = json_problem(obj)
+    if problem is not None:
+        safe_id = doc_id.encode("utf-8", "backslashreplace").decode("utf-8")
+        yield err(source, problem[0], f"{problem[1]}; line skipped", loc, safe_id)
+        return
     text = obj.get(text_field)
     if not isinstance(text, str) or not text.strip():
         why = "missing" if text_field not in obj or text is None else (

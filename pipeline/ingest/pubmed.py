@@ -1,8 +1,17 @@
-"""PubMed / MEDLINE XML (`PubmedArticleSet`, as in the annual baseline), gzipped or not.
+"""PubMed / MEDLINE XML as NLM distributes it, gzipped or not:
 
-Streamed with lxml iterparse in safe mode (common.iter_elements: no entities, no DTD, no
-network); memory stays flat whatever the file size. Layout of the text (so the sections
-splitter sees headings):
+* `PubmedArticleSet` (the current annual baseline and daily update files, efetch output) of
+  `PubmedArticle` and `PubmedBookArticle` records, and `DeleteCitation` lists;
+* `MedlineCitationSet` (the older MEDLINE baselines, e.g. 2016's medline16n*.xml) of
+  `MedlineCitation` records and `DeleteCitation` lists;
+* a file holding one `PubmedArticle` / `PubmedBookArticle` / `MedlineCitation` as its root.
+A DOCTYPE naming the NLM DTD by URL is accepted and never fetched.
+
+Read one record at a time (`xmlrecords.iter_xml_records`: safe lxml, no entities, no DTD, no
+network; damage costs exactly the damaged record); memory stays flat whatever the file size.
+Every citation is a Document whose doc_id is its PMID. A `DeleteCitation` is not a document: it
+becomes a `Notice` (error "deleted_citations", `ids` = the PMIDs it lists) for the manifest.
+Layout of the text (so the sections splitter sees headings):
 
     <ArticleTitle>
     BACKGROUND: <AbstractText Label="BACKGROUND">
@@ -12,21 +21,47 @@ splitter sees headings):
 An unlabelled abstract is one line after the title. Inline markup (<i>, <sup>, <b>, ...) is
 flattened to its text. meta: pmid, journal, journal_iso, year, doi, pmc, mesh [{ui, name,
 major, qualifiers}], keywords, publication_types, languages, abstract_sections
-[{label, nlm_category, start, end}] (offsets into the text).
+[{label, nlm_category, start, end}] (offsets into the text), chemicals; book (BookTitle) for a
+PubmedBookArticle.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from pipeline.documents import Document, ErrorRecord, normalize_text
-from pipeline.ingest.common import XmlFailure, err, iter_elements, text_of
+from pipeline.documents import Document, ErrorRecord, Notice, normalize_text
+from pipeline.ingest.common import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_RECORD_BYTES,
+    STAGE,
+    err,
+    text_of,
+)
+from pipeline.ingest.xmlrecords import XmlRecord, iter_xml_records
 
-RECORD_TAGS = {"PubmedArticle", "PubmedBookArticle"}
+PUBMED_RECORDS = {"PubmedArticle", "PubmedBookArticle", "DeleteCitation"}
+MEDLINE_RECORDS = {"MedlineCitation", "DeleteCitation"}
+# root element -> the elements that are records under it
+ROOTS = {
+    "PubmedArticleSet": PUBMED_RECORDS,
+    "PubmedBookArticleSet": PUBMED_RECORDS,
+    "PubmedArticle": PUBMED_RECORDS,
+    "PubmedBookArticle": PUBMED_RECORDS,
+    "MedlineCitationSet": MEDLINE_RECORDS,
+    "MedlineCitation": MEDLINE_RECORDS,
+}
 _WS = re.compile(r"\s+")
+_PMID_BYTES = re.compile(rb"<PMID\b[^>]*>\s*([^<\s]+)")
+
+
+def _pmid_of(data: bytes) -> str | None:
+    """The first PMID in (possibly damaged) record bytes, for error rows."""
+    m = _PMID_BYTES.search(data)
+    return m.group(1).decode("utf-8", "replace") if m else None
 
 
 def _clean(s: str) -> str:
@@ -68,9 +103,11 @@ def _article_id(rec: Any, kind: str) -> str | None:
 
 def build_document(rec: Any, source: str, index: int) -> Document | ErrorRecord:
     loc = f"record {index + 1}"
-    pmid_el = rec.find("./MedlineCitation/PMID")
-    if pmid_el is None:
-        pmid_el = rec.find(".//PMID")
+    pmid_el = None
+    for where in ("./MedlineCitation/PMID", "./BookDocument/PMID", "./PMID", ".//PMID"):
+        pmid_el = rec.find(where)
+        if pmid_el is not None:
+            break
     pmid = (pmid_el.text or "").strip() if pmid_el is not None else ""
     if not pmid:
         return err(source, "missing_id", "PubMed record without a PMID; skipped", loc)
@@ -128,6 +165,9 @@ def build_document(rec: Any, source: str, index: int) -> Document | ErrorRecord:
         "abstract_sections": sections,
         "has_abstract": bool(sections),
     }
+    book = rec.find("./BookDocument/Book/BookTitle")
+    if book is not None:
+        meta["book"] = _clean(text_of(book)) or None
     chems = []
     for c in rec.iterfind(".//ChemicalList/Chemical"):
         sub = c.find("NameOfSubstance")
@@ -139,23 +179,39 @@ def build_document(rec: Any, source: str, index: int) -> Document | ErrorRecord:
                     title=title or None, meta=meta, location=loc)
 
 
+def _deleted(rec: Any, source: str, index: int, line: int) -> Notice:
+    pmids = tuple((p.text or "").strip() for p in rec.iterfind("PMID") if (p.text or "").strip())
+    shown = ", ".join(pmids[:10]) + (" ..." if len(pmids) > 10 else "")
+    return Notice(source=source, stage=STAGE, error="deleted_citations",
+                  message=f"<DeleteCitation> lists {len(pmids)} PMID(s) NLM deleted: {shown}",
+                  location=f"line {line}, record {index + 1}", ids=pmids)
+
+
 def read_pubmed(
-    path: Path, source: str, start: int = 0, n_records: int | None = None
+    path: Path, source: str, start: int = 0, n_records: int | None = None, *,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
 ) -> Iterator[Document | ErrorRecord]:
-    """Articles in file order; `start`/`n_records` (0-based record indices) select a block."""
+    """Records in file order; `start`/`n_records` (0-based record indices, DeleteCitation lists
+    and damaged records counted) select a block."""
     end = None if n_records is None else start + n_records
-    index = -1
-    try:
-        for elem in iter_elements(path, source, RECORD_TAGS):
-            index += 1
-            if index < start:
-                continue
-            if end is not None and index >= end:
-                return
-            yield build_document(elem, source, index)
-    except XmlFailure as exc:
-        if end is None or index + 1 < end:
-            yield exc.record
-        return
-    if index < 0 and start == 0:
-        yield err(source, "no_records", "no <PubmedArticle> records found in the file")
+    seen = False
+    for item in iter_xml_records(path, source, ROOTS.get, _pmid_of, start, end,
+                                 max_bytes=max_bytes, max_record_bytes=max_record_bytes):
+        seen = True
+        if not isinstance(item, XmlRecord):
+            yield item
+        elif item.elem.tag == "DeleteCitation":
+            yield _deleted(item.elem, source, item.index, item.line)
+        else:
+            try:
+                doc = build_document(item.elem, source, item.index)
+            except (ValueError, TypeError, AttributeError) as exc:
+                doc = err(source, "bad_record", f"PubMed record could not be read: {exc!r}",
+                          f"line {item.line}, record {item.index + 1}")
+            if isinstance(doc, Document):
+                doc = replace(doc, location=f"line {item.line}, record {item.index + 1}")
+            yield doc
+    if not seen and start == 0:
+        yield err(source, "no_records", "no <PubmedArticle>, <PubmedBookArticle> or "
+                  "<MedlineCitation> records found in the file")

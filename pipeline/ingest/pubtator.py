@@ -12,7 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.documents import Document, ErrorRecord, normalize_text
-from pipeline.ingest.common import check_head, decode_utf8, err, open_binary, read_head
+from pipeline.ingest.common import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_RECORD_BYTES,
+    CappedStream,
+    Caps,
+    InputTooLarge,
+    check_head,
+    decode_utf8,
+    err,
+    iter_lines,
+    read_head,
+    too_large,
+)
 
 TA_LINE = re.compile(r"^([^|\t]+)\|([ta])\|(.*)$")
 SNIFF = re.compile(rb"^\s*[^|\t\s]+\|[ta]\|", re.MULTILINE)
@@ -29,10 +41,26 @@ class _Record:
     relations: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _decode(raw: bytes | int, lineno: int, source: str, caps: Caps, rec: _Record | None
+            ) -> str | ErrorRecord:
+    """One line as text, or the error row for a line too long or not UTF-8."""
+    if isinstance(raw, int):
+        return err(source, "record_too_large", f"line is {raw:,} bytes long, more than the "
+                   f"{caps.record:,}-byte record cap; skipped", f"line {lineno}",
+                   rec.pmid if rec is not None else None)
+    if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    return decode_utf8(raw, source, base_line=lineno)
+
+
 def read_pubtator(
-    path: Path, source: str, start: int = 0, n_records: int | None = None
+    path: Path, source: str, start: int = 0, n_records: int | None = None, *,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
 ) -> Iterator[Document | ErrorRecord]:
-    """`start`/`n_records` select records (0-based, in file order) for sharding."""
+    """`start`/`n_records` select records (0-based, in file order) for sharding. Streamed under
+    the per-file byte cap; a line longer than the per-record cap is an error row."""
+    caps = Caps(max_bytes, max_record_bytes)
     bad = check_head(read_head(path), source, whole_file=True)
     if bad is not None:
         if start == 0:
@@ -50,15 +78,13 @@ def read_pubtator(
     rec: _Record | None = None
     orphan_lines: list[int] = []
     try:
-        with open_binary(path) as fh:
-            for lineno, raw in enumerate(fh, 1):
+        with CappedStream(path, caps.max_bytes) as stream:
+            for lineno, raw in enumerate(iter_lines(stream, caps.record), 1):
                 if end is not None and index + 1 >= end and rec is None:
                     break
-                if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]
-                decoded = decode_utf8(raw, source, base_line=lineno)
+                decoded = _decode(raw, lineno, source, caps, rec)
                 if isinstance(decoded, ErrorRecord):
-                    if index + 1 >= start:
+                    if index + 1 >= start and (end is None or index + 1 < end):
                         yield decoded
                     continue
                 line = decoded.rstrip("\r\n")
@@ -99,6 +125,11 @@ def read_pubtator(
                     yield err(source, "bad_line", what, f"line {lineno}")
             if rec is not None:
                 yield from emit(rec)
+    except InputTooLarge as exc:
+        if end is None or index + 1 < end:
+            yield too_large(source, exc.cap, f"{index + 1} record(s) read, the rest is lost",
+                            f"record {index + 2}")
+        return
     except EOFError as exc:
         yield err(source, "truncated_gzip", f"gzip stream ends early ({exc}); the rest is lost")
     except OSError as exc:

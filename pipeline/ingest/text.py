@@ -6,16 +6,48 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.documents import Document, ErrorRecord, normalize_text
-from pipeline.ingest.common import check_head, decode_utf8, err, open_binary
+from pipeline.ingest.common import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_RECORD_BYTES,
+    CappedStream,
+    Caps,
+    InputTooLarge,
+    check_head,
+    decode_utf8,
+    err,
+    too_large,
+)
 
 
-def read_text(path: Path, source: str, doc_id: str) -> Iterator[Document | ErrorRecord]:
+def read_text(path: Path, source: str, doc_id: str, *,
+              max_bytes: int | None = DEFAULT_MAX_BYTES,
+              max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+              ) -> Iterator[Document | ErrorRecord]:
+    """The file as one document. A whole file is held in memory, so it is capped by the
+    per-record cap (min of max_record_bytes and max_bytes): a longer one is an error row
+    "record_too_large" and is not read past the cap."""
+    cap = Caps(max_bytes, max_record_bytes).record
+    chunks: list[bytes] = []
+    got = 0
     try:
-        with open_binary(path) as fh:
-            data = fh.read()
+        with CappedStream(path, None) as stream:
+            while chunk := stream.read():
+                chunks.append(chunk)
+                got += len(chunk)
+                if got > cap:
+                    raise InputTooLarge(cap)
+    except InputTooLarge:
+        if max_bytes is not None and cap == max_bytes:
+            yield _with_id(too_large(source, cap, "the document is not read", None), doc_id)
+        else:
+            yield err(source, "record_too_large", f"text file is more than {cap:,} bytes "
+                      "(decompressed); one document that long is not read (raise "
+                      "max_record_bytes or split the file)", None, doc_id)
+        return
     except (OSError, EOFError) as exc:
         yield err(source, "unreadable", f"cannot read file: {exc}", None, doc_id)
         return
+    data = b"".join(chunks)
     bad = check_head(data, source, whole_file=True)
     if bad is not None:
         yield _with_id(bad, doc_id)

@@ -1,0 +1,367 @@
+"""XML read one record at a time: damage costs exactly the damaged record.
+
+Why a record-at-a-time reader rather than one streaming parse of the whole file (or lxml's
+recover mode): a streaming parser stops for good at the first syntax error, so every record
+after a damaged one was lost; recover mode goes on but guesses, and can silently merge two
+records or drop text, which would turn damage into wrong documents instead of error rows.
+Instead, the decompressed byte stream is scanned for the record elements' start and end tags
+(`<PubmedArticle ...>` ... `</PubmedArticle>`, skipping comments and CDATA sections) and each
+record's bytes are parsed on their own by a strict, safe lxml parser: resolve_entities=False,
+no_network=True, load_dtd=False, huge_tree=False (the same safety as before). Each record is
+wrapped in the file's XML declaration and root start tag, so its encoding and namespace
+declarations still apply. A file whose prolog declares entities is refused whole ("unsafe_xml";
+billion laughs, external entities); an external DTD reference (PubMed's DOCTYPE with the NLM DTD
+URL) is fine, it is never fetched.
+
+What each kind of damage gives (every error row names the record number, its first line, and
+the record's id - PMID or BioC id - when it can be read from the damaged bytes):
+  * a record that does not parse: "bad_xml" for that record, the next record is read;
+  * a record whose end tag is missing (the next record starts first), an end tag with no start:
+    "bad_xml" for that record;
+  * the file ends inside a record: "truncated_xml" ("truncated_gzip" for a cut gzip stream)
+    naming that record; every record before it is kept; the file ends after a complete record
+    but before the root's end tag: "truncated_xml" naming where the cut is;
+  * a record longer than max_record_bytes: "record_too_large", reading goes on after it;
+  * more than max_bytes decompressed: "too_large" naming the record the cap fell in.
+Content between records (whitespace, BioC's collection-level <source>/<date>/<key>) is not
+parsed, only skipped. Memory: one record's bytes and tree at a time, plus a read chunk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from pipeline.documents import ErrorRecord
+from pipeline.ingest.common import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_RECORD_BYTES,
+    PROLOG_LIMIT,
+    CappedStream,
+    InputTooLarge,
+    check_head,
+    err,
+    read_head,
+    too_large,
+    unsafe_prolog,
+)
+
+_XML_DECL = re.compile(rb"^\s*(<\?xml[^>]*\?>)")
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+_ROOT = re.compile(rb"<(?![?!])([A-Za-z_][\w.:-]*)")
+
+
+@dataclass(frozen=True)
+class XmlRecord:
+    """One parsed record: 0-based index in the file, first line (1-based), the element."""
+
+    index: int
+    line: int
+    elem: Any
+
+
+@dataclass
+class _Prolog:
+    root: str
+    prefix: bytes  # XML declaration + root start tag: what each record is wrapped in
+    suffix: bytes
+    wrap: bool  # False when the root is itself a record (a file of one article)
+    decl: bytes = b""  # the XML declaration (its encoding applies to every record)
+    empty: bool = False  # the root is <Root/>: no records, nothing to close
+
+
+def _prolog(head: bytes) -> _Prolog | str:
+    """The root element and the wrapper for records, or why the head is not usable XML."""
+    body = head.lstrip(b"\xef\xbb\xbf")
+    decl_m = _XML_DECL.match(body)
+    decl = decl_m.group(1) if decl_m else b""
+    scan = _COMMENT.sub(lambda m: b" " * len(m.group(0)), body)
+    m = _ROOT.search(scan)
+    if m is None:
+        return "no XML root element found at the start of the file"
+    if body[: m.start()].strip() and not body[: m.start()].lstrip().startswith(b"<"):
+        return "text before the XML root element: not an XML file"
+    gt = scan.find(b">", m.end())
+    if gt < 0:
+        return f"the root start tag <{m.group(1).decode(errors='replace')}> is not closed"
+    root = m.group(1).decode("ascii", "replace")
+    tag = body[m.start(): gt + 1]
+    empty = tag.endswith(b"/>")
+    if empty:
+        tag = tag[:-2] + b">"
+    return _Prolog(root=root, prefix=decl + tag, suffix=b"</" + m.group(1) + b">", wrap=True,
+                   decl=decl, empty=empty)
+
+
+def _safe_parser() -> Any:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           huge_tree=False, remove_comments=True, remove_pis=True)
+
+
+class _Scanner:
+    """Cuts the byte stream into records (see the module docstring). Its state says where it
+    stopped when the stream ends or fails: the open record (`in_rec`, `index`, `rec_line`)."""
+
+    def __init__(self, stream: CappedStream, tags: set[str], root: str, max_record: int,
+                 id_of: Callable[[bytes], str | None]) -> None:
+        names = b"|".join(re.escape(t.encode()) for t in sorted(tags, key=len, reverse=True))
+        # one literal "<" in front of every alternative: re's fast scan for it stays on
+        end_root = b"" if root in tags else b"|(/" + re.escape(root.encode()) + rb")(?=[\s>])"
+        self.pattern = re.compile(
+            rb"<(?:(!--)|(!\[CDATA\[)|(/?)(" + names + rb")(?=[\s/>])" + end_root + b")")
+        self.stream = stream
+        self.max_record = max_record
+        self.id_of = id_of
+        # All positions are absolute offsets into buf; bytes before `start` are dropped
+        # (logically at once, physically when the next chunk is appended: no copy per record).
+        self.buf = b""
+        self.start = 0  # first byte still needed: the open record's start tag, when in_rec
+        self.lines_before = 0  # newlines in the file before buf[start]
+        self.root_closed = False
+        self.index = -1  # last record started
+        self.in_rec = False
+        self.oversize = False
+        self.rec_line = 0
+        self.pos = 0
+
+    def line_at(self, pos: int) -> int:
+        return self.lines_before + self.buf.count(b"\n", self.start, pos) + 1
+
+    def drop(self, upto: int) -> None:
+        self.lines_before += self.buf.count(b"\n", self.start, upto)
+        self.start = upto
+        self.pos = max(self.pos, upto)
+
+    def append(self, chunk: bytes) -> None:
+        self.buf = self.buf[self.start:] + chunk
+        self.pos -= self.start
+        self.start = 0
+
+    def kept(self) -> bytes:
+        return self.buf[self.start:]
+
+    def open_record(self) -> bool:
+        """True when the stream stopped inside a record that was being kept."""
+        return self.in_rec and not self.oversize
+
+
+@dataclass
+class _Raw:
+    """A record cut from the stream: its bytes, or a problem (error kind, message)."""
+
+    index: int
+    line: int
+    data: bytes | None
+    problem: tuple[str, str] | None = None
+    ident: str | None = None  # the record's id, read from damaged bytes when possible
+
+
+def _too_long(sc: _Scanner) -> _Raw:
+    return _Raw(sc.index, sc.rec_line, None, (
+        "record_too_large", f"record is longer than {sc.max_record:,} bytes "
+        "(max_record_bytes); skipped, reading goes on after it"),
+        sc.id_of(sc.buf[sc.start:sc.start + 65536]))
+
+
+def _need_more(sc: _Scanner, hold: int | None) -> Iterator[_Raw]:
+    """Before reading on: drop what is no longer needed (bytes between records; an over-long
+    record's bytes), keeping from `hold` (a tag seen but not complete yet)."""
+    if sc.in_rec and not sc.oversize and len(sc.buf) - sc.start > sc.max_record:
+        sc.oversize = True
+        yield _too_long(sc)
+    resume = hold if hold is not None else max(sc.pos, len(sc.buf) - 64)
+    if not sc.in_rec or sc.oversize:
+        sc.drop(resume)
+    sc.pos = resume  # a kept record's bytes are not scanned again
+
+
+def _scan(sc: _Scanner) -> Iterator[_Raw]:
+    """Records in file order. Raises InputTooLarge / EOFError / OSError from the stream."""
+    while True:
+        m = sc.pattern.search(sc.buf, sc.pos)
+        gt = -1
+        if m is not None:
+            if m.group(1) or m.group(2):
+                close = b"-->" if m.group(1) else b"]]>"
+                gt = sc.buf.find(close, m.end())
+                if gt >= 0:
+                    sc.pos = gt + len(close)
+                    continue
+            elif m.lastindex == 5:
+                sc.root_closed = True
+                sc.pos = m.end()
+                continue
+            else:
+                gt = sc.buf.find(b">", m.end())
+        if m is None or gt < 0:
+            yield from _need_more(sc, m.start() if m is not None else None)
+            chunk = sc.stream.read()
+            if not chunk:
+                return
+            sc.append(chunk)
+            continue
+        name = m.group(4).decode()
+        if m.group(3) != b"/":
+            yield from _start_tag(sc, m.start(), gt, name)
+        elif not sc.in_rec:  # an end tag whose start tag is damaged or missing
+            sc.index += 1
+            line = sc.line_at(m.start())
+            ident = sc.id_of(sc.buf[max(m.start() - 65536, sc.start):m.start()])
+            yield _Raw(sc.index, line, None, (
+                "bad_xml", f"end tag </{name}> at line {line} without its start tag (the "
+                "record's start is damaged); record skipped"), ident)
+            sc.pos = gt + 1
+        else:
+            if not sc.oversize:
+                yield _complete(sc, gt + 1)
+            sc.drop(gt + 1)
+            sc.in_rec = False
+
+
+def _complete(sc: _Scanner, end: int) -> _Raw:
+    if end - sc.start > sc.max_record:
+        return _too_long(sc)
+    return _Raw(sc.index, sc.rec_line, sc.buf[sc.start:end])
+
+
+def _start_tag(sc: _Scanner, at: int, gt: int, name: str) -> Iterator[_Raw]:
+    if sc.in_rec and not sc.oversize:
+        ident = sc.id_of(sc.buf[sc.start:at])
+        yield _Raw(sc.index, sc.rec_line, None, (
+            "bad_xml", f"record {_id_text(ident)}has no end tag: the next <{name}> starts at "
+            f"line {sc.line_at(at)} first; record skipped"), ident)
+    sc.drop(at)
+    sc.index += 1
+    sc.in_rec, sc.oversize, sc.rec_line = True, False, sc.line_at(at)
+    if sc.buf[gt - 1:gt] == b"/":  # <DeleteCitation/>: a complete empty record
+        yield _complete(sc, gt + 1)
+        sc.drop(gt + 1)
+        sc.in_rec = False
+    else:
+        sc.pos = gt + 1
+
+
+def _id_text(ident: str | None) -> str:
+    return f"(id {ident}) " if ident else ""
+
+
+def _parse(raw: _Raw, prolog: _Prolog, source: str, id_of: Callable[[bytes], str | None]
+           ) -> XmlRecord | ErrorRecord:
+    assert raw.data is not None
+    doc = prolog.prefix + raw.data + prolog.suffix if prolog.wrap else prolog.decl + raw.data
+    try:
+        top = etree.fromstring(doc, _safe_parser())
+    except etree.XMLSyntaxError as exc:
+        ident = id_of(raw.data)
+        eline, col = exc.position if exc.position else (1, 0)
+        shift = (prolog.prefix if prolog.wrap else prolog.decl).count(b"\n")
+        line = raw.line + max(eline - 1 - shift, 0)
+        before = prolog.prefix if prolog.wrap else prolog.decl
+        if eline - 1 - shift <= 0:  # the wrapper shares the record's first line
+            col = max(col - (len(before) - before.rfind(b"\n") - 1), 0)
+        return err(source, "bad_xml",
+                   f"XML parse error in record {raw.index + 1} {_id_text(ident)}"
+                   f"(starts at line {raw.line}): {exc.msg}; that record was skipped",
+                   f"line {line}, column {col}, record {raw.index + 1}", ident)
+    elem = top[0] if prolog.wrap and len(top) else top
+    return XmlRecord(raw.index, raw.line, elem)
+
+
+def iter_xml_records(
+    path: Path,
+    source: str,
+    tags_for_root: Callable[[str], set[str] | None],
+    id_of: Callable[[bytes], str | None],
+    start: int = 0,
+    end: int | None = None,
+    *,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+) -> Iterator[XmlRecord | ErrorRecord]:
+    """Records (0-based index in [start, end)) of an XML file as parsed elements, or error rows
+    for the damaged ones. `tags_for_root(root)` gives the record tags for a root element name
+    (None: not a root this reader knows). File-level problems are reported by the shard that
+    starts at record 0; a problem at record k by the shard that holds record k."""
+    def mine(i: int) -> bool:
+        return i >= start and (end is None or i < end)
+
+    head = read_head(path, PROLOG_LIMIT)
+    bad = check_head(head, source, whole_file=True)
+    if bad is None:
+        why = unsafe_prolog(head)
+        if why is not None:
+            bad = err(source, "unsafe_xml", f"XML refused for safety: {why}", "record 1")
+    prolog = _prolog(head) if bad is None else None
+    if bad is None and not isinstance(prolog, _Prolog):
+        bad = err(source, "bad_xml", f"not XML: {prolog}", "line 1")
+    if bad is not None or not isinstance(prolog, _Prolog):
+        if start == 0 and bad is not None:
+            yield bad
+        return
+    tags = tags_for_root(prolog.root)
+    if tags is None:
+        if start == 0:
+            yield err(source, "bad_xml", f"unexpected root element <{prolog.root}> for this "
+                      "format", "line 1")
+        return
+    prolog.wrap = prolog.root not in tags
+    stream = CappedStream(path, max_bytes)
+    sc = _Scanner(stream, tags, prolog.root,
+                  min(max_record_bytes, max_bytes or max_record_bytes), id_of)
+    sc.root_closed = prolog.empty
+    try:
+        with stream:
+            for raw in _scan(sc):
+                if end is not None and raw.index >= end:
+                    return
+                if not mine(raw.index):
+                    continue
+                if raw.problem is not None:
+                    yield err(source, raw.problem[0], raw.problem[1],
+                              f"line {raw.line}, record {raw.index + 1}", raw.ident)
+                else:
+                    yield _parse(raw, prolog, source, id_of)
+    except InputTooLarge as exc:
+        lost = sc.index if sc.open_record() else sc.index + 1
+        line = sc.rec_line if sc.open_record() else sc.line_at(len(sc.buf))
+        if mine(lost):
+            yield too_large(source, exc.cap, f"{lost} record(s) read, record {lost + 1} on is "
+                            "lost", f"line {line}, record {lost + 1}")
+        return
+    except EOFError as exc:
+        yield from _cut(sc, source, "truncated_gzip", f"gzip stream ends early ({exc})", mine,
+                        id_of)
+        return
+    except OSError as exc:
+        lost = sc.index if sc.open_record() else sc.index + 1
+        if mine(lost):
+            yield err(source, "unreadable", f"cannot read file ({type(exc).__name__}: {exc}); "
+                      f"records from {lost + 1} on are lost", f"record {lost + 1}")
+        return
+    if sc.open_record() or (prolog.wrap and not sc.root_closed):
+        yield from _cut(sc, source, "truncated_xml", "XML ends early (truncated file)", mine,
+                        id_of)
+
+
+def _cut(sc: _Scanner, source: str, kind: str, what: str, mine: Callable[[int], bool],
+         id_of: Callable[[bytes], str | None]) -> Iterator[ErrorRecord]:
+    """The error row for a file that ends inside record k, or after record k but before the
+    root's end tag."""
+    if sc.open_record():
+        if mine(sc.index):
+            ident = id_of(sc.kept())
+            n = sc.index + 1
+            yield err(source, kind, f"{what}: record {n} {_id_text(ident)}starting at line "
+                      f"{sc.rec_line} is cut; records 1-{n - 1} were read",
+                      f"line {sc.rec_line}, record {n}", ident)
+        return
+    n = sc.index + 1
+    if mine(n) or (n > 0 and mine(n - 1)):
+        yield err(source, kind, f"{what}: the file ends after record {n}, before the root "
+                  "element's end tag; any later records are lost",
+                  f"line {sc.line_at(len(sc.buf))}, record {n + 1}")

@@ -1,0 +1,586 @@
+"""Faults in input (issue 13): each bad record costs exactly that record, named by file and line
+or record number; resource caps; file-system faults. Every case writes small real-format files
+and checks which documents and which error rows come out, and that no good document is lost."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.documents import Document, ErrorRecord
+from pipeline.ingest import ingest, list_shards, read_shard
+
+PUBMED_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" '
+    '"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n'
+    "<PubmedArticleSet>\n"
+)
+
+
+def article(pmid: int, title: str | None = None) -> str:
+    """One PubmedArticle record in the NLM layout (10 lines)."""
+    return (
+        "<PubmedArticle>\n"
+        '  <MedlineCitation Status="MEDLINE" Owner="NLM">\n'
+        f'    <PMID Version="1">{pmid}</PMID>\n'
+        "    <Article>\n"
+        f"      <ArticleTitle>{title or f'Trial {pmid} of dupilumab.'}</ArticleTitle>\n"
+        f"      <Abstract><AbstractText>Result of trial {pmid}.</AbstractText></Abstract>\n"
+        "    </Article>\n"
+        "  </MedlineCitation>\n"
+        '  <PubmedData><ArticleIdList><ArticleId IdType="pubmed">'
+        f"{pmid}</ArticleId></ArticleIdList></PubmedData>\n"
+        "</PubmedArticle>\n"
+    )
+
+
+def pubmed_file(records: list[str], close: bool = True) -> str:
+    return PUBMED_HEAD + "".join(records) + ("</PubmedArticleSet>\n" if close else "")
+
+
+def first_line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def run(*inputs: Path | str, **kw: object) -> tuple[list[Document], list[ErrorRecord]]:
+    docs: list[Document] = []
+    errs: list[ErrorRecord] = []
+    for rec in ingest(list(inputs), **kw):  # type: ignore[arg-type]
+        (docs if isinstance(rec, Document) else errs).append(rec)  # type: ignore[arg-type]
+    return docs, errs
+
+
+def ids(docs: list[Document]) -> list[str]:
+    return [d.doc_id for d in docs]
+
+
+# ----------------------------------------------------------------------------- 13.1 / 13.6 XML
+
+DAMAGES = {
+    "mismatched_tag": lambda r: r.replace("</ArticleTitle>", "</ArticleTitel>"),
+    "bare_ampersand": lambda r: r.replace("Result of", "Result & of"),
+    "undefined_entity": lambda r: r.replace("Result of", "Result &nbsp; of"),
+    "unclosed_element": lambda r: r.replace("</Abstract>", ""),
+    "missing_end_tag": lambda r: r.replace("</PubmedArticle>\n", ""),
+    "missing_start_tag": lambda r: r.replace("<PubmedArticle>\n", "<PubmedArticl>\n"),
+    "control_character": lambda r: r.replace("Result of", "Result \x01 of"),
+}
+
+
+def test_damage_in_one_record_costs_only_that_record(tmp_path: Path) -> None:
+    for name, damage in DAMAGES.items():
+        records = [article(p) for p in (101, 102, 103, 104, 105)]
+        records[2] = damage(records[2])
+        text = pubmed_file(records)
+        path = tmp_path / f"{name}.xml"
+        path.write_text(text, encoding="utf-8")
+        docs, errs = run(path)
+        assert ids(docs) == ["101", "102", "104", "105"], name
+        assert [e.error for e in errs] == ["bad_xml"], (name, errs)
+        e = errs[0]
+        assert e.source == str(path) and e.location is not None, name
+        assert "record 3" in e.location, (name, e.location)
+        line = int(e.location.split(",")[0].removeprefix("line "))
+        start = first_line_of(text, "<PMID Version=\"1\">103") - 2
+        assert start <= line <= start + 10, (name, e.location)
+        if name != "missing_start_tag":
+            assert e.doc_id == "103", (name, e)
+
+
+def test_gzip_and_bioc_damage_are_isolated_too(tmp_path: Path) -> None:
+    records = [article(p) for p in range(201, 206)]
+    records[1] = records[1].replace("</ArticleTitle>", "</Title>")
+    gz = tmp_path / "damaged.xml.gz"
+    gz.write_bytes(gzip.compress(pubmed_file(records).encode()))
+    docs, errs = run(gz)
+    assert ids(docs) == ["201", "203", "204", "205"]
+    assert [(e.error, e.doc_id) for e in errs] == [("bad_xml", "202")]
+
+    def bioc_doc(i: int) -> str:
+        return (f"<document><id>{i}</id><passage><infon key=\"type\">title</infon>"
+                f"<offset>0</offset><text>Title {i}</text></passage></document>\n")
+
+    docs_xml = [bioc_doc(i) for i in range(1, 5)]
+    docs_xml[2] = docs_xml[2].replace("<offset>0</offset>", "<offset>0</ofset>")
+    b = tmp_path / "bioc.xml"
+    b.write_text("<?xml version='1.0' encoding='utf-8'?>\n<collection><source>x</source>\n"
+                 + "".join(docs_xml) + "</collection>\n", encoding="utf-8")
+    docs, errs = run(b)
+    assert ids(docs) == ["1", "2", "4"]
+    assert [(e.error, e.doc_id, e.location) for e in errs] == [
+        ("bad_xml", "3", "line 5, column 78, record 3")]
+
+
+def test_truncated_xml_keeps_records_before_the_cut(tmp_path: Path) -> None:
+    records = [article(p) for p in (301, 302, 303, 304)]
+    text = pubmed_file(records)
+    cut_at = text.index("Result of trial 303")
+    cut = tmp_path / "cut.xml"
+    cut.write_text(text[:cut_at], encoding="utf-8")
+    docs, errs = run(cut)
+    assert ids(docs) == ["301", "302"]
+    assert [(e.error, e.doc_id) for e in errs] == [("truncated_xml", "303")]
+    rec_line = first_line_of(text, '<PMID Version="1">303') - 2
+    assert errs[0].location == f"line {rec_line}, record 3"
+    # cut between two records: every complete record kept, the cut named
+    between = tmp_path / "between.xml"
+    between.write_text(pubmed_file(records[:2], close=False), encoding="utf-8")
+    docs, errs = run(between)
+    assert ids(docs) == ["301", "302"]
+    assert [e.error for e in errs] == ["truncated_xml"]
+    assert errs[0].location is not None and errs[0].location.endswith("record 3")
+    # a cut gzip stream
+    gz = tmp_path / "cut.xml.gz"
+    big = pubmed_file([article(p) for p in range(400, 440)])
+    gz.write_bytes(gzip.compress(big.encode())[:-40])
+    docs, errs = run(gz)
+    assert ids(docs) == [str(p) for p in range(400, 400 + len(docs))] and len(docs) >= 35
+    assert [e.error for e in errs] == ["truncated_gzip"]
+    assert errs[0].location is not None and f"record {len(docs) + 1}" in errs[0].location
+
+
+def test_record_tags_in_comments_and_cdata_do_not_split_records(tmp_path: Path) -> None:
+    records = [article(p) for p in (501, 502)]
+    records[0] = records[0].replace(
+        "<Abstract>", "<!-- </PubmedArticle> <PubmedArticle> --><Abstract>").replace(
+        "Result of trial 501.", "<![CDATA[x </PubmedArticle> y]]> Result of trial 501.")
+    p = tmp_path / "tricky.xml"
+    p.write_text(pubmed_file(records), encoding="utf-8")
+    docs, errs = run(p)
+    assert errs == [] and ids(docs) == ["501", "502"]
+    assert "x </PubmedArticle> y Result of trial 501." in docs[0].text
+
+
+def test_shards_of_a_damaged_xml_file_give_the_same_rows(tmp_path: Path) -> None:
+    records = [article(p) for p in range(601, 607)]
+    records[3] = records[3].replace("</Abstract>", "")
+    p = tmp_path / "blocks.xml"
+    p.write_text(pubmed_file(records), encoding="utf-8")
+    (shard,) = list_shards([p])
+    whole = list(read_shard(shard))
+    blocks = [rec for i in range(0, 6, 2)
+              for rec in read_shard(shard.__class__(shard.path, shard.fmt, i, 2))]
+    assert blocks == whole
+    assert [r.doc_id for r in whole] == ["601", "602", "603", "604", "605", "606"]
+    assert [type(r).__name__ for r in whole].count("ErrorRecord") == 1
+
+
+def test_entities_still_refused_and_not_expanded(tmp_path: Path) -> None:
+    p = tmp_path / "xxe_in_record.xml"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET", encoding="utf-8")
+    records = [article(701), article(702).replace("Result of", "&xxe; Result of")]
+    p.write_text(pubmed_file(records), encoding="utf-8")
+    docs, errs = run(p)
+    assert ids(docs) == ["701"] and [e.error for e in errs] == ["bad_xml"]
+    assert all("TOP-SECRET" not in d.text for d in docs)
+    bomb = tmp_path / "bomb.xml"
+    bomb.write_text(PUBMED_HEAD.replace(
+        'pubmed_250101.dtd">', f'pubmed_250101.dtd" [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>')
+        + article(703) + "</PubmedArticleSet>\n", encoding="utf-8")
+    docs, errs = run(bomb)
+    assert docs == [] and [e.error for e in errs] == ["unsafe_xml"]
+    assert json.dumps([e.message for e in errs]).find("TOP-SECRET") < 0
+
+
+# ----------------------------------------------------------------------------- 13.2 MEDLINE
+
+DATA = Path(__file__).resolve().parent / "data" / "ingest"
+
+
+def test_medline_2016_baseline_layout(tmp_path: Path) -> None:
+    from pipeline.documents import Notice
+    from pipeline.ingest import detect_format
+
+    src = DATA / "medline16_sample.xml"
+    gz = tmp_path / "medline16n0001.xml.gz"
+    gz.write_bytes(gzip.compress(src.read_bytes()))
+    for path in (src, gz):
+        assert detect_format(path) == "pubmed"
+        records = list(ingest([path]))
+        docs = [r for r in records if isinstance(r, Document)]
+        notices = [r for r in records if isinstance(r, Notice)]
+        assert len(records) == 3  # two citations, one delete list, nothing else
+        assert ids(docs) == ["80000101", "80000102"]  # not the CommentsCorrections PMID
+        d = docs[0]
+        assert d.title == ("Methotrexate for moderate-to-severe atopic dermatitis in adults: "
+                           "a retrospective cohort.")
+        lines = d.text.split("\n")
+        assert [ln.split(":")[0] for ln in lines[1:]] == ["BACKGROUND", "METHODS", "RESULTS",
+                                                          "CONCLUSION"]
+        assert d.meta is not None
+        assert d.meta["journal"] == "Journal of the American Academy of Dermatology"
+        assert d.meta["year"] == 2016
+        assert [m["name"] for m in d.meta["mesh"]] == ["Dermatitis, Atopic", "Methotrexate"]
+        assert d.meta["mesh"][0]["qualifiers"][0] == {"ui": "Q000188", "name": "drug therapy",
+                                                      "major": True}
+        for sec in d.meta["abstract_sections"]:
+            assert d.text[sec["start"]:sec["end"]].startswith(sec["label"] + ": ")
+        assert docs[1].meta is not None and docs[1].meta["year"] == 2015
+        assert docs[1].text == ("Ciclosporin in chronic hand eczema.\nCiclosporin 3 mg/kg "
+                                "cleared chronic hand eczema in 9 of 15 patients.")
+        assert [(n.error, n.ids) for n in notices] == [
+            ("deleted_citations", ("80000050", "80000051"))]
+        assert notices[0].location is not None and "record 3" in notices[0].location
+
+
+def test_pubmed_update_file_with_book_and_delete_list(tmp_path: Path) -> None:
+    from pipeline.documents import Notice
+
+    src = DATA / "pubmed_update_sample.xml"
+    gz = tmp_path / "pubmed25n1400.xml.gz"
+    gz.write_bytes(gzip.compress(src.read_bytes()))
+    for path in (src, gz):
+        records = list(ingest([path]))
+        docs = [r for r in records if isinstance(r, Document)]
+        assert ids(docs) == ["90000201", "90000202"]
+        assert docs[0].meta is not None and docs[0].meta["journal"] == "JAAD case reports"
+        assert docs[0].meta["doi"] == "10.1016/j.jdcr.2023.99999"
+        assert [m["name"] for m in docs[0].meta["mesh"]] == ["Alopecia Areata"]
+        book = docs[1]
+        assert book.title == "Hidradenitis Suppurativa"
+        assert book.text.split("\n")[1].startswith("EXCERPT: Hidradenitis suppurativa")
+        assert book.meta is not None and book.meta["year"] == 2024
+        assert book.meta["book"] == "StatPearls"
+        notices = [r for r in records if isinstance(r, Notice)]
+        assert [n.ids for n in notices] == [("90000150", "90000151", "90000152")]
+        assert len(records) == 3
+
+
+def test_pubmed_files_of_one_article_and_many_records(tmp_path: Path) -> None:
+    one = tmp_path / "one.xml"
+    one.write_text('<?xml version="1.0"?>\n' + article(42), encoding="utf-8")
+    docs, errs = run(one)
+    assert ids(docs) == ["42"] and errs == []
+    many = tmp_path / "many.xml"
+    many.write_text(pubmed_file([article(p) for p in range(1000, 1300)]), encoding="utf-8")
+    docs, errs = run(many)
+    assert errs == [] and ids(docs) == [str(p) for p in range(1000, 1300)]
+
+
+# ----------------------------------------------------------------------------- 13.4 caps
+
+
+def test_decompressed_byte_cap_keeps_records_before_it(tmp_path: Path) -> None:
+    xml = pubmed_file([article(p) for p in range(1, 201)]).encode()
+    gz = tmp_path / "many.xml.gz"
+    gz.write_bytes(gzip.compress(xml))
+    cap = len(xml) // 2
+    docs, errs = run(gz, max_bytes=cap)
+    assert 50 < len(docs) < 150 and ids(docs) == [str(p) for p in range(1, len(docs) + 1)]
+    assert [e.error for e in errs] == ["too_large"]
+    assert errs[0].location is not None and f"record {len(docs) + 1}" in errs[0].location
+    assert f"{cap:,}" in errs[0].message
+    docs, errs = run(gz, max_bytes=None)
+    assert len(docs) == 200 and errs == []
+    lines = b"".join(json.dumps({"id": i, "text": "t" * 40}).encode() + b"\n"
+                     for i in range(300))
+    j = tmp_path / "many.jsonl.gz"
+    j.write_bytes(gzip.compress(lines))
+    docs, errs = run(j, max_bytes=len(lines) // 3)
+    assert 50 < len(docs) < 150 and [e.error for e in errs] == ["too_large"]
+    assert errs[0].location == f"line {len(docs) + 1}"
+    # shards of a capped JSONL file: the same rows, the cap reported once
+    shards = list_shards([j], block_size=40, max_bytes=len(lines) // 3)
+    rows = [r for s in shards for r in read_shard(s, max_bytes=len(lines) // 3)]
+    assert rows == list(ingest([j], dedupe=False, max_bytes=len(lines) // 3))
+    t = tmp_path / "bomb.txt.gz"
+    t.write_bytes(gzip.compress(b"word " * 100_000))
+    docs, errs = run(t, max_bytes=10_000)
+    assert docs == [] and [(e.error, e.doc_id) for e in errs] == [("too_large", "bomb")]
+    docs, errs = run(t)
+    assert ids(docs) == ["bomb"]
+
+
+def test_record_cap_skips_one_record_and_reads_on(tmp_path: Path) -> None:
+    records = [article(p) for p in (1, 2, 3)]
+    records[1] = article(2, "Huge " * 50_000)
+    p = tmp_path / "huge_record.xml"
+    p.write_text(pubmed_file(records), encoding="utf-8")
+    docs, errs = run(p, max_record_bytes=100_000)
+    assert ids(docs) == ["1", "3"]
+    assert [(e.error, e.doc_id) for e in errs] == [("record_too_large", "2")]
+    assert errs[0].location == "line 14, record 2"
+    j = tmp_path / "long_line.jsonl"
+    j.write_text("\n".join(json.dumps({"id": str(i), "text": "x" * (300_000 if i == 2 else 10)})
+                           for i in range(1, 5)) + "\n", encoding="utf-8")
+    docs, errs = run(j, max_record_bytes=100_000)
+    assert ids(docs) == ["1", "3", "4"]
+    assert [(e.error, e.location) for e in errs] == [("record_too_large", "line 2")]
+    pt = tmp_path / "long.pubtator"
+    pt.write_text("1|t|T1\n1|a|A1\n\n2|t|T2\n2|a|" + "y" * 300_000 + "\n\n3|t|T3\n3|a|A3\n",
+                  encoding="utf-8")
+    docs, errs = run(pt, max_record_bytes=100_000)
+    assert [e.error for e in errs][:1] == ["record_too_large"]
+    assert errs[0].location == "line 5"
+    assert "1" in ids(docs) and "3" in ids(docs)
+    txt = tmp_path / "long.txt"
+    txt.write_text("z" * 300_000, encoding="utf-8")
+    docs, errs = run(txt, tmp_path / "huge_record.xml", max_record_bytes=100_000)
+    assert ("record_too_large", "long") in [(e.error, e.doc_id) for e in errs]
+
+
+def test_memory_stays_flat_on_a_giant_record(tmp_path: Path) -> None:
+    import tracemalloc
+
+    gz = tmp_path / "giant.xml.gz"
+    with gzip.open(gz, "wb") as fh:
+        fh.write(PUBMED_HEAD.encode() + article(1).encode())
+        fh.write(b"<PubmedArticle><MedlineCitation><PMID>2</PMID><Article><ArticleTitle>")
+        for _ in range(40):
+            fh.write(b"A" * (1 << 20))
+        fh.write(b"</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n")
+        fh.write(article(3).encode() + b"</PubmedArticleSet>\n")
+    tracemalloc.start()
+    docs, errs = run(gz, max_record_bytes=1 << 20)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert ids(docs) == ["1", "3"]
+    assert [(e.error, e.doc_id) for e in errs] == [("record_too_large", "2")]
+    assert peak < 8 << 20, peak  # 40 MiB of record bytes went through, a few MiB held
+
+
+# ----------------------------------------------------------------------------- 13.6 JSON records
+
+
+def _parquet_ok(docs: list[Document], errs: list[ErrorRecord]) -> None:
+    """Every row the readers produced can be written to Parquet (valid UTF-8 everywhere)."""
+    import pyarrow as pa
+
+    from pipeline.ingest import DOCUMENTS_SCHEMA, ERRORS_SCHEMA, document_row, error_row
+
+    pa.Table.from_pylist([document_row(d) for d in docs], schema=DOCUMENTS_SCHEMA)
+    pa.Table.from_pylist([error_row(e) for e in errs], schema=ERRORS_SCHEMA)
+    for row in [document_row(d) for d in docs] + [error_row(e) for e in errs]:
+        for value in row.values():
+            if isinstance(value, str):
+                value.encode("utf-8")
+
+
+def test_jsonl_lone_surrogates_cost_only_their_line(tmp_path: Path) -> None:
+    good = [json.dumps({"id": f"g{i}", "title": "T", "text": f"good {i}", "year": 2020})
+            for i in range(6)]
+    bad = [
+        '{"id": "a\\ud800", "text": "bad id"}',
+        '{"id": "b", "title": "t\\udfff", "text": "bad title"}',
+        '{"id": "c", "text": "bad text \\ud800"}',
+        '{"id": "d", "text": "bad extra", "authors": [{"name": "x\\ud834"}]}',
+        '{"id": "e", "text": "bad key", "k\\ud800": 1}',
+    ]
+    ok_pair = '{"id": "emoji", "text": "paired surrogates are fine \\ud83d\\ude00"}'
+    lines = [good[0], bad[0], good[1], bad[1], good[2], bad[2], good[3], bad[3], good[4],
+             bad[4], good[5], ok_pair]
+    p = tmp_path / "surrogates.jsonl"
+    p.write_text("\n".join(lines) + "\n", encoding="ascii")
+    docs, errs = run(p)
+    assert ids(docs) == [f"g{i}" for i in range(6)] + ["emoji"]
+    assert docs[-1].text.endswith("\U0001F600")
+    assert [(e.error, e.location) for e in errs] == [
+        ("bad_unicode", "line 2"), ("bad_unicode", "line 4"), ("bad_unicode", "line 6"),
+        ("bad_unicode", "line 8"), ("bad_unicode", "line 10")]
+    assert "field 'title'" in errs[1].message and "field 'authors'[0].name" in errs[3].message
+    assert errs[0].doc_id == "a\\ud800"  # the id shown escaped: valid UTF-8
+    _parquet_ok(docs, errs)
+
+
+def test_deeply_nested_json_line_costs_only_that_line(tmp_path: Path) -> None:
+    deep = '{"id": "deep", "text": "x", "m": ' + "[" * 10_000 + "]" * 10_000 + "}"
+    nested_200 = '{"id": "n200", "text": "x", "m": ' + "[" * 200 + "]" * 200 + "}"
+    lines = [json.dumps({"id": "a", "text": "first"}), deep,
+             json.dumps({"id": "b", "text": "second"}), nested_200,
+             json.dumps({"id": "c", "text": "third"})]
+    p = tmp_path / "deep.jsonl"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs, errs = run(p)
+    assert ids(docs) == ["a", "b", "c"]
+    assert [(e.error, e.location) for e in errs] == [("bad_json", "line 2"),
+                                                     ("bad_json", "line 4")]
+    # the same in BioC JSON lines
+    doc = json.loads((DATA / "pubtator3_export.json").read_text())["PubTator3"][0]
+    b = tmp_path / "export.jsonl"
+    second = dict(doc, id="70000002")
+    b.write_text(json.dumps(doc) + "\n" + '{"passages": ' + "[" * 10_000 + "]" * 10_000
+                 + "}\n" + json.dumps(second) + "\n", encoding="utf-8")
+    docs, errs = run(b)
+    assert ids(docs) == ["70000001", "70000002"]
+    assert [(e.error, e.location) for e in errs] == [("bad_json", "line 2")]
+
+
+def test_bioc_json_bad_offsets_and_surrogates_cost_one_document(tmp_path: Path) -> None:
+    export = json.loads((DATA / "pubtator3_export.json").read_text())
+    doc = export["PubTator3"][0]
+    docs_in = []
+    for i in range(1, 6):
+        d = json.loads(json.dumps(doc))
+        d["id"] = f"7000000{i}"
+        docs_in.append(d)
+    docs_in[1]["passages"][1]["offset"] = "ten"
+    docs_in[2]["passages"][0]["annotations"][0]["locations"][0]["offset"] = "ten"
+    docs_in[3]["passages"][0]["text"] = "bad \ud800 title"
+    p = tmp_path / "export.json"
+    p.write_text(json.dumps({"PubTator3": docs_in}), encoding="utf-8")
+    docs, errs = run(p)
+    assert ids(docs) == ["70000001", "70000005"]
+    assert [(e.error, e.location, e.doc_id) for e in errs] == [
+        ("bad_bioc", "record 2", "70000002"), ("bad_bioc", "record 3", "70000003"),
+        ("bad_unicode", "record 4", "70000004")]
+    assert "ten" in errs[0].message
+    _parquet_ok(docs, errs)
+
+
+# ----------------------------------------------------------------------------- 13.7 file system
+
+
+def test_non_utf8_file_name_is_read_under_an_escaped_name(tmp_path: Path) -> None:
+    raw = os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt")
+    with open(raw, "wb") as fh:
+        fh.write(b"Caf\xc3\xa9 study\nbody")
+    (tmp_path / "plain.txt").write_text("Plain\nbody", encoding="utf-8")
+    shards = list_shards([tmp_path])
+    assert len({s.shard_id for s in shards}) == 2
+    docs, errs = run(tmp_path)
+    assert ids(docs) == ["caf\\xe9", "plain"]
+    assert docs[0].source == str(tmp_path) + "/caf\\xe9.txt"
+    assert docs[0].title == "Caf\u00e9 study"
+    assert [(e.error, e.source) for e in errs] == [("file_name_not_utf8", docs[0].source)]
+    _parquet_ok(docs, errs)
+    docs, errs = run(os.fsdecode(raw))  # given directly, as a shell passes it
+    assert ids(docs) == ["caf\\xe9"] and [e.error for e in errs] == ["file_name_not_utf8"]
+
+
+def test_links_dangling_loops_and_unreadable_folders(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / "locked").mkdir()
+    (root / "locked" / "hidden_doc.txt").write_text("x", encoding="utf-8")
+    (root / "a.txt").write_text("A\nbody", encoding="utf-8")
+    (root / "sub" / "b.txt").write_text("B\nbody", encoding="utf-8")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "c.txt").write_text("C\nbody", encoding="utf-8")
+    (root / "dangling.txt").symlink_to(tmp_path / "no_such_file.txt")
+    (root / "sub" / "up").symlink_to(root)  # a loop: in/sub/up -> in
+    (root / "self").symlink_to(root / "self")  # a link to itself
+    (root / "ext").symlink_to(outside)  # leaves the input folder: followed
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> Any:
+        if str(path) == str(root / "locked"):  # root reads anything: deny as a user would
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    docs, errs = run(root, tmp_path / "gone.txt", tmp_path / "no_such_dir" / "x.txt",
+                     root / "dangling.txt")
+    assert ids(docs) == ["a", "ext/c", "sub/b"]
+    got = sorted((Path(e.source).name, e.error) for e in errs)
+    assert got == sorted([("dangling.txt", "dangling_link"), ("locked", "unreadable"),
+                          ("self", "link_loop"), ("up", "link_loop"),
+                          ("gone.txt", "missing_path"), ("x.txt", "missing_path"),
+                          ("dangling.txt", "dangling_link")])
+    host = socket.gethostname()
+    missing = [e for e in errs if e.error == "missing_path"]
+    assert all(e.message == f"input path not found on host {host}" for e in missing)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can list any folder")
+def test_unreadable_subfolder_for_real(tmp_path: Path) -> None:
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "x.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "ok.txt").write_text("OK\nbody", encoding="utf-8")
+    (tmp_path / "locked").chmod(0)
+    try:
+        docs, errs = run(tmp_path)
+    finally:
+        (tmp_path / "locked").chmod(0o755)
+    assert ids(docs) == ["ok"]
+    assert [(Path(e.source).name, e.error) for e in errs] == [("locked", "unreadable")]
+
+
+def test_file_gone_between_listing_and_reading_is_not_found(tmp_path: Path) -> None:
+    p = tmp_path / "vanishing.jsonl"
+    p.write_text('{"id": "1", "text": "x"}\n', encoding="utf-8")
+    (shard,) = list_shards([p])
+    p.unlink()
+    rows = list(read_shard(shard))
+    assert [(type(r).__name__, r.error) for r in rows] == [  # type: ignore[union-attr]
+        ("ErrorRecord", "missing_path")]
+    assert "not found on host" in rows[0].message  # type: ignore[union-attr]
+
+
+# ----------------------------------------------------------------------------- 13.10 roots
+
+
+def test_same_relative_name_under_two_roots(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "case.txt").write_text(f"Case from {name}\nbody", encoding="utf-8")
+    docs, errs = run(tmp_path / "a", tmp_path / "b")
+    assert errs == [] and ids(docs) == ["a/case", "b/case"]
+    assert [d.title for d in docs] == ["Case from a", "Case from b"]
+    docs, errs = run(tmp_path / "a")  # one root: today's ids
+    assert ids(docs) == ["case"]
+    # one folder + one file: the folder keeps today's ids, a file's id is its stem
+    docs, errs = run(tmp_path / "a", tmp_path / "b" / "case.txt")
+    assert ids(docs) == ["case"] and [(e.error, e.doc_id) for e in errs] == [
+        ("duplicate_id", "case")]
+    for top in ("x", "y"):
+        (tmp_path / top / "data").mkdir(parents=True)
+        (tmp_path / top / "data" / "case.txt").write_text("T\nbody", encoding="utf-8")
+    # folders of the same name: as many parent folders as make all the labels distinct
+    docs, errs = run(tmp_path / "x" / "data", tmp_path / "y" / "data", tmp_path / "a")
+    assert errs == []
+    assert ids(docs) == ["x/data/case", "y/data/case", f"{tmp_path.name}/a/case"]
+
+
+def test_shard_ids_unchanged_for_utf8_paths_and_source_is_utf8(tmp_path: Path) -> None:
+    import hashlib
+
+    p = tmp_path / "Étude.jsonl"
+    p.write_text('{"id": "1", "text": "x"}\n', encoding="utf-8")
+    (shard,) = list_shards([p])
+    key = f"{os.path.abspath(p)}|jsonl|0|None"  # the id a run before this change recorded
+    assert shard.shard_id.endswith(hashlib.sha1(key.encode("utf-8")).hexdigest()[:12])
+    assert shard.source == str(p)
+    raw = os.path.join(os.fsencode(tmp_path), b"\xff.jsonl")
+    with open(raw, "wb") as fh:
+        fh.write(b'{"id": "2", "text": "y"}\n')
+    bad = next(s for s in list_shards([tmp_path]) if s.path != str(p))
+    assert bad.source.endswith("/\\xff.jsonl") and bad.shard_id
+    bad.source.encode("utf-8")
+
+
+def test_latin1_declared_xml_empty_set_and_single_article(tmp_path: Path) -> None:
+    latin = tmp_path / "latin1.xml"
+    latin.write_bytes(pubmed_file([article(1, "Caf\u00e9 au lait spots."), article(2)])
+                      .replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').encode("latin-1"))
+    docs, errs = run(latin)
+    assert errs == [] and ids(docs) == ["1", "2"] and docs[0].title == "Caf\u00e9 au lait spots."
+    empty = tmp_path / "empty_set.xml"
+    empty.write_text('<?xml version="1.0"?>\n<PubmedArticleSet/>\n', encoding="utf-8")
+    docs, errs = run(empty)
+    assert docs == [] and [e.error for e in errs] == ["no_records"]
+    one = tmp_path / "one_latin1.xml"
+    one.write_bytes(('<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+                     + article(3, "Na\u00efve T cells.")).encode("latin-1"))
+    docs, errs = run(one)
+    assert errs == [] and docs[0].title == "Na\u00efve T cells."
+
+
+def test_jsonl_lines_without_ids_under_two_roots(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "notes.jsonl").write_text('{"text": "no id here"}\n',
+                                                     encoding="utf-8")
+    docs, errs = run(tmp_path / "a", tmp_path / "b")
+    assert errs == [] and ids(docs) == ["a/notes:1", "b/notes:1"]
+    docs, errs = run(tmp_path / "a")
+    assert ids(docs) == ["notes:1"]

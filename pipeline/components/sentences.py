@@ -24,11 +24,12 @@ Third, bounded work on long text. pysbd's abbreviation pass rewrites the whole t
 abbreviation it finds, so its time grows with the square of the text's length (a 40,000-character
 text without sentence punctuation took 3.8 s, 10,000 characters 0.3 s), and later components
 (the outcomes grammar most) grow faster than linearly with a sentence's length. So a text longer
-than two sentence caps is segmented block by block: blocks end after a blank line where one is in
-reach (a blank line ends a sentence anyway), else after a sentence end, ";", "," or whitespace
-(`cut_point`). And no sentence is longer than `max_sentence_chars` characters: a longer one is
-split at its last ";" (else ",", else whitespace between tokens) in the second half of the cap's
-window, never inside a token; only a single token longer than the cap stays longer.
+than the sentence cap is segmented block by block, each block at most that long: a block ends
+after a blank line where one is in reach (a blank line ends a sentence anyway), else after a
+sentence end, ";", "," or whitespace (`cut_point`). And no sentence is longer than
+`max_sentence_chars` characters: a longer one is split at its last ";" (else ",", else
+whitespace between tokens) in the second half of the cap's window, never inside a token; only a
+single token longer than the cap stays longer.
 """
 
 from __future__ import annotations
@@ -172,10 +173,10 @@ class SentenceSplitter:
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the sentences, trailing spaces excluded.
 
-        A text longer than two sentence caps is segmented in blocks (module docstring).
+        A text longer than the sentence cap is segmented in blocks (module docstring).
         """
         out = []
-        block = 2 * self.max_sentence_chars
+        block = self.max_sentence_chars
         start = 0
         while start < len(text):
             end = len(text) if len(text) <= block else cut_point(text, start, start + block)

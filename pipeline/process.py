@@ -3,11 +3,16 @@
 `process_documents` is the one function every engine (local process pool, Dask) calls; it holds
 no I/O. A document that makes the pipeline fail yields an `errors` row, not a crash.
 
-Long documents: a text longer than `nlp.max_length` is annotated in chunks of at most that many
+Long documents: a text longer than `chunk_chars` (default `DEFAULT_CHUNK_CHARS`, and never more
+than `nlp.max_length`, past which spaCy refuses a text) is annotated in chunks of at most that many
 characters, cut after a blank line, a sentence end, ";", "," or whitespace where one is in reach
 (`pipeline.components.sentences.cut_point`); its rows are shifted to offsets into the whole text,
 sentence and mention numbers run on across chunks, and `outcome_id` is rebuilt from the shifted
-values. A chunk boundary is also a sentence boundary.
+values. A chunk boundary is also a sentence boundary, and what components do across a whole
+document (an abbreviation's long form defined once and used later, mention propagation) stays
+within a chunk. The chunks bound the time of components whose time grows faster than the document's
+length (scispacy's abbreviation detector and biotab_fusion: see benchmarks/long_doc.py); 200,000
+characters is four times a long full-text article.
 
 Time limit: `doc_timeout_s` bounds the annotation of each document. A batch is first annotated as
 a whole under one limit; when that is hit, its documents are annotated one at a time, each under
@@ -48,6 +53,9 @@ from pipeline.tag import mention_rows
 log = logging.getLogger(__name__)
 
 TABLES = ("documents", "sentences", "mentions", "outcomes", "errors")
+
+#: Characters of the longest text annotated as one Doc (module docstring).
+DEFAULT_CHUNK_CHARS = 200_000
 
 #: Seconds one document may take before it becomes a "timeout" error row (None: no limit).
 DEFAULT_DOC_TIMEOUT_S: float | None = 600.0
@@ -129,11 +137,13 @@ def _shift(rows: Rows, offset: int, n_sentences: int, n_mentions: int) -> None:
         row["outcome_id"] = f"{row['sent_idx']}:{row['start_char']}"
 
 
-def chunked_doc_rows(nlp: Language, document: Document, deadline: Deadline) -> Rows:
-    """Rows of a document longer than `nlp.max_length`, annotated chunk by chunk."""
+def chunked_doc_rows(
+    nlp: Language, document: Document, deadline: Deadline, chunk_chars: int
+) -> Rows:
+    """Rows of a document longer than `chunk_chars`, annotated chunk by chunk."""
     rows = Rows()
     languages: Counter[str] = Counter()
-    for start, end in chunk_bounds(document.text, nlp.max_length):
+    for start, end in chunk_bounds(document.text, chunk_chars):
         (doc,) = annotate(nlp, [document.text[start:end]], deadline)
         part = _content_rows(document.doc_id, doc)
         _shift(part, start, len(rows.tables["sentences"]), len(rows.tables["mentions"]))
@@ -235,12 +245,14 @@ def _timed_out(document: Document, exc: DocTimeout, seconds: float | None) -> Ro
     return rows
 
 
-def _one_document(nlp: Language, document: Document, seconds: float | None) -> Rows:
+def _one_document(
+    nlp: Language, document: Document, seconds: float | None, chunk_chars: int
+) -> Rows:
     """The rows of one document annotated alone, under its own time limit."""
     try:
         with time_limit(seconds) as deadline:
-            if len(document.text) > nlp.max_length:
-                return chunked_doc_rows(nlp, document, deadline)
+            if len(document.text) > chunk_chars:
+                return chunked_doc_rows(nlp, document, deadline, chunk_chars)
             (doc,) = annotate(nlp, [document.text], deadline)
             return doc_rows(document, doc)
     except DocTimeout as exc:
@@ -273,12 +285,15 @@ def process_documents(
     *,
     batch_size: int = 64,
     doc_timeout_s: float | None = DEFAULT_DOC_TIMEOUT_S,
+    chunk_chars: int = DEFAULT_CHUNK_CHARS,
 ) -> Iterator[Rows]:
     """Annotate documents in batches; yields one `Rows` per batch (errors pass through).
 
     `doc_timeout_s`: the time limit of one document (and of a whole batch before it is retried
-    document by document), None for none; see the module docstring.
+    document by document), None for none. `chunk_chars`: a longer document is annotated in
+    chunks (at most `nlp.max_length` whatever is asked). See the module docstring.
     """
+    chunk_chars = min(chunk_chars, nlp.max_length)
     iterator = iter(records)
     while True:
         batch = list(islice(iterator, batch_size))
@@ -287,8 +302,8 @@ def process_documents(
         out = Rows()
         out.tables["errors"].extend(error_row(r) for r in batch if isinstance(r, ErrorRecord))
         documents = [r for r in batch if isinstance(r, Document)]
-        # documents longer than max_length are annotated alone, in chunks
-        together = [d for d in documents if len(d.text) <= nlp.max_length]
+        # longer documents are annotated alone, in chunks
+        together = [d for d in documents if len(d.text) <= chunk_chars]
         docs: dict[int, Doc] = {}
         try:
             with time_limit(doc_timeout_s) as deadline:
@@ -301,7 +316,7 @@ def process_documents(
         for document in documents:
             doc = docs.get(id(document))
             if doc is None:
-                out.extend(_one_document(nlp, document, doc_timeout_s))
+                out.extend(_one_document(nlp, document, doc_timeout_s, chunk_chars))
                 continue
             try:
                 out.extend(doc_rows(document, doc))

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from spacy.language import Language
@@ -38,9 +39,9 @@ def _document(doc_id: str, text: str) -> Document:
     return Document(doc_id=doc_id, text=text, source="test.txt", format="txt", location=doc_id)
 
 
-def _all_rows(nlp: Language, records: list[Document | ErrorRecord], **kwargs: float) -> Rows:
+def _all_rows(nlp: Language, records: list[Document | ErrorRecord], **kwargs: Any) -> Rows:
     out = Rows()
-    for rows in process_documents(nlp, records, **kwargs):  # type: ignore[arg-type]
+    for rows in process_documents(nlp, records, **kwargs):
         out.extend(rows)
     return out
 
@@ -160,3 +161,23 @@ def test_time_limit_in_worker_thread() -> None:
     worker.join(timeout=60)
     assert not worker.is_alive()
     _check_timed_out(result[0])
+
+
+def test_chunk_chars_below_max_length(seeds_dir: Path) -> None:
+    from pipeline.nlp import blank_nlp
+
+    nlp = blank_nlp()
+    nlp.add_pipe("biotab_sentences")
+    seeds = [p.read_text(encoding="utf-8").strip() for p in sorted(seeds_dir.iterdir())]
+    text = "\n\n".join(seeds * 2)
+    # every chunk can end at a blank line
+    chunk_chars = max(map(len, seeds)) + 2
+    whole = _all_rows(nlp, [_document("d", text)]).tables["sentences"]
+    chunked = _all_rows(nlp, [_document("d", text)], chunk_chars=chunk_chars).tables
+    sentences = chunked["sentences"]
+    assert chunked["documents"][0]["n_sentences"] == len(sentences)
+    assert len(text) > 3 * chunk_chars
+    assert [r["sent_idx"] for r in sentences] == list(range(len(sentences)))
+    assert all(r["text"] == text[r["start_char"] : r["end_char"]] for r in sentences)
+    # chunks ending at blank lines give the sentences of the unchunked text
+    assert [r["text"] for r in sentences] == [r["text"] for r in whole]

@@ -24,9 +24,11 @@ Third, bounded work on long text. pysbd's abbreviation pass rewrites the whole t
 abbreviation it finds, so its time grows with the square of the text's length (a 40,000-character
 text without sentence punctuation took 3.8 s, 10,000 characters 0.3 s), and later components
 (the outcomes grammar most) grow faster than linearly with a sentence's length. So a text longer
-than the sentence cap is segmented block by block, each block at most that long: a block ends
-after a blank line where one is in reach (a blank line ends a sentence anyway), else after a
-sentence end, ";", "," or whitespace (`cut_point`). And no sentence is longer than
+than the sentence cap is segmented block by block, each block at most that long: a block is cut
+after a blank line where one is in reach, else after a sentence end, ";", "," or whitespace
+(`cut_point`), and then ends where pysbd's last complete sentence in it ends (the rest is
+segmented again with the next block); only a block in which pysbd finds no boundary ends at
+the cut. And no sentence is longer than
 `max_sentence_chars` characters: a longer one is split at its last ";" (else ",", else
 whitespace between tokens) in the second half of the cap's window, never inside a token; only a
 single token longer than the cap stays longer.
@@ -175,16 +177,22 @@ class SentenceSplitter:
 
         A text longer than the sentence cap is segmented in blocks (module docstring).
         """
-        out = []
+        out: list[tuple[int, int]] = []
         block = self.max_sentence_chars
         start = 0
         while start < len(text):
             end = len(text) if len(text) <= block else cut_point(text, start, start + block)
             piece = text[start:end]
-            if piece.strip():
-                for span in self.segmenter.segment(piece):
-                    trailing = len(span.sent) - len(span.sent.rstrip(" "))
-                    out.append((start + span.start, start + span.end - trailing))
+            found = self.segmenter.segment(piece) if piece.strip() else []
+            if end < len(text) and len(found) > 1:
+                # the block's last sentence may go on past the block's end: it is segmented
+                # again at the start of the next block, so that every block but the last ends
+                # where pysbd ends a sentence
+                last = found.pop()
+                end = start + last.start
+            for span in found:
+                trailing = len(span.sent) - len(span.sent.rstrip(" "))
+                out.append((start + span.start, start + span.end - trailing))
             start = end
         return out
 

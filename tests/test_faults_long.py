@@ -181,3 +181,17 @@ def test_chunk_chars_below_max_length(seeds_dir: Path) -> None:
     assert all(r["text"] == text[r["start_char"] : r["end_char"]] for r in sentences)
     # chunks ending at blank lines give the sentences of the unchunked text
     assert [r["text"] for r in sentences] == [r["text"] for r in whole]
+
+
+def _rows_in_worker(timeout: float) -> Rows:
+    return _all_rows(_slow_nlp(), _batch(), doc_timeout_s=timeout)
+
+
+def test_time_limit_in_pool_worker() -> None:
+    """A process-pool worker (as `biotab run`'s local engine uses) interrupts the slow component."""
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        rows = pool.apply(_rows_in_worker, (0.5,))
+    # the slow component is the last one: only an interruption can give the timeout row
+    _check_timed_out(rows)

@@ -2,14 +2,40 @@
 
 `process_documents` is the one function every engine (local process pool, Dask) calls; it holds
 no I/O. A document that makes the pipeline fail yields an `errors` row, not a crash.
+
+Long documents: a text longer than `chunk_chars` (default `DEFAULT_CHUNK_CHARS`, and never more
+than `nlp.max_length`, past which spaCy refuses a text) is annotated in chunks of at most that many
+characters, cut after a blank line, a sentence end, ";", "," or whitespace where one is in reach
+(`pipeline.components.sentences.cut_point`); its rows are shifted to offsets into the whole text,
+sentence and mention numbers run on across chunks, and `outcome_id` is rebuilt from the shifted
+values. A chunk boundary is also a sentence boundary, and what components do across a whole
+document (an abbreviation's long form defined once and used later, mention propagation) stays
+within a chunk. The chunks bound the time of components whose time grows faster than the document's
+length (scispacy's abbreviation detector and biotab_fusion: see benchmarks/long_doc.py); 200,000
+characters is four times a long full-text article.
+
+Time limit: `doc_timeout_s` bounds the annotation of each document. A batch is first annotated as
+a whole under one limit; when that is hit, its documents are annotated one at a time, each under
+its own limit, and a document that hits it gives an `errors` row (stage of the component that was
+running, error "timeout") while the rest are kept. In a process's main thread (the local pool's
+workers, inline runs) the limit is a SIGALRM timer, which interrupts a component between two
+Python operations (a single long C call, such as one regex over a huge string, finishes first).
+Elsewhere (Dask worker threads, where signals cannot be used) the deadline is checked between
+components: a component that is already running is not interrupted.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
+import threading
+import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
+from types import FrameType
 from typing import Any
 
 import numpy
@@ -17,6 +43,7 @@ from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.components.sentences import cut_point
 from pipeline.documents import Document, ErrorRecord
 from pipeline.ingest import document_row, error_row
 from pipeline.outcomes import outcome_rows
@@ -26,6 +53,21 @@ from pipeline.tag import mention_rows
 log = logging.getLogger(__name__)
 
 TABLES = ("documents", "sentences", "mentions", "outcomes", "errors")
+
+#: Characters of the longest text annotated as one Doc (module docstring).
+DEFAULT_CHUNK_CHARS = 200_000
+
+#: Seconds one document may take before it becomes a "timeout" error row (None: no limit).
+DEFAULT_DOC_TIMEOUT_S: float | None = 600.0
+
+# The stage an errors row names for a timeout in each component; every other component is "tag".
+_STAGE_OF = {
+    "tokenizer": "split",
+    "biotab_sentences": "split",
+    "biotab_sections": "split",
+    "biotab_language": "split",
+    "biotab_outcomes": "outcomes",
+}
 
 
 @dataclass
@@ -48,14 +90,68 @@ class Rows:
 
 def doc_rows(document: Document, doc: Doc) -> Rows:
     """The rows one annotated document contributes to each table."""
+    rows = _content_rows(document.doc_id, doc)
+    n_sentences = len(rows.tables["sentences"])
+    rows.tables["documents"].append(document_row(document, n_sentences, doc._.language))
+    return rows
+
+
+def _content_rows(doc_id: str, doc: Doc) -> Rows:
+    """The sentences, mentions and outcomes rows of one annotated Doc (or chunk)."""
     rows = Rows()
     text = doc.text  # rebuilt from the tokens on every access: once for all tables
-    sentences = sentence_rows(doc, document.doc_id, text)
-    rows.tables["documents"].append(document_row(document, len(sentences), doc._.language))
-    rows.tables["sentences"] = sentences
-    rows.tables["mentions"] = mention_rows(doc, document.doc_id, text)
-    rows.tables["outcomes"] = outcome_rows(doc, document.doc_id)
+    rows.tables["sentences"] = sentence_rows(doc, doc_id, text)
+    rows.tables["mentions"] = mention_rows(doc, doc_id, text)
+    rows.tables["outcomes"] = outcome_rows(doc, doc_id)
     rows.n_words = count_words(doc)
+    return rows
+
+
+def chunk_bounds(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """Consecutive (start, end) pieces covering `text`, each at most `max_chars` long."""
+    bounds = []
+    start = 0
+    while start < len(text):
+        end = cut_point(text, start, start + max_chars)
+        bounds.append((start, end))
+        start = end
+    return bounds
+
+
+def _shift(rows: Rows, offset: int, n_sentences: int, n_mentions: int) -> None:
+    """Make a chunk's rows the whole document's: character offsets, sentence and mention numbers
+    (and the outcome ids made of them) moved on by what came before the chunk."""
+    for row in rows.tables["sentences"]:
+        row["sent_idx"] += n_sentences
+        row["start_char"] += offset
+        row["end_char"] += offset
+    for row in rows.tables["mentions"]:
+        row["mention_id"] += n_mentions
+        row["sent_idx"] += n_sentences
+        row["start_char"] += offset
+        row["end_char"] += offset
+    for row in rows.tables["outcomes"]:
+        row["sent_idx"] += n_sentences
+        row["start_char"] += offset
+        row["end_char"] += offset
+        row["outcome_id"] = f"{row['sent_idx']}:{row['start_char']}"
+
+
+def chunked_doc_rows(
+    nlp: Language, document: Document, deadline: Deadline, chunk_chars: int
+) -> Rows:
+    """Rows of a document longer than `chunk_chars`, annotated chunk by chunk."""
+    rows = Rows()
+    languages: Counter[str] = Counter()
+    for start, end in chunk_bounds(document.text, chunk_chars):
+        (doc,) = annotate(nlp, [document.text[start:end]], deadline)
+        part = _content_rows(document.doc_id, doc)
+        _shift(part, start, len(rows.tables["sentences"]), len(rows.tables["mentions"]))
+        rows.extend(part)
+        languages[doc._.language] += end - start
+    n_sentences = len(rows.tables["sentences"])
+    language = languages.most_common(1)[0][0] if languages else None
+    rows.tables["documents"].append(document_row(document, n_sentences, language))
     return rows
 
 
@@ -66,6 +162,103 @@ def count_words(doc: Doc) -> int:
     # the lexeme flags Token.is_space / Token.is_punct read, without a Token per token
     flags = doc.to_array([IS_SPACE, IS_PUNCT])
     return int(numpy.count_nonzero((flags[:, 0] == 0) & (flags[:, 1] == 0)))
+
+
+class DocTimeout(BaseException):
+    """The time limit was hit while `component` ran (a BaseException: components that catch
+    Exception must not swallow it)."""
+
+    def __init__(self, component: str) -> None:
+        super().__init__(component)
+        self.component = component
+
+
+class Deadline:
+    """When the current document (or batch) must be done, and which component is running."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.end = None if seconds is None else time.monotonic() + seconds
+        self.component = "tokenizer"
+
+    def check(self, component: str) -> None:
+        """Record that `component` starts; raise DocTimeout when the time is already up."""
+        if self.end is not None and time.monotonic() > self.end:
+            raise DocTimeout(self.component)
+        self.component = component
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[Deadline]:
+    """A deadline `seconds` from now, enforced by a SIGALRM timer in a main thread and by
+    `Deadline.check` everywhere (module docstring)."""
+    deadline = Deadline(seconds)
+    if (
+        seconds is None
+        or threading.current_thread() is not threading.main_thread()
+        or not hasattr(signal, "setitimer")
+    ):
+        yield deadline
+        return
+
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        raise DocTimeout(deadline.component)
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield deadline
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def annotate(nlp: Language, texts: list[str], deadline: Deadline) -> list[Doc]:
+    """`list(nlp.pipe(texts))`, component by component, checking `deadline` between them."""
+    docs = []
+    for text in texts:
+        deadline.check("tokenizer")
+        docs.append(nlp.make_doc(text))
+    for name, proc in nlp.pipeline:
+        deadline.check(name)
+        pipe = getattr(proc, "pipe", None)
+        docs = list(pipe(docs)) if pipe is not None else [proc(doc) for doc in docs]
+    return docs
+
+
+def _timed_out(document: Document, exc: DocTimeout, seconds: float | None) -> Rows:
+    rows = Rows()
+    log.warning("document %s: no result after %s s (in %s)", document.doc_id, seconds,
+                exc.component)
+    rows.tables["errors"].append(
+        error_row(
+            ErrorRecord(
+                source=document.source,
+                location=document.location,
+                doc_id=document.doc_id,
+                stage=_STAGE_OF.get(exc.component, "tag"),
+                error="timeout",
+                message=f"no result after {seconds} s (the time limit), in {exc.component}",
+            )
+        )
+    )
+    return rows
+
+
+def _one_document(
+    nlp: Language, document: Document, seconds: float | None, chunk_chars: int
+) -> Rows:
+    """The rows of one document annotated alone, under its own time limit."""
+    try:
+        with time_limit(seconds) as deadline:
+            if len(document.text) > chunk_chars:
+                return chunked_doc_rows(nlp, document, deadline, chunk_chars)
+            (doc,) = annotate(nlp, [document.text], deadline)
+            return doc_rows(document, doc)
+    except DocTimeout as exc:
+        return _timed_out(document, exc, seconds)
+    except Exception as exc:  # noqa: BLE001 - one bad document is an error row
+        return _failed(document, exc)
 
 
 def _failed(document: Document, exc: Exception) -> Rows:
@@ -91,29 +284,42 @@ def process_documents(
     records: Iterable[Document | ErrorRecord],
     *,
     batch_size: int = 64,
+    doc_timeout_s: float | None = DEFAULT_DOC_TIMEOUT_S,
+    chunk_chars: int = DEFAULT_CHUNK_CHARS,
 ) -> Iterator[Rows]:
-    """Annotate documents in batches; yields one `Rows` per batch (errors pass through)."""
+    """Annotate documents in batches; yields one `Rows` per batch (errors pass through).
+
+    `doc_timeout_s`: the time limit of one document (and of a whole batch before it is retried
+    document by document), None for none. `chunk_chars`: a longer document is annotated in
+    chunks (at most `nlp.max_length` whatever is asked). See the module docstring.
+    """
+    chunk_chars = min(chunk_chars, nlp.max_length)
     iterator = iter(records)
     while True:
         batch = list(islice(iterator, batch_size))
         if not batch:
             return
         out = Rows()
-        documents = [r for r in batch if isinstance(r, Document)]
         out.tables["errors"].extend(error_row(r) for r in batch if isinstance(r, ErrorRecord))
+        documents = [r for r in batch if isinstance(r, Document)]
+        # longer documents are annotated alone, in chunks
+        together = [d for d in documents if len(d.text) <= chunk_chars]
+        docs: dict[int, Doc] = {}
         try:
-            docs = list(nlp.pipe(d.text for d in documents))
+            with time_limit(doc_timeout_s) as deadline:
+                annotated = annotate(nlp, [d.text for d in together], deadline)
+            docs = {id(d): doc for d, doc in zip(together, annotated, strict=True)}
+        except DocTimeout:
+            log.info("batch hit the time limit; annotating its documents one by one")
         except Exception:
             log.debug("batch failed; retrying its documents one by one", exc_info=True)
-            for document in documents:
-                try:
-                    out.extend(doc_rows(document, nlp(document.text)))
-                except Exception as exc:  # noqa: BLE001 - one bad document is an error row
-                    out.extend(_failed(document, exc))
-        else:
-            for document, doc in zip(documents, docs, strict=True):
-                try:
-                    out.extend(doc_rows(document, doc))
-                except Exception as exc:  # noqa: BLE001 - one bad document is an error row
-                    out.extend(_failed(document, exc))
+        for document in documents:
+            doc = docs.get(id(document))
+            if doc is None:
+                out.extend(_one_document(nlp, document, doc_timeout_s, chunk_chars))
+                continue
+            try:
+                out.extend(doc_rows(document, doc))
+            except Exception as exc:  # noqa: BLE001 - one bad document is an error row
+                out.extend(_failed(document, exc))
         yield out

@@ -25,12 +25,13 @@ plus every table spelling); only candidates whose key is in the table become men
 
 from __future__ import annotations
 
+import bisect
 import csv
 import itertools
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -470,10 +471,14 @@ class CytokineNormalizer:
         """The mention at tokens [start, end) is named as a drug: "interferon beta therapy",
         "treated with IFN-alpha", "interferon beta and glatiramer acetate" (a DRUG in the list),
         "Interferon beta and glatiramer acetate are established disease-modifying therapies"."""
-        return self._therapy_context(doc, doc.text, start, end)
+        return self._therapy_context(doc, doc.text, start, end, _drug_bounds(doc))
 
-    def _therapy_context(self, doc: Doc, text: str, start: int, end: int) -> bool:
-        """`therapy_context` with the doc's text (`doc.text` joins every token on each read)."""
+    def _therapy_context(
+        self, doc: Doc, text: str, start: int, end: int, drugs: tuple[set[int], set[int]]
+    ) -> bool:
+        """`therapy_context` with the doc's text (`doc.text` joins every token on each read) and
+        `_drug_bounds(doc)`: both are built from the whole doc, so once per doc, not per
+        mention (per mention they made the component quadratic in the document's length)."""
         after = [t.lower_ for t in doc[end : min(len(doc), end + 2)]]
         if any(w in _THERAPY_AFTER or w.endswith("-treated") for w in after):
             return True
@@ -485,21 +490,23 @@ class CytokineNormalizer:
             n = len(cue)
             if len(before) >= n and tuple(before[-n:]) == cue:
                 return True
-        return self._listed_with_drug(doc, start, end)
+        return self._listed_with_drug(doc, start, end, drugs)
 
     @staticmethod
-    def _listed_with_drug(doc: Doc, start: int, end: int) -> bool:
-        drugs = {(e.start, e.end) for e in doc.ents if e.label_ == "DRUG"}
+    def _listed_with_drug(
+        doc: Doc, start: int, end: int, drugs: tuple[set[int], set[int]]
+    ) -> bool:
+        drug_starts, drug_ends = drugs
         joiners = {",", "and", "or", "/", "as", "well"}
         i = end
         while i < len(doc) and doc[i].lower_ in joiners:
             i += 1
-        if i > end and any(s == i for s, _ in drugs):
+        if i > end and i in drug_starts:
             return True
         j = start
         while j > 0 and doc[j - 1].lower_ in joiners:
             j -= 1
-        return j < start and any(e == j for _, e in drugs)
+        return j < start and j in drug_ends
 
     # ---------------------------------------------------------------------------- the call
     def __call__(self, doc: Doc) -> Doc:
@@ -519,9 +526,8 @@ class CytokineNormalizer:
             for s_char, e_char in english:
                 found.extend(self.find(text[s_char:e_char], offset=s_char))
         excluded_zones = [(f.start_char, f.end_char) for f in found if f.entry.kind == "exclude"]
-        keep = [
-            e for e in keep if not (e.label_ == "CYTOKINE" and _overlaps_any(e, excluded_zones))
-        ]
+        excluded = _overlap_test(excluded_zones)
+        keep = [e for e in keep if not (e.label_ == "CYTOKINE" and excluded(e))]
         additions = [
             f for f in found
             if f.entry.kind != "exclude"
@@ -576,10 +582,15 @@ class CytokineNormalizer:
         """
         lookup = self.lookup
         accepted: list[Found] = []
+        # `keep` holds doc.ents (sorted, never overlapping): the mentions a found span overlaps
+        # are found by bisection, not by a scan of all mentions per found span (quadratic)
+        starts = [e.start_char for e in keep]
+        ends = [e.end_char for e in keep]
+        removed: set[int] = set()
         for f in additions:
-            overlapping = [
-                e for e in keep if e.start_char < f.end_char and f.start_char < e.end_char
-            ]
+            lo, hi = bisect.bisect_right(ends, f.start_char), bisect.bisect_left(starts, f.end_char)
+            indices = [i for i in range(lo, hi) if i not in removed]
+            overlapping = [keep[i] for i in indices]
             if not overlapping:
                 accepted.append(f)
                 continue
@@ -605,18 +616,19 @@ class CytokineNormalizer:
                 or (anti and len(anti) == len(overlapping))
                 or (within and len(stale) == len(overlapping))
             ):
-                keep = [e for e in keep if e not in overlapping]
+                removed.update(indices)
                 accepted.append(f)
-        return keep, accepted
+        return [e for i, e in enumerate(keep) if i not in removed], accepted
 
     def _split_for(self, doc: Doc, additions: list[Found]) -> bool:
         """Split tokens so that every added mention starts and ends on a token boundary.
 
         Returns whether the doc was retokenized."""
         cuts: dict[int, set[int]] = {}
+        starts = [t.idx for t in doc]  # once per doc: a scan per character was quadratic
         for f in additions:
             for char in (f.start_char, f.end_char):
-                token = _token_containing(doc, char)
+                token = _token_containing(doc, starts, char)
                 if token is not None and token.idx < char < token.idx + len(token.text):
                     cuts.setdefault(token.i, set()).add(char - token.idx)
         if not cuts:
@@ -643,6 +655,7 @@ class CytokineNormalizer:
         interferon-alpha"). `text` is the doc's text and `english` its `_english_ranges`.
         """
         ents = list(doc.ents)
+        drugs = _drug_bounds(doc)  # doc.ents is not changed before the loop ends
         changed = False
         for k, ent in enumerate(ents):
             if ent.label_ not in ("CYTOKINE", "DRUG") or not _in_ranges(ent.start_char, english):
@@ -651,7 +664,7 @@ class CytokineNormalizer:
             if entry is None or entry.kind == "exclude":
                 continue
             label, cid, cname = _label_of(entry), entry.concept_id, entry.concept_name
-            if label == "CYTOKINE" and self._named_as_therapy(doc, text, ent):
+            if label == "CYTOKINE" and self._named_as_therapy(doc, text, ent, drugs):
                 if entry.drug_concept_id:
                     label, cid, cname = "DRUG", entry.drug_concept_id, entry.drug_concept_name
                 elif ent.label_ == "DRUG":
@@ -666,8 +679,10 @@ class CytokineNormalizer:
         if changed:
             doc.set_ents(ents, default="outside")
 
-    def _named_as_therapy(self, doc: Doc, text: str, ent: Span) -> bool:
-        return self.drug_context and self._therapy_context(doc, text, ent.start, ent.end)
+    def _named_as_therapy(
+        self, doc: Doc, text: str, ent: Span, drugs: tuple[set[int], set[int]]
+    ) -> bool:
+        return self.drug_context and self._therapy_context(doc, text, ent.start, ent.end, drugs)
 
     # ----------------------------------------------------------------------------- to/from disk
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
@@ -694,6 +709,12 @@ class CytokineNormalizer:
 
 
 # ------------------------------------------------------------------------------------ helpers
+def _drug_bounds(doc: Doc) -> tuple[set[int], set[int]]:
+    """The first tokens and the ends (token after) of the doc's DRUG mentions."""
+    drugs = [(e.start, e.end) for e in doc.ents if e.label_ == "DRUG"]
+    return {s for s, _ in drugs}, {e for _, e in drugs}
+
+
 def _label_of(entry: CytokineEntry) -> str:
     return "DRUG" if entry.kind == "drug" else "CYTOKINE"
 
@@ -723,11 +744,25 @@ def _is_transcription_factor_part(text: str, start_char: int) -> bool:
 
 
 def _in_ranges(char: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(s <= char < e for s, e in ranges)
+    """`char` lies in one of `ranges` (sorted, not overlapping: sentences); by bisection, as
+    this runs once per mention and a scan of all sentences made it quadratic."""
+    i = bisect.bisect_right(ranges, char, key=lambda r: r[0]) - 1
+    return i >= 0 and char < ranges[i][1]
 
 
-def _overlaps_any(span: Span, zones: list[tuple[int, int]]) -> bool:
-    return any(span.start_char < e and s < span.end_char for s, e in zones)
+def _overlap_test(zones: list[tuple[int, int]]) -> Callable[[Span], bool]:
+    """A test whether a span overlaps any of `zones` (character ranges, which may overlap each
+    other): zones sorted once, then per span the furthest end among the zones that start before
+    the span ends (a scan of all zones per mention was quadratic)."""
+    ordered = sorted(zones)
+    starts = [s for s, _ in ordered]
+    reach = list(itertools.accumulate((e for _, e in ordered), max))
+
+    def overlaps(span: Span) -> bool:
+        k = bisect.bisect_left(starts, span.end_char)
+        return k > 0 and reach[k - 1] > span.start_char
+
+    return overlaps
 
 
 def _non_overlapping(spans: list[Span]) -> list[Span]:
@@ -740,10 +775,11 @@ def _non_overlapping(spans: list[Span]) -> list[Span]:
     return out
 
 
-def _token_containing(doc: Doc, char: int) -> Token | None:
-    for token in doc:
-        if token.idx <= char < token.idx + len(token.text):
-            return token
+def _token_containing(doc: Doc, starts: list[int], char: int) -> Token | None:
+    """The token whose text holds `char`; `starts` are the tokens' character offsets."""
+    i = bisect.bisect_right(starts, char) - 1
+    if i >= 0 and char < starts[i] + len(doc[i].text):
+        return doc[i]
     return None
 
 

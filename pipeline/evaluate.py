@@ -109,9 +109,9 @@ class Evaluation:
 
 
 def curie(raw: str) -> frozenset[str]:
-    """Gold ids ("D008750", "D001|D002", "MESH:D001", "-1") as biotab CURIEs."""
+    """Gold ids ("D008750", "D001|D002", "D001+D002", "MESH:D001", "-1") as biotab CURIEs."""
     ids = set()
-    for part in raw.replace(",", "|").split("|"):
+    for part in raw.replace(",", "|").replace("+", "|").split("|"):
         part = part.strip()
         if not part or part == "-1":
             continue

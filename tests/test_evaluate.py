@@ -23,6 +23,7 @@ def test_pubtator_gold_and_ids() -> None:
     assert first.mentions[0].concept_ids == frozenset({"MESH:D000077269"})
     assert curie("D001|D002") == frozenset({"MESH:D001", "MESH:D002"})
     assert curie("-1") == frozenset()
+    assert curie("D007153+D040181") == frozenset({"MESH:D007153", "MESH:D040181"})  # NCBI
 
 
 def test_iob_gold_text_is_tokens_joined(tmp_path: Path) -> None:

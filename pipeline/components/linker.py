@@ -227,23 +227,29 @@ class Linker:
         return self._corpus(label, text)
 
     def __call__(self, doc: Doc) -> Doc:
+        concepts = self.kb.concepts
         for ent in doc.ents:
-            if ent.label_ not in LINKED_LABELS:
+            attrs = ent._  # one extension accessor per mention, not one per attribute
+            label = ent.label_
+            concept_id = attrs.concept_id
+            if label not in LINKED_LABELS:
                 pass
-            elif ent._.concept_id is None:
-                attrs = ent._
+            elif concept_id is None:
                 long_form = attrs.long_form_text if attrs.is_abbreviation else None
-                attrs.concept_id = self.link(ent.label_, long_form or ent.text)
-                if attrs.concept_id is None and long_form:
-                    attrs.concept_id = self.corpus_concept(ent.label_, ent.text)
-            elif not ent._.is_abbreviation:
+                concept_id = self.link(label, long_form or ent.text)
+                if concept_id is None and long_form:
+                    concept_id = self.corpus_concept(label, ent.text)
+                attrs.concept_id = concept_id
+            elif not attrs.is_abbreviation:
                 # a dictionary match's concept yields to the corpus's: the annotators' choice
                 # among MeSH's near-synonyms ("dyskinesia" -> Dyskinesia, Drug-Induced)
-                ent._.concept_id = self.corpus_concept(ent.label_, ent.text) or ent._.concept_id
-            if ent._.concept_id is not None and ent._.concept_name is None:
-                concept = self.kb.concepts.get(ent._.concept_id)
+                corpus = self.corpus_concept(label, ent.text)
+                if corpus is not None and corpus != concept_id:
+                    concept_id = attrs.concept_id = corpus
+            if concept_id is not None and attrs.concept_name is None:
+                concept = concepts.get(concept_id)
                 if concept is not None:
-                    ent._.concept_name = concept.name
+                    attrs.concept_name = concept.name
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:

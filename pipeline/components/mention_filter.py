@@ -100,10 +100,18 @@ class MentionFilter:
         self.max_line = settings[-1]["max_metadata_line"] if settings else 400
         self.matcher = Matcher(self.vocab)
         self.curated: dict[str, tuple[str, str | None]] = {}
+        # the Matcher walks every token in Python: run it only on a text holding a pattern's
+        # first word (None: a pattern not starting with LOWER, always run)
+        self.triggers: set[str] | None = set()
         for i, rule in enumerate(of("mention")):
             key = f"curated_{i}"
             self.matcher.add(key, [rule["pattern"]])
             self.curated[key] = (rule["label"], rule.get("id"))
+            first = rule["pattern"][0] if rule["pattern"] else {}
+            if self.triggers is not None and isinstance(first.get("LOWER"), str):
+                self.triggers.add(first["LOWER"].lower())
+            else:
+                self.triggers = None
 
     def _metadata_lines(self, text: str) -> list[tuple[int, int]]:
         """Character ranges of the lines that are bibliographic metadata."""
@@ -127,15 +135,26 @@ class MentionFilter:
             return True
         return any(s <= ent.start_char and ent.end_char <= e for s, e in metadata)
 
-    def __call__(self, doc: Doc) -> Doc:
-        metadata = self._metadata_lines(doc.text) if self.metadata else []
-        kept = [e for e in doc.ents if not self.is_junk(e, metadata)]
+    def _curated(self, doc: Doc, metadata: list[tuple[int, int]]) -> list[tuple[Span, str | None]]:
+        if not self.curated:
+            return []
+        if self.triggers is not None:
+            lowered = doc.text.lower()
+            if not any(word in lowered for word in self.triggers):
+                return []
         added = []
         for match_id, start, end in self.matcher(doc):
             label, concept_id = self.curated[self.vocab.strings[match_id]]
             span = Span(doc, start, end, label=label)
             if not any(s <= span.start_char and span.end_char <= e for s, e in metadata):
                 added.append((span, concept_id))
+        return added
+
+    def __call__(self, doc: Doc) -> Doc:
+        metadata = self._metadata_lines(doc.text) if self.metadata else []
+        ents = list(doc.ents)
+        kept = [e for e in ents if not self.is_junk(e, metadata)]
+        added = self._curated(doc, metadata)
         if added:
             new = filter_spans([s for s, _ in added])
             taken = {i for s in new for i in range(s.start, s.end)}
@@ -144,8 +163,10 @@ class MentionFilter:
                 if span in new:
                     span._.source = "rule"
                     span._.concept_id = concept_id
-        doc.ents = sorted(kept, key=lambda s: s.start)
-        for ent in doc.ents:
+            kept.sort(key=lambda s: s.start)
+        if len(kept) != len(ents) or added:
+            doc.ents = kept
+        for ent in kept:  # attributes are stored by offsets: these spans are doc.ents' own
             if ent.text.lower() in self.generic:
                 ent._.is_generic = True
         return doc

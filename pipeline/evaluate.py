@@ -3,8 +3,12 @@
 Gold formats: PubTator with mention lines (`PMID<TAB>start<TAB>end<TAB>text<TAB>type<TAB>id`) and
 IOB2 (`TOKEN<TAB>TAG`, text = tokens joined by single spaces). Scores per label: strict (exact
 offsets and label) and lenient (overlapping span, same label), precision/recall/F1, plus
-concept-ID accuracy on strictly correct mentions whose gold has an id. Only labels the gold
+concept-ID accuracy on strictly correct mentions whose gold has an id (per label), and
+document-level concept P/R/F1 per label: the set of (document, concept id) pairs of the gold
+against that of the predictions, as BioCreative V's disease-normalization measure counts it (a
+composite gold id "D001|D002" contributes both concepts, "-1" none). Only labels the gold
 annotates are scored (a CYTOKINE prediction is not a false positive against BC5CDR).
+`evaluation_tables` renders all of it for the command line.
 """
 
 from __future__ import annotations
@@ -14,10 +18,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
 from pipeline.documents import Document
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 # Gold type names -> biotab labels.
 GOLD_LABELS = {
@@ -74,11 +82,16 @@ class Evaluation:
     lenient: dict[str, LabelScore] = field(default_factory=dict)
     concept_total: int = 0
     concept_correct: int = 0
+    #: per label: [correct, total] concept ids on strictly correct mentions with a gold id
+    concept_mentions: dict[str, list[int]] = field(default_factory=dict)
+    #: per label: document-level (document, concept id) pairs
+    concepts: dict[str, LabelScore] = field(default_factory=dict)
     errors: list[dict[str, str | int]] = field(default_factory=list)
     n_docs: int = 0
 
     def micro(self, mode: str) -> LabelScore:
-        table = self.strict if mode == "strict" else self.lenient
+        """Summed over labels; `mode` is "strict", "lenient" or "concepts"."""
+        table = {"strict": self.strict, "lenient": self.lenient, "concepts": self.concepts}[mode]
         total = LabelScore()
         for score in table.values():
             total.tp += score.tp
@@ -90,11 +103,15 @@ class Evaluation:
     def concept_accuracy(self) -> float | None:
         return self.concept_correct / self.concept_total if self.concept_total else None
 
+    def label_concept_accuracy(self, label: str) -> float | None:
+        correct, total = self.concept_mentions.get(label, [0, 0])
+        return correct / total if total else None
+
 
 def curie(raw: str) -> frozenset[str]:
-    """Gold ids ("D008750", "D001|D002", "MESH:D001", "-1") as biotab CURIEs."""
+    """Gold ids ("D008750", "D001|D002", "D001+D002", "MESH:D001", "-1") as biotab CURIEs."""
     ids = set()
-    for part in raw.replace(",", "|").split("|"):
+    for part in raw.replace(",", "|").replace("+", "|").split("|"):
         part = part.strip()
         if not part or part == "-1":
             continue
@@ -154,6 +171,8 @@ def score(gold_docs: list[GoldDoc], predictions: Iterable[list[Mention]]) -> Eva
     ev = Evaluation(
         strict={lab: LabelScore() for lab in labels},
         lenient={lab: LabelScore() for lab in labels},
+        concept_mentions={lab: [0, 0] for lab in labels},
+        concepts={lab: LabelScore() for lab in labels},
         n_docs=len(gold_docs),
     )
     for gold_doc, predicted in zip(gold_docs, predictions, strict=True):
@@ -164,8 +183,11 @@ def score(gold_docs: list[GoldDoc], predictions: Iterable[list[Mention]]) -> Eva
             if key in pred_keys:
                 ev.strict[g.label].tp += 1
                 if g.concept_ids:
+                    right = bool(pred_keys[key].concept_ids & g.concept_ids)
                     ev.concept_total += 1
-                    ev.concept_correct += bool(pred_keys[key].concept_ids & g.concept_ids)
+                    ev.concept_correct += right
+                    ev.concept_mentions[g.label][0] += right
+                    ev.concept_mentions[g.label][1] += 1
             else:
                 ev.strict[g.label].fn += 1
                 ev.errors.append(_error(gold_doc, g, "FN"))
@@ -174,7 +196,18 @@ def score(gold_docs: list[GoldDoc], predictions: Iterable[list[Mention]]) -> Eva
                 ev.strict[p.label].fp += 1
                 ev.errors.append(_error(gold_doc, p, "FP"))
         _lenient(ev, gold_doc.mentions, pred)
+        _document_concepts(ev, gold_doc.mentions, pred)
     return ev
+
+
+def _document_concepts(ev: Evaluation, gold: list[Mention], pred: list[Mention]) -> None:
+    """One document's (concept id) sets per label, compared as sets."""
+    for label, table in ev.concepts.items():
+        gold_ids = {cid for m in gold if m.label == label for cid in m.concept_ids}
+        pred_ids = {cid for m in pred if m.label == label for cid in m.concept_ids}
+        table.tp += len(gold_ids & pred_ids)
+        table.fp += len(pred_ids - gold_ids)
+        table.fn += len(gold_ids - pred_ids)
 
 
 def _lenient(ev: Evaluation, gold: list[Mention], pred: list[Mention]) -> None:
@@ -220,6 +253,34 @@ def write_errors(ev: Evaluation, path: Path) -> None:
         writer = csv.DictWriter(fh, fieldnames=fields, delimiter="\t")
         writer.writeheader()
         writer.writerows(ev.errors)
+
+
+def evaluation_tables(ev: Evaluation, title: str) -> list[Table]:
+    """Rich tables: mentions (strict, lenient) and concepts (mention accuracy, document F1)."""
+    from rich.table import Table
+
+    mentions = Table(title=f"{title}: {ev.n_docs} documents, mentions")
+    for col in ("label", "mode", "P", "R", "F1", "TP", "FP", "FN"):
+        mentions.add_column(col)
+    for mode, scores in (("strict", ev.strict), ("lenient", ev.lenient)):
+        for label, sc in [*scores.items(), ("ALL", ev.micro(mode))]:
+            mentions.add_row(label, mode, *_prf_cells(sc))
+    concepts = Table(title=f"{title}: concepts (document-level (document, id) pairs)")
+    for col in ("label", "id accuracy on correct mentions", "P", "R", "F1", "TP", "FP", "FN"):
+        concepts.add_column(col)
+    rows = [(lab, ev.label_concept_accuracy(lab), ev.concept_mentions.get(lab, [0, 0]), sc)
+            for lab, sc in ev.concepts.items()]
+    rows.append(("ALL", ev.concept_accuracy, [ev.concept_correct, ev.concept_total],
+                 ev.micro("concepts")))
+    for label, acc, (correct, total), sc in rows:
+        shown = f"{acc:.4f} ({correct}/{total})" if acc is not None else "n/a"
+        concepts.add_row(label, shown, *_prf_cells(sc))
+    return [mentions, concepts]
+
+
+def _prf_cells(sc: LabelScore) -> list[str]:
+    return [f"{sc.precision:.4f}", f"{sc.recall:.4f}", f"{sc.f1:.4f}",
+            str(sc.tp), str(sc.fp), str(sc.fn)]
 
 
 def error_summary(ev: Evaluation, top: int = 15) -> list[tuple[str, int]]:

@@ -179,7 +179,7 @@ def read_iob_documents(
 
 
 def runtime_tokenizer_nlp() -> Language:
-    """A blank English pipeline with the runtime tokenizer (scispacy combined_rule_tokenizer)."""
+    """A blank English pipeline with the runtime tokenizer (`pipeline.tokenizer`)."""
     from pipeline.nlp import blank_nlp
 
     return blank_nlp()

@@ -17,6 +17,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.util import registry
 
 from pipeline import extensions as _extensions  # noqa: F401
+from pipeline import tokenizer as _tokenizer  # noqa: F401  (registers biotab.tokenizer.v1)
 from pipeline.paths import ner_model_dir
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ COMPONENT_MODULES = (
     "fuzzy",
     "fusion",
     "cytokines",
+    "mention_filter",
     "linker",
     "assertion",
     "outcomes",
@@ -85,9 +87,11 @@ def add_abbreviation_detector(nlp: Language, **add_pipe: Any) -> AbbreviationDet
 
 
 def blank_nlp() -> Language:
-    """English with scispacy's tokenizer and no components."""
+    """English with biotab's tokenizer (scispacy's + compound splits) and no components."""
+    from pipeline.tokenizer import install_tokenizer
+
     nlp = spacy.blank("en")
-    scispacy_tokenizer(nlp)
+    install_tokenizer(nlp)
     return nlp
 
 
@@ -110,12 +114,15 @@ def build_nlp(
     else:
         model_dir = Path(model) if model is not None else None
     if model_dir is not None:
-        # The saved tokenizer is not read: it is replaced by scispacy's at once (compiling its
-        # regexes twice cost every worker half a second).
+        # The saved tokenizer is not loaded through the config (compiling scispacy's regexes
+        # twice cost every worker half a second): biotab's is installed with the compound rules
+        # and names the model was trained with (a model saved before them has none: defaults).
+        from pipeline.tokenizer import install_tokenizer
+
         nlp = spacy.load(
             model_dir, exclude=["senter", "parser", "tagger", "lemmatizer", "tokenizer"]
         )
-        scispacy_tokenizer(nlp)
+        install_tokenizer(nlp, model_dir / "tokenizer")
         model_pipes = list(nlp.pipe_names)
         log.debug("model %s with %s", model_dir, model_pipes)
     else:
@@ -150,6 +157,7 @@ def build_nlp(
         config={"lexicon_only_drug_branches": branches, "lookup_long_forms": not lexicon_aware},
     )
     nlp.add_pipe("biotab_cytokines", config=kb_cfg)
+    nlp.add_pipe("biotab_mention_filter")
     nlp.add_pipe("biotab_linker", config=kb_cfg)
     if assertion:
         nlp.add_pipe("biotab_assertion")

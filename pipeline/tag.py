@@ -1,7 +1,8 @@
 """The tag stage's table: one row per DRUG, DISEASE or CYTOKINE mention.
 
 Reads an annotated Doc: `doc.ents` with the attributes set by biotab_fusion, biotab_cytokines,
-biotab_linker and biotab_assertion (see pipeline/extensions.py).
+biotab_linker, biotab_assertion (see pipeline/extensions.py) and biotab_mention_filter
+(`Span._.is_generic`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pyarrow as pa
 from spacy.tokens import Doc
 
 from pipeline.columns import column
+from pipeline.components import mention_filter as _mention_filter  # noqa: F401  (is_generic)
 from pipeline.split import sentence_index
 
 MENTIONS_SCHEMA = pa.schema(
@@ -53,6 +55,11 @@ MENTIONS_SCHEMA = pa.schema(
                nullable=False),
         column("assertion_cue", pa.string(), "The cue that set negated/hypothetical/uncertain.",
                "neither"),
+        column("is_generic", pa.bool_(),
+               "A class word (\"cytokines\", \"drugs\"), not one named drug, disease or "
+               "cytokine: top lists and analyses of named entities can leave it out "
+               "(pipeline/rules/mention_filter.jsonl). Null in tables written before schema 2.",
+               "false"),
     ]
 )
 
@@ -89,6 +96,7 @@ def mention_rows(doc: Doc, doc_id: str, text: str | None = None) -> list[dict[st
                 "hypothetical": bool(ext.hypothetical),
                 "uncertain": bool(ext.uncertain),
                 "assertion_cue": ext.assertion_cue,
+                "is_generic": bool(ext.is_generic),
             }
         )
     return rows

@@ -1,8 +1,8 @@
 """Training the biotab NER model (`biotab train`).
 
-1. `convert_corpora` turns the IOB corpora (BC5CDR, NCBI-disease; `Chemical` -> DRUG,
-   `Disease` -> DISEASE) into spaCy DocBins tokenized with the runtime tokenizer
-   (scispacy's combined_rule_tokenizer), see `pipeline.iob`.
+1. `convert_corpora` turns the corpora (BC5CDR as raw-text PubTator abstracts by default, or
+   its IOB files; NCBI-disease IOB; `Chemical` -> DRUG, `Disease` -> DISEASE) into spaCy
+   DocBins tokenized with the runtime tokenizer (`pipeline.tokenizer`), see `pipeline.iob`.
 2. `train` runs spaCy's own training (`spacy.cli.train.train`) with a config from
    `models/configs/`, then `export_model` copies `model-best` into a slim pipeline folder
    (tok2vec + ner, scispacy tokenizer rules, no training artefacts).
@@ -60,10 +60,31 @@ def _find(corpora_dir: Path, corpus: str, split: str) -> Path | None:
     if not folder.is_dir():
         return None
     for pattern in (f"{split}.tsv", f"{split}*.tsv", f"{split}*.iob", f"{split}*.txt", f"{split}*"):
-        hits = sorted(folder.glob(pattern))
+        hits = sorted(p for p in folder.glob(pattern) if p.suffix != ".pubtator")
         if hits:
             return hits[0]
     return None
+
+
+def pubtator_files(corpora_dir: Path) -> dict[str, Path]:
+    """`bc5cdr/train` and `bc5cdr/devel` -> `bc5cdr/{train,devel}.pubtator`, those that exist."""
+    found = {}
+    for split in ("train", "devel"):
+        path = corpora_dir / "bc5cdr" / f"{split}.pubtator"
+        if path.is_file():
+            found[f"bc5cdr/{split}"] = path
+    return found
+
+
+def pubtator_documents(path: Path) -> list[iob.IOBDocument]:
+    """Raw-text abstracts (title + abstract) with their gold DRUG/DISEASE offsets."""
+    from pipeline.evaluate import read_pubtator_gold
+
+    return [
+        iob.IOBDocument(doc.text, [(m.start, m.end, m.label) for m in doc.mentions],
+                        doc_id=f"{path.stem}:{doc.doc_id}")
+        for doc in read_pubtator_gold(path)
+    ]
 
 
 def corpus_files(corpora_dir: Path) -> dict[str, Path]:
@@ -148,13 +169,23 @@ def convert_corpora(
     include_ncbi: bool = False,
     ncbi_o_as_outside: bool = True,
     per_doc: int = SENTENCES_PER_DOC,
+    source: str = "pubtator",
 ) -> dict[str, Path]:
-    """Convert the IOB corpora to `train.spacy` and `dev.spacy` (BC5CDR devel) in `out_dir`.
+    """Convert the corpora to `train.spacy` and `dev.spacy` (BC5CDR devel) in `out_dir`.
 
+    `source="pubtator"` (the default when `bc5cdr/{train,devel}.pubtator` exist) reads BC5CDR as
+    raw abstracts with character offsets, one document per abstract, tokenized by the runtime
+    tokenizer: gold mentions that do not start and end on a token boundary are counted in
+    `conversion.json` (`misaligned`) and expanded to whole tokens. `source="iob"` reads the IOB
+    files (text = tokens joined by spaces, `per_doc` sentences per document).
+    NCBI-disease (`include_ncbi`) is always read from its IOB files.
     Returns {"train": path, "dev": path}. Writes `conversion.json` with per-file statistics.
     """
     corpora_dir, out_dir = Path(corpora_dir), Path(out_dir)
     files = corpus_files(corpora_dir)
+    raw = pubtator_files(corpora_dir) if source == "pubtator" else {}
+    if source not in ("pubtator", "iob"):
+        raise ValueError(f"source is {source!r}: expected 'pubtator' or 'iob'")
     if "bc5cdr/train" not in files:
         raise FileNotFoundError(
             f"no training IOB file under {corpora_dir} (expected bc5cdr/train.tsv or train*.tsv)"
@@ -182,13 +213,22 @@ def convert_corpora(
             "misaligned_examples": stats.examples[:20],
         }
 
-    add(
-        "bc5cdr/train",
-        list(iob.group_sentences(bc_train, per_doc, doc_prefix="bc5cdr-train:")),
-        train_docs,
-        len(bc_train),
-    )
-    if "bc5cdr/devel" in files:
+    if "bc5cdr/train" in raw:
+        files["bc5cdr/train"] = raw["bc5cdr/train"]
+        add("bc5cdr/train", pubtator_documents(raw["bc5cdr/train"]), train_docs, 0)
+    else:
+        add(
+            "bc5cdr/train",
+            list(iob.group_sentences(bc_train, per_doc, doc_prefix="bc5cdr-train:")),
+            train_docs,
+            len(bc_train),
+        )
+    if "bc5cdr/devel" in raw:
+        files["bc5cdr/devel"] = raw["bc5cdr/devel"]
+        add("bc5cdr/devel", pubtator_documents(raw["bc5cdr/devel"]), dev_docs, 0)
+        if use_devel_for_training:
+            train_docs.extend(dev_docs)
+    elif "bc5cdr/devel" in files:
         bc_dev = iob.read_iob(files["bc5cdr/devel"])
         add(
             "bc5cdr/devel",
@@ -218,6 +258,7 @@ def convert_corpora(
         "use_devel_for_training": use_devel_for_training,
         "include_ncbi": include_ncbi,
         "ncbi_o_as_outside": ncbi_o_as_outside,
+        "source": "pubtator" if raw else "iob",
         "sentences_per_doc": per_doc,
         "train_docs": len(train_docs),
         "dev_docs": len(dev_docs),
@@ -236,16 +277,19 @@ def export_model(model_path: str | Path, output: str | Path) -> Path:
     pipeline sub-folders are replaced.
     """
     import spacy
-    from scispacy.custom_tokenizer import combined_rule_tokenizer
 
     from pipeline.nlp import register_components
+    from pipeline.tokenizer import BiotabTokenizer
 
     register_components()  # and the training tokenizer, for checkpoints of the training run
     nlp = spacy.load(model_path)
     for name in list(nlp.pipe_names):
         if name not in MODEL_PIPES:
             nlp.remove_pipe(name)
-    nlp.tokenizer = combined_rule_tokenizer(nlp)
+    if not isinstance(nlp.tokenizer, BiotabTokenizer):  # a model trained on scispacy's tokens
+        from scispacy.custom_tokenizer import combined_rule_tokenizer
+
+        nlp.tokenizer = combined_rule_tokenizer(nlp)
     nlp.meta["name"] = "biotab_ner"
     nlp.meta["version"] = "0.1.0"
     nlp.meta["description"] = (
@@ -269,8 +313,9 @@ def export_model(model_path: str | Path, output: str | Path) -> Path:
     cfg = Config().from_disk(output / "config.cfg", interpolate=False)
     for key in ("train", "dev"):
         cfg["paths"][key] = None
-    # the tokenizer folder holds scispacy's rules: the plain tokenizer loads them
-    cfg["nlp"]["tokenizer"] = {"@tokenizers": "spacy.Tokenizer.v1"}
+    if not isinstance(nlp.tokenizer, BiotabTokenizer):
+        # the tokenizer folder holds scispacy's rules: the plain tokenizer loads them
+        cfg["nlp"]["tokenizer"] = {"@tokenizers": "spacy.Tokenizer.v1"}
     cfg.to_disk(output / "config.cfg")
     return output
 
@@ -287,6 +332,7 @@ def train(
     work_dir: str | Path | None = None,
     overrides: dict | None = None,
     use_gpu: int = -1,
+    source: str = "pubtator",
 ) -> Path:
     """Convert the corpora, train with spaCy, export `model-best` to `output` (slim pipeline).
 
@@ -314,6 +360,7 @@ def train(
             use_devel_for_training=use_devel_for_training,
             include_ncbi=include_ncbi,
             ncbi_o_as_outside=ncbi_o_as_outside,
+            source=source,
         )
         ov: dict = {"paths.train": str(paths["train"]), "paths.dev": str(paths["dev"])}
         if max_steps is not None:

@@ -9,7 +9,7 @@ from spacy.language import Language
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.evaluate import Mention, curie, evaluate, read_gold, score
+from pipeline.evaluate import Mention, curie, evaluate, evaluation_tables, read_gold, score
 
 GOLD = Path(__file__).parent / "data" / "evaluate" / "gold.pubtator"
 
@@ -23,6 +23,7 @@ def test_pubtator_gold_and_ids() -> None:
     assert first.mentions[0].concept_ids == frozenset({"MESH:D000077269"})
     assert curie("D001|D002") == frozenset({"MESH:D001", "MESH:D002"})
     assert curie("-1") == frozenset()
+    assert curie("D007153+D040181") == frozenset({"MESH:D007153", "MESH:D040181"})  # NCBI
 
 
 def test_iob_gold_text_is_tokens_joined(tmp_path: Path) -> None:
@@ -51,7 +52,33 @@ def test_scorer_strict_lenient_and_concepts() -> None:
     assert (ev.strict["DISEASE"].tp, ev.strict["DISEASE"].fp, ev.strict["DISEASE"].fn) == (2, 0, 1)
     assert (ev.lenient["DRUG"].tp, ev.lenient["DRUG"].fp, ev.lenient["DRUG"].fn) == (2, 1, 0)
     assert (ev.concept_correct, ev.concept_total) == (1, 3)
+    assert ev.concept_mentions == {"DISEASE": [1, 2], "DRUG": [0, 1]}
     assert {e["kind"] for e in ev.errors} == {"FP", "FN"}
+    # document level: gold DISEASE ids {D056486, D011565, D008103}, predicted {D056486, D000001}
+    diseases = ev.concepts["DISEASE"]
+    assert (diseases.tp, diseases.fp, diseases.fn) == (1, 1, 2)
+    assert (ev.concepts["DRUG"].tp, ev.concepts["DRUG"].fn) == (0, 2)
+
+
+def test_document_concepts_are_sets_with_composite_ids() -> None:
+    from pipeline.evaluate import GoldDoc
+
+    gold = GoldDoc("1", "breast and ovarian cancer; breast cancer", [
+        Mention(0, 25, "DISEASE", concept_ids=curie("D001943|D010051")),
+        Mention(27, 40, "DISEASE", concept_ids=curie("D001943")),
+        Mention(0, 6, "DISEASE", concept_ids=curie("-1")),
+    ])
+    predicted = [
+        Mention(27, 40, "DISEASE", concept_ids=frozenset({"MESH:D001943"})),
+        Mention(0, 25, "DISEASE", concept_ids=frozenset({"MESH:D001943"})),
+    ]
+    ev = score([gold], [predicted])
+    # two gold concepts in the document, one found (twice: counted once)
+    assert (ev.concepts["DISEASE"].tp, ev.concepts["DISEASE"].fp,
+            ev.concepts["DISEASE"].fn) == (1, 0, 1)
+    assert ev.micro("concepts").recall == 0.5
+    mentions, concepts = evaluation_tables(ev, "t")
+    assert concepts.row_count == 2 and mentions.row_count == 4  # DISEASE and ALL
 
 
 def test_real_pipeline_on_fixture(full_nlp: Language, tmp_path: Path) -> None:

@@ -25,6 +25,36 @@ PATTERNS = [
 
 
 @pytest.fixture()
+def synonyms_file(tmp_path: Path) -> Path:
+    """A corpus-synonyms table (the format `python -m pipeline.kb.synonyms` writes)."""
+    path = tmp_path / "synonyms.tsv"
+    path.write_text(
+        "# test\nterm\tlabel\tconcept_id\tcount\tsource\n"
+        "toxicity\tDISEASE\tMESH:D064420\t5\tt.pubtator\n"
+        "dyskinesia\tDISEASE\tMESH:D004409\t3\tt.pubtator\n"
+        "dyskinesia\tDISEASE\tMESH:D020820\t1\tt.pubtator\n"
+        "seizure\tDISEASE\tMESH:D012640\t2\tt.pubtator\n"
+        "seizure\tDISEASE\tMESH:D004827\t2\tt.pubtator\n"
+        "CsA\tDRUG\tMESH:D016572\t4\tt.pubtator\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def linker_for(nlp: Language, kb: KnowledgeBase, synonyms: Path) -> Linker:
+    linker = Linker(nlp, "link", synonyms_path=str(synonyms))
+    linker.use_kb(kb)
+    return linker
+
+
+@pytest.fixture()
+def no_synonyms(tmp_path: Path) -> Path:
+    path = tmp_path / "none.tsv"
+    path.write_text("term\tlabel\tconcept_id\tcount\tsource\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
 def patterns_file(tmp_path: Path) -> Path:
     path = tmp_path / "patterns.jsonl"
     path.write_text("".join(json.dumps(p) + "\n" for p in PATTERNS), encoding="utf-8")
@@ -77,15 +107,14 @@ def test_round_trip_and_bad_patterns(blank: Language, patterns_file: Path, tmp_p
         LexiconMatcher(blank, "lex", patterns_path=str(bad))
 
 
-def test_linker_exact_salt_fuzzy_and_none(blank: Language) -> None:
+def test_linker_exact_salt_fuzzy_and_none(blank: Language, no_synonyms: Path) -> None:
     kb = KnowledgeBase.from_concepts([
         Concept("MESH:D000068876", "Fingolimod Hydrochloride", "DRUG", ("fingolimod",)),
         Concept("MESH:D000077269", "Lenalidomide", "DRUG", ("lenalidomide",)),
         Concept("MESH:D008180", "Lupus Erythematosus, Cutaneous", "DISEASE",
                 ("cutaneous lupus erythematosus",)),
     ])
-    linker = Linker(blank, "link")
-    linker.use_kb(kb)
+    linker = linker_for(blank, kb, no_synonyms)
     assert linker.link("DRUG", "fingolimod hydrochloride") == "MESH:D000068876"
     assert linker.link("DRUG", "Lenalidomid") == "MESH:D000077269"  # fuzzy, same label
     assert linker.link("DISEASE", "lenalidomide") is None  # wrong label: nothing
@@ -99,7 +128,7 @@ def test_linker_exact_salt_fuzzy_and_none(blank: Language) -> None:
     )
 
 
-def test_linker_numbers_roman_numerals_and_ties(blank: Language) -> None:
+def test_linker_numbers_roman_numerals_and_ties(blank: Language, no_synonyms: Path) -> None:
     kb = KnowledgeBase.from_concepts([
         Concept("MESH:D003922", "Diabetes Mellitus, Type 1", "DISEASE",
                 ("type 1 diabetes mellitus",)),
@@ -112,8 +141,7 @@ def test_linker_numbers_roman_numerals_and_ties(blank: Language) -> None:
         Concept("MESH:D000001", "tetramethylcyclin", "DRUG"),
         Concept("MESH:D000002", "tetramethylcyclan", "DRUG"),
     ])
-    linker = Linker(blank, "link")
-    linker.use_kb(kb)
+    linker = linker_for(blank, kb, no_synonyms)
     assert linker.link("DISEASE", "type II diabetes mellitus") == "MESH:D003924"
     assert linker.link("DISEASE", "Type I diabetes mellitus") == "MESH:D003922"
     # fuzzy would accept either "1 14" or "1 24" for "1 42": other numbers, other concepts
@@ -135,14 +163,15 @@ def test_token_tags_mark_the_resolved_matches(blank: Language, patterns_file: Pa
     assert [t.tag_ for t in plain] == [""]
 
 
-def test_linker_links_an_abbreviation_by_its_long_form(blank: Language) -> None:
+def test_linker_links_an_abbreviation_by_its_long_form(
+    blank: Language, no_synonyms: Path
+) -> None:
     kb = KnowledgeBase.from_concepts([
         Concept("MESH:D003924", "Diabetes Mellitus, Type 2", "DISEASE",
                 ("type 2 diabetes mellitus",)),
         Concept("MESH:D000999", "Tumor Disorder Mimic", "DISEASE", ("tdm",)),
     ])
-    linker = Linker(blank, "link")
-    linker.use_kb(kb)
+    linker = linker_for(blank, kb, no_synonyms)
     doc = blank("TDM was frequent.")
     doc.ents = [doc.char_span(0, 3, label="DISEASE")]
     doc.ents[0]._.is_abbreviation = True
@@ -154,3 +183,51 @@ def test_linker_links_an_abbreviation_by_its_long_form(blank: Language) -> None:
     doc.ents[0]._.long_form_text = "tumour of the unknown kind"
     linker(doc)
     assert doc.ents[0]._.concept_id is None
+
+
+def test_linker_corpus_synonyms_adjectives_and_short_forms(
+    blank: Language, synonyms_file: Path
+) -> None:
+    kb = KnowledgeBase.from_concepts([
+        Concept("MESH:D006973", "Hypertension", "DISEASE", ("hypertension",)),
+        Concept("MESH:D004827", "Epilepsy", "DISEASE", ("epilepsy",)),
+        Concept("MESH:D009135", "Muscular Diseases", "DISEASE", ("myopathy",)),
+        Concept("MESH:D020820", "Dyskinesias", "DISEASE", ("dyskinesia",)),
+        Concept("MESH:D016572", "Cyclosporine", "DRUG", ("cyclosporine",)),
+        Concept("MESH:D000999", "Cardiac Sarcoma Antigen", "DRUG", ("csa",)),
+    ])
+    linker = linker_for(blank, kb, synonyms_file)
+    # the corpus's choice beats MeSH's near-synonym; a tie between concepts decides nothing
+    assert linker.link("DISEASE", "Dyskinesias") == "MESH:D004409"
+    assert linker.link("DISEASE", "toxicity") == "MESH:D064420"
+    assert linker.link("DISEASE", "seizure") is None
+    # adjectives through their nouns
+    assert linker.link("DISEASE", "hypertensive") == "MESH:D006973"
+    assert linker.link("DISEASE", "epileptic") == "MESH:D004827"
+    assert linker.link("DISEASE", "myopathic") == "MESH:D009135"
+    assert linker.link("DISEASE", "hypersonic") is None
+    doc = blank("Dyskinesia and CsA and CsA here")
+    doc.ents = [doc.char_span(0, 10, label="DISEASE"), doc.char_span(15, 18, label="DRUG"),
+                doc.char_span(23, 26, label="DRUG")]
+    doc.ents[0]._.concept_id = "MESH:D020820"  # a dictionary match's concept, set by fusion
+    for ent, long_form in ((doc.ents[1], "cardiac sarcoma antigen"), (doc.ents[2], "unknown x")):
+        ent._.is_abbreviation = True
+        ent._.long_form_text = long_form
+    linker(doc)
+    # a short form goes by its long form; only when that links nowhere, by the corpus
+    assert [e._.concept_id for e in doc.ents] == ["MESH:D004409", "MESH:D000999", "MESH:D016572"]
+
+
+def test_linker_rule_files_are_validated(tmp_path: Path) -> None:
+    from pipeline.components.linker import load_adjective_forms
+    from pipeline.kb.synonyms import load_corpus_synonyms
+
+    forms = tmp_path / "forms.tsv"
+    forms.write_text("ending\treplacement\ntensive\ttension\nic 2\tia\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"forms.tsv:3: expected 'ending<TAB>replacement'"):
+        load_adjective_forms(forms)
+    syn = tmp_path / "syn.tsv"
+    syn.write_text("term\tlabel\tconcept_id\tcount\tsource\nx\tDRUG\tD001\t1\ts\n",
+                   encoding="utf-8")
+    with pytest.raises(ValueError, match=r"syn.tsv:2: column 'concept_id' is 'D001'"):
+        load_corpus_synonyms(syn)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -126,3 +127,41 @@ def test_model_contributes_mentions(seed_docs: dict[str, Doc]) -> None:
     sources = {e._.source for doc in seed_docs.values() for e in doc.ents}
     assert "lexicon" in sources or "model+lexicon" in sources
     assert sources & {"model", "model+lexicon"}, sources
+
+
+def test_no_junk_in_the_bibliographic_record(seed_docs: dict[str, Doc]) -> None:
+    """Issue 14: page ranges, databases, person names and the journal title are no mentions."""
+    doc = seed_docs["004"]
+    texts = {e.text for e in doc.ents}
+    for junk in ("1-9", "Scopus", "Web of Science", "Google Scholar", "Josefina"):
+        assert junk in doc.text and junk not in texts, junk
+    record = re.search(r"Published\s+in:", doc.text).start()  # type: ignore[union-attr]
+    line_end = doc.text.index("\n", record)
+    assert not [e for e in doc.ents if record <= e.start_char < line_end]
+    # the four author lines ("Surname, Given (Hospital ...)") before the date
+    authors = doc.text.rindex("\n", 0, doc.text.index("Josefina"))
+    assert not [e for e in doc.ents if authors <= e.start_char < doc.text.index("Date")]
+
+
+def test_telogen_effluvium_is_a_disease(seed_docs: dict[str, Doc]) -> None:
+    doc = seed_docs["003"]
+    found = [e for e in doc.ents if e.text.lower() == "telogen effluvium"]
+    assert len(found) == doc.text.lower().count("telogen effluvium") >= 2
+    assert all(e.label_ == "DISEASE" for e in found)
+    assert not [e for e in doc.ents if e.text.lower() == "effluvium"]
+
+
+def test_generic_class_words_kept_and_marked(seed_docs: dict[str, Doc]) -> None:
+    generic = [e for doc in seed_docs.values() for e in doc.ents if e._.is_generic]
+    assert {e.text.lower() for e in generic} >= {"cytokine", "cytokines"}
+    named = [e for doc in seed_docs.values() for e in doc.ents if e.text == "IL-4"]
+    assert named and not any(e._.is_generic for e in named)
+
+
+def test_lab_measures_are_not_drugs(full_nlp: Language) -> None:
+    doc = full_nlp(
+        "CRP, ALT and creatine kinase were raised after atorvastatin; C-reactive protein fell."
+    )
+    drugs = [e.text for e in doc.ents if e.label_ == "DRUG"]
+    assert "atorvastatin" in drugs
+    assert not {"CRP", "ALT", "creatine kinase", "C-reactive protein"} & set(drugs), drugs

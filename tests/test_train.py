@@ -153,7 +153,7 @@ def test_biotab_train_tiny(tmp_path):
     assert {"DRUG", "DISEASE"} <= set(nlp.get_pipe("ner").labels)
     assert "TAG" in nlp.get_pipe_config("tok2vec")["model"]["embed"]["attrs"]
     text = "Cisplatin-induced nephrotoxicity (IL-2) in rats.2"
-    # the saved tokenizer is scispacy's combined_rule_tokenizer
+    # the saved tokenizer is the runtime's (scispacy's rules + compound splits)
     assert [t.text for t in nlp(text)] == [t.text for t in iob.runtime_tokenizer_nlp()(text)]
     # the model's input feature: the lexicon it carries tags the KB's names
     doc = nlp("Aldara was stopped.")
@@ -200,8 +200,50 @@ def test_every_committed_config_builds_a_pipeline(config):
 
     nlp = spacy.util.load_model_from_config(spacy.util.load_config(config), auto_fill=True)
     assert {"tok2vec", "ner"} <= set(nlp.pipe_names)
-    # the tokenizer named in the config is the runtime's (scispacy's rules)
+    # the tokenizer named in the config is the runtime's (scispacy's rules + compound splits)
     text = "Cisplatin-induced nephrotoxicity (IL-2) in rats."
     assert [t.text for t in nlp.make_doc(text)] == [
         t.text for t in iob.runtime_tokenizer_nlp()(text)
     ]
+
+
+PUBTATOR = """\
+1|t|Cisplatin-induced nephrotoxicity in rats
+1|a|Aspirin/clopidogrel and (+)-propranolol were given; lithium-treated rats had seizures.
+1\t0\t9\tCisplatin\tChemical\tD002945
+1\t18\t32\tnephrotoxicity\tDisease\tD007674
+1\t41\t48\tAspirin\tChemical\tD001241
+1\t49\t60\tclopidogrel\tChemical\tC055162
+1\t69\t80\tpropranolol\tChemical\tD011433
+1\t93\t100\tlithium\tChemical\tD008094
+1\t118\t126\tseizures\tDisease\tD012640
+
+"""
+
+
+def test_pubtator_conversion_aligns_raw_text_mentions(tmp_path):
+    import json
+
+    from spacy.tokens import DocBin
+
+    from pipeline.nlp import blank_nlp
+    from pipeline.train import convert_corpora
+
+    folder = tmp_path / "corpora" / "bc5cdr"
+    folder.mkdir(parents=True)
+    write_iob(folder / "train.tsv")
+    for split in ("train", "devel"):
+        (folder / f"{split}.pubtator").write_text(PUBTATOR, encoding="utf-8")
+    paths = convert_corpora(tmp_path / "corpora", tmp_path / "out")
+    report = json.loads((tmp_path / "out" / "conversion.json").read_text())
+    assert report["_settings"]["source"] == "pubtator"
+    assert (report["bc5cdr/train"]["entities"], report["bc5cdr/train"]["misaligned"]) == (7, 0)
+    (doc,) = DocBin().from_disk(paths["train"]).get_docs(blank_nlp().vocab)
+    assert [e.text for e in doc.ents] == [
+        "Cisplatin", "nephrotoxicity", "Aspirin", "clopidogrel", "propranolol", "lithium",
+        "seizures",
+    ]
+    iob_paths = convert_corpora(tmp_path / "corpora", tmp_path / "iob", source="iob")
+    assert json.loads((tmp_path / "iob" / "conversion.json").read_text())["_settings"][
+        "source"] == "iob"
+    assert iob_paths["train"].exists()

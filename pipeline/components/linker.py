@@ -4,16 +4,25 @@ Reads: `doc.ents` with `Span._.concept_id` (set by fusion for lexicon matches). 
 `Span._.concept_id` for DRUG and DISEASE mentions without one, and `Span._.concept_name` for
 every mention that has a concept. Linking, in order:
 
+0. the corpus synonyms (`pipeline/rules/kb_corpus_synonyms.tsv`, mined from training files
+   only, `pipeline.kb.synonyms`): a normalized mention text the training corpus annotated
+   takes the concept it was annotated with most often there (a tie between concepts: no
+   answer from this step). The BC5CDR annotators link "toxicity" to Drug-Related Side Effects
+   and Adverse Reactions and "nephrotoxicity" to Kidney Diseases, which no MeSH entry term says;
 1. exact look-up of the normalized mention (`pipeline.kb.normalize_term`: case, hyphens, Greek
    letters, plurals, salts such as "fingolimod hydrochloride") among the KB's names and aliases
    of the same label, then of its form with Roman numerals after "type", "stage", ... as digits
    ("type II diabetes mellitus" -> "type 2 diabetes mellitus");
-2. character-level fuzzy match (rapidfuzz `ratio`) against aliases of the same label that share
+2. the noun forms of an adjective last word (`pipeline/rules/kb_adjective_forms.tsv`:
+   "hypertensive" -> "hypertension", "epileptic" -> "epilepsy"), through steps 0 and 1;
+3. character-level fuzzy match (rapidfuzz `ratio`) against aliases of the same label that share
    the first two characters, accepted only at or above `min_similarity`, without a number of
    the mention replaced by another, and only when the best score points at a single concept.
 
 An abbreviation with a long form is linked by the long form's text (`Span._.long_form_text`),
 not by the short form: "MP" is a different concept in every field, "methylprednisolone" is one.
+Only when the long form links to nothing is the short form looked up, among the corpus synonyms
+alone ("CsA").
 A mention that fits nothing keeps `concept_id = None` rather than a wrong id.
 """
 
@@ -31,6 +40,8 @@ from spacy.tokens import Doc
 
 from pipeline import extensions as _extensions  # noqa: F401
 from pipeline.kb import KnowledgeBase, normalize_term
+from pipeline.kb.synonyms import load_corpus_synonyms
+from pipeline.paths import rule_file
 
 LINKED_LABELS = ("DRUG", "DISEASE")
 
@@ -39,6 +50,57 @@ _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii"
           "viii": "8", "ix": "9", "x": "10"}  # fmt: skip
 # Only after these words is "i"/"v"/"x" a number ("vitamin c", "factor x" stay as they are).
 _ROMAN_AFTER = re.compile(r"\b(type|class|grade|stage|phase|group) (i{1,3}|iv|v|vi{1,3}|ix|x)\b")
+
+
+ADJECTIVE_FORMS_FILE = "kb_adjective_forms.tsv"
+
+
+def _is_ending(cell: str, empty_ok: bool = False) -> bool:
+    return cell.isalpha() or (empty_ok and not cell)
+
+
+def load_adjective_forms(path: Path | None = None) -> list[tuple[str, str]]:
+    """(ending, replacement) rows, longest ending first; errors name the line and the column."""
+    path = path or rule_file(ADJECTIVE_FORMS_FILE)
+    rows: list[tuple[str, str]] = []
+    with open(path, encoding="utf-8") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            line = raw.rstrip("\n")
+            if not line.strip() or line.startswith("#") or line == "ending\treplacement":
+                continue
+            cells = line.split("\t")
+            if len(cells) != 2 or not _is_ending(cells[0]) or not _is_ending(cells[1], True):
+                raise ValueError(
+                    f"{path}:{lineno}: expected 'ending<TAB>replacement' (letters; the "
+                    f"replacement may be empty), got {line!r}"
+                )
+            rows.append((cells[0], cells[1]))
+    return sorted(rows, key=lambda r: -len(r[0]))
+
+
+def synonym_table(path: Path | None = None) -> dict[tuple[str, str], str]:
+    """(label, normalized text) -> the concept the corpus annotated most often; ties left out."""
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for syn in load_corpus_synonyms(path):
+        by_id = counts.setdefault((syn.label, normalize_term(syn.term)), {})
+        by_id[syn.concept_id] = by_id.get(syn.concept_id, 0) + syn.count
+    table = {}
+    for key, by_id in counts.items():
+        ranked = sorted(by_id.values(), reverse=True)
+        if len(ranked) == 1 or ranked[0] > ranked[1]:
+            table[key] = max(by_id, key=lambda cid: by_id[cid])
+    return table
+
+
+def noun_forms(normalized: str, forms: list[tuple[str, str]]) -> list[str]:
+    """The text with its last word's adjective ending replaced by each noun ending that fits."""
+    head, _, last = normalized.rpartition(" ")
+    out = []
+    for ending, replacement in forms:
+        if last.endswith(ending) and len(last) - len(ending) >= 3:
+            word = last[: len(last) - len(ending)] + replacement
+            out.append(f"{head} {word}".strip())
+    return out
 
 
 def _other_numbers(mention: set[str], candidate: set[str]) -> bool:
@@ -62,14 +124,21 @@ class Linker:
         kb_path: str | None = None,
         min_similarity: float = 92.0,
         min_length: int = 5,
+        synonyms_path: str | None = None,
+        adjective_forms_path: str | None = None,
     ) -> None:
         self.name = name
         self.kb_path = kb_path
+        self.synonyms = synonym_table(Path(synonyms_path) if synonyms_path else None)
+        self.adjective_forms = load_adjective_forms(
+            Path(adjective_forms_path) if adjective_forms_path else None
+        )
         self.min_similarity = min_similarity
         self.min_length = min_length
         self._kb: KnowledgeBase | None = None
         self._buckets: dict[tuple[str, str], dict[str, str]] | None = None
         self._link = lru_cache(maxsize=200_000)(self._link_uncached)
+        self._corpus = lru_cache(maxsize=200_000)(self._corpus_uncached)
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -82,6 +151,7 @@ class Linker:
         self._kb = kb
         self._buckets = None
         self._link.cache_clear()
+        self._corpus.cache_clear()
 
     def _fuzzy_buckets(self) -> dict[tuple[str, str], dict[str, str]]:
         """Normalized aliases by (label, first two characters) -> {alias: concept_id}."""
@@ -94,17 +164,42 @@ class Linker:
             self._buckets = buckets
         return self._buckets
 
+    def _corpus_uncached(self, label: str, text: str) -> str | None:
+        return self._synonym(label, normalize_term(text))
+
+    def _synonym(self, label: str, norm: str) -> str | None:
+        """The corpus's concept for a normalized text, also for its plural in -as/-ias/-is."""
+        cid = self.synonyms.get((label, norm))
+        if cid is None and norm.endswith("s") and len(norm) > 4:
+            cid = self.synonyms.get((label, norm[:-1]))
+        return cid
+
+    def _exact(self, label: str, norm: str) -> str | None:
+        """Steps 0 and 1 for one normalized form."""
+        cid = self._synonym(label, norm)
+        if cid is not None:
+            return cid
+        found = self.kb.lookup(norm, label)
+        return found[0].concept_id if found else None
+
     def _link_uncached(self, label: str, text: str) -> str | None:
-        found = self.kb.lookup(text, label)
+        norm = normalize_term(text)
+        cid = self._exact(label, norm)
+        if cid is not None:
+            return cid
+        found = self.kb.lookup(text, label)  # the raw text: salts and spacing as written
         if found:
             return found[0].concept_id
-        norm = normalize_term(text)
         arabic = arabic_numerals(norm)
         if arabic != norm:  # "type II diabetes mellitus": MeSH writes "type 2"
-            found = self.kb.lookup(arabic, label)
-            if found:
-                return found[0].concept_id
+            cid = self._exact(label, arabic)
+            if cid is not None:
+                return cid
             norm = arabic
+        for form in noun_forms(norm, self.adjective_forms):
+            cid = self._exact(label, form)
+            if cid is not None:
+                return cid
         if len(norm) < self.min_length:
             return None
         choices = self._fuzzy_buckets().get((label, norm[:2]))
@@ -127,16 +222,34 @@ class Linker:
         """Concept id for a mention text of a label, or None when nothing fits well."""
         return self._link(label, text)
 
+    def corpus_concept(self, label: str, text: str) -> str | None:
+        """Step 0 alone: the concept the training corpus gave this text most often."""
+        return self._corpus(label, text)
+
     def __call__(self, doc: Doc) -> Doc:
+        concepts = self.kb.concepts
         for ent in doc.ents:
-            if ent._.concept_id is None and ent.label_ in LINKED_LABELS:
-                attrs = ent._
-                text = attrs.long_form_text if attrs.is_abbreviation else None
-                attrs.concept_id = self.link(ent.label_, text or ent.text)
-            if ent._.concept_id is not None and ent._.concept_name is None:
-                concept = self.kb.concepts.get(ent._.concept_id)
+            attrs = ent._  # one extension accessor per mention, not one per attribute
+            label = ent.label_
+            concept_id = attrs.concept_id
+            if label not in LINKED_LABELS:
+                pass
+            elif concept_id is None:
+                long_form = attrs.long_form_text if attrs.is_abbreviation else None
+                concept_id = self.link(label, long_form or ent.text)
+                if concept_id is None and long_form:
+                    concept_id = self.corpus_concept(label, ent.text)
+                attrs.concept_id = concept_id
+            elif not attrs.is_abbreviation:
+                # a dictionary match's concept yields to the corpus's: the annotators' choice
+                # among MeSH's near-synonyms ("dyskinesia" -> Dyskinesia, Drug-Induced)
+                corpus = self.corpus_concept(label, ent.text)
+                if corpus is not None and corpus != concept_id:
+                    concept_id = attrs.concept_id = corpus
+            if concept_id is not None and attrs.concept_name is None:
+                concept = concepts.get(concept_id)
                 if concept is not None:
-                    ent._.concept_name = concept.name
+                    attrs.concept_name = concept.name
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
@@ -157,11 +270,25 @@ class Linker:
 
 @Language.factory(
     "biotab_linker",
-    default_config={"kb_path": None, "min_similarity": 92.0, "min_length": 5},
+    default_config={
+        "kb_path": None,
+        "min_similarity": 92.0,
+        "min_length": 5,
+        "synonyms_path": None,
+        "adjective_forms_path": None,
+    },
 )
 def make_linker(
-    nlp: Language, name: str, *, kb_path: str | None, min_similarity: float, min_length: int
+    nlp: Language,
+    name: str,
+    *,
+    kb_path: str | None,
+    min_similarity: float,
+    min_length: int,
+    synonyms_path: str | None,
+    adjective_forms_path: str | None,
 ) -> Linker:
     return Linker(
-        nlp, name, kb_path=kb_path, min_similarity=min_similarity, min_length=min_length
+        nlp, name, kb_path=kb_path, min_similarity=min_similarity, min_length=min_length,
+        synonyms_path=synonyms_path, adjective_forms_path=adjective_forms_path,
     )

@@ -1,0 +1,68 @@
+"""Accuracy of the whole tag pipeline on annotated raw text, with concepts and error classes.
+
+    python benchmarks/tag_accuracy.py ../shared/corpora/bc5cdr/devel.pubtator [--model DIR]
+        [--no-model] [--errors errors.tsv] [--concept-errors concept_errors.tsv]
+
+Prints what `biotab evaluate` measures (strict and lenient P/R/F1 per label) plus concept-id
+accuracy per label on strictly correct mentions and document-level concept P/R/F1 per label
+(`pipeline.evaluate.evaluation_tables`), and the most frequent concept errors on correct
+mentions: (label, mention text, gold id, predicted id or "none").
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from collections import Counter
+from pathlib import Path
+
+from rich.console import Console
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("gold", type=Path)
+    parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--no-model", action="store_true")
+    parser.add_argument("--errors", type=Path, default=None)
+    parser.add_argument("--concept-errors", type=Path, default=None)
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args()
+
+    from pipeline.evaluate import evaluation_tables, predicted_mentions, read_gold, score
+    from pipeline.nlp import build_nlp
+
+    model = None if args.no_model else (args.model or "auto")
+    nlp = build_nlp(model=model, outcomes=False, assertion=False)
+    gold = read_gold(args.gold)
+    predictions = list(predicted_mentions(nlp, gold))
+    ev = score(gold, predictions)
+    console = Console()
+    for table in evaluation_tables(ev, args.gold.name):
+        console.print(table)
+    wrong: Counter[tuple[str, str, str, str]] = Counter()
+    for doc, pred in zip(gold, predictions, strict=True):
+        by_span = {(m.start, m.end, m.label): m for m in pred}
+        for g in doc.mentions:
+            p = by_span.get((g.start, g.end, g.label))
+            if p is None or not g.concept_ids or p.concept_ids & g.concept_ids:
+                continue
+            got = "|".join(sorted(p.concept_ids)) or "none"
+            wrong[(g.label, g.text.lower(), "|".join(sorted(g.concept_ids)), got)] += 1
+    console.print(f"concept errors on correct mentions: {sum(wrong.values())}")
+    for (label, text, want, got), n in wrong.most_common(args.top):
+        console.print(f"  {n:3d} {label:8s} {text!r}: gold {want}, predicted {got}")
+    if args.concept_errors:
+        with open(args.concept_errors, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, delimiter="\t")
+            writer.writerow(["count", "label", "text", "gold", "predicted"])
+            for (label, text, want, got), n in wrong.most_common():
+                writer.writerow([n, label, text, want, got])
+    if args.errors:
+        from pipeline.evaluate import write_errors
+
+        write_errors(ev, args.errors)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""`biotab_mention_filter`: no junk among the mentions, class words marked, curated mentions added.
+
+Reads: `doc.ents` (after fusion and the cytokine rules; before the linker) with
+`Span._.concept_id` where fusion set one, and the document text. Writes: `doc.ents` without the
+dropped mentions and with the curated ones, and `Span._.is_generic` (True for a class word).
+
+Rules (`pipeline/rules/mention_filter.jsonl`, one JSON object a line, validated on load):
+
+- `never_text`: a mention whose whole text matches the regex is dropped (numbers, page ranges);
+- `never_term`: a mention whose lower-cased text is listed is dropped (bibliographic databases);
+- `metadata_line`: every mention on a text line (at most `max_metadata_line` characters long)
+  that matches the regex is dropped: bibliographic record lines ("Published in: ..."), author
+  lines ("Surname, Given (Hospital ...)"), affiliations and reference lines;
+- `not_drug`: a DRUG mention whose lower-cased text or concept is listed is dropped (proteins
+  measured as lab values: CRP, ALT, creatine kinase);
+- `generic`: a mention whose lower-cased text is listed is kept with `is_generic = True`;
+- `mention`: a token pattern (spaCy Matcher format) that is a mention of its label, with an
+  optional concept id; it replaces the mentions it overlaps ("telogen effluvium" is a DISEASE,
+  not "effluvium" a DRUG).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from pipeline import extensions as _extensions  # noqa: F401
+from pipeline.paths import rule_file
+from pipeline.rules import RuleError, check_entry, read_jsonl
+
+RULES_FILE = "mention_filter.jsonl"
+KINDS: dict[str, dict[str, Any]] = {
+    "never_text": {"required": {"regex": str}},
+    "never_term": {"required": {"terms": list}},
+    "metadata_line": {"required": {"regex": str}},
+    "not_drug": {"required": {"terms": list}, "optional": {"ids": list}},
+    "generic": {"required": {"terms": list}},
+    "mention": {"required": {"label": str, "pattern": list}, "optional": {"id": (str, type(None))}},
+    "setting": {"required": {"max_metadata_line": int}},
+}
+
+if not Span.has_extension("is_generic"):
+    # a mention attribute of this component's own (stored by character offsets like the others)
+    Span.set_extension("is_generic", default=False)
+
+
+def load_filter_rules(path: Path | None = None) -> list[dict[str, Any]]:
+    """Read and validate the rules; errors name the file, line, key and what was expected."""
+    path = path or rule_file(RULES_FILE)
+    rules = []
+    for lineno, obj in read_jsonl(path):
+        where = f"{path}:{lineno}"
+        kind = obj.get("kind") if isinstance(obj, dict) else None
+        if kind not in KINDS:
+            raise RuleError(f"{where}: key 'kind' is {kind!r}, expected one of {sorted(KINDS)}")
+        spec = KINDS[kind]
+        optional = {"kind": str, "note": str, **spec.get("optional", {})}
+        check_entry(obj, where=where, required=spec["required"], optional=optional)
+        for key in ("regex",):
+            if key in obj:
+                try:
+                    re.compile(obj[key])
+                except re.error as exc:
+                    raise RuleError(f"{where}: key {key!r} is not a valid regex ({exc})") from exc
+        if "terms" in obj and not all(isinstance(t, str) and t for t in obj["terms"]):
+            raise RuleError(f"{where}: key 'terms' must be a list of non-empty strings")
+        rules.append(obj)
+    return rules
+
+
+class MentionFilter:
+    """Drops junk mentions, marks class words, adds curated mentions (module docstring)."""
+
+    def __init__(self, nlp: Language, name: str, *, rules_path: str | None = None) -> None:
+        self.name = name
+        self.rules_path = rules_path
+        self.vocab = nlp.vocab
+        self._set_rules(load_filter_rules(Path(rules_path) if rules_path else None))
+
+    def _set_rules(self, rules: list[dict[str, Any]]) -> None:
+        self.rules = rules
+
+        def of(kind: str) -> list[dict[str, Any]]:
+            return [r for r in rules if r["kind"] == kind]
+
+        self.never_text = [re.compile(r["regex"]) for r in of("never_text")]
+        self.never_terms = {t.lower() for r in of("never_term") for t in r["terms"]}
+        self.metadata = [re.compile(r["regex"], re.IGNORECASE) for r in of("metadata_line")]
+        self.not_drug_terms = {t.lower() for r in of("not_drug") for t in r["terms"]}
+        self.not_drug_ids = {i for r in of("not_drug") for i in r.get("ids", [])}
+        self.generic = {t.lower() for r in of("generic") for t in r["terms"]}
+        settings = of("setting")
+        self.max_line = settings[-1]["max_metadata_line"] if settings else 400
+        self.matcher = Matcher(self.vocab)
+        self.curated: dict[str, tuple[str, str | None]] = {}
+        # the Matcher walks every token in Python: run it only on a text holding a pattern's
+        # first word (None: a pattern not starting with LOWER, always run)
+        self.triggers: set[str] | None = set()
+        for i, rule in enumerate(of("mention")):
+            key = f"curated_{i}"
+            self.matcher.add(key, [rule["pattern"]])
+            self.curated[key] = (rule["label"], rule.get("id"))
+            first = rule["pattern"][0] if rule["pattern"] else {}
+            if self.triggers is not None and isinstance(first.get("LOWER"), str):
+                self.triggers.add(first["LOWER"].lower())
+            else:
+                self.triggers = None
+
+    def _metadata_lines(self, text: str) -> list[tuple[int, int]]:
+        """Character ranges of the lines that are bibliographic metadata."""
+        ranges = []
+        start = 0
+        for line in text.split("\n"):
+            end = start + len(line)
+            if len(line) <= self.max_line and any(rx.search(line) for rx in self.metadata):
+                ranges.append((start, end))
+            start = end + 1
+        return ranges
+
+    def is_junk(self, ent: Span, metadata: list[tuple[int, int]]) -> bool:
+        text = ent.text
+        low = text.lower()
+        if low in self.never_terms or any(rx.match(text) for rx in self.never_text):
+            return True
+        if ent.label_ == "DRUG" and (
+            low in self.not_drug_terms or ent._.concept_id in self.not_drug_ids
+        ):
+            return True
+        return any(s <= ent.start_char and ent.end_char <= e for s, e in metadata)
+
+    def _curated(self, doc: Doc, metadata: list[tuple[int, int]]) -> list[tuple[Span, str | None]]:
+        if not self.curated:
+            return []
+        if self.triggers is not None:
+            lowered = doc.text.lower()
+            if not any(word in lowered for word in self.triggers):
+                return []
+        added = []
+        for match_id, start, end in self.matcher(doc):
+            label, concept_id = self.curated[self.vocab.strings[match_id]]
+            span = Span(doc, start, end, label=label)
+            if not any(s <= span.start_char and span.end_char <= e for s, e in metadata):
+                added.append((span, concept_id))
+        return added
+
+    def __call__(self, doc: Doc) -> Doc:
+        metadata = self._metadata_lines(doc.text) if self.metadata else []
+        ents = list(doc.ents)
+        kept = [e for e in ents if not self.is_junk(e, metadata)]
+        added = self._curated(doc, metadata)
+        if added:
+            new = filter_spans([s for s, _ in added])
+            taken = {i for s in new for i in range(s.start, s.end)}
+            kept = [e for e in kept if taken.isdisjoint(range(e.start, e.end))] + new
+            for span, concept_id in added:
+                if span in new:
+                    span._.source = "rule"
+                    span._.concept_id = concept_id
+            kept.sort(key=lambda s: s.start)
+        if len(kept) != len(ents) or added:
+            doc.ents = kept
+        for ent in kept:  # attributes are stored by offsets: these spans are doc.ents' own
+            if ent.text.lower() in self.generic:
+                ent._.is_generic = True
+        return doc
+
+    def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_jsonl(path / RULES_FILE, self.rules)
+
+    def from_disk(self, path: str | Path, *, exclude: Any = ()) -> MentionFilter:
+        self._set_rules(load_filter_rules(Path(path) / RULES_FILE))
+        return self
+
+
+@Language.factory(
+    "biotab_mention_filter",
+    default_config={"rules_path": None},
+    assigns=["doc.ents", "span._.is_generic"],
+    requires=["doc.ents"],
+)
+def make_mention_filter(nlp: Language, name: str, *, rules_path: str | None) -> MentionFilter:
+    return MentionFilter(nlp, name, rules_path=rules_path)

@@ -1,0 +1,300 @@
+"""biotab's tokenizer: scispacy's rules, then hyphen and slash compounds split where a name ends.
+
+scispacy's `combined_rule_tokenizer` keeps "isoproterenol-induced", "aspirin/clopidogrel" and
+"(+)-propranolol" as one token, so no token-exact mention "isoproterenol" is possible there.
+`BiotabTokenizer` runs scispacy's tokenizer and splits such a token (the separator becomes a token
+of its own, the pieces are tokenized again) where
+
+0. it ends with a hyphen ("diazepam- and cocaine-induced");
+1. it starts with a stereo descriptor ("(+)-", "(-)-", "(R)-" ...);
+2. the right-hand word is a modifier ("-induced", "-treated", "-free", or a word with a modifier
+   ending such as "-abusing", "-suppressible");
+3. the left-hand word is a prefix ("non-", "re-", ...);
+4. one side is a known chemical or disease name (a one-word KB DRUG/DISEASE term, or a one-word
+   mention of the training corpus, `pipeline/rules/kb_corpus_synonyms.tsv`) and the other side
+   is a word of at least `min_term_length` characters or a stereo letter ("L-", "D-");
+5. at a slash, both sides are abbreviations ("BZDs/RDs").
+
+A token that is itself a known name stays whole ("L-dopa", "5-FU", "co-trimoxazole"). Word lists
+and thresholds are in `pipeline/rules/tokenizer_compounds.tsv`. The same tokenizer is used to
+convert the training corpora and at run time; the trained model folder stores its rules and names
+(`tokenizer/`), so a model is read with the splits it was trained with.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import registry
+
+from pipeline.paths import kb_dir, rule_file
+
+RULES_FILE = "tokenizer_compounds.tsv"
+TERMS_FILE = "terms.txt.gz"
+_RULE_KINDS = (
+    "modifier", "modifier_ending", "prefix", "stereo", "stereo_letter", "min_term_length"
+)
+_SEPARATORS = "-/\u2010\u2011\u2013"
+_HAS_SEPARATOR = re.compile(f"[{_SEPARATORS}]")
+# an abbreviation: letters/digits with at least two capitals ("BZDs", "5-FU", "LV")
+_ABBREVIATION = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z0-9+-]+$")
+
+
+@dataclass(frozen=True)
+class CompoundRules:
+    """The word lists of `tokenizer_compounds.tsv` (see that file for what each kind means)."""
+
+    modifiers: frozenset[str]
+    modifier_endings: tuple[str, ...]
+    prefixes: frozenset[str]
+    stereo: tuple[str, ...]  # longest first
+    stereo_letters: frozenset[str]
+    min_term_length: int
+
+    def to_rows(self) -> list[tuple[str, str]]:
+        rows = [("modifier", w) for w in sorted(self.modifiers)]
+        rows += [("modifier_ending", w) for w in self.modifier_endings]
+        rows += [("prefix", w) for w in sorted(self.prefixes)]
+        rows += [("stereo", w) for w in self.stereo]
+        rows += [("stereo_letter", w) for w in sorted(self.stereo_letters)]
+        return [*rows, ("min_term_length", str(self.min_term_length))]
+
+
+def parse_rules(lines: Iterable[str], where: str) -> CompoundRules:
+    """Validate `kind<TAB>value` rows; errors name the line, the column and what was expected."""
+    found: dict[str, list[str]] = {kind: [] for kind in _RULE_KINDS}
+    seen: set[tuple[str, str]] = set()
+    for lineno, raw in enumerate(lines, 1):
+        line = raw.rstrip("\n")
+        if not line.strip() or line.startswith("#") or line == "kind\tvalue":
+            continue
+        cells = line.split("\t")
+        if len(cells) != 2 or not cells[1].strip():
+            raise ValueError(f"{where}:{lineno}: expected 'kind<TAB>value', got {line!r}")
+        kind, value = cells
+        if kind not in found:
+            raise ValueError(f"{where}:{lineno}: column 'kind' is {kind!r}, expected one of "
+                             f"{list(_RULE_KINDS)}")
+        if (kind, value) in seen:
+            raise ValueError(f"{where}:{lineno}: {kind} {value!r} is listed twice")
+        seen.add((kind, value))
+        found[kind].append(value)
+    lengths = found["min_term_length"]
+    if len(lengths) != 1 or not lengths[0].isdigit():
+        raise ValueError(f"{where}: expected one 'min_term_length' row with a whole number, "
+                         f"got {lengths}")
+    return CompoundRules(
+        modifiers=frozenset(w.lower() for w in found["modifier"]),
+        modifier_endings=tuple(w.lower() for w in found["modifier_ending"]),
+        prefixes=frozenset(w.lower() for w in found["prefix"]),
+        stereo=tuple(sorted(found["stereo"], key=len, reverse=True)),
+        stereo_letters=frozenset(found["stereo_letter"]),
+        min_term_length=int(lengths[0]),
+    )
+
+
+def load_rules(path: Path | None = None) -> CompoundRules:
+    path = path or rule_file(RULES_FILE)
+    with open(path, encoding="utf-8") as fh:
+        return parse_rules(fh, str(path))
+
+
+@lru_cache(maxsize=4)
+def known_terms(
+    patterns_path: Path | None = None, synonyms_path: Path | None = None
+) -> frozenset[str]:
+    """Lower-cased one-word DRUG/DISEASE names: the KB's patterns and the corpus synonyms."""
+    from pipeline.kb import load_patterns
+    from pipeline.kb.synonyms import load_corpus_synonyms
+
+    terms: set[str] = set()
+    path = patterns_path or kb_dir() / "patterns.jsonl.gz"
+    if path.exists():
+        for pattern in load_patterns(path):
+            value = pattern["pattern"]
+            one_word = not isinstance(value, str) and len(value) == 1
+            if one_word and pattern["label"] in ("DRUG", "DISEASE"):
+                terms.add(str(value[0]["LOWER"]).lower())
+    for syn in load_corpus_synonyms(synonyms_path):
+        if " " not in syn.term:
+            terms.add(syn.term.lower())
+    return frozenset(terms)
+
+
+class CompoundSplitter:
+    """Where a scispacy token is split (module docstring); `split(text)` returns the pieces."""
+
+    def __init__(
+        self, rules: CompoundRules, terms: frozenset[str], base: Callable[[str], Doc]
+    ) -> None:
+        self.rules = rules
+        self.terms = terms
+        self.base = base
+
+    def _is_modifier(self, word: str) -> bool:
+        low = word.lower()
+        if low in self.rules.modifiers:
+            return True
+        return (
+            word.isalpha() and word.islower() and len(word) >= 5
+            and low.endswith(self.rules.modifier_endings)
+        )
+
+    def _known(self, side: str) -> bool:
+        return len(side) >= self.rules.min_term_length and side.lower() in self.terms
+
+    def _cut(self, text: str) -> int | None:
+        """Index of the separator to split at, or None."""
+        for prefix in self.rules.stereo:
+            if text.startswith(prefix) and len(text) > len(prefix) + 1 and text[len(prefix)] == "-":
+                return len(prefix)
+        cuts = [i for i in range(1, len(text) - 1) if text[i] in _SEPARATORS]
+        for i in reversed(cuts):  # rule 2: the last modifier
+            if text[i] != "/" and self._is_modifier(text[i + 1 :]) and any(
+                c.isalnum() for c in text[:i]
+            ):
+                return i
+        for i in cuts:  # rule 3: the first prefix
+            if text[i] != "/" and text[:i].lower() in self.rules.prefixes:
+                return i
+        best: tuple[int, int] | None = None  # rule 4: the longest known side
+        minimum = self.rules.min_term_length
+        for i in cuts:
+            left, right = text[:i], text[i + 1 :]
+            stereo_left = left in self.rules.stereo_letters
+            for side, other_ok in ((left, len(right) >= minimum),
+                                   (right, len(left) >= minimum or stereo_left)):
+                if other_ok and self._known(side) and (best is None or len(side) > best[0]):
+                    best = (len(side), i)
+        if best is not None:
+            return best[1]
+        for i in cuts:  # rule 5
+            left, right = text[:i], text[i + 1 :]
+            if text[i] == "/" and _ABBREVIATION.match(left) and _ABBREVIATION.match(right):
+                return i
+        return None
+
+    def split(self, text: str) -> list[str]:
+        if len(text) < 3 or not _HAS_SEPARATOR.search(text, 1):
+            return [text]
+        if text.lower() in self.terms:
+            return [text]
+        if text[-1] == "-" and text[-2].isalnum():  # "diazepam- and cocaine-induced"
+            return [*self._again(text[:-1]), "-"]
+        cut = self._cut(text)
+        if cut is None:
+            return [text]
+        return [*self._again(text[:cut]), text[cut], *self._again(text[cut + 1 :])]
+
+    def _again(self, piece: str) -> list[str]:
+        """A piece is tokenized by scispacy again ("(PAN)" -> "(", "PAN", ")"), then split."""
+        return [p for tok in self.base(piece) for p in self.split(tok.text)]
+
+
+class BiotabTokenizer:
+    """scispacy's tokenizer followed by `CompoundSplitter` (module docstring)."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        *,
+        rules: CompoundRules | None = None,
+        terms: frozenset[str] | None = None,
+    ) -> None:
+        from pipeline.nlp import scispacy_tokenizer
+
+        self.base: Callable[[str], Doc]
+        if isinstance(nlp.tokenizer, BiotabTokenizer):  # made from a config: reuse its rules
+            self.base = nlp.tokenizer.base
+        else:
+            scispacy_tokenizer(nlp)
+            self.base = nlp.tokenizer
+        self.vocab = nlp.vocab
+        self.rules = rules or load_rules()
+        self._terms = terms  # read on first use: from_disk usually replaces them first
+
+    @property
+    def terms(self) -> frozenset[str]:
+        if self._terms is None:
+            self._terms = known_terms()
+        return self._terms
+
+    @property
+    def splitter(self) -> CompoundSplitter:
+        return CompoundSplitter(self.rules, self.terms, self.base)
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.base(text)
+        if not any(_HAS_SEPARATOR.search(t.text) for t in doc):
+            return doc
+        splitter = self.splitter
+        words: list[str] = []
+        spaces: list[bool] = []
+        changed = False
+        for token in doc:
+            text = token.text
+            pieces = splitter.split(text) if _HAS_SEPARATOR.search(text) else [text]
+            changed |= len(pieces) > 1
+            words.extend(pieces)
+            spaces.extend([False] * (len(pieces) - 1) + [bool(token.whitespace_)])
+        return Doc(self.vocab, words=words, spaces=spaces) if changed else doc
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
+        for text in texts:
+            yield self(text)
+
+    def to_bytes(self, *, exclude: Any = ()) -> bytes:
+        data = {"rules": self.rules.to_rows(), "terms": sorted(self.terms)}
+        return srsly.msgpack_dumps(data)
+
+    def from_bytes(self, data: bytes, *, exclude: Any = ()) -> BiotabTokenizer:
+        msg = srsly.msgpack_loads(data)
+        self.rules = parse_rules(("\t".join(row) for row in msg["rules"]), "tokenizer bytes")
+        self._terms = frozenset(msg["terms"])
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        with open(path / RULES_FILE, "w", encoding="utf-8") as fh:
+            fh.write("kind\tvalue\n")
+            fh.writelines(f"{kind}\t{value}\n" for kind, value in self.rules.to_rows())
+        with gzip.open(path / TERMS_FILE, "wt", encoding="utf-8") as fh:
+            fh.writelines(f"{term}\n" for term in sorted(self.terms))
+
+    def from_disk(self, path: str | Path, *, exclude: Any = ()) -> BiotabTokenizer:
+        path = Path(path)
+        self.rules = load_rules(path / RULES_FILE)
+        with gzip.open(path / TERMS_FILE, "rt", encoding="utf-8") as fh:
+            self._terms = frozenset(line.rstrip("\n") for line in fh if line.strip())
+        return self
+
+
+def install_tokenizer(nlp: Language, saved: Path | None = None) -> BiotabTokenizer:
+    """Put biotab's tokenizer on `nlp`; with `saved`, the rules and names stored in that folder."""
+    tokenizer = BiotabTokenizer(nlp)
+    if saved is not None and (saved / TERMS_FILE).exists():
+        tokenizer.from_disk(saved)
+    nlp.tokenizer = tokenizer
+    return tokenizer
+
+
+@registry.tokenizers("biotab.tokenizer.v1")
+def create_tokenizer() -> Callable[[Language], BiotabTokenizer]:
+    """Config-file access to biotab's tokenizer (training and the exported model)."""
+
+    def make(nlp: Language) -> BiotabTokenizer:
+        # scispacy's builder reads the default tokenizer's token_match: create that first
+        nlp.tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
+        return BiotabTokenizer(nlp)
+
+    return make

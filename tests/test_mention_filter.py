@@ -1,0 +1,78 @@
+"""biotab_mention_filter on hand-built Docs: junk dropped, class words marked, curated mentions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.components.mention_filter import MentionFilter, load_filter_rules
+from pipeline.rules import RuleError
+
+TEXT = (
+    "Web of Science: 51 citations, Scopus: 60 citations\n"
+    "Cortés Hernández, Josefina (Hospital Universitari Vall d'Hebron)\n"
+    "Lenalidomide lowered CRP in cutaneous lupus; cytokines fell and telogen effluvium was seen.\n"
+    "Published in: Arthritis research & therapy, Vol. 14, Issue 6, p. 1-9\n"
+    "Scopus lists 1-9 trials."
+)
+
+
+def tagged(nlp: Language, spans: list[tuple[str, str]]) -> Doc:
+    doc = nlp(TEXT)
+    ents = []
+    for text, label in spans:
+        start = TEXT.index(text) if text != "Scopus" else TEXT.rindex(text)
+        ents.append(doc.char_span(start, start + len(text), label=label))
+    assert all(e is not None for e in ents), ents
+    doc.ents = ents
+    return doc
+
+
+def test_junk_dropped_generic_marked_curated_added(blank: Language) -> None:
+    doc = tagged(blank, [
+        ("Web of Science", "DISEASE"), ("Josefina", "DISEASE"), ("Lenalidomide", "DRUG"),
+        ("CRP", "DRUG"), ("cutaneous lupus", "DISEASE"), ("cytokines", "CYTOKINE"),
+        ("effluvium", "DRUG"), ("Arthritis", "DISEASE"), ("Scopus", "DISEASE"),
+        ("1-9 trials", "DRUG"),
+    ])
+    doc = MentionFilter(blank, "filter")(doc)
+    got = [(e.text, e.label_, e._.is_generic) for e in doc.ents]
+    assert got == [
+        ("Lenalidomide", "DRUG", False),
+        ("cutaneous lupus", "DISEASE", False),
+        ("cytokines", "CYTOKINE", True),
+        ("telogen effluvium", "DISEASE", False),
+        ("1-9 trials", "DRUG", False),  # only a whole text of digits is a number
+    ]
+
+
+def test_a_long_line_is_never_metadata(blank: Language) -> None:
+    text = "Published in: " + "cisplatin nephrotoxicity was studied. " * 20
+    doc = blank(text)
+    doc.ents = [doc.char_span(14, 23, label="DRUG")]
+    assert [e.text for e in MentionFilter(blank, "f")(doc).ents] == ["cisplatin"]
+
+
+def test_rules_are_validated(tmp_path: Path) -> None:
+    assert any(r["kind"] == "mention" for r in load_filter_rules())
+    bad = tmp_path / "rules.jsonl"
+    bad.write_text(json.dumps({"kind": "never_term", "term": ["x"]}) + "\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"rules.jsonl:1: missing key 'terms'"):
+        load_filter_rules(bad)
+    bad.write_text(json.dumps({"kind": "never_text", "regex": "("}) + "\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="not a valid regex"):
+        load_filter_rules(bad)
+    bad.write_text(json.dumps({"kind": "junk"}) + "\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="key 'kind' is 'junk'"):
+        load_filter_rules(bad)
+
+
+def test_round_trip(blank: Language, tmp_path: Path) -> None:
+    component = MentionFilter(blank, "f")
+    component.to_disk(tmp_path / "f")
+    loaded = MentionFilter(blank, "f").from_disk(tmp_path / "f")
+    assert loaded.rules == component.rules

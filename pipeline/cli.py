@@ -173,9 +173,8 @@ def evaluate_command(
 ) -> None:
     """Run the whole tagging pipeline on GOLD and print P/R/F1 per label, strict and lenient."""
     from rich.console import Console
-    from rich.table import Table
 
-    from pipeline.evaluate import evaluate
+    from pipeline.evaluate import evaluate, evaluation_tables
     from pipeline.nlp import build_nlp
 
     if not gold.is_file():
@@ -187,17 +186,9 @@ def evaluate_command(
     setup_logging()
     nlp = build_nlp(model=None if no_model else (model or "auto"), outcomes=False, assertion=False)
     ev = evaluate(nlp, gold, sentences_per_doc=sentences_per_doc, errors_path=errors)
-    table = Table(title=f"{gold.name}: {ev.n_docs} documents")
-    for col in ("label", "mode", "P", "R", "F1", "TP", "FP", "FN"):
-        table.add_column(col)
-    for mode, scores in (("strict", ev.strict), ("lenient", ev.lenient)):
-        for label, sc in [*scores.items(), ("ALL", ev.micro(mode))]:
-            table.add_row(
-                label, mode, f"{sc.precision:.4f}", f"{sc.recall:.4f}", f"{sc.f1:.4f}",
-                str(sc.tp), str(sc.fp), str(sc.fn),
-            )
     console = Console()
-    console.print(table)
+    for table in evaluation_tables(ev, gold.name):
+        console.print(table)
     acc = ev.concept_accuracy
     console.print(
         "concept-ID accuracy on strictly correct mentions with gold ids: "

@@ -201,8 +201,10 @@ def _str_col(df: pd.DataFrame, name: str) -> pd.Series:
 
 
 def concept_keys(mentions: pd.DataFrame) -> pd.DataFrame:
-    """Mentions with `key` (concept_id, else "text:" + lower-cased text) and `name` columns."""
-    m = mentions.copy()
+    """Mentions with `key` (concept_id, else "text:" + lower-cased text) and `name` columns.
+    Class words ("cytokines", "drugs": `is_generic`) are left out: they name no concept and
+    would top every list."""
+    m = mentions[~_bool_col(mentions, "is_generic")].copy()
     text = _str_col(m, "text").fillna("")
     cid = _str_col(m, "concept_id")
     m["key"] = [c if c else "text:" + t.lower() for c, t in zip(cid, text, strict=True)]

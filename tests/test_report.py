@@ -310,3 +310,33 @@ def test_report_on_seeds(seeds_output: Path) -> None:
         assert result.problems() == []
         assert result.requests == [path.resolve().as_uri()]
         assert result.value == len(tables["mentions"])  # every mention rendered
+
+
+def test_class_words_stay_out_of_top_lists() -> None:
+    import pandas as pd
+
+    from pipeline.report import co_mentions, top_concepts
+
+    rows = [
+        # (doc, label, text, concept_id, is_generic)
+        ("d1", "CYTOKINE", "cytokines", None, True),
+        ("d2", "CYTOKINE", "cytokines", None, True),
+        ("d3", "CYTOKINE", "cytokines", None, True),
+        ("d1", "CYTOKINE", "IL-6", "HGNC:6018", False),
+        ("d1", "DRUG", "drugs", None, True),
+        ("d2", "DRUG", "drugs", None, True),
+        ("d1", "DRUG", "imiquimod", "MESH:D000077271", None),  # older tables: null = not generic
+        ("d1", "DISEASE", "lupus", "MESH:D008180", False),
+    ]
+    mentions = pd.DataFrame(
+        [{"doc_id": d, "label": lab, "text": t, "concept_id": c, "concept_name": None,
+          "negated": False, "is_generic": g} for d, lab, t, c, g in rows]
+    )
+    assert list(top_concepts(mentions, "CYTOKINE", 5)["concept_id"]) == ["HGNC:6018"]
+    assert list(top_concepts(mentions, "DRUG", 5)["concept_id"]) == ["MESH:D000077271"]
+    pairs = co_mentions(mentions, 5)
+    assert list(zip(pairs["drug_key"], pairs["disease_key"], strict=True)) == [
+        ("MESH:D000077271", "MESH:D008180")]
+    # without the column (tables written before schema 2) every mention counts
+    legacy = mentions.drop(columns="is_generic")
+    assert "text:cytokines" in set(top_concepts(legacy, "CYTOKINE", 5)["key"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,43 @@ import pyarrow as pa
 from spacy.tokens import Doc
 
 import pipeline.extensions  # noqa: F401  (registers Doc._.outcomes)
-from pipeline.components.outcomes import MEASURES, ROW_KEYS
+from pipeline.components.outcome_rules import MEASURES
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeFigure:
+    """One outcome figure as `biotab_outcomes` read it: a row of the outcomes table without
+    doc_id. Offsets are into the Doc's text; value is a percentage (unit 'percent') or a count."""
+
+    outcome_id: str
+    sent_idx: int
+    start_char: int
+    end_char: int
+    text: str
+    measure: str
+    value: float
+    unit: str
+    numerator: int | None = None
+    denominator: int | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    ci_level: float | None = None
+    p_value: float | None = None
+    p_relation: str | None = None
+    timepoint: str | None = None
+    population: str | None = None
+    drug_concept_id: str | None = None
+    drug_text: str | None = None
+    disease_concept_id: str | None = None
+    disease_text: str | None = None
+    negated: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The figure as the dict `Doc._.outcomes` holds (JSON-serializable)."""
+        return asdict(self)
+
+
+ROW_KEYS: tuple[str, ...] = tuple(f.name for f in fields(OutcomeFigure))
 
 
 def _f(name: str, typ: pa.DataType, nullable: bool, description: str, example: str) -> pa.Field:

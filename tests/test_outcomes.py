@@ -19,8 +19,17 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+import pipeline.components.outcome_grammar as grammar
 import pipeline.components.outcomes as oc
-from pipeline.outcomes import OUTCOMES_SCHEMA, gold_doc, load_gold, outcome_rows, score_gold
+from pipeline.outcomes import (
+    OUTCOMES_SCHEMA,
+    ROW_KEYS,
+    gold_doc,
+    load_gold,
+    outcome_rows,
+    score_gold,
+)
+from pipeline.paths import rule_file
 
 HERE = Path(__file__).resolve().parent
 SEEDS = HERE.parent / "seeds"
@@ -294,7 +303,7 @@ def test_sentence_without_numbers_is_not_parsed(
     def boom(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("a sentence without digits or number words reached the parser")
 
-    monkeypatch.setattr(oc._SentenceParser, "__init__", boom)
+    monkeypatch.setattr(grammar.SentenceParser, "__init__", boom)
     doc = run(nlp, "Relapse was frequent after withdrawal. Side effects were minor and resolved.")
     assert doc._.outcomes == []
 
@@ -306,11 +315,11 @@ def test_sentence_without_numbers_is_not_parsed(
 def test_rows_match_the_schema(nlp: Language) -> None:
     doc = run(nlp, seed("004"), SEED_004_MENTIONS)
     for raw in doc._.outcomes:
-        assert tuple(raw) == oc.ROW_KEYS
+        assert tuple(raw) == ROW_KEYS
     rows = outcome_rows(doc, "seed-004")
     table = pa.Table.from_pylist(rows, schema=OUTCOMES_SCHEMA)
     assert table.num_rows == 6
-    assert table.schema.names == ["doc_id", *oc.ROW_KEYS]
+    assert table.schema.names == ["doc_id", *ROW_KEYS]
     assert len({r["outcome_id"] for r in rows}) == len(rows)
     for f in OUTCOMES_SCHEMA:
         assert f.metadata and {b"description", b"example"} <= set(f.metadata), f.name
@@ -331,12 +340,12 @@ def write_lines(path: Path, lines: list[str]) -> Path:
     ("line", "message"),
     [
         (
-            '{"measure": "relapse", "patern": "relapse"}',
-            r":2: unknown key 'patern'; expected one of: comment, id, measure",
+            '{"measure": "relapse", "pattern": "relapse", "patern": "relapse"}',
+            r":2: unknown key 'patern' \(expected one of \['comment', 'id', 'measure'",
         ),
         (
             '{"measure": "relaps", "pattern": "relapse"}',
-            r":2: key 'measure' has 'relaps'; expected one of: enrollment",
+            r":2: key 'measure' is 'relaps', expected one of \['enrollment'",
         ),
         (
             '{"measure": "relapse", "pattern": [{"LOWERX": "relapse"}]}',
@@ -352,7 +361,7 @@ def write_lines(path: Path, lines: list[str]) -> Path:
         ),
         (
             '{"measure": "relapse", "pattern": "relapse", "priority": 5}',
-            r":2: key 'priority' has 5; expected 0, 1 or 2",
+            r":2: key 'priority' is 5, expected one of \[0, 1, 2\]",
         ),
         ('{"measure": "relapse"}', r":2: missing key 'pattern'"),
         ("not json", r":2: not valid JSON"),
@@ -367,7 +376,7 @@ def test_cue_file_validation(tmp_path: Path, line: str, message: str) -> None:
 
 
 def test_lexicon_validation(tmp_path: Path) -> None:
-    data = json.loads(oc.rule_file(oc.LEXICON_FILE).read_text(encoding="utf8"))
+    data = json.loads(rule_file(oc.LEXICON_FILE).read_text(encoding="utf8"))
     bad = dict(data, population_noun=["patients"])
     path = tmp_path / "lex.json"
     path.write_text(json.dumps(bad), encoding="utf8")
@@ -380,9 +389,9 @@ def test_lexicon_validation(tmp_path: Path) -> None:
 
 
 def test_shipped_rule_files_load() -> None:
-    cues = oc.load_cues(oc.rule_file(oc.CUES_FILE))
+    cues = oc.load_cues(rule_file(oc.CUES_FILE))
     assert {c.measure for c in cues} >= set(oc.MEASURES) - {"other"} | {"not_outcome"}
-    oc.Lexicon(oc.load_lexicon(oc.rule_file(oc.LEXICON_FILE)))
+    oc.Lexicon(oc.load_lexicon(rule_file(oc.LEXICON_FILE)))
 
 
 def test_to_disk_from_disk_round_trip(nlp: Language, tmp_path: Path) -> None:
@@ -408,7 +417,7 @@ def test_to_disk_from_disk_round_trip(nlp: Language, tmp_path: Path) -> None:
 
     # a broken file on disk is rejected with its line
     write_lines(tmp_path / "outcomes" / oc.CUES_FILE, ['{"measure": "other", "pattren": "x"}'])
-    with pytest.raises(oc.RuleFileError, match=r"outcome_cues.jsonl:1: unknown key 'pattren'"):
+    with pytest.raises(oc.RuleFileError, match=r"outcome_cues.jsonl:1: missing key 'pattern'"):
         fresh.from_disk(tmp_path / "outcomes")
 
 
@@ -422,3 +431,12 @@ def test_pipeline_to_disk_and_spacy_load(tmp_path: Path) -> None:
     text = "Fifteen patients were enrolled. Twelve of them (80%) responded."
     assert loaded(text)._.outcomes == nlp(text)._.outcomes
     assert [r["measure"] for r in loaded(text)._.outcomes] == ["enrollment", "response"]
+
+
+def test_outcome_spans_for_displacy(nlp: Language) -> None:
+    doc = run(nlp, seed("004"), SEED_004_MENTIONS)
+    spans = doc.spans[oc.SPANS_KEY]
+    assert [(s.start_char, s.label_) for s in spans] == [
+        (r["start_char"], r["measure"]) for r in doc._.outcomes
+    ]
+    assert all(s.text.startswith(r["text"][:3]) for s, r in zip(spans, doc._.outcomes, strict=True))

@@ -76,13 +76,21 @@ class SentenceParser:
         return None
 
     def pop_at(self, i: int, max_adj: int = 3) -> int | None:
-        """If tokens at i are `[adj]{0,3} <population noun>`, index one past the noun."""
-        for k in range(i, min(i + max_adj + 1, len(self.toks))):
+        """If tokens at i are `[adj]{0,3} <population noun>`, index one past the noun; adjectives
+        may be joined ("overweight and obese premenopausal women") at the cost of no place."""
+        limit = min(i + max_adj + 1, len(self.toks))
+        k = i
+        while k < limit:
             low = self.toks[k].lower
             if low in self.lex.pop:
                 if self.lower(k + 1) in self.lex.pop_not_before:
                     return None
                 return k + 1
+            joiner = low in self.lex.adjective_joiners
+            if k > i and joiner and self.lower(k + 1) not in self.lex.pop:
+                limit = min(limit + 1, len(self.toks))
+                k += 1
+                continue
             if (
                 low in self.lex.adjective_stops
                 or low in self.lex.determiners
@@ -90,6 +98,7 @@ class SentenceParser:
                 or self.toks[k].num is not None
             ):
                 return None
+            k += 1
         return None
 
     # -- statistics and timepoints ----------------------------------------------------------
@@ -459,7 +468,13 @@ class SentenceParser:
                 prev = self.lower(i - 3)
         elif prev in ("the", "these", "those", "our"):
             prev = self.lower(i - 2)
-        if prev in ("of", "among", "amongst") and fig.pct is None and (fig.has_pop or fig.den):
+        total = prev == "of" and self.lower(i - 2) in self.lex.total_words  # "a total of 111"
+        if (
+            prev in ("of", "among", "amongst")
+            and not total
+            and fig.pct is None
+            and (fig.has_pop or fig.den)
+        ):
             # "Of (the) 45 patients screened, 32 were ..." – a denominator
             for k in range(j, min(j + 8, len(self.toks))):
                 tk = self.toks[k]

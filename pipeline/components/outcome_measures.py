@@ -153,13 +153,50 @@ def assign_measures(
             measure = cue.measure
             window = [parser.toks[x].lower for x in range(max(0, cue.ts - 3), cue.ts)]
             negated = any(w in lex.negation_words for w in window)
+        excluded = measure == NOT_OUTCOME or (head.area and not has_improvement)
         if measure == NOT_OUTCOME:
             measure = None
         elif head.area:
             measure = "improvement" if has_improvement else None
         for f in members:
             f.measure = measure
+            f.excluded = excluded
             f.negated = f.negated or negated
+
+
+def compared_figures(
+    lex: Lexicon, figures: list[Figure], parser: SentenceParser, boundary: list[bool]
+) -> None:
+    """A figure no cue claimed is still a result when it is compared: listed with others
+    ("24% v 0%", "6.1%, 6.4%, and 5.5%, respectively"), tied to an arm, or within
+    COMPARISON_WINDOW tokens of a comparison word in the same clause. Its measure is `other`."""
+    sizes: dict[int, int] = {}
+    for f in figures:
+        sizes[f.group] = sizes.get(f.group, 0) + 1
+    toks = parser.toks
+    marks = [t.lower in lex.comparison for t in toks]
+    for f in figures:
+        if f.measure is not None or f.excluded or f.proportion or f.needs_cue:
+            continue
+        if sizes[f.group] > 1 or f.arm is not None or _near_mark(marks, boundary, f.ts, f.te):
+            f.measure = "other"
+
+
+COMPARISON_WINDOW = 12
+
+
+def _near_mark(marks: list[bool], boundary: list[bool], ts: int, te: int) -> bool:
+    for k in range(te, min(len(marks), te + COMPARISON_WINDOW)):
+        if boundary[k]:
+            break
+        if marks[k]:
+            return True
+    for k in range(ts - 1, max(-1, ts - 1 - COMPARISON_WINDOW), -1):
+        if boundary[k]:
+            break
+        if marks[k]:
+            return True
+    return False
 
 
 def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser) -> bool:

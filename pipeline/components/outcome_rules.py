@@ -115,6 +115,9 @@ LEXICON_LISTS: tuple[str, ...] = (
     "prepositions",
     "adjective_stops",
     "figure_words",
+    "population_adjective_joiners",
+    "total_words",
+    "comparison_connectors",
 )
 
 
@@ -212,6 +215,9 @@ class Lexicon:
         self.prepositions = sets["prepositions"]
         self.adjective_stops = sets["adjective_stops"]
         self.figure_words = sets["figure_words"]
+        self.adjective_joiners = sets["population_adjective_joiners"]
+        self.total_words = sets["total_words"]
+        self.comparison = sets["comparison_connectors"]
         self.scores = CueScores(**{k: v for k, v in data["cue_scores"].items() if k != "_comment"})
         # negation words are biotab_assertion's one-word forward NEGATED triggers: one list
         self.negation_words = frozenset(negation_words)

@@ -145,6 +145,7 @@ class Figure:
     comparator: bool = False  # "more than 50%": a threshold unless it is the only figure
     group: int = -1
     measure: str | None = None
+    excluded: bool = False  # a not-outcome cue or a body-area figure without a result
     negated: bool = False
     ci: Stat | None = None
     p: Stat | None = None

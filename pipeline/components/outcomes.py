@@ -42,6 +42,7 @@ from pipeline.components.outcome_measures import (
     attach_arms,
     attach_stats,
     attach_timepoints,
+    compared_figures,
     group,
     is_concentration,
 )
@@ -296,10 +297,11 @@ class OutcomeExtractor:
         boundary = [t.lower in lex.boundaries and not t.num for t in parser.toks]
         group(lex, figures, parser)
         assign_measures(lex, figures, cues, parser, boundary)
-        figures = [f for f in figures if f.measure is not None]
         attach_stats(lex, figures, parser)
         attach_timepoints(figures, parser, boundary)
         attach_arms(lex, figures, parser)
+        compared_figures(lex, figures, parser, boundary)
+        figures = [f for f in figures if f.measure is not None]
         out: list[OutcomeFigure] = []
         for f in figures:
             fig = resolve_figure(sent, sent_idx, f, parser, ctx, sm, den_context)

@@ -176,10 +176,17 @@ def compared_figures(
     toks = parser.toks
     marks = [t.lower in lex.comparison for t in toks]
     for f in figures:
-        if f.measure is not None or f.excluded or f.proportion or f.needs_cue:
+        if f.measure is not None or f.excluded or f.proportion:
             continue
-        if sizes[f.group] > 1 or f.arm is not None or _near_mark(marks, boundary, f.ts, f.te):
+        if f.needs_cue:  # a bare number: only right beside the comparison word ("68 vs 120")
+            if (f.te < len(marks) and marks[f.te]) or (f.ts > 0 and marks[f.ts - 1]):
+                f.measure = "other"
+        elif sizes[f.group] > 1 or f.arm is not None or _near_mark(marks, boundary, f.ts, f.te):
             f.measure = "other"
+        elif f.has_pop and f.pct is None and f.den is None and not (f.zero or f.all_form):
+            # "available for 174 patients", "in a subsample of 19 participants": who was
+            # studied, the one thing a subject count without an outcome cue reports
+            f.measure = "enrollment"
 
 
 COMPARISON_WINDOW = 12

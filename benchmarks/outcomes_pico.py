@@ -16,7 +16,8 @@ overlapping its span carries that number as value, numerator, denominator or gro
   cont (iv/cv-cont-*: informative, the table does not aim at means), group sizes;
 - enrollment recall: total-participants found by a row of measure `enrollment`;
 - precision: share of rows that overlap some annotated number (rows overlapping none are false),
-  overall and per measure.
+  overall and per measure, over rows whose unit is percent or count (the corpus does not mark
+  ratio statistics or relative changes; those rows are counted apart).
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ NUMBER_KINDS = {
 }
 CONT_PREFIXES = ("iv-cont-", "cv-cont-")
 SPLITS = ("tuned", "heldout")
+# The corpus marks per-arm percentages and counts, not ratio statistics or relative changes:
+# precision is over rows of these units; the others are counted apart.
+SCORED_UNITS = ("percent", "count")
 
 
 def is_heldout(pmid: str) -> bool:
@@ -155,6 +159,7 @@ class Score:
     total: Counter[str] = field(default_factory=Counter)
     rows: Counter[str] = field(default_factory=Counter)
     rows_ok: Counter[str] = field(default_factory=Counter)
+    unscored: Counter[str] = field(default_factory=Counter)
 
     def recall(self, kind: str) -> float | None:
         return self.found[kind] / self.total[kind] if self.total[kind] else None
@@ -211,6 +216,9 @@ def score_doc(
                 ],
             }
     for r in rows:
+        if r["unit"] not in SCORED_UNITS:
+            score.unscored[r["unit"]] += 1
+            continue
         ok = any(_overlaps(r, g) for g in gold)
         score.rows[r["measure"]] += 1
         score.rows_ok[r["measure"]] += ok
@@ -253,7 +261,11 @@ def report(scores: dict[str, Score]) -> None:
     cells = "".join(
         f"{_fmt(scores[s].precision()):>8} /{sum(scores[s].rows.values()):>4}" for s in SPLITS
     )
-    print(f"{'precision (rows)':<28}{cells}")
+    print(f"{'precision (% and n rows)':<28}{cells}")
+    units = sorted(set(scores["tuned"].unscored) | set(scores["heldout"].unscored))
+    for u in units:
+        cells = "".join(f"{'':>8} /{scores[s].unscored[u]:>4}" for s in SPLITS)
+        print(f"{'rows (not scored) ' + u:<28}{cells}")
     measures = sorted(set(scores["tuned"].rows) | set(scores["heldout"].rows))
     for m in measures:
         cells = "".join(

@@ -19,7 +19,7 @@ import pyarrow as pa
 from spacy.tokens import Doc
 
 import pipeline.extensions  # noqa: F401  (registers Doc._.outcomes)
-from pipeline.components.outcome_rules import MEASURES
+from pipeline.components.outcome_rules import MEASURES, UNITS
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,8 @@ class OutcomeFigure:
     p_relation: str | None = None
     timepoint: str | None = None
     population: str | None = None
+    arm: str | None = None
+    group_size: int | None = None
     drug_concept_id: str | None = None
     drug_text: str | None = None
     disease_concept_id: str | None = None
@@ -104,10 +106,19 @@ OUTCOMES_SCHEMA = pa.schema(
             "value",
             pa.float64(),
             False,
-            "The reported figure: a percentage (0-100) when unit is 'percent', else a count.",
+            "The reported figure: a percentage (0-100) when unit is 'percent' or "
+            "'relative_change', a count for 'count', else the ratio.",
             "86.0",
         ),
-        _f("unit", pa.string(), False, "'percent' or 'count'.", "percent"),
+        _f(
+            "unit",
+            pa.string(),
+            False,
+            "What value is: " + ", ".join(UNITS) + " ('relative_change': a change in percent "
+            "relative to the comparator, 'reduced the relapse rate by 54%'; the ratios are the "
+            "statistic itself, e.g. 'HR 0.74', with its CI in ci_low/ci_high).",
+            "percent",
+        ),
         _f(
             "numerator",
             pa.int32(),
@@ -155,6 +166,22 @@ OUTCOMES_SCHEMA = pa.schema(
         ),
         _f("population", pa.string(), True, "Who was counted, as written.", "patients"),
         _f(
+            "arm",
+            pa.string(),
+            True,
+            "The trial arm the figure belongs to, as written, when the sentence ties it to one "
+            "('28% with docetaxel versus 15% with placebo', '... in the A and B arms, "
+            "respectively'); its drug concept is drug_concept_id.",
+            "docetaxel",
+        ),
+        _f(
+            "group_size",
+            pa.int32(),
+            True,
+            "Subjects in that arm, where the document states it ('letrozole (n = 453)').",
+            "453",
+        ),
+        _f(
             "drug_concept_id",
             pa.string(),
             True,
@@ -194,7 +221,7 @@ OUTCOMES_SCHEMA = pa.schema(
     ]
 )
 
-_INT_COLS = ("sent_idx", "start_char", "end_char", "numerator", "denominator")
+_INT_COLS = ("sent_idx", "start_char", "end_char", "numerator", "denominator", "group_size")
 _FLOAT_COLS = ("value", "ci_low", "ci_high", "ci_level", "p_value")
 
 

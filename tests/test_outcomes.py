@@ -440,3 +440,79 @@ def test_outcome_spans_for_displacy(nlp: Language) -> None:
         (r["start_char"], r["measure"]) for r in doc._.outcomes
     ]
     assert all(s.text.startswith(r["text"][:3]) for s, r in zip(spans, doc._.outcomes, strict=True))
+
+
+# ------------------------------------------------------------------------------------------
+# per-arm figures, ratio statistics, relative changes
+
+LETROZOLE, TAMOXIFEN = (
+    ("letrozole", "DRUG", "MESH:D000077289"),
+    ("tamoxifen", "DRUG", "MESH:D013629"),
+)
+
+
+def test_arm_group_size_and_hazard_ratio(nlp: Language) -> None:
+    text = (
+        "Nine hundred seven patients were randomly assigned to letrozole (n = 453) or tamoxifen "
+        "(n = 454). Objective response was 30% in the letrozole arm versus 20% in the tamoxifen "
+        "arm (P = .006). Time to progression was longer with letrozole (HR 0.72; 95% CI "
+        "0.61-0.86; P < .001)."
+    )
+    rows = run(nlp, text, [LETROZOLE, TAMOXIFEN])._.outcomes
+    got = [(r["measure"], r["value"], r["unit"], r["arm"], r["group_size"]) for r in rows]
+    assert got == [
+        ("enrollment", 907.0, "count", None, None),
+        ("enrollment", 453.0, "count", None, 453),
+        ("enrollment", 454.0, "count", None, 454),
+        ("response", 30.0, "percent", "letrozole", 453),
+        ("response", 20.0, "percent", "tamoxifen", 454),
+        ("progression", 0.72, "hazard_ratio", None, None),
+    ]
+    hr = rows[-1]
+    assert (hr["ci_low"], hr["ci_high"], hr["p_value"], hr["p_relation"]) == (
+        0.61,
+        0.86,
+        0.001,
+        "<",
+    )
+    assert rows[3]["drug_concept_id"] == LETROZOLE[2]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "pCR was 28% with docetaxel versus 15% with placebo.",
+            [(28.0, "docetaxel"), (15.0, "placebo")],
+        ),
+        (
+            "The pCR rates were 22%, 31% and 40% in the A, B and C arms, respectively.",
+            [(22.0, "A"), (31.0, "B"), (40.0, "C")],
+        ),
+        (
+            "Mucositis (12% v 1%) was more frequent with the combination.",
+            [(12.0, None), (1.0, None)],
+        ),
+    ],
+)
+def test_compared_rates_and_their_arms(
+    nlp: Language, text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    rows = run(nlp, text, [("docetaxel", "DRUG", "MESH:D000077143")])._.outcomes
+    assert [(r["value"], r["arm"]) for r in rows] == expected
+    assert all(r["unit"] == "percent" for r in rows)
+
+
+def test_relative_change_is_not_the_rate(nlp: Language) -> None:
+    (row,) = run(nlp, "Tamoxifen reduced the annualized relapse rate by 54%.")._.outcomes
+    assert (row["measure"], row["value"], row["unit"]) == ("relapse", 54.0, "relative_change")
+
+
+def test_population_noun_is_not_the_measure(nlp: Language) -> None:
+    (row,) = run(nlp, "Relapse occurred in 7 of 25 responders (28%).")._.outcomes
+    assert (row["measure"], row["value"], row["numerator"], row["denominator"]) == (
+        "relapse",
+        28.0,
+        7,
+        25,
+    )

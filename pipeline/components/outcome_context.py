@@ -48,6 +48,8 @@ class DocContext:
         self.cohort: int | None = None
         self.remaining: int | None = None
         self.cohort_population: str | None = None
+        # arm sizes stated in the document: arm text (lower case) or drug concept id -> n
+        self.arm_sizes: dict[str, int] = {}
 
     def in_range(self, start: int, end: int) -> list[Mention]:
         lo = bisect.bisect_left(self.mention_starts, start)
@@ -219,19 +221,52 @@ def _follow_cohort(f: Figure, ctx: DocContext, den_context: int | None, n: _Numb
 def _drug_tie(
     f: Figure, parser: SentenceParser, ctx: DocContext, sm: SentenceMentions
 ) -> tuple[str | None, str | None]:
-    """(drug text, drug concept id): the figure's arm, else the drug named right after it, the
-    nearest drug of the sentence, the document's main drug."""
+    """(drug text, drug concept id): the figure's arm, else the drug named right after it (which
+    becomes the figure's arm: "28% with docetaxel"), the nearest drug of the sentence, the
+    document's main drug."""
     base = sm.base
     if f.arm is not None:
         s, e = f.arm
         arm_drugs = [m for m in ctx.in_range(base + s, base + e + 1) if m.label == "DRUG"]
         return parser.text[s:e].strip(), arm_drugs[0].concept_id if arm_drugs else None
     drug = following_drug(sm, parser.text, f)
-    if drug is None:
+    if drug is not None:
+        f.arm = (drug.start - base, drug.end - base)
+    else:
         drug = sm.nearest("DRUG", base + f.start, base + f.end)
     if drug is None:
         drug = ctx.main("DRUG")
     return (drug.text, drug.concept_id) if drug is not None else (None, None)
+
+
+def _group_size(
+    f: Figure,
+    parser: SentenceParser,
+    ctx: DocContext,
+    sm: SentenceMentions,
+    arm: str | None,
+    n: _Numbers,
+) -> int | None:
+    """Record an arm's size from "<arm> (n = 453)" or "120 patients in the X arm"; return the
+    size of the figure's arm when the document stated it."""
+    keys: list[str] = []
+    if arm is not None:
+        keys.append(arm.lower())
+        drugs = (
+            [m for m in ctx.in_range(sm.base + f.arm[0], sm.base + f.arm[1] + 1)] if f.arm else []
+        )
+        keys.extend(m.concept_id or m.text.lower() for m in drugs if m.label == "DRUG")
+    if f.measure == "enrollment" and n.count is not None:
+        size_keys = list(keys)
+        if not size_keys and parser.toks[f.ts].lower == "n":
+            before = parser.text[max(0, f.start - 4) : f.start]
+            drug = sm.nearest("DRUG", sm.base + f.start - len(before), sm.base + f.start)
+            if drug is not None and 0 <= f.start + sm.base - drug.end <= 4 and "(" in before:
+                size_keys.append(drug.concept_id or drug.text.lower())
+        for key in size_keys:
+            ctx.arm_sizes[key] = n.count
+        return n.count if size_keys else None
+    return next((ctx.arm_sizes[k] for k in keys if k in ctx.arm_sizes), None)
 
 
 def resolve_figure(
@@ -250,11 +285,17 @@ def resolve_figure(
     if population is not None and population.lower() in ("them", "those", "these"):
         population = None
     n = _Numbers(f.count, f.num, f.den, population)
-    if f.measure == "enrollment":
+    if f.ratio is not None or f.relative:
+        pass  # a statistic, not a share of the cohort
+    elif f.measure == "enrollment":
         _enrollment(f, ctx, den_context, n)
     elif not _follow_cohort(f, ctx, den_context, n):
         return None
-    if f.pct is not None:
+    if f.ratio is not None and f.ratio_value is not None:
+        value, unit = f.ratio_value, f.ratio
+    elif f.pct is not None and f.relative:
+        value, unit = float(f.pct), "relative_change"
+    elif f.pct is not None:
         value, unit = float(f.pct), "percent"
     elif n.count is not None:
         value, unit = float(n.count), "count"
@@ -262,6 +303,8 @@ def resolve_figure(
         return None
     drug_text, drug_id = _drug_tie(f, parser, ctx, sm)
     base = sent.start_char
+    arm = parser.text[f.arm[0] : f.arm[1]].strip() if f.arm is not None else None
+    group_size = _group_size(f, parser, ctx, sm, arm, n)
     disease: Mention | None
     if f.measure in EVENT_MEASURES:
         disease = sm.population_disease
@@ -288,6 +331,8 @@ def resolve_figure(
         p_relation=f.p.rel if f.p else None,
         timepoint=f.timepoint,
         population=n.population,
+        arm=arm,
+        group_size=group_size,
         drug_concept_id=drug_id,
         drug_text=drug_text,
         disease_concept_id=disease.concept_id if disease else None,

@@ -232,7 +232,8 @@ class SentenceParser:
             if self.consumed[i] or (t.num is None and t.lower not in self.lex.figure_words):
                 i += 1
                 continue
-            fig = self._parse_at(i)
+            fig = self._parse_ratio(i) if t.num is not None else None
+            fig = fig or self._parse_at(i)
             if fig is None:
                 i += 1
                 continue
@@ -241,6 +242,17 @@ class SentenceParser:
             fig.start, fig.end = toks[fig.ts].start, toks[fig.te - 1].end
             self.figures.append(fig)
             i = fig.te
+
+    def _parse_ratio(self, i: int) -> Figure | None:
+        """A ratio statistic right after its name: "HR 0.74", "odds ratio, 1.52"."""
+        t = self.toks[i]
+        if t.num is None or t.word_num or self.lower(i + 1) in ("%", "percent"):
+            return None
+        m = self.lex.ratio_value_re.search(self.text, max(0, t.start - 40), t.start)
+        if m is None:
+            return None
+        unit = self.lex.ratio_units[m.group("word").lower()]
+        return Figure(i, i + 1, ratio=unit, ratio_value=t.num, prefer_after=False)
 
     def _parse_at(self, i: int) -> Figure | None:
         t = self.toks[i]
@@ -314,6 +326,11 @@ class SentenceParser:
             return fig
         fig = Figure(i, pe)
         self.set_pct(fig, i)
+        t0 = self.toks[i].start
+        fig.relative = bool(
+            self.lex.change_before_re.search(self.text[max(0, t0 - 80) : t0])
+            or self.lex.change_after_re.match(self.text[self.toks[pe - 1].end : t0 + 60])
+        )
         fig.comparator = bool(self.lex.comparator_re.search(self.text[: self.toks[i].start]))
         j = pe
         # "80% (12/15)", "80% (12 of 15)", "80% (n = 12)", "80% (12 patients)"

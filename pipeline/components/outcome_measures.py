@@ -52,7 +52,13 @@ def group(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
         f.group = gid
         if k + 1 < len(figures):
             g = figures[k + 1]
-            simple = f.count is None and g.count is None and not f.has_pop and not g.has_pop
+            simple = (
+                f.count is None
+                and g.count is None
+                and not (f.has_pop or g.has_pop)
+                and f.ratio is None
+                and g.ratio is None
+            )
             joined = simple and all(
                 parser.consumed[x]
                 or parser.toks[x].lower in lex.connectors
@@ -140,9 +146,12 @@ def assign_measures(
         head, tail = members[0], members[-1]
         ts, te = head.ts, tail.te
         best: tuple[float, Cue] | None = None
+        pop = head.population.lower() if head.population else None
         for c in _candidate_cues(cues, ts, te, dist, reach):
             if not _cue_allowed(head, c, ts, te, parser):
                 continue
+            if pop and c.ts < te and ts < c.te and parser.toks[c.ts].lower == pop:
+                continue  # "7 of 25 responders": who was counted, not what
             score = _cue_score(lex, head, c, ts, te, dist)
             if best is None or score < best[0]:
                 best = (score, c)
@@ -178,6 +187,9 @@ def compared_figures(
     for f in figures:
         if f.measure is not None or f.excluded or f.proportion:
             continue
+        if f.ratio is not None or f.relative:  # always a result
+            f.measure = "other"
+            continue
         if f.needs_cue:  # a bare number: only right beside the comparison word ("68 vs 120")
             if (f.te < len(marks) and marks[f.te]) or (f.ts > 0 and marks[f.ts - 1]):
                 f.measure = "other"
@@ -208,7 +220,7 @@ def _near_mark(marks: list[bool], boundary: list[bool], ts: int, te: int) -> boo
 
 def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser) -> bool:
     """Enrollment is a plain count of subjects: never a percentage, zero or "all"."""
-    if f.pct is not None or f.zero or f.all_form or f.proportion:
+    if f.pct is not None or f.zero or f.all_form or f.proportion or f.ratio is not None:
         return False
     if c.priority == 0 and f.den is not None:
         return False  # "9 of 30 patients receiving lidocaine ..."
@@ -314,7 +326,8 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
             if f.ci is not None or f.p is not None:
                 stat = re.match(r"\s*[(\[][^()\[\]]*[)\]]", text[start : start + ARM_WINDOW])
                 start += stat.end() if stat else 0
-            m = lex.arm_after_re.match(text[start : start + ARM_WINDOW])
+            window = text[start : start + ARM_WINDOW]
+            m = lex.arm_after_re.match(window) or lex.arm_control_re.match(window)
             if m:
                 f.arm = (start + m.start("arm"), start + m.end("arm"))
                 continue

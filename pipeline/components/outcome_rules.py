@@ -118,7 +118,14 @@ LEXICON_LISTS: tuple[str, ...] = (
     "population_adjective_joiners",
     "total_words",
     "comparison_connectors",
+    "change_verbs",
+    "change_nouns",
+    "control_arms",
 )
+RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")
+# What `value` is: a percentage, a count, a relative change in percent ("reduced by 54%"), or
+# a ratio statistic.
+UNITS: tuple[str, ...] = ("percent", "count", "relative_change", *RATIO_UNITS)
 
 
 @dataclass(frozen=True)
@@ -142,8 +149,14 @@ def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:
             obj,
             where=source,
             lists=LEXICON_LISTS,
-            maps={"number_words": int, "cue_scores": object},
+            maps={"number_words": int, "cue_scores": object, "ratio_units": str},
         )
+        for word, unit in obj["ratio_units"].items():
+            if unit not in RATIO_UNITS:
+                raise RuleError(
+                    f"{source}: key 'ratio_units' maps {word!r} to {unit!r}; expected one of: "
+                    + ", ".join(RATIO_UNITS)
+                )
         scores = obj["cue_scores"]
         check_entry(
             scores,
@@ -257,6 +270,25 @@ class Lexicon:
             + r")(?![\w-])"
         )
         self._build_stat_regexes()
+        self.ratio_units = {k.lower(): v for k, v in data["ratio_units"].items()}
+        # "HR 0.74", "hazard ratio, 0.83", "(OR = 1.5", "relative risk [RR] of 1.06"
+        self.ratio_value_re = re.compile(
+            r"(?<![\w-])(?P<word>"
+            + "|".join(
+                re.escape(w) if w != w.lower() else f"(?i:{re.escape(w)})"
+                for w in sorted(data["ratio_units"], key=len, reverse=True)
+            )
+            + r")(?:\s*[(\[][A-Za-z]{1,4}[)\]])?\s*(?:[,:=]|of|was|were|is)?\s*$"
+        )
+        self.change_before_re = re.compile(
+            rf"\b(?:{_alt(data['change_verbs'])})\s+(?:[\w-]+\s+){{0,6}}?by\s+"
+            rf"(?:about\s+|approximately\s+|nearly\s+|almost\s+)?$",
+            re.IGNORECASE,
+        )
+        self.change_after_re = re.compile(
+            rf"^\s*(?:relative\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_alt(data['change_nouns'])})\b",
+            re.IGNORECASE,
+        )
         # arm phrases after a list of figures, after one figure, before one figure
         arm_nouns = _alt(self.arm_nouns)
         word = r"[\w/+\-·]+"
@@ -268,6 +300,11 @@ class Lexicon:
         self.arm_after_re = re.compile(
             rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?(?P<arm>(?:{word}\s+){{0,3}}?"
             rf"{word})\s+(?:{arm_nouns})\b",
+            re.IGNORECASE,
+        )
+        self.arm_control_re = re.compile(
+            rf"\s*\)?\s*(?:with|on|in|for|receiving|given)\s+(?:the\s+)?"
+            rf"(?P<arm>{_alt(data['control_arms'])})\b",
             re.IGNORECASE,
         )
         self.arm_before_re = re.compile(

@@ -145,6 +145,9 @@ class Figure:
     comparator: bool = False  # "more than 50%": a threshold unless it is the only figure
     group: int = -1
     measure: str | None = None
+    ratio: str | None = None  # a ratio statistic: its unit ("hazard_ratio"), value in `count_value`
+    ratio_value: float | None = None
+    relative: bool = False  # a relative change: "reduced ... by 54%", "a 17% risk reduction"
     excluded: bool = False  # a not-outcome cue or a body-area figure without a result
     negated: bool = False
     ci: Stat | None = None

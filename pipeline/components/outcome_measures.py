@@ -174,7 +174,11 @@ def assign_measures(
 
 
 def compared_figures(
-    lex: Lexicon, figures: list[Figure], parser: SentenceParser, boundary: list[bool]
+    lex: Lexicon,
+    figures: list[Figure],
+    parser: SentenceParser,
+    boundary: list[bool],
+    drug_starts: list[int],
 ) -> None:
     """A figure no cue claimed is still a result when it is compared: listed with others
     ("24% v 0%", "6.1%, 6.4%, and 5.5%, respectively"), tied to an arm, or within
@@ -190,8 +194,11 @@ def compared_figures(
         if f.ratio is not None or f.relative:  # always a result
             f.measure = "other"
             continue
-        if f.needs_cue:  # a bare number: only right beside the comparison word ("68 vs 120")
-            if (f.te < len(marks) and marks[f.te]) or (f.ts > 0 and marks[f.ts - 1]):
+        if f.needs_cue:
+            # a bare number: right beside a comparison word ("68 vs 120", "215 events versus"),
+            # or tied to its arm ("13 in the tamoxifen arm", "16 with placebo", "44 on tamoxifen")
+            near = any(marks[k] for k in range(max(0, f.ts - 2), min(len(marks), f.te + 2)))
+            if near or f.arm is not None or _drug_follows(parser.text, f, drug_starts):
                 f.measure = "other"
         elif sizes[f.group] > 1 or f.arm is not None or _near_mark(marks, boundary, f.ts, f.te):
             f.measure = "other"
@@ -202,6 +209,15 @@ def compared_figures(
 
 
 COMPARISON_WINDOW = 12
+_BEFORE_ARM_DRUG = re.compile(r"\s*(?:[\w-]+\s+)?(?:with|on|in|for|receiving)\s+(?:the\s+)?$")
+
+
+def _drug_follows(text: str, f: Figure, drug_starts: list[int]) -> bool:
+    """ "16 with tamoxifen", "44 events on tamoxifen": a drug right after the number."""
+    k = bisect.bisect_left(drug_starts, f.end)
+    return k < len(drug_starts) and bool(
+        drug_starts[k] - f.end <= 30 and _BEFORE_ARM_DRUG.match(text[f.end : drug_starts[k]])
+    )
 
 
 def _near_mark(marks: list[bool], boundary: list[bool], ts: int, te: int) -> bool:
@@ -327,7 +343,11 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
                 stat = re.match(r"\s*[(\[][^()\[\]]*[)\]]", text[start : start + ARM_WINDOW])
                 start += stat.end() if stat else 0
             window = text[start : start + ARM_WINDOW]
-            m = lex.arm_after_re.match(window) or lex.arm_control_re.match(window)
+            m = (
+                lex.arm_after_re.match(window)
+                or lex.arm_label_re.match(window)
+                or lex.arm_control_re.match(window)
+            )
             if m:
                 f.arm = (start + m.start("arm"), start + m.end("arm"))
                 continue

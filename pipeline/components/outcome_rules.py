@@ -281,7 +281,7 @@ class Lexicon:
             + r")(?:\s*[(\[][A-Za-z]{1,4}[)\]])?\s*(?:[,:=]|of|was|were|is)?\s*$"
         )
         self.change_before_re = re.compile(
-            rf"\b(?:{_alt(data['change_verbs'])})\s+(?:[\w-]+\s+){{0,6}}?by\s+"
+            rf"\b(?:{_alt(data['change_verbs'])})\s+(?:[\w%.·-]+\s+){{0,6}}?by\s+"
             rf"(?:about\s+|approximately\s+|nearly\s+|almost\s+)?$",
             re.IGNORECASE,
         )
@@ -301,6 +301,11 @@ class Lexicon:
             rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?(?P<arm>(?:{word}\s+){{0,3}}?"
             rf"{word})\s+(?:{arm_nouns})\b",
             re.IGNORECASE,
+        )
+        # "in group B", "in arm A" (the arm noun first, then a short label)
+        self.arm_label_re = re.compile(
+            rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?(?:{arm_nouns})\s+"
+            rf"(?P<arm>[A-Z0-9][\w+-]{{0,10}})\b"
         )
         self.arm_control_re = re.compile(
             rf"\s*\)?\s*(?:with|on|in|for|receiving|given)\s+(?:the\s+)?"

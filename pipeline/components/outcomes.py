@@ -300,7 +300,7 @@ class OutcomeExtractor:
         attach_stats(lex, figures, parser)
         attach_timepoints(figures, parser, boundary)
         attach_arms(lex, figures, parser)
-        compared_figures(lex, figures, parser, boundary)
+        compared_figures(lex, figures, parser, boundary, [m.start - base for m in sm.drugs])
         figures = [f for f in figures if f.measure is not None]
         out: list[OutcomeFigure] = []
         for f in figures:

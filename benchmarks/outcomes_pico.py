@@ -84,13 +84,19 @@ def parse_value(text: str, words: dict[str, int]) -> float | None:
     m = re.search(r"\d[\d,]*(?:[.·]\d+)?", text)
     if m:
         return float(m.group().replace(",", "").replace("·", "."))
-    total = 0
+    total = current = 0
     found = False
     for w in re.findall(r"[a-z]+", text.lower()):
-        if w in words:
-            total += words[w]
-            found = True
-    return float(total) if found else None
+        if w == "hundred":
+            current = max(current, 1) * 100
+        elif w == "thousand":
+            total, current = total + max(current, 1) * 1000, 0
+        elif w in words:
+            current += words[w]
+        else:
+            continue
+        found = True
+    return float(total + current) if found else None
 
 
 def read_ann(path: Path, words: dict[str, int]) -> list[GoldNumber]:

@@ -518,7 +518,7 @@ class SentenceParser:
                 return None
             k -= 1
         a = self.int_at(i + 2)
-        fig = Figure(i, i + 3, count=a, num=a)
+        fig = Figure(i, i + 3, count=a, num=a, n_form=True)
         j = i + 3
         if self.lower(j) in (")", "]") and self.lower(j + 1) == ",":
             for k in range(i - 1, max(-1, i - 8), -1):

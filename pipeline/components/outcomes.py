@@ -239,6 +239,9 @@ class OutcomeExtractor:
             before = parser.text[max(0, s - 40) : s].lower()
             if re.search(r"\b(?:with|for|of|in)\s+(?:[\w-]+\s+){0,2}$", before):
                 continue
+            after = parser.text[e : e + 30].split(maxsplit=1)
+            if after and after[0].lower() in self.lexicon.pop:
+                continue  # "TNBC patients": who was studied
             ts = parser.tok_index(s)
             extra.append(Cue(s, e, ts, max(ts + 1, parser.tok_index(e)), "adverse_event", 0))
         return sorted(cues + extra, key=lambda c: c.start)

@@ -146,9 +146,15 @@ def assign_measures(
         head, tail = members[0], members[-1]
         ts, te = head.ts, tail.te
         best: tuple[float, Cue] | None = None
-        if head.n_form and head.has_pop and head.pct is None and len(members) == 1:
+        if (
+            head.n_form
+            and head.has_pop
+            and head.pct is None
+            and len(members) == 1
+            and not any(ts - 2 <= c.te <= ts for c in _candidate_cues(cues, ts, te, dist, 2))
+        ):
             head.measure = "enrollment"  # "women (n = 206)": the size of who was studied
-            continue
+            continue  # (but "Responders (n = 12)": the population is the measure)
         pop = head.population.lower() if head.population else None
         for c in _candidate_cues(cues, ts, te, dist, reach):
             if not _cue_allowed(head, c, ts, te, parser):

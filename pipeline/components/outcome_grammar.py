@@ -329,6 +329,7 @@ class SentenceParser:
         t0 = self.toks[i].start
         fig.relative = bool(
             self.lex.change_before_re.search(self.text[max(0, t0 - 80) : t0])
+            or self.lex.change_noun_before_re.search(self.text[max(0, t0 - 30) : t0])
             or self.lex.change_after_re.match(self.text[self.toks[pe - 1].end : t0 + 60])
         )
         fig.comparator = bool(self.lex.comparator_re.search(self.text[: self.toks[i].start]))

@@ -207,6 +207,8 @@ def compared_figures(
             # a bare number: right beside a comparison word ("68 vs 120", "215 events versus"),
             # or tied to its arm ("13 in the tamoxifen arm", "16 with placebo", "44 on tamoxifen")
             near = any(marks[k] for k in range(max(0, f.ts - 2), min(len(marks), f.te + 2)))
+            # "a mean age of 55 vs 57 years": a measurement, not a count
+            near = near and not any(t.text in lex.units for t in toks[f.te : f.te + 4])
             if near or f.arm is not None or _drug_follows(parser.text, f, drug_starts):
                 f.measure = "other"
         elif sizes[f.group] > 1 or f.arm is not None or _near_mark(marks, boundary, f.ts, f.te):

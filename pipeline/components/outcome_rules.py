@@ -285,6 +285,12 @@ class Lexicon:
             rf"(?:about\s+|approximately\s+|nearly\s+|almost\s+)?$",
             re.IGNORECASE,
         )
+        # "a reduction (28%)", "a decrease of 54%", "+516%", "-0.3%": a change, not a rate
+        self.change_noun_before_re = re.compile(
+            rf"(?:\b(?:{_alt(data['change_nouns'])})\s*(?:\(|of|by)\s*(?:about\s+)?"
+            rf"|(?<![\w.])[+\-−–]\s?)$",
+            re.IGNORECASE,
+        )
         self.change_after_re = re.compile(
             rf"^\s*(?:relative\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_alt(data['change_nouns'])})\b",
             re.IGNORECASE,

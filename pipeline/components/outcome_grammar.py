@@ -172,6 +172,8 @@ class SentenceParser:
                 return False  # IL-4, CD4, t1/2, .5
             if prev.lower in self.lex.count_blockers:
                 return False
+            if prev.text in "≥≤<>" and self.lower(i - 2) in self.lex.count_blockers:
+                return False  # "grade ≥ 2"
             if prev.text in "±+" or (prev.lower == "=" and not self._is_n_eq(i - 2)):
                 return False
         nxt = self.lower(i + 1)
@@ -180,8 +182,8 @@ class SentenceParser:
             if after is not None and after.num is None:
                 return False  # 13-year-old, 2-month
             return False  # ranges 5-10
-        if nxt in self.lex.units:
-            return False
+        if nxt in self.lex.units or nxt in self.lex.count_blockers_after:
+            return False  # "12 weeks", "at 9 cancer centers", "in the 3 arms"
         if (
             nxt in ("to", "–", "-", ":", "x", "×", "±", ".")
             and i + 2 < len(self.toks)

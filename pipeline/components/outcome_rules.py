@@ -121,6 +121,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "change_verbs",
     "change_nouns",
     "control_arms",
+    "count_blockers_after",
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")
 # What `value` is: a percentage, a count, a relative change in percent ("reduced by 54%"), or
@@ -218,6 +219,7 @@ class Lexicon:
         self.determiners = sets["determiners"]
         self.remaining = sets["remaining_words"]
         self.count_blockers = sets["count_blockers_before"]
+        self.count_blockers_after = sets["count_blockers_after"]
         self.units = sets["unit_words"]
         self.area = sets["area_words"]
         self.reference = sets["reference_words"]

@@ -516,3 +516,41 @@ def test_population_noun_is_not_the_measure(nlp: Language) -> None:
         7,
         25,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Median overall survival was 24.3 months (95% CI, 20.1-28.5) with docetaxel.",
+            [("survival", 24.3, "months", 20.1, 28.5)],
+        ),
+        (
+            "The hazard ratio for death was 0.74 [0.61, 0.90].",
+            [("mortality", 0.74, "hazard_ratio", 0.61, 0.90)],
+        ),
+        (
+            "The odds ratio for response was 1.8 (95% CI 1.2 to 2.7; p = 0.004).",
+            [("response", 1.8, "odds_ratio", 1.2, 2.7)],
+        ),
+        (
+            "After a median follow-up of 24 months, 8 patients (32%) had relapsed.",
+            [("relapse", 32.0, "percent", None, None)],
+        ),
+    ],
+)
+def test_medians_and_ratios(
+    nlp: Language, text: str, expected: list[tuple[str, float, str, float | None, float | None]]
+) -> None:
+    rows = run(nlp, text, [("docetaxel", "DRUG", "MESH:D000077143")])._.outcomes
+    assert [
+        (r["measure"], r["value"], r["unit"], r["ci_low"], r["ci_high"]) for r in rows
+    ] == expected
+
+
+def test_rates_per_person_years(nlp: Language) -> None:
+    text = "The VTE rate was 11.6 v 23.9 per 1,000 person-years (hazard ratio, 0.48)."
+    rows = run(nlp, text)._.outcomes
+    got = [(r["value"], r["unit"], r["denominator"], r["population"]) for r in rows]
+    assert got[:2] == [(11.6, "rate", 1000, "person-years"), (23.9, "rate", 1000, "person-years")]
+    assert (rows[2]["value"], rows[2]["unit"]) == (0.48, "hazard_ratio")

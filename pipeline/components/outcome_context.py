@@ -285,7 +285,7 @@ def resolve_figure(
     if population is not None and population.lower() in ("them", "those", "these"):
         population = None
     n = _Numbers(f.count, f.num, f.den, population)
-    if f.ratio is not None or f.relative:
+    if f.ratio is not None or f.relative or f.rate_per or f.time_unit:
         pass  # a statistic, not a share of the cohort
     elif f.measure == "enrollment":
         _enrollment(f, ctx, den_context, n)
@@ -293,6 +293,11 @@ def resolve_figure(
         return None
     if f.ratio is not None and f.ratio_value is not None:
         value, unit = f.ratio_value, f.ratio
+    elif f.rate_per is not None and f.ratio_value is not None:
+        value, unit = f.ratio_value, "rate"
+        n.den, n.population = f.rate_per, "person-years"
+    elif f.time_unit is not None and f.ratio_value is not None:
+        value, unit = f.ratio_value, f.time_unit
     elif f.pct is not None and f.relative:
         value, unit = float(f.pct), "relative_change"
     elif f.pct is not None:

@@ -234,7 +234,9 @@ class SentenceParser:
             if self.consumed[i] or (t.num is None and t.lower not in self.lex.figure_words):
                 i += 1
                 continue
-            fig = self._parse_ratio(i) if t.num is not None else None
+            fig = None
+            if t.num is not None:
+                fig = self._parse_ratio(i) or self._parse_rate(i) or self._parse_median(i)
             fig = fig or self._parse_at(i)
             if fig is None:
                 i += 1
@@ -250,11 +252,62 @@ class SentenceParser:
         t = self.toks[i]
         if t.num is None or t.word_num or self.lower(i + 1) in ("%", "percent"):
             return None
-        m = self.lex.ratio_value_re.search(self.text, max(0, t.start - 40), t.start)
+        m = self.lex.ratio_value_re.search(self.text, max(0, t.start - 70), t.start)
         if m is None:
             return None
         unit = self.lex.ratio_units[m.group("word").lower()]
         return Figure(i, i + 1, ratio=unit, ratio_value=t.num, prefer_after=False)
+
+    def _num_at(self, k: int) -> bool:
+        return 0 <= k < len(self.toks) and self.toks[k].num is not None
+
+    def _parse_rate(self, i: int) -> Figure | None:
+        """Events per person-time: "11.6 per 1,000 person-years", "11.6 v 23.9 per 1,000
+        women-years" (each number of such a list is a rate)."""
+        k = i + 1
+        for _ in range(3):  # skip "v 23.9", "and 23.9"
+            if not (self.lower(k) in self.lex.comparison | {"and", ","} and self._num_at(k + 1)):
+                break
+            k += 2
+        if self.lower(k) != "per":
+            return None
+        per = self.toks[k + 1] if k + 1 < len(self.toks) else None
+        if per is None or per.num is None or per.decimals:
+            return None
+        if self.lower(k + 2) not in self.lex.person_time and not self.lower(k + 2).endswith(
+            "years"
+        ):
+            return None
+        fig = Figure(i, i + 1, rate_per=int(per.num), prefer_after=False)
+        fig.ratio_value = self.toks[i].num
+        if k == i + 1:  # consume "per 1,000 person-years" with the last rate of a list
+            end = k + 3
+            while end < len(self.toks) and self.toks[end].lower in ("-", "years", "year"):
+                end += 1
+            fig.te = end
+        return fig
+
+    def _parse_median(self, i: int) -> Figure | None:
+        """A median duration: "median overall survival was 24.3 months", "median PFS, 8 vs 6
+        months" (the unit may follow the last number of a short list)."""
+        k = i + 1
+        if self.lower(k) in self.lex.comparison | {"and"} and self._num_at(k + 1):
+            k += 2
+        unit = self.lex.time_units.get(self.lower(k))
+        if unit is None:
+            return None
+        lo = max(0, i - 12)
+        med = next(
+            (x for x in range(i - 1, lo - 1, -1) if self.toks[x].lower in self.lex.median_words),
+            None,
+        )
+        if med is None:
+            return None
+        if self.lex.median_not_outcome_re.search(self.text, self.toks[med].end, self.toks[i].start):
+            return None
+        fig = Figure(i, k + 1 if k == i + 1 else i + 1, time_unit=unit, prefer_after=False)
+        fig.ratio_value = self.toks[i].num
+        return fig
 
     def _parse_at(self, i: int) -> Figure | None:
         t = self.toks[i]

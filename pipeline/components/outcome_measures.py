@@ -16,7 +16,7 @@ from itertools import accumulate
 
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_rules import NOT_OUTCOME, Lexicon
-from pipeline.components.outcome_tokens import Cue, Figure, Mention, Stat
+from pipeline.components.outcome_tokens import Cue, Figure, Mention, Stat, fnum
 
 # How far (in characters) an arm phrase may reach before or after its figure.
 ARM_WINDOW = 300
@@ -58,6 +58,7 @@ def group(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
                 and not (f.has_pop or g.has_pop)
                 and f.ratio is None
                 and g.ratio is None
+                and (f.rate_per, f.time_unit) == (g.rate_per, g.time_unit)
             )
             joined = simple and all(
                 parser.consumed[x]
@@ -200,7 +201,7 @@ def compared_figures(
     for f in figures:
         if f.measure is not None or f.excluded or f.proportion:
             continue
-        if f.ratio is not None or f.relative:  # always a result
+        if f.ratio is not None or f.relative or f.rate_per or f.time_unit:  # always a result
             f.measure = "other"
             continue
         if f.needs_cue:
@@ -220,7 +221,7 @@ def compared_figures(
 
 
 COMPARISON_WINDOW = 12
-_BEFORE_ARM_DRUG = re.compile(r"\s*(?:[\w-]+\s+)?(?:with|on|in|for|receiving)\s+(?:the\s+)?$")
+_BEFORE_ARM_DRUG = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:with|on|in|for|receiving)\s+(?:the\s+)?$")
 
 
 def _drug_follows(text: str, f: Figure, drug_starts: list[int]) -> bool:
@@ -248,6 +249,8 @@ def _near_mark(marks: list[bool], boundary: list[bool], ts: int, te: int) -> boo
 def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser) -> bool:
     """Enrollment is a plain count of subjects: never a percentage, zero or "all"."""
     if f.pct is not None or f.zero or f.all_form or f.proportion or f.ratio is not None:
+        return False
+    if f.rate_per is not None or f.time_unit is not None:
         return False
     if c.priority == 0 and f.den is not None:
         return False  # "9 of 30 patients receiving lidocaine ..."
@@ -286,6 +289,16 @@ def attach_stats(lex: Lexicon, figures: list[Figure], parser: SentenceParser) ->
             f.ci = ci
         elif st.kind == "p" and f.p is None:
             f.p = st
+    for f in figures:  # "HR 0.74 [0.61, 0.90]": a bracketed pair right after a ratio
+        if f.ratio is not None and f.ci is None:
+            m = _PAIR.match(text[f.end : f.end + 40])
+            if m:
+                f.ci = Stat(f.end, f.end + m.end(), "ci", None, fnum(m["lo"]), fnum(m["hi"]))
+
+
+_PAIR = re.compile(
+    r"\s*[\[(]\s*(?P<lo>[-−]?\d*[.·]?\d+)\s*(?:,|;|-|–|to)\s*(?P<hi>[-−]?\d*[.·]?\d+)\s*[\])]"
+)
 
 
 def attach_timepoints(figures: list[Figure], parser: SentenceParser, boundary: list[bool]) -> None:

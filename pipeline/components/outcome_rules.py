@@ -122,11 +122,17 @@ LEXICON_LISTS: tuple[str, ...] = (
     "change_nouns",
     "control_arms",
     "count_blockers_after",
+    "median_words",
+    "person_time_words",
+    "median_not_outcome",
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")
 # What `value` is: a percentage, a count, a relative change in percent ("reduced by 54%"), or
 # a ratio statistic.
-UNITS: tuple[str, ...] = ("percent", "count", "relative_change", *RATIO_UNITS)
+TIME_UNITS: tuple[str, ...] = ("days", "weeks", "months", "years")
+# 'rate': events per `denominator` person-years ("11.6 per 1,000 person-years"); a time unit: a
+# median duration ("median overall survival was 24.3 months").
+UNITS: tuple[str, ...] = ("percent", "count", "relative_change", *RATIO_UNITS, "rate", *TIME_UNITS)
 
 
 @dataclass(frozen=True)
@@ -150,8 +156,19 @@ def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:
             obj,
             where=source,
             lists=LEXICON_LISTS,
-            maps={"number_words": int, "cue_scores": object, "ratio_units": str},
+            maps={
+                "number_words": int,
+                "cue_scores": object,
+                "ratio_units": str,
+                "time_units": str,
+            },
         )
+        for word, unit in obj["time_units"].items():
+            if unit not in TIME_UNITS:
+                raise RuleError(
+                    f"{source}: key 'time_units' maps {word!r} to {unit!r}; expected one of: "
+                    + ", ".join(TIME_UNITS)
+                )
         for word, unit in obj["ratio_units"].items():
             if unit not in RATIO_UNITS:
                 raise RuleError(
@@ -273,6 +290,13 @@ class Lexicon:
         )
         self._build_stat_regexes()
         self.ratio_units = {k.lower(): v for k, v in data["ratio_units"].items()}
+        self.time_units: dict[str, str] = dict(data["time_units"])
+        self.median_words = sets["median_words"]
+        # "median follow-up of 24 months", "median age 52 years": no outcome
+        self.median_not_outcome_re = re.compile(
+            rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
+        )
+        self.person_time = sets["person_time_words"]
         # "HR 0.74", "hazard ratio, 0.83", "(OR = 1.5", "relative risk [RR] of 1.06"
         self.ratio_value_re = re.compile(
             r"(?<![\w-])(?P<word>"
@@ -280,7 +304,8 @@ class Lexicon:
                 re.escape(w) if w != w.lower() else f"(?i:{re.escape(w)})"
                 for w in sorted(data["ratio_units"], key=len, reverse=True)
             )
-            + r")(?:\s*[(\[][A-Za-z]{1,4}[)\]])?\s*(?:[,:=]|of|was|were|is)?\s*$"
+            + r")(?:\s*[(\[][A-Za-z]{1,4}[)\]])?(?:\s+(?:for|of)\s+[A-Za-z][\w -]{0,30}?)?"
+            + r"\s*(?:[,:=]|of|was|were|is)?\s*$"
         )
         self.change_before_re = re.compile(
             rf"\b(?:{_alt(data['change_verbs'])})\s+(?:[\w%.·-]+\s+){{0,6}}?by\s+"

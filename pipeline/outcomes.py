@@ -116,7 +116,8 @@ OUTCOMES_SCHEMA = pa.schema(
             False,
             "What value is: " + ", ".join(UNITS) + " ('relative_change': a change in percent "
             "relative to the comparator, 'reduced the relapse rate by 54%'; the ratios are the "
-            "statistic itself, e.g. 'HR 0.74', with its CI in ci_low/ci_high).",
+            "statistic itself, e.g. 'HR 0.74', with its CI in ci_low/ci_high; 'rate': events per "
+            "denominator person-years; days/weeks/months/years: a median duration).",
             "percent",
         ),
         _f(
@@ -131,7 +132,8 @@ OUTCOMES_SCHEMA = pa.schema(
             pa.int32(),
             True,
             "Subjects the figure is taken over, when the text fixes it (explicitly or through "
-            "the cohort: enrolled minus discontinued).",
+            "the cohort: enrolled minus discontinued); for unit 'rate', the person-time the rate "
+            "is per (1000 for 'per 1,000 person-years').",
             "14",
         ),
         _f(

@@ -75,6 +75,25 @@ class SentenceParser:
             return i + 3
         return None
 
+    def shared_pct_at(self, i: int) -> bool:
+        """A number listed before the percentage sign it shares: "40.3, 42.5, and 46.6%",
+        "17.2 vs. 0%", "70.5 and 79.3 %"."""
+        t = self.toks[i]
+        if t.num is None or t.word_num:
+            return False
+        j = i + 1
+        listed = 0
+        while listed < 6:
+            if self.lower(j) == "," and self.lower(j + 1) in self.lex.connectors:
+                j += 1
+            if self.lower(j) not in self.lex.connectors or not self._num_at(j + 1):
+                break
+            j += 2
+            listed += 1
+            if self.pct_at(j - 1) is not None:
+                return True
+        return False
+
     def pop_at(self, i: int, max_adj: int = 3) -> int | None:
         """If tokens at i are `[adj]{0,3} <population noun>`, index one past the noun; adjectives
         may be joined ("overweight and obese premenopausal women") at the cost of no place."""
@@ -323,6 +342,10 @@ class SentenceParser:
         pe = self.pct_at(i)
         if pe is not None:
             return self._parse_pct(i, pe)
+        if self.shared_pct_at(i):
+            fig = Figure(i, i + 1)
+            self.set_pct(fig, i)
+            return fig
         if self.is_int(i) and self.count_guard(i):
             return self._parse_count(i)
         if t.decimals > 0 and 0 < t.num < 1:

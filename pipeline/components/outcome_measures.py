@@ -191,13 +191,17 @@ def compared_figures(
     drug_starts: list[int],
 ) -> None:
     """A figure no cue claimed is still a result when it is compared: listed with others
-    ("24% v 0%", "6.1%, 6.4%, and 5.5%, respectively"), tied to an arm, or within
-    COMPARISON_WINDOW tokens of a comparison word in the same clause. Its measure is `other`."""
+    ("24% v 0%", "6.1%, 6.4%, and 5.5%, respectively"), tied to an arm, within
+    COMPARISON_WINDOW tokens of a comparison word in the same clause, or one of several rates of
+    the sentence. Its measure is `other`."""
     sizes: dict[int, int] = {}
     for f in figures:
         sizes[f.group] = sizes.get(f.group, 0) + 1
     toks = parser.toks
     marks = [t.lower in lex.comparison for t in toks]
+    # several rates in one sentence are compared with each other ("91% with radioguided
+    # localization and 84% with wire localization", "in 96% of ... and in 98% of ...")
+    rates = sum(1 for f in figures if f.pct is not None and not (f.excluded or f.comparator))
     for f in figures:
         if f.measure is not None or f.excluded or f.proportion:
             continue
@@ -212,7 +216,12 @@ def compared_figures(
             near = near and not any(t.text in lex.units for t in toks[f.te : f.te + 4])
             if near or f.arm is not None or _drug_follows(parser.text, f, drug_starts):
                 f.measure = "other"
-        elif sizes[f.group] > 1 or f.arm is not None or _near_mark(marks, boundary, f.ts, f.te):
+        elif (
+            sizes[f.group] > 1
+            or f.arm is not None
+            or _near_mark(marks, boundary, f.ts, f.te)
+            or (f.pct is not None and not f.comparator and rates > 1)
+        ):
             f.measure = "other"
         elif f.has_pop and f.pct is None and f.den is None and not (f.zero or f.all_form):
             # "available for 174 patients", "in a subsample of 19 participants": who was

@@ -165,7 +165,7 @@ def _enrollment(f: Figure, ctx: DocContext, den_context: int | None, n: _Numbers
     """An enrollment count starts the cohort chain."""
     if n.count is None:
         return
-    if n.den is None and den_context is not None and n.count <= den_context:
+    if n.den is None and den_context is not None and n.count <= den_context and not f.of_phrase:
         n.den = den_context
     if n.den is None:
         n.num = None

@@ -576,6 +576,11 @@ class SentenceParser:
                 tk = self.toks[k]
                 if tk.text == ",":
                     fig.den_phrase = True
+                    # "Of 400 women randomized, ...", "Among 158 randomized women, ...": who
+                    # was studied, not only a denominator
+                    fig.of_phrase = any(
+                        self.toks[x].lower in self.lex.enrolled_words for x in range(i, k)
+                    )
                     break
                 if tk.num is not None or tk.lower in self.lex.boundaries:
                     break

@@ -147,6 +147,9 @@ def assign_measures(
         head, tail = members[0], members[-1]
         ts, te = head.ts, tail.te
         best: tuple[float, Cue] | None = None
+        if head.of_phrase:
+            head.measure = "enrollment"  # "Of 400 women randomized, 384 ...": who was studied
+            continue
         if (
             head.n_form
             and head.has_pop

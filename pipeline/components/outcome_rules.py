@@ -125,6 +125,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "median_words",
     "person_time_words",
     "median_not_outcome",
+    "enrolled_words",
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")
 # What `value` is: a percentage, a count, a relative change in percent ("reduced by 54%"), or
@@ -292,6 +293,7 @@ class Lexicon:
         self.ratio_units = {k.lower(): v for k, v in data["ratio_units"].items()}
         self.time_units: dict[str, str] = dict(data["time_units"])
         self.median_words = sets["median_words"]
+        self.enrolled_words = sets["enrolled_words"]
         # "median follow-up of 24 months", "median age 52 years": no outcome
         self.median_not_outcome_re = re.compile(
             rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE

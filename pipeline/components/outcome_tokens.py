@@ -150,6 +150,7 @@ class Figure:
     relative: bool = False  # a relative change: "reduced ... by 54%", "a 17% risk reduction"
     rate_per: int | None = None  # "11.6 per 1,000 person-years": events per this many
     time_unit: str | None = None  # a median duration: "24.3 months"
+    of_phrase: bool = False  # "Of 400 women randomized, ...": a denominator naming who was studied
     n_form: bool = False  # "(n = 206)": a group's size
     excluded: bool = False  # a not-outcome cue or a body-area figure without a result
     negated: bool = False

@@ -291,7 +291,8 @@ class OutcomeExtractor:
             if f.den_phrase:
                 if f.count is not None:
                     den_context = f.count if f.den is None else f.den
-                continue
+                if not (f.of_phrase and f.has_pop and f.den is None):
+                    continue
             figures.append(f)
         figures = self._kept(figures, parser, sm)
         if not figures:

@@ -554,3 +554,38 @@ def test_rates_per_person_years(nlp: Language) -> None:
     got = [(r["value"], r["unit"], r["denominator"], r["population"]) for r in rows]
     assert got[:2] == [(11.6, "rate", 1000, "person-years"), (23.9, "rate", 1000, "person-years")]
     assert (rows[2]["value"], rows[2]["unit"]) == (0.48, "hazard_ratio")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Rash was reported in the naproxen, loratadine, and no prophylaxis groups in 40.3, "
+            "42.5, and 46.6%, respectively.",
+            [
+                ("adverse_event", 40.3, "percent"),
+                ("adverse_event", 42.5, "percent"),
+                ("adverse_event", 46.6, "percent"),
+            ],
+        ),
+        (
+            "The detection rate was 91% with radioguided localization and 84% with wire "
+            "localization.",
+            [("other", 91.0, "percent"), ("other", 84.0, "percent")],
+        ),
+        (
+            "Of 400 women randomized, 384 provided follow-up measurements.",
+            [("enrollment", 400.0, "count")],
+        ),
+        ("A total of 1,203 women were randomized.", [("enrollment", 1203.0, "count")]),
+        (
+            "There were 14 neoplastic events with tamoxifen and 28 with placebo.",
+            [("other", 14.0, "count"), ("other", 28.0, "count")],
+        ),
+    ],
+)
+def test_compared_rates_and_enrollment_forms(
+    nlp: Language, text: str, expected: list[tuple[str, float, str]]
+) -> None:
+    rows = run(nlp, text, [("tamoxifen", "DRUG", "MESH:D013629")])._.outcomes
+    assert [(r["measure"], r["value"], r["unit"]) for r in rows] == expected

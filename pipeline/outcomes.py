@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,7 @@ class OutcomeFigure:
 
     def as_dict(self) -> dict[str, Any]:
         """The figure as the dict `Doc._.outcomes` holds (JSON-serializable)."""
-        return asdict(self)
+        return {key: getattr(self, key) for key in ROW_KEYS}
 
 
 ROW_KEYS: tuple[str, ...] = tuple(f.name for f in fields(OutcomeFigure))

@@ -3,10 +3,10 @@
 `SentenceParser(text, lexicon)` reads light tokens (`outcome_tokens.py`) left to right, once:
 `find_stats()` marks confidence intervals and p-values, `find_timepoints()` timepoints (both are
 consumed so they are never read as figures; `outcome_statistics.py`), then `parse()` reads the
-figures: ratio statistics, rates per person-time and medians (`outcome_statistics.py`), and "12 of 15
-patients", "12/15 (80%)", "80% (12/15)", "n = 12", "Twelve of those patients (86%)", "86 %",
-"no patient ...", "all remaining patients ...". Each rule looks at a bounded window of tokens, so
-the work is linear in the sentence length.
+figures: ratio statistics, rates per person-time and medians (`outcome_statistics.py`), and
+"12 of 15 patients", "12/15 (80%)", "80% (12/15)", "n = 12", "Twelve of those patients (86%)",
+"86 %", "no patient ...", "all remaining patients ...". Each rule looks at a bounded window of
+tokens, so the work is linear in the sentence length.
 """
 
 from __future__ import annotations

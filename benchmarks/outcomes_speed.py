@@ -71,6 +71,27 @@ def report(label: str, times: dict[str, float], rows: int, n_sents: int) -> None
     )
 
 
+LONG_CLAUSE = (
+    "relapse occurred in 7 of 25 responders (28%) at 12 weeks, complete response was seen "
+    "in 12 of 14 patients (86%; 95% CI 60-96, P = 0.01) and 31 patients discontinued, "
+)
+
+
+def long_sentence_times(nlp: Language) -> None:
+    """Time of the outcomes component on one sentence of 10k, 40k and 80k characters (a
+    table flattened into text has no full stop): the work should grow linearly."""
+    comp = nlp.get_pipe("biotab_outcomes")
+    for size in (10_000, 40_000, 80_000):
+        text = (LONG_CLAUSE * (size // len(LONG_CLAUSE) + 1))[:size]
+        doc = nlp.make_doc(text)
+        for i, tok in enumerate(doc):
+            tok.is_sent_start = i == 0
+        t0 = time.process_time()
+        comp(doc)
+        spent = time.process_time() - t0
+        print(f"  one sentence of {size:,} chars: {spent:.2f} s, {len(doc._.outcomes)} rows")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPORA / "bc5cdr")
@@ -116,6 +137,8 @@ def main() -> int:
             comp(doc)
         spent = time.process_time() - t0
         print(f"  sentences {label} the pre-check: {1e6 * spent / len(group):.0f} µs each")
+
+    long_sentence_times(minimal)
 
     if not args.minimal_only:
         try:

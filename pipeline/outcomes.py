@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,45 @@ import pyarrow as pa
 from spacy.tokens import Doc
 
 import pipeline.extensions  # noqa: F401  (registers Doc._.outcomes)
-from pipeline.components.outcomes import MEASURES, ROW_KEYS
+from pipeline.components.outcome_rules import MEASURES, UNITS
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeFigure:
+    """One outcome figure as `biotab_outcomes` read it: a row of the outcomes table without
+    doc_id. Offsets are into the Doc's text; value is a percentage (unit 'percent') or a count."""
+
+    outcome_id: str
+    sent_idx: int
+    start_char: int
+    end_char: int
+    text: str
+    measure: str
+    value: float
+    unit: str
+    numerator: int | None = None
+    denominator: int | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    ci_level: float | None = None
+    p_value: float | None = None
+    p_relation: str | None = None
+    timepoint: str | None = None
+    population: str | None = None
+    arm: str | None = None
+    group_size: int | None = None
+    drug_concept_id: str | None = None
+    drug_text: str | None = None
+    disease_concept_id: str | None = None
+    disease_text: str | None = None
+    negated: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The figure as the dict `Doc._.outcomes` holds (JSON-serializable)."""
+        return {key: getattr(self, key) for key in ROW_KEYS}
+
+
+ROW_KEYS: tuple[str, ...] = tuple(f.name for f in fields(OutcomeFigure))
 
 
 def _f(name: str, typ: pa.DataType, nullable: bool, description: str, example: str) -> pa.Field:
@@ -68,10 +106,20 @@ OUTCOMES_SCHEMA = pa.schema(
             "value",
             pa.float64(),
             False,
-            "The reported figure: a percentage (0-100) when unit is 'percent', else a count.",
+            "The reported figure: a percentage (0-100) when unit is 'percent' or "
+            "'relative_change', a count for 'count', else the ratio.",
             "86.0",
         ),
-        _f("unit", pa.string(), False, "'percent' or 'count'.", "percent"),
+        _f(
+            "unit",
+            pa.string(),
+            False,
+            "What value is: " + ", ".join(UNITS) + " ('relative_change': a change in percent "
+            "relative to the comparator, 'reduced the relapse rate by 54%'; the ratios are the "
+            "statistic itself, e.g. 'HR 0.74', with its CI in ci_low/ci_high; 'rate': events per "
+            "denominator person-years; days/weeks/months/years: a median duration).",
+            "percent",
+        ),
         _f(
             "numerator",
             pa.int32(),
@@ -84,7 +132,8 @@ OUTCOMES_SCHEMA = pa.schema(
             pa.int32(),
             True,
             "Subjects the figure is taken over, when the text fixes it (explicitly or through "
-            "the cohort: enrolled minus discontinued).",
+            "the cohort: enrolled minus discontinued); for unit 'rate', the person-time the rate "
+            "is per (1000 for 'per 1,000 person-years').",
             "14",
         ),
         _f(
@@ -118,6 +167,22 @@ OUTCOMES_SCHEMA = pa.schema(
             "2 to 8 weeks after lenalidomide's withdrawal",
         ),
         _f("population", pa.string(), True, "Who was counted, as written.", "patients"),
+        _f(
+            "arm",
+            pa.string(),
+            True,
+            "The trial arm the figure belongs to, as written, when the sentence ties it to one "
+            "('28% with docetaxel versus 15% with placebo', '... in the A and B arms, "
+            "respectively'); its drug concept is drug_concept_id.",
+            "docetaxel",
+        ),
+        _f(
+            "group_size",
+            pa.int32(),
+            True,
+            "Subjects in that arm, where the document states it ('letrozole (n = 453)').",
+            "453",
+        ),
         _f(
             "drug_concept_id",
             pa.string(),
@@ -158,7 +223,7 @@ OUTCOMES_SCHEMA = pa.schema(
     ]
 )
 
-_INT_COLS = ("sent_idx", "start_char", "end_char", "numerator", "denominator")
+_INT_COLS = ("sent_idx", "start_char", "end_char", "numerator", "denominator", "group_size")
 _FLOAT_COLS = ("value", "ci_low", "ci_high", "ci_level", "p_value")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -84,3 +85,123 @@ def _as_tuple(typ: type | tuple[type, ...]) -> tuple[type, ...]:
 
 def _type_name(typ: type | tuple[type, ...]) -> str:
     return " or ".join(t.__name__ for t in _as_tuple(typ))
+
+
+# spaCy Matcher token-pattern keys the rule files may use (a subset of spaCy's).
+TOKEN_ATTRS: tuple[str, ...] = (
+    "ORTH",
+    "TEXT",
+    "LOWER",
+    "NORM",
+    "IS_ALPHA",
+    "IS_DIGIT",
+    "IS_PUNCT",
+    "IS_UPPER",
+    "IS_TITLE",
+    "LIKE_NUM",
+    "LENGTH",
+)
+TOKEN_PREDICATES: tuple[str, ...] = ("IN", "NOT_IN", "REGEX")
+TOKEN_OPS: tuple[str, ...] = ("1", "?", "*", "+", "!")
+_BOOL_ATTRS = frozenset({"IS_ALPHA", "IS_DIGIT", "IS_PUNCT", "IS_UPPER", "IS_TITLE", "LIKE_NUM"})
+
+
+def check_token_pattern(pattern: Any, where: str) -> list[dict[str, Any]]:
+    """Validate a spaCy Matcher token pattern (list of token dicts) before spaCy sees it.
+
+    Errors name the token ("token 2 of 'pattern'"), the key and what was expected.
+    """
+    if not isinstance(pattern, list) or not pattern:
+        raise RuleError(f"{where}: key 'pattern' must be a non-empty list of non-empty token dicts")
+    for k, tok in enumerate(pattern, 1):
+        if not isinstance(tok, dict) or not tok:
+            raise RuleError(
+                f"{where}: key 'pattern' must be a non-empty list of non-empty token dicts"
+            )
+        _check_token(tok, f"{where}: token {k} of 'pattern'")
+    if all(tok.get("OP") in ("?", "*", "!") for tok in pattern):
+        raise RuleError(f"{where}: key 'pattern' can match nothing; expected a required token")
+    return pattern
+
+
+def _check_token(tok: dict[str, Any], where: str) -> None:
+    for key, val in tok.items():
+        if key == "OP":
+            if val not in TOKEN_OPS:
+                raise RuleError(
+                    f"{where}: key 'OP' has {val!r}; expected one of: {', '.join(TOKEN_OPS)}"
+                )
+            continue
+        if key not in TOKEN_ATTRS:
+            raise RuleError(
+                f"{where}: unknown key {key!r}; expected one of: {', '.join(TOKEN_ATTRS)}, OP"
+            )
+        if key in _BOOL_ATTRS:
+            if not isinstance(val, bool):
+                raise RuleError(f"{where}: key {key!r} has {val!r}; expected true or false")
+            continue
+        scalar: type = int if key == "LENGTH" else str
+        if isinstance(val, dict):
+            for pred, arg in val.items():
+                _check_predicate(key, pred, arg, scalar, where)
+        elif not isinstance(val, scalar) or isinstance(val, bool):
+            raise RuleError(
+                f"{where}: key {key!r} has {val!r}; expected a {scalar.__name__} or a dict "
+                f"with {', '.join(TOKEN_PREDICATES)}"
+            )
+
+
+def _check_predicate(key: str, pred: str, arg: Any, scalar: type, where: str) -> None:
+    if pred not in TOKEN_PREDICATES:
+        raise RuleError(
+            f"{where}: key {key!r} has predicate {pred!r}; expected one of: "
+            + ", ".join(TOKEN_PREDICATES)
+        )
+    if pred == "REGEX":
+        if not isinstance(arg, str):
+            raise RuleError(f"{where}: {key}.REGEX must be a string")
+        try:
+            re.compile(arg)
+        except re.error as exc:
+            raise RuleError(f"{where}: {key}.REGEX {arg!r} is not a valid regex ({exc})") from exc
+    elif not isinstance(arg, list) or not all(isinstance(a, scalar) for a in arg):
+        raise RuleError(f"{where}: {key}.{pred} must be a list of {scalar.__name__} values")
+
+
+def check_word_table(
+    obj: Any,
+    *,
+    where: str,
+    lists: Iterable[str],
+    maps: Mapping[str, type] | None = None,
+    optional: Iterable[str] = ("_comment",),
+) -> dict[str, Any]:
+    """Validate a JSON object of named word lists (`lists`: non-empty strings) and named maps
+    (`maps`: word -> value of the given type); every named key is required, no other key but
+    `optional` is allowed."""
+    maps = maps or {}
+    lists = tuple(lists)
+    known = (*maps, *lists, *optional)
+    if not isinstance(obj, dict):
+        raise RuleError(f"{where}: got {type(obj).__name__}; expected a JSON object")
+    for key in obj:
+        if key not in known:
+            raise RuleError(f"{where}: unknown key {key!r}; expected one of: {', '.join(known)}")
+    for key in (*maps, *lists):
+        if key not in obj:
+            raise RuleError(f"{where}: missing key {key!r}")
+    for key, typ in maps.items():
+        val = obj[key]
+        if not isinstance(val, dict) or not all(
+            isinstance(k, str) and isinstance(v, typ) and not isinstance(v, bool)
+            for k, v in val.items()
+        ):
+            raise RuleError(
+                f"{where}: key {key!r} must map strings to {typ.__name__} values, e.g. "
+                '{"twelve": 12}'
+            )
+    for key in lists:
+        val = obj[key]
+        if not isinstance(val, list) or not all(isinstance(w, str) and w for w in val):
+            raise RuleError(f"{where}: key {key!r} must be a list of non-empty strings")
+    return obj

@@ -186,6 +186,38 @@ def test_pseudo_negation_no_increase(blank: Language, assertion: ContextAssertio
     assert flags(doc) == {"IL-6": "", "ketamine": ""}
 
 
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        (
+            "Serum IL-6 was not elevated in patients with rheumatoid arthritis.",
+            [("IL-6", "CYTOKINE"), ("rheumatoid arthritis", "DISEASE")],
+            {"IL-6": "N", "rheumatoid arthritis": ""},
+        ),
+        (
+            "There is no mention of imiquimod being used in multiple sclerosis.",
+            [("imiquimod", "DRUG"), ("multiple sclerosis", "DISEASE")],
+            {"imiquimod": "N", "multiple sclerosis": ""},
+        ),
+        (
+            "Lithium treatment was not associated with hypothyroidism in this cohort.",
+            [("Lithium", "DRUG"), ("hypothyroidism", "DISEASE")],
+            {"Lithium": "", "hypothyroidism": "N"},
+        ),
+    ],
+)
+def test_negation_of_a_relation_falls_on_its_subject(
+    blank: Language,
+    assertion: ContextAssertion,
+    text: str,
+    mentions: list[tuple[str, str]],
+    expected: dict[str, str],
+) -> None:
+    doc = annotate(blank, text, mentions)
+    assertion(doc)
+    assert flags(doc) == expected
+
+
 def test_backward_cue_and_terminator(blank: Language, assertion: ContextAssertion) -> None:
     doc = annotate(
         blank,

@@ -19,8 +19,17 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+import pipeline.components.outcome_grammar as grammar
 import pipeline.components.outcomes as oc
-from pipeline.outcomes import OUTCOMES_SCHEMA, gold_doc, load_gold, outcome_rows, score_gold
+from pipeline.outcomes import (
+    OUTCOMES_SCHEMA,
+    ROW_KEYS,
+    gold_doc,
+    load_gold,
+    outcome_rows,
+    score_gold,
+)
+from pipeline.paths import rule_file
 
 HERE = Path(__file__).resolve().parent
 SEEDS = HERE.parent / "seeds"
@@ -294,7 +303,7 @@ def test_sentence_without_numbers_is_not_parsed(
     def boom(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("a sentence without digits or number words reached the parser")
 
-    monkeypatch.setattr(oc._SentenceParser, "__init__", boom)
+    monkeypatch.setattr(grammar.SentenceParser, "__init__", boom)
     doc = run(nlp, "Relapse was frequent after withdrawal. Side effects were minor and resolved.")
     assert doc._.outcomes == []
 
@@ -306,11 +315,11 @@ def test_sentence_without_numbers_is_not_parsed(
 def test_rows_match_the_schema(nlp: Language) -> None:
     doc = run(nlp, seed("004"), SEED_004_MENTIONS)
     for raw in doc._.outcomes:
-        assert tuple(raw) == oc.ROW_KEYS
+        assert tuple(raw) == ROW_KEYS
     rows = outcome_rows(doc, "seed-004")
     table = pa.Table.from_pylist(rows, schema=OUTCOMES_SCHEMA)
     assert table.num_rows == 6
-    assert table.schema.names == ["doc_id", *oc.ROW_KEYS]
+    assert table.schema.names == ["doc_id", *ROW_KEYS]
     assert len({r["outcome_id"] for r in rows}) == len(rows)
     for f in OUTCOMES_SCHEMA:
         assert f.metadata and {b"description", b"example"} <= set(f.metadata), f.name
@@ -331,12 +340,12 @@ def write_lines(path: Path, lines: list[str]) -> Path:
     ("line", "message"),
     [
         (
-            '{"measure": "relapse", "patern": "relapse"}',
-            r":2: unknown key 'patern'; expected one of: comment, id, measure",
+            '{"measure": "relapse", "pattern": "relapse", "patern": "relapse"}',
+            r":2: unknown key 'patern' \(expected one of \['comment', 'id', 'measure'",
         ),
         (
             '{"measure": "relaps", "pattern": "relapse"}',
-            r":2: key 'measure' has 'relaps'; expected one of: enrollment",
+            r":2: key 'measure' is 'relaps', expected one of \['enrollment'",
         ),
         (
             '{"measure": "relapse", "pattern": [{"LOWERX": "relapse"}]}',
@@ -352,7 +361,7 @@ def write_lines(path: Path, lines: list[str]) -> Path:
         ),
         (
             '{"measure": "relapse", "pattern": "relapse", "priority": 5}',
-            r":2: key 'priority' has 5; expected 0, 1 or 2",
+            r":2: key 'priority' is 5, expected one of \[0, 1, 2\]",
         ),
         ('{"measure": "relapse"}', r":2: missing key 'pattern'"),
         ("not json", r":2: not valid JSON"),
@@ -367,7 +376,7 @@ def test_cue_file_validation(tmp_path: Path, line: str, message: str) -> None:
 
 
 def test_lexicon_validation(tmp_path: Path) -> None:
-    data = json.loads(oc.rule_file(oc.LEXICON_FILE).read_text(encoding="utf8"))
+    data = json.loads(rule_file(oc.LEXICON_FILE).read_text(encoding="utf8"))
     bad = dict(data, population_noun=["patients"])
     path = tmp_path / "lex.json"
     path.write_text(json.dumps(bad), encoding="utf8")
@@ -380,9 +389,9 @@ def test_lexicon_validation(tmp_path: Path) -> None:
 
 
 def test_shipped_rule_files_load() -> None:
-    cues = oc.load_cues(oc.rule_file(oc.CUES_FILE))
+    cues = oc.load_cues(rule_file(oc.CUES_FILE))
     assert {c.measure for c in cues} >= set(oc.MEASURES) - {"other"} | {"not_outcome"}
-    oc.Lexicon(oc.load_lexicon(oc.rule_file(oc.LEXICON_FILE)))
+    oc.Lexicon(oc.load_lexicon(rule_file(oc.LEXICON_FILE)))
 
 
 def test_to_disk_from_disk_round_trip(nlp: Language, tmp_path: Path) -> None:
@@ -408,7 +417,7 @@ def test_to_disk_from_disk_round_trip(nlp: Language, tmp_path: Path) -> None:
 
     # a broken file on disk is rejected with its line
     write_lines(tmp_path / "outcomes" / oc.CUES_FILE, ['{"measure": "other", "pattren": "x"}'])
-    with pytest.raises(oc.RuleFileError, match=r"outcome_cues.jsonl:1: unknown key 'pattren'"):
+    with pytest.raises(oc.RuleFileError, match=r"outcome_cues.jsonl:1: missing key 'pattern'"):
         fresh.from_disk(tmp_path / "outcomes")
 
 
@@ -422,3 +431,161 @@ def test_pipeline_to_disk_and_spacy_load(tmp_path: Path) -> None:
     text = "Fifteen patients were enrolled. Twelve of them (80%) responded."
     assert loaded(text)._.outcomes == nlp(text)._.outcomes
     assert [r["measure"] for r in loaded(text)._.outcomes] == ["enrollment", "response"]
+
+
+def test_outcome_spans_for_displacy(nlp: Language) -> None:
+    doc = run(nlp, seed("004"), SEED_004_MENTIONS)
+    spans = doc.spans[oc.SPANS_KEY]
+    assert [(s.start_char, s.label_) for s in spans] == [
+        (r["start_char"], r["measure"]) for r in doc._.outcomes
+    ]
+    assert all(s.text.startswith(r["text"][:3]) for s, r in zip(spans, doc._.outcomes, strict=True))
+
+
+# ------------------------------------------------------------------------------------------
+# per-arm figures, ratio statistics, relative changes
+
+LETROZOLE, TAMOXIFEN = (
+    ("letrozole", "DRUG", "MESH:D000077289"),
+    ("tamoxifen", "DRUG", "MESH:D013629"),
+)
+
+
+def test_arm_group_size_and_hazard_ratio(nlp: Language) -> None:
+    text = (
+        "Nine hundred seven patients were randomly assigned to letrozole (n = 453) or tamoxifen "
+        "(n = 454). Objective response was 30% in the letrozole arm versus 20% in the tamoxifen "
+        "arm (P = .006). Time to progression was longer with letrozole (HR 0.72; 95% CI "
+        "0.61-0.86; P < .001)."
+    )
+    rows = run(nlp, text, [LETROZOLE, TAMOXIFEN])._.outcomes
+    got = [(r["measure"], r["value"], r["unit"], r["arm"], r["group_size"]) for r in rows]
+    assert got == [
+        ("enrollment", 907.0, "count", None, None),
+        ("enrollment", 453.0, "count", None, 453),
+        ("enrollment", 454.0, "count", None, 454),
+        ("response", 30.0, "percent", "letrozole", 453),
+        ("response", 20.0, "percent", "tamoxifen", 454),
+        ("progression", 0.72, "hazard_ratio", None, None),
+    ]
+    hr = rows[-1]
+    assert (hr["ci_low"], hr["ci_high"], hr["p_value"], hr["p_relation"]) == (
+        0.61,
+        0.86,
+        0.001,
+        "<",
+    )
+    assert rows[3]["drug_concept_id"] == LETROZOLE[2]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "pCR was 28% with docetaxel versus 15% with placebo.",
+            [(28.0, "docetaxel"), (15.0, "placebo")],
+        ),
+        (
+            "The pCR rates were 22%, 31% and 40% in the A, B and C arms, respectively.",
+            [(22.0, "A"), (31.0, "B"), (40.0, "C")],
+        ),
+        (
+            "Mucositis (12% v 1%) was more frequent with the combination.",
+            [(12.0, None), (1.0, None)],
+        ),
+    ],
+)
+def test_compared_rates_and_their_arms(
+    nlp: Language, text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    rows = run(nlp, text, [("docetaxel", "DRUG", "MESH:D000077143")])._.outcomes
+    assert [(r["value"], r["arm"]) for r in rows] == expected
+    assert all(r["unit"] == "percent" for r in rows)
+
+
+def test_relative_change_is_not_the_rate(nlp: Language) -> None:
+    (row,) = run(nlp, "Tamoxifen reduced the annualized relapse rate by 54%.")._.outcomes
+    assert (row["measure"], row["value"], row["unit"]) == ("relapse", 54.0, "relative_change")
+
+
+def test_population_noun_is_not_the_measure(nlp: Language) -> None:
+    (row,) = run(nlp, "Relapse occurred in 7 of 25 responders (28%).")._.outcomes
+    assert (row["measure"], row["value"], row["numerator"], row["denominator"]) == (
+        "relapse",
+        28.0,
+        7,
+        25,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Median overall survival was 24.3 months (95% CI, 20.1-28.5) with docetaxel.",
+            [("survival", 24.3, "months", 20.1, 28.5)],
+        ),
+        (
+            "The hazard ratio for death was 0.74 [0.61, 0.90].",
+            [("mortality", 0.74, "hazard_ratio", 0.61, 0.90)],
+        ),
+        (
+            "The odds ratio for response was 1.8 (95% CI 1.2 to 2.7; p = 0.004).",
+            [("response", 1.8, "odds_ratio", 1.2, 2.7)],
+        ),
+        (
+            "After a median follow-up of 24 months, 8 patients (32%) had relapsed.",
+            [("relapse", 32.0, "percent", None, None)],
+        ),
+    ],
+)
+def test_medians_and_ratios(
+    nlp: Language, text: str, expected: list[tuple[str, float, str, float | None, float | None]]
+) -> None:
+    rows = run(nlp, text, [("docetaxel", "DRUG", "MESH:D000077143")])._.outcomes
+    assert [
+        (r["measure"], r["value"], r["unit"], r["ci_low"], r["ci_high"]) for r in rows
+    ] == expected
+
+
+def test_rates_per_person_years(nlp: Language) -> None:
+    text = "The VTE rate was 11.6 v 23.9 per 1,000 person-years (hazard ratio, 0.48)."
+    rows = run(nlp, text)._.outcomes
+    got = [(r["value"], r["unit"], r["denominator"], r["population"]) for r in rows]
+    assert got[:2] == [(11.6, "rate", 1000, "person-years"), (23.9, "rate", 1000, "person-years")]
+    assert (rows[2]["value"], rows[2]["unit"]) == (0.48, "hazard_ratio")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Rash was reported in the naproxen, loratadine, and no prophylaxis groups in 40.3, "
+            "42.5, and 46.6%, respectively.",
+            [
+                ("adverse_event", 40.3, "percent"),
+                ("adverse_event", 42.5, "percent"),
+                ("adverse_event", 46.6, "percent"),
+            ],
+        ),
+        (
+            "The detection rate was 91% with radioguided localization and 84% with wire "
+            "localization.",
+            [("other", 91.0, "percent"), ("other", 84.0, "percent")],
+        ),
+        (
+            "Of 400 women randomized, 384 provided follow-up measurements.",
+            [("enrollment", 400.0, "count")],
+        ),
+        ("A total of 1,203 women were randomized.", [("enrollment", 1203.0, "count")]),
+        (
+            "There were 14 neoplastic events with tamoxifen and 28 with placebo.",
+            [("other", 14.0, "count"), ("other", 28.0, "count")],
+        ),
+    ],
+)
+def test_compared_rates_and_enrollment_forms(
+    nlp: Language, text: str, expected: list[tuple[str, float, str]]
+) -> None:
+    rows = run(nlp, text, [("tamoxifen", "DRUG", "MESH:D013629")])._.outcomes
+    assert [(r["measure"], r["value"], r["unit"]) for r in rows] == expected

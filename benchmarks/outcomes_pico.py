@@ -1,0 +1,325 @@
+"""Score the outcomes table on the PICO corpus's annotated numbers (pico-dev, BRAT .txt + .ann).
+
+    python benchmarks/outcomes_pico.py [--corpus DIR] [--errors FILE] [--refresh] [--limit N]
+
+Held-out rule, fixed before any abstract was read: a PMID belongs to the held-out quarter when
+`int(sha256(pmid).hexdigest(), 16) % 4 == 0` (121 of the 504 abstracts). Rules are tuned on the
+other 383 ("tuned") only; both parts are printed side by side.
+
+The whole tagging pipeline (`build_nlp(outcomes=False)`) runs once per abstract and its Docs are
+cached (`--cache`, rebuilt with `--refresh`), then `biotab_outcomes` runs on the cached Docs and
+`outcome_rows()` turns them into table rows, so a rule change costs seconds.
+
+Scores (a gold number is a BRAT span whose text holds one number; "found" when an outcomes row
+overlapping its span carries that number as value, numerator, denominator or group_size):
+- per-kind recall: bin-percent (iv/cv-bin-percent), bin-abs (iv/cv-bin-abs), figure (both),
+  cont (iv/cv-cont-*: informative, the table does not aim at means), group sizes;
+- enrollment recall: total-participants found by a row of measure `enrollment`;
+- precision: share of rows that overlap some annotated number (rows overlapping none are false),
+  overall and per measure, over rows whose unit is percent or count (the corpus does not mark
+  ratio statistics or relative changes; those rows are counted apart).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from spacy.language import Language  # noqa: E402
+from spacy.tokens import Doc, DocBin  # noqa: E402
+
+from pipeline.paths import DEFAULT_CORPORA  # noqa: E402
+
+NUMBER_KINDS = {
+    "iv-bin-percent": "bin-percent",
+    "cv-bin-percent": "bin-percent",
+    "iv-bin-abs": "bin-abs",
+    "cv-bin-abs": "bin-abs",
+    "total-participants": "enrollment",
+    "intervention-participants": "group-size",
+    "control-participants": "group-size",
+}
+CONT_PREFIXES = ("iv-cont-", "cv-cont-")
+SPLITS = ("tuned", "heldout")
+# The corpus marks per-arm percentages and counts, not ratio statistics or relative changes:
+# precision is over rows of these units; the others are counted apart.
+SCORED_UNITS = ("percent", "count")
+
+
+def is_heldout(pmid: str) -> bool:
+    """The fixed held-out quarter (chosen by PMID hash before any abstract was read)."""
+    return int(hashlib.sha256(pmid.encode()).hexdigest(), 16) % 4 == 0
+
+
+@dataclass
+class GoldNumber:
+    kind: str  # bin-percent, bin-abs, enrollment, group-size, cont
+    label: str
+    start: int
+    end: int
+    text: str
+    value: float | None
+
+
+def _number_words() -> dict[str, int]:
+    from pipeline.paths import rule_file
+
+    data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
+    return {str(k): int(v) for k, v in data["number_words"].items()}
+
+
+def parse_value(text: str, words: dict[str, int]) -> float | None:
+    """The number a gold span states: '28%', '1,203', '76.7 %', 'Twenty', 'twenty-one'."""
+    m = re.search(r"\d[\d,]*(?:[.·]\d+)?", text)
+    if m:
+        return float(m.group().replace(",", "").replace("·", "."))
+    total = current = 0
+    found = False
+    for w in re.findall(r"[a-z]+", text.lower()):
+        if w == "hundred":
+            current = max(current, 1) * 100
+        elif w == "thousand":
+            total, current = total + max(current, 1) * 1000, 0
+        elif w in words:
+            current += words[w]
+        else:
+            continue
+        found = True
+    return float(total + current) if found else None
+
+
+def read_ann(path: Path, words: dict[str, int]) -> list[GoldNumber]:
+    out: list[GoldNumber] = []
+    for line in path.read_text(encoding="utf8").splitlines():
+        if not line.startswith("T"):
+            continue
+        _, info, text = line.split("\t", 2)
+        label, spans = info.split(" ", 1)
+        kind = NUMBER_KINDS.get(label) or ("cont" if label.startswith(CONT_PREFIXES) else None)
+        if kind is None:
+            continue
+        bounds = [tuple(int(x) for x in s.split()) for s in spans.split(";")]
+        out.append(
+            GoldNumber(
+                kind,
+                label,
+                min(b[0] for b in bounds),
+                max(b[1] for b in bounds),
+                text,
+                parse_value(text, words),
+            )
+        )
+    return out
+
+
+def load_corpus(corpus: Path, limit: int | None) -> list[tuple[str, str, list[GoldNumber]]]:
+    words = _number_words()
+    docs = []
+    for txt in sorted(corpus.glob("*.txt")):
+        ann = txt.with_suffix(".ann")
+        if not ann.exists():
+            continue
+        docs.append((txt.stem, txt.read_text(encoding="utf8"), read_ann(ann, words)))
+    return docs[:limit] if limit else docs
+
+
+def tagged_docs(nlp: Language, texts: list[str], cache: Path, refresh: bool) -> list[Doc]:
+    """Docs after every component but `biotab_outcomes`, cached as a DocBin keyed by the texts."""
+    key = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:16]
+    path = cache / f"pico_{key}.spacy"
+    if path.exists() and not refresh:
+        return list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    docs = list(nlp.pipe(texts))
+    for doc in docs:
+        # Span-valued user data (scispacy's abbreviation pairs) does not serialize; the outcomes
+        # component reads entities, their attributes and sentence attributes only.
+        for k in [k for k, v in doc.user_data.items() if not _plain(v)]:
+            del doc.user_data[k]
+    cache.mkdir(parents=True, exist_ok=True)
+    DocBin(store_user_data=True, docs=docs).to_disk(path)
+    return docs
+
+
+def _plain(v: Any) -> bool:
+    if isinstance(v, (list, tuple)):
+        return all(_plain(x) for x in v)
+    if isinstance(v, dict):
+        return all(_plain(x) for x in v.values())
+    return v is None or isinstance(v, (str, int, float, bool))
+
+
+@dataclass
+class Score:
+    found: Counter[str] = field(default_factory=Counter)
+    total: Counter[str] = field(default_factory=Counter)
+    rows: Counter[str] = field(default_factory=Counter)
+    rows_ok: Counter[str] = field(default_factory=Counter)
+    unscored: Counter[str] = field(default_factory=Counter)
+
+    def recall(self, kind: str) -> float | None:
+        return self.found[kind] / self.total[kind] if self.total[kind] else None
+
+    def precision(self, measure: str | None = None) -> float | None:
+        n = self.rows[measure] if measure else sum(self.rows.values())
+        ok = self.rows_ok[measure] if measure else sum(self.rows_ok.values())
+        return ok / n if n else None
+
+
+def _carries(row: dict[str, Any], value: float) -> bool:
+    for key in ("value", "numerator", "denominator", "group_size"):
+        got = row.get(key)
+        if got is not None and abs(float(got) - value) <= 0.051:
+            return True
+    return False
+
+
+def _overlaps(row: dict[str, Any], g: GoldNumber) -> bool:
+    return int(row["start_char"]) < g.end and g.start < int(row["end_char"])
+
+
+def score_doc(
+    pmid: str, text: str, gold: list[GoldNumber], rows: list[dict[str, Any]], score: Score
+) -> Iterator[dict[str, Any]]:
+    """Add one abstract to `score`; yield an error record per miss and per false row."""
+    for g in gold:
+        if g.value is None:
+            continue
+        kinds = [g.kind] + (["figure"] if g.kind in ("bin-percent", "bin-abs") else [])
+        near = [r for r in rows if _overlaps(r, g)]
+        if g.kind == "enrollment":
+            hit = any(r["measure"] == "enrollment" and _carries(r, g.value) for r in near)
+        else:
+            hit = any(_carries(r, g.value) for r in near)
+        for k in kinds:
+            score.total[k] += 1
+            score.found[k] += hit
+        if not hit and g.kind != "cont":
+            lo, hi = max(0, g.start - 120), min(len(text), g.end + 120)
+            yield {
+                "type": "miss",
+                "pmid": pmid,
+                "kind": g.label,
+                "gold": g.text,
+                "value": g.value,
+                "context": text[lo : g.start]
+                + "[["
+                + text[g.start : g.end]
+                + "]]"
+                + text[g.end : hi],
+                "rows_here": [
+                    {k: r.get(k) for k in ("text", "measure", "value", "numerator")} for r in near
+                ],
+            }
+    for r in rows:
+        if r["unit"] not in SCORED_UNITS:
+            score.unscored[r["unit"]] += 1
+            continue
+        ok = any(_overlaps(r, g) for g in gold)
+        score.rows[r["measure"]] += 1
+        score.rows_ok[r["measure"]] += ok
+        if not ok:
+            yield {
+                "type": "false_row",
+                "pmid": pmid,
+                "measure": r["measure"],
+                "value": r["value"],
+                "text": r["text"],
+                "sentence": _sentence(text, int(r["start_char"]), int(r["end_char"])),
+            }
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    lo = max(text.rfind(". ", 0, start) + 2, start - 200, 0)
+    hi = text.find(". ", end)
+    hi = min(hi + 1 if hi >= 0 else len(text), end + 200)
+    return text[lo:start] + "[[" + text[start:end] + "]]" + text[end:hi]
+
+
+def _fmt(x: float | None) -> str:
+    return f"{x:.3f}" if x is not None else "-"
+
+
+def report(scores: dict[str, Score]) -> None:
+    print(f"{'':<28}" + "".join(f"{s:>14}" for s in SPLITS))
+    for kind, name in (
+        ("figure", "figure recall (bin %+abs)"),
+        ("bin-percent", "  bin-percent recall"),
+        ("bin-abs", "  bin-abs recall"),
+        ("enrollment", "enrollment recall"),
+        ("group-size", "group-size recall"),
+        ("cont", "cont (info) recall"),
+    ):
+        cells = "".join(
+            f"{_fmt(scores[s].recall(kind)):>8} /{scores[s].total[kind]:>4}" for s in SPLITS
+        )
+        print(f"{name:<28}{cells}")
+    cells = "".join(
+        f"{_fmt(scores[s].precision()):>8} /{sum(scores[s].rows.values()):>4}" for s in SPLITS
+    )
+    print(f"{'precision (% and n rows)':<28}{cells}")
+    units = sorted(set(scores["tuned"].unscored) | set(scores["heldout"].unscored))
+    for u in units:
+        cells = "".join(f"{'':>8} /{scores[s].unscored[u]:>4}" for s in SPLITS)
+        print(f"{'rows (not scored) ' + u:<28}{cells}")
+    measures = sorted(set(scores["tuned"].rows) | set(scores["heldout"].rows))
+    for m in measures:
+        cells = "".join(
+            f"{_fmt(scores[s].precision(m)):>8} /{scores[s].rows[m]:>4}" for s in SPLITS
+        )
+        print(f"  {m:<26}{cells}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPORA / "pico-dev")
+    ap.add_argument("--cache", type=Path, default=REPO / "outputs" / "pico_cache")
+    ap.add_argument("--refresh", action="store_true", help="re-run the tagging pipeline")
+    ap.add_argument("--errors", type=Path, help="write misses and false rows (JSONL)")
+    ap.add_argument(
+        "--errors-split", choices=SPLITS, default="tuned", help="split whose errors are written"
+    )
+    ap.add_argument("--limit", type=int, help="first N abstracts only")
+    args = ap.parse_args()
+
+    from pipeline.nlp import build_nlp
+    from pipeline.outcomes import outcome_rows
+
+    corpus = load_corpus(args.corpus, args.limit)
+    nlp = build_nlp(outcomes=False)
+    docs = tagged_docs(nlp, [t for _, t, _ in corpus], args.cache, args.refresh)
+    full = build_nlp(outcomes=True)
+    outcomes = full.get_pipe("biotab_outcomes")
+    scores = {s: Score() for s in SPLITS}
+    errors: list[dict[str, Any]] = []
+    for (pmid, text, gold), doc in zip(corpus, docs, strict=True):
+        split = "heldout" if is_heldout(pmid) else "tuned"
+        rows = outcome_rows(outcomes(doc), f"pmid:{pmid}")
+        errs = list(score_doc(pmid, text, gold, rows, scores[split]))
+        if split == args.errors_split:
+            errors.extend(errs)
+    print(
+        f"pico-dev: {len(corpus)} abstracts "
+        f"({sum(is_heldout(p) for p, _, _ in corpus)} held out: sha256(pmid) % 4 == 0)"
+    )
+    report(scores)
+    if args.errors:
+        with args.errors.open("w", encoding="utf8") as fh:
+            for e in errors:
+                fh.write(json.dumps(e, ensure_ascii=False) + "\n")
+        print(f"{len(errors)} errors ({args.errors_split}) -> {args.errors}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,346 @@
+"""Document context of `biotab_outcomes`: mentions, the main drug and disease, the cohort chain.
+
+`DocContext` holds a document's DRUG/DISEASE mentions and follows the cohort through it
+("Fifteen ... enrolled" -> "One patient discontinued" (1 of 15) -> "All remaining patients" (14)
+-> "Twelve of those patients (86%)" (12 of 14)). `resolve_figure` turns a parsed figure into a
+typed `OutcomeFigure` (pipeline/outcomes.py) with those numbers and its drug and disease ties.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from pipeline.components.outcome_grammar import SentenceParser
+from pipeline.components.outcome_rules import EVENT_MEASURES
+from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
+from pipeline.outcomes import OutcomeFigure
+
+
+class DocContext:
+    """Mentions of one Doc and the cohort followed through it (mutable, one per Doc)."""
+
+    def __init__(self, doc: Doc, doc_text: str) -> None:
+        self.doc = doc
+        self.mentions: list[Mention] = []
+        for ent in doc.ents:
+            label = ent.label_
+            if label in ("DRUG", "DISEASE"):
+                start, end = ent.start_char, ent.end_char
+                ext = ent._  # one extension accessor per mention, not one per attribute
+                self.mentions.append(
+                    Mention(
+                        start,
+                        end,
+                        label,
+                        doc_text[start:end],  # = ent.text, without a Token per token
+                        ext.concept_id,
+                        bool(ext.negated),
+                    )
+                )
+        self.mention_starts = [m.start for m in self.mentions]
+        self._main: dict[str, Mention | None] = {}
+        self.enrolled: int | None = None
+        self.cohort: int | None = None
+        self.remaining: int | None = None
+        self.cohort_population: str | None = None
+        # arm sizes stated in the document: arm text (lower case) or drug concept id -> n
+        self.arm_sizes: dict[str, int] = {}
+
+    def in_range(self, start: int, end: int) -> list[Mention]:
+        lo = bisect.bisect_left(self.mention_starts, start)
+        out = []
+        for m in self.mentions[lo:]:
+            if m.start >= end:
+                break
+            if m.end <= end:
+                out.append(m)
+        return out
+
+    def main(self, label: str) -> Mention | None:
+        if label in self._main:
+            return self._main[label]
+        cands = [m for m in self.mentions if m.label == label and not m.negated]
+        best: Mention | None = None
+        if cands:
+            title_start = min(m.start for m in self.mentions)
+            title_sent = self.doc.char_span(title_start, title_start + 1, alignment_mode="expand")
+            title_end = title_sent.sent.end_char if title_sent is not None else title_start
+            counts: Counter[str] = Counter()
+            first: dict[str, Mention] = {}
+            for m in cands:
+                key = m.concept_id or m.text.lower()
+                counts[key] += 1 + (2 if m.start < title_end else 0)
+                first.setdefault(key, m)
+            key = max(counts, key=lambda k: (counts[k], -first[k].start))
+            best = first[key]
+        self._main[label] = best
+        return best
+
+
+class SentenceMentions:
+    """A sentence's DRUG/DISEASE mentions (sorted, non-overlapping) with bisect look-ups."""
+
+    def __init__(self, mentions: list[Mention], text: str, base: int) -> None:
+        self.all = mentions
+        self.text, self.base = text, base
+        self._by_label: dict[str, tuple[list[Mention], list[int], list[int]]] = {}
+        self.drugs = [m for m in mentions if m.label == "DRUG"]
+        self.drug_starts = [m.start for m in self.drugs]
+        self.population_disease = self._population_disease()
+
+    def _usable(self, label: str) -> tuple[list[Mention], list[int], list[int]]:
+        if label not in self._by_label:
+            ms = [m for m in self.all if m.label == label and not m.negated]
+            self._by_label[label] = (ms, [m.start for m in ms], [m.end for m in ms])
+        return self._by_label[label]
+
+    def nearest(self, label: str, start: int, end: int) -> Mention | None:
+        """The non-negated mention nearest to start..end; ties go to the earlier one."""
+        ms, starts, ends = self._usable(label)
+        k = bisect.bisect_right(ends, start)
+        cands: list[tuple[int, Mention]] = []
+        if k > 0:
+            cands.append((start - ms[k - 1].end, ms[k - 1]))
+        if k < len(ms) and ms[k].start < end:
+            cands.append((0, ms[k]))
+        j = bisect.bisect_left(starts, end)
+        if j < len(ms):
+            cands.append((ms[j].start - end, ms[j]))
+        best: tuple[int, Mention] | None = None
+        for dist, m in cands:
+            if best is None or dist < best[0]:
+                best = (dist, m)
+        return best[1] if best else None
+
+    def _population_disease(self) -> Mention | None:
+        """The disease of a population phrase: "patients with X", "X patients"."""
+        text, base = self.text, self.base
+        for m in self.all:
+            if m.label != "DISEASE" or m.negated:
+                continue
+            s = m.start - base
+            before = text[max(0, s - 40) : s].lower()
+            after = text[m.end - base : m.end - base + 12].lower()
+            if re.search(r"\b(?:with|for)\s+(?:[\w-]+\s+){0,2}$", before) or re.match(
+                r"\s*(?:patients|subjects|cases)\b", after
+            ):
+                return m
+        return None
+
+
+_FOLLOWING_DRUG = re.compile(
+    r"\s*\)?\s*(?:of\s+(?:those|the\s+)?(?:patients|subjects|children|participants)?\s*)?"
+    r"(?:with|on|in|receiving|for|after|under|given|taking|treated\s+with)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+
+
+def following_drug(sm: SentenceMentions, text: str, f: Figure) -> Mention | None:
+    """ "16.5% with azathioprine": the drug named right after the figure."""
+    base = sm.base
+    k = bisect.bisect_left(sm.drug_starts, base + f.end)
+    for m in sm.drugs[k:]:
+        s = m.start - base
+        if s - f.end > 30:
+            break
+        if _FOLLOWING_DRUG.fullmatch(text[f.end : s]):
+            return m
+    return None
+
+
+@dataclass
+class _Numbers:
+    count: int | None
+    num: int | None
+    den: int | None
+    population: str | None
+
+
+def _enrollment(f: Figure, ctx: DocContext, den_context: int | None, n: _Numbers) -> None:
+    """An enrollment count starts the cohort chain."""
+    if n.count is None:
+        return
+    if n.den is None and den_context is not None and n.count <= den_context and not f.of_phrase:
+        n.den = den_context
+    if n.den is None:
+        n.num = None
+    ctx.enrolled = ctx.cohort = n.count
+    ctx.remaining = None
+    ctx.cohort_population = n.population
+
+
+def _follow_cohort(f: Figure, ctx: DocContext, den_context: int | None, n: _Numbers) -> bool:
+    """Complete numerator/denominator from the cohort; False if an "all ..." figure has none."""
+    cands: list[int] = []
+    if den_context is not None:
+        cands.append(den_context)
+    if f.remaining and ctx.remaining is not None:
+        cands.append(ctx.remaining)
+    for c in (ctx.cohort, ctx.remaining, ctx.enrolled):
+        if c is not None and c not in cands:
+            cands.append(c)
+    if f.all_form and n.count is None:
+        pool = cands[:1] if not f.remaining else [ctx.remaining] if ctx.remaining else []
+        if not pool:
+            return False
+        n.count = n.num = n.den = pool[0]
+    elif n.den is None and n.num is not None and n.count is not None:
+        if f.pct is not None:
+            n.den = next(
+                (c for c in cands if pct_consistent(n.num, c, f.pct, f.pct_decimals)), None
+            )
+        elif cands and (f.remaining or f.those or den_context is not None or f.zero
+                        or f.has_pop or f.needs_cue):  # fmt: skip
+            n.den = cands[0] if n.num <= cands[0] else None
+    elif n.den is not None and n.num is None and f.pct is not None:
+        den = n.den
+        exact = [k for k in range(den + 1) if pct_consistent(k, den, f.pct, f.pct_decimals)]
+        n.num = exact[0] if len(exact) == 1 else None
+    if n.population is None and n.den is not None and n.den in cands:
+        n.population = ctx.cohort_population
+    if f.remaining and ctx.remaining is not None and n.den == ctx.remaining:
+        ctx.cohort = ctx.remaining
+    if f.all_form and n.den is not None:
+        ctx.cohort = n.den
+    if (
+        f.measure == "discontinuation"
+        and n.num is not None
+        and n.den is not None
+        and n.den == ctx.cohort
+        and n.num < n.den
+    ):
+        ctx.remaining = n.den - n.num
+    return True
+
+
+def _drug_tie(
+    f: Figure, parser: SentenceParser, ctx: DocContext, sm: SentenceMentions
+) -> tuple[str | None, str | None]:
+    """(drug text, drug concept id): the figure's arm, else the drug named right after it (which
+    becomes the figure's arm: "28% with docetaxel"), the nearest drug of the sentence, the
+    document's main drug."""
+    base = sm.base
+    if f.arm is not None:
+        s, e = f.arm
+        arm_drugs = [m for m in ctx.in_range(base + s, base + e + 1) if m.label == "DRUG"]
+        return parser.text[s:e].strip(), arm_drugs[0].concept_id if arm_drugs else None
+    drug = following_drug(sm, parser.text, f)
+    if drug is not None:
+        f.arm = (drug.start - base, drug.end - base)
+    else:
+        drug = sm.nearest("DRUG", base + f.start, base + f.end)
+    if drug is None:
+        drug = ctx.main("DRUG")
+    return (drug.text, drug.concept_id) if drug is not None else (None, None)
+
+
+def _group_size(
+    f: Figure,
+    parser: SentenceParser,
+    ctx: DocContext,
+    sm: SentenceMentions,
+    arm: str | None,
+    n: _Numbers,
+) -> int | None:
+    """Record an arm's size from "<arm> (n = 453)" or "120 patients in the X arm"; return the
+    size of the figure's arm when the document stated it."""
+    keys: list[str] = []
+    if arm is not None:
+        keys.append(arm.lower())
+        drugs = (
+            [m for m in ctx.in_range(sm.base + f.arm[0], sm.base + f.arm[1] + 1)] if f.arm else []
+        )
+        keys.extend(m.concept_id or m.text.lower() for m in drugs if m.label == "DRUG")
+    if f.measure == "enrollment" and n.count is not None:
+        size_keys = list(keys)
+        if not size_keys and parser.toks[f.ts].lower == "n":
+            before = parser.text[max(0, f.start - 4) : f.start]
+            drug = sm.nearest("DRUG", sm.base + f.start - len(before), sm.base + f.start)
+            if drug is not None and 0 <= f.start + sm.base - drug.end <= 4 and "(" in before:
+                size_keys.append(drug.concept_id or drug.text.lower())
+        for key in size_keys:
+            ctx.arm_sizes[key] = n.count
+        return n.count if size_keys else None
+    return next((ctx.arm_sizes[k] for k in keys if k in ctx.arm_sizes), None)
+
+
+def resolve_figure(
+    sent: Span,
+    sent_idx: int,
+    f: Figure,
+    parser: SentenceParser,
+    ctx: DocContext,
+    sm: SentenceMentions,
+    den_context: int | None,
+) -> OutcomeFigure | None:
+    """The figure as a typed outcome: numerator/denominator completed through the document's
+    cohort chain (`ctx`), tied to its arm or nearest drug and disease."""
+    assert f.measure is not None
+    population = f.population
+    if population is not None and population.lower() in ("them", "those", "these"):
+        population = None
+    n = _Numbers(f.count, f.num, f.den, population)
+    if f.ratio is not None or f.relative or f.rate_per or f.time_unit:
+        pass  # a statistic, not a share of the cohort
+    elif f.measure == "enrollment":
+        _enrollment(f, ctx, den_context, n)
+    elif not _follow_cohort(f, ctx, den_context, n):
+        return None
+    if f.ratio is not None and f.ratio_value is not None:
+        value, unit = f.ratio_value, f.ratio
+    elif f.rate_per is not None and f.ratio_value is not None:
+        value, unit = f.ratio_value, "rate"
+        n.den, n.population = f.rate_per, "person-years"
+    elif f.time_unit is not None and f.ratio_value is not None:
+        value, unit = f.ratio_value, f.time_unit
+    elif f.pct is not None and f.relative:
+        value, unit = float(f.pct), "relative_change"
+    elif f.pct is not None:
+        value, unit = float(f.pct), "percent"
+    elif n.count is not None:
+        value, unit = float(n.count), "count"
+    else:
+        return None
+    drug_text, drug_id = _drug_tie(f, parser, ctx, sm)
+    base = sent.start_char
+    arm = parser.text[f.arm[0] : f.arm[1]].strip() if f.arm is not None else None
+    group_size = _group_size(f, parser, ctx, sm, arm, n)
+    disease: Mention | None
+    if f.measure in EVENT_MEASURES:
+        disease = sm.population_disease
+    else:
+        disease = sm.nearest("DISEASE", base + f.start, base + f.end)
+    if disease is None:
+        disease = ctx.main("DISEASE")
+    start, end = base + f.start, base + f.end
+    return OutcomeFigure(
+        outcome_id=f"{sent_idx}:{start}",
+        sent_idx=sent_idx,
+        start_char=start,
+        end_char=end,
+        text=parser.text[f.start : f.end],
+        measure=f.measure,
+        value=value,
+        unit=unit,
+        numerator=n.num,
+        denominator=n.den,
+        ci_low=f.ci.low if f.ci else None,
+        ci_high=f.ci.high if f.ci else None,
+        ci_level=f.ci.level if f.ci else None,
+        p_value=f.p.p if f.p else None,
+        p_relation=f.p.rel if f.p else None,
+        timepoint=f.timepoint,
+        population=n.population,
+        arm=arm,
+        group_size=group_size,
+        drug_concept_id=drug_id,
+        drug_text=drug_text,
+        disease_concept_id=disease.concept_id if disease else None,
+        disease_text=disease.text if disease else None,
+        negated=bool(f.negated),
+    )

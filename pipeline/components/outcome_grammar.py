@@ -1,0 +1,537 @@
+"""The figure grammar of `biotab_outcomes`: figures, statistics and timepoints in one sentence.
+
+`SentenceParser(text, lexicon)` reads light tokens (`outcome_tokens.py`) left to right, once:
+`find_stats()` marks confidence intervals and p-values, `find_timepoints()` timepoints (both are
+consumed so they are never read as figures; `outcome_statistics.py`), then `parse()` reads the
+figures: ratio statistics, rates per person-time and medians (`outcome_statistics.py`), and
+"12 of 15 patients", "12/15 (80%)", "80% (12/15)", "n = 12", "Twelve of those patients (86%)",
+"86 %", "no patient ...", "all remaining patients ...". Each rule looks at a bounded window of
+tokens, so the work is linear in the sentence length.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from pipeline.components.outcome_statistics import StatisticsParser
+from pipeline.components.outcome_tokens import Figure
+
+
+class SentenceParser(StatisticsParser):
+    """Finds figures, statistics and timepoints in one sentence's text."""
+
+    def is_int(self, i: int) -> bool:
+        if not 0 <= i < len(self.toks) or self.consumed[i]:
+            return False
+        t = self.toks[i]
+        return t.num is not None and t.decimals == 0 and t.num >= 0
+
+    def int_at(self, i: int) -> int:
+        n = self.toks[i].num
+        assert n is not None
+        return int(n)
+
+    def adjacent(self, i: int, j: int) -> bool:
+        return self.toks[i].end == self.toks[j].start
+
+    def pct_at(self, i: int) -> int | None:
+        """If tokens at i form a percentage, index one past it."""
+        if not 0 <= i < len(self.toks) or self.consumed[i]:
+            return None
+        t = self.toks[i]
+        if t.num is None:
+            return None
+        nxt = self.lower(i + 1)
+        if nxt == "%":
+            return i + 2
+        if nxt == "percent":
+            return i + 2
+        if nxt == "per" and self.lower(i + 2) == "cent":
+            return i + 3
+        return None
+
+    def shared_pct_at(self, i: int) -> bool:
+        """A number listed before the percentage sign it shares: "40.3, 42.5, and 46.6%",
+        "17.2 vs. 0%", "70.5 and 79.3 %"."""
+        t = self.toks[i]
+        if t.num is None or t.word_num:
+            return False
+        j = i + 1
+        listed = 0
+        while listed < 6:
+            if self.lower(j) == "," and self.lower(j + 1) in self.lex.connectors:
+                j += 1
+            if self.lower(j) not in self.lex.connectors or not self._num_at(j + 1):
+                break
+            j += 2
+            listed += 1
+            if self.pct_at(j - 1) is not None:
+                return True
+        return False
+
+    def pop_at(self, i: int, max_adj: int = 3) -> int | None:
+        """If tokens at i are `[adj]{0,3} <population noun>`, index one past the noun; adjectives
+        may be joined ("overweight and obese premenopausal women") at the cost of no place."""
+        limit = min(i + max_adj + 1, len(self.toks))
+        k = i
+        while k < limit:
+            low = self.toks[k].lower
+            if low in self.lex.pop:
+                if self.lower(k + 1) in self.lex.pop_not_before:
+                    return None
+                return k + 1
+            joiner = low in self.lex.adjective_joiners
+            if k > i and joiner and self.lower(k + 1) not in self.lex.pop:
+                limit = min(limit + 1, len(self.toks))
+                k += 1
+                continue
+            if (
+                low in self.lex.adjective_stops
+                or low in self.lex.determiners
+                or (not self.toks[k].text.isalpha() and "-" not in self.toks[k].text)
+                or self.toks[k].num is not None
+            ):
+                return None
+            k += 1
+        return None
+
+    # -- statistics and timepoints ----------------------------------------------------------
+    def count_guard(self, i: int) -> bool:
+        """True if the integer at token i may start a count figure."""
+        t = self.toks[i]
+        if i > 0:
+            prev = self.toks[i - 1]
+            if prev.end == t.start and (prev.text.isalpha() or prev.text in "-‐/^_."):
+                return False  # IL-4, CD4, t1/2, .5
+            if prev.lower in self.lex.count_blockers:
+                return False
+            if prev.text in "≥≤<>" and self.lower(i - 2) in self.lex.count_blockers:
+                return False  # "grade ≥ 2"
+            if prev.text in "±+" or (prev.lower == "=" and not self._is_n_eq(i - 2)):
+                return False
+        nxt = self.lower(i + 1)
+        if i + 1 < len(self.toks) and nxt in "-‐–" and self.adjacent(i, i + 1):
+            after = self.toks[i + 2] if i + 2 < len(self.toks) else None
+            if after is not None and after.num is None:
+                return False  # 13-year-old, 2-month
+            return False  # ranges 5-10
+        if nxt in self.lex.units or nxt in self.lex.count_blockers_after:
+            return False  # "12 weeks", "at 9 cancer centers", "in the 3 arms"
+        if (
+            nxt in ("to", "–", "-", ":", "x", "×", "±", ".")
+            and i + 2 < len(self.toks)
+            and self.toks[i + 2].num is not None
+        ):
+            return False
+        n = t.num or 0
+        return not (t.decimals == 0 and 1900 <= n <= 2100 and len(t.text) == 4)
+
+    def _is_n_eq(self, i: int) -> bool:
+        return 0 <= i < len(self.toks) and self.toks[i].lower == "n"
+
+    def paren_pct(self, j: int) -> tuple[int, int] | None:
+        """`( 80 % )` or `[80%]` or `(80%, 95% CI ...)` at j: (pct token index, index after)."""
+        if self.lower(j) not in ("(", "["):
+            return None
+        k = j + 1
+        pe = self.pct_at(k)
+        if pe is None:
+            return None
+        close = pe
+        # allow trailing consumed statistics / other text up to the closing bracket
+        depth = 1
+        while close < len(self.toks) and close - pe < 30:
+            c = self.toks[close].text
+            if c in "([":
+                depth += 1
+            elif c in ")]":
+                depth -= 1
+                if depth == 0:
+                    return k, close + 1
+            close += 1
+        return k, pe
+
+    def set_pct(self, fig: Figure, k: int) -> None:
+        t = self.toks[k]
+        assert t.num is not None
+        fig.pct, fig.pct_decimals = t.num, t.decimals
+
+    def parse(self) -> None:
+        toks = self.toks
+        i = 0
+        n = len(toks)
+        while i < n:
+            t = toks[i]
+            # what `_parse_at` rejects first: consumed tokens, and words that neither are a
+            # number nor start "no/none/not/all ..." or "n = ..."
+            if self.consumed[i] or (t.num is None and t.lower not in self.lex.figure_words):
+                i += 1
+                continue
+            fig = None
+            if t.num is not None:
+                fig = self._parse_ratio(i) or self._parse_rate(i) or self._parse_median(i)
+            fig = fig or self._parse_at(i)
+            if fig is None:
+                i += 1
+                continue
+            if fig.te <= i:  # safety
+                fig.te = i + 1
+            fig.start, fig.end = toks[fig.ts].start, toks[fig.te - 1].end
+            self.figures.append(fig)
+            i = fig.te
+
+    def _parse_at(self, i: int) -> Figure | None:
+        t = self.toks[i]
+        low = t.lower
+        if low in ("no", "none", "not"):
+            return self._parse_zero(i)
+        if low == "all":
+            return self._parse_all(i)
+        if low == "n" and self.lower(i + 1) == "=" and self.is_int(i + 2):
+            return self._parse_n_eq(i)
+        if t.num is None:
+            return None
+        pe = self.pct_at(i)
+        if pe is not None:
+            return self._parse_pct(i, pe)
+        if self.shared_pct_at(i):
+            fig = Figure(i, i + 1)
+            self.set_pct(fig, i)
+            return fig
+        if self.is_int(i) and self.count_guard(i):
+            return self._parse_count(i)
+        if t.decimals > 0 and 0 < t.num < 1:
+            return self._parse_proportion(i)
+        return None
+
+    def _parse_proportion(self, i: int) -> Figure | None:
+        """A rate written as a decimal proportion: "survival was 0·86" (read as 86%)."""
+        t = self.toks[i]
+        assert t.num is not None
+        prev = self.lower(i - 1)
+        recent = itertools.takewhile(lambda f: i - f.te <= 10, reversed(self.figures))
+        listed = prev in ("and", ",", "vs", "versus", "or") and any(f.proportion for f in recent)
+        if prev not in ("was", "were", "of", "=", ":", "is", "reached") and not listed:
+            return None
+        nxt = self.lower(i + 1)
+        if nxt in self.lex.units or nxt in ("%", "-", "–", "to", "/", "±", "x", "×"):
+            return None
+        before = self.text[max(0, t.start - 40) : t.start]
+        if self.lex.ratio_re.search(before):
+            return None
+        fig = Figure(i, i + 1, proportion=True)
+        fig.pct, fig.pct_decimals = round(t.num * 100, 10), max(0, t.decimals - 2)
+        return fig
+
+    def _range_skip(self, i: int, pe: int) -> int | None:
+        """A percentage range "20-40%", "20% to 40%", "between 20% and 40%": index past it."""
+        nxt = self.lower(pe)
+        prev = self.lower(i - 1)
+        if (
+            nxt in ("-", "–", "—", "to")
+            and pe + 1 < len(self.toks)
+            and (self.toks[pe + 1].num is not None)
+        ):
+            after = self.pct_at(pe + 1)
+            if prev == "from" and nxt == "to":
+                return None
+            return after if after is not None else pe + 2
+        if prev == "between" and nxt == "and":
+            after = self.pct_at(pe + 1)
+            return after if after is not None else pe + 2
+        return None
+
+    def _parse_pct(self, i: int, pe: int) -> Figure | None:
+        # "20-40%" written with the unit once: number, dash, percentage
+        if (
+            i >= 2
+            and self.lower(i - 1) in ("-", "–", "to")
+            and self.toks[i - 2].num is not None
+            and self.lower(i - 3) != "from"
+        ):
+            return None
+        skip = self._range_skip(i, pe)
+        if skip is not None:
+            fig = Figure(i, skip, den_phrase=True)
+            return fig
+        fig = Figure(i, pe)
+        self.set_pct(fig, i)
+        t0 = self.toks[i].start
+        fig.relative = bool(
+            self.lex.change_before_re.search(self.text[max(0, t0 - 80) : t0])
+            or self.lex.change_noun_before_re.search(self.text[max(0, t0 - 30) : t0])
+            or self.lex.change_after_re.match(self.text[self.toks[pe - 1].end : t0 + 60])
+        )
+        fig.comparator = bool(self.lex.comparator_re.search(self.text[: self.toks[i].start]))
+        j = pe
+        # "80% (12/15)", "80% (12 of 15)", "80% (n = 12)", "80% (12 patients)"
+        if self.lower(j) in ("(", "["):
+            k = j + 1
+            if self.lower(k) == "n" and self.lower(k + 1) == "=" and self.is_int(k + 2):
+                if self.lower(k + 3) in (")", "]"):
+                    fig.num = self.int_at(k + 2)
+                    j = k + 4
+            elif self.is_int(k):
+                a = self.int_at(k)
+                m = k + 1
+                if self.lower(m) in ("/", "of") and self.is_int(m + 1):
+                    fig.num, fig.den = a, self.int_at(m + 1)
+                    m += 2
+                elif self.lower(m) == "out" and self.lower(m + 1) == "of" and self.is_int(m + 2):
+                    fig.num, fig.den = a, self.int_at(m + 2)
+                    m += 3
+                else:
+                    fig.num = a
+                pend = self.pop_at(m)
+                if pend is not None:
+                    fig.population, fig.has_pop = self.toks[pend - 1].text, True
+                    m = pend
+                if self.lower(m) in (")", "]") and (fig.den is not None or fig.has_pop
+                                                   or m == k + 1):  # fmt: skip
+                    j = m + 1
+                else:
+                    fig.num = fig.den = None
+                    fig.population, fig.has_pop = None, False
+        # "59% of patients", "80% of the 15 patients"
+        if self.lower(j) == "of":
+            k = j + 1
+            while self.lower(k) in self.lex.determiners or self.lower(k) in self.lex.remaining:
+                if self.lower(k) in ("those", "these", "them"):
+                    fig.those = True
+                if self.lower(k) in self.lex.remaining:
+                    fig.remaining = True
+                k += 1
+            den = None
+            if self.is_int(k):
+                den = self.int_at(k)
+                k += 1
+            pend = self.pop_at(k)
+            if pend is not None:
+                fig.population, fig.has_pop = self.toks[pend - 1].text, True
+                if den is not None and fig.den is None:
+                    fig.den = den
+                j = pend
+            elif self.lower(k - 1) == "them":
+                fig.has_pop, fig.population = True, None
+                j = k
+        fig.te = j
+        prev = self.lower(i - 1)
+        fig.prefer_after = fig.has_pop and prev not in self.lex.prepositions
+        return fig
+
+    def _parse_count(self, i: int) -> Figure | None:
+        a = self.int_at(i)
+        fig = Figure(i, i + 1, count=a, num=a)
+        j = i + 1
+        low = self.lower(j)
+        matched = False
+        if low == "/" and self.is_int(j + 1) and self.adjacent(i, j):
+            fig.den = self.int_at(j + 1)
+            if fig.den < a or self.lower(j + 2) in self.lex.units or self.lower(j + 2) == "/":
+                return None
+            j += 2
+            matched = True
+            pend = self.pop_at(j)
+            if pend is not None:
+                fig.population, fig.has_pop, j = self.toks[pend - 1].text, True, pend
+        elif low == "of" or (low == "out" and self.lower(j + 1) == "of"):
+            k = j + (1 if low == "of" else 2)
+            while self.lower(k) in self.lex.determiners or self.lower(k) in self.lex.remaining:
+                if self.lower(k) in ("those", "these", "them"):
+                    fig.those = True
+                if self.lower(k) in self.lex.remaining:
+                    fig.remaining = True
+                k += 1
+            if self.is_int(k):
+                fig.den = self.int_at(k)
+                if fig.den < a:
+                    return None
+                k += 1
+            pend = self.pop_at(k)
+            if pend is not None:
+                fig.population, fig.has_pop, k = self.toks[pend - 1].text, True, pend
+            if self.lower(k - 1) == "them":
+                fig.has_pop = True
+            if fig.den is not None or fig.has_pop or fig.those:
+                j = k
+                matched = True
+            else:
+                return None
+        else:
+            pend = self.pop_at(j)
+            if pend is not None:
+                fig.population, fig.has_pop, j = self.toks[pend - 1].text, True, pend
+                matched = True
+        # "(80%)" right after, or within a few words after the population noun
+        pp = self.paren_pct(j)
+        if pp is None and fig.has_pop:
+            for k in range(j, min(j + 6, len(self.toks))):
+                tk = self.toks[k]
+                if tk.num is not None or tk.lower in self.lex.boundaries or tk.text in ",;:":
+                    break
+                if tk.text in "([":
+                    pp = self.paren_pct(k)
+                    break
+        if pp is not None:
+            self.set_pct(fig, pp[0])
+            j = pp[1]
+            matched = True
+        if not matched and not self._bare_count(fig, i):
+            return None
+        fig.te = j
+        self._count_context(fig, i, j)
+        return fig
+
+    def _bare_count(self, fig: Figure, i: int) -> bool:
+        """A bare number is a figure only if an outcome cue follows ("Three died")."""
+        if self.toks[i].word_num and fig.count == 1 and self.lower(i + 1) == "of":
+            return False
+        before_tok = self.toks[i - 1] if i > 0 else None
+        if before_tok is not None and (
+            (len(before_tok.text) >= 2 and before_tok.text.isupper() and before_tok.text.isalpha())
+            or before_tok.text in "-–/"
+            or (
+                before_tok.lower in ("or", "and", "to", ",")
+                and i >= 2
+                and self.toks[i - 2].num is not None
+            )
+        ):
+            return False  # PASI 75, ACR 20, "grade 3 or 4"
+        if before_tok is not None and before_tok.text == "(" and self.lower(i + 1) == ")":
+            return False  # "PbtO (2)", "(3)": a label, not a count
+        fig.needs_cue = True
+        fig.cue_before_ok = self.lower(i - 1) in ("in", "among") and (
+            self.lower(i + 1) in (",", ".", ";", ")", "and", "or", "")
+        )
+        return True
+
+    def _count_context(self, fig: Figure, i: int, j: int) -> None:
+        """What the words before a count make of it: a denominator phrase ("Of the 45 patients
+        screened, ..."), a group already counted ("the 12 patients"), the side its cue is on."""
+        prev = self.lower(i - 1)
+        if fig.remaining is False and prev in self.lex.remaining:
+            fig.remaining = True
+            prev = self.lower(i - 2)
+            if prev == "the":
+                prev = self.lower(i - 3)
+        elif prev in ("the", "these", "those", "our"):
+            prev = self.lower(i - 2)
+        total = prev == "of" and self.lower(i - 2) in self.lex.total_words  # "a total of 111"
+        if (
+            prev in ("of", "among", "amongst")
+            and not total
+            and fig.pct is None
+            and (fig.has_pop or fig.den)
+        ):
+            # "Of (the) 45 patients screened, 32 were ..." – a denominator
+            for k in range(j, min(j + 8, len(self.toks))):
+                tk = self.toks[k]
+                if tk.text == ",":
+                    fig.den_phrase = True
+                    # "Of 400 women randomized, ...", "Among 158 randomized women, ...": who
+                    # was studied, not only a denominator
+                    fig.of_phrase = any(
+                        self.toks[x].lower in self.lex.enrolled_words for x in range(i, k)
+                    )
+                    break
+                if tk.num is not None or tk.lower in self.lex.boundaries:
+                    break
+        elif (
+            self.lower(i - 1) in ("the", "these", "those")
+            and fig.pct is None
+            and fig.den is None
+            and fig.has_pop
+            and not fig.remaining
+        ):
+            fig.den_phrase = True  # "the 12 patients": a group already counted
+        fig.prefer_after = prev not in self.lex.prepositions
+
+    def _parse_n_eq(self, i: int) -> Figure | None:
+        # skip "(67.1%, n = 47)": n inside brackets that already hold a percentage
+        k = i - 1
+        while k >= max(0, i - 40) and self.toks[k].text not in "([)]":
+            if self.toks[k].text == "%":
+                return None
+            k -= 1
+        a = self.int_at(i + 2)
+        fig = Figure(i, i + 3, count=a, num=a, n_form=True)
+        j = i + 3
+        if self.lower(j) in (")", "]") and self.lower(j + 1) == ",":
+            for k in range(i - 1, max(-1, i - 8), -1):
+                if self.toks[k].lower in ("of", "among", "amongst") and (
+                    k == 0 or self.toks[k - 1].text in ",;:"
+                ):
+                    fig.den_phrase = True
+                    break
+        pp = self.paren_pct(j)
+        if pp is None and self.lower(j) == "," and self.pct_at(j + 1) is not None:
+            pe = self.pct_at(j + 1)
+            assert pe is not None
+            pp = (j + 1, pe)
+        if pp is not None:
+            self.set_pct(fig, pp[0])
+            j = pp[1]
+        fig.te = j
+        # population from the noun just before "(n = 12)"
+        k = i - 1
+        if self.lower(k) in ("(", "[", ","):
+            k -= 1
+        if 0 <= k < len(self.toks) and self.toks[k].lower in self.lex.pop:
+            fig.population, fig.has_pop = self.toks[k].text, True
+        fig.prefer_after = self.lower(i - 1) not in ("(", "[", ",")
+        return fig
+
+    def _parse_zero(self, i: int) -> Figure | None:
+        low = self.lower(i)
+        k = i + 1
+        if low == "not":
+            if self.lower(k) not in ("a", "one", "any"):
+                return None
+            k += 1
+            if self.lower(k) == "single":
+                k += 1
+        elif low == "none":
+            if self.lower(k) != "of":
+                return None
+            k += 1
+        fig = Figure(i, k, count=0, num=0, zero=True, negated=True, prefer_after=True)
+        while self.lower(k) in self.lex.determiners:
+            k += 1
+        if self.is_int(k):
+            fig.den = self.int_at(k)
+            k += 1
+        pend = self.pop_at(k, max_adj=2)
+        if pend is None:
+            if low == "none" and (
+                fig.den is not None or self.lower(k - 1) in ("them", "these", "those")
+            ):
+                fig.te = k
+                fig.has_pop = True
+                return fig
+            return None
+        fig.population, fig.has_pop = self.toks[pend - 1].text, True
+        fig.te = pend
+        return fig
+
+    def _parse_all(self, i: int) -> Figure | None:
+        k = i + 1
+        if self.lower(k) == "of":
+            k += 1
+        fig = Figure(i, k, all_form=True, prefer_after=True)
+        while self.lower(k) in self.lex.determiners or self.lower(k) in self.lex.remaining:
+            if self.lower(k) in self.lex.remaining:
+                fig.remaining = True
+            if self.lower(k) in ("those", "these"):
+                fig.those = True
+            k += 1
+        if self.is_int(k):
+            fig.count = fig.num = fig.den = self.int_at(k)
+            k += 1
+        pend = self.pop_at(k, max_adj=2)
+        if pend is None:
+            return None
+        fig.population, fig.has_pop = self.toks[pend - 1].text, True
+        fig.te = pend
+        if self.lower(i - 1) in self.lex.prepositions or self.lower(i - 2) == "in":
+            fig.prefer_after = False
+        return fig

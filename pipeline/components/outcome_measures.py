@@ -1,0 +1,393 @@
+"""What each figure of a sentence measures, and what is attached to it.
+
+Functions over the figures `SentenceParser` found in one sentence, in this order:
+`group` (bare percentages joined by "and", ",", "vs" share a measure), `assign_measures` (nearest
+measure cue, scored by `Lexicon.scores`), `attach_stats` (CI and p-value after the figure),
+`attach_timepoints` (nearest timepoint of the same clause), `attach_arms` ("25% and 15% in the
+docetaxel and control arms"). Distances are read from prefix sums and every search looks at a
+bounded window, so a sentence costs time linear in its length.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from itertools import accumulate
+
+from pipeline.components.outcome_grammar import SentenceParser
+from pipeline.components.outcome_rules import NOT_OUTCOME, Lexicon
+from pipeline.components.outcome_tokens import Cue, Figure, Mention, Stat, fnum
+
+# How far (in characters) an arm phrase may reach before or after its figure.
+ARM_WINDOW = 300
+
+
+def is_concentration(lex: Lexicon, f: Figure, text: str, drugs: list[Mention], base: int) -> bool:
+    """ "5% imiquimod cream", "1% solution": a percentage that is a drug strength."""
+    after = text[f.end : f.end + 40]
+    m = re.match(r"\s*([\w/+-]+)(?:\s+([\w/+-]+))?(?:\s+([\w/+-]+))?", after)
+    if m:
+        words = [w.lower() for w in m.groups() if w]
+        if words and words[0] in lex.formulation:
+            return True
+        stops = lex.adjective_stops | lex.pop
+        if len(words) >= 2 and words[1] in lex.formulation and words[0] not in stops:
+            return True
+        if len(words) >= 3 and words[2] in lex.formulation and not {words[0], words[1]} & stops:
+            return True
+    starts = [d.start - base for d in drugs]
+    for k in range(max(0, bisect.bisect_left(starts, f.start - 200) - 1), len(drugs)):
+        s, e = starts[k], drugs[k].end - base
+        if s > f.end + 1:
+            break
+        if 0 <= s - f.end <= 1 or 0 <= f.start - e <= 1:
+            return True
+    return False
+
+
+def group(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
+    """Consecutive bare percentages joined by "and", ",", "vs" share a measure."""
+    gid = 0
+    for k, f in enumerate(figures):
+        f.group = gid
+        if k + 1 < len(figures):
+            g = figures[k + 1]
+            simple = (
+                f.count is None
+                and g.count is None
+                and not (f.has_pop or g.has_pop)
+                and f.ratio is None
+                and g.ratio is None
+                and (f.rate_per, f.time_unit) == (g.rate_per, g.time_unit)
+            )
+            joined = simple and all(
+                parser.consumed[x]
+                or parser.toks[x].lower in lex.connectors
+                or parser.toks[x].text in "()[]"
+                for x in range(f.te, g.ts)
+            )
+            if not joined:
+                gid += 1
+
+
+class _Distances:
+    """Prefix sums over a sentence's light tokens: words, clause boundaries, figures between."""
+
+    def __init__(self, parser: SentenceParser, boundary: list[bool], figures: list[Figure]):
+        self.words = [0, *accumulate(0 if c else 1 for c in parser.consumed)]
+        self.bounds = [0, *accumulate(int(b) for b in boundary)]
+        self.fig_ts = [f.ts for f in figures]
+        self.fig_te = [f.te for f in figures]
+
+    def between(self, a: int, b: int) -> tuple[int, int, int]:
+        """Unconsumed tokens, boundaries and whole figures in tokens a..b-1."""
+        inside = bisect.bisect_right(self.fig_te, b) - bisect.bisect_left(self.fig_ts, a)
+        return self.words[b] - self.words[a], self.bounds[b] - self.bounds[a], max(0, inside)
+
+
+def _cue_allowed(head: Figure, c: Cue, ts: int, te: int, parser: SentenceParser) -> bool:
+    if head.needs_cue and not (
+        te <= c.ts <= te + 2 or (head.cue_before_ok and ts - 4 <= c.te <= ts)
+    ):
+        return False  # bare number: the cue must follow within two words
+    if head.proportion and not (c.te <= ts and ts - c.te <= 8):
+        return False  # "survival was 0·86": the cue comes first
+    if c.measure == "enrollment" and not enrollment_ok(head, c, parser):
+        return False
+    # "reduced", "increased": only for a percentage change
+    return not (c.measure == "other" and c.priority == 0 and head.pct is None)
+
+
+def _cue_score(lex: Lexicon, head: Figure, c: Cue, ts: int, te: int, dist: _Distances) -> float:
+    """Lower is nearer: words between, plus penalties for crossing a clause or another figure,
+    for the side the figure does not prefer, and for weak cues."""
+    w = lex.scores
+    if c.ts < te and ts < c.te:
+        score = 0.0
+    else:
+        before = c.te <= ts
+        words, bounds, figs = dist.between(c.te, ts) if before else dist.between(te, c.ts)
+        score = float(words)
+        if head.prefer_after == before:
+            score += w.wrong_side
+        score += w.per_boundary * bounds + w.per_figure_between * figs
+    if c.priority == 0:
+        score += w.weak_cue
+    elif c.priority == 2:
+        score += w.strong_cue
+    return score
+
+
+def _candidate_cues(cues: list[Cue], ts: int, te: int, dist: _Distances, reach: int) -> list[Cue]:
+    """Cues (in sentence order) within `reach` unconsumed tokens of tokens ts..te-1."""
+    starts = [c.ts for c in cues]
+    lo = bisect.bisect_left(starts, ts)
+    while lo > 0 and dist.words[ts] - dist.words[min(ts, cues[lo - 1].ts)] <= reach:
+        lo -= 1
+    hi = lo
+    while hi < len(cues) and dist.words[max(te, cues[hi].ts)] - dist.words[te] <= reach:
+        hi += 1
+    return cues[lo:hi]
+
+
+def assign_measures(
+    lex: Lexicon, figures: list[Figure], cues: list[Cue], parser: SentenceParser,
+    boundary: list[bool],
+) -> None:  # fmt: skip
+    """Give each figure group the measure of its best-scoring cue (none above max_score)."""
+    groups: dict[int, list[Figure]] = {}
+    for f in figures:
+        groups.setdefault(f.group, []).append(f)
+    dist = _Distances(parser, boundary, figures)
+    # a cue farther than this many words can never score under max_score
+    longest = max((c.te - c.ts for c in cues), default=0)
+    reach = lex.scores.max_score - min(0, lex.scores.strong_cue) + longest + 1
+    has_improvement = any(c.measure == "improvement" for c in cues)
+    for members in groups.values():
+        head, tail = members[0], members[-1]
+        ts, te = head.ts, tail.te
+        best: tuple[float, Cue] | None = None
+        if head.of_phrase:
+            head.measure = "enrollment"  # "Of 400 women randomized, 384 ...": who was studied
+            continue
+        if (
+            head.n_form
+            and head.has_pop
+            and head.pct is None
+            and len(members) == 1
+            and not any(ts - 2 <= c.te <= ts for c in _candidate_cues(cues, ts, te, dist, 2))
+        ):
+            head.measure = "enrollment"  # "women (n = 206)": the size of who was studied
+            continue  # (but "Responders (n = 12)": the population is the measure)
+        pop = head.population.lower() if head.population else None
+        for c in _candidate_cues(cues, ts, te, dist, reach):
+            if not _cue_allowed(head, c, ts, te, parser):
+                continue
+            if pop and c.ts < te and ts < c.te and parser.toks[c.ts].lower == pop:
+                continue  # "7 of 25 responders": who was counted, not what
+            score = _cue_score(lex, head, c, ts, te, dist)
+            if best is None or score < best[0]:
+                best = (score, c)
+        measure: str | None = None
+        negated = False
+        if best is not None and best[0] <= lex.scores.max_score:
+            cue = best[1]
+            measure = cue.measure
+            window = [parser.toks[x].lower for x in range(max(0, cue.ts - 3), cue.ts)]
+            negated = any(w in lex.negation_words for w in window)
+        excluded = measure == NOT_OUTCOME or (head.area and not has_improvement)
+        if measure == NOT_OUTCOME:
+            measure = None
+        elif head.area:
+            measure = "improvement" if has_improvement else None
+        for f in members:
+            f.measure = measure
+            f.excluded = excluded
+            f.negated = f.negated or negated
+
+
+def compared_figures(
+    lex: Lexicon,
+    figures: list[Figure],
+    parser: SentenceParser,
+    boundary: list[bool],
+    drug_starts: list[int],
+) -> None:
+    """A figure no cue claimed is still a result when it is compared: listed with others
+    ("24% v 0%", "6.1%, 6.4%, and 5.5%, respectively"), tied to an arm, within
+    COMPARISON_WINDOW tokens of a comparison word in the same clause, or one of several rates of
+    the sentence. Its measure is `other`."""
+    sizes: dict[int, int] = {}
+    for f in figures:
+        sizes[f.group] = sizes.get(f.group, 0) + 1
+    toks = parser.toks
+    marks = [t.lower in lex.comparison for t in toks]
+    # several rates in one sentence are compared with each other ("91% with radioguided
+    # localization and 84% with wire localization", "in 96% of ... and in 98% of ...")
+    rates = sum(1 for f in figures if f.pct is not None and not (f.excluded or f.comparator))
+    for f in figures:
+        if f.measure is not None or f.excluded or f.proportion:
+            continue
+        if f.ratio is not None or f.relative or f.rate_per or f.time_unit:  # always a result
+            f.measure = "other"
+            continue
+        if f.needs_cue:
+            # a bare number: right beside a comparison word ("68 vs 120", "215 events versus"),
+            # or tied to its arm ("13 in the tamoxifen arm", "16 with placebo", "44 on tamoxifen")
+            near = any(marks[k] for k in range(max(0, f.ts - 2), min(len(marks), f.te + 2)))
+            # "a mean age of 55 vs 57 years": a measurement, not a count
+            near = near and not any(t.text in lex.units for t in toks[f.te : f.te + 4])
+            if near or f.arm is not None or _drug_follows(parser.text, f, drug_starts):
+                f.measure = "other"
+        elif (
+            sizes[f.group] > 1
+            or f.arm is not None
+            or _near_mark(marks, boundary, f.ts, f.te)
+            or (f.pct is not None and not f.comparator and rates > 1)
+        ):
+            f.measure = "other"
+        elif f.has_pop and f.pct is None and f.den is None and not (f.zero or f.all_form):
+            # "available for 174 patients", "in a subsample of 19 participants": who was
+            # studied, the one thing a subject count without an outcome cue reports
+            f.measure = "enrollment"
+
+
+COMPARISON_WINDOW = 12
+_BEFORE_ARM_DRUG = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:with|on|in|for|receiving)\s+(?:the\s+)?$")
+
+
+def _drug_follows(text: str, f: Figure, drug_starts: list[int]) -> bool:
+    """ "16 with tamoxifen", "44 events on tamoxifen": a drug right after the number."""
+    k = bisect.bisect_left(drug_starts, f.end)
+    return k < len(drug_starts) and bool(
+        drug_starts[k] - f.end <= 30 and _BEFORE_ARM_DRUG.match(text[f.end : drug_starts[k]])
+    )
+
+
+def _near_mark(marks: list[bool], boundary: list[bool], ts: int, te: int) -> bool:
+    for k in range(te, min(len(marks), te + COMPARISON_WINDOW)):
+        if boundary[k]:
+            break
+        if marks[k]:
+            return True
+    for k in range(ts - 1, max(-1, ts - 1 - COMPARISON_WINDOW), -1):
+        if boundary[k]:
+            break
+        if marks[k]:
+            return True
+    return False
+
+
+def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser) -> bool:
+    """Enrollment is a plain count of subjects: never a percentage, zero or "all"."""
+    if f.pct is not None or f.zero or f.all_form or f.proportion or f.ratio is not None:
+        return False
+    if f.rate_per is not None or f.time_unit is not None:
+        return False
+    if c.priority == 0 and f.den is not None:
+        return False  # "9 of 30 patients receiving lidocaine ..."
+    if c.priority == 0 and parser.lower(c.ts - 1) in ("who", "that", "which"):
+        return False
+    if f.needs_cue:  # "32 were enrolled", not "Twelve randomized trials"
+        return parser.lower(f.te) in ("were", "was", "had", "have", "being")
+    return True
+
+
+def attach_stats(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
+    """Each CI and p-value goes to the figure it follows (within 80 characters)."""
+    text = parser.text
+    ends = [f.end for f in figures]
+    for st in parser.stats:
+        k = bisect.bisect_right(ends, st.start) - 1
+        if k < 0:
+            continue
+        f = figures[k]
+        gap = text[f.end : st.start]
+        if len(gap) > 80:
+            continue
+        if lex.ratio_re.search(gap.replace("or more", "")) and re.search(r"\d", gap):
+            continue
+        if st.kind == "ci" and f.ci is None:
+            ci = st
+            if (
+                f.pct is not None
+                and f.pct > 1
+                and ci.low is not None
+                and ci.high is not None
+                and abs(ci.low) <= 1
+                and abs(ci.high) <= 1
+            ):
+                ci = Stat(st.start, st.end, "ci", st.level, ci.low * 100, ci.high * 100)
+            f.ci = ci
+        elif st.kind == "p" and f.p is None:
+            f.p = st
+    for f in figures:  # "HR 0.74 [0.61, 0.90]": a bracketed pair right after a ratio
+        if f.ratio is not None and f.ci is None:
+            m = _PAIR.match(text[f.end : f.end + 40])
+            if m:
+                f.ci = Stat(f.end, f.end + m.end(), "ci", None, fnum(m["lo"]), fnum(m["hi"]))
+
+
+_PAIR = re.compile(
+    r"\s*[\[(]\s*(?P<lo>[-−]?\d*[.·]?\d+)\s*(?:,|;|-|–|to)\s*(?P<hi>[-−]?\d*[.·]?\d+)\s*[\])]"
+)
+
+
+def attach_timepoints(figures: list[Figure], parser: SentenceParser, boundary: list[bool]) -> None:
+    """The nearest timepoint (at most 30 tokens away, no clause boundary between) per figure."""
+    if not parser.timepoints:
+        return
+    bounds = [0, *accumulate(int(b) for b in boundary)]
+    spans = [(parser.tok_index(s), parser.tok_index(e), s, e) for s, e in parser.timepoints]
+    tp_te = [t[1] for t in spans]
+    tp_ts = [t[0] for t in spans]
+    for f in figures:
+        cands: list[tuple[int, int, int]] = []  # (a, b, index): nearest before, nearest after
+        k = bisect.bisect_right(tp_te, f.ts) - 1
+        if k >= 0:
+            cands.append((spans[k][1], f.ts, k))
+        k = bisect.bisect_left(tp_ts, f.te)
+        if k < len(spans):
+            cands.append((f.te, spans[k][0], k))
+        best: tuple[int, int] | None = None
+        for a, b, k in cands:
+            if bounds[b] - bounds[a] or b - a > 30:
+                continue
+            if best is None or b - a < best[0]:
+                best = (b - a, k)
+        if best is not None:
+            _, _, s, e = spans[best[1]]
+            f.timepoint = parser.text[s:e].strip()
+
+
+_ARM_PART = re.compile(
+    r"(?:(?<=^)|(?<=,\s)|(?<=\band\s)|(?<=\bor\s)|(?<=\bversus\s)|"
+    r"(?<=\bvs\s)|(?<=\bvs\.\s))(?:the\s+)?(?P<arm>[^,]+?)"
+    r"(?=\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+versus\s+|"
+    r"\s+vs\.?\s+|$)"
+)
+
+
+def _list_arms(lex: Lexicon, members: list[Figure], text: str) -> bool:
+    """ "25%, 31% and 40% in the A, B and C arms": one arm per figure, in order."""
+    tail = members[-1]
+    m = lex.arm_list_re.match(text[tail.end : tail.end + ARM_WINDOW])
+    if not m:
+        return False
+    offset = tail.end + m.start("list")
+    arms = [(offset + p.start("arm"), offset + p.end("arm")) for p in _ARM_PART.finditer(m["list"])]
+    arms = [(s, e) for s, e in arms if text[s:e].strip()]
+    if len(arms) != len(members):
+        return False
+    for f, arm in zip(members, arms, strict=True):
+        f.arm = arm
+    return True
+
+
+def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
+    """The arm a figure belongs to, as sentence-relative character offsets (`Figure.arm`)."""
+    text = parser.text
+    groups: dict[int, list[Figure]] = {}
+    for f in figures:
+        groups.setdefault(f.group, []).append(f)
+    for members in groups.values():
+        if len(members) > 1 and _list_arms(lex, members, text):
+            continue
+        for f in members:
+            start = f.end
+            if f.ci is not None or f.p is not None:
+                stat = re.match(r"\s*[(\[][^()\[\]]*[)\]]", text[start : start + ARM_WINDOW])
+                start += stat.end() if stat else 0
+            window = text[start : start + ARM_WINDOW]
+            m = (
+                lex.arm_after_re.match(window)
+                or lex.arm_label_re.match(window)
+                or lex.arm_control_re.match(window)
+            )
+            if m:
+                f.arm = (start + m.start("arm"), start + m.end("arm"))
+                continue
+            lo = max(0, f.start - ARM_WINDOW)
+            m = lex.arm_before_re.search(text[lo : f.start])
+            if m:
+                f.arm = (lo + m.start("arm"), lo + m.end("arm"))

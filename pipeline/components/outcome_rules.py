@@ -1,0 +1,435 @@
+"""Rule files of `biotab_outcomes`: measure cues (spaCy token patterns) and the word lexicon.
+
+Reads `rules/outcome_cues.jsonl` (one cue per line: {"measure", "pattern", "priority", "id",
+"comment"}), `rules/outcomes_lexicon.json` (named word lists, number words, cue scores) and the
+one-word forward negation triggers of `rules/context_rules.jsonl` (biotab_assertion's list), all
+validated through `pipeline/rules.py`. `Lexicon` compiles the word lists to sets and regexes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.paths import rule_file
+from pipeline.rules import RuleError, check_entry, check_token_pattern, check_word_table, read_jsonl
+
+MEASURES: tuple[str, ...] = (
+    "enrollment",
+    "response",
+    "complete_response",
+    "partial_response",
+    "remission",
+    "improvement",
+    "relapse",
+    "progression",
+    "adverse_event",
+    "discontinuation",
+    "mortality",
+    "survival",
+    "other",
+)
+NOT_OUTCOME = "not_outcome"
+CUE_MEASURES: tuple[str, ...] = (*MEASURES, NOT_OUTCOME)
+CUE_KEYS: tuple[str, ...] = ("measure", "pattern", "priority", "id", "comment")
+CUES_FILE = "outcome_cues.jsonl"
+LEXICON_FILE = "outcomes_lexicon.json"
+
+# Measures whose in-sentence DISEASE mentions are usually the event itself ("developed
+# neutropenia"), not the condition treated: their disease tie comes from a population phrase
+# ("patients with X") or from the document.
+EVENT_MEASURES = frozenset({"adverse_event", "mortality", "discontinuation"})
+
+CONTEXT_RULES_FILE = "context_rules.jsonl"
+
+
+class RuleFileError(RuleError):
+    """A rule data file is malformed; the message names the file, line, bad key and expectation."""
+
+
+@dataclass(frozen=True)
+class CueRule:
+    measure: str
+    pattern: str | list[dict[str, Any]]
+    priority: int = 1
+    id: str | None = None
+    comment: str | None = None
+    line: int = 0
+
+
+def parse_cue(obj: Any, where: str) -> CueRule:
+    """Validate one cue object; `where` is "path:line" for messages."""
+    try:
+        check_entry(
+            obj,
+            where=where,
+            required={"measure": str, "pattern": (str, list)},
+            optional={"priority": int, "id": str, "comment": str},
+            choices={"measure": CUE_MEASURES, "priority": (0, 1, 2)},
+        )
+        if isinstance(obj["pattern"], str):
+            if not obj["pattern"].strip():
+                raise RuleError(f"{where}: key 'pattern' is an empty string; expected a phrase")
+        else:
+            check_token_pattern(obj["pattern"], where)
+    except RuleError as exc:
+        raise RuleFileError(str(exc)) from exc
+    line = int(where.rsplit(":", 1)[-1]) if where.rsplit(":", 1)[-1].isdigit() else 0
+    return CueRule(
+        obj["measure"], obj["pattern"], obj.get("priority", 1), obj.get("id"), obj.get("comment"),
+        line,
+    )  # fmt: skip
+
+
+def load_cues(path: str | Path) -> list[CueRule]:
+    path = Path(path)
+    try:
+        rules = [parse_cue(obj, f"{path}:{lineno}") for lineno, obj in read_jsonl(path)]
+    except RuleError as exc:
+        raise RuleFileError(str(exc)) from exc
+    if not rules:
+        raise RuleFileError(f"{path}: no cue rules; expected one JSON object per line")
+    return rules
+
+
+LEXICON_LISTS: tuple[str, ...] = (
+    "population_nouns",
+    "population_not_before",
+    "determiners",
+    "remaining_words",
+    "count_blockers_before",
+    "unit_words",
+    "area_words",
+    "reference_words",
+    "formulation_words",
+    "definition_cues",
+    "comparators",
+    "arm_nouns",
+    "strong_boundaries",
+    "list_connectors",
+    "ratio_words",
+    "prepositions",
+    "adjective_stops",
+    "figure_words",
+    "population_adjective_joiners",
+    "total_words",
+    "comparison_connectors",
+    "change_verbs",
+    "change_nouns",
+    "control_arms",
+    "count_blockers_after",
+    "median_words",
+    "person_time_words",
+    "median_not_outcome",
+    "enrolled_words",
+)
+RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")
+# What `value` is: a percentage, a count, a relative change in percent ("reduced by 54%"), or
+# a ratio statistic.
+TIME_UNITS: tuple[str, ...] = ("days", "weeks", "months", "years")
+# 'rate': events per `denominator` person-years ("11.6 per 1,000 person-years"); a time unit: a
+# median duration ("median overall survival was 24.3 months").
+UNITS: tuple[str, ...] = ("percent", "count", "relative_change", *RATIO_UNITS, "rate", *TIME_UNITS)
+
+
+@dataclass(frozen=True)
+class CueScores:
+    """How a figure picks its measure cue (see the `cue_scores` comment in the lexicon file)."""
+
+    wrong_side: int
+    per_boundary: int
+    per_figure_between: int
+    weak_cue: int
+    strong_cue: int
+    max_score: int
+
+
+SCORE_KEYS: tuple[str, ...] = tuple(CueScores.__dataclass_fields__)
+
+
+def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:
+    try:
+        check_word_table(
+            obj,
+            where=source,
+            lists=LEXICON_LISTS,
+            maps={
+                "number_words": int,
+                "cue_scores": object,
+                "ratio_units": str,
+                "time_units": str,
+            },
+        )
+        for word, unit in obj["time_units"].items():
+            if unit not in TIME_UNITS:
+                raise RuleError(
+                    f"{source}: key 'time_units' maps {word!r} to {unit!r}; expected one of: "
+                    + ", ".join(TIME_UNITS)
+                )
+        for word, unit in obj["ratio_units"].items():
+            if unit not in RATIO_UNITS:
+                raise RuleError(
+                    f"{source}: key 'ratio_units' maps {word!r} to {unit!r}; expected one of: "
+                    + ", ".join(RATIO_UNITS)
+                )
+        scores = obj["cue_scores"]
+        check_entry(
+            scores,
+            where=f"{source}: key 'cue_scores'",
+            required=dict.fromkeys(SCORE_KEYS, int),
+            optional={"_comment": str},
+        )
+    except RuleError as exc:
+        raise RuleFileError(str(exc)) from exc
+    return obj
+
+
+def load_lexicon(path: str | Path) -> dict[str, Any]:
+    path = Path(path)
+    try:
+        obj = json.loads(path.read_text(encoding="utf8"))
+    except json.JSONDecodeError as exc:
+        raise RuleFileError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from exc
+    return validate_lexicon(obj, str(path))
+
+
+def load_negation_words(path: Path) -> list[str]:
+    """One-word forward NEGATED triggers of a biotab_assertion ConText rule file."""
+    words = []
+    for _, obj in read_jsonl(path):
+        if not isinstance(obj, dict):
+            continue
+        lit = obj.get("literal")
+        if (
+            obj.get("category") == "NEGATED"
+            and obj.get("direction") == "forward"
+            and isinstance(lit, str)
+            and " " not in lit.strip()
+        ):
+            words.append(lit.strip().lower())
+    return words
+
+
+def resolve(name: str) -> Path:
+    p = Path(name)
+    return p if p.is_absolute() or p.exists() else rule_file(name)
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+class Lexicon:
+    """The outcomes lexicon compiled to sets and regexes (read-only after construction)."""
+
+    def __init__(self, data: dict[str, Any], negation_words: Iterable[str] | None = None) -> None:
+        if negation_words is None:
+            negation_words = load_negation_words(rule_file(CONTEXT_RULES_FILE))
+        self.data = data
+        self.number_words: dict[str, int] = {k.lower(): v for k, v in data["number_words"].items()}
+        sets = {key: frozenset(w.lower() for w in data[key]) for key in LEXICON_LISTS}
+        self.pop = sets["population_nouns"]
+        self.pop_not_before = sets["population_not_before"]
+        self.determiners = sets["determiners"]
+        self.remaining = sets["remaining_words"]
+        self.count_blockers = sets["count_blockers_before"]
+        self.count_blockers_after = sets["count_blockers_after"]
+        self.units = sets["unit_words"]
+        self.area = sets["area_words"]
+        self.reference = sets["reference_words"]
+        self.formulation = sets["formulation_words"]
+        self.arm_nouns = sets["arm_nouns"]
+        self.boundaries = sets["strong_boundaries"]
+        self.connectors = sets["list_connectors"]
+        self.prepositions = sets["prepositions"]
+        self.adjective_stops = sets["adjective_stops"]
+        self.figure_words = sets["figure_words"]
+        self.adjective_joiners = sets["population_adjective_joiners"]
+        self.total_words = sets["total_words"]
+        self.comparison = sets["comparison_connectors"]
+        self.scores = CueScores(**{k: v for k, v in data["cue_scores"].items() if k != "_comment"})
+        # negation words are biotab_assertion's one-word forward NEGATED triggers: one list
+        self.negation_words = frozenset(negation_words)
+        numw = _alt(self.number_words)
+        self.numw = numw
+        pop = _alt(self.pop)
+        # A sentence is looked at only if `passes` says so: a digit, a number word, or a
+        # "no / none of / all (remaining) <population noun>" phrase. Cheapest test first.
+        self._digit = re.compile(r"\d")
+        self._to_space = str.maketrans({c: " " for c in "\n\t.,;:()[]{}!?\"'/-–—%=<>+"})
+        self._number_word_set = frozenset(self.number_words)
+        self._zero_all_re = re.compile(
+            rf"\b(?:no|none|all)\s+(?:of\s+)?(?:(?:the|these|those|our|remaining|other)\s+)*"
+            rf"(?:[\w-]+\s+){{0,2}}?(?:{pop})\b"
+        )
+        self.definition_re = re.compile(rf"\b(?:{_alt(data['definition_cues'])})\b", re.IGNORECASE)
+        comps = [c for c in data["comparators"]]
+        self.comparator_re = re.compile(rf"(?<![\w])(?:{_alt(comps)})\s*$", re.IGNORECASE)
+        self.area_after_re = re.compile(
+            rf"^\s*of\s+(?:the\s+|her\s+|his\s+|their\s+|its\s+|total\s+|affected\s+)*"
+            rf"(?:{_alt(self.area)})\b",
+            re.IGNORECASE,
+        )
+        self.area_before_re = re.compile(
+            rf"\b(?:{_alt(self.area)})\b\s*(?:involvement|area|affected|of)?\s*"
+            rf"(?:{_alt(comps)}|=|:|of)?\s*$",
+            re.IGNORECASE,
+        )
+        self.reference_after_re = re.compile(
+            rf"^\s*of\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_alt(self.reference)})\b",
+            re.IGNORECASE,
+        )
+        ratio = sorted(data["ratio_words"], key=len, reverse=True)
+        self.ratio_re = re.compile(
+            r"(?<![\w-])(?:"
+            + "|".join(re.escape(w) if w != w.lower() else f"(?i:{re.escape(w)})" for w in ratio)
+            + r")(?![\w-])"
+        )
+        self._build_stat_regexes()
+        self.ratio_units = {k.lower(): v for k, v in data["ratio_units"].items()}
+        self.time_units: dict[str, str] = dict(data["time_units"])
+        self.median_words = sets["median_words"]
+        self.enrolled_words = sets["enrolled_words"]
+        # "median follow-up of 24 months", "median age 52 years": no outcome
+        self.median_not_outcome_re = re.compile(
+            rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
+        )
+        self.person_time = sets["person_time_words"]
+        # "HR 0.74", "hazard ratio, 0.83", "(OR = 1.5", "relative risk [RR] of 1.06"
+        self.ratio_value_re = re.compile(
+            r"(?<![\w-])(?P<word>"
+            + "|".join(
+                re.escape(w) if w != w.lower() else f"(?i:{re.escape(w)})"
+                for w in sorted(data["ratio_units"], key=len, reverse=True)
+            )
+            + r")(?:\s*[(\[][A-Za-z]{1,4}[)\]])?(?:\s+(?:for|of)\s+[A-Za-z][\w -]{0,30}?)?"
+            + r"\s*(?:[,:=]|of|was|were|is)?\s*$"
+        )
+        self.change_before_re = re.compile(
+            rf"\b(?:{_alt(data['change_verbs'])})\s+(?:[\w%.·-]+\s+){{0,6}}?by\s+"
+            rf"(?:about\s+|approximately\s+|nearly\s+|almost\s+)?$",
+            re.IGNORECASE,
+        )
+        # "a reduction (28%)", "a decrease of 54%", "+516%", "-0.3%": a change, not a rate
+        self.change_noun_before_re = re.compile(
+            rf"(?:\b(?:{_alt(data['change_nouns'])})\s*(?:\(|of|by)\s*(?:about\s+)?"
+            rf"|(?<![\w.])[+\-−–]\s?)$",
+            re.IGNORECASE,
+        )
+        self.change_after_re = re.compile(
+            rf"^\s*(?:relative\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_alt(data['change_nouns'])})\b",
+            re.IGNORECASE,
+        )
+        # arm phrases after a list of figures, after one figure, before one figure
+        arm_nouns = _alt(self.arm_nouns)
+        word = r"[\w/+\-·]+"
+        self.arm_list_re = re.compile(
+            rf"\s*\)?\s*,?\s*(?:in|for|with|among|on|of)\s+(?:the\s+)?(?P<list>.+?)"
+            rf"(?:\s+(?:{arm_nouns})\b|\s*,?\s*respectively\b|\s*[;.)]|$)",
+            re.IGNORECASE,
+        )
+        self.arm_after_re = re.compile(
+            rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?(?P<arm>(?:{word}\s+){{0,3}}?"
+            rf"{word})\s+(?:{arm_nouns})\b",
+            re.IGNORECASE,
+        )
+        # "in group B", "in arm A" (the arm noun first, then a short label)
+        self.arm_label_re = re.compile(
+            rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?(?:{arm_nouns})\s+"
+            rf"(?P<arm>[A-Z0-9][\w+-]{{0,10}})\b"
+        )
+        self.arm_control_re = re.compile(
+            rf"\s*\)?\s*(?:with|on|in|for|receiving|given)\s+(?:the\s+)?"
+            rf"(?P<arm>{_alt(data['control_arms'])})\b",
+            re.IGNORECASE,
+        )
+        self.arm_before_re = re.compile(
+            rf"\bthe\s+(?P<arm>[^()\[\],;]{{1,40}}?)\s+(?:{arm_nouns})\s*(?:[(\[]|,)\s*$",
+            re.IGNORECASE,
+        )
+
+    def passes(self, text: str, start: int = 0, end: int | None = None) -> bool:
+        """The pre-check: can text[start:end] hold a figure at all?"""
+        end = len(text) if end is None else end
+        if self._digit.search(text, start, end):
+            return True
+        low = text[start:end].lower()
+        words = set(low.translate(self._to_space).split())
+        if words & self._number_word_set:
+            return True
+        if ("no" in words or "none" in words or "all" in words) and words & self.pop:
+            return self._zero_all_re.search(low) is not None
+        return False
+
+    def timepoint_gate(self, text: str) -> bool:
+        """`tp_gate.search(text)`: can the text hold a timepoint at all?"""
+        if not text.isascii():
+            return self.tp_gate.search(text) is not None
+        low = text.lower()
+        return any(w in low for w in self._tp_gate_words) or (
+            self._tp_gate_rest.search(low) is not None
+        )
+
+    def may_match_tp_c(self, text: str) -> bool:
+        """False only where `tp_c` finds nothing."""
+        return not text.isascii() or self._tp_c_tail.search(text.lower()) is not None
+
+    def _build_stat_regexes(self) -> None:
+        snum = r"[-−–]?\s?(?:\d+(?:[.·]\d+)?|[.·]\d+)"
+        sep = r"\s*%?\s*(?:to|–|—|-|,|;)\s*"
+        self.ci_re = re.compile(
+            rf"(?P<level>\d+(?:[.·]\d+)?)\s*%\s*(?:CIs?\b|C\.I\.|IC\b|(?:confidence|credible|"
+            rf"uncertainty)\s+intervals?)(?:\s*[\[(]\s*CI\s*[\])])?(?:\s*(?:[:,=]|of|was)?\s*"
+            rf"(?P<lo>{snum}){sep}(?P<hi>{snum})\s*%?)?"
+            rf"|\bCI\s*(?P<level2>\d+(?:[.·]\d+)?)\s*%\s*[:,=]?\s*(?P<lo2>{snum}){sep}"
+            rf"(?P<hi2>{snum})\s*%?",
+            re.IGNORECASE,
+        )
+        self.p_re = re.compile(
+            r"(?<![\w.])[Pp](?:\s*[-‐]?\s*values?)?\s*(?P<rel><\s*or\s*=|>\s*or\s*=|≤|≥|<=|>=|=<|"
+            r"=>|<|>|=)\s*(?P<val>\d*[.·]\d+|\d+)(?:\s*[x×]\s*10\s*\^?\s*(?P<exp>[-−]\s*\d+))?"
+        )
+        numw = rf"(?:\d+(?:[.·]\d+)?|{self.numw})"
+        unit = r"(?:hours?|hrs?|h|days?|weeks?|wks?|months?|mos?|years?|yrs?)"
+        tail_stop = r"[^,;.()\[\]\d%]"
+        self.tp_a = re.compile(
+            rf"(?:\b(?P<prep>at|after|within|by|until|beyond|up\s+to|in\s+the\s+first|during)"
+            rf"\s+(?:the\s+)?(?:first\s+|initial\s+|last\s+|next\s+)?)?"
+            rf"\b{numw}(?:\s*(?:-|–|to|and)\s*{numw})?(?:\s+|\s*-\s*){unit}\b"
+            rf"(?P<tail>\s+(?:(?:after|following|post|since|from|into)\s+{tail_stop}{{1,60}}?"
+            rf"|(?P<oftail>of\s+{tail_stop}{{1,50}}?))"
+            rf"(?=\s*(?:[,;.()\[\]]|$|\s(?:and|but|in|whereas|while)\s)))?",
+            re.IGNORECASE,
+        )
+        self.tp_b = re.compile(
+            r"\b(?:at|by|after|until|on|through)\s+(?:week|month|day|year|visit|cycle)\s*\d+\b",
+            re.IGNORECASE,
+        )
+        tp_c_tail = (
+            r"(?:year|month|week|day)s?(?=\s+(?:overall\s+|progression-free\s+|"
+            r"disease-free\s+|event-free\s+|relapse-free\s+|recurrence-free\s+|cumulative\s+|"
+            r"actuarial\s+)?(?:survival|mortality|response|remission|relapse|recurrence|rate|"
+            r"follow-up|incidence|risk|death|os|pfs)\b)"
+        )
+        self.tp_c = re.compile(rf"\b{numw}\s*-?\s*{tp_c_tail}", re.IGNORECASE)
+        # What every tp_c match contains, searched in lowered ASCII text: tp_c itself starts
+        # with a long alternation of number words tried at every word start.
+        self._tp_c_tail = re.compile(tp_c_tail)
+        self.tp_gate = re.compile(
+            r"(?i)(?:hours?|\bh\b|hrs?\b|days?\b|weeks?|wks?\b|months?|\bmos?\b|years?|yrs?\b|"
+            r"follow-up|end\s+of)"
+        )
+        # `tp_gate` on ASCII text, split for speed (an IGNORECASE alternation without a literal
+        # prefix is tried at every position): on ASCII, IGNORECASE is matching the lowered text,
+        # and the alternatives that need no word boundary are plain substrings.
+        self._tp_gate_words = ("hour", "week", "month", "year", "follow-up")
+        self._tp_gate_rest = re.compile(r"\b(?:h|mos?)\b|(?:hrs?|days?|wks?|yrs?)\b|end\s+of")
+        self.tp_d = re.compile(
+            r"\bat\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:treatment|therapy|study|trial|"
+            r"follow-up)|last\s+follow-up|final\s+(?:visit|follow-up))\b",
+            re.IGNORECASE,
+        )

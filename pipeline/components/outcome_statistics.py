@@ -1,0 +1,167 @@
+"""Statistics, timepoints and statistic figures of one sentence, for the outcomes grammar.
+
+`StatisticsParser` holds a sentence's light tokens and reads what is not a subject count or a
+rate: confidence intervals and p-values (`find_stats`), timepoints (`find_timepoints`), ratio
+statistics ("HR 0.74"), rates per person-time ("11.6 per 1,000 person-years") and median
+durations ("median overall survival was 24.3 months"). `SentenceParser` (outcome_grammar.py)
+adds the figure grammar on top.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from pipeline.components.outcome_rules import Lexicon
+from pipeline.components.outcome_tokens import Figure, Stat, fnum, light_tokens
+
+
+class StatisticsParser:
+    """A sentence's light tokens, with its statistics, timepoints and statistic figures."""
+
+    def __init__(self, text: str, lex: Lexicon) -> None:
+        self.text = text
+        self.lex = lex
+        self.toks = light_tokens(text, lex.number_words)
+        self.starts = [t.start for t in self.toks]
+        self.consumed = [False] * len(self.toks)
+        self.stats: list[Stat] = []
+        self.timepoints: list[tuple[int, int]] = []
+        self.figures: list[Figure] = []
+
+    # -- helpers -------------------------------------------------------------------------
+    def tok_index(self, char: int) -> int:
+        """Index of the first token starting at or after `char`."""
+        return bisect.bisect_left(self.starts, char)
+
+    def _consume(self, start: int, end: int) -> None:
+        for k in range(self.tok_index(start), len(self.toks)):
+            if self.toks[k].start >= end:
+                break
+            self.consumed[k] = True
+
+    def lower(self, i: int) -> str:
+        return self.toks[i].lower if 0 <= i < len(self.toks) else ""
+
+    def find_stats(self) -> None:
+        lex = self.lex
+        has_ci = "%" in self.text or "CI" in self.text
+        for m in lex.ci_re.finditer(self.text) if has_ci else ():
+            level = m.group("level") or m.group("level2")
+            lo = m.group("lo") or m.group("lo2")
+            hi = m.group("hi") or m.group("hi2")
+            st = Stat(m.start(), m.end(), "ci")
+            try:
+                st.level = fnum(level) / 100.0 if level else None
+                st.low = fnum(lo) if lo else None
+                st.high = fnum(hi) if hi else None
+            except ValueError:
+                continue
+            self.stats.append(st)
+            self._consume(m.start(), m.end())
+        has_rel = any(c in self.text for c in "<>=≤≥")
+        for m in lex.p_re.finditer(self.text) if has_rel else ():
+            rel = re.sub(r"\s+", "", m.group("rel"))
+            rel = {"<or=": "<", ">or=": ">", "≤": "<", "≥": ">", "<=": "<", ">=": ">", "=<": "<",
+                   "=>": ">"}.get(rel, rel)  # fmt: skip
+            try:
+                val = fnum(m.group("val"))
+                if m.group("exp"):
+                    val *= 10.0 ** fnum(m.group("exp"))
+            except ValueError:
+                continue
+            if val > 1:
+                continue
+            self.stats.append(Stat(m.start(), m.end(), "p", p=val, rel=rel))
+            self._consume(m.start(), m.end())
+        self.stats.sort(key=lambda s: s.start)
+
+    def find_timepoints(self) -> None:
+        lex = self.lex
+        spans: list[tuple[int, int]] = []
+        if lex.timepoint_gate(self.text):
+            spans.extend(self._timepoint_spans())
+        spans.sort()
+        for s, e in spans:
+            if self.timepoints and s < self.timepoints[-1][1]:
+                continue
+            self.timepoints.append((s, e))
+            self._consume(s, e)
+
+    def _timepoint_spans(self) -> list[tuple[int, int]]:
+        lex = self.lex
+        spans: list[tuple[int, int]] = []
+        for m in lex.tp_a.finditer(self.text):
+            if not m.group("prep") and not m.group("tail"):
+                continue
+            if m.group("oftail") and not m.group("prep"):
+                continue
+            spans.append((m.start(), m.end()))
+        text = self.text
+        maybe_c = lex.may_match_tp_c(text)
+        for rx in (lex.tp_b, lex.tp_c, lex.tp_d) if maybe_c else (lex.tp_b, lex.tp_d):
+            spans.extend((m.start(), m.end()) for m in rx.finditer(text))
+        return spans
+
+    # -- figure grammar ---------------------------------------------------------------------
+    def _parse_ratio(self, i: int) -> Figure | None:
+        """A ratio statistic right after its name: "HR 0.74", "odds ratio, 1.52"."""
+        t = self.toks[i]
+        if t.num is None or t.word_num or self.lower(i + 1) in ("%", "percent"):
+            return None
+        m = self.lex.ratio_value_re.search(self.text, max(0, t.start - 70), t.start)
+        if m is None:
+            return None
+        unit = self.lex.ratio_units[m.group("word").lower()]
+        return Figure(i, i + 1, ratio=unit, ratio_value=t.num, prefer_after=False)
+
+    def _num_at(self, k: int) -> bool:
+        return 0 <= k < len(self.toks) and self.toks[k].num is not None
+
+    def _parse_rate(self, i: int) -> Figure | None:
+        """Events per person-time: "11.6 per 1,000 person-years", "11.6 v 23.9 per 1,000
+        women-years" (each number of such a list is a rate)."""
+        k = i + 1
+        for _ in range(3):  # skip "v 23.9", "and 23.9"
+            if not (self.lower(k) in self.lex.comparison | {"and", ","} and self._num_at(k + 1)):
+                break
+            k += 2
+        if self.lower(k) != "per":
+            return None
+        per = self.toks[k + 1] if k + 1 < len(self.toks) else None
+        if per is None or per.num is None or per.decimals:
+            return None
+        if self.lower(k + 2) not in self.lex.person_time and not self.lower(k + 2).endswith(
+            "years"
+        ):
+            return None
+        fig = Figure(i, i + 1, rate_per=int(per.num), prefer_after=False)
+        fig.ratio_value = self.toks[i].num
+        if k == i + 1:  # consume "per 1,000 person-years" with the last rate of a list
+            end = k + 3
+            while end < len(self.toks) and self.toks[end].lower in ("-", "years", "year"):
+                end += 1
+            fig.te = end
+        return fig
+
+    def _parse_median(self, i: int) -> Figure | None:
+        """A median duration: "median overall survival was 24.3 months", "median PFS, 8 vs 6
+        months" (the unit may follow the last number of a short list)."""
+        k = i + 1
+        if self.lower(k) in self.lex.comparison | {"and"} and self._num_at(k + 1):
+            k += 2
+        unit = self.lex.time_units.get(self.lower(k))
+        if unit is None:
+            return None
+        lo = max(0, i - 12)
+        med = next(
+            (x for x in range(i - 1, lo - 1, -1) if self.toks[x].lower in self.lex.median_words),
+            None,
+        )
+        if med is None:
+            return None
+        if self.lex.median_not_outcome_re.search(self.text, self.toks[med].end, self.toks[i].start):
+            return None
+        fig = Figure(i, k + 1 if k == i + 1 else i + 1, time_unit=unit, prefer_after=False)
+        fig.ratio_value = self.toks[i].num
+        return fig

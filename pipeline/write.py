@@ -23,14 +23,14 @@ Every table is a Parquet dataset folder: `pandas.read_parquet("OUT/mentions")`,
 `duckdb.sql("FROM read_parquet('OUT/mentions/*.parquet')")`. Files whose names start with `.` or
 `_` are not data (pyarrow's dataset discovery skips them too).
 
-Atomicity: a part file is written as `.part-<shard_id>-<n>.parquet.<pid>-<random>.tmp` and
-renamed when it is complete, so a reader never sees half a file. A shard is finished only once
-all of its parts are renamed and its `_shards/<shard_id>.json` marker is written (also through a
-temporary name); a part without a marker is the leftover of an interrupted shard, which
-`--resume` deletes and redoes. Row order is deterministic: sorting part files by name gives a
-fixed order (shard id = input file name, first record and a hash of the path; then chunk number;
-then document order inside the shard), so two runs on the same inputs give identical tables,
-whatever the engine and the number of workers.
+Atomicity: a part file is written as `.part-<key>-<n>.parquet.<pid>-<random>.tmp` and renamed
+when it is complete, so a reader never sees half a file. A unit is finished only once all of its
+parts are renamed and its `_shards/<unit_id>.json` marker is written (also through a temporary
+name); a part without a marker is the leftover of an interrupted unit, which `--resume` deletes
+and redoes. Groups of units (`pipeline.runner.units`) follow the same rule with `_parts/`. Row
+order is deterministic: sorting part files by name gives a fixed order (unit and group ids start
+with the unit's position in input order; then chunk number; then document order), so two runs
+on the same inputs give identical tables, whatever the engine and the number of workers.
 
 Every file carries the key/value metadata `biotab_version`, `schema_version` and `table`.
 """

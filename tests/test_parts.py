@@ -95,6 +95,16 @@ def test_part_rows_limit_keeps_order_for_any_worker_count(notes: Path, reference
         reference)
 
 
+def test_a_unit_bigger_than_part_rows_fills_several_parts(notes: Path, reference: Path,
+                                                         tmp_path: Path) -> None:
+    run([notes], tmp_path / "out", workers=1, quiet=True, nlp_factory=blank_nlp, part_rows=40)
+    sizes = parts(tmp_path / "out")
+    assert max(sizes["sentences"]) == 40 and sum(sizes["documents"]) == 600
+    names = sorted(p.name for p in (tmp_path / "out" / "sentences").glob("part-*"))
+    assert any(n.endswith("-00001.parquet") for n in names)
+    assert read_tables(tmp_path / "out") == read_tables(reference)
+
+
 def test_resume_after_a_crash_inside_the_compaction(notes: Path, reference: Path,
                                                      tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,11 +114,11 @@ def test_resume_after_a_crash_inside_the_compaction(notes: Path, reference: Path
     real_commit = units_mod.commit_group
     calls: list[int] = []
 
-    def crash_second(out_: Path, unit_ids: Any) -> str:
+    def crash_second(out_: Path, unit_ids: Any, part_rows: int) -> str:
         calls.append(1)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real_commit(out_, unit_ids)
+        return real_commit(out_, unit_ids, part_rows)
 
     with monkeypatch.context() as m:
         m.setattr(units_mod, "commit_group", crash_second)

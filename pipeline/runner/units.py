@@ -14,8 +14,9 @@ about 9 KB each (mostly footer). Now:
    listing its shards (with each input's size, mtime and SHA-256 for `--resume`).
 3. `compact`: once every unit is finished (and duplicates across units are dropped), the
    driver merges runs of consecutive units, in unit order, into ``part-<group_id>-00000.parquet``
-   of at most `--part-rows` rows and `--part-mb` MB per table (a group holds at least one unit,
-   so only a single oversized unit makes a bigger part). A group is committed by its marker
+   of at most `--part-rows` rows and `--part-mb` MB per table (estimated from the units' file
+   sizes; a unit with more rows than `--part-rows` fills ``-00001``, ... of its own group; a
+   single unit over `--part-mb` makes a bigger part). A group is committed by its marker
    ``_parts/<group_id>.json`` (the units it holds), written after all its files are renamed
    into place; only then are the units' own files deleted.
 
@@ -184,39 +185,66 @@ def plan_groups(out: Path, unit_ids: Sequence[str], part_rows: int,
     return groups
 
 
-def _copy_rows(files: Sequence[Path], writer: pq.ParquetWriter, schema: pa.Schema) -> None:
-    """The rows of `files`, in order, into `writer`, in row groups of about ROW_GROUP_ROWS."""
-    buffer: list[pa.Table] = []
-    n = 0
-    for f in files:
-        pf = pq.ParquetFile(f)
-        for batch in pf.iter_batches(batch_size=W.ROW_GROUP_ROWS):
-            buffer.append(pa.Table.from_batches([batch]).cast(schema))
-            n += batch.num_rows
-            if n >= W.ROW_GROUP_ROWS:
-                writer.write_table(pa.concat_tables(buffer))
-                buffer, n = [], 0
-    if buffer:
-        writer.write_table(pa.concat_tables(buffer))
+class _PartWriter:
+    """The rows of one table of a group into `part-<group_id>-<n>.parquet` (temporary names),
+    in row groups of about ROW_GROUP_ROWS, a new file every `part_rows` rows (only a unit with
+    more rows than that fills more than one)."""
+
+    def __init__(self, out: Path, table: str, group_id: str, part_rows: int, token: str) -> None:
+        self.folder = Path(out) / table
+        self.schema = W.table_schemas()[table]
+        self.group_id, self.part_rows, self.token = group_id, part_rows, token
+        self.writer: pq.ParquetWriter | None = None
+        self.renames: list[tuple[Path, Path]] = []
+        self.buffer: list[pa.Table] = []
+        self.n_buffer = 0
+        self.n_file = 0
+
+    def add(self, table: pa.Table) -> None:
+        while table.num_rows:
+            room = self.part_rows - self.n_file - self.n_buffer
+            head, table = table.slice(0, room), table.slice(room)
+            self.buffer.append(head)
+            self.n_buffer += head.num_rows
+            if self.n_buffer >= W.ROW_GROUP_ROWS or self.n_file + self.n_buffer >= self.part_rows:
+                self._flush()
+
+    def _flush(self) -> None:
+        if not self.n_buffer:
+            return
+        if self.writer is None:
+            final = self.folder / W.part_name(self.group_id, len(self.renames))
+            tmp = final.with_name(W.temp_name(final.name, self.token))
+            self.writer = pq.ParquetWriter(tmp, self.schema, compression=W.COMPRESSION)
+            self.renames.append((tmp, final))
+        self.writer.write_table(pa.concat_tables(self.buffer))
+        self.n_file += self.n_buffer
+        self.buffer, self.n_buffer = [], 0
+        if self.n_file >= self.part_rows:
+            self.writer.close()
+            self.writer, self.n_file = None, 0
+
+    def close(self) -> list[tuple[Path, Path]]:
+        self._flush()
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        return self.renames
 
 
-def commit_group(out: Path, unit_ids: Sequence[str]) -> str:
+def commit_group(out: Path, unit_ids: Sequence[str], part_rows: int = PART_ROWS) -> str:
     """Merge the units' files into the group's parts, commit it, delete the units' files."""
     group_id = f"g{unit_index(unit_ids[0]):07d}.{_digest(unit_ids)}"
-    schemas = W.table_schemas()
     token = f"{os.getpid()}-{os.urandom(4).hex()}"
     renames: list[tuple[Path, Path]] = []
     unit_files = [f for uid in unit_ids for f in W.shard_files(out, uid)]
     for table in W.TABLES:
-        files = [f for uid in unit_ids for f in W.shard_files(out, uid)
-                 if f.parent.name == table and f.name.startswith("part-")]
-        if not any(pq.read_metadata(f).num_rows for f in files):
-            continue
-        final = Path(out) / table / W.part_name(group_id, 0)
-        tmp = final.with_name(W.temp_name(final.name, token))
-        with pq.ParquetWriter(tmp, schemas[table], compression=W.COMPRESSION) as writer:
-            _copy_rows(files, writer, schemas[table])
-        renames.append((tmp, final))
+        files = [f for f in unit_files if f.parent.name == table and f.name.startswith("part-")]
+        writer = _PartWriter(out, table, group_id, part_rows, token)
+        for f in files:
+            for batch in pq.ParquetFile(f).iter_batches(batch_size=W.ROW_GROUP_ROWS):
+                writer.add(pa.Table.from_batches([batch]).cast(writer.schema))
+        renames.extend(writer.close())
     for tmp, final in renames:
         os.replace(tmp, final)
     W.atomic_write_json(group_marker(out, group_id), {"units": list(unit_ids)})
@@ -233,7 +261,7 @@ def compact(out: Path, units: Sequence[Unit], part_rows: int, part_bytes: int) -
     loose = [u.unit_id for u in units if u.unit_id not in grouped]
     plan = plan_groups(out, loose, part_rows, part_bytes)
     for group in plan:
-        commit_group(out, group)
+        commit_group(out, group, part_rows)
     return len(plan)
 
 

@@ -334,6 +334,13 @@ def run_cmd(
     block_size: Annotated[int, typer.Option(
         "--block-size", metavar="N",
         help="JSONL lines per shard (the unit of parallel work).")] = 1000,
+    part_rows: Annotated[int, typer.Option(
+        "--part-rows", metavar="N",
+        help="At most N rows per part file of a table (or --part-mb, whichever first).")] = (
+        1_000_000),
+    part_mb: Annotated[float, typer.Option(
+        "--part-mb", metavar="MB",
+        help="At most about MB megabytes per part file of a table.")] = 128.0,
     no_model: Annotated[bool, typer.Option(
         "--no-model", help="Tag with the lexicons only, without the trained NER model.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
@@ -358,7 +365,8 @@ def run_cmd(
             inputs, out, fmt=fmt, workers=workers, engine=engine, scheduler=scheduler,
             resume=resume, overwrite=overwrite, quiet=quiet, fail_on_error=fail_on_error,
             id_field=id_field, text_field=text_field, block_size=block_size,
-            batch_size=batch_size, nlp_factory=factory, command=_command_line(ctx),
+            batch_size=batch_size, part_rows=part_rows, part_mb=part_mb, nlp_factory=factory,
+            command=_command_line(ctx),
         )
     except (OutputExistsError, RunError, PipelineLoadError, ValueError) as exc:
         typer.echo(f"biotab run: {exc}", err=True)

@@ -1,10 +1,13 @@
 """`biotab run`: shards of input in, Parquet tables out, on one or many processes.
 
 Work is split into shards (`pipeline.ingest.list_shards`: one per file, JSONL files in blocks of
-`block_size` lines). The parts, each in its own module of `pipeline.runner`:
+`block_size` lines), and the shards into units of consecutive shards (`pipeline.runner.units`),
+the tasks the engines run. The parts, each in its own module of `pipeline.runner`:
 
-* `shard`: `process_shard`, one shard's whole work (read, annotate, write its part files,
-  record it), the same on every engine; `ShardOptions`, what a worker needs besides the shard.
+* `units`: the plan of units, and the ordered compaction of their files, at the end, into
+  parts of at most `part_rows` rows / `part_mb` MB per table.
+* `shard`: `process_unit`, one unit's whole work (read, annotate, write its part files,
+  record it), the same on every engine; `ShardOptions`, what a worker needs besides the unit.
 * `local`: the local engine, the shards in this process (``--workers 1``) or in a pool of
   spawned worker processes, each building the pipeline once.
 * `dask_engine`: one task per shard on a Dask cluster (a `LocalCluster`, or ``--scheduler``;
@@ -17,10 +20,11 @@ Work is split into shards (`pipeline.ingest.list_shards`: one per file, JSONL fi
 
 This module checks the options, puts the parts together and returns a `RunSummary`.
 
-Determinism: shards are listed in input order, each shard is processed alone, and its parts are
-named by shard id and chunk number, so the engine and the number of workers do not change the
-tables. A doc_id seen twice is kept once (the first in input order; the others become
-`duplicate_id` error rows).
+Determinism: shards are listed in input order and cut into units by input size only; each unit
+is processed alone into its own files, and the compaction merges them in unit order, so the
+engine, the number of workers and an interruption (with --resume) do not change the tables.
+A doc_id seen twice is kept once (the first in input order; the others become `duplicate_id`
+error rows).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from pipeline import write as W
 from pipeline.ingest import Shard, list_shards
 from pipeline.paths import DEFAULT_OUTPUT
 from pipeline.runner import bookkeeping as B
+from pipeline.runner import units as U
 from pipeline.runner.dask_engine import run_dask
 from pipeline.runner.errors import PipelineLoadError, RunError
 from pipeline.runner.local import run_inline, run_pool
@@ -54,12 +59,12 @@ from pipeline.runner.shard import (
     ShardResult,
     default_nlp,
     describe_factory,
-    process_shard,
+    process_unit,
     worker_nlp,
 )
 
 __all__ = ["ENGINES", "PipelineLoadError", "RunError", "RunSummary", "ShardOptions",
-           "ShardResult", "default_nlp", "process_shard", "run", "worker_nlp"]
+           "ShardResult", "default_nlp", "process_unit", "run", "worker_nlp"]
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +152,9 @@ class _Request:
     quiet: bool
     fail_on_error: bool
     block_size: int | None
+    part_rows: int
+    part_bytes: int
+    unit_bytes: int | None
     opts: ShardOptions
     cmd: list[str]
     progress_interval: float
@@ -169,6 +177,9 @@ def run(
     title_field: str = "title",
     block_size: int | None = 1000,
     batch_size: int = 64,
+    part_rows: int = U.PART_ROWS,
+    part_mb: float = U.PART_MB,
+    unit_bytes: int | None = None,
     nlp_factory: NlpFactory = default_nlp,
     command: Sequence[str] | None = None,
     progress_interval: float = 10.0,
@@ -181,6 +192,9 @@ def run(
     nor `resume` is set, and `PipelineLoadError` when the spaCy pipeline cannot be built.
     Bad input never raises: it becomes error rows. A shard that fails (a bug, a dead worker)
     is reported in the summary (`failed_shards`, exit code 1) and redone by `resume=True`.
+    Each table ends up in part files of at most `part_rows` rows and `part_mb` MB (whichever
+    comes first; `pipeline.runner.units`). `unit_bytes` overrides the input bytes per unit of
+    work (tests and benchmarks: many small units).
     """
     t0 = time.perf_counter()
     started = B.now()
@@ -194,6 +208,8 @@ def run(
         raise RunError("--workers must be at least 1")
     if batch_size < 1:
         raise RunError("--batch-size must be at least 1")
+    if part_rows < 1 or not part_mb > 0:
+        raise RunError("--part-rows must be at least 1 and --part-mb more than 0")
     if overwrite and resume:
         raise ValueError("--overwrite and --resume exclude each other")
     check_paths(inputs, out)  # before anything is read, written or loaded
@@ -201,8 +217,10 @@ def run(
         inputs=absolute_inputs(inputs), out=Path(os.path.abspath(out)), fmt=fmt,
         workers=workers, engine=engine, scheduler=scheduler, resume=resume,
         overwrite=overwrite, quiet=quiet, fail_on_error=fail_on_error, block_size=block_size,
+        part_rows=part_rows, part_bytes=max(1, int(part_mb * 2**20)), unit_bytes=unit_bytes,
         opts=ShardOptions(nlp_factory=nlp_factory, id_field=id_field, text_field=text_field,
-                          title_field=title_field, batch_size=batch_size),
+                          title_field=title_field, batch_size=batch_size,
+                          part_rows=part_rows),
         cmd=list(command) if command is not None else list(sys.argv),
         progress_interval=progress_interval,
     )
@@ -228,12 +246,14 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
     run_settings = B.settings(req.inputs, req.fmt, opts.id_field, opts.text_field,
                               opts.title_field, req.block_size,
                               describe_factory(opts.nlp_factory))
-    prepared = B.prepare(out, shards, run_settings, overwrite=req.overwrite, resume=req.resume)
-    pending = [s for s in shards if s.shard_id not in prepared.done]
+    units = U.plan_units(shards, req.part_bytes, req.unit_bytes)
+    prepared = B.prepare(out, units, run_settings, overwrite=req.overwrite, resume=req.resume)
+    pending = [u for u in units if u.unit_id not in prepared.done]
     run_id = (prepared.earlier or {}).get("run_id") or uuid.uuid4().hex
     attempt = {"started_at": started, "command": shlex.join(req.cmd), "engine": req.engine,
                "workers": req.workers, "scheduler": req.scheduler,
-               "shards_pending": len(pending)}
+               "units": len(units), "units_pending": len(pending),
+               "shards_pending": sum(len(u.shards) for u in pending)}
     if lock.stale is not None:
         attempt["took_over_stale_lock"] = lock.stale
     if prepared.changed:
@@ -246,7 +266,7 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
     # local: the processes started; dask: the cluster's, as its scheduler reports them
     size = {"workers": n_procs, "threads": n_procs}
     reporter = Reporter(len(shards), progress_mode(req.quiet), interval=req.progress_interval)
-    reporter.shards = len(prepared.done)
+    reporter.shards = sum(len(u.shards) for u in units if u.unit_id in prepared.done)
     outcomes = _engine(req, pending, n_procs, reporter, run_id, size)
     try:
         failed, n_words, pipes = _collect(outcomes, reporter, live=req.engine == "local")
@@ -257,28 +277,34 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
         W.write_manifest(out, manifest)
         raise
 
-    counts, n_duplicates = B.finish_output(out, shards, pending, failed)
+    counts, n_duplicates = B.finish_output(out, units, pending, failed, req.part_rows,
+                                           req.part_bytes)
+    by_id = {u.unit_id: u for u in units}
+    failed_shards = sorted(s.shard_id for uid in failed for s in by_id[uid].shards)
+    skipped = sum(len(by_id[uid].shards) for uid in prepared.done if uid in by_id)
     seconds = time.perf_counter() - t0
     status = "complete" if not failed else "incomplete"
-    attempt.update(ended_at=B.now(), status=status, shards_processed=len(pending) - len(failed),
+    attempt.update(ended_at=B.now(), status=status,
+                   shards_processed=len(shards) - skipped - len(failed_shards),
                    n_words=n_words, seconds=round(seconds, 3),
                    words_per_s=round(n_words / seconds, 1) if seconds > 0 else None, **size)
     B.finish_manifest(
-        out, manifest, shards, prepared, status=status, counts=counts,
-        shards={"total": len(shards), "done": len(shards) - len(failed),
-                "skipped_as_done": len(prepared.done), "failed": sorted(failed)},
+        out, manifest, units, prepared, status=status, counts=counts,
+        shards={"total": len(shards), "done": len(shards) - len(failed_shards),
+                "skipped_as_done": skipped, "failed": failed_shards, "units": len(units)},
+        parts={"rows": req.part_rows, "bytes": req.part_bytes},
         duplicates_dropped=n_duplicates, pipeline_components=pipes, **size,
     )
     return RunSummary(
         out=out, run_id=run_id, status=status, counts=counts, n_words=n_words, seconds=seconds,
         engine=req.engine, workers=size["workers"], threads=size["threads"],
-        shards_total=len(shards), shards_done=len(shards) - len(failed),
-        shards_skipped=len(prepared.done), failed_shards=sorted(failed),
+        shards_total=len(shards), shards_done=len(shards) - len(failed_shards),
+        shards_skipped=skipped, failed_shards=failed_shards,
         duplicates_dropped=n_duplicates, fail_on_error=req.fail_on_error,
     )
 
 
-def _engine(req: _Request, pending: list[Shard], n_procs: int, reporter: Reporter,
+def _engine(req: _Request, pending: list[U.Unit], n_procs: int, reporter: Reporter,
             run_id: str, size: dict[str, int]) -> Iterator[Outcome]:
     """The outcomes of the pending shards, from the engine the request names."""
     if not pending:
@@ -293,7 +319,7 @@ def _engine(req: _Request, pending: list[Shard], n_procs: int, reporter: Reporte
 
 def _collect(outcomes: Iterator[Outcome], reporter: Reporter,
              live: bool) -> tuple[dict[str, str], int, list[str]]:
-    """Go through the engine's outcomes: (failed shard id -> reason, words, pipe names). On an
+    """Go through the engine's outcomes: (failed unit id -> reason, words, pipe names). On an
     exception (Ctrl-C, the pipeline cannot load) the engine is closed, which stops its
     workers."""
     failed: dict[str, str] = {}
@@ -301,15 +327,15 @@ def _collect(outcomes: Iterator[Outcome], reporter: Reporter,
     pipes: list[str] = []
     reporter.start(live=live)
     try:
-        for shard, result, error in outcomes:
+        for unit, result, error in outcomes:
             if result is not None:
                 n_words += result.n_words
                 pipes = pipes or result.pipes
             else:
-                failed[shard.shard_id] = f"{type(error).__name__}: {error}"
-                log.error("shard %s (%s) failed: %s", shard.shard_id, shard.path,
-                          failed[shard.shard_id])
-            reporter.shard_done(result)
+                failed[unit.unit_id] = f"{type(error).__name__}: {error}"
+                log.error("unit %s (%d input shard(s) from %s) failed: %s", unit.unit_id,
+                          len(unit.shards), unit.shards[0].path, failed[unit.unit_id])
+            reporter.shard_done(result, len(unit.shards))
     except BaseException:
         reporter.stop()
         close = getattr(outcomes, "close", None)

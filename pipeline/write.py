@@ -3,12 +3,16 @@
 Layout of an output folder `OUT/`::
 
     OUT/manifest.json                          the run: options, inputs (SHA-256), models, counts
-    OUT/<table>/part-<shard_id>-<n>.parquet    rows of one input shard (n = 00000, 00001, ...)
+    OUT/<table>/part-<group_id>-00000.parquet  rows of a run of consecutive units, at most
+                                               --part-rows rows / --part-mb MB (runner.units)
+    OUT/<table>/part-<unit_id>-<n>.parquet     rows of one unit (consecutive shards) while the
+                                               run goes on; merged into groups at its end
     OUT/errors/part-~run-00000.parquet         error rows of the driver (duplicate ids across
                                                shards, failed shards)
     OUT/<table>/part-_empty-00000.parquet      only for a table without any row (so that a glob
                                                always finds a file with the schema)
-    OUT/_shards/<shard_id>.json                a shard finished: its counts (resume reads these)
+    OUT/_shards/<unit_id>.json                 a unit finished: its shards, inputs and counts
+    OUT/_parts/<group_id>.json                 a group of units is committed (its unit ids)
     OUT/_run/                                  the driver's state (duplicate doc_ids found)
     OUT/.biotab.lock                           while a run writes: who (pipeline.runner.lock)
 
@@ -19,14 +23,14 @@ Every table is a Parquet dataset folder: `pandas.read_parquet("OUT/mentions")`,
 `duckdb.sql("FROM read_parquet('OUT/mentions/*.parquet')")`. Files whose names start with `.` or
 `_` are not data (pyarrow's dataset discovery skips them too).
 
-Atomicity: a part file is written as `.part-<shard_id>-<n>.parquet.<pid>-<random>.tmp` and
-renamed when it is complete, so a reader never sees half a file. A shard is finished only once
-all of its parts are renamed and its `_shards/<shard_id>.json` marker is written (also through a
-temporary name); a part without a marker is the leftover of an interrupted shard, which
-`--resume` deletes and redoes. Row order is deterministic: sorting part files by name gives a
-fixed order (shard id = input file name, first record and a hash of the path; then chunk number;
-then document order inside the shard), so two runs on the same inputs give identical tables,
-whatever the engine and the number of workers.
+Atomicity: a part file is written as `.part-<key>-<n>.parquet.<pid>-<random>.tmp` and renamed
+when it is complete, so a reader never sees half a file. A unit is finished only once all of its
+parts are renamed and its `_shards/<unit_id>.json` marker is written (also through a temporary
+name); a part without a marker is the leftover of an interrupted unit, which `--resume` deletes
+and redoes. Groups of units (`pipeline.runner.units`) follow the same rule with `_parts/`. Row
+order is deterministic: sorting part files by name gives a fixed order (unit and group ids start
+with the unit's position in input order; then chunk number; then document order), so two runs
+on the same inputs give identical tables, whatever the engine and the number of workers.
 
 Every file carries the key/value metadata `biotab_version`, `schema_version` and `table`.
 """
@@ -56,6 +60,8 @@ TABLES = ("documents", "sentences", "mentions", "outcomes", "errors")
 #: Tables whose rows all belong to one document (joined on doc_id); `errors` is not one.
 DOCUMENT_TABLES = ("documents", "sentences", "mentions", "outcomes")
 SHARDS_DIR = "_shards"
+#: Committed groups of compacted units (pipeline.runner.units).
+PARTS_DIR = "_parts"
 #: The driver's own state (the duplicate-id plan), kept across --resume.
 RUN_DIR = "_run"
 MANIFEST = "manifest.json"
@@ -340,7 +346,7 @@ def run_files(out: Path) -> list[Path]:
         if folder.is_dir() and not folder.is_symlink():
             found.extend(f for f in folder.iterdir()
                          if _TABLE_FILE.match(f.name) and f.is_file() and not f.is_symlink())
-    for name in (SHARDS_DIR, RUN_DIR):
+    for name in (SHARDS_DIR, RUN_DIR, PARTS_DIR):
         folder = out / name
         if folder.is_dir() and not folder.is_symlink():
             found.extend(f for f in folder.iterdir()
@@ -364,7 +370,7 @@ def remove_run(out: Path) -> int:
     for f in files:
         with contextlib.suppress(FileNotFoundError):
             f.unlink()
-    for name in (*TABLES, SHARDS_DIR, RUN_DIR):
+    for name in (*TABLES, SHARDS_DIR, RUN_DIR, PARTS_DIR):
         with contextlib.suppress(OSError):  # not there, or holds files that are not ours
             (out / name).rmdir()
     return len(files)
@@ -398,6 +404,7 @@ def prepare_output(out: Path, *, overwrite: bool, resume: bool) -> bool:
         log.info("removed the earlier run in %s (%d file(s))", out, n)
     out.mkdir(parents=True, exist_ok=True)
     (out / SHARDS_DIR).mkdir(exist_ok=True)
+    (out / PARTS_DIR).mkdir(exist_ok=True)
     return bool(found) and resume
 
 
@@ -406,7 +413,7 @@ def temp_files(out: Path) -> list[Path]:
     belong to attempts that did not finish."""
     out = Path(out)
     found = [f for f in out.glob(f".{MANIFEST}.*.tmp")]
-    for name in (*TABLES, SHARDS_DIR, RUN_DIR):
+    for name in (*TABLES, SHARDS_DIR, RUN_DIR, PARTS_DIR):
         folder = out / name
         if folder.is_dir():
             found.extend(folder.glob(".*.tmp"))

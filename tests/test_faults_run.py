@@ -14,6 +14,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -22,6 +23,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.run import RunError, run
+from pipeline.runner import units as units_mod
 from pipeline.runner.lock import LOCK_NAME
 from pipeline.write import OutputExistsError, earlier_run, remove_run
 
@@ -118,7 +120,9 @@ def test_overwrite_keeps_what_biotab_did_not_write(tmp_path: Path) -> None:
     docs = pd.read_parquet(out / "documents")
     assert list(docs["doc_id"]) == [SEED_FILES[1].stem]  # the first run's rows are gone
     markers = list((out / "_shards").glob("*.json"))
-    assert len(markers) == 1 and SEED_FILES[1].name in markers[0].name
+    assert len(markers) == 1
+    marker = json.loads(markers[0].read_text())
+    assert [Path(d["input"]["path"]).name for d in marker["shard_info"]] == [SEED_FILES[1].name]
     assert not (out / LOCK_NAME).exists()
 
 
@@ -189,7 +193,23 @@ def _same_size_edit(path: Path, old: str, new: str, keep_mtime: bool) -> None:
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
-def test_resume_redoes_the_shards_of_changed_inputs(tmp_path: Path) -> None:
+def _stopped_before_compaction(monkeypatch: pytest.MonkeyPatch, *args: Any,
+                               **kwargs: Any) -> dict[str, Any]:
+    """Run until the units are done, stop as a kill before the compaction would; returns the
+    manifest's last attempt."""
+    def stop(*a: Any, **k: Any) -> int:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(units_mod, "compact", stop)
+        with pytest.raises(KeyboardInterrupt):
+            run(*args, **kwargs)
+    out = Path(args[1])
+    return dict(json.loads((out / "manifest.json").read_text())["attempts"][-1])
+
+
+def test_resume_redoes_the_shards_of_changed_inputs(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     inp = tmp_path / "in"
     inp.mkdir()
     for f in SEED_FILES[:2]:
@@ -198,23 +218,36 @@ def test_resume_redoes_the_shards_of_changed_inputs(tmp_path: Path) -> None:
                          "dermatomyositis."}) for i in range(5)]
     (inp / "records.jsonl").write_text("\n".join(lines) + "\n")
     out = tmp_path / "out"
-    first = run([inp], out, workers=1, quiet=True, block_size=2, nlp_factory=NLP_FACTORY)
-    assert first.shards_total == 2 + 3
+    opts: dict[str, Any] = {"workers": 1, "quiet": True, "block_size": 2,
+                            "nlp_factory": NLP_FACTORY, "unit_bytes": 1}  # a unit per shard
+    first = _stopped_before_compaction(monkeypatch, [inp], out, **opts)
+    assert first["units"] == first["shards_pending"] == 2 + 3
 
     # the first seed: same size and modification time, other text -> only SHA-256 tells
     _same_size_edit(inp / SEED_FILES[0].name, " ", "\n", keep_mtime=True)
     # the JSONL: block 0 edited; its other blocks are of the same file, so redone too
     _same_size_edit(inp / "records.jsonl", "rituximab", "Rituximab", keep_mtime=False)
-    resumed = run([inp], out, workers=1, quiet=True, block_size=2, resume=True,
-                  nlp_factory=NLP_FACTORY)
-    assert resumed.shards_skipped == 1  # only the untouched seed was kept
-    attempt = json.loads((out / "manifest.json").read_text())["attempts"][-1]
+    attempt = _stopped_before_compaction(monkeypatch, [inp], out, resume=True, **opts)
+    assert attempt["shards_pending"] == 4  # only the untouched seed was kept
     assert {Path(c["path"]).name: c["reason"] for c in attempt["inputs_changed"]} == {
         SEED_FILES[0].name: "its SHA-256 changed", "records.jsonl": "its SHA-256 changed"}
 
-    fresh = run([inp], tmp_path / "fresh", workers=1, quiet=True, block_size=2,
-                nlp_factory=NLP_FACTORY)
-    assert fresh.counts == resumed.counts
+    # a killed run had finished only a later block (no SHA-256 recorded for the file): the
+    # size and modification time decide
+    block0 = next(m for m in (out / "_shards").glob("*.json")
+                  if json.loads(m.read_text())["shard_info"][0]["shard_id"].startswith(
+                      "records.jsonl.000000000."))
+    block0.unlink()
+    _same_size_edit(inp / "records.jsonl", "j4", "k4", keep_mtime=False)
+    again = run([inp], out, resume=True, **opts)
+    attempt = json.loads((out / "manifest.json").read_text())["attempts"][-1]
+    assert [(Path(c["path"]).name, c["reason"]) for c in attempt["inputs_changed"]] == [
+        ("records.jsonl", "its modification time changed")]
+    assert again.shards_skipped == 2
+    assert "k4" in set(pd.read_parquet(out / "documents")["doc_id"])
+
+    fresh = run([inp], tmp_path / "fresh", **opts)
+    assert fresh.counts == again.counts
     assert read_tables(out) == read_tables(tmp_path / "fresh")
     texts = pd.read_parquet(out / "documents").set_index("doc_id")["text"]
     assert "Rituximab" in texts["j0"]
@@ -223,24 +256,18 @@ def test_resume_redoes_the_shards_of_changed_inputs(tmp_path: Path) -> None:
     assert hashes == {Path(i["path"]).name: i["sha256"] for i in
                       json.loads((tmp_path / "fresh" / "manifest.json").read_text())["inputs"]}
 
-    # a killed run had finished only a later block (no SHA-256 recorded for the file): the
-    # size and modification time decide
-    block0 = next(m for m in (out / "_shards").glob("records.jsonl.000000000.*.json"))
-    block0.unlink()
-    _same_size_edit(inp / "records.jsonl", "j4", "k4", keep_mtime=False)
-    again = run([inp], out, workers=1, quiet=True, block_size=2, resume=True,
-                nlp_factory=NLP_FACTORY)
-    attempt = json.loads((out / "manifest.json").read_text())["attempts"][-1]
-    assert [(Path(c["path"]).name, c["reason"]) for c in attempt["inputs_changed"]] == [
-        ("records.jsonl", "its modification time changed")]
-    assert again.shards_skipped == 2
-    assert "k4" in set(pd.read_parquet(out / "documents")["doc_id"])
-
     # nothing changed: everything kept
-    last = run([inp], out, workers=1, quiet=True, block_size=2, resume=True,
-               nlp_factory=NLP_FACTORY)
+    last = run([inp], out, resume=True, **opts)
     assert last.shards_skipped == 5
     assert "inputs_changed" not in json.loads((out / "manifest.json").read_text())["attempts"][-1]
+
+    # a changed input after the compaction: the group holding its units is redone whole
+    _same_size_edit(inp / SEED_FILES[1].name, " ", "\n", keep_mtime=True)
+    redone = run([inp], out, resume=True, **opts)
+    assert redone.shards_skipped == 0 and redone.documents == fresh.documents
+    run([inp], tmp_path / "fresh2", **opts)
+    assert read_tables(out) == read_tables(tmp_path / "fresh2")
+    assert len(list((out / "documents").glob("part-*.parquet"))) == 1
 
 
 # --------------------------------------------------------------------------- Ctrl-C

@@ -31,6 +31,7 @@ from typer.testing import CliRunner
 from pipeline import SCHEMA_VERSION, __version__
 from pipeline.cli import app
 from pipeline.run import RunError, run, worker_nlp
+from pipeline.runner import units as units_mod
 from pipeline.write import TABLES, OutputExistsError, ShardWriter
 
 REPO = Path(__file__).resolve().parent.parent
@@ -79,6 +80,22 @@ def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("reference") / "out"
     summary = run([corpus], out, workers=1, quiet=True, nlp_factory=NLP_FACTORY)
     assert summary.status == "complete"
+    return out
+
+
+@pytest.fixture(scope="module")
+def reference_units(corpus: Path, reference: Path,
+                    tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same, with one unit of work per input file (`unit_bytes=1`), as the runs that are
+    interrupted use: where duplicates across units are reported (the run's own error part)
+    depends on the units."""
+    out = tmp_path_factory.mktemp("reference_units") / "out"
+    summary = run([corpus], out, workers=1, quiet=True, nlp_factory=NLP_FACTORY, unit_bytes=1)
+    assert summary.status == "complete"
+    assert [len(list((out / t).glob("part-*.parquet"))) for t in TABLES] == [1, 1, 1, 1, 2]
+    t, ref = read_tables(out), read_tables(reference)
+    assert all(t[name] == ref[name] for name in ("documents", "sentences", "mentions",
+                                                  "outcomes"))
     return out
 
 
@@ -266,21 +283,37 @@ def test_jsonl_blocks_give_the_same_tables(reference: Path, corpus: Path,
     assert sorted(map(key, blocks["errors"])) == sorted(map(key, ref["errors"]))
 
 
-def test_resume_redoes_unfinished_shards(reference: Path, corpus: Path, tmp_path: Path) -> None:
-    """Markers removed and junk left as an interrupted run would: resume gives the same tables."""
+def _interrupt_before_compaction(monkeypatch: pytest.MonkeyPatch) -> None:
+    def stop(*args: Any, **kwargs: Any) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(units_mod, "compact", stop)
+
+
+def test_resume_redoes_unfinished_shards(reference_units: Path, corpus: Path, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run stopped after its units, before the compaction; then unit markers removed and
+    junk left as an interrupted run would: resume redoes exactly those units and gives the
+    same tables."""
     out = tmp_path / "out"
-    run([corpus], out, workers=1, quiet=True, nlp_factory=NLP_FACTORY)
+    with monkeypatch.context() as m:
+        _interrupt_before_compaction(m)
+        with pytest.raises(KeyboardInterrupt):
+            run([corpus], out, workers=1, quiet=True, nlp_factory=NLP_FACTORY, unit_bytes=1)
     markers = sorted((out / "_shards").glob("*.json"))
+    assert len(markers) == 40 and not list((out / "_parts").glob("*.json"))
     for marker in markers[3:6]:
         marker.unlink()
     sid = markers[3].stem
     (out / "mentions" / f".part-{sid}-00000.parquet.x.tmp").write_bytes(b"half a file")
     (out / "sentences" / f"part-{sid}-00007.parquet").write_bytes(b"stale part")
-    summary = run([corpus], out, workers=1, quiet=True, resume=True, nlp_factory=NLP_FACTORY)
+    summary = run([corpus], out, workers=1, quiet=True, resume=True, nlp_factory=NLP_FACTORY,
+                  unit_bytes=1)
     assert summary.shards_skipped == 37 and summary.shards_done == 40
     assert not list(out.rglob("*.tmp")) and not (out / "sentences" /
                                                   f"part-{sid}-00007.parquet").exists()
-    assert read_tables(out) == read_tables(reference)
+    assert read_tables(out) == read_tables(reference_units)
+    assert [len(list((out / t).glob("part-*.parquet"))) for t in TABLES] == [1, 1, 1, 1, 2]
     with pytest.raises(RunError, match="different settings"):
         run([corpus], out, workers=1, quiet=True, resume=True, id_field="pmid",
             nlp_factory=NLP_FACTORY)
@@ -298,11 +331,12 @@ KILL_SCRIPT = textwrap.dedent("""
     else:
         factory = build_nlp
     if __name__ == "__main__":
-        run([sys.argv[1]], sys.argv[2], workers=2, quiet=True, nlp_factory=factory)
+        run([sys.argv[1]], sys.argv[2], workers=2, quiet=True, nlp_factory=factory,
+            unit_bytes=1)
 """)
 
 
-def test_resume_after_sigkill(reference: Path, corpus: Path, tmp_path: Path) -> None:
+def test_resume_after_sigkill(reference_units: Path, corpus: Path, tmp_path: Path) -> None:
     """A 2-worker run is killed (SIGKILL to the driver: its workers die with it), then
     resumed, again with 2 worker processes: the tables equal the uninterrupted in-process run
     (so this also checks the process pool against in-process)."""
@@ -338,10 +372,11 @@ def test_resume_after_sigkill(reference: Path, corpus: Path, tmp_path: Path) -> 
     refused = CliRunner().invoke(app, ["run", str(corpus), "--out", str(out), "--quiet"])
     assert refused.exit_code == 2
 
-    summary = run([corpus], out, workers=2, quiet=True, resume=True, nlp_factory=NLP_FACTORY)
+    summary = run([corpus], out, workers=2, quiet=True, resume=True, nlp_factory=NLP_FACTORY,
+                  unit_bytes=1)
     assert summary.status == "complete" and summary.workers == 2
     assert summary.shards_skipped >= done_at_kill
-    assert read_tables(out) == read_tables(reference)
+    assert read_tables(out) == read_tables(reference_units)
     assert not list(out.rglob("*.tmp"))
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete" and len(manifest["attempts"]) == 2

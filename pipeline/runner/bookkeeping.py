@@ -45,6 +45,7 @@ from pipeline import SCHEMA_VERSION, __version__
 from pipeline import write as W
 from pipeline.documents import ErrorRecord
 from pipeline.ingest import Shard, error_row
+from pipeline.runner import units as U
 from pipeline.runner.errors import RunError
 
 log = logging.getLogger("pipeline.run")
@@ -103,15 +104,21 @@ def changed_inputs(shards: Sequence[Shard],
     return changed
 
 
-def drop_changed(out: Path, shards: Sequence[Shard],
+def shard_infos(done: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Shard id -> {input, input_stat}, from the markers of finished units."""
+    return {d["shard_id"]: d for m in done.values() for d in m.get("shard_info") or []}
+
+
+def drop_changed(out: Path, units: Sequence[U.Unit],
                  done: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
-    """Forget (and delete the parts of) the finished shards whose input changed; returns
-    [{path, reason}] for the manifest."""
-    changed = changed_inputs(shards, done)
-    for s in shards:
-        if s.path in changed and s.shard_id in done:
-            del done[s.shard_id]
-            W.clean_shard(out, s.shard_id)
+    """Forget (and delete the parts of) the finished units that read an input that changed;
+    returns [{path, reason}] for the manifest."""
+    shards = [s for u in units for s in u.shards]
+    changed = changed_inputs(shards, shard_infos(done))
+    for u in units:
+        if u.unit_id in done and any(s.path in changed for s in u.shards):
+            del done[u.unit_id]
+            W.clean_shard(out, u.unit_id)
     for path, why in sorted(changed.items()):
         log.warning("input %s changed since the interrupted run read it (%s): its shards are "
                     "processed again", path, why)
@@ -162,8 +169,8 @@ def _inside(path: str, folder: Path) -> bool:
 
 
 def stale_files(out: Path, keep: set[str]) -> list[Path]:
-    """Part files of shards that are not finished-and-wanted (leftovers of an interrupted run,
-    or of inputs no longer listed), plus temporary files."""
+    """Part files of units and groups that are not finished-and-wanted (leftovers of an
+    interrupted run, or of inputs no longer listed), plus temporary files."""
     stale = W.temp_files(out)
     for name in W.TABLES:
         folder = out / name
@@ -179,19 +186,19 @@ def stale_files(out: Path, keep: set[str]) -> list[Path]:
 
 @dataclass
 class Prepared:
-    """The output folder, ready: the earlier manifest (when resuming), the finished shards
-    kept, the inputs found changed."""
+    """The output folder, ready: the earlier manifest (when resuming), the finished units
+    kept (unit id -> marker), the inputs found changed."""
 
     earlier: dict[str, Any] | None
     done: dict[str, dict[str, Any]]
     changed: list[dict[str, str]] = field(default_factory=list)
 
 
-def prepare(out: Path, shards: Sequence[Shard], run_settings: Mapping[str, Any], *,
+def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any], *,
             overwrite: bool, resume: bool) -> Prepared:
     """Refuse or clear an earlier run (`pipeline.write.prepare_output`); when resuming, check
-    the settings, keep the finished shards of unchanged inputs and delete everything else an
-    earlier attempt left."""
+    the settings, keep the finished units of unchanged inputs (and the committed groups made
+    of them only) and delete everything else an earlier attempt left."""
     resumed = W.prepare_output(out, overwrite=overwrite, resume=resume)
     earlier = W.read_manifest(out) if resumed else None
     if earlier is not None and earlier.get("settings") not in (None, dict(run_settings)):
@@ -200,18 +207,29 @@ def prepare(out: Path, shards: Sequence[Shard], run_settings: Mapping[str, Any],
             f"cannot resume: the run in {out} used different settings ({', '.join(diff)}); "
             "rerun with the same ones, or use --overwrite"
         )
-    wanted = {s.shard_id for s in shards}
+    wanted = {u.unit_id: [s.shard_id for s in u.shards] for u in units}
     markers = W.done_shards(out)
-    done = {sid: info for sid, info in markers.items() if sid in wanted}
-    for sid in set(markers) - wanted:
-        W.clean_shard(out, sid)
-    changed = drop_changed(out, shards, done) if resumed else []
-    stale = stale_files(out, set(done))
+    done = {uid: info for uid, info in markers.items()
+            if wanted.get(uid) == [d.get("shard_id") for d in info.get("shard_info") or []]}
+    for uid in set(markers) - set(done):
+        W.clean_shard(out, uid)
+    changed = drop_changed(out, units, done) if resumed else []
+    groups = U.done_groups(out)
+    for gid, members in groups.items():
+        if not all(uid in done for uid in members):  # a unit must be redone: so must they all
+            U.drop_group(out, gid)
+            for uid in members:
+                done.pop(uid, None)
+                W.clean_shard(out, uid)
+    grouped = {uid for gid, members in groups.items() if all(u in done for u in members)
+               for uid in members}
+    kept = {gid for gid, members in groups.items() if all(u in done for u in members)}
+    stale = stale_files(out, (set(done) - grouped) | kept)
     for f in stale:
         with contextlib.suppress(FileNotFoundError):
             f.unlink()
     if stale:
-        log.info("removed %d leftover file(s) of unfinished shards", len(stale))
+        log.info("removed %d leftover file(s) of unfinished units", len(stale))
     return Prepared(earlier, done, changed)
 
 
@@ -247,15 +265,16 @@ def start_manifest(out: Path, prepared: Prepared, run_settings: Mapping[str, Any
 # --------------------------------------------------------------------------- after the work
 
 
-def drop_duplicates(out: Path, shard_order: list[str],
-                    redone: set[str]) -> list[dict[str, Any]]:
+def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
+                    known: set[str] | None = None) -> list[dict[str, Any]]:
     """Drop documents whose doc_id an earlier shard produced. The plan is saved first
     (`_run/duplicates.json`), so that an interrupted run resumes it rather than forgetting
     what it already dropped. Entries for shards `redone` by this attempt (their parts are new)
     or no longer in the run are discarded: the check below finds them again if still true."""
     plan_file = out / W.RUN_DIR / "duplicates.json"
     plan: dict[tuple[str, str], dict[str, Any]] = {}
-    wanted = set(shard_order)
+    # `known`: also units whose files are now in a group (their entries still stand)
+    wanted = set(shard_order) | (known or set())
     if plan_file.exists():
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
             for d in json.loads(plan_file.read_text("utf-8")):
@@ -280,15 +299,19 @@ def drop_duplicates(out: Path, shard_order: list[str],
     return entries
 
 
-def finish_output(out: Path, shards: Sequence[Shard], pending: Sequence[Shard],
-                  failed: Mapping[str, str]) -> tuple[dict[str, int], int]:
-    """The driver's part after the shards: duplicates across shards (when none failed), error
-    rows for them and for failed shards, an empty part for tables without rows. Returns the
-    rows per table and the number of duplicates dropped."""
+def finish_output(out: Path, units: Sequence[U.Unit], pending: Sequence[U.Unit],
+                  failed: Mapping[str, str], part_rows: int,
+                  part_bytes: int) -> tuple[dict[str, int], int]:
+    """The driver's part after the units: when none failed, duplicates across units and the
+    compaction of the units' files into parts (`pipeline.runner.units.compact`); error rows
+    for duplicates and failed units; an empty part for tables without rows. Returns the rows
+    per table and the number of duplicates dropped."""
     duplicates: list[dict[str, Any]] = []
     if not failed:
-        duplicates = drop_duplicates(out, [s.shard_id for s in shards],
-                                     {s.shard_id for s in pending})
+        keys = U.ranked_keys(units, U.done_groups(out))
+        duplicates = drop_duplicates(out, keys, {u.unit_id for u in pending},
+                                     {u.unit_id for u in units})
+        U.compact(out, units, part_rows, part_bytes)
     run_errors = [
         error_row(ErrorRecord(source=d["source"] or "", stage="ingest", error="duplicate_id",
                               message=f"doc_id {d['doc_id']!r} was already produced by an "
@@ -296,11 +319,11 @@ def finish_output(out: Path, shards: Sequence[Shard], pending: Sequence[Shard],
                               doc_id=d["doc_id"]))
         for d in duplicates
     ]
-    by_id = {s.shard_id: s for s in shards}
+    by_id = {u.unit_id: u for u in units}
     run_errors += [
-        error_row(ErrorRecord(source=by_id[sid].path, stage="run", error="shard_failed",
-                              message=f"{why} (shard {sid}; rerun with --resume)"))
-        for sid, why in sorted(failed.items())
+        error_row(ErrorRecord(source=s.path, stage="run", error="shard_failed",
+                              message=f"{why} (shard {s.shard_id}; rerun with --resume)"))
+        for uid, why in sorted(failed.items()) for s in by_id[uid].shards
     ]
     run_part = out / "errors" / f"{W.RUN_PART_PREFIX}-00000.parquet"
     if run_errors:
@@ -309,20 +332,24 @@ def finish_output(out: Path, shards: Sequence[Shard], pending: Sequence[Shard],
         with contextlib.suppress(FileNotFoundError):
             run_part.unlink()
     W.finish_tables(out)
-    return W.count_rows(out), len(duplicates)
+    wanted = {u.unit_id for u in units}
+    in_units = sum(int(m.get("duplicates", 0)) for uid, m in W.done_shards(out).items()
+                   if uid in wanted)
+    return W.count_rows(out), len(duplicates) + in_units
 
 
-def finish_manifest(out: Path, manifest: dict[str, Any], run_shards: Sequence[Shard],
+def finish_manifest(out: Path, manifest: dict[str, Any], units: Sequence[U.Unit],
                     prepared: Prepared, **fields: Any) -> None:
     """Complete and write the manifest: `fields` (status, counts, shards, ...) plus the inputs
-    with their SHA-256 and the words of every finished shard, from the shard markers."""
+    with their SHA-256 and the words of every finished unit, from the unit markers."""
     markers = W.done_shards(out)
-    wanted = {s.shard_id for s in run_shards}
+    wanted = {u.unit_id for u in units}
+    infos = shard_infos({uid: m for uid, m in markers.items() if uid in wanted})
     manifest.update(
         ended_at=now(),
-        inputs=[markers[s.shard_id]["input"] for s in run_shards
-                if s.shard_id in markers and markers[s.shard_id].get("input")],
-        n_words=sum(int(m.get("n_words", 0)) for sid, m in markers.items() if sid in wanted),
+        inputs=[infos[s.shard_id]["input"] for u in units for s in u.shards
+                if s.shard_id in infos and infos[s.shard_id].get("input")],
+        n_words=sum(int(m.get("n_words", 0)) for uid, m in markers.items() if uid in wanted),
         **fields,
     )
     if not manifest.get("pipeline_components"):

@@ -38,28 +38,28 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from pipeline.ingest import Shard
 from pipeline.runner.errors import PipelineLoadError, RunError
 from pipeline.runner.shard import (
     Outcome,
     ShardOptions,
     ShardResult,
     freeze_once,
-    process_shard,
-    shard_weight,
+    process_unit,
+    unit_weight,
     worker_nlp,
 )
 from pipeline.runner.threads import child_env, one_thread_here
+from pipeline.runner.units import Unit
 
 #: Seconds a Dask run waits for the first worker of its cluster.
 WORKER_TIMEOUT = 120.0
 
 
-def _dask_task(shard: Shard, out: str, opts: ShardOptions) -> ShardResult:
+def _dask_task(shard: Unit, out: str, opts: ShardOptions) -> ShardResult:
     with one_thread_here():
         worker_nlp(opts.nlp_factory)  # built once per worker process (module-level cache)
         freeze_once()
-        return process_shard(shard, out, opts)
+        return process_unit(shard, out, opts)
 
 
 def cluster_size(client: Any) -> dict[str, int]:
@@ -73,7 +73,7 @@ def cluster_size(client: Any) -> dict[str, int]:
             "threads": sum(int(w.get("nthreads", 0)) for w in workers.values())}
 
 
-def run_dask(shards: Sequence[Shard], out: Path, opts: ShardOptions, workers: int,
+def run_dask(shards: Sequence[Unit], out: Path, opts: ShardOptions, workers: int,
              scheduler: str | None, run_id: str,
              size: dict[str, int]) -> Iterator[Outcome]:
     """The shards as tasks on Dask, biggest first; outcomes as they finish. Fills `size`
@@ -102,9 +102,9 @@ def run_dask(shards: Sequence[Shard], out: Path, opts: ShardOptions, workers: in
                            f"within {WORKER_TIMEOUT:.0f} s") from exc
         size.update(cluster_size(client))
         futures = {
-            client.submit(_dask_task, s, str(out), opts, key=f"biotab-{run_id}-{s.shard_id}",
+            client.submit(_dask_task, s, str(out), opts, key=f"biotab-{run_id}-{s.unit_id}",
                           pure=False): s
-            for s in sorted(shards, key=shard_weight, reverse=True)
+            for s in sorted(shards, key=unit_weight, reverse=True)
         }
         for fut in dask_as_completed(list(futures)):
             shard = futures[fut]

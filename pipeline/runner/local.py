@@ -27,7 +27,6 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from pipeline.ingest import Shard
 from pipeline.runner.errors import PipelineLoadError
 from pipeline.runner.progress import Reporter
 from pipeline.runner.shard import (
@@ -36,11 +35,12 @@ from pipeline.runner.shard import (
     ShardOptions,
     ShardResult,
     freeze_once,
-    process_shard,
-    shard_weight,
+    process_unit,
+    unit_weight,
     worker_nlp,
 )
 from pipeline.runner.threads import child_env, one_thread_here
+from pipeline.runner.units import Unit
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def gc_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def run_inline(shards: Sequence[Shard], out: Path, opts: ShardOptions,
+def run_inline(shards: Sequence[Unit], out: Path, opts: ShardOptions,
                reporter: Reporter) -> Iterator[Outcome]:
     """The shards one after another in this process."""
     with one_thread_here():
@@ -69,11 +69,11 @@ def run_inline(shards: Sequence[Shard], out: Path, opts: ShardOptions,
         with gc_frozen():
             for shard in shards:
                 try:
-                    yield shard, process_shard(shard, out, opts, reporter.docs), None
+                    yield shard, process_unit(shard, out, opts, reporter.docs), None
                 except PipelineLoadError:
                     raise
                 except Exception as exc:  # a failed shard is reported, the run goes on
-                    log.debug("shard %s failed", shard.shard_id, exc_info=True)
+                    log.debug("shard %s failed", shard.unit_id, exc_info=True)
                     yield shard, None, exc
 
 
@@ -112,9 +112,9 @@ def _queue_progress(n_docs: int, n_words: int) -> None:
         _PROGRESS_QUEUE.put((n_docs, n_words))
 
 
-def _pool_task(shard: Shard, out: str, opts: ShardOptions) -> ShardResult:
+def _pool_task(shard: Unit, out: str, opts: ShardOptions) -> ShardResult:
     with one_thread_here():
-        return process_shard(shard, out, opts, _queue_progress)
+        return process_unit(shard, out, opts, _queue_progress)
 
 
 # --------------------------------------------------------------------------- driver side
@@ -140,7 +140,7 @@ class _Drainer(threading.Thread):
             self.reporter.docs(n_docs, n_words)
 
 
-def run_pool(shards: Sequence[Shard], out: Path, opts: ShardOptions, workers: int,
+def run_pool(shards: Sequence[Unit], out: Path, opts: ShardOptions, workers: int,
              reporter: Reporter, log_level: int) -> Iterator[Outcome]:
     """The shards on `workers` spawned processes, biggest first; outcomes as they finish."""
     ctx = mp.get_context("spawn")
@@ -150,14 +150,14 @@ def run_pool(shards: Sequence[Shard], out: Path, opts: ShardOptions, workers: in
     finished = False
     before = set(mp.active_children())
     executor: ProcessPoolExecutor | None = None
-    futures: dict[Future[ShardResult], Shard] = {}
+    futures: dict[Future[ShardResult], Unit] = {}
     try:
         with child_env():  # the workers inherit one BLAS thread each
             executor = ProcessPoolExecutor(
                 max_workers=workers, mp_context=ctx, initializer=_pool_init,
                 initargs=(opts.nlp_factory, queue, log_level),
             )
-            for s in sorted(shards, key=shard_weight, reverse=True):
+            for s in sorted(shards, key=unit_weight, reverse=True):
                 # submitting starts the worker processes
                 futures[executor.submit(_pool_task, s, str(out), opts)] = s
         for fut in as_completed(futures):

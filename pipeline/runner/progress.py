@@ -71,13 +71,14 @@ class Reporter:
             self.n_words += n_words
             self._update(0)
 
-    def shard_done(self, result: ShardResult | None) -> None:
+    def shard_done(self, result: ShardResult | None, n_shards: int = 1) -> None:
+        """A unit of `n_shards` shards finished (`result` None: it failed)."""
         with self._lock:
-            self.shards += 1
+            self.shards += n_shards
             if result is not None and not self.live:
                 self.n_docs += result.n_docs
                 self.n_words += result.n_words
-            self._update(1)
+            self._update(n_shards)
 
     def _update(self, advance: int) -> None:
         elapsed = max(time.perf_counter() - self.t0, 1e-9)

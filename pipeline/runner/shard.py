@@ -1,9 +1,11 @@
-"""One shard's work, the same on every engine: read, annotate, write, record.
+"""One unit's work, the same on every engine: read, annotate, write, record.
 
-`process_shard` reads the shard's documents as a stream, runs them through the spaCy pipeline in
-batches (`pipeline.process.process_documents`) and writes the shard's own Parquet part files
+`process_unit` reads the documents of the unit's shards (`pipeline.runner.units.Unit`:
+consecutive shards in input order) as a stream, runs them through the spaCy pipeline in
+batches (`pipeline.process.process_documents`) and writes the unit's own Parquet part files
 (`pipeline.write.ShardWriter`, a row group every few thousand rows, so memory stays flat); it
-then writes the shard's marker `OUT/_shards/<shard_id>.json` and returns small counts. The
+then writes the unit's marker `OUT/_shards/<unit_id>.json` (its shards, with each input's size,
+modification time and SHA-256) and returns small counts. The
 pipeline is built once per process (`worker_nlp`, a module-level cache) and its objects are
 moved out of the cyclic GC's reach (`freeze_once`), so the periodic collections stay cheap.
 """
@@ -26,6 +28,7 @@ from pipeline.documents import Document, ErrorRecord
 from pipeline.ingest import Shard, read_shard
 from pipeline.runner.bookkeeping import file_stat
 from pipeline.runner.errors import PipelineLoadError
+from pipeline.runner.units import Unit, shard_bytes
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -55,21 +58,24 @@ class ShardOptions:
     title_field: str = "title"
     batch_size: int = 64
     row_group_rows: int = W.ROW_GROUP_ROWS
+    part_rows: int = W.MAX_FILE_ROWS
 
 
 @dataclass
 class ShardResult:
-    """What a finished shard reports (also the content of its marker file)."""
+    """What a finished unit reports (also the content of its marker file). `shard_info`: per
+    shard in order, {shard_id, input (path, format, bytes, sha256 for a file's first shard),
+    input_stat (bytes, mtime_ns)}."""
 
-    shard_id: str
-    source: str
+    shard_id: str  # the unit id
+    source: str  # the unit's first input
     counts: dict[str, int]
     n_words: int
     seconds: float
-    input: dict[str, Any] | None = None
-    input_stat: dict[str, int] | None = None
+    shard_info: list[dict[str, Any]] = field(default_factory=list)
     worker: str = ""
     pipes: list[str] = field(default_factory=list)
+    duplicates: int = 0  # documents dropped as copies of one from another shard of the unit
 
     @property
     def n_docs(self) -> int:
@@ -129,12 +135,32 @@ def freeze_once() -> None:
         _FROZEN = True
 
 
-def _dedupe(records: Iterable[Document | ErrorRecord]) -> Iterator[Document | ErrorRecord]:
-    """Drop a document whose doc_id came earlier in the same shard (an error row instead)."""
-    seen: set[str] = set()
+@dataclass
+class _Seen:
+    """The doc_ids a unit produced so far (-> shard id and source), and how many documents
+    were dropped as copies of one from another shard (what the driver counts across units)."""
+
+    ids: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    across: int = 0
+
+
+def _dedupe(records: Iterable[Document | ErrorRecord], shard_id: str,
+            seen: _Seen) -> Iterator[Document | ErrorRecord]:
+    """Drop a document whose doc_id came earlier in the same unit (an error row instead, worded
+    as the driver's when the first copy came from another shard)."""
     for rec in records:
         if isinstance(rec, Document):
-            if rec.doc_id in seen:
+            first = seen.ids.get(rec.doc_id)
+            if first is not None and first[0] != shard_id:
+                seen.across += 1
+                yield ErrorRecord(
+                    source=rec.source, stage="ingest", error="duplicate_id",
+                    message=f"doc_id {rec.doc_id!r} was already produced by an earlier input "
+                    f"({first[1]}); this copy was dropped",
+                    doc_id=rec.doc_id,
+                )
+                continue
+            if first is not None:
                 yield ErrorRecord(
                     source=rec.source, stage="ingest", error="duplicate_id",
                     message=f"doc_id {rec.doc_id!r} was already produced earlier in this run; "
@@ -142,7 +168,7 @@ def _dedupe(records: Iterable[Document | ErrorRecord]) -> Iterator[Document | Er
                     location=rec.location, doc_id=rec.doc_id,
                 )
                 continue
-            seen.add(rec.doc_id)
+            seen.ids[rec.doc_id] = (shard_id, rec.source)
         yield rec
 
 
@@ -163,13 +189,14 @@ def _input_info(shard: Shard) -> dict[str, Any] | None:
 
 
 def _write_rows(nlp: Language, shard: Shard, writer: W.ShardWriter, opts: ShardOptions,
-                progress: ProgressFn | None) -> int:
+                progress: ProgressFn | None, seen: _Seen) -> int:
     """Annotate the shard's documents into `writer`; returns the words processed."""
     from pipeline.process import process_documents
 
     n_words = 0
     since_gc = 0
-    records = _dedupe(read_shard(shard, opts.id_field, opts.text_field, opts.title_field))
+    records = _dedupe(read_shard(shard, opts.id_field, opts.text_field, opts.title_field),
+                      shard.shard_id, seen)
     for rows in process_documents(nlp, records, batch_size=opts.batch_size):
         writer.add(rows.tables)
         n_words += rows.n_words
@@ -186,22 +213,26 @@ def _write_rows(nlp: Language, shard: Shard, writer: W.ShardWriter, opts: ShardO
     return n_words
 
 
-def process_shard(
-    shard: Shard,
+def process_unit(
+    unit: Unit,
     out: Path | str,
     opts: ShardOptions,
     progress: ProgressFn | None = None,
 ) -> ShardResult:
-    """Read, annotate and write one shard; record it as finished. Safe to repeat: whatever an
-    earlier attempt at the same shard left behind is deleted first."""
+    """Read, annotate and write one unit (its shards in order, into one set of part files);
+    record it as finished. Safe to repeat: whatever an earlier attempt at the same unit left
+    behind is deleted first."""
     t0 = time.perf_counter()
     out = Path(out)
-    W.clean_shard(out, shard.shard_id)
-    input_stat = file_stat(shard.path)  # before reading: resume compares it with the file
+    W.clean_shard(out, unit.unit_id)
+    # before reading: resume compares these with the files
+    stats = [file_stat(s.path) for s in unit.shards]
     nlp = worker_nlp(opts.nlp_factory)
-    writer = W.ShardWriter(out, shard.shard_id, row_group_rows=opts.row_group_rows)
+    writer = W.ShardWriter(out, unit.unit_id, row_group_rows=opts.row_group_rows,
+                           max_file_rows=opts.part_rows)
+    seen = _Seen()
     try:
-        n_words = _write_rows(nlp, shard, writer, opts, progress)
+        n_words = sum(_write_rows(nlp, s, writer, opts, progress, seen) for s in unit.shards)
         counts = writer.commit()
     except BaseException:
         writer.abort()
@@ -209,31 +240,26 @@ def process_shard(
     finally:
         gc.collect()
     result = ShardResult(
-        shard_id=shard.shard_id,
-        source=shard.path,
+        shard_id=unit.unit_id,
+        source=unit.shards[0].path,
         counts=counts,
         n_words=n_words,
         seconds=round(time.perf_counter() - t0, 3),
-        input=_input_info(shard),
-        input_stat=input_stat,
+        shard_info=[{"shard_id": s.shard_id, "input": _input_info(s), "input_stat": st}
+                    for s, st in zip(unit.shards, stats, strict=True)],
         worker=f"{socket.gethostname()}:{os.getpid()}",
         pipes=list(nlp.pipe_names),
+        duplicates=seen.across,
     )
-    W.mark_shard_done(out, shard.shard_id, asdict(result))
+    W.mark_shard_done(out, unit.unit_id, asdict(result))
     return result
 
 
-#: What an engine yields per shard: the shard, its result or the exception that failed it.
-Outcome = tuple[Shard, ShardResult | None, BaseException | None]
+#: What an engine yields per unit: the unit, its result or the exception that failed it.
+Outcome = tuple[Unit, ShardResult | None, BaseException | None]
 
 
-def shard_weight(shard: Shard) -> tuple[int, str]:
-    """Sort key, biggest first: a pool that takes big inputs first ends with small ones (less
+def unit_weight(unit: Unit) -> tuple[int, str]:
+    """Sort key, biggest first: a pool that takes big units first ends with small ones (less
     idle time at the end)."""
-    try:
-        size = os.path.getsize(shard.path)
-    except OSError:
-        size = 0
-    if shard.start_record or shard.n_records is not None:
-        size = min(size, 200 * (shard.n_records or 1000))  # a block of lines: ~its share
-    return size, shard.shard_id
+    return sum(shard_bytes(s) for s in unit.shards), unit.unit_id

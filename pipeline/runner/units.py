@@ -1,0 +1,272 @@
+"""Units of work and the ordered compaction of their part files into parts of a target size.
+
+Why: one part file per input file made a folder of 100,000 notes into 500,000 Parquet files of
+about 9 KB each (mostly footer). Now:
+
+1. `plan_units`: the driver cuts the shards (input order) into *units*, runs of consecutive
+   shards of about `unit_bytes(...)` bytes of input: about 1/64 of the input, at least 64 KiB,
+   at most 16 MiB, at most `--part-mb`, and at most 1/8 of the input (so a small run still
+   keeps a few workers busy). The plan depends only on the inputs and
+   `--part-mb`, never on the engine or the number of workers. A unit id is its position and a
+   hash of its shard ids (``u0000012.3f2a...``): a unit whose shards differ gets another id.
+2. A worker processes a whole unit (`pipeline.runner.shard.process_unit`) into the unit's own
+   part files ``part-<unit_id>-<n>.parquet`` and writes one marker ``_shards/<unit_id>.json``
+   listing its shards (with each input's size, mtime and SHA-256 for `--resume`).
+3. `compact`: once every unit is finished (and duplicates across units are dropped), the
+   driver merges runs of consecutive units, in unit order, into ``part-<group_id>-00000.parquet``
+   of at most `--part-rows` rows and `--part-mb` MB per table (estimated from the units' file
+   sizes; a unit with more rows than `--part-rows` fills ``-00001``, ... of its own group; a
+   single unit over `--part-mb` makes a bigger part). A group is committed by its marker
+   ``_parts/<group_id>.json`` (the units it holds), written after all its files are renamed
+   into place; only then are the units' own files deleted.
+
+Resume stays exact: a unit without a marker is redone (its partial files deleted); group files
+without a group marker are deleted (the units' files are still there); the units' files left
+over after a group marker are deleted; a group holding a unit that must be redone (its input
+changed) is deleted with all its units, which are redone. Row order is the unit order, and
+within a unit the input order, so 1 or N workers, and an interrupted-and-resumed run or an
+uninterrupted one, give the same rows in the same order (and the same files, except after a
+changed input, where only the rows and their order are guaranteed the same).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline import write as W
+from pipeline.ingest import Shard
+
+log = logging.getLogger("pipeline.run")
+
+#: Default part size limits (`--part-rows`, `--part-mb`): whichever is reached first.
+PART_ROWS = 1_000_000
+PART_MB = 128.0
+#: Units per run the plan aims at (enough to keep a pool busy), and their size bounds; a run
+#: with at least MIN_UNITS shards gets at least MIN_UNITS units, however small.
+TARGET_UNITS = 64
+MIN_UNITS = 8
+UNIT_MIN_BYTES = 64 * 1024
+UNIT_MAX_BYTES = 16 * 1024 * 1024
+#: The committed groups of compacted units.
+PARTS_DIR = W.PARTS_DIR
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Consecutive shards (input order) processed by one task into one set of part files."""
+
+    unit_id: str
+    shards: tuple[Shard, ...]
+
+    @property
+    def index(self) -> int:
+        return unit_index(self.unit_id)
+
+
+def unit_index(key: str) -> int:
+    """The position of a unit (``u0000012.<hash>``) or of a group's first unit (``g...``)."""
+    return int(key[1:8])
+
+
+def shard_bytes(shard: Shard) -> int:
+    """Estimated input bytes of a shard (a block of JSONL lines: about 200 bytes a line)."""
+    try:
+        size = os.path.getsize(shard.path)
+    except OSError:
+        size = 0
+    if shard.start_record or shard.n_records is not None:
+        size = min(size, 200 * (shard.n_records or 1000))
+    return size
+
+
+def unit_bytes(total: int, part_bytes: int) -> int:
+    """Input bytes per unit for a run of `total` input bytes (see the module docstring)."""
+    return max(1, min(part_bytes, UNIT_MAX_BYTES, max(UNIT_MIN_BYTES, total // TARGET_UNITS),
+                      total // MIN_UNITS))
+
+
+def _digest(parts: Iterable[str]) -> str:
+    return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:10]
+
+
+def plan_units(shards: Sequence[Shard], part_bytes: int,
+               budget: int | None = None) -> list[Unit]:
+    """The shards, in order, cut into units of about `unit_bytes` (or `budget`) input bytes."""
+    sizes = [shard_bytes(s) for s in shards]
+    if budget is None:
+        budget = unit_bytes(sum(sizes), part_bytes)
+    units: list[Unit] = []
+    current: list[Shard] = []
+    current_bytes = 0
+
+    def close() -> None:
+        uid = f"u{len(units):07d}.{_digest(s.shard_id for s in current)}"
+        units.append(Unit(uid, tuple(current)))
+
+    for shard, size in zip(shards, sizes, strict=True):
+        if current and current_bytes + size > budget:
+            close()
+            current, current_bytes = [], 0
+        current.append(shard)
+        current_bytes += size
+    if current:
+        close()
+    return units
+
+
+# --------------------------------------------------------------------------- groups
+
+
+def group_marker(out: Path, group_id: str) -> Path:
+    return Path(out) / PARTS_DIR / f"{group_id}.json"
+
+
+def done_groups(out: Path) -> dict[str, list[str]]:
+    """Committed groups: group id -> the unit ids it holds, in order."""
+    folder = Path(out) / PARTS_DIR
+    groups: dict[str, list[str]] = {}
+    if not folder.is_dir():
+        return groups
+    for f in sorted(folder.glob("g*.json")):
+        try:
+            units = json.loads(f.read_text("utf-8"))["units"]
+        except (OSError, ValueError, KeyError, TypeError):
+            log.warning("unreadable part marker %s: its units will be redone", f)
+            continue
+        groups[f.stem] = [str(u) for u in units]
+    return groups
+
+
+def drop_group(out: Path, group_id: str) -> None:
+    """Delete a committed group's files and then its marker."""
+    W.clean_shard(out, group_id)
+    with contextlib.suppress(FileNotFoundError):
+        group_marker(out, group_id).unlink()
+
+
+def _unit_sizes(out: Path, uid: str) -> dict[str, tuple[int, int]]:
+    """Rows and bytes per table of a unit's own part files."""
+    sizes: dict[str, tuple[int, int]] = {}
+    for f in W.shard_files(out, uid):
+        if f.name.startswith("part-"):
+            rows, size = sizes.get(f.parent.name, (0, 0))
+            sizes[f.parent.name] = (rows + pq.read_metadata(f).num_rows, size + f.stat().st_size)
+    return sizes
+
+
+def plan_groups(out: Path, unit_ids: Sequence[str], part_rows: int,
+                part_bytes: int) -> list[list[str]]:
+    """Runs of consecutive units (by position) whose parts stay within both limits."""
+    groups: list[list[str]] = []
+    totals: dict[str, tuple[int, int]] = {}
+    for uid in unit_ids:
+        sizes = _unit_sizes(out, uid)
+        merged = {t: (totals.get(t, (0, 0))[0] + r, totals.get(t, (0, 0))[1] + b)
+                  for t, (r, b) in sizes.items()}
+        adjacent = bool(groups) and unit_index(groups[-1][-1]) + 1 == unit_index(uid)
+        fits = all(r <= part_rows and b <= part_bytes for r, b in merged.values())
+        if groups and adjacent and (fits or not totals):
+            groups[-1].append(uid)
+            totals = {**totals, **merged}
+        else:
+            groups.append([uid])
+            totals = dict(sizes)
+    return groups
+
+
+class _PartWriter:
+    """The rows of one table of a group into `part-<group_id>-<n>.parquet` (temporary names),
+    in row groups of about ROW_GROUP_ROWS, a new file every `part_rows` rows (only a unit with
+    more rows than that fills more than one)."""
+
+    def __init__(self, out: Path, table: str, group_id: str, part_rows: int, token: str) -> None:
+        self.folder = Path(out) / table
+        self.schema = W.table_schemas()[table]
+        self.group_id, self.part_rows, self.token = group_id, part_rows, token
+        self.writer: pq.ParquetWriter | None = None
+        self.renames: list[tuple[Path, Path]] = []
+        self.buffer: list[pa.Table] = []
+        self.n_buffer = 0
+        self.n_file = 0
+
+    def add(self, table: pa.Table) -> None:
+        while table.num_rows:
+            room = self.part_rows - self.n_file - self.n_buffer
+            head, table = table.slice(0, room), table.slice(room)
+            self.buffer.append(head)
+            self.n_buffer += head.num_rows
+            if self.n_buffer >= W.ROW_GROUP_ROWS or self.n_file + self.n_buffer >= self.part_rows:
+                self._flush()
+
+    def _flush(self) -> None:
+        if not self.n_buffer:
+            return
+        if self.writer is None:
+            final = self.folder / W.part_name(self.group_id, len(self.renames))
+            tmp = final.with_name(W.temp_name(final.name, self.token))
+            self.writer = pq.ParquetWriter(tmp, self.schema, compression=W.COMPRESSION)
+            self.renames.append((tmp, final))
+        self.writer.write_table(pa.concat_tables(self.buffer))
+        self.n_file += self.n_buffer
+        self.buffer, self.n_buffer = [], 0
+        if self.n_file >= self.part_rows:
+            self.writer.close()
+            self.writer, self.n_file = None, 0
+
+    def close(self) -> list[tuple[Path, Path]]:
+        self._flush()
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        return self.renames
+
+
+def commit_group(out: Path, unit_ids: Sequence[str], part_rows: int = PART_ROWS) -> str:
+    """Merge the units' files into the group's parts, commit it, delete the units' files."""
+    group_id = f"g{unit_index(unit_ids[0]):07d}.{_digest(unit_ids)}"
+    token = f"{os.getpid()}-{os.urandom(4).hex()}"
+    renames: list[tuple[Path, Path]] = []
+    unit_files = [f for uid in unit_ids for f in W.shard_files(out, uid)]
+    for table in W.TABLES:
+        files = [f for f in unit_files if f.parent.name == table and f.name.startswith("part-")]
+        writer = _PartWriter(out, table, group_id, part_rows, token)
+        for f in files:
+            for batch in pq.ParquetFile(f).iter_batches(batch_size=W.ROW_GROUP_ROWS):
+                writer.add(pa.Table.from_batches([batch]).cast(writer.schema))
+        renames.extend(writer.close())
+    for tmp, final in renames:
+        os.replace(tmp, final)
+    W.atomic_write_json(group_marker(out, group_id), {"units": list(unit_ids)})
+    for f in unit_files:  # now held by the group
+        with contextlib.suppress(FileNotFoundError):
+            f.unlink()
+    return group_id
+
+
+def compact(out: Path, units: Sequence[Unit], part_rows: int, part_bytes: int) -> int:
+    """Merge every finished unit not yet in a group into groups (see the module docstring);
+    returns the groups written."""
+    grouped = {u for us in done_groups(out).values() for u in us}
+    loose = [u.unit_id for u in units if u.unit_id not in grouped]
+    plan = plan_groups(out, loose, part_rows, part_bytes)
+    for group in plan:
+        commit_group(out, group, part_rows)
+    return len(plan)
+
+
+def ranked_keys(units: Sequence[Unit], groups: Mapping[str, Any]) -> list[str]:
+    """File keys (group ids and ungrouped unit ids) in row order."""
+    grouped = {u for us in groups.values() for u in us}
+    keys = [*groups, *(u.unit_id for u in units if u.unit_id not in grouped)]
+    return sorted(keys, key=lambda k: (unit_index(k), k))

@@ -275,6 +275,17 @@ def _run_logging(quiet: bool, verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
+def _ingest_caps(max_file_mb: float | None, max_record_mb: float | None) -> dict[str, Any]:
+    """run()'s ingest caps from the CLI's: an option not given keeps run()'s default; a
+    --max-file-mb of 0 lifts the cap."""
+    caps: dict[str, Any] = {}
+    if max_file_mb is not None:
+        caps["max_file_mb"] = max_file_mb or None
+    if max_record_mb is not None:
+        caps["max_record_mb"] = max_record_mb
+    return caps
+
+
 def _command_line(ctx: typer.Context) -> list[str]:
     """The command line of this `biotab run` (rebuilt from the parsed options when biotab is
     called from Python, e.g. a test's CliRunner)."""
@@ -341,6 +352,18 @@ def run_cmd(
     part_mb: Annotated[float, typer.Option(
         "--part-mb", metavar="MB",
         help="At most about MB megabytes per part file of a table.")] = 128.0,
+    max_file_mb: Annotated[float | None, typer.Option(
+        "--max-file-mb", metavar="MB", show_default=False,
+        help="Read at most MB decompressed megabytes of one input file (decompression bombs; "
+        "default 1 GiB, pipeline.ingest.common.DEFAULT_MAX_BYTES); 0: no cap.")] = None,
+    max_record_mb: Annotated[float | None, typer.Option(
+        "--max-record-mb", metavar="MB", show_default=False,
+        help="At most MB megabytes for one record: a txt file, a JSON line, an XML record "
+        "(default: DEFAULT_MAX_RECORD_BYTES, 32 MiB).")] = None,
+    doc_timeout: Annotated[float | None, typer.Option(
+        "--doc-timeout", metavar="SECONDS", show_default=False,
+        help="A document taking longer becomes an error row naming its stage and component "
+        "(default: pipeline.process.DEFAULT_DOC_TIMEOUT_S, 10 minutes); 0: no limit.")] = None,
     no_model: Annotated[bool, typer.Option(
         "--no-model", help="Tag with the lexicons only, without the trained NER model.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
@@ -365,7 +388,9 @@ def run_cmd(
             inputs, out, fmt=fmt, workers=workers, engine=engine, scheduler=scheduler,
             resume=resume, overwrite=overwrite, quiet=quiet, fail_on_error=fail_on_error,
             id_field=id_field, text_field=text_field, block_size=block_size,
-            batch_size=batch_size, part_rows=part_rows, part_mb=part_mb, nlp_factory=factory,
+            batch_size=batch_size, part_rows=part_rows, part_mb=part_mb,
+            doc_timeout_s=doc_timeout, nlp_factory=factory, **_ingest_caps(max_file_mb,
+                                                                            max_record_mb),
             command=_command_line(ctx),
         )
     except (OutputExistsError, RunError, PipelineLoadError, ValueError) as exc:

@@ -42,6 +42,7 @@ from pathlib import Path
 
 from pipeline import write as W
 from pipeline.ingest import Shard, list_shards
+from pipeline.ingest.common import DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORD_BYTES
 from pipeline.paths import DEFAULT_OUTPUT
 from pipeline.runner import bookkeeping as B
 from pipeline.runner import units as U
@@ -67,6 +68,11 @@ __all__ = ["ENGINES", "PipelineLoadError", "RunError", "RunSummary", "ShardOptio
            "ShardResult", "default_nlp", "process_unit", "run", "worker_nlp"]
 
 log = logging.getLogger(__name__)
+
+#: the ingest caps in the CLI's unit (megabytes)
+DEFAULT_MAX_FILE_MB: float | None = (
+    None if DEFAULT_MAX_BYTES is None else DEFAULT_MAX_BYTES / 2**20)
+DEFAULT_MAX_RECORD_MB: float = DEFAULT_MAX_RECORD_BYTES / 2**20
 
 ENGINES = ("local", "dask")
 
@@ -180,6 +186,9 @@ def run(
     part_rows: int = U.PART_ROWS,
     part_mb: float = U.PART_MB,
     unit_bytes: int | None = None,
+    max_file_mb: float | None = DEFAULT_MAX_FILE_MB,
+    max_record_mb: float = DEFAULT_MAX_RECORD_MB,
+    doc_timeout_s: float | None = None,
     nlp_factory: NlpFactory = default_nlp,
     command: Sequence[str] | None = None,
     progress_interval: float = 10.0,
@@ -194,7 +203,11 @@ def run(
     is reported in the summary (`failed_shards`, exit code 1) and redone by `resume=True`.
     Each table ends up in part files of at most `part_rows` rows and `part_mb` MB (whichever
     comes first; `pipeline.runner.units`). `unit_bytes` overrides the input bytes per unit of
-    work (tests and benchmarks: many small units).
+    work (tests and benchmarks: many small units). `max_file_mb` caps the decompressed bytes
+    read per input file (None: no cap) and `max_record_mb` one record (a txt file, a JSON line,
+    an XML record): beyond them an error row, and what came before is kept.
+    `doc_timeout_s` is the time one document may take before it becomes an error row
+    (None: `pipeline.process.DEFAULT_DOC_TIMEOUT_S`; 0: no limit).
     """
     t0 = time.perf_counter()
     started = B.now()
@@ -210,6 +223,11 @@ def run(
         raise RunError("--batch-size must be at least 1")
     if part_rows < 1 or not part_mb > 0:
         raise RunError("--part-rows must be at least 1 and --part-mb more than 0")
+    if (max_file_mb is not None and not max_file_mb > 0) or not max_record_mb > 0:
+        raise RunError("--max-file-mb and --max-record-mb must be more than 0")
+    if doc_timeout_s is not None and doc_timeout_s < 0:
+        raise RunError("--doc-timeout must be 0 (no limit) or more")
+    max_bytes = None if max_file_mb is None else max(1, int(max_file_mb * 2**20))
     if overwrite and resume:
         raise ValueError("--overwrite and --resume exclude each other")
     check_paths(inputs, out)  # before anything is read, written or loaded
@@ -220,14 +238,17 @@ def run(
         part_rows=part_rows, part_bytes=max(1, int(part_mb * 2**20)), unit_bytes=unit_bytes,
         opts=ShardOptions(nlp_factory=nlp_factory, id_field=id_field, text_field=text_field,
                           title_field=title_field, batch_size=batch_size,
-                          part_rows=part_rows),
+                          part_rows=part_rows, max_bytes=max_bytes,
+                          max_record_bytes=max(1, int(max_record_mb * 2**20)),
+                          doc_timeout_s=doc_timeout_s),
         cmd=list(command) if command is not None else list(sys.argv),
         progress_interval=progress_interval,
     )
     if req.out.exists() and not req.out.is_dir():
         raise W.OutputExistsError(f"output path {req.out} exists and is not a folder")
     try:
-        shards = B.unique_shards(list_shards(req.inputs, fmt, block_size), req.out)
+        shards = B.unique_shards(
+            list_shards(req.inputs, fmt, block_size, max_bytes=req.opts.max_bytes), req.out)
     except ValueError as exc:
         raise RunError(str(exc)) from exc
     lock = acquire_lock(req.out, take_over_stale=resume or overwrite,

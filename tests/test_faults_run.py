@@ -319,3 +319,95 @@ def test_interrupt_stops_busy_pool_workers_at_once(tmp_path: Path) -> None:
     assert not (out / LOCK_NAME).exists()
     refused = CliRunner().invoke(app, ["run", str(inp), "--out", str(out), "--quiet"])
     assert refused.exit_code == 2 and "earlier run" in refused.output
+
+
+# --------------------------------------------------------------------------- ingest caps, notices
+
+
+DATA = Path(__file__).resolve().parent / "data" / "ingest"
+
+
+@pytest.fixture(scope="module")
+def light_factory() -> Any:
+    """A blank English pipeline with a component that sleeps on texts holding "SLOWDOC"."""
+    import spacy
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    if "test_sleep_on_slowdoc" not in Language.factories:
+        @Language.component("test_sleep_on_slowdoc")
+        def _sleep(doc: Doc) -> Doc:
+            if "SLOWDOC" in doc.text:
+                time.sleep(5)
+            return doc
+
+    def build() -> Any:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("test_sleep_on_slowdoc")
+        return nlp
+
+    return build
+
+
+def test_deleted_citations_go_to_the_manifest_not_the_errors(tmp_path: Path,
+                                                             light_factory: Any) -> None:
+    out = tmp_path / "out"
+    summary = run([DATA / "pubmed_update_sample.xml"], out, workers=1, quiet=True,
+                  fail_on_error=True, nlp_factory=light_factory)
+    assert summary.exit_code == 0
+    tables = read_tables(out)
+    assert [r["error"] for r in tables["errors"]] == []
+    assert {r["doc_id"] for r in tables["documents"]} == {"90000201", "90000202"}
+    manifest = json.loads((out / "manifest.json").read_text())
+    (deleted,) = manifest["deleted_citations"]
+    assert deleted["pmids"][:3] == ["90000150", "90000151", "90000152"]
+    assert deleted["source"].endswith("pubmed_update_sample.xml")
+
+
+def test_record_cap_and_time_limit_cost_one_document(tmp_path: Path,
+                                                     light_factory: Any) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Imiquimod was applied daily.\n")
+    (docs / "big.txt").write_text("Tacrolimus ointment was used. " * 40_000)  # ~1.2 MB
+    (docs / "c.txt").write_text("SLOWDOC: this one takes too long.\n")
+    (docs / "d.txt").write_text("Neither polyneuropathy nor thrombosis was observed.\n")
+    out = tmp_path / "out"
+    summary = run([docs], out, workers=1, quiet=True, max_record_mb=1.0, doc_timeout_s=1.0,
+                  nlp_factory=light_factory)
+    tables = read_tables(out)
+    assert sorted(r["doc_id"] for r in tables["documents"]) == ["a", "d"]
+    errors = {(r["doc_id"], r["error"]) for r in tables["errors"]}
+    assert errors == {("big", "record_too_large"), ("c", "timeout")}
+    assert summary.status == "complete"
+
+
+def test_file_cap_from_the_cli(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "big.txt").write_text("word " * 300_000)  # 1.5 MB
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(docs), "--out", str(out), "--no-model",
+                                      "--workers", "1", "--quiet", "--max-record-mb", "1"])
+    assert result.exit_code == 0, result.output
+    assert [r["error"] for r in read_tables(out)["errors"]] == ["record_too_large"]
+
+
+def test_file_name_not_utf8_is_read(tmp_path: Path, light_factory: Any) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    name = os.fsdecode(b"caf\xe9.txt")
+    try:
+        (docs / name).write_text("Aldara (imiquimod) was applied.\n")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system refuses non-UTF-8 names")
+    (docs / "ok.txt").write_text("Dupilumab was started.\n")
+    out = tmp_path / "out"
+    summary = run([docs], out, workers=1, quiet=True, nlp_factory=light_factory)
+    assert summary.failed_shards == []
+    tables = read_tables(out)
+    assert sorted(r["doc_id"] for r in tables["documents"]) == ["caf\\xe9", "ok"]
+    assert [r["error"] for r in tables["errors"]] == ["file_name_not_utf8"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert any(i["path"].endswith("caf\\xe9.txt") for i in manifest["inputs"])

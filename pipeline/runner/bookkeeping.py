@@ -45,6 +45,7 @@ from pipeline import SCHEMA_VERSION, __version__
 from pipeline import write as W
 from pipeline.documents import ErrorRecord
 from pipeline.ingest import Shard, error_row
+from pipeline.ingest.common import display_path
 from pipeline.runner import units as U
 from pipeline.runner.errors import RunError
 
@@ -122,7 +123,7 @@ def drop_changed(out: Path, units: Sequence[U.Unit],
     for path, why in sorted(changed.items()):
         log.warning("input %s changed since the interrupted run read it (%s): its shards are "
                     "processed again", path, why)
-    return [{"path": p, "reason": why} for p, why in sorted(changed.items())]
+    return [{"path": display_path(p), "reason": why} for p, why in sorted(changed.items())]
 
 
 # --------------------------------------------------------------------------- before the work
@@ -132,7 +133,7 @@ def settings(inputs: Sequence[str], fmt: str | None, id_field: str, text_field: 
              title_field: str, block_size: int | None, pipeline: str) -> dict[str, Any]:
     """The options that decide the tables' content: a resumed run must use the same."""
     return {
-        "inputs": list(inputs),
+        "inputs": [display_path(p) for p in inputs],
         "format": fmt,
         "id_field": id_field,
         "text_field": text_field,
@@ -321,7 +322,7 @@ def finish_output(out: Path, units: Sequence[U.Unit], pending: Sequence[U.Unit],
     ]
     by_id = {u.unit_id: u for u in units}
     run_errors += [
-        error_row(ErrorRecord(source=s.path, stage="run", error="shard_failed",
+        error_row(ErrorRecord(source=s.source, stage="run", error="shard_failed",
                               message=f"{why} (shard {s.shard_id}; rerun with --resume)"))
         for uid, why in sorted(failed.items()) for s in by_id[uid].shards
     ]
@@ -350,6 +351,8 @@ def finish_manifest(out: Path, manifest: dict[str, Any], units: Sequence[U.Unit]
         inputs=[infos[s.shard_id]["input"] for u in units for s in u.shards
                 if s.shard_id in infos and infos[s.shard_id].get("input")],
         n_words=sum(int(m.get("n_words", 0)) for uid, m in markers.items() if uid in wanted),
+        deleted_citations=[d for u in units if u.unit_id in markers
+                           for d in markers[u.unit_id].get("deleted_citations") or []],
         **fields,
     )
     if not manifest.get("pipeline_components"):

@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import write as W
-from pipeline.documents import Document, ErrorRecord
+from pipeline.documents import Document, ErrorRecord, Notice
 from pipeline.ingest import Shard, read_shard
+from pipeline.ingest.common import DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORD_BYTES
 from pipeline.runner.bookkeeping import file_stat
 from pipeline.runner.errors import PipelineLoadError
 from pipeline.runner.units import Unit, shard_bytes
@@ -59,6 +60,12 @@ class ShardOptions:
     batch_size: int = 64
     row_group_rows: int = W.ROW_GROUP_ROWS
     part_rows: int = W.MAX_FILE_ROWS
+    #: decompressed bytes read per input file / held for one record (pipeline.ingest.common)
+    max_bytes: int | None = DEFAULT_MAX_BYTES
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    #: seconds one document may take (None: `pipeline.process`'s default; 0: no limit); not
+    #: a process.py import here: the driver of a pool never imports spaCy
+    doc_timeout_s: float | None = None
 
 
 @dataclass
@@ -73,6 +80,8 @@ class ShardResult:
     n_words: int
     seconds: float
     shard_info: list[dict[str, Any]] = field(default_factory=list)
+    #: MEDLINE/PubMed `<DeleteCitation>` lists read: [{source, pmids}] (not documents)
+    deleted_citations: list[dict[str, Any]] = field(default_factory=list)
     worker: str = ""
     pipes: list[str] = field(default_factory=list)
     duplicates: int = 0  # documents dropped as copies of one from another shard of the unit
@@ -177,7 +186,7 @@ def _input_info(shard: Shard) -> dict[str, Any] | None:
     file only, so a file split into blocks is hashed once)."""
     if shard.start_record != 0:
         return None
-    info: dict[str, Any] = {"path": shard.path, "format": shard.fmt}
+    info: dict[str, Any] = {"path": shard.source, "format": shard.fmt}
     path = Path(shard.path)
     if path.is_file():
         try:
@@ -188,16 +197,34 @@ def _input_info(shard: Shard) -> dict[str, Any] | None:
     return info
 
 
+def _without_notices(records: Iterable[Document | ErrorRecord],
+                     deleted: list[dict[str, Any]]) -> Iterator[Document | ErrorRecord]:
+    """The records minus `Notice`s (PubMed's DeleteCitation lists), whose ids go to `deleted`
+    for the manifest: an update file's deletions are neither documents nor errors."""
+    for rec in records:
+        if isinstance(rec, Notice) and rec.error == "deleted_citations":
+            deleted.append({"source": rec.source, "location": rec.location,
+                            "pmids": list(rec.ids)})
+            continue
+        yield rec
+
+
 def _write_rows(nlp: Language, shard: Shard, writer: W.ShardWriter, opts: ShardOptions,
-                progress: ProgressFn | None, seen: _Seen) -> int:
+                progress: ProgressFn | None, seen: _Seen,
+                deleted: list[dict[str, Any]]) -> int:
     """Annotate the shard's documents into `writer`; returns the words processed."""
     from pipeline.process import process_documents
 
     n_words = 0
     since_gc = 0
-    records = _dedupe(read_shard(shard, opts.id_field, opts.text_field, opts.title_field),
-                      shard.shard_id, seen)
-    for rows in process_documents(nlp, records, batch_size=opts.batch_size):
+    records = _dedupe(
+        _without_notices(read_shard(shard, opts.id_field, opts.text_field, opts.title_field,
+                                    max_bytes=opts.max_bytes,
+                                    max_record_bytes=opts.max_record_bytes), deleted),
+        shard.shard_id, seen)
+    limit: dict[str, Any] = (
+        {} if opts.doc_timeout_s is None else {"doc_timeout_s": opts.doc_timeout_s or None})
+    for rows in process_documents(nlp, records, batch_size=opts.batch_size, **limit):
         writer.add(rows.tables)
         n_words += rows.n_words
         n_docs = len(rows.tables["documents"])
@@ -231,8 +258,10 @@ def process_unit(
     writer = W.ShardWriter(out, unit.unit_id, row_group_rows=opts.row_group_rows,
                            max_file_rows=opts.part_rows)
     seen = _Seen()
+    deleted: list[dict[str, Any]] = []
     try:
-        n_words = sum(_write_rows(nlp, s, writer, opts, progress, seen) for s in unit.shards)
+        n_words = sum(_write_rows(nlp, s, writer, opts, progress, seen, deleted)
+                      for s in unit.shards)
         counts = writer.commit()
     except BaseException:
         writer.abort()
@@ -241,7 +270,7 @@ def process_unit(
         gc.collect()
     result = ShardResult(
         shard_id=unit.unit_id,
-        source=unit.shards[0].path,
+        source=unit.shards[0].source,
         counts=counts,
         n_words=n_words,
         seconds=round(time.perf_counter() - t0, 3),
@@ -250,6 +279,7 @@ def process_unit(
         worker=f"{socket.gethostname()}:{os.getpid()}",
         pipes=list(nlp.pipe_names),
         duplicates=seen.across,
+        deleted_citations=deleted,
     )
     W.mark_shard_done(out, unit.unit_id, asdict(result))
     return result

@@ -17,9 +17,12 @@ characters is four times a long full-text article.
 Time limit: `doc_timeout_s` bounds the annotation of each document. A batch is first annotated as
 a whole under one limit; when that is hit, its documents are annotated one at a time, each under
 its own limit, and a document that hits it gives an `errors` row (stage of the component that was
-running, error "timeout") while the rest are kept. In a process's main thread (the local pool's
-workers, inline runs) the limit is a SIGALRM timer, which interrupts a component between two
-Python operations (a single long C call, such as one regex over a huge string, finishes first).
+running, error "timeout") while the rest are kept. (The batch's limit is one document's, not the
+sum: a batch of slow but valid documents that exceeds it is annotated twice, at worst doubling its
+time; a sum would let one stuck document hold a worker for batch_size times the limit.)
+In a process's main thread (the local pool's workers, inline runs) the limit is a SIGALRM
+timer, which interrupts a component between two Python operations (a single long C call, such
+as one regex over a huge string, finishes first).
 Elsewhere (Dask worker threads, where signals cannot be used) the deadline is checked between
 components: a component that is already running is not interrupted.
 """

@@ -266,7 +266,10 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
     out, opts = req.out, req.opts
     run_settings = B.settings(req.inputs, req.fmt, opts.id_field, opts.text_field,
                               opts.title_field, req.block_size,
-                              describe_factory(opts.nlp_factory))
+                              describe_factory(opts.nlp_factory),
+                              limits={"max_bytes": opts.max_bytes,
+                                      "max_record_bytes": opts.max_record_bytes,
+                                      "doc_timeout_s": opts.doc_timeout_s})
     units = U.plan_units(shards, req.part_bytes, req.unit_bytes)
     prepared = B.prepare(out, units, run_settings, overwrite=req.overwrite, resume=req.resume)
     pending = [u for u in units if u.unit_id not in prepared.done]

@@ -411,3 +411,18 @@ def test_file_name_not_utf8_is_read(tmp_path: Path, light_factory: Any) -> None:
     assert [r["error"] for r in tables["errors"]] == ["file_name_not_utf8"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert any(i["path"].endswith("caf\\xe9.txt") for i in manifest["inputs"])
+
+
+def test_resume_with_other_caps_is_refused(tmp_path: Path, light_factory: Any) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Imiquimod was applied daily.\n")
+    out = tmp_path / "out"
+    run([docs], out, workers=1, quiet=True, max_record_mb=1.0, nlp_factory=light_factory)
+    with pytest.raises(RunError, match="max_record_bytes"):
+        run([docs], out, workers=1, quiet=True, resume=True, max_record_mb=2.0,
+            nlp_factory=light_factory)
+    # the same caps resume
+    summary = run([docs], out, workers=1, quiet=True, resume=True, max_record_mb=1.0,
+                  nlp_factory=light_factory)
+    assert summary.status == "complete"

@@ -512,3 +512,23 @@ def test_rows_match_schemas() -> None:
                                             "language"]
     assert list(ERRORS_SCHEMA.names) == ["source", "location", "doc_id", "stage", "error",
                                          "message"]
+
+
+def test_pubtator_record_with_an_unreadable_abstract_is_one_error(tmp_path: Path) -> None:
+    p = tmp_path / "mixed.pubtator"
+    p.write_bytes(
+        b"100|t|Aspirin and asthma\n100|a|Aspirin was given.\n"
+        b"100\t19\t26\tAspirin\tChemical\tD001241\n"
+        b"\n200|t|Second title\n200|a|Bad \xff abstract\n\n"
+        b"300|t|Third\n300|a|Fine abstract.\n"
+    )
+    docs, errs = run(p)
+    assert [d.doc_id for d in docs] == ["100", "300"]  # the neighbours are whole
+    assert [(e.error, e.doc_id) for e in errs] == [("not_utf8", "200"), ("bad_record", "200")]
+    assert errs[0].location is not None and errs[0].location.startswith("line 6")
+    # an unreadable title line of a new record finishes the previous one first
+    q = tmp_path / "title.pubtator"
+    q.write_bytes(b"1|t|One\n1|a|Text one.\n2|t|Bad \xfe title\n2|a|Text two.\n")
+    docs, errs = run(q)
+    assert [d.doc_id for d in docs] == ["1"]
+    assert [(e.error, e.doc_id) for e in errs] == [("not_utf8", "2"), ("bad_record", "2")]

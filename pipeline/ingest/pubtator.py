@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from pipeline.ingest.common import (
 )
 
 TA_LINE = re.compile(r"^([^|\t]+)\|([ta])\|(.*)$")
+TA_BYTES = re.compile(rb"^\s*([^|\t\s]+)\|([ta])\|")
 SNIFF = re.compile(rb"^\s*[^|\t\s]+\|[ta]\|", re.MULTILINE)
 SNIFF_STRICT = re.compile(rb"^\s*\d+\|[ta]\|")
 
@@ -39,6 +40,8 @@ class _Record:
     abstract: str | None = None
     mentions: list[tuple[int, list[str]]] = field(default_factory=list)
     relations: list[dict[str, Any]] = field(default_factory=list)
+    #: where a title or abstract line could not be read: the record is then one error row
+    damaged: str | None = None
 
 
 def _decode(raw: bytes | int, lineno: int, source: str, caps: Caps, rec: _Record | None
@@ -84,6 +87,9 @@ def read_pubtator(
                     break
                 decoded = _decode(raw, lineno, source, caps, rec)
                 if isinstance(decoded, ErrorRecord):
+                    finished, rec, decoded = _damaged(raw, lineno, rec, decoded)
+                    if finished is not None:
+                        yield from emit(finished)
                     if index + 1 >= start and (end is None or index + 1 < end):
                         yield decoded
                     continue
@@ -140,6 +146,25 @@ def read_pubtator(
                   "no PubTator records (no `PMID|t|` / `PMID|a|` lines) found")
 
 
+def _damaged(raw: bytes | int, lineno: int, rec: _Record | None, row: ErrorRecord
+             ) -> tuple[_Record | None, _Record | None, ErrorRecord]:
+    """An unreadable line: when it is a title or abstract line, its record (a new one when the
+    PMID differs; the previous one is then finished and returned first) is marked damaged, so
+    that it becomes one error row rather than a document missing its text; the line's error
+    row gets the PMID. Returns (finished record or None, current record, error row)."""
+    m = TA_BYTES.match(raw) if isinstance(raw, bytes) else None
+    if m is None:
+        return None, rec, row
+    pmid = m.group(1).decode("utf-8", "replace")
+    finished = None
+    if rec is not None and rec.pmid != pmid:
+        finished, rec = rec, None
+    if rec is None:
+        rec = _Record(pmid=pmid, line=lineno)
+    rec.damaged = f"line {lineno}"
+    return finished, rec, replace(row, doc_id=pmid)
+
+
 def _remap(raw: str, offset: int) -> int:
     """Offset into NFC(raw) for an offset into raw (only needed when NFC changed the text)."""
     return len(normalize_text(raw[:offset]))
@@ -147,6 +172,11 @@ def _remap(raw: str, offset: int) -> int:
 
 def _build(rec: _Record, source: str) -> Iterator[Document | ErrorRecord]:
     loc = f"line {rec.line}"
+    if rec.damaged is not None:
+        yield err(source, "bad_record", f"PubTator record {rec.pmid}: its title or abstract "
+                  f"line ({rec.damaged}) could not be read; the record was skipped", loc,
+                  rec.pmid)
+        return
     raw_title = rec.title or ""
     title = rec.title if raw_title.strip() else None
     has_abstract = rec.abstract is not None and rec.abstract.strip() != ""

@@ -130,9 +130,13 @@ def drop_changed(out: Path, units: Sequence[U.Unit],
 
 
 def settings(inputs: Sequence[str], fmt: str | None, id_field: str, text_field: str,
-             title_field: str, block_size: int | None, pipeline: str) -> dict[str, Any]:
-    """The options that decide the tables' content: a resumed run must use the same."""
+             title_field: str, block_size: int | None, pipeline: str,
+             limits: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The options that decide the tables' content: a resumed run must use the same. `limits`:
+    the ingest caps and the time limit (a record over a cap is an error row in one run and a
+    document in another, so they decide content too)."""
     return {
+        **dict(limits or {}),
         "inputs": [display_path(p) for p in inputs],
         "format": fmt,
         "id_field": id_field,

@@ -244,6 +244,31 @@ def test_ci_and_p_attach_to_the_figure_they_follow(nlp: Language) -> None:
     assert (row["p_value"], row["p_relation"]) == (0.001, "<")
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the CI inside the figure's own parentheses (issue 15: "(60%; 95% CI 44-74)")
+        (
+            "Complete response was achieved by 18 patients (60%; 95% CI 44-74).",
+            ("complete_response", 60.0, 18, 44.0, 74.0, 0.95),
+        ),
+        # bracketed bounds after "95% CI"
+        (
+            "Median overall survival was 18.2 months (95% CI [15.1, 21.0]) with docetaxel.",
+            ("survival", 18.2, None, 15.1, 21.0, 0.95),
+        ),
+        (
+            "The hazard ratio for death was 0.74 (95% CI [0.61, 0.90]).",
+            ("mortality", 0.74, None, 0.61, 0.90, 0.95),
+        ),
+    ],
+)
+def test_ci_forms(nlp: Language, text: str, expected: tuple[Any, ...]) -> None:
+    (row,) = run(nlp, text, [("docetaxel", "DRUG", "MESH:D000077143")])._.outcomes
+    keys = ("measure", "value", "numerator", "ci_low", "ci_high", "ci_level")
+    assert tuple(row[k] for k in keys) == expected
+
+
 def test_per_arm_rows(nlp: Language) -> None:
     doc = run(
         nlp,

@@ -274,11 +274,14 @@ def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser) -> bool:
 
 
 def attach_stats(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
-    """Each CI and p-value goes to the figure it follows (within 80 characters)."""
+    """Each CI and p-value goes to the figure it follows (within 80 characters), or to the
+    figure whose span holds it ("18 patients (60%; 95% CI 44-74)" is one figure)."""
     text = parser.text
     ends = [f.end for f in figures]
     for st in parser.stats:
         k = bisect.bisect_right(ends, st.start) - 1
+        if k + 1 < len(figures) and figures[k + 1].start <= st.start < figures[k + 1].end:
+            k += 1
         if k < 0:
             continue
         f = figures[k]

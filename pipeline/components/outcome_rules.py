@@ -384,9 +384,9 @@ class Lexicon:
         self.ci_re = re.compile(
             rf"(?P<level>\d+(?:[.·]\d+)?)\s*%\s*(?:CIs?\b|C\.I\.|IC\b|(?:confidence|credible|"
             rf"uncertainty)\s+intervals?)(?:\s*[\[(]\s*CI\s*[\])])?(?:\s*(?:[:,=]|of|was)?\s*"
-            rf"(?P<lo>{snum}){sep}(?P<hi>{snum})\s*%?)?"
-            rf"|\bCI\s*(?P<level2>\d+(?:[.·]\d+)?)\s*%\s*[:,=]?\s*(?P<lo2>{snum}){sep}"
-            rf"(?P<hi2>{snum})\s*%?",
+            rf"(?P<br>\[\s*)?(?P<lo>{snum}){sep}(?P<hi>{snum})\s*%?(?(br)\s*\]))?"
+            rf"|\bCI\s*(?P<level2>\d+(?:[.·]\d+)?)\s*%\s*[:,=]?\s*(?P<br2>\[\s*)?(?P<lo2>{snum})"
+            rf"{sep}(?P<hi2>{snum})\s*%?(?(br2)\s*\])",
             re.IGNORECASE,
         )
         self.p_re = re.compile(

@@ -198,10 +198,24 @@ def test_seed_003_hair_on_60_percent_of_her_head(nlp: Language) -> None:
         ],
     )
     (row,) = doc._.outcomes
-    assert (row["measure"], row["value"], row["unit"]) == ("improvement", 60.0, "percent")
+    # an extent of one patient's scalp, not a share of patients: a unit of its own
+    assert (row["measure"], row["value"], row["unit"]) == ("improvement", 60.0, "percent_extent")
     assert row["text"] == "60%"
     assert row["timepoint"].startswith("Nine months after starting treatment")
     assert row["drug_concept_id"] == "MESH:C582203"
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("Hair regrowth covered about 60% of the scalp after 6 months.", "percent_extent"),
+        ("Lesions improved and covered 10% of body surface area at week 12.", "percent_extent"),
+        ("Hair regrowth was seen in 60% of the patients after 6 months.", "percent"),
+    ],
+)
+def test_extent_of_a_body_area_is_not_a_patient_rate(nlp: Language, text: str, unit: str) -> None:
+    rows = run(nlp, text)._.outcomes
+    assert rows and all(r["unit"] == unit for r in rows)
 
 
 @pytest.mark.parametrize("prefix", ["000", "001", "002"])

@@ -133,7 +133,11 @@ RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rat
 TIME_UNITS: tuple[str, ...] = ("days", "weeks", "months", "years")
 # 'rate': events per `denominator` person-years ("11.6 per 1,000 person-years"); a time unit: a
 # median duration ("median overall survival was 24.3 months").
-UNITS: tuple[str, ...] = ("percent", "count", "relative_change", *RATIO_UNITS, "rate", *TIME_UNITS)
+# 'percent_extent': a percentage of a body area or extent ("60% of her head", "30% of body
+# surface area"), not a share of patients, so never pooled with 'percent'.
+UNITS: tuple[str, ...] = (
+    "percent", "percent_extent", "count", "relative_change", *RATIO_UNITS, "rate", *TIME_UNITS,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -218,6 +218,26 @@ def test_extent_of_a_body_area_is_not_a_patient_rate(nlp: Language, text: str, u
     assert rows and all(r["unit"] == unit for r in rows)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the size of a case series, not an improvement count (issue 15)
+        (
+            "We describe hair regrowth in two patients with alopecia areata treated with "
+            "dupilumab.",
+            [("enrollment", 2.0, "count")],
+        ),
+        # a reported result after "that" keeps its outcome
+        ("We report that 18 patients responded to dupilumab.", [("response", 18.0, "count")]),
+    ],
+)
+def test_case_series_size_is_enrollment(
+    nlp: Language, text: str, expected: list[tuple[str, float, str]]
+) -> None:
+    rows = run(nlp, text, [("dupilumab", "DRUG", "MESH:C582203")])._.outcomes
+    assert [(r["measure"], r["value"], r["unit"]) for r in rows] == expected
+
+
 @pytest.mark.parametrize("prefix", ["000", "001", "002"])
 def test_seeds_without_figures_give_no_rows(nlp: Language, prefix: str) -> None:
     assert run(nlp, seed(prefix))._.outcomes == []

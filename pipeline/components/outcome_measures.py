@@ -159,6 +159,17 @@ def assign_measures(
         ):
             head.measure = "enrollment"  # "women (n = 206)": the size of who was studied
             continue  # (but "Responders (n = 12)": the population is the measure)
+        if (
+            head.has_pop
+            and head.pct is None
+            and head.den is None
+            and len(members) == 1
+            and lex.case_series_re.search(parser.text, 0, head.start)
+        ):
+            # "We describe hair regrowth in two patients ...": the size of a case series, not
+            # a count of the outcome named beside it
+            head.measure = "enrollment"
+            continue
         pop = head.population.lower() if head.population else None
         for c in _candidate_cues(cues, ts, te, dist, reach):
             if not _cue_allowed(head, c, ts, te, parser):

@@ -126,6 +126,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "person_time_words",
     "median_not_outcome",
     "enrolled_words",
+    "case_series_openers",
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")
 # What `value` is: a percentage, a count, a relative change in percent ("reduced by 54%"), or
@@ -298,6 +299,12 @@ class Lexicon:
         self.time_units: dict[str, str] = dict(data["time_units"])
         self.median_words = sets["median_words"]
         self.enrolled_words = sets["enrolled_words"]
+        # "We describe ... in two patients": the opener, then no "that" (a reported result) and
+        # no clause end before the count
+        self.case_series_re = re.compile(
+            rf"\b(?:{_alt(data['case_series_openers'])})\b(?:(?!\bthat\b)[^;.:]){{0,80}}$",
+            re.IGNORECASE,
+        )
         # "median follow-up of 24 months", "median age 52 years": no outcome
         self.median_not_outcome_re = re.compile(
             rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE

@@ -165,7 +165,8 @@ OUTCOMES_SCHEMA = pa.schema(
             "timepoint",
             pa.string(),
             True,
-            "When the figure was measured, as written.",
+            "When the figure was measured, as written; 'before' and 'after' for the two "
+            "figures of one change ('fell from 35% to 22%').",
             "2 to 8 weeks after lenalidomide's withdrawal",
         ),
         _f("population", pa.string(), True, "Who was counted, as written.", "patients"),

@@ -238,6 +238,17 @@ def test_case_series_size_is_enrollment(
     assert [(r["measure"], r["value"], r["unit"]) for r in rows] == expected
 
 
+def test_change_from_to_is_a_before_after_pair(nlp: Language) -> None:
+    rows = run(nlp, "Grade 3 neutropenia fell from 35% to 22%.")._.outcomes
+    assert [(r["value"], r["unit"], r["timepoint"]) for r in rows] == [
+        (35.0, "percent", "before"),
+        (22.0, "percent", "after"),
+    ]
+    # two rates that are not one change keep no pair
+    rows = run(nlp, "Neutropenia occurred in 35% with docetaxel and 22% with placebo.")._.outcomes
+    assert [r["timepoint"] for r in rows] == [None, None]
+
+
 @pytest.mark.parametrize("prefix", ["000", "001", "002"])
 def test_seeds_without_figures_give_no_rows(nlp: Language, prefix: str) -> None:
     assert run(nlp, seed(prefix))._.outcomes == []

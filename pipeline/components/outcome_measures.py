@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_rules import NOT_OUTCOME, Lexicon
@@ -352,6 +352,24 @@ def attach_timepoints(figures: list[Figure], parser: SentenceParser, boundary: l
         if best is not None:
             _, _, s, e = spans[best[1]]
             f.timepoint = parser.text[s:e].strip()
+
+
+BEFORE, AFTER = "before", "after"  # timepoint values of a change pair
+
+
+def mark_change_pairs(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
+    """ "fell from 35% to 22%": the two figures are one change, measured before and after; their
+    timepoint says which (unless the sentence gave one as written)."""
+    for a, b in pairwise(figures):
+        if (
+            a.ts > 0
+            and parser.lower(a.ts - 1) in lex.change_from
+            and b.ts == a.te + 1
+            and parser.lower(a.te) in lex.change_to
+            and a.timepoint is None
+            and b.timepoint is None
+        ):
+            a.timepoint, b.timepoint = BEFORE, AFTER
 
 
 _ARM_PART = re.compile(

@@ -127,6 +127,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "median_not_outcome",
     "enrolled_words",
     "case_series_openers",
+    "change_from_words",
+    "change_to_words",
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")
 # What `value` is: a percentage, a count, a relative change in percent ("reduced by 54%"), or
@@ -299,6 +301,8 @@ class Lexicon:
         self.time_units: dict[str, str] = dict(data["time_units"])
         self.median_words = sets["median_words"]
         self.enrolled_words = sets["enrolled_words"]
+        self.change_from = sets["change_from_words"]
+        self.change_to = sets["change_to_words"]
         # "We describe ... in two patients": the opener, then no "that" (a reported result) and
         # no clause end before the count
         self.case_series_re = re.compile(

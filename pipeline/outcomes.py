@@ -106,15 +106,17 @@ OUTCOMES_SCHEMA = pa.schema(
             "value",
             pa.float64(),
             False,
-            "The reported figure: a percentage (0-100) when unit is 'percent' or "
-            "'relative_change', a count for 'count', else the ratio.",
+            "The reported figure: a percentage (0-100) when unit is 'percent', "
+            "'percent_extent' or 'relative_change', a count for 'count', else the ratio.",
             "86.0",
         ),
         _f(
             "unit",
             pa.string(),
             False,
-            "What value is: " + ", ".join(UNITS) + " ('relative_change': a change in percent "
+            "What value is: " + ", ".join(UNITS) + " ('percent_extent': a percentage of a body "
+            "area or extent in the patients described, '60% of her head', '30% of body surface "
+            "area', not a proportion of patients; 'relative_change': a change in percent "
             "relative to the comparator, 'reduced the relapse rate by 54%'; the ratios are the "
             "statistic itself, e.g. 'HR 0.74', with its CI in ci_low/ci_high; 'rate': events per "
             "denominator person-years; days/weeks/months/years: a median duration).",
@@ -163,7 +165,8 @@ OUTCOMES_SCHEMA = pa.schema(
             "timepoint",
             pa.string(),
             True,
-            "When the figure was measured, as written.",
+            "When the figure was measured, as written; 'before' and 'after' for the two "
+            "figures of one change ('fell from 35% to 22%').",
             "2 to 8 weeks after lenalidomide's withdrawal",
         ),
         _f("population", pa.string(), True, "Who was counted, as written.", "patients"),

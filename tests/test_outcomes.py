@@ -198,10 +198,55 @@ def test_seed_003_hair_on_60_percent_of_her_head(nlp: Language) -> None:
         ],
     )
     (row,) = doc._.outcomes
-    assert (row["measure"], row["value"], row["unit"]) == ("improvement", 60.0, "percent")
+    # an extent of one patient's scalp, not a share of patients: a unit of its own
+    assert (row["measure"], row["value"], row["unit"]) == ("improvement", 60.0, "percent_extent")
     assert row["text"] == "60%"
     assert row["timepoint"].startswith("Nine months after starting treatment")
     assert row["drug_concept_id"] == "MESH:C582203"
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("Hair regrowth covered about 60% of the scalp after 6 months.", "percent_extent"),
+        ("Lesions improved and covered 10% of body surface area at week 12.", "percent_extent"),
+        ("Hair regrowth was seen in 60% of the patients after 6 months.", "percent"),
+    ],
+)
+def test_extent_of_a_body_area_is_not_a_patient_rate(nlp: Language, text: str, unit: str) -> None:
+    rows = run(nlp, text)._.outcomes
+    assert rows and all(r["unit"] == unit for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the size of a case series, not an improvement count (issue 15)
+        (
+            "We describe hair regrowth in two patients with alopecia areata treated with "
+            "dupilumab.",
+            [("enrollment", 2.0, "count")],
+        ),
+        # a reported result after "that" keeps its outcome
+        ("We report that 18 patients responded to dupilumab.", [("response", 18.0, "count")]),
+    ],
+)
+def test_case_series_size_is_enrollment(
+    nlp: Language, text: str, expected: list[tuple[str, float, str]]
+) -> None:
+    rows = run(nlp, text, [("dupilumab", "DRUG", "MESH:C582203")])._.outcomes
+    assert [(r["measure"], r["value"], r["unit"]) for r in rows] == expected
+
+
+def test_change_from_to_is_a_before_after_pair(nlp: Language) -> None:
+    rows = run(nlp, "Grade 3 neutropenia fell from 35% to 22%.")._.outcomes
+    assert [(r["value"], r["unit"], r["timepoint"]) for r in rows] == [
+        (35.0, "percent", "before"),
+        (22.0, "percent", "after"),
+    ]
+    # two rates that are not one change keep no pair
+    rows = run(nlp, "Neutropenia occurred in 35% with docetaxel and 22% with placebo.")._.outcomes
+    assert [r["timepoint"] for r in rows] == [None, None]
 
 
 @pytest.mark.parametrize("prefix", ["000", "001", "002"])
@@ -242,6 +287,31 @@ def test_ci_and_p_attach_to_the_figure_they_follow(nlp: Language) -> None:
     assert (row["measure"], row["value"]) == ("survival", 62.0)
     assert (row["ci_low"], row["ci_high"]) == (45.0, 80.0)
     assert (row["p_value"], row["p_relation"]) == (0.001, "<")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the CI inside the figure's own parentheses (issue 15: "(60%; 95% CI 44-74)")
+        (
+            "Complete response was achieved by 18 patients (60%; 95% CI 44-74).",
+            ("complete_response", 60.0, 18, 44.0, 74.0, 0.95),
+        ),
+        # bracketed bounds after "95% CI"
+        (
+            "Median overall survival was 18.2 months (95% CI [15.1, 21.0]) with docetaxel.",
+            ("survival", 18.2, None, 15.1, 21.0, 0.95),
+        ),
+        (
+            "The hazard ratio for death was 0.74 (95% CI [0.61, 0.90]).",
+            ("mortality", 0.74, None, 0.61, 0.90, 0.95),
+        ),
+    ],
+)
+def test_ci_forms(nlp: Language, text: str, expected: tuple[Any, ...]) -> None:
+    (row,) = run(nlp, text, [("docetaxel", "DRUG", "MESH:D000077143")])._.outcomes
+    keys = ("measure", "value", "numerator", "ci_low", "ci_high", "ci_level")
+    assert tuple(row[k] for k in keys) == expected
 
 
 def test_per_arm_rows(nlp: Language) -> None:

@@ -300,6 +300,9 @@ def resolve_figure(
         value, unit = f.ratio_value, f.time_unit
     elif f.pct is not None and f.relative:
         value, unit = float(f.pct), "relative_change"
+    elif f.pct is not None and f.area:
+        # "hair on about 60% of her head": an extent in one patient, not a share of patients
+        value, unit = float(f.pct), "percent_extent"
     elif f.pct is not None:
         value, unit = float(f.pct), "percent"
     elif n.count is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_rules import NOT_OUTCOME, Lexicon
@@ -159,6 +159,17 @@ def assign_measures(
         ):
             head.measure = "enrollment"  # "women (n = 206)": the size of who was studied
             continue  # (but "Responders (n = 12)": the population is the measure)
+        if (
+            head.has_pop
+            and head.pct is None
+            and head.den is None
+            and len(members) == 1
+            and lex.case_series_re.search(parser.text, 0, head.start)
+        ):
+            # "We describe hair regrowth in two patients ...": the size of a case series, not
+            # a count of the outcome named beside it
+            head.measure = "enrollment"
+            continue
         pop = head.population.lower() if head.population else None
         for c in _candidate_cues(cues, ts, te, dist, reach):
             if not _cue_allowed(head, c, ts, te, parser):
@@ -274,11 +285,14 @@ def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser) -> bool:
 
 
 def attach_stats(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
-    """Each CI and p-value goes to the figure it follows (within 80 characters)."""
+    """Each CI and p-value goes to the figure it follows (within 80 characters), or to the
+    figure whose span holds it ("18 patients (60%; 95% CI 44-74)" is one figure)."""
     text = parser.text
     ends = [f.end for f in figures]
     for st in parser.stats:
         k = bisect.bisect_right(ends, st.start) - 1
+        if k + 1 < len(figures) and figures[k + 1].start <= st.start < figures[k + 1].end:
+            k += 1
         if k < 0:
             continue
         f = figures[k]
@@ -338,6 +352,24 @@ def attach_timepoints(figures: list[Figure], parser: SentenceParser, boundary: l
         if best is not None:
             _, _, s, e = spans[best[1]]
             f.timepoint = parser.text[s:e].strip()
+
+
+BEFORE, AFTER = "before", "after"  # timepoint values of a change pair
+
+
+def mark_change_pairs(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
+    """ "fell from 35% to 22%": the two figures are one change, measured before and after; their
+    timepoint says which (unless the sentence gave one as written)."""
+    for a, b in pairwise(figures):
+        if (
+            a.ts > 0
+            and parser.lower(a.ts - 1) in lex.change_from
+            and b.ts == a.te + 1
+            and parser.lower(a.te) in lex.change_to
+            and a.timepoint is None
+            and b.timepoint is None
+        ):
+            a.timepoint, b.timepoint = BEFORE, AFTER
 
 
 _ARM_PART = re.compile(

@@ -126,6 +126,9 @@ LEXICON_LISTS: tuple[str, ...] = (
     "person_time_words",
     "median_not_outcome",
     "enrolled_words",
+    "case_series_openers",
+    "change_from_words",
+    "change_to_words",
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")
 # What `value` is: a percentage, a count, a relative change in percent ("reduced by 54%"), or
@@ -133,7 +136,11 @@ RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rat
 TIME_UNITS: tuple[str, ...] = ("days", "weeks", "months", "years")
 # 'rate': events per `denominator` person-years ("11.6 per 1,000 person-years"); a time unit: a
 # median duration ("median overall survival was 24.3 months").
-UNITS: tuple[str, ...] = ("percent", "count", "relative_change", *RATIO_UNITS, "rate", *TIME_UNITS)
+# 'percent_extent': a percentage of a body area or extent ("60% of her head", "30% of body
+# surface area"), not a share of patients, so never pooled with 'percent'.
+UNITS: tuple[str, ...] = (
+    "percent", "percent_extent", "count", "relative_change", *RATIO_UNITS, "rate", *TIME_UNITS,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -294,6 +301,14 @@ class Lexicon:
         self.time_units: dict[str, str] = dict(data["time_units"])
         self.median_words = sets["median_words"]
         self.enrolled_words = sets["enrolled_words"]
+        self.change_from = sets["change_from_words"]
+        self.change_to = sets["change_to_words"]
+        # "We describe ... in two patients": the opener, then no "that" (a reported result) and
+        # no clause end before the count
+        self.case_series_re = re.compile(
+            rf"\b(?:{_alt(data['case_series_openers'])})\b(?:(?!\bthat\b)[^;.:]){{0,80}}$",
+            re.IGNORECASE,
+        )
         # "median follow-up of 24 months", "median age 52 years": no outcome
         self.median_not_outcome_re = re.compile(
             rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
@@ -384,9 +399,9 @@ class Lexicon:
         self.ci_re = re.compile(
             rf"(?P<level>\d+(?:[.·]\d+)?)\s*%\s*(?:CIs?\b|C\.I\.|IC\b|(?:confidence|credible|"
             rf"uncertainty)\s+intervals?)(?:\s*[\[(]\s*CI\s*[\])])?(?:\s*(?:[:,=]|of|was)?\s*"
-            rf"(?P<lo>{snum}){sep}(?P<hi>{snum})\s*%?)?"
-            rf"|\bCI\s*(?P<level2>\d+(?:[.·]\d+)?)\s*%\s*[:,=]?\s*(?P<lo2>{snum}){sep}"
-            rf"(?P<hi2>{snum})\s*%?",
+            rf"(?P<br>\[\s*)?(?P<lo>{snum}){sep}(?P<hi>{snum})\s*%?(?(br)\s*\]))?"
+            rf"|\bCI\s*(?P<level2>\d+(?:[.·]\d+)?)\s*%\s*[:,=]?\s*(?P<br2>\[\s*)?(?P<lo2>{snum})"
+            rf"{sep}(?P<hi2>{snum})\s*%?(?(br2)\s*\])",
             re.IGNORECASE,
         )
         self.p_re = re.compile(

@@ -45,6 +45,7 @@ from pipeline.components.outcome_measures import (
     compared_figures,
     group,
     is_concentration,
+    mark_change_pairs,
 )
 from pipeline.components.outcome_rules import (
     CUES_FILE,
@@ -303,6 +304,7 @@ class OutcomeExtractor:
         assign_measures(lex, figures, cues, parser, boundary)
         attach_stats(lex, figures, parser)
         attach_timepoints(figures, parser, boundary)
+        mark_change_pairs(lex, figures, parser)
         attach_arms(lex, figures, parser)
         compared_figures(lex, figures, parser, boundary, [m.start - base for m in sm.drugs])
         figures = [f for f in figures if f.measure is not None]

@@ -563,6 +563,8 @@ def _outcomes_section(t: dict[str, pd.DataFrame], opts: ReportOptions) -> str:
         unit = g(r, "unit")
         if value and unit == "percent":
             value += "%"
+        elif value and unit == "percent_extent":  # a share of a body area, not of patients
+            value += "% of area"
         elif value and not _missing(unit) and unit != "count":
             value += f" {unit}"
         num, den = _int(g(r, "numerator")), _int(g(r, "denominator"))

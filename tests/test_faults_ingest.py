@@ -590,6 +590,7 @@ def test_jsonl_lines_without_ids_under_two_roots(tmp_path: Path) -> None:
     ("<!-- never closed ", "bad_xml"),
     ('<PubmedArticle Note="never closed ', "bad_xml"),
     ("<PubmedArticle><MedlineCitation><PMID>9</PMID><!-- never closed ", "record_too_large"),
+    ("<PubmedArticle><MedlineCitation><PMID>9</PMID><![CDATA[ never closed ", "record_too_large"),
 ])
 def test_unclosed_construct_is_dropped_after_the_record_cap(
         tmp_path: Path, damage: str, kind: str) -> None:

@@ -22,9 +22,15 @@ the record's id - PMID or BioC id - when it can be read from the damaged bytes):
     naming that record; every record before it is kept; the file ends after a complete record
     but before the root's end tag: "truncated_xml" naming where the cut is;
   * a record longer than max_record_bytes: "record_too_large", reading goes on after it;
+  * a comment, CDATA section or tag still open after max_record_bytes (never closed): one
+    "bad_xml" row (a record's start tag: that record; between records: the next record's
+    number), or nothing more inside a record already reported as too large; its bytes are
+    dropped and reading resynchronises on the next record's start tag, if any (a file that
+    ends inside it gets no extra "truncated_xml" row);
   * more than max_bytes decompressed: "too_large" naming the record the cap fell in.
 Content between records (whitespace, BioC's collection-level <source>/<date>/<key>) is not
-parsed, only skipped. Memory: one record's bytes and tree at a time, plus a read chunk.
+parsed, only skipped. Memory: one record's bytes and tree at a time, plus a read chunk; at
+most max_record_bytes held in any case, and each byte is copied a bounded number of times.
 """
 
 from __future__ import annotations
@@ -195,6 +201,7 @@ def _give_up(sc: _Scanner, hold: int) -> Iterator[_Raw]:
     what = bytes(sc.buf[hold:hold + 4])
     line = sc.line_at(hold)
     sc.skipping = True
+    sc.pos = max(sc.pos, hold + 1)  # never the same construct twice, even with a tiny cap
     if sc.in_rec:  # the record is over-long already (hold >= start): reported once, above
         return
     if what.startswith((b"<!--", b"<![C", b"</")):

@@ -584,3 +584,34 @@ def test_jsonl_lines_without_ids_under_two_roots(tmp_path: Path) -> None:
     assert errs == [] and ids(docs) == ["a/notes:1", "b/notes:1"]
     docs, errs = run(tmp_path / "a")
     assert ids(docs) == ["notes:1"]
+
+
+@pytest.mark.parametrize("damage, kind", [
+    ("<!-- never closed ", "bad_xml"),
+    ('<PubmedArticle Note="never closed ', "bad_xml"),
+    ("<PubmedArticle><MedlineCitation><PMID>9</PMID><!-- never closed ", "record_too_large"),
+    ("<PubmedArticle><MedlineCitation><PMID>9</PMID><![CDATA[ never closed ", "record_too_large"),
+])
+def test_unclosed_construct_is_dropped_after_the_record_cap(
+        tmp_path: Path, damage: str, kind: str) -> None:
+    # an unclosed comment / start tag held every byte to the end of the file (20 MiB here)
+    import tracemalloc
+
+    head = PUBMED_HEAD + article(1) + article(2)
+    gz = tmp_path / "unclosed.xml.gz"
+    with gzip.open(gz, "wb", compresslevel=1) as fh:
+        fh.write((head + damage).encode())
+        for _ in range(20):
+            fh.write(b"a" * (1 << 20))
+        fh.write(("\n" + article(3) + "</PubmedArticleSet>\n").encode())
+    tracemalloc.start()
+    docs, errs = run(gz, max_record_bytes=64 << 10)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    # records before the damage are kept, and the one after it (resynchronised on its start)
+    assert ids(docs) == ["1", "2", "3"]
+    assert [e.error for e in errs] == [kind]
+    assert errs[0].location == f"line {head.count(chr(10)) + 1}, record 3"
+    if kind == "record_too_large":
+        assert errs[0].doc_id == "9"
+    assert peak < 6 << 20, peak  # a read chunk or two and the cap, not the 20 MiB

@@ -22,9 +22,15 @@ the record's id - PMID or BioC id - when it can be read from the damaged bytes):
     naming that record; every record before it is kept; the file ends after a complete record
     but before the root's end tag: "truncated_xml" naming where the cut is;
   * a record longer than max_record_bytes: "record_too_large", reading goes on after it;
+  * a comment, CDATA section or tag still open after max_record_bytes (never closed): one
+    "bad_xml" row (a record's start tag: that record; between records: the next record's
+    number), or nothing more inside a record already reported as too large; its bytes are
+    dropped and reading resynchronises on the next record's start tag, if any (a file that
+    ends inside it gets no extra "truncated_xml" row);
   * more than max_bytes decompressed: "too_large" naming the record the cap fell in.
 Content between records (whitespace, BioC's collection-level <source>/<date>/<key>) is not
-parsed, only skipped. Memory: one record's bytes and tree at a time, plus a read chunk.
+parsed, only skipped. Memory: one record's bytes and tree at a time, plus a read chunk; at
+most max_record_bytes held in any case, and each byte is copied a bounded number of times.
 """
 
 from __future__ import annotations
@@ -118,8 +124,9 @@ class _Scanner:
         self.max_record = max_record
         self.id_of = id_of
         # All positions are absolute offsets into buf; bytes before `start` are dropped
-        # (logically at once, physically when the next chunk is appended: no copy per record).
-        self.buf = b""
+        # (logically at once, physically when the next chunk is appended: no copy per record;
+        # a bytearray, so dropping the head and appending cost the bytes moved, not the buffer).
+        self.buf = bytearray()
         self.start = 0  # first byte still needed: the open record's start tag, when in_rec
         self.lines_before = 0  # newlines in the file before buf[start]
         self.root_closed = False
@@ -128,6 +135,7 @@ class _Scanner:
         self.oversize = False
         self.rec_line = 0
         self.pos = 0
+        self.skipping = False  # held bytes were given up on; nothing complete read since
 
     def line_at(self, pos: int) -> int:
         return self.lines_before + self.buf.count(b"\n", self.start, pos) + 1
@@ -138,12 +146,13 @@ class _Scanner:
         self.pos = max(self.pos, upto)
 
     def append(self, chunk: bytes) -> None:
-        self.buf = self.buf[self.start:] + chunk
+        del self.buf[:self.start]
+        self.buf += chunk
         self.pos -= self.start
         self.start = 0
 
     def kept(self) -> bytes:
-        return self.buf[self.start:]
+        return bytes(self.buf[self.start:])
 
     def open_record(self) -> bool:
         """True when the stream stopped inside a record that was being kept."""
@@ -165,19 +174,48 @@ def _too_long(sc: _Scanner) -> _Raw:
     return _Raw(sc.index, sc.rec_line, None, (
         "record_too_large", f"record is longer than {sc.max_record:,} bytes "
         "(max_record_bytes); skipped, reading goes on after it"),
-        sc.id_of(sc.buf[sc.start:sc.start + 65536]))
+        sc.id_of(bytes(sc.buf[sc.start:sc.start + 65536])))
 
 
 def _need_more(sc: _Scanner, hold: int | None) -> Iterator[_Raw]:
     """Before reading on: drop what is no longer needed (bytes between records; an over-long
-    record's bytes), keeping from `hold` (a tag seen but not complete yet)."""
+    record's bytes), keeping from `hold` (a tag, comment or CDATA seen but not complete yet)
+    unless that is longer than max_record_bytes: then it is given up on (see `_give_up`)."""
     if sc.in_rec and not sc.oversize and len(sc.buf) - sc.start > sc.max_record:
         sc.oversize = True
         yield _too_long(sc)
+    if hold is not None and len(sc.buf) - hold > sc.max_record:
+        yield from _give_up(sc, hold)
+        hold = None
     resume = hold if hold is not None else max(sc.pos, len(sc.buf) - 64)
     if not sc.in_rec or sc.oversize:
         sc.drop(resume)
     sc.pos = resume  # a kept record's bytes are not scanned again
+
+
+def _give_up(sc: _Scanner, hold: int) -> Iterator[_Raw]:
+    """An unclosed construct from `hold` on (comment, CDATA, tag) holds more than max_record
+    bytes: one error row (none inside a record already reported as too large), the held bytes
+    are dropped and scanning resynchronises on what follows (the next record's start tag).
+    Without this the bytes up to the end of the file were kept (memory and time unbounded)."""
+    what = bytes(sc.buf[hold:hold + 4])
+    line = sc.line_at(hold)
+    sc.skipping = True
+    sc.pos = max(sc.pos, hold + 1)  # never the same construct twice, even with a tiny cap
+    if sc.in_rec:  # the record is over-long already (hold >= start): reported once, above
+        return
+    if what.startswith((b"<!--", b"<![C", b"</")):
+        kind = {b"<!--": "comment", b"<![C": "CDATA section"}.get(what, "end tag")
+        yield _Raw(sc.index + 1, line, None, (
+            "bad_xml", f"{kind} at line {line} is not closed within {sc.max_record:,} bytes "
+            "(max_record_bytes); skipped up to the next record"))
+        return
+    sc.index += 1  # an unclosed record start tag: that record is lost
+    sc.in_rec, sc.oversize, sc.rec_line = True, True, line
+    yield _Raw(sc.index, line, None, (
+        "bad_xml", f"record start tag at line {line} is not closed within "
+        f"{sc.max_record:,} bytes (max_record_bytes); record skipped"),
+        sc.id_of(bytes(sc.buf[hold:hold + 65536])))
 
 
 def _scan(sc: _Scanner) -> Iterator[_Raw]:
@@ -211,7 +249,7 @@ def _scan(sc: _Scanner) -> Iterator[_Raw]:
         elif not sc.in_rec:  # an end tag whose start tag is damaged or missing
             sc.index += 1
             line = sc.line_at(m.start())
-            ident = sc.id_of(sc.buf[max(m.start() - 65536, sc.start):m.start()])
+            ident = sc.id_of(bytes(sc.buf[max(m.start() - 65536, sc.start):m.start()]))
             yield _Raw(sc.index, line, None, (
                 "bad_xml", f"end tag </{name}> at line {line} without its start tag (the "
                 "record's start is damaged); record skipped"), ident)
@@ -226,16 +264,17 @@ def _scan(sc: _Scanner) -> Iterator[_Raw]:
 def _complete(sc: _Scanner, end: int) -> _Raw:
     if end - sc.start > sc.max_record:
         return _too_long(sc)
-    return _Raw(sc.index, sc.rec_line, sc.buf[sc.start:end])
+    return _Raw(sc.index, sc.rec_line, bytes(sc.buf[sc.start:end]))
 
 
 def _start_tag(sc: _Scanner, at: int, gt: int, name: str) -> Iterator[_Raw]:
     if sc.in_rec and not sc.oversize:
-        ident = sc.id_of(sc.buf[sc.start:at])
+        ident = sc.id_of(bytes(sc.buf[sc.start:at]))
         yield _Raw(sc.index, sc.rec_line, None, (
             "bad_xml", f"record {_id_text(ident)}has no end tag: the next <{name}> starts at "
             f"line {sc.line_at(at)} first; record skipped"), ident)
     sc.drop(at)
+    sc.skipping = False
     sc.index += 1
     sc.in_rec, sc.oversize, sc.rec_line = True, False, sc.line_at(at)
     if sc.buf[gt - 1:gt] == b"/":  # <DeleteCitation/>: a complete empty record
@@ -343,7 +382,9 @@ def iter_xml_records(
             yield err(source, "unreadable", f"cannot read file ({type(exc).__name__}: {exc}); "
                       f"records from {lost + 1} on are lost", f"record {lost + 1}")
         return
-    if sc.open_record() or (prolog.wrap and not sc.root_closed):
+    # after a give-up (`_give_up`) the damage already has its row: the missing root end tag,
+    # swallowed by the unclosed construct, is part of it
+    if sc.open_record() or (prolog.wrap and not sc.root_closed and not sc.skipping):
         yield from _cut(sc, source, "truncated_xml", "XML ends early (truncated file)", mine,
                         id_of)
 

@@ -15,10 +15,12 @@ of its own, the pieces are tokenized again) where
    is a word of at least `min_term_length` characters or a stereo letter ("L-", "D-");
 5. at a slash, both sides are abbreviations ("BZDs/RDs").
 
-A token that is itself a known name stays whole ("L-dopa", "5-FU", "co-trimoxazole"). Word lists
-and thresholds are in `pipeline/rules/tokenizer_compounds.tsv`. The same tokenizer is used to
-convert the training corpora and at run time; the trained model folder stores its rules and names
-(`tokenizer/`), so a model is read with the splits it was trained with.
+A token that is itself a known name stays whole ("L-dopa", "5-FU", "co-trimoxazole"), and so does
+a scispacy token longer than `max_split_length` characters (a 4 KB "aspirin-aspirin-..." chain or a
+hyphenated peptide is no name to find inside; splitting it costs time quadratic in its length).
+Word lists and thresholds are in `pipeline/rules/tokenizer_compounds.tsv`. The same tokenizer is
+used to convert the training corpora and at run time; the trained model folder stores its rules
+and names (`tokenizer/`), so a model is read with the splits it was trained with.
 """
 
 from __future__ import annotations
@@ -41,8 +43,10 @@ from pipeline.paths import kb_dir, rule_file
 RULES_FILE = "tokenizer_compounds.tsv"
 TERMS_FILE = "terms.txt.gz"
 _RULE_KINDS = (
-    "modifier", "modifier_ending", "prefix", "stereo", "stereo_letter", "min_term_length"
+    "modifier", "modifier_ending", "prefix", "stereo", "stereo_letter", "min_term_length",
+    "max_split_length",
 )
+_NUMBER_KINDS = ("min_term_length", "max_split_length")
 _SEPARATORS = "-/\u2010\u2011\u2013"
 _HAS_SEPARATOR = re.compile(f"[{_SEPARATORS}]")
 # an abbreviation: letters/digits with at least two capitals ("BZDs", "5-FU", "LV")
@@ -59,6 +63,7 @@ class CompoundRules:
     stereo: tuple[str, ...]  # longest first
     stereo_letters: frozenset[str]
     min_term_length: int
+    max_split_length: int
 
     def to_rows(self) -> list[tuple[str, str]]:
         rows = [("modifier", w) for w in sorted(self.modifiers)]
@@ -66,11 +71,18 @@ class CompoundRules:
         rows += [("prefix", w) for w in sorted(self.prefixes)]
         rows += [("stereo", w) for w in self.stereo]
         rows += [("stereo_letter", w) for w in sorted(self.stereo_letters)]
-        return [*rows, ("min_term_length", str(self.min_term_length))]
+        rows.append(("min_term_length", str(self.min_term_length)))
+        return [*rows, ("max_split_length", str(self.max_split_length))]
 
 
-def parse_rules(lines: Iterable[str], where: str) -> CompoundRules:
-    """Validate `kind<TAB>value` rows; errors name the line, the column and what was expected."""
+def parse_rules(
+    lines: Iterable[str], where: str, *, max_split_length: int | None = None
+) -> CompoundRules:
+    """Validate `kind<TAB>value` rows; errors name the line, the column and what was expected.
+
+    `max_split_length` stands in for a missing `max_split_length` row: the rules a model was
+    saved with before that row existed (the length limit is the shipped rules file's then).
+    """
     found: dict[str, list[str]] = {kind: [] for kind in _RULE_KINDS}
     seen: set[tuple[str, str]] = set()
     for lineno, raw in enumerate(lines, 1):
@@ -88,24 +100,29 @@ def parse_rules(lines: Iterable[str], where: str) -> CompoundRules:
             raise ValueError(f"{where}:{lineno}: {kind} {value!r} is listed twice")
         seen.add((kind, value))
         found[kind].append(value)
-    lengths = found["min_term_length"]
-    if len(lengths) != 1 or not lengths[0].isdigit():
-        raise ValueError(f"{where}: expected one 'min_term_length' row with a whole number, "
-                         f"got {lengths}")
+    if not found["max_split_length"] and max_split_length is not None:
+        found["max_split_length"] = [str(max_split_length)]
+    for kind in _NUMBER_KINDS:
+        values = found[kind]
+        if len(values) != 1 or not values[0].isdigit() or int(values[0]) < 1:
+            raise ValueError(f"{where}: expected one {kind!r} row with a whole number >= 1, "
+                             f"got {values}")
     return CompoundRules(
         modifiers=frozenset(w.lower() for w in found["modifier"]),
         modifier_endings=tuple(w.lower() for w in found["modifier_ending"]),
         prefixes=frozenset(w.lower() for w in found["prefix"]),
         stereo=tuple(sorted(found["stereo"], key=len, reverse=True)),
         stereo_letters=frozenset(found["stereo_letter"]),
-        min_term_length=int(lengths[0]),
+        min_term_length=int(found["min_term_length"][0]),
+        max_split_length=int(found["max_split_length"][0]),
     )
 
 
-def load_rules(path: Path | None = None) -> CompoundRules:
+def load_rules(path: Path | None = None, *, max_split_length: int | None = None) -> CompoundRules:
+    """Read and validate a `tokenizer_compounds.tsv` (by default the shipped one)."""
     path = path or rule_file(RULES_FILE)
     with open(path, encoding="utf-8") as fh:
-        return parse_rules(fh, str(path))
+        return parse_rules(fh, str(path), max_split_length=max_split_length)
 
 
 @lru_cache(maxsize=4)
@@ -184,20 +201,43 @@ class CompoundSplitter:
         return None
 
     def split(self, text: str) -> list[str]:
+        """The pieces of one scispacy token, in order.
+
+        A work list, not recursion: each cut leaves pieces to tokenize by scispacy again
+        ("(PAN)" -> "(", "PAN", ")") and to split in turn; the stack holds them last piece first.
+        """
+        if len(text) > self.rules.max_split_length:
+            return [text]
+        pieces: list[str] = []
+        stack: list[tuple[bool, str]] = [(False, text)]  # (again through scispacy?, text)
+        while stack:
+            again, piece = stack.pop()
+            if again:
+                stack.extend((False, tok.text) for tok in reversed(self.base(piece)))
+                continue
+            step = self._step(piece)
+            if step is None:
+                pieces.append(piece)
+                continue
+            left, separator, right = step
+            if right:
+                stack.append((True, right))
+            stack.append((False, separator))
+            stack.append((True, left))
+        return pieces
+
+    def _step(self, text: str) -> tuple[str, str, str] | None:
+        """(left, separator, right) where `text` is cut ("" right of a dangling hyphen)."""
         if len(text) < 3 or not _HAS_SEPARATOR.search(text, 1):
-            return [text]
+            return None
         if text.lower() in self.terms:
-            return [text]
+            return None
         if text[-1] == "-" and text[-2].isalnum():  # "diazepam- and cocaine-induced"
-            return [*self._again(text[:-1]), "-"]
+            return text[:-1], "-", ""
         cut = self._cut(text)
         if cut is None:
-            return [text]
-        return [*self._again(text[:cut]), text[cut], *self._again(text[cut + 1 :])]
-
-    def _again(self, piece: str) -> list[str]:
-        """A piece is tokenized by scispacy again ("(PAN)" -> "(", "PAN", ")"), then split."""
-        return [p for tok in self.base(piece) for p in self.split(tok.text)]
+            return None
+        return text[:cut], text[cut], text[cut + 1 :]
 
 
 class BiotabTokenizer:
@@ -258,7 +298,10 @@ class BiotabTokenizer:
 
     def from_bytes(self, data: bytes, *, exclude: Any = ()) -> BiotabTokenizer:
         msg = srsly.msgpack_loads(data)
-        self.rules = parse_rules(("\t".join(row) for row in msg["rules"]), "tokenizer bytes")
+        self.rules = parse_rules(
+            ("\t".join(row) for row in msg["rules"]), "tokenizer bytes",
+            max_split_length=load_rules().max_split_length,
+        )
         self._terms = frozenset(msg["terms"])
         return self
 
@@ -273,7 +316,8 @@ class BiotabTokenizer:
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> BiotabTokenizer:
         path = Path(path)
-        self.rules = load_rules(path / RULES_FILE)
+        # a model saved before `max_split_length` existed: the shipped file's limit
+        self.rules = load_rules(path / RULES_FILE, max_split_length=load_rules().max_split_length)
         with gzip.open(path / TERMS_FILE, "rt", encoding="utf-8") as fh:
             self._terms = frozenset(line.rstrip("\n") for line in fh if line.strip())
         return self

@@ -69,6 +69,35 @@ def test_rules_are_validated(tmp_path: Path) -> None:
     bad.write_text(json.dumps({"kind": "junk"}) + "\n", encoding="utf-8")
     with pytest.raises(RuleError, match="key 'kind' is 'junk'"):
         load_filter_rules(bad)
+    bad.write_text(json.dumps({"kind": "never_term", "terms": ["x"]}) + "\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="one 'setting' line with key 'max_metadata_line'"):
+        load_filter_rules(bad)
+    bad.write_text(json.dumps({"kind": "setting", "max_metadata_line": "400"}) + "\n",
+                   encoding="utf-8")
+    with pytest.raises(RuleError, match="max_metadata_line"):
+        load_filter_rules(bad)
+
+
+@pytest.mark.parametrize(
+    ("line", "mention", "kept"),
+    [
+        ("Hospital course was complicated by sepsis.", "sepsis", True),
+        ("University hospital patients with asthma received montelukast.", "montelukast", True),
+        ("Hospital course was complicated by sepsis, pneumonia and renal failure.", "sepsis",
+         True),
+        ("Department of Dermatology, University of Lyon, Lyon, France.", "Dermatology", False),
+        ("Department of Medicine, Boston University, Boston, MA 02118, USA", "Medicine", False),
+        ("Division of Hepatology, Charité Berlin. j.doe@charite.de", "Hepatology", False),
+    ],
+)
+def test_affiliation_lines_need_an_address(
+    blank: Language, line: str, mention: str, kept: bool
+) -> None:
+    text = f"Lenalidomide in lupus.\n{line}\n"
+    doc = blank(text)
+    start = text.index(mention)
+    doc.ents = [doc.char_span(start, start + len(mention), label="DISEASE")]
+    assert [e.text for e in MentionFilter(blank, "f")(doc).ents] == ([mention] if kept else [])
 
 
 def test_round_trip(blank: Language, tmp_path: Path) -> None:

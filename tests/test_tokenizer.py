@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from pathlib import Path
 
 import pytest
@@ -88,4 +90,51 @@ def test_rules_file_is_validated() -> None:
     with pytest.raises(ValueError, match=r"x.tsv:3: modifier 'induced' is listed twice"):
         parse_rules(["modifier\tinduced", "min_term_length\t3", "modifier\tinduced"], "x.tsv")
     with pytest.raises(ValueError, match="one 'min_term_length' row"):
-        parse_rules(["modifier\tinduced"], "x.tsv")
+        parse_rules(["modifier\tinduced", "max_split_length\t100"], "x.tsv")
+    with pytest.raises(ValueError, match="one 'max_split_length' row"):
+        parse_rules(["modifier\tinduced", "min_term_length\t3"], "x.tsv")
+    with pytest.raises(ValueError, match=r"one 'max_split_length' row .* got \['0'\]"):
+        parse_rules(["min_term_length\t3", "max_split_length\t0"], "x.tsv")
+    # rules saved with a model before the row existed take the given limit
+    old = parse_rules(["min_term_length\t3"], "x.tsv", max_split_length=100)
+    assert old.max_split_length == 100
+
+
+def test_a_long_chain_is_left_whole_fast(nlp: Language) -> None:
+    text = "aspirin-" * 1250  # 10 KB
+    start = time.perf_counter()
+    doc = nlp(text)
+    assert time.perf_counter() - start < 0.5
+    assert [t.text for t in doc] == [text]  # longer than max_split_length: one token
+    limit = load_rules().max_split_length
+    # below the limit the chain is split as before
+    short = "aspirin-" * (limit // len("aspirin-"))
+    assert len(short) <= limit
+    assert [t.text for t in nlp(short)] == ["aspirin", "-"] * (len(short) // len("aspirin-"))
+
+
+def test_many_cuts_need_no_recursion() -> None:
+    rules = dataclasses.replace(load_rules(), max_split_length=10**6)
+    nlp = spacy.blank("en")
+    nlp.tokenizer = BiotabTokenizer(nlp, rules=rules, terms=TERMS)
+    words = [t.text for t in nlp("aspirin-" * 600)]  # recursion ran out at 500 cuts
+    assert words == ["aspirin", "-"] * 600
+
+
+def _seconds(nlp: Language, text: str) -> float:
+    start = time.perf_counter()
+    nlp(text)
+    return time.perf_counter() - start
+
+
+def test_a_peptide_chain_costs_linear_time(nlp: Language) -> None:
+    residues = ["Ala", "Gly", "Ser", "Leu", "Val", "Pro"]
+
+    def chain(n: int) -> str:
+        return "-".join(residues[i % len(residues)] for i in range(n))
+
+    nlp(chain(10))  # warm-up
+    small = min(_seconds(nlp, chain(300)) for _ in range(3))  # 1.2 KB
+    large = min(_seconds(nlp, chain(4800)) for _ in range(3))  # 16x longer
+    # quadratic would be ~256x; linear ~16x (a floor for timer noise on a shared machine)
+    assert large < 40 * max(small, 1e-4)

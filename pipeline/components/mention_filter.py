@@ -10,9 +10,11 @@ Rules (`pipeline/rules/mention_filter.jsonl`, one JSON object a line, validated 
 - `never_term`: a mention whose lower-cased text is listed is dropped (bibliographic databases);
 - `metadata_line`: every mention on a text line (at most `max_metadata_line` characters long)
   that matches the regex is dropped: bibliographic record lines ("Published in: ..."), author
-  lines ("Surname, Given (Hospital ...)"), affiliations and reference lines;
+  lines ("Surname, Given (Hospital ...)"), affiliations (an institution word, then an address
+  ending in a city, country or postcode, or an e-mail) and reference lines;
 - `not_drug`: a DRUG mention whose lower-cased text or concept is listed is dropped (proteins
   measured as lab values: CRP, ALT, creatine kinase);
+- `setting`: `max_metadata_line` (required, exactly one line);
 - `generic`: a mention whose lower-cased text is listed is kept with `is_generic = True`;
 - `mention`: a token pattern (spaCy Matcher format) that is a mention of its label, with an
   optional concept id; it replaces the mentions it overlaps ("telogen effluvium" is a DISEASE,
@@ -72,6 +74,10 @@ def load_filter_rules(path: Path | None = None) -> list[dict[str, Any]]:
         if "terms" in obj and not all(isinstance(t, str) and t for t in obj["terms"]):
             raise RuleError(f"{where}: key 'terms' must be a list of non-empty strings")
         rules.append(obj)
+    settings = [r for r in rules if r["kind"] == "setting"]
+    if len(settings) != 1:
+        raise RuleError(f"{path}: expected one 'setting' line with key 'max_metadata_line' "
+                        f"(the longest line checked for metadata), found {len(settings)}")
     return rules
 
 
@@ -96,8 +102,7 @@ class MentionFilter:
         self.not_drug_terms = {t.lower() for r in of("not_drug") for t in r["terms"]}
         self.not_drug_ids = {i for r in of("not_drug") for i in r.get("ids", [])}
         self.generic = {t.lower() for r in of("generic") for t in r["terms"]}
-        settings = of("setting")
-        self.max_line = settings[-1]["max_metadata_line"] if settings else 400
+        self.max_line = of("setting")[0]["max_metadata_line"]  # one: load_filter_rules checks
         self.matcher = Matcher(self.vocab)
         self.curated: dict[str, tuple[str, str | None]] = {}
         # the Matcher walks every token in Python: run it only on a text holding a pattern's

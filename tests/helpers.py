@@ -49,3 +49,15 @@ def read_tables(out: Path) -> dict[str, list[dict[str, Any]]]:
                for row in pq.read_table(f).to_pylist()]
         for name in TABLES
     }
+
+
+def ingest_all(*inputs: Any, **kw: Any) -> tuple[list[Any], list[Any]]:
+    """`pipeline.ingest.ingest` over `inputs`: (documents, error records) in stream order."""
+    from pipeline.documents import Document
+    from pipeline.ingest import ingest
+
+    docs: list[Any] = []
+    errs: list[Any] = []
+    for rec in ingest(list(inputs), **kw):
+        (docs if isinstance(rec, Document) else errs).append(rec)
+    return docs, errs

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import ingest_all
 
 from pipeline.documents import Document, ErrorRecord
 from pipeline.ingest import ingest, list_shards, read_shard
@@ -50,11 +51,7 @@ def first_line_of(text: str, needle: str) -> int:
 
 
 def run(*inputs: Path | str, **kw: object) -> tuple[list[Document], list[ErrorRecord]]:
-    docs: list[Document] = []
-    errs: list[ErrorRecord] = []
-    for rec in ingest(list(inputs), **kw):  # type: ignore[arg-type]
-        (docs if isinstance(rec, Document) else errs).append(rec)  # type: ignore[arg-type]
-    return docs, errs
+    return ingest_all(*inputs, **kw)
 
 
 def ids(docs: list[Document]) -> list[str]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from helpers import ingest_all
 
 from pipeline.documents import Document, ErrorRecord
 from pipeline.ingest import (
@@ -31,11 +32,7 @@ SEEDS = HERE.parent / "seeds"
 
 
 def run(*inputs: Path | str, **kw: object) -> tuple[list[Document], list[ErrorRecord]]:
-    docs: list[Document] = []
-    errs: list[ErrorRecord] = []
-    for rec in ingest(list(inputs), **kw):  # type: ignore[arg-type]
-        (docs if isinstance(rec, Document) else errs).append(rec)  # type: ignore[arg-type]
-    return docs, errs
+    return ingest_all(*inputs, **kw)
 
 
 def kinds(errs: list[ErrorRecord]) -> list[str]:

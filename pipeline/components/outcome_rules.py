@@ -230,6 +230,13 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+def _alt_cased(words: Iterable[str]) -> str:
+    """Like `_alt`, but a word written with capitals ("HR", "OR") matches only as written: in
+    lower case it is an English word; an all-lower word matches in any case."""
+    return "|".join(re.escape(w) if w != w.lower() else f"(?i:{re.escape(w)})"
+                    for w in sorted(set(words), key=len, reverse=True))
+
+
 class Lexicon:
     """The outcomes lexicon compiled to sets and regexes (read-only after construction)."""
 
@@ -290,12 +297,7 @@ class Lexicon:
             rf"^\s*of\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_alt(self.reference)})\b",
             re.IGNORECASE,
         )
-        ratio = sorted(data["ratio_words"], key=len, reverse=True)
-        self.ratio_re = re.compile(
-            r"(?<![\w-])(?:"
-            + "|".join(re.escape(w) if w != w.lower() else f"(?i:{re.escape(w)})" for w in ratio)
-            + r")(?![\w-])"
-        )
+        self.ratio_re = re.compile(rf"(?<![\w-])(?:{_alt_cased(data['ratio_words'])})(?![\w-])")
         self._build_stat_regexes()
         self.ratio_units = {k.lower(): v for k, v in data["ratio_units"].items()}
         self.time_units: dict[str, str] = dict(data["time_units"])
@@ -316,12 +318,8 @@ class Lexicon:
         self.person_time = sets["person_time_words"]
         # "HR 0.74", "hazard ratio, 0.83", "(OR = 1.5", "relative risk [RR] of 1.06"
         self.ratio_value_re = re.compile(
-            r"(?<![\w-])(?P<word>"
-            + "|".join(
-                re.escape(w) if w != w.lower() else f"(?i:{re.escape(w)})"
-                for w in sorted(data["ratio_units"], key=len, reverse=True)
-            )
-            + r")(?:\s*[(\[][A-Za-z]{1,4}[)\]])?(?:\s+(?:for|of)\s+[A-Za-z][\w -]{0,30}?)?"
+            rf"(?<![\w-])(?P<word>{_alt_cased(data['ratio_units'])})"
+            + r"(?:\s*[(\[][A-Za-z]{1,4}[)\]])?(?:\s+(?:for|of)\s+[A-Za-z][\w -]{0,30}?)?"
             + r"\s*(?:[,:=]|of|was|were|is)?\s*$"
         )
         self.change_before_re = re.compile(

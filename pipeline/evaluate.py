@@ -23,20 +23,21 @@ from typing import TYPE_CHECKING
 from spacy.language import Language
 
 from pipeline.documents import Document
+from pipeline.labels import CYTOKINE, DISEASE, DRUG, MODEL
 
 if TYPE_CHECKING:
     from rich.table import Table
 
 # Gold type names -> biotab labels.
 GOLD_LABELS = {
-    "chemical": "DRUG",
-    "drug": "DRUG",
-    "disease": "DISEASE",
-    "diseaseclass": "DISEASE",
-    "specificdisease": "DISEASE",
-    "modifier": "DISEASE",
-    "compositemention": "DISEASE",
-    "cytokine": "CYTOKINE",
+    "chemical": DRUG,
+    "drug": DRUG,
+    "disease": DISEASE,
+    "diseaseclass": DISEASE,
+    "specificdisease": DISEASE,
+    "modifier": DISEASE,
+    "compositemention": DISEASE,
+    "cytokine": CYTOKINE,
 }
 
 
@@ -167,7 +168,7 @@ def predicted_mentions(nlp: Language, docs: Iterable[GoldDoc]) -> Iterator[list[
 
 def score(gold_docs: list[GoldDoc], predictions: Iterable[list[Mention]]) -> Evaluation:
     """Strict and lenient P/R/F1 per gold label, concept accuracy, and the error list."""
-    labels = sorted({m.label for d in gold_docs for m in d.mentions}) or ["DRUG", "DISEASE"]
+    labels = sorted({m.label for d in gold_docs for m in d.mentions}) or list(MODEL)
     ev = Evaluation(
         strict={lab: LabelScore() for lab in labels},
         lenient={lab: LabelScore() for lab in labels},

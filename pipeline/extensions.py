@@ -11,8 +11,6 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-LABELS = ("DRUG", "DISEASE", "CYTOKINE")
-
 SPAN_ATTRS: dict[str, Any] = {
     # mentions
     "concept_id": None,  # CURIE: MESH:D000077269, HGNC:6001

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.labels import DISEASE, DRUG
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: Corpus label -> biotab label.
-LABEL_MAP: dict[str, str] = {"Chemical": "DRUG", "Disease": "DISEASE"}
+LABEL_MAP: dict[str, str] = {"Chemical": DRUG, "Disease": DISEASE}
 
 
 @dataclass

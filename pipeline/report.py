@@ -33,17 +33,17 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.labels import CYTOKINE, DISEASE, DRUG, LABELS
 from pipeline.tables import load, load_manifest
 
 if TYPE_CHECKING:
     import pandas as pd
 
 REPORT_NAME = "report.html"
-LABELS = ("DRUG", "DISEASE", "CYTOKINE")
-LABEL_COLORS = {"DRUG": "#7aecec", "DISEASE": "#feca74", "CYTOKINE": "#c887fb"}
-NEGATED_COLORS = {"DRUG": "#d3f2f2", "DISEASE": "#f5e6cc", "CYTOKINE": "#e9d5f5"}
+LABEL_COLORS = {DRUG: "#7aecec", DISEASE: "#feca74", CYTOKINE: "#c887fb"}
+NEGATED_COLORS = {DRUG: "#d3f2f2", DISEASE: "#f5e6cc", CYTOKINE: "#e9d5f5"}
 OTHER_COLOR = "#dddddd"
-CHART_COLORS = {"DRUG": "#2a9d8f", "DISEASE": "#e9a23b", "CYTOKINE": "#9b5de5"}
+CHART_COLORS = {DRUG: "#2a9d8f", DISEASE: "#e9a23b", CYTOKINE: "#9b5de5"}
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -259,8 +259,8 @@ def co_mentions(mentions: pd.DataFrame, n: int) -> pd.DataFrame:
     m = concept_keys(mentions)
     m = m[~m["negated_b"]].assign(doc=_str_col(m, "doc_id"), lab=_str_col(m, "label"))
     names = m.groupby("key")["name"].agg(lambda s: s.value_counts().index[0]).to_dict()
-    drugs = m.loc[m["lab"] == "DRUG", ["doc", "key"]].drop_duplicates()
-    diseases = m.loc[m["lab"] == "DISEASE", ["doc", "key"]].drop_duplicates()
+    drugs = m.loc[m["lab"] == DRUG, ["doc", "key"]].drop_duplicates()
+    diseases = m.loc[m["lab"] == DISEASE, ["doc", "key"]].drop_duplicates()
     if drugs.empty or diseases.empty:
         return pd.DataFrame(columns=cols)
     pairs = drugs.merge(diseases, on="doc", suffixes=("_drug", "_disease"))
@@ -465,7 +465,7 @@ def _top_section(mentions: pd.DataFrame, opts: ReportOptions) -> str:
     ]
     for label in LABELS:
         top = top_concepts(mentions, label, opts.top)
-        title = {"DRUG": "Drugs", "DISEASE": "Diseases", "CYTOKINE": "Cytokines"}[label]
+        title = {DRUG: "Drugs", DISEASE: "Diseases", CYTOKINE: "Cytokines"}[label]
         parts.append(f'<h3 id="top-{label.lower()}">{esc(title)}</h3>')
         if top.empty:
             parts.append(f'<p class="note">No {esc(label)} mentions.</p>')

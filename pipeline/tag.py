@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from pipeline.columns import column
 from pipeline.components import mention_filter as _mention_filter  # noqa: F401  (is_generic)
+from pipeline.labels import DRUG
 from pipeline.split import sentence_index
 
 MENTIONS_SCHEMA = pa.schema(
@@ -30,7 +31,7 @@ MENTIONS_SCHEMA = pa.schema(
         column("end_char", pa.int32(), "End offset into documents.text (exclusive).", "1216",
                nullable=False),
         column("text", pa.string(), "The mention as written.", "lenalidomide", nullable=False),
-        column("label", pa.string(), "DRUG, DISEASE or CYTOKINE.", "DRUG", nullable=False),
+        column("label", pa.string(), "DRUG, DISEASE or CYTOKINE.", DRUG, nullable=False),
         column("concept_id", pa.string(),
                "Normalized concept, a CURIE: MESH:D… for drugs and diseases, HGNC:… for "
                "cytokine genes (MESH:… for cytokine families); null when nothing fits.",

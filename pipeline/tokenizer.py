@@ -38,6 +38,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
+from pipeline.labels import LINKED
 from pipeline.paths import kb_dir, rule_file
 
 RULES_FILE = "tokenizer_compounds.tsv"
@@ -139,7 +140,7 @@ def known_terms(
         for pattern in load_patterns(path):
             value = pattern["pattern"]
             one_word = not isinstance(value, str) and len(value) == 1
-            if one_word and pattern["label"] in ("DRUG", "DISEASE"):
+            if one_word and pattern["label"] in LINKED:
                 terms.add(str(value[0]["LOWER"]).lower())
     for syn in load_corpus_synonyms(synonyms_path):
         if " " not in syn.term:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import iob
+from pipeline.labels import DISEASE, MODEL
 from pipeline.paths import DEFAULT_CORPORA, configs_dir, ner_model_dir
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_CONFIG_NAME = "biotab_ner.cfg"
 #: The components a trained pipeline folder keeps.
 MODEL_PIPES = ("biotab_lexicon", "tok2vec", "ner")
-LABELS = ("DRUG", "DISEASE")
+LABELS = MODEL
 
 #: Sentences per training document for BC5CDR / NCBI (abstract boundaries are not marked).
 SENTENCES_PER_DOC = 10
@@ -154,8 +155,8 @@ def disease_only_documents(
                 if o_as_outside and tag == "O" and not _maybe_chemical(tok, chem_vocab):
                     outside.append((offset, offset + len(tok)))
                 offset += len(tok) + 1
-        item.entities = [e for e in item.entities if e[2] == "DISEASE"]
-        item.partial_labels = frozenset({"DISEASE"})
+        item.entities = [e for e in item.entities if e[2] == DISEASE]
+        item.partial_labels = frozenset({DISEASE})
         item.outside_spans = outside
         docs.append(item)
     return docs

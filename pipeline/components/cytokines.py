@@ -41,6 +41,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from pipeline import extensions as _extensions  # noqa: F401
+from pipeline.labels import CYTOKINE, DRUG
 from pipeline.paths import rule_file
 
 log = logging.getLogger(__name__)
@@ -408,7 +409,7 @@ class CytokineNormalizer:
         kb = self._knowledge_base()
         if kb is None:
             return None
-        for concept in kb.lookup(text, label="CYTOKINE"):
+        for concept in kb.lookup(text, label=CYTOKINE):
             if concept.hgnc_id:
                 return CytokineEntry(text, concept.hgnc_id, concept.hgnc_symbol, "gene")
             return CytokineEntry(text, concept.concept_id, concept.name, "family")
@@ -515,10 +516,10 @@ class CytokineNormalizer:
         ents = list(doc.ents)
         keep: list[Span] = []
         for ent in ents:
-            if ent.label_ not in ("CYTOKINE", "DRUG") or not _in_ranges(ent.start_char, english):
+            if ent.label_ not in (CYTOKINE, DRUG) or not _in_ranges(ent.start_char, english):
                 keep.append(ent)
                 continue
-            if ent.label_ == "CYTOKINE" and self._excluded(text, ent.start_char, ent.end_char):
+            if ent.label_ == CYTOKINE and self._excluded(text, ent.start_char, ent.end_char):
                 continue
             keep.append(ent)
         found: list[Found] = []
@@ -527,7 +528,7 @@ class CytokineNormalizer:
                 found.extend(self.find(text[s_char:e_char], offset=s_char))
         excluded_zones = [(f.start_char, f.end_char) for f in found if f.entry.kind == "exclude"]
         excluded = _overlap_test(excluded_zones)
-        keep = [e for e in keep if not (e.label_ == "CYTOKINE" and excluded(e))]
+        keep = [e for e in keep if not (e.label_ == CYTOKINE and excluded(e))]
         additions = [
             f for f in found
             if f.entry.kind != "exclude"
@@ -607,7 +608,7 @@ class CytokineNormalizer:
                 and e.start_char < f.start_char
             ]  # fmt: skip
             # a CYTOKINE span that is no cytokine name as a whole ("IFN-gamma-induced")
-            stale = [e for e in overlapping if e.label_ == "CYTOKINE" and lookup(e.text) is None]
+            stale = [e for e in overlapping if e.label_ == CYTOKINE and lookup(e.text) is None]
             within = all(
                 e.start_char <= f.start_char and f.end_char <= e.end_char for e in overlapping
             )
@@ -658,18 +659,18 @@ class CytokineNormalizer:
         drugs = _drug_bounds(doc)  # doc.ents is not changed before the loop ends
         changed = False
         for k, ent in enumerate(ents):
-            if ent.label_ not in ("CYTOKINE", "DRUG") or not _in_ranges(ent.start_char, english):
+            if ent.label_ not in (CYTOKINE, DRUG) or not _in_ranges(ent.start_char, english):
                 continue
             entry = self.lookup(ent.text)
             if entry is None or entry.kind == "exclude":
                 continue
             label, cid, cname = _label_of(entry), entry.concept_id, entry.concept_name
-            if label == "CYTOKINE" and self._named_as_therapy(doc, text, ent, drugs):
+            if label == CYTOKINE and self._named_as_therapy(doc, text, ent, drugs):
                 if entry.drug_concept_id:
-                    label, cid, cname = "DRUG", entry.drug_concept_id, entry.drug_concept_name
-                elif ent.label_ == "DRUG":
+                    label, cid, cname = DRUG, entry.drug_concept_id, entry.drug_concept_name
+                elif ent.label_ == DRUG:
                     continue  # "IL-2 therapy" tagged DRUG by the model: left as it is
-            if ent.label_ == "DRUG" and label == "DRUG" and ent._.concept_id is not None:
+            if ent.label_ == DRUG and label == DRUG and ent._.concept_id is not None:
                 continue  # already linked by the lexicon
             if label != ent.label_:
                 ents[k] = Span(doc, ent.start, ent.end, label=label)
@@ -711,12 +712,12 @@ class CytokineNormalizer:
 # ------------------------------------------------------------------------------------ helpers
 def _drug_bounds(doc: Doc) -> tuple[set[int], set[int]]:
     """The first tokens and the ends (token after) of the doc's DRUG mentions."""
-    drugs = [(e.start, e.end) for e in doc.ents if e.label_ == "DRUG"]
+    drugs = [(e.start, e.end) for e in doc.ents if e.label_ == DRUG]
     return {s for s, _ in drugs}, {e for _, e in drugs}
 
 
 def _label_of(entry: CytokineEntry) -> str:
-    return "DRUG" if entry.kind == "drug" else "CYTOKINE"
+    return DRUG if entry.kind == "drug" else CYTOKINE
 
 
 def _english_ranges(doc: Doc) -> list[tuple[int, int]]:

@@ -59,6 +59,7 @@ from spacy.tokens import Doc, Span
 from pipeline import extensions as _extensions  # noqa: F401
 from pipeline.components.lexicon import LABEL_PRIORITY, english_token_mask, resolve_overlaps
 from pipeline.kb import KnowledgeBase
+from pipeline.labels import CYTOKINE, DRUG
 from pipeline.paths import rule_file
 
 DEFAULT_GENERIC_TERMS = rule_file("generic_terms.txt")
@@ -288,7 +289,7 @@ class Fusion:
             # the first CYTOKINE, the first with the model's span, the first longest containing it
             cytokine = same = longer = None
             for _, c in overlapping:
-                if cytokine is None and c.label == "CYTOKINE":
+                if cytokine is None and c.label == CYTOKINE:
                     cytokine = c
                 if same is None and c.start == m_start and c.end == m_end:
                     same = c
@@ -317,7 +318,7 @@ class Fusion:
                 return self.keep_fuzzy_only
             if not self.keep_lexicon_only:
                 return False
-            if c.label != "DRUG" or self.lexicon_only_drug_branches is None:
+            if c.label != DRUG or self.lexicon_only_drug_branches is None:
                 return True
             return self._in_drug_branches(c.concept_id)
 

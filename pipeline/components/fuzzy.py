@@ -51,6 +51,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline import extensions as _extensions  # noqa: F401
+from pipeline.labels import DISEASE, DRUG, LABELS, LINKED
 from pipeline.paths import rule_file
 
 log = logging.getLogger(__name__)
@@ -159,7 +160,7 @@ def _name_entry(row: Iterable[str], where: str) -> NameEntry:
             f"{where}: {cells!r}: expected name, concept_id, label[, canonical name] (non-empty)"
         )
     label = cells[2]
-    if label not in ("DRUG", "DISEASE", "CYTOKINE"):
+    if label not in LABELS:
         raise ValueError(f"{where}: label is {label!r}: expected DRUG, DISEASE or CYTOKINE")
     canonical = cells[3] if len(cells) == 4 and cells[3] else cells[0]
     return NameEntry(cells[0].lower(), cells[1], label, canonical)
@@ -190,7 +191,7 @@ class FuzzyMatcher:
         self.exact_kb_aliases = exact_kb_aliases
         self.kb_path = kb_path
         self.use_kb = use_kb
-        self.labels = tuple(labels or ("DRUG", "DISEASE"))
+        self.labels = tuple(labels or LINKED)
         self.min_length = min_length
         self.max_edits = max_edits
         self.spans_key = spans_key
@@ -252,7 +253,7 @@ class FuzzyMatcher:
         for key, ids in keys:
             if key[:1] in "#~" or len(key) < self.min_length - 1:
                 continue
-            if not (self.name_shape(key, "DRUG") or self.name_shape(key, "DISEASE")):
+            if not (self.name_shape(key, DRUG) or self.name_shape(key, DISEASE)):
                 continue
             concept = kb.concepts.get(ids[0])
             if concept is not None and concept.label in self.labels:
@@ -293,7 +294,7 @@ class FuzzyMatcher:
     # ---------------------------------------------------------------------------- the shapes
     @staticmethod
     def _suffixes(label: str) -> tuple[str, ...]:
-        return DRUG_SUFFIXES if label == "DRUG" else DISEASE_SUFFIXES
+        return DRUG_SUFFIXES if label == DRUG else DISEASE_SUFFIXES
 
     def name_shape(self, name: str, label: str) -> bool:
         """A KB/table name with a drug-like (or disease-like) shape: it ends with a suffix."""
@@ -484,7 +485,7 @@ class FuzzyMatcher:
         "kb_path": None,
         "use_kb": True,
         "names": None,
-        "labels": ["DRUG", "DISEASE"],
+        "labels": list(LINKED),
         "min_length": 7,
         "max_edits": 1,
         "spans_key": "fuzzy",

@@ -41,9 +41,10 @@ from spacy.tokens import Doc, Span
 
 from pipeline import extensions as _extensions  # noqa: F401
 from pipeline.kb import load_patterns
+from pipeline.labels import CYTOKINE, DISEASE, DRUG
 from pipeline.paths import kb_dir
 
-LABEL_PRIORITY = {"CYTOKINE": 0, "DRUG": 1, "DISEASE": 2}
+LABEL_PRIORITY = {CYTOKINE: 0, DRUG: 1, DISEASE: 2}
 PATTERNS_FILE = "patterns.jsonl.gz"
 
 

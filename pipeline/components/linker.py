@@ -41,9 +41,10 @@ from spacy.tokens import Doc
 from pipeline import extensions as _extensions  # noqa: F401
 from pipeline.kb import KnowledgeBase, normalize_term
 from pipeline.kb.synonyms import load_corpus_synonyms
+from pipeline.labels import LINKED
 from pipeline.paths import rule_file
 
-LINKED_LABELS = ("DRUG", "DISEASE")
+LINKED_LABELS = LINKED
 
 _NUMBER = re.compile(r"\d+")
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",

@@ -34,6 +34,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline import extensions as _extensions  # noqa: F401
+from pipeline.labels import DRUG
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, read_jsonl
 
@@ -134,7 +135,7 @@ class MentionFilter:
         low = text.lower()
         if low in self.never_terms or any(rx.match(text) for rx in self.never_text):
             return True
-        if ent.label_ == "DRUG" and (
+        if ent.label_ == DRUG and (
             low in self.not_drug_terms or ent._.concept_id in self.not_drug_ids
         ):
             return True

@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_rules import EVENT_MEASURES
 from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
+from pipeline.labels import DISEASE, DRUG, LINKED
 from pipeline.outcomes import OutcomeFigure
 
 
@@ -29,7 +30,7 @@ class DocContext:
         self.mentions: list[Mention] = []
         for ent in doc.ents:
             label = ent.label_
-            if label in ("DRUG", "DISEASE"):
+            if label in LINKED:
                 start, end = ent.start_char, ent.end_char
                 ext = ent._  # one extension accessor per mention, not one per attribute
                 self.mentions.append(
@@ -89,7 +90,7 @@ class SentenceMentions:
         self.all = mentions
         self.text, self.base = text, base
         self._by_label: dict[str, tuple[list[Mention], list[int], list[int]]] = {}
-        self.drugs = [m for m in mentions if m.label == "DRUG"]
+        self.drugs = [m for m in mentions if m.label == DRUG]
         self.drug_starts = [m.start for m in self.drugs]
         self.population_disease = self._population_disease()
 
@@ -121,7 +122,7 @@ class SentenceMentions:
         """The disease of a population phrase: "patients with X", "X patients"."""
         text, base = self.text, self.base
         for m in self.all:
-            if m.label != "DISEASE" or m.negated:
+            if m.label != DISEASE or m.negated:
                 continue
             s = m.start - base
             before = text[max(0, s - 40) : s].lower()
@@ -227,15 +228,15 @@ def _drug_tie(
     base = sm.base
     if f.arm is not None:
         s, e = f.arm
-        arm_drugs = [m for m in ctx.in_range(base + s, base + e + 1) if m.label == "DRUG"]
+        arm_drugs = [m for m in ctx.in_range(base + s, base + e + 1) if m.label == DRUG]
         return parser.text[s:e].strip(), arm_drugs[0].concept_id if arm_drugs else None
     drug = following_drug(sm, parser.text, f)
     if drug is not None:
         f.arm = (drug.start - base, drug.end - base)
     else:
-        drug = sm.nearest("DRUG", base + f.start, base + f.end)
+        drug = sm.nearest(DRUG, base + f.start, base + f.end)
     if drug is None:
-        drug = ctx.main("DRUG")
+        drug = ctx.main(DRUG)
     return (drug.text, drug.concept_id) if drug is not None else (None, None)
 
 
@@ -255,12 +256,12 @@ def _group_size(
         drugs = (
             [m for m in ctx.in_range(sm.base + f.arm[0], sm.base + f.arm[1] + 1)] if f.arm else []
         )
-        keys.extend(m.concept_id or m.text.lower() for m in drugs if m.label == "DRUG")
+        keys.extend(m.concept_id or m.text.lower() for m in drugs if m.label == DRUG)
     if f.measure == "enrollment" and n.count is not None:
         size_keys = list(keys)
         if not size_keys and parser.toks[f.ts].lower == "n":
             before = parser.text[max(0, f.start - 4) : f.start]
-            drug = sm.nearest("DRUG", sm.base + f.start - len(before), sm.base + f.start)
+            drug = sm.nearest(DRUG, sm.base + f.start - len(before), sm.base + f.start)
             if drug is not None and 0 <= f.start + sm.base - drug.end <= 4 and "(" in before:
                 size_keys.append(drug.concept_id or drug.text.lower())
         for key in size_keys:
@@ -317,9 +318,9 @@ def resolve_figure(
     if f.measure in EVENT_MEASURES:
         disease = sm.population_disease
     else:
-        disease = sm.nearest("DISEASE", base + f.start, base + f.end)
+        disease = sm.nearest(DISEASE, base + f.start, base + f.end)
     if disease is None:
-        disease = ctx.main("DISEASE")
+        disease = ctx.main(DISEASE)
     start, end = base + f.start, base + f.end
     return OutcomeFigure(
         outcome_id=f"{sent_idx}:{start}",

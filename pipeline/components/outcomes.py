@@ -59,6 +59,7 @@ from pipeline.components.outcome_rules import (
     resolve,
 )
 from pipeline.components.outcome_tokens import Cue, Figure, Mention
+from pipeline.labels import DISEASE
 from pipeline.outcomes import OutcomeFigure
 
 SPANS_KEY = "outcomes"
@@ -231,7 +232,7 @@ class OutcomeExtractor:
         cue_starts = [c.start for c in cues]
         extra: list[Cue] = []
         for m in mentions:
-            if m.label != "DISEASE" or m.negated:
+            if m.label != DISEASE or m.negated:
                 continue
             s, e = m.start - base, m.end - base
             k = bisect.bisect_left(cue_starts, e)

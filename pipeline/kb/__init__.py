@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.labels import DRUG, LABELS
 from pipeline.paths import kb_dir
 
 __all__ = [
@@ -35,7 +36,6 @@ __all__ = [
     "strip_salts",
 ]
 
-LABELS = ("DRUG", "DISEASE", "CYTOKINE")
 
 CONCEPTS_FILE = "concepts.jsonl.gz"
 PATTERNS_FILE = "patterns.jsonl.gz"
@@ -293,7 +293,7 @@ def index_entries(concepts: Iterable[Concept]) -> dict[str, list[str]]:
             put(key, concept.concept_id)
             stripped = strip_salts(key)
             # Salts are a drug matter: "phosphate diabetes" must not answer for "diabetes".
-            if stripped != key and concept.label == "DRUG":
+            if stripped != key and concept.label == DRUG:
                 put("~" + stripped, concept.concept_id)
             if " " in key and len(key) <= COMPACT_MAX_CHARS:
                 put("#" + compact_key(key), concept.concept_id)

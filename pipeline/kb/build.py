@@ -51,6 +51,7 @@ from pipeline.kb import (
     normalize_term,
     strip_salts,
 )
+from pipeline.labels import CYTOKINE, DISEASE, DRUG
 from pipeline.paths import kb_dir, rule_file
 
 log = logging.getLogger(__name__)
@@ -353,11 +354,11 @@ def _tsv_rows(data: bytes) -> Iterable[list[str]]:
 def label_for_trees(trees: Iterable[str]) -> str | None:
     trees = list(trees)
     if any(t.startswith(CYTOKINE_TREE) for t in trees):
-        return "CYTOKINE"
+        return CYTOKINE
     if any(t.startswith(p) for t in trees for p in DISEASE_TREES):
-        return "DISEASE"
+        return DISEASE
     if any(t.startswith(p) for t in trees for p in DRUG_TREES):
-        return "DRUG"
+        return DRUG
     return None
 
 
@@ -491,10 +492,10 @@ class Builder:
                 self.drafts[f"MESH:{h}"].label for h in headings if f"MESH:{h}" in self.drafts
             }
             cid = f"MESH:{supp_id}"
-            if "DISEASE" in labels:  # rare-disease concepts also map to gene/chemical headings
-                label = "DISEASE"
-            elif labels & {"DRUG", "CYTOKINE"}:
-                label = "DRUG"
+            if DISEASE in labels:  # rare-disease concepts also map to gene/chemical headings
+                label = DISEASE
+            elif labels & {DRUG, CYTOKINE}:
+                label = DRUG
             else:
                 self.stats["supp_skipped_unlabelled"] += 1
                 continue
@@ -533,7 +534,7 @@ class Builder:
         # MeSH cytokine descriptors -> one HGNC gene
         gene_descriptors: dict[str, list[Draft]] = defaultdict(list)
         for d in list(self.drafts.values()):
-            if d.label != "CYTOKINE" or not d.concept_id.startswith("MESH:D"):
+            if d.label != CYTOKINE or not d.concept_id.startswith("MESH:D"):
                 continue
             gid = self._descriptor_gene(d, strong, weak, by_symbol)
             if gid is None:
@@ -550,7 +551,7 @@ class Builder:
             for a in {*g.aliases, *g.previous}:
                 alias_owner[a.upper()] += 1
         for gid, g in sorted(selected.items(), key=lambda kv: int(kv[0].split(":")[1])):
-            d = Draft(gid, g.name, "CYTOKINE", hgnc_id=gid, hgnc_symbol=g.symbol)
+            d = Draft(gid, g.name, CYTOKINE, hgnc_id=gid, hgnc_symbol=g.symbol)
             d.add(g.name, RANK_HGNC_SYMBOL)
             d.add(g.symbol, RANK_HGNC_SYMBOL)
             for v in interleukin_variants(g.symbol):
@@ -656,7 +657,7 @@ class Builder:
     def add_drug_package(self) -> None:
         if self.drug_dict is None:
             return
-        index = self._name_index({"DRUG"})
+        index = self._name_index({DRUG})
         canon_data: dict[str, dict[str, Any]] = self.drug_dict["drug_canonical_to_data"]
         variants: dict[str, list[str]] = self.drug_dict["drug_variant_to_canonical"]
         resolved: dict[str, str] = {}
@@ -680,7 +681,7 @@ class Builder:
     def add_disease_package(self) -> None:
         if self.disease_dict is None:
             return
-        index = self._name_index({"DISEASE"})
+        index = self._name_index({DISEASE})
         canon_data: dict[str, dict[str, Any]] = self.disease_dict["disease_canonical_to_data"]
         variants: dict[str, list[str]] = self.disease_dict["disease_variant_to_canonical"]
         resolved: dict[str, str] = {}
@@ -691,7 +692,7 @@ class Builder:
             d = self.drafts.get(cid) if cid else None
             if (
                 d is not None
-                and d.label == "DISEASE"
+                and d.label == DISEASE
                 and normalize_term(d.name) == normalize_term(name)
             ):
                 self.stats["disease_package_id_verified"] += 1
@@ -714,7 +715,7 @@ class Builder:
         # research compounds: only INN-like one-word names ("dupilumab") are patterns
         if (
             d.concept_id.startswith("MESH:C")
-            and d.label == "DRUG"
+            and d.label == DRUG
             and not d.confirmed
             and not self.rules.inn_stems.fullmatch(d.name.lower())
         ):
@@ -751,13 +752,13 @@ class Builder:
         if key in self.rules.keep_terms or strip_salts(key) in self.rules.keep_terms:
             return None
         if (
-            label != "CYTOKINE"
+            label != CYTOKINE
             and term.isupper()
             and len(term.replace("-", "")) <= SHORT_ABBREVIATION_CHARS
         ):
             return "short_abbreviation"
         if term.isalpha():
-            if len(term) <= SHORT_WORD_CHARS and not (label == "CYTOKINE" and rank <= 1):
+            if len(term) <= SHORT_WORD_CHARS and not (label == CYTOKINE and rank <= 1):
                 return "short"
             if self.is_common(term.lower()):
                 return "common_word"
@@ -783,7 +784,7 @@ class Builder:
                 pattern = " ".join(term.lower().split())
                 claims[pattern].append((rank, kind, d.concept_id, d.label))
                 british = british_variant(pattern)
-                if british and d.label == "DISEASE":
+                if british and d.label == DISEASE:
                     claims[british].append((rank + 0, kind, d.concept_id, d.label))
         patterns = []
         for pattern, cl in claims.items():

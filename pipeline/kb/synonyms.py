@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.kb import normalize_term
+from pipeline.labels import LINKED
 from pipeline.paths import rule_file
 
 logger = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ def load_corpus_synonyms(path: Path | None = None) -> list[Synonym]:
                 f"{where}: expected {len(COLUMNS)} columns {COLUMNS}, got {len(cells)}"
             )
         term, label, cid, count, source = cells
-        if label not in ("DRUG", "DISEASE"):
+        if label not in LINKED:
             raise ValueError(f"{where}: column 'label' is {label!r}, expected DRUG or DISEASE")
         if not _CURIE.match(cid):
             raise ValueError(f"{where}: column 'concept_id' is {cid!r}, expected a CURIE")

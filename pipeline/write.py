@@ -319,6 +319,8 @@ def done_shards(out: Path) -> dict[str, dict[str, Any]]:
 
 _TABLE_FILE = re.compile(r"^(part-.+-\d{5}\.parquet|\.part-.+\.tmp)$")
 _STATE_FILE = re.compile(r"^([^.].*\.json|\..+\.tmp)$")
+#: `_parts/` holds only group markers (`pipeline.runner.units.group_marker`) and their temporaries
+_GROUP_FILE = re.compile(r"^(g\d{7}\.[0-9a-f]{10}\.json|\..+\.tmp)$")
 
 
 def is_biotab_manifest(path: Path) -> bool:
@@ -346,11 +348,12 @@ def run_files(out: Path) -> list[Path]:
         if folder.is_dir() and not folder.is_symlink():
             found.extend(f for f in folder.iterdir()
                          if _TABLE_FILE.match(f.name) and f.is_file() and not f.is_symlink())
-    for name in (SHARDS_DIR, RUN_DIR, PARTS_DIR):
+    for name, pattern in ((SHARDS_DIR, _STATE_FILE), (RUN_DIR, _STATE_FILE),
+                          (PARTS_DIR, _GROUP_FILE)):
         folder = out / name
         if folder.is_dir() and not folder.is_symlink():
             found.extend(f for f in folder.iterdir()
-                         if _STATE_FILE.match(f.name) and f.is_file() and not f.is_symlink())
+                         if pattern.match(f.name) and f.is_file() and not f.is_symlink())
     return sorted(found)
 
 

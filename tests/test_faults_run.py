@@ -426,3 +426,29 @@ def test_resume_with_other_caps_is_refused(tmp_path: Path, light_factory: Any) -
     summary = run([docs], out, workers=1, quiet=True, resume=True, max_record_mb=1.0,
                   nlp_factory=light_factory)
     assert summary.status == "complete"
+
+
+def test_resume_with_other_part_sizes_is_refused(tmp_path: Path, light_factory: Any) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Imiquimod was applied daily.\n")
+    out = tmp_path / "out"
+    run([docs], out, workers=1, quiet=True, part_rows=100, nlp_factory=light_factory)
+    with pytest.raises(RunError, match="part_rows"):
+        run([docs], out, workers=1, quiet=True, resume=True, part_rows=1_000_000,
+            nlp_factory=light_factory)
+
+
+def test_overwrite_keeps_a_users_file_in_the_parts_folder(tmp_path: Path,
+                                                          light_factory: Any) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Imiquimod was applied daily.\n")
+    out = tmp_path / "out"
+    run([docs], out, workers=1, quiet=True, nlp_factory=light_factory)
+    assert list((out / "_parts").glob("g*.json"))  # the run's own group marker
+    mine = out / "_parts" / "my-notes.json"
+    mine.write_text("{}")
+    run([docs], out, workers=1, quiet=True, overwrite=True, nlp_factory=light_factory)
+    assert mine.read_text() == "{}"
+    assert remove_run(out) > 0 and mine.exists()

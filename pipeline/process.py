@@ -229,23 +229,21 @@ def annotate(nlp: Language, texts: list[str], deadline: Deadline) -> list[Doc]:
     return docs
 
 
-def _timed_out(document: Document, exc: DocTimeout, seconds: float | None) -> Rows:
+def _error_rows(document: Document, stage: str, error: str, message: str) -> Rows:
+    """The one errors row a document that could not be annotated contributes."""
     rows = Rows()
+    rows.tables["errors"].append(error_row(ErrorRecord(
+        source=document.source, location=document.location, doc_id=document.doc_id,
+        stage=stage, error=error, message=message,
+    )))
+    return rows
+
+
+def _timed_out(document: Document, exc: DocTimeout, seconds: float | None) -> Rows:
     log.warning("document %s: no result after %s s (in %s)", document.doc_id, seconds,
                 exc.component)
-    rows.tables["errors"].append(
-        error_row(
-            ErrorRecord(
-                source=document.source,
-                location=document.location,
-                doc_id=document.doc_id,
-                stage=_STAGE_OF.get(exc.component, "tag"),
-                error="timeout",
-                message=f"no result after {seconds} s (the time limit), in {exc.component}",
-            )
-        )
-    )
-    return rows
+    return _error_rows(document, _STAGE_OF.get(exc.component, "tag"), "timeout",
+                       f"no result after {seconds} s (the time limit), in {exc.component}")
 
 
 def _one_document(
@@ -265,21 +263,8 @@ def _one_document(
 
 
 def _failed(document: Document, exc: Exception) -> Rows:
-    rows = Rows()
     log.warning("document %s failed: %s", document.doc_id, exc)
-    rows.tables["errors"].append(
-        error_row(
-            ErrorRecord(
-                source=document.source,
-                location=document.location,
-                doc_id=document.doc_id,
-                stage="tag",
-                error=type(exc).__name__,
-                message=str(exc)[:500],
-            )
-        )
-    )
-    return rows
+    return _error_rows(document, "tag", type(exc).__name__, str(exc)[:500])
 
 
 def process_documents(

@@ -294,13 +294,7 @@ class SentenceParser(StatisticsParser):
                     fig.population, fig.has_pop = None, False
         # "59% of patients", "80% of the 15 patients"
         if self.lower(j) == "of":
-            k = j + 1
-            while self.lower(k) in self.lex.determiners or self.lower(k) in self.lex.remaining:
-                if self.lower(k) in ("those", "these", "them"):
-                    fig.those = True
-                if self.lower(k) in self.lex.remaining:
-                    fig.remaining = True
-                k += 1
+            k = self._skip_determiners(fig, j + 1)
             den = None
             if self.is_int(k):
                 den = self.int_at(k)
@@ -319,6 +313,17 @@ class SentenceParser(StatisticsParser):
         fig.prefer_after = fig.has_pop and prev not in self.lex.prepositions
         return fig
 
+    def _skip_determiners(self, fig: Figure, k: int) -> int:
+        """Past the determiners after "of" ("of those", "of the remaining"), noting on `fig`
+        whether they point back ("those") or at the rest ("remaining"); the next token."""
+        while self.lower(k) in self.lex.determiners or self.lower(k) in self.lex.remaining:
+            if self.lower(k) in ("those", "these", "them"):
+                fig.those = True
+            if self.lower(k) in self.lex.remaining:
+                fig.remaining = True
+            k += 1
+        return k
+
     def _parse_count(self, i: int) -> Figure | None:
         a = self.int_at(i)
         fig = Figure(i, i + 1, count=a, num=a)
@@ -335,13 +340,7 @@ class SentenceParser(StatisticsParser):
             if pend is not None:
                 fig.population, fig.has_pop, j = self.toks[pend - 1].text, True, pend
         elif low == "of" or (low == "out" and self.lower(j + 1) == "of"):
-            k = j + (1 if low == "of" else 2)
-            while self.lower(k) in self.lex.determiners or self.lower(k) in self.lex.remaining:
-                if self.lower(k) in ("those", "these", "them"):
-                    fig.those = True
-                if self.lower(k) in self.lex.remaining:
-                    fig.remaining = True
-                k += 1
+            k = self._skip_determiners(fig, j + (1 if low == "of" else 2))
             if self.is_int(k):
                 fig.den = self.int_at(k)
                 if fig.den < a:

@@ -413,30 +413,26 @@ def test_file_name_not_utf8_is_read(tmp_path: Path, light_factory: Any) -> None:
     assert any(i["path"].endswith("caf\\xe9.txt") for i in manifest["inputs"])
 
 
-def test_resume_with_other_caps_is_refused(tmp_path: Path, light_factory: Any) -> None:
+@pytest.mark.parametrize(("first", "changed", "key"), [
+    ({"max_record_mb": 1.0}, {"max_record_mb": 2.0}, "max_record_bytes"),
+    ({"part_rows": 100}, {"part_rows": 1_000_000}, "part_rows"),
+])
+def test_resume_with_other_limits_is_refused(tmp_path: Path, light_factory: Any,
+                                             first: dict[str, Any], changed: dict[str, Any],
+                                             key: str) -> None:
+    """Caps and part sizes decide the tables: a resume must use the same."""
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "a.txt").write_text("Imiquimod was applied daily.\n")
     out = tmp_path / "out"
-    run([docs], out, workers=1, quiet=True, max_record_mb=1.0, nlp_factory=light_factory)
-    with pytest.raises(RunError, match="max_record_bytes"):
-        run([docs], out, workers=1, quiet=True, resume=True, max_record_mb=2.0,
-            nlp_factory=light_factory)
-    # the same caps resume
-    summary = run([docs], out, workers=1, quiet=True, resume=True, max_record_mb=1.0,
-                  nlp_factory=light_factory)
+    run([docs], out, workers=1, quiet=True, nlp_factory=light_factory, **first)
+    with pytest.raises(RunError, match=key):
+        run([docs], out, workers=1, quiet=True, resume=True, nlp_factory=light_factory,
+            **changed)
+    # the same settings resume
+    summary = run([docs], out, workers=1, quiet=True, resume=True, nlp_factory=light_factory,
+                  **first)
     assert summary.status == "complete"
-
-
-def test_resume_with_other_part_sizes_is_refused(tmp_path: Path, light_factory: Any) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "a.txt").write_text("Imiquimod was applied daily.\n")
-    out = tmp_path / "out"
-    run([docs], out, workers=1, quiet=True, part_rows=100, nlp_factory=light_factory)
-    with pytest.raises(RunError, match="part_rows"):
-        run([docs], out, workers=1, quiet=True, resume=True, part_rows=1_000_000,
-            nlp_factory=light_factory)
 
 
 def test_overwrite_keeps_a_users_file_in_the_parts_folder(tmp_path: Path,

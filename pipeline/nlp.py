@@ -15,6 +15,7 @@ from scispacy.custom_tokenizer import combined_rule_tokenizer
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.util import registry
+from thinc.api import Model, NumpyOps
 
 from pipeline import extensions as _extensions  # noqa: F401
 from pipeline import tokenizer as _tokenizer  # noqa: F401  (registers biotab.tokenizer.v1)
@@ -86,6 +87,23 @@ def add_abbreviation_detector(nlp: Language, **add_pipe: Any) -> AbbreviationDet
     return detector
 
 
+def use_numpy_matmul(nlp: Language) -> None:
+    """Let the pipeline's neural layers multiply matrices with numpy (its BLAS) instead of blis.
+
+    thinc's CPU ops call blis for every dense layer; on the machines measured here (AVX-512)
+    numpy's OpenBLAS did the same float32 products about 3x faster, which made `tok2vec` 2.2x
+    faster with the same entities (`benchmarks/run_speed.py`, models/biotab_ner/MODEL_CARD.md).
+    Only this pipeline's models change; thinc's current ops, which other code may use, do not.
+    BLAS threads are limited per worker in `pipeline/runner/threads.py`.
+    """
+    ops = NumpyOps(use_blis=False)
+    for _name, pipe in nlp.pipeline:
+        model = getattr(pipe, "model", None)
+        if isinstance(model, Model):
+            for node in model.walk():
+                node.ops = ops
+
+
 def blank_nlp() -> Language:
     """English with biotab's tokenizer (scispacy's + compound splits) and no components."""
     from pipeline.tokenizer import install_tokenizer
@@ -123,6 +141,7 @@ def build_nlp(
             model_dir, exclude=["senter", "parser", "tagger", "lemmatizer", "tokenizer"]
         )
         install_tokenizer(nlp, model_dir / "tokenizer")
+        use_numpy_matmul(nlp)
         model_pipes = list(nlp.pipe_names)
         log.debug("model %s with %s", model_dir, model_pipes)
     else:

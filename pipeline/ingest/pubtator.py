@@ -56,6 +56,88 @@ def _decode(raw: bytes | int, lineno: int, source: str, caps: Caps, rec: _Record
     return decode_utf8(raw, source, base_line=lineno)
 
 
+class _Reader:
+    """One pass over a PubTator file: the record being read, and how many were finished.
+
+    `start`/`end` select the records (0-based, in file order) whose rows are yielded; a line's
+    own error row is yielded when the record it belongs to is selected.
+    """
+
+    def __init__(self, source: str, caps: Caps, start: int, end: int | None) -> None:
+        self.source, self.caps, self.start, self.end = source, caps, start, end
+        self.index = -1  # of the last finished record
+        self.rec: _Record | None = None
+
+    def next_selected(self) -> bool:
+        i = self.index + 1
+        return i >= self.start and (self.end is None or i < self.end)
+
+    def done(self) -> bool:
+        return self.end is not None and self.index + 1 >= self.end and self.rec is None
+
+    def finish(self, rec: _Record) -> Iterator[Document | ErrorRecord]:
+        selected = self.next_selected()
+        self.index += 1
+        if selected:
+            yield from _build(rec, self.source)
+
+    def close(self) -> Iterator[Document | ErrorRecord]:
+        if self.rec is not None:
+            rec, self.rec = self.rec, None
+            yield from self.finish(rec)
+
+    def line(self, lineno: int, raw: bytes | int) -> Iterator[Document | ErrorRecord]:
+        decoded = _decode(raw, lineno, self.source, self.caps, self.rec)
+        if isinstance(decoded, ErrorRecord):
+            finished, self.rec, decoded = _damaged(raw, lineno, self.rec, decoded)
+            if finished is not None:
+                yield from self.finish(finished)
+            if self.next_selected():
+                yield decoded
+            return
+        line = decoded.rstrip("\r\n")
+        if not line.strip():
+            yield from self.close()
+            return
+        m = TA_LINE.match(line)
+        if m:
+            yield from self._text_line(lineno, m.group(1).strip(), m.group(2), m.group(3))
+        else:
+            yield from self._annotation_line(lineno, line.split("\t"))
+
+    def _text_line(self, lineno: int, pmid: str, kind: str, body: str
+                   ) -> Iterator[Document | ErrorRecord]:
+        """A title or abstract line: another PMID, or a second title or abstract, starts a
+        new record (PubTator files do not always separate records by blank lines)."""
+        rec = self.rec
+        if rec is not None and (
+            rec.pmid != pmid
+            or (kind == "t" and rec.title is not None)
+            or (kind == "a" and rec.abstract is not None)
+        ):
+            yield from self.close()
+        if self.rec is None:
+            self.rec = _Record(pmid=pmid, line=lineno)
+        if kind == "t":
+            self.rec.title = body
+        else:
+            self.rec.abstract = body
+
+    def _annotation_line(self, lineno: int, parts: list[str]) -> Iterator[ErrorRecord]:
+        rec = self.rec
+        if rec is not None and len(parts) >= 3 and parts[0].strip() == rec.pmid:
+            if len(parts) >= 5 and parts[1].isdigit() and parts[2].isdigit():
+                rec.mentions.append((lineno, parts))
+            else:
+                rec.relations.append({"type": parts[1], "args": parts[2:]})
+            return
+        if self.next_selected():
+            what = (f"annotation line for PMID {parts[0]!r} outside record {rec.pmid!r}"
+                    if rec is not None and len(parts) >= 3
+                    else "line is not a PubTator title, abstract or annotation line")
+            yield err(self.source, "bad_line", what, f"line {lineno}")
+
+
 def read_pubtator(
     path: Path, source: str, start: int = 0, n_records: int | None = None, *,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
@@ -70,78 +152,25 @@ def read_pubtator(
             yield bad
         return
     end = None if n_records is None else start + n_records
-    index = -1
-
-    def emit(rec: _Record) -> Iterator[Document | ErrorRecord]:
-        nonlocal index
-        index += 1
-        if index >= start and (end is None or index < end):
-            yield from _build(rec, source)
-
-    rec: _Record | None = None
-    orphan_lines: list[int] = []
+    reader = _Reader(source, caps, start, end)
     try:
         with CappedStream(path, caps.max_bytes) as stream:
             for lineno, raw in enumerate(iter_lines(stream, caps.record), 1):
-                if end is not None and index + 1 >= end and rec is None:
+                if reader.done():
                     break
-                decoded = _decode(raw, lineno, source, caps, rec)
-                if isinstance(decoded, ErrorRecord):
-                    finished, rec, decoded = _damaged(raw, lineno, rec, decoded)
-                    if finished is not None:
-                        yield from emit(finished)
-                    if index + 1 >= start and (end is None or index + 1 < end):
-                        yield decoded
-                    continue
-                line = decoded.rstrip("\r\n")
-                if not line.strip():
-                    if rec is not None:
-                        yield from emit(rec)
-                        rec = None
-                    continue
-                m = TA_LINE.match(line)
-                if m:
-                    pmid, kind, body = m.group(1).strip(), m.group(2), m.group(3)
-                    if rec is not None and (
-                        rec.pmid != pmid
-                        or (kind == "t" and rec.title is not None)
-                        or (kind == "a" and rec.abstract is not None)
-                    ):
-                        yield from emit(rec)
-                        rec = None
-                    if rec is None:
-                        rec = _Record(pmid=pmid, line=lineno)
-                    if kind == "t":
-                        rec.title = body
-                    else:
-                        rec.abstract = body
-                    continue
-                parts = line.split("\t")
-                if rec is not None and len(parts) >= 3 and parts[0].strip() == rec.pmid:
-                    if len(parts) >= 5 and parts[1].isdigit() and parts[2].isdigit():
-                        rec.mentions.append((lineno, parts))
-                    else:
-                        rec.relations.append({"type": parts[1], "args": parts[2:]})
-                    continue
-                orphan_lines.append(lineno)
-                if index + 1 >= start and (end is None or index + 1 < end):
-                    what = (f"annotation line for PMID {parts[0]!r} outside record "
-                            f"{rec.pmid!r}" if rec is not None and len(parts) >= 3
-                            else "line is not a PubTator title, abstract or annotation line")
-                    yield err(source, "bad_line", what, f"line {lineno}")
-            if rec is not None:
-                yield from emit(rec)
+                yield from reader.line(lineno, raw)
+            yield from reader.close()
     except InputTooLarge as exc:
-        if end is None or index + 1 < end:
-            yield too_large(source, exc.cap, f"{index + 1} record(s) read, the rest is lost",
-                            f"record {index + 2}")
+        if end is None or reader.index + 1 < end:
+            yield too_large(source, exc.cap, f"{reader.index + 1} record(s) read, the rest is "
+                            "lost", f"record {reader.index + 2}")
         return
     except EOFError as exc:
         yield err(source, "truncated_gzip", f"gzip stream ends early ({exc}); the rest is lost")
     except OSError as exc:
         yield err(source, "unreadable", f"file could not be read to the end: {exc}")
         return
-    if index < 0 and start == 0:
+    if reader.index < 0 and start == 0:
         yield err(source, "no_records",
                   "no PubTator records (no `PMID|t|` / `PMID|a|` lines) found")
 

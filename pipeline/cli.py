@@ -304,69 +304,90 @@ def _command_line(ctx: typer.Context) -> list[str]:
     return args
 
 
+# The options of `biotab run` (type aliases keep run_cmd's signature readable).
+_OutOpt = Annotated[str, typer.Option(
+    "--out", "-o", metavar="FOLDER", help="Output folder.")]
+_FmtOpt = Annotated[str | None, typer.Option(
+    "--format", metavar="FORMAT",
+    help="Force the input format: txt, jsonl, pubtator, bioc or pubmed "
+    "(default: from extension and content).")]
+_WorkersOpt = Annotated[int | None, typer.Option(
+    "--workers", "-w", metavar="N",
+    help="Worker processes (default: the number of cores); 1 runs "
+    "in this process.")]
+_EngineOpt = Annotated[str, typer.Option(
+    "--engine", metavar="ENGINE", help="local (process pool) or dask.")]
+_SchedulerOpt = Annotated[str | None, typer.Option(
+    "--scheduler", metavar="ADDRESS",
+    help="Dask scheduler address (tcp://host:8786); default: a "
+    "LocalCluster. Implies --engine dask.")]
+_ResumeOpt = Annotated[bool, typer.Option(
+    "--resume", help="Finish an interrupted run in OUT: finished shards of unchanged "
+    "inputs (same SHA-256) are kept, the rest is redone.")]
+_OverwriteOpt = Annotated[bool, typer.Option(
+    "--overwrite", help="Replace an earlier run in OUT (only the files a biotab run "
+    "writes are removed).")]
+_FailOnErrorOpt = Annotated[bool, typer.Option(
+    "--fail-on-error", help="Exit 1 if any error row was written.")]
+_QuietOpt = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="No progress output (the summary line is still printed).")]
+_IdFieldOpt = Annotated[str, typer.Option(
+    "--id-field", metavar="NAME", help="JSONL field holding the document id.")]
+_TextFieldOpt = Annotated[str, typer.Option(
+    "--text-field", metavar="NAME", help="JSONL field holding the text.")]
+_BatchSizeOpt = Annotated[int, typer.Option(
+    "--batch-size", metavar="N", help="Documents per nlp.pipe batch.")]
+_BlockSizeOpt = Annotated[int, typer.Option(
+    "--block-size", metavar="N",
+    help="JSONL lines per shard (the unit of parallel work).")]
+_PartRowsOpt = Annotated[int, typer.Option(
+    "--part-rows", metavar="N",
+    help="At most N rows per part file of a table (or --part-mb, whichever first).")]
+_PartMbOpt = Annotated[float, typer.Option(
+    "--part-mb", metavar="MB",
+    help="At most about MB megabytes per part file of a table.")]
+_MaxFileMbOpt = Annotated[float | None, typer.Option(
+    "--max-file-mb", metavar="MB", show_default=False,
+    help="Read at most MB decompressed megabytes of one input file (decompression bombs; "
+    "default 1 GiB, pipeline.ingest.common.DEFAULT_MAX_BYTES); 0: no cap.")]
+_MaxRecordMbOpt = Annotated[float | None, typer.Option(
+    "--max-record-mb", metavar="MB", show_default=False,
+    help="At most MB megabytes for one record: a txt file, a JSON line, an XML record "
+    "(default: DEFAULT_MAX_RECORD_BYTES, 32 MiB).")]
+_DocTimeoutOpt = Annotated[float | None, typer.Option(
+    "--doc-timeout", metavar="SECONDS", show_default=False,
+    help="A document taking longer becomes an error row naming its stage and component "
+    "(default: pipeline.process.DEFAULT_DOC_TIMEOUT_S, 10 minutes); 0: no limit.")]
+_NoModelOpt = Annotated[bool, typer.Option(
+    "--no-model", help="Tag with the lexicons only, without the trained NER model.")]
+_VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v")]
+
+
 @app.command("run")
 def run_cmd(
     ctx: typer.Context,
     inputs: Annotated[list[str], typer.Argument(
         metavar="INPUTS", help="Input files and folders (recursed).")],
-    out: Annotated[str, typer.Option(
-        "--out", "-o", metavar="FOLDER", help="Output folder.")] = "outputs",
-    fmt: Annotated[str | None, typer.Option(
-        "--format", metavar="FORMAT",
-        help="Force the input format: txt, jsonl, pubtator, bioc or pubmed "
-        "(default: from extension and content).")] = None,
-    workers: Annotated[int | None, typer.Option(
-        "--workers", "-w", metavar="N",
-        help="Worker processes (default: the number of cores); 1 runs "
-        "in this process.")] = None,
-    engine: Annotated[str, typer.Option(
-        "--engine", metavar="ENGINE", help="local (process pool) or dask.")] = (
-        "local"),
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", metavar="ADDRESS",
-        help="Dask scheduler address (tcp://host:8786); default: a "
-        "LocalCluster. Implies --engine dask.")] = None,
-    resume: Annotated[bool, typer.Option(
-        "--resume", help="Finish an interrupted run in OUT: finished shards of unchanged "
-        "inputs (same SHA-256) are kept, the rest is redone.")] = False,
-    overwrite: Annotated[bool, typer.Option(
-        "--overwrite", help="Replace an earlier run in OUT (only the files a biotab run "
-        "writes are removed).")] = False,
-    fail_on_error: Annotated[bool, typer.Option(
-        "--fail-on-error", help="Exit 1 if any error row was written.")] = False,
-    quiet: Annotated[bool, typer.Option(
-        "--quiet", "-q", help="No progress output (the summary line is still printed).")] = False,
-    id_field: Annotated[str, typer.Option(
-        "--id-field", metavar="NAME", help="JSONL field holding the document id.")] = "id",
-    text_field: Annotated[str, typer.Option(
-        "--text-field", metavar="NAME", help="JSONL field holding the text.")] = "text",
-    batch_size: Annotated[int, typer.Option(
-        "--batch-size", metavar="N", help="Documents per nlp.pipe batch.")] = 64,
-    block_size: Annotated[int, typer.Option(
-        "--block-size", metavar="N",
-        help="JSONL lines per shard (the unit of parallel work).")] = 1000,
-    part_rows: Annotated[int, typer.Option(
-        "--part-rows", metavar="N",
-        help="At most N rows per part file of a table (or --part-mb, whichever first).")] = (
-        1_000_000),
-    part_mb: Annotated[float, typer.Option(
-        "--part-mb", metavar="MB",
-        help="At most about MB megabytes per part file of a table.")] = 128.0,
-    max_file_mb: Annotated[float | None, typer.Option(
-        "--max-file-mb", metavar="MB", show_default=False,
-        help="Read at most MB decompressed megabytes of one input file (decompression bombs; "
-        "default 1 GiB, pipeline.ingest.common.DEFAULT_MAX_BYTES); 0: no cap.")] = None,
-    max_record_mb: Annotated[float | None, typer.Option(
-        "--max-record-mb", metavar="MB", show_default=False,
-        help="At most MB megabytes for one record: a txt file, a JSON line, an XML record "
-        "(default: DEFAULT_MAX_RECORD_BYTES, 32 MiB).")] = None,
-    doc_timeout: Annotated[float | None, typer.Option(
-        "--doc-timeout", metavar="SECONDS", show_default=False,
-        help="A document taking longer becomes an error row naming its stage and component "
-        "(default: pipeline.process.DEFAULT_DOC_TIMEOUT_S, 10 minutes); 0: no limit.")] = None,
-    no_model: Annotated[bool, typer.Option(
-        "--no-model", help="Tag with the lexicons only, without the trained NER model.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    out: _OutOpt = "outputs",
+    fmt: _FmtOpt = None,
+    workers: _WorkersOpt = None,
+    engine: _EngineOpt = "local",
+    scheduler: _SchedulerOpt = None,
+    resume: _ResumeOpt = False,
+    overwrite: _OverwriteOpt = False,
+    fail_on_error: _FailOnErrorOpt = False,
+    quiet: _QuietOpt = False,
+    id_field: _IdFieldOpt = "id",
+    text_field: _TextFieldOpt = "text",
+    batch_size: _BatchSizeOpt = 64,
+    block_size: _BlockSizeOpt = 1000,
+    part_rows: _PartRowsOpt = 1_000_000,
+    part_mb: _PartMbOpt = 128.0,
+    max_file_mb: _MaxFileMbOpt = None,
+    max_record_mb: _MaxRecordMbOpt = None,
+    doc_timeout: _DocTimeoutOpt = None,
+    no_model: _NoModelOpt = False,
+    verbose: _VerboseOpt = False,
 ) -> None:
     """Process documents into Parquet tables (documents, sentences, mentions, outcomes, errors)."""
     from functools import partial

@@ -1,0 +1,136 @@
+"""`biotab report OUT`: one self-contained HTML page about a run, for a human to look at.
+
+The page (`OUT/report.html`) is built only from the output folder: the Parquet tables and
+`manifest.json`. It holds
+
+- the run summary: documents, sentences, mentions per label, outcome rows, errors, the manifest;
+- the top drugs, diseases and cytokines by number of documents mentioning them (key: the
+  concept_id, or the lower-cased text for mentions without one), as tables and bar charts;
+- a drug x disease co-mention table (documents where both appear, negated mentions left out);
+- the outcomes table with each figure's evidence sentence (outcomes joined to sentences on
+  doc_id + sent_idx);
+- a sample of documents rendered with spaCy's displaCy (entity style, manual mode), one colour per
+  label, negated mentions struck through and labelled "(negated)".
+
+Safety: the page fetches nothing (no scripts, fonts, stylesheets or images from elsewhere; charts
+are inline SVG from matplotlib) and runs no script at all; its Content-Security-Policy forbids
+both. Every string that comes from the data (titles, text, concept names, ids, error messages,
+the manifest) is HTML-escaped where the page is built; displaCy escapes the document text itself
+and every label, tooltip and id passed to it is escaped here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from os import PathLike
+from pathlib import Path
+
+from pipeline.report.analysis import co_mentions, concept_keys, outcomes_with_evidence, top_concepts
+from pipeline.report.markup import CSP, STYLE, esc
+from pipeline.report.sections import (
+    ReportOptions,
+    co_section,
+    displacy_options,
+    errors_section,
+    outcomes_section,
+    render_document,
+    sample_section,
+    summary_section,
+    top_section,
+)
+from pipeline.tables import load, load_manifest
+
+__all__ = [
+    "REPORT_NAME",
+    "NoRunError",
+    "ReportOptions",
+    "build_report",
+    "check_run_folder",
+    "co_mentions",
+    "concept_keys",
+    "displacy_options",
+    "outcomes_with_evidence",
+    "render_document",
+    "top_concepts",
+    "write_report",
+]
+
+REPORT_NAME = "report.html"
+
+
+def build_report(out: str | PathLike[str], options: ReportOptions | None = None) -> str:
+    """The report page for output folder `out`, as an HTML string."""
+    opts = options or ReportOptions()
+    root = Path(out)
+    tables = load(root)
+    manifest = load_manifest(root)
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    run_id = manifest.get("run_id")
+    subtitle = f"Output folder {root}" + (f" · run {run_id}" if run_id else "")
+    nav = "".join(
+        f'<a href="#{i}">{esc(w)}</a>'
+        for i, w in (
+            ("summary", "Summary"),
+            ("top", "Top concepts"),
+            ("comentions", "Co-mentions"),
+            ("outcomes", "Outcomes"),
+            ("documents", "Documents"),
+            ("errors", "Errors"),
+        )
+    )
+    body = "".join(
+        [
+            summary_section(tables, manifest, root),
+            top_section(tables["mentions"], opts),
+            co_section(tables["mentions"], opts),
+            outcomes_section(tables, opts),
+            sample_section(tables, opts),
+            errors_section(tables["errors"], opts),
+        ]
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>biotab report: {esc(root.name or str(root))}</title>"
+        f"<style>{STYLE}</style></head><body>"
+        f"<header><h1>biotab report</h1><p>{esc(subtitle)} · generated {esc(generated)}</p>"
+        f"</header><nav>{nav}</nav><main>{body}</main></body></html>\n"
+    )
+
+
+class NoRunError(ValueError):
+    """The folder given to `write_report` holds no biotab run."""
+
+
+def check_run_folder(out: str | PathLike[str]) -> None:
+    """Raise NoRunError unless `out` holds a run: a manifest.json written by biotab, or part
+    files of the documents table."""
+    from pipeline.write import MANIFEST, is_biotab_manifest
+
+    root = Path(out)
+    if not root.is_dir():
+        raise NoRunError(f"no output folder at {root}")
+    if is_biotab_manifest(root / MANIFEST) or any((root / "documents").glob("part-*.parquet")):
+        return
+    raise NoRunError(f"{root} holds no biotab run (no manifest.json, no documents/part-*.parquet)"
+                     "; give the --out folder of a `biotab run`")
+
+
+def write_report(
+    out: str | PathLike[str],
+    path: str | PathLike[str] | None = None,
+    options: ReportOptions | None = None,
+) -> Path:
+    """Write the report for `out` to `path` (default `OUT/report.html`); returns the path.
+    Raises NoRunError (writing nothing) when `out` holds no run."""
+    check_run_folder(out)
+    target = Path(path) if path is not None else Path(out) / REPORT_NAME
+    page = build_report(out, options)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(target)
+    return target
+
+

@@ -1,0 +1,462 @@
+"""The sections of the report page, each an HTML string built from the tables."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline.labels import CYTOKINE, DISEASE, DRUG, LABELS
+from pipeline.report.analysis import co_mentions, outcomes_with_evidence, top_concepts
+from pipeline.report.markup import (
+    CHART_COLORS,
+    ENT_TEMPLATE,
+    LABEL_COLORS,
+    NEGATED_COLORS,
+    as_int,
+    bar_chart_svg,
+    bool_col,
+    esc,
+    fmt_num,
+    html_table,
+    kv_table,
+    missing,
+    str_col,
+    truthy,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What goes into the report and how much of it."""
+
+    top: int = 15  # concepts per label in the top tables and charts
+    pairs: int = 30  # rows of the drug x disease co-mention table
+    outcomes: int = 300  # rows of the outcomes table
+    sample: int = 8  # documents rendered with displaCy
+    seed: int = 0  # sample selection
+    max_doc_chars: int = 8000  # longer documents are cut in the displaCy sample
+    errors: int = 50  # error rows listed
+
+
+
+def summary_section(t: dict[str, pd.DataFrame], manifest: dict[str, Any], out: Path) -> str:
+    docs, sents, ments = t["documents"], t["sentences"], t["mentions"]
+    outs, errs = t["outcomes"], t["errors"]
+    labels = str_col(ments, "label")
+    negated = bool_col(ments, "negated")
+    cards = [
+        (len(docs), "documents"),
+        (len(sents), "sentences"),
+        (len(ments), "mentions"),
+        *[(int((labels == lab).sum()), f"{lab} mentions") for lab in LABELS],
+        (len(outs), "outcome rows"),
+        (len(errs), "errors"),
+    ]
+    card_html = "".join(
+        f'<div class="card"><div class="n">{n:,}</div><div class="what">{esc(w)}</div></div>'
+        for n, w in cards
+    )
+    # mentions per label
+    rows = []
+    known = [*LABELS, *sorted(set(labels.dropna()) - set(LABELS))]
+    for lab in known:
+        sel = labels == lab
+        rows.append(
+            [
+                esc(lab),
+                f"{int(sel.sum()):,}",
+                f"{int((sel & negated).sum()):,}",
+                f"{int(str_col(ments[sel], 'doc_id').nunique()):,}",
+                f"{int(str_col(ments[sel], 'concept_id').nunique()):,}",
+                f"{int((sel & str_col(ments, 'concept_id').isna()).sum()):,}",
+            ]
+        )
+    label_table = html_table(
+        ["label", "mentions", "negated", "documents", "distinct concepts", "without concept id"],
+        rows,
+        numeric=[1, 2, 3, 4, 5],
+    )
+    # errors by kind
+    err_html = ""
+    if len(errs):
+        kinds = (
+            errs.assign(stage_=str_col(errs, "stage"), error_=str_col(errs, "error"))
+            .groupby(["stage_", "error_"], dropna=False)
+            .size()
+            .sort_values(ascending=False)
+        )
+        err_html = "<h3>Errors by kind</h3>" + html_table(
+            ["stage", "error", "rows"],
+            [[esc(s), esc(e), f"{int(c):,}"] for (s, e), c in kinds.items()],
+            numeric=[2],
+        )
+    return (
+        '<section id="summary"><h2>Run summary</h2>'
+        f'<div class="cards">{card_html}</div>'
+        f"<h3>Mentions per label</h3>{label_table}{err_html}"
+        f"{_manifest_html(manifest, out)}</section>"
+    )
+
+
+_MANIFEST_KEYS = (
+    ("run_id", "run id"),
+    ("status", "status"),
+    ("started", "started"),
+    ("start_time", "started"),
+    ("started_at", "started"),
+    ("finished", "finished"),
+    ("ended", "finished"),
+    ("end_time", "finished"),
+    ("finished_at", "finished"),
+    ("ended_at", "finished"),
+    ("elapsed_s", "elapsed (s)"),
+    ("duration_s", "elapsed (s)"),
+    ("biotab_version", "biotab version"),
+    ("schema_version", "schema version"),
+    ("engine", "engine"),
+    ("command", "command line"),
+    ("command_line", "command line"),
+    ("argv", "command line"),
+)
+
+
+def _manifest_html(manifest: dict[str, Any], out: Path) -> str:
+    if not manifest:
+        return f'<h3>Manifest</h3><p class="note">No manifest.json in {esc(out)}.</p>'
+    rows = []
+    seen: set[str] = set()
+    for key, what in _MANIFEST_KEYS:
+        if key in manifest and what not in seen:
+            value = manifest[key]
+            if isinstance(value, list):
+                value = " ".join(str(v) for v in value)
+            elif isinstance(value, dict):
+                value = json.dumps(value, ensure_ascii=False, default=str)
+            rows.append([esc(what), esc(value)])
+            seen.add(what)
+    inputs = manifest.get("inputs") or manifest.get("input_files")
+    if isinstance(inputs, list | dict):
+        rows.append([esc("input files"), esc(f"{len(inputs):,}")])
+    dump = json.dumps(manifest, indent=2, ensure_ascii=False, default=str)
+    if len(dump) > 200_000:
+        dump = dump[:200_000] + "\n… (cut)"
+    return (
+        "<h3>Manifest</h3>"
+        + (kv_table(rows) if rows else "")
+        + f"<details><summary>manifest.json</summary><pre>{esc(dump)}</pre></details>"
+    )
+
+
+def top_section(mentions: pd.DataFrame, opts: ReportOptions) -> str:
+    parts = [
+        '<section id="top"><h2>Top drugs, diseases and cytokines</h2>'
+        '<p class="note">Ranked by the number of documents mentioning each concept (its '
+        "concept_id; mentions without one are grouped by their lower-cased text). "
+        '"not negated" counts documents with at least one mention that is not negated.</p>'
+    ]
+    for label in LABELS:
+        top = top_concepts(mentions, label, opts.top)
+        title = {DRUG: "Drugs", DISEASE: "Diseases", CYTOKINE: "Cytokines"}[label]
+        parts.append(f'<h3 id="top-{label.lower()}">{esc(title)}</h3>')
+        if top.empty:
+            parts.append(f'<p class="note">No {esc(label)} mentions.</p>')
+            continue
+        rows = [
+            [
+                str(i + 1),
+                esc(r["name"]),
+                esc(r["concept_id"]) if r["concept_id"] else '<span class="note">(text)</span>',
+                f"{int(r['documents']):,}",
+                f"{int(r['documents_asserted']):,}",
+                f"{int(r['mentions']):,}",
+                esc(", ".join(r["forms"])),
+            ]
+            for i, r in top.iterrows()
+        ]
+        table = html_table(
+            ["#", "name", "concept id", "documents", "not negated", "mentions", "written as"],
+            rows,
+            numeric=[0, 3, 4, 5],
+        )
+        chart = bar_chart_svg(
+            list(top["name"]), [int(v) for v in top["documents"]],
+            f"{title}: documents mentioning", CHART_COLORS[label],
+        )
+        parts.append(f'<div class="grid"><div>{table}</div><div class="chart">{chart}</div></div>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def co_section(mentions: pd.DataFrame, opts: ReportOptions) -> str:
+    co = co_mentions(mentions, opts.pairs)
+    head = (
+        '<section id="comentions"><h2>Drug x disease co-mentions</h2>'
+        '<p class="note">Documents in which both the drug and the disease are mentioned '
+        "(negated mentions left out), top "
+        f"{opts.pairs}.</p>"
+    )
+    if co.empty:
+        return head + '<p class="note">No document mentions both a drug and a disease.</p>' + (
+            "</section>"
+        )
+    rows = [
+        [
+            esc(r["drug"]),
+            esc("" if str(r["drug_key"]).startswith("text:") else r["drug_key"]),
+            esc(r["disease"]),
+            esc("" if str(r["disease_key"]).startswith("text:") else r["disease_key"]),
+            f"{int(r['documents']):,}",
+            esc(", ".join(r["examples"])),
+        ]
+        for _, r in co.iterrows()
+    ]
+    return head + html_table(
+        ["drug", "drug concept", "disease", "disease concept", "documents", "e.g. doc_id"],
+        rows,
+        numeric=[4],
+    ) + "</section>"
+
+
+def _evidence_html(sentence: Any, sent_start: Any, start: Any, end: Any) -> str:
+    """The sentence, escaped, with the figure [start, end) (document offsets) marked."""
+    if missing(sentence):
+        return '<span class="note">(sentence not found)</span>'
+    s = str(sentence)
+    s0, a, b = as_int(sent_start), as_int(start), as_int(end)
+    if s0 is None or a is None or b is None:
+        return esc(s)
+    a, b = a - s0, b - s0
+    if not (0 <= a < b <= len(s)):
+        return esc(s)
+    return f"{esc(s[:a])}<mark>{esc(s[a:b])}</mark>{esc(s[b:])}"
+
+
+def outcomes_section(t: dict[str, pd.DataFrame], opts: ReportOptions) -> str:
+    outcomes = t["outcomes"]
+    head = '<section id="outcomes"><h2>Outcomes</h2>'
+    if outcomes.empty:
+        return head + '<p class="note">No outcome rows.</p></section>'
+    joined = outcomes_with_evidence(outcomes, t["sentences"])
+    shown = joined.head(opts.outcomes)
+    note = (
+        f'<p class="note">{len(outcomes):,} outcome rows'
+        + (f", the first {len(shown):,} shown" if len(shown) < len(outcomes) else "")
+        + ". The figure is highlighted in its evidence sentence (outcomes joined to sentences on "
+        "doc_id + sent_idx).</p>"
+    )
+
+    def g(r: Any, col: str) -> Any:
+        return r[col] if col in r.index else None
+
+    rows = []
+    for _, r in shown.iterrows():
+        value = fmt_num(g(r, "value"))
+        unit = g(r, "unit")
+        if value and unit == "percent":
+            value += "%"
+        elif value and unit == "percent_extent":  # a share of a body area, not of patients
+            value += "% of area"
+        elif value and not missing(unit) and unit != "count":
+            value += f" {unit}"
+        num, den = as_int(g(r, "numerator")), as_int(g(r, "denominator"))
+        frac = f"{'' if num is None else num}/{'' if den is None else den}" if (
+            num is not None or den is not None) else ""
+        ci = ""
+        if not missing(g(r, "ci_low")) or not missing(g(r, "ci_high")):
+            level = g(r, "ci_level")
+            lvl = ""
+            if not missing(level):  # a fraction (0.95) or a percentage (95)
+                lvl = f"{fmt_num(float(level) * 100 if float(level) <= 1 else level)}% "
+            ci = f"{lvl}CI {fmt_num(g(r, 'ci_low'))}–{fmt_num(g(r, 'ci_high'))}"
+        p = ""
+        if not missing(g(r, "p_value")):
+            rel = g(r, "p_relation")
+            p = f"p {'=' if missing(rel) else rel} {fmt_num(g(r, 'p_value'))}"
+        drug = g(r, "drug_text") if not missing(g(r, "drug_text")) else g(r, "drug_concept_id")
+        disease = g(r, "disease_text") if not missing(g(r, "disease_text")) else g(
+            r, "disease_concept_id")
+        negated = truthy(g(r, "negated"))
+        evidence = _evidence_html(
+            g(r, "sentence_text"), g(r, "sentence_start"), g(r, "start_char"), g(r, "end_char")
+        )
+        rows.append(
+            [
+                esc(g(r, "doc_id")),
+                esc(g(r, "measure")) + (' <span class="neg">(negated)</span>' if negated else ""),
+                esc(value),
+                esc(frac),
+                esc(" ".join(x for x in (ci, p) if x)),
+                esc(g(r, "timepoint")),
+                esc(drug) + (f'<br><span class="note">{esc(g(r, "drug_concept_id"))}</span>'
+                             if not missing(g(r, "drug_concept_id")) else ""),
+                esc(disease) + (f'<br><span class="note">{esc(g(r, "disease_concept_id"))}</span>'
+                                if not missing(g(r, "disease_concept_id")) else ""),
+                f'<span class="evidence">{evidence}</span>',
+            ]
+        )
+    return (
+        head
+        + note
+        + html_table(
+            ["doc_id", "measure", "value", "n/N", "CI, p", "timepoint", "drug", "disease",
+             "evidence sentence"],
+            rows,
+        )
+        + "</section>"
+    )
+
+
+def _pick_sample(t: dict[str, pd.DataFrame], opts: ReportOptions) -> list[str]:
+    """Up to `opts.sample` doc_ids, at random (seeded), preferring documents with mentions."""
+    doc_ids = [d for d in str_col(t["documents"], "doc_id") if d is not None]
+    with_mentions = set(str_col(t["mentions"], "doc_id").dropna())
+    rng = random.Random(opts.seed)
+    first = [d for d in doc_ids if d in with_mentions]
+    rest = [d for d in doc_ids if d not in with_mentions]
+    picked = rng.sample(first, min(opts.sample, len(first)))
+    if len(picked) < opts.sample:
+        picked += rng.sample(rest, min(opts.sample - len(picked), len(rest)))
+    order = {d: i for i, d in enumerate(doc_ids)}
+    return sorted(picked, key=order.__getitem__)
+
+
+def displacy_options() -> dict[str, Any]:
+    colors: dict[str, str] = {}
+    for lab in LABELS:
+        colors[lab] = LABEL_COLORS[lab]
+        colors[f"{lab} (negated)"] = NEGATED_COLORS[lab]
+    return {"colors": colors, "template": ENT_TEMPLATE}
+
+
+def render_document(text: str, mentions: pd.DataFrame, max_chars: int) -> str:
+    """One document's text with its mentions, as displaCy entity markup (escaped)."""
+    from spacy import displacy
+
+    cut = len(text) > max_chars
+    if cut:
+        text = text[:max_chars]
+    ents = []
+    last_end = -1
+    m = mentions.assign(
+        _s=mentions["start_char"].astype("Int64"), _e=mentions["end_char"].astype("Int64")
+    ).sort_values(["_s", "_e"], ascending=[True, False])
+    negs = bool_col(m, "negated")
+    for (_, r), negated in zip(m.iterrows(), negs, strict=True):
+        s, e = as_int(r["_s"]), as_int(r["_e"])
+        if s is None or e is None or s < last_end or not (0 <= s < e <= len(text)):
+            continue  # overlapping, past the cut, or bad offsets
+        raw_label = "" if missing(r.get("label")) else str(r["label"])
+        label = raw_label if raw_label in LABELS else (raw_label or "?")
+        shown = f"{label} (negated)" if negated else label
+        tip_parts = [
+            x for x in (
+                None if missing(r.get("concept_name")) else str(r["concept_name"]),
+                None if missing(r.get("concept_id")) else str(r["concept_id"]),
+                None if missing(r.get("source")) else f"source: {r['source']}",
+                "negated" if negated else None,
+                "hypothetical" if truthy(r.get("hypothetical")) else None,
+                "uncertain" if truthy(r.get("uncertain")) else None,
+                None if missing(r.get("assertion_cue")) else f"cue: {r['assertion_cue']}",
+            ) if x
+        ]
+        ents.append(
+            {
+                "start": s,
+                "end": e,
+                "label": esc(shown),
+                "params": {
+                    "cls": "negated" if negated else "asserted",
+                    "tip": esc(" | ".join(tip_parts)),
+                    "kb_link": (
+                        f' <span class="kb">{esc(r["concept_id"])}</span>'
+                        if not missing(r.get("concept_id")) else ""
+                    ),
+                },
+            }
+        )
+        last_end = e
+    markup = displacy.render(
+        {"text": text, "ents": ents, "title": None},
+        style="ent",
+        manual=True,
+        page=False,
+        jupyter=False,
+        options=displacy_options(),
+    )
+    if cut:
+        markup += '<p class="note">(document cut for display)</p>'
+    return str(markup)
+
+
+def _legend() -> str:
+    spans = []
+    for lab in LABELS:
+        spans.append(f'<span style="background: {LABEL_COLORS[lab]}">{esc(lab)}</span>')
+        spans.append(
+            f'<span style="background: {NEGATED_COLORS[lab]}; text-decoration: line-through">'
+            f"{esc(lab)} (negated)</span>"
+        )
+    return f'<p class="legend">{"".join(spans)}</p>'
+
+
+def sample_section(t: dict[str, pd.DataFrame], opts: ReportOptions) -> str:
+    head = (
+        '<section id="documents"><h2>Sample documents</h2>'
+        '<p class="note">Documents drawn at random (seed '
+        f"{opts.seed}) among those with mentions, rendered with spaCy's displaCy. Hover a mention "
+        "for its concept, source and assertion flags.</p>" + _legend()
+    )
+    picked = _pick_sample(t, opts)
+    if not picked:
+        return head + '<p class="note">No documents.</p></section>'
+    docs = t["documents"].assign(_id=str_col(t["documents"], "doc_id"))
+    docs = docs[docs["_id"].isin(picked)].drop_duplicates("_id").set_index("_id")
+    ments = t["mentions"].assign(_id=str_col(t["mentions"], "doc_id"))
+    ments = ments[ments["_id"].isin(picked)]
+    by_doc = {k: g for k, g in ments.groupby("_id")}
+    parts = [head]
+    for doc_id in picked:
+        d = docs.loc[doc_id]
+        text = "" if missing(d.get("text")) else str(d["text"])
+        title = None if missing(d.get("title")) else str(d["title"])
+        dm = by_doc.get(doc_id, ments.iloc[0:0])
+        n_neg = int(bool_col(dm, "negated").sum())
+        meta = " · ".join(
+            x for x in (
+                f"doc_id {doc_id}",
+                None if missing(d.get("source")) else f"source {d['source']}",
+                None if missing(d.get("format")) else f"format {d['format']}",
+                None if missing(d.get("language")) else f"language {d['language']}",
+                f"{len(dm)} mentions ({n_neg} negated)",
+            ) if x
+        )
+        parts.append(
+            '<article class="doc">'
+            f"<h3>{esc(title) if title else esc(doc_id)}</h3>"
+            f'<div class="meta">{esc(meta)}</div>'
+            f"{render_document(text, dm, opts.max_doc_chars)}</article>"
+        )
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def errors_section(errors: pd.DataFrame, opts: ReportOptions) -> str:
+    head = '<section id="errors"><h2>Errors</h2>'
+    if errors.empty:
+        return head + '<p class="note">No errors.</p></section>'
+    cols = ["source", "location", "doc_id", "stage", "error", "message"]
+    shown = errors.head(opts.errors)
+    rows = [[esc(r[c]) if c in r.index else "" for c in cols] for _, r in shown.iterrows()]
+    note = (
+        f'<p class="note">The first {len(shown):,} of {len(errors):,} rows.</p>'
+        if len(shown) < len(errors) else ""
+    )
+    return head + note + html_table(cols, rows) + "</section>"
+
+

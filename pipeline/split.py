@@ -12,6 +12,7 @@ import pyarrow as pa
 from spacy.tokens import Doc
 
 from pipeline.columns import column
+from pipeline.extensions import doc_text
 
 SENTENCES_SCHEMA = pa.schema(
     [
@@ -38,7 +39,7 @@ def sentence_rows(doc: Doc, doc_id: str, text: str | None = None) -> list[dict[s
     access); a span's text is the doc text between its character offsets.
     """
     if text is None:
-        text = doc.text
+        text = doc_text(doc)
     rows = []
     for i, sent in enumerate(doc.sents):
         start = sent.start_char

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from pipeline.columns import column
 from pipeline.components import mention_filter as _mention_filter  # noqa: F401  (is_generic)
+from pipeline.extensions import doc_text
 from pipeline.labels import DRUG
 from pipeline.split import sentence_index
 
@@ -72,7 +73,7 @@ def mention_rows(doc: Doc, doc_id: str, text: str | None = None) -> list[dict[st
     between its character offsets.
     """
     if text is None:
-        text = doc.text
+        text = doc_text(doc)
     sent_of = sentence_index(doc)
     rows = []
     for i, ent in enumerate(doc.ents):

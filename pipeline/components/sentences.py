@@ -41,6 +41,7 @@ from spacy.tokens import Doc
 from thinc.types import Ints2d
 
 from pipeline.components.sentence_pysbd import FastSegmenter
+from pipeline.extensions import doc_text
 
 _NEWLINE = re.compile("\n")
 _ABBREVIATIONS = frozenset(ABBREVIATIONS)
@@ -117,7 +118,7 @@ class SentenceSplitter:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         starts: set[int] = set()
         for start, end in self.spans(text):
             char_span = doc.char_span(start, end)

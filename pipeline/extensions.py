@@ -7,6 +7,7 @@ the span (for example reading `doc.ents` again).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -54,6 +55,66 @@ def doc_text(doc: Doc) -> str:
     text = doc.text
     doc.user_data[_TEXT_KEY] = (id(doc), end, text)
     return text
+
+
+def _plain(name: str) -> bool:
+    """`Span._.<name>` is a value kept in `doc.user_data` (no getter, setter or method, and an
+    immutable default, which spaCy would copy into the user data on the first read)."""
+    ext = Span.get_extension(name)
+    if ext is None:
+        raise AttributeError(f"no Span extension {name!r}")
+    default, method, getter, setter = ext
+    return method is None and getter is None and setter is None and not isinstance(
+        default, (dict, list, set)
+    )
+
+
+def _user_data(span: Span) -> dict[Any, Any]:
+    # spaCy's stubs type user_data as dict[str, Any]; its Underscore keys are tuples
+    data: dict[Any, Any] = span.doc.user_data
+    return data
+
+
+def span_reader(names: Sequence[str]) -> Callable[[Span], list[Any]]:
+    """A function giving `[getattr(span._, name) for name in names]` for a span.
+
+    spaCy keeps a Span's plain extension values in `doc.user_data` under
+    ("._.", name, start_char, end_char); reading them there skips making an accessor object and
+    a key per value (the row builders read 12 values per mention). Any other kind of attribute
+    is read through `span._`.
+    """
+    names = tuple(names)
+    if not all(_plain(n) for n in names):
+        return lambda span: [getattr(span._, n) for n in names]
+    defaults = [(n, Span.get_extension(n)[0]) for n in names]
+
+    def read(span: Span) -> list[Any]:
+        get = _user_data(span).get
+        start, end = span.start_char, span.end_char
+        return [get(("._.", n, start, end), default) for n, default in defaults]
+
+    return read
+
+
+def span_writer(names: Sequence[str]) -> Callable[[Span, Sequence[Any]], None]:
+    """A function doing `setattr(span._, name, value)` for `names` and `values` in order
+    (straight into `doc.user_data` for plain attributes: see `span_reader`)."""
+    names = tuple(names)
+    if not all(_plain(n) for n in names):
+
+        def set_each(span: Span, values: Sequence[Any]) -> None:
+            for n, value in zip(names, values, strict=True):
+                setattr(span._, n, value)
+
+        return set_each
+
+    def write(span: Span, values: Sequence[Any]) -> None:
+        data = _user_data(span)
+        start, end = span.start_char, span.end_char
+        for n, value in zip(names, values, strict=True):
+            data[("._.", n, start, end)] = value
+
+    return write
 
 
 def register() -> None:

@@ -42,7 +42,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
-from pipeline import extensions as _extensions  # noqa: F401
+from pipeline.extensions import span_writer  # (the import registers the attributes)
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, read_jsonl
 
@@ -383,10 +383,9 @@ class ContextAssertion:
     def __call__(self, doc: Doc) -> Doc:
         all_ents = doc.ents  # builds every Span: read once
         ents = [e for e in all_ents if self.target_labels is None or e.label_ in self.target_labels]
+        reset = span_writer(("negated", "hypothetical", "uncertain", "assertion_cue"))
         for ent in ents:
-            flags = ent._
-            flags.negated = flags.hypothetical = flags.uncertain = False
-            flags.assertion_cue = None
+            reset(ent, (False, False, False, None))
         if not ents:
             return doc
         in_mention = bytearray(len(doc))

@@ -56,8 +56,8 @@ from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline import extensions as _extensions  # noqa: F401
 from pipeline.components.lexicon import LABEL_PRIORITY, english_token_mask, resolve_overlaps
+from pipeline.extensions import span_writer  # (the import registers the attributes)
 from pipeline.kb import KnowledgeBase
 from pipeline.labels import CYTOKINE, DRUG
 from pipeline.paths import rule_file
@@ -118,6 +118,8 @@ def read_terms(path: Path) -> set[str]:
 
 
 _BRACKETS = {"(": ")", "[": "]"}
+# the Span attributes set on each mention, in the order `Fusion.__call__` writes them
+_WRITTEN = ("concept_id", "source", "score", "is_abbreviation", "long_form_text")
 #: Sources whose span is a dictionary name, not only the model's guess.
 NAMED_SOURCES = frozenset({"lexicon", "model+lexicon"})
 FUNCTION_WORDS = frozenset(
@@ -483,14 +485,10 @@ class Fusion:
             Span(doc, c.start, c.end, label=c.label) for c in cands
         )
         by_offsets = {(c.start, c.end, c.label): c for c in cands}
+        write = span_writer(_WRITTEN)
         for span in spans:
             c = by_offsets[(span.start, span.end, span.label_)]
-            attrs = span._  # one accessor for the five writes
-            attrs.concept_id = c.concept_id
-            attrs.source = c.source
-            attrs.score = c.score
-            attrs.is_abbreviation = c.is_abbreviation
-            attrs.long_form_text = c.long_form
+            write(span, (c.concept_id, c.source, c.score, c.is_abbreviation, c.long_form))
         doc.set_ents(spans, default="outside")
         return doc
 

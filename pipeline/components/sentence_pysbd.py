@@ -155,9 +155,26 @@ _QUESTION_EXCLAMATION = (
     _Step(English.QuestionMarkInQuotationRule, needs="?"),
     *(_Step(r, needs="!") for r in English.ExclamationPointRules.All),
 )
-_SUB_SYMBOLS = tuple(_Step(r) for r in English.SubSymbolsRules.All)
-_REINSERT_ELLIPSIS = tuple(_Step(r) for r in English.ReinsertEllipsisRules.All)
-_SUB_SINGLE_QUOTE = _Step(English.SubSingleQuoteRule)
+
+
+def _placeholder_steps(rules: Iterable[Rule]) -> tuple[_Step, ...]:
+    """Steps that put back what a placeholder stood for: each a plain string holding a
+    character outside ASCII (so that `_restore` may skip ASCII text)."""
+    steps = tuple(_Step(r) for r in rules)
+    for step in steps:
+        if step.literal is None or step.literal.isascii():
+            raise ValueError(f"pysbd rule {step.pattern.pattern!r}: expected a non-ASCII string")
+    return steps
+
+
+def _restore(text: str, steps: tuple[_Step, ...]) -> str:
+    """`_apply` for `_placeholder_steps`: an ASCII text holds no placeholder."""
+    return text if text.isascii() else _apply(text, steps)
+
+
+_SUB_SYMBOLS = _placeholder_steps(English.SubSymbolsRules.All)
+_REINSERT_ELLIPSIS = _placeholder_steps(English.ReinsertEllipsisRules.All)
+_SUB_SINGLE_QUOTE = _placeholder_steps([English.SubSingleQuoteRule])
 _ABBREVIATION_STEPS = (
     _Step(English.PossessiveAbbreviationRule, needs=[".'s"]),
     _Step(English.KommanditgesellschaftRule, needs=["Co."]),
@@ -191,8 +208,10 @@ _ABBREVIATION_AS_SENTENCE_BOUNDARY = re.compile(
 )
 # ASCII characters that `\s` matches in a str pattern, mapped to a space.
 _ASCII_SPACE = str.maketrans({c: " " for c in map(chr, range(128)) if re.match(r"\s", c)})
-_PLAIN_ABBREVIATIONS = frozenset(
-    a.strip() for a in English.Abbreviation.ABBREVIATIONS if re.fullmatch(r"[a-z0-9]+", a.strip())
+_ENGLISH_ABBREVIATIONS = English.Abbreviation.ABBREVIATIONS
+# pysbd's abbreviations in its order, stripped, and whether each is made of a-z and 0-9 only
+_ABBREVIATIONS = tuple(
+    (a.strip(), re.fullmatch(r"[a-z0-9]+", a.strip()) is not None) for a in _ENGLISH_ABBREVIATIONS
 )
 # " word." with word made of a-z and 0-9; matches cannot overlap (neither holds a space)
 _WORD_BEFORE_PERIOD = re.compile(r" ([a-z0-9]+)\.")
@@ -391,16 +410,15 @@ class FastAbbreviationReplacer(English.AbbreviationReplacer):
         return str(self.text)
 
     def search_for_abbreviations_in_string(self, text: str) -> str:
-        if not text.isascii():
+        if not text.isascii() or self.lang.Abbreviation.ABBREVIATIONS is not _ENGLISH_ABBREVIATIONS:
             return str(super().search_for_abbreviations_in_string(text))
         lowered = text.lower()
         # Every replacement pysbd makes for a match needs "<space>abbr." (its look-behind
         # patterns), and replacements only turn "." into "∯": an abbreviation made of letters
         # and digits changes nothing unless it is one of these words (each ends at the ".").
         at_word_start = set(_WORD_BEFORE_PERIOD.findall(" " + lowered.translate(_ASCII_SPACE)))
-        for abbr in self.lang.Abbreviation.ABBREVIATIONS:
-            stripped = abbr.strip()
-            if stripped in _PLAIN_ABBREVIATIONS:
+        for stripped, plain in _ABBREVIATIONS:
+            if plain:
                 if stripped not in at_word_start:
                     continue
             elif stripped not in lowered:
@@ -445,17 +463,17 @@ class FastProcessor(Processor):
         sents = self.rm_none_flatten([self.check_for_punctuation(s) for s in sents])
         out: list[str] = []
         for sent in sents:
-            post = self.post_process_segments(_apply(sent, _SUB_SYMBOLS))
+            post = self.post_process_segments(_restore(sent, _SUB_SYMBOLS))
             if post and isinstance(post, str):
                 out.append(post)
             elif isinstance(post, list):
                 out.extend(post)
-        return [_SUB_SINGLE_QUOTE(s) for s in out]
+        return [_restore(s, _SUB_SINGLE_QUOTE) for s in out]
 
     def post_process_segments(self, txt: str) -> str | list[str]:
         if len(txt) > 2 and _ONLY_LETTERS.search(txt):
             return txt
-        txt = _apply(txt, _REINSERT_ELLIPSIS)
+        txt = _restore(txt, _REINSERT_ELLIPSIS)
         if _QUOTATION_AT_END.search(txt):
             return _SPLIT_QUOTATION_AT_END.split(txt)
         return txt.replace("\n", "").strip()

@@ -52,12 +52,12 @@ from pathlib import Path
 from typing import Any
 
 import srsly
-from spacy.attrs import LOWER
+from spacy.attrs import IDX, LENGTH, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.components.lexicon import LABEL_PRIORITY, english_token_mask, resolve_overlaps
-from pipeline.extensions import span_writer  # (the import registers the attributes)
+from pipeline.extensions import doc_text, span_writer  # (the import registers the attributes)
 from pipeline.kb import KnowledgeBase
 from pipeline.labels import CYTOKINE, DRUG
 from pipeline.paths import rule_file
@@ -93,17 +93,33 @@ def _overlap(c: Candidate, span: Span) -> bool:
 
 
 class _LowerTexts:
-    """Lower-cased texts of candidates' token ranges in one doc, each made once."""
+    """Lower-cased texts of candidates' token ranges in one doc, each made once.
+
+    A token range's text is the doc's text from its first token's start to its last token's
+    end (what `doc[start:end].text` joins), sliced without making a Span.
+    """
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self.made: dict[tuple[int, int], str] = {}
+        self._text: str | None = None
+        self._starts: list[int] = []
+        self._ends: list[int] = []
 
     def of(self, c: Candidate) -> str:
         key = (c.start, c.end)
         text = self.made.get(key)
         if text is None:
-            text = self.made[key] = self.doc[c.start : c.end].text.lower()
+            if self._text is None:
+                self._text = doc_text(self.doc)
+                offsets = self.doc.to_array([IDX, LENGTH])
+                self._starts = offsets[:, 0].tolist()
+                self._ends = (offsets[:, 0] + offsets[:, 1]).tolist()
+            if c.end > c.start:
+                text = self._text[self._starts[c.start] : self._ends[c.end - 1]].lower()
+            else:
+                text = ""
+            self.made[key] = text
         return text
 
 

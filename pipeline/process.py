@@ -48,6 +48,7 @@ from spacy.tokens import Doc
 
 from pipeline.components.sentences import cut_point
 from pipeline.documents import Document, ErrorRecord
+from pipeline.extensions import doc_text
 from pipeline.ingest import document_row, error_row
 from pipeline.outcomes import outcome_rows
 from pipeline.split import sentence_rows
@@ -102,7 +103,7 @@ def doc_rows(document: Document, doc: Doc) -> Rows:
 def _content_rows(doc_id: str, doc: Doc) -> Rows:
     """The sentences, mentions and outcomes rows of one annotated Doc (or chunk)."""
     rows = Rows()
-    text = doc.text  # rebuilt from the tokens on every access: once for all tables
+    text = doc_text(doc)
     rows.tables["sentences"] = sentence_rows(doc, doc_id, text)
     rows.tables["mentions"] = mention_rows(doc, doc_id, text)
     rows.tables["outcomes"] = outcome_rows(doc, doc_id)

@@ -12,6 +12,7 @@ import pyarrow as pa
 from spacy.tokens import Doc
 
 from pipeline.columns import column
+from pipeline.extensions import doc_text, span_reader
 
 SENTENCES_SCHEMA = pa.schema(
     [
@@ -38,22 +39,23 @@ def sentence_rows(doc: Doc, doc_id: str, text: str | None = None) -> list[dict[s
     access); a span's text is the doc text between its character offsets.
     """
     if text is None:
-        text = doc.text
+        text = doc_text(doc)
+    read = span_reader(("section", "language"))
     rows = []
     for i, sent in enumerate(doc.sents):
         start = sent.start_char
         stripped = text[start : sent.end_char].rstrip()
         lead = len(stripped) - len(stripped.lstrip())
-        ext = sent._
+        section, language = read(sent)
         rows.append(
             {
                 "doc_id": doc_id,
                 "sent_idx": i,
-                "section": ext.section,
+                "section": section,
                 "start_char": start + lead,
                 "end_char": start + len(stripped),
                 "text": stripped[lead:],
-                "language": ext.language,
+                "language": language,
             }
         )
     return rows

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from pipeline.columns import column
 from pipeline.components import mention_filter as _mention_filter  # noqa: F401  (is_generic)
+from pipeline.extensions import doc_text, span_reader
 from pipeline.labels import DRUG
 from pipeline.split import sentence_index
 
@@ -65,6 +66,13 @@ MENTIONS_SCHEMA = pa.schema(
 )
 
 
+# the Span attributes a row holds, in the order `mention_rows` unpacks them
+_MENTION_ATTRS = (
+    "concept_id", "concept_name", "source", "score", "is_abbreviation", "long_form_text",
+    "negated", "hypothetical", "uncertain", "assertion_cue", "is_generic",
+)
+
+
 def mention_rows(doc: Doc, doc_id: str, text: str | None = None) -> list[dict[str, Any]]:
     """One row per mention in `doc.ents`, in text order.
 
@@ -72,12 +80,14 @@ def mention_rows(doc: Doc, doc_id: str, text: str | None = None) -> list[dict[st
     between its character offsets.
     """
     if text is None:
-        text = doc.text
+        text = doc_text(doc)
     sent_of = sentence_index(doc)
+    read = span_reader(_MENTION_ATTRS)
     rows = []
     for i, ent in enumerate(doc.ents):
         start, end = ent.start_char, ent.end_char
-        ext = ent._  # one extension accessor per mention, not one per attribute
+        (concept_id, concept_name, source, score, is_abbreviation, long_form, negated,
+         hypothetical, uncertain, assertion_cue, is_generic) = read(ent)
         rows.append(
             {
                 "doc_id": doc_id,
@@ -87,17 +97,17 @@ def mention_rows(doc: Doc, doc_id: str, text: str | None = None) -> list[dict[st
                 "end_char": end,
                 "text": text[start:end],
                 "label": ent.label_,
-                "concept_id": ext.concept_id,
-                "concept_name": ext.concept_name,
-                "source": ext.source or "model",
-                "score": ext.score,
-                "is_abbreviation": bool(ext.is_abbreviation),
-                "long_form": ext.long_form_text,
-                "negated": bool(ext.negated),
-                "hypothetical": bool(ext.hypothetical),
-                "uncertain": bool(ext.uncertain),
-                "assertion_cue": ext.assertion_cue,
-                "is_generic": bool(ext.is_generic),
+                "concept_id": concept_id,
+                "concept_name": concept_name,
+                "source": source or "model",
+                "score": score,
+                "is_abbreviation": bool(is_abbreviation),
+                "long_form": long_form,
+                "negated": bool(negated),
+                "hypothetical": bool(hypothetical),
+                "uncertain": bool(uncertain),
+                "assertion_cue": assertion_cue,
+                "is_generic": bool(is_generic),
             }
         )
     return rows

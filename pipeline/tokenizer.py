@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import srsly
+from spacy.attrs import ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
@@ -275,18 +276,27 @@ class BiotabTokenizer:
 
     def __call__(self, text: str) -> Doc:
         doc = self.base(text)
-        if not any(_HAS_SEPARATOR.search(t.text) for t in doc):
+        # separators are not whitespace, so each lies in a token: a text without one has no
+        # token to split
+        if not _HAS_SEPARATOR.search(text):
             return doc
+        # token texts and trailing spaces from the Doc's arrays, without a Token per token
+        strings = self.vocab.strings
+        arrays = doc.to_array([ORTH, SPACY]).tolist()
         splitter = self.splitter
         words: list[str] = []
         spaces: list[bool] = []
         changed = False
-        for token in doc:
-            text = token.text
-            pieces = splitter.split(text) if _HAS_SEPARATOR.search(text) else [text]
-            changed |= len(pieces) > 1
-            words.extend(pieces)
-            spaces.extend([False] * (len(pieces) - 1) + [bool(token.whitespace_)])
+        for orth, space in arrays:
+            word = strings[orth]
+            pieces = splitter.split(word) if _HAS_SEPARATOR.search(word) else [word]
+            if len(pieces) > 1:
+                changed = True
+                words.extend(pieces)
+                spaces.extend([False] * (len(pieces) - 1))
+            else:
+                words.append(word)
+            spaces.append(bool(space))
         return Doc(self.vocab, words=words, spaces=spaces) if changed else doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:

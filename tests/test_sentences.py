@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import random
+import re
 from pathlib import Path
 
+import pysbd
+import pytest
+from pysbd.lists_item_replacer import ListItemReplacer
+from pysbd.punctuation_replacer import replace_punctuation as pysbd_replace_punctuation
 from spacy.language import Language
 
+from pipeline.components import sentence_pysbd
 from pipeline.components.sentences import SentenceSplitter
 
 TEXTS = [
@@ -17,7 +24,83 @@ TEXTS = [
     "associated with acute renal failure , the mechanism is unknown . In 12 rats , 0 . 5 mg / kg "
     "was given ( n = 6 ) .",
     "",
+    # lists, quotes, ellipses, abbreviations, numbered references: pysbd's special cases
+    "Patients received: 1. cisplatin; 2. vinorelbine. 3) radiotherapy 4) surgery. Done.",
+    "Three arms: a) placebo b) low dose c) high dose. (i) first (ii) second. Then i. one ii. two.",
+    'He said "stop (now). Please." and left... Then. . . more? Yes!! What?! Really!? Ok.',
+    "The U.S. FDA approved it at 5 p.m. Today. See Fig. 3 and Ref. [12]. It works.2 Next one.",
+    "Dr. Smith's 'quoted. text' and \u2018slanted. quote\u2019 (e.g. this) vs. that; no. 5 is it.",
+    "Results\n\n1. Background.  The drug -- an agent. -- worked.\n2. Methods.\nDone.",
 ]
+
+
+def _text_lines(seeds_dir: Path) -> list[str]:
+    """Real sentences: the seeds' lines and the TEXTS above."""
+    lines = [t for t in TEXTS if t]
+    for p in sorted(seeds_dir.iterdir()):
+        lines.extend(line for line in p.read_text(encoding="utf-8").splitlines() if line.strip())
+    return lines
+
+
+def _generated(seeds_dir: Path, n: int) -> list[str]:
+    """Texts mixing pieces of real sentences with the characters pysbd's rules look at."""
+    rng = random.Random(16)
+    words = " ".join(_text_lines(seeds_dir)).split()
+    marks = [".", ")", "(", " ", "-", "\u2043", "s-", "1", "12", "123", "a", "b", "ii", "\n",
+             "'", '"', "!", "?", "...", "\u00a0", "\u0663"]
+    out = []
+    for _ in range(n):
+        pieces = [rng.choice(words if rng.random() < 0.4 else marks)
+                  for _ in range(rng.randint(1, 30))]
+        out.append("".join(p + (" " if rng.random() < 0.3 else "") for p in pieces))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("pattern", "fast"),
+    [
+        (ListItemReplacer.ALPHABETICAL_LIST_WITH_PERIODS, sentence_pysbd._letters_before_period),
+        (ListItemReplacer.ALPHABETICAL_LIST_WITH_PARENS, sentence_pysbd._letters_before_paren),
+        (ListItemReplacer.NUMBERED_LIST_REGEX_1, sentence_pysbd._numbers_before_period),
+        (ListItemReplacer.NUMBERED_LIST_PARENS_REGEX, sentence_pysbd._numbers_before_paren),
+    ],
+)
+def test_list_scans_find_what_the_patterns_find(seeds_dir: Path, pattern: str, fast) -> None:
+    # the numbered-list pattern's rarer alternatives: after "-", "\u2043", "s-", at the start
+    edges = [f"{a}{n}.{b} x" for a in ("", " ", "-", " -", "s-", "x-", "\u2043", " \u2043", "a")
+             for n in ("1", "12", "123") for b in (" ", ")", "")]
+    texts = _generated(seeds_dir, 6000) + _text_lines(seeds_dir) + edges
+    found = 0
+    for text in texts:
+        expected = re.findall(pattern, text)
+        if expected and isinstance(fast(text)[0], int):
+            expected = [int(x) for x in expected]
+        assert fast(text) == expected, text
+        found += bool(expected)
+    assert found > 40  # the generated texts do exercise the pattern
+
+
+def test_replace_punctuation_is_pysbds(seeds_dir: Path) -> None:
+    pattern = re.compile(r"\([^()]*\)|'[^']*'|\[[^\]]*\]")
+    matches = [m for text in _generated(seeds_dir, 2000) for m in pattern.finditer(text)]
+    assert len(matches) > 100
+    for m in matches:
+        for match_type in (None, "single"):
+            assert sentence_pysbd.replace_punctuation(m, match_type) == pysbd_replace_punctuation(
+                m, match_type
+            )
+
+
+def test_segmenter_spans_equal_pysbds(seeds_dir: Path) -> None:
+    """Same sentences and offsets as pysbd itself, on real and generated text."""
+    theirs = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    ours = sentence_pysbd.FastSegmenter()
+    texts = TEXTS + [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.iterdir())]
+    texts += _generated(seeds_dir, 300)
+    for text in texts:
+        assert [(s.start, s.end) for s in ours.segment(text)] == [
+            (s.start, s.end) for s in theirs.segment(text)
+        ], text[:80]
 
 
 def boundaries(nlp: Language, text: str) -> list[bool]:

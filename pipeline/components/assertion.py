@@ -35,14 +35,14 @@ from typing import Any
 
 import numpy as np
 import srsly
-from spacy.attrs import IDS
+from spacy.attrs import IDS, IDX, LENGTH
 from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
-from pipeline import extensions as _extensions  # noqa: F401
+from pipeline.extensions import doc_text, span_writer  # (the import registers the attributes)
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, read_jsonl
 
@@ -319,10 +319,17 @@ class ContextAssertion:
         )
         taken = [False] * len(doc)
         cues: list[Cue] = []
+        if found:
+            # a token range's text is the doc text between its ends (what doc[a:b].text joins)
+            text = doc_text(doc)
+            offsets = doc.to_array([IDX, LENGTH])
+            idx: list[int] = offsets[:, 0].tolist()
+            ends: list[int] = (offsets[:, 0] + offsets[:, 1]).tolist()
         for start, end, rule in found:
             if not any(taken[start:end]):
                 taken[start:end] = [True] * (end - start)
-                cues.append(Cue(start, end, rule, doc[start:end].text))
+                cue_text = text[idx[start] : ends[end - 1]] if end > start else ""
+                cues.append(Cue(start, end, rule, cue_text))
         return sorted(cues, key=lambda c: c.start)
 
     def scope(
@@ -383,10 +390,9 @@ class ContextAssertion:
     def __call__(self, doc: Doc) -> Doc:
         all_ents = doc.ents  # builds every Span: read once
         ents = [e for e in all_ents if self.target_labels is None or e.label_ in self.target_labels]
+        reset = span_writer(("negated", "hypothetical", "uncertain", "assertion_cue"))
         for ent in ents:
-            flags = ent._
-            flags.negated = flags.hypothetical = flags.uncertain = False
-            flags.assertion_cue = None
+            reset(ent, (False, False, False, None))
         if not ents:
             return doc
         in_mention = bytearray(len(doc))

@@ -52,12 +52,12 @@ from pathlib import Path
 from typing import Any
 
 import srsly
-from spacy.attrs import LOWER
+from spacy.attrs import IDX, LENGTH, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline import extensions as _extensions  # noqa: F401
 from pipeline.components.lexicon import LABEL_PRIORITY, english_token_mask, resolve_overlaps
+from pipeline.extensions import doc_text, span_writer  # (the import registers the attributes)
 from pipeline.kb import KnowledgeBase
 from pipeline.labels import CYTOKINE, DRUG
 from pipeline.paths import rule_file
@@ -93,17 +93,33 @@ def _overlap(c: Candidate, span: Span) -> bool:
 
 
 class _LowerTexts:
-    """Lower-cased texts of candidates' token ranges in one doc, each made once."""
+    """Lower-cased texts of candidates' token ranges in one doc, each made once.
+
+    A token range's text is the doc's text from its first token's start to its last token's
+    end (what `doc[start:end].text` joins), sliced without making a Span.
+    """
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self.made: dict[tuple[int, int], str] = {}
+        self._text: str | None = None
+        self._starts: list[int] = []
+        self._ends: list[int] = []
 
     def of(self, c: Candidate) -> str:
         key = (c.start, c.end)
         text = self.made.get(key)
         if text is None:
-            text = self.made[key] = self.doc[c.start : c.end].text.lower()
+            if self._text is None:
+                self._text = doc_text(self.doc)
+                offsets = self.doc.to_array([IDX, LENGTH])
+                self._starts = offsets[:, 0].tolist()
+                self._ends = (offsets[:, 0] + offsets[:, 1]).tolist()
+            if c.end > c.start:
+                text = self._text[self._starts[c.start] : self._ends[c.end - 1]].lower()
+            else:
+                text = ""
+            self.made[key] = text
         return text
 
 
@@ -118,6 +134,8 @@ def read_terms(path: Path) -> set[str]:
 
 
 _BRACKETS = {"(": ")", "[": "]"}
+# the Span attributes set on each mention, in the order `Fusion.__call__` writes them
+_WRITTEN = ("concept_id", "source", "score", "is_abbreviation", "long_form_text")
 #: Sources whose span is a dictionary name, not only the model's guess.
 NAMED_SOURCES = frozenset({"lexicon", "model+lexicon"})
 FUNCTION_WORDS = frozenset(
@@ -483,14 +501,10 @@ class Fusion:
             Span(doc, c.start, c.end, label=c.label) for c in cands
         )
         by_offsets = {(c.start, c.end, c.label): c for c in cands}
+        write = span_writer(_WRITTEN)
         for span in spans:
             c = by_offsets[(span.start, span.end, span.label_)]
-            attrs = span._  # one accessor for the five writes
-            attrs.concept_id = c.concept_id
-            attrs.source = c.source
-            attrs.score = c.score
-            attrs.is_abbreviation = c.is_abbreviation
-            attrs.long_form_text = c.long_form
+            write(span, (c.concept_id, c.source, c.score, c.is_abbreviation, c.long_form))
         doc.set_ents(spans, default="outside")
         return doc
 

@@ -38,7 +38,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline import extensions as _extensions  # noqa: F401
+from pipeline.extensions import doc_text  # (the import registers the attributes)
 
 # Unicode script (first word of a letter's character name) -> default language, and the
 # languages the detector may choose among for that script.
@@ -296,7 +296,7 @@ class LanguageDetector:
         return self._prefer(lang, doc_language, words)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # joins every token on each read: read once, slice the sentences
+        text = doc_text(doc)
         doc_language = self.document_language(text)
         doc._.language = doc_language
         sents: list[Span] = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]

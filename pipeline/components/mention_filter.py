@@ -33,7 +33,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from pipeline import extensions as _extensions  # noqa: F401
+from pipeline.extensions import doc_text  # (the import registers the attributes)
 from pipeline.labels import DRUG
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, read_jsonl
@@ -145,7 +145,7 @@ class MentionFilter:
         if not self.curated:
             return []
         if self.triggers is not None:
-            lowered = doc.text.lower()
+            lowered = doc_text(doc).lower()
             if not any(word in lowered for word in self.triggers):
                 return []
         added = []
@@ -157,7 +157,7 @@ class MentionFilter:
         return added
 
     def __call__(self, doc: Doc) -> Doc:
-        metadata = self._metadata_lines(doc.text) if self.metadata else []
+        metadata = self._metadata_lines(doc_text(doc)) if self.metadata else []
         ents = list(doc.ents)
         kept = [e for e in ents if not self.is_junk(e, metadata)]
         added = self._curated(doc, metadata)

@@ -18,7 +18,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline import extensions as _extensions  # noqa: F401  (registers Span._.section)
+from pipeline.extensions import doc_text  # (the import registers Span._.section)
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, load_rules
 
@@ -90,18 +90,18 @@ class SectionTagger:
 
     def heading_of(self, sent: Span, is_first: bool) -> str | None:
         """The section this sentence opens, or None if it is not a heading."""
-        return self._heading_at(sent.doc.text, sent.start_char, sent.end_char, is_first)
+        return self._heading_at(doc_text(sent.doc), sent.start_char, sent.end_char, is_first)
 
     def _heading_at(
-        self, doc_text: str, start_char: int, end_char: int, is_first: bool
+        self, whole: str, start_char: int, end_char: int, is_first: bool
     ) -> str | None:
-        """`heading_of` the sentence at these offsets of the doc's text."""
-        text = doc_text[start_char:end_char]
+        """`heading_of` the sentence at these offsets of the doc's text (`whole`)."""
+        text = whole[start_char:end_char]
         section, _ = self._leading_headings(text)
         if section is not None:
             return section
         line = text.strip()
-        after = doc_text[end_char : end_char + 1]
+        after = whole[end_char : end_char + 1]
         ends_line = "\n" in text[len(text.rstrip()) :] or after in ("", "\n")
         if (
             line
@@ -117,7 +117,7 @@ class SectionTagger:
         return None
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # joins every token on each read: read once, slice the sentences
+        text = doc_text(doc)
         current: str | None = None
         for i, sent in enumerate(doc.sents):
             heading = self._heading_at(text, sent.start_char, sent.end_char, is_first=i == 0)

@@ -5,22 +5,11 @@ Reads: tokens and the text. Writes: `Token.is_sent_start` for every token.
 The rules are scispacy's (`scispacy.custom_sentence_segmenter.pysbd_sentencizer`): pysbd's
 non-destructive segmentation, no sentence start after one of scispacy's abbreviations, newlines
 glued to the following sentence, and a blank line always ending a sentence. What differs is
-speed: pysbd finds each sentence back in the text with a regex built from that sentence
-(`re.escape(sentence)`), so every document compiles one new pattern per sentence. Those
-thousands of one-off patterns flush `re`'s 512-entry cache, and pysbd's own rule patterns then
-recompile on every document. Here the spans are recovered with `str.find` (same matching
-semantics), which keeps the rule patterns cached; `tests/test_sentences.py` checks that the
-boundaries equal scispacy's component's.
+speed: the segmentation is `sentence_pysbd.FastSegmenter`, pysbd with the same output in about a
+third of the time (see that module); `tests/test_sentences.py` checks that the boundaries equal
+scispacy's component's.
 
-Second, pysbd's abbreviation pass runs a case-insensitive `findall` over the text for every
-abbreviation of its list that occurs anywhere in the text as a substring ("al", "no", "pp", "ca"
-occur inside most words): about 70 whole-text regex scans per abstract, two thirds of pysbd's
-time ("dec" of "decreased" matches too, and is then replaced nowhere). `_AbbreviationReplacer`
-skips an abbreviation made only of letters and digits unless it occurs at a word start followed by
-a period, which every replacement requires; on ASCII text this test is exact, and other text
-takes pysbd's own path.
-
-Third, bounded work on long text. pysbd's abbreviation pass rewrites the whole text once per
+Second, bounded work on long text. pysbd's abbreviation pass rewrites the whole text once per
 abbreviation it finds, so its time grows with the square of the text's length (a 40,000-character
 text without sentence punctuation took 3.8 s, 10,000 characters 0.3 s), and later components
 (the outcomes grammar most) grow faster than linearly with a sentence's length. So a text longer
@@ -44,9 +33,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import numpy
-import pysbd
-from pysbd.lang.english import English
-from pysbd.utils import TextSpan
 from scispacy.consts import ABBREVIATIONS
 from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.errors import Errors
@@ -54,13 +40,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from thinc.types import Ints2d
 
-_WHITESPACE = frozenset(" \t\n\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
-                        "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\x1c\x1d\x1e\x1f\x85")
+from pipeline.components.sentence_pysbd import FastSegmenter
+from pipeline.extensions import doc_text
 
-
-# ASCII characters that `\s` matches in a str pattern, mapped to a space.
-_ASCII_SPACE = str.maketrans({c: " " for c in map(chr, range(128)) if re.match(r"\s", c)})
-_PLAIN = re.compile(r"[a-z0-9]+")
 _NEWLINE = re.compile("\n")
 _ABBREVIATIONS = frozenset(ABBREVIATIONS)
 
@@ -97,67 +79,6 @@ def cut_point(text: str, start: int, end: int) -> int:
     return end
 
 
-class _AbbreviationReplacer(English.AbbreviationReplacer):
-    """pysbd's English abbreviation pass, with a word-start pre-check (module docstring)."""
-
-    def search_for_abbreviations_in_string(self, text: str) -> str:
-        if not text.isascii():
-            return str(super().search_for_abbreviations_in_string(text))
-        lowered = text.lower()
-        word_starts = " " + lowered.translate(_ASCII_SPACE)
-        for abbr in self.lang.Abbreviation.ABBREVIATIONS:
-            stripped = abbr.strip()
-            if stripped not in lowered:
-                continue
-            # Every replacement pysbd makes for a match needs "<space>abbr." (its look-behind
-            # patterns), and replacements only turn "." into "∯": without that string in the
-            # original text the matches change nothing.
-            if _PLAIN.fullmatch(stripped) and (" " + stripped + ".") not in word_starts:
-                continue
-            abbrev_match = re.findall(
-                rf"(?:^|\s|\r|\n){stripped}", text, flags=re.IGNORECASE
-            )
-            if not abbrev_match:
-                continue
-            next_word_start = r"(?<={" + str(re.escape(stripped)) + "} ).{1}"
-            char_array = re.findall(next_word_start, text)
-            for ind, match in enumerate(abbrev_match):
-                text = self.scan_for_replacements(text, match, ind, char_array)
-        return text
-
-
-class _English(English):
-    AbbreviationReplacer = _AbbreviationReplacer
-
-
-class _Segmenter(pysbd.Segmenter):
-    """pysbd's Segmenter with span recovery by `str.find` instead of a regex per sentence."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.language_module = _English
-
-    def sentences_with_char_spans(self, sentences: list[str]) -> list[TextSpan]:
-        text: str = self.original_text
-        spans = []
-        prior_end = 0
-        for sent in sentences:
-            if not sent:
-                continue
-            # The matches re.finditer(re.escape(sent) + r"\s*", text) would give, in order.
-            pos = 0
-            while (start := text.find(sent, pos)) != -1:
-                end = start + len(sent)
-                while end < len(text) and text[end] in _WHITESPACE:
-                    end += 1
-                if end > prior_end:
-                    spans.append(TextSpan(text[start:end], start, end))
-                    prior_end = end
-                    break
-                pos = end
-        return spans
-
-
 class SentenceSplitter:
     """Sets sentence starts from pysbd's segmentation (see the module docstring)."""
 
@@ -170,7 +91,7 @@ class SentenceSplitter:
             )
         self.name = name
         self.max_sentence_chars = max_sentence_chars
-        self.segmenter = _Segmenter(language="en", clean=False, char_span=True)
+        self.segmenter = FastSegmenter()
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the sentences, trailing spaces excluded.
@@ -197,7 +118,7 @@ class SentenceSplitter:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         starts: set[int] = set()
         for start, end in self.spans(text):
             char_span = doc.char_span(start, end)

@@ -40,7 +40,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from pipeline import extensions as _extensions  # noqa: F401
+from pipeline.extensions import doc_text
 from pipeline.labels import CYTOKINE, DRUG
 from pipeline.paths import rule_file
 
@@ -461,18 +461,18 @@ class CytokineNormalizer:
     @staticmethod
     def is_receptor(doc: Doc, start_char: int, end_char: int) -> bool:
         """The cytokine name at these offsets names (part of) a receptor."""
-        return _is_receptor(doc.text, start_char, end_char)
+        return _is_receptor(doc_text(doc), start_char, end_char)
 
     @staticmethod
     def is_transcription_factor_part(doc: Doc, start_char: int) -> bool:
         """ "NF-IL6": a cytokine name glued to a transcription-factor prefix."""
-        return _is_transcription_factor_part(doc.text, start_char)
+        return _is_transcription_factor_part(doc_text(doc), start_char)
 
     def therapy_context(self, doc: Doc, start: int, end: int) -> bool:
         """The mention at tokens [start, end) is named as a drug: "interferon beta therapy",
         "treated with IFN-alpha", "interferon beta and glatiramer acetate" (a DRUG in the list),
         "Interferon beta and glatiramer acetate are established disease-modifying therapies"."""
-        return self._therapy_context(doc, doc.text, start, end, _drug_bounds(doc))
+        return self._therapy_context(doc, doc_text(doc), start, end, _drug_bounds(doc))
 
     def _therapy_context(
         self, doc: Doc, text: str, start: int, end: int, drugs: tuple[set[int], set[int]]
@@ -511,7 +511,7 @@ class CytokineNormalizer:
 
     # ---------------------------------------------------------------------------- the call
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # joins every token on each read: read once (splits keep the text)
+        text = doc_text(doc)
         english = _english_ranges(doc)
         ents = list(doc.ents)
         keep: list[Span] = []
@@ -723,7 +723,7 @@ def _label_of(entry: CytokineEntry) -> str:
 def _english_ranges(doc: Doc) -> list[tuple[int, int]]:
     """Character ranges of sentences that are English (or of unknown language)."""
     if not doc.has_annotation("SENT_START"):
-        return [(0, len(doc.text))]
+        return [(0, len(doc_text(doc)))]
     return [(s.start_char, s.end_char) for s in doc.sents if s._.language in (None, "en")]
 
 

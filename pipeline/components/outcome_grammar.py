@@ -95,6 +95,22 @@ class SentenceParser(StatisticsParser):
             k += 1
         return None
 
+    def subject_at(self, i: int, max_tokens: int = 12) -> int | None:
+        """Like `pop_at`, for the subject of an enrollment sentence, whose noun may come after
+        many modifiers ("268 pre- and postmenopausal, node-positive breast cancer patients"):
+        words, hyphens, commas, "and"/"or", up to the population noun; index one past it."""
+        for k in range(i, min(i + max_tokens, len(self.toks))):
+            t = self.toks[k]
+            if t.lower in self.lex.pop:
+                return k + 1
+            if t.num is not None or self.consumed[k] or t.lower in self.lex.determiners:
+                return None
+            if t.lower in self.lex.adjective_joiners or t.text in ",-‐/":
+                continue
+            if t.lower in self.lex.adjective_stops or not t.text[0].isalpha():
+                return None
+        return None
+
     # -- statistics and timepoints ----------------------------------------------------------
     def count_guard(self, i: int) -> bool:
         """True if the integer at token i may start a count figure."""

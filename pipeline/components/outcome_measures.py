@@ -130,6 +130,62 @@ def _candidate_cues(cues: list[Cue], ts: int, te: int, dist: _Distances, reach: 
     return cues[lo:hi]
 
 
+def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
+    """ "769 women with early breast cancer were randomly assigned", "2144 (1063 ..., 1081 ...)
+    patients were randomized", "The trial enrolled 1905 women": a count of subjects that the
+    sentence says were enrolled (an enrolled word after an auxiliary, in the same clause, or
+    right before the count)."""
+    if f.count is None or f.count <= 0 or f.pct is not None or f.den is not None:
+        return False
+    if f.zero or f.all_form or f.ratio is not None or f.rate_per or f.time_unit or f.n_form:
+        return False
+    toks = parser.toks
+    k = f.te
+    if parser.lower(k) == "(":  # "2144 (1063 ablation, 1081 no ablation) patients"
+        depth, m = 0, k
+        while m < min(len(toks), k + 40):
+            depth += (toks[m].text == "(") - (toks[m].text == ")")
+            m += 1
+            if depth == 0:
+                break
+        k = m if depth == 0 else k
+    bare = not f.has_pop
+    if bare:
+        end = parser.subject_at(k)
+        if end is not None:
+            k, bare = end, False
+    before = parser.lower(f.ts - 1)
+    if not bare and before in lex.enrolled_words:
+        return True  # "enrolled 66 female stage 0-III breast cancer survivors"
+    for m in range(k, min(len(toks), k + 30)):
+        if m > k and bare:
+            return False  # "397 were randomized": the auxiliary right after the number
+        low = toks[m].lower
+        if low in lex.boundaries and toks[m].num is None:
+            return False
+        if low in lex.auxiliaries:
+            n = m + 1
+            while n < min(len(toks), m + 4) and toks[n].lower in lex.enrollment_adverbs:
+                n += 1
+            if parser.lower(n) in lex.enrolled_words:
+                return True
+    return False
+
+
+def enrollment_context(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
+    """ "A total of 1,203 women", "a randomized trial ... in 320 postmenopausal women": a
+    subject count that the words before it make the size of who was studied (taken unless an
+    outcome cue claims the count)."""
+    if f.count is None or f.count <= 0 or f.pct is not None or f.den is not None or f.zero:
+        return False
+    if f.all_form or f.ratio is not None or f.rate_per or f.time_unit:
+        return False
+    if not f.has_pop and parser.subject_at(f.te) is None:
+        return False
+    before = parser.text[max(0, f.start - 80) : f.start]
+    return bool(lex.total_before_re.search(before) or lex.design_before_re.search(before))
+
+
 def assign_measures(
     lex: Lexicon, figures: list[Figure], cues: list[Cue], parser: SentenceParser,
     boundary: list[bool],
@@ -149,6 +205,9 @@ def assign_measures(
         best: tuple[float, Cue] | None = None
         if head.of_phrase:
             head.measure = "enrollment"  # "Of 400 women randomized, 384 ...": who was studied
+            continue
+        if len(members) == 1 and enrolled_subject(lex, head, parser):
+            head.measure = "enrollment"
             continue
         if (
             head.n_form
@@ -181,6 +240,13 @@ def assign_measures(
                 best = (score, c)
         measure: str | None = None
         negated = False
+        if (
+            len(members) == 1
+            and (best is None or best[1].priority == 0 or best[0] > lex.scores.max_score)
+            and enrollment_context(lex, head, parser)
+        ):
+            head.measure = "enrollment"
+            continue
         if best is not None and best[0] <= lex.scores.max_score:
             cue = best[1]
             measure = cue.measure

@@ -126,6 +126,9 @@ LEXICON_LISTS: tuple[str, ...] = (
     "person_time_words",
     "median_not_outcome",
     "enrolled_words",
+    "auxiliaries",
+    "enrollment_adverbs",
+    "design_nouns",
     "case_series_openers",
     "change_from_words",
     "change_to_words",
@@ -303,6 +306,21 @@ class Lexicon:
         self.time_units: dict[str, str] = dict(data["time_units"])
         self.median_words = sets["median_words"]
         self.enrolled_words = sets["enrolled_words"]
+        self.auxiliaries = sets["auxiliaries"]
+        self.enrollment_adverbs = sets["enrollment_adverbs"]
+        # "a total of 1,203 women", "In total, 287 women": the whole of who was studied
+        total = _alt(self.total_words)
+        self.total_before_re = re.compile(
+            rf"(?:\b(?:{total})\s+(?:of|sample\s+of)|\bin\s+(?:{total})\s*,?)\s*$",
+            re.IGNORECASE,
+        )
+        # "a randomized trial of exercise was conducted in 320 women", "a substudy of 1983
+        # participants": a design noun, a few words, then the preposition before the count
+        self.design_before_re = re.compile(
+            rf"\b(?:{_alt(data['design_nouns'])})\b(?:\s+[\w.,-]+){{0,6}}?\s+"
+            rf"(?:{_alt(self.prepositions)})\s*$",
+            re.IGNORECASE,
+        )
         self.change_from = sets["change_from_words"]
         self.change_to = sets["change_to_words"]
         # "We describe ... in two patients": the opener, then no "that" (a reported result) and

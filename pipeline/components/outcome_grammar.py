@@ -97,18 +97,37 @@ class SentenceParser(StatisticsParser):
 
     def subject_at(self, i: int, max_tokens: int = 12) -> int | None:
         """Like `pop_at`, for the subject of an enrollment sentence, whose noun may come after
-        many modifiers ("268 pre- and postmenopausal, node-positive breast cancer patients"):
-        words, hyphens, commas, "and"/"or", up to the population noun; index one past it."""
-        for k in range(i, min(i + max_tokens, len(self.toks))):
+        many modifiers ("268 pre- and postmenopausal, node-positive breast cancer patients",
+        "280 female (18-60 years) breast cancer patients"): words, hyphens, commas, "and"/"or",
+        a bracketed aside, up to the population noun; index one past it."""
+        k, limit = i, min(i + max_tokens, len(self.toks))
+        while k < limit:
             t = self.toks[k]
             if t.lower in self.lex.pop:
                 return k + 1
+            if t.text == "(" and k > i:
+                close = self.closing(k, 12)
+                if close is None:
+                    return None
+                limit = min(limit + close - k, len(self.toks))
+                k = close
+                continue
             if t.num is not None or self.consumed[k] or t.lower in self.lex.determiners:
                 return None
-            if t.lower in self.lex.adjective_joiners or t.text in ",-‐/":
-                continue
-            if t.lower in self.lex.adjective_stops or not t.text[0].isalpha():
+            if not (t.lower in self.lex.adjective_joiners or t.text in ",-‐/") and (
+                t.lower in self.lex.adjective_stops or not t.text[0].isalpha()
+            ):
                 return None
+            k += 1
+        return None
+
+    def closing(self, k: int, within: int) -> int | None:
+        """Index past the bracket closing the one at k, if it closes within `within` tokens."""
+        depth = 0
+        for m in range(k, min(k + within, len(self.toks))):
+            depth += (self.toks[m].text in "([") - (self.toks[m].text in ")]")
+            if depth == 0:
+                return m + 1
         return None
 
     # -- statistics and timepoints ----------------------------------------------------------
@@ -119,7 +138,10 @@ class SentenceParser(StatisticsParser):
             prev = self.toks[i - 1]
             if prev.end == t.start and (prev.text.isalpha() or prev.text in "-‐/^_."):
                 return False  # IL-4, CD4, t1/2, .5
-            if prev.lower in self.lex.count_blockers:
+            if prev.lower in self.lex.count_blockers and not (
+                # "from 842 patients": who data came from, not a range "from 5 to 10"
+                prev.lower in self.lex.change_from and self.subject_at(i + 1) is not None
+            ):
                 return False
             if prev.text in "≥≤<>" and self.lower(i - 2) in self.lex.count_blockers:
                 return False  # "grade ≥ 2"

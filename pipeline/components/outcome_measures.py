@@ -132,35 +132,35 @@ def _candidate_cues(cues: list[Cue], ts: int, te: int, dist: _Distances, reach: 
 
 def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
     """ "769 women with early breast cancer were randomly assigned", "2144 (1063 ..., 1081 ...)
-    patients were randomized", "The trial enrolled 1905 women": a count of subjects that the
-    sentence says were enrolled (an enrolled word after an auxiliary, in the same clause, or
-    right before the count)."""
-    if f.count is None or f.count <= 0 or f.pct is not None or f.den is not None:
+    patients were randomized", "857 patients (99%) were assessable", "The trial enrolled 1905
+    women", "Participants were 36 women": a count of subjects that the sentence says were
+    enrolled (an enrolled word after an auxiliary, in the same clause, or right before the
+    count)."""
+    if f.count is None or f.count <= 0 or f.den is not None or f.n_form:
         return False
-    if f.zero or f.all_form or f.ratio is not None or f.rate_per or f.time_unit or f.n_form:
+    if f.zero or f.all_form or f.ratio is not None or f.rate_per or f.time_unit:
         return False
     toks = parser.toks
     k = f.te
     if parser.lower(k) == "(":  # "2144 (1063 ablation, 1081 no ablation) patients"
-        depth, m = 0, k
-        while m < min(len(toks), k + 40):
-            depth += (toks[m].text == "(") - (toks[m].text == ")")
-            m += 1
-            if depth == 0:
-                break
-        k = m if depth == 0 else k
+        k = parser.closing(k, 40) or k
     bare = not f.has_pop
     if bare:
         end = parser.subject_at(k)
         if end is not None:
             k, bare = end, False
     before = parser.lower(f.ts - 1)
-    if not bare and before in lex.enrolled_words:
-        return True  # "enrolled 66 female stage 0-III breast cancer survivors"
+    if f.pct is None and (
+        before in lex.enrolled_words  # "enrolled 66 female stage 0-III breast cancer survivors"
+        or (before in lex.auxiliaries and parser.lower(f.ts - 2) in lex.pop)  # "Participants were"
+    ):
+        return True
     for m in range(k, min(len(toks), k + 30)):
-        if m > k and bare:
-            return False  # "397 were randomized": the auxiliary right after the number
         low = toks[m].lower
+        if bare and m - k >= 3:
+            return False  # "397 were randomized", "33 AA BCS were assigned": the verb soon
+        if bare and not (low in lex.auxiliaries or toks[m].text.isalpha()):
+            return False
         if low in lex.boundaries and toks[m].num is None:
             return False
         if low in lex.auxiliaries:
@@ -172,18 +172,24 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
     return False
 
 
-def enrollment_context(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
-    """ "A total of 1,203 women", "a randomized trial ... in 320 postmenopausal women": a
-    subject count that the words before it make the size of who was studied (taken unless an
-    outcome cue claims the count)."""
+def enrollment_context(lex: Lexicon, f: Figure, parser: SentenceParser) -> int:
+    """ "A total of 1,203 women" (2), "a randomized trial ... in 320 postmenopausal women" (1):
+    a subject count that the words before it make the size of who was studied; 0 if not.
+    The caller takes it unless an outcome cue claims the count (a weaker claim for 1)."""
     if f.count is None or f.count <= 0 or f.pct is not None or f.den is not None or f.zero:
-        return False
+        return 0
     if f.all_form or f.ratio is not None or f.rate_per or f.time_unit:
-        return False
+        return 0
     if not f.has_pop and parser.subject_at(f.te) is None:
-        return False
+        return 0
     before = parser.text[max(0, f.start - 80) : f.start]
-    return bool(lex.total_before_re.search(before) or lex.design_before_re.search(before))
+    if lex.total_before_re.search(before):
+        return 2
+    return 1 if lex.design_before_re.search(before) else 0
+
+
+# A cue this near (score) claims a "total of N <subjects>" count: "a total of 16 patients died".
+TOTAL_CLAIM = 3
 
 
 def assign_measures(
@@ -211,13 +217,14 @@ def assign_measures(
             continue
         if (
             head.n_form
-            and head.has_pop
             and head.pct is None
             and len(members) == 1
             and not any(ts - 2 <= c.te <= ts for c in _candidate_cues(cues, ts, te, dist, 2))
         ):
-            head.measure = "enrollment"  # "women (n = 206)": the size of who was studied
-            continue  # (but "Responders (n = 12)": the population is the measure)
+            # "women (n = 206)", "arms (N = 724)": the size of who was studied (but "Responders
+            # (n = 12)": the population is the measure)
+            head.measure = "enrollment"
+            continue
         if (
             head.has_pop
             and head.pct is None
@@ -240,10 +247,12 @@ def assign_measures(
                 best = (score, c)
         measure: str | None = None
         negated = False
-        if (
-            len(members) == 1
-            and (best is None or best[1].priority == 0 or best[0] > lex.scores.max_score)
-            and enrollment_context(lex, head, parser)
+        context = enrollment_context(lex, head, parser) if len(members) == 1 else 0
+        if context and (
+            best is None
+            or best[1].measure == NOT_OUTCOME
+            or best[1].priority == 0
+            or best[0] > (lex.scores.max_score if context == 1 else TOTAL_CLAIM)
         ):
             head.measure = "enrollment"
             continue

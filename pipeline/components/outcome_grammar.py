@@ -56,6 +56,8 @@ class SentenceParser(StatisticsParser):
         t = self.toks[i]
         if t.num is None or t.word_num:
             return False
+        if i > 0 and self.adjacent(i - 1, i) and self.toks[i - 1].text.isalpha():
+            return False  # "SB3, 97.5%": a name, not a listed rate
         j = i + 1
         listed = 0
         while listed < 6:
@@ -77,7 +79,7 @@ class SentenceParser(StatisticsParser):
         while k < limit:
             low = self.toks[k].lower
             if low in self.lex.pop:
-                if self.lower(k + 1) in self.lex.pop_not_before:
+                if self.lower(k + 1) in self.lex.pop_not_before or self.compound_at(k):
                     return None
                 return k + 1
             joiner = low in self.lex.adjective_joiners
@@ -95,6 +97,16 @@ class SentenceParser(StatisticsParser):
             k += 1
         return None
 
+    def compound_at(self, k: int) -> bool:
+        """The word at k is the first part of a hyphenated compound ("patient-years",
+        "mother-daughter dyads"): a modifier, not the noun."""
+        return (
+            k + 2 < len(self.toks)
+            and self.toks[k + 1].text in "-‐"
+            and self.adjacent(k, k + 1)
+            and self.adjacent(k + 1, k + 2)
+        )
+
     def subject_at(self, i: int, max_tokens: int = 12) -> int | None:
         """Like `pop_at`, for the subject of an enrollment sentence, whose noun may come after
         many modifiers ("268 pre- and postmenopausal, node-positive breast cancer patients",
@@ -104,7 +116,7 @@ class SentenceParser(StatisticsParser):
         while k < limit:
             t = self.toks[k]
             if t.lower in self.lex.pop:
-                return k + 1
+                return None if self.compound_at(k) else k + 1
             if t.text == "(" and k > i:
                 close = self.closing(k, 12)
                 if close is None:
@@ -138,6 +150,8 @@ class SentenceParser(StatisticsParser):
             prev = self.toks[i - 1]
             if prev.end == t.start and (prev.text.isalpha() or prev.text in "-‐/^_."):
                 return False  # IL-4, CD4, t1/2, .5
+            if prev.lower in self.lex.arm_nouns and self.pop_at(i + 1) is None:
+                return False  # "group 1, 74%", "in cohort 2": a label (not "group 68 cases")
             if prev.lower in self.lex.count_blockers and not (
                 # "from 842 patients": who data came from, not a range "from 5 to 10"
                 prev.lower in self.lex.change_from and self.subject_at(i + 1) is not None
@@ -156,7 +170,7 @@ class SentenceParser(StatisticsParser):
         if nxt in self.lex.units or nxt in self.lex.count_blockers_after:
             return False  # "12 weeks", "at 9 cancer centers", "in the 3 arms"
         if (
-            nxt in ("to", "–", "-", ":", "x", "×", "±", ".")
+            nxt in ("to", "–", "-", ":", "∶", "x", "×", "±", ".")
             and i + 2 < len(self.toks)
             and self.toks[i + 2].num is not None
         ):
@@ -226,6 +240,8 @@ class SentenceParser(StatisticsParser):
         if low == "all":
             return self._parse_all(i)
         if low == "n" and self.lower(i + 1) == "=" and self.is_int(i + 2):
+            if self.lower(i + 3) in ("-", "–") and self.adjacent(i + 2, i + 3):
+                return None  # "(n = 1-9)": a range in a definition
             return self._parse_n_eq(i)
         if t.num is None:
             return None
@@ -280,6 +296,8 @@ class SentenceParser(StatisticsParser):
         return None
 
     def _parse_pct(self, i: int, pe: int) -> Figure | None:
+        if self.lower(i - 1) == "±":
+            return None  # "12.3±2.4%": a standard error, not a rate
         # "20-40%" written with the unit once: number, dash, percentage
         if (
             i >= 2
@@ -372,6 +390,8 @@ class SentenceParser(StatisticsParser):
             fig.den = self.int_at(j + 1)
             if fig.den < a or self.lower(j + 2) in self.lex.units or self.lower(j + 2) == "/":
                 return None
+            if self._date_or_name(i, j + 1):
+                return None
             j += 2
             matched = True
             pend = self.pop_at(j)
@@ -389,6 +409,8 @@ class SentenceParser(StatisticsParser):
                 fig.population, fig.has_pop, k = self.toks[pend - 1].text, True, pend
             if self.lower(k - 1) == "them":
                 fig.has_pop = True
+            if not fig.has_pop and self._assignment(i, k):
+                return None
             if fig.den is not None or fig.has_pop or fig.those:
                 j = k
                 matched = True
@@ -415,9 +437,30 @@ class SentenceParser(StatisticsParser):
             matched = True
         if not matched and not self._bare_count(fig, i):
             return None
+        if fig.pct is None and self.lex.comparator_re.search(
+            self.text[max(0, self.toks[i].start - 20) : self.toks[i].start]
+        ):
+            return None  # "at least 1 skeletal-related event", "≤16 patients": a threshold
         fig.te = j
         self._count_context(fig, i, j)
         return fig
+
+    def _date_or_name(self, i: int, d: int) -> bool:
+        """ "08/2018" (a month and year), "cytokeratin 5/6+" (a name): not a fraction."""
+        den = self.toks[d]
+        if len(den.text) == 4 and 1900 <= (den.num or 0) <= 2100 and self.int_at(i) <= 12:
+            return True
+        return self.lower(d + 1) in ("+", "-", "‐") and self.adjacent(d, d + 1)
+
+    def _assignment(self, i: int, k: int) -> bool:
+        """ "randomized to one of two groups", "1 of 2 arms": which arm, not a count."""
+        for x in range(k, min(k + 4, len(self.toks))):
+            low = self.lower(x)
+            if low in self.lex.arm_nouns:
+                return True
+            if low in self.lex.prepositions or not self.toks[x].text.isalpha():
+                break
+        return self.int_at(i) == 1 and self.lower(i - 1) in ("to", "into", "in")
 
     def _bare_count(self, fig: Figure, i: int) -> bool:
         """A bare number is a figure only if an outcome cue follows ("Three died")."""

@@ -413,7 +413,7 @@ class Lexicon:
         snum = r"[-−–]?\s?(?:\d+(?:[.·]\d+)?|[.·]\d+)"
         sep = r"\s*%?\s*(?:to|–|—|-|,|;)\s*"
         self.ci_re = re.compile(
-            rf"(?P<level>\d+(?:[.·]\d+)?)\s*%\s*(?:CIs?\b|C\.I\.|IC\b|(?:confidence|credible|"
+            rf"(?P<level>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per\s+cent\b)\s*(?:CIs?\b|C\.I\.|IC\b|(?:confidence|credible|"
             rf"uncertainty)\s+intervals?)(?:\s*[\[(]\s*CI\s*[\])])?(?:\s*(?:[:,=]|of|was)?\s*"
             rf"(?P<br>\[\s*)?(?P<lo>{snum}){sep}(?P<hi>{snum})\s*%?(?(br)\s*\]))?"
             rf"|\bCI\s*(?P<level2>\d+(?:[.·]\d+)?)\s*%\s*[:,=]?\s*(?P<br2>\[\s*)?(?P<lo2>{snum})"
@@ -421,7 +421,8 @@ class Lexicon:
             re.IGNORECASE,
         )
         self.p_re = re.compile(
-            r"(?<![\w.])[Pp](?:\s*[-‐]?\s*values?)?\s*(?P<rel><\s*or\s*=|>\s*or\s*=|≤|≥|<=|>=|=<|"
+            r"(?<![\w.])[Pp](?:\s*[-‐]?\s*values?|[-_ ]?(?:interaction|trend|heterogeneity))?"
+            r"\s*(?P<rel><\s*or\s*=|>\s*or\s*=|≤|≥|<=|>=|=<|"
             r"=>|<|>|=)\s*(?P<val>\d*[.·]\d+|\d+)(?:\s*[x×]\s*10\s*\^?\s*(?P<exp>[-−]\s*\d+))?"
         )
         numw = rf"(?:\d+(?:[.·]\d+)?|{self.numw})"

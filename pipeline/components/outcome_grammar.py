@@ -176,7 +176,9 @@ class SentenceParser(StatisticsParser):
         ):
             return False
         n = t.num or 0
-        return not (t.decimals == 0 and 1900 <= n <= 2100 and len(t.text) == 4)
+        if t.decimals == 0 and 1900 <= n <= 2100 and len(t.text) == 4:
+            return self.pop_at(i + 1) is not None  # a year, unless "1983 participants"
+        return True
 
     def _is_n_eq(self, i: int) -> bool:
         return 0 <= i < len(self.toks) and self.toks[i].lower == "n"

@@ -136,9 +136,9 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
     women", "Participants were 36 women": a count of subjects that the sentence says were
     enrolled (an enrolled word after an auxiliary, in the same clause, or right before the
     count)."""
-    if f.count is None or f.count <= 0 or f.den is not None or f.n_form:
-        return False
-    if f.zero or f.all_form or f.ratio is not None or f.rate_per or f.time_unit:
+    if f.count is None or f.count <= 0 or f.n_form or f.zero:
+        return False  # ("All 290 patients were randomized": an "all" form with its count)
+    if (f.den is not None and not f.all_form) or f.ratio is not None or f.rate_per or f.time_unit:
         return False
     toks = parser.toks
     k = f.te
@@ -169,6 +169,12 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
                 n += 1
             if parser.lower(n) in lex.enrolled_words:
                 return True
+        elif low in lex.enrolled_words and parser.lower(m + 1) in lex.prepositions:
+            # "254 patients with ER-positive cancer randomised to ...", "138 (46.2%)
+            # randomized (A, 65; P, 73)": the participle right after who was counted
+            return True
+        elif low in lex.enrolled_words and bare and m == k and parser.lower(m + 1) in "(,;":
+            return True  # (not "Twelve randomized controlled trials")
     return False
 
 

@@ -102,13 +102,12 @@ def _number_run(text: str, toks: list[Tok], i: int) -> tuple[float, int]:
         # what may stand between two words: a hyphen touching both, one space, or "and"
         # after hundred/thousand
         k = j + 1
-        if k < len(toks) and toks[k].text in "-‐" and toks[k].start == t.end:
+        if k < len(toks) and (
+            (toks[k].text in "-‐" and toks[k].start == t.end)
+            or (toks[k].lower == "and" and last in ("hundred", "thousand"))
+        ):
             k += 1
-        elif k < len(toks) and toks[k].lower == "and" and last in ("hundred", "thousand"):
-            k += 1
-        if k >= len(toks) or not text[toks[k - 1].end : toks[k].start].strip() == "":
-            break
-        if toks[k].start - toks[k - 1].end > 1:
+        if k >= len(toks) or text[toks[k - 1].end : toks[k].start] not in ("", " "):
             break
         j = k
     return total + current, end

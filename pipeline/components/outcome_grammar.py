@@ -250,6 +250,8 @@ class SentenceParser(StatisticsParser):
         pe = self.pct_at(i)
         if pe is not None:
             return self._parse_pct(i, pe)
+        if self.lower(i - 1) in self.lex.arm_nouns and self.pop_at(i + 1) is None:
+            return None  # "group 1, 64%; group 2, 71%": a label (not "group 68 cases")
         if self.shared_pct_at(i):
             fig = Figure(i, i + 1)
             self.set_pct(fig, i)

@@ -32,6 +32,7 @@ import numpy
 from spacy.attrs import IDX, LENGTH, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 import pipeline.extensions  # noqa: F401  (registers Doc._.outcomes and the Span attributes)
@@ -118,7 +119,6 @@ class CueGate:
     starts at such a token and fits in its window). Results are cached per string."""
 
     def __init__(self, nlp: Language, cues: Sequence[CueRule]) -> None:
-        self.vocab = nlp.vocab
         # (first-token condition, length of its pattern)
         self.firsts: list[tuple[dict[str, Any], int]] = []
         for rule in cues:
@@ -154,11 +154,11 @@ class CueGate:
             return text.isalpha() == cond
         return key == "OP"
 
-    def reach(self, orth: int) -> int:
+    def reach(self, orth: int, strings: StringStore) -> int:
         """Length of the longest cue pattern that may start at a token with this text."""
         got = self._cache.get(orth)
         if got is None:
-            text = self.vocab.strings[orth]
+            text = strings[orth]
             got = max(
                 (n for spec, n in self.firsts
                  if all(self._holds(k, c, text) for k, c in spec.items())),
@@ -169,11 +169,13 @@ class CueGate:
             self._cache[orth] = got
         return got
 
-    def windows(self, orth: list[int], start: int, end: int) -> list[tuple[int, int]]:
-        """Token windows of orth[start:end] (doc indices) where a cue match can lie."""
+    def windows(self, doc: Doc, orth: list[int], start: int, end: int) -> list[tuple[int, int]]:
+        """Token windows of doc[start:end] (`orth`: its tokens' ORTH) where a cue match can
+        lie."""
         out: list[tuple[int, int]] = []
+        strings = doc.vocab.strings
         for k in range(start, end):
-            n = self.reach(orth[k])
+            n = self.reach(orth[k], strings)
             if n:
                 hi = min(end, k + n)
                 if out and k <= out[-1][1]:
@@ -187,14 +189,14 @@ class DocText:
     """`doc.text` from the token arrays, with a string cache: `Doc.text` builds a Token object
     per token, which costs the component about a tenth of its time."""
 
-    def __init__(self, vocab: Any) -> None:
-        self.strings = vocab.strings
+    def __init__(self) -> None:
         self._cache: dict[int, str] = {}
 
     def __call__(self, doc: Doc) -> tuple[str, list[int]]:
         """The doc's text and its tokens' ORTH values."""
         if len(doc) == 0:
             return "", []
+        strings = doc.vocab.strings  # (a string hash means the same string in every vocab)
         arr = doc.to_array([ORTH, SPACY]).tolist()
         cache = self._cache
         if len(cache) >= CACHE_LIMIT:
@@ -203,7 +205,7 @@ class DocText:
         for orth, space in arr:
             s = cache.get(orth)
             if s is None:
-                s = cache[orth] = self.strings[orth]
+                s = cache[orth] = strings[orth]
             parts.append(s + " " if space else s)
         return "".join(parts), [o for o, _ in arr]
 
@@ -259,7 +261,7 @@ class OutcomeExtractor:
         self.lexicon = Lexicon(lexicon)
         self._matcher: Matcher | None = None
         self._gate: CueGate | None = None
-        self._doc_text = DocText(self.nlp.vocab)
+        self._doc_text = DocText()
 
     def _cue_matcher(self) -> Matcher:
         if self._matcher is None:
@@ -275,7 +277,7 @@ class OutcomeExtractor:
         matcher = self._cue_matcher()
         strings = self.nlp.vocab.strings
         out: list[tuple[int, int, int]] = []
-        for a, b in self._gate.windows(orth, start, end):
+        for a, b in self._gate.windows(doc, orth, start, end):
             for match_id, ti, tj in matcher(doc[a:b]):
                 out.append((int(strings[match_id]), ti + a - start, tj + a - start))
         return out

@@ -116,54 +116,72 @@ class CueGate:
     cue pattern (its first token, or a later one when all before it are optional) gives the
     length of the longest pattern that may start there (0: none). The Matcher then runs only on
     those windows, which finds exactly the matches it finds on the whole sentence (every match
-    starts at such a token and fits in its window). Results are cached per string."""
+    starts at such a token and fits in its window). Conditions on LOWER or TEXT alone are
+    joined into one regex per pattern length; results are cached per string."""
 
     def __init__(self, nlp: Language, cues: Sequence[CueRule]) -> None:
-        # (first-token condition, length of its pattern)
-        self.firsts: list[tuple[dict[str, Any], int]] = []
+        by_length: dict[int, list[dict[str, Any]]] = {}
         for rule in cues:
             if isinstance(rule.pattern, str):
                 toks = [t.text.lower() for t in nlp.make_doc(rule.pattern)]
-                self.firsts.append(({"LOWER": toks[0]}, len(toks)))
+                by_length.setdefault(len(toks), []).append({"LOWER": toks[0]})
                 continue
             for spec in rule.pattern:
-                self.firsts.append((spec, len(rule.pattern)))
+                by_length.setdefault(len(rule.pattern), []).append(spec)
                 if spec.get("OP") not in ("?", "*"):
                     break
-        self._regex = {
-            v["REGEX"]: re.compile(v["REGEX"])
-            for spec, _ in self.firsts
-            for v in spec.values()
-            if isinstance(v, dict) and "REGEX" in v
-        }
+        # per length, longest first: (regex on the lower-cased text, regex on the text, other
+        # conditions checked one by one)
+        self.levels: list[tuple[int, re.Pattern[str] | None, re.Pattern[str] | None,
+                                list[dict[str, Any]]]] = []  # fmt: skip
+        for n in sorted(by_length, reverse=True):
+            lower: list[str] = []
+            text: list[str] = []
+            other: list[dict[str, Any]] = []
+            for spec in by_length[n]:
+                cond = _strip_op(spec)
+                alt = _as_regex(next(iter(cond.values()))) if len(cond) == 1 else None
+                if alt is not None and "LOWER" in cond:
+                    lower.append(alt)
+                elif alt is not None and ("TEXT" in cond or "ORTH" in cond):
+                    text.append(alt)
+                else:
+                    other.append(cond)
+            lower_re, text_re = _joined(lower), _joined(text)
+            if lower and lower_re is None:  # a regex that cannot be joined (inline flags)
+                other += [c for c in map(_strip_op, by_length[n]) if "LOWER" in c]
+            if text and text_re is None:
+                other += [c for c in map(_strip_op, by_length[n]) if "LOWER" not in c]
+            self.levels.append((n, lower_re, text_re, other))
         self._cache: dict[int, int] = {}
 
-    def _holds(self, key: str, cond: Any, text: str) -> bool:
+    @staticmethod
+    def _holds(key: str, cond: Any, text: str) -> bool:
         """One token condition, as spaCy's Matcher reads it; True for what it cannot read
         (a gate may let too much through, never too little)."""
         if key in ("LOWER", "TEXT", "ORTH"):
+            alt = _as_regex(cond)
             value = text.lower() if key == "LOWER" else text
-            if isinstance(cond, str):
-                return value == cond
-            if isinstance(cond, dict) and set(cond) == {"IN"}:
-                return value in cond["IN"]
-            if isinstance(cond, dict) and set(cond) == {"REGEX"}:
-                return self._regex[cond["REGEX"]].search(value) is not None
-            return True
+            return alt is None or re.search(alt, value) is not None
         if key == "IS_ALPHA" and isinstance(cond, bool):
             return text.isalpha() == cond
-        return key == "OP"
+        return True
 
     def reach(self, orth: int, strings: StringStore) -> int:
         """Length of the longest cue pattern that may start at a token with this text."""
         got = self._cache.get(orth)
         if got is None:
+            got = 0
             text = strings[orth]
-            got = max(
-                (n for spec, n in self.firsts
-                 if all(self._holds(k, c, text) for k, c in spec.items())),
-                default=0,
-            )  # fmt: skip
+            low = text.lower()
+            for n, lower, cased, other in self.levels:
+                if (
+                    (lower is not None and lower.search(low))
+                    or (cased is not None and cased.search(text))
+                    or any(all(self._holds(k, c, text) for k, c in o.items()) for o in other)
+                ):
+                    got = n
+                    break
             if len(self._cache) >= CACHE_LIMIT:
                 self._cache.clear()
             self._cache[orth] = got
@@ -183,6 +201,29 @@ class CueGate:
                 else:
                     out.append((k, hi))
         return out
+
+
+def _as_regex(cond: Any) -> str | None:
+    """A Matcher condition on a string attribute as a regex searched in the value: a string
+    (equal), {"IN": [...]}, {"REGEX": ...}; None for any other form."""
+    if isinstance(cond, str):
+        return f"^{re.escape(cond)}$"
+    if isinstance(cond, dict) and set(cond) == {"IN"}:
+        return "^(?:" + "|".join(re.escape(str(v)) for v in cond["IN"]) + ")$"
+    if isinstance(cond, dict) and set(cond) == {"REGEX"}:
+        return f"(?:{cond['REGEX']})"
+    return None
+
+
+def _joined(alternatives: list[str]) -> re.Pattern[str] | None:
+    try:
+        return re.compile("|".join(alternatives)) if alternatives else None
+    except re.error:
+        return None
+
+
+def _strip_op(spec: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in spec.items() if k != "OP"}
 
 
 class DocText:

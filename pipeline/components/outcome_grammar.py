@@ -322,7 +322,8 @@ class SentenceParser(StatisticsParser):
             or self.lex.change_noun_before_re.search(self.text[max(0, t0 - 30) : t0])
             or self.lex.change_after_re.match(self.text[self.toks[pe - 1].end : t0 + 60])
         )
-        fig.comparator = bool(self.lex.comparator_re.search(self.text[: self.toks[i].start]))
+        # (a comparator ends right before the number: a short window is enough)
+        fig.comparator = bool(self.lex.comparator_re.search(self.text[max(0, t0 - 60) : t0]))
         j = pe
         # "80% (12/15)", "80% (12 of 15)", "80% (n = 12)", "80% (12 patients)"
         if self.lower(j) in ("(", "["):

@@ -73,7 +73,9 @@ def group(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
 class _Distances:
     """Prefix sums over a sentence's light tokens: words, clause boundaries, figures between."""
 
-    def __init__(self, parser: SentenceParser, boundary: list[bool], figures: list[Figure]):
+    def __init__(self, parser: SentenceParser, boundary: list[bool], figures: list[Figure],
+                 cues: list[Cue]):  # fmt: skip
+        self.cue_starts = [c.ts for c in cues]  # (cues come in sentence order)
         self.words = [0, *accumulate(0 if c else 1 for c in parser.consumed)]
         self.bounds = [0, *accumulate(int(b) for b in boundary)]
         self.fig_ts = [f.ts for f in figures]
@@ -120,7 +122,7 @@ def _cue_score(lex: Lexicon, head: Figure, c: Cue, ts: int, te: int, dist: _Dist
 
 def _candidate_cues(cues: list[Cue], ts: int, te: int, dist: _Distances, reach: int) -> list[Cue]:
     """Cues (in sentence order) within `reach` unconsumed tokens of tokens ts..te-1."""
-    starts = [c.ts for c in cues]
+    starts = dist.cue_starts
     lo = bisect.bisect_left(starts, ts)
     while lo > 0 and dist.words[ts] - dist.words[min(ts, cues[lo - 1].ts)] <= reach:
         lo -= 1
@@ -208,7 +210,7 @@ def assign_measures(
     groups: dict[int, list[Figure]] = {}
     for f in figures:
         groups.setdefault(f.group, []).append(f)
-    dist = _Distances(parser, boundary, figures)
+    dist = _Distances(parser, boundary, figures, cues)
     # a cue farther than this many words can never score under max_score
     longest = max((c.te - c.ts for c in cues), default=0)
     reach = lex.scores.max_score - min(0, lex.scores.strong_cue) + longest + 1
@@ -238,7 +240,8 @@ def assign_measures(
             and head.pct is None
             and head.den is None
             and len(members) == 1
-            and lex.case_series_re.search(parser.text, 0, head.start)
+            # (the opener is at most 80 characters before the count: a bounded window)
+            and lex.case_series_re.search(parser.text, max(0, head.start - 200), head.start)
         ):
             # "We describe hair regrowth in two patients ...": the size of a case series, not
             # a count of the outcome named beside it

@@ -695,6 +695,12 @@ def test_compared_rates_and_enrollment_forms(
         ("Two-hundred patients were randomly allocated.", 200.0),
         ("Participants were 12\u202f504 nurses and 9\u202f200 teachers were enrolled.", 12504.0),
         ("Analysis included overall survival in the two cohorts (N = 964).", 964.0),
+        ("In this cohort study of 612 men with gout, 540 were treated.", 612.0),
+        ("In a subsample of 33 participants, blood was drawn twice.", 33.0),
+        ("All 86 two-year survivors were randomly assigned to follow-up.", 86.0),
+        ("Between 2004 and 2009, 418 (210 A, 208 B) children were enrolled.", 418.0),
+        ("Sixty-men with chronic back pain were randomized.", 60.0),
+        ("Data came from 1987 participants at four sites.", 1987.0),
     ],
 )
 def test_enrollment_forms(nlp: Language, text: str, value: float) -> None:

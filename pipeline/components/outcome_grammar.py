@@ -124,8 +124,14 @@ class SentenceParser(StatisticsParser):
                 limit = min(limit + close - k, len(self.toks))
                 k = close
                 continue
-            if t.num is not None or self.consumed[k] or t.lower in self.lex.determiners:
+            hyphened = t.word_num and self.lower(k + 1) in ("-", "‐") and self.adjacent(k, k + 1)
+            if (t.num is not None and not hyphened) or self.consumed[k]:
+                return None  # (but "one-sided BC patients")
+            if t.lower in self.lex.determiners:
                 return None
+            if hyphened:
+                k += 1
+                continue
             if not (t.lower in self.lex.adjective_joiners or t.text in ",-‐/") and (
                 t.lower in self.lex.adjective_stops or not t.text[0].isalpha()
             ):
@@ -164,6 +170,8 @@ class SentenceParser(StatisticsParser):
         nxt = self.lower(i + 1)
         if i + 1 < len(self.toks) and nxt in "-‐–" and self.adjacent(i, i + 1):
             after = self.toks[i + 2] if i + 2 < len(self.toks) else None
+            if after is not None and after.lower in self.lex.pop and self.toks[i].word_num:
+                return True  # "Forty-women with ...": a hyphen typed for a space
             if after is not None and after.num is None:
                 return False  # 13-year-old, 2-month
             return False  # ranges 5-10
@@ -175,10 +183,13 @@ class SentenceParser(StatisticsParser):
             and self.toks[i + 2].num is not None
         ):
             return False
-        n = t.num or 0
-        if t.decimals == 0 and 1900 <= n <= 2100 and len(t.text) == 4:
+        if self.is_year(i):
             return self.pop_at(i + 1) is not None  # a year, unless "1983 participants"
         return True
+
+    def is_year(self, i: int) -> bool:
+        t = self.toks[i]
+        return t.decimals == 0 and 1900 <= (t.num or 0) <= 2100 and len(t.text) == 4
 
     def _is_n_eq(self, i: int) -> bool:
         return 0 <= i < len(self.toks) and self.toks[i].lower == "n"
@@ -479,6 +490,7 @@ class SentenceParser(StatisticsParser):
                 before_tok.lower in ("or", "and", "to", ",")
                 and i >= 2
                 and self.toks[i - 2].num is not None
+                and not (before_tok.text == "," and self.is_year(i - 2))  # "in 2000, 2144 ..."
             )
         ):
             return False  # PASI 75, ACR 20, "grade 3 or 4"
@@ -494,6 +506,7 @@ class SentenceParser(StatisticsParser):
         """What the words before a count make of it: a denominator phrase ("Of the 45 patients
         screened, ..."), a group already counted ("the 12 patients"), the side its cue is on."""
         prev = self.lower(i - 1)
+        at = self.toks[i].start
         if fig.remaining is False and prev in self.lex.remaining:
             fig.remaining = True
             prev = self.lower(i - 2)
@@ -513,11 +526,11 @@ class SentenceParser(StatisticsParser):
                 tk = self.toks[k]
                 if tk.text == ",":
                     fig.den_phrase = True
-                    # "Of 400 women randomized, ...", "Among 158 randomized women, ...": who
-                    # was studied, not only a denominator
+                    # "Of 400 women randomized, ...", "Among 158 randomized women, ...", "In
+                    # this study of 774 women ..., ": who was studied, not only a denominator
                     fig.of_phrase = any(
                         self.toks[x].lower in self.lex.enrolled_words for x in range(i, k)
-                    )
+                    ) or bool(self.lex.design_before_re.search(self.text, max(0, at - 80), at))
                     break
                 if tk.num is not None or tk.lower in self.lex.boundaries:
                     break

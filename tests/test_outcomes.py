@@ -786,3 +786,25 @@ def test_docs_from_another_vocab(nlp: Language) -> None:
         tok.is_sent_start = i == 0
     (row,) = nlp.get_pipe("biotab_outcomes")(doc)._.outcomes
     assert (row["measure"], row["value"], row["denominator"]) == ("remission", 17.0, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Grade 3 events with > or = 10% incidence included fatigue (21%) and rash (12%).",
+            [21.0, 12.0],
+        ),
+        ("Women having three or more night sweats per day were randomized to placebo.", []),
+        ("Epirubicin was given 2 weekly with filgrastim vs 3 weekly.", []),
+        ("The 95% two-sided upper confidence limit had to stay below the margin.", []),
+        # a hazard ratio (0.52), not a proportion read as 52%
+        ("The hazard ratio of severe toxicity as first event was 0.52 in arm A.", [0.52]),
+        ("Serum insulin-like growth factor binding protein 3 was measured.", []),
+        ("More than 90% of patients responded to treatment.", [90.0]),
+    ],
+)
+def test_thresholds_levels_and_schedules(
+    nlp: Language, text: str, expected: list[float]
+) -> None:
+    assert [v for _, v in pairs(run(nlp, text))] == expected

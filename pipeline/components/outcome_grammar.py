@@ -285,7 +285,9 @@ class SentenceParser(StatisticsParser):
         nxt = self.lower(i + 1)
         if nxt in self.lex.units or nxt in ("%", "-", "–", "to", "/", "±", "x", "×"):
             return None
-        before = self.text[max(0, t.start - 40) : t.start]
+        # ("The hazard ratio of higher grade toxicity as first event was 0.46": the ratio
+        # word may stand a clause away)
+        before = self.text[max(0, t.start - 80) : t.start]
         if self.lex.ratio_re.search(before):
             return None
         fig = Figure(i, i + 1, proportion=True)
@@ -325,6 +327,8 @@ class SentenceParser(StatisticsParser):
         if skip is not None:
             fig = Figure(i, skip, den_phrase=True)
             return fig
+        if self.lex.confidence_after_re.match(self.text, self.toks[pe - 1].end):
+            return None  # "the 95% one-sided upper confidence limit": a level, not a figure
         fig = Figure(i, pe)
         self.set_pct(fig, i)
         t0 = self.toks[i].start
@@ -453,10 +457,15 @@ class SentenceParser(StatisticsParser):
             matched = True
         if not matched and not self._bare_count(fig, i):
             return None
-        if fig.pct is None and self.lex.comparator_re.search(
-            self.text[max(0, self.toks[i].start - 20) : self.toks[i].start]
+        if fig.pct is None and (
+            self.lex.comparator_re.search(
+                self.text[max(0, self.toks[i].start - 20) : self.toks[i].start]
+            )
+            or self.lex.comparator_after_re.match(self.text, self.toks[i].end)
         ):
-            return None  # "at least 1 skeletal-related event", "≤16 patients": a threshold
+            # "at least 1 skeletal-related event", "≤16 patients", "two or more hot flashes":
+            # a threshold
+            return None
         fig.te = j
         self._count_context(fig, i, j)
         return fig

@@ -286,6 +286,14 @@ class Lexicon:
         self.definition_re = re.compile(rf"\b(?:{_alt(data['definition_cues'])})\b", re.IGNORECASE)
         comps = [c for c in data["comparators"]]
         self.comparator_re = re.compile(rf"(?<![\w])(?:{_alt(comps)})\s*$", re.IGNORECASE)
+        # "two or more hot flashes": the comparators written after the number
+        after = [c for c in comps if c.lower().startswith("or ")]
+        self.comparator_after_re = re.compile(rf"\s*(?:{_alt(after)})\b", re.IGNORECASE)
+        # "95% one-sided upper confidence limit", "95 % CI": a confidence level
+        self.confidence_after_re = re.compile(
+            r"\s*(?:(?:one|two)[- ]sided\s+)?(?:(?:upper|lower)\s+)?(?:confidence|credible)\b"
+            r"|\s*CIs?\b"
+        )
         self.area_after_re = re.compile(
             rf"^\s*of\s+(?:the\s+|her\s+|his\s+|their\s+|its\s+|total\s+|affected\s+)*"
             rf"(?:{_alt(self.area)})\b",

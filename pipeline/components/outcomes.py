@@ -433,8 +433,10 @@ class OutcomeExtractor:
                 if f.comparator:
                     if definitional is None:
                         definitional = bool(lex.definition_re.search(text))
-                    if definitional or count_after[k + 1]:
-                        continue  # a threshold: "more than 50% regrowth was seen in 8 of 12"
+                    if definitional or count_after[k + 1] or not f.has_pop:
+                        # a threshold: "more than 50% regrowth was seen in 8 of 12", "grade 3
+                        # events with ≥ 10% incidence" (but "more than 90% of patients ...")
+                        continue
                 tail = parser.toks[f.te - 1].end
                 if lex.area_after_re.match(text[tail : tail + 200]) or (
                     lex.area_before_re.search(before) and not f.has_pop

@@ -693,7 +693,7 @@ def test_compared_rates_and_enrollment_forms(
         ("Three thousand four hundred twelve women were randomized.", 3412.0),
         ("One hundred and six patients were enrolled.", 106.0),
         ("Two-hundred patients were randomly allocated.", 200.0),
-        ("Participants were 12\u202f504 nurses and 9\u202f200 teachers were enrolled.", 12504.0),
+        ("Participants were 12\u202f504 postmenopausal women.", 12504.0),
         ("Analysis included overall survival in the two cohorts (N = 964).", 964.0),
         ("In this cohort study of 612 men with gout, 540 were treated.", 612.0),
         ("In a subsample of 33 participants, blood was drawn twice.", 33.0),
@@ -714,6 +714,7 @@ def test_enrollment_forms(nlp: Language, text: str, value: float) -> None:
     [
         ("A total of 9 patients died during treatment.", ("mortality", 9.0)),
         ("Twelve randomized trials were included in the review.", None),
+        ("The panel included two genes previously identified.", None),
         ("Grade 3 rash occurred in 14 patients.", ("adverse_event", 14.0)),
     ],
 )

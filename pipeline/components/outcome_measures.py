@@ -156,7 +156,10 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
         before in lex.enrolled_words  # "enrolled 66 female stage 0-III breast cancer survivors"
         or (before in lex.auxiliaries and parser.lower(f.ts - 2) in lex.pop)  # "Participants were"
     ):
-        return True
+        # (subjects named within a few words: not "included two SNPs")
+        return not bare or any(
+            toks[m].lower in lex.pop for m in range(f.te, min(len(toks), f.te + 10))
+        )
     for m in range(k, min(len(toks), k + 30)):
         low = toks[m].lower
         if bare and m - k >= 3:

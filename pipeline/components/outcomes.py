@@ -134,6 +134,8 @@ class CueGate:
         # conditions checked one by one)
         self.levels: list[tuple[int, re.Pattern[str] | None, re.Pattern[str] | None,
                                 list[dict[str, Any]]]] = []  # fmt: skip
+        all_lower: list[str] = []
+        all_text: list[str] = []
         for n in sorted(by_length, reverse=True):
             lower: list[str] = []
             text: list[str] = []
@@ -153,6 +155,12 @@ class CueGate:
             if text and text_re is None:
                 other += [c for c in map(_strip_op, by_length[n]) if "LOWER" not in c]
             self.levels.append((n, lower_re, text_re, other))
+            all_lower += lower
+            all_text += text
+        # most strings open no cue: one search over all the joined conditions says so
+        self._any_lower = _joined(all_lower)
+        self._any_text = _joined(all_text)
+        self._has_other = any(other for _, _, _, other in self.levels)
         self._cache: dict[int, int] = {}
 
     @staticmethod
@@ -174,7 +182,14 @@ class CueGate:
             got = 0
             text = strings[orth]
             low = text.lower()
-            for n, lower, cased, other in self.levels:
+            maybe = (
+                self._has_other
+                or (self._any_lower is None and any(lv[1] for lv in self.levels))
+                or (self._any_text is None and any(lv[2] for lv in self.levels))
+                or (self._any_lower is not None and self._any_lower.search(low) is not None)
+                or (self._any_text is not None and self._any_text.search(text) is not None)
+            )
+            for n, lower, cased, other in self.levels if maybe else ():
                 if (
                     (lower is not None and lower.search(low))
                     or (cased is not None and cased.search(text))

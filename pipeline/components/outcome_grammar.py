@@ -31,9 +31,6 @@ class SentenceParser(StatisticsParser):
         assert n is not None
         return int(n)
 
-    def adjacent(self, i: int, j: int) -> bool:
-        return self.toks[i].end == self.toks[j].start
-
     def pct_at(self, i: int) -> int | None:
         """If tokens at i form a percentage, index one past it."""
         if not 0 <= i < len(self.toks) or self.consumed[i]:
@@ -97,57 +94,6 @@ class SentenceParser(StatisticsParser):
             k += 1
         return None
 
-    def compound_at(self, k: int) -> bool:
-        """The word at k is the first part of a hyphenated compound ("patient-years",
-        "mother-daughter dyads"): a modifier, not the noun."""
-        return (
-            k + 2 < len(self.toks)
-            and self.toks[k + 1].text in "-‐"
-            and self.adjacent(k, k + 1)
-            and self.adjacent(k + 1, k + 2)
-        )
-
-    def subject_at(self, i: int, max_tokens: int = 12) -> int | None:
-        """Like `pop_at`, for the subject of an enrollment sentence, whose noun may come after
-        many modifiers ("268 pre- and postmenopausal, node-positive breast cancer patients",
-        "280 female (18-60 years) breast cancer patients"): words, hyphens, commas, "and"/"or",
-        a bracketed aside, up to the population noun; index one past it."""
-        k, limit = i, min(i + max_tokens, len(self.toks))
-        while k < limit:
-            t = self.toks[k]
-            if t.lower in self.lex.pop:
-                return None if self.compound_at(k) else k + 1
-            if t.text == "(" and k > i:
-                close = self.closing(k, 12)
-                if close is None:
-                    return None
-                limit = min(limit + close - k, len(self.toks))
-                k = close
-                continue
-            hyphened = t.word_num and self.lower(k + 1) in ("-", "‐") and self.adjacent(k, k + 1)
-            if (t.num is not None and not hyphened) or self.consumed[k]:
-                return None  # (but "one-sided BC patients")
-            if t.lower in self.lex.determiners:
-                return None
-            if hyphened:
-                k += 1
-                continue
-            if not (t.lower in self.lex.adjective_joiners or t.text in ",-‐/") and (
-                t.lower in self.lex.adjective_stops or not t.text[0].isalpha()
-            ):
-                return None
-            k += 1
-        return None
-
-    def closing(self, k: int, within: int) -> int | None:
-        """Index past the bracket closing the one at k, if it closes within `within` tokens."""
-        depth = 0
-        for m in range(k, min(k + within, len(self.toks))):
-            depth += (self.toks[m].text in "([") - (self.toks[m].text in ")]")
-            if depth == 0:
-                return m + 1
-        return None
-
     # -- statistics and timepoints ----------------------------------------------------------
     def count_guard(self, i: int) -> bool:
         """True if the integer at token i may start a count figure."""
@@ -186,10 +132,6 @@ class SentenceParser(StatisticsParser):
         if self.is_year(i):
             return self.pop_at(i + 1) is not None  # a year, unless "1983 participants"
         return True
-
-    def is_year(self, i: int) -> bool:
-        t = self.toks[i]
-        return t.decimals == 0 and 1900 <= (t.num or 0) <= 2100 and len(t.text) == 4
 
     def _is_n_eq(self, i: int) -> bool:
         return 0 <= i < len(self.toks) and self.toks[i].lower == "n"

@@ -81,9 +81,9 @@ def _number_words() -> dict[str, int]:
 
 def parse_value(text: str, words: dict[str, int]) -> float | None:
     """The number a gold span states: '28%', '1,203', '76.7 %', 'Twenty', 'twenty-one'."""
-    m = re.search(r"\d[\d,]*(?:[.·]\d+)?", text)
+    m = re.search(r"\d+(?:[,\u2009\u202f\u00a0]\d{3})*(?:[.·]\d+)?", text)
     if m:
-        return float(m.group().replace(",", "").replace("·", "."))
+        return float(re.sub(r"[,\u2009\u202f\u00a0]", "", m.group()).replace("·", "."))
     total = current = 0
     found = False
     for w in re.findall(r"[a-z]+", text.lower()):
@@ -99,7 +99,17 @@ def parse_value(text: str, words: dict[str, int]) -> float | None:
     return float(total + current) if found else None
 
 
-def read_ann(path: Path, words: dict[str, int]) -> list[GoldNumber]:
+def whole_words(doc_text: str, start: int, end: int) -> str:
+    """The gold span widened to whole words: a few spans stop inside a word ("Forty-seve" of
+    "Forty-seven", "sixtee" of "sixteen"), which would read as another number."""
+    while start > 0 and doc_text[start - 1].isalnum() and doc_text[start].isalnum():
+        start -= 1
+    while end < len(doc_text) and doc_text[end].isalnum() and doc_text[end - 1].isalnum():
+        end += 1
+    return doc_text[start:end]
+
+
+def read_ann(path: Path, doc_text: str, words: dict[str, int]) -> list[GoldNumber]:
     out: list[GoldNumber] = []
     for line in path.read_text(encoding="utf8").splitlines():
         if not line.startswith("T"):
@@ -117,7 +127,10 @@ def read_ann(path: Path, words: dict[str, int]) -> list[GoldNumber]:
                 min(b[0] for b in bounds),
                 max(b[1] for b in bounds),
                 text,
-                parse_value(text, words),
+                parse_value(
+                    whole_words(doc_text, min(b[0] for b in bounds), max(b[1] for b in bounds)),
+                    words,
+                ),
             )
         )
     return out
@@ -130,7 +143,8 @@ def load_corpus(corpus: Path, limit: int | None) -> list[tuple[str, str, list[Go
         ann = txt.with_suffix(".ann")
         if not ann.exists():
             continue
-        docs.append((txt.stem, txt.read_text(encoding="utf8"), read_ann(ann, words)))
+        text = txt.read_text(encoding="utf8")
+        docs.append((txt.stem, text, read_ann(ann, text, words)))
     return docs[:limit] if limit else docs
 
 

@@ -659,3 +659,153 @@ def test_compared_rates_and_enrollment_forms(
 ) -> None:
     rows = run(nlp, text, [("tamoxifen", "DRUG", "MESH:D013629")])._.outcomes
     assert [(r["measure"], r["value"], r["unit"]) for r in rows] == expected
+
+
+# ------------------------------------------------------------------------------------------
+# enrollment forms and what is not a figure (pico-dev error analysis, tuned part; sentences
+# written for the tests)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # the subject after many modifiers, then "were (randomly) <enrolled word>"
+        (
+            "Ninety-two pre- and postmenopausal, node-positive lung cancer patients were "
+            "randomly assigned to two doses.",
+            92.0,
+        ),
+        ("512 women with early gastric cancer (stage I or II) were enrolled.", 512.0),
+        ("The study enrolled 77 adults with asthma.", 77.0),
+        ("We recruited 41 volunteers from two clinics.", 41.0),
+        ("Participants were 63 older adults living at home.", 63.0),
+        ("A total of 2,315 children were followed for one year.", 2315.0),
+        ("In total, 58 patients took part.", 58.0),
+        ("A crossover trial was conducted in 240 obese, sedentary men.", 240.0),
+        ("Saliva samples were taken from 305 patients before surgery.", 305.0),
+        ("All 120 eligible patients were randomized to diet or exercise.", 120.0),
+        (
+            "Biopsies came from 88 patients with colitis randomised to budesonide or placebo.",
+            88.0,
+        ),
+        ("Of 300 screened, 212 (71%) were enrolled.", 212.0),
+        # numbers in words, thousands, thin-space separators
+        ("Three thousand four hundred twelve women were randomized.", 3412.0),
+        ("One hundred and six patients were enrolled.", 106.0),
+        ("Two-hundred patients were randomly allocated.", 200.0),
+        ("Participants were 12\u202f504 postmenopausal women.", 12504.0),
+        ("Analysis included overall survival in the two cohorts (N = 964).", 964.0),
+        ("In this cohort study of 612 men with gout, 540 were treated.", 612.0),
+        ("In a subsample of 33 participants, blood was drawn twice.", 33.0),
+        ("All 86 two-year survivors were randomly assigned to follow-up.", 86.0),
+        ("Between 2004 and 2009, 418 (210 A, 208 B) children were enrolled.", 418.0),
+        ("Sixty-men with chronic back pain were randomized.", 60.0),
+        ("Data came from 1987 participants at four sites.", 1987.0),
+    ],
+)
+def test_enrollment_forms(nlp: Language, text: str, value: float) -> None:
+    rows = run(nlp, text)._.outcomes
+    got = [(r["measure"], r["value"] if r["unit"] == "count" else r["numerator"]) for r in rows]
+    assert ("enrollment", value) in got
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("A total of 9 patients died during treatment.", ("mortality", 9.0)),
+        ("Twelve randomized trials were included in the review.", None),
+        ("The panel included two genes previously identified.", None),
+        ("Grade 3 rash occurred in 14 patients.", ("adverse_event", 14.0)),
+    ],
+)
+def test_enrollment_forms_do_not_take_outcome_counts(
+    nlp: Language, text: str, kept: tuple[str, float] | None
+) -> None:
+    got = pairs(run(nlp, text))
+    assert got == ([kept] if kept else [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients were randomized to one of three groups.",
+        "Women were assigned into 1 of 2 arms by a computer.",
+        "Toxicities occurring in at least 1 patient were listed.",
+        "Records were extracted for ≤20 consecutive patients per site.",
+        "The trial was registered 11 March 2014 (NCT00000000).",
+        "The protocol was registered 05/2016.",
+        "The cyclin-dependent kinase 4/6 inhibitor was given with letrozole.",
+        "Accrual was 31,400 patient-years in total.",
+        "Eligibility required nodal disease (n = 1-3) at diagnosis.",
+        "Patients were randomized 2∶1 to drug or placebo.",
+    ],
+)
+def test_labels_thresholds_and_dates_are_not_figures(nlp: Language, text: str) -> None:
+    assert run(nlp, text)._.outcomes == []
+
+
+def test_group_labels_and_standard_errors_are_not_figures(nlp: Language) -> None:
+    doc = run(nlp, "Response rates were similar (group 1, 64%; group 2, 71%).")
+    assert [v for _, v in pairs(doc)] == [64.0, 71.0]
+    doc = run(nlp, "The estimated relapse rate was 9.2% (±1.4%) at 5 years.")
+    assert pairs(doc) == [("relapse", 9.2)]
+    doc = run(nlp, "In the high-dose group 40 patients responded.")
+    assert pairs(doc) == [("response", 40.0)]
+
+
+def test_statistic_forms_are_consumed(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Relapse was 7.7 percent with A and 0.6 percent with B (95 percent confidence "
+        "interval, 3.3 to 21.2; Pinteraction = 0.003).",
+    )
+    assert [v for _, v in pairs(doc)] == [7.7, 0.6]
+
+
+def test_cue_gate_finds_the_matches_of_the_whole_sentence(nlp: Language) -> None:
+    """The Matcher on the gate's windows gives the matches it gives on the whole sentence."""
+    comp = nlp.get_pipe("biotab_outcomes")
+    text = (
+        "Complete clinical response, partial responses and disease-free survival were "
+        "recorded; dose-response and immune responses were not, and 5 relapsed or refractory "
+        "patients had side effects, PASI 75 response or hair regrowth."
+    )
+    doc = nlp(text)
+    orth = [t.orth for t in doc]
+    strings = nlp.vocab.strings
+    whole = sorted((int(strings[m]), a, b) for m, a, b in comp._cue_matcher()(doc[:]))
+    assert whole  # the sentence has cues
+    assert sorted(comp._cue_matches(doc, 0, len(doc), orth)) == whole
+
+
+def test_docs_from_another_vocab(nlp: Language) -> None:
+    """A Doc made with another pipeline's vocab (as `DocBin.get_docs` gives) reads the same."""
+    other = spacy.blank("en")
+    text = "Complete remission was reached by 17 of 20 zorblaxian patients."
+    doc = other.make_doc(text)
+    for i, tok in enumerate(doc):
+        tok.is_sent_start = i == 0
+    (row,) = nlp.get_pipe("biotab_outcomes")(doc)._.outcomes
+    assert (row["measure"], row["value"], row["denominator"]) == ("remission", 17.0, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Grade 3 events with > or = 10% incidence included fatigue (21%) and rash (12%).",
+            [21.0, 12.0],
+        ),
+        ("Women having three or more night sweats per day were randomized to placebo.", []),
+        ("Epirubicin was given 2 weekly with filgrastim vs 3 weekly.", []),
+        ("The 95% two-sided upper confidence limit had to stay below the margin.", []),
+        # a hazard ratio (0.52), not a proportion read as 52%
+        ("The hazard ratio of severe toxicity as first event was 0.52 in arm A.", [0.52]),
+        ("Serum insulin-like growth factor binding protein 3 was measured.", []),
+        ("More than 90% of patients responded to treatment.", [90.0]),
+    ],
+)
+def test_thresholds_levels_and_schedules(
+    nlp: Language, text: str, expected: list[float]
+) -> None:
+    assert [v for _, v in pairs(run(nlp, text))] == expected

@@ -304,7 +304,8 @@ def resolve_figure(
     elif f.pct is not None and f.area:
         # "hair on about 60% of her head": an extent in one patient, not a share of patients
         value, unit = float(f.pct), "percent_extent"
-    elif f.pct is not None:
+    elif f.pct is not None and not (f.measure == "enrollment" and n.count is not None):
+        # ("212 (71%) were enrolled": an enrollment row counts subjects)
         value, unit = float(f.pct), "percent"
     elif n.count is not None:
         value, unit = float(n.count), "count"

@@ -31,9 +31,6 @@ class SentenceParser(StatisticsParser):
         assert n is not None
         return int(n)
 
-    def adjacent(self, i: int, j: int) -> bool:
-        return self.toks[i].end == self.toks[j].start
-
     def pct_at(self, i: int) -> int | None:
         """If tokens at i form a percentage, index one past it."""
         if not 0 <= i < len(self.toks) or self.consumed[i]:
@@ -56,6 +53,8 @@ class SentenceParser(StatisticsParser):
         t = self.toks[i]
         if t.num is None or t.word_num:
             return False
+        if i > 0 and self.adjacent(i - 1, i) and self.toks[i - 1].text.isalpha():
+            return False  # "SB3, 97.5%": a name, not a listed rate
         j = i + 1
         listed = 0
         while listed < 6:
@@ -77,7 +76,7 @@ class SentenceParser(StatisticsParser):
         while k < limit:
             low = self.toks[k].lower
             if low in self.lex.pop:
-                if self.lower(k + 1) in self.lex.pop_not_before:
+                if self.lower(k + 1) in self.lex.pop_not_before or self.compound_at(k):
                     return None
                 return k + 1
             joiner = low in self.lex.adjective_joiners
@@ -103,7 +102,12 @@ class SentenceParser(StatisticsParser):
             prev = self.toks[i - 1]
             if prev.end == t.start and (prev.text.isalpha() or prev.text in "-‐/^_."):
                 return False  # IL-4, CD4, t1/2, .5
-            if prev.lower in self.lex.count_blockers:
+            if prev.lower in self.lex.arm_nouns and self.pop_at(i + 1) is None:
+                return False  # "group 1, 74%", "in cohort 2": a label (not "group 68 cases")
+            if prev.lower in self.lex.count_blockers and not (
+                # "from 842 patients": who data came from, not a range "from 5 to 10"
+                prev.lower in self.lex.change_from and self.subject_at(i + 1) is not None
+            ):
                 return False
             if prev.text in "≥≤<>" and self.lower(i - 2) in self.lex.count_blockers:
                 return False  # "grade ≥ 2"
@@ -112,19 +116,22 @@ class SentenceParser(StatisticsParser):
         nxt = self.lower(i + 1)
         if i + 1 < len(self.toks) and nxt in "-‐–" and self.adjacent(i, i + 1):
             after = self.toks[i + 2] if i + 2 < len(self.toks) else None
+            if after is not None and after.lower in self.lex.pop and self.toks[i].word_num:
+                return True  # "Forty-women with ...": a hyphen typed for a space
             if after is not None and after.num is None:
                 return False  # 13-year-old, 2-month
             return False  # ranges 5-10
         if nxt in self.lex.units or nxt in self.lex.count_blockers_after:
             return False  # "12 weeks", "at 9 cancer centers", "in the 3 arms"
         if (
-            nxt in ("to", "–", "-", ":", "x", "×", "±", ".")
+            nxt in ("to", "–", "-", ":", "∶", "x", "×", "±", ".")
             and i + 2 < len(self.toks)
             and self.toks[i + 2].num is not None
         ):
             return False
-        n = t.num or 0
-        return not (t.decimals == 0 and 1900 <= n <= 2100 and len(t.text) == 4)
+        if self.is_year(i):
+            return self.pop_at(i + 1) is not None  # a year, unless "1983 participants"
+        return True
 
     def _is_n_eq(self, i: int) -> bool:
         return 0 <= i < len(self.toks) and self.toks[i].lower == "n"
@@ -188,12 +195,16 @@ class SentenceParser(StatisticsParser):
         if low == "all":
             return self._parse_all(i)
         if low == "n" and self.lower(i + 1) == "=" and self.is_int(i + 2):
+            if self.lower(i + 3) in ("-", "–") and self.adjacent(i + 2, i + 3):
+                return None  # "(n = 1-9)": a range in a definition
             return self._parse_n_eq(i)
         if t.num is None:
             return None
         pe = self.pct_at(i)
         if pe is not None:
             return self._parse_pct(i, pe)
+        if self.lower(i - 1) in self.lex.arm_nouns and self.pop_at(i + 1) is None:
+            return None  # "group 1, 64%; group 2, 71%": a label (not "group 68 cases")
         if self.shared_pct_at(i):
             fig = Figure(i, i + 1)
             self.set_pct(fig, i)
@@ -216,7 +227,9 @@ class SentenceParser(StatisticsParser):
         nxt = self.lower(i + 1)
         if nxt in self.lex.units or nxt in ("%", "-", "–", "to", "/", "±", "x", "×"):
             return None
-        before = self.text[max(0, t.start - 40) : t.start]
+        # ("The hazard ratio of higher grade toxicity as first event was 0.46": the ratio
+        # word may stand a clause away)
+        before = self.text[max(0, t.start - 80) : t.start]
         if self.lex.ratio_re.search(before):
             return None
         fig = Figure(i, i + 1, proportion=True)
@@ -242,6 +255,8 @@ class SentenceParser(StatisticsParser):
         return None
 
     def _parse_pct(self, i: int, pe: int) -> Figure | None:
+        if self.lower(i - 1) == "±":
+            return None  # "12.3±2.4%": a standard error, not a rate
         # "20-40%" written with the unit once: number, dash, percentage
         if (
             i >= 2
@@ -254,6 +269,8 @@ class SentenceParser(StatisticsParser):
         if skip is not None:
             fig = Figure(i, skip, den_phrase=True)
             return fig
+        if self.lex.confidence_after_re.match(self.text, self.toks[pe - 1].end):
+            return None  # "the 95% one-sided upper confidence limit": a level, not a figure
         fig = Figure(i, pe)
         self.set_pct(fig, i)
         t0 = self.toks[i].start
@@ -262,7 +279,8 @@ class SentenceParser(StatisticsParser):
             or self.lex.change_noun_before_re.search(self.text[max(0, t0 - 30) : t0])
             or self.lex.change_after_re.match(self.text[self.toks[pe - 1].end : t0 + 60])
         )
-        fig.comparator = bool(self.lex.comparator_re.search(self.text[: self.toks[i].start]))
+        # (a comparator ends right before the number: a short window is enough)
+        fig.comparator = bool(self.lex.comparator_re.search(self.text[max(0, t0 - 60) : t0]))
         j = pe
         # "80% (12/15)", "80% (12 of 15)", "80% (n = 12)", "80% (12 patients)"
         if self.lower(j) in ("(", "["):
@@ -334,6 +352,8 @@ class SentenceParser(StatisticsParser):
             fig.den = self.int_at(j + 1)
             if fig.den < a or self.lower(j + 2) in self.lex.units or self.lower(j + 2) == "/":
                 return None
+            if self._date_or_name(i, j + 1):
+                return None
             j += 2
             matched = True
             pend = self.pop_at(j)
@@ -351,6 +371,8 @@ class SentenceParser(StatisticsParser):
                 fig.population, fig.has_pop, k = self.toks[pend - 1].text, True, pend
             if self.lower(k - 1) == "them":
                 fig.has_pop = True
+            if not fig.has_pop and self._assignment(i, k):
+                return None
             if fig.den is not None or fig.has_pop or fig.those:
                 j = k
                 matched = True
@@ -377,9 +399,35 @@ class SentenceParser(StatisticsParser):
             matched = True
         if not matched and not self._bare_count(fig, i):
             return None
+        if fig.pct is None and (
+            self.lex.comparator_re.search(
+                self.text[max(0, self.toks[i].start - 20) : self.toks[i].start]
+            )
+            or self.lex.comparator_after_re.match(self.text, self.toks[i].end)
+        ):
+            # "at least 1 skeletal-related event", "≤16 patients", "two or more hot flashes":
+            # a threshold
+            return None
         fig.te = j
         self._count_context(fig, i, j)
         return fig
+
+    def _date_or_name(self, i: int, d: int) -> bool:
+        """ "08/2018" (a month and year), "cytokeratin 5/6+" (a name): not a fraction."""
+        den = self.toks[d]
+        if len(den.text) == 4 and 1900 <= (den.num or 0) <= 2100 and self.int_at(i) <= 12:
+            return True
+        return self.lower(d + 1) in ("+", "-", "‐") and self.adjacent(d, d + 1)
+
+    def _assignment(self, i: int, k: int) -> bool:
+        """ "randomized to one of two groups", "1 of 2 arms": which arm, not a count."""
+        for x in range(k, min(k + 4, len(self.toks))):
+            low = self.lower(x)
+            if low in self.lex.arm_nouns:
+                return True
+            if low in self.lex.prepositions or not self.toks[x].text.isalpha():
+                break
+        return self.int_at(i) == 1 and self.lower(i - 1) in ("to", "into", "in")
 
     def _bare_count(self, fig: Figure, i: int) -> bool:
         """A bare number is a figure only if an outcome cue follows ("Three died")."""
@@ -393,6 +441,7 @@ class SentenceParser(StatisticsParser):
                 before_tok.lower in ("or", "and", "to", ",")
                 and i >= 2
                 and self.toks[i - 2].num is not None
+                and not (before_tok.text == "," and self.is_year(i - 2))  # "in 2000, 2144 ..."
             )
         ):
             return False  # PASI 75, ACR 20, "grade 3 or 4"
@@ -408,6 +457,7 @@ class SentenceParser(StatisticsParser):
         """What the words before a count make of it: a denominator phrase ("Of the 45 patients
         screened, ..."), a group already counted ("the 12 patients"), the side its cue is on."""
         prev = self.lower(i - 1)
+        at = self.toks[i].start
         if fig.remaining is False and prev in self.lex.remaining:
             fig.remaining = True
             prev = self.lower(i - 2)
@@ -427,11 +477,11 @@ class SentenceParser(StatisticsParser):
                 tk = self.toks[k]
                 if tk.text == ",":
                     fig.den_phrase = True
-                    # "Of 400 women randomized, ...", "Among 158 randomized women, ...": who
-                    # was studied, not only a denominator
+                    # "Of 400 women randomized, ...", "Among 158 randomized women, ...", "In
+                    # this study of 774 women ..., ": who was studied, not only a denominator
                     fig.of_phrase = any(
                         self.toks[x].lower in self.lex.enrolled_words for x in range(i, k)
-                    )
+                    ) or bool(self.lex.design_before_re.search(self.text, max(0, at - 80), at))
                     break
                 if tk.num is not None or tk.lower in self.lex.boundaries:
                     break

@@ -73,7 +73,9 @@ def group(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
 class _Distances:
     """Prefix sums over a sentence's light tokens: words, clause boundaries, figures between."""
 
-    def __init__(self, parser: SentenceParser, boundary: list[bool], figures: list[Figure]):
+    def __init__(self, parser: SentenceParser, boundary: list[bool], figures: list[Figure],
+                 cues: list[Cue]):  # fmt: skip
+        self.cue_starts = [c.ts for c in cues]  # (cues come in sentence order)
         self.words = [0, *accumulate(0 if c else 1 for c in parser.consumed)]
         self.bounds = [0, *accumulate(int(b) for b in boundary)]
         self.fig_ts = [f.ts for f in figures]
@@ -120,7 +122,7 @@ def _cue_score(lex: Lexicon, head: Figure, c: Cue, ts: int, te: int, dist: _Dist
 
 def _candidate_cues(cues: list[Cue], ts: int, te: int, dist: _Distances, reach: int) -> list[Cue]:
     """Cues (in sentence order) within `reach` unconsumed tokens of tokens ts..te-1."""
-    starts = [c.ts for c in cues]
+    starts = dist.cue_starts
     lo = bisect.bisect_left(starts, ts)
     while lo > 0 and dist.words[ts] - dist.words[min(ts, cues[lo - 1].ts)] <= reach:
         lo -= 1
@@ -128,6 +130,79 @@ def _candidate_cues(cues: list[Cue], ts: int, te: int, dist: _Distances, reach: 
     while hi < len(cues) and dist.words[max(te, cues[hi].ts)] - dist.words[te] <= reach:
         hi += 1
     return cues[lo:hi]
+
+
+def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
+    """ "769 women with early breast cancer were randomly assigned", "2144 (1063 ..., 1081 ...)
+    patients were randomized", "857 patients (99%) were assessable", "The trial enrolled 1905
+    women", "Participants were 36 women": a count of subjects that the sentence says were
+    enrolled (an enrolled word after an auxiliary, in the same clause, or right before the
+    count)."""
+    if f.count is None or f.count <= 0 or f.n_form or f.zero:
+        return False  # ("All 290 patients were randomized": an "all" form with its count)
+    if (f.den is not None and not f.all_form) or f.ratio is not None or f.rate_per or f.time_unit:
+        return False
+    toks = parser.toks
+    k = f.te
+    if parser.lower(k) == "(":  # "2144 (1063 ablation, 1081 no ablation) patients"
+        k = parser.closing(k, 40) or k
+    bare = not f.has_pop
+    if bare:
+        end = parser.subject_at(k)
+        if end is not None:
+            k, bare = end, False
+    before = parser.lower(f.ts - 1)
+    if f.pct is None and (
+        before in lex.enrolled_words  # "enrolled 66 female stage 0-III breast cancer survivors"
+        or (before in lex.auxiliaries and parser.lower(f.ts - 2) in lex.pop)  # "Participants were"
+    ):
+        # (subjects named within a few words: not "included two SNPs")
+        return not bare or any(
+            toks[m].lower in lex.pop for m in range(f.te, min(len(toks), f.te + 10))
+        )
+    for m in range(k, min(len(toks), k + 30)):
+        low = toks[m].lower
+        if bare and m - k >= 3:
+            return False  # "397 were randomized", "33 AA BCS were assigned": the verb soon
+        if bare and not (low in lex.auxiliaries or toks[m].text.isalpha()):
+            return False
+        if bare and (low in lex.units or low in lex.count_blockers_after):
+            return False  # "Twelve randomized trials were included": not subjects
+        if low in lex.boundaries and toks[m].num is None:
+            return False
+        if low in lex.auxiliaries:
+            n = m + 1
+            while n < min(len(toks), m + 4) and toks[n].lower in lex.enrollment_adverbs:
+                n += 1
+            if parser.lower(n) in lex.enrolled_words:
+                return True
+        elif low in lex.enrolled_words and parser.lower(m + 1) in lex.prepositions:
+            # "254 patients with ER-positive cancer randomised to ...", "138 (46.2%)
+            # randomized (A, 65; P, 73)": the participle right after who was counted
+            return True
+        elif low in lex.enrolled_words and bare and m == k and parser.lower(m + 1) in "(,;":
+            return True  # (not "Twelve randomized controlled trials")
+    return False
+
+
+def enrollment_context(lex: Lexicon, f: Figure, parser: SentenceParser) -> int:
+    """ "A total of 1,203 women" (2), "a randomized trial ... in 320 postmenopausal women" (1):
+    a subject count that the words before it make the size of who was studied; 0 if not.
+    The caller takes it unless an outcome cue claims the count (a weaker claim for 1)."""
+    if f.count is None or f.count <= 0 or f.pct is not None or f.den is not None or f.zero:
+        return 0
+    if f.all_form or f.ratio is not None or f.rate_per or f.time_unit:
+        return 0
+    if not f.has_pop and parser.subject_at(f.te) is None:
+        return 0
+    before = parser.text[max(0, f.start - 80) : f.start]
+    if lex.total_before_re.search(before):
+        return 2
+    return 1 if lex.design_before_re.search(before) else 0
+
+
+# A cue this near (score) claims a "total of N <subjects>" count: "a total of 16 patients died".
+TOTAL_CLAIM = 3
 
 
 def assign_measures(
@@ -138,7 +213,7 @@ def assign_measures(
     groups: dict[int, list[Figure]] = {}
     for f in figures:
         groups.setdefault(f.group, []).append(f)
-    dist = _Distances(parser, boundary, figures)
+    dist = _Distances(parser, boundary, figures, cues)
     # a cue farther than this many words can never score under max_score
     longest = max((c.te - c.ts for c in cues), default=0)
     reach = lex.scores.max_score - min(0, lex.scores.strong_cue) + longest + 1
@@ -150,21 +225,26 @@ def assign_measures(
         if head.of_phrase:
             head.measure = "enrollment"  # "Of 400 women randomized, 384 ...": who was studied
             continue
+        if len(members) == 1 and enrolled_subject(lex, head, parser):
+            head.measure = "enrollment"
+            continue
         if (
             head.n_form
-            and head.has_pop
             and head.pct is None
             and len(members) == 1
             and not any(ts - 2 <= c.te <= ts for c in _candidate_cues(cues, ts, te, dist, 2))
         ):
-            head.measure = "enrollment"  # "women (n = 206)": the size of who was studied
-            continue  # (but "Responders (n = 12)": the population is the measure)
+            # "women (n = 206)", "arms (N = 724)": the size of who was studied (but "Responders
+            # (n = 12)": the population is the measure)
+            head.measure = "enrollment"
+            continue
         if (
             head.has_pop
             and head.pct is None
             and head.den is None
             and len(members) == 1
-            and lex.case_series_re.search(parser.text, 0, head.start)
+            # (the opener is at most 80 characters before the count: a bounded window)
+            and lex.case_series_re.search(parser.text, max(0, head.start - 200), head.start)
         ):
             # "We describe hair regrowth in two patients ...": the size of a case series, not
             # a count of the outcome named beside it
@@ -181,6 +261,15 @@ def assign_measures(
                 best = (score, c)
         measure: str | None = None
         negated = False
+        context = enrollment_context(lex, head, parser) if len(members) == 1 else 0
+        if context and (
+            best is None
+            or best[1].measure == NOT_OUTCOME
+            or best[1].priority == 0
+            or best[0] > (lex.scores.max_score if context == 1 else TOTAL_CLAIM)
+        ):
+            head.measure = "enrollment"
+            continue
         if best is not None and best[0] <= lex.scores.max_score:
             cue = best[1]
             measure = cue.measure

@@ -126,6 +126,9 @@ LEXICON_LISTS: tuple[str, ...] = (
     "person_time_words",
     "median_not_outcome",
     "enrolled_words",
+    "auxiliaries",
+    "enrollment_adverbs",
+    "design_nouns",
     "case_series_openers",
     "change_from_words",
     "change_to_words",
@@ -283,6 +286,14 @@ class Lexicon:
         self.definition_re = re.compile(rf"\b(?:{_alt(data['definition_cues'])})\b", re.IGNORECASE)
         comps = [c for c in data["comparators"]]
         self.comparator_re = re.compile(rf"(?<![\w])(?:{_alt(comps)})\s*$", re.IGNORECASE)
+        # "two or more hot flashes": the comparators written after the number
+        after = [c for c in comps if c.lower().startswith("or ")]
+        self.comparator_after_re = re.compile(rf"\s*(?:{_alt(after)})\b", re.IGNORECASE)
+        # "95% one-sided upper confidence limit", "95 % CI": a confidence level
+        self.confidence_after_re = re.compile(
+            r"\s*(?:(?:one|two)[- ]sided\s+)?(?:(?:upper|lower)\s+)?(?:confidence|credible)\b"
+            r"|\s*CIs?\b"
+        )
         self.area_after_re = re.compile(
             rf"^\s*of\s+(?:the\s+|her\s+|his\s+|their\s+|its\s+|total\s+|affected\s+)*"
             rf"(?:{_alt(self.area)})\b",
@@ -303,6 +314,21 @@ class Lexicon:
         self.time_units: dict[str, str] = dict(data["time_units"])
         self.median_words = sets["median_words"]
         self.enrolled_words = sets["enrolled_words"]
+        self.auxiliaries = sets["auxiliaries"]
+        self.enrollment_adverbs = sets["enrollment_adverbs"]
+        # "a total of 1,203 women", "In total, 287 women": the whole of who was studied
+        total = _alt(self.total_words)
+        self.total_before_re = re.compile(
+            rf"(?:\b(?:{total})\s+(?:of|sample\s+of)|\bin\s+(?:{total})\s*,?)\s*$",
+            re.IGNORECASE,
+        )
+        # "a randomized trial of exercise was conducted in 320 women", "a substudy of 1983
+        # participants": a design noun, a few words, then the preposition before the count
+        self.design_before_re = re.compile(
+            rf"\b(?:{_alt(data['design_nouns'])})\b(?:\s+[\w.,-]+){{0,6}}?\s+"
+            rf"(?:{_alt(self.prepositions)})\s*$",
+            re.IGNORECASE,
+        )
         self.change_from = sets["change_from_words"]
         self.change_to = sets["change_to_words"]
         # "We describe ... in two patients": the opener, then no "that" (a reported result) and
@@ -395,7 +421,7 @@ class Lexicon:
         snum = r"[-−–]?\s?(?:\d+(?:[.·]\d+)?|[.·]\d+)"
         sep = r"\s*%?\s*(?:to|–|—|-|,|;)\s*"
         self.ci_re = re.compile(
-            rf"(?P<level>\d+(?:[.·]\d+)?)\s*%\s*(?:CIs?\b|C\.I\.|IC\b|(?:confidence|credible|"
+            rf"(?P<level>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per\s+cent\b)\s*(?:CIs?\b|C\.I\.|IC\b|(?:confidence|credible|"
             rf"uncertainty)\s+intervals?)(?:\s*[\[(]\s*CI\s*[\])])?(?:\s*(?:[:,=]|of|was)?\s*"
             rf"(?P<br>\[\s*)?(?P<lo>{snum}){sep}(?P<hi>{snum})\s*%?(?(br)\s*\]))?"
             rf"|\bCI\s*(?P<level2>\d+(?:[.·]\d+)?)\s*%\s*[:,=]?\s*(?P<br2>\[\s*)?(?P<lo2>{snum})"
@@ -403,7 +429,8 @@ class Lexicon:
             re.IGNORECASE,
         )
         self.p_re = re.compile(
-            r"(?<![\w.])[Pp](?:\s*[-‐]?\s*values?)?\s*(?P<rel><\s*or\s*=|>\s*or\s*=|≤|≥|<=|>=|=<|"
+            r"(?<![\w.])[Pp](?:\s*[-‐]?\s*values?|[-_ ]?(?:interaction|trend|heterogeneity))?"
+            r"\s*(?P<rel><\s*or\s*=|>\s*or\s*=|≤|≥|<=|>=|=<|"
             r"=>|<|>|=)\s*(?P<val>\d*[.·]\d+|\d+)(?:\s*[x×]\s*10\s*\^?\s*(?P<exp>[-−]\s*\d+))?"
         )
         numw = rf"(?:\d+(?:[.·]\d+)?|{self.numw})"

@@ -3,8 +3,9 @@
 `StatisticsParser` holds a sentence's light tokens and reads what is not a subject count or a
 rate: confidence intervals and p-values (`find_stats`), timepoints (`find_timepoints`), ratio
 statistics ("HR 0.74"), rates per person-time ("11.6 per 1,000 person-years") and median
-durations ("median overall survival was 24.3 months"). `SentenceParser` (outcome_grammar.py)
-adds the figure grammar on top.
+durations ("median overall survival was 24.3 months"); it also has the token helpers the
+grammar shares (subjects after modifiers, brackets, years). `SentenceParser`
+(outcome_grammar.py) adds the figure grammar on top.
 """
 
 from __future__ import annotations
@@ -43,9 +44,68 @@ class StatisticsParser:
     def lower(self, i: int) -> str:
         return self.toks[i].lower if 0 <= i < len(self.toks) else ""
 
+    # -- token helpers shared by the grammar --------------------------------------------------
+    def adjacent(self, i: int, j: int) -> bool:
+        return self.toks[i].end == self.toks[j].start
+
+    def compound_at(self, k: int) -> bool:
+        """The word at k is the first part of a hyphenated compound ("patient-years",
+        "mother-daughter dyads"): a modifier, not the noun."""
+        return (
+            k + 2 < len(self.toks)
+            and self.toks[k + 1].text in "-‐"
+            and self.adjacent(k, k + 1)
+            and self.adjacent(k + 1, k + 2)
+        )
+
+    def subject_at(self, i: int, max_tokens: int = 12) -> int | None:
+        """Like `pop_at`, for the subject of an enrollment sentence, whose noun may come after
+        many modifiers ("268 pre- and postmenopausal, node-positive breast cancer patients",
+        "280 female (18-60 years) breast cancer patients"): words, hyphens, commas, "and"/"or",
+        a bracketed aside, up to the population noun; index one past it."""
+        k, limit = i, min(i + max_tokens, len(self.toks))
+        while k < limit:
+            t = self.toks[k]
+            if t.lower in self.lex.pop:
+                return None if self.compound_at(k) else k + 1
+            if t.text == "(" and k > i:
+                close = self.closing(k, 12)
+                if close is None:
+                    return None
+                limit = min(limit + close - k, len(self.toks))
+                k = close
+                continue
+            hyphened = t.word_num and self.lower(k + 1) in ("-", "‐") and self.adjacent(k, k + 1)
+            if (t.num is not None and not hyphened) or self.consumed[k]:
+                return None  # (but "one-sided BC patients")
+            if t.lower in self.lex.determiners:
+                return None
+            if hyphened:
+                k += 1
+                continue
+            if not (t.lower in self.lex.adjective_joiners or t.text in ",-‐/") and (
+                t.lower in self.lex.adjective_stops or not t.text[0].isalpha()
+            ):
+                return None
+            k += 1
+        return None
+
+    def closing(self, k: int, within: int) -> int | None:
+        """Index past the bracket closing the one at k, if it closes within `within` tokens."""
+        depth = 0
+        for m in range(k, min(k + within, len(self.toks))):
+            depth += (self.toks[m].text in "([") - (self.toks[m].text in ")]")
+            if depth == 0:
+                return m + 1
+        return None
+
+    def is_year(self, i: int) -> bool:
+        t = self.toks[i]
+        return t.decimals == 0 and 1900 <= (t.num or 0) <= 2100 and len(t.text) == 4
+
     def find_stats(self) -> None:
         lex = self.lex
-        has_ci = "%" in self.text or "CI" in self.text
+        has_ci = "%" in self.text or "CI" in self.text or "cent" in self.text
         for m in lex.ci_re.finditer(self.text) if has_ci else ():
             level = m.group("level") or m.group("level2")
             lo = m.group("lo") or m.group("lo2")

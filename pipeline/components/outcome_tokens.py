@@ -2,7 +2,8 @@
 
 Light tokens are a regex tokenization of one sentence's text, independent of the pipeline's
 tokenizer: numbers with thousands separators and decimals ("1,203", "86·5") stay one token and
-number words ("twenty-two", "one hundred and fourteen") become numbers.
+number words ("twenty-two", "one hundred and fourteen", "four thousand nine hundred twenty-two")
+become numbers.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ import re
 from dataclasses import dataclass
 
 TOKEN_RE = re.compile(
-    r"\d{1,3}(?:,\d{3})+(?![\d])(?:[.·]\d+)?|\d+(?:[.·]\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)*|\S"
+    r"\d{1,3}(?:[,\u2009\u202f\u00a0]\d{3})+(?![\d])(?:[.·]\d+)?|\d+(?:[.·]\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)*|\S"
 )
+
+# thousands separators: a comma, or a thin or no-break space ("48\u202f835")
+THOUSANDS_RE = re.compile("[,\u2009\u202f\u00a0]")
 
 
 @dataclass(slots=True)
@@ -34,7 +38,7 @@ def light_tokens(text: str, number_words: dict[str, int]) -> list[Tok]:
         low = s.lower()
         tok = Tok(s, low, m.start(), m.end())
         if s[0].isdigit():
-            norm = s.replace(",", "").replace("·", ".")
+            norm = THOUSANDS_RE.sub("", s).replace("·", ".")
             tok.num = float(norm)
             tok.decimals = len(norm.split(".", 1)[1]) if "." in norm else 0
         elif low in number_words:
@@ -44,66 +48,86 @@ def light_tokens(text: str, number_words: dict[str, int]) -> list[Tok]:
         toks.append(tok)
     if n_words < 2:
         return toks  # nothing to merge
-    toks = merge_number_words(text, toks)
-    # "twenty-two", "twenty two" -> one number token
-    out: list[Tok] = []
-    i = 0
-    while i < len(toks):
-        t = toks[i]
-        if t.word_num and t.num is not None and 20 <= t.num <= 90 and t.num % 10 == 0:
-            j = i + 1
-            if j < len(toks) and toks[j].text in "-‐" and toks[j].start == t.end:
-                j += 1
-            u = toks[j] if j < len(toks) else None
-            if (
-                u is not None
-                and u.word_num
-                and u.num is not None
-                and 1 <= u.num <= 9
-                and u.start - toks[j - 1].end <= 1
-            ):
-                merged = Tok(text[t.start : u.end], text[t.start : u.end].lower(), t.start, u.end)
-                merged.num, merged.word_num = t.num + u.num, True
-                out.append(merged)
-                i = j + 1
-                continue
-        out.append(t)
-        i += 1
-    return out
+    return merge_number_words(text, toks)
+
+
+# What a number word may follow inside one written-out number: "two hundred sixty-five",
+# "four thousand nine hundred twenty-two", "one hundred and twelve". Kinds: unit (1-9), teen
+# (10-19), tens (20-90), hundred, thousand; None is the first word.
+_MAY_FOLLOW = {
+    "unit": (None, "tens", "hundred", "thousand"),
+    "teen": (None, "hundred", "thousand"),
+    "tens": (None, "hundred", "thousand"),
+    "hundred": ("unit", "teen"),
+    "thousand": ("unit", "teen", "tens", "hundred"),
+}
+
+
+def _kind(value: float) -> str | None:
+    if value == 1000:
+        return "thousand"
+    if value == 100:
+        return "hundred"
+    if 1 <= value <= 9:
+        return "unit"
+    if 10 <= value <= 19:
+        return "teen"
+    if 20 <= value <= 90 and value % 10 == 0:
+        return "tens"
+    return None
+
+
+def _number_run(text: str, toks: list[Tok], i: int) -> tuple[float, int]:
+    """The value of the written-out number starting at toks[i] and the index past it."""
+    total = current = 0.0
+    last: str | None = None
+    j = end = i
+    while j < len(toks):
+        t = toks[j]
+        kind = _kind(t.num) if t.word_num and t.num is not None else None
+        if kind is None or last not in _MAY_FOLLOW[kind]:
+            break
+        if (kind == "unit" and last == "tens" and current % 10) or (
+            last is None and kind in ("hundred", "thousand")
+        ):
+            break
+        assert t.num is not None
+        if kind == "hundred":
+            current *= 100
+        elif kind == "thousand":
+            total, current = total + current * 1000, 0.0
+        else:
+            current += t.num
+        last, end = kind, j + 1
+        # what may stand between two words: a hyphen touching both, one space, or "and"
+        # after hundred/thousand
+        k = j + 1
+        if k < len(toks) and (
+            (toks[k].text in "-‐" and toks[k].start == t.end)
+            or (toks[k].lower == "and" and last in ("hundred", "thousand"))
+        ):
+            k += 1
+        if k >= len(toks) or text[toks[k - 1].end : toks[k].start] not in ("", " "):
+            break
+        j = k
+    return total + current, end
 
 
 def merge_number_words(text: str, toks: list[Tok]) -> list[Tok]:
-    """ "one hundred and fourteen", "two hundred sixty-five" -> one number token."""
+    """ "twenty-two", "one hundred and fourteen", "two thousand eight hundred sixteen" -> one
+    number token."""
     out: list[Tok] = []
     i = 0
     while i < len(toks):
         t = toks[i]
-        nxt = toks[i + 1] if i + 1 < len(toks) else None
-        if (
-            t.word_num
-            and t.num is not None
-            and 1 <= t.num <= 9
-            and nxt is not None
-            and nxt.lower == "hundred"
-        ):
-            value = t.num * 100
-            end, j = nxt.end, i + 2
-            k = j + 1 if j < len(toks) and toks[j].lower == "and" else j
-            tail: list[Tok] = []
-            while k < len(toks) and (
-                (toks[k].word_num and toks[k].lower != "hundred") or (toks[k].text in "-‐" and tail)
-            ):
-                tail.append(toks[k])
-                k += 1
-            rest = [x.num for x in tail if x.num is not None]
-            if rest and (len(rest) == 1 or (len(rest) == 2 and rest[0] >= 20 and rest[1] < 10)):
-                value += sum(rest)
-                end, j = tail[-1].end, k
-            merged = Tok(text[t.start : end], text[t.start : end].lower(), t.start, end)
-            merged.num, merged.word_num = value, True
-            out.append(merged)
-            i = j
-            continue
+        if t.word_num:
+            value, j = _number_run(text, toks, i)
+            if j - i >= 2:
+                s, e = t.start, toks[j - 1].end
+                merged = Tok(text[s:e], text[s:e].lower(), s, e, value, 0, True)
+                out.append(merged)
+                i = j
+                continue
         out.append(t)
         i += 1
     return out

@@ -29,9 +29,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import IDX, LENGTH, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 import pipeline.extensions  # noqa: F401  (registers Doc._.outcomes and the Span attributes)
@@ -85,15 +86,16 @@ class _Offsets:
 
     idx: list[int]  # Token.idx
     ends: list[int]  # Token.idx + len(Token.text)
+    orth: list[int]  # Token.orth (string hash)
     # (start token, end token, start char, end char) of each sentence, in `doc.sents` order;
     # the end char includes the whitespace before the next sentence
     sentences: list[tuple[int, int, int, int]]
 
 
-def _offsets(doc: Doc, text_len: int) -> _Offsets:
+def _offsets(doc: Doc, text_len: int, orth: list[int]) -> _Offsets:
     n = len(doc)
     if n == 0:
-        return _Offsets([], [], [])
+        return _Offsets([], [], [], [])
     arr = doc.to_array([SENT_START, IDX, LENGTH]).astype(numpy.int64)
     flagged = numpy.flatnonzero(arr[1:, 0] == 1) + 1
     starts = [0, *flagged.tolist()]
@@ -102,7 +104,166 @@ def _offsets(doc: Doc, text_len: int) -> _Offsets:
     sentences = [
         (s, e, idx[s], idx[e] if e < n else text_len) for s, e in zip(starts, ends, strict=True)
     ]
-    return _Offsets(idx, (arr[:, 1] + arr[:, 2]).tolist(), sentences)
+    return _Offsets(idx, (arr[:, 1] + arr[:, 2]).tolist(), orth, sentences)
+
+
+# Entries kept in a string cache before it is emptied (memory bound on long runs).
+CACHE_LIMIT = 200_000
+
+
+class CueGate:
+    """Where a cue match can lie: a token's text against the first-token conditions of every
+    cue pattern (its first token, or a later one when all before it are optional) gives the
+    length of the longest pattern that may start there (0: none). The Matcher then runs only on
+    those windows, which finds exactly the matches it finds on the whole sentence (every match
+    starts at such a token and fits in its window). Conditions on LOWER or TEXT alone are
+    joined into one regex per pattern length; results are cached per string."""
+
+    def __init__(self, nlp: Language, cues: Sequence[CueRule]) -> None:
+        by_length: dict[int, list[dict[str, Any]]] = {}
+        for rule in cues:
+            if isinstance(rule.pattern, str):
+                toks = [t.text.lower() for t in nlp.make_doc(rule.pattern)]
+                by_length.setdefault(len(toks), []).append({"LOWER": toks[0]})
+                continue
+            for spec in rule.pattern:
+                by_length.setdefault(len(rule.pattern), []).append(spec)
+                if spec.get("OP") not in ("?", "*"):
+                    break
+        # per length, longest first: (regex on the lower-cased text, regex on the text, other
+        # conditions checked one by one)
+        self.levels: list[tuple[int, re.Pattern[str] | None, re.Pattern[str] | None,
+                                list[dict[str, Any]]]] = []  # fmt: skip
+        all_lower: list[str] = []
+        all_text: list[str] = []
+        for n in sorted(by_length, reverse=True):
+            lower: list[str] = []
+            text: list[str] = []
+            other: list[dict[str, Any]] = []
+            for spec in by_length[n]:
+                cond = _strip_op(spec)
+                alt = _as_regex(next(iter(cond.values()))) if len(cond) == 1 else None
+                if alt is not None and "LOWER" in cond:
+                    lower.append(alt)
+                elif alt is not None and ("TEXT" in cond or "ORTH" in cond):
+                    text.append(alt)
+                else:
+                    other.append(cond)
+            lower_re, text_re = _joined(lower), _joined(text)
+            if lower and lower_re is None:  # a regex that cannot be joined (inline flags)
+                other += [c for c in map(_strip_op, by_length[n]) if "LOWER" in c]
+            if text and text_re is None:
+                other += [c for c in map(_strip_op, by_length[n]) if "LOWER" not in c]
+            self.levels.append((n, lower_re, text_re, other))
+            all_lower += lower
+            all_text += text
+        # most strings open no cue: one search over all the joined conditions says so
+        self._any_lower = _joined(all_lower)
+        self._any_text = _joined(all_text)
+        self._has_other = any(other for _, _, _, other in self.levels)
+        self._cache: dict[int, int] = {}
+
+    @staticmethod
+    def _holds(key: str, cond: Any, text: str) -> bool:
+        """One token condition, as spaCy's Matcher reads it; True for what it cannot read
+        (a gate may let too much through, never too little)."""
+        if key in ("LOWER", "TEXT", "ORTH"):
+            alt = _as_regex(cond)
+            value = text.lower() if key == "LOWER" else text
+            return alt is None or re.search(alt, value) is not None
+        if key == "IS_ALPHA" and isinstance(cond, bool):
+            return text.isalpha() == cond
+        return True
+
+    def reach(self, orth: int, strings: StringStore) -> int:
+        """Length of the longest cue pattern that may start at a token with this text."""
+        got = self._cache.get(orth)
+        if got is None:
+            got = 0
+            text = strings[orth]
+            low = text.lower()
+            maybe = (
+                self._has_other
+                or (self._any_lower is None and any(lv[1] for lv in self.levels))
+                or (self._any_text is None and any(lv[2] for lv in self.levels))
+                or (self._any_lower is not None and self._any_lower.search(low) is not None)
+                or (self._any_text is not None and self._any_text.search(text) is not None)
+            )
+            for n, lower, cased, other in self.levels if maybe else ():
+                if (
+                    (lower is not None and lower.search(low))
+                    or (cased is not None and cased.search(text))
+                    or any(all(self._holds(k, c, text) for k, c in o.items()) for o in other)
+                ):
+                    got = n
+                    break
+            if len(self._cache) >= CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[orth] = got
+        return got
+
+    def windows(self, doc: Doc, orth: list[int], start: int, end: int) -> list[tuple[int, int]]:
+        """Token windows of doc[start:end] (`orth`: its tokens' ORTH) where a cue match can
+        lie."""
+        out: list[tuple[int, int]] = []
+        strings = doc.vocab.strings
+        for k in range(start, end):
+            n = self.reach(orth[k], strings)
+            if n:
+                hi = min(end, k + n)
+                if out and k <= out[-1][1]:
+                    out[-1] = (out[-1][0], max(out[-1][1], hi))
+                else:
+                    out.append((k, hi))
+        return out
+
+
+def _as_regex(cond: Any) -> str | None:
+    """A Matcher condition on a string attribute as a regex searched in the value: a string
+    (equal), {"IN": [...]}, {"REGEX": ...}; None for any other form."""
+    if isinstance(cond, str):
+        return f"^{re.escape(cond)}$"
+    if isinstance(cond, dict) and set(cond) == {"IN"}:
+        return "^(?:" + "|".join(re.escape(str(v)) for v in cond["IN"]) + ")$"
+    if isinstance(cond, dict) and set(cond) == {"REGEX"}:
+        return f"(?:{cond['REGEX']})"
+    return None
+
+
+def _joined(alternatives: list[str]) -> re.Pattern[str] | None:
+    try:
+        return re.compile("|".join(alternatives)) if alternatives else None
+    except re.error:
+        return None
+
+
+def _strip_op(spec: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in spec.items() if k != "OP"}
+
+
+class DocText:
+    """`doc.text` from the token arrays, with a string cache: `Doc.text` builds a Token object
+    per token, which costs the component about a tenth of its time."""
+
+    def __init__(self) -> None:
+        self._cache: dict[int, str] = {}
+
+    def __call__(self, doc: Doc) -> tuple[str, list[int]]:
+        """The doc's text and its tokens' ORTH values."""
+        if len(doc) == 0:
+            return "", []
+        strings = doc.vocab.strings  # (a string hash means the same string in every vocab)
+        arr = doc.to_array([ORTH, SPACY]).tolist()
+        cache = self._cache
+        if len(cache) >= CACHE_LIMIT:
+            cache.clear()
+        parts: list[str] = []
+        for orth, space in arr:
+            s = cache.get(orth)
+            if s is None:
+                s = cache[orth] = strings[orth]
+            parts.append(s + " " if space else s)
+        return "".join(parts), [o for o, _ in arr]
 
 
 def cue_matcher(nlp: Language, cues: Sequence[CueRule]) -> Matcher:
@@ -155,19 +316,35 @@ class OutcomeExtractor:
         self.cues = cues
         self.lexicon = Lexicon(lexicon)
         self._matcher: Matcher | None = None
+        self._gate: CueGate | None = None
+        self._doc_text = DocText()
 
     def _cue_matcher(self) -> Matcher:
         if self._matcher is None:
             self._matcher = cue_matcher(self.nlp, self.cues)
         return self._matcher
 
+    def _cue_matches(self, doc: Doc, start: int, end: int,
+                     orth: list[int]) -> list[tuple[int, int, int]]:  # fmt: skip
+        """(rule index, start, end) of the cue matches in doc[start:end], sentence-relative:
+        the Matcher run on the windows `CueGate` allows only."""
+        if self._gate is None:
+            self._gate = CueGate(self.nlp, self.cues)
+        matcher = self._cue_matcher()
+        strings = self.nlp.vocab.strings
+        out: list[tuple[int, int, int]] = []
+        for a, b in self._gate.windows(doc, orth, start, end):
+            for match_id, ti, tj in matcher(doc[a:b]):
+                out.append((int(strings[match_id]), ti + a - start, tj + a - start))
+        return out
+
     # -- running ----------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         lex = self.lexicon
         figures: list[OutcomeFigure] = []
         ctx: DocContext | None = None
-        doc_text = doc.text  # built from the tokens on every access: read it once
-        offsets = _offsets(doc, len(doc_text))
+        doc_text, orth = self._doc_text(doc)
+        offsets = _offsets(doc, len(doc_text), orth)
         for sent_idx, (start, end, char_start, char_end) in enumerate(offsets.sentences):
             # the cheap test first, on the raw text; Span objects only for what passes it
             if not lex.passes(doc_text, char_start, char_end):
@@ -204,8 +381,8 @@ class OutcomeExtractor:
         outside a population frame as weak adverse-event cues."""
         base = sent.start_char
         best_end: dict[tuple[int, int], int] = {}
-        for match_id, ti, tj in self._cue_matcher()(sent):
-            key = (ti, int(self.nlp.vocab.strings[match_id]))
+        for rule, ti, tj in self._cue_matches(sent.doc, sent.start, sent.end, offsets.orth):
+            key = (ti, rule)
             best_end[key] = max(best_end.get(key, 0), tj)
         found = sorted((ti, tj, r) for (ti, r), tj in best_end.items())
         found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))  # stable: longest, then earliest
@@ -271,8 +448,10 @@ class OutcomeExtractor:
                 if f.comparator:
                     if definitional is None:
                         definitional = bool(lex.definition_re.search(text))
-                    if definitional or count_after[k + 1]:
-                        continue  # a threshold: "more than 50% regrowth was seen in 8 of 12"
+                    if definitional or count_after[k + 1] or not f.has_pop:
+                        # a threshold: "more than 50% regrowth was seen in 8 of 12", "grade 3
+                        # events with ≥ 10% incidence" (but "more than 90% of patients ...")
+                        continue
                 tail = parser.toks[f.te - 1].end
                 if lex.area_after_re.match(text[tail : tail + 200]) or (
                     lex.area_before_re.search(before) and not f.has_pop

@@ -29,13 +29,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy
-from spacy.attrs import IDX, LENGTH, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, LENGTH, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
-import pipeline.extensions  # noqa: F401  (registers Doc._.outcomes and the Span attributes)
+import pipeline.extensions  # (also registers Doc._.outcomes and the Span attributes)
 from pipeline.components.outcome_context import DocContext, SentenceMentions, resolve_figure
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_measures import (
@@ -241,31 +241,6 @@ def _strip_op(spec: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in spec.items() if k != "OP"}
 
 
-class DocText:
-    """`doc.text` from the token arrays, with a string cache: `Doc.text` builds a Token object
-    per token, which costs the component about a tenth of its time."""
-
-    def __init__(self) -> None:
-        self._cache: dict[int, str] = {}
-
-    def __call__(self, doc: Doc) -> tuple[str, list[int]]:
-        """The doc's text and its tokens' ORTH values."""
-        if len(doc) == 0:
-            return "", []
-        strings = doc.vocab.strings  # (a string hash means the same string in every vocab)
-        arr = doc.to_array([ORTH, SPACY]).tolist()
-        cache = self._cache
-        if len(cache) >= CACHE_LIMIT:
-            cache.clear()
-        parts: list[str] = []
-        for orth, space in arr:
-            s = cache.get(orth)
-            if s is None:
-                s = cache[orth] = strings[orth]
-            parts.append(s + " " if space else s)
-        return "".join(parts), [o for o, _ in arr]
-
-
 def cue_matcher(nlp: Language, cues: Sequence[CueRule]) -> Matcher:
     """spaCy Matcher over the cue rules; match ids are the rule indices as strings. A phrase
     cue matches its tokens' lower-cased text."""
@@ -317,7 +292,6 @@ class OutcomeExtractor:
         self.lexicon = Lexicon(lexicon)
         self._matcher: Matcher | None = None
         self._gate: CueGate | None = None
-        self._doc_text = DocText()
 
     def _cue_matcher(self) -> Matcher:
         if self._matcher is None:
@@ -343,7 +317,8 @@ class OutcomeExtractor:
         lex = self.lexicon
         figures: list[OutcomeFigure] = []
         ctx: DocContext | None = None
-        doc_text, orth = self._doc_text(doc)
+        doc_text = pipeline.extensions.doc_text(doc)
+        orth = doc.to_array(ORTH).tolist() if len(doc) else []
         offsets = _offsets(doc, len(doc_text), orth)
         for sent_idx, (start, end, char_start, char_end) in enumerate(offsets.sentences):
             # the cheap test first, on the raw text; Span objects only for what passes it

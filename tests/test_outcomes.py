@@ -809,3 +809,35 @@ def test_thresholds_levels_and_schedules(
     nlp: Language, text: str, expected: list[float]
 ) -> None:
     assert [v for _, v in pairs(run(nlp, text))] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # between-arm differences and comparatives: changes, not an arm's rate
+        (
+            "Nausea was 9.0% with drug A versus 5.0% with drug B (difference = 4.0%, P = .2).",
+            [(9.0, "percent"), (5.0, "percent"), (4.0, "relative_change")],
+        ),
+        (
+            "Rash was reported in 8% of patients on A (a 3.5% difference).",
+            [(8.0, "percent"), (3.5, "relative_change")],
+        ),
+        ("Fatigue was 12% lower with drug A than with drug B.", [(12.0, "relative_change")]),
+        (
+            "Drug A prolonged the time to first fracture or hypercalcemia of malignancy by 18%.",
+            [(18.0, "relative_change")],
+        ),
+        (
+            "The relapse rate fell (relative risk reduction 21%, P = .04).",
+            [(21.0, "relative_change")],
+        ),
+        # ... but a percentage of subjects after 'by' stays a rate
+        ("Complete response was reached by 30% of patients.", [(30.0, "percent")]),
+        ("There was no difference: 4% of patients in arm A relapsed.", [(4.0, "percent")]),
+    ],
+)
+def test_differences_and_comparatives_are_changes(
+    nlp: Language, text: str, expected: list[tuple[float, str]]
+) -> None:
+    assert [(r["value"], r["unit"]) for r in run(nlp, text)._.outcomes] == expected

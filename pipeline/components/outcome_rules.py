@@ -120,6 +120,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "comparison_connectors",
     "change_verbs",
     "change_nouns",
+    "difference_words",
+    "comparative_words",
     "control_arms",
     "count_blockers_after",
     "median_words",
@@ -348,19 +350,24 @@ class Lexicon:
             + r"(?:\s*[(\[][A-Za-z]{1,4}[)\]])?(?:\s+(?:for|of)\s+[A-Za-z][\w -]{0,30}?)?"
             + r"\s*(?:[,:=]|of|was|were|is)?\s*$"
         )
+        # "reduced ... by 54%", "prolonged the time to first SRE or hypercalcemia by 18%"
         self.change_before_re = re.compile(
-            rf"\b(?:{_alt(data['change_verbs'])})\s+(?:[\w%.·-]+\s+){{0,6}}?by\s+"
+            rf"\b(?:{_alt(data['change_verbs'])})\s+(?:[^\s;]+\s+){{0,12}}?by\s+"
             rf"(?:about\s+|approximately\s+|nearly\s+|almost\s+)?$",
             re.IGNORECASE,
         )
-        # "a reduction (28%)", "a decrease of 54%", "+516%", "-0.3%": a change, not a rate
+        # "a reduction (28%)", "a decrease of 54%", "relative risk reduction 12%",
+        # "difference = 0.5%", "+516%", "-0.3%": a change, not a rate
         self.change_noun_before_re = re.compile(
-            rf"(?:\b(?:{_alt(data['change_nouns'])})\s*(?:\(|of|by)\s*(?:about\s+)?"
+            rf"(?:\b(?:{_alt(data['change_nouns'])})\s*(?:\(|of|by)?\s*(?:about\s+)?"
+            rf"|\b(?:{_alt(data['difference_words'])})\s*(?:=|of)\s*"
             rf"|(?<![\w.])[+\-−–]\s?)$",
             re.IGNORECASE,
         )
+        # "a 4.57% difference", "a 17% risk reduction", "11% lower than", "8% more in ..."
         self.change_after_re = re.compile(
-            rf"^\s*(?:relative\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_alt(data['change_nouns'])})\b",
+            rf"^\s*(?:(?:relative\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_alt(data['change_nouns'])})"
+            rf"|(?:{_alt(data['difference_words'])})|(?:{_alt(data['comparative_words'])}))\b",
             re.IGNORECASE,
         )
         # arm phrases after a list of figures, after one figure, before one figure

@@ -841,3 +841,22 @@ def test_differences_and_comparatives_are_changes(
     nlp: Language, text: str, expected: list[tuple[float, str]]
 ) -> None:
     assert [(r["value"], r["unit"]) for r in run(nlp, text)._.outcomes] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # counts of sites, clusters, schemes: not subjects, even past modifiers
+        ("The trial ran at 4 regional cancer care centers and 30 patients relapsed.", [30.0]),
+        ("This randomized trial was conducted at 9 cancer centers in China.", []),
+        ("Arm A (12 clusters) had 70 women and arm B (14 clusters) had 80 women.", [70.0, 80.0]),
+        ("We compared two dosing schemes of docetaxel.", []),
+        # an outcome count before its modifiers stays
+        ("There were 21 serious adverse events with drug A.", [21.0]),
+    ],
+)
+def test_counts_of_sites_and_schemes_are_not_figures(
+    nlp: Language, text: str, expected: list[float]
+) -> None:
+    doc = run(nlp, text, [("cancer", "DISEASE", "MESH:D009369")])
+    assert [v for _, v in pairs(doc)] == expected

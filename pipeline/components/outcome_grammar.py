@@ -121,7 +121,7 @@ class SentenceParser(StatisticsParser):
             if after is not None and after.num is None:
                 return False  # 13-year-old, 2-month
             return False  # ranges 5-10
-        if nxt in self.lex.units or nxt in self.lex.count_blockers_after:
+        if self.counts_things(i):
             return False  # "12 weeks", "at 9 cancer centers", "in the 3 arms"
         if (
             nxt in ("to", "–", "-", ":", "∶", "x", "×", "±", ".")

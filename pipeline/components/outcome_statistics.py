@@ -90,6 +90,26 @@ class StatisticsParser:
             k += 1
         return None
 
+    def counts_things(self, i: int, max_modifiers: int = 5) -> bool:
+        """True if the number at token i counts things, not subjects: a unit right after it
+        ("12 weeks"), or a non-subject noun past a few modifiers ("at 2 specialty cancer care
+        centers", "(66 clusters)", "six nutrition education sessions"); not "352 DFS events"."""
+        if self.lower(i + 1) in self.lex.units:
+            return True
+        for k in range(i + 1, min(i + 2 + max_modifiers, len(self.toks))):
+            t = self.toks[k]
+            if t.lower in self.lex.count_blockers_after:
+                return True
+            if (
+                not t.text.isalpha()
+                or t.lower in self.lex.pop
+                or t.lower in self.lex.adjective_stops
+                or t.lower in self.lex.boundaries
+                or t.lower.endswith("ed")  # a verb: "3 developed ...", "2 received 6 doses"
+            ):
+                return False
+        return False
+
     def closing(self, k: int, within: int) -> int | None:
         """Index past the bracket closing the one at k, if it closes within `within` tokens."""
         depth = 0

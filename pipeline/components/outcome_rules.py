@@ -105,6 +105,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "unit_words",
     "area_words",
     "reference_words",
+    "amount_nouns",
     "formulation_words",
     "definition_cues",
     "comparators",
@@ -306,8 +307,11 @@ class Lexicon:
             rf"(?:{_alt(comps)}|=|:|of)?\s*$",
             re.IGNORECASE,
         )
+        # "70% of control values", and amounts given: "99% of cycles", "20% of energy" (but
+        # not "80% of patients completed cycles")
         self.reference_after_re = re.compile(
-            rf"^\s*of\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_alt(self.reference)})\b",
+            rf"^\s*of\s+(?:the\s+)?(?:(?!(?:{_alt(self.pop)})\b)[\w-]+\s+){{0,2}}?"
+            rf"(?:{_alt(self.reference | sets['amount_nouns'])})\b",
             re.IGNORECASE,
         )
         self.ratio_re = re.compile(rf"(?<![\w-])(?:{_alt_cased(data['ratio_words'])})(?![\w-])")

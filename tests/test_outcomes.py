@@ -877,3 +877,25 @@ def test_percent_of_cycles_or_energy_is_not_a_rate(
     nlp: Language, text: str, expected: list[float]
 ) -> None:
     assert [v for _, v in pairs(run(nlp, text))] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a grade or stage number is not the ratio, nor a list of them a count of subjects
+        ("The odds ratio of grade 3 toxicity was 1.8 with drug A.", [1.8]),
+        ("A weight loss intervention in stage 0 and 1 breast cancer survivors helped.", []),
+        ("Relapse: 80 ASA physical status 1 or 2 women were scheduled for surgery.", []),
+        # a digit group of a P value is not a count
+        (
+            "The objective response rate was higher: 46.7% vs 18.45% (P<0.000 1) and "
+            "79.72% vs 45.63% (P<0.000 1).",
+            [46.7, 18.45, 79.72, 45.63],
+        ),
+    ],
+)
+def test_grade_and_stage_lists_and_p_digit_groups_are_not_figures(
+    nlp: Language, text: str, expected: list[float]
+) -> None:
+    doc = run(nlp, text, [("cancer", "DISEASE", "MESH:D009369")])
+    assert [v for _, v in pairs(doc)] == expected

@@ -111,6 +111,15 @@ class SentenceParser(StatisticsParser):
                 return False
             if prev.text in "≥≤<>" and self.lower(i - 2) in self.lex.count_blockers:
                 return False  # "grade ≥ 2"
+            if (
+                prev.lower in ("and", "or", "to", "-", "–")
+                and self._num_at(i - 2)
+                and self.lower(i - 3) in self.lex.count_blockers
+                and not self.adjacent(i - 3, i - 2)
+            ):
+                return False  # "stage 0 and 1 survivors", "ASA status 1 or 2 women"
+            if prev.num is not None and self.consumed[i - 1] and "." in prev.text:
+                return False  # "P<0.000 1": a digit group of a statistic
             if prev.text in "±+" or (prev.lower == "=" and not self._is_n_eq(i - 2)):
                 return False
         nxt = self.lower(i + 1)

@@ -189,6 +189,8 @@ class StatisticsParser:
         t = self.toks[i]
         if t.num is None or t.word_num or self.lower(i + 1) in ("%", "percent"):
             return None
+        if self.lower(i - 1) in self.lex.count_blockers:
+            return None  # "odds ratio of grade 3 toxicity": a grade, not the ratio
         m = self.lex.ratio_value_re.search(self.text, max(0, t.start - 70), t.start)
         if m is None:
             return None

@@ -899,3 +899,21 @@ def test_grade_and_stage_lists_and_p_digit_groups_are_not_figures(
 ) -> None:
     doc = run(nlp, text, [("cancer", "DISEASE", "MESH:D009369")])
     assert [v for _, v in pairs(doc)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # baseline characteristics: who was studied, not outcomes
+        ("Of the tumors, 120 (60%) were ER positive and 80 (40%) were ER negative.", []),
+        ("Forty percent of the women had stage II breast cancer.", []),
+        ("In all, 65% were postmenopausal.", []),
+        # an outcome in a subgroup named by a characteristic stays
+        ("Relapse occurred in 20% of patients who were ER negative.", [20.0]),
+    ],
+)
+def test_baseline_characteristics_are_not_outcomes(
+    nlp: Language, text: str, expected: list[float]
+) -> None:
+    doc = run(nlp, text, [("breast cancer", "DISEASE", "MESH:D001943")])
+    assert [v for _, v in pairs(doc)] == expected

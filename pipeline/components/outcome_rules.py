@@ -106,6 +106,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "area_words",
     "reference_words",
     "amount_nouns",
+    "characteristic_words",
     "formulation_words",
     "definition_cues",
     "comparators",
@@ -312,6 +313,12 @@ class Lexicon:
         self.reference_after_re = re.compile(
             rf"^\s*of\s+(?:the\s+)?(?:(?!(?:{_alt(self.pop)})\b)[\w-]+\s+){{0,2}}?"
             rf"(?:{_alt(self.reference | sets['amount_nouns'])})\b",
+            re.IGNORECASE,
+        )
+        # "280 (61%) tumor samples were ER positive", "51% of them had stage I disease"
+        self.characteristic_after_re = re.compile(
+            r"^\s*\)?\s*(?:(?!who\b|that\b|which\b|and\b)[\w-]+\s+){0,2}?(?:were|was|had)\s+"
+            rf"(?:an?\s+)?(?:{_alt(sets['characteristic_words'])})(?![\w])",
             re.IGNORECASE,
         )
         self.ratio_re = re.compile(rf"(?<![\w-])(?:{_alt_cased(data['ratio_words'])})(?![\w-])")

@@ -402,7 +402,8 @@ class OutcomeExtractor:
 
     def _kept(self, figures: list[Figure], parser: SentenceParser,
               sm: SentenceMentions) -> list[Figure]:  # fmt: skip
-        """Drop drug strengths, reference percentages and thresholds; mark body-area figures."""
+        """Drop drug strengths, reference percentages, thresholds and baseline characteristics;
+        mark body-area figures."""
         lex = self.lexicon
         text = parser.text
         # searched only for a comparator percentage ("more than 50%"), the one use
@@ -414,6 +415,9 @@ class OutcomeExtractor:
             count_after[k] = count_after[k + 1] or g.has_pop or g.count is not None
         kept: list[Figure] = []
         for k, f in enumerate(figures):
+            tail = parser.toks[f.te - 1].end
+            if lex.characteristic_after_re.match(text[tail : tail + 80]):
+                continue  # "65% were postmenopausal": who was studied, not an outcome
             if f.pct is not None and f.count is None and f.num is None:
                 before = text[max(0, f.start - 40) : f.start]
                 if is_concentration(lex, f, text, sm.drugs, sm.base):
@@ -427,7 +431,6 @@ class OutcomeExtractor:
                         # a threshold: "more than 50% regrowth was seen in 8 of 12", "grade 3
                         # events with ≥ 10% incidence" (but "more than 90% of patients ...")
                         continue
-                tail = parser.toks[f.te - 1].end
                 if lex.area_after_re.match(text[tail : tail + 200]) or (
                     lex.area_before_re.search(before) and not f.has_pop
                 ):

@@ -284,7 +284,9 @@ class SentenceParser(StatisticsParser):
         self.set_pct(fig, i)
         t0 = self.toks[i].start
         fig.relative = bool(
-            self.lex.change_before_re.search(self.text[max(0, t0 - 160) : t0])
+            # (the verb may stand 12 words back, but "by" ends the window: test that first)
+            ("by" in self.text[max(0, t0 - 24) : t0].lower()
+             and self.lex.change_before_re.search(self.text[max(0, t0 - 160) : t0]))
             or self.lex.change_noun_before_re.search(self.text[max(0, t0 - 30) : t0])
             or self.lex.change_after_re.match(self.text[self.toks[pe - 1].end : t0 + 60])
         )

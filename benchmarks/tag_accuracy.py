@@ -22,15 +22,16 @@ from pathlib import Path
 from rich.console import Console
 
 
-def write_doc_scores(gold: list, predictions: list, path: Path) -> None:
-    """Strict TP/FP/FN per (document, label): exact offsets and label, as `score` counts them."""
+def write_doc_scores(gold: list, predictions: list, labels: list[str], path: Path) -> None:
+    """Strict TP/FP/FN per document and scored label (the gold file's labels, as `score` counts
+    them: exact offsets and label); one row per document and label, zeros included."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, delimiter="\t")
         writer.writerow(["doc_id", "label", "tp", "fp", "fn"])
         for doc, pred in zip(gold, predictions, strict=True):
             want = {(m.start, m.end, m.label) for m in doc.mentions}
             got = {(m.start, m.end, m.label) for m in pred}
-            for label in sorted({k[2] for k in want | got}):
+            for label in labels:
                 w = {k for k in want if k[2] == label}
                 g = {k for k in got if k[2] == label}
                 writer.writerow([doc.doc_id, label, len(w & g), len(g - w), len(w - g)])
@@ -77,7 +78,7 @@ def main() -> None:
             for (label, text, want, got), n in wrong.most_common():
                 writer.writerow([n, label, text, want, got])
     if args.doc_scores:
-        write_doc_scores(gold, predictions, args.doc_scores)
+        write_doc_scores(gold, predictions, list(ev.strict), args.doc_scores)
     if args.errors:
         from pipeline.evaluate import write_errors
 

@@ -2,11 +2,14 @@
 
     python benchmarks/tag_accuracy.py ../shared/corpora/bc5cdr/devel.pubtator [--model DIR]
         [--no-model] [--errors errors.tsv] [--concept-errors concept_errors.tsv]
+        [--doc-scores doc_scores.tsv]
 
 Prints what `biotab evaluate` measures (strict and lenient P/R/F1 per label) plus concept-id
 accuracy per label on strictly correct mentions and document-level concept P/R/F1 per label
 (`pipeline.evaluate.evaluation_tables`), and the most frequent concept errors on correct
-mentions: (label, mention text, gold id, predicted id or "none").
+mentions: (label, mention text, gold id, predicted id or "none"). `--doc-scores` writes strict
+TP/FP/FN per document and label (for paired comparisons of two models on the same documents,
+e.g. a bootstrap over documents).
 """
 
 from __future__ import annotations
@@ -19,6 +22,21 @@ from pathlib import Path
 from rich.console import Console
 
 
+def write_doc_scores(gold: list, predictions: list, labels: list[str], path: Path) -> None:
+    """Strict TP/FP/FN per document and scored label (the gold file's labels, as `score` counts
+    them: exact offsets and label); one row per document and label, zeros included."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter="\t")
+        writer.writerow(["doc_id", "label", "tp", "fp", "fn"])
+        for doc, pred in zip(gold, predictions, strict=True):
+            want = {(m.start, m.end, m.label) for m in doc.mentions}
+            got = {(m.start, m.end, m.label) for m in pred}
+            for label in labels:
+                w = {k for k in want if k[2] == label}
+                g = {k for k in got if k[2] == label}
+                writer.writerow([doc.doc_id, label, len(w & g), len(g - w), len(w - g)])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gold", type=Path)
@@ -26,6 +44,7 @@ def main() -> None:
     parser.add_argument("--no-model", action="store_true")
     parser.add_argument("--errors", type=Path, default=None)
     parser.add_argument("--concept-errors", type=Path, default=None)
+    parser.add_argument("--doc-scores", type=Path, default=None)
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
 
@@ -58,6 +77,8 @@ def main() -> None:
             writer.writerow(["count", "label", "text", "gold", "predicted"])
             for (label, text, want, got), n in wrong.most_common():
                 writer.writerow([n, label, text, want, got])
+    if args.doc_scores:
+        write_doc_scores(gold, predictions, list(ev.strict), args.doc_scores)
     if args.errors:
         from pipeline.evaluate import write_errors
 

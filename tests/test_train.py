@@ -247,3 +247,31 @@ def test_pubtator_conversion_aligns_raw_text_mentions(tmp_path):
     assert json.loads((tmp_path / "iob" / "conversion.json").read_text())["_settings"][
         "source"] == "iob"
     assert iob_paths["train"].exists()
+
+
+@pytest.mark.parametrize("numpy_matmul", [True, False])
+def test_train_builds_models_with_numpy_matmul_only_inside(tmp_path, monkeypatch, numpy_matmul):
+    import spacy.cli.train
+    from thinc.api import get_current_ops
+
+    from pipeline.train import train
+
+    corpora = tmp_path / "corpora"
+    corpora.mkdir()
+    write_iob(corpora / "train.tsv")
+    seen = []
+
+    def fake_spacy_train(*args, **kwargs):
+        seen.append(get_current_ops())
+        raise RuntimeError("stop after the ops check")
+
+    monkeypatch.setattr(spacy.cli.train, "train", fake_spacy_train)
+    before = get_current_ops()
+    with pytest.raises(RuntimeError, match="stop after"):
+        train(corpora, output=tmp_path / "model", work_dir=tmp_path / "work",
+              numpy_matmul=numpy_matmul)
+    (ops,) = seen
+    # thinc's NumpyOps multiplies through numpy (base Ops.gemm) when use_blis is off
+    assert ops.name == "numpy" and ops.use_blis is (not numpy_matmul)
+    # the caller's ops are back, even after a failed training
+    assert get_current_ops() is before

@@ -241,10 +241,10 @@ class FuzzyMatcher:
 
     def scan_kb_names(self, kb: Any) -> list[NameEntry]:
         """Every KB name of a drug-like/disease-like shape (slow: scans the whole KB)."""
-        load_index = getattr(kb, "_load_index", None)
-        if load_index is not None:
-            keys: Iterable[tuple[str, tuple[str, ...]]] = load_index().items()
-        else:  # an in-memory KB without the index: walk the concepts
+        index_rows = getattr(kb, "index_rows", None)
+        if index_rows is not None:
+            keys: Iterable[tuple[str, tuple[str, ...]]] = index_rows()
+        else:  # a KB-like object without the index: walk the concepts
             keys = (
                 (term.lower(), (c.concept_id,))
                 for c in kb.concepts.values() for term in (c.name, *c.aliases)

@@ -14,21 +14,26 @@ matcher, so that an alias normalized at build time and a mention normalized at r
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 import threading
 import unicodedata
+import zlib
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.kb.table import SortedLines
 from pipeline.labels import DRUG, LABELS
 from pipeline.paths import kb_dir
 
 __all__ = [
     "LABELS",
     "Concept",
+    "KBFileError",
     "KnowledgeBase",
     "index_entries",
     "load_patterns",
@@ -234,40 +239,66 @@ def concept_priority(concept: Concept) -> tuple[int, str]:
     return (rank, cid)
 
 
-class _LazyConcepts(Mapping[str, Concept]):
-    """concept id -> Concept, parsed from its JSON line on first access (fast KB loading)."""
+_CONCEPT_PREFIX = '{"concept_id":"'
+#: Decoded aliases kept for the linker's fuzzy step (about 80 bytes each), over all prefixes.
+_ALIAS_CACHE_KEYS = 200_000
+#: Parsed concepts kept per process (a corpus touches a few thousand; the bound keeps memory flat).
+_PARSED_MAX = 50_000
 
-    def __init__(self, raw: dict[str, str]) -> None:
-        self._raw = raw
+
+class _TableConcepts(Mapping[str, Concept]):
+    """concept id -> Concept, parsed from its JSON line (a `SortedLines` row) on first access."""
+
+    def __init__(self, table: SortedLines) -> None:
+        self._table = table
         self._parsed: dict[str, Concept] = {}
+
+    def _row(self, concept_id: str) -> int | None:
+        return self._table.find(concept_id.encode("utf-8"))
 
     def __getitem__(self, concept_id: str) -> Concept:
         concept = self._parsed.get(concept_id)
         if concept is None:
-            concept = Concept.from_json(json.loads(self._raw[concept_id]))
+            row = self._row(concept_id) if isinstance(concept_id, str) else None
+            if row is None:
+                raise KeyError(concept_id)
+            concept = Concept.from_json(json.loads(self._table.line(row)))
+            if len(self._parsed) >= _PARSED_MAX:
+                self._parsed.clear()
             self._parsed[concept_id] = concept
         return concept
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._raw)
+        return (self._table[row].decode("utf-8") for row in range(len(self._table)))
 
     def __len__(self) -> int:
-        return len(self._raw)
+        return len(self._table)
 
     def __contains__(self, concept_id: object) -> bool:
-        return concept_id in self._raw
+        return isinstance(concept_id, str) and (
+            concept_id in self._parsed or self._row(concept_id) is not None
+        )
+
+    def label(self, concept_id: str) -> str | None:
+        """The label of a concept without parsing its record (None: no such concept)."""
+        row = self._row(concept_id)
+        if row is None:
+            return None
+        # A JSON string cannot hold an unescaped quote: this key cannot match inside a name.
+        found = _LABEL_FIELD.search(self._table.line(row))
+        return found.group(1).decode("ascii") if found else self[concept_id].label
 
     def labels(self) -> dict[str, str]:
         """concept id -> label, without parsing the records."""
         out: dict[str, str] = {}
-        for cid, line in self._raw.items():
-            # A JSON string cannot hold an unescaped quote: this key cannot match inside a name.
-            found = _LABEL_FIELD.search(line)
-            out[cid] = found.group(1) if found else self[cid].label
+        for row in range(len(self._table)):
+            cid = self._table[row].decode("utf-8")
+            found = _LABEL_FIELD.search(self._table.line(row))
+            out[cid] = found.group(1).decode("ascii") if found else self[cid].label
         return out
 
 
-_LABEL_FIELD = re.compile(r'"label":\s*"([A-Z_]+)"')
+_LABEL_FIELD = re.compile(rb'"label":\s*"([A-Z_]+)"')
 
 
 def index_entries(concepts: Iterable[Concept]) -> dict[str, list[str]]:
@@ -307,20 +338,80 @@ def _id_priority(cid: str) -> tuple[int, str]:
     return (0 if cid.startswith("HGNC:") else 1 if cid.startswith("MESH:D") else 2, cid)
 
 
+class KBFileError(ValueError):
+    """A KB file that is damaged, or stale against the manifest of its folder (names the file)."""
+
+
+def _checked_bytes(file: Path, manifest: dict[str, Any]) -> tuple[bytes, bool]:
+    """The decompressed bytes of a KB file, and whether `manifest.json` vouches for them.
+
+    A file the manifest lists must have the SHA-256 recorded there (`biotab kb build` writes
+    them sorted, so a verified file is searched as it is); one it does not list is sorted and
+    checked by the caller.
+    """
+    raw = file.read_bytes()
+    expected = (manifest.get("files") or {}).get(file.name)
+    if expected is not None:
+        actual = hashlib.sha256(raw).hexdigest()
+        if actual != expected:
+            raise KBFileError(
+                f"{file}: SHA-256 {actual[:12]}... is not the {expected[:12]}... that "
+                f"{file.parent / MANIFEST_FILE} records: the file is damaged or from another "
+                "build (rebuild the KB with `biotab kb build`)"
+            )
+    try:
+        data = gzip.decompress(raw) if file.suffix == ".gz" else raw
+    except (OSError, EOFError, zlib.error) as exc:
+        raise KBFileError(f"{file}: cannot be decompressed ({exc}): the file is damaged") from exc
+    return data, expected is not None
+
+
+def _concept_lines(file: Path, data: bytes) -> Iterator[str]:
+    """Concept records re-written with the concept id first (a file not from our build)."""
+    for lineno, line in enumerate(data.decode("utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            cid = obj["concept_id"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise KBFileError(f"{file}:{lineno}: bad concept record: {exc}") from exc
+        if not isinstance(cid, str) or not cid:
+            raise KBFileError(f"{file}:{lineno}: key 'concept_id' is {cid!r}: expected a CURIE")
+        obj = {"concept_id": cid, **{k: v for k, v in obj.items() if k != "concept_id"}}
+        yield json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _index_lines(file: Path, data: bytes) -> Iterator[str]:
+    for lineno, line in enumerate(data.decode("utf-8").splitlines(), 1):
+        if not line:
+            continue
+        key, tab, ids = line.partition("\t")
+        if not tab or not ids:
+            raise KBFileError(f"{file}:{lineno}: expected 'normalized alias<TAB>concept ids'")
+        if key:
+            yield line
+
+
 class KnowledgeBase:
-    """Concepts by id plus an exact-match index on normalized aliases."""
+    """Concepts by id plus an exact-match index on normalized aliases (`SortedLines` tables)."""
 
     def __init__(
         self,
         concepts: Mapping[str, Concept],
         path: Path | None = None,
         manifest: dict[str, Any] | None = None,
+        index: SortedLines | None = None,
     ) -> None:
         self.concepts = concepts
         self.path = path
         self.manifest = manifest or {}
-        self._index: dict[str, str] | None = None
+        self._index: SortedLines | None = index
         self._labels: dict[str, str] | None = None
+        # prefix -> its aliases' (lengths, keys, index rows), sorted by length, least recently
+        # used first (`alias_candidates`)
+        self._alias_cache: dict[str, tuple[list[int], list[str], list[int]]] = {}
+        self._alias_cache_keys = 0
 
     def __repr__(self) -> str:
         return f"KnowledgeBase({len(self.concepts)} concepts from {self.path})"
@@ -340,67 +431,83 @@ class KnowledgeBase:
 
     @classmethod
     def _read(cls, folder: Path) -> KnowledgeBase:
+        """The concepts (the index is read on first look-up); raises KBFileError for a file
+        that is damaged or does not match the folder's manifest."""
         file = folder / CONCEPTS_FILE
         if not file.exists():
             raise FileNotFoundError(
                 f"knowledge base not found: {file} (run `biotab kb build` to compile it)"
             )
-        raw: dict[str, str] = {}
-        prefix = '{"concept_id":"'
-        with gzip.open(file, "rt", encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh.read().splitlines(), 1):
-                if not line:
-                    continue
-                if line.startswith(prefix):
-                    cid = line[len(prefix) : line.index('"', len(prefix))]
-                else:  # not written by our build: parse it properly
-                    try:
-                        cid = json.loads(line)["concept_id"]
-                    except (ValueError, KeyError, TypeError) as exc:
-                        raise ValueError(f"{file}:{lineno}: bad concept record: {exc}") from exc
-                raw[cid] = line
         manifest: dict[str, Any] = {}
         if (folder / MANIFEST_FILE).exists():
             manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
-        return cls(_LazyConcepts(raw), path=folder, manifest=manifest)
+        data, verified = _checked_bytes(file, manifest)
+        prefix_len = len(_CONCEPT_PREFIX)
+        if verified:
+            table = SortedLines(data, key_start=prefix_len, key_end=b'"', source=str(file))
+        else:  # not vouched for by a manifest: parsed, re-written id first, sorted
+            table = SortedLines.from_lines(_concept_lines(file, data), key_start=prefix_len,
+                                           key_end=b'"', source=str(file))
+        return cls(_TableConcepts(table), path=folder, manifest=manifest)
 
     @classmethod
-    def from_concepts(cls, concepts: Iterable[Concept]) -> KnowledgeBase:
-        """An in-memory KB (tests, the build)."""
-        return cls({c.concept_id: c for c in concepts})
+    def from_concepts(cls, concepts: Iterable[Concept],
+                      index: Mapping[str, list[str]] | None = None) -> KnowledgeBase:
+        """An in-memory KB (tests, the build); `index`: `index_entries` of the concepts when
+        the caller has it already."""
+        by_id = {c.concept_id: c for c in concepts}
+        entries = index if index is not None else index_entries(by_id.values())
+        table = SortedLines.from_lines(
+            (f"{k}\t{' '.join(v)}" for k, v in entries.items() if k and v),
+            key_start=0, key_end=b"\t", source="the in-memory index",
+        )
+        return cls(by_id, index=table)
 
     # ---------------------------------------------------------------------------------- index
-    def _load_index(self) -> dict[str, str]:
-        # Values stay space-separated strings, split on look-up: building 670k tuples at load
-        # time costs every worker about a second of start-up for the few thousand keys a
-        # corpus ever looks up.
+    def _load_index(self) -> SortedLines:
+        """The look-up index: index.tsv.gz (checked like the concepts), or computed."""
         with _LOCK:
             if self._index is None:
                 file = self.path / INDEX_FILE if self.path is not None else None
                 if file is not None and file.exists():
-                    with gzip.open(file, "rt", encoding="utf-8") as fh:
-                        lines = fh.read().splitlines()
-                    index = dict(line.split("\t", 1) for line in lines if "\t" in line)
-                    index.pop("", None)
+                    data, verified = _checked_bytes(file, self.manifest)
+                    if verified:
+                        index = SortedLines(data, key_start=0, key_end=b"\t", source=str(file))
+                    else:
+                        index = SortedLines.from_lines(_index_lines(file, data), key_start=0,
+                                                       key_end=b"\t", source=str(file))
                 else:
                     entries = index_entries(self.concepts.values())
-                    index = {k: " ".join(v) for k, v in entries.items()}
+                    index = SortedLines.from_lines(
+                        (f"{k}\t{' '.join(v)}" for k, v in entries.items() if k and v),
+                        key_start=0, key_end=b"\t", source="the index computed from concepts",
+                    )
                 self._index = index
             return self._index
+
+    def index_rows(self) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """(normalized alias or variant key, concept ids in priority order), in key order."""
+        for key, ids in self._load_index().rows():
+            yield key.decode("utf-8"), tuple(ids.decode("utf-8").split(" "))
 
     def _ids_for(self, text: str) -> tuple[str, ...]:
         index = self._index if self._index is not None else self._load_index()
         key = normalize_term(text)
         if not key:
             return ()
-        ids = index.get(key)
+
+        def get(k: str) -> bytes | None:
+            row = index.find(k.encode("utf-8"))
+            return index.value(row) if row is not None else None
+
+        ids = get(key)
         if not ids:
             stripped = strip_salts(key)
             if stripped != key:
-                ids = index.get(stripped) or index.get("~" + stripped)
+                ids = get(stripped) or get("~" + stripped)
             if not ids:
-                ids = index.get("~" + key) or index.get("#" + compact_key(key))
-        return tuple(ids.split(" ")) if ids else ()
+                ids = get("~" + key) or get("#" + compact_key(key))
+        return tuple(ids.decode("utf-8").split(" ")) if ids else ()
 
     # ------------------------------------------------------------------------------- queries
     def lookup(self, text: str, label: str | None = None) -> list[Concept]:
@@ -428,10 +535,17 @@ class KnowledgeBase:
     def by_label(self, label: str) -> Iterator[Concept]:
         return (c for c in self.concepts.values() if c.label == label)
 
+    def label_of(self, concept_id: str) -> str | None:
+        """The label of one concept (None: not in the KB), without parsing its record."""
+        if isinstance(self.concepts, _TableConcepts):
+            return self.concepts.label(concept_id)
+        concept = self.concepts.get(concept_id)
+        return concept.label if concept is not None else None
+
     def concept_labels(self) -> dict[str, str]:
         """concept id -> label for every concept (computed once; no record is parsed)."""
         if self._labels is None:
-            if isinstance(self.concepts, _LazyConcepts):
+            if isinstance(self.concepts, _TableConcepts):
                 self._labels = self.concepts.labels()
             else:
                 self._labels = {cid: c.label for cid, c in self.concepts.items()}
@@ -443,31 +557,63 @@ class KnowledgeBase:
         """For each of `labels`: every normalized name and alias of its concepts (of at least
         `min_length` characters) -> concept id.
 
-        Read off the look-up index, so nothing is normalized (the linker's fuzzy candidates are
-        built from this in every worker, and normalizing 600k aliases took 12 s). Several
-        concepts sharing a normalized alias: the higher-priority one (HGNC, then descriptor, then
-        supplement) wins, as in `lookup`.
+        Read off the look-up index, so nothing is normalized. Several concepts sharing a
+        normalized alias: the higher-priority one (HGNC, then descriptor, then supplement) wins,
+        as in `lookup`. (Every alias as a dict: the linker asks `alias_candidates` instead.)
         """
-        wanted = list(labels)
-        for label in wanted:
-            if label not in LABELS:
-                raise ValueError(f"unknown label {label!r}: expected one of {', '.join(LABELS)}")
-        index = self._index if self._index is not None else self._load_index()
+        wanted = _known_labels(labels)
         label_of = self.concept_labels()
         out: dict[str, dict[str, str]] = {label: {} for label in wanted}
-        for key, ids in index.items():
+        for key, ids in self.index_rows():
             if len(key) < min_length or key[:1] in "~#":  # "~", "#": variants, not aliases
                 continue
-            if " " not in ids:  # one concept (most keys)
-                by_label = out.get(label_of.get(ids, ""))
-                if by_label is not None:
-                    by_label[key] = ids
-                continue
-            for cid in ids.split(" "):
+            for cid in ids:
                 by_label = out.get(label_of.get(cid, ""))
                 if by_label is not None and key not in by_label:
                     by_label[key] = cid  # ids are in priority order: the first one wins
         return out
+
+    def alias_candidates(self, prefix: str, min_chars: int,
+                         max_chars: int) -> tuple[list[str], list[int]]:
+        """Normalized aliases (no "~"/"#" variant keys) that start with `prefix` and have
+        `min_chars` to `max_chars` characters, and their index rows (`ids_at`; index order is
+        row order), shortest first.
+
+        The linker's fuzzy step compares a mention with these instead of every alias of its
+        label: the aliases of a prefix are decoded once (kept for the most recently used
+        prefixes, `_ALIAS_CACHE_KEYS` keys at most) and sorted by length, so a look-up is two
+        bisections.
+        """
+        lengths, keys, rows = self._prefix_aliases(prefix)
+        lo = bisect_left(lengths, min_chars)
+        hi = bisect_right(lengths, max_chars, lo)
+        return keys[lo:hi], rows[lo:hi]
+
+    def ids_at(self, row: int) -> tuple[str, ...]:
+        """The concept ids (priority order) of index row `row` (from `alias_candidates`)."""
+        return tuple(self._load_index().value(row).decode("utf-8").split(" "))
+
+    def _prefix_aliases(self, prefix: str) -> tuple[list[int], list[str], list[int]]:
+        with _LOCK:
+            cache = self._alias_cache
+            found = cache.pop(prefix, None)
+            if found is None:
+                index = self._load_index()
+                lo, hi = index.prefix_range(prefix.encode("utf-8"))
+                block = index.block(lo, hi).decode("utf-8").split("\n")
+                items = sorted(
+                    (len(key), key, lo + i)
+                    for i, key in enumerate(line[: line.index("\t")] for line in block if line)
+                    if key[:1] not in "~#"
+                )
+                found = ([n for n, _, _ in items], [k for _, k, _ in items],
+                         [r for _, _, r in items])
+                self._alias_cache_keys += len(items)
+                while cache and self._alias_cache_keys > _ALIAS_CACHE_KEYS:
+                    oldest = next(iter(cache))  # dicts keep insertion order: least recent first
+                    self._alias_cache_keys -= len(cache.pop(oldest)[0])
+            cache[prefix] = found  # (re)inserted last: the most recently used
+            return found
 
     def aliases_for_label(self, label: str) -> dict[str, str]:
         """Every name and alias of `label` concepts, as {surface form: concept id}.
@@ -475,13 +621,20 @@ class KnowledgeBase:
         On a clash the higher-priority concept (HGNC, then descriptor, then supplement) wins.
         Useful for fuzzy matching against a label's vocabulary. (Parses every concept: slow-ish.)
         """
-        if label not in LABELS:
-            raise ValueError(f"unknown label {label!r}: expected one of {', '.join(LABELS)}")
+        _known_labels([label])
         out: dict[str, str] = {}
         for concept in sorted(self.by_label(label), key=concept_priority, reverse=True):
             for term in (concept.name, *concept.aliases):
                 out[term] = concept.concept_id
         return out
+
+
+def _known_labels(labels: Iterable[str]) -> list[str]:
+    wanted = list(labels)
+    for label in wanted:
+        if label not in LABELS:
+            raise ValueError(f"unknown label {label!r}: expected one of {', '.join(LABELS)}")
+    return wanted
 
 
 _LOCK = threading.RLock()

@@ -247,6 +247,10 @@ class Linker:
         top = {cid for _name, score, cid in best if score == best[0][1]}
         return top.pop() if len(top) == 1 else None
 
+    def warm_up(self) -> None:
+        """Load the KB and its index now, not on the first document."""
+        self.kb.warm_up()
+
     def link(self, label: str, text: str) -> str | None:
         """Concept id for a mention text of a label, or None when nothing fits well."""
         return self._link(label, text)

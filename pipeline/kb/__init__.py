@@ -485,6 +485,10 @@ class KnowledgeBase:
                 self._index = index
             return self._index
 
+    def warm_up(self) -> None:
+        """Read the look-up index now (it is otherwise read on the first look-up)."""
+        self._load_index()
+
     def index_rows(self) -> Iterator[tuple[str, tuple[str, ...]]]:
         """(normalized alias or variant key, concept ids in priority order), in key order."""
         for key, ids in self._load_index().rows():

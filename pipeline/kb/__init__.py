@@ -345,9 +345,10 @@ class KBFileError(ValueError):
 def _checked_bytes(file: Path, manifest: dict[str, Any]) -> tuple[bytes, bool]:
     """The decompressed bytes of a KB file, and whether `manifest.json` vouches for them.
 
-    A file the manifest lists must have the SHA-256 recorded there (`biotab kb build` writes
-    them sorted, so a verified file is searched as it is); one it does not list is sorted and
-    checked by the caller.
+    A file the manifest lists must have the SHA-256 recorded there: these are the bytes
+    `biotab kb build` wrote, sorted (`SortedLines.in_order`, checked on the committed KB by the
+    tests); the caller checks their line format (vectorized) and searches them as they are. A
+    file the manifest does not list is parsed, checked and sorted by the caller.
     """
     raw = file.read_bytes()
     expected = (manifest.get("files") or {}).get(file.name)
@@ -443,9 +444,12 @@ class KnowledgeBase:
             manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
         data, verified = _checked_bytes(file, manifest)
         prefix_len = len(_CONCEPT_PREFIX)
-        if verified:
+        table = None
+        if verified and data.startswith(_CONCEPT_PREFIX.encode()):
             table = SortedLines(data, key_start=prefix_len, key_end=b'"', source=str(file))
-        else:  # not vouched for by a manifest: parsed, re-written id first, sorted
+            if not table.starts_with(_CONCEPT_PREFIX.encode()):
+                table = None
+        if table is None:  # not as our build writes it: parsed, re-written id first, sorted
             table = SortedLines.from_lines(_concept_lines(file, data), key_start=prefix_len,
                                            key_end=b'"', source=str(file))
         return cls(_TableConcepts(table), path=folder, manifest=manifest)
@@ -471,9 +475,11 @@ class KnowledgeBase:
                 file = self.path / INDEX_FILE if self.path is not None else None
                 if file is not None and file.exists():
                     data, verified = _checked_bytes(file, self.manifest)
+                    index = None
                     if verified:
                         index = SortedLines(data, key_start=0, key_end=b"\t", source=str(file))
-                    else:
+                        index = index if index.one_per_line(b"\t") else None
+                    if index is None:  # not as our build writes it: checked and sorted
                         index = SortedLines.from_lines(_index_lines(file, data), key_start=0,
                                                        key_end=b"\t", source=str(file))
                 else:

@@ -99,14 +99,63 @@ class SortedLines:
         """Lines [lo, hi) with their newlines, as one slice."""
         return self.data[self._starts[lo] : self._starts[hi]] if lo < hi else b""
 
-    def is_sorted(self) -> bool:
-        """Every key strictly after the one before (one pass over the keys)."""
-        previous = None
-        for row in range(self._n):
-            key = self[row]
-            if previous is not None and key <= previous:
+    def starts_with(self, prefix: bytes) -> bool:
+        """Every line starts with `prefix` (one vectorized comparison)."""
+        if self._n == 0:
+            return True
+        data = np.frombuffer(self.data, dtype=np.uint8)
+        starts = np.frombuffer(self._starts, dtype=np.int64)
+        if np.any(starts[1:] - starts[:-1] <= len(prefix)):
+            return False
+        at = starts[:-1, None] + np.arange(len(prefix))
+        return bool(np.all(data[at] == np.frombuffer(prefix, dtype=np.uint8)))
+
+    def one_per_line(self, byte: bytes) -> bool:
+        """`byte` occurs exactly once on every line (one vectorized pass)."""
+        found = np.flatnonzero(np.frombuffer(self.data, dtype=np.uint8) == byte[0])
+        starts = np.frombuffer(self._starts, dtype=np.int64)
+        return len(found) == self._n and bool(
+            np.all(np.searchsorted(starts, found, side="right") == np.arange(1, self._n + 1)))
+
+    def in_order(self) -> bool:
+        """Every line has its key end byte, and every key comes strictly after the one before
+        (vectorized: a pass over the byte positions where neighbours still agree)."""
+        if self._n == 0:
+            return True
+        data = np.frombuffer(self.data, dtype=np.uint8)
+        starts = np.frombuffer(self._starts, dtype=np.int64)
+        key_start = starts[:-1] + self.key_start
+        if np.any(key_start >= starts[1:] - 1):
+            return False
+        # each line's first key-end byte at or after its key start
+        ends_at = np.flatnonzero(data == self.key_end[0])
+        pos = np.searchsorted(ends_at, key_start)
+        if np.any(pos >= len(ends_at)):
+            return False
+        key_end = ends_at[pos]
+        if np.any(key_end >= starts[1:] - 1):  # past the line: no key end on it
+            return False
+        length = key_end - key_start
+        offsets = np.arange(8)
+
+        def word(rows: np.ndarray, k: int) -> np.ndarray:
+            """Bytes 8k..8k+7 of the keys of `rows` as big-endian numbers (0 past a key's end:
+            a key that is a prefix of another sorts first, and keys hold no zero byte)."""
+            at = key_start[rows, None] + 8 * k + offsets
+            inside = (8 * k + offsets) < length[rows, None]
+            chunk = np.where(inside, data[np.minimum(at, len(data) - 1)], 0).astype(np.uint8)
+            return chunk.view(">u8").ravel()
+
+        pairs = np.arange(self._n - 1)
+        k = 0
+        while len(pairs):
+            a, b = word(pairs, k), word(pairs + 1, k)
+            same = a == b
+            ended = np.maximum(length[pairs], length[pairs + 1]) <= 8 * (k + 1)
+            if np.any(a > b) or np.any(same & ended):  # out of order, or a repeated key
                 return False
-            previous = key
+            pairs = pairs[same]
+            k += 1
         return True
 
     def rows(self) -> Iterator[tuple[bytes, bytes]]:

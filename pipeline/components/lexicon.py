@@ -174,9 +174,9 @@ class LexiconMatcher:
             index = LexiconIndex.load(index_file, patterns_file, self.split_hyphens)
         if index is None:  # saved before the index existed (or with the other hyphen setting)
             log.debug("biotab_lexicon: indexing %s", patterns_file)
-            self.add_patterns(load_patterns(patterns_file))
-        else:
-            self._patterns, self._patterns_file, self._index = None, patterns_file, index
+            index = LexiconIndex.build(self._rows(load_patterns(patterns_file)))
+        # the parsed patterns (~80 MB for the KB's) are not kept: read again when asked for
+        self._patterns, self._patterns_file, self._index = None, patterns_file, index
 
     @property
     def patterns(self) -> list[dict[str, Any]]:

@@ -167,7 +167,7 @@ def test_manifest(seeds_out: tuple[Path, Any]) -> None:
     # one worker (this process): its start-up, peak memory and the words of its units
     [worker] = m["worker_stats"]
     assert 0 < worker["build_s"] <= worker["startup_s"]
-    assert 0 < worker["startup_cpu_s"] and worker["peak_rss_mb"] > 100
+    assert worker["startup_cpu_s"] > 0 and worker["peak_rss_mb"] > 100
     assert worker["units"] == 5 and worker["n_words"] == m["n_words"]
 
 

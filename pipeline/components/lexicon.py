@@ -14,9 +14,11 @@ instead of the lexicon being merged only after the model has decided.
 
 Patterns are in spaCy's SpanRuler format (`{"label", "pattern", "id"}`): a phrase string, or a
 list of token dicts with `LOWER` (the KB ships them pre-tokenized with the runtime tokenizer).
-Matching is exact on lower-cased tokens, as a PhraseMatcher on LOWER would do, but through a
-hash index of token tuples: building a PhraseMatcher for the KB's ~100k terms creates a Doc and
-lexemes per term and costs tens of seconds in every worker, the index about one second.
+Matching is exact on lower-cased tokens, as a PhraseMatcher on LOWER would do, but through
+sorted arrays of 64-bit hashes (`pipeline.components.lexicon_index`): building a PhraseMatcher
+for the KB's ~100k terms creates a Doc and lexemes per term and costs tens of seconds in every
+worker; the index saved next to the patterns (`to_disk`) loads in a few hundredths of a second,
+and indexing the patterns (a folder saved without it, or a `patterns_path`) takes about two.
 By default patterns come from `models/kb/patterns.jsonl.gz`.
 
 With `split_hyphens=True` (the default) a term whose tokens hold hyphens also matches with

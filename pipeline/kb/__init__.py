@@ -13,39 +13,44 @@ matcher, so that an alias normalized at build time and a mention normalized at r
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 import re
 import threading
 import unicodedata
-import zlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.kb.table import SortedLines
+from pipeline.kb.patterns import PATTERNS_FILE, load_patterns, pattern_problem
+from pipeline.kb.table import (
+    MANIFEST_FILE,
+    KBFileError,
+    SortedLines,
+    checked_bytes,
+    concept_lines,
+    index_lines,
+)
 from pipeline.labels import DRUG, LABELS
 from pipeline.paths import kb_dir
 
 __all__ = [
     "LABELS",
+    "PATTERNS_FILE",
     "Concept",
     "KBFileError",
     "KnowledgeBase",
     "index_entries",
     "load_patterns",
     "normalize_term",
+    "pattern_problem",
     "strip_salts",
 ]
 
 
 CONCEPTS_FILE = "concepts.jsonl.gz"
-PATTERNS_FILE = "patterns.jsonl.gz"
 INDEX_FILE = "index.tsv.gz"
-MANIFEST_FILE = "manifest.json"
 
 # Greek letters (both cases, plus the micro sign and final sigma) -> their names.
 _GREEK = {
@@ -338,62 +343,6 @@ def _id_priority(cid: str) -> tuple[int, str]:
     return (0 if cid.startswith("HGNC:") else 1 if cid.startswith("MESH:D") else 2, cid)
 
 
-class KBFileError(ValueError):
-    """A KB file that is damaged, or stale against the manifest of its folder (names the file)."""
-
-
-def _checked_bytes(file: Path, manifest: dict[str, Any]) -> tuple[bytes, bool]:
-    """The decompressed bytes of a KB file, and whether `manifest.json` vouches for them.
-
-    A file the manifest lists must have the SHA-256 recorded there: these are the bytes
-    `biotab kb build` wrote, sorted (`SortedLines.in_order`, checked on the committed KB by the
-    tests); the caller checks their line format (vectorized) and searches them as they are. A
-    file the manifest does not list is parsed, checked and sorted by the caller.
-    """
-    raw = file.read_bytes()
-    expected = (manifest.get("files") or {}).get(file.name)
-    if expected is not None:
-        actual = hashlib.sha256(raw).hexdigest()
-        if actual != expected:
-            raise KBFileError(
-                f"{file}: SHA-256 {actual[:12]}... is not the {expected[:12]}... that "
-                f"{file.parent / MANIFEST_FILE} records: the file is damaged or from another "
-                "build (rebuild the KB with `biotab kb build`)"
-            )
-    try:
-        data = gzip.decompress(raw) if file.suffix == ".gz" else raw
-    except (OSError, EOFError, zlib.error) as exc:
-        raise KBFileError(f"{file}: cannot be decompressed ({exc}): the file is damaged") from exc
-    return data, expected is not None
-
-
-def _concept_lines(file: Path, data: bytes) -> Iterator[str]:
-    """Concept records re-written with the concept id first (a file not from our build)."""
-    for lineno, line in enumerate(data.decode("utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-            cid = obj["concept_id"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise KBFileError(f"{file}:{lineno}: bad concept record: {exc}") from exc
-        if not isinstance(cid, str) or not cid:
-            raise KBFileError(f"{file}:{lineno}: key 'concept_id' is {cid!r}: expected a CURIE")
-        obj = {"concept_id": cid, **{k: v for k, v in obj.items() if k != "concept_id"}}
-        yield json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-
-
-def _index_lines(file: Path, data: bytes) -> Iterator[str]:
-    for lineno, line in enumerate(data.decode("utf-8").splitlines(), 1):
-        if not line:
-            continue
-        key, tab, ids = line.partition("\t")
-        if not tab or not ids:
-            raise KBFileError(f"{file}:{lineno}: expected 'normalized alias<TAB>concept ids'")
-        if key:
-            yield line
-
-
 class KnowledgeBase:
     """Concepts by id plus an exact-match index on normalized aliases (`SortedLines` tables)."""
 
@@ -442,7 +391,7 @@ class KnowledgeBase:
         manifest: dict[str, Any] = {}
         if (folder / MANIFEST_FILE).exists():
             manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
-        data, verified = _checked_bytes(file, manifest)
+        data, verified = checked_bytes(file, manifest)
         prefix_len = len(_CONCEPT_PREFIX)
         table = None
         if verified and data.startswith(_CONCEPT_PREFIX.encode()):
@@ -450,7 +399,7 @@ class KnowledgeBase:
             if not table.starts_with(_CONCEPT_PREFIX.encode()):
                 table = None
         if table is None:  # not as our build writes it: parsed, re-written id first, sorted
-            table = SortedLines.from_lines(_concept_lines(file, data), key_start=prefix_len,
+            table = SortedLines.from_lines(concept_lines(file, data), key_start=prefix_len,
                                            key_end=b'"', source=str(file))
         return cls(_TableConcepts(table), path=folder, manifest=manifest)
 
@@ -474,13 +423,13 @@ class KnowledgeBase:
             if self._index is None:
                 file = self.path / INDEX_FILE if self.path is not None else None
                 if file is not None and file.exists():
-                    data, verified = _checked_bytes(file, self.manifest)
+                    data, verified = checked_bytes(file, self.manifest)
                     index = None
                     if verified:
                         index = SortedLines(data, key_start=0, key_end=b"\t", source=str(file))
                         index = index if index.one_per_line(b"\t") else None
                     if index is None:  # not as our build writes it: checked and sorted
-                        index = SortedLines.from_lines(_index_lines(file, data), key_start=0,
+                        index = SortedLines.from_lines(index_lines(file, data), key_start=0,
                                                        key_end=b"\t", source=str(file))
                 else:
                     entries = index_entries(self.concepts.values())
@@ -649,88 +598,3 @@ def _known_labels(labels: Iterable[str]) -> list[str]:
 
 _LOCK = threading.RLock()
 _LOADED: dict[Path, KnowledgeBase] = {}
-
-
-# ------------------------------------------------------------------------------------ patterns
-_TOKEN_KEYS = {
-    "ORTH", "TEXT", "LOWER", "NORM", "LEMMA", "POS", "TAG", "DEP", "SHAPE", "ENT_TYPE",
-    "IS_ALPHA", "IS_DIGIT", "IS_PUNCT", "IS_SPACE", "IS_STOP", "IS_TITLE", "IS_UPPER",
-    "IS_LOWER", "LIKE_NUM", "LENGTH", "OP", "REGEX", "IN", "NOT_IN", "FUZZY", "_", "SENT_START",
-    "MORPH", "SPACY",
-}  # fmt: skip
-
-
-_CURIE = re.compile(r"(MESH|HGNC):[A-Za-z0-9]+")
-
-
-def pattern_problem(obj: object) -> str | None:
-    """What is wrong with one SpanRuler pattern (the key and the expectation), or None."""
-    if not isinstance(obj, dict):
-        return f"expected a JSON object, got {type(obj).__name__}"
-    for key in ("label", "pattern", "id"):
-        if key not in obj:
-            return f"missing key {key!r} (expected label, pattern, id)"
-    extra = set(obj) - {"label", "pattern", "id"}
-    if extra:
-        return f"unexpected key {sorted(extra)[0]!r} (expected only label, pattern, id)"
-    label = obj["label"]
-    if label not in LABELS:
-        return f"key 'label' is {label!r}: expected one of {', '.join(LABELS)}"
-    pattern = obj["pattern"]
-    if isinstance(pattern, str):
-        if not pattern.strip():
-            return "key 'pattern' is empty: expected a non-empty string"
-    elif isinstance(pattern, list):
-        if not pattern:
-            return "key 'pattern' is an empty list: expected token dicts"
-        for i, tok in enumerate(pattern):
-            if not isinstance(tok, dict) or not tok:
-                return f"key 'pattern' token {i} is {tok!r}: expected a non-empty dict"
-            if tok.keys() <= _TOKEN_KEYS:  # the common case, without a loop in Python
-                continue
-            bad = [k for k in tok if k.upper() not in _TOKEN_KEYS]
-            if bad:
-                return (
-                    f"key 'pattern' token {i} has unknown attribute {bad[0]!r}: "
-                    "expected spaCy Matcher token attributes (LOWER, ORTH, OP, ...)"
-                )
-    else:
-        return (
-            f"key 'pattern' is {type(pattern).__name__}: "
-            "expected a non-empty string or a list of token dicts"
-        )
-    cid = obj["id"]
-    if not isinstance(cid, str) or not _CURIE.fullmatch(cid):
-        return f"key 'id' is {cid!r}: expected a CURIE like 'MESH:D000077271' or 'HGNC:6001'"
-    return None
-
-
-def load_patterns(path: str | Path | None = None) -> list[dict[str, Any]]:
-    """Read and validate SpanRuler patterns (JSONL, optionally gzipped).
-
-    Default: `models/kb/patterns.jsonl.gz`. Raises ValueError with the file, line number, the bad
-    key and what was expected.
-    """
-    file = Path(path) if path is not None else kb_dir() / PATTERNS_FILE
-    opener = gzip.open if file.suffix == ".gz" else open
-    with opener(file, "rt", encoding="utf-8") as fh:
-        numbered = [(n, line) for n, line in enumerate(fh.read().splitlines(), 1) if line.strip()]
-    try:
-        # one decoder call for the whole file: a worker reads ~100k patterns at start-up
-        objects = json.loads("[" + ",".join(line for _, line in numbered) + "]")
-    except json.JSONDecodeError:
-        objects = None
-    if objects is None or len(objects) != len(numbered):  # find the bad line
-        objects = []
-        for lineno, line in numbered:
-            try:
-                objects.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise ValueError(
-                    f"{file}:{lineno}: not valid JSON ({exc.msg}): expected one object"
-                ) from exc
-    for (lineno, _), obj in zip(numbered, objects, strict=True):
-        problem = pattern_problem(obj)
-        if problem is not None:  # the location is formatted only for the bad line
-            raise ValueError(f"{file}:{lineno}: {problem}")
-    return objects

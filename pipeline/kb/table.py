@@ -7,19 +7,30 @@ search over the lines (about 20 comparisons of bytes slices). Compared with the 
 loader built before, a worker holds about 75 MB instead of about 190 MB for the committed KB and
 loads it in a fraction of a second (measured in `benchmarks/run_speed.py`'s start-up figures).
 
-Reads nothing itself: `pipeline.kb.KnowledgeBase` passes the bytes (and checks them against the
-KB manifest's SHA-256 first).
+`checked_bytes` reads a KB file (the KB folder's `concepts.jsonl.gz` or `index.tsv.gz`) and
+checks it against the SHA-256 the folder's `manifest.json` records (`KBFileError` naming the file
+when it differs or cannot be decompressed); `concept_lines` / `index_lines` parse and check the
+lines of a file no manifest vouches for (written by someone else: any order), which
+`SortedLines.from_lines` then sorts.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
+import zlib
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-__all__ = ["SortedLines"]
+__all__ = ["KBFileError", "SortedLines", "checked_bytes", "concept_lines", "index_lines"]
+
+MANIFEST_FILE = "manifest.json"
 
 _NEWLINE = 10
 
@@ -162,3 +173,60 @@ class SortedLines:
         """(key, value) of every line, in order."""
         for row in range(self._n):
             yield self[row], self.value(row)
+
+
+# ------------------------------------------------------------------------ reading the files
+class KBFileError(ValueError):
+    """A KB file that is damaged, or stale against the manifest of its folder (names the file)."""
+
+
+def checked_bytes(file: Path, manifest: dict[str, Any]) -> tuple[bytes, bool]:
+    """The decompressed bytes of a KB file, and whether `manifest.json` vouches for them.
+
+    A file the manifest lists must have the SHA-256 recorded there: these are the bytes
+    `biotab kb build` wrote, sorted (`SortedLines.in_order`, checked on the committed KB by the
+    tests); the caller checks their line format (vectorized) and searches them as they are. A
+    file the manifest does not list is parsed, checked and sorted by the caller.
+    """
+    raw = file.read_bytes()
+    expected = (manifest.get("files") or {}).get(file.name)
+    if expected is not None:
+        actual = hashlib.sha256(raw).hexdigest()
+        if actual != expected:
+            raise KBFileError(
+                f"{file}: SHA-256 {actual[:12]}... is not the {expected[:12]}... that "
+                f"{file.parent / MANIFEST_FILE} records: the file is damaged or from another "
+                "build (rebuild the KB with `biotab kb build`)"
+            )
+    try:
+        data = gzip.decompress(raw) if file.suffix == ".gz" else raw
+    except (OSError, EOFError, zlib.error) as exc:
+        raise KBFileError(f"{file}: cannot be decompressed ({exc}): the file is damaged") from exc
+    return data, expected is not None
+
+
+def concept_lines(file: Path, data: bytes) -> Iterator[str]:
+    """Concept records re-written with the concept id first (a file not from our build)."""
+    for lineno, line in enumerate(data.decode("utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            cid = obj["concept_id"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise KBFileError(f"{file}:{lineno}: bad concept record: {exc}") from exc
+        if not isinstance(cid, str) or not cid:
+            raise KBFileError(f"{file}:{lineno}: key 'concept_id' is {cid!r}: expected a CURIE")
+        obj = {"concept_id": cid, **{k: v for k, v in obj.items() if k != "concept_id"}}
+        yield json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def index_lines(file: Path, data: bytes) -> Iterator[str]:
+    for lineno, line in enumerate(data.decode("utf-8").splitlines(), 1):
+        if not line:
+            continue
+        key, tab, ids = line.partition("\t")
+        if not tab or not ids:
+            raise KBFileError(f"{file}:{lineno}: expected 'normalized alias<TAB>concept ids'")
+        if key:
+            yield line

@@ -18,6 +18,13 @@ on other jobs on the machine) and the load average before and after (other jobs 
 from the run: compare speed-ups on a quiet machine only). Then the words/s of
 `spacy.blank("en").tokenizer` over the same texts, in this process, for comparison.
 
+What an estimate for a larger corpus needs (the README's PubMed plan), from the run's
+`manifest.json` (`worker_stats`: what each worker process recorded) and its output folder:
+worker start-up (process start to a warmed-up pipeline: wall seconds, and CPU seconds, which
+other jobs do not inflate), each worker's own peak RSS, the per-core rate without start-up
+(words / seconds the workers spent on units; and words / CPU-seconds of the run minus the
+workers' start-up CPU) and the output bytes per document (all Parquet files of the tables).
+
 Not a test: it takes minutes. Prints a table (and writes JSON with --json).
 """
 
@@ -120,6 +127,17 @@ class Measure:
     load_before: float = 0.0  # 1-minute load average when the run started and ended: other
     load_after: float = 0.0  # jobs on the machine take cores from the run
     summary: str = ""
+    #: per worker process (manifest `worker_stats`): start-up wall / CPU seconds, peak RSS
+    startup_s: list[float] = field(default_factory=list)
+    startup_cpu_s: list[float] = field(default_factory=list)
+    worker_peak_rss_mb: list[float] = field(default_factory=list)
+    #: words per second of unit work per worker (start-up excluded), and per CPU-second of
+    #: the run minus the workers' start-up CPU
+    words_per_core_s: float = 0.0
+    words_per_cpu_s_working: float = 0.0
+    #: bytes of the output tables (all their files) per document, in total and per table
+    output_bytes_per_doc: float = 0.0
+    table_bytes_per_doc: dict[str, float] = field(default_factory=dict)
 
 
 def _role(proc: psutil.Process, root_pid: int) -> str:
@@ -213,6 +231,11 @@ def measure_run(
             n_worker += 1
         by_role[role] = max(by_role.get(role, 0.0), rss / 2**20)
     child_max = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+    stats = json.loads((out / "manifest.json").read_text())["worker_stats"]
+    unit_seconds = sum(w["unit_seconds"] for w in stats)
+    cpu_total = sum(cpu.values())
+    working_cpu = cpu_total - sum(w["startup_cpu_s"] for w in stats)
+    table_bytes = output_bytes(out)
     return Measure(
         scale=scale,
         workers=workers,
@@ -228,7 +251,26 @@ def measure_run(
         load_before=round(load_before, 2),
         load_after=round(os.getloadavg()[0], 2),
         summary=stdout.strip().splitlines()[-1] if stdout.strip() else "",
+        startup_s=[w["startup_s"] for w in stats],
+        startup_cpu_s=[w["startup_cpu_s"] for w in stats],
+        worker_peak_rss_mb=[w["peak_rss_mb"] for w in stats],
+        words_per_core_s=round(n_words / unit_seconds, 1) if unit_seconds else 0.0,
+        words_per_cpu_s_working=round(n_words / working_cpu, 1) if working_cpu > 0 else 0.0,
+        output_bytes_per_doc=round(sum(table_bytes.values()) / max(n_docs, 1), 1),
+        table_bytes_per_doc={t: round(b / max(n_docs, 1), 1) for t, b in table_bytes.items()},
     )
+
+
+TABLES = ("documents", "sentences", "mentions", "outcomes", "errors")
+
+
+def output_bytes(out: Path) -> dict[str, int]:
+    """Bytes of every file of each output table (OUT/<table>/...)."""
+    return {
+        table: sum(p.stat().st_size for p in (out / table).rglob("*") if p.is_file())
+        for table in TABLES
+        if (out / table).is_dir()
+    }
 
 
 def tokenizer_speed(texts: list[str], n_words: int, repeat: int = 3) -> float:
@@ -243,6 +285,35 @@ def tokenizer_speed(texts: list[str], n_words: int, repeat: int = 3) -> float:
             tokenizer(text)
         best = min(best, time.perf_counter() - t0)
     return n_words / best
+
+
+def print_estimate_inputs(results: list[Measure]) -> None:
+    """The figures a larger-corpus estimate needs, per run (see the module docstring)."""
+    print("\nfor an estimate (per worker process: start-up, peak RSS; rates without start-up):")
+    header = (
+        f"{'corpus':>7} {'workers':>7} {'start-up s':>12} {'start-up cpu-s':>14} "
+        f"{'worker peak MB':>14} {'words/core-s':>12} {'words/cpu-s':>11} {'bytes/doc':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for m in results:
+        print(
+            f"{m.scale:>6}x {m.workers:>7} {_span(m.startup_s):>12} {_span(m.startup_cpu_s):>14} "
+            f"{_span(m.worker_peak_rss_mb, 0):>14} {m.words_per_core_s:>12,.0f} "
+            f"{m.words_per_cpu_s_working:>11,.0f} {m.output_bytes_per_doc:>9,.0f}"
+        )
+    if results:
+        per_table = ", ".join(f"{t} {b:,.0f}" for t, b in results[-1].table_bytes_per_doc.items())
+        print(f"output bytes per document by table (last run): {per_table}")
+
+
+def _span(values: list[float], digits: int = 1) -> str:
+    """The range lo-hi of per-worker figures (one figure when they agree)."""
+    if not values:
+        return "-"
+    lo, hi = min(values), max(values)
+    return f"{lo:.{digits}f}" if f"{lo:.{digits}f}" == f"{hi:.{digits}f}" else (
+        f"{lo:.{digits}f}-{hi:.{digits}f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -331,6 +402,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{m.load_before:>4.1f}/{m.load_after:<4.1f} {m.peak_rss_mb.get('driver', 0):>9,.0f} "
             f"{max(workers_mb) if workers_mb else 0:>13,.0f}"
         )
+    print_estimate_inputs(results)
     print(f"\nspaCy blank('en') tokenizer alone: {tok:,.0f} words/s (1 process, same texts)")
     print(
         f"largest process of all runs (getrusage RUSAGE_CHILDREN): "

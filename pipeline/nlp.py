@@ -104,6 +104,21 @@ def use_numpy_matmul(nlp: Language) -> None:
                 node.ops = ops
 
 
+#: One sentence through the whole pipeline after the components' own `warm_up`.
+WARM_UP_TEXT = "Warm-up: components that load lazily do it now, not in the first shard."
+
+
+def warm_up(nlp: Language) -> None:
+    """Load now what components load lazily (the KB, its index, the lexicon's index, the fuzzy
+    names), so that the first document is not slow: each component's `warm_up()` when it has
+    one, then `WARM_UP_TEXT` through the pipeline."""
+    for _name, pipe in nlp.pipeline:
+        hook = getattr(pipe, "warm_up", None)
+        if callable(hook):
+            hook()
+    nlp(WARM_UP_TEXT)
+
+
 def blank_nlp() -> Language:
     """English with biotab's tokenizer (scispacy's + compound splits) and no components."""
     from pipeline.tokenizer import install_tokenizer

@@ -164,6 +164,11 @@ def test_manifest(seeds_out: tuple[Path, Any]) -> None:
                       for p in SEEDS.glob("*.txt")}
     for name in TABLES:
         assert m["counts"][name] == len(pd.read_parquet(out / name)), name
+    # one worker (this process): its start-up, peak memory and the words of its units
+    [worker] = m["worker_stats"]
+    assert 0 < worker["build_s"] <= worker["startup_s"]
+    assert worker["startup_cpu_s"] > 0 and worker["peak_rss_mb"] > 100
+    assert worker["units"] == 5 and worker["n_words"] == m["n_words"]
 
 
 def test_refuses_earlier_run_unless_overwrite(seeds_out: tuple[Path, Any],

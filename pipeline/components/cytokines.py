@@ -415,6 +415,12 @@ class CytokineNormalizer:
             return CytokineEntry(text, concept.concept_id, concept.name, "family")
         return None
 
+    def warm_up(self) -> None:
+        """Load the KB and its index now, not on the first document."""
+        kb = self._knowledge_base()
+        if kb is not None:
+            kb.warm_up()
+
     def _knowledge_base(self) -> Any:
         if not self.use_kb or self._kb_failed:
             return None

@@ -61,6 +61,8 @@ NAMES_FILE = "fuzzy_names.tsv"
 # shape, so that a worker does not scan the whole KB (~10-25 s) before its first document.
 KB_NAMES_FILE = "fuzzy_names.tsv.gz"
 COMMON_WORDS_FILE = "common_english_words.txt"
+#: Token strings whose answer is remembered (then forgotten all at once, and remembered anew).
+_CACHE_MAX = 200_000
 DRUG_SUFFIXES = (
     "mab", "zumab", "ximab", "umab", "cept", "nib", "tinib", "ciclib", "parib", "rafenib", "mide",
     "domide", "stat", "vastatin", "vir", "olol", "pril", "sartan", "azole", "conazole", "cillin",
@@ -241,10 +243,10 @@ class FuzzyMatcher:
 
     def scan_kb_names(self, kb: Any) -> list[NameEntry]:
         """Every KB name of a drug-like/disease-like shape (slow: scans the whole KB)."""
-        load_index = getattr(kb, "_load_index", None)
-        if load_index is not None:
-            keys: Iterable[tuple[str, tuple[str, ...]]] = load_index().items()
-        else:  # an in-memory KB without the index: walk the concepts
+        index_rows = getattr(kb, "index_rows", None)
+        if index_rows is not None:
+            keys: Iterable[tuple[str, tuple[str, ...]]] = index_rows()
+        else:  # a KB-like object without the index: walk the concepts
             keys = (
                 (term.lower(), (c.concept_id,))
                 for c in kb.concepts.values() for term in (c.name, *c.aliases)
@@ -291,6 +293,14 @@ class FuzzyMatcher:
                 buckets.setdefault((entries[0].label, name[0], len(name)), []).append(name)
         self._index, self._buckets = index, buckets
 
+    def warm_up(self) -> None:
+        """Load the KB and the names now, not on the first document."""
+        kb = self._knowledge_base()
+        if kb is not None:
+            kb.warm_up()
+        if self._index is None:
+            self._build()
+
     # ---------------------------------------------------------------------------- the shapes
     @staticmethod
     def _suffixes(label: str) -> tuple[str, ...]:
@@ -335,6 +345,8 @@ class FuzzyMatcher:
         if low in self._cache:
             return self._cache[low]
         result = self._match(low)
+        if len(self._cache) >= _CACHE_MAX:  # memory stays flat over any number of documents
+            self._cache.clear()
         self._cache[low] = result
         return result
 

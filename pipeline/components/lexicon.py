@@ -14,9 +14,11 @@ instead of the lexicon being merged only after the model has decided.
 
 Patterns are in spaCy's SpanRuler format (`{"label", "pattern", "id"}`): a phrase string, or a
 list of token dicts with `LOWER` (the KB ships them pre-tokenized with the runtime tokenizer).
-Matching is exact on lower-cased tokens, as a PhraseMatcher on LOWER would do, but through a
-hash index of token tuples: building a PhraseMatcher for the KB's ~100k terms creates a Doc and
-lexemes per term and costs tens of seconds in every worker, the index about one second.
+Matching is exact on lower-cased tokens, as a PhraseMatcher on LOWER would do, but through
+sorted arrays of 64-bit hashes (`pipeline.components.lexicon_index`): building a PhraseMatcher
+for the KB's ~100k terms creates a Doc and lexemes per term and costs tens of seconds in every
+worker; the index saved next to the patterns (`to_disk`) loads in a few hundredths of a second,
+and indexing the patterns (a folder saved without it, or a `patterns_path`) takes about two.
 By default patterns come from `models/kb/patterns.jsonl.gz`.
 
 With `split_hyphens=True` (the default) a term whose tokens hold hyphens also matches with
@@ -31,18 +33,25 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import re
-from collections.abc import Iterable
+import shutil
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline import extensions as _extensions  # noqa: F401
+from pipeline.components.lexicon_index import INDEX_FILE, LexiconIndex, Row
 from pipeline.kb import load_patterns
 from pipeline.labels import CYTOKINE, DISEASE, DRUG
 from pipeline.paths import kb_dir
+
+log = logging.getLogger(__name__)
 
 LABEL_PRIORITY = {CYTOKINE: 0, DRUG: 1, DISEASE: 2}
 PATTERNS_FILE = "patterns.jsonl.gz"
@@ -119,14 +128,15 @@ class LexiconMatcher:
         # worker's start-up. A file named in the config is read (and validated) now.
         self._pending: Path | None = kb_dir() / PATTERNS_FILE
         if patterns_path:
-            self._pending = Path(patterns_path)
-            self._load_pending()
+            self._pending = None
+            if Path(patterns_path).exists():  # a missing file: no patterns (as before)
+                self.add_patterns(load_patterns(Path(patterns_path)))
 
     def _reset(self) -> None:
-        self._patterns: list[dict[str, Any]] = []
-        # first token -> {token tuple -> [(label, concept id)]}, and the lengths to try.
-        self._index: dict[str, dict[tuple[str, ...], list[tuple[str, str]]]] = {}
-        self._lengths: dict[str, list[int]] = {}
+        # None: the patterns of `_patterns_file`, read only when asked for (`patterns`)
+        self._patterns: list[dict[str, Any]] | None = []
+        self._patterns_file: Path | None = None
+        self._index: LexiconIndex | None = None
 
     def _tokens(self, pattern: dict[str, Any]) -> tuple[str, ...]:
         value = pattern["pattern"]
@@ -139,55 +149,70 @@ class LexiconMatcher:
             "phrase string or token dicts with only the key 'LOWER'"
         )
 
+    def _rows(self, patterns: list[dict[str, Any]]) -> Iterator[Row]:
+        """(tokens, label, id) of every pattern, and of its spaced-hyphen form."""
+        for pattern in patterns:
+            key = self._tokens(pattern)
+            entry = (pattern["label"], pattern.get("id") or "")
+            yield (key, *entry)
+            if self.split_hyphens:
+                spaced = spaced_hyphens(key)
+                if spaced != key:
+                    yield (spaced, *entry)
+
     def _load_pending(self) -> None:
+        """The KB's default patterns, with the index saved next to them when there is one."""
         path, self._pending = self._pending, None
         if path is not None and path.exists():
-            self.add_patterns(load_patterns(path))
+            self._use_file(path)
+
+    def _use_file(self, patterns_file: Path) -> None:
+        """Patterns from `patterns_file`: its saved index when the folder has one (refused
+        when stale or damaged), else the patterns read and indexed now."""
+        self._reset()
+        index_file = patterns_file.parent / INDEX_FILE
+        index = None
+        if index_file.exists():
+            index = LexiconIndex.load(index_file, patterns_file, self.split_hyphens)
+        if index is None:  # saved before the index existed (or with the other hyphen setting)
+            log.debug("biotab_lexicon: indexing %s", patterns_file)
+            index = LexiconIndex.build(self._rows(load_patterns(patterns_file)))
+        # the parsed patterns (~80 MB for the KB's) are not kept: read again when asked for
+        self._patterns, self._patterns_file, self._index = None, patterns_file, index
 
     @property
     def patterns(self) -> list[dict[str, Any]]:
         self._load_pending()
+        if self._patterns is None:  # read (and validated) only when someone asks
+            assert self._patterns_file is not None
+            self._patterns = load_patterns(self._patterns_file)
         return self._patterns
 
-    def add_patterns(self, patterns: list[dict[str, Any]]) -> None:
-        """Add validated patterns; for a term listed twice under one label the first id wins."""
+    @property
+    def index(self) -> LexiconIndex:
+        """The match index (see `pipeline.components.lexicon_index`)."""
         self._load_pending()
-        for pattern in patterns:
-            key = self._tokens(pattern)
-            if not key:
-                continue
-            entry = (pattern["label"], pattern.get("id") or "")
-            self._index_key(key, entry)
-            if self.split_hyphens:
-                spaced = spaced_hyphens(key)
-                if spaced != key:
-                    self._index_key(spaced, entry)
-        self._patterns.extend(patterns)
+        if self._index is None:
+            self._index = LexiconIndex.build(self._rows(self.patterns))
+        return self._index
 
-    def _index_key(self, key: tuple[str, ...], entry: tuple[str, str]) -> None:
-        entries = self._index.setdefault(key[0], {}).setdefault(key, [])
-        if all(lab != entry[0] for lab, _ in entries):
-            entries.append(entry)
-        lengths = self._lengths.setdefault(key[0], [])
-        if len(key) not in lengths:
-            lengths.append(len(key))
-            lengths.sort(reverse=True)
+    def add_patterns(self, patterns: list[dict[str, Any]]) -> None:
+        """Add validated patterns; for a term listed twice under one label the first id wins.
+        (The index is rebuilt from all patterns: add many at once.)"""
+        self._load_pending()
+        index = LexiconIndex.build(self._rows([*self.patterns, *patterns]))
+        self.patterns.extend(patterns)
+        self._index = index
 
     def matches(self, doc: Doc) -> list[Span]:
         """Every (possibly overlapping) match in English sentences."""
-        self._load_pending()
-        english = english_token_mask(doc)
-        lowers = [t.lower_ for t in doc]
-        spans = []
-        for i, low in enumerate(lowers):
-            by_key = self._index.get(low)
-            if by_key is None or not english[i]:
-                continue
-            for n in self._lengths[low]:
-                entries = by_key.get(tuple(lowers[i : i + n])) if i + n <= len(lowers) else None
-                for label, concept_id in entries or ():
-                    spans.append(Span(doc, i, i + n, label=label, span_id=concept_id))
-        return spans
+        index = self.index
+        if len(doc) == 0:
+            return []
+        allowed = np.array(english_token_mask(doc), dtype=bool)
+        lowers = doc.to_array(LOWER)
+        return [Span(doc, start, end, label=label, span_id=concept_id)
+                for start, end, label, concept_id in index.match(lowers, allowed)]
 
     def __call__(self, doc: Doc) -> Doc:
         spans = resolve_overlaps(self.matches(doc))
@@ -196,17 +221,32 @@ class LexiconMatcher:
             set_token_tags(doc, spans)
         return doc
 
+    def warm_up(self) -> None:
+        """Load what loads lazily (the KB's default patterns), before the first document."""
+        _ = self.index
+
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
+        """Writes `patterns.jsonl.gz` and the index made from it (`lexicon_index.msgpack.gz`)."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        with gzip.open(path / PATTERNS_FILE, "wt", encoding="utf-8") as fh:
-            for pattern in self.patterns:
-                fh.write(json.dumps(pattern, ensure_ascii=False) + "\n")
+        target = path / PATTERNS_FILE
+        index = self.index
+        source = self._patterns_file
+        if self._patterns is None and source is not None:
+            if source.resolve() != target.resolve():  # unchanged since read: the same bytes
+                shutil.copyfile(source, target)
+        else:
+            with gzip.GzipFile(target, "wb", mtime=0) as fh:
+                fh.write("".join(json.dumps(p, ensure_ascii=False) + "\n"
+                                 for p in self.patterns).encode("utf-8"))
+        index.save(path / INDEX_FILE, target, self.split_hyphens)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> LexiconMatcher:
-        self._reset()
+        """Reads what `to_disk` wrote; a folder saved before the index existed (patterns only)
+        is indexed now (a few seconds; `python -m pipeline.components.lexicon_index FOLDER`
+        adds the file)."""
         self._pending = None
-        self.add_patterns(load_patterns(Path(path) / PATTERNS_FILE))
+        self._use_file(Path(path) / PATTERNS_FILE)
         return self
 
 

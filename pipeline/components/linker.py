@@ -109,6 +109,22 @@ def _other_numbers(mention: set[str], candidate: set[str]) -> bool:
     return bool(mention - candidate) and bool(candidate - mention)
 
 
+#: The best fuzzy candidates of a mention's label that are checked for numbers and ties.
+_FUZZY_BEST = 8
+
+
+def ratio_length_window(length: int, min_similarity: float) -> tuple[int, int]:
+    """The lengths a string may have to reach `min_similarity` in rapidfuzz's `fuzz.ratio`
+    against one of `length` characters (ratio = 1 - indel / (l1 + l2) and indel >= |l1 - l2|),
+    one wider on each side against rounding."""
+    slack = 1.0 - min_similarity / 100.0
+    if slack >= 1.0:
+        return 0, 1 << 30
+    fewest = int(length * (1.0 - slack) / (1.0 + slack)) - 1
+    most = int(length * (1.0 + slack) / (1.0 - slack)) + 2
+    return max(fewest, 0), most
+
+
 def arabic_numerals(normalized: str) -> str:
     """Roman numerals after type/class/grade/stage/phase/group as digits ("type ii" -> "type 2")."""
     return _ROMAN_AFTER.sub(lambda m: f"{m.group(1)} {_ROMAN[m.group(2)]}", normalized)
@@ -137,7 +153,6 @@ class Linker:
         self.min_similarity = min_similarity
         self.min_length = min_length
         self._kb: KnowledgeBase | None = None
-        self._buckets: dict[tuple[str, str], dict[str, str]] | None = None
         self._link = lru_cache(maxsize=200_000)(self._link_uncached)
         self._corpus = lru_cache(maxsize=200_000)(self._corpus_uncached)
 
@@ -150,20 +165,8 @@ class Linker:
     def use_kb(self, kb: KnowledgeBase) -> None:
         """Link against `kb` instead of the one in `kb_path` (tests, custom KBs)."""
         self._kb = kb
-        self._buckets = None
         self._link.cache_clear()
         self._corpus.cache_clear()
-
-    def _fuzzy_buckets(self) -> dict[tuple[str, str], dict[str, str]]:
-        """Normalized aliases by (label, first two characters) -> {alias: concept_id}."""
-        if self._buckets is None:
-            buckets: dict[tuple[str, str], dict[str, str]] = {}
-            aliases = self.kb.normalized_aliases(LINKED_LABELS, min_length=self.min_length)
-            for label, by_norm in aliases.items():
-                for norm, concept_id in by_norm.items():
-                    buckets.setdefault((label, norm[:2]), {})[norm] = concept_id
-            self._buckets = buckets
-        return self._buckets
 
     def _corpus_uncached(self, label: str, text: str) -> str | None:
         return self._synonym(label, normalize_term(text))
@@ -203,21 +206,50 @@ class Linker:
                 return cid
         if len(norm) < self.min_length:
             return None
-        choices = self._fuzzy_buckets().get((label, norm[:2]))
-        if not choices:
+        return self._fuzzy(label, norm)
+
+    def _fuzzy(self, label: str, norm: str) -> str | None:
+        """Step 3: the closest alias of `label` that starts with the same two characters.
+
+        Compared: the KB's normalized aliases of at least `min_length` characters with the
+        mention's first two characters (`KnowledgeBase.alias_candidates`, narrowed to the
+        lengths that can reach `min_similarity`), best first, ties in index order; the first
+        `_FUZZY_BEST` of the label's go on to the number and tie checks.
+        """
+        head = norm[:2]
+        fewest, most = ratio_length_window(len(norm), self.min_similarity)
+        keys, rows = self.kb.alias_candidates(head, max(fewest, self.min_length), most)
+        if len(head) < 2:  # a one-character mention: its "bucket" is that character alone
+            keep = [i for i, key in enumerate(keys) if key[:2] == head]
+            keys, rows = [keys[i] for i in keep], [rows[i] for i in keep]
+        if not keys:
             return None
-        numbers = set(_NUMBER.findall(norm))
-        best = process.extract(
-            norm, choices.keys(), scorer=fuzz.ratio, score_cutoff=self.min_similarity, limit=8
+        hits = process.extract(
+            norm, keys, scorer=fuzz.ratio, score_cutoff=self.min_similarity, limit=None
         )
+        # best first, ties in index order (rapidfuzz's order over the aliases in index order)
+        hits.sort(key=lambda hit: (-hit[1], rows[hit[2]]))
+        best: list[tuple[str, float, str]] = []
+        for name, score, i in hits:
+            # the alias's first concept of this label (ids are in priority order)
+            cid = next((c for c in self.kb.ids_at(rows[i]) if self.kb.label_of(c) == label), None)
+            if cid is not None:
+                best.append((name, score, cid))
+                if len(best) == _FUZZY_BEST:
+                    break
         # A close string with a number replaced by another is another concept ("amyloid beta
         # peptide 1-42" is not "1-14"; a locant left out is fine: "L-dihydroxyphenylalanine"
         # is "L-3,4-dihydroxyphenylalanine"), and a tie between concepts is a guess.
+        numbers = set(_NUMBER.findall(norm))
         best = [b for b in best if not _other_numbers(numbers, set(_NUMBER.findall(b[0])))]
         if not best:
             return None
-        top = {choices[name] for name, score, _ in best if score == best[0][1]}
+        top = {cid for _name, score, cid in best if score == best[0][1]}
         return top.pop() if len(top) == 1 else None
+
+    def warm_up(self) -> None:
+        """Load the KB and its index now, not on the first document."""
+        self.kb.warm_up()
 
     def link(self, label: str, text: str) -> str | None:
         """Concept id for a mention text of a label, or None when nothing fits well."""

@@ -13,34 +13,44 @@ matcher, so that an alias normalized at build time and a mention normalized at r
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import threading
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.kb.patterns import PATTERNS_FILE, load_patterns, pattern_problem
+from pipeline.kb.table import (
+    MANIFEST_FILE,
+    KBFileError,
+    SortedLines,
+    checked_bytes,
+    concept_lines,
+    index_lines,
+)
 from pipeline.labels import DRUG, LABELS
 from pipeline.paths import kb_dir
 
 __all__ = [
     "LABELS",
+    "PATTERNS_FILE",
     "Concept",
+    "KBFileError",
     "KnowledgeBase",
     "index_entries",
     "load_patterns",
     "normalize_term",
+    "pattern_problem",
     "strip_salts",
 ]
 
 
 CONCEPTS_FILE = "concepts.jsonl.gz"
-PATTERNS_FILE = "patterns.jsonl.gz"
 INDEX_FILE = "index.tsv.gz"
-MANIFEST_FILE = "manifest.json"
 
 # Greek letters (both cases, plus the micro sign and final sigma) -> their names.
 _GREEK = {
@@ -234,40 +244,66 @@ def concept_priority(concept: Concept) -> tuple[int, str]:
     return (rank, cid)
 
 
-class _LazyConcepts(Mapping[str, Concept]):
-    """concept id -> Concept, parsed from its JSON line on first access (fast KB loading)."""
+_CONCEPT_PREFIX = '{"concept_id":"'
+#: Decoded aliases kept for the linker's fuzzy step (about 80 bytes each), over all prefixes.
+_ALIAS_CACHE_KEYS = 200_000
+#: Parsed concepts kept per process (a corpus touches a few thousand; the bound keeps memory flat).
+_PARSED_MAX = 50_000
 
-    def __init__(self, raw: dict[str, str]) -> None:
-        self._raw = raw
+
+class _TableConcepts(Mapping[str, Concept]):
+    """concept id -> Concept, parsed from its JSON line (a `SortedLines` row) on first access."""
+
+    def __init__(self, table: SortedLines) -> None:
+        self._table = table
         self._parsed: dict[str, Concept] = {}
+
+    def _row(self, concept_id: str) -> int | None:
+        return self._table.find(concept_id.encode("utf-8"))
 
     def __getitem__(self, concept_id: str) -> Concept:
         concept = self._parsed.get(concept_id)
         if concept is None:
-            concept = Concept.from_json(json.loads(self._raw[concept_id]))
+            row = self._row(concept_id) if isinstance(concept_id, str) else None
+            if row is None:
+                raise KeyError(concept_id)
+            concept = Concept.from_json(json.loads(self._table.line(row)))
+            if len(self._parsed) >= _PARSED_MAX:
+                self._parsed.clear()
             self._parsed[concept_id] = concept
         return concept
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._raw)
+        return (self._table[row].decode("utf-8") for row in range(len(self._table)))
 
     def __len__(self) -> int:
-        return len(self._raw)
+        return len(self._table)
 
     def __contains__(self, concept_id: object) -> bool:
-        return concept_id in self._raw
+        return isinstance(concept_id, str) and (
+            concept_id in self._parsed or self._row(concept_id) is not None
+        )
+
+    def label(self, concept_id: str) -> str | None:
+        """The label of a concept without parsing its record (None: no such concept)."""
+        row = self._row(concept_id)
+        if row is None:
+            return None
+        # A JSON string cannot hold an unescaped quote: this key cannot match inside a name.
+        found = _LABEL_FIELD.search(self._table.line(row))
+        return found.group(1).decode("ascii") if found else self[concept_id].label
 
     def labels(self) -> dict[str, str]:
         """concept id -> label, without parsing the records."""
         out: dict[str, str] = {}
-        for cid, line in self._raw.items():
-            # A JSON string cannot hold an unescaped quote: this key cannot match inside a name.
-            found = _LABEL_FIELD.search(line)
-            out[cid] = found.group(1) if found else self[cid].label
+        for row in range(len(self._table)):
+            cid = self._table[row].decode("utf-8")
+            found = _LABEL_FIELD.search(self._table.line(row))
+            out[cid] = found.group(1).decode("ascii") if found else self[cid].label
         return out
 
 
-_LABEL_FIELD = re.compile(r'"label":\s*"([A-Z_]+)"')
+_LABEL_FIELD = re.compile(rb'"label":\s*"([A-Z_]+)"')
 
 
 def index_entries(concepts: Iterable[Concept]) -> dict[str, list[str]]:
@@ -308,19 +344,24 @@ def _id_priority(cid: str) -> tuple[int, str]:
 
 
 class KnowledgeBase:
-    """Concepts by id plus an exact-match index on normalized aliases."""
+    """Concepts by id plus an exact-match index on normalized aliases (`SortedLines` tables)."""
 
     def __init__(
         self,
         concepts: Mapping[str, Concept],
         path: Path | None = None,
         manifest: dict[str, Any] | None = None,
+        index: SortedLines | None = None,
     ) -> None:
         self.concepts = concepts
         self.path = path
         self.manifest = manifest or {}
-        self._index: dict[str, str] | None = None
+        self._index: SortedLines | None = index
         self._labels: dict[str, str] | None = None
+        # prefix -> its aliases' (lengths, keys, index rows), sorted by length, least recently
+        # used first (`alias_candidates`)
+        self._alias_cache: dict[str, tuple[list[int], list[str], list[int]]] = {}
+        self._alias_cache_keys = 0
 
     def __repr__(self) -> str:
         return f"KnowledgeBase({len(self.concepts)} concepts from {self.path})"
@@ -340,67 +381,92 @@ class KnowledgeBase:
 
     @classmethod
     def _read(cls, folder: Path) -> KnowledgeBase:
+        """The concepts (the index is read on first look-up); raises KBFileError for a file
+        that is damaged or does not match the folder's manifest."""
         file = folder / CONCEPTS_FILE
         if not file.exists():
             raise FileNotFoundError(
                 f"knowledge base not found: {file} (run `biotab kb build` to compile it)"
             )
-        raw: dict[str, str] = {}
-        prefix = '{"concept_id":"'
-        with gzip.open(file, "rt", encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh.read().splitlines(), 1):
-                if not line:
-                    continue
-                if line.startswith(prefix):
-                    cid = line[len(prefix) : line.index('"', len(prefix))]
-                else:  # not written by our build: parse it properly
-                    try:
-                        cid = json.loads(line)["concept_id"]
-                    except (ValueError, KeyError, TypeError) as exc:
-                        raise ValueError(f"{file}:{lineno}: bad concept record: {exc}") from exc
-                raw[cid] = line
         manifest: dict[str, Any] = {}
         if (folder / MANIFEST_FILE).exists():
             manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
-        return cls(_LazyConcepts(raw), path=folder, manifest=manifest)
+        data, verified = checked_bytes(file, manifest)
+        prefix_len = len(_CONCEPT_PREFIX)
+        table = None
+        if verified and data.startswith(_CONCEPT_PREFIX.encode()):
+            table = SortedLines(data, key_start=prefix_len, key_end=b'"', source=str(file))
+            if not table.starts_with(_CONCEPT_PREFIX.encode()):
+                table = None
+        if table is None:  # not as our build writes it: parsed, re-written id first, sorted
+            table = SortedLines.from_lines(concept_lines(file, data), key_start=prefix_len,
+                                           key_end=b'"', source=str(file))
+        return cls(_TableConcepts(table), path=folder, manifest=manifest)
 
     @classmethod
-    def from_concepts(cls, concepts: Iterable[Concept]) -> KnowledgeBase:
-        """An in-memory KB (tests, the build)."""
-        return cls({c.concept_id: c for c in concepts})
+    def from_concepts(cls, concepts: Iterable[Concept],
+                      index: Mapping[str, list[str]] | None = None) -> KnowledgeBase:
+        """An in-memory KB (tests, the build); `index`: `index_entries` of the concepts when
+        the caller has it already."""
+        by_id = {c.concept_id: c for c in concepts}
+        entries = index if index is not None else index_entries(by_id.values())
+        table = SortedLines.from_lines(
+            (f"{k}\t{' '.join(v)}" for k, v in entries.items() if k and v),
+            key_start=0, key_end=b"\t", source="the in-memory index",
+        )
+        return cls(by_id, index=table)
 
     # ---------------------------------------------------------------------------------- index
-    def _load_index(self) -> dict[str, str]:
-        # Values stay space-separated strings, split on look-up: building 670k tuples at load
-        # time costs every worker about a second of start-up for the few thousand keys a
-        # corpus ever looks up.
+    def _load_index(self) -> SortedLines:
+        """The look-up index: index.tsv.gz (checked like the concepts), or computed."""
         with _LOCK:
             if self._index is None:
                 file = self.path / INDEX_FILE if self.path is not None else None
                 if file is not None and file.exists():
-                    with gzip.open(file, "rt", encoding="utf-8") as fh:
-                        lines = fh.read().splitlines()
-                    index = dict(line.split("\t", 1) for line in lines if "\t" in line)
-                    index.pop("", None)
+                    data, verified = checked_bytes(file, self.manifest)
+                    index = None
+                    if verified:
+                        index = SortedLines(data, key_start=0, key_end=b"\t", source=str(file))
+                        index = index if index.one_per_line(b"\t") else None
+                    if index is None:  # not as our build writes it: checked and sorted
+                        index = SortedLines.from_lines(index_lines(file, data), key_start=0,
+                                                       key_end=b"\t", source=str(file))
                 else:
                     entries = index_entries(self.concepts.values())
-                    index = {k: " ".join(v) for k, v in entries.items()}
+                    index = SortedLines.from_lines(
+                        (f"{k}\t{' '.join(v)}" for k, v in entries.items() if k and v),
+                        key_start=0, key_end=b"\t", source="the index computed from concepts",
+                    )
                 self._index = index
             return self._index
+
+    def warm_up(self) -> None:
+        """Read the look-up index now (it is otherwise read on the first look-up)."""
+        self._load_index()
+
+    def index_rows(self) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """(normalized alias or variant key, concept ids in priority order), in key order."""
+        for key, ids in self._load_index().rows():
+            yield key.decode("utf-8"), tuple(ids.decode("utf-8").split(" "))
 
     def _ids_for(self, text: str) -> tuple[str, ...]:
         index = self._index if self._index is not None else self._load_index()
         key = normalize_term(text)
         if not key:
             return ()
-        ids = index.get(key)
+
+        def get(k: str) -> bytes | None:
+            row = index.find(k.encode("utf-8"))
+            return index.value(row) if row is not None else None
+
+        ids = get(key)
         if not ids:
             stripped = strip_salts(key)
             if stripped != key:
-                ids = index.get(stripped) or index.get("~" + stripped)
+                ids = get(stripped) or get("~" + stripped)
             if not ids:
-                ids = index.get("~" + key) or index.get("#" + compact_key(key))
-        return tuple(ids.split(" ")) if ids else ()
+                ids = get("~" + key) or get("#" + compact_key(key))
+        return tuple(ids.decode("utf-8").split(" ")) if ids else ()
 
     # ------------------------------------------------------------------------------- queries
     def lookup(self, text: str, label: str | None = None) -> list[Concept]:
@@ -428,10 +494,17 @@ class KnowledgeBase:
     def by_label(self, label: str) -> Iterator[Concept]:
         return (c for c in self.concepts.values() if c.label == label)
 
+    def label_of(self, concept_id: str) -> str | None:
+        """The label of one concept (None: not in the KB), without parsing its record."""
+        if isinstance(self.concepts, _TableConcepts):
+            return self.concepts.label(concept_id)
+        concept = self.concepts.get(concept_id)
+        return concept.label if concept is not None else None
+
     def concept_labels(self) -> dict[str, str]:
         """concept id -> label for every concept (computed once; no record is parsed)."""
         if self._labels is None:
-            if isinstance(self.concepts, _LazyConcepts):
+            if isinstance(self.concepts, _TableConcepts):
                 self._labels = self.concepts.labels()
             else:
                 self._labels = {cid: c.label for cid, c in self.concepts.items()}
@@ -443,31 +516,63 @@ class KnowledgeBase:
         """For each of `labels`: every normalized name and alias of its concepts (of at least
         `min_length` characters) -> concept id.
 
-        Read off the look-up index, so nothing is normalized (the linker's fuzzy candidates are
-        built from this in every worker, and normalizing 600k aliases took 12 s). Several
-        concepts sharing a normalized alias: the higher-priority one (HGNC, then descriptor, then
-        supplement) wins, as in `lookup`.
+        Read off the look-up index, so nothing is normalized. Several concepts sharing a
+        normalized alias: the higher-priority one (HGNC, then descriptor, then supplement) wins,
+        as in `lookup`. (Every alias as a dict: the linker asks `alias_candidates` instead.)
         """
-        wanted = list(labels)
-        for label in wanted:
-            if label not in LABELS:
-                raise ValueError(f"unknown label {label!r}: expected one of {', '.join(LABELS)}")
-        index = self._index if self._index is not None else self._load_index()
+        wanted = _known_labels(labels)
         label_of = self.concept_labels()
         out: dict[str, dict[str, str]] = {label: {} for label in wanted}
-        for key, ids in index.items():
+        for key, ids in self.index_rows():
             if len(key) < min_length or key[:1] in "~#":  # "~", "#": variants, not aliases
                 continue
-            if " " not in ids:  # one concept (most keys)
-                by_label = out.get(label_of.get(ids, ""))
-                if by_label is not None:
-                    by_label[key] = ids
-                continue
-            for cid in ids.split(" "):
+            for cid in ids:
                 by_label = out.get(label_of.get(cid, ""))
                 if by_label is not None and key not in by_label:
                     by_label[key] = cid  # ids are in priority order: the first one wins
         return out
+
+    def alias_candidates(self, prefix: str, min_chars: int,
+                         max_chars: int) -> tuple[list[str], list[int]]:
+        """Normalized aliases (no "~"/"#" variant keys) that start with `prefix` and have
+        `min_chars` to `max_chars` characters, and their index rows (`ids_at`; index order is
+        row order), shortest first.
+
+        The linker's fuzzy step compares a mention with these instead of every alias of its
+        label: the aliases of a prefix are decoded once (kept for the most recently used
+        prefixes, `_ALIAS_CACHE_KEYS` keys at most) and sorted by length, so a look-up is two
+        bisections.
+        """
+        lengths, keys, rows = self._prefix_aliases(prefix)
+        lo = bisect_left(lengths, min_chars)
+        hi = bisect_right(lengths, max_chars, lo)
+        return keys[lo:hi], rows[lo:hi]
+
+    def ids_at(self, row: int) -> tuple[str, ...]:
+        """The concept ids (priority order) of index row `row` (from `alias_candidates`)."""
+        return tuple(self._load_index().value(row).decode("utf-8").split(" "))
+
+    def _prefix_aliases(self, prefix: str) -> tuple[list[int], list[str], list[int]]:
+        with _LOCK:
+            cache = self._alias_cache
+            found = cache.pop(prefix, None)
+            if found is None:
+                index = self._load_index()
+                lo, hi = index.prefix_range(prefix.encode("utf-8"))
+                block = index.block(lo, hi).decode("utf-8").split("\n")
+                items = sorted(
+                    (len(key), key, lo + i)
+                    for i, key in enumerate(line[: line.index("\t")] for line in block if line)
+                    if key[:1] not in "~#"
+                )
+                found = ([n for n, _, _ in items], [k for _, k, _ in items],
+                         [r for _, _, r in items])
+                self._alias_cache_keys += len(items)
+                while cache and self._alias_cache_keys > _ALIAS_CACHE_KEYS:
+                    oldest = next(iter(cache))  # dicts keep insertion order: least recent first
+                    self._alias_cache_keys -= len(cache.pop(oldest)[0])
+            cache[prefix] = found  # (re)inserted last: the most recently used
+            return found
 
     def aliases_for_label(self, label: str) -> dict[str, str]:
         """Every name and alias of `label` concepts, as {surface form: concept id}.
@@ -475,8 +580,7 @@ class KnowledgeBase:
         On a clash the higher-priority concept (HGNC, then descriptor, then supplement) wins.
         Useful for fuzzy matching against a label's vocabulary. (Parses every concept: slow-ish.)
         """
-        if label not in LABELS:
-            raise ValueError(f"unknown label {label!r}: expected one of {', '.join(LABELS)}")
+        _known_labels([label])
         out: dict[str, str] = {}
         for concept in sorted(self.by_label(label), key=concept_priority, reverse=True):
             for term in (concept.name, *concept.aliases):
@@ -484,90 +588,13 @@ class KnowledgeBase:
         return out
 
 
+def _known_labels(labels: Iterable[str]) -> list[str]:
+    wanted = list(labels)
+    for label in wanted:
+        if label not in LABELS:
+            raise ValueError(f"unknown label {label!r}: expected one of {', '.join(LABELS)}")
+    return wanted
+
+
 _LOCK = threading.RLock()
 _LOADED: dict[Path, KnowledgeBase] = {}
-
-
-# ------------------------------------------------------------------------------------ patterns
-_TOKEN_KEYS = {
-    "ORTH", "TEXT", "LOWER", "NORM", "LEMMA", "POS", "TAG", "DEP", "SHAPE", "ENT_TYPE",
-    "IS_ALPHA", "IS_DIGIT", "IS_PUNCT", "IS_SPACE", "IS_STOP", "IS_TITLE", "IS_UPPER",
-    "IS_LOWER", "LIKE_NUM", "LENGTH", "OP", "REGEX", "IN", "NOT_IN", "FUZZY", "_", "SENT_START",
-    "MORPH", "SPACY",
-}  # fmt: skip
-
-
-_CURIE = re.compile(r"(MESH|HGNC):[A-Za-z0-9]+")
-
-
-def pattern_problem(obj: object) -> str | None:
-    """What is wrong with one SpanRuler pattern (the key and the expectation), or None."""
-    if not isinstance(obj, dict):
-        return f"expected a JSON object, got {type(obj).__name__}"
-    for key in ("label", "pattern", "id"):
-        if key not in obj:
-            return f"missing key {key!r} (expected label, pattern, id)"
-    extra = set(obj) - {"label", "pattern", "id"}
-    if extra:
-        return f"unexpected key {sorted(extra)[0]!r} (expected only label, pattern, id)"
-    label = obj["label"]
-    if label not in LABELS:
-        return f"key 'label' is {label!r}: expected one of {', '.join(LABELS)}"
-    pattern = obj["pattern"]
-    if isinstance(pattern, str):
-        if not pattern.strip():
-            return "key 'pattern' is empty: expected a non-empty string"
-    elif isinstance(pattern, list):
-        if not pattern:
-            return "key 'pattern' is an empty list: expected token dicts"
-        for i, tok in enumerate(pattern):
-            if not isinstance(tok, dict) or not tok:
-                return f"key 'pattern' token {i} is {tok!r}: expected a non-empty dict"
-            if tok.keys() <= _TOKEN_KEYS:  # the common case, without a loop in Python
-                continue
-            bad = [k for k in tok if k.upper() not in _TOKEN_KEYS]
-            if bad:
-                return (
-                    f"key 'pattern' token {i} has unknown attribute {bad[0]!r}: "
-                    "expected spaCy Matcher token attributes (LOWER, ORTH, OP, ...)"
-                )
-    else:
-        return (
-            f"key 'pattern' is {type(pattern).__name__}: "
-            "expected a non-empty string or a list of token dicts"
-        )
-    cid = obj["id"]
-    if not isinstance(cid, str) or not _CURIE.fullmatch(cid):
-        return f"key 'id' is {cid!r}: expected a CURIE like 'MESH:D000077271' or 'HGNC:6001'"
-    return None
-
-
-def load_patterns(path: str | Path | None = None) -> list[dict[str, Any]]:
-    """Read and validate SpanRuler patterns (JSONL, optionally gzipped).
-
-    Default: `models/kb/patterns.jsonl.gz`. Raises ValueError with the file, line number, the bad
-    key and what was expected.
-    """
-    file = Path(path) if path is not None else kb_dir() / PATTERNS_FILE
-    opener = gzip.open if file.suffix == ".gz" else open
-    with opener(file, "rt", encoding="utf-8") as fh:
-        numbered = [(n, line) for n, line in enumerate(fh.read().splitlines(), 1) if line.strip()]
-    try:
-        # one decoder call for the whole file: a worker reads ~100k patterns at start-up
-        objects = json.loads("[" + ",".join(line for _, line in numbered) + "]")
-    except json.JSONDecodeError:
-        objects = None
-    if objects is None or len(objects) != len(numbered):  # find the bad line
-        objects = []
-        for lineno, line in numbered:
-            try:
-                objects.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise ValueError(
-                    f"{file}:{lineno}: not valid JSON ({exc.msg}): expected one object"
-                ) from exc
-    for (lineno, _), obj in zip(numbered, objects, strict=True):
-        problem = pattern_problem(obj)
-        if problem is not None:  # the location is formatted only for the bad line
-            raise ValueError(f"{file}:{lineno}: {problem}")
-    return objects

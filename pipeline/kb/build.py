@@ -46,6 +46,7 @@ from pipeline.kb import (
     MANIFEST_FILE,
     PATTERNS_FILE,
     Concept,
+    KnowledgeBase,
     compact_key,
     index_entries,
     normalize_term,
@@ -915,7 +916,7 @@ def build_kb(
         (json.dumps(p, ensure_ascii=False, separators=(",", ":")) for p in patterns),
     )
     _write_gz_lines(out / INDEX_FILE, (f"{k}\t{' '.join(v)}" for k, v in sorted(index.items())))
-    write_fuzzy_names(out)
+    write_fuzzy_names(out, KnowledgeBase.from_concepts(map(Concept.from_json, concepts), index))
 
     counts = {
         "concepts": len(concepts),
@@ -1005,14 +1006,13 @@ def tokenize_patterns(patterns: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def write_fuzzy_names(out: Path) -> Path:
-    """Precompute the names `biotab_fuzzy` compares misspellings with (see its KB_NAMES_FILE)."""
+def write_fuzzy_names(out: Path, kb: KnowledgeBase) -> Path:
+    """Precompute the names `biotab_fuzzy` compares misspellings with (see its KB_NAMES_FILE)
+    from `kb` (the KB just built, in memory: the manifest in `out` is not written yet)."""
     from pipeline.components.fuzzy import KB_NAMES_FILE, FuzzyMatcher, write_names
-    from pipeline.kb import KnowledgeBase
     from pipeline.nlp import blank_nlp
 
     fuzzy = FuzzyMatcher(blank_nlp(), "biotab_fuzzy", kb_path=str(out))
-    kb = KnowledgeBase._read(out)  # a fresh read: the per-process cache may hold an older build
     path = out / KB_NAMES_FILE
     write_names(path, fuzzy.scan_kb_names(kb))
     return path

@@ -359,6 +359,27 @@ def finish_manifest(out: Path, manifest: dict[str, Any], units: Sequence[U.Unit]
                            for d in markers[u.unit_id].get("deleted_citations") or []],
         **fields,
     )
+    manifest["worker_stats"] = worker_stats(
+        [m for uid, m in markers.items() if uid in wanted])
     if not manifest.get("pipeline_components"):
         manifest["pipeline_components"] = (prepared.earlier or {}).get("pipeline_components")
     W.write_manifest(out, manifest)
+
+
+def worker_stats(markers: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Per worker process of the units' markers: start-up seconds (process start to a
+    warmed-up pipeline: wall clock and CPU; and the build + warm-up part), peak RSS (MB),
+    units, words and seconds spent on units (`benchmarks/run_speed.py` turns these into
+    per-core rates)."""
+    stats: dict[str, dict[str, Any]] = {}
+    for m in markers:
+        name = str(m.get("worker") or "?")
+        s = stats.setdefault(name, {"worker": name, "startup_s": 0.0, "startup_cpu_s": 0.0,
+                                    "build_s": 0.0, "peak_rss_mb": 0.0, "units": 0,
+                                    "n_words": 0, "unit_seconds": 0.0})
+        for key in ("startup_s", "startup_cpu_s", "build_s", "peak_rss_mb"):
+            s[key] = max(s[key], float(m.get(key) or 0.0))
+        s["units"] += 1
+        s["n_words"] += int(m.get("n_words") or 0)
+        s["unit_seconds"] = round(s["unit_seconds"] + float(m.get("seconds") or 0.0), 3)
+    return [stats[k] for k in sorted(stats)]

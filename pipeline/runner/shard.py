@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import resource
 import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -38,6 +39,13 @@ if TYPE_CHECKING:
 GC_EVERY_DOCS = 500
 NlpFactory = Callable[[], "Language"]
 ProgressFn = Callable[[int, int], None]
+
+
+def warm_up(nlp: Language) -> None:
+    """`pipeline.nlp.warm_up` (imported here only: see `default_nlp`)."""
+    from pipeline.nlp import warm_up as warm
+
+    warm(nlp)
 
 
 def default_nlp(**options: Any) -> Language:
@@ -85,6 +93,13 @@ class ShardResult:
     worker: str = ""
     pipes: list[str] = field(default_factory=list)
     duplicates: int = 0  # documents dropped as copies of one from another shard of the unit
+    #: the worker process: seconds from its start to a warmed-up pipeline (wall clock, and its
+    #: CPU time, which other jobs on the machine do not inflate), of which building and
+    #: warming up the pipeline; its peak RSS so far (`worker_stats` in the manifest)
+    startup_s: float = 0.0
+    startup_cpu_s: float = 0.0
+    build_s: float = 0.0
+    peak_rss_mb: float = 0.0
 
     @property
     def n_docs(self) -> int:
@@ -103,6 +118,21 @@ def describe_factory(factory: Any) -> str:
 
 
 _NLP_CACHE: dict[Any, Language] = {}
+#: This process's start-up (`ShardResult.startup_s`, `startup_cpu_s`, `build_s`), set when
+#: `worker_nlp` first builds a pipeline here.
+_STARTUP: dict[str, float] = {}
+
+
+def process_age() -> float:
+    """Seconds since this process started (psutil: the kernel's start time)."""
+    import psutil
+
+    return max(time.time() - psutil.Process().create_time(), 0.0)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _factory_key(factory: NlpFactory) -> Any:
@@ -118,15 +148,20 @@ def worker_nlp(factory: NlpFactory) -> Language:
     nlp = _NLP_CACHE.get(key)
     if nlp is None:
         _NLP_CACHE.clear()
+        t0 = time.perf_counter()
         try:
             nlp = factory()
-            nlp("Warm-up: components that load lazily do it now, not in the first shard.")
+            warm_up(nlp)
         except Exception as exc:
             raise PipelineLoadError(
                 f"could not build the spaCy pipeline ({describe_factory(factory)}): "
                 f"{type(exc).__name__}: {exc}"
             ) from exc
         _NLP_CACHE[key] = nlp
+        if not _STARTUP:
+            _STARTUP.update(startup_s=round(process_age(), 3),
+                            startup_cpu_s=round(time.process_time(), 3),
+                            build_s=round(time.perf_counter() - t0, 3))
     return nlp
 
 
@@ -280,6 +315,10 @@ def process_unit(
         pipes=list(nlp.pipe_names),
         duplicates=seen.across,
         deleted_citations=deleted,
+        startup_s=_STARTUP.get("startup_s", 0.0),
+        startup_cpu_s=_STARTUP.get("startup_cpu_s", 0.0),
+        build_s=_STARTUP.get("build_s", 0.0),
+        peak_rss_mb=round(peak_rss_mb(), 1),
     )
     W.mark_shard_done(out, unit.unit_id, asdict(result))
     return result

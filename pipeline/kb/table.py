@@ -1,0 +1,232 @@
+"""Sorted text tables searched in place: the KB's concepts and alias index without Python dicts.
+
+`biotab kb build` writes `concepts.jsonl.gz` sorted by concept id and `index.tsv.gz` sorted by
+normalized alias (UTF-8 byte order, which is code point order). A `SortedLines` holds such a
+file's decompressed bytes and the start of every line (one numpy pass); a look-up is a binary
+search over the lines (about 20 comparisons of bytes slices). Compared with the dicts of str the
+loader built before, a worker holds about 75 MB instead of about 190 MB for the committed KB and
+loads it in a fraction of a second (measured in `benchmarks/run_speed.py`'s start-up figures).
+
+`checked_bytes` reads a KB file (the KB folder's `concepts.jsonl.gz` or `index.tsv.gz`) and
+checks it against the SHA-256 the folder's `manifest.json` records (`KBFileError` naming the file
+when it differs or cannot be decompressed); `concept_lines` / `index_lines` parse and check the
+lines of a file no manifest vouches for (written by someone else: any order), which
+`SortedLines.from_lines` then sorts.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import zlib
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["KBFileError", "SortedLines", "checked_bytes", "concept_lines", "index_lines"]
+
+MANIFEST_FILE = "manifest.json"
+
+_NEWLINE = 10
+
+
+class SortedLines:
+    """The lines of `data` (UTF-8, one record per line, sorted by key, no empty line).
+
+    A line's key runs from byte `key_start` of the line to the first `key_end` byte after it:
+    `key_start=0, key_end=b"\\t"` for `key<TAB>value` lines; `key_start=len('{"concept_id":"')`,
+    `key_end=b'"'` for the concept records. `source` names the file in error messages.
+    """
+
+    def __init__(self, data: bytes, *, key_start: int, key_end: bytes, source: str) -> None:
+        if data and not data.endswith(b"\n"):
+            data += b"\n"
+        self.data = data
+        self.key_start = key_start
+        self.key_end = key_end
+        self.source = source
+        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == _NEWLINE)
+        starts = np.empty(len(ends) + 1, dtype=np.int64)
+        starts[0] = 0
+        starts[1:] = ends + 1  # the last entry: len(data), the end of the last line + 1
+        if len(ends) and np.any(starts[1:] - starts[:-1] < 2):
+            raise ValueError(f"{source}: an empty line: expected one record per line")
+        # array('q'), not numpy: a look-up indexes it ~40 times, and array items are plain ints
+        self._starts = array("q", starts.tobytes())
+        self._n = len(ends)
+
+    @classmethod
+    def from_lines(cls, lines: Iterable[str], *, key_start: int, key_end: bytes,
+                   source: str) -> SortedLines:
+        """A table of `lines` (any order; sorted here by key)."""
+        encoded = [line.encode("utf-8") for line in lines if line]
+        encoded.sort(key=lambda b: b[key_start : b.index(key_end, key_start)])
+        return cls(b"".join(b + b"\n" for b in encoded), key_start=key_start, key_end=key_end,
+                   source=source)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, row: int) -> bytes:
+        """The key of line `row` (what `bisect` compares)."""
+        start = self._starts[row] + self.key_start
+        end = self.data.find(self.key_end, start, self._starts[row + 1] - 1)
+        if end < 0:
+            raise ValueError(
+                f"{self.source}: line {row + 1} has no {self.key_end!r} after its key: the file "
+                "is damaged or not written by `biotab kb build`"
+            )
+        return self.data[start:end]
+
+    key = __getitem__
+
+    def line(self, row: int) -> bytes:
+        """Line `row` without its newline."""
+        return self.data[self._starts[row] : self._starts[row + 1] - 1]
+
+    def value(self, row: int) -> bytes:
+        """What follows the key and its end byte on line `row`."""
+        start = self._starts[row] + self.key_start
+        end = self._starts[row + 1] - 1
+        cut = self.data.find(self.key_end, start, end)
+        return self.data[cut + 1 : end]
+
+    def find(self, key: bytes) -> int | None:
+        """The row whose key is `key`, or None."""
+        row = bisect_left(self, key)
+        return row if row < self._n and self[row] == key else None
+
+    def prefix_range(self, prefix: bytes) -> tuple[int, int]:
+        """Rows [lo, hi) whose keys start with `prefix` (0xff never occurs in UTF-8)."""
+        lo = bisect_left(self, prefix)
+        return lo, bisect_left(self, prefix + b"\xff", lo)
+
+    def block(self, lo: int, hi: int) -> bytes:
+        """Lines [lo, hi) with their newlines, as one slice."""
+        return self.data[self._starts[lo] : self._starts[hi]] if lo < hi else b""
+
+    def starts_with(self, prefix: bytes) -> bool:
+        """Every line starts with `prefix` (one vectorized comparison)."""
+        if self._n == 0:
+            return True
+        data = np.frombuffer(self.data, dtype=np.uint8)
+        starts = np.frombuffer(self._starts, dtype=np.int64)
+        if np.any(starts[1:] - starts[:-1] <= len(prefix)):
+            return False
+        at = starts[:-1, None] + np.arange(len(prefix))
+        return bool(np.all(data[at] == np.frombuffer(prefix, dtype=np.uint8)))
+
+    def one_per_line(self, byte: bytes) -> bool:
+        """`byte` occurs exactly once on every line (one vectorized pass)."""
+        found = np.flatnonzero(np.frombuffer(self.data, dtype=np.uint8) == byte[0])
+        starts = np.frombuffer(self._starts, dtype=np.int64)
+        return len(found) == self._n and bool(
+            np.all(np.searchsorted(starts, found, side="right") == np.arange(1, self._n + 1)))
+
+    def in_order(self) -> bool:
+        """Every line has its key end byte, and every key comes strictly after the one before
+        (vectorized: a pass over the byte positions where neighbours still agree)."""
+        if self._n == 0:
+            return True
+        data = np.frombuffer(self.data, dtype=np.uint8)
+        starts = np.frombuffer(self._starts, dtype=np.int64)
+        key_start = starts[:-1] + self.key_start
+        if np.any(key_start >= starts[1:] - 1):
+            return False
+        # each line's first key-end byte at or after its key start
+        ends_at = np.flatnonzero(data == self.key_end[0])
+        pos = np.searchsorted(ends_at, key_start)
+        if np.any(pos >= len(ends_at)):
+            return False
+        key_end = ends_at[pos]
+        if np.any(key_end >= starts[1:] - 1):  # past the line: no key end on it
+            return False
+        length = key_end - key_start
+        offsets = np.arange(8)
+
+        def word(rows: np.ndarray, k: int) -> np.ndarray:
+            """Bytes 8k..8k+7 of the keys of `rows` as big-endian numbers (0 past a key's end:
+            a key that is a prefix of another sorts first, and keys hold no zero byte)."""
+            at = key_start[rows, None] + 8 * k + offsets
+            inside = (8 * k + offsets) < length[rows, None]
+            chunk = np.where(inside, data[np.minimum(at, len(data) - 1)], 0).astype(np.uint8)
+            return chunk.view(">u8").ravel()
+
+        pairs = np.arange(self._n - 1)
+        k = 0
+        while len(pairs):
+            a, b = word(pairs, k), word(pairs + 1, k)
+            same = a == b
+            ended = np.maximum(length[pairs], length[pairs + 1]) <= 8 * (k + 1)
+            if np.any(a > b) or np.any(same & ended):  # out of order, or a repeated key
+                return False
+            pairs = pairs[same]
+            k += 1
+        return True
+
+    def rows(self) -> Iterator[tuple[bytes, bytes]]:
+        """(key, value) of every line, in order."""
+        for row in range(self._n):
+            yield self[row], self.value(row)
+
+
+# ------------------------------------------------------------------------ reading the files
+class KBFileError(ValueError):
+    """A KB file that is damaged, or stale against the manifest of its folder (names the file)."""
+
+
+def checked_bytes(file: Path, manifest: dict[str, Any]) -> tuple[bytes, bool]:
+    """The decompressed bytes of a KB file, and whether `manifest.json` vouches for them.
+
+    A file the manifest lists must have the SHA-256 recorded there: these are the bytes
+    `biotab kb build` wrote, sorted (`SortedLines.in_order`, checked on the committed KB by the
+    tests); the caller checks their line format (vectorized) and searches them as they are. A
+    file the manifest does not list is parsed, checked and sorted by the caller.
+    """
+    raw = file.read_bytes()
+    expected = (manifest.get("files") or {}).get(file.name)
+    if expected is not None:
+        actual = hashlib.sha256(raw).hexdigest()
+        if actual != expected:
+            raise KBFileError(
+                f"{file}: SHA-256 {actual[:12]}... is not the {expected[:12]}... that "
+                f"{file.parent / MANIFEST_FILE} records: the file is damaged or from another "
+                "build (rebuild the KB with `biotab kb build`)"
+            )
+    try:
+        data = gzip.decompress(raw) if file.suffix == ".gz" else raw
+    except (OSError, EOFError, zlib.error) as exc:
+        raise KBFileError(f"{file}: cannot be decompressed ({exc}): the file is damaged") from exc
+    return data, expected is not None
+
+
+def concept_lines(file: Path, data: bytes) -> Iterator[str]:
+    """Concept records re-written with the concept id first (a file not from our build)."""
+    for lineno, line in enumerate(data.decode("utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            cid = obj["concept_id"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise KBFileError(f"{file}:{lineno}: bad concept record: {exc}") from exc
+        if not isinstance(cid, str) or not cid:
+            raise KBFileError(f"{file}:{lineno}: key 'concept_id' is {cid!r}: expected a CURIE")
+        obj = {"concept_id": cid, **{k: v for k, v in obj.items() if k != "concept_id"}}
+        yield json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def index_lines(file: Path, data: bytes) -> Iterator[str]:
+    for lineno, line in enumerate(data.decode("utf-8").splitlines(), 1):
+        if not line:
+            continue
+        key, tab, ids = line.partition("\t")
+        if not tab or not ids:
+            raise KBFileError(f"{file}:{lineno}: expected 'normalized alias<TAB>concept ids'")
+        if key:
+            yield line

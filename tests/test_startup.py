@@ -1,0 +1,290 @@
+"""Fast start-up: the lexicon's saved index, the KB's sorted tables, warm-up and worker stats."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import srsly
+from rapidfuzz import fuzz, process
+from spacy.language import Language
+
+from pipeline.components.lexicon import PATTERNS_FILE, LexiconMatcher
+from pipeline.components.lexicon_index import INDEX_FILE, LexiconIndexError, main
+from pipeline.components.linker import Linker
+from pipeline.kb import Concept, KBFileError, KnowledgeBase, normalize_term
+from pipeline.kb.table import SortedLines
+from pipeline.paths import kb_dir
+from pipeline.runner.bookkeeping import worker_stats
+
+PATTERNS = [
+    {"label": "DRUG", "pattern": [{"LOWER": "aldara"}], "id": "MESH:D000077271"},
+    {"label": "DISEASE", "pattern": [{"LOWER": "necrosis"}], "id": "MESH:D009336"},
+    {"label": "CYTOKINE", "pattern": [{"LOWER": "tumor"}, {"LOWER": "necrosis"},
+                                      {"LOWER": "factor"}], "id": "HGNC:11892"},
+    {"label": "DISEASE", "pattern": "multiple sclerosis", "id": "MESH:D009103"},
+    {"label": "DRUG", "pattern": "interferon beta-1a", "id": "MESH:D000068576"},
+    {"label": "CYTOKINE", "pattern": "interferon beta", "id": "HGNC:5434"},
+    {"label": "DRUG", "pattern": "aldara", "id": "MESH:D999999"},  # same term: first id wins
+]
+TEXT = ("Aldara raised tumor necrosis factor in multiple sclerosis; interferon beta - 1a and "
+        "interferon beta-1a were stopped.")
+
+
+def spans(lexicon: LexiconMatcher, nlp: Language, text: str = TEXT) -> list[tuple[Any, ...]]:
+    return [(s.start, s.end, s.label_, s.id_) for s in lexicon.matches(nlp(text))]
+
+
+@pytest.fixture()
+def saved(blank: Language, tmp_path: Path) -> Path:
+    """A lexicon saved with `to_disk` (patterns + index)."""
+    source = tmp_path / "patterns.jsonl"
+    source.write_text("".join(json.dumps(p) + "\n" for p in PATTERNS), encoding="utf-8")
+    LexiconMatcher(blank, "lex", patterns_path=str(source)).to_disk(tmp_path / "lex")
+    return tmp_path / "lex"
+
+
+# ------------------------------------------------------------------------- lexicon index
+
+
+def test_lexicon_index_round_trip(blank: Language, saved: Path, tmp_path: Path) -> None:
+    assert (saved / PATTERNS_FILE).exists() and (saved / INDEX_FILE).exists()
+    fresh = LexiconMatcher(blank, "lex", patterns_path=str(tmp_path / "patterns.jsonl"))
+    loaded = LexiconMatcher(blank, "lex2").from_disk(saved)
+    assert spans(loaded, blank) == spans(fresh, blank)
+    got = {(blank(TEXT)[s:e].text, lab, cid) for s, e, lab, cid in spans(loaded, blank)}
+    assert ("Aldara", "DRUG", "MESH:D000077271") in got  # the first id of a repeated term
+    assert ("interferon beta - 1a", "DRUG", "MESH:D000068576") in got  # spaced hyphens
+    assert loaded.patterns == fresh.patterns  # read from the patterns file when asked
+    # saved again: the same bytes (no timestamps), the index still matches its patterns
+    loaded.to_disk(tmp_path / "again")
+    for name in (PATTERNS_FILE, INDEX_FILE):
+        assert (tmp_path / "again" / name).read_bytes() == (saved / name).read_bytes(), name
+
+
+def test_folder_without_index_is_indexed_at_load(blank: Language, saved: Path) -> None:
+    """A pipeline saved before the index existed (patterns only) loads as before."""
+    expected = spans(LexiconMatcher(blank, "a").from_disk(saved), blank)
+    (saved / INDEX_FILE).unlink()
+    assert spans(LexiconMatcher(blank, "b").from_disk(saved), blank) == expected
+    main([str(saved)])  # the documented command adds the file back
+    assert (saved / INDEX_FILE).exists()
+    assert spans(LexiconMatcher(blank, "c").from_disk(saved), blank) == expected
+
+
+def test_stale_index_is_refused_naming_the_file(blank: Language, saved: Path) -> None:
+    with gzip.open(saved / PATTERNS_FILE, "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps(PATTERNS[0]) + "\n")  # the patterns changed, the index did not
+    with pytest.raises(LexiconIndexError, match="stale lexicon index") as err:
+        LexiconMatcher(blank, "lex").from_disk(saved)
+    assert str(saved / INDEX_FILE) in str(err.value)
+    assert "python -m pipeline.components.lexicon_index" in str(err.value)
+
+
+def _rewrite_payload(path: Path, **changes: Any) -> None:
+    payload = srsly.msgpack_loads(gzip.decompress(path.read_bytes()))
+    payload.update(changes)
+    path.write_bytes(gzip.compress(srsly.msgpack_dumps(payload)))
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda p: p.write_bytes(p.read_bytes()[:40]), "damaged lexicon index"),
+        (lambda p: p.write_bytes(b"not gzip"), "damaged lexicon index"),
+        (lambda p: _rewrite_payload(p, format="something"), "not a biotab lexicon index"),
+        (lambda p: _rewrite_payload(p, version=99), "lexicon index version 99"),
+        (lambda p: _rewrite_payload(p, ids=["MESH:D1"]), "past 'labels' / 'ids'"),
+        (lambda p: _rewrite_payload(p, term_sizes=b"\x01\x00"), "'term_sizes' do not add up"),
+        (lambda p: _rewrite_payload(p, tokens=None), "damaged lexicon index"),
+    ],
+)
+def test_damaged_index_is_refused_naming_the_file(blank: Language, saved: Path, damage: Any,
+                                                  message: str) -> None:
+    damage(saved / INDEX_FILE)
+    with pytest.raises(LexiconIndexError, match=message) as err:
+        LexiconMatcher(blank, "lex").from_disk(saved)
+    assert str(saved / INDEX_FILE) in str(err.value)
+
+
+def test_index_of_the_other_hyphen_setting_is_not_used(blank: Language, saved: Path) -> None:
+    exact = LexiconMatcher(blank, "lex", split_hyphens=False).from_disk(saved)
+    texts = {blank(TEXT)[s:e].text for s, e, _, _ in spans(exact, blank)}
+    assert "interferon beta - 1a" not in texts and "interferon beta-1a" in texts
+
+
+def test_shipped_model_index_matches_its_patterns(blank: Language) -> None:
+    from pipeline.paths import ner_model_dir
+
+    folder = ner_model_dir() / "biotab_lexicon"
+    if not (folder / INDEX_FILE).exists():
+        pytest.skip("the shipped model has no lexicon index (it is indexed at load)")
+    loaded = LexiconMatcher(blank, "lex").from_disk(folder)  # refused if stale or damaged
+    doc = blank("Imiquimod and interleukin-2 in multiple sclerosis.")
+    assert {s.label_ for s in loaded.matches(doc)} >= {"DRUG", "DISEASE"}
+
+
+# ---------------------------------------------------------------------------- KB tables
+
+
+def test_sorted_lines_find_and_prefix() -> None:
+    table = SortedLines.from_lines(["b\t1", "ab\t2", "abc\t3", "ac\t4", "é\t5"], key_start=0,
+                                   key_end=b"\t", source="t")
+    assert [table.key(i) for i in range(len(table))] == [b"ab", b"abc", b"ac", b"b",
+                                                           "é".encode()]
+    assert table.value(table.find(b"abc") or 0) == b"3"
+    assert table.find(b"a") is None and table.find(b"zz") is None
+    assert table.prefix_range(b"ab") == (0, 2)
+    assert table.in_order()
+    with pytest.raises(ValueError, match="t: an empty line"):
+        SortedLines(b"a\t1\n\nb\t2\n", key_start=0, key_end=b"\t", source="t")
+
+
+def test_committed_kb_files_are_in_order() -> None:
+    """The loader searches the committed files as they are: they must be sorted by key."""
+    if not (kb_dir() / "concepts.jsonl.gz").exists():
+        pytest.skip("models/kb not built")
+    kb = KnowledgeBase._read(kb_dir())
+    kb.warm_up()
+    assert kb._index is not None and kb._index.in_order()
+    assert kb.concepts._table.in_order()  # type: ignore[attr-defined]
+    for lines in (["b\t1", "a\t2"], ["ab\t1", "ab\t2"], ["abcdefghi\t1", "abcdefgh\t1"]):
+        table = SortedLines("".join(x + "\n" for x in lines).encode(), key_start=0,
+                            key_end=b"\t", source="t")
+        assert not table.in_order(), lines
+
+
+def _write_kb(folder: Path, concepts: list[dict[str, Any]], index: list[str],
+              manifest: bool) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {"concepts.jsonl.gz": [json.dumps(c) for c in concepts], "index.tsv.gz": index}
+    for name, lines in files.items():
+        (folder / name).write_bytes(gzip.compress("".join(x + "\n" for x in lines).encode()))
+    if manifest:
+        hashes = {n: hashlib.sha256((folder / n).read_bytes()).hexdigest() for n in files}
+        (folder / "manifest.json").write_text(json.dumps({"files": hashes}))
+
+
+CONCEPTS = [
+    {"concept_id": "MESH:D2", "canonical_name": "Imiquimod", "label": "DRUG",
+     "aliases": ["Aldara"]},
+    {"concept_id": "HGNC:6001", "canonical_name": "interleukin 2", "label": "CYTOKINE",
+     "aliases": ["IL-2"]},
+    {"concept_id": "MESH:D1", "canonical_name": "Psoriasis", "label": "DISEASE"},
+]
+INDEX = ["aldara\tMESH:D2", "il 2\tHGNC:6001", "imiquimod\tMESH:D2", "interleukin 2\tHGNC:6001",
+         "psoriasis\tMESH:D1", "#il2\tHGNC:6001"]
+
+
+def test_kb_files_checked_against_the_manifest(tmp_path: Path) -> None:
+    _write_kb(tmp_path / "kb", sorted(CONCEPTS, key=lambda c: c["concept_id"]), sorted(INDEX),
+              manifest=True)
+    kb = KnowledgeBase._read(tmp_path / "kb")
+    assert [c.concept_id for c in kb.lookup("Aldara")] == ["MESH:D2"]
+    assert kb.lookup("IL2")[0].name == "interleukin 2"
+    assert kb.label_of("MESH:D1") == "DISEASE" and kb.label_of("MESH:D9") is None
+    # a file changed after the build: refused, naming it
+    concepts = tmp_path / "kb" / "concepts.jsonl.gz"
+    concepts.write_bytes(gzip.compress(gzip.decompress(concepts.read_bytes()) + b"\n"))
+    with pytest.raises(KBFileError, match="damaged or from another build") as err:
+        KnowledgeBase._read(tmp_path / "kb")
+    assert str(concepts) in str(err.value)
+    index = tmp_path / "kb" / "index.tsv.gz"
+    index.write_bytes(index.read_bytes()[:-3])
+    with pytest.raises(KBFileError, match=r"index\.tsv\.gz"):
+        KnowledgeBase(kb.concepts, path=tmp_path / "kb", manifest=kb.manifest).lookup("x")
+
+
+def test_kb_files_without_manifest_are_sorted_on_load(tmp_path: Path) -> None:
+    """Files no manifest vouches for (another writer: any order, id not first) still load."""
+    shuffled = [{k: c[k] for k in reversed(list(c))} for c in reversed(CONCEPTS)]
+    _write_kb(tmp_path / "kb", shuffled, list(reversed(INDEX)), manifest=False)
+    kb = KnowledgeBase._read(tmp_path / "kb")
+    assert sorted(kb.concepts) == sorted(c["concept_id"] for c in CONCEPTS)
+    assert kb.concepts["HGNC:6001"].aliases == ("IL-2",)
+    assert [c.concept_id for c in kb.lookup("interleukin-2")] == ["HGNC:6001"]
+    (tmp_path / "kb" / "index.tsv.gz").write_bytes(gzip.compress(b"no tab here\n"))
+    with pytest.raises(KBFileError, match=r"index\.tsv\.gz:1: expected 'normalized alias<TAB>"):
+        KnowledgeBase._read(tmp_path / "kb").lookup("x")
+
+
+# ------------------------------------------------------------- linker: same fuzzy answers
+
+
+def _reference_fuzzy(kb: KnowledgeBase, label: str, norm: str, min_length: int,
+                     cutoff: float) -> list[tuple[str, float, str]]:
+    """The linker's former fuzzy candidates: every alias of the label with the same first
+    two characters (a dict per label and prefix), rapidfuzz's 8 best."""
+    aliases = kb.normalized_aliases([label], min_length=min_length)[label]
+    choices = {a: cid for a, cid in aliases.items() if a[:2] == norm[:2]}
+    best = process.extract(norm, choices.keys(), scorer=fuzz.ratio, score_cutoff=cutoff,
+                           limit=8)
+    return [(name, score, choices[name]) for name, score, _ in best]
+
+
+def test_fuzzy_candidates_are_the_former_ones(blank: Language) -> None:
+    """The narrowed candidates (prefix + length window) give the same best 8 as comparing
+    with every alias of the prefix, on misspelled names of a generated KB."""
+    rng = random.Random(5)
+    stems = ["lenalidomide", "thalidomide", "pomalidomide", "rituximab", "infliximab",
+             "adalimumab", "dermatitis", "dermatomyositis", "polymyositis", "hepatitis"]
+    concepts = [Concept(f"MESH:D{i:04d}", f"{stem}{suffix}",
+                        "DISEASE" if stem.endswith(("itis", "sis")) else "DRUG")
+                for i, (stem, suffix) in enumerate(
+                    (s, x) for s in stems for x in ("", "a", "e", "in", " b", "ol"))]
+    kb = KnowledgeBase.from_concepts(concepts)
+    linker = Linker(blank, "link")
+    linker.use_kb(kb)
+    queries = []
+    for c in concepts:
+        name = normalize_term(c.name)
+        for _ in range(3):
+            i = rng.randrange(1, len(name) - 1)
+            queries.append((c.label, name[:i] + rng.choice("aeiouxy") + name[i + 1:]))
+    answered = 0
+    for label, norm in queries:
+        expected = _reference_fuzzy(kb, label, norm, linker.min_length, linker.min_similarity)
+        ids = {cid for _n, score, cid in expected if expected and score == expected[0][1]}
+        got = linker._fuzzy(label, norm)
+        assert got == (ids.pop() if len(ids) == 1 else None), (label, norm, expected)
+        answered += got is not None
+    assert answered > len(queries) // 3  # the check saw real matches, not only misses
+
+
+# ------------------------------------------------------------------- warm-up and stats
+
+
+def test_warm_up_loads_what_loads_lazily(blank: Language, tmp_path: Path) -> None:
+    from pipeline.nlp import warm_up
+
+    folder = tmp_path / "kb"
+    shutil.copytree(kb_dir(), folder, ignore=shutil.ignore_patterns("README.md"))
+    nlp = Language(vocab=blank.vocab)
+    nlp.tokenizer = blank.tokenizer
+    nlp.add_pipe("biotab_linker", config={"kb_path": str(folder)})
+    nlp.add_pipe("biotab_cytokines", config={"kb_path": str(folder)})
+    kb = KnowledgeBase.load(folder)
+    assert kb._index is None  # read on the first look-up ...
+    warm_up(nlp)
+    assert kb._index is not None  # ... or by the warm-up, before the first document
+
+
+def test_worker_stats_sum_units_per_worker() -> None:
+    markers = [
+        {"worker": "h:2", "startup_s": 2.5, "startup_cpu_s": 2.0, "build_s": 1.5,
+         "peak_rss_mb": 500.0, "n_words": 10, "seconds": 1.0},
+        {"worker": "h:1", "startup_s": 3.0, "startup_cpu_s": 2.1, "build_s": 1.6,
+         "peak_rss_mb": 400.0, "n_words": 5, "seconds": 0.5},
+        {"worker": "h:2", "startup_s": 2.5, "startup_cpu_s": 2.0, "build_s": 1.5,
+         "peak_rss_mb": 620.0, "n_words": 20, "seconds": 2.0},
+    ]
+    stats = worker_stats(markers)
+    assert [s["worker"] for s in stats] == ["h:1", "h:2"]
+    assert stats[1] == {"worker": "h:2", "startup_s": 2.5, "startup_cpu_s": 2.0, "build_s": 1.5,
+                        "peak_rss_mb": 620.0, "units": 2, "n_words": 30, "unit_seconds": 3.0}

@@ -1,12 +1,16 @@
 """Whole-run throughput and memory of `biotab run`, against spaCy's bare tokenizer.
 
     python benchmarks/run_speed.py [--corpora ../shared/corpora] [--scale 1 10] [--workers 1 2]
-                                   [--no-model] [--engine local|dask] [--json results.json]
+                                   [--corpus iob|pubmed] [--no-model] [--engine local|dask]
+                                   [--json results.json]
 
 Corpus: the sentences of BC5CDR and NCBI-disease (train + devel IOB files), tokens joined by
 single spaces, grouped into documents of `--sentences-per-doc` (10) sentences, written as JSONL
 files of `--docs-per-file` (100) documents into a temporary folder. `--scale 10` repeats the
 corpus ten times with different ids (a 10x larger corpus with the same text statistics).
+`--corpus pubmed`: instead, the 1,692 real abstracts of the PubTator files as gzipped PubMed
+baseline-shaped XML (`benchmarks/pubmed_corpus.py`, 500 records per file); words = the
+whitespace-separated words of title + abstract.
 
 For every scale and worker count, a full `biotab run CORPUS --out TMP --workers N` runs as a
 subprocess (with the trained model when models/biotab_ner exists, unless --no-model). Measured:
@@ -24,6 +28,11 @@ worker start-up (process start to a warmed-up pipeline: wall seconds, and CPU se
 other jobs do not inflate), each worker's own peak RSS, the per-core rate without start-up
 (words / seconds the workers spent on units; and words / CPU-seconds of the run minus the
 workers' start-up CPU) and the output bytes per document (all Parquet files of the tables).
+
+Last, the hours of the whole PubMed baseline on 2, 32 and 256 worker cores
+(`pubmed_corpus.pubmed_hours`), from the run with the most workers on the largest corpus: its
+words per core-second without start-up, its slowest worker start-up, and the words per
+citation of the real abstracts; with `--corpus pubmed`, also the output size.
 
 Not a test: it takes minutes. Prints a table (and writes JSON with --json).
 """
@@ -44,6 +53,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import psutil
+import pubmed_corpus  # a sibling script: Python puts the script's folder on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
@@ -307,6 +317,29 @@ def print_estimate_inputs(results: list[Measure]) -> None:
         print(f"output bytes per document by table (last run): {per_table}")
 
 
+def print_pubmed_estimate(
+    results: list[Measure], abstracts: list[pubmed_corpus.Abstract], pubmed: bool
+) -> None:
+    """Hours for the PubMed baseline from the largest run with the most workers."""
+    if not results or not abstracts:
+        return
+    m = max(results, key=lambda r: (r.scale, r.workers))
+    per_citation = sum(a.words for a in abstracts) / len(abstracts)
+    startup = max(m.startup_s, default=0.0)
+    print(
+        f"\nPubMed baseline ({pubmed_corpus.BASELINE_CITATIONS:,} citations in "
+        f"{pubmed_corpus.BASELINE_FILES:,} files, {per_citation:.0f} words each, every core a "
+        f"worker at {m.words_per_core_s:,.0f} words/s, start-up {startup:.1f} s; from the "
+        f"{m.scale}x run with {m.workers} workers):"
+    )
+    for cores in (2, 32, 256):
+        e = pubmed_corpus.pubmed_hours(cores, m.words_per_core_s, per_citation, startup)
+        print(f"  {cores:>3} cores: {e.hours:,.1f} h ({e.rounds} files per worker)")
+    if pubmed:
+        total = m.output_bytes_per_doc * pubmed_corpus.BASELINE_CITATIONS
+        print(f"  output: {m.output_bytes_per_doc:,.0f} bytes per citation, {total / 1e9:,.0f} GB")
+
+
 def _span(values: list[float], digits: int = 1) -> str:
     """The range lo-hi of per-worker figures (one figure when they agree)."""
     if not values:
@@ -322,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", type=int, nargs="+", default=[1])
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--engine", default="local", choices=["local", "dask"])
+    ap.add_argument("--corpus", default="iob", choices=["iob", "pubmed"])
     ap.add_argument("--no-model", action="store_true", help="Lexicons only (biotab --no-model).")
     ap.add_argument("--sentences-per-doc", type=int, default=10)
     ap.add_argument("--docs-per-file", type=int, default=100)
@@ -334,7 +368,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="Also write the results here.")
     args = ap.parse_args(argv)
 
-    texts, words_1x = corpus_texts(args.corpora, args.sentences_per_doc)
+    abstracts = pubmed_corpus.real_abstracts(args.corpora)
+    if args.corpus == "pubmed":
+        texts = [f"{a.title}\n{a.abstract}" for a in abstracts]
+        words_1x = sum(a.words for a in abstracts)
+    else:
+        texts, words_1x = corpus_texts(args.corpora, args.sentences_per_doc)
     model = REPO / "models" / "biotab_ner"
     model_note = (
         "none (--no-model)"
@@ -355,7 +394,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for scale in args.scale:
             corpus = tmp / f"corpus_{scale}x"
-            n_files = write_corpus(corpus, texts, scale, args.docs_per_file)
+            if args.corpus == "pubmed":
+                n_files = pubmed_corpus.write_pubmed_corpus(corpus, abstracts, scale, 500)[0]
+            else:
+                n_files = write_corpus(corpus, texts, scale, args.docs_per_file)
             for workers in args.workers:
                 print(
                     f"running {scale}x corpus ({n_files} files), {workers} worker(s) ...",
@@ -403,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{max(workers_mb) if workers_mb else 0:>13,.0f}"
         )
     print_estimate_inputs(results)
+    print_pubmed_estimate(results, abstracts, args.corpus == "pubmed")
     print(f"\nspaCy blank('en') tokenizer alone: {tok:,.0f} words/s (1 process, same texts)")
     print(
         f"largest process of all runs (getrusage RUSAGE_CHILDREN): "

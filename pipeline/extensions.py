@@ -45,12 +45,19 @@ def doc_text(doc: Doc) -> str:
     on each read of `doc.text`: about 55 µs for a 300-token abstract, read by many components).
 
     The text does not change when the Doc is retokenized (merges and splits keep it). The cached
-    value names the Doc it was made from and where its last token ends, so a copy of the
-    user data (`Doc.from_docs`, `Doc.copy`, unpickling) is not mistaken for its own.
+    value names the Doc it was made from and where its last token ends, and must end with the
+    last token's text, so a copy of the user data (`Doc.from_docs`, `Doc.copy`, unpickling, a
+    Doc given another's `user_data` after that one was freed and its id reused) is not
+    mistaken for its own.
     """
     end = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
     cached = doc.user_data.get(_TEXT_KEY)
-    if cached is not None and cached[0] == id(doc) and cached[1] == end:
+    if (
+        cached is not None
+        and cached[0] == id(doc)
+        and cached[1] == end
+        and (not len(doc) or str(cached[2]).endswith(doc[-1].text_with_ws))
+    ):
         return str(cached[2])
     text = doc.text
     doc.user_data[_TEXT_KEY] = (id(doc), end, text)

@@ -562,8 +562,8 @@ class CytokineNormalizer:
         self._normalize_all(doc, text, english)
         return doc
 
-    def _excluded(self, doc_text: str, start_char: int, end_char: int) -> bool:
-        text = doc_text[start_char:end_char]
+    def _excluded(self, whole: str, start_char: int, end_char: int) -> bool:
+        text = whole[start_char:end_char]
         entry = self.by_key.get(cytokine_key(text))
         if entry is not None and entry.kind == "exclude":
             return True
@@ -573,8 +573,8 @@ class CytokineNormalizer:
             and "receptor" in text.lower()
         ):
             return False  # "IL-1 receptor antagonist" is the IL1RN gene
-        return _is_receptor(doc_text, start_char, end_char) or _is_transcription_factor_part(
-            doc_text, start_char
+        return _is_receptor(whole, start_char, end_char) or _is_transcription_factor_part(
+            whole, start_char
         )
 
     def _merge(

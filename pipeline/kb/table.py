@@ -205,9 +205,16 @@ def checked_bytes(file: Path, manifest: dict[str, Any]) -> tuple[bytes, bool]:
     return data, expected is not None
 
 
+def _lines(data: bytes) -> Iterator[tuple[int, str]]:
+    """Numbered lines split at "\\n" only, as `SortedLines` splits them (`str.splitlines` would
+    also split inside an alias at U+0085, U+2028 or the separators U+001C-U+001E)."""
+    for lineno, line in enumerate(data.decode("utf-8").split("\n"), 1):
+        yield lineno, line.removesuffix("\r")
+
+
 def concept_lines(file: Path, data: bytes) -> Iterator[str]:
     """Concept records re-written with the concept id first (a file not from our build)."""
-    for lineno, line in enumerate(data.decode("utf-8").splitlines(), 1):
+    for lineno, line in _lines(data):
         if not line.strip():
             continue
         try:
@@ -222,7 +229,9 @@ def concept_lines(file: Path, data: bytes) -> Iterator[str]:
 
 
 def index_lines(file: Path, data: bytes) -> Iterator[str]:
-    for lineno, line in enumerate(data.decode("utf-8").splitlines(), 1):
+    """The lines of an index file (a file not from our build), each checked to be
+    `normalized alias<TAB>concept ids`; lines with an empty alias are left out."""
+    for lineno, line in _lines(data):
         if not line:
             continue
         key, tab, ids = line.partition("\t")

@@ -103,7 +103,7 @@ def _pool_init(factory: NlpFactory, queue: Any, log_level: int) -> None:
     _PROGRESS_QUEUE = queue
     with contextlib.suppress(PipelineLoadError):  # reported by the first task instead
         with one_thread_here():
-            worker_nlp(factory)
+            worker_nlp(factory, fresh_process=True)
         freeze_once()
 
 

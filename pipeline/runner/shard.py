@@ -94,8 +94,9 @@ class ShardResult:
     pipes: list[str] = field(default_factory=list)
     duplicates: int = 0  # documents dropped as copies of one from another shard of the unit
     #: the worker process: seconds from its start to a warmed-up pipeline (wall clock, and its
-    #: CPU time, which other jobs on the machine do not inflate), of which building and
-    #: warming up the pipeline; its peak RSS so far (`worker_stats` in the manifest)
+    #: CPU time, which other jobs on the machine do not inflate; in a pool worker, else the
+    #: build and warm-up only: see `worker_nlp`), of which building and warming up the
+    #: pipeline; its peak RSS so far (`worker_stats` in the manifest)
     startup_s: float = 0.0
     startup_cpu_s: float = 0.0
     build_s: float = 0.0
@@ -142,13 +143,17 @@ def _factory_key(factory: NlpFactory) -> Any:
         return ("id", id(factory))
 
 
-def worker_nlp(factory: NlpFactory) -> Language:
-    """The spaCy pipeline of this process, built once per factory (one cached at a time)."""
+def worker_nlp(factory: NlpFactory, *, fresh_process: bool = False) -> Language:
+    """The spaCy pipeline of this process, built once per factory (one cached at a time).
+
+    `fresh_process`: the caller is a pool worker's initializer, so the process's age and CPU
+    time are its start-up. Elsewhere (the driver with `--workers 1`, a Dask worker's first
+    task, which may come long after the worker started) only the build and warm-up count."""
     key = _factory_key(factory)
     nlp = _NLP_CACHE.get(key)
     if nlp is None:
         _NLP_CACHE.clear()
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         try:
             nlp = factory()
             warm_up(nlp)
@@ -159,9 +164,11 @@ def worker_nlp(factory: NlpFactory) -> Language:
             ) from exc
         _NLP_CACHE[key] = nlp
         if not _STARTUP:
-            _STARTUP.update(startup_s=round(process_age(), 3),
-                            startup_cpu_s=round(time.process_time(), 3),
-                            build_s=round(time.perf_counter() - t0, 3))
+            build_s = time.perf_counter() - t0
+            _STARTUP.update(
+                startup_s=round(process_age() if fresh_process else build_s, 3),
+                startup_cpu_s=round(time.process_time() - (0.0 if fresh_process else cpu0), 3),
+                build_s=round(build_s, 3))
     return nlp
 
 

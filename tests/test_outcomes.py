@@ -910,6 +910,9 @@ def test_grade_and_stage_lists_and_p_digit_groups_are_not_figures(
         ("In all, 65% were postmenopausal.", []),
         # an outcome in a subgroup named by a characteristic stays
         ("Relapse occurred in 20% of patients who were ER negative.", [20.0]),
+        # a bare "PR" after "had (a)" is the partial response, not progesterone receptor status
+        ("Of the 40 patients, 8 (20%) had a PR.", [20.0]),
+        ("Of the tumors, 12 (30%) were PR-negative and 10 (25%) were HER2 positive.", []),
     ],
 )
 def test_baseline_characteristics_are_not_outcomes(
@@ -917,3 +920,8 @@ def test_baseline_characteristics_are_not_outcomes(
 ) -> None:
     doc = run(nlp, text, [("breast cancer", "DISEASE", "MESH:D001943")])
     assert [v for _, v in pairs(doc)] == expected
+
+
+def test_bare_pr_is_a_partial_response(nlp: Language) -> None:
+    doc = run(nlp, "Of 40 patients, 8 (20%) had a PR and 4 (10%) had a CR.")
+    assert [m for m, _ in pairs(doc)] == ["partial_response", "complete_response"]

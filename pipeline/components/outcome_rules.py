@@ -107,6 +107,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "reference_words",
     "amount_nouns",
     "characteristic_words",
+    "receptor_words",
+    "receptor_status_words",
     "formulation_words",
     "definition_cues",
     "comparators",
@@ -315,10 +317,14 @@ class Lexicon:
             rf"(?:{_alt(self.reference | sets['amount_nouns'])})\b",
             re.IGNORECASE,
         )
-        # "280 (61%) tumor samples were ER positive", "51% of them had stage I disease"
+        # "280 (61%) tumor samples were ER positive", "51% of them had stage I disease"; a bare
+        # receptor abbreviation needs its status ("had a PR" is a partial response)
+        receptor = (
+            rf"(?:{_alt(sets['receptor_words'])})[\s-]*(?:{_alt(sets['receptor_status_words'])})"
+        )
         self.characteristic_after_re = re.compile(
             r"^\s*\)?\s*(?:(?!who\b|that\b|which\b|and\b)[\w-]+\s+){0,2}?(?:were|was|had)\s+"
-            rf"(?:an?\s+)?(?:{_alt(sets['characteristic_words'])})(?![\w])",
+            rf"(?:an?\s+)?(?:{_alt(sets['characteristic_words'])}|{receptor})(?![\w])",
             re.IGNORECASE,
         )
         self.ratio_re = re.compile(rf"(?<![\w-])(?:{_alt_cased(data['ratio_words'])})(?![\w-])")

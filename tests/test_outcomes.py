@@ -426,6 +426,15 @@ def write_lines(path: Path, lines: list[str]) -> Path:
             r":2: token 1 of 'pattern': key 'OP' has 'x'",
         ),
         (
+            '{"measure": "relapse", "id": "r1", "pattern": [{"LOWER": "relapse", "OP": "+"}]}',
+            r":2 \(cue 'r1'\): token 1 of 'pattern': key 'OP' has '\+'; "
+            r"expected one of: 1, \? \(a cue",
+        ),
+        (
+            '{"measure": "relapse", "pattern": [{"LOWER": "no"}, {"IS_ALPHA": true, "OP": "*"}]}',
+            r":2: token 2 of 'pattern': key 'OP' has '\*'; expected one of",
+        ),
+        (
             '{"measure": "relapse", "pattern": [{"LOWER": {"REGEX": "("}}]}',
             r":2: token 1 of 'pattern': LOWER.REGEX '\(' is not a valid regex",
         ),

@@ -36,6 +36,10 @@ MEASURES: tuple[str, ...] = (
 NOT_OUTCOME = "not_outcome"
 CUE_MEASURES: tuple[str, ...] = (*MEASURES, NOT_OUTCOME)
 CUE_KEYS: tuple[str, ...] = ("measure", "pattern", "priority", "id", "comment")
+# Token OPs a cue may use. `CueGate` sizes a cue's match window by its number of token specs
+# and reads a cue's first specs as conditions a match must start with: "+", "*" and "{n,m}"
+# could match more tokens (cut off silently), "!" would be read the wrong way round.
+CUE_OPS: tuple[str, ...] = ("1", "?")
 CUES_FILE = "outcome_cues.jsonl"
 LEXICON_FILE = "outcomes_lexicon.json"
 
@@ -76,6 +80,14 @@ def parse_cue(obj: Any, where: str) -> CueRule:
                 raise RuleError(f"{where}: key 'pattern' is an empty string; expected a phrase")
         else:
             check_token_pattern(obj["pattern"], where)
+            for i, tok in enumerate(obj["pattern"], 1):
+                if tok.get("OP", "1") not in CUE_OPS:
+                    name = f" (cue {obj['id']!r})" if "id" in obj else ""
+                    raise RuleError(
+                        f"{where}{name}: token {i} of 'pattern': key 'OP' has {tok['OP']!r}; "
+                        f"expected one of: {', '.join(CUE_OPS)} (a cue token matches at most "
+                        "one token)"
+                    )
     except RuleError as exc:
         raise RuleFileError(str(exc)) from exc
     line = int(where.rsplit(":", 1)[-1]) if where.rsplit(":", 1)[-1].isdigit() else 0

@@ -742,6 +742,7 @@ def test_enrollment_forms_do_not_take_outcome_counts(
         "Toxicities occurring in at least 1 patient were listed.",
         "Records were extracted for ≤20 consecutive patients per site.",
         "The trial was registered 11 March 2014 (NCT00000000).",
+        "The trial was registered on 9 April and closed in may 2016.",
         "The protocol was registered 05/2016.",
         "The cyclin-dependent kinase 4/6 inhibitor was given with letrozole.",
         "Accrual was 31,400 patient-years in total.",
@@ -934,3 +935,9 @@ def test_baseline_characteristics_are_not_outcomes(
 def test_bare_pr_is_a_partial_response(nlp: Language) -> None:
     doc = run(nlp, "Of 40 patients, 8 (20%) had a PR and 4 (10%) had a CR.")
     assert [m for m, _ in pairs(doc)] == ["partial_response", "complete_response"]
+
+
+def test_lower_case_may_is_a_verb_not_a_month(nlp: Language) -> None:
+    # a month name blocks a count only as a date (capitalised, or before a day or year)
+    assert pairs(run(nlp, "Relapse: 40 may relapse within 2 years.")) == [("relapse", 40.0)]
+    assert pairs(run(nlp, "Relapse: 40 May 2014 within 2 years.")) == []

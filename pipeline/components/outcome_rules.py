@@ -140,6 +140,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "comparative_words",
     "control_arms",
     "count_blockers_after",
+    "month_words",
     "median_words",
     "person_time_words",
     "median_not_outcome",
@@ -273,6 +274,7 @@ class Lexicon:
         self.remaining = sets["remaining_words"]
         self.count_blockers = sets["count_blockers_before"]
         self.count_blockers_after = sets["count_blockers_after"]
+        self.months = sets["month_words"]
         self.units = sets["unit_words"]
         self.area = sets["area_words"]
         self.reference = sets["reference_words"]

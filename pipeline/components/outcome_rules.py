@@ -268,6 +268,19 @@ class Lexicon:
         self.data = data
         self.number_words: dict[str, int] = {k.lower(): v for k, v in data["number_words"].items()}
         sets = {key: frozenset(w.lower() for w in data[key]) for key in LEXICON_LISTS}
+        self._set_word_sets(data, sets)
+        self.scores = CueScores(**{k: v for k, v in data["cue_scores"].items() if k != "_comment"})
+        # negation words are biotab_assertion's one-word forward NEGATED triggers: one list
+        self.negation_words = frozenset(negation_words)
+        self.numw = _alt(self.number_words)
+        self._build_figure_regexes(data, sets)
+        self._build_stat_regexes()
+        self._build_enrollment_regexes(data)
+        self._build_change_regexes(data)
+        self._build_arm_regexes(data)
+
+    def _set_word_sets(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
+        """The word lists and maps the component reads as sets and dicts."""
         self.pop = sets["population_nouns"]
         self.pop_not_before = sets["population_not_before"]
         self.determiners = sets["determiners"]
@@ -288,11 +301,19 @@ class Lexicon:
         self.adjective_joiners = sets["population_adjective_joiners"]
         self.total_words = sets["total_words"]
         self.comparison = sets["comparison_connectors"]
-        self.scores = CueScores(**{k: v for k, v in data["cue_scores"].items() if k != "_comment"})
-        # negation words are biotab_assertion's one-word forward NEGATED triggers: one list
-        self.negation_words = frozenset(negation_words)
-        numw = _alt(self.number_words)
-        self.numw = numw
+        self.ratio_units = {k.lower(): v for k, v in data["ratio_units"].items()}
+        self.time_units: dict[str, str] = dict(data["time_units"])
+        self.median_words = sets["median_words"]
+        self.enrolled_words = sets["enrolled_words"]
+        self.auxiliaries = sets["auxiliaries"]
+        self.enrollment_adverbs = sets["enrollment_adverbs"]
+        self.change_from = sets["change_from_words"]
+        self.change_to = sets["change_to_words"]
+        self.person_time = sets["person_time_words"]
+
+    def _build_figure_regexes(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
+        """What a figure is not: thresholds, confidence levels, body areas, reference values,
+        baseline characteristics; and the sentence pre-check of `passes`."""
         pop = _alt(self.pop)
         # A sentence is looked at only if `passes` says so: a digit, a number word, or a
         # "no / none of / all (remaining) <population noun>" phrase. Cheapest test first.
@@ -341,14 +362,9 @@ class Lexicon:
             rf"(?:an?\s+)?(?:{_alt(sets['characteristic_words'])}|{receptor})(?![\w])",
             re.IGNORECASE,
         )
-        self.ratio_re = re.compile(rf"(?<![\w-])(?:{_alt_cased(data['ratio_words'])})(?![\w-])")
-        self._build_stat_regexes()
-        self.ratio_units = {k.lower(): v for k, v in data["ratio_units"].items()}
-        self.time_units: dict[str, str] = dict(data["time_units"])
-        self.median_words = sets["median_words"]
-        self.enrolled_words = sets["enrolled_words"]
-        self.auxiliaries = sets["auxiliaries"]
-        self.enrollment_adverbs = sets["enrollment_adverbs"]
+
+    def _build_enrollment_regexes(self, data: dict[str, Any]) -> None:
+        """Who was studied: totals, design phrases, case series, medians that are no outcome."""
         # "a total of 1,203 women", "In total, 287 women": the whole of who was studied
         total = _alt(self.total_words)
         self.total_before_re = re.compile(
@@ -362,8 +378,6 @@ class Lexicon:
             rf"(?:{_alt(self.prepositions)})\s*$",
             re.IGNORECASE,
         )
-        self.change_from = sets["change_from_words"]
-        self.change_to = sets["change_to_words"]
         # "We describe ... in two patients": the opener, then no "that" (a reported result) and
         # no clause end before the count
         self.case_series_re = re.compile(
@@ -374,13 +388,9 @@ class Lexicon:
         self.median_not_outcome_re = re.compile(
             rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
         )
-        self.person_time = sets["person_time_words"]
-        # "HR 0.74", "hazard ratio, 0.83", "(OR = 1.5", "relative risk [RR] of 1.06"
-        self.ratio_value_re = re.compile(
-            rf"(?<![\w-])(?P<word>{_alt_cased(data['ratio_units'])})"
-            + r"(?:\s*[(\[][A-Za-z]{1,4}[)\]])?(?:\s+(?:for|of)\s+[A-Za-z][\w -]{0,30}?)?"
-            + r"\s*(?:[,:=]|of|was|were|is)?\s*$"
-        )
+
+    def _build_change_regexes(self, data: dict[str, Any]) -> None:
+        """Relative changes and differences, not rates."""
         # "reduced ... by 54%", "prolonged the time to first SRE or hypercalcemia by 18%"
         self.change_before_re = re.compile(
             rf"\b(?:{_alt(data['change_verbs'])})\s+(?:[^\s;]+\s+){{0,12}}?by\s+"
@@ -401,7 +411,9 @@ class Lexicon:
             rf"|(?:{_alt(data['difference_words'])})|(?:{_alt(data['comparative_words'])}))\b",
             re.IGNORECASE,
         )
-        # arm phrases after a list of figures, after one figure, before one figure
+
+    def _build_arm_regexes(self, data: dict[str, Any]) -> None:
+        """Arm phrases after a list of figures, after one figure, before one figure."""
         arm_nouns = _alt(self.arm_nouns)
         word = r"[\w/+\-·]+"
         self.arm_list_re = re.compile(
@@ -456,6 +468,15 @@ class Lexicon:
         return not text.isascii() or self._tp_c_tail.search(text.lower()) is not None
 
     def _build_stat_regexes(self) -> None:
+        """Statistics: ratios and their values, confidence intervals, P values, timepoints."""
+        data = self.data
+        self.ratio_re = re.compile(rf"(?<![\w-])(?:{_alt_cased(data['ratio_words'])})(?![\w-])")
+        # "HR 0.74", "hazard ratio, 0.83", "(OR = 1.5", "relative risk [RR] of 1.06"
+        self.ratio_value_re = re.compile(
+            rf"(?<![\w-])(?P<word>{_alt_cased(data['ratio_units'])})"
+            + r"(?:\s*[(\[][A-Za-z]{1,4}[)\]])?(?:\s+(?:for|of)\s+[A-Za-z][\w -]{0,30}?)?"
+            + r"\s*(?:[,:=]|of|was|were|is)?\s*$"
+        )
         snum = r"[-−–]?\s?(?:\d+(?:[.·]\d+)?|[.·]\d+)"
         sep = r"\s*%?\s*(?:to|–|—|-|,|;)\s*"
         self.ci_re = re.compile(

@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 
 import pipeline.components.outcome_grammar as grammar
 import pipeline.components.outcomes as oc
+from pipeline.components.outcome_rules import validate_lexicon
 from pipeline.outcomes import (
     OUTCOMES_SCHEMA,
     ROW_KEYS,
@@ -465,6 +466,28 @@ def test_lexicon_validation(tmp_path: Path) -> None:
     path.write_text(json.dumps(data), encoding="utf8")
     with pytest.raises(oc.RuleFileError, match="missing key 'unit_words'"):
         oc.load_lexicon(path)
+
+
+@pytest.mark.parametrize(
+    ("key", "word", "regex", "text"),
+    [
+        ("hedges", "roughly", "change_before_re", "reduced mortality by roughly "),
+        ("percent_words", "pct", "ci_re", "95 pct CI 1.2-1.5"),
+        ("p_qualifiers", "linearity", "p_re", "P-linearity = 0.03"),
+        ("confidence_qualifiers", "central", "confidence_after_re", " central confidence"),
+        ("ci_abbreviations", "CrI", "confidence_after_re", " CrI"),
+        ("auxiliaries", "seemed", "characteristic_after_re", " seemed postmenopausal"),
+    ],
+)
+def test_regex_word_lists_come_from_the_lexicon(key: str, word: str, regex: str, text: str) -> None:
+    data = json.loads(rule_file(oc.LEXICON_FILE).read_text(encoding="utf8"))
+    # the word list is read from the file: one more word there, one more form matched
+    assert getattr(oc.Lexicon(data), regex).match(text) is None
+    extended = oc.Lexicon(validate_lexicon(dict(data, **{key: [*data[key], word]}), "lex"))
+    assert getattr(extended, regex).match(text) is not None
+    del data[key]
+    with pytest.raises(oc.RuleFileError, match=f"missing key '{key}'"):
+        validate_lexicon(data, "lex")
 
 
 def test_shipped_rule_files_load() -> None:

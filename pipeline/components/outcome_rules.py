@@ -141,6 +141,12 @@ LEXICON_LISTS: tuple[str, ...] = (
     "control_arms",
     "count_blockers_after",
     "month_words",
+    "hedges",
+    "confidence_words",
+    "confidence_qualifiers",
+    "ci_abbreviations",
+    "p_qualifiers",
+    "percent_words",
     "median_words",
     "person_time_words",
     "median_not_outcome",
@@ -252,6 +258,13 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+def _alt_spaced(words: Iterable[str]) -> str:
+    """Like `_alt`, but a space in a phrase matches any run of white space ("per cent")."""
+    return "|".join(
+        re.escape(w).replace("\\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
+    )
+
+
 def _alt_cased(words: Iterable[str]) -> str:
     """Like `_alt`, but a word written with capitals ("HR", "OR") matches only as written: in
     lower case it is an English word; an all-lower word matches in any case."""
@@ -332,8 +345,9 @@ class Lexicon:
         self.comparator_after_re = re.compile(rf"\s*(?:{_alt(after)})\b", re.IGNORECASE)
         # "95% one-sided upper confidence limit", "95 % CI": a confidence level
         self.confidence_after_re = re.compile(
-            r"\s*(?:(?:one|two)[- ]sided\s+)?(?:(?:upper|lower)\s+)?(?:confidence|credible)\b"
-            r"|\s*CIs?\b"
+            rf"\s*(?:(?i:{_alt_spaced(data['confidence_qualifiers'])})\s+){{0,2}}"
+            rf"(?i:{_alt(data['confidence_words'])})\b"
+            rf"|\s*(?:{_alt(data['ci_abbreviations'])})(?![\w])"
         )
         self.area_after_re = re.compile(
             rf"^\s*of\s+(?:the\s+|her\s+|his\s+|their\s+|its\s+|total\s+|affected\s+)*"
@@ -358,7 +372,8 @@ class Lexicon:
             rf"(?:{_alt(sets['receptor_words'])})[\s-]*(?:{_alt(sets['receptor_status_words'])})"
         )
         self.characteristic_after_re = re.compile(
-            r"^\s*\)?\s*(?:(?!who\b|that\b|which\b|and\b)[\w-]+\s+){0,2}?(?:were|was|had)\s+"
+            r"^\s*\)?\s*(?:(?!who\b|that\b|which\b|and\b)[\w-]+\s+){0,2}?"
+            rf"(?:{_alt(sets['auxiliaries'])})\s+"
             rf"(?:an?\s+)?(?:{_alt(sets['characteristic_words'])}|{receptor})(?![\w])",
             re.IGNORECASE,
         )
@@ -394,13 +409,14 @@ class Lexicon:
         # "reduced ... by 54%", "prolonged the time to first SRE or hypercalcemia by 18%"
         self.change_before_re = re.compile(
             rf"\b(?:{_alt(data['change_verbs'])})\s+(?:[^\s;]+\s+){{0,12}}?by\s+"
-            rf"(?:about\s+|approximately\s+|nearly\s+|almost\s+)?$",
+            rf"(?:(?:{_alt(data['hedges'])})\s+)?$",
             re.IGNORECASE,
         )
         # "a reduction (28%)", "a decrease of 54%", "relative risk reduction 12%",
         # "difference = 0.5%", "+516%", "-0.3%": a change, not a rate
         self.change_noun_before_re = re.compile(
-            rf"(?:\b(?:{_alt(data['change_nouns'])})\s*(?:\(|of|by)?\s*(?:about\s+)?"
+            rf"(?:\b(?:{_alt(data['change_nouns'])})\s*(?:\(|of|by)?\s*"
+            rf"(?:(?:{_alt(data['hedges'])})\s+)?"
             rf"|\b(?:{_alt(data['difference_words'])})\s*(?:=|of)\s*"
             rf"|(?<![\w.])[+\-−–]\s?)$",
             re.IGNORECASE,
@@ -479,16 +495,20 @@ class Lexicon:
         )
         snum = r"[-−–]?\s?(?:\d+(?:[.·]\d+)?|[.·]\d+)"
         sep = r"\s*%?\s*(?:to|–|—|-|,|;)\s*"
+        # the words a CI statement without "%" or "CI" must contain: `find_stats`'s pre-check
+        self.percent_tails = tuple(sorted({w.split()[-1] for w in data["percent_words"]}))
         self.ci_re = re.compile(
-            rf"(?P<level>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per\s+cent\b)\s*(?:CIs?\b|C\.I\.|IC\b|(?:confidence|credible|"
-            rf"uncertainty)\s+intervals?)(?:\s*[\[(]\s*CI\s*[\])])?(?:\s*(?:[:,=]|of|was)?\s*"
+            rf"(?P<level>\d+(?:[.·]\d+)?)\s*(?:%|(?:{_alt_spaced(data['percent_words'])})\b)\s*"
+            rf"(?:(?:{_alt(data['ci_abbreviations'])})(?![\w])"
+            rf"|(?:{_alt(data['confidence_words'])})\s+intervals?)"
+            rf"(?:\s*[\[(]\s*CI\s*[\])])?(?:\s*(?:[:,=]|of|was)?\s*"
             rf"(?P<br>\[\s*)?(?P<lo>{snum}){sep}(?P<hi>{snum})\s*%?(?(br)\s*\]))?"
             rf"|\bCI\s*(?P<level2>\d+(?:[.·]\d+)?)\s*%\s*[:,=]?\s*(?P<br2>\[\s*)?(?P<lo2>{snum})"
             rf"{sep}(?P<hi2>{snum})\s*%?(?(br2)\s*\])",
             re.IGNORECASE,
         )
         self.p_re = re.compile(
-            r"(?<![\w.])[Pp](?:\s*[-‐]?\s*values?|[-_ ]?(?:interaction|trend|heterogeneity))?"
+            rf"(?<![\w.])[Pp](?:\s*[-‐]?\s*values?|[-_ ]?(?i:{_alt(data['p_qualifiers'])}))?"
             r"\s*(?P<rel><\s*or\s*=|>\s*or\s*=|≤|≥|<=|>=|=<|"
             r"=>|<|>|=)\s*(?P<val>\d*[.·]\d+|\d+)(?:\s*[x×]\s*10\s*\^?\s*(?P<exp>[-−]\s*\d+))?"
         )

@@ -141,7 +141,9 @@ class StatisticsParser:
 
     def find_stats(self) -> None:
         lex = self.lex
-        has_ci = "%" in self.text or "CI" in self.text or "cent" in self.text
+        has_ci = (
+            "%" in self.text or "CI" in self.text or any(w in self.text for w in lex.percent_tails)
+        )
         for m in lex.ci_re.finditer(self.text) if has_ci else ():
             level = m.group("level") or m.group("level2")
             lo = m.group("lo") or m.group("lo2")

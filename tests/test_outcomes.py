@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 
 import pipeline.components.outcome_grammar as grammar
 import pipeline.components.outcomes as oc
+from pipeline.components.outcome_rules import validate_lexicon
 from pipeline.outcomes import (
     OUTCOMES_SCHEMA,
     ROW_KEYS,
@@ -426,6 +427,15 @@ def write_lines(path: Path, lines: list[str]) -> Path:
             r":2: token 1 of 'pattern': key 'OP' has 'x'",
         ),
         (
+            '{"measure": "relapse", "id": "r1", "pattern": [{"LOWER": "relapse", "OP": "+"}]}',
+            r":2 \(cue 'r1'\): token 1 of 'pattern': key 'OP' has '\+'; "
+            r"expected one of: 1, \? \(a cue",
+        ),
+        (
+            '{"measure": "relapse", "pattern": [{"LOWER": "no"}, {"IS_ALPHA": true, "OP": "*"}]}',
+            r":2: token 2 of 'pattern': key 'OP' has '\*'; expected one of",
+        ),
+        (
             '{"measure": "relapse", "pattern": [{"LOWER": {"REGEX": "("}}]}',
             r":2: token 1 of 'pattern': LOWER.REGEX '\(' is not a valid regex",
         ),
@@ -456,6 +466,28 @@ def test_lexicon_validation(tmp_path: Path) -> None:
     path.write_text(json.dumps(data), encoding="utf8")
     with pytest.raises(oc.RuleFileError, match="missing key 'unit_words'"):
         oc.load_lexicon(path)
+
+
+@pytest.mark.parametrize(
+    ("key", "word", "regex", "text"),
+    [
+        ("hedges", "roughly", "change_before_re", "reduced mortality by roughly "),
+        ("percent_words", "pct", "ci_re", "95 pct CI 1.2-1.5"),
+        ("p_qualifiers", "linearity", "p_re", "P-linearity = 0.03"),
+        ("confidence_qualifiers", "central", "confidence_after_re", " central confidence"),
+        ("ci_abbreviations", "CrI", "confidence_after_re", " CrI"),
+        ("auxiliaries", "seemed", "characteristic_after_re", " seemed postmenopausal"),
+    ],
+)
+def test_regex_word_lists_come_from_the_lexicon(key: str, word: str, regex: str, text: str) -> None:
+    data = json.loads(rule_file(oc.LEXICON_FILE).read_text(encoding="utf8"))
+    # the word list is read from the file: one more word there, one more form matched
+    assert getattr(oc.Lexicon(data), regex).match(text) is None
+    extended = oc.Lexicon(validate_lexicon(dict(data, **{key: [*data[key], word]}), "lex"))
+    assert getattr(extended, regex).match(text) is not None
+    del data[key]
+    with pytest.raises(oc.RuleFileError, match=f"missing key '{key}'"):
+        validate_lexicon(data, "lex")
 
 
 def test_shipped_rule_files_load() -> None:
@@ -733,6 +765,7 @@ def test_enrollment_forms_do_not_take_outcome_counts(
         "Toxicities occurring in at least 1 patient were listed.",
         "Records were extracted for ≤20 consecutive patients per site.",
         "The trial was registered 11 March 2014 (NCT00000000).",
+        "The trial was registered on 9 April and closed in may 2016.",
         "The protocol was registered 05/2016.",
         "The cyclin-dependent kinase 4/6 inhibitor was given with letrozole.",
         "Accrual was 31,400 patient-years in total.",
@@ -910,6 +943,9 @@ def test_grade_and_stage_lists_and_p_digit_groups_are_not_figures(
         ("In all, 65% were postmenopausal.", []),
         # an outcome in a subgroup named by a characteristic stays
         ("Relapse occurred in 20% of patients who were ER negative.", [20.0]),
+        # a bare "PR" after "had (a)" is the partial response, not progesterone receptor status
+        ("Of the 40 patients, 8 (20%) had a PR.", [20.0]),
+        ("Of the tumors, 12 (30%) were PR-negative and 10 (25%) were HER2 positive.", []),
     ],
 )
 def test_baseline_characteristics_are_not_outcomes(
@@ -917,3 +953,14 @@ def test_baseline_characteristics_are_not_outcomes(
 ) -> None:
     doc = run(nlp, text, [("breast cancer", "DISEASE", "MESH:D001943")])
     assert [v for _, v in pairs(doc)] == expected
+
+
+def test_bare_pr_is_a_partial_response(nlp: Language) -> None:
+    doc = run(nlp, "Of 40 patients, 8 (20%) had a PR and 4 (10%) had a CR.")
+    assert [m for m, _ in pairs(doc)] == ["partial_response", "complete_response"]
+
+
+def test_lower_case_may_is_a_verb_not_a_month(nlp: Language) -> None:
+    # a month name blocks a count only as a date (capitalised, or before a day or year)
+    assert pairs(run(nlp, "Relapse: 40 may relapse within 2 years.")) == [("relapse", 40.0)]
+    assert pairs(run(nlp, "Relapse: 40 May 2014 within 2 years.")) == []

@@ -166,7 +166,7 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
             return False  # "397 were randomized", "33 AA BCS were assigned": the verb soon
         if bare and not (low in lex.auxiliaries or toks[m].text.isalpha()):
             return False
-        if bare and (low in lex.units or low in lex.count_blockers_after):
+        if bare and (low in lex.units or parser.blocks_count_after(m)):
             return False  # "Twelve randomized trials were included": not subjects
         if low in lex.boundaries and toks[m].num is None:
             return False

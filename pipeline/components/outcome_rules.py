@@ -36,6 +36,10 @@ MEASURES: tuple[str, ...] = (
 NOT_OUTCOME = "not_outcome"
 CUE_MEASURES: tuple[str, ...] = (*MEASURES, NOT_OUTCOME)
 CUE_KEYS: tuple[str, ...] = ("measure", "pattern", "priority", "id", "comment")
+# Token OPs a cue may use. `CueGate` sizes a cue's match window by its number of token specs
+# and reads a cue's first specs as conditions a match must start with: "+", "*" and "{n,m}"
+# could match more tokens (cut off silently), "!" would be read the wrong way round.
+CUE_OPS: tuple[str, ...] = ("1", "?")
 CUES_FILE = "outcome_cues.jsonl"
 LEXICON_FILE = "outcomes_lexicon.json"
 
@@ -76,6 +80,14 @@ def parse_cue(obj: Any, where: str) -> CueRule:
                 raise RuleError(f"{where}: key 'pattern' is an empty string; expected a phrase")
         else:
             check_token_pattern(obj["pattern"], where)
+            for i, tok in enumerate(obj["pattern"], 1):
+                if tok.get("OP", "1") not in CUE_OPS:
+                    name = f" (cue {obj['id']!r})" if "id" in obj else ""
+                    raise RuleError(
+                        f"{where}{name}: token {i} of 'pattern': key 'OP' has {tok['OP']!r}; "
+                        f"expected one of: {', '.join(CUE_OPS)} (a cue token matches at most "
+                        "one token)"
+                    )
     except RuleError as exc:
         raise RuleFileError(str(exc)) from exc
     line = int(where.rsplit(":", 1)[-1]) if where.rsplit(":", 1)[-1].isdigit() else 0
@@ -107,6 +119,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "reference_words",
     "amount_nouns",
     "characteristic_words",
+    "receptor_words",
+    "receptor_status_words",
     "formulation_words",
     "definition_cues",
     "comparators",
@@ -126,6 +140,13 @@ LEXICON_LISTS: tuple[str, ...] = (
     "comparative_words",
     "control_arms",
     "count_blockers_after",
+    "month_words",
+    "hedges",
+    "confidence_words",
+    "confidence_qualifiers",
+    "ci_abbreviations",
+    "p_qualifiers",
+    "percent_words",
     "median_words",
     "person_time_words",
     "median_not_outcome",
@@ -237,6 +258,13 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+def _alt_spaced(words: Iterable[str]) -> str:
+    """Like `_alt`, but a space in a phrase matches any run of white space ("per cent")."""
+    return "|".join(
+        re.escape(w).replace("\\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
+    )
+
+
 def _alt_cased(words: Iterable[str]) -> str:
     """Like `_alt`, but a word written with capitals ("HR", "OR") matches only as written: in
     lower case it is an English word; an all-lower word matches in any case."""
@@ -253,12 +281,26 @@ class Lexicon:
         self.data = data
         self.number_words: dict[str, int] = {k.lower(): v for k, v in data["number_words"].items()}
         sets = {key: frozenset(w.lower() for w in data[key]) for key in LEXICON_LISTS}
+        self._set_word_sets(data, sets)
+        self.scores = CueScores(**{k: v for k, v in data["cue_scores"].items() if k != "_comment"})
+        # negation words are biotab_assertion's one-word forward NEGATED triggers: one list
+        self.negation_words = frozenset(negation_words)
+        self.numw = _alt(self.number_words)
+        self._build_figure_regexes(data, sets)
+        self._build_stat_regexes()
+        self._build_enrollment_regexes(data)
+        self._build_change_regexes(data)
+        self._build_arm_regexes(data)
+
+    def _set_word_sets(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
+        """The word lists and maps the component reads as sets and dicts."""
         self.pop = sets["population_nouns"]
         self.pop_not_before = sets["population_not_before"]
         self.determiners = sets["determiners"]
         self.remaining = sets["remaining_words"]
         self.count_blockers = sets["count_blockers_before"]
         self.count_blockers_after = sets["count_blockers_after"]
+        self.months = sets["month_words"]
         self.units = sets["unit_words"]
         self.area = sets["area_words"]
         self.reference = sets["reference_words"]
@@ -272,11 +314,19 @@ class Lexicon:
         self.adjective_joiners = sets["population_adjective_joiners"]
         self.total_words = sets["total_words"]
         self.comparison = sets["comparison_connectors"]
-        self.scores = CueScores(**{k: v for k, v in data["cue_scores"].items() if k != "_comment"})
-        # negation words are biotab_assertion's one-word forward NEGATED triggers: one list
-        self.negation_words = frozenset(negation_words)
-        numw = _alt(self.number_words)
-        self.numw = numw
+        self.ratio_units = {k.lower(): v for k, v in data["ratio_units"].items()}
+        self.time_units: dict[str, str] = dict(data["time_units"])
+        self.median_words = sets["median_words"]
+        self.enrolled_words = sets["enrolled_words"]
+        self.auxiliaries = sets["auxiliaries"]
+        self.enrollment_adverbs = sets["enrollment_adverbs"]
+        self.change_from = sets["change_from_words"]
+        self.change_to = sets["change_to_words"]
+        self.person_time = sets["person_time_words"]
+
+    def _build_figure_regexes(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
+        """What a figure is not: thresholds, confidence levels, body areas, reference values,
+        baseline characteristics; and the sentence pre-check of `passes`."""
         pop = _alt(self.pop)
         # A sentence is looked at only if `passes` says so: a digit, a number word, or a
         # "no / none of / all (remaining) <population noun>" phrase. Cheapest test first.
@@ -295,8 +345,9 @@ class Lexicon:
         self.comparator_after_re = re.compile(rf"\s*(?:{_alt(after)})\b", re.IGNORECASE)
         # "95% one-sided upper confidence limit", "95 % CI": a confidence level
         self.confidence_after_re = re.compile(
-            r"\s*(?:(?:one|two)[- ]sided\s+)?(?:(?:upper|lower)\s+)?(?:confidence|credible)\b"
-            r"|\s*CIs?\b"
+            rf"\s*(?:(?i:{_alt_spaced(data['confidence_qualifiers'])})\s+){{0,2}}"
+            rf"(?i:{_alt(data['confidence_words'])})\b"
+            rf"|\s*(?:{_alt(data['ci_abbreviations'])})(?![\w])"
         )
         self.area_after_re = re.compile(
             rf"^\s*of\s+(?:the\s+|her\s+|his\s+|their\s+|its\s+|total\s+|affected\s+)*"
@@ -315,20 +366,20 @@ class Lexicon:
             rf"(?:{_alt(self.reference | sets['amount_nouns'])})\b",
             re.IGNORECASE,
         )
-        # "280 (61%) tumor samples were ER positive", "51% of them had stage I disease"
+        # "280 (61%) tumor samples were ER positive", "51% of them had stage I disease"; a bare
+        # receptor abbreviation needs its status ("had a PR" is a partial response)
+        receptor = (
+            rf"(?:{_alt(sets['receptor_words'])})[\s-]*(?:{_alt(sets['receptor_status_words'])})"
+        )
         self.characteristic_after_re = re.compile(
-            r"^\s*\)?\s*(?:(?!who\b|that\b|which\b|and\b)[\w-]+\s+){0,2}?(?:were|was|had)\s+"
-            rf"(?:an?\s+)?(?:{_alt(sets['characteristic_words'])})(?![\w])",
+            r"^\s*\)?\s*(?:(?!who\b|that\b|which\b|and\b)[\w-]+\s+){0,2}?"
+            rf"(?:{_alt(sets['auxiliaries'])})\s+"
+            rf"(?:an?\s+)?(?:{_alt(sets['characteristic_words'])}|{receptor})(?![\w])",
             re.IGNORECASE,
         )
-        self.ratio_re = re.compile(rf"(?<![\w-])(?:{_alt_cased(data['ratio_words'])})(?![\w-])")
-        self._build_stat_regexes()
-        self.ratio_units = {k.lower(): v for k, v in data["ratio_units"].items()}
-        self.time_units: dict[str, str] = dict(data["time_units"])
-        self.median_words = sets["median_words"]
-        self.enrolled_words = sets["enrolled_words"]
-        self.auxiliaries = sets["auxiliaries"]
-        self.enrollment_adverbs = sets["enrollment_adverbs"]
+
+    def _build_enrollment_regexes(self, data: dict[str, Any]) -> None:
+        """Who was studied: totals, design phrases, case series, medians that are no outcome."""
         # "a total of 1,203 women", "In total, 287 women": the whole of who was studied
         total = _alt(self.total_words)
         self.total_before_re = re.compile(
@@ -342,8 +393,6 @@ class Lexicon:
             rf"(?:{_alt(self.prepositions)})\s*$",
             re.IGNORECASE,
         )
-        self.change_from = sets["change_from_words"]
-        self.change_to = sets["change_to_words"]
         # "We describe ... in two patients": the opener, then no "that" (a reported result) and
         # no clause end before the count
         self.case_series_re = re.compile(
@@ -354,23 +403,20 @@ class Lexicon:
         self.median_not_outcome_re = re.compile(
             rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
         )
-        self.person_time = sets["person_time_words"]
-        # "HR 0.74", "hazard ratio, 0.83", "(OR = 1.5", "relative risk [RR] of 1.06"
-        self.ratio_value_re = re.compile(
-            rf"(?<![\w-])(?P<word>{_alt_cased(data['ratio_units'])})"
-            + r"(?:\s*[(\[][A-Za-z]{1,4}[)\]])?(?:\s+(?:for|of)\s+[A-Za-z][\w -]{0,30}?)?"
-            + r"\s*(?:[,:=]|of|was|were|is)?\s*$"
-        )
+
+    def _build_change_regexes(self, data: dict[str, Any]) -> None:
+        """Relative changes and differences, not rates."""
         # "reduced ... by 54%", "prolonged the time to first SRE or hypercalcemia by 18%"
         self.change_before_re = re.compile(
             rf"\b(?:{_alt(data['change_verbs'])})\s+(?:[^\s;]+\s+){{0,12}}?by\s+"
-            rf"(?:about\s+|approximately\s+|nearly\s+|almost\s+)?$",
+            rf"(?:(?:{_alt(data['hedges'])})\s+)?$",
             re.IGNORECASE,
         )
         # "a reduction (28%)", "a decrease of 54%", "relative risk reduction 12%",
         # "difference = 0.5%", "+516%", "-0.3%": a change, not a rate
         self.change_noun_before_re = re.compile(
-            rf"(?:\b(?:{_alt(data['change_nouns'])})\s*(?:\(|of|by)?\s*(?:about\s+)?"
+            rf"(?:\b(?:{_alt(data['change_nouns'])})\s*(?:\(|of|by)?\s*"
+            rf"(?:(?:{_alt(data['hedges'])})\s+)?"
             rf"|\b(?:{_alt(data['difference_words'])})\s*(?:=|of)\s*"
             rf"|(?<![\w.])[+\-−–]\s?)$",
             re.IGNORECASE,
@@ -381,7 +427,9 @@ class Lexicon:
             rf"|(?:{_alt(data['difference_words'])})|(?:{_alt(data['comparative_words'])}))\b",
             re.IGNORECASE,
         )
-        # arm phrases after a list of figures, after one figure, before one figure
+
+    def _build_arm_regexes(self, data: dict[str, Any]) -> None:
+        """Arm phrases after a list of figures, after one figure, before one figure."""
         arm_nouns = _alt(self.arm_nouns)
         word = r"[\w/+\-·]+"
         self.arm_list_re = re.compile(
@@ -436,18 +484,31 @@ class Lexicon:
         return not text.isascii() or self._tp_c_tail.search(text.lower()) is not None
 
     def _build_stat_regexes(self) -> None:
+        """Statistics: ratios and their values, confidence intervals, P values, timepoints."""
+        data = self.data
+        self.ratio_re = re.compile(rf"(?<![\w-])(?:{_alt_cased(data['ratio_words'])})(?![\w-])")
+        # "HR 0.74", "hazard ratio, 0.83", "(OR = 1.5", "relative risk [RR] of 1.06"
+        self.ratio_value_re = re.compile(
+            rf"(?<![\w-])(?P<word>{_alt_cased(data['ratio_units'])})"
+            + r"(?:\s*[(\[][A-Za-z]{1,4}[)\]])?(?:\s+(?:for|of)\s+[A-Za-z][\w -]{0,30}?)?"
+            + r"\s*(?:[,:=]|of|was|were|is)?\s*$"
+        )
         snum = r"[-−–]?\s?(?:\d+(?:[.·]\d+)?|[.·]\d+)"
         sep = r"\s*%?\s*(?:to|–|—|-|,|;)\s*"
+        # the words a CI statement without "%" or "CI" must contain: `find_stats`'s pre-check
+        self.percent_tails = tuple(sorted({w.split()[-1] for w in data["percent_words"]}))
         self.ci_re = re.compile(
-            rf"(?P<level>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per\s+cent\b)\s*(?:CIs?\b|C\.I\.|IC\b|(?:confidence|credible|"
-            rf"uncertainty)\s+intervals?)(?:\s*[\[(]\s*CI\s*[\])])?(?:\s*(?:[:,=]|of|was)?\s*"
+            rf"(?P<level>\d+(?:[.·]\d+)?)\s*(?:%|(?:{_alt_spaced(data['percent_words'])})\b)\s*"
+            rf"(?:(?:{_alt(data['ci_abbreviations'])})(?![\w])"
+            rf"|(?:{_alt(data['confidence_words'])})\s+intervals?)"
+            rf"(?:\s*[\[(]\s*CI\s*[\])])?(?:\s*(?:[:,=]|of|was)?\s*"
             rf"(?P<br>\[\s*)?(?P<lo>{snum}){sep}(?P<hi>{snum})\s*%?(?(br)\s*\]))?"
             rf"|\bCI\s*(?P<level2>\d+(?:[.·]\d+)?)\s*%\s*[:,=]?\s*(?P<br2>\[\s*)?(?P<lo2>{snum})"
             rf"{sep}(?P<hi2>{snum})\s*%?(?(br2)\s*\])",
             re.IGNORECASE,
         )
         self.p_re = re.compile(
-            r"(?<![\w.])[Pp](?:\s*[-‐]?\s*values?|[-_ ]?(?:interaction|trend|heterogeneity))?"
+            rf"(?<![\w.])[Pp](?:\s*[-‐]?\s*values?|[-_ ]?(?i:{_alt(data['p_qualifiers'])}))?"
             r"\s*(?P<rel><\s*or\s*=|>\s*or\s*=|≤|≥|<=|>=|=<|"
             r"=>|<|>|=)\s*(?P<val>\d*[.·]\d+|\d+)(?:\s*[x×]\s*10\s*\^?\s*(?P<exp>[-−]\s*\d+))?"
         )

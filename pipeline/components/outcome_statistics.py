@@ -98,7 +98,7 @@ class StatisticsParser:
             return True
         for k in range(i + 1, min(i + 2 + max_modifiers, len(self.toks))):
             t = self.toks[k]
-            if t.lower in self.lex.count_blockers_after:
+            if self.blocks_count_after(k):
                 return True
             if (
                 not t.text.isalpha()
@@ -119,13 +119,31 @@ class StatisticsParser:
                 return m + 1
         return None
 
+    def blocks_count_after(self, k: int) -> bool:
+        """Token k says the number before it counts things ("6 centers") or is part of a date
+        ("11 March 2014", "9 April"); a month name in lower case with no day or year after it
+        is a verb ("40 may benefit")."""
+        t = self.toks[k]
+        if t.lower in self.lex.count_blockers_after:
+            return True
+        if t.lower not in self.lex.months:
+            return False
+        if t.text[0].isupper():
+            return True
+        nxt = self.toks[k + 1] if k + 1 < len(self.toks) else None
+        if nxt is None or nxt.num is None or nxt.word_num:
+            return False
+        return self.is_year(k + 1) or (nxt.decimals == 0 and 1 <= nxt.num <= 31)
+
     def is_year(self, i: int) -> bool:
         t = self.toks[i]
         return t.decimals == 0 and 1900 <= (t.num or 0) <= 2100 and len(t.text) == 4
 
     def find_stats(self) -> None:
         lex = self.lex
-        has_ci = "%" in self.text or "CI" in self.text or "cent" in self.text
+        has_ci = (
+            "%" in self.text or "CI" in self.text or any(w in self.text for w in lex.percent_tails)
+        )
         for m in lex.ci_re.finditer(self.text) if has_ci else ():
             level = m.group("level") or m.group("level2")
             lo = m.group("lo") or m.group("lo2")

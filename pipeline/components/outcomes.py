@@ -128,7 +128,7 @@ class CueGate:
                 continue
             for spec in rule.pattern:
                 by_length.setdefault(len(rule.pattern), []).append(spec)
-                if spec.get("OP") not in ("?", "*"):
+                if spec.get("OP") != "?":
                     break
         # per length, longest first: (regex on the lower-cased text, regex on the text, other
         # conditions checked one by one)

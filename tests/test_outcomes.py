@@ -829,9 +829,15 @@ def test_docs_from_another_vocab(nlp: Language) -> None:
         ("The hazard ratio of severe toxicity as first event was 0.52 in arm A.", [0.52]),
         ("Serum insulin-like growth factor binding protein 3 was measured.", []),
         ("More than 90% of patients responded to treatment.", [90.0]),
+        # a percentage of cycles, doses or energy is an amount given, not a share of subjects
+        ("Relapse was seen in 12% of patients, with 95% of cycles given at full dose.", [12.0]),
+        ("The diet aimed to cut fat to 20% of energy; 30% of women relapsed.", [30.0]),
+        ("Relapse occurred in 15% of patients, and 88% of the planned dose was given.", [15.0]),
+        # subjects named before the amount noun: a share of subjects
+        ("Relapse was lower; 80% of patients completed six cycles.", [80.0]),
     ],
 )
-def test_thresholds_levels_and_schedules(
+def test_thresholds_levels_schedules_and_amounts(
     nlp: Language, text: str, expected: list[float]
 ) -> None:
     assert [v for _, v in pairs(run(nlp, text))] == expected
@@ -887,22 +893,6 @@ def test_counts_of_sites_and_schemes_are_not_figures(
     doc = run(nlp, text, [("cancer", "DISEASE", "MESH:D009369")])
     assert [v for _, v in pairs(doc)] == expected
 
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # a percentage of cycles, doses or energy is an amount given, not a share of subjects
-        ("Relapse was seen in 12% of patients, with 95% of cycles given at full dose.", [12.0]),
-        ("The diet aimed to cut fat to 20% of energy; 30% of women relapsed.", [30.0]),
-        ("Relapse occurred in 15% of patients, and 88% of the planned dose was given.", [15.0]),
-        # subjects named before the amount noun: a share of subjects
-        ("Relapse was lower; 80% of patients completed six cycles.", [80.0]),
-    ],
-)
-def test_percent_of_cycles_or_energy_is_not_a_rate(
-    nlp: Language, text: str, expected: list[float]
-) -> None:
-    assert [v for _, v in pairs(run(nlp, text))] == expected
 
 
 @pytest.mark.parametrize(

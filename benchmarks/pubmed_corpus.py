@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import gzip
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -35,7 +34,6 @@ PUBTATOR_FILES = (
     "ncbi-disease/train.pubtator",
     "ncbi-disease/devel.pubtator",
 )
-_LINE = re.compile(r"^(\d+)\|([ta])\|(.*)$")
 
 _RECORD = """<PubmedArticle>
   <MedlineCitation Status="MEDLINE" Owner="NLM" IndexingMethod="Automated">
@@ -112,19 +110,21 @@ class Abstract:
 
 
 def real_abstracts(corpora: Path) -> list[Abstract]:
-    """Title and abstract of every PubTator document of the corpora (first seen PMID wins)."""
-    parts: dict[str, dict[str, str]] = {}
+    """Title and abstract of every PubTator document of the corpora (first seen PMID wins),
+    read with biotab's own PubTator reader (text = title + "\\n" + abstract)."""
+    from pipeline.documents import Document
+    from pipeline.ingest.pubtator import read_pubtator
+
+    found: dict[str, Abstract] = {}
     for rel in PUBTATOR_FILES:
         path = corpora / rel
         if not path.exists():
             continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            m = _LINE.match(line)
-            if m:
-                parts.setdefault(m.group(1), {}).setdefault(m.group(2), m.group(3))
-    return [
-        Abstract(pmid, p.get("t", ""), p.get("a", "")) for pmid, p in parts.items() if p.get("a")
-    ]
+        for doc in read_pubtator(path, str(path)):
+            if isinstance(doc, Document) and doc.meta and doc.meta.get("has_abstract", True):
+                title, _, abstract = doc.text.partition("\n")
+                found.setdefault(doc.doc_id, Abstract(doc.doc_id, title, abstract))
+    return list(found.values())
 
 
 def _record(pmid: int, a: Abstract) -> str:

@@ -271,11 +271,10 @@ def measure_run(
     )
 
 
-TABLES = ("documents", "sentences", "mentions", "outcomes", "errors")
-
-
 def output_bytes(out: Path) -> dict[str, int]:
     """Bytes of every file of each output table (OUT/<table>/...)."""
+    from pipeline.write import TABLES
+
     return {
         table: sum(p.stat().st_size for p in (out / table).rglob("*") if p.is_file())
         for table in TABLES

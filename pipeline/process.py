@@ -53,10 +53,9 @@ from pipeline.ingest import document_row, error_row
 from pipeline.outcomes import outcome_rows
 from pipeline.split import sentence_rows
 from pipeline.tag import mention_rows
+from pipeline.write import TABLES
 
 log = logging.getLogger(__name__)
-
-TABLES = ("documents", "sentences", "mentions", "outcomes", "errors")
 
 #: Characters of the longest text annotated as one Doc (module docstring).
 DEFAULT_CHUNK_CHARS = 200_000

@@ -9,7 +9,8 @@ the tasks the engines run. The parts, each in its own module of `pipeline.runner
 * `shard`: `process_unit`, one unit's whole work (read, annotate, write its part files,
   record it), the same on every engine; `ShardOptions`, what a worker needs besides the unit.
 * `local`: the local engine, the shards in this process (``--workers 1``) or in a pool of
-  spawned worker processes, each building the pipeline once.
+  worker processes (forked from the driver, which builds the pipeline once, where that is safe;
+  else spawned, each building it).
 * `dask_engine`: one task per shard on a Dask cluster (a `LocalCluster`, or ``--scheduler``;
   how to run on a real cluster is in its docstring).
 * `bookkeeping`: the manifest, resume (which finished shards are kept, inputs whose SHA-256
@@ -294,8 +295,9 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
     size = {"workers": n_procs, "threads": n_procs}
     reporter = Reporter(len(shards), progress_mode(req.quiet), interval=req.progress_interval)
     reporter.shards = sum(len(u.shards) for u in units if u.unit_id in prepared.done)
-    outcomes = _engine(req, pending, n_procs, reporter, run_id, size)
     try:
+        # the local pool starts here (its workers may be forked: before the progress thread)
+        outcomes = _engine(req, pending, n_procs, reporter, run_id, size)
         failed, n_words, pipes = _collect(outcomes, reporter, live=req.engine == "local")
     except BaseException as exc:
         status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"

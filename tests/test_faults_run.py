@@ -316,8 +316,10 @@ def test_interrupt_stops_busy_pool_workers_at_once(tmp_path: Path) -> None:
         while time.monotonic() < deadline and reading < 2 and proc.poll() is None:
             time.sleep(0.2)
             with contextlib.suppress(psutil.Error):
+                # the pool's workers (forked, or spawned where fork is not used), not
+                # multiprocessing's resource tracker
                 workers = [c for c in psutil.Process(proc.pid).children()
-                           if "spawn_main" in " ".join(c.cmdline())]
+                           if "resource_tracker" not in " ".join(c.cmdline())]
                 # busy = past start-up (about 2 CPU-seconds) and well into its shard; an open
                 # input file alone was also seen at a shard's end, when it is hashed
                 reading = sum(sum(w.cpu_times()[:2]) > 5.0 for w in workers)

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from helpers import REPO, read_tables
 
 from pipeline.run import run
 from pipeline.runner import units as units_mod
+from pipeline.runner.local import start_method
 from pipeline.write import TABLES
 
 WORDS = ("rituximab", "dermatomyositis", "methotrexate", "psoriasis", "fever", "IL-6")
@@ -93,6 +95,31 @@ def test_part_rows_limit_keeps_order_for_any_worker_count(notes: Path, reference
         p.name for p in (tmp_path / "one" / "documents").iterdir())
     assert read_tables(tmp_path / "one") == read_tables(tmp_path / "two") == read_tables(
         reference)
+
+
+def test_spawned_workers_give_the_tables_of_forked_ones(notes: Path, reference: Path,
+                                                       tmp_path: Path) -> None:
+    """A thread alive in the driver (as in a notebook) makes the pool spawn its workers instead
+    of forking them from the driver: the tables are the same either way."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert start_method() == "spawn"
+        spawned = run([notes], tmp_path / "spawned", workers=2, quiet=True,
+                      nlp_factory=blank_nlp, part_rows=150)
+    finally:
+        stop.set()
+        other.join()
+    assert spawned.workers == 2 and spawned.status == "complete"
+    stats = json.loads((tmp_path / "spawned" / "manifest.json").read_text())["worker_stats"]
+    assert len(stats) == 2 and all(s["startup_s"] > 0 for s in stats)
+    if start_method() == "fork":  # Linux, and no other thread is left in this process
+        forked = run([notes], tmp_path / "forked", workers=2, quiet=True,
+                     nlp_factory=blank_nlp, part_rows=150)
+        assert forked.workers == 2
+        assert parts(tmp_path / "forked") == parts(tmp_path / "spawned")
+    assert read_tables(tmp_path / "spawned") == read_tables(reference)
 
 
 def test_a_unit_bigger_than_part_rows_fills_several_parts(notes: Path, reference: Path,

@@ -1,8 +1,10 @@
 """The local engine: shards in this process (`--workers 1`) or in a pool of worker processes.
 
-Pool workers are started with the spawn method, build the spaCy pipeline once in their
-initializer and take one shard after another. They send per-batch document counts through a
-queue that a driver thread drains into the progress reporter. The pool's processes are the
+Pool workers take one shard after another. On Linux, when the driver runs no other thread, the
+driver builds the spaCy pipeline and the workers are forked from it (they share its memory
+copy-on-write and start at once); elsewhere they are spawned and build the pipeline in their
+initializer (`start_method`). They send per-batch document counts through a queue that a
+driver thread drains into the progress reporter. The pool's processes are the
 children that appear while the pool starts (`multiprocessing.active_children`, no private
 attribute of the executor); on Ctrl-C or a fatal error the driver terminates them at once. Each
 worker gets SIGKILL when the driver dies (Linux `PR_SET_PDEATHSIG`), so no orphan keeps
@@ -140,18 +142,36 @@ class _Drainer(threading.Thread):
             self.reporter.docs(n_docs, n_words)
 
 
+def start_method() -> str:
+    """How pool workers start. "fork" on Linux when this process runs no other thread: the
+    driver builds the pipeline once and the workers share it copy-on-write, ready at once (a
+    thread alive during a fork, as in a notebook kernel, could hold a lock the child then waits
+    on forever). "spawn" otherwise (also on macOS, whose system frameworks are not fork-safe):
+    each worker imports and builds the pipeline itself."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
 def run_pool(shards: Sequence[Unit], out: Path, opts: ShardOptions, workers: int,
              reporter: Reporter, log_level: int) -> Iterator[Outcome]:
-    """The shards on `workers` spawned processes, biggest first; outcomes as they finish."""
-    ctx = mp.get_context("spawn")
+    """The shards on `workers` processes, biggest first; outcomes as they finish.
+
+    The pool starts here, before the caller iterates (and before its progress display starts a
+    thread): with the fork method the driver first builds the pipeline, so that no thread of
+    its own runs while the workers are forked. Raises `PipelineLoadError` when the pipeline
+    cannot be built."""
+    method = start_method()
+    ctx = mp.get_context(method)
     queue = ctx.Queue()
-    drainer = _Drainer(queue, reporter)
-    drainer.start()
-    finished = False
     before = set(mp.active_children())
     executor: ProcessPoolExecutor | None = None
     futures: dict[Future[ShardResult], Unit] = {}
     try:
+        if method == "fork":
+            with one_thread_here():
+                worker_nlp(opts.nlp_factory, fresh_process=True)
+            freeze_once()  # the shared pages stay shared: the collector no longer writes to them
         with child_env():  # the workers inherit one BLAS thread each
             executor = ProcessPoolExecutor(
                 max_workers=workers, mp_context=ctx, initializer=_pool_init,
@@ -160,6 +180,19 @@ def run_pool(shards: Sequence[Unit], out: Path, opts: ShardOptions, workers: int
             for s in sorted(shards, key=unit_weight, reverse=True):
                 # submitting starts the worker processes
                 futures[executor.submit(_pool_task, s, str(out), opts)] = s
+    except BaseException:
+        _stop_pool(executor, before, finished=False)
+        queue.close()
+        raise
+    return _pool_outcomes(executor, futures, before, queue, reporter)
+
+
+def _pool_outcomes(executor: ProcessPoolExecutor, futures: dict[Future[ShardResult], Unit],
+                   before: set[Any], queue: Any, reporter: Reporter) -> Iterator[Outcome]:
+    drainer = _Drainer(queue, reporter)
+    drainer.start()
+    finished = False
+    try:
         for fut in as_completed(futures):
             shard = futures[fut]
             try:
@@ -172,15 +205,20 @@ def run_pool(shards: Sequence[Unit], out: Path, opts: ShardOptions, workers: int
                 yield shard, None, exc
         finished = True
     finally:
-        if not finished:  # Ctrl-C or a fatal error: stop the workers now, not after their shard
-            for proc in mp.active_children():
-                if proc not in before:  # the children that appeared with the pool: its workers
-                    with contextlib.suppress(Exception):
-                        proc.terminate()
-        # After a normal finish the workers exit on their own (tearing down a big pipeline takes
-        # seconds); the driver goes on with the manifest meanwhile.
-        if executor is not None:
-            executor.shutdown(wait=not finished, cancel_futures=True)
+        _stop_pool(executor, before, finished=finished)
         drainer.stop.set()
         drainer.join(timeout=2)
         queue.close()
+
+
+def _stop_pool(executor: ProcessPoolExecutor | None, before: set[Any], *,
+               finished: bool) -> None:
+    if not finished:  # Ctrl-C or a fatal error: stop the workers now, not after their shard
+        for proc in mp.active_children():
+            if proc not in before:  # the children that appeared with the pool: its workers
+                with contextlib.suppress(Exception):
+                    proc.terminate()
+    # After a normal finish the workers exit on their own (tearing down a big pipeline takes
+    # seconds); the driver goes on with the manifest meanwhile.
+    if executor is not None:
+        executor.shutdown(wait=not finished, cancel_futures=True)

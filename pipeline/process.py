@@ -14,6 +14,10 @@ within a chunk. The chunks bound the time of components whose time grows faster 
 length (scispacy's abbreviation detector and biotab_fusion: see benchmarks/long_doc.py); 200,000
 characters is four times a long full-text article.
 
+Memory: a batch holds at most `batch_size` documents and, past its first document, at most
+`batch_chars` characters of text (`DEFAULT_BATCH_CHARS`), so the Docs held at once stay small
+whatever the documents' lengths (a long document is annotated alone, in chunks).
+
 Time limit: `doc_timeout_s` bounds the annotation of each document. A batch is first annotated as
 a whole under one limit; when that is hit, its documents are annotated one at a time, each under
 its own limit, and a document that hits it gives an `errors` row (stage of the component that was
@@ -37,7 +41,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
 from types import FrameType
 from typing import Any
 
@@ -59,6 +62,10 @@ log = logging.getLogger(__name__)
 
 #: Characters of the longest text annotated as one Doc (module docstring).
 DEFAULT_CHUNK_CHARS = 200_000
+
+#: Characters of text annotated together in one batch at most (module docstring): 64 abstracts
+#: are about 100,000; 64 full-text articles of 20,000 characters each held 2.4 GB at once.
+DEFAULT_BATCH_CHARS = 100_000
 
 #: Seconds one document may take before it becomes a "timeout" error row (None: no limit).
 DEFAULT_DOC_TIMEOUT_S: float | None = 600.0
@@ -267,6 +274,24 @@ def _failed(document: Document, exc: Exception) -> Rows:
     return _error_rows(document, "tag", type(exc).__name__, str(exc)[:500])
 
 
+def batches(records: Iterable[Document | ErrorRecord], batch_size: int,
+            batch_chars: int) -> Iterator[list[Document | ErrorRecord]]:
+    """`records` in order, in lists of at most `batch_size` records whose documents' texts add
+    up to at most `batch_chars` characters (a longer document makes a batch of its own; error
+    records count no characters)."""
+    batch: list[Document | ErrorRecord] = []
+    chars = 0
+    for record in records:
+        size = len(record.text) if isinstance(record, Document) else 0
+        if batch and (len(batch) >= batch_size or chars + size > batch_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(record)
+        chars += size
+    if batch:
+        yield batch
+
+
 def process_documents(
     nlp: Language,
     records: Iterable[Document | ErrorRecord],
@@ -274,19 +299,17 @@ def process_documents(
     batch_size: int = 64,
     doc_timeout_s: float | None = DEFAULT_DOC_TIMEOUT_S,
     chunk_chars: int = DEFAULT_CHUNK_CHARS,
+    batch_chars: int = DEFAULT_BATCH_CHARS,
 ) -> Iterator[Rows]:
     """Annotate documents in batches; yields one `Rows` per batch (errors pass through).
 
     `doc_timeout_s`: the time limit of one document (and of a whole batch before it is retried
     document by document), None for none. `chunk_chars`: a longer document is annotated in
-    chunks (at most `nlp.max_length` whatever is asked). See the module docstring.
+    chunks (at most `nlp.max_length` whatever is asked). `batch_chars`: the most characters of
+    text in one batch (see `batches`). See the module docstring.
     """
     chunk_chars = min(chunk_chars, nlp.max_length)
-    iterator = iter(records)
-    while True:
-        batch = list(islice(iterator, batch_size))
-        if not batch:
-            return
+    for batch in batches(records, batch_size, batch_chars):
         out = Rows()
         out.tables["errors"].extend(error_row(r) for r in batch if isinstance(r, ErrorRecord))
         documents = [r for r in batch if isinstance(r, Document)]

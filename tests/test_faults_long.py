@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from pipeline.components.sentences import DEFAULT_MAX_SENTENCE_CHARS
 from pipeline.documents import Document, ErrorRecord
-from pipeline.process import Rows, chunk_bounds, process_documents
+from pipeline.process import Rows, batches, chunk_bounds, process_documents
 
 SLOW_WORD = "Sluggish"
 
@@ -73,6 +73,26 @@ def test_chunk_bounds_cover_the_text(seeds_dir: Path) -> None:
 
 
 @pytest.mark.slow
+def test_batches_are_bounded_by_documents_and_characters(seeds_dir: Path) -> None:
+    """Seed abstracts (their real lengths) and an error record: no batch holds more than
+    `batch_size` records, none more than `batch_chars` characters unless it is one document
+    alone, and every record comes out once, in order."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.iterdir())]
+    records: list[Document | ErrorRecord] = [
+        _document(f"d{i}", text) for i, text in enumerate(texts * 3)]
+    records.insert(4, ErrorRecord(source="bad.jsonl", stage="ingest", error="bad_json",
+                                  message="line 5", location="line 5"))
+    records.append(_document("long", " ".join(texts)))
+    cap = 2 * max(len(t) for t in texts)
+    got = list(batches(records, 4, cap))
+    assert [r for b in got for r in b] == records
+    chars = [sum(len(r.text) for r in b if isinstance(r, Document)) for b in got]
+    assert all(len(b) <= 4 for b in got) and len(got) > len(records) / 4
+    assert all(c <= cap or len(b) == 1 for b, c in zip(got, chars, strict=True))
+    assert got[-1] == [records[-1]] and chars[-1] > cap  # too long for any batch: alone
+    assert [len(b) for b in batches(records, 4, 10**9)] == [4, 4, 4, 4, 1]
+
+
 def test_document_over_max_length_in_chunks(
     small_max_length: Language, seeds_dir: Path
 ) -> None:

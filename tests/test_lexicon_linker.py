@@ -107,6 +107,24 @@ def test_round_trip_and_bad_patterns(blank: Language, patterns_file: Path, tmp_p
         LexiconMatcher(blank, "lex", patterns_path=str(bad))
 
 
+def test_add_patterns_one_at_a_time_and_bad_ones(blank: Language, tmp_path: Path) -> None:
+    """Patterns added one call at a time match as if added at once (the first id of a term
+    wins); a bad pattern is refused when it is added, naming its position and key."""
+    lexicon = LexiconMatcher(blank, "lex", patterns_path=str(tmp_path / "none.jsonl"))
+    for pattern in [*PATTERNS, {"label": "DRUG", "pattern": "Aldara", "id": "MESH:D1"}]:
+        lexicon.add_patterns([pattern])
+    doc = lexicon(blank("Aldara (imiquimod) was stopped for multiple sclerosis."))
+    assert [(s.text, s.id_) for s in doc.spans["lexicon"]] == [
+        ("Aldara", "MESH:D000077271"), ("imiquimod", "MESH:D000077271"),
+        ("multiple sclerosis", "MESH:D009103")]
+    with pytest.raises(ValueError, match=r"pattern 1: key 'label' is 'DRUGS'"):
+        lexicon.add_patterns([PATTERNS[0], {"label": "DRUGS", "pattern": "x", "id": "MESH:D2"}])
+    with pytest.raises(ValueError, match="only the key 'LOWER'"):
+        lexicon.add_patterns([{"label": "DRUG", "pattern": [{"ORTH": "x"}], "id": "MESH:D3"}])
+    doc = lexicon(blank("Aldara was stopped."))  # nothing of the refused calls was added
+    assert len(lexicon.patterns) == len(PATTERNS) + 1 and len(doc.spans["lexicon"]) == 1
+
+
 def test_linker_exact_salt_fuzzy_and_none(blank: Language, no_synonyms: Path) -> None:
     kb = KnowledgeBase.from_concepts([
         Concept("MESH:D000068876", "Fingolimod Hydrochloride", "DRUG", ("fingolimod",)),

@@ -47,7 +47,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline import extensions as _extensions  # noqa: F401
 from pipeline.components.lexicon_index import INDEX_FILE, LexiconIndex, Row
-from pipeline.kb import load_patterns
+from pipeline.kb import load_patterns, pattern_problem
 from pipeline.labels import CYTOKINE, DISEASE, DRUG
 from pipeline.paths import kb_dir
 
@@ -197,12 +197,18 @@ class LexiconMatcher:
         return self._index
 
     def add_patterns(self, patterns: list[dict[str, Any]]) -> None:
-        """Add validated patterns; for a term listed twice under one label the first id wins.
-        (The index is rebuilt from all patterns: add many at once.)"""
+        """Add patterns (SpanRuler format, checked here: a bad one raises ValueError naming its
+        position, key and what was expected); for a term listed twice under one label the
+        first id wins. The index is rebuilt once, when next used, so that adding patterns one
+        call at a time costs no more than adding them at once."""
+        for i, pattern in enumerate(patterns):
+            problem = pattern_problem(pattern)
+            if problem is not None:
+                raise ValueError(f"biotab_lexicon.add_patterns: pattern {i}: {problem}")
+            self._tokens(pattern)  # token keys other than LOWER are refused now, not later
         self._load_pending()
-        index = LexiconIndex.build(self._rows([*self.patterns, *patterns]))
         self.patterns.extend(patterns)
-        self._index = index
+        self._index = None
 
     def matches(self, doc: Doc) -> list[Span]:
         """Every (possibly overlapping) match in English sentences."""

@@ -167,11 +167,16 @@ def run_pool(shards: Sequence[Unit], out: Path, opts: ShardOptions, workers: int
     before = set(mp.active_children())
     executor: ProcessPoolExecutor | None = None
     futures: dict[Future[ShardResult], Unit] = {}
+    froze = False
     try:
         if method == "fork":
             with one_thread_here():
                 worker_nlp(opts.nlp_factory, fresh_process=True)
-            freeze_once()  # the shared pages stay shared: the collector no longer writes to them
+            # out of the collector's reach while the workers live: it would write to the pages
+            # they share with the driver (given back when the pool ends)
+            gc.collect()
+            gc.freeze()
+            froze = True
         with child_env():  # the workers inherit one BLAS thread each
             executor = ProcessPoolExecutor(
                 max_workers=workers, mp_context=ctx, initializer=_pool_init,
@@ -183,12 +188,15 @@ def run_pool(shards: Sequence[Unit], out: Path, opts: ShardOptions, workers: int
     except BaseException:
         _stop_pool(executor, before, finished=False)
         queue.close()
+        if froze:
+            gc.unfreeze()
         raise
-    return _pool_outcomes(executor, futures, before, queue, reporter)
+    return _pool_outcomes(executor, futures, before, queue, reporter, froze)
 
 
 def _pool_outcomes(executor: ProcessPoolExecutor, futures: dict[Future[ShardResult], Unit],
-                   before: set[Any], queue: Any, reporter: Reporter) -> Iterator[Outcome]:
+                   before: set[Any], queue: Any, reporter: Reporter,
+                   frozen: bool) -> Iterator[Outcome]:
     drainer = _Drainer(queue, reporter)
     drainer.start()
     finished = False
@@ -209,6 +217,8 @@ def _pool_outcomes(executor: ProcessPoolExecutor, futures: dict[Future[ShardResu
         drainer.stop.set()
         drainer.join(timeout=2)
         queue.close()
+        if frozen:
+            gc.unfreeze()
 
 
 def _stop_pool(executor: ProcessPoolExecutor | None, before: set[Any], *,

@@ -35,7 +35,8 @@ def synonyms_file(tmp_path: Path) -> Path:
         "dyskinesia\tDISEASE\tMESH:D020820\t1\tt.pubtator\n"
         "seizure\tDISEASE\tMESH:D012640\t2\tt.pubtator\n"
         "seizure\tDISEASE\tMESH:D004827\t2\tt.pubtator\n"
-        "CsA\tDRUG\tMESH:D016572\t4\tt.pubtator\n",
+        "CsA\tDRUG\tMESH:D016572\t4\tt.pubtator\n"
+        "lenalidomide\tDRUG\tMESH:C467567\t1\tt.pubtator\n",
         encoding="utf-8",
     )
     return path
@@ -137,6 +138,10 @@ def test_linker_exact_salt_fuzzy_and_none(blank: Language, no_synonyms: Path) ->
     assert linker.link("DRUG", "Lenalidomid") == "MESH:D000077269"  # fuzzy, same label
     assert linker.link("DISEASE", "lenalidomide") is None  # wrong label: nothing
     assert linker.link("DISEASE", "cutaneous lupus erythematosus") == "MESH:D008180"
+    # a class word after the name and course words before it (kb_link_trims.tsv)
+    assert linker.link("DISEASE", "Cutaneous Lupus Erythematosus Disease") == "MESH:D008180"
+    assert linker.link("DISEASE", "refractory cutaneous lupus erythematosus") == "MESH:D008180"
+    assert linker.link("DISEASE", "cutaneous lupus disease") is None  # a shorter name: no
     assert linker.link("DRUG", "aspirin") is None
     doc = blank("Lenalidomide helped.")
     doc.ents = [doc.char_span(0, 12, label="DRUG")]
@@ -213,8 +218,13 @@ def test_linker_corpus_synonyms_adjectives_and_short_forms(
         Concept("MESH:D020820", "Dyskinesias", "DISEASE", ("dyskinesia",)),
         Concept("MESH:D016572", "Cyclosporine", "DRUG", ("cyclosporine",)),
         Concept("MESH:D000999", "Cardiac Sarcoma Antigen", "DRUG", ("csa",)),
+        Concept("MESH:D004409", "Dyskinesia, Drug-Induced", "DISEASE", ()),
+        Concept("MESH:D064420", "Drug-Related Side Effects and Adverse Reactions", "DISEASE", ()),
+        Concept("MESH:D000077269", "Lenalidomide", "DRUG", ("lenalidomide",)),
     ])
     linker = linker_for(blank, kb, synonyms_file)
+    # the corpus's id of an older MeSH, absent from the KB, gives way to the KB's concept
+    assert linker.link("DRUG", "lenalidomide") == "MESH:D000077269"
     # the corpus's choice beats MeSH's near-synonym; a tie between concepts decides nothing
     assert linker.link("DISEASE", "Dyskinesias") == "MESH:D004409"
     assert linker.link("DISEASE", "toxicity") == "MESH:D064420"
@@ -236,14 +246,32 @@ def test_linker_corpus_synonyms_adjectives_and_short_forms(
     assert [e._.concept_id for e in doc.ents] == ["MESH:D004409", "MESH:D000999", "MESH:D016572"]
 
 
+@pytest.mark.parametrize(("text", "forms"), [
+    ("cutaneous lupus erythematosus disease", ["cutaneous lupus erythematosus"]),
+    ("severe refractory psoriasis", ["psoriasis"]),
+    ("chronic active disease", ["chronic active", "active disease", "active"]),
+    ("severe disease", ["severe"]),
+    ("psoriasis", []),
+    ("disease", []),
+])
+def test_trimmed_forms(text: str, forms: list[str]) -> None:
+    from pipeline.components.linker import load_trims, trimmed_forms
+
+    assert trimmed_forms(text, load_trims()) == forms
+
+
 def test_linker_rule_files_are_validated(tmp_path: Path) -> None:
-    from pipeline.components.linker import load_adjective_forms
+    from pipeline.components.linker import load_adjective_forms, load_trims
     from pipeline.kb.synonyms import load_corpus_synonyms
 
     forms = tmp_path / "forms.tsv"
     forms.write_text("ending\treplacement\ntensive\ttension\nic 2\tia\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"forms.tsv:3: expected 'ending<TAB>replacement'"):
         load_adjective_forms(forms)
+    trims = tmp_path / "trims.tsv"
+    trims.write_text("word\twhere\nsevere\tfirst\ndisease\tend\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"trims.tsv:3: expected 'word<TAB>where'.*first or last"):
+        load_trims(trims)
     syn = tmp_path / "syn.tsv"
     syn.write_text("term\tlabel\tconcept_id\tcount\tsource\nx\tDRUG\tD001\t1\ts\n",
                    encoding="utf-8")

@@ -8,13 +8,16 @@ every mention that has a concept. Linking, in order:
    only, `pipeline.kb.synonyms`): a normalized mention text the training corpus annotated
    takes the concept it was annotated with most often there (a tie between concepts: no
    answer from this step). The BC5CDR annotators link "toxicity" to Drug-Related Side Effects
-   and Adverse Reactions and "nephrotoxicity" to Kidney Diseases, which no MeSH entry term says;
+   and Adverse Reactions and "nephrotoxicity" to Kidney Diseases, which no MeSH entry term says.
+   A concept the KB does not hold (an id of an older MeSH, as the corpus's) is passed over;
 1. exact look-up of the normalized mention (`pipeline.kb.normalize_term`: case, hyphens, Greek
    letters, plurals, salts such as "fingolimod hydrochloride") among the KB's names and aliases
    of the same label, then of its form with Roman numerals after "type", "stage", ... as digits
    ("type II diabetes mellitus" -> "type 2 diabetes mellitus");
 2. the noun forms of an adjective last word (`pipeline/rules/kb_adjective_forms.tsv`:
-   "hypertensive" -> "hypertension", "epileptic" -> "epilepsy"), through steps 0 and 1;
+   "hypertensive" -> "hypertension", "epileptic" -> "epilepsy"), then the mention without a
+   class word at its end or course/severity words in front (`pipeline/rules/kb_link_trims.tsv`:
+   "Cutaneous Lupus Erythematosus Disease", "refractory psoriasis"), through steps 0 and 1;
 3. character-level fuzzy match (rapidfuzz `ratio`) against aliases of the same label that share
    the first two characters, accepted only at or above `min_similarity`, without a number of
    the mention replaced by another, and only when the best score points at a single concept.
@@ -54,6 +57,8 @@ _ROMAN_AFTER = re.compile(r"\b(type|class|grade|stage|phase|group) (i{1,3}|iv|v|
 
 
 ADJECTIVE_FORMS_FILE = "kb_adjective_forms.tsv"
+TRIMS_FILE = "kb_link_trims.tsv"
+_TRIM_PLACES = ("first", "last")
 
 
 def _is_ending(cell: str, empty_ok: bool = False) -> bool:
@@ -77,6 +82,43 @@ def load_adjective_forms(path: Path | None = None) -> list[tuple[str, str]]:
                 )
             rows.append((cells[0], cells[1]))
     return sorted(rows, key=lambda r: -len(r[0]))
+
+
+def load_trims(path: Path | None = None) -> dict[str, frozenset[str]]:
+    """{"first": words, "last": words} the linker may leave out (normalized as mentions are);
+    errors name the line and what was expected."""
+    path = path or rule_file(TRIMS_FILE)
+    words: dict[str, set[str]] = {place: set() for place in _TRIM_PLACES}
+    with open(path, encoding="utf-8") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            line = raw.rstrip("\n")
+            if not line.strip() or line.startswith("#") or line == "word\twhere":
+                continue
+            cells = line.split("\t")
+            if len(cells) != 2 or not cells[0].isalpha() or cells[1] not in _TRIM_PLACES:
+                raise ValueError(
+                    f"{path}:{lineno}: expected 'word<TAB>where' (a word of letters; where: "
+                    f"{' or '.join(_TRIM_PLACES)}), got {line!r}"
+                )
+            words[cells[1]].add(normalize_term(cells[0]))
+    return {place: frozenset(found) for place, found in words.items()}
+
+
+def trimmed_forms(normalized: str, trims: dict[str, frozenset[str]]) -> list[str]:
+    """The text without its class word at the end, then without its leading course or
+    severity words, then without both (each form once, never empty)."""
+    words = normalized.split(" ")
+    end = len(words) - 1 if len(words) > 1 and words[-1] in trims["last"] else len(words)
+    start = 0
+    while start < end - 1 and words[start] in trims["first"]:
+        start += 1
+    forms = [words[:end], words[start:], words[start:end]]
+    out: list[str] = []
+    for form in forms:
+        text = " ".join(form)
+        if form and text != normalized and text not in out:
+            out.append(text)
+    return out
 
 
 def synonym_table(path: Path | None = None) -> dict[tuple[str, str], str]:
@@ -143,6 +185,7 @@ class Linker:
         min_length: int = 5,
         synonyms_path: str | None = None,
         adjective_forms_path: str | None = None,
+        trims_path: str | None = None,
     ) -> None:
         self.name = name
         self.kb_path = kb_path
@@ -150,6 +193,7 @@ class Linker:
         self.adjective_forms = load_adjective_forms(
             Path(adjective_forms_path) if adjective_forms_path else None
         )
+        self.trims = load_trims(Path(trims_path) if trims_path else None)
         self.min_similarity = min_similarity
         self.min_length = min_length
         self._kb: KnowledgeBase | None = None
@@ -172,10 +216,15 @@ class Linker:
         return self._synonym(label, normalize_term(text))
 
     def _synonym(self, label: str, norm: str) -> str | None:
-        """The corpus's concept for a normalized text, also for its plural in -as/-ias/-is."""
+        """The corpus's concept for a normalized text, also for its plural in -as/-ias/-is;
+        None for a concept the KB does not hold (the corpus's MeSH is older: "lenalidomide" is
+        annotated with a supplementary concept since replaced by a descriptor, which the KB
+        look-up then finds)."""
         cid = self.synonyms.get((label, norm))
         if cid is None and norm.endswith("s") and len(norm) > 4:
             cid = self.synonyms.get((label, norm[:-1]))
+        if cid is not None and self.kb.concepts.get(cid) is None:
+            return None
         return cid
 
     def _exact(self, label: str, norm: str) -> str | None:
@@ -201,6 +250,10 @@ class Linker:
                 return cid
             norm = arabic
         for form in noun_forms(norm, self.adjective_forms):
+            cid = self._exact(label, form)
+            if cid is not None:
+                return cid
+        for form in trimmed_forms(norm, self.trims):
             cid = self._exact(label, form)
             if cid is not None:
                 return cid
@@ -309,6 +362,7 @@ class Linker:
         "min_length": 5,
         "synonyms_path": None,
         "adjective_forms_path": None,
+        "trims_path": None,
     },
 )
 def make_linker(
@@ -320,8 +374,10 @@ def make_linker(
     min_length: int,
     synonyms_path: str | None,
     adjective_forms_path: str | None,
+    trims_path: str | None,
 ) -> Linker:
     return Linker(
         nlp, name, kb_path=kb_path, min_similarity=min_similarity, min_length=min_length,
         synonyms_path=synonyms_path, adjective_forms_path=adjective_forms_path,
+        trims_path=trims_path,
     )

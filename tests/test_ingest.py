@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -370,6 +371,39 @@ def test_bioc_json_lines_and_overlapping_offsets(tmp_path: Path) -> None:
     assert docs[0].text == docs[1].text
     assert kinds(errs) == ["passage_offsets"]
     _assert_annotations_valid(docs[1])
+
+
+def test_bioc_annotations_placed_after_nfc_and_across_locations(tmp_path: Path) -> None:
+    """Offsets of a passage NFC shortens are remapped; a two-location annotation keeps both
+    places; an annotation whose text is not at its offsets costs only itself."""
+
+    def ann(i: int, locs: list[tuple[int, int]], text: str) -> dict[str, Any]:
+        return {"id": str(i), "infons": {"type": "Chemical", "identifier": f"MESH:D00000{i}"},
+                "text": text, "locations": [{"offset": o, "length": n} for o, n in locs]}
+
+    title = "Cafe\u0301 aspirin and heparin"  # "é" written as e + combining accent
+    abstract = "Aspirin reduced pain."
+    doc = {"id": "1", "passages": [
+        {"offset": 0, "infons": {"type": "title"}, "text": title,
+         "annotations": [ann(1, [(6, 7)], "aspirin"), ann(2, [(6, 3), (18, 3)], "asp hep")]},
+        {"offset": 40, "infons": {"type": "abstract"}, "text": abstract,
+         "annotations": [ann(3, [(40, 7)], "Aspirin"), ann(4, [(48, 6)], "lowered")]},
+    ]}  # fmt: skip
+    path = tmp_path / "nfc.json"
+    path.write_text(json.dumps({"source": "test", "documents": [doc]}), encoding="utf-8")
+    docs, errs = run(path)
+    assert [(e.error, e.doc_id) for e in errs] == [("bad_offsets", "1")]
+    assert "'lowered'" in errs[0].message
+    (d,) = docs
+    assert d.title == "Café aspirin and heparin"
+    assert d.text == d.title + " " * 15 + "\n" + abstract  # the abstract at its offset, 40
+    assert d.meta is not None
+    anns = d.meta["annotations"]
+    assert [(a["text"], d.text[a["start"]:a["end"]]) for a in anns if "locations" not in a] == [
+        ("aspirin", "aspirin"), ("Aspirin", "Aspirin")]
+    (two,) = [a for a in anns if "locations" in a]
+    assert [d.text[s:e] for s, e in two["locations"]] == ["asp", "hep"]
+    assert (two["start"], two["end"]) == (two["locations"][0][0], two["locations"][1][1])
 
 
 # ----------------------------------------------------------------------------- bad input

@@ -547,3 +547,57 @@ def test_build_rejects_a_bad_rules_file(tmp_path: Path) -> None:
     with pytest.raises(KBBuildError, match=r"kb_label_overrides\.tsv:1: label 'GENE'"):
         build_kb(wheel, tmp_path / "kb", pins=pins, drug_dict=None, disease_dict=None,
                  rules_dir=rules, is_common=lambda w: False)  # fmt: skip
+
+
+# ------------------------------------------------------------- the build's pattern filter
+@pytest.mark.parametrize(
+    ("term", "label", "rank", "reason"),
+    [
+        ("Imiquimod", "DRUG", "RANK_MESH_NAME", None),
+        ("Arthritis, Rheumatoid", "DISEASE", "RANK_MESH_NAME", "inverted_or_list"),
+        ("Imidazo(4,5)quinoline", "DRUG", "RANK_MESH_ENTRY", "inverted_or_list"),  # comma first
+        ("Imidazoquinolin(4)amine", "DRUG", "RANK_MESH_ENTRY", "systematic"),
+        ("N-acetyl-beta-D-glucosamine-6-sulfate", "DRUG", "RANK_MESH_ENTRY", "systematic"),
+        ("MS", "DISEASE", "RANK_MESH_ENTRY", "short"),
+        ("PCOS", "DISEASE", "RANK_MESH_ENTRY", "short_abbreviation"),
+        ("Sclerosis", "DISEASE", "RANK_MESH_NAME", "stopterm"),
+        ("Water", "DRUG", "RANK_MESH_NAME", "stopterm"),  # listed, whatever the common words
+        ("Gold", "DRUG", "RANK_MESH_NAME", "common_word"),
+        # brand names and HGNC aliases meet the stricter common-word test; MeSH names do not
+        ("Fargo", "DRUG", "RANK_PACKAGE_VARIANT", "common_word"),
+        ("Fargo", "DRUG", "RANK_MESH_ENTRY", None),
+        # a three-letter word is a pattern only as a cytokine gene's symbol (or curated)
+        ("LIF", "CYTOKINE", "RANK_HGNC_SYMBOL", None),
+        ("LIF", "CYTOKINE", "RANK_HGNC_ALIAS", "short"),
+        ("IFN", "CYTOKINE", "RANK_CURATED", None),
+    ],
+)
+def test_pattern_filter_says_why_a_term_is_no_pattern(
+    term: str, label: str, rank: str, reason: str | None
+) -> None:
+    from pipeline.kb import build_terms
+    from pipeline.kb.build_rules import RuleFiles
+
+    kb_filter = build_terms.PatternFilter(
+        RuleFiles.load(),
+        is_common=lambda w: w in {"gold", "the"},
+        is_rare_common=lambda w: w in {"gold", "the", "fargo"},
+    )
+    assert kb_filter.reason(term, label, getattr(build_terms, rank)) == reason
+
+
+def test_pattern_filter_drops_research_compounds_but_not_inn_names() -> None:
+    from pipeline.kb.build_drafts import Draft
+    from pipeline.kb.build_rules import RuleFiles
+    from pipeline.kb.build_terms import PatternFilter
+
+    kb_filter = PatternFilter(RuleFiles.load(), is_common=bool, is_rare_common=bool)
+    compound = Draft("MESH:C000003", "obscurine compound 7", "DRUG")
+    assert kb_filter.excluded_concept(compound)
+    compound.confirmed = True  # named by the drug package: a known drug
+    assert not kb_filter.excluded_concept(compound)
+    assert not kb_filter.excluded_concept(Draft("MESH:C582203", "dupilumab", "DRUG"))
+    chronic = Draft("MESH:D002908", "Chronic Disease", "DISEASE", tree_numbers=["C23.550.291.500"])
+    assert kb_filter.excluded_concept(chronic)  # Disease Attributes subtree
+    ms = Draft("MESH:D009103", "Multiple Sclerosis", "DISEASE", tree_numbers=["C10.114.375.500"])
+    assert not kb_filter.excluded_concept(ms)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -382,21 +383,48 @@ def _remap(raw: str, rel: int) -> int:
     return len(normalize_text(raw[:rel]))
 
 
-def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,
-             extra: dict[str, Any], loc: str | None = None
-             ) -> Iterator[Document | ErrorRecord]:
-    loc = loc or f"record {index + 1}"
+@dataclass
+class _Pending:
+    """An annotation waiting for its offsets: where its passage starts in BioC (`bioc_offset`)
+    and in our text (`placed`), the raw passage text and whether NFC normalization changed it."""
+
+    annotation: BioCAnnotation
+    bioc_offset: int
+    placed: int
+    raw: str
+    changed: bool
+
+
+@dataclass
+class _Layout:
+    """A document's passages placed at their BioC offsets (see the module docstring)."""
+
+    text: str
+    title: str | None
+    passages: list[dict[str, Any]]
+    pending: list[_Pending]
+    rebased: int  # passages appended after a newline: their offsets overlap earlier text
+
+
+def _doc_id(bdoc: BioCDocument, path: Path, index: int) -> str:
+    """The document's id, else `<file name>:<record number>`."""
     doc_id = str(bdoc.id).strip() if bdoc.id not in (None, "") else ""
-    if not doc_id:
-        doc_id = f"{path.name.split('.')[0]}:{index + 1}"
+    return doc_id or f"{path.name.split('.')[0]}:{index + 1}"
+
+
+def _is_title(ptype: Any, section_type: Any) -> bool:
+    return str(ptype).lower() in TITLE_TYPES or str(section_type).upper() == "TITLE"
+
+
+def _lay_out(bdoc: BioCDocument) -> _Layout:
+    """The text of the passages placed at their offsets, the title, the passages' places and
+    the annotations to place (the passages' and sentences', then the document's own)."""
     pieces: list[str] = []
     cur = 0
     title: str | None = None
-    passages_meta: list[dict[str, Any]] = []
-    annotations: list[dict[str, Any]] = []
+    passages: list[dict[str, Any]] = []
+    pending: list[_Pending] = []
     rebased = 0
-    # (annotation, passage offset in BioC, passage start in our text, raw passage text, NFC changed)
-    pending: list[tuple[BioCAnnotation, int, int, str, bool]] = []
     for p in bdoc.passages:
         raw = _passage_text(p)
         if raw is None:
@@ -415,66 +443,90 @@ def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,
         cur = placed + len(ptext)
         ptype = p.infons.get("type")
         section_type = p.infons.get("section_type")
-        passages_meta.append({"start": placed, "end": cur, "type": ptype,
-                              "section_type": section_type})
-        if title is None and (str(ptype).lower() in TITLE_TYPES
-                              or str(section_type).upper() == "TITLE"):
+        passages.append({"start": placed, "end": cur, "type": ptype,
+                         "section_type": section_type})
+        if title is None and _is_title(ptype, section_type):
             title = " ".join(ptext.split()) or None
         anns = list(p.annotations) + [a for s in p.sentences for a in s.annotations]
-        for a in anns:
-            pending.append((a, off, placed, raw, ptext != raw))
-    for a in bdoc.annotations:
-        pending.append((a, 0, 0, "", False))
-    text = "".join(pieces)
+        pending.extend(_Pending(a, off, placed, raw, ptext != raw) for a in anns)
+    pending.extend(_Pending(a, 0, 0, "", False) for a in bdoc.annotations)
+    return _Layout("".join(pieces), title, passages, pending, rebased)
+
+
+def _place(item: _Pending, text: str) -> tuple[dict[str, Any] | None, str | None]:
+    """(annotation row, None), or (None, why it was dropped), or (None, None) for an
+    annotation without locations."""
+    a = item.annotation
+    if not a.locations:
+        return None, None
+    spans = []
+    for bl in a.locations:
+        s0 = int(bl.offset) - item.bioc_offset
+        e0 = s0 + int(bl.length)
+        if item.changed:
+            s0, e0 = _remap(item.raw, s0), _remap(item.raw, e0)
+        spans.append((item.placed + s0, item.placed + e0))
+    start = min(s for s, _ in spans)
+    end = max(e for _, e in spans)
+    atext = normalize_text(a.text) if a.text is not None else None
+    infons = dict(a.infons)
+    ok = 0 <= start <= end <= len(text)
+    if ok and len(spans) == 1 and atext is not None and text[start:end] != atext:
+        ok = False
+    if not ok:
+        found = text[start:end] if 0 <= start <= end <= len(text) else "<out of range>"
+        return None, (f"annotation {atext!r} at {start}-{end} does not match the text there "
+                      f"({found!r}); annotation dropped")
+    ident = (infons.get("identifier") or infons.get("Identifier")
+             or infons.get("MESH") or infons.get("NCBI Gene") or None)
+    ann: dict[str, Any] = {"start": start, "end": end, "text": atext,
+                           "type": infons.get("type"), "id": ident, "infons": infons}
+    if len(spans) > 1:
+        ann["locations"] = [[s, e] for s, e in spans]
+    return ann, None
+
+
+def _relations(bdoc: BioCDocument) -> list[dict[str, Any]]:
+    """The document's relations, then its passages'."""
+    return [{"id": r.id, "infons": dict(r.infons),
+             "nodes": [{"refid": n.refid, "role": n.role} for n in r.nodes]}
+            for r in list(bdoc.relations)
+            + [r for p in bdoc.passages for r in p.relations]]
+
+
+def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,
+             extra: dict[str, Any], loc: str | None = None
+             ) -> Iterator[Document | ErrorRecord]:
+    """One BioC document as a Document, after an error row for each problem it has (no text,
+    passages rebased, annotations whose offsets do not match the text)."""
+    loc = loc or f"record {index + 1}"
+    doc_id = _doc_id(bdoc, path, index)
+    layout = _lay_out(bdoc)
+    text = layout.text
     if not text.strip():
         yield err(source, "empty_document", f"BioC document {doc_id} has no passage text", loc,
                   doc_id)
         return
-    if rebased:
+    if layout.rebased:
         yield err(source, "passage_offsets",
-                  f"{rebased} passage(s) of BioC document {doc_id} overlap earlier text (offsets "
-                  "missing or inconsistent); they were appended after a newline and their "
-                  "annotations shifted", loc, doc_id)
-    for a, p_off, placed, raw, changed in pending:
-        if not a.locations:
-            continue
-        spans = []
-        for bl in a.locations:
-            s0 = int(bl.offset) - p_off
-            e0 = s0 + int(bl.length)
-            if changed:
-                s0, e0 = _remap(raw, s0), _remap(raw, e0)
-            spans.append((placed + s0, placed + e0))
-        start = min(s for s, _ in spans)
-        end = max(e for _, e in spans)
-        atext = normalize_text(a.text) if a.text is not None else None
-        infons = dict(a.infons)
-        ok = 0 <= start <= end <= len(text)
-        if ok and len(spans) == 1 and atext is not None and text[start:end] != atext:
-            ok = False
-        if not ok:
-            found = text[start:end] if 0 <= start <= end <= len(text) else "<out of range>"
-            yield err(source, "bad_offsets", f"annotation {atext!r} at {start}-{end} does not "
-                      f"match the text there ({found!r}); annotation dropped", loc, doc_id)
-            continue
-        ident = (infons.get("identifier") or infons.get("Identifier")
-                 or infons.get("MESH") or infons.get("NCBI Gene") or None)
-        ann: dict[str, Any] = {"start": start, "end": end, "text": atext,
-                               "type": infons.get("type"), "id": ident, "infons": infons}
-        if len(spans) > 1:
-            ann["locations"] = [[s, e] for s, e in spans]
-        annotations.append(ann)
+                  f"{layout.rebased} passage(s) of BioC document {doc_id} overlap earlier text "
+                  "(offsets missing or inconsistent); they were appended after a newline and "
+                  "their annotations shifted", loc, doc_id)
+    annotations: list[dict[str, Any]] = []
+    for item in layout.pending:
+        ann, problem = _place(item, text)
+        if problem is not None:
+            yield err(source, "bad_offsets", problem, loc, doc_id)
+        elif ann is not None:
+            annotations.append(ann)
     annotations.sort(key=lambda a: (a["start"], a["end"]))
-    relations = [{"id": r.id, "infons": dict(r.infons),
-                  "nodes": [{"refid": n.refid, "role": n.role} for n in r.nodes]}
-                 for r in list(bdoc.relations)
-                 + [r for p in bdoc.passages for r in p.relations]]
+    relations = _relations(bdoc)
     meta: dict[str, Any] = dict(extra)
     if bdoc.infons:
         meta["infons"] = dict(bdoc.infons)
     meta["annotations"] = annotations
     if relations:
         meta["relations"] = relations
-    meta["passages"] = passages_meta
-    yield Document(doc_id=doc_id, text=text, source=source, format="bioc", title=title,
+    meta["passages"] = layout.passages
+    yield Document(doc_id=doc_id, text=text, source=source, format="bioc", title=layout.title,
                    meta=meta, location=loc)

@@ -1,0 +1,151 @@
+"""The cytokine table (`pipeline/rules/cytokines.tsv`) and the key its spellings are compared by.
+
+`cytokine_key()` folds the usual variants of a cytokine spelling to one key ("IL-1beta" =
+"IL-1 beta" = "IL-1β" = "IL1B" = "interleukin (IL)-1 beta" -> "il1b"). `read_table` reads and
+validates a table (spelling -> concept, kind gene | family | drug | exclude), raising ValueError
+naming the file, the line, the bad column and what was expected; `write_table` writes one (the
+component's `to_disk`). Used by `biotab_cytokines` (pipeline/components/cytokines.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.paths import rule_file
+
+TABLE_FILE = "cytokines.tsv"
+DEFAULT_TABLE = rule_file(TABLE_FILE)
+COLUMNS = ("spelling", "concept_id", "concept_name", "kind", "drug_concept_id", "drug_concept_name")
+KINDS = ("gene", "family", "drug", "exclude")
+_CURIE = re.compile(r"(?:MESH|HGNC):[A-Za-z0-9]+")
+
+# ------------------------------------------------------------------------------ normalization
+GREEK_CHARS = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",
+    "λ": "lambda", "ω": "omega", "θ": "theta", "ζ": "zeta", "η": "eta",
+}  # fmt: skip
+_GREEK_NAMES = (
+    ("alpha", "a"), ("alfa", "a"), ("beta", "b"), ("gamma", "g"), ("delta", "d"),
+    ("epsilon", "e"), ("kappa", "k"), ("lambda", "l"), ("omega", "w"), ("theta", "th"),
+    ("zeta", "z"), ("eta", "h"),
+)  # fmt: skip
+_WORDS = (
+    (r"recombinant (?:human |murine |mouse )?", ""),
+    (r"^(?:human|murine|mouse) ", ""),
+    (r"pegylated interferon|peginterferon|peg interferon", "peg ifn"),
+    (r"interleukin", "il"),
+    (r"interferon", "ifn"),
+    (r"tumor necrosis factor", "tnf"),
+    (r"transforming growth factor", "tgf"),
+    (r"colony stimulating factor", "csf"),
+    (r"granulocyte macrophage csf", "gm csf"),
+    (r"granulocyte csf", "g csf"),
+    (r"macrophage csf", "m csf"),
+    (r"lymphotoxin", "lt"),
+    (r"monocyte chemo(?:attractant|tactic) protein", "mcp"),
+    (r"macrophage inflammatory protein", "mip"),
+)
+_WORD_RES = [(re.compile(rf"(?<![a-z]){pat}(?![a-z])"), rep) for pat, rep in _WORDS]
+_GREEK_RES = [(re.compile(rf"(?<![a-z]){name}(?![a-z])"), short) for name, short in _GREEK_NAMES]
+_PAREN = re.compile(r"\([^()]*\)")
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_.,:;'\"]+")
+_RECOMBINANT = re.compile(r"^(?:rh|r|h)(?=(?:il|ifn|tnf|gmcsf|gcsf|mcsf|tgf)(?:\d|[a-z]|$))")
+
+
+def cytokine_key(text: str) -> str:
+    """The comparison key of a cytokine spelling: "Interleukin (IL)-1β" -> "il1b".
+
+    NFKC, Greek letters to names, lower case, "tumour" -> "tumor", parentheticals dropped, long
+    names shortened (interleukin -> il, interferon -> ifn, tumor necrosis factor -> tnf, ...),
+    Greek names to one letter (alpha/alfa -> a, beta -> b, gamma -> g), "recombinant"/"rh"/"r"
+    prefixes dropped, separators removed.
+    """
+    s = unicodedata.normalize("NFKC", text)
+    s = "".join(f" {GREEK_CHARS[c]} " if c in GREEK_CHARS else c for c in s)
+    s = s.lower().replace("tumour", "tumor")
+    s = _PAREN.sub(" ", s)
+    s = " ".join(_SEPARATORS.split(s)).strip()
+    for pattern, rep in _WORD_RES:
+        s = pattern.sub(rep, s)
+    for pattern, short in _GREEK_RES:
+        s = pattern.sub(short, s)
+    s = s.replace(" ", "")
+    return _RECOMBINANT.sub("", s)
+
+
+# ---------------------------------------------------------------------------------- the table
+@dataclass(frozen=True)
+class CytokineEntry:
+    """One table row: what a spelling means."""
+
+    spelling: str
+    concept_id: str | None
+    concept_name: str | None
+    kind: str
+    drug_concept_id: str | None = None
+    drug_concept_name: str | None = None
+
+
+def read_table(path: Path) -> list[CytokineEntry]:
+    """Read and validate a cytokine table (TSV with a header, '#' comment lines).
+
+    Raises ValueError naming the file, the line, the bad column and what was expected.
+    """
+    entries: list[CytokineEntry] = []
+    with open(path, encoding="utf-8", newline="") as fh:
+        lines = [(n, line) for n, line in enumerate(fh, 1) if line.strip() and line[0] != "#"]
+    if not lines:
+        raise ValueError(f"{path}: empty cytokine table: expected a header row {COLUMNS}")
+    header_no, header = lines[0]
+    columns = tuple(header.rstrip("\r\n").split("\t"))
+    if columns != COLUMNS:
+        raise ValueError(f"{path}:{header_no}: header is {columns}: expected columns {COLUMNS}")
+    for lineno, line in lines[1:]:
+        cells = next(csv.reader([line.rstrip("\r\n")], delimiter="\t", quoting=csv.QUOTE_NONE))
+        where = f"{path}:{lineno}"
+        if len(cells) != len(COLUMNS):
+            raise ValueError(f"{where}: {len(cells)} columns: expected {len(COLUMNS)} {COLUMNS}")
+        row = dict(zip(COLUMNS, (c.strip() for c in cells), strict=True))
+        entries.append(_check_row(row, where))
+    return entries
+
+
+def _check_row(row: dict[str, str], where: str) -> CytokineEntry:
+    if not row["spelling"]:
+        raise ValueError(f"{where}: column 'spelling' is empty: expected a cytokine spelling")
+    if row["kind"] not in KINDS:
+        raise ValueError(f"{where}: column 'kind' is {row['kind']!r}: expected one of {KINDS}")
+    for col in ("concept_id", "drug_concept_id"):
+        if row[col] and not _CURIE.fullmatch(row[col]):
+            raise ValueError(
+                f"{where}: column {col!r} is {row[col]!r}: expected a CURIE like 'HGNC:6001' "
+                "or 'MESH:D007378', or nothing"
+            )
+    if row["kind"] == "gene" and not row["concept_id"]:
+        raise ValueError(f"{where}: column 'concept_id' is empty: a {row['kind']} needs a concept")
+    if row["kind"] == "gene" and not row["concept_id"].startswith("HGNC:"):
+        raise ValueError(
+            f"{where}: column 'concept_id' is {row['concept_id']!r}: a gene needs HGNC"
+        )
+    return CytokineEntry(
+        spelling=row["spelling"],
+        concept_id=row["concept_id"] or None,
+        concept_name=row["concept_name"] or None,
+        kind=row["kind"],
+        drug_concept_id=row["drug_concept_id"] or None,
+        drug_concept_name=row["drug_concept_name"] or None,
+    )
+
+
+def write_table(entries: Iterable[CytokineEntry], path: Path) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("\t".join(COLUMNS) + "\n")
+        for e in entries:
+            cells = (e.spelling, e.concept_id, e.concept_name, e.kind, e.drug_concept_id,
+                     e.drug_concept_name)  # fmt: skip
+            fh.write("\t".join(c or "" for c in cells) + "\n")

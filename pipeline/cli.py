@@ -107,8 +107,8 @@ def kb_build_cmd(
 def train_cmd(
     corpora: str = typer.Option(
         None, "--corpora", metavar="FOLDER",
-        help="Corpora folder (bc5cdr/, ncbi-disease/ with IOB train/devel files), or a folder "
-        "of IOB files. Default: ../shared/corpora.",
+        help="Corpora folder (bc5cdr/, ncbi-disease/ with train/devel .pubtator raw-text files "
+        "or IOB files), or a folder of IOB files. Default: ../shared/corpora.",
     ),
     config: str = typer.Option(
         None, "--config", metavar="FILE",
@@ -136,14 +136,15 @@ def train_cmd(
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
-    """Convert the IOB corpora and train the DRUG/DISEASE NER model with spaCy."""
+    """Convert the corpora (PubTator, else IOB) and train the DRUG/DISEASE NER model with spaCy."""
     from pipeline.paths import DEFAULT_CORPORA
     from pipeline.train import corpus_files, train
 
     corpora_dir = Path(corpora) if corpora else DEFAULT_CORPORA
     if not corpus_files(corpora_dir):
         raise _fail("train", f"no training corpus under {corpora_dir} (expected "
-                    "bc5cdr/train.tsv or train*.tsv IOB files); give the folder with --corpora")
+                    "bc5cdr/train.pubtator, bc5cdr/train.tsv or train*.tsv IOB files); give the "
+                    "folder with --corpora")
     if config and not Path(config).is_file():
         raise _fail("train", f"no config file at {config}")
     setup_logging(verbose)

@@ -1,7 +1,7 @@
 """Training the biotab NER model (`biotab train`).
 
-1. `convert_corpora` turns the corpora (BC5CDR as raw-text PubTator abstracts by default, or
-   its IOB files; NCBI-disease IOB; `Chemical` -> DRUG, `Disease` -> DISEASE) into spaCy
+1. `convert_corpora` turns the corpora (BC5CDR and NCBI-disease as raw-text PubTator abstracts
+   by default, or their IOB files; `Chemical` -> DRUG, `Disease` -> DISEASE) into spaCy
    DocBins tokenized with the runtime tokenizer (`pipeline.tokenizer`), see `pipeline.iob`.
 2. `train` runs spaCy's own training (`spacy.cli.train.train`) with a config from
    `models/configs/`, then `export_model` copies `model-best` into a slim pipeline folder
@@ -10,9 +10,9 @@
 NCBI-disease (optional, `include_ncbi=True`; off by default because it lowered BC5CDR devel F1 in
 our runs, see models/biotab_ner/MODEL_CARD.md) annotates diseases only, so its chemicals are
 unannotated. Its tokens outside a Disease mention are therefore marked O only when they cannot
-be (part of) a chemical name: tokens seen inside a BC5CDR Chemical mention (and not mostly O
-there) or looking like a chemical name are marked *missing* so the model is never taught that a
-chemical is O.
+be (part of) a chemical name: tokens seen inside a BC5CDR train Chemical mention (and not mostly
+O there; the runtime tokens of the PubTator file, or the IOB file's tokens) or looking like a
+chemical name are marked *missing* so the model is never taught that a chemical is O.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from pipeline.labels import DISEASE, MODEL
 from pipeline.paths import DEFAULT_CORPORA, configs_dir, ner_model_dir
 
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc
 
 logger = logging.getLogger(__name__)
@@ -41,8 +42,13 @@ DEFAULT_CONFIG_NAME = "biotab_ner.cfg"
 MODEL_PIPES = ("biotab_lexicon", "tok2vec", "ner")
 LABELS = MODEL
 
-#: Sentences per training document for BC5CDR / NCBI (abstract boundaries are not marked).
+#: Sentences per training document for BC5CDR / NCBI IOB files (abstract boundaries are not marked).
 SENTENCES_PER_DOC = 10
+CORPORA = ("bc5cdr", "ncbi-disease")
+SPLITS = ("train", "devel")
+SOURCES = ("pubtator", "iob")
+#: biotab label -> corpus label, to tag runtime tokens as an IOB file would.
+_CORPUS_LABELS = {label: name for name, label in iob.LABEL_MAP.items()}
 
 _CHEMICAL_LIKE = re.compile(
     r"(?:\d.*[a-z]|[a-z].*\d)"  # mixed letters and digits (5-FU, L-NAME, cisplatin2)
@@ -68,12 +74,13 @@ def _find(corpora_dir: Path, corpus: str, split: str) -> Path | None:
 
 
 def pubtator_files(corpora_dir: Path) -> dict[str, Path]:
-    """`bc5cdr/train` and `bc5cdr/devel` -> `bc5cdr/{train,devel}.pubtator`, those that exist."""
+    """`bc5cdr/train` ... `ncbi-disease/devel` -> `<corpus>/<split>.pubtator`, those that exist."""
     found = {}
-    for split in ("train", "devel"):
-        path = corpora_dir / "bc5cdr" / f"{split}.pubtator"
-        if path.is_file():
-            found[f"bc5cdr/{split}"] = path
+    for corpus in CORPORA:
+        for split in SPLITS:
+            path = corpora_dir / corpus / f"{split}.pubtator"
+            if path.is_file():
+                found[f"{corpus}/{split}"] = path
     return found
 
 
@@ -91,16 +98,16 @@ def pubtator_documents(path: Path) -> list[iob.IOBDocument]:
     ]
 
 
-def corpus_files(corpora_dir: Path) -> dict[str, Path]:
-    """Map `bc5cdr/train`, `bc5cdr/devel`, `ncbi-disease/train`, ... to the files that exist.
+def iob_files(corpora_dir: Path) -> dict[str, Path]:
+    """Map `bc5cdr/train`, `bc5cdr/devel`, `ncbi-disease/train`, ... to the IOB files that exist.
 
     A folder with IOB files directly inside (no corpus sub-folders) is read as BC5CDR-style
     data: `train*` files are training data, `devel*`/`dev*` files are development data (when there
     is no devel file the training file doubles as the dev set, useful for tiny test runs).
     """
     found: dict[str, Path] = {}
-    for corpus in ("bc5cdr", "ncbi-disease"):
-        for split in ("train", "devel"):
+    for corpus in CORPORA:
+        for split in SPLITS:
             hit = _find(corpora_dir, corpus, split)
             if hit:
                 found[f"{corpus}/{split}"] = hit
@@ -118,6 +125,36 @@ def corpus_files(corpora_dir: Path) -> dict[str, Path]:
     return found
 
 
+def corpus_files(corpora_dir: Path, source: str = "pubtator") -> dict[str, Path]:
+    """Map `bc5cdr/train`, `bc5cdr/devel`, `ncbi-disease/train`, ... to the file each is read from.
+
+    `source="pubtator"`: `<corpus>/<split>.pubtator` when it exists, else the IOB file
+    (`iob_files`); `source="iob"`: the IOB files only.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"source is {source!r}: expected 'pubtator' or 'iob'")
+    found = iob_files(corpora_dir)
+    if source == "pubtator":
+        found.update(pubtator_files(corpora_dir))
+    return found
+
+
+def training_files(corpora_dir: Path, source: str = "pubtator") -> dict[str, Path]:
+    """`corpus_files`; FileNotFoundError naming what was looked for when BC5CDR train is missing."""
+    files = corpus_files(corpora_dir, source)
+    if "bc5cdr/train" not in files:
+        pubtator = "bc5cdr/train.pubtator (PubTator), " if source == "pubtator" else ""
+        raise FileNotFoundError(
+            f"no training data under {corpora_dir}: expected {pubtator}bc5cdr/train.tsv "
+            "(IOB) or train*.tsv IOB files directly in the folder"
+        )
+    return files
+
+
+def _is_pubtator(path: Path) -> bool:
+    return path.suffix == ".pubtator"
+
+
 def chemical_vocabulary(sentences: Iterable[iob.IOBSentence]) -> set[str]:
     """Lower-cased tokens that appear inside Chemical mentions more often than as O."""
     in_chem: Counter[str] = Counter()
@@ -130,6 +167,38 @@ def chemical_vocabulary(sentences: Iterable[iob.IOBSentence]) -> set[str]:
             elif tag == "O":
                 as_o[low] += 1
     return {t for t, n in in_chem.items() if n >= as_o.get(t, 0) and any(c.isalnum() for c in t)}
+
+
+def runtime_token_tags(nlp: Language, item: iob.IOBDocument) -> list[tuple[int, int, str]]:
+    """`(start, end, tag)` of each runtime token of `item.text`, tagged as in an IOB file.
+
+    The tag is `B-`/`I-` + the corpus label (`Chemical`, `Disease`) of the gold mention the token
+    belongs to, else `O`. Mentions are expanded to whole tokens and an overlapping one is skipped,
+    as `iob.to_doc` does when it sets the training entities.
+    """
+    doc = nlp.make_doc(item.text)
+    tags = ["O"] * len(doc)
+    for start, end, label in sorted(item.entities, key=lambda e: (e[0], -(e[1] - e[0]))):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or any(tags[i] != "O" for i in range(span.start, span.end)):
+            continue
+        name = _CORPUS_LABELS.get(label, label)
+        tags[span.start : span.end] = [f"B-{name}"] + [f"I-{name}"] * (len(span) - 1)
+    return [(tok.idx, tok.idx + len(tok.text), tag) for tok, tag in zip(doc, tags, strict=True)]
+
+
+def bc5cdr_chemical_vocabulary(nlp: Language, path: Path) -> set[str]:
+    """`chemical_vocabulary` of BC5CDR train: an IOB file's tokens, or a PubTator file's
+    runtime tokens (`runtime_token_tags`)."""
+    if not _is_pubtator(path):
+        return chemical_vocabulary(iob.read_iob(path))
+    sentences = []
+    for item in pubtator_documents(path):
+        tagged = runtime_token_tags(nlp, item)
+        sentences.append(
+            iob.IOBSentence([item.text[s:e] for s, e, _ in tagged], [tag for _, _, tag in tagged])
+        )
+    return chemical_vocabulary(sentences)
 
 
 def _maybe_chemical(token: str, chem_vocab: set[str]) -> bool:
@@ -165,6 +234,124 @@ def disease_only_documents(
     return docs
 
 
+def disease_only_pubtator(
+    nlp: Language, path: Path, chem_vocab: set[str], o_as_outside: bool = True
+) -> list[iob.IOBDocument]:
+    """NCBI-style raw abstracts of a PubTator file: only DISEASE is annotated.
+
+    Runtime tokens outside every gold mention are O, except those that may be (part of) a
+    chemical name (`chem_vocab` or chemical-looking), which stay missing, as in
+    `disease_only_documents`; with `o_as_outside=False` every unannotated token is missing.
+    """
+    docs = pubtator_documents(path)
+    for item in docs:
+        outside: list[tuple[int, int]] = []
+        if o_as_outside:
+            outside = [
+                (s, e)
+                for s, e, tag in runtime_token_tags(nlp, item)
+                if tag == "O" and not _maybe_chemical(item.text[s:e], chem_vocab)
+            ]
+        item.entities = [e for e in item.entities if e[2] == DISEASE]
+        item.partial_labels = frozenset({DISEASE})
+        item.outside_spans = outside
+    return docs
+
+
+def read_annotated(
+    path: Path, per_doc: int, doc_prefix: str
+) -> tuple[list[iob.IOBDocument], int]:
+    """The documents of a BC5CDR-style file and its number of IOB sentences.
+
+    A PubTator file gives one document per abstract (0 sentences); an IOB file documents of
+    `per_doc` sentences, text = tokens joined by spaces.
+    """
+    if _is_pubtator(path):
+        return pubtator_documents(path), 0
+    sentences = iob.read_iob(path)
+    return list(iob.group_sentences(sentences, per_doc, doc_prefix=doc_prefix)), len(sentences)
+
+
+def _convert(
+    nlp: Language,
+    name: str,
+    path: Path,
+    read: tuple[list[iob.IOBDocument], int],
+    report: dict[str, dict],
+) -> list[Doc]:
+    """Runtime-tokenized `Doc`s of the documents `read` from `path` (documents, IOB sentences);
+    their conversion statistics go to `report[name]`."""
+    items, n_sent = read
+    stats = iob.ConversionStats(sentences=n_sent)
+    docs = list(iob.to_docs(nlp, items, stats))
+    stats.log(name)
+    report[name] = {
+        "file": str(path),
+        "docs": stats.docs,
+        "sentences": stats.sentences,
+        "entities": stats.entities,
+        "misaligned": stats.misaligned,
+        "dropped": stats.dropped,
+        "misaligned_examples": stats.examples[:20],
+    }
+    return docs
+
+
+def ncbi_docs(
+    nlp: Language,
+    files: dict[str, Path],
+    splits: Sequence[str],
+    report: dict[str, dict],
+    *,
+    per_doc: int = SENTENCES_PER_DOC,
+    o_as_outside: bool = True,
+) -> list[Doc]:
+    """NCBI-disease `splits` (those in `files`) as disease-only training `Doc`s.
+
+    Each split is read from its PubTator file when `files` names one, else from IOB. The chemical
+    vocabulary comes from `files["bc5cdr/train"]` (PubTator or IOB, whichever it is).
+    """
+    keys = [f"ncbi-disease/{split}" for split in splits if f"ncbi-disease/{split}" in files]
+    if not keys:
+        return []
+    chem_vocab = bc5cdr_chemical_vocabulary(nlp, files["bc5cdr/train"])
+    logger.info("chemical vocabulary: %d tokens from %s", len(chem_vocab), files["bc5cdr/train"])
+    docs: list[Doc] = []
+    for key in keys:
+        path = files[key]
+        if _is_pubtator(path):
+            read = disease_only_pubtator(nlp, path, chem_vocab, o_as_outside), 0
+        else:
+            sents = iob.read_iob(path)
+            prefix = f"ncbi-{key.split('/')[1]}:"
+            items = disease_only_documents(sents, chem_vocab, per_doc, prefix, o_as_outside)
+            read = items, len(sents)
+        docs.extend(_convert(nlp, key, path, read, report))
+    return docs
+
+
+def write_conversion(
+    out_dir: Path,
+    train_docs: list[Doc],
+    dev_docs: list[Doc],
+    report: dict[str, dict],
+    settings: dict[str, object],
+) -> dict[str, Path]:
+    """Write `train.spacy`, `dev.spacy` and `conversion.json` (`report` + `_settings`) into
+    `out_dir`; returns {"train": path, "dev": path}."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {"train": out_dir / "train.spacy", "dev": out_dir / "dev.spacy"}
+    iob.save_docbin(train_docs, paths["train"])
+    iob.save_docbin(dev_docs, paths["dev"])
+    report["_settings"] = {
+        **settings,
+        "train_docs": len(train_docs),
+        "dev_docs": len(dev_docs),
+    }
+    (out_dir / "conversion.json").write_text(json.dumps(report, indent=2))
+    return paths
+
+
 def convert_corpora(
     corpora_dir: str | Path = DEFAULT_CORPORA,
     out_dir: str | Path = "corpus",
@@ -177,98 +364,48 @@ def convert_corpora(
 ) -> dict[str, Path]:
     """Convert the corpora to `train.spacy` and `dev.spacy` (BC5CDR devel) in `out_dir`.
 
-    `source="pubtator"` (the default when `bc5cdr/{train,devel}.pubtator` exist) reads BC5CDR as
-    raw abstracts with character offsets, one document per abstract, tokenized by the runtime
-    tokenizer: gold mentions that do not start and end on a token boundary are counted in
-    `conversion.json` (`misaligned`) and expanded to whole tokens. `source="iob"` reads the IOB
-    files (text = tokens joined by spaces, `per_doc` sentences per document).
-    NCBI-disease (`include_ncbi`) is always read from its IOB files.
+    `source="pubtator"` reads each corpus split from `<corpus>/<split>.pubtator` when it exists
+    (else from its IOB file): raw abstracts with character offsets, one document per abstract,
+    tokenized by the runtime tokenizer; gold mentions that do not start and end on a token
+    boundary are counted in `conversion.json` (`misaligned`) and expanded to whole tokens. No IOB
+    file is needed then. `source="iob"` reads the IOB files only (text = tokens joined by spaces,
+    `per_doc` sentences per document). NCBI-disease (`include_ncbi`) is read the same way.
     Returns {"train": path, "dev": path}. Writes `conversion.json` with per-file statistics.
+    Raises FileNotFoundError (before writing anything) when there is no BC5CDR training file.
     """
     corpora_dir, out_dir = Path(corpora_dir), Path(out_dir)
-    files = corpus_files(corpora_dir)
-    raw = pubtator_files(corpora_dir) if source == "pubtator" else {}
-    if source not in ("pubtator", "iob"):
-        raise ValueError(f"source is {source!r}: expected 'pubtator' or 'iob'")
-    if "bc5cdr/train" not in files:
-        raise FileNotFoundError(
-            f"no training IOB file under {corpora_dir} (expected bc5cdr/train.tsv or train*.tsv)"
-        )
+    files = training_files(corpora_dir, source)
     nlp = iob.runtime_tokenizer_nlp()
-    out_dir.mkdir(parents=True, exist_ok=True)
     report: dict[str, dict] = {}
-    train_docs: list[Doc] = []
-    dev_docs: list[Doc] = []
-
-    bc_train = iob.read_iob(files["bc5cdr/train"])
-    chem_vocab = chemical_vocabulary(bc_train)
-
-    def add(name: str, items: list[iob.IOBDocument], target: list, n_sent: int) -> None:
-        stats = iob.ConversionStats(sentences=n_sent)
-        target.extend(iob.to_docs(nlp, items, stats))
-        stats.log(name)
-        report[name] = {
-            "file": str(files.get(name, "")),
-            "docs": stats.docs,
-            "sentences": stats.sentences,
-            "entities": stats.entities,
-            "misaligned": stats.misaligned,
-            "dropped": stats.dropped,
-            "misaligned_examples": stats.examples[:20],
-        }
-
-    if "bc5cdr/train" in raw:
-        files["bc5cdr/train"] = raw["bc5cdr/train"]
-        add("bc5cdr/train", pubtator_documents(raw["bc5cdr/train"]), train_docs, 0)
-    else:
-        add(
-            "bc5cdr/train",
-            list(iob.group_sentences(bc_train, per_doc, doc_prefix="bc5cdr-train:")),
-            train_docs,
-            len(bc_train),
+    path = files["bc5cdr/train"]
+    train_docs = _convert(
+        nlp, "bc5cdr/train", path, read_annotated(path, per_doc, "bc5cdr-train:"), report
+    )
+    if "bc5cdr/devel" in files:
+        path = files["bc5cdr/devel"]
+        dev_docs = _convert(
+            nlp, "bc5cdr/devel", path, read_annotated(path, per_doc, "bc5cdr-devel:"), report
         )
-    if "bc5cdr/devel" in raw:
-        files["bc5cdr/devel"] = raw["bc5cdr/devel"]
-        add("bc5cdr/devel", pubtator_documents(raw["bc5cdr/devel"]), dev_docs, 0)
-        if use_devel_for_training:
+        if use_devel_for_training and path != files["bc5cdr/train"]:
             train_docs.extend(dev_docs)
-    elif "bc5cdr/devel" in files:
-        bc_dev = iob.read_iob(files["bc5cdr/devel"])
-        add(
-            "bc5cdr/devel",
-            list(iob.group_sentences(bc_dev, per_doc, doc_prefix="bc5cdr-devel:")),
-            dev_docs,
-            len(bc_dev),
-        )
-        if use_devel_for_training and files["bc5cdr/devel"] != files["bc5cdr/train"]:
-            train_docs.extend(dev_docs)
-    else:
+    else:  # no devel file: a tenth of the training documents doubles as the dev set
         dev_docs = train_docs[: max(1, len(train_docs) // 10)]
     if include_ncbi:
-        splits = ["train"] + (["devel"] if use_devel_for_training else [])
-        for split in splits:
-            key = f"ncbi-disease/{split}"
-            if key in files:
-                sents = iob.read_iob(files[key])
-                items = disease_only_documents(
-                    sents, chem_vocab, per_doc, f"ncbi-{split}:", ncbi_o_as_outside
-                )
-                add(key, items, train_docs, len(sents))
-
-    paths = {"train": out_dir / "train.spacy", "dev": out_dir / "dev.spacy"}
-    iob.save_docbin(train_docs, paths["train"])
-    iob.save_docbin(dev_docs, paths["dev"])
-    report["_settings"] = {
+        splits = ("train", "devel") if use_devel_for_training else ("train",)
+        train_docs.extend(
+            ncbi_docs(
+                nlp, files, splits, report, per_doc=per_doc, o_as_outside=ncbi_o_as_outside
+            )
+        )
+    bc5cdr_paths = [p for key, p in files.items() if key.startswith("bc5cdr/")]
+    settings: dict[str, object] = {
         "use_devel_for_training": use_devel_for_training,
         "include_ncbi": include_ncbi,
         "ncbi_o_as_outside": ncbi_o_as_outside,
-        "source": "pubtator" if raw else "iob",
+        "source": "pubtator" if any(_is_pubtator(p) for p in bc5cdr_paths) else "iob",
         "sentences_per_doc": per_doc,
-        "train_docs": len(train_docs),
-        "dev_docs": len(dev_docs),
     }
-    (out_dir / "conversion.json").write_text(json.dumps(report, indent=2))
-    return paths
+    return write_conversion(out_dir, train_docs, dev_docs, report, settings)
 
 
 def export_model(model_path: str | Path, output: str | Path) -> Path:

@@ -275,3 +275,205 @@ def test_train_builds_models_with_numpy_matmul_only_inside(tmp_path, monkeypatch
     assert ops.name == "numpy" and ops.use_blis is (not numpy_matmul)
     # the caller's ops are back, even after a failed training
     assert get_current_ops() is before
+
+
+# Abstracts for the PubTator-only tests: sentences of the seeds with their gold mentions as
+# (surface, corpus type); the writer annotates every occurrence, with its offsets, as PubTator does.
+BC5CDR_ABSTRACTS = [
+    (
+        "Aldara (imiquimod) in multiple sclerosis",
+        "Aldara (imiquimod) should be used with extreme caution in patients with multiple "
+        "sclerosis (MS). The mechanism of action of imiquimod involves toll-like receptor 7.",
+        [("Aldara", "Chemical"), ("imiquimod", "Chemical"), ("multiple sclerosis", "Disease"),
+         ("MS", "Disease")],
+    ),
+    (
+        "Lenalidomide for refractory cutaneous lupus erythematosus",
+        "Thalidomide has proven its efficacy in refractory cutaneous lupus disease. "
+        "Cisplatin-induced nephrotoxicity was reduced by magnesium sulfate in rats.",
+        [("Lenalidomide", "Chemical"), ("cutaneous lupus erythematosus", "Disease"),
+         ("Thalidomide", "Chemical"), ("cutaneous lupus disease", "Disease"),
+         ("Cisplatin", "Chemical"), ("nephrotoxicity", "Disease"),
+         ("magnesium sulfate", "Chemical")],
+    ),
+    (
+        "Dupilumab in atopic dermatitis and total alopecia",
+        "In addition to treating a persistent case of atopic dermatitis, dupilumab caused hair "
+        "growth in a young patient with years of total alopecia.",
+        [("Dupilumab", "Chemical"), ("dupilumab", "Chemical"), ("atopic dermatitis", "Disease"),
+         ("total alopecia", "Disease")],
+    ),
+]
+
+#: Disease-only (NCBI-style): "Aldara"/"imiquimod" are BC5CDR chemicals, "prednisone" and
+#: "Corticosteroids" look like chemical names; none is annotated here.
+NCBI_ABSTRACT = (
+    "Imiquimod and multiple sclerosis",
+    "Aldara (imiquimod) should be used with extreme caution in patients with multiple "
+    "sclerosis. Corticosteroids, such as prednisone, are often the first line of treatment.",
+    [("multiple sclerosis", "SpecificDisease")],
+)
+
+
+def pubtator_records(abstracts, first_pmid: int = 100) -> tuple[str, list[list[str]]]:
+    """PubTator text of `abstracts` and each abstract's mention surfaces in offset order."""
+    import re
+
+    lines, surfaces = [], []
+    for pmid, (title, abstract, mentions) in enumerate(abstracts, first_pmid):
+        text = f"{title}\n{abstract}"
+        lines += [f"{pmid}|t|{title}", f"{pmid}|a|{abstract}"]
+        found = sorted(
+            (m.start(), m.end(), surface, kind)
+            for surface, kind in mentions
+            for m in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text)
+        )
+        lines += [f"{pmid}\t{s}\t{e}\t{surface}\t{kind}\tD000000" for s, e, surface, kind in found]
+        surfaces.append([surface for _, _, surface, _ in found])
+        lines.append("")
+    return "\n".join(lines) + "\n", surfaces
+
+
+def ncbi_iob_sentences() -> list[list[tuple[str, str]]]:
+    """NCBI_ABSTRACT as an IOB file has it: punctuation split off, one sentence a line."""
+    import re
+
+    title, abstract, _ = NCBI_ABSTRACT
+    sentences = []
+    for line in [title, *re.split(r"(?<=\.) ", abstract)]:
+        tokens = re.findall(r"\w+|[^\w\s]", line)
+        tags = ["O"] * len(tokens)
+        for i in range(len(tokens) - 1):
+            if tokens[i : i + 2] == ["multiple", "sclerosis"]:
+                tags[i : i + 2] = ["B-Disease", "I-Disease"]
+        sentences.append(list(zip(tokens, tags, strict=True)))
+    return sentences
+
+
+def pubtator_corpora(root: Path, ncbi: str | None = None) -> list[list[str]]:
+    """`root/bc5cdr/{train,devel}.pubtator` (no IOB file) and optionally NCBI train as
+    `ncbi="pubtator"` or `ncbi="iob"`; returns the BC5CDR mention surfaces per abstract."""
+    text, surfaces = pubtator_records(BC5CDR_ABSTRACTS)
+    (root / "bc5cdr").mkdir(parents=True)
+    for split in ("train", "devel"):
+        (root / "bc5cdr" / f"{split}.pubtator").write_text(text, encoding="utf-8")
+    if ncbi:
+        (root / "ncbi-disease").mkdir()
+    if ncbi == "pubtator":
+        ncbi_text, _ = pubtator_records([NCBI_ABSTRACT])
+        (root / "ncbi-disease" / "train.pubtator").write_text(ncbi_text, encoding="utf-8")
+    elif ncbi == "iob":
+        write_iob(root / "ncbi-disease" / "train.tsv", ncbi_iob_sentences())
+    return surfaces
+
+
+def test_convert_corpora_from_pubtator_only(tmp_path):
+    import json
+
+    from spacy.tokens import DocBin
+
+    from pipeline.nlp import blank_nlp
+    from pipeline.train import convert_corpora
+
+    surfaces = pubtator_corpora(tmp_path / "corpora")
+    assert not list((tmp_path / "corpora").rglob("*.tsv"))
+    paths = convert_corpora(tmp_path / "corpora", tmp_path / "out")
+    report = json.loads((tmp_path / "out" / "conversion.json").read_text())
+    assert report["_settings"]["source"] == "pubtator"
+    n_mentions = sum(len(s) for s in surfaces)
+    for split in ("train", "devel"):
+        stats = report[f"bc5cdr/{split}"]
+        assert stats["file"].endswith(f"{split}.pubtator")
+        assert (stats["docs"], stats["entities"]) == (len(BC5CDR_ABSTRACTS), n_mentions)
+        assert (stats["misaligned"], stats["dropped"]) == (0, 0)
+    vocab = blank_nlp().vocab
+    for key in ("train", "dev"):
+        docs = list(DocBin().from_disk(paths[key]).get_docs(vocab))
+        assert [[e.text for e in d.ents] for d in docs] == surfaces
+    (first, *_) = DocBin().from_disk(paths["train"]).get_docs(vocab)
+    assert {e.label_ for e in first.ents} == {"DRUG", "DISEASE"}
+
+
+def test_chemical_vocabulary_from_pubtator_runtime_tokens(tmp_path):
+    from pipeline.train import bc5cdr_chemical_vocabulary
+
+    pubtator_corpora(tmp_path)
+    nlp = iob.runtime_tokenizer_nlp()
+    chem = bc5cdr_chemical_vocabulary(nlp, tmp_path / "bc5cdr" / "train.pubtator")
+    # "Cisplatin-induced": the runtime tokenizer splits off the name the mention covers
+    assert {"aldara", "imiquimod", "cisplatin", "magnesium", "sulfate", "dupilumab"} <= chem
+    assert not chem & {"induced", "caution", "patients", "lupus", "(", "-"}
+
+
+@pytest.mark.parametrize("ncbi", ["pubtator", "iob"])
+def test_ncbi_disease_only_chemicals_are_missing(tmp_path, ncbi):
+    import json
+
+    from spacy.tokens import DocBin
+
+    from pipeline.nlp import blank_nlp
+    from pipeline.train import convert_corpora
+
+    pubtator_corpora(tmp_path / "corpora", ncbi=ncbi)
+    paths = convert_corpora(tmp_path / "corpora", tmp_path / "out", include_ncbi=True)
+    report = json.loads((tmp_path / "out" / "conversion.json").read_text())
+    stats = report["ncbi-disease/train"]
+    assert stats["file"].endswith("train.pubtator" if ncbi == "pubtator" else "train.tsv")
+    assert (stats["entities"], stats["misaligned"]) == (2, 0)
+    docs = list(DocBin().from_disk(paths["train"]).get_docs(blank_nlp().vocab))
+    ncbi_docs = docs[len(BC5CDR_ABSTRACTS) :]
+    assert len(ncbi_docs) == stats["docs"]
+    tags = {t.text: t.ent_iob_ for d in ncbi_docs for t in d}
+    ents = [(e.text, e.label_) for d in ncbi_docs for e in d.ents]
+    assert ents == [("multiple sclerosis", "DISEASE")] * 2
+    # BC5CDR chemicals (the vocabulary) and chemical-looking words are unknown, not O
+    assert tags["Aldara"] == tags["imiquimod"] == tags["Imiquimod"] == ""
+    assert tags["prednisone"] == tags["Corticosteroids"] == ""
+    assert tags["caution"] == tags["patients"] == tags["treatment"] == "O"
+    no_o = convert_corpora(
+        tmp_path / "corpora", tmp_path / "no_o", include_ncbi=True, ncbi_o_as_outside=False
+    )
+    docs = list(DocBin().from_disk(no_o["train"]).get_docs(blank_nlp().vocab))
+    ncbi_tokens = [t for d in docs[len(BC5CDR_ABSTRACTS) :] for t in d]
+    assert {t.ent_iob_ for t in ncbi_tokens if not t.ent_type_} == {""}
+
+
+def test_convert_corpora_without_training_data_names_what_it_looked_for(tmp_path):
+    from pipeline.train import convert_corpora
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(FileNotFoundError, match=r"bc5cdr/train\.pubtator.*bc5cdr/train\.tsv"):
+        convert_corpora(empty, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    # PubTator files only: source="iob" finds no IOB training file
+    pubtator_corpora(tmp_path / "corpora")
+    with pytest.raises(FileNotFoundError, match=r"bc5cdr/train\.tsv") as err:
+        convert_corpora(tmp_path / "corpora", tmp_path / "out", source="iob")
+    assert ".pubtator" not in str(err.value)
+    with pytest.raises(ValueError, match="source is 'brat'"):
+        convert_corpora(tmp_path / "corpora", tmp_path / "out", source="brat")
+
+
+def test_biotab_train_accepts_pubtator_only_corpora(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import pipeline.train
+    from pipeline.cli import app
+
+    pubtator_corpora(tmp_path / "corpora")
+    calls = []
+
+    def fake_train(**kwargs):
+        calls.append(kwargs)
+        return tmp_path / "model"
+
+    monkeypatch.setattr(pipeline.train, "train", fake_train)
+    runner = CliRunner()
+    result = runner.invoke(app, ["train", "--corpora", str(tmp_path / "corpora")])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    assert calls[0]["corpora_dir"] == tmp_path / "corpora"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["train", "--corpora", str(empty)])
+    assert result.exit_code == 2 and not calls[1:]

@@ -14,6 +14,7 @@ annotates are scored (a CYTOKINE prediction is not a false positive against BC5C
 from __future__ import annotations
 
 import csv
+import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from spacy.language import Language
 
 from pipeline.documents import Document
 from pipeline.labels import CYTOKINE, DISEASE, DRUG, MODEL
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -126,7 +129,9 @@ def read_pubtator_gold(path: Path) -> Iterator[GoldDoc]:
     from pipeline.ingest import ingest
 
     for record in ingest([path], fmt="pubtator"):
-        if not isinstance(record, Document):
+        if not isinstance(record, Document):  # not scored, but said: no silent loss
+            log.warning("%s, %s: left out of the gold (%s: %s)", record.source,
+                        record.location or "whole file", record.error, record.message)
             continue
         mentions = []
         for ann in (record.meta or {}).get("annotations", []):

@@ -354,8 +354,8 @@ def _collect(outcomes: Iterator[Outcome], reporter: Reporter,
     failed: dict[str, str] = {}
     n_words = 0
     pipes: list[str] = []
-    reporter.start(live=live)
     try:
+        reporter.start(live=live)
         for unit, result, error in outcomes:
             if result is not None:
                 n_words += result.n_words

@@ -122,6 +122,31 @@ def test_spawned_workers_give_the_tables_of_forked_ones(notes: Path, reference: 
     assert read_tables(tmp_path / "spawned") == read_tables(reference)
 
 
+def test_closing_a_pool_before_its_first_outcome_stops_its_workers(notes: Path,
+                                                                   tmp_path: Path) -> None:
+    """The pool starts when `run_pool` returns; closing it before taking an outcome (the
+    caller failed in between) stops the workers at once instead of letting them work on."""
+    import multiprocessing as mp
+
+    from pipeline.ingest import list_shards
+    from pipeline.runner.local import run_pool
+    from pipeline.runner.progress import Reporter
+    from pipeline.runner.shard import ShardOptions
+
+    units = units_mod.plan_units(list_shards([notes]), 1 << 20, budget=2000)
+    before = set(mp.active_children())
+    pool = run_pool(units, tmp_path, ShardOptions(nlp_factory=blank_nlp), 2,
+                    Reporter(len(units), "off"), 40)
+    workers = [p for p in mp.active_children() if p not in before]
+    assert len(units) >= 8 and len(workers) == 2
+    pool.close()
+    for proc in workers:
+        proc.join(timeout=10)
+    assert not any(p.is_alive() for p in workers)
+    assert len(list(tmp_path.glob("_shards/*.json"))) < len(units)  # stopped, not finished
+    pool.close()  # a second close does nothing
+
+
 def test_a_unit_bigger_than_part_rows_fills_several_parts(notes: Path, reference: Path,
                                                          tmp_path: Path) -> None:
     run([notes], tmp_path / "out", workers=1, quiet=True, nlp_factory=blank_nlp, part_rows=40)

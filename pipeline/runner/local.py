@@ -23,7 +23,7 @@ import queue as queue_mod
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -154,20 +154,17 @@ def start_method() -> str:
 
 
 def run_pool(shards: Sequence[Unit], out: Path, opts: ShardOptions, workers: int,
-             reporter: Reporter, log_level: int) -> Iterator[Outcome]:
+             reporter: Reporter, log_level: int) -> PoolOutcomes:
     """The shards on `workers` processes, biggest first; outcomes as they finish.
 
     The pool starts here, before the caller iterates (and before its progress display starts a
     thread): with the fork method the driver first builds the pipeline, so that no thread of
     its own runs while the workers are forked. Raises `PipelineLoadError` when the pipeline
-    cannot be built."""
+    cannot be built. Closing the result (`close()`, also before any outcome was taken) stops
+    the workers at once."""
     method = start_method()
     ctx = mp.get_context(method)
-    queue = ctx.Queue()
-    before = set(mp.active_children())
-    executor: ProcessPoolExecutor | None = None
-    futures: dict[Future[ShardResult], Unit] = {}
-    froze = False
+    pool = PoolOutcomes(ctx.Queue(), reporter)
     try:
         if method == "fork":
             with one_thread_here():
@@ -176,48 +173,77 @@ def run_pool(shards: Sequence[Unit], out: Path, opts: ShardOptions, workers: int
             # they share with the driver (given back when the pool ends)
             gc.collect()
             gc.freeze()
-            froze = True
+            pool.frozen = True
         with child_env():  # the workers inherit one BLAS thread each
-            executor = ProcessPoolExecutor(
+            pool.executor = ProcessPoolExecutor(
                 max_workers=workers, mp_context=ctx, initializer=_pool_init,
-                initargs=(opts.nlp_factory, queue, log_level),
+                initargs=(opts.nlp_factory, pool.queue, log_level),
             )
             for s in sorted(shards, key=unit_weight, reverse=True):
                 # submitting starts the worker processes
-                futures[executor.submit(_pool_task, s, str(out), opts)] = s
+                pool.futures[pool.executor.submit(_pool_task, s, str(out), opts)] = s
     except BaseException:
-        _stop_pool(executor, before, finished=False)
-        queue.close()
-        if froze:
-            gc.unfreeze()
+        pool.stop(finished=False)
         raise
-    return _pool_outcomes(executor, futures, before, queue, reporter, froze)
+    return pool
 
 
-def _pool_outcomes(executor: ProcessPoolExecutor, futures: dict[Future[ShardResult], Unit],
-                   before: set[Any], queue: Any, reporter: Reporter,
-                   frozen: bool) -> Iterator[Outcome]:
-    drainer = _Drainer(queue, reporter)
-    drainer.start()
-    finished = False
-    try:
-        for fut in as_completed(futures):
-            shard = futures[fut]
-            try:
-                yield shard, fut.result(), None
-            except PipelineLoadError:
-                raise
-            except BrokenProcessPool as exc:
-                yield shard, None, RuntimeError(f"a worker process died ({exc})")
-            except Exception as exc:  # noqa: BLE001 - reported as a failed shard
-                yield shard, None, exc
-        finished = True
-    finally:
-        _stop_pool(executor, before, finished=finished)
-        drainer.stop.set()
-        drainer.join(timeout=2)
-        queue.close()
-        if frozen:
+class PoolOutcomes(Iterator[Outcome]):
+    """The outcomes of a started pool, as they finish; `stop` (from `close`, from the end of
+    the iteration, or from an error) ends the pool once."""
+
+    def __init__(self, queue: Any, reporter: Reporter) -> None:
+        self.queue = queue
+        self.reporter = reporter
+        self.executor: ProcessPoolExecutor | None = None
+        self.futures: dict[Future[ShardResult], Unit] = {}
+        self.before = set(mp.active_children())
+        self.frozen = False
+        self._drainer: _Drainer | None = None
+        self._outcomes: Generator[Outcome, None, None] | None = None
+        self._stopped = False
+
+    def __next__(self) -> Outcome:
+        if self._outcomes is None:
+            self._outcomes = self._run()
+        return next(self._outcomes)
+
+    def close(self) -> None:
+        """Stop the workers now (a no-op once the pool has ended)."""
+        if self._outcomes is not None:
+            self._outcomes.close()  # its `finally` stops the pool
+        self.stop(finished=False)
+
+    def _run(self) -> Generator[Outcome, None, None]:
+        self._drainer = _Drainer(self.queue, self.reporter)
+        self._drainer.start()
+        finished = False
+        try:
+            for fut in as_completed(self.futures):
+                shard = self.futures[fut]
+                try:
+                    yield shard, fut.result(), None
+                except PipelineLoadError:
+                    raise
+                except BrokenProcessPool as exc:
+                    yield shard, None, RuntimeError(f"a worker process died ({exc})")
+                except Exception as exc:  # noqa: BLE001 - reported as a failed shard
+                    yield shard, None, exc
+            finished = True
+        finally:
+            self.stop(finished=finished)
+
+    def stop(self, *, finished: bool) -> None:
+        """End the pool: at once unless `finished` (all outcomes taken)."""
+        if self._stopped:
+            return
+        self._stopped = True
+        _stop_pool(self.executor, self.before, finished=finished)
+        if self._drainer is not None:
+            self._drainer.stop.set()
+            self._drainer.join(timeout=2)
+        self.queue.close()
+        if self.frozen:
             gc.unfreeze()
 
 

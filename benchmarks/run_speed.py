@@ -25,8 +25,11 @@ from the run: compare speed-ups on a quiet machine only). Then the words/s of
 What an estimate for a larger corpus needs (the README's PubMed plan), from the run's
 `manifest.json` (`worker_stats`: what each worker process recorded) and its output folder:
 worker start-up (process start to a warmed-up pipeline: wall seconds, and CPU seconds, which
-other jobs do not inflate), each worker's own peak RSS, the per-core rate without start-up
-(words / seconds the workers spent on units; and words / CPU-seconds of the run minus the
+other jobs do not inflate; workers forked from the driver (Linux) start when the driver has
+built the pipeline, so their wall start-up is counted from the driver's start and the CPU is
+the driver's, once: `driver_startup` in the manifest's attempt), each worker's own peak RSS
+(forked workers count the pages they share with the driver), the per-core rate without
+start-up (words / seconds the workers spent on units; and words / CPU-seconds of the run minus the
 workers' start-up CPU) and the output bytes per document (all Parquet files of the tables).
 
 Last, the hours of the whole PubMed baseline on 2, 32 and 256 worker cores
@@ -241,10 +244,14 @@ def measure_run(
             n_worker += 1
         by_role[role] = max(by_role.get(role, 0.0), rss / 2**20)
     child_max = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
-    stats = json.loads((out / "manifest.json").read_text())["worker_stats"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    stats = manifest["worker_stats"]
+    # forked workers: the driver built the pipeline once for all of them (its CPU, counted once)
+    driver = manifest["attempts"][-1].get("driver_startup") or {}
     unit_seconds = sum(w["unit_seconds"] for w in stats)
     cpu_total = sum(cpu.values())
-    working_cpu = cpu_total - sum(w["startup_cpu_s"] for w in stats)
+    startup_cpu = [driver["startup_cpu_s"]] if driver else [w["startup_cpu_s"] for w in stats]
+    working_cpu = cpu_total - sum(startup_cpu) - sum(w["startup_cpu_s"] for w in stats if driver)
     table_bytes = output_bytes(out)
     return Measure(
         scale=scale,
@@ -262,7 +269,7 @@ def measure_run(
         load_after=round(os.getloadavg()[0], 2),
         summary=stdout.strip().splitlines()[-1] if stdout.strip() else "",
         startup_s=[w["startup_s"] for w in stats],
-        startup_cpu_s=[w["startup_cpu_s"] for w in stats],
+        startup_cpu_s=startup_cpu,
         worker_peak_rss_mb=[w["peak_rss_mb"] for w in stats],
         words_per_core_s=round(n_words / unit_seconds, 1) if unit_seconds else 0.0,
         words_per_cpu_s_working=round(n_words / working_cpu, 1) if working_cpu > 0 else 0.0,

@@ -49,7 +49,7 @@ from pipeline.runner import bookkeeping as B
 from pipeline.runner import units as U
 from pipeline.runner.dask_engine import run_dask
 from pipeline.runner.errors import PipelineLoadError, RunError
-from pipeline.runner.local import run_inline, run_pool
+from pipeline.runner.local import PoolOutcomes, run_inline, run_pool
 from pipeline.runner.lock import RunLock
 from pipeline.runner.lock import acquire as acquire_lock
 from pipeline.runner.paths import absolute_inputs, check_paths
@@ -306,6 +306,8 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
         W.write_manifest(out, manifest)
         raise
 
+    if isinstance(outcomes, PoolOutcomes) and outcomes.driver_startup:
+        attempt["driver_startup"] = outcomes.driver_startup
     counts, n_duplicates = B.finish_output(out, units, pending, failed, req.part_rows,
                                            req.part_bytes)
     by_id = {u.unit_id: u for u in units}

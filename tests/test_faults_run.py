@@ -290,8 +290,16 @@ def _signal_state(pid: int) -> str:
     return "?"
 
 
+# `biotab run` as a command (workers forked from the driver on Linux), and from a process that
+# runs another thread (as a notebook does: workers spawned)
+_AS_COMMAND = ["-m", "pipeline"]
+_WITH_A_THREAD = ["-c", "import sys, threading; threading.Thread(target=threading.Event().wait, "
+                  "daemon=True).start(); from pipeline.cli import app; sys.exit(app())"]
+
+
 @pytest.mark.slow
-def test_interrupt_stops_busy_pool_workers_at_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("launch", [_AS_COMMAND, _WITH_A_THREAD], ids=["forked", "spawned"])
+def test_interrupt_stops_busy_pool_workers_at_once(tmp_path: Path, launch: list[str]) -> None:
     """SIGINT to the driver alone while its 2 pool workers are inside long shards (the workers
     ignore SIGINT): the driver stops them itself, at once rather than after their shards; exit
     130, manifest "interrupted", lock file gone; --resume is then allowed."""
@@ -305,7 +313,7 @@ def test_interrupt_stops_busy_pool_workers_at_once(tmp_path: Path) -> None:
                  for i in range(900)]
         (inp / f"big{k}.jsonl").write_text("\n".join(lines) + "\n")
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(inp), "--out",
+    proc = subprocess.Popen([sys.executable, *launch, "run", str(inp), "--out",
                              str(out), "--workers", "2", "--quiet"], start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=_ctrl_c_as_in_a_terminal)

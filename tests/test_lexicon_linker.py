@@ -132,8 +132,13 @@ def test_linker_exact_salt_fuzzy_and_none(blank: Language, no_synonyms: Path) ->
         Concept("MESH:D000077269", "Lenalidomide", "DRUG", ("lenalidomide",)),
         Concept("MESH:D008180", "Lupus Erythematosus, Cutaneous", "DISEASE",
                 ("cutaneous lupus erythematosus",)),
+        Concept("MESH:D005221", "Fatigue", "DISEASE", ("fatigue",)),
+        Concept("MESH:D000001", "Severe Fatigue Syndrome", "DISEASE",
+                ("severe fatigue syndrome",)),
     ])
     linker = linker_for(blank, kb, no_synonyms)
+    assert linker.link("DISEASE", "mild fatigue") == "MESH:D005221"
+    assert linker.link("DISEASE", "severe fatigue") is None  # a longer name cut short
     assert linker.link("DRUG", "fingolimod hydrochloride") == "MESH:D000068876"
     assert linker.link("DRUG", "Lenalidomid") == "MESH:D000077269"  # fuzzy, same label
     assert linker.link("DISEASE", "lenalidomide") is None  # wrong label: nothing
@@ -249,8 +254,10 @@ def test_linker_corpus_synonyms_adjectives_and_short_forms(
 @pytest.mark.parametrize(("text", "forms"), [
     ("cutaneous lupus erythematosus disease", ["cutaneous lupus erythematosus"]),
     ("severe refractory psoriasis", ["psoriasis"]),
-    ("chronic active disease", ["chronic active", "active disease", "active"]),
-    ("severe disease", ["severe"]),
+    ("severe active disease", ["severe active", "active disease", "active"]),
+    ("chronic active disease", ["chronic active"]),
+    ("severe disease", []),
+    ("bleeding disorder", []),
     ("psoriasis", []),
     ("disease", []),
 ])

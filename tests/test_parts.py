@@ -19,8 +19,11 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 from helpers import REPO, read_tables
+from spacy.language import Language
+from spacy.tokens import Doc
 
 from pipeline.run import run
+from pipeline.runner import local
 from pipeline.runner import units as units_mod
 from pipeline.runner.local import start_method
 from pipeline.write import TABLES
@@ -35,6 +38,19 @@ def blank_nlp() -> Any:
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    return nlp
+
+
+@Language.component("test_parts_pause")
+def _pause(doc: Doc) -> Doc:
+    time.sleep(0.02)
+    return doc
+
+
+def paused_blank_nlp() -> Any:
+    """`blank_nlp` taking 20 ms a document: a unit of notes lasts about a second."""
+    nlp = blank_nlp()
+    nlp.add_pipe("test_parts_pause")
     return nlp
 
 
@@ -97,29 +113,40 @@ def test_part_rows_limit_keeps_order_for_any_worker_count(notes: Path, reference
         reference)
 
 
-def test_spawned_workers_give_the_tables_of_forked_ones(notes: Path, reference: Path,
-                                                       tmp_path: Path) -> None:
+def test_start_method_is_spawn_while_another_thread_runs() -> None:
     """A thread alive in the driver (as in a notebook) makes the pool spawn its workers instead
-    of forking them from the driver: the tables are the same either way."""
+    of forking them from the driver."""
     stop = threading.Event()
     other = threading.Thread(target=stop.wait, daemon=True)
     other.start()
     try:
         assert start_method() == "spawn"
-        spawned = run([notes], tmp_path / "spawned", workers=2, quiet=True,
-                      nlp_factory=blank_nlp, part_rows=150)
     finally:
         stop.set()
         other.join()
-    assert spawned.workers == 2 and spawned.status == "complete"
-    stats = json.loads((tmp_path / "spawned" / "manifest.json").read_text())["worker_stats"]
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_forked_and_spawned_workers_give_the_same_tables(
+        notes: Path, reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        method: str) -> None:
+    if method == "fork" and not sys.platform.startswith("linux"):
+        pytest.skip("workers are forked on Linux only")
+    monkeypatch.setattr(local, "start_method", lambda: method)
+    summary = run([notes], tmp_path / method, workers=2, quiet=True, nlp_factory=blank_nlp,
+                  part_rows=150)
+    assert summary.workers == 2 and summary.status == "complete"
+    manifest = json.loads((tmp_path / method / "manifest.json").read_text())
+    stats, driver = manifest["worker_stats"], manifest["attempts"][-1].get("driver_startup")
     assert len(stats) == 2 and all(s["startup_s"] > 0 for s in stats)
-    if start_method() == "fork":  # Linux, and no other thread is left in this process
-        forked = run([notes], tmp_path / "forked", workers=2, quiet=True,
-                     nlp_factory=blank_nlp, part_rows=150)
-        assert forked.workers == 2
-        assert parts(tmp_path / "forked") == parts(tmp_path / "spawned")
-    assert read_tables(tmp_path / "spawned") == read_tables(reference)
+    if method == "fork":  # the driver built the pipeline once; the workers waited for it
+        assert driver["build_s"] > 0 and all(s["startup_s"] >= driver["startup_s"] for s in stats)
+    else:
+        assert driver is None
+    one = run([notes], tmp_path / "one", workers=1, quiet=True, nlp_factory=blank_nlp,
+              part_rows=150)
+    assert one.workers == 1 and parts(tmp_path / method) == parts(tmp_path / "one")
+    assert read_tables(tmp_path / method) == read_tables(reference)
 
 
 def test_closing_a_pool_before_its_first_outcome_stops_its_workers(notes: Path,
@@ -135,7 +162,7 @@ def test_closing_a_pool_before_its_first_outcome_stops_its_workers(notes: Path,
 
     units = units_mod.plan_units(list_shards([notes]), 1 << 20, budget=2000)
     before = set(mp.active_children())
-    pool = run_pool(units, tmp_path, ShardOptions(nlp_factory=blank_nlp), 2,
+    pool = run_pool(units, tmp_path, ShardOptions(nlp_factory=paused_blank_nlp), 2,
                     Reporter(len(units), "off"), 40)
     workers = [p for p in mp.active_children() if p not in before]
     assert len(units) >= 8 and len(workers) == 2

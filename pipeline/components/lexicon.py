@@ -205,7 +205,8 @@ class LexiconMatcher:
             problem = pattern_problem(pattern)
             if problem is not None:
                 raise ValueError(f"biotab_lexicon.add_patterns: pattern {i}: {problem}")
-            self._tokens(pattern)  # token keys other than LOWER are refused now, not later
+            if not isinstance(pattern["pattern"], str):  # keys other than LOWER: refused now
+                self._tokens(pattern)
         self._load_pending()
         self.patterns.extend(patterns)
         self._index = None

@@ -105,10 +105,11 @@ def load_trims(path: Path | None = None) -> dict[str, frozenset[str]]:
 
 
 def trimmed_forms(normalized: str, trims: dict[str, frozenset[str]]) -> list[str]:
-    """The text without its class word at the end, then without its leading course or
-    severity words, then without both (each form once, never empty)."""
+    """The text without its class word at the end (when two words or more remain: "bleeding
+    disorder" is not "bleeding"), then without its leading course or severity words, then
+    without both (each form once, never empty)."""
     words = normalized.split(" ")
-    end = len(words) - 1 if len(words) > 1 and words[-1] in trims["last"] else len(words)
+    end = len(words) - 1 if len(words) > 2 and words[-1] in trims["last"] else len(words)
     start = 0
     while start < end - 1 and words[start] in trims["first"]:
         start += 1
@@ -116,7 +117,8 @@ def trimmed_forms(normalized: str, trims: dict[str, frozenset[str]]) -> list[str
     out: list[str] = []
     for form in forms:
         text = " ".join(form)
-        if form and text != normalized and text not in out:
+        # a class word alone ("severe disease" -> "disease") names no particular concept
+        if form and text != normalized and text not in out and text not in trims["last"]:
             out.append(text)
     return out
 
@@ -253,7 +255,10 @@ class Linker:
             cid = self._exact(label, form)
             if cid is not None:
                 return cid
-        for form in trimmed_forms(norm, self.trims):
+        # not when the mention begins a longer name ("chronic fatigue" -> Fatigue Syndrome,
+        # Chronic, not Fatigue): it is then likely that name cut short
+        trims = [] if self.kb.starts_a_longer_alias(norm) else trimmed_forms(norm, self.trims)
+        for form in trims:
             cid = self._exact(label, form)
             if cid is not None:
                 return cid

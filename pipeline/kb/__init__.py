@@ -485,6 +485,13 @@ class KnowledgeBase:
     def get(self, concept_id: str) -> Concept | None:
         return self.concepts.get(concept_id)
 
+    def starts_a_longer_alias(self, text: str) -> bool:
+        """Some name or alias (normalized) is `text` (normalized) followed by more words:
+        "chronic fatigue" begins "chronic fatigue syndrome"."""
+        prefix = (normalize_term(text) + " ").encode("utf-8")
+        lo, hi = self._load_index().prefix_range(prefix)
+        return lo < hi
+
     def __len__(self) -> int:
         return len(self.concepts)
 

@@ -23,6 +23,7 @@ import queue as queue_mod
 import signal
 import sys
 import threading
+import time
 from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -36,7 +37,10 @@ from pipeline.runner.shard import (
     Outcome,
     ShardOptions,
     ShardResult,
+    forget_nlp,
+    forked_startup,
     freeze_once,
+    process_age,
     process_unit,
     unit_weight,
     worker_nlp,
@@ -84,7 +88,7 @@ def run_inline(shards: Sequence[Unit], out: Path, opts: ShardOptions,
 _PROGRESS_QUEUE: Any = None
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(driver_pid: int) -> None:
     """Linux: this worker gets SIGKILL when the driver dies, so that no orphan keeps writing."""
     if not sys.platform.startswith("linux"):
         return
@@ -92,17 +96,25 @@ def _die_with_parent() -> None:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         pr_set_pdeathsig = 1
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-    if os.getppid() == 1:  # the driver is already gone
+    # the driver is already gone (re-parented to init, or to a subreaper such as tini)
+    if os.getppid() != driver_pid:
         os._exit(1)
 
 
-def _pool_init(factory: NlpFactory, queue: Any, log_level: int) -> None:
+def _pool_init(factory: NlpFactory, queue: Any, log_level: int, driver_pid: int,
+               ready_at_s: float | None) -> None:
+    """A worker's set-up. `ready_at_s`: the worker was forked from a driver that had built the
+    pipeline that many seconds after it started (None: spawned, it builds its own)."""
     global _PROGRESS_QUEUE
-    _die_with_parent()
+    _die_with_parent(driver_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver handles Ctrl-C and stops us
-    logging.basicConfig(level=log_level, format="biotab worker %(process)d: %(message)s")
+    # force: a forked worker inherits the driver's handlers (its rich console among them)
+    logging.basicConfig(level=log_level, format="biotab worker %(process)d: %(message)s",
+                        force=True)
     logging.captureWarnings(True)  # library warnings as log records: --quiet silences them
     _PROGRESS_QUEUE = queue
+    if ready_at_s is not None:
+        forked_startup(ready_at_s)
     with contextlib.suppress(PipelineLoadError):  # reported by the first task instead
         with one_thread_here():
             worker_nlp(factory, fresh_process=True)
@@ -163,21 +175,33 @@ def run_pool(shards: Sequence[Unit], out: Path, opts: ShardOptions, workers: int
     cannot be built. Closing the result (`close()`, also before any outcome was taken) stops
     the workers at once."""
     method = start_method()
-    ctx = mp.get_context(method)
-    pool = PoolOutcomes(ctx.Queue(), reporter)
+    pool = PoolOutcomes(reporter)
+    ready_at_s: float | None = None
     try:
         if method == "fork":
+            cpu0, t0 = time.process_time(), time.perf_counter()
             with one_thread_here():
-                worker_nlp(opts.nlp_factory, fresh_process=True)
+                worker_nlp(opts.nlp_factory)
+            method = start_method()  # a pipeline that started a thread is not forked
+            if method != "fork":
+                forget_nlp()
+        if method == "fork":
+            ready_at_s = process_age()
+            pool.driver_startup = {"startup_s": round(ready_at_s, 3),
+                                   "startup_cpu_s": round(time.process_time(), 3),
+                                   "build_s": round(time.perf_counter() - t0, 3),
+                                   "build_cpu_s": round(time.process_time() - cpu0, 3)}
             # out of the collector's reach while the workers live: it would write to the pages
             # they share with the driver (given back when the pool ends)
             gc.collect()
             gc.freeze()
             pool.frozen = True
+        ctx = mp.get_context(method)
+        pool.queue = ctx.Queue()
         with child_env():  # the workers inherit one BLAS thread each
             pool.executor = ProcessPoolExecutor(
                 max_workers=workers, mp_context=ctx, initializer=_pool_init,
-                initargs=(opts.nlp_factory, pool.queue, log_level),
+                initargs=(opts.nlp_factory, pool.queue, log_level, os.getpid(), ready_at_s),
             )
             for s in sorted(shards, key=unit_weight, reverse=True):
                 # submitting starts the worker processes
@@ -192,13 +216,16 @@ class PoolOutcomes(Iterator[Outcome]):
     """The outcomes of a started pool, as they finish; `stop` (from `close`, from the end of
     the iteration, or from an error) ends the pool once."""
 
-    def __init__(self, queue: Any, reporter: Reporter) -> None:
-        self.queue = queue
+    def __init__(self, reporter: Reporter) -> None:
+        self.queue: Any = None
         self.reporter = reporter
         self.executor: ProcessPoolExecutor | None = None
         self.futures: dict[Future[ShardResult], Unit] = {}
         self.before = set(mp.active_children())
         self.frozen = False
+        #: forked workers: when the driver had built the pipeline they share (seconds since
+        #: it started, its CPU seconds by then, the build's wall and CPU seconds); else empty
+        self.driver_startup: dict[str, float] = {}
         self._drainer: _Drainer | None = None
         self._outcomes: Generator[Outcome, None, None] | None = None
         self._stopped = False
@@ -242,9 +269,12 @@ class PoolOutcomes(Iterator[Outcome]):
         if self._drainer is not None:
             self._drainer.stop.set()
             self._drainer.join(timeout=2)
-        self.queue.close()
+        if self.queue is not None:
+            self.queue.close()
         if self.frozen:
             gc.unfreeze()
+        if self.driver_startup:  # the pipeline was built here for the workers alone
+            forget_nlp()
 
 
 def _stop_pool(executor: ProcessPoolExecutor | None, before: set[Any], *,

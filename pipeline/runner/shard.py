@@ -172,6 +172,20 @@ def worker_nlp(factory: NlpFactory, *, fresh_process: bool = False) -> Language:
     return nlp
 
 
+def forked_startup(ready_at_s: float) -> None:
+    """In a worker forked from a driver that had built the pipeline `ready_at_s` seconds after
+    it started: this worker's start-up is that wait plus its own age (wall) and its own CPU
+    time (the driver's build is counted once, by the driver: `PoolOutcomes.driver_startup`)."""
+    _STARTUP.clear()
+    _STARTUP.update(startup_s=round(ready_at_s + process_age(), 3),
+                    startup_cpu_s=round(time.process_time(), 3), build_s=0.0)
+
+
+def forget_nlp() -> None:
+    """Drop this process's cached pipeline (a driver whose forked workers have ended)."""
+    _NLP_CACHE.clear()
+
+
 _FROZEN = False
 
 

@@ -360,3 +360,15 @@ def test_existing_span_object_unaffected(blank: Language, cytokines: CytokineNor
     doc.set_ents([Span(doc, 1, 2, label="CYTOKINE")])
     cytokines(doc)
     assert [(e.text, e._.concept_id) for e in doc.ents] == [("cytokine", None)]
+
+
+def test_therapy_context_words_are_data_checked_on_load(tmp_path: Path) -> None:
+    from pipeline.components.cytokine_context import therapy_words
+    from pipeline.rules import RuleError
+
+    after, before = therapy_words()
+    assert "therapy" in after and ("treated", "with") in before
+    bad = tmp_path / "context.json"
+    bad.write_text('{"therapy_after": ["therapy"], "therapy_befor": ["given"]}', encoding="utf-8")
+    with pytest.raises(RuleError, match="unknown key 'therapy_befor'"):
+        therapy_words(bad)

@@ -11,12 +11,17 @@ therapies") and the sentence ranges English rules apply to. Used by `biotab_cyto
 from __future__ import annotations
 
 import bisect
+import json
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from spacy.tokens import Doc
 
 from pipeline.extensions import doc_text
 from pipeline.labels import DRUG
+from pipeline.paths import rule_file
+from pipeline.rules import check_word_table
 
 # Right context that makes a cytokine name part of a receptor: "IL-2 receptor", "IL-2R alpha",
 # "IL-2Rα", "TNF-R1", "(IL-4) receptor alpha antagonist", "IL-4 and IL-13 receptors".
@@ -33,20 +38,24 @@ _IL_START = re.compile(r"^(?:IL|(?i:interleukin))")
 _RECEPTOR_IN = re.compile(
     r"(?i:receptors?)\b|\dR(?:[αβγ]|alpha|beta|gamma|I{1,2}|[12])?$|^TNFR|^sIL", re.UNICODE
 )
-_THERAPY_AFTER = {
-    "therapy", "therapies", "treatment", "treatments", "injection", "injections", "dose", "doses",
-    "mg", "µg", "μg", "mcg", "miu", "iu", "regimen", "monotherapy",
-}  # fmt: skip
 # "Interferon beta (and glatiramer acetate) are established disease-modifying therapies"
 _THERAPY_COPULA = re.compile(
     r"^(?:\s*(?:,|and|or)\s+[\w\- ]{1,40}?)?\s+(?i:is|are|was|were|remains?|became)\s+"
     r"(?:[\w-]+\s+){0,4}?(?i:therapy|therapies|treatments?|drugs?|agents?|medications?)\b"
 )
-_THERAPY_BEFORE = (
-    ("treated", "with"), ("treatment", "with"), ("therapy", "with"), ("use", "of"),
-    ("administration", "of"), ("dose", "of"), ("doses", "of"), ("injections", "of"),
-    ("received",), ("receiving",), ("given",),
-)  # fmt: skip
+CONTEXT_FILE = "cytokine_context.json"
+
+
+@lru_cache(maxsize=1)
+def therapy_words(path: Path | None = None) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+    """The words after a name (`therapy_after`) and the word sequences before it
+    (`therapy_before`) that make it a drug given, from `pipeline/rules/cytokine_context.json`
+    (checked: a bad key raises RuleError naming it)."""
+    path = path or rule_file(CONTEXT_FILE)
+    table = check_word_table(json.loads(path.read_text(encoding="utf-8")), where=str(path),
+                             lists=("therapy_after", "therapy_before"))
+    return (frozenset(w.lower() for w in table["therapy_after"]),
+            tuple(tuple(cue.lower().split()) for cue in table["therapy_before"]))
 
 
 def drug_bounds(doc: Doc) -> tuple[set[int], set[int]]:
@@ -97,14 +106,15 @@ def therapy_context(
     `text` is the doc's text (`doc.text` joins every token on each read) and `drugs`
     `drug_bounds(doc)`: both are built from the whole doc, so once per doc, not per mention
     (per mention they made the component quadratic in the document's length)."""
+    therapy_after, therapy_before = therapy_words()
     after = [t.lower_ for t in doc[end : min(len(doc), end + 2)]]
-    if any(w in _THERAPY_AFTER or w.endswith("-treated") for w in after):
+    if any(w in therapy_after or w.endswith("-treated") for w in after):
         return True
     sent_end = doc[end - 1].sent.end_char if doc.has_annotation("SENT_START") else len(text)
     if _THERAPY_COPULA.match(text[doc[end - 1].idx + len(doc[end - 1]) : sent_end]):
         return True
     before = [t.lower_ for t in doc[max(0, start - 3) : start]]
-    for cue in _THERAPY_BEFORE:
+    for cue in therapy_before:
         n = len(cue)
         if len(before) >= n and tuple(before[-n:]) == cue:
             return True

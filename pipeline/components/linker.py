@@ -32,6 +32,7 @@ A mention that fits nothing keeps `concept_id = None` rather than a wrong id.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -69,19 +70,24 @@ def load_adjective_forms(path: Path | None = None) -> list[tuple[str, str]]:
     """(ending, replacement) rows, longest ending first; errors name the line and the column."""
     path = path or rule_file(ADJECTIVE_FORMS_FILE)
     rows: list[tuple[str, str]] = []
+    for lineno, line, cells in _rule_lines(path, "ending\treplacement"):
+        if len(cells) != 2 or not _is_ending(cells[0]) or not _is_ending(cells[1], True):
+            raise ValueError(
+                f"{path}:{lineno}: expected 'ending<TAB>replacement' (letters; the "
+                f"replacement may be empty), got {line!r}"
+            )
+        rows.append((cells[0], cells[1]))
+    return sorted(rows, key=lambda r: -len(r[0]))
+
+
+def _rule_lines(path: Path, header: str) -> Iterator[tuple[int, str, list[str]]]:
+    """(line number, line, tab-separated cells) of a rule TSV, without blank, comment and
+    header lines."""
     with open(path, encoding="utf-8") as fh:
         for lineno, raw in enumerate(fh, 1):
             line = raw.rstrip("\n")
-            if not line.strip() or line.startswith("#") or line == "ending\treplacement":
-                continue
-            cells = line.split("\t")
-            if len(cells) != 2 or not _is_ending(cells[0]) or not _is_ending(cells[1], True):
-                raise ValueError(
-                    f"{path}:{lineno}: expected 'ending<TAB>replacement' (letters; the "
-                    f"replacement may be empty), got {line!r}"
-                )
-            rows.append((cells[0], cells[1]))
-    return sorted(rows, key=lambda r: -len(r[0]))
+            if line.strip() and not line.startswith("#") and line != header:
+                yield lineno, line, line.split("\t")
 
 
 def load_trims(path: Path | None = None) -> dict[str, frozenset[str]]:
@@ -89,18 +95,13 @@ def load_trims(path: Path | None = None) -> dict[str, frozenset[str]]:
     errors name the line and what was expected."""
     path = path or rule_file(TRIMS_FILE)
     words: dict[str, set[str]] = {place: set() for place in _TRIM_PLACES}
-    with open(path, encoding="utf-8") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            line = raw.rstrip("\n")
-            if not line.strip() or line.startswith("#") or line == "word\twhere":
-                continue
-            cells = line.split("\t")
-            if len(cells) != 2 or not cells[0].isalpha() or cells[1] not in _TRIM_PLACES:
-                raise ValueError(
-                    f"{path}:{lineno}: expected 'word<TAB>where' (a word of letters; where: "
-                    f"{' or '.join(_TRIM_PLACES)}), got {line!r}"
-                )
-            words[cells[1]].add(normalize_term(cells[0]))
+    for lineno, line, cells in _rule_lines(path, "word\twhere"):
+        if len(cells) != 2 or not cells[0].isalpha() or cells[1] not in _TRIM_PLACES:
+            raise ValueError(
+                f"{path}:{lineno}: expected 'word<TAB>where' (a word of letters; where: "
+                f"{' or '.join(_TRIM_PLACES)}), got {line!r}"
+            )
+        words[cells[1]].add(normalize_term(cells[0]))
     return {place: frozenset(found) for place, found in words.items()}
 
 

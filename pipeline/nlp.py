@@ -19,6 +19,7 @@ from thinc.api import Model, NumpyOps
 
 from pipeline import extensions as _extensions  # noqa: F401
 from pipeline import tokenizer as _tokenizer  # noqa: F401  (registers biotab.tokenizer.v1)
+from pipeline.kb import KnowledgeBase
 from pipeline.paths import ner_model_dir
 
 log = logging.getLogger(__name__)
@@ -141,6 +142,8 @@ def build_nlp(
     lexicons alone; a path loads that spaCy pipeline's `tok2vec` + `ner`.
     """
     register_components()
+    # the KB loads in a thread (mostly outside the GIL) while the model and components build
+    kb_loading = KnowledgeBase.prefetch(kb_path)
     model_dir: Path | None
     if model == "auto":
         model_dir = ner_model_dir() if (ner_model_dir() / "config.cfg").exists() else None
@@ -197,4 +200,5 @@ def build_nlp(
         nlp.add_pipe("biotab_assertion")
     if outcomes:
         nlp.add_pipe("biotab_outcomes")
+    kb_loading.join()  # no thread of ours outlives the build (a driver may fork next)
     return nlp

@@ -14,6 +14,7 @@ matcher, so that an alias normalized at build time and a mention normalized at r
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 import unicodedata
@@ -380,6 +381,23 @@ class KnowledgeBase:
             return cached
 
     @classmethod
+    def prefetch(cls, path: str | Path | None = None) -> threading.Thread:
+        """Start `load(path).warm_up()` in a thread and return it. Decompressing and hashing
+        the KB files release the GIL, so a caller that builds the rest of a pipeline meanwhile
+        is ready sooner. Join the thread before forking. A KB that fails to load is only logged
+        here: the caller's own `load` then raises the error."""
+
+        def load() -> None:
+            try:
+                cls.load(path).warm_up()
+            except (OSError, ValueError) as exc:
+                log.debug("KB prefetch of %s failed: %s", path or kb_dir(), exc)
+
+        thread = threading.Thread(target=load, name="biotab-kb-prefetch", daemon=True)
+        thread.start()
+        return thread
+
+    @classmethod
     def _read(cls, folder: Path) -> KnowledgeBase:
         """The concepts (the index is read on first look-up); raises KBFileError for a file
         that is damaged or does not match the folder's manifest."""
@@ -602,6 +620,8 @@ def _known_labels(labels: Iterable[str]) -> list[str]:
             raise ValueError(f"unknown label {label!r}: expected one of {', '.join(LABELS)}")
     return wanted
 
+
+log = logging.getLogger(__name__)
 
 _LOCK = threading.RLock()
 _LOADED: dict[Path, KnowledgeBase] = {}

@@ -117,6 +117,8 @@ def overlap_test(zones: list[tuple[int, int]]) -> Callable[[Span], bool]:
 
 
 def non_overlapping(spans: list[Span]) -> list[Span]:
+    """`spans` in order, without those that overlap one kept before (at one start, the
+    longest is kept)."""
     out: list[Span] = []
     last_end = -1
     for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):

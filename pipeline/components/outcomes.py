@@ -25,6 +25,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -413,17 +414,33 @@ class OutcomeExtractor:
         for k in range(len(figures) - 1, -1, -1):
             g = figures[k]
             count_after[k] = count_after[k + 1] or g.has_pop or g.count is not None
+        scope = lex.scope
+        # searched only for a percentage: does the sentence state what is generally known?
+        general: bool | None = None
+        others = sum(1 for g in figures if not g.all_form)
         kept: list[Figure] = []
         for k, f in enumerate(figures):
             tail = parser.toks[f.te - 1].end
             if lex.characteristic_after_re.match(text[tail : tail + 80]):
                 continue  # "65% were postmenopausal": who was studied, not an outcome
+            if f.all_form and f.count is None and (
+                scope.procedure_follows(text, f.end) or (not f.prefer_after and others)
+            ):
+                # "All patients received ...": the cohort; "survival of all randomized patients
+                # was 62%": the population of another figure
+                continue
             if f.pct is not None and f.count is None and f.num is None:
                 before = text[max(0, f.start - 40) : f.start]
                 if is_concentration(lex, f, text, sm.drugs, sm.base):
                     continue
                 if lex.reference_after_re.match(text[f.end : f.end + 60]):
                     continue
+                if scope.design_percentage(text, f.start) or scope.trait_share(text, f.start):
+                    continue  # a definition, threshold, earlier work or baseline trait
+                if general is None:
+                    general = scope.general_statement(text)
+                if general:
+                    continue  # "... occurs in 95% of the patients undergoing radiotherapy"
                 if f.comparator:
                     if definitional is None:
                         definitional = bool(lex.definition_re.search(text))
@@ -459,6 +476,9 @@ class OutcomeExtractor:
         cues = self._cues(sent, offsets, parser, sm.all)
         boundary = [t.lower in lex.boundaries and not t.num for t in parser.toks]
         group(lex, figures, parser)
+        for f, g in pairwise(figures):
+            if g.group == f.group and f.relative:
+                g.relative = True  # "increased by 5.5% and 7.6%": a list shares its kind
         assign_measures(lex, figures, cues, parser, boundary)
         attach_stats(lex, figures, parser)
         attach_timepoints(figures, parser, boundary)

@@ -1,0 +1,131 @@
+"""Figures of a trial abstract that are not the trial's results: background, design, baseline.
+
+A sentence of a randomized-trial abstract reports the trial's results in the past tense; its
+other numbers say what is known before the trial, how the trial was designed and who was in it.
+`ScopeRules` (compiled from word lists of `rules/outcomes_lexicon.json`) recognises those
+classes for `biotab_outcomes`:
+
+- general statements: a percentage in a sentence whose verbs are present tense only ("Acute
+  radiodermatitis occurs in 95% of the patients undergoing radiotherapy", "Breast cancer, with an
+  incidence of 32%, is the most frequent cancer");
+- earlier work: a percentage after a background cue ("Previous studies found 22.4% ...");
+- definitions and thresholds: a percentage after a definition opener in its clause ("defined as
+  Ki-67 less than or equal to 2.7%", "noninferiority margin, fixed to 12.8%") or right after a
+  comparison sign ("G3-4 toxicities occurring in ≥ 5% of patients");
+- baseline characteristics: a percentage right after a receptor status or characteristic word
+  ("triple negative (12.9%)", "ER/PR positive BC in 86.4%");
+- "all <subjects>" as who was treated ("All patients received ...") or as the population of
+  another figure ("survival of all randomized patients was 62%").
+
+Reads only the sentence text and the figure offsets; no state.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(
+        re.escape(w).replace("\\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
+    )
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+
+
+class ScopeRules:
+    """The scope word lists compiled to sets and regexes (read-only after construction)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        low = {k: frozenset(w.lower() for w in data[k]) for k in _KEYS}
+        self.present = low["present_tense_verbs"]
+        self.past = low["past_tense_markers"]
+        self.present_aux = low["present_auxiliaries"]
+        self.participle_after = low["participle_prepositions"]
+        self.background_re = re.compile(rf"\b(?:{_alt(low['background_cues'])})\b", re.IGNORECASE)
+        # the opener, then no clause end (";", a sentence-internal ". ") before the figure
+        self.definition_re = re.compile(
+            rf"\b(?:{_alt(low['definition_openers'])})\b[^;]{{0,120}}$", re.IGNORECASE
+        )
+        self.sign_re = re.compile(rf"(?:{_alt(data['threshold_signs'])})\s*$")
+        receptor = (
+            rf"\b(?:{_alt(low['receptor_words'])})[\s-]*(?:{_alt(low['receptor_status_words'])})"
+        )
+        trait = rf"(?:{receptor}|\b(?:{_alt(low['characteristic_words'])})[\s-]+[\w+-]+)"
+        # "triple negative (12.9%)", "(HER2-) (70.4%)", "ER/PR positive BC in 86.4%" (but not
+        # "triple-negative disease (31.9% vs 17.2%)": a rate of the disease by group)
+        self.trait_before_re = re.compile(
+            rf"{trait}\s*\)?\s*\(\s*$|{trait}\s+[\w-]+\s+in\s+$", re.IGNORECASE
+        )
+        self.procedure_re = re.compile(
+            r"^\s*(?:\([^()]{0,80}\)\s*)?(?:(?:were|was|had|have|are)\s+)?(?:[a-z]+ly\s+)?"
+            rf"(?:{_alt(low['procedure_verbs'])})\b",
+            re.IGNORECASE,
+        )
+
+    def general_statement(self, text: str) -> bool:
+        """The sentence's verbs are present tense only: it states what is generally known (or
+        planned), not what the trial found. A past-tense verb is a past marker ("was", "had") or
+        a word in -ed that is no participle ("is associated", "used to", "treated with")."""
+        words = [w.lower() for w in _WORD.findall(text)]
+        if not any(w in self.present for w in words):
+            return False
+        for k, w in enumerate(words):
+            if w in self.past:
+                return False
+            if (
+                len(w) > 4
+                and w.endswith("ed")
+                and (k == 0 or words[k - 1] not in self.present_aux)
+                and (k + 1 == len(words) or words[k + 1] not in self.participle_after)
+            ):
+                return False
+        return True
+
+    def design_percentage(self, text: str, start: int) -> bool:
+        """A percentage at text[start:] that the words before it make a definition, a threshold
+        or earlier work."""
+        before = text[max(0, start - 160) : start]
+        if self.sign_re.search(before[-12:]):
+            return True
+        if ". " in before:
+            before = before.rsplit(". ", 1)[1]
+        return bool(self.definition_re.search(before) or self.background_re.search(before))
+
+    def trait_share(self, text: str, start: int) -> bool:
+        """A percentage right after a baseline trait: the share of who was studied with it."""
+        return self.trait_before_re.search(text[max(0, start - 60) : start]) is not None
+
+    def procedure_follows(self, text: str, end: int) -> bool:
+        """ "All patients received ...", "All participants were re-evaluated ...": who was
+        treated or examined (the cohort), not a result."""
+        return self.procedure_re.match(text[end : end + 120]) is not None
+
+
+_KEYS: tuple[str, ...] = (
+    "present_tense_verbs",
+    "past_tense_markers",
+    "present_auxiliaries",
+    "participle_prepositions",
+    "background_cues",
+    "definition_openers",
+    "threshold_signs",
+    "receptor_words",
+    "receptor_status_words",
+    "characteristic_words",
+    "procedure_verbs",
+)
+# the keys this module adds to the lexicon (the others are shared)
+SCOPE_LISTS: tuple[str, ...] = (
+    "present_tense_verbs",
+    "past_tense_markers",
+    "present_auxiliaries",
+    "participle_prepositions",
+    "background_cues",
+    "definition_openers",
+    "threshold_signs",
+    "procedure_verbs",
+)

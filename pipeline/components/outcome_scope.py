@@ -15,7 +15,9 @@ classes for `biotab_outcomes`:
 - baseline characteristics: a percentage right after a receptor status or characteristic word
   ("triple negative (12.9%)", "ER/PR positive BC in 86.4%");
 - "all <subjects>" as who was treated ("All patients received ...") or as the population of
-  another figure ("survival of all randomized patients was 62%").
+  another figure ("survival of all randomized patients was 62%");
+- pooled totals: a count of events split by arm right after it ("136 women (74 placebo, 62
+  tamoxifen) developed breast cancer"): the arms' figures are the rows, their sum is not.
 
 Reads only the sentence text and the figure offsets; no state.
 """
@@ -25,6 +27,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
+
+from pipeline.components.outcome_tokens import Figure
+
+# How far (characters) after a total its parts may reach.
+PARTS_WINDOW = 160
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -103,6 +110,41 @@ class ScopeRules:
         """ "All patients received ...", "All participants were re-evaluated ...": who was
         treated or examined (the cohort), not a result."""
         return self.procedure_re.match(text[end : end + 120]) is not None
+
+
+# What stands between a total and its first part: the words of its clause, then the bracket or
+# colon that opens the split ("Fourteen patients developed osteoporosis (three of 41 ...",
+# "disease recurrence: 1 (1%) of 108 ...", "(CT-P6: 10; ..."), or a comma right after the total
+# ("Ten patients, 5 for carmofur and 5 for carboquone, suffered ...").
+_SPLIT = re.compile(
+    r"\s*(?:(?:[^\W\d_][\w-]*\s*){0,6}?[(\[:]|,)\s*(?:[^\W\d_][\w+/-]*\s*[:,=]?\s*)?"
+)
+
+
+def pooled_totals(figures: list[Figure], text: str, enrollment: str) -> set[int]:
+    """Indices of figures that are the sum of the counts split off right after them (at least
+    two, within PARTS_WINDOW characters, skipping larger numbers: the arms' sizes): a total
+    split by arm. Enrollment counts and group sizes are who was studied, and stay."""
+    out: set[int] = set()
+    for k, f in enumerate(figures[:-1]):
+        total = f.num if f.num is not None else f.count
+        if total is None or total < 2 or f.measure == enrollment or f.n_form or f.zero:
+            continue
+        if not _SPLIT.fullmatch(text, f.end, figures[k + 1].start):
+            continue
+        parts, acc = 0, 0
+        for g in figures[k + 1 :]:
+            part = g.num if g.num is not None else g.count
+            if g.start - f.end > PARTS_WINDOW or part is None or g.n_form:
+                break
+            if part >= total:
+                continue  # "(251 [7.0%] in 3579 patients ...)": an arm's size
+            parts, acc = parts + 1, acc + part
+            if acc >= total:
+                break
+        if parts >= 2 and acc == total:
+            out.add(k)
+    return out
 
 
 _KEYS: tuple[str, ...] = (

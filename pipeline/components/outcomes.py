@@ -60,6 +60,7 @@ from pipeline.components.outcome_rules import (
     load_lexicon,
     resolve,
 )
+from pipeline.components.outcome_scope import pooled_totals
 from pipeline.components.outcome_tokens import Cue, Figure, Mention
 from pipeline.labels import DISEASE
 from pipeline.outcomes import OutcomeFigure
@@ -485,7 +486,8 @@ class OutcomeExtractor:
         mark_change_pairs(lex, figures, parser)
         attach_arms(lex, figures, parser)
         compared_figures(lex, figures, parser, boundary, [m.start - base for m in sm.drugs])
-        figures = [f for f in figures if f.measure is not None]
+        pooled = pooled_totals(figures, parser.text, "enrollment")
+        figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in pooled]
         out: list[OutcomeFigure] = []
         for f in figures:
             fig = resolve_figure(sent, sent_idx, f, parser, ctx, sm, den_context)

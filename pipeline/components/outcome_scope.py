@@ -12,6 +12,8 @@ classes for `biotab_outcomes`:
 - definitions and thresholds: a percentage after a definition opener in its clause ("defined as
   Ki-67 less than or equal to 2.7%", "noninferiority margin, fixed to 12.8%") or right after a
   comparison sign ("G3-4 toxicities occurring in ≥ 5% of patients");
+- allocation shares: a percentage beside an arm's size where subjects were randomized ("a
+  dietary intervention group (40%; n = 19 541)");
 - baseline characteristics: a percentage right after a receptor status or characteristic word
   ("triple negative (12.9%)", "ER/PR positive BC in 86.4%");
 - "all <subjects>" as who was treated ("All patients received ...") or as the population of
@@ -67,6 +69,8 @@ class ScopeRules:
         self.trait_before_re = re.compile(
             rf"{trait}\s*\)?\s*\(\s*$|{trait}\s+[\w-]+\s+in\s+$", re.IGNORECASE
         )
+        self.group_size_after_re = re.compile(r"\s*[;,]\s*[nN]\s*=")
+        self.enrolled_re = re.compile(rf"\b(?:{_alt(low['enrolled_words'])})\b", re.IGNORECASE)
         self.procedure_re = re.compile(
             r"^\s*(?:\([^()]{0,80}\)\s*)?(?:(?:were|was|had|have|are)\s+)?(?:[a-z]+ly\s+)?"
             rf"(?:{_alt(low['procedure_verbs'])})\b",
@@ -106,6 +110,14 @@ class ScopeRules:
         """A percentage right after a baseline trait: the share of who was studied with it."""
         return self.trait_before_re.search(text[max(0, start - 60) : start]) is not None
 
+    def allocation_share(self, text: str, start: int, end: int) -> bool:
+        """ "randomized to a dietary intervention group (40%; n = 19 541)": the arm's share of
+        who was randomized, not a result."""
+        return bool(
+            self.group_size_after_re.match(text, end)
+            and self.enrolled_re.search(text, max(0, start - 200), start)
+        )
+
     def procedure_follows(self, text: str, end: int) -> bool:
         """ "All patients received ...", "All participants were re-evaluated ...": who was
         treated or examined (the cohort), not a result."""
@@ -144,6 +156,26 @@ def pooled_totals(figures: list[Figure], text: str, enrollment: str) -> set[int]
                 break
         if parts >= 2 and acc == total:
             out.add(k)
+    return out | _pooled_rates(figures, text)
+
+
+def _pooled_rates(figures: list[Figure], text: str) -> set[int]:
+    """ "21 % developed a local relapse (24 versus 18 %, respectively)": a rate followed by the
+    arms' rates (one list, split off as for counts) that it lies between."""
+    out: set[int] = set()
+    for k, f in enumerate(figures[:-1]):
+        nxt = figures[k + 1]
+        if f.pct is None or f.count is not None or f.num is not None or nxt.group == f.group:
+            continue
+        parts = [g.pct for g in figures[k + 1 :] if g.group == nxt.group and g.count is None]
+        rates = [p for p in parts if p is not None]
+        if (
+            len(rates) >= 2
+            and nxt.start - f.end <= PARTS_WINDOW
+            and min(rates) <= f.pct <= max(rates)
+            and _SPLIT.fullmatch(text, f.end, nxt.start)
+        ):
+            out.add(k)
     return out
 
 
@@ -159,6 +191,7 @@ _KEYS: tuple[str, ...] = (
     "receptor_status_words",
     "characteristic_words",
     "procedure_verbs",
+    "enrolled_words",
 )
 # the keys this module adds to the lexicon (the others are shared)
 SCOPE_LISTS: tuple[str, ...] = (

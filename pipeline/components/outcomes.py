@@ -436,8 +436,12 @@ class OutcomeExtractor:
                     continue
                 if lex.reference_after_re.match(text[f.end : f.end + 60]):
                     continue
-                if scope.design_percentage(text, f.start) or scope.trait_share(text, f.start):
-                    continue  # a definition, threshold, earlier work or baseline trait
+                if (
+                    scope.design_percentage(text, f.start)
+                    or scope.trait_share(text, f.start)
+                    or scope.allocation_share(text, f.start, f.end)
+                ):
+                    continue  # a definition, threshold, earlier work, baseline trait, allocation
                 if general is None:
                     general = scope.general_statement(text)
                 if general:

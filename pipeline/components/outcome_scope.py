@@ -18,6 +18,8 @@ classes for `biotab_outcomes`:
   ("triple negative (12.9%)", "ER/PR positive BC in 86.4%");
 - "all <subjects>" as who was treated ("All patients received ...") or as the population of
   another figure ("survival of all randomized patients was 62%");
+- exclusions: a count of subjects who were excluded or became ineligible ("Nine patients were
+  excluded after randomization");
 - pooled totals: a count of events split by arm right after it ("136 women (74 placebo, 62
   tamoxifen) developed breast cancer"): the arms' figures are the rows, their sum is not.
 
@@ -71,6 +73,11 @@ class ScopeRules:
         )
         self.group_size_after_re = re.compile(r"\s*[;,]\s*[nN]\s*=")
         self.enrolled_re = re.compile(rf"\b(?:{_alt(low['enrolled_words'])})\b", re.IGNORECASE)
+        self.exclusion_re = re.compile(
+            r"^\s*(?:\([^()]{0,80}\)\s*)?(?:(?:were|was|became|had\s+been)\s+)"
+            rf"(?:[a-z]+ly\s+)?(?:{_alt(low['exclusion_words'])})\b",
+            re.IGNORECASE,
+        )
         self.procedure_re = re.compile(
             r"^\s*(?:\([^()]{0,80}\)\s*)?(?:(?:were|was|had|have|are)\s+)?(?:[a-z]+ly\s+)?"
             rf"(?:{_alt(low['procedure_verbs'])})\b",
@@ -117,6 +124,11 @@ class ScopeRules:
             self.group_size_after_re.match(text, end)
             and self.enrolled_re.search(text, max(0, start - 200), start)
         )
+
+    def excluded_follows(self, text: str, end: int) -> bool:
+        """ "Nine patients were excluded after randomization", "two patients became
+        ineligible": who left the study population before any outcome, not a result."""
+        return self.exclusion_re.match(text[end : end + 120]) is not None
 
     def procedure_follows(self, text: str, end: int) -> bool:
         """ "All patients received ...", "All participants were re-evaluated ...": who was
@@ -191,6 +203,7 @@ _KEYS: tuple[str, ...] = (
     "receptor_status_words",
     "characteristic_words",
     "procedure_verbs",
+    "exclusion_words",
     "enrolled_words",
 )
 # the keys this module adds to the lexicon (the others are shared)
@@ -203,4 +216,5 @@ SCOPE_LISTS: tuple[str, ...] = (
     "definition_openers",
     "threshold_signs",
     "procedure_verbs",
+    "exclusion_words",
 )

@@ -424,6 +424,8 @@ class OutcomeExtractor:
             tail = parser.toks[f.te - 1].end
             if lex.characteristic_after_re.match(text[tail : tail + 80]):
                 continue  # "65% were postmenopausal": who was studied, not an outcome
+            if f.pct is None and scope.excluded_follows(text, tail):
+                continue  # "Nine patients were excluded after randomization"
             if f.all_form and f.count is None and (
                 scope.procedure_follows(text, f.end) or (not f.prefer_after and others)
             ):
@@ -442,10 +444,12 @@ class OutcomeExtractor:
                     or scope.allocation_share(text, f.start, f.end)
                 ):
                     continue  # a definition, threshold, earlier work, baseline trait, allocation
-                if general is None:
+                if not f.relative and general is None:
                     general = scope.general_statement(text)
-                if general:
-                    continue  # "... occurs in 95% of the patients undergoing radiotherapy"
+                if general and not f.relative:
+                    # "... occurs in 95% of the patients undergoing radiotherapy" (a relative
+                    # change stays: "X reduces mortality by 40%" restates a result)
+                    continue
                 if f.comparator:
                     if definitional is None:
                         definitional = bool(lex.definition_re.search(text))

@@ -421,11 +421,14 @@ class Lexicon:
             rf"(?:\b(?:{_alt(data['change_nouns'])})\s*(?:\(|of|by)?\s*"
             rf"(?:(?:{_alt(data['hedges'])})\s+)?"
             rf"|\b(?:{_alt(data['difference_words'])})\s*(?:=|of)\s*"
-            # "an increase in both disease-free and overall survival of about 5%"
-            rf"|\b(?:{_alt(data['change_nouns'])}|{_alt(data['difference_words'])})\s+in\s+"
-            rf"(?:(?!(?:{_alt(data['auxiliaries'])})\b)[\w-]+\s+){{0,6}}?of\s+"
-            rf"(?:(?:{_alt(data['hedges'])})\s+)?"
             rf"|(?<![\w.])[+\-−–]\s?)$",
+            re.IGNORECASE,
+        )
+        # "an increase in both disease-free and overall survival of about 5%"
+        self.change_in_of_re = re.compile(
+            rf"\b(?:{_alt(data['change_nouns'])}|{_alt(data['difference_words'])})\s+in\s+"
+            rf"(?:(?!(?:{_alt(data['auxiliaries'])})\b)[\w-]+\s+){{0,6}}?of\s+"
+            rf"(?:(?:{_alt(data['hedges'])})\s+)?$",
             re.IGNORECASE,
         )
         # "a 4.57% difference", "a 17% risk reduction", "11% lower than", "8% more in ..."

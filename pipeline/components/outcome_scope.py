@@ -61,6 +61,9 @@ class ScopeRules:
         self.definition_re = re.compile(
             rf"\b(?:{_alt(low['definition_openers'])})\b[^;]{{0,120}}$", re.IGNORECASE
         )
+        # the first word of each cue, for a cheap substring test before the regex
+        self.definition_words = frozenset(w.split()[0] for w in low["definition_openers"])
+        self.background_words = frozenset(w.split()[-1] for w in low["background_cues"])
         self.sign_re = re.compile(rf"(?:{_alt(data['threshold_signs'])})\s*$")
         receptor = (
             rf"\b(?:{_alt(low['receptor_words'])})[\s-]*(?:{_alt(low['receptor_status_words'])})"
@@ -111,10 +114,18 @@ class ScopeRules:
             return True
         if ". " in before:
             before = before.rsplit(". ", 1)[1]
-        return bool(self.definition_re.search(before) or self.background_re.search(before))
+        # (substring tests first: most clauses hold no cue at all)
+        low = before.lower()
+        return bool(
+            (any(w in low for w in self.definition_words) and self.definition_re.search(before))
+            or (any(w in low for w in self.background_words) and self.background_re.search(before))
+        )
 
     def trait_share(self, text: str, start: int) -> bool:
         """A percentage right after a baseline trait: the share of who was studied with it."""
+        before = text[max(0, start - 60) : start].rstrip()
+        if not (before.endswith("(") or before.endswith(" in")):
+            return False
         return self.trait_before_re.search(text[max(0, start - 60) : start]) is not None
 
     def allocation_share(self, text: str, start: int, end: int) -> bool:
@@ -141,7 +152,7 @@ class ScopeRules:
 # "disease recurrence: 1 (1%) of 108 ...", "(CT-P6: 10; ..."), or a comma right after the total
 # ("Ten patients, 5 for carmofur and 5 for carboquone, suffered ...").
 _SPLIT = re.compile(
-    r"\s*(?:(?:[^\W\d_][\w-]*\s*){0,6}?[(\[:]|,)\s*(?:[^\W\d_][\w+/-]*\s*[:,=]?\s*)?"
+    r"\s*+(?:(?:[^\W\d_][\w-]*+\s*+){0,6}?[(\[:]|,)\s*+(?:[^\W\d_][\w+/-]*+\s*+[:,=]?\s*+)?"
 )
 
 
@@ -154,7 +165,9 @@ def pooled_totals(figures: list[Figure], text: str, enrollment: str) -> set[int]
         total = f.num if f.num is not None else f.count
         if total is None or total < 2 or f.measure == enrollment or f.n_form or f.zero:
             continue
-        if not _SPLIT.fullmatch(text, f.end, figures[k + 1].start):
+        if figures[k + 1].start - f.end > PARTS_WINDOW // 2 or not _SPLIT.fullmatch(
+            text, f.end, figures[k + 1].start
+        ):
             continue
         parts, acc = 0, 0
         for g in figures[k + 1 :]:

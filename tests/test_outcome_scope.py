@@ -81,6 +81,20 @@ AE, PCT, COUNT, REL = "adverse_event", "percent", "count", "relative_change"
             "63% for the HDC arm.",
             [("survival", PCT, 62.0), ("survival", PCT, 63.0)],
         ),
+        # amounts of treatment, and rates listed or compared with one
+        ("Patients received 95% vs 88% of the planned dose in the A and B arms.", []),
+        (
+            "In 118 patients allocated HDEC 90% of the planned dose was delivered, compared to "
+            "96% in the 117 participants allocated SDEC.",
+            [("enrollment", COUNT, 118.0)],
+        ),
+        # (a share "of the control group" is the arm's, not a reference value)
+        (
+            "Grade 1 dermatitis was found in 42, 90, and 90% of the control group and in 16, 30, "
+            "and 71% of the intervention group.",
+            [("other", PCT, v) for v in (42.0, 90.0, 90.0, 16.0, 30.0, 71.0)],
+        ),
+        ("Dermatitis was found in 90% of control values.", []),
         # exclusions, things counted
         ("Nine patients were excluded after randomization.", []),
         ("Nine patients relapsed after randomization.", [("relapse", COUNT, 9.0)]),

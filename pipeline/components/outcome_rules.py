@@ -366,7 +366,9 @@ class Lexicon:
         # not "80% of patients completed cycles")
         self.reference_after_re = re.compile(
             rf"^\s*of\s+(?:the\s+)?(?:(?!(?:{_alt(self.pop)})\b)[\w-]+\s+){{0,2}}?"
-            rf"(?:{_alt(self.reference | sets['amount_nouns'])})\b",
+            rf"(?:{_alt(self.reference | sets['amount_nouns'])})\b"
+            # ("90% of the control group": the arm's subjects, not a reference value)
+            rf"(?!\s+(?:{_alt(self.arm_nouns)})\b)",
             re.IGNORECASE,
         )
         # "280 (61%) tumor samples were ER positive", "51% of them had stage I disease"; a bare

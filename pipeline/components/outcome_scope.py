@@ -20,6 +20,8 @@ classes for `biotab_outcomes`:
   another figure ("survival of all randomized patients was 62%");
 - exclusions: a count of subjects who were excluded or became ineligible ("Nine patients were
   excluded after randomization");
+- amounts: a rate listed or compared with an amount of treatment ("90% of the planned dose was
+  delivered, compared to 96%");
 - pooled totals: a count of events split by arm right after it ("136 women (74 placebo, 62
   tamoxifen) developed breast cancer"): the arms' figures are the rows, their sum is not.
 
@@ -76,6 +78,11 @@ class ScopeRules:
         )
         self.group_size_after_re = re.compile(r"\s*[;,]\s*[nN]\s*=")
         self.enrolled_re = re.compile(rf"\b(?:{_alt(low['enrolled_words'])})\b", re.IGNORECASE)
+        joiners = sorted({*low["list_connectors"], *low["comparison_connectors"]}, key=len)
+        self.companion_re = re.compile(
+            rf"[\s,;]*(?:(?:{_alt(joiners)})(?:\s+(?:to|with))?)?[\s,]*", re.IGNORECASE
+        )
+        self.compared_re = re.compile(r"[^;\d%]*\bcompared\s+(?:to|with)\s*", re.IGNORECASE)
         self.exclusion_re = re.compile(
             r"^\s*(?:\([^()]{0,80}\)\s*)?(?:(?:were|was|became|had\s+been)\s+)"
             rf"(?:[a-z]+ly\s+)?(?:{_alt(low['exclusion_words'])})\b",
@@ -135,6 +142,18 @@ class ScopeRules:
             self.group_size_after_re.match(text, end)
             and self.enrolled_re.search(text, max(0, start - 200), start)
         )
+
+    def companion_of(self, f: Figure, others: list[Figure], text: str) -> bool:
+        """A bare percentage joined to one of `others` by list or comparison words only."""
+        if f.pct is None or f.count is not None or f.num is not None:
+            return False
+        for g in others:
+            a, b = (f.end, g.start) if f.end <= g.start else (g.end, f.start)
+            if 0 <= b - a <= 40 and self.companion_re.fullmatch(text, a, b):
+                return True
+            if g.end <= f.start <= g.end + 80 and self.compared_re.fullmatch(text, g.end, f.start):
+                return True  # (past the amount's own words, to "compared to")
+        return False
 
     def excluded_follows(self, text: str, end: int) -> bool:
         """ "Nine patients were excluded after randomization", "two patients became
@@ -218,6 +237,8 @@ _KEYS: tuple[str, ...] = (
     "procedure_verbs",
     "exclusion_words",
     "enrolled_words",
+    "list_connectors",
+    "comparison_connectors",
 )
 # the keys this module adds to the lexicon (the others are shared)
 SCOPE_LISTS: tuple[str, ...] = (

@@ -420,6 +420,7 @@ class OutcomeExtractor:
         general: bool | None = None
         others = sum(1 for g in figures if not g.all_form)
         kept: list[Figure] = []
+        amounts: list[Figure] = []
         for k, f in enumerate(figures):
             tail = parser.toks[f.te - 1].end
             if lex.characteristic_after_re.match(text[tail : tail + 80]):
@@ -437,6 +438,7 @@ class OutcomeExtractor:
                 if is_concentration(lex, f, text, sm.drugs, sm.base):
                     continue
                 if lex.reference_after_re.match(text[f.end : f.end + 60]):
+                    amounts.append(f)
                     continue
                 if (
                     scope.design_percentage(text, f.start)
@@ -462,6 +464,10 @@ class OutcomeExtractor:
                 ):
                     f.area = True
             kept.append(f)
+        if amounts:
+            # "90% of the planned dose was delivered, compared to 96%", "95% vs 88% of the
+            # planned dose": a rate listed or compared with an amount is an amount too
+            kept = [f for f in kept if not scope.companion_of(f, amounts, text)]
         return kept
 
     def _sentence_figures(self, sent: Span, sent_idx: int, parser: SentenceParser,

@@ -145,8 +145,8 @@ class ScopeRules:
 
     def companion_of(self, f: Figure, others: list[Figure], text: str) -> bool:
         """A bare percentage joined to one of `others` by list or comparison words only."""
-        if f.pct is None or f.count is not None or f.num is not None:
-            return False
+        if f.pct is None or f.count is not None or f.num is not None or f.has_pop:
+            return False  # ("12% of patients, with 95% of cycles ...": a share of subjects)
         for g in others:
             a, b = (f.end, g.start) if f.end <= g.start else (g.end, f.start)
             if 0 <= b - a <= 40 and self.companion_re.fullmatch(text, a, b):

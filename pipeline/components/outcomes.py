@@ -337,7 +337,7 @@ class OutcomeExtractor:
             if not parser.figures:
                 continue
             if ctx is None:
-                ctx = DocContext(doc, doc_text)
+                ctx = DocContext(doc, doc_text, offsets.idx, offsets.ends)
             figures.extend(self._sentence_figures(sent, sent_idx, parser, ctx, offsets))
         doc._.outcomes = [f.as_dict() for f in figures]
         spans = []

@@ -38,8 +38,16 @@ AE, PCT, COUNT, REL = "adverse_event", "percent", "count", "relative_change"
             [(AE, PCT, 95.0)],
         ),
         ("Letrozole reduces the risk of relapse by 30%.", [("relapse", REL, 30.0)]),
-        # earlier work
+        # (planned: the future tense)
+        ("A sample size of 230 patients will allow for a 10% lost to follow-up rate.", []),
+        # earlier work, cited anywhere in the sentence before the figure
         ("Previous studies found 22.4% telangiectasia at two years.", []),
+        (
+            "The group previously demonstrated the feasibility of a dose-dense biweekly schedule "
+            "of 4 cycles doxorubicin 50 mg/m2 and docetaxel 75 mg/m2 (ddAT) with or without "
+            "tamoxifen in the neoadjuvant setting to yield a pCR of 9.7%.",
+            [],
+        ),
         ("Grade 2 telangiectasia occurred in 22.4% at two years.", [(AE, PCT, 22.4)]),
         # definitions and thresholds
         ("Complete cell-cycle arrest was defined as Ki-67 less than or equal to 2.7%.", []),

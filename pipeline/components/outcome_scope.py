@@ -95,9 +95,10 @@ class ScopeRules:
         )
 
     def general_statement(self, text: str) -> bool:
-        """The sentence's verbs are present tense only: it states what is generally known (or
-        planned), not what the trial found. A past-tense verb is a past marker ("was", "had") or
-        a word in -ed that is no participle ("is associated", "used to", "treated with")."""
+        """The sentence's verbs are present (or future) tense only: it states what is generally
+        known (or planned), not what the trial found. A past-tense verb is a past marker ("was",
+        "had") or a word in -ed that is no participle ("is associated", "used to", "treated
+        with")."""
         words = [w.lower() for w in _WORD.findall(text)]
         if not any(w in self.present for w in words):
             return False
@@ -116,16 +117,20 @@ class ScopeRules:
     def design_percentage(self, text: str, start: int) -> bool:
         """A percentage at text[start:] that the words before it make a definition, a threshold
         or earlier work."""
-        before = text[max(0, start - 160) : start]
-        if self.sign_re.search(before[-12:]):
+        # (earlier work is cited for the whole sentence, a definition for its clause)
+        sentence = text[max(0, start - 300) : start]
+        if self.sign_re.search(sentence[-12:]):
             return True
-        if ". " in before:
-            before = before.rsplit(". ", 1)[1]
-        # (substring tests first: most clauses hold no cue at all)
-        low = before.lower()
+        if ". " in sentence:
+            sentence = sentence.rsplit(". ", 1)[1]
+        before = sentence[-160:]
+        # (substring tests first: most sentences hold no cue at all)
+        low = sentence.lower()
         return bool(
             (any(w in low for w in self.definition_words) and self.definition_re.search(before))
-            or (any(w in low for w in self.background_words) and self.background_re.search(before))
+            or (
+                any(w in low for w in self.background_words) and self.background_re.search(sentence)
+            )
         )
 
     def trait_share(self, text: str, start: int) -> bool:

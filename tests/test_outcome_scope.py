@@ -39,7 +39,8 @@ AE, PCT, COUNT, REL = "adverse_event", "percent", "count", "relative_change"
         ),
         ("Letrozole reduces the risk of relapse by 30%.", [("relapse", REL, 30.0)]),
         # (planned: the future tense)
-        ("A sample size of 230 patients will allow for a 10% lost to follow-up rate.", []),
+        ("The trial will allow for a 10% dropout rate.", []),
+        ("The trial allowed for a 10% dropout rate.", [("discontinuation", PCT, 10.0)]),
         # earlier work, cited anywhere in the sentence before the figure
         ("Previous studies found 22.4% telangiectasia at two years.", []),
         (

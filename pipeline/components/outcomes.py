@@ -6,7 +6,10 @@ word, or a "no / all <patients>" phrase) it
 1. reads figures, statistics and timepoints with the grammar of `outcome_grammar.py`;
 2. sets aside what is not a figure: drug strengths ("5% imiquimod cream"), percentages of a
    reference ("80% of control"), thresholds ("more than 50%"), body-area percentages (kept only
-   as `improvement` when the sentence reports a result);
+   as `improvement` when the sentence reports a result), and what is not the trial's result
+   (`outcome_scope.py`: general statements, earlier work, definitions, baseline traits,
+   allocation shares, exclusions, "all <subjects>" as the cohort; after measures are assigned,
+   pooled totals split by arm);
 3. finds measure cues with spaCy's `Matcher` (patterns of `rules/outcome_cues.jsonl`) and gives
    each figure the measure of its nearest cue (`outcome_measures.py`), with CI, p-value,
    timepoint and arm;

@@ -288,10 +288,7 @@ class SentenceParser(StatisticsParser):
             ("by" in self.text[max(0, t0 - 24) : t0].lower()
              and self.lex.change_before_re.search(self.text[max(0, t0 - 160) : t0]))
             or self.lex.change_noun_before_re.search(self.text[max(0, t0 - 30) : t0])
-            # ("an increase in both disease-free and overall survival of about 5%": the noun
-            # may stand further back, after "of")
-            or (" of " in self.text[max(0, t0 - 30) : t0]
-                and self.lex.change_in_of_re.search(self.text[max(0, t0 - 100) : t0]))
+            or self.lex.change_in_of(self.text, t0)
             or self.lex.change_after_re.match(self.text[self.toks[pe - 1].end : t0 + 160])
         )
         # (a comparator ends right before the number: a short window is enough)

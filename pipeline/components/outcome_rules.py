@@ -484,6 +484,13 @@ class Lexicon:
             return self._zero_all_re.search(low) is not None
         return False
 
+    def change_in_of(self, text: str, at: int) -> bool:
+        """ "an increase in both disease-free and overall survival of about 5%": a change noun
+        further back than `change_noun_before_re` looks (searched only after a near "of")."""
+        return " of " in text[max(0, at - 30) : at] and bool(
+            self.change_in_of_re.search(text[max(0, at - 100) : at])
+        )
+
     def timepoint_gate(self, text: str) -> bool:
         """`tp_gate.search(text)`: can the text hold a timepoint at all?"""
         if not text.isascii():

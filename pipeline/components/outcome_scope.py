@@ -50,7 +50,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 
 
 class ScopeRules:
-    """The scope word lists compiled to sets and regexes (read-only after construction)."""
+    """The scope word lists compiled to sets and regexes (read-only after construction, but for
+    a cache of the last sentence's cue words)."""
 
     def __init__(self, data: dict[str, Any]) -> None:
         low = {k: frozenset(w.lower() for w in data[k]) for k in _KEYS}
@@ -66,6 +67,9 @@ class ScopeRules:
         # the first word of each cue, for a cheap substring test before the regex
         self.definition_words = frozenset(w.split()[0] for w in low["definition_openers"])
         self.background_words = frozenset(w.split()[-1] for w in low["background_cues"])
+        self.exclusion_words = frozenset(w.split()[-1] for w in low["exclusion_words"])
+        self._last_text: str | None = None
+        self._last_cues = (False, False, False)
         self.sign_re = re.compile(rf"(?:{_alt(data['threshold_signs'])})\s*$")
         receptor = (
             rf"\b(?:{_alt(low['receptor_words'])})[\s-]*(?:{_alt(low['receptor_status_words'])})"
@@ -84,7 +88,7 @@ class ScopeRules:
         )
         self.compared_re = re.compile(r"[^;\d%]*\bcompared\s+(?:to|with)\s*", re.IGNORECASE)
         self.exclusion_re = re.compile(
-            r"^\s*(?:\([^()]{0,80}\)\s*)?(?:(?:were|was|became|had\s+been)\s+)"
+            r"\s*(?:\([^()]{0,80}\)\s*)?(?:(?:were|was|became|had\s+been)\s+)"
             rf"(?:[a-z]+ly\s+)?(?:{_alt(low['exclusion_words'])})\b",
             re.IGNORECASE,
         )
@@ -117,21 +121,33 @@ class ScopeRules:
     def design_percentage(self, text: str, start: int) -> bool:
         """A percentage at text[start:] that the words before it make a definition, a threshold
         or earlier work."""
+        if self.sign_re.search(text, max(0, start - 12), start):
+            return True
+        definition, background, _ = self._cues_in(text)
+        if not (definition or background):
+            return False
         # (earlier work is cited for the whole sentence, a definition for its clause)
         sentence = text[max(0, start - 300) : start]
-        if self.sign_re.search(sentence[-12:]):
-            return True
         if ". " in sentence:
             sentence = sentence.rsplit(". ", 1)[1]
-        before = sentence[-160:]
-        # (substring tests first: most sentences hold no cue at all)
-        low = sentence.lower()
         return bool(
-            (any(w in low for w in self.definition_words) and self.definition_re.search(before))
-            or (
-                any(w in low for w in self.background_words) and self.background_re.search(sentence)
-            )
+            (definition and self.definition_re.search(sentence[-160:]))
+            or (background and self.background_re.search(sentence))
         )
+
+    def _cues_in(self, text: str) -> tuple[bool, bool, bool]:
+        """Whether a definition, background or exclusion word stands anywhere in the sentence
+        (substring tests: most sentences hold none, and then no regex runs); kept for the last
+        sentence asked about."""
+        if text is not self._last_text:
+            low = text.lower()
+            self._last_cues = (
+                any(w in low for w in self.definition_words),
+                any(w in low for w in self.background_words),
+                any(w in low for w in self.exclusion_words),
+            )
+            self._last_text = text
+        return self._last_cues
 
     def trait_share(self, text: str, start: int) -> bool:
         """A percentage right after a baseline trait: the share of who was studied with it."""
@@ -163,7 +179,7 @@ class ScopeRules:
     def excluded_follows(self, text: str, end: int) -> bool:
         """ "Nine patients were excluded after randomization", "two patients became
         ineligible": who left the study population before any outcome, not a result."""
-        return self.exclusion_re.match(text[end : end + 120]) is not None
+        return self._cues_in(text)[2] and self.exclusion_re.match(text, end) is not None
 
     def procedure_follows(self, text: str, end: int) -> bool:
         """ "All patients received ...", "All participants were re-evaluated ...": who was

@@ -58,6 +58,8 @@ class ScopeRules:
         self.present = low["present_tense_verbs"]
         self.past = low["past_tense_markers"]
         self.present_aux = low["present_auxiliaries"]
+        self.present_re = re.compile(rf"\b(?:{_alt(self.present)})\b", re.IGNORECASE)
+        self.past_re = re.compile(rf"\b(?:{_alt(self.past)})\b", re.IGNORECASE)
         self.participle_after = low["participle_prepositions"]
         self.background_re = re.compile(rf"\b(?:{_alt(low['background_cues'])})\b", re.IGNORECASE)
         # the opener, then no clause end (";", a sentence-internal ". ") before the figure
@@ -103,12 +105,11 @@ class ScopeRules:
         known (or planned), not what the trial found. A past-tense verb is a past marker ("was",
         "had") or a word in -ed that is no participle ("is associated", "used to", "treated
         with")."""
-        words = [w.lower() for w in _WORD.findall(text)]
-        if not any(w in self.present for w in words):
+        # (two searches settle most sentences: no present-tense verb, or a past marker)
+        if not self.present_re.search(text) or self.past_re.search(text):
             return False
+        words = [w.lower() for w in _WORD.findall(text)]
         for k, w in enumerate(words):
-            if w in self.past:
-                return False
             if (
                 len(w) > 4
                 and w.endswith("ed")

@@ -11,10 +11,15 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+import numpy
+from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.tokens import Doc, Span
 
+import pipeline.extensions  # noqa: F401  (registers the Span attributes read here)
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_rules import EVENT_MEASURES
 from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
@@ -22,26 +27,60 @@ from pipeline.labels import DISEASE, DRUG, LINKED
 from pipeline.outcomes import OutcomeFigure
 
 
+def _entity_spans(doc: Doc) -> list[tuple[int, int, int]]:
+    """(start token, end token, label hash) of `doc.ents`, from the ENT_IOB/ENT_TYPE arrays."""
+    if not len(doc):
+        return []
+    arr = doc.to_array([ENT_IOB, ENT_TYPE])  # (uint64: label hashes)
+    iob, types = arr[:, 0], arr[:, 1]
+    starts = numpy.flatnonzero(iob == 3)  # B
+    if not len(starts):
+        return []
+    # an entity runs from its B over the I tokens after it
+    not_inside = numpy.append(numpy.flatnonzero(iob != 1), len(doc))
+    ends = not_inside[numpy.searchsorted(not_inside, starts + 1)]
+    return list(zip(starts.tolist(), ends.tolist(), types[starts].tolist(), strict=True))
+
+
+def _mention_reader() -> Callable[[Doc, int, int], tuple[Any, Any]]:
+    """(concept_id, negated) of the entity at start..end chars, read where spaCy keeps a Span's
+    extension values (`doc.user_data`, see `pipeline.extensions.span_reader`)."""
+    names = ("concept_id", "negated")
+    defaults = [Span.get_extension(n)[0] for n in names]
+
+    def read(doc: Doc, start: int, end: int) -> tuple[Any, Any]:
+        # (spaCy's stubs type user_data as dict[str, Any]; its Underscore keys are tuples)
+        data: dict[Any, Any] = doc.user_data
+        get = data.get
+        return (
+            get(("._.", names[0], start, end), defaults[0]),
+            get(("._.", names[1], start, end), defaults[1]),
+        )
+
+    return read
+
+
+_READ_MENTION = _mention_reader()
+
+
 class DocContext:
     """Mentions of one Doc and the cohort followed through it (mutable, one per Doc)."""
 
-    def __init__(self, doc: Doc, doc_text: str) -> None:
+    def __init__(self, doc: Doc, doc_text: str, idx: list[int], ends: list[int]) -> None:
+        """`idx`, `ends`: each token's start and end character (Token.idx, idx + length)."""
         self.doc = doc
         self.mentions: list[Mention] = []
-        for ent in doc.ents:
-            label = ent.label_
+        # the entities read from the token arrays, their attributes from the Doc's user data:
+        # no Span or extension accessor per mention
+        read = _READ_MENTION
+        strings = doc.vocab.strings
+        for start_tok, end_tok, label_id in _entity_spans(doc):
+            label = strings[label_id]
             if label in LINKED:
-                start, end = ent.start_char, ent.end_char
-                ext = ent._  # one extension accessor per mention, not one per attribute
+                start, end = idx[start_tok], ends[end_tok - 1]
+                concept_id, negated = read(doc, start, end)
                 self.mentions.append(
-                    Mention(
-                        start,
-                        end,
-                        label,
-                        doc_text[start:end],  # = ent.text, without a Token per token
-                        ext.concept_id,
-                        bool(ext.negated),
-                    )
+                    Mention(start, end, label, doc_text[start:end], concept_id, bool(negated))
                 )
         self.mention_starts = [m.start for m in self.mentions]
         self._main: dict[str, Mention | None] = {}

@@ -288,7 +288,8 @@ class SentenceParser(StatisticsParser):
             ("by" in self.text[max(0, t0 - 24) : t0].lower()
              and self.lex.change_before_re.search(self.text[max(0, t0 - 160) : t0]))
             or self.lex.change_noun_before_re.search(self.text[max(0, t0 - 30) : t0])
-            or self.lex.change_after_re.match(self.text[self.toks[pe - 1].end : t0 + 60])
+            or self.lex.change_in_of(self.text, t0)
+            or self.lex.change_after_re.match(self.text[self.toks[pe - 1].end : t0 + 160])
         )
         # (a comparator ends right before the number: a short window is enough)
         fig.comparator = bool(self.lex.comparator_re.search(self.text[max(0, t0 - 60) : t0]))
@@ -372,6 +373,8 @@ class SentenceParser(StatisticsParser):
                 fig.population, fig.has_pop, j = self.toks[pend - 1].text, True, pend
         elif low == "of" or (low == "out" and self.lower(j + 1) == "of"):
             k = self._skip_determiners(fig, j + (1 if low == "of" else 2))
+            if self.blocks_count_after(k):
+                return None  # "two of these factors": things, not subjects
             if self.is_int(k):
                 fig.den = self.int_at(k)
                 if fig.den < a:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.components.outcome_scope import SCOPE_LISTS, ScopeRules
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, check_token_pattern, check_word_table, read_jsonl
 
@@ -157,6 +158,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "case_series_openers",
     "change_from_words",
     "change_to_words",
+    *SCOPE_LISTS,
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")
 # What `value` is: a percentage, a count, a relative change in percent ("reduced by 54%"), or
@@ -291,6 +293,7 @@ class Lexicon:
         self._build_enrollment_regexes(data)
         self._build_change_regexes(data)
         self._build_arm_regexes(data)
+        self.scope = ScopeRules(data)
 
     def _set_word_sets(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """The word lists and maps the component reads as sets and dicts."""
@@ -363,7 +366,9 @@ class Lexicon:
         # not "80% of patients completed cycles")
         self.reference_after_re = re.compile(
             rf"^\s*of\s+(?:the\s+)?(?:(?!(?:{_alt(self.pop)})\b)[\w-]+\s+){{0,2}}?"
-            rf"(?:{_alt(self.reference | sets['amount_nouns'])})\b",
+            rf"(?:{_alt(self.reference | sets['amount_nouns'])})\b"
+            # ("90% of the control group": the arm's subjects, not a reference value)
+            rf"(?!\s+(?:{_alt(self.arm_nouns)})\b)",
             re.IGNORECASE,
         )
         # "280 (61%) tumor samples were ER positive", "51% of them had stage I disease"; a bare
@@ -421,9 +426,18 @@ class Lexicon:
             rf"|(?<![\w.])[+\-−–]\s?)$",
             re.IGNORECASE,
         )
+        # "an increase in both disease-free and overall survival of about 5%"
+        self.change_in_of_re = re.compile(
+            rf"\b(?:{_alt(data['change_nouns'])}|{_alt(data['difference_words'])})\s+in\s+"
+            rf"(?:(?!(?:{_alt(data['auxiliaries'])})\b)[\w-]+\s+){{0,6}}?of\s+"
+            rf"(?:(?:{_alt(data['hedges'])})\s+)?$",
+            re.IGNORECASE,
+        )
         # "a 4.57% difference", "a 17% risk reduction", "11% lower than", "8% more in ..."
+        # (past a bracket: "an 11% (95% CI, -15.0 to -5.0) decrease", "a five-point (10%) decrease")
         self.change_after_re = re.compile(
-            rf"^\s*(?:(?:relative\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_alt(data['change_nouns'])})"
+            r"^\s*[)\]]?\s*(?:[(\[][^()\[\]]{0,80}[)\]]\s*)?"
+            rf"(?:(?:relative\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_alt(data['change_nouns'])})"
             rf"|(?:{_alt(data['difference_words'])})|(?:{_alt(data['comparative_words'])}))\b",
             re.IGNORECASE,
         )
@@ -469,6 +483,13 @@ class Lexicon:
         if ("no" in words or "none" in words or "all" in words) and words & self.pop:
             return self._zero_all_re.search(low) is not None
         return False
+
+    def change_in_of(self, text: str, at: int) -> bool:
+        """ "an increase in both disease-free and overall survival of about 5%": a change noun
+        further back than `change_noun_before_re` looks (searched only after a near "of")."""
+        return " of " in text[max(0, at - 30) : at] and bool(
+            self.change_in_of_re.search(text[max(0, at - 100) : at])
+        )
 
     def timepoint_gate(self, text: str) -> bool:
         """`tp_gate.search(text)`: can the text hold a timepoint at all?"""

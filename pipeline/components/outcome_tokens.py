@@ -32,20 +32,24 @@ class Tok:
 
 def light_tokens(text: str, number_words: dict[str, int]) -> list[Tok]:
     toks: list[Tok] = []
+    append = toks.append
     n_words = 0
     for m in TOKEN_RE.finditer(text):
         s = m.group()
         low = s.lower()
-        tok = Tok(s, low, m.start(), m.end())
+        a, b = m.span()
         if s[0].isdigit():
-            norm = THOUSANDS_RE.sub("", s).replace("·", ".")
-            tok.num = float(norm)
-            tok.decimals = len(norm.split(".", 1)[1]) if "." in norm else 0
+            # (a thousands separator needs at least five characters: "1,203")
+            norm = THOUSANDS_RE.sub("", s) if len(s) > 4 else s
+            if "·" in norm:
+                norm = norm.replace("·", ".")
+            dot = norm.find(".")
+            append(Tok(s, low, a, b, float(norm), len(norm) - dot - 1 if dot >= 0 else 0))
         elif low in number_words:
-            tok.num = float(number_words[low])
-            tok.word_num = True
+            append(Tok(s, low, a, b, float(number_words[low]), 0, True))
             n_words += 1
-        toks.append(tok)
+        else:
+            append(Tok(s, low, a, b))
     if n_words < 2:
         return toks  # nothing to merge
     return merge_number_words(text, toks)

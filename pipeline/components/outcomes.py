@@ -6,7 +6,10 @@ word, or a "no / all <patients>" phrase) it
 1. reads figures, statistics and timepoints with the grammar of `outcome_grammar.py`;
 2. sets aside what is not a figure: drug strengths ("5% imiquimod cream"), percentages of a
    reference ("80% of control"), thresholds ("more than 50%"), body-area percentages (kept only
-   as `improvement` when the sentence reports a result);
+   as `improvement` when the sentence reports a result), and what is not the trial's result
+   (`outcome_scope.py`: general statements, earlier work, definitions, baseline traits,
+   allocation shares, exclusions, "all <subjects>" as the cohort; after measures are assigned,
+   pooled totals split by arm);
 3. finds measure cues with spaCy's `Matcher` (patterns of `rules/outcome_cues.jsonl`) and gives
    each figure the measure of its nearest cue (`outcome_measures.py`), with CI, p-value,
    timepoint and arm;
@@ -25,6 +28,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +63,7 @@ from pipeline.components.outcome_rules import (
     load_lexicon,
     resolve,
 )
+from pipeline.components.outcome_scope import pooled_totals
 from pipeline.components.outcome_tokens import Cue, Figure, Mention
 from pipeline.labels import DISEASE
 from pipeline.outcomes import OutcomeFigure
@@ -335,7 +340,7 @@ class OutcomeExtractor:
             if not parser.figures:
                 continue
             if ctx is None:
-                ctx = DocContext(doc, doc_text)
+                ctx = DocContext(doc, doc_text, offsets.idx, offsets.ends)
             figures.extend(self._sentence_figures(sent, sent_idx, parser, ctx, offsets))
         doc._.outcomes = [f.as_dict() for f in figures]
         spans = []
@@ -413,16 +418,42 @@ class OutcomeExtractor:
         for k in range(len(figures) - 1, -1, -1):
             g = figures[k]
             count_after[k] = count_after[k + 1] or g.has_pop or g.count is not None
+        scope = lex.scope
+        # searched only for a percentage: does the sentence state what is generally known?
+        general: bool | None = None
+        others = sum(1 for g in figures if not g.all_form)
         kept: list[Figure] = []
+        amounts: list[Figure] = []
         for k, f in enumerate(figures):
             tail = parser.toks[f.te - 1].end
             if lex.characteristic_after_re.match(text[tail : tail + 80]):
                 continue  # "65% were postmenopausal": who was studied, not an outcome
+            if f.pct is None and scope.excluded_follows(text, tail):
+                continue  # "Nine patients were excluded after randomization"
+            if f.all_form and f.count is None and (
+                scope.procedure_follows(text, f.end) or (not f.prefer_after and others)
+            ):
+                # "All patients received ...": the cohort; "survival of all randomized patients
+                # was 62%": the population of another figure
+                continue
             if f.pct is not None and f.count is None and f.num is None:
                 before = text[max(0, f.start - 40) : f.start]
                 if is_concentration(lex, f, text, sm.drugs, sm.base):
                     continue
                 if lex.reference_after_re.match(text[f.end : f.end + 60]):
+                    amounts.append(f)
+                    continue
+                if (
+                    scope.design_percentage(text, f.start)
+                    or scope.trait_share(text, f.start)
+                    or scope.allocation_share(text, f.start, f.end)
+                ):
+                    continue  # a definition, threshold, earlier work, baseline trait, allocation
+                if not f.relative and general is None:
+                    general = scope.general_statement(text)
+                if general and not f.relative:
+                    # "... occurs in 95% of the patients undergoing radiotherapy" (a relative
+                    # change stays: "X reduces mortality by 40%" restates a result)
                     continue
                 if f.comparator:
                     if definitional is None:
@@ -436,6 +467,10 @@ class OutcomeExtractor:
                 ):
                     f.area = True
             kept.append(f)
+        if amounts:
+            # "90% of the planned dose was delivered, compared to 96%", "95% vs 88% of the
+            # planned dose": a rate listed or compared with an amount is an amount too
+            kept = [f for f in kept if not scope.companion_of(f, amounts, text)]
         return kept
 
     def _sentence_figures(self, sent: Span, sent_idx: int, parser: SentenceParser,
@@ -459,13 +494,17 @@ class OutcomeExtractor:
         cues = self._cues(sent, offsets, parser, sm.all)
         boundary = [t.lower in lex.boundaries and not t.num for t in parser.toks]
         group(lex, figures, parser)
+        for f, g in pairwise(figures):
+            if g.group == f.group and f.relative:
+                g.relative = True  # "increased by 5.5% and 7.6%": a list shares its kind
         assign_measures(lex, figures, cues, parser, boundary)
         attach_stats(lex, figures, parser)
         attach_timepoints(figures, parser, boundary)
         mark_change_pairs(lex, figures, parser)
         attach_arms(lex, figures, parser)
         compared_figures(lex, figures, parser, boundary, [m.start - base for m in sm.drugs])
-        figures = [f for f in figures if f.measure is not None]
+        pooled = pooled_totals(figures, parser.text, "enrollment")
+        figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in pooled]
         out: list[OutcomeFigure] = []
         for f in figures:
             fig = resolve_figure(sent, sent_idx, f, parser, ctx, sm, den_context)

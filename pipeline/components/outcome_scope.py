@@ -1,0 +1,276 @@
+"""Figures of a trial abstract that are not the trial's results: background, design, baseline.
+
+A sentence of a randomized-trial abstract reports the trial's results in the past tense; its
+other numbers say what is known before the trial, how the trial was designed and who was in it.
+`ScopeRules` (compiled from word lists of `rules/outcomes_lexicon.json`) recognises those
+classes for `biotab_outcomes`:
+
+- general statements: a percentage in a sentence whose verbs are present tense only ("Acute
+  radiodermatitis occurs in 95% of the patients undergoing radiotherapy", "Breast cancer, with an
+  incidence of 32%, is the most frequent cancer");
+- earlier work: a percentage after a background cue ("Previous studies found 22.4% ...");
+- definitions and thresholds: a percentage after a definition opener in its clause ("defined as
+  Ki-67 less than or equal to 2.7%", "noninferiority margin, fixed to 12.8%") or right after a
+  comparison sign ("G3-4 toxicities occurring in ≥ 5% of patients");
+- allocation shares: a percentage beside an arm's size where subjects were randomized ("a
+  dietary intervention group (40%; n = 19 541)");
+- baseline characteristics: a percentage right after a receptor status or characteristic word
+  ("triple negative (12.9%)", "ER/PR positive BC in 86.4%");
+- "all <subjects>" as who was treated ("All patients received ...") or as the population of
+  another figure ("survival of all randomized patients was 62%");
+- exclusions: a count of subjects who were excluded or became ineligible ("Nine patients were
+  excluded after randomization");
+- amounts: a rate listed or compared with an amount of treatment ("90% of the planned dose was
+  delivered, compared to 96%");
+- pooled totals: a count of events split by arm right after it ("136 women (74 placebo, 62
+  tamoxifen) developed breast cancer"): the arms' figures are the rows, their sum is not.
+
+Reads only the sentence text and the figure offsets; no state.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from pipeline.components.outcome_tokens import Figure
+
+# How far (characters) after a total its parts may reach.
+PARTS_WINDOW = 160
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(
+        re.escape(w).replace("\\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
+    )
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+
+
+class ScopeRules:
+    """The scope word lists compiled to sets and regexes (read-only after construction, but for
+    a cache of the last sentence's cue words)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        low = {k: frozenset(w.lower() for w in data[k]) for k in _KEYS}
+        self.present = low["present_tense_verbs"]
+        self.past = low["past_tense_markers"]
+        self.present_aux = low["present_auxiliaries"]
+        self.present_re = re.compile(rf"\b(?:{_alt(self.present)})\b", re.IGNORECASE)
+        self.past_re = re.compile(rf"\b(?:{_alt(self.past)})\b", re.IGNORECASE)
+        self.participle_after = low["participle_prepositions"]
+        self.background_re = re.compile(rf"\b(?:{_alt(low['background_cues'])})\b", re.IGNORECASE)
+        # the opener, then no clause end (";", a sentence-internal ". ") before the figure
+        self.definition_re = re.compile(
+            rf"\b(?:{_alt(low['definition_openers'])})\b[^;]{{0,120}}$", re.IGNORECASE
+        )
+        # the first word of each cue, for a cheap substring test before the regex
+        self.definition_words = frozenset(w.split()[0] for w in low["definition_openers"])
+        self.background_words = frozenset(w.split()[-1] for w in low["background_cues"])
+        self.exclusion_words = frozenset(w.split()[-1] for w in low["exclusion_words"])
+        self._last_text: str | None = None
+        self._last_cues = (False, False, False)
+        self.sign_re = re.compile(rf"(?:{_alt(data['threshold_signs'])})\s*$")
+        receptor = (
+            rf"\b(?:{_alt(low['receptor_words'])})[\s-]*(?:{_alt(low['receptor_status_words'])})"
+        )
+        trait = rf"(?:{receptor}|\b(?:{_alt(low['characteristic_words'])})[\s-]+[\w+-]+)"
+        # "triple negative (12.9%)", "(HER2-) (70.4%)", "ER/PR positive BC in 86.4%" (but not
+        # "triple-negative disease (31.9% vs 17.2%)": a rate of the disease by group)
+        self.trait_before_re = re.compile(
+            rf"{trait}\s*\)?\s*\(\s*$|{trait}\s+[\w-]+\s+in\s+$", re.IGNORECASE
+        )
+        self.group_size_after_re = re.compile(r"\s*[;,]\s*[nN]\s*=")
+        self.enrolled_re = re.compile(rf"\b(?:{_alt(low['enrolled_words'])})\b", re.IGNORECASE)
+        joiners = sorted({*low["list_connectors"], *low["comparison_connectors"]}, key=len)
+        self.companion_re = re.compile(
+            rf"[\s,;]*(?:(?:{_alt(joiners)})(?:\s+(?:to|with))?)?[\s,]*", re.IGNORECASE
+        )
+        self.compared_re = re.compile(r"[^;\d%]*\bcompared\s+(?:to|with)\s*", re.IGNORECASE)
+        self.exclusion_re = re.compile(
+            r"\s*(?:\([^()]{0,80}\)\s*)?(?:(?:were|was|became|had\s+been)\s+)"
+            rf"(?:[a-z]+ly\s+)?(?:{_alt(low['exclusion_words'])})\b",
+            re.IGNORECASE,
+        )
+        self.procedure_re = re.compile(
+            r"^\s*(?:\([^()]{0,80}\)\s*)?(?:(?:were|was|had|have|are)\s+)?(?:[a-z]+ly\s+)?"
+            rf"(?:{_alt(low['procedure_verbs'])})\b",
+            re.IGNORECASE,
+        )
+
+    def general_statement(self, text: str) -> bool:
+        """The sentence's verbs are present (or future) tense only: it states what is generally
+        known (or planned), not what the trial found. A past-tense verb is a past marker ("was",
+        "had") or a word in -ed that is no participle ("is associated", "used to", "treated
+        with")."""
+        # (two searches settle most sentences: no present-tense verb, or a past marker)
+        if not self.present_re.search(text) or self.past_re.search(text):
+            return False
+        words = [w.lower() for w in _WORD.findall(text)]
+        for k, w in enumerate(words):
+            if (
+                len(w) > 4
+                and w.endswith("ed")
+                and (k == 0 or words[k - 1] not in self.present_aux)
+                and (k + 1 == len(words) or words[k + 1] not in self.participle_after)
+            ):
+                return False
+        return True
+
+    def design_percentage(self, text: str, start: int) -> bool:
+        """A percentage at text[start:] that the words before it make a definition, a threshold
+        or earlier work."""
+        if self.sign_re.search(text, max(0, start - 12), start):
+            return True
+        definition, background, _ = self._cues_in(text)
+        if not (definition or background):
+            return False
+        # (earlier work is cited for the whole sentence, a definition for its clause)
+        sentence = text[max(0, start - 300) : start]
+        if ". " in sentence:
+            sentence = sentence.rsplit(". ", 1)[1]
+        return bool(
+            (definition and self.definition_re.search(sentence[-160:]))
+            or (background and self.background_re.search(sentence))
+        )
+
+    def _cues_in(self, text: str) -> tuple[bool, bool, bool]:
+        """Whether a definition, background or exclusion word stands anywhere in the sentence
+        (substring tests: most sentences hold none, and then no regex runs); kept for the last
+        sentence asked about."""
+        if text is not self._last_text:
+            low = text.lower()
+            self._last_cues = (
+                any(w in low for w in self.definition_words),
+                any(w in low for w in self.background_words),
+                any(w in low for w in self.exclusion_words),
+            )
+            self._last_text = text
+        return self._last_cues
+
+    def trait_share(self, text: str, start: int) -> bool:
+        """A percentage right after a baseline trait: the share of who was studied with it."""
+        before = text[max(0, start - 60) : start].rstrip()
+        if not (before.endswith("(") or before.endswith(" in")):
+            return False
+        return self.trait_before_re.search(text[max(0, start - 60) : start]) is not None
+
+    def allocation_share(self, text: str, start: int, end: int) -> bool:
+        """ "randomized to a dietary intervention group (40%; n = 19 541)": the arm's share of
+        who was randomized, not a result."""
+        return bool(
+            self.group_size_after_re.match(text, end)
+            and self.enrolled_re.search(text, max(0, start - 200), start)
+        )
+
+    def companion_of(self, f: Figure, others: list[Figure], text: str) -> bool:
+        """A bare percentage joined to one of `others` by list or comparison words only."""
+        if f.pct is None or f.count is not None or f.num is not None or f.has_pop:
+            return False  # ("12% of patients, with 95% of cycles ...": a share of subjects)
+        for g in others:
+            a, b = (f.end, g.start) if f.end <= g.start else (g.end, f.start)
+            if 0 <= b - a <= 40 and self.companion_re.fullmatch(text, a, b):
+                return True
+            if g.end <= f.start <= g.end + 80 and self.compared_re.fullmatch(text, g.end, f.start):
+                return True  # (past the amount's own words, to "compared to")
+        return False
+
+    def excluded_follows(self, text: str, end: int) -> bool:
+        """ "Nine patients were excluded after randomization", "two patients became
+        ineligible": who left the study population before any outcome, not a result."""
+        return self._cues_in(text)[2] and self.exclusion_re.match(text, end) is not None
+
+    def procedure_follows(self, text: str, end: int) -> bool:
+        """ "All patients received ...", "All participants were re-evaluated ...": who was
+        treated or examined (the cohort), not a result."""
+        return self.procedure_re.match(text[end : end + 120]) is not None
+
+
+# What stands between a total and its first part: the words of its clause, then the bracket or
+# colon that opens the split ("Fourteen patients developed osteoporosis (three of 41 ...",
+# "disease recurrence: 1 (1%) of 108 ...", "(CT-P6: 10; ..."), or a comma right after the total
+# ("Ten patients, 5 for carmofur and 5 for carboquone, suffered ...").
+_SPLIT = re.compile(
+    r"\s*+(?:(?:[^\W\d_][\w-]*+\s*+){0,6}?[(\[:]|,)\s*+(?:[^\W\d_][\w+/-]*+\s*+[:,=]?\s*+)?"
+)
+
+
+def pooled_totals(figures: list[Figure], text: str, enrollment: str) -> set[int]:
+    """Indices of figures that are the sum of the counts split off right after them (at least
+    two, within PARTS_WINDOW characters, skipping larger numbers: the arms' sizes): a total
+    split by arm. Enrollment counts and group sizes are who was studied, and stay."""
+    out: set[int] = set()
+    for k, f in enumerate(figures[:-1]):
+        total = f.num if f.num is not None else f.count
+        if total is None or total < 2 or f.measure == enrollment or f.n_form or f.zero:
+            continue
+        if figures[k + 1].start - f.end > PARTS_WINDOW // 2 or not _SPLIT.fullmatch(
+            text, f.end, figures[k + 1].start
+        ):
+            continue
+        parts, acc = 0, 0
+        for g in figures[k + 1 :]:
+            part = g.num if g.num is not None else g.count
+            if g.start - f.end > PARTS_WINDOW or part is None or g.n_form:
+                break
+            if part >= total:
+                continue  # "(251 [7.0%] in 3579 patients ...)": an arm's size
+            parts, acc = parts + 1, acc + part
+            if acc >= total:
+                break
+        if parts >= 2 and acc == total:
+            out.add(k)
+    return out | _pooled_rates(figures, text)
+
+
+def _pooled_rates(figures: list[Figure], text: str) -> set[int]:
+    """ "21 % developed a local relapse (24 versus 18 %, respectively)": a rate followed by the
+    arms' rates (one list, split off as for counts) that it lies between."""
+    out: set[int] = set()
+    for k, f in enumerate(figures[:-1]):
+        nxt = figures[k + 1]
+        if f.pct is None or f.count is not None or f.num is not None or nxt.group == f.group:
+            continue
+        parts = [g.pct for g in figures[k + 1 :] if g.group == nxt.group and g.count is None]
+        rates = [p for p in parts if p is not None]
+        if (
+            len(rates) >= 2
+            and nxt.start - f.end <= PARTS_WINDOW
+            and min(rates) <= f.pct <= max(rates)
+            and _SPLIT.fullmatch(text, f.end, nxt.start)
+        ):
+            out.add(k)
+    return out
+
+
+_KEYS: tuple[str, ...] = (
+    "present_tense_verbs",
+    "past_tense_markers",
+    "present_auxiliaries",
+    "participle_prepositions",
+    "background_cues",
+    "definition_openers",
+    "threshold_signs",
+    "receptor_words",
+    "receptor_status_words",
+    "characteristic_words",
+    "procedure_verbs",
+    "exclusion_words",
+    "enrolled_words",
+    "list_connectors",
+    "comparison_connectors",
+)
+# the keys this module adds to the lexicon (the others are shared)
+SCOPE_LISTS: tuple[str, ...] = (
+    "present_tense_verbs",
+    "past_tense_markers",
+    "present_auxiliaries",
+    "participle_prepositions",
+    "background_cues",
+    "definition_openers",
+    "threshold_signs",
+    "procedure_verbs",
+    "exclusion_words",
+)

@@ -1,0 +1,174 @@
+"""Figures that are not the trial's results (`components/outcome_scope.py`), and the results
+beside them that stay: each sentence with the (measure, unit, value) rows it gives."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from tests.test_outcomes import run
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    import scispacy.custom_sentence_segmenter  # noqa: F401  (registers pysbd_sentencizer)
+
+    from pipeline.nlp import blank_nlp
+
+    nlp = blank_nlp()
+    nlp.add_pipe("pysbd_sentencizer")
+    nlp.add_pipe("biotab_outcomes")
+    return nlp
+
+
+def rows(nlp: Language, text: str) -> list[tuple[str, str, float]]:
+    return [(r["measure"], r["unit"], r["value"]) for r in run(nlp, text)._.outcomes]
+
+
+AE, PCT, COUNT, REL = "adverse_event", "percent", "count", "relative_change"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # general statements (present tense only) give no row; the trial's result does
+        ("Acute radiodermatitis occurs in 95% of the patients undergoing radiotherapy.", []),
+        (
+            "Acute radiodermatitis occurred in 95% of the patients in the control arm.",
+            [(AE, PCT, 95.0)],
+        ),
+        ("Letrozole reduces the risk of relapse by 30%.", [("relapse", REL, 30.0)]),
+        # (planned: the future tense)
+        ("The trial will allow for a 10% dropout rate.", []),
+        ("The trial allowed for a 10% dropout rate.", [("discontinuation", PCT, 10.0)]),
+        # earlier work, cited anywhere in the sentence before the figure
+        ("Previous studies found 22.4% telangiectasia at two years.", []),
+        (
+            "The group previously demonstrated the feasibility of a dose-dense biweekly schedule "
+            "of 4 cycles doxorubicin 50 mg/m2 and docetaxel 75 mg/m2 (ddAT) with or without "
+            "tamoxifen in the neoadjuvant setting to yield a pCR of 9.7%.",
+            [],
+        ),
+        ("Grade 2 telangiectasia occurred in 22.4% at two years.", [(AE, PCT, 22.4)]),
+        # definitions and thresholds
+        ("Complete cell-cycle arrest was defined as Ki-67 less than or equal to 2.7%.", []),
+        ("The noninferiority margin was fixed to 12.8%.", []),
+        ("Outcomes of interest were G3-4 toxicities occurring in ≥ 5% of patients.", []),
+        ("G3-4 toxicities occurred in 5% of patients.", [(AE, PCT, 5.0)]),
+        (
+            "Endpoint was pCR, defined as no invasive tumour; pCR was 28% with docetaxel "
+            "versus 15% with placebo.",
+            [("complete_response", PCT, 28.0), ("complete_response", PCT, 15.0)],
+        ),
+        # baseline trait shares, allocation shares
+        ("Patients with triple negative (12.9%) and HER2+ (16.7%) tumours were included.", []),
+        (
+            "Triple-negative disease was more frequent in the docetaxel arm (31.9% vs 17.2%; "
+            "P < .001).",
+            [("other", PCT, 31.9), ("other", PCT, 17.2)],
+        ),
+        (
+            "Participants were randomized to a dietary intervention group (40%; n = 19541) or a "
+            "comparison group (60%; n = 29294).",
+            [],
+        ),
+        (
+            "The mortality rate among patients with liver failure was high (67.1%, n = 47).",
+            [("mortality", PCT, 67.1)],
+        ),
+        # "all <subjects>": the cohort, or the population of another figure
+        (
+            "Fifteen patients were enrolled. All patients received six cycles of docetaxel.",
+            [("enrollment", COUNT, 15.0)],
+        ),
+        (
+            "Fifteen patients were enrolled. All patients responded to treatment.",
+            [("enrollment", COUNT, 15.0), ("response", COUNT, 15.0)],
+        ),
+        (
+            "Five-year overall survival of all randomized patients was 62% for the STD arm and "
+            "63% for the HDC arm.",
+            [("survival", PCT, 62.0), ("survival", PCT, 63.0)],
+        ),
+        # amounts of treatment, and rates listed or compared with one
+        ("Patients received 95% vs 88% of the planned dose in the A and B arms.", []),
+        (
+            "In 118 patients allocated HDEC 90% of the planned dose was delivered, compared to "
+            "96% in the 117 participants allocated SDEC.",
+            [("enrollment", COUNT, 118.0)],
+        ),
+        # (a share "of the control group" is the arm's, not a reference value)
+        (
+            "Grade 1 dermatitis was found in 42, 90, and 90% of the control group and in 16, 30, "
+            "and 71% of the intervention group.",
+            [("other", PCT, v) for v in (42.0, 90.0, 90.0, 16.0, 30.0, 71.0)],
+        ),
+        ("Dermatitis was found in 90% of control values.", []),
+        # exclusions, things counted
+        ("Nine patients were excluded after randomization.", []),
+        ("Nine patients relapsed after randomization.", [("relapse", COUNT, 9.0)]),
+        ("Grade 2 tumors must have two of these factors.", []),
+    ],
+)
+def test_scope_of_figures(nlp: Language, text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert rows(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the total is the sum of the arms' counts: only the arms give rows
+        (
+            "Radiotracer migration failure occurred in 8 cases (one in the INTRA group and 7 in "
+            "the PERI group).",
+            [("other", COUNT, 1.0), ("other", COUNT, 7.0)],
+        ),
+        (
+            "In patients who underwent BCS, 21% developed a local relapse (24 versus 18%, "
+            "respectively).",
+            [("relapse", PCT, 24.0), ("relapse", PCT, 18.0)],
+        ),
+        # not a sum of what follows: the total stays
+        (
+            "Twelve patients (3 in the A group and 5 in the B group) developed neutropenia.",
+            [(AE, COUNT, 12.0), ("other", COUNT, 3.0), ("other", COUNT, 5.0)],
+        ),
+        # who was enrolled stays, with the arms' sizes
+        (
+            "Sixty-six patients (45 in the control group and 21 in the treatment group) were "
+            "included.",
+            [("enrollment", COUNT, 66.0), ("other", COUNT, 45.0), ("other", COUNT, 21.0)],
+        ),
+    ],
+)
+def test_pooled_totals(nlp: Language, text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert rows(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "At 12 and 24 months, lumbar spine BMD increased by 5.5% and 7.6%, respectively, in "
+            "the denosumab group.",
+            [("other", REL, 5.5), ("other", REL, 7.6)],
+        ),
+        (
+            "The exercise program corresponds to an 11% (95% CI, 5% to 15%) decrease in "
+            "predicted risk.",
+            [("other", REL, 11.0)],
+        ),
+        (
+            "The data are consistent with an increase in both disease-free and overall survival "
+            "of about 5% for AD.",
+            [("survival", REL, 5.0)],
+        ),
+        # (a rate after "improvement in X was achieved by" is no change)
+        (
+            "More than 75% improvement in EASI was achieved by 64% of patients at week 16.",
+            [("improvement", PCT, 64.0)],
+        ),
+    ],
+)
+def test_relative_changes(nlp: Language, text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert rows(nlp, text) == expected

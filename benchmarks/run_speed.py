@@ -43,6 +43,7 @@ Not a test: it takes minutes. Prints a table (and writes JSON with --json).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -166,6 +167,9 @@ def _role(proc: psutil.Process, root_pid: int) -> str:
         return "worker"
     if "distributed" in cmd or "dask" in cmd:
         return "dask"
+    with contextlib.suppress(psutil.Error):
+        if proc.ppid() == root_pid:  # forked from the driver: the same command line
+            return "worker"
     return "other"
 
 

@@ -288,3 +288,22 @@ def test_worker_stats_sum_units_per_worker() -> None:
     assert [s["worker"] for s in stats] == ["h:1", "h:2"]
     assert stats[1] == {"worker": "h:2", "startup_s": 2.5, "startup_cpu_s": 2.0, "build_s": 1.5,
                         "peak_rss_mb": 620.0, "units": 2, "n_words": 30, "unit_seconds": 3.0}
+
+
+def test_process_age_is_the_time_since_the_process_started() -> None:
+    """A child process reports its age as it prints it: never more than the time the parent
+    saw pass since starting it (psutil's create_time, from a boot time in whole seconds, made
+    ages up to a second too long), and it grows with the time slept."""
+    import subprocess
+    import sys
+    import time
+
+    code = ("import time; from pipeline.runner.shard import process_age; a = process_age(); "
+            "time.sleep(0.3); print(a, process_age())")
+    t0 = time.monotonic()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    elapsed = time.monotonic() - t0
+    first, second = map(float, out.split())
+    assert 0.0 < first <= elapsed - 0.3 + 0.02  # 10 ms ticks, on either side
+    assert 0.28 <= second - first <= elapsed

@@ -125,10 +125,21 @@ _STARTUP: dict[str, float] = {}
 
 
 def process_age() -> float:
-    """Seconds since this process started (psutil: the kernel's start time)."""
-    import psutil
+    """Seconds since this process started. Linux: the kernel's start time in clock ticks since
+    boot (`/proc/self/stat`) against the time since boot (`/proc/uptime`), to 10 ms. (psutil's
+    `create_time` adds the boot time, which Linux gives in whole seconds: ages came out up to a
+    second too long.) Elsewhere psutil's."""
+    try:
+        with open("/proc/self/stat", "rb") as fh:
+            stat = fh.read()
+        start_ticks = int(stat[stat.rindex(b")") + 2 :].split()[19])  # field 22, starttime
+        with open("/proc/uptime", encoding="ascii") as fh:
+            uptime = float(fh.read().split()[0])
+        return max(uptime - start_ticks / os.sysconf("SC_CLK_TCK"), 0.0)
+    except (OSError, ValueError, IndexError):
+        import psutil
 
-    return max(time.time() - psutil.Process().create_time(), 0.0)
+        return max(time.time() - psutil.Process().create_time(), 0.0)
 
 
 def peak_rss_mb() -> float:

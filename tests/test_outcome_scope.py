@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 from spacy.language import Language
-
-from tests.test_outcomes import run
+from test_outcomes import run
 
 
 @pytest.fixture(scope="module")

@@ -144,6 +144,15 @@ def build_nlp(
     register_components()
     # the KB loads in a thread (mostly outside the GIL) while the model and components build
     kb_loading = KnowledgeBase.prefetch(kb_path)
+    try:
+        return _build(model, kb_path, outcomes=outcomes, assertion=assertion)
+    finally:
+        kb_loading.join()  # no thread of ours outlives the build (a driver may fork next)
+
+
+def _build(model: Path | str | None, kb_path: Path | None, *, outcomes: bool,
+           assertion: bool) -> Language:
+    """`build_nlp`'s pipeline, the KB prefetch aside."""
     model_dir: Path | None
     if model == "auto":
         model_dir = ner_model_dir() if (ner_model_dir() / "config.cfg").exists() else None
@@ -200,5 +209,4 @@ def build_nlp(
         nlp.add_pipe("biotab_assertion")
     if outcomes:
         nlp.add_pipe("biotab_outcomes")
-    kb_loading.join()  # no thread of ours outlives the build (a driver may fork next)
     return nlp

@@ -372,3 +372,10 @@ def test_therapy_context_words_are_data_checked_on_load(tmp_path: Path) -> None:
     bad.write_text('{"therapy_after": ["therapy"], "therapy_befor": ["given"]}', encoding="utf-8")
     with pytest.raises(RuleError, match="unknown key 'therapy_befor'"):
         therapy_words(bad)
+    bad.write_text('{"therapy_after": ["therapy", "given to"], "therapy_before": ["given"]}',
+                   encoding="utf-8")
+    with pytest.raises(RuleError, match="'therapy_after' holds 'given to': expected one word"):
+        therapy_words(bad)
+    bad.write_text('{"therapy_after": ["therapy"],', encoding="utf-8")
+    with pytest.raises(RuleError, match=r"context\.json: not valid JSON"):
+        therapy_words(bad)

@@ -7,6 +7,7 @@ import hashlib
 import json
 import random
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -290,12 +291,12 @@ def test_worker_stats_sum_units_per_worker() -> None:
                         "peak_rss_mb": 620.0, "units": 2, "n_words": 30, "unit_seconds": 3.0}
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="read from /proc on Linux")
 def test_process_age_is_the_time_since_the_process_started() -> None:
     """A child process reports its age as it prints it: never more than the time the parent
     saw pass since starting it (psutil's create_time, from a boot time in whole seconds, made
     ages up to a second too long), and it grows with the time slept."""
     import subprocess
-    import sys
     import time
 
     code = ("import time; from pipeline.runner.shard import process_age; a = process_age(); "

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from pipeline.extensions import doc_text
 from pipeline.labels import DRUG
 from pipeline.paths import rule_file
-from pipeline.rules import check_word_table
+from pipeline.rules import RuleError, check_word_table
 
 # Right context that makes a cytokine name part of a receptor: "IL-2 receptor", "IL-2R alpha",
 # "IL-2Rα", "TNF-R1", "(IL-4) receptor alpha antagonist", "IL-4 and IL-13 receptors".
@@ -52,8 +52,15 @@ def therapy_words(path: Path | None = None) -> tuple[frozenset[str], tuple[tuple
     (`therapy_before`) that make it a drug given, from `pipeline/rules/cytokine_context.json`
     (checked: a bad key raises RuleError naming it)."""
     path = path or rule_file(CONTEXT_FILE)
-    table = check_word_table(json.loads(path.read_text(encoding="utf-8")), where=str(path),
-                             lists=("therapy_after", "therapy_before"))
+    try:
+        obj = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise RuleError(f"{path}: not valid JSON ({exc}): expected one object") from exc
+    table = check_word_table(obj, where=str(path), lists=("therapy_after", "therapy_before"))
+    spaced = [w for w in table["therapy_after"] if len(w.split()) != 1]
+    if spaced:
+        raise RuleError(f"{path}: key 'therapy_after' holds {spaced[0]!r}: expected one word "
+                        "(each is compared with one token)")
     return (frozenset(w.lower() for w in table["therapy_after"]),
             tuple(tuple(cue.lower().split()) for cue in table["therapy_before"]))
 

@@ -103,6 +103,7 @@ class CytokineNormalizer:
         self._kb: Any = None
         self._kb_failed = False
         self.set_table(read_table(Path(table_path) if table_path else DEFAULT_TABLE))
+        context.therapy_words()  # a bad word file stops the build, not a document
 
     # ------------------------------------------------------------------------------- table
     def set_table(self, entries: list[CytokineEntry]) -> None:

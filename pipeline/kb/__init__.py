@@ -36,6 +36,8 @@ from pipeline.kb.table import (
 from pipeline.labels import DRUG, LABELS
 from pipeline.paths import kb_dir
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "LABELS",
     "PATTERNS_FILE",
@@ -390,7 +392,7 @@ class KnowledgeBase:
         def load() -> None:
             try:
                 cls.load(path).warm_up()
-            except (OSError, ValueError) as exc:
+            except Exception as exc:  # noqa: BLE001 - the caller's own load raises it
                 log.debug("KB prefetch of %s failed: %s", path or kb_dir(), exc)
 
         thread = threading.Thread(target=load, name="biotab-kb-prefetch", daemon=True)
@@ -620,8 +622,6 @@ def _known_labels(labels: Iterable[str]) -> list[str]:
             raise ValueError(f"unknown label {label!r}: expected one of {', '.join(LABELS)}")
     return wanted
 
-
-log = logging.getLogger(__name__)
 
 _LOCK = threading.RLock()
 _LOADED: dict[Path, KnowledgeBase] = {}

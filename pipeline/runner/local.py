@@ -186,16 +186,16 @@ def run_pool(shards: Sequence[Unit], out: Path, opts: ShardOptions, workers: int
             if method != "fork":
                 forget_nlp()
         if method == "fork":
-            ready_at_s = process_age()
-            pool.driver_startup = {"startup_s": round(ready_at_s, 3),
-                                   "startup_cpu_s": round(time.process_time(), 3),
-                                   "build_s": round(time.perf_counter() - t0, 3),
-                                   "build_cpu_s": round(time.process_time() - cpu0, 3)}
             # out of the collector's reach while the workers live: it would write to the pages
             # they share with the driver (given back when the pool ends)
             gc.collect()
             gc.freeze()
             pool.frozen = True
+            ready_at_s = process_age()
+            pool.driver_startup = {"startup_s": round(ready_at_s, 3),
+                                   "startup_cpu_s": round(time.process_time(), 3),
+                                   "build_s": round(time.perf_counter() - t0, 3),
+                                   "build_cpu_s": round(time.process_time() - cpu0, 3)}
         ctx = mp.get_context(method)
         pool.queue = ctx.Queue()
         with child_env():  # the workers inherit one BLAS thread each

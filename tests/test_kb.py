@@ -601,3 +601,18 @@ def test_pattern_filter_drops_research_compounds_but_not_inn_names() -> None:
     assert kb_filter.excluded_concept(chronic)  # Disease Attributes subtree
     ms = Draft("MESH:D009103", "Multiple Sclerosis", "DISEASE", tree_numbers=["C10.114.375.500"])
     assert not kb_filter.excluded_concept(ms)
+
+
+def test_normalization_word_files_are_checked(tmp_path: Path) -> None:
+    from pipeline.kb.normalize import SALT_WORDS, load_salt_words, load_spellings
+
+    assert {"hydrochloride", "mofetil"} <= SALT_WORDS
+    assert ("tumour", "tumor") in load_spellings()
+    salts = tmp_path / "salts.txt"
+    salts.write_text("# salts\nsodium\nHydrochloride\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"salts\.txt:3: expected one lower-case word"):
+        load_salt_words(salts)
+    spellings = tmp_path / "spellings.tsv"
+    spellings.write_text("tumour\ttumor\nhaem hem\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"spellings\.tsv:2: expected 'british<TAB>american'"):
+        load_spellings(spellings)

@@ -17,13 +17,13 @@ import json
 import logging
 import re
 import threading
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.kb.normalize import SALT_WORDS, compact_key, normalize_term, strip_salts
 from pipeline.kb.patterns import PATTERNS_FILE, load_patterns, pattern_problem
 from pipeline.kb.table import (
     MANIFEST_FILE,
@@ -41,9 +41,11 @@ log = logging.getLogger(__name__)
 __all__ = [
     "LABELS",
     "PATTERNS_FILE",
+    "SALT_WORDS",
     "Concept",
     "KBFileError",
     "KnowledgeBase",
+    "compact_key",
     "index_entries",
     "load_patterns",
     "normalize_term",
@@ -54,148 +56,6 @@ __all__ = [
 
 CONCEPTS_FILE = "concepts.jsonl.gz"
 INDEX_FILE = "index.tsv.gz"
-
-# Greek letters (both cases, plus the micro sign and final sigma) -> their names.
-_GREEK = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
-    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "µ": "mu",
-    "ν": "nu", "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma",
-    "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
-}  # fmt: skip
-
-# British -> American spellings (substring replacements after casefolding).
-_SPELLING = (
-    ("tumour", "tumor"), ("haem", "hem"), ("aemia", "emia"), ("oedema", "edema"),
-    ("oesophag", "esophag"), ("oestr", "estr"), ("diarrhoea", "diarrhea"), ("paediatr", "pediatr"),
-    ("anaesthe", "anesthe"), ("caesarean", "cesarean"), ("foetal", "fetal"), ("coeliac", "celiac"),
-    ("dyspnoea", "dyspnea"), ("ischaem", "ischem"), ("orthopaed", "orthoped"),
-    ("leucocyt", "leukocyt"), ("sulph", "sulf"),
-)  # fmt: skip
-
-# Salt / ester / hydrate words that a drug name may carry ("fingolimod hydrochloride").
-SALT_WORDS = frozenset(
-    [
-        "hydrochloride",
-        "dihydrochloride",
-        "hcl",
-        "hydrobromide",
-        "sodium",
-        "disodium",
-        "potassium",
-        "dipotassium",
-        "calcium",
-        "magnesium",
-        "acetate",
-        "diacetate",
-        "succinate",
-        "hemisuccinate",
-        "maleate",
-        "fumarate",
-        "hemifumarate",
-        "tartrate",
-        "bitartrate",
-        "citrate",
-        "mesylate",
-        "mesilate",
-        "dimesylate",
-        "besylate",
-        "besilate",
-        "tosylate",
-        "sulfate",
-        "sulphate",
-        "bisulfate",
-        "phosphate",
-        "diphosphate",
-        "monohydrate",
-        "dihydrate",
-        "trihydrate",
-        "hydrate",
-        "sesquihydrate",
-        "hemihydrate",
-        "anhydrous",
-        "bromide",
-        "chloride",
-        "iodide",
-        "nitrate",
-        "lactate",
-        "gluconate",
-        "stearate",
-        "palmitate",
-        "propionate",
-        "dipropionate",
-        "valerate",
-        "butyrate",
-        "benzoate",
-        "salicylate",
-        "pamoate",
-        "embonate",
-        "hyclate",
-        "trometamol",
-        "tromethamine",
-        "meglumine",
-        "free",
-        "base",
-        "salt",
-        "mofetil",
-        "axetil",
-        "medoxomil",
-        "pivoxil",
-        "proxetil",
-        "cilexetil",
-    ]
-)
-
-_DASHES = re.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad_/\\-]+")
-_NON_WORD = re.compile(r"[^\w\s+.%]")
-_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
-_SPACES = re.compile(r"\s+")
-_TOKEN = re.compile(r"\S+")
-
-
-def _strip_plural(token: str) -> str:
-    if len(token) <= 3 or not token.isalpha():
-        return token
-    if token.endswith("ies") and len(token) > 4:
-        return token[:-3] + "y"
-    if token.endswith("s") and not token.endswith(("ss", "us", "is", "os", "ys", "as")):
-        return token[:-1]
-    return token
-
-
-def normalize_term(text: str) -> str:
-    """Normalize a term for exact-match lookup.
-
-    NFKC, casefold, Greek letters to names ("IL-1β" -> "il 1 beta"), British spellings to
-    American ("tumour" -> "tumor"), hyphens/dashes/slashes/underscores to spaces, punctuation other
-    than +, %, and . inside numbers dropped, whitespace collapsed, and simple plurals stripped per
-    word ("interleukins" -> "interleukin", "therapies" -> "therapy"). A letter/digit boundary is
-    kept as written ("IL2" stays "il2", "IL-2" is "il 2"): use `compact_key` to ignore it too.
-    Salt words are NOT removed here (see `strip_salts`).
-    """
-    s = unicodedata.normalize("NFKC", text).casefold()
-    if any(ch in _GREEK for ch in s):
-        s = "".join(f" {_GREEK[ch]} " if ch in _GREEK else ch for ch in s)
-    for old, new in _SPELLING:
-        if old in s:
-            s = s.replace(old, new)
-    s = _DASHES.sub(" ", s)
-    # Brackets, commas, quotes...: "interleukin (IL)-10" -> "interleukin il 10".
-    s = _NON_WORD.sub(" ", s)
-    s = _DOT.sub(" ", s)
-    tokens = [_strip_plural(t) for t in _TOKEN.findall(s)]
-    return _SPACES.sub(" ", " ".join(tokens)).strip()
-
-
-def strip_salts(normalized: str) -> str:
-    """Drop salt/hydrate words from an already-normalized term ("fingolimod hydrochloride")."""
-    tokens = [t for t in normalized.split(" ") if t not in SALT_WORDS]
-    return " ".join(tokens) if tokens else normalized
-
-
-def compact_key(normalized: str) -> str:
-    """A normalized term with spaces removed: "il 2", "il2" and "il-2" meet."""
-    return normalized.replace(" ", "")
-
 
 @dataclass(frozen=True, slots=True)
 class Concept:

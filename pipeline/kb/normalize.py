@@ -1,0 +1,116 @@
+"""Normalization of terms for the KB's exact look-up (`normalize_term`, `strip_salts`,
+`compact_key`), shared by the KB build, the KB's look-up and the components that search it.
+
+Word lists are data: `pipeline/rules/salt_words.txt` (salt, ester and hydrate words) and
+`pipeline/rules/british_spellings.tsv` (British -> American spellings), checked on import with
+errors naming the file, the line and what was expected. The KB's index keys are made with these
+functions: changing the lists changes the keys, so rebuild the KB (`biotab kb build`) after.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from pipeline.paths import rule_file
+
+SALT_WORDS_FILE = "salt_words.txt"
+SPELLINGS_FILE = "british_spellings.tsv"
+
+
+def _data_lines(path: Path) -> list[tuple[int, str]]:
+    with open(path, encoding="utf-8") as fh:
+        return [(n, line.rstrip("\n")) for n, line in enumerate(fh, 1)
+                if line.strip() and not line.startswith("#")]
+
+
+def load_salt_words(path: Path | None = None) -> frozenset[str]:
+    """The salt words, one lower-case word per line (ValueError naming a bad line)."""
+    path = path or rule_file(SALT_WORDS_FILE)
+    words = set()
+    for lineno, line in _data_lines(path):
+        if not (line.isalpha() and line.islower()):
+            raise ValueError(f"{path}:{lineno}: expected one lower-case word, got {line!r}")
+        words.add(line)
+    return frozenset(words)
+
+
+def load_spellings(path: Path | None = None) -> tuple[tuple[str, str], ...]:
+    """(british, american) substring pairs in file order (ValueError naming a bad line)."""
+    path = path or rule_file(SPELLINGS_FILE)
+    pairs = []
+    for lineno, line in _data_lines(path):
+        cells = line.split("\t")
+        if len(cells) != 2 or not all(c.isalpha() and c.islower() for c in cells):
+            raise ValueError(f"{path}:{lineno}: expected 'british<TAB>american' (lower-case "
+                             f"letters), got {line!r}")
+        pairs.append((cells[0], cells[1]))
+    return tuple(pairs)
+
+
+# Greek letters (both cases, plus the micro sign and final sigma) -> their names.
+_GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "µ": "mu",
+    "ν": "nu", "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma",
+    "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+}  # fmt: skip
+
+_SPELLING = load_spellings()
+
+# Salt / ester / hydrate words that a drug name may carry ("fingolimod hydrochloride").
+SALT_WORDS = load_salt_words()
+
+_DASHES = re.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad_/\\-]+")
+_NON_WORD = re.compile(r"[^\w\s+.%]")
+_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+_SPACES = re.compile(r"\s+")
+_TOKEN = re.compile(r"\S+")
+
+
+def _strip_plural(token: str) -> str:
+    if len(token) <= 3 or not token.isalpha():
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    if token.endswith("s") and not token.endswith(("ss", "us", "is", "os", "ys", "as")):
+        return token[:-1]
+    return token
+
+
+def normalize_term(text: str) -> str:
+    """Normalize a term for exact-match lookup.
+
+    NFKC, casefold, Greek letters to names ("IL-1β" -> "il 1 beta"), British spellings to
+    American ("tumour" -> "tumor"), hyphens/dashes/slashes/underscores to spaces, punctuation other
+    than +, %, and . inside numbers dropped, whitespace collapsed, and simple plurals stripped per
+    word ("interleukins" -> "interleukin", "therapies" -> "therapy"). A letter/digit boundary is
+    kept as written ("IL2" stays "il2", "IL-2" is "il 2"): use `compact_key` to ignore it too.
+    Salt words are NOT removed here (see `strip_salts`).
+    """
+    s = unicodedata.normalize("NFKC", text).casefold()
+    if any(ch in _GREEK for ch in s):
+        s = "".join(f" {_GREEK[ch]} " if ch in _GREEK else ch for ch in s)
+    for old, new in _SPELLING:
+        if old in s:
+            s = s.replace(old, new)
+    s = _DASHES.sub(" ", s)
+    # Brackets, commas, quotes...: "interleukin (IL)-10" -> "interleukin il 10".
+    s = _NON_WORD.sub(" ", s)
+    s = _DOT.sub(" ", s)
+    tokens = [_strip_plural(t) for t in _TOKEN.findall(s)]
+    return _SPACES.sub(" ", " ".join(tokens)).strip()
+
+
+def strip_salts(normalized: str) -> str:
+    """Drop salt/hydrate words from an already-normalized term ("fingolimod hydrochloride")."""
+    tokens = [t for t in normalized.split(" ") if t not in SALT_WORDS]
+    return " ".join(tokens) if tokens else normalized
+
+
+def compact_key(normalized: str) -> str:
+    """A normalized term with spaces removed: "il 2", "il2" and "il-2" meet."""
+    return normalized.replace(" ", "")
+
+

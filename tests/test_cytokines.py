@@ -366,14 +366,16 @@ def test_therapy_context_words_are_data_checked_on_load(tmp_path: Path) -> None:
     from pipeline.components.cytokine_context import therapy_words
     from pipeline.rules import RuleError
 
-    after, before = therapy_words()
-    assert "therapy" in after and ("treated", "with") in before
+    words = therapy_words()
+    assert "therapy" in words.after and ("treated", "with") in words.before
+    assert words.copula.match(" and glatiramer acetate are established disease-modifying therapies")
     bad = tmp_path / "context.json"
-    bad.write_text('{"therapy_after": ["therapy"], "therapy_befor": ["given"]}', encoding="utf-8")
+    bad.write_text('{"therapy_after": ["therapy"], "therapy_befor": ["given"], "copula_verbs": '
+                   '["is"], "therapy_nouns": ["drug"]}', encoding="utf-8")
     with pytest.raises(RuleError, match="unknown key 'therapy_befor'"):
         therapy_words(bad)
-    bad.write_text('{"therapy_after": ["therapy", "given to"], "therapy_before": ["given"]}',
-                   encoding="utf-8")
+    bad.write_text('{"therapy_after": ["therapy", "given to"], "therapy_before": ["given"], '
+                   '"copula_verbs": ["is"], "therapy_nouns": ["drug"]}', encoding="utf-8")
     with pytest.raises(RuleError, match="'therapy_after' holds 'given to': expected one word"):
         therapy_words(bad)
     bad.write_text('{"therapy_after": ["therapy"],', encoding="utf-8")

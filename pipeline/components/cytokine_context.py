@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,30 +40,45 @@ _RECEPTOR_IN = re.compile(
     r"(?i:receptors?)\b|\dR(?:[αβγ]|alpha|beta|gamma|I{1,2}|[12])?$|^TNFR|^sIL", re.UNICODE
 )
 # "Interferon beta (and glatiramer acetate) are established disease-modifying therapies"
-_THERAPY_COPULA = re.compile(
-    r"^(?:\s*(?:,|and|or)\s+[\w\- ]{1,40}?)?\s+(?i:is|are|was|were|remains?|became)\s+"
-    r"(?:[\w-]+\s+){0,4}?(?i:therapy|therapies|treatments?|drugs?|agents?|medications?)\b"
-)
 CONTEXT_FILE = "cytokine_context.json"
 
 
+@dataclass(frozen=True)
+class TherapyWords:
+    """`pipeline/rules/cytokine_context.json`, read: the words after a name, the word
+    sequences before it, and the copula sentence ("..., and X are established ... therapies")."""
+
+    after: frozenset[str]
+    before: tuple[tuple[str, ...], ...]
+    copula: re.Pattern[str]
+
+
 @lru_cache(maxsize=1)
-def therapy_words(path: Path | None = None) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
-    """The words after a name (`therapy_after`) and the word sequences before it
-    (`therapy_before`) that make it a drug given, from `pipeline/rules/cytokine_context.json`
-    (checked: a bad key raises RuleError naming it)."""
+def therapy_words(path: Path | None = None) -> TherapyWords:
+    """The therapy context words (checked: a bad key raises RuleError naming it)."""
     path = path or rule_file(CONTEXT_FILE)
     try:
         obj = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise RuleError(f"{path}: not valid JSON ({exc}): expected one object") from exc
-    table = check_word_table(obj, where=str(path), lists=("therapy_after", "therapy_before"))
-    spaced = [w for w in table["therapy_after"] if len(w.split()) != 1]
-    if spaced:
-        raise RuleError(f"{path}: key 'therapy_after' holds {spaced[0]!r}: expected one word "
-                        "(each is compared with one token)")
-    return (frozenset(w.lower() for w in table["therapy_after"]),
-            tuple(tuple(cue.lower().split()) for cue in table["therapy_before"]))
+    keys = ("therapy_after", "therapy_before", "copula_verbs", "therapy_nouns")
+    table = check_word_table(obj, where=str(path), lists=keys)
+    for key in ("therapy_after", "copula_verbs", "therapy_nouns"):
+        spaced = [w for w in table[key] if len(w.split()) != 1]
+        if spaced:
+            raise RuleError(f"{path}: key {key!r} holds {spaced[0]!r}: expected one word "
+                            "(each is compared with one token)")
+
+    def alternatives(key: str) -> str:
+        return "|".join(re.escape(w) for w in sorted(table[key], key=len, reverse=True))
+
+    copula = re.compile(
+        r"^(?:\s*(?:,|and|or)\s+[\w\- ]{1,40}?)?\s+(?i:" + alternatives("copula_verbs") + r")\s+"
+        r"(?:[\w-]+\s+){0,4}?(?i:" + alternatives("therapy_nouns") + r")\b"
+    )
+    return TherapyWords(frozenset(w.lower() for w in table["therapy_after"]),
+                        tuple(tuple(cue.lower().split()) for cue in table["therapy_before"]),
+                        copula)
 
 
 def drug_bounds(doc: Doc) -> tuple[set[int], set[int]]:
@@ -113,15 +129,15 @@ def therapy_context(
     `text` is the doc's text (`doc.text` joins every token on each read) and `drugs`
     `drug_bounds(doc)`: both are built from the whole doc, so once per doc, not per mention
     (per mention they made the component quadratic in the document's length)."""
-    therapy_after, therapy_before = therapy_words()
+    words = therapy_words()
     after = [t.lower_ for t in doc[end : min(len(doc), end + 2)]]
-    if any(w in therapy_after or w.endswith("-treated") for w in after):
+    if any(w in words.after or w.endswith("-treated") for w in after):
         return True
     sent_end = doc[end - 1].sent.end_char if doc.has_annotation("SENT_START") else len(text)
-    if _THERAPY_COPULA.match(text[doc[end - 1].idx + len(doc[end - 1]) : sent_end]):
+    if words.copula.match(text[doc[end - 1].idx + len(doc[end - 1]) : sent_end]):
         return True
     before = [t.lower_ for t in doc[max(0, start - 3) : start]]
-    for cue in therapy_before:
+    for cue in words.before:
         n = len(cue)
         if len(before) >= n and tuple(before[-n:]) == cue:
             return True

@@ -51,6 +51,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline import extensions as _extensions  # noqa: F401
+from pipeline.kb.normalize import SALT_WORDS
 from pipeline.labels import DISEASE, DRUG, LABELS, LINKED
 from pipeline.paths import rule_file
 
@@ -87,29 +88,6 @@ _SUFFIXES_BY_LAST: dict[str, tuple[str, ...]] = {}
 for _suffix in _ALL_SUFFIXES:
     if len(_suffix) >= 4:
         _SUFFIXES_BY_LAST[_suffix[-1]] = (*_SUFFIXES_BY_LAST.get(_suffix[-1], ()), _suffix)
-SALT_WORDS = frozenset(
-    [
-        "acetate",
-        "fumarate",
-        "mofetil",
-        "hydrochloride",
-        "sodium",
-        "potassium",
-        "calcium",
-        "sulfate",
-        "phosphate",
-        "citrate",
-        "maleate",
-        "succinate",
-        "mesylate",
-        "besylate",
-        "tartrate",
-        "bromide",
-        "chloride",
-        "dipropionate",
-        "propionate",
-    ]
-)
 
 
 @dataclass(frozen=True)

@@ -33,3 +33,17 @@ def full_nlp() -> Language:
     from pipeline.nlp import build_nlp
 
     return build_nlp()
+
+
+@pytest.fixture(scope="session")
+def outcomes_nlp() -> Language:
+    """English, scispacy tokenizer, pysbd sentences and `biotab_outcomes` alone: sentences in,
+    outcome rows out."""
+    import scispacy.custom_sentence_segmenter  # noqa: F401  (registers pysbd_sentencizer)
+
+    from pipeline.nlp import blank_nlp
+
+    nlp = blank_nlp()
+    nlp.add_pipe("pysbd_sentencizer")
+    nlp.add_pipe("biotab_outcomes")
+    return nlp

@@ -9,15 +9,8 @@ from test_outcomes import run
 
 
 @pytest.fixture(scope="module")
-def nlp() -> Language:
-    import scispacy.custom_sentence_segmenter  # noqa: F401  (registers pysbd_sentencizer)
-
-    from pipeline.nlp import blank_nlp
-
-    nlp = blank_nlp()
-    nlp.add_pipe("pysbd_sentencizer")
-    nlp.add_pipe("biotab_outcomes")
-    return nlp
+def nlp(outcomes_nlp: Language) -> Language:
+    return outcomes_nlp
 
 
 def rows(nlp: Language, text: str) -> list[tuple[str, str, float]]:

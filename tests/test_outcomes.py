@@ -47,15 +47,8 @@ CLE = "MESH:D008180"
 
 
 @pytest.fixture(scope="module")
-def nlp() -> Language:
-    import scispacy.custom_sentence_segmenter  # noqa: F401  (registers pysbd_sentencizer)
-
-    from pipeline.nlp import blank_nlp
-
-    nlp = blank_nlp()
-    nlp.add_pipe("pysbd_sentencizer")
-    nlp.add_pipe("biotab_outcomes")
-    return nlp
+def nlp(outcomes_nlp: Language) -> Language:
+    return outcomes_nlp
 
 
 def run(nlp: Language, text: str, mentions: Sequence[tuple[str, str, str]] = ()) -> Doc:

@@ -245,24 +245,7 @@ def _pooled_rates(figures: list[Figure], text: str) -> set[int]:
     return out
 
 
-_KEYS: tuple[str, ...] = (
-    "present_tense_verbs",
-    "past_tense_markers",
-    "present_auxiliaries",
-    "participle_prepositions",
-    "background_cues",
-    "definition_openers",
-    "threshold_signs",
-    "receptor_words",
-    "receptor_status_words",
-    "characteristic_words",
-    "procedure_verbs",
-    "exclusion_words",
-    "enrolled_words",
-    "list_connectors",
-    "comparison_connectors",
-)
-# the keys this module adds to the lexicon (the others are shared)
+# the keys this module adds to the lexicon
 SCOPE_LISTS: tuple[str, ...] = (
     "present_tense_verbs",
     "past_tense_markers",
@@ -273,4 +256,14 @@ SCOPE_LISTS: tuple[str, ...] = (
     "threshold_signs",
     "procedure_verbs",
     "exclusion_words",
+)
+# every key it reads: its own and some the other outcome modules read too
+_KEYS: tuple[str, ...] = (
+    *SCOPE_LISTS,
+    "receptor_words",
+    "receptor_status_words",
+    "characteristic_words",
+    "enrolled_words",
+    "list_connectors",
+    "comparison_connectors",
 )

@@ -135,8 +135,10 @@ def test_linker_exact_salt_fuzzy_and_none(blank: Language, no_synonyms: Path) ->
         Concept("MESH:D005221", "Fatigue", "DISEASE", ("fatigue",)),
         Concept("MESH:D000001", "Severe Fatigue Syndrome", "DISEASE",
                 ("severe fatigue syndrome",)),
+        Concept("MESH:D000002", "Mild Fatigue Tonic", "DRUG", ("mild fatigue tonic",)),
     ])
     linker = linker_for(blank, kb, no_synonyms)
+    # a longer name of another label does not stop the trim
     assert linker.link("DISEASE", "mild fatigue") == "MESH:D005221"
     assert linker.link("DISEASE", "severe fatigue") is None  # a longer name cut short
     assert linker.link("DRUG", "fingolimod hydrochloride") == "MESH:D000068876"

@@ -258,7 +258,8 @@ class Linker:
                 return cid
         # not when the mention begins a longer name ("chronic fatigue" -> Fatigue Syndrome,
         # Chronic, not Fatigue): it is then likely that name cut short
-        trims = [] if self.kb.starts_a_longer_alias(norm) else trimmed_forms(norm, self.trims)
+        longer = self.kb.starts_a_longer_alias(norm, label)
+        trims = [] if longer else trimmed_forms(norm, self.trims)
         for form in trims:
             cid = self._exact(label, form)
             if cid is not None:

@@ -200,6 +200,8 @@ def index_entries(concepts: Iterable[Concept]) -> dict[str, list[str]]:
 
 
 COMPACT_MAX_CHARS = 24
+#: the longer aliases `starts_a_longer_alias` checks the label of, at most
+_LONGER_ROWS = 64
 
 
 def _id_priority(cid: str) -> tuple[int, str]:
@@ -365,12 +367,16 @@ class KnowledgeBase:
     def get(self, concept_id: str) -> Concept | None:
         return self.concepts.get(concept_id)
 
-    def starts_a_longer_alias(self, text: str) -> bool:
-        """Some name or alias (normalized) is `text` (normalized) followed by more words:
-        "chronic fatigue" begins "chronic fatigue syndrome"."""
+    def starts_a_longer_alias(self, text: str, label: str | None = None) -> bool:
+        """Some name or alias (normalized) of a `label` concept (any label: None) is `text`
+        (normalized) followed by more words: "chronic fatigue" begins "chronic fatigue
+        syndrome". (Past `_LONGER_ROWS` such aliases the label is not checked: True.)"""
         prefix = (normalize_term(text) + " ").encode("utf-8")
         lo, hi = self._load_index().prefix_range(prefix)
-        return lo < hi
+        if label is None or hi - lo > _LONGER_ROWS:
+            return lo < hi
+        return any(self.label_of(cid) == label for row in range(lo, hi)
+                   for cid in self.ids_at(row))
 
     def __len__(self) -> int:
         return len(self.concepts)

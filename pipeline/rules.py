@@ -1,4 +1,5 @@
-"""Loading and validating rule data files (JSONL), with errors that name the line and key."""
+"""Loading and validating rule data files (JSONL, and the lines of text/TSV lists), with errors
+that name the line and key."""
 
 from __future__ import annotations
 
@@ -12,6 +13,16 @@ from typing import Any
 
 class RuleError(ValueError):
     """A rule/pattern file entry is malformed; the message names file, line, key, expectation."""
+
+
+def read_lines(path: Path, header: str | None = None) -> Iterator[tuple[int, str]]:
+    """(line number, line without its newline) of a text or TSV rule list: blank lines, lines
+    starting with '#' and the `header` line left out."""
+    with open(path, encoding="utf-8") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            line = raw.rstrip("\n")
+            if line.strip() and not line.startswith("#") and line != header:
+                yield lineno, line
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:

@@ -32,7 +32,6 @@ A mention that fits nothing keeps `concept_id = None` rather than a wrong id.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -47,6 +46,7 @@ from pipeline.kb import KnowledgeBase, normalize_term
 from pipeline.kb.synonyms import load_corpus_synonyms
 from pipeline.labels import LINKED
 from pipeline.paths import rule_file
+from pipeline.rules import read_lines
 
 LINKED_LABELS = LINKED
 
@@ -70,7 +70,8 @@ def load_adjective_forms(path: Path | None = None) -> list[tuple[str, str]]:
     """(ending, replacement) rows, longest ending first; errors name the line and the column."""
     path = path or rule_file(ADJECTIVE_FORMS_FILE)
     rows: list[tuple[str, str]] = []
-    for lineno, line, cells in _rule_lines(path, "ending\treplacement"):
+    for lineno, line in read_lines(path, "ending\treplacement"):
+        cells = line.split("\t")
         if len(cells) != 2 or not _is_ending(cells[0]) or not _is_ending(cells[1], True):
             raise ValueError(
                 f"{path}:{lineno}: expected 'ending<TAB>replacement' (letters; the "
@@ -80,14 +81,7 @@ def load_adjective_forms(path: Path | None = None) -> list[tuple[str, str]]:
     return sorted(rows, key=lambda r: -len(r[0]))
 
 
-def _rule_lines(path: Path, header: str) -> Iterator[tuple[int, str, list[str]]]:
-    """(line number, line, tab-separated cells) of a rule TSV, without blank, comment and
-    header lines."""
-    with open(path, encoding="utf-8") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            line = raw.rstrip("\n")
-            if line.strip() and not line.startswith("#") and line != header:
-                yield lineno, line, line.split("\t")
+
 
 
 def load_trims(path: Path | None = None) -> dict[str, frozenset[str]]:
@@ -95,7 +89,8 @@ def load_trims(path: Path | None = None) -> dict[str, frozenset[str]]:
     errors name the line and what was expected."""
     path = path or rule_file(TRIMS_FILE)
     words: dict[str, set[str]] = {place: set() for place in _TRIM_PLACES}
-    for lineno, line, cells in _rule_lines(path, "word\twhere"):
+    for lineno, line in read_lines(path, "word\twhere"):
+        cells = line.split("\t")
         if len(cells) != 2 or not cells[0].isalpha() or cells[1] not in _TRIM_PLACES:
             raise ValueError(
                 f"{path}:{lineno}: expected 'word<TAB>where' (a word of letters; where: "

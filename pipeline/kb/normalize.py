@@ -14,22 +14,17 @@ import unicodedata
 from pathlib import Path
 
 from pipeline.paths import rule_file
+from pipeline.rules import read_lines
 
 SALT_WORDS_FILE = "salt_words.txt"
 SPELLINGS_FILE = "british_spellings.tsv"
-
-
-def _data_lines(path: Path) -> list[tuple[int, str]]:
-    with open(path, encoding="utf-8") as fh:
-        return [(n, line.rstrip("\n")) for n, line in enumerate(fh, 1)
-                if line.strip() and not line.startswith("#")]
 
 
 def load_salt_words(path: Path | None = None) -> frozenset[str]:
     """The salt words, one lower-case word per line (ValueError naming a bad line)."""
     path = path or rule_file(SALT_WORDS_FILE)
     words = set()
-    for lineno, line in _data_lines(path):
+    for lineno, line in read_lines(path):
         if not (line.isalpha() and line.islower()):
             raise ValueError(f"{path}:{lineno}: expected one lower-case word, got {line!r}")
         words.add(line)
@@ -40,7 +35,7 @@ def load_spellings(path: Path | None = None) -> tuple[tuple[str, str], ...]:
     """(british, american) substring pairs in file order (ValueError naming a bad line)."""
     path = path or rule_file(SPELLINGS_FILE)
     pairs = []
-    for lineno, line in _data_lines(path):
+    for lineno, line in read_lines(path):
         cells = line.split("\t")
         if len(cells) != 2 or not all(c.isalpha() and c.islower() for c in cells):
             raise ValueError(f"{path}:{lineno}: expected 'british<TAB>american' (lower-case "

@@ -130,7 +130,7 @@ class LexiconMatcher:
         if patterns_path:
             self._pending = None
             if Path(patterns_path).exists():  # a missing file: no patterns (as before)
-                self.add_patterns(load_patterns(Path(patterns_path)))
+                self._add_checked(load_patterns(Path(patterns_path)))
 
     def _reset(self) -> None:
         # None: the patterns of `_patterns_file`, read only when asked for (`patterns`)
@@ -205,6 +205,12 @@ class LexiconMatcher:
             problem = pattern_problem(pattern)
             if problem is not None:
                 raise ValueError(f"biotab_lexicon.add_patterns: pattern {i}: {problem}")
+        self._add_checked(patterns)
+
+    def _add_checked(self, patterns: list[dict[str, Any]]) -> None:
+        """`add_patterns` for patterns that passed `pattern_problem` (`load_patterns` checks
+        each as it reads it)."""
+        for pattern in patterns:
             if not isinstance(pattern["pattern"], str):  # keys other than LOWER: refused now
                 self._tokens(pattern)
         self._load_pending()

@@ -28,6 +28,7 @@ from pipeline import write as W
 from pipeline.documents import Document, ErrorRecord, Notice
 from pipeline.ingest import Shard, read_shard
 from pipeline.ingest.common import DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORD_BYTES
+from pipeline.runner.allocator import keep_freed_memory
 from pipeline.runner.bookkeeping import file_stat
 from pipeline.runner.errors import PipelineLoadError
 from pipeline.runner.units import Unit, shard_bytes
@@ -165,6 +166,7 @@ def worker_nlp(factory: NlpFactory, *, fresh_process: bool = False) -> Language:
     if nlp is None:
         _NLP_CACHE.clear()
         t0, cpu0 = time.perf_counter(), time.process_time()
+        keep_freed_memory()  # before the build: its arrays are the first to stay
         try:
             nlp = factory()
             warm_up(nlp)

@@ -119,6 +119,15 @@ def to_table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
+def load_table_builders() -> None:
+    """Build an empty table of every schema now. pyarrow imports pandas the first time it
+    builds an array (about 0.2 s): done where the pipeline is built, workers forked from the
+    driver share it instead of each importing it again, and the driver has it for its own
+    files at the end of the run."""
+    for schema in table_schemas().values():
+        to_table([], schema)
+
+
 # --------------------------------------------------------------------------- names
 
 _SAFE = re.compile(r"^[A-Za-z0-9._~-]+$")

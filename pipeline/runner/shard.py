@@ -170,6 +170,7 @@ def worker_nlp(factory: NlpFactory, *, fresh_process: bool = False) -> Language:
         try:
             nlp = factory()
             warm_up(nlp)
+            W.load_table_builders()
         except Exception as exc:
             raise PipelineLoadError(
                 f"could not build the spaCy pipeline ({describe_factory(factory)}): "

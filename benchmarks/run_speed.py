@@ -1,16 +1,18 @@
 """Whole-run throughput and memory of `biotab run`, against spaCy's bare tokenizer.
 
     python benchmarks/run_speed.py [--corpora ../shared/corpora] [--scale 1 10] [--workers 1 2]
-                                   [--corpus iob|pubmed] [--no-model] [--engine local|dask]
-                                   [--json results.json]
+                                   [--corpus iob|abstracts|pubmed] [--no-model]
+                                   [--engine local|dask] [--json results.json]
 
 Corpus: the sentences of BC5CDR and NCBI-disease (train + devel IOB files), tokens joined by
 single spaces, grouped into documents of `--sentences-per-doc` (10) sentences, written as JSONL
 files of `--docs-per-file` (100) documents into a temporary folder. `--scale 10` repeats the
 corpus ten times with different ids (a 10x larger corpus with the same text statistics).
-`--corpus pubmed`: instead, the 1,692 real abstracts of the PubTator files as gzipped PubMed
-baseline-shaped XML (`benchmarks/pubmed_corpus.py`, 500 records per file); words = the
-whitespace-separated words of title + abstract.
+`--corpus abstracts`: instead, the 1,692 real abstracts of the PubTator files as users give them
+(untokenized title and abstract, one JSONL document each; the IOB text is already split into
+tokens, which makes the bare tokenizer's job much easier than on real text); `--corpus pubmed`:
+the same abstracts as gzipped PubMed baseline-shaped XML (`benchmarks/pubmed_corpus.py`, 500
+records per file). For both, words = the whitespace-separated words of title + abstract.
 
 For every scale and worker count, a full `biotab run CORPUS --out TMP --workers N` runs as a
 subprocess (with the trained model when models/biotab_ner exists, unless --no-model). Measured:
@@ -365,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", type=int, nargs="+", default=[1])
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--engine", default="local", choices=["local", "dask"])
-    ap.add_argument("--corpus", default="iob", choices=["iob", "pubmed"])
+    ap.add_argument("--corpus", default="iob", choices=["iob", "abstracts", "pubmed"])
     ap.add_argument("--no-model", action="store_true", help="Lexicons only (biotab --no-model).")
     ap.add_argument("--sentences-per-doc", type=int, default=10)
     ap.add_argument("--docs-per-file", type=int, default=100)
@@ -379,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     abstracts = pubmed_corpus.real_abstracts(args.corpora)
-    if args.corpus == "pubmed":
+    if args.corpus in ("abstracts", "pubmed"):
         texts = [f"{a.title}\n{a.abstract}" for a in abstracts]
         words_1x = sum(a.words for a in abstracts)
     else:

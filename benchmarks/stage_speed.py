@@ -1,9 +1,10 @@
 """Words per second of each stage of the biotab pipeline on one core (not a test).
 
-    python benchmarks/stage_speed.py [IOB_FILE] [--docs N]
+    python benchmarks/stage_speed.py [IOB_FILE | PUBTATOR_FILE] [--docs N]
 
 Runs `build_nlp()` component by component over BC5CDR devel text (IOB tokens joined by single
-spaces, 10 sentences per document) and adds up the CPU time (`time.process_time`) of each
+spaces, 10 sentences per document; or, for a `.pubtator` file, its untokenized titles and
+abstracts as users give them) and adds up the CPU time (`time.process_time`) of each
 component, grouped by stage: split (tokenizer, sentences, sections, language), tag (model,
 lexicon, abbreviations, fuzzy, fusion, cytokines, linker, assertion) and outcomes, and of
 `rows` (`pipeline.process.doc_rows`: the table rows of each annotated document). Thread pools
@@ -20,6 +21,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS
 import argparse  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 STAGES = {
     "split": ("tokenizer", "biotab_sentences", "biotab_sections", "biotab_language"),
@@ -34,6 +36,7 @@ def stage_of(component: str) -> str:
 
 def main() -> None:
     from pipeline.documents import Document
+    from pipeline.ingest.pubtator import read_pubtator
     from pipeline.iob import read_iob_documents
     from pipeline.nlp import build_nlp
     from pipeline.process import doc_rows
@@ -43,7 +46,11 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=0, help="first N documents only (0 = all)")
     ap.add_argument("--model", default="auto", help="NER pipeline folder (default: shipped)")
     args = ap.parse_args()
-    texts = [d.text for d in read_iob_documents(args.iob, per_doc=10)]
+    if args.iob.endswith(".pubtator"):
+        texts = [d.text for d in read_pubtator(Path(args.iob), args.iob)
+                 if isinstance(d, Document)]
+    else:
+        texts = [d.text for d in read_iob_documents(args.iob, per_doc=10)]
     texts = texts[: args.docs] if args.docs else texts
     words = sum(len(t.split()) for t in texts)
     nlp = build_nlp(model=args.model)

@@ -214,23 +214,12 @@ def run(
     started = B.now()
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
-    if engine not in ENGINES:
-        raise RunError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     if workers is None:
         workers = os.cpu_count() or 1
-    if workers < 1:
-        raise RunError("--workers must be at least 1")
-    if batch_size < 1:
-        raise RunError("--batch-size must be at least 1")
-    if part_rows < 1 or not part_mb > 0:
-        raise RunError("--part-rows must be at least 1 and --part-mb more than 0")
-    if (max_file_mb is not None and not max_file_mb > 0) or not max_record_mb > 0:
-        raise RunError("--max-file-mb and --max-record-mb must be more than 0")
-    if doc_timeout_s is not None and doc_timeout_s < 0:
-        raise RunError("--doc-timeout must be 0 (no limit) or more")
+    _check_options(engine=engine, workers=workers, batch_size=batch_size, part_rows=part_rows,
+                   part_mb=part_mb, max_file_mb=max_file_mb, max_record_mb=max_record_mb,
+                   doc_timeout_s=doc_timeout_s, overwrite=overwrite, resume=resume)
     max_bytes = None if max_file_mb is None else max(1, int(max_file_mb * 2**20))
-    if overwrite and resume:
-        raise ValueError("--overwrite and --resume exclude each other")
     check_paths(inputs, out)  # before anything is read, written or loaded
     req = _Request(
         inputs=absolute_inputs(inputs), out=Path(os.path.abspath(out)), fmt=fmt,
@@ -258,6 +247,27 @@ def run(
         return _run_locked(req, shards, lock, t0, started)
     finally:
         lock.release()
+
+
+def _check_options(*, engine: str, workers: int, batch_size: int, part_rows: int,
+                   part_mb: float, max_file_mb: float | None, max_record_mb: float,
+                   doc_timeout_s: float | None, overwrite: bool, resume: bool) -> None:
+    """`RunError` (`ValueError` for `overwrite` with `resume`) naming the first option that
+    cannot work."""
+    if engine not in ENGINES:
+        raise RunError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    if workers < 1:
+        raise RunError("--workers must be at least 1")
+    if batch_size < 1:
+        raise RunError("--batch-size must be at least 1")
+    if part_rows < 1 or not part_mb > 0:
+        raise RunError("--part-rows must be at least 1 and --part-mb more than 0")
+    if (max_file_mb is not None and not max_file_mb > 0) or not max_record_mb > 0:
+        raise RunError("--max-file-mb and --max-record-mb must be more than 0")
+    if doc_timeout_s is not None and doc_timeout_s < 0:
+        raise RunError("--doc-timeout must be 0 (no limit) or more")
+    if overwrite and resume:
+        raise ValueError("--overwrite and --resume exclude each other")
 
 
 def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,

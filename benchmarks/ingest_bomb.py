@@ -21,6 +21,10 @@ xml_one_record 3.7-14 s, peak RSS 147 MB (1 document, record_too_large + too_lar
 txt 0.46 s, 109 MB (record_too_large at 32 MiB); xml_many with --max-bytes 100000000:
 140 s, 86 MB, 403,225 documents + too_large (~2,900 records/s: at the 1 GiB default such a
 file yields ~4 M small valid documents in ~25 min, memory flat).
+jsonl_many with --max-bytes 100000000: 47 s CPU, 78 MB, 7,142,857 documents + too_large; the
+same with --block-size 1000: 128 blocks, 59 s CPU, 78 MB. With --max-bytes 10000000
+--block-size 1000, before blocks were bounded and skipped by counting newlines: 715 blocks,
+77 s CPU (growing with the square of the cap); after: 128 blocks, 8.4 s CPU.
 """
 
 from __future__ import annotations

@@ -84,7 +84,8 @@ def kb_build_cmd(
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Compile MeSH + HGNC + brand names into models/kb (concepts, patterns, index, manifest)."""
-    from pipeline.kb.build import KBBuildError, build_kb
+    from pipeline.kb.build import build_kb
+    from pipeline.kb.build_sources import KBBuildError
 
     setup_logging(verbose)
     try:

@@ -25,6 +25,24 @@ def read_lines(path: Path, header: str | None = None) -> Iterator[tuple[int, str
                 yield lineno, line
 
 
+def read_word_list(path: Path, *, min_length: int = 1) -> tuple[str, ...]:
+    """The words of a one-word-per-line list, in file order ('#' comments and blank lines left
+    out); RuleError naming the file and line unless each is lower-case letters, at least
+    `min_length` of them, and appears once."""
+    seen: dict[str, int] = {}
+    for lineno, line in read_lines(path):
+        word = line.strip()
+        if not (word.isalpha() and word.islower() and len(word) >= min_length):
+            raise RuleError(
+                f"{path}:{lineno}: got {line!r}; expected one lower-case word of at least "
+                f"{min_length} letters"
+            )
+        if word in seen:
+            raise RuleError(f"{path}:{lineno}: {word!r} is already on line {seen[word]}")
+        seen[word] = lineno
+    return tuple(seen)
+
+
 def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
     """Yield (line number, parsed object) for each non-blank, non-comment line."""
     opener = gzip.open if path.suffix == ".gz" else open

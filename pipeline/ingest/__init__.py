@@ -20,6 +20,9 @@ Resources: `max_bytes` (default `common.DEFAULT_MAX_BYTES`, 1 GiB) caps the deco
 read per file, `max_record_bytes` (default `common.DEFAULT_MAX_RECORD_BYTES`, 32 MiB) the bytes
 of one record held in memory (a whole txt file, a JSON/PubTator line, an XML record); past
 either, an error row ("too_large" / "record_too_large") and the records before are kept.
+A JSONL file split into blocks for a runner (`list_shards`) has at most MAX_BLOCKS_PER_FILE of
+them, and a block skips the lines before it without splitting them out, so a file of millions of
+tiny lines (a gzip bomb of short valid records) costs a bounded number of readings of it.
 
 File system: folders are walked with symlinks followed, to files and folders, also when they
 lead outside the input folder (doc_ids use the path under the input folder, not the target);
@@ -75,6 +78,8 @@ from pipeline.ingest.text import read_text
 FORMATS = ("txt", "jsonl", "pubtator", "bioc", "pubmed")
 TEXT_EXTS = {".txt", ".md", ".markdown", ".text"}
 JSONL_EXTS = {".jsonl", ".ndjson"}
+#: Most blocks a JSONL file is split into (see `_block_starts`).
+MAX_BLOCKS_PER_FILE = 128
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -380,8 +385,19 @@ def _labels(inputs: Sequence[Path | str | bytes]) -> dict[str, str]:
         depth += 1
 
 
+def _block_starts(n_lines: int, block_size: int, max_blocks: int) -> list[int]:
+    """First lines of the blocks of a JSONL file: `block_size` lines each, or more when that
+    would make more than `max_blocks` blocks (every block re-reads, and for gzip
+    re-decompresses, the file up to its first line, so a file's blocks cost at most about
+    max_blocks / 2 readings of it however many lines it has; 1 GiB of tiny lines in blocks of
+    1,000 would be ~80,000 blocks and ~40,000 readings)."""
+    size = max(block_size, -(-n_lines // max(1, max_blocks)))
+    return list(range(0, n_lines, size))
+
+
 def _iter_shards(inputs: Sequence[Path | str | bytes], fmt: str | None,
-                 block_size: int | None, max_bytes: int | None) -> Iterator[Shard]:
+                 block_size: int | None, max_bytes: int | None,
+                 max_blocks: int = MAX_BLOCKS_PER_FILE) -> Iterator[Shard]:
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     labels = _labels(inputs)
@@ -400,24 +416,26 @@ def _iter_shards(inputs: Sequence[Path | str | bytes], fmt: str | None,
                 n = _count_lines(path, max_bytes)
             except (OSError, EOFError):
                 n = 0
-            if n > block_size:
-                for start in range(0, n, block_size):
-                    last = start + block_size >= n
-                    yield Shard(str(path), kind, start, None if last else block_size, root_s,
-                                label)
+            starts = _block_starts(n, block_size, max_blocks)
+            if len(starts) > 1:
+                for start, stop in zip(starts, [*starts[1:], None], strict=True):
+                    yield Shard(str(path), kind, start, None if stop is None else stop - start,
+                                root_s, label)
                 continue
         yield Shard(str(path), kind, 0, None, root_s, label)
 
 
 def list_shards(inputs: Sequence[Path | str], fmt: str | None = None,
                 block_size: int | None = 1000, *,
-                max_bytes: int | None = DEFAULT_MAX_BYTES) -> list[Shard]:
+                max_bytes: int | None = DEFAULT_MAX_BYTES,
+                max_blocks: int = MAX_BLOCKS_PER_FILE) -> list[Shard]:
     """Work units for a (distributed) runner: one per file; JSONL files longer than
-    `block_size` lines are split into blocks of lines (lines counted up to `max_bytes`).
+    `block_size` lines are split into blocks of lines (lines counted up to `max_bytes`), at
+    most `max_blocks` of them (then of more than `block_size` lines each).
     Deterministic order and `shard_id`s. Every record of every input is covered by exactly one
     shard. Problem paths (missing, dangling links, link loops, unreadable folders) are shards
     whose `fmt` is in PROBLEMS: reading them gives their error row."""
-    return list(_iter_shards(inputs, fmt, block_size, max_bytes))
+    return list(_iter_shards(inputs, fmt, block_size, max_bytes, max_blocks))
 
 
 def _txt_doc_id(path: Path, root: Path | None, label: str | None = None) -> str:

@@ -220,15 +220,20 @@ def _fill(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read_all(path: Path, caps: Caps) -> bytes | None:
-    """The whole (decompressed) file when it fits the per-record cap, else None."""
+    """The whole (decompressed) file when it fits the per-record cap, else None (also when it
+    is past the per-file cap, which may be the smaller: then it is read line by line up to that
+    cap, and the documents before it are kept)."""
     chunks: list[bytes] = []
     got = 0
     with CappedStream(path, caps.max_bytes) as stream:
-        while chunk := stream.read():
-            chunks.append(chunk)
-            got += len(chunk)
-            if got > caps.record:
-                return None
+        try:
+            while chunk := stream.read():
+                chunks.append(chunk)
+                got += len(chunk)
+                if got > caps.record:
+                    return None
+        except InputTooLarge:
+            return None
     return b"".join(chunks)
 
 

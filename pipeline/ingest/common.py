@@ -187,13 +187,17 @@ class CappedStream:
         self.close()
 
 
-def iter_lines(stream: CappedStream, max_line: int) -> Iterator[bytes | int]:
+def iter_lines(stream: CappedStream, max_line: int, skip: int = 0) -> Iterator[bytes | int]:
     """Lines of a stream (with their b"\n"); a line longer than `max_line` bytes is not kept:
-    its length (an int) is yielded instead, so memory stays bounded by `max_line`."""
+    its length (an int) is yielded instead, so memory stays bounded by `max_line`. The first
+    `skip` lines are passed over unseen (their newlines counted a chunk at a time: a block of
+    lines deep in a file does not pay a Python step for each line before it)."""
+    pending = _skip_lines(stream, skip)  # what was read after the skipped lines
     buf = b""
     skipping = 0  # > 0 while inside an over-long line: bytes of it seen so far
     while True:
-        chunk = stream.read(READ_CHUNK)
+        chunk = pending or stream.read(READ_CHUNK)
+        pending = b""
         if not chunk:
             break
         buf += chunk
@@ -218,6 +222,24 @@ def iter_lines(stream: CappedStream, max_line: int) -> Iterator[bytes | int]:
         yield skipping
     elif buf:
         yield buf
+
+
+def _skip_lines(stream: CappedStream, n: int) -> bytes:
+    """Read past the first `n` lines; returns the bytes read after the n-th newline (b"" when
+    the stream has `n` lines or fewer)."""
+    while n > 0:
+        chunk = stream.read(READ_CHUNK)
+        if not chunk:
+            return b""
+        found = chunk.count(b"\n")
+        if found < n:
+            n -= found
+            continue
+        pos = -1
+        for _ in range(n):
+            pos = chunk.index(b"\n", pos + 1)
+        return chunk[pos + 1:]
+    return b""
 
 
 @dataclass(frozen=True)

@@ -63,12 +63,10 @@ def read_jsonl(
     caps = Caps(max_bytes, max_record_bytes)
     stem = f"{label}/{_stem(path)}" if label else _stem(path)
     end = None if n_records is None else start + n_records
-    idx = -1
+    idx = start - 1  # the 0-based index of the last line read
     try:
         with CappedStream(path, caps.max_bytes) as stream:
-            for idx, raw in enumerate(iter_lines(stream, caps.record)):
-                if idx < start:
-                    continue
+            for idx, raw in enumerate(iter_lines(stream, caps.record, skip=start), start):
                 if end is not None and idx >= end:
                     break
                 if isinstance(raw, int):

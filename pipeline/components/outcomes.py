@@ -63,7 +63,7 @@ from pipeline.components.outcome_rules import (
     load_lexicon,
     resolve,
 )
-from pipeline.components.outcome_scope import pooled_totals
+from pipeline.components.outcome_scope import mark_differences, pooled_totals, subgroup_sizes
 from pipeline.components.outcome_tokens import Cue, Figure, Mention
 from pipeline.labels import DISEASE
 from pipeline.outcomes import OutcomeFigure
@@ -430,6 +430,8 @@ class OutcomeExtractor:
                 continue  # "65% were postmenopausal": who was studied, not an outcome
             if f.pct is None and scope.excluded_follows(text, tail):
                 continue  # "Nine patients were excluded after randomization"
+            if f.needs_cue and f.pct is None and scope.counts_no_subjects(text, f.start, f.end):
+                continue  # "1) versus ...", "6 cycles of FEC100 versus 4 FEC100"
             if f.all_form and f.count is None and (
                 scope.procedure_follows(text, f.end) or (not f.prefer_after and others)
             ):
@@ -503,8 +505,11 @@ class OutcomeExtractor:
         mark_change_pairs(lex, figures, parser)
         attach_arms(lex, figures, parser)
         compared_figures(lex, figures, parser, boundary, [m.start - base for m in sm.drugs])
-        pooled = pooled_totals(figures, parser.text, "enrollment")
-        figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in pooled]
+        mark_differences(figures, parser.text)
+        dropped = pooled_totals(figures, parser.text, "enrollment") | subgroup_sizes(
+            figures, parser.text, lex.scope, [m.end - base for m in sm.drugs], "enrollment"
+        )
+        figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
         out: list[OutcomeFigure] = []
         for f in figures:
             fig = resolve_figure(sent, sent_idx, f, parser, ctx, sm, den_context)

@@ -196,6 +196,32 @@ def test_subgroup_sizes(nlp: Language, text: str, expected: list[tuple[str, str,
     assert rows(nlp, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the bracket holds the sentence's one rate after "with <trait>": the trait's share
+        (
+            "In a subset analysis of patients with known ER+ and/or PgR+ tumors (approximately "
+            "78%), median TTP was 8.2 months.",
+            [("months", 8.2)],
+        ),
+        # rates compared between traits are results
+        (
+            "Neutropenia occurred more often in patients with HER2-positive tumors (12%) than in "
+            "those with HER2-negative tumors (5%).",
+            [(PCT, 12.0), (PCT, 5.0)],
+        ),
+    ],
+)
+def test_trait_share_in_brackets(
+    nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    """(with the DISEASE mentions that make "tumors" a weak adverse-event cue)"""
+    mentions = [("tumors", "DISEASE", "MESH:D009369"), ("Neutropenia", "DISEASE", "MESH:D009503")]
+    got = [(r["unit"], r["value"]) for r in run(nlp, text, mentions)._.outcomes]
+    assert got == expected
+
+
 def test_arm_size_tested_after_a_drug(nlp: Language) -> None:
     """ "bupivacaine (n = 62, P = 0.55)": the drug's arm, not a subgroup."""
     text = "Median NRS did not differ between bupivacaine (n = 62, P = 0.55) and placebo (n = 65)."

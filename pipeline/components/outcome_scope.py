@@ -15,7 +15,8 @@ classes for `biotab_outcomes`:
 - allocation shares: a percentage beside an arm's size where subjects were randomized ("a
   dietary intervention group (40%; n = 19 541)");
 - baseline characteristics: a percentage right after a receptor status or characteristic word
-  ("triple negative (12.9%)", "ER/PR positive BC in 86.4%");
+  ("triple negative (12.9%)", "ER/PR positive BC in 86.4%"), or alone in a bracket after "with"
+  and one ("patients with known ER+ and/or PgR+ tumors (approximately 78%)");
 - "all <subjects>" as who was treated ("All patients received ...") or as the population of
   another figure ("survival of all randomized patients was 62%");
 - exclusions: a count of subjects who were excluded or became ineligible ("Nine patients were
@@ -94,6 +95,13 @@ class ScopeRules:
         # "triple-negative disease (31.9% vs 17.2%)": a rate of the disease by group)
         self.trait_before_re = re.compile(
             rf"{trait}\s*\)?\s*\(\s*$|{trait}\s+[\w-]+\s+in\s+$", re.IGNORECASE
+        )
+        # "patients with known ER+ and/or PgR+ tumors (approximately 78%)": the share of who
+        # was studied with the trait, the bracket holding the percentage alone
+        self.trait_with_re = re.compile(
+            rf"\bwith\s+(?:[\w-]+\s+){{0,2}}?{trait}[^()]{{0,40}}?\(\s*"
+            rf"(?:(?:{_alt(low['hedges'])})\s+)?$",
+            re.IGNORECASE,
         )
         self.group_size_after_re = re.compile(r"\s*[;,]\s*[nN]\s*=")
         self.enrolled_re = re.compile(rf"\b(?:{_alt(low['enrolled_words'])})\b", re.IGNORECASE)
@@ -201,12 +209,21 @@ class ScopeRules:
             self._last_text = text
         return self._last_cues
 
-    def trait_share(self, text: str, start: int) -> bool:
-        """A percentage right after a baseline trait: the share of who was studied with it."""
+    def trait_share(self, text: str, start: int, end: int, alone: bool) -> bool:
+        """A percentage at text[start:end] right after a baseline trait, or alone in a bracket
+        after "with <trait>" as the sentence's one rate (`alone`): the share of who was studied
+        with it."""
         before = text[max(0, start - 60) : start].rstrip()
-        if not (before.endswith("(") or before.endswith(" in")):
-            return False
-        return self.trait_before_re.search(text[max(0, start - 60) : start]) is not None
+        if (before.endswith("(") or before.endswith(" in")) and self.trait_before_re.search(
+            text[max(0, start - 60) : start]
+        ):
+            return True
+        return bool(
+            text[end : end + 3].lstrip().startswith(")")
+            and alone  # (not "in those with X (12%) than with Y (5%)")
+            and "with" in text[max(0, start - 100) : start]
+            and self.trait_with_re.search(text[max(0, start - 100) : start])
+        )
 
     def allocation_share(self, text: str, start: int, end: int) -> bool:
         """ "randomized to a dietary intervention group (40%; n = 19 541)": the arm's share of
@@ -356,6 +373,7 @@ _KEYS: tuple[str, ...] = (
     "list_connectors",
     "comparison_connectors",
     "count_blockers_after",
+    "hedges",
     "arm_nouns",
     "control_arms",
     "population_nouns",

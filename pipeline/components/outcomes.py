@@ -422,6 +422,7 @@ class OutcomeExtractor:
         # searched only for a percentage: does the sentence state what is generally known?
         general: bool | None = None
         others = sum(1 for g in figures if not g.all_form)
+        rates = sum(1 for g in figures if g.pct is not None)
         kept: list[Figure] = []
         amounts: list[Figure] = []
         for k, f in enumerate(figures):
@@ -447,7 +448,7 @@ class OutcomeExtractor:
                     continue
                 if (
                     scope.design_percentage(text, f.start)
-                    or scope.trait_share(text, f.start)
+                    or scope.trait_share(text, f.start, f.end, rates == 1)
                     or scope.allocation_share(text, f.start, f.end)
                 ):
                     continue  # a definition, threshold, earlier work, baseline trait, allocation

@@ -126,9 +126,9 @@ class ScopeRules:
         """Bare numbers that count no subjects, and subgroups that are no arm."""
         things = _alt(low["count_blockers_after"])
         # "6 cycles of FEC100 versus 4 FEC100": listed or compared with an amount of treatment
+        self.amount_joiners = low["comparison_connectors"] | {"or"}
         self.amount_listed_re = re.compile(
-            rf"\b(?:{things})\s+of\s+[^;]{{1,80}}?\s+(?:{_alt(low['comparison_connectors'])}|or)"
-            r"\s*$",
+            rf"\b(?:{things})\s+of\s+[^;]{{1,80}}?\s+(?:{_alt(self.amount_joiners)})\s*$",
             re.IGNORECASE,
         )
         # "From the six selected clusters, three ...": a count of what the phrase names
@@ -153,11 +153,14 @@ class ScopeRules:
         """A bare number at text[start:end] that is a list label ("1) ..."), an amount listed
         with one, or a count of things (not subjects) that a phrase before it names."""
         before = text[max(0, start - AMOUNT_WINDOW) : start]
-        return bool(
-            (not before.strip() and text[end : end + 2].lstrip().startswith(")"))  # "1) ..."
-            or self.amount_listed_re.search(before)
-            or self.things_before_re.search(before)
-        )
+        tail = before.rstrip()
+        if not tail:
+            return text[end : end + 2].lstrip().startswith(")")  # "1) ..."
+        # (cheap tests of the last word or sign first: most numbers follow neither)
+        if tail.endswith(","):
+            return self.things_before_re.search(before[-80:]) is not None
+        last = tail[tail.rfind(" ") + 1 :].lower()
+        return last in self.amount_joiners and self.amount_listed_re.search(before) is not None
 
     def general_statement(self, text: str) -> bool:
         """The sentence's verbs are present (or future) tense only: it states what is generally

@@ -507,8 +507,10 @@ class OutcomeExtractor:
         attach_arms(lex, figures, parser)
         compared_figures(lex, figures, parser, boundary, [m.start - base for m in sm.drugs])
         mark_differences(figures, parser.text)
+        # (drug ends only where a "(n = N)" figure may need them)
+        drug_ends = [m.end - base for m in sm.drugs] if any(f.n_form for f in figures) else []
         dropped = pooled_totals(figures, parser.text, "enrollment") | subgroup_sizes(
-            figures, parser.text, lex.scope, [m.end - base for m in sm.drugs], "enrollment"
+            figures, parser.text, lex.scope, drug_ends, "enrollment"
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
         out: list[OutcomeFigure] = []

@@ -170,7 +170,16 @@ def test_pooled_totals(nlp: Language, text: str, expected: list[tuple[str, str, 
             "PFS was 5.6 and 3.8 months in the two arms.",
             [("survival", "months", 5.6), ("survival", "months", 3.8)],
         ),
+        (
+            "PFS improved overall; in cohort 2 (n = 99), median PFS was 11.1 months with "
+            "letrozole versus 18.1 months with palbociclib.",
+            [("survival", "months", 11.1), ("survival", "months", 18.1)],
+        ),
         # an arm's size stays, also with its own P value; so does who was enrolled
+        (
+            "In the control group (n = 49), median PFS was 11.1 months.",
+            [("enrollment", COUNT, 49.0), ("survival", "months", 11.1)],
+        ),
         (
             "The ORR was 62.3% in the GET arm (n = 114) and 51.2% in the FEC arm (n = 129; "
             "P = .093).",

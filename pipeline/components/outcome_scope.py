@@ -26,8 +26,9 @@ classes for `biotab_outcomes`:
 - pooled totals: a count of events split by arm right after it ("136 women (74 placebo, 62
   tamoxifen) developed breast cancer"): the arms' figures are the rows, their sum is not;
 - subgroup sizes: "(n = 22, P = .06)" after a subgroup that is no arm, "In patients with
-  centrally confirmed receptor positivity (n = 150), median PFS was ...": the size of a
-  subgroup analysed apart, not who was enrolled;
+  centrally confirmed receptor positivity (n = 150), median PFS was ...", "in cohort 2 (n = 99),
+  median PFS was 11.1 months for the letrozole group and ...": the size of a subgroup analysed
+  apart, not who was enrolled;
 - bare numbers that count no subjects: a list label ("1)" opening a sentence), an amount
   listed with one ("6 cycles of FEC100 versus 4 FEC100"), things a phrase before names ("From
   the six selected clusters, three were allocated ...");
@@ -140,14 +141,20 @@ class ScopeRules:
         self.tested_after_re = re.compile(r"\s*[,;]\s*[pP]\s*[=<>≤≥]")
         arms = _alt(low["arm_nouns"] | low["control_arms"])
         self.arm_before_re = re.compile(rf"\b(?:{arms})\s*[(\[]\s*$", re.IGNORECASE)
-        # "In patients with centrally confirmed receptor positivity (n = 150), ...": the
-        # sentence opens on a subgroup by a trait, its size in brackets
-        self.subgroup_opening_re = re.compile(
+        # "In cohort 2 (n = 99), ...": a clause opens on a group, its size in brackets; by a
+        # trait ("In patients with centrally confirmed receptor positivity (n = 150), ...")
+        self.group_opening_re = re.compile(
+            r"\s*(?:in|among)\s+[^()\[\]]{1,100}?[(\[]\s*", re.IGNORECASE
+        )
+        self.trait_opening_re = re.compile(
             r"\s*(?:in|among)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?"
             rf"(?:{_alt(low['population_nouns'])})\s+with\s+[^()]{{1,100}}?[(\[]\s*",
             re.IGNORECASE,
         )
         self.bracket_clause_end_re = re.compile(r"\s*[)\]]\s*,")
+        # "... for the letrozole group and ... for the palbociclib group": arms named after
+        named = {w for w in low["comparison_connectors"] | low["arm_nouns"] if w.isalpha()}
+        self.arms_named_re = re.compile(rf"\b(?:{_alt(named)})\b", re.IGNORECASE)
 
     def counts_no_subjects(self, text: str, start: int, end: int) -> bool:
         """A bare number at text[start:end] that is a list label ("1) ..."), an amount listed
@@ -276,8 +283,8 @@ def subgroup_sizes(
 ) -> set[int]:
     """Indices of "(n = N)" figures that give the size of a subgroup analysed apart, not of an
     arm or of who was enrolled: tested on its own ("in HER2-positive DCIS (n = 22, P = .06)":
-    not after an arm noun or a drug; any measure) or, as an enrollment figure, opening the
-    sentence ("In patients with confirmed receptor positivity (n = 150), median PFS ...")."""
+    not after an arm noun or a drug; any measure) or, as an enrollment figure, opening a
+    clause on a subgroup (`_subgroup_opening`)."""
     out: set[int] = set()
     for k, f in enumerate(figures):
         if not f.n_form or f.pct is not None:
@@ -287,14 +294,28 @@ def subgroup_sizes(
             after_drug = any(0 <= f.start - e <= 3 and "(" in text[e : f.start] for e in drug_ends)
             if not (after_drug or rules.arm_before_re.search(head)):
                 out.add(k)
-        elif (
-            f.measure == enrollment
-            and f.start <= 200
-            and rules.subgroup_opening_re.fullmatch(text, 0, f.start)
-            and rules.bracket_clause_end_re.match(text, f.end)
-        ):
+        elif f.measure == enrollment and _subgroup_opening(f, text, rules):
             out.add(k)
     return out
+
+
+def _subgroup_opening(f: Figure, text: str, rules: ScopeRules) -> bool:
+    """ "In patients with confirmed receptor positivity (n = 150), ...", "in cohort 2 (n = 99),
+    median PFS was 11.1 months for the letrozole group and 18.1 months for ...": the clause
+    opens on a group by a trait, or on a group that is no arm and then names the arms (a
+    subgroup of both); not "In the control group (n = 49), ..."."""
+    cut = max(text.rfind(";", 0, f.start), text.rfind(":", 0, f.start)) + 1
+    if f.start - cut > 200 or not rules.bracket_clause_end_re.match(text, f.end):
+        return False
+    head = text[cut : f.start]
+    if not rules.group_opening_re.fullmatch(head):
+        return False
+    if rules.trait_opening_re.fullmatch(head):
+        return True
+    if rules.arm_before_re.search(head):
+        return False
+    stop = text.find(";", f.end)
+    return rules.arms_named_re.search(text, f.end, stop if stop >= 0 else len(text)) is not None
 
 
 # What stands between a total and its first part: the words of its clause, then the bracket or

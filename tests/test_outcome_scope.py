@@ -55,6 +55,24 @@ AE, PCT, COUNT, REL = "adverse_event", "percent", "count", "relative_change"
             "versus 15% with placebo.",
             [("complete_response", PCT, 28.0), ("complete_response", PCT, 15.0)],
         ),
+        # sample-size statements: rates are assumptions, subject counts the planned size
+        (
+            "Assuming a 10% dropout rate, 200 patients were required.",
+            [("enrollment", COUNT, 200.0)],
+        ),
+        (
+            "A sample size of 120 patients provided 90% power to detect an increase in the "
+            "response rate from 30% to 55%.",
+            [("enrollment", COUNT, 120.0)],
+        ),
+        (
+            "The dropout rate was 10% in the placebo arm and 12% in the acupuncture arm.",
+            [("discontinuation", PCT, 10.0), ("discontinuation", PCT, 12.0)],
+        ),
+        (
+            "The response rate increased from 30% to 55% with acupuncture.",
+            [("response", PCT, 30.0), ("response", PCT, 55.0)],
+        ),
         # baseline trait shares, allocation shares
         ("Patients with triple negative (12.9%) and HER2+ (16.7%) tumours were included.", []),
         (

@@ -19,6 +19,9 @@ classes for `biotab_outcomes`:
   and one ("patients with known ER+ and/or PgR+ tumors (approximately 78%)");
 - "all <subjects>" as who was treated ("All patients received ...") or as the population of
   another figure ("survival of all randomized patients was 62%");
+- sample-size statements: a percentage in a sentence that plans the trial's size ("Assuming a
+  10% dropout rate, 200 patients were required", "90% power to detect an increase from 30% to
+  55%") is an assumption, and a subject count there is the planned size (enrollment);
 - exclusions: a count of subjects who were excluded or became ineligible ("Nine patients were
   excluded after randomization");
 - amounts: a rate listed or compared with an amount of treatment ("90% of the planned dose was
@@ -85,8 +88,11 @@ class ScopeRules:
         self.definition_words = frozenset(w.split()[0] for w in low["definition_openers"])
         self.background_words = frozenset(w.split()[-1] for w in low["background_cues"])
         self.exclusion_words = frozenset(w.split()[-1] for w in low["exclusion_words"])
+        self.power_words = frozenset(w.split()[0] for w in low["power_cues"])
+        self.per_after_re = re.compile(r"\s*per\b", re.IGNORECASE)
+        self.power_re = re.compile(rf"\b(?:{_alt(low['power_cues'])})\b", re.IGNORECASE)
         self._last_text: str | None = None
-        self._last_cues = (False, False, False)
+        self._last_cues = (False, False, False, False)
         self.sign_re = re.compile(rf"(?:{_alt(data['threshold_signs'])})\s*$")
         receptor = (
             rf"\b(?:{_alt(low['receptor_words'])})[\s-]*(?:{_alt(low['receptor_status_words'])})"
@@ -193,7 +199,7 @@ class ScopeRules:
         or earlier work."""
         if self.sign_re.search(text, max(0, start - 12), start):
             return True
-        definition, background, _ = self._cues_in(text)
+        definition, background, _, _ = self._cues_in(text)
         if not (definition or background):
             return False
         # (earlier work is cited for the whole sentence, a definition for its clause)
@@ -205,8 +211,9 @@ class ScopeRules:
             or (background and self.background_re.search(sentence))
         )
 
-    def _cues_in(self, text: str) -> tuple[bool, bool, bool]:
-        """Whether a definition, background or exclusion word stands anywhere in the sentence
+    def _cues_in(self, text: str) -> tuple[bool, bool, bool, bool]:
+        """Whether a definition, background, exclusion or power word stands anywhere in the
+        sentence
         (substring tests: most sentences hold none, and then no regex runs); kept for the last
         sentence asked about."""
         if text is not self._last_text:
@@ -215,6 +222,7 @@ class ScopeRules:
                 any(w in low for w in self.definition_words),
                 any(w in low for w in self.background_words),
                 any(w in low for w in self.exclusion_words),
+                any(w in low for w in self.power_words),
             )
             self._last_text = text
         return self._last_cues
@@ -255,6 +263,12 @@ class ScopeRules:
                 return True  # (past the amount's own words, to "compared to")
         return False
 
+    def sample_size_statement(self, text: str) -> bool:
+        """ "Assuming a 10% dropout rate, 200 patients were required", "a sample size of 120
+        patients provided 90% power to detect an increase from 30% to 55%": the sentence plans
+        the trial's size; its rates are assumptions, its subject counts the planned size."""
+        return self._cues_in(text)[3] and self.power_re.search(text) is not None
+
     def excluded_follows(self, text: str, end: int) -> bool:
         """ "Nine patients were excluded after randomization", "two patients became
         ineligible": who left the study population before any outcome, not a result."""
@@ -264,6 +278,25 @@ class ScopeRules:
         """ "All patients received ...", "All participants were re-evaluated ...": who was
         treated or examined (the cohort), not a result."""
         return self.procedure_re.match(text[end : end + 120]) is not None
+
+
+def planned_sizes(figures: list[Figure], text: str, rules: ScopeRules, enrollment: str) -> None:
+    """In a sample-size statement, a count of subjects is the planned size: enrollment,
+    whatever cue is near ("discontinuation" for "200 patients" beside "a 10% dropout rate")."""
+    if not rules.sample_size_statement(text):
+        return
+    for f in figures:
+        # (a cue claimed it; not "130 patients per arm": an arm's planned size)
+        if (
+            f.has_pop
+            and f.pct is None
+            and f.count
+            and f.den is None
+            and not f.all_form
+            and (f.measure is not None or f.excluded)
+            and not rules.per_after_re.match(text, f.end)
+        ):
+            f.measure, f.excluded = enrollment, False
 
 
 def mark_differences(figures: list[Figure], text: str) -> None:
@@ -386,6 +419,7 @@ SCOPE_LISTS: tuple[str, ...] = (
     "threshold_signs",
     "procedure_verbs",
     "exclusion_words",
+    "power_cues",
 )
 # every key it reads: its own and some the other outcome modules read too
 _KEYS: tuple[str, ...] = (

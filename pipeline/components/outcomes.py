@@ -63,7 +63,12 @@ from pipeline.components.outcome_rules import (
     load_lexicon,
     resolve,
 )
-from pipeline.components.outcome_scope import mark_differences, pooled_totals, subgroup_sizes
+from pipeline.components.outcome_scope import (
+    mark_differences,
+    planned_sizes,
+    pooled_totals,
+    subgroup_sizes,
+)
 from pipeline.components.outcome_tokens import Cue, Figure, Mention
 from pipeline.labels import DISEASE
 from pipeline.outcomes import OutcomeFigure
@@ -448,10 +453,13 @@ class OutcomeExtractor:
                     continue
                 if (
                     scope.design_percentage(text, f.start)
+                    or scope.sample_size_statement(text)
                     or scope.trait_share(text, f.start, f.end, rates == 1)
                     or scope.allocation_share(text, f.start, f.end)
                 ):
-                    continue  # a definition, threshold, earlier work, baseline trait, allocation
+                    # a definition, threshold, earlier work, sample-size assumption, baseline
+                    # trait, allocation
+                    continue
                 if not f.relative and general is None:
                     general = scope.general_statement(text)
                 if general and not f.relative:
@@ -501,6 +509,7 @@ class OutcomeExtractor:
             if g.group == f.group and f.relative:
                 g.relative = True  # "increased by 5.5% and 7.6%": a list shares its kind
         assign_measures(lex, figures, cues, parser, boundary)
+        planned_sizes(figures, parser.text, lex.scope, "enrollment")
         attach_stats(lex, figures, parser)
         attach_timepoints(figures, parser, boundary)
         mark_change_pairs(lex, figures, parser)

@@ -1,10 +1,13 @@
 """Score the outcomes table on the PICO corpus's annotated numbers (pico-dev, BRAT .txt + .ann).
 
-    python benchmarks/outcomes_pico.py [--corpus DIR] [--errors FILE] [--refresh] [--limit N]
+    python benchmarks/outcomes_pico.py [--corpus DIR] [--split tuned|heldout|both]
+                                       [--errors FILE] [--refresh] [--limit N]
 
 Held-out rule, fixed before any abstract was read: a PMID belongs to the held-out quarter when
 `int(sha256(pmid).hexdigest(), 16) % 4 == 0` (121 of the 504 abstracts). Rules are tuned on the
-other 383 ("tuned") only; both parts are printed side by side.
+other 383 ("tuned") only: while iterating run `--split tuned`, which scores (and prints) the
+tuned part alone; run `--split both` (the default) once rules are frozen. `--errors` writes the
+tuned part's misses and false rows only: held-out abstracts are never listed.
 
 The whole tagging pipeline (`build_nlp(outcomes=False)`) runs once per abstract and its Docs are
 cached (`--cache`, rebuilt with `--refresh`), then `biotab_outcomes` runs on the cached Docs and
@@ -265,7 +268,9 @@ def _fmt(x: float | None) -> str:
 
 
 def report(scores: dict[str, Score]) -> None:
-    print(f"{'':<28}" + "".join(f"{s:>14}" for s in SPLITS))
+    """Print one column per part in `scores` (tuned, held-out or both)."""
+    splits = [s for s in SPLITS if s in scores]
+    print(f"{'':<28}" + "".join(f"{s:>14}" for s in splits))
     for kind, name in (
         ("figure", "figure recall (bin %+abs)"),
         ("bin-percent", "  bin-percent recall"),
@@ -275,21 +280,21 @@ def report(scores: dict[str, Score]) -> None:
         ("cont", "cont (info) recall"),
     ):
         cells = "".join(
-            f"{_fmt(scores[s].recall(kind)):>8} /{scores[s].total[kind]:>4}" for s in SPLITS
+            f"{_fmt(scores[s].recall(kind)):>8} /{scores[s].total[kind]:>4}" for s in splits
         )
         print(f"{name:<28}{cells}")
     cells = "".join(
-        f"{_fmt(scores[s].precision()):>8} /{sum(scores[s].rows.values()):>4}" for s in SPLITS
+        f"{_fmt(scores[s].precision()):>8} /{sum(scores[s].rows.values()):>4}" for s in splits
     )
     print(f"{'precision (% and n rows)':<28}{cells}")
-    units = sorted(set(scores["tuned"].unscored) | set(scores["heldout"].unscored))
+    units = sorted({u for s in splits for u in scores[s].unscored})
     for u in units:
-        cells = "".join(f"{'':>8} /{scores[s].unscored[u]:>4}" for s in SPLITS)
+        cells = "".join(f"{'':>8} /{scores[s].unscored[u]:>4}" for s in splits)
         print(f"{'rows (not scored) ' + u:<28}{cells}")
-    measures = sorted(set(scores["tuned"].rows) | set(scores["heldout"].rows))
+    measures = sorted({m for s in splits for m in scores[s].rows})
     for m in measures:
         cells = "".join(
-            f"{_fmt(scores[s].precision(m)):>8} /{scores[s].rows[m]:>4}" for s in SPLITS
+            f"{_fmt(scores[s].precision(m)):>8} /{scores[s].rows[m]:>4}" for s in splits
         )
         print(f"  {m:<26}{cells}")
 
@@ -299,9 +304,14 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPORA / "pico-dev")
     ap.add_argument("--cache", type=Path, default=REPO / "outputs" / "pico_cache")
     ap.add_argument("--refresh", action="store_true", help="re-run the tagging pipeline")
-    ap.add_argument("--errors", type=Path, help="write misses and false rows (JSONL)")
     ap.add_argument(
-        "--errors-split", choices=SPLITS, default="tuned", help="split whose errors are written"
+        "--split",
+        choices=(*SPLITS, "both"),
+        default="both",
+        help="part(s) scored and printed; iterate with 'tuned' only",
+    )
+    ap.add_argument(
+        "--errors", type=Path, help="write the tuned part's misses and false rows (JSONL)"
     )
     ap.add_argument("--limit", type=int, help="first N abstracts only")
     args = ap.parse_args()
@@ -314,13 +324,15 @@ def main() -> int:
     docs = tagged_docs(nlp, [t for _, t, _ in corpus], args.cache, args.refresh)
     full = build_nlp(outcomes=True)
     outcomes = full.get_pipe("biotab_outcomes")
-    scores = {s: Score() for s in SPLITS}
+    scores = {s: Score() for s in SPLITS if args.split in (s, "both")}
     errors: list[dict[str, Any]] = []
     for (pmid, text, gold), doc in zip(corpus, docs, strict=True):
         split = "heldout" if is_heldout(pmid) else "tuned"
+        if split not in scores:
+            continue
         rows = outcome_rows(outcomes(doc), f"pmid:{pmid}")
         errs = list(score_doc(pmid, text, gold, rows, scores[split]))
-        if split == args.errors_split:
+        if split == "tuned":
             errors.extend(errs)
     print(
         f"pico-dev: {len(corpus)} abstracts "
@@ -331,7 +343,7 @@ def main() -> int:
         with args.errors.open("w", encoding="utf8") as fh:
             for e in errors:
                 fh.write(json.dumps(e, ensure_ascii=False) + "\n")
-        print(f"{len(errors)} errors ({args.errors_split}) -> {args.errors}")
+        print(f"{len(errors)} errors (tuned) -> {args.errors}")
     return 0
 
 

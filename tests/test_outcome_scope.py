@@ -7,6 +7,9 @@ import pytest
 from spacy.language import Language
 from test_outcomes import run
 
+from pipeline.components.outcome_scope import mark_differences
+from pipeline.components.outcome_tokens import Figure
+
 
 @pytest.fixture(scope="module")
 def nlp(outcomes_nlp: Language) -> Language:
@@ -51,6 +54,24 @@ AE, PCT, COUNT, REL = "adverse_event", "percent", "count", "relative_change"
             "Endpoint was pCR, defined as no invasive tumour; pCR was 28% with docetaxel "
             "versus 15% with placebo.",
             [("complete_response", PCT, 28.0), ("complete_response", PCT, 15.0)],
+        ),
+        # sample-size statements: rates are assumptions, subject counts the planned size
+        (
+            "Assuming a 10% dropout rate, 200 patients were required.",
+            [("enrollment", COUNT, 200.0)],
+        ),
+        (
+            "A sample size of 120 patients provided 90% power to detect an increase in the "
+            "response rate from 30% to 55%.",
+            [("enrollment", COUNT, 120.0)],
+        ),
+        (
+            "The dropout rate was 10% in the placebo arm and 12% in the acupuncture arm.",
+            [("discontinuation", PCT, 10.0), ("discontinuation", PCT, 12.0)],
+        ),
+        (
+            "The response rate increased from 30% to 55% with acupuncture.",
+            [("response", PCT, 30.0), ("response", PCT, 55.0)],
         ),
         # baseline trait shares, allocation shares
         ("Patients with triple negative (12.9%) and HER2+ (16.7%) tumours were included.", []),
@@ -100,6 +121,22 @@ AE, PCT, COUNT, REL = "adverse_event", "percent", "count", "relative_change"
         ("Nine patients were excluded after randomization.", []),
         ("Nine patients relapsed after randomization.", [("relapse", COUNT, 9.0)]),
         ("Grade 2 tumors must have two of these factors.", []),
+        # bare numbers that count no subjects: a list label, an amount, things named before
+        ("Patients were randomized to two arms. 1) versus anastrozole (1 mg/d).", []),
+        (
+            "Patients were randomized to two arms. 1 died on docetaxel versus 3 on placebo.",
+            [("mortality", COUNT, 1.0), ("other", COUNT, 3.0)],
+        ),
+        ("The trial compared 6 cycles of FEC100 versus 4 FEC100 followed by 4 docetaxel.", []),
+        (
+            "Febrile neutropenia occurred in 6 patients with FEC100 versus 4 with docetaxel.",
+            [(AE, COUNT, 6.0), ("other", COUNT, 4.0)],
+        ),
+        ("From the six selected clusters, three were randomly allocated to the control group.", []),
+        (
+            "From the 60 selected patients, 30 were randomly allocated to the control group.",
+            [("enrollment", COUNT, 30.0)],
+        ),
     ],
 )
 def test_scope_of_figures(nlp: Language, text: str, expected: list[tuple[str, str, float]]) -> None:
@@ -140,6 +177,101 @@ def test_pooled_totals(nlp: Language, text: str, expected: list[tuple[str, str, 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # a subgroup tested on its own, or opening the sentence by a trait: no enrollment row
+        (
+            "Ki-67 fell more with metformin: 22% versus 35% in HER2-positive DCIS (n = 22, "
+            "P = .06).",
+            [("other", PCT, 22.0), ("other", PCT, 35.0)],
+        ),
+        (
+            "In patients with centrally confirmed hormone receptor positivity (n = 150), median "
+            "PFS was 5.6 and 3.8 months in the two arms.",
+            [("survival", "months", 5.6), ("survival", "months", 3.8)],
+        ),
+        (
+            "PFS improved overall; in cohort 2 (n = 99), median PFS was 11.1 months with "
+            "letrozole versus 18.1 months with palbociclib.",
+            [("survival", "months", 11.1), ("survival", "months", 18.1)],
+        ),
+        # an arm's size stays, also with its own P value; so does who was enrolled
+        (
+            "In the control group (n = 49), median PFS was 11.1 months.",
+            [("enrollment", COUNT, 49.0), ("survival", "months", 11.1)],
+        ),
+        (
+            "The ORR was 62.3% in the GET arm (n = 114) and 51.2% in the FEC arm (n = 129; "
+            "P = .093).",
+            [
+                ("response", PCT, 62.3),
+                ("enrollment", COUNT, 114.0),
+                ("response", PCT, 51.2),
+                ("enrollment", COUNT, 129.0),
+            ],
+        ),
+        (
+            "In the LED treatment group (n = 18), no patients had grade 0 reactions.",
+            [("enrollment", COUNT, 18.0)],
+        ),
+        (
+            "Women with bone metastases (n = 228) were randomly assigned to zoledronic acid or "
+            "placebo.",
+            [("enrollment", COUNT, 228.0)],
+        ),
+    ],
+)
+def test_subgroup_sizes(nlp: Language, text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert rows(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the bracket holds the sentence's one rate after "with <trait>": the trait's share
+        (
+            "In a subset analysis of patients with known ER+ and/or PgR+ tumors (approximately "
+            "78%), median TTP was 8.2 months.",
+            [("months", 8.2)],
+        ),
+        # rates compared between traits are results
+        (
+            "Neutropenia occurred more often in patients with HER2-positive tumors (12%) than in "
+            "those with HER2-negative tumors (5%).",
+            [(PCT, 12.0), (PCT, 5.0)],
+        ),
+    ],
+)
+def test_trait_share_in_brackets(
+    nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    """(with the DISEASE mentions that make "tumors" a weak adverse-event cue)"""
+    mentions = [("tumors", "DISEASE", "MESH:D009369"), ("Neutropenia", "DISEASE", "MESH:D009503")]
+    got = [(r["unit"], r["value"]) for r in run(nlp, text, mentions)._.outcomes]
+    assert got == expected
+
+
+def test_arm_size_tested_after_a_drug(nlp: Language) -> None:
+    """ "bupivacaine (n = 62, P = 0.55)": the drug's arm, not a subgroup."""
+    text = "Median NRS did not differ between bupivacaine (n = 62, P = 0.55) and placebo (n = 65)."
+    got = [
+        (r["measure"], r["value"])
+        for r in run(nlp, text, [("bupivacaine", "DRUG", "D1")])._.outcomes
+    ]
+    assert got == [("enrollment", 62.0), ("enrollment", 65.0)]
+    assert [r["value"] for r in run(nlp, text)._.outcomes] == [65.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a share of subjects is never negative: a CI below zero makes the figure a difference
+        (
+            "Lymphedema incidence did not differ between groups (0.3%; 95% CI, -1.7% to 2.3%).",
+            [(AE, REL, 0.3)],
+        ),
+        (
+            "Lymphedema occurred in 0.3% of patients (95% CI, 0.1% to 2.3%).",
+            [(AE, PCT, 0.3)],
+        ),
         (
             "At 12 and 24 months, lumbar spine BMD increased by 5.5% and 7.6%, respectively, in "
             "the denosumab group.",
@@ -164,3 +296,28 @@ def test_pooled_totals(nlp: Language, text: str, expected: list[tuple[str, str, 
 )
 def test_relative_changes(nlp: Language, text: str, expected: list[tuple[str, str, float]]) -> None:
     assert rows(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "relative"),
+    [
+        # a sign before the number: a difference ("1.4" read as a percentage from its CI's unit)
+        (
+            "attendance was lower in the intervention group (- 1.4, 95%CI: - 5.7% to - 0.03%)",
+            "1.4",
+            True,
+        ),
+        # a hyphen of a range is no sign; nor is a bracket
+        ("attendance was 12-15% in the intervention group", "15", False),
+        (
+            "attendance was lower in the intervention group (71.4%, 95% CI 65.7% to 77.1%)",
+            "71.4",
+            False,
+        ),
+    ],
+)
+def test_sign_marks_a_difference(text: str, number: str, relative: bool) -> None:
+    start = text.index(number)
+    fig = Figure(0, 1, pct=float(number), start=start, end=start + len(number))
+    mark_differences([fig], text)
+    assert fig.relative is relative

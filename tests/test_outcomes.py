@@ -610,6 +610,23 @@ def test_compared_rates_and_their_arms(
     assert all(r["unit"] == "percent" for r in rows)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # event counts compared between arms are results ("events" counts outcomes, not a unit)
+        (
+            "Among women without ablation, there were 290 events versus 306 events in the "
+            "control group (HR = 0.95).",
+            [("count", 290.0), ("count", 306.0), ("hazard_ratio", 0.95)],
+        ),
+        # a measurement compared with its unit is no count
+        ("The mean age was 55 vs 57 years.", []),
+    ],
+)
+def test_compared_counts(nlp: Language, text: str, expected: list[tuple[str, float]]) -> None:
+    assert [(r["unit"], r["value"]) for r in run(nlp, text)._.outcomes] == expected
+
+
 def test_relative_change_is_not_the_rate(nlp: Language) -> None:
     (row,) = run(nlp, "Tamoxifen reduced the annualized relapse rate by 54%.")._.outcomes
     assert (row["measure"], row["value"], row["unit"]) == ("relapse", 54.0, "relative_change")
@@ -760,7 +777,6 @@ def test_enrollment_forms_do_not_take_outcome_counts(
 ) -> None:
     got = pairs(run(nlp, text))
     assert got == ([kept] if kept else [])
-
 
 
 def test_group_labels_and_standard_errors_are_not_figures(nlp: Language) -> None:

@@ -15,15 +15,29 @@ classes for `biotab_outcomes`:
 - allocation shares: a percentage beside an arm's size where subjects were randomized ("a
   dietary intervention group (40%; n = 19 541)");
 - baseline characteristics: a percentage right after a receptor status or characteristic word
-  ("triple negative (12.9%)", "ER/PR positive BC in 86.4%");
+  ("triple negative (12.9%)", "ER/PR positive BC in 86.4%"), or alone in a bracket after "with"
+  and one ("patients with known ER+ and/or PgR+ tumors (approximately 78%)");
 - "all <subjects>" as who was treated ("All patients received ...") or as the population of
   another figure ("survival of all randomized patients was 62%");
+- sample-size statements: a percentage in a sentence that plans the trial's size ("Assuming a
+  10% dropout rate, 200 patients were required", "90% power to detect an increase from 30% to
+  55%") is an assumption, and a subject count there is the planned size (enrollment);
 - exclusions: a count of subjects who were excluded or became ineligible ("Nine patients were
   excluded after randomization");
 - amounts: a rate listed or compared with an amount of treatment ("90% of the planned dose was
   delivered, compared to 96%");
 - pooled totals: a count of events split by arm right after it ("136 women (74 placebo, 62
-  tamoxifen) developed breast cancer"): the arms' figures are the rows, their sum is not.
+  tamoxifen) developed breast cancer"): the arms' figures are the rows, their sum is not;
+- subgroup sizes: "(n = 22, P = .06)" after a subgroup that is no arm, "In patients with
+  centrally confirmed receptor positivity (n = 150), median PFS was ...", "in cohort 2 (n = 99),
+  median PFS was 11.1 months for the letrozole group and ...": the size of a subgroup analysed
+  apart, not who was enrolled;
+- bare numbers that count no subjects: a list label ("1)" opening a sentence), an amount
+  listed with one ("6 cycles of FEC100 versus 4 FEC100"), things a phrase before names ("From
+  the six selected clusters, three were allocated ...");
+- differences: a percentage after a sign ("(- 1.4, 95% CI ...)") or whose confidence interval
+  reaches below zero ("no difference in arm volume (0.3%; 95% CI, -1.7% to 2.3%)") is a
+  difference or a change, not a share of subjects.
 
 Reads only the sentence text and the figure offsets; no state.
 """
@@ -38,6 +52,10 @@ from pipeline.components.outcome_tokens import Figure
 
 # How far (characters) after a total its parts may reach.
 PARTS_WINDOW = 160
+# How far (characters) before a bare number an amount listed with it may start.
+AMOUNT_WINDOW = 140
+# A sign right before a number ("(- 1.4", "-0.3%"), not a hyphen inside a word or a range.
+_SIGN_BEFORE = re.compile(r"(?<![\w.%)\]])[+\-−–]\s?$")
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -70,8 +88,11 @@ class ScopeRules:
         self.definition_words = frozenset(w.split()[0] for w in low["definition_openers"])
         self.background_words = frozenset(w.split()[-1] for w in low["background_cues"])
         self.exclusion_words = frozenset(w.split()[-1] for w in low["exclusion_words"])
+        self.power_words = frozenset(w.split()[0] for w in low["power_cues"])
+        self.per_after_re = re.compile(r"\s*per\b", re.IGNORECASE)
+        self.power_re = re.compile(rf"\b(?:{_alt(low['power_cues'])})\b", re.IGNORECASE)
         self._last_text: str | None = None
-        self._last_cues = (False, False, False)
+        self._last_cues = (False, False, False, False)
         self.sign_re = re.compile(rf"(?:{_alt(data['threshold_signs'])})\s*$")
         receptor = (
             rf"\b(?:{_alt(low['receptor_words'])})[\s-]*(?:{_alt(low['receptor_status_words'])})"
@@ -81,6 +102,13 @@ class ScopeRules:
         # "triple-negative disease (31.9% vs 17.2%)": a rate of the disease by group)
         self.trait_before_re = re.compile(
             rf"{trait}\s*\)?\s*\(\s*$|{trait}\s+[\w-]+\s+in\s+$", re.IGNORECASE
+        )
+        # "patients with known ER+ and/or PgR+ tumors (approximately 78%)": the share of who
+        # was studied with the trait, the bracket holding the percentage alone
+        self.trait_with_re = re.compile(
+            rf"\bwith\s+(?:[\w-]+\s+){{0,2}}?{trait}[^()]{{0,40}}?\(\s*"
+            rf"(?:(?:{_alt(low['hedges'])})\s+)?$",
+            re.IGNORECASE,
         )
         self.group_size_after_re = re.compile(r"\s*[;,]\s*[nN]\s*=")
         self.enrolled_re = re.compile(rf"\b(?:{_alt(low['enrolled_words'])})\b", re.IGNORECASE)
@@ -94,11 +122,58 @@ class ScopeRules:
             rf"(?:[a-z]+ly\s+)?(?:{_alt(low['exclusion_words'])})\b",
             re.IGNORECASE,
         )
+        self._build_count_regexes(low)
         self.procedure_re = re.compile(
             r"^\s*(?:\([^()]{0,80}\)\s*)?(?:(?:were|was|had|have|are)\s+)?(?:[a-z]+ly\s+)?"
             rf"(?:{_alt(low['procedure_verbs'])})\b",
             re.IGNORECASE,
         )
+
+    def _build_count_regexes(self, low: dict[str, frozenset[str]]) -> None:
+        """Bare numbers that count no subjects, and subgroups that are no arm."""
+        things = _alt(low["count_blockers_after"])
+        # "6 cycles of FEC100 versus 4 FEC100": listed or compared with an amount of treatment
+        self.amount_joiners = low["comparison_connectors"] | {"or"}
+        self.amount_listed_re = re.compile(
+            rf"\b(?:{things})\s+of\s+[^;]{{1,80}}?\s+(?:{_alt(self.amount_joiners)})\s*$",
+            re.IGNORECASE,
+        )
+        # "From the six selected clusters, three ...": a count of what the phrase names
+        self.things_before_re = re.compile(
+            rf"\b(?:of|from|among)\s+(?:the\s+)?[\w-]+\s+(?:[\w-]+\s+)?(?:{things})\s*,\s*$",
+            re.IGNORECASE,
+        )
+        # "(n = 22, P = .06)": a subgroup tested on its own
+        self.tested_after_re = re.compile(r"\s*[,;]\s*[pP]\s*[=<>≤≥]")
+        arms = _alt(low["arm_nouns"] | low["control_arms"])
+        self.arm_before_re = re.compile(rf"\b(?:{arms})\s*[(\[]\s*$", re.IGNORECASE)
+        # "In cohort 2 (n = 99), ...": a clause opens on a group, its size in brackets; by a
+        # trait ("In patients with centrally confirmed receptor positivity (n = 150), ...")
+        self.group_opening_re = re.compile(
+            r"\s*(?:in|among)\s+[^()\[\]]{1,100}?[(\[]\s*", re.IGNORECASE
+        )
+        self.trait_opening_re = re.compile(
+            r"\s*(?:in|among)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?"
+            rf"(?:{_alt(low['population_nouns'])})\s+with\s+[^()]{{1,100}}?[(\[]\s*",
+            re.IGNORECASE,
+        )
+        self.bracket_clause_end_re = re.compile(r"\s*[)\]]\s*,")
+        # "... for the letrozole group and ... for the palbociclib group": arms named after
+        named = {w for w in low["comparison_connectors"] | low["arm_nouns"] if w.isalpha()}
+        self.arms_named_re = re.compile(rf"\b(?:{_alt(named)})\b", re.IGNORECASE)
+
+    def counts_no_subjects(self, text: str, start: int, end: int) -> bool:
+        """A bare number at text[start:end] that is a list label ("1) ..."), an amount listed
+        with one, or a count of things (not subjects) that a phrase before it names."""
+        before = text[max(0, start - AMOUNT_WINDOW) : start]
+        tail = before.rstrip()
+        if not tail:
+            return text[end : end + 2].lstrip().startswith(")")  # "1) ..."
+        # (cheap tests of the last word or sign first: most numbers follow neither)
+        if tail.endswith(","):
+            return self.things_before_re.search(before[-80:]) is not None
+        last = tail[tail.rfind(" ") + 1 :].lower()
+        return last in self.amount_joiners and self.amount_listed_re.search(before) is not None
 
     def general_statement(self, text: str) -> bool:
         """The sentence's verbs are present (or future) tense only: it states what is generally
@@ -124,7 +199,7 @@ class ScopeRules:
         or earlier work."""
         if self.sign_re.search(text, max(0, start - 12), start):
             return True
-        definition, background, _ = self._cues_in(text)
+        definition, background, _, _ = self._cues_in(text)
         if not (definition or background):
             return False
         # (earlier work is cited for the whole sentence, a definition for its clause)
@@ -136,8 +211,9 @@ class ScopeRules:
             or (background and self.background_re.search(sentence))
         )
 
-    def _cues_in(self, text: str) -> tuple[bool, bool, bool]:
-        """Whether a definition, background or exclusion word stands anywhere in the sentence
+    def _cues_in(self, text: str) -> tuple[bool, bool, bool, bool]:
+        """Whether a definition, background, exclusion or power word stands anywhere in the
+        sentence
         (substring tests: most sentences hold none, and then no regex runs); kept for the last
         sentence asked about."""
         if text is not self._last_text:
@@ -146,16 +222,26 @@ class ScopeRules:
                 any(w in low for w in self.definition_words),
                 any(w in low for w in self.background_words),
                 any(w in low for w in self.exclusion_words),
+                any(w in low for w in self.power_words),
             )
             self._last_text = text
         return self._last_cues
 
-    def trait_share(self, text: str, start: int) -> bool:
-        """A percentage right after a baseline trait: the share of who was studied with it."""
+    def trait_share(self, text: str, start: int, end: int, alone: bool) -> bool:
+        """A percentage at text[start:end] right after a baseline trait, or alone in a bracket
+        after "with <trait>" as the sentence's one rate (`alone`): the share of who was studied
+        with it."""
         before = text[max(0, start - 60) : start].rstrip()
-        if not (before.endswith("(") or before.endswith(" in")):
-            return False
-        return self.trait_before_re.search(text[max(0, start - 60) : start]) is not None
+        if (before.endswith("(") or before.endswith(" in")) and self.trait_before_re.search(
+            text[max(0, start - 60) : start]
+        ):
+            return True
+        return bool(
+            text[end : end + 3].lstrip().startswith(")")
+            and alone  # (not "in those with X (12%) than with Y (5%)")
+            and "with" in text[max(0, start - 100) : start]
+            and self.trait_with_re.search(text[max(0, start - 100) : start])
+        )
 
     def allocation_share(self, text: str, start: int, end: int) -> bool:
         """ "randomized to a dietary intervention group (40%; n = 19 541)": the arm's share of
@@ -177,6 +263,12 @@ class ScopeRules:
                 return True  # (past the amount's own words, to "compared to")
         return False
 
+    def sample_size_statement(self, text: str) -> bool:
+        """ "Assuming a 10% dropout rate, 200 patients were required", "a sample size of 120
+        patients provided 90% power to detect an increase from 30% to 55%": the sentence plans
+        the trial's size; its rates are assumptions, its subject counts the planned size."""
+        return self._cues_in(text)[3] and self.power_re.search(text) is not None
+
     def excluded_follows(self, text: str, end: int) -> bool:
         """ "Nine patients were excluded after randomization", "two patients became
         ineligible": who left the study population before any outcome, not a result."""
@@ -186,6 +278,77 @@ class ScopeRules:
         """ "All patients received ...", "All participants were re-evaluated ...": who was
         treated or examined (the cohort), not a result."""
         return self.procedure_re.match(text[end : end + 120]) is not None
+
+
+def planned_sizes(figures: list[Figure], text: str, rules: ScopeRules, enrollment: str) -> None:
+    """In a sample-size statement, a count of subjects is the planned size: enrollment,
+    whatever cue is near ("discontinuation" for "200 patients" beside "a 10% dropout rate")."""
+    if not rules.sample_size_statement(text):
+        return
+    for f in figures:
+        # (a cue claimed it; not "130 patients per arm": an arm's planned size)
+        if (
+            f.has_pop
+            and f.pct is None
+            and f.count
+            and f.den is None
+            and not f.all_form
+            and (f.measure is not None or f.excluded)
+            and not rules.per_after_re.match(text, f.end)
+        ):
+            f.measure, f.excluded = enrollment, False
+
+
+def mark_differences(figures: list[Figure], text: str) -> None:
+    """A percentage after a sign or whose confidence interval reaches below zero is a
+    difference or a change (a share of subjects is never negative): mark it relative."""
+    for f in figures:
+        if f.pct is None or f.relative or f.area:
+            continue
+        if (f.ci is not None and f.ci.low is not None and f.ci.low < 0) or _SIGN_BEFORE.search(
+            text[max(0, f.start - 4) : f.start]
+        ):
+            f.relative = True
+
+
+def subgroup_sizes(
+    figures: list[Figure], text: str, rules: ScopeRules, drug_ends: list[int], enrollment: str
+) -> set[int]:
+    """Indices of "(n = N)" figures that give the size of a subgroup analysed apart, not of an
+    arm or of who was enrolled: tested on its own ("in HER2-positive DCIS (n = 22, P = .06)":
+    not after an arm noun or a drug; any measure) or, as an enrollment figure, opening a
+    clause on a subgroup (`_subgroup_opening`)."""
+    out: set[int] = set()
+    for k, f in enumerate(figures):
+        if not f.n_form or f.pct is not None:
+            continue
+        if rules.tested_after_re.match(text, f.end):
+            head = text[max(0, f.start - 40) : f.start]
+            after_drug = any(0 <= f.start - e <= 3 and "(" in text[e : f.start] for e in drug_ends)
+            if not (after_drug or rules.arm_before_re.search(head)):
+                out.add(k)
+        elif f.measure == enrollment and _subgroup_opening(f, text, rules):
+            out.add(k)
+    return out
+
+
+def _subgroup_opening(f: Figure, text: str, rules: ScopeRules) -> bool:
+    """ "In patients with confirmed receptor positivity (n = 150), ...", "in cohort 2 (n = 99),
+    median PFS was 11.1 months for the letrozole group and 18.1 months for ...": the clause
+    opens on a group by a trait, or on a group that is no arm and then names the arms (a
+    subgroup of both); not "In the control group (n = 49), ..."."""
+    cut = max(text.rfind(";", 0, f.start), text.rfind(":", 0, f.start)) + 1
+    if f.start - cut > 200 or not rules.bracket_clause_end_re.match(text, f.end):
+        return False
+    head = text[cut : f.start]
+    if not rules.group_opening_re.fullmatch(head):
+        return False
+    if rules.trait_opening_re.fullmatch(head):
+        return True
+    if rules.arm_before_re.search(head):
+        return False
+    stop = text.find(";", f.end)
+    return rules.arms_named_re.search(text, f.end, stop if stop >= 0 else len(text)) is not None
 
 
 # What stands between a total and its first part: the words of its clause, then the bracket or
@@ -256,6 +419,7 @@ SCOPE_LISTS: tuple[str, ...] = (
     "threshold_signs",
     "procedure_verbs",
     "exclusion_words",
+    "power_cues",
 )
 # every key it reads: its own and some the other outcome modules read too
 _KEYS: tuple[str, ...] = (
@@ -266,4 +430,9 @@ _KEYS: tuple[str, ...] = (
     "enrolled_words",
     "list_connectors",
     "comparison_connectors",
+    "count_blockers_after",
+    "hedges",
+    "arm_nouns",
+    "control_arms",
+    "population_nouns",
 )

@@ -63,7 +63,12 @@ from pipeline.components.outcome_rules import (
     load_lexicon,
     resolve,
 )
-from pipeline.components.outcome_scope import pooled_totals
+from pipeline.components.outcome_scope import (
+    mark_differences,
+    planned_sizes,
+    pooled_totals,
+    subgroup_sizes,
+)
 from pipeline.components.outcome_tokens import Cue, Figure, Mention
 from pipeline.labels import DISEASE
 from pipeline.outcomes import OutcomeFigure
@@ -422,6 +427,7 @@ class OutcomeExtractor:
         # searched only for a percentage: does the sentence state what is generally known?
         general: bool | None = None
         others = sum(1 for g in figures if not g.all_form)
+        rates = sum(1 for g in figures if g.pct is not None)
         kept: list[Figure] = []
         amounts: list[Figure] = []
         for k, f in enumerate(figures):
@@ -430,6 +436,8 @@ class OutcomeExtractor:
                 continue  # "65% were postmenopausal": who was studied, not an outcome
             if f.pct is None and scope.excluded_follows(text, tail):
                 continue  # "Nine patients were excluded after randomization"
+            if f.needs_cue and f.pct is None and scope.counts_no_subjects(text, f.start, f.end):
+                continue  # "1) versus ...", "6 cycles of FEC100 versus 4 FEC100"
             if f.all_form and f.count is None and (
                 scope.procedure_follows(text, f.end) or (not f.prefer_after and others)
             ):
@@ -445,10 +453,13 @@ class OutcomeExtractor:
                     continue
                 if (
                     scope.design_percentage(text, f.start)
-                    or scope.trait_share(text, f.start)
+                    or scope.sample_size_statement(text)
+                    or scope.trait_share(text, f.start, f.end, rates == 1)
                     or scope.allocation_share(text, f.start, f.end)
                 ):
-                    continue  # a definition, threshold, earlier work, baseline trait, allocation
+                    # a definition, threshold, earlier work, sample-size assumption, baseline
+                    # trait, allocation
+                    continue
                 if not f.relative and general is None:
                     general = scope.general_statement(text)
                 if general and not f.relative:
@@ -498,13 +509,19 @@ class OutcomeExtractor:
             if g.group == f.group and f.relative:
                 g.relative = True  # "increased by 5.5% and 7.6%": a list shares its kind
         assign_measures(lex, figures, cues, parser, boundary)
+        planned_sizes(figures, parser.text, lex.scope, "enrollment")
         attach_stats(lex, figures, parser)
         attach_timepoints(figures, parser, boundary)
         mark_change_pairs(lex, figures, parser)
         attach_arms(lex, figures, parser)
         compared_figures(lex, figures, parser, boundary, [m.start - base for m in sm.drugs])
-        pooled = pooled_totals(figures, parser.text, "enrollment")
-        figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in pooled]
+        mark_differences(figures, parser.text)
+        # (drug ends only where a "(n = N)" figure may need them)
+        drug_ends = [m.end - base for m in sm.drugs] if any(f.n_form for f in figures) else []
+        dropped = pooled_totals(figures, parser.text, "enrollment") | subgroup_sizes(
+            figures, parser.text, lex.scope, drug_ends, "enrollment"
+        )
+        figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
         out: list[OutcomeFigure] = []
         for f in figures:
             fig = resolve_figure(sent, sent_idx, f, parser, ctx, sm, den_context)

@@ -10,7 +10,6 @@ from typing import Any, cast
 
 import spacy
 from scispacy import custom_sentence_segmenter as _segmenter  # noqa: F401  (pysbd_sentencizer)
-from scispacy.abbreviation import AbbreviationDetector  # registers abbreviation_detector
 from scispacy.custom_tokenizer import combined_rule_tokenizer
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
@@ -19,6 +18,7 @@ from thinc.api import Model, NumpyOps
 
 from pipeline import extensions as _extensions  # noqa: F401
 from pipeline import tokenizer as _tokenizer  # noqa: F401  (registers biotab.tokenizer.v1)
+from pipeline.components.abbreviations import BoundedAbbreviationDetector
 from pipeline.kb import KnowledgeBase
 from pipeline.paths import ner_model_dir
 
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 # Every biotab factory; importing the module registers it.
 COMPONENT_MODULES = (
+    "abbreviations",
     "sentences",
     "sections",
     "language",
@@ -39,8 +40,6 @@ COMPONENT_MODULES = (
     "outcomes",
 )
 
-
-NEVER_MATCHES = "biotab never matches"
 
 #: MeSH branches of named chemical structures (inorganic, organic, heterocyclic, polycyclic).
 CHEMICAL_STRUCTURE_BRANCHES = ("D01", "D02", "D03", "D04")
@@ -76,16 +75,11 @@ def create_scispacy_tokenizer() -> Callable[[Language], Tokenizer]:
     return make
 
 
-def add_abbreviation_detector(nlp: Language, **add_pipe: Any) -> AbbreviationDetector:
-    """Add scispacy's `abbreviation_detector` (`add_pipe` keywords: where), without its warning.
-
-    scispacy runs its global matcher on every doc, also one without abbreviations, and spaCy
-    then warns (W036) that the matcher has no patterns, in every worker. A pattern that no token
-    can match (tokens hold no inner spaces) keeps it quiet without a warnings filter.
-    """
-    detector = cast(AbbreviationDetector, nlp.add_pipe("abbreviation_detector", **add_pipe))
-    detector.global_matcher.add(NEVER_MATCHES, [[{"ORTH": NEVER_MATCHES}]])
-    return detector
+def add_abbreviation_detector(nlp: Language, **add_pipe: Any) -> BoundedAbbreviationDetector:
+    """Add `biotab_abbreviations` (scispacy's detector in linear time; `add_pipe` keywords:
+    where)."""
+    register_components()
+    return cast(BoundedAbbreviationDetector, nlp.add_pipe("biotab_abbreviations", **add_pipe))
 
 
 def use_numpy_matmul(nlp: Language) -> None:

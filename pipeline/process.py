@@ -215,8 +215,8 @@ def time_limit(seconds: float | None) -> Iterator[Deadline]:
         raise DocTimeout(deadline.component)
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
+    try:  # the handler goes back even when the timer cannot be set
+        signal.setitimer(signal.ITIMER_REAL, seconds)
         yield deadline
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)

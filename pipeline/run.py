@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import shlex
 import sys
@@ -76,6 +77,8 @@ DEFAULT_MAX_FILE_MB: float | None = (
 DEFAULT_MAX_RECORD_MB: float = DEFAULT_MAX_RECORD_BYTES / 2**20
 
 ENGINES = ("local", "dask")
+#: The longest `--doc-timeout` taken (a year): the SIGALRM timer refuses far larger values.
+MAX_DOC_TIMEOUT_S = 365 * 24 * 3600.0
 
 
 @dataclass
@@ -199,9 +202,10 @@ def run(
     Raises `RunError` for options that cannot work (no input path exists, an `out` that
     overlaps an input, another run holding `out`, resuming with other settings),
     `pipeline.write.OutputExistsError` when `out` holds an earlier run and neither `overwrite`
-    nor `resume` is set, and `PipelineLoadError` when the spaCy pipeline cannot be built.
-    Bad input never raises: it becomes error rows. A shard that fails (a bug, a dead worker)
-    is reported in the summary (`failed_shards`, exit code 1) and redone by `resume=True`.
+    nor `resume` is set, `ValueError` for `overwrite` together with `resume`, and
+    `PipelineLoadError` when the spaCy pipeline cannot be built. Bad input never raises: it
+    becomes error rows. A shard that fails (a bug, a dead worker) is reported in the summary
+    (`failed_shards`, exit code 1) and redone by `resume=True`.
     Each table ends up in part files of at most `part_rows` rows and `part_mb` MB (whichever
     comes first; `pipeline.runner.units`). `unit_bytes` overrides the input bytes per unit of
     work (tests and benchmarks: many small units). `max_file_mb` caps the decompressed bytes
@@ -209,6 +213,8 @@ def run(
     an XML record): beyond them an error row, and what came before is kept.
     `doc_timeout_s` is the time one document may take before it becomes an error row
     (None: `pipeline.process.DEFAULT_DOC_TIMEOUT_S`; 0: no limit).
+    With `workers=1` the documents are annotated in the calling process, whose glibc allocator
+    then keeps freed memory for the rest of its life (`pipeline.runner.allocator`).
     """
     t0 = time.perf_counter()
     started = B.now()
@@ -216,9 +222,10 @@ def run(
         inputs = [inputs]
     if workers is None:
         workers = os.cpu_count() or 1
-    _check_options(engine=engine, workers=workers, batch_size=batch_size, part_rows=part_rows,
-                   part_mb=part_mb, max_file_mb=max_file_mb, max_record_mb=max_record_mb,
-                   doc_timeout_s=doc_timeout_s, overwrite=overwrite, resume=resume)
+    _check_options(engine=engine, workers=workers, batch_size=batch_size, block_size=block_size,
+                   part_rows=part_rows, part_mb=part_mb, max_file_mb=max_file_mb,
+                   max_record_mb=max_record_mb, doc_timeout_s=doc_timeout_s,
+                   overwrite=overwrite, resume=resume)
     max_bytes = None if max_file_mb is None else max(1, int(max_file_mb * 2**20))
     check_paths(inputs, out)  # before anything is read, written or loaded
     req = _Request(
@@ -249,23 +256,30 @@ def run(
         lock.release()
 
 
-def _check_options(*, engine: str, workers: int, batch_size: int, part_rows: int,
-                   part_mb: float, max_file_mb: float | None, max_record_mb: float,
-                   doc_timeout_s: float | None, overwrite: bool, resume: bool) -> None:
+def _check_options(*, engine: str, workers: int, batch_size: int, block_size: int | None,
+                   part_rows: int, part_mb: float, max_file_mb: float | None,
+                   max_record_mb: float, doc_timeout_s: float | None, overwrite: bool,
+                   resume: bool) -> None:
     """`RunError` (`ValueError` for `overwrite` with `resume`) naming the first option that
     cannot work."""
+    for name, value in (("--part-mb", part_mb), ("--max-file-mb", max_file_mb),
+                        ("--max-record-mb", max_record_mb), ("--doc-timeout", doc_timeout_s)):
+        if value is not None and not math.isfinite(value):
+            raise RunError(f"{name} must be a finite number, got {value}")
     if engine not in ENGINES:
         raise RunError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     if workers < 1:
         raise RunError("--workers must be at least 1")
     if batch_size < 1:
         raise RunError("--batch-size must be at least 1")
+    if block_size is not None and block_size < 0:
+        raise RunError("--block-size must be 0 (whole files) or more")
     if part_rows < 1 or not part_mb > 0:
         raise RunError("--part-rows must be at least 1 and --part-mb more than 0")
     if (max_file_mb is not None and not max_file_mb > 0) or not max_record_mb > 0:
         raise RunError("--max-file-mb and --max-record-mb must be more than 0")
-    if doc_timeout_s is not None and doc_timeout_s < 0:
-        raise RunError("--doc-timeout must be 0 (no limit) or more")
+    if doc_timeout_s is not None and not 0 <= doc_timeout_s <= MAX_DOC_TIMEOUT_S:
+        raise RunError(f"--doc-timeout must be 0 (no limit) to {MAX_DOC_TIMEOUT_S:.0f} s")
     if overwrite and resume:
         raise ValueError("--overwrite and --resume exclude each other")
 

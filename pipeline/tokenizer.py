@@ -46,13 +46,34 @@ RULES_FILE = "tokenizer_compounds.tsv"
 TERMS_FILE = "terms.txt.gz"
 _RULE_KINDS = (
     "modifier", "modifier_ending", "prefix", "stereo", "stereo_letter", "min_term_length",
-    "max_split_length",
+    "max_split_length", "max_chunk_length",
 )
-_NUMBER_KINDS = ("min_term_length", "max_split_length")
+_NUMBER_KINDS = ("min_term_length", "max_split_length", "max_chunk_length")
 _SEPARATORS = "-/\u2010\u2011\u2013"
 _HAS_SEPARATOR = re.compile(f"[{_SEPARATORS}]")
 # an abbreviation: letters/digits with at least two capitals ("BZDs", "5-FU", "LV")
 _ABBREVIATION = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z0-9+-]+$")
+
+
+@lru_cache(maxsize=4)
+def _long_runs(limit: int) -> re.Pattern[str]:
+    """Runs of more than `limit` characters without whitespace. The look-behind starts a match
+    only where a run starts, so a text is scanned once whatever its runs' lengths."""
+    return re.compile(rf"(?<!\S)\S{{{limit + 1},}}")
+
+
+def _pieces(n: int, runs: Iterable[re.Match[str]], limit: int) -> Iterator[tuple[int, int]]:
+    """(start, end) pieces covering a text of `n` characters in order: the text between the
+    long `runs` whole, each run cut every `limit` characters."""
+    at = 0
+    for run in runs:
+        if run.start() > at:
+            yield at, run.start()
+        for start in range(run.start(), run.end(), limit):
+            yield start, min(start + limit, run.end())
+        at = run.end()
+    if at < n:
+        yield at, n
 
 
 @dataclass(frozen=True)
@@ -66,6 +87,7 @@ class CompoundRules:
     stereo_letters: frozenset[str]
     min_term_length: int
     max_split_length: int
+    max_chunk_length: int
 
     def to_rows(self) -> list[tuple[str, str]]:
         rows = [("modifier", w) for w in sorted(self.modifiers)]
@@ -74,16 +96,17 @@ class CompoundRules:
         rows += [("stereo", w) for w in self.stereo]
         rows += [("stereo_letter", w) for w in sorted(self.stereo_letters)]
         rows.append(("min_term_length", str(self.min_term_length)))
-        return [*rows, ("max_split_length", str(self.max_split_length))]
+        rows.append(("max_split_length", str(self.max_split_length)))
+        return [*rows, ("max_chunk_length", str(self.max_chunk_length))]
 
 
 def parse_rules(
-    lines: Iterable[str], where: str, *, max_split_length: int | None = None
+    lines: Iterable[str], where: str, *, fallback: CompoundRules | None = None
 ) -> CompoundRules:
     """Validate `kind<TAB>value` rows; errors name the line, the column and what was expected.
 
-    `max_split_length` stands in for a missing `max_split_length` row: the rules a model was
-    saved with before that row existed (the length limit is the shipped rules file's then).
+    `fallback` stands in for missing `max_split_length` / `max_chunk_length` rows: the rules a
+    model was saved with before those rows existed (its limits are the shipped file's then).
     """
     found: dict[str, list[str]] = {kind: [] for kind in _RULE_KINDS}
     seen: set[tuple[str, str]] = set()
@@ -102,8 +125,10 @@ def parse_rules(
             raise ValueError(f"{where}:{lineno}: {kind} {value!r} is listed twice")
         seen.add((kind, value))
         found[kind].append(value)
-    if not found["max_split_length"] and max_split_length is not None:
-        found["max_split_length"] = [str(max_split_length)]
+    if fallback is not None:
+        for kind in ("max_split_length", "max_chunk_length"):
+            if not found[kind]:
+                found[kind] = [str(getattr(fallback, kind))]
     for kind in _NUMBER_KINDS:
         values = found[kind]
         if len(values) != 1 or not values[0].isdigit() or int(values[0]) < 1:
@@ -117,14 +142,16 @@ def parse_rules(
         stereo_letters=frozenset(found["stereo_letter"]),
         min_term_length=int(found["min_term_length"][0]),
         max_split_length=int(found["max_split_length"][0]),
+        max_chunk_length=int(found["max_chunk_length"][0]),
     )
 
 
-def load_rules(path: Path | None = None, *, max_split_length: int | None = None) -> CompoundRules:
+def load_rules(path: Path | None = None, *,
+               fallback: CompoundRules | None = None) -> CompoundRules:
     """Read and validate a `tokenizer_compounds.tsv` (by default the shipped one)."""
     path = path or rule_file(RULES_FILE)
     with open(path, encoding="utf-8") as fh:
-        return parse_rules(fh, str(path), max_split_length=max_split_length)
+        return parse_rules(fh, str(path), fallback=fallback)
 
 
 @lru_cache(maxsize=4)
@@ -275,6 +302,15 @@ class BiotabTokenizer:
         return CompoundSplitter(self.rules, self.terms, self.base)
 
     def __call__(self, text: str) -> Doc:
+        limit = self.rules.max_chunk_length
+        long_runs = list(_long_runs(limit).finditer(text)) if len(text) > limit else []
+        if long_runs:
+            return Doc.from_docs([self._tokenize(text[a:b]) for a, b in
+                                  _pieces(len(text), long_runs, limit)],
+                                 ensure_whitespace=False)
+        return self._tokenize(text)
+
+    def _tokenize(self, text: str) -> Doc:
         doc = self.base(text)
         # separators are not whitespace, so each lies in a token: a text without one has no
         # token to split
@@ -311,7 +347,7 @@ class BiotabTokenizer:
         msg = srsly.msgpack_loads(data)
         self.rules = parse_rules(
             ("\t".join(row) for row in msg["rules"]), "tokenizer bytes",
-            max_split_length=load_rules().max_split_length,
+            fallback=load_rules(),
         )
         self._terms = frozenset(msg["terms"])
         return self
@@ -327,8 +363,8 @@ class BiotabTokenizer:
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> BiotabTokenizer:
         path = Path(path)
-        # a model saved before `max_split_length` existed: the shipped file's limit
-        self.rules = load_rules(path / RULES_FILE, max_split_length=load_rules().max_split_length)
+        # a model saved before the length limits existed: the shipped file's limits
+        self.rules = load_rules(path / RULES_FILE, fallback=load_rules())
         with gzip.open(path / TERMS_FILE, "rt", encoding="utf-8") as fh:
             self._terms = frozenset(line.rstrip("\n") for line in fh if line.strip())
         return self

@@ -153,6 +153,15 @@ def _check_id(shard_id: str) -> None:
         raise ValueError(f"shard id {shard_id!r} is not a safe file name")
 
 
+def fsync_path(path: Path) -> None:
+    """Flush a file's (or a folder's entries') data to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder, then rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -259,8 +268,14 @@ class ShardWriter:
             if self.buffers[name]:
                 self._flush(name)
             self._close(name)
+        # on disk before the caller's marker says the unit is done: after a host crash a
+        # marker must not stand over empty or short files
+        for tmp, _final in self.pending:
+            fsync_path(tmp)
         for tmp, final in self.pending:
             os.replace(tmp, final)
+        for folder in sorted({final.parent for _tmp, final in self.pending}):
+            fsync_path(folder)
         self.pending = []
         return dict(self.counts)
 

@@ -4,6 +4,7 @@ length, and the per-document time limit (signal in the main thread, deadline in 
 from __future__ import annotations
 
 import itertools
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from spacy.tokens import Doc
 
 from pipeline.components.sentences import DEFAULT_MAX_SENTENCE_CHARS
 from pipeline.documents import Document, ErrorRecord
-from pipeline.process import Rows, batches, chunk_bounds, process_documents
+from pipeline.process import Rows, batches, chunk_bounds, process_documents, time_limit
 
 SLOW_WORD = "Sluggish"
 
@@ -169,6 +170,13 @@ def test_time_limit_in_main_thread() -> None:
     # without a limit the slow document is kept
     rows = _all_rows(nlp, _batch()[1:2], doc_timeout_s=None)
     assert [r["doc_id"] for r in rows.tables["documents"]] == ["slow"]
+
+
+def test_a_time_limit_the_timer_refuses_leaves_the_alarm_handler_as_it_was() -> None:
+    before = signal.getsignal(signal.SIGALRM)
+    with pytest.raises((OverflowError, ValueError, OSError)), time_limit(1e300):
+        pass
+    assert signal.getsignal(signal.SIGALRM) is before
 
 
 def test_time_limit_in_worker_thread() -> None:

@@ -29,6 +29,7 @@ from helpers import nlp_factory, read_tables
 from typer.testing import CliRunner
 
 from pipeline import SCHEMA_VERSION, __version__
+from pipeline import write as W
 from pipeline.cli import app
 from pipeline.run import RunError, run, worker_nlp
 from pipeline.runner import units as units_mod
@@ -231,6 +232,21 @@ def test_missing_path_is_an_error_row_and_the_run_goes_on(tmp_path: Path) -> Non
     assert not (tmp_path / "o3").exists()
 
 
+@pytest.mark.parametrize(("option", "message"), [
+    ({"part_mb": float("inf")}, "--part-mb must be a finite number"),
+    ({"max_file_mb": float("inf")}, "--max-file-mb must be a finite number"),
+    ({"max_record_mb": float("nan")}, "--max-record-mb must be a finite number"),
+    ({"doc_timeout_s": float("inf")}, "--doc-timeout must be a finite number"),
+    ({"doc_timeout_s": 1e300}, "--doc-timeout must be 0"),
+    ({"block_size": -1}, "--block-size must be 0"),  # every JSONL line was silently dropped
+])
+def test_numbers_that_cannot_work_are_refused_before_anything_runs(
+        tmp_path: Path, option: dict[str, float], message: str) -> None:
+    with pytest.raises(RunError, match=message):
+        run([SEEDS], tmp_path / "out", workers=1, nlp_factory=NLP_FACTORY, **option)
+    assert not (tmp_path / "out").exists()
+
+
 def test_options_that_cannot_work(tmp_path: Path) -> None:
     with pytest.raises(RunError, match="unknown format"):
         run([SEEDS], tmp_path / "a", fmt="docx", workers=1, nlp_factory=NLP_FACTORY)
@@ -407,6 +423,31 @@ def test_shard_writer_rolls_over_and_aborts(tmp_path: Path) -> None:
     w2.add({"sentences": rows[:5]})
     w2.abort()
     assert not [f for f in (tmp_path / "sentences").iterdir() if "t.000" in f.name]
+
+
+def test_shard_writer_puts_its_files_on_disk_before_they_are_final(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A unit's marker follows `commit()`: after a host crash it must not stand over files
+    whose data never reached the disk, so each file is flushed before its rename and the
+    folders after."""
+    events: list[tuple[str, str]] = []
+    real_replace = os.replace
+    monkeypatch.setattr(W, "fsync_path", lambda p: events.append(("fsync", Path(p).name)))
+    monkeypatch.setattr(W.os, "replace",
+                        lambda a, b: (events.append(("rename", Path(a).name)), real_replace(a, b)))
+    w = ShardWriter(tmp_path, "s.000000000.abc", row_group_rows=4, max_file_rows=10)
+    w.add({"sentences": [{"doc_id": f"d{i}", "sent_idx": 0, "start_char": 0, "end_char": 1,
+                          "text": "x"} for i in range(12)],
+           "errors": [{"source": "a.txt", "stage": "ingest", "error": "bad_json",
+                       "message": "x"}]})
+    w.commit()
+    renamed = [name for kind, name in events if kind == "rename"]
+    assert len(renamed) == 3  # two sentence parts and one errors part
+    for name in renamed:
+        assert events.index(("fsync", name)) < events.index(("rename", name))
+    last_rename = max(i for i, (kind, _) in enumerate(events) if kind == "rename")
+    assert {name for kind, name in events[last_rename:] if kind == "fsync"} == {
+        "sentences", "errors"}
 
 
 def test_nlp_is_built_once_per_process() -> None:

@@ -95,18 +95,26 @@ def test_rules_file_is_validated() -> None:
         parse_rules(["modifier\tinduced", "min_term_length\t3"], "x.tsv")
     with pytest.raises(ValueError, match=r"one 'max_split_length' row .* got \['0'\]"):
         parse_rules(["min_term_length\t3", "max_split_length\t0"], "x.tsv")
-    # rules saved with a model before the row existed take the given limit
-    old = parse_rules(["min_term_length\t3"], "x.tsv", max_split_length=100)
-    assert old.max_split_length == 100
+    with pytest.raises(ValueError, match=r"one 'max_chunk_length' row .* got \['x'\]"):
+        parse_rules(["min_term_length\t3", "max_split_length\t9", "max_chunk_length\tx"],
+                    "x.tsv")
+    # rules saved with a model before the rows existed take the fallback's limits
+    old = parse_rules(["min_term_length\t3"], "x.tsv", fallback=rules)
+    assert (old.max_split_length, old.max_chunk_length) == (rules.max_split_length,
+                                                            rules.max_chunk_length)
+    assert parse_rules(["min_term_length\t3", "max_split_length\t7"], "x.tsv",
+                       fallback=rules).max_split_length == 7
 
 
 def test_a_long_chain_is_left_whole_fast(nlp: Language) -> None:
-    text = "aspirin-" * 1250  # 10 KB
+    rules = load_rules()
+    text = "aspirin-" * (rules.max_chunk_length // len("aspirin-"))
+    assert rules.max_split_length < len(text) <= rules.max_chunk_length
     start = time.perf_counter()
     doc = nlp(text)
     assert time.perf_counter() - start < 0.5
     assert [t.text for t in doc] == [text]  # longer than max_split_length: one token
-    limit = load_rules().max_split_length
+    limit = rules.max_split_length
     # below the limit the chain is split as before
     short = "aspirin-" * (limit // len("aspirin-"))
     assert len(short) <= limit
@@ -114,7 +122,7 @@ def test_a_long_chain_is_left_whole_fast(nlp: Language) -> None:
 
 
 def test_many_cuts_need_no_recursion() -> None:
-    rules = dataclasses.replace(load_rules(), max_split_length=10**6)
+    rules = dataclasses.replace(load_rules(), max_split_length=10**6, max_chunk_length=10**6)
     nlp = spacy.blank("en")
     nlp.tokenizer = BiotabTokenizer(nlp, rules=rules, terms=TERMS)
     words = [t.text for t in nlp("aspirin-" * 600)]  # recursion ran out at 500 cuts
@@ -138,3 +146,31 @@ def test_a_peptide_chain_costs_linear_time(nlp: Language) -> None:
     large = min(_seconds(nlp, chain(4800)) for _ in range(3))  # 16x longer
     # quadratic would be ~256x; linear ~16x (a floor for timer noise on a shared machine)
     assert large < 40 * max(small, 1e-4)
+
+
+@pytest.mark.parametrize("unit", [";", "(", "1.", "a", "aspirin-"])
+def test_a_run_without_whitespace_costs_linear_time(nlp: Language, unit: str) -> None:
+    """spaCy's affix loop is quadratic in a run without whitespace (100,000 ';' took hours):
+    such a run is tokenized in pieces of `max_chunk_length` characters."""
+    limit = load_rules().max_chunk_length
+    nlp(unit * 10)  # warm-up
+    small = min(_seconds(nlp, "Aspirin helped. " + unit * (2_000 // len(unit))) for _ in range(3))
+    large = min(_seconds(nlp, "Aspirin helped. " + unit * (32_000 // len(unit)))
+                for _ in range(3))
+    assert large < 40 * max(small, 1e-3)  # 16x the text; quadratic would be ~256x
+    text = "Aspirin helped. " + unit * (5 * limit // len(unit)) + " then fever."
+    doc = nlp(text)
+    assert doc.text == text  # the pieces give back the text, whitespace and all
+    assert [t.text for t in doc[:3]] == ["Aspirin", "helped", "."]
+    assert [t.text for t in doc[-3:]] == ["then", "fever", "."]
+    assert max(len(t.text) for t in doc) <= limit
+
+
+def test_text_with_short_runs_is_tokenized_as_before(nlp: Language) -> None:
+    """Below the limit nothing changes: the same tokens as one pass of the tokenizer."""
+    text = ("(1R,2S-(+)-cis-N-[2-(3,4-dichlorophenyl)ethyl]-2-(1-pyrrolidinyl)cyclohexylamine "
+            "and isoproterenol-induced myocarditis; ") * 40
+    assert len(text) > load_rules().max_chunk_length
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, BiotabTokenizer)
+    assert [t.text for t in nlp(text)] == [t.text for t in tokenizer._tokenize(text)]

@@ -10,9 +10,13 @@ takes that to about 120,000 faults (mostly the model's first load) and about 30 
 RSS. Setting the thresholds explicitly also stops glibc's own dynamic threshold, which is why
 both are set together.
 
-A user's own `MALLOC_MMAP_THRESHOLD_` / `MALLOC_TRIM_THRESHOLD_` (glibc's environment
-variables) are left alone. Forked workers inherit the driver's settings; spawned and Dask
-workers set their own when they build the pipeline (`pipeline.runner.shard.worker_nlp`).
+Settings made before are left alone: glibc's environment variables (`MALLOC_MMAP_THRESHOLD_`,
+`MALLOC_TRIM_THRESHOLD_`, `MALLOC_TOP_PAD_`) and `GLIBC_TUNABLES` naming a `glibc.malloc`
+tunable. Forked workers inherit the driver's settings; spawned workers set their own when they
+build the pipeline (`pipeline.runner.shard.worker_nlp`). Dask's nanny starts its workers with
+`MALLOC_TRIM_THRESHOLD_` set (it wants freed memory back for its own memory limits), so Dask
+workers keep that choice and glibc's defaults. The settings last as long as the process:
+with `--workers 1`, or `pipeline.run.run` called in a notebook, that is the caller's process.
 """
 
 from __future__ import annotations
@@ -38,11 +42,13 @@ USER_SETTINGS = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP
 
 def keep_freed_memory() -> bool:
     """Set this process's glibc thresholds (`MMAP_THRESHOLD_BYTES`, `TRIM_THRESHOLD_BYTES`).
-    Returns whether they were set: False on other platforms and C libraries, or when the user
-    set glibc's own variables."""
+    Returns whether they were set: False on other platforms and C libraries, or when glibc's
+    own variables or malloc tunables are set (the module docstring)."""
     if not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc":
         return False
     if any(os.environ.get(name) for name in USER_SETTINGS):
+        return False
+    if "glibc.malloc." in os.environ.get("GLIBC_TUNABLES", ""):
         return False
     try:
         libc = ctypes.CDLL("libc.so.6")

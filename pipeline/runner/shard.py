@@ -170,12 +170,12 @@ def worker_nlp(factory: NlpFactory, *, fresh_process: bool = False) -> Language:
         try:
             nlp = factory()
             warm_up(nlp)
-            W.load_table_builders()
         except Exception as exc:
             raise PipelineLoadError(
                 f"could not build the spaCy pipeline ({describe_factory(factory)}): "
                 f"{type(exc).__name__}: {exc}"
             ) from exc
+        W.load_table_builders()  # not part of the build: its failure is no pipeline's
         _NLP_CACHE[key] = nlp
         if not _STARTUP:
             build_s = time.perf_counter() - t0

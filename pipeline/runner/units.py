@@ -232,15 +232,6 @@ class _PartWriter:
         return self.renames
 
 
-def _fsync(path: Path) -> None:
-    """Flush a file's (or a folder's entries') data to disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def commit_group(out: Path, unit_ids: Sequence[str], part_rows: int = PART_ROWS) -> str:
     """Merge the units' files into the group's parts, commit it, delete the units' files."""
     group_id = f"g{unit_index(unit_ids[0]):07d}.{_digest(unit_ids)}"
@@ -257,11 +248,11 @@ def commit_group(out: Path, unit_ids: Sequence[str], part_rows: int = PART_ROWS)
     # the parts must be on disk before the marker says the units' files may go: a host crash
     # after the marker would otherwise leave a marker over empty or short parts
     for tmp, _final in renames:
-        _fsync(tmp)
+        W.fsync_path(tmp)
     for tmp, final in renames:
         os.replace(tmp, final)
     for folder in sorted({final.parent for _tmp, final in renames}):
-        _fsync(folder)
+        W.fsync_path(folder)
     W.atomic_write_json(group_marker(out, group_id), {"units": list(unit_ids)})
     for f in unit_files:  # now held by the group
         with contextlib.suppress(FileNotFoundError):

@@ -73,6 +73,10 @@ AE, PCT, COUNT, REL = "adverse_event", "percent", "count", "relative_change"
             "The response rate increased from 30% to 55% with acupuncture.",
             [("response", PCT, 30.0), ("response", PCT, 55.0)],
         ),
+        # baseline figures ("at baseline", "at (study) entry") and the same figure later
+        ("Grade 2 hot flashes occurred in 80% of women at study entry.", []),
+        ("Grade 2 hot flashes occurred in 80% of women at baseline.", []),
+        ("Grade 2 hot flashes occurred in 40% of women at 12 weeks.", [(AE, PCT, 40.0)]),
         # baseline trait shares, allocation shares
         ("Patients with triple negative (12.9%) and HER2+ (16.7%) tumours were included.", []),
         (

@@ -361,7 +361,7 @@ def _span(values: list[float], digits: int = 1) -> str:
         f"{lo:.{digits}f}-{hi:.{digits}f}")
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     ap.add_argument("--scale", type=int, nargs="+", default=[1])
@@ -378,65 +378,38 @@ def main(argv: list[str] | None = None) -> int:
         help="Keep the corpora and outputs here (default: a temporary folder).",
     )
     ap.add_argument("--json", type=Path, default=None, help="Also write the results here.")
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
 
-    abstracts = pubmed_corpus.real_abstracts(args.corpora)
-    if args.corpus in ("abstracts", "pubmed"):
-        texts = [f"{a.title}\n{a.abstract}" for a in abstracts]
-        words_1x = sum(a.words for a in abstracts)
-    else:
-        texts, words_1x = corpus_texts(args.corpora, args.sentences_per_doc)
+
+def model_note(no_model: bool) -> str:
     model = REPO / "models" / "biotab_ner"
-    model_note = (
-        "none (--no-model)"
-        if args.no_model
-        else str(model)
-        if (model / "config.cfg").exists()
-        else "none found"
-    )
-    print(
-        f"corpus 1x: {len(texts):,} documents, {words_1x:,} words "
-        f"({sum(map(len, texts)) / 1e6:.1f} M chars); model: {model_note}",
-        flush=True,
-    )
-    if args.workdir is not None:
-        Path(args.workdir).mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="biotab-bench-", dir=args.workdir))
-    results: list[Measure] = []
-    try:
-        for scale in args.scale:
-            corpus = tmp / f"corpus_{scale}x"
-            if args.corpus == "pubmed":
-                n_files = pubmed_corpus.write_pubmed_corpus(corpus, abstracts, scale, 500)[0]
-            else:
-                n_files = write_corpus(corpus, texts, scale, args.docs_per_file)
-            for workers in args.workers:
-                print(
-                    f"running {scale}x corpus ({n_files} files), {workers} worker(s) ...",
-                    flush=True,
-                )
-                m = measure_run(
-                    corpus,
-                    tmp / f"out_{scale}x_{workers}w",
-                    workers,
-                    args.engine,
-                    args.no_model,
-                    scale,
-                    len(texts) * scale,
-                    words_1x * scale,
-                )
-                print(
-                    f"  {m.words_per_s:,.0f} words/s in {m.seconds:.1f}s; peak RSS MB "
-                    f"{m.peak_rss_mb}; {m.summary}",
-                    flush=True,
-                )
-                results.append(m)
-        tok = tokenizer_speed(texts, words_1x)
-    finally:
-        if args.workdir is None:
-            shutil.rmtree(tmp, ignore_errors=True)
+    if no_model:
+        return "none (--no-model)"
+    return str(model) if (model / "config.cfg").exists() else "none found"
 
-    print()
+
+def run_all(args: argparse.Namespace, texts: list[str], words_1x: int,
+            abstracts: list[pubmed_corpus.Abstract], tmp: Path) -> list[Measure]:
+    """Every scale and worker count of `args`: its corpus written under `tmp`, then measured."""
+    results: list[Measure] = []
+    for scale in args.scale:
+        corpus = tmp / f"corpus_{scale}x"
+        if args.corpus == "pubmed":
+            n_files = pubmed_corpus.write_pubmed_corpus(corpus, abstracts, scale, 500)[0]
+        else:
+            n_files = write_corpus(corpus, texts, scale, args.docs_per_file)
+        for workers in args.workers:
+            print(f"running {scale}x corpus ({n_files} files), {workers} worker(s) ...",
+                  flush=True)
+            m = measure_run(corpus, tmp / f"out_{scale}x_{workers}w", workers, args.engine,
+                            args.no_model, scale, len(texts) * scale, words_1x * scale)
+            print(f"  {m.words_per_s:,.0f} words/s in {m.seconds:.1f}s; peak RSS MB "
+                  f"{m.peak_rss_mb}; {m.summary}", flush=True)
+            results.append(m)
+    return results
+
+
+def print_table(results: list[Measure], min_workers: int) -> None:
     header = (
         f"{'corpus':>7} {'workers':>7} {'docs':>8} {'words':>10} {'seconds':>8} "
         f"{'words/s':>9} {'speed-up':>8} {'words/cpu-s':>11} {'load':>9} "
@@ -446,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     print("-" * len(header))
     base: dict[int, float] = {}
     for m in results:
-        if m.workers == min(args.workers):
+        if m.workers == min_workers:
             base[m.scale] = m.words_per_s
         speedup = m.words_per_s / base[m.scale] if m.scale in base else float("nan")
         workers_mb = [v for k, v in m.peak_rss_mb.items() if k.startswith("worker")]
@@ -456,6 +429,33 @@ def main(argv: list[str] | None = None) -> int:
             f"{m.load_before:>4.1f}/{m.load_after:<4.1f} {m.peak_rss_mb.get('driver', 0):>9,.0f} "
             f"{max(workers_mb) if workers_mb else 0:>13,.0f}"
         )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    abstracts = pubmed_corpus.real_abstracts(args.corpora)
+    if args.corpus in ("abstracts", "pubmed"):
+        texts = [f"{a.title}\n{a.abstract}" for a in abstracts]
+        words_1x = sum(a.words for a in abstracts)
+    else:
+        texts, words_1x = corpus_texts(args.corpora, args.sentences_per_doc)
+    print(
+        f"corpus 1x: {len(texts):,} documents, {words_1x:,} words "
+        f"({sum(map(len, texts)) / 1e6:.1f} M chars); model: {model_note(args.no_model)}",
+        flush=True,
+    )
+    if args.workdir is not None:
+        Path(args.workdir).mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="biotab-bench-", dir=args.workdir))
+    try:
+        results = run_all(args, texts, words_1x, abstracts, tmp)
+        tok = tokenizer_speed(texts, words_1x)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    print()
+    print_table(results, min(args.workers))
     print_estimate_inputs(results)
     print_pubmed_estimate(results, abstracts, args.corpus == "pubmed")
     print(f"\nspaCy blank('en') tokenizer alone: {tok:,.0f} words/s (1 process, same texts)")
@@ -464,19 +464,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{max((m.max_child_rss_mb for m in results), default=0):,.0f} MB"
     )
     if args.json:
-        args.json.write_text(
-            json.dumps(
-                {
-                    "tokenizer_words_per_s": round(tok, 1),
-                    "corpus_1x_words": words_1x,
-                    "corpus_1x_documents": len(texts),
-                    "runs": [asdict(m) for m in results],
-                },
-                indent=2,
-            )
-        )
+        args.json.write_text(json.dumps({
+            "tokenizer_words_per_s": round(tok, 1),
+            "corpus_1x_words": words_1x,
+            "corpus_1x_documents": len(texts),
+            "runs": [asdict(m) for m in results],
+        }, indent=2))
     return 0
-
 
 if __name__ == "__main__":
     os.environ.setdefault("PYTHONUNBUFFERED", "1")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -428,5 +429,16 @@ def run_cmd(
         raise typer.Exit(summary.exit_code)
 
 
+def console() -> None:
+    """The `biotab` command: `app`, then an exit that does not walk every object. At exit the
+    interpreter's last collections walk every object still alive (spaCy's, pandas', pyarrow's
+    modules): 0.25-0.35 s after a run, 0.05 s once they are frozen out of the collector's reach.
+    Not in `app` itself: a process that goes on after it (a test, a notebook) keeps its GC."""
+    try:
+        app()
+    finally:
+        gc.freeze()
+
+
 if __name__ == "__main__":
-    app()
+    console()

@@ -92,3 +92,21 @@ def test_help_on_a_pipe_is_plain(args: list[str]) -> None:
     assert "<bool>" not in text and "\x1b[" not in text
     if args[0] == "run":
         assert "--out FOLDER" in text and "--overwrite" in text
+
+
+def test_the_command_exits_without_the_collector_walking_every_object() -> None:
+    """`biotab` (`pipeline.cli:console`) freezes what is alive before the interpreter exits, so
+    that its last collections skip the pipeline's objects; `app` alone, run inside a process
+    that goes on, does not."""
+    script = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+        "from pipeline.cli import app, console\n"
+        "sys.argv = ['biotab', '--version']\n"
+        "console() if '{which}' == 'console' else app()\n"
+    )
+    for which, frozen in (("console", True), ("app", False)):
+        proc = subprocess.run([sys.executable, "-c", script.replace("{which}", which)],
+                              capture_output=True, text=True, check=False)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.split() == ["biotab", __version__, "frozen", str(frozen)]

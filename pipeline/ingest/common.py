@@ -18,9 +18,11 @@ Resource caps (both keyword parameters of `ingest()` / `read_shard()`, defaults 
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import re
 import socket
+import sys
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -256,6 +258,51 @@ class Caps:
             else self.max_record
 
 
+class HugeNumber:
+    """Stands for a JSON integer literal with more digits than Python converts
+    (`sys.get_int_max_str_digits()`, 4,300 by default): `json.loads` raises a plain ValueError
+    for it, which is not a syntax error. `load_json` puts this in its place so that only the
+    record holding it is refused (by `json_problem`), not the whole JSON value around it."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"<integer of {self.digits:,} digits>"
+
+
+def _parse_int(literal: str) -> int | HugeNumber:
+    try:
+        return int(literal)
+    except ValueError:
+        return HugeNumber(len(literal.lstrip("-")))
+
+
+def load_json(text: str) -> Any:
+    """`json.loads(text)`; when that fails with a plain ValueError (an integer too long to
+    convert), parsed again with every such integer a `HugeNumber` (only then: the hook costs
+    a Python call per integer). Raises JSONDecodeError, RecursionError, or ValueError for any
+    other failure."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:
+        return json.loads(text, parse_int=_parse_int)
+
+
+def bad_json_message(exc: ValueError | RecursionError) -> str:
+    """The error-row message for JSON that `load_json` could not parse."""
+    if isinstance(exc, json.JSONDecodeError):
+        where = f"line {exc.lineno} column" if exc.lineno > 1 else "column"
+        return f"malformed JSON at {where} {exc.colno}: {exc.msg}"
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deep to parse (RecursionError)"
+    return f"JSON could not be read ({type(exc).__name__}: {exc})"
+
+
 MAX_JSON_DEPTH = 100
 
 
@@ -263,12 +310,17 @@ def json_problem(obj: Any) -> tuple[str, str] | None:
     """(error kind, message) when a parsed JSON value cannot be stored: a string (key or
     value) with a lone surrogate (`"\\ud800"` decodes to text that is not encodable as UTF-8,
     and the Parquet writer would fail later), or nesting deeper than MAX_JSON_DEPTH (meta is
-    re-serialized later, deep in the stack). Walked without recursion."""
+    re-serialized later, deep in the stack), or an integer too long to convert (a `HugeNumber`
+    from `load_json`). Walked without recursion."""
     stack: deque[tuple[Any, str, int]] = deque([(obj, "", 0)])
     while stack:
         value, where, depth = stack.popleft()
         if depth > MAX_JSON_DEPTH:
             return "bad_json", f"JSON nested deeper than {MAX_JSON_DEPTH} levels at {where}"
+        if isinstance(value, HugeNumber):
+            return "bad_json", (
+                f"{where or 'value'} is an integer of {value.digits:,} digits, more than the "
+                f"{sys.get_int_max_str_digits():,} Python converts")
         if isinstance(value, str):
             try:
                 value.encode("utf-8")

@@ -857,3 +857,57 @@ def test_passage_offset_past_the_record_cap_is_not_padded(
     p.write_text(small, encoding="utf-8")
     docs, errs = run(p)
     assert errs == [] and docs[0].text[40:46] == "Twelve"
+
+
+@pytest.mark.parametrize("offset", ["²", HUGE])
+def test_pubtator_offset_int_cannot_read_costs_only_that_mention(tmp_path: Path,
+                                                                  offset: str) -> None:
+    """"²".isdigit() is true but int("²") fails, as does int() of 5,000 digits: before, the
+    ValueError ended the file's reading after record 1."""
+    recs = [_pubtator_record(i).decode() for i in (1, 2, 3)]
+    recs[1] = recs[1].replace("\n\n", f"\n2\t{offset}\t5\tTrial\tChemical\tD1\n"
+                              "2\t0\t5\tTrial\tChemical\tD1\n\n")
+    p = tmp_path / "abstracts.pubtator"
+    p.write_text("".join(recs), encoding="utf-8")
+    docs, errs = run(p)
+    assert ids(docs) == ["1", "2", "3"]
+    assert [a["start"] for a in docs[1].meta["annotations"]] == [0]
+    assert [(e.error, e.location, e.doc_id) for e in errs] == [("bad_offsets", "line 6", "2")]
+
+
+@pytest.mark.parametrize("where", ["passage", "annotation"])
+def test_bioc_json_infinite_offset_costs_one_document(tmp_path: Path, where: str) -> None:
+    """JSON's Infinity as an offset: int() raises OverflowError, which is no ValueError."""
+    bad = _bioc_doc("b", "Trial of dupilumab")
+    if where == "passage":
+        bad["passages"][0]["offset"] = float("inf")
+    else:
+        bad["passages"][0]["annotations"] = [
+            {"id": "1", "text": "Trial", "locations": [{"offset": float("inf"), "length": 5}]}]
+    p = tmp_path / "docs.json"
+    p.write_text("\n".join(json.dumps(d) for d in [_bioc_doc("a", "Trial."), bad,
+                                                     _bioc_doc("c", "Trial.")]) + "\n")
+    assert "Infinity" in p.read_text()
+    docs, errs = run(p)
+    assert ids(docs) == ["a", "c"]
+    assert [(e.error, e.location, e.doc_id) for e in errs] == [("bad_bioc", "line 2", "b")]
+
+
+def test_bioc_passage_of_sentences_alone_is_read_and_bounded(tmp_path: Path) -> None:
+    """A passage without <text> is its sentences placed at their offsets (the `bioc` package
+    gives it text "", which hid them); a sentence gap past the record cap is one space."""
+    def sentence(offset: int, text: str) -> str:
+        return f"<sentence><offset>{offset}</offset><text>{text}</text></sentence>"
+
+    p = tmp_path / "sentences.xml"
+    p.write_text(
+        "<?xml version='1.0' encoding='utf-8'?>\n<collection><source>x</source>\n"
+        "<document><id>s1</id><passage><offset>0</offset>"
+        + sentence(0, "Trial of dupilumab.") + sentence(22, "It helped.")
+        + "</passage></document>\n<document><id>s2</id><passage><offset>0</offset>"
+        + sentence(0, "Trial.") + sentence(FAR, "Far away.")
+        + "</passage></document>\n</collection>\n", encoding="utf-8")
+    docs, errs = run(p)
+    assert [(d.doc_id, d.text) for d in docs] == [
+        ("s1", "Trial of dupilumab.   It helped."), ("s2", "Trial. Far away.")]
+    assert errs == []

@@ -182,11 +182,13 @@ def _read_xml(path: Path, source: str, start: int, n_records: int | None, caps: 
 
 def _guarded(bdoc: BioCDocument, source: str, index: int, path: Path, extra: dict[str, Any],
              loc: str, max_chars: int) -> Iterator[Document | ErrorRecord]:
-    """`_convert` for one document, its failures (an offset that is not a number, a value of
-    the wrong type, nesting too deep) an error row for that document only."""
+    """`_convert` for one document, its failures (an offset that is not a number, or is
+    JSON's Infinity: OverflowError; a value of the wrong type, nesting too deep) an error row
+    for that document only."""
     try:
         out = list(_convert(bdoc, source, index, path, extra, loc, max_chars))
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError,
+            ArithmeticError) as exc:
         ident = str(bdoc.id) if bdoc.id not in (None, "") else None
         yield err(source, "bad_bioc", f"malformed BioC document: {type(exc).__name__}: {exc}",
                   loc, ident)
@@ -376,11 +378,10 @@ def _read_json(path: Path, source: str, start: int, n_records: int | None, caps:
 
 def _passage_text(p: BioCPassage, max_chars: int) -> str | None:
     """The passage's text, else its sentences placed at their offsets (a gap that would take
-    the text past `max_chars` is one space: see the module docstring)."""
-    if p.text is not None:
-        return str(p.text)
-    if not p.sentences:
-        return None
+    the text past `max_chars` is one space: see the module docstring). `bioc` gives a passage
+    without text "" (not None): a passage of sentences alone is read from its sentences."""
+    if p.text or not p.sentences:
+        return None if p.text is None else str(p.text)
     out = ""
     for s in sorted(p.sentences, key=lambda s: s.offset):
         rel = s.offset - p.offset

@@ -1,6 +1,9 @@
 """PubTator: `PMID|t|title`, `PMID|a|abstract`, then tab-separated mention / relation lines;
 records separated by blank lines. text = title + "\\n" + abstract, so PubTator offsets stay valid.
 Mentions go to meta["annotations"] as {start, end, text, type, id}; relations to meta["relations"].
+A mention whose offsets do not match the text, or are not numbers int() reads (a superscript
+digit, more digits than Python converts), is one "bad_offsets" row; anything else that fails
+while a record is built is one "bad_record" row for that record: the next record is read.
 """
 
 from __future__ import annotations
@@ -76,10 +79,18 @@ class _Reader:
         return self.end is not None and self.index + 1 >= self.end and self.rec is None
 
     def finish(self, rec: _Record) -> Iterator[Document | ErrorRecord]:
+        """The record's rows; a failure building it is one "bad_record" row for it alone."""
         selected = self.next_selected()
         self.index += 1
-        if selected:
-            yield from _build(rec, self.source)
+        if not selected:
+            return
+        try:
+            rows = list(_build(rec, self.source))
+        except (ValueError, TypeError, IndexError, KeyError) as exc:
+            rows = [err(self.source, "bad_record", f"PubTator record {rec.pmid} could not be "
+                        f"read ({type(exc).__name__}: {exc}); skipped", f"line {rec.line}",
+                        rec.pmid)]
+        yield from rows
 
     def close(self) -> Iterator[Document | ErrorRecord]:
         if self.rec is not None:
@@ -226,7 +237,13 @@ def _build(rec: _Record, source: str) -> Iterator[Document | ErrorRecord]:
                   loc, rec.pmid)
     annotations: list[dict[str, Any]] = []
     for lineno, parts in rec.mentions:
-        start, end = int(parts[1]), int(parts[2])
+        try:  # isdigit() admits "²", and more digits than int() converts
+            start, end = int(parts[1]), int(parts[2])
+        except ValueError:
+            yield err(source, "bad_offsets", f"mention offsets {parts[1][:20]!r}-"
+                      f"{parts[2][:20]!r} are not numbers Python can read; mention dropped",
+                      f"line {lineno}", rec.pmid)
+            continue
         mtext = parts[3]
         if changed:
             start, end, mtext = _remap(raw, start), _remap(raw, end), normalize_text(mtext)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import random
 import socket
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -911,3 +913,39 @@ def test_bioc_passage_of_sentences_alone_is_read_and_bounded(tmp_path: Path) -> 
     assert [(d.doc_id, d.text) for d in docs] == [
         ("s1", "Trial of dupilumab.   It helped."), ("s2", "Trial. Far away.")]
     assert errs == []
+
+
+def _corrupt_gzip(good: bytes) -> bytes:
+    """A gzip file whose deflate stream holds `good`, then a block of the reserved type 3:
+    zlib.error ("invalid block type"), which is no OSError, where `good` ends."""
+    z = zlib.compressobj(wbits=31)
+    return z.compress(good) + z.flush(zlib.Z_FULL_FLUSH) + b"\x07" + b"\x00" * 64
+
+
+@pytest.mark.parametrize("name", list(BOMB_FORMATS))
+def test_corrupt_gzip_data_keeps_the_records_before_it(tmp_path: Path, name: str) -> None:
+    """gzip loses what it decompressed from its last input buffer (8 KiB) when zlib fails, so
+    the records are made hard to compress (PMIDs in random order) and many."""
+    head, record = BOMB_FORMATS[name]
+    order = random.Random(9).sample(range(10_000_000, 99_999_999), 3000)
+    p = tmp_path / name
+    p.write_bytes(_corrupt_gzip(head + b"".join(record(i) for i in order)))
+    assert p.stat().st_size > 20_000
+    docs, errs = run(p)  # before: zlib.error out of the reader (or of detect_format)
+    assert 1000 < len(docs) < 3000 and ids(docs) == [str(i) for i in order[:len(docs)]]
+    (row,) = errs
+    assert row.error == "unreadable" and "corrupt gzip data" in row.message
+    assert row.location is not None and str(len(docs) + 1) in row.location
+    rows = [r for s in list_shards([p], block_size=10) for r in read_shard(s)]
+    assert [r.doc_id for r in rows if isinstance(r, Document)] == ids(docs)
+
+
+def test_gzip_corrupt_from_its_first_block_is_one_unreadable_row(tmp_path: Path) -> None:
+    p = tmp_path / "docs.jsonl.gz"
+    p.write_bytes(_corrupt_gzip(b""))
+    ok = tmp_path / "ok.jsonl"
+    ok.write_text(json.dumps({"id": "ok", "text": "Fine."}) + "\n")
+    docs, errs = run(p, ok)
+    assert ids(docs) == ["ok"]
+    assert [(e.error, e.location) for e in errs] == [("unreadable", "byte 0")]
+    assert "corrupt gzip data" in errs[0].message

@@ -521,7 +521,7 @@ def _read_shard(shard: Shard, path: Path, source: str, id_field: str, text_field
                   "read and is reported under this name with its bad bytes as \\x escapes")
     if shard.fmt == "unknown":
         head = read_head(path)
-        bad = check_head(head, source, whole_file=True)
+        bad = check_head(head, source, whole_file=True, path=path)
         if bad is not None:
             yield bad
         else:

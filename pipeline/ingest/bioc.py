@@ -78,7 +78,7 @@ def read_bioc(
     """Documents of a BioC XML or BioC JSON file; `start`/`n_records` select a block."""
     caps = Caps(max_bytes, max_record_bytes)
     head = read_head(path)
-    bad = check_head(head, source, whole_file=True)
+    bad = check_head(head, source, whole_file=True, path=path)
     if bad is not None:
         if start == 0:
             yield bad
@@ -234,7 +234,9 @@ def _fill(obj: dict[str, Any]) -> dict[str, Any]:
 def _read_all(path: Path, caps: Caps) -> bytes | None:
     """The whole (decompressed) file when it fits the per-record cap, else None (also when it
     is past the per-file cap, which may be the smaller: then it is read line by line up to that
-    cap, and the documents before it are kept)."""
+    cap, and the documents before it are kept; and when it cannot be read to the end, a cut or
+    corrupt gzip stream: then the lines before the damage are documents, and the reading line
+    by line reports the damage where it is)."""
     chunks: list[bytes] = []
     got = 0
     with CappedStream(path, caps.max_bytes) as stream:
@@ -244,7 +246,7 @@ def _read_all(path: Path, caps: Caps) -> bytes | None:
                 got += len(chunk)
                 if got > caps.record:
                     return None
-        except InputTooLarge:
+        except (InputTooLarge, EOFError, OSError):
             return None
     return b"".join(chunks)
 
@@ -366,8 +368,10 @@ def _read_json(path: Path, source: str, start: int, n_records: int | None, caps:
             yield err(source, "truncated_gzip", f"gzip stream ends early ({exc}); "
                       f"{index + 1} record(s) read, the rest is lost", f"record {index + 2}")
         return
-    except OSError as exc:
-        yield err(source, "unreadable", f"file could not be read: {exc}")
+    except OSError as exc:  # also corrupt gzip data (common._read1)
+        if end is None or index + 1 < end:
+            yield err(source, "unreadable", f"file could not be read to the end ({exc}); "
+                      f"{index + 1} record(s) read, the rest is lost", f"record {index + 2}")
         return
     if index < 0 and start == 0:
         yield err(source, "no_records", "no BioC documents found in the file")

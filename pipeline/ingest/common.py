@@ -23,6 +23,7 @@ import os
 import re
 import socket
 import sys
+import zlib
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -68,14 +69,19 @@ def open_binary(path: Path) -> IO[bytes]:
 
 def _read1(fh: IO[bytes], n: int) -> bytes:
     """One read that returns what is available (gzip's read(n) loses a partly decompressed
-    buffer when the stream is cut; read1 does not)."""
+    buffer when the stream is cut; read1 does not). Corrupt deflate data (zlib.error, which
+    is no OSError and escaped every reader, and `detect_format` while listing the inputs)
+    is raised as gzip.BadGzipFile, an OSError the readers turn into an "unreadable" row."""
     read1 = getattr(fh, "read1", None)
-    return bytes(read1(n)) if read1 is not None else fh.read(n)
+    try:
+        return bytes(read1(n)) if read1 is not None else fh.read(n)
+    except zlib.error as exc:
+        raise gzip.BadGzipFile(f"corrupt gzip data ({exc})") from exc
 
 
 def read_head(path: Path, n: int = SNIFF_BYTES) -> bytes:
     """First `n` (decompressed) bytes of a file; what could be read on a cut gzip stream; b"" on
-    any other read problem."""
+    any other read problem (`check_head` given the path tells that from an empty file)."""
     chunks: list[bytes] = []
     got = 0
     try:
@@ -93,8 +99,10 @@ def read_head(path: Path, n: int = SNIFF_BYTES) -> bytes:
     return b"".join(chunks)
 
 
-def check_head(head: bytes, source: str, whole_file: bool = False) -> ErrorRecord | None:
-    """Reject files that are obviously not UTF-8 text: UTF-16/32, binary (NUL bytes), empty."""
+def check_head(head: bytes, source: str, whole_file: bool = False,
+               path: Path | None = None) -> ErrorRecord | None:
+    """Reject files that are obviously not UTF-8 text: UTF-16/32, binary (NUL bytes), empty
+    (or, given the `path`, an empty head because the file cannot be read: "unreadable")."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return err(source, "not_utf8", "file is UTF-16 encoded (byte-order mark); expected UTF-8",
                    "byte 0")
@@ -104,7 +112,23 @@ def check_head(head: bytes, source: str, whole_file: bool = False) -> ErrorRecor
                    f"file contains NUL bytes (first at byte {pos}); not a text file",
                    f"byte {pos}")
     if whole_file and not head.lstrip(b"\xef\xbb\xbf \t\r\n\f\v"):
+        why = _read_failure(path) if path is not None and not head else None
+        if why is not None:
+            return err(source, "unreadable", f"file could not be read: {why}; nothing of it "
+                       "was read", "byte 0")
         return err(source, "empty_file", "file is empty (no text after whitespace)", None)
+    return None
+
+
+def _read_failure(path: Path) -> str | None:
+    """Why the head of a file (what `read_head` reads) cannot be read, or None."""
+    try:
+        with open_binary(path) as fh:
+            got = 0
+            while got < SNIFF_BYTES and (chunk := _read1(fh, 4096)):
+                got += len(chunk)
+    except (OSError, EOFError) as exc:
+        return f"{type(exc).__name__}: {exc}"
     return None
 
 

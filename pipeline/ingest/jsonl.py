@@ -59,7 +59,7 @@ def read_jsonl(
     many lines (None = to the end). File-level problems are reported by the shard with start 0.
     A line without an id gets "<file stem>:<line>", prefixed with "<label>/" when the file
     was found under one of several input folders (see `pipeline.ingest`)."""
-    bad = check_head(read_head(path), source, whole_file=True)
+    bad = check_head(read_head(path), source, whole_file=True, path=path)
     if bad is not None:
         if start == 0:
             yield bad
@@ -87,8 +87,11 @@ def read_jsonl(
         if end is None or idx + 1 < end:
             yield err(source, "truncated_gzip",
                       f"gzip stream ends early ({exc}); the rest is lost", f"line {idx + 2}")
-    except OSError as exc:
-        yield err(source, "unreadable", f"file could not be read to the end: {exc}")
+    except OSError as exc:  # also corrupt gzip data (common._read1)
+        if end is None or idx + 1 < end:
+            done = f"lines {start + 1}-{idx + 1} were read" if idx >= start else "no line read"
+            yield err(source, "unreadable", f"file could not be read to the end ({exc}); "
+                      f"{done}, the rest is lost", f"line {idx + 2}")
 
 
 def _line(

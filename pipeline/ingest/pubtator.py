@@ -157,7 +157,7 @@ def read_pubtator(
     """`start`/`n_records` select records (0-based, in file order) for sharding. Streamed under
     the per-file byte cap; a line longer than the per-record cap is an error row."""
     caps = Caps(max_bytes, max_record_bytes)
-    bad = check_head(read_head(path), source, whole_file=True)
+    bad = check_head(read_head(path), source, whole_file=True, path=path)
     if bad is not None:
         if start == 0:
             yield bad
@@ -178,8 +178,11 @@ def read_pubtator(
         return
     except EOFError as exc:
         yield err(source, "truncated_gzip", f"gzip stream ends early ({exc}); the rest is lost")
-    except OSError as exc:
-        yield err(source, "unreadable", f"file could not be read to the end: {exc}")
+    except OSError as exc:  # also corrupt gzip data (common._read1)
+        if end is None or reader.index + 1 < end:
+            yield err(source, "unreadable", f"file could not be read to the end ({exc}); "
+                      f"{reader.index + 1} record(s) read, the rest is lost",
+                      f"record {reader.index + 2}")
         return
     if reader.index < 0 and start == 0:
         yield err(source, "no_records",

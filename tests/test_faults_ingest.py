@@ -7,7 +7,9 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import random
 import socket
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -724,3 +726,226 @@ def test_unclosed_construct_is_dropped_after_the_record_cap(
     if kind == "record_too_large":
         assert errs[0].doc_id == "9"
     assert peak < 6 << 20, peak  # a read chunk or two and the cap, not the 20 MiB
+
+
+# ------------------------------------------- integers past Python's int-string limit; far offsets
+
+HUGE = "1" * 5000  # more digits than Python converts (sys.get_int_max_str_digits(): 4,300)
+
+
+def _bioc_doc(doc_id: str, text: str, **extra: Any) -> dict[str, Any]:
+    return {"id": doc_id, "passages": [{"offset": 0, "text": text, "infons": {"type": "title"}}],
+            **extra}
+
+
+def _with_huge(obj: dict[str, Any]) -> str:
+    """`obj` as JSON with field "n" a 5,000-digit integer literal (json.dumps cannot write it)."""
+    return json.dumps(dict(obj, n=0)).replace('"n": 0', f'"n": {HUGE}')
+
+
+@pytest.mark.parametrize("layout", ["jsonl", "bioc_lines", "bioc_collection", "bioc_indented"])
+def test_integer_too_long_costs_only_its_record(tmp_path: Path, layout: str) -> None:
+    if layout == "jsonl":
+        good = [json.dumps({"id": i, "text": f"Trial {i} of dupilumab."}) for i in ("a", "c")]
+        bad = _with_huge({"id": "b", "text": "bad"})
+        p = tmp_path / "docs.jsonl"
+        p.write_text("\n".join([good[0], bad, good[1]]) + "\n", encoding="utf-8")
+        where = "line 2"
+    else:
+        good = [json.dumps(_bioc_doc(i, f"Trial {i} of dupilumab.")) for i in ("a", "c")]
+        bad = _with_huge(_bioc_doc("b", "bad"))
+        p = tmp_path / "docs.json"
+        if layout == "bioc_lines":
+            p.write_text("\n".join([good[0], bad, good[1]]) + "\n", encoding="utf-8")
+            where = "line 2"
+        else:
+            sep = ",\n  " if layout == "bioc_indented" else ","
+            p.write_text('{"source": "test", "documents": [' + sep.join([good[0], bad, good[1]])
+                         + "]}", encoding="utf-8")
+            where = "record 2"
+    docs, errs = run(p)
+    assert ids(docs) == ["a", "c"]
+    assert [(e.error, e.location, e.doc_id) for e in errs] == [("bad_json", where, "b")]
+    assert "5,000 digits" in errs[0].message and "'n'" in errs[0].message
+    _parquet_ok(docs, errs)
+
+
+def test_integer_too_long_as_the_id_gives_no_made_up_doc_id(tmp_path: Path) -> None:
+    p = tmp_path / "docs.jsonl"
+    p.write_text(f'{{"id": {HUGE}, "text": "x"}}\n{{"id": "ok", "text": "fine"}}\n',
+                 encoding="utf-8")
+    docs, errs = run(p)
+    assert ids(docs) == ["ok"]
+    assert [(e.error, e.location, e.doc_id) for e in errs] == [("bad_json", "line 1", None)]
+
+
+def test_unparsable_whole_file_collection_says_all_of_it_is_lost(tmp_path: Path) -> None:
+    docs_in = [json.dumps(_bioc_doc(i, "Trial.")) for i in ("a", "b")]
+    p = tmp_path / "collection.json"
+    p.write_text('{"documents": [' + ",".join(docs_in) + "}", encoding="utf-8")  # no "]"
+    docs, errs = run(p)
+    assert docs == []
+    assert [(e.error, e.location) for e in errs] == [("bad_json", "line 1")]
+    assert "every document in it is lost" in errs[0].message
+
+
+def test_reader_failure_names_the_last_record_and_the_loss(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catch-all for a reader bug: the row says where the reader stopped and that the rest
+    of the shard is lost (a record parser that raises on line 2 stands for the bug)."""
+    from pipeline.ingest import jsonl
+
+    real_line = jsonl._line
+
+    def failing(raw: bytes, lineno: int, *args: Any) -> Any:
+        if lineno == 2:
+            raise LookupError("reader bug")
+        return real_line(raw, lineno, *args)
+
+    monkeypatch.setattr(jsonl, "_line", failing)
+    p = tmp_path / "docs.jsonl"
+    p.write_text("".join(json.dumps({"id": i, "text": "x"}) + "\n" for i in "abc"))
+    docs, errs = run(p)
+    assert ids(docs) == ["a"]
+    assert [(e.error, e.location) for e in errs] == [("reader_failed", "after line 1")]
+    assert "'a'" in errs[0].message and "LookupError: reader bug" in errs[0].message
+    assert "rest of the shard was not read" in errs[0].message
+
+
+FAR = 200_000_000
+
+
+def _far_bioc_xml() -> str:
+    return (
+        "<?xml version='1.0' encoding='utf-8'?>\n<collection><source>x</source>\n"
+        '<document><id>far</id><passage><infon key="type">title</infon><offset>0</offset>'
+        "<text>Trial of dupilumab</text></passage>\n"
+        f'<passage><infon key="type">abstract</infon><offset>{FAR}</offset>'
+        "<text>Twelve patients responded.</text>"
+        '<annotation id="1"><infon key="type">Chemical</infon>'
+        f'<location offset="{FAR}" length="6"/><text>Twelve</text></annotation>'
+        "</passage></document>\n"
+        "<document><id>ok</id><passage><offset>0</offset><text>Fine.</text></passage>"
+        "</document>\n</collection>\n")
+
+
+def _far_bioc_json() -> str:
+    far = _bioc_doc("far", "Trial of dupilumab")
+    far["passages"].append({
+        "offset": FAR, "text": "Twelve patients responded.", "infons": {"type": "abstract"},
+        "annotations": [{"id": "1", "infons": {"type": "Chemical"}, "text": "Twelve",
+                         "locations": [{"offset": FAR, "length": 6}]}]})
+    return json.dumps({"documents": [far, _bioc_doc("ok", "Fine.")]})
+
+
+@pytest.mark.parametrize("name, content", [("far.xml", _far_bioc_xml),
+                                           ("far.json", _far_bioc_json)])
+def test_passage_offset_past_the_record_cap_is_not_padded(
+        tmp_path: Path, name: str, content: Any) -> None:
+    p = tmp_path / name
+    p.write_text(content(), encoding="utf-8")
+    assert p.stat().st_size < 1000
+    docs, errs = run(p)
+    assert ids(docs) == ["far", "ok"]
+    far = docs[0]
+    assert far.text == "Trial of dupilumab\nTwelve patients responded."
+    (ann,) = far.meta["annotations"]
+    assert far.text[ann["start"]:ann["end"]] == "Twelve"
+    assert far.meta["passages"][1]["start"] == len("Trial of dupilumab\n")
+    assert [(e.error, e.doc_id) for e in errs] == [("passage_offsets", "far")]
+    assert f"{FAR:,}" in errs[0].message
+    # within the cap, a gap is still padded so that offsets index the text unchanged
+    small = content().replace(str(FAR), "40")
+    p.write_text(small, encoding="utf-8")
+    docs, errs = run(p)
+    assert errs == [] and docs[0].text[40:46] == "Twelve"
+
+
+@pytest.mark.parametrize("offset", ["²", HUGE])
+def test_pubtator_offset_int_cannot_read_costs_only_that_mention(tmp_path: Path,
+                                                                  offset: str) -> None:
+    """"²".isdigit() is true but int("²") fails, as does int() of 5,000 digits: before, the
+    ValueError ended the file's reading after record 1."""
+    recs = [_pubtator_record(i).decode() for i in (1, 2, 3)]
+    recs[1] = recs[1].replace("\n\n", f"\n2\t{offset}\t5\tTrial\tChemical\tD1\n"
+                              "2\t0\t5\tTrial\tChemical\tD1\n\n")
+    p = tmp_path / "abstracts.pubtator"
+    p.write_text("".join(recs), encoding="utf-8")
+    docs, errs = run(p)
+    assert ids(docs) == ["1", "2", "3"]
+    assert [a["start"] for a in docs[1].meta["annotations"]] == [0]
+    assert [(e.error, e.location, e.doc_id) for e in errs] == [("bad_offsets", "line 6", "2")]
+
+
+@pytest.mark.parametrize("where", ["passage", "annotation"])
+def test_bioc_json_infinite_offset_costs_one_document(tmp_path: Path, where: str) -> None:
+    """JSON's Infinity as an offset: int() raises OverflowError, which is no ValueError."""
+    bad = _bioc_doc("b", "Trial of dupilumab")
+    if where == "passage":
+        bad["passages"][0]["offset"] = float("inf")
+    else:
+        bad["passages"][0]["annotations"] = [
+            {"id": "1", "text": "Trial", "locations": [{"offset": float("inf"), "length": 5}]}]
+    p = tmp_path / "docs.json"
+    p.write_text("\n".join(json.dumps(d) for d in [_bioc_doc("a", "Trial."), bad,
+                                                     _bioc_doc("c", "Trial.")]) + "\n")
+    assert "Infinity" in p.read_text()
+    docs, errs = run(p)
+    assert ids(docs) == ["a", "c"]
+    assert [(e.error, e.location, e.doc_id) for e in errs] == [("bad_bioc", "line 2", "b")]
+
+
+def test_bioc_passage_of_sentences_alone_is_read_and_bounded(tmp_path: Path) -> None:
+    """A passage without <text> is its sentences placed at their offsets (the `bioc` package
+    gives it text "", which hid them); a sentence gap past the record cap is one space."""
+    def sentence(offset: int, text: str) -> str:
+        return f"<sentence><offset>{offset}</offset><text>{text}</text></sentence>"
+
+    p = tmp_path / "sentences.xml"
+    p.write_text(
+        "<?xml version='1.0' encoding='utf-8'?>\n<collection><source>x</source>\n"
+        "<document><id>s1</id><passage><offset>0</offset>"
+        + sentence(0, "Trial of dupilumab.") + sentence(22, "It helped.")
+        + "</passage></document>\n<document><id>s2</id><passage><offset>0</offset>"
+        + sentence(0, "Trial.") + sentence(FAR, "Far away.")
+        + "</passage></document>\n</collection>\n", encoding="utf-8")
+    docs, errs = run(p)
+    assert [(d.doc_id, d.text) for d in docs] == [
+        ("s1", "Trial of dupilumab.   It helped."), ("s2", "Trial. Far away.")]
+    assert errs == []
+
+
+def _corrupt_gzip(good: bytes) -> bytes:
+    """A gzip file whose deflate stream holds `good`, then a block of the reserved type 3:
+    zlib.error ("invalid block type"), which is no OSError, where `good` ends."""
+    z = zlib.compressobj(wbits=31)
+    return z.compress(good) + z.flush(zlib.Z_FULL_FLUSH) + b"\x07" + b"\x00" * 64
+
+
+@pytest.mark.parametrize("name", list(BOMB_FORMATS))
+def test_corrupt_gzip_data_keeps_the_records_before_it(tmp_path: Path, name: str) -> None:
+    """gzip loses what it decompressed from its last input buffer (8 KiB) when zlib fails, so
+    the records are made hard to compress (PMIDs in random order) and many."""
+    head, record = BOMB_FORMATS[name]
+    order = random.Random(9).sample(range(10_000_000, 99_999_999), 3000)
+    p = tmp_path / name
+    p.write_bytes(_corrupt_gzip(head + b"".join(record(i) for i in order)))
+    assert p.stat().st_size > 20_000
+    docs, errs = run(p)  # before: zlib.error out of the reader (or of detect_format)
+    assert 1000 < len(docs) < 3000 and ids(docs) == [str(i) for i in order[:len(docs)]]
+    (row,) = errs
+    assert row.error == "unreadable" and "corrupt gzip data" in row.message
+    assert row.location is not None and str(len(docs) + 1) in row.location
+    rows = [r for s in list_shards([p], block_size=10) for r in read_shard(s)]
+    assert [r.doc_id for r in rows if isinstance(r, Document)] == ids(docs)
+
+
+def test_gzip_corrupt_from_its_first_block_is_one_unreadable_row(tmp_path: Path) -> None:
+    p = tmp_path / "docs.jsonl.gz"
+    p.write_bytes(_corrupt_gzip(b""))
+    ok = tmp_path / "ok.jsonl"
+    ok.write_text(json.dumps({"id": "ok", "text": "Fine."}) + "\n")
+    docs, errs = run(p, ok)
+    assert ids(docs) == ["ok"]
+    assert [(e.error, e.location) for e in errs] == [("unreadable", "byte 0")]
+    assert "corrupt gzip data" in errs[0].message

@@ -478,3 +478,23 @@ def test_overwrite_keeps_a_users_file_in_the_parts_folder(tmp_path: Path,
     run([docs], out, workers=1, quiet=True, overwrite=True, nlp_factory=light_factory)
     assert mine.read_text() == "{}"
     assert remove_run(out) > 0 and mine.exists()
+
+
+def test_duplicate_id_across_shards_of_one_unit_names_its_line(tmp_path: Path,
+                                                               light_factory: Any) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.jsonl").write_text(json.dumps({"id": "x", "text": "Imiquimod was applied."})
+                                  + "\n")
+    (docs / "b.jsonl").write_text("".join(
+        json.dumps({"id": i, "text": f"Tacrolimus {n} was used."}) + "\n"
+        for n, i in enumerate(["y", "x", "y"])))
+    out = tmp_path / "out"
+    run([docs], out, workers=1, quiet=True, nlp_factory=light_factory, unit_bytes=1 << 20)
+    tables = read_tables(out)
+    assert sorted(r["doc_id"] for r in tables["documents"]) == ["x", "y"]
+    dups = sorted(((r["source"].rsplit("/", 1)[-1], r["location"], r["doc_id"])
+                   for r in tables["errors"] if r["error"] == "duplicate_id"),
+                  key=lambda row: row[2])
+    # the copy of a.jsonl's "x" (another shard) and the second "y" (same shard) both located
+    assert dups == [("b.jsonl", "line 2", "x"), ("b.jsonl", "line 3", "y")]

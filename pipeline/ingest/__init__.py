@@ -453,18 +453,39 @@ def read_shard(shard: Shard, id_field: str = "id", text_field: str = "text",
                max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
                ) -> Iterator[Document | ErrorRecord]:
     """Documents and error rows (and `Notice`s, an ErrorRecord subclass) of one shard. Never
-    raises for bad input. Every `source` is `shard.source` (valid UTF-8)."""
+    raises for bad input. Every `source` is `shard.source` (valid UTF-8). A reader that fails
+    anyway (a bug: an exception its record parser did not turn into an error row) ends the
+    shard with one "reader_failed" row naming the last record it produced and saying that the
+    rest of the shard was lost."""
     path = Path(shard.path)
     source = shard.source
     caps = {"max_bytes": max_bytes, "max_record_bytes": max_record_bytes}
+    last: Document | ErrorRecord | None = None
     try:
-        yield from _read_shard(shard, path, source, id_field, text_field, title_field, caps)
+        for last in _read_shard(shard, path, source, id_field, text_field, title_field, caps):
+            yield last
     except FileNotFoundError:
         yield _missing(source, f"record {shard.start_record + 1}" if shard.start_record
                        else None)
     except Exception as exc:  # noqa: BLE001 - a reader bug or I/O failure: an error row
-        yield err(source, "reader_failed", f"{type(exc).__name__}: {exc}",
-                  f"record {shard.start_record + 1}" if shard.start_record else None)
+        yield _reader_failed(shard, exc, last)
+
+
+def _reader_failed(shard: Shard, exc: Exception, last: Document | ErrorRecord | None
+                   ) -> ErrorRecord:
+    """The row for a reader that raised: where it stopped and what was lost."""
+    first = f"record {shard.start_record + 1}" if shard.start_record else None
+    if last is None:
+        where, location = "before producing any record", first
+    else:
+        what = f"{last.location or 'an unlocated row'}"
+        if last.doc_id:
+            what += f", doc_id {last.doc_id!r}"
+        where, location = f"after its last record ({what})", (
+            f"after {last.location}" if last.location else first)
+    return err(shard.source, "reader_failed",
+               f"the reader failed {where}: {type(exc).__name__}: {exc}; the rest of the "
+               "shard was not read (lost)", location)
 
 
 def _missing(source: str, location: str | None = None) -> ErrorRecord:
@@ -500,7 +521,7 @@ def _read_shard(shard: Shard, path: Path, source: str, id_field: str, text_field
                   "read and is reported under this name with its bad bytes as \\x escapes")
     if shard.fmt == "unknown":
         head = read_head(path)
-        bad = check_head(head, source, whole_file=True)
+        bad = check_head(head, source, whole_file=True, path=path)
         if bad is not None:
             yield bad
         else:

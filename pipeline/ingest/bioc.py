@@ -6,22 +6,29 @@ BioC JSON: `bioc.biocjson` parses each document (a collection object, PubTator3'
 readers use lxml with entity resolution on, so documents are read one at a time with the safe
 lxml settings of `xmlrecords.iter_xml_records` instead (damage costs exactly the damaged
 document) and turned into the same `bioc.BioCDocument` objects. Every document is isolated: an
-offset that is not a number ("ten"), a wrong type, a lone surrogate escape or JSON nested too
-deep is one error row naming the file and line or record number, and the rest is read.
+offset that is not a number ("ten"), a wrong type, a lone surrogate escape, JSON nested too
+deep or an integer of more digits than Python converts (`common.load_json`) is one error row
+naming the file and line or record number, and the rest is read. A whole-file collection (one
+JSON value) that does not parse at all is one "bad_json" row saying every document in it is lost.
 
 Text layout: passages are placed at their BioC offsets, so every passage and annotation offset
 indexes the stored text unchanged. The gap before a passage is filled with spaces ending in one
 "\\n" (PubTator3's title at 0 and abstract at len(title)+1 gives "title\\nabstract"). A passage
 whose offset overlaps text already placed (offsets missing/zero) is appended after a "\\n" and its
-annotations are shifted; an error row "passage_offsets" says so. Title = text of the passage with
-infon type "title"/"front" (or section_type "TITLE").
+annotations are shifted; an error row "passage_offsets" says so. So is a passage whose offset
+would take the text past the per-record cap (`max_record_bytes`, counted in characters): a
+398-byte file with a passage at offset 200,000,000 would otherwise be a 200-million-character
+document. Its text and annotations are kept (appended after a "\\n", annotations shifted) rather
+than the document refused, with one "passage_offsets" row naming the offsets. Sentences placed
+by their offsets (a passage without text) get the same bound: a gap past the cap is one space,
+and annotations that then do not match the text are "bad_offsets" rows. Title = text of the
+passage with infon type "title"/"front" (or section_type "TITLE").
 meta: infons, annotations [{start, end, text, type, id, infons[, locations]}], relations,
 passages [{start, end, type, section_type}], and PubTator3's pmid/pmcid/journal/year/authors.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,12 +52,15 @@ from pipeline.ingest.common import (
     DEFAULT_MAX_RECORD_BYTES,
     CappedStream,
     Caps,
+    HugeNumber,
     InputTooLarge,
+    bad_json_message,
     check_head,
     decode_utf8,
     err,
     iter_lines,
     json_problem,
+    load_json,
     read_head,
     too_large,
 )
@@ -68,7 +78,7 @@ def read_bioc(
     """Documents of a BioC XML or BioC JSON file; `start`/`n_records` select a block."""
     caps = Caps(max_bytes, max_record_bytes)
     head = read_head(path)
-    bad = check_head(head, source, whole_file=True)
+    bad = check_head(head, source, whole_file=True, path=path)
     if bad is not None:
         if start == 0:
             yield bad
@@ -165,18 +175,20 @@ def _read_xml(path: Path, source: str, start: int, n_records: int | None, caps: 
             yield err(source, "bad_bioc", f"malformed BioC document: {exc}", loc,
                       item.elem.findtext("id"))
             continue
-        yield from _guarded(bdoc, source, item.index, path, {}, loc)
+        yield from _guarded(bdoc, source, item.index, path, {}, loc, caps.record)
     if not seen and start == 0:
         yield err(source, "no_records", "no <document> elements found in the BioC collection")
 
 
 def _guarded(bdoc: BioCDocument, source: str, index: int, path: Path, extra: dict[str, Any],
-             loc: str) -> Iterator[Document | ErrorRecord]:
-    """`_convert` for one document, its failures (an offset that is not a number, a value of
-    the wrong type, nesting too deep) an error row for that document only."""
+             loc: str, max_chars: int) -> Iterator[Document | ErrorRecord]:
+    """`_convert` for one document, its failures (an offset that is not a number, or is
+    JSON's Infinity: OverflowError; a value of the wrong type, nesting too deep) an error row
+    for that document only."""
     try:
-        out = list(_convert(bdoc, source, index, path, extra, loc))
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        out = list(_convert(bdoc, source, index, path, extra, loc, max_chars))
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError,
+            ArithmeticError) as exc:
         ident = str(bdoc.id) if bdoc.id not in (None, "") else None
         yield err(source, "bad_bioc", f"malformed BioC document: {type(exc).__name__}: {exc}",
                   loc, ident)
@@ -222,7 +234,9 @@ def _fill(obj: dict[str, Any]) -> dict[str, Any]:
 def _read_all(path: Path, caps: Caps) -> bytes | None:
     """The whole (decompressed) file when it fits the per-record cap, else None (also when it
     is past the per-file cap, which may be the smaller: then it is read line by line up to that
-    cap, and the documents before it are kept)."""
+    cap, and the documents before it are kept; and when it cannot be read to the end, a cut or
+    corrupt gzip stream: then the lines before the damage are documents, and the reading line
+    by line reports the damage where it is)."""
     chunks: list[bytes] = []
     got = 0
     with CappedStream(path, caps.max_bytes) as stream:
@@ -232,7 +246,7 @@ def _read_all(path: Path, caps: Caps) -> bytes | None:
                 got += len(chunk)
                 if got > caps.record:
                     return None
-        except InputTooLarge:
+        except (InputTooLarge, EOFError, OSError):
             return None
     return b"".join(chunks)
 
@@ -249,12 +263,9 @@ def _json_line(line: bytes | int, i: int, source: str, caps: Caps
     if isinstance(decoded, ErrorRecord):
         return loc, decoded
     try:
-        one = json.loads(decoded.lstrip("\ufeff"))
-    except json.JSONDecodeError as exc:
-        return loc, err(source, "bad_json", f"malformed JSON at column {exc.colno}: {exc.msg}",
-                        loc)
-    except RecursionError:
-        return loc, err(source, "bad_json", "JSON nested too deep to parse (RecursionError)", loc)
+        one = load_json(decoded.lstrip("\ufeff"))
+    except (ValueError, RecursionError) as exc:  # ValueError: JSONDecodeError's parent too
+        return loc, err(source, "bad_json", bad_json_message(exc), loc)
     if not isinstance(one, dict):
         return loc, err(source, "bad_bioc", "line is not a BioC document object", loc)
     return loc, one
@@ -284,14 +295,13 @@ def _json_records(path: Path, source: str, caps: Caps
         return
     text = decoded.lstrip("\ufeff")
     try:
-        obj: Any = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as whole_exc:
+        obj: Any = load_json(text)
+    except (ValueError, RecursionError) as whole_exc:  # ValueError: JSONDecodeError's parent
         # one document per line (PubTator3's older export / BioC JSON lines)
         if text.count("\n", 0, len(text.rstrip())) < 1:
-            what = (f"malformed JSON at line {whole_exc.lineno} column {whole_exc.colno}: "
-                    f"{whole_exc.msg}" if isinstance(whole_exc, json.JSONDecodeError)
-                    else "JSON nested too deep to parse (RecursionError)")
-            yield "line 1", err(source, "bad_json", what, "line 1")
+            yield "line 1", err(source, "bad_json", f"{bad_json_message(whole_exc)}; the file "
+                                "is one JSON value, so every document in it is lost",
+                                "line 1")
             return
         yield from _json_lines(path, source, caps)
         return
@@ -315,10 +325,10 @@ def _json_records(path: Path, source: str, caps: Caps
                                      f"record {i}")
 
 
-def _json_document(item: dict[str, Any], source: str, index: int, path: Path, loc: str
-                   ) -> Iterator[Document | ErrorRecord]:
+def _json_document(item: dict[str, Any], source: str, index: int, path: Path, loc: str,
+                   max_chars: int) -> Iterator[Document | ErrorRecord]:
     ident = item.get("id")
-    doc_id = str(ident) if ident is not None else None
+    doc_id = str(ident) if ident is not None and not isinstance(ident, HugeNumber) else None
     problem = json_problem(item)
     if problem is not None:
         safe = doc_id.encode("utf-8", "backslashreplace").decode() if doc_id else None
@@ -330,7 +340,7 @@ def _json_document(item: dict[str, Any], source: str, index: int, path: Path, lo
         yield err(source, "bad_bioc", f"malformed BioC document: {exc!r}", loc, doc_id)
         return
     extra = {k: item[k] for k in PUBTATOR3_EXTRA if item.get(k) not in (None, "", [])}
-    yield from _guarded(bdoc, source, index, path, extra, loc)
+    yield from _guarded(bdoc, source, index, path, extra, loc, max_chars)
 
 
 def _read_json(path: Path, source: str, start: int, n_records: int | None, caps: Caps
@@ -347,7 +357,7 @@ def _read_json(path: Path, source: str, start: int, n_records: int | None, caps:
             if isinstance(item, ErrorRecord):
                 yield item
                 continue
-            yield from _json_document(item, source, index, path, loc)
+            yield from _json_document(item, source, index, path, loc, caps.record)
     except InputTooLarge as exc:
         if end is None or index + 1 < end:
             yield too_large(source, exc.cap, f"{index + 1} record(s) read, the rest is lost",
@@ -358,8 +368,10 @@ def _read_json(path: Path, source: str, start: int, n_records: int | None, caps:
             yield err(source, "truncated_gzip", f"gzip stream ends early ({exc}); "
                       f"{index + 1} record(s) read, the rest is lost", f"record {index + 2}")
         return
-    except OSError as exc:
-        yield err(source, "unreadable", f"file could not be read: {exc}")
+    except OSError as exc:  # also corrupt gzip data (common._read1)
+        if end is None or index + 1 < end:
+            yield err(source, "unreadable", f"file could not be read to the end ({exc}); "
+                      f"{index + 1} record(s) read, the rest is lost", f"record {index + 2}")
         return
     if index < 0 and start == 0:
         yield err(source, "no_records", "no BioC documents found in the file")
@@ -368,17 +380,18 @@ def _read_json(path: Path, source: str, start: int, n_records: int | None, caps:
 # ------------------------------------------------------------------------ BioC -> Document
 
 
-def _passage_text(p: BioCPassage) -> str | None:
-    if p.text is not None:
-        return str(p.text)
-    if not p.sentences:
-        return None
+def _passage_text(p: BioCPassage, max_chars: int) -> str | None:
+    """The passage's text, else its sentences placed at their offsets (a gap that would take
+    the text past `max_chars` is one space: see the module docstring). `bioc` gives a passage
+    without text "" (not None): a passage of sentences alone is read from its sentences."""
+    if p.text or not p.sentences:
+        return None if p.text is None else str(p.text)
     out = ""
     for s in sorted(p.sentences, key=lambda s: s.offset):
         rel = s.offset - p.offset
-        if rel > len(out):
+        if len(out) < rel <= max_chars:
             out += " " * (rel - len(out))
-        elif rel < len(out) and out:
+        elif rel != len(out) and out:
             out += " "
         out += s.text or ""
     return out
@@ -409,6 +422,8 @@ class _Layout:
     passages: list[dict[str, Any]]
     pending: list[_Pending]
     rebased: int  # passages appended after a newline: their offsets overlap earlier text
+    far: list[int]  # offsets of passages appended after a newline: placing them would pad
+    # the text past the record cap
 
 
 def _doc_id(bdoc: BioCDocument, path: Path, index: int) -> str:
@@ -421,27 +436,32 @@ def _is_title(ptype: Any, section_type: Any) -> bool:
     return str(ptype).lower() in TITLE_TYPES or str(section_type).upper() == "TITLE"
 
 
-def _lay_out(bdoc: BioCDocument) -> _Layout:
+def _lay_out(bdoc: BioCDocument, max_chars: int) -> _Layout:
     """The text of the passages placed at their offsets, the title, the passages' places and
-    the annotations to place (the passages' and sentences', then the document's own)."""
+    the annotations to place (the passages' and sentences', then the document's own). No
+    padding takes the text past `max_chars` (the record cap)."""
     pieces: list[str] = []
     cur = 0
     title: str | None = None
     passages: list[dict[str, Any]] = []
     pending: list[_Pending] = []
     rebased = 0
+    far: list[int] = []
     for p in bdoc.passages:
-        raw = _passage_text(p)
+        raw = _passage_text(p, max_chars)
         if raw is None:
             continue
         ptext = normalize_text(raw)
         off = int(p.offset)
-        if off >= cur:
+        if cur <= off and off + len(ptext) <= max_chars:
             gap = off - cur
             pad = (" " * (gap - 1) + "\n") if gap and pieces else " " * gap
         else:
             pad = "\n" if pieces else ""
-            rebased += 1
+            if off < cur:
+                rebased += 1
+            else:
+                far.append(off)
         pieces.append(pad)
         placed = cur + len(pad)
         pieces.append(ptext)
@@ -455,7 +475,7 @@ def _lay_out(bdoc: BioCDocument) -> _Layout:
         anns = list(p.annotations) + [a for s in p.sentences for a in s.annotations]
         pending.extend(_Pending(a, off, placed, raw, ptext != raw) for a in anns)
     pending.extend(_Pending(a, 0, 0, "", False) for a in bdoc.annotations)
-    return _Layout("".join(pieces), title, passages, pending, rebased)
+    return _Layout("".join(pieces), title, passages, pending, rebased, far)
 
 
 def _place(item: _Pending, text: str) -> tuple[dict[str, Any] | None, str | None]:
@@ -500,13 +520,12 @@ def _relations(bdoc: BioCDocument) -> list[dict[str, Any]]:
 
 
 def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,
-             extra: dict[str, Any], loc: str | None = None
+             extra: dict[str, Any], loc: str, max_chars: int
              ) -> Iterator[Document | ErrorRecord]:
     """One BioC document as a Document, after an error row for each problem it has (no text,
     passages rebased, annotations whose offsets do not match the text)."""
-    loc = loc or f"record {index + 1}"
     doc_id = _doc_id(bdoc, path, index)
-    layout = _lay_out(bdoc)
+    layout = _lay_out(bdoc, max_chars)
     text = layout.text
     if not text.strip():
         yield err(source, "empty_document", f"BioC document {doc_id} has no passage text", loc,
@@ -517,6 +536,14 @@ def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,
                   f"{layout.rebased} passage(s) of BioC document {doc_id} overlap earlier text "
                   "(offsets missing or inconsistent); they were appended after a newline and "
                   "their annotations shifted", loc, doc_id)
+    if layout.far:
+        shown = ", ".join(f"{o:,}" for o in layout.far[:5]) + (
+            " ..." if len(layout.far) > 5 else "")
+        yield err(source, "passage_offsets",
+                  f"{len(layout.far)} passage(s) of BioC document {doc_id} are at offsets "
+                  f"({shown}) that would pad the text past the {max_chars:,}-character record "
+                  "cap; they were appended after a newline and their annotations shifted",
+                  loc, doc_id)
     annotations: list[dict[str, Any]] = []
     for item in layout.pending:
         ann, problem = _place(item, text)

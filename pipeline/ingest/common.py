@@ -18,9 +18,12 @@ Resource caps (both keyword parameters of `ingest()` / `read_shard()`, defaults 
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import re
 import socket
+import sys
+import zlib
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -66,14 +69,19 @@ def open_binary(path: Path) -> IO[bytes]:
 
 def _read1(fh: IO[bytes], n: int) -> bytes:
     """One read that returns what is available (gzip's read(n) loses a partly decompressed
-    buffer when the stream is cut; read1 does not)."""
+    buffer when the stream is cut; read1 does not). Corrupt deflate data (zlib.error, which
+    is no OSError and escaped every reader, and `detect_format` while listing the inputs)
+    is raised as gzip.BadGzipFile, an OSError the readers turn into an "unreadable" row."""
     read1 = getattr(fh, "read1", None)
-    return bytes(read1(n)) if read1 is not None else fh.read(n)
+    try:
+        return bytes(read1(n)) if read1 is not None else fh.read(n)
+    except zlib.error as exc:
+        raise gzip.BadGzipFile(f"corrupt gzip data ({exc})") from exc
 
 
 def read_head(path: Path, n: int = SNIFF_BYTES) -> bytes:
     """First `n` (decompressed) bytes of a file; what could be read on a cut gzip stream; b"" on
-    any other read problem."""
+    any other read problem (`check_head` given the path tells that from an empty file)."""
     chunks: list[bytes] = []
     got = 0
     try:
@@ -91,8 +99,10 @@ def read_head(path: Path, n: int = SNIFF_BYTES) -> bytes:
     return b"".join(chunks)
 
 
-def check_head(head: bytes, source: str, whole_file: bool = False) -> ErrorRecord | None:
-    """Reject files that are obviously not UTF-8 text: UTF-16/32, binary (NUL bytes), empty."""
+def check_head(head: bytes, source: str, whole_file: bool = False,
+               path: Path | None = None) -> ErrorRecord | None:
+    """Reject files that are obviously not UTF-8 text: UTF-16/32, binary (NUL bytes), empty
+    (or, given the `path`, an empty head because the file cannot be read: "unreadable")."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return err(source, "not_utf8", "file is UTF-16 encoded (byte-order mark); expected UTF-8",
                    "byte 0")
@@ -102,7 +112,23 @@ def check_head(head: bytes, source: str, whole_file: bool = False) -> ErrorRecor
                    f"file contains NUL bytes (first at byte {pos}); not a text file",
                    f"byte {pos}")
     if whole_file and not head.lstrip(b"\xef\xbb\xbf \t\r\n\f\v"):
+        why = _read_failure(path) if path is not None and not head else None
+        if why is not None:
+            return err(source, "unreadable", f"file could not be read: {why}; nothing of it "
+                       "was read", "byte 0")
         return err(source, "empty_file", "file is empty (no text after whitespace)", None)
+    return None
+
+
+def _read_failure(path: Path) -> str | None:
+    """Why the head of a file (what `read_head` reads) cannot be read, or None."""
+    try:
+        with open_binary(path) as fh:
+            got = 0
+            while got < SNIFF_BYTES and (chunk := _read1(fh, 4096)):
+                got += len(chunk)
+    except (OSError, EOFError) as exc:
+        return f"{type(exc).__name__}: {exc}"
     return None
 
 
@@ -256,6 +282,51 @@ class Caps:
             else self.max_record
 
 
+class HugeNumber:
+    """Stands for a JSON integer literal with more digits than Python converts
+    (`sys.get_int_max_str_digits()`, 4,300 by default): `json.loads` raises a plain ValueError
+    for it, which is not a syntax error. `load_json` puts this in its place so that only the
+    record holding it is refused (by `json_problem`), not the whole JSON value around it."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"<integer of {self.digits:,} digits>"
+
+
+def _parse_int(literal: str) -> int | HugeNumber:
+    try:
+        return int(literal)
+    except ValueError:
+        return HugeNumber(len(literal.lstrip("-")))
+
+
+def load_json(text: str) -> Any:
+    """`json.loads(text)`; when that fails with a plain ValueError (an integer too long to
+    convert), parsed again with every such integer a `HugeNumber` (only then: the hook costs
+    a Python call per integer). Raises JSONDecodeError, RecursionError, or ValueError for any
+    other failure."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:
+        return json.loads(text, parse_int=_parse_int)
+
+
+def bad_json_message(exc: ValueError | RecursionError) -> str:
+    """The error-row message for JSON that `load_json` could not parse."""
+    if isinstance(exc, json.JSONDecodeError):
+        where = f"line {exc.lineno} column" if exc.lineno > 1 else "column"
+        return f"malformed JSON at {where} {exc.colno}: {exc.msg}"
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deep to parse (RecursionError)"
+    return f"JSON could not be read ({type(exc).__name__}: {exc})"
+
+
 MAX_JSON_DEPTH = 100
 
 
@@ -263,12 +334,17 @@ def json_problem(obj: Any) -> tuple[str, str] | None:
     """(error kind, message) when a parsed JSON value cannot be stored: a string (key or
     value) with a lone surrogate (`"\\ud800"` decodes to text that is not encodable as UTF-8,
     and the Parquet writer would fail later), or nesting deeper than MAX_JSON_DEPTH (meta is
-    re-serialized later, deep in the stack). Walked without recursion."""
+    re-serialized later, deep in the stack), or an integer too long to convert (a `HugeNumber`
+    from `load_json`). Walked without recursion."""
     stack: deque[tuple[Any, str, int]] = deque([(obj, "", 0)])
     while stack:
         value, where, depth = stack.popleft()
         if depth > MAX_JSON_DEPTH:
             return "bad_json", f"JSON nested deeper than {MAX_JSON_DEPTH} levels at {where}"
+        if isinstance(value, HugeNumber):
+            return "bad_json", (
+                f"{where or 'value'} is an integer of {value.digits:,} digits, more than the "
+                f"{sys.get_int_max_str_digits():,} Python converts")
         if isinstance(value, str):
             try:
                 value.encode("utf-8")

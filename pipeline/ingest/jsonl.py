@@ -1,14 +1,15 @@
 """JSON Lines: one document per line; id/text/title field names settable, the rest goes to meta.
 
 Each line is a record on its own: a line that is not JSON, nested too deep (RecursionError),
-longer than the per-record cap, or holding a lone surrogate escape (`"\\ud800"`, text that is
-not encodable as UTF-8) in any field is one error row naming the file and line; every other
-line is read. The file is streamed under the per-file decompressed-byte cap.
+holding an integer of more digits than Python converts (4,300; a plain ValueError from
+`json.loads`, see `common.load_json`), longer than the per-record cap, or holding a lone
+surrogate escape (`"\\ud800"`, text that is not encodable as UTF-8) in any field is one error
+row naming the file and line; every other line is read. The file is streamed under the
+per-file decompressed-byte cap.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,15 @@ from pipeline.ingest.common import (
     DEFAULT_MAX_RECORD_BYTES,
     CappedStream,
     Caps,
+    HugeNumber,
     InputTooLarge,
+    bad_json_message,
     check_head,
     decode_utf8,
     err,
     iter_lines,
     json_problem,
+    load_json,
     read_head,
     too_large,
 )
@@ -55,7 +59,7 @@ def read_jsonl(
     many lines (None = to the end). File-level problems are reported by the shard with start 0.
     A line without an id gets "<file stem>:<line>", prefixed with "<label>/" when the file
     was found under one of several input folders (see `pipeline.ingest`)."""
-    bad = check_head(read_head(path), source, whole_file=True)
+    bad = check_head(read_head(path), source, whole_file=True, path=path)
     if bad is not None:
         if start == 0:
             yield bad
@@ -83,8 +87,11 @@ def read_jsonl(
         if end is None or idx + 1 < end:
             yield err(source, "truncated_gzip",
                       f"gzip stream ends early ({exc}); the rest is lost", f"line {idx + 2}")
-    except OSError as exc:
-        yield err(source, "unreadable", f"file could not be read to the end: {exc}")
+    except OSError as exc:  # also corrupt gzip data (common._read1)
+        if end is None or idx + 1 < end:
+            done = f"lines {start + 1}-{idx + 1} were read" if idx >= start else "no line read"
+            yield err(source, "unreadable", f"file could not be read to the end ({exc}); "
+                      f"{done}, the rest is lost", f"line {idx + 2}")
 
 
 def _line(
@@ -101,12 +108,9 @@ def _line(
         yield decoded
         return
     try:
-        obj: Any = json.loads(decoded)
-    except json.JSONDecodeError as exc:
-        yield err(source, "bad_json", f"malformed JSON at column {exc.colno}: {exc.msg}", loc)
-        return
-    except RecursionError:
-        yield err(source, "bad_json", "JSON nested too deep to parse (RecursionError)", loc)
+        obj: Any = load_json(decoded)
+    except (ValueError, RecursionError) as exc:  # ValueError: JSONDecodeError's parent too
+        yield err(source, "bad_json", bad_json_message(exc), loc)
         return
     if not isinstance(obj, dict):
         yield err(source, "bad_json",
@@ -116,7 +120,8 @@ def _line(
     doc_id = str(raw_id) if raw_id not in (None, "") else f"{stem}:{lineno}"
     problem = json_problem(obj)
     if problem is not None:
-        safe_id = doc_id.encode("utf-8", "backslashreplace").decode("utf-8")
+        safe_id = (None if isinstance(raw_id, HugeNumber)
+                   else doc_id.encode("utf-8", "backslashreplace").decode("utf-8"))
         yield err(source, problem[0], f"{problem[1]}; line skipped", loc, safe_id)
         return
     text = obj.get(text_field)

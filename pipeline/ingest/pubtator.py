@@ -1,6 +1,9 @@
 """PubTator: `PMID|t|title`, `PMID|a|abstract`, then tab-separated mention / relation lines;
 records separated by blank lines. text = title + "\\n" + abstract, so PubTator offsets stay valid.
 Mentions go to meta["annotations"] as {start, end, text, type, id}; relations to meta["relations"].
+A mention whose offsets do not match the text, or are not numbers int() reads (a superscript
+digit, more digits than Python converts), is one "bad_offsets" row; anything else that fails
+while a record is built is one "bad_record" row for that record: the next record is read.
 """
 
 from __future__ import annotations
@@ -76,10 +79,18 @@ class _Reader:
         return self.end is not None and self.index + 1 >= self.end and self.rec is None
 
     def finish(self, rec: _Record) -> Iterator[Document | ErrorRecord]:
+        """The record's rows; a failure building it is one "bad_record" row for it alone."""
         selected = self.next_selected()
         self.index += 1
-        if selected:
-            yield from _build(rec, self.source)
+        if not selected:
+            return
+        try:
+            rows = list(_build(rec, self.source))
+        except (ValueError, TypeError, IndexError, KeyError) as exc:
+            rows = [err(self.source, "bad_record", f"PubTator record {rec.pmid} could not be "
+                        f"read ({type(exc).__name__}: {exc}); skipped", f"line {rec.line}",
+                        rec.pmid)]
+        yield from rows
 
     def close(self) -> Iterator[Document | ErrorRecord]:
         if self.rec is not None:
@@ -146,7 +157,7 @@ def read_pubtator(
     """`start`/`n_records` select records (0-based, in file order) for sharding. Streamed under
     the per-file byte cap; a line longer than the per-record cap is an error row."""
     caps = Caps(max_bytes, max_record_bytes)
-    bad = check_head(read_head(path), source, whole_file=True)
+    bad = check_head(read_head(path), source, whole_file=True, path=path)
     if bad is not None:
         if start == 0:
             yield bad
@@ -167,8 +178,11 @@ def read_pubtator(
         return
     except EOFError as exc:
         yield err(source, "truncated_gzip", f"gzip stream ends early ({exc}); the rest is lost")
-    except OSError as exc:
-        yield err(source, "unreadable", f"file could not be read to the end: {exc}")
+    except OSError as exc:  # also corrupt gzip data (common._read1)
+        if end is None or reader.index + 1 < end:
+            yield err(source, "unreadable", f"file could not be read to the end ({exc}); "
+                      f"{reader.index + 1} record(s) read, the rest is lost",
+                      f"record {reader.index + 2}")
         return
     if reader.index < 0 and start == 0:
         yield err(source, "no_records",
@@ -226,7 +240,13 @@ def _build(rec: _Record, source: str) -> Iterator[Document | ErrorRecord]:
                   loc, rec.pmid)
     annotations: list[dict[str, Any]] = []
     for lineno, parts in rec.mentions:
-        start, end = int(parts[1]), int(parts[2])
+        try:  # isdigit() admits "²", and more digits than int() converts
+            start, end = int(parts[1]), int(parts[2])
+        except ValueError:
+            yield err(source, "bad_offsets", f"mention offsets {parts[1][:20]!r}-"
+                      f"{parts[2][:20]!r} are not numbers Python can read; mention dropped",
+                      f"line {lineno}", rec.pmid)
+            continue
         mtext = parts[3]
         if changed:
             start, end, mtext = _remap(raw, start), _remap(raw, end), normalize_text(mtext)

@@ -330,7 +330,7 @@ def iter_xml_records(
         return i >= start and (end is None or i < end)
 
     head = read_head(path, PROLOG_LIMIT)
-    bad = check_head(head, source, whole_file=True)
+    bad = check_head(head, source, whole_file=True, path=path)
     if bad is None:
         why = unsafe_prolog(head)
         if why is not None:

@@ -236,7 +236,7 @@ def _dedupe(records: Iterable[Document | ErrorRecord], shard_id: str,
                     source=rec.source, stage="ingest", error="duplicate_id",
                     message=f"doc_id {rec.doc_id!r} was already produced by an earlier input "
                     f"({first[1]}); this copy was dropped",
-                    doc_id=rec.doc_id,
+                    location=rec.location, doc_id=rec.doc_id,
                 )
                 continue
             if first is not None:

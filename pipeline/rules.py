@@ -43,6 +43,37 @@ def read_word_list(path: Path, *, min_length: int = 1) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def read_tsv(
+    path: Path, columns: tuple[str, ...], *, empty_ok: Iterable[str] = ()
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, {column: cell}) of each row of a TSV rule list whose header is `columns`
+    (the header, blank lines and '#' comments left out). RuleError naming the file and line for
+    a row with another number of cells, an empty cell (but in the `empty_ok` columns), a cell
+    with spaces around it, or a first cell already on an earlier row."""
+    header = "\t".join(columns)
+    empty_ok = frozenset(empty_ok)
+    seen: dict[str, int] = {}
+    for lineno, line in read_lines(path, header):
+        cells = line.split("\t")
+        where = f"{path}:{lineno}"
+        if len(cells) != len(columns):
+            raise RuleError(
+                f"{where}: {len(cells)} tab-separated cells in {line!r}; expected "
+                f"{len(columns)}: {' <TAB> '.join(columns)}"
+            )
+        for column, cell in zip(columns, cells, strict=True):
+            if not cell and column not in empty_ok:
+                raise RuleError(f"{where}: column {column!r} is empty; expected a value")
+            if cell != cell.strip():
+                raise RuleError(
+                    f"{where}: column {column!r} is {cell!r}; expected no spaces around it"
+                )
+        if cells[0] in seen:
+            raise RuleError(f"{where}: {cells[0]!r} is already on line {seen[cells[0]]}")
+        seen[cells[0]] = lineno
+        yield lineno, dict(zip(columns, cells, strict=True))
+
+
 def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
     """Yield (line number, parsed object) for each non-blank, non-comment line."""
     opener = gzip.open if path.suffix == ".gz" else open

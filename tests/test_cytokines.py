@@ -66,6 +66,46 @@ def test_cytokine_key(spelling: str, key: str) -> None:
     assert cytokine_key(spelling) == key
 
 
+def test_key_rewrites_come_from_the_rule_file(tmp_path: Path) -> None:
+    from pipeline.components.cytokine_table import key_rewrites
+
+    shipped = [(p.pattern, rep) for p, rep in key_rewrites()]
+    assert ("(?<![a-z])interleukin(?![a-z])", "il") in shipped
+    assert shipped.index(("(?<![a-z])beta(?![a-z])", "b")) > shipped.index(
+        ("(?<![a-z])interferon(?![a-z])", "ifn")
+    )  # file order: the names shortened first, then the Greek names
+    assert cytokine_key("macrophage inflammatory protein-1 alpha") == "mip1a"
+    rewrites = tmp_path / "rewrites.tsv"
+    rewrites.write_text(
+        "# test\npattern\treplacement\nstem cell factor\tscf\n^human[ ]\t\n", encoding="utf-8"
+    )
+    custom = key_rewrites(rewrites)
+    assert [rep for _, rep in custom] == ["scf", ""]
+    assert custom[0][0].sub("scf", "stem cell factor 1") == "scf 1"
+    assert custom[0][0].sub("scf", "stem cell factors") == "stem cell factors"  # whole words
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("interferon\tifn\tx", r"rewrites\.tsv:4: 3 tab-separated cells"),
+        ("\tifn", r"rewrites\.tsv:4: column 'pattern' is empty"),
+        ("interleukin\til", r"rewrites\.tsv:4: 'interleukin' is already on line 3"),
+        ("interferon (gamma\tifn", r"rewrites\.tsv:4: column 'pattern' 'interferon \(gamma'"),
+        ("interferon\tIFN", r"rewrites\.tsv:4: column 'replacement' is 'IFN'"),
+        ("interferon \tifn", r"rewrites\.tsv:4: column 'pattern' is 'interferon '; expected no"),
+    ],
+)
+def test_bad_key_rewrites(tmp_path: Path, row: str, message: str) -> None:
+    from pipeline.components.cytokine_table import key_rewrites
+    from pipeline.rules import RuleError
+
+    path = tmp_path / "rewrites.tsv"
+    path.write_text(f"pattern\treplacement\n# ok\ninterleukin\til\n{row}\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=message):
+        key_rewrites(path)
+
+
 # ---------------------------------------------------------------------- spelling families
 @pytest.mark.parametrize(
     ("text", "mention", "concept", "symbol"),

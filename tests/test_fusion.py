@@ -243,3 +243,51 @@ def test_short_form_names_the_long_forms_last_word(nlp: Language) -> None:
     Fusion(nlp, "f", lookup_long_forms=False)(doc)
     # GAD is the enzyme, not the amino acid; what tagged it is dropped with it
     assert [e.text for e in doc.ents] == ["Glutamic acid", "valproic acid"]
+
+
+EXCEL_TEXT = ("The Expanded Clinical Evaluation of Lovastatin (EXCEL) study enrolled 8245 "
+              "patients, and EXCEL found no myopathy.")
+
+
+def excel_mentions(nlp: Language, fusion: Fusion) -> list[str]:
+    """The mentions `fusion` makes of EXCEL_TEXT with "Lovastatin" tagged DRUG."""
+    doc = nlp(EXCEL_TEXT)
+    doc.ents = [span(doc, "Lovastatin", "DRUG")]
+    fusion(doc)
+    return [e.text for e in doc.ents]
+
+
+def test_function_words_come_from_the_rule_file(nlp: Language, tmp_path: Path) -> None:
+    from pipeline.components.fusion import FUNCTION_WORDS_FILE
+    from pipeline.paths import rule_file
+    from pipeline.rules import read_word_list
+
+    shipped = Fusion(nlp, "f")
+    assert shipped.function_words == frozenset(read_word_list(rule_file(FUNCTION_WORDS_FILE)))
+    assert {"of", "the"} <= shipped.function_words
+    assert "EXCEL" not in excel_mentions(nlp, shipped)  # "of" before the head Lovastatin
+    words = tmp_path / "words.txt"
+    words.write_text("# without 'of'\nthe\nand\n", encoding="utf-8")
+    custom = Fusion(nlp, "f", function_words_path=str(words))
+    assert custom.function_words == {"the", "and"}
+    assert excel_mentions(nlp, custom).count("EXCEL") == 2
+    # a saved component restores its list; one saved without the file keeps the shipped one
+    custom.to_disk(tmp_path / "saved")
+    assert Fusion(nlp, "g").from_disk(tmp_path / "saved").function_words == {"the", "and"}
+    (tmp_path / "saved" / FUNCTION_WORDS_FILE).unlink()
+    again = Fusion(nlp, "g").from_disk(tmp_path / "saved")
+    assert again.function_words == shipped.function_words
+
+
+@pytest.mark.parametrize(("lines", "message"), [
+    ("of\nin\nof\n", r"words\.txt:3: 'of' is already on line 1"),
+    ("of\nin front\n", r"words\.txt:2: got 'in front'; expected one lower-case word"),
+    ("of\nThe\n", r"words\.txt:2: got 'The'"),
+])
+def test_bad_function_word_file(nlp: Language, tmp_path: Path, lines: str, message: str) -> None:
+    from pipeline.rules import RuleError
+
+    words = tmp_path / "words.txt"
+    words.write_text(lines, encoding="utf-8")
+    with pytest.raises(RuleError, match=message):
+        Fusion(nlp, "f", function_words_path=str(words))

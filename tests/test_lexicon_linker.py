@@ -286,3 +286,50 @@ def test_linker_rule_files_are_validated(tmp_path: Path) -> None:
                    encoding="utf-8")
     with pytest.raises(ValueError, match=r"syn.tsv:2: column 'concept_id' is 'D001'"):
         load_corpus_synonyms(syn)
+
+
+def test_roman_numerals_come_from_the_rule_files(
+    blank: Language, no_synonyms: Path, tmp_path: Path
+) -> None:
+    from pipeline.components.linker import NUMERAL_WORDS_FILE, ROMAN_NUMERALS_FILE, RomanNumerals
+
+    shipped = RomanNumerals.load()
+    assert shipped.numbers["iv"] == "4" and "stage" in shipped.words
+    assert shipped.arabic("stage iv and type ii diabetes") == "stage 4 and type 2 diabetes"
+    # only after the words, and only whole numerals
+    assert shipped.arabic("vitamin c factor x type iiv") == "vitamin c factor x type iiv"
+    numerals, words = tmp_path / "numerals.tsv", tmp_path / "words.txt"
+    numerals.write_text("# test\nnumeral\tnumber\ni\t1\nii\t2\n", encoding="utf-8")
+    words.write_text("type\n", encoding="utf-8")
+    linker = Linker(blank, "link", synonyms_path=str(no_synonyms),
+                    roman_numerals_path=str(numerals), numeral_words_path=str(words))
+    assert linker.roman.arabic("type ii stage ii type iv") == "type 2 stage ii type iv"
+    # a saved linker restores its numerals; one saved without the files keeps the shipped ones
+    linker.to_disk(tmp_path / "saved")
+    restored = Linker(blank, "l2", synonyms_path=str(no_synonyms)).from_disk(tmp_path / "saved")
+    assert (restored.roman.numbers, restored.roman.words) == ({"i": "1", "ii": "2"}, ("type",))
+    (tmp_path / "saved" / ROMAN_NUMERALS_FILE).unlink()
+    (tmp_path / "saved" / NUMERAL_WORDS_FILE).unlink()
+    older = Linker(blank, "l3", synonyms_path=str(no_synonyms)).from_disk(tmp_path / "saved")
+    assert older.roman.numbers == shipped.numbers and older.roman.words == shipped.words
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ("i\t1\nii\t2\t3\n", r"numerals\.tsv:4: 3 tab-separated cells"),
+    ("i\t1\nii\t\n", r"numerals\.tsv:4: column 'number' is empty"),
+    ("i\t1\ni\t2\n", r"numerals\.tsv:4: 'i' is already on line 3"),
+    ("i\t1\nII\t2\n", r"numerals\.tsv:4: got 'II' -> '2'; expected a lower-case Roman numeral"),
+    ("i\t1\nii\ttwo\n", r"numerals\.tsv:4: got 'ii' -> 'two'"),
+])
+def test_bad_roman_numeral_file(tmp_path: Path, rows: str, message: str) -> None:
+    from pipeline.components.linker import RomanNumerals
+    from pipeline.rules import RuleError
+
+    numerals = tmp_path / "numerals.tsv"
+    numerals.write_text(f"# test\nnumeral\tnumber\n{rows}", encoding="utf-8")
+    with pytest.raises(RuleError, match=message):
+        RomanNumerals.load(numerals)
+    words = tmp_path / "words.txt"
+    words.write_text("type\nstage\ntype\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"words\.txt:3: 'type' is already on line 1"):
+        RomanNumerals.load(None, words)

@@ -1,7 +1,8 @@
 """The cytokine table (`pipeline/rules/cytokines.tsv`) and the key its spellings are compared by.
 
 `cytokine_key()` folds the usual variants of a cytokine spelling to one key ("IL-1beta" =
-"IL-1 beta" = "IL-1β" = "IL1B" = "interleukin (IL)-1 beta" -> "il1b"). `read_table` reads and
+"IL-1 beta" = "IL-1β" = "IL1B" = "interleukin (IL)-1 beta" -> "il1b"; its rewrites of names
+are `pipeline/rules/cytokine_key_rewrites.tsv`, read once by `key_rewrites`). `read_table` reads and
 validates a table (spelling -> concept, kind gene | family | drug | exclude), raising ValueError
 naming the file, the line, the bad column and what was expected; `write_table` writes one (the
 component's `to_disk`). Used by `biotab_cytokines` (pipeline/components/cytokines.py).
@@ -14,11 +15,16 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.paths import rule_file
+from pipeline.rules import RuleError, read_tsv
 
 TABLE_FILE = "cytokines.tsv"
+REWRITES_FILE = "cytokine_key_rewrites.tsv"
+_REWRITE_COLUMNS = ("pattern", "replacement")
+_REPLACEMENT = re.compile(r"(?:[a-z]+(?: [a-z]+)*)?")
 DEFAULT_TABLE = rule_file(TABLE_FILE)
 COLUMNS = ("spelling", "concept_id", "concept_name", "kind", "drug_concept_id", "drug_concept_name")
 KINDS = ("gene", "family", "drug", "exclude")
@@ -29,32 +35,33 @@ GREEK_CHARS = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",
     "λ": "lambda", "ω": "omega", "θ": "theta", "ζ": "zeta", "η": "eta",
 }  # fmt: skip
-_GREEK_NAMES = (
-    ("alpha", "a"), ("alfa", "a"), ("beta", "b"), ("gamma", "g"), ("delta", "d"),
-    ("epsilon", "e"), ("kappa", "k"), ("lambda", "l"), ("omega", "w"), ("theta", "th"),
-    ("zeta", "z"), ("eta", "h"),
-)  # fmt: skip
-_WORDS = (
-    (r"recombinant (?:human |murine |mouse )?", ""),
-    (r"^(?:human|murine|mouse) ", ""),
-    (r"pegylated interferon|peginterferon|peg interferon", "peg ifn"),
-    (r"interleukin", "il"),
-    (r"interferon", "ifn"),
-    (r"tumor necrosis factor", "tnf"),
-    (r"transforming growth factor", "tgf"),
-    (r"colony stimulating factor", "csf"),
-    (r"granulocyte macrophage csf", "gm csf"),
-    (r"granulocyte csf", "g csf"),
-    (r"macrophage csf", "m csf"),
-    (r"lymphotoxin", "lt"),
-    (r"monocyte chemo(?:attractant|tactic) protein", "mcp"),
-    (r"macrophage inflammatory protein", "mip"),
-)
-_WORD_RES = [(re.compile(rf"(?<![a-z]){pat}(?![a-z])"), rep) for pat, rep in _WORDS]
-_GREEK_RES = [(re.compile(rf"(?<![a-z]){name}(?![a-z])"), short) for name, short in _GREEK_NAMES]
 _PAREN = re.compile(r"\([^()]*\)")
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_.,:;'\"]+")
 _RECOMBINANT = re.compile(r"^(?:rh|r|h)(?=(?:il|ifn|tnf|gmcsf|gcsf|mcsf|tgf)(?:\d|[a-z]|$))")
+
+
+@lru_cache(maxsize=1)
+def key_rewrites(path: Path | None = None) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The (whole-word pattern, replacement) rewrites of `cytokine_key`, in file order, from
+    `path` (the shipped `cytokine_key_rewrites.tsv` by default); read once. RuleError naming
+    the file and line of a bad row."""
+    path = path or rule_file(REWRITES_FILE)
+    rewrites = []
+    for lineno, row in read_tsv(path, _REWRITE_COLUMNS, empty_ok=("replacement",)):
+        try:
+            pattern = re.compile(rf"(?<![a-z]){row['pattern']}(?![a-z])")
+        except re.error as exc:
+            raise RuleError(
+                f"{path}:{lineno}: column 'pattern' {row['pattern']!r} is no regular "
+                f"expression ({exc}); expected one"
+            ) from exc
+        if not _REPLACEMENT.fullmatch(row["replacement"]):
+            raise RuleError(
+                f"{path}:{lineno}: column 'replacement' is {row['replacement']!r}; expected "
+                "lower-case words separated by single spaces, or nothing"
+            )
+        rewrites.append((pattern, row["replacement"]))
+    return tuple(rewrites)
 
 
 def cytokine_key(text: str) -> str:
@@ -70,10 +77,8 @@ def cytokine_key(text: str) -> str:
     s = s.lower().replace("tumour", "tumor")
     s = _PAREN.sub(" ", s)
     s = " ".join(_SEPARATORS.split(s)).strip()
-    for pattern, rep in _WORD_RES:
+    for pattern, rep in key_rewrites():
         s = pattern.sub(rep, s)
-    for pattern, short in _GREEK_RES:
-        s = pattern.sub(short, s)
     s = s.replace(" ", "")
     return _RECOMBINANT.sub("", s)
 

@@ -31,10 +31,10 @@ The rules, in the order they apply (this docstring is the place to read them):
    not the DRUG "glutamic acid"). A mention spanning at least half the long form gives its
    label and concept; one that is only the head ("levodopa-induced peak-dose dyskinesias
    (LID)") gives its label but not its concept (the linker looks up the whole long form), and
-   only if no function word comes before the head ("Evaluation of Lovastatin (EXCEL)") unless
-   the short form starts like the head. A long form no source tagged but that the KB names
-   exactly becomes a mention first. A short form whose long form is not a mention is not a
-   mention either, and whatever tagged it is dropped.
+   only if no function word (`pipeline/rules/function_words.txt`) comes before the head
+   ("Evaluation of Lovastatin (EXCEL)") unless the short form starts like the head. A long
+   form no source tagged but that the KB names exactly becomes a mention first. A short form
+   whose long form is not a mention is not a mention either, and whatever tagged it is dropped.
 5. Consistency: a string tagged with different labels in one document takes the label with
    the most evidence (summed scores) everywhere; a string tagged once in a document is tagged
    everywhere in it where nothing else is (source "propagated").
@@ -61,8 +61,10 @@ from pipeline.extensions import doc_text, span_writer  # (the import registers t
 from pipeline.kb import KnowledgeBase
 from pipeline.labels import CYTOKINE, DRUG
 from pipeline.paths import rule_file
+from pipeline.rules import read_word_list
 
 DEFAULT_GENERIC_TERMS = rule_file("generic_terms.txt")
+FUNCTION_WORDS_FILE = "function_words.txt"
 DEFAULT_SCORES = {
     "model": 0.85,
     "lexicon": 0.9,
@@ -138,9 +140,6 @@ _BRACKETS = {"(": ")", "[": "]"}
 _WRITTEN = ("concept_id", "source", "score", "is_abbreviation", "long_form_text")
 #: Sources whose span is a dictionary name, not only the model's guess.
 NAMED_SOURCES = frozenset({"lexicon", "model+lexicon"})
-FUNCTION_WORDS = frozenset(
-    {"of", "in", "on", "with", "for", "to", "by", "from", "at", "and", "or", "the", "a", "an"}
-)
 
 
 def looks_like_short_form(text: str) -> bool:
@@ -170,16 +169,18 @@ def defines(long_form: str, short_form: str) -> bool:
     return True
 
 
-def _head_defines(long_form: Span, head: Candidate, shorts: list[Span]) -> bool:
+def _head_defines(
+    long_form: Span, head: Candidate, shorts: list[Span], function_words: frozenset[str]
+) -> bool:
     """Whether the short form names the kind of thing the long form's head mention is.
 
     "levodopa-induced dyskinesias (LID)" is a kind of dyskinesia; "Expanded Clinical
     Evaluation of Lovastatin (EXCEL)" is not a drug: a long form with a function word before
     its head counts only if the short form starts like the head ("... undergoing cyclosporine
-    (CsA)").
+    (CsA)"). `function_words`: the lower-case words that count.
     """
     before = {t.lower_ for t in long_form.doc[long_form.start : head.start]}
-    if not before & FUNCTION_WORDS:
+    if not before & function_words:
         return True
     first = long_form.doc[head.start].text[:1].lower()
     return all(s.text[:1].lower() == first for s in shorts)
@@ -227,6 +228,7 @@ class Fusion:
         name: str,
         *,
         generic_terms_path: str | None = None,
+        function_words_path: str | None = None,
         scores: dict[str, float] | None = None,
         propagate: bool = True,
         keep_lexicon_only: bool = True,
@@ -239,6 +241,12 @@ class Fusion:
         self.name = name
         self.generic_terms = read_terms(
             Path(generic_terms_path) if generic_terms_path else DEFAULT_GENERIC_TERMS
+        )
+        self.function_words = frozenset(
+            read_word_list(
+                Path(function_words_path) if function_words_path
+                else rule_file(FUNCTION_WORDS_FILE)
+            )
         )
         self.scores = {**DEFAULT_SCORES, **(scores or {})}
         unknown = set(self.scores) - set(DEFAULT_SCORES)
@@ -365,7 +373,9 @@ class Fusion:
         for (start, end), shorts in groups.items():
             long_form = doc[start:end]
             owner, whole = self._mention_for(long_form, cands)
-            if owner is not None and not whole and not _head_defines(long_form, owner, shorts):
+            if owner is not None and not whole and not _head_defines(
+                long_form, owner, shorts, self.function_words
+            ):
                 owner = None
             if owner is None:
                 owner, whole = self._kb_mention(long_form), True
@@ -514,11 +524,18 @@ class Fusion:
         (path / "generic_terms.txt").write_text(
             "\n".join(sorted(self.generic_terms)) + "\n", encoding="utf-8"
         )
+        (path / FUNCTION_WORDS_FILE).write_text(
+            "".join(f"{word}\n" for word in sorted(self.function_words)), encoding="utf-8"
+        )
         srsly.write_json(path / "scores.json", self.scores)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> Fusion:
+        """Restore the lists and scores `to_disk` wrote; a component saved without a function
+        word list keeps the one it was made with."""
         path = Path(path)
         self.generic_terms = read_terms(path / "generic_terms.txt")
+        if (path / FUNCTION_WORDS_FILE).exists():
+            self.function_words = frozenset(read_word_list(path / FUNCTION_WORDS_FILE))
         self.scores = {**DEFAULT_SCORES, **srsly.read_json(path / "scores.json")}
         return self
 
@@ -527,6 +544,7 @@ class Fusion:
     "biotab_fusion",
     default_config={
         "generic_terms_path": None,
+        "function_words_path": None,
         "scores": None,
         "propagate": True,
         "keep_lexicon_only": True,
@@ -542,6 +560,7 @@ def make_fusion(
     name: str,
     *,
     generic_terms_path: str | None,
+    function_words_path: str | None,
     scores: dict[str, float] | None,
     propagate: bool,
     keep_lexicon_only: bool,
@@ -552,7 +571,8 @@ def make_fusion(
     kb_path: str | None,
 ) -> Fusion:
     return Fusion(
-        nlp, name, generic_terms_path=generic_terms_path, scores=scores,
+        nlp, name, generic_terms_path=generic_terms_path,
+        function_words_path=function_words_path, scores=scores,
         propagate=propagate, keep_lexicon_only=keep_lexicon_only,
         keep_fuzzy_only=keep_fuzzy_only, lexicon_only_drug_branches=lexicon_only_drug_branches,
         prefer_longer_lexicon=prefer_longer_lexicon, lookup_long_forms=lookup_long_forms,

@@ -12,8 +12,9 @@ every mention that has a concept. Linking, in order:
    A concept the KB does not hold (an id of an older MeSH, as the corpus's) is passed over;
 1. exact look-up of the normalized mention (`pipeline.kb.normalize_term`: case, hyphens, Greek
    letters, plurals, salts such as "fingolimod hydrochloride") among the KB's names and aliases
-   of the same label, then of its form with Roman numerals after "type", "stage", ... as digits
-   ("type II diabetes mellitus" -> "type 2 diabetes mellitus");
+   of the same label, then of its form with Roman numerals (`pipeline/rules/kb_roman_numerals.tsv`)
+   after "type", "stage", ... (`pipeline/rules/kb_numeral_words.txt`) as digits ("type II
+   diabetes mellitus" -> "type 2 diabetes mellitus");
 2. the noun forms of an adjective last word (`pipeline/rules/kb_adjective_forms.tsv`:
    "hypertensive" -> "hypertension", "epileptic" -> "epilepsy"), then the mention without a
    class word at its end or course/severity words in front (`pipeline/rules/kb_link_trims.tsv`:
@@ -46,17 +47,16 @@ from pipeline.kb import KnowledgeBase, normalize_term
 from pipeline.kb.synonyms import load_corpus_synonyms
 from pipeline.labels import LINKED
 from pipeline.paths import rule_file
-from pipeline.rules import read_lines
+from pipeline.rules import RuleError, read_lines, read_tsv, read_word_list
 
 LINKED_LABELS = LINKED
 
 _NUMBER = re.compile(r"\d+")
-_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",
-          "viii": "8", "ix": "9", "x": "10"}  # fmt: skip
-# Only after these words is "i"/"v"/"x" a number ("vitamin c", "factor x" stay as they are).
-_ROMAN_AFTER = re.compile(r"\b(type|class|grade|stage|phase|group) (i{1,3}|iv|v|vi{1,3}|ix|x)\b")
 
-
+ROMAN_NUMERALS_FILE = "kb_roman_numerals.tsv"
+NUMERAL_WORDS_FILE = "kb_numeral_words.txt"
+_ROMAN_COLUMNS = ("numeral", "number")
+_ROMAN_LETTERS = frozenset("ivxlcdm")
 ADJECTIVE_FORMS_FILE = "kb_adjective_forms.tsv"
 TRIMS_FILE = "kb_link_trims.tsv"
 _TRIM_PLACES = ("first", "last")
@@ -165,9 +165,48 @@ def ratio_length_window(length: int, min_similarity: float) -> tuple[int, int]:
     return max(fewest, 0), most
 
 
-def arabic_numerals(normalized: str) -> str:
-    """Roman numerals after type/class/grade/stage/phase/group as digits ("type ii" -> "type 2")."""
-    return _ROMAN_AFTER.sub(lambda m: f"{m.group(1)} {_ROMAN[m.group(2)]}", normalized)
+class RomanNumerals:
+    """Roman numerals read as numbers after one of a few words ("type ii" -> "type 2"); only
+    after those ("vitamin c", "factor x" stay as they are)."""
+
+    def __init__(self, numbers: dict[str, str], words: tuple[str, ...]) -> None:
+        self.numbers = numbers  # lower-case numeral -> its value in digits
+        self.words = words
+        numerals = "|".join(sorted(numbers, key=len, reverse=True))
+        self._after = re.compile(rf"\b({'|'.join(map(re.escape, words))}) ({numerals})\b")
+
+    @classmethod
+    def load(
+        cls, numerals_path: Path | None = None, words_path: Path | None = None
+    ) -> RomanNumerals:
+        """From a `numeral<TAB>number` table and a word list (the shipped files by default);
+        RuleError naming the file and line of a bad row."""
+        numerals_path = numerals_path or rule_file(ROMAN_NUMERALS_FILE)
+        numbers: dict[str, str] = {}
+        for lineno, row in read_tsv(numerals_path, _ROMAN_COLUMNS):
+            numeral, number = row["numeral"], row["number"]
+            if not set(numeral) <= _ROMAN_LETTERS or not number.isascii() or not number.isdigit():
+                raise RuleError(
+                    f"{numerals_path}:{lineno}: got {numeral!r} -> {number!r}; expected a "
+                    "lower-case Roman numeral (letters of 'ivxlcdm') and its value in digits"
+                )
+            numbers[numeral] = number
+        words = read_word_list(words_path or rule_file(NUMERAL_WORDS_FILE))
+        return cls(numbers, words)
+
+    def to_disk(self, folder: Path) -> None:
+        """Write the two files `load` reads, under their shipped names, into `folder`."""
+        rows = "".join(f"{numeral}\t{number}\n" for numeral, number in self.numbers.items())
+        (folder / ROMAN_NUMERALS_FILE).write_text(
+            "\t".join(_ROMAN_COLUMNS) + "\n" + rows, encoding="utf-8"
+        )
+        (folder / NUMERAL_WORDS_FILE).write_text(
+            "".join(f"{word}\n" for word in self.words), encoding="utf-8"
+        )
+
+    def arabic(self, normalized: str) -> str:
+        """`normalized` with each numeral after one of the words in digits."""
+        return self._after.sub(lambda m: f"{m.group(1)} {self.numbers[m.group(2)]}", normalized)
 
 
 class Linker:
@@ -184,6 +223,8 @@ class Linker:
         synonyms_path: str | None = None,
         adjective_forms_path: str | None = None,
         trims_path: str | None = None,
+        roman_numerals_path: str | None = None,
+        numeral_words_path: str | None = None,
     ) -> None:
         self.name = name
         self.kb_path = kb_path
@@ -192,6 +233,10 @@ class Linker:
             Path(adjective_forms_path) if adjective_forms_path else None
         )
         self.trims = load_trims(Path(trims_path) if trims_path else None)
+        self.roman = RomanNumerals.load(
+            Path(roman_numerals_path) if roman_numerals_path else None,
+            Path(numeral_words_path) if numeral_words_path else None,
+        )
         self.min_similarity = min_similarity
         self.min_length = min_length
         self._kb: KnowledgeBase | None = None
@@ -241,7 +286,7 @@ class Linker:
         found = self.kb.lookup(text, label)  # the raw text: salts and spacing as written
         if found:
             return found[0].concept_id
-        arabic = arabic_numerals(norm)
+        arabic = self.roman.arabic(norm)
         if arabic != norm:  # "type II diabetes mellitus": MeSH writes "type 2"
             cid = self._exact(label, arabic)
             if cid is not None:
@@ -347,11 +392,18 @@ class Linker:
             path / "linker.json",
             {"min_similarity": self.min_similarity, "min_length": self.min_length},
         )
+        self.roman.to_disk(path)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> Linker:
-        cfg = srsly.read_json(Path(path) / "linker.json")
+        """Restore the settings and Roman numerals `to_disk` wrote; a linker saved without
+        numeral files keeps the ones it was made with."""
+        path = Path(path)
+        cfg = srsly.read_json(path / "linker.json")
         self.min_similarity = float(cfg["min_similarity"])
         self.min_length = int(cfg["min_length"])
+        numerals, words = path / ROMAN_NUMERALS_FILE, path / NUMERAL_WORDS_FILE
+        if numerals.exists() and words.exists():
+            self.roman = RomanNumerals.load(numerals, words)
         self._link.cache_clear()
         return self
 
@@ -365,6 +417,8 @@ class Linker:
         "synonyms_path": None,
         "adjective_forms_path": None,
         "trims_path": None,
+        "roman_numerals_path": None,
+        "numeral_words_path": None,
     },
 )
 def make_linker(
@@ -377,9 +431,12 @@ def make_linker(
     synonyms_path: str | None,
     adjective_forms_path: str | None,
     trims_path: str | None,
+    roman_numerals_path: str | None,
+    numeral_words_path: str | None,
 ) -> Linker:
     return Linker(
         nlp, name, kb_path=kb_path, min_similarity=min_similarity, min_length=min_length,
         synonyms_path=synonyms_path, adjective_forms_path=adjective_forms_path,
-        trims_path=trims_path,
+        trims_path=trims_path, roman_numerals_path=roman_numerals_path,
+        numeral_words_path=numeral_words_path,
     )

@@ -267,6 +267,22 @@ def test_pubmed_files_of_one_article_and_many_records(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------- 13.4 caps
 
 
+def _count_decompressed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The bytes every CappedStream hands out from now on, added up in the list's one item."""
+    from pipeline.ingest import common
+
+    total = [0]
+    read = common.CappedStream.read
+
+    def counting_read(self: common.CappedStream, n: int = common.READ_CHUNK) -> bytes:
+        data = read(self, n)
+        total[0] += len(data)
+        return data
+
+    monkeypatch.setattr(common.CappedStream, "read", counting_read)
+    return total
+
+
 def test_decompressed_byte_cap_keeps_records_before_it(tmp_path: Path) -> None:
     xml = pubmed_file([article(p) for p in range(1, 201)]).encode()
     gz = tmp_path / "many.xml.gz"
@@ -306,7 +322,6 @@ def test_gzip_bomb_of_small_valid_lines_stops_at_the_file_cap(
     bounded number of readings of the file, not one per block of `block_size` lines)."""
     import tracemalloc
 
-    from pipeline.ingest import common
 
     line = b'{"text": "Dupilumab helped."}\n'
     member = gzip.compress(line * ((4 << 20) // len(line)), compresslevel=9, mtime=0)
@@ -315,16 +330,7 @@ def test_gzip_bomb_of_small_valid_lines_stops_at_the_file_cap(
     assert bomb.stat().st_size < 4 << 20
     cap = 1 << 20
     kept = cap // len(line)  # the whole lines under the cap
-    decompressed = 0
-    read = common.CappedStream.read
-
-    def counting_read(self: common.CappedStream, n: int = common.READ_CHUNK) -> bytes:
-        nonlocal decompressed
-        data = read(self, n)
-        decompressed += len(data)
-        return data
-
-    monkeypatch.setattr(common.CappedStream, "read", counting_read)
+    decompressed = _count_decompressed(monkeypatch)
     tracemalloc.start()
     n_docs, last_id, errs = 0, "", []
     for rec in ingest([bomb], dedupe=False, max_bytes=cap):
@@ -338,13 +344,13 @@ def test_gzip_bomb_of_small_valid_lines_stops_at_the_file_cap(
     assert [(e.error, e.source, e.location) for e in errs] == [
         ("too_large", str(bomb), f"line {kept + 1}")]
     assert f"{cap:,}" in errs[0].message and f"lines 1-{kept} were read" in errs[0].message
-    assert decompressed == cap and peak < 8 << 20, (decompressed, peak)
+    assert decompressed[0] == cap and peak < 8 << 20, (decompressed, peak)
     # a runner's blocks of 100 lines would be ~kept/100 of them, each reading the file up to
     # its first line; at most 16 blocks read it at most 16 times after counting its lines once
-    decompressed = 0
+    decompressed[0] = 0
     shards = list_shards([bomb], block_size=100, max_bytes=cap, max_blocks=16)
     rows = [r for s in shards for r in read_shard(s, max_bytes=cap)]
-    assert len(shards) == 16 and decompressed <= 17 * cap
+    assert len(shards) == 16 and decompressed[0] <= 17 * cap
     assert rows == list(ingest([bomb], dedupe=False, max_bytes=cap))
 
 
@@ -379,7 +385,6 @@ def test_gzip_bomb_of_small_records_stops_at_the_file_cap_in_every_format(
     """4,000 distinct small records, then gzip members of one record repeated up to ~1 GiB: the
     records wholly inside the per-file cap are kept, then one too_large row; the file is not
     read past the cap (BioC JSON reads it twice: whole, then line by line)."""
-    from pipeline.ingest import common
 
     head, record = BOMB_FORMATS[name]
     body = [record(i) for i in range(1, 4001)]
@@ -391,23 +396,14 @@ def test_gzip_bomb_of_small_records_stops_at_the_file_cap_in_every_format(
     cap = 128 << 10
     ends = [len(head) + len(b"".join(body[:k])) for k in range(1, len(body) + 1)]
     whole = sum(end <= cap for end in ends)  # records that end inside the cap
-    decompressed = 0
-    read = common.CappedStream.read
-
-    def counting_read(self: common.CappedStream, n: int = common.READ_CHUNK) -> bytes:
-        nonlocal decompressed
-        data = read(self, n)
-        decompressed += len(data)
-        return data
-
-    monkeypatch.setattr(common.CappedStream, "read", counting_read)
+    decompressed = _count_decompressed(monkeypatch)
     docs, errs = run(bomb, max_bytes=cap)
     assert whole - 1 <= len(docs) <= whole
     assert ids(docs) == [str(i) for i in range(1, len(docs) + 1)]
     assert [(e.error, e.source) for e in errs] == [("too_large", str(bomb))]
     assert errs[0].location is not None and f"record {len(docs) + 1}" in errs[0].location
     assert f"{len(docs)} record(s) read" in errs[0].message
-    assert decompressed <= 2 * cap
+    assert decompressed[0] <= 2 * cap
 
 
 def test_record_cap_skips_one_record_and_reads_on(tmp_path: Path) -> None:

@@ -77,6 +77,8 @@ DEFAULT_MAX_FILE_MB: float | None = (
 DEFAULT_MAX_RECORD_MB: float = DEFAULT_MAX_RECORD_BYTES / 2**20
 
 ENGINES = ("local", "dask")
+#: The largest size option taken, in MB (an exbibyte): its bytes must fit a C integer.
+MAX_MB = 2**40
 #: The longest `--doc-timeout` taken (a year): the SIGALRM timer refuses far larger values.
 MAX_DOC_TIMEOUT_S = 365 * 24 * 3600.0
 
@@ -266,6 +268,10 @@ def _check_options(*, engine: str, workers: int, batch_size: int, block_size: in
                         ("--max-record-mb", max_record_mb), ("--doc-timeout", doc_timeout_s)):
         if value is not None and not math.isfinite(value):
             raise RunError(f"{name} must be a finite number, got {value}")
+    for name, mb in (("--part-mb", part_mb), ("--max-file-mb", max_file_mb),
+                     ("--max-record-mb", max_record_mb)):
+        if mb is not None and mb > MAX_MB:
+            raise RunError(f"{name} must be at most {MAX_MB:,} (MB), got {mb:g}")
     if engine not in ENGINES:
         raise RunError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     if workers < 1:

@@ -62,18 +62,21 @@ def _long_runs(limit: int) -> re.Pattern[str]:
     return re.compile(rf"(?<!\S)\S{{{limit + 1},}}")
 
 
-def _pieces(n: int, runs: Iterable[re.Match[str]], limit: int) -> Iterator[tuple[int, int]]:
-    """(start, end) pieces covering a text of `n` characters in order: the text between the
-    long `runs` whole, each run cut every `limit` characters."""
+def _pieces(text: str, runs: Iterable[re.Match[str]], limit: int) -> Iterator[tuple[int, int]]:
+    """(start, end) pieces covering `text` in order: the text between the long `runs` whole,
+    each run cut every `limit` characters. A run's last piece takes the one space after it, as
+    its last token's trailing whitespace (a piece starting with it would make it a token)."""
     at = 0
     for run in runs:
         if run.start() > at:
             yield at, run.start()
-        for start in range(run.start(), run.end(), limit):
-            yield start, min(start + limit, run.end())
-        at = run.end()
-    if at < n:
-        yield at, n
+        starts = range(run.start(), run.end(), limit)
+        for start in starts[:-1]:
+            yield start, start + limit
+        at = run.end() + (text[run.end():run.end() + 1] == " ")
+        yield starts[-1], at
+    if at < len(text):
+        yield at, len(text)
 
 
 @dataclass(frozen=True)
@@ -306,7 +309,7 @@ class BiotabTokenizer:
         long_runs = list(_long_runs(limit).finditer(text)) if len(text) > limit else []
         if long_runs:
             return Doc.from_docs([self._tokenize(text[a:b]) for a, b in
-                                  _pieces(len(text), long_runs, limit)],
+                                  _pieces(text, long_runs, limit)],
                                  ensure_whitespace=False)
         return self._tokenize(text)
 

@@ -239,6 +239,8 @@ def test_missing_path_is_an_error_row_and_the_run_goes_on(tmp_path: Path) -> Non
     ({"doc_timeout_s": float("inf")}, "--doc-timeout must be a finite number"),
     ({"doc_timeout_s": 1e300}, "--doc-timeout must be 0"),
     ({"block_size": -1}, "--block-size must be 0"),  # every JSONL line was silently dropped
+    ({"max_file_mb": 1e308}, "--max-file-mb must be at most"),  # finite, but no C integer
+    ({"part_mb": 1e300}, "--part-mb must be at most"),
 ])
 def test_numbers_that_cannot_work_are_refused_before_anything_runs(
         tmp_path: Path, option: dict[str, float], message: str) -> None:

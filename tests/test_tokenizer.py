@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from pipeline.tokenizer import BiotabTokenizer, install_tokenizer, load_rules, parse_rules
 
@@ -166,11 +167,37 @@ def test_a_run_without_whitespace_costs_linear_time(nlp: Language, unit: str) ->
     assert max(len(t.text) for t in doc) <= limit
 
 
+def _one_pass() -> Language:
+    """The same tokenizer without the length limit: one pass over any text."""
+    rules = dataclasses.replace(load_rules(), max_chunk_length=10**6)
+    nlp = spacy.blank("en")
+    nlp.tokenizer = BiotabTokenizer(nlp, rules=rules, terms=TERMS)
+    return nlp
+
+
+def _tokens(doc: Doc) -> list[tuple[str, str]]:
+    return [(t.text, t.whitespace_) for t in doc]
+
+
 def test_text_with_short_runs_is_tokenized_as_before(nlp: Language) -> None:
     """Below the limit nothing changes: the same tokens as one pass of the tokenizer."""
-    text = ("(1R,2S-(+)-cis-N-[2-(3,4-dichlorophenyl)ethyl]-2-(1-pyrrolidinyl)cyclohexylamine "
-            "and isoproterenol-induced myocarditis; ") * 40
-    assert len(text) > load_rules().max_chunk_length
-    tokenizer = nlp.tokenizer
-    assert isinstance(tokenizer, BiotabTokenizer)
-    assert [t.text for t in nlp(text)] == [t.text for t in tokenizer._tokenize(text)]
+    limit = load_rules().max_chunk_length
+    run = "(1R,2S-(+)-cis-N-[2-(3,4-dichlorophenyl)ethyl]-2-(1-pyrrolidinyl)cyclohexylamine"
+    text = (f"{run} and isoproterenol-induced myocarditis; {'x' * limit}  two spaces\n"
+            f"{'1.' * (limit // 2)}\tnext line ") * 20
+    assert len(text) > limit
+    assert _tokens(nlp(text)) == _tokens(_one_pass()(text))
+
+
+def test_a_long_run_is_cut_only_inside_itself(nlp: Language) -> None:
+    """Past the limit only the run's own tokens change: the text around it, and the space
+    after it (the run's last token's trailing whitespace, no token of its own), as before."""
+    limit = load_rules().max_chunk_length
+    for after in (" next word.", "  two spaces.", "\nnew line.", ""):
+        text = "Aspirin helped. " + "a" * (limit + 50) + after
+        doc, single = nlp(text), _one_pass()(text)
+        assert doc.text == text
+        assert [t.text for t in doc[:3]] == ["Aspirin", "helped", "."]
+        assert [(t.text, t.whitespace_) for t in doc[3:5]] == [("a" * limit, ""),
+                                                               ("a" * 50, single[3].whitespace_)]
+        assert _tokens(doc[5:]) == _tokens(single[4:])  # what follows the run, as one pass

@@ -311,8 +311,10 @@ def test_relative_changes(nlp: Language, text: str, expected: list[tuple[str, st
             "1.4",
             True,
         ),
-        # a hyphen of a range is no sign; nor is a bracket
+        # a hyphen of a range is no sign; nor is a bracket, nor a dash between spaces
         ("attendance was 12-15% in the intervention group", "15", False),
+        ("attendance: placebo – 12%, acupuncture – 20%", "20", False),
+        ("attendance changed by -0.3% with acupuncture", "0.3", True),
         (
             "attendance was lower in the intervention group (71.4%, 95% CI 65.7% to 77.1%)",
             "71.4",

@@ -54,8 +54,9 @@ from pipeline.components.outcome_tokens import Figure
 PARTS_WINDOW = 160
 # How far (characters) before a bare number an amount listed with it may start.
 AMOUNT_WINDOW = 140
-# A sign right before a number ("(- 1.4", "-0.3%"), not a hyphen inside a word or a range.
-_SIGN_BEFORE = re.compile(r"(?<![\w.%)\]])[+\-−–]\s?$")
+# A sign right before a number ("-0.3%"), or spaced after an opening bracket ("(- 1.4"); not a
+# hyphen inside a word or a range, nor a dash between spaces ("placebo – 12%, drug – 20%").
+_SIGN_BEFORE = re.compile(r"(?:(?<![\w.%)\]])[+\-−–]|[(\[]\s*[+\-−–]\s)$")
 
 
 def _alt(words: Iterable[str]) -> str:

@@ -945,3 +945,22 @@ def test_gzip_corrupt_from_its_first_block_is_one_unreadable_row(tmp_path: Path)
     assert ids(docs) == ["ok"]
     assert [(e.error, e.location) for e in errs] == [("unreadable", "byte 0")]
     assert "corrupt gzip data" in errs[0].message
+
+
+def test_a_cut_indented_bioc_collection_is_one_error_row(tmp_path: Path) -> None:
+    """A collection written with indentation is one JSON value: cut short, it is one error
+    row (not one bad_json row per line); BioC JSON lines cut short keep their documents."""
+    docs = [{"id": f"d{i}", "infons": {}, "passages": [
+        {"offset": 0, "infons": {}, "text": f"Aspirin helped patient {i}."}]} for i in range(50)]
+    collection = {"source": "x", "date": "", "key": "", "infons": {}, "documents": docs}
+    indented = tmp_path / "collection.json.gz"
+    indented.write_bytes(gzip.compress(json.dumps(collection, indent=2).encode())[:-20])
+    records = list(ingest([indented]))
+    assert [(r.error, r.source) for r in records if isinstance(r, ErrorRecord)] == [
+        ("truncated_gzip", str(indented))]
+    assert not [r for r in records if isinstance(r, Document)]
+    lines = tmp_path / "lines.json.gz"
+    lines.write_bytes(gzip.compress(b"\n".join(json.dumps(d).encode() for d in docs))[:-20])
+    records = list(ingest([lines]))
+    assert [r.error for r in records if isinstance(r, ErrorRecord)] == ["truncated_gzip"]
+    assert len([r for r in records if isinstance(r, Document)]) >= 40

@@ -233,10 +233,10 @@ def _fill(obj: dict[str, Any]) -> dict[str, Any]:
 
 def _read_all(path: Path, caps: Caps) -> bytes | None:
     """The whole (decompressed) file when it fits the per-record cap, else None (also when it
-    is past the per-file cap, which may be the smaller: then it is read line by line up to that
-    cap, and the documents before it are kept; and when it cannot be read to the end, a cut or
-    corrupt gzip stream: then the lines before the damage are documents, and the reading line
-    by line reports the damage where it is)."""
+    is past the per-file cap, which may be the smaller, or cannot be read to the end, a cut or
+    corrupt gzip stream, and its first line is a document: then it is read line by line, the
+    documents before the cap or the damage are kept and the damage is reported where it is;
+    when its first line is not a document, one JSON value, the error is raised for one row)."""
     chunks: list[bytes] = []
     got = 0
     with CappedStream(path, caps.max_bytes) as stream:
@@ -247,8 +247,21 @@ def _read_all(path: Path, caps: Caps) -> bytes | None:
                 if got > caps.record:
                     return None
         except (InputTooLarge, EOFError, OSError):
-            return None
+            if _starts_with_a_document_line(chunks):
+                return None
+            raise  # one JSON value (an indented collection): one error row, not one per line
     return b"".join(chunks)
+
+
+def _starts_with_a_document_line(chunks: list[bytes]) -> bool:
+    """Whether the first non-blank line read is a whole JSON object (BioC JSON lines)."""
+    for line in b"".join(chunks).split(b"\n"):
+        if line.strip():
+            try:
+                return isinstance(load_json(line.decode("utf-8").lstrip("\ufeff")), dict)
+            except (ValueError, RecursionError):
+                return False
+    return False
 
 
 def _json_line(line: bytes | int, i: int, source: str, caps: Caps

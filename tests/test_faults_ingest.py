@@ -857,6 +857,23 @@ def test_passage_offset_past_the_record_cap_is_not_padded(
     assert errs == [] and docs[0].text[40:46] == "Twelve"
 
 
+def test_sentence_gaps_cannot_add_up_past_the_record_cap(tmp_path: Path) -> None:
+    """Passages of sentences alone, each a sentence a whole cap away: each passage's own gap
+    was bounded, not the document's, so a 36 KB file gave 20 million characters."""
+    cap = 100_000
+    doc = _bioc_doc("gaps", "Trial of dupilumab")
+    for i in range(200):
+        start = 100 + i * 10
+        doc["passages"].append({"offset": start, "infons": {}, "text": "", "sentences": [
+            {"offset": start + cap, "infons": {}, "text": f"Sentence {i}.", "annotations": []}]})
+    p = tmp_path / "gaps.json"
+    p.write_text(json.dumps({"documents": [doc]}), encoding="utf-8")
+    docs, _errs = run(p, max_record_bytes=cap)
+    assert ids(docs) == ["gaps"]
+    assert len(docs[0].text) <= cap + 200 * len("Sentence 199. ")
+    assert "Sentence 0." in docs[0].text and "Sentence 199." in docs[0].text
+
+
 @pytest.mark.parametrize("offset", ["²", HUGE])
 def test_pubtator_offset_int_cannot_read_costs_only_that_mention(tmp_path: Path,
                                                                   offset: str) -> None:

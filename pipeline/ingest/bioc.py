@@ -395,7 +395,8 @@ def _read_json(path: Path, source: str, start: int, n_records: int | None, caps:
 
 def _passage_text(p: BioCPassage, max_chars: int) -> str | None:
     """The passage's text, else its sentences placed at their offsets (a gap that would take
-    the text past `max_chars` is one space: see the module docstring). `bioc` gives a passage
+    the passage past `max_chars`, what the document's record cap leaves, is one space: see the
+    module docstring). `bioc` gives a passage
     without text "" (not None): a passage of sentences alone is read from its sentences."""
     if p.text or not p.sentences:
         return None if p.text is None else str(p.text)
@@ -461,7 +462,7 @@ def _lay_out(bdoc: BioCDocument, max_chars: int) -> _Layout:
     rebased = 0
     far: list[int] = []
     for p in bdoc.passages:
-        raw = _passage_text(p, max_chars)
+        raw = _passage_text(p, max(0, max_chars - cur))  # the padding budget left
         if raw is None:
             continue
         ptext = normalize_text(raw)
@@ -553,9 +554,9 @@ def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,
         shown = ", ".join(f"{o:,}" for o in layout.far[:5]) + (
             " ..." if len(layout.far) > 5 else "")
         yield err(source, "passage_offsets",
-                  f"{len(layout.far)} passage(s) of BioC document {doc_id} are at offsets "
-                  f"({shown}) that would pad the text past the {max_chars:,}-character record "
-                  "cap; they were appended after a newline and their annotations shifted",
+                  f"{len(layout.far)} passage(s) of BioC document {doc_id} could not be placed "
+                  f"at their offsets ({shown}) within the {max_chars:,}-character record cap; "
+                  "they were appended after a newline and their annotations shifted",
                   loc, doc_id)
     annotations: list[dict[str, Any]] = []
     for item in layout.pending:

@@ -333,3 +333,20 @@ def test_bad_roman_numeral_file(tmp_path: Path, rows: str, message: str) -> None
     words.write_text("type\nstage\ntype\n", encoding="utf-8")
     with pytest.raises(RuleError, match=r"words\.txt:3: 'type' is already on line 1"):
         RomanNumerals.load(None, words)
+
+
+def test_empty_roman_numeral_files_are_refused(tmp_path: Path) -> None:
+    """An empty alternation matches the empty string: a header-only table made 'type 2
+    diabetes' a KeyError, and no words would read 'vitamin ii' as 'vitamin 2'."""
+    from pipeline.components.linker import RomanNumerals
+    from pipeline.rules import RuleError
+
+    numerals = tmp_path / "numerals.tsv"
+    numerals.write_text("numeral\tnumber\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"numerals\.tsv: no numeral<TAB>number row"):
+        RomanNumerals.load(numerals)
+    words = tmp_path / "words.txt"
+    words.write_text("# none\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"words\.txt: no word"):
+        RomanNumerals.load(None, words)
+    assert RomanNumerals.load().arabic("type ii diabetes") == "type 2 diabetes"

@@ -191,7 +191,13 @@ class RomanNumerals:
                     "lower-case Roman numeral (letters of 'ivxlcdm') and its value in digits"
                 )
             numbers[numeral] = number
-        words = read_word_list(words_path or rule_file(NUMERAL_WORDS_FILE))
+        words_path = words_path or rule_file(NUMERAL_WORDS_FILE)
+        words = read_word_list(words_path)
+        # an empty alternation would match the empty string: "ii" after any word, or a KeyError
+        for path, found, what in ((numerals_path, numbers, "numeral<TAB>number row"),
+                                  (words_path, words, "word")):
+            if not found:
+                raise RuleError(f"{path}: no {what}; expected at least one")
         return cls(numbers, words)
 
     def to_disk(self, folder: Path) -> None:

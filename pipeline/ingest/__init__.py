@@ -352,8 +352,9 @@ def _walk(inputs: Sequence[Path | str | bytes]
 
 
 def _count_lines(path: Path, max_bytes: int | None) -> int:
-    """Lines of a (gzip-aware) file, counted up to the byte cap: a file past the cap gets a
-    last shard that reads to the end and reports the cap."""
+    """Lines of a (gzip-aware) file, counted up to the byte cap or to damage (a cut or corrupt
+    gzip stream): such a file gets a last shard that reads to the end and reports the cap or
+    the damage; one that cannot be opened, 0 lines (one shard, which reports it)."""
     n = 0
     last = b"\n"
     try:
@@ -361,7 +362,7 @@ def _count_lines(path: Path, max_bytes: int | None) -> int:
             while chunk := fh.read():
                 n += chunk.count(b"\n")
                 last = chunk[-1:]
-    except InputTooLarge:
+    except (InputTooLarge, EOFError, OSError):
         return n
     return n + (0 if last == b"\n" else 1)
 

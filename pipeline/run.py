@@ -102,6 +102,8 @@ class RunSummary:
     duplicates_dropped: int = 0
     fail_on_error: bool = False
     threads: int = 0  # dask: the cluster's threads (local: one per worker process)
+    #: "reader_failed" error rows: a reader's bug lost the rest of a shard's records
+    reader_failures: int = 0
 
     @property
     def documents(self) -> int:
@@ -125,8 +127,9 @@ class RunSummary:
 
     @property
     def exit_code(self) -> int:
-        """1 when shards failed, or when there are error rows and `fail_on_error`; else 0."""
-        if self.failed_shards or (self.fail_on_error and self.errors):
+        """1 when shards failed, when a reader failed (records lost to a bug of biotab's), or
+        when there are error rows and `fail_on_error`; else 0."""
+        if self.failed_shards or self.reader_failures or (self.fail_on_error and self.errors):
             return 1
         return 0
 
@@ -142,6 +145,9 @@ class RunSummary:
         if self.failed_shards:
             text += (f" [INCOMPLETE: {len(self.failed_shards)} shard(s) failed; "
                      "rerun with --resume]")
+        if self.reader_failures:
+            text += (f" [RECORDS LOST: a reader failed in {self.reader_failures} shard(s); "
+                     "see the errors rows 'reader_failed']")
         return text
 
 
@@ -362,6 +368,7 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
         shards_total=len(shards), shards_done=len(shards) - len(failed_shards),
         shards_skipped=skipped, failed_shards=failed_shards,
         duplicates_dropped=n_duplicates, fail_on_error=req.fail_on_error,
+        reader_failures=W.count_error_rows(out, "reader_failed") if counts.get("errors") else 0,
     )
 
 

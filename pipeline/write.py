@@ -461,6 +461,15 @@ def finish_tables(out: Path) -> None:
             write_parquet(empty, name, [])
 
 
+def count_error_rows(out: Path, error: str) -> int:
+    """Rows of the errors table whose `error` column is `error` (that column alone is read)."""
+    import pyarrow.compute as pc
+
+    files = sorted((Path(out) / "errors").glob("part-*.parquet"))
+    return sum(int(pc.sum(pc.equal(pq.read_table(f, columns=["error"])["error"], error))
+                   .as_py() or 0) for f in files)
+
+
 def count_rows(out: Path) -> dict[str, int]:
     """Rows per table, from the part files' footers (cheap)."""
     counts: dict[str, int] = {}

@@ -249,6 +249,32 @@ def test_numbers_that_cannot_work_are_refused_before_anything_runs(
     assert not (tmp_path / "out").exists()
 
 
+def test_a_reader_failure_makes_the_run_exit_1(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader's bug loses the rest of its shard (one 'reader_failed' row): the run says so
+    and exits 1 without --fail-on-error; an ordinary bad record does not."""
+    from pipeline.ingest import jsonl
+
+    real_line = jsonl._line
+
+    def failing(raw: bytes, lineno: int, *args: Any) -> Any:
+        if lineno == 2:
+            raise LookupError("reader bug")
+        return real_line(raw, lineno, *args)
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "docs.jsonl").write_text(
+        "".join(json.dumps({"id": i, "text": "Aspirin helped."}) + "\n" for i in "abc"))
+    (corpus / "bad.jsonl").write_text('{"id": "x", "text": \n', encoding="utf-8")  # bad_json
+    clean = run([corpus], tmp_path / "clean", workers=1, quiet=True, nlp_factory=NLP_FACTORY)
+    assert (clean.errors, clean.reader_failures, clean.exit_code) == (1, 0, 0)
+    monkeypatch.setattr(jsonl, "_line", failing)
+    summary = run([corpus], tmp_path / "out", workers=1, quiet=True, nlp_factory=NLP_FACTORY)
+    assert (summary.reader_failures, summary.exit_code) == (1, 1)
+    assert "RECORDS LOST" in summary.line() and summary.documents == 1
+
+
 def test_options_that_cannot_work(tmp_path: Path) -> None:
     with pytest.raises(RunError, match="unknown format"):
         run([SEEDS], tmp_path / "a", fmt="docx", workers=1, nlp_factory=NLP_FACTORY)

@@ -251,17 +251,23 @@ def run(
     )
     if req.out.exists() and not req.out.is_dir():
         raise W.OutputExistsError(f"output path {req.out} exists and is not a folder")
-    try:
-        shards = B.unique_shards(
-            list_shards(req.inputs, fmt, block_size, max_bytes=req.opts.max_bytes), req.out)
-    except ValueError as exc:
-        raise RunError(str(exc)) from exc
+    shards = _shards(req)
     lock = acquire_lock(req.out, take_over_stale=resume or overwrite,
                         command=shlex.join(req.cmd))
     try:
         return _run_locked(req, shards, lock, t0, started)
     finally:
         lock.release()
+
+
+def _shards(req: _Request) -> list[Shard]:
+    """The shards of the request's inputs (an input given twice, once); RunError for an
+    unknown format."""
+    try:
+        return B.unique_shards(list_shards(req.inputs, req.fmt, req.block_size,
+                                           max_bytes=req.opts.max_bytes), req.out)
+    except ValueError as exc:
+        raise RunError(str(exc)) from exc
 
 
 def _check_options(*, engine: str, workers: int, batch_size: int, block_size: int | None,

@@ -61,3 +61,18 @@ def ingest_all(*inputs: Any, **kw: Any) -> tuple[list[Any], list[Any]]:
     for rec in ingest(list(inputs), **kw):
         (docs if isinstance(rec, Document) else errs).append(rec)
     return docs, errs
+
+
+def fail_jsonl_line(monkeypatch: Any, lineno: int) -> None:
+    """Make the JSONL reader raise on line `lineno`, standing for a reader bug (the catch-all
+    `reader_failed` row's case)."""
+    from pipeline.ingest import jsonl
+
+    real_line = jsonl._line
+
+    def failing(raw: bytes, at: int, *args: Any) -> Any:
+        if at == lineno:
+            raise LookupError("reader bug")
+        return real_line(raw, at, *args)
+
+    monkeypatch.setattr(jsonl, "_line", failing)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ingest_all
+from helpers import fail_jsonl_line, ingest_all
 
 from pipeline.documents import Document, ErrorRecord
 from pipeline.ingest import ingest, list_shards, read_shard
@@ -789,16 +789,7 @@ def test_reader_failure_names_the_last_record_and_the_loss(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The catch-all for a reader bug: the row says where the reader stopped and that the rest
     of the shard is lost (a record parser that raises on line 2 stands for the bug)."""
-    from pipeline.ingest import jsonl
-
-    real_line = jsonl._line
-
-    def failing(raw: bytes, lineno: int, *args: Any) -> Any:
-        if lineno == 2:
-            raise LookupError("reader bug")
-        return real_line(raw, lineno, *args)
-
-    monkeypatch.setattr(jsonl, "_line", failing)
+    fail_jsonl_line(monkeypatch, 2)
     p = tmp_path / "docs.jsonl"
     p.write_text("".join(json.dumps({"id": i, "text": "x"}) + "\n" for i in "abc"))
     docs, errs = run(p)

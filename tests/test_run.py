@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from helpers import nlp_factory, read_tables
+from helpers import fail_jsonl_line, nlp_factory, read_tables
 from typer.testing import CliRunner
 
 from pipeline import SCHEMA_VERSION, __version__
@@ -253,15 +253,6 @@ def test_a_reader_failure_makes_the_run_exit_1(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """A reader's bug loses the rest of its shard (one 'reader_failed' row): the run says so
     and exits 1 without --fail-on-error; an ordinary bad record does not."""
-    from pipeline.ingest import jsonl
-
-    real_line = jsonl._line
-
-    def failing(raw: bytes, lineno: int, *args: Any) -> Any:
-        if lineno == 2:
-            raise LookupError("reader bug")
-        return real_line(raw, lineno, *args)
-
     corpus = tmp_path / "in"
     corpus.mkdir()
     (corpus / "docs.jsonl").write_text(
@@ -269,7 +260,7 @@ def test_a_reader_failure_makes_the_run_exit_1(tmp_path: Path,
     (corpus / "bad.jsonl").write_text('{"id": "x", "text": \n', encoding="utf-8")  # bad_json
     clean = run([corpus], tmp_path / "clean", workers=1, quiet=True, nlp_factory=NLP_FACTORY)
     assert (clean.errors, clean.reader_failures, clean.exit_code) == (1, 0, 0)
-    monkeypatch.setattr(jsonl, "_line", failing)
+    fail_jsonl_line(monkeypatch, 2)
     summary = run([corpus], tmp_path / "out", workers=1, quiet=True, nlp_factory=NLP_FACTORY)
     assert (summary.reader_failures, summary.exit_code) == (1, 1)
     assert "RECORDS LOST" in summary.line() and summary.documents == 1

@@ -81,9 +81,6 @@ def load_adjective_forms(path: Path | None = None) -> list[tuple[str, str]]:
     return sorted(rows, key=lambda r: -len(r[0]))
 
 
-
-
-
 def load_trims(path: Path | None = None) -> dict[str, frozenset[str]]:
     """{"first": words, "last": words} the linker may leave out (normalized as mentions are);
     errors name the line and what was expected."""

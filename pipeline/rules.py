@@ -43,6 +43,12 @@ def read_word_list(path: Path, *, min_length: int = 1) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def write_word_list(path: Path, words: Iterable[str]) -> None:
+    """`words` one per line into `path`, as `read_word_list` reads them (a component's
+    `to_disk`)."""
+    path.write_text("".join(f"{word}\n" for word in words), encoding="utf-8")
+
+
 def read_tsv(
     path: Path, columns: tuple[str, ...], *, empty_ok: Iterable[str] = ()
 ) -> Iterator[tuple[int, dict[str, str]]]:

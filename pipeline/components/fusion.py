@@ -61,7 +61,7 @@ from pipeline.extensions import doc_text, span_writer  # (the import registers t
 from pipeline.kb import KnowledgeBase
 from pipeline.labels import CYTOKINE, DRUG
 from pipeline.paths import rule_file
-from pipeline.rules import read_word_list
+from pipeline.rules import read_word_list, write_word_list
 
 DEFAULT_GENERIC_TERMS = rule_file("generic_terms.txt")
 FUNCTION_WORDS_FILE = "function_words.txt"
@@ -524,9 +524,7 @@ class Fusion:
         (path / "generic_terms.txt").write_text(
             "\n".join(sorted(self.generic_terms)) + "\n", encoding="utf-8"
         )
-        (path / FUNCTION_WORDS_FILE).write_text(
-            "".join(f"{word}\n" for word in sorted(self.function_words)), encoding="utf-8"
-        )
+        write_word_list(path / FUNCTION_WORDS_FILE, sorted(self.function_words))
         srsly.write_json(path / "scores.json", self.scores)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> Fusion:

@@ -55,7 +55,7 @@ from pipeline import extensions as _extensions  # noqa: F401
 from pipeline.kb.normalize import SALT_WORDS
 from pipeline.labels import DISEASE, DRUG, LABELS, LINKED
 from pipeline.paths import rule_file
-from pipeline.rules import read_word_list
+from pipeline.rules import read_word_list, write_word_list
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ class Suffixes:
     def write(self, path: Path) -> None:
         """Both lists into directory `path`, under the shipped files' names."""
         for name, words in ((DRUG_SUFFIXES_FILE, self.drug), (DISEASE_SUFFIXES_FILE, self.disease)):
-            (path / name).write_text("".join(f"{w}\n" for w in words), encoding="utf-8")
+            write_word_list(path / name, words)
 
     def of(self, label: str) -> tuple[str, ...]:
         return self.drug if label == DRUG else self.disease

@@ -47,7 +47,7 @@ from pipeline.kb import KnowledgeBase, normalize_term
 from pipeline.kb.synonyms import load_corpus_synonyms
 from pipeline.labels import LINKED
 from pipeline.paths import rule_file
-from pipeline.rules import RuleError, read_lines, read_tsv, read_word_list
+from pipeline.rules import RuleError, read_lines, read_tsv, read_word_list, write_word_list
 
 LINKED_LABELS = LINKED
 
@@ -203,9 +203,7 @@ class RomanNumerals:
         (folder / ROMAN_NUMERALS_FILE).write_text(
             "\t".join(_ROMAN_COLUMNS) + "\n" + rows, encoding="utf-8"
         )
-        (folder / NUMERAL_WORDS_FILE).write_text(
-            "".join(f"{word}\n" for word in self.words), encoding="utf-8"
-        )
+        write_word_list(folder / NUMERAL_WORDS_FILE, self.words)
 
     def arabic(self, normalized: str) -> str:
         """`normalized` with each numeral after one of the words in digits."""

@@ -798,18 +798,21 @@ def test_statistic_forms_are_consumed(nlp: Language) -> None:
 
 
 def test_cue_gate_finds_the_matches_of_the_whole_sentence(nlp: Language) -> None:
-    """The Matcher on the gate's windows gives the matches it gives on the whole sentence."""
+    """The gate's one-token cues plus the Matcher on its windows give the matches the Matcher
+    of all cues gives on the whole sentence."""
     comp = nlp.get_pipe("biotab_outcomes")
     text = (
         "Complete clinical response, partial responses and disease-free survival were "
         "recorded; dose-response and immune responses were not, and 5 relapsed or refractory "
-        "patients had side effects, PASI 75 response or hair regrowth."
+        "patients had side effects, PASI 75 response or hair regrowth. PCR and pCR, CRs, "
+        "Deaths, withdrawals, toxicities and lost to follow-up were benefited."
     )
     doc = nlp(text)
     orth = [t.orth for t in doc]
     strings = nlp.vocab.strings
-    whole = sorted((int(strings[m]), a, b) for m, a, b in comp._cue_matcher()(doc[:]))
-    assert whole  # the sentence has cues
+    whole = sorted((int(strings[m]), a, b) for m, a, b in oc.cue_matcher(nlp, comp.cues)(doc[:]))
+    assert len(whole) > 20  # the sentence has cues, one-token and longer
+    assert {b - a for _, a, b in whole} >= {1, 2, 3}
     assert sorted(comp._cue_matches(doc, 0, len(doc), orth)) == whole
 
 

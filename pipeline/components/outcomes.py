@@ -122,24 +122,48 @@ CACHE_LIMIT = 200_000
 
 
 class CueGate:
-    """Where a cue match can lie: a token's text against the first-token conditions of every
-    cue pattern (its first token, or a later one when all before it are optional) gives the
-    length of the longest pattern that may start there (0: none). The Matcher then runs only on
-    those windows, which finds exactly the matches it finds on the whole sentence (every match
-    starts at such a token and fits in its window). Conditions on LOWER or TEXT alone are
-    joined into one regex per pattern length; results are cached per string."""
+    """Where a cue match can lie. One-token cues whose condition reads only the token's text
+    (LOWER, TEXT or ORTH: a string, {"IN": [...]} or {"REGEX": ...}) are decided here, per
+    string, exactly as spaCy's Matcher decides them. For the other cues, a token's text against
+    their first-token conditions (the first token, or a later one when all before it are
+    optional) gives the length of the longest such cue that may start there (0: none); their
+    Matcher (`matcher`) then runs only on those windows, which finds exactly the matches it
+    finds on the whole sentence (every match starts at such a token and fits in its window).
+    Conditions on LOWER or TEXT alone are joined into one regex per pattern length; results
+    are cached per string."""
 
     def __init__(self, nlp: Language, cues: Sequence[CueRule]) -> None:
+        # (rule index, attribute, condition) of the cues decided per string
+        self.single: list[tuple[int, str, Any]] = []
+        multi: list[int] = []
         by_length: dict[int, list[dict[str, Any]]] = {}
-        for rule in cues:
+        for k, rule in enumerate(cues):
             if isinstance(rule.pattern, str):
                 toks = [t.text.lower() for t in nlp.make_doc(rule.pattern)]
+                if len(toks) == 1:
+                    self.single.append((k, "LOWER", toks[0]))
+                    continue
                 by_length.setdefault(len(toks), []).append({"LOWER": toks[0]})
+                multi.append(k)
                 continue
+            one = _text_condition(rule.pattern[0]) if len(rule.pattern) == 1 else None
+            if one is not None and rule.pattern[0].get("OP", "1") == "1":
+                self.single.append((k, *one))
+                continue
+            multi.append(k)
             for spec in rule.pattern:
                 by_length.setdefault(len(rule.pattern), []).append(spec)
                 if spec.get("OP") != "?":
                     break
+        self.matcher = cue_matcher(nlp, cues, only=multi)
+        self._single_sets = {
+            k: frozenset(cond["IN"]) for k, _, cond in self.single if isinstance(cond, dict)
+            and "IN" in cond
+        }  # fmt: skip
+        self._single_res = {
+            k: re.compile(cond["REGEX"]) for k, _, cond in self.single if isinstance(cond, dict)
+            and "REGEX" in cond
+        }  # fmt: skip
         # per length, longest first: (regex on the lower-cased text, regex on the text, other
         # conditions checked one by one)
         self.levels: list[tuple[int, re.Pattern[str] | None, re.Pattern[str] | None,
@@ -171,7 +195,7 @@ class CueGate:
         self._any_lower = _joined(all_lower)
         self._any_text = _joined(all_text)
         self._has_other = any(other for _, _, _, other in self.levels)
-        self._cache: dict[int, int] = {}
+        self._cache: dict[int, tuple[int, tuple[int, ...]]] = {}
 
     @staticmethod
     def _holds(key: str, cond: Any, text: str) -> bool:
@@ -185,11 +209,27 @@ class CueGate:
             return text.isalpha() == cond
         return True
 
-    def reach(self, orth: int, strings: StringStore) -> int:
-        """Length of the longest cue pattern that may start at a token with this text."""
+    def _singles(self, text: str, low: str) -> tuple[int, ...]:
+        """The one-token cues a token with this text matches, as the Matcher reads them."""
+        out: list[int] = []
+        for k, key, cond in self.single:
+            value = low if key == "LOWER" else text
+            if isinstance(cond, str):
+                hit = value == cond
+            elif k in self._single_sets:
+                hit = value in self._single_sets[k]
+            else:
+                hit = self._single_res[k].search(value) is not None
+            if hit:
+                out.append(k)
+        return tuple(out)
+
+    def reach(self, orth: int, strings: StringStore) -> tuple[int, tuple[int, ...]]:
+        """Length of the longest Matcher cue that may start at a token with this text, and the
+        one-token cues it matches."""
         got = self._cache.get(orth)
         if got is None:
-            got = 0
+            n_max = 0
             text = strings[orth]
             low = text.lower()
             maybe = (
@@ -205,27 +245,57 @@ class CueGate:
                     or (cased is not None and cased.search(text))
                     or any(all(self._holds(k, c, text) for k, c in o.items()) for o in other)
                 ):
-                    got = n
+                    n_max = n
                     break
             if len(self._cache) >= CACHE_LIMIT:
                 self._cache.clear()
+            got = (n_max, self._singles(text, low))
             self._cache[orth] = got
         return got
 
-    def windows(self, doc: Doc, orth: list[int], start: int, end: int) -> list[tuple[int, int]]:
-        """Token windows of doc[start:end] (`orth`: its tokens' ORTH) where a cue match can
-        lie."""
-        out: list[tuple[int, int]] = []
+    def matches(self, doc: Doc, orth: list[int], start: int,
+                end: int) -> list[tuple[int, int, int]]:  # fmt: skip
+        """(rule index, start, end) of every cue match in doc[start:end] (`orth`: the doc's
+        tokens' ORTH), sentence-relative: what the Matcher of all cues finds there."""
         strings = doc.vocab.strings
+        out: list[tuple[int, int, int]] = []
+        windows: list[tuple[int, int]] = []
         for k in range(start, end):
-            n = self.reach(orth[k], strings)
+            n, singles = self.reach(orth[k], strings)
+            for r in singles:
+                out.append((r, k - start, k + 1 - start))
             if n:
                 hi = min(end, k + n)
-                if out and k <= out[-1][1]:
-                    out[-1] = (out[-1][0], max(out[-1][1], hi))
+                if windows and k <= windows[-1][1]:
+                    windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
                 else:
-                    out.append((k, hi))
+                    windows.append((k, hi))
+        for a, b in windows:
+            for match_id, ti, tj in self.matcher(doc[a:b]):
+                out.append((int(strings[match_id]), ti + a - start, tj + a - start))
         return out
+
+
+def _text_condition(spec: dict[str, Any]) -> tuple[str, Any] | None:
+    """(attribute, condition) of a token spec that reads only the token's text: LOWER, TEXT or
+    ORTH with a string, {"IN": [strings]} or {"REGEX": ...}; None otherwise."""
+    cond = _strip_op(spec)
+    if len(cond) != 1:
+        return None
+    key, value = next(iter(cond.items()))
+    if key not in ("LOWER", "TEXT", "ORTH"):
+        return None
+    if isinstance(value, str):
+        return key, value
+    if (
+        isinstance(value, dict)
+        and set(value) == {"IN"}
+        and all(isinstance(v, str) for v in value["IN"])
+    ):
+        return key, value
+    if isinstance(value, dict) and set(value) == {"REGEX"} and isinstance(value["REGEX"], str):
+        return key, value
+    return None
 
 
 def _as_regex(cond: Any) -> str | None:
@@ -251,11 +321,13 @@ def _strip_op(spec: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in spec.items() if k != "OP"}
 
 
-def cue_matcher(nlp: Language, cues: Sequence[CueRule]) -> Matcher:
-    """spaCy Matcher over the cue rules; match ids are the rule indices as strings. A phrase
-    cue matches its tokens' lower-cased text."""
+def cue_matcher(nlp: Language, cues: Sequence[CueRule],
+                only: Iterable[int] | None = None) -> Matcher:  # fmt: skip
+    """spaCy Matcher over the cue rules (those whose indices are in `only`, when given); match
+    ids are the rule indices as strings. A phrase cue matches its tokens' lower-cased text."""
     matcher = Matcher(nlp.vocab)
-    for k, rule in enumerate(cues):
+    for k in range(len(cues)) if only is None else only:
+        rule = cues[k]
         if isinstance(rule.pattern, str):
             pattern = [{"LOWER": t.text.lower()} for t in nlp.make_doc(rule.pattern)]
         else:
@@ -300,27 +372,14 @@ class OutcomeExtractor:
     def set_rules(self, cues: list[CueRule], lexicon: dict[str, Any]) -> None:
         self.cues = cues
         self.lexicon = Lexicon(lexicon)
-        self._matcher: Matcher | None = None
         self._gate: CueGate | None = None
-
-    def _cue_matcher(self) -> Matcher:
-        if self._matcher is None:
-            self._matcher = cue_matcher(self.nlp, self.cues)
-        return self._matcher
 
     def _cue_matches(self, doc: Doc, start: int, end: int,
                      orth: list[int]) -> list[tuple[int, int, int]]:  # fmt: skip
-        """(rule index, start, end) of the cue matches in doc[start:end], sentence-relative:
-        the Matcher run on the windows `CueGate` allows only."""
+        """(rule index, start, end) of the cue matches in doc[start:end], sentence-relative."""
         if self._gate is None:
             self._gate = CueGate(self.nlp, self.cues)
-        matcher = self._cue_matcher()
-        strings = self.nlp.vocab.strings
-        out: list[tuple[int, int, int]] = []
-        for a, b in self._gate.windows(doc, orth, start, end):
-            for match_id, ti, tj in matcher(doc[a:b]):
-                out.append((int(strings[match_id]), ti + a - start, tj + a - start))
-        return out
+        return self._gate.matches(doc, orth, start, end)
 
     # -- running ----------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:

@@ -34,18 +34,24 @@ def light_tokens(text: str, number_words: dict[str, int]) -> list[Tok]:
     toks: list[Tok] = []
     append = toks.append
     n_words = 0
+    # lower-cased once for the sentence when that gives each token's own lower case: it must
+    # keep every offset ("İ" lowers to two characters) and hold no capital sigma (the one
+    # letter whose lower case depends on what follows it)
+    low_text = text.lower()
+    same_offsets = len(low_text) == len(text) and "Σ" not in text
     for m in TOKEN_RE.finditer(text):
-        s = m.group()
-        low = s.lower()
         a, b = m.span()
+        s = text[a:b]
         if s[0].isdigit():
             # (a thousands separator needs at least five characters: "1,203")
             norm = THOUSANDS_RE.sub("", s) if len(s) > 4 else s
             if "·" in norm:
                 norm = norm.replace("·", ".")
             dot = norm.find(".")
-            append(Tok(s, low, a, b, float(norm), len(norm) - dot - 1 if dot >= 0 else 0))
-        elif low in number_words:
+            append(Tok(s, s, a, b, float(norm), len(norm) - dot - 1 if dot >= 0 else 0))
+            continue
+        low = low_text[a:b] if same_offsets else s.lower()
+        if low in number_words:
             append(Tok(s, low, a, b, float(number_words[low]), 0, True))
             n_words += 1
         else:

@@ -164,6 +164,11 @@ class CueGate:
             k: re.compile(cond["REGEX"]) for k, _, cond in self.single if isinstance(cond, dict)
             and "REGEX" in cond
         }  # fmt: skip
+        # most strings match no one-token cue: one search over all their conditions says so
+        self._single_lower = _joined([_as_regex(c) or "" for _, key, c in self.single
+                                      if key == "LOWER"])  # fmt: skip
+        self._single_text = _joined([_as_regex(c) or "" for _, key, c in self.single
+                                     if key != "LOWER"])  # fmt: skip
         # per length, longest first: (regex on the lower-cased text, regex on the text, other
         # conditions checked one by one)
         self.levels: list[tuple[int, re.Pattern[str] | None, re.Pattern[str] | None,
@@ -211,6 +216,10 @@ class CueGate:
 
     def _singles(self, text: str, low: str) -> tuple[int, ...]:
         """The one-token cues a token with this text matches, as the Matcher reads them."""
+        if (self._single_lower is not None and self._single_lower.search(low) is None) and (
+            self._single_text is None or self._single_text.search(text) is None
+        ):
+            return ()
         out: list[int] = []
         for k, key, cond in self.single:
             value = low if key == "LOWER" else text

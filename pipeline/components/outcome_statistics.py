@@ -11,10 +11,43 @@ grammar shares (subjects after modifiers, brackets, years). `SentenceParser`
 from __future__ import annotations
 
 import bisect
+import functools
 import re
+from collections.abc import Iterator
 
 from pipeline.components.outcome_rules import Lexicon
 from pipeline.components.outcome_tokens import Figure, Stat, fnum, light_tokens
+
+# The characters outside ASCII that a case-insensitive regex matches to an ASCII letter
+# ("ſ" to "s", the Kelvin sign to "k", dotted and dotless i to "i").
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _lowered(text: str) -> str | None:
+    """The text lower-cased, when a case-free regex finds in it what the case-insensitive one
+    finds in the text, at the same offsets; None otherwise."""
+    low = text.lower()
+    if len(low) != len(text) or _FOLDS_TO_ASCII.search(text):
+        return None
+    return low
+
+
+@functools.lru_cache(maxsize=64)
+def case_free(rx: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A case-insensitive regex as a case-sensitive one to search lower-cased text with (four
+    to five times faster on the timepoint regexes): itself when its pattern has a capital
+    letter outside an escape; None for a case-sensitive regex."""
+    if not rx.flags & re.IGNORECASE:
+        return None
+    if re.search("[A-Z]", re.sub(r"\\.", "", rx.pattern)):
+        return rx
+    return re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
+
+
+def finditer(rx: re.Pattern[str], text: str, low: str | None) -> Iterator[re.Match[str]]:
+    """`rx.finditer(text)`, run on `low` (`_lowered(text)`) where the matches are the same."""
+    fast = case_free(rx) if low is not None else None
+    return rx.finditer(text) if fast is None or low is None else fast.finditer(low)
 
 
 class StatisticsParser:
@@ -189,16 +222,17 @@ class StatisticsParser:
     def _timepoint_spans(self) -> list[tuple[int, int]]:
         lex = self.lex
         spans: list[tuple[int, int]] = []
-        for m in lex.tp_a.finditer(self.text):
+        text = self.text
+        low = _lowered(text)
+        for m in finditer(lex.tp_a, text, low):
             if not m.group("prep") and not m.group("tail"):
                 continue
             if m.group("oftail") and not m.group("prep"):
                 continue
             spans.append((m.start(), m.end()))
-        text = self.text
         maybe_c = lex.may_match_tp_c(text)
         for rx in (lex.tp_b, lex.tp_c, lex.tp_d) if maybe_c else (lex.tp_b, lex.tp_d):
-            spans.extend((m.start(), m.end()) for m in rx.finditer(text))
+            spans.extend((m.start(), m.end()) for m in finditer(rx, text, low))
         return spans
 
     # -- figure grammar ---------------------------------------------------------------------

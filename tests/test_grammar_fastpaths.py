@@ -1,0 +1,78 @@
+"""Fast paths of the outcomes grammar give what the plain code gives: light tokens
+(`outcome_tokens.light_tokens`) and case-insensitive regexes run on lower-cased text
+(`outcome_statistics.finditer`)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pipeline.components.outcome_rules import LEXICON_FILE, Lexicon, load_lexicon, resolve
+from pipeline.components.outcome_statistics import StatisticsParser, _lowered, case_free, finditer
+from pipeline.components.outcome_tokens import light_tokens
+
+NUMBER_WORDS = {"twelve": 12, "two": 2, "hundred": 100}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Twelve of 14 patients (86%) achieved complete response.",
+        # "İ" lowers to two characters: offsets of the lower-cased sentence would shift
+        "İstanbul cohort: Twelve of 1,203 patients.",
+        # a capital sigma's lower case depends on the letter after it
+        "ΑΣ.Β and ΟΔΟΣ: Two hundred patients, 4·5%.",
+    ],
+)
+def test_each_token_has_its_own_text_and_lower_case(text: str) -> None:
+    toks = light_tokens(text, NUMBER_WORDS)
+    assert toks
+    for t in toks:
+        assert t.text == text[t.start : t.end]
+        assert t.lower == t.text.lower()
+
+
+def test_numbers_and_number_words() -> None:
+    toks = light_tokens("Twelve of 1,203 (86·5%); two hundred", NUMBER_WORDS)
+    nums = [(t.text, t.num, t.decimals, t.word_num) for t in toks if t.num is not None]
+    assert nums == [
+        ("Twelve", 12.0, 0, True),
+        ("1,203", 1203.0, 0, False),
+        ("86·5", 86.5, 1, False),
+        ("two hundred", 200.0, 0, True),
+    ]
+
+
+TIMEPOINT_TEXTS = [
+    "At 12 months, 7 of 25 responders (28%) relapsed after 3 weeks of therapy.",
+    "AFTER TWO YEARS OF FOLLOW-UP, relapse was 75% at week 24 and at the end of treatment.",
+    # characters a case-insensitive regex matches to ASCII letters: the slow path is taken
+    "At 12 month\u017f, at 6 wee\u212as and \u0130n the first 3 months.",
+    "\u0130stanbul: at 12 months, 50% (\u0130 lowers to two characters).",
+]
+
+
+@pytest.mark.parametrize("text", TIMEPOINT_TEXTS)
+def test_timepoints_on_lowered_text_are_the_same(text: str) -> None:
+    lex = Lexicon(load_lexicon(resolve(LEXICON_FILE)))
+    for rx in (lex.tp_a, lex.tp_b, lex.tp_c, lex.tp_d):
+        slow = [(m.span(), m.group()) for m in rx.finditer(text)]
+        fast = [(m.span(), text[m.start() : m.end()]) for m in finditer(rx, text, _lowered(text))]
+        assert fast == slow
+    parser = StatisticsParser(text, lex)
+    parser.find_timepoints()
+    assert parser.timepoints  # every text has a timepoint
+
+
+def test_lowered_text_is_refused_where_matches_could_differ() -> None:
+    assert _lowered("At 12 MONTHS") == "at 12 months"
+    assert _lowered("12 month\u017f") is None  # long s
+    assert _lowered("\u0130stanbul") is None  # lowers to two characters
+
+
+def test_case_free_keeps_what_it_cannot_lower() -> None:
+    assert case_free(re.compile("months", re.IGNORECASE)).flags & re.IGNORECASE == 0
+    capital = re.compile("[A-Z]+ months", re.IGNORECASE)
+    assert case_free(capital) is capital
+    assert case_free(re.compile(r"\bMonths")) is None  # case-sensitive: never on lowered text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,24 @@ def read_tsv(
             raise RuleError(f"{where}: {cells[0]!r} is already on line {seen[cells[0]]}")
         seen[cells[0]] = lineno
         yield lineno, dict(zip(columns, cells, strict=True))
+
+
+def write_tsv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """The header `columns` and then `rows`, tab-separated, into `path`, as `read_tsv` reads
+    them (a component's `to_disk`). RuleError naming the row for one with another number of
+    cells or a cell holding a tab or a line break, which no reader could split back."""
+    lines = ["\t".join(columns) + "\n"]
+    for number, row in enumerate(rows, 1):
+        cells = list(row)
+        if len(cells) != len(columns) or any(
+            "\t" in cell or "\n" in cell or "\r" in cell for cell in cells
+        ):
+            raise RuleError(
+                f"{path}: row {number} is {cells!r}; expected {len(columns)} cells "
+                f"({', '.join(columns)}) without tabs or line breaks"
+            )
+        lines.append("\t".join(cells) + "\n")
+    path.write_text("".join(lines), encoding="utf-8")
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:

@@ -350,3 +350,57 @@ def test_empty_roman_numeral_files_are_refused(tmp_path: Path) -> None:
     with pytest.raises(RuleError, match=r"words\.txt: no word"):
         RomanNumerals.load(None, words)
     assert RomanNumerals.load().arabic("type ii diabetes") == "type 2 diabetes"
+
+
+def test_linker_saves_and_restores_its_lists(tmp_path: Path) -> None:
+    """A pipeline saved with changed synonyms, adjective forms and trims gives them back to a
+    fresh pipeline that loads it, not the packaged lists; a bad saved file names its line."""
+    import spacy
+
+    from pipeline.components.linker import ADJECTIVE_FORMS_FILE, TRIMS_FILE
+    from pipeline.kb.synonyms import SYNONYMS_FILE
+    from pipeline.paths import rule_file
+
+    lists = {}
+    for name, old, new in (
+        (ADJECTIVE_FORMS_FILE, "trophic\ttrophy\n", "trophic\ttrophos\n"),
+        (TRIMS_FILE, "refractory\tfirst\n", "intractable\tfirst\n"),
+        (SYNONYMS_FILE, "\nabdominal pain\tDISEASE\tMESH:D015746\t",
+         "\nabdominal pain\tDISEASE\tMESH:D000006\t"),
+    ):
+        shipped = rule_file(name).read_text(encoding="utf-8")
+        assert shipped.count(old) == 1 and new not in shipped
+        lists[name] = tmp_path / name
+        lists[name].write_text(shipped.replace(old, new), encoding="utf-8")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("biotab_linker", config={
+        "adjective_forms_path": str(lists[ADJECTIVE_FORMS_FILE]),
+        "trims_path": str(lists[TRIMS_FILE]),
+        "synonyms_path": str(lists[SYNONYMS_FILE]),
+    })
+    nlp.to_disk(tmp_path / "saved")
+    for path in lists.values():
+        path.unlink()  # only the saved pipeline holds the changed lists now
+
+    fresh = spacy.blank("en")
+    fresh.add_pipe("biotab_linker")
+    fresh.from_disk(tmp_path / "saved")
+    linker = fresh.get_pipe("biotab_linker")
+    assert isinstance(linker, Linker)
+    linker.use_kb(KnowledgeBase.from_concepts([
+        Concept("MESH:D009136", "Muscular Dystrophies", "DISEASE", ("dystrophos",)),
+        Concept("MESH:D000005", "Psoriasis", "DISEASE", ("psoriasis",)),
+        Concept("MESH:D015746", "Abdominal Pain", "DISEASE", ("abdominal pain",)),
+        Concept("MESH:D000006", "Abdomen, Acute", "DISEASE", ()),
+    ]))
+    assert linker.link("DISEASE", "dystrophic") == "MESH:D009136"  # trophic -> trophos
+    assert linker.link("DISEASE", "intractable psoriasis") == "MESH:D000005"
+    assert linker.link("DISEASE", "refractory psoriasis") is None
+    assert linker.link("DISEASE", "abdominal pain") == "MESH:D000006"
+
+    saved_trims = tmp_path / "saved" / "biotab_linker" / TRIMS_FILE
+    lines = saved_trims.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = "severe\tmiddle\n"
+    saved_trims.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"{TRIMS_FILE}:3: expected 'word<TAB>where'"):
+        spacy.blank("en").add_pipe("biotab_linker").from_disk(tmp_path / "saved" / "biotab_linker")

@@ -50,14 +50,20 @@ def write_word_list(path: Path, words: Iterable[str]) -> None:
 
 
 def read_tsv(
-    path: Path, columns: tuple[str, ...], *, empty_ok: Iterable[str] = ()
+    path: Path,
+    columns: tuple[str, ...],
+    *,
+    empty_ok: Iterable[str] = (),
+    unique: tuple[str, ...] | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, {column: cell}) of each row of a TSV rule list whose header is `columns`
     (the header, blank lines and '#' comments left out). RuleError naming the file and line for
     a row with another number of cells, an empty cell (but in the `empty_ok` columns), a cell
-    with spaces around it, or a first cell already on an earlier row."""
+    with spaces around it, or the cells of the `unique` columns (by default the first column
+    alone) already on an earlier row."""
     header = "\t".join(columns)
     empty_ok = frozenset(empty_ok)
+    key_at = [columns.index(column) for column in unique or columns[:1]]
     seen: dict[str, int] = {}
     for lineno, line in read_lines(path, header):
         cells = line.split("\t")
@@ -74,9 +80,10 @@ def read_tsv(
                 raise RuleError(
                     f"{where}: column {column!r} is {cell!r}; expected no spaces around it"
                 )
-        if cells[0] in seen:
-            raise RuleError(f"{where}: {cells[0]!r} is already on line {seen[cells[0]]}")
-        seen[cells[0]] = lineno
+        key = "\t".join(cells[i] for i in key_at)
+        if key in seen:
+            raise RuleError(f"{where}: {key!r} is already on line {seen[key]}")
+        seen[key] = lineno
         yield lineno, dict(zip(columns, cells, strict=True))
 
 

@@ -621,14 +621,25 @@ def test_pattern_filter_drops_research_compounds_but_not_inn_names() -> None:
 
 def test_normalization_word_files_are_checked(tmp_path: Path) -> None:
     from pipeline.kb.normalize import SALT_WORDS, load_salt_words, load_spellings
+    from pipeline.rules import RuleError
 
     assert {"hydrochloride", "mofetil"} <= SALT_WORDS
     assert ("tumour", "tumor") in load_spellings()
     salts = tmp_path / "salts.txt"
-    salts.write_text("# salts\nsodium\nHydrochloride\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"salts\.txt:3: expected one lower-case word"):
-        load_salt_words(salts)
+    for words, message in (
+        ("sodium\nHydrochloride\n", r"salts\.txt:3: got 'Hydrochloride'; expected one lower-case"),
+        ("sodium\nhcl\nsodium\n", r"salts\.txt:4: 'sodium' is already on line 2"),
+    ):
+        salts.write_text(f"# salts\n{words}", encoding="utf-8")
+        with pytest.raises(RuleError, match=message):
+            load_salt_words(salts)
     spellings = tmp_path / "spellings.tsv"
-    spellings.write_text("tumour\ttumor\nhaem hem\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"spellings\.tsv:2: expected 'british<TAB>american'"):
-        load_spellings(spellings)
+    for rows, message in (
+        ("haem hem\n", r"spellings\.tsv:2: 1 tab-separated cells in 'haem hem'; expected 2"),
+        ("haem\tHem\n", r"spellings\.tsv:2: got 'haem' -> 'Hem'; expected lower-case letters"),
+        ("tumour\ttumour\n", r"spellings\.tsv:2: 'tumour' is already on line 1"),
+        ("haem \them\n", r"spellings\.tsv:2: column 'british' is 'haem '; expected no spaces"),
+    ):
+        spellings.write_text(f"tumour\ttumor\n{rows}", encoding="utf-8")
+        with pytest.raises(RuleError, match=message):
+            load_spellings(spellings)

@@ -272,15 +272,29 @@ def test_trimmed_forms(text: str, forms: list[str]) -> None:
 def test_linker_rule_files_are_validated(tmp_path: Path) -> None:
     from pipeline.components.linker import load_adjective_forms, load_trims
     from pipeline.kb.synonyms import load_corpus_synonyms
+    from pipeline.rules import RuleError
 
     forms = tmp_path / "forms.tsv"
-    forms.write_text("ending\treplacement\ntensive\ttension\nic 2\tia\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"forms.tsv:3: expected 'ending<TAB>replacement'"):
-        load_adjective_forms(forms)
+    for rows, message in (
+        ("ic2\tia\n", r"forms\.tsv:3: got 'ic2' -> 'ia'; expected an ending of letters"),
+        ("ic\tia\tx\n", r"forms\.tsv:3: 3 tab-separated cells in 'ic\\tia\\tx'; expected 2"),
+        ("ic\ty\nic\ty\n", r"forms\.tsv:4: 'ic\\ty' is already on line 3"),
+    ):
+        forms.write_text(f"ending\treplacement\ntensive\ttension\n{rows}", encoding="utf-8")
+        with pytest.raises(RuleError, match=message):
+            load_adjective_forms(forms)
+    # one ending with two replacements, and an empty replacement, are rows of their own
+    forms.write_text("ending\treplacement\nic\tia\nic\ty\ned\t\n", encoding="utf-8")
+    assert load_adjective_forms(forms) == [("ic", "ia"), ("ic", "y"), ("ed", "")]
     trims = tmp_path / "trims.tsv"
-    trims.write_text("word\twhere\nsevere\tfirst\ndisease\tend\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"trims.tsv:3: expected 'word<TAB>where'.*first or last"):
-        load_trims(trims)
+    for rows, message in (
+        ("disease\tend\n", r"trims\.tsv:3: got 'disease' -> 'end'; expected .* first or last"),
+        ("severe\tfirst\n", r"trims\.tsv:3: 'severe\\tfirst' is already on line 2"),
+        ("\tlast\n", r"trims\.tsv:3: column 'word' is empty; expected a value"),
+    ):
+        trims.write_text(f"word\twhere\nsevere\tfirst\n{rows}", encoding="utf-8")
+        with pytest.raises(RuleError, match=message):
+            load_trims(trims)
     syn = tmp_path / "syn.tsv"
     syn.write_text("term\tlabel\tconcept_id\tcount\tsource\nx\tDRUG\tD001\t1\ts\n",
                    encoding="utf-8")
@@ -402,5 +416,5 @@ def test_linker_saves_and_restores_its_lists(tmp_path: Path) -> None:
     lines = saved_trims.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[2] = "severe\tmiddle\n"
     saved_trims.write_text("".join(lines), encoding="utf-8")
-    with pytest.raises(ValueError, match=rf"{TRIMS_FILE}:3: expected 'word<TAB>where'"):
+    with pytest.raises(ValueError, match=rf"{TRIMS_FILE}:3: got 'severe' -> 'middle'; expected"):
         spacy.blank("en").add_pipe("biotab_linker").from_disk(tmp_path / "saved" / "biotab_linker")

@@ -50,7 +50,6 @@ from pipeline.labels import LINKED
 from pipeline.paths import rule_file
 from pipeline.rules import (
     RuleError,
-    read_lines,
     read_tsv,
     read_word_list,
     write_tsv,
@@ -72,38 +71,36 @@ _TRIM_COLUMNS = ("word", "where")
 _TRIM_PLACES = ("first", "last")
 
 
-def _is_ending(cell: str, empty_ok: bool = False) -> bool:
-    return cell.isalpha() or (empty_ok and not cell)
-
-
 def load_adjective_forms(path: Path | None = None) -> list[tuple[str, str]]:
-    """(ending, replacement) rows, longest ending first; errors name the line and the column."""
+    """(ending, replacement) rows, longest ending first (rows of one length in file order);
+    RuleError naming the file, the line and what was expected."""
     path = path or rule_file(ADJECTIVE_FORMS_FILE)
     rows: list[tuple[str, str]] = []
-    for lineno, line in read_lines(path, "ending\treplacement"):
-        cells = line.split("\t")
-        if len(cells) != 2 or not _is_ending(cells[0]) or not _is_ending(cells[1], True):
-            raise ValueError(
-                f"{path}:{lineno}: expected 'ending<TAB>replacement' (letters; the "
-                f"replacement may be empty), got {line!r}"
+    for lineno, row in read_tsv(
+        path, _ADJECTIVE_COLUMNS, empty_ok=("replacement",), unique=_ADJECTIVE_COLUMNS
+    ):
+        ending, replacement = row["ending"], row["replacement"]
+        if not ending.isalpha() or not (replacement.isalpha() or not replacement):
+            raise RuleError(
+                f"{path}:{lineno}: got {ending!r} -> {replacement!r}; expected an ending of "
+                "letters and a replacement of letters (or nothing)"
             )
-        rows.append((cells[0], cells[1]))
+        rows.append((ending, replacement))
     return sorted(rows, key=lambda r: -len(r[0]))
 
 
 def load_trim_rows(path: Path | None = None) -> list[tuple[str, str]]:
-    """(word, where) rows of the trims file, in file order, as written; errors name the line
-    and what was expected."""
+    """(word, where) rows of the trims file, in file order, as written; RuleError naming the
+    file, the line and what was expected."""
     path = path or rule_file(TRIMS_FILE)
     rows: list[tuple[str, str]] = []
-    for lineno, line in read_lines(path, "word\twhere"):
-        cells = line.split("\t")
-        if len(cells) != 2 or not cells[0].isalpha() or cells[1] not in _TRIM_PLACES:
-            raise ValueError(
-                f"{path}:{lineno}: expected 'word<TAB>where' (a word of letters; where: "
-                f"{' or '.join(_TRIM_PLACES)}), got {line!r}"
+    for lineno, row in read_tsv(path, _TRIM_COLUMNS, unique=_TRIM_COLUMNS):
+        if not row["word"].isalpha() or row["where"] not in _TRIM_PLACES:
+            raise RuleError(
+                f"{path}:{lineno}: got {row['word']!r} -> {row['where']!r}; expected a word "
+                f"of letters and where to leave it out: {' or '.join(_TRIM_PLACES)}"
             )
-        rows.append((cells[0], cells[1]))
+        rows.append((row["word"], row["where"]))
     return rows
 
 

@@ -14,33 +14,30 @@ import unicodedata
 from pathlib import Path
 
 from pipeline.paths import rule_file
-from pipeline.rules import read_lines
+from pipeline.rules import RuleError, read_tsv, read_word_list
 
 SALT_WORDS_FILE = "salt_words.txt"
 SPELLINGS_FILE = "british_spellings.tsv"
+_SPELLING_COLUMNS = ("british", "american")
 
 
 def load_salt_words(path: Path | None = None) -> frozenset[str]:
-    """The salt words, one lower-case word per line (ValueError naming a bad line)."""
-    path = path or rule_file(SALT_WORDS_FILE)
-    words = set()
-    for lineno, line in read_lines(path):
-        if not (line.isalpha() and line.islower()):
-            raise ValueError(f"{path}:{lineno}: expected one lower-case word, got {line!r}")
-        words.add(line)
-    return frozenset(words)
+    """The salt words, one lower-case word per line (RuleError naming a bad line)."""
+    return frozenset(read_word_list(path or rule_file(SALT_WORDS_FILE)))
 
 
 def load_spellings(path: Path | None = None) -> tuple[tuple[str, str], ...]:
-    """(british, american) substring pairs in file order (ValueError naming a bad line)."""
+    """(british, american) substring pairs in file order (RuleError naming a bad line)."""
     path = path or rule_file(SPELLINGS_FILE)
     pairs = []
-    for lineno, line in read_lines(path):
-        cells = line.split("\t")
-        if len(cells) != 2 or not all(c.isalpha() and c.islower() for c in cells):
-            raise ValueError(f"{path}:{lineno}: expected 'british<TAB>american' (lower-case "
-                             f"letters), got {line!r}")
-        pairs.append((cells[0], cells[1]))
+    for lineno, row in read_tsv(path, _SPELLING_COLUMNS):
+        british, american = row["british"], row["american"]
+        if not all(c.isalpha() and c.islower() for c in (british, american)):
+            raise RuleError(
+                f"{path}:{lineno}: got {british!r} -> {american!r}; expected lower-case "
+                "letters on both sides"
+            )
+        pairs.append((british, american))
     return tuple(pairs)
 
 

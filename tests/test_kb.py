@@ -619,6 +619,26 @@ def test_pattern_filter_drops_research_compounds_but_not_inn_names() -> None:
     assert not kb_filter.excluded_concept(ms)
 
 
+@pytest.mark.parametrize(("row", "message"), [
+    ("Β\tbeta", r"greek\.tsv:3: got 'Β' -> 'beta'; expected one small Greek letter"),
+    ("\u00b5\tmu", r"greek\.tsv:3: got 'µ' -> 'mu'; expected one small Greek letter"),
+    ("γ\tGamma", r"greek\.tsv:3: got 'γ' -> 'Gamma'; expected .* lower-case ASCII"),
+    ("αβ\talphabeta", r"greek\.tsv:3: got 'αβ' -> 'alphabeta'"),
+    ("α\talfa", r"greek\.tsv:3: 'α' is already on line 2"),
+])
+def test_greek_letter_file_is_checked(tmp_path: Path, row: str, message: str) -> None:
+    from pipeline.kb.normalize import load_greek_letters
+    from pipeline.rules import RuleError
+
+    path = tmp_path / "greek.tsv"
+    path.write_text(f"letter\tname\nα\talpha\n{row}\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=message):
+        load_greek_letters(path)
+    path.write_text("# none\nletter\tname\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"greek\.tsv: no letter<TAB>name row"):
+        load_greek_letters(path)
+
+
 def test_normalization_word_files_are_checked(tmp_path: Path) -> None:
     from pipeline.kb.normalize import SALT_WORDS, load_salt_words, load_spellings
     from pipeline.rules import RuleError

@@ -69,10 +69,11 @@ def test_cytokine_key(spelling: str, key: str) -> None:
 def test_key_rewrites_come_from_the_rule_file(tmp_path: Path) -> None:
     from pipeline.components.cytokine_table import key_rewrites
 
-    shipped = [(p.pattern, rep) for p, rep in key_rewrites()]
-    assert ("(?<![a-z])interleukin(?![a-z])", "il") in shipped
-    assert shipped.index(("(?<![a-z])beta(?![a-z])", "b")) > shipped.index(
-        ("(?<![a-z])interferon(?![a-z])", "ifn")
+    shipped = [(p.pattern.removeprefix("(?<![a-z])"), rep) for p, rep in key_rewrites()]
+    end = "(?:(?<=[ ])|(?![a-z]))"
+    assert (f"interleukin{end}", "il") in shipped
+    assert shipped.index((f"beta{end}", "b")) > shipped.index(
+        (f"interferon{end}", "ifn")
     )  # file order: the names shortened first, then the Greek names
     assert cytokine_key("macrophage inflammatory protein-1 alpha") == "mip1a"
     rewrites = tmp_path / "rewrites.tsv"
@@ -83,6 +84,33 @@ def test_key_rewrites_come_from_the_rule_file(tmp_path: Path) -> None:
     assert [rep for _, rep in custom] == ["scf", ""]
     assert custom[0][0].sub("scf", "stem cell factor 1") == "scf 1"
     assert custom[0][0].sub("scf", "stem cell factors") == "stem cell factors"  # whole words
+    # a pattern ending in a space applies before the next word, a letter
+    assert custom[1][0].sub("", "human scf 1") == "scf 1"
+    assert custom[1][0].sub("", "humane scf") == "humane scf"
+
+
+@pytest.mark.parametrize(("spelling", "key"), [
+    ("recombinant human IL-2", "il2"),
+    ("recombinant murine IFN-gamma", "ifng"),
+    ("Recombinant IL-2", "il2"),
+    ("human interferon beta", "ifnb"),
+    ("rhIL-2", "il2"),
+    ("rIFN-gamma", "ifng"),
+    ("hTNF", "tnf"),
+])
+def test_recombinant_and_human_are_left_out_of_the_key(spelling: str, key: str) -> None:
+    """The rewrites "recombinant (human )" and "^human " end in a space, which a letter always
+    follows: they never applied ("recombinanthumanil2")."""
+    assert cytokine_key(spelling) == key
+
+
+def test_recombinant_human_cytokine_is_one_mention(
+    blank: Language, cytokines: CytokineNormalizer
+) -> None:
+    doc = cytokines(blank("Patients received recombinant human IL-2 for 5 days."))
+    assert [(e.text, e.label_, e._.concept_id) for e in doc.ents] == [
+        ("recombinant human IL-2", "CYTOKINE", "HGNC:6001")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -77,7 +77,8 @@ def key_rewrites(path: Path | None = None) -> tuple[tuple[re.Pattern[str], str],
     rewrites = []
     for lineno, row in read_tsv(path, _REWRITE_COLUMNS, empty_ok=("replacement",)):
         try:
-            pattern = re.compile(rf"(?<![a-z]){row['pattern']}(?![a-z])")
+            # a match that ends in a space ("recombinant human ") is followed by a word
+            pattern = re.compile(rf"(?<![a-z]){row['pattern']}(?:(?<=[ ])|(?![a-z]))")
         except re.error as exc:
             raise RuleError(
                 f"{path}:{lineno}: column 'pattern' {row['pattern']!r} is no regular "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,14 +50,20 @@ def write_word_list(path: Path, words: Iterable[str]) -> None:
 
 
 def read_tsv(
-    path: Path, columns: tuple[str, ...], *, empty_ok: Iterable[str] = ()
+    path: Path,
+    columns: tuple[str, ...],
+    *,
+    empty_ok: Iterable[str] = (),
+    unique: tuple[str, ...] | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, {column: cell}) of each row of a TSV rule list whose header is `columns`
     (the header, blank lines and '#' comments left out). RuleError naming the file and line for
     a row with another number of cells, an empty cell (but in the `empty_ok` columns), a cell
-    with spaces around it, or a first cell already on an earlier row."""
+    with spaces around it, or the cells of the `unique` columns (by default the first column
+    alone) already on an earlier row."""
     header = "\t".join(columns)
     empty_ok = frozenset(empty_ok)
+    key_at = [columns.index(column) for column in unique or columns[:1]]
     seen: dict[str, int] = {}
     for lineno, line in read_lines(path, header):
         cells = line.split("\t")
@@ -74,10 +80,29 @@ def read_tsv(
                 raise RuleError(
                     f"{where}: column {column!r} is {cell!r}; expected no spaces around it"
                 )
-        if cells[0] in seen:
-            raise RuleError(f"{where}: {cells[0]!r} is already on line {seen[cells[0]]}")
-        seen[cells[0]] = lineno
+        key = "\t".join(cells[i] for i in key_at)
+        if key in seen:
+            raise RuleError(f"{where}: {key!r} is already on line {seen[key]}")
+        seen[key] = lineno
         yield lineno, dict(zip(columns, cells, strict=True))
+
+
+def write_tsv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """The header `columns` and then `rows`, tab-separated, into `path`, as `read_tsv` reads
+    them (a component's `to_disk`). RuleError naming the row for one with another number of
+    cells or a cell holding a tab or a line break, which no reader could split back."""
+    lines = ["\t".join(columns) + "\n"]
+    for number, row in enumerate(rows, 1):
+        cells = list(row)
+        if len(cells) != len(columns) or any(
+            "\t" in cell or "\n" in cell or "\r" in cell for cell in cells
+        ):
+            raise RuleError(
+                f"{path}: row {number} is {cells!r}; expected {len(columns)} cells "
+                f"({', '.join(columns)}) without tabs or line breaks"
+            )
+        lines.append("\t".join(cells) + "\n")
+    path.write_text("".join(lines), encoding="utf-8")
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:

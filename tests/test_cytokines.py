@@ -69,10 +69,11 @@ def test_cytokine_key(spelling: str, key: str) -> None:
 def test_key_rewrites_come_from_the_rule_file(tmp_path: Path) -> None:
     from pipeline.components.cytokine_table import key_rewrites
 
-    shipped = [(p.pattern, rep) for p, rep in key_rewrites()]
-    assert ("(?<![a-z])interleukin(?![a-z])", "il") in shipped
-    assert shipped.index(("(?<![a-z])beta(?![a-z])", "b")) > shipped.index(
-        ("(?<![a-z])interferon(?![a-z])", "ifn")
+    shipped = [(p.pattern.removeprefix("(?<![a-z])"), rep) for p, rep in key_rewrites()]
+    end = "(?:(?<=[ ])|(?![a-z]))"
+    assert (f"interleukin{end}", "il") in shipped
+    assert shipped.index((f"beta{end}", "b")) > shipped.index(
+        (f"interferon{end}", "ifn")
     )  # file order: the names shortened first, then the Greek names
     assert cytokine_key("macrophage inflammatory protein-1 alpha") == "mip1a"
     rewrites = tmp_path / "rewrites.tsv"
@@ -83,6 +84,33 @@ def test_key_rewrites_come_from_the_rule_file(tmp_path: Path) -> None:
     assert [rep for _, rep in custom] == ["scf", ""]
     assert custom[0][0].sub("scf", "stem cell factor 1") == "scf 1"
     assert custom[0][0].sub("scf", "stem cell factors") == "stem cell factors"  # whole words
+    # a pattern ending in a space applies before the next word, a letter
+    assert custom[1][0].sub("", "human scf 1") == "scf 1"
+    assert custom[1][0].sub("", "humane scf") == "humane scf"
+
+
+@pytest.mark.parametrize(("spelling", "key"), [
+    ("recombinant human IL-2", "il2"),
+    ("recombinant murine IFN-gamma", "ifng"),
+    ("Recombinant IL-2", "il2"),
+    ("human interferon beta", "ifnb"),
+    ("rhIL-2", "il2"),
+    ("rIFN-gamma", "ifng"),
+    ("hTNF", "tnf"),
+])
+def test_recombinant_and_human_are_left_out_of_the_key(spelling: str, key: str) -> None:
+    """The rewrites "recombinant (human )" and "^human " end in a space, which a letter always
+    follows: they never applied ("recombinanthumanil2")."""
+    assert cytokine_key(spelling) == key
+
+
+def test_recombinant_human_cytokine_is_one_mention(
+    blank: Language, cytokines: CytokineNormalizer
+) -> None:
+    doc = cytokines(blank("Patients received recombinant human IL-2 for 5 days."))
+    assert [(e.text, e.label_, e._.concept_id) for e in doc.ents] == [
+        ("recombinant human IL-2", "CYTOKINE", "HGNC:6001")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -104,6 +132,50 @@ def test_bad_key_rewrites(tmp_path: Path, row: str, message: str) -> None:
     path.write_text(f"pattern\treplacement\n# ok\ninterleukin\til\n{row}\n", encoding="utf-8")
     with pytest.raises(RuleError, match=message):
         key_rewrites(path)
+
+
+def test_every_greek_letter_is_spelled_out_alike() -> None:
+    """One table of Greek letters (rules/greek_letters.tsv) for the KB's normalizer and the
+    cytokine key and grammar: a letter written or spelled out gives the same key."""
+    from pipeline.components.cytokine_grammar import CytokineGrammar
+    from pipeline.components.cytokine_table import CytokineEntry
+    from pipeline.kb import normalize_term
+    from pipeline.kb.normalize import GREEK_LETTERS
+
+    assert len(GREEK_LETTERS) == 25 and GREEK_LETTERS["ς"] == GREEK_LETTERS["σ"] == "sigma"
+    for letter, name in GREEK_LETTERS.items():
+        assert normalize_term(f"IL-1{letter}") == f"il 1 {name}"
+        assert cytokine_key(f"IL-1{letter}") == cytokine_key(f"IL-1 {name}")
+    # a table spelling with a letter's name is found with the letter written, and the
+    # structural IL pattern takes any letter
+    grammar = CytokineGrammar([
+        CytokineEntry("IFN-tau", "MESH:D000001", "Interferon tau", "family"),
+        CytokineEntry("IL-1 pi", "MESH:D000002", "Interleukin pi", "family"),
+    ])
+    text = "IFN-τ and IL-1π rose."
+    assert [text[f.start_char:f.end_char] for f in grammar.find(text)] == ["IFN-τ", "IL-1π"]
+
+
+def test_key_prefixes_come_from_the_rule_file(tmp_path: Path) -> None:
+    from pipeline.components.cytokine_table import load_key_prefixes
+    from pipeline.rules import RuleError
+
+    prefixes, names = load_key_prefixes()
+    assert prefixes[0] == "rh" and {"r", "h"} <= set(prefixes) and "il" in names
+    assert cytokine_key("rhIL-2") == cytokine_key("rIL-2") == cytokine_key("hIL-2") == "il2"
+    assert cytokine_key("rhesus") == "rhesus"  # no name after the "rh"
+    path = tmp_path / "prefixes.tsv"
+    path.write_text("word\tkind\nr\tprefix\nrh\tprefix\nil\tname\n", encoding="utf-8")
+    assert load_key_prefixes(path) == (("rh", "r"), ("il",))  # longest prefix first
+    for rows, message in (
+        ("rH\tprefix\nil\tname\n", r"prefixes\.tsv:2: got 'rH' -> 'prefix'; expected"),
+        ("r\tstart\nil\tname\n", r"prefixes\.tsv:2: got 'r' -> 'start'; .*prefix or name"),
+        ("r\tprefix\nr\tname\n", r"prefixes\.tsv:3: 'r' is already on line 2"),
+        ("r\tprefix\n", r"prefixes\.tsv: no row of kind 'name'"),
+    ):
+        path.write_text(f"word\tkind\n{rows}", encoding="utf-8")
+        with pytest.raises(RuleError, match=message):
+            load_key_prefixes(path)
 
 
 # ---------------------------------------------------------------------- spelling families

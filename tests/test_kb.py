@@ -619,16 +619,47 @@ def test_pattern_filter_drops_research_compounds_but_not_inn_names() -> None:
     assert not kb_filter.excluded_concept(ms)
 
 
+@pytest.mark.parametrize(("row", "message"), [
+    ("Β\tbeta", r"greek\.tsv:3: got 'Β' -> 'beta'; expected one small Greek letter"),
+    ("\u00b5\tmu", r"greek\.tsv:3: got 'µ' -> 'mu'; expected one small Greek letter"),
+    ("γ\tGamma", r"greek\.tsv:3: got 'γ' -> 'Gamma'; expected .* lower-case ASCII"),
+    ("αβ\talphabeta", r"greek\.tsv:3: got 'αβ' -> 'alphabeta'"),
+    ("α\talfa", r"greek\.tsv:3: 'α' is already on line 2"),
+])
+def test_greek_letter_file_is_checked(tmp_path: Path, row: str, message: str) -> None:
+    from pipeline.kb.normalize import load_greek_letters
+    from pipeline.rules import RuleError
+
+    path = tmp_path / "greek.tsv"
+    path.write_text(f"letter\tname\nα\talpha\n{row}\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=message):
+        load_greek_letters(path)
+    path.write_text("# none\nletter\tname\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"greek\.tsv: no letter<TAB>name row"):
+        load_greek_letters(path)
+
+
 def test_normalization_word_files_are_checked(tmp_path: Path) -> None:
     from pipeline.kb.normalize import SALT_WORDS, load_salt_words, load_spellings
+    from pipeline.rules import RuleError
 
     assert {"hydrochloride", "mofetil"} <= SALT_WORDS
     assert ("tumour", "tumor") in load_spellings()
     salts = tmp_path / "salts.txt"
-    salts.write_text("# salts\nsodium\nHydrochloride\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"salts\.txt:3: expected one lower-case word"):
-        load_salt_words(salts)
+    for words, message in (
+        ("sodium\nHydrochloride\n", r"salts\.txt:3: got 'Hydrochloride'; expected one lower-case"),
+        ("sodium\nhcl\nsodium\n", r"salts\.txt:4: 'sodium' is already on line 2"),
+    ):
+        salts.write_text(f"# salts\n{words}", encoding="utf-8")
+        with pytest.raises(RuleError, match=message):
+            load_salt_words(salts)
     spellings = tmp_path / "spellings.tsv"
-    spellings.write_text("tumour\ttumor\nhaem hem\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"spellings\.tsv:2: expected 'british<TAB>american'"):
-        load_spellings(spellings)
+    for rows, message in (
+        ("haem hem\n", r"spellings\.tsv:2: 1 tab-separated cells in 'haem hem'; expected 2"),
+        ("haem\tHem\n", r"spellings\.tsv:2: got 'haem' -> 'Hem'; expected lower-case letters"),
+        ("tumour\ttumour\n", r"spellings\.tsv:2: 'tumour' is already on line 1"),
+        ("haem \them\n", r"spellings\.tsv:2: column 'british' is 'haem '; expected no spaces"),
+    ):
+        spellings.write_text(f"tumour\ttumor\n{rows}", encoding="utf-8")
+        with pytest.raises(RuleError, match=message):
+            load_spellings(spellings)

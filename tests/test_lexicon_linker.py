@@ -272,15 +272,29 @@ def test_trimmed_forms(text: str, forms: list[str]) -> None:
 def test_linker_rule_files_are_validated(tmp_path: Path) -> None:
     from pipeline.components.linker import load_adjective_forms, load_trims
     from pipeline.kb.synonyms import load_corpus_synonyms
+    from pipeline.rules import RuleError
 
     forms = tmp_path / "forms.tsv"
-    forms.write_text("ending\treplacement\ntensive\ttension\nic 2\tia\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"forms.tsv:3: expected 'ending<TAB>replacement'"):
-        load_adjective_forms(forms)
+    for rows, message in (
+        ("ic2\tia\n", r"forms\.tsv:3: got 'ic2' -> 'ia'; expected an ending of letters"),
+        ("ic\tia\tx\n", r"forms\.tsv:3: 3 tab-separated cells in 'ic\\tia\\tx'; expected 2"),
+        ("ic\ty\nic\ty\n", r"forms\.tsv:4: 'ic\\ty' is already on line 3"),
+    ):
+        forms.write_text(f"ending\treplacement\ntensive\ttension\n{rows}", encoding="utf-8")
+        with pytest.raises(RuleError, match=message):
+            load_adjective_forms(forms)
+    # one ending with two replacements, and an empty replacement, are rows of their own
+    forms.write_text("ending\treplacement\nic\tia\nic\ty\ned\t\n", encoding="utf-8")
+    assert load_adjective_forms(forms) == [("ic", "ia"), ("ic", "y"), ("ed", "")]
     trims = tmp_path / "trims.tsv"
-    trims.write_text("word\twhere\nsevere\tfirst\ndisease\tend\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"trims.tsv:3: expected 'word<TAB>where'.*first or last"):
-        load_trims(trims)
+    for rows, message in (
+        ("disease\tend\n", r"trims\.tsv:3: got 'disease' -> 'end'; expected .* first or last"),
+        ("severe\tfirst\n", r"trims\.tsv:3: 'severe\\tfirst' is already on line 2"),
+        ("\tlast\n", r"trims\.tsv:3: column 'word' is empty; expected a value"),
+    ):
+        trims.write_text(f"word\twhere\nsevere\tfirst\n{rows}", encoding="utf-8")
+        with pytest.raises(RuleError, match=message):
+            load_trims(trims)
     syn = tmp_path / "syn.tsv"
     syn.write_text("term\tlabel\tconcept_id\tcount\tsource\nx\tDRUG\tD001\t1\ts\n",
                    encoding="utf-8")
@@ -350,3 +364,57 @@ def test_empty_roman_numeral_files_are_refused(tmp_path: Path) -> None:
     with pytest.raises(RuleError, match=r"words\.txt: no word"):
         RomanNumerals.load(None, words)
     assert RomanNumerals.load().arabic("type ii diabetes") == "type 2 diabetes"
+
+
+def test_linker_saves_and_restores_its_lists(tmp_path: Path) -> None:
+    """A pipeline saved with changed synonyms, adjective forms and trims gives them back to a
+    fresh pipeline that loads it, not the packaged lists; a bad saved file names its line."""
+    import spacy
+
+    from pipeline.components.linker import ADJECTIVE_FORMS_FILE, TRIMS_FILE
+    from pipeline.kb.synonyms import SYNONYMS_FILE
+    from pipeline.paths import rule_file
+
+    lists = {}
+    for name, old, new in (
+        (ADJECTIVE_FORMS_FILE, "trophic\ttrophy\n", "trophic\ttrophos\n"),
+        (TRIMS_FILE, "refractory\tfirst\n", "intractable\tfirst\n"),
+        (SYNONYMS_FILE, "\nabdominal pain\tDISEASE\tMESH:D015746\t",
+         "\nabdominal pain\tDISEASE\tMESH:D000006\t"),
+    ):
+        shipped = rule_file(name).read_text(encoding="utf-8")
+        assert shipped.count(old) == 1 and new not in shipped
+        lists[name] = tmp_path / name
+        lists[name].write_text(shipped.replace(old, new), encoding="utf-8")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("biotab_linker", config={
+        "adjective_forms_path": str(lists[ADJECTIVE_FORMS_FILE]),
+        "trims_path": str(lists[TRIMS_FILE]),
+        "synonyms_path": str(lists[SYNONYMS_FILE]),
+    })
+    nlp.to_disk(tmp_path / "saved")
+    for path in lists.values():
+        path.unlink()  # only the saved pipeline holds the changed lists now
+
+    fresh = spacy.blank("en")
+    fresh.add_pipe("biotab_linker")
+    fresh.from_disk(tmp_path / "saved")
+    linker = fresh.get_pipe("biotab_linker")
+    assert isinstance(linker, Linker)
+    linker.use_kb(KnowledgeBase.from_concepts([
+        Concept("MESH:D009136", "Muscular Dystrophies", "DISEASE", ("dystrophos",)),
+        Concept("MESH:D000005", "Psoriasis", "DISEASE", ("psoriasis",)),
+        Concept("MESH:D015746", "Abdominal Pain", "DISEASE", ("abdominal pain",)),
+        Concept("MESH:D000006", "Abdomen, Acute", "DISEASE", ()),
+    ]))
+    assert linker.link("DISEASE", "dystrophic") == "MESH:D009136"  # trophic -> trophos
+    assert linker.link("DISEASE", "intractable psoriasis") == "MESH:D000005"
+    assert linker.link("DISEASE", "refractory psoriasis") is None
+    assert linker.link("DISEASE", "abdominal pain") == "MESH:D000006"
+
+    saved_trims = tmp_path / "saved" / "biotab_linker" / TRIMS_FILE
+    lines = saved_trims.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = "severe\tmiddle\n"
+    saved_trims.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"{TRIMS_FILE}:3: got 'severe' -> 'middle'; expected"):
+        spacy.blank("en").add_pipe("biotab_linker").from_disk(tmp_path / "saved" / "biotab_linker")

@@ -12,14 +12,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.components.cytokine_table import GREEK_CHARS, CytokineEntry, cytokine_key
+from pipeline.components.cytokine_table import KEY_PREFIXES, CytokineEntry, cytokine_key
+from pipeline.kb.normalize import GREEK_LETTERS
 
 _L = r"(?<![A-Za-z0-9])"
 _R = r"(?![A-Za-z0-9])"
 _SEP = r"[-\u2010\u2011\u2013]?"
 _SEPS = r"(?:[-\u2010\u2011\u2013]|\s)?"
-_GREEK = r"(?:alpha|beta|gamma|delta|epsilon|kappa|lambda|omega|theta|[αβγδεκλωθ])"
-_PFX = r"(?:(?i:recombinant\s+(?:human\s+)?)|rh|r|h)?"
+
+
+def _letters_by_name() -> dict[str, str]:
+    """Each Greek letter's name -> its letters ("beta" -> "β", "sigma" -> "σς")."""
+    by_name: dict[str, str] = {}
+    for letter, name in GREEK_LETTERS.items():
+        by_name[name] = by_name.get(name, "") + letter
+    return by_name
+
+
+_GREEK_BY_NAME = _letters_by_name()
+# a Greek letter, spelled out (longest names first) or written
+_GREEK = (
+    "(?:"
+    + "|".join(sorted(_GREEK_BY_NAME, key=lambda name: (-len(name), name)))
+    + f"|[{''.join(GREEK_LETTERS)}])"
+)
+_PFX = rf"(?:(?i:recombinant\s+(?:human\s+)?)|{'|'.join(KEY_PREFIXES)})?"
 
 # Each pattern with the lower-case strings one of which every match of it contains: a text that
 # holds none of them is not searched. Case-insensitive parts match ASCII letters and only the
@@ -114,9 +131,9 @@ def _flex(spelling: str) -> str:
     for chunk in chunks:
         low = chunk.lower()
         name = "alpha" if low == "alfa" else low
-        symbol = next((k for k, v in GREEK_CHARS.items() if v == name), None)
-        if symbol is not None:
-            parts.append(f"(?:{chunk}|{symbol})")
+        letters = _GREEK_BY_NAME.get(name)
+        if letters is not None:
+            parts.append(f"(?:{'|'.join([chunk, *letters])})")
         elif low == "tumor":
             parts.append("tumou?r")
         else:

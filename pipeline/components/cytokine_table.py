@@ -2,7 +2,9 @@
 
 `cytokine_key()` folds the usual variants of a cytokine spelling to one key ("IL-1beta" =
 "IL-1 beta" = "IL-1β" = "IL1B" = "interleukin (IL)-1 beta" -> "il1b"; its rewrites of names
-are `pipeline/rules/cytokine_key_rewrites.tsv`, read once by `key_rewrites`). `read_table` reads and
+are `pipeline/rules/cytokine_key_rewrites.tsv`, read once by `key_rewrites`; its Greek letters
+`pipeline/rules/greek_letters.tsv`; its "recombinant"/"human" prefixes `rh`, `r`, `h`
+`pipeline/rules/cytokine_key_prefixes.tsv`, read on import). `read_table` reads and
 validates a table (spelling -> concept, kind gene | family | drug | exclude), raising ValueError
 naming the file, the line, the bad column and what was expected; `write_table` writes one (the
 component's `to_disk`). Used by `biotab_cytokines` (pipeline/components/cytokines.py).
@@ -18,11 +20,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.kb.normalize import GREEK_LETTERS
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, read_tsv
 
 TABLE_FILE = "cytokines.tsv"
 REWRITES_FILE = "cytokine_key_rewrites.tsv"
+PREFIXES_FILE = "cytokine_key_prefixes.tsv"
+_PREFIX_COLUMNS = ("word", "kind")
+_PREFIX_KINDS = ("prefix", "name")
 _REWRITE_COLUMNS = ("pattern", "replacement")
 _REPLACEMENT = re.compile(r"(?:[a-z]+(?: [a-z]+)*)?")
 DEFAULT_TABLE = rule_file(TABLE_FILE)
@@ -31,13 +37,35 @@ KINDS = ("gene", "family", "drug", "exclude")
 _CURIE = re.compile(r"(?:MESH|HGNC):[A-Za-z0-9]+")
 
 # ------------------------------------------------------------------------------ normalization
-GREEK_CHARS = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",
-    "λ": "lambda", "ω": "omega", "θ": "theta", "ζ": "zeta", "η": "eta",
-}  # fmt: skip
 _PAREN = re.compile(r"\([^()]*\)")
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_.,:;'\"]+")
-_RECOMBINANT = re.compile(r"^(?:rh|r|h)(?=(?:il|ifn|tnf|gmcsf|gcsf|mcsf|tgf)(?:\d|[a-z]|$))")
+
+
+def load_key_prefixes(path: Path | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(prefixes, names) of `cytokine_key_prefixes.tsv` (by default): the letters for
+    "recombinant"/"human" before a short name ("rh" of "rhIL-2"), longest first, and the names
+    they may come before, in file order. RuleError naming the file and line of a bad row."""
+    path = path or rule_file(PREFIXES_FILE)
+    words: dict[str, list[str]] = {kind: [] for kind in _PREFIX_KINDS}
+    for lineno, row in read_tsv(path, _PREFIX_COLUMNS):
+        word, kind = row["word"], row["kind"]
+        if not (word.isascii() and word.isalpha() and word.islower()) or kind not in words:
+            raise RuleError(
+                f"{path}:{lineno}: got {word!r} -> {kind!r}; expected a word of lower-case "
+                f"ASCII letters and its kind: {' or '.join(_PREFIX_KINDS)}"
+            )
+        words[kind].append(word)
+    for kind, found in words.items():
+        if not found:  # an empty alternation would drop nothing or match everywhere
+            raise RuleError(f"{path}: no row of kind {kind!r}; expected at least one")
+    return tuple(sorted(words["prefix"], key=len, reverse=True)), tuple(words["name"])
+
+
+KEY_PREFIXES, PREFIXED_NAMES = load_key_prefixes()
+# a prefix at a key's start, when a name follows it ("rhil2", not "rhesus")
+_RECOMBINANT = re.compile(
+    rf"^(?:{'|'.join(KEY_PREFIXES)})(?=(?:{'|'.join(PREFIXED_NAMES)})(?:\d|[a-z]|$))"
+)
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +77,8 @@ def key_rewrites(path: Path | None = None) -> tuple[tuple[re.Pattern[str], str],
     rewrites = []
     for lineno, row in read_tsv(path, _REWRITE_COLUMNS, empty_ok=("replacement",)):
         try:
-            pattern = re.compile(rf"(?<![a-z]){row['pattern']}(?![a-z])")
+            # a match that ends in a space ("recombinant human ") is followed by a word
+            pattern = re.compile(rf"(?<![a-z]){row['pattern']}(?:(?<=[ ])|(?![a-z]))")
         except re.error as exc:
             raise RuleError(
                 f"{path}:{lineno}: column 'pattern' {row['pattern']!r} is no regular "
@@ -73,7 +102,7 @@ def cytokine_key(text: str) -> str:
     prefixes dropped, separators removed.
     """
     s = unicodedata.normalize("NFKC", text)
-    s = "".join(f" {GREEK_CHARS[c]} " if c in GREEK_CHARS else c for c in s)
+    s = "".join(f" {GREEK_LETTERS[c]} " if c in GREEK_LETTERS else c for c in s)
     s = s.lower().replace("tumour", "tumor")
     s = _PAREN.sub(" ", s)
     s = " ".join(_SEPARATORS.split(s)).strip()

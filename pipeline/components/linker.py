@@ -44,10 +44,17 @@ from spacy.tokens import Doc
 
 from pipeline import extensions as _extensions  # noqa: F401
 from pipeline.kb import KnowledgeBase, normalize_term
-from pipeline.kb.synonyms import load_corpus_synonyms
+from pipeline.kb.synonyms import COLUMNS as SYNONYM_COLUMNS
+from pipeline.kb.synonyms import SYNONYMS_FILE, Synonym, load_corpus_synonyms
 from pipeline.labels import LINKED
 from pipeline.paths import rule_file
-from pipeline.rules import RuleError, read_lines, read_tsv, read_word_list, write_word_list
+from pipeline.rules import (
+    RuleError,
+    read_tsv,
+    read_word_list,
+    write_tsv,
+    write_word_list,
+)
 
 LINKED_LABELS = LINKED
 
@@ -58,43 +65,56 @@ NUMERAL_WORDS_FILE = "kb_numeral_words.txt"
 _ROMAN_COLUMNS = ("numeral", "number")
 _ROMAN_LETTERS = frozenset("ivxlcdm")
 ADJECTIVE_FORMS_FILE = "kb_adjective_forms.tsv"
+_ADJECTIVE_COLUMNS = ("ending", "replacement")
 TRIMS_FILE = "kb_link_trims.tsv"
+_TRIM_COLUMNS = ("word", "where")
 _TRIM_PLACES = ("first", "last")
 
 
-def _is_ending(cell: str, empty_ok: bool = False) -> bool:
-    return cell.isalpha() or (empty_ok and not cell)
-
-
 def load_adjective_forms(path: Path | None = None) -> list[tuple[str, str]]:
-    """(ending, replacement) rows, longest ending first; errors name the line and the column."""
+    """(ending, replacement) rows, longest ending first (rows of one length in file order);
+    RuleError naming the file, the line and what was expected."""
     path = path or rule_file(ADJECTIVE_FORMS_FILE)
     rows: list[tuple[str, str]] = []
-    for lineno, line in read_lines(path, "ending\treplacement"):
-        cells = line.split("\t")
-        if len(cells) != 2 or not _is_ending(cells[0]) or not _is_ending(cells[1], True):
-            raise ValueError(
-                f"{path}:{lineno}: expected 'ending<TAB>replacement' (letters; the "
-                f"replacement may be empty), got {line!r}"
+    for lineno, row in read_tsv(
+        path, _ADJECTIVE_COLUMNS, empty_ok=("replacement",), unique=_ADJECTIVE_COLUMNS
+    ):
+        ending, replacement = row["ending"], row["replacement"]
+        if not ending.isalpha() or not (replacement.isalpha() or not replacement):
+            raise RuleError(
+                f"{path}:{lineno}: got {ending!r} -> {replacement!r}; expected an ending of "
+                "letters and a replacement of letters (or nothing)"
             )
-        rows.append((cells[0], cells[1]))
+        rows.append((ending, replacement))
     return sorted(rows, key=lambda r: -len(r[0]))
 
 
-def load_trims(path: Path | None = None) -> dict[str, frozenset[str]]:
-    """{"first": words, "last": words} the linker may leave out (normalized as mentions are);
-    errors name the line and what was expected."""
+def load_trim_rows(path: Path | None = None) -> list[tuple[str, str]]:
+    """(word, where) rows of the trims file, in file order, as written; RuleError naming the
+    file, the line and what was expected."""
     path = path or rule_file(TRIMS_FILE)
-    words: dict[str, set[str]] = {place: set() for place in _TRIM_PLACES}
-    for lineno, line in read_lines(path, "word\twhere"):
-        cells = line.split("\t")
-        if len(cells) != 2 or not cells[0].isalpha() or cells[1] not in _TRIM_PLACES:
-            raise ValueError(
-                f"{path}:{lineno}: expected 'word<TAB>where' (a word of letters; where: "
-                f"{' or '.join(_TRIM_PLACES)}), got {line!r}"
+    rows: list[tuple[str, str]] = []
+    for lineno, row in read_tsv(path, _TRIM_COLUMNS, unique=_TRIM_COLUMNS):
+        if not row["word"].isalpha() or row["where"] not in _TRIM_PLACES:
+            raise RuleError(
+                f"{path}:{lineno}: got {row['word']!r} -> {row['where']!r}; expected a word "
+                f"of letters and where to leave it out: {' or '.join(_TRIM_PLACES)}"
             )
-        words[cells[1]].add(normalize_term(cells[0]))
+        rows.append((row["word"], row["where"]))
+    return rows
+
+
+def trim_words(rows: list[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """{"first": words, "last": words} of (word, where) rows, normalized as mentions are."""
+    words: dict[str, set[str]] = {place: set() for place in _TRIM_PLACES}
+    for word, where in rows:
+        words[where].add(normalize_term(word))
     return {place: frozenset(found) for place, found in words.items()}
+
+
+def load_trims(path: Path | None = None) -> dict[str, frozenset[str]]:
+    """{"first": words, "last": words} the linker may leave out, from the trims file."""
+    return trim_words(load_trim_rows(path))
 
 
 def trimmed_forms(normalized: str, trims: dict[str, frozenset[str]]) -> list[str]:
@@ -116,10 +136,10 @@ def trimmed_forms(normalized: str, trims: dict[str, frozenset[str]]) -> list[str
     return out
 
 
-def synonym_table(path: Path | None = None) -> dict[tuple[str, str], str]:
+def synonym_table(synonyms: list[Synonym]) -> dict[tuple[str, str], str]:
     """(label, normalized text) -> the concept the corpus annotated most often; ties left out."""
     counts: dict[tuple[str, str], dict[str, int]] = {}
-    for syn in load_corpus_synonyms(path):
+    for syn in synonyms:
         by_id = counts.setdefault((syn.label, normalize_term(syn.term)), {})
         by_id[syn.concept_id] = by_id.get(syn.concept_id, 0) + syn.count
     table = {}
@@ -199,10 +219,7 @@ class RomanNumerals:
 
     def to_disk(self, folder: Path) -> None:
         """Write the two files `load` reads, under their shipped names, into `folder`."""
-        rows = "".join(f"{numeral}\t{number}\n" for numeral, number in self.numbers.items())
-        (folder / ROMAN_NUMERALS_FILE).write_text(
-            "\t".join(_ROMAN_COLUMNS) + "\n" + rows, encoding="utf-8"
-        )
+        write_tsv(folder / ROMAN_NUMERALS_FILE, _ROMAN_COLUMNS, self.numbers.items())
         write_word_list(folder / NUMERAL_WORDS_FILE, self.words)
 
     def arabic(self, normalized: str) -> str:
@@ -229,11 +246,11 @@ class Linker:
     ) -> None:
         self.name = name
         self.kb_path = kb_path
-        self.synonyms = synonym_table(Path(synonyms_path) if synonyms_path else None)
-        self.adjective_forms = load_adjective_forms(
-            Path(adjective_forms_path) if adjective_forms_path else None
+        self._use_lists(
+            load_corpus_synonyms(Path(synonyms_path) if synonyms_path else None),
+            load_adjective_forms(Path(adjective_forms_path) if adjective_forms_path else None),
+            load_trim_rows(Path(trims_path) if trims_path else None),
         )
-        self.trims = load_trims(Path(trims_path) if trims_path else None)
         self.roman = RomanNumerals.load(
             Path(roman_numerals_path) if roman_numerals_path else None,
             Path(numeral_words_path) if numeral_words_path else None,
@@ -243,6 +260,19 @@ class Linker:
         self._kb: KnowledgeBase | None = None
         self._link = lru_cache(maxsize=200_000)(self._link_uncached)
         self._corpus = lru_cache(maxsize=200_000)(self._corpus_uncached)
+
+    def _use_lists(
+        self,
+        synonyms: list[Synonym],
+        adjective_forms: list[tuple[str, str]],
+        trim_rows: list[tuple[str, str]],
+    ) -> None:
+        """Link with these lists (as read from their files, which `to_disk` writes back)."""
+        self.synonym_rows = synonyms
+        self.synonyms = synonym_table(synonyms)
+        self.adjective_forms = adjective_forms
+        self.trim_rows = trim_rows
+        self.trims = trim_words(trim_rows)
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -387,6 +417,9 @@ class Linker:
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
+        """Write `linker.json` (settings) and the rule lists the linker uses, under their
+        shipped names and in the formats their loaders read: Roman numerals and their words,
+        corpus synonyms, adjective forms and trims."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_json(
@@ -394,10 +427,16 @@ class Linker:
             {"min_similarity": self.min_similarity, "min_length": self.min_length},
         )
         self.roman.to_disk(path)
+        write_tsv(path / SYNONYMS_FILE, SYNONYM_COLUMNS, (
+            (s.term, s.label, s.concept_id, str(s.count), s.source) for s in self.synonym_rows
+        ))
+        write_tsv(path / ADJECTIVE_FORMS_FILE, _ADJECTIVE_COLUMNS, self.adjective_forms)
+        write_tsv(path / TRIMS_FILE, _TRIM_COLUMNS, self.trim_rows)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> Linker:
-        """Restore the settings and Roman numerals `to_disk` wrote; a linker saved without
-        numeral files keeps the ones it was made with."""
+        """Restore the settings and the lists `to_disk` wrote (each file checked as the
+        shipped one is: an error names the file and line); a linker saved without a list's
+        files (before they were saved) keeps the list it was made with."""
         path = Path(path)
         cfg = srsly.read_json(path / "linker.json")
         self.min_similarity = float(cfg["min_similarity"])
@@ -405,7 +444,16 @@ class Linker:
         numerals, words = path / ROMAN_NUMERALS_FILE, path / NUMERAL_WORDS_FILE
         if numerals.exists() and words.exists():
             self.roman = RomanNumerals.load(numerals, words)
+        synonyms, forms, trims = (
+            path / SYNONYMS_FILE, path / ADJECTIVE_FORMS_FILE, path / TRIMS_FILE
+        )
+        self._use_lists(
+            load_corpus_synonyms(synonyms) if synonyms.exists() else self.synonym_rows,
+            load_adjective_forms(forms) if forms.exists() else self.adjective_forms,
+            load_trim_rows(trims) if trims.exists() else self.trim_rows,
+        )
         self._link.cache_clear()
+        self._corpus.cache_clear()
         return self
 
 

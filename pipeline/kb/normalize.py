@@ -1,8 +1,10 @@
 """Normalization of terms for the KB's exact look-up (`normalize_term`, `strip_salts`,
 `compact_key`), shared by the KB build, the KB's look-up and the components that search it.
 
-Word lists are data: `pipeline/rules/salt_words.txt` (salt, ester and hydrate words) and
-`pipeline/rules/british_spellings.tsv` (British -> American spellings), checked on import with
+Word lists are data: `pipeline/rules/salt_words.txt` (salt, ester and hydrate words),
+`pipeline/rules/british_spellings.tsv` (British -> American spellings) and
+`pipeline/rules/greek_letters.tsv` (Greek letters and their names, `GREEK_LETTERS`, which the
+cytokine key and grammar use too), checked on import with
 errors naming the file, the line and what was expected. The KB's index keys are made with these
 functions: changing the lists changes the keys, so rebuild the KB (`biotab kb build`) after.
 """
@@ -11,46 +13,62 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from pipeline.paths import rule_file
-from pipeline.rules import read_lines
+from pipeline.rules import RuleError, read_tsv, read_word_list
 
 SALT_WORDS_FILE = "salt_words.txt"
 SPELLINGS_FILE = "british_spellings.tsv"
+GREEK_LETTERS_FILE = "greek_letters.tsv"
+_GREEK_COLUMNS = ("letter", "name")
+_SPELLING_COLUMNS = ("british", "american")
 
 
 def load_salt_words(path: Path | None = None) -> frozenset[str]:
-    """The salt words, one lower-case word per line (ValueError naming a bad line)."""
-    path = path or rule_file(SALT_WORDS_FILE)
-    words = set()
-    for lineno, line in read_lines(path):
-        if not (line.isalpha() and line.islower()):
-            raise ValueError(f"{path}:{lineno}: expected one lower-case word, got {line!r}")
-        words.add(line)
-    return frozenset(words)
+    """The salt words, one lower-case word per line (RuleError naming a bad line)."""
+    return frozenset(read_word_list(path or rule_file(SALT_WORDS_FILE)))
 
 
 def load_spellings(path: Path | None = None) -> tuple[tuple[str, str], ...]:
-    """(british, american) substring pairs in file order (ValueError naming a bad line)."""
+    """(british, american) substring pairs in file order (RuleError naming a bad line)."""
     path = path or rule_file(SPELLINGS_FILE)
     pairs = []
-    for lineno, line in read_lines(path):
-        cells = line.split("\t")
-        if len(cells) != 2 or not all(c.isalpha() and c.islower() for c in cells):
-            raise ValueError(f"{path}:{lineno}: expected 'british<TAB>american' (lower-case "
-                             f"letters), got {line!r}")
-        pairs.append((cells[0], cells[1]))
+    for lineno, row in read_tsv(path, _SPELLING_COLUMNS):
+        british, american = row["british"], row["american"]
+        if not all(c.isalpha() and c.islower() for c in (british, american)):
+            raise RuleError(
+                f"{path}:{lineno}: got {british!r} -> {american!r}; expected lower-case "
+                "letters on both sides"
+            )
+        pairs.append((british, american))
     return tuple(pairs)
 
 
-# Greek letters (both cases, plus the micro sign and final sigma) -> their names.
-_GREEK = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
-    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "µ": "mu",
-    "ν": "nu", "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma",
-    "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
-}  # fmt: skip
+def load_greek_letters(path: Path | None = None) -> Mapping[str, str]:
+    """Small Greek letter -> its name ("β" -> "beta"), from `greek_letters.tsv` by default;
+    RuleError naming the file and line of a row that is not one small Greek letter and a
+    lower-case ASCII name, or of a letter already on an earlier line."""
+    path = path or rule_file(GREEK_LETTERS_FILE)
+    letters: dict[str, str] = {}
+    for lineno, row in read_tsv(path, _GREEK_COLUMNS):
+        letter, name = row["letter"], row["name"]
+        small = len(letter) == 1 and unicodedata.name(letter, "").startswith("GREEK SMALL")
+        if not (small and name.isascii() and name.isalpha() and name.islower()):
+            raise RuleError(
+                f"{path}:{lineno}: got {letter!r} -> {name!r}; expected one small Greek letter "
+                "and its name in lower-case ASCII letters"
+            )
+        letters[letter] = name
+    if not letters:
+        raise RuleError(f"{path}: no letter<TAB>name row; expected the Greek letters")
+    return MappingProxyType(letters)
+
+
+# Small Greek letters -> their names (capitals need none: normalize_term casefolds first).
+GREEK_LETTERS = load_greek_letters()
 
 _SPELLING = load_spellings()
 
@@ -85,8 +103,8 @@ def normalize_term(text: str) -> str:
     Salt words are NOT removed here (see `strip_salts`).
     """
     s = unicodedata.normalize("NFKC", text).casefold()
-    if any(ch in _GREEK for ch in s):
-        s = "".join(f" {_GREEK[ch]} " if ch in _GREEK else ch for ch in s)
+    if any(ch in GREEK_LETTERS for ch in s):
+        s = "".join(f" {GREEK_LETTERS[ch]} " if ch in GREEK_LETTERS else ch for ch in s)
     for old, new in _SPELLING:
         if old in s:
             s = s.replace(old, new)

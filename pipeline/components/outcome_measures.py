@@ -87,14 +87,16 @@ class _Distances:
         return self.words[b] - self.words[a], self.bounds[b] - self.bounds[a], max(0, inside)
 
 
-def _cue_allowed(head: Figure, c: Cue, ts: int, te: int, parser: SentenceParser) -> bool:
+def _cue_allowed(
+    head: Figure, c: Cue, ts: int, te: int, parser: SentenceParser, min_count: int
+) -> bool:
     if head.needs_cue and not (
         te <= c.ts <= te + 2 or (head.cue_before_ok and ts - 4 <= c.te <= ts)
     ):
         return False  # bare number: the cue must follow within two words
     if head.proportion and not (c.te <= ts and ts - c.te <= 8):
         return False  # "survival was 0·86": the cue comes first
-    if c.measure == "enrollment" and not enrollment_ok(head, c, parser):
+    if c.measure == "enrollment" and not enrollment_ok(head, c, parser, min_count):
         return False
     # "reduced", "increased": only for a percentage change
     return not (c.measure == "other" and c.priority == 0 and head.pct is None)
@@ -189,7 +191,7 @@ def enrollment_context(lex: Lexicon, f: Figure, parser: SentenceParser) -> int:
     """ "A total of 1,203 women" (2), "a randomized trial ... in 320 postmenopausal women" (1):
     a subject count that the words before it make the size of who was studied; 0 if not.
     The caller takes it unless an outcome cue claims the count (a weaker claim for 1)."""
-    if f.count is None or f.count <= 0 or f.pct is not None or f.den is not None or f.zero:
+    if f.count is None or f.count < lex.min_enrollment or f.pct is not None or f.den is not None:
         return 0
     if f.all_form or f.ratio is not None or f.rate_per or f.time_unit:
         return 0
@@ -252,7 +254,7 @@ def assign_measures(
             continue
         pop = head.population.lower() if head.population else None
         for c in _candidate_cues(cues, ts, te, dist, reach):
-            if not _cue_allowed(head, c, ts, te, parser):
+            if not _cue_allowed(head, c, ts, te, parser, lex.min_enrollment):
                 continue
             if pop and c.ts < te and ts < c.te and parser.toks[c.ts].lower == pop:
                 continue  # "7 of 25 responders": who was counted, not what
@@ -326,9 +328,16 @@ def compared_figures(
             or (f.pct is not None and not f.comparator and rates > 1)
         ):
             f.measure = "other"
-        elif f.has_pop and f.pct is None and f.den is None and not (f.zero or f.all_form):
+        elif (
+            f.has_pop
+            and f.pct is None
+            and f.den is None
+            and not (f.zero or f.all_form)
+            and (f.count or 0) >= lex.min_enrollment
+        ):
             # "available for 174 patients", "in a subsample of 19 participants": who was
-            # studied, the one thing a subject count without an outcome cue reports
+            # studied, the one thing a subject count without an outcome cue reports (a few
+            # subjects without one are an event: "One participant presented with lymphoedema")
             f.measure = "enrollment"
 
 
@@ -358,9 +367,12 @@ def _near_mark(marks: list[bool], boundary: list[bool], ts: int, te: int) -> boo
     return False
 
 
-def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser) -> bool:
-    """Enrollment is a plain count of subjects: never a percentage, zero or "all"."""
+def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser, min_count: int) -> bool:
+    """Enrollment is a plain count of subjects: never a percentage, zero or "all", nor a count
+    under `min_count` that only a cue word makes enrollment ("nine were being screened")."""
     if f.pct is not None or f.zero or f.all_form or f.proportion or f.ratio is not None:
+        return False
+    if f.count is not None and f.count < min_count:
         return False
     if f.rate_per is not None or f.time_unit is not None:
         return False

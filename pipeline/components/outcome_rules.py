@@ -186,6 +186,8 @@ class CueScores:
 
 
 SCORE_KEYS: tuple[str, ...] = tuple(CueScores.__dataclass_fields__)
+# The lexicon's numeric limits (`limits`): see its comment in the lexicon file.
+LIMIT_KEYS: tuple[str, ...] = ("min_enrollment",)
 
 
 def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:
@@ -197,6 +199,7 @@ def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:
             maps={
                 "number_words": int,
                 "cue_scores": object,
+                "limits": object,
                 "ratio_units": str,
                 "time_units": str,
             },
@@ -218,6 +221,12 @@ def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:
             scores,
             where=f"{source}: key 'cue_scores'",
             required=dict.fromkeys(SCORE_KEYS, int),
+            optional={"_comment": str},
+        )
+        check_entry(
+            obj["limits"],
+            where=f"{source}: key 'limits'",
+            required=dict.fromkeys(LIMIT_KEYS, int),
             optional={"_comment": str},
         )
     except RuleError as exc:
@@ -285,6 +294,7 @@ class Lexicon:
         sets = {key: frozenset(w.lower() for w in data[key]) for key in LEXICON_LISTS}
         self._set_word_sets(data, sets)
         self.scores = CueScores(**{k: v for k, v in data["cue_scores"].items() if k != "_comment"})
+        self.min_enrollment: int = data["limits"]["min_enrollment"]
         # negation words are biotab_assertion's one-word forward NEGATED triggers: one list
         self.negation_words = frozenset(negation_words)
         self.numw = _alt(self.number_words)

@@ -1,0 +1,64 @@
+"""What an enrollment row is: the size of who was studied, not any count of subjects.
+
+Sentences written for the tests (after the kinds of false rows seen in pico-dev's tuned part);
+the outcomes component runs alone on a blank English pipeline (see conftest's `outcomes_nlp`).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from spacy.language import Language
+
+from pipeline.components.outcome_rules import RuleFileError, validate_lexicon
+from pipeline.paths import rule_file
+
+
+def rows(nlp: Language, text: str) -> list[tuple[str, float]]:
+    doc = nlp(text)
+    return [(r["measure"], r["value"]) for r in doc._.outcomes]
+
+
+def measures(nlp: Language, text: str) -> list[str]:
+    return [m for m, _ in rows(nlp, text)]
+
+
+# -- a few subjects are an event or a subgroup, not who was studied ------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no cue at all: the count of subjects alone
+        "Two participants reported swelling of the arm at the last visit.",
+        "Nodes were taken out from three individuals during surgery.",
+        # only an enrollment cue word ("screened") makes it enrollment
+        "When the trial closed, 5 were being screened for eligibility.",
+    ],
+)
+def test_a_few_subjects_are_no_enrollment(outcomes_nlp: Language, text: str) -> None:
+    assert "enrollment" not in measures(outcomes_nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # said outright, a small trial is still enrolled
+        ("Eight patients were enrolled.", 8.0),
+        ("Nine women with lupus were randomly assigned to two doses.", 9.0),
+        # the limit only holds below it
+        ("Twelve participants reported swelling of the arm at the last visit.", 12.0),
+    ],
+)
+def test_small_trials_said_outright_stay_enrollment(
+    outcomes_nlp: Language, text: str, value: float
+) -> None:
+    assert ("enrollment", value) in rows(outcomes_nlp, text)
+
+
+def test_limits_are_validated_by_name() -> None:
+    data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
+    data["limits"] = {"min_enrollment": "ten"}
+    with pytest.raises(RuleFileError, match=r"key 'limits'.*'min_enrollment'"):
+        validate_lexicon(data, "lexicon.json")

@@ -62,3 +62,18 @@ def test_limits_are_validated_by_name() -> None:
     data["limits"] = {"min_enrollment": "ten"}
     with pytest.raises(RuleFileError, match=r"key 'limits'.*'min_enrollment'"):
         validate_lexicon(data, "lexicon.json")
+
+
+# -- a fraction is a share, not the size of a group ----------------------------------------
+
+
+def test_n_equals_a_fraction_is_a_share(outcomes_nlp: Language) -> None:
+    doc = outcomes_nlp("Nausea was more frequent with drug A (n = 12/40 (30%) versus n = 5/41).")
+    got = [(r["measure"], r["numerator"], r["denominator"]) for r in doc._.outcomes]
+    assert ("adverse_event", 12, 40) in got
+    assert all(m != "enrollment" for m, _, _ in got)
+
+
+def test_a_bare_fraction_is_no_enrollment(outcomes_nlp: Language) -> None:
+    text = "Of 90 sites, 41 randomized at least one woman (20/45 in arm A, 21/45 in arm B)."
+    assert "enrollment" not in measures(outcomes_nlp, text)

@@ -233,6 +233,7 @@ def assign_measures(
         if (
             head.n_form
             and head.pct is None
+            and head.den is None
             and len(members) == 1
             and not any(ts - 2 <= c.te <= ts for c in _candidate_cues(cues, ts, te, dist, 2))
         ):
@@ -374,6 +375,8 @@ def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser, min_count: int) -> 
         return False
     if f.count is not None and f.count < min_count:
         return False
+    if f.den is not None and not f.has_pop:
+        return False  # "69 centres randomized at least one patient (35/68 in ...)": a share
     if f.rate_per is not None or f.time_unit is not None:
         return False
     if c.priority == 0 and f.den is not None:

@@ -77,3 +77,16 @@ def test_n_equals_a_fraction_is_a_share(outcomes_nlp: Language) -> None:
 def test_a_bare_fraction_is_no_enrollment(outcomes_nlp: Language) -> None:
     text = "Of 90 sites, 41 randomized at least one woman (20/45 in arm A, 21/45 in arm B)."
     assert "enrollment" not in measures(outcomes_nlp, text)
+
+
+# -- how the trial was run is no outcome -----------------------------------------------------
+
+
+def test_recruitment_and_retention_rates_are_no_outcome(outcomes_nlp: Language) -> None:
+    text = "The pilot had an 84% recruitment rate and 91% retention at six months."
+    assert rows(outcomes_nlp, text) == []
+
+
+def test_fluid_retention_stays_a_side_effect(outcomes_nlp: Language) -> None:
+    text = "Fluid retention occurred in 14% of patients given drug A and 6% given placebo."
+    assert [m for m, _ in rows(outcomes_nlp, text)] == ["adverse_event", "adverse_event"]

@@ -90,3 +90,19 @@ def test_recruitment_and_retention_rates_are_no_outcome(outcomes_nlp: Language) 
 def test_fluid_retention_stays_a_side_effect(outcomes_nlp: Language) -> None:
     text = "Fluid retention occurred in 14% of patients given drug A and 6% given placebo."
     assert [m for m, _ in rows(outcomes_nlp, text)] == ["adverse_event", "adverse_event"]
+
+
+# -- subjects named by how they were studied are who was analysed -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Toxicity analyses based on 212 evaluable patients showed mild nausea.", 212.0),
+        ("The 3-year survival of 64 eligible women in arm A was 71%.", 64.0),
+    ],
+)
+def test_evaluable_subjects_are_who_was_analysed(
+    outcomes_nlp: Language, text: str, value: float
+) -> None:
+    assert ("enrollment", value) in rows(outcomes_nlp, text)

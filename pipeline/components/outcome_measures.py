@@ -187,6 +187,17 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
     return False
 
 
+def _enrolled_modifier(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
+    """ "Toxicity analyses based on 803 evaluable patients", "the 5-year RFS of 47 eligible
+    patients": subjects named by how they were studied are who was analysed, not a count of
+    the outcome beside them."""
+    if f.count is None or f.count < lex.min_enrollment or not f.has_pop or f.n_form:
+        return False
+    if f.pct is not None or f.den is not None or f.ratio is not None or f.all_form:
+        return False
+    return any(parser.lower(k) in lex.enrolled_words for k in range(f.ts + 1, f.te - 1))
+
+
 def enrollment_context(lex: Lexicon, f: Figure, parser: SentenceParser) -> int:
     """ "A total of 1,203 women" (2), "a randomized trial ... in 320 postmenopausal women" (1):
     a subject count that the words before it make the size of who was studied; 0 if not.
@@ -227,7 +238,9 @@ def assign_measures(
         if head.of_phrase:
             head.measure = "enrollment"  # "Of 400 women randomized, 384 ...": who was studied
             continue
-        if len(members) == 1 and enrolled_subject(lex, head, parser):
+        if len(members) == 1 and (
+            enrolled_subject(lex, head, parser) or _enrolled_modifier(lex, head, parser)
+        ):
             head.measure = "enrollment"
             continue
         if (

@@ -106,3 +106,24 @@ def test_evaluable_subjects_are_who_was_analysed(
     outcomes_nlp: Language, text: str, value: float
 ) -> None:
     assert ("enrollment", value) in rows(outcomes_nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("We compared the incidence of falls in 2,310 women given drug A or placebo.", 2310.0),
+        ("The trial assessed the response rate among 96 patients with liver metastases.", 96.0),
+    ],
+)
+def test_the_subjects_a_rate_was_measured_in_are_who_was_studied(
+    outcomes_nlp: Language, text: str, value: float
+) -> None:
+    assert rows(outcomes_nlp, text) == [("enrollment", value)]
+
+
+def test_progressive_training_is_no_progression(outcomes_nlp: Language) -> None:
+    text = "A trial compared progressive resistance training with stretching in 120 women."
+    assert rows(outcomes_nlp, text) == [("enrollment", 120.0)]
+    assert measures(outcomes_nlp, "Progressive disease was seen in 12 patients.") == [
+        "progression"
+    ]

@@ -190,12 +190,16 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
 def _enrolled_modifier(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
     """ "Toxicity analyses based on 803 evaluable patients", "the 5-year RFS of 47 eligible
     patients": subjects named by how they were studied are who was analysed, not a count of
-    the outcome beside them."""
+    the outcome beside them; so are the subjects a rate was measured in ("compared the
+    incidence of invasive cancer in 3967 patients", "response rate in 308 patients")."""
     if f.count is None or f.count < lex.min_enrollment or not f.has_pop or f.n_form:
         return False
     if f.pct is not None or f.den is not None or f.ratio is not None or f.all_form:
         return False
-    return any(parser.lower(k) in lex.enrolled_words for k in range(f.ts + 1, f.te - 1))
+    if any(parser.lower(k) in lex.enrolled_words for k in range(f.ts + 1, f.te - 1)):
+        return True
+    # "the incidence of invasive cancer in 3967 patients": the base of a rate
+    return bool(lex.rate_base_re.search(parser.text, max(0, f.start - 160), f.start))
 
 
 def enrollment_context(lex: Lexicon, f: Figure, parser: SentenceParser) -> int:

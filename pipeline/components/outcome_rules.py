@@ -158,6 +158,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "case_series_openers",
     "change_from_words",
     "change_to_words",
+    "rate_nouns",
+    "rate_base_prepositions",
     *SCOPE_LISTS,
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")
@@ -412,6 +414,13 @@ class Lexicon:
         # no clause end before the count
         self.case_series_re = re.compile(
             rf"\b(?:{_alt(data['case_series_openers'])})\b(?:(?!\bthat\b)[^;.:]){{0,80}}$",
+            re.IGNORECASE,
+        )
+        # "compared the incidence of invasive cancer in 3967 patients": the count after the
+        # preposition is who the rate was measured in (no number or clause end between)
+        self.rate_base_re = re.compile(
+            rf"\b(?:{_alt(data['rate_nouns'])})\b[^;.:\d]{{0,100}}?"
+            rf"\b(?:{_alt(data['rate_base_prepositions'])})\s+(?:the\s+)?$",
             re.IGNORECASE,
         )
         # "median follow-up of 24 months", "median age 52 years": no outcome

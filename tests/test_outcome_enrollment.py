@@ -127,3 +127,8 @@ def test_progressive_training_is_no_progression(outcomes_nlp: Language) -> None:
     assert measures(outcomes_nlp, "Progressive disease was seen in 12 patients.") == [
         "progression"
     ]
+
+
+def test_cases_of_a_condition_are_occurrences(outcomes_nlp: Language) -> None:
+    text = "At one year, 31 cases of mild dermatitis and 12 of eczema were recorded."
+    assert "enrollment" not in measures(outcomes_nlp, text)

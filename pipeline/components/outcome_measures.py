@@ -88,7 +88,7 @@ class _Distances:
 
 
 def _cue_allowed(
-    head: Figure, c: Cue, ts: int, te: int, parser: SentenceParser, min_count: int
+    lex: Lexicon, head: Figure, c: Cue, ts: int, te: int, parser: SentenceParser
 ) -> bool:
     if head.needs_cue and not (
         te <= c.ts <= te + 2 or (head.cue_before_ok and ts - 4 <= c.te <= ts)
@@ -96,7 +96,10 @@ def _cue_allowed(
         return False  # bare number: the cue must follow within two words
     if head.proportion and not (c.te <= ts and ts - c.te <= 8):
         return False  # "survival was 0·86": the cue comes first
-    if c.measure == "enrollment" and not enrollment_ok(head, c, parser, min_count):
+    if c.measure == "enrollment" and (
+        not enrollment_ok(head, c, parser, lex.min_enrollment)
+        or counts_occurrences(lex, head, parser)
+    ):
         return False
     # "reduced", "increased": only for a percentage change
     return not (c.measure == "other" and c.priority == 0 and head.pct is None)
@@ -272,7 +275,7 @@ def assign_measures(
             continue
         pop = head.population.lower() if head.population else None
         for c in _candidate_cues(cues, ts, te, dist, reach):
-            if not _cue_allowed(head, c, ts, te, parser, lex.min_enrollment):
+            if not _cue_allowed(lex, head, c, ts, te, parser):
                 continue
             if pop and c.ts < te and ts < c.te and parser.toks[c.ts].lower == pop:
                 continue  # "7 of 25 responders": who was counted, not what
@@ -352,6 +355,7 @@ def compared_figures(
             and f.den is None
             and not (f.zero or f.all_form)
             and (f.count or 0) >= lex.min_enrollment
+            and not counts_occurrences(lex, f, parser)
         ):
             # "available for 174 patients", "in a subsample of 19 participants": who was
             # studied, the one thing a subject count without an outcome cue reports (a few
@@ -383,6 +387,12 @@ def _near_mark(marks: list[bool], boundary: list[bool], ts: int, te: int) -> boo
         if marks[k]:
             return True
     return False
+
+
+def counts_occurrences(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
+    """ "25 cases of grade 1 onycholysis": occurrences of what follows, not subjects."""
+    pop = f.population
+    return pop is not None and pop.lower() in lex.occurrence_nouns and parser.lower(f.te) == "of"
 
 
 def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser, min_count: int) -> bool:

@@ -160,6 +160,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "change_to_words",
     "rate_nouns",
     "rate_base_prepositions",
+    "occurrence_nouns",
     *SCOPE_LISTS,
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")
@@ -338,6 +339,7 @@ class Lexicon:
         self.change_from = sets["change_from_words"]
         self.change_to = sets["change_to_words"]
         self.person_time = sets["person_time_words"]
+        self.occurrence_nouns = sets["occurrence_nouns"]
 
     def _build_figure_regexes(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """What a figure is not: thresholds, confidence levels, body areas, reference values,

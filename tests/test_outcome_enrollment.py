@@ -47,6 +47,8 @@ def test_a_few_subjects_are_no_enrollment(outcomes_nlp: Language, text: str) -> 
         # said outright, a small trial is still enrolled
         ("Eight patients were enrolled.", 8.0),
         ("Nine women with lupus were randomly assigned to two doses.", 9.0),
+        # a group's size in brackets after it
+        ("Patients were randomly allocated to drug A (8 patients) or placebo.", 8.0),
         # the limit only holds below it
         ("Twelve participants reported swelling of the arm at the last visit.", 12.0),
     ],

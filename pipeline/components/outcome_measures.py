@@ -397,11 +397,12 @@ def counts_occurrences(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
 
 def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser, min_count: int) -> bool:
     """Enrollment is a plain count of subjects: never a percentage, zero or "all", nor a count
-    under `min_count` that only a cue word makes enrollment ("nine were being screened")."""
+    under `min_count` that only a cue word makes enrollment ("nine were being screened") unless
+    it is bracketed after its group."""
     if f.pct is not None or f.zero or f.all_form or f.proportion or f.ratio is not None:
         return False
-    if f.count is not None and f.count < min_count:
-        return False
+    if f.count is not None and f.count < min_count and parser.lower(f.ts - 1) != "(":
+        return False  # (but "allocated to A (8 patients) or B (7 patients)": a group's size)
     if f.den is not None and not f.has_pop:
         return False  # "69 centres randomized at least one patient (35/68 in ...)": a share
     if f.rate_per is not None or f.time_unit is not None:

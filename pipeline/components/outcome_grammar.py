@@ -519,6 +519,11 @@ class SentenceParser(StatisticsParser):
         a = self.int_at(i + 2)
         fig = Figure(i, i + 3, count=a, num=a, n_form=True)
         j = i + 3
+        if self.lower(j) == "/" and self.is_int(j + 1) and self.int_at(j + 1) >= a:
+            # "n = 25/51 (49%)", "(n = 913/1000)": a fraction (who had it of how many), not
+            # the size of a group
+            fig.den = self.int_at(j + 1)
+            j += 2
         if self.lower(j) in (")", "]") and self.lower(j + 1) == ",":
             for k in range(i - 1, max(-1, i - 8), -1):
                 if self.toks[k].lower in ("of", "among", "amongst") and (

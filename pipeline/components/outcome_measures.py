@@ -87,14 +87,19 @@ class _Distances:
         return self.words[b] - self.words[a], self.bounds[b] - self.bounds[a], max(0, inside)
 
 
-def _cue_allowed(head: Figure, c: Cue, ts: int, te: int, parser: SentenceParser) -> bool:
+def _cue_allowed(
+    lex: Lexicon, head: Figure, c: Cue, ts: int, te: int, parser: SentenceParser
+) -> bool:
     if head.needs_cue and not (
         te <= c.ts <= te + 2 or (head.cue_before_ok and ts - 4 <= c.te <= ts)
     ):
         return False  # bare number: the cue must follow within two words
     if head.proportion and not (c.te <= ts and ts - c.te <= 8):
         return False  # "survival was 0·86": the cue comes first
-    if c.measure == "enrollment" and not enrollment_ok(head, c, parser):
+    if c.measure == "enrollment" and (
+        not enrollment_ok(head, c, parser, lex.min_enrollment)
+        or counts_occurrences(lex, head, parser)
+    ):
         return False
     # "reduced", "increased": only for a percentage change
     return not (c.measure == "other" and c.priority == 0 and head.pct is None)
@@ -185,11 +190,26 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
     return False
 
 
+def _enrolled_modifier(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
+    """ "Toxicity analyses based on 803 evaluable patients", "the 5-year RFS of 47 eligible
+    patients": subjects named by how they were studied are who was analysed, not a count of
+    the outcome beside them; so are the subjects a rate was measured in ("compared the
+    incidence of invasive cancer in 3967 patients", "response rate in 308 patients")."""
+    if f.count is None or f.count < lex.min_enrollment or not f.has_pop or f.n_form:
+        return False
+    if f.pct is not None or f.den is not None or f.ratio is not None or f.all_form:
+        return False
+    if any(parser.lower(k) in lex.enrolled_words for k in range(f.ts + 1, f.te - 1)):
+        return True
+    # "the incidence of invasive cancer in 3967 patients": the base of a rate
+    return bool(lex.rate_base_re.search(parser.text, max(0, f.start - 160), f.start))
+
+
 def enrollment_context(lex: Lexicon, f: Figure, parser: SentenceParser) -> int:
     """ "A total of 1,203 women" (2), "a randomized trial ... in 320 postmenopausal women" (1):
     a subject count that the words before it make the size of who was studied; 0 if not.
     The caller takes it unless an outcome cue claims the count (a weaker claim for 1)."""
-    if f.count is None or f.count <= 0 or f.pct is not None or f.den is not None or f.zero:
+    if f.count is None or f.count < lex.min_enrollment or f.pct is not None or f.den is not None:
         return 0
     if f.all_form or f.ratio is not None or f.rate_per or f.time_unit:
         return 0
@@ -225,12 +245,15 @@ def assign_measures(
         if head.of_phrase:
             head.measure = "enrollment"  # "Of 400 women randomized, 384 ...": who was studied
             continue
-        if len(members) == 1 and enrolled_subject(lex, head, parser):
+        if len(members) == 1 and (
+            enrolled_subject(lex, head, parser) or _enrolled_modifier(lex, head, parser)
+        ):
             head.measure = "enrollment"
             continue
         if (
             head.n_form
             and head.pct is None
+            and head.den is None
             and len(members) == 1
             and not any(ts - 2 <= c.te <= ts for c in _candidate_cues(cues, ts, te, dist, 2))
         ):
@@ -252,7 +275,7 @@ def assign_measures(
             continue
         pop = head.population.lower() if head.population else None
         for c in _candidate_cues(cues, ts, te, dist, reach):
-            if not _cue_allowed(head, c, ts, te, parser):
+            if not _cue_allowed(lex, head, c, ts, te, parser):
                 continue
             if pop and c.ts < te and ts < c.te and parser.toks[c.ts].lower == pop:
                 continue  # "7 of 25 responders": who was counted, not what
@@ -326,9 +349,17 @@ def compared_figures(
             or (f.pct is not None and not f.comparator and rates > 1)
         ):
             f.measure = "other"
-        elif f.has_pop and f.pct is None and f.den is None and not (f.zero or f.all_form):
+        elif (
+            f.has_pop
+            and f.pct is None
+            and f.den is None
+            and not (f.zero or f.all_form)
+            and (f.count or 0) >= lex.min_enrollment
+            and not counts_occurrences(lex, f, parser)
+        ):
             # "available for 174 patients", "in a subsample of 19 participants": who was
-            # studied, the one thing a subject count without an outcome cue reports
+            # studied, the one thing a subject count without an outcome cue reports (a few
+            # subjects without one are an event: "One participant presented with lymphoedema")
             f.measure = "enrollment"
 
 
@@ -358,10 +389,22 @@ def _near_mark(marks: list[bool], boundary: list[bool], ts: int, te: int) -> boo
     return False
 
 
-def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser) -> bool:
-    """Enrollment is a plain count of subjects: never a percentage, zero or "all"."""
+def counts_occurrences(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
+    """ "25 cases of grade 1 onycholysis": occurrences of what follows, not subjects."""
+    pop = f.population
+    return pop is not None and pop.lower() in lex.occurrence_nouns and parser.lower(f.te) == "of"
+
+
+def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser, min_count: int) -> bool:
+    """Enrollment is a plain count of subjects: never a percentage, zero or "all", nor a count
+    under `min_count` that only a cue word makes enrollment ("nine were being screened") unless
+    it is bracketed after its group."""
     if f.pct is not None or f.zero or f.all_form or f.proportion or f.ratio is not None:
         return False
+    if f.count is not None and f.count < min_count and parser.lower(f.ts - 1) != "(":
+        return False  # (but "allocated to A (8 patients) or B (7 patients)": a group's size)
+    if f.den is not None and not f.has_pop:
+        return False  # "69 centres randomized at least one patient (35/68 in ...)": a share
     if f.rate_per is not None or f.time_unit is not None:
         return False
     if c.priority == 0 and f.den is not None:

@@ -158,6 +158,9 @@ LEXICON_LISTS: tuple[str, ...] = (
     "case_series_openers",
     "change_from_words",
     "change_to_words",
+    "rate_nouns",
+    "rate_base_prepositions",
+    "occurrence_nouns",
     *SCOPE_LISTS,
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")
@@ -186,6 +189,8 @@ class CueScores:
 
 
 SCORE_KEYS: tuple[str, ...] = tuple(CueScores.__dataclass_fields__)
+# The lexicon's numeric limits (`limits`): see its comment in the lexicon file.
+LIMIT_KEYS: tuple[str, ...] = ("min_enrollment",)
 
 
 def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:
@@ -197,6 +202,7 @@ def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:
             maps={
                 "number_words": int,
                 "cue_scores": object,
+                "limits": object,
                 "ratio_units": str,
                 "time_units": str,
             },
@@ -218,6 +224,12 @@ def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:
             scores,
             where=f"{source}: key 'cue_scores'",
             required=dict.fromkeys(SCORE_KEYS, int),
+            optional={"_comment": str},
+        )
+        check_entry(
+            obj["limits"],
+            where=f"{source}: key 'limits'",
+            required=dict.fromkeys(LIMIT_KEYS, int),
             optional={"_comment": str},
         )
     except RuleError as exc:
@@ -285,6 +297,7 @@ class Lexicon:
         sets = {key: frozenset(w.lower() for w in data[key]) for key in LEXICON_LISTS}
         self._set_word_sets(data, sets)
         self.scores = CueScores(**{k: v for k, v in data["cue_scores"].items() if k != "_comment"})
+        self.min_enrollment: int = data["limits"]["min_enrollment"]
         # negation words are biotab_assertion's one-word forward NEGATED triggers: one list
         self.negation_words = frozenset(negation_words)
         self.numw = _alt(self.number_words)
@@ -326,6 +339,7 @@ class Lexicon:
         self.change_from = sets["change_from_words"]
         self.change_to = sets["change_to_words"]
         self.person_time = sets["person_time_words"]
+        self.occurrence_nouns = sets["occurrence_nouns"]
 
     def _build_figure_regexes(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """What a figure is not: thresholds, confidence levels, body areas, reference values,
@@ -402,6 +416,13 @@ class Lexicon:
         # no clause end before the count
         self.case_series_re = re.compile(
             rf"\b(?:{_alt(data['case_series_openers'])})\b(?:(?!\bthat\b)[^;.:]){{0,80}}$",
+            re.IGNORECASE,
+        )
+        # "compared the incidence of invasive cancer in 3967 patients": the count after the
+        # preposition is who the rate was measured in (no number or clause end between)
+        self.rate_base_re = re.compile(
+            rf"\b(?:{_alt(data['rate_nouns'])})\b[^;.:\d]{{0,100}}?"
+            rf"\b(?:{_alt(data['rate_base_prepositions'])})\s+(?:the\s+)?$",
             re.IGNORECASE,
         )
         # "median follow-up of 24 months", "median age 52 years": no outcome

@@ -1,0 +1,136 @@
+"""What an enrollment row is: the size of who was studied, not any count of subjects.
+
+Sentences written for the tests (after the kinds of false rows seen in pico-dev's tuned part);
+the outcomes component runs alone on a blank English pipeline (see conftest's `outcomes_nlp`).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from spacy.language import Language
+
+from pipeline.components.outcome_rules import RuleFileError, validate_lexicon
+from pipeline.paths import rule_file
+
+
+def rows(nlp: Language, text: str) -> list[tuple[str, float]]:
+    doc = nlp(text)
+    return [(r["measure"], r["value"]) for r in doc._.outcomes]
+
+
+def measures(nlp: Language, text: str) -> list[str]:
+    return [m for m, _ in rows(nlp, text)]
+
+
+# -- a few subjects are an event or a subgroup, not who was studied ------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no cue at all: the count of subjects alone
+        "Two participants reported swelling of the arm at the last visit.",
+        "Nodes were taken out from three individuals during surgery.",
+        # only an enrollment cue word ("screened") makes it enrollment
+        "When the trial closed, 5 were being screened for eligibility.",
+    ],
+)
+def test_a_few_subjects_are_no_enrollment(outcomes_nlp: Language, text: str) -> None:
+    assert "enrollment" not in measures(outcomes_nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # said outright, a small trial is still enrolled
+        ("Eight patients were enrolled.", 8.0),
+        ("Nine women with lupus were randomly assigned to two doses.", 9.0),
+        # a group's size in brackets after it
+        ("Patients were randomly allocated to drug A (8 patients) or placebo.", 8.0),
+        # the limit only holds below it
+        ("Twelve participants reported swelling of the arm at the last visit.", 12.0),
+    ],
+)
+def test_small_trials_said_outright_stay_enrollment(
+    outcomes_nlp: Language, text: str, value: float
+) -> None:
+    assert ("enrollment", value) in rows(outcomes_nlp, text)
+
+
+def test_limits_are_validated_by_name() -> None:
+    data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
+    data["limits"] = {"min_enrollment": "ten"}
+    with pytest.raises(RuleFileError, match=r"key 'limits'.*'min_enrollment'"):
+        validate_lexicon(data, "lexicon.json")
+
+
+# -- a fraction is a share, not the size of a group ----------------------------------------
+
+
+def test_n_equals_a_fraction_is_a_share(outcomes_nlp: Language) -> None:
+    doc = outcomes_nlp("Nausea was more frequent with drug A (n = 12/40 (30%) versus n = 5/41).")
+    got = [(r["measure"], r["numerator"], r["denominator"]) for r in doc._.outcomes]
+    assert ("adverse_event", 12, 40) in got
+    assert all(m != "enrollment" for m, _, _ in got)
+
+
+def test_a_bare_fraction_is_no_enrollment(outcomes_nlp: Language) -> None:
+    text = "Of 90 sites, 41 randomized at least one woman (20/45 in arm A, 21/45 in arm B)."
+    assert "enrollment" not in measures(outcomes_nlp, text)
+
+
+# -- how the trial was run is no outcome -----------------------------------------------------
+
+
+def test_recruitment_and_retention_rates_are_no_outcome(outcomes_nlp: Language) -> None:
+    text = "The pilot had an 84% recruitment rate and 91% retention at six months."
+    assert rows(outcomes_nlp, text) == []
+
+
+def test_fluid_retention_stays_a_side_effect(outcomes_nlp: Language) -> None:
+    text = "Fluid retention occurred in 14% of patients given drug A and 6% given placebo."
+    assert [m for m, _ in rows(outcomes_nlp, text)] == ["adverse_event", "adverse_event"]
+
+
+# -- subjects named by how they were studied are who was analysed -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Toxicity analyses based on 212 evaluable patients showed mild nausea.", 212.0),
+        ("The 3-year survival of 64 eligible women in arm A was 71%.", 64.0),
+    ],
+)
+def test_evaluable_subjects_are_who_was_analysed(
+    outcomes_nlp: Language, text: str, value: float
+) -> None:
+    assert ("enrollment", value) in rows(outcomes_nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("We compared the incidence of falls in 2,310 women given drug A or placebo.", 2310.0),
+        ("The trial assessed the response rate among 96 patients with liver metastases.", 96.0),
+    ],
+)
+def test_the_subjects_a_rate_was_measured_in_are_who_was_studied(
+    outcomes_nlp: Language, text: str, value: float
+) -> None:
+    assert rows(outcomes_nlp, text) == [("enrollment", value)]
+
+
+def test_progressive_training_is_no_progression(outcomes_nlp: Language) -> None:
+    text = "A trial compared progressive resistance training with stretching in 120 women."
+    assert rows(outcomes_nlp, text) == [("enrollment", 120.0)]
+    assert measures(outcomes_nlp, "Progressive disease was seen in 12 patients.") == [
+        "progression"
+    ]
+
+
+def test_cases_of_a_condition_are_occurrences(outcomes_nlp: Language) -> None:
+    text = "At one year, 31 cases of mild dermatitis and 12 of eczema were recorded."
+    assert "enrollment" not in measures(outcomes_nlp, text)

@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 
 import pipeline.components.outcome_grammar as grammar
 import pipeline.components.outcomes as oc
+from pipeline.components.outcome_cue_gate import cue_matcher
 from pipeline.components.outcome_rules import validate_lexicon
 from pipeline.outcomes import (
     OUTCOMES_SCHEMA,
@@ -810,7 +811,7 @@ def test_cue_gate_finds_the_matches_of_the_whole_sentence(nlp: Language) -> None
     doc = nlp(text)
     orth = [t.orth for t in doc]
     strings = nlp.vocab.strings
-    whole = sorted((int(strings[m]), a, b) for m, a, b in oc.cue_matcher(nlp, comp.cues)(doc[:]))
+    whole = sorted((int(strings[m]), a, b) for m, a, b in cue_matcher(nlp, comp.cues)(doc[:]))
     assert len(whole) > 20  # the sentence has cues, one-token and longer
     assert {b - a for _, a, b in whole} >= {1, 2, 3}
     assert sorted(comp._cue_matches(doc, 0, len(doc), orth)) == whole

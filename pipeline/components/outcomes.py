@@ -10,9 +10,9 @@ word, or a "no / all <patients>" phrase) it
    (`outcome_scope.py`: general statements, earlier work, definitions, baseline traits,
    allocation shares, exclusions, "all <subjects>" as the cohort; after measures are assigned,
    pooled totals split by arm);
-3. finds measure cues with spaCy's `Matcher` (patterns of `rules/outcome_cues.jsonl`) and gives
-   each figure the measure of its nearest cue (`outcome_measures.py`), with CI, p-value,
-   timepoint and arm;
+3. finds measure cues (patterns of `rules/outcome_cues.jsonl`: spaCy's `Matcher`, gated by
+   `outcome_cue_gate.py`) and gives each figure the measure of its nearest cue
+   (`outcome_measures.py`), with CI, p-value, timepoint and arm;
 4. resolves numerator/denominator through the document's cohort and ties the figure to its drug
    and disease (`outcome_context.py`).
 
@@ -35,12 +35,11 @@ from typing import Any
 import numpy
 from spacy.attrs import IDX, LENGTH, ORTH, SENT_START
 from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 import pipeline.extensions  # (also registers Doc._.outcomes and the Span attributes)
 from pipeline.components.outcome_context import DocContext, SentenceMentions, resolve_figure
+from pipeline.components.outcome_cue_gate import CueGate
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_measures import (
     assign_measures,
@@ -115,234 +114,6 @@ def _offsets(doc: Doc, text_len: int, orth: list[int]) -> _Offsets:
         (s, e, idx[s], idx[e] if e < n else text_len) for s, e in zip(starts, ends, strict=True)
     ]
     return _Offsets(idx, (arr[:, 1] + arr[:, 2]).tolist(), orth, sentences)
-
-
-# Entries kept in a string cache before it is emptied (memory bound on long runs).
-CACHE_LIMIT = 200_000
-
-
-class CueGate:
-    """Where a cue match can lie. One-token cues whose condition reads only the token's text
-    (LOWER, TEXT or ORTH: a string, {"IN": [...]} or {"REGEX": ...}) are decided here, per
-    string, exactly as spaCy's Matcher decides them. For the other cues, a token's text against
-    their first-token conditions (the first token, or a later one when all before it are
-    optional) gives the length of the longest such cue that may start there (0: none); their
-    Matcher (`matcher`) then runs only on those windows, which finds exactly the matches it
-    finds on the whole sentence (every match starts at such a token and fits in its window).
-    Conditions on LOWER or TEXT alone are joined into one regex per pattern length; results
-    are cached per string."""
-
-    def __init__(self, nlp: Language, cues: Sequence[CueRule]) -> None:
-        # (rule index, attribute, condition) of the cues decided per string
-        self.single: list[tuple[int, str, Any]] = []
-        multi: list[int] = []
-        by_length: dict[int, list[dict[str, Any]]] = {}
-        for k, rule in enumerate(cues):
-            if isinstance(rule.pattern, str):
-                toks = [t.text.lower() for t in nlp.make_doc(rule.pattern)]
-                if len(toks) == 1:
-                    self.single.append((k, "LOWER", toks[0]))
-                    continue
-                by_length.setdefault(len(toks), []).append({"LOWER": toks[0]})
-                multi.append(k)
-                continue
-            one = _text_condition(rule.pattern[0]) if len(rule.pattern) == 1 else None
-            if one is not None and rule.pattern[0].get("OP", "1") == "1":
-                self.single.append((k, *one))
-                continue
-            multi.append(k)
-            for spec in rule.pattern:
-                by_length.setdefault(len(rule.pattern), []).append(spec)
-                if spec.get("OP") != "?":
-                    break
-        self.matcher = cue_matcher(nlp, cues, only=multi)
-        self._single_sets = {
-            k: frozenset(cond["IN"]) for k, _, cond in self.single if isinstance(cond, dict)
-            and "IN" in cond
-        }  # fmt: skip
-        self._single_res = {
-            k: re.compile(cond["REGEX"]) for k, _, cond in self.single if isinstance(cond, dict)
-            and "REGEX" in cond
-        }  # fmt: skip
-        # most strings match no one-token cue: one search over all their conditions says so
-        self._single_lower = _joined([_as_regex(c) or "" for _, key, c in self.single
-                                      if key == "LOWER"])  # fmt: skip
-        self._single_text = _joined([_as_regex(c) or "" for _, key, c in self.single
-                                     if key != "LOWER"])  # fmt: skip
-        # per length, longest first: (regex on the lower-cased text, regex on the text, other
-        # conditions checked one by one)
-        self.levels: list[tuple[int, re.Pattern[str] | None, re.Pattern[str] | None,
-                                list[dict[str, Any]]]] = []  # fmt: skip
-        all_lower: list[str] = []
-        all_text: list[str] = []
-        for n in sorted(by_length, reverse=True):
-            lower: list[str] = []
-            text: list[str] = []
-            other: list[dict[str, Any]] = []
-            for spec in by_length[n]:
-                cond = _strip_op(spec)
-                alt = _as_regex(next(iter(cond.values()))) if len(cond) == 1 else None
-                if alt is not None and "LOWER" in cond:
-                    lower.append(alt)
-                elif alt is not None and ("TEXT" in cond or "ORTH" in cond):
-                    text.append(alt)
-                else:
-                    other.append(cond)
-            lower_re, text_re = _joined(lower), _joined(text)
-            if lower and lower_re is None:  # a regex that cannot be joined (inline flags)
-                other += [c for c in map(_strip_op, by_length[n]) if "LOWER" in c]
-            if text and text_re is None:
-                other += [c for c in map(_strip_op, by_length[n]) if "LOWER" not in c]
-            self.levels.append((n, lower_re, text_re, other))
-            all_lower += lower
-            all_text += text
-        # most strings open no cue: one search over all the joined conditions says so
-        self._any_lower = _joined(all_lower)
-        self._any_text = _joined(all_text)
-        self._has_other = any(other for _, _, _, other in self.levels)
-        self._cache: dict[int, tuple[int, tuple[int, ...]]] = {}
-
-    @staticmethod
-    def _holds(key: str, cond: Any, text: str) -> bool:
-        """One token condition, as spaCy's Matcher reads it; True for what it cannot read
-        (a gate may let too much through, never too little)."""
-        if key in ("LOWER", "TEXT", "ORTH"):
-            alt = _as_regex(cond)
-            value = text.lower() if key == "LOWER" else text
-            return alt is None or re.search(alt, value) is not None
-        if key == "IS_ALPHA" and isinstance(cond, bool):
-            return text.isalpha() == cond
-        return True
-
-    def _singles(self, text: str, low: str) -> tuple[int, ...]:
-        """The one-token cues a token with this text matches, as the Matcher reads them."""
-        if (self._single_lower is not None and self._single_lower.search(low) is None) and (
-            self._single_text is None or self._single_text.search(text) is None
-        ):
-            return ()
-        out: list[int] = []
-        for k, key, cond in self.single:
-            value = low if key == "LOWER" else text
-            if isinstance(cond, str):
-                hit = value == cond
-            elif k in self._single_sets:
-                hit = value in self._single_sets[k]
-            else:
-                hit = self._single_res[k].search(value) is not None
-            if hit:
-                out.append(k)
-        return tuple(out)
-
-    def reach(self, orth: int, strings: StringStore) -> tuple[int, tuple[int, ...]]:
-        """Length of the longest Matcher cue that may start at a token with this text, and the
-        one-token cues it matches."""
-        got = self._cache.get(orth)
-        if got is None:
-            n_max = 0
-            text = strings[orth]
-            low = text.lower()
-            maybe = (
-                self._has_other
-                or (self._any_lower is None and any(lv[1] for lv in self.levels))
-                or (self._any_text is None and any(lv[2] for lv in self.levels))
-                or (self._any_lower is not None and self._any_lower.search(low) is not None)
-                or (self._any_text is not None and self._any_text.search(text) is not None)
-            )
-            for n, lower, cased, other in self.levels if maybe else ():
-                if (
-                    (lower is not None and lower.search(low))
-                    or (cased is not None and cased.search(text))
-                    or any(all(self._holds(k, c, text) for k, c in o.items()) for o in other)
-                ):
-                    n_max = n
-                    break
-            if len(self._cache) >= CACHE_LIMIT:
-                self._cache.clear()
-            got = (n_max, self._singles(text, low))
-            self._cache[orth] = got
-        return got
-
-    def matches(self, doc: Doc, orth: list[int], start: int,
-                end: int) -> list[tuple[int, int, int]]:  # fmt: skip
-        """(rule index, start, end) of every cue match in doc[start:end] (`orth`: the doc's
-        tokens' ORTH), sentence-relative: what the Matcher of all cues finds there."""
-        strings = doc.vocab.strings
-        out: list[tuple[int, int, int]] = []
-        windows: list[tuple[int, int]] = []
-        for k in range(start, end):
-            n, singles = self.reach(orth[k], strings)
-            for r in singles:
-                out.append((r, k - start, k + 1 - start))
-            if n:
-                hi = min(end, k + n)
-                if windows and k <= windows[-1][1]:
-                    windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
-                else:
-                    windows.append((k, hi))
-        for a, b in windows:
-            for match_id, ti, tj in self.matcher(doc[a:b]):
-                out.append((int(strings[match_id]), ti + a - start, tj + a - start))
-        return out
-
-
-def _text_condition(spec: dict[str, Any]) -> tuple[str, Any] | None:
-    """(attribute, condition) of a token spec that reads only the token's text: LOWER, TEXT or
-    ORTH with a string, {"IN": [strings]} or {"REGEX": ...}; None otherwise."""
-    cond = _strip_op(spec)
-    if len(cond) != 1:
-        return None
-    key, value = next(iter(cond.items()))
-    if key not in ("LOWER", "TEXT", "ORTH"):
-        return None
-    if isinstance(value, str):
-        return key, value
-    if (
-        isinstance(value, dict)
-        and set(value) == {"IN"}
-        and all(isinstance(v, str) for v in value["IN"])
-    ):
-        return key, value
-    if isinstance(value, dict) and set(value) == {"REGEX"} and isinstance(value["REGEX"], str):
-        return key, value
-    return None
-
-
-def _as_regex(cond: Any) -> str | None:
-    """A Matcher condition on a string attribute as a regex searched in the value: a string
-    (equal), {"IN": [...]}, {"REGEX": ...}; None for any other form."""
-    if isinstance(cond, str):
-        return f"^{re.escape(cond)}$"
-    if isinstance(cond, dict) and set(cond) == {"IN"}:
-        return "^(?:" + "|".join(re.escape(str(v)) for v in cond["IN"]) + ")$"
-    if isinstance(cond, dict) and set(cond) == {"REGEX"}:
-        return f"(?:{cond['REGEX']})"
-    return None
-
-
-def _joined(alternatives: list[str]) -> re.Pattern[str] | None:
-    try:
-        return re.compile("|".join(alternatives)) if alternatives else None
-    except re.error:
-        return None
-
-
-def _strip_op(spec: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in spec.items() if k != "OP"}
-
-
-def cue_matcher(nlp: Language, cues: Sequence[CueRule],
-                only: Iterable[int] | None = None) -> Matcher:  # fmt: skip
-    """spaCy Matcher over the cue rules (those whose indices are in `only`, when given); match
-    ids are the rule indices as strings. A phrase cue matches its tokens' lower-cased text."""
-    matcher = Matcher(nlp.vocab)
-    for k in range(len(cues)) if only is None else only:
-        rule = cues[k]
-        if isinstance(rule.pattern, str):
-            pattern = [{"LOWER": t.text.lower()} for t in nlp.make_doc(rule.pattern)]
-        else:
-            pattern = rule.pattern
-        matcher.add(str(k), [pattern])
-    return matcher
 
 
 @Language.factory(

@@ -33,6 +33,13 @@ def test_each_token_has_its_own_text_and_lower_case(text: str) -> None:
         assert t.lower == t.text.lower()
 
 
+def test_a_digit_that_is_no_decimal_is_a_word() -> None:
+    """"cm ²" (a superscript two standing alone) crashed the grammar: '²'.isdigit()."""
+    toks = light_tokens("decreased from 12 cm ² to 5 cm ²", NUMBER_WORDS)
+    assert [t.num for t in toks if t.num is not None] == [12.0, 5.0]
+    assert [t.text for t in toks][-1] == "²"
+
+
 def test_numbers_and_number_words() -> None:
     toks = light_tokens("Twelve of 1,203 (86·5%); two hundred", NUMBER_WORDS)
     nums = [(t.text, t.num, t.decimals, t.word_num) for t in toks if t.num is not None]
@@ -60,6 +67,8 @@ def test_timepoints_on_lowered_text_are_the_same(text: str) -> None:
         slow = [(m.span(), m.group()) for m in rx.finditer(text)]
         fast = [(m.span(), text[m.start() : m.end()]) for m in finditer(rx, text, _lowered(text))]
         assert fast == slow
+    if _lowered(text) is not None:  # the timepoint regexes run case-sensitively there
+        assert all(case_free(rx) is not rx for rx in (lex.tp_a, lex.tp_b, lex.tp_c, lex.tp_d))
     parser = StatisticsParser(text, lex)
     parser.find_timepoints()
     assert parser.timepoints  # every text has a timepoint
@@ -75,4 +84,10 @@ def test_case_free_keeps_what_it_cannot_lower() -> None:
     assert case_free(re.compile("months", re.IGNORECASE)).flags & re.IGNORECASE == 0
     capital = re.compile("[A-Z]+ months", re.IGNORECASE)
     assert case_free(capital) is capital
+    for kept in ("Émile", "(?-i:M)onths", "(?s:.)months"):
+        rx = re.compile(kept, re.IGNORECASE)
+        assert case_free(rx) is rx
+    # group syntax and escapes hold capitals that are no letters to match
+    named = case_free(re.compile(r"(?P<prep>at)\s+(?P=prep)\B", re.IGNORECASE))
+    assert named is not None and not named.flags & re.IGNORECASE
     assert case_free(re.compile(r"\bMonths")) is None  # case-sensitive: never on lowered text

@@ -34,12 +34,14 @@ def _lowered(text: str) -> str | None:
 
 @functools.lru_cache(maxsize=64)
 def case_free(rx: re.Pattern[str]) -> re.Pattern[str] | None:
-    """A case-insensitive regex as a case-sensitive one to search lower-cased text with (four
-    to five times faster on the timepoint regexes): itself when its pattern has a capital
-    letter outside an escape; None for a case-sensitive regex."""
+    """A case-insensitive regex as a case-sensitive one to search lower-cased text with (three
+    to four times faster on the timepoint regexes): itself when its pattern has a capital
+    letter outside an escape or a group name, or an inline flag ("(?-i:...)"); None for a
+    case-sensitive regex."""
     if not rx.flags & re.IGNORECASE:
         return None
-    if re.search("[A-Z]", re.sub(r"\\.", "", rx.pattern)):
+    bare = re.sub(r"\(\?P(?:<\w+>|=\w+\))", "", re.sub(r"\\.", "", rx.pattern))
+    if bare != bare.lower() or re.search(r"\(\?[a-zA-Z-]+[:)]", bare):
         return rx
     return re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
 

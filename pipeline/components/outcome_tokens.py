@@ -42,7 +42,7 @@ def light_tokens(text: str, number_words: dict[str, int]) -> list[Tok]:
     for m in TOKEN_RE.finditer(text):
         a, b = m.span()
         s = text[a:b]
-        if s[0].isdigit():
+        if s[0].isdecimal():  # ("²" is a digit, not a decimal: a word here)
             # (a thousands separator needs at least five characters: "1,203")
             norm = THOUSANDS_RE.sub("", s) if len(s) > 4 else s
             if "·" in norm:

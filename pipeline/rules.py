@@ -283,6 +283,11 @@ def check_word_table(
             raise RuleError(f"{where}: missing key {key!r}")
     for key, typ in maps.items():
         val = obj[key]
+        if typ is object:  # an object whose values the caller checks
+            if not isinstance(val, dict):
+                kind = type(val).__name__
+                raise RuleError(f"{where}: key {key!r} is {kind}; expected a JSON object")
+            continue
         if not isinstance(val, dict) or not all(
             isinstance(k, str) and isinstance(v, typ) and not isinstance(v, bool)
             for k, v in val.items()

@@ -51,6 +51,8 @@ def test_a_few_subjects_are_no_enrollment(outcomes_nlp: Language, text: str) -> 
         ("Patients were randomly allocated to drug A (8 patients) or placebo.", 8.0),
         # the limit only holds below it
         ("Twelve participants reported swelling of the arm at the last visit.", 12.0),
+        # a case series named as its sentence's subject, with a treatment verb
+        ("Eight patients with alopecia areata received tofacitinib daily.", 8.0),
     ],
 )
 def test_small_trials_said_outright_stay_enrollment(
@@ -63,6 +65,23 @@ def test_limits_are_validated_by_name() -> None:
     data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
     data["limits"] = {"min_enrollment": "ten"}
     with pytest.raises(RuleFileError, match=r"key 'limits'.*'min_enrollment'"):
+        validate_lexicon(data, "lexicon.json")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("limits", {"min_enrollment": -5}, r"'min_enrollment' is -5; expected a whole number"),
+        ("limits", {"min_enrollment": True}, r"'min_enrollment' has bool True, expected int"),
+        ("limits", True, r"key 'limits' is bool; expected a JSON object"),
+        ("rate_nouns", [], r"key 'rate_nouns' is an empty list"),
+        ("occurrence_nouns", [], r"key 'occurrence_nouns' is an empty list"),
+    ],
+)
+def test_bad_lexicon_values_are_refused(key: str, value: object, message: str) -> None:
+    data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
+    data[key] = value
+    with pytest.raises(RuleFileError, match=message):
         validate_lexicon(data, "lexicon.json")
 
 
@@ -121,6 +140,36 @@ def test_the_subjects_a_rate_was_measured_in_are_who_was_studied(
     outcomes_nlp: Language, text: str, value: float
 ) -> None:
     assert rows(outcomes_nlp, text) == [("enrollment", value)]
+
+
+def test_a_small_series_keeps_its_denominator(outcomes_nlp: Language) -> None:
+    doc = outcomes_nlp(
+        "Eight patients with alopecia areata received tofacitinib; six (75%) had regrowth."
+    )
+    (rate,) = [r for r in doc._.outcomes if r["value"] == 75.0]
+    assert (rate["numerator"], rate["denominator"]) == (6, 8)
+
+
+@pytest.mark.parametrize(
+    ("text", "measure", "value"),
+    [
+        # a comma closes the rate's phrase: the count after it is the event's
+        ("The incidence of hypotension was higher with drug A, occurring in 32 patients.",
+         "adverse_event", 32.0),
+        ("The risk of relapse was lower with drug A, and relapse occurred in 18 patients.",
+         "relapse", 18.0),
+        ("Response rates were similar in both arms, but complete remission was achieved in "
+         "21 patients.", "remission", 21.0),
+        # a part of a stated population is counted for its outcome
+        ("Among 60 patients, a complete response was observed in 12 evaluable patients.",
+         "complete_response", 12.0),
+    ],
+)  # fmt: skip
+def test_outcome_counts_after_a_rate_or_a_population_stay_outcomes(
+    outcomes_nlp: Language, text: str, measure: str, value: float
+) -> None:
+    assert (measure, value) in rows(outcomes_nlp, text)
+    assert ("enrollment", value) not in rows(outcomes_nlp, text)
 
 
 def test_progressive_training_is_no_progression(outcomes_nlp: Language) -> None:

@@ -199,6 +199,10 @@ def _enrolled_modifier(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
         return False
     if f.pct is not None or f.den is not None or f.ratio is not None or f.all_form:
         return False
+    if any(
+        g.den_phrase and g.end <= f.start and (g.count or 0) > f.count for g in parser.figures
+    ):
+        return False  # "Among 60 patients, a response was seen in 12 evaluable patients"
     if any(parser.lower(k) in lex.enrolled_words for k in range(f.ts + 1, f.te - 1)):
         return True
     # "the incidence of invasive cancer in 3967 patients": the base of a rate
@@ -398,11 +402,18 @@ def counts_occurrences(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
 def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser, min_count: int) -> bool:
     """Enrollment is a plain count of subjects: never a percentage, zero or "all", nor a count
     under `min_count` that only a cue word makes enrollment ("nine were being screened") unless
-    it is bracketed after its group."""
+    it is bracketed after its group or opens the sentence with its subjects."""
     if f.pct is not None or f.zero or f.all_form or f.proportion or f.ratio is not None:
         return False
-    if f.count is not None and f.count < min_count and parser.lower(f.ts - 1) != "(":
-        return False  # (but "allocated to A (8 patients) or B (7 patients)": a group's size)
+    if (
+        f.count is not None
+        and f.count < min_count
+        and parser.lower(f.ts - 1) != "("
+        and not (f.has_pop and f.ts == 0)
+    ):
+        # (but "allocated to A (8 patients) or B (7 patients)": a group's size; "Eight
+        # patients with alopecia received ...": a case series named as its sentence's subject)
+        return False
     if f.den is not None and not f.has_pop:
         return False  # "69 centres randomized at least one patient (35/68 in ...)": a share
     if f.rate_per is not None or f.time_unit is not None:

@@ -232,6 +232,16 @@ def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:
             required=dict.fromkeys(LIMIT_KEYS, int),
             optional={"_comment": str},
         )
+        for key in LIMIT_KEYS:
+            if obj["limits"][key] < 1:
+                raise RuleError(
+                    f"{source}: key 'limits': {key!r} is {obj['limits'][key]}; expected a "
+                    "whole number of at least 1"
+                )
+        for key in LEXICON_LISTS:
+            # (an empty list would make its regex alternation match everywhere)
+            if not obj[key]:
+                raise RuleError(f"{source}: key {key!r} is an empty list; expected words")
     except RuleError as exc:
         raise RuleFileError(str(exc)) from exc
     return obj
@@ -419,9 +429,10 @@ class Lexicon:
             re.IGNORECASE,
         )
         # "compared the incidence of invasive cancer in 3967 patients": the count after the
-        # preposition is who the rate was measured in (no number or clause end between)
+        # preposition is who the rate was measured in (no number, comma or clause end between:
+        # "the incidence of X was higher with A, occurring in 32 patients" counts events)
         self.rate_base_re = re.compile(
-            rf"\b(?:{_alt(data['rate_nouns'])})\b[^;.:\d]{{0,100}}?"
+            rf"\b(?:{_alt(data['rate_nouns'])})\b[^;.:,\d]{{0,100}}?"
             rf"\b(?:{_alt(data['rate_base_prepositions'])})\s+(?:the\s+)?$",
             re.IGNORECASE,
         )

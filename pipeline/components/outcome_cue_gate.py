@@ -169,26 +169,33 @@ class _MaskBuilder:
 
     def __init__(self, specs: list[dict[str, Any]], bits: list[int] | None = None) -> None:
         bits = list(range(len(specs))) if bits is None else bits
-        # one check per distinct condition, with the bits of every spec that has it
-        by_key: dict[str, tuple[Check, int]] = {}
+        # one check per distinct condition, with the bits of every spec that has it; text
+        # conditions apart, behind one search that says when none of them can hold
+        text: dict[str, tuple[Check, int]] = {}
+        other: dict[str, tuple[Check, int]] = {}
+        text_conds: list[tuple[str, Any]] = []
         for spec, bit in zip(specs, bits, strict=True):
             cond = _strip_op(spec)
             key = json.dumps(cond, sort_keys=True)
-            check, mask = by_key.get(key, (_spec_check(cond), 0))
-            by_key[key] = (check, mask | 1 << bit)
-        self._checks = list(by_key.values())
-        conds = [_strip_op(s) for s in specs]
-        self._maybe = _any_check(
-            [next(iter(c.items())) if len(c) == 1 else ("", None) for c in conds]
-        )
+            one = text_condition(cond)
+            table = other if one is None else text
+            check, mask = table.get(key, (_spec_check(cond), 0))
+            table[key] = (check, mask | 1 << bit)
+            if one is not None:
+                text_conds.append(one)
+        self._text = list(text.values())
+        self._other = list(other.values())
+        self._maybe = _any_check(text_conds)
 
     def mask(self, text: str, low: str) -> int:
-        if not self._maybe(text, low):
-            return 0
         out = 0
-        for check, bits in self._checks:
+        for check, bits in self._other:
             if check(text, low):
                 out |= bits
+        if self._text and self._maybe(text, low):
+            for check, bits in self._text:
+                if check(text, low):
+                    out |= bits
         return out
 
 

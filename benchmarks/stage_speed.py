@@ -9,6 +9,9 @@ component, grouped by stage: split (tokenizer, sentences, sections, language), t
 lexicon, abbreviations, fuzzy, fusion, cytokines, linker, assertion) and outcomes, and of
 `rows` (`pipeline.process.doc_rows`: the table rows of each annotated document). Thread pools
 are pinned to one thread. Components run one document at a time (`nlp.pipe` batches the model).
+As in a run's workers, the pipeline's objects are frozen out of the cyclic GC's reach after the
+warm-up (`runner.shard.freeze_once`): otherwise each full collection walks the KB's caches and
+is charged to whichever component happens to allocate then.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ def main() -> None:
     from pipeline.iob import read_iob_documents
     from pipeline.nlp import build_nlp
     from pipeline.process import doc_rows
+    from pipeline.runner.shard import freeze_once
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("iob", nargs="?", default="/work/shared/corpora/bc5cdr/devel.tsv")
@@ -55,6 +59,7 @@ def main() -> None:
     words = sum(len(t.split()) for t in texts)
     nlp = build_nlp(model=args.model)
     nlp(texts[0])  # loads what components load lazily (KB, names index)
+    freeze_once()  # as a run's worker does: the pipeline's objects out of the cyclic GC's reach
     spent: Counter[str] = Counter()
     clock = time.process_time
     start = clock()

@@ -6,6 +6,7 @@ import importlib
 import importlib.util
 import os
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -76,3 +77,18 @@ def fail_jsonl_line(monkeypatch: Any, lineno: int) -> None:
         return real_line(raw, at, *args)
 
     monkeypatch.setattr(jsonl, "_line", failing)
+
+
+def assert_rule_errors(
+    load: Callable[[Path], object], path: Path, head: str, cases: Iterable[tuple[str, str]]
+) -> None:
+    """For each (rows, message): a rule file of `head` + rows at `path` is refused by `load`
+    with a RuleError matching the message (a regex)."""
+    import pytest
+
+    from pipeline.rules import RuleError
+
+    for rows, message in cases:
+        path.write_text(head + rows, encoding="utf-8")
+        with pytest.raises(RuleError, match=message):
+            load(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import load_benchmark
+from helpers import assert_rule_errors, load_benchmark
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -158,7 +158,6 @@ def test_every_greek_letter_is_spelled_out_alike() -> None:
 
 def test_key_prefixes_come_from_the_rule_file(tmp_path: Path) -> None:
     from pipeline.components.cytokine_table import load_key_prefixes
-    from pipeline.rules import RuleError
 
     prefixes, names = load_key_prefixes()
     assert prefixes[0] == "rh" and {"r", "h"} <= set(prefixes) and "il" in names
@@ -167,15 +166,12 @@ def test_key_prefixes_come_from_the_rule_file(tmp_path: Path) -> None:
     path = tmp_path / "prefixes.tsv"
     path.write_text("word\tkind\nr\tprefix\nrh\tprefix\nil\tname\n", encoding="utf-8")
     assert load_key_prefixes(path) == (("rh", "r"), ("il",))  # longest prefix first
-    for rows, message in (
+    assert_rule_errors(load_key_prefixes, path, "word\tkind\n", (
         ("rH\tprefix\nil\tname\n", r"prefixes\.tsv:2: got 'rH' -> 'prefix'; expected"),
         ("r\tstart\nil\tname\n", r"prefixes\.tsv:2: got 'r' -> 'start'; .*prefix or name"),
         ("r\tprefix\nr\tname\n", r"prefixes\.tsv:3: 'r' is already on line 2"),
         ("r\tprefix\n", r"prefixes\.tsv: no row of kind 'name'"),
-    ):
-        path.write_text(f"word\tkind\n{rows}", encoding="utf-8")
-        with pytest.raises(RuleError, match=message):
-            load_key_prefixes(path)
+    ))
 
 
 # ---------------------------------------------------------------------- spelling families

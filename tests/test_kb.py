@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import assert_rule_errors
 
 from pipeline.kb import (
     Concept,
@@ -641,25 +642,18 @@ def test_greek_letter_file_is_checked(tmp_path: Path, row: str, message: str) ->
 
 def test_normalization_word_files_are_checked(tmp_path: Path) -> None:
     from pipeline.kb.normalize import SALT_WORDS, load_salt_words, load_spellings
-    from pipeline.rules import RuleError
 
     assert {"hydrochloride", "mofetil"} <= SALT_WORDS
     assert ("tumour", "tumor") in load_spellings()
     salts = tmp_path / "salts.txt"
-    for words, message in (
+    assert_rule_errors(load_salt_words, salts, "# salts\n", (
         ("sodium\nHydrochloride\n", r"salts\.txt:3: got 'Hydrochloride'; expected one lower-case"),
         ("sodium\nhcl\nsodium\n", r"salts\.txt:4: 'sodium' is already on line 2"),
-    ):
-        salts.write_text(f"# salts\n{words}", encoding="utf-8")
-        with pytest.raises(RuleError, match=message):
-            load_salt_words(salts)
+    ))
     spellings = tmp_path / "spellings.tsv"
-    for rows, message in (
+    assert_rule_errors(load_spellings, spellings, "tumour\ttumor\n", (
         ("haem hem\n", r"spellings\.tsv:2: 1 tab-separated cells in 'haem hem'; expected 2"),
         ("haem\tHem\n", r"spellings\.tsv:2: got 'haem' -> 'Hem'; expected lower-case letters"),
         ("tumour\ttumour\n", r"spellings\.tsv:2: 'tumour' is already on line 1"),
         ("haem \them\n", r"spellings\.tsv:2: column 'british' is 'haem '; expected no spaces"),
-    ):
-        spellings.write_text(f"tumour\ttumor\n{rows}", encoding="utf-8")
-        with pytest.raises(RuleError, match=message):
-            load_spellings(spellings)
+    ))

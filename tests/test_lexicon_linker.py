@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import assert_rule_errors
 from spacy.language import Language
 
 from pipeline.components.lexicon import LexiconMatcher
@@ -272,29 +273,22 @@ def test_trimmed_forms(text: str, forms: list[str]) -> None:
 def test_linker_rule_files_are_validated(tmp_path: Path) -> None:
     from pipeline.components.linker import load_adjective_forms, load_trims
     from pipeline.kb.synonyms import load_corpus_synonyms
-    from pipeline.rules import RuleError
 
     forms = tmp_path / "forms.tsv"
-    for rows, message in (
+    assert_rule_errors(load_adjective_forms, forms, "ending\treplacement\ntensive\ttension\n", (
         ("ic2\tia\n", r"forms\.tsv:3: got 'ic2' -> 'ia'; expected an ending of letters"),
         ("ic\tia\tx\n", r"forms\.tsv:3: 3 tab-separated cells in 'ic\\tia\\tx'; expected 2"),
         ("ic\ty\nic\ty\n", r"forms\.tsv:4: 'ic\\ty' is already on line 3"),
-    ):
-        forms.write_text(f"ending\treplacement\ntensive\ttension\n{rows}", encoding="utf-8")
-        with pytest.raises(RuleError, match=message):
-            load_adjective_forms(forms)
+    ))
     # one ending with two replacements, and an empty replacement, are rows of their own
     forms.write_text("ending\treplacement\nic\tia\nic\ty\ned\t\n", encoding="utf-8")
     assert load_adjective_forms(forms) == [("ic", "ia"), ("ic", "y"), ("ed", "")]
     trims = tmp_path / "trims.tsv"
-    for rows, message in (
+    assert_rule_errors(load_trims, trims, "word\twhere\nsevere\tfirst\n", (
         ("disease\tend\n", r"trims\.tsv:3: got 'disease' -> 'end'; expected .* first or last"),
         ("severe\tfirst\n", r"trims\.tsv:3: 'severe\\tfirst' is already on line 2"),
         ("\tlast\n", r"trims\.tsv:3: column 'word' is empty; expected a value"),
-    ):
-        trims.write_text(f"word\twhere\nsevere\tfirst\n{rows}", encoding="utf-8")
-        with pytest.raises(RuleError, match=message):
-            load_trims(trims)
+    ))
     syn = tmp_path / "syn.tsv"
     syn.write_text("term\tlabel\tconcept_id\tcount\tsource\nx\tDRUG\tD001\t1\ts\n",
                    encoding="utf-8")

@@ -201,8 +201,7 @@ class OutcomeExtractor:
     def _cues(self, sent: Span, offsets: _Offsets, parser: SentenceParser,
               mentions: list[Mention]) -> list[Cue]:  # fmt: skip
         """Measure cues in the sentence (longest first, no overlaps), plus DISEASE mentions
-        outside a population frame (`_in_subject_phrase`, "TNBC patients") as weak adverse-event
-        cues."""
+        outside a population frame as weak adverse-event cues."""
         base = sent.start_char
         best_end: dict[tuple[int, int], int] = {}
         for rule, ti, tj in self._cue_matches(sent.doc, sent.start, sent.end, offsets.orth):

@@ -251,8 +251,8 @@ class OutcomeExtractor:
         """Is the disease mention starting at token `i` inside a phrase that a
         `subject_phrase_openers` word opens ("women with stage I, II, or III breast cancer",
         "the prevalence of LCIS, DCIS, and DH")? Read backwards over words, commas, hyphens,
-        slashes, plus signs, brackets and modifier numbers ("grade 3", "HER2"); a figure, other
-        punctuation or a verb-like word ends the phrase first (see the lexicon's comment)."""
+        slashes and modifier numbers ("grade 3", "HER2"); a figure, other punctuation or a
+        verb-like word ends the phrase first (see the lexicon's comment)."""
         lex = self.lexicon
         toks = parser.toks
         words = 0

@@ -270,7 +270,7 @@ class OutcomeExtractor:
                 ):
                     return False  # a figure: another clause's
             elif not low[0].isalpha():
-                if low not in ",-/+()":  # ("ER+", "carcinoma in situ (DCIS) or LCIS")
+                if low not in ",-/":
                     return False
                 continue
             elif low in lex.phrase_stops:

@@ -63,7 +63,7 @@ def test_small_trials_said_outright_stay_enrollment(
 
 def test_limits_are_validated_by_name() -> None:
     data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
-    data["limits"] = {"min_enrollment": "ten", "subject_phrase_words": 8}
+    data["limits"] = {"min_enrollment": "ten"}
     with pytest.raises(RuleFileError, match=r"key 'limits'.*'min_enrollment'"):
         validate_lexicon(data, "lexicon.json")
 
@@ -71,16 +71,8 @@ def test_limits_are_validated_by_name() -> None:
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        (
-            "limits",
-            {"min_enrollment": -5, "subject_phrase_words": 8},
-            r"'min_enrollment' is -5; expected a whole number",
-        ),
-        (
-            "limits",
-            {"min_enrollment": True, "subject_phrase_words": 8},
-            r"'min_enrollment' has bool True, expected int",
-        ),
+        ("limits", {"min_enrollment": -5}, r"'min_enrollment' is -5; expected a whole number"),
+        ("limits", {"min_enrollment": True}, r"'min_enrollment' has bool True, expected int"),
         ("limits", True, r"key 'limits' is bool; expected a JSON object"),
         ("rate_nouns", [], r"key 'rate_nouns' is an empty list"),
         ("occurrence_nouns", [], r"key 'occurrence_nouns' is an empty list"),

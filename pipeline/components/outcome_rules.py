@@ -161,9 +161,6 @@ LEXICON_LISTS: tuple[str, ...] = (
     "rate_nouns",
     "rate_base_prepositions",
     "occurrence_nouns",
-    "subject_phrase_openers",
-    "subject_phrase_modifiers",
-    "clause_words",
     *SCOPE_LISTS,
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")
@@ -193,7 +190,7 @@ class CueScores:
 
 SCORE_KEYS: tuple[str, ...] = tuple(CueScores.__dataclass_fields__)
 # The lexicon's numeric limits (`limits`): see its comment in the lexicon file.
-LIMIT_KEYS: tuple[str, ...] = ("min_enrollment", "subject_phrase_words")
+LIMIT_KEYS: tuple[str, ...] = ("min_enrollment",)
 
 
 def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:
@@ -311,7 +308,6 @@ class Lexicon:
         self._set_word_sets(data, sets)
         self.scores = CueScores(**{k: v for k, v in data["cue_scores"].items() if k != "_comment"})
         self.min_enrollment: int = data["limits"]["min_enrollment"]
-        self.subject_phrase_words: int = data["limits"]["subject_phrase_words"]
         # negation words are biotab_assertion's one-word forward NEGATED triggers: one list
         self.negation_words = frozenset(negation_words)
         self.numw = _alt(self.number_words)
@@ -354,16 +350,6 @@ class Lexicon:
         self.change_to = sets["change_to_words"]
         self.person_time = sets["person_time_words"]
         self.occurrence_nouns = sets["occurrence_nouns"]
-        self.phrase_openers = sets["subject_phrase_openers"]
-        self.phrase_modifiers = sets["subject_phrase_modifiers"]
-        # what ends a noun phrase read backwards from a disease mention: a verb the lexicon
-        # knows, a clause or comparison word (see `subject_phrase_openers` in the lexicon)
-        self.phrase_stops = (
-            sets["auxiliaries"] | sets["past_tense_markers"] | sets["present_tense_verbs"]
-            | sets["procedure_verbs"] | sets["enrolled_words"] | sets["change_verbs"]
-            | sets["strong_boundaries"] | sets["comparison_connectors"] | sets["clause_words"]
-            | sets["arm_nouns"]
-        )  # fmt: skip
 
     def _build_figure_regexes(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """What a figure is not: thresholds, confidence levels, body areas, reference values,

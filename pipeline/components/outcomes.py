@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -238,49 +239,15 @@ class OutcomeExtractor:
             k = bisect.bisect_left(cue_starts, e)
             if k > 0 and cues[k - 1].end > s:
                 continue
-            if self._in_subject_phrase(parser, parser.tok_index(s)):
-                continue  # "41 women with stage I, II, or III breast cancer": who was studied
+            before = parser.text[max(0, s - 40) : s].lower()
+            if re.search(r"\b(?:with|for|of|in)\s+(?:[\w-]+\s+){0,2}$", before):
+                continue
             after = parser.text[e : e + 30].split(maxsplit=1)
             if after and after[0].lower() in self.lexicon.pop:
                 continue  # "TNBC patients": who was studied
             ts = parser.tok_index(s)
             extra.append(Cue(s, e, ts, max(ts + 1, parser.tok_index(e)), "adverse_event", 0))
         return sorted(cues + extra, key=lambda c: c.start)
-
-    def _in_subject_phrase(self, parser: SentenceParser, i: int) -> bool:
-        """Is the disease mention starting at token `i` inside a phrase that a
-        `subject_phrase_openers` word opens ("women with stage I, II, or III breast cancer",
-        "the prevalence of LCIS, DCIS, and DH")? Read backwards over words, commas, hyphens,
-        slashes and modifier numbers ("grade 3", "HER2"); a figure, other punctuation or a
-        verb-like word ends the phrase first (see the lexicon's comment)."""
-        lex = self.lexicon
-        toks = parser.toks
-        words = 0
-        for k in range(i - 1, -1, -1):
-            t = toks[k]
-            low = t.lower
-            if low in lex.phrase_openers:
-                return True
-            if t.num is not None:
-                prev = toks[k - 1] if k > 0 else None
-                if prev is None or not (
-                    prev.lower in lex.phrase_openers
-                    or (prev.lower in lex.phrase_modifiers and not t.word_num)
-                    or (prev.end == t.start and not t.word_num)
-                ):
-                    return False  # a figure: another clause's
-            elif not low[0].isalpha():
-                if low not in ",-/":
-                    return False
-                continue
-            elif low in lex.phrase_stops:
-                return False
-            if k > 0 and toks[k - 1].end == t.start:
-                continue  # "node-positive", "HER2": one word of the text
-            words += 1
-            if words > lex.subject_phrase_words:
-                return False
-        return False
 
     def _kept(self, figures: list[Figure], parser: SentenceParser,
               sm: SentenceMentions) -> list[Figure]:  # fmt: skip

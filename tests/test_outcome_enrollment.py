@@ -76,6 +76,8 @@ def test_limits_are_validated_by_name() -> None:
         ("limits", True, r"key 'limits' is bool; expected a JSON object"),
         ("rate_nouns", [], r"key 'rate_nouns' is an empty list"),
         ("occurrence_nouns", [], r"key 'occurrence_nouns' is an empty list"),
+        ("following_drug_links", [], r"key 'following_drug_links' is an empty list"),
+        ("disease_cue_openers", ["with", 4], r"key 'disease_cue_openers' must be a list of"),
     ],
 )
 def test_bad_lexicon_values_are_refused(key: str, value: object, message: str) -> None:

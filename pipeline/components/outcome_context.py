@@ -9,7 +9,6 @@ typed `OutcomeFigure` (pipeline/outcomes.py) with those numbers and its drug and
 from __future__ import annotations
 
 import bisect
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 import pipeline.extensions  # noqa: F401  (registers the Span attributes read here)
 from pipeline.components.outcome_grammar import SentenceParser
-from pipeline.components.outcome_rules import EVENT_MEASURES
+from pipeline.components.outcome_rules import EVENT_MEASURES, Lexicon
 from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
 from pipeline.labels import DISEASE, DRUG, LINKED
 from pipeline.outcomes import OutcomeFigure
@@ -125,8 +124,9 @@ class DocContext:
 class SentenceMentions:
     """A sentence's DRUG/DISEASE mentions (sorted, non-overlapping) with bisect look-ups."""
 
-    def __init__(self, mentions: list[Mention], text: str, base: int) -> None:
+    def __init__(self, mentions: list[Mention], text: str, base: int, lex: Lexicon) -> None:
         self.all = mentions
+        self.lex = lex
         self.text, self.base = text, base
         self._by_label: dict[str, tuple[list[Mention], list[int], list[int]]] = {}
         self.drugs = [m for m in mentions if m.label == DRUG]
@@ -166,18 +166,11 @@ class SentenceMentions:
             s = m.start - base
             before = text[max(0, s - 40) : s].lower()
             after = text[m.end - base : m.end - base + 12].lower()
-            if re.search(r"\b(?:with|for)\s+(?:[\w-]+\s+){0,2}$", before) or re.match(
-                r"\s*(?:patients|subjects|cases)\b", after
-            ):
+            if self.lex.population_disease_before_re.search(
+                before
+            ) or self.lex.population_disease_after_re.match(after):
                 return m
         return None
-
-
-_FOLLOWING_DRUG = re.compile(
-    r"\s*\)?\s*(?:of\s+(?:those|the\s+)?(?:patients|subjects|children|participants)?\s*)?"
-    r"(?:with|on|in|receiving|for|after|under|given|taking|treated\s+with)\s+(?:the\s+)?",
-    re.IGNORECASE,
-)
 
 
 def following_drug(sm: SentenceMentions, text: str, f: Figure) -> Mention | None:
@@ -188,7 +181,7 @@ def following_drug(sm: SentenceMentions, text: str, f: Figure) -> Mention | None
         s = m.start - base
         if s - f.end > 30:
             break
-        if _FOLLOWING_DRUG.fullmatch(text[f.end : s]):
+        if sm.lex.following_drug_re.fullmatch(text[f.end : s]):
             return m
     return None
 

@@ -344,7 +344,7 @@ def compared_figures(
             near = any(marks[k] for k in range(max(0, f.ts - 2), min(len(marks), f.te + 2)))
             # "a mean age of 55 vs 57 years": a measurement, not a count
             near = near and not any(t.text in lex.units for t in toks[f.te : f.te + 4])
-            if near or f.arm is not None or _drug_follows(parser.text, f, drug_starts):
+            if near or f.arm is not None or _drug_follows(lex, parser.text, f, drug_starts):
                 f.measure = "other"
         elif (
             sizes[f.group] > 1
@@ -368,14 +368,13 @@ def compared_figures(
 
 
 COMPARISON_WINDOW = 12
-_BEFORE_ARM_DRUG = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:with|on|in|for|receiving)\s+(?:the\s+)?$")
 
 
-def _drug_follows(text: str, f: Figure, drug_starts: list[int]) -> bool:
+def _drug_follows(lex: Lexicon, text: str, f: Figure, drug_starts: list[int]) -> bool:
     """ "16 with tamoxifen", "44 events on tamoxifen": a drug right after the number."""
     k = bisect.bisect_left(drug_starts, f.end)
     return k < len(drug_starts) and bool(
-        drug_starts[k] - f.end <= 30 and _BEFORE_ARM_DRUG.match(text[f.end : drug_starts[k]])
+        drug_starts[k] - f.end <= 30 and lex.arm_drug_link_re.match(text[f.end : drug_starts[k]])
     )
 
 

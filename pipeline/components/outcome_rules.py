@@ -161,6 +161,12 @@ LEXICON_LISTS: tuple[str, ...] = (
     "rate_nouns",
     "rate_base_prepositions",
     "occurrence_nouns",
+    "disease_cue_openers",
+    "population_disease_openers",
+    "population_disease_nouns",
+    "arm_drug_links",
+    "following_drug_subjects",
+    "following_drug_links",
     *SCOPE_LISTS,
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")
@@ -426,6 +432,27 @@ class Lexicon:
         # no clause end before the count
         self.case_series_re = re.compile(
             rf"\b(?:{_alt(data['case_series_openers'])})\b(?:(?!\bthat\b)[^;.:]){{0,80}}$",
+            re.IGNORECASE,
+        )
+        # (searched in lower-cased text) "patients with X": X names who was studied
+        self.disease_cue_opener_re = re.compile(
+            rf"\b(?:{_alt(data['disease_cue_openers'])})\s+(?:[\w-]+\s+){{0,2}}$"
+        )
+        self.population_disease_before_re = re.compile(
+            rf"\b(?:{_alt(data['population_disease_openers'])})\s+(?:[\w-]+\s+){{0,2}}$"
+        )
+        self.population_disease_after_re = re.compile(
+            rf"\s*(?:{_alt(data['population_disease_nouns'])})\b"
+        )
+        # "16 with tamoxifen": the text between a count and its arm's drug
+        self.arm_drug_link_re = re.compile(
+            rf"\s*(?:[\w-]+\s+){{0,3}}?(?:{_alt(data['arm_drug_links'])})\s+(?:the\s+)?$"
+        )
+        # "16.5% with azathioprine", "(12%) of those patients receiving X"
+        self.following_drug_re = re.compile(
+            r"\s*\)?\s*(?:of\s+(?:those|the\s+)?"
+            rf"(?:{_alt(data['following_drug_subjects'])})?\s*)?"
+            rf"(?:{_alt_spaced(data['following_drug_links'])})\s+(?:the\s+)?",
             re.IGNORECASE,
         )
         # "compared the incidence of invasive cancer in 3967 patients": the count after the

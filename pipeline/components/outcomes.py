@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -240,7 +239,7 @@ class OutcomeExtractor:
             if k > 0 and cues[k - 1].end > s:
                 continue
             before = parser.text[max(0, s - 40) : s].lower()
-            if re.search(r"\b(?:with|for|of|in)\s+(?:[\w-]+\s+){0,2}$", before):
+            if self.lexicon.disease_cue_opener_re.search(before):
                 continue
             after = parser.text[e : e + 30].split(maxsplit=1)
             if after and after[0].lower() in self.lexicon.pop:
@@ -327,7 +326,7 @@ class OutcomeExtractor:
                           ctx: DocContext, offsets: _Offsets) -> list[OutcomeFigure]:  # fmt: skip
         lex = self.lexicon
         base = sent.start_char
-        sm = SentenceMentions(ctx.in_range(sent.start_char, sent.end_char), parser.text, base)
+        sm = SentenceMentions(ctx.in_range(sent.start_char, sent.end_char), parser.text, base, lex)
         # denominator phrases ("Of the 30 patients, ...") and ranges are not figures
         den_context: int | None = None
         figures: list[Figure] = []

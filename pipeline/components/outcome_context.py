@@ -20,7 +20,8 @@ from spacy.tokens import Doc, Span
 
 import pipeline.extensions  # noqa: F401  (registers the Span attributes read here)
 from pipeline.components.outcome_grammar import SentenceParser
-from pipeline.components.outcome_rules import EVENT_MEASURES, Lexicon
+from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_rules import EVENT_MEASURES
 from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
 from pipeline.labels import DISEASE, DRUG, LINKED
 from pipeline.outcomes import OutcomeFigure

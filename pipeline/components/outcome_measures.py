@@ -15,7 +15,8 @@ import re
 from itertools import accumulate, pairwise
 
 from pipeline.components.outcome_grammar import SentenceParser
-from pipeline.components.outcome_rules import NOT_OUTCOME, Lexicon
+from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_rules import NOT_OUTCOME
 from pipeline.components.outcome_tokens import Cue, Figure, Mention, Stat, fnum
 
 # How far (in characters) an arm phrase may reach before or after its figure.

@@ -15,7 +15,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from pipeline.components.outcome_rules import Lexicon
+from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_tokens import Figure, Stat, fnum, light_tokens
 
 # The characters outside ASCII that a case-insensitive regex matches to an ASCII letter

@@ -40,6 +40,7 @@ import pipeline.extensions  # (also registers Doc._.outcomes and the Span attrib
 from pipeline.components.outcome_context import DocContext, SentenceMentions, resolve_figure
 from pipeline.components.outcome_cue_gate import CueGate
 from pipeline.components.outcome_grammar import SentenceParser
+from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_measures import (
     assign_measures,
     attach_arms,
@@ -55,7 +56,6 @@ from pipeline.components.outcome_rules import (
     LEXICON_FILE,
     MEASURES,
     CueRule,
-    Lexicon,
     RuleFileError,
     load_cues,
     load_lexicon,

@@ -1,0 +1,367 @@
+"""The outcomes lexicon (`rules/outcomes_lexicon.json`, validated by `outcome_rules.py`)
+compiled to word sets and regexes, once per component: `Lexicon`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from pipeline.components.outcome_rules import (
+    CONTEXT_RULES_FILE,
+    LEXICON_LISTS,
+    CueScores,
+    load_negation_words,
+)
+from pipeline.components.outcome_scope import ScopeRules
+from pipeline.paths import rule_file
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _alt_spaced(words: Iterable[str]) -> str:
+    """Like `_alt`, but a space in a phrase matches any run of white space ("per cent")."""
+    return "|".join(
+        re.escape(w).replace("\\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
+    )
+
+
+def _alt_cased(words: Iterable[str]) -> str:
+    """Like `_alt`, but a word written with capitals ("HR", "OR") matches only as written: in
+    lower case it is an English word; an all-lower word matches in any case."""
+    return "|".join(re.escape(w) if w != w.lower() else f"(?i:{re.escape(w)})"
+                    for w in sorted(set(words), key=len, reverse=True))
+
+
+class Lexicon:
+    """The outcomes lexicon compiled to sets and regexes (read-only after construction)."""
+
+    def __init__(self, data: dict[str, Any], negation_words: Iterable[str] | None = None) -> None:
+        if negation_words is None:
+            negation_words = load_negation_words(rule_file(CONTEXT_RULES_FILE))
+        self.data = data
+        self.number_words: dict[str, int] = {k.lower(): v for k, v in data["number_words"].items()}
+        sets = {key: frozenset(w.lower() for w in data[key]) for key in LEXICON_LISTS}
+        self._set_word_sets(data, sets)
+        self.scores = CueScores(**{k: v for k, v in data["cue_scores"].items() if k != "_comment"})
+        self.min_enrollment: int = data["limits"]["min_enrollment"]
+        # negation words are biotab_assertion's one-word forward NEGATED triggers: one list
+        self.negation_words = frozenset(negation_words)
+        self.numw = _alt(self.number_words)
+        self._build_figure_regexes(data, sets)
+        self._build_stat_regexes()
+        self._build_enrollment_regexes(data)
+        self._build_change_regexes(data)
+        self._build_arm_regexes(data)
+        self.scope = ScopeRules(data)
+
+    def _set_word_sets(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
+        """The word lists and maps the component reads as sets and dicts."""
+        self.pop = sets["population_nouns"]
+        self.pop_not_before = sets["population_not_before"]
+        self.determiners = sets["determiners"]
+        self.remaining = sets["remaining_words"]
+        self.count_blockers = sets["count_blockers_before"]
+        self.count_blockers_after = sets["count_blockers_after"]
+        self.months = sets["month_words"]
+        self.units = sets["unit_words"]
+        self.area = sets["area_words"]
+        self.reference = sets["reference_words"]
+        self.formulation = sets["formulation_words"]
+        self.arm_nouns = sets["arm_nouns"]
+        self.boundaries = sets["strong_boundaries"]
+        self.connectors = sets["list_connectors"]
+        self.prepositions = sets["prepositions"]
+        self.adjective_stops = sets["adjective_stops"]
+        self.figure_words = sets["figure_words"]
+        self.adjective_joiners = sets["population_adjective_joiners"]
+        self.total_words = sets["total_words"]
+        self.comparison = sets["comparison_connectors"]
+        self.ratio_units = {k.lower(): v for k, v in data["ratio_units"].items()}
+        self.time_units: dict[str, str] = dict(data["time_units"])
+        self.median_words = sets["median_words"]
+        self.enrolled_words = sets["enrolled_words"]
+        self.auxiliaries = sets["auxiliaries"]
+        self.enrollment_adverbs = sets["enrollment_adverbs"]
+        self.change_from = sets["change_from_words"]
+        self.change_to = sets["change_to_words"]
+        self.person_time = sets["person_time_words"]
+        self.occurrence_nouns = sets["occurrence_nouns"]
+
+    def _build_figure_regexes(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
+        """What a figure is not: thresholds, confidence levels, body areas, reference values,
+        baseline characteristics; and the sentence pre-check of `passes`."""
+        pop = _alt(self.pop)
+        # A sentence is looked at only if `passes` says so: a digit, a number word, or a
+        # "no / none of / all (remaining) <population noun>" phrase. Cheapest test first.
+        self._digit = re.compile(r"\d")
+        self._to_space = str.maketrans({c: " " for c in "\n\t.,;:()[]{}!?\"'/-–—%=<>+"})
+        self._number_word_set = frozenset(self.number_words)
+        self._zero_all_re = re.compile(
+            rf"\b(?:no|none|all)\s+(?:of\s+)?(?:(?:the|these|those|our|remaining|other)\s+)*"
+            rf"(?:[\w-]+\s+){{0,2}}?(?:{pop})\b"
+        )
+        self.definition_re = re.compile(rf"\b(?:{_alt(data['definition_cues'])})\b", re.IGNORECASE)
+        comps = [c for c in data["comparators"]]
+        self.comparator_re = re.compile(rf"(?<![\w])(?:{_alt(comps)})\s*$", re.IGNORECASE)
+        # "two or more hot flashes": the comparators written after the number
+        after = [c for c in comps if c.lower().startswith("or ")]
+        self.comparator_after_re = re.compile(rf"\s*(?:{_alt(after)})\b", re.IGNORECASE)
+        # "95% one-sided upper confidence limit", "95 % CI": a confidence level
+        self.confidence_after_re = re.compile(
+            rf"\s*(?:(?i:{_alt_spaced(data['confidence_qualifiers'])})\s+){{0,2}}"
+            rf"(?i:{_alt(data['confidence_words'])})\b"
+            rf"|\s*(?:{_alt(data['ci_abbreviations'])})(?![\w])"
+        )
+        self.area_after_re = re.compile(
+            rf"^\s*of\s+(?:the\s+|her\s+|his\s+|their\s+|its\s+|total\s+|affected\s+)*"
+            rf"(?:{_alt(self.area)})\b",
+            re.IGNORECASE,
+        )
+        self.area_before_re = re.compile(
+            rf"\b(?:{_alt(self.area)})\b\s*(?:involvement|area|affected|of)?\s*"
+            rf"(?:{_alt(comps)}|=|:|of)?\s*$",
+            re.IGNORECASE,
+        )
+        # "70% of control values", and amounts given: "99% of cycles", "20% of energy" (but
+        # not "80% of patients completed cycles")
+        self.reference_after_re = re.compile(
+            rf"^\s*of\s+(?:the\s+)?(?:(?!(?:{_alt(self.pop)})\b)[\w-]+\s+){{0,2}}?"
+            rf"(?:{_alt(self.reference | sets['amount_nouns'])})\b"
+            # ("90% of the control group": the arm's subjects, not a reference value)
+            rf"(?!\s+(?:{_alt(self.arm_nouns)})\b)",
+            re.IGNORECASE,
+        )
+        # "280 (61%) tumor samples were ER positive", "51% of them had stage I disease"; a bare
+        # receptor abbreviation needs its status ("had a PR" is a partial response)
+        receptor = (
+            rf"(?:{_alt(sets['receptor_words'])})[\s-]*(?:{_alt(sets['receptor_status_words'])})"
+        )
+        self.characteristic_after_re = re.compile(
+            r"^\s*\)?\s*(?:(?!who\b|that\b|which\b|and\b)[\w-]+\s+){0,2}?"
+            rf"(?:{_alt(sets['auxiliaries'])})\s+"
+            rf"(?:an?\s+)?(?:{_alt(sets['characteristic_words'])}|{receptor})(?![\w])",
+            re.IGNORECASE,
+        )
+
+    def _build_enrollment_regexes(self, data: dict[str, Any]) -> None:
+        """Who was studied: totals, design phrases, case series, medians that are no outcome."""
+        # "a total of 1,203 women", "In total, 287 women": the whole of who was studied
+        total = _alt(self.total_words)
+        self.total_before_re = re.compile(
+            rf"(?:\b(?:{total})\s+(?:of|sample\s+of)|\bin\s+(?:{total})\s*,?)\s*$",
+            re.IGNORECASE,
+        )
+        # "a randomized trial of exercise was conducted in 320 women", "a substudy of 1983
+        # participants": a design noun, a few words, then the preposition before the count
+        self.design_before_re = re.compile(
+            rf"\b(?:{_alt(data['design_nouns'])})\b(?:\s+[\w.,-]+){{0,6}}?\s+"
+            rf"(?:{_alt(self.prepositions)})\s*$",
+            re.IGNORECASE,
+        )
+        # "We describe ... in two patients": the opener, then no "that" (a reported result) and
+        # no clause end before the count
+        self.case_series_re = re.compile(
+            rf"\b(?:{_alt(data['case_series_openers'])})\b(?:(?!\bthat\b)[^;.:]){{0,80}}$",
+            re.IGNORECASE,
+        )
+        # (searched in lower-cased text) "patients with X": X names who was studied
+        self.disease_cue_opener_re = re.compile(
+            rf"\b(?:{_alt(data['disease_cue_openers'])})\s+(?:[\w-]+\s+){{0,2}}$"
+        )
+        self.population_disease_before_re = re.compile(
+            rf"\b(?:{_alt(data['population_disease_openers'])})\s+(?:[\w-]+\s+){{0,2}}$"
+        )
+        self.population_disease_after_re = re.compile(
+            rf"\s*(?:{_alt(data['population_disease_nouns'])})\b"
+        )
+        # "16 with tamoxifen": the text between a count and its arm's drug
+        self.arm_drug_link_re = re.compile(
+            rf"\s*(?:[\w-]+\s+){{0,3}}?(?:{_alt(data['arm_drug_links'])})\s+(?:the\s+)?$"
+        )
+        # "16.5% with azathioprine", "(12%) of those patients receiving X"
+        self.following_drug_re = re.compile(
+            r"\s*\)?\s*(?:of\s+(?:those|the\s+)?"
+            rf"(?:{_alt(data['following_drug_subjects'])})?\s*)?"
+            rf"(?:{_alt_spaced(data['following_drug_links'])})\s+(?:the\s+)?",
+            re.IGNORECASE,
+        )
+        # "compared the incidence of invasive cancer in 3967 patients": the count after the
+        # preposition is who the rate was measured in (no number, comma or clause end between:
+        # "the incidence of X was higher with A, occurring in 32 patients" counts events)
+        self.rate_base_re = re.compile(
+            rf"\b(?:{_alt(data['rate_nouns'])})\b[^;.:,\d]{{0,100}}?"
+            rf"\b(?:{_alt(data['rate_base_prepositions'])})\s+(?:the\s+)?$",
+            re.IGNORECASE,
+        )
+        # "median follow-up of 24 months", "median age 52 years": no outcome
+        self.median_not_outcome_re = re.compile(
+            rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
+        )
+
+    def _build_change_regexes(self, data: dict[str, Any]) -> None:
+        """Relative changes and differences, not rates."""
+        # "reduced ... by 54%", "prolonged the time to first SRE or hypercalcemia by 18%"
+        self.change_before_re = re.compile(
+            rf"\b(?:{_alt(data['change_verbs'])})\s+(?:[^\s;]+\s+){{0,12}}?by\s+"
+            rf"(?:(?:{_alt(data['hedges'])})\s+)?$",
+            re.IGNORECASE,
+        )
+        # "a reduction (28%)", "a decrease of 54%", "relative risk reduction 12%",
+        # "difference = 0.5%", "+516%", "-0.3%": a change, not a rate
+        self.change_noun_before_re = re.compile(
+            rf"(?:\b(?:{_alt(data['change_nouns'])})\s*(?:\(|of|by)?\s*"
+            rf"(?:(?:{_alt(data['hedges'])})\s+)?"
+            rf"|\b(?:{_alt(data['difference_words'])})\s*(?:=|of)\s*"
+            rf"|(?<![\w.])[+\-−–]\s?)$",
+            re.IGNORECASE,
+        )
+        # "an increase in both disease-free and overall survival of about 5%"
+        self.change_in_of_re = re.compile(
+            rf"\b(?:{_alt(data['change_nouns'])}|{_alt(data['difference_words'])})\s+in\s+"
+            rf"(?:(?!(?:{_alt(data['auxiliaries'])})\b)[\w-]+\s+){{0,6}}?of\s+"
+            rf"(?:(?:{_alt(data['hedges'])})\s+)?$",
+            re.IGNORECASE,
+        )
+        # "a 4.57% difference", "a 17% risk reduction", "11% lower than", "8% more in ..."
+        # (past a bracket: "an 11% (95% CI, -15.0 to -5.0) decrease", "a five-point (10%) decrease")
+        self.change_after_re = re.compile(
+            r"^\s*[)\]]?\s*(?:[(\[][^()\[\]]{0,80}[)\]]\s*)?"
+            rf"(?:(?:relative\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_alt(data['change_nouns'])})"
+            rf"|(?:{_alt(data['difference_words'])})|(?:{_alt(data['comparative_words'])}))\b",
+            re.IGNORECASE,
+        )
+
+    def _build_arm_regexes(self, data: dict[str, Any]) -> None:
+        """Arm phrases after a list of figures, after one figure, before one figure."""
+        arm_nouns = _alt(self.arm_nouns)
+        word = r"[\w/+\-·]+"
+        self.arm_list_re = re.compile(
+            rf"\s*\)?\s*,?\s*(?:in|for|with|among|on|of)\s+(?:the\s+)?(?P<list>.+?)"
+            rf"(?:\s+(?:{arm_nouns})\b|\s*,?\s*respectively\b|\s*[;.)]|$)",
+            re.IGNORECASE,
+        )
+        self.arm_after_re = re.compile(
+            rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?(?P<arm>(?:{word}\s+){{0,3}}?"
+            rf"{word})\s+(?:{arm_nouns})\b",
+            re.IGNORECASE,
+        )
+        # "in group B", "in arm A" (the arm noun first, then a short label)
+        self.arm_label_re = re.compile(
+            rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?(?:{arm_nouns})\s+"
+            rf"(?P<arm>[A-Z0-9][\w+-]{{0,10}})\b"
+        )
+        self.arm_control_re = re.compile(
+            rf"\s*\)?\s*(?:with|on|in|for|receiving|given)\s+(?:the\s+)?"
+            rf"(?P<arm>{_alt(data['control_arms'])})\b",
+            re.IGNORECASE,
+        )
+        self.arm_before_re = re.compile(
+            rf"\bthe\s+(?P<arm>[^()\[\],;]{{1,40}}?)\s+(?:{arm_nouns})\s*(?:[(\[]|,)\s*$",
+            re.IGNORECASE,
+        )
+
+    def passes(self, text: str, start: int = 0, end: int | None = None) -> bool:
+        """The pre-check: can text[start:end] hold a figure at all?"""
+        end = len(text) if end is None else end
+        if self._digit.search(text, start, end):
+            return True
+        low = text[start:end].lower()
+        words = set(low.translate(self._to_space).split())
+        if words & self._number_word_set:
+            return True
+        if ("no" in words or "none" in words or "all" in words) and words & self.pop:
+            return self._zero_all_re.search(low) is not None
+        return False
+
+    def change_in_of(self, text: str, at: int) -> bool:
+        """ "an increase in both disease-free and overall survival of about 5%": a change noun
+        further back than `change_noun_before_re` looks (searched only after a near "of")."""
+        return " of " in text[max(0, at - 30) : at] and bool(
+            self.change_in_of_re.search(text[max(0, at - 100) : at])
+        )
+
+    def timepoint_gate(self, text: str) -> bool:
+        """`tp_gate.search(text)`: can the text hold a timepoint at all?"""
+        if not text.isascii():
+            return self.tp_gate.search(text) is not None
+        low = text.lower()
+        return any(w in low for w in self._tp_gate_words) or (
+            self._tp_gate_rest.search(low) is not None
+        )
+
+    def may_match_tp_c(self, text: str) -> bool:
+        """False only where `tp_c` finds nothing."""
+        return not text.isascii() or self._tp_c_tail.search(text.lower()) is not None
+
+    def _build_stat_regexes(self) -> None:
+        """Statistics: ratios and their values, confidence intervals, P values, timepoints."""
+        data = self.data
+        self.ratio_re = re.compile(rf"(?<![\w-])(?:{_alt_cased(data['ratio_words'])})(?![\w-])")
+        # "HR 0.74", "hazard ratio, 0.83", "(OR = 1.5", "relative risk [RR] of 1.06"
+        self.ratio_value_re = re.compile(
+            rf"(?<![\w-])(?P<word>{_alt_cased(data['ratio_units'])})"
+            + r"(?:\s*[(\[][A-Za-z]{1,4}[)\]])?(?:\s+(?:for|of)\s+[A-Za-z][\w -]{0,30}?)?"
+            + r"\s*(?:[,:=]|of|was|were|is)?\s*$"
+        )
+        snum = r"[-−–]?\s?(?:\d+(?:[.·]\d+)?|[.·]\d+)"
+        sep = r"\s*%?\s*(?:to|–|—|-|,|;)\s*"
+        # the words a CI statement without "%" or "CI" must contain: `find_stats`'s pre-check
+        self.percent_tails = tuple(sorted({w.split()[-1] for w in data["percent_words"]}))
+        self.ci_re = re.compile(
+            rf"(?P<level>\d+(?:[.·]\d+)?)\s*(?:%|(?:{_alt_spaced(data['percent_words'])})\b)\s*"
+            rf"(?:(?:{_alt(data['ci_abbreviations'])})(?![\w])"
+            rf"|(?:{_alt(data['confidence_words'])})\s+intervals?)"
+            rf"(?:\s*[\[(]\s*CI\s*[\])])?(?:\s*(?:[:,=]|of|was)?\s*"
+            rf"(?P<br>\[\s*)?(?P<lo>{snum}){sep}(?P<hi>{snum})\s*%?(?(br)\s*\]))?"
+            rf"|\bCI\s*(?P<level2>\d+(?:[.·]\d+)?)\s*%\s*[:,=]?\s*(?P<br2>\[\s*)?(?P<lo2>{snum})"
+            rf"{sep}(?P<hi2>{snum})\s*%?(?(br2)\s*\])",
+            re.IGNORECASE,
+        )
+        self.p_re = re.compile(
+            rf"(?<![\w.])[Pp](?:\s*[-‐]?\s*values?|[-_ ]?(?i:{_alt(data['p_qualifiers'])}))?"
+            r"\s*(?P<rel><\s*or\s*=|>\s*or\s*=|≤|≥|<=|>=|=<|"
+            r"=>|<|>|=)\s*(?P<val>\d*[.·]\d+|\d+)(?:\s*[x×]\s*10\s*\^?\s*(?P<exp>[-−]\s*\d+))?"
+        )
+        numw = rf"(?:\d+(?:[.·]\d+)?|{self.numw})"
+        unit = r"(?:hours?|hrs?|h|days?|weeks?|wks?|months?|mos?|years?|yrs?)"
+        tail_stop = r"[^,;.()\[\]\d%]"
+        self.tp_a = re.compile(
+            rf"(?:\b(?P<prep>at|after|within|by|until|beyond|up\s+to|in\s+the\s+first|during)"
+            rf"\s+(?:the\s+)?(?:first\s+|initial\s+|last\s+|next\s+)?)?"
+            rf"\b{numw}(?:\s*(?:-|–|to|and)\s*{numw})?(?:\s+|\s*-\s*){unit}\b"
+            rf"(?P<tail>\s+(?:(?:after|following|post|since|from|into)\s+{tail_stop}{{1,60}}?"
+            rf"|(?P<oftail>of\s+{tail_stop}{{1,50}}?))"
+            rf"(?=\s*(?:[,;.()\[\]]|$|\s(?:and|but|in|whereas|while)\s)))?",
+            re.IGNORECASE,
+        )
+        self.tp_b = re.compile(
+            r"\b(?:at|by|after|until|on|through)\s+(?:week|month|day|year|visit|cycle)\s*\d+\b",
+            re.IGNORECASE,
+        )
+        tp_c_tail = (
+            r"(?:year|month|week|day)s?(?=\s+(?:overall\s+|progression-free\s+|"
+            r"disease-free\s+|event-free\s+|relapse-free\s+|recurrence-free\s+|cumulative\s+|"
+            r"actuarial\s+)?(?:survival|mortality|response|remission|relapse|recurrence|rate|"
+            r"follow-up|incidence|risk|death|os|pfs)\b)"
+        )
+        self.tp_c = re.compile(rf"\b{numw}\s*-?\s*{tp_c_tail}", re.IGNORECASE)
+        # What every tp_c match contains, searched in lowered ASCII text: tp_c itself starts
+        # with a long alternation of number words tried at every word start.
+        self._tp_c_tail = re.compile(tp_c_tail)
+        self.tp_gate = re.compile(
+            r"(?i)(?:hours?|\bh\b|hrs?\b|days?\b|weeks?|wks?\b|months?|\bmos?\b|years?|yrs?\b|"
+            r"follow-up|end\s+of)"
+        )
+        # `tp_gate` on ASCII text, split for speed (an IGNORECASE alternation without a literal
+        # prefix is tried at every position): on ASCII, IGNORECASE is matching the lowered text,
+        # and the alternatives that need no word boundary are plain substrings.
+        self._tp_gate_words = ("hour", "week", "month", "year", "follow-up")
+        self._tp_gate_rest = re.compile(r"\b(?:h|mos?)\b|(?:hrs?|days?|wks?|yrs?)\b|end\s+of")
+        self.tp_d = re.compile(
+            r"\bat\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:treatment|therapy|study|trial|"
+            r"follow-up)|last\s+follow-up|final\s+(?:visit|follow-up))\b",
+            re.IGNORECASE,
+        )

@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from pipeline.components.outcome_rules import LEXICON_FILE, Lexicon, load_lexicon, resolve
+from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_rules import LEXICON_FILE, load_lexicon, resolve
 from pipeline.components.outcome_statistics import StatisticsParser, _lowered, case_free, finditer
 from pipeline.components.outcome_tokens import light_tokens
 

@@ -112,7 +112,8 @@ def main() -> int:
 
     import scispacy.custom_sentence_segmenter  # noqa: F401  (pysbd_sentencizer)
 
-    from pipeline.components.outcomes import Lexicon, load_lexicon
+    from pipeline.components.outcome_lexicon import Lexicon
+    from pipeline.components.outcome_rules import load_lexicon
     from pipeline.nlp import blank_nlp
     from pipeline.paths import rule_file
 

@@ -230,6 +230,35 @@ def enrollment_context(lex: Lexicon, f: Figure, parser: SentenceParser) -> int:
 TOTAL_CLAIM = 3
 
 
+def _enrollment_by_form(lex: Lexicon, members: list[Figure], cues: list[Cue],
+                        dist: _Distances, parser: SentenceParser) -> bool:  # fmt: skip
+    """A figure group that is who was studied by its form alone, whatever cue is near: "Of 400
+    women randomized", an enrolled subject, "women (n = 206)", a case series."""
+    head = members[0]
+    ts, te = head.ts, members[-1].te
+    if head.of_phrase:
+        return True  # "Of 400 women randomized, 384 ...": who was studied
+    if len(members) > 1:
+        return False
+    if enrolled_subject(lex, head, parser) or _enrolled_modifier(lex, head, parser):
+        return True
+    if head.pct is not None or head.den is not None:
+        return False
+    if head.n_form and not any(
+        ts - 2 <= c.te <= ts for c in _candidate_cues(cues, ts, te, dist, 2)
+    ):
+        # "women (n = 206)", "arms (N = 724)": the size of who was studied (but "Responders
+        # (n = 12)": the population is the measure)
+        return True
+    # "We describe hair regrowth in two patients ...": the size of a case series, not a count
+    # of the outcome named beside it (the opener is at most 80 characters before the count: a
+    # bounded window)
+    return bool(
+        head.has_pop
+        and lex.case_series_re.search(parser.text, max(0, head.start - 200), head.start)
+    )
+
+
 def assign_measures(
     lex: Lexicon, figures: list[Figure], cues: list[Cue], parser: SentenceParser,
     boundary: list[bool],
@@ -247,35 +276,7 @@ def assign_measures(
         head, tail = members[0], members[-1]
         ts, te = head.ts, tail.te
         best: tuple[float, Cue] | None = None
-        if head.of_phrase:
-            head.measure = "enrollment"  # "Of 400 women randomized, 384 ...": who was studied
-            continue
-        if len(members) == 1 and (
-            enrolled_subject(lex, head, parser) or _enrolled_modifier(lex, head, parser)
-        ):
-            head.measure = "enrollment"
-            continue
-        if (
-            head.n_form
-            and head.pct is None
-            and head.den is None
-            and len(members) == 1
-            and not any(ts - 2 <= c.te <= ts for c in _candidate_cues(cues, ts, te, dist, 2))
-        ):
-            # "women (n = 206)", "arms (N = 724)": the size of who was studied (but "Responders
-            # (n = 12)": the population is the measure)
-            head.measure = "enrollment"
-            continue
-        if (
-            head.has_pop
-            and head.pct is None
-            and head.den is None
-            and len(members) == 1
-            # (the opener is at most 80 characters before the count: a bounded window)
-            and lex.case_series_re.search(parser.text, max(0, head.start - 200), head.start)
-        ):
-            # "We describe hair regrowth in two patients ...": the size of a case series, not
-            # a count of the outcome named beside it
+        if _enrollment_by_form(lex, members, cues, dist, parser):
             head.measure = "enrollment"
             continue
         pop = head.population.lower() if head.population else None

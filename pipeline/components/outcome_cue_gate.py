@@ -57,20 +57,20 @@ class CueGate:
     """The cue matches of a sentence (see the module's docstring)."""
 
     def __init__(self, nlp: Language, cues: Sequence[CueRule]) -> None:
-        # (rule index, attribute, condition) of the cues decided per string
-        self.single: list[tuple[int, str, Any]] = []
+        # the cues decided per string: their rule indices, and one spec each for the mask
+        self._single_rules: list[int] = []
+        single_specs: list[dict[str, Any]] = []
         multi: list[int] = []
         for k, rule in enumerate(cues):
             specs = token_specs(nlp, rule)
             one = text_condition(specs[0]) if len(specs) == 1 else None
             if one is not None and specs[0].get("OP", "1") == "1":
-                self.single.append((k, *one))
+                self._single_rules.append(k)
+                single_specs.append(dict([one]))
             else:
                 multi.append(k)
         self.matcher = cue_matcher(nlp, cues, only=multi)
-        self._single_checks = [(k, _check(key, cond)) for k, key, cond in self.single]
-        # most strings match no one-token cue: one search over all their conditions says so
-        self._single_maybe = _any_check([(key, cond) for _, key, cond in self.single])
+        self._single = _MaskBuilder(single_specs)
         # the pairs of specs a match of a longer cue can start with: bit p of a string's first
         # (second) mask says the string meets the first (second) spec of pair p
         firsts: list[dict[str, Any]] = []
@@ -92,9 +92,8 @@ class CueGate:
 
     def _singles(self, text: str, low: str) -> tuple[int, ...]:
         """The one-token cues a token with this text matches, as the Matcher reads them."""
-        if not self._single_maybe(text, low):
-            return ()
-        return tuple(k for k, check in self._single_checks if check(text, low))
+        mask = self._single.mask(text, low)
+        return tuple(k for bit, k in enumerate(self._single_rules) if mask >> bit & 1)
 
     def _entry(self, orth: int, strings: StringStore) -> tuple[int, int, tuple[int, ...]]:
         """(first mask, second mask, one-token cues) of a token's text."""

@@ -35,6 +35,12 @@ def _alt_cased(words: Iterable[str]) -> str:
                     for w in sorted(set(words), key=len, reverse=True))
 
 
+def _opener_before(words: Iterable[str]) -> re.Pattern[str]:
+    """One of the words and at most two more words at the end of a (lower-cased) text: "with
+    X" before a mention ("patients with advanced X")."""
+    return re.compile(rf"\b(?:{_alt(words)})\s+(?:[\w-]+\s+){{0,2}}$")
+
+
 class Lexicon:
     """The outcomes lexicon compiled to sets and regexes (read-only after construction)."""
 
@@ -168,12 +174,8 @@ class Lexicon:
             re.IGNORECASE,
         )
         # (searched in lower-cased text) "patients with X": X names who was studied
-        self.disease_cue_opener_re = re.compile(
-            rf"\b(?:{_alt(data['disease_cue_openers'])})\s+(?:[\w-]+\s+){{0,2}}$"
-        )
-        self.population_disease_before_re = re.compile(
-            rf"\b(?:{_alt(data['population_disease_openers'])})\s+(?:[\w-]+\s+){{0,2}}$"
-        )
+        self.disease_cue_opener_re = _opener_before(data["disease_cue_openers"])
+        self.population_disease_before_re = _opener_before(data["population_disease_openers"])
         self.population_disease_after_re = re.compile(
             rf"\s*(?:{_alt(data['population_disease_nouns'])})\b"
         )

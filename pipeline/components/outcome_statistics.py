@@ -48,8 +48,9 @@ def case_free(rx: re.Pattern[str]) -> re.Pattern[str] | None:
 
 def finditer(rx: re.Pattern[str], text: str, low: str | None) -> Iterator[re.Match[str]]:
     """`rx.finditer(text)`, run on `low` (`_lowered(text)`) where the matches are the same."""
-    fast = case_free(rx) if low is not None else None
-    return rx.finditer(text) if fast is None or low is None else fast.finditer(low)
+    if low is None or (fast := case_free(rx)) is None:
+        return rx.finditer(text)
+    return fast.finditer(low)
 
 
 class StatisticsParser:

@@ -53,3 +53,8 @@ def normalize_text(text: str) -> str:
     if text.startswith("\ufeff"):
         text = text[1:]
     return unicodedata.normalize("NFC", text)
+
+
+def place(source: str | None, location: str | None) -> str:
+    """Where a record is, for a message: "corpus/a.jsonl, line 3", or the source alone."""
+    return ", ".join(p for p in (source, location) if p) or "unknown input"

@@ -54,7 +54,13 @@ def register_components() -> None:
 
 
 def scispacy_tokenizer(nlp: Language) -> None:
-    """Install scispacy's combined_rule_tokenizer on `nlp`."""
+    """Install scispacy's combined_rule_tokenizer on `nlp`.
+
+    scispacy's builder reads only `nlp.tokenizer.token_match`, the language's (English has
+    none): a bare `Tokenizer` carrying it is put there first. spaCy's default English tokenizer
+    (2,700 special cases and its affix regexes, a quarter of a second of every start-up) was
+    built for that alone."""
+    nlp.tokenizer = Tokenizer(nlp.vocab, token_match=nlp.Defaults.token_match)
     # scispacy's infix regex triggers a FutureWarning from `re` on every compile; it is
     # harmless and only this call is silenced.
     with warnings.catch_warnings():
@@ -67,8 +73,6 @@ def create_scispacy_tokenizer() -> Callable[[Language], Tokenizer]:
     """Config-file access to scispacy's tokenizer, for training on the runtime tokens."""
 
     def make(nlp: Language) -> Tokenizer:
-        # scispacy's builder reads the default tokenizer's token_match: create that first
-        nlp.tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
         scispacy_tokenizer(nlp)
         return nlp.tokenizer
 
@@ -118,7 +122,8 @@ def blank_nlp() -> Language:
     """English with biotab's tokenizer (scispacy's + compound splits) and no components."""
     from pipeline.tokenizer import install_tokenizer
 
-    nlp = spacy.blank("en")
+    # biotab's tokenizer from the config: spaCy's default one is never built
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "biotab.tokenizer.v1"}}})
     install_tokenizer(nlp)
     return nlp
 

@@ -285,8 +285,9 @@ class BiotabTokenizer:
         from pipeline.nlp import scispacy_tokenizer
 
         self.base: Callable[[str], Doc]
-        if isinstance(nlp.tokenizer, BiotabTokenizer):  # made from a config: reuse its rules
-            self.base = nlp.tokenizer.base
+        made = getattr(nlp, "tokenizer", None)  # none yet while a config builds `nlp`
+        if isinstance(made, BiotabTokenizer):  # made from a config: reuse its rules
+            self.base = made.base
         else:
             scispacy_tokenizer(nlp)
             self.base = nlp.tokenizer
@@ -387,8 +388,6 @@ def create_tokenizer() -> Callable[[Language], BiotabTokenizer]:
     """Config-file access to biotab's tokenizer (training and the exported model)."""
 
     def make(nlp: Language) -> BiotabTokenizer:
-        # scispacy's builder reads the default tokenizer's token_match: create that first
-        nlp.tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
         return BiotabTokenizer(nlp)
 
     return make

@@ -46,7 +46,7 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -483,12 +483,23 @@ def count_rows(out: Path) -> dict[str, int]:
 # --------------------------------------------------------------------------- duplicate ids
 
 
-def find_duplicates(
-    out: Path, shard_order: Iterable[str]
-) -> list[tuple[str, str, str | None, str | None]]:
+class Duplicate(NamedTuple):
+    """A document dropped because an earlier shard produced its doc_id: the dropped copy's
+    shard, source and location (`documents.location`), and the kept copy's source and
+    location."""
+
+    doc_id: str
+    shard_id: str
+    source: str | None
+    location: str | None
+    kept_source: str | None
+    kept_location: str | None
+
+
+def find_duplicates(out: Path, shard_order: Iterable[str]) -> list[Duplicate]:
     """Documents whose doc_id an earlier shard (in input order) already produced.
 
-    Returns (doc_id, shard_id of the dropped copy, its source, source of the kept copy). Each
+    Returns the dropped copies in doc_id order, each with the copy kept. Each
     shard is deduplicated while it is processed; across shards the first shard in `shard_order`
     wins. Reads only the doc_id and source columns, with DuckDB (which spills to disk, so the
     check works for corpora of any size).
@@ -502,25 +513,27 @@ def find_duplicates(
     con = duckdb.connect()
     try:
         rows = con.execute(
-            "WITH d AS (SELECT doc_id, source, filename FROM read_parquet(?, filename=true)) "
-            "SELECT doc_id, source, filename FROM d WHERE doc_id IN "
+            "WITH d AS (SELECT doc_id, source, location, filename "
+            "FROM read_parquet(?, filename=true)) "
+            "SELECT doc_id, source, location, filename FROM d WHERE doc_id IN "
             "(SELECT doc_id FROM d GROUP BY doc_id HAVING count(*) > 1) "
             "ORDER BY doc_id, filename",
             [str(folder / "part-*.parquet")],
         ).fetchall()
     finally:
         con.close()
-    by_id: dict[str, list[tuple[int, str, str | None]]] = {}
-    for doc_id, source, filename in rows:
+    by_id: dict[str, list[tuple[int, str, str | None, str | None]]] = {}
+    for doc_id, source, location, filename in rows:
         sid = shard_of_file(Path(filename).name)
         if sid is None:
             continue
-        by_id.setdefault(doc_id, []).append((rank.get(sid, len(rank)), sid, source))
-    dropped: list[tuple[str, str, str | None, str | None]] = []
+        by_id.setdefault(doc_id, []).append((rank.get(sid, len(rank)), sid, source, location))
+    dropped: list[Duplicate] = []
     for doc_id, copies in sorted(by_id.items()):
-        copies.sort()
-        kept_source = copies[0][2]
-        dropped.extend((doc_id, sid, source, kept_source) for _, sid, source in copies[1:])
+        copies.sort(key=lambda c: (c[0], c[1]))
+        _, _, kept_source, kept_location = copies[0]
+        dropped.extend(Duplicate(doc_id, sid, source, location, kept_source, kept_location)
+                       for _, sid, source, location in copies[1:])
     return dropped
 
 

@@ -498,3 +498,27 @@ def test_duplicate_id_across_shards_of_one_unit_names_its_line(tmp_path: Path,
                   key=lambda row: row[2])
     # the copy of a.jsonl's "x" (another shard) and the second "y" (same shard) both located
     assert dups == [("b.jsonl", "line 2", "x"), ("b.jsonl", "line 3", "y")]
+
+
+@pytest.mark.parametrize("unit_bytes", [1 << 20, 1])  # one unit / a unit per file (the driver)
+def test_duplicate_id_names_both_copies_lines(tmp_path: Path, light_factory: Any,
+                                              unit_bytes: int) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.jsonl").write_text("".join(
+        json.dumps({"id": i, "text": f"Imiquimod {i} was applied."}) + "\n" for i in "pqx"))
+    (docs / "b.jsonl").write_text("".join(
+        json.dumps({"id": i, "text": f"Tacrolimus {i} was used."}) + "\n" for i in "yx"))
+    (docs / "c.txt").write_text("Aldara was applied.\n")
+    out = tmp_path / "out"
+    run([docs], out, workers=1, quiet=True, nlp_factory=light_factory, unit_bytes=unit_bytes)
+    tables = read_tables(out)
+    where = {r["doc_id"]: (r["source"].rsplit("/", 1)[-1], r["location"])
+             for r in tables["documents"]}
+    assert where == {"p": ("a.jsonl", "line 1"), "q": ("a.jsonl", "line 2"),
+                     "x": ("a.jsonl", "line 3"), "y": ("b.jsonl", "line 1"),
+                     "c": ("c.txt", None)}
+    [dup] = [r for r in tables["errors"] if r["error"] == "duplicate_id"]
+    assert (dup["source"].rsplit("/", 1)[-1], dup["location"], dup["doc_id"]) == (
+        "b.jsonl", "line 2", "x")
+    assert dup["message"].endswith("a.jsonl, line 3); this copy was dropped")

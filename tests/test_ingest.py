@@ -538,9 +538,13 @@ def test_rows_match_schemas() -> None:
     for schema in (DOCUMENTS_SCHEMA, ERRORS_SCHEMA):
         for f in schema:
             assert f.metadata and b"description" in f.metadata and b"example" in f.metadata
-    assert list(DOCUMENTS_SCHEMA.names) == ["doc_id", "source", "format", "title", "text",
-                                            "n_chars", "n_sentences", "sha256", "meta",
+    assert list(DOCUMENTS_SCHEMA.names) == ["doc_id", "source", "format", "location", "title",
+                                            "text", "n_chars", "n_sentences", "sha256", "meta",
                                             "language"]
+    # where each document was read: a whole txt file has none, a JSONL record its line
+    assert rows[0]["location"] is None and docs[0].format == "txt"
+    jsonl = [r["location"] for r in rows if r["format"] == "jsonl"]
+    assert jsonl and jsonl[0] == "line 1"
     assert list(ERRORS_SCHEMA.names) == ["source", "location", "doc_id", "stage", "error",
                                          "message"]
 

@@ -43,7 +43,7 @@ from typing import Any
 
 from pipeline import SCHEMA_VERSION, __version__
 from pipeline import write as W
-from pipeline.documents import ErrorRecord
+from pipeline.documents import ErrorRecord, place
 from pipeline.ingest import Shard, error_row
 from pipeline.ingest.common import display_path
 from pipeline.runner import units as U
@@ -285,9 +285,8 @@ def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
             for d in json.loads(plan_file.read_text("utf-8")):
                 if d["shard_id"] in wanted and d["shard_id"] not in redone:
                     plan[(d["doc_id"], d["shard_id"])] = d
-    for doc_id, sid, source, kept_source in W.find_duplicates(out, shard_order):
-        plan[(doc_id, sid)] = {"doc_id": doc_id, "shard_id": sid, "source": source,
-                               "kept_source": kept_source}
+    for dup in W.find_duplicates(out, shard_order):
+        plan[(dup.doc_id, dup.shard_id)] = dup._asdict()
     if not plan:
         with contextlib.suppress(FileNotFoundError):
             plan_file.unlink()
@@ -318,10 +317,11 @@ def finish_output(out: Path, units: Sequence[U.Unit], pending: Sequence[U.Unit],
                                      {u.unit_id for u in units})
         U.compact(out, units, part_rows, part_bytes)
     run_errors = [
-        error_row(ErrorRecord(source=d["source"] or "", stage="ingest", error="duplicate_id",
-                              message=f"doc_id {d['doc_id']!r} was already produced by an "
-                              f"earlier input ({d['kept_source']}); this copy was dropped",
-                              doc_id=d["doc_id"]))
+        error_row(ErrorRecord(
+            source=d["source"] or "", stage="ingest", error="duplicate_id",
+            message=f"doc_id {d['doc_id']!r} was already produced by an earlier input "
+            f"({place(d['kept_source'], d['kept_location'])}); this copy was dropped",
+            location=d["location"], doc_id=d["doc_id"]))
         for d in duplicates
     ]
     by_id = {u.unit_id: u for u in units}

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import write as W
-from pipeline.documents import Document, ErrorRecord, Notice
+from pipeline.documents import Document, ErrorRecord, Notice, place
 from pipeline.ingest import Shard, read_shard
 from pipeline.ingest.common import DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORD_BYTES
 from pipeline.runner.allocator import keep_freed_memory
@@ -216,10 +216,11 @@ def freeze_once() -> None:
 
 @dataclass
 class _Seen:
-    """The doc_ids a unit produced so far (-> shard id and source), and how many documents
-    were dropped as copies of one from another shard (what the driver counts across units)."""
+    """The doc_ids a unit produced so far (-> shard id, source and location), and how many
+    documents were dropped as copies of one from another shard (what the driver counts across
+    units)."""
 
-    ids: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    ids: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)
     across: int = 0
 
 
@@ -235,7 +236,7 @@ def _dedupe(records: Iterable[Document | ErrorRecord], shard_id: str,
                 yield ErrorRecord(
                     source=rec.source, stage="ingest", error="duplicate_id",
                     message=f"doc_id {rec.doc_id!r} was already produced by an earlier input "
-                    f"({first[1]}); this copy was dropped",
+                    f"({place(first[1], first[2])}); this copy was dropped",
                     location=rec.location, doc_id=rec.doc_id,
                 )
                 continue
@@ -247,7 +248,7 @@ def _dedupe(records: Iterable[Document | ErrorRecord], shard_id: str,
                     location=rec.location, doc_id=rec.doc_id,
                 )
                 continue
-            seen.ids[rec.doc_id] = (shard_id, rec.source)
+            seen.ids[rec.doc_id] = (shard_id, rec.source, rec.location)
         yield rec
 
 

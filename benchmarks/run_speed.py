@@ -1,7 +1,7 @@
 """Whole-run throughput and memory of `biotab run`, against spaCy's bare tokenizer.
 
     python benchmarks/run_speed.py [--corpora ../shared/corpora] [--scale 1 10] [--workers 1 2]
-                                   [--corpus iob|abstracts|pubmed] [--no-model]
+                                   [--corpus iob|abstracts|pubmed] [--no-model] [--repeat N]
                                    [--engine local|dask] [--json results.json]
 
 Corpus: the sentences of BC5CDR and NCBI-disease (train + devel IOB files), tokens joined by
@@ -21,7 +21,8 @@ the corpus / wall time, the peak RSS of every process of the run (psutil polls t
 tree every 0.1 s; `resource.getrusage(RUSAGE_CHILDREN)` gives the largest descendant's exact
 peak as a cross-check), the CPU time of all its processes (words per CPU-second does not depend
 on other jobs on the machine) and the load average before and after (other jobs take cores
-from the run: compare speed-ups on a quiet machine only). Then the words/s of
+from the run: compare speed-ups on a quiet machine only; `--repeat N` runs each corpus and
+worker count N times, interleaved, and prints the medians). Then the words/s of
 `spacy.blank("en").tokenizer` over the same texts, in this process, for comparison.
 
 What an estimate for a larger corpus needs (the README's PubMed plan), from the run's
@@ -50,6 +51,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -369,6 +371,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--engine", default="local", choices=["local", "dask"])
     ap.add_argument("--corpus", default="iob", choices=["iob", "abstracts", "pubmed"])
     ap.add_argument("--no-model", action="store_true", help="Lexicons only (biotab --no-model).")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="Runs per corpus and worker count, interleaved; medians printed.")
     ap.add_argument("--sentences-per-doc", type=int, default=10)
     ap.add_argument("--docs-per-file", type=int, default=100)
     ap.add_argument(
@@ -398,15 +402,33 @@ def run_all(args: argparse.Namespace, texts: list[str], words_1x: int,
             n_files = pubmed_corpus.write_pubmed_corpus(corpus, abstracts, scale, 500)[0]
         else:
             n_files = write_corpus(corpus, texts, scale, args.docs_per_file)
-        for workers in args.workers:
-            print(f"running {scale}x corpus ({n_files} files), {workers} worker(s) ...",
-                  flush=True)
-            m = measure_run(corpus, tmp / f"out_{scale}x_{workers}w", workers, args.engine,
-                            args.no_model, scale, len(texts) * scale, words_1x * scale)
-            print(f"  {m.words_per_s:,.0f} words/s in {m.seconds:.1f}s; peak RSS MB "
-                  f"{m.peak_rss_mb}; {m.summary}", flush=True)
-            results.append(m)
+        # repeats interleave the worker counts: a slow spell of a shared host then weighs on
+        # both sides of a speed-up, not on one
+        for rep in range(args.repeat):
+            for workers in args.workers:
+                print(f"running {scale}x corpus ({n_files} files), {workers} worker(s)"
+                      f"{f', repeat {rep + 1}' if args.repeat > 1 else ''} ...", flush=True)
+                m = measure_run(corpus, tmp / f"out_{scale}x_{workers}w", workers, args.engine,
+                                args.no_model, scale, len(texts) * scale, words_1x * scale)
+                print(f"  {m.words_per_s:,.0f} words/s in {m.seconds:.1f}s; peak RSS MB "
+                      f"{m.peak_rss_mb}; {m.summary}", flush=True)
+                results.append(m)
     return results
+
+
+def print_medians(results: list[Measure], min_workers: int) -> None:
+    """With --repeat: per corpus and worker count, the median wall time (and the range), and
+    the speed-up of the medians over the fewest workers."""
+    print("\nmedian of the repeats (range):")
+    for scale in sorted({m.scale for m in results}):
+        runs = [m for m in results if m.scale == scale]
+        base = statistics.median(m.seconds for m in runs if m.workers == min_workers)
+        for workers in sorted({m.workers for m in runs}):
+            secs = [m.seconds for m in runs if m.workers == workers]
+            med = statistics.median(secs)
+            print(f"{scale:>6}x {workers:>3} worker(s): {med:6.1f} s ({min(secs):.1f}-"
+                  f"{max(secs):.1f}, {len(secs)} runs), {runs[0].words / med:,.0f} words/s, "
+                  f"speed-up {base / med:.2f}x")
 
 
 def print_table(results: list[Measure], min_workers: int) -> None:
@@ -456,6 +478,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print_table(results, min(args.workers))
+    if args.repeat > 1:
+        print_medians(results, min(args.workers))
     print_estimate_inputs(results)
     print_pubmed_estimate(results, abstracts, args.corpus == "pubmed")
     print(f"\nspaCy blank('en') tokenizer alone: {tok:,.0f} words/s (1 process, same texts)")

@@ -58,8 +58,8 @@ def scispacy_tokenizer(nlp: Language) -> None:
 
     scispacy's builder reads only `nlp.tokenizer.token_match`, the language's (English has
     none): a bare `Tokenizer` carrying it is put there first. spaCy's default English tokenizer
-    (2,700 special cases and its affix regexes, a quarter of a second of every start-up) was
-    built for that alone."""
+    (its special cases and affix regexes, about 0.05 s of every start-up) was built for that
+    alone."""
     nlp.tokenizer = Tokenizer(nlp.vocab, token_match=nlp.Defaults.token_match)
     # scispacy's infix regex triggers a FutureWarning from `re` on every compile; it is
     # harmless and only this call is silenced.

@@ -501,7 +501,7 @@ def find_duplicates(out: Path, shard_order: Iterable[str]) -> list[Duplicate]:
 
     Returns the dropped copies in doc_id order, each with the copy kept. Each
     shard is deduplicated while it is processed; across shards the first shard in `shard_order`
-    wins. Reads only the doc_id and source columns, with DuckDB (which spills to disk, so the
+    wins. Reads only the doc_id, source and location columns, with DuckDB (which spills to disk, so the
     check works for corpora of any size).
     """
     import duckdb

@@ -43,10 +43,10 @@ import json
 import logging
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -480,61 +480,7 @@ def count_rows(out: Path) -> dict[str, int]:
     return counts
 
 
-# --------------------------------------------------------------------------- duplicate ids
-
-
-class Duplicate(NamedTuple):
-    """A document dropped because an earlier shard produced its doc_id: the dropped copy's
-    shard, source and location (`documents.location`), and the kept copy's source and
-    location."""
-
-    doc_id: str
-    shard_id: str
-    source: str | None
-    location: str | None
-    kept_source: str | None
-    kept_location: str | None
-
-
-def find_duplicates(out: Path, shard_order: Iterable[str]) -> list[Duplicate]:
-    """Documents whose doc_id an earlier shard (in input order) already produced.
-
-    Returns the dropped copies in doc_id order, each with the copy kept. Each
-    shard is deduplicated while it is processed; across shards the first shard in `shard_order`
-    wins. Reads only the doc_id, source and location columns, with DuckDB (which spills to disk, so the
-    check works for corpora of any size).
-    """
-    import duckdb
-
-    rank = {sid: i for i, sid in enumerate(shard_order)}
-    folder = Path(out) / "documents"
-    if not any(folder.glob("part-*.parquet")):
-        return []
-    con = duckdb.connect()
-    try:
-        rows = con.execute(
-            "WITH d AS (SELECT doc_id, source, location, filename "
-            "FROM read_parquet(?, filename=true)) "
-            "SELECT doc_id, source, location, filename FROM d WHERE doc_id IN "
-            "(SELECT doc_id FROM d GROUP BY doc_id HAVING count(*) > 1) "
-            "ORDER BY doc_id, filename",
-            [str(folder / "part-*.parquet")],
-        ).fetchall()
-    finally:
-        con.close()
-    by_id: dict[str, list[tuple[int, str, str | None, str | None]]] = {}
-    for doc_id, source, location, filename in rows:
-        sid = shard_of_file(Path(filename).name)
-        if sid is None:
-            continue
-        by_id.setdefault(doc_id, []).append((rank.get(sid, len(rank)), sid, source, location))
-    dropped: list[Duplicate] = []
-    for doc_id, copies in sorted(by_id.items()):
-        copies.sort(key=lambda c: (c[0], c[1]))
-        _, _, kept_source, kept_location = copies[0]
-        dropped.extend(Duplicate(doc_id, sid, source, location, kept_source, kept_location)
-                       for _, sid, source, location in copies[1:])
-    return dropped
+# --------------------------------------------------------------------------- part names
 
 
 _PART = re.compile(r"^part-(.+)-(\d{5})\.parquet$")
@@ -543,30 +489,6 @@ _PART = re.compile(r"^part-(.+)-(\d{5})\.parquet$")
 def shard_of_file(name: str) -> str | None:
     m = _PART.match(name)
     return m.group(1) if m else None
-
-
-def drop_documents(out: Path, shard_id: str, doc_ids: set[str]) -> dict[str, int]:
-    """Remove the rows of `doc_ids` from a shard's parts of every document table (rewritten
-    through a temporary file, so a crash leaves either the old or the new file)."""
-    import pyarrow.compute as pc
-
-    removed: dict[str, int] = {}
-    drop_ids = pa.array(sorted(doc_ids), pa.string())
-    for f in shard_files(out, shard_id):
-        table_name = f.parent.name
-        if table_name not in DOCUMENT_TABLES or not f.name.startswith("part-"):
-            continue
-        table = pq.read_table(f)
-        mask = pc.invert(pc.is_in(table["doc_id"], value_set=drop_ids))
-        kept = table.filter(mask)
-        if kept.num_rows == table.num_rows:
-            continue
-        removed[table_name] = removed.get(table_name, 0) + table.num_rows - kept.num_rows
-        tmp = f.with_name(temp_name(f.name))
-        schema = table_schemas()[table_name]
-        pq.write_table(kept.cast(schema), tmp, compression=COMPRESSION)
-        os.replace(tmp, f)
-    return removed
 
 
 # --------------------------------------------------------------------------- manifest

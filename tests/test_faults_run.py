@@ -522,3 +522,8 @@ def test_duplicate_id_names_both_copies_lines(tmp_path: Path, light_factory: Any
     assert (dup["source"].rsplit("/", 1)[-1], dup["location"], dup["doc_id"]) == (
         "b.jsonl", "line 2", "x")
     assert dup["message"].endswith("a.jsonl, line 3); this copy was dropped")
+    if unit_bytes == 1:  # the driver's plan, damaged between a run and its resume
+        (out / "_run" / "duplicates.json").write_text(json.dumps([1, "x", {"doc_id": "x"}]))
+        run([docs], out, workers=1, quiet=True, resume=True, nlp_factory=light_factory,
+            unit_bytes=unit_bytes)
+        assert sorted(r["doc_id"] for r in read_tables(out)["documents"]) == sorted(where)

@@ -30,7 +30,6 @@ new shards of its own (its "missing" shard), so nothing of the old one is kept e
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import shlex
@@ -46,6 +45,7 @@ from pipeline import write as W
 from pipeline.documents import ErrorRecord, place
 from pipeline.ingest import Shard, error_row
 from pipeline.ingest.common import display_path
+from pipeline.runner import duplicates as D
 from pipeline.runner import units as U
 from pipeline.runner.errors import RunError
 
@@ -270,39 +270,6 @@ def start_manifest(out: Path, prepared: Prepared, run_settings: Mapping[str, Any
 # --------------------------------------------------------------------------- after the work
 
 
-def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
-                    known: set[str] | None = None) -> list[dict[str, Any]]:
-    """Drop documents whose doc_id an earlier shard produced. The plan is saved first
-    (`_run/duplicates.json`), so that an interrupted run resumes it rather than forgetting
-    what it already dropped. Entries for shards `redone` by this attempt (their parts are new)
-    or no longer in the run are discarded: the check below finds them again if still true."""
-    plan_file = out / W.RUN_DIR / "duplicates.json"
-    plan: dict[tuple[str, str], dict[str, Any]] = {}
-    # `known`: also units whose files are now in a group (their entries still stand)
-    wanted = set(shard_order) | (known or set())
-    if plan_file.exists():
-        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-            for d in json.loads(plan_file.read_text("utf-8")):
-                if d["shard_id"] in wanted and d["shard_id"] not in redone:
-                    plan[(d["doc_id"], d["shard_id"])] = d
-    for dup in W.find_duplicates(out, shard_order):
-        plan[(dup.doc_id, dup.shard_id)] = dup._asdict()
-    if not plan:
-        with contextlib.suppress(FileNotFoundError):
-            plan_file.unlink()
-        return []
-    entries = [plan[k] for k in sorted(plan)]
-    W.atomic_write_json(plan_file, entries)
-    by_shard: dict[str, set[str]] = {}
-    for d in entries:
-        by_shard.setdefault(d["shard_id"], set()).add(d["doc_id"])
-    for sid, ids in sorted(by_shard.items()):
-        W.drop_documents(out, sid, ids)
-    log.warning("%d document(s) with a doc_id seen in an earlier input were dropped",
-                len(entries))
-    return entries
-
-
 def finish_output(out: Path, units: Sequence[U.Unit], pending: Sequence[U.Unit],
                   failed: Mapping[str, str], part_rows: int,
                   part_bytes: int) -> tuple[dict[str, int], int]:
@@ -313,7 +280,7 @@ def finish_output(out: Path, units: Sequence[U.Unit], pending: Sequence[U.Unit],
     duplicates: list[dict[str, Any]] = []
     if not failed:
         keys = U.ranked_keys(units, U.done_groups(out))
-        duplicates = drop_duplicates(out, keys, {u.unit_id for u in pending},
+        duplicates = D.drop_duplicates(out, keys, {u.unit_id for u in pending},
                                      {u.unit_id for u in units})
         U.compact(out, units, part_rows, part_bytes)
     run_errors = [

@@ -320,6 +320,10 @@ def main() -> int:
     from pipeline.outcomes import outcome_rows
 
     corpus = load_corpus(args.corpus, args.limit)
+    if not corpus:  # nothing to score, and nothing to cache
+        print(f"outcomes_pico: no annotated abstracts (.txt + .ann) in {args.corpus}",
+              file=sys.stderr)
+        return 2
     nlp = build_nlp(outcomes=False)
     docs = tagged_docs(nlp, [t for _, t, _ in corpus], args.cache, args.refresh)
     full = build_nlp(outcomes=True)

@@ -22,6 +22,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -42,11 +43,12 @@ def main() -> None:
     from pipeline.ingest.pubtator import read_pubtator
     from pipeline.iob import read_iob_documents
     from pipeline.nlp import build_nlp
+    from pipeline.paths import DEFAULT_CORPORA
     from pipeline.process import doc_rows
     from pipeline.runner.shard import freeze_once
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("iob", nargs="?", default="/work/shared/corpora/bc5cdr/devel.tsv")
+    ap.add_argument("iob", nargs="?", default=str(DEFAULT_CORPORA / "bc5cdr" / "devel.tsv"))
     ap.add_argument("--docs", type=int, default=0, help="first N documents only (0 = all)")
     ap.add_argument("--model", default="auto", help="NER pipeline folder (default: shipped)")
     args = ap.parse_args()
@@ -56,6 +58,9 @@ def main() -> None:
     else:
         texts = [d.text for d in read_iob_documents(args.iob, per_doc=10)]
     texts = texts[: args.docs] if args.docs else texts
+    if not texts:
+        print(f"stage_speed: no documents in {args.iob}", file=sys.stderr)
+        raise SystemExit(2)
     words = sum(len(t.split()) for t in texts)
     nlp = build_nlp(model=args.model)
     nlp(texts[0])  # loads what components load lazily (KB, names index)

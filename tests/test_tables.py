@@ -281,7 +281,8 @@ def test_analyst_snippets_on_seeds(seeds_output: Path,
     expected = o[o["measure"].isin(["response", "complete_response"]) & ~o["negated"]
                  & o["drug_concept_id"].notna()]["drug_concept_id"].nunique()
     assert len(rates) == expected
-    m = t["mentions"][~t["mentions"]["negated"]]
+    mentions = t["mentions"]
+    m = mentions[~mentions["negated"] & ~mentions["is_generic"].fillna(False)]
     docs = set(m.loc[m["label"] == "DRUG", "doc_id"]) & set(m.loc[m["label"] == "CYTOKINE",
                                                                   "doc_id"])
     assert printed.startswith(f"{len(docs)} documents mention both a drug and a cytokine")

@@ -108,8 +108,8 @@ DOCUMENTS_SCHEMA = pa.schema([
        "Document identifier, unique in a run: file path relative to the input folder without "
        "extension (txt), the id field (jsonl), the PMID (pubtator, pubmed), the BioC document id.",
        "000_9662ce3457697b4f"),
-    _f("source", pa.string(), True, "Input file the document was read from.",
-       "seeds/000_9662ce3457697b4f.txt"),
+    _f("source", pa.string(), True, "Input file the document was read from (absolute path).",
+       "/data/seeds/000_9662ce3457697b4f.txt"),
     _f("format", pa.string(), True, "Input format: txt, jsonl, pubtator, bioc or pubmed.", "txt"),
     _f("location", pa.string(), True,
        "Where in the source the document was read: its line (jsonl), its first line (pubtator),"
@@ -117,7 +117,7 @@ DOCUMENTS_SCHEMA = pa.schema([
        "line 3"),
     _f("title", pa.string(), True,
        "Title: first non-empty line (txt), title field (jsonl), title line/passage/ArticleTitle.",
-       "Immunosuppressants for Treating Dermatomyositis"),
+       "From the Guidelines"),
     _f("text", pa.large_string(), False,
        "Full document text, NFC-normalized, BOM dropped. Every character offset in every table "
        "is 0-based, end-exclusive into this string (Python str indexing, code points).",

@@ -9,7 +9,9 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.components import mention_filter
 from pipeline.components.mention_filter import MentionFilter, load_filter_rules
+from pipeline.paths import RULES_DIR
 from pipeline.rules import RuleError
 
 TEXT = (
@@ -101,7 +103,15 @@ def test_affiliation_lines_need_an_address(
 
 
 def test_round_trip(blank: Language, tmp_path: Path) -> None:
-    component = MentionFilter(blank, "f")
+    rules = tmp_path / "rules.jsonl"  # the shipped rules and one more
+    shipped = RULES_DIR / mention_filter.RULES_FILE
+    rules.write_text(shipped.read_text(encoding="utf-8") + json.dumps(
+        {"kind": "never_text", "regex": "(?i)^zebra$", "note": "a test"}) + "\n",
+        encoding="utf-8")
+    component = MentionFilter(blank, "f", rules_path=str(rules))
     component.to_disk(tmp_path / "f")
-    loaded = MentionFilter(blank, "f").from_disk(tmp_path / "f")
-    assert loaded.rules == component.rules
+    loaded = MentionFilter(blank, "f").from_disk(tmp_path / "f")  # built with the shipped rules
+    assert loaded.rules == component.rules != MentionFilter(blank, "f").rules
+    doc = blank("Zebra and sepsis were seen.")
+    doc.ents = [doc.char_span(0, 5, label="DISEASE"), doc.char_span(10, 16, label="DISEASE")]
+    assert [e.text for e in loaded(doc).ents] == ["sepsis"]  # the saved rule drops "Zebra"

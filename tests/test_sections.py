@@ -62,9 +62,16 @@ def test_guideline_headings_of_seed(
 
 
 def test_round_trip_and_bad_rules(blank: Language, tagger: SectionTagger, tmp_path: Path) -> None:
-    tagger.to_disk(tmp_path / "sections")
-    again = SectionTagger(blank, "s").from_disk(tmp_path / "sections")
-    assert again.rules == tagger.rules
+    custom = tmp_path / "custom.jsonl"
+    custom.write_text('{"section": "Zebra", "variants": ["zebra findings"]}\n', encoding="utf-8")
+    SectionTagger(blank, "s", rules_path=str(custom)).to_disk(tmp_path / "sections")
+    again = SectionTagger(blank, "s").from_disk(tmp_path / "sections")  # shipped rules first
+    text = "Zebra findings: Twelve patients responded. Results: One relapsed."
+    assert sections(blank, again, text)[0][0] == "Zebra"
+    assert sections(blank, tagger, text)[0][0] != "Zebra"
+    # "Results" is no heading of the saved rules: the Zebra section goes on
+    assert sections(blank, again, text)[-1][0] == "Zebra"
+    assert sections(blank, tagger, text)[-1][0] == "Results"
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"section": "Results", "variant": ["results"]}\n', encoding="utf-8")
     with pytest.raises(RuleError, match=r"bad.jsonl:1: missing key 'variants'"):

@@ -121,6 +121,12 @@ class Lexicon:
             rf"(?i:{_alt(data['confidence_words'])})\b"
             rf"|\s*(?:{_alt(data['ci_abbreviations'])})(?![\w])"
         )
+        # "(2-sided CI 95%)", "IC 95%": a confidence level written after its abbreviation (a
+        # conventional level, `limits.min_confidence_level` or more; not "CI 30%-50%", a bound)
+        self.confidence_before_re = re.compile(
+            rf"(?<![\w.])(?:{_alt(data['ci_abbreviations'])})\s*[:=,]?\s*$"
+        )
+        self.min_confidence_level: int = data["limits"]["min_confidence_level"]
         self.area_after_re = re.compile(
             rf"^\s*of\s+(?:the\s+|her\s+|his\s+|their\s+|its\s+|total\s+|affected\s+)*"
             rf"(?:{_alt(self.area)})\b",

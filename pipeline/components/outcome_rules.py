@@ -195,7 +195,7 @@ class CueScores:
 
 SCORE_KEYS: tuple[str, ...] = tuple(CueScores.__dataclass_fields__)
 # The lexicon's numeric limits (`limits`): see its comment in the lexicon file.
-LIMIT_KEYS: tuple[str, ...] = ("min_enrollment",)
+LIMIT_KEYS: tuple[str, ...] = ("min_enrollment", "min_confidence_level")
 
 
 def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:

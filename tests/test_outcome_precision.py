@@ -1,0 +1,88 @@
+"""Rows that are not results, and results read as one figure: each sentence (written for these
+tests) with the rows it gives. Each case fails without the rule named above it."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from test_outcomes import run
+
+Row = tuple[str, str, float, int | None, int | None]
+
+
+def rows(nlp: Language, text: str) -> list[Row]:
+    """(measure, unit, value, numerator, denominator) of each row."""
+    return [
+        (r["measure"], r["unit"], r["value"], r["numerator"], r["denominator"])
+        for r in run(nlp, text)._.outcomes
+    ]
+
+
+def values(nlp: Language, text: str) -> list[float]:
+    return [r[2] for r in rows(nlp, text)]
+
+
+# -- a confidence level written after its abbreviation is no figure ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grade 2 dermatitis occurred in 40% of women (two-sided CI 95%).",
+        "Grade 2 dermatitis occurred in 40% of women (CI: 90%).",
+    ],
+)
+def test_confidence_level_after_ci(outcomes_nlp: Language, text: str) -> None:
+    assert values(outcomes_nlp, text) == [40.0]
+
+
+def test_bound_after_ci_is_not_a_level(outcomes_nlp: Language) -> None:
+    # "CI 30%-50%" starts a range: the bounds are not a level (nor rows of their own)
+    text = "Grade 2 dermatitis occurred in 40% of women (CI 30%-50%)."
+    assert values(outcomes_nlp, text) == [40.0]
+
+
+# -- a percentage followed by "or more / or higher" is a threshold ----------------------------
+
+
+def test_threshold_written_after_the_percentage(outcomes_nlp: Language) -> None:
+    text = (
+        "Of the 310 women with a projected risk of 2.1% or higher who joined the study, "
+        "nine developed a thrombosis."
+    )
+    assert 2.1 not in values(outcomes_nlp, text)
+
+
+# -- "N (x%) of M <subjects>" is one figure: the count, its share and its denominator ----------
+
+
+def test_count_share_and_denominator_are_one_figure(outcomes_nlp: Language) -> None:
+    got = rows(outcomes_nlp, "Grade 3 mucositis occurred in 14 (27%) of 51 assessable patients.")
+    assert got == [("adverse_event", "percent", 27.0, 14, 51)]
+
+
+def test_share_of_a_pool_that_was_enrolled(outcomes_nlp: Language) -> None:
+    # the enrolled are the 52; the 85 were the pool they came from
+    got = rows(
+        outcomes_nlp,
+        "Between 2010 and 2014, 52 (61%) of 85 women with lymphoedema were enrolled.",
+    )
+    assert got == [("enrollment", "count", 52.0, 52, 85)]
+
+
+def test_pool_named_by_its_arm_is_not_enrollment(outcomes_nlp: Language) -> None:
+    # "assigned to" names the pool the event count is a share of, not who was enrolled
+    got = rows(outcomes_nlp, "Nausea was reported by 40 (20%) of 200 women assigned to letrozole.")
+    assert [r[0] for r in got] == ["adverse_event"]
+    assert got[0][3:] == (40, 200)
+
+
+# -- a count opening a bracket is about what the bracket follows -----------------------------
+
+
+def test_bracketed_count_takes_the_cue_before_the_bracket(outcomes_nlp: Language) -> None:
+    text = (
+        "The most frequent grade 3 events with the combination were neutropenia "
+        "(20 [40%] of 50 patients) and raised serum bilirubin concentrations."
+    )
+    assert rows(outcomes_nlp, text) == [("adverse_event", "percent", 40.0, 20, 50)]

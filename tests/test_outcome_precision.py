@@ -86,3 +86,23 @@ def test_bracketed_count_takes_the_cue_before_the_bracket(outcomes_nlp: Language
         "(20 [40%] of 50 patients) and raised serum bilirubin concentrations."
     )
     assert rows(outcomes_nlp, text) == [("adverse_event", "percent", 40.0, 20, 50)]
+
+
+# -- "+/-" is "±": a mean with its standard deviation is no count and no rate -----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pain scores were lower with drug A (33 +/- 3% vs 21 +/- 2%, P < 0.05).",
+        "Grip strength was lower in the C group (653 +/- 174) than in the M group (837 +/- 171).",
+        "The incidence of arrhythmia per hour was 0.06 +/- 0.04 with drug A.",
+    ],
+)
+def test_mean_and_deviation_typed_with_plus_minus(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+def test_counts_beside_a_mean_stay(outcomes_nlp: Language) -> None:
+    text = "Nausea occurred in 21 patients with drug A (score 4.1 +/- 1.2) and in 35 with placebo."
+    assert [r[2] for r in rows(outcomes_nlp, text)] == [21.0, 35.0]

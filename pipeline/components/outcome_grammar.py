@@ -120,7 +120,7 @@ class SentenceParser(StatisticsParser):
                 return False  # "stage 0 and 1 survivors", "ASA status 1 or 2 women"
             if prev.num is not None and self.consumed[i - 1] and "." in prev.text:
                 return False  # "P<0.000 1": a digit group of a statistic
-            if prev.text in "±+" or (prev.lower == "=" and not self._is_n_eq(i - 2)):
+            if prev.lower in ("±", "+") or (prev.lower == "=" and not self._is_n_eq(i - 2)):
                 return False
         nxt = self.lower(i + 1)
         if i + 1 < len(self.toks) and nxt in "-‐–" and self.adjacent(i, i + 1):

@@ -106,3 +106,22 @@ def test_mean_and_deviation_typed_with_plus_minus(outcomes_nlp: Language, text: 
 def test_counts_beside_a_mean_stay(outcomes_nlp: Language) -> None:
     text = "Nausea occurred in 21 patients with drug A (score 4.1 +/- 1.2) and in 35 with placebo."
     assert [r[2] for r in rows(outcomes_nlp, text)] == [21.0, 35.0]
+
+
+# -- subjects counted per unit of time or per site are a rate, not who was studied -------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Recruitment averaged 12 patients per month over the first year.",
+        "Accrual reached about 40 women per centre per year.",
+    ],
+)
+def test_subjects_per_month_or_site_are_a_rate(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+def test_subjects_per_arm_stay_an_arms_size(outcomes_nlp: Language) -> None:
+    got = rows(outcomes_nlp, "The study enrolled 130 patients per arm.")
+    assert [(r[0], r[2]) for r in got] == [("enrollment", 130.0)]

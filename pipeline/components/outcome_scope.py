@@ -91,6 +91,10 @@ class ScopeRules:
         self.exclusion_words = frozenset(w.split()[-1] for w in low["exclusion_words"])
         self.power_words = frozenset(w.split()[0] for w in low["power_cues"])
         self.per_after_re = re.compile(r"\s*per\b", re.IGNORECASE)
+        # "12 patients per month", "50 patients per site per year": a rate of accrual
+        self.per_rate_re = re.compile(
+            rf"\s*per\s+(?:(?:{_alt(low['per_rate_nouns'])})\b|\d)", re.IGNORECASE
+        )
         self.power_re = re.compile(rf"\b(?:{_alt(low['power_cues'])})\b", re.IGNORECASE)
         self._last_text: str | None = None
         self._last_cues = (False, False, False, False)
@@ -275,6 +279,12 @@ class ScopeRules:
         ineligible": who left the study population before any outcome, not a result."""
         return self._cues_in(text)[2] and self.exclusion_re.match(text, end) is not None
 
+    def rate_of_subjects(self, text: str, end: int) -> bool:
+        """ "Recruitment averaged 12 patients per month", "50 patients per site per year": the
+        subjects counted per unit of time or per site, a rate (of accrual), not who was studied
+        nor an event count ("130 patients per arm" is an arm's size and stays)."""
+        return self.per_rate_re.match(text, end) is not None
+
     def procedure_follows(self, text: str, end: int) -> bool:
         """ "All patients received ...", "All participants were re-evaluated ...": who was
         treated or examined (the cohort), not a result."""
@@ -421,6 +431,7 @@ SCOPE_LISTS: tuple[str, ...] = (
     "procedure_verbs",
     "exclusion_words",
     "power_cues",
+    "per_rate_nouns",
 )
 # every key it reads: its own and some the other outcome modules read too
 _KEYS: tuple[str, ...] = (

@@ -125,3 +125,23 @@ def test_subjects_per_month_or_site_are_a_rate(outcomes_nlp: Language, text: str
 def test_subjects_per_arm_stay_an_arms_size(outcomes_nlp: Language) -> None:
     got = rows(outcomes_nlp, "The study enrolled 130 patients per arm.")
     assert [(r[0], r[2]) for r in got] == [("enrollment", 130.0)]
+
+
+# -- a share of cycles or days is an amount of treatment or time, not of subjects --------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grade 3 diarrhoea occurred in 5 of 140 cycles.",
+        "Grade 3 diarrhoea occurred in 5/140 cycles.",
+        "Vomiting was recorded on 3 of 5 days.",
+    ],
+)
+def test_share_of_cycles_or_days(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+def test_share_of_subjects_stays(outcomes_nlp: Language) -> None:
+    got = rows(outcomes_nlp, "Grade 3 diarrhoea occurred in 5 of 140 patients.")
+    assert got == [("adverse_event", "count", 5.0, 5, 140)]

@@ -395,7 +395,9 @@ class SentenceParser(StatisticsParser):
                 return None  # "two of these factors": things, not subjects
             if self.is_int(k):
                 fig.den = self.int_at(k)
-                if fig.den < a:
+                if fig.den < a or self.counts_things(k):
+                    # ("3 of 120 cycles", "on 4 of 7 days": a share of cycles or days, an
+                    # amount of treatment or time, not of subjects)
                     return None
                 k += 1
             pend = self.pop_at(k)

@@ -145,3 +145,45 @@ def test_share_of_cycles_or_days(outcomes_nlp: Language, text: str) -> None:
 def test_share_of_subjects_stays(outcomes_nlp: Language) -> None:
     got = rows(outcomes_nlp, "Grade 3 diarrhoea occurred in 5 of 140 patients.")
     assert got == [("adverse_event", "count", 5.0, 5, 140)]
+
+
+# -- an arm's size "(n = N)" is an enrollment row of that arm ----------------------------------
+
+
+ArmRow = tuple[str, float, str | None, int | None]
+
+
+def arms(
+    nlp: Language, text: str, mentions: list[tuple[str, str, str]] | None = None
+) -> list[ArmRow]:
+    """(measure, value, arm, group_size) of each row."""
+    doc = run(nlp, text, mentions or [])
+    return [(r["measure"], r["value"], r["arm"], r["group_size"]) for r in doc._.outcomes]
+
+
+def test_arm_sizes_name_their_arm(outcomes_nlp: Language) -> None:
+    text = (
+        "In all, 610 women were randomly assigned to letrozole 2.5 mg daily (n = 310) or "
+        "placebo (n = 300). Grade 3 arthralgia occurred in 12% of women in the placebo arm."
+    )
+    got = arms(outcomes_nlp, text, [("letrozole", "DRUG", "MESH:D000077289")])
+    assert got == [
+        ("enrollment", 610.0, None, None),
+        ("enrollment", 310.0, "letrozole", 310),
+        ("enrollment", 300.0, "placebo", 300),
+        ("adverse_event", 12.0, "placebo", 300),
+    ]
+
+
+def test_arm_sizes_name_their_label_or_negated_drug(outcomes_nlp: Language) -> None:
+    text = "Patients were randomized to two regimens (ddAT, n = 191; AC-DOC, n = 178)."
+    got = arms(outcomes_nlp, text)
+    assert [(a, g) for _, _, a, g in got] == [("ddAT", 191), ("AC-DOC", 178)]
+    text = "Women were randomized to the vitamin B6 (n = 67) or no vitamin B6 (n = 68) groups."
+    got = arms(outcomes_nlp, text, [("vitamin B6", "DRUG", "MESH:D025101")])
+    assert [(a, g) for _, _, a, g in got] == [("vitamin B6", 67), ("no vitamin B6", 68)]
+
+
+def test_a_description_in_the_bracket_is_no_arm(outcomes_nlp: Language) -> None:
+    got = arms(outcomes_nlp, "Women (all postmenopausal, n = 40) were enrolled in the trial.")
+    assert got == [("enrollment", 40.0, None, None)]

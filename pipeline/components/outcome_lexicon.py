@@ -270,6 +270,21 @@ class Lexicon:
             rf"\bthe\s+(?P<arm>[^()\[\],;]{{1,40}}?)\s+(?:{arm_nouns})\s*(?:[(\[]|,)\s*$",
             re.IGNORECASE,
         )
+        # an arm's size "(n = 453)": its label inside the bracket ("(ddAT, n = 191", "(group A;
+        # n = 30"), or its control arm right before the bracket ("placebo (n = 125"); a drug
+        # arm with its dose ("letrozole 2.5 mg daily (n = 453") is read from the drug mentions
+        self.size_label_stops = frozenset(w.lower() for w in data["size_label_stops"])
+        self.size_label_re = re.compile(
+            r"[(\[;]\s*(?P<arm>[^\W\d_][^()\[\];,:=%<>]{0,38}?)\s*[,;:]\s*$"
+        )
+        self.size_control_re = re.compile(
+            rf"\b(?P<arm>(?:{_alt(data['control_arms'])})(?:\s+(?:{arm_nouns}))?)\s*[(\[]\s*$",
+            re.IGNORECASE,
+        )
+        dose = _alt(self.units | self.count_blockers_after | {"/", "per"})
+        self.dose_between_re = re.compile(
+            rf"(?:\s*(?:\d[\d.,]*|(?i:{dose})(?![\w])))*\s*[(\[]\s*$"
+        )
 
     def passes(self, text: str, start: int = 0, end: int | None = None) -> bool:
         """The pre-check: can text[start:end] hold a figure at all?"""

@@ -166,6 +166,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "arm_drug_links",
     "following_drug_subjects",
     "following_drug_links",
+    "size_label_stops",
     *SCOPE_LISTS,
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")

@@ -187,3 +187,20 @@ def test_arm_sizes_name_their_label_or_negated_drug(outcomes_nlp: Language) -> N
 def test_a_description_in_the_bracket_is_no_arm(outcomes_nlp: Language) -> None:
     got = arms(outcomes_nlp, "Women (all postmenopausal, n = 40) were enrolled in the trial.")
     assert got == [("enrollment", 40.0, None, None)]
+
+
+# -- "one" picking one of the groups just named is a pronoun, no count -------------------------
+
+
+def test_one_of_the_groups_named_is_no_count(outcomes_nlp: Language) -> None:
+    text = (
+        "In all, 120 women were randomized to two groups: one with ketamine and one without "
+        "ketamine."
+    )
+    got = arms(outcomes_nlp, text, [("ketamine", "DRUG", "MESH:D007649")])
+    assert got == [("enrollment", 120.0, None, None)]
+
+
+def test_a_count_after_a_group_stays(outcomes_nlp: Language) -> None:
+    text = "Of the 30 evaluable patients in the study group, 1 achieved complete remission."
+    assert ("remission", 1.0) in [(m, v) for m, v, _, _ in arms(outcomes_nlp, text)]

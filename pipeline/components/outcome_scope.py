@@ -127,14 +127,16 @@ class ScopeRules:
             rf"(?:[a-z]+ly\s+)?(?:{_alt(low['exclusion_words'])})\b",
             re.IGNORECASE,
         )
-        self._build_count_regexes(low)
+        self._build_count_regexes(low, data["number_words"])
         self.procedure_re = re.compile(
             r"^\s*(?:\([^()]{0,80}\)\s*)?(?:(?:were|was|had|have|are)\s+)?(?:[a-z]+ly\s+)?"
             rf"(?:{_alt(low['procedure_verbs'])})\b",
             re.IGNORECASE,
         )
 
-    def _build_count_regexes(self, low: dict[str, frozenset[str]]) -> None:
+    def _build_count_regexes(
+        self, low: dict[str, frozenset[str]], number_words: Iterable[str]
+    ) -> None:
         """Bare numbers that count no subjects, and subgroups that are no arm."""
         things = _alt(low["count_blockers_after"])
         # "6 cycles of FEC100 versus 4 FEC100": listed or compared with an amount of treatment
@@ -152,6 +154,12 @@ class ScopeRules:
         self.tested_after_re = re.compile(r"\s*[,;]\s*[pP]\s*[=<>≤≥]")
         arms = _alt(low["arm_nouns"] | low["control_arms"])
         self.arm_before_re = re.compile(rf"\b(?:{arms})\s*[(\[]\s*$", re.IGNORECASE)
+        # "randomized to two groups: one with dexamethasone and one without": "one" names one
+        # of the groups just counted (a pronoun), right after them and a colon or comma
+        self.arm_pronoun_re = re.compile(
+            rf"\b(?:\d+|{_alt(number_words)})\s+(?:[\w-]+\s+)?(?:{arms})\s*[:,]\s*$",
+            re.IGNORECASE,
+        )
         # "In cohort 2 (n = 99), ...": a clause opens on a group, its size in brackets; by a
         # trait ("In patients with centrally confirmed receptor positivity (n = 150), ...")
         self.group_opening_re = re.compile(
@@ -179,6 +187,12 @@ class ScopeRules:
             return self.things_before_re.search(before[-80:]) is not None
         last = tail[tail.rfind(" ") + 1 :].lower()
         return last in self.amount_joiners and self.amount_listed_re.search(before) is not None
+
+    def arm_pronoun(self, text: str, start: int) -> bool:
+        """ "two groups: one with dexamethasone and one without": a bare "one" (written as a
+        word: the caller checks) right after the groups it picks one of names an arm, it
+        counts no subjects."""
+        return self.arm_pronoun_re.search(text, max(0, start - 40), start) is not None
 
     def general_statement(self, text: str) -> bool:
         """The sentence's verbs are present (or future) tense only: it states what is generally

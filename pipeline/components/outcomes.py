@@ -278,6 +278,13 @@ class OutcomeExtractor:
                 continue  # "Recruitment averaged 12 patients per month": a rate of accrual
             if f.needs_cue and f.pct is None and scope.counts_no_subjects(text, f.start, f.end):
                 continue  # "1) versus ...", "6 cycles of FEC100 versus 4 FEC100"
+            if (
+                f.needs_cue
+                and f.count == 1
+                and parser.toks[f.ts].word_num
+                and scope.arm_pronoun(text, f.start)
+            ):
+                continue  # "two groups: one with dexamethasone and one without"
             if f.all_form and f.count is None and (
                 scope.procedure_follows(text, f.end) or (not f.prefer_after and others)
             ):

@@ -63,7 +63,7 @@ def test_small_trials_said_outright_stay_enrollment(
 
 def test_limits_are_validated_by_name() -> None:
     data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
-    data["limits"] = {"min_enrollment": "ten"}
+    data["limits"] = {**data["limits"], "min_enrollment": "ten"}
     with pytest.raises(RuleFileError, match=r"key 'limits'.*'min_enrollment'"):
         validate_lexicon(data, "lexicon.json")
 
@@ -71,8 +71,11 @@ def test_limits_are_validated_by_name() -> None:
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("limits", {"min_enrollment": -5}, r"'min_enrollment' is -5; expected a whole number"),
-        ("limits", {"min_enrollment": True}, r"'min_enrollment' has bool True, expected int"),
+        ("limits", {"min_enrollment": -5, "min_confidence_level": 80},
+         r"'min_enrollment' is -5; expected a whole number"),
+        ("limits", {"min_enrollment": True, "min_confidence_level": 80},
+         r"'min_enrollment' has bool True, expected int"),
+        ("limits", {"min_enrollment": 10}, r"'limits': missing key 'min_confidence_level'"),
         ("limits", True, r"key 'limits' is bool; expected a JSON object"),
         ("rate_nouns", [], r"key 'rate_nouns' is an empty list"),
         ("occurrence_nouns", [], r"key 'occurrence_nouns' is an empty list"),

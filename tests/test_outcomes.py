@@ -570,8 +570,8 @@ def test_arm_group_size_and_hazard_ratio(nlp: Language) -> None:
     got = [(r["measure"], r["value"], r["unit"], r["arm"], r["group_size"]) for r in rows]
     assert got == [
         ("enrollment", 907.0, "count", None, None),
-        ("enrollment", 453.0, "count", None, 453),
-        ("enrollment", 454.0, "count", None, 454),
+        ("enrollment", 453.0, "count", "letrozole", 453),
+        ("enrollment", 454.0, "count", "tamoxifen", 454),
         ("response", 30.0, "percent", "letrozole", 453),
         ("response", 20.0, "percent", "tamoxifen", 454),
         ("progression", 0.72, "hazard_ratio", None, None),

@@ -303,6 +303,39 @@ def _group_size(
     return next((ctx.arm_sizes[k] for k in keys if k in ctx.arm_sizes), None)
 
 
+def size_arm(f: Figure, text: str, sm: SentenceMentions) -> tuple[int, int] | None:
+    """The arm whose size an "(n = N)" enrollment figure gives, as sentence offsets: its label
+    inside the bracket ("(ddAT, n = 191)", "(group A; n = 30)"), a drug named right before the
+    bracket, past its dose ("letrozole 2.5 mg daily (n = 453)"), or a control arm ("placebo
+    (n = 125)"); None if none is named there."""
+    lex = sm.lex
+    lo = max(0, f.start - 60)
+    m = lex.size_label_re.search(text, lo, f.start)
+    if m:
+        words = m["arm"].lower().split()
+        # (a label, not a measurement: "(mean age 55, n = 40)", "(mean ± SD, n = 6)")
+        if words[0] in lex.size_label_stops or "±" in words or "+/-" in words:
+            return None
+        if not any(w[0].isdigit() for w in words) or any(w in lex.arm_nouns for w in words):
+            return m.start("arm"), m.end("arm")
+        return None
+    k = bisect.bisect_left(sm.drug_starts, sm.base + f.start) - 1
+    if k >= 0:
+        e = sm.drugs[k].end - sm.base
+        if 0 <= f.start - e <= 40 and lex.dose_between_re.fullmatch(text, e, f.start):
+            s = sm.drugs[k].start - sm.base
+            # "no pyridoxine (n = 68)": the arm without the drug (but "nonusers of aspirin
+            # (n = 6883)" are subjects named by their use of it, no arm)
+            words = text[max(0, s - 12) : s].split()
+            if words and words[-1].lower() == "of":
+                return None
+            if words and words[-1].lower() in lex.negation_words:
+                s = text.rindex(words[-1], 0, s)
+            return s, e
+    m = lex.size_control_re.search(text, lo, f.start)
+    return (m.start("arm"), m.end("arm")) if m else None
+
+
 def resolve_figure(
     sent: Span,
     sent_idx: int,
@@ -344,6 +377,8 @@ def resolve_figure(
         value, unit = float(n.count), "count"
     else:
         return None
+    if f.n_form and f.arm is None and f.measure == "enrollment":
+        f.arm = size_arm(f, parser.text, sm)  # "letrozole (n = 453)": the arm's size
     drug_text, drug_id = _drug_tie(f, parser, ctx, sm)
     base = sent.start_char
     arm = parser.text[f.arm[0] : f.arm[1]].strip() if f.arm is not None else None

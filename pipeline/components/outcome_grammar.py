@@ -120,7 +120,7 @@ class SentenceParser(StatisticsParser):
                 return False  # "stage 0 and 1 survivors", "ASA status 1 or 2 women"
             if prev.num is not None and self.consumed[i - 1] and "." in prev.text:
                 return False  # "P<0.000 1": a digit group of a statistic
-            if prev.text in "±+" or (prev.lower == "=" and not self._is_n_eq(i - 2)):
+            if prev.lower in ("±", "+") or (prev.lower == "=" and not self._is_n_eq(i - 2)):
                 return False
         nxt = self.lower(i + 1)
         if i + 1 < len(self.toks) and nxt in "-‐–" and self.adjacent(i, i + 1):
@@ -263,6 +263,18 @@ class SentenceParser(StatisticsParser):
             return after if after is not None else pe + 2
         return None
 
+    def _level_after_ci(self, i: int, pe: int) -> bool:
+        """ "(2-sided CI 95%)": a percentage right after a CI abbreviation that is a
+        conventional confidence level and starts no range ("CI 30%-50%" gives a bound)."""
+        t = self.toks[i]
+        assert t.num is not None
+        if t.num < self.lex.min_confidence_level or t.num >= 100:
+            return False
+        if self.lower(pe) in ("-", "–", "—", "to"):
+            return False
+        before = self.lex.confidence_before_re
+        return before.search(self.text, max(0, t.start - 12), t.start) is not None
+
     def _parse_pct(self, i: int, pe: int) -> Figure | None:
         if self.lower(i - 1) == "±":
             return None  # "12.3±2.4%": a standard error, not a rate
@@ -280,6 +292,8 @@ class SentenceParser(StatisticsParser):
             return fig
         if self.lex.confidence_after_re.match(self.text, self.toks[pe - 1].end):
             return None  # "the 95% one-sided upper confidence limit": a level, not a figure
+        if self._level_after_ci(i, pe):
+            return None  # "(2-sided CI 95%)": the same level, written after the abbreviation
         fig = Figure(i, pe)
         self.set_pct(fig, i)
         t0 = self.toks[i].start
@@ -292,7 +306,11 @@ class SentenceParser(StatisticsParser):
             or self.lex.change_after_re.match(self.text[self.toks[pe - 1].end : t0 + 160])
         )
         # (a comparator ends right before the number: a short window is enough)
-        fig.comparator = bool(self.lex.comparator_re.search(self.text[max(0, t0 - 60) : t0]))
+        # ("a 5-year risk of 1.66% or more": a threshold written after the number too)
+        fig.comparator = bool(
+            self.lex.comparator_re.search(self.text[max(0, t0 - 60) : t0])
+            or self.lex.comparator_after_re.match(self.text, self.toks[pe - 1].end)
+        )
         j = pe
         # "80% (12/15)", "80% (12 of 15)", "80% (n = 12)", "80% (12 patients)"
         if self.lower(j) in ("(", "["):
@@ -377,7 +395,9 @@ class SentenceParser(StatisticsParser):
                 return None  # "two of these factors": things, not subjects
             if self.is_int(k):
                 fig.den = self.int_at(k)
-                if fig.den < a:
+                if fig.den < a or self.counts_things(k):
+                    # ("3 of 120 cycles", "on 4 of 7 days": a share of cycles or days, an
+                    # amount of treatment or time, not of subjects)
                     return None
                 k += 1
             pend = self.pop_at(k)
@@ -411,6 +431,8 @@ class SentenceParser(StatisticsParser):
             self.set_pct(fig, pp[0])
             j = pp[1]
             matched = True
+            if fig.den is None and self.lower(j) == "of":
+                j = self._share_of(fig, j)
         if not matched and not self._bare_count(fig, i):
             return None
         if fig.pct is None and (
@@ -425,6 +447,20 @@ class SentenceParser(StatisticsParser):
         fig.te = j
         self._count_context(fig, i, j)
         return fig
+
+    def _share_of(self, fig: Figure, j: int) -> int:
+        """ "30 (58%) of 52 evaluable patients": the count's denominator and subjects written
+        after its percentage (one figure, not a figure and a second count); the index past
+        them, or j."""
+        k = self._skip_determiners(fig, j + 1)
+        if not self.is_int(k) or fig.count is None or self.int_at(k) < fig.count:
+            return j
+        pend = self.pop_at(k + 1)
+        if pend is None:
+            return j
+        fig.den = self.int_at(k)
+        fig.population, fig.has_pop = self.toks[pend - 1].text, True
+        return pend
 
     def _date_or_name(self, i: int, d: int) -> bool:
         """ "08/2018" (a month and year), "cytokeratin 5/6+" (a name): not a fraction."""
@@ -507,7 +543,9 @@ class SentenceParser(StatisticsParser):
             and not fig.remaining
         ):
             fig.den_phrase = True  # "the 12 patients": a group already counted
-        fig.prefer_after = prev not in self.lex.prepositions
+        # (a count opening a bracket is about what the bracket follows: "neutropenia (22 [43%]
+        # of 51 patients) and ALT concentrations ...", as for "(n = 12)")
+        fig.prefer_after = prev not in self.lex.prepositions and self.lower(i - 1) not in ("(", "[")
 
     def _parse_n_eq(self, i: int) -> Figure | None:
         # skip "(67.1%, n = 47)": n inside brackets that already hold a percentage

@@ -121,6 +121,12 @@ class Lexicon:
             rf"(?i:{_alt(data['confidence_words'])})\b"
             rf"|\s*(?:{_alt(data['ci_abbreviations'])})(?![\w])"
         )
+        # "(2-sided CI 95%)", "IC 95%": a confidence level written after its abbreviation (a
+        # conventional level, `limits.min_confidence_level` or more; not "CI 30%-50%", a bound)
+        self.confidence_before_re = re.compile(
+            rf"(?<![\w.])(?:{_alt(data['ci_abbreviations'])})\s*[:=,]?\s*$"
+        )
+        self.min_confidence_level: int = data["limits"]["min_confidence_level"]
         self.area_after_re = re.compile(
             rf"^\s*of\s+(?:the\s+|her\s+|his\s+|their\s+|its\s+|total\s+|affected\s+)*"
             rf"(?:{_alt(self.area)})\b",
@@ -263,6 +269,21 @@ class Lexicon:
         self.arm_before_re = re.compile(
             rf"\bthe\s+(?P<arm>[^()\[\],;]{{1,40}}?)\s+(?:{arm_nouns})\s*(?:[(\[]|,)\s*$",
             re.IGNORECASE,
+        )
+        # an arm's size "(n = 453)": its label inside the bracket ("(ddAT, n = 191", "(group A;
+        # n = 30"), or its control arm right before the bracket ("placebo (n = 125"); a drug
+        # arm with its dose ("letrozole 2.5 mg daily (n = 453") is read from the drug mentions
+        self.size_label_stops = frozenset(w.lower() for w in data["size_label_stops"])
+        self.size_label_re = re.compile(
+            r"[(\[;]\s*(?P<arm>[^\W\d_][^()\[\];,:=%<>]{0,38}?)\s*[,;:]\s*$"
+        )
+        self.size_control_re = re.compile(
+            rf"\b(?P<arm>(?:{_alt(data['control_arms'])})(?:\s+(?:{arm_nouns}))?)\s*[(\[]\s*$",
+            re.IGNORECASE,
+        )
+        dose = _alt(self.units | self.count_blockers_after | {"/", "per"})
+        self.dose_between_re = re.compile(
+            rf"(?:\s*(?:\d[\d.,]*|(?i:{dose})(?![\w])))*\s*[(\[]\s*$"
         )
 
     def passes(self, text: str, start: int = 0, end: int | None = None) -> bool:

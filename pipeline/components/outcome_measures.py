@@ -146,7 +146,11 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
     count)."""
     if f.count is None or f.count <= 0 or f.n_form or f.zero:
         return False  # ("All 290 patients were randomized": an "all" form with its count)
-    if (f.den is not None and not f.all_form) or f.ratio is not None or f.rate_per or f.time_unit:
+    # ("68 (62%) of 109 patients ... were recruited": the 68 were, out of a pool of 109)
+    share = f.pct is not None and f.den is not None and f.has_pop and f.num == f.count
+    if (f.den is not None and not (f.all_form or share)) or f.ratio is not None:
+        return False
+    if f.rate_per or f.time_unit:
         return False
     toks = parser.toks
     k = f.te
@@ -184,8 +188,9 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
                 return True
         elif low in lex.enrolled_words and parser.lower(m + 1) in lex.prepositions:
             # "254 patients with ER-positive cancer randomised to ...", "138 (46.2%)
-            # randomized (A, 65; P, 73)": the participle right after who was counted
-            return True
+            # randomized (A, 65; P, 73)": the participle right after who was counted (but of a
+            # share, it names the pool: "442 (52%) of 856 patients assigned to A" had an event)
+            return not share
         elif low in lex.enrolled_words and bare and m == k and parser.lower(m + 1) in "(,;":
             return True  # (not "Twelve randomized controlled trials")
     return False

@@ -166,6 +166,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "arm_drug_links",
     "following_drug_subjects",
     "following_drug_links",
+    "size_label_stops",
     *SCOPE_LISTS,
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")
@@ -195,7 +196,7 @@ class CueScores:
 
 SCORE_KEYS: tuple[str, ...] = tuple(CueScores.__dataclass_fields__)
 # The lexicon's numeric limits (`limits`): see its comment in the lexicon file.
-LIMIT_KEYS: tuple[str, ...] = ("min_enrollment",)
+LIMIT_KEYS: tuple[str, ...] = ("min_enrollment", "min_confidence_level")
 
 
 def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:

@@ -91,6 +91,10 @@ class ScopeRules:
         self.exclusion_words = frozenset(w.split()[-1] for w in low["exclusion_words"])
         self.power_words = frozenset(w.split()[0] for w in low["power_cues"])
         self.per_after_re = re.compile(r"\s*per\b", re.IGNORECASE)
+        # "12 patients per month", "50 patients per site per year": a rate of accrual
+        self.per_rate_re = re.compile(
+            rf"\s*per\s+(?:(?:{_alt(low['per_rate_nouns'])})\b|\d)", re.IGNORECASE
+        )
         self.power_re = re.compile(rf"\b(?:{_alt(low['power_cues'])})\b", re.IGNORECASE)
         self._last_text: str | None = None
         self._last_cues = (False, False, False, False)
@@ -123,14 +127,16 @@ class ScopeRules:
             rf"(?:[a-z]+ly\s+)?(?:{_alt(low['exclusion_words'])})\b",
             re.IGNORECASE,
         )
-        self._build_count_regexes(low)
+        self._build_count_regexes(low, data["number_words"])
         self.procedure_re = re.compile(
             r"^\s*(?:\([^()]{0,80}\)\s*)?(?:(?:were|was|had|have|are)\s+)?(?:[a-z]+ly\s+)?"
             rf"(?:{_alt(low['procedure_verbs'])})\b",
             re.IGNORECASE,
         )
 
-    def _build_count_regexes(self, low: dict[str, frozenset[str]]) -> None:
+    def _build_count_regexes(
+        self, low: dict[str, frozenset[str]], number_words: Iterable[str]
+    ) -> None:
         """Bare numbers that count no subjects, and subgroups that are no arm."""
         things = _alt(low["count_blockers_after"])
         # "6 cycles of FEC100 versus 4 FEC100": listed or compared with an amount of treatment
@@ -148,6 +154,12 @@ class ScopeRules:
         self.tested_after_re = re.compile(r"\s*[,;]\s*[pP]\s*[=<>≤≥]")
         arms = _alt(low["arm_nouns"] | low["control_arms"])
         self.arm_before_re = re.compile(rf"\b(?:{arms})\s*[(\[]\s*$", re.IGNORECASE)
+        # "randomized to two groups: one with dexamethasone and one without": "one" names one
+        # of the groups just counted (a pronoun), right after them and a colon or comma
+        self.arm_pronoun_re = re.compile(
+            rf"\b(?:\d+|{_alt(number_words)})\s+(?:[\w-]+\s+)?(?:{arms})\s*[:,]\s*$",
+            re.IGNORECASE,
+        )
         # "In cohort 2 (n = 99), ...": a clause opens on a group, its size in brackets; by a
         # trait ("In patients with centrally confirmed receptor positivity (n = 150), ...")
         self.group_opening_re = re.compile(
@@ -175,6 +187,12 @@ class ScopeRules:
             return self.things_before_re.search(before[-80:]) is not None
         last = tail[tail.rfind(" ") + 1 :].lower()
         return last in self.amount_joiners and self.amount_listed_re.search(before) is not None
+
+    def arm_pronoun(self, text: str, start: int) -> bool:
+        """ "two groups: one with dexamethasone and one without": a bare "one" (written as a
+        word: the caller checks) right after the groups it picks one of names an arm, it
+        counts no subjects."""
+        return self.arm_pronoun_re.search(text, max(0, start - 40), start) is not None
 
     def general_statement(self, text: str) -> bool:
         """The sentence's verbs are present (or future) tense only: it states what is generally
@@ -274,6 +292,12 @@ class ScopeRules:
         """ "Nine patients were excluded after randomization", "two patients became
         ineligible": who left the study population before any outcome, not a result."""
         return self._cues_in(text)[2] and self.exclusion_re.match(text, end) is not None
+
+    def rate_of_subjects(self, text: str, end: int) -> bool:
+        """ "Recruitment averaged 12 patients per month", "50 patients per site per year": the
+        subjects counted per unit of time or per site, a rate (of accrual), not who was studied
+        nor an event count ("130 patients per arm" is an arm's size and stays)."""
+        return self.per_rate_re.match(text, end) is not None
 
     def procedure_follows(self, text: str, end: int) -> bool:
         """ "All patients received ...", "All participants were re-evaluated ...": who was
@@ -421,6 +445,7 @@ SCOPE_LISTS: tuple[str, ...] = (
     "procedure_verbs",
     "exclusion_words",
     "power_cues",
+    "per_rate_nouns",
 )
 # every key it reads: its own and some the other outcome modules read too
 _KEYS: tuple[str, ...] = (

@@ -12,8 +12,12 @@ import re
 from dataclasses import dataclass
 
 TOKEN_RE = re.compile(
-    r"\d{1,3}(?:[,\u2009\u202f\u00a0]\d{3})+(?![\d])(?:[.·]\d+)?|\d+(?:[.·]\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)*|\S"
+    r"\d{1,3}(?:[,\u2009\u202f\u00a0]\d{3})+(?![\d])(?:[.·]\d+)?|\d+(?:[.·]\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)*"
+    r"|\+ ?/ ?[-−]|\S"
 )
+# "+/-" is "±" as typed on a keyboard ("54 +/- 5"): one token whose lower form is "±", so a
+# mean with its standard deviation is never read as a count or a rate
+PLUS_MINUS = "±"
 
 # thousands separators: a comma, or a thin or no-break space ("48\u202f835")
 THOUSANDS_RE = re.compile("[,\u2009\u202f\u00a0]")
@@ -51,6 +55,8 @@ def light_tokens(text: str, number_words: dict[str, int]) -> list[Tok]:
             append(Tok(s, s, a, b, float(norm), len(norm) - dot - 1 if dot >= 0 else 0))
             continue
         low = low_text[a:b] if same_offsets else s.lower()
+        if low[0] == "+" and len(low) > 1:
+            low = PLUS_MINUS
         if low in number_words:
             append(Tok(s, low, a, b, float(number_words[low]), 0, True))
             n_words += 1

@@ -274,8 +274,17 @@ class OutcomeExtractor:
                 continue  # "65% were postmenopausal": who was studied, not an outcome
             if f.pct is None and scope.excluded_follows(text, tail):
                 continue  # "Nine patients were excluded after randomization"
+            if f.has_pop and f.pct is None and f.den is None and scope.rate_of_subjects(text, tail):
+                continue  # "Recruitment averaged 12 patients per month": a rate of accrual
             if f.needs_cue and f.pct is None and scope.counts_no_subjects(text, f.start, f.end):
                 continue  # "1) versus ...", "6 cycles of FEC100 versus 4 FEC100"
+            if (
+                f.needs_cue
+                and f.count == 1
+                and parser.toks[f.ts].word_num
+                and scope.arm_pronoun(text, f.start)
+            ):
+                continue  # "two groups: one with dexamethasone and one without"
             if f.all_form and f.count is None and (
                 scope.procedure_follows(text, f.end) or (not f.prefer_after and others)
             ):

@@ -1,0 +1,206 @@
+"""Rows that are not results, and results read as one figure: each sentence (written for these
+tests) with the rows it gives. Each case fails without the rule named above it."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from test_outcomes import run
+
+Row = tuple[str, str, float, int | None, int | None]
+
+
+def rows(nlp: Language, text: str) -> list[Row]:
+    """(measure, unit, value, numerator, denominator) of each row."""
+    return [
+        (r["measure"], r["unit"], r["value"], r["numerator"], r["denominator"])
+        for r in run(nlp, text)._.outcomes
+    ]
+
+
+def values(nlp: Language, text: str) -> list[float]:
+    return [r[2] for r in rows(nlp, text)]
+
+
+# -- a confidence level written after its abbreviation is no figure ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grade 2 dermatitis occurred in 40% of women (two-sided CI 95%).",
+        "Grade 2 dermatitis occurred in 40% of women (CI: 90%).",
+    ],
+)
+def test_confidence_level_after_ci(outcomes_nlp: Language, text: str) -> None:
+    assert values(outcomes_nlp, text) == [40.0]
+
+
+def test_bound_after_ci_is_not_a_level(outcomes_nlp: Language) -> None:
+    # "CI 30%-50%" starts a range: the bounds are not a level (nor rows of their own)
+    text = "Grade 2 dermatitis occurred in 40% of women (CI 30%-50%)."
+    assert values(outcomes_nlp, text) == [40.0]
+
+
+# -- a percentage followed by "or more / or higher" is a threshold ----------------------------
+
+
+def test_threshold_written_after_the_percentage(outcomes_nlp: Language) -> None:
+    text = (
+        "Of the 310 women with a projected risk of 2.1% or higher who joined the study, "
+        "nine developed a thrombosis."
+    )
+    assert 2.1 not in values(outcomes_nlp, text)
+
+
+# -- "N (x%) of M <subjects>" is one figure: the count, its share and its denominator ----------
+
+
+def test_count_share_and_denominator_are_one_figure(outcomes_nlp: Language) -> None:
+    got = rows(outcomes_nlp, "Grade 3 mucositis occurred in 14 (27%) of 51 assessable patients.")
+    assert got == [("adverse_event", "percent", 27.0, 14, 51)]
+
+
+def test_share_of_a_pool_that_was_enrolled(outcomes_nlp: Language) -> None:
+    # the enrolled are the 52; the 85 were the pool they came from
+    got = rows(
+        outcomes_nlp,
+        "Between 2010 and 2014, 52 (61%) of 85 women with lymphoedema were enrolled.",
+    )
+    assert got == [("enrollment", "count", 52.0, 52, 85)]
+
+
+def test_pool_named_by_its_arm_is_not_enrollment(outcomes_nlp: Language) -> None:
+    # "assigned to" names the pool the event count is a share of, not who was enrolled
+    got = rows(outcomes_nlp, "Nausea was reported by 40 (20%) of 200 women assigned to letrozole.")
+    assert [r[0] for r in got] == ["adverse_event"]
+    assert got[0][3:] == (40, 200)
+
+
+# -- a count opening a bracket is about what the bracket follows -----------------------------
+
+
+def test_bracketed_count_takes_the_cue_before_the_bracket(outcomes_nlp: Language) -> None:
+    text = (
+        "The most frequent grade 3 events with the combination were neutropenia "
+        "(20 [40%] of 50 patients) and raised serum bilirubin concentrations."
+    )
+    assert rows(outcomes_nlp, text) == [("adverse_event", "percent", 40.0, 20, 50)]
+
+
+# -- "+/-" is "±": a mean with its standard deviation is no count and no rate -----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pain scores were lower with drug A (33 +/- 3% vs 21 +/- 2%, P < 0.05).",
+        "Grip strength was lower in the C group (653 +/- 174) than in the M group (837 +/- 171).",
+        "The incidence of arrhythmia per hour was 0.06 +/- 0.04 with drug A.",
+    ],
+)
+def test_mean_and_deviation_typed_with_plus_minus(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+def test_counts_beside_a_mean_stay(outcomes_nlp: Language) -> None:
+    text = "Nausea occurred in 21 patients with drug A (score 4.1 +/- 1.2) and in 35 with placebo."
+    assert [r[2] for r in rows(outcomes_nlp, text)] == [21.0, 35.0]
+
+
+# -- subjects counted per unit of time or per site are a rate, not who was studied -------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Recruitment averaged 12 patients per month over the first year.",
+        "Accrual reached about 40 women per centre per year.",
+    ],
+)
+def test_subjects_per_month_or_site_are_a_rate(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+def test_subjects_per_arm_stay_an_arms_size(outcomes_nlp: Language) -> None:
+    got = rows(outcomes_nlp, "The study enrolled 130 patients per arm.")
+    assert [(r[0], r[2]) for r in got] == [("enrollment", 130.0)]
+
+
+# -- a share of cycles or days is an amount of treatment or time, not of subjects --------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grade 3 diarrhoea occurred in 5 of 140 cycles.",
+        "Grade 3 diarrhoea occurred in 5/140 cycles.",
+        "Vomiting was recorded on 3 of 5 days.",
+    ],
+)
+def test_share_of_cycles_or_days(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+def test_share_of_subjects_stays(outcomes_nlp: Language) -> None:
+    got = rows(outcomes_nlp, "Grade 3 diarrhoea occurred in 5 of 140 patients.")
+    assert got == [("adverse_event", "count", 5.0, 5, 140)]
+
+
+# -- an arm's size "(n = N)" is an enrollment row of that arm ----------------------------------
+
+
+ArmRow = tuple[str, float, str | None, int | None]
+
+
+def arms(
+    nlp: Language, text: str, mentions: list[tuple[str, str, str]] | None = None
+) -> list[ArmRow]:
+    """(measure, value, arm, group_size) of each row."""
+    doc = run(nlp, text, mentions or [])
+    return [(r["measure"], r["value"], r["arm"], r["group_size"]) for r in doc._.outcomes]
+
+
+def test_arm_sizes_name_their_arm(outcomes_nlp: Language) -> None:
+    text = (
+        "In all, 610 women were randomly assigned to letrozole 2.5 mg daily (n = 310) or "
+        "placebo (n = 300). Grade 3 arthralgia occurred in 12% of women in the placebo arm."
+    )
+    got = arms(outcomes_nlp, text, [("letrozole", "DRUG", "MESH:D000077289")])
+    assert got == [
+        ("enrollment", 610.0, None, None),
+        ("enrollment", 310.0, "letrozole", 310),
+        ("enrollment", 300.0, "placebo", 300),
+        ("adverse_event", 12.0, "placebo", 300),
+    ]
+
+
+def test_arm_sizes_name_their_label_or_negated_drug(outcomes_nlp: Language) -> None:
+    text = "Patients were randomized to two regimens (ddAT, n = 191; AC-DOC, n = 178)."
+    got = arms(outcomes_nlp, text)
+    assert [(a, g) for _, _, a, g in got] == [("ddAT", 191), ("AC-DOC", 178)]
+    text = "Women were randomized to the vitamin B6 (n = 67) or no vitamin B6 (n = 68) groups."
+    got = arms(outcomes_nlp, text, [("vitamin B6", "DRUG", "MESH:D025101")])
+    assert [(a, g) for _, _, a, g in got] == [("vitamin B6", 67), ("no vitamin B6", 68)]
+
+
+def test_a_description_in_the_bracket_is_no_arm(outcomes_nlp: Language) -> None:
+    got = arms(outcomes_nlp, "Women (all postmenopausal, n = 40) were enrolled in the trial.")
+    assert got == [("enrollment", 40.0, None, None)]
+
+
+# -- "one" picking one of the groups just named is a pronoun, no count -------------------------
+
+
+def test_one_of_the_groups_named_is_no_count(outcomes_nlp: Language) -> None:
+    text = (
+        "In all, 120 women were randomized to two groups: one with ketamine and one without "
+        "ketamine."
+    )
+    got = arms(outcomes_nlp, text, [("ketamine", "DRUG", "MESH:D007649")])
+    assert got == [("enrollment", 120.0, None, None)]
+
+
+def test_a_count_after_a_group_stays(outcomes_nlp: Language) -> None:
+    text = "Of the 30 evaluable patients in the study group, 1 achieved complete remission."
+    assert ("remission", 1.0) in [(m, v) for m, v, _, _ in arms(outcomes_nlp, text)]

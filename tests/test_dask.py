@@ -29,6 +29,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 NLP_FACTORY = nlp_factory()
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_equals_local_engine(tmp_path: Path) -> None:
     inp = tmp_path / "in"
     inp.mkdir()
@@ -51,9 +52,9 @@ def test_dask_local_cluster_equals_local_engine(tmp_path: Path) -> None:
     assert read_tables(tmp_path / "dask") == read_tables(tmp_path / "local")
     manifest = json.loads((tmp_path / "dask" / "manifest.json").read_text())
     assert manifest["engine"] == "dask" and manifest["status"] == "complete"
-    workers = {json.loads(f.read_text())["worker"]
-               for f in (tmp_path / "dask" / "_shards").glob("*.json")}
-    assert len(workers) >= 1
+    # every unit's marker names the Dask worker that wrote it
+    markers = [json.loads(f.read_text()) for f in (tmp_path / "dask" / "_shards").glob("*.json")]
+    assert markers and all(m["worker"] for m in markers)
 
 
 def _free_port() -> int:

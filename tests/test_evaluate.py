@@ -78,7 +78,15 @@ def test_document_concepts_are_sets_with_composite_ids() -> None:
             ev.concepts["DISEASE"].fn) == (1, 0, 1)
     assert ev.micro("concepts").recall == 0.5
     mentions, concepts = evaluation_tables(ev, "t")
-    assert concepts.row_count == 2 and mentions.row_count == 4  # DISEASE and ALL
+    cells = {col.header: list(col.cells) for col in mentions.columns}
+    # DISEASE and ALL, strict and lenient: 2 of the 3 gold mentions ("breast" alone missed)
+    assert cells["label"] == ["DISEASE", "ALL", "DISEASE", "ALL"]
+    assert (cells["TP"], cells["FP"], cells["FN"]) == (["2"] * 4, ["0"] * 4, ["1"] * 4)
+    cells = {col.header: list(col.cells) for col in concepts.columns}
+    # both found mentions carry a gold id (2/2); one of the two gold concepts found
+    assert cells["id accuracy on correct mentions"] == ["1.0000 (2/2)"] * 2
+    assert (cells["TP"], cells["FP"], cells["FN"], cells["R"]) == (
+        ["1"] * 2, ["0"] * 2, ["1"] * 2, ["0.5000"] * 2)
 
 
 def test_real_pipeline_on_fixture(full_nlp: Language, tmp_path: Path) -> None:

@@ -160,12 +160,12 @@ def _check_timed_out(rows: Rows) -> None:
     assert len(rows.tables["sentences"]) == 3
 
 
+@pytest.mark.slow
 def test_time_limit_in_main_thread() -> None:
     nlp = _slow_nlp()
-    t = time.perf_counter()
+    # the slow component runs last: the slow document is cut off only if the limit interrupted
+    # it (the batch, then the document alone), which `_check_timed_out` checks
     rows = _all_rows(nlp, _batch(), doc_timeout_s=0.5)
-    # the batch (0.5 s) and the slow document alone (0.5 s), never the full two seconds each
-    assert time.perf_counter() - t < 3.0
     _check_timed_out(rows)
     # without a limit the slow document is kept
     rows = _all_rows(nlp, _batch()[1:2], doc_timeout_s=None)
@@ -179,6 +179,7 @@ def test_a_time_limit_the_timer_refuses_leaves_the_alarm_handler_as_it_was() -> 
     assert signal.getsignal(signal.SIGALRM) is before
 
 
+@pytest.mark.slow
 def test_time_limit_in_worker_thread() -> None:
     """Where no signal can be used (Dask threads), the deadline is checked between components."""
     nlp = _slow_nlp(then=True)

@@ -413,6 +413,7 @@ def test_record_cap_and_time_limit_cost_one_document(tmp_path: Path,
     assert summary.status == "complete"
 
 
+@pytest.mark.slow
 def test_file_cap_from_the_cli(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -454,9 +454,12 @@ def test_forced_format_and_unknown_format_name(tmp_path: Path) -> None:
 def test_wrong_forced_format_gives_error_rows(tmp_path: Path) -> None:
     p = tmp_path / "notes.txt"
     p.write_text("plain prose\n", encoding="utf-8")
-    for fmt in ("pubmed", "bioc", "pubtator", "jsonl"):
+    expected = {"pubmed": ["bad_xml"], "bioc": ["bad_json"], "pubtator": ["bad_line", "no_records"],
+                "jsonl": ["bad_json"]}  # the kind a reader of that format names, not a crash
+    for fmt, kinds in expected.items():
         docs, errs = run(p, fmt=fmt)
-        assert docs == [] and len(errs) >= 1, fmt
+        assert docs == [] and [e.error for e in errs] == kinds, fmt
+        assert errs[0].location == "line 1", fmt
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can read anything")

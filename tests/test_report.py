@@ -170,6 +170,9 @@ def test_self_contained(page: str) -> None:
     assert "content-security-policy" in low and "default-src 'none'" in low
 
 
+CONCEPT_ID = '"><img src=x onerror=alert(2)>'
+
+
 def test_displacy_escapes_text_and_we_escape_the_rest() -> None:
     import pandas as pd
 
@@ -177,7 +180,7 @@ def test_displacy_escapes_text_and_we_escape_the_rest() -> None:
     start = text.index(SCRIPT)
     mentions = pd.DataFrame([{
         "start_char": start, "end_char": start + len(SCRIPT), "label": f"<b>{IMG}</b>",
-        "concept_id": '"><img src=x onerror=alert(2)>', "concept_name": SCRIPT,
+        "concept_id": CONCEPT_ID, "concept_name": SCRIPT,
         "source": "lexicon", "negated": False, "hypothetical": False, "uncertain": False,
         "assertion_cue": None,
     }])
@@ -185,6 +188,9 @@ def test_displacy_escapes_text_and_we_escape_the_rest() -> None:
     tags = {tag for tag, _ in parse(markup).tags}
     assert tags <= {"div", "mark", "span", "br"}, tags
     assert "<script" not in markup and "<img" not in markup and "<b>" not in markup
+    # shown, escaped: the text, the label and the concept (not dropped)
+    for shown in (SCRIPT, IMG, f"<b>{IMG}</b>", CONCEPT_ID):
+        assert html.escape(shown) in markup, shown
 
 
 def test_missing_tables_still_give_a_report(tmp_path: Path) -> None:

@@ -376,6 +376,7 @@ KILL_SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_resume_after_sigkill(reference_units: Path, corpus: Path, tmp_path: Path) -> None:
     """A 2-worker run is killed (SIGKILL to the driver: its workers die with it), then
     resumed, again with 2 worker processes: the tables equal the uninterrupted in-process run

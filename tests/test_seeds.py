@@ -80,7 +80,8 @@ def test_brand_and_abbreviations_normalize(seed_docs: dict[str, Doc]) -> None:
 def test_no_necrosis_inside_tumor_necrosis_factor(seed_docs: dict[str, Doc]) -> None:
     assert not list(mentions(seed_docs["001"], "necrosis"))
     tnf = [e for e in seed_docs["001"].ents if "necrosis factor" in e.text.lower()]
-    assert all(e.label_ == "CYTOKINE" for e in tnf)
+    assert [(e.text, e.label_, e._.concept_id) for e in tnf] == [
+        ("tumor necrosis factor", "CYTOKINE", "HGNC:11892")]
 
 
 def test_misspelling_and_receptor(seed_docs: dict[str, Doc]) -> None:

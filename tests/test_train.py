@@ -134,6 +134,7 @@ def test_to_doc_runtime_tokenizer_and_missing(tmp_path):
     assert [t.ent_iob_ for t in doc] == ["", "O", "B"]
 
 
+@pytest.mark.slow
 def test_biotab_train_tiny(tmp_path):
     import spacy
     from typer.testing import CliRunner
@@ -246,7 +247,12 @@ def test_pubtator_conversion_aligns_raw_text_mentions(tmp_path):
     iob_paths = convert_corpora(tmp_path / "corpora", tmp_path / "iob", source="iob")
     assert json.loads((tmp_path / "iob" / "conversion.json").read_text())["_settings"][
         "source"] == "iob"
-    assert iob_paths["train"].exists()
+    # the IOB split's documents carry the IOB file's entities, in order
+    iob_docs = list(DocBin().from_disk(iob_paths["train"]).get_docs(blank_nlp().vocab))
+    expected = [(s.text[a:b], label) for s in iob.read_iob(folder / "train.tsv")
+                for a, b, label in iob.sentence_entities(s)]
+    assert [(e.text, e.label_) for d in iob_docs for e in d.ents] == expected
+    assert len(expected) > 5
 
 
 @pytest.mark.parametrize("numpy_matmul", [True, False])

@@ -227,7 +227,8 @@ def enrollment_context(lex: Lexicon, f: Figure, parser: SentenceParser) -> int:
         return 0
     before = parser.text[max(0, f.start - 80) : f.start]
     if lex.total_before_re.search(before):
-        return 2
+        # ("In total, 25 cases of grade 1 onycholysis were reported": occurrences)
+        return 0 if counts_occurrences(lex, f, parser) else 2
     return 1 if lex.design_before_re.search(before) else 0
 
 

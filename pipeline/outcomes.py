@@ -71,7 +71,7 @@ def _f(name: str, typ: pa.DataType, nullable: bool, description: str, example: s
 
 OUTCOMES_SCHEMA = pa.schema(
     [
-        _f("doc_id", pa.string(), False, "Document the figure comes from.", "pmid:23217273"),
+        _f("doc_id", pa.string(), False, "Document the figure comes from.", "23217273"),
         _f(
             "outcome_id",
             pa.string(),

@@ -4,8 +4,9 @@
 rate: confidence intervals and p-values (`find_stats`), timepoints (`find_timepoints`), ratio
 statistics ("HR 0.74"), rates per person-time ("11.6 per 1,000 person-years") and median
 durations ("median overall survival was 24.3 months"); it also has the token helpers the
-grammar shares (subjects after modifiers, brackets, years). `SentenceParser`
-(outcome_grammar.py) adds the figure grammar on top.
+grammar shares (subjects after modifiers, brackets, years). `FigureReader` (outcome_reader.py)
+adds the grammar's token queries, and `SentenceParser` (outcome_grammar.py) the figure grammar
+on top.
 """
 
 from __future__ import annotations

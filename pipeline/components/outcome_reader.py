@@ -1,0 +1,197 @@
+"""Token queries of the outcomes grammar: what the light tokens at an index form.
+
+`FigureReader` adds to `StatisticsParser` (statistics, timepoints and the basic token tests of
+`outcome_statistics.py`) the questions `SentenceParser` (`outcome_grammar.py`) asks while it
+reads figures: an integer or a percentage here, a population noun within a few adjectives, a
+bracketed percentage, whether a number may start a count, and a few shapes that make a number
+no count (a date, a name, an arm assignment). Each looks at a bounded window of tokens.
+"""
+
+from __future__ import annotations
+
+from pipeline.components.outcome_statistics import StatisticsParser
+from pipeline.components.outcome_tokens import Figure
+
+
+class FigureReader(StatisticsParser):
+    """Token queries over one sentence's light tokens (read-only, but `set_pct` and
+    `_skip_determiners`, which note what they find on the figure being built)."""
+
+    def is_int(self, i: int) -> bool:
+        if not 0 <= i < len(self.toks) or self.consumed[i]:
+            return False
+        t = self.toks[i]
+        return t.num is not None and t.decimals == 0 and t.num >= 0
+
+    def int_at(self, i: int) -> int:
+        n = self.toks[i].num
+        assert n is not None
+        return int(n)
+
+    def pct_at(self, i: int) -> int | None:
+        """If tokens at i form a percentage, index one past it."""
+        if not 0 <= i < len(self.toks) or self.consumed[i]:
+            return None
+        t = self.toks[i]
+        if t.num is None:
+            return None
+        nxt = self.lower(i + 1)
+        if nxt == "%":
+            return i + 2
+        if nxt == "percent":
+            return i + 2
+        if nxt == "per" and self.lower(i + 2) == "cent":
+            return i + 3
+        return None
+
+    def shared_pct_at(self, i: int) -> bool:
+        """A number listed before the percentage sign it shares: "40.3, 42.5, and 46.6%",
+        "17.2 vs. 0%", "70.5 and 79.3 %"."""
+        t = self.toks[i]
+        if t.num is None or t.word_num:
+            return False
+        if i > 0 and self.adjacent(i - 1, i) and self.toks[i - 1].text.isalpha():
+            return False  # "SB3, 97.5%": a name, not a listed rate
+        j = i + 1
+        listed = 0
+        while listed < 6:
+            if self.lower(j) == "," and self.lower(j + 1) in self.lex.connectors:
+                j += 1
+            if self.lower(j) not in self.lex.connectors or not self._num_at(j + 1):
+                break
+            j += 2
+            listed += 1
+            if self.pct_at(j - 1) is not None:
+                return True
+        return False
+
+    def pop_at(self, i: int, max_adj: int = 3) -> int | None:
+        """If tokens at i are `[adj]{0,3} <population noun>`, index one past the noun; adjectives
+        may be joined ("overweight and obese premenopausal women") at the cost of no place."""
+        limit = min(i + max_adj + 1, len(self.toks))
+        k = i
+        while k < limit:
+            low = self.toks[k].lower
+            if low in self.lex.pop:
+                if self.lower(k + 1) in self.lex.pop_not_before or self.compound_at(k):
+                    return None
+                return k + 1
+            joiner = low in self.lex.adjective_joiners
+            if k > i and joiner and self.lower(k + 1) not in self.lex.pop:
+                limit = min(limit + 1, len(self.toks))
+                k += 1
+                continue
+            if (
+                low in self.lex.adjective_stops
+                or low in self.lex.determiners
+                or (not self.toks[k].text.isalpha() and "-" not in self.toks[k].text)
+                or self.toks[k].num is not None
+            ):
+                return None
+            k += 1
+        return None
+
+    def count_guard(self, i: int) -> bool:
+        """True if the integer at token i may start a count figure."""
+        t = self.toks[i]
+        if i > 0:
+            prev = self.toks[i - 1]
+            if prev.end == t.start and (prev.text.isalpha() or prev.text in "-‐/^_."):
+                return False  # IL-4, CD4, t1/2, .5
+            if prev.lower in self.lex.arm_nouns and self.pop_at(i + 1) is None:
+                return False  # "group 1, 74%", "in cohort 2": a label (not "group 68 cases")
+            if prev.lower in self.lex.count_blockers and not (
+                # "from 842 patients": who data came from, not a range "from 5 to 10"
+                prev.lower in self.lex.change_from and self.subject_at(i + 1) is not None
+            ):
+                return False
+            if prev.text in "≥≤<>" and self.lower(i - 2) in self.lex.count_blockers:
+                return False  # "grade ≥ 2"
+            if (
+                prev.lower in ("and", "or", "to", "-", "–")
+                and self._num_at(i - 2)
+                and self.lower(i - 3) in self.lex.count_blockers
+                and not self.adjacent(i - 3, i - 2)
+            ):
+                return False  # "stage 0 and 1 survivors", "ASA status 1 or 2 women"
+            if prev.num is not None and self.consumed[i - 1] and "." in prev.text:
+                return False  # "P<0.000 1": a digit group of a statistic
+            if prev.lower in ("±", "+") or (prev.lower == "=" and not self._is_n_eq(i - 2)):
+                return False
+        nxt = self.lower(i + 1)
+        if i + 1 < len(self.toks) and nxt in "-‐–" and self.adjacent(i, i + 1):
+            after = self.toks[i + 2] if i + 2 < len(self.toks) else None
+            if after is not None and after.lower in self.lex.pop and self.toks[i].word_num:
+                return True  # "Forty-women with ...": a hyphen typed for a space
+            if after is not None and after.num is None:
+                return False  # 13-year-old, 2-month
+            return False  # ranges 5-10
+        if self.counts_things(i):
+            return False  # "12 weeks", "at 9 cancer centers", "in the 3 arms"
+        if (
+            nxt in ("to", "–", "-", ":", "∶", "x", "×", "±", ".")
+            and i + 2 < len(self.toks)
+            and self.toks[i + 2].num is not None
+        ):
+            return False
+        if self.is_year(i):
+            return self.pop_at(i + 1) is not None  # a year, unless "1983 participants"
+        return True
+
+    def _is_n_eq(self, i: int) -> bool:
+        return 0 <= i < len(self.toks) and self.toks[i].lower == "n"
+
+    def paren_pct(self, j: int) -> tuple[int, int] | None:
+        """`( 80 % )` or `[80%]` or `(80%, 95% CI ...)` at j: (pct token index, index after)."""
+        if self.lower(j) not in ("(", "["):
+            return None
+        k = j + 1
+        pe = self.pct_at(k)
+        if pe is None:
+            return None
+        close = pe
+        # allow trailing consumed statistics / other text up to the closing bracket
+        depth = 1
+        while close < len(self.toks) and close - pe < 30:
+            c = self.toks[close].text
+            if c in "([":
+                depth += 1
+            elif c in ")]":
+                depth -= 1
+                if depth == 0:
+                    return k, close + 1
+            close += 1
+        return k, pe
+
+    def set_pct(self, fig: Figure, k: int) -> None:
+        t = self.toks[k]
+        assert t.num is not None
+        fig.pct, fig.pct_decimals = t.num, t.decimals
+
+    def _skip_determiners(self, fig: Figure, k: int) -> int:
+        """Past the determiners after "of" ("of those", "of the remaining"), noting on `fig`
+        whether they point back ("those") or at the rest ("remaining"); the next token."""
+        while self.lower(k) in self.lex.determiners or self.lower(k) in self.lex.remaining:
+            if self.lower(k) in ("those", "these", "them"):
+                fig.those = True
+            if self.lower(k) in self.lex.remaining:
+                fig.remaining = True
+            k += 1
+        return k
+
+    def _date_or_name(self, i: int, d: int) -> bool:
+        """ "08/2018" (a month and year), "cytokeratin 5/6+" (a name): not a fraction."""
+        den = self.toks[d]
+        if len(den.text) == 4 and 1900 <= (den.num or 0) <= 2100 and self.int_at(i) <= 12:
+            return True
+        return self.lower(d + 1) in ("+", "-", "‐") and self.adjacent(d, d + 1)
+
+    def _assignment(self, i: int, k: int) -> bool:
+        """ "randomized to one of two groups", "1 of 2 arms": which arm, not a count."""
+        for x in range(k, min(k + 4, len(self.toks))):
+            low = self.lower(x)
+            if low in self.lex.arm_nouns:
+                return True
+            if low in self.lex.prepositions or not self.toks[x].text.isalpha():
+                break
+        return self.int_at(i) == 1 and self.lower(i - 1) in ("to", "into", "in")

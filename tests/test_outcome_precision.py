@@ -204,3 +204,27 @@ def test_one_of_the_groups_named_is_no_count(outcomes_nlp: Language) -> None:
 def test_a_count_after_a_group_stays(outcomes_nlp: Language) -> None:
     text = "Of the 30 evaluable patients in the study group, 1 achieved complete remission."
     assert ("remission", 1.0) in [(m, v) for m, v, _, _ in arms(outcomes_nlp, text)]
+
+
+# -- a bracket listing per-arm rates gives no share to the count before it --------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grade 3 neutropenia occurred in 13 patients (9.3% in group 1 and 12.7% in group 2).",
+        "Grade 3 neutropenia occurred in 13 patients (9.3% group 1 and 12.7% group 2).",
+    ],
+)
+def test_per_arm_rates_in_one_bracket(outcomes_nlp: Language, text: str) -> None:
+    # 13 patients had it in all; 9.3% and 12.7% are the arms' rates, not 13's share
+    assert rows(outcomes_nlp, text) == [
+        ("adverse_event", "count", 13.0, 13, None),
+        ("adverse_event", "percent", 9.3, None, None),
+        ("adverse_event", "percent", 12.7, None, None),
+    ]
+
+
+def test_a_share_with_its_interval_stays_one_figure(outcomes_nlp: Language) -> None:
+    text = "A response was seen in 12 patients (80%, 95% CI 52%-96%)."
+    assert rows(outcomes_nlp, text) == [("response", "percent", 80.0, 12, None)]

@@ -150,7 +150,9 @@ class FigureReader(StatisticsParser):
         if pe is None:
             return None
         close = pe
-        # allow trailing consumed statistics / other text up to the closing bracket
+        # allow trailing consumed statistics / other text up to the closing bracket, but not a
+        # second percentage: "13 patients (9.3% group 1 and 12.7% group 2)" lists per-arm rates,
+        # none of them the share the 13 are
         depth = 1
         while close < len(self.toks) and close - pe < 30:
             c = self.toks[close].text
@@ -160,6 +162,8 @@ class FigureReader(StatisticsParser):
                 depth -= 1
                 if depth == 0:
                     return k, close + 1
+            elif depth == 1 and self.pct_at(close) is not None:
+                return None
             close += 1
         return k, pe
 

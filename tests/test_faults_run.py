@@ -499,6 +499,9 @@ def test_duplicate_id_across_shards_of_one_unit_names_its_line(tmp_path: Path,
                   key=lambda row: row[2])
     # the copy of a.jsonl's "x" (another shard) and the second "y" (same shard) both located
     assert dups == [("b.jsonl", "line 2", "x"), ("b.jsonl", "line 3", "y")]
+    messages = sorted(r["message"] for r in tables["errors"] if r["error"] == "duplicate_id")
+    assert "a.jsonl, line 1); this copy was dropped" in messages[0]  # x: the kept copy's place
+    assert "b.jsonl, line 1); this later document was dropped" in messages[1]  # y
 
 
 @pytest.mark.parametrize("unit_bytes", [1 << 20, 1])  # one unit / a unit per file (the driver)

@@ -478,6 +478,7 @@ def test_duplicate_ids(tmp_path: Path) -> None:
     docs, errs = run(p)
     assert [d.text for d in docs] == ["first"]
     assert kinds(errs) == ["duplicate_id"] and errs[0].location == "line 2"
+    assert f"({p}, line 1)" in errs[0].message  # where the kept copy is
     docs, errs = run(p, dedupe=False)
     assert len(docs) == 2 and errs == []
 

@@ -58,7 +58,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipeline.documents import Document, ErrorRecord, Notice
+from pipeline.documents import Document, ErrorRecord, Notice, place
 from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
@@ -583,13 +583,15 @@ def ingest(
     if not dedupe:
         yield from records
         return
-    seen: set[str] = set()
+    seen: dict[str, tuple[str, str | None]] = {}  # doc_id -> where its first copy was
     for rec in records:
         if isinstance(rec, Document):
-            if rec.doc_id in seen:
+            first = seen.get(rec.doc_id)
+            if first is not None:
                 yield err(rec.source, "duplicate_id",
-                          f"doc_id {rec.doc_id!r} was already produced earlier in this run; "
-                          "this later document was dropped", rec.location, rec.doc_id)
+                          f"doc_id {rec.doc_id!r} was already produced earlier in this run "
+                          f"({place(*first)}); this later document was dropped",
+                          rec.location, rec.doc_id)
                 continue
-            seen.add(rec.doc_id)
+            seen[rec.doc_id] = (rec.source, rec.location)
         yield rec

@@ -243,8 +243,8 @@ def _dedupe(records: Iterable[Document | ErrorRecord], shard_id: str,
             if first is not None:
                 yield ErrorRecord(
                     source=rec.source, stage="ingest", error="duplicate_id",
-                    message=f"doc_id {rec.doc_id!r} was already produced earlier in this run; "
-                    "this later document was dropped",
+                    message=f"doc_id {rec.doc_id!r} was already produced earlier in this run "
+                    f"({place(first[1], first[2])}); this later document was dropped",
                     location=rec.location, doc_id=rec.doc_id,
                 )
                 continue

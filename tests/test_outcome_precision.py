@@ -184,6 +184,28 @@ def test_arm_sizes_name_their_label_or_negated_drug(outcomes_nlp: Language) -> N
     assert [(a, g) for _, _, a, g in got] == [("vitamin B6", 67), ("no vitamin B6", 68)]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients were randomized by sex (women, n = 60; men, n = 60) to A or B.",
+        "Patients came from two regions (Europe, n = 200; North America, n = 100).",
+        "Patients had stage III or IV disease (stage III, n = 120; stage IV, n = 180).",
+        "The analysis sets were (intention-to-treat, n = 610; per-protocol, n = 580).",
+    ],
+)
+def test_a_subgroup_label_is_no_arm(outcomes_nlp: Language, text: str) -> None:
+    # the label must show an arm (an arm noun, a control arm, a drug, a regimen's abbreviation)
+    got = arms(outcomes_nlp, text)
+    assert len(got) == 2 and all(a is None and g is None for _, _, a, g in got)
+
+
+def test_arm_labels_by_noun_control_or_regimen(outcomes_nlp: Language) -> None:
+    got = arms(outcomes_nlp, "Patients were randomized (FEC100, n = 30; placebo, n = 31).")
+    assert [(a, g) for _, _, a, g in got] == [("FEC100", 30), ("placebo", 31)]
+    got = arms(outcomes_nlp, "Patients were randomized (group A, n = 30; group B, n = 31).")
+    assert [(a, g) for _, _, a, g in got] == [("group A", 30), ("group B", 31)]
+
+
 def test_a_description_in_the_bracket_is_no_arm(outcomes_nlp: Language) -> None:
     got = arms(outcomes_nlp, "Women (all postmenopausal, n = 40) were enrolled in the trial.")
     assert got == [("enrollment", 40.0, None, None)]
@@ -228,3 +250,46 @@ def test_per_arm_rates_in_one_bracket(outcomes_nlp: Language, text: str) -> None
 def test_a_share_with_its_interval_stays_one_figure(outcomes_nlp: Language) -> None:
     text = "A response was seen in 12 patients (80%, 95% CI 52%-96%)."
     assert rows(outcomes_nlp, text) == [("response", "percent", 80.0, 12, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A response was seen in 12 patients (30%, compared with 10% expected).",
+         [("response", "percent", 30.0, 12, None)]),
+        ("Neutropenia occurred in 13 patients (9.3%; range 4%-15%).",
+         [("adverse_event", "percent", 9.3, 13, None)]),
+    ],
+)
+def test_a_second_percentage_without_arms_leaves_the_share(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected
+
+
+# -- a share of a pool described by a relative clause is an outcome, not enrollment -----------
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        ("Objective response occurred in 14 (27%) of 51 patients who were randomized to "
+         "letrozole.", "response"),
+        ("Nausea was reported by 14 (27%) of 51 patients who were randomly assigned to "
+         "letrozole.", "adverse_event"),
+    ],
+)
+def test_share_of_a_pool_who_were_randomized(
+    outcomes_nlp: Language, text: str, measure: str
+) -> None:
+    assert rows(outcomes_nlp, text) == [(measure, "percent", 27.0, 14, 51)]
+
+
+def test_recruited_share_is_enrollment(outcomes_nlp: Language) -> None:
+    text = "From 1981 to 1999, 68 (62%) of 109 patients with distant metastases were recruited."
+    assert rows(outcomes_nlp, text) == [("enrollment", "count", 68.0, 68, 109)]
+
+
+def test_one_of_the_groups_that_died_is_a_count(outcomes_nlp: Language) -> None:
+    got = arms(outcomes_nlp, "Of the 40 patients in the two groups, one died.")
+    assert ("mortality", 1.0) in [(m, v) for m, v, _, _ in got]

@@ -9,6 +9,7 @@ typed `OutcomeFigure` (pipeline/outcomes.py) with those numbers and its drug and
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -303,6 +304,24 @@ def _group_size(
     return next((ctx.arm_sizes[k] for k in keys if k in ctx.arm_sizes), None)
 
 
+def _names_an_arm(m: re.Match[str], sm: SentenceMentions) -> bool:
+    """Is the bracket label before "n = N" an arm? Only with evidence: an arm noun ("group A"),
+    a control arm ("placebo"), a drug, or a regimen's abbreviation ("ddAT", "AC-DOC"); not a
+    subgroup ("women", "stage III", "Europe", "ER-positive", "per-protocol") nor a measurement
+    ("mean age 55", "mean ± SD")."""
+    lex = sm.lex
+    label = m["arm"]
+    words = label.lower().split()
+    if words[0] in lex.size_label_stops or "±" in words or "+/-" in words:
+        return False
+    if any(w in lex.arm_nouns or w in lex.control_arms for w in words):
+        return True
+    s, e = sm.base + m.start("arm"), sm.base + m.end("arm")
+    if any(d.start < e and s < d.end for d in sm.drugs):
+        return True
+    return lex.regimen_label_re.fullmatch(label) is not None
+
+
 def size_arm(f: Figure, text: str, sm: SentenceMentions) -> tuple[int, int] | None:
     """The arm whose size an "(n = N)" enrollment figure gives, as sentence offsets: its label
     inside the bracket ("(ddAT, n = 191)", "(group A; n = 30)"), a drug named right before the
@@ -312,13 +331,7 @@ def size_arm(f: Figure, text: str, sm: SentenceMentions) -> tuple[int, int] | No
     lo = max(0, f.start - 60)
     m = lex.size_label_re.search(text, lo, f.start)
     if m:
-        words = m["arm"].lower().split()
-        # (a label, not a measurement: "(mean age 55, n = 40)", "(mean ± SD, n = 6)")
-        if words[0] in lex.size_label_stops or "±" in words or "+/-" in words:
-            return None
-        if not any(w[0].isdigit() for w in words) or any(w in lex.arm_nouns for w in words):
-            return m.start("arm"), m.end("arm")
-        return None
+        return (m.start("arm"), m.end("arm")) if _names_an_arm(m, sm) else None
     k = bisect.bisect_left(sm.drug_starts, sm.base + f.start) - 1
     if k >= 0:
         e = sm.drugs[k].end - sm.base

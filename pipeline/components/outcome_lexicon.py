@@ -277,13 +277,22 @@ class Lexicon:
         self.size_label_re = re.compile(
             r"[(\[;]\s*(?P<arm>[^\W\d_][^()\[\];,:=%<>]{0,38}?)\s*[,;:]\s*$"
         )
+        # a bracket label that names an arm by a regimen's abbreviation: one token with two
+        # capitals and no lower-case word in it ("ddAT", "AC-DOC", "FEC100"; not "ER-positive")
+        self.regimen_label_re = re.compile(
+            r"(?=(?:[^A-Z]*[A-Z]){2})(?!.*[a-z]{3})[A-Za-z0-9+/-]{2,12}"
+        )
+        self.control_arms = frozenset(w.lower() for w in data["control_arms"])
+        self.relative_pronouns = frozenset(w.lower() for w in data["relative_pronouns"])
         self.size_control_re = re.compile(
             rf"\b(?P<arm>(?:{_alt(data['control_arms'])})(?:\s+(?:{arm_nouns}))?)\s*[(\[]\s*$",
             re.IGNORECASE,
         )
         dose = _alt(self.units | self.count_blockers_after | {"/", "per"})
+        # (each number whole, "(?![\d.,])": a run of digits split in every way backtracked
+        # exponentially on "letrozole 1111111111111111111111 x (n = 453)")
         self.dose_between_re = re.compile(
-            rf"(?:\s*(?:\d[\d.,]*|(?i:{dose})(?![\w])))*\s*[(\[]\s*$"
+            rf"(?:\s*(?:\d[\d.,]*(?![\d.,])|(?i:{dose})(?![\w])))*\s*[(\[]\s*$"
         )
 
     def passes(self, text: str, start: int = 0, end: int | None = None) -> bool:

@@ -170,8 +170,10 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
         return not bare or any(
             toks[m].lower in lex.pop for m in range(f.te, min(len(toks), f.te + 10))
         )
+    relative = False  # "... of 51 patients who were randomized": the pool is described
     for m in range(k, min(len(toks), k + 30)):
         low = toks[m].lower
+        relative = relative or low in lex.relative_pronouns
         if bare and m - k >= 3:
             return False  # "397 were randomized", "33 AA BCS were assigned": the verb soon
         if bare and not (low in lex.auxiliaries or toks[m].text.isalpha()):
@@ -185,7 +187,7 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
             while n < min(len(toks), m + 4) and toks[n].lower in lex.enrollment_adverbs:
                 n += 1
             if parser.lower(n) in lex.enrolled_words:
-                return True
+                return not (share and relative)
         elif low in lex.enrolled_words and parser.lower(m + 1) in lex.prepositions:
             # "254 patients with ER-positive cancer randomised to ...", "138 (46.2%)
             # randomized (A, 65; P, 73)": the participle right after who was counted (but of a

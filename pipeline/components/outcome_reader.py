@@ -150,9 +150,10 @@ class FigureReader(StatisticsParser):
         if pe is None:
             return None
         close = pe
-        # allow trailing consumed statistics / other text up to the closing bracket, but not a
-        # second percentage: "13 patients (9.3% group 1 and 12.7% group 2)" lists per-arm rates,
-        # none of them the share the 13 are
+        # allow trailing consumed statistics / other text up to the closing bracket, but not
+        # per-arm rates: "13 patients (9.3% group 1 and 12.7% group 2)" lists the arms' rates,
+        # none of them the share the 13 are (a second percentage with no arm named stays text:
+        # "(30%, compared with 10% expected)", "(30% vs 15% in controls)")
         depth = 1
         while close < len(self.toks) and close - pe < 30:
             c = self.toks[close].text
@@ -162,10 +163,14 @@ class FigureReader(StatisticsParser):
                 depth -= 1
                 if depth == 0:
                     return k, close + 1
-            elif depth == 1 and self.pct_at(close) is not None:
+            elif depth == 1 and self.pct_at(close) is not None and self._arm_named(pe, close + 4):
                 return None
             close += 1
         return k, pe
+
+    def _arm_named(self, start: int, end: int) -> bool:
+        """An arm noun ("group", "arm", "cohort") among tokens start..end-1."""
+        return any(self.lower(x) in self.lex.arm_nouns for x in range(start, end))
 
     def set_pct(self, fig: Figure, k: int) -> None:
         t = self.toks[k]

@@ -167,6 +167,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "following_drug_subjects",
     "following_drug_links",
     "size_label_stops",
+    "relative_pronouns",
     *SCOPE_LISTS,
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")

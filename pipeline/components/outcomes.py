@@ -282,9 +282,13 @@ class OutcomeExtractor:
                 f.needs_cue
                 and f.count == 1
                 and parser.toks[f.ts].word_num
+                and (parser.lower(f.te) in lex.prepositions
+                     or parser.lower(f.te) in lex.negation_words)
                 and scope.arm_pronoun(text, f.start)
             ):
-                continue  # "two groups: one with dexamethasone and one without"
+                # "two groups: one with dexamethasone and one without" (but "Of the 40 patients
+                # in the two groups, one died": a count)
+                continue
             if f.all_form and f.count is None and (
                 scope.procedure_follows(text, f.end) or (not f.prefer_after and others)
             ):

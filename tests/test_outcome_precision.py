@@ -293,3 +293,25 @@ def test_recruited_share_is_enrollment(outcomes_nlp: Language) -> None:
 def test_one_of_the_groups_that_died_is_a_count(outcomes_nlp: Language) -> None:
     got = arms(outcomes_nlp, "Of the 40 patients in the two groups, one died.")
     assert ("mortality", 1.0) in [(m, v) for m, v, _, _ in got]
+
+
+def test_a_long_digit_run_before_an_arm_size_is_read_in_linear_time(
+    outcomes_nlp: Language,
+) -> None:
+    """The dose pattern between a drug and "(n = N)" split a run of digits in every way: 22
+    digits took 11 s, 30 would take hours. An alarm turns a hang into a failure."""
+    import signal
+
+    def hang(signum: int, frame: object) -> None:
+        raise TimeoutError("the arm-size dose pattern backtracked")
+
+    text = ("Patients were randomly assigned to letrozole " + "1" * 30
+            + " x (n = 453) or placebo (n = 453).")
+    old = signal.signal(signal.SIGALRM, hang)
+    signal.setitimer(signal.ITIMER_REAL, 10)
+    try:
+        got = arms(outcomes_nlp, text, [("letrozole", "DRUG", "MESH:D000077289")])
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    assert ("enrollment", 453.0, "placebo", 453) in got

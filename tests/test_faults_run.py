@@ -506,7 +506,8 @@ def test_duplicate_id_across_shards_of_one_unit_names_its_line(tmp_path: Path,
 
 @pytest.mark.parametrize("unit_bytes", [1 << 20, 1])  # one unit / a unit per file (the driver)
 def test_duplicate_id_names_both_copies_lines(tmp_path: Path, light_factory: Any,
-                                              unit_bytes: int) -> None:
+                                              unit_bytes: int,
+                                              caplog: pytest.LogCaptureFixture) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "a.jsonl").write_text("".join(
@@ -531,3 +532,33 @@ def test_duplicate_id_names_both_copies_lines(tmp_path: Path, light_factory: Any
         run([docs], out, workers=1, quiet=True, resume=True, nlp_factory=light_factory,
             unit_bytes=unit_bytes)
         assert sorted(r["doc_id"] for r in read_tables(out)["documents"]) == sorted(where)
+        # the copy was dropped already: its row is lost, and the run says so
+        assert "left out 3 damaged entries" in caplog.text
+
+
+def test_a_changed_input_holding_the_kept_copy_brings_the_dropped_copy_back(
+        tmp_path: Path, light_factory: Any) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    a, b = docs / "a.jsonl", docs / "b.jsonl"
+    a.write_text("".join(json.dumps({"id": i, "text": f"Imiquimod {i} was applied."}) + "\n"
+                         for i in "pqx"))
+    b.write_text("".join(json.dumps({"id": i, "text": f"Tacrolimus {i} was used."}) + "\n"
+                         for i in "yx"))
+    out = tmp_path / "out"
+    # a unit per file and a group per unit: redoing a.jsonl's unit leaves b.jsonl's group
+    opts: dict[str, Any] = {"workers": 1, "quiet": True, "nlp_factory": light_factory,
+                            "unit_bytes": 1, "part_rows": 1}
+    run([docs], out, **opts)
+    first = read_tables(out)
+    assert [r["source"].rsplit("/", 1)[-1] for r in first["documents"]
+            if r["doc_id"] == "x"] == ["a.jsonl"]
+    # x leaves a.jsonl: b.jsonl's copy, dropped by the first run, is the only one now
+    a.write_text("".join(json.dumps({"id": i, "text": f"Imiquimod {i} was applied."}) + "\n"
+                         for i in "pq"))
+    run([docs], out, resume=True, **opts)
+    tables = read_tables(out)
+    assert {r["doc_id"]: r["source"].rsplit("/", 1)[-1] for r in tables["documents"]} == {
+        "p": "a.jsonl", "q": "a.jsonl", "y": "b.jsonl", "x": "b.jsonl"}
+    assert [r for r in tables["errors"] if r["error"] == "duplicate_id"] == []
+    assert any(r["doc_id"] == "x" for r in tables["sentences"])

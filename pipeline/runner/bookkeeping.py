@@ -220,6 +220,8 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
         W.clean_shard(out, uid)
     changed = drop_changed(out, units, done) if resumed else []
     groups = U.done_groups(out)
+    if resumed:  # copies dropped in favour of a unit redone now must be read again
+        D.redo_for_kept(out, done, groups)
     for gid, members in groups.items():
         if not all(uid in done for uid in members):  # a unit must be redone: so must they all
             U.drop_group(out, gid)

@@ -12,7 +12,7 @@ import contextlib
 import json
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -26,13 +26,14 @@ log = logging.getLogger("pipeline.run")
 
 class Duplicate(NamedTuple):
     """A document dropped because an earlier shard produced its doc_id: the dropped copy's
-    shard, source and location (`documents.location`), and the kept copy's source and
-    location."""
+    shard (the unit whose files lost its rows), source and location (`documents.location`),
+    and the kept copy's shard (a unit or a committed group), source and location."""
 
     doc_id: str
     shard_id: str
     source: str | None
     location: str | None
+    kept_shard_id: str
     kept_source: str | None
     kept_location: str | None
 
@@ -72,9 +73,9 @@ def find_duplicates(out: Path, shard_order: Iterable[str]) -> list[Duplicate]:
     dropped: list[Duplicate] = []
     for doc_id, copies in sorted(by_id.items()):
         copies.sort(key=lambda c: (c[0], c[1]))
-        _, _, kept_source, kept_location = copies[0]
-        dropped.extend(Duplicate(doc_id, sid, source, location, kept_source, kept_location)
-                       for _, sid, source, location in copies[1:])
+        _, kept_sid, kept_source, kept_location = copies[0]
+        dropped.extend(Duplicate(doc_id, sid, source, location, kept_sid, kept_source,
+                                 kept_location) for _, sid, source, location in copies[1:])
     return dropped
 
 
@@ -102,23 +103,67 @@ def drop_documents(out: Path, shard_id: str, doc_ids: set[str]) -> dict[str, int
     return removed
 
 
+def _plan_file(out: Path) -> Path:
+    return out / W.RUN_DIR / "duplicates.json"
+
+
+def read_plan(out: Path) -> list[dict[str, Any]]:
+    """The saved plan's entries (`Duplicate` fields). An entry that cannot be read is left out
+    with a warning: its document was dropped already, so its `duplicate_id` row is lost (the
+    plan is written whole, atomically: only a change from outside damages it)."""
+    plan_file = _plan_file(out)
+    if not plan_file.exists():
+        return []
+    try:
+        entries = json.loads(plan_file.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        log.warning("%s cannot be read (%s): the documents it dropped lose their duplicate_id "
+                    "rows", plan_file, exc)
+        return []
+    if not isinstance(entries, list):
+        entries = [entries]
+    good = [d for d in entries
+            if isinstance(d, dict) and set(Duplicate._fields) <= d.keys()
+            and all(isinstance(d[k], str) for k in ("doc_id", "shard_id", "kept_shard_id"))]
+    if len(good) < len(entries):
+        log.warning("%s: left out %d damaged entries: the documents they dropped lose their "
+                    "duplicate_id rows", plan_file, len(entries) - len(good))
+    return good
+
+
+def redo_for_kept(out: Path, done: dict[str, dict[str, Any]],
+                  groups: Mapping[str, Sequence[str]]) -> set[str]:
+    """Before a resume: the finished units that lost a document's rows as a copy of one in a
+    unit (or group) that is redone now. Its input changed, so the kept copy may be gone: they
+    are redone too (removed from `done`, their files deleted), and the check after the run
+    decides again. Returns their ids."""
+    def redone(key: str) -> bool:
+        members = groups.get(key)
+        return (key not in done) if members is None else not all(u in done for u in members)
+
+    units = {d["shard_id"] for d in read_plan(out)
+             if redone(d["kept_shard_id"]) and d["shard_id"] in done}
+    for uid in sorted(units):
+        del done[uid]
+        W.clean_shard(out, uid)
+        log.info("unit %s is processed again: it held copies of documents whose first copy is "
+                 "in an input read again", uid)
+    return units
+
+
 def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
                     known: set[str] | None = None) -> list[dict[str, Any]]:
     """Drop documents whose doc_id an earlier shard produced. The plan is saved first
     (`_run/duplicates.json`), so that an interrupted run resumes it rather than forgetting
     what it already dropped. Entries for shards `redone` by this attempt (their parts are new)
     or no longer in the run are discarded: the check below finds them again if still true."""
-    plan_file = out / W.RUN_DIR / "duplicates.json"
+    plan_file = _plan_file(out)
     plan: dict[tuple[str, str], dict[str, Any]] = {}
     # `known`: also units whose files are now in a group (their entries still stand)
     wanted = set(shard_order) | (known or set())
-    if plan_file.exists():
-        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-            for d in json.loads(plan_file.read_text("utf-8")):
-                # a damaged entry is left out (found again below while both copies remain)
-                if (isinstance(d, dict) and set(Duplicate._fields) <= d.keys()
-                        and d["shard_id"] in wanted and d["shard_id"] not in redone):
-                    plan[(d["doc_id"], d["shard_id"])] = d
+    for d in read_plan(out):
+        if d["shard_id"] in wanted and d["shard_id"] not in redone:
+            plan[(d["doc_id"], d["shard_id"])] = d
     for dup in find_duplicates(out, shard_order):
         plan[(dup.doc_id, dup.shard_id)] = dup._asdict()
     if not plan:

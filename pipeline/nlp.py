@@ -56,11 +56,13 @@ def register_components() -> None:
 def scispacy_tokenizer(nlp: Language) -> None:
     """Install scispacy's combined_rule_tokenizer on `nlp`.
 
-    scispacy's builder reads only `nlp.tokenizer.token_match`, the language's (English has
-    none): a bare `Tokenizer` carrying it is put there first. spaCy's default English tokenizer
-    (its special cases and affix regexes, about 0.05 s of every start-up) was built for that
-    alone."""
-    nlp.tokenizer = Tokenizer(nlp.vocab, token_match=nlp.Defaults.token_match)
+    scispacy's builder reads only `nlp.tokenizer.token_match`. When `nlp` has no spaCy
+    tokenizer yet (a config building it, or biotab's own), a bare `Tokenizer` carrying the
+    language's (English has none) is put there first: spaCy's default English tokenizer (its
+    special cases and affix regexes, about 0.05 s of every start-up) was built for that alone.
+    A spaCy tokenizer already there keeps its `token_match` (a user's pipeline)."""
+    if not isinstance(getattr(nlp, "tokenizer", None), Tokenizer):
+        nlp.tokenizer = Tokenizer(nlp.vocab, token_match=nlp.Defaults.token_match)
     # scispacy's infix regex triggers a FutureWarning from `re` on every compile; it is
     # harmless and only this call is silenced.
     with warnings.catch_warnings():

@@ -199,3 +199,19 @@ def test_a_long_run_is_cut_only_inside_itself(nlp: Language) -> None:
         assert [(t.text, t.whitespace_) for t in doc[3:5]] == [("a" * limit, ""),
                                                                ("a" * 50, single[3].whitespace_)]
         assert _tokens(doc[5:]) == _tokens(single[4:])  # what follows the run, as one pass
+
+
+def test_scispacy_rules_keep_a_users_token_match() -> None:
+    # on a pipeline that already has a spaCy tokenizer, its token_match is what scispacy reads
+    import re
+
+    from pipeline.nlp import scispacy_tokenizer
+
+    nlp = spacy.blank("en")
+    scispacy_tokenizer(nlp)
+    assert [t.text for t in nlp('We measured "IL6" today')][2:5] == ['"', "IL6", '"']
+    nlp = spacy.blank("en")
+    nlp.tokenizer.token_match = re.compile(r'^"IL6"$').match
+    scispacy_tokenizer(nlp)
+    assert [t.text for t in nlp('We measured "IL6" today')] == ["We", "measured", '"IL6"',
+                                                                "today"]

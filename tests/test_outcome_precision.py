@@ -315,3 +315,19 @@ def test_a_long_digit_run_before_an_arm_size_is_read_in_linear_time(
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
     assert ("enrollment", 453.0, "placebo", 453) in got
+
+
+# -- an arm's count listed after another arm's count of an outcome counts the same outcome -----
+
+
+def test_an_arms_count_listed_after_another_takes_its_outcome(outcomes_nlp: Language) -> None:
+    text = "Grade 3 neutropenia occurred in 6 patients in arm A and 7 in arm B."
+    assert arms(outcomes_nlp, text) == [
+        ("adverse_event", 6.0, "A", None), ("adverse_event", 7.0, "B", None)]
+
+
+def test_a_letter_or_regimen_label_names_an_arm(outcomes_nlp: Language) -> None:
+    got = arms(outcomes_nlp, "Patients were randomized (S, n = 26; E120, n = 202).")
+    assert [(a, g) for _, _, a, g in got] == [("S", 26), ("E120", 202)]
+    got = arms(outcomes_nlp, "The subgroups were analysed apart (ER-positive, n = 150).")
+    assert [(a, g) for _, _, a, g in got] == [(None, None)]

@@ -277,11 +277,10 @@ class Lexicon:
         self.size_label_re = re.compile(
             r"[(\[;]\s*(?P<arm>[^\W\d_][^()\[\];,:=%<>]{0,38}?)\s*[,;:]\s*$"
         )
-        # a bracket label that names an arm by a regimen's abbreviation: one token with two
-        # capitals and no lower-case word in it ("ddAT", "AC-DOC", "FEC100"; not "ER-positive")
-        self.regimen_label_re = re.compile(
-            r"(?=(?:[^A-Z]*[A-Z]){2})(?!.*[a-z]{3})[A-Za-z0-9+/-]{2,12}"
-        )
+        # a bracket label that names an arm by a letter or a regimen's abbreviation: one token
+        # with a capital and no lower-case word in it ("A", "E120", "ddAT", "AC-DOC"; not
+        # "ER-positive", "Europe")
+        self.regimen_label_re = re.compile(r"(?=.*[A-Z])(?!.*[a-z]{3})[A-Za-z0-9+/-]{1,12}")
         self.control_arms = frozenset(w.lower() for w in data["control_arms"])
         self.relative_pronouns = frozenset(w.lower() for w in data["relative_pronouns"])
         self.size_control_re = re.compile(

@@ -323,6 +323,24 @@ def assign_measures(
             f.negated = f.negated or negated
 
 
+def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
+                  boundary: list[bool]) -> bool:
+    """ "Neutropenia occurred in 6 patients in arm A and 7 in arm B": a bare count of an arm
+    listed right after another arm's count of an outcome (a connector just before it, the same
+    clause) counts the same outcome."""
+    return bool(
+        f.needs_cue
+        and f.arm is not None
+        and prev.arm is not None
+        and prev.pct is None
+        and prev.count is not None
+        and prev.measure not in (None, "enrollment", "other")
+        and not prev.excluded
+        and parser.lower(f.ts - 1) in lex.connectors
+        and not any(boundary[x] for x in range(prev.te, f.ts))
+    )
+
+
 def compared_figures(
     lex: Lexicon,
     figures: list[Figure],
@@ -342,11 +360,14 @@ def compared_figures(
     # several rates in one sentence are compared with each other ("91% with radioguided
     # localization and 84% with wire localization", "in 96% of ... and in 98% of ...")
     rates = sum(1 for f in figures if f.pct is not None and not (f.excluded or f.comparator))
-    for f in figures:
+    for k, f in enumerate(figures):
         if f.measure is not None or f.excluded or f.proportion:
             continue
         if f.ratio is not None or f.relative or f.rate_per or f.time_unit:  # always a result
             f.measure = "other"
+            continue
+        if k and _listed_after(lex, figures[k - 1], f, parser, boundary):
+            f.measure = figures[k - 1].measure  # "in 6 patients in arm A and 7 in arm B"
             continue
         if f.needs_cue:
             # a bare number: right beside a comparison word ("68 vs 120", "215 events versus"),

@@ -326,6 +326,16 @@ def test_an_arms_count_listed_after_another_takes_its_outcome(outcomes_nlp: Lang
         ("adverse_event", 6.0, "A", None), ("adverse_event", 7.0, "B", None)]
 
 
+def test_a_totals_breakdown_by_arm_takes_its_outcome(outcomes_nlp: Language) -> None:
+    # the total 13 = 6 + 7 is pooled away; its parts keep what it counted
+    text = "Grade 3 neutropenia occurred in 13 patients (6 in arm A and 7 in arm B)."
+    assert arms(outcomes_nlp, text) == [
+        ("adverse_event", 6.0, "A", None), ("adverse_event", 7.0, "B", None)]
+    # a breakdown of who was studied stays no outcome
+    got = arms(outcomes_nlp, "Of 120 patients (60 in arm A and 60 in arm B), 12 responded.")
+    assert [m for m, _, _, _ in got] == ["enrollment", "other", "other", "response"]
+
+
 def test_a_letter_or_regimen_label_names_an_arm(outcomes_nlp: Language) -> None:
     got = arms(outcomes_nlp, "Patients were randomized (S, n = 26; E120, n = 202).")
     assert [(a, g) for _, _, a, g in got] == [("S", 26), ("E120", 202)]

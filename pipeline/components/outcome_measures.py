@@ -327,18 +327,21 @@ def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
                   boundary: list[bool]) -> bool:
     """ "Neutropenia occurred in 6 patients in arm A and 7 in arm B": a bare count of an arm
     listed right after another arm's count of an outcome (a connector just before it, the same
-    clause) counts the same outcome."""
-    return bool(
+    clause) counts the same outcome; so does the first count of an arm in a bracket right after
+    a total ("in 13 patients (6 in arm A and 7 in arm B)")."""
+    if not (
         f.needs_cue
         and f.arm is not None
-        and prev.arm is not None
         and prev.pct is None
         and prev.count is not None
         and prev.measure not in (None, "enrollment", "other")
         and not prev.excluded
-        and parser.lower(f.ts - 1) in lex.connectors
         and not any(boundary[x] for x in range(prev.te, f.ts))
-    )
+    ):
+        return False
+    if prev.te == f.ts - 1 and parser.lower(prev.te) in ("(", "["):
+        return True  # the total's breakdown by arm
+    return prev.arm is not None and parser.lower(f.ts - 1) in lex.connectors
 
 
 def compared_figures(

@@ -37,19 +37,21 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 import pipeline.extensions  # (also registers Doc._.outcomes and the Span attributes)
+from pipeline.components.outcome_attach import (
+    attach_arms,
+    attach_stats,
+    attach_timepoints,
+    mark_change_pairs,
+)
 from pipeline.components.outcome_context import DocContext, SentenceMentions, resolve_figure
 from pipeline.components.outcome_cue_gate import CueGate
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_measures import (
     assign_measures,
-    attach_arms,
-    attach_stats,
-    attach_timepoints,
     compared_figures,
     group,
     is_concentration,
-    mark_change_pairs,
 )
 from pipeline.components.outcome_rules import (
     CUES_FILE,

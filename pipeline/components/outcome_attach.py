@@ -1,0 +1,162 @@
+"""What is attached to each figure of a sentence besides its measure.
+
+Functions over the figures `SentenceParser` found in one sentence, after `assign_measures`
+(`outcome_measures.py`): `attach_stats` (CI and p-value after the figure), `attach_timepoints`
+(nearest timepoint of the same clause), `mark_change_pairs` ("fell from 35% to 22%": before and
+after), `attach_arms` ("25% and 15% in the docetaxel and control arms"). Every search looks at a
+bounded window, so a sentence costs time linear in its length.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from itertools import accumulate, pairwise
+
+from pipeline.components.outcome_grammar import SentenceParser
+from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_tokens import Figure, Stat, fnum
+
+# How far (in characters) an arm phrase may reach before or after its figure.
+ARM_WINDOW = 300
+
+
+def attach_stats(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
+    """Each CI and p-value goes to the figure it follows (within 80 characters), or to the
+    figure whose span holds it ("18 patients (60%; 95% CI 44-74)" is one figure)."""
+    text = parser.text
+    ends = [f.end for f in figures]
+    for st in parser.stats:
+        k = bisect.bisect_right(ends, st.start) - 1
+        if k + 1 < len(figures) and figures[k + 1].start <= st.start < figures[k + 1].end:
+            k += 1
+        if k < 0:
+            continue
+        f = figures[k]
+        gap = text[f.end : st.start]
+        if len(gap) > 80:
+            continue
+        if lex.ratio_re.search(gap.replace("or more", "")) and re.search(r"\d", gap):
+            continue
+        if st.kind == "ci" and f.ci is None:
+            ci = st
+            if (
+                f.pct is not None
+                and f.pct > 1
+                and ci.low is not None
+                and ci.high is not None
+                and abs(ci.low) <= 1
+                and abs(ci.high) <= 1
+            ):
+                ci = Stat(st.start, st.end, "ci", st.level, ci.low * 100, ci.high * 100)
+            f.ci = ci
+        elif st.kind == "p" and f.p is None:
+            f.p = st
+    for f in figures:  # "HR 0.74 [0.61, 0.90]": a bracketed pair right after a ratio
+        if f.ratio is not None and f.ci is None:
+            m = _PAIR.match(text[f.end : f.end + 40])
+            if m:
+                f.ci = Stat(f.end, f.end + m.end(), "ci", None, fnum(m["lo"]), fnum(m["hi"]))
+
+
+_PAIR = re.compile(
+    r"\s*[\[(]\s*(?P<lo>[-−]?\d*[.·]?\d+)\s*(?:,|;|-|–|to)\s*(?P<hi>[-−]?\d*[.·]?\d+)\s*[\])]"
+)
+
+
+def attach_timepoints(figures: list[Figure], parser: SentenceParser, boundary: list[bool]) -> None:
+    """The nearest timepoint (at most 30 tokens away, no clause boundary between) per figure."""
+    if not parser.timepoints:
+        return
+    bounds = [0, *accumulate(int(b) for b in boundary)]
+    spans = [(parser.tok_index(s), parser.tok_index(e), s, e) for s, e in parser.timepoints]
+    tp_te = [t[1] for t in spans]
+    tp_ts = [t[0] for t in spans]
+    for f in figures:
+        cands: list[tuple[int, int, int]] = []  # (a, b, index): nearest before, nearest after
+        k = bisect.bisect_right(tp_te, f.ts) - 1
+        if k >= 0:
+            cands.append((spans[k][1], f.ts, k))
+        k = bisect.bisect_left(tp_ts, f.te)
+        if k < len(spans):
+            cands.append((f.te, spans[k][0], k))
+        best: tuple[int, int] | None = None
+        for a, b, k in cands:
+            if bounds[b] - bounds[a] or b - a > 30:
+                continue
+            if best is None or b - a < best[0]:
+                best = (b - a, k)
+        if best is not None:
+            _, _, s, e = spans[best[1]]
+            f.timepoint = parser.text[s:e].strip()
+
+
+BEFORE, AFTER = "before", "after"  # timepoint values of a change pair
+
+
+def mark_change_pairs(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
+    """ "fell from 35% to 22%": the two figures are one change, measured before and after; their
+    timepoint says which (unless the sentence gave one as written)."""
+    for a, b in pairwise(figures):
+        if (
+            a.ts > 0
+            and parser.lower(a.ts - 1) in lex.change_from
+            and b.ts == a.te + 1
+            and parser.lower(a.te) in lex.change_to
+            and a.timepoint is None
+            and b.timepoint is None
+        ):
+            a.timepoint, b.timepoint = BEFORE, AFTER
+
+
+_ARM_PART = re.compile(
+    r"(?:(?<=^)|(?<=,\s)|(?<=\band\s)|(?<=\bor\s)|(?<=\bversus\s)|"
+    r"(?<=\bvs\s)|(?<=\bvs\.\s))(?:the\s+)?(?P<arm>[^,]+?)"
+    r"(?=\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+versus\s+|"
+    r"\s+vs\.?\s+|$)"
+)
+
+
+def _list_arms(lex: Lexicon, members: list[Figure], text: str) -> bool:
+    """ "25%, 31% and 40% in the A, B and C arms": one arm per figure, in order."""
+    tail = members[-1]
+    m = lex.arm_list_re.match(text[tail.end : tail.end + ARM_WINDOW])
+    if not m:
+        return False
+    offset = tail.end + m.start("list")
+    arms = [(offset + p.start("arm"), offset + p.end("arm")) for p in _ARM_PART.finditer(m["list"])]
+    arms = [(s, e) for s, e in arms if text[s:e].strip()]
+    if len(arms) != len(members):
+        return False
+    for f, arm in zip(members, arms, strict=True):
+        f.arm = arm
+    return True
+
+
+def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
+    """The arm a figure belongs to, as sentence-relative character offsets (`Figure.arm`)."""
+    text = parser.text
+    groups: dict[int, list[Figure]] = {}
+    for f in figures:
+        groups.setdefault(f.group, []).append(f)
+    for members in groups.values():
+        if len(members) > 1 and _list_arms(lex, members, text):
+            continue
+        for f in members:
+            start = f.end
+            if f.ci is not None or f.p is not None:
+                stat = re.match(r"\s*[(\[][^()\[\]]*[)\]]", text[start : start + ARM_WINDOW])
+                start += stat.end() if stat else 0
+            window = text[start : start + ARM_WINDOW]
+            m = (
+                lex.arm_after_re.match(window)
+                or lex.arm_label_re.match(window)
+                or lex.arm_control_re.match(window)
+            )
+            if m:
+                f.arm = (start + m.start("arm"), start + m.end("arm"))
+                continue
+            lo = max(0, f.start - ARM_WINDOW)
+            m = lex.arm_before_re.search(text[lo : f.start])
+            if m:
+                f.arm = (lo + m.start("arm"), lo + m.end("arm"))

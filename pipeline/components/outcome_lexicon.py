@@ -95,6 +95,9 @@ class Lexicon:
         self.change_to = sets["change_to_words"]
         self.person_time = sets["person_time_words"]
         self.occurrence_nouns = sets["occurrence_nouns"]
+        self.control_arms = sets["control_arms"]
+        self.size_label_stops = sets["size_label_stops"]
+        self.relative_pronouns = sets["relative_pronouns"]
 
     def _build_figure_regexes(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """What a figure is not: thresholds, confidence levels, body areas, reference values,
@@ -273,7 +276,6 @@ class Lexicon:
         # an arm's size "(n = 453)": its label inside the bracket ("(ddAT, n = 191", "(group A;
         # n = 30"), or its control arm right before the bracket ("placebo (n = 125"); a drug
         # arm with its dose ("letrozole 2.5 mg daily (n = 453") is read from the drug mentions
-        self.size_label_stops = frozenset(w.lower() for w in data["size_label_stops"])
         self.size_label_re = re.compile(
             r"[(\[;]\s*(?P<arm>[^\W\d_][^()\[\];,:=%<>]{0,38}?)\s*[,;:]\s*$"
         )
@@ -281,8 +283,6 @@ class Lexicon:
         # with a capital and no lower-case word in it ("A", "E120", "ddAT", "AC-DOC"; not
         # "ER-positive", "Europe")
         self.regimen_label_re = re.compile(r"(?=.*[A-Z])(?!.*[a-z]{3})[A-Za-z0-9+/-]{1,12}")
-        self.control_arms = frozenset(w.lower() for w in data["control_arms"])
-        self.relative_pronouns = frozenset(w.lower() for w in data["relative_pronouns"])
         self.size_control_re = re.compile(
             rf"\b(?P<arm>(?:{_alt(data['control_arms'])})(?:\s+(?:{arm_nouns}))?)\s*[(\[]\s*$",
             re.IGNORECASE,
@@ -314,18 +314,21 @@ class Lexicon:
             self.change_in_of_re.search(text[max(0, at - 100) : at])
         )
 
-    def timepoint_gate(self, text: str) -> bool:
-        """`tp_gate.search(text)`: can the text hold a timepoint at all?"""
+    def timepoint_gate(self, text: str, low: str | None = None) -> bool:
+        """`tp_gate.search(text)`: can the text hold a timepoint at all? (`low`:
+        `text.lower()`, when the caller has it)"""
         if not text.isascii():
             return self.tp_gate.search(text) is not None
-        low = text.lower()
+        low = text.lower() if low is None else low
         return any(w in low for w in self._tp_gate_words) or (
             self._tp_gate_rest.search(low) is not None
         )
 
-    def may_match_tp_c(self, text: str) -> bool:
-        """False only where `tp_c` finds nothing."""
-        return not text.isascii() or self._tp_c_tail.search(text.lower()) is not None
+    def may_match_tp_c(self, text: str, low: str | None = None) -> bool:
+        """False only where `tp_c` finds nothing (`low`: as for `timepoint_gate`)."""
+        if not text.isascii():
+            return True
+        return self._tp_c_tail.search(text.lower() if low is None else low) is not None
 
     def _build_stat_regexes(self) -> None:
         """Statistics: ratios and their values, confidence intervals, P values, timepoints."""

@@ -24,10 +24,12 @@ from pipeline.components.outcome_tokens import Figure, Stat, fnum, light_tokens
 _FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
-def _lowered(text: str) -> str | None:
-    """The text lower-cased, when a case-free regex finds in it what the case-insensitive one
-    finds in the text, at the same offsets; None otherwise."""
-    low = text.lower()
+def _lowered(text: str, low: str | None = None) -> str | None:
+    """The text lower-cased (`low`, when the caller has it already), when a case-free regex
+    finds in it what the case-insensitive one finds in the text, at the same offsets; None
+    otherwise."""
+    if low is None:
+        low = text.lower()
     if len(low) != len(text) or _FOLDS_TO_ASCII.search(text):
         return None
     return low
@@ -60,7 +62,8 @@ class StatisticsParser:
     def __init__(self, text: str, lex: Lexicon) -> None:
         self.text = text
         self.lex = lex
-        self.toks = light_tokens(text, lex.number_words)
+        self.low = text.lower()  # once: the light tokens and the timepoint search read it
+        self.toks = light_tokens(text, lex.number_words, self.low)
         self.starts = [t.start for t in self.toks]
         self.consumed = [False] * len(self.toks)
         self.stats: list[Stat] = []
@@ -214,7 +217,7 @@ class StatisticsParser:
     def find_timepoints(self) -> None:
         lex = self.lex
         spans: list[tuple[int, int]] = []
-        if lex.timepoint_gate(self.text):
+        if lex.timepoint_gate(self.text, self.low):
             spans.extend(self._timepoint_spans())
         spans.sort()
         for s, e in spans:
@@ -227,14 +230,14 @@ class StatisticsParser:
         lex = self.lex
         spans: list[tuple[int, int]] = []
         text = self.text
-        low = _lowered(text)
+        low = _lowered(text, self.low)
         for m in finditer(lex.tp_a, text, low):
             if not m.group("prep") and not m.group("tail"):
                 continue
             if m.group("oftail") and not m.group("prep"):
                 continue
             spans.append((m.start(), m.end()))
-        maybe_c = lex.may_match_tp_c(text)
+        maybe_c = lex.may_match_tp_c(text, self.low)
         for rx in (lex.tp_b, lex.tp_c, lex.tp_d) if maybe_c else (lex.tp_b, lex.tp_d):
             spans.extend((m.start(), m.end()) for m in finditer(rx, text, low))
         return spans

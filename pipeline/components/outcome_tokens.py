@@ -34,14 +34,17 @@ class Tok:
     word_num: bool = False
 
 
-def light_tokens(text: str, number_words: dict[str, int]) -> list[Tok]:
+def light_tokens(text: str, number_words: dict[str, int],
+                 low_text: str | None = None) -> list[Tok]:
+    """The sentence's light tokens; `low_text`: `text.lower()`, when the caller has it."""
     toks: list[Tok] = []
     append = toks.append
     n_words = 0
     # lower-cased once for the sentence when that gives each token's own lower case: it must
     # keep every offset ("İ" lowers to two characters) and hold no capital sigma (the one
     # letter whose lower case depends on what follows it)
-    low_text = text.lower()
+    if low_text is None:
+        low_text = text.lower()
     same_offsets = len(low_text) == len(text) and "Σ" not in text
     for m in TOKEN_RE.finditer(text):
         a, b = m.span()

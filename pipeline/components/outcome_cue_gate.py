@@ -61,8 +61,8 @@ class CueGate:
         self._single_rules: list[int] = []
         single_specs: list[dict[str, Any]] = []
         multi: list[int] = []
-        for k, rule in enumerate(cues):
-            specs = token_specs(nlp, rule)
+        all_specs = [token_specs(nlp, rule) for rule in cues]
+        for k, specs in enumerate(all_specs):
             one = text_condition(specs[0]) if len(specs) == 1 else None
             if one is not None and specs[0].get("OP", "1") == "1":
                 self._single_rules.append(k)
@@ -77,7 +77,7 @@ class CueGate:
         seconds: list[dict[str, Any] | None] = []
         self._lengths: list[int] = []
         for k in multi:
-            specs = token_specs(nlp, cues[k])
+            specs = all_specs[k]
             for first, second in start_pairs(specs):
                 firsts.append(first)
                 seconds.append(second)

@@ -42,9 +42,10 @@ from typing import Any
 
 from pipeline import SCHEMA_VERSION, __version__
 from pipeline import write as W
-from pipeline.documents import ErrorRecord, place
+from pipeline.documents import ErrorRecord
 from pipeline.ingest import Shard, error_row
 from pipeline.ingest.common import display_path
+from pipeline.ingest.dedupe import duplicate_row
 from pipeline.runner import duplicates as D
 from pipeline.runner import units as U
 from pipeline.runner.errors import RunError
@@ -286,11 +287,8 @@ def finish_output(out: Path, units: Sequence[U.Unit], pending: Sequence[U.Unit],
                                      {u.unit_id for u in units})
         U.compact(out, units, part_rows, part_bytes)
     run_errors = [
-        error_row(ErrorRecord(
-            source=d["source"] or "", stage="ingest", error="duplicate_id",
-            message=f"doc_id {d['doc_id']!r} was already produced by an earlier input "
-            f"({place(d['kept_source'], d['kept_location'])}); this copy was dropped",
-            location=d["location"], doc_id=d["doc_id"]))
+        error_row(duplicate_row(d["doc_id"], d["source"] or "", d["location"], d["kept_source"],
+                                d["kept_location"], other_input=True))
         for d in duplicates
     ]
     by_id = {u.unit_id: u for u in units}

@@ -193,11 +193,13 @@ def stale_files(out: Path, keep: set[str]) -> list[Path]:
 @dataclass
 class Prepared:
     """The output folder, ready: the earlier manifest (when resuming), the finished units
-    kept (unit id -> marker), the inputs found changed."""
+    kept (unit id -> marker), the inputs found changed, the duplicates plan the earlier
+    attempt saved (`duplicates.read_plan`, read once: its warnings are logged once)."""
 
     earlier: dict[str, Any] | None
     done: dict[str, dict[str, Any]]
     changed: list[dict[str, str]] = field(default_factory=list)
+    plan: list[dict[str, Any]] = field(default_factory=list)
 
 
 def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any], *,
@@ -221,8 +223,10 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
         W.clean_shard(out, uid)
     changed = drop_changed(out, units, done) if resumed else []
     groups = U.done_groups(out)
-    if resumed:  # copies dropped in favour of a unit redone now must be read again
-        D.redo_for_kept(out, done, groups)
+    # (no plan without a resume: a new or overwritten folder holds none)
+    plan = D.read_plan(out) if resumed else []
+    if plan:  # copies dropped in favour of a unit redone now must be read again
+        D.redo_for_kept(out, done, groups, plan)
     for gid, members in groups.items():
         if not all(uid in done for uid in members):  # a unit must be redone: so must they all
             U.drop_group(out, gid)
@@ -238,7 +242,7 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
             f.unlink()
     if stale:
         log.info("removed %d leftover file(s) of unfinished units", len(stale))
-    return Prepared(earlier, done, changed)
+    return Prepared(earlier, done, changed, plan)
 
 
 def uses_ner(factory: Any) -> bool:
@@ -274,17 +278,18 @@ def start_manifest(out: Path, prepared: Prepared, run_settings: Mapping[str, Any
 
 
 def finish_output(out: Path, units: Sequence[U.Unit], pending: Sequence[U.Unit],
-                  failed: Mapping[str, str], part_rows: int,
-                  part_bytes: int) -> tuple[dict[str, int], int]:
-    """The driver's part after the units: when none failed, duplicates across units and the
-    compaction of the units' files into parts (`pipeline.runner.units.compact`); error rows
-    for duplicates and failed units; an empty part for tables without rows. Returns the rows
-    per table and the number of duplicates dropped."""
+                  failed: Mapping[str, str], part_rows: int, part_bytes: int,
+                  plan: Sequence[Mapping[str, Any]]) -> tuple[dict[str, int], int]:
+    """The driver's part after the units: when none failed, duplicates across units (`plan`:
+    the earlier attempt's, `Prepared.plan`) and the compaction of the units' files into parts
+    (`pipeline.runner.units.compact`); error rows for duplicates and failed units; an empty
+    part for tables without rows. Returns the rows per table and the number of duplicates
+    dropped."""
     duplicates: list[dict[str, Any]] = []
     if not failed:
         keys = U.ranked_keys(units, U.done_groups(out))
         duplicates = D.drop_duplicates(out, keys, {u.unit_id for u in pending},
-                                     {u.unit_id for u in units})
+                                       {u.unit_id for u in units}, plan)
         U.compact(out, units, part_rows, part_bytes)
     run_errors = [
         error_row(duplicate_row(d["doc_id"], d["source"] or "", d["location"], d["kept_source"],

@@ -222,7 +222,9 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
     for uid in set(markers) - set(done):
         W.clean_shard(out, uid)
     changed = drop_changed(out, units, done) if resumed else []
-    groups = U.done_groups(out)
+    groups, damaged = U.read_groups(out)
+    if damaged:
+        U.drop_damaged_groups(out, damaged, groups, done)
     # (no plan without a resume: a new or overwritten folder holds none)
     plan = D.read_plan(out) if resumed else []
     if plan:  # copies dropped in favour of a unit redone now must be read again

@@ -351,7 +351,7 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
     if isinstance(outcomes, PoolOutcomes) and outcomes.driver_startup:
         attempt["driver_startup"] = outcomes.driver_startup
     counts, n_duplicates = B.finish_output(out, units, pending, failed, req.part_rows,
-                                           req.part_bytes)
+                                           req.part_bytes, prepared.plan)
     by_id = {u.unit_id: u for u in units}
     failed_shards = sorted(s.shard_id for uid in failed for s in by_id[uid].shards)
     skipped = sum(len(by_id[uid].shards) for uid in prepared.done if uid in by_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import shutil
 import signal
@@ -534,6 +535,57 @@ def test_duplicate_id_names_both_copies_lines(tmp_path: Path, light_factory: Any
         assert sorted(r["doc_id"] for r in read_tables(out)["documents"]) == sorted(where)
         # the copy was dropped already: its row is lost, and the run says so
         assert "left out 3 damaged entries" in caplog.text
+
+
+@pytest.mark.parametrize(("plan", "warning"), [
+    (json.dumps([1, "x", {"doc_id": "x"}]), "left out 3 damaged entries"),
+    ('[{"doc_id": "x", ', "cannot be read"),
+])
+def test_a_damaged_duplicates_plan_is_reported_once_on_resume(
+        tmp_path: Path, light_factory: Any, plan: str, warning: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.jsonl").write_text(json.dumps({"id": "x", "text": "Imiquimod was applied."})
+                                  + "\n")
+    (docs / "b.jsonl").write_text(json.dumps({"id": "x", "text": "Tacrolimus was used."})
+                                  + "\n")
+    out = tmp_path / "out"
+    opts: dict[str, Any] = {"workers": 1, "quiet": True, "nlp_factory": light_factory,
+                            "unit_bytes": 1}
+    run([docs], out, **opts)
+    plan_file = out / "_run" / "duplicates.json"
+    assert json.loads(plan_file.read_text())[0]["doc_id"] == "x"
+    plan_file.write_text(plan)
+    caplog.clear()
+    run([docs], out, resume=True, **opts)
+    said = [r.getMessage() for r in caplog.records
+            if r.levelno == logging.WARNING and "duplicates.json" in r.getMessage()]
+    assert len(said) == 1 and warning in said[0]
+    assert [r["doc_id"] for r in read_tables(out)["documents"]] == ["x"]
+
+@pytest.mark.parametrize("unit_bytes", [1 << 20, 1])  # one unit / a unit per file (the driver)
+def test_duplicate_id_rows_are_worded_alike_by_a_unit_and_the_driver(
+        tmp_path: Path, light_factory: Any, unit_bytes: int) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    a, b = docs / "a.jsonl", docs / "b.jsonl"
+    a.write_text(json.dumps({"id": "x", "text": "Imiquimod was applied."}) + "\n")
+    b.write_text("".join(json.dumps({"id": i, "text": f"Tacrolimus {n} was used."}) + "\n"
+                         for n, i in enumerate(["y", "x", "y"])))
+    out = tmp_path / "out"
+    summary = run([docs], out, workers=1, quiet=True, nlp_factory=light_factory,
+                  unit_bytes=unit_bytes)
+    rows = sorted((r["source"], r["location"], r["doc_id"], r["stage"], r["message"])
+                  for r in read_tables(out)["errors"] if r["error"] == "duplicate_id")
+    other = "was already produced by an earlier input ({}); this copy was dropped"
+    same = "was already produced earlier in this run ({}); this later document was dropped"
+    assert rows == [
+        (str(b), "line 2", "x", "ingest", "doc_id 'x' " + other.format(f"{a}, line 1")),
+        (str(b), "line 3", "y", "ingest", "doc_id 'y' " + same.format(f"{b}, line 1"))]
+    # copies of another input's document are counted, repeats inside one input are not
+    assert summary.duplicates_dropped == 1
+    assert json.loads((out / "manifest.json").read_text())["duplicates_dropped"] == 1
 
 
 def test_a_changed_input_holding_the_kept_copy_brings_the_dropped_copy_back(

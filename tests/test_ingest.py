@@ -483,6 +483,30 @@ def test_duplicate_ids(tmp_path: Path) -> None:
     assert len(docs) == 2 and errs == []
 
 
+def test_duplicate_ids_across_files_name_the_first_copy(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    a, b, c = docs / "a.txt", docs / "b.jsonl", docs / "c.txt"
+    a.write_text("Alpha\nbody", encoding="utf-8")
+    b.write_text("".join(json.dumps({"id": i, "text": f"text {n}"}) + "\n"
+                         for n, i in enumerate(["a", "z", "z", "c", "z"])), encoding="utf-8")
+    c.write_text("Gamma\nbody", encoding="utf-8")
+    found, errs = run(docs)
+    assert [(d.doc_id, d.source, d.location) for d in found] == [
+        ("a", str(a), None), ("z", str(b), "line 2"), ("c", str(b), "line 4")]
+
+    def later(doc_id: str, kept: str) -> str:
+        return (f"doc_id {doc_id!r} was already produced earlier in this run ({kept}); this "
+                "later document was dropped")
+
+    # every later copy names the first copy (a txt file: its path alone), not the one before
+    assert [(e.source, e.location, e.doc_id, e.stage, e.error, e.message) for e in errs] == [
+        (str(b), "line 1", "a", "ingest", "duplicate_id", later("a", str(a))),
+        (str(b), "line 3", "z", "ingest", "duplicate_id", later("z", f"{b}, line 2")),
+        (str(b), "line 5", "z", "ingest", "duplicate_id", later("z", f"{b}, line 2")),
+        (str(c), None, "c", "ingest", "duplicate_id", later("c", f"{b}, line 4"))]
+
+
 # ----------------------------------------------------------------------------- shards
 
 

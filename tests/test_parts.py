@@ -216,6 +216,26 @@ def test_resume_after_a_crash_inside_the_compaction(notes: Path, reference: Path
     assert not list(out.rglob("*.tmp")) and not list(out.rglob("part-u*"))
 
 
+def test_a_damaged_group_marker_redoes_its_units(notes: Path, reference: Path, tmp_path: Path,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    """Which units a group holds is in its marker alone (their own files are gone): with the
+    marker damaged, its units are redone, and the run says so once."""
+    out = tmp_path / "out"
+    run([notes], out, workers=1, quiet=True, nlp_factory=blank_nlp, part_rows=150)
+    markers = sorted((out / "_parts").glob("g*.json"))
+    assert len(markers) >= 4
+    held = json.loads(markers[1].read_text())["units"]
+    markers[1].write_text('{"units": ["u00')
+    caplog.clear()
+    summary = run([notes], out, workers=1, quiet=True, resume=True, nlp_factory=blank_nlp,
+                  part_rows=150)
+    assert summary.shards_skipped < summary.shards_total
+    assert read_tables(out) == read_tables(reference)
+    assert json.loads(markers[1].read_text())["units"] == held
+    said = [r.getMessage() for r in caplog.records if markers[1].name in r.getMessage()]
+    assert len(said) == 1 and "redone" in said[0]
+
+
 KILL_SCRIPT = textwrap.dedent("""
     import sys
     from pipeline.run import run

@@ -41,7 +41,8 @@ or without extra input files) keeps the plain relative ids; an input file's id i
 
 Duplicate doc_ids: within one `ingest()` call the first document with an id wins; a later one is
 dropped with an error row "duplicate_id" (`dedupe=False` turns this off, e.g. for corpora too big
-to keep every id in memory; `read_shard` never dedupes, a runner must do it across shards).
+to keep every id in memory; `read_shard` never dedupes, a runner must do it across shards: the
+check and the rows' wording are `dedupe.FirstCopies` and `dedupe.duplicate_row`).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipeline.documents import Document, ErrorRecord, Notice, place
+from pipeline.documents import Document, ErrorRecord, Notice
 from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
@@ -71,6 +72,7 @@ from pipeline.ingest.common import (
     name_is_utf8,
     read_head,
 )
+from pipeline.ingest.dedupe import FirstCopies
 from pipeline.ingest.jsonl import read_jsonl
 from pipeline.ingest.pubtator import read_pubtator, sniff_pubtator
 from pipeline.ingest.text import read_text
@@ -580,18 +582,4 @@ def ingest(
         for rec in read_shard(shard, id_field, text_field, title_field, max_bytes=max_bytes,
                               max_record_bytes=max_record_bytes)
     )
-    if not dedupe:
-        yield from records
-        return
-    seen: dict[str, tuple[str, str | None]] = {}  # doc_id -> where its first copy was
-    for rec in records:
-        if isinstance(rec, Document):
-            first = seen.get(rec.doc_id)
-            if first is not None:
-                yield err(rec.source, "duplicate_id",
-                          f"doc_id {rec.doc_id!r} was already produced earlier in this run "
-                          f"({place(*first)}); this later document was dropped",
-                          rec.location, rec.doc_id)
-                continue
-            seen[rec.doc_id] = (rec.source, rec.location)
-        yield rec
+    yield from FirstCopies().keep_first(records) if dedupe else records

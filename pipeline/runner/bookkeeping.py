@@ -42,9 +42,10 @@ from typing import Any
 
 from pipeline import SCHEMA_VERSION, __version__
 from pipeline import write as W
-from pipeline.documents import ErrorRecord, place
+from pipeline.documents import ErrorRecord
 from pipeline.ingest import Shard, error_row
 from pipeline.ingest.common import display_path
+from pipeline.ingest.dedupe import duplicate_row
 from pipeline.runner import duplicates as D
 from pipeline.runner import units as U
 from pipeline.runner.errors import RunError
@@ -192,11 +193,13 @@ def stale_files(out: Path, keep: set[str]) -> list[Path]:
 @dataclass
 class Prepared:
     """The output folder, ready: the earlier manifest (when resuming), the finished units
-    kept (unit id -> marker), the inputs found changed."""
+    kept (unit id -> marker), the inputs found changed, the duplicates plan the earlier
+    attempt saved (`duplicates.read_plan`, read once: its warnings are logged once)."""
 
     earlier: dict[str, Any] | None
     done: dict[str, dict[str, Any]]
     changed: list[dict[str, str]] = field(default_factory=list)
+    plan: list[dict[str, Any]] = field(default_factory=list)
 
 
 def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any], *,
@@ -219,9 +222,13 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
     for uid in set(markers) - set(done):
         W.clean_shard(out, uid)
     changed = drop_changed(out, units, done) if resumed else []
-    groups = U.done_groups(out)
-    if resumed:  # copies dropped in favour of a unit redone now must be read again
-        D.redo_for_kept(out, done, groups)
+    groups, damaged = U.read_groups(out)
+    if damaged:
+        U.drop_damaged_groups(out, damaged, groups, done)
+    # (no plan without a resume: a new or overwritten folder holds none)
+    plan = D.read_plan(out) if resumed else []
+    if plan:  # copies dropped in favour of a unit redone now must be read again
+        D.redo_for_kept(out, done, groups, plan)
     for gid, members in groups.items():
         if not all(uid in done for uid in members):  # a unit must be redone: so must they all
             U.drop_group(out, gid)
@@ -237,7 +244,7 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
             f.unlink()
     if stale:
         log.info("removed %d leftover file(s) of unfinished units", len(stale))
-    return Prepared(earlier, done, changed)
+    return Prepared(earlier, done, changed, plan)
 
 
 def uses_ner(factory: Any) -> bool:
@@ -273,24 +280,22 @@ def start_manifest(out: Path, prepared: Prepared, run_settings: Mapping[str, Any
 
 
 def finish_output(out: Path, units: Sequence[U.Unit], pending: Sequence[U.Unit],
-                  failed: Mapping[str, str], part_rows: int,
-                  part_bytes: int) -> tuple[dict[str, int], int]:
-    """The driver's part after the units: when none failed, duplicates across units and the
-    compaction of the units' files into parts (`pipeline.runner.units.compact`); error rows
-    for duplicates and failed units; an empty part for tables without rows. Returns the rows
-    per table and the number of duplicates dropped."""
+                  failed: Mapping[str, str], part_rows: int, part_bytes: int,
+                  plan: Sequence[Mapping[str, Any]]) -> tuple[dict[str, int], int]:
+    """The driver's part after the units: when none failed, duplicates across units (`plan`:
+    the earlier attempt's, `Prepared.plan`) and the compaction of the units' files into parts
+    (`pipeline.runner.units.compact`); error rows for duplicates and failed units; an empty
+    part for tables without rows. Returns the rows per table and the number of duplicates
+    dropped."""
     duplicates: list[dict[str, Any]] = []
     if not failed:
         keys = U.ranked_keys(units, U.done_groups(out))
         duplicates = D.drop_duplicates(out, keys, {u.unit_id for u in pending},
-                                     {u.unit_id for u in units})
+                                       {u.unit_id for u in units}, plan)
         U.compact(out, units, part_rows, part_bytes)
     run_errors = [
-        error_row(ErrorRecord(
-            source=d["source"] or "", stage="ingest", error="duplicate_id",
-            message=f"doc_id {d['doc_id']!r} was already produced by an earlier input "
-            f"({place(d['kept_source'], d['kept_location'])}); this copy was dropped",
-            location=d["location"], doc_id=d["doc_id"]))
+        error_row(duplicate_row(d["doc_id"], d["source"] or "", d["location"], d["kept_source"],
+                                d["kept_location"], other_input=True))
         for d in duplicates
     ]
     by_id = {u.unit_id: u for u in units}

@@ -110,7 +110,9 @@ def _plan_file(out: Path) -> Path:
 def read_plan(out: Path) -> list[dict[str, Any]]:
     """The saved plan's entries (`Duplicate` fields). An entry that cannot be read is left out
     with a warning: its document was dropped already, so its `duplicate_id` row is lost (the
-    plan is written whole, atomically: only a change from outside damages it)."""
+    plan is written whole, atomically: only a change from outside damages it). Read once per
+    attempt, by `pipeline.runner.bookkeeping.prepare` on a resume (`Prepared.plan`), which
+    hands the entries to `redo_for_kept` and at the end to `drop_duplicates`: one warning."""
     plan_file = _plan_file(out)
     if not plan_file.exists():
         return []
@@ -132,16 +134,17 @@ def read_plan(out: Path) -> list[dict[str, Any]]:
 
 
 def redo_for_kept(out: Path, done: dict[str, dict[str, Any]],
-                  groups: Mapping[str, Sequence[str]]) -> set[str]:
-    """Before a resume: the finished units that lost a document's rows as a copy of one in a
-    unit (or group) that is redone now. Its input changed, so the kept copy may be gone: they
-    are redone too (removed from `done`, their files deleted), and the check after the run
-    decides again. Returns their ids."""
+                  groups: Mapping[str, Sequence[str]],
+                  plan: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Before a resume: the finished units that lost a document's rows (the saved `plan`'s
+    entries, `read_plan`) as a copy of one in a unit (or group) that is redone now. Its input
+    changed, so the kept copy may be gone: they are redone too (removed from `done`, their files
+    deleted), and the check after the run decides again. Returns their ids."""
     def redone(key: str) -> bool:
         members = groups.get(key)
         return (key not in done) if members is None else not all(u in done for u in members)
 
-    units = {d["shard_id"] for d in read_plan(out)
+    units = {d["shard_id"] for d in plan
              if redone(d["kept_shard_id"]) and d["shard_id"] in done}
     for uid in sorted(units):
         del done[uid]
@@ -152,18 +155,21 @@ def redo_for_kept(out: Path, done: dict[str, dict[str, Any]],
 
 
 def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
-                    known: set[str] | None = None) -> list[dict[str, Any]]:
+                    known: set[str] | None, saved: Iterable[Mapping[str, Any]],
+                    ) -> list[dict[str, Any]]:
     """Drop documents whose doc_id an earlier shard produced. The plan is saved first
     (`_run/duplicates.json`), so that an interrupted run resumes it rather than forgetting
-    what it already dropped. Entries for shards `redone` by this attempt (their parts are new)
-    or no longer in the run are discarded: the check below finds them again if still true."""
+    what it already dropped. `saved`: the entries of the plan an earlier attempt saved (as
+    `read_plan` gave them when this attempt started; this attempt has not written it since).
+    Entries for shards `redone` by this attempt (their parts are new) or no longer in the run
+    are discarded: the check below finds them again if still true."""
     plan_file = _plan_file(out)
     plan: dict[tuple[str, str], dict[str, Any]] = {}
     # `known`: also units whose files are now in a group (their entries still stand)
     wanted = set(shard_order) | (known or set())
-    for d in read_plan(out):
+    for d in saved:
         if d["shard_id"] in wanted and d["shard_id"] not in redone:
-            plan[(d["doc_id"], d["shard_id"])] = d
+            plan[(d["doc_id"], d["shard_id"])] = dict(d)
     for dup in find_duplicates(out, shard_order):
         plan[(dup.doc_id, dup.shard_id)] = dup._asdict()
     if not plan:

@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import write as W
-from pipeline.documents import Document, ErrorRecord, Notice, place
+from pipeline.documents import Document, ErrorRecord, Notice
 from pipeline.ingest import Shard, read_shard
 from pipeline.ingest.common import DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORD_BYTES
+from pipeline.ingest.dedupe import FirstCopies
 from pipeline.runner.allocator import keep_freed_memory
 from pipeline.runner.bookkeeping import file_stat
 from pipeline.runner.errors import PipelineLoadError
@@ -214,44 +215,6 @@ def freeze_once() -> None:
         _FROZEN = True
 
 
-@dataclass
-class _Seen:
-    """The doc_ids a unit produced so far (-> shard id, source and location), and how many
-    documents were dropped as copies of one from another shard (what the driver counts across
-    units)."""
-
-    ids: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)
-    across: int = 0
-
-
-def _dedupe(records: Iterable[Document | ErrorRecord], shard_id: str,
-            seen: _Seen) -> Iterator[Document | ErrorRecord]:
-    """Drop a document whose doc_id came earlier in the same unit (an error row instead, worded
-    as the driver's when the first copy came from another shard)."""
-    for rec in records:
-        if isinstance(rec, Document):
-            first = seen.ids.get(rec.doc_id)
-            if first is not None and first[0] != shard_id:
-                seen.across += 1
-                yield ErrorRecord(
-                    source=rec.source, stage="ingest", error="duplicate_id",
-                    message=f"doc_id {rec.doc_id!r} was already produced by an earlier input "
-                    f"({place(first[1], first[2])}); this copy was dropped",
-                    location=rec.location, doc_id=rec.doc_id,
-                )
-                continue
-            if first is not None:
-                yield ErrorRecord(
-                    source=rec.source, stage="ingest", error="duplicate_id",
-                    message=f"doc_id {rec.doc_id!r} was already produced earlier in this run "
-                    f"({place(first[1], first[2])}); this later document was dropped",
-                    location=rec.location, doc_id=rec.doc_id,
-                )
-                continue
-            seen.ids[rec.doc_id] = (shard_id, rec.source, rec.location)
-        yield rec
-
-
 def _input_info(shard: Shard) -> dict[str, Any] | None:
     """The input file of a shard with its size and SHA-256 (reported by the first shard of a
     file only, so a file split into blocks is hashed once)."""
@@ -281,18 +244,20 @@ def _without_notices(records: Iterable[Document | ErrorRecord],
 
 
 def _write_rows(nlp: Language, shard: Shard, writer: W.ShardWriter, opts: ShardOptions,
-                progress: ProgressFn | None, seen: _Seen,
+                progress: ProgressFn | None, seen: FirstCopies,
                 deleted: list[dict[str, Any]]) -> int:
     """Annotate the shard's documents into `writer`; returns the words processed."""
     from pipeline.process import process_documents
 
     n_words = 0
     since_gc = 0
-    records = _dedupe(
+    # a document whose doc_id came earlier in the unit: an error row instead, worded as the
+    # driver's when the first copy came from another shard
+    records = seen.keep_first(
         _without_notices(read_shard(shard, opts.id_field, opts.text_field, opts.title_field,
                                     max_bytes=opts.max_bytes,
                                     max_record_bytes=opts.max_record_bytes), deleted),
-        shard.shard_id, seen)
+        shard.shard_id)
     limit: dict[str, Any] = (
         {} if opts.doc_timeout_s is None else {"doc_timeout_s": opts.doc_timeout_s or None})
     for rows in process_documents(nlp, records, batch_size=opts.batch_size, **limit):
@@ -328,7 +293,7 @@ def process_unit(
     nlp = worker_nlp(opts.nlp_factory)
     writer = W.ShardWriter(out, unit.unit_id, row_group_rows=opts.row_group_rows,
                            max_file_rows=opts.part_rows)
-    seen = _Seen()
+    seen = FirstCopies()
     deleted: list[dict[str, Any]] = []
     try:
         n_words = sum(_write_rows(nlp, s, writer, opts, progress, seen, deleted)

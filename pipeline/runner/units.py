@@ -36,6 +36,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,20 +133,59 @@ def group_marker(out: Path, group_id: str) -> Path:
     return Path(out) / PARTS_DIR / f"{group_id}.json"
 
 
-def done_groups(out: Path) -> dict[str, list[str]]:
-    """Committed groups: group id -> the unit ids it holds, in order."""
+#: A group marker's name (what `commit_group` writes; any other file in `_parts/` is not ours)
+_GROUP_MARKER = re.compile(r"^g\d{7}\.[0-9a-f]{10}\.json$")
+
+
+def read_groups(out: Path) -> tuple[dict[str, list[str]], list[str]]:
+    """Committed groups (group id -> the unit ids it holds, in order) and the ids of groups
+    whose marker cannot be read (logged here, once per reading: see `drop_damaged_groups`)."""
     folder = Path(out) / PARTS_DIR
     groups: dict[str, list[str]] = {}
+    damaged: list[str] = []
     if not folder.is_dir():
-        return groups
+        return groups, damaged
     for f in sorted(folder.glob("g*.json")):
+        if not _GROUP_MARKER.match(f.name):
+            continue
         try:
             units = json.loads(f.read_text("utf-8"))["units"]
-        except (OSError, ValueError, KeyError, TypeError):
-            log.warning("unreadable part marker %s: its units will be redone", f)
+            if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
+                raise TypeError("not a list of unit ids")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("unreadable part marker %s (%s): its units will be redone", f, exc)
+            damaged.append(f.stem)
             continue
-        groups[f.stem] = [str(u) for u in units]
-    return groups
+        groups[f.stem] = units
+    return groups, damaged
+
+
+def done_groups(out: Path) -> dict[str, list[str]]:
+    """Committed groups: group id -> the unit ids it holds, in order (`read_groups`)."""
+    return read_groups(out)[0]
+
+
+def drop_damaged_groups(out: Path, damaged: Sequence[str], groups: Mapping[str, Sequence[str]],
+                        done: dict[str, Any]) -> list[str]:
+    """Before a resume, for groups whose marker cannot be read (`read_groups`): which units
+    such a group holds is unknown, and their own files are gone (the group holds their rows).
+    Its files and marker are deleted, and every finished unit (in `done`, unit id -> marker)
+    that is in no readable group and has no file of its own is redone (removed from `done`,
+    its marker deleted): the damaged groups' units among them (a unit that wrote no rows is
+    redone too, which costs its time and nothing else). Returns the units redone."""
+    for gid in damaged:
+        drop_group(out, gid)
+    grouped = {u for us in groups.values() for u in us}
+    with_files = {W.shard_of_file(f.name) for name in W.TABLES if (Path(out) / name).is_dir()
+                  for f in (Path(out) / name).iterdir()}
+    redo = [uid for uid in sorted(done) if uid not in grouped and uid not in with_files]
+    for uid in redo:
+        del done[uid]
+        W.clean_shard(out, uid)
+    if redo:
+        log.info("%d unit(s) are processed again: their rows were in a group whose marker "
+                 "cannot be read", len(redo))
+    return redo
 
 
 def drop_group(out: Path, group_id: str) -> None:

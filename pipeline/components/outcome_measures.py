@@ -429,6 +429,48 @@ def counts_occurrences(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
     return pop is not None and pop.lower() in lex.occurrence_nouns and parser.lower(f.te) == "of"
 
 
+# How many words may stand between "N cases of" and the disease counted ("31 cases of grade 1
+# onycholysis").
+OCCURRENCE_WORDS = 2
+_WORDS_BETWEEN = re.compile(rf"\s+(?:[\w-]+\s+){{0,{OCCURRENCE_WORDS}}}")
+
+
+def occurrence_counts(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
+                      diseases: list[tuple[int, int]], cues: list[Cue]) -> None:  # fmt: skip
+    """ "There were 31 cases of dermatitis": a count of occurrences of a disease (`diseases`:
+    the sentence's disease mentions, sentence-relative spans in order) that no cue claimed is a
+    result: an adverse event when the sentence names adverse events (a normal adverse-event cue:
+    "side effects", "toxicity"), else `other` (a prevention trial's "78 cases of invasive breast
+    cancer" are its end point, no adverse event). Not in a sentence of general statements or
+    earlier work ("About 200,000 new cases of breast cancer are diagnosed each year") nor the
+    cases a case report describes ("Two cases of X are presented", "We followed 210 cases of
+    X"); not a percentage ("41% of cases of uveitis")."""
+    starts = [a for a, _ in diseases]
+    text = parser.text
+    adverse: bool | None = None
+    for f in figures:
+        if (
+            f.measure is not None
+            or f.excluded
+            or f.pct is not None
+            or not counts_occurrences(lex, f, parser)
+        ):
+            continue
+        of_end = parser.toks[f.te].end
+        k = bisect.bisect_left(starts, of_end)
+        if k == len(starts) or not _WORDS_BETWEEN.fullmatch(text, of_end, starts[k]):
+            continue
+        if lex.case_report_before_re.search(text, max(0, f.start - 40), f.start) or (
+            lex.case_report_after_re.search(text, f.end)
+        ):
+            continue
+        if adverse is None:
+            if lex.scope.general_statement(text) or lex.scope.earlier_work(text):
+                return
+            adverse = any(c.measure == "adverse_event" and c.priority >= 1 for c in cues)
+        f.measure = "adverse_event" if adverse else "other"
+
+
 def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser, min_count: int) -> bool:
     """Enrollment is a plain count of subjects: never a percentage, zero or "all", nor a count
     under `min_count` that only a cue word makes enrollment ("nine were being screened") unless

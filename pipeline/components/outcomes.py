@@ -42,6 +42,7 @@ from pipeline.components.outcome_attach import (
     attach_stats,
     attach_timepoints,
     mark_change_pairs,
+    split_by_arm,
 )
 from pipeline.components.outcome_context import DocContext, SentenceMentions, resolve_figure
 from pipeline.components.outcome_cue_gate import CueGate
@@ -52,6 +53,7 @@ from pipeline.components.outcome_measures import (
     compared_figures,
     group,
     is_concentration,
+    occurrence_counts,
 )
 from pipeline.components.outcome_rules import (
     CUES_FILE,
@@ -367,7 +369,11 @@ class OutcomeExtractor:
         attach_timepoints(figures, parser, boundary)
         mark_change_pairs(lex, figures, parser)
         attach_arms(lex, figures, parser)
-        compared_figures(lex, figures, parser, boundary, [m.start - base for m in sm.drugs])
+        drugs = [(m.start - base, m.end - base) for m in sm.drugs]
+        diseases = [(m.start - base, m.end - base) for m in sm.all if m.label == DISEASE]
+        split_by_arm(lex, figures, parser, drugs, [(c.start, c.end) for c in cues] + diseases)
+        compared_figures(lex, figures, parser, boundary, [a for a, _ in drugs])
+        occurrence_counts(lex, figures, parser, diseases, cues)
         mark_differences(figures, parser.text)
         # (drug ends only where a "(n = N)" figure may need them)
         drug_ends = [m.end - base for m in sm.drugs] if any(f.n_form for f in figures) else []

@@ -3,8 +3,9 @@
 Functions over the figures `SentenceParser` found in one sentence, after `assign_measures`
 (`outcome_measures.py`): `attach_stats` (CI and p-value after the figure), `attach_timepoints`
 (nearest timepoint of the same clause), `mark_change_pairs` ("fell from 35% to 22%": before and
-after), `attach_arms` ("25% and 15% in the docetaxel and control arms"). Every search looks at a
-bounded window, so a sentence costs time linear in its length.
+after), `attach_arms` ("25% and 15% in the docetaxel and control arms"), `split_by_arm` ("in 13
+patients (6 with drug A and 7 with placebo)": the parts' arms, and the total's measure for
+them). Every search looks at a bounded window, so a sentence costs time linear in its length.
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
 Functions over the figures `SentenceParser` found in one sentence: `group` (bare percentages
 joined by "and", ",", "vs" share a measure), `assign_measures` (nearest measure cue, scored by
 `Lexicon.scores`, or who was studied by the figure's form), `compared_figures` (a figure no cue
-claimed that is compared or tied to an arm is still a result: `other`). What is attached to a
-figure besides its measure is `outcome_attach.py`'s. Distances are read from prefix sums and every
-search looks at a bounded window, so a sentence costs time linear in its length.
+claimed that is compared or tied to an arm is still a result: `other`), `occurrence_counts` ("31
+cases of dermatitis": `other`, or `adverse_event` beside an adverse-event cue). What is attached
+to a figure besides its measure is `outcome_attach.py`'s. Distances are read from prefix sums and
+every search looks at a bounded window, so a sentence costs time linear in its length.
 """
 
 from __future__ import annotations

@@ -350,6 +350,10 @@ DRUGS = [("letrozole", "DRUG", "MESH:D000077289"), ("tamoxifen", "DRUG", "MESH:D
         ("(6 [46%] with drug A and 7 [54%] with placebo)", "drug A", "placebo"),
         ("(tamoxifen: 6; placebo: 7)", "tamoxifen", "placebo"),
         ("(6 tamoxifen, 7 placebo)", "tamoxifen", "placebo"),
+        ("(drug A, 6; placebo, 7)", "drug A", "placebo"),
+        # a statistic after the parts is no label
+        ("(6 with drug A and 7 with placebo; P = .04)", "drug A", "placebo"),
+        ("(6 with drug A and 7 with placebo [P = .04])", "drug A", "placebo"),
     ],
 )
 def test_a_totals_parts_by_arm_name_their_arms(

@@ -169,16 +169,20 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
 SPLIT_WORDS = 6
 
 
-def split_by_arm(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
-                 drugs: list[tuple[int, int]], claimed: list[tuple[int, int]]) -> None:  # fmt: skip
+def split_by_arm(
+    lex: Lexicon, figures: list[Figure], parser: SentenceParser,
+    drugs: list[tuple[int, int]], claimed: list[tuple[int, int]],
+) -> set[int]:  # fmt: skip
     """ "Neutropenia occurred in 13 patients (6 with drug A and 7 with placebo)": the counts in
     a bracket after a count of an outcome (at most SPLIT_WORDS words between), at least two,
     summing to it, each beside a label that names an arm, are the arms' counts of that outcome:
-    each gets its label as its arm (unless it has one) and the total's measure (the total is
-    pooled away later, `pooled_totals`). `drugs`: the sentence's drug mentions, `claimed`: its
-    measure cues and disease mentions (sentence-relative character spans): a label overlapping
-    a claimed span is what was counted ("6 with CR", "6 with neutropenia"), no arm."""
+    each gets its label as its arm (unless it has one) and the total's measure. Returns the
+    indices of the totals split (pooled away, as `pooled_totals` does). `drugs`: the sentence's
+    drug mentions, `claimed`: its measure cues and disease mentions (sentence-relative character
+    spans): a label overlapping a claimed span is what was counted ("6 with CR", "6 with
+    neutropenia"), no arm."""
     toks = parser.toks
+    split: set[int] = set()
     for k, total in enumerate(figures[:-1]):
         value = total.num if total.num is not None else total.count
         if (
@@ -196,6 +200,9 @@ def split_by_arm(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
         if close is None:
             continue
         opened, shut = toks[m].end, toks[close - 1].start
+        # "(6 with drug A and 7 with placebo, P = .04)": the labels end at a statistic
+        shut = min([st.start for st in parser.stats if opened <= st.start < shut] or [shut])
+        shut = len(parser.text[:shut].rstrip(" ,;(["))
         parts: list[Figure] = []
         for g in figures[k + 1 :]:
             if g.start >= shut:
@@ -210,6 +217,8 @@ def split_by_arm(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
             g.arm = g.arm or (label.start, label.end)
             if g.measure in (None, "enrollment"):
                 g.measure = total.measure
+        split.add(k)
+    return split
 
 
 class _Label(NamedTuple):

@@ -299,7 +299,7 @@ class Lexicon:
         )
         # the parts of a total split by arm in a bracket: "(6 [patients] treated with letrozole
         # and 7 with placebo)", "(74 placebo, 62 tamoxifen)" (each part's arm after it, a link
-        # word optional), "(CT-P6: 10; trastuzumab: 7)", "(group A = 5, group B = 2)" (before it)
+        # word optional), "(CT-P6: 10; trastuzumab: 7)", "(drug A, 6; placebo, 7)" (before it)
         label = r"(?P<arm>[^\W\d_][^,;:=()\[\]]*?)"
         words = _alt(w for w in self.connectors if w[0].isalpha())
         joiner = rf"(?:[,;]\s*(?:(?:{words})\s+)?|\s(?:{words})\s+)"
@@ -310,7 +310,7 @@ class Lexicon:
             re.IGNORECASE,
         )
         self.part_arm_before_re = re.compile(
-            rf"\s*(?P<sep>{joiner})?(?:the\s+)?{label}\s*[:=]\s*", re.IGNORECASE
+            rf"\s*(?P<sep>{joiner})?(?:the\s+)?{label}\s*[:=,]\s*", re.IGNORECASE
         )
         dose = _alt(self.units | self.count_blockers_after | {"/", "per"})
         # (each number whole, "(?![\d.,])": a run of digits split in every way backtracked

@@ -372,14 +372,17 @@ class OutcomeExtractor:
         attach_arms(lex, figures, parser)
         drugs = [(m.start - base, m.end - base) for m in sm.drugs]
         diseases = [(m.start - base, m.end - base) for m in sm.all if m.label == DISEASE]
-        split_by_arm(lex, figures, parser, drugs, [(c.start, c.end) for c in cues] + diseases)
+        claimed = [(c.start, c.end) for c in cues] + diseases
+        split = split_by_arm(lex, figures, parser, drugs, claimed)
         compared_figures(lex, figures, parser, boundary, [a for a, _ in drugs])
         occurrence_counts(lex, figures, parser, diseases, cues)
         mark_differences(figures, parser.text)
         # (drug ends only where a "(n = N)" figure may need them)
         drug_ends = [m.end - base for m in sm.drugs] if any(f.n_form for f in figures) else []
-        dropped = pooled_totals(figures, parser.text, "enrollment") | subgroup_sizes(
-            figures, parser.text, lex.scope, drug_ends, "enrollment"
+        dropped = (
+            split
+            | pooled_totals(figures, parser.text, "enrollment")
+            | subgroup_sizes(figures, parser.text, lex.scope, drug_ends, "enrollment")
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
         out: list[OutcomeFigure] = []

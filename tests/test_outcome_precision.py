@@ -336,8 +336,98 @@ def test_a_totals_breakdown_by_arm_takes_its_outcome(outcomes_nlp: Language) -> 
     assert [m for m, _, _, _ in got] == ["enrollment", "other", "other", "response"]
 
 
+DRUGS = [("letrozole", "DRUG", "MESH:D000077289"), ("tamoxifen", "DRUG", "MESH:D013629")]
+
+
+@pytest.mark.parametrize(
+    ("split", "arm_a", "arm_b"),
+    [
+        ("(6 with drug A and 7 with placebo)", "drug A", "placebo"),
+        ("(6 with drug A, 7 with drug B)", "drug A", "drug B"),
+        ("(6 treated with letrozole and 7 with placebo)", "letrozole", "placebo"),
+        ("(6 patients receiving letrozole vs. 7 receiving placebo)", "letrozole", "placebo"),
+        ("(6 in the imiquimod group and 7 in the vehicle group)", "imiquimod", "vehicle"),
+        ("(6 [46%] with drug A and 7 [54%] with placebo)", "drug A", "placebo"),
+        ("(tamoxifen: 6; placebo: 7)", "tamoxifen", "placebo"),
+        ("(6 tamoxifen, 7 placebo)", "tamoxifen", "placebo"),
+        ("(drug A, 6; placebo, 7)", "drug A", "placebo"),
+        # a statistic after the parts is no label
+        ("(6 with drug A and 7 with placebo; P = .04)", "drug A", "placebo"),
+        ("(6 with drug A and 7 with placebo [P = .04])", "drug A", "placebo"),
+    ],
+)
+def test_a_totals_parts_by_arm_name_their_arms(
+    outcomes_nlp: Language, split: str, arm_a: str, arm_b: str
+) -> None:
+    # the parts' labels are their arms (a drug, a control arm, a lettered treatment, an arm
+    # noun's label), and they count what the total counted; the total is pooled away
+    text = f"Grade 3 neutropenia occurred in 13 patients {split}."
+    got = [(m, a) for m, _, a, _ in arms(outcomes_nlp, text, DRUGS)]
+    assert got == [("adverse_event", arm_a), ("adverse_event", arm_b)]
+    assert [v for _, v, _, _ in arms(outcomes_nlp, text, DRUGS)] in ([6.0, 7.0], [46.0, 54.0])
+    # a few words may stand between the total and its bracket
+    text = f"Thirteen women developed neutropenia {split}."
+    assert [(m, a) for m, _, a, _ in arms(outcomes_nlp, text, DRUGS)] == got
+
+
+@pytest.mark.parametrize(
+    "split",
+    [
+        "(6 with CR and 7 with PR)",  # what was counted: measure cues
+        "(6 with neutropenia and 7 with nausea)",  # disease mentions
+        "(6 with grade 3 and 7 with grade 4)",  # a grade
+        "(6 men and 7 women)",  # no link word and no known arm
+        "(6 with drug A and 5 with placebo)",  # not the total's parts
+    ],
+)
+def test_a_split_that_is_not_by_arm_names_no_arm(outcomes_nlp: Language, split: str) -> None:
+    diseases = [("neutropenia", "DISEASE", "MESH:D009503"), ("nausea", "DISEASE", "MESH:D009325")]
+    text = f"Grade 3 toxicity occurred in 13 patients {split}."
+    got = arms(outcomes_nlp, text, diseases)
+    assert [a for _, _, a, _ in got if a not in (None, "placebo")] == []
+
+
 def test_a_letter_or_regimen_label_names_an_arm(outcomes_nlp: Language) -> None:
     got = arms(outcomes_nlp, "Patients were randomized (S, n = 26; E120, n = 202).")
     assert [(a, g) for _, _, a, g in got] == [("S", 26), ("E120", 202)]
     got = arms(outcomes_nlp, "The subgroups were analysed apart (ER-positive, n = 150).")
     assert [(a, g) for _, _, a, g in got] == [(None, None)]
+
+
+# -- "N cases of <disease>" with no cue near is still a result --------------------------------
+
+CASES = [
+    ("dermatitis", "DISEASE", "MESH:D003872"),
+    ("invasive breast cancer", "DISEASE", "MESH:D001943"),
+    ("tamoxifen", "DRUG", "MESH:D013629"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # no cue: a neutral measure (a prevention trial's own end point is no adverse event)
+        ("There were 31 cases of dermatitis.", [("other", 31.0)]),
+        ("We observed 31 cases of grade 2 dermatitis.", [("other", 31.0)]),
+        ("There were 78 cases of invasive breast cancer in the tamoxifen group and 121 in the "
+         "placebo group.", [("other", 78.0), ("other", 121.0)]),
+        # the sentence names adverse events
+        ("Side effects were mild: there were 31 cases of dermatitis.", [("adverse_event", 31.0)]),
+        # general statements and earlier work are no results
+        ("About 200,000 new cases of invasive breast cancer are diagnosed each year.", []),
+        ("Previous studies reported 31 cases of dermatitis.", []),
+        # no disease counted
+        ("There were 31 cases of missing data.", []),
+        # the cases a case report describes are who was studied, not a result
+        ("Two cases of dermatitis in patients on tamoxifen are presented.", []),
+        ("We followed 210 cases of dermatitis for eleven years.", []),
+        ("A follow-up of six cases of dermatitis that have been reported earlier is made.", []),
+        # a share of cases is no count of them
+        ("In the trial, 41% of cases of dermatitis were bilateral.", [])
+    ],
+)  # fmt: skip
+def test_cases_of_a_disease_are_a_result(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    got = [(m, v) for m, v, _, _ in arms(outcomes_nlp, text, CASES)]
+    assert got == expected

@@ -3,8 +3,9 @@
 Functions over the figures `SentenceParser` found in one sentence, after `assign_measures`
 (`outcome_measures.py`): `attach_stats` (CI and p-value after the figure), `attach_timepoints`
 (nearest timepoint of the same clause), `mark_change_pairs` ("fell from 35% to 22%": before and
-after), `attach_arms` ("25% and 15% in the docetaxel and control arms"). Every search looks at a
-bounded window, so a sentence costs time linear in its length.
+after), `attach_arms` ("25% and 15% in the docetaxel and control arms"), `split_by_arm` ("in 13
+patients (6 with drug A and 7 with placebo)": the parts' arms, and the total's measure for
+them). Every search looks at a bounded window, so a sentence costs time linear in its length.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from itertools import accumulate, pairwise
+from typing import NamedTuple
 
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
@@ -160,3 +162,132 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
             m = lex.arm_before_re.search(text[lo : f.start])
             if m:
                 f.arm = (lo + m.start("arm"), lo + m.end("arm"))
+
+
+# How many words may stand between a total and the bracket that splits it by arm ("13 women
+# developed neutropenia (6 with drug A and 7 with placebo)").
+SPLIT_WORDS = 6
+
+
+def split_by_arm(
+    lex: Lexicon, figures: list[Figure], parser: SentenceParser,
+    drugs: list[tuple[int, int]], claimed: list[tuple[int, int]],
+) -> set[int]:  # fmt: skip
+    """ "Neutropenia occurred in 13 patients (6 with drug A and 7 with placebo)": the counts in
+    a bracket after a count of an outcome (at most SPLIT_WORDS words between), at least two,
+    summing to it, each beside a label that names an arm, are the arms' counts of that outcome:
+    each gets its label as its arm (unless it has one) and the total's measure. Returns the
+    indices of the totals split (pooled away, as `pooled_totals` does). `drugs`: the sentence's
+    drug mentions, `claimed`: its measure cues and disease mentions (sentence-relative character
+    spans): a label overlapping a claimed span is what was counted ("6 with CR", "6 with
+    neutropenia"), no arm."""
+    toks = parser.toks
+    split: set[int] = set()
+    for k, total in enumerate(figures[:-1]):
+        value = total.num if total.num is not None else total.count
+        if (
+            value is None
+            or value < 2
+            or total.pct is not None
+            or total.excluded
+            or total.measure in (None, "enrollment", "other")
+        ):
+            continue
+        m = total.te
+        while m < min(len(toks), total.te + SPLIT_WORDS) and toks[m].text[0].isalpha():
+            m += 1
+        close = parser.closing(m, 40) if parser.lower(m) in ("(", "[") else None
+        if close is None:
+            continue
+        opened, shut = toks[m].end, toks[close - 1].start
+        # "(6 with drug A and 7 with placebo, P = .04)": the labels end at a statistic
+        shut = min([st.start for st in parser.stats if opened <= st.start < shut] or [shut])
+        shut = len(parser.text[:shut].rstrip(" ,;(["))
+        parts: list[Figure] = []
+        for g in figures[k + 1 :]:
+            if g.start >= shut:
+                break
+            parts.append(g)
+        if len(parts) < 2 or sum(_part_value(g) for g in parts) != value:
+            continue
+        arms = _part_arms(lex, parts, parser.text, opened, shut)
+        if arms is None or not _names_arms(lex, parser.text, arms, drugs, claimed):
+            continue
+        for g, label in zip(parts, arms, strict=True):
+            g.arm = g.arm or (label.start, label.end)
+            if g.measure in (None, "enrollment"):
+                g.measure = total.measure
+        split.add(k)
+    return split
+
+
+class _Label(NamedTuple):
+    """A part's label: its sentence-relative span, whether a link word or a colon ties it to its
+    count ("6 with drug A", "CT-P6: 10"; not "74 placebo"), whether an arm noun followed it
+    ("6 in the imiquimod group": the label is "imiquimod")."""
+
+    start: int
+    end: int
+    linked: bool
+    noun: bool
+
+
+def _part_value(g: Figure) -> int:
+    value = g.num if g.num is not None else g.count
+    return -1 if value is None else value
+
+
+def _part_arms(lex: Lexicon, parts: list[Figure], text: str, opened: int,
+               shut: int) -> list[_Label] | None:  # fmt: skip
+    """The label beside each part, all after their counts ("6 with drug A and 7 with placebo", "74
+    placebo, 62 tamoxifen") or all before them ("CT-P6: 10; trastuzumab: 7"), the parts joined
+    by list words; None if a part has none or something else stands between the parts."""
+    starts = [g.start for g in parts]
+    ends = [g.end for g in parts]
+    after = not text[opened : starts[0]].strip()
+    if after:
+        rx, gaps = lex.part_arm_after_re, list(zip(ends, [*starts[1:], shut], strict=True))
+        joined = [True] * (len(parts) - 1) + [False]  # a list word after each label but the last
+    else:
+        if text[ends[-1] : shut].strip():
+            return None
+        rx, gaps = lex.part_arm_before_re, list(zip([opened, *ends[:-1]], starts, strict=True))
+        joined = [False] + [True] * (len(parts) - 1)  # a list word before each label but the first
+    arms: list[_Label] = []
+    for (a, b), sep in zip(gaps, joined, strict=True):
+        m = rx.fullmatch(text, a, b)
+        if m is None or (m["sep"] is not None) != sep:
+            return None
+        if after:
+            arms.append(_Label(m.start("arm"), m.end("arm"), m["link"] is not None,
+                               m["noun"] is not None))  # fmt: skip
+        else:
+            arms.append(_Label(m.start("arm"), m.end("arm"), True, False))
+    return arms
+
+
+def _names_arms(lex: Lexicon, text: str, arms: list[_Label],
+                drugs: list[tuple[int, int]], claimed: list[tuple[int, int]]) -> bool:  # fmt: skip
+    """Do the labels name arms? None overlaps a claimed span or is longer than three words; each
+    is a drug, has a control-arm word or an arm noun ("placebo", "group B"), or is a lettered
+    treatment ("drug A", "regimen B"; not "grade 3", "stage II") or a regimen's abbreviation
+    ("ddAT"); or at least one is, and the others are tied to their counts by a link word ("6
+    with the new regimen and 7 with placebo")."""
+    known = 0
+    for s, e, linked, noun in arms:
+        if any(a < e and s < b for a, b in claimed):
+            return False
+        words = text[s:e].split()
+        if len(words) > 3 or words[0].lower() in lex.count_blockers:
+            return False
+        if (
+            noun
+            or any(a < e and s < b for a, b in drugs)
+            or any(w.lower() in lex.control_arms or w.lower() in lex.arm_nouns for w in words)
+            or (len(words[-1]) == 1 and words[-1].isupper())
+            or (len(words) == 1 and lex.regimen_label_re.fullmatch(words[0]) is not None)
+        ):
+            known += 1
+        elif not linked:
+            return False
+    return known > 0

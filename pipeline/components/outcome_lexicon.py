@@ -182,6 +182,16 @@ class Lexicon:
             rf"\b(?:{_alt(data['case_series_openers'])})\b(?:(?!\bthat\b)[^;.:]){{0,80}}$",
             re.IGNORECASE,
         )
+        # "a review of six cases", "We followed 210 cases" (right before a count of cases);
+        # "Two cases of X are presented", "... that have been reported earlier" (after it): the
+        # cases a case report describes
+        verbs = _alt(data["case_report_verbs"])
+        self.case_report_before_re = re.compile(
+            rf"\b(?:{verbs})\s+(?:of\s+)?(?:(?:{_alt(self.determiners)})\s+)?$", re.IGNORECASE
+        )
+        self.case_report_after_re = re.compile(
+            rf"\b(?:{_alt(self.auxiliaries)})\s+(?:[a-z]+ly\s+)?(?:{verbs})\b", re.IGNORECASE
+        )
         # (searched in lower-cased text) "patients with X": X names who was studied
         self.disease_cue_opener_re = _opener_before(data["disease_cue_openers"])
         self.population_disease_before_re = _opener_before(data["population_disease_openers"])
@@ -286,6 +296,21 @@ class Lexicon:
         self.size_control_re = re.compile(
             rf"\b(?P<arm>(?:{_alt(data['control_arms'])})(?:\s+(?:{arm_nouns}))?)\s*[(\[]\s*$",
             re.IGNORECASE,
+        )
+        # the parts of a total split by arm in a bracket: "(6 [patients] treated with letrozole
+        # and 7 with placebo)", "(74 placebo, 62 tamoxifen)" (each part's arm after it, a link
+        # word optional), "(CT-P6: 10; trastuzumab: 7)", "(drug A, 6; placebo, 7)" (before it)
+        label = r"(?P<arm>[^\W\d_][^,;:=()\[\]]*?)"
+        words = _alt(w for w in self.connectors if w[0].isalpha())
+        joiner = rf"(?:[,;]\s*(?:(?:{words})\s+)?|\s(?:{words})\s+)"
+        links = _alt_spaced(data["following_drug_links"])
+        self.part_arm_after_re = re.compile(
+            rf"\s*(?:(?:{_alt(self.pop)})\s+)?(?:(?P<link>{links})\s+)?(?:the\s+)?{label}"
+            rf"(?:\s+(?P<noun>{arm_nouns}))?\s*(?P<sep>{joiner})?",
+            re.IGNORECASE,
+        )
+        self.part_arm_before_re = re.compile(
+            rf"\s*(?P<sep>{joiner})?(?:the\s+)?{label}\s*[:=,]\s*", re.IGNORECASE
         )
         dose = _alt(self.units | self.count_blockers_after | {"/", "per"})
         # (each number whole, "(?![\d.,])": a run of digits split in every way backtracked

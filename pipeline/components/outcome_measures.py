@@ -3,9 +3,10 @@
 Functions over the figures `SentenceParser` found in one sentence: `group` (bare percentages
 joined by "and", ",", "vs" share a measure), `assign_measures` (nearest measure cue, scored by
 `Lexicon.scores`, or who was studied by the figure's form), `compared_figures` (a figure no cue
-claimed that is compared or tied to an arm is still a result: `other`). What is attached to a
-figure besides its measure is `outcome_attach.py`'s. Distances are read from prefix sums and every
-search looks at a bounded window, so a sentence costs time linear in its length.
+claimed that is compared or tied to an arm is still a result: `other`), `occurrence_counts` ("31
+cases of dermatitis": `other`, or `adverse_event` beside an adverse-event cue). What is attached
+to a figure besides its measure is `outcome_attach.py`'s. Distances are read from prefix sums and
+every search looks at a bounded window, so a sentence costs time linear in its length.
 """
 
 from __future__ import annotations
@@ -427,6 +428,48 @@ def counts_occurrences(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
     """ "25 cases of grade 1 onycholysis": occurrences of what follows, not subjects."""
     pop = f.population
     return pop is not None and pop.lower() in lex.occurrence_nouns and parser.lower(f.te) == "of"
+
+
+# How many words may stand between "N cases of" and the disease counted ("31 cases of grade 1
+# onycholysis").
+OCCURRENCE_WORDS = 2
+_WORDS_BETWEEN = re.compile(rf"\s+(?:[\w-]+\s+){{0,{OCCURRENCE_WORDS}}}")
+
+
+def occurrence_counts(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
+                      diseases: list[tuple[int, int]], cues: list[Cue]) -> None:  # fmt: skip
+    """ "There were 31 cases of dermatitis": a count of occurrences of a disease (`diseases`:
+    the sentence's disease mentions, sentence-relative spans in order) that no cue claimed is a
+    result: an adverse event when the sentence names adverse events (a normal adverse-event cue:
+    "side effects", "toxicity"), else `other` (a prevention trial's "78 cases of invasive breast
+    cancer" are its end point, no adverse event). Not in a sentence of general statements or
+    earlier work ("About 200,000 new cases of breast cancer are diagnosed each year") nor the
+    cases a case report describes ("Two cases of X are presented", "We followed 210 cases of
+    X"); not a percentage ("41% of cases of uveitis")."""
+    starts = [a for a, _ in diseases]
+    text = parser.text
+    adverse: bool | None = None
+    for f in figures:
+        if (
+            f.measure is not None
+            or f.excluded
+            or f.pct is not None
+            or not counts_occurrences(lex, f, parser)
+        ):
+            continue
+        of_end = parser.toks[f.te].end
+        k = bisect.bisect_left(starts, of_end)
+        if k == len(starts) or not _WORDS_BETWEEN.fullmatch(text, of_end, starts[k]):
+            continue
+        if lex.case_report_before_re.search(text, max(0, f.start - 40), f.start) or (
+            lex.case_report_after_re.search(text, f.end)
+        ):
+            continue
+        if adverse is None:
+            if lex.scope.general_statement(text) or lex.scope.earlier_work(text):
+                return
+            adverse = any(c.measure == "adverse_event" and c.priority >= 1 for c in cues)
+        f.measure = "adverse_event" if adverse else "other"
 
 
 def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser, min_count: int) -> bool:

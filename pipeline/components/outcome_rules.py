@@ -160,6 +160,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "rate_nouns",
     "rate_base_prepositions",
     "occurrence_nouns",
+    "case_report_verbs",
     "disease_cue_openers",
     "population_disease_openers",
     "population_disease_nouns",

@@ -246,6 +246,10 @@ class ScopeRules:
             self._last_text = text
         return self._last_cues
 
+    def earlier_work(self, text: str) -> bool:
+        """The sentence cites earlier work ("Previous studies found ...")."""
+        return self._cues_in(text)[1] and self.background_re.search(text) is not None
+
     def trait_share(self, text: str, start: int, end: int, alone: bool) -> bool:
         """A percentage at text[start:end] right after a baseline trait, or alone in a bracket
         after "with <trait>" as the sentence's one rate (`alone`): the share of who was studied

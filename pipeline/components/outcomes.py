@@ -12,7 +12,8 @@ word, or a "no / all <patients>" phrase) it
    pooled totals split by arm);
 3. finds measure cues (patterns of `rules/outcome_cues.jsonl`: spaCy's `Matcher`, gated by
    `outcome_cue_gate.py`) and gives each figure the measure of its nearest cue
-   (`outcome_measures.py`), with CI, p-value, timepoint and arm;
+   (`outcome_measures.py`), with CI, p-value, timepoint and arm (a total's parts by arm take its
+   measure; a count of cases of a disease no cue claimed is still a result);
 4. resolves numerator/denominator through the document's cohort and ties the figure to its drug
    and disease (`outcome_context.py`).
 
@@ -42,6 +43,7 @@ from pipeline.components.outcome_attach import (
     attach_stats,
     attach_timepoints,
     mark_change_pairs,
+    split_by_arm,
 )
 from pipeline.components.outcome_context import DocContext, SentenceMentions, resolve_figure
 from pipeline.components.outcome_cue_gate import CueGate
@@ -52,6 +54,7 @@ from pipeline.components.outcome_measures import (
     compared_figures,
     group,
     is_concentration,
+    occurrence_counts,
 )
 from pipeline.components.outcome_rules import (
     CUES_FILE,
@@ -367,12 +370,19 @@ class OutcomeExtractor:
         attach_timepoints(figures, parser, boundary)
         mark_change_pairs(lex, figures, parser)
         attach_arms(lex, figures, parser)
-        compared_figures(lex, figures, parser, boundary, [m.start - base for m in sm.drugs])
+        drugs = [(m.start - base, m.end - base) for m in sm.drugs]
+        diseases = [(m.start - base, m.end - base) for m in sm.all if m.label == DISEASE]
+        claimed = [(c.start, c.end) for c in cues] + diseases
+        split = split_by_arm(lex, figures, parser, drugs, claimed)
+        compared_figures(lex, figures, parser, boundary, [a for a, _ in drugs])
+        occurrence_counts(lex, figures, parser, diseases, cues)
         mark_differences(figures, parser.text)
         # (drug ends only where a "(n = N)" figure may need them)
         drug_ends = [m.end - base for m in sm.drugs] if any(f.n_form for f in figures) else []
-        dropped = pooled_totals(figures, parser.text, "enrollment") | subgroup_sizes(
-            figures, parser.text, lex.scope, drug_ends, "enrollment"
+        dropped = (
+            split
+            | pooled_totals(figures, parser.text, "enrollment")
+            | subgroup_sizes(figures, parser.text, lex.scope, drug_ends, "enrollment")
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
         out: list[OutcomeFigure] = []

@@ -1,7 +1,8 @@
 """`biotab_abbreviations`: scispacy's abbreviation detector, in time linear in the brackets.
 
-Reads the Doc's tokens; writes `doc._.abbreviations` (short-form Spans whose `._.long_form` is
-the long form), exactly as scispacy's `abbreviation_detector` (Schwartz & Hearst, 2003) does.
+Reads the Doc's tokens and `Doc._.carried_from`; writes `doc._.abbreviations` (short-form Spans
+whose `._.long_form` is the long form), exactly as scispacy's `abbreviation_detector` (Schwartz &
+Hearst, 2003) does.
 
 scispacy finds its candidates with a Matcher pattern `( <any>+ )`, which yields every pair of
 an opening and a later closing bracket in the document: n pairs of brackets give n^2 matches
@@ -11,30 +12,51 @@ a long article with many bracketed citations paid the same. `BracketPairs` yield
 pairs that filter keeps, in the Matcher's order (by closing bracket, then the nearest opening
 bracket first), so everything after the matcher (scispacy's filter, its short/long form search
 and its global matcher) is scispacy's own code and gives the same abbreviations.
-"""
 
+Long documents are annotated in chunks (`pipeline.process`), and a definition ("cutaneous lupus
+erythematosus (CLE)") holds for the whole document. `CarriedDefinitions` keeps the definitions
+of a document's chunks so far (the first definition of a short form, as scispacy keeps; at most
+`MAX_CARRIED_DEFINITIONS`), and writes them out as text to annotate after the next chunk's
+text, each after a blank line (so each is a sentence of its own) as it was written: the
+chunk's short forms then take their long form's mention, label and concept (biotab_fusion) as
+if the definition were in the chunk. `Doc._.carried_from` is the offset where that text starts
+(None: nothing carried): `BracketPairs` yields the pairs from there on first (a definition of
+an earlier chunk wins over the chunk's own, as in one Doc) and pairs no bracket of the chunk
+with one of the carried text.
+"""
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import srsly
 from scispacy.abbreviation import AbbreviationDetector
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+
+from pipeline.extensions import span_reader  # (the import registers Doc._.carried_from)
 
 #: scispacy's `filter_matches` keeps a bracket pair with at most this many tokens inside.
 MAX_INSIDE = 8
 #: A global-matcher pattern no token can match (tokens hold no inner spaces).
 NEVER_MATCHES = "biotab never matches"
 SETTINGS_FILE = "abbreviations.json"
+#: Most definitions carried from a document's earlier chunks to its later ones (the first ones).
+MAX_CARRIED_DEFINITIONS = 100
+#: Longest definition carried, in characters ("Cutaneous lupus erythematosus (CLE)" is 35).
+MAX_DEFINITION_CHARS = 200
+#: What comes before each carried definition: a blank line always ends a sentence.
+SEPARATOR = "\n\n"
+# a carried definition holds no bracket but its own pair, so no pair of brackets crosses two
+_BRACKETS = frozenset("()[]")
 
 
 class BracketPairs:
     """Stands in for scispacy's `( <any>+ )` Matcher: (match id, start, end) of the bracket
     pairs with 1 to `MAX_INSIDE` tokens inside, not opening the document, in the Matcher's
-    order."""
+    order; those in the text from `Doc._.carried_from` on come first (module docstring)."""
 
     def __init__(self, match_id: int) -> None:
         self.match_id = match_id
@@ -42,7 +64,13 @@ class BracketPairs:
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         opens: list[int] = []
         matches: list[tuple[int, int, int]] = []
+        carried: list[tuple[int, int, int]] = []
+        out = matches
+        carried_from = doc._.carried_from
         for i, token in enumerate(doc):
+            if carried_from is not None and token.idx >= carried_from:
+                # the carried definitions' pairs come first, and close no bracket before them
+                opens, out, carried_from = [], carried, None
             text = token.text
             if text == "(":
                 opens.append(i)
@@ -50,9 +78,9 @@ class BracketPairs:
                 # scispacy drops a pair opening the document (its inside would start at 1)
                 lowest = max(i - MAX_INSIDE - 1, 1)
                 first = bisect_left(opens, lowest)
-                matches.extend((self.match_id, start, i + 1)
-                               for start in reversed(opens[first:]) if start < i - 1)
-        return matches
+                out.extend((self.match_id, start, i + 1)
+                           for start in reversed(opens[first:]) if start < i - 1)
+        return carried + matches
 
 
 class BoundedAbbreviationDetector(AbbreviationDetector):
@@ -81,6 +109,81 @@ class BoundedAbbreviationDetector(AbbreviationDetector):
             raise ValueError(f"{file}: expected an object {{\"make_serializable\": true|false}}")
         self.make_serializable = cfg["make_serializable"]
         return self
+
+
+def _scispacy_definitions(doc: Doc) -> Iterator[tuple[str, str]]:
+    """(short form, definition as written) of each long form in `doc._.abbreviations`, in its
+    order: "long (short)", or "short (long)" where the long form was the one in brackets."""
+    groups: dict[tuple[int, int], tuple[str, str, set[int]]] = {}
+    for short in doc._.abbreviations:
+        if isinstance(short, Span):
+            long_form = short._.long_form
+            key, text, long_text = (long_form.start, long_form.end), short.text, long_form.text
+            short_start = short.start
+        else:  # make_serializable: scispacy's dict of texts and token offsets
+            key, text, long_text = (short["long_start"], short["long_end"]), short["short_text"], \
+                short["long_text"]
+            short_start = short["short_start"]
+        groups.setdefault(key, (text, long_text, set()))[2].add(short_start)
+    for (_, long_end), (text, long_text, starts) in groups.items():
+        # scispacy's two cases: "long ( short )" and "short ( long )"
+        if long_end + 1 in starts and long_end < len(doc) and doc[long_end].text == "(":
+            yield text, f"{long_text} ({text})"
+        else:
+            yield text, f"{text} ({long_text})"
+
+
+def definitions(doc: Doc) -> Iterator[tuple[str, str]]:
+    """(short form, definition as written) of each definition an annotated Doc holds:
+    scispacy's (`doc._.abbreviations`), then the ones only biotab_fusion found (mentions with
+    `Span._.is_abbreviation` and `._.long_form_text` whose short form scispacy has not), as
+    "long (short)"."""
+    seen: set[str] = set()
+    for short, written in _scispacy_definitions(doc):
+        seen.add(short)
+        yield short, written
+    read = span_reader(("is_abbreviation", "long_form_text"))
+    for ent in doc.ents:
+        is_abbreviation, long_form = read(ent)
+        if is_abbreviation and long_form and ent.text not in seen:
+            seen.add(ent.text)
+            yield ent.text, f"{long_form} ({ent.text})"
+
+
+class CarriedDefinitions:
+    """The abbreviation definitions of a long document's chunks so far, for its later chunks
+    (module docstring).
+
+    `add` reads an annotated chunk's definitions (`definitions`): the first definition of each
+    short form is kept, up to `max_definitions`, each at most `MAX_DEFINITION_CHARS` long and
+    with no bracket but its own pair. `text` writes them out, each after `SEPARATOR`, to be
+    annotated after the next chunk's text with `Doc._.carried_from` set to where it starts.
+    """
+
+    def __init__(self, max_definitions: int = MAX_CARRIED_DEFINITIONS) -> None:
+        self.max_definitions = max_definitions
+        self.written: dict[str, str] = {}  # short form -> definition as written
+
+    def add(self, doc: Doc) -> None:
+        for short, written in definitions(doc):
+            if len(self.written) >= self.max_definitions:
+                return
+            if short in self.written or len(written) > MAX_DEFINITION_CHARS:
+                continue
+            if sum(ch in _BRACKETS for ch in written) == 2:
+                self.written[short] = written
+
+    def text(self, max_chars: int) -> str:
+        """The definitions, each after `SEPARATOR`, as many of the first as fit in
+        `max_chars` characters."""
+        out: list[str] = []
+        size = 0
+        for written in self.written.values():
+            size += len(SEPARATOR) + len(written)
+            if size > max_chars:
+                break
+            out.append(SEPARATOR + written)
+        return "".join(out)
 
 
 @Language.factory(

@@ -113,7 +113,8 @@ class BoundedAbbreviationDetector(AbbreviationDetector):
 
 def _scispacy_definitions(doc: Doc) -> Iterator[tuple[str, str]]:
     """(short form, definition as written) of each long form in `doc._.abbreviations`, in its
-    order: "long (short)", or "short (long)" where the long form was the one in brackets."""
+    order: "long (short)", or "short (...)" with the brackets' whole inside where the long
+    form was in brackets (scispacy reads a long form there only with more than 3 tokens)."""
     groups: dict[tuple[int, int], tuple[str, str, set[int]]] = {}
     for short in doc._.abbreviations:
         if isinstance(short, Span):
@@ -121,16 +122,19 @@ def _scispacy_definitions(doc: Doc) -> Iterator[tuple[str, str]]:
             key, text, long_text = (long_form.start, long_form.end), short.text, long_form.text
             short_start = short.start
         else:  # make_serializable: scispacy's dict of texts and token offsets
-            key, text, long_text = (short["long_start"], short["long_end"]), short["short_text"], \
-                short["long_text"]
-            short_start = short["short_start"]
+            key = (short["long_start"], short["long_end"])
+            text, long_text, short_start = short["short_text"], short["long_text"], \
+                short["short_start"]
         groups.setdefault(key, (text, long_text, set()))[2].add(short_start)
-    for (_, long_end), (text, long_text, starts) in groups.items():
-        # scispacy's two cases: "long ( short )" and "short ( long )"
+    for (long_start, long_end), (text, long_text, starts) in groups.items():
         if long_end + 1 in starts and long_end < len(doc) and doc[long_end].text == "(":
             yield text, f"{long_text} ({text})"
-        else:
-            yield text, f"{text} ({long_text})"
+            continue
+        # "short ( ... long )": the short form is the token before the opening bracket
+        opened = [k + 1 for k in starts if k + 2 <= long_start and doc[k + 1].text == "("]
+        if opened and long_end < len(doc) and doc[long_end].text == ")":
+            inside = doc[max(opened) + 1 : long_end].text
+            yield text, f"{text} ({inside})"
 
 
 def definitions(doc: Doc) -> Iterator[tuple[str, str]]:

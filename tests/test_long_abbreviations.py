@@ -1,0 +1,182 @@
+"""Abbreviations across the chunks of a long document: a definition in an earlier chunk resolves
+the short forms of the later ones (`CarriedDefinitions`, `Doc._.carried_from`)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from pipeline.components.abbreviations import (
+    MAX_DEFINITION_CHARS,
+    SEPARATOR,
+    BracketPairs,
+    CarriedDefinitions,
+    definitions,
+)
+from pipeline.documents import Document
+from pipeline.nlp import add_abbreviation_detector, blank_nlp
+from pipeline.process import Rows, chunk_bounds, process_documents
+
+CLE_SEED = "004_f42307a9e4e55ef1.txt"
+DEFINITION = "Cutaneous lupus erythematosus (CLE)"
+CHUNK_CHARS = 2000
+
+
+@pytest.fixture(scope="module")
+def detector_nlp() -> Language:
+    nlp = blank_nlp()
+    add_abbreviation_detector(nlp)
+    return nlp
+
+
+def _rows(nlp: Language, text: str, **kwargs: Any) -> dict[str, list[dict[str, Any]]]:
+    out = Rows()
+    document = Document(doc_id="d", text=text, source="t.txt", format="txt", location="1")
+    for rows in process_documents(nlp, [document], **kwargs):
+        out.extend(rows)
+    assert not out.tables["errors"]
+    return out.tables
+
+
+def _mention(m: dict[str, Any]) -> tuple[Any, ...]:
+    return (m["start_char"], m["end_char"], m["label"], m["concept_id"], m["source"],
+            m["is_abbreviation"], m["long_form"])
+
+
+def _cle_text(seeds_dir: Path) -> str:
+    """The CLE seed, then three copies of it in which CLE is used but not defined."""
+    seed = (seeds_dir / CLE_SEED).read_text(encoding="utf-8")
+    assert seed.count(DEFINITION) == 1
+    undefined = seed.replace(DEFINITION, "CLE")
+    return "\n\n".join([seed] + [undefined] * 3)
+
+
+@pytest.mark.slow
+def test_a_later_chunk_resolves_the_first_chunks_definition(
+    full_nlp: Language, seeds_dir: Path
+) -> None:
+    text = _cle_text(seeds_dir)
+    bounds = chunk_bounds(text, CHUNK_CHARS)
+    defined_at = text.index(DEFINITION)
+    assert len(bounds) > 4 and defined_at + len(DEFINITION) <= bounds[0][1]
+    chunked = _rows(full_nlp, text, chunk_chars=CHUNK_CHARS)
+    mentions = chunked["mentions"]
+    cle = [m for m in mentions if m["text"] == "CLE"]
+    first = [m for m in cle if m["start_char"] < bounds[0][1]]
+    later = [m for m in cle if m["start_char"] >= bounds[1][0]]
+    assert first and first[0]["is_abbreviation"] and first[0]["concept_id"]
+    # every "CLE" of the text is a mention, and the later chunks' ones are the first chunk's
+    assert len(cle) == len(re.findall(r"\bCLE\b", text))
+    assert len({_mention(m)[2:] for m in cle}) == 1
+    assert {b[0] for b in bounds[1:]} & {m["start_char"] for m in later} == set()
+    assert len({next(i for i, b in enumerate(bounds) if b[0] <= m["start_char"] < b[1])
+                for m in later}) > 2
+    # the same CLE mentions as the document annotated as one Doc
+    whole = _rows(full_nlp, text)["mentions"]
+    assert [_mention(m) for m in cle] == [_mention(m) for m in whole if m["text"] == "CLE"]
+    # what was annotated after each chunk gives no rows: rows are the text's, numbered in order
+    assert [m["mention_id"] for m in mentions] == list(range(len(mentions)))
+    assert all(m["text"] == text[m["start_char"] : m["end_char"]] for m in mentions)
+    sentences = chunked["sentences"]
+    assert [s["sent_idx"] for s in sentences] == list(range(len(sentences)))
+    assert all(s["text"] == text[s["start_char"] : s["end_char"]] for s in sentences)
+    assert chunked["documents"][0]["n_sentences"] == len(sentences)
+
+
+@pytest.mark.slow
+def test_without_a_definition_the_chunks_are_annotated_as_before(
+    full_nlp: Language, seeds_dir: Path
+) -> None:
+    """No brackets, so no definition: each chunk's rows are the rows of the chunk alone."""
+    text = re.sub(r"\s*\([^()]*\)", "", _cle_text(seeds_dir))
+    bounds = chunk_bounds(text, CHUNK_CHARS)
+    assert "(" not in text and len(bounds) > 4
+    chunked = _rows(full_nlp, text, chunk_chars=CHUNK_CHARS)
+    alone_mentions, alone_sentences = [], []
+    for start, end in bounds:
+        alone = _rows(full_nlp, text[start:end])
+        alone_mentions += [(m["start_char"] + start, m["end_char"] + start, *_mention(m)[2:])
+                           for m in alone["mentions"]]
+        alone_sentences += [s["start_char"] + start for s in alone["sentences"]]
+    assert len(alone_mentions) > 20
+    assert [(m["start_char"], *_mention(m)[1:]) for m in chunked["mentions"]] == alone_mentions
+    assert [s["start_char"] for s in chunked["sentences"]] == alone_sentences
+
+
+def test_an_earlier_definition_wins_and_closes_no_bracket_of_the_chunk(
+    detector_nlp: Language,
+) -> None:
+    chunk = ("Chronic lung emphysema (CLE) was frequent; CLE and chronic lung emphysema "
+             "worsened (see")
+    carried = SEPARATOR + DEFINITION
+    doc = detector_nlp.make_doc(chunk + carried)
+    alone = detector_nlp(detector_nlp.make_doc(chunk + carried))
+    doc._.carried_from = len(chunk)
+    detector_nlp.get_pipe("biotab_abbreviations")(doc)
+    # as one Doc: the first definition of CLE (the carried one) holds for every CLE
+    in_chunk = [a for a in doc._.abbreviations if a.end_char <= len(chunk)]
+    assert len(in_chunk) == 2
+    assert {a._.long_form.text for a in doc._.abbreviations} == {"Cutaneous lupus erythematosus"}
+    # read in text order instead, the chunk's own definition is the first
+    assert {a._.long_form.text for a in alone._.abbreviations} == {"Chronic lung emphysema"}
+    pairs = BracketPairs(0)(doc)
+    boundary = next(t.i for t in doc if t.idx >= len(chunk))
+    assert pairs[0][1] >= boundary  # the carried pairs first
+    assert not [p for p in pairs if p[1] < boundary < p[2]]
+
+
+def _texts(seeds_dir: Path) -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.iterdir())] + [
+        "CLE (chronic cutaneous lupus erythematosus) relapsed; CLE was treated with thalidomide.",
+        "Tumor necrosis factor (TNF) and interleukin-6 (IL-6) rose in rheumatoid arthritis (RA).",
+    ]
+
+
+def test_a_written_definition_defines_the_same_long_form(
+    detector_nlp: Language, seeds_dir: Path
+) -> None:
+    """Both of scispacy's forms ("long (short)", "short (long)"), written out and read alone,
+    give the short form the long form it had in the document."""
+    checked = set()
+    for text in _texts(seeds_dir):
+        doc = detector_nlp(text)
+        long_forms = {a.text: a._.long_form.text for a in doc._.abbreviations}
+        for short, written in definitions(doc):
+            again = {a.text: a._.long_form.text for a in detector_nlp(written)._.abbreviations}
+            assert again == {short: long_forms[short]}, written
+            checked.add(written.startswith(short))
+    assert checked == {True, False}
+
+
+def test_carried_definitions_are_the_first_ones_bounded(
+    detector_nlp: Language, seeds_dir: Path
+) -> None:
+    docs = [detector_nlp(text) for text in _texts(seeds_dir)]
+    found = [d for doc in docs for d in definitions(doc)]
+    everything = CarriedDefinitions(max_definitions=10**6)
+    for doc in docs:
+        everything.add(doc)
+    firsts = dict(reversed(found))  # the first definition of each short form
+    assert everything.written == {s: firsts[s] for s in everything.written}
+    assert len(everything.written) == len(firsts) > 5
+    capped = CarriedDefinitions(max_definitions=3)
+    for doc in docs:
+        capped.add(doc)
+    assert list(capped.written.items()) == list(everything.written.items())[:3]
+    # a long form holding a bracket, or too long, is not carried
+    long_form = " ".join(letter * (MAX_DEFINITION_CHARS // 4) for letter in "vlwx")
+    odd = detector_nlp(f"The tumor (alpha) necrosis factor (TNF) and VLWX ({long_form}) rose.")
+    assert {short for short, _ in definitions(odd)} == {"TNF", "VLWX"}
+    skipped = CarriedDefinitions()
+    skipped.add(odd)
+    assert skipped.written == {}
+    # as many as fit
+    text = capped.text(10**6)
+    assert text.startswith(SEPARATOR) and text.count(SEPARATOR) == 3
+    two = capped.text(len(text) - 1)
+    assert text.startswith(two) and two.count(SEPARATOR) == 2
+    assert capped.text(1) == ""

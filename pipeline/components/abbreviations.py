@@ -26,6 +26,7 @@ with one of the carried text.
 """
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,7 +37,7 @@ from scispacy.abbreviation import AbbreviationDetector
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.extensions import span_reader  # (the import registers Doc._.carried_from)
+from pipeline.extensions import doc_text, span_reader  # (registers Doc._.carried_from)
 
 #: scispacy's `filter_matches` keeps a bracket pair with at most this many tokens inside.
 MAX_INSIDE = 8
@@ -51,6 +52,8 @@ MAX_DEFINITION_CHARS = 200
 SEPARATOR = "\n\n"
 # a carried definition holds no bracket but its own pair, so no pair of brackets crosses two
 _BRACKETS = frozenset("()[]")
+# the brackets biotab_fusion reads a definition in
+_CLOSING = {"(": ")", "[": "]"}
 
 
 class BracketPairs:
@@ -111,47 +114,71 @@ class BoundedAbbreviationDetector(AbbreviationDetector):
         return self
 
 
-def _scispacy_definitions(doc: Doc) -> Iterator[tuple[str, str]]:
-    """(short form, definition as written) of each long form in `doc._.abbreviations`, in its
-    order: "long (short)", or "short (...)" with the brackets' whole inside where the long
-    form was in brackets (scispacy reads a long form there only with more than 3 tokens)."""
-    groups: dict[tuple[int, int], tuple[str, str, set[int]]] = {}
+def _scispacy_definitions(doc: Doc) -> Iterator[tuple[str, int, int, int]]:
+    """(short form, start of its long form, long form's end, closing bracket) of each long form
+    in `doc._.abbreviations`, in its order (token offsets): "long ( short )", and
+    "short ( ... long )" from the short form on."""
+    groups: dict[tuple[int, int], tuple[str, dict[int, int]]] = {}
     for short in doc._.abbreviations:
         if isinstance(short, Span):
             long_form = short._.long_form
-            key, text, long_text = (long_form.start, long_form.end), short.text, long_form.text
-            short_start = short.start
+            key, text, bounds = (long_form.start, long_form.end), short.text, (short.start,
+                                                                              short.end)
         else:  # make_serializable: scispacy's dict of texts and token offsets
-            key = (short["long_start"], short["long_end"])
-            text, long_text, short_start = short["short_text"], short["long_text"], \
-                short["short_start"]
-        groups.setdefault(key, (text, long_text, set()))[2].add(short_start)
-    for (long_start, long_end), (text, long_text, starts) in groups.items():
-        if long_end + 1 in starts and long_end < len(doc) and doc[long_end].text == "(":
-            yield text, f"{long_text} ({text})"
+            key, text = (short["long_start"], short["long_end"]), short["short_text"]
+            bounds = (short["short_start"], short["short_end"])
+        groups.setdefault(key, (text, {}))[1].setdefault(*bounds)
+    for (long_start, long_end), (text, shorts) in groups.items():
+        inside_end = shorts.get(long_end + 1)
+        if inside_end is not None and doc[long_end].text == "(" and inside_end < len(doc):
+            if doc[inside_end].text == ")":
+                yield text, long_start, long_end, inside_end
             continue
-        # "short ( ... long )": the short form is the token before the opening bracket
-        opened = [k + 1 for k in starts if k + 2 <= long_start and doc[k + 1].text == "("]
+        # the short form is the token before the bracket the long form is in
+        opened = [k + 1 for k in shorts if k + 2 <= long_start and doc[k + 1].text == "("]
         if opened and long_end < len(doc) and doc[long_end].text == ")":
-            inside = doc[max(opened) + 1 : long_end].text
-            yield text, f"{text} ({inside})"
+            yield text, max(opened) - 1, long_end, long_end
+
+
+def _fusion_definitions(
+    doc: Doc, abbreviations: list[Span], owners: dict[int, int]
+) -> Iterator[tuple[str, int, int, int]]:
+    """The same for the definitions only biotab_fusion found: a mention, a bracket, a short
+    form mention whose `._.long_form_text` is that mention, the closing bracket."""
+    read = span_reader(("long_form_text",))
+    for short in abbreviations:
+        s, e = short.start, short.end
+        if s < 2 or e >= len(doc) or _CLOSING.get(doc[s - 1].text) != doc[e].text:
+            continue
+        owner = owners.get(s - 1)
+        if owner is not None and doc[owner : s - 1].text == read(short)[0]:
+            yield short.text, owner, s - 1, e
 
 
 def definitions(doc: Doc) -> Iterator[tuple[str, str]]:
     """(short form, definition as written) of each definition an annotated Doc holds:
     scispacy's (`doc._.abbreviations`), then the ones only biotab_fusion found (mentions with
-    `Span._.is_abbreviation` and `._.long_form_text` whose short form scispacy has not), as
-    "long (short)"."""
-    seen: set[str] = set()
-    for short, written in _scispacy_definitions(doc):
-        seen.add(short)
-        yield short, written
-    read = span_reader(("is_abbreviation", "long_form_text"))
+    `Span._.is_abbreviation` whose short form scispacy has not). A definition is the Doc's text
+    from its first form to its closing bracket, and from the start of the mention its long
+    form ends with where that starts earlier ("22 - oxacalcitriol ( OCT )" for scispacy's
+    "oxacalcitriol"): the words that made that mention (the model reads context)."""
+    text = doc_text(doc)
+    read = span_reader(("is_abbreviation",))
+    abbreviations, owners = [], {}
     for ent in doc.ents:
-        is_abbreviation, long_form = read(ent)
-        if is_abbreviation and long_form and ent.text not in seen:
-            seen.add(ent.text)
-            yield ent.text, f"{long_form} ({ent.text})"
+        if read(ent)[0]:
+            abbreviations.append(ent)
+        else:
+            owners[ent.end] = ent.start
+    seen: set[str] = set()
+    found = itertools.chain(_scispacy_definitions(doc),
+                            _fusion_definitions(doc, abbreviations, owners))
+    for short, start, long_end, close in found:
+        if short in seen:
+            continue
+        seen.add(short)
+        start = min(start, owners.get(long_end, start))
+        yield short, text[doc[start].idx : doc[close].idx + len(doc[close])]
 
 
 class CarriedDefinitions:

@@ -169,8 +169,9 @@ def chunked_doc_rows(
     carried = CarriedDefinitions()
     for start, end in chunk_bounds(document.text, chunk_chars):
         chunk = document.text[start:end]
-        # the definitions of the chunks before, as many as spaCy's length limit leaves room for
-        definitions = carried.text(nlp.max_length - len(chunk))
+        # the definitions of the chunks before that this one can use, as many as spaCy's
+        # length limit leaves room for
+        definitions = carried.text(chunk, nlp.max_length - len(chunk))
         carried_from = len(chunk) if definitions else None
         (doc,) = annotate(nlp, [chunk + definitions], deadline, carried_from=carried_from)
         carried.add(doc)

@@ -139,15 +139,16 @@ def _texts(seeds_dir: Path) -> list[str]:
 def test_a_written_definition_defines_the_same_long_form(
     detector_nlp: Language, seeds_dir: Path
 ) -> None:
-    """Both of scispacy's forms ("long (short)", "short (long)"), written out and read alone,
-    give the short form the long form it had in the document."""
+    """Both of scispacy's forms ("long (short)", "short (... long)"), written out and read
+    alone, give the short form the long form it had in the document."""
     checked = set()
     for text in _texts(seeds_dir):
         doc = detector_nlp(text)
         long_forms = {a.text: a._.long_form.text for a in doc._.abbreviations}
-        for short, written in definitions(doc):
+        for short, long, written in definitions(doc):
+            assert written in text and long == long_forms[short]
             again = {a.text: a._.long_form.text for a in detector_nlp(written)._.abbreviations}
-            assert again == {short: long_forms[short]}, written
+            assert again == {short: long}, written
             checked.add(written.startswith(short))
     assert checked == {True, False}
 
@@ -160,23 +161,25 @@ def test_carried_definitions_are_the_first_ones_bounded(
     everything = CarriedDefinitions(max_definitions=10**6)
     for doc in docs:
         everything.add(doc)
-    firsts = dict(reversed(found))  # the first definition of each short form
-    assert everything.written == {s: firsts[s] for s in everything.written}
-    assert len(everything.written) == len(firsts) > 5
+    firsts = {d.short: d for d in reversed(found)}  # the first definition of each short form
+    assert everything.kept == {s: firsts[s] for s in everything.kept}
+    assert len(everything.kept) == len(firsts) > 5
     capped = CarriedDefinitions(max_definitions=3)
     for doc in docs:
         capped.add(doc)
-    assert list(capped.written.items()) == list(everything.written.items())[:3]
+    assert list(capped.kept.items()) == list(everything.kept.items())[:3]
     # a long form holding a bracket, or too long, is not carried
     long_form = " ".join(letter * (MAX_DEFINITION_CHARS // 4) for letter in "vlwx")
     odd = detector_nlp(f"The tumor (alpha) necrosis factor (TNF) and VLWX ({long_form}) rose.")
-    assert {short for short, _ in definitions(odd)} == {"TNF", "VLWX"}
+    assert {d.short for d in definitions(odd)} == {"TNF", "VLWX"}
     skipped = CarriedDefinitions()
     skipped.add(odd)
-    assert skipped.written == {}
-    # as many as fit
-    text = capped.text(10**6)
-    assert text.startswith(SEPARATOR) and text.count(SEPARATOR) == 3
-    two = capped.text(len(text) - 1)
-    assert text.startswith(two) and two.count(SEPARATOR) == 2
-    assert capped.text(1) == ""
+    assert skipped.kept == {}
+    # those a chunk can use (its short or its long form is in it), as many as fit
+    kept = list(capped.kept.values())
+    chunk = f"{kept[0].short} and {kept[2].long} were studied."
+    text = capped.text(chunk, 10**6)
+    assert text == SEPARATOR + kept[0].written + SEPARATOR + kept[2].written
+    assert capped.text(chunk, len(text) - 1) == SEPARATOR + kept[0].written
+    assert capped.text(chunk, 1) == ""
+    assert capped.text("Nothing defined here.", 10**6) == ""

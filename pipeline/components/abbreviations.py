@@ -30,7 +30,7 @@ import itertools
 from bisect import bisect_left
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import srsly
 from scispacy.abbreviation import AbbreviationDetector
@@ -114,10 +114,10 @@ class BoundedAbbreviationDetector(AbbreviationDetector):
         return self
 
 
-def _scispacy_definitions(doc: Doc) -> Iterator[tuple[str, int, int, int]]:
-    """(short form, start of its long form, long form's end, closing bracket) of each long form
-    in `doc._.abbreviations`, in its order (token offsets): "long ( short )", and
-    "short ( ... long )" from the short form on."""
+def _scispacy_definitions(doc: Doc) -> Iterator[tuple[str, int, int, int, int]]:
+    """(short form, long form's start and end, definition's first token, closing bracket) of
+    each long form in `doc._.abbreviations`, in its order (token offsets): "long ( short )",
+    and "short ( ... long )" from the short form on."""
     groups: dict[tuple[int, int], tuple[str, dict[int, int]]] = {}
     for short in doc._.abbreviations:
         if isinstance(short, Span):
@@ -132,17 +132,17 @@ def _scispacy_definitions(doc: Doc) -> Iterator[tuple[str, int, int, int]]:
         inside_end = shorts.get(long_end + 1)
         if inside_end is not None and doc[long_end].text == "(" and inside_end < len(doc):
             if doc[inside_end].text == ")":
-                yield text, long_start, long_end, inside_end
+                yield text, long_start, long_end, long_start, inside_end
             continue
         # the short form is the token before the bracket the long form is in
         opened = [k + 1 for k in shorts if k + 2 <= long_start and doc[k + 1].text == "("]
         if opened and long_end < len(doc) and doc[long_end].text == ")":
-            yield text, max(opened) - 1, long_end, long_end
+            yield text, long_start, long_end, max(opened) - 1, long_end
 
 
 def _fusion_definitions(
     doc: Doc, abbreviations: list[Span], owners: dict[int, int]
-) -> Iterator[tuple[str, int, int, int]]:
+) -> Iterator[tuple[str, int, int, int, int]]:
     """The same for the definitions only biotab_fusion found: a mention, a bracket, a short
     form mention whose `._.long_form_text` is that mention, the closing bracket."""
     read = span_reader(("long_form_text",))
@@ -152,11 +152,19 @@ def _fusion_definitions(
             continue
         owner = owners.get(s - 1)
         if owner is not None and doc[owner : s - 1].text == read(short)[0]:
-            yield short.text, owner, s - 1, e
+            yield short.text, owner, s - 1, owner, e
 
 
-def definitions(doc: Doc) -> Iterator[tuple[str, str]]:
-    """(short form, definition as written) of each definition an annotated Doc holds:
+class Definition(NamedTuple):
+    """An abbreviation's definition: its short and long form, and the text that defines it."""
+
+    short: str
+    long: str
+    written: str
+
+
+def definitions(doc: Doc) -> Iterator[Definition]:
+    """Each definition an annotated Doc holds:
     scispacy's (`doc._.abbreviations`), then the ones only biotab_fusion found (mentions with
     `Span._.is_abbreviation` whose short form scispacy has not). A definition is the Doc's text
     from its first form to its closing bracket, and from the start of the mention its long
@@ -173,12 +181,13 @@ def definitions(doc: Doc) -> Iterator[tuple[str, str]]:
     seen: set[str] = set()
     found = itertools.chain(_scispacy_definitions(doc),
                             _fusion_definitions(doc, abbreviations, owners))
-    for short, start, long_end, close in found:
+    for short, long_start, long_end, first, close in found:
         if short in seen:
             continue
         seen.add(short)
-        start = min(start, owners.get(long_end, start))
-        yield short, text[doc[start].idx : doc[close].idx + len(doc[close])]
+        first = min(first, owners.get(long_end, first))
+        yield Definition(short, doc[long_start:long_end].text,
+                         text[doc[first].idx : doc[close].idx + len(doc[close])])
 
 
 class CarriedDefinitions:
@@ -187,29 +196,38 @@ class CarriedDefinitions:
 
     `add` reads an annotated chunk's definitions (`definitions`): the first definition of each
     short form is kept, up to `max_definitions`, each at most `MAX_DEFINITION_CHARS` long and
-    with no bracket but its own pair. `text` writes them out, each after `SEPARATOR`, to be
-    annotated after the next chunk's text with `Doc._.carried_from` set to where it starts.
+    with no bracket but its own pair. `text` writes out those a chunk can use, each after
+    `SEPARATOR`, to be annotated after that chunk's text with `Doc._.carried_from` set to where
+    it starts.
     """
 
     def __init__(self, max_definitions: int = MAX_CARRIED_DEFINITIONS) -> None:
         self.max_definitions = max_definitions
-        self.written: dict[str, str] = {}  # short form -> definition as written
+        self.kept: dict[str, Definition] = {}  # by short form
 
     def add(self, doc: Doc) -> None:
-        for short, written in definitions(doc):
-            if len(self.written) >= self.max_definitions:
+        for definition in definitions(doc):
+            if len(self.kept) >= self.max_definitions:
                 return
-            if short in self.written or len(written) > MAX_DEFINITION_CHARS:
+            written = definition.written
+            if definition.short in self.kept or len(written) > MAX_DEFINITION_CHARS:
                 continue
             if sum(ch in _BRACKETS for ch in written) == 2:
-                self.written[short] = written
+                self.kept[definition.short] = definition
 
-    def text(self, max_chars: int) -> str:
-        """The definitions, each after `SEPARATOR`, as many of the first as fit in
-        `max_chars` characters."""
+    def text(self, chunk: str, max_chars: int) -> str:
+        """The definitions whose short or long form is in `chunk`'s text, each after
+        `SEPARATOR`, as many of the first as fit in `max_chars` characters.
+
+        The others change nothing in the chunk but its time (scispacy's matcher and
+        biotab_fusion take time for each definition): a short form takes its definition where
+        it occurs, and a long form already defined defines no other short form.
+        """
         out: list[str] = []
         size = 0
-        for written in self.written.values():
+        for short, long, written in self.kept.values():
+            if short not in chunk and long not in chunk:
+                continue
             size += len(SEPARATOR) + len(written)
             if size > max_chars:
                 break

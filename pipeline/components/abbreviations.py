@@ -45,7 +45,7 @@ MAX_INSIDE = 8
 NEVER_MATCHES = "biotab never matches"
 SETTINGS_FILE = "abbreviations.json"
 #: Most definitions carried from a document's earlier chunks to its later ones (the first ones).
-MAX_CARRIED_DEFINITIONS = 100
+MAX_CARRIED_DEFINITIONS = 1000
 #: Longest definition carried, in characters ("Cutaneous lupus erythematosus (CLE)" is 35).
 MAX_DEFINITION_CHARS = 200
 #: What comes before each carried definition: a blank line always ends a sentence.

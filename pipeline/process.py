@@ -11,14 +11,15 @@ sentence and mention numbers run on across chunks, and `outcome_id` is rebuilt f
 values. A chunk boundary is also a sentence boundary, and what components do across a whole
 document stays within a chunk (mention propagation, one label per string), except abbreviation
 definitions: those of the chunks so far (the first of each short form, at most
-`abbreviations.MAX_CARRIED_DEFINITIONS`) are written after the next chunk's text, past a blank
-line, and annotated with it (`Doc._.carried_from` says where they start), so that the chunk's
-short forms are resolved as if the definition were in it. Rows and words come from the chunk's
-own text only; the chunk's language is its Doc's, carried lines included (a few thousand
-characters at most, and short lines take the document's language). The chunks bound the time of
-components whose time grows faster than the document's length (scispacy's abbreviation detector
-and biotab_fusion: see benchmarks/long_doc.py); 200,000
-characters is four times a long full-text article.
+`abbreviations.MAX_CARRIED_DEFINITIONS` of at most `MAX_DEFINITION_CHARS`) that the next chunk
+can use are written after its text, past a blank line, and annotated with it
+(`Doc._.carried_from` says where they start), so that the chunk's short forms are resolved as if
+the definition were in it (1,000,000 characters of BC5CDR abstracts: 1,500 to 5,500 characters
+after each later 200,000-character chunk). Rows and words come from the chunk's own text only;
+the chunk's language is its Doc's, carried lines included (short lines, which take the
+document's language). The chunks bound the time of components whose time grows faster than the
+document's length (scispacy's abbreviation detector and biotab_fusion: see
+benchmarks/long_doc.py); 200,000 characters is four times a long full-text article.
 
 Memory: a batch holds at most `batch_size` documents and, past its first document, at most
 `batch_chars` characters of text (`DEFAULT_BATCH_CHARS`), so the Docs held at once stay small

@@ -24,6 +24,7 @@ if the definition were in the chunk. `Doc._.carried_from` is the offset where th
 an earlier chunk wins over the chunk's own, as in one Doc) and pairs no bracket of the chunk
 with one of the carried text.
 """
+
 from __future__ import annotations
 
 import itertools

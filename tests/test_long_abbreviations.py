@@ -88,6 +88,31 @@ def test_a_later_chunk_resolves_the_first_chunks_definition(
 
 
 @pytest.mark.slow
+def test_each_kind_of_definition_is_carried(full_nlp: Language, seeds_dir: Path) -> None:
+    """scispacy's definitions, written from the mention the long form ends with ("22 -
+    oxacalcitriol ( OCT )"), and those only biotab_fusion reads ("testosterone (T)",
+    "acetylsalicylic acid [ASA]"): their short forms in later chunks are the first chunk's."""
+    defined = ("In addition, 22 - oxacalcitriol ( OCT ) lowered PTH. Serum testosterone (T) fell. "
+               "Patients took acetylsalicylic acid [ASA] daily.")
+    used = "Later, OCT and ASA were given, and T rose."
+    filler = re.sub(r"\s*\([^()]*\)", "", (seeds_dir / "000_9662ce3457697b4f.txt").read_text(
+        encoding="utf-8"))
+    text = "\n\n".join([defined, filler, used, filler, used])
+    bounds = chunk_bounds(text, CHUNK_CHARS)
+    assert len(bounds) > 2 and len(defined) < bounds[0][1] < text.index(used)
+    shorts = {"OCT", "T", "ASA"}
+    mentions = [m for m in _rows(full_nlp, text, chunk_chars=CHUNK_CHARS)["mentions"]
+                if m["text"] in shorts]
+    first = {m["text"]: _mention(m)[2:] for m in mentions if m["start_char"] < bounds[0][1]}
+    later = [m for m in mentions if m["start_char"] >= bounds[1][0]]
+    assert set(first) == shorts and all(v[0] and v[3] for v in first.values())
+    assert {m["text"] for m in later} == shorts and len(later) == 6
+    assert all(_mention(m)[2:] == first[m["text"]] for m in later)
+    whole = [m for m in _rows(full_nlp, text)["mentions"] if m["text"] in shorts]
+    assert [_mention(m) for m in mentions] == [_mention(m) for m in whole]
+
+
+@pytest.mark.slow
 def test_without_a_definition_the_chunks_are_annotated_as_before(
     full_nlp: Language, seeds_dir: Path
 ) -> None:
@@ -183,3 +208,13 @@ def test_carried_definitions_are_the_first_ones_bounded(
     assert capped.text(chunk, len(text) - 1) == SEPARATOR + kept[0].written
     assert capped.text(chunk, 1) == ""
     assert capped.text("Nothing defined here.", 10**6) == ""
+
+
+def test_definitions_from_scispacys_serializable_abbreviations(seeds_dir: Path) -> None:
+    plain, serializable = blank_nlp(), blank_nlp()
+    add_abbreviation_detector(plain)
+    add_abbreviation_detector(serializable, config={"make_serializable": True})
+    for text in _texts(seeds_dir):
+        doc = serializable(text)
+        assert all(isinstance(a, dict) for a in doc._.abbreviations)
+        assert list(definitions(doc)) == list(definitions(plain(text)))

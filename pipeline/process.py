@@ -14,8 +14,10 @@ definitions: those of the chunks so far (the first of each short form, at most
 `abbreviations.MAX_CARRIED_DEFINITIONS` of at most `MAX_DEFINITION_CHARS`) that the next chunk
 can use are written after its text, past a blank line, and annotated with it
 (`Doc._.carried_from` says where they start), so that the chunk's short forms are resolved as if
-the definition were in it (1,000,000 characters of BC5CDR abstracts: 1,500 to 5,500 characters
-after each later 200,000-character chunk). Rows and words come from the chunk's own text only;
+the definition were in it (1,000,000 characters of concatenated BC5CDR abstracts, which define
+hundreds of abbreviations: 1,500 to 5,500 characters after each later 200,000-character chunk,
+and 11-15% more CPU time, most of it biotab_fusion's, which grows with definitions times
+mentions). Rows and words come from the chunk's own text only;
 the chunk's language is its Doc's, carried lines included (short lines, which take the
 document's language). The chunks bound the time of components whose time grows faster than the
 document's length (scispacy's abbreviation detector and biotab_fusion: see

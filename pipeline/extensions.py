@@ -33,6 +33,9 @@ DOC_ATTRS: dict[str, Any] = {
     "language": None,  # ISO 639-1 of the whole document
     "doc_id": None,
     "outcomes": None,  # list[dict] written by biotab_outcomes (rows without doc_id)
+    # offset where the abbreviation definitions carried from a long document's earlier chunks
+    # start (set by pipeline.process before the pipeline runs; read by biotab_abbreviations)
+    "carried_from": None,
 }
 
 

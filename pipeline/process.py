@@ -9,10 +9,19 @@ characters, cut after a blank line, a sentence end, ";", "," or whitespace where
 (`pipeline.components.sentences.cut_point`); its rows are shifted to offsets into the whole text,
 sentence and mention numbers run on across chunks, and `outcome_id` is rebuilt from the shifted
 values. A chunk boundary is also a sentence boundary, and what components do across a whole
-document (an abbreviation's long form defined once and used later, mention propagation) stays
-within a chunk. The chunks bound the time of components whose time grows faster than the document's
-length (scispacy's abbreviation detector and biotab_fusion: see benchmarks/long_doc.py); 200,000
-characters is four times a long full-text article.
+document stays within a chunk (mention propagation, one label per string), except abbreviation
+definitions: those of the chunks so far (the first of each short form, at most
+`abbreviations.MAX_CARRIED_DEFINITIONS` of at most `MAX_DEFINITION_CHARS`) that the next chunk
+can use are written after its text, past a blank line, and annotated with it
+(`Doc._.carried_from` says where they start), so that the chunk's short forms are resolved as if
+the definition were in it (1,000,000 characters of concatenated BC5CDR abstracts, which define
+hundreds of abbreviations: 1,500 to 5,500 characters after each later 200,000-character chunk,
+and 11-15% more CPU time, most of it biotab_fusion's, which grows with definitions times
+mentions). Rows and words come from the chunk's own text only;
+the chunk's language is its Doc's, carried lines included (short lines, which take the
+document's language). The chunks bound the time of components whose time grows faster than the
+document's length (scispacy's abbreviation detector and biotab_fusion: see
+benchmarks/long_doc.py); 200,000 characters is four times a long full-text article.
 
 Memory: a batch holds at most `batch_size` documents and, past its first document, at most
 `batch_chars` characters of text (`DEFAULT_BATCH_CHARS`), so the Docs held at once stay small
@@ -45,10 +54,11 @@ from types import FrameType
 from typing import Any
 
 import numpy
-from spacy.attrs import IS_PUNCT, IS_SPACE
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.components.abbreviations import CarriedDefinitions
 from pipeline.components.sentences import cut_point
 from pipeline.documents import Document, ErrorRecord
 from pipeline.extensions import doc_text
@@ -106,14 +116,20 @@ def doc_rows(document: Document, doc: Doc) -> Rows:
     return rows
 
 
-def _content_rows(doc_id: str, doc: Doc) -> Rows:
-    """The sentences, mentions and outcomes rows of one annotated Doc (or chunk)."""
+def _content_rows(doc_id: str, doc: Doc, end: int | None = None) -> Rows:
+    """The sentences, mentions and outcomes rows of one annotated Doc (or chunk); with `end`,
+    only those starting before that offset (a chunk's own text, not its carried definitions)."""
     rows = Rows()
     text = doc_text(doc)
     rows.tables["sentences"] = sentence_rows(doc, doc_id, text)
     rows.tables["mentions"] = mention_rows(doc, doc_id, text)
     rows.tables["outcomes"] = outcome_rows(doc, doc_id)
-    rows.n_words = count_words(doc)
+    if end is not None:
+        # what is carried comes after the chunk, in sentences of its own: the rows kept are
+        # the first ones, numbered as they were
+        for name, table in rows.tables.items():
+            rows.tables[name] = [row for row in table if row["start_char"] < end]
+    rows.n_words = count_words(doc, end)
     return rows
 
 
@@ -153,9 +169,16 @@ def chunked_doc_rows(
     """Rows of a document longer than `chunk_chars`, annotated chunk by chunk."""
     rows = Rows()
     languages: Counter[str] = Counter()
+    carried = CarriedDefinitions()
     for start, end in chunk_bounds(document.text, chunk_chars):
-        (doc,) = annotate(nlp, [document.text[start:end]], deadline)
-        part = _content_rows(document.doc_id, doc)
+        chunk = document.text[start:end]
+        # the definitions of the chunks before that this one can use, as many as spaCy's
+        # length limit leaves room for
+        definitions = carried.text(chunk, nlp.max_length - len(chunk))
+        carried_from = len(chunk) if definitions else None
+        (doc,) = annotate(nlp, [chunk + definitions], deadline, carried_from=carried_from)
+        carried.add(doc)
+        part = _content_rows(document.doc_id, doc, carried_from)
         _shift(part, start, len(rows.tables["sentences"]), len(rows.tables["mentions"]))
         rows.extend(part)
         languages[doc._.language] += end - start
@@ -165,13 +188,17 @@ def chunked_doc_rows(
     return rows
 
 
-def count_words(doc: Doc) -> int:
-    """Tokens that are neither whitespace nor punctuation (the words of words/s)."""
+def count_words(doc: Doc, end: int | None = None) -> int:
+    """Tokens that are neither whitespace nor punctuation (the words of words/s); with `end`,
+    only those starting before that offset."""
     if not len(doc):
         return 0
     # the lexeme flags Token.is_space / Token.is_punct read, without a Token per token
     flags = doc.to_array([IS_SPACE, IS_PUNCT])
-    return int(numpy.count_nonzero((flags[:, 0] == 0) & (flags[:, 1] == 0)))
+    words = (flags[:, 0] == 0) & (flags[:, 1] == 0)
+    if end is not None:
+        words &= doc.to_array(IDX) < end
+    return int(numpy.count_nonzero(words))
 
 
 class DocTimeout(BaseException):
@@ -223,12 +250,21 @@ def time_limit(seconds: float | None) -> Iterator[Deadline]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def annotate(nlp: Language, texts: list[str], deadline: Deadline) -> list[Doc]:
-    """`list(nlp.pipe(texts))`, component by component, checking `deadline` between them."""
+def annotate(
+    nlp: Language, texts: list[str], deadline: Deadline, *, carried_from: int | None = None
+) -> list[Doc]:
+    """`list(nlp.pipe(texts))`, component by component, checking `deadline` between them.
+
+    `carried_from`: each Doc's `Doc._.carried_from` (where the abbreviation definitions carried
+    from a document's earlier chunks start in its text; module docstring).
+    """
     docs = []
     for text in texts:
         deadline.check("tokenizer")
-        docs.append(nlp.make_doc(text))
+        doc = nlp.make_doc(text)
+        if carried_from is not None:
+            doc._.carried_from = carried_from
+        docs.append(doc)
     for name, proc in nlp.pipeline:
         deadline.check(name)
         pipe = getattr(proc, "pipe", None)

@@ -90,10 +90,6 @@ class Candidate:
         return self.start < other.end and other.start < self.end
 
 
-def _overlap(c: Candidate, span: Span) -> bool:
-    return c.start < span.end and span.start < c.end
-
-
 class _LowerTexts:
     """Lower-cased texts of candidates' token ranges in one doc, each made once.
 
@@ -381,14 +377,17 @@ class Fusion:
                 owner, whole = self._kb_mention(long_form), True
             if owner is not None and owner not in cands:
                 cands = [c for c in cands if not c.overlaps(owner)] + [owner]
-            # "C" of a dictionary name such as "vitamin C" is not the short form "C"
-            shorts = [
-                s for s in shorts
-                if not any(c.source in NAMED_SOURCES and c.start <= s.start and c.end >= s.end
-                           and c.end - c.start > len(s) for c in cands)
-            ]
-            on_short = [c for c in cands if any(_overlap(c, s) for s in shorts)]
-            cands = [c for c in cands if c not in on_short]
+            # "C" of a dictionary name such as "vitamin C" is not the short form "C".
+            # (Plain token ranges and candidates' ids: a long document's hundreds of
+            # definitions times its thousands of candidates made Span attribute reads and
+            # dataclass comparisons most of this stage's time.)
+            named = [(c.start, c.end) for c in cands if c.source in NAMED_SOURCES]
+            ranges = [(s.start, s.end) for s in shorts]
+            kept = [k for k, (i, j) in enumerate(ranges)
+                    if not any(a <= i and b >= j and b - a > j - i for a, b in named)]
+            shorts, ranges = [shorts[k] for k in kept], [ranges[k] for k in kept]
+            on_short = {id(c) for c in cands if any(c.start < b and a < c.end for a, b in ranges)}
+            cands = [c for c in cands if id(c) not in on_short]
             if owner is None:
                 # Nothing names the long form ("Severity Index (CLASI)"): whatever tagged
                 # the short form is dropped with it.

@@ -20,6 +20,7 @@ from pipeline.components.lexicon import PATTERNS_FILE, LexiconMatcher
 from pipeline.components.lexicon_index import INDEX_FILE, LexiconIndexError, main
 from pipeline.components.linker import Linker
 from pipeline.kb import Concept, KBFileError, KnowledgeBase, normalize_term
+from pipeline.kb import table as table_module
 from pipeline.kb.table import SortedLines
 from pipeline.paths import kb_dir
 from pipeline.runner.bookkeeping import worker_stats
@@ -308,3 +309,51 @@ def test_process_age_is_the_time_since_the_process_started() -> None:
     first, second = map(float, out.split())
     assert 0.0 < first <= elapsed - 0.3 + 0.02  # 10 ms ticks, on either side
     assert 0.28 <= second - first <= elapsed
+
+
+def test_sorted_lines_scan_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Line starts, `one_per_line` and `starts_with` are the same whatever the scan's chunk
+    size (chunks of 7 bytes end inside lines, at newlines and inside multi-byte letters)."""
+    rng = random.Random(7)
+    lines = sorted({"".join(rng.choice("ab\té") for _ in range(rng.randint(1, 12))) + "\tx"
+                    for _ in range(200)})
+    data = "".join(x + "\n" for x in lines).encode()
+    whole = SortedLines(data, key_start=0, key_end=b"\t", source="t")
+    monkeypatch.setattr(table_module, "_SCAN_BYTES", 7)
+    chunked = SortedLines(data, key_start=0, key_end=b"\t", source="t")
+    assert chunked._starts == whole._starts and len(chunked) == len(lines)
+    assert [chunked.line(i).decode() for i in range(len(chunked))] == lines
+    one_tab = ["\t" not in x.removesuffix("\tx") for x in lines]
+    assert chunked.one_per_line(b"\t") is all(one_tab)
+    ids = SortedLines(b"".join(b'{"id":"%d"}\n' % i for i in range(50)), key_start=7,
+                      key_end=b'"', source="t")
+    assert ids.starts_with(b'{"id":"') and not ids.starts_with(b'{"id":"1')
+
+
+def test_kb_gzip_read_whole_whatever_its_members() -> None:
+    """A file the manifest vouches for (one member, the build's) and any other gzip file
+    (several members: all of them) give their whole bytes."""
+    first, second = b"a\t1\n" * 1000, b"b\t2\n"
+    assert table_module._decompress(gzip.compress(first), vouched=True) == first
+    two = gzip.compress(first) + gzip.compress(second)
+    assert table_module._decompress(two, vouched=False) == first + second
+    # vouched but not one member after all (its trailer's size is the last member's): all
+    assert table_module._decompress(two, vouched=True) == first + second
+
+
+def test_collector_paused_restores_the_collector() -> None:
+    import gc
+
+    from pipeline.nlp import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the caller's choice stands
+    finally:
+        gc.enable()

@@ -126,8 +126,9 @@ class SortedLines:
         """`byte` occurs exactly once on every line (one vectorized pass)."""
         found = _positions(self.data, byte[0])
         starts = np.frombuffer(self._starts, dtype=np.int64)
+        # as many as lines, in order: one per line when the i-th lies on line i
         return len(found) == self._n and bool(
-            np.all(np.searchsorted(starts, found, side="right") == np.arange(1, self._n + 1)))
+            np.all(found >= starts[:-1]) and np.all(found < starts[1:]))
 
     def in_order(self) -> bool:
         """Every line has its key end byte, and every key comes strictly after the one before

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -20,6 +18,7 @@ from thinc.api import Model, NumpyOps
 
 from pipeline import extensions as _extensions  # noqa: F401
 from pipeline import tokenizer as _tokenizer  # noqa: F401  (registers biotab.tokenizer.v1)
+from pipeline.collector import collector_paused
 from pipeline.components.abbreviations import BoundedAbbreviationDetector
 from pipeline.kb import KnowledgeBase
 from pipeline.paths import ner_model_dir
@@ -105,23 +104,6 @@ def use_numpy_matmul(nlp: Language) -> None:
         if isinstance(model, Model):
             for node in model.walk():
                 node.ops = ops
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for the block, as it was after it.
-
-    A build allocates some million objects that live as long as the pipeline: the automatic
-    collections it set off walked them all again and again (about 0.2 s of CPU, a tenth of a
-    start-up) and freed next to nothing. What the block leaves in cycles is collected by the
-    first collection after it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 #: One sentence through the whole pipeline after the components' own `warm_up`.

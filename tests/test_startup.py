@@ -344,7 +344,7 @@ def test_kb_gzip_read_whole_whatever_its_members() -> None:
 def test_collector_paused_restores_the_collector() -> None:
     import gc
 
-    from pipeline.nlp import collector_paused
+    from pipeline.collector import collector_paused
 
     assert gc.isenabled()
     with collector_paused():

@@ -163,9 +163,12 @@ def test_committed_kb_files_are_in_order() -> None:
 
 
 def _write_kb(folder: Path, concepts: list[dict[str, Any]], index: list[str],
-              manifest: bool) -> None:
+              manifest: bool, compact: bool = False) -> None:
+    """A KB folder; `compact`: the concept records as the build writes them (no spaces)."""
     folder.mkdir(parents=True, exist_ok=True)
-    files = {"concepts.jsonl.gz": [json.dumps(c) for c in concepts], "index.tsv.gz": index}
+    separators = (",", ":") if compact else None
+    files = {"concepts.jsonl.gz": [json.dumps(c, separators=separators) for c in concepts],
+             "index.tsv.gz": index}
     for name, lines in files.items():
         (folder / name).write_bytes(gzip.compress("".join(x + "\n" for x in lines).encode()))
     if manifest:
@@ -357,3 +360,46 @@ def test_collector_paused_restores_the_collector() -> None:
         assert not gc.isenabled()  # the caller's choice stands
     finally:
         gc.enable()
+
+
+def test_vouched_kb_tables_are_mapped_from_their_copy(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A vouched table is decompressed once: its copy is mapped by the next load (same
+    look-ups); a copy that does not match the gzip file is not used (and is written anew)."""
+    import mmap
+
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(table_module, "tables_cache_dir", lambda: cache)
+    _write_kb(tmp_path / "kb", sorted(CONCEPTS, key=lambda c: c["concept_id"]), sorted(INDEX),
+              manifest=True, compact=True)
+    first = KnowledgeBase._read(tmp_path / "kb")
+    first.warm_up()  # the index is read on first use
+    assert isinstance(first.concepts._table.data, bytes)  # type: ignore[attr-defined]
+    copies = sorted(cache.iterdir())
+    assert sorted(p.name.split("-", 1)[1] for p in copies) == ["concepts.jsonl", "index.tsv"]
+    second = KnowledgeBase._read(tmp_path / "kb")
+    assert isinstance(second.concepts._table.data, mmap.mmap)  # type: ignore[attr-defined]
+    for kb in (first, second):
+        assert [c.concept_id for c in kb.lookup("Aldara")] == ["MESH:D2"]
+        assert kb.lookup("IL2")[0].name == "interleukin 2"
+        assert kb.label_of("MESH:D1") == "DISEASE"
+    assert isinstance(second._index.data, mmap.mmap)  # type: ignore[union-attr]
+    concepts = next(p for p in copies if p.name.endswith("concepts.jsonl"))
+    good = concepts.read_bytes()
+    concepts.write_bytes(good.replace(b"Psoriasis", b"Psoriasiz"))  # same size, other bytes
+    third = KnowledgeBase._read(tmp_path / "kb")
+    assert isinstance(third.concepts._table.data, bytes)  # type: ignore[attr-defined]
+    assert third.concepts["MESH:D1"].name == "Psoriasis" and concepts.read_bytes() == good
+
+
+def test_kb_loads_when_its_copies_cannot_be_written(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be")
+    monkeypatch.setattr(table_module, "tables_cache_dir", lambda: blocker / "kb-tables")
+    _write_kb(tmp_path / "kb", sorted(CONCEPTS, key=lambda c: c["concept_id"]), sorted(INDEX),
+              manifest=True)
+    for _ in range(2):
+        kb = KnowledgeBase._read(tmp_path / "kb")
+        assert [c.concept_id for c in kb.lookup("Aldara")] == ["MESH:D2"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kb", "not-a-folder"]

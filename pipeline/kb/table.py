@@ -211,10 +211,12 @@ class KBFileError(ValueError):
     """A KB file that is damaged, or stale against the manifest of its folder (names the file)."""
 
 
-def tables_cache_dir() -> Path:
+def tables_cache_dir() -> Path | None:
     """Where the decompressed copies of vouched KB tables are kept (`checked_bytes`): a folder
-    of the KB build's cache folder (`~/.cache/biotab`)."""
-    return default_cache_dir() / "kb-tables"
+    of the KB build's cache folder (`~/.cache/biotab`); None without a home folder (`~` not
+    expanded: no copy is written into the working directory)."""
+    folder = default_cache_dir() / "kb-tables"
+    return folder if folder.is_absolute() else None
 
 
 def checked_bytes(file: Path, manifest: dict[str, Any]) -> tuple[Data, bool]:
@@ -251,9 +253,11 @@ def checked_bytes(file: Path, manifest: dict[str, Any]) -> tuple[Data, bool]:
     return data, expected is not None
 
 
-def _vouched_gzip(file: Path, raw: bytes, sha256: str, cache: Path) -> Data:
+def _vouched_gzip(file: Path, raw: bytes, sha256: str, cache: Path | None) -> Data:
     """The bytes of a gzip KB file the manifest vouches for: its decompressed copy in `cache`
     mapped, else decompressed (and the copy written for the next load)."""
+    if cache is None:
+        return _decompress(raw, vouched=True)
     size = int.from_bytes(raw[-4:], "little")  # the gzip trailer: CRC-32, size modulo 2**32
     crc = int.from_bytes(raw[-8:-4], "little")
     copy = cache / f"{sha256[:32]}-{file.name.removesuffix('.gz')}"

@@ -345,21 +345,32 @@ def test_kb_gzip_read_whole_whatever_its_members() -> None:
 
 
 def test_collector_paused_restores_the_collector() -> None:
+    """No automatic collection inside (srsly's `msgpack_loads`, which turns the collector
+    back on, included); the caller's thresholds after, whatever they were."""
     import gc
 
     from pipeline.collector import collector_paused
 
-    assert gc.isenabled()
-    with collector_paused():
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    gc.disable()
+    started: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    before = gc.get_threshold()
+    gc.callbacks.append(seen)
     try:
+        gc.set_threshold(500, 7, 9)
         with collector_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()  # the caller's choice stands
+            srsly.msgpack_loads(srsly.msgpack_dumps({"a": [1, 2]}))
+            kept = [[] for _ in range(5000)]  # ten times the threshold
+            assert started == []
+        assert gc.get_threshold() == (500, 7, 9)
+        kept += [[] for _ in range(5000)]
+        assert started  # collections again after the block
     finally:
-        gc.enable()
+        gc.callbacks.remove(seen)
+        gc.set_threshold(*before)
 
 
 def test_vouched_kb_tables_are_mapped_from_their_copy(tmp_path: Path,

@@ -162,6 +162,13 @@ def test_committed_kb_files_are_in_order() -> None:
         assert not table.in_order(), lines
 
 
+@pytest.fixture()
+def tables_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The copies of the KB tables a test writes go to its own folder, not the user's cache."""
+    monkeypatch.setattr(table_module, "tables_cache_dir", lambda: tmp_path / "kb-tables")
+    return tmp_path / "kb-tables"
+
+
 def _write_kb(folder: Path, concepts: list[dict[str, Any]], index: list[str],
               manifest: bool, compact: bool = False) -> None:
     """A KB folder; `compact`: the concept records as the build writes them (no spaces)."""
@@ -187,7 +194,7 @@ INDEX = ["aldara\tMESH:D2", "il 2\tHGNC:6001", "imiquimod\tMESH:D2", "interleuki
          "psoriasis\tMESH:D1", "#il2\tHGNC:6001"]
 
 
-def test_kb_files_checked_against_the_manifest(tmp_path: Path) -> None:
+def test_kb_files_checked_against_the_manifest(tmp_path: Path, tables_cache: Path) -> None:
     _write_kb(tmp_path / "kb", sorted(CONCEPTS, key=lambda c: c["concept_id"]), sorted(INDEX),
               manifest=True)
     kb = KnowledgeBase._read(tmp_path / "kb")
@@ -374,13 +381,12 @@ def test_collector_paused_restores_the_collector() -> None:
 
 
 def test_vouched_kb_tables_are_mapped_from_their_copy(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+                                                      tables_cache: Path) -> None:
     """A vouched table is decompressed once: its copy is mapped by the next load (same
     look-ups); a copy that does not match the gzip file is not used (and is written anew)."""
     import mmap
 
-    cache = tmp_path / "cache"
-    monkeypatch.setattr(table_module, "tables_cache_dir", lambda: cache)
+    cache = tables_cache
     _write_kb(tmp_path / "kb", sorted(CONCEPTS, key=lambda c: c["concept_id"]), sorted(INDEX),
               manifest=True, compact=True)
     first = KnowledgeBase._read(tmp_path / "kb")

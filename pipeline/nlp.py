@@ -18,6 +18,7 @@ from thinc.api import Model, NumpyOps
 
 from pipeline import extensions as _extensions  # noqa: F401
 from pipeline import tokenizer as _tokenizer  # noqa: F401  (registers biotab.tokenizer.v1)
+from pipeline.collector import collector_paused
 from pipeline.components.abbreviations import BoundedAbbreviationDetector
 from pipeline.kb import KnowledgeBase
 from pipeline.paths import ner_model_dir
@@ -112,12 +113,14 @@ WARM_UP_TEXT = "Warm-up: components that load lazily do it now, not in the first
 def warm_up(nlp: Language) -> None:
     """Load now what components load lazily (the KB, its index, the lexicon's index, the fuzzy
     names), so that the first document is not slow: each component's `warm_up()` when it has
-    one, then `WARM_UP_TEXT` through the pipeline."""
-    for _name, pipe in nlp.pipeline:
-        hook = getattr(pipe, "warm_up", None)
-        if callable(hook):
-            hook()
-    nlp(WARM_UP_TEXT)
+    one, then `WARM_UP_TEXT` through the pipeline (the garbage collector paused:
+    `collector_paused`)."""
+    with collector_paused():
+        for _name, pipe in nlp.pipeline:
+            hook = getattr(pipe, "warm_up", None)
+            if callable(hook):
+                hook()
+        nlp(WARM_UP_TEXT)
 
 
 def blank_nlp() -> Language:
@@ -140,15 +143,17 @@ def build_nlp(
     """The full tagging pipeline.
 
     `model="auto"` uses the committed model in `models/biotab_ner` when present; `None` runs on
-    lexicons alone; a path loads that spaCy pipeline's `tok2vec` + `ner`.
+    lexicons alone; a path loads that spaCy pipeline's `tok2vec` + `ner`. The garbage
+    collector is paused meanwhile (`collector_paused`).
     """
-    register_components()
-    # the KB loads in a thread (mostly outside the GIL) while the model and components build
-    kb_loading = KnowledgeBase.prefetch(kb_path)
-    try:
-        return _build(model, kb_path, outcomes=outcomes, assertion=assertion)
-    finally:
-        kb_loading.join()  # no thread of ours outlives the build (a driver may fork next)
+    with collector_paused():
+        register_components()
+        # the KB loads in a thread (mostly outside the GIL) while the model and components build
+        kb_loading = KnowledgeBase.prefetch(kb_path)
+        try:
+            return _build(model, kb_path, outcomes=outcomes, assertion=assertion)
+        finally:
+            kb_loading.join()  # no thread of ours outlives the build (a driver may fork next)
 
 
 def _build(model: Path | str | None, kb_path: Path | None, *, outcomes: bool,

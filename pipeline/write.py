@@ -52,6 +52,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import SCHEMA_VERSION, __version__
+from pipeline.collector import collector_paused
 from pipeline.paths import kb_dir, ner_model_dir
 
 log = logging.getLogger(__name__)
@@ -121,11 +122,14 @@ def to_table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
 
 def load_table_builders() -> None:
     """Build an empty table of every schema now. pyarrow imports pandas the first time it
-    builds an array (about 0.2 s): done where the pipeline is built, workers forked from the
-    driver share it instead of each importing it again, and the driver has it for its own
-    files at the end of the run."""
-    for schema in table_schemas().values():
-        to_table([], schema)
+    builds an array (about 0.2 s; any array built from Python objects asks pandas whether they
+    are a pandas array, so the import cannot be avoided): done where the pipeline is built,
+    workers forked from the driver share it instead of each importing it again, and the driver
+    has it for its own files at the end of the run. The garbage collector is paused meanwhile
+    (`collector_paused`: its collections would walk the built pipeline's objects)."""
+    with collector_paused():
+        for schema in table_schemas().values():
+            to_table([], schema)
 
 
 # --------------------------------------------------------------------------- names

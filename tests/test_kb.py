@@ -440,8 +440,12 @@ DISEASE_DICT = {
 }
 
 
-def test_build_from_a_tiny_wheel(tmp_path: Path) -> None:
+def test_build_from_a_tiny_wheel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.kb import table
     from pipeline.kb.build import build_kb
+
+    # the copies of the tiny KB's tables go to the test's folder, not the user's cache
+    monkeypatch.setattr(table, "tables_cache_dir", lambda: tmp_path / "kb-tables")
 
     wheel, pins = _tiny_wheel(tmp_path)
     rules = _tiny_rules(tmp_path)

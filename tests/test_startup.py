@@ -20,6 +20,7 @@ from pipeline.components.lexicon import PATTERNS_FILE, LexiconMatcher
 from pipeline.components.lexicon_index import INDEX_FILE, LexiconIndexError, main
 from pipeline.components.linker import Linker
 from pipeline.kb import Concept, KBFileError, KnowledgeBase, normalize_term
+from pipeline.kb import table as table_module
 from pipeline.kb.table import SortedLines
 from pipeline.paths import kb_dir
 from pipeline.runner.bookkeeping import worker_stats
@@ -161,10 +162,20 @@ def test_committed_kb_files_are_in_order() -> None:
         assert not table.in_order(), lines
 
 
+@pytest.fixture()
+def tables_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The copies of the KB tables a test writes go to its own folder, not the user's cache."""
+    monkeypatch.setattr(table_module, "tables_cache_dir", lambda: tmp_path / "kb-tables")
+    return tmp_path / "kb-tables"
+
+
 def _write_kb(folder: Path, concepts: list[dict[str, Any]], index: list[str],
-              manifest: bool) -> None:
+              manifest: bool, compact: bool = False) -> None:
+    """A KB folder; `compact`: the concept records as the build writes them (no spaces)."""
     folder.mkdir(parents=True, exist_ok=True)
-    files = {"concepts.jsonl.gz": [json.dumps(c) for c in concepts], "index.tsv.gz": index}
+    separators = (",", ":") if compact else None
+    files = {"concepts.jsonl.gz": [json.dumps(c, separators=separators) for c in concepts],
+             "index.tsv.gz": index}
     for name, lines in files.items():
         (folder / name).write_bytes(gzip.compress("".join(x + "\n" for x in lines).encode()))
     if manifest:
@@ -183,7 +194,7 @@ INDEX = ["aldara\tMESH:D2", "il 2\tHGNC:6001", "imiquimod\tMESH:D2", "interleuki
          "psoriasis\tMESH:D1", "#il2\tHGNC:6001"]
 
 
-def test_kb_files_checked_against_the_manifest(tmp_path: Path) -> None:
+def test_kb_files_checked_against_the_manifest(tmp_path: Path, tables_cache: Path) -> None:
     _write_kb(tmp_path / "kb", sorted(CONCEPTS, key=lambda c: c["concept_id"]), sorted(INDEX),
               manifest=True)
     kb = KnowledgeBase._read(tmp_path / "kb")
@@ -308,3 +319,104 @@ def test_process_age_is_the_time_since_the_process_started() -> None:
     first, second = map(float, out.split())
     assert 0.0 < first <= elapsed - 0.3 + 0.02  # 10 ms ticks, on either side
     assert 0.28 <= second - first <= elapsed
+
+
+def test_sorted_lines_scan_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Line starts, `one_per_line` and `starts_with` are the same whatever the scan's chunk
+    size (chunks of 7 bytes end inside lines, at newlines and inside multi-byte letters)."""
+    rng = random.Random(7)
+    lines = sorted({"".join(rng.choice("ab\té") for _ in range(rng.randint(1, 12))) + "\tx"
+                    for _ in range(200)})
+    data = "".join(x + "\n" for x in lines).encode()
+    whole = SortedLines(data, key_start=0, key_end=b"\t", source="t")
+    monkeypatch.setattr(table_module, "_SCAN_BYTES", 7)
+    chunked = SortedLines(data, key_start=0, key_end=b"\t", source="t")
+    assert chunked._starts == whole._starts and len(chunked) == len(lines)
+    assert [chunked.line(i).decode() for i in range(len(chunked))] == lines
+    one_tab = ["\t" not in x.removesuffix("\tx") for x in lines]
+    assert chunked.one_per_line(b"\t") is all(one_tab)
+    ids = SortedLines(b"".join(b'{"id":"%d"}\n' % i for i in range(50)), key_start=7,
+                      key_end=b'"', source="t")
+    assert ids.starts_with(b'{"id":"') and not ids.starts_with(b'{"id":"1')
+
+
+def test_kb_gzip_read_whole_whatever_its_members() -> None:
+    """A file the manifest vouches for (one member, the build's) and any other gzip file
+    (several members: all of them) give their whole bytes."""
+    first, second = b"a\t1\n" * 1000, b"b\t2\n"
+    assert table_module._decompress(gzip.compress(first), vouched=True) == first
+    two = gzip.compress(first) + gzip.compress(second)
+    assert table_module._decompress(two, vouched=False) == first + second
+    # vouched but not one member after all (its trailer's size is the last member's): all
+    assert table_module._decompress(two, vouched=True) == first + second
+
+
+def test_collector_paused_restores_the_collector() -> None:
+    """No automatic collection inside (srsly's `msgpack_loads`, which turns the collector
+    back on, included); the caller's thresholds after, whatever they were."""
+    import gc
+
+    from pipeline.collector import collector_paused
+
+    started: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    before = gc.get_threshold()
+    gc.callbacks.append(seen)
+    try:
+        gc.set_threshold(500, 7, 9)
+        with collector_paused():
+            srsly.msgpack_loads(srsly.msgpack_dumps({"a": [1, 2]}))
+            kept = [[] for _ in range(5000)]  # ten times the threshold
+            assert started == []
+        assert gc.get_threshold() == (500, 7, 9)
+        kept += [[] for _ in range(5000)]
+        assert started  # collections again after the block
+    finally:
+        gc.callbacks.remove(seen)
+        gc.set_threshold(*before)
+
+
+def test_vouched_kb_tables_are_mapped_from_their_copy(tmp_path: Path,
+                                                      tables_cache: Path) -> None:
+    """A vouched table is decompressed once: its copy is mapped by the next load (same
+    look-ups); a copy that does not match the gzip file is not used (and is written anew)."""
+    import mmap
+
+    cache = tables_cache
+    _write_kb(tmp_path / "kb", sorted(CONCEPTS, key=lambda c: c["concept_id"]), sorted(INDEX),
+              manifest=True, compact=True)
+    first = KnowledgeBase._read(tmp_path / "kb")
+    first.warm_up()  # the index is read on first use
+    assert isinstance(first.concepts._table.data, bytes)  # type: ignore[attr-defined]
+    copies = sorted(cache.iterdir())
+    assert sorted(p.name.split("-", 1)[1] for p in copies) == ["concepts.jsonl", "index.tsv"]
+    second = KnowledgeBase._read(tmp_path / "kb")
+    assert isinstance(second.concepts._table.data, mmap.mmap)  # type: ignore[attr-defined]
+    for kb in (first, second):
+        assert [c.concept_id for c in kb.lookup("Aldara")] == ["MESH:D2"]
+        assert kb.lookup("IL2")[0].name == "interleukin 2"
+        assert kb.label_of("MESH:D1") == "DISEASE"
+    assert isinstance(second._index.data, mmap.mmap)  # type: ignore[union-attr]
+    concepts = next(p for p in copies if p.name.endswith("concepts.jsonl"))
+    good = concepts.read_bytes()
+    concepts.write_bytes(good.replace(b"Psoriasis", b"Psoriasiz"))  # same size, other bytes
+    third = KnowledgeBase._read(tmp_path / "kb")
+    assert isinstance(third.concepts._table.data, bytes)  # type: ignore[attr-defined]
+    assert third.concepts["MESH:D1"].name == "Psoriasis" and concepts.read_bytes() == good
+
+
+def test_kb_loads_when_its_copies_cannot_be_written(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be")
+    monkeypatch.setattr(table_module, "tables_cache_dir", lambda: blocker / "kb-tables")
+    _write_kb(tmp_path / "kb", sorted(CONCEPTS, key=lambda c: c["concept_id"]), sorted(INDEX),
+              manifest=True)
+    for _ in range(2):
+        kb = KnowledgeBase._read(tmp_path / "kb")
+        assert [c.concept_id for c in kb.lookup("Aldara")] == ["MESH:D2"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kb", "not-a-folder"]

@@ -152,7 +152,7 @@ def read_names(path: Path) -> list[NameEntry]:
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
-        entries.append(_name_entry(line.split("\t"), f"{path}:{lineno}"))
+        entries.append(_name_entry(line.split("\t"), path, lineno))
     return entries
 
 
@@ -167,17 +167,25 @@ def write_names(path: Path, entries: Iterable[NameEntry]) -> None:
         path.write_text("".join(lines), encoding="utf-8")
 
 
-def _name_entry(row: Iterable[str], where: str) -> NameEntry:
+def _name_entry(row: Iterable[str], where: str | Path, lineno: int | None = None) -> NameEntry:
+    """A names-table row; errors name `where` (and `lineno`: the place is formatted only for
+    an error, not for each of the KB's 20,000 rows)."""
     cells = [c.strip() for c in row]
     if len(cells) not in (3, 4) or not all(cells[:3]):
         raise ValueError(
-            f"{where}: {cells!r}: expected name, concept_id, label[, canonical name] (non-empty)"
+            f"{_place(where, lineno)}: {cells!r}: expected name, concept_id, label[, canonical "
+            "name] (non-empty)"
         )
     label = cells[2]
     if label not in LABELS:
-        raise ValueError(f"{where}: label is {label!r}: expected DRUG, DISEASE or CYTOKINE")
+        raise ValueError(f"{_place(where, lineno)}: label is {label!r}: expected DRUG, DISEASE "
+                         "or CYTOKINE")
     canonical = cells[3] if len(cells) == 4 and cells[3] else cells[0]
     return NameEntry(cells[0].lower(), cells[1], label, canonical)
+
+
+def _place(where: str | Path, lineno: int | None) -> str:
+    return f"{where}:{lineno}" if lineno is not None else str(where)
 
 
 class FuzzyMatcher:
@@ -323,11 +331,11 @@ class FuzzyMatcher:
     def name_shape(self, name: str, label: str) -> bool:
         """A KB/table name with a drug-like (or disease-like) shape: it ends with a suffix."""
         words = name.split(" ")
-        if len(words) > 2 or not all(w.isalpha() for w in words):
+        if len(words) > 2 or not all(map(str.isalpha, words)):
             return False
         suffixes = self.suffixes.of(label)
-        return any(w.endswith(suffixes) for w in words) or (
-            len(words) == 2 and words[1] in SALT_WORDS
+        return words[0].endswith(suffixes) or (
+            len(words) == 2 and (words[1].endswith(suffixes) or words[1] in SALT_WORDS)
         )
 
     def query_shape(self, text: str) -> bool:

@@ -169,12 +169,17 @@ class LexiconIndex:
         for j in range(int(sizes.max()) if len(sizes) else 0):  # fold position j of every term
             more = np.flatnonzero(sizes > j)
             keys[more] = keys[more] * np.uint64(_MULT) + token_hash[terms[term_start[more] + j]]
-        # first tokens -> their term lengths, longest first
-        top = np.uint64(1 << 16)  # sizes are uint16: top - size sorts the longest first
-        pairs = np.unique(np.stack([first, top - sizes.astype(np.uint64)]), axis=1)
-        uniq_first, first_at = np.unique(pairs[0], return_index=True)
-        first_lengths = np.append(first_at, pairs.shape[1]).astype(np.int64)
-        lengths = (top - pairs[1]).astype(np.int64)
+        # first tokens -> their distinct term lengths, longest first: (first, -size) pairs
+        # sorted and deduplicated (lexsort: `np.unique(axis=1)` sorted them 5x slower)
+        order = np.lexsort((-sizes, first))
+        pair_first, pair_size = first[order], sizes[order]
+        new_pair = np.ones(len(order), dtype=bool)
+        new_pair[1:] = (pair_first[1:] != pair_first[:-1]) | (pair_size[1:] != pair_size[:-1])
+        pair_first, lengths = pair_first[new_pair], pair_size[new_pair]
+        new_first = np.ones(len(pair_first), dtype=bool)
+        new_first[1:] = pair_first[1:] != pair_first[:-1]
+        uniq_first, first_at = pair_first[new_first], np.flatnonzero(new_first)
+        first_lengths = np.append(first_at, len(pair_first)).astype(np.int64)
         # terms sorted by hash, their entries moved along
         order = np.argsort(keys, kind="stable")
         entry_start = np.zeros(len(counts) + 1, dtype=np.int64)
@@ -233,7 +238,9 @@ def _inconsistency(labels: Sequence[Any], ids: Sequence[Any], tokens: Sequence[A
                    terms: np.ndarray, sizes: np.ndarray, counts: np.ndarray,
                    entry_label: np.ndarray, entry_id: np.ndarray) -> str | None:
     """What does not add up in a saved index, or None."""
-    if not all(isinstance(x, str) for seq in (labels, ids, tokens) for x in seq):
+    # the distinct types of the items are checked, not every item (83,000 tokens)
+    kinds = {kind for seq in (labels, ids, tokens) for kind in set(map(type, seq))}
+    if not all(issubclass(kind, str) for kind in kinds):
         return "'labels', 'ids' and 'tokens' must be lists of strings"
     if int(sizes.sum()) != len(terms) or np.any(sizes == 0):
         return "'term_sizes' do not add up to the length of 'terms' (or a term is empty)"

@@ -278,12 +278,12 @@ class KnowledgeBase:
         data, verified = checked_bytes(file, manifest)
         prefix_len = len(_CONCEPT_PREFIX)
         table = None
-        if verified and data.startswith(_CONCEPT_PREFIX.encode()):
+        if verified and data[: prefix_len] == _CONCEPT_PREFIX.encode():
             table = SortedLines(data, key_start=prefix_len, key_end=b'"', source=str(file))
             if not table.starts_with(_CONCEPT_PREFIX.encode()):
                 table = None
         if table is None:  # not as our build writes it: parsed, re-written id first, sorted
-            table = SortedLines.from_lines(concept_lines(file, data), key_start=prefix_len,
+            table = SortedLines.from_lines(concept_lines(file, bytes(data)), key_start=prefix_len,
                                            key_end=b'"', source=str(file))
         return cls(_TableConcepts(table), path=folder, manifest=manifest)
 
@@ -313,7 +313,7 @@ class KnowledgeBase:
                         index = SortedLines(data, key_start=0, key_end=b"\t", source=str(file))
                         index = index if index.one_per_line(b"\t") else None
                     if index is None:  # not as our build writes it: checked and sorted
-                        index = SortedLines.from_lines(index_lines(file, data), key_start=0,
+                        index = SortedLines.from_lines(index_lines(file, bytes(data)), key_start=0,
                                                        key_end=b"\t", source=str(file))
                 else:
                     entries = index_entries(self.concepts.values())

@@ -420,3 +420,16 @@ def test_kb_loads_when_its_copies_cannot_be_written(tmp_path: Path,
         kb = KnowledgeBase._read(tmp_path / "kb")
         assert [c.concept_id for c in kb.lookup("Aldara")] == ["MESH:D2"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kb", "not-a-folder"]
+
+
+def test_cache_folder_follows_the_environment(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The KB tables' copies go where the user says: BIOTAB_CACHE_DIR, then XDG_CACHE_HOME."""
+    from pipeline.kb.build_sources import default_cache_dir
+
+    monkeypatch.delenv("BIOTAB_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert table_module.tables_cache_dir() == tmp_path / "xdg" / "biotab" / "kb-tables"
+    monkeypatch.setenv("BIOTAB_CACHE_DIR", str(tmp_path / "own"))
+    assert default_cache_dir() == tmp_path / "own"
+    assert table_module.tables_cache_dir() == tmp_path / "own" / "kb-tables"

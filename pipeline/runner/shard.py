@@ -5,7 +5,7 @@ consecutive shards in input order) as a stream, runs them through the spaCy pipe
 batches (`pipeline.process.process_documents`) and writes the unit's own Parquet part files
 (`pipeline.write.ShardWriter`, a row group every few thousand rows, so memory stays flat); it
 then writes the unit's marker `OUT/_shards/<unit_id>.json` (its shards, with each input's size,
-modification time and SHA-256) and returns small counts. The
+modification time and SHA-256; its part files) and returns small counts. The
 pipeline is built once per process (`worker_nlp`, a module-level cache) and its objects are
 moved out of the cyclic GC's reach (`freeze_once`), so the periodic collections stay cheap.
 """

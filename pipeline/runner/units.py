@@ -20,10 +20,15 @@ about 9 KB each (mostly footer). Now:
    ``_parts/<group_id>.json`` (the units it holds), written after all its files are renamed
    into place; only then are the units' own files deleted.
 
-Resume stays exact: a unit without a marker is redone (its partial files deleted); group files
-without a group marker are deleted (the units' files are still there); the units' files left
-over after a group marker are deleted; a group holding a unit that must be redone (its input
-changed) is deleted with all its units, which are redone. Row order is the unit order, and
+Both markers list the part files written (``<table>/<name>``). Resume stays exact
+(`drop_lost_units`, on every resume): a unit without a marker is redone (its partial files
+deleted); the units' files left over after a group marker are deleted; a group holding a unit
+that must be redone (its input changed) is deleted with all its units, which are redone; a group
+whose marker cannot be read or lists a file that is gone is deleted, and a finished unit in no
+readable group that misses a file of its own (its group's marker deleted, or its files) is
+redone; group files without a marker are then deleted (when the compaction stopped before the
+marker, the units' files are still there). Only files named after a unit or group id are
+deleted (`own_key`). Row order is the unit order, and
 within a unit the input order, so 1 or N workers, and an interrupted-and-resumed run or an
 uninterrupted one, give the same rows in the same order (and the same files, except after a
 changed input, where only the rows and their order are guaranteed the same).

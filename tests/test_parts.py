@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from helpers import REPO, read_tables
@@ -70,6 +72,29 @@ def parts(out: Path) -> dict[str, list[int]]:
     """Rows of each part file, per table, in file-name order."""
     return {t: [pq.read_metadata(f).num_rows for f in sorted((out / t).glob("part-*.parquet"))]
             for t in TABLES}
+
+
+def frames(out: Path) -> dict[str, pd.DataFrame]:
+    """Each table as one frame: its part files in name order (the tables' row order)."""
+    return {t: pd.concat([pq.read_table(f).to_pandas()
+                          for f in sorted((out / t).glob("part-*.parquet"))], ignore_index=True)
+            for t in TABLES}
+
+
+def assert_same_tables(out: Path, reference: Path) -> None:
+    got, want = frames(out), frames(reference)
+    for table in TABLES:
+        pd.testing.assert_frame_equal(got[table], want[table], obj=table)
+
+
+def files(out: Path) -> dict[str, int]:
+    """The run's files (tables, unit and part markers): relative name -> modification time."""
+    return {str(f.relative_to(out)): f.stat().st_mtime_ns
+            for folder in (*TABLES, "_shards", "_parts") for f in (out / folder).iterdir()}
+
+
+def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 @pytest.fixture(scope="module")
@@ -234,6 +259,100 @@ def test_a_damaged_group_marker_redoes_its_units(notes: Path, reference: Path, t
     assert json.loads(markers[1].read_text())["units"] == held
     said = [r.getMessage() for r in caplog.records if markers[1].name in r.getMessage()]
     assert len(said) == 1 and "redone" in said[0]
+
+
+def test_resuming_a_finished_run_redoes_nothing(notes: Path, reference: Path, tmp_path: Path,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    """Every unit is in a group and every file is there: nothing is redone, written or deleted
+    (and nothing said), however often the run is resumed."""
+    out = tmp_path / "out"
+    run([notes], out, workers=1, quiet=True, nlp_factory=blank_nlp, part_rows=150)
+    before = files(out)
+    caplog.clear()
+    for _ in range(2):
+        summary = run([notes], out, workers=1, quiet=True, resume=True, nlp_factory=blank_nlp,
+                      part_rows=150)
+        assert summary.status == "complete" and summary.shards_skipped == summary.shards_total
+        attempt = json.loads((out / "manifest.json").read_text())["attempts"][-1]
+        assert attempt["units_pending"] == 0 and attempt["shards_processed"] == 0
+    assert files(out) == before and not warnings(caplog)
+    assert_same_tables(out, reference)
+
+
+@pytest.mark.parametrize("damage", ["marker deleted", "a part file deleted"])
+def test_a_group_that_lost_its_marker_or_a_file_redoes_its_units(
+        notes: Path, reference: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+        damage: str) -> None:
+    """A group marker deleted (its files then hold rows no marker accounts for) or one of its
+    files deleted: exactly the group's units are redone, into the same files, and the run says
+    so once; the tables equal an uninterrupted run's."""
+    out = tmp_path / "out"
+    run([notes], out, workers=1, quiet=True, nlp_factory=blank_nlp, part_rows=150)
+    markers = sorted((out / "_parts").glob("g*.json"))
+    assert len(markers) >= 4
+    held = json.loads(markers[1].read_text())["units"]
+    before = set(files(out))
+    if damage == "marker deleted":
+        markers[1].unlink()
+    else:
+        (out / "sentences" / f"part-{markers[1].stem}-00000.parquet").unlink()
+    caplog.clear()
+    summary = run([notes], out, workers=1, quiet=True, resume=True, nlp_factory=blank_nlp,
+                  part_rows=150)
+    attempt = json.loads((out / "manifest.json").read_text())["attempts"][-1]
+    assert summary.status == "complete" and attempt["units_pending"] == len(held)
+    assert summary.shards_skipped == summary.shards_total - sum(
+        len(json.loads((out / "_shards" / f"{u}.json").read_text())["shard_info"])
+        for u in held)
+    assert_same_tables(out, reference)
+    assert set(files(out)) == before and json.loads(markers[1].read_text())["units"] == held
+    said = warnings(caplog)
+    assert len(said) == 1 and markers[1].stem in said[0], said
+    assert ("no part marker" in said[0]) == (damage == "marker deleted")
+
+
+def test_a_unit_that_lost_a_file_before_the_compaction_is_redone(
+        notes: Path, reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A run stopped before the compaction, then one table's file of a finished unit deleted
+    (its other files are still there): that unit alone is redone."""
+    out = tmp_path / "out"
+
+    def stop(*args: Any, **kwargs: Any) -> int:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(units_mod, "compact", stop)
+        with pytest.raises(KeyboardInterrupt):
+            run([notes], out, workers=1, quiet=True, nlp_factory=blank_nlp)
+    unit = sorted((out / "_shards").glob("u*.json"))[2].stem
+    own = sorted((out / "sentences").glob(f"part-{unit}-*.parquet"))
+    assert own and list((out / "documents").glob(f"part-{unit}-*.parquet"))
+    own[0].unlink()
+    caplog.clear()
+    summary = run([notes], out, workers=1, quiet=True, resume=True, nlp_factory=blank_nlp)
+    attempt = json.loads((out / "manifest.json").read_text())["attempts"][-1]
+    assert summary.status == "complete" and attempt["units_pending"] == 1
+    assert_same_tables(out, reference)
+    said = warnings(caplog)
+    assert len(said) == 1 and unit in said[0] and "processed again" in said[0]
+
+
+def test_a_resume_deletes_only_files_named_as_the_run_names_them(
+        notes: Path, tmp_path: Path) -> None:
+    """Leftovers of ours (a unit's part file, a part's temporary file) go; files of the same
+    look but other names, which the run did not write, stay."""
+    out = tmp_path / "out"
+    run([notes], out, workers=1, quiet=True, nlp_factory=blank_nlp)
+    group = sorted((out / "_parts").glob("g*.json"))[0].stem
+    ours = [out / "documents" / f"part-u0000999.{'0' * 10}-00000.parquet",
+            out / "mentions" / f".part-{group}-00000.parquet.1-ab.tmp"]
+    theirs = [out / "documents" / ".part-of-my-notes.tmp", out / "errors" / "part-2024.txt",
+              out / "_parts" / "notes.json"]
+    for f in ours + theirs:
+        f.write_bytes(b"not a table")
+    run([notes], out, workers=1, quiet=True, resume=True, nlp_factory=blank_nlp)
+    assert not any(f.exists() for f in ours) and all(f.exists() for f in theirs)
 
 
 KILL_SCRIPT = textwrap.dedent("""

@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -176,18 +177,25 @@ def _inside(path: str, folder: Path) -> bool:
 
 def stale_files(out: Path, keep: set[str]) -> list[Path]:
     """Part files of units and groups that are not finished-and-wanted (leftovers of an
-    interrupted run, or of inputs no longer listed), plus temporary files."""
-    stale = W.temp_files(out)
+    interrupted run, of a group whose marker is gone, or of inputs no longer listed), plus
+    temporary files. Only files named as a run names them (`pipeline.runner.units.own_key`):
+    a run never deletes what it did not write."""
+    stale = [f for f in W.temp_files(out)
+             if f.parent.name not in W.TABLES or _OWN_TEMP.match(f.name)]
     for name in W.TABLES:
         folder = out / name
         if not folder.is_dir():
             continue
         for f in folder.iterdir():
-            sid = W.shard_of_file(f.name)
-            if sid is not None and sid not in keep and not f.name.startswith(
-                    (W.RUN_PART_PREFIX, "part-_empty-")):
+            key = W.shard_of_file(f.name)
+            if U.own_key(key) and key not in keep and f.is_file():
                 stale.append(f)
     return sorted(set(stale))
+
+
+#: The temporary names of a table's part files (`pipeline.write.temp_name`)
+_OWN_TEMP = re.compile(r"^\.part-(?:[ug]\d{7}\.[0-9a-f]{10}|~run|_empty)-\d{5}\.parquet"
+                       r"(?:\.[^/]+)?\.tmp$")
 
 
 @dataclass
@@ -223,8 +231,9 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
         W.clean_shard(out, uid)
     changed = drop_changed(out, units, done) if resumed else []
     groups, damaged = U.read_groups(out)
-    if damaged:
-        U.drop_damaged_groups(out, damaged, groups, done)
+    # on every resume, not only after a damaged marker: a deleted one leaves no trace but its
+    # units' missing files
+    U.drop_lost_units(out, damaged, groups, done)
     # (no plan without a resume: a new or overwritten folder holds none)
     plan = D.read_plan(out) if resumed else []
     if plan:  # copies dropped in favour of a unit redone now must be read again

@@ -5,7 +5,7 @@ consecutive shards in input order) as a stream, runs them through the spaCy pipe
 batches (`pipeline.process.process_documents`) and writes the unit's own Parquet part files
 (`pipeline.write.ShardWriter`, a row group every few thousand rows, so memory stays flat); it
 then writes the unit's marker `OUT/_shards/<unit_id>.json` (its shards, with each input's size,
-modification time and SHA-256) and returns small counts. The
+modification time and SHA-256; its part files) and returns small counts. The
 pipeline is built once per process (`worker_nlp`, a module-level cache) and its objects are
 moved out of the cyclic GC's reach (`freeze_once`), so the periodic collections stay cheap.
 """
@@ -95,6 +95,8 @@ class ShardResult:
     worker: str = ""
     pipes: list[str] = field(default_factory=list)
     duplicates: int = 0  # documents dropped as copies of one from another shard of the unit
+    #: the unit's own part files (``<table>/<name>``): a resume redoes a unit with one missing
+    files: list[str] = field(default_factory=list)
     #: the worker process: seconds from its start to a warmed-up pipeline (wall clock, and its
     #: CPU time, which other jobs on the machine do not inflate; in a pool worker, else the
     #: build and warm-up only: see `worker_nlp`), of which building and warming up the
@@ -315,6 +317,8 @@ def process_unit(
         worker=f"{socket.gethostname()}:{os.getpid()}",
         pipes=list(nlp.pipe_names),
         duplicates=seen.across,
+        files=[f"{f.parent.name}/{f.name}" for f in W.shard_files(out, unit.unit_id)
+               if f.name.startswith("part-")],
         deleted_citations=deleted,
         startup_s=_STARTUP.get("startup_s", 0.0),
         startup_cpu_s=_STARTUP.get("startup_cpu_s", 0.0),

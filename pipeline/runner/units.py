@@ -20,10 +20,15 @@ about 9 KB each (mostly footer). Now:
    ``_parts/<group_id>.json`` (the units it holds), written after all its files are renamed
    into place; only then are the units' own files deleted.
 
-Resume stays exact: a unit without a marker is redone (its partial files deleted); group files
-without a group marker are deleted (the units' files are still there); the units' files left
-over after a group marker are deleted; a group holding a unit that must be redone (its input
-changed) is deleted with all its units, which are redone. Row order is the unit order, and
+Both markers list the part files written (``<table>/<name>``). Resume stays exact
+(`drop_lost_units`, on every resume): a unit without a marker is redone (its partial files
+deleted); the units' files left over after a group marker are deleted; a group holding a unit
+that must be redone (its input changed) is deleted with all its units, which are redone; a group
+whose marker cannot be read or lists a file that is gone is deleted, and a finished unit in no
+readable group that misses a file of its own (its group's marker deleted, or its files) is
+redone; group files without a marker are then deleted (when the compaction stopped before the
+marker, the units' files are still there). Only files named after a unit or group id are
+deleted (`own_key`). Row order is the unit order, and
 within a unit the input order, so 1 or N workers, and an interrupted-and-resumed run or an
 uninterrupted one, give the same rows in the same order (and the same files, except after a
 changed input, where only the rows and their order are guaranteed the same).
@@ -135,11 +140,32 @@ def group_marker(out: Path, group_id: str) -> Path:
 
 #: A group marker's name (what `commit_group` writes; any other file in `_parts/` is not ours)
 _GROUP_MARKER = re.compile(r"^g\d{7}\.[0-9a-f]{10}\.json$")
+#: The ids in the names of our part files: a unit's (`plan_units`) or a group's (`commit_group`)
+_OWN_KEY = re.compile(r"^[ug]\d{7}\.[0-9a-f]{10}$")
+
+
+def own_key(key: str | None) -> bool:
+    """True for a unit id or a group id: a part file named after one is ours (a resume deletes
+    such files when stale, and no other: a run never deletes what it did not write)."""
+    return key is not None and _OWN_KEY.match(key) is not None
+
+
+def _marker_content(f: Path) -> tuple[list[str], list[str]]:
+    """A group marker's units and files (raises when it cannot be read or is malformed)."""
+    data = json.loads(f.read_text("utf-8"))
+    if not isinstance(data, dict):
+        raise TypeError("not a JSON object")
+    units, files = data["units"], data.get("files", [])
+    for what, value in (("units", units), ("files", files)):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise TypeError(f"{what!r} is not a list of names")
+    return units, files
 
 
 def read_groups(out: Path) -> tuple[dict[str, list[str]], list[str]]:
     """Committed groups (group id -> the unit ids it holds, in order) and the ids of groups
-    whose marker cannot be read (logged here, once per reading: see `drop_damaged_groups`)."""
+    whose marker cannot be read or lists a part file that is gone (each logged here, once per
+    reading: see `drop_lost_units`)."""
     folder = Path(out) / PARTS_DIR
     groups: dict[str, list[str]] = {}
     damaged: list[str] = []
@@ -149,11 +175,15 @@ def read_groups(out: Path) -> tuple[dict[str, list[str]], list[str]]:
         if not _GROUP_MARKER.match(f.name):
             continue
         try:
-            units = json.loads(f.read_text("utf-8"))["units"]
-            if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
-                raise TypeError("not a list of unit ids")
+            units, files = _marker_content(f)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("unreadable part marker %s (%s): its units will be redone", f, exc)
+            damaged.append(f.stem)
+            continue
+        gone = [name for name in files if not (Path(out) / name).is_file()]
+        if gone:
+            log.warning("part marker %s lists %d file(s) that are gone (%s): its units will be "
+                        "redone", f, len(gone), ", ".join(gone[:3]))
             damaged.append(f.stem)
             continue
         groups[f.stem] = units
@@ -165,26 +195,54 @@ def done_groups(out: Path) -> dict[str, list[str]]:
     return read_groups(out)[0]
 
 
-def drop_damaged_groups(out: Path, damaged: Sequence[str], groups: Mapping[str, Sequence[str]],
-                        done: dict[str, Any]) -> list[str]:
-    """Before a resume, for groups whose marker cannot be read (`read_groups`): which units
-    such a group holds is unknown, and their own files are gone (the group holds their rows).
-    Its files and marker are deleted, and every finished unit (in `done`, unit id -> marker)
-    that is in no readable group and has no file of its own is redone (removed from `done`,
-    its marker deleted): the damaged groups' units among them (a unit that wrote no rows is
-    redone too, which costs its time and nothing else). Returns the units redone."""
+def _lost(marker: Mapping[str, Any], uid: str, present: set[str], keys: set[str]) -> bool:
+    """Whether a finished unit outside any group lost a part file of its own: one its marker
+    lists is gone (`present`: ``<table>/<name>`` of the files there), or, for a marker that
+    lists none (written before markers did), it has no file at all (`keys`: the ids in the
+    files' names)."""
+    files = marker.get("files")
+    if isinstance(files, list) and all(isinstance(f, str) for f in files):
+        return any(f not in present for f in files)
+    return uid not in keys
+
+
+def drop_lost_units(out: Path, damaged: Sequence[str], groups: Mapping[str, Sequence[str]],
+                    done: dict[str, Any]) -> list[str]:
+    """Before a resume: redo every finished unit (in `done`, unit id -> marker) whose rows are
+    in no part file any more, and say so once. `groups`, `damaged`: from `read_groups`.
+
+    A unit's rows are in its own files until a committed group holds them (then its files are
+    deleted). So a unit in no readable group must still have every file its marker lists; when
+    one is gone (a group marker deleted or unreadable, whose group then holds the unit's rows
+    without saying so; or the unit's files deleted), the unit is redone (removed from `done`,
+    its marker and remaining files deleted). The damaged groups' files and markers are deleted
+    first: which units they hold is unknown or their rows are incomplete. Group files with no
+    marker at all are left to `pipeline.runner.bookkeeping.stale_files`. Returns the units
+    redone."""
     for gid in damaged:
         drop_group(out, gid)
+    present = {f"{name}/{f.name}" for name in W.TABLES if (Path(out) / name).is_dir()
+               for f in (Path(out) / name).iterdir()}
+    keys = {W.shard_of_file(p.split("/", 1)[1]) or "" for p in present}
     grouped = {u for us in groups.values() for u in us}
-    with_files = {W.shard_of_file(f.name) for name in W.TABLES if (Path(out) / name).is_dir()
-                  for f in (Path(out) / name).iterdir()}
-    redo = [uid for uid in sorted(done) if uid not in grouped and uid not in with_files]
+    redo = [uid for uid in sorted(done)
+            if uid not in grouped and _lost(done[uid], uid, present, keys)]
     for uid in redo:
         del done[uid]
         W.clean_shard(out, uid)
-    if redo:
-        log.info("%d unit(s) are processed again: their rows were in a group whose marker "
-                 "cannot be read", len(redo))
+    if not redo:
+        return redo
+    unmarked = sorted(k for k in keys if k.startswith("g") and own_key(k) and k not in groups)
+    if unmarked:
+        why = f"part files of group(s) {', '.join(unmarked[:3])} have no part marker"
+    elif damaged:
+        why = "a part marker is damaged"
+    else:
+        why = "part files are gone"
+    # a damaged marker was named in a warning already (`read_groups`)
+    log.log(logging.INFO if damaged and not unmarked else logging.WARNING,
+            "%d finished unit(s) (%s) have rows in no part file (%s): they are processed again",
+            len(redo), ", ".join(redo[:3]) + (", ..." if len(redo) > 3 else ""), why)
     return redo
 
 
@@ -293,7 +351,9 @@ def commit_group(out: Path, unit_ids: Sequence[str], part_rows: int = PART_ROWS)
         os.replace(tmp, final)
     for folder in sorted({final.parent for _tmp, final in renames}):
         W.fsync_path(folder)
-    W.atomic_write_json(group_marker(out, group_id), {"units": list(unit_ids)})
+    W.atomic_write_json(group_marker(out, group_id), {
+        "units": list(unit_ids),
+        "files": [f"{final.parent.name}/{final.name}" for _tmp, final in renames]})
     for f in unit_files:  # now held by the group
         with contextlib.suppress(FileNotFoundError):
             f.unlink()

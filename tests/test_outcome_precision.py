@@ -394,30 +394,41 @@ def test_a_letter_or_regimen_label_names_an_arm(outcomes_nlp: Language) -> None:
     assert [(a, g) for _, _, a, g in got] == [(None, None)]
 
 
-# -- "N cases of <disease>" with no cue near is still a result --------------------------------
+# -- "N cases of <disease>" tied to the trial's subjects is a result ---------------------------
 
 CASES = [
     ("dermatitis", "DISEASE", "MESH:D003872"),
     ("invasive breast cancer", "DISEASE", "MESH:D001943"),
+    ("breast cancer", "DISEASE", "MESH:D001943"),
+    ("atopic dermatitis", "DISEASE", "MESH:D003876"),
+    ("pemphigus vulgaris", "DISEASE", "MESH:D010392"),
+    ("lichen planus", "DISEASE", "MESH:D008010"),
+    ("hidradenitis suppurativa", "DISEASE", "MESH:D017497"),
+    ("psoriasis", "DISEASE", "MESH:D011565"),
+    ("melanoma", "DISEASE", "MESH:D008545"),
     ("tamoxifen", "DRUG", "MESH:D013629"),
+    ("imiquimod", "DRUG", "MESH:D000077271"),
 ]
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # no cue: a neutral measure (a prevention trial's own end point is no adverse event)
-        ("There were 31 cases of dermatitis.", [("other", 31.0)]),
-        ("We observed 31 cases of grade 2 dermatitis.", [("other", 31.0)]),
+        # an arm or a drug ties the cases to the trial's subjects; no cue: a neutral measure (a
+        # prevention trial's own end point is no adverse event)
+        ("There were 31 cases of dermatitis in the imiquimod group.", [("other", 31.0)]),
+        ("During treatment with imiquimod there were 31 cases of dermatitis.", [("other", 31.0)]),
+        ("We observed 31 cases of grade 2 dermatitis with placebo.", [("other", 31.0)]),
         ("There were 78 cases of invasive breast cancer in the tamoxifen group and 121 in the "
          "placebo group.", [("other", 78.0), ("other", 121.0)]),
         # the sentence names adverse events
-        ("Side effects were mild: there were 31 cases of dermatitis.", [("adverse_event", 31.0)]),
+        ("Side effects of imiquimod were mild: there were 31 cases of dermatitis.",
+         [("adverse_event", 31.0)]),
         # general statements and earlier work are no results
         ("About 200,000 new cases of invasive breast cancer are diagnosed each year.", []),
-        ("Previous studies reported 31 cases of dermatitis.", []),
+        ("Previous studies reported 31 cases of dermatitis with imiquimod.", []),
         # no disease counted
-        ("There were 31 cases of missing data.", []),
+        ("There were 31 cases of missing data in the imiquimod group.", []),
         # the cases a case report describes are who was studied, not a result
         ("Two cases of dermatitis in patients on tamoxifen are presented.", []),
         ("We followed 210 cases of dermatitis for eleven years.", []),
@@ -431,3 +442,38 @@ def test_cases_of_a_disease_are_a_result(
 ) -> None:
     got = [(m, v) for m, v, _, _ in arms(outcomes_nlp, text, CASES)]
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a case series' subjects
+        "We analyzed 350 cases of atopic dermatitis from 12 centres.",
+        "This retrospective study comprised 87 cases of pemphigus vulgaris.",
+        "Clinical records of 64 cases of lichen planus were examined.",
+        "A total of 120 cases of hidradenitis suppurativa were evaluated.",
+        "The registry contained 210 cases of psoriasis.",
+        "There were 31 cases of dermatitis.",
+        # background statistics
+        "In 2018, 2,088,849 new cases of breast cancer were diagnosed worldwide.",
+        "In 2012, there were 14,000 cases of melanoma in the United Kingdom.",
+        "About 200,000 new cases of breast cancer are diagnosed each year in the United States.",
+    ],
+)
+def test_cases_not_tied_to_the_trials_subjects_are_no_result(
+    outcomes_nlp: Language, text: str
+) -> None:
+    # neither an arm nor a drug says the cases occurred in the trial's subjects
+    assert arms(outcomes_nlp, text, CASES) == []
+
+
+# -- a sentence with only present-tense verbs states what is generally known -------------------
+
+
+def test_a_name_in_ed_is_no_past_tense_verb(outcomes_nlp: Language) -> None:
+    # "United" is part of a name, not a verb in the past tense
+    text = "About 12% of women in the United States develop breast cancer."
+    assert values(outcomes_nlp, text) == []
+    # (a past-tense verb still makes the sentence a finding)
+    text = "About 12% of women in the United States developed breast cancer."
+    assert values(outcomes_nlp, text) == [12.0]

@@ -293,6 +293,13 @@ class Lexicon:
         # with a capital and no lower-case word in it ("A", "E120", "ddAT", "AC-DOC"; not
         # "ER-positive", "Europe")
         self.regimen_label_re = re.compile(r"(?=.*[A-Z])(?!.*[a-z]{3})[A-Za-z0-9+/-]{1,12}")
+        # a sentence that names an arm ("in the imiquimod group", "arm B", "the two groups",
+        # "with placebo"): the cases of a disease it counts occurred in the trial's subjects
+        self.arm_named_re = re.compile(
+            rf"\b(?:{arm_nouns})\b|\b(?:{_alt(data['arm_drug_links'])})\s+(?:the\s+)?"
+            rf"(?:{_alt_spaced(data['control_arms'])})\b",
+            re.IGNORECASE,
+        )
         self.size_control_re = re.compile(
             rf"\b(?P<arm>(?:{_alt(data['control_arms'])})(?:\s+(?:{arm_nouns}))?)\s*[(\[]\s*$",
             re.IGNORECASE,

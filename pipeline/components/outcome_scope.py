@@ -68,6 +68,11 @@ def _alt(words: Iterable[str]) -> str:
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 
 
+def _in_name(words: list[str], k: int) -> bool:
+    """Is words[k] part of a name of several capitalized words ("United States")?"""
+    return k + 1 < len(words) and words[k][0].isupper() and words[k + 1][0].isupper()
+
+
 class ScopeRules:
     """The scope word lists compiled to sets and regexes (read-only after construction, but for
     a cache of the last sentence's cue words)."""
@@ -198,17 +203,19 @@ class ScopeRules:
         """The sentence's verbs are present (or future) tense only: it states what is generally
         known (or planned), not what the trial found. A past-tense verb is a past marker ("was",
         "had") or a word in -ed that is no participle ("is associated", "used to", "treated
-        with")."""
+        with") nor part of a name ("the United States": capitalized, as is the next word)."""
         # (two searches settle most sentences: no present-tense verb, or a past marker)
         if not self.present_re.search(text) or self.past_re.search(text):
             return False
-        words = [w.lower() for w in _WORD.findall(text)]
+        written = _WORD.findall(text)
+        words = [w.lower() for w in written]
         for k, w in enumerate(words):
             if (
                 len(w) > 4
                 and w.endswith("ed")
                 and (k == 0 or words[k - 1] not in self.present_aux)
                 and (k + 1 == len(words) or words[k + 1] not in self.participle_after)
+                and not _in_name(written, k)
             ):
                 return False
         return True

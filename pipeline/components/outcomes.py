@@ -375,7 +375,7 @@ class OutcomeExtractor:
         claimed = [(c.start, c.end) for c in cues] + diseases
         split = split_by_arm(lex, figures, parser, drugs, claimed)
         compared_figures(lex, figures, parser, boundary, [a for a, _ in drugs])
-        occurrence_counts(lex, figures, parser, diseases, cues)
+        occurrence_counts(lex, figures, parser, diseases, cues, drugs)
         mark_differences(figures, parser.text)
         # (drug ends only where a "(n = N)" figure may need them)
         drug_ends = [m.end - base for m in sm.drugs] if any(f.n_form for f in figures) else []

@@ -370,6 +370,44 @@ def test_a_totals_parts_by_arm_name_their_arms(
     assert [(m, a) for m, _, a, _ in arms(outcomes_nlp, text, DRUGS)] == got
 
 
+ARMS = [
+    ("docetaxel", "DRUG", "MESH:D000077143"),
+    ("paclitaxel", "DRUG", "MESH:D017239"),
+    ("imiquimod", "DRUG", "MESH:D000077271"),
+    ("letrozole", "DRUG", "MESH:D000077289"),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Response was evaluable in 88 patients (45 with docetaxel and 43 with paclitaxel).",
+        "Toxicity was evaluated in 120 patients (60 with drug A and 60 with placebo).",
+        "Adverse events were recorded in all 96 patients (48 with imiquimod and 48 with vehicle).",
+        "Overall survival was analysed in 412 patients (206 in the letrozole arm and 206 in the "
+        "placebo arm).",
+    ],
+)
+def test_the_arms_of_who_was_assessed_count_no_outcome(outcomes_nlp: Language, text: str) -> None:
+    # the total is who was assessed for the outcome, its parts the arms' sizes: they do not
+    # take the outcome's measure
+    got = arms(outcomes_nlp, text, ARMS)
+    assert got and {m for m, _, _, _ in got} <= {"other", "enrollment"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Neutropenia was recorded in 13 patients (6 with drug A and 7 with placebo).",
+        "Adverse events occurred in all 13 patients (6 with drug A and 7 with placebo).",
+    ],
+)
+def test_the_arms_of_who_had_the_outcome_count_it(outcomes_nlp: Language, text: str) -> None:
+    got = arms(outcomes_nlp, text, ARMS)
+    expected = [("adverse_event", "drug A"), ("adverse_event", "placebo")]
+    assert [(m, a) for m, _, a, _ in got] == expected
+
+
 @pytest.mark.parametrize(
     "split",
     [

@@ -175,7 +175,8 @@ def split_by_arm(
 ) -> set[int]:  # fmt: skip
     """ "Neutropenia occurred in 13 patients (6 with drug A and 7 with placebo)": the counts in
     a bracket after a count of an outcome (at most SPLIT_WORDS words between), at least two,
-    summing to it, each beside a label that names an arm, are the arms' counts of that outcome:
+    summing to it, each beside a label that names an arm, are the arms' counts of that outcome
+    (unless the total is who was assessed for it, `Lexicon.assessed_total`):
     each gets its label as its arm (unless it has one) and the total's measure. Returns the
     indices of the totals split (pooled away, as `pooled_totals` does). `drugs`: the sentence's
     drug mentions, `claimed`: its measure cues and disease mentions (sentence-relative character
@@ -191,6 +192,8 @@ def split_by_arm(
             or total.pct is not None
             or total.excluded
             or total.measure in (None, "enrollment", "other")
+            # "Response was evaluable in 88 patients (45 with A and 43 with B)": the arms' sizes
+            or lex.assessed_total(parser.text, total.start, total.all_form)
         ):
             continue
         m = total.te

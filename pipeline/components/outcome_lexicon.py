@@ -217,6 +217,15 @@ class Lexicon:
             rf"\b(?:{_alt(data['rate_base_prepositions'])})\s+(?:the\s+)?$",
             re.IGNORECASE,
         )
+        # "Response was evaluable in 88 patients", "Adverse events were recorded in all 96
+        # patients": the count after them is who was assessed, not a count of the outcome
+        preps = _alt(self.prepositions)
+        self.assessed_before_re = re.compile(
+            rf"\b(?:{_alt(data['assessment_words'])})\s+(?:{preps})\s+(?:the\s+)?$", re.IGNORECASE
+        )
+        self.recorded_before_re = re.compile(
+            rf"\b(?:{_alt(data['recording_words'])})\s+(?:{preps})\s+$", re.IGNORECASE
+        )
         # "median follow-up of 24 months", "median age 52 years": no outcome
         self.median_not_outcome_re = re.compile(
             rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
@@ -338,6 +347,15 @@ class Lexicon:
         if ("no" in words or "none" in words or "all" in words) and words & self.pop:
             return self._zero_all_re.search(low) is not None
         return False
+
+    def assessed_total(self, text: str, start: int, all_form: bool) -> bool:
+        """Does the count at text[start:] say who was assessed for its outcome ("Response was
+        evaluable in 88 patients"; "recorded in all 96 patients", `all_form`: the count is
+        written "all N") rather than in whom it occurred?"""
+        before = text[max(0, start - 40) : start]
+        return self.assessed_before_re.search(before) is not None or (
+            all_form and self.recorded_before_re.search(before) is not None
+        )
 
     def change_in_of(self, text: str, at: int) -> bool:
         """ "an increase in both disease-free and overall survival of about 5%": a change noun

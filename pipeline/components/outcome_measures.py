@@ -339,7 +339,9 @@ def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
     ):
         return False
     if prev.te == f.ts - 1 and parser.lower(prev.te) in ("(", "["):
-        return True  # the total's breakdown by arm
+        # the total's breakdown by arm (not of who was assessed: "Overall survival was analysed
+        # in 412 patients (206 in the letrozole arm ...)" gives the arms' sizes)
+        return not lex.assessed_total(parser.text, prev.start, prev.all_form)
     return prev.arm is not None and parser.lower(f.ts - 1) in lex.connectors
 
 

@@ -169,6 +169,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "following_drug_links",
     "size_label_stops",
     "relative_pronouns",
+    "assessment_words",
+    "recording_words",
     *SCOPE_LISTS,
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")

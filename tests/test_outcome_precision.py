@@ -351,6 +351,9 @@ DRUGS = [("letrozole", "DRUG", "MESH:D000077289"), ("tamoxifen", "DRUG", "MESH:D
         ("(tamoxifen: 6; placebo: 7)", "tamoxifen", "placebo"),
         ("(6 tamoxifen, 7 placebo)", "tamoxifen", "placebo"),
         ("(drug A, 6; placebo, 7)", "drug A", "placebo"),
+        # a letter after a treatment noun; a label tied by a link word beside a known arm
+        ("(6 on regimen A and 7 on regimen B)", "regimen A", "regimen B"),
+        ("(6 with the new regimen and 7 with placebo)", "new regimen", "placebo"),
         # a statistic after the parts is no label
         ("(6 with drug A and 7 with placebo; P = .04)", "drug A", "placebo"),
         ("(6 with drug A and 7 with placebo [P = .04])", "drug A", "placebo"),
@@ -416,13 +419,25 @@ def test_the_arms_of_who_had_the_outcome_count_it(outcomes_nlp: Language, text: 
         "(6 with grade 3 and 7 with grade 4)",  # a grade
         "(6 men and 7 women)",  # no link word and no known arm
         "(6 with drug A and 5 with placebo)",  # not the total's parts
+        # a letter names an arm only after a treatment noun: these are places, periods, strata
+        "(6 at site A and 7 at site B)",
+        "(6 in centre A and 7 in centre B)",
+        "(6 in hospital A and 7 in hospital B)",
+        "(6 in stratum A and 7 in stratum B)",
+        "(6 with subtype A and 7 with subtype B)",
+        "(6 in period A and 7 in period B)",
+        # beside a known arm, a label tied by a link word is no arm when it names a time, a
+        # place or a condition
+        "(6 in the first year and 7 with placebo)",
+        "(6 with CNS involvement and 7 with placebo)",
+        "(6 in the control group and 7 in Europe)",
     ],
 )
 def test_a_split_that_is_not_by_arm_names_no_arm(outcomes_nlp: Language, split: str) -> None:
     diseases = [("neutropenia", "DISEASE", "MESH:D009503"), ("nausea", "DISEASE", "MESH:D009325")]
     text = f"Grade 3 toxicity occurred in 13 patients {split}."
     got = arms(outcomes_nlp, text, diseases)
-    assert [a for _, _, a, _ in got if a not in (None, "placebo")] == []
+    assert [a for _, _, a, _ in got if a not in (None, "placebo", "control")] == []
 
 
 def test_a_letter_or_regimen_label_names_an_arm(outcomes_nlp: Language) -> None:

@@ -273,24 +273,30 @@ def _names_arms(lex: Lexicon, text: str, arms: list[_Label],
                 drugs: list[tuple[int, int]], claimed: list[tuple[int, int]]) -> bool:  # fmt: skip
     """Do the labels name arms? None overlaps a claimed span or is longer than three words; each
     is a drug, has a control-arm word or an arm noun ("placebo", "group B"), or is a lettered
-    treatment ("drug A", "regimen B"; not "grade 3", "stage II") or a regimen's abbreviation
-    ("ddAT"); or at least one is, and the others are tied to their counts by a link word ("6
-    with the new regimen and 7 with placebo")."""
+    treatment ("drug A", "regimen B": a letter after a treatment noun; not "site A", "grade 3",
+    "stage II") or a regimen's abbreviation ("ddAT"); or at least one is, and the others are
+    tied to their counts by a link word ("6 with the new regimen and 7 with placebo") and name
+    no time, place or condition ("6 in the first year", "4 with CNS involvement")."""
     known = 0
     for s, e, linked, noun in arms:
         if any(a < e and s < b for a, b in claimed):
             return False
         words = text[s:e].split()
-        if len(words) > 3 or words[0].lower() in lex.count_blockers:
+        lows = [w.lower() for w in words]
+        if len(words) > 3 or lows[0] in lex.count_blockers:
             return False
         if (
             noun
             or any(a < e and s < b for a, b in drugs)
-            or any(w.lower() in lex.control_arms or w.lower() in lex.arm_nouns for w in words)
-            or (len(words[-1]) == 1 and words[-1].isupper())
+            or any(w in lex.control_arms or w in lex.arm_nouns for w in lows)
+            or (
+                len(words[-1]) == 1
+                and words[-1].isupper()
+                and any(w in lex.treatment_nouns for w in lows[:-1])
+            )
             or (len(words) == 1 and lex.regimen_label_re.fullmatch(words[0]) is not None)
         ):
             known += 1
-        elif not linked:
+        elif not linked or any(w in lex.non_arm_label_words for w in lows):
             return False
     return known > 0

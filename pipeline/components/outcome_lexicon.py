@@ -98,6 +98,8 @@ class Lexicon:
         self.control_arms = sets["control_arms"]
         self.size_label_stops = sets["size_label_stops"]
         self.relative_pronouns = sets["relative_pronouns"]
+        self.treatment_nouns = sets["treatment_nouns"]
+        self.non_arm_label_words = sets["non_arm_label_words"]
 
     def _build_figure_regexes(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """What a figure is not: thresholds, confidence levels, body areas, reference values,

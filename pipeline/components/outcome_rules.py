@@ -171,6 +171,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "relative_pronouns",
     "assessment_words",
     "recording_words",
+    "treatment_nouns",
+    "non_arm_label_words",
     *SCOPE_LISTS,
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")

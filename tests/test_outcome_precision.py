@@ -440,6 +440,23 @@ def test_a_split_that_is_not_by_arm_names_no_arm(outcomes_nlp: Language, split: 
     assert [a for _, _, a, _ in got if a not in (None, "placebo", "control")] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Serious adverse events occurred in 13 patients (6 at site A and 7 at site B).",
+         ("adverse_event", 13.0)),
+        ("Rash occurred in 12 patients (5 with mild and 7 with moderate severity).",
+         ("adverse_event", 12.0)),
+        ("Relapse occurred in 13 patients (6 in period A and 7 in period B).", ("relapse", 13.0)),
+    ],
+)  # fmt: skip
+def test_a_total_whose_parts_are_no_rows_stays(
+    outcomes_nlp: Language, text: str, expected: tuple[str, float]
+) -> None:
+    # the parts split it by no arm and give no rows: the total is the one figure left
+    assert [(m, v) for m, v, _, _ in arms(outcomes_nlp, text)] == [expected]
+
+
 def test_a_letter_or_regimen_label_names_an_arm(outcomes_nlp: Language) -> None:
     got = arms(outcomes_nlp, "Patients were randomized (S, n = 26; E120, n = 202).")
     assert [(a, g) for _, _, a, g in got] == [("S", 26), ("E120", 202)]

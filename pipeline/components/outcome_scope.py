@@ -399,7 +399,9 @@ _SPLIT = re.compile(
 def pooled_totals(figures: list[Figure], text: str, enrollment: str) -> set[int]:
     """Indices of figures that are the sum of the counts split off right after them (at least
     two, within PARTS_WINDOW characters, skipping larger numbers: the arms' sizes): a total
-    split by arm. Enrollment counts and group sizes are who was studied, and stay."""
+    split by arm. Enrollment counts and group sizes are who was studied, and stay; so does a
+    total whose parts give no row ("in 13 patients (6 at site A and 7 at site B)": no arms,
+    the total is the one figure left)."""
     out: set[int] = set()
     for k, f in enumerate(figures[:-1]):
         total = f.num if f.num is not None else f.count
@@ -409,17 +411,17 @@ def pooled_totals(figures: list[Figure], text: str, enrollment: str) -> set[int]
             text, f.end, figures[k + 1].start
         ):
             continue
-        parts, acc = 0, 0
+        parts, acc, rows = 0, 0, False
         for g in figures[k + 1 :]:
             part = g.num if g.num is not None else g.count
             if g.start - f.end > PARTS_WINDOW or part is None or g.n_form:
                 break
             if part >= total:
                 continue  # "(251 [7.0%] in 3579 patients ...)": an arm's size
-            parts, acc = parts + 1, acc + part
+            parts, acc, rows = parts + 1, acc + part, rows or g.measure is not None
             if acc >= total:
                 break
-        if parts >= 2 and acc == total:
+        if parts >= 2 and acc == total and rows:
             out.add(k)
     return out | _pooled_rates(figures, text)
 

@@ -457,6 +457,20 @@ def test_a_total_whose_parts_are_no_rows_stays(
     assert [(m, v) for m, v, _, _ in arms(outcomes_nlp, text)] == [expected]
 
 
+ASPIRIN = [("aspirin", "DRUG", "MESH:D001241")]
+
+
+def test_an_arm_differing_in_its_modifier_shares_the_head(outcomes_nlp: Language) -> None:
+    text = "Thrombosis developed in 8 patients (3 with low-dose and 5 with high-dose aspirin)."
+    doc = run(outcomes_nlp, text, ASPIRIN)
+    got = [(r["arm"], r["drug_concept_id"]) for r in doc._.outcomes]
+    assert got == [("low-dose aspirin", "MESH:D001241"), ("high-dose aspirin", "MESH:D001241")]
+    # an arm that is no modifier of the other keeps its own name
+    text = "Thrombosis developed in 8 patients (3 with placebo and 5 with high-dose aspirin)."
+    assert [a for _, _, a, _ in arms(outcomes_nlp, text, ASPIRIN)] == [
+        "placebo", "high-dose aspirin"]
+
+
 def test_a_letter_or_regimen_label_names_an_arm(outcomes_nlp: Language) -> None:
     got = arms(outcomes_nlp, "Patients were randomized (S, n = 26; E120, n = 202).")
     assert [(a, g) for _, _, a, g in got] == [("S", 26), ("E120", 202)]

@@ -5,7 +5,8 @@ Functions over the figures `SentenceParser` found in one sentence, after `assign
 (nearest timepoint of the same clause), `mark_change_pairs` ("fell from 35% to 22%": before and
 after), `attach_arms` ("25% and 15% in the docetaxel and control arms"), `split_by_arm` ("in 13
 patients (6 with drug A and 7 with placebo)": the parts' arms, and the total's measure for
-them). Every search looks at a bounded window, so a sentence costs time linear in its length.
+them), `share_arm_heads` ("3 with low-dose and 5 with high-dose aspirin": "low-dose aspirin").
+Every search looks at a bounded window, so a sentence costs time linear in its length.
 """
 
 from __future__ import annotations
@@ -222,6 +223,36 @@ def split_by_arm(
                 g.measure = total.measure
         split.add(k)
     return split
+
+
+# How many figures after an arm's figure may hold the arm whose head it shares.
+HEAD_FIGURES = 3
+_FIRST_WORD = re.compile(r"\s*\S+\s+")
+
+
+def share_arm_heads(figures: list[Figure], text: str) -> None:
+    """ "(3 with low-dose and 5 with high-dose aspirin)": an arm of one hyphenated word that
+    differs from a later arm (among the next HEAD_FIGURES figures') only in its modifier (the
+    same word after the hyphen: "low-dose", "high-dose") shares that arm's head: "aspirin" is
+    its `arm_head`."""
+    for k, f in enumerate(figures):
+        if f.arm is None or f.arm_head is not None:
+            continue
+        word = text[f.arm[0] : f.arm[1]].strip().lower()
+        if " " in word or "-" not in word.strip("-"):
+            continue
+        suffix = word.rsplit("-", 1)[1]
+        for g in figures[k + 1 : k + 1 + HEAD_FIGURES]:
+            if g.arm is None or g.arm[0] < f.arm[1]:
+                continue
+            label = text[g.arm[0] : g.arm[1]]
+            first = _FIRST_WORD.match(label)
+            if first is None:
+                continue
+            modifier = first.group().strip().lower()
+            if modifier != word and "-" in modifier and modifier.rsplit("-", 1)[1] == suffix:
+                f.arm_head = (g.arm[0] + first.end(), g.arm[1])
+            break
 
 
 class _Label(NamedTuple):

@@ -503,6 +503,8 @@ CASES = [
         ("There were 31 cases of dermatitis in the imiquimod group.", [("other", 31.0)]),
         ("During treatment with imiquimod there were 31 cases of dermatitis.", [("other", 31.0)]),
         ("We observed 31 cases of grade 2 dermatitis with placebo.", [("other", 31.0)]),
+        # so does the pool the cases are counted in
+        ("Of the 40 patients, there were 5 cases of dermatitis.", [("other", 5.0)]),
         ("There were 78 cases of invasive breast cancer in the tamoxifen group and 121 in the "
          "placebo group.", [("other", 78.0), ("other", 121.0)]),
         # the sentence names adverse events

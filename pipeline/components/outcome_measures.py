@@ -441,12 +441,13 @@ _WORDS_BETWEEN = re.compile(rf"\s+(?:[\w-]+\s+){{0,{OCCURRENCE_WORDS}}}")
 
 def occurrence_counts(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
                       diseases: list[tuple[int, int]], cues: list[Cue],
-                      drugs: list[tuple[int, int]]) -> None:  # fmt: skip
+                      drugs: list[tuple[int, int]], pooled: bool) -> None:  # fmt: skip
     """ "There were 31 cases of dermatitis in the imiquimod group": a count of occurrences of a
     disease (`diseases`: the sentence's disease mentions, sentence-relative spans in order) that
     no cue claimed is a result when the sentence ties the cases to the trial's subjects: the
-    figure has an arm, or the sentence names a drug (`drugs`: its drug mentions) or an arm ("the
-    imiquimod group", "arm B", "with placebo": `Lexicon.arm_named_re`). Its measure is adverse
+    figure has an arm, the sentence names a drug (`drugs`: its drug mentions) or an arm ("the
+    imiquimod group", "arm B", "with placebo": `Lexicon.arm_named_re`), or it is `pooled`: it
+    names the subjects the cases are counted in ("Of the 40 patients, ..."). Its measure is adverse
     event when the sentence names adverse events (a normal adverse-event cue: "side effects",
     "toxicity"), else `other` (a prevention trial's "78 cases of invasive breast cancer" in its
     placebo group are its end point, no adverse event). Without such a tie the cases are a case
@@ -477,7 +478,7 @@ def occurrence_counts(lex: Lexicon, figures: list[Figure], parser: SentenceParse
             continue
         if f.arm is None:
             if named is None:
-                named = bool(drugs) or lex.arm_named_re.search(text) is not None
+                named = pooled or bool(drugs) or lex.arm_named_re.search(text) is not None
             if not named:
                 continue
         if adverse is None:

@@ -377,7 +377,7 @@ class OutcomeExtractor:
         split = split_by_arm(lex, figures, parser, drugs, claimed)
         share_arm_heads(figures, parser.text)
         compared_figures(lex, figures, parser, boundary, [a for a, _ in drugs])
-        occurrence_counts(lex, figures, parser, diseases, cues, drugs)
+        occurrence_counts(lex, figures, parser, diseases, cues, drugs, den_context is not None)
         mark_differences(figures, parser.text)
         # (drug ends only where a "(n = N)" figure may need them)
         drug_ends = [m.end - base for m in sm.drugs] if any(f.n_form for f in figures) else []

@@ -351,6 +351,9 @@ DRUGS = [("letrozole", "DRUG", "MESH:D000077289"), ("tamoxifen", "DRUG", "MESH:D
         ("(tamoxifen: 6; placebo: 7)", "tamoxifen", "placebo"),
         ("(6 tamoxifen, 7 placebo)", "tamoxifen", "placebo"),
         ("(drug A, 6; placebo, 7)", "drug A", "placebo"),
+        # a letter after a treatment noun; a label tied by a link word beside a known arm
+        ("(6 on regimen A and 7 on regimen B)", "regimen A", "regimen B"),
+        ("(6 with the new regimen and 7 with placebo)", "new regimen", "placebo"),
         # a statistic after the parts is no label
         ("(6 with drug A and 7 with placebo; P = .04)", "drug A", "placebo"),
         ("(6 with drug A and 7 with placebo [P = .04])", "drug A", "placebo"),
@@ -370,6 +373,44 @@ def test_a_totals_parts_by_arm_name_their_arms(
     assert [(m, a) for m, _, a, _ in arms(outcomes_nlp, text, DRUGS)] == got
 
 
+ARMS = [
+    ("docetaxel", "DRUG", "MESH:D000077143"),
+    ("paclitaxel", "DRUG", "MESH:D017239"),
+    ("imiquimod", "DRUG", "MESH:D000077271"),
+    ("letrozole", "DRUG", "MESH:D000077289"),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Response was evaluable in 88 patients (45 with docetaxel and 43 with paclitaxel).",
+        "Toxicity was evaluated in 120 patients (60 with drug A and 60 with placebo).",
+        "Adverse events were recorded in all 96 patients (48 with imiquimod and 48 with vehicle).",
+        "Overall survival was analysed in 412 patients (206 in the letrozole arm and 206 in the "
+        "placebo arm).",
+    ],
+)
+def test_the_arms_of_who_was_assessed_count_no_outcome(outcomes_nlp: Language, text: str) -> None:
+    # the total is who was assessed for the outcome, its parts the arms' sizes: they do not
+    # take the outcome's measure
+    got = arms(outcomes_nlp, text, ARMS)
+    assert got and {m for m, _, _, _ in got} <= {"other", "enrollment"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Neutropenia was recorded in 13 patients (6 with drug A and 7 with placebo).",
+        "Adverse events occurred in all 13 patients (6 with drug A and 7 with placebo).",
+    ],
+)
+def test_the_arms_of_who_had_the_outcome_count_it(outcomes_nlp: Language, text: str) -> None:
+    got = arms(outcomes_nlp, text, ARMS)
+    expected = [("adverse_event", "drug A"), ("adverse_event", "placebo")]
+    assert [(m, a) for m, _, a, _ in got] == expected
+
+
 @pytest.mark.parametrize(
     "split",
     [
@@ -378,13 +419,56 @@ def test_a_totals_parts_by_arm_name_their_arms(
         "(6 with grade 3 and 7 with grade 4)",  # a grade
         "(6 men and 7 women)",  # no link word and no known arm
         "(6 with drug A and 5 with placebo)",  # not the total's parts
+        # a letter names an arm only after a treatment noun: these are places, periods, strata
+        "(6 at site A and 7 at site B)",
+        "(6 in centre A and 7 in centre B)",
+        "(6 in hospital A and 7 in hospital B)",
+        "(6 in stratum A and 7 in stratum B)",
+        "(6 with subtype A and 7 with subtype B)",
+        "(6 in period A and 7 in period B)",
+        # beside a known arm, a label tied by a link word is no arm when it names a time, a
+        # place or a condition
+        "(6 in the first year and 7 with placebo)",
+        "(6 with CNS involvement and 7 with placebo)",
+        "(6 in the control group and 7 in Europe)",
     ],
 )
 def test_a_split_that_is_not_by_arm_names_no_arm(outcomes_nlp: Language, split: str) -> None:
     diseases = [("neutropenia", "DISEASE", "MESH:D009503"), ("nausea", "DISEASE", "MESH:D009325")]
     text = f"Grade 3 toxicity occurred in 13 patients {split}."
     got = arms(outcomes_nlp, text, diseases)
-    assert [a for _, _, a, _ in got if a not in (None, "placebo")] == []
+    assert [a for _, _, a, _ in got if a not in (None, "placebo", "control")] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Serious adverse events occurred in 13 patients (6 at site A and 7 at site B).",
+         ("adverse_event", 13.0)),
+        ("Rash occurred in 12 patients (5 with mild and 7 with moderate severity).",
+         ("adverse_event", 12.0)),
+        ("Relapse occurred in 13 patients (6 in period A and 7 in period B).", ("relapse", 13.0)),
+    ],
+)  # fmt: skip
+def test_a_total_whose_parts_are_no_rows_stays(
+    outcomes_nlp: Language, text: str, expected: tuple[str, float]
+) -> None:
+    # the parts split it by no arm and give no rows: the total is the one figure left
+    assert [(m, v) for m, v, _, _ in arms(outcomes_nlp, text)] == [expected]
+
+
+ASPIRIN = [("aspirin", "DRUG", "MESH:D001241")]
+
+
+def test_an_arm_differing_in_its_modifier_shares_the_head(outcomes_nlp: Language) -> None:
+    text = "Thrombosis developed in 8 patients (3 with low-dose and 5 with high-dose aspirin)."
+    doc = run(outcomes_nlp, text, ASPIRIN)
+    got = [(r["arm"], r["drug_concept_id"]) for r in doc._.outcomes]
+    assert got == [("low-dose aspirin", "MESH:D001241"), ("high-dose aspirin", "MESH:D001241")]
+    # an arm that is no modifier of the other keeps its own name
+    text = "Thrombosis developed in 8 patients (3 with placebo and 5 with high-dose aspirin)."
+    assert [a for _, _, a, _ in arms(outcomes_nlp, text, ASPIRIN)] == [
+        "placebo", "high-dose aspirin"]
 
 
 def test_a_letter_or_regimen_label_names_an_arm(outcomes_nlp: Language) -> None:
@@ -394,30 +478,43 @@ def test_a_letter_or_regimen_label_names_an_arm(outcomes_nlp: Language) -> None:
     assert [(a, g) for _, _, a, g in got] == [(None, None)]
 
 
-# -- "N cases of <disease>" with no cue near is still a result --------------------------------
+# -- "N cases of <disease>" tied to the trial's subjects is a result ---------------------------
 
 CASES = [
     ("dermatitis", "DISEASE", "MESH:D003872"),
     ("invasive breast cancer", "DISEASE", "MESH:D001943"),
+    ("breast cancer", "DISEASE", "MESH:D001943"),
+    ("atopic dermatitis", "DISEASE", "MESH:D003876"),
+    ("pemphigus vulgaris", "DISEASE", "MESH:D010392"),
+    ("lichen planus", "DISEASE", "MESH:D008010"),
+    ("hidradenitis suppurativa", "DISEASE", "MESH:D017497"),
+    ("psoriasis", "DISEASE", "MESH:D011565"),
+    ("melanoma", "DISEASE", "MESH:D008545"),
     ("tamoxifen", "DRUG", "MESH:D013629"),
+    ("imiquimod", "DRUG", "MESH:D000077271"),
 ]
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # no cue: a neutral measure (a prevention trial's own end point is no adverse event)
-        ("There were 31 cases of dermatitis.", [("other", 31.0)]),
-        ("We observed 31 cases of grade 2 dermatitis.", [("other", 31.0)]),
+        # an arm or a drug ties the cases to the trial's subjects; no cue: a neutral measure (a
+        # prevention trial's own end point is no adverse event)
+        ("There were 31 cases of dermatitis in the imiquimod group.", [("other", 31.0)]),
+        ("During treatment with imiquimod there were 31 cases of dermatitis.", [("other", 31.0)]),
+        ("We observed 31 cases of grade 2 dermatitis with placebo.", [("other", 31.0)]),
+        # so does the pool the cases are counted in
+        ("Of the 40 patients, there were 5 cases of dermatitis.", [("other", 5.0)]),
         ("There were 78 cases of invasive breast cancer in the tamoxifen group and 121 in the "
          "placebo group.", [("other", 78.0), ("other", 121.0)]),
         # the sentence names adverse events
-        ("Side effects were mild: there were 31 cases of dermatitis.", [("adverse_event", 31.0)]),
+        ("Side effects of imiquimod were mild: there were 31 cases of dermatitis.",
+         [("adverse_event", 31.0)]),
         # general statements and earlier work are no results
         ("About 200,000 new cases of invasive breast cancer are diagnosed each year.", []),
-        ("Previous studies reported 31 cases of dermatitis.", []),
+        ("Previous studies reported 31 cases of dermatitis with imiquimod.", []),
         # no disease counted
-        ("There were 31 cases of missing data.", []),
+        ("There were 31 cases of missing data in the imiquimod group.", []),
         # the cases a case report describes are who was studied, not a result
         ("Two cases of dermatitis in patients on tamoxifen are presented.", []),
         ("We followed 210 cases of dermatitis for eleven years.", []),
@@ -431,3 +528,38 @@ def test_cases_of_a_disease_are_a_result(
 ) -> None:
     got = [(m, v) for m, v, _, _ in arms(outcomes_nlp, text, CASES)]
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a case series' subjects
+        "We analyzed 350 cases of atopic dermatitis from 12 centres.",
+        "This retrospective study comprised 87 cases of pemphigus vulgaris.",
+        "Clinical records of 64 cases of lichen planus were examined.",
+        "A total of 120 cases of hidradenitis suppurativa were evaluated.",
+        "The registry contained 210 cases of psoriasis.",
+        "There were 31 cases of dermatitis.",
+        # background statistics
+        "In 2018, 2,088,849 new cases of breast cancer were diagnosed worldwide.",
+        "In 2012, there were 14,000 cases of melanoma in the United Kingdom.",
+        "About 200,000 new cases of breast cancer are diagnosed each year in the United States.",
+    ],
+)
+def test_cases_not_tied_to_the_trials_subjects_are_no_result(
+    outcomes_nlp: Language, text: str
+) -> None:
+    # neither an arm nor a drug says the cases occurred in the trial's subjects
+    assert arms(outcomes_nlp, text, CASES) == []
+
+
+# -- a sentence with only present-tense verbs states what is generally known -------------------
+
+
+def test_a_name_in_ed_is_no_past_tense_verb(outcomes_nlp: Language) -> None:
+    # "United" is part of a name, not a verb in the past tense
+    text = "About 12% of women in the United States develop breast cancer."
+    assert values(outcomes_nlp, text) == []
+    # (a past-tense verb still makes the sentence a finding)
+    text = "About 12% of women in the United States developed breast cancer."
+    assert values(outcomes_nlp, text) == [12.0]

@@ -5,7 +5,8 @@ Functions over the figures `SentenceParser` found in one sentence, after `assign
 (nearest timepoint of the same clause), `mark_change_pairs` ("fell from 35% to 22%": before and
 after), `attach_arms` ("25% and 15% in the docetaxel and control arms"), `split_by_arm` ("in 13
 patients (6 with drug A and 7 with placebo)": the parts' arms, and the total's measure for
-them). Every search looks at a bounded window, so a sentence costs time linear in its length.
+them), `share_arm_heads` ("3 with low-dose and 5 with high-dose aspirin": "low-dose aspirin").
+Every search looks at a bounded window, so a sentence costs time linear in its length.
 """
 
 from __future__ import annotations
@@ -175,7 +176,8 @@ def split_by_arm(
 ) -> set[int]:  # fmt: skip
     """ "Neutropenia occurred in 13 patients (6 with drug A and 7 with placebo)": the counts in
     a bracket after a count of an outcome (at most SPLIT_WORDS words between), at least two,
-    summing to it, each beside a label that names an arm, are the arms' counts of that outcome:
+    summing to it, each beside a label that names an arm, are the arms' counts of that outcome
+    (unless the total is who was assessed for it, `Lexicon.assessed_total`):
     each gets its label as its arm (unless it has one) and the total's measure. Returns the
     indices of the totals split (pooled away, as `pooled_totals` does). `drugs`: the sentence's
     drug mentions, `claimed`: its measure cues and disease mentions (sentence-relative character
@@ -191,6 +193,8 @@ def split_by_arm(
             or total.pct is not None
             or total.excluded
             or total.measure in (None, "enrollment", "other")
+            # "Response was evaluable in 88 patients (45 with A and 43 with B)": the arms' sizes
+            or lex.assessed_total(parser.text, total.start, total.all_form)
         ):
             continue
         m = total.te
@@ -219,6 +223,36 @@ def split_by_arm(
                 g.measure = total.measure
         split.add(k)
     return split
+
+
+# How many figures after an arm's figure may hold the arm whose head it shares.
+HEAD_FIGURES = 3
+_FIRST_WORD = re.compile(r"\s*\S+\s+")
+
+
+def share_arm_heads(figures: list[Figure], text: str) -> None:
+    """ "(3 with low-dose and 5 with high-dose aspirin)": an arm of one hyphenated word that
+    differs from a later arm (among the next HEAD_FIGURES figures') only in its modifier (the
+    same word after the hyphen: "low-dose", "high-dose") shares that arm's head: "aspirin" is
+    its `arm_head`."""
+    for k, f in enumerate(figures):
+        if f.arm is None or f.arm_head is not None:
+            continue
+        word = text[f.arm[0] : f.arm[1]].strip().lower()
+        if " " in word or "-" not in word.strip("-"):
+            continue
+        suffix = word.rsplit("-", 1)[1]
+        for g in figures[k + 1 : k + 1 + HEAD_FIGURES]:
+            if g.arm is None or g.arm[0] < f.arm[1]:
+                continue
+            label = text[g.arm[0] : g.arm[1]]
+            first = _FIRST_WORD.match(label)
+            if first is None:
+                continue
+            modifier = first.group().strip().lower()
+            if modifier != word and "-" in modifier and modifier.rsplit("-", 1)[1] == suffix:
+                f.arm_head = (g.arm[0] + first.end(), g.arm[1])
+            break
 
 
 class _Label(NamedTuple):
@@ -270,24 +304,30 @@ def _names_arms(lex: Lexicon, text: str, arms: list[_Label],
                 drugs: list[tuple[int, int]], claimed: list[tuple[int, int]]) -> bool:  # fmt: skip
     """Do the labels name arms? None overlaps a claimed span or is longer than three words; each
     is a drug, has a control-arm word or an arm noun ("placebo", "group B"), or is a lettered
-    treatment ("drug A", "regimen B"; not "grade 3", "stage II") or a regimen's abbreviation
-    ("ddAT"); or at least one is, and the others are tied to their counts by a link word ("6
-    with the new regimen and 7 with placebo")."""
+    treatment ("drug A", "regimen B": a letter after a treatment noun; not "site A", "grade 3",
+    "stage II") or a regimen's abbreviation ("ddAT"); or at least one is, and the others are
+    tied to their counts by a link word ("6 with the new regimen and 7 with placebo") and name
+    no time, place or condition ("6 in the first year", "4 with CNS involvement")."""
     known = 0
     for s, e, linked, noun in arms:
         if any(a < e and s < b for a, b in claimed):
             return False
         words = text[s:e].split()
-        if len(words) > 3 or words[0].lower() in lex.count_blockers:
+        lows = [w.lower() for w in words]
+        if len(words) > 3 or lows[0] in lex.count_blockers:
             return False
         if (
             noun
             or any(a < e and s < b for a, b in drugs)
-            or any(w.lower() in lex.control_arms or w.lower() in lex.arm_nouns for w in words)
-            or (len(words[-1]) == 1 and words[-1].isupper())
+            or any(w in lex.control_arms or w in lex.arm_nouns for w in lows)
+            or (
+                len(words[-1]) == 1
+                and words[-1].isupper()
+                and any(w in lex.treatment_nouns for w in lows[:-1])
+            )
             or (len(words) == 1 and lex.regimen_label_re.fullmatch(words[0]) is not None)
         ):
             known += 1
-        elif not linked:
+        elif not linked or any(w in lex.non_arm_label_words for w in lows):
             return False
     return known > 0

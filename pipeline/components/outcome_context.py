@@ -253,6 +253,24 @@ def _follow_cohort(f: Figure, ctx: DocContext, den_context: int | None, n: _Numb
     return True
 
 
+def arm_text(f: Figure, text: str) -> str | None:
+    """The figure's arm as written, with the head it shares with another arm ("low-dose" and
+    "aspirin": "low-dose aspirin")."""
+    if f.arm is None:
+        return None
+    arm = text[f.arm[0] : f.arm[1]].strip()
+    if f.arm_head is not None:
+        arm = f"{arm} {text[f.arm_head[0] : f.arm_head[1]].strip()}"
+    return arm
+
+
+def _arm_mentions(f: Figure, ctx: DocContext, base: int) -> list[Mention]:
+    """The mentions in the figure's arm text and its shared head."""
+    spans = [f.arm, f.arm_head] if f.arm is not None else []
+    return [m for span in spans if span is not None
+            for m in ctx.in_range(base + span[0], base + span[1] + 1)]  # fmt: skip
+
+
 def _drug_tie(
     f: Figure, parser: SentenceParser, ctx: DocContext, sm: SentenceMentions
 ) -> tuple[str | None, str | None]:
@@ -261,9 +279,8 @@ def _drug_tie(
     document's main drug."""
     base = sm.base
     if f.arm is not None:
-        s, e = f.arm
-        arm_drugs = [m for m in ctx.in_range(base + s, base + e + 1) if m.label == DRUG]
-        return parser.text[s:e].strip(), arm_drugs[0].concept_id if arm_drugs else None
+        arm_drugs = [m for m in _arm_mentions(f, ctx, base) if m.label == DRUG]
+        return arm_text(f, parser.text), arm_drugs[0].concept_id if arm_drugs else None
     drug = following_drug(sm, parser.text, f)
     if drug is not None:
         f.arm = (drug.start - base, drug.end - base)
@@ -287,9 +304,7 @@ def _group_size(
     keys: list[str] = []
     if arm is not None:
         keys.append(arm.lower())
-        drugs = (
-            [m for m in ctx.in_range(sm.base + f.arm[0], sm.base + f.arm[1] + 1)] if f.arm else []
-        )
+        drugs = _arm_mentions(f, ctx, sm.base)
         keys.extend(m.concept_id or m.text.lower() for m in drugs if m.label == DRUG)
     if f.measure == "enrollment" and n.count is not None:
         size_keys = list(keys)
@@ -394,7 +409,7 @@ def resolve_figure(
         f.arm = size_arm(f, parser.text, sm)  # "letrozole (n = 453)": the arm's size
     drug_text, drug_id = _drug_tie(f, parser, ctx, sm)
     base = sent.start_char
-    arm = parser.text[f.arm[0] : f.arm[1]].strip() if f.arm is not None else None
+    arm = arm_text(f, parser.text)
     group_size = _group_size(f, parser, ctx, sm, arm, n)
     disease: Mention | None
     if f.measure in EVENT_MEASURES:

@@ -98,6 +98,8 @@ class Lexicon:
         self.control_arms = sets["control_arms"]
         self.size_label_stops = sets["size_label_stops"]
         self.relative_pronouns = sets["relative_pronouns"]
+        self.treatment_nouns = sets["treatment_nouns"]
+        self.non_arm_label_words = sets["non_arm_label_words"]
 
     def _build_figure_regexes(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """What a figure is not: thresholds, confidence levels, body areas, reference values,
@@ -217,6 +219,15 @@ class Lexicon:
             rf"\b(?:{_alt(data['rate_base_prepositions'])})\s+(?:the\s+)?$",
             re.IGNORECASE,
         )
+        # "Response was evaluable in 88 patients", "Adverse events were recorded in all 96
+        # patients": the count after them is who was assessed, not a count of the outcome
+        preps = _alt(self.prepositions)
+        self.assessed_before_re = re.compile(
+            rf"\b(?:{_alt(data['assessment_words'])})\s+(?:{preps})\s+(?:the\s+)?$", re.IGNORECASE
+        )
+        self.recorded_before_re = re.compile(
+            rf"\b(?:{_alt(data['recording_words'])})\s+(?:{preps})\s+$", re.IGNORECASE
+        )
         # "median follow-up of 24 months", "median age 52 years": no outcome
         self.median_not_outcome_re = re.compile(
             rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
@@ -293,6 +304,13 @@ class Lexicon:
         # with a capital and no lower-case word in it ("A", "E120", "ddAT", "AC-DOC"; not
         # "ER-positive", "Europe")
         self.regimen_label_re = re.compile(r"(?=.*[A-Z])(?!.*[a-z]{3})[A-Za-z0-9+/-]{1,12}")
+        # a sentence that names an arm ("in the imiquimod group", "arm B", "the two groups",
+        # "with placebo"): the cases of a disease it counts occurred in the trial's subjects
+        self.arm_named_re = re.compile(
+            rf"\b(?:{arm_nouns})\b|\b(?:{_alt(data['arm_drug_links'])})\s+(?:the\s+)?"
+            rf"(?:{_alt_spaced(data['control_arms'])})\b",
+            re.IGNORECASE,
+        )
         self.size_control_re = re.compile(
             rf"\b(?P<arm>(?:{_alt(data['control_arms'])})(?:\s+(?:{arm_nouns}))?)\s*[(\[]\s*$",
             re.IGNORECASE,
@@ -331,6 +349,15 @@ class Lexicon:
         if ("no" in words or "none" in words or "all" in words) and words & self.pop:
             return self._zero_all_re.search(low) is not None
         return False
+
+    def assessed_total(self, text: str, start: int, all_form: bool) -> bool:
+        """Does the count at text[start:] say who was assessed for its outcome ("Response was
+        evaluable in 88 patients"; "recorded in all 96 patients", `all_form`: the count is
+        written "all N") rather than in whom it occurred?"""
+        before = text[max(0, start - 40) : start]
+        return self.assessed_before_re.search(before) is not None or (
+            all_form and self.recorded_before_re.search(before) is not None
+        )
 
     def change_in_of(self, text: str, at: int) -> bool:
         """ "an increase in both disease-free and overall survival of about 5%": a change noun

@@ -4,7 +4,8 @@ Functions over the figures `SentenceParser` found in one sentence: `group` (bare
 joined by "and", ",", "vs" share a measure), `assign_measures` (nearest measure cue, scored by
 `Lexicon.scores`, or who was studied by the figure's form), `compared_figures` (a figure no cue
 claimed that is compared or tied to an arm is still a result: `other`), `occurrence_counts` ("31
-cases of dermatitis": `other`, or `adverse_event` beside an adverse-event cue). What is attached
+cases of dermatitis in the imiquimod group": `other`, or `adverse_event` beside an adverse-event
+cue; none without an arm or a drug). What is attached
 to a figure besides its measure is `outcome_attach.py`'s. Distances are read from prefix sums and
 every search looks at a bounded window, so a sentence costs time linear in its length.
 """
@@ -338,7 +339,9 @@ def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
     ):
         return False
     if prev.te == f.ts - 1 and parser.lower(prev.te) in ("(", "["):
-        return True  # the total's breakdown by arm
+        # the total's breakdown by arm (not of who was assessed: "Overall survival was analysed
+        # in 412 patients (206 in the letrozole arm ...)" gives the arms' sizes)
+        return not lex.assessed_total(parser.text, prev.start, prev.all_form)
     return prev.arm is not None and parser.lower(f.ts - 1) in lex.connectors
 
 
@@ -437,18 +440,26 @@ _WORDS_BETWEEN = re.compile(rf"\s+(?:[\w-]+\s+){{0,{OCCURRENCE_WORDS}}}")
 
 
 def occurrence_counts(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
-                      diseases: list[tuple[int, int]], cues: list[Cue]) -> None:  # fmt: skip
-    """ "There were 31 cases of dermatitis": a count of occurrences of a disease (`diseases`:
-    the sentence's disease mentions, sentence-relative spans in order) that no cue claimed is a
-    result: an adverse event when the sentence names adverse events (a normal adverse-event cue:
-    "side effects", "toxicity"), else `other` (a prevention trial's "78 cases of invasive breast
-    cancer" are its end point, no adverse event). Not in a sentence of general statements or
-    earlier work ("About 200,000 new cases of breast cancer are diagnosed each year") nor the
-    cases a case report describes ("Two cases of X are presented", "We followed 210 cases of
-    X"); not a percentage ("41% of cases of uveitis")."""
+                      diseases: list[tuple[int, int]], cues: list[Cue],
+                      drugs: list[tuple[int, int]], pooled: bool) -> None:  # fmt: skip
+    """ "There were 31 cases of dermatitis in the imiquimod group": a count of occurrences of a
+    disease (`diseases`: the sentence's disease mentions, sentence-relative spans in order) that
+    no cue claimed is a result when the sentence ties the cases to the trial's subjects: the
+    figure has an arm, the sentence names a drug (`drugs`: its drug mentions) or an arm ("the
+    imiquimod group", "arm B", "with placebo": `Lexicon.arm_named_re`), or it is `pooled`: it
+    names the subjects the cases are counted in ("Of the 40 patients, ..."). Its measure is adverse
+    event when the sentence names adverse events (a normal adverse-event cue: "side effects",
+    "toxicity"), else `other` (a prevention trial's "78 cases of invasive breast cancer" in its
+    placebo group are its end point, no adverse event). Without such a tie the cases are a case
+    series' subjects or a background figure ("We analyzed 350 cases of atopic dermatitis", "In
+    2018, 2,088,849 new cases of breast cancer were diagnosed"): no row. Never in a sentence of
+    general statements or earlier work, nor the cases a case report describes ("Two cases of X
+    are presented", "We followed 210 cases of X"); not a percentage ("41% of cases of
+    uveitis")."""
     starts = [a for a, _ in diseases]
     text = parser.text
     adverse: bool | None = None
+    named: bool | None = None  # does the sentence name a drug or an arm?
     for f in figures:
         if (
             f.measure is not None
@@ -465,6 +476,11 @@ def occurrence_counts(lex: Lexicon, figures: list[Figure], parser: SentenceParse
             lex.case_report_after_re.search(text, f.end)
         ):
             continue
+        if f.arm is None:
+            if named is None:
+                named = pooled or bool(drugs) or lex.arm_named_re.search(text) is not None
+            if not named:
+                continue
         if adverse is None:
             if lex.scope.general_statement(text) or lex.scope.earlier_work(text):
                 return

@@ -169,6 +169,10 @@ LEXICON_LISTS: tuple[str, ...] = (
     "following_drug_links",
     "size_label_stops",
     "relative_pronouns",
+    "assessment_words",
+    "recording_words",
+    "treatment_nouns",
+    "non_arm_label_words",
     *SCOPE_LISTS,
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")

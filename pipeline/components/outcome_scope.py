@@ -68,6 +68,11 @@ def _alt(words: Iterable[str]) -> str:
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 
 
+def _in_name(words: list[str], k: int) -> bool:
+    """Is words[k] part of a name of several capitalized words ("United States")?"""
+    return k + 1 < len(words) and words[k][0].isupper() and words[k + 1][0].isupper()
+
+
 class ScopeRules:
     """The scope word lists compiled to sets and regexes (read-only after construction, but for
     a cache of the last sentence's cue words)."""
@@ -198,17 +203,19 @@ class ScopeRules:
         """The sentence's verbs are present (or future) tense only: it states what is generally
         known (or planned), not what the trial found. A past-tense verb is a past marker ("was",
         "had") or a word in -ed that is no participle ("is associated", "used to", "treated
-        with")."""
+        with") nor part of a name ("the United States": capitalized, as is the next word)."""
         # (two searches settle most sentences: no present-tense verb, or a past marker)
         if not self.present_re.search(text) or self.past_re.search(text):
             return False
-        words = [w.lower() for w in _WORD.findall(text)]
+        written = _WORD.findall(text)
+        words = [w.lower() for w in written]
         for k, w in enumerate(words):
             if (
                 len(w) > 4
                 and w.endswith("ed")
                 and (k == 0 or words[k - 1] not in self.present_aux)
                 and (k + 1 == len(words) or words[k + 1] not in self.participle_after)
+                and not _in_name(written, k)
             ):
                 return False
         return True
@@ -392,7 +399,9 @@ _SPLIT = re.compile(
 def pooled_totals(figures: list[Figure], text: str, enrollment: str) -> set[int]:
     """Indices of figures that are the sum of the counts split off right after them (at least
     two, within PARTS_WINDOW characters, skipping larger numbers: the arms' sizes): a total
-    split by arm. Enrollment counts and group sizes are who was studied, and stay."""
+    split by arm. Enrollment counts and group sizes are who was studied, and stay; so does a
+    total whose parts give no row ("in 13 patients (6 at site A and 7 at site B)": no arms,
+    the total is the one figure left)."""
     out: set[int] = set()
     for k, f in enumerate(figures[:-1]):
         total = f.num if f.num is not None else f.count
@@ -402,17 +411,17 @@ def pooled_totals(figures: list[Figure], text: str, enrollment: str) -> set[int]
             text, f.end, figures[k + 1].start
         ):
             continue
-        parts, acc = 0, 0
+        parts, acc, rows = 0, 0, False
         for g in figures[k + 1 :]:
             part = g.num if g.num is not None else g.count
             if g.start - f.end > PARTS_WINDOW or part is None or g.n_form:
                 break
             if part >= total:
                 continue  # "(251 [7.0%] in 3579 patients ...)": an arm's size
-            parts, acc = parts + 1, acc + part
+            parts, acc, rows = parts + 1, acc + part, rows or g.measure is not None
             if acc >= total:
                 break
-        if parts >= 2 and acc == total:
+        if parts >= 2 and acc == total and rows:
             out.add(k)
     return out | _pooled_rates(figures, text)
 

@@ -201,6 +201,9 @@ class Figure:
     p: Stat | None = None
     timepoint: str | None = None
     arm: tuple[int, int] | None = None  # sentence-relative chars of the arm text
+    # ("3 with low-dose and 5 with high-dose aspirin": the head "aspirin" the arm "low-dose"
+    # shares with another arm, read after it)
+    arm_head: tuple[int, int] | None = None
     start: int = 0
     end: int = 0
 

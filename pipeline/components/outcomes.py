@@ -43,6 +43,7 @@ from pipeline.components.outcome_attach import (
     attach_stats,
     attach_timepoints,
     mark_change_pairs,
+    share_arm_heads,
     split_by_arm,
 )
 from pipeline.components.outcome_context import DocContext, SentenceMentions, resolve_figure
@@ -374,8 +375,9 @@ class OutcomeExtractor:
         diseases = [(m.start - base, m.end - base) for m in sm.all if m.label == DISEASE]
         claimed = [(c.start, c.end) for c in cues] + diseases
         split = split_by_arm(lex, figures, parser, drugs, claimed)
+        share_arm_heads(figures, parser.text)
         compared_figures(lex, figures, parser, boundary, [a for a, _ in drugs])
-        occurrence_counts(lex, figures, parser, diseases, cues)
+        occurrence_counts(lex, figures, parser, diseases, cues, drugs, den_context is not None)
         mark_differences(figures, parser.text)
         # (drug ends only where a "(n = N)" figure may need them)
         drug_ends = [m.end - base for m in sm.drugs] if any(f.n_form for f in figures) else []

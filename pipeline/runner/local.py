@@ -58,8 +58,8 @@ def gc_frozen() -> Iterator[None]:
     """For the length of a run in the calling process: everything alive now (the pipeline, and
     whatever else the caller holds) out of the cyclic GC's reach, as in pool workers, so that the
     collections during the run do not walk the pipeline's large tables every time; given
-    back afterwards."""
-    gc.collect()
+    back afterwards. (No collection first: the build leaves next to no garbage, about 50
+    unreachable objects of a million, which cost less frozen than a full walk, 0.09 s.)"""
     gc.freeze()
     try:
         yield
@@ -187,8 +187,8 @@ def run_pool(shards: Sequence[Unit], out: Path, opts: ShardOptions, workers: int
                 forget_nlp()
         if method == "fork":
             # out of the collector's reach while the workers live: it would write to the pages
-            # they share with the driver (given back when the pool ends)
-            gc.collect()
+            # they share with the driver (given back when the pool ends); not collected first
+            # (see `gc_frozen`): that walk would delay the workers' start
             gc.freeze()
             pool.frozen = True
             ready_at_s = process_age()

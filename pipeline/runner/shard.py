@@ -212,8 +212,7 @@ def freeze_once() -> None:
     (The calling process of `--workers 1` freezes only for the run: `local.gc_frozen`.)"""
     global _FROZEN
     if not _FROZEN:
-        gc.collect()
-        gc.freeze()
+        gc.freeze()  # not collected first: see `local.gc_frozen`
         _FROZEN = True
 
 

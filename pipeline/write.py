@@ -297,16 +297,16 @@ class ShardWriter:
 def shard_files(out: Path, shard_id: str) -> list[Path]:
     """Every part and temporary file of a shard, in every table folder."""
     _check_id(shard_id)
+    # exactly the names `ShardWriter` gives (and their temporaries): a file that only starts
+    # like them ("part-<id>-notes.parquet") is not ours
+    own = re.compile(rf"^(?:part-{re.escape(shard_id)}-\d{{5}}\.parquet"
+                     rf"|\.part-{re.escape(shard_id)}-\d{{5}}\.parquet(?:\..+)?\.tmp)$")
     found: list[Path] = []
     for name in TABLES:
         folder = Path(out) / name
         if not folder.is_dir():
             continue
-        prefix = f"part-{shard_id}-"
-        for f in folder.iterdir():
-            n = f.name
-            if n.startswith(prefix) or n.startswith("." + prefix):
-                found.append(f)
+        found.extend(f for f in folder.iterdir() if own.match(f.name))
     return sorted(found)
 
 

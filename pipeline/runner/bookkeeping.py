@@ -228,7 +228,8 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
     done = {uid: info for uid, info in markers.items()
             if wanted.get(uid) == [d.get("shard_id") for d in info.get("shard_info") or []]}
     for uid in set(markers) - set(done):
-        W.clean_shard(out, uid)
+        if U.own_key(uid):  # a marker under another name is no unit's: not ours to delete
+            W.clean_shard(out, uid)
     changed = drop_changed(out, units, done) if resumed else []
     groups, damaged = U.read_groups(out)
     # on every resume, not only after a damaged marker: a deleted one leaves no trace but its

@@ -409,6 +409,29 @@ def test_vouched_kb_tables_are_mapped_from_their_copy(tmp_path: Path,
     assert third.concepts["MESH:D1"].name == "Psoriasis" and concepts.read_bytes() == good
 
 
+def test_kb_table_copies_others_may_change_are_not_mapped(tmp_path: Path,
+                                                          tables_cache: Path) -> None:
+    """A copy passes its size and CRC-32 check however it was written: one in a folder, or
+    itself, writable by others (a shared cache) is not used, so no one else can change what
+    the KB says; the copies biotab writes are its user's alone."""
+    import mmap
+
+    _write_kb(tmp_path / "kb", sorted(CONCEPTS, key=lambda c: c["concept_id"]), sorted(INDEX),
+              manifest=True, compact=True)
+    KnowledgeBase._read(tmp_path / "kb")
+    copy = next(p for p in tables_cache.iterdir() if p.name.endswith("concepts.jsonl"))
+    assert copy.stat().st_mode & 0o777 == 0o600
+    for target in (copy, tables_cache):
+        mode = target.stat().st_mode
+        target.chmod(mode | 0o022)
+        kb = KnowledgeBase._read(tmp_path / "kb")
+        assert isinstance(kb.concepts._table.data, bytes)  # type: ignore[attr-defined]
+        assert kb.concepts["MESH:D1"].name == "Psoriasis"
+        target.chmod(mode)
+    kb = KnowledgeBase._read(tmp_path / "kb")
+    assert isinstance(kb.concepts._table.data, mmap.mmap)  # type: ignore[attr-defined]
+
+
 def test_kb_loads_when_its_copies_cannot_be_written(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "not-a-folder"
@@ -433,3 +456,31 @@ def test_cache_folder_follows_the_environment(tmp_path: Path,
     monkeypatch.setenv("BIOTAB_CACHE_DIR", str(tmp_path / "own"))
     assert default_cache_dir() == tmp_path / "own"
     assert table_module.tables_cache_dir() == tmp_path / "own" / "kb-tables"
+    # relative: BIOTAB_CACHE_DIR from the working folder; a relative XDG_CACHE_HOME is ignored
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BIOTAB_CACHE_DIR", "rel")
+    assert table_module.tables_cache_dir() == tmp_path.resolve() / "rel" / "kb-tables"
+    monkeypatch.delenv("BIOTAB_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", "xdg")
+    assert default_cache_dir() == Path.home() / ".cache" / "biotab"
+
+
+def test_a_replaced_pipeline_is_not_kept_frozen() -> None:
+    """A process that builds a second pipeline (a library caller running twice with other
+    settings) drops the first: it is collected before the run freezes what is alive (biotab's
+    components hold reference cycles, which only a collection frees)."""
+    import weakref
+    from functools import partial
+
+    from pipeline.nlp import build_nlp
+    from pipeline.runner import local, shard
+
+    first = shard.worker_nlp(partial(build_nlp, model=None, outcomes=False))
+    gone = weakref.ref(first)
+    del first
+    try:
+        shard.worker_nlp(partial(build_nlp, model=None, outcomes=False, assertion=False))
+        with local.gc_frozen():
+            assert gone() is None
+    finally:
+        shard.forget_nlp()

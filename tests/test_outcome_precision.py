@@ -336,6 +336,26 @@ def test_a_totals_breakdown_by_arm_takes_its_outcome(outcomes_nlp: Language) -> 
     assert [m for m, _, _, _ in got] == ["enrollment", "other", "other", "response"]
 
 
+@pytest.mark.parametrize(
+    ("split", "arm_a", "arm_b"),
+    [
+        ("(6 in group 1 and 7 in group 2)", "1", "2"),
+        ("(6 in cohort 1 and 7 in cohort 2)", "1", "2"),
+        ("(6 in group I and 7 in group II)", "I", "II"),
+    ],
+)
+def test_a_count_after_a_numbered_arm_starts_the_next_part(
+    outcomes_nlp: Language, split: str, arm_a: str, arm_b: str
+) -> None:
+    # "group 1 and 7" is no list of labels: the 7 is the second arm's part, put in its arm
+    # as the 6 is in its own
+    text = f"Neutropenia occurred in 13 patients {split}."
+    assert arms(outcomes_nlp, text) == [
+        ("adverse_event", 6.0, arm_a, None), ("adverse_event", 7.0, arm_b, None)]
+    # a list of arms' labels stays a list: no count
+    assert arms(outcomes_nlp, "Patients in groups 1 and 2 developed neutropenia.") == []
+
+
 DRUGS = [("letrozole", "DRUG", "MESH:D000077289"), ("tamoxifen", "DRUG", "MESH:D013629")]
 
 

@@ -336,7 +336,58 @@ def test_a_totals_breakdown_by_arm_takes_its_outcome(outcomes_nlp: Language) -> 
     assert [m for m, _, _, _ in got] == ["enrollment", "other", "other", "response"]
 
 
+@pytest.mark.parametrize(
+    ("split", "arm_a", "arm_b"),
+    [
+        ("(6 in group 1 and 7 in group 2)", "1", "2"),
+        ("(6 in cohort 1 and 7 in cohort 2)", "1", "2"),
+        ("(6 in group I and 7 in group II)", "I", "II"),
+    ],
+)
+def test_a_count_after_a_numbered_arm_starts_the_next_part(
+    outcomes_nlp: Language, split: str, arm_a: str, arm_b: str
+) -> None:
+    # "group 1 and 7" is no list of labels: the 7 is the second arm's part, put in its arm
+    # as the 6 is in its own
+    text = f"Neutropenia occurred in 13 patients {split}."
+    assert arms(outcomes_nlp, text) == [
+        ("adverse_event", 6.0, arm_a, None), ("adverse_event", 7.0, arm_b, None)]
+    # a list of arms' labels stays a list: no count
+    assert arms(outcomes_nlp, "Patients in groups 1 and 2 developed neutropenia.") == []
+
+
 DRUGS = [("letrozole", "DRUG", "MESH:D000077289"), ("tamoxifen", "DRUG", "MESH:D013629")]
+
+
+def test_an_arms_count_after_its_label_and_equals(outcomes_nlp: Language) -> None:
+    # "group A = 14": the count of the arm labelled before the "=", as after a colon
+    got = rows(
+        outcomes_nlp,
+        "Nodal involvement was found in 32 (28.6%) patients: group A = 14 (25.5%), "
+        "group B = 18 (31.6%).",
+    )
+    assert [(v, n) for _, _, v, n, _ in got] == [(28.6, 32), (25.5, 14), (31.6, 18)]
+    text = "Neutropenia occurred in 7 patients (group A = 5, group B = 2)."
+    assert arms(outcomes_nlp, text) == [
+        ("adverse_event", 5.0, "group A", None), ("adverse_event", 2.0, "group B", None)]
+    # an arm's mean is no count
+    assert rows(outcomes_nlp, "The mean age was 55 years (group A = 54, group B = 56).") == []
+
+
+@pytest.mark.parametrize("split", ["(group A = {a}, group B = {b})", "(drug A: {a}; placebo: {b})"])
+def test_a_total_with_no_measure_split_by_arm(outcomes_nlp: Language, split: str) -> None:
+    # no cue names what the 7 counted, but its parts by arm are the arms' counts of it: each a
+    # compared count in its arm; the total is pooled away
+    text = "Axillary node involvement was found in 7 further cases " + split.format(a=5, b=2)
+    got = arms(outcomes_nlp, text + ".")
+    assert [(m, v) for m, v, _, _ in got] == [("other", 5.0), ("other", 2.0)]
+    assert all(a is not None for _, _, a, _ in got)
+    # a total that is who was studied stays, its parts are the arms' sizes
+    text = "The analysis included 88 patients " + split.format(a=45, b=43)
+    assert [m for m, _, _, _ in arms(outcomes_nlp, text + ".")] == ["enrollment"]
+    # ... and so is one that no "in" ties to a finding: who was treated in each arm
+    text = "Of 120 women randomized, 110 " + split.format(a=55, b=55) + " were treated."
+    assert arms(outcomes_nlp, text) == [("enrollment", 120.0, None, None)]
 
 
 @pytest.mark.parametrize(

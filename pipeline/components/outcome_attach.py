@@ -192,7 +192,10 @@ def split_by_arm(
             or value < 2
             or total.pct is not None
             or total.excluded
-            or total.measure in (None, "enrollment", "other")
+            or total.measure in ("enrollment", "other")
+            # a total no cue named is split only as "<finding> in 7 further cases (...)": not
+            # "208 (arm A, 75; ...) were treated", "189 of these patients (...)", the arms' sizes
+            or (total.measure is None and parser.lower(total.ts - 1) not in lex.finding_of)
             # "Response was evaluable in 88 patients (45 with A and 43 with B)": the arms' sizes
             or lex.assessed_total(parser.text, total.start, total.all_form)
         ):
@@ -219,7 +222,7 @@ def split_by_arm(
             continue
         for g, label in zip(parts, arms, strict=True):
             g.arm = g.arm or (label.start, label.end)
-            if g.measure in (None, "enrollment"):
+            if g.measure in (None, "enrollment") and total.measure is not None:
                 g.measure = total.measure
         split.add(k)
     return split

@@ -314,6 +314,7 @@ class SentenceParser(FigureReader):
                 and i >= 2
                 and self.toks[i - 2].num is not None
                 and not (before_tok.text == "," and self.is_year(i - 2))  # "in 2000, 2144 ..."
+                and not self._after_arm_label(i)
             )
         ):
             return False  # PASI 75, ACR 20, "grade 3 or 4"
@@ -324,6 +325,21 @@ class SentenceParser(FigureReader):
             self.lower(i + 1) in (",", ".", ";", ")", "and", "or", "")
         )
         return True
+
+    def _after_arm_label(self, i: int) -> bool:
+        """ "6 in group 1 and 7 in group 2": the number before the list word is an arm's label
+        (after an arm noun) and the count at i is put in an arm the same way, so the count
+        starts the next part, not the second of a list of labels ("groups 1 and 2")."""
+        nxt = self.lower(i + 2)
+        return (
+            self.lower(i - 3) in self.lex.arm_nouns
+            and not self.lower(i - 3).endswith("s")
+            and self.lower(i + 1) in self.lex.prepositions
+            and (
+                nxt in self.lex.arm_nouns
+                or (nxt == "the" and self.lower(i + 3) in self.lex.arm_nouns)
+            )
+        )
 
     def _count_context(self, fig: Figure, i: int, j: int) -> None:
         """What the words before a count make of it: a denominator phrase ("Of the 45 patients

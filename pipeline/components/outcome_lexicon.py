@@ -77,6 +77,7 @@ class Lexicon:
         self.reference = sets["reference_words"]
         self.formulation = sets["formulation_words"]
         self.arm_nouns = sets["arm_nouns"]
+        self.finding_of = sets["finding_prepositions"]
         self.boundaries = sets["strong_boundaries"]
         self.connectors = sets["list_connectors"]
         self.prepositions = sets["prepositions"]

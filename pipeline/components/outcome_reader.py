@@ -116,7 +116,9 @@ class FigureReader(StatisticsParser):
                 return False  # "stage 0 and 1 survivors", "ASA status 1 or 2 women"
             if prev.num is not None and self.consumed[i - 1] and "." in prev.text:
                 return False  # "P<0.000 1": a digit group of a statistic
-            if prev.lower in ("±", "+") or (prev.lower == "=" and not self._is_n_eq(i - 2)):
+            if prev.lower in ("±", "+") or (
+                prev.lower == "=" and not self._is_n_eq(i - 2) and not self._arm_label_eq(i - 1)
+            ):
                 return False
         nxt = self.lower(i + 1)
         if i + 1 < len(self.toks) and nxt in "-‐–" and self.adjacent(i, i + 1):
@@ -140,6 +142,16 @@ class FigureReader(StatisticsParser):
 
     def _is_n_eq(self, i: int) -> bool:
         return 0 <= i < len(self.toks) and self.toks[i].lower == "n"
+
+    def _arm_label_eq(self, i: int) -> bool:
+        """ "group A = 5": the "=" at i follows an arm's one-word label after an arm noun (not
+        "groups"), so the number after it is the arm's count, as after a colon."""
+        return (
+            i >= 2
+            and self.lower(i - 2) in self.lex.arm_nouns
+            and not self.lower(i - 2).endswith("s")
+            and self.toks[i - 1].text.isalnum()
+        )
 
     def paren_pct(self, j: int) -> tuple[int, int] | None:
         """`( 80 % )` or `[80%]` or `(80%, 95% CI ...)` at j: (pct token index, index after)."""

@@ -125,6 +125,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "definition_cues",
     "comparators",
     "arm_nouns",
+    "finding_prepositions",
     "strong_boundaries",
     "list_connectors",
     "ratio_words",

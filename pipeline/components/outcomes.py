@@ -379,12 +379,10 @@ class OutcomeExtractor:
         compared_figures(lex, figures, parser, boundary, [a for a, _ in drugs])
         occurrence_counts(lex, figures, parser, diseases, cues, drugs, den_context is not None)
         mark_differences(figures, parser.text)
-        # (drug ends only where a "(n = N)" figure may need them)
-        drug_ends = [m.end - base for m in sm.drugs] if any(f.n_form for f in figures) else []
         dropped = (
             split
             | pooled_totals(figures, parser.text, "enrollment")
-            | subgroup_sizes(figures, parser.text, lex.scope, drug_ends, "enrollment")
+            | subgroup_sizes(figures, parser.text, lex.scope, [e for _, e in drugs], "enrollment")
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
         out: list[OutcomeFigure] = []

@@ -433,7 +433,12 @@ def console() -> None:
     """The `biotab` command: `app`, then an exit that does not walk every object. At exit the
     interpreter's last collections walk every object still alive (spaCy's, pandas', pyarrow's
     modules): 0.25-0.35 s after a run, 0.05 s once they are frozen out of the collector's reach.
-    Not in `app` itself: a process that goes on after it (a test, a notebook) keeps its GC."""
+    Not in `app` itself: a process that goes on after it (a test, a notebook) keeps its GC.
+    Before any command imports numpy: no huge-page advice for its arrays
+    (`pipeline.runner.allocator.no_hugepage_advice_early`)."""
+    from pipeline.runner.allocator import no_hugepage_advice_early
+
+    no_hugepage_advice_early()
     try:
         app()
     finally:

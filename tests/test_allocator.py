@@ -65,3 +65,43 @@ def test_freed_blocks_are_reused_without_new_page_faults() -> None:
 def test_the_users_own_glibc_settings_are_left_alone(env: dict[str, str]) -> None:
     done, _ = _run("set", **env)
     assert done is False
+
+
+# Whether numpy advised huge pages for a 40 MB array: the VmFlags of its mapping ("hg").
+HUGEPAGE_SCRIPT = textwrap.dedent("""
+    import sys
+    from pipeline.cli import console
+    sys.argv = ["biotab", "--version"]
+    try:
+        console()
+    except SystemExit:
+        pass
+    import numpy as np
+    array = np.ones(5_000_000)
+    address = array.ctypes.data + array.nbytes // 2  # numpy advises the 2 MB-aligned middle
+    flags = ""
+    with open("/proc/self/smaps") as fh:
+        inside = False
+        for line in fh:
+            head = line.split()[0]
+            if "-" in head and ":" not in head:
+                start, end = (int(x, 16) for x in head.split("-"))
+                inside = start <= address < end
+            elif inside and head == "VmFlags:":
+                flags = line
+    print("hg" in flags.split())
+""")
+
+
+def _advised(**env: str) -> bool:
+    clean = {k: v for k, v in os.environ.items()
+             if k != "NUMPY_MADVISE_HUGEPAGE" and not k.startswith("MALLOC_")}
+    proc = subprocess.run([sys.executable, "-c", HUGEPAGE_SCRIPT], capture_output=True,
+                          text=True, env={**clean, **env}, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1].lower())
+
+
+def test_the_biotab_command_turns_numpy_huge_page_advice_off() -> None:
+    assert _advised() is False
+    # the user's choice is kept; and it shows the check can see the advice
+    assert _advised(NUMPY_MADVISE_HUGEPAGE="1") is True

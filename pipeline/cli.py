@@ -361,7 +361,7 @@ _MaxRecordMbOpt = Annotated[float | None, typer.Option(
 _DocTimeoutOpt = Annotated[float | None, typer.Option(
     "--doc-timeout", metavar="SECONDS", show_default=False,
     help="A document taking longer becomes an error row naming its stage and component "
-    "(default: pipeline.process.DEFAULT_DOC_TIMEOUT_S, 10 minutes); 0: no limit.")]
+    "(default: pipeline.limits.DEFAULT_DOC_TIMEOUT_S, 10 minutes); 0: no limit.")]
 _NoModelOpt = Annotated[bool, typer.Option(
     "--no-model", help="Tag with the lexicons only, without the trained NER model.")]
 _VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v")]

@@ -63,6 +63,7 @@ from pipeline.components.sentences import cut_point
 from pipeline.documents import Document, ErrorRecord
 from pipeline.extensions import doc_text
 from pipeline.ingest import document_row, error_row
+from pipeline.limits import DEFAULT_DOC_TIMEOUT_S
 from pipeline.outcomes import outcome_rows
 from pipeline.split import sentence_rows
 from pipeline.tag import mention_rows
@@ -76,9 +77,6 @@ DEFAULT_CHUNK_CHARS = 200_000
 #: Characters of text annotated together in one batch at most (module docstring): 64 abstracts
 #: are about 100,000; 64 full-text articles of 20,000 characters each held 2.4 GB at once.
 DEFAULT_BATCH_CHARS = 100_000
-
-#: Seconds one document may take before it becomes a "timeout" error row (None: no limit).
-DEFAULT_DOC_TIMEOUT_S: float | None = 600.0
 
 # The stage an errors row names for a timeout in each component; every other component is "tag".
 _STAGE_OF = {

@@ -45,6 +45,7 @@ from pathlib import Path
 from pipeline import write as W
 from pipeline.ingest import Shard, list_shards
 from pipeline.ingest.common import DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORD_BYTES
+from pipeline.limits import MAX_DOC_TIMEOUT_S, effective_doc_timeout
 from pipeline.paths import DEFAULT_OUTPUT
 from pipeline.runner import bookkeeping as B
 from pipeline.runner import units as U
@@ -79,8 +80,6 @@ DEFAULT_MAX_RECORD_MB: float = DEFAULT_MAX_RECORD_BYTES / 2**20
 ENGINES = ("local", "dask")
 #: The largest size option taken, in MB (an exbibyte): its bytes must fit a C integer.
 MAX_MB = 2**40
-#: The longest `--doc-timeout` taken (a year): the SIGALRM timer refuses far larger values.
-MAX_DOC_TIMEOUT_S = 365 * 24 * 3600.0
 
 
 @dataclass
@@ -220,7 +219,7 @@ def run(
     read per input file (None: no cap) and `max_record_mb` one record (a txt file, a JSON line,
     an XML record): beyond them an error row, and what came before is kept.
     `doc_timeout_s` is the time one document may take before it becomes an error row
-    (None: `pipeline.process.DEFAULT_DOC_TIMEOUT_S`; 0: no limit).
+    (None: `pipeline.limits.DEFAULT_DOC_TIMEOUT_S`; 0: no limit).
     With `workers=1` the documents are annotated in the calling process, whose glibc allocator
     then keeps freed memory for the rest of its life (`pipeline.runner.allocator`).
     """
@@ -312,7 +311,10 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
                               describe_factory(opts.nlp_factory),
                               limits={"max_bytes": opts.max_bytes,
                                       "max_record_bytes": opts.max_record_bytes,
-                                      "doc_timeout_s": opts.doc_timeout_s,
+                                      # the limit applied (0: none), not the option
+                                      # given: the default and its value are one setting
+                                      "doc_timeout_s":
+                                          effective_doc_timeout(opts.doc_timeout_s) or 0,
                                       # part boundaries: a resumed run must cut the same parts
                                       "part_rows": req.part_rows,
                                       "part_bytes": req.part_bytes})

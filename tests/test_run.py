@@ -488,3 +488,22 @@ def test_progress_lines_when_not_a_terminal(corpus: Path, tmp_path: Path,
     run([corpus / "batch_00.jsonl"], tmp_path / "q", workers=1, quiet=True,
         nlp_factory=NLP_FACTORY, progress_interval=0)
     assert not [r for r in caplog.records if "shards" in r.getMessage()]
+
+
+def test_the_manifest_records_the_time_limit_applied(tmp_path: Path) -> None:
+    """The default limit and the same value given are one setting (a resume takes either);
+    0 is recorded as 0 (no limit) and is another setting."""
+    from pipeline.limits import DEFAULT_DOC_TIMEOUT_S
+
+    out = tmp_path / "out"
+    run([SEEDS], out, workers=1, quiet=True, nlp_factory=NLP_FACTORY)
+    assert W.read_manifest(out)["settings"]["doc_timeout_s"] == DEFAULT_DOC_TIMEOUT_S
+    summary = run([SEEDS], out, workers=1, quiet=True, resume=True, nlp_factory=NLP_FACTORY,
+                  doc_timeout_s=DEFAULT_DOC_TIMEOUT_S)
+    assert summary.shards_skipped == summary.shards_total
+    with pytest.raises(RunError, match="different settings.*doc_timeout_s"):
+        run([SEEDS], out, workers=1, quiet=True, resume=True, nlp_factory=NLP_FACTORY,
+            doc_timeout_s=0)
+    run([SEEDS], tmp_path / "none", workers=1, quiet=True, nlp_factory=NLP_FACTORY,
+        doc_timeout_s=0)
+    assert W.read_manifest(tmp_path / "none")["settings"]["doc_timeout_s"] == 0

@@ -4,7 +4,7 @@
                                   [--timeout S] [--source FILE_OR_DIR] [--model auto|none]
 
 Builds each document from real text: the seed abstracts (`seeds/`), or the text files / IOB file
-named by `--source` (for example /work/shared/corpora/bc5cdr/devel.tsv), repeated until the
+named by `--source` (for example ../shared/corpora/bc5cdr/devel.tsv), repeated until the
 length is reached. "normal" keeps the text's sentences and paragraphs (pieces joined by a blank
 line); "unpunctuated" drops sentence punctuation (. ! ? ;) and newlines, so that the whole
 document is one sentence for pysbd.

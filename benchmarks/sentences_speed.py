@@ -22,6 +22,7 @@ from pipeline.documents import Document
 from pipeline.ingest.pubtator import read_pubtator
 from pipeline.iob import read_iob_documents
 from pipeline.nlp import blank_nlp
+from pipeline.paths import DEFAULT_CORPORA
 
 
 def texts_of(path: Path, per_doc: int) -> list[str]:
@@ -44,7 +45,7 @@ def starts(nlp: Language, name: str, docs: list[Doc]) -> tuple[list[list[int]], 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpora", type=Path, default=Path("/work/shared/corpora"))
+    ap.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     ap.add_argument("--per-doc", type=int, default=10)
     args = ap.parse_args()
     nlp = blank_nlp()

@@ -34,11 +34,13 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
+from pipeline.paths import DEFAULT_CORPORA  # noqa: E402 (imports no numpy)
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-DEFAULT_FILE = "/work/shared/corpora/bc5cdr/devel.pubtator"
+DEFAULT_FILE = str(DEFAULT_CORPORA / "bc5cdr" / "devel.pubtator")
 TIMED = ("tok2vec", "ner")
 
 

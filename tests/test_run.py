@@ -501,7 +501,7 @@ def test_the_manifest_records_the_time_limit_applied(tmp_path: Path) -> None:
     summary = run([SEEDS], out, workers=1, quiet=True, resume=True, nlp_factory=NLP_FACTORY,
                   doc_timeout_s=DEFAULT_DOC_TIMEOUT_S)
     assert summary.shards_skipped == summary.shards_total
-    with pytest.raises(RunError, match="different settings.*doc_timeout_s"):
+    with pytest.raises(RunError, match=r"different settings.*doc_timeout_s"):
         run([SEEDS], out, workers=1, quiet=True, resume=True, nlp_factory=NLP_FACTORY,
             doc_timeout_s=0)
     run([SEEDS], tmp_path / "none", workers=1, quiet=True, nlp_factory=NLP_FACTORY,

@@ -92,3 +92,49 @@ def assert_rule_errors(
         path.write_text(head + rows, encoding="utf-8")
         with pytest.raises(RuleError, match=message):
             load(path)
+
+
+def as_unprivileged(fn: Any) -> Any:
+    """`fn()` as a user without privileges: in this process when it is not root; else in a
+    forked child that drops to `nobody` first (root reads any file, so a permission test run
+    as root, as CI runs, would test nothing). The result comes back pickled; an exception in
+    the child is raised here."""
+    import os
+    import pickle
+    import pwd
+
+    if os.geteuid() != 0:
+        return fn()
+    nobody = pwd.getpwnam("nobody")
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        os.close(read_end)
+        try:
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+            payload = pickle.dumps(("ok", fn()))
+        except BaseException as exc:  # noqa: BLE001 - sent to the parent
+            payload = pickle.dumps(("error", f"{type(exc).__name__}: {exc}"))
+        with os.fdopen(write_end, "wb") as fh:
+            fh.write(payload)
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as fh:
+        data = fh.read()
+    os.waitpid(pid, 0)
+    status, value = pickle.loads(data)
+    if status != "ok":
+        raise AssertionError(f"in the unprivileged child: {value}")
+    return value
+
+
+def world_readable_dir() -> Any:
+    """A new folder under the system's temp folder that `nobody` can enter (pytest's
+    `tmp_path` sits under a folder only its owner can): removed by the caller."""
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp(prefix="biotab-perm-"))
+    folder.chmod(0o755)
+    return folder

@@ -8,13 +8,14 @@ import gzip
 import json
 import os
 import random
+import shutil
 import socket
 import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import fail_jsonl_line, ingest_all
+from helpers import as_unprivileged, fail_jsonl_line, ingest_all, world_readable_dir
 
 from pipeline.documents import Document, ErrorRecord
 from pipeline.ingest import ingest, list_shards, read_shard
@@ -600,16 +601,19 @@ def test_links_dangling_loops_and_unreadable_folders(tmp_path: Path,
     assert all(e.message == f"input path not found on host {host}" for e in missing)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can list any folder")
-def test_unreadable_subfolder_for_real(tmp_path: Path) -> None:
-    (tmp_path / "locked").mkdir()
-    (tmp_path / "locked" / "x.txt").write_text("x", encoding="utf-8")
-    (tmp_path / "ok.txt").write_text("OK\nbody", encoding="utf-8")
-    (tmp_path / "locked").chmod(0)
+def test_unreadable_subfolder_for_real() -> None:
+    folder = world_readable_dir()
+    (folder / "locked").mkdir()
+    (folder / "locked" / "x.txt").write_text("x", encoding="utf-8")
+    (folder / "ok.txt").write_text("OK\nbody", encoding="utf-8")
+    (folder / "ok.txt").chmod(0o644)
+    run(folder)  # the readers' lazy imports, before dropping privileges
+    (folder / "locked").chmod(0)
     try:
-        docs, errs = run(tmp_path)
+        docs, errs = as_unprivileged(lambda: run(folder))
     finally:
-        (tmp_path / "locked").chmod(0o755)
+        (folder / "locked").chmod(0o755)
+        shutil.rmtree(folder)
     assert ids(docs) == ["ok"]
     assert [(Path(e.source).name, e.error) for e in errs] == [("locked", "unreadable")]
 

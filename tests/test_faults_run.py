@@ -614,3 +614,30 @@ def test_a_changed_input_holding_the_kept_copy_brings_the_dropped_copy_back(
         "p": "a.jsonl", "q": "a.jsonl", "y": "b.jsonl", "x": "b.jsonl"}
     assert [r for r in tables["errors"] if r["error"] == "duplicate_id"] == []
     assert any(r["doc_id"] == "x" for r in tables["sentences"])
+
+
+def test_a_copy_dropped_from_a_group_comes_back_when_its_first_copy_goes(
+        tmp_path: Path, light_factory: Any) -> None:
+    """The copy is dropped on a resume, from files already merged into a group (the plan names
+    the group); when the input holding the first copy changes back, the group is redone."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    a, b = docs / "a.jsonl", docs / "b.jsonl"
+    line = {i: json.dumps({"id": i, "text": f"Imiquimod {i} was applied."}) + "\n"
+            for i in ("a1", "x")}
+    a.write_text(line["a1"])
+    b.write_text(json.dumps({"id": "x", "text": "Tacrolimus x was used."}) + "\n")
+    out = tmp_path / "out"
+    opts: dict[str, Any] = {"workers": 1, "quiet": True, "nlp_factory": light_factory,
+                            "unit_bytes": 1, "part_rows": 1}
+    run([docs], out, **opts)
+    a.write_text(line["a1"] + line["x"])  # x now comes first in a.jsonl: b.jsonl's is dropped
+    run([docs], out, resume=True, **opts)
+    plan = json.loads((out / "_run" / "duplicates.json").read_text())
+    assert [d["shard_id"].startswith("g") for d in plan] == [True]
+    a.write_text(line["a1"])  # and goes again: b.jsonl's copy must come back
+    run([docs], out, resume=True, **opts)
+    tables = read_tables(out)
+    assert {r["doc_id"]: r["source"].rsplit("/", 1)[-1] for r in tables["documents"]} == {
+        "a1": "a.jsonl", "x": "b.jsonl"}
+    assert [r for r in tables["errors"] if r["error"] == "duplicate_id"] == []

@@ -641,3 +641,29 @@ def test_a_copy_dropped_from_a_group_comes_back_when_its_first_copy_goes(
     assert {r["doc_id"]: r["source"].rsplit("/", 1)[-1] for r in tables["documents"]} == {
         "a1": "a.jsonl", "x": "b.jsonl"}
     assert [r for r in tables["errors"] if r["error"] == "duplicate_id"] == []
+
+
+def test_resume_keeps_a_dangling_link_that_was_dangling_then(tmp_path: Path,
+                                                              light_factory: Any) -> None:
+    """Resuming a finished run redoes nothing for an input that could not be read then and
+    cannot now; an input read then that has become a dangling link is read again."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "a.txt").write_text("Imiquimod was applied.\n")
+    (inp / "b.txt").write_text("Tacrolimus was used.\n")
+    (inp / "c.txt").symlink_to(tmp_path / "nowhere.txt")
+    out = tmp_path / "out"
+    opts: dict[str, Any] = {"workers": 1, "quiet": True, "nlp_factory": light_factory,
+                            "unit_bytes": 1}
+    run([inp], out, **opts)
+    again = run([inp], out, resume=True, **opts)
+    attempt = json.loads((out / "manifest.json").read_text())["attempts"][-1]
+    assert attempt["units_pending"] == 0 and "inputs_changed" not in attempt
+    assert again.shards_skipped == again.shards_total == 3
+    (inp / "b.txt").unlink()
+    (inp / "b.txt").symlink_to(tmp_path / "gone.txt")
+    run([inp], out, resume=True, **opts)
+    tables = read_tables(out)
+    assert [Path(r["source"]).name for r in tables["documents"]] == ["a.txt"]
+    assert sorted((Path(r["source"]).name, r["error"]) for r in tables["errors"]) == [
+        ("b.txt", "dangling_link"), ("c.txt", "dangling_link")]

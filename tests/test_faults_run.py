@@ -667,3 +667,28 @@ def test_resume_keeps_a_dangling_link_that_was_dangling_then(tmp_path: Path,
     assert [Path(r["source"]).name for r in tables["documents"]] == ["a.txt"]
     assert sorted((Path(r["source"]).name, r["error"]) for r in tables["errors"]) == [
         ("b.txt", "dangling_link"), ("c.txt", "dangling_link")]
+
+
+def test_deleted_citations_past_the_cap_are_counted_in_one_error_row(
+        tmp_path: Path, light_factory: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of nothing but DeleteCitation lists cannot fill memory, the marker and the
+    manifest: past the cap the PMIDs are counted in one row; the documents are untouched."""
+    from pipeline.runner import shard as shard_mod
+
+    monkeypatch.setattr(shard_mod, "MAX_DELETED_PMIDS", 4)
+    sample = (DATA / "pubmed_update_sample.xml").read_text(encoding="utf-8")
+    lists = "".join(f'<DeleteCitation><PMID Version="1">{9100 + i}</PMID></DeleteCitation>\n'
+                    for i in range(3))
+    xml = tmp_path / "update.xml"
+    xml.write_text(sample.replace("</PubmedArticleSet>", lists + "</PubmedArticleSet>"),
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    run([xml], out, workers=1, quiet=True, nlp_factory=light_factory)
+    manifest = json.loads((out / "manifest.json").read_text())
+    (deleted,) = manifest["deleted_citations"]  # the file's lists: one entry
+    assert deleted["pmids"] == ["90000150", "90000151", "90000152", "9100"]
+    tables = read_tables(out)
+    assert {r["doc_id"] for r in tables["documents"]} == {"90000201", "90000202"}
+    (row,) = tables["errors"]
+    assert row["error"] == "deleted_citations_cut" and row["source"] == str(xml)
+    assert row["message"].startswith("2 PMIDs of <DeleteCitation> lists from here on")

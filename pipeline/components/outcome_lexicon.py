@@ -276,9 +276,12 @@ class Lexicon:
             rf"(?:\s+(?:{arm_nouns})\b|\s*,?\s*respectively\b|\s*[;.)]|$)",
             re.IGNORECASE,
         )
+        # (the arm starts past a determiner: in "6 in the group 1 and 7 in ..." the "the" alone
+        # before "group" is no arm, "in group 1" is read by `arm_label_re`)
         self.arm_after_re = re.compile(
-            rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?(?P<arm>(?:{word}\s+){{0,3}}?"
-            rf"{word})\s+(?:{arm_nouns})\b",
+            rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?"
+            rf"(?!(?:{_alt(self.determiners)})\s)(?P<arm>(?:{word}\s+){{0,3}}?{word})\s+"
+            rf"(?:{arm_nouns})\b",
             re.IGNORECASE,
         )
         # "in group B", "in arm A" (the arm noun first, then a short label)

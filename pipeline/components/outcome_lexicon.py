@@ -315,6 +315,14 @@ class Lexicon:
             rf"(?:{_alt_spaced(data['control_arms'])})\b",
             re.IGNORECASE,
         )
+        # an arm's size after its arm noun and label: "group A (n = 55)", "Arm II (n=20)"
+        self.size_noun_label_re = re.compile(
+            rf"\b(?P<arm>(?i:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\s*[(\[]\s*$"
+        )
+        # "randomized", "randomly": the document compares arms
+        self.randomized_re = re.compile(
+            rf"\b(?:{_alt(data['randomization_words'])})\b", re.IGNORECASE
+        )
         self.size_control_re = re.compile(
             rf"\b(?P<arm>(?:{_alt(data['control_arms'])})(?:\s+(?:{arm_nouns}))?)\s*[(\[]\s*$",
             re.IGNORECASE,

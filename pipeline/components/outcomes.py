@@ -46,7 +46,12 @@ from pipeline.components.outcome_attach import (
     share_arm_heads,
     split_by_arm,
 )
-from pipeline.components.outcome_context import DocContext, SentenceMentions, resolve_figure
+from pipeline.components.outcome_context import (
+    DocContext,
+    SentenceMentions,
+    note_arms,
+    resolve_figure,
+)
 from pipeline.components.outcome_cue_gate import CueGate
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
@@ -385,6 +390,7 @@ class OutcomeExtractor:
             | subgroup_sizes(figures, parser.text, lex.scope, [e for _, e in drugs], "enrollment")
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
+        note_arms(figures, parser, ctx, sm)
         out: list[OutcomeFigure] = []
         for f in figures:
             fig = resolve_figure(sent, sent_idx, f, parser, ctx, sm, den_context)

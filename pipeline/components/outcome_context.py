@@ -91,6 +91,10 @@ class DocContext:
         self.cohort_population: str | None = None
         # arm sizes stated in the document: arm key (`Figure.arm_keys`) -> n
         self.arm_sizes: dict[str, int] = {}
+        # the sizes of arms of several drugs by each drug ("EPI-TAM, n = 174": epirubicin and
+        # tamoxifen), for an arm later named by one of them ("72.6% with EPI"); None when two
+        # such arms of different sizes share the drug
+        self.part_sizes: dict[str, int | None] = {}
         # the arms named so far (one tuple of keys per arm), and those of the sentence at hand
         self.arms_seen: list[tuple[str, ...]] = []
         self.sentence_arms: list[tuple[str, ...]] = []
@@ -115,8 +119,12 @@ class DocContext:
         return self._randomized or any(not set(keys) & set(seen) for seen in self.arms_seen)
 
     def arm_size(self, keys: tuple[str, ...]) -> int | None:
-        """The stated size of the arm `keys` name (its text key first, then its drug)."""
-        return next((self.arm_sizes[k] for k in keys if k in self.arm_sizes), None)
+        """The stated size of the arm `keys` name (its text key first, then its drug, then an
+        arm of several drugs that holds its drug)."""
+        size = next((self.arm_sizes[k] for k in keys if k in self.arm_sizes), None)
+        if size is None:
+            size = next((self.part_sizes[k] for k in keys if k in self.part_sizes), None)
+        return size
 
     def in_range(self, start: int, end: int) -> list[Mention]:
         lo = bisect.bisect_left(self.mention_starts, start)
@@ -304,8 +312,11 @@ def _follow_cohort(
         n.count = n.num = n.den = pool[0]
     elif n.den is None and n.num is not None and n.count is not None:
         if f.pct is not None:
+            # a share of no known arm may be of an arm whose size was stated ("In the LED group
+            # (n=18), ... six (33.3%)"): the count and the percentage check it
+            pool = cands if arm is not None else [*cands, *reversed(ctx.arm_sizes.values())]
             n.den = next(
-                (c for c in cands if pct_consistent(n.num, c, f.pct, f.pct_decimals)), None
+                (c for c in pool if pct_consistent(n.num, c, f.pct, f.pct_decimals)), None
             )
         elif cands and (f.remaining or f.those or den_context is not None or f.zero
                         or f.has_pop or f.needs_cue):  # fmt: skip
@@ -363,10 +374,20 @@ def _arm_keys(f: Figure, text: str, ctx: DocContext, sm: SentenceMentions) -> tu
     words = arm.lower().split()
     name = " ".join(w for w in words if w not in lex.arm_nouns and w not in lex.determiners)
     keys = [name] if name else []
-    drugs = [m for m in _arm_mentions(f, ctx, sm.base) if m.label == DRUG]
-    if len(drugs) == 1 and not any(w in lex.negation_words for w in words):
+    drugs = _arm_drugs(f, ctx, sm)
+    if len(drugs) == 1:
         keys.append(drugs[0].concept_id or drugs[0].text.lower())
     return tuple(dict.fromkeys(keys))
+
+
+def _arm_drugs(f: Figure, ctx: DocContext, sm: SentenceMentions) -> list[Mention]:
+    """The drugs the figure's arm is made of (none for an arm without them: "no vitamin B6")."""
+    if f.arm is None:
+        return []
+    words = sm.text[f.arm[0] : f.arm[1]].lower().split()
+    if any(w in sm.lex.negation_words for w in words):
+        return []
+    return [m for m in _arm_mentions(f, ctx, sm.base) if m.label == DRUG]
 
 
 def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
@@ -420,6 +441,12 @@ def _group_size(
             ctx.arm_sizes[key] = n.count
         if size_keys:
             ctx.note_arm(tuple(size_keys))
+        drugs = _arm_drugs(f, ctx, sm)
+        if len(drugs) > 1:
+            for m in drugs:
+                key = m.concept_id or m.text.lower()
+                known = ctx.part_sizes.get(key, n.count)
+                ctx.part_sizes[key] = n.count if known == n.count else None
         return n.count if size_keys else None
     return ctx.arm_size(f.arm_keys)
 

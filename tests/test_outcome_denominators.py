@@ -120,3 +120,29 @@ def test_the_before_a_numbered_arm_is_no_arm(
     # "the group 1" names the arm "1", as "group 1" does; "the" alone is no arm
     got = rows(outcomes_nlp, f"Neutropenia occurred in 13 patients {split}.")
     assert [(r[2], r[5]) for r in got] == [(6.0, arm_a), (7.0, arm_b)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "At 48 h, 12 patients in both groups still suffered from myalgia.",
+        "Myalgia was reported in 12 patients in the docetaxel and placebo arms.",
+    ],
+)
+def test_a_figure_of_several_arms_names_no_arm(outcomes_nlp: Language, text: str) -> None:
+    # a plural arm noun after the figure: it is of several arms, not of one ("both", nor the
+    # drug named right after it)
+    got = rows(outcomes_nlp, text)
+    assert [r[2] for r in got] == [12.0] and got[0][5] is None
+
+
+def test_a_total_of_several_arms_stays_the_cohort(outcomes_nlp: Language) -> None:
+    # "with no differences between groups 1 and 2" names no arm: the 119 stays the cohort
+    text = (
+        "Patients were randomized into intervention group 1 or control group 2. "
+        "There were 119 evaluable patients with no differences between groups 1 and 2. "
+        "Grade 3 neutropenia occurred in 13 patients."
+    )
+    got = by_value(rows(outcomes_nlp, text))
+    assert got[119.0][5:] == (None, None)
+    assert got[13.0][3:5] == (13, 119)

@@ -400,7 +400,7 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     for f in figures:
         if f.n_form and f.arm is None and f.measure == "enrollment":
             f.arm = size_arm(f, text, sm)  # "letrozole (n = 453)": the arm's size
-        if f.arm is None:
+        if f.arm is None and not f.arm_pooled:
             drug = following_drug(sm, text, f)
             if drug is not None:
                 f.arm = (drug.start - sm.base, drug.end - sm.base)

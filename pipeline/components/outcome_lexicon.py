@@ -77,6 +77,7 @@ class Lexicon:
         self.reference = sets["reference_words"]
         self.formulation = sets["formulation_words"]
         self.arm_nouns = sets["arm_nouns"]
+        self.pooled_arm_nouns = sets["pooled_arm_nouns"]
         self.finding_of = sets["finding_prepositions"]
         self.boundaries = sets["strong_boundaries"]
         self.connectors = sets["list_connectors"]
@@ -281,7 +282,7 @@ class Lexicon:
         self.arm_after_re = re.compile(
             rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?"
             rf"(?!(?:{_alt(self.determiners)})\s)(?P<arm>(?:{word}\s+){{0,3}}?{word})\s+"
-            rf"(?:{arm_nouns})\b",
+            rf"(?P<noun>{arm_nouns})\b",
             re.IGNORECASE,
         )
         # "in group B", "in arm A" (the arm noun first, then a short label)

@@ -175,6 +175,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "treatment_nouns",
     "non_arm_label_words",
     "randomization_words",
+    "pooled_arm_nouns",
     *SCOPE_LISTS,
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")

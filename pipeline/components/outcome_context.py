@@ -4,6 +4,13 @@
 ("Fifteen ... enrolled" -> "One patient discontinued" (1 of 15) -> "All remaining patients" (14)
 -> "Twelve of those patients (86%)" (12 of 14)). `resolve_figure` turns a parsed figure into a
 typed `OutcomeFigure` (pipeline/outcomes.py) with those numbers and its drug and disease ties.
+
+A figure of one arm is taken over that arm's stated size ("group A (n = 55) ... (group A = 5,
+group B = 2)": 5 of 55), never over another arm's; the cohort holds every arm, so it is an arm's
+denominator only in a study of one arm (`DocContext.multi_arm`): in a study that compares arms
+an arm's count of unstated size gets none, since a user dividing by a wrong denominator is worse
+off than one told it is unknown (an arm's percentage may still take a size it agrees with), and
+an arm's size does not replace the cohort for the figures of no arm.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ word, or a "no / all <patients>" phrase) it
    `outcome_cue_gate.py`) and gives each figure the measure of its nearest cue
    (`outcome_measures.py`), with CI, p-value, timepoint and arm (a total's parts by arm take its
    measure; a count of cases of a disease no cue claimed is still a result);
-4. resolves numerator/denominator through the document's cohort and ties the figure to its drug
+4. resolves numerator/denominator through the document's cohort (a figure of one arm through
+   its arm's stated size; the cohort only in a study of one arm) and ties the figure to its drug
    and disease (`outcome_context.py`).
 
 Writes `Doc._.outcomes` (one dict per figure: the outcomes table's columns except doc_id, see

@@ -146,3 +146,32 @@ def test_a_total_of_several_arms_stays_the_cohort(outcomes_nlp: Language) -> Non
     got = by_value(rows(outcomes_nlp, text))
     assert got[119.0][5:] == (None, None)
     assert got[13.0][3:5] == (13, 119)
+
+
+def test_a_share_of_no_known_arm_may_take_an_arms_size_it_agrees_with(
+    outcomes_nlp: Language,
+) -> None:
+    # the arms' sizes no longer replace the cohort, but a count with its percentage still
+    # finds the size it was taken over (6/18 = 33.3%, 4/15 = 26.7%)
+    text = (
+        "Patients were randomized to LED or sham treatment. "
+        "In the LED treatment group (n=18), six (33.3%) had grade 1 reactions and 12 (66.7%) "
+        "had grade 2 reactions. In the sham treatment group (n=15), four (26.7%) had grade 1 "
+        "reactions and 9 (60.0%) had grade 2 reactions."
+    )
+    got = by_value(rows(outcomes_nlp, text))
+    assert got[33.3][3:5] == (6, 18)
+    assert got[26.7][3:5] == (4, 15)
+
+
+def test_an_arm_of_one_drug_takes_the_size_of_the_arm_of_several_that_holds_it(
+    outcomes_nlp: Language,
+) -> None:
+    drugs = [("TAM", "DRUG", "MESH:D013629"), ("EPI", "DRUG", "MESH:D015251")]
+    text = (
+        "A total of 338 patients were randomly assigned to TAM (n = 164) or EPI plus TAM "
+        "(EPI-TAM, n = 174). The 6-year DFS rates were 69.3% with TAM and 72.6% with EPI."
+    )
+    doc = run(outcomes_nlp, text, drugs)
+    sizes = {r["value"]: r["group_size"] for r in doc._.outcomes}
+    assert sizes[69.3] == 164 and sizes[72.6] == 174

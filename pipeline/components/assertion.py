@@ -49,13 +49,15 @@ from pipeline.rules import RuleError, check_entry, read_jsonl
 RULES_FILE = "context_rules.jsonl"
 DEFAULT_RULES = rule_file(RULES_FILE)
 MODIFIERS = ("NEGATED", "HYPOTHETICAL", "UNCERTAIN")
-CATEGORIES = (*MODIFIERS, "PSEUDO", "TERMINATE")
+PRESUPPOSED = "PRESUPPOSED"
+SCOPED = (*MODIFIERS, PRESUPPOSED)  # the categories with a direction and a scope
+CATEGORIES = (*SCOPED, "PSEUDO", "TERMINATE")
 DIRECTIONS = ("forward", "backward", "bidirectional")
 _FLAG = {"NEGATED": "negated", "HYPOTHETICAL": "hypothetical", "UNCERTAIN": "uncertain"}
 _REQUIRED: dict[str, Any] = {"category": str}
 _OPTIONAL: dict[str, Any] = {
     "literal": str, "pattern": list, "direction": str, "max_scope": int, "comment": str,
-    "applies_to": list, "after_mention": bool,
+    "applies_to": list, "after_mention": bool, "after": list, "after_within": int,
 }  # fmt: skip
 
 
@@ -71,6 +73,8 @@ class ContextRule:
     comment: str | None = None
     applies_to: tuple[str, ...] | None = None
     after_mention: bool = False
+    after: tuple[Any, ...] | None = None
+    after_within: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -87,6 +91,10 @@ class ContextRule:
             out["applies_to"] = list(self.applies_to)
         if self.after_mention:
             out["after_mention"] = True
+        if self.after is not None:
+            out["after"] = list(self.after)
+        if self.after_within is not None:
+            out["after_within"] = self.after_within
         if self.comment is not None:
             out["comment"] = self.comment
         return out
@@ -94,6 +102,14 @@ class ContextRule:
     def stops(self, category: str) -> bool:
         """This TERMINATE rule ends the scope of a `category` cue."""
         return self.applies_to is None or category in self.applies_to
+
+    def shields(self) -> tuple[str, ...]:
+        """The flags this PRESUPPOSED rule keeps off the mentions in its scope."""
+        return self.applies_to or MODIFIERS
+
+
+def _is_pattern(value: Any) -> bool:
+    return bool(value) and all(isinstance(t, dict) and t for t in value)
 
 
 def parse_rule(obj: Any, where: str) -> ContextRule:
@@ -107,38 +123,43 @@ def parse_rule(obj: Any, where: str) -> ContextRule:
         raise RuleError(f"{where}: expected exactly one of the keys 'literal' and 'pattern'")
     if has_literal and not entry["literal"].strip():
         raise RuleError(f"{where}: key 'literal' is empty: expected a cue phrase")
-    if has_pattern and (
-        not entry["pattern"] or not all(isinstance(t, dict) and t for t in entry["pattern"])
-    ):
-        raise RuleError(
-            f"{where}: key 'pattern' is {entry['pattern']!r}: expected a non-empty list of "
-            "spaCy Matcher token dicts"
-        )
+    for key in ("pattern", "after"):
+        if key in entry and not _is_pattern(entry[key]):
+            raise RuleError(
+                f"{where}: key {key!r} is {entry[key]!r}: expected a non-empty list of "
+                "spaCy Matcher token dicts"
+            )
     category = entry["category"]
-    if category in MODIFIERS and "direction" not in entry:
+    if category in SCOPED and "direction" not in entry:
         raise RuleError(
             f"{where}: missing key 'direction' for a {category} cue (expected one of "
             f"{list(DIRECTIONS)})"
         )
-    if category not in MODIFIERS and "direction" in entry:
+    if category not in SCOPED and "direction" in entry:
         raise RuleError(
             f"{where}: key 'direction' is not allowed for a {category} rule (expected it only "
-            f"for {list(MODIFIERS)})"
+            f"for {list(SCOPED)})"
         )
-    for key in ("applies_to", "after_mention"):
-        if key in entry and category != "TERMINATE":
+    allowed_in = {"applies_to": ("TERMINATE", PRESUPPOSED), "after_mention": ("TERMINATE",)}
+    for key, categories in allowed_in.items():
+        if key in entry and category not in categories:
             raise RuleError(
-                f"{where}: key {key!r} is only allowed for TERMINATE rules (this is {category})"
+                f"{where}: key {key!r} is only allowed for {' and '.join(categories)} rules "
+                f"(this is {category})"
             )
+    targets = SCOPED if category == "TERMINATE" else MODIFIERS
     if "applies_to" in entry and (
-        not entry["applies_to"] or not set(entry["applies_to"]) <= set(MODIFIERS)
+        not entry["applies_to"] or not set(entry["applies_to"]) <= set(targets)
     ):
         raise RuleError(
             f"{where}: key 'applies_to' is {entry['applies_to']!r}: expected a non-empty list "
-            f"of {list(MODIFIERS)}"
+            f"of {list(targets)}"
         )
-    if "max_scope" in entry and entry["max_scope"] < 1:
-        raise RuleError(f"{where}: key 'max_scope' is {entry['max_scope']}: expected an int >= 1")
+    for key in ("max_scope", "after_within"):
+        if key in entry and entry[key] < 1:
+            raise RuleError(f"{where}: key {key!r} is {entry[key]}: expected an int >= 1")
+    if "after_within" in entry and "after" not in entry:
+        raise RuleError(f"{where}: key 'after_within' needs the key 'after' (a pattern)")
     return ContextRule(
         category=category,
         literal=entry.get("literal"),
@@ -148,6 +169,8 @@ def parse_rule(obj: Any, where: str) -> ContextRule:
         comment=entry.get("comment"),
         applies_to=tuple(entry["applies_to"]) if "applies_to" in entry else None,
         after_mention=bool(entry.get("after_mention", False)),
+        after=tuple(entry["after"]) if "after" in entry else None,
+        after_within=entry.get("after_within"),
     )
 
 
@@ -274,22 +297,47 @@ class ContextAssertion:
         self.rules = list(rules)
         self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._matcher = Matcher(self.nlp.vocab, validate=True)
+        self._before = Matcher(self.nlp.vocab, validate=True)  # the rules' `after` contexts
         for i, rule in enumerate(self.rules):
-            key = f"context_rule_{i}"
+            key, at = f"context_rule_{i}", f"{where}: rule {i + 1}"
             if rule.literal is not None:
                 self._phrases.add(key, [self.nlp.make_doc(rule.literal)])
             else:
-                try:
-                    self._matcher.add(key, [list(rule.pattern or ())])
-                except (MatchPatternError, ValueError) as exc:
-                    raise RuleError(
-                        f"{where}: rule {i + 1} ({rule.comment or rule.category}): key 'pattern' "
-                        f"is not a valid spaCy Matcher pattern: {exc}"
-                    ) from exc
+                self._add(self._matcher, key, rule.pattern, at, rule, "pattern")
+            if rule.after is not None:
+                self._add(self._before, key, rule.after, at, rule, "after")
         self._rule_of = {
             self.nlp.vocab.strings.add(f"context_rule_{i}"): r for i, r in enumerate(self.rules)
         }
         self._runs = _MatchableRuns.of(self.rules)
+
+    @staticmethod
+    def _add(
+        matcher: Matcher,
+        key: str,
+        pattern: tuple[Any, ...] | None,
+        where: str,
+        rule: ContextRule,
+        name: str,
+    ) -> None:
+        """Add the rule's pattern (`name` is its key) to `matcher`; RuleError if it is bad."""
+        try:
+            matcher.add(key, [list(pattern or ())])
+        except (MatchPatternError, ValueError) as exc:
+            raise RuleError(
+                f"{where} ({rule.comment or rule.category}): key {name!r} is not a valid spaCy "
+                f"Matcher pattern: {exc}"
+            ) from exc
+
+    def _after_holds(self, doc: Doc, start: int, key: int, rule: ContextRule) -> bool:
+        """The rule's `after` pattern matches within `after_within` tokens before `start`, in
+        the same sentence."""
+        lo = max(0, start - (rule.after_within or self.max_scope))
+        for i in range(start, lo, -1):
+            if doc[i].is_sent_start:
+                lo = i
+                break
+        return lo < start and any(m == key for m, _, _ in self._before(doc[lo:start]))
 
     def _pattern_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """The Matcher's matches over the doc, in the Matcher's order.
@@ -315,8 +363,12 @@ class ContextAssertion:
         """All cue matches in the doc, overlaps resolved (longest first, then leftmost)."""
         raw = [*self._phrases(doc), *self._pattern_matches(doc)]
         found = sorted(
-            ((s, e, self._rule_of[m]) for m, s, e in raw), key=lambda t: (-(t[1] - t[0]), t[0])
-        )
+            (
+                (s, e, rule) for m, s, e in raw
+                if (rule := self._rule_of[m]).after is None or self._after_holds(doc, s, m, rule)
+            ),
+            key=lambda t: (-(t[1] - t[0]), t[0]),
+        )  # fmt: skip
         taken = [False] * len(doc)
         cues: list[Cue] = []
         if found:
@@ -346,10 +398,11 @@ class ContextAssertion:
         category = cue.rule.category
         reach = cue.rule.max_scope or self.max_scope
         ents = ents or []
+        # a PRESUPPOSED cue marks the mentions after it, it does not end another cue's scope
         stoppers = [
             c for c in cues if c is not cue and (
                 c.rule.stops(category) if c.rule.category == "TERMINATE"
-                else c.rule.category != category
+                else c.rule.category not in (category, PRESUPPOSED)
             )
         ]  # fmt: skip
         ranges = []
@@ -413,12 +466,21 @@ class ContextAssertion:
         return doc
 
     def _assert(self, sent: Span, ents: list[Span], cues: list[Cue]) -> None:
+        shielded: dict[int, set[str]] = {}
+        for cue in cues:
+            if cue.rule.category == PRESUPPOSED:
+                for lo, hi in self.scope(cue, sent, cues, ents):
+                    for k, ent in enumerate(ents):
+                        if ent.start < hi and lo < ent.end:
+                            shielded.setdefault(k, set()).update(cue.rule.shields())
         hits: dict[int, list[tuple[int, int, Cue]]] = {}
         for cue in cues:
             if cue.rule.category not in MODIFIERS:
                 continue
             for lo, hi in self.scope(cue, sent, cues, ents):
                 for k, ent in enumerate(ents):
+                    if cue.rule.category in shielded.get(k, ()):
+                        continue
                     if ent.start < hi and lo < ent.end:
                         distance = (
                             ent.start - cue.end if ent.start >= cue.end else cue.start - ent.end

@@ -341,6 +341,20 @@ def test_seed_sentences(
         ("If patients are treated with lenalidomide, monitor them.", [("lenalidomide", "DRUG")],
          ["H"]),
         ("No worsening of MS was seen.", [("MS", "D")], [""]),
+        ("No recurrence of VT was seen.", [("VT", "D")], ["N"]),
+        # the scope ends before "treated with": the drug is part of the condition
+        (
+            "If patients with SAH treated with nimodipine develop hepatitis, stop it.",
+            [("SAH", "D"), ("nimodipine", "DRUG"), ("hepatitis", "D")],
+            ["", "H", "H"],
+        ),
+        ("Ketoprofen but not acetaminophen impaired platelets in patients with SAH.",
+         [("Ketoprofen", "DRUG"), ("acetaminophen", "DRUG"), ("SAH", "D")], ["", "N", ""]),
+        (
+            "Patients with no evidence of renal disease developed seizures.",
+            [("renal disease", "D"), ("seizures", "D")],
+            ["N", ""],
+        ),
     ],
 )  # fmt: skip
 def test_presupposed_mentions(
@@ -478,6 +492,24 @@ def test_packaged_rules_are_valid() -> None:
     assert categories == {
         "NEGATED", "HYPOTHETICAL", "UNCERTAIN", "PRESUPPOSED", "PSEUDO", "TERMINATE"
     }  # fmt: skip
+
+
+def test_one_token_rules_share_no_word() -> None:
+    """Two one-token rules matching the same word tie in the overlap resolution and one of them
+    is silently lost (a PRESUPPOSED-only terminator 'developed' once hid the after-mention verb
+    'developed' and negated 'seizures' in 'no evidence of renal disease developed seizures')."""
+    owner: dict[str, int] = {}
+    for i, rule in enumerate(load_context_rules(DEFAULT_RULES)):
+        if rule.literal is not None:
+            words = [rule.literal.lower()] if " " not in rule.literal else []
+        elif rule.pattern is not None and len(rule.pattern) == 1:
+            value = next(iter(rule.pattern[0].values()))
+            words = value["IN"] if isinstance(value, dict) else [value]
+        else:
+            words = []
+        for word in words:
+            assert word.lower() not in owner, (word, owner.get(word.lower()), i)
+            owner[word.lower()] = i
 
 
 @pytest.mark.parametrize(

@@ -494,6 +494,27 @@ def test_packaged_rules_are_valid() -> None:
     }  # fmt: skip
 
 
+def test_match_shortcuts_find_what_the_matcher_finds(
+    blank: Language, assertion: ContextAssertion, seeds_dir: Path
+) -> None:
+    """One-token rules by hash lookup and the longer ones on matchable runs: the same matches as
+    one spaCy Matcher of every pattern over the whole doc (the seed documents and a line of
+    cue words)."""
+    from spacy.matcher import Matcher
+
+    reference = Matcher(blank.vocab)
+    for i, rule in enumerate(assertion.rules):
+        if rule.pattern is not None:
+            reference.add(f"context_rule_{i}", [list(rule.pattern)])
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    texts.append("May may MAY with patients with but no improvement in X, but not Y appears to be")
+    for text in texts:
+        doc = blank.make_doc(text)
+        fast = {*assertion._one_token(doc), *assertion._pattern_matches(doc)}
+        assert fast == set(reference(doc))
+        assert fast
+
+
 def test_one_token_rules_share_no_word() -> None:
     """Two one-token rules matching the same word tie in the overlap resolution and one of them
     is silently lost (a PRESUPPOSED-only terminator 'developed' once hid the after-mention verb

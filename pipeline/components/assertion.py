@@ -28,20 +28,18 @@ can be used in patients with multiple sclerosis" negates nothing.
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import srsly
-from spacy.attrs import IDS, IDX, LENGTH
+from spacy.attrs import IDX, LENGTH
 from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
+from pipeline.components.assertion_match import MatchableRuns, OneTokenCues, one_token_words
 from pipeline.extensions import doc_text, span_writer  # (the import registers the attributes)
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, read_jsonl
@@ -180,87 +178,6 @@ def load_context_rules(path: str | Path) -> list[ContextRule]:
     return [parse_rule(obj, f"{path}:{lineno}") for lineno, obj in read_jsonl(path)]
 
 
-# Token attributes a pattern token may compare with its listed values (see `_MatchableRuns`).
-_LITERAL_ATTRS = ("ORTH", "TEXT", "LOWER", "NORM")
-# Pattern operators under which a pattern token only ever consumes tokens it matches.
-_CONSUMING_OPS = ("1", "?", "*", "+")
-
-
-@dataclass(frozen=True)
-class _MatchableRuns:
-    """Which tokens the pattern rules can match, from the values their pattern tokens list.
-
-    `attrs` are the attribute ids the patterns compare, `live` the sorted hashes of every value
-    any pattern token accepts and `start` of those a match can begin with (the values of each
-    pattern's tokens up to its first required one). A value counts for every attribute: a token
-    taken as matchable or as a possible start when it is neither costs a longer or an extra
-    Matcher run, never a match.
-    """
-
-    attrs: tuple[int, ...]
-    live: np.ndarray
-    start: np.ndarray
-
-    @classmethod
-    def of(cls, rules: list[ContextRule]) -> _MatchableRuns | None:
-        """None when some pattern token can match tokens by other means than its listed values
-        (a wildcard, a regex, a negation, another attribute, a numeric range)."""
-        attrs: set[int] = set()
-        live: set[int] = set()
-        start: set[int] = set()
-        for rule in rules:
-            opening = True  # up to and including the pattern's first required token
-            for spec in rule.pattern or ():
-                if not isinstance(spec, dict) or spec.get("OP", "1") not in _CONSUMING_OPS:
-                    return None
-                tests = [(k, v) for k, v in spec.items() if k != "OP"]
-                if len(tests) != 1 or tests[0][0] not in _LITERAL_ATTRS:
-                    return None
-                attr, value = tests[0]
-                if isinstance(value, dict) and list(value) == ["IN"]:
-                    value = value["IN"]
-                words = value if isinstance(value, list) else [value]
-                if not all(isinstance(w, str) for w in words):
-                    return None
-                attrs.add(IDS["ORTH" if attr == "TEXT" else attr])  # the same to the Matcher
-                hashes = {get_string_id(w) for w in words}  # as the Matcher hashes them
-                live.update(hashes)
-                if opening:
-                    start.update(hashes)
-                    opening = spec.get("OP", "1") in ("?", "*")
-        if not live:
-            return None
-        return cls(
-            tuple(sorted(attrs)),
-            np.array(sorted(live), dtype=np.uint64),
-            np.array(sorted(start), dtype=np.uint64),
-        )
-
-    def runs(self, doc: Doc) -> list[tuple[int, int]]:
-        """Token ranges [a, b) of matchable tokens, between unmatchable ones or the doc's edges,
-        that hold a token a match can start with."""
-        values = doc.to_array(list(self.attrs)).ravel()
-        live = _member(values, self.live).reshape(len(doc), -1).any(axis=1)
-        starts = np.flatnonzero(
-            _member(values, self.start).reshape(len(doc), -1).any(axis=1)
-        ).tolist()
-        if not starts:
-            return []
-        changes = (np.flatnonzero(live[1:] != live[:-1]) + 1).tolist()
-        bounds = [0] * bool(live[0]) + changes + [len(doc)] * bool(live[-1])
-        out = []
-        for a, b in zip(bounds[::2], bounds[1::2], strict=True):
-            i = bisect.bisect_left(starts, a)
-            if i < len(starts) and starts[i] < b:
-                out.append((a, b))
-        return out
-
-
-def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """values[i] in sorted_set (not empty), element-wise."""
-    return np.asarray(sorted_set.take(sorted_set.searchsorted(values), mode="clip") == values)
-
-
 @dataclass(frozen=True)
 class Cue:
     start: int
@@ -298,18 +215,23 @@ class ContextAssertion:
         self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._matcher = Matcher(self.nlp.vocab, validate=True)
         self._before = Matcher(self.nlp.vocab, validate=True)  # the rules' `after` contexts
+        self._one_token = OneTokenCues()
+        longer: list[tuple[Any, ...]] = []  # the patterns left to the Matcher
         for i, rule in enumerate(self.rules):
             key, at = f"context_rule_{i}", f"{where}: rule {i + 1}"
             if rule.literal is not None:
                 self._phrases.add(key, [self.nlp.make_doc(rule.literal)])
+            elif (one := one_token_words(rule.pattern or ())) is not None:
+                self._one_token.add(self.nlp.vocab.strings.add(key), *one)
             else:
                 self._add(self._matcher, key, rule.pattern, at, rule, "pattern")
+                longer.append(rule.pattern or ())
             if rule.after is not None:
                 self._add(self._before, key, rule.after, at, rule, "after")
         self._rule_of = {
             self.nlp.vocab.strings.add(f"context_rule_{i}"): r for i, r in enumerate(self.rules)
         }
-        self._runs = _MatchableRuns.of(self.rules)
+        self._runs = MatchableRuns.of(longer)
 
     @staticmethod
     def _add(
@@ -361,7 +283,7 @@ class ContextAssertion:
     # ------------------------------------------------------------------------------ matching
     def cues(self, doc: Doc) -> list[Cue]:
         """All cue matches in the doc, overlaps resolved (longest first, then leftmost)."""
-        raw = [*self._phrases(doc), *self._pattern_matches(doc)]
+        raw = [*self._phrases(doc), *self._one_token(doc), *self._pattern_matches(doc)]
         found = sorted(
             (
                 (s, e, rule) for m, s, e in raw

@@ -660,6 +660,7 @@ def test_development_set_consistency() -> None:
 def test_heldout_set_assertion_accuracy() -> None:
     bench = load_benchmark("assertion_eval")
     result = bench.evaluate(bench.HELDOUT)
-    # measured 0.924 (73/79 mentions) on sentences written after the rules, not tuned on
+    # measured 0.949 (75/79 mentions; 0.924 when first scored) on sentences written after the
+    # rules, not tuned on
     assert result["assertion"]["accuracy"] >= 0.88
     assert result["assertion"]["negated"]["f1"] >= 0.85

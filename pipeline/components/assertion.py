@@ -5,25 +5,40 @@ are not English are skipped; their mentions keep the defaults). Writes on every 
 `Span._.negated`, `._.hypothetical`, `._.uncertain` (bool) and `._.assertion_cue` (the text of the
 cue behind the strongest flag, NEGATED > HYPOTHETICAL > UNCERTAIN, or None).
 
+What the flags mean to a user: `negated`, the text says the thing is absent (a finding not found;
+a drug not given, or whose use no evidence or mention supports); `hypothetical`, it is a condition
+or a possible future event ("if", "risk of", "would"); `uncertain`, its presence is hedged, or for
+a drug its effect or usefulness is ("may be useful", "appears to be efficacious", "whether it
+can"). A disease the sentence takes as given keeps no flag from a hedge about something else: the
+patients' own disease ("patients with X", "X patients") and what is treated or worsens ("treat X",
+"worsening of X").
+
 The rules are data, `pipeline/rules/context_rules.jsonl`, one per line, validated on load:
 
 - `literal` (a phrase, matched on lower-cased tokens) or `pattern` (a spaCy Matcher pattern);
-- `category`: NEGATED, HYPOTHETICAL, UNCERTAIN, PSEUDO (looks like a cue but is not: "no increase
-  in", "not only", "no direct evidence") or TERMINATE ("but", "however", "which", ";");
-- `direction`: forward, backward or bidirectional (for the three modifier categories);
+- `category`: NEGATED, HYPOTHETICAL, UNCERTAIN, PRESUPPOSED (the mentions in its scope are taken
+  as given: they get none of the flags in its `applies_to`, default all three, from any cue),
+  PSEUDO (looks like a cue but is not: "no increase in", "not only") or TERMINATE ("but",
+  "however", "which", ";");
+- `direction`: forward, backward or bidirectional (for the modifier and PRESUPPOSED categories);
 - `max_scope`: how many tokens the cue reaches (default: the component's `max_scope`);
 - for TERMINATE rules only: `applies_to` (the categories whose scopes it ends; default all) and
   `after_mention` (true: it ends a forward scope only after a mention, e.g. "was", "were");
+- `after` (a Matcher pattern) and `after_within` (tokens, default `max_scope`): the rule matches
+  only when `after` matches that close before it in its sentence ("but no" is PSEUDO after
+  "improvement in": "some improvement in the skin condition, but no alopecia");
 - `comment`: free text.
 
 Within each sentence the cues are matched, overlapping matches resolved (the longest wins, so
 "no increase" beats "no"), and cues inside a mention dropped. A cue's scope runs from the cue in its
 direction up to `max_scope` tokens, the sentence edge, a TERMINATE cue, or a cue of another
-category (PSEUDO included), whichever comes first. A mention overlapping a cue's scope gets the
-cue's flag. Hence "Neither polyneuropathy nor thrombosis was observed" negates both, "no other
-adverse reactions including conjunctivitis, blepharitis, oral herpes, keratitis" negates all four
-but not "minimal xerophthalmia" before "no", and "There is no direct evidence ... that ... Aldara
-can be used in patients with multiple sclerosis" negates nothing.
+category (PSEUDO included, PRESUPPOSED not), whichever comes first. A mention overlapping a cue's
+scope gets the cue's flag unless a PRESUPPOSED scope shields it. Hence "Neither polyneuropathy nor
+thrombosis was observed" negates both, "no other adverse reactions including conjunctivitis,
+blepharitis, oral herpes, keratitis" negates all four but not "minimal xerophthalmia" before "no",
+"There is no direct evidence ... that suggests Aldara can be used in patients with multiple
+sclerosis" negates Aldara but not the multiple sclerosis, and "this drug may be useful in patients
+with extensive active eczema" flags no eczema.
 """
 
 from __future__ import annotations

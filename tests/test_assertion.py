@@ -298,6 +298,13 @@ def flags_list(doc: Doc) -> list[str]:
             [("Lenalidomide", "DRUG"), ("CLE", "D")],
             ["U", ""],
         ),
+        # 003 s18 with the mentions the pipeline finds there (no "oral herpes")
+        (
+            "003", "no other adverse reactions",
+            [("xerophthalmia", "D"), ("conjunctivitis", "D"), ("blepharitis", "D"),
+             ("keratitis", "D")],
+            ["", "N", "N", "N"],
+        ),
         # the requirement on seed 004
         ("004", "Neither polyneuropathy", [("polyneuropathy", "D"), ("thrombosis", "D")],
          ["N", "N"]),

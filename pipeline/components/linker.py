@@ -28,6 +28,10 @@ not by the short form: "MP" is a different concept in every field, "methylpredni
 Only when the long form links to nothing is the short form looked up, among the corpus synonyms
 alone ("CsA").
 A mention that fits nothing keeps `concept_id = None` rather than a wrong id.
+
+A mention whose concept names a class of drugs (`pipeline/rules/kb_class_concepts.txt`:
+"immunosuppressants", "NSAIDs", "corticosteroids") gets `Span._.is_generic = True`, as the
+mention filter's class words do: it stays a DRUG mention, and top lists can leave it out.
 """
 
 from __future__ import annotations
@@ -43,7 +47,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline import extensions as _extensions  # noqa: F401
+from pipeline.components import mention_filter as _mention_filter  # noqa: F401  (is_generic)
 from pipeline.kb import KnowledgeBase, normalize_term
+from pipeline.kb.classes import CLASS_CONCEPTS_FILE, ClassConcepts
 from pipeline.kb.synonyms import COLUMNS as SYNONYM_COLUMNS
 from pipeline.kb.synonyms import SYNONYMS_FILE, Synonym, load_corpus_synonyms
 from pipeline.labels import LINKED
@@ -243,6 +249,7 @@ class Linker:
         trims_path: str | None = None,
         roman_numerals_path: str | None = None,
         numeral_words_path: str | None = None,
+        class_concepts_path: str | None = None,
     ) -> None:
         self.name = name
         self.kb_path = kb_path
@@ -255,9 +262,13 @@ class Linker:
             Path(roman_numerals_path) if roman_numerals_path else None,
             Path(numeral_words_path) if numeral_words_path else None,
         )
+        self.classes = ClassConcepts.load(
+            Path(class_concepts_path) if class_concepts_path else None
+        )
         self.min_similarity = min_similarity
         self.min_length = min_length
         self._kb: KnowledgeBase | None = None
+        self._is_class: dict[str, bool] = {}
         self._link = lru_cache(maxsize=200_000)(self._link_uncached)
         self._corpus = lru_cache(maxsize=200_000)(self._corpus_uncached)
 
@@ -285,6 +296,7 @@ class Linker:
         self._kb = kb
         self._link.cache_clear()
         self._corpus.cache_clear()
+        self._is_class.clear()
 
     def _corpus_uncached(self, label: str, text: str) -> str | None:
         return self._synonym(label, normalize_term(text))
@@ -390,6 +402,13 @@ class Linker:
         """Step 0 alone: the concept the training corpus gave this text most often."""
         return self._corpus(label, text)
 
+    def is_class(self, concept_id: str) -> bool:
+        """The concept names a class of drugs (see `ClassConcepts.covers`); cached per id."""
+        found = self._is_class.get(concept_id)
+        if found is None:
+            found = self._is_class[concept_id] = self.classes.covers(self.kb.get(concept_id))
+        return found
+
     def __call__(self, doc: Doc) -> Doc:
         concepts = self.kb.concepts
         for ent in doc.ents:
@@ -410,16 +429,20 @@ class Linker:
                 corpus = self.corpus_concept(label, ent.text)
                 if corpus is not None and corpus != concept_id:
                     concept_id = attrs.concept_id = corpus
-            if concept_id is not None and attrs.concept_name is None:
+            if concept_id is None:
+                continue
+            if attrs.concept_name is None:
                 concept = concepts.get(concept_id)
                 if concept is not None:
                     attrs.concept_name = concept.name
+            if self.is_class(concept_id):
+                attrs.is_generic = True
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
         """Write `linker.json` (settings) and the rule lists the linker uses, under their
         shipped names and in the formats their loaders read: Roman numerals and their words,
-        corpus synonyms, adjective forms and trims."""
+        corpus synonyms, adjective forms, trims and drug classes."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_json(
@@ -432,6 +455,7 @@ class Linker:
         ))
         write_tsv(path / ADJECTIVE_FORMS_FILE, _ADJECTIVE_COLUMNS, self.adjective_forms)
         write_tsv(path / TRIMS_FILE, _TRIM_COLUMNS, self.trim_rows)
+        self.classes.to_disk(path)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> Linker:
         """Restore the settings and the lists `to_disk` wrote (each file checked as the
@@ -452,8 +476,11 @@ class Linker:
             load_adjective_forms(forms) if forms.exists() else self.adjective_forms,
             load_trim_rows(trims) if trims.exists() else self.trim_rows,
         )
+        if (path / CLASS_CONCEPTS_FILE).exists():
+            self.classes = ClassConcepts.load(path / CLASS_CONCEPTS_FILE)
         self._link.cache_clear()
         self._corpus.cache_clear()
+        self._is_class.clear()
         return self
 
 
@@ -468,6 +495,7 @@ class Linker:
         "trims_path": None,
         "roman_numerals_path": None,
         "numeral_words_path": None,
+        "class_concepts_path": None,
     },
 )
 def make_linker(
@@ -482,10 +510,11 @@ def make_linker(
     trims_path: str | None,
     roman_numerals_path: str | None,
     numeral_words_path: str | None,
+    class_concepts_path: str | None,
 ) -> Linker:
     return Linker(
         nlp, name, kb_path=kb_path, min_similarity=min_similarity, min_length=min_length,
         synonyms_path=synonyms_path, adjective_forms_path=adjective_forms_path,
         trims_path=trims_path, roman_numerals_path=roman_numerals_path,
-        numeral_words_path=numeral_words_path,
+        numeral_words_path=numeral_words_path, class_concepts_path=class_concepts_path,
     )

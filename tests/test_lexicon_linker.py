@@ -140,8 +140,15 @@ def test_linker_exact_salt_fuzzy_and_none(blank: Language, no_synonyms: Path) ->
         Concept("MESH:D000001", "Severe Fatigue Syndrome", "DISEASE",
                 ("severe fatigue syndrome",)),
         Concept("MESH:D000002", "Mild Fatigue Tonic", "DRUG", ("mild fatigue tonic",)),
+        Concept("MESH:D001327", "Autoimmune Diseases", "DISEASE", ("autoimmune disease",)),
+        Concept("MESH:D004194", "Disease", "DISEASE", ("disease",)),
     ])
     linker = linker_for(blank, kb, no_synonyms)
+    # MeSH's head for the text's (kb_link_heads.tsv), also after a trim; never a word alone
+    assert linker.link("DISEASE", "autoimmune disorder") == "MESH:D001327"
+    assert linker.link("DISEASE", "Autoimmune Conditions") == "MESH:D001327"
+    assert linker.link("DISEASE", "severe autoimmune illness") == "MESH:D001327"
+    assert linker.link("DISEASE", "disorder") is None
     # a longer name of another label does not stop the trim
     assert linker.link("DISEASE", "mild fatigue") == "MESH:D005221"
     assert linker.link("DISEASE", "severe fatigue") is None  # a longer name cut short
@@ -276,7 +283,7 @@ def test_trimmed_forms(text: str, forms: list[str]) -> None:
 
 
 def test_linker_rule_files_are_validated(tmp_path: Path) -> None:
-    from pipeline.components.linker import load_adjective_forms, load_trims
+    from pipeline.components.linker import load_adjective_forms, load_head_rows, load_trims
     from pipeline.kb.synonyms import load_corpus_synonyms
 
     forms = tmp_path / "forms.tsv"
@@ -293,6 +300,12 @@ def test_linker_rule_files_are_validated(tmp_path: Path) -> None:
         ("disease\tend\n", r"trims\.tsv:3: got 'disease' -> 'end'; expected .* first or last"),
         ("severe\tfirst\n", r"trims\.tsv:3: 'severe\\tfirst' is already on line 2"),
         ("\tlast\n", r"trims\.tsv:3: column 'word' is empty; expected a value"),
+    ))
+    heads = tmp_path / "heads.tsv"
+    assert_rule_errors(load_head_rows, heads, "head\treplacement\ndisorder\tdisease\n", (
+        ("condition\tdisease2\n", r"heads\.tsv:3: got 'condition' -> 'disease2'; expected"),
+        ("illness\tillness\n", r"heads\.tsv:3: got 'illness' -> 'illness'; expected"),
+        ("disorder\tdiseases\n", r"heads\.tsv:3: 'disorder' is already on line 2"),
     ))
     syn = tmp_path / "syn.tsv"
     syn.write_text("term\tlabel\tconcept_id\tcount\tsource\nx\tDRUG\tD001\t1\ts\n",

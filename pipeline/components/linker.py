@@ -18,7 +18,9 @@ every mention that has a concept. Linking, in order:
 2. the noun forms of an adjective last word (`pipeline/rules/kb_adjective_forms.tsv`:
    "hypertensive" -> "hypertension", "epileptic" -> "epilepsy"), then the mention without a
    class word at its end or course/severity words in front (`pipeline/rules/kb_link_trims.tsv`:
-   "Cutaneous Lupus Erythematosus Disease", "refractory psoriasis"), through steps 0 and 1;
+   "Cutaneous Lupus Erythematosus Disease", "refractory psoriasis"), through steps 0 and 1,
+   each form also with its head word replaced by MeSH's (`pipeline/rules/kb_link_heads.tsv`:
+   "autoimmune disorder" -> "autoimmune disease");
 3. character-level fuzzy match (rapidfuzz `ratio`) against aliases of the same label that share
    the first two characters, accepted only at or above `min_similarity`, without a number of
    the mention replaced by another, and only when the best score points at a single concept.
@@ -75,6 +77,8 @@ _ADJECTIVE_COLUMNS = ("ending", "replacement")
 TRIMS_FILE = "kb_link_trims.tsv"
 _TRIM_COLUMNS = ("word", "where")
 _TRIM_PLACES = ("first", "last")
+HEADS_FILE = "kb_link_heads.tsv"
+_HEAD_COLUMNS = ("head", "replacement")
 
 
 def load_adjective_forms(path: Path | None = None) -> list[tuple[str, str]]:
@@ -108,6 +112,28 @@ def load_trim_rows(path: Path | None = None) -> list[tuple[str, str]]:
             )
         rows.append((row["word"], row["where"]))
     return rows
+
+
+def load_head_rows(path: Path | None = None) -> list[tuple[str, str]]:
+    """(head, replacement) rows of the heads file, in file order; RuleError naming the file,
+    the line and what was expected."""
+    path = path or rule_file(HEADS_FILE)
+    rows: list[tuple[str, str]] = []
+    for lineno, row in read_tsv(path, _HEAD_COLUMNS, unique=("head",)):
+        head, replacement = row["head"], row["replacement"]
+        if not head.isalpha() or not replacement.isalpha() or head == replacement:
+            raise RuleError(
+                f"{path}:{lineno}: got {head!r} -> {replacement!r}; expected a head word of "
+                "letters and another word of letters to replace it"
+            )
+        rows.append((head, replacement))
+    return rows
+
+
+def head_forms(normalized: str, heads: dict[str, str]) -> list[str]:
+    """The text with its last word replaced by MeSH's head (a text of two words or more)."""
+    rest, _, last = normalized.rpartition(" ")
+    return [f"{rest} {heads[last]}"] if rest and last in heads else []
 
 
 def trim_words(rows: list[tuple[str, str]]) -> dict[str, frozenset[str]]:
@@ -250,6 +276,7 @@ class Linker:
         roman_numerals_path: str | None = None,
         numeral_words_path: str | None = None,
         class_concepts_path: str | None = None,
+        heads_path: str | None = None,
     ) -> None:
         self.name = name
         self.kb_path = kb_path
@@ -257,6 +284,7 @@ class Linker:
             load_corpus_synonyms(Path(synonyms_path) if synonyms_path else None),
             load_adjective_forms(Path(adjective_forms_path) if adjective_forms_path else None),
             load_trim_rows(Path(trims_path) if trims_path else None),
+            load_head_rows(Path(heads_path) if heads_path else None),
         )
         self.roman = RomanNumerals.load(
             Path(roman_numerals_path) if roman_numerals_path else None,
@@ -277,6 +305,7 @@ class Linker:
         synonyms: list[Synonym],
         adjective_forms: list[tuple[str, str]],
         trim_rows: list[tuple[str, str]],
+        head_rows: list[tuple[str, str]],
     ) -> None:
         """Link with these lists (as read from their files, which `to_disk` writes back)."""
         self.synonym_rows = synonyms
@@ -284,6 +313,9 @@ class Linker:
         self.adjective_forms = adjective_forms
         self.trim_rows = trim_rows
         self.trims = trim_words(trim_rows)
+        self.head_rows = head_rows
+        # normalized as mentions are ("disorders" -> "disorder")
+        self.heads = {normalize_term(h): normalize_term(r) for h, r in head_rows}
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -343,8 +375,11 @@ class Linker:
         # Chronic, not Fatigue): it is then likely that name cut short
         longer = self.kb.starts_a_longer_alias(norm, label)
         trims = [] if longer else trimmed_forms(norm, self.trims)
-        for form in trims:
+        for form in [*head_forms(norm, self.heads), *trims]:
             cid = self._exact(label, form)
+            if cid is None:
+                cid = next(filter(None, (self._exact(label, f)
+                                         for f in head_forms(form, self.heads))), None)
             if cid is not None:
                 return cid
         if len(norm) < self.min_length:
@@ -442,7 +477,7 @@ class Linker:
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
         """Write `linker.json` (settings) and the rule lists the linker uses, under their
         shipped names and in the formats their loaders read: Roman numerals and their words,
-        corpus synonyms, adjective forms, trims and drug classes."""
+        corpus synonyms, adjective forms, trims, head words and drug classes."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_json(
@@ -455,6 +490,7 @@ class Linker:
         ))
         write_tsv(path / ADJECTIVE_FORMS_FILE, _ADJECTIVE_COLUMNS, self.adjective_forms)
         write_tsv(path / TRIMS_FILE, _TRIM_COLUMNS, self.trim_rows)
+        write_tsv(path / HEADS_FILE, _HEAD_COLUMNS, self.head_rows)
         self.classes.to_disk(path)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> Linker:
@@ -468,13 +504,14 @@ class Linker:
         numerals, words = path / ROMAN_NUMERALS_FILE, path / NUMERAL_WORDS_FILE
         if numerals.exists() and words.exists():
             self.roman = RomanNumerals.load(numerals, words)
-        synonyms, forms, trims = (
-            path / SYNONYMS_FILE, path / ADJECTIVE_FORMS_FILE, path / TRIMS_FILE
+        synonyms, forms, trims, heads = (
+            path / SYNONYMS_FILE, path / ADJECTIVE_FORMS_FILE, path / TRIMS_FILE, path / HEADS_FILE
         )
         self._use_lists(
             load_corpus_synonyms(synonyms) if synonyms.exists() else self.synonym_rows,
             load_adjective_forms(forms) if forms.exists() else self.adjective_forms,
             load_trim_rows(trims) if trims.exists() else self.trim_rows,
+            load_head_rows(heads) if heads.exists() else self.head_rows,
         )
         if (path / CLASS_CONCEPTS_FILE).exists():
             self.classes = ClassConcepts.load(path / CLASS_CONCEPTS_FILE)
@@ -496,6 +533,7 @@ class Linker:
         "roman_numerals_path": None,
         "numeral_words_path": None,
         "class_concepts_path": None,
+        "heads_path": None,
     },
 )
 def make_linker(
@@ -511,10 +549,12 @@ def make_linker(
     roman_numerals_path: str | None,
     numeral_words_path: str | None,
     class_concepts_path: str | None,
+    heads_path: str | None,
 ) -> Linker:
     return Linker(
         nlp, name, kb_path=kb_path, min_similarity=min_similarity, min_length=min_length,
         synonyms_path=synonyms_path, adjective_forms_path=adjective_forms_path,
         trims_path=trims_path, roman_numerals_path=roman_numerals_path,
         numeral_words_path=numeral_words_path, class_concepts_path=class_concepts_path,
+        heads_path=heads_path,
     )

@@ -211,7 +211,7 @@ OUTCOMES_SCHEMA = pa.schema(
             True,
             "Concept id of the condition the figure is about (nearest DISEASE mention, else the "
             "document's main disease).",
-            "MESH:D008180",
+            "MESH:D008178",
         ),
         _f(
             "disease_text",

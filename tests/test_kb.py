@@ -473,6 +473,11 @@ def test_build_from_a_tiny_wheel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         "README.md",
     ):
         assert (out / name).exists(), name
+    # the lexicon's index of these patterns: a pipeline loading them indexes nothing
+    from pipeline.components.lexicon_index import INDEX_FILE, LexiconIndex
+
+    index = LexiconIndex.load(out / INDEX_FILE, out / "patterns.jsonl.gz", True)
+    assert index is not None
     pats = by_phrase(load_patterns(out / "patterns.jsonl.gz"))
     assert pats["aldara"]["id"] == "MESH:D000077271"
     assert pats["pepcid"]["id"] == pats["famotidine"]["id"] == "MESH:D015738"

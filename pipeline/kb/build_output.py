@@ -63,12 +63,23 @@ def write_tables(
     patterns: list[dict[str, Any]],
     index: dict[str, list[str]],
 ) -> None:
-    """The three KB tables and the fuzzy names, into `out` (created if missing)."""
+    """The three KB tables, the fuzzy names and the lexicon index, into `out` (created if
+    missing)."""
     out.mkdir(parents=True, exist_ok=True)
     _write_gz_lines(out / CONCEPTS_FILE, (_json_line(c) for c in concepts))
     _write_gz_lines(out / PATTERNS_FILE, (_json_line(p) for p in patterns))
     _write_gz_lines(out / INDEX_FILE, (f"{k}\t{' '.join(v)}" for k, v in sorted(index.items())))
     write_fuzzy_names(out, KnowledgeBase.from_concepts(map(Concept.from_json, concepts), index))
+    write_lexicon_index(out)
+
+
+def write_lexicon_index(out: Path) -> None:
+    """`biotab_lexicon`'s match index of the patterns just written (`lexicon_index.msgpack.gz`,
+    tied to their SHA-256), so that a pipeline that loads them from this folder (`--no-model`)
+    does not index them at every start (about a second of CPU)."""
+    from pipeline.components.lexicon_index import main as write_index
+
+    write_index([str(out)])
 
 
 def build_manifest(

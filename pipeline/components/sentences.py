@@ -1,4 +1,4 @@
-"""`biotab_sentences`: sentence boundaries by pysbd, as scispacy's `pysbd_sentencizer` (plus one rule).
+"""`biotab_sentences`: sentence boundaries by pysbd as scispacy's `pysbd_sentencizer`, plus a rule.
 
 Reads: tokens, the text and `rules/sentence_number_abbreviations.txt`. Writes:
 `Token.is_sent_start` for every token.

@@ -109,12 +109,18 @@ def test_licence_at_abstract_end_and_at_page_start(blank: Language, tagger: Sect
         "Lenalidomide in refractory cutaneous lupus\n"
         "BACKGROUND: Thalidomide has proven its efficacy. METHODS: We enrolled 15 patients. "
         "RESULTS: Twelve patients responded. CONCLUSIONS: Lenalidomide appears safe. "
-        "Copyright \u00a9 2012 Elsevier Ltd. All rights reserved."
+        "Arthritis Res Ther; 14(6); 265-73. Copyright \u00a9 2012 Elsevier Ltd. All rights "
+        "reserved."
     )
     got = sections(blank, tagger, abstract)
     assert [s for s, _ in got] == [
-        "Title", "Background", "Methods", "Results", "Conclusion", None, None
+        "Title", "Background", "Methods", "Results", "Conclusion", None, None, None
     ]
+    # a licence phrase inside a line of prose, with prose after it, is no back matter
+    prose = abstract.replace("Twelve patients", "Lenalidomide, licensed under an orphan "
+                             "designation, was given. Twelve patients")
+    got = sections(blank, tagger, prose.split(" Arthritis")[0])
+    assert [s for s, _ in got][3:] == ["Results", "Results", "Conclusion"]
     # a licence line before the body is no back matter: the body after it keeps its sections
     page = (
         "Dupilumab for alopecia areata\n"

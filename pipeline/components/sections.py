@@ -12,10 +12,11 @@ Chained headings ("Abstract: Results: One patient ...") take the innermost one.
 The document's title line (`text_title.title_span`: its first line that is not metadata such as
 "Web of Science: 51 citations", a DOI or a journal line), when it stands alone, is the "Title";
 the metadata lines before it are in no section. Back matter: from a licence or copyright
-sentence ("Rights: ... Creative Commons", "© 2012 Elsevier") after the title on, when
-everything after it is metadata, the rest of that sentence's line, or short lines (at most
-`back_matter_line_words` words: "Language: Anglès", "Favorit i Compartir"), the sentences are in
-no section rather than in the article's last one.
+sentence ("Rights: ... Creative Commons", "© 2012 Elsevier") after the title on (and the
+metadata sentences right before it: "Cancer Prev Res; 9(5); 349-56. ©2016 AACR."), when
+everything after it is metadata, short lines (at most `back_matter_line_words` words:
+"Language: Anglès", "Favorit i Compartir") or the rest of a line the licence sentence opens,
+the sentences are in no section rather than in the article's last one.
 """
 
 from __future__ import annotations
@@ -179,21 +180,33 @@ class SectionTagger:
 
     def _back_matter_start(self, text: str, sents: list[Span], first: int) -> int:
         """Index of the sentence that opens trailing back matter (module docstring), after the
-        title sentence `first`; len(sents) when there is none."""
+        title sentence `first`; len(sents) when there is none.
+
+        Looked for from the end back to the first line back matter cannot hold. Back matter is
+        a licence sentence, the metadata sentences right before it, and what follows it: on
+        later lines only metadata sentences and short lines; on its own line, anything when it
+        opens the line ("Rights: ... Creative Commons. Es permet la reproducció ..."), else only
+        metadata ("... safe. Copyright © 2012 Elsevier Ltd. All rights reserved.").
+        """
         start = len(sents)
-        rest_is_back_matter = True  # of the sentences after the one looked at
+        prose_after = False  # a sentence after the one looked at, on its line, is neither
         for j in range(len(sents) - 1, first, -1):
             sent = text[sents[j].start_char : sents[j].end_char]
-            if rest_is_back_matter and is_licence(sent):
-                start = j
             begin = sents[j].start_char + len(sent) - len(sent.lstrip())
             previous = text[sents[j - 1].start_char : sents[j - 1].end_char]
-            previous_end = sents[j - 1].start_char + len(previous.rstrip())
-            rest_is_back_matter = rest_is_back_matter and (
-                is_metadata(sent)
-                or "\n" not in text[previous_end:begin]  # the rest of the line before
-                or self._short_line(text, begin)
-            )
+            opens_line = "\n" in text[sents[j - 1].start_char + len(previous.rstrip()) : begin]
+            if is_licence(sent) and (opens_line or not prose_after):
+                start, prose_after = j, False
+            elif not (is_metadata(sent) or self._short_line(text, begin)):
+                prose_after = True
+            if opens_line and prose_after:
+                break
+        # metadata right before the licence belongs with it ("Cancer Prev Res; 9(5); 349-56.
+        # ©2016 AACR.")
+        while start < len(sents) and start - 1 > first and is_metadata(
+            text[sents[start - 1].start_char : sents[start - 1].end_char]
+        ):
+            start -= 1
         return start
 
     def _short_line(self, text: str, pos: int) -> bool:

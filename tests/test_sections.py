@@ -158,3 +158,7 @@ def test_captions_and_alt_texts_are_no_headings(
     assert [s for s, _ in sections(blank, tagger, page)] == [
         "Title", None, None, None
     ]
+    # a caption word inside a compound is none
+    heading = "Video-assisted thoracoscopic surgery"
+    got = sections(blank, tagger, page.replace("Photograph of the scalp after treatment", heading))
+    assert [s for s, _ in got] == ["Title", None, heading, heading]

@@ -82,7 +82,10 @@ class SectionTagger:
     def _set_caption_words(self, words: tuple[str, ...]) -> None:
         self.caption_words = words
         alternatives = "|".join(re.escape(w) for w in words)
-        self._caption = re.compile(rf"\b(?:{alternatives})\b" if words else "(?!)", re.IGNORECASE)
+        # a whole word, not part of a compound ("Video-assisted thoracoscopic surgery")
+        self._caption = re.compile(
+            rf"(?<![\w-])(?:{alternatives})(?![\w-])" if words else "(?!)", re.IGNORECASE
+        )
 
     def _set_rules(self, rules: list[dict[str, Any]]) -> None:
         self.rules = rules

@@ -77,3 +77,12 @@ def test_bad_metadata_rules(tmp_path: Path) -> None:
                    encoding="utf-8")
     with pytest.raises(RuleError, match="does not match its 'example'"):
         read_rules(bad)
+
+
+def test_paragraph_ending_with_copyright_is_no_metadata_line(tmp_path: Path) -> None:
+    # a one-paragraph abstract (the PICO corpus's layout) ending with the publisher's line
+    abstract = ("Exemestane lowered Ki-67 in the breast tissue of postmenopausal women at "
+                "increased risk of breast cancer, at each of the three doses studied. " * 4
+                + "Cancer Prev Res; 9(5); 349-56. \u00a92016 AACR.")
+    (tmp_path / "a.txt").write_text(f"{abstract}\nSecond paragraph.\n", encoding="utf-8")
+    assert titles(tmp_path)["a"] == abstract

@@ -198,6 +198,8 @@ class SectionTagger:
             begin = sents[j].start_char + len(sent) - len(sent.lstrip())
             previous = text[sents[j - 1].start_char : sents[j - 1].end_char]
             opens_line = "\n" in text[sents[j - 1].start_char + len(previous.rstrip()) : begin]
+            if prose_after and not opens_line:
+                continue  # only a licence sentence opening this line could still start it
             if is_licence(sent) and (opens_line or not prose_after):
                 start, prose_after = j, False
             elif not (is_metadata(sent) or self._short_line(text, begin)):

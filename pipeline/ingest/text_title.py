@@ -6,8 +6,9 @@ PMID, ISSN), journal/volume lines ("Vol. 14, Issue 6", "2012;14(6):R265"), licen
 copyright lines, banners ("Original Article") and bare links. Writes nothing.
 
 The title of a text is its first non-empty line that holds a letter and that no pattern
-matches, among its first `TITLE_SEARCH_LINES` non-empty lines; when each of those is metadata,
-the first non-empty line (what it was before these patterns). `ingest/text.py` takes it as
+matches (in its first `METADATA_LINE_CHARS` characters), among its first `TITLE_SEARCH_LINES`
+non-empty lines; when each of those is metadata, the first non-empty line (what it was before
+these patterns). `ingest/text.py` takes it as
 `documents.title`; `biotab_sections` labels that line "Title" and gives the lines before it no
 section.
 """
@@ -28,6 +29,9 @@ KINDS = ("metric", "identifier", "citation", "licence", "banner", "link")
 _LINE = re.compile("[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 #: How many non-empty lines at a text's start may be metadata before its title.
 TITLE_SEARCH_LINES = 10
+#: A line is metadata when its start, this many characters, is: a paragraph ending with
+#: "©2016 AACR." is no metadata line (and a long line is not searched to its end).
+METADATA_LINE_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,8 @@ def title_span(text: str, rules: MetadataRules | None = None) -> tuple[int, int]
         span = (start, start + len(stripped))
         if first is None:
             first = span
-        if any(c.isalpha() for c in stripped) and not is_metadata(stripped, rules):
+        head = stripped[:METADATA_LINE_CHARS]
+        if any(c.isalpha() for c in head) and not is_metadata(head, rules):
             return span
         seen += 1
         if seen >= TITLE_SEARCH_LINES:

@@ -66,6 +66,8 @@ def test_round_trip_and_bad_rules(blank: Language, tagger: SectionTagger, tmp_pa
     custom.write_text('{"section": "Zebra", "variants": ["zebra findings"]}\n', encoding="utf-8")
     SectionTagger(blank, "s", rules_path=str(custom)).to_disk(tmp_path / "sections")
     again = SectionTagger(blank, "s").from_disk(tmp_path / "sections")  # shipped rules first
+    saved = (tmp_path / "sections" / "section_caption_words.txt").read_text(encoding="utf-8")
+    assert "image\n" in saved and again.caption_words == tagger.caption_words
     text = "Zebra findings: Twelve patients responded. Results: One relapsed."
     assert sections(blank, again, text)[0][0] == "Zebra"
     assert sections(blank, tagger, text)[0][0] != "Zebra"
@@ -79,3 +81,84 @@ def test_round_trip_and_bad_rules(blank: Language, tagger: SectionTagger, tmp_pa
     bad.write_text('{"section": "Results", "variants": []}\n', encoding="utf-8")
     with pytest.raises(RuleError, match="non-empty list"):
         SectionTagger(blank, "s", rules_path=str(bad))
+
+
+def test_seed_front_matter_title_and_back_matter(
+    blank: Language, tagger: SectionTagger, seeds_dir: Path
+) -> None:
+    text = (seeds_dir / "004_f42307a9e4e55ef1.txt").read_text(encoding="utf-8")
+    got = sections(blank, tagger, text)
+    # the citation counts above the title are in no section; the title labels itself only
+    assert got[0] == (None, got[0][1]) and got[0][1].startswith("Web of Science")
+    title = "Efficacy and safety of lenalidomide for refractory cutaneous lupus erythematosus"
+    assert got[1] == ("Title", title)
+    # the author lines are not under the title
+    authors = [s for s, t in got if "Hospital Universitari Vall d'Hebron" in t]
+    assert len(authors) == 4 and set(authors) == {None}
+    conclusion = next(i for i, (s, t) in enumerate(got) if t.startswith("Conclusion:"))
+    assert got[conclusion][0] == "Conclusion"
+    assert [s for s, _ in got[conclusion - 3 : conclusion]] == ["Results"] * 3
+    # the licence (Catalan) and the record page's lines after it are back matter
+    assert got[conclusion + 1][1].startswith("Rights:")
+    assert {s for s, _ in got[conclusion + 1 :]} == {None}
+    assert len(got) - conclusion > 10
+
+
+def test_licence_at_abstract_end_and_at_page_start(blank: Language, tagger: SectionTagger) -> None:
+    abstract = (
+        "Lenalidomide in refractory cutaneous lupus\n"
+        "BACKGROUND: Thalidomide has proven its efficacy. METHODS: We enrolled 15 patients. "
+        "RESULTS: Twelve patients responded. CONCLUSIONS: Lenalidomide appears safe. "
+        "Arthritis Res Ther; 14(6); 265-73. Copyright \u00a9 2012 Elsevier Ltd. All rights "
+        "reserved."
+    )
+    got = sections(blank, tagger, abstract)
+    assert [s for s, _ in got] == [
+        "Title", "Background", "Methods", "Results", "Conclusion", None, None, None
+    ]
+    # a licence phrase inside a line of prose, with prose after it, is no back matter
+    prose = abstract.replace("Twelve patients", "Lenalidomide, licensed under an orphan "
+                             "designation, was given. Twelve patients")
+    got = sections(blank, tagger, prose.split(" Arthritis")[0])
+    assert [s for s, _ in got][3:] == ["Results", "Results", "Conclusion"]
+    # a licence line before the body is no back matter: the body after it keeps its sections
+    page = (
+        "Dupilumab for alopecia areata\n"
+        "\u00a9 2020 The Authors. Published under a Creative Commons licence.\n"
+        "Results\n"
+        "Nine months after starting treatment with dupilumab, the patient grew pigmented hair "
+        "on about 60% of her head, and no adverse reactions other than xerophthalmia were noted.\n"
+    )
+    got = sections(blank, tagger, page)
+    assert got[-1][0] == "Results"
+    # a licence line followed by a paragraph of prose is not trailing either
+    page = page.replace("Results\n", "") + "Results\nShort end.\n"
+    assert sections(blank, tagger, page)[-1][0] == "Results"
+
+
+def test_captions_and_alt_texts_are_no_headings(
+    blank: Language, tagger: SectionTagger, seeds_dir: Path
+) -> None:
+    text = (seeds_dir / "003_ec63e1dfcf8193dd.txt").read_text(encoding="utf-8")
+    got = sections(blank, tagger, text)
+    assert "My default image" not in {s for s, _ in got}
+    # the image's alt text stays in the section it stands in, and so do the sentences after it
+    section = "Alopecia due to atopic dermatitis"
+    assert ("Alopecia due to atopic dermatitis", "My default image") in got
+    after = next(s for s, t in got if t.startswith("Telogen effluvium is a form"))
+    assert after == section
+    # a link to the site's videos is no heading either; real headings still are
+    assert "Watch the most interesting videos on our channel in Youtube" not in {
+        s for s, _ in got
+    }
+    assert "An unexpected effect of dupilumab" in {s for s, _ in got}
+    # an "image"/"photo" line in another page
+    page = ("Treatment of alopecia\n\nDupilumab was given weekly.\n\nPhotograph of the scalp "
+            "after treatment\n\nHair grew back within nine months.\n")
+    assert [s for s, _ in sections(blank, tagger, page)] == [
+        "Title", None, None, None
+    ]
+    # a caption word inside a compound is none
+    heading = "Video-assisted thoracoscopic surgery"
+    got = sections(blank, tagger, page.replace("Photograph of the scalp after treatment", heading))
+    assert [s for s, _ in got] == ["Title", None, heading, heading]

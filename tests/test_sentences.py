@@ -16,6 +16,7 @@ from spacy.language import Language
 
 from pipeline.components import sentence_pysbd
 from pipeline.components.sentences import SentenceSplitter
+from pipeline.rules import RuleError
 
 TEXTS = [
     "Aldara (imiquimod) should be used with caution, e.g. in MS. Dr. Smith agreed.\n\nNext",
@@ -108,13 +109,16 @@ def boundaries(nlp: Language, text: str) -> list[bool]:
     return [t.is_sent_start for t in nlp(text)]
 
 
-def test_same_boundaries_as_scispacy(seeds_dir: Path) -> None:
+def test_same_boundaries_as_scispacy(seeds_dir: Path, tmp_path: Path) -> None:
     from pipeline.nlp import blank_nlp
 
     scispacy = blank_nlp()
     scispacy.add_pipe("pysbd_sentencizer")
+    # without the number abbreviations, the boundaries are scispacy's
+    empty = tmp_path / "none.txt"
+    empty.write_text("# no abbreviations\n", encoding="utf-8")
     ours = blank_nlp()
-    ours.add_pipe("biotab_sentences")
+    ours.add_pipe("biotab_sentences", config={"abbreviations_path": str(empty)})
     texts = TEXTS + [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.iterdir())]
     for text in texts:
         assert boundaries(ours, text) == boundaries(scispacy, text), text[:60]
@@ -122,6 +126,37 @@ def test_same_boundaries_as_scispacy(seeds_dir: Path) -> None:
     assert [s.text for s in doc.sents] == [
         "Twelve of those patients (86%) achieved complete response (P < 0.001).",
         "Relapse was frequent (75%), i.e. in most, vs. 10% in controls (Fig. 2).",
+    ]
+
+
+def test_bibliographic_abbreviations_end_no_sentence(seeds_dir: Path) -> None:
+    """Seed 004's journal line: "Vol. 14, Issue 6 , art. R265 (December 2012)" is one sentence;
+    every other boundary of the seeds is scispacy's."""
+    from pipeline.nlp import blank_nlp
+
+    scispacy = blank_nlp()
+    scispacy.add_pipe("pysbd_sentencizer")
+    ours = blank_nlp()
+    ours.add_pipe("biotab_sentences")
+    for path in sorted(seeds_dir.iterdir()):
+        text = path.read_text(encoding="utf-8")
+        ours_doc = ours(text)
+        theirs = {t.i for t in scispacy(text) if t.is_sent_start}
+        mine = {t.i for t in ours_doc if t.is_sent_start}
+        assert mine <= theirs
+        # the only boundaries dropped are right after "Vol." and "art."
+        assert sorted(ours_doc[i - 2 : i].text for i in theirs - mine) == (
+            ["Vol.", "art."] if path.name.startswith("004") else []
+        )
+    line = next(s.text for s in ours(seeds_dir.joinpath(
+        "004_f42307a9e4e55ef1.txt").read_text(encoding="utf-8")).sents if "Vol." in s.text)
+    assert "art. R265 (December 2012)" in line and line.startswith("Published")
+    # the period still ends a sentence before a word, and "art" at a word's end is no abbreviation
+    text = ("It was the state of the art. Results were clear. In Vol. 2 (Suppl. S1), "
+            "see art. e1002. Patients of heart. 12 of them improved.")
+    assert [s.text.strip() for s in ours(text).sents] == [
+        "It was the state of the art.", "Results were clear.",
+        "In Vol. 2 (Suppl. S1), see art. e1002.", "Patients of heart.", "12 of them improved.",
     ]
 
 
@@ -135,6 +170,16 @@ def test_round_trip(tmp_path: Path) -> None:
     assert [s.text for s in again(text).sents] == [s.text for s in nlp(text).sents]
     sents = [s.text for s in again(text).sents]
     assert len(sents) > 1 and all(len(s) <= 40 for s in sents)  # split at commas under the cap
+    # the number abbreviations travel in the saved folder
+    saved = (tmp_path / "nlp" / "biotab_sentences" / "number_abbreviations.txt").read_text()
+    assert "vol\n" in saved
+    assert again.get_pipe("biotab_sentences").number_abbreviations == (
+        nlp.get_pipe("biotab_sentences").number_abbreviations
+    )
+    bad = tmp_path / "bad.txt"
+    bad.write_text("vol\nVol.\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"bad.txt:2: got 'Vol.'; expected one lower-case word"):
+        SentenceSplitter(nlp, "s", abbreviations_path=str(bad))
 
 
 def _capped(max_chars: int) -> Language:

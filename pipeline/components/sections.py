@@ -1,11 +1,22 @@
 """`biotab_sections`: which section of the document each sentence belongs to.
 
-Reads: sentence boundaries (`doc.sents`) and the text. Writes: `Span._.section` on every
-sentence (`None` before the first heading). A heading is a known heading word at the start of a
+Reads: sentence boundaries (`doc.sents`), the text, `rules/section_headings.jsonl`,
+`rules/section_caption_words.txt` and (through `ingest.text_title`) `rules/text_metadata.jsonl`.
+Writes: `Span._.section` on every sentence (`None` outside the article's sections: before the
+first heading, and in trailing back matter). A heading is a known heading word at the start of a
 sentence ("Abstract:", "Methods:", "Results:", "Conclusion:", "From the Research"), an all-caps
-label followed by a colon ("OBJECTIVES:"), or a short title-like line standing on its own.
-Chained headings ("Abstract: Results: One patient ...") take the innermost one. The document's
-first line, when it stands alone, is the "Title".
+label followed by a colon ("OBJECTIVES:"), or a short title-like line standing on its own that is
+no image caption or alt text (it holds none of the caption words: "My default image").
+Chained headings ("Abstract: Results: One patient ...") take the innermost one.
+
+The document's title line (`text_title.title_span`: its first line that is not metadata such as
+"Web of Science: 51 citations", a DOI or a journal line), when it stands alone, is the "Title";
+the metadata lines before it are in no section. Back matter: from a licence or copyright
+sentence ("Rights: ... Creative Commons", "© 2012 Elsevier") after the title on (and the
+metadata sentences right before it: "Cancer Prev Res; 9(5); 349-56. ©2016 AACR."), when
+everything after it is metadata, short lines (at most `back_matter_line_words` words:
+"Language: Anglès", "Favorit i Compartir") or the rest of a line the licence sentence opens,
+the sentences are in no section rather than in the article's last one.
 """
 
 from __future__ import annotations
@@ -19,10 +30,14 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.extensions import doc_text  # (the import registers Span._.section)
+from pipeline.ingest.text_title import is_licence, is_metadata, title_span
 from pipeline.paths import rule_file
-from pipeline.rules import RuleError, check_entry, load_rules
+from pipeline.rules import RuleError, check_entry, load_rules, read_word_list, write_word_list
 
 DEFAULT_RULES = rule_file("section_headings.jsonl")
+DEFAULT_CAPTION_WORDS = rule_file("section_caption_words.txt")
+#: Lines of at most this many words may follow a licence line in back matter (module docstring).
+DEFAULT_BACK_MATTER_LINE_WORDS = 12
 _RULE_KEYS: dict[str, Any] = {"section": str, "variants": list}
 
 _CAPS_HEADING = re.compile(r"^\s*([A-Z][A-Z0-9 ,&/\-']{2,60}?)\s*:\s*")
@@ -30,6 +45,7 @@ _TERMINAL = re.compile(r"[.!?;:,]\s*$")
 # Title-like heading lines are words, not metadata: no digits, colons, commas or symbols.
 _NOT_HEADING_CHARS = re.compile(r"[0-9:,;>|/@=+*_]")
 _MAX_TITLE_LINE_WORDS = 14
+_SAVED_CAPTION_WORDS = "section_caption_words.txt"
 
 
 def _validate(rules: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
@@ -43,10 +59,33 @@ def _validate(rules: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
 class SectionTagger:
     """Assigns a section name to every sentence from heading lines."""
 
-    def __init__(self, nlp: Language, name: str, *, rules_path: str | None = None) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        rules_path: str | None = None,
+        caption_words_path: str | None = None,
+        back_matter_line_words: int = DEFAULT_BACK_MATTER_LINE_WORDS,
+    ) -> None:
+        if back_matter_line_words < 0:
+            raise ValueError(
+                f"back_matter_line_words: expected an int >= 0, got {back_matter_line_words}"
+            )
         self.name = name
+        self.back_matter_line_words = back_matter_line_words
         path = Path(rules_path) if rules_path else DEFAULT_RULES
         self._set_rules(_validate(load_rules(path, required=_RULE_KEYS), str(path)))
+        words = Path(caption_words_path) if caption_words_path else DEFAULT_CAPTION_WORDS
+        self._set_caption_words(read_word_list(words))
+
+    def _set_caption_words(self, words: tuple[str, ...]) -> None:
+        self.caption_words = words
+        alternatives = "|".join(re.escape(w) for w in words)
+        # a whole word, not part of a compound ("Video-assisted thoracoscopic surgery")
+        self._caption = re.compile(
+            rf"(?<![\w-])(?:{alternatives})(?![\w-])" if words else "(?!)", re.IGNORECASE
+        )
 
     def _set_rules(self, rules: list[dict[str, Any]]) -> None:
         self.rules = rules
@@ -111,6 +150,7 @@ class SectionTagger:
             and (is_first or not _NOT_HEADING_CHARS.search(line))
             and len(line.split()) <= _MAX_TITLE_LINE_WORDS
             and line[0].isupper()
+            and (is_first or not self._caption.search(line))
         ):
             line = line.lstrip("#").strip()
             return "Title" if is_first else line
@@ -118,9 +158,20 @@ class SectionTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
+        sents = list(doc.sents)
+        title = title_span(text)
+        # the sentence holding the title line's start; the metadata lines before it and the
+        # back matter are in no section
+        first = 0 if title is None else next(
+            (i for i, s in enumerate(sents) if s.end_char > title[0]), len(sents)
+        )
+        back = self._back_matter_start(text, sents, first)
         current: str | None = None
-        for i, sent in enumerate(doc.sents):
-            heading = self._heading_at(text, sent.start_char, sent.end_char, is_first=i == 0)
+        for i, sent in enumerate(sents):
+            if i < first or i >= back:
+                sent._.section = None
+                continue
+            heading = self._heading_at(text, sent.start_char, sent.end_char, is_first=i == first)
             if heading == "Title":
                 # The title labels only itself; the body after it has no section yet.
                 sent._.section = heading
@@ -130,17 +181,81 @@ class SectionTagger:
             sent._.section = current
         return doc
 
+    def _back_matter_start(self, text: str, sents: list[Span], first: int) -> int:
+        """Index of the sentence that opens trailing back matter (module docstring), after the
+        title sentence `first`; len(sents) when there is none.
+
+        Looked for from the end back to the first line back matter cannot hold. Back matter is
+        a licence sentence, the metadata sentences right before it, and what follows it: on
+        later lines only metadata sentences and short lines; on its own line, anything when it
+        opens the line ("Rights: ... Creative Commons. Es permet la reproducció ..."), else only
+        metadata ("... safe. Copyright © 2012 Elsevier Ltd. All rights reserved.").
+        """
+        start = len(sents)
+        prose_after = False  # a sentence after the one looked at, on its line, is neither
+        for j in range(len(sents) - 1, first, -1):
+            sent = text[sents[j].start_char : sents[j].end_char]
+            begin = sents[j].start_char + len(sent) - len(sent.lstrip())
+            previous = text[sents[j - 1].start_char : sents[j - 1].end_char]
+            opens_line = "\n" in text[sents[j - 1].start_char + len(previous.rstrip()) : begin]
+            if prose_after and not opens_line:
+                continue  # only a licence sentence opening this line could still start it
+            if is_licence(sent) and (opens_line or not prose_after):
+                start, prose_after = j, False
+            elif not (is_metadata(sent) or self._short_line(text, begin)):
+                prose_after = True
+            if opens_line and prose_after:
+                break
+        # metadata right before the licence belongs with it ("Cancer Prev Res; 9(5); 349-56.
+        # ©2016 AACR.")
+        while start < len(sents) and start - 1 > first and is_metadata(
+            text[sents[start - 1].start_char : sents[start - 1].end_char]
+        ):
+            start -= 1
+        return start
+
+    def _short_line(self, text: str, pos: int) -> bool:
+        """Whether the line holding offset `pos` has at most `back_matter_line_words` words."""
+        begin = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        line = text[begin : len(text) if end == -1 else end]
+        return len(line.split()) <= self.back_matter_line_words
+
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_jsonl(path / "section_headings.jsonl", self.rules)
+        write_word_list(path / _SAVED_CAPTION_WORDS, self.caption_words)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> SectionTagger:
         file = Path(path) / "section_headings.jsonl"
         self._set_rules(_validate(load_rules(file, required=_RULE_KEYS), str(file)))
+        words = Path(path) / _SAVED_CAPTION_WORDS
+        if words.exists():  # one saved before the list keeps the list its config names
+            self._set_caption_words(read_word_list(words))
         return self
 
 
-@Language.factory("biotab_sections", default_config={"rules_path": None})
-def make_sections(nlp: Language, name: str, *, rules_path: str | None) -> SectionTagger:
-    return SectionTagger(nlp, name, rules_path=rules_path)
+@Language.factory(
+    "biotab_sections",
+    default_config={
+        "rules_path": None,
+        "caption_words_path": None,
+        "back_matter_line_words": DEFAULT_BACK_MATTER_LINE_WORDS,
+    },
+)
+def make_sections(
+    nlp: Language,
+    name: str,
+    *,
+    rules_path: str | None,
+    caption_words_path: str | None,
+    back_matter_line_words: int,
+) -> SectionTagger:
+    return SectionTagger(
+        nlp,
+        name,
+        rules_path=rules_path,
+        caption_words_path=caption_words_path,
+        back_matter_line_words=back_matter_line_words,
+    )

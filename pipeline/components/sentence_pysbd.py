@@ -33,6 +33,12 @@ its time goes, and each change below keeps the results of the code it replaces:
   (`_letters_before_period`, `_letters_before_paren`, `_numbers_before_period`,
   `_numbers_before_paren`), and only their values are used. `tests/test_sentences.py` checks
   each against its pattern on generated text.
+
+One addition, off unless asked for (`FastSegmenter(number_abbreviations=...)`, used by
+`biotab_sentences` with `rules/sentence_number_abbreviations.txt`): after pysbd's abbreviation
+pass, the period of one of these words is kept from ending a sentence when a number or an
+identifier with a digit follows on the same line ("Vol. 14", "art. R265"); pysbd's own list
+lacks "vol" and protects "art" before a bare number only. Without it the output is pysbd's.
 """
 
 from __future__ import annotations
@@ -439,10 +445,41 @@ def _periods_to_placeholder(match: re.Match[str]) -> str:
     return match.group().replace(".", "∯")
 
 
+def number_abbreviation_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
+    """The periods `FastProcessor` keeps from ending a sentence (module docstring): one of
+    `words` at a word start (after no letter, digit or period), then "." and, on the same line
+    (pysbd has turned newlines into "\\r" by then), a word of at most three letters before a
+    digit. None for no words."""
+    alternatives = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    if not alternatives:
+        return None
+    return re.compile(
+        rf"(?<![\w.∯])({alternatives})\.(?=[^\S\r\n]+[^\W\d_]{{0,3}}\d)", re.IGNORECASE
+    )
+
+
 class FastProcessor(Processor):
-    """pysbd's Processor (pysbd 0.3.4), its steps as in `pysbd.processor`, done faster."""
+    """pysbd's Processor (pysbd 0.3.4), its steps as in `pysbd.processor`, done faster; with
+    `number_abbreviations` (a `number_abbreviation_pattern`), their periods too kept from
+    ending a sentence."""
 
     text: str
+
+    def __init__(
+        self,
+        text: str,
+        lang: Any,
+        char_span: bool = False,
+        number_abbreviations: re.Pattern[str] | None = None,
+    ) -> None:
+        super().__init__(text, lang, char_span=char_span)
+        self.number_abbreviations = number_abbreviations
+
+    def replace_abbreviations(self) -> None:
+        super().replace_abbreviations()
+        if self.number_abbreviations is not None and "." in self.text:
+            # "∯" is pysbd's placeholder of a period that ends no sentence (put back at the end)
+            self.text = self.number_abbreviations.sub("\\1∯", self.text)
 
     def process(self) -> list[str] | str:
         if not self.text:
@@ -534,9 +571,16 @@ class FastSegmenter(pysbd.Segmenter):
     """pysbd's Segmenter on `FastEnglish`, with span recovery by `str.find` instead of a regex
     per sentence (module docstring)."""
 
-    def __init__(self) -> None:
+    def __init__(self, number_abbreviations: Iterable[str] = ()) -> None:
         super().__init__(language="en", clean=False, char_span=True)
         self.language_module = FastEnglish
+        self.number_abbreviations = number_abbreviation_pattern(number_abbreviations)
+
+    def processor(self, text: str) -> FastProcessor:
+        return FastProcessor(
+            text, self.language_module, char_span=self.char_span,
+            number_abbreviations=self.number_abbreviations,
+        )
 
     def sentences_with_char_spans(self, sentences: list[str]) -> list[TextSpan]:
         text: str = self.original_text

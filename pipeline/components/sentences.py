@@ -1,6 +1,7 @@
-"""`biotab_sentences`: sentence boundaries by pysbd, exactly as scispacy's `pysbd_sentencizer`.
+"""`biotab_sentences`: sentence boundaries by pysbd as scispacy's `pysbd_sentencizer`, plus a rule.
 
-Reads: tokens and the text. Writes: `Token.is_sent_start` for every token.
+Reads: tokens, the text and `rules/sentence_number_abbreviations.txt`. Writes:
+`Token.is_sent_start` for every token.
 
 The rules are scispacy's (`scispacy.custom_sentence_segmenter.pysbd_sentencizer`): pysbd's
 non-destructive segmentation, no sentence start after one of scispacy's abbreviations, newlines
@@ -8,6 +9,11 @@ glued to the following sentence, and a blank line always ending a sentence. What
 speed: the segmentation is `sentence_pysbd.FastSegmenter`, pysbd with the same output in about a
 third of the time (see that module); `tests/test_sentences.py` checks that the boundaries equal
 scispacy's component's.
+
+One rule is added to scispacy's: the bibliographic abbreviations of
+`rules/sentence_number_abbreviations.txt` ("Vol.", "art.") end no sentence before a number or an
+identifier with a digit ("Vol. 14, Issue 6, art. R265"; see `sentence_pysbd`). With an empty
+list (config `abbreviations_path`) the boundaries are scispacy's.
 
 Second, bounded work on long text. pysbd's abbreviation pass rewrites the whole text once per
 abbreviation it finds, so its time grows with the square of the text's length (a 40,000-character
@@ -42,9 +48,13 @@ from thinc.types import Ints2d
 
 from pipeline.components.sentence_pysbd import FastSegmenter
 from pipeline.extensions import doc_text
+from pipeline.paths import rule_file
+from pipeline.rules import read_word_list, write_word_list
 
 _NEWLINE = re.compile("\n")
 _ABBREVIATIONS = frozenset(ABBREVIATIONS)
+DEFAULT_NUMBER_ABBREVIATIONS = rule_file("sentence_number_abbreviations.txt")
+_SAVED_ABBREVIATIONS = "number_abbreviations.txt"
 
 #: The longest sentence, in characters, that later components see (module docstring).
 DEFAULT_MAX_SENTENCE_CHARS = 3000
@@ -83,7 +93,12 @@ class SentenceSplitter:
     """Sets sentence starts from pysbd's segmentation (see the module docstring)."""
 
     def __init__(
-        self, nlp: Language, name: str, *, max_sentence_chars: int = DEFAULT_MAX_SENTENCE_CHARS
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        max_sentence_chars: int = DEFAULT_MAX_SENTENCE_CHARS,
+        abbreviations_path: str | None = None,
     ) -> None:
         if max_sentence_chars < 1:
             raise ValueError(
@@ -91,7 +106,12 @@ class SentenceSplitter:
             )
         self.name = name
         self.max_sentence_chars = max_sentence_chars
-        self.segmenter = FastSegmenter()
+        path = Path(abbreviations_path) if abbreviations_path else DEFAULT_NUMBER_ABBREVIATIONS
+        self._set_abbreviations(read_word_list(path))
+
+    def _set_abbreviations(self, words: tuple[str, ...]) -> None:
+        self.number_abbreviations = words
+        self.segmenter = FastSegmenter(number_abbreviations=words)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the sentences, trailing spaces excluded.
@@ -194,16 +214,26 @@ class SentenceSplitter:
                 return j
         return fit
 
-    # No data: the rules are pysbd's and scispacy's; the cap is in the pipeline's config.
+    # The rules are pysbd's and scispacy's plus the number abbreviations saved here; the cap
+    # is in the pipeline's config.
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
         Path(path).mkdir(parents=True, exist_ok=True)
+        write_word_list(Path(path) / _SAVED_ABBREVIATIONS, self.number_abbreviations)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> SentenceSplitter:
+        file = Path(path) / _SAVED_ABBREVIATIONS
+        if file.exists():  # one saved before the list keeps the list its config names
+            self._set_abbreviations(read_word_list(file))
         return self
 
 
 @Language.factory(
-    "biotab_sentences", default_config={"max_sentence_chars": DEFAULT_MAX_SENTENCE_CHARS}
+    "biotab_sentences",
+    default_config={"max_sentence_chars": DEFAULT_MAX_SENTENCE_CHARS, "abbreviations_path": None},
 )
-def make_sentences(nlp: Language, name: str, *, max_sentence_chars: int) -> SentenceSplitter:
-    return SentenceSplitter(nlp, name, max_sentence_chars=max_sentence_chars)
+def make_sentences(
+    nlp: Language, name: str, *, max_sentence_chars: int, abbreviations_path: str | None
+) -> SentenceSplitter:
+    return SentenceSplitter(
+        nlp, name, max_sentence_chars=max_sentence_chars, abbreviations_path=abbreviations_path
+    )

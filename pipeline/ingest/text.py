@@ -1,4 +1,5 @@
-"""Plain text / Markdown: one document per file; title = first non-empty line."""
+"""Plain text / Markdown: one document per file; title = its first non-empty line that is not
+metadata (citation counts, DOI, journal, licence lines...: `text_title.title_of`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pipeline.ingest.common import (
     err,
     too_large,
 )
+from pipeline.ingest.text_title import title_of
 
 
 def read_text(path: Path, source: str, doc_id: str, *,
@@ -57,8 +59,7 @@ def read_text(path: Path, source: str, doc_id: str, *,
         yield _with_id(decoded, doc_id)
         return
     text = normalize_text(decoded)
-    title = next((line.strip() for line in text.splitlines() if line.strip()), None)
-    yield Document(doc_id=doc_id, text=text, source=source, format="txt", title=title)
+    yield Document(doc_id=doc_id, text=text, source=source, format="txt", title=title_of(text))
 
 
 def _with_id(record: ErrorRecord, doc_id: str) -> ErrorRecord:

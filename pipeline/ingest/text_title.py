@@ -1,0 +1,113 @@
+"""A plain-text document's title line, and lines about an article rather than of it.
+
+Reads `rules/text_metadata.jsonl` (once): patterns of the lines web and journal article dumps
+carry around an article: citation counts ("Web of Science: 51 citations"), identifiers (DOI,
+PMID, ISSN), journal/volume lines ("Vol. 14, Issue 6", "2012;14(6):R265"), licence and
+copyright lines, banners ("Original Article") and bare links. Writes nothing.
+
+The title of a text is its first non-empty line that holds a letter and that no pattern
+matches (in its first `METADATA_LINE_CHARS` characters), among its first `TITLE_SEARCH_LINES`
+non-empty lines; when each of those is metadata, the first non-empty line (what it was before
+these patterns). `ingest/text.py` takes it as
+`documents.title`; `biotab_sections` labels that line "Title" and gives the lines before it no
+section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.paths import rule_file
+from pipeline.rules import RuleError, load_rules
+
+DEFAULT_RULES = rule_file("text_metadata.jsonl")
+KINDS = ("metric", "identifier", "citation", "licence", "banner", "link")
+# A line as `str.splitlines` cuts them.
+_LINE = re.compile("[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+#: How many non-empty lines at a text's start may be metadata before its title.
+TITLE_SEARCH_LINES = 10
+#: A line is metadata when its start, this many characters, is: a paragraph ending with
+#: "©2016 AACR." is no metadata line (and a long line is not searched to its end).
+METADATA_LINE_CHARS = 300
+
+
+@dataclass(frozen=True)
+class MetadataRules:
+    """The compiled patterns of `rules/text_metadata.jsonl`: `any` matches a line of any kind,
+    `licence` a licence or copyright line."""
+
+    any: re.Pattern[str]
+    licence: re.Pattern[str]
+
+
+def read_rules(path: Path) -> MetadataRules:
+    """The rules of `path`; RuleError naming the line for an unknown kind, a pattern that does
+    not compile or one that does not match its example."""
+    by_kind: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    rules = load_rules(
+        path, required={"kind": str, "pattern": str, "example": str}, choices={"kind": KINDS}
+    )
+    for i, rule in enumerate(rules, start=1):
+        where = f"{path}: rule {i} ({rule['pattern']!r})"
+        try:
+            pattern = re.compile(rule["pattern"], re.IGNORECASE)
+        except re.error as exc:
+            raise RuleError(f"{where}: key 'pattern' is no regular expression ({exc})") from exc
+        if not pattern.search(rule["example"]):
+            raise RuleError(f"{where}: key 'pattern' does not match its 'example'")
+        by_kind[rule["kind"]].append(rule["pattern"])
+    every = [p for patterns in by_kind.values() for p in patterns]
+    return MetadataRules(any=_union(every), licence=_union(by_kind["licence"]))
+
+
+def _union(patterns: list[str]) -> re.Pattern[str]:
+    # (?!) matches nothing: a kind without patterns
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> MetadataRules:
+    return read_rules(DEFAULT_RULES)
+
+
+def is_metadata(line: str, rules: MetadataRules | None = None) -> bool:
+    """Whether `line` (one line or sentence) is about the article rather than of it."""
+    return (rules or default_rules()).any.search(line) is not None
+
+
+def is_licence(line: str, rules: MetadataRules | None = None) -> bool:
+    """Whether `line` is a licence or copyright line."""
+    return (rules or default_rules()).licence.search(line) is not None
+
+
+def title_span(text: str, rules: MetadataRules | None = None) -> tuple[int, int] | None:
+    """Start and end offsets in `text` of its title line, stripped (module docstring); None
+    for a text without a non-empty line."""
+    rules = rules or default_rules()
+    first: tuple[int, int] | None = None
+    seen = 0
+    for match in _LINE.finditer(text):
+        line = match.group()
+        stripped = line.strip()
+        if not stripped:
+            continue
+        start = match.start() + len(line) - len(line.lstrip())
+        span = (start, start + len(stripped))
+        if first is None:
+            first = span
+        head = stripped[:METADATA_LINE_CHARS]
+        if any(c.isalpha() for c in head) and not is_metadata(head, rules):
+            return span
+        seen += 1
+        if seen >= TITLE_SEARCH_LINES:
+            break
+    return first
+
+
+def title_of(text: str, rules: MetadataRules | None = None) -> str | None:
+    """The title line of `text` (`title_span`), or None."""
+    span = title_span(text, rules)
+    return None if span is None else text[span[0] : span[1]]

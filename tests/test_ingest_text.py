@@ -1,0 +1,88 @@
+"""The title of a plain-text document: its first line that is not metadata about the article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.documents import Document
+from pipeline.ingest import ingest
+from pipeline.ingest.text_title import read_rules, title_of
+from pipeline.rules import RuleError
+
+# A journal article's record page saved as text (the layout of repository and publisher pages).
+RECORD_PAGE = """\
+Open Access
+Cited by: 14
+Citations: 23 | Views: 1,204 | Downloads: 310
+Am J Clin Dermatol. 2019;20(3):e1002. doi: 10.1007/s40257-019-00401-x
+https://link.example.org/article/10.1007/s40257-019-00401-x
+
+Dupilumab for alopecia areata in patients with atopic dermatitis
+Smith, Anna (Department of Dermatology)
+
+Abstract: Dupilumab was given to 12 patients.
+"""
+
+
+def titles(folder: Path) -> dict[str, str | None]:
+    return {d.doc_id: d.title for d in ingest([folder]) if isinstance(d, Document)}
+
+
+def test_title_skips_citation_counts_of_seed(seeds_dir: Path) -> None:
+    got = titles(seeds_dir)
+    # seed 004 opens with "Web of Science: 51 citations, ..." above the article's title
+    assert got["004_f42307a9e4e55ef1"] == (
+        "Efficacy and safety of lenalidomide for refractory cutaneous lupus erythematosus"
+    )
+    # the other seeds' titles are their first lines
+    for path in sorted(seeds_dir.iterdir()):
+        if not path.name.startswith("004"):
+            first = next(x for x in path.read_text(encoding="utf-8").splitlines() if x.strip())
+            assert got[path.stem] == first.strip()
+
+
+def test_title_skips_banners_metrics_identifiers_and_links(tmp_path: Path) -> None:
+    (tmp_path / "page.txt").write_text(RECORD_PAGE, encoding="utf-8")
+    # a title that mentions a volume, a licence word or a number is still the title
+    (tmp_path / "volume.txt").write_text(
+        "Low tidal volume 6 mL/kg in 2 trials and copyright law\nBody text.\n", encoding="utf-8"
+    )
+    # every line metadata: the first line, as before
+    (tmp_path / "meta.txt").write_text("DOI: 10.1186/ar4111\nPMID: 23217273\n", encoding="utf-8")
+    got = titles(tmp_path)
+    assert got["page"] == "Dupilumab for alopecia areata in patients with atopic dermatitis"
+    assert got["volume"] == "Low tidal volume 6 mL/kg in 2 trials and copyright law"
+    assert got["meta"] == "DOI: 10.1186/ar4111"
+    assert title_of("\n\n  \n") is None
+
+
+def test_title_search_is_bounded() -> None:
+    # eleven metadata lines and then a title: past the search, the first line is kept
+    text = "PMID: 1\n" * 11 + "A late title\nBody.\n"
+    assert title_of(text) == "PMID: 1"
+    assert title_of("PMID: 1\n" * 9 + "A late title\nBody.\n") == "A late title"
+
+
+def test_bad_metadata_rules(tmp_path: Path) -> None:
+    bad = tmp_path / "meta.jsonl"
+    bad.write_text('{"kind": "metrics", "pattern": "x", "example": "x"}\n', encoding="utf-8")
+    with pytest.raises(RuleError, match=r"meta.jsonl:1: key 'kind' is 'metrics', expected one"):
+        read_rules(bad)
+    bad.write_text('{"kind": "metric", "pattern": "(x", "example": "x"}\n', encoding="utf-8")
+    with pytest.raises(RuleError, match=r"rule 1 \('\(x'\): key 'pattern' is no regular"):
+        read_rules(bad)
+    bad.write_text('{"kind": "metric", "pattern": "citations", "example": "cites"}\n',
+                   encoding="utf-8")
+    with pytest.raises(RuleError, match="does not match its 'example'"):
+        read_rules(bad)
+
+
+def test_paragraph_ending_with_copyright_is_no_metadata_line(tmp_path: Path) -> None:
+    # a one-paragraph abstract (the PICO corpus's layout) ending with the publisher's line
+    abstract = ("Exemestane lowered Ki-67 in the breast tissue of postmenopausal women at "
+                "increased risk of breast cancer, at each of the three doses studied. " * 4
+                + "Cancer Prev Res; 9(5); 349-56. \u00a92016 AACR.")
+    (tmp_path / "a.txt").write_text(f"{abstract}\nSecond paragraph.\n", encoding="utf-8")
+    assert titles(tmp_path)["a"] == abstract

@@ -4,6 +4,13 @@ Mentions go to meta["annotations"] as {start, end, text, type, id}; relations to
 A mention whose offsets do not match the text, or are not numbers int() reads (a superscript
 digit, more digits than Python converts), is one "bad_offsets" row; anything else that fails
 while a record is built is one "bad_record" row for that record: the next record is read.
+
+A record is held in memory until it ends, so it is capped as a whole (`max_record_bytes`): each
+of its lines counts its bytes, a mention or relation line `LINE_COST` more for the Python
+objects it becomes (its fields while read, its annotation dict after: about 560 bytes measured
+for a short mention line; without this, a 20 MB record of 1M short mention lines, a 49 KB .gz,
+held 560 MB). Past the cap the record is one "record_too_large" row, what was collected is
+dropped and its remaining lines are skipped up to the next record.
 """
 
 from __future__ import annotations
@@ -33,6 +40,8 @@ TA_LINE = re.compile(r"^([^|\t]+)\|([ta])\|(.*)$")
 TA_BYTES = re.compile(rb"^\s*([^|\t\s]+)\|([ta])\|")
 SNIFF = re.compile(rb"^\s*[^|\t\s]+\|[ta]\|", re.MULTILINE)
 SNIFF_STRICT = re.compile(rb"^\s*\d+\|[ta]\|")
+#: bytes a mention or relation line costs against the record cap on top of its own bytes
+LINE_COST = 512
 
 
 @dataclass
@@ -45,6 +54,21 @@ class _Record:
     relations: list[dict[str, Any]] = field(default_factory=list)
     #: where a title or abstract line could not be read: the record is then one error row
     damaged: str | None = None
+    #: bytes held so far, counted against the record cap (see the module docstring)
+    cost: int = 0
+    #: the line at which the record passed the cap: its content is dropped, its lines skipped
+    oversize: int | None = None
+
+    def add_cost(self, n: int, cap: int, lineno: int) -> None:
+        """Count `n` more bytes held; past `cap` drop what was collected (the title and
+        abstract stay marked as seen, as "", so that a repeated one still starts a record)."""
+        self.cost += n
+        if self.oversize is None and self.cost > cap:
+            self.oversize = lineno
+        if self.oversize is not None:
+            self.mentions, self.relations = [], []
+            self.title = None if self.title is None else ""
+            self.abstract = None if self.abstract is None else ""
 
 
 def _decode(raw: bytes | int, lineno: int, source: str, caps: Caps, rec: _Record | None
@@ -84,6 +108,13 @@ class _Reader:
         self.index += 1
         if not selected:
             return
+        if rec.oversize is not None:
+            yield err(self.source, "record_too_large", f"PubTator record {rec.pmid} holds more "
+                      f"than the {self.caps.record:,}-byte record cap (max_record_bytes; a "
+                      f"mention or relation line counts {LINE_COST} bytes more than its length) "
+                      f"at line {rec.oversize}; skipped, reading goes on at the next record",
+                      f"line {rec.line}", rec.pmid)
+            return
         try:
             rows = list(_build(rec, self.source))
         except (ValueError, TypeError, IndexError, KeyError) as exc:
@@ -100,12 +131,16 @@ class _Reader:
     def line(self, lineno: int, raw: bytes | int) -> Iterator[Document | ErrorRecord]:
         decoded = _decode(raw, lineno, self.source, self.caps, self.rec)
         if isinstance(decoded, ErrorRecord):
+            skipping = self.rec is not None and self.rec.oversize is not None
             finished, self.rec, decoded = _damaged(raw, lineno, self.rec, decoded)
             if finished is not None:
                 yield from self.finish(finished)
+            elif skipping:  # a line of a record already given up on: skipped with it
+                return
             if self.next_selected():
                 yield decoded
             return
+        size = len(raw) if isinstance(raw, bytes) else 0  # an over-long line is an error above
         line = decoded.rstrip("\r\n")
         if not line.strip():
             yield from self.close()
@@ -113,8 +148,10 @@ class _Reader:
         m = TA_LINE.match(line)
         if m:
             yield from self._text_line(lineno, m.group(1).strip(), m.group(2), m.group(3))
+            if self.rec is not None:
+                self.rec.add_cost(size, self.caps.record, lineno)
         else:
-            yield from self._annotation_line(lineno, line.split("\t"))
+            yield from self._annotation_line(lineno, line.split("\t"), size + LINE_COST)
 
     def _text_line(self, lineno: int, pmid: str, kind: str, body: str
                    ) -> Iterator[Document | ErrorRecord]:
@@ -134,13 +171,17 @@ class _Reader:
         else:
             self.rec.abstract = body
 
-    def _annotation_line(self, lineno: int, parts: list[str]) -> Iterator[ErrorRecord]:
+    def _annotation_line(self, lineno: int, parts: list[str], cost: int
+                         ) -> Iterator[ErrorRecord]:
         rec = self.rec
+        if rec is not None and rec.oversize is not None:
+            return  # a line of a record given up on: skipped up to the next record
         if rec is not None and len(parts) >= 3 and parts[0].strip() == rec.pmid:
             if len(parts) >= 5 and parts[1].isdigit() and parts[2].isdigit():
                 rec.mentions.append((lineno, parts))
             else:
                 rec.relations.append({"type": parts[1], "args": parts[2:]})
+            rec.add_cost(cost, self.caps.record, lineno)
             return
         if self.next_selected():
             what = (f"annotation line for PMID {parts[0]!r} outside record {rec.pmid!r}"

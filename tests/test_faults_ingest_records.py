@@ -6,6 +6,7 @@ file). Every case writes small real-format files and checks documents and error 
 from __future__ import annotations
 
 import gzip
+import json
 import tracemalloc
 from pathlib import Path
 
@@ -68,3 +69,112 @@ def test_pubtator_records_under_the_cap_are_unchanged(tmp_path: Path) -> None:
     p.write_text(pubtator_record(1, 5) + pubtator_record(2, 5), encoding="utf-8")
     docs, errs = ingest_all(p, max_record_bytes=20 * LINE_COST)
     assert ids(docs) == ["1", "2"] and not errs
+
+
+# ----------------------------------------------------------------- NFC offset mapping
+
+# characters NFC composes, reorders or decomposes: combining marks of several classes, Hangul
+# jamo (L+V, LV+T), vowel signs composing with a preceding starter (Kannada, Bengali, Myanmar),
+# Tibetan vowels decomposing to non-starters, a singleton (Angstrom sign), a BOM
+NFC_ALPHABET = [*"ae A", "\u00e9", "\u0301", "\u0327", "\u0323", "\u030a", "\u0345", "\u05b0",
+                "\u1100", "\u1161", "\u11a8", "\uac00", "\u0cc6", "\u0cc2", "\u0cd5", "\u09c7",
+                "\u09be", "\u1025", "\u102e", "\u0f71", "\u0f72", "\u0f73", "\u0344", "\u212b",
+                "\ufeff", "\U0001d15e", "\u03b1"]
+
+
+def test_nfc_offsets_equal_the_definition_on_composition_cases() -> None:
+    import random
+    import unicodedata
+
+    from pipeline.documents import normalize_text
+    from pipeline.ingest.nfc import NfcOffsets, safe_cut_before
+
+    rng = random.Random(7)
+    for _ in range(1500):
+        raw = "".join(rng.choice(NFC_ALPHABET) for _ in range(rng.randint(0, 40)))
+        offsets = NfcOffsets(raw, step=rng.randint(1, 4))
+        assert [offsets(k) for k in range(-2, len(raw) + 2)] == [
+            len(normalize_text(raw[:k])) for k in range(-2, len(raw) + 2)], raw
+        for i in range(1, len(raw)):  # normalizing in pieces cut where it is safe is exact
+            if safe_cut_before(raw[i]):
+                nfc = unicodedata.normalize
+                assert nfc("NFC", raw[:i]) + nfc("NFC", raw[i:]) == nfc("NFC", raw), (raw, i)
+    assert not safe_cut_before("\u1161") and not safe_cut_before("\u0cc2")
+    assert not safe_cut_before("\u0f73") and not safe_cut_before("\u0301")
+
+
+def _count_normalized(monkeypatch: object) -> list[int]:
+    """Characters passed to unicodedata.normalize from now on (one running total)."""
+    import unicodedata
+
+    total = [0]
+    real = unicodedata.normalize
+
+    def counting(form: str, text: str) -> str:
+        total[0] += len(text)
+        return real(form, text)
+
+    monkeypatch.setattr(unicodedata, "normalize", counting)  # type: ignore[attr-defined]
+    return total
+
+
+def test_pubtator_offsets_after_nfc_are_mapped_in_linear_time(tmp_path: Path,
+                                                              monkeypatch: object) -> None:
+    """A record whose title NFC shortens: every mention is moved by the composed characters
+    before it, as the definition len(NFC(raw[:offset])) says; the text is normalized a bounded
+    number of times, not once per mention up to its offset (quadratic: 50 s for 1.1 MB)."""
+    from pipeline.documents import normalize_text
+
+    title = "Cafe\u0301 e\u0301tude \u1100\u1161\u11a8 study"
+    words = ["aspirin" if i % 3 else "he\u0301parin" for i in range(6000)]
+    abstract = " ".join(words)
+    raw = title + "\n" + abstract
+    lines = [f"1|t|{title}", f"1|a|{abstract}"]
+    starts = []
+    pos = len(title) + 1
+    for w in words:
+        lines.append(f"1\t{pos}\t{pos + len(w)}\t{w}\tChemical\tD1")
+        starts.append(pos)
+        pos += len(w) + 1
+    p = tmp_path / "nfc.pubtator"
+    p.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    total = _count_normalized(monkeypatch)
+    docs, errs = ingest_all(p)
+    assert not errs
+    (d,) = docs
+    assert d.meta is not None
+    anns = d.meta["annotations"]
+    assert len(anns) == len(words)
+    assert [a["start"] for a in anns[:50]] == [len(normalize_text(raw[:k])) for k in starts[:50]]
+    assert all(d.text[a["start"]:a["end"]] == normalize_text(a["text"]) for a in anns)
+    assert total[0] < 20 * len(raw), total[0]  # before: ~4,000 x len(raw)
+
+
+def test_bioc_offsets_after_nfc_are_mapped_in_linear_time(tmp_path: Path,
+                                                          monkeypatch: object) -> None:
+    words = ["aspirin" if i % 3 else "he\u0301parin" for i in range(3000)]
+    text = " ".join(words)
+    anns, pos = [], 0
+    for i, w in enumerate(words):
+        anns.append({"id": str(i), "infons": {"type": "Chemical"}, "text": w,
+                     "locations": [{"offset": pos, "length": len(w)}]})
+        pos += len(w) + 1
+    doc = {"id": "1", "passages": [{"offset": 0, "infons": {"type": "abstract"}, "text": text,
+                                    "annotations": anns}]}
+    p = tmp_path / "nfc.json"
+    p.write_text(json.dumps({"source": "t", "documents": [doc]}), encoding="utf-8")
+    total = _count_normalized(monkeypatch)
+    docs, errs = ingest_all(p)
+    assert not errs
+    (d,) = docs
+    assert d.meta is not None
+    got = d.meta["annotations"]
+    assert [d.text[a["start"]:a["end"]] for a in got] == [
+        unicodedata_nfc(w) for w in words]
+    assert total[0] < 20 * len(text), total[0]
+
+
+def unicodedata_nfc(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text)

@@ -64,6 +64,7 @@ from pipeline.ingest.common import (
     read_head,
     too_large,
 )
+from pipeline.ingest.nfc import NfcOffsets
 from pipeline.ingest.xmlrecords import XmlRecord, iter_xml_records
 
 PUBTATOR3_EXTRA = ("pmid", "pmcid", "journal", "year", "authors", "date", "accessions")
@@ -411,20 +412,16 @@ def _passage_text(p: BioCPassage, max_chars: int) -> str | None:
     return out
 
 
-def _remap(raw: str, rel: int) -> int:
-    return len(normalize_text(raw[:rel]))
-
-
 @dataclass
 class _Pending:
     """An annotation waiting for its offsets: where its passage starts in BioC (`bioc_offset`)
-    and in our text (`placed`), the raw passage text and whether NFC normalization changed it."""
+    and in our text (`placed`), and the passage's offset map when NFC normalization changed
+    its text (None when it did not; one map per passage, shared by its annotations)."""
 
     annotation: BioCAnnotation
     bioc_offset: int
     placed: int
-    raw: str
-    changed: bool
+    remap: NfcOffsets | None
 
 
 @dataclass
@@ -487,8 +484,9 @@ def _lay_out(bdoc: BioCDocument, max_chars: int) -> _Layout:
         if title is None and _is_title(ptype, section_type):
             title = " ".join(ptext.split()) or None
         anns = list(p.annotations) + [a for s in p.sentences for a in s.annotations]
-        pending.extend(_Pending(a, off, placed, raw, ptext != raw) for a in anns)
-    pending.extend(_Pending(a, 0, 0, "", False) for a in bdoc.annotations)
+        remap = NfcOffsets(raw) if anns and ptext != raw else None
+        pending.extend(_Pending(a, off, placed, remap) for a in anns)
+    pending.extend(_Pending(a, 0, 0, None) for a in bdoc.annotations)
     return _Layout("".join(pieces), title, passages, pending, rebased, far)
 
 
@@ -502,8 +500,8 @@ def _place(item: _Pending, text: str) -> tuple[dict[str, Any] | None, str | None
     for bl in a.locations:
         s0 = int(bl.offset) - item.bioc_offset
         e0 = s0 + int(bl.length)
-        if item.changed:
-            s0, e0 = _remap(item.raw, s0), _remap(item.raw, e0)
+        if item.remap is not None:
+            s0, e0 = item.remap(s0), item.remap(e0)
         spans.append((item.placed + s0, item.placed + e0))
     start = min(s for s, _ in spans)
     end = max(e for _, e in spans)

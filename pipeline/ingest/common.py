@@ -10,9 +10,10 @@ Resource caps (both keyword parameters of `ingest()` / `read_shard()`, defaults 
   cap are kept. `None` turns the cap off.
 * `DEFAULT_MAX_RECORD_BYTES` = 32 MiB per record held in memory at once: a whole txt/md file
   (one document), one JSONL/BioC-JSON line, one PubTator record (its lines; see `pubtator`), one
-  XML record, a whole-file BioC JSON collection. The largest real records (PMC full text in BioC, with annotations) are a few
-  MB; 32 MiB keeps the peak memory of one reader in the low hundreds of MB (bytes + str + parsed
-  tree). A longer record is one "record_too_large" error row and reading goes on after it.
+  XML record, a whole-file BioC JSON collection. The largest real records (PMC full text in
+  BioC, with annotations) are a few MB; 32 MiB keeps the peak memory of one reader in the low
+  hundreds of MB (bytes + str + parsed tree). A longer record is one "record_too_large" error
+  row and reading goes on after it.
 """
 
 from __future__ import annotations

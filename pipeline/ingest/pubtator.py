@@ -35,6 +35,7 @@ from pipeline.ingest.common import (
     read_head,
     too_large,
 )
+from pipeline.ingest.nfc import NfcOffsets
 
 TA_LINE = re.compile(r"^([^|\t]+)\|([ta])\|(.*)$")
 TA_BYTES = re.compile(rb"^\s*([^|\t\s]+)\|([ta])\|")
@@ -249,11 +250,6 @@ def _damaged(raw: bytes | int, lineno: int, rec: _Record | None, row: ErrorRecor
     return finished, rec, replace(row, doc_id=pmid)
 
 
-def _remap(raw: str, offset: int) -> int:
-    """Offset into NFC(raw) for an offset into raw (only needed when NFC changed the text)."""
-    return len(normalize_text(raw[:offset]))
-
-
 def _build(rec: _Record, source: str) -> Iterator[Document | ErrorRecord]:
     loc = f"line {rec.line}"
     if rec.damaged is not None:
@@ -271,7 +267,7 @@ def _build(rec: _Record, source: str) -> Iterator[Document | ErrorRecord]:
     raw = raw_title + "\n" + (rec.abstract or "") if has_abstract else raw_title
     raw = raw[1:] if raw.startswith("\ufeff") else raw
     text = normalize_text(raw)
-    changed = text != raw
+    remap = NfcOffsets(raw) if text != raw else None  # built once: offsets looked up after
     if not has_abstract:
         yield err(source, "no_abstract", f"PubTator record {rec.pmid} has no abstract; the "
                   "document was kept with the title as its only text", loc, rec.pmid)
@@ -289,8 +285,8 @@ def _build(rec: _Record, source: str) -> Iterator[Document | ErrorRecord]:
                       f"line {lineno}", rec.pmid)
             continue
         mtext = parts[3]
-        if changed:
-            start, end, mtext = _remap(raw, start), _remap(raw, end), normalize_text(mtext)
+        if remap is not None:
+            start, end, mtext = remap(start), remap(end), normalize_text(mtext)
         if not (0 <= start <= end <= len(text)) or text[start:end] != mtext:
             found = text[start:end] if 0 <= start <= end <= len(text) else "<out of range>"
             yield err(source, "bad_offsets", f"mention {mtext!r} at {parts[1]}-{parts[2]} does not "

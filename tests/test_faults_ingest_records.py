@@ -178,3 +178,77 @@ def unicodedata_nfc(text: str) -> str:
     import unicodedata
 
     return unicodedata.normalize("NFC", text)
+
+
+# ----------------------------------------------------------------- NUL bytes in line formats
+
+PUBMED_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE PubmedArticleSet PUBLIC '
+               '"-//NLM//DTD PubMedArticle, 1st January 2025//EN" '
+               '"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n'
+               "<PubmedArticleSet>\n")
+
+
+def pubmed_article(pmid: int, title: str = "Trial of dupilumab.") -> str:
+    return (f"<PubmedArticle><MedlineCitation><PMID>{pmid}</PMID><Article><ArticleTitle>"
+            f"{title}</ArticleTitle><Abstract><AbstractText>Result {pmid}.</AbstractText>"
+            "</Abstract></Article></MedlineCitation></PubmedArticle>\n")
+
+
+def test_a_nul_near_the_start_costs_only_its_line_or_record(tmp_path: Path) -> None:
+    """Before: a NUL in the first 8 KiB (64 KiB for XML) rejected the whole file as binary,
+    one at line 91 only its line."""
+    jl = tmp_path / "a.jsonl"
+    jl.write_bytes(b'{"id": "a", "text": "one"}\n{"id": "b", "text": "t\x00wo"}\n'
+                   b'{"id": "c", "text": "three"}\n')
+    pt = tmp_path / "b.pubtator"
+    pt.write_bytes((pubtator_record(1) + pubtator_record(2) + pubtator_record(3))
+                   .replace("trial 2", "tr\x00ial 2").replace("1\t16\t23", "1\t16\t2\x003")
+                   .encode())
+    xml = tmp_path / "c.xml"
+    xml.write_bytes((PUBMED_HEAD + pubmed_article(11) + pubmed_article(12, "Tri\x00al")
+                     + pubmed_article(13) + "</PubmedArticleSet>\n").encode())
+    bioc = tmp_path / "d.json"
+    bioc.write_bytes(b"\n".join(json.dumps({"id": f"d{i}", "passages": [
+        {"offset": 0, "infons": {}, "text": f"Aspirin {i}."}]}).encode() for i in range(3))
+        .replace(b"Aspirin 1", b"Asp\x00irin 1") + b"\n")
+    docs, errs = ingest_all(jl, pt, xml, bioc)
+    assert ids(docs) == ["a", "c", "1", "3", "11", "13", "d0", "d2"]
+    assert [(e.error, e.location) for e in errs] == [
+        ("bad_json", "line 2"),
+        ("binary_file", "line 3, byte 6"),  # record 1's mention line: that mention only
+        ("binary_file", "line 5, byte 14"), ("bad_record", "line 5"),  # record 2's title
+        ("bad_xml", "line 5, column 74, record 2"),
+        ("bad_json", "line 2")]
+    assert docs[2].meta is not None and docs[2].meta["annotations"] == []
+
+
+def test_a_nul_late_in_a_pubtator_file_is_not_document_text(tmp_path: Path) -> None:
+    p = tmp_path / "late.pubtator"
+    records = "".join(pubtator_record(i) for i in range(1, 400))
+    p.write_bytes(records.replace("trial 300", "tr\x00ial 300").encode())
+    docs, errs = ingest_all(p)
+    assert len(docs) == 398 and "300" not in ids(docs)
+    assert [(e.error, e.doc_id) for e in errs] == [("binary_file", "300"), ("bad_record", "300")]
+
+
+def test_binary_files_with_a_line_format_name_are_still_one_row(tmp_path: Path) -> None:
+    import random
+    import zlib
+
+    rng = random.Random(5)
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + zlib.compress(rng.randbytes(20_000), 1)
+    cases = {
+        "png.jsonl": png,
+        "small_png.pubtator": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01",
+        "xz.pubtator": b"\xfd7zXZ\x00\x00" + rng.randbytes(9000),
+        "utf16.jsonl": '{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n'.encode("utf-16-le"),
+        "prolog.xml": (PUBMED_HEAD.replace("January", "Jan\x00uary") + pubmed_article(1)
+                       + "</PubmedArticleSet>\n").encode(),
+        "bioc.json": b"\x00" * 3 + rng.randbytes(5000),
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+    docs, errs = ingest_all(*(tmp_path / name for name in cases), fmt=None)
+    assert not docs
+    assert [(Path(e.source).name, e.error) for e in errs] == [
+        (name, "binary_file") for name in cases]

@@ -79,7 +79,8 @@ def read_bioc(
     """Documents of a BioC XML or BioC JSON file; `start`/`n_records` select a block."""
     caps = Caps(max_bytes, max_record_bytes)
     head = read_head(path)
-    bad = check_head(head, source, whole_file=True, path=path)
+    bad = check_head(head, source, whole_file=True, path=path,
+                     per_record=True)
     if bad is not None:
         if start == 0:
             yield bad

@@ -100,14 +100,36 @@ def read_head(path: Path, n: int = SNIFF_BYTES) -> bytes:
     return b"".join(chunks)
 
 
+#: bytes no text has (C0 controls but tab, newlines, VT, FF and ESC): a binary file's mark
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def looks_binary(head: bytes) -> bool:
+    """Whether the head of a line or record file is binary data rather than text with a bad
+    line or record in it: control bytes (NUL ...) in more than half of its lines (the last,
+    maybe cut, line left out when there is another) and more than 5% of its bytes. Random or
+    compressed bytes (a PNG, a zip, an xz file) have them in nearly every line and ~10% of
+    their bytes, UTF-16 text in every line and half its bytes; a text file with a NUL in a
+    line or a record has them in that line only (which its reader then rejects alone). A head
+    shorter than SNIFF_BYTES is the whole file: its last line is whole too."""
+    lines = head.split(b"\n")
+    if len(lines) > 1 and (len(head) >= SNIFF_BYTES or not lines[-1]):
+        lines.pop()
+    marked = sum(1 for line in lines if _CONTROL.search(line))
+    return marked * 2 > len(lines) and len(_CONTROL.findall(head)) * 20 > len(head)
+
+
 def check_head(head: bytes, source: str, whole_file: bool = False,
-               path: Path | None = None) -> ErrorRecord | None:
+               path: Path | None = None, *, per_record: bool = False) -> ErrorRecord | None:
     """Reject files that are obviously not UTF-8 text: UTF-16/32, binary (NUL bytes), empty
-    (or, given the `path`, an empty head because the file cannot be read: "unreadable")."""
+    (or, given the `path`, an empty head because the file cannot be read: "unreadable").
+    `per_record`: the file is read a line or record at a time by a reader that rejects a line
+    or record holding a NUL on its own, so a NUL alone does not reject the file, only a head
+    that `looks_binary`."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return err(source, "not_utf8", "file is UTF-16 encoded (byte-order mark); expected UTF-8",
                    "byte 0")
-    if b"\x00" in head:
+    if b"\x00" in head and (not per_record or looks_binary(head)):
         pos = head.index(b"\x00")
         return err(source, "binary_file",
                    f"file contains NUL bytes (first at byte {pos}); not a text file",

@@ -59,7 +59,8 @@ def read_jsonl(
     many lines (None = to the end). File-level problems are reported by the shard with start 0.
     A line without an id gets "<file stem>:<line>", prefixed with "<label>/" when the file
     was found under one of several input folders (see `pipeline.ingest`)."""
-    bad = check_head(read_head(path), source, whole_file=True, path=path)
+    bad = check_head(read_head(path), source, whole_file=True, path=path,
+                     per_record=True)
     if bad is not None:
         if start == 0:
             yield bad

@@ -81,6 +81,10 @@ def _decode(raw: bytes | int, lineno: int, source: str, caps: Caps, rec: _Record
                    rec.pmid if rec is not None else None)
     if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if b"\x00" in raw:  # text has none; the file's head check leaves a NUL to its line
+        pos = raw.index(b"\x00")
+        return err(source, "binary_file", f"line contains a NUL byte (at byte {pos} of the "
+                   "line); not text, skipped", f"line {lineno}, byte {pos}")
     return decode_utf8(raw, source, base_line=lineno)
 
 
@@ -199,7 +203,8 @@ def read_pubtator(
     """`start`/`n_records` select records (0-based, in file order) for sharding. Streamed under
     the per-file byte cap; a line longer than the per-record cap is an error row."""
     caps = Caps(max_bytes, max_record_bytes)
-    bad = check_head(read_head(path), source, whole_file=True, path=path)
+    bad = check_head(read_head(path), source, whole_file=True, path=path,
+                     per_record=True)
     if bad is not None:
         if start == 0:
             yield bad

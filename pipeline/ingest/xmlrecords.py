@@ -79,6 +79,7 @@ class _Prolog:
     wrap: bool  # False when the root is itself a record (a file of one article)
     decl: bytes = b""  # the XML declaration (its encoding applies to every record)
     empty: bool = False  # the root is <Root/>: no records, nothing to close
+    end: int = 0  # bytes of the head up to the end of the root start tag (the prolog)
 
 
 def _prolog(head: bytes) -> _Prolog | str:
@@ -101,7 +102,7 @@ def _prolog(head: bytes) -> _Prolog | str:
     if empty:
         tag = tag[:-2] + b">"
     return _Prolog(root=root, prefix=decl + tag, suffix=b"</" + m.group(1) + b">", wrap=True,
-                   decl=decl, empty=empty)
+                   decl=decl, empty=empty, end=len(head) - len(body) + gt + 1)
 
 
 def _safe_parser() -> Any:
@@ -330,7 +331,7 @@ def iter_xml_records(
         return i >= start and (end is None or i < end)
 
     head = read_head(path, PROLOG_LIMIT)
-    bad = check_head(head, source, whole_file=True, path=path)
+    bad = check_head(head, source, whole_file=True, path=path, per_record=True)
     if bad is None:
         why = unsafe_prolog(head)
         if why is not None:
@@ -338,6 +339,11 @@ def iter_xml_records(
     prolog = _prolog(head) if bad is None else None
     if bad is None and not isinstance(prolog, _Prolog):
         bad = err(source, "bad_xml", f"not XML: {prolog}", "line 1")
+    nul = head.find(b"\x00")
+    if isinstance(prolog, _Prolog) and 0 <= nul < prolog.end:
+        # the prolog is the file's, not a record's (each record is wrapped in its root tag)
+        bad = err(source, "binary_file", f"NUL byte in the XML prolog (at byte {nul}, before "
+                  "the root element's start tag ends); not a text file", f"byte {nul}")
     if bad is not None or not isinstance(prolog, _Prolog):
         if start == 0 and bad is not None:
             yield bad

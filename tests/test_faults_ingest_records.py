@@ -252,3 +252,50 @@ def test_binary_files_with_a_line_format_name_are_still_one_row(tmp_path: Path) 
     assert not docs
     assert [(Path(e.source).name, e.error) for e in errs] == [
         (name, "binary_file") for name in cases]
+
+
+# ----------------------------------------------------------------- BioC JSON layouts
+
+
+def bioc_doc(i: int) -> dict[str, object]:
+    return {"id": str(i), "infons": {}, "relations": [], "annotations": [], "passages": [
+        {"offset": 0, "infons": {"type": "title"}, "text": f"Aspirin study {i}",
+         "annotations": []}]}
+
+
+def test_a_pretty_printed_bioc_collection_is_one_row_not_one_per_line(tmp_path: Path) -> None:
+    """Before: 55 bad_json rows (one per line, locations meaningless) for a syntax error, 327
+    bad_json rows instead of one record_too_large for a collection over the record cap."""
+    collection = {"source": "PubTator", "date": "2024", "key": "k",
+                  "documents": [bioc_doc(i) for i in range(3)]}
+    bad = tmp_path / "pretty.json"
+    text = json.dumps(collection, indent=2).replace('"Aspirin study 1"',
+                                                    '"Aspirin study 1" "oops"')
+    bad.write_text(text, encoding="utf-8")
+    big = tmp_path / "big.json"
+    collection["documents"] = [bioc_doc(i) for i in range(20)]
+    big.write_text(json.dumps(collection, indent=1), encoding="utf-8")
+    docs, errs = ingest_all(bad, big, max_record_bytes=2000)
+    assert not docs
+    line = text[:text.index('"oops"')].count("\n") + 1
+    assert [(Path(e.source).name, e.error, e.location) for e in errs] == [
+        ("pretty.json", "bad_json", f"line {line}"),
+        ("big.json", "record_too_large", "line 1")]
+    assert "every document in it is lost" in errs[0].message
+    assert "2,000-byte record cap" in errs[1].message
+
+
+def test_bioc_json_lines_stay_one_document_per_line(tmp_path: Path) -> None:
+    """Damaged lines (the first among them) and a file over the record cap still cost only
+    their lines."""
+    lines = [json.dumps(bioc_doc(i)) for i in range(40)]
+    lines[0] = lines[0][:-1]
+    lines[2] = "{not json"
+    p = tmp_path / "lines.json"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs, errs = ingest_all(p)
+    assert ids(docs) == [str(i) for i in range(40) if i not in (0, 2)]
+    assert [(e.error, e.location) for e in errs] == [("bad_json", "line 1"),
+                                                     ("bad_json", "line 3")]
+    docs, errs = ingest_all(p, max_record_bytes=1000)
+    assert len(docs) == 38 and len(errs) == 2

@@ -29,6 +29,7 @@ passages [{start, end, type, section_type}], and PubTator3's pmid/pmcid/journal/
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -233,12 +234,22 @@ def _fill(obj: dict[str, Any]) -> dict[str, Any]:
             "relations": [rel(r) for r in obj.get("relations") or []]}
 
 
-def _read_all(path: Path, caps: Caps) -> bytes | None:
-    """The whole (decompressed) file when it fits the per-record cap, else None (also when it
-    is past the per-file cap, which may be the smaller, or cannot be read to the end, a cut or
-    corrupt gzip stream, and its first line is a document: then it is read line by line, the
-    documents before the cap or the damage are kept and the damage is reported where it is;
-    when its first line is not a document, one JSON value, the error is raised for one row)."""
+#: what `_read_all` returns instead of the file's bytes: read it a line at a time, or it is
+#: one JSON value longer than the record cap
+_BY_LINE = "by line"
+_TOO_LARGE = "too large"
+#: non-blank lines `_one_document_per_line` looks at
+_SAMPLE_LINES = 20
+
+
+def _read_all(path: Path, caps: Caps) -> bytes | str:
+    """The whole (decompressed) file when it fits the per-record cap. Else, when the file is
+    one document per line (`_one_document_per_line`), _BY_LINE: it is read line by line, also
+    when it is past the per-file cap (which may be the smaller) or cannot be read to the end (a
+    cut or corrupt gzip stream): the documents before the cap or the damage are kept and the
+    damage is reported where it is. Else (one JSON value, e.g. an indented collection), a
+    file over the record cap is _TOO_LARGE and a read error is raised, each one error row (not
+    one per line)."""
     chunks: list[bytes] = []
     got = 0
     with CappedStream(path, caps.max_bytes) as stream:
@@ -247,22 +258,37 @@ def _read_all(path: Path, caps: Caps) -> bytes | None:
                 chunks.append(chunk)
                 got += len(chunk)
                 if got > caps.record:
-                    return None
+                    data = b"".join(chunks)
+                    return _BY_LINE if _one_document_per_line(data, over_cap=True) \
+                        else _TOO_LARGE
         except (InputTooLarge, EOFError, OSError):
-            if _starts_with_a_document_line(chunks):
-                return None
-            raise  # one JSON value (an indented collection): one error row, not one per line
+            if _one_document_per_line(b"".join(chunks)):
+                return _BY_LINE
+            raise
     return b"".join(chunks)
 
 
-def _starts_with_a_document_line(chunks: list[bytes]) -> bool:
-    """Whether the first non-blank line read is a whole JSON object (BioC JSON lines)."""
-    for line in b"".join(chunks).split(b"\n"):
-        if line.strip():
-            try:
-                return isinstance(load_json(line.decode("utf-8").lstrip("\ufeff")), dict)
-            except (ValueError, RecursionError):
-                return False
+def _one_document_per_line(data: bytes, over_cap: bool = False) -> bool:
+    """Whether the file starting with `data` is BioC JSON lines rather than one JSON value:
+    one of its first non-blank lines (up to _SAMPLE_LINES; a damaged line does not decide) is
+    a whole JSON object, or (`over_cap`: `data` is the start of a file over the record cap) its
+    first line is longer than `data`: read by line, that line is one "record_too_large" row
+    and the lines after it are read. A pretty-printed value has no line that is a whole
+    object ("{", '"id": "1",', ...)."""
+    seen = 0
+    for line in data.split(b"\n"):
+        if not line.strip():
+            continue
+        if seen == 0 and over_cap and b"\n" not in data.lstrip():
+            return True
+        seen += 1
+        try:
+            if isinstance(load_json(line.decode("utf-8").lstrip("\ufeff")), dict):
+                return True
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
+            pass
+        if seen >= _SAMPLE_LINES:
+            break
     return False
 
 
@@ -301,8 +327,13 @@ def _json_records(path: Path, source: str, caps: Caps
     value (a collection, PubTator3's export, a list of documents) read whole when the file fits
     the per-record cap, else (and when the whole file does not parse) one document per line."""
     data = _read_all(path, caps)
-    if data is None:
+    if data == _BY_LINE:
         yield from _json_lines(path, source, caps)
+        return
+    if isinstance(data, str):  # _TOO_LARGE
+        yield "line 1", err(source, "record_too_large", f"the file is one JSON value (not one "
+                            f"document per line) longer than the {caps.record:,}-byte record "
+                            "cap (max_record_bytes); every document in it is lost", "line 1")
         return
     decoded = decode_utf8(data, source)
     if isinstance(decoded, ErrorRecord):
@@ -312,13 +343,13 @@ def _json_records(path: Path, source: str, caps: Caps
     try:
         obj: Any = load_json(text)
     except (ValueError, RecursionError) as whole_exc:  # ValueError: JSONDecodeError's parent
-        # one document per line (PubTator3's older export / BioC JSON lines)
-        if text.count("\n", 0, len(text.rstrip())) < 1:
-            yield "line 1", err(source, "bad_json", f"{bad_json_message(whole_exc)}; the file "
-                                "is one JSON value, so every document in it is lost",
-                                "line 1")
+        if _one_document_per_line(data):  # PubTator3's older export / BioC JSON lines
+            yield from _json_lines(path, source, caps)
             return
-        yield from _json_lines(path, source, caps)
+        where = (f"line {whole_exc.lineno}" if isinstance(whole_exc, json.JSONDecodeError)
+                 else "line 1")
+        yield where, err(source, "bad_json", f"{bad_json_message(whole_exc)}; the file is one "
+                         "JSON value, so every document in it is lost", where)
         return
     if isinstance(obj, dict) and isinstance(obj.get("PubTator3"), list):
         docs = obj["PubTator3"]

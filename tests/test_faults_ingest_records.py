@@ -299,3 +299,37 @@ def test_bioc_json_lines_stay_one_document_per_line(tmp_path: Path) -> None:
                                                      ("bad_json", "line 3")]
     docs, errs = ingest_all(p, max_record_bytes=1000)
     assert len(docs) == 38 and len(errs) == 2
+
+
+# ----------------------------------------------------------------- leading whitespace
+
+
+def test_a_file_starting_with_a_long_blank_run_is_read(tmp_path: Path) -> None:
+    """Before: its first 8 KiB (64 KiB for XML) blank, a file was one empty_file row."""
+    blank = "\n" * 5000 + " \t\r\n" * 1000  # 9,000 bytes
+    files = {
+        "a.jsonl": blank + json.dumps({"id": "j1", "text": "Aspirin."}) + "\n",
+        "b.pubtator": blank + pubtator_record(21),
+        "c.dat": blank + pubtator_record(31),  # format told from content past the blank run
+        "d.xml": blank * 8 + PUBMED_HEAD + pubmed_article(41) + "</PubmedArticleSet>\n",
+        "e.json": blank + json.dumps({"source": "x", "documents": [bioc_doc(51)]}),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    gz = tmp_path / "f.jsonl.gz"
+    gz.write_bytes(gzip.compress((blank * 8 + json.dumps({"id": "g1", "text": "x"})).encode()))
+    docs, errs = ingest_all(tmp_path)
+    assert sorted(ids(docs)) == ["21", "31", "41", "51", "g1", "j1"]
+    assert not errs
+
+
+def test_blank_and_binary_files_after_a_blank_run_are_still_refused(tmp_path: Path) -> None:
+    blank = b"\n" * 20_000
+    (tmp_path / "a.jsonl").write_bytes(blank)
+    (tmp_path / "b.pubtator").write_bytes(blank + b"\x00\x01\x02" * 3000)
+    (tmp_path / "c.xml").write_bytes(b" " * 70_000)
+    docs, errs = ingest_all(tmp_path)
+    assert not docs
+    assert [(Path(e.source).name, e.error, e.location) for e in errs] == [
+        ("a.jsonl", "empty_file", None), ("b.pubtator", "binary_file", "byte 20000"),
+        ("c.xml", "empty_file", None)]

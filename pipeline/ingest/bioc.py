@@ -56,13 +56,12 @@ from pipeline.ingest.common import (
     HugeNumber,
     InputTooLarge,
     bad_json_message,
-    check_head,
     decode_utf8,
     err,
+    head_and_problem,
     iter_lines,
     json_problem,
     load_json,
-    read_head,
     too_large,
 )
 from pipeline.ingest.nfc import NfcOffsets
@@ -79,9 +78,7 @@ def read_bioc(
 ) -> Iterator[Document | ErrorRecord]:
     """Documents of a BioC XML or BioC JSON file; `start`/`n_records` select a block."""
     caps = Caps(max_bytes, max_record_bytes)
-    head = read_head(path)
-    bad = check_head(head, source, whole_file=True, path=path,
-                     per_record=True)
+    head, bad = head_and_problem(path, source, per_record=True, limit=max_bytes)
     if bad is not None:
         if start == 0:
             yield bad

@@ -28,11 +28,10 @@ from pipeline.ingest.common import (
     CappedStream,
     Caps,
     InputTooLarge,
-    check_head,
     decode_utf8,
     err,
+    head_and_problem,
     iter_lines,
-    read_head,
     too_large,
 )
 from pipeline.ingest.nfc import NfcOffsets
@@ -203,8 +202,7 @@ def read_pubtator(
     """`start`/`n_records` select records (0-based, in file order) for sharding. Streamed under
     the per-file byte cap; a line longer than the per-record cap is an error row."""
     caps = Caps(max_bytes, max_record_bytes)
-    bad = check_head(read_head(path), source, whole_file=True, path=path,
-                     per_record=True)
+    _, bad = head_and_problem(path, source, per_record=True, limit=max_bytes)
     if bad is not None:
         if start == 0:
             yield bad

@@ -50,9 +50,8 @@ from pipeline.ingest.common import (
     PROLOG_LIMIT,
     CappedStream,
     InputTooLarge,
-    check_head,
     err,
-    read_head,
+    head_and_problem,
     too_large,
     unsafe_prolog,
 )
@@ -330,8 +329,8 @@ def iter_xml_records(
     def mine(i: int) -> bool:
         return i >= start and (end is None or i < end)
 
-    head = read_head(path, PROLOG_LIMIT)
-    bad = check_head(head, source, whole_file=True, path=path, per_record=True)
+    head, bad = head_and_problem(path, source, PROLOG_LIMIT, per_record=True,
+                                 limit=max_bytes)
     if bad is None:
         why = unsafe_prolog(head)
         if why is not None:

@@ -333,3 +333,31 @@ def test_blank_and_binary_files_after_a_blank_run_are_still_refused(tmp_path: Pa
     assert [(Path(e.source).name, e.error, e.location) for e in errs] == [
         ("a.jsonl", "empty_file", None), ("b.pubtator", "binary_file", "byte 20000"),
         ("c.xml", "empty_file", None)]
+
+
+# ----------------------------------------------------------------- a cut gzip PubTator file
+
+
+def test_a_cut_gzip_pubtator_file_names_the_cut_record(tmp_path: Path) -> None:
+    """Before: a truncated_gzip row with no location, plus a false no_records row when the
+    cut was in the first record."""
+    import random
+
+    rng = random.Random(3)
+    records = [pubtator_record(i, 5).replace("fever.", " ".join(  # hard to compress
+        f"w{rng.randrange(10**6)}" for _ in range(200))) for i in range(1, 30)]
+    text = "".join(records)
+    data = gzip.compress(text.encode())
+    p = tmp_path / "cut.pubtator.gz"
+    p.write_bytes(data[:len(data) // 2])
+    docs, errs = ingest_all(p)
+    (row,) = errs
+    n = len(docs) + 1
+    first_line = "".join(records[:n - 1]).count("\n") + 1
+    assert 0 < len(docs) < 29 and ids(docs) == [str(i) for i in range(1, n)]
+    assert (row.error, row.location, row.doc_id) == (
+        "truncated_gzip", f"line {first_line}, record {n}", str(n))
+    p.write_bytes(gzip.compress(records[0].encode())[:300])  # cut in the first record
+    docs, errs = ingest_all(p)
+    assert not docs
+    assert [(e.error, e.location) for e in errs] == [("truncated_gzip", "line 1, record 1")]

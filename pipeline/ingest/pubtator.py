@@ -209,6 +209,7 @@ def read_pubtator(
         return
     end = None if n_records is None else start + n_records
     reader = _Reader(source, caps, start, end)
+    lineno = 0
     try:
         with CappedStream(path, caps.max_bytes) as stream:
             for lineno, raw in enumerate(iter_lines(stream, caps.record), 1):
@@ -222,7 +223,9 @@ def read_pubtator(
                             "lost", f"record {reader.index + 2}")
         return
     except EOFError as exc:
-        yield err(source, "truncated_gzip", f"gzip stream ends early ({exc}); the rest is lost")
+        if end is None or reader.index + 1 < end:
+            yield _cut(source, reader, lineno, exc)
+        return
     except OSError as exc:  # also corrupt gzip data (common._read1)
         if end is None or reader.index + 1 < end:
             yield err(source, "unreadable", f"file could not be read to the end ({exc}); "
@@ -232,6 +235,21 @@ def read_pubtator(
     if reader.index < 0 and start == 0:
         yield err(source, "no_records",
                   "no PubTator records (no `PMID|t|` / `PMID|a|` lines) found")
+
+
+def _cut(source: str, reader: _Reader, lineno: int, exc: EOFError) -> ErrorRecord:
+    """The row for a gzip stream cut after line `lineno`: it names the record the cut is in
+    (lost: its lines after the cut are missing), else where the next record would start."""
+    n = reader.index + 2
+    rec = reader.rec
+    if rec is not None:
+        what = f"record {n} (PMID {rec.pmid}) starting at line {rec.line} is cut"
+        where, doc_id = f"line {rec.line}, record {n}", rec.pmid
+    else:
+        what = f"the stream ends after line {lineno}"
+        where, doc_id = f"line {lineno + 1}, record {n}", None
+    return err(source, "truncated_gzip", f"gzip stream ends early ({exc}): {what}; {n - 1} "
+               "record(s) read, the rest is lost", where, doc_id)
 
 
 def _damaged(raw: bytes | int, lineno: int, rec: _Record | None, row: ErrorRecord

@@ -3,7 +3,10 @@
     python benchmarks/assertion_eval.py [--gold PATH ...] [--kb] [--errors]
 
 Two sets: the gold set (103 sentences, written while the rules were developed: a development
-set) and a held-out set (36 sentences written afterwards and scored once, not tuned on). Each has
+set) and a held-out set (36 sentences written afterwards and scored once, not tuned on). The
+development set's assertion figure is self-fulfilling: the rules were written alongside it and
+its wrong lines corrected together with the rules, so it measures that rules and set agree
+(consistency), not accuracy. The held-out figure is the accuracy estimate. Each has
 sentences adapted from abstract phrasing (BC5CDR/NCBI style) and the seeds, each
 with its mentions (label, concept, negated/hypothetical/uncertain) and "distractors" (spans a
 lexicon would hand over as CYTOKINE that must not stay cytokine mentions: receptors, products).
@@ -186,7 +189,8 @@ def eval_normalization(
 
 
 def evaluate(gold: Path = GOLD, *, use_kb: bool = False) -> dict[str, Any]:
-    """All figures (and error lists) on the gold set."""
+    """All figures (and error lists) on the gold set; "development" tells whether it is the set
+    the rules were written with (its assertion figure is consistency, not accuracy)."""
     records = load_gold(gold)
     nlp = make_nlp()
     assertion = ContextAssertion(nlp, "biotab_assertion")
@@ -196,6 +200,7 @@ def evaluate(gold: Path = GOLD, *, use_kb: bool = False) -> dict[str, Any]:
     n, n_err = eval_normalization(records, nlp, cytokines)
     return {
         "sentences": len(records),
+        "development": gold.resolve() == GOLD.resolve(),
         "assertion": a,
         "cytokine_detection": d,
         "cytokine_normalization": n,
@@ -206,7 +211,13 @@ def evaluate(gold: Path = GOLD, *, use_kb: bool = False) -> dict[str, Any]:
 def report(name: str, result: dict[str, Any]) -> None:
     a = result["assertion"]
     print(f"== {name}: {result['sentences']} sentences, {a['mentions']} mentions")
-    print(f"assertion accuracy (all three flags right): {a['accuracy']:.3f}")
+    if result["development"]:
+        print("   (development set: the rules were written alongside it, so the assertion figure")
+        print("    measures consistency between rules and set, not accuracy)")
+        label = "assertion consistency"
+    else:
+        label = "assertion accuracy"
+    print(f"{label} (all three flags right): {a['accuracy']:.3f}")
     for flag in FLAGS:
         s = a[flag]
         print(f"  {flag:13s} P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  "

@@ -133,9 +133,12 @@ OUTCOMES_SCHEMA = pa.schema(
             "denominator",
             pa.int32(),
             True,
-            "Subjects the figure is taken over, when the text fixes it (explicitly or through "
-            "the cohort: enrolled minus discontinued); for unit 'rate', the person-time the rate "
-            "is per (1000 for 'per 1,000 person-years').",
+            "Subjects the figure is taken over, when the text fixes it (explicitly, or through "
+            "the cohort: enrolled minus discontinued); for a figure of one arm, that arm's "
+            "stated size ('group A (n = 55) ... group A = 5': 55), never another arm's, and the "
+            "cohort only in a study of one arm (in one that compares arms, an arm's count of "
+            "unstated size has none; an arm's percentage takes a size it agrees with); for unit "
+            "'rate', the person-time the rate is per (1000 for 'per 1,000 person-years').",
             "14",
         ),
         _f(
@@ -183,7 +186,8 @@ OUTCOMES_SCHEMA = pa.schema(
             "group_size",
             pa.int32(),
             True,
-            "Subjects in that arm, where the document states it ('letrozole (n = 453)').",
+            "Subjects in that arm, where the document states it ('letrozole (n = 453)', "
+            "'group A (n = 55)').",
             "453",
         ),
         _f(
@@ -207,7 +211,7 @@ OUTCOMES_SCHEMA = pa.schema(
             True,
             "Concept id of the condition the figure is about (nearest DISEASE mention, else the "
             "document's main disease).",
-            "MESH:D008180",
+            "MESH:D008178",
         ),
         _f(
             "disease_text",

@@ -49,11 +49,15 @@ MENTIONS_SCHEMA = pa.schema(
                "false", nullable=False),
         column("long_form", pa.string(), "For abbreviations, the long form it stands for.",
                "Cutaneous lupus erythematosus"),
-        column("negated", pa.bool_(), "Stated as absent (\"Neither polyneuropathy nor ...\").",
-               "false", nullable=False),
-        column("hypothetical", pa.bool_(), "Stated as possible, not actual (\"could ...\").",
-               "false", nullable=False),
-        column("uncertain", pa.bool_(), "Stated with hedging (\"may\", \"suspected\").", "false",
+        column("negated", pa.bool_(), "Stated as absent: a finding not found (\"Neither "
+               "polyneuropathy nor ...\"), a drug not given or whose use no evidence or mention "
+               "supports (\"no evidence that imiquimod ...\").", "false", nullable=False),
+        column("hypothetical", pa.bool_(), "Stated as possible, not actual: a condition or "
+               "event under an \"if\" or a \"risk of\" (\"could trigger ...\").", "false",
+               nullable=False),
+        column("uncertain", pa.bool_(), "Presence hedged (\"suspected lupus\"); for a drug, "
+               "its effect or usefulness hedged (\"may be useful\"). The patients' own disease "
+               "(\"patients with X\") is not flagged by a hedge about something else.", "false",
                nullable=False),
         column("assertion_cue", pa.string(), "The cue that set negated/hypothetical/uncertain.",
                "neither"),

@@ -63,7 +63,9 @@ def test_neither_nor_negates_both(blank: Language, assertion: ContextAssertion) 
     assert [e._.assertion_cue for e in doc.ents] == ["Neither", "nor"]
 
 
-def test_no_other_adverse_reactions_list(blank: Language, assertion: ContextAssertion) -> None:
+def test_component_negates_a_hand_built_list(blank: Language, assertion: ContextAssertion) -> None:
+    """A component test on a hand-built Doc, not seed coverage: the pipeline finds no "oral
+    herpes" mention in seed 003 (tests/test_seeds.py covers what it does find there)."""
     text = (
         "Patient reported minimal xerophthalmia, no other adverse reactions including "
         "conjunctivitis, blepharitis, oral herpes, keratitis were noted."
@@ -80,7 +82,9 @@ def test_no_other_adverse_reactions_list(blank: Language, assertion: ContextAsse
     }
 
 
-def test_no_direct_evidence_negates_nothing(blank: Language, assertion: ContextAssertion) -> None:
+def test_no_direct_evidence_negates_the_drug(blank: Language, assertion: ContextAssertion) -> None:
+    """Absence of evidence about a drug's use negates the drug, as "no mention of" does; the
+    patients' disease stays asserted."""
     text = (
         "There is no direct evidence from the provided studies that suggests Aldara (imiquimod) "
         "can be used in patients with multiple sclerosis 2, 3, 4, 5, 6."
@@ -91,7 +95,7 @@ def test_no_direct_evidence_negates_nothing(blank: Language, assertion: ContextA
         [("Aldara", "DRUG"), ("imiquimod", "DRUG"), ("multiple sclerosis", "DISEASE")],
     )
     assertion(doc)
-    assert flags(doc) == {"Aldara": "", "imiquimod": "", "multiple sclerosis": ""}
+    assert flags(doc) == {"Aldara": "N", "imiquimod": "N", "multiple sclerosis": ""}
 
 
 def test_could_theoretically_is_hypothetical(blank: Language, assertion: ContextAssertion) -> None:
@@ -107,8 +111,16 @@ def test_could_theoretically_is_hypothetical(blank: Language, assertion: Context
         [("imiquimod", "DRUG"), ("interferon-alpha", "CYTOKINE"), ("MS", "DISEASE")],
     )
     assertion(doc)
-    assert flags(doc) == {"imiquimod": "", "interferon-alpha": "", "MS": "H"}
-    assert doc.ents[2]._.assertion_cue == "could theoretically"
+    # the worsening is hypothetical, the patients' MS is not
+    assert flags(doc) == {"imiquimod": "", "interferon-alpha": "", "MS": ""}
+    doc = annotate(
+        blank,
+        "Imiquimod could theoretically trigger psoriasis.",
+        [("Imiquimod", "DRUG"), ("psoriasis", "DISEASE")],
+    )
+    assertion(doc)
+    assert flags(doc) == {"Imiquimod": "", "psoriasis": "H"}
+    assert doc.ents[1]._.assertion_cue == "could theoretically"
 
 
 def test_caution_is_not_negation(blank: Language, assertion: ContextAssertion) -> None:
@@ -131,7 +143,11 @@ def test_caution_is_not_negation(blank: Language, assertion: ContextAssertion) -
     assert flags(doc) == {"Aldara": "", "imiquimod": "", "multiple sclerosis": "", "MS": ""}
 
 
-def test_but_no_alopecia(blank: Language, assertion: ContextAssertion) -> None:
+def test_but_no_alopecia_after_improvement_is_elliptical(
+    blank: Language, assertion: ContextAssertion
+) -> None:
+    """'some improvement in the skin condition, but no [improvement in the] alopecia': the girl
+    has alopecia totalis, it did not improve; it is not absent."""
     text = (
         "A trial treatment of both conditions with prednisone and methotrexate resulted in some "
         "improvement in the skin condition, but no alopecia, and thus was discontinued, and "
@@ -148,7 +164,26 @@ def test_but_no_alopecia(blank: Language, assertion: ContextAssertion) -> None:
         ],
     )
     assertion(doc)
-    assert flags(doc) == {"prednisone": "", "methotrexate": "", "alopecia": "N", "dermatitis": ""}
+    assert flags(doc) == {"prednisone": "", "methotrexate": "", "alopecia": "", "dermatitis": ""}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The eczema improved, but not the alopecia.", {"eczema": "", "alopecia": ""}),
+        ("There was a response in eczema but no alopecia.", {"eczema": "", "alopecia": ""}),
+        # no change word before the contrast: a plain negation
+        ("The eczema was severe, but no alopecia.", {"eczema": "", "alopecia": "N"}),
+        # the change word in the sentence before does not count
+        ("The eczema improved. But no alopecia was seen.", {"eczema": "", "alopecia": "N"}),
+    ],
+)
+def test_contrast_after_a_change_is_no_negation(
+    blank: Language, assertion: ContextAssertion, text: str, expected: dict[str, str]
+) -> None:
+    doc = annotate(blank, text, [("eczema", "DISEASE"), ("alopecia", "DISEASE")])
+    assertion(doc)
+    assert flags(doc) == expected
 
 
 def test_seed_documents_sentences(
@@ -173,6 +208,172 @@ def test_seed_documents_sentences(
         "Thalidomide": False,
         "lenalidomide": False,
     }
+
+
+@pytest.fixture(scope="module")
+def seed_cache() -> dict[str, Doc]:
+    """Seed documents split into sentences, filled as the tests ask (pysbd is slow)."""
+    return {}
+
+
+def seed_flags(
+    blank: Language,
+    assertion: ContextAssertion,
+    seeds_dir: Path,
+    cache: dict[str, Doc],
+    seed: str,
+    marker: str,
+    mentions: list[tuple[str, str]],
+) -> dict[str, str]:
+    """Flags of `mentions` (text, label; in order) set by hand in the sentence of the real seed
+    document `seed` (a file name prefix) that holds `marker`, the whole document run."""
+    if seed not in cache:
+        path = next(seeds_dir.glob(f"{seed}_*.txt"))
+        cache[seed] = blank(path.read_text(encoding="utf-8"))
+    doc = cache[seed].copy()
+    text = doc.text
+    sent = next(s for s in doc.sents if marker in s.text)
+    spans, pos = [], sent.start_char
+    for mention, label in mentions:
+        start = text.index(mention, pos)
+        assert start < sent.end_char, f"{mention!r} is not in the sentence"
+        span = doc.char_span(start, start + len(mention), label=label)
+        assert span is not None, f"{mention!r} is not on token boundaries"
+        spans.append(span)
+        pos = start + len(mention)
+    doc.set_ents(spans)
+    assertion(doc)
+    return {f"{e.text}@{e.start_char - sent.start_char}": letters for e, letters in
+            zip(doc.ents, flags_list(doc), strict=True)}  # fmt: skip
+
+
+def flags_list(doc: Doc) -> list[str]:
+    return [
+        ("N" if e._.negated else "") + ("H" if e._.hypothetical else "")
+        + ("U" if e._.uncertain else "")
+        for e in doc.ents
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("seed", "marker", "mentions", "expected"),
+    [
+        # 003 s13: the alopecia did not improve (elliptical contrast); it is not absent
+        (
+            "003", "but no alopecia",
+            [("prednisone", "DRUG"), ("methotrexate", "DRUG"), ("alopecia", "DISEASE")],
+            ["", "", ""],
+        ),
+        # 000: the patients' own MS is neither hypothetical nor uncertain ...
+        ("000", "risk of worsening MS", [("MS", "D"), ("MS", "D")], ["", ""]),
+        ("000", "worsen inflammatory processes", [("imiquimod", "DRUG"), ("MS", "D")], ["", ""]),
+        ("000", "any worsening of MS", [("MS", "D")], [""]),
+        ("000", "to exacerbate MS symptoms", [("MS", "D")], [""]),
+        # ... while the hedged use of the drug keeps its flag
+        ("000", "If Aldara must be used", [("Aldara", "DRUG")], ["H"]),
+        ("000", "who may require treatment", [("MS", "D"), ("Aldara", "DRUG")], ["", "U"]),
+        # 003 s20: the hedge is about the drug's usefulness, not the patients' disease
+        (
+            "003", "may be useful in patients",
+            [("dupilumab", "DRUG"), ("alopecia", "D"), ("eczema", "D"), ("alopecia", "D")],
+            ["U", "", "", ""],
+        ),
+        ("003", "too early to tell", [("dupilumab", "DRUG"), ("alopecia", "D")], ["U", ""]),
+        # 000: absence of evidence or mention of a drug's use negates the drug (s15, s18, s26)
+        (
+            "000", "no direct evidence",
+            [("Aldara", "DRUG"), ("imiquimod", "DRUG"), ("multiple sclerosis", "D")],
+            ["N", "N", ""],
+        ),
+        ("000", "no mention of", [("imiquimod", "DRUG"), ("multiple sclerosis", "D")], ["N", ""]),
+        (
+            "000", "no evidence to suggest",
+            [("imiquimod", "DRUG"), ("multiple sclerosis", "D")],
+            ["N", ""],
+        ),
+        # hedged efficacy of a given drug: 003 s28, 004 s23
+        ("003", "may be highly justified", [("alopecia", "D"), ("dupilumab", "DRUG")], ["", "U"]),
+        (
+            "004", "appears to be efficacious",
+            [("Lenalidomide", "DRUG"), ("CLE", "D")],
+            ["U", ""],
+        ),
+        # 003 s18 with the mentions the pipeline finds there (no "oral herpes")
+        (
+            "003", "no other adverse reactions",
+            [("xerophthalmia", "D"), ("conjunctivitis", "D"), ("blepharitis", "D"),
+             ("keratitis", "D")],
+            ["", "N", "N", "N"],
+        ),
+        # the issue's requirement on seed 004
+        ("004", "Neither polyneuropathy", [("polyneuropathy", "D"), ("thrombosis", "D")],
+         ["N", "N"]),
+    ],
+)  # fmt: skip
+def test_seed_sentences(
+    blank: Language,
+    assertion: ContextAssertion,
+    seeds_dir: Path,
+    seed_cache: dict[str, Doc],
+    seed: str,
+    marker: str,
+    mentions: list[tuple[str, str]],
+    expected: list[str],
+) -> None:
+    got = seed_flags(blank, assertion, seeds_dir, seed_cache, seed, marker, mentions)
+    assert list(got.values()) == expected, got
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        (
+            "Tacrolimus might be a useful alternative for patients with refractory myasthenia "
+            "gravis and asthma.",
+            [("Tacrolimus", "DRUG"), ("myasthenia gravis", "D"), ("asthma", "D")],
+            ["U", "", ""],
+        ),
+        # a cue inside the phrase ends the PRESUPPOSED scope: the suspicion stands
+        ("Ketamine may be given to patients with suspected lupus.", [("lupus", "D")], ["U"]),
+        # the scope covers the noun phrase, not the clause after it
+        (
+            "If patients with MS develop pneumonia, stop imiquimod.",
+            [("MS", "D"), ("pneumonia", "D"), ("imiquimod", "DRUG")],
+            ["", "H", ""],
+        ),
+        ("The risk of pneumonia in patients is high.", [("pneumonia", "D")], ["H"]),
+        ("Ketamine may exacerbate psychosis.", [("Ketamine", "DRUG"), ("psychosis", "D")],
+         ["", ""]),
+        # "treated with" is no presupposition: a conditional drug stays hypothetical
+        ("If patients are treated with lenalidomide, monitor them.", [("lenalidomide", "DRUG")],
+         ["H"]),
+        ("No worsening of MS was seen.", [("MS", "D")], [""]),
+        ("No recurrence of VT was seen.", [("VT", "D")], ["N"]),
+        # the scope ends before "treated with": the drug is part of the condition
+        (
+            "If patients with SAH treated with nimodipine develop hepatitis, stop it.",
+            [("SAH", "D"), ("nimodipine", "DRUG"), ("hepatitis", "D")],
+            ["", "H", "H"],
+        ),
+        ("Ketoprofen but not acetaminophen impaired platelets in patients with SAH.",
+         [("Ketoprofen", "DRUG"), ("acetaminophen", "DRUG"), ("SAH", "D")], ["", "N", ""]),
+        (
+            "Patients with no evidence of renal disease developed seizures.",
+            [("renal disease", "D"), ("seizures", "D")],
+            ["N", ""],
+        ),
+    ],
+)  # fmt: skip
+def test_presupposed_mentions(
+    blank: Language,
+    assertion: ContextAssertion,
+    text: str,
+    mentions: list[tuple[str, str]],
+    expected: list[str],
+) -> None:
+    doc = annotate(blank, text, mentions)
+    assertion(doc)
+    assert flags_list(doc) == expected
 
 
 # --------------------------------------------------------------------------- behaviour
@@ -243,7 +444,7 @@ def test_uncertain_and_hypothetical_cues(blank: Language, assertion: ContextAsse
     doc = annotate(
         blank,
         "If hepatitis develops, isoniazid must be stopped. Lymphoma cannot be excluded. "
-        "Ketamine may exacerbate psychosis.",
+        "Ketamine may induce psychosis.",
         [
             ("hepatitis", "DISEASE"),
             ("isoniazid", "DRUG"),
@@ -295,7 +496,48 @@ def test_flags_reset_between_runs(blank: Language, assertion: ContextAssertion) 
 def test_packaged_rules_are_valid() -> None:
     rules = load_context_rules(DEFAULT_RULES)
     categories = {r.category for r in rules}
-    assert categories == {"NEGATED", "HYPOTHETICAL", "UNCERTAIN", "PSEUDO", "TERMINATE"}
+    assert categories == {
+        "NEGATED", "HYPOTHETICAL", "UNCERTAIN", "PRESUPPOSED", "PSEUDO", "TERMINATE"
+    }  # fmt: skip
+
+
+def test_match_shortcuts_find_what_the_matcher_finds(
+    blank: Language, assertion: ContextAssertion, seeds_dir: Path
+) -> None:
+    """One-token rules by hash lookup and the longer ones on matchable runs: the same matches as
+    one spaCy Matcher of every pattern over the whole doc (the seed documents and a line of
+    cue words)."""
+    from spacy.matcher import Matcher
+
+    reference = Matcher(blank.vocab)
+    for i, rule in enumerate(assertion.rules):
+        if rule.pattern is not None:
+            reference.add(f"context_rule_{i}", [list(rule.pattern)])
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    texts.append("May may MAY with patients with but no improvement in X, but not Y appears to be")
+    for text in texts:
+        doc = blank.make_doc(text)
+        fast = {*assertion._one_token(doc), *assertion._pattern_matches(doc)}
+        assert fast == set(reference(doc))
+        assert fast
+
+
+def test_one_token_rules_share_no_word() -> None:
+    """Two one-token rules matching the same word tie in the overlap resolution and one of them
+    is silently lost (a PRESUPPOSED-only terminator 'developed' once hid the after-mention verb
+    'developed' and negated 'seizures' in 'no evidence of renal disease developed seizures')."""
+    owner: dict[str, int] = {}
+    for i, rule in enumerate(load_context_rules(DEFAULT_RULES)):
+        if rule.literal is not None:
+            words = [rule.literal.lower()] if " " not in rule.literal else []
+        elif rule.pattern is not None and len(rule.pattern) == 1:
+            value = next(iter(rule.pattern[0].values()))
+            words = value["IN"] if isinstance(value, dict) else [value]
+        else:
+            words = []
+        for word in words:
+            assert word.lower() not in owner, (word, owner.get(word.lower()), i)
+            owner[word.lower()] = i
 
 
 @pytest.mark.parametrize(
@@ -312,6 +554,23 @@ def test_packaged_rules_are_valid() -> None:
         ({"pattern": [], "category": "PSEUDO"}, "'pattern'"),
         ({"literal": ",", "category": "PSEUDO", "applies_to": ["NEGATED"]}, "'applies_to'"),
         ({"literal": ",", "category": "TERMINATE", "applies_to": ["PSEUDO"]}, "'applies_to'"),
+        ({"literal": "with", "category": "PRESUPPOSED"}, "missing key 'direction'"),
+        (
+            {
+                "literal": "with",
+                "category": "PRESUPPOSED",
+                "direction": "forward",
+                "applies_to": ["PRESUPPOSED"],
+            },
+            "'applies_to'",
+        ),
+        ({"literal": "x", "category": "PSEUDO", "after": []}, "'after'"),
+        ({"literal": "x", "category": "PSEUDO", "after": [{}]}, "'after'"),
+        ({"literal": "x", "category": "PSEUDO", "after_within": 3}, "needs the key 'after'"),
+        (
+            {"literal": "x", "category": "PSEUDO", "after": [{"LOWER": "y"}], "after_within": 0},
+            ">= 1",
+        ),
     ],
 )
 def test_bad_rule_is_rejected(line: dict[str, Any], message: str) -> None:
@@ -329,20 +588,32 @@ def test_bad_rule_file_names_line(tmp_path: Path, blank: Language) -> None:
         ContextAssertion(blank, "a", rules_path=str(path))
 
 
-def test_bad_matcher_pattern_is_rejected(tmp_path: Path, blank: Language) -> None:
+@pytest.mark.parametrize(
+    ("rule", "key"),
+    [
+        ({"pattern": [{"LOWR": "no"}], "category": "NEGATED", "direction": "forward"}, "pattern"),
+        ({"literal": "x", "category": "PSEUDO", "after": [{"LOWR": "no"}]}, "after"),
+    ],
+)
+def test_bad_matcher_pattern_is_rejected(
+    tmp_path: Path, blank: Language, rule: dict[str, Any], key: str
+) -> None:
     path = tmp_path / "rules.jsonl"
-    rule = {"pattern": [{"LOWR": "no"}], "category": "NEGATED", "direction": "forward"}
     path.write_text(json.dumps(rule) + "\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="not a valid spaCy Matcher pattern"):
+    with pytest.raises(ValueError, match=f"rule 1 .*key '{key}' is not a valid spaCy Matcher"):
         ContextAssertion(blank, "a", rules_path=str(path))
 
 
 def test_round_trip_to_disk(tmp_path: Path, blank: Language) -> None:
     rules = tmp_path / "rules.jsonl"
-    rules.write_text(
-        json.dumps({"literal": "sans", "category": "NEGATED", "direction": "forward"}) + "\n",
-        encoding="utf-8",
-    )
+    lines = [
+        {"literal": "sans", "category": "NEGATED", "direction": "forward"},
+        {"literal": "but sans", "category": "PSEUDO", "after": [{"LOWER": "gain"}],
+         "after_within": 3},
+        {"literal": "with", "category": "PRESUPPOSED", "direction": "forward", "max_scope": 2,
+         "applies_to": ["NEGATED"]},
+    ]  # fmt: skip
+    rules.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     original = ContextAssertion(blank, "a", rules_path=str(rules), max_scope=4, labels=["DRUG"])
     original.to_disk(tmp_path / "saved")
     restored = ContextAssertion(blank, "a").from_disk(tmp_path / "saved")
@@ -351,6 +622,12 @@ def test_round_trip_to_disk(tmp_path: Path, blank: Language) -> None:
     doc = annotate(blank, "Treated sans aspirin.", [("aspirin", "DRUG")])
     restored(doc)
     assert doc.ents[0]._.negated
+    doc = annotate(blank, "Weight gain but sans aspirin.", [("aspirin", "DRUG")])
+    restored(doc)
+    assert not doc.ents[0]._.negated  # the PSEUDO rule's `after` came back
+    doc = annotate(blank, "Seen sans with aspirin.", [("aspirin", "DRUG")])
+    restored(doc)
+    assert not doc.ents[0]._.negated  # so did the PRESUPPOSED rule
 
 
 def test_factory_in_a_pipeline(tmp_path: Path) -> None:
@@ -371,14 +648,17 @@ def test_factory_in_a_pipeline(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------------------ gold sets
-def test_gold_set_assertion_accuracy() -> None:
+def test_development_set_consistency() -> None:
+    """Self-fulfilling: the rules were written alongside this set (and its wrong lines corrected
+    with them), so this measures that the rules and the set agree, not accuracy. The held-out
+    test below is the accuracy figure."""
     bench = load_benchmark("assertion_eval")
     records = bench.load_gold(bench.GOLD)
     assert len(records) >= 60
     kinds = {m["role"] for r in records for m in r["mentions"]}
     assert kinds == {"context", "cytokine"}
     result = bench.evaluate(bench.GOLD)
-    # measured 1.000 on this development set (the rules were written alongside it)
+    # measured 1.000: consistency with the set the rules were written with
     assert result["assertion"]["accuracy"] >= 0.97
     for flag in ("negated", "hypothetical", "uncertain"):
         assert result["assertion"][flag]["f1"] >= 0.9
@@ -387,6 +667,7 @@ def test_gold_set_assertion_accuracy() -> None:
 def test_heldout_set_assertion_accuracy() -> None:
     bench = load_benchmark("assertion_eval")
     result = bench.evaluate(bench.HELDOUT)
-    # measured 0.924 (73/79 mentions) on sentences written after the rules, not tuned on
+    # measured 0.949 (75/79 mentions; 0.924 when first scored) on sentences written after the
+    # rules, not tuned on
     assert result["assertion"]["accuracy"] >= 0.88
     assert result["assertion"]["negated"]["f1"] >= 0.85

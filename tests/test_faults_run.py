@@ -614,3 +614,81 @@ def test_a_changed_input_holding_the_kept_copy_brings_the_dropped_copy_back(
         "p": "a.jsonl", "q": "a.jsonl", "y": "b.jsonl", "x": "b.jsonl"}
     assert [r for r in tables["errors"] if r["error"] == "duplicate_id"] == []
     assert any(r["doc_id"] == "x" for r in tables["sentences"])
+
+
+def test_a_copy_dropped_from_a_group_comes_back_when_its_first_copy_goes(
+        tmp_path: Path, light_factory: Any) -> None:
+    """The copy is dropped on a resume, from files already merged into a group (the plan names
+    the group); when the input holding the first copy changes back, the group is redone."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    a, b = docs / "a.jsonl", docs / "b.jsonl"
+    line = {i: json.dumps({"id": i, "text": f"Imiquimod {i} was applied."}) + "\n"
+            for i in ("a1", "x")}
+    a.write_text(line["a1"])
+    b.write_text(json.dumps({"id": "x", "text": "Tacrolimus x was used."}) + "\n")
+    out = tmp_path / "out"
+    opts: dict[str, Any] = {"workers": 1, "quiet": True, "nlp_factory": light_factory,
+                            "unit_bytes": 1, "part_rows": 1}
+    run([docs], out, **opts)
+    a.write_text(line["a1"] + line["x"])  # x now comes first in a.jsonl: b.jsonl's is dropped
+    run([docs], out, resume=True, **opts)
+    plan = json.loads((out / "_run" / "duplicates.json").read_text())
+    assert [d["shard_id"].startswith("g") for d in plan] == [True]
+    a.write_text(line["a1"])  # and goes again: b.jsonl's copy must come back
+    run([docs], out, resume=True, **opts)
+    tables = read_tables(out)
+    assert {r["doc_id"]: r["source"].rsplit("/", 1)[-1] for r in tables["documents"]} == {
+        "a1": "a.jsonl", "x": "b.jsonl"}
+    assert [r for r in tables["errors"] if r["error"] == "duplicate_id"] == []
+
+
+def test_resume_keeps_a_dangling_link_that_was_dangling_then(tmp_path: Path,
+                                                              light_factory: Any) -> None:
+    """Resuming a finished run redoes nothing for an input that could not be read then and
+    cannot now; an input read then that has become a dangling link is read again."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "a.txt").write_text("Imiquimod was applied.\n")
+    (inp / "b.txt").write_text("Tacrolimus was used.\n")
+    (inp / "c.txt").symlink_to(tmp_path / "nowhere.txt")
+    out = tmp_path / "out"
+    opts: dict[str, Any] = {"workers": 1, "quiet": True, "nlp_factory": light_factory,
+                            "unit_bytes": 1}
+    run([inp], out, **opts)
+    again = run([inp], out, resume=True, **opts)
+    attempt = json.loads((out / "manifest.json").read_text())["attempts"][-1]
+    assert attempt["units_pending"] == 0 and "inputs_changed" not in attempt
+    assert again.shards_skipped == again.shards_total == 3
+    (inp / "b.txt").unlink()
+    (inp / "b.txt").symlink_to(tmp_path / "gone.txt")
+    run([inp], out, resume=True, **opts)
+    tables = read_tables(out)
+    assert [Path(r["source"]).name for r in tables["documents"]] == ["a.txt"]
+    assert sorted((Path(r["source"]).name, r["error"]) for r in tables["errors"]) == [
+        ("b.txt", "dangling_link"), ("c.txt", "dangling_link")]
+
+
+def test_deleted_citations_past_the_cap_are_counted_in_one_error_row(
+        tmp_path: Path, light_factory: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of nothing but DeleteCitation lists cannot fill memory, the marker and the
+    manifest: past the cap the PMIDs are counted in one row; the documents are untouched."""
+    from pipeline.runner import shard as shard_mod
+
+    monkeypatch.setattr(shard_mod, "MAX_DELETED_PMIDS", 4)
+    sample = (DATA / "pubmed_update_sample.xml").read_text(encoding="utf-8")
+    lists = "".join(f'<DeleteCitation><PMID Version="1">{9100 + i}</PMID></DeleteCitation>\n'
+                    for i in range(3))
+    xml = tmp_path / "update.xml"
+    xml.write_text(sample.replace("</PubmedArticleSet>", lists + "</PubmedArticleSet>"),
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    run([xml], out, workers=1, quiet=True, nlp_factory=light_factory)
+    manifest = json.loads((out / "manifest.json").read_text())
+    (deleted,) = manifest["deleted_citations"]  # the file's lists: one entry
+    assert deleted["pmids"] == ["90000150", "90000151", "90000152", "9100"]
+    tables = read_tables(out)
+    assert {r["doc_id"] for r in tables["documents"]} == {"90000201", "90000202"}
+    (row,) = tables["errors"]
+    assert row["error"] == "deleted_citations_cut" and row["source"] == str(xml)
+    assert row["message"].startswith("2 PMIDs of <DeleteCitation> lists from here on")

@@ -131,11 +131,17 @@ def test_longer_lexicon_and_same_span_fuzzy_win(nlp: Language) -> None:
 
 
 def test_lexicon_only_drugs_kept_by_chemical_branch(nlp: Language) -> None:
-    text = "Hemoglobin fell on dimethyl fumarate and dupilumab in psoriasis."
+    text = ("Hemoglobin fell on dimethyl fumarate and dupilumab in psoriasis, as on "
+            "immunosuppressants, glucocorticoids and a monoclonal antibody.")
     lexicon = [("Hemoglobin", "DRUG", "MESH:D006454"),  # D12 proteins: an analyte here
                ("dimethyl fumarate", "DRUG", "MESH:D000069462"),  # D02 organic chemicals
                ("dupilumab", "DRUG", "MESH:C582203"),  # a supplementary concept
-               ("psoriasis", "DISEASE", "MESH:D011565")]
+               ("psoriasis", "DISEASE", "MESH:D011565"),
+               # drug classes listed by id in kb_class_concepts.txt are kept; one known by
+               # its class tree (D27.505) alone is not
+               ("immunosuppressants", "DRUG", "MESH:D007166"),
+               ("glucocorticoids", "DRUG", "MESH:D005938"),
+               ("monoclonal antibody", "DRUG", "MESH:D000911")]
 
     def fused(**config: object) -> list[str]:
         doc = nlp(text)
@@ -143,9 +149,12 @@ def test_lexicon_only_drugs_kept_by_chemical_branch(nlp: Language) -> None:
         Fusion(nlp, "f", **config)(doc)  # type: ignore[arg-type]
         return [e.text for e in doc.ents]
 
-    everything = ["Hemoglobin", "dimethyl fumarate", "dupilumab", "psoriasis"]
+    everything = ["Hemoglobin", "dimethyl fumarate", "dupilumab", "psoriasis",
+                  "immunosuppressants", "glucocorticoids", "monoclonal antibody"]
     assert fused() == everything
-    assert fused(lexicon_only_drug_branches=["D01", "D02", "D03", "D04"]) == everything[1:]
+    assert fused(lexicon_only_drug_branches=["D01", "D02", "D03", "D04"]) == [
+        "dimethyl fumarate", "dupilumab", "psoriasis", "immunosuppressants",
+        "monoclonal antibody"]
     assert fused(keep_lexicon_only=False) == []
     with pytest.raises(ValueError, match="lexicon_only_drug_branches is"):
         Fusion(nlp, "f", lexicon_only_drug_branches=[2])  # type: ignore[list-item]

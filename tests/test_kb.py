@@ -271,8 +271,11 @@ def test_cytokines_normalize_to_hgnc(
 def test_families_and_receptors(kb: KnowledgeBase, patterns: dict[str, dict[str, Any]]) -> None:
     assert patterns["ifn"]["id"] == "MESH:D007372"  # bare IFN: the Interferons family
     assert kb.lookup("interleukins")[0].concept_id == "MESH:D007378"
-    assert all(c.label != "CYTOKINE" for c in kb.lookup("interleukin-4 receptor"))
-    assert all(c.label != "CYTOKINE" for c in kb.lookup("IL-2 receptor"))
+    # receptors are MeSH's receptor descriptors, never the cytokine itself
+    assert [(c.concept_id, c.label) for c in kb.lookup("interleukin-4 receptor")] == [
+        ("MESH:D019948", "DRUG")]
+    assert [(c.concept_id, c.label) for c in kb.lookup("IL-2 receptor")] == [
+        ("MESH:D015375", "DRUG")]
     # therapeutic products filed under Cytokines in MeSH are drugs
     assert kb.lookup("interferon beta-1a")[0].label == "DRUG"
     assert patterns["aldesleukin"]["label"] == "DRUG"
@@ -356,6 +359,8 @@ MESH_ROWS = [
     ),
     ("D014867", "Water", "", "D01.045.250.875"),
     ("D000001", "Abattoirs", "Slaughterhouse", "J01.576.423.200.700.100"),
+    # outside the DISEASE trees, made a DISEASE by the shipped kb_label_overrides.tsv
+    ("D006084", "Graft Rejection", "Transplant Rejection", "G12.875.545.328"),
 ]
 SUPP_ROWS = [
     ("C582203", "dupilumab", "Dupixent|REGN668", "D061067"),
@@ -405,7 +410,8 @@ def _tiny_rules(tmp_path: Path) -> Path:
     for f in RULES_DIR.glob("kb_*"):
         shutil.copy(f, rules / f.name)
     (rules / "kb_curated_aliases.tsv").write_text(
-        "# alias\ttarget\nTNF-α\tTNF\nIFN\tMESH:D007378\n", encoding="utf-8"
+        "# alias\ttarget\nTNF-α\tTNF\nIFN\tMESH:D007378\nH2 blockers\tMESH:D006635\n",
+        encoding="utf-8",
     )
     return rules
 
@@ -488,6 +494,13 @@ def test_build_from_a_tiny_wheel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert pats[phrase_key("disseminated sclerosis")]["id"] == "MESH:D009103"
     # a supplement mapped to a disease heading
     assert pats[phrase_key("xyz syndrome")]["label"] == "DISEASE"
+    # a curated alias is a pattern although its concept's tree (D27) gives none
+    assert pats[phrase_key("H2 blockers")]["id"] == "MESH:D006635"
+    assert phrase_key("H2 receptor blockaders") not in pats
+    # a label override brings a concept from outside the labelled trees
+    assert pats[phrase_key("transplant rejection")] == {
+        "label": "DISEASE", "pattern": [{"LOWER": "transplant"}, {"LOWER": "rejection"}],
+        "id": "MESH:D006084"}
     for absent in (
         "arthritis, rheumatoid",  # inverted
         "chronic disease",  # Disease Attributes subtree

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from helpers import assert_rule_errors
 from spacy.language import Language
+from spacy.tokens import Span
 
 from pipeline.components.lexicon import LexiconMatcher
 from pipeline.components.linker import Linker
@@ -131,25 +132,36 @@ def test_linker_exact_salt_fuzzy_and_none(blank: Language, no_synonyms: Path) ->
     kb = KnowledgeBase.from_concepts([
         Concept("MESH:D000068876", "Fingolimod Hydrochloride", "DRUG", ("fingolimod",)),
         Concept("MESH:D000077269", "Lenalidomide", "DRUG", ("lenalidomide",)),
-        Concept("MESH:D008180", "Lupus Erythematosus, Cutaneous", "DISEASE",
-                ("cutaneous lupus erythematosus",)),
+        Concept("MESH:D008178", "Lupus Erythematosus, Cutaneous", "DISEASE",
+                ("cutaneous lupus erythematosus", "cutaneous lupus")),
+        Concept("MESH:D008180", "Lupus Erythematosus, Systemic", "DISEASE",
+                ("systemic lupus erythematosus",)),
         Concept("MESH:D005221", "Fatigue", "DISEASE", ("fatigue",)),
         Concept("MESH:D000001", "Severe Fatigue Syndrome", "DISEASE",
                 ("severe fatigue syndrome",)),
         Concept("MESH:D000002", "Mild Fatigue Tonic", "DRUG", ("mild fatigue tonic",)),
+        Concept("MESH:D001327", "Autoimmune Diseases", "DISEASE", ("autoimmune disease",)),
+        Concept("MESH:D004194", "Disease", "DISEASE", ("disease",)),
     ])
     linker = linker_for(blank, kb, no_synonyms)
+    # MeSH's head for the text's (kb_link_heads.tsv), also after a trim; never a word alone
+    assert linker.link("DISEASE", "autoimmune disorder") == "MESH:D001327"
+    assert linker.link("DISEASE", "Autoimmune Conditions") == "MESH:D001327"
+    assert linker.link("DISEASE", "severe autoimmune illness") == "MESH:D001327"
+    assert linker.link("DISEASE", "disorder") is None
     # a longer name of another label does not stop the trim
     assert linker.link("DISEASE", "mild fatigue") == "MESH:D005221"
     assert linker.link("DISEASE", "severe fatigue") is None  # a longer name cut short
     assert linker.link("DRUG", "fingolimod hydrochloride") == "MESH:D000068876"
     assert linker.link("DRUG", "Lenalidomid") == "MESH:D000077269"  # fuzzy, same label
     assert linker.link("DISEASE", "lenalidomide") is None  # wrong label: nothing
-    assert linker.link("DISEASE", "cutaneous lupus erythematosus") == "MESH:D008180"
+    assert linker.link("DISEASE", "cutaneous lupus erythematosus") == "MESH:D008178"
     # a class word after the name and course words before it (kb_link_trims.tsv)
-    assert linker.link("DISEASE", "Cutaneous Lupus Erythematosus Disease") == "MESH:D008180"
-    assert linker.link("DISEASE", "refractory cutaneous lupus erythematosus") == "MESH:D008180"
-    assert linker.link("DISEASE", "cutaneous lupus disease") is None  # a shorter name: no
+    assert linker.link("DISEASE", "Cutaneous Lupus Erythematosus Disease") == "MESH:D008178"
+    assert linker.link("DISEASE", "refractory cutaneous lupus erythematosus") == "MESH:D008178"
+    # both at once (seed 004: "refractory cutaneous lupus disease")
+    assert linker.link("DISEASE", "refractory cutaneous lupus disease") == "MESH:D008178"
+    assert linker.link("DISEASE", "systemic lupus disease") is None  # a shorter name: no
     assert linker.link("DRUG", "aspirin") is None
     doc = blank("Lenalidomide helped.")
     doc.ents = [doc.char_span(0, 12, label="DRUG")]
@@ -271,7 +283,7 @@ def test_trimmed_forms(text: str, forms: list[str]) -> None:
 
 
 def test_linker_rule_files_are_validated(tmp_path: Path) -> None:
-    from pipeline.components.linker import load_adjective_forms, load_trims
+    from pipeline.components.linker import load_adjective_forms, load_head_rows, load_trims
     from pipeline.kb.synonyms import load_corpus_synonyms
 
     forms = tmp_path / "forms.tsv"
@@ -288,6 +300,12 @@ def test_linker_rule_files_are_validated(tmp_path: Path) -> None:
         ("disease\tend\n", r"trims\.tsv:3: got 'disease' -> 'end'; expected .* first or last"),
         ("severe\tfirst\n", r"trims\.tsv:3: 'severe\\tfirst' is already on line 2"),
         ("\tlast\n", r"trims\.tsv:3: column 'word' is empty; expected a value"),
+    ))
+    heads = tmp_path / "heads.tsv"
+    assert_rule_errors(load_head_rows, heads, "head\treplacement\ndisorder\tdisease\n", (
+        ("condition\tdisease2\n", r"heads\.tsv:3: got 'condition' -> 'disease2'; expected"),
+        ("illness\tillness\n", r"heads\.tsv:3: got 'illness' -> 'illness'; expected"),
+        ("disorder\tdiseases\n", r"heads\.tsv:3: 'disorder' is already on line 2"),
     ))
     syn = tmp_path / "syn.tsv"
     syn.write_text("term\tlabel\tconcept_id\tcount\tsource\nx\tDRUG\tD001\t1\ts\n",
@@ -412,3 +430,48 @@ def test_linker_saves_and_restores_its_lists(tmp_path: Path) -> None:
     saved_trims.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(ValueError, match=rf"{TRIMS_FILE}:3: got 'severe' -> 'middle'; expected"):
         spacy.blank("en").add_pipe("biotab_linker").from_disk(tmp_path / "saved" / "biotab_linker")
+
+
+def test_drug_classes_are_generic_mentions(blank: Language, no_synonyms: Path,
+                                           tmp_path: Path) -> None:
+    """A mention linked to a drug class (a tree under a listed prefix, or a listed id) is
+    marked is_generic; one drug is not; the list is checked on load and saved with the linker."""
+    from pipeline.kb.classes import CLASS_CONCEPTS_FILE, ClassConcepts
+    from pipeline.rules import RuleError
+
+    kb = KnowledgeBase.from_concepts([
+        Concept("MESH:D007166", "Immunosuppressive Agents", "DRUG", ("immunosuppressants",),
+                ("D27.505.696.477.656",)),
+        Concept("MESH:D000305", "Adrenal Cortex Hormones", "DRUG", ("corticosteroids",),
+                ("D06.472.040",)),
+        Concept("MESH:D008727", "Methotrexate", "DRUG", ("methotrexate",),
+                ("D03.633.100.733.631.400.500",)),
+        Concept("MESH:D000001", "Actions", "DRUG", ("actionsx",), ("D27.5051",)),
+    ])
+    classes = tmp_path / CLASS_CONCEPTS_FILE
+    classes.write_text("# classes\nD27.505\nMESH:D000305\n", encoding="utf-8")
+    linker = Linker(blank, "link", synonyms_path=str(no_synonyms),
+                    class_concepts_path=str(classes))
+    linker.use_kb(kb)
+    doc = blank("Immunosuppressants such as methotrexate and corticosteroids, or actionsx.")
+    doc.ents = [Span(doc, i, i + 1, label="DRUG") for i in (0, 3, 5, 8)]
+    linker(doc)
+    assert [(e.text, e._.concept_id, e._.is_generic) for e in doc.ents] == [
+        ("Immunosuppressants", "MESH:D007166", True), ("methotrexate", "MESH:D008727", False),
+        ("corticosteroids", "MESH:D000305", True),
+        ("actionsx", "MESH:D000001", False),  # D27.5051 is not under D27.505
+    ]
+    linker.to_disk(tmp_path / "saved")
+    assert ClassConcepts.load(tmp_path / "saved" / CLASS_CONCEPTS_FILE) == linker.classes
+    assert_rule_errors(ClassConcepts.load, classes, "D27.505\n", (
+        ("immunosuppressants\n", r"kb_class_concepts\.txt:2: got 'immunosuppressants'; "
+                                 r"expected a MeSH tree-number prefix"),
+        ("D27.505\n", r"kb_class_concepts\.txt:2: 'D27.505' is already on line 1"),
+    ))
+    with pytest.raises(RuleError, match="D000911"):
+        ClassConcepts.load(_write(tmp_path / "bad.txt", "D000911\n"))
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -44,7 +44,7 @@ MIN_RECALL, MIN_PRECISION = 0.95, 0.97
 MIN_HELDOUT_RECALL, MIN_HELDOUT_PRECISION = 0.85, 0.93
 
 LENALIDOMIDE = "MESH:D000077269"
-CLE = "MESH:D008180"
+CLE = "MESH:D008178"  # Lupus Erythematosus, Cutaneous
 
 
 @pytest.fixture(scope="module")

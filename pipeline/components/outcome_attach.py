@@ -156,6 +156,9 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
                 or lex.arm_label_re.match(window)
                 or lex.arm_control_re.match(window)
             )
+            if m and "noun" in m.re.groupindex and m["noun"].lower() in lex.pooled_arm_nouns:
+                f.arm_pooled = True  # "in both groups", "in the A and B arms": no one arm
+                continue
             if m:
                 f.arm = (start + m.start("arm"), start + m.end("arm"))
                 continue

@@ -4,6 +4,13 @@
 ("Fifteen ... enrolled" -> "One patient discontinued" (1 of 15) -> "All remaining patients" (14)
 -> "Twelve of those patients (86%)" (12 of 14)). `resolve_figure` turns a parsed figure into a
 typed `OutcomeFigure` (pipeline/outcomes.py) with those numbers and its drug and disease ties.
+
+A figure of one arm is taken over that arm's stated size ("group A (n = 55) ... (group A = 5,
+group B = 2)": 5 of 55), never over another arm's; the cohort holds every arm, so it is an arm's
+denominator only in a study of one arm (`DocContext.multi_arm`): in a study that compares arms
+an arm's count of unstated size gets none, since a user dividing by a wrong denominator is worse
+off than one told it is unknown (an arm's percentage may still take a size it agrees with), and
+an arm's size does not replace the cohort for the figures of no arm.
 """
 
 from __future__ import annotations
@@ -89,8 +96,42 @@ class DocContext:
         self.cohort: int | None = None
         self.remaining: int | None = None
         self.cohort_population: str | None = None
-        # arm sizes stated in the document: arm text (lower case) or drug concept id -> n
+        # arm sizes stated in the document: arm key (`Figure.arm_keys`) -> n
         self.arm_sizes: dict[str, int] = {}
+        # the sizes of arms of several drugs by each drug ("EPI-TAM, n = 174": epirubicin and
+        # tamoxifen), for an arm later named by one of them ("72.6% with EPI"); None when two
+        # such arms of different sizes share the drug
+        self.part_sizes: dict[str, int | None] = {}
+        # the arms named so far (one tuple of keys per arm), and those of the sentence at hand
+        self.arms_seen: list[tuple[str, ...]] = []
+        self.sentence_arms: list[tuple[str, ...]] = []
+        self._text = doc_text
+        self._randomized: bool | None = None
+
+    def note_arms(self, arms: list[tuple[str, ...]]) -> None:
+        """The arms a sentence names (each a figure's `arm_keys`), before its figures resolve."""
+        self.sentence_arms = [keys for keys in arms if keys]
+        for keys in self.sentence_arms:
+            self.note_arm(keys)
+
+    def note_arm(self, keys: tuple[str, ...]) -> None:
+        if not any(set(keys) & set(seen) for seen in self.arms_seen):
+            self.arms_seen.append(keys)
+
+    def multi_arm(self, keys: tuple[str, ...], lex: Lexicon) -> bool:
+        """Does the document compare the arm `keys` name with another? It does when it says it
+        randomized (`Lexicon.randomized_re`) or names another arm (so far)."""
+        if self._randomized is None:
+            self._randomized = lex.randomized_re.search(self._text) is not None
+        return self._randomized or any(not set(keys) & set(seen) for seen in self.arms_seen)
+
+    def arm_size(self, keys: tuple[str, ...]) -> int | None:
+        """The stated size of the arm `keys` name (its text key first, then its drug, then an
+        arm of several drugs that holds its drug)."""
+        size = next((self.arm_sizes[k] for k in keys if k in self.arm_sizes), None)
+        if size is None:
+            size = next((self.part_sizes[k] for k in keys if k in self.part_sizes), None)
+        return size
 
     def in_range(self, start: int, end: int) -> list[Mention]:
         lo = bisect.bisect_left(self.mention_starts, start)
@@ -196,21 +237,70 @@ class _Numbers:
     population: str | None
 
 
-def _enrollment(f: Figure, ctx: DocContext, den_context: int | None, n: _Numbers) -> None:
-    """An enrollment count starts the cohort chain."""
+@dataclass
+class _Arm:
+    """The figure's arm, as its denominator is chosen: the arm's stated size, the other arms'
+    stated sizes, whether the document compares arms and the sentence names another."""
+
+    size: int | None
+    others: frozenset[int]
+    multi: bool
+    pooled: bool
+
+    @classmethod
+    def of(cls, f: Figure, ctx: DocContext, lex: Lexicon) -> _Arm | None:
+        keys = f.arm_keys
+        if not keys:
+            return None
+        others = frozenset(v for k, v in ctx.arm_sizes.items() if k not in keys)
+        pooled = any(not set(keys) & set(other) for other in ctx.sentence_arms)
+        return cls(ctx.arm_size(keys), others, ctx.multi_arm(keys, lex), pooled)
+
+
+def _enrollment(
+    f: Figure, ctx: DocContext, den_context: int | None, n: _Numbers, arm: _Arm | None
+) -> None:
+    """An enrollment count starts the cohort chain, unless it is the size of one of several
+    arms ("group A (n = 55)"): the cohort holds them all."""
     if n.count is None:
         return
     if n.den is None and den_context is not None and n.count <= den_context and not f.of_phrase:
         n.den = den_context
     if n.den is None:
         n.num = None
+    if arm is not None and arm.multi:
+        return
     ctx.enrolled = ctx.cohort = n.count
     ctx.remaining = None
     ctx.cohort_population = n.population
 
 
-def _follow_cohort(f: Figure, ctx: DocContext, den_context: int | None, n: _Numbers) -> bool:
-    """Complete numerator/denominator from the cohort; False if an "all ..." figure has none."""
+def _arm_candidates(
+    f: Figure, ctx: DocContext, den_context: int | None, arm: _Arm, cands: list[int]
+) -> list[int]:
+    """The denominators an arm's figure may take: its arm's stated size first; never another
+    arm's size; in a study that compares arms, the cohort (or a sentence's pool "Of the 112
+    patients," when the sentence names another arm) holds every arm, so a bare count takes it
+    not at all (a percentage only where the count and the percentage agree with it)."""
+    cohort = {ctx.cohort, ctx.remaining, ctx.enrolled}
+    out = [] if arm.size is None else [arm.size]
+    for c in cands:
+        if c in out or c in arm.others:
+            continue
+        if (
+            not arm.multi
+            or f.pct is not None
+            or (c == den_context and c not in cohort and not arm.pooled)
+        ):
+            out.append(c)
+    return out
+
+
+def _follow_cohort(
+    f: Figure, ctx: DocContext, den_context: int | None, n: _Numbers, arm: _Arm | None
+) -> bool:
+    """Complete numerator/denominator from the cohort (an arm's figure: `_arm_candidates`);
+    False if an "all ..." figure has none."""
     cands: list[int] = []
     if den_context is not None:
         cands.append(den_context)
@@ -219,15 +309,21 @@ def _follow_cohort(f: Figure, ctx: DocContext, den_context: int | None, n: _Numb
     for c in (ctx.cohort, ctx.remaining, ctx.enrolled):
         if c is not None and c not in cands:
             cands.append(c)
+    if arm is not None:
+        cands = _arm_candidates(f, ctx, den_context, arm, cands)
     if f.all_form and n.count is None:
-        pool = cands[:1] if not f.remaining else [ctx.remaining] if ctx.remaining else []
+        remaining = ctx.remaining if ctx.remaining in cands else None
+        pool = cands[:1] if not f.remaining else [remaining] if remaining else []
         if not pool:
             return False
         n.count = n.num = n.den = pool[0]
     elif n.den is None and n.num is not None and n.count is not None:
         if f.pct is not None:
+            # a share of no known arm may be of an arm whose size was stated ("In the LED group
+            # (n=18), ... six (33.3%)"): the count and the percentage check it
+            pool = cands if arm is not None else [*cands, *reversed(ctx.arm_sizes.values())]
             n.den = next(
-                (c for c in cands if pct_consistent(n.num, c, f.pct, f.pct_decimals)), None
+                (c for c in pool if pct_consistent(n.num, c, f.pct, f.pct_decimals)), None
             )
         elif cands and (f.remaining or f.those or den_context is not None or f.zero
                         or f.has_pop or f.needs_cue):  # fmt: skip
@@ -238,6 +334,8 @@ def _follow_cohort(f: Figure, ctx: DocContext, den_context: int | None, n: _Numb
         n.num = exact[0] if len(exact) == 1 else None
     if n.population is None and n.den is not None and n.den in cands:
         n.population = ctx.cohort_population
+    if arm is not None and arm.multi:
+        return True  # one arm's figures do not carry the cohort on
     if f.remaining and ctx.remaining is not None and n.den == ctx.remaining:
         ctx.cohort = ctx.remaining
     if f.all_form and n.den is not None:
@@ -271,41 +369,74 @@ def _arm_mentions(f: Figure, ctx: DocContext, base: int) -> list[Mention]:
             for m in ctx.in_range(base + span[0], base + span[1] + 1)]  # fmt: skip
 
 
+def _arm_keys(f: Figure, text: str, ctx: DocContext, sm: SentenceMentions) -> tuple[str, ...]:
+    """What names the figure's arm across the document: its text without arm nouns and
+    determiners, lower case ("group A", "arm A" and "A": "a"; "the letrozole arm": "letrozole"),
+    then the drug concept the arm is made of when it is one drug, not negated ("no vitamin B6"
+    shares its drug with the other arm)."""
+    arm = arm_text(f, text)
+    if arm is None:
+        return ()
+    lex = sm.lex
+    words = arm.lower().split()
+    name = " ".join(w for w in words if w not in lex.arm_nouns and w not in lex.determiners)
+    keys = [name] if name else []
+    drugs = _arm_drugs(f, ctx, sm)
+    if len(drugs) == 1:
+        keys.append(drugs[0].concept_id or drugs[0].text.lower())
+    return tuple(dict.fromkeys(keys))
+
+
+def _arm_drugs(f: Figure, ctx: DocContext, sm: SentenceMentions) -> list[Mention]:
+    """The drugs the figure's arm is made of (none for an arm without them: "no vitamin B6")."""
+    if f.arm is None:
+        return []
+    words = sm.text[f.arm[0] : f.arm[1]].lower().split()
+    if any(w in sm.lex.negation_words for w in words):
+        return []
+    return [m for m in _arm_mentions(f, ctx, sm.base) if m.label == DRUG]
+
+
+def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
+              sm: SentenceMentions) -> None:  # fmt: skip
+    """Tie each figure of a sentence to its arm before any of them is resolved (an arm's size
+    "letrozole (n = 453)", `size_arm`; the drug right after it, "28% with docetaxel") and note
+    the arms named (`Figure.arm_keys`, `DocContext.note_arms`): a figure's denominator depends
+    on the arms the sentence and the document name."""
+    text = parser.text
+    for f in figures:
+        if f.n_form and f.arm is None and f.measure == "enrollment":
+            f.arm = size_arm(f, text, sm)  # "letrozole (n = 453)": the arm's size
+        if f.arm is None and not f.arm_pooled:
+            drug = following_drug(sm, text, f)
+            if drug is not None:
+                f.arm = (drug.start - sm.base, drug.end - sm.base)
+        f.arm_keys = _arm_keys(f, text, ctx, sm)
+    ctx.note_arms([f.arm_keys for f in figures])
+
+
 def _drug_tie(
     f: Figure, parser: SentenceParser, ctx: DocContext, sm: SentenceMentions
 ) -> tuple[str | None, str | None]:
-    """(drug text, drug concept id): the figure's arm, else the drug named right after it (which
-    becomes the figure's arm: "28% with docetaxel"), the nearest drug of the sentence, the
+    """(drug text, drug concept id): the figure's arm (`note_arms` made the drug named right
+    after it its arm: "28% with docetaxel"), else the nearest drug of the sentence, the
     document's main drug."""
     base = sm.base
     if f.arm is not None:
         arm_drugs = [m for m in _arm_mentions(f, ctx, base) if m.label == DRUG]
         return arm_text(f, parser.text), arm_drugs[0].concept_id if arm_drugs else None
-    drug = following_drug(sm, parser.text, f)
-    if drug is not None:
-        f.arm = (drug.start - base, drug.end - base)
-    else:
-        drug = sm.nearest(DRUG, base + f.start, base + f.end)
+    drug = sm.nearest(DRUG, base + f.start, base + f.end)
     if drug is None:
         drug = ctx.main(DRUG)
     return (drug.text, drug.concept_id) if drug is not None else (None, None)
 
 
 def _group_size(
-    f: Figure,
-    parser: SentenceParser,
-    ctx: DocContext,
-    sm: SentenceMentions,
-    arm: str | None,
-    n: _Numbers,
+    f: Figure, parser: SentenceParser, ctx: DocContext, sm: SentenceMentions, n: _Numbers
 ) -> int | None:
     """Record an arm's size from "<arm> (n = 453)" or "120 patients in the X arm"; return the
     size of the figure's arm when the document stated it."""
-    keys: list[str] = []
-    if arm is not None:
-        keys.append(arm.lower())
-        drugs = _arm_mentions(f, ctx, sm.base)
-        keys.extend(m.concept_id or m.text.lower() for m in drugs if m.label == DRUG)
+    keys = list(f.arm_keys)
     if f.measure == "enrollment" and n.count is not None:
         size_keys = list(keys)
         if not size_keys and parser.toks[f.ts].lower == "n":
@@ -315,8 +446,16 @@ def _group_size(
                 size_keys.append(drug.concept_id or drug.text.lower())
         for key in size_keys:
             ctx.arm_sizes[key] = n.count
+        if size_keys:
+            ctx.note_arm(tuple(size_keys))
+        drugs = _arm_drugs(f, ctx, sm)
+        if len(drugs) > 1:
+            for m in drugs:
+                key = m.concept_id or m.text.lower()
+                known = ctx.part_sizes.get(key, n.count)
+                ctx.part_sizes[key] = n.count if known == n.count else None
         return n.count if size_keys else None
-    return next((ctx.arm_sizes[k] for k in keys if k in ctx.arm_sizes), None)
+    return ctx.arm_size(f.arm_keys)
 
 
 def _names_an_arm(m: re.Match[str], sm: SentenceMentions) -> bool:
@@ -340,8 +479,8 @@ def _names_an_arm(m: re.Match[str], sm: SentenceMentions) -> bool:
 def size_arm(f: Figure, text: str, sm: SentenceMentions) -> tuple[int, int] | None:
     """The arm whose size an "(n = N)" enrollment figure gives, as sentence offsets: its label
     inside the bracket ("(ddAT, n = 191)", "(group A; n = 30)"), a drug named right before the
-    bracket, past its dose ("letrozole 2.5 mg daily (n = 453)"), or a control arm ("placebo
-    (n = 125)"); None if none is named there."""
+    bracket, past its dose ("letrozole 2.5 mg daily (n = 453)"), an arm noun and its label
+    ("group A (n = 55)") or a control arm ("placebo (n = 125)"); None if none is named there."""
     lex = sm.lex
     lo = max(0, f.start - 60)
     m = lex.size_label_re.search(text, lo, f.start)
@@ -360,7 +499,9 @@ def size_arm(f: Figure, text: str, sm: SentenceMentions) -> tuple[int, int] | No
             if words and words[-1].lower() in lex.negation_words:
                 s = text.rindex(words[-1], 0, s)
             return s, e
-    m = lex.size_control_re.search(text, lo, f.start)
+    m = lex.size_noun_label_re.search(text, lo, f.start) or lex.size_control_re.search(
+        text, lo, f.start
+    )
     return (m.start("arm"), m.end("arm")) if m else None
 
 
@@ -380,11 +521,12 @@ def resolve_figure(
     if population is not None and population.lower() in ("them", "those", "these"):
         population = None
     n = _Numbers(f.count, f.num, f.den, population)
+    arm_ctx = _Arm.of(f, ctx, sm.lex)
     if f.ratio is not None or f.relative or f.rate_per or f.time_unit:
         pass  # a statistic, not a share of the cohort
     elif f.measure == "enrollment":
-        _enrollment(f, ctx, den_context, n)
-    elif not _follow_cohort(f, ctx, den_context, n):
+        _enrollment(f, ctx, den_context, n, arm_ctx)
+    elif not _follow_cohort(f, ctx, den_context, n, arm_ctx):
         return None
     if f.ratio is not None and f.ratio_value is not None:
         value, unit = f.ratio_value, f.ratio
@@ -405,12 +547,10 @@ def resolve_figure(
         value, unit = float(n.count), "count"
     else:
         return None
-    if f.n_form and f.arm is None and f.measure == "enrollment":
-        f.arm = size_arm(f, parser.text, sm)  # "letrozole (n = 453)": the arm's size
     drug_text, drug_id = _drug_tie(f, parser, ctx, sm)
     base = sent.start_char
     arm = arm_text(f, parser.text)
-    group_size = _group_size(f, parser, ctx, sm, arm, n)
+    group_size = _group_size(f, parser, ctx, sm, n)
     disease: Mention | None
     if f.measure in EVENT_MEASURES:
         disease = sm.population_disease

@@ -77,6 +77,7 @@ class Lexicon:
         self.reference = sets["reference_words"]
         self.formulation = sets["formulation_words"]
         self.arm_nouns = sets["arm_nouns"]
+        self.pooled_arm_nouns = sets["pooled_arm_nouns"]
         self.finding_of = sets["finding_prepositions"]
         self.boundaries = sets["strong_boundaries"]
         self.connectors = sets["list_connectors"]
@@ -276,9 +277,12 @@ class Lexicon:
             rf"(?:\s+(?:{arm_nouns})\b|\s*,?\s*respectively\b|\s*[;.)]|$)",
             re.IGNORECASE,
         )
+        # (the arm starts past a determiner: in "6 in the group 1 and 7 in ..." the "the" alone
+        # before "group" is no arm, "in group 1" is read by `arm_label_re`)
         self.arm_after_re = re.compile(
-            rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?(?P<arm>(?:{word}\s+){{0,3}}?"
-            rf"{word})\s+(?:{arm_nouns})\b",
+            rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?"
+            rf"(?!(?:{_alt(self.determiners)})\s)(?P<arm>(?:{word}\s+){{0,3}}?{word})\s+"
+            rf"(?P<noun>{arm_nouns})\b",
             re.IGNORECASE,
         )
         # "in group B", "in arm A" (the arm noun first, then a short label)
@@ -311,6 +315,14 @@ class Lexicon:
             rf"\b(?:{arm_nouns})\b|\b(?:{_alt(data['arm_drug_links'])})\s+(?:the\s+)?"
             rf"(?:{_alt_spaced(data['control_arms'])})\b",
             re.IGNORECASE,
+        )
+        # an arm's size after its arm noun and label: "group A (n = 55)", "Arm II (n=20)"
+        self.size_noun_label_re = re.compile(
+            rf"\b(?P<arm>(?i:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\s*[(\[]\s*$"
+        )
+        # "randomized", "randomly": the document compares arms
+        self.randomized_re = re.compile(
+            rf"\b(?:{_alt(data['randomization_words'])})\b", re.IGNORECASE
         )
         self.size_control_re = re.compile(
             rf"\b(?P<arm>(?:{_alt(data['control_arms'])})(?:\s+(?:{arm_nouns}))?)\s*[(\[]\s*$",

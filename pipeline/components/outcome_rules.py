@@ -174,6 +174,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "recording_words",
     "treatment_nouns",
     "non_arm_label_words",
+    "randomization_words",
+    "pooled_arm_nouns",
     *SCOPE_LISTS,
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")

@@ -14,7 +14,8 @@ word, or a "no / all <patients>" phrase) it
    `outcome_cue_gate.py`) and gives each figure the measure of its nearest cue
    (`outcome_measures.py`), with CI, p-value, timepoint and arm (a total's parts by arm take its
    measure; a count of cases of a disease no cue claimed is still a result);
-4. resolves numerator/denominator through the document's cohort and ties the figure to its drug
+4. resolves numerator/denominator through the document's cohort (a figure of one arm through
+   its arm's stated size; the cohort only in a study of one arm) and ties the figure to its drug
    and disease (`outcome_context.py`).
 
 Writes `Doc._.outcomes` (one dict per figure: the outcomes table's columns except doc_id, see
@@ -46,7 +47,12 @@ from pipeline.components.outcome_attach import (
     share_arm_heads,
     split_by_arm,
 )
-from pipeline.components.outcome_context import DocContext, SentenceMentions, resolve_figure
+from pipeline.components.outcome_context import (
+    DocContext,
+    SentenceMentions,
+    note_arms,
+    resolve_figure,
+)
 from pipeline.components.outcome_cue_gate import CueGate
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
@@ -385,6 +391,7 @@ class OutcomeExtractor:
             | subgroup_sizes(figures, parser.text, lex.scope, [e for _, e in drugs], "enrollment")
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
+        note_arms(figures, parser, ctx, sm)
         out: list[OutcomeFigure] = []
         for f in figures:
             fig = resolve_figure(sent, sent_idx, f, parser, ctx, sm, den_context)

@@ -358,12 +358,16 @@ class Builder:
     def build_patterns(self) -> list[dict[str, str]]:
         claims: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
         for d in self.drafts.values():
-            if d.patterns_to is not None or self.filter.excluded_concept(d):
-                if d.patterns_to is None:
-                    self.stats["concepts_excluded_from_patterns"] += 1
+            if d.patterns_to is not None:
                 continue
+            terms = d.terms
+            if self.filter.excluded_concept(d):
+                self.stats["concepts_excluded_from_patterns"] += 1
+                # a curated alias is a pattern all the same: "immunosuppressants" names a
+                # class whose MeSH tree (pharmacologic actions) gives no patterns
+                terms = {t: r for t, r in d.terms.items() if r == RANK_CURATED}
             kind = 0 if d.concept_id.startswith("HGNC:") else 1 if "MESH:D" in d.concept_id else 2
-            for term, rank in d.terms.items():
+            for term, rank in terms.items():
                 reason = self.filter.reason(term, d.label, rank)
                 if reason:
                     self.stats[f"terms_dropped_{reason}"] += 1

@@ -44,7 +44,7 @@ from typing import Any
 from pipeline import SCHEMA_VERSION, __version__
 from pipeline import write as W
 from pipeline.documents import ErrorRecord
-from pipeline.ingest import Shard, error_row
+from pipeline.ingest import PROBLEMS, Shard, error_row
 from pipeline.ingest.common import display_path
 from pipeline.ingest.dedupe import duplicate_row
 from pipeline.runner import duplicates as D
@@ -94,10 +94,13 @@ def _changed(path: str, markers: list[Mapping[str, Any]]) -> str | None:
 
 def changed_inputs(shards: Sequence[Shard],
                    done: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    """Input files with finished shards that changed since: path -> reason."""
+    """Input files with finished shards that changed since: path -> reason. A finished shard
+    of a path that can only give an error row (`pipeline.ingest.PROBLEMS`: missing,
+    unreadable, a dangling link, ...) is unchanged: its id holds that problem, so a path that
+    was a readable file then, or has become one, is another shard (processed now)."""
     by_path: dict[str, list[Mapping[str, Any]]] = {}
     for s in shards:
-        if s.shard_id in done and s.fmt not in ("missing", "unreadable"):
+        if s.shard_id in done and s.fmt not in PROBLEMS:
             by_path.setdefault(s.path, []).append(done[s.shard_id])
     changed = {}
     for path, markers in by_path.items():

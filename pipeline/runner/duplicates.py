@@ -137,15 +137,18 @@ def redo_for_kept(out: Path, done: dict[str, dict[str, Any]],
                   groups: Mapping[str, Sequence[str]],
                   plan: Iterable[Mapping[str, Any]]) -> set[str]:
     """Before a resume: the finished units that lost a document's rows (the saved `plan`'s
-    entries, `read_plan`) as a copy of one in a unit (or group) that is redone now. Its input
+    entries, `read_plan`; a group's entry stands for its units) as a copy of one in a unit (or
+    group) that is redone now. Its input
     changed, so the kept copy may be gone: they are redone too (removed from `done`, their files
     deleted), and the check after the run decides again. Returns their ids."""
     def redone(key: str) -> bool:
         members = groups.get(key)
         return (key not in done) if members is None else not all(u in done for u in members)
 
-    units = {d["shard_id"] for d in plan
-             if redone(d["kept_shard_id"]) and d["shard_id"] in done}
+    # an entry's `shard_id` names a group when the copy was dropped from the group's files:
+    # its units are redone (and with them the group, by the caller)
+    units = {uid for d in plan if redone(d["kept_shard_id"])
+             for uid in groups.get(d["shard_id"], [d["shard_id"]]) if uid in done}
     for uid in sorted(units):
         del done[uid]
         W.clean_shard(out, uid)

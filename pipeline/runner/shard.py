@@ -236,16 +236,43 @@ def _input_info(shard: Shard) -> dict[str, Any] | None:
     return info
 
 
+#: PMIDs of MEDLINE/PubMed `<DeleteCitation>` lists one unit keeps for the manifest. A real
+#: daily update file deletes a few thousand; a file of nothing but lists (damage, or a gzip
+#: bomb of them) would otherwise fill the worker's memory, its marker and the manifest. The
+#: PMIDs past it are counted in one errors row ("deleted_citations_cut").
+MAX_DELETED_PMIDS = 1_000_000
+
+
 def _without_notices(records: Iterable[Document | ErrorRecord],
                      deleted: list[dict[str, Any]]) -> Iterator[Document | ErrorRecord]:
     """The records minus `Notice`s (PubMed's DeleteCitation lists), whose ids go to `deleted`
-    for the manifest: an update file's deletions are neither documents nor errors."""
+    for the manifest: an update file's deletions are neither documents nor errors. A file's
+    consecutive lists make one entry (the first list's location), at most `MAX_DELETED_PMIDS`
+    PMIDs in all (`deleted` holds the unit's earlier shards' entries)."""
+    room = MAX_DELETED_PMIDS - sum(len(d["pmids"]) for d in deleted)
+    first_cut: Notice | None = None
+    n_cut = 0
     for rec in records:
-        if isinstance(rec, Notice) and rec.error == "deleted_citations":
-            deleted.append({"source": rec.source, "location": rec.location,
-                            "pmids": list(rec.ids)})
+        if not (isinstance(rec, Notice) and rec.error == "deleted_citations"):
+            yield rec
             continue
-        yield rec
+        ids = list(rec.ids[:max(room, 0)])
+        room -= len(ids)
+        if len(ids) < len(rec.ids):
+            first_cut = first_cut or rec
+            n_cut += len(rec.ids) - len(ids)
+        if not ids:
+            continue
+        if deleted and deleted[-1]["source"] == rec.source:
+            deleted[-1]["pmids"].extend(ids)
+        else:
+            deleted.append({"source": rec.source, "location": rec.location, "pmids": ids})
+    if first_cut is not None:
+        yield ErrorRecord(
+            source=first_cut.source, stage="ingest", error="deleted_citations_cut",
+            location=first_cut.location,
+            message=f"{n_cut:,} PMIDs of <DeleteCitation> lists from here on are not in the "
+                    f"manifest's deleted_citations: more than {MAX_DELETED_PMIDS:,} in one unit")
 
 
 def _write_rows(nlp: Language, shard: Shard, writer: W.ShardWriter, opts: ShardOptions,

@@ -1,0 +1,67 @@
+"""Drug-class concepts: which KB concepts name a class of drugs ("immunosuppressants"), not one.
+
+Reads `pipeline/rules/kb_class_concepts.txt` (MeSH tree-number prefixes and concept ids, one a
+line; a bad line raises `RuleError` naming the file, the line and what was expected). Writes
+that file's format back (`to_disk`, for the components that save their lists). Used by
+`biotab_fusion` (a dictionary match of a class is kept when the model did not tag it) and
+`biotab_linker` (a mention of a class gets `Span._.is_generic = True`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.kb import Concept
+from pipeline.paths import rule_file
+from pipeline.rules import RuleError, read_lines, write_word_list
+
+CLASS_CONCEPTS_FILE = "kb_class_concepts.txt"
+_TREE = re.compile(r"[A-Z]\d\d(?:\.\d{3})*")
+_CONCEPT = re.compile(r"MESH:[CD]\d+")
+
+
+@dataclass(frozen=True)
+class ClassConcepts:
+    """Tree-number prefixes and concept ids of drug classes."""
+
+    trees: tuple[str, ...]
+    ids: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ClassConcepts:
+        """From the shipped file (or `path`); RuleError naming the file and line of an entry
+        that is neither a tree-number prefix ("D27.505") nor a concept id ("MESH:D000911"), or
+        that is listed twice."""
+        path = path or rule_file(CLASS_CONCEPTS_FILE)
+        seen: dict[str, int] = {}
+        for lineno, line in read_lines(path):
+            entry = line.strip()
+            if not (_TREE.fullmatch(entry) or _CONCEPT.fullmatch(entry)):
+                raise RuleError(
+                    f"{path}:{lineno}: got {line!r}; expected a MeSH tree-number prefix "
+                    "('D27.505') or a concept id ('MESH:D000911')"
+                )
+            if entry in seen:
+                raise RuleError(f"{path}:{lineno}: {entry!r} is already on line {seen[entry]}")
+            seen[entry] = lineno
+        trees = tuple(e for e in seen if _TREE.fullmatch(e))
+        return cls(trees=trees, ids=frozenset(e for e in seen if e not in trees))
+
+    def entries(self) -> list[str]:
+        """The entries as `load` reads them: tree prefixes, then concept ids (sorted)."""
+        return [*self.trees, *sorted(self.ids)]
+
+    def to_disk(self, folder: Path) -> None:
+        """Write the file `load` reads, under its shipped name, into `folder`."""
+        write_word_list(folder / CLASS_CONCEPTS_FILE, self.entries())
+
+    def covers(self, concept: Concept | None) -> bool:
+        """`concept` is a class: listed, or with a tree number under a listed prefix."""
+        if concept is None:
+            return False
+        if concept.concept_id in self.ids:
+            return True
+        return any(t == p or t.startswith(p + ".") for t in concept.tree_numbers
+                   for p in self.trees)

@@ -1,0 +1,177 @@
+"""The denominator of an arm's figure: its own arm's stated size, never another arm's, and the
+document's cohort only in a study with one arm (a wrong denominator is worse than none)."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from test_outcomes import run
+
+DRUGS = [("docetaxel", "DRUG", "MESH:D000077143"), ("lenalidomide", "DRUG", "MESH:D000077269")]
+
+# (text, measure, value, numerator, denominator, arm, group_size) of a row
+Row = tuple[str, str, float, int | None, int | None, str | None, int | None]
+
+
+def rows(nlp: Language, text: str) -> list[Row]:
+    doc = run(nlp, text, DRUGS)
+    return [
+        (r["text"], r["measure"], r["value"], r["numerator"], r["denominator"], r["arm"],
+         r["group_size"])
+        for r in doc._.outcomes
+    ]  # fmt: skip
+
+
+def by_value(got: list[Row]) -> dict[float, Row]:
+    return {r[2]: r for r in got}
+
+
+TWO_GROUPS = (
+    "A total of 112 women were randomized to group A (n = 55) or group B (n = 57). "
+    "The final pathology showed axillary node involvement in 7 further cases "
+    "(group A = 5, group B = 2). Wound infection occurred in 9 patients."
+)
+
+
+def test_an_arms_count_takes_its_arms_size(outcomes_nlp: Language) -> None:
+    got = by_value(rows(outcomes_nlp, TWO_GROUPS))
+    # each arm's size names its arm
+    assert got[55.0][1] == "enrollment" and got[55.0][5:] == ("group A", 55)
+    assert got[57.0][1] == "enrollment" and got[57.0][5:] == ("group B", 57)
+    # each part of the 7 is its own arm's count, over its own arm (not the other's 57)
+    assert got[5.0][3:] == (5, 55, "group A", 55)
+    assert got[2.0][3:] == (2, 57, "group B", 57)
+    # the arms' sizes do not replace the cohort: a count of no arm is over all 112
+    assert got[9.0][3:] == (9, 112, None, None)
+
+
+def test_an_arms_count_after_its_label_takes_its_size(outcomes_nlp: Language) -> None:
+    # "in arm A" and "arm A (n = 40)" name one arm; the sizes were stated with no total
+    text = (
+        "Patients were randomized to arm A (n = 40) or arm B (n = 44). "
+        "Grade 3 neutropenia occurred in 6 patients in arm A and 9 in arm B."
+    )
+    got = by_value(rows(outcomes_nlp, text))
+    assert got[6.0][3:] == (6, 40, "A", 40)
+    assert got[9.0][3:] == (9, 44, "B", 44)
+
+
+def test_an_arms_percentage_checks_its_arms_size_first(outcomes_nlp: Language) -> None:
+    text = (
+        "In all, 120 patients were randomly assigned to docetaxel (n = 61) or placebo (n = 59). "
+        "Of the 120 patients, neutropenia occurred in 28 (46%) with docetaxel."
+    )
+    got = by_value(rows(outcomes_nlp, text))
+    assert got[46.0][3:] == (28, 61, "docetaxel", 61)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a randomized trial: the cohort holds both arms
+        "In all, 120 patients were randomly assigned to docetaxel or placebo. "
+        "Neutropenia occurred in 28 patients with docetaxel.",
+        # two arms named in one sentence: no arm's count is over the cohort
+        "In all, 120 patients were enrolled. "
+        "Neutropenia occurred in 28 patients with docetaxel and 15 with placebo.",
+        # a pool named for a sentence that names both arms holds both
+        "Of the 120 patients, neutropenia occurred in 28 with docetaxel and 15 with placebo.",
+    ],
+)
+def test_an_arms_count_of_unknown_size_has_no_denominator(
+    outcomes_nlp: Language, text: str
+) -> None:
+    got = rows(outcomes_nlp, text)
+    armed = [r for r in got if r[5] is not None]
+    assert armed and all(r[4] is None and r[6] is None for r in armed)
+    assert 28.0 in [r[2] for r in armed]
+
+
+def test_a_single_arm_studys_count_keeps_its_cohort(outcomes_nlp: Language) -> None:
+    # one arm only: the cohort is the arm
+    text = (
+        "Fifteen patients were enrolled. "
+        "A complete response was seen in 12 patients with lenalidomide."
+    )
+    got = by_value(rows(outcomes_nlp, text))
+    assert got[12.0][3:6] == (12, 15, "lenalidomide")
+
+
+def test_a_single_arms_size_is_the_cohort(outcomes_nlp: Language) -> None:
+    # an arm's size in a study of one arm starts the cohort chain, as a total does
+    text = (
+        "Patients received lenalidomide (n = 30). "
+        "Grade 3 fatigue occurred in 4 patients."
+    )
+    got = by_value(rows(outcomes_nlp, text))
+    assert got[4.0][3:5] == (4, 30)
+
+
+@pytest.mark.parametrize(
+    ("split", "arm_a", "arm_b"),
+    [
+        ("(6 in the group 1 and 7 in the group 2)", "1", "2"),
+        ("(6 in the arm A and 7 in the arm B)", "A", "B"),
+    ],
+)
+def test_the_before_a_numbered_arm_is_no_arm(
+    outcomes_nlp: Language, split: str, arm_a: str, arm_b: str
+) -> None:
+    # "the group 1" names the arm "1", as "group 1" does; "the" alone is no arm
+    got = rows(outcomes_nlp, f"Neutropenia occurred in 13 patients {split}.")
+    assert [(r[2], r[5]) for r in got] == [(6.0, arm_a), (7.0, arm_b)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "At 48 h, 12 patients in both groups still suffered from myalgia.",
+        "Myalgia was reported in 12 patients in the docetaxel and placebo arms.",
+    ],
+)
+def test_a_figure_of_several_arms_names_no_arm(outcomes_nlp: Language, text: str) -> None:
+    # a plural arm noun after the figure: it is of several arms, not of one ("both", nor the
+    # drug named right after it)
+    got = rows(outcomes_nlp, text)
+    assert [r[2] for r in got] == [12.0] and got[0][5] is None
+
+
+def test_a_total_of_several_arms_stays_the_cohort(outcomes_nlp: Language) -> None:
+    # "with no differences between groups 1 and 2" names no arm: the 119 stays the cohort
+    text = (
+        "Patients were randomized into intervention group 1 or control group 2. "
+        "There were 119 evaluable patients with no differences between groups 1 and 2. "
+        "Grade 3 neutropenia occurred in 13 patients."
+    )
+    got = by_value(rows(outcomes_nlp, text))
+    assert got[119.0][5:] == (None, None)
+    assert got[13.0][3:5] == (13, 119)
+
+
+def test_a_share_of_no_known_arm_may_take_an_arms_size_it_agrees_with(
+    outcomes_nlp: Language,
+) -> None:
+    # the arms' sizes no longer replace the cohort, but a count with its percentage still
+    # finds the size it was taken over (6/18 = 33.3%, 4/15 = 26.7%)
+    text = (
+        "Patients were randomized to LED or sham treatment. "
+        "In the LED treatment group (n=18), six (33.3%) had grade 1 reactions and 12 (66.7%) "
+        "had grade 2 reactions. In the sham treatment group (n=15), four (26.7%) had grade 1 "
+        "reactions and 9 (60.0%) had grade 2 reactions."
+    )
+    got = by_value(rows(outcomes_nlp, text))
+    assert got[33.3][3:5] == (6, 18)
+    assert got[26.7][3:5] == (4, 15)
+
+
+def test_an_arm_of_one_drug_takes_the_size_of_the_arm_of_several_that_holds_it(
+    outcomes_nlp: Language,
+) -> None:
+    drugs = [("TAM", "DRUG", "MESH:D013629"), ("EPI", "DRUG", "MESH:D015251")]
+    text = (
+        "A total of 338 patients were randomly assigned to TAM (n = 164) or EPI plus TAM "
+        "(EPI-TAM, n = 174). The 6-year DFS rates were 69.3% with TAM and 72.6% with EPI."
+    )
+    doc = run(outcomes_nlp, text, drugs)
+    sizes = {r["value"]: r["group_size"] for r in doc._.outcomes}
+    assert sizes[69.3] == 164 and sizes[72.6] == 174

@@ -231,22 +231,16 @@ def _fill(obj: dict[str, Any]) -> dict[str, Any]:
             "relations": [rel(r) for r in obj.get("relations") or []]}
 
 
-#: what `_read_all` returns instead of the file's bytes: read it a line at a time, or it is
-#: one JSON value longer than the record cap
-_BY_LINE = "by line"
-_TOO_LARGE = "too large"
-#: non-blank lines `_one_document_per_line` looks at
-_SAMPLE_LINES = 20
+_BY_LINE, _TOO_LARGE = "by line", "too large"  # what `_read_all` returns instead of bytes
+_SAMPLE_LINES = 20  # non-blank lines `_one_document_per_line` looks at
 
 
 def _read_all(path: Path, caps: Caps) -> bytes | str:
-    """The whole (decompressed) file when it fits the per-record cap. Else, when the file is
-    one document per line (`_one_document_per_line`), _BY_LINE: it is read line by line, also
-    when it is past the per-file cap (which may be the smaller) or cannot be read to the end (a
-    cut or corrupt gzip stream): the documents before the cap or the damage are kept and the
-    damage is reported where it is. Else (one JSON value, e.g. an indented collection), a
-    file over the record cap is _TOO_LARGE and a read error is raised, each one error row (not
-    one per line)."""
+    """The whole (decompressed) file when it fits the per-record cap. Else _BY_LINE when it is
+    one document per line (`_one_document_per_line`), also past the per-file cap or a read
+    error (a cut or corrupt gzip stream): the documents before them are kept, the damage is
+    reported where it is. Else (one JSON value, e.g. an indented collection) _TOO_LARGE, or the
+    read error raised: one error row each, not one per line."""
     chunks: list[bytes] = []
     got = 0
     with CappedStream(path, caps.max_bytes) as stream:
@@ -267,26 +261,30 @@ def _read_all(path: Path, caps: Caps) -> bytes | str:
 
 def _one_document_per_line(data: bytes, over_cap: bool = False) -> bool:
     """Whether the file starting with `data` is BioC JSON lines rather than one JSON value:
-    one of its first non-blank lines (up to _SAMPLE_LINES; a damaged line does not decide) is
-    a whole JSON object, or (`over_cap`: `data` is the start of a file over the record cap) its
-    first line is longer than `data`: read by line, that line is one "record_too_large" row
-    and the lines after it are read. A pretty-printed value has no line that is a whole
-    object ("{", '"id": "1",', ...)."""
-    seen = 0
-    for line in data.split(b"\n"):
-        if not line.strip():
-            continue
-        if seen == 0 and over_cap and b"\n" not in data.lstrip():
-            return True
-        seen += 1
-        try:
-            if isinstance(load_json(line.decode("utf-8").lstrip("\ufeff")), dict):
+    one of its first _SAMPLE_LINES non-blank lines (a damaged line does not decide) is a whole
+    JSON object (no line of a pretty-printed value is: "{", '"id": "1",'), or (`over_cap`:
+    `data` is the start of a file over the record cap) its first line is longer than `data`:
+    read by line, that line is one "record_too_large" row and the lines after it are read."""
+    body = data.lstrip()
+    if over_cap and b"\n" not in body:
+        return True
+    pos = seen = 0
+    while seen < _SAMPLE_LINES and pos < len(body):
+        nl = body.find(b"\n", pos)
+        line = body[pos:nl if nl >= 0 else len(body)]
+        pos = len(body) if nl < 0 else nl + 1
+        if line.strip():
+            seen += 1
+            if _is_object(line):
                 return True
-        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
-            pass
-        if seen >= _SAMPLE_LINES:
-            break
     return False
+
+
+def _is_object(line: bytes) -> bool:
+    try:
+        return isinstance(load_json(line.decode("utf-8").lstrip("\ufeff")), dict)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
+        return False
 
 
 def _json_line(line: bytes | int, i: int, source: str, caps: Caps
@@ -322,7 +320,8 @@ def _json_records(path: Path, source: str, caps: Caps
                   ) -> Iterator[tuple[str, dict[str, Any] | ErrorRecord]]:
     """(location, document dict or error) for each document of a BioC JSON file: one JSON
     value (a collection, PubTator3's export, a list of documents) read whole when the file fits
-    the per-record cap, else (and when the whole file does not parse) one document per line."""
+    the per-record cap; a file of one document per line read line by line when it does not
+    parse whole or is over the cap; else one error row for the file."""
     data = _read_all(path, caps)
     if data == _BY_LINE:
         yield from _json_lines(path, source, caps)

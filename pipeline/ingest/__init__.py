@@ -65,9 +65,9 @@ from pipeline.ingest.common import (
     DEFAULT_MAX_RECORD_BYTES,
     CappedStream,
     InputTooLarge,
-    check_head,
     display_path,
     err,
+    head_and_problem,
     hostname,
     name_is_utf8,
     read_head,
@@ -528,8 +528,7 @@ def _read_shard(shard: Shard, path: Path, source: str, id_field: str, text_field
         yield err(source, "file_name_not_utf8", "file name is not valid UTF-8; the file was "
                   "read and is reported under this name with its bad bytes as \\x escapes")
     if shard.fmt == "unknown":
-        head = read_head(path)
-        bad = check_head(head, source, whole_file=True, path=path)
+        _, bad = head_and_problem(path, source)
         if bad is not None:
             yield bad
         else:

@@ -29,6 +29,7 @@ passages [{start, end, type, section_type}], and PubTator3's pmid/pmcid/journal/
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -55,15 +56,15 @@ from pipeline.ingest.common import (
     HugeNumber,
     InputTooLarge,
     bad_json_message,
-    check_head,
     decode_utf8,
     err,
+    head_and_problem,
     iter_lines,
     json_problem,
     load_json,
-    read_head,
     too_large,
 )
+from pipeline.ingest.nfc import NfcOffsets
 from pipeline.ingest.xmlrecords import XmlRecord, iter_xml_records
 
 PUBTATOR3_EXTRA = ("pmid", "pmcid", "journal", "year", "authors", "date", "accessions")
@@ -77,8 +78,7 @@ def read_bioc(
 ) -> Iterator[Document | ErrorRecord]:
     """Documents of a BioC XML or BioC JSON file; `start`/`n_records` select a block."""
     caps = Caps(max_bytes, max_record_bytes)
-    head = read_head(path)
-    bad = check_head(head, source, whole_file=True, path=path)
+    head, bad = head_and_problem(path, source, per_record=True, limit=max_bytes)
     if bad is not None:
         if start == 0:
             yield bad
@@ -231,12 +231,16 @@ def _fill(obj: dict[str, Any]) -> dict[str, Any]:
             "relations": [rel(r) for r in obj.get("relations") or []]}
 
 
-def _read_all(path: Path, caps: Caps) -> bytes | None:
-    """The whole (decompressed) file when it fits the per-record cap, else None (also when it
-    is past the per-file cap, which may be the smaller, or cannot be read to the end, a cut or
-    corrupt gzip stream, and its first line is a document: then it is read line by line, the
-    documents before the cap or the damage are kept and the damage is reported where it is;
-    when its first line is not a document, one JSON value, the error is raised for one row)."""
+_BY_LINE, _TOO_LARGE = "by line", "too large"  # what `_read_all` returns instead of bytes
+_SAMPLE_LINES = 20  # non-blank lines `_one_document_per_line` looks at
+
+
+def _read_all(path: Path, caps: Caps) -> bytes | str:
+    """The whole (decompressed) file when it fits the per-record cap. Else _BY_LINE when it is
+    one document per line (`_one_document_per_line`), also past the per-file cap or a read
+    error (a cut or corrupt gzip stream): the documents before them are kept, the damage is
+    reported where it is. Else (one JSON value, e.g. an indented collection) _TOO_LARGE, or the
+    read error raised: one error row each, not one per line."""
     chunks: list[bytes] = []
     got = 0
     with CappedStream(path, caps.max_bytes) as stream:
@@ -245,23 +249,42 @@ def _read_all(path: Path, caps: Caps) -> bytes | None:
                 chunks.append(chunk)
                 got += len(chunk)
                 if got > caps.record:
-                    return None
+                    data = b"".join(chunks)
+                    return _BY_LINE if _one_document_per_line(data, over_cap=True) \
+                        else _TOO_LARGE
         except (InputTooLarge, EOFError, OSError):
-            if _starts_with_a_document_line(chunks):
-                return None
-            raise  # one JSON value (an indented collection): one error row, not one per line
+            if _one_document_per_line(b"".join(chunks)):
+                return _BY_LINE
+            raise
     return b"".join(chunks)
 
 
-def _starts_with_a_document_line(chunks: list[bytes]) -> bool:
-    """Whether the first non-blank line read is a whole JSON object (BioC JSON lines)."""
-    for line in b"".join(chunks).split(b"\n"):
+def _one_document_per_line(data: bytes, over_cap: bool = False) -> bool:
+    """Whether the file starting with `data` is BioC JSON lines rather than one JSON value:
+    one of its first _SAMPLE_LINES non-blank lines (a damaged line does not decide) is a whole
+    JSON object (no line of a pretty-printed value is: "{", '"id": "1",'), or (`over_cap`:
+    `data` is the start of a file over the record cap) its first line is longer than `data`:
+    read by line, that line is one "record_too_large" row and the lines after it are read."""
+    body = data.lstrip()
+    if over_cap and b"\n" not in body:
+        return True
+    pos = seen = 0
+    while seen < _SAMPLE_LINES and pos < len(body):
+        nl = body.find(b"\n", pos)
+        line = body[pos:nl if nl >= 0 else len(body)]
+        pos = len(body) if nl < 0 else nl + 1
         if line.strip():
-            try:
-                return isinstance(load_json(line.decode("utf-8").lstrip("\ufeff")), dict)
-            except (ValueError, RecursionError):
-                return False
+            seen += 1
+            if _is_object(line):
+                return True
     return False
+
+
+def _is_object(line: bytes) -> bool:
+    try:
+        return isinstance(load_json(line.decode("utf-8").lstrip("\ufeff")), dict)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
+        return False
 
 
 def _json_line(line: bytes | int, i: int, source: str, caps: Caps
@@ -297,10 +320,16 @@ def _json_records(path: Path, source: str, caps: Caps
                   ) -> Iterator[tuple[str, dict[str, Any] | ErrorRecord]]:
     """(location, document dict or error) for each document of a BioC JSON file: one JSON
     value (a collection, PubTator3's export, a list of documents) read whole when the file fits
-    the per-record cap, else (and when the whole file does not parse) one document per line."""
+    the per-record cap; a file of one document per line read line by line when it does not
+    parse whole or is over the cap; else one error row for the file."""
     data = _read_all(path, caps)
-    if data is None:
+    if data == _BY_LINE:
         yield from _json_lines(path, source, caps)
+        return
+    if isinstance(data, str):  # _TOO_LARGE
+        yield "line 1", err(source, "record_too_large", f"the file is one JSON value (not one "
+                            f"document per line) longer than the {caps.record:,}-byte record "
+                            "cap (max_record_bytes); every document in it is lost", "line 1")
         return
     decoded = decode_utf8(data, source)
     if isinstance(decoded, ErrorRecord):
@@ -310,13 +339,13 @@ def _json_records(path: Path, source: str, caps: Caps
     try:
         obj: Any = load_json(text)
     except (ValueError, RecursionError) as whole_exc:  # ValueError: JSONDecodeError's parent
-        # one document per line (PubTator3's older export / BioC JSON lines)
-        if text.count("\n", 0, len(text.rstrip())) < 1:
-            yield "line 1", err(source, "bad_json", f"{bad_json_message(whole_exc)}; the file "
-                                "is one JSON value, so every document in it is lost",
-                                "line 1")
+        if _one_document_per_line(data):  # PubTator3's older export / BioC JSON lines
+            yield from _json_lines(path, source, caps)
             return
-        yield from _json_lines(path, source, caps)
+        where = (f"line {whole_exc.lineno}" if isinstance(whole_exc, json.JSONDecodeError)
+                 else "line 1")
+        yield where, err(source, "bad_json", f"{bad_json_message(whole_exc)}; the file is one "
+                         "JSON value, so every document in it is lost", where)
         return
     if isinstance(obj, dict) and isinstance(obj.get("PubTator3"), list):
         docs = obj["PubTator3"]
@@ -411,20 +440,16 @@ def _passage_text(p: BioCPassage, max_chars: int) -> str | None:
     return out
 
 
-def _remap(raw: str, rel: int) -> int:
-    return len(normalize_text(raw[:rel]))
-
-
 @dataclass
 class _Pending:
     """An annotation waiting for its offsets: where its passage starts in BioC (`bioc_offset`)
-    and in our text (`placed`), the raw passage text and whether NFC normalization changed it."""
+    and in our text (`placed`), and the passage's offset map when NFC normalization changed
+    its text (None when it did not; one map per passage, shared by its annotations)."""
 
     annotation: BioCAnnotation
     bioc_offset: int
     placed: int
-    raw: str
-    changed: bool
+    remap: NfcOffsets | None
 
 
 @dataclass
@@ -487,8 +512,9 @@ def _lay_out(bdoc: BioCDocument, max_chars: int) -> _Layout:
         if title is None and _is_title(ptype, section_type):
             title = " ".join(ptext.split()) or None
         anns = list(p.annotations) + [a for s in p.sentences for a in s.annotations]
-        pending.extend(_Pending(a, off, placed, raw, ptext != raw) for a in anns)
-    pending.extend(_Pending(a, 0, 0, "", False) for a in bdoc.annotations)
+        remap = NfcOffsets(raw) if anns and ptext != raw else None
+        pending.extend(_Pending(a, off, placed, remap) for a in anns)
+    pending.extend(_Pending(a, 0, 0, None) for a in bdoc.annotations)
     return _Layout("".join(pieces), title, passages, pending, rebased, far)
 
 
@@ -502,8 +528,8 @@ def _place(item: _Pending, text: str) -> tuple[dict[str, Any] | None, str | None
     for bl in a.locations:
         s0 = int(bl.offset) - item.bioc_offset
         e0 = s0 + int(bl.length)
-        if item.changed:
-            s0, e0 = _remap(item.raw, s0), _remap(item.raw, e0)
+        if item.remap is not None:
+            s0, e0 = item.remap(s0), item.remap(e0)
         spans.append((item.placed + s0, item.placed + e0))
     start = min(s for s, _ in spans)
     end = max(e for _, e in spans)

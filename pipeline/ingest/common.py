@@ -9,10 +9,11 @@ Resource caps (both keyword parameters of `ingest()` / `read_shard()`, defaults 
   few seconds and with flat memory, as one "too_large" error row; the records read before the
   cap are kept. `None` turns the cap off.
 * `DEFAULT_MAX_RECORD_BYTES` = 32 MiB per record held in memory at once: a whole txt/md file
-  (one document), one JSONL/BioC-JSON line, one PubTator line, one XML record, a whole-file BioC
-  JSON collection. The largest real records (PMC full text in BioC, with annotations) are a few
-  MB; 32 MiB keeps the peak memory of one reader in the low hundreds of MB (bytes + str + parsed
-  tree). A longer record is one "record_too_large" error row and reading goes on after it.
+  (one document), one JSONL/BioC-JSON line, one PubTator record (its lines; see `pubtator`), one
+  XML record, a whole-file BioC JSON collection. The largest real records (PMC full text in
+  BioC, with annotations) are a few MB; 32 MiB keeps the peak memory of one reader in the low
+  hundreds of MB (bytes + str + parsed tree). A longer record is one "record_too_large" error
+  row and reading goes on after it.
 """
 
 from __future__ import annotations
@@ -79,35 +80,77 @@ def _read1(fh: IO[bytes], n: int) -> bytes:
         raise gzip.BadGzipFile(f"corrupt gzip data ({exc})") from exc
 
 
-def read_head(path: Path, n: int = SNIFF_BYTES) -> bytes:
-    """First `n` (decompressed) bytes of a file; what could be read on a cut gzip stream; b"" on
-    any other read problem (`check_head` given the path tells that from an empty file)."""
-    chunks: list[bytes] = []
-    got = 0
+_SPACE = b" \t\r\n\f\v"
+
+
+def read_head(path: Path, n: int = SNIFF_BYTES, limit: int | None = DEFAULT_MAX_BYTES) -> bytes:
+    """The head `read_head_at` gives (for format sniffing)."""
+    return read_head_at(path, n, limit)[1]
+
+
+def read_head_at(path: Path, n: int = SNIFF_BYTES, limit: int | None = DEFAULT_MAX_BYTES
+                 ) -> tuple[int, bytes]:
+    """(offset, head): the first `n` (decompressed) bytes of a file, at offset 0; when those
+    are all whitespace (a UTF-8 BOM too), the next `n` bytes, and so on up to `limit` bytes: a
+    file is not empty because it starts with 8 KiB of blank lines. What could be read on a cut
+    gzip stream; b"" on any other read problem (`check_head` given the path tells that from an
+    empty file)."""
+    head = b""
+    at = 0
     try:
         with open_binary(path) as fh:
-            while got < n:
-                chunk = _read1(fh, min(4096, n - got))
+            while len(head) < n:
+                chunk = _read1(fh, n - len(head))
                 if not chunk:
                     break
-                chunks.append(chunk)
-                got += len(chunk)
+                head += chunk
+                if (len(head) >= n and not head.lstrip(b"\xef\xbb\xbf").strip(_SPACE)
+                        and (limit is None or at + len(head) < limit)):
+                    at, head = at + len(head), b""  # blank so far: read on
     except EOFError:  # a cut gzip stream: what was read before the cut is the head
-        return b"".join(chunks)
+        return at, head
     except OSError:
-        return b""
-    return b"".join(chunks)
+        return 0, b""
+    return at, head
+
+
+#: bytes no text has (C0 controls but tab, newlines, VT, FF and ESC): a binary file's mark
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def looks_binary(head: bytes) -> bool:
+    """Whether the head of a line or record file is binary data rather than text with a bad
+    line or record in it: control bytes (NUL ...) in more than half of its lines (the last,
+    maybe cut, line left out when there is another) and more than 5% of its bytes. Random or
+    compressed bytes (a PNG, a zip, an xz file) have them in nearly every line and ~10% of
+    their bytes, UTF-16 text in every line and half its bytes; a text file with a NUL in a
+    line or a record has them in that line only (which its reader then rejects alone). Blank
+    lines are left out. A head shorter than SNIFF_BYTES is the whole file: its last line is
+    whole too."""
+    lines = head.split(b"\n")
+    last = lines.pop()
+    lines = [line for line in lines if line.strip()]
+    if last.strip() and (len(head) < SNIFF_BYTES or not lines):
+        lines.append(last)
+    marked = sum(1 for line in lines if _CONTROL.search(line))
+    size = sum(len(line) for line in lines)
+    return marked * 2 > len(lines) and len(_CONTROL.findall(b"".join(lines))) * 20 > size
 
 
 def check_head(head: bytes, source: str, whole_file: bool = False,
-               path: Path | None = None) -> ErrorRecord | None:
+               path: Path | None = None, *, per_record: bool = False, offset: int = 0
+               ) -> ErrorRecord | None:
     """Reject files that are obviously not UTF-8 text: UTF-16/32, binary (NUL bytes), empty
-    (or, given the `path`, an empty head because the file cannot be read: "unreadable")."""
+    (or, given the `path`, an empty head because the file cannot be read: "unreadable").
+    `per_record`: the file is read a line or record at a time by a reader that rejects a line
+    or record holding a NUL on its own, so a NUL alone does not reject the file, only a head
+    that `looks_binary`; else any NUL does (a txt file is one document). `offset`: where the
+    head is in the file (`read_head_at`)."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return err(source, "not_utf8", "file is UTF-16 encoded (byte-order mark); expected UTF-8",
                    "byte 0")
-    if b"\x00" in head:
-        pos = head.index(b"\x00")
+    if b"\x00" in head and (not per_record or looks_binary(head)):
+        pos = offset + head.index(b"\x00")
         return err(source, "binary_file",
                    f"file contains NUL bytes (first at byte {pos}); not a text file",
                    f"byte {pos}")
@@ -118,6 +161,15 @@ def check_head(head: bytes, source: str, whole_file: bool = False,
                        "was read", "byte 0")
         return err(source, "empty_file", "file is empty (no text after whitespace)", None)
     return None
+
+
+def head_and_problem(path: Path, source: str, n: int = SNIFF_BYTES, *,
+                     per_record: bool = False, limit: int | None = DEFAULT_MAX_BYTES
+                     ) -> tuple[bytes, ErrorRecord | None]:
+    """A file's head (`read_head_at`) and why the file is refused whole (`check_head`)."""
+    at, head = read_head_at(path, n, limit)
+    return head, check_head(head, source, whole_file=True, path=path, per_record=per_record,
+                            offset=at)
 
 
 def _read_failure(path: Path) -> str | None:

@@ -23,13 +23,12 @@ from pipeline.ingest.common import (
     HugeNumber,
     InputTooLarge,
     bad_json_message,
-    check_head,
     decode_utf8,
     err,
+    head_and_problem,
     iter_lines,
     json_problem,
     load_json,
-    read_head,
     too_large,
 )
 
@@ -59,7 +58,7 @@ def read_jsonl(
     many lines (None = to the end). File-level problems are reported by the shard with start 0.
     A line without an id gets "<file stem>:<line>", prefixed with "<label>/" when the file
     was found under one of several input folders (see `pipeline.ingest`)."""
-    bad = check_head(read_head(path), source, whole_file=True, path=path)
+    _, bad = head_and_problem(path, source, per_record=True, limit=max_bytes)
     if bad is not None:
         if start == 0:
             yield bad

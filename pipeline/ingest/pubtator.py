@@ -4,6 +4,13 @@ Mentions go to meta["annotations"] as {start, end, text, type, id}; relations to
 A mention whose offsets do not match the text, or are not numbers int() reads (a superscript
 digit, more digits than Python converts), is one "bad_offsets" row; anything else that fails
 while a record is built is one "bad_record" row for that record: the next record is read.
+
+A record is held in memory until it ends, so it is capped as a whole (`max_record_bytes`): each
+of its lines counts its bytes, a mention or relation line `LINE_COST` more for the Python
+objects it becomes (its fields while read, its annotation dict after: about 560 bytes measured
+for a short mention line; without this, a 20 MB record of 1M short mention lines, a 49 KB .gz,
+held 560 MB). Past the cap the record is one "record_too_large" row, what was collected is
+dropped and its remaining lines are skipped up to the next record.
 """
 
 from __future__ import annotations
@@ -21,18 +28,20 @@ from pipeline.ingest.common import (
     CappedStream,
     Caps,
     InputTooLarge,
-    check_head,
     decode_utf8,
     err,
+    head_and_problem,
     iter_lines,
-    read_head,
     too_large,
 )
+from pipeline.ingest.nfc import NfcOffsets
 
 TA_LINE = re.compile(r"^([^|\t]+)\|([ta])\|(.*)$")
 TA_BYTES = re.compile(rb"^\s*([^|\t\s]+)\|([ta])\|")
 SNIFF = re.compile(rb"^\s*[^|\t\s]+\|[ta]\|", re.MULTILINE)
 SNIFF_STRICT = re.compile(rb"^\s*\d+\|[ta]\|")
+#: bytes a mention or relation line costs against the record cap on top of its own bytes
+LINE_COST = 512
 
 
 @dataclass
@@ -45,6 +54,21 @@ class _Record:
     relations: list[dict[str, Any]] = field(default_factory=list)
     #: where a title or abstract line could not be read: the record is then one error row
     damaged: str | None = None
+    #: bytes held so far, counted against the record cap (see the module docstring)
+    cost: int = 0
+    #: the line at which the record passed the cap: its content is dropped, its lines skipped
+    oversize: int | None = None
+
+    def add_cost(self, n: int, cap: int, lineno: int) -> None:
+        """Count `n` more bytes held; past `cap` drop what was collected (the title and
+        abstract stay marked as seen, as "", so that a repeated one still starts a record)."""
+        self.cost += n
+        if self.oversize is None and self.cost > cap:
+            self.oversize = lineno
+        if self.oversize is not None:
+            self.mentions, self.relations = [], []
+            self.title = None if self.title is None else ""
+            self.abstract = None if self.abstract is None else ""
 
 
 def _decode(raw: bytes | int, lineno: int, source: str, caps: Caps, rec: _Record | None
@@ -56,6 +80,10 @@ def _decode(raw: bytes | int, lineno: int, source: str, caps: Caps, rec: _Record
                    rec.pmid if rec is not None else None)
     if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if b"\x00" in raw:  # text has none; the file's head check leaves a NUL to its line
+        pos = raw.index(b"\x00")
+        return err(source, "binary_file", f"line contains a NUL byte (at byte {pos} of the "
+                   "line); not text, skipped", f"line {lineno}, byte {pos}")
     return decode_utf8(raw, source, base_line=lineno)
 
 
@@ -84,6 +112,13 @@ class _Reader:
         self.index += 1
         if not selected:
             return
+        if rec.oversize is not None:
+            yield err(self.source, "record_too_large", f"PubTator record {rec.pmid} holds more "
+                      f"than the {self.caps.record:,}-byte record cap (max_record_bytes; a "
+                      f"mention or relation line counts {LINE_COST} bytes more than its length) "
+                      f"at line {rec.oversize}; skipped, reading goes on at the next record",
+                      f"line {rec.line}", rec.pmid)
+            return
         try:
             rows = list(_build(rec, self.source))
         except (ValueError, TypeError, IndexError, KeyError) as exc:
@@ -100,12 +135,16 @@ class _Reader:
     def line(self, lineno: int, raw: bytes | int) -> Iterator[Document | ErrorRecord]:
         decoded = _decode(raw, lineno, self.source, self.caps, self.rec)
         if isinstance(decoded, ErrorRecord):
+            skipping = self.rec is not None and self.rec.oversize is not None
             finished, self.rec, decoded = _damaged(raw, lineno, self.rec, decoded)
             if finished is not None:
                 yield from self.finish(finished)
+            elif skipping:  # a line of a record already given up on: skipped with it
+                return
             if self.next_selected():
                 yield decoded
             return
+        size = len(raw) if isinstance(raw, bytes) else 0  # an over-long line is an error above
         line = decoded.rstrip("\r\n")
         if not line.strip():
             yield from self.close()
@@ -113,8 +152,10 @@ class _Reader:
         m = TA_LINE.match(line)
         if m:
             yield from self._text_line(lineno, m.group(1).strip(), m.group(2), m.group(3))
+            if self.rec is not None:
+                self.rec.add_cost(size, self.caps.record, lineno)
         else:
-            yield from self._annotation_line(lineno, line.split("\t"))
+            yield from self._annotation_line(lineno, line.split("\t"), size + LINE_COST)
 
     def _text_line(self, lineno: int, pmid: str, kind: str, body: str
                    ) -> Iterator[Document | ErrorRecord]:
@@ -134,13 +175,17 @@ class _Reader:
         else:
             self.rec.abstract = body
 
-    def _annotation_line(self, lineno: int, parts: list[str]) -> Iterator[ErrorRecord]:
+    def _annotation_line(self, lineno: int, parts: list[str], cost: int
+                         ) -> Iterator[ErrorRecord]:
         rec = self.rec
+        if rec is not None and rec.oversize is not None:
+            return  # a line of a record given up on: skipped up to the next record
         if rec is not None and len(parts) >= 3 and parts[0].strip() == rec.pmid:
             if len(parts) >= 5 and parts[1].isdigit() and parts[2].isdigit():
                 rec.mentions.append((lineno, parts))
             else:
                 rec.relations.append({"type": parts[1], "args": parts[2:]})
+            rec.add_cost(cost, self.caps.record, lineno)
             return
         if self.next_selected():
             what = (f"annotation line for PMID {parts[0]!r} outside record {rec.pmid!r}"
@@ -157,13 +202,14 @@ def read_pubtator(
     """`start`/`n_records` select records (0-based, in file order) for sharding. Streamed under
     the per-file byte cap; a line longer than the per-record cap is an error row."""
     caps = Caps(max_bytes, max_record_bytes)
-    bad = check_head(read_head(path), source, whole_file=True, path=path)
+    _, bad = head_and_problem(path, source, per_record=True, limit=max_bytes)
     if bad is not None:
         if start == 0:
             yield bad
         return
     end = None if n_records is None else start + n_records
     reader = _Reader(source, caps, start, end)
+    lineno = 0
     try:
         with CappedStream(path, caps.max_bytes) as stream:
             for lineno, raw in enumerate(iter_lines(stream, caps.record), 1):
@@ -177,7 +223,9 @@ def read_pubtator(
                             "lost", f"record {reader.index + 2}")
         return
     except EOFError as exc:
-        yield err(source, "truncated_gzip", f"gzip stream ends early ({exc}); the rest is lost")
+        if end is None or reader.index + 1 < end:
+            yield _cut(source, reader, lineno, exc)
+        return
     except OSError as exc:  # also corrupt gzip data (common._read1)
         if end is None or reader.index + 1 < end:
             yield err(source, "unreadable", f"file could not be read to the end ({exc}); "
@@ -187,6 +235,21 @@ def read_pubtator(
     if reader.index < 0 and start == 0:
         yield err(source, "no_records",
                   "no PubTator records (no `PMID|t|` / `PMID|a|` lines) found")
+
+
+def _cut(source: str, reader: _Reader, lineno: int, exc: EOFError) -> ErrorRecord:
+    """The row for a gzip stream cut after line `lineno`: it names the record the cut is in
+    (lost: its lines after the cut are missing), else where the next record would start."""
+    n = reader.index + 2
+    rec = reader.rec
+    if rec is not None:
+        what = f"record {n} (PMID {rec.pmid}) starting at line {rec.line} is cut"
+        where, doc_id = f"line {rec.line}, record {n}", rec.pmid
+    else:
+        what = f"the stream ends after line {lineno}"
+        where, doc_id = f"line {lineno + 1}, record {n}", None
+    return err(source, "truncated_gzip", f"gzip stream ends early ({exc}): {what}; {n - 1} "
+               "record(s) read, the rest is lost", where, doc_id)
 
 
 def _damaged(raw: bytes | int, lineno: int, rec: _Record | None, row: ErrorRecord
@@ -208,11 +271,6 @@ def _damaged(raw: bytes | int, lineno: int, rec: _Record | None, row: ErrorRecor
     return finished, rec, replace(row, doc_id=pmid)
 
 
-def _remap(raw: str, offset: int) -> int:
-    """Offset into NFC(raw) for an offset into raw (only needed when NFC changed the text)."""
-    return len(normalize_text(raw[:offset]))
-
-
 def _build(rec: _Record, source: str) -> Iterator[Document | ErrorRecord]:
     loc = f"line {rec.line}"
     if rec.damaged is not None:
@@ -230,7 +288,7 @@ def _build(rec: _Record, source: str) -> Iterator[Document | ErrorRecord]:
     raw = raw_title + "\n" + (rec.abstract or "") if has_abstract else raw_title
     raw = raw[1:] if raw.startswith("\ufeff") else raw
     text = normalize_text(raw)
-    changed = text != raw
+    remap = NfcOffsets(raw) if text != raw else None  # built once: offsets looked up after
     if not has_abstract:
         yield err(source, "no_abstract", f"PubTator record {rec.pmid} has no abstract; the "
                   "document was kept with the title as its only text", loc, rec.pmid)
@@ -248,8 +306,8 @@ def _build(rec: _Record, source: str) -> Iterator[Document | ErrorRecord]:
                       f"line {lineno}", rec.pmid)
             continue
         mtext = parts[3]
-        if changed:
-            start, end, mtext = _remap(raw, start), _remap(raw, end), normalize_text(mtext)
+        if remap is not None:
+            start, end, mtext = remap(start), remap(end), normalize_text(mtext)
         if not (0 <= start <= end <= len(text)) or text[start:end] != mtext:
             found = text[start:end] if 0 <= start <= end <= len(text) else "<out of range>"
             yield err(source, "bad_offsets", f"mention {mtext!r} at {parts[1]}-{parts[2]} does not "

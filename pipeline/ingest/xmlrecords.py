@@ -50,9 +50,8 @@ from pipeline.ingest.common import (
     PROLOG_LIMIT,
     CappedStream,
     InputTooLarge,
-    check_head,
     err,
-    read_head,
+    head_and_problem,
     too_large,
     unsafe_prolog,
 )
@@ -79,6 +78,7 @@ class _Prolog:
     wrap: bool  # False when the root is itself a record (a file of one article)
     decl: bytes = b""  # the XML declaration (its encoding applies to every record)
     empty: bool = False  # the root is <Root/>: no records, nothing to close
+    end: int = 0  # bytes of the head up to the end of the root start tag (the prolog)
 
 
 def _prolog(head: bytes) -> _Prolog | str:
@@ -101,7 +101,7 @@ def _prolog(head: bytes) -> _Prolog | str:
     if empty:
         tag = tag[:-2] + b">"
     return _Prolog(root=root, prefix=decl + tag, suffix=b"</" + m.group(1) + b">", wrap=True,
-                   decl=decl, empty=empty)
+                   decl=decl, empty=empty, end=len(head) - len(body) + gt + 1)
 
 
 def _safe_parser() -> Any:
@@ -329,8 +329,8 @@ def iter_xml_records(
     def mine(i: int) -> bool:
         return i >= start and (end is None or i < end)
 
-    head = read_head(path, PROLOG_LIMIT)
-    bad = check_head(head, source, whole_file=True, path=path)
+    head, bad = head_and_problem(path, source, PROLOG_LIMIT, per_record=True,
+                                 limit=max_bytes)
     if bad is None:
         why = unsafe_prolog(head)
         if why is not None:
@@ -338,6 +338,11 @@ def iter_xml_records(
     prolog = _prolog(head) if bad is None else None
     if bad is None and not isinstance(prolog, _Prolog):
         bad = err(source, "bad_xml", f"not XML: {prolog}", "line 1")
+    nul = head.find(b"\x00")
+    if isinstance(prolog, _Prolog) and 0 <= nul < prolog.end:
+        # the prolog is the file's, not a record's (each record is wrapped in its root tag)
+        bad = err(source, "binary_file", f"NUL byte in the XML prolog (at byte {nul}, before "
+                  "the root element's start tag ends); not a text file", f"byte {nul}")
     if bad is not None or not isinstance(prolog, _Prolog):
         if start == 0 and bad is not None:
             yield bad

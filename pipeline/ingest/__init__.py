@@ -3,6 +3,7 @@
 Formats (picked by extension and content; `fmt` forces one):
   txt      .txt .md            one document per file; doc_id = path relative to the input folder
                                without extension (a single file: its stem); title = first line
+                               that is not metadata (`ingest/text_title.py`)
   jsonl    .jsonl .ndjson      one document per line; id/text/title field names settable, other
                                fields kept in meta; a missing id becomes "<file stem>:<line no>"
   pubtator .pubtator, or content `^\\d+|[ta]|`   text = title + "\\n" + abstract (offsets valid)
@@ -118,7 +119,8 @@ DOCUMENTS_SCHEMA = pa.schema([
        " its line and record number (pubmed, bioc); null for a whole file (txt).",
        "line 3"),
     _f("title", pa.string(), True,
-       "Title: first non-empty line (txt), title field (jsonl), title line/passage/ArticleTitle.",
+       "Title: first non-empty line that is not metadata (txt; `ingest/text_title.py`), title "
+       "field (jsonl), title line/passage/ArticleTitle.",
        "From the Guidelines"),
     _f("text", pa.large_string(), False,
        "Full document text, NFC-normalized, BOM dropped. Every character offset in every table "

@@ -691,4 +691,25 @@ def test_deleted_citations_past_the_cap_are_counted_in_one_error_row(
     assert {r["doc_id"] for r in tables["documents"]} == {"90000201", "90000202"}
     (row,) = tables["errors"]
     assert row["error"] == "deleted_citations_cut" and row["source"] == str(xml)
-    assert row["message"].startswith("2 PMIDs of <DeleteCitation> lists from here on")
+    assert row["message"].startswith("2 PMIDs of <DeleteCitation> lists, from this list on")
+
+
+def test_resume_reads_a_file_of_unknown_format_again_when_it_changed(
+        tmp_path: Path, light_factory: Any) -> None:
+    """An unknown-format file's error row depends on its content: a resume compares it as any
+    file, so the tables are those of a fresh run."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "a.txt").write_text("Imiquimod was applied.\n")
+    (inp / "b.xml").write_text("")
+    out = tmp_path / "out"
+    opts: dict[str, Any] = {"workers": 1, "quiet": True, "nlp_factory": light_factory,
+                            "unit_bytes": 1}
+    run([inp], out, **opts)
+    first = [r["error"] for r in read_tables(out)["errors"]]
+    (inp / "b.xml").write_text("just some notes, not xml\n")
+    run([inp], out, resume=True, **opts)
+    run([inp], tmp_path / "fresh", **opts)
+    resumed = read_tables(out)
+    assert resumed == read_tables(tmp_path / "fresh")
+    assert [r["error"] for r in resumed["errors"]] != first

@@ -289,6 +289,9 @@ class Shard:
 
 
 PROBLEMS = ("missing", "unknown", "unreadable", "unreadable_dir", "dangling_link", "link_loop")
+#: The problems of a path itself, whose content is never read ("unknown" is a readable file whose
+#: error row depends on its content).
+PATH_PROBLEMS = tuple(p for p in PROBLEMS if p != "unknown")
 
 
 def _link_problem(path: str) -> str:

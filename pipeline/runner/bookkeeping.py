@@ -44,7 +44,7 @@ from typing import Any
 from pipeline import SCHEMA_VERSION, __version__
 from pipeline import write as W
 from pipeline.documents import ErrorRecord
-from pipeline.ingest import PROBLEMS, Shard, error_row
+from pipeline.ingest import PATH_PROBLEMS, Shard, error_row
 from pipeline.ingest.common import display_path
 from pipeline.ingest.dedupe import duplicate_row
 from pipeline.runner import duplicates as D
@@ -95,12 +95,13 @@ def _changed(path: str, markers: list[Mapping[str, Any]]) -> str | None:
 def changed_inputs(shards: Sequence[Shard],
                    done: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
     """Input files with finished shards that changed since: path -> reason. A finished shard
-    of a path that can only give an error row (`pipeline.ingest.PROBLEMS`: missing,
+    of a path whose content is never read (`pipeline.ingest.PATH_PROBLEMS`: missing,
     unreadable, a dangling link, ...) is unchanged: its id holds that problem, so a path that
-    was a readable file then, or has become one, is another shard (processed now)."""
+    was a readable file then, or has become one, is another shard (processed now). A file of
+    unknown format is compared as any file: its error row depends on its content."""
     by_path: dict[str, list[Mapping[str, Any]]] = {}
     for s in shards:
-        if s.shard_id in done and s.fmt not in PROBLEMS:
+        if s.shard_id in done and s.fmt not in PATH_PROBLEMS:
             by_path.setdefault(s.path, []).append(done[s.shard_id])
     changed = {}
     for path, markers in by_path.items():

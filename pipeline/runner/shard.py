@@ -29,6 +29,7 @@ from pipeline.documents import Document, ErrorRecord, Notice
 from pipeline.ingest import Shard, read_shard
 from pipeline.ingest.common import DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORD_BYTES
 from pipeline.ingest.dedupe import FirstCopies
+from pipeline.limits import effective_doc_timeout
 from pipeline.runner.allocator import keep_freed_memory
 from pipeline.runner.bookkeeping import file_stat
 from pipeline.runner.errors import PipelineLoadError
@@ -73,8 +74,8 @@ class ShardOptions:
     #: decompressed bytes read per input file / held for one record (pipeline.ingest.common)
     max_bytes: int | None = DEFAULT_MAX_BYTES
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
-    #: seconds one document may take (None: `pipeline.process`'s default; 0: no limit); not
-    #: a process.py import here: the driver of a pool never imports spaCy
+    #: seconds one document may take, as given (None: the default; 0: no limit; read through
+    #: `pipeline.limits.effective_doc_timeout`)
     doc_timeout_s: float | None = None
 
 
@@ -271,8 +272,9 @@ def _without_notices(records: Iterable[Document | ErrorRecord],
         yield ErrorRecord(
             source=first_cut.source, stage="ingest", error="deleted_citations_cut",
             location=first_cut.location,
-            message=f"{n_cut:,} PMIDs of <DeleteCitation> lists from here on are not in the "
-                    f"manifest's deleted_citations: more than {MAX_DELETED_PMIDS:,} in one unit")
+            message=f"{n_cut:,} PMID{'s' * (n_cut != 1)} of <DeleteCitation> lists, from this "
+                    f"list on (its first ones may be kept), are not in the manifest's "
+                    f"deleted_citations: more than {MAX_DELETED_PMIDS:,} in one unit")
 
 
 def _write_rows(nlp: Language, shard: Shard, writer: W.ShardWriter, opts: ShardOptions,
@@ -290,9 +292,8 @@ def _write_rows(nlp: Language, shard: Shard, writer: W.ShardWriter, opts: ShardO
                                     max_bytes=opts.max_bytes,
                                     max_record_bytes=opts.max_record_bytes), deleted),
         shard.shard_id)
-    limit: dict[str, Any] = (
-        {} if opts.doc_timeout_s is None else {"doc_timeout_s": opts.doc_timeout_s or None})
-    for rows in process_documents(nlp, records, batch_size=opts.batch_size, **limit):
+    for rows in process_documents(nlp, records, batch_size=opts.batch_size,
+                                  doc_timeout_s=effective_doc_timeout(opts.doc_timeout_s)):
         writer.add(rows.tables)
         n_words += rows.n_words
         n_docs = len(rows.tables["documents"])

@@ -447,19 +447,28 @@ def test_drug_classes_are_generic_mentions(blank: Language, no_synonyms: Path,
         Concept("MESH:D008727", "Methotrexate", "DRUG", ("methotrexate",),
                 ("D03.633.100.733.631.400.500",)),
         Concept("MESH:D000001", "Actions", "DRUG", ("actionsx",), ("D27.5051",)),
+        # one drug MeSH also files under a pharmacologic action, and a disease under D27.505
+        Concept("MESH:D000097602", "Cefiderocol", "DRUG", ("cefiderocol",),
+                ("D03.383.129.578.500.200", "D27.505.519.914.500")),
+        Concept("MESH:D064420", "Drug-Related Side Effects and Adverse Reactions", "DISEASE",
+                ("side effects",), ("D27.505.389.500",)),
     ])
     classes = tmp_path / CLASS_CONCEPTS_FILE
     classes.write_text("# classes\nD27.505\nMESH:D000305\n", encoding="utf-8")
     linker = Linker(blank, "link", synonyms_path=str(no_synonyms),
                     class_concepts_path=str(classes))
     linker.use_kb(kb)
-    doc = blank("Immunosuppressants such as methotrexate and corticosteroids, or actionsx.")
-    doc.ents = [Span(doc, i, i + 1, label="DRUG") for i in (0, 3, 5, 8)]
+    doc = blank("Immunosuppressants such as methotrexate and corticosteroids, or actionsx, "
+                "cefiderocol; side effects.")
+    doc.ents = [Span(doc, i, i + 1, label="DRUG") for i in (0, 3, 5, 8, 10)] + [
+        Span(doc, 12, 14, label="DISEASE")]
     linker(doc)
     assert [(e.text, e._.concept_id, e._.is_generic) for e in doc.ents] == [
         ("Immunosuppressants", "MESH:D007166", True), ("methotrexate", "MESH:D008727", False),
         ("corticosteroids", "MESH:D000305", True),
         ("actionsx", "MESH:D000001", False),  # D27.5051 is not under D27.505
+        ("cefiderocol", "MESH:D000097602", False),  # a chemical structure (D03) too
+        ("side effects", "MESH:D064420", False),  # no DRUG concept
     ]
     linker.to_disk(tmp_path / "saved")
     assert ClassConcepts.load(tmp_path / "saved" / CLASS_CONCEPTS_FILE) == linker.classes

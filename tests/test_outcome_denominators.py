@@ -175,3 +175,53 @@ def test_an_arm_of_one_drug_takes_the_size_of_the_arm_of_several_that_holds_it(
     doc = run(outcomes_nlp, text, drugs)
     sizes = {r["value"]: r["group_size"] for r in doc._.outcomes}
     assert sizes[69.3] == 164 and sizes[72.6] == 174
+
+
+COMBINED = [("methotrexate", "DRUG", "MESH:D008727"), ("cyclosporine", "DRUG", "MESH:D016572"),
+            ("prednisone", "DRUG", "MESH:D011241")]
+
+
+def combined_rows(nlp: Language, text: str) -> dict[float, Row]:
+    doc = run(nlp, text, COMBINED)
+    return by_value([
+        (r["text"], r["measure"], r["value"], r["numerator"], r["denominator"], r["arm"],
+         r["group_size"])
+        for r in doc._.outcomes
+    ])  # fmt: skip
+
+
+def test_an_arm_of_several_drugs_is_named_by_all_and_a_drug_they_share_by_none(
+    outcomes_nlp: Language,
+) -> None:
+    trial = ("Patients were randomized to methotrexate plus prednisone (n = 50) or cyclosporine "
+             "plus prednisone (n = 48). ")
+    got = combined_rows(outcomes_nlp, trial + "Nausea occurred in 10 patients receiving "
+                                              "prednisone.")
+    assert got[50.0][1:2] + got[50.0][5:] == ("enrollment", "methotrexate plus prednisone", 50)
+    assert got[48.0][1:2] + got[48.0][5:] == ("enrollment", "cyclosporine plus prednisone", 48)
+    # prednisone is in both arms, of different sizes: no denominator
+    assert got[10.0][3:] == (10, None, "prednisone", None)
+    got = combined_rows(outcomes_nlp, trial + "Nausea occurred in 10 patients receiving "
+                                              "cyclosporine plus prednisone.")
+    assert got[10.0][3:] == (10, 48, "cyclosporine plus prednisone", 48)
+
+
+def test_a_drug_alone_names_its_own_arm(outcomes_nlp: Language) -> None:
+    # (as "69.3% with TAM" is the arm of TAM alone beside "EPI plus TAM")
+    got = combined_rows(outcomes_nlp, (
+        "Patients were randomized to methotrexate plus prednisone (n = 50) or prednisone alone "
+        "(n = 48). Nausea occurred in 10 patients receiving prednisone."
+    ))
+    assert got[50.0][5:] == ("methotrexate plus prednisone", 50)
+    assert got[48.0][1:2] + got[48.0][5:] == ("enrollment", "prednisone alone", 48)
+    assert got[10.0][3:] == (10, 48, "prednisone", 48)
+
+
+def test_an_arm_stated_with_two_sizes_has_none(outcomes_nlp: Language) -> None:
+    # ("then" joins no drugs into one arm: both sizes are of an arm named "prednisone")
+    got = combined_rows(outcomes_nlp, (
+        "Patients were randomized to methotrexate then prednisone (n = 50) or cyclosporine "
+        "then prednisone (n = 48). Nausea occurred in 10 patients receiving prednisone."
+    ))
+    assert [got[n][5:] for n in (50.0, 48.0)] == [("prednisone", 50), ("prednisone", 48)]
+    assert got[10.0][3:] == (10, None, "prednisone", None)

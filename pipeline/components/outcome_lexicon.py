@@ -78,6 +78,7 @@ class Lexicon:
         self.formulation = sets["formulation_words"]
         self.arm_nouns = sets["arm_nouns"]
         self.pooled_arm_nouns = sets["pooled_arm_nouns"]
+        self.monotherapy_words = sets["monotherapy_words"]
         self.finding_of = sets["finding_prepositions"]
         self.boundaries = sets["strong_boundaries"]
         self.connectors = sets["list_connectors"]
@@ -343,12 +344,19 @@ class Lexicon:
         self.part_arm_before_re = re.compile(
             rf"\s*(?P<sep>{joiner})?(?:the\s+)?{label}\s*[:=,]\s*", re.IGNORECASE
         )
-        dose = _alt(self.units | self.count_blockers_after | {"/", "per"})
+        alone = self.monotherapy_words
+        dose = _alt(self.units | self.count_blockers_after | alone | {"/", "per"})
         # (each number whole, "(?![\d.,])": a run of digits split in every way backtracked
         # exponentially on "letrozole 1111111111111111111111 x (n = 453)")
         self.dose_between_re = re.compile(
             rf"(?:\s*(?:\d[\d.,]*(?![\d.,])|(?i:{dose})(?![\w])))*\s*[(\[]\s*$"
         )
+        # "methotrexate plus prednisone": the text between drugs given as one arm
+        self.combination_re = re.compile(
+            rf"\s*(?:{_alt_spaced(data['combination_joiners'])})\s*", re.IGNORECASE
+        )
+        # "prednisone alone": the word after an arm's drug that is part of the arm's name
+        self.monotherapy_re = re.compile(rf"\s+(?:{_alt(alone)})\b", re.IGNORECASE)
 
     def passes(self, text: str, start: int = 0, end: int | None = None) -> bool:
         """The pre-check: can text[start:end] hold a figure at all?"""

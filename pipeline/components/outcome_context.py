@@ -19,7 +19,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy
@@ -106,6 +106,10 @@ class DocContext:
         # the arms named so far (one tuple of keys per arm), and those of the sentence at hand
         self.arms_seen: list[tuple[str, ...]] = []
         self.sentence_arms: list[tuple[str, ...]] = []
+        # an arm named by an arm noun and a label: its key -> its name as the document first
+        # wrote it with its noun ("group 1"), and each row's arm key (by outcome_id)
+        self.arm_names: dict[str, str] = {}
+        self.row_arm_keys: dict[str, str] = {}
         self._text = doc_text
         self._randomized: bool | None = None
 
@@ -125,6 +129,22 @@ class DocContext:
         if self._randomized is None:
             self._randomized = lex.randomized_re.search(self._text) is not None
         return self._randomized or any(not set(keys) & set(seen) for seen in self.arms_seen)
+
+    def note_arm_name(self, arm: str, keys: tuple[str, ...], lex: Lexicon) -> None:
+        """Remember the name of an arm written as an arm noun and a label ("group 1", "Arm A"),
+        the noun in lower case, for its key ("1", "a")."""
+        words = arm.split()
+        if keys and len(words) == 2 and words[0].lower() in lex.arm_nouns:
+            self.arm_names.setdefault(keys[0], f"{words[0].lower()} {words[1]}")
+
+    def named_arms(self, rows: list[OutcomeFigure]) -> list[OutcomeFigure]:
+        """The rows with one name for each arm named by a label: "group 1" also where a row's
+        text said "arm 1" or "1" (`note_arm_name`)."""
+        out = []
+        for row in rows:
+            name = self.arm_names.get(self.row_arm_keys.get(row.outcome_id, ""))
+            out.append(row if name is None or name == row.arm else replace(row, arm=name))
+        return out
 
     def arm_size(self, keys: tuple[str, ...]) -> int | None:
         """The stated size of the arm `keys` name (its text key first, then its drug, then an
@@ -439,6 +459,9 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             if drug is not None:
                 f.arm = combined_drugs(sm, text, drug)
         f.arm_keys = _arm_keys(f, text, ctx, sm)
+        arm = arm_text(f, text)
+        if arm is not None:
+            ctx.note_arm_name(arm, f.arm_keys, sm.lex)
     ctx.note_arms([f.arm_keys for f in figures])
 
 
@@ -586,6 +609,8 @@ def resolve_figure(
     if disease is None:
         disease = ctx.main(DISEASE)
     start, end = base + f.start, base + f.end
+    if arm is not None and f.arm_keys:
+        ctx.row_arm_keys[f"{sent_idx}:{start}"] = f.arm_keys[0]
     return OutcomeFigure(
         outcome_id=f"{sent_idx}:{start}",
         sent_idx=sent_idx,

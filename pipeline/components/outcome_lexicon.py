@@ -286,10 +286,11 @@ class Lexicon:
             rf"(?P<noun>{arm_nouns})\b",
             re.IGNORECASE,
         )
-        # "in group B", "in arm A" (the arm noun first, then a short label)
+        # "in group B", "in arm A" (the arm noun first, then a short label; the arm's name is
+        # both, as in its size's "group B (n = 30)")
         self.arm_label_re = re.compile(
-            rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?(?:{arm_nouns})\s+"
-            rf"(?P<arm>[A-Z0-9][\w+-]{{0,10}})\b"
+            rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?"
+            rf"(?P<arm>(?:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\b"
         )
         self.arm_control_re = re.compile(
             rf"\s*\)?\s*(?:with|on|in|for|receiving|given)\s+(?:the\s+)?"

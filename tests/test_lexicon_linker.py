@@ -447,19 +447,28 @@ def test_drug_classes_are_generic_mentions(blank: Language, no_synonyms: Path,
         Concept("MESH:D008727", "Methotrexate", "DRUG", ("methotrexate",),
                 ("D03.633.100.733.631.400.500",)),
         Concept("MESH:D000001", "Actions", "DRUG", ("actionsx",), ("D27.5051",)),
+        # one drug MeSH also files under a pharmacologic action, and a disease under D27.505
+        Concept("MESH:D000097602", "Cefiderocol", "DRUG", ("cefiderocol",),
+                ("D03.383.129.578.500.200", "D27.505.519.914.500")),
+        Concept("MESH:D064420", "Drug-Related Side Effects and Adverse Reactions", "DISEASE",
+                ("side effects",), ("D27.505.389.500",)),
     ])
     classes = tmp_path / CLASS_CONCEPTS_FILE
     classes.write_text("# classes\nD27.505\nMESH:D000305\n", encoding="utf-8")
     linker = Linker(blank, "link", synonyms_path=str(no_synonyms),
                     class_concepts_path=str(classes))
     linker.use_kb(kb)
-    doc = blank("Immunosuppressants such as methotrexate and corticosteroids, or actionsx.")
-    doc.ents = [Span(doc, i, i + 1, label="DRUG") for i in (0, 3, 5, 8)]
+    doc = blank("Immunosuppressants such as methotrexate and corticosteroids, or actionsx, "
+                "cefiderocol; side effects.")
+    doc.ents = [Span(doc, i, i + 1, label="DRUG") for i in (0, 3, 5, 8, 10)] + [
+        Span(doc, 12, 14, label="DISEASE")]
     linker(doc)
     assert [(e.text, e._.concept_id, e._.is_generic) for e in doc.ents] == [
         ("Immunosuppressants", "MESH:D007166", True), ("methotrexate", "MESH:D008727", False),
         ("corticosteroids", "MESH:D000305", True),
         ("actionsx", "MESH:D000001", False),  # D27.5051 is not under D27.505
+        ("cefiderocol", "MESH:D000097602", False),  # a chemical structure (D03) too
+        ("side effects", "MESH:D064420", False),  # no DRUG concept
     ]
     linker.to_disk(tmp_path / "saved")
     assert ClassConcepts.load(tmp_path / "saved" / CLASS_CONCEPTS_FILE) == linker.classes
@@ -475,3 +484,65 @@ def test_drug_classes_are_generic_mentions(blank: Language, no_synonyms: Path,
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_corpus_yields_to_curated_aliases_and_listed_classes(
+    blank: Language, tmp_path: Path
+) -> None:
+    """BC5CDR's annotators linked "statin" to Simvastatin and "IFN" to peginterferon alfa-2b;
+    the curated aliases say "statins" is the class and "IFN" Interferons: the corpus overrides
+    neither, nor a class listed by its id, in the dictionary's matches or in the look-up. A
+    corpus synonym of no curated alias still overrides MeSH's near-synonym."""
+    from pipeline.components.linker import CURATED_ALIASES_FILE, load_curated_aliases
+
+    synonyms = _write(tmp_path / "synonyms.tsv", (
+        "term\tlabel\tconcept_id\tcount\tsource\n"
+        "statin\tDRUG\tMESH:D019821\t9\tt.pubtator\n"
+        "IFN\tDRUG\tMESH:C417083\t1\tt.pubtator\n"
+        "immunosuppressive agent\tDRUG\tMESH:D016572\t2\tt.pubtator\n"
+        "dyskinesia\tDISEASE\tMESH:D004409\t3\tt.pubtator\n"
+    ))
+    curated = _write(tmp_path / CURATED_ALIASES_FILE, (
+        "# curated\nstatins\tMESH:D019161\nIFN\tMESH:D007372\nIFNs\tMESH:D007372\n"
+        "IL-2\tIL2\n"
+    ))
+    classes = _write(tmp_path / "classes.txt", "MESH:D019161\nMESH:D007166\n")
+    kb = KnowledgeBase.from_concepts([
+        Concept("MESH:D019161", "Hydroxymethylglutaryl-CoA Reductase Inhibitors", "DRUG",
+                ("statins", "statin"), ("D27.505.519.389.370",)),
+        Concept("MESH:D019821", "Simvastatin", "DRUG", ("simvastatin",), ("D02.455",)),
+        Concept("MESH:D007372", "Interferons", "DRUG", ("interferons", "ifn"), ("D12.644",)),
+        Concept("MESH:C417083", "peginterferon alfa-2b", "DRUG", ("peginterferon alfa-2b",)),
+        Concept("MESH:D007166", "Immunosuppressive Agents", "DRUG",
+                ("immunosuppressive agents",), ("D27.505.696.477.656",)),
+        Concept("MESH:D016572", "Cyclosporine", "DRUG", ("cyclosporine",), ("D12.644.641",)),
+        Concept("MESH:D020820", "Dyskinesias", "DISEASE", ("dyskinesia",)),
+        Concept("MESH:D004409", "Dyskinesia, Drug-Induced", "DISEASE", ()),
+    ])
+    linker = Linker(blank, "link", synonyms_path=str(synonyms), class_concepts_path=str(classes),
+                    curated_aliases_path=str(curated))
+    linker.use_kb(kb)
+    assert linker.link("DRUG", "statins") == "MESH:D019161"
+    assert linker.link("DRUG", "Statin") == "MESH:D019161"  # the curated alias's singular
+    assert linker.link("DRUG", "IFNs") == "MESH:D007372"
+    assert linker.link("DRUG", "immunosuppressive agents") == "MESH:D007166"
+    assert linker.link("DISEASE", "dyskinesia") == "MESH:D004409"
+    doc = blank("Patients took statins, IFN, immunosuppressive agents; dyskinesia.")
+    doc.ents = [doc.char_span(*span, label=label) for span, label in (
+        ((14, 21), "DRUG"), ((23, 26), "DRUG"), ((28, 52), "DRUG"), ((54, 64), "DISEASE"))]
+    for ent, cid in zip(doc.ents, ("MESH:D019161", "MESH:D007372", "MESH:D007166",
+                                   "MESH:D020820"), strict=True):
+        ent._.concept_id = cid  # the dictionary's matches, as fusion sets them
+    linker(doc)
+    assert [(e.text, e._.concept_id, e._.is_generic) for e in doc.ents] == [
+        ("statins", "MESH:D019161", True), ("IFN", "MESH:D007372", False),
+        ("immunosuppressive agents", "MESH:D007166", True),
+        ("dyskinesia", "MESH:D004409", False),
+    ]
+    linker.to_disk(tmp_path / "saved")
+    assert load_curated_aliases(tmp_path / "saved" / CURATED_ALIASES_FILE) == linker.curated_rows
+    assert_rule_errors(load_curated_aliases, curated, "statins\tMESH:D019161\n", (
+        ("IFN\tinterferons\n", rf"{CURATED_ALIASES_FILE}:2: got 'IFN' -> 'interferons'; "
+                               "expected a MeSH concept id"),
+        ("statins\tMESH:D019161\n", rf"{CURATED_ALIASES_FILE}:2: .*already"),
+    ))

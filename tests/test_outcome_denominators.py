@@ -46,14 +46,14 @@ def test_an_arms_count_takes_its_arms_size(outcomes_nlp: Language) -> None:
 
 
 def test_an_arms_count_after_its_label_takes_its_size(outcomes_nlp: Language) -> None:
-    # "in arm A" and "arm A (n = 40)" name one arm; the sizes were stated with no total
+    # "in arm A" and "arm A (n = 40)" name one arm, "arm A"; the sizes were stated with no total
     text = (
         "Patients were randomized to arm A (n = 40) or arm B (n = 44). "
         "Grade 3 neutropenia occurred in 6 patients in arm A and 9 in arm B."
     )
     got = by_value(rows(outcomes_nlp, text))
-    assert got[6.0][3:] == (6, 40, "A", 40)
-    assert got[9.0][3:] == (9, 44, "B", 44)
+    assert got[6.0][3:] == (6, 40, "arm A", 40)
+    assert got[9.0][3:] == (9, 44, "arm B", 44)
 
 
 def test_an_arms_percentage_checks_its_arms_size_first(outcomes_nlp: Language) -> None:
@@ -110,14 +110,14 @@ def test_a_single_arms_size_is_the_cohort(outcomes_nlp: Language) -> None:
 @pytest.mark.parametrize(
     ("split", "arm_a", "arm_b"),
     [
-        ("(6 in the group 1 and 7 in the group 2)", "1", "2"),
-        ("(6 in the arm A and 7 in the arm B)", "A", "B"),
+        ("(6 in the group 1 and 7 in the group 2)", "group 1", "group 2"),
+        ("(6 in the arm A and 7 in the arm B)", "arm A", "arm B"),
     ],
 )
 def test_the_before_a_numbered_arm_is_no_arm(
     outcomes_nlp: Language, split: str, arm_a: str, arm_b: str
 ) -> None:
-    # "the group 1" names the arm "1", as "group 1" does; "the" alone is no arm
+    # "the group 1" names the arm "group 1", as "group 1" does; "the" alone is no arm
     got = rows(outcomes_nlp, f"Neutropenia occurred in 13 patients {split}.")
     assert [(r[2], r[5]) for r in got] == [(6.0, arm_a), (7.0, arm_b)]
 
@@ -175,3 +175,76 @@ def test_an_arm_of_one_drug_takes_the_size_of_the_arm_of_several_that_holds_it(
     doc = run(outcomes_nlp, text, drugs)
     sizes = {r["value"]: r["group_size"] for r in doc._.outcomes}
     assert sizes[69.3] == 164 and sizes[72.6] == 174
+
+
+COMBINED = [("methotrexate", "DRUG", "MESH:D008727"), ("cyclosporine", "DRUG", "MESH:D016572"),
+            ("prednisone", "DRUG", "MESH:D011241")]
+
+
+def combined_rows(nlp: Language, text: str) -> dict[float, Row]:
+    doc = run(nlp, text, COMBINED)
+    return by_value([
+        (r["text"], r["measure"], r["value"], r["numerator"], r["denominator"], r["arm"],
+         r["group_size"])
+        for r in doc._.outcomes
+    ])  # fmt: skip
+
+
+def test_an_arm_of_several_drugs_is_named_by_all_and_a_drug_they_share_by_none(
+    outcomes_nlp: Language,
+) -> None:
+    trial = ("Patients were randomized to methotrexate plus prednisone (n = 50) or cyclosporine "
+             "plus prednisone (n = 48). ")
+    got = combined_rows(outcomes_nlp, trial + "Nausea occurred in 10 patients receiving "
+                                              "prednisone.")
+    assert got[50.0][1:2] + got[50.0][5:] == ("enrollment", "methotrexate plus prednisone", 50)
+    assert got[48.0][1:2] + got[48.0][5:] == ("enrollment", "cyclosporine plus prednisone", 48)
+    # prednisone is in both arms, of different sizes: no denominator
+    assert got[10.0][3:] == (10, None, "prednisone", None)
+    got = combined_rows(outcomes_nlp, trial + "Nausea occurred in 10 patients receiving "
+                                              "cyclosporine plus prednisone.")
+    assert got[10.0][3:] == (10, 48, "cyclosporine plus prednisone", 48)
+
+
+def test_a_drug_alone_names_its_own_arm(outcomes_nlp: Language) -> None:
+    # (as "69.3% with TAM" is the arm of TAM alone beside "EPI plus TAM")
+    got = combined_rows(outcomes_nlp, (
+        "Patients were randomized to methotrexate plus prednisone (n = 50) or prednisone alone "
+        "(n = 48). Nausea occurred in 10 patients receiving prednisone."
+    ))
+    assert got[50.0][5:] == ("methotrexate plus prednisone", 50)
+    assert got[48.0][1:2] + got[48.0][5:] == ("enrollment", "prednisone alone", 48)
+    assert got[10.0][3:] == (10, 48, "prednisone", 48)
+
+
+def test_an_arm_stated_with_two_sizes_has_none(outcomes_nlp: Language) -> None:
+    # ("then" joins no drugs into one arm: both sizes are of an arm named "prednisone")
+    got = combined_rows(outcomes_nlp, (
+        "Patients were randomized to methotrexate then prednisone (n = 50) or cyclosporine "
+        "then prednisone (n = 48). Nausea occurred in 10 patients receiving prednisone."
+    ))
+    assert [got[n][5:] for n in (50.0, 48.0)] == [("prednisone", 50), ("prednisone", 48)]
+    assert got[10.0][3:] == (10, None, "prednisone", None)
+
+
+def test_an_arm_named_by_a_label_has_one_name(outcomes_nlp: Language) -> None:
+    # "group 1" in the sizes and the count; "arm A", "group A" and "A" name one arm "group A"
+    got = by_value(rows(outcomes_nlp, (
+        "Patients were randomized (group 1, n = 40; group 2, n = 44). "
+        "Rash occurred in 10 patients in group 1 and 12 in group 2."
+    )))
+    assert [got[n][5:] for n in (40.0, 44.0)] == [("group 1", 40), ("group 2", 44)]
+    assert got[10.0][3:] == (10, 40, "group 1", 40)
+    assert got[12.0][3:] == (12, 44, "group 2", 44)
+    got = by_value(rows(outcomes_nlp, (
+        "Patients were randomized to Group A (n = 55) or group B (n = 57). "
+        "Neutropenia occurred in 6 patients in arm A and 9 in arm B."
+    )))
+    assert {n: got[n][5] for n in (55.0, 57.0, 6.0, 9.0)} == {
+        55.0: "group A", 57.0: "group B", 6.0: "group A", 9.0: "group B"}
+    # also a row before the document names the arm with its noun
+    got = by_value(rows(outcomes_nlp, (
+        "The pCR rates were 22% and 31% in the A and B arms, respectively. "
+        "Patients in group A (n = 50) did well."
+    )))
+    assert [got[n][5] for n in (22.0, 31.0, 50.0)] == ["group A", "B", "group A"]

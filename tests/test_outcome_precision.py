@@ -323,14 +323,14 @@ def test_a_long_digit_run_before_an_arm_size_is_read_in_linear_time(
 def test_an_arms_count_listed_after_another_takes_its_outcome(outcomes_nlp: Language) -> None:
     text = "Grade 3 neutropenia occurred in 6 patients in arm A and 7 in arm B."
     assert arms(outcomes_nlp, text) == [
-        ("adverse_event", 6.0, "A", None), ("adverse_event", 7.0, "B", None)]
+        ("adverse_event", 6.0, "arm A", None), ("adverse_event", 7.0, "arm B", None)]
 
 
 def test_a_totals_breakdown_by_arm_takes_its_outcome(outcomes_nlp: Language) -> None:
     # the total 13 = 6 + 7 is pooled away; its parts keep what it counted
     text = "Grade 3 neutropenia occurred in 13 patients (6 in arm A and 7 in arm B)."
     assert arms(outcomes_nlp, text) == [
-        ("adverse_event", 6.0, "A", None), ("adverse_event", 7.0, "B", None)]
+        ("adverse_event", 6.0, "arm A", None), ("adverse_event", 7.0, "arm B", None)]
     # a breakdown of who was studied stays no outcome
     got = arms(outcomes_nlp, "Of 120 patients (60 in arm A and 60 in arm B), 12 responded.")
     assert [m for m, _, _, _ in got] == ["enrollment", "other", "other", "response"]
@@ -339,9 +339,9 @@ def test_a_totals_breakdown_by_arm_takes_its_outcome(outcomes_nlp: Language) -> 
 @pytest.mark.parametrize(
     ("split", "arm_a", "arm_b"),
     [
-        ("(6 in group 1 and 7 in group 2)", "1", "2"),
-        ("(6 in cohort 1 and 7 in cohort 2)", "1", "2"),
-        ("(6 in group I and 7 in group II)", "I", "II"),
+        ("(6 in group 1 and 7 in group 2)", "group 1", "group 2"),
+        ("(6 in cohort 1 and 7 in cohort 2)", "cohort 1", "cohort 2"),
+        ("(6 in group I and 7 in group II)", "group I", "group II"),
     ],
 )
 def test_a_count_after_a_numbered_arm_starts_the_next_part(

@@ -210,3 +210,15 @@ def test_lab_measures_are_not_drugs(full_nlp: Language) -> None:
     drugs = [e.text for e in doc.ents if e.label_ == "DRUG"]
     assert "atorvastatin" in drugs
     assert not {"CRP", "ALT", "creatine kinase", "C-reactive protein"} & set(drugs), drugs
+
+
+def test_curated_classes_and_one_drug_under_a_class_tree(full_nlp: Language) -> None:
+    """The corpus synonyms (BC5CDR: "statin" -> Simvastatin, "IFN" -> peginterferon alfa-2b)
+    do not override a curated alias; Cefiderocol, filed under a pharmacologic action (D27.505)
+    and as a chemical structure, is one drug."""
+    doc = full_nlp("Patients took statins. The patient received cefiderocol. "
+                   "Patients were treated with IFN and ribavirin.")
+    got = {e.text: (e.label_, e._.concept_id, e._.is_generic) for e in doc.ents}
+    assert got["statins"] == ("DRUG", "MESH:D019161", True)
+    assert got["cefiderocol"] == ("DRUG", "MESH:D000097602", False)
+    assert got["IFN"][1:] == ("MESH:D007372", False)

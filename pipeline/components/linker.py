@@ -9,7 +9,11 @@ every mention that has a concept. Linking, in order:
    takes the concept it was annotated with most often there (a tie between concepts: no
    answer from this step). The BC5CDR annotators link "toxicity" to Drug-Related Side Effects
    and Adverse Reactions and "nephrotoxicity" to Kidney Diseases, which no MeSH entry term says.
-   A concept the KB does not hold (an id of an older MeSH, as the corpus's) is passed over;
+   A concept the KB does not hold (an id of an older MeSH, as the corpus's) is passed over,
+   and the corpus never overrides a curated alias (`pipeline/rules/kb_curated_aliases.tsv`:
+   "statins" is the class, though BC5CDR's annotators linked "statin" to Simvastatin; "IFN"
+   is Interferons, not peginterferon alfa-2b) nor a drug class listed by its id
+   (`pipeline/rules/kb_class_concepts.txt`);
 1. exact look-up of the normalized mention (`pipeline.kb.normalize_term`: case, hyphens, Greek
    letters, plurals, salts such as "fingolimod hydrochloride") among the KB's names and aliases
    of the same label, then of its form with Roman numerals (`pipeline/rules/kb_roman_numerals.tsv`)
@@ -79,6 +83,10 @@ _TRIM_COLUMNS = ("word", "where")
 _TRIM_PLACES = ("first", "last")
 HEADS_FILE = "kb_link_heads.tsv"
 _HEAD_COLUMNS = ("head", "replacement")
+CURATED_ALIASES_FILE = "kb_curated_aliases.tsv"
+_CURATED_COLUMNS = ("alias", "target")
+_MESH_ID = re.compile(r"MESH:[CD]\d+")
+_HGNC_SYMBOL = re.compile(r"[A-Z][A-Z0-9-]*")
 
 
 def load_adjective_forms(path: Path | None = None) -> list[tuple[str, str]]:
@@ -128,6 +136,38 @@ def load_head_rows(path: Path | None = None) -> list[tuple[str, str]]:
             )
         rows.append((head, replacement))
     return rows
+
+
+def load_curated_aliases(path: Path | None = None) -> list[tuple[str, str]]:
+    """(alias, target) rows of the curated aliases (the KB build's input, read here so the
+    corpus synonyms yield to them), in file order; RuleError naming the file, the line and what
+    was expected for a target that is neither a MeSH id nor an HGNC symbol."""
+    path = path or rule_file(CURATED_ALIASES_FILE)
+    rows: list[tuple[str, str]] = []
+    for lineno, row in read_tsv(path, _CURATED_COLUMNS):
+        alias, target = row["alias"], row["target"]
+        if not (_MESH_ID.fullmatch(target) or _HGNC_SYMBOL.fullmatch(target)):
+            raise RuleError(
+                f"{path}:{lineno}: got {alias!r} -> {target!r}; expected a MeSH concept id "
+                "('MESH:D019161') or an HGNC approved symbol ('IL2')"
+            )
+        rows.append((alias, target))
+    return rows
+
+
+def curated_table(rows: list[tuple[str, str]]) -> dict[str, str]:
+    """Normalized alias -> MeSH id of the curated aliases that name a MeSH concept (HGNC
+    symbols are cytokines, which the linker does not link); an alias normalized alike to two
+    concepts is left out."""
+    table: dict[str, str] = {}
+    clashes: set[str] = set()
+    for alias, target in rows:
+        if not _MESH_ID.fullmatch(target):
+            continue
+        key = normalize_term(alias)
+        if table.setdefault(key, target) != target:
+            clashes.add(key)
+    return {key: cid for key, cid in table.items() if key not in clashes}
 
 
 def head_forms(normalized: str, heads: dict[str, str]) -> list[str]:
@@ -277,6 +317,7 @@ class Linker:
         numeral_words_path: str | None = None,
         class_concepts_path: str | None = None,
         heads_path: str | None = None,
+        curated_aliases_path: str | None = None,
     ) -> None:
         self.name = name
         self.kb_path = kb_path
@@ -285,6 +326,9 @@ class Linker:
             load_adjective_forms(Path(adjective_forms_path) if adjective_forms_path else None),
             load_trim_rows(Path(trims_path) if trims_path else None),
             load_head_rows(Path(heads_path) if heads_path else None),
+        )
+        self._use_curated(
+            load_curated_aliases(Path(curated_aliases_path) if curated_aliases_path else None)
         )
         self.roman = RomanNumerals.load(
             Path(roman_numerals_path) if roman_numerals_path else None,
@@ -317,6 +361,11 @@ class Linker:
         # normalized as mentions are ("disorders" -> "disorder")
         self.heads = {normalize_term(h): normalize_term(r) for h, r in head_rows}
 
+    def _use_curated(self, rows: list[tuple[str, str]]) -> None:
+        """Let these curated aliases win over the corpus synonyms."""
+        self.curated_rows = rows
+        self.curated = curated_table(rows)
+
     @property
     def kb(self) -> KnowledgeBase:
         if self._kb is None:
@@ -331,7 +380,13 @@ class Linker:
         self._is_class.clear()
 
     def _corpus_uncached(self, label: str, text: str) -> str | None:
-        return self._synonym(label, normalize_term(text))
+        norm = normalize_term(text)
+        return self._curated(label, norm) or self._synonym(label, norm)
+
+    def _curated(self, label: str, norm: str) -> str | None:
+        """The concept of the label a curated alias gives a normalized text."""
+        cid = self.curated.get(norm)
+        return cid if cid is not None and self.kb.label_of(cid) == label else None
 
     def _synonym(self, label: str, norm: str) -> str | None:
         """The corpus's concept for a normalized text, also for its plural in -as/-ias/-is;
@@ -346,12 +401,17 @@ class Linker:
         return cid
 
     def _exact(self, label: str, norm: str) -> str | None:
-        """Steps 0 and 1 for one normalized form."""
-        cid = self._synonym(label, norm)
-        if cid is not None:
-            return cid
+        """Steps 0 and 1 for one normalized form: a curated alias of the label's concept, else
+        the KB's concept when it is a listed class, else the corpus's, else the KB's."""
+        curated = self._curated(label, norm)
+        if curated is not None:
+            return curated
         found = self.kb.lookup(norm, label)
-        return found[0].concept_id if found else None
+        dictionary = found[0].concept_id if found else None
+        if dictionary is not None and dictionary in self.classes.ids:
+            return dictionary
+        cid = self._synonym(label, norm)
+        return cid if cid is not None else dictionary
 
     def _link_uncached(self, label: str, text: str) -> str | None:
         norm = normalize_term(text)
@@ -434,8 +494,16 @@ class Linker:
         return self._link(label, text)
 
     def corpus_concept(self, label: str, text: str) -> str | None:
-        """Step 0 alone: the concept the training corpus gave this text most often."""
+        """Step 0 alone: the concept the training corpus gave this text most often (a curated
+        alias's, where the text is one)."""
         return self._corpus(label, text)
+
+    def _kept(self, concept_id: str, text: str) -> bool:
+        """A dictionary match's concept the corpus does not override: a class listed by its id,
+        or the concept the text's curated alias names."""
+        if concept_id in self.classes.ids:
+            return True
+        return self.curated.get(normalize_term(text)) == concept_id
 
     def is_class(self, concept_id: str) -> bool:
         """The concept names a class of drugs (see `ClassConcepts.covers`); cached per id."""
@@ -460,9 +528,12 @@ class Linker:
                 attrs.concept_id = concept_id
             elif not attrs.is_abbreviation:
                 # a dictionary match's concept yields to the corpus's: the annotators' choice
-                # among MeSH's near-synonyms ("dyskinesia" -> Dyskinesia, Drug-Induced)
+                # among MeSH's near-synonyms ("dyskinesia" -> Dyskinesia, Drug-Induced); not a
+                # listed class's nor a curated alias's ("statins" is no Simvastatin)
                 corpus = self.corpus_concept(label, ent.text)
-                if corpus is not None and corpus != concept_id:
+                if corpus is not None and corpus != concept_id and not self._kept(
+                    concept_id, ent.text
+                ):
                     concept_id = attrs.concept_id = corpus
             if concept_id is None:
                 continue
@@ -477,7 +548,7 @@ class Linker:
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
         """Write `linker.json` (settings) and the rule lists the linker uses, under their
         shipped names and in the formats their loaders read: Roman numerals and their words,
-        corpus synonyms, adjective forms, trims, head words and drug classes."""
+        corpus synonyms, adjective forms, trims, head words, drug classes and curated aliases."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_json(
@@ -491,6 +562,7 @@ class Linker:
         write_tsv(path / ADJECTIVE_FORMS_FILE, _ADJECTIVE_COLUMNS, self.adjective_forms)
         write_tsv(path / TRIMS_FILE, _TRIM_COLUMNS, self.trim_rows)
         write_tsv(path / HEADS_FILE, _HEAD_COLUMNS, self.head_rows)
+        write_tsv(path / CURATED_ALIASES_FILE, _CURATED_COLUMNS, self.curated_rows)
         self.classes.to_disk(path)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> Linker:
@@ -515,6 +587,8 @@ class Linker:
         )
         if (path / CLASS_CONCEPTS_FILE).exists():
             self.classes = ClassConcepts.load(path / CLASS_CONCEPTS_FILE)
+        if (path / CURATED_ALIASES_FILE).exists():
+            self._use_curated(load_curated_aliases(path / CURATED_ALIASES_FILE))
         self._link.cache_clear()
         self._corpus.cache_clear()
         self._is_class.clear()
@@ -534,6 +608,7 @@ class Linker:
         "numeral_words_path": None,
         "class_concepts_path": None,
         "heads_path": None,
+        "curated_aliases_path": None,
     },
 )
 def make_linker(
@@ -550,11 +625,12 @@ def make_linker(
     numeral_words_path: str | None,
     class_concepts_path: str | None,
     heads_path: str | None,
+    curated_aliases_path: str | None,
 ) -> Linker:
     return Linker(
         nlp, name, kb_path=kb_path, min_similarity=min_similarity, min_length=min_length,
         synonyms_path=synonyms_path, adjective_forms_path=adjective_forms_path,
         trims_path=trims_path, roman_numerals_path=roman_numerals_path,
         numeral_words_path=numeral_words_path, class_concepts_path=class_concepts_path,
-        heads_path=heads_path,
+        heads_path=heads_path, curated_aliases_path=curated_aliases_path,
     )

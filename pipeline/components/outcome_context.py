@@ -19,7 +19,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy
@@ -96,8 +96,9 @@ class DocContext:
         self.cohort: int | None = None
         self.remaining: int | None = None
         self.cohort_population: str | None = None
-        # arm sizes stated in the document: arm key (`Figure.arm_keys`) -> n
-        self.arm_sizes: dict[str, int] = {}
+        # arm sizes stated in the document: arm key (`Figure.arm_keys`) -> n; None when two
+        # stated sizes of one key differ ("prednisone (n = 50) ... prednisone (n = 48)")
+        self.arm_sizes: dict[str, int | None] = {}
         # the sizes of arms of several drugs by each drug ("EPI-TAM, n = 174": epirubicin and
         # tamoxifen), for an arm later named by one of them ("72.6% with EPI"); None when two
         # such arms of different sizes share the drug
@@ -105,6 +106,10 @@ class DocContext:
         # the arms named so far (one tuple of keys per arm), and those of the sentence at hand
         self.arms_seen: list[tuple[str, ...]] = []
         self.sentence_arms: list[tuple[str, ...]] = []
+        # an arm named by an arm noun and a label: its key -> its name as the document first
+        # wrote it with its noun ("group 1"), and each row's arm key (by outcome_id)
+        self.arm_names: dict[str, str] = {}
+        self.row_arm_keys: dict[str, str] = {}
         self._text = doc_text
         self._randomized: bool | None = None
 
@@ -125,13 +130,37 @@ class DocContext:
             self._randomized = lex.randomized_re.search(self._text) is not None
         return self._randomized or any(not set(keys) & set(seen) for seen in self.arms_seen)
 
+    def note_arm_name(self, arm: str, keys: tuple[str, ...], lex: Lexicon) -> None:
+        """Remember the name of an arm written as an arm noun and a label ("group 1", "Arm A"),
+        the noun in lower case, for its key ("1", "a")."""
+        words = arm.split()
+        if keys and len(words) == 2 and words[0].lower() in lex.arm_nouns:
+            self.arm_names.setdefault(keys[0], f"{words[0].lower()} {words[1]}")
+
+    def named_arms(self, rows: list[OutcomeFigure]) -> list[OutcomeFigure]:
+        """The rows with one name for each arm named by a label: "group 1" also where a row's
+        text said "arm 1" or "1" (`note_arm_name`)."""
+        out = []
+        for row in rows:
+            name = self.arm_names.get(self.row_arm_keys.get(row.outcome_id, ""))
+            out.append(row if name is None or name == row.arm else replace(row, arm=name))
+        return out
+
     def arm_size(self, keys: tuple[str, ...]) -> int | None:
         """The stated size of the arm `keys` name (its text key first, then its drug, then an
-        arm of several drugs that holds its drug)."""
-        size = next((self.arm_sizes[k] for k in keys if k in self.arm_sizes), None)
-        if size is None:
-            size = next((self.part_sizes[k] for k in keys if k in self.part_sizes), None)
-        return size
+        arm of several drugs that holds its drug: "with TAM" is the arm of TAM alone where there
+        is one, else the arms with TAM when they agree in size); None when the first key with a
+        stated size has two ("prednisone" of arms of 50 and 48): a wrong denominator is worse
+        than none."""
+        for k in keys:
+            if k in self.arm_sizes:
+                return self.arm_sizes[k]
+        return next((self.part_sizes[k] for k in keys if k in self.part_sizes), None)
+
+    def note_size(self, key: str, n: int) -> None:
+        """An arm's stated size; one key stated with two sizes has none."""
+        known = self.arm_sizes.get(key, n)
+        self.arm_sizes[key] = n if known == n else None
 
     def in_range(self, start: int, end: int) -> list[Mention]:
         lo = bisect.bisect_left(self.mention_starts, start)
@@ -252,7 +281,7 @@ class _Arm:
         keys = f.arm_keys
         if not keys:
             return None
-        others = frozenset(v for k, v in ctx.arm_sizes.items() if k not in keys)
+        others = frozenset(v for k, v in ctx.arm_sizes.items() if k not in keys and v is not None)
         pooled = any(not set(keys) & set(other) for other in ctx.sentence_arms)
         return cls(ctx.arm_size(keys), others, ctx.multi_arm(keys, lex), pooled)
 
@@ -321,7 +350,8 @@ def _follow_cohort(
         if f.pct is not None:
             # a share of no known arm may be of an arm whose size was stated ("In the LED group
             # (n=18), ... six (33.3%)"): the count and the percentage check it
-            pool = cands if arm is not None else [*cands, *reversed(ctx.arm_sizes.values())]
+            sizes = [v for v in reversed(ctx.arm_sizes.values()) if v is not None]
+            pool = cands if arm is not None else [*cands, *sizes]
             n.den = next(
                 (c for c in pool if pct_consistent(n.num, c, f.pct, f.pct_decimals)), None
             )
@@ -397,6 +427,23 @@ def _arm_drugs(f: Figure, ctx: DocContext, sm: SentenceMentions) -> list[Mention
     return [m for m in _arm_mentions(f, ctx, sm.base) if m.label == DRUG]
 
 
+def combined_drugs(sm: SentenceMentions, text: str, drug: Mention) -> tuple[int, int]:
+    """Sentence offsets of the arm `drug` is given in: with the drugs joined to it
+    ("methotrexate plus prednisone", `Lexicon.combination_re`), and a monotherapy word right
+    after it ("prednisone alone")."""
+    drugs, base, joined = sm.drugs, sm.base, sm.lex.combination_re
+    first = last = sm.drugs.index(drug)
+    while first > 0 and joined.fullmatch(text, drugs[first - 1].end - base,
+                                         drugs[first].start - base):  # fmt: skip
+        first -= 1
+    while last + 1 < len(drugs) and joined.fullmatch(text, drugs[last].end - base,
+                                                     drugs[last + 1].start - base):  # fmt: skip
+        last += 1
+    end = drugs[last].end - base
+    alone = sm.lex.monotherapy_re.match(text, end) if first == last else None
+    return drugs[first].start - base, alone.end() if alone else end
+
+
 def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
               sm: SentenceMentions) -> None:  # fmt: skip
     """Tie each figure of a sentence to its arm before any of them is resolved (an arm's size
@@ -410,8 +457,11 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         if f.arm is None and not f.arm_pooled:
             drug = following_drug(sm, text, f)
             if drug is not None:
-                f.arm = (drug.start - sm.base, drug.end - sm.base)
+                f.arm = combined_drugs(sm, text, drug)
         f.arm_keys = _arm_keys(f, text, ctx, sm)
+        arm = arm_text(f, text)
+        if arm is not None:
+            ctx.note_arm_name(arm, f.arm_keys, sm.lex)
     ctx.note_arms([f.arm_keys for f in figures])
 
 
@@ -445,7 +495,7 @@ def _group_size(
             if drug is not None and 0 <= f.start + sm.base - drug.end <= 4 and "(" in before:
                 size_keys.append(drug.concept_id or drug.text.lower())
         for key in size_keys:
-            ctx.arm_sizes[key] = n.count
+            ctx.note_size(key, n.count)
         if size_keys:
             ctx.note_arm(tuple(size_keys))
         drugs = _arm_drugs(f, ctx, sm)
@@ -490,7 +540,7 @@ def size_arm(f: Figure, text: str, sm: SentenceMentions) -> tuple[int, int] | No
     if k >= 0:
         e = sm.drugs[k].end - sm.base
         if 0 <= f.start - e <= 40 and lex.dose_between_re.fullmatch(text, e, f.start):
-            s = sm.drugs[k].start - sm.base
+            s, e = combined_drugs(sm, text, sm.drugs[k])
             # "no pyridoxine (n = 68)": the arm without the drug (but "nonusers of aspirin
             # (n = 6883)" are subjects named by their use of it, no arm)
             words = text[max(0, s - 12) : s].split()
@@ -559,6 +609,8 @@ def resolve_figure(
     if disease is None:
         disease = ctx.main(DISEASE)
     start, end = base + f.start, base + f.end
+    if arm is not None and f.arm_keys:
+        ctx.row_arm_keys[f"{sent_idx}:{start}"] = f.arm_keys[0]
     return OutcomeFigure(
         outcome_id=f"{sent_idx}:{start}",
         sent_idx=sent_idx,

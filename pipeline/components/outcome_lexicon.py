@@ -78,6 +78,7 @@ class Lexicon:
         self.formulation = sets["formulation_words"]
         self.arm_nouns = sets["arm_nouns"]
         self.pooled_arm_nouns = sets["pooled_arm_nouns"]
+        self.monotherapy_words = sets["monotherapy_words"]
         self.finding_of = sets["finding_prepositions"]
         self.boundaries = sets["strong_boundaries"]
         self.connectors = sets["list_connectors"]
@@ -269,8 +270,16 @@ class Lexicon:
         )
 
     def _build_arm_regexes(self, data: dict[str, Any]) -> None:
-        """Arm phrases after a list of figures, after one figure, before one figure."""
+        """Arm phrases (after a list of figures, after one figure, before one figure), an arm's
+        stated size, and the parts of a total split by arm."""
         arm_nouns = _alt(self.arm_nouns)
+        self._build_arm_phrase_regexes(data, arm_nouns)
+        self._build_arm_size_regexes(data, arm_nouns)
+        self._build_arm_part_regexes(data, arm_nouns)
+
+    def _build_arm_phrase_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
+        """The arm a figure's text names: after a list of figures or one figure, before one;
+        and whether a sentence or document names or compares arms at all."""
         word = r"[\w/+\-·]+"
         self.arm_list_re = re.compile(
             rf"\s*\)?\s*,?\s*(?:in|for|with|among|on|of)\s+(?:the\s+)?(?P<list>.+?)"
@@ -285,10 +294,11 @@ class Lexicon:
             rf"(?P<noun>{arm_nouns})\b",
             re.IGNORECASE,
         )
-        # "in group B", "in arm A" (the arm noun first, then a short label)
+        # "in group B", "in arm A" (the arm noun first, then a short label; the arm's name is
+        # both, as in its size's "group B (n = 30)")
         self.arm_label_re = re.compile(
-            rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?(?:{arm_nouns})\s+"
-            rf"(?P<arm>[A-Z0-9][\w+-]{{0,10}})\b"
+            rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?"
+            rf"(?P<arm>(?:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\b"
         )
         self.arm_control_re = re.compile(
             rf"\s*\)?\s*(?:with|on|in|for|receiving|given)\s+(?:the\s+)?"
@@ -299,6 +309,21 @@ class Lexicon:
             rf"\bthe\s+(?P<arm>[^()\[\],;]{{1,40}}?)\s+(?:{arm_nouns})\s*(?:[(\[]|,)\s*$",
             re.IGNORECASE,
         )
+        # a sentence that names an arm ("in the imiquimod group", "arm B", "the two groups",
+        # "with placebo"): the cases of a disease it counts occurred in the trial's subjects
+        self.arm_named_re = re.compile(
+            rf"\b(?:{arm_nouns})\b|\b(?:{_alt(data['arm_drug_links'])})\s+(?:the\s+)?"
+            rf"(?:{_alt_spaced(data['control_arms'])})\b",
+            re.IGNORECASE,
+        )
+        # "randomized", "randomly": the document compares arms
+        self.randomized_re = re.compile(
+            rf"\b(?:{_alt(data['randomization_words'])})\b", re.IGNORECASE
+        )
+
+    def _build_arm_size_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
+        """What names the arm an "(n = N)" size is of: a bracket label, an arm noun and its
+        label, a control arm, a drug past its dose; drugs combined into one arm."""
         # an arm's size "(n = 453)": its label inside the bracket ("(ddAT, n = 191", "(group A;
         # n = 30"), or its control arm right before the bracket ("placebo (n = 125"); a drug
         # arm with its dose ("letrozole 2.5 mg daily (n = 453") is read from the drug mentions
@@ -309,28 +334,33 @@ class Lexicon:
         # with a capital and no lower-case word in it ("A", "E120", "ddAT", "AC-DOC"; not
         # "ER-positive", "Europe")
         self.regimen_label_re = re.compile(r"(?=.*[A-Z])(?!.*[a-z]{3})[A-Za-z0-9+/-]{1,12}")
-        # a sentence that names an arm ("in the imiquimod group", "arm B", "the two groups",
-        # "with placebo"): the cases of a disease it counts occurred in the trial's subjects
-        self.arm_named_re = re.compile(
-            rf"\b(?:{arm_nouns})\b|\b(?:{_alt(data['arm_drug_links'])})\s+(?:the\s+)?"
-            rf"(?:{_alt_spaced(data['control_arms'])})\b",
-            re.IGNORECASE,
-        )
         # an arm's size after its arm noun and label: "group A (n = 55)", "Arm II (n=20)"
         self.size_noun_label_re = re.compile(
             rf"\b(?P<arm>(?i:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\s*[(\[]\s*$"
-        )
-        # "randomized", "randomly": the document compares arms
-        self.randomized_re = re.compile(
-            rf"\b(?:{_alt(data['randomization_words'])})\b", re.IGNORECASE
         )
         self.size_control_re = re.compile(
             rf"\b(?P<arm>(?:{_alt(data['control_arms'])})(?:\s+(?:{arm_nouns}))?)\s*[(\[]\s*$",
             re.IGNORECASE,
         )
-        # the parts of a total split by arm in a bracket: "(6 [patients] treated with letrozole
-        # and 7 with placebo)", "(74 placebo, 62 tamoxifen)" (each part's arm after it, a link
-        # word optional), "(CT-P6: 10; trastuzumab: 7)", "(drug A, 6; placebo, 7)" (before it)
+        alone = self.monotherapy_words
+        dose = _alt(self.units | self.count_blockers_after | alone | {"/", "per"})
+        # (each number whole, "(?![\d.,])": a run of digits split in every way backtracked
+        # exponentially on "letrozole 1111111111111111111111 x (n = 453)")
+        self.dose_between_re = re.compile(
+            rf"(?:\s*(?:\d[\d.,]*(?![\d.,])|(?i:{dose})(?![\w])))*\s*[(\[]\s*$"
+        )
+        # "methotrexate plus prednisone": the text between drugs given as one arm
+        self.combination_re = re.compile(
+            rf"\s*(?:{_alt_spaced(data['combination_joiners'])})\s*", re.IGNORECASE
+        )
+        # "prednisone alone": the word after an arm's drug that is part of the arm's name
+        self.monotherapy_re = re.compile(rf"\s+(?:{_alt(alone)})\b", re.IGNORECASE)
+
+    def _build_arm_part_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
+        """The parts of a total split by arm in a bracket: "(6 [patients] treated with
+        letrozole and 7 with placebo)", "(74 placebo, 62 tamoxifen)" (each part's arm after it,
+        a link word optional), "(CT-P6: 10; trastuzumab: 7)", "(drug A, 6; placebo, 7)" (before
+        it)."""
         label = r"(?P<arm>[^\W\d_][^,;:=()\[\]]*?)"
         words = _alt(w for w in self.connectors if w[0].isalpha())
         joiner = rf"(?:[,;]\s*(?:(?:{words})\s+)?|\s(?:{words})\s+)"
@@ -342,12 +372,6 @@ class Lexicon:
         )
         self.part_arm_before_re = re.compile(
             rf"\s*(?P<sep>{joiner})?(?:the\s+)?{label}\s*[:=,]\s*", re.IGNORECASE
-        )
-        dose = _alt(self.units | self.count_blockers_after | {"/", "per"})
-        # (each number whole, "(?![\d.,])": a run of digits split in every way backtracked
-        # exponentially on "letrozole 1111111111111111111111 x (n = 453)")
-        self.dose_between_re = re.compile(
-            rf"(?:\s*(?:\d[\d.,]*(?![\d.,])|(?i:{dose})(?![\w])))*\s*[(\[]\s*$"
         )
 
     def passes(self, text: str, start: int = 0, end: int | None = None) -> bool:

@@ -176,6 +176,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "non_arm_label_words",
     "randomization_words",
     "pooled_arm_nouns",
+    "combination_joiners",
+    "monotherapy_words",
     *SCOPE_LISTS,
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")

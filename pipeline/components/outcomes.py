@@ -197,6 +197,8 @@ class OutcomeExtractor:
             if ctx is None:
                 ctx = DocContext(doc, doc_text, offsets.idx, offsets.ends)
             figures.extend(self._sentence_figures(sent, sent_idx, parser, ctx, offsets))
+        if ctx is not None:
+            figures = ctx.named_arms(figures)  # one name an arm, once the document is read
         doc._.outcomes = [f.as_dict() for f in figures]
         spans = []
         for f in figures:

@@ -5,6 +5,11 @@ line; a bad line raises `RuleError` naming the file, the line and what was expec
 that file's format back (`to_disk`, for the components that save their lists). Used by
 `biotab_fusion` (a dictionary match of a class is kept when the model did not tag it) and
 `biotab_linker` (a mention of a class gets `Span._.is_generic = True`).
+
+A tree prefix makes a class only of a DRUG concept that is no named chemical structure: MeSH
+files some single drugs under a pharmacologic action too (Cefiderocol, D27.505.519.914... and
+D03...), and some concepts under D27.505 are no drugs ("Metabolic Side Effects of Drugs and
+Substances", D27.505.389, a DISEASE).
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.kb import Concept
+from pipeline.labels import DRUG
+from pipeline.nlp import CHEMICAL_STRUCTURE_BRANCHES
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, read_lines, write_word_list
 
@@ -58,10 +65,14 @@ class ClassConcepts:
         write_word_list(folder / CLASS_CONCEPTS_FILE, self.entries())
 
     def covers(self, concept: Concept | None) -> bool:
-        """`concept` is a class: listed, or with a tree number under a listed prefix."""
+        """`concept` is a class: listed, or a DRUG concept with a tree number under a listed
+        prefix and none in a chemical-structure branch (`pipeline.nlp.CHEMICAL_STRUCTURE_BRANCHES`:
+        a tree number there makes it one substance, whatever action it is also filed under)."""
         if concept is None:
             return False
         if concept.concept_id in self.ids:
             return True
-        return any(t == p or t.startswith(p + ".") for t in concept.tree_numbers
-                   for p in self.trees)
+        trees = concept.tree_numbers
+        if concept.label != DRUG or any(t.startswith(CHEMICAL_STRUCTURE_BRANCHES) for t in trees):
+            return False
+        return any(t == p or t.startswith(p + ".") for t in trees for p in self.trees)

@@ -21,6 +21,7 @@ from pipeline import tokenizer as _tokenizer  # noqa: F401  (registers biotab.to
 from pipeline.collector import collector_paused
 from pipeline.components.abbreviations import BoundedAbbreviationDetector
 from pipeline.kb import KnowledgeBase
+from pipeline.kb.classes import CHEMICAL_STRUCTURE_BRANCHES
 from pipeline.paths import ner_model_dir
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,6 @@ COMPONENT_MODULES = (
 )
 
 
-#: MeSH branches of named chemical structures (inorganic, organic, heterocyclic, polycyclic).
-CHEMICAL_STRUCTURE_BRANCHES = ("D01", "D02", "D03", "D04")
 
 
 def register_components() -> None:

@@ -20,9 +20,11 @@ from pathlib import Path
 
 from pipeline.kb import Concept
 from pipeline.labels import DRUG
-from pipeline.nlp import CHEMICAL_STRUCTURE_BRANCHES
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, read_lines, write_word_list
+
+#: MeSH branches of named chemical structures (inorganic, organic, heterocyclic, polycyclic).
+CHEMICAL_STRUCTURE_BRANCHES = ("D01", "D02", "D03", "D04")
 
 CLASS_CONCEPTS_FILE = "kb_class_concepts.txt"
 _TREE = re.compile(r"[A-Z]\d\d(?:\.\d{3})*")
@@ -66,7 +68,7 @@ class ClassConcepts:
 
     def covers(self, concept: Concept | None) -> bool:
         """`concept` is a class: listed, or a DRUG concept with a tree number under a listed
-        prefix and none in a chemical-structure branch (`pipeline.nlp.CHEMICAL_STRUCTURE_BRANCHES`:
+        prefix and none in a chemical-structure branch (`CHEMICAL_STRUCTURE_BRANCHES`:
         a tree number there makes it one substance, whatever action it is also filed under)."""
         if concept is None:
             return False

@@ -74,6 +74,27 @@ def test_negation_of_cases_and_patients(
 
 
 @pytest.mark.parametrize(
+    ("text", "mentions"),
+    [
+        ("No patients with lupus developed nephritis.", [("lupus", "D"), ("nephritis", "D")]),
+        ("None of the patients with lupus developed nephritis.",
+         [("lupus", "D"), ("nephritis", "D")]),
+        ("No patients with asthma were treated with montelukast.",
+         [("asthma", "D"), ("montelukast", "DRUG")]),
+    ],
+)  # fmt: skip
+def test_negation_after_the_verb_leaves_the_patients_disease(
+    blank: Language, assertion: ContextAssertion, text: str, mentions: list[tuple[str, str]]
+) -> None:
+    """A mention after the clause's verb is what the negation is about: the patients' own
+    disease is there. (Whether that later mention is negated is another matter: the negation's
+    scope ends at the verb after a mention, so it is not; only the first mention is checked.)"""
+    doc = annotate(blank, text, mentions)
+    assertion(doc)
+    assert not doc.ents[0]._.negated, text
+
+
+@pytest.mark.parametrize(
     ("text", "mentions", "expected"),
     [
         (

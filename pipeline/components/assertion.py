@@ -484,19 +484,25 @@ class ContextAssertion:
         return doc
 
     @staticmethod
-    def _negates_phrase(cue: Cue, shield: Cue, scope_end: int, cues: list[Cue]) -> bool:
+    def _negates_phrase(
+        cue: Cue, shield: Cue, scope_end: int, cues: list[Cue], ents: list[Span]
+    ) -> bool:
         """The negation `cue` governs the `negatable` PRESUPPOSED `shield` cue's own phrase ("No
         patients with asthma were enrolled", "no MS patients"): the shield lies in its forward
-        scope with no TERMINATE cue (a preposition, a verb) between them, so the shield does not
-        block it. "No adverse events were reported in patients with asthma" keeps the shield."""
-        return (
+        scope with no TERMINATE cue (a preposition, a verb) between them, and no mention follows
+        the clause's verb, so the shield does not block it. "No adverse events were reported in
+        patients with asthma" and "No patients with lupus developed nephritis" (the negation is
+        of the nephritis: the lupus is there) keep the shield."""
+        if not (
             shield.rule.negatable
             and cue.rule.category == "NEGATED"
             and cue.end <= shield.start < scope_end
-            and not any(
-                c.rule.category == "TERMINATE" and cue.end <= c.start < shield.start for c in cues
-            )
-        )
+        ):
+            return False
+        if any(c.rule.category == "TERMINATE" and cue.end <= c.start < shield.start for c in cues):
+            return False
+        verb = next((c for c in cues if c.rule.after_mention and c.start > shield.start), None)
+        return verb is None or not any(e.start >= verb.end for e in ents)
 
     def _assert(self, sent: Span, ents: list[Span], cues: list[Cue]) -> None:
         shielded: dict[int, list[Cue]] = {}  # mention index -> the PRESUPPOSED cues over it
@@ -514,7 +520,7 @@ class ContextAssertion:
                 for k, ent in enumerate(ents):
                     if not cue.rule.flags(ent.label_) or any(
                         cue.rule.category in s.rule.shields()
-                        and not self._negates_phrase(cue, s, hi, cues)
+                        and not self._negates_phrase(cue, s, hi, cues, ents)
                         for s in shielded.get(k, ())
                     ):
                         continue

@@ -27,18 +27,30 @@ The rules are data, `pipeline/rules/context_rules.jsonl`, one per line, validate
 - `after` (a Matcher pattern) and `after_within` (tokens, default `max_scope`): the rule matches
   only when `after` matches that close before it in its sentence ("but no" is PSEUDO after
   "improvement in": "some improvement in the skin condition, but no alopecia");
+- `followed_by` (a Matcher pattern) and `followed_within` (tokens, default `max_scope`): the rule
+  matches only when `followed_by` starts that close after it in its sentence, with no
+  after_mention verb before it ("no evidence that X can be used", not "... that X caused Y");
+- `elliptical` (true): the rule matches only when no after_mention verb follows it before the next
+  comma, semicolon, colon or the sentence end ("but no alopecia, and thus ...", not "but no rash
+  occurred");
+- `labels` (NEGATED/HYPOTHETICAL/UNCERTAIN only): the mention labels the rule flags (default all;
+  "may be effective" flags the DRUG, not the disease it is for);
+- `negatable` (PRESUPPOSED only, true): a negation of the cue's own phrase reaches its mentions
+  (see below);
 - `comment`: free text.
 
-Within each sentence the cues are matched, overlapping matches resolved (the longest wins, so
-"no increase" beats "no"), and cues inside a mention dropped. A cue's scope runs from the cue in its
+Within each sentence the cues are matched, overlapping matches resolved (the longest wins, so "no
+increase" beats "no"), and cues inside a mention dropped. A cue's scope runs from the cue in its
 direction up to `max_scope` tokens, the sentence edge, a TERMINATE cue, or a cue of another
 category (PSEUDO included, PRESUPPOSED not), whichever comes first. A mention overlapping a cue's
-scope gets the cue's flag unless a PRESUPPOSED scope shields it. Hence "Neither polyneuropathy nor
-thrombosis was observed" negates both, "no other adverse reactions including conjunctivitis,
-blepharitis, oral herpes, keratitis" negates all four but not "minimal xerophthalmia" before "no",
-"There is no direct evidence ... that suggests Aldara can be used in patients with multiple
-sclerosis" negates Aldara but not the multiple sclerosis, and "this drug may be useful in patients
-with extensive active eczema" flags no eczema.
+scope gets the cue's flag unless a PRESUPPOSED scope shields it; a NEGATED cue whose forward scope
+holds a `negatable` PRESUPPOSED cue itself, no TERMINATE cue between, is not shielded against ("No
+patients with asthma were enrolled" negates asthma; "No worsening of MS" does not negate MS). Hence
+"Neither polyneuropathy nor thrombosis was observed" negates both, "no other adverse reactions
+including conjunctivitis, blepharitis, oral herpes, keratitis" negates all four but not "minimal
+xerophthalmia" before "no", "There is no direct evidence ... that suggests Aldara can be used in
+patients with multiple sclerosis" negates Aldara but not the multiple sclerosis, and "this drug may
+be useful in patients with extensive active eczema" flags no eczema.
 """
 
 from __future__ import annotations
@@ -71,7 +83,10 @@ _REQUIRED: dict[str, Any] = {"category": str}
 _OPTIONAL: dict[str, Any] = {
     "literal": str, "pattern": list, "direction": str, "max_scope": int, "comment": str,
     "applies_to": list, "after_mention": bool, "after": list, "after_within": int,
+    "followed_by": list, "followed_within": int, "elliptical": bool, "labels": list,
+    "negatable": bool,
 }  # fmt: skip
+_CLAUSE_ENDS = (",", ";", ":")  # punctuation that ends an elliptical rule's clause
 
 
 @dataclass(frozen=True)
@@ -88,6 +103,11 @@ class ContextRule:
     after_mention: bool = False
     after: tuple[Any, ...] | None = None
     after_within: int | None = None
+    followed_by: tuple[Any, ...] | None = None
+    followed_within: int | None = None
+    elliptical: bool = False
+    labels: tuple[str, ...] | None = None
+    negatable: bool = False
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -108,6 +128,16 @@ class ContextRule:
             out["after"] = list(self.after)
         if self.after_within is not None:
             out["after_within"] = self.after_within
+        if self.followed_by is not None:
+            out["followed_by"] = list(self.followed_by)
+        if self.followed_within is not None:
+            out["followed_within"] = self.followed_within
+        if self.elliptical:
+            out["elliptical"] = True
+        if self.labels is not None:
+            out["labels"] = list(self.labels)
+        if self.negatable:
+            out["negatable"] = True
         if self.comment is not None:
             out["comment"] = self.comment
         return out
@@ -119,6 +149,10 @@ class ContextRule:
     def shields(self) -> tuple[str, ...]:
         """The flags this PRESUPPOSED rule keeps off the mentions in its scope."""
         return self.applies_to or MODIFIERS
+
+    def flags(self, label: str) -> bool:
+        """This modifier rule flags a mention labelled `label`."""
+        return self.labels is None or label in self.labels
 
 
 def _is_pattern(value: Any) -> bool:
@@ -136,7 +170,7 @@ def parse_rule(obj: Any, where: str) -> ContextRule:
         raise RuleError(f"{where}: expected exactly one of the keys 'literal' and 'pattern'")
     if has_literal and not entry["literal"].strip():
         raise RuleError(f"{where}: key 'literal' is empty: expected a cue phrase")
-    for key in ("pattern", "after"):
+    for key in ("pattern", "after", "followed_by"):
         if key in entry and not _is_pattern(entry[key]):
             raise RuleError(
                 f"{where}: key {key!r} is {entry[key]!r}: expected a non-empty list of "
@@ -153,7 +187,10 @@ def parse_rule(obj: Any, where: str) -> ContextRule:
             f"{where}: key 'direction' is not allowed for a {category} rule (expected it only "
             f"for {list(SCOPED)})"
         )
-    allowed_in = {"applies_to": ("TERMINATE", PRESUPPOSED), "after_mention": ("TERMINATE",)}
+    allowed_in = {
+        "applies_to": ("TERMINATE", PRESUPPOSED), "after_mention": ("TERMINATE",),
+        "labels": MODIFIERS, "negatable": (PRESUPPOSED,),
+    }  # fmt: skip
     for key, categories in allowed_in.items():
         if key in entry and category not in categories:
             raise RuleError(
@@ -168,11 +205,19 @@ def parse_rule(obj: Any, where: str) -> ContextRule:
             f"{where}: key 'applies_to' is {entry['applies_to']!r}: expected a non-empty list "
             f"of {list(targets)}"
         )
-    for key in ("max_scope", "after_within"):
+    if "labels" in entry and (
+        not entry["labels"] or not all(isinstance(x, str) and x for x in entry["labels"])
+    ):
+        raise RuleError(
+            f"{where}: key 'labels' is {entry['labels']!r}: expected a non-empty list of mention "
+            "labels"
+        )
+    for key in ("max_scope", "after_within", "followed_within"):
         if key in entry and entry[key] < 1:
             raise RuleError(f"{where}: key {key!r} is {entry[key]}: expected an int >= 1")
-    if "after_within" in entry and "after" not in entry:
-        raise RuleError(f"{where}: key 'after_within' needs the key 'after' (a pattern)")
+    for within, pattern in (("after_within", "after"), ("followed_within", "followed_by")):
+        if within in entry and pattern not in entry:
+            raise RuleError(f"{where}: key {within!r} needs the key {pattern!r} (a pattern)")
     return ContextRule(
         category=category,
         literal=entry.get("literal"),
@@ -184,6 +229,11 @@ def parse_rule(obj: Any, where: str) -> ContextRule:
         after_mention=bool(entry.get("after_mention", False)),
         after=tuple(entry["after"]) if "after" in entry else None,
         after_within=entry.get("after_within"),
+        followed_by=tuple(entry["followed_by"]) if "followed_by" in entry else None,
+        followed_within=entry.get("followed_within"),
+        elliptical=bool(entry.get("elliptical", False)),
+        labels=tuple(entry["labels"]) if "labels" in entry else None,
+        negatable=bool(entry.get("negatable", False)),
     )
 
 
@@ -230,6 +280,7 @@ class ContextAssertion:
         self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._matcher = Matcher(self.nlp.vocab, validate=True)
         self._before = Matcher(self.nlp.vocab, validate=True)  # the rules' `after` contexts
+        self._next = Matcher(self.nlp.vocab, validate=True)  # their `followed_by` contexts
         self._one_token = OneTokenCues()
         longer: list[tuple[Any, ...]] = []  # the patterns left to the Matcher
         for i, rule in enumerate(self.rules):
@@ -243,6 +294,8 @@ class ContextAssertion:
                 longer.append(rule.pattern or ())
             if rule.after is not None:
                 self._add(self._before, key, rule.after, at, rule, "after")
+            if rule.followed_by is not None:
+                self._add(self._next, key, rule.followed_by, at, rule, "followed_by")
         self._rule_of = {
             self.nlp.vocab.strings.add(f"context_rule_{i}"): r for i, r in enumerate(self.rules)
         }
@@ -276,6 +329,33 @@ class ContextAssertion:
                 break
         return lo < start and any(m == key for m, _, _ in self._before(doc[lo:start]))
 
+    def _holds(
+        self, doc: Doc, start: int, end: int, key: int, rule: ContextRule, verbs: list[int]
+    ) -> bool:
+        """The rule's conditions on its context hold for a match at [start, end): `after`,
+        `followed_by` (matching within `followed_within` tokens after it, no verb before the
+        match) and `elliptical` (no verb from the cue to the clause's end). `verbs` are the
+        starts of the after_mention TERMINATE matches ("was", "occurred" ...), sorted."""
+        if rule.after is not None and not self._after_holds(doc, start, key, rule):
+            return False
+        if rule.followed_by is None and not rule.elliptical:
+            return True
+        stop = end
+        while stop < len(doc) and not doc[stop].is_sent_start:
+            stop += 1
+        if rule.elliptical:
+            clause_end = next((i for i in range(end, stop) if doc[i].text in _CLAUSE_ENDS), stop)
+            if any(end <= v < clause_end for v in verbs):
+                return False
+        if rule.followed_by is not None:
+            within = rule.followed_within or self.max_scope
+            first_verb = next((v for v in verbs if v >= end), len(doc))
+            return any(
+                m == key and s < within and end + s <= first_verb
+                for m, s, _ in self._next(doc[end:stop])
+            )
+        return True
+
     def _pattern_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """The Matcher's matches over the doc, in the Matcher's order.
 
@@ -299,10 +379,11 @@ class ContextAssertion:
     def cues(self, doc: Doc) -> list[Cue]:
         """All cue matches in the doc, overlaps resolved (longest first, then leftmost)."""
         raw = [*self._phrases(doc), *self._one_token(doc), *self._pattern_matches(doc)]
+        verbs = sorted(s for m, s, _ in raw if self._rule_of[m].after_mention)
         found = sorted(
             (
                 (s, e, rule) for m, s, e in raw
-                if (rule := self._rule_of[m]).after is None or self._after_holds(doc, s, m, rule)
+                if self._holds(doc, s, e, m, rule := self._rule_of[m], verbs)
             ),
             key=lambda t: (-(t[1] - t[0]), t[0]),
         )  # fmt: skip
@@ -402,21 +483,46 @@ class ContextAssertion:
             self._assert(sent, sent_ents, cues)
         return doc
 
+    @staticmethod
+    def _negates_phrase(
+        cue: Cue, shield: Cue, scope_end: int, cues: list[Cue], ents: list[Span]
+    ) -> bool:
+        """The negation `cue` governs the `negatable` PRESUPPOSED `shield` cue's own phrase ("No
+        patients with asthma were enrolled", "no MS patients"): the shield lies in its forward
+        scope with no TERMINATE cue (a preposition, a verb) between them, and no mention follows
+        the clause's verb, so the shield does not block it. "No adverse events were reported in
+        patients with asthma" and "No patients with lupus developed nephritis" (the negation is
+        of the nephritis: the lupus is there) keep the shield."""
+        if not (
+            shield.rule.negatable
+            and cue.rule.category == "NEGATED"
+            and cue.end <= shield.start < scope_end
+        ):
+            return False
+        if any(c.rule.category == "TERMINATE" and cue.end <= c.start < shield.start for c in cues):
+            return False
+        verb = next((c for c in cues if c.rule.after_mention and c.start > shield.start), None)
+        return verb is None or not any(e.start >= verb.end for e in ents)
+
     def _assert(self, sent: Span, ents: list[Span], cues: list[Cue]) -> None:
-        shielded: dict[int, set[str]] = {}
+        shielded: dict[int, list[Cue]] = {}  # mention index -> the PRESUPPOSED cues over it
         for cue in cues:
             if cue.rule.category == PRESUPPOSED:
                 for lo, hi in self.scope(cue, sent, cues, ents):
                     for k, ent in enumerate(ents):
                         if ent.start < hi and lo < ent.end:
-                            shielded.setdefault(k, set()).update(cue.rule.shields())
+                            shielded.setdefault(k, []).append(cue)
         hits: dict[int, list[tuple[int, int, Cue]]] = {}
         for cue in cues:
             if cue.rule.category not in MODIFIERS:
                 continue
             for lo, hi in self.scope(cue, sent, cues, ents):
                 for k, ent in enumerate(ents):
-                    if cue.rule.category in shielded.get(k, ()):
+                    if not cue.rule.flags(ent.label_) or any(
+                        cue.rule.category in s.rule.shields()
+                        and not self._negates_phrase(cue, s, hi, cues, ents)
+                        for s in shielded.get(k, ())
+                    ):
                         continue
                     if ent.start < hi and lo < ent.end:
                         distance = (

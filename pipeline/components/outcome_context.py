@@ -4,6 +4,7 @@
 ("Fifteen ... enrolled" -> "One patient discontinued" (1 of 15) -> "All remaining patients" (14)
 -> "Twelve of those patients (86%)" (12 of 14)). `resolve_figure` turns a parsed figure into a
 typed `OutcomeFigure` (pipeline/outcomes.py) with those numbers and its drug and disease ties.
+The arm of each figure is tied before (`outcome_arms.note_arms`, re-exported here).
 
 A figure of one arm is taken over that arm's stated size ("group A (n = 55) ... (group A = 5,
 group B = 2)": 5 of 55), never over another arm's; the cohort holds every arm, so it is an arm's
@@ -16,7 +17,6 @@ an arm's size does not replace the cohort for the figures of no arm.
 from __future__ import annotations
 
 import bisect
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -27,6 +27,13 @@ from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.tokens import Doc, Span
 
 import pipeline.extensions  # noqa: F401  (registers the Span attributes read here)
+from pipeline.components.outcome_arms import arm_drugs, arm_mentions, arm_text
+from pipeline.components.outcome_arms import (  # (re-exported: importable from here as before)
+    combined_drugs as combined_drugs,
+)
+from pipeline.components.outcome_arms import following_drug as following_drug
+from pipeline.components.outcome_arms import note_arms as note_arms
+from pipeline.components.outcome_arms import size_arm as size_arm
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_rules import EVENT_MEASURES
@@ -245,19 +252,6 @@ class SentenceMentions:
         return None
 
 
-def following_drug(sm: SentenceMentions, text: str, f: Figure) -> Mention | None:
-    """ "16.5% with azathioprine": the drug named right after the figure."""
-    base = sm.base
-    k = bisect.bisect_left(sm.drug_starts, base + f.end)
-    for m in sm.drugs[k:]:
-        s = m.start - base
-        if s - f.end > 30:
-            break
-        if sm.lex.following_drug_re.fullmatch(text[f.end : s]):
-            return m
-    return None
-
-
 @dataclass
 class _Numbers:
     count: int | None
@@ -381,90 +375,6 @@ def _follow_cohort(
     return True
 
 
-def arm_text(f: Figure, text: str) -> str | None:
-    """The figure's arm as written, with the head it shares with another arm ("low-dose" and
-    "aspirin": "low-dose aspirin")."""
-    if f.arm is None:
-        return None
-    arm = text[f.arm[0] : f.arm[1]].strip()
-    if f.arm_head is not None:
-        arm = f"{arm} {text[f.arm_head[0] : f.arm_head[1]].strip()}"
-    return arm
-
-
-def _arm_mentions(f: Figure, ctx: DocContext, base: int) -> list[Mention]:
-    """The mentions in the figure's arm text and its shared head."""
-    spans = [f.arm, f.arm_head] if f.arm is not None else []
-    return [m for span in spans if span is not None
-            for m in ctx.in_range(base + span[0], base + span[1] + 1)]  # fmt: skip
-
-
-def _arm_keys(f: Figure, text: str, ctx: DocContext, sm: SentenceMentions) -> tuple[str, ...]:
-    """What names the figure's arm across the document: its text without arm nouns and
-    determiners, lower case ("group A", "arm A" and "A": "a"; "the letrozole arm": "letrozole"),
-    then the drug concept the arm is made of when it is one drug, not negated ("no vitamin B6"
-    shares its drug with the other arm)."""
-    arm = arm_text(f, text)
-    if arm is None:
-        return ()
-    lex = sm.lex
-    words = arm.lower().split()
-    name = " ".join(w for w in words if w not in lex.arm_nouns and w not in lex.determiners)
-    keys = [name] if name else []
-    drugs = _arm_drugs(f, ctx, sm)
-    if len(drugs) == 1:
-        keys.append(drugs[0].concept_id or drugs[0].text.lower())
-    return tuple(dict.fromkeys(keys))
-
-
-def _arm_drugs(f: Figure, ctx: DocContext, sm: SentenceMentions) -> list[Mention]:
-    """The drugs the figure's arm is made of (none for an arm without them: "no vitamin B6")."""
-    if f.arm is None:
-        return []
-    words = sm.text[f.arm[0] : f.arm[1]].lower().split()
-    if any(w in sm.lex.negation_words for w in words):
-        return []
-    return [m for m in _arm_mentions(f, ctx, sm.base) if m.label == DRUG]
-
-
-def combined_drugs(sm: SentenceMentions, text: str, drug: Mention) -> tuple[int, int]:
-    """Sentence offsets of the arm `drug` is given in: with the drugs joined to it
-    ("methotrexate plus prednisone", `Lexicon.combination_re`), and a monotherapy word right
-    after it ("prednisone alone")."""
-    drugs, base, joined = sm.drugs, sm.base, sm.lex.combination_re
-    first = last = sm.drugs.index(drug)
-    while first > 0 and joined.fullmatch(text, drugs[first - 1].end - base,
-                                         drugs[first].start - base):  # fmt: skip
-        first -= 1
-    while last + 1 < len(drugs) and joined.fullmatch(text, drugs[last].end - base,
-                                                     drugs[last + 1].start - base):  # fmt: skip
-        last += 1
-    end = drugs[last].end - base
-    alone = sm.lex.monotherapy_re.match(text, end) if first == last else None
-    return drugs[first].start - base, alone.end() if alone else end
-
-
-def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
-              sm: SentenceMentions) -> None:  # fmt: skip
-    """Tie each figure of a sentence to its arm before any of them is resolved (an arm's size
-    "letrozole (n = 453)", `size_arm`; the drug right after it, "28% with docetaxel") and note
-    the arms named (`Figure.arm_keys`, `DocContext.note_arms`): a figure's denominator depends
-    on the arms the sentence and the document name."""
-    text = parser.text
-    for f in figures:
-        if f.n_form and f.arm is None and f.measure == "enrollment":
-            f.arm = size_arm(f, text, sm)  # "letrozole (n = 453)": the arm's size
-        if f.arm is None and not f.arm_pooled:
-            drug = following_drug(sm, text, f)
-            if drug is not None:
-                f.arm = combined_drugs(sm, text, drug)
-        f.arm_keys = _arm_keys(f, text, ctx, sm)
-        arm = arm_text(f, text)
-        if arm is not None:
-            ctx.note_arm_name(arm, f.arm_keys, sm.lex)
-    ctx.note_arms([f.arm_keys for f in figures])
-
-
 def _drug_tie(
     f: Figure, parser: SentenceParser, ctx: DocContext, sm: SentenceMentions
 ) -> tuple[str | None, str | None]:
@@ -473,8 +383,8 @@ def _drug_tie(
     document's main drug."""
     base = sm.base
     if f.arm is not None:
-        arm_drugs = [m for m in _arm_mentions(f, ctx, base) if m.label == DRUG]
-        return arm_text(f, parser.text), arm_drugs[0].concept_id if arm_drugs else None
+        drugs = [m for m in arm_mentions(f, ctx, base) if m.label == DRUG]
+        return arm_text(f, parser.text), drugs[0].concept_id if drugs else None
     drug = sm.nearest(DRUG, base + f.start, base + f.end)
     if drug is None:
         drug = ctx.main(DRUG)
@@ -498,7 +408,7 @@ def _group_size(
             ctx.note_size(key, n.count)
         if size_keys:
             ctx.note_arm(tuple(size_keys))
-        drugs = _arm_drugs(f, ctx, sm)
+        drugs = arm_drugs(f, ctx, sm)
         if len(drugs) > 1:
             for m in drugs:
                 key = m.concept_id or m.text.lower()
@@ -508,51 +418,40 @@ def _group_size(
     return ctx.arm_size(f.arm_keys)
 
 
-def _names_an_arm(m: re.Match[str], sm: SentenceMentions) -> bool:
-    """Is the bracket label before "n = N" an arm? Only with evidence: an arm noun ("group A"),
-    a control arm ("placebo"), a drug, or a regimen's abbreviation ("ddAT", "AC-DOC"); not a
-    subgroup ("women", "stage III", "Europe", "ER-positive", "per-protocol") nor a measurement
-    ("mean age 55", "mean ± SD")."""
-    lex = sm.lex
-    label = m["arm"]
-    words = label.lower().split()
-    if words[0] in lex.size_label_stops or "±" in words or "+/-" in words:
-        return False
-    if any(w in lex.arm_nouns or w in lex.control_arms for w in words):
-        return True
-    s, e = sm.base + m.start("arm"), sm.base + m.end("arm")
-    if any(d.start < e and s < d.end for d in sm.drugs):
-        return True
-    return lex.regimen_label_re.fullmatch(label) is not None
+def _value_unit(f: Figure, n: _Numbers) -> tuple[float, str] | None:
+    """The figure's value and unit (a rate also sets `n`'s denominator and population: per
+    person-years); None for a figure with neither a statistic, a percentage nor a count."""
+    if f.ratio is not None and f.ratio_value is not None:
+        return f.ratio_value, f.ratio
+    if f.rate_per is not None and f.ratio_value is not None:
+        n.den, n.population = f.rate_per, "person-years"
+        return f.ratio_value, "rate"
+    if f.time_unit is not None and f.ratio_value is not None:
+        return f.ratio_value, f.time_unit
+    if f.pct is not None and f.relative:
+        return float(f.pct), "relative_change"
+    if f.pct is not None and f.area:
+        # "hair on about 60% of her head": an extent in one patient, not a share of patients
+        return float(f.pct), "percent_extent"
+    if f.pct is not None and not (f.measure == "enrollment" and n.count is not None):
+        # ("212 (71%) were enrolled": an enrollment row counts subjects)
+        return float(f.pct), "percent"
+    if n.count is not None:
+        return float(n.count), "count"
+    return None
 
 
-def size_arm(f: Figure, text: str, sm: SentenceMentions) -> tuple[int, int] | None:
-    """The arm whose size an "(n = N)" enrollment figure gives, as sentence offsets: its label
-    inside the bracket ("(ddAT, n = 191)", "(group A; n = 30)"), a drug named right before the
-    bracket, past its dose ("letrozole 2.5 mg daily (n = 453)"), an arm noun and its label
-    ("group A (n = 55)") or a control arm ("placebo (n = 125)"); None if none is named there."""
-    lex = sm.lex
-    lo = max(0, f.start - 60)
-    m = lex.size_label_re.search(text, lo, f.start)
-    if m:
-        return (m.start("arm"), m.end("arm")) if _names_an_arm(m, sm) else None
-    k = bisect.bisect_left(sm.drug_starts, sm.base + f.start) - 1
-    if k >= 0:
-        e = sm.drugs[k].end - sm.base
-        if 0 <= f.start - e <= 40 and lex.dose_between_re.fullmatch(text, e, f.start):
-            s, e = combined_drugs(sm, text, sm.drugs[k])
-            # "no pyridoxine (n = 68)": the arm without the drug (but "nonusers of aspirin
-            # (n = 6883)" are subjects named by their use of it, no arm)
-            words = text[max(0, s - 12) : s].split()
-            if words and words[-1].lower() == "of":
-                return None
-            if words and words[-1].lower() in lex.negation_words:
-                s = text.rindex(words[-1], 0, s)
-            return s, e
-    m = lex.size_noun_label_re.search(text, lo, f.start) or lex.size_control_re.search(
-        text, lo, f.start
-    )
-    return (m.start("arm"), m.end("arm")) if m else None
+def _disease_tie(f: Figure, ctx: DocContext, sm: SentenceMentions, base: int) -> Mention | None:
+    """The figure's disease: an event's is the sentence's population disease ("patients with
+    X"), another figure's the nearest disease of the sentence; else the document's main one."""
+    disease: Mention | None
+    if f.measure in EVENT_MEASURES:
+        disease = sm.population_disease
+    else:
+        disease = sm.nearest(DISEASE, base + f.start, base + f.end)
+    if disease is None:
+        disease = ctx.main(DISEASE)
+    return disease
 
 
 def resolve_figure(
@@ -578,36 +477,15 @@ def resolve_figure(
         _enrollment(f, ctx, den_context, n, arm_ctx)
     elif not _follow_cohort(f, ctx, den_context, n, arm_ctx):
         return None
-    if f.ratio is not None and f.ratio_value is not None:
-        value, unit = f.ratio_value, f.ratio
-    elif f.rate_per is not None and f.ratio_value is not None:
-        value, unit = f.ratio_value, "rate"
-        n.den, n.population = f.rate_per, "person-years"
-    elif f.time_unit is not None and f.ratio_value is not None:
-        value, unit = f.ratio_value, f.time_unit
-    elif f.pct is not None and f.relative:
-        value, unit = float(f.pct), "relative_change"
-    elif f.pct is not None and f.area:
-        # "hair on about 60% of her head": an extent in one patient, not a share of patients
-        value, unit = float(f.pct), "percent_extent"
-    elif f.pct is not None and not (f.measure == "enrollment" and n.count is not None):
-        # ("212 (71%) were enrolled": an enrollment row counts subjects)
-        value, unit = float(f.pct), "percent"
-    elif n.count is not None:
-        value, unit = float(n.count), "count"
-    else:
+    value_unit = _value_unit(f, n)
+    if value_unit is None:
         return None
+    value, unit = value_unit
     drug_text, drug_id = _drug_tie(f, parser, ctx, sm)
     base = sent.start_char
     arm = arm_text(f, parser.text)
     group_size = _group_size(f, parser, ctx, sm, n)
-    disease: Mention | None
-    if f.measure in EVENT_MEASURES:
-        disease = sm.population_disease
-    else:
-        disease = sm.nearest(DISEASE, base + f.start, base + f.end)
-    if disease is None:
-        disease = ctx.main(DISEASE)
+    disease = _disease_tie(f, ctx, sm, base)
     start, end = base + f.start, base + f.end
     if arm is not None and f.arm_keys:
         ctx.row_arm_keys[f"{sent_idx}:{start}"] = f.arm_keys[0]

@@ -206,7 +206,7 @@ class Figure:
     arm_head: tuple[int, int] | None = None
     # the figure is of several arms ("in both groups", "in the A and B arms"): it has none
     arm_pooled: bool = False
-    # what names the figure's arm across the document (`outcome_context.note_arms`): its text
+    # what names the figure's arm across the document (`outcome_arms.note_arms`): its text
     # without arm nouns and determiners, lower case ("group A" and "arm A": "a"), and the drug
     # concept the arm is made of
     arm_keys: tuple[str, ...] = ()

@@ -54,139 +54,64 @@ from spacy.tokens import Doc
 
 from pipeline import extensions as _extensions  # noqa: F401
 from pipeline.components import mention_filter as _mention_filter  # noqa: F401  (is_generic)
+from pipeline.components.linker_rules import (
+    ADJECTIVE_FORMS_FILE,
+    CURATED_ALIASES_FILE,
+    HEADS_FILE,
+    NUMERAL_WORDS_FILE,
+    ROMAN_NUMERALS_FILE,
+    TRIMS_FILE,
+    RomanNumerals,
+    curated_table,
+    load_adjective_forms,
+    load_curated_aliases,
+    load_head_rows,
+    load_trim_rows,
+    load_trims,
+    synonym_table,
+    trim_words,
+    write_rule_lists,
+)
 from pipeline.kb import KnowledgeBase, normalize_term
 from pipeline.kb.classes import CLASS_CONCEPTS_FILE, ClassConcepts
-from pipeline.kb.synonyms import COLUMNS as SYNONYM_COLUMNS
 from pipeline.kb.synonyms import SYNONYMS_FILE, Synonym, load_corpus_synonyms
 from pipeline.labels import LINKED
-from pipeline.paths import rule_file
-from pipeline.rules import (
-    RuleError,
-    read_tsv,
-    read_word_list,
-    write_tsv,
-    write_word_list,
-)
+
+# the rule files' names and loaders stay importable from here, where they were first
+__all__ = [
+    "ADJECTIVE_FORMS_FILE",
+    "CURATED_ALIASES_FILE",
+    "HEADS_FILE",
+    "LINKED_LABELS",
+    "NUMERAL_WORDS_FILE",
+    "ROMAN_NUMERALS_FILE",
+    "TRIMS_FILE",
+    "Linker",
+    "RomanNumerals",
+    "curated_table",
+    "head_forms",
+    "load_adjective_forms",
+    "load_curated_aliases",
+    "load_head_rows",
+    "load_trim_rows",
+    "load_trims",
+    "make_linker",
+    "noun_forms",
+    "ratio_length_window",
+    "synonym_table",
+    "trim_words",
+    "trimmed_forms",
+]
 
 LINKED_LABELS = LINKED
 
 _NUMBER = re.compile(r"\d+")
-
-ROMAN_NUMERALS_FILE = "kb_roman_numerals.tsv"
-NUMERAL_WORDS_FILE = "kb_numeral_words.txt"
-_ROMAN_COLUMNS = ("numeral", "number")
-_ROMAN_LETTERS = frozenset("ivxlcdm")
-ADJECTIVE_FORMS_FILE = "kb_adjective_forms.tsv"
-_ADJECTIVE_COLUMNS = ("ending", "replacement")
-TRIMS_FILE = "kb_link_trims.tsv"
-_TRIM_COLUMNS = ("word", "where")
-_TRIM_PLACES = ("first", "last")
-HEADS_FILE = "kb_link_heads.tsv"
-_HEAD_COLUMNS = ("head", "replacement")
-CURATED_ALIASES_FILE = "kb_curated_aliases.tsv"
-_CURATED_COLUMNS = ("alias", "target")
-_MESH_ID = re.compile(r"MESH:[CD]\d+")
-_HGNC_SYMBOL = re.compile(r"[A-Z][A-Z0-9-]*")
-
-
-def load_adjective_forms(path: Path | None = None) -> list[tuple[str, str]]:
-    """(ending, replacement) rows, longest ending first (rows of one length in file order);
-    RuleError naming the file, the line and what was expected."""
-    path = path or rule_file(ADJECTIVE_FORMS_FILE)
-    rows: list[tuple[str, str]] = []
-    for lineno, row in read_tsv(
-        path, _ADJECTIVE_COLUMNS, empty_ok=("replacement",), unique=_ADJECTIVE_COLUMNS
-    ):
-        ending, replacement = row["ending"], row["replacement"]
-        if not ending.isalpha() or not (replacement.isalpha() or not replacement):
-            raise RuleError(
-                f"{path}:{lineno}: got {ending!r} -> {replacement!r}; expected an ending of "
-                "letters and a replacement of letters (or nothing)"
-            )
-        rows.append((ending, replacement))
-    return sorted(rows, key=lambda r: -len(r[0]))
-
-
-def load_trim_rows(path: Path | None = None) -> list[tuple[str, str]]:
-    """(word, where) rows of the trims file, in file order, as written; RuleError naming the
-    file, the line and what was expected."""
-    path = path or rule_file(TRIMS_FILE)
-    rows: list[tuple[str, str]] = []
-    for lineno, row in read_tsv(path, _TRIM_COLUMNS, unique=_TRIM_COLUMNS):
-        if not row["word"].isalpha() or row["where"] not in _TRIM_PLACES:
-            raise RuleError(
-                f"{path}:{lineno}: got {row['word']!r} -> {row['where']!r}; expected a word "
-                f"of letters and where to leave it out: {' or '.join(_TRIM_PLACES)}"
-            )
-        rows.append((row["word"], row["where"]))
-    return rows
-
-
-def load_head_rows(path: Path | None = None) -> list[tuple[str, str]]:
-    """(head, replacement) rows of the heads file, in file order; RuleError naming the file,
-    the line and what was expected."""
-    path = path or rule_file(HEADS_FILE)
-    rows: list[tuple[str, str]] = []
-    for lineno, row in read_tsv(path, _HEAD_COLUMNS, unique=("head",)):
-        head, replacement = row["head"], row["replacement"]
-        if not head.isalpha() or not replacement.isalpha() or head == replacement:
-            raise RuleError(
-                f"{path}:{lineno}: got {head!r} -> {replacement!r}; expected a head word of "
-                "letters and another word of letters to replace it"
-            )
-        rows.append((head, replacement))
-    return rows
-
-
-def load_curated_aliases(path: Path | None = None) -> list[tuple[str, str]]:
-    """(alias, target) rows of the curated aliases (the KB build's input, read here so the
-    corpus synonyms yield to them), in file order; RuleError naming the file, the line and what
-    was expected for a target that is neither a MeSH id nor an HGNC symbol."""
-    path = path or rule_file(CURATED_ALIASES_FILE)
-    rows: list[tuple[str, str]] = []
-    for lineno, row in read_tsv(path, _CURATED_COLUMNS):
-        alias, target = row["alias"], row["target"]
-        if not (_MESH_ID.fullmatch(target) or _HGNC_SYMBOL.fullmatch(target)):
-            raise RuleError(
-                f"{path}:{lineno}: got {alias!r} -> {target!r}; expected a MeSH concept id "
-                "('MESH:D019161') or an HGNC approved symbol ('IL2')"
-            )
-        rows.append((alias, target))
-    return rows
-
-
-def curated_table(rows: list[tuple[str, str]]) -> dict[str, str]:
-    """Normalized alias -> MeSH id of the curated aliases that name a MeSH concept (HGNC
-    symbols are cytokines, which the linker does not link); an alias normalized alike to two
-    concepts is left out."""
-    table: dict[str, str] = {}
-    clashes: set[str] = set()
-    for alias, target in rows:
-        if not _MESH_ID.fullmatch(target):
-            continue
-        key = normalize_term(alias)
-        if table.setdefault(key, target) != target:
-            clashes.add(key)
-    return {key: cid for key, cid in table.items() if key not in clashes}
 
 
 def head_forms(normalized: str, heads: dict[str, str]) -> list[str]:
     """The text with its last word replaced by MeSH's head (a text of two words or more)."""
     rest, _, last = normalized.rpartition(" ")
     return [f"{rest} {heads[last]}"] if rest and last in heads else []
-
-
-def trim_words(rows: list[tuple[str, str]]) -> dict[str, frozenset[str]]:
-    """{"first": words, "last": words} of (word, where) rows, normalized as mentions are."""
-    words: dict[str, set[str]] = {place: set() for place in _TRIM_PLACES}
-    for word, where in rows:
-        words[where].add(normalize_term(word))
-    return {place: frozenset(found) for place, found in words.items()}
-
-
-def load_trims(path: Path | None = None) -> dict[str, frozenset[str]]:
-    """{"first": words, "last": words} the linker may leave out, from the trims file."""
-    return trim_words(load_trim_rows(path))
 
 
 def trimmed_forms(normalized: str, trims: dict[str, frozenset[str]]) -> list[str]:
@@ -206,20 +131,6 @@ def trimmed_forms(normalized: str, trims: dict[str, frozenset[str]]) -> list[str
         if form and text != normalized and text not in out and text not in trims["last"]:
             out.append(text)
     return out
-
-
-def synonym_table(synonyms: list[Synonym]) -> dict[tuple[str, str], str]:
-    """(label, normalized text) -> the concept the corpus annotated most often; ties left out."""
-    counts: dict[tuple[str, str], dict[str, int]] = {}
-    for syn in synonyms:
-        by_id = counts.setdefault((syn.label, normalize_term(syn.term)), {})
-        by_id[syn.concept_id] = by_id.get(syn.concept_id, 0) + syn.count
-    table = {}
-    for key, by_id in counts.items():
-        ranked = sorted(by_id.values(), reverse=True)
-        if len(ranked) == 1 or ranked[0] > ranked[1]:
-            table[key] = max(by_id, key=lambda cid: by_id[cid])
-    return table
 
 
 def noun_forms(normalized: str, forms: list[tuple[str, str]]) -> list[str]:
@@ -252,51 +163,6 @@ def ratio_length_window(length: int, min_similarity: float) -> tuple[int, int]:
     fewest = int(length * (1.0 - slack) / (1.0 + slack)) - 1
     most = int(length * (1.0 + slack) / (1.0 - slack)) + 2
     return max(fewest, 0), most
-
-
-class RomanNumerals:
-    """Roman numerals read as numbers after one of a few words ("type ii" -> "type 2"); only
-    after those ("vitamin c", "factor x" stay as they are)."""
-
-    def __init__(self, numbers: dict[str, str], words: tuple[str, ...]) -> None:
-        self.numbers = numbers  # lower-case numeral -> its value in digits
-        self.words = words
-        numerals = "|".join(sorted(numbers, key=len, reverse=True))
-        self._after = re.compile(rf"\b({'|'.join(map(re.escape, words))}) ({numerals})\b")
-
-    @classmethod
-    def load(
-        cls, numerals_path: Path | None = None, words_path: Path | None = None
-    ) -> RomanNumerals:
-        """From a `numeral<TAB>number` table and a word list (the shipped files by default);
-        RuleError naming the file and line of a bad row."""
-        numerals_path = numerals_path or rule_file(ROMAN_NUMERALS_FILE)
-        numbers: dict[str, str] = {}
-        for lineno, row in read_tsv(numerals_path, _ROMAN_COLUMNS):
-            numeral, number = row["numeral"], row["number"]
-            if not set(numeral) <= _ROMAN_LETTERS or not number.isascii() or not number.isdigit():
-                raise RuleError(
-                    f"{numerals_path}:{lineno}: got {numeral!r} -> {number!r}; expected a "
-                    "lower-case Roman numeral (letters of 'ivxlcdm') and its value in digits"
-                )
-            numbers[numeral] = number
-        words_path = words_path or rule_file(NUMERAL_WORDS_FILE)
-        words = read_word_list(words_path)
-        # an empty alternation would match the empty string: "ii" after any word, or a KeyError
-        for path, found, what in ((numerals_path, numbers, "numeral<TAB>number row"),
-                                  (words_path, words, "word")):
-            if not found:
-                raise RuleError(f"{path}: no {what}; expected at least one")
-        return cls(numbers, words)
-
-    def to_disk(self, folder: Path) -> None:
-        """Write the two files `load` reads, under their shipped names, into `folder`."""
-        write_tsv(folder / ROMAN_NUMERALS_FILE, _ROMAN_COLUMNS, self.numbers.items())
-        write_word_list(folder / NUMERAL_WORDS_FILE, self.words)
-
-    def arabic(self, normalized: str) -> str:
-        """`normalized` with each numeral after one of the words in digits."""
-        return self._after.sub(lambda m: f"{m.group(1)} {self.numbers[m.group(2)]}", normalized)
 
 
 class Linker:
@@ -556,13 +422,10 @@ class Linker:
             {"min_similarity": self.min_similarity, "min_length": self.min_length},
         )
         self.roman.to_disk(path)
-        write_tsv(path / SYNONYMS_FILE, SYNONYM_COLUMNS, (
-            (s.term, s.label, s.concept_id, str(s.count), s.source) for s in self.synonym_rows
-        ))
-        write_tsv(path / ADJECTIVE_FORMS_FILE, _ADJECTIVE_COLUMNS, self.adjective_forms)
-        write_tsv(path / TRIMS_FILE, _TRIM_COLUMNS, self.trim_rows)
-        write_tsv(path / HEADS_FILE, _HEAD_COLUMNS, self.head_rows)
-        write_tsv(path / CURATED_ALIASES_FILE, _CURATED_COLUMNS, self.curated_rows)
+        write_rule_lists(
+            path, synonyms=self.synonym_rows, adjective_forms=self.adjective_forms,
+            trim_rows=self.trim_rows, head_rows=self.head_rows, curated_rows=self.curated_rows,
+        )
         self.classes.to_disk(path)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> Linker:

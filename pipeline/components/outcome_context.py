@@ -11,7 +11,9 @@ group B = 2)": 5 of 55), never over another arm's; the cohort holds every arm, s
 denominator only in a study of one arm (`DocContext.multi_arm`): in a study that compares arms
 an arm's count of unstated size gets none, since a user dividing by a wrong denominator is worse
 off than one told it is unknown (an arm's percentage may still take a size it agrees with), and
-an arm's size does not replace the cohort for the figures of no arm.
+an arm's size does not replace the cohort for the figures of no arm. So too for a count compared
+with another whose arm the sentence does not name ("(13 vs 31)", "in 28 and 15 patients,
+respectively": `Figure.compared`): in a study that compares arms it is one arm's, of unknown size.
 """
 
 from __future__ import annotations
@@ -136,6 +138,13 @@ class DocContext:
         if self._randomized is None:
             self._randomized = lex.randomized_re.search(self._text) is not None
         return self._randomized or any(not set(keys) & set(seen) for seen in self.arms_seen)
+
+    def compares_arms(self, lex: Lexicon) -> bool:
+        """Does the document compare arms at all? It does when it says it randomized or names
+        two arms (so far)."""
+        if self._randomized is None:
+            self._randomized = lex.randomized_re.search(self._text) is not None
+        return self._randomized or len(self.arms_seen) > 1
 
     def note_arm_name(self, arm: str, keys: tuple[str, ...], lex: Lexicon) -> None:
         """Remember the name of an arm written as an arm noun and a label ("group 1", "Arm A"),
@@ -320,7 +329,8 @@ def _arm_candidates(
 
 
 def _follow_cohort(
-    f: Figure, ctx: DocContext, den_context: int | None, n: _Numbers, arm: _Arm | None
+    f: Figure, ctx: DocContext, den_context: int | None, n: _Numbers, arm: _Arm | None,
+    lex: Lexicon,
 ) -> bool:
     """Complete numerator/denominator from the cohort (an arm's figure: `_arm_candidates`);
     False if an "all ..." figure has none."""
@@ -334,6 +344,11 @@ def _follow_cohort(
             cands.append(c)
     if arm is not None:
         cands = _arm_candidates(f, ctx, den_context, arm, cands)
+    # "(13 vs 31)" in a study that compares arms: each count is one arm's, of an arm not named;
+    # the cohort (and a pool "Of the 79 patients,") holds both arms
+    per_arm = arm is None and f.compared and f.pct is None and ctx.compares_arms(lex)
+    if per_arm:
+        cands = []
     if f.all_form and n.count is None:
         remaining = ctx.remaining if ctx.remaining in cands else None
         pool = cands[:1] if not f.remaining else [remaining] if remaining else []
@@ -358,7 +373,7 @@ def _follow_cohort(
         n.num = exact[0] if len(exact) == 1 else None
     if n.population is None and n.den is not None and n.den in cands:
         n.population = ctx.cohort_population
-    if arm is not None and arm.multi:
+    if per_arm or (arm is not None and arm.multi):
         return True  # one arm's figures do not carry the cohort on
     if f.remaining and ctx.remaining is not None and n.den == ctx.remaining:
         ctx.cohort = ctx.remaining
@@ -475,7 +490,7 @@ def resolve_figure(
         pass  # a statistic, not a share of the cohort
     elif f.measure == "enrollment":
         _enrollment(f, ctx, den_context, n, arm_ctx)
-    elif not _follow_cohort(f, ctx, den_context, n, arm_ctx):
+    elif not _follow_cohort(f, ctx, den_context, n, arm_ctx, sm.lex):
         return None
     value_unit = _value_unit(f, n)
     if value_unit is None:

@@ -135,6 +135,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "population_adjective_joiners",
     "total_words",
     "comparison_connectors",
+    "respectively_words",
     "change_verbs",
     "change_nouns",
     "difference_words",

@@ -44,6 +44,7 @@ from pipeline.components.outcome_attach import (
     attach_stats,
     attach_timepoints,
     mark_change_pairs,
+    mark_compared,
     share_arm_heads,
     split_by_arm,
 )
@@ -432,6 +433,7 @@ class OutcomeExtractor:
             | subgroup_sizes(figures, parser.text, lex.scope, [e for _, e in drugs], "enrollment")
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
+        mark_compared(lex, figures, parser, boundary)
         note_arms(figures, parser, ctx, sm)
         out: list[OutcomeFigure] = []
         for f in figures:

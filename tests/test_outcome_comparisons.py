@@ -7,6 +7,9 @@ import pytest
 from spacy.language import Language
 from test_outcome_denominators import by_value, rows
 
+from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_rules import LEXICON_FILE, load_lexicon, resolve
+
 RANDOMIZED = "A total of 120 patients were randomized to docetaxel or placebo. "
 
 
@@ -143,3 +146,55 @@ def test_subjects_of_an_arm_of_more_than_its_drugs_name_no_arm(outcomes_nlp: Lan
     assert got[386.0][5:] == (None, None)
     assert got[383.0][5:] == ("docetaxel alone", 383)
     assert got[20.0][3:] == (20, 383, "docetaxel", 383)
+
+
+EACH = (
+    "The incidence of myalgia was determined in 64 patients pretreated with saline or docetaxel "
+    "before surgery (n = 32 for each). 15 patients in the docetaxel group complained of myalgia "
+    "compared with 18 patients in the saline group, and severe myalgia was reported by five "
+    "patients and three patients, respectively."
+)
+
+
+def test_every_arms_size_is_of_no_one_arm_and_each_arms_denominator(
+    outcomes_nlp: Language,
+) -> None:
+    got = by_value(rows(outcomes_nlp, EACH))
+    # the size of each arm: no arm of its own (not the drug before it), no cohort
+    assert got[32.0][1] == "enrollment" and got[32.0][5:] == (None, 32)
+    assert got[15.0][3:] == (15, 32, "docetaxel", 32)
+    assert got[18.0][3:] == (18, 32, "saline", 32)
+    # compared counts of arms not named: each arm's size, the same for all
+    assert got[5.0][3:5] == (5, 32) and got[3.0][3:5] == (3, 32)
+
+
+@pytest.mark.parametrize(
+    ("size", "count"),
+    [
+        ("A total of 174 patients were randomized, 87 patients in each group.", 87),
+        ("A total of 60 women were randomized to docetaxel or placebo (30 women per arm).", 30),
+    ],
+)
+def test_every_arms_size_in_words(outcomes_nlp: Language, size: str, count: int) -> None:
+    got = by_value(rows(outcomes_nlp, size + " Neutropenia occurred in 28 versus 15 patients. "
+                                             "Rash occurred in 9 patients."))  # fmt: skip
+    assert got[float(count)][5:] == (None, count)
+    assert got[28.0][3:5] == (28, count) and got[15.0][3:5] == (15, count)
+    assert got[9.0][3:5] == (9, count * 2)  # a count of no arm: the cohort
+
+
+@pytest.mark.parametrize(
+    ("after", "each"),
+    [
+        (" for each)", True),
+        (" in each group.", True),
+        (" per arm,", True),
+        (" each", True),
+        (" per month", False),  # a rate of accrual
+        (" each received docetaxel", False),
+        (" in each of them", False),
+    ],
+)
+def test_what_makes_a_size_every_arms(after: str, each: bool) -> None:
+    lex = Lexicon(load_lexicon(resolve(LEXICON_FILE)))
+    assert (lex.each_arm_re.match(after) is not None) is each

@@ -106,7 +106,12 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     on the arms the sentence and the document name."""
     text = parser.text
     for f in figures:
-        if f.arm is None and f.measure == "enrollment" and (
+        if f.measure == "enrollment" and f.count is not None and sm.lex.each_arm_re.match(
+            text, f.end
+        ):
+            f.each_arm = f.arm_pooled = True  # "(n = 32 for each)": every arm's size
+            f.arm = None
+        if f.arm is None and f.measure == "enrollment" and not f.each_arm and (
             f.n_form or (_subjects_counted(f) and ctx.compares_arms(sm.lex))
         ):
             # "letrozole (n = 453)", "Group A (SLNB alone, 55 women)": the arm's size (a count

@@ -118,6 +118,8 @@ class DocContext:
         # an arm named by an arm noun and a label: its key -> its name as the document first
         # wrote it with its noun ("group 1"), and each row's arm key (by outcome_id)
         self.arm_names: dict[str, str] = {}
+        # every arm's size ("(n = 32 for each)"), as stated: one value, or none if two differ
+        self.each_sizes: set[int] = set()
         self.row_arm_keys: dict[str, str] = {}
         self._text = doc_text
         self._randomized: bool | None = None
@@ -167,11 +169,19 @@ class DocContext:
         arm of several drugs that holds its drug: "with TAM" is the arm of TAM alone where there
         is one, else the arms with TAM when they agree in size); None when the first key with a
         stated size has two ("prednisone" of arms of 50 and 48): a wrong denominator is worse
-        than none."""
+        than none. An arm of no stated size has every arm's size, where the document stated one
+        ("(n = 32 for each)")."""
         for k in keys:
             if k in self.arm_sizes:
                 return self.arm_sizes[k]
-        return next((self.part_sizes[k] for k in keys if k in self.part_sizes), None)
+        for k in keys:
+            if k in self.part_sizes:
+                return self.part_sizes[k]
+        return self.each_size() if keys else None
+
+    def each_size(self) -> int | None:
+        """Every arm's size, where the document stated one ("(n = 32 for each)")."""
+        return next(iter(self.each_sizes)) if len(self.each_sizes) == 1 else None
 
     def note_size(self, key: str, n: int) -> None:
         """An arm's stated size; one key stated with two sizes has none."""
@@ -300,7 +310,7 @@ def _enrollment(
         n.den = den_context
     if n.den is None:
         n.num = None
-    if arm is not None and arm.multi:
+    if f.each_arm or (arm is not None and arm.multi):
         return
     ctx.enrolled = ctx.cohort = n.count
     ctx.remaining = None
@@ -348,7 +358,8 @@ def _follow_cohort(
     # the cohort (and a pool "Of the 79 patients,") holds both arms
     per_arm = arm is None and f.compared and f.pct is None and ctx.compares_arms(lex)
     if per_arm:
-        cands = []
+        each = ctx.each_size()
+        cands = [] if each is None else [each]
     if f.all_form and n.count is None:
         remaining = ctx.remaining if ctx.remaining in cands else None
         pool = cands[:1] if not f.remaining else [remaining] if remaining else []
@@ -412,6 +423,9 @@ def _group_size(
     """Record an arm's size from "<arm> (n = 453)" or "120 patients in the X arm"; return the
     size of the figure's arm when the document stated it."""
     keys = list(f.arm_keys)
+    if f.each_arm and n.count is not None:
+        ctx.each_sizes.add(n.count)
+        return n.count
     if f.measure == "enrollment" and n.count is not None:
         size_keys = list(keys)
         if not size_keys and parser.toks[f.ts].lower == "n":

@@ -320,6 +320,12 @@ class Lexicon:
             rf"(?:{_alt_spaced(data['control_arms'])})\b",
             re.IGNORECASE,
         )
+        # "(n = 32 for each)", "87 patients in each group", "30 women per arm": every arm's size
+        self.each_arm_re = re.compile(
+            rf"\s*(?:(?:{_alt(self.prepositions)})\s+)?(?:{_alt(data['each_arm_words'])})"
+            rf"(?:\s+(?:{arm_nouns})\b|\s*(?=[),;.]|$))",
+            re.IGNORECASE,
+        )
         # "randomized", "randomly": the document compares arms
         self.randomized_re = re.compile(
             rf"\b(?:{_alt(data['randomization_words'])})\b", re.IGNORECASE

@@ -136,6 +136,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "total_words",
     "comparison_connectors",
     "respectively_words",
+    "each_arm_words",
     "change_verbs",
     "change_nouns",
     "difference_words",

@@ -198,3 +198,9 @@ def test_every_arms_size_in_words(outcomes_nlp: Language, size: str, count: int)
 def test_what_makes_a_size_every_arms(after: str, each: bool) -> None:
     lex = Lexicon(load_lexicon(resolve(LEXICON_FILE)))
     assert (lex.each_arm_re.match(after) is not None) is each
+
+
+def test_a_range_of_sizes_is_no_size_of_every_arm(outcomes_nlp: Language) -> None:
+    got = by_value(rows(outcomes_nlp, "A total of 69 mice were randomly assigned to 7 groups "
+                                      "(9 to 10 animals per group)."))  # fmt: skip
+    assert got[10.0][5:] == (None, None)

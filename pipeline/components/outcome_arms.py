@@ -106,9 +106,7 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     on the arms the sentence and the document name."""
     text = parser.text
     for f in figures:
-        if f.measure == "enrollment" and f.count is not None and sm.lex.each_arm_re.match(
-            text, f.end
-        ):
+        if _each_arms_size(f, parser, sm):
             f.each_arm = f.arm_pooled = True  # "(n = 32 for each)": every arm's size
             f.arm = None
         if f.arm is None and f.measure == "enrollment" and not f.each_arm and (
@@ -127,6 +125,16 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         if arm is not None:
             ctx.note_arm_name(arm, f.arm_keys, sm.lex)
     ctx.note_arms([f.arm_keys for f in figures])
+
+
+def _each_arms_size(f: Figure, parser: SentenceParser, sm: SentenceMentions) -> bool:
+    """ "(n = 32 for each)", "87 patients in each group": an enrollment count that is every
+    arm's size (not the end of a range: "(9 to 10 animals per group)")."""
+    if f.measure != "enrollment" or f.count is None:
+        return False
+    if parser.lower(f.ts - 1) in ("to", "-", "–") and f.ts >= 2 and parser.toks[f.ts - 2].num:
+        return False
+    return sm.lex.each_arm_re.match(parser.text, f.end) is not None
 
 
 def _subjects_counted(f: Figure) -> bool:

@@ -9,7 +9,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from pipeline.components.outcome_cue_gate import CueGate, cue_matcher, start_pairs
+from pipeline.components.cue_gate import CueGate, cue_matcher, start_pairs
 from pipeline.components.outcome_rules import CueRule
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"

@@ -530,6 +530,7 @@ def test_match_shortcuts_find_what_the_matcher_finds(
     found = {e - s for text in lines for _, s, e in assertion._pattern_matches(blank(text))}
     assert 1 in found and max(found) >= 6
 
+
 def test_one_token_rules_share_no_word() -> None:
     """Two one-token rules matching the same word tie in the overlap resolution and one of them
     is silently lost (a PRESUPPOSED-only terminator 'developed' once hid the after-mention verb

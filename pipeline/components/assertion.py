@@ -292,9 +292,7 @@ class ContextAssertion:
         # the `pattern` rules go to the gate (gate rule index -> match key)
         self._gate_keys = [self.nlp.vocab.strings.add(f"context_rule_{i}") for i, _ in patterned]
         try:
-            self._gate = CueGate(
-                self.nlp, [MatcherPattern(p) for _, p in patterned], validate=True
-            )
+            self._gate = CueGate(self.nlp, [MatcherPattern(p) for _, p in patterned], validate=True)
         except CuePatternError as exc:
             i = patterned[exc.index][0]
             where_i = f"{where}: rule {i + 1}"

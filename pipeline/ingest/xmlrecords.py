@@ -50,8 +50,9 @@ from pipeline.ingest.common import (
     PROLOG_LIMIT,
     CappedStream,
     InputTooLarge,
+    check_head,
     err,
-    head_and_problem,
+    read_head_at,
     too_large,
     unsafe_prolog,
 )
@@ -316,8 +317,8 @@ def _open_file(path: Path, source: str, tags_for_root: Callable[[str], set[str] 
     """The file's prolog (read from its head) and its record tags, or the error row that
     refuses the whole file: a head `check_head` refuses, a prolog declaring entities, no XML
     root, a NUL in the prolog, a root this reader does not know."""
-    head, bad = head_and_problem(path, source, PROLOG_LIMIT, per_record=True,
-                                 limit=max_bytes)
+    at, head = read_head_at(path, PROLOG_LIMIT, max_bytes)  # at: past a blank run
+    bad = check_head(head, source, whole_file=True, path=path, per_record=True, offset=at)
     if bad is not None:
         return bad
     why = unsafe_prolog(head)
@@ -329,8 +330,9 @@ def _open_file(path: Path, source: str, tags_for_root: Callable[[str], set[str] 
     nul = head.find(b"\x00")
     if 0 <= nul < prolog.end:
         # the prolog is the file's, not a record's (each record is wrapped in its root tag)
-        return err(source, "binary_file", f"NUL byte in the XML prolog (at byte {nul}, before "
-                   "the root element's start tag ends); not a text file", f"byte {nul}")
+        return err(source, "binary_file", f"NUL byte in the XML prolog (at byte {at + nul}, "
+                   "before the root element's start tag ends); not a text file",
+                   f"byte {at + nul}")
     tags = tags_for_root(prolog.root)
     if tags is None:
         return err(source, "bad_xml", f"unexpected root element <{prolog.root}> for this "

@@ -424,7 +424,9 @@ def _iter_shards(inputs: Sequence[Path | str | bytes], fmt: str | None,
         if kind is None:
             yield Shard(str(path), "unknown", root=root_s)
             continue
-        if kind == "jsonl" and block_size:
+        # a file refused whole (empty, binary) is one shard: each block would read it to see that
+        if kind == "jsonl" and block_size and head_and_problem(
+                path, "", per_record=True, limit=max_bytes)[1] is None:
             try:
                 n = _count_lines(path, max_bytes)
             except (OSError, EOFError):

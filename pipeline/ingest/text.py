@@ -13,9 +13,12 @@ from pipeline.ingest.common import (
     CappedStream,
     Caps,
     InputTooLarge,
+    blank,
     check_head,
     decode_utf8,
+    empty_file,
     err,
+    read_head_at,
     too_large,
 )
 from pipeline.ingest.text_title import title_of
@@ -27,7 +30,12 @@ def read_text(path: Path, source: str, doc_id: str, *,
               ) -> Iterator[Document | ErrorRecord]:
     """The file as one document. A whole file is held in memory, so it is capped by the
     per-record cap (min of max_record_bytes and max_bytes): a longer one is an error row
-    "record_too_large" and is not read past the cap."""
+    "record_too_large" and is not read past the cap. A file of only whitespace, however long,
+    is "empty_file" (told by its head, `read_head_at`, before it is read whole)."""
+    _, head = read_head_at(path, limit=max_bytes)
+    if head and blank(head):  # whitespace to the end (or the byte cap): not read again whole
+        yield _with_id(empty_file(source), doc_id)
+        return
     cap = Caps(max_bytes, max_record_bytes).record
     chunks: list[bytes] = []
     got = 0

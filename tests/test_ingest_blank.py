@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import ingest_all
 
-from pipeline.ingest import list_shards, read_shard
+from pipeline.ingest import ingest, list_shards, read_shard
 from pipeline.ingest.common import read_head_at
 
 MB = 1 << 20
@@ -121,3 +121,61 @@ def test_a_nul_in_the_xml_prolog_is_named_at_its_true_byte(tmp_path: Path) -> No
     docs, errs = ingest_all(tmp_path)
     assert not docs and sorted(rows(errs)) == sorted(expected)
     assert all(f"(at {e.location}," in e.message for e in errs)
+
+
+# ----------------------------------------------------------------- long blank runs between records
+
+
+def blank_run(n_lines: int, seed: int) -> bytes:
+    units = (b"\n", b"\r\n", b" \n", b"\t \r\n", b"\x0c\n")
+    return b"".join(units[(i * 7 + seed) % len(units)] for i in range(n_lines))
+
+
+def test_a_run_of_blank_lines_is_one_item_of_iter_lines(tmp_path: Path) -> None:
+    """Before: one item per blank line, a Python step each (a JSONL or PubTator file of one
+    record and 256 MB of newlines: minutes); a run is one `BlankLines` per chunk read."""
+    from pipeline.ingest.common import BlankLines, CappedStream, iter_lines
+
+    run = blank_run(1_500_000, 0)
+    p = tmp_path / "a.jsonl"
+    p.write_bytes(b'{"id": "a", "text": "x"}\n' + run + b'{"id": "b", "text": "y"}\n  ')
+    with CappedStream(p, None) as stream:
+        items = list(iter_lines(stream, 1000))
+    assert items[0] == b'{"id": "a", "text": "x"}\n' and items[-2:] == [
+        b'{"id": "b", "text": "y"}\n', b"  "]
+    runs = items[1:-2]
+    assert all(isinstance(r, BlankLines) for r in runs)
+    assert sum(r.count for r in runs if isinstance(r, BlankLines)) == 1_500_000
+    assert len(runs) <= len(run) // MB + 2
+
+
+def test_records_after_long_blank_runs_keep_their_line_numbers(tmp_path: Path) -> None:
+    """Every reader of lines (JSONL, PubTator, BioC JSON lines), read whole and in blocks of a
+    few lines: the same documents and rows, at the lines they are on."""
+    runs = [blank_run(n, i) for i, n in enumerate((3, 400_000, 1, 250_000, 2))]
+    jl = [json.dumps({"id": f"j{i}", "text": "Aspirin."}).encode() + b"\n" for i in range(4)]
+    jl[2] = b'{"id": "broken", \n'
+    bioc = [json.dumps({"id": f"b{i}", "passages": [{"offset": 0, "text": f"Aspirin {i}",
+                                                     "infons": {}}]}).encode() + b"\n"
+            for i in range(4)]
+    pub = [f"{i}|t|Aspirin trial\n{i}|a|Aspirin reduced fever.\n{i}\t0\t7\tAspirin\tChemical\t"
+           "D001241\n".encode() for i in range(1, 5)]
+    files = {"a.jsonl": jl, "b.bioc.jsonl": bioc, "c.pubtator": pub}
+    first_lines = {}
+    for name, records in files.items():
+        data = b"".join(run + rec for run, rec in zip(runs, records, strict=False)) + runs[-1]
+        (tmp_path / name).write_bytes(data)
+        first_lines[name] = [
+            data[:data.index(rec)].count(b"\n") + 1 for rec in records]
+    docs, errs = ingest_all(tmp_path)
+    by_file = {name: [(d.doc_id, d.location) for d in docs if d.source.endswith(name)]
+               for name in files}
+    jlines, blines, plines = (first_lines[n] for n in files)
+    assert by_file["a.jsonl"] == [(f"j{i}", f"line {jlines[i]}") for i in (0, 1, 3)]
+    assert by_file["b.bioc.jsonl"] == [(f"b{i}", f"line {blines[i]}") for i in range(4)]
+    assert by_file["c.pubtator"] == [(str(i + 1), f"line {plines[i]}") for i in range(4)]
+    assert [(e.error, e.location) for e in errs] == [("bad_json", f"line {jlines[2]}")]
+    shards = list_shards([tmp_path], block_size=3)
+    assert len(shards) == 2 + 128  # the JSONL file's blocks start inside the blank runs
+    sharded = [r for s in shards for r in read_shard(s)]
+    assert sharded == list(ingest(tmp_path))

@@ -242,7 +242,7 @@ def detect_format(path: Path, head: bytes | None = None) -> str | None:
     if ext in TEXT_EXTS:
         return "pubtator" if sniff_pubtator(head) else "txt"
     if ext in JSONL_EXTS:
-        first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+        first = head.lstrip(b"\xef\xbb\xbf \t\r\n\f\v").split(b"\n", 1)[0]  # past blank lines
         return "bioc" if b'"passages"' in first else "jsonl"
     if ext == ".xml" or ext == ".bioc":
         return _xml_kind(head)

@@ -19,6 +19,7 @@ from bioc.biocjson.decoder import parse_doc
 from pipeline.documents import Document, ErrorRecord
 from pipeline.ingest.bioc_document import to_documents
 from pipeline.ingest.common import (
+    BlankLines,
     CappedStream,
     Caps,
     HugeNumber,
@@ -145,8 +146,12 @@ def _json_line(line: bytes | int, i: int, source: str, caps: Caps
 
 def _json_lines(path: Path, source: str, caps: Caps
                 ) -> Iterator[tuple[str, dict[str, Any] | ErrorRecord]]:
+    i = 0
     with CappedStream(path, caps.max_bytes) as stream:
-        for i, line in enumerate(iter_lines(stream, caps.record), 1):
+        for line in iter_lines(stream, caps.record):
+            i += line.count if isinstance(line, BlankLines) else 1
+            if isinstance(line, BlankLines):
+                continue
             item = _json_line(line, i, source, caps)
             if item is not None:
                 yield item

@@ -84,8 +84,10 @@ _SPACE = b" \t\r\n\f\v"
 
 
 def blank(data: bytes) -> bool:
-    """Whether `data` is only whitespace (after a UTF-8 BOM): no text."""
-    return not data.lstrip(b"\xef\xbb\xbf").strip(_SPACE)
+    """Whether `data` is only whitespace (after a UTF-8 BOM): no text. (`bytes.isspace`: the
+    bytes of _SPACE, 5x faster than stripping them.)"""
+    rest = data.lstrip(b"\xef\xbb\xbf")
+    return not rest or rest.isspace()
 
 
 def read_head(path: Path, n: int = SNIFF_BYTES, limit: int | None = DEFAULT_MAX_BYTES) -> bytes:
@@ -132,10 +134,10 @@ def _past_blank_run(fh: IO[bytes], n: int, limit: int | None, first: bytes
             chunk = _read1(fh, room)
             if not chunk:
                 break
-            rest = chunk.lstrip(_SPACE)
-            if not rest:
+            if chunk.isspace():
                 at, last = at + len(last), chunk
                 continue
+            rest = chunk.lstrip(_SPACE)
             at += len(last) + len(chunk) - len(rest)
             head = rest[:n]
             while len(head) < n and (more := _read1(fh, n - len(head))):
@@ -304,11 +306,26 @@ class CappedStream:
         self.close()
 
 
-def iter_lines(stream: CappedStream, max_line: int, skip: int = 0) -> Iterator[bytes | int]:
+@dataclass(frozen=True)
+class BlankLines:
+    """`count` consecutive lines of whitespace only, as `iter_lines` yields them: one item."""
+
+    count: int
+
+
+_NOT_SPACE = re.compile(rb"[^ \t\r\n\f\v]")
+_SPACE_BYTES = frozenset(_SPACE)
+
+
+def iter_lines(stream: CappedStream, max_line: int, skip: int = 0
+               ) -> Iterator[bytes | int | BlankLines]:
     """Lines of a stream (with their b"\n"); a line longer than `max_line` bytes is not kept:
-    its length (an int) is yielded instead, so memory stays bounded by `max_line`. The first
-    `skip` lines are passed over unseen (their newlines counted a chunk at a time: a block of
-    lines deep in a file does not pay a Python step for each line before it)."""
+    its length (an int) is yielded instead, so memory stays bounded by `max_line`. Consecutive
+    lines of whitespace only are one `BlankLines` (found at C speed: one Python step a line
+    made 256 MB of newlines cost minutes); the lines of such a run after its first are not
+    checked against `max_line` (none is kept). The first `skip` lines are passed over unseen
+    (their newlines counted a chunk at a time: a block of lines deep in a file does not pay a
+    Python step for each line before it)."""
     pending = _skip_lines(stream, skip)  # what was read after the skipped lines
     buf = b""
     skipping = 0  # > 0 while inside an over-long line: bytes of it seen so far
@@ -328,6 +345,10 @@ def iter_lines(stream: CappedStream, max_line: int, skip: int = 0) -> Iterator[b
                 skipping = 0
             elif nl + 1 - start > max_line:
                 yield nl + 1 - start
+            elif nl == start or (buf[start] in _SPACE_BYTES and buf[start:nl].isspace()):
+                m = _NOT_SPACE.search(buf, nl)  # the run ends at the last newline before m
+                nl = buf.rfind(b"\n", nl, m.start() if m is not None else len(buf))
+                yield BlankLines(buf.count(b"\n", start, nl + 1))
             else:
                 yield buf[start:nl + 1]
             start = nl + 1
@@ -352,11 +373,27 @@ def _skip_lines(stream: CappedStream, n: int) -> bytes:
         if found < n:
             n -= found
             continue
+        return chunk[_nth_newline(chunk, n) + 1:]
+    return b""
+
+
+def _nth_newline(chunk: bytes, n: int) -> int:
+    """The position of the `n`-th b"\n" of `chunk` (which has at least `n`): found by
+    bisecting on counts when `n` is large (a chunk of newlines holds a million; one Python
+    step each cost every JSONL block of such a file a second)."""
+    if n <= 64:
         pos = -1
         for _ in range(n):
             pos = chunk.index(b"\n", pos + 1)
-        return chunk[pos + 1:]
-    return b""
+        return pos
+    lo, hi = 0, len(chunk) - 1  # the least position whose prefix holds n newlines
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if chunk.count(b"\n", 0, mid + 1) >= n:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 @dataclass(frozen=True)

@@ -173,8 +173,16 @@ def evaluate_command(
                                        help="Write false positives/negatives to this TSV."),
     sentences_per_doc: int = typer.Option(
         1, metavar="N", help="IOB only: sentences joined into one document."),
+    exclude_generic: bool = typer.Option(
+        False, "--exclude-generic",
+        help="Leave predicted generic class mentions (is_generic: 'NSAIDs', 'cytokines') out "
+             "of the scores, with any gold mention at their exact offsets. Default: scored "
+             "like any other mention, as the mentions table holds them."),
 ) -> None:
-    """Run the whole tagging pipeline on GOLD and print P/R/F1 per label, strict and lenient."""
+    """Run the whole tagging pipeline on GOLD and print P/R/F1 per label, strict and lenient.
+
+    Generic class mentions are scored like any other unless --exclude-generic is given.
+    """
     from rich.console import Console
 
     from pipeline.evaluate import evaluate, evaluation_tables
@@ -188,10 +196,14 @@ def evaluate_command(
         raise _fail("evaluate", f"no folder for --errors at {errors.parent}")
     setup_logging()
     nlp = build_nlp(model=None if no_model else (model or "auto"), outcomes=False, assertion=False)
-    ev = evaluate(nlp, gold, sentences_per_doc=sentences_per_doc, errors_path=errors)
+    ev = evaluate(nlp, gold, sentences_per_doc=sentences_per_doc, errors_path=errors,
+                  exclude_generic=exclude_generic)
     console = Console()
     for table in evaluation_tables(ev, gold.name):
         console.print(table)
+    if exclude_generic:
+        console.print(f"left out: {ev.generic_left_out} predicted generic mentions, "
+                      f"{ev.gold_left_out} gold mentions at their offsets")
     acc = ev.concept_accuracy
     console.print(
         "concept-ID accuracy on strictly correct mentions with gold ids: "

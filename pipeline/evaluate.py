@@ -8,6 +8,10 @@ document-level concept P/R/F1 per label: the set of (document, concept id) pairs
 against that of the predictions, as BioCreative V's disease-normalization measure counts it (a
 composite gold id "D001|D002" contributes both concepts, "-1" none). Only labels the gold
 annotates are scored (a CYTOKINE prediction is not a false positive against BC5CDR).
+Generic class mentions (`Span._.is_generic`: "cytokines", "NSAIDs", "immunosuppressants") are
+scored like any other by default, as the `mentions` table holds them; with `exclude_generic`
+each predicted generic mention is left out of every count, and with it the gold mention at
+exactly its offsets and label, if any (found, so no false negative either).
 `evaluation_tables` renders all of it for the command line.
 """
 
@@ -23,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
+from pipeline.components import mention_filter as _mention_filter  # noqa: F401  (is_generic)
 from pipeline.documents import Document
 from pipeline.labels import CYTOKINE, DISEASE, DRUG, MODEL
 
@@ -51,6 +56,8 @@ class Mention:
     label: str
     text: str = ""
     concept_ids: frozenset[str] = frozenset()
+    #: a class word ("NSAIDs", "cytokines"): `Span._.is_generic`
+    generic: bool = False
 
 
 @dataclass
@@ -92,6 +99,10 @@ class Evaluation:
     concepts: dict[str, LabelScore] = field(default_factory=dict)
     errors: list[dict[str, str | int]] = field(default_factory=list)
     n_docs: int = 0
+    #: with `exclude_generic`: predicted generic mentions, and gold mentions at their offsets,
+    #: left out of every count
+    generic_left_out: int = 0
+    gold_left_out: int = 0
 
     def micro(self, mode: str) -> LabelScore:
         """Summed over labels; `mode` is "strict", "lenient" or "concepts"."""
@@ -166,13 +177,20 @@ def predicted_mentions(nlp: Language, docs: Iterable[GoldDoc]) -> Iterator[list[
     for doc in nlp.pipe((d.text for d in docs), batch_size=64):
         yield [
             Mention(e.start_char, e.end_char, e.label_, e.text,
-                    frozenset([e._.concept_id]) if e._.concept_id else frozenset())
+                    frozenset([e._.concept_id]) if e._.concept_id else frozenset(),
+                    generic=bool(e._.is_generic))
             for e in doc.ents
         ]
 
 
-def score(gold_docs: list[GoldDoc], predictions: Iterable[list[Mention]]) -> Evaluation:
-    """Strict and lenient P/R/F1 per gold label, concept accuracy, and the error list."""
+def score(
+    gold_docs: list[GoldDoc], predictions: Iterable[list[Mention]], *,
+    exclude_generic: bool = False,
+) -> Evaluation:
+    """Strict and lenient P/R/F1 per gold label, concept accuracy, and the error list.
+
+    `exclude_generic`: predicted generic mentions and the gold mentions at their offsets are
+    left out (module docstring)."""
     labels = sorted({m.label for d in gold_docs for m in d.mentions}) or list(MODEL)
     ev = Evaluation(
         strict={lab: LabelScore() for lab in labels},
@@ -183,7 +201,10 @@ def score(gold_docs: list[GoldDoc], predictions: Iterable[list[Mention]]) -> Eva
     )
     for gold_doc, predicted in zip(gold_docs, predictions, strict=True):
         pred = [m for m in predicted if m.label in ev.strict]
-        gold_keys = {(m.start, m.end, m.label): m for m in gold_doc.mentions}
+        gold = gold_doc.mentions
+        if exclude_generic:
+            pred, gold = _without_generic(ev, pred, gold)
+        gold_keys = {(m.start, m.end, m.label): m for m in gold}
         pred_keys = {(m.start, m.end, m.label): m for m in pred}
         for key, g in gold_keys.items():
             if key in pred_keys:
@@ -201,9 +222,24 @@ def score(gold_docs: list[GoldDoc], predictions: Iterable[list[Mention]]) -> Eva
             if key not in gold_keys:
                 ev.strict[p.label].fp += 1
                 ev.errors.append(_error(gold_doc, p, "FP"))
-        _lenient(ev, gold_doc.mentions, pred)
-        _document_concepts(ev, gold_doc.mentions, pred)
+        _lenient(ev, gold, pred)
+        _document_concepts(ev, gold, pred)
     return ev
+
+
+def _without_generic(
+    ev: Evaluation, pred: list[Mention], gold: list[Mention]
+) -> tuple[list[Mention], list[Mention]]:
+    """`pred` less its generic mentions, `gold` less the mentions at their offsets and label;
+    counted in `ev`."""
+    generic = {(m.start, m.end, m.label) for m in pred if m.generic}
+    if not generic:
+        return pred, gold
+    kept_pred = [m for m in pred if not m.generic]
+    kept_gold = [m for m in gold if (m.start, m.end, m.label) not in generic]
+    ev.generic_left_out += len(pred) - len(kept_pred)
+    ev.gold_left_out += len(gold) - len(kept_gold)
+    return kept_pred, kept_gold
 
 
 def _document_concepts(ev: Evaluation, gold: list[Mention], pred: list[Mention]) -> None:
@@ -244,10 +280,13 @@ def _error(doc: GoldDoc, m: Mention, kind: str) -> dict[str, str | int]:
 
 
 def evaluate(
-    nlp: Language, gold_path: Path, *, sentences_per_doc: int = 1, errors_path: Path | None = None
+    nlp: Language, gold_path: Path, *, sentences_per_doc: int = 1,
+    errors_path: Path | None = None, exclude_generic: bool = False,
 ) -> Evaluation:
+    """Read the gold at `gold_path`, tag its texts with `nlp` and score; the false positives
+    and negatives are written to `errors_path` (TSV) when given."""
     gold_docs = read_gold(gold_path, sentences_per_doc)
-    ev = score(gold_docs, predicted_mentions(nlp, gold_docs))
+    ev = score(gold_docs, predicted_mentions(nlp, gold_docs), exclude_generic=exclude_generic)
     if errors_path is not None:
         write_errors(ev, errors_path)
     return ev

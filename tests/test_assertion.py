@@ -504,9 +504,10 @@ def test_packaged_rules_are_valid() -> None:
 def test_match_shortcuts_find_what_the_matcher_finds(
     blank: Language, assertion: ContextAssertion, seeds_dir: Path
 ) -> None:
-    """One-token rules by hash lookup and the longer ones on matchable runs: the same matches as
-    one spaCy Matcher of every pattern over the whole doc (the seed documents and a line of
-    cue words)."""
+    """The `pattern` rules' matches through the cue gate (one-token rules per string, the longer
+    ones on the windows where one can start): the same matches as one spaCy Matcher of every
+    pattern over the whole doc (the seed documents and lines of cue words, with the optional and
+    repeated tokens of the longer rules)."""
     from spacy.matcher import Matcher
 
     reference = Matcher(blank.vocab)
@@ -514,12 +515,20 @@ def test_match_shortcuts_find_what_the_matcher_finds(
         if rule.pattern is not None:
             reference.add(f"context_rule_{i}", [list(rule.pattern)])
     texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
-    texts.append("May may MAY with patients with but no improvement in X, but not Y appears to be")
-    for text in texts:
+    lines = [
+        "May may MAY with patients with but no improvement in X, but not Y appears to be",
+        "No significant clinically major increase; no change. It may be a highly very useful or "
+        "may be useful drug, without any significant major effects or without change.",
+        "There is no direct clear evidence from the published studies that suggests that it "
+        "works, and no data on it.",
+    ]
+    for text in texts + lines:
         doc = blank.make_doc(text)
-        fast = {*assertion._one_token(doc), *assertion._pattern_matches(doc)}
-        assert fast == set(reference(doc))
-        assert fast
+        fast = assertion._pattern_matches(doc)
+        assert sorted(fast) == sorted(reference(doc))
+    # not vacuous: the lines hold one-token matches and longer ones, some with repeated tokens
+    found = {e - s for text in lines for _, s, e in assertion._pattern_matches(blank(text))}
+    assert 1 in found and max(found) >= 6
 
 
 def test_one_token_rules_share_no_word() -> None:

@@ -9,7 +9,15 @@ from spacy.language import Language
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.evaluate import Mention, curie, evaluate, evaluation_tables, read_gold, score
+from pipeline.evaluate import (
+    Mention,
+    curie,
+    evaluate,
+    evaluation_tables,
+    predicted_mentions,
+    read_gold,
+    score,
+)
 
 GOLD = Path(__file__).parent / "data" / "evaluate" / "gold.pubtator"
 
@@ -106,3 +114,68 @@ def test_cli_prints_scores(tmp_path: Path) -> None:
     assert "strict" in result.output and "lenient" in result.output
     assert "concept-ID accuracy" in result.output
     assert (tmp_path / "e.tsv").read_text(encoding="utf-8").startswith("doc_id\tkind\tlabel")
+
+
+def test_exclude_generic_leaves_class_mentions_out() -> None:
+    docs = read_gold(GOLD)
+    gold = docs[1].mentions  # hepatotoxicity, psoriasis, methotrexate, folic acid, fibrosis
+    text = docs[1].text
+    start = text.index("patients")
+    predicted = [
+        Mention(gold[2].start, gold[2].end, "DRUG", generic=False),
+        # a class word the gold does not annotate: a false positive unless left out
+        Mention(start, start + len("patients"), "DRUG", concept_ids=frozenset({"MESH:D1"}),
+                generic=True),
+        # a generic mention where the gold has one: neither found nor missed when left out
+        Mention(gold[3].start, gold[3].end, "DRUG", concept_ids=frozenset({"MESH:D005492"}),
+                generic=True),
+    ]
+    counted = score([docs[1]], [predicted])
+    left_out = score([docs[1]], [predicted], exclude_generic=True)
+    drug = counted.strict["DRUG"]
+    assert (drug.tp, drug.fp, drug.fn) == (2, 1, 0)
+    assert (counted.generic_left_out, counted.gold_left_out) == (0, 0)
+    drug = left_out.strict["DRUG"]
+    assert (drug.tp, drug.fp, drug.fn) == (1, 0, 0)
+    assert (left_out.lenient["DRUG"].tp, left_out.lenient["DRUG"].fp) == (1, 0)
+    assert (left_out.generic_left_out, left_out.gold_left_out) == (2, 1)
+    # document level: the generic mentions' ids are not predicted, folic acid's gold id not asked
+    assert (left_out.concepts["DRUG"].fp, left_out.concepts["DRUG"].fn) == (0, 1)
+    assert (counted.concepts["DRUG"].fp, counted.concepts["DRUG"].fn) == (1, 1)
+    assert all(e["text"] != "patients" for e in left_out.errors)
+    # diseases are untouched
+    assert left_out.strict["DISEASE"] == counted.strict["DISEASE"]
+
+
+def test_exclude_generic_on_the_real_pipeline(full_nlp: Language, tmp_path: Path) -> None:
+    """Class words the pipeline keeps as generic DRUG mentions, absent from this gold: false
+    positives by default, left out with `exclude_generic`."""
+    gold = tmp_path / "classes.pubtator"
+    title = "Immunosuppressants and NSAIDs in lupus nephritis"
+    abstract = ("Patients received methotrexate, NSAIDs and immunosuppressants. Lupus "
+                "nephritis improved.")
+    lupus = title.index("lupus nephritis")
+    mtx = len(title) + 1 + abstract.index("methotrexate")
+    gold.write_text(
+        f"92000001|t|{title}\n92000001|a|{abstract}\n"
+        f"92000001\t{lupus}\t{lupus + 15}\tlupus nephritis\tDisease\tD008181\n"
+        f"92000001\t{mtx}\t{mtx + 12}\tmethotrexate\tChemical\tD008727\n\n",
+        encoding="utf-8",
+    )
+    counted = evaluate(full_nlp, gold)
+    left_out = evaluate(full_nlp, gold, exclude_generic=True)
+    generic = [
+        m for m in next(predicted_mentions(full_nlp, read_gold(gold))) if m.generic
+    ]
+    assert {m.label for m in generic} == {"DRUG"} and len(generic) >= 2
+    assert counted.strict["DRUG"].fp >= len(generic)
+    assert left_out.strict["DRUG"].fp == counted.strict["DRUG"].fp - len(generic)
+    assert left_out.generic_left_out == len(generic) and left_out.gold_left_out == 0
+
+
+def test_cli_exclude_generic(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["evaluate", str(GOLD), "--no-model", "--exclude-generic"])
+    assert result.exit_code == 0, result.output
+    assert "left out:" in result.output and "predicted generic mentions" in result.output
+    help_text = CliRunner().invoke(app, ["evaluate", "--help"]).output
+    assert "--exclude-generic" in help_text

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 
 import pipeline.components.outcome_grammar as grammar
 import pipeline.components.outcomes as oc
-from pipeline.components.outcome_cue_gate import cue_matcher
+from pipeline.components.cue_gate import cue_matcher
 from pipeline.components.outcome_rules import validate_lexicon
 from pipeline.outcomes import (
     OUTCOMES_SCHEMA,

@@ -419,3 +419,24 @@ def test_twenty_thousand_notes_give_a_handful_of_parts(tmp_path: Path) -> None:
     assert all(1 <= len(n) <= 5 for n in sizes.values()), sizes
     assert sum(sizes["documents"]) == 20_000
     assert len(list((tmp_path / "out" / "_shards").glob("*.json"))) <= 64
+
+
+def test_the_progress_drainer_passes_on_what_was_queued_before_it_finishes() -> None:
+    """The pool's progress thread ends on an end marker sent through the queue: what workers
+    queued before it reaches the reporter (it used to be dropped when the thread saw the stop
+    event first), and the thread ends without waiting for its poll timeout."""
+    import multiprocessing as mp
+
+    from pipeline.runner.local import _Drainer
+    from pipeline.runner.progress import Reporter
+
+    queue = mp.get_context("spawn").Queue()
+    reporter = Reporter(1, "off")
+    drainer = _Drainer(queue, reporter)
+    for i in range(1, 51):
+        queue.put((1, i))
+    drainer.start()
+    drainer.finish()
+    assert not drainer.is_alive()
+    assert (reporter.n_docs, reporter.n_words) == (50, sum(range(1, 51)))
+    queue.close()

@@ -41,8 +41,11 @@ def test_all_caps_and_standalone_headings(blank: Language, tagger: SectionTagger
         "PMID: 23217273\n"
     )
     got = sections(blank, tagger, text)
-    # Known headings are canonicalized (OBJECTIVES -> Background); a metadata label is not one.
-    assert [s for s, _ in got] == ["Background", "Methods", "Results", "Results", "Results"]
+    # Known headings are canonicalized (OBJECTIVES -> Background); a metadata label is not one,
+    # and as the document's last line it is back matter
+    assert [s for s, _ in got] == ["Background", "Methods", "Results", "Results", None]
+    got = sections(blank, tagger, text + "Two relapsed within a year.\n")
+    assert [s for s, _ in got][3:] == ["Results", "Results", "Results"]
     doc = sections(blank, tagger, "PRIMARY ENDPOINTS: The rate of complete response at week 12.")
     assert doc[0][0] == "Primary Endpoints"
 
@@ -162,3 +165,42 @@ def test_captions_and_alt_texts_are_no_headings(
     heading = "Video-assisted thoracoscopic surgery"
     got = sections(blank, tagger, page.replace("Photograph of the scalp after treatment", heading))
     assert [s for s, _ in got] == ["Title", None, heading, heading]
+
+
+def test_web_boilerplate_lines_are_no_headings(
+    blank: Language, tagger: SectionTagger, seeds_dir: Path
+) -> None:
+    from pipeline.ingest.text_title import is_metadata
+
+    text = (seeds_dir / "003_ec63e1dfcf8193dd.txt").read_text(encoding="utf-8")
+    got = sections(blank, tagger, text)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # the page's furniture and attribution lines, as text_metadata.jsonl's patterns see them
+    boilerplate = [line for line in lines[1:] if is_metadata(line)]
+    assert "Adapted from Medscape" in boilerplate and "Add a comment" in boilerplate
+    names = {s for s, _ in got}
+    assert not names & set(boilerplate)
+    # they end the page: no section, rather than the article's last one
+    assert [s for s, t in got if t in boilerplate] == [None] * len(boilerplate)
+    last_prose = next(i for i in range(len(got) - 1, -1, -1) if got[i][1] not in boilerplate)
+    assert got[last_prose][0] is not None
+    # the article's own headings still head sections
+    headings = [line for line in lines[1:] if line in names]
+    assert "An unexpected effect of dupilumab" in headings and len(headings) >= 4
+
+
+def test_boilerplate_line_inside_the_page(blank: Language, tagger: SectionTagger) -> None:
+    page = (
+        "Dupilumab for alopecia areata\n\n"
+        "Results\n\nHair grew back within nine months of weekly dupilumab injections.\n\n"
+        "Share this article\n\n"
+        "No adverse reactions other than xerophthalmia were noted during the treatment.\n\n"
+        "Reprinted with permission from JAMA Dermatology\n"
+    )
+    got = sections(blank, tagger, page)
+    # mid-page furniture heads nothing (the sentences after it stay in Results); the trailing
+    # attribution is back matter
+    assert [s for s, _ in got] == ["Title", "Results", "Results", "Results", "Results", None]
+    # a heading made of the same words, not the whole line, still is one
+    got = sections(blank, tagger, page.replace("Share this article", "Share of responders"))
+    assert got[3] == ("Share of responders", "Share of responders")

@@ -60,13 +60,13 @@ from pathlib import Path
 from typing import Any
 
 import srsly
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import IDX, LENGTH, ORTH
 from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from pipeline.components.assertion_match import MatchableRuns, OneTokenCues, one_token_words
+from pipeline.components.cue_gate import CueGate, CuePatternError, MatcherPattern
 from pipeline.extensions import doc_text, span_writer  # (the import registers the attributes)
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, read_jsonl
@@ -243,6 +243,14 @@ def load_context_rules(path: str | Path) -> list[ContextRule]:
     return [parse_rule(obj, f"{path}:{lineno}") for lineno, obj in read_jsonl(path)]
 
 
+def _pattern_error(where: str, rule: ContextRule, name: str, exc: Exception) -> RuleError:
+    """The RuleError for a rule whose key `name` holds a pattern spaCy's Matcher refuses."""
+    return RuleError(
+        f"{where} ({rule.comment or rule.category}): key {name!r} is not a valid spaCy "
+        f"Matcher pattern: {exc}"
+    )
+
+
 @dataclass(frozen=True)
 class Cue:
     start: int
@@ -278,20 +286,21 @@ class ContextAssertion:
         """Install rules and rebuild the matchers (bad patterns raise a ValueError)."""
         self.rules = list(rules)
         self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self._matcher = Matcher(self.nlp.vocab, validate=True)
         self._before = Matcher(self.nlp.vocab, validate=True)  # the rules' `after` contexts
         self._next = Matcher(self.nlp.vocab, validate=True)  # their `followed_by` contexts
-        self._one_token = OneTokenCues()
-        longer: list[tuple[Any, ...]] = []  # the patterns left to the Matcher
+        patterned = [(i, r.pattern) for i, r in enumerate(self.rules) if r.pattern is not None]
+        # the `pattern` rules go to the gate (gate rule index -> match key)
+        self._gate_keys = [self.nlp.vocab.strings.add(f"context_rule_{i}") for i, _ in patterned]
+        try:
+            self._gate = CueGate(self.nlp, [MatcherPattern(p) for _, p in patterned], validate=True)
+        except CuePatternError as exc:
+            i = patterned[exc.index][0]
+            where_i = f"{where}: rule {i + 1}"
+            raise _pattern_error(where_i, self.rules[i], "pattern", exc.cause) from exc.cause
         for i, rule in enumerate(self.rules):
             key, at = f"context_rule_{i}", f"{where}: rule {i + 1}"
             if rule.literal is not None:
                 self._phrases.add(key, [self.nlp.make_doc(rule.literal)])
-            elif (one := one_token_words(rule.pattern or ())) is not None:
-                self._one_token.add(self.nlp.vocab.strings.add(key), *one)
-            else:
-                self._add(self._matcher, key, rule.pattern, at, rule, "pattern")
-                longer.append(rule.pattern or ())
             if rule.after is not None:
                 self._add(self._before, key, rule.after, at, rule, "after")
             if rule.followed_by is not None:
@@ -299,7 +308,6 @@ class ContextAssertion:
         self._rule_of = {
             self.nlp.vocab.strings.add(f"context_rule_{i}"): r for i, r in enumerate(self.rules)
         }
-        self._runs = MatchableRuns.of(longer)
 
     @staticmethod
     def _add(
@@ -314,10 +322,7 @@ class ContextAssertion:
         try:
             matcher.add(key, [list(pattern or ())])
         except (MatchPatternError, ValueError) as exc:
-            raise RuleError(
-                f"{where} ({rule.comment or rule.category}): key {name!r} is not a valid spaCy "
-                f"Matcher pattern: {exc}"
-            ) from exc
+            raise _pattern_error(where, rule, name, exc) from exc
 
     def _after_holds(self, doc: Doc, start: int, key: int, rule: ContextRule) -> bool:
         """The rule's `after` pattern matches within `after_within` tokens before `start`, in
@@ -357,28 +362,18 @@ class ContextAssertion:
         return True
 
     def _pattern_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """The Matcher's matches over the doc, in the Matcher's order.
-
-        A token no pattern token can match ends every partial match (no Matcher state survives
-        it, and the states still open before it end as they end at the end of a span), so the
-        Matcher is run on each run of tokens between such tokens, and only on runs holding a
-        token a match can start with: the matches and their order are those of one run over the
-        whole doc, without pushing every pattern's state on every token of it.
-        """
-        if not len(self._matcher):
+        """(match key, start, end) of the `pattern` rules' matches over the doc: the one-token
+        rules' first, then the Matcher's (`CueGate`)."""
+        if not len(doc):
             return []
-        if self._runs is None or not len(doc):
-            return list(self._matcher(doc))
-        matches: list[tuple[int, int, int]] = []
-        for a, b in self._runs.runs(doc):
-            # on a Span the Matcher gives offsets within the span
-            matches.extend((key, a + s, a + e) for key, s, e in self._matcher(doc[a:b]))
-        return matches
+        orth: list[int] = doc.to_array(ORTH).tolist()
+        keys = self._gate_keys
+        return [(keys[k], s, e) for k, s, e in self._gate.matches(doc, orth, 0, len(doc))]
 
     # ------------------------------------------------------------------------------ matching
     def cues(self, doc: Doc) -> list[Cue]:
         """All cue matches in the doc, overlaps resolved (longest first, then leftmost)."""
-        raw = [*self._phrases(doc), *self._one_token(doc), *self._pattern_matches(doc)]
+        raw = [*self._phrases(doc), *self._pattern_matches(doc)]
         verbs = sorted(s for m, s, _ in raw if self._rule_of[m].after_mention)
         found = sorted(
             (

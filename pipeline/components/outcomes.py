@@ -39,6 +39,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 import pipeline.extensions  # (also registers Doc._.outcomes and the Span attributes)
+from pipeline.components.cue_gate import CueGate
 from pipeline.components.outcome_attach import (
     attach_arms,
     attach_stats,
@@ -54,7 +55,6 @@ from pipeline.components.outcome_context import (
     note_arms,
     resolve_figure,
 )
-from pipeline.components.outcome_cue_gate import CueGate
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_measures import (

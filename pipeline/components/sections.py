@@ -6,7 +6,9 @@ Writes: `Span._.section` on every sentence (`None` outside the article's section
 first heading, and in trailing back matter). A heading is a known heading word at the start of a
 sentence ("Abstract:", "Methods:", "Results:", "Conclusion:", "From the Research"), an all-caps
 label followed by a colon ("OBJECTIVES:"), or a short title-like line standing on its own that is
-no image caption or alt text (it holds none of the caption words: "My default image").
+no image caption or alt text (it holds none of the caption words: "My default image") and no line
+about the article (`text_title.is_metadata`: page furniture such as "Add a comment", an
+attribution such as "Adapted from Medscape").
 Chained headings ("Abstract: Results: One patient ...") take the innermost one.
 
 The document's title line (`text_title.title_span`: its first line that is not metadata such as
@@ -16,7 +18,9 @@ sentence ("Rights: ... Creative Commons", "© 2012 Elsevier") after the title on
 metadata sentences right before it: "Cancer Prev Res; 9(5); 349-56. ©2016 AACR."), when
 everything after it is metadata, short lines (at most `back_matter_line_words` words:
 "Language: Anglès", "Favorit i Compartir") or the rest of a line the licence sentence opens,
-the sentences are in no section rather than in the article's last one.
+the sentences are in no section rather than in the article's last one. So are the lines that
+end the document when each is metadata and stands on its own ("Adapted from Medscape",
+"Add a comment"), licence or not.
 """
 
 from __future__ import annotations
@@ -151,6 +155,7 @@ class SectionTagger:
             and len(line.split()) <= _MAX_TITLE_LINE_WORDS
             and line[0].isupper()
             and (is_first or not self._caption.search(line))
+            and (is_first or not is_metadata(line))
         ):
             line = line.lstrip("#").strip()
             return "Title" if is_first else line
@@ -189,7 +194,9 @@ class SectionTagger:
         a licence sentence, the metadata sentences right before it, and what follows it: on
         later lines only metadata sentences and short lines; on its own line, anything when it
         opens the line ("Rights: ... Creative Commons. Es permet la reproducció ..."), else only
-        metadata ("... safe. Copyright © 2012 Elsevier Ltd. All rights reserved.").
+        metadata ("... safe. Copyright © 2012 Elsevier Ltd. All rights reserved."). Without a
+        licence, the metadata lines that end the document ("Adapted from Medscape", "Add a
+        comment"), each a sentence opening its line, are back matter too.
         """
         start = len(sents)
         prose_after = False  # a sentence after the one looked at, on its line, is neither
@@ -202,6 +209,8 @@ class SectionTagger:
                 continue  # only a licence sentence opening this line could still start it
             if is_licence(sent) and (opens_line or not prose_after):
                 start, prose_after = j, False
+            elif start == j + 1 and opens_line and is_metadata(sent):
+                start = j  # every sentence after it is back matter: a trailing metadata line
             elif not (is_metadata(sent) or self._short_line(text, begin)):
                 prose_after = True
             if opens_line and prose_after:

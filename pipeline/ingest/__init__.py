@@ -242,7 +242,7 @@ def detect_format(path: Path, head: bytes | None = None) -> str | None:
     if ext in TEXT_EXTS:
         return "pubtator" if sniff_pubtator(head) else "txt"
     if ext in JSONL_EXTS:
-        first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+        first = head.lstrip(b"\xef\xbb\xbf \t\r\n\f\v").split(b"\n", 1)[0]  # past blank lines
         return "bioc" if b'"passages"' in first else "jsonl"
     if ext == ".xml" or ext == ".bioc":
         return _xml_kind(head)
@@ -424,7 +424,9 @@ def _iter_shards(inputs: Sequence[Path | str | bytes], fmt: str | None,
         if kind is None:
             yield Shard(str(path), "unknown", root=root_s)
             continue
-        if kind == "jsonl" and block_size:
+        # a file refused whole (empty, binary) is one shard: each block would read it to see that
+        if kind == "jsonl" and block_size and head_and_problem(
+                path, "", per_record=True, limit=max_bytes)[1] is None:
             try:
                 n = _count_lines(path, max_bytes)
             except (OSError, EOFError):

@@ -18,6 +18,7 @@ from pipeline.documents import Document, ErrorRecord, normalize_text
 from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
+    BlankLines,
     CappedStream,
     Caps,
     HugeNumber,
@@ -69,9 +70,12 @@ def read_jsonl(
     idx = start - 1  # the 0-based index of the last line read
     try:
         with CappedStream(path, caps.max_bytes) as stream:
-            for idx, raw in enumerate(iter_lines(stream, caps.record, skip=start), start):
+            for raw in iter_lines(stream, caps.record, skip=start):
+                idx += raw.count if isinstance(raw, BlankLines) else 1
                 if end is not None and idx >= end:
                     break
+                if isinstance(raw, BlankLines):
+                    continue
                 if isinstance(raw, int):
                     yield err(source, "record_too_large", f"line is {raw:,} bytes long, more "
                               f"than the {caps.record:,}-byte record cap; skipped",

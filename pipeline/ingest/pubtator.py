@@ -25,6 +25,7 @@ from pipeline.documents import Document, ErrorRecord, normalize_text
 from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
+    BlankLines,
     CappedStream,
     Caps,
     InputTooLarge,
@@ -212,9 +213,14 @@ def read_pubtator(
     lineno = 0
     try:
         with CappedStream(path, caps.max_bytes) as stream:
-            for lineno, raw in enumerate(iter_lines(stream, caps.record), 1):
+            for raw in iter_lines(stream, caps.record):
                 if reader.done():
                     break
+                if isinstance(raw, BlankLines):  # a blank line ends the record
+                    lineno += raw.count
+                    yield from reader.close()
+                    continue
+                lineno += 1
                 yield from reader.line(lineno, raw)
             yield from reader.close()
     except InputTooLarge as exc:

@@ -13,9 +13,12 @@ from pipeline.ingest.common import (
     CappedStream,
     Caps,
     InputTooLarge,
+    blank,
     check_head,
     decode_utf8,
+    empty_file,
     err,
+    read_head_at,
     too_large,
 )
 from pipeline.ingest.text_title import title_of
@@ -27,7 +30,8 @@ def read_text(path: Path, source: str, doc_id: str, *,
               ) -> Iterator[Document | ErrorRecord]:
     """The file as one document. A whole file is held in memory, so it is capped by the
     per-record cap (min of max_record_bytes and max_bytes): a longer one is an error row
-    "record_too_large" and is not read past the cap."""
+    "record_too_large" and is not read past the cap. A file of only whitespace, however long,
+    is "empty_file", as an empty file (past the cap, its rest is read on by `read_head_at`)."""
     cap = Caps(max_bytes, max_record_bytes).record
     chunks: list[bytes] = []
     got = 0
@@ -39,7 +43,9 @@ def read_text(path: Path, source: str, doc_id: str, *,
                 if got > cap:
                     raise InputTooLarge(cap)
     except InputTooLarge:
-        if max_bytes is not None and cap == max_bytes:
+        if _only_whitespace(path, chunks, max_bytes):
+            yield _with_id(empty_file(source), doc_id)
+        elif max_bytes is not None and cap == max_bytes:
             yield _with_id(too_large(source, cap, "the document is not read", None), doc_id)
         else:
             yield err(source, "record_too_large", f"text file is more than {cap:,} bytes "
@@ -60,6 +66,15 @@ def read_text(path: Path, source: str, doc_id: str, *,
         return
     text = normalize_text(decoded)
     yield Document(doc_id=doc_id, text=text, source=source, format="txt", title=title_of(text))
+
+
+def _only_whitespace(path: Path, chunks: list[bytes], max_bytes: int | None) -> bool:
+    """Whether a file over the record cap whose first `chunks` were read is whitespace to its
+    end (or to `max_bytes`): the rest is read by `read_head_at`, nothing of it kept."""
+    if not (blank(chunks[0]) and all(c.isspace() for c in chunks[1:])):
+        return False
+    head = read_head_at(path, limit=max_bytes)[1]
+    return bool(head) and blank(head)  # b"": the file could not be read again
 
 
 def _with_id(record: ErrorRecord, doc_id: str) -> ErrorRecord:

@@ -50,8 +50,9 @@ from pipeline.ingest.common import (
     PROLOG_LIMIT,
     CappedStream,
     InputTooLarge,
+    check_head,
     err,
-    head_and_problem,
+    read_head_at,
     too_large,
     unsafe_prolog,
 )
@@ -311,6 +312,35 @@ def _parse(raw: _Raw, prolog: _Prolog, source: str, id_of: Callable[[bytes], str
     return XmlRecord(raw.index, raw.line, elem)
 
 
+def _open_file(path: Path, source: str, tags_for_root: Callable[[str], set[str] | None],
+               max_bytes: int | None) -> tuple[_Prolog, set[str]] | ErrorRecord:
+    """The file's prolog (read from its head) and its record tags, or the error row that
+    refuses the whole file: a head `check_head` refuses, a prolog declaring entities, no XML
+    root, a NUL in the prolog, a root this reader does not know."""
+    at, head = read_head_at(path, PROLOG_LIMIT, max_bytes)  # at: past a blank run
+    bad = check_head(head, source, whole_file=True, path=path, per_record=True, offset=at)
+    if bad is not None:
+        return bad
+    why = unsafe_prolog(head)
+    if why is not None:
+        return err(source, "unsafe_xml", f"XML refused for safety: {why}", "record 1")
+    prolog = _prolog(head)
+    if not isinstance(prolog, _Prolog):
+        return err(source, "bad_xml", f"not XML: {prolog}", "line 1")
+    nul = head.find(b"\x00")
+    if 0 <= nul < prolog.end:
+        # the prolog is the file's, not a record's (each record is wrapped in its root tag)
+        return err(source, "binary_file", f"NUL byte in the XML prolog (at byte {at + nul}, "
+                   "before the root element's start tag ends); not a text file",
+                   f"byte {at + nul}")
+    tags = tags_for_root(prolog.root)
+    if tags is None:
+        return err(source, "bad_xml", f"unexpected root element <{prolog.root}> for this "
+                   "format", "line 1")
+    prolog.wrap = prolog.root not in tags
+    return prolog, tags
+
+
 def iter_xml_records(
     path: Path,
     source: str,
@@ -329,31 +359,12 @@ def iter_xml_records(
     def mine(i: int) -> bool:
         return i >= start and (end is None or i < end)
 
-    head, bad = head_and_problem(path, source, PROLOG_LIMIT, per_record=True,
-                                 limit=max_bytes)
-    if bad is None:
-        why = unsafe_prolog(head)
-        if why is not None:
-            bad = err(source, "unsafe_xml", f"XML refused for safety: {why}", "record 1")
-    prolog = _prolog(head) if bad is None else None
-    if bad is None and not isinstance(prolog, _Prolog):
-        bad = err(source, "bad_xml", f"not XML: {prolog}", "line 1")
-    nul = head.find(b"\x00")
-    if isinstance(prolog, _Prolog) and 0 <= nul < prolog.end:
-        # the prolog is the file's, not a record's (each record is wrapped in its root tag)
-        bad = err(source, "binary_file", f"NUL byte in the XML prolog (at byte {nul}, before "
-                  "the root element's start tag ends); not a text file", f"byte {nul}")
-    if bad is not None or not isinstance(prolog, _Prolog):
-        if start == 0 and bad is not None:
-            yield bad
-        return
-    tags = tags_for_root(prolog.root)
-    if tags is None:
+    opened = _open_file(path, source, tags_for_root, max_bytes)
+    if isinstance(opened, ErrorRecord):
         if start == 0:
-            yield err(source, "bad_xml", f"unexpected root element <{prolog.root}> for this "
-                      "format", "line 1")
+            yield opened
         return
-    prolog.wrap = prolog.root not in tags
+    prolog, tags = opened
     stream = CappedStream(path, max_bytes)
     sc = _Scanner(stream, tags, prolog.root,
                   min(max_record_bytes, max_bytes or max_record_bytes), id_of)

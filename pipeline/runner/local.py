@@ -135,7 +135,7 @@ def _pool_task(shard: Unit, out: str, opts: ShardOptions) -> ShardResult:
 
 
 class _Drainer(threading.Thread):
-    """Passes the workers' document counts to the reporter."""
+    """Passes the workers' document counts to the reporter, until `finish`."""
 
     def __init__(self, queue: Any, reporter: Reporter) -> None:
         super().__init__(name="biotab-progress", daemon=True)
@@ -146,12 +146,25 @@ class _Drainer(threading.Thread):
     def run(self) -> None:
         while not self.stop.is_set():
             try:
-                n_docs, n_words = self.queue.get(timeout=0.2)
+                item = self.queue.get(timeout=0.2)
             except queue_mod.Empty:
                 continue
             except (EOFError, OSError, ValueError):
                 return
-            self.reporter.docs(n_docs, n_words)
+            if item is None:  # `finish`: what was queued before it has been passed on
+                return
+            self.reporter.docs(*item)
+
+    def finish(self) -> None:
+        """Pass on what is queued, then end. An end marker through the queue, not only the
+        event: a thread waiting in `get` would otherwise notice the event only when its
+        timeout ran out (0.2 s at the end of every pool run), and drop what was still queued."""
+        try:
+            self.queue.put(None)
+        except (OSError, ValueError):  # the queue is closed or broken: end by the event
+            self.stop.set()
+        self.join(timeout=2)
+        self.stop.set()
 
 
 def start_method() -> str:
@@ -267,8 +280,7 @@ class PoolOutcomes(Iterator[Outcome]):
         self._stopped = True
         _stop_pool(self.executor, self.before, finished=finished)
         if self._drainer is not None:
-            self._drainer.stop.set()
-            self._drainer.join(timeout=2)
+            self._drainer.finish()
         if self.queue is not None:
             self.queue.close()
         if self.frozen:

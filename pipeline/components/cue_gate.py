@@ -1,15 +1,20 @@
-"""Where the outcome cues (`rules/outcome_cues.jsonl`) match in a sentence, fast.
+"""Where cue rules match in a span of a Doc, fast: the cue gate shared by `biotab_assertion`
+(its `pattern` rules, `rules/context_rules.jsonl`) and `biotab_outcomes` (the outcome cues,
+`rules/outcome_cues.jsonl`).
 
-`CueGate.matches` gives exactly what spaCy's `Matcher` over all cue patterns gives on the
-sentence, doing less of the Matcher's work:
+`CueGate.matches` gives exactly what spaCy's `Matcher` over all the rules' patterns gives on the
+span, doing less of the Matcher's work:
 
 - a one-token cue whose condition reads only the token's text (LOWER, TEXT or ORTH: a string,
   {"IN": [...]} or {"REGEX": ...}) is decided per string, as the Matcher decides it;
 - the other cues go to a Matcher of their own, run only on the windows where one of them can
   start: a match starting at token k consumes k with one of its first specs (the first, or a
   later one when all before it are optional) and then either ends (all specs after it
-  optional) or consumes k + 1 with a spec that may follow. The gate checks those two tokens
-  against each such pair of specs; the window is as long as the longest cue that passed.
+  optional) or consumes k + 1 with a spec that may follow (itself again, when it repeats). The
+  gate checks those two tokens against each such pair of specs. The window is as long as the
+  longest cue that passed; for a cue that repeats a token ("*", "+") it runs on as long as the
+  tokens meet a spec of such a cue. A cue with another operator ("!", "{n,m}") makes the
+  window the whole span.
 
 A condition the gate cannot read holds for every string (the gate may let too much through,
 never too little). Results are cached per string.
@@ -19,49 +24,92 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
+from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.strings import StringStore
 from spacy.tokens import Doc
 
-from pipeline.components.outcome_rules import CueRule
-
 # Entries kept in a string cache before it is emptied (memory bound on long runs).
 CACHE_LIMIT = 200_000
+# Operators the gate reads (any other makes it run the Matcher on the whole span).
+GATED_OPS = ("1", "?", "*", "+")
+_OPTIONAL = ("?", "*")  # may consume no token
+_REPEATED = ("*", "+")  # may consume several tokens
 
 # (text, lower-cased text) -> does the condition hold
 Check = Callable[[str, str], bool]
+# a string's (first mask, second mask, one-token cues, in a run of repeating cues' tokens)
+_Entry = tuple[int, int, tuple[int, ...], bool]
 
 
-def cue_matcher(nlp: Language, cues: Sequence[CueRule],
-                only: Iterable[int] | None = None) -> Matcher:  # fmt: skip
-    """spaCy Matcher over the cue rules (those whose indices are in `only`, when given); match
-    ids are the rule indices as strings. A phrase cue matches its tokens' lower-cased text."""
-    matcher = Matcher(nlp.vocab)
-    for k in range(len(cues)) if only is None else only:
-        matcher.add(str(k), [token_specs(nlp, cues[k])])
-    return matcher
+class PatternRule(Protocol):
+    """What the gate reads of a rule: a phrase (matched on its tokens' lower-cased text) or a
+    spaCy Matcher pattern."""
+
+    @property
+    def pattern(self) -> str | Sequence[Mapping[str, Any]]: ...
 
 
-def token_specs(nlp: Language, rule: CueRule) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class MatcherPattern:
+    """A bare Matcher pattern, as a rule the gate reads."""
+
+    pattern: Sequence[Mapping[str, Any]]
+
+
+class CuePatternError(ValueError):
+    """spaCy's Matcher refused the pattern of rule `index` (`cause`: its error)."""
+
+    def __init__(self, index: int, cause: Exception) -> None:
+        super().__init__(f"rule {index}: {cause}")
+        self.index = index
+        self.cause = cause
+
+
+def token_specs(nlp: Language, rule: PatternRule) -> list[dict[str, Any]]:
     """The rule's Matcher pattern (a phrase: its tokens' lower-cased text)."""
     if isinstance(rule.pattern, str):
         return [{"LOWER": t.text.lower()} for t in nlp.make_doc(rule.pattern)]
-    return rule.pattern
+    return [dict(spec) for spec in rule.pattern]
+
+
+def cue_matcher(nlp: Language, rules: Sequence[PatternRule], only: Iterable[int] | None = None,
+                *, validate: bool = False) -> Matcher:  # fmt: skip
+    """spaCy Matcher over the rules (those whose indices are in `only`, when given); match ids
+    are the rule indices as strings. CuePatternError for a pattern the Matcher refuses."""
+    return _matcher(nlp, [token_specs(nlp, rule) for rule in rules], only, validate)
+
+
+def _matcher(nlp: Language, all_specs: list[list[dict[str, Any]]], only: Iterable[int] | None,
+             validate: bool) -> Matcher:  # fmt: skip
+    matcher = Matcher(nlp.vocab, validate=validate)
+    for k in range(len(all_specs)) if only is None else only:
+        try:
+            matcher.add(str(k), [all_specs[k]])
+        except (MatchPatternError, ValueError) as exc:
+            raise CuePatternError(k, exc) from exc
+    return matcher
 
 
 class CueGate:
-    """The cue matches of a sentence (see the module's docstring)."""
+    """The cue matches of a span (see the module's docstring).
 
-    def __init__(self, nlp: Language, cues: Sequence[CueRule]) -> None:
+    `validate`: the Matcher checks the patterns against its schema (CuePatternError names the
+    first rule it refuses)."""
+
+    def __init__(
+        self, nlp: Language, rules: Sequence[PatternRule], *, validate: bool = False
+    ) -> None:
         # the cues decided per string: their rule indices, and one spec each for the mask
         self._single_rules: list[int] = []
         single_specs: list[dict[str, Any]] = []
         multi: list[int] = []
-        all_specs = [token_specs(nlp, rule) for rule in cues]
+        all_specs = [token_specs(nlp, rule) for rule in rules]
         for k, specs in enumerate(all_specs):
             one = text_condition(specs[0]) if len(specs) == 1 else None
             if one is not None and specs[0].get("OP", "1") == "1":
@@ -69,40 +117,57 @@ class CueGate:
                 single_specs.append(dict([one]))
             else:
                 multi.append(k)
-        self.matcher = cue_matcher(nlp, cues, only=multi)
+        self.matcher = _matcher(nlp, all_specs, multi, validate)
+        # match id -> rule index (the ids are hashes of the indices' strings, in any vocab)
+        self._rule_of = {nlp.vocab.strings.add(str(k)): k for k in multi}
         self._single = _MaskBuilder(single_specs)
-        # the pairs of specs a match of a longer cue can start with: bit p of a string's first
-        # (second) mask says the string meets the first (second) spec of pair p
+        self._set_pairs([all_specs[k] for k in multi])
+        self._reach: dict[int, int] = {0: 0}
+        self._cache: dict[int, _Entry] = {}
+
+    def _set_pairs(self, multi: list[list[dict[str, Any]]]) -> None:
+        """The pairs of specs a match of a longer cue can start with: bit p of a string's first
+        (second) mask says the string meets the first (second) spec of pair p."""
         firsts: list[dict[str, Any]] = []
         seconds: list[dict[str, Any] | None] = []
-        self._lengths: list[int] = []
-        for k in multi:
-            specs = all_specs[k]
+        self._lengths: list[int] = []  # of each pair's cue; 0 where it repeats a token
+        repeating: list[dict[str, Any]] = []  # the specs of the cues that repeat a token
+        self._whole = False  # some cue has an operator the gate does not read
+        for specs in multi:
+            ops = {spec.get("OP", "1") for spec in specs}
+            if not ops <= set(GATED_OPS):
+                self._whole = True
+                continue
+            bounded = not ops & set(_REPEATED)
+            if not bounded:
+                repeating.extend(specs)
             for first, second in start_pairs(specs):
                 firsts.append(first)
                 seconds.append(second)
-                self._lengths.append(len(specs))
-        # pairs whose match may end after its first token
+                self._lengths.append(len(specs) if bounded else 0)
+        # pairs whose match may end after its first token; pairs of the repeating cues
         self._alone = sum(1 << p for p, s in enumerate(seconds) if s is None)
+        self._open = sum(1 << p for p, n in enumerate(self._lengths) if not n)
         self._first = _MaskBuilder(firsts)
         followed = [p for p, s in enumerate(seconds) if s is not None]
         self._second = _MaskBuilder([s for s in seconds if s is not None], followed)
-        self._reach: dict[int, int] = {0: 0}
-        self._cache: dict[int, tuple[int, int, tuple[int, ...]]] = {}
+        self._repeating = _MaskBuilder(repeating, [0] * len(repeating)) if repeating else None
 
     def _singles(self, text: str, low: str) -> tuple[int, ...]:
         """The one-token cues a token with this text matches, as the Matcher reads them."""
         mask = self._single.mask(text, low)
         return tuple(k for bit, k in enumerate(self._single_rules) if mask >> bit & 1)
 
-    def _entry(self, orth: int, strings: StringStore) -> tuple[int, int, tuple[int, ...]]:
-        """(first mask, second mask, one-token cues) of a token's text."""
+    def _entry(self, orth: int, strings: StringStore) -> _Entry:
+        """(first mask, second mask, one-token cues, meets a repeating cue's spec) of a token's
+        text."""
         got = self._cache.get(orth)
         if got is None:
             text = strings[orth]
             low = text.lower()
+            live = self._repeating is not None and self._repeating.mask(text, low) != 0
             got = (self._first.mask(text, low), self._second.mask(text, low),
-                   self._singles(text, low))  # fmt: skip
+                   self._singles(text, low), live)  # fmt: skip
             if len(self._cache) >= CACHE_LIMIT:
                 self._cache.clear()
             self._cache[orth] = got
@@ -121,13 +186,16 @@ class CueGate:
     def matches(self, doc: Doc, orth: list[int], start: int,
                 end: int) -> list[tuple[int, int, int]]:  # fmt: skip
         """(rule index, start, end) of every cue match in doc[start:end] (`orth`: the doc's
-        tokens' ORTH), sentence-relative: what the Matcher of all cues finds there."""
+        tokens' ORTH), relative to `start`: what the Matcher of all cues finds there. The
+        one-token cues come first (by token, then rule), then the Matcher's matches in its
+        order."""
         strings = doc.vocab.strings
         out: list[tuple[int, int, int]] = []
         windows: list[tuple[int, int]] = []
         entries = [self._entry(o, strings) for o in orth[start:end]]
-        alone = self._alone
-        for i, (first, _, singles) in enumerate(entries):
+        alone, open_ = self._alone, self._open
+        run_ends: list[int] | None = None
+        for i, (first, _, singles, _) in enumerate(entries):
             for r in singles:
                 out.append((r, i, i + 1))
             if not first:
@@ -137,28 +205,49 @@ class CueGate:
             if passed:
                 k = start + i
                 hi = min(end, k + self._window(passed))
+                if passed & open_:
+                    if run_ends is None:
+                        run_ends = _run_ends(entries)
+                    hi = max(hi, k + 1, start + run_ends[i])
                 if windows and k <= windows[-1][1]:
                     windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
                 else:
                     windows.append((k, hi))
+        if self._whole and end > start:
+            windows = [(start, end)]
         for a, b in windows:
             for match_id, ti, tj in self.matcher(doc[a:b]):
-                out.append((int(strings[match_id]), ti + a - start, tj + a - start))
+                out.append((self._rule_of[match_id], ti + a - start, tj + a - start))
         return out
 
 
-def start_pairs(specs: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+def _run_ends(entries: list[_Entry]) -> list[int]:
+    """For each token, where the run of tokens meeting a repeating cue's spec from it ends."""
+    ends = [0] * len(entries)
+    stop = len(entries)
+    for i in range(len(entries) - 1, -1, -1):
+        if not entries[i][3]:
+            stop = i
+        ends[i] = stop
+    return ends
+
+
+def start_pairs(
+    specs: Sequence[dict[str, Any]],
+) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
     """The (first, second) token specs a match can start with; second None where the match
-    can end after its first token. OPs are "1" or "?" (`outcome_rules.CUE_OPS`)."""
+    can end after its first token. OPs are "1", "?", "*" or "+" (`GATED_OPS`)."""
     pairs: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
     for i, first in enumerate(specs):
+        if first.get("OP") in _REPEATED:
+            pairs.append((first, first))
         for j in range(i + 1, len(specs)):
             pairs.append((first, specs[j]))
-            if specs[j].get("OP") != "?":
+            if specs[j].get("OP") not in _OPTIONAL:
                 break
         else:
             pairs.append((first, None))
-        if first.get("OP") != "?":
+        if first.get("OP") not in _OPTIONAL:
             break
     return pairs
 

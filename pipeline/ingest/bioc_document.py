@@ -1,0 +1,233 @@
+"""A BioC document (`bioc.BioCDocument`, from BioC XML or JSON) as a `Document`: its passages
+laid out into one text, its annotations placed in that text, an error row for each problem.
+
+Text layout: passages are placed at their BioC offsets, so every passage and annotation offset
+indexes the stored text unchanged. The gap before a passage is filled with spaces ending in one
+"\\n" (PubTator3's title at 0 and abstract at len(title)+1 gives "title\\nabstract"). A passage
+whose offset overlaps text already placed (offsets missing/zero) is appended after a "\\n" and its
+annotations are shifted; an error row "passage_offsets" says so. So is a passage whose offset
+would take the text past the per-record cap (`max_record_bytes`, counted in characters): a
+398-byte file with a passage at offset 200,000,000 would otherwise be a 200-million-character
+document. Its text and annotations are kept (appended after a "\\n", annotations shifted) rather
+than the document refused, with one "passage_offsets" row naming the offsets. Sentences placed
+by their offsets (a passage without text) get the same bound: a gap past the cap is one space,
+and annotations that then do not match the text are "bad_offsets" rows. Title = text of the
+passage with infon type "title"/"front" (or section_type "TITLE").
+meta: infons, annotations [{start, end, text, type, id, infons[, locations]}], relations,
+passages [{start, end, type, section_type}], and the extra fields the reader passes (PubTator3's
+pmid/pmcid/journal/year/authors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bioc import BioCAnnotation, BioCDocument, BioCPassage
+
+from pipeline.documents import Document, ErrorRecord, normalize_text
+from pipeline.ingest.common import err
+from pipeline.ingest.nfc import NfcOffsets
+
+TITLE_TYPES = {"title", "front"}
+
+
+def to_documents(bdoc: BioCDocument, source: str, index: int, path: Path,
+                 extra: dict[str, Any], loc: str, max_chars: int
+                 ) -> Iterator[Document | ErrorRecord]:
+    """`_convert` for one document (record `index` of `path`, at `loc`), its failures (an
+    offset that is not a number, or is JSON's Infinity: OverflowError; a value of the wrong
+    type, nesting too deep) an error row for that document only."""
+    try:
+        out = list(_convert(bdoc, source, index, path, extra, loc, max_chars))
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError,
+            ArithmeticError) as exc:
+        ident = str(bdoc.id) if bdoc.id not in (None, "") else None
+        yield err(source, "bad_bioc", f"malformed BioC document: {type(exc).__name__}: {exc}",
+                  loc, ident)
+        return
+    yield from out
+
+
+def _passage_text(p: BioCPassage, max_chars: int) -> str | None:
+    """The passage's text, else its sentences placed at their offsets (a gap that would take
+    the passage past `max_chars`, what the document's record cap leaves, is one space: see the
+    module docstring). `bioc` gives a passage
+    without text "" (not None): a passage of sentences alone is read from its sentences."""
+    if p.text or not p.sentences:
+        return None if p.text is None else str(p.text)
+    out = ""
+    for s in sorted(p.sentences, key=lambda s: s.offset):
+        rel = s.offset - p.offset
+        if len(out) < rel <= max_chars:
+            out += " " * (rel - len(out))
+        elif rel != len(out) and out:
+            out += " "
+        out += s.text or ""
+    return out
+
+
+@dataclass
+class _Pending:
+    """An annotation waiting for its offsets: where its passage starts in BioC (`bioc_offset`)
+    and in our text (`placed`), and the passage's offset map when NFC normalization changed
+    its text (None when it did not; one map per passage, shared by its annotations)."""
+
+    annotation: BioCAnnotation
+    bioc_offset: int
+    placed: int
+    remap: NfcOffsets | None
+
+
+@dataclass
+class _Layout:
+    """A document's passages placed at their BioC offsets (see the module docstring)."""
+
+    text: str
+    title: str | None
+    passages: list[dict[str, Any]]
+    pending: list[_Pending]
+    rebased: int  # passages appended after a newline: their offsets overlap earlier text
+    far: list[int]  # offsets of passages appended after a newline: placing them would pad
+    # the text past the record cap
+
+
+def _doc_id(bdoc: BioCDocument, path: Path, index: int) -> str:
+    """The document's id, else `<file name>:<record number>`."""
+    doc_id = str(bdoc.id).strip() if bdoc.id not in (None, "") else ""
+    return doc_id or f"{path.name.split('.')[0]}:{index + 1}"
+
+
+def _is_title(ptype: Any, section_type: Any) -> bool:
+    return str(ptype).lower() in TITLE_TYPES or str(section_type).upper() == "TITLE"
+
+
+def _lay_out(bdoc: BioCDocument, max_chars: int) -> _Layout:
+    """The text of the passages placed at their offsets, the title, the passages' places and
+    the annotations to place (the passages' and sentences', then the document's own). No
+    padding takes the text past `max_chars` (the record cap)."""
+    pieces: list[str] = []
+    cur = 0
+    title: str | None = None
+    passages: list[dict[str, Any]] = []
+    pending: list[_Pending] = []
+    rebased = 0
+    far: list[int] = []
+    for p in bdoc.passages:
+        raw = _passage_text(p, max(0, max_chars - cur))  # the padding budget left
+        if raw is None:
+            continue
+        ptext = normalize_text(raw)
+        off = int(p.offset)
+        if cur <= off and off + len(ptext) <= max_chars:
+            gap = off - cur
+            pad = (" " * (gap - 1) + "\n") if gap and pieces else " " * gap
+        else:
+            pad = "\n" if pieces else ""
+            if off < cur:
+                rebased += 1
+            else:
+                far.append(off)
+        pieces.append(pad)
+        placed = cur + len(pad)
+        pieces.append(ptext)
+        cur = placed + len(ptext)
+        ptype = p.infons.get("type")
+        section_type = p.infons.get("section_type")
+        passages.append({"start": placed, "end": cur, "type": ptype,
+                         "section_type": section_type})
+        if title is None and _is_title(ptype, section_type):
+            title = " ".join(ptext.split()) or None
+        anns = list(p.annotations) + [a for s in p.sentences for a in s.annotations]
+        remap = NfcOffsets(raw) if anns and ptext != raw else None
+        pending.extend(_Pending(a, off, placed, remap) for a in anns)
+    pending.extend(_Pending(a, 0, 0, None) for a in bdoc.annotations)
+    return _Layout("".join(pieces), title, passages, pending, rebased, far)
+
+
+def _place(item: _Pending, text: str) -> tuple[dict[str, Any] | None, str | None]:
+    """(annotation row, None), or (None, why it was dropped), or (None, None) for an
+    annotation without locations."""
+    a = item.annotation
+    if not a.locations:
+        return None, None
+    spans = []
+    for bl in a.locations:
+        s0 = int(bl.offset) - item.bioc_offset
+        e0 = s0 + int(bl.length)
+        if item.remap is not None:
+            s0, e0 = item.remap(s0), item.remap(e0)
+        spans.append((item.placed + s0, item.placed + e0))
+    start = min(s for s, _ in spans)
+    end = max(e for _, e in spans)
+    atext = normalize_text(a.text) if a.text is not None else None
+    infons = dict(a.infons)
+    ok = 0 <= start <= end <= len(text)
+    if ok and len(spans) == 1 and atext is not None and text[start:end] != atext:
+        ok = False
+    if not ok:
+        found = text[start:end] if 0 <= start <= end <= len(text) else "<out of range>"
+        return None, (f"annotation {atext!r} at {start}-{end} does not match the text there "
+                      f"({found!r}); annotation dropped")
+    ident = (infons.get("identifier") or infons.get("Identifier")
+             or infons.get("MESH") or infons.get("NCBI Gene") or None)
+    ann: dict[str, Any] = {"start": start, "end": end, "text": atext,
+                           "type": infons.get("type"), "id": ident, "infons": infons}
+    if len(spans) > 1:
+        ann["locations"] = [[s, e] for s, e in spans]
+    return ann, None
+
+
+def _relations(bdoc: BioCDocument) -> list[dict[str, Any]]:
+    """The document's relations, then its passages'."""
+    return [{"id": r.id, "infons": dict(r.infons),
+             "nodes": [{"refid": n.refid, "role": n.role} for n in r.nodes]}
+            for r in list(bdoc.relations)
+            + [r for p in bdoc.passages for r in p.relations]]
+
+
+def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,
+             extra: dict[str, Any], loc: str, max_chars: int
+             ) -> Iterator[Document | ErrorRecord]:
+    """One BioC document as a Document, after an error row for each problem it has (no text,
+    passages rebased, annotations whose offsets do not match the text)."""
+    doc_id = _doc_id(bdoc, path, index)
+    layout = _lay_out(bdoc, max_chars)
+    text = layout.text
+    if not text.strip():
+        yield err(source, "empty_document", f"BioC document {doc_id} has no passage text", loc,
+                  doc_id)
+        return
+    if layout.rebased:
+        yield err(source, "passage_offsets",
+                  f"{layout.rebased} passage(s) of BioC document {doc_id} overlap earlier text "
+                  "(offsets missing or inconsistent); they were appended after a newline and "
+                  "their annotations shifted", loc, doc_id)
+    if layout.far:
+        shown = ", ".join(f"{o:,}" for o in layout.far[:5]) + (
+            " ..." if len(layout.far) > 5 else "")
+        yield err(source, "passage_offsets",
+                  f"{len(layout.far)} passage(s) of BioC document {doc_id} could not be placed "
+                  f"at their offsets ({shown}) within the {max_chars:,}-character record cap; "
+                  "they were appended after a newline and their annotations shifted",
+                  loc, doc_id)
+    annotations: list[dict[str, Any]] = []
+    for item in layout.pending:
+        ann, problem = _place(item, text)
+        if problem is not None:
+            yield err(source, "bad_offsets", problem, loc, doc_id)
+        elif ann is not None:
+            annotations.append(ann)
+    annotations.sort(key=lambda a: (a["start"], a["end"]))
+    relations = _relations(bdoc)
+    meta: dict[str, Any] = dict(extra)
+    if bdoc.infons:
+        meta["infons"] = dict(bdoc.infons)
+    meta["annotations"] = annotations
+    if relations:
+        meta["relations"] = relations
+    meta["passages"] = layout.passages
+    yield Document(doc_id=doc_id, text=text, source=source, format="bioc", title=layout.title,
+                   meta=meta, location=loc)

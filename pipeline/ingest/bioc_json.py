@@ -1,0 +1,260 @@
+"""BioC JSON (PubTator3's export): `bioc.biocjson` parses each document of a collection
+object, PubTator3's {"PubTator3": [...]}, a list of documents, or a file of one document per line.
+Every document is isolated: an offset that is not a number ("ten"), a wrong type, a lone
+surrogate escape, JSON nested too deep or an integer of more digits than Python converts
+(`common.load_json`) is one error row naming the file and line or record number, and the rest is
+read. A whole-file collection (one JSON value) that does not parse at all is one "bad_json" row
+saying every document in it is lost. Documents become `Document`s in `bioc_document`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bioc.biocjson.decoder import parse_doc
+
+from pipeline.documents import Document, ErrorRecord
+from pipeline.ingest.bioc_document import to_documents
+from pipeline.ingest.common import (
+    BlankLines,
+    CappedStream,
+    Caps,
+    HugeNumber,
+    InputTooLarge,
+    bad_json_message,
+    decode_utf8,
+    err,
+    iter_lines,
+    json_problem,
+    load_json,
+    too_large,
+)
+
+PUBTATOR3_EXTRA = ("pmid", "pmcid", "journal", "year", "authors", "date", "accessions")
+
+
+def _fill(obj: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a BioC JSON document with the keys `bioc.biocjson` requires defaulted
+    (PubTator3 omits some of them)."""
+
+    def ann(a: dict[str, Any]) -> dict[str, Any]:
+        return {"id": a.get("id"), "infons": a.get("infons") or {}, "text": a.get("text"),
+                "locations": a.get("locations") or []}
+
+    def rel(r: dict[str, Any]) -> dict[str, Any]:
+        return {"id": r.get("id"), "infons": r.get("infons") or {}, "nodes": r.get("nodes") or []}
+
+    def sent(s: dict[str, Any]) -> dict[str, Any]:
+        return {"offset": s.get("offset") or 0, "infons": s.get("infons") or {},
+                "text": s.get("text"),
+                "annotations": [ann(a) for a in s.get("annotations") or []],
+                "relations": [rel(r) for r in s.get("relations") or []]}
+
+    def passage(p: dict[str, Any]) -> dict[str, Any]:
+        out = {"offset": p.get("offset") or 0, "infons": p.get("infons") or {},
+               "sentences": [sent(s) for s in p.get("sentences") or []],
+               "annotations": [ann(a) for a in p.get("annotations") or []],
+               "relations": [rel(r) for r in p.get("relations") or []]}
+        if p.get("text") is not None:
+            out["text"] = p["text"]
+        return out
+
+    return {"id": obj.get("id"), "infons": obj.get("infons") or {},
+            "passages": [passage(p) for p in obj.get("passages") or []],
+            "annotations": [ann(a) for a in obj.get("annotations") or []],
+            "relations": [rel(r) for r in obj.get("relations") or []]}
+
+
+_BY_LINE, _TOO_LARGE = "by line", "too large"  # what `_read_all` returns instead of bytes
+_SAMPLE_LINES = 20  # non-blank lines `_one_document_per_line` looks at
+
+
+def _read_all(path: Path, caps: Caps) -> bytes | str:
+    """The whole (decompressed) file when it fits the per-record cap. Else _BY_LINE when it is
+    one document per line (`_one_document_per_line`), also past the per-file cap or a read
+    error (a cut or corrupt gzip stream): the documents before them are kept, the damage is
+    reported where it is. Else (one JSON value, e.g. an indented collection) _TOO_LARGE, or the
+    read error raised: one error row each, not one per line."""
+    chunks: list[bytes] = []
+    got = 0
+    with CappedStream(path, caps.max_bytes) as stream:
+        try:
+            while chunk := stream.read():
+                chunks.append(chunk)
+                got += len(chunk)
+                if got > caps.record:
+                    data = b"".join(chunks)
+                    return _BY_LINE if _one_document_per_line(data, over_cap=True) \
+                        else _TOO_LARGE
+        except (InputTooLarge, EOFError, OSError):
+            if _one_document_per_line(b"".join(chunks)):
+                return _BY_LINE
+            raise
+    return b"".join(chunks)
+
+
+def _one_document_per_line(data: bytes, over_cap: bool = False) -> bool:
+    """Whether the file starting with `data` is BioC JSON lines rather than one JSON value:
+    one of its first _SAMPLE_LINES non-blank lines (a damaged line does not decide) is a whole
+    JSON object (no line of a pretty-printed value is: "{", '"id": "1",'), or (`over_cap`:
+    `data` is the start of a file over the record cap) its first line is longer than `data`:
+    read by line, that line is one "record_too_large" row and the lines after it are read."""
+    body = data.lstrip()
+    if over_cap and b"\n" not in body:
+        return True
+    pos = seen = 0
+    while seen < _SAMPLE_LINES and pos < len(body):
+        nl = body.find(b"\n", pos)
+        line = body[pos:nl if nl >= 0 else len(body)]
+        pos = len(body) if nl < 0 else nl + 1
+        if line.strip():
+            seen += 1
+            if _is_object(line):
+                return True
+    return False
+
+
+def _is_object(line: bytes) -> bool:
+    try:
+        return isinstance(load_json(line.decode("utf-8").lstrip("\ufeff")), dict)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
+        return False
+
+
+def _json_line(line: bytes | int, i: int, source: str, caps: Caps
+               ) -> tuple[str, dict[str, Any] | ErrorRecord] | None:
+    loc = f"line {i}"
+    if isinstance(line, int):
+        return loc, err(source, "record_too_large", f"line is {line:,} bytes long, more than "
+                        f"the {caps.record:,}-byte record cap; skipped", loc)
+    if not line.strip():
+        return None
+    decoded = decode_utf8(line, source, base_line=i)
+    if isinstance(decoded, ErrorRecord):
+        return loc, decoded
+    try:
+        one = load_json(decoded.lstrip("\ufeff"))
+    except (ValueError, RecursionError) as exc:  # ValueError: JSONDecodeError's parent too
+        return loc, err(source, "bad_json", bad_json_message(exc), loc)
+    if not isinstance(one, dict):
+        return loc, err(source, "bad_bioc", "line is not a BioC document object", loc)
+    return loc, one
+
+
+def _json_lines(path: Path, source: str, caps: Caps
+                ) -> Iterator[tuple[str, dict[str, Any] | ErrorRecord]]:
+    i = 0
+    with CappedStream(path, caps.max_bytes) as stream:
+        for line in iter_lines(stream, caps.record):
+            i += line.count if isinstance(line, BlankLines) else 1
+            if isinstance(line, BlankLines):
+                continue
+            item = _json_line(line, i, source, caps)
+            if item is not None:
+                yield item
+
+
+def _json_records(path: Path, source: str, caps: Caps
+                  ) -> Iterator[tuple[str, dict[str, Any] | ErrorRecord]]:
+    """(location, document dict or error) for each document of a BioC JSON file: one JSON
+    value (a collection, PubTator3's export, a list of documents) read whole when the file fits
+    the per-record cap; a file of one document per line read line by line when it does not
+    parse whole or is over the cap; else one error row for the file."""
+    data = _read_all(path, caps)
+    if data == _BY_LINE:
+        yield from _json_lines(path, source, caps)
+        return
+    if isinstance(data, str):  # _TOO_LARGE
+        yield "line 1", err(source, "record_too_large", f"the file is one JSON value (not one "
+                            f"document per line) longer than the {caps.record:,}-byte record "
+                            "cap (max_record_bytes); every document in it is lost", "line 1")
+        return
+    decoded = decode_utf8(data, source)
+    if isinstance(decoded, ErrorRecord):
+        yield decoded.location or "", decoded
+        return
+    text = decoded.lstrip("\ufeff")
+    try:
+        obj: Any = load_json(text)
+    except (ValueError, RecursionError) as whole_exc:  # ValueError: JSONDecodeError's parent
+        if _one_document_per_line(data):  # PubTator3's older export / BioC JSON lines
+            yield from _json_lines(path, source, caps)
+            return
+        where = (f"line {whole_exc.lineno}" if isinstance(whole_exc, json.JSONDecodeError)
+                 else "line 1")
+        yield where, err(source, "bad_json", f"{bad_json_message(whole_exc)}; the file is one "
+                         "JSON value, so every document in it is lost", where)
+        return
+    if isinstance(obj, dict) and isinstance(obj.get("PubTator3"), list):
+        docs = obj["PubTator3"]
+    elif isinstance(obj, dict) and isinstance(obj.get("documents"), list):
+        docs = obj["documents"]
+    elif isinstance(obj, list):
+        docs = obj
+    elif isinstance(obj, dict) and "passages" in obj:
+        docs = [obj]
+    else:
+        yield "", err(source, "bad_bioc", "JSON is not a BioC collection, a list of BioC "
+                      "documents or a PubTator3 export")
+        return
+    for i, d in enumerate(docs, 1):
+        if isinstance(d, dict):
+            yield f"record {i}", d
+        else:
+            yield f"record {i}", err(source, "bad_bioc", "document is not a JSON object",
+                                     f"record {i}")
+
+
+def _json_document(item: dict[str, Any], source: str, index: int, path: Path, loc: str,
+                   max_chars: int) -> Iterator[Document | ErrorRecord]:
+    ident = item.get("id")
+    doc_id = str(ident) if ident is not None and not isinstance(ident, HugeNumber) else None
+    problem = json_problem(item)
+    if problem is not None:
+        safe = doc_id.encode("utf-8", "backslashreplace").decode() if doc_id else None
+        yield err(source, problem[0], f"{problem[1]}; document skipped", loc, safe)
+        return
+    try:
+        bdoc = parse_doc(_fill(item))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        yield err(source, "bad_bioc", f"malformed BioC document: {exc!r}", loc, doc_id)
+        return
+    extra = {k: item[k] for k in PUBTATOR3_EXTRA if item.get(k) not in (None, "", [])}
+    yield from to_documents(bdoc, source, index, path, extra, loc, max_chars)
+
+
+def read_bioc_json(path: Path, source: str, start: int, n_records: int | None, caps: Caps
+               ) -> Iterator[Document | ErrorRecord]:
+    end = None if n_records is None else start + n_records
+    index = -1
+    try:
+        for loc, item in _json_records(path, source, caps):
+            index += 1
+            if index < start:
+                continue
+            if end is not None and index >= end:
+                return
+            if isinstance(item, ErrorRecord):
+                yield item
+                continue
+            yield from _json_document(item, source, index, path, loc, caps.record)
+    except InputTooLarge as exc:
+        if end is None or index + 1 < end:
+            yield too_large(source, exc.cap, f"{index + 1} record(s) read, the rest is lost",
+                            f"record {index + 2}")
+        return
+    except EOFError as exc:
+        if end is None or index + 1 < end:
+            yield err(source, "truncated_gzip", f"gzip stream ends early ({exc}); "
+                      f"{index + 1} record(s) read, the rest is lost", f"record {index + 2}")
+        return
+    except OSError as exc:  # also corrupt gzip data (common._read1)
+        if end is None or index + 1 < end:
+            yield err(source, "unreadable", f"file could not be read to the end ({exc}); "
+                      f"{index + 1} record(s) read, the rest is lost", f"record {index + 2}")
+        return
+    if index < 0 and start == 0:
+        yield err(source, "no_records", "no BioC documents found in the file")

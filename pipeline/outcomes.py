@@ -137,8 +137,10 @@ OUTCOMES_SCHEMA = pa.schema(
             "the cohort: enrolled minus discontinued); for a figure of one arm, that arm's "
             "stated size ('group A (n = 55) ... group A = 5': 55), never another arm's, and the "
             "cohort only in a study of one arm (in one that compares arms, an arm's count of "
-            "unstated size has none; an arm's percentage takes a size it agrees with); for unit "
-            "'rate', the person-time the rate is per (1000 for 'per 1,000 person-years').",
+            "unstated size has none, nor has a count compared with another whose arm the "
+            "sentence does not name, '(13 vs 31)', unless every arm's size was stated, '(n = 32 "
+            "for each)'; an arm's percentage takes a size it agrees with); for unit 'rate', the "
+            "person-time the rate is per (1000 for 'per 1,000 person-years').",
             "14",
         ),
         _f(
@@ -187,7 +189,8 @@ OUTCOMES_SCHEMA = pa.schema(
             pa.int32(),
             True,
             "Subjects in that arm, where the document states it ('letrozole (n = 453)', "
-            "'group A (n = 55)').",
+            "'group A (n = 55)', 'Group A (SLNB alone, 55 women)', every arm's: '(n = 32 for "
+            "each)', '87 patients in each group').",
             "453",
         ),
         _f(

@@ -106,8 +106,16 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     on the arms the sentence and the document name."""
     text = parser.text
     for f in figures:
-        if f.n_form and f.arm is None and f.measure == "enrollment":
-            f.arm = size_arm(f, text, sm)  # "letrozole (n = 453)": the arm's size
+        if _each_arms_size(f, parser, sm):
+            f.each_arm = f.arm_pooled = True  # "(n = 32 for each)": every arm's size
+            f.arm = None
+        if f.arm is None and f.measure == "enrollment" and not f.each_arm and (
+            f.n_form or (_subjects_counted(f) and ctx.compares_arms(sm.lex))
+        ):
+            # "letrozole (n = 453)", "Group A (SLNB alone, 55 women)": the arm's size (a count
+            # of subjects only in a study that compares arms: "warfarin (11 patients)" in a
+            # case series is who received it)
+            f.arm = size_arm(f, text, sm)
         if f.arm is None and not f.arm_pooled:
             drug = following_drug(sm, text, f)
             if drug is not None:
@@ -117,6 +125,22 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         if arm is not None:
             ctx.note_arm_name(arm, f.arm_keys, sm.lex)
     ctx.note_arms([f.arm_keys for f in figures])
+
+
+def _each_arms_size(f: Figure, parser: SentenceParser, sm: SentenceMentions) -> bool:
+    """ "(n = 32 for each)", "87 patients in each group": an enrollment count that is every
+    arm's size (not the end of a range: "(9 to 10 animals per group)")."""
+    if f.measure != "enrollment" or f.count is None:
+        return False
+    if parser.lower(f.ts - 1) in ("to", "-", "–") and f.ts >= 2 and parser.toks[f.ts - 2].num:
+        return False
+    return sm.lex.each_arm_re.match(parser.text, f.end) is not None
+
+
+def _subjects_counted(f: Figure) -> bool:
+    """ "55 women": a count of subjects, no share of them (what may give an arm's size written
+    in its bracket as "(n = 55)" does)."""
+    return f.count is not None and f.has_pop and f.pct is None and f.den is None
 
 
 def _names_an_arm(m: re.Match[str], sm: SentenceMentions) -> bool:
@@ -138,20 +162,29 @@ def _names_an_arm(m: re.Match[str], sm: SentenceMentions) -> bool:
 
 
 def size_arm(f: Figure, text: str, sm: SentenceMentions) -> tuple[int, int] | None:
-    """The arm whose size an "(n = N)" enrollment figure gives, as sentence offsets: its label
-    inside the bracket ("(ddAT, n = 191)", "(group A; n = 30)"), a drug named right before the
-    bracket, past its dose ("letrozole 2.5 mg daily (n = 453)"), an arm noun and its label
-    ("group A (n = 55)") or a control arm ("placebo (n = 125)"); None if none is named there."""
+    """The arm whose size an "(n = N)" or "(55 women)" enrollment figure gives, as sentence
+    offsets: its label inside the bracket ("(ddAT, n = 191)", "(group A; n = 30)"), a drug named
+    right before the bracket, past its dose ("letrozole 2.5 mg daily (n = 453)"), an arm noun
+    and its label ("group A (n = 55)", also before a bracket that describes the arm: "Group A
+    (SLNB alone, 55 women)") or a control arm ("placebo (n = 125)"); None if none is named
+    there."""
     lex = sm.lex
     lo = max(0, f.start - 60)
     m = lex.size_label_re.search(text, lo, f.start)
     if m:
-        return (m.start("arm"), m.end("arm")) if _names_an_arm(m, sm) else None
+        if _names_an_arm(m, sm):
+            return m.start("arm"), m.end("arm")
+        # "Group A (SLNB alone, 55 women)": a bracket that describes the arm its noun and label
+        # name before it
+        m = lex.size_noun_label_re.search(text, max(0, m.start() - 30), m.start() + 1)
+        return (m.start("arm"), m.end("arm")) if m else None
     k = bisect.bisect_left(sm.drug_starts, sm.base + f.start) - 1
     if k >= 0:
         e = sm.drugs[k].end - sm.base
         if 0 <= f.start - e <= 40 and lex.dose_between_re.fullmatch(text, e, f.start):
             s, e = combined_drugs(sm, text, sm.drugs[k])
+            if not f.n_form and lex.joined_before_re.search(text, max(0, s - 30), s):
+                return None  # "irradiation plus tamoxifen (386 women)": more than the drugs
             # "no pyridoxine (n = 68)": the arm without the drug (but "nonusers of aspirin
             # (n = 6883)" are subjects named by their use of it, no arm)
             words = text[max(0, s - 12) : s].split()

@@ -5,7 +5,8 @@ Functions over the figures `SentenceParser` found in one sentence, after `assign
 (nearest timepoint of the same clause), `mark_change_pairs` ("fell from 35% to 22%": before and
 after), `attach_arms` ("25% and 15% in the docetaxel and control arms"), `split_by_arm` ("in 13
 patients (6 with drug A and 7 with placebo)": the parts' arms, and the total's measure for
-them), `share_arm_heads` ("3 with low-dose and 5 with high-dose aspirin": "low-dose aspirin").
+them), `share_arm_heads` ("3 with low-dose and 5 with high-dose aspirin": "low-dose aspirin"),
+`mark_compared` ("13 vs 31", "28 and 15 patients, respectively": one side of a comparison).
 Every search looks at a bounded window, so a sentence costs time linear in its length.
 """
 
@@ -166,6 +167,83 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
             m = lex.arm_before_re.search(text[lo : f.start])
             if m:
                 f.arm = (lo + m.start("arm"), lo + m.end("arm"))
+
+
+# How many tokens may stand between a figure and the comparison word beside it ("28 patients
+# compared with 15", "13 (P < .01) vs 31"); and how many after a list of figures may come
+# before its respectively word ("in 28 and 15 patients in the two arms, respectively").
+COMPARE_GAP = 4
+RESPECTIVELY_WINDOW = 12
+
+
+def mark_compared(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
+                  boundary: list[bool]) -> None:  # fmt: skip
+    """Mark the figures that are one side of a comparison (`Figure.compared`): a figure with a
+    comparison word right beside it ("13 vs 31", "28 patients compared with 15 patients"; past
+    brackets, statistics and prepositions) and another figure on the word's other side in the
+    same clause; each figure of a list of at least two ("28 and 15 patients") that a
+    respectively word follows in its clause. In a study that compares arms each is one arm's
+    figure, whether or not the sentence names its arm."""
+    for f, g in pairwise(figures):
+        if any(boundary[x] for x in range(f.te, g.ts)):
+            continue
+        a = _beside(lex, parser, f.te, g.ts, 1)
+        if a is not None and parser.lower(a) in lex.pairwise_comparison:
+            f.compared = True
+        b = _beside(lex, parser, g.ts - 1, f.te - 1, -1)
+        if b is not None and parser.lower(b) in lex.pairwise_comparison:
+            g.compared = True
+    run: list[Figure] = []
+    for k, f in enumerate(figures):
+        if run and not _listed(lex, parser, boundary, run[-1], f):
+            run = []
+        run.append(f)
+        nxt = figures[k + 1].ts if k + 1 < len(figures) else len(parser.toks)
+        if len(run) > 1 and _respectively_after(lex, parser, boundary, f.te, nxt):
+            for g in run:
+                g.compared = True
+
+
+def _skippable(lex: Lexicon, parser: SentenceParser, i: int) -> bool:
+    """What may stand between a figure and its comparison word: a statistic, a bracket or a
+    stop, a preposition ("compared with")."""
+    return parser.consumed[i] or parser.toks[i].text in "()[],." or (
+        parser.lower(i) in lex.prepositions
+    )
+
+
+def _beside(lex: Lexicon, parser: SentenceParser, i: int, stop: int, step: int) -> int | None:
+    """The first token from i towards `stop` (excluded) that `_skippable` does not pass, at most
+    COMPARE_GAP tokens away; None if there is none."""
+    for k in range(i, stop, step):
+        if abs(k - i) > COMPARE_GAP:
+            return None
+        if not _skippable(lex, parser, k):
+            return k
+    return None
+
+
+def _listed(lex: Lexicon, parser: SentenceParser, boundary: list[bool], f: Figure,
+            g: Figure) -> bool:  # fmt: skip
+    """Are f and g listed one after the other ("28 and 15", "13, 31 (P = .02)")?"""
+    return all(
+        not boundary[x]
+        and (parser.consumed[x] or parser.toks[x].lower in lex.connectors
+             or parser.toks[x].text in "()[]")
+        for x in range(f.te, g.ts)
+    )  # fmt: skip
+
+
+def _respectively_after(lex: Lexicon, parser: SentenceParser, boundary: list[bool], te: int,
+                        nxt: int) -> bool:  # fmt: skip
+    """Does a respectively word follow token te in its clause, before the next figure (at
+    `nxt`) and within RESPECTIVELY_WINDOW tokens?"""
+    for x in range(te, min(nxt, te + RESPECTIVELY_WINDOW)):
+        if boundary[x]:
+            return False
+        if parser.toks[x].lower in lex.respectively:
+            return True
+    return False
 
 
 # How many words may stand between a total and the bracket that splits it by arm ("13 women

@@ -11,7 +11,9 @@ group B = 2)": 5 of 55), never over another arm's; the cohort holds every arm, s
 denominator only in a study of one arm (`DocContext.multi_arm`): in a study that compares arms
 an arm's count of unstated size gets none, since a user dividing by a wrong denominator is worse
 off than one told it is unknown (an arm's percentage may still take a size it agrees with), and
-an arm's size does not replace the cohort for the figures of no arm.
+an arm's size does not replace the cohort for the figures of no arm. So too for a count compared
+with another whose arm the sentence does not name ("(13 vs 31)", "in 28 and 15 patients,
+respectively": `Figure.compared`): in a study that compares arms it is one arm's, of unknown size.
 """
 
 from __future__ import annotations
@@ -116,6 +118,8 @@ class DocContext:
         # an arm named by an arm noun and a label: its key -> its name as the document first
         # wrote it with its noun ("group 1"), and each row's arm key (by outcome_id)
         self.arm_names: dict[str, str] = {}
+        # every arm's size ("(n = 32 for each)"), as stated: one value, or none if two differ
+        self.each_sizes: set[int] = set()
         self.row_arm_keys: dict[str, str] = {}
         self._text = doc_text
         self._randomized: bool | None = None
@@ -136,6 +140,13 @@ class DocContext:
         if self._randomized is None:
             self._randomized = lex.randomized_re.search(self._text) is not None
         return self._randomized or any(not set(keys) & set(seen) for seen in self.arms_seen)
+
+    def compares_arms(self, lex: Lexicon) -> bool:
+        """Does the document compare arms at all? It does when it says it randomized or names
+        two arms (so far)."""
+        if self._randomized is None:
+            self._randomized = lex.randomized_re.search(self._text) is not None
+        return self._randomized or len(self.arms_seen) > 1
 
     def note_arm_name(self, arm: str, keys: tuple[str, ...], lex: Lexicon) -> None:
         """Remember the name of an arm written as an arm noun and a label ("group 1", "Arm A"),
@@ -158,11 +169,19 @@ class DocContext:
         arm of several drugs that holds its drug: "with TAM" is the arm of TAM alone where there
         is one, else the arms with TAM when they agree in size); None when the first key with a
         stated size has two ("prednisone" of arms of 50 and 48): a wrong denominator is worse
-        than none."""
+        than none. An arm of no stated size has every arm's size, where the document stated one
+        ("(n = 32 for each)")."""
         for k in keys:
             if k in self.arm_sizes:
                 return self.arm_sizes[k]
-        return next((self.part_sizes[k] for k in keys if k in self.part_sizes), None)
+        for k in keys:
+            if k in self.part_sizes:
+                return self.part_sizes[k]
+        return self.each_size() if keys else None
+
+    def each_size(self) -> int | None:
+        """Every arm's size, where the document stated one ("(n = 32 for each)")."""
+        return next(iter(self.each_sizes)) if len(self.each_sizes) == 1 else None
 
     def note_size(self, key: str, n: int) -> None:
         """An arm's stated size; one key stated with two sizes has none."""
@@ -291,7 +310,7 @@ def _enrollment(
         n.den = den_context
     if n.den is None:
         n.num = None
-    if arm is not None and arm.multi:
+    if f.each_arm or (arm is not None and arm.multi):
         return
     ctx.enrolled = ctx.cohort = n.count
     ctx.remaining = None
@@ -320,7 +339,8 @@ def _arm_candidates(
 
 
 def _follow_cohort(
-    f: Figure, ctx: DocContext, den_context: int | None, n: _Numbers, arm: _Arm | None
+    f: Figure, ctx: DocContext, den_context: int | None, n: _Numbers, arm: _Arm | None,
+    lex: Lexicon,
 ) -> bool:
     """Complete numerator/denominator from the cohort (an arm's figure: `_arm_candidates`);
     False if an "all ..." figure has none."""
@@ -334,6 +354,12 @@ def _follow_cohort(
             cands.append(c)
     if arm is not None:
         cands = _arm_candidates(f, ctx, den_context, arm, cands)
+    # "(13 vs 31)" in a study that compares arms: each count is one arm's, of an arm not named;
+    # the cohort (and a pool "Of the 79 patients,") holds both arms
+    per_arm = arm is None and f.compared and f.pct is None and ctx.compares_arms(lex)
+    if per_arm:
+        each = ctx.each_size()
+        cands = [] if each is None else [each]
     if f.all_form and n.count is None:
         remaining = ctx.remaining if ctx.remaining in cands else None
         pool = cands[:1] if not f.remaining else [remaining] if remaining else []
@@ -358,7 +384,7 @@ def _follow_cohort(
         n.num = exact[0] if len(exact) == 1 else None
     if n.population is None and n.den is not None and n.den in cands:
         n.population = ctx.cohort_population
-    if arm is not None and arm.multi:
+    if per_arm or (arm is not None and arm.multi):
         return True  # one arm's figures do not carry the cohort on
     if f.remaining and ctx.remaining is not None and n.den == ctx.remaining:
         ctx.cohort = ctx.remaining
@@ -397,6 +423,9 @@ def _group_size(
     """Record an arm's size from "<arm> (n = 453)" or "120 patients in the X arm"; return the
     size of the figure's arm when the document stated it."""
     keys = list(f.arm_keys)
+    if f.each_arm and n.count is not None:
+        ctx.each_sizes.add(n.count)
+        return n.count
     if f.measure == "enrollment" and n.count is not None:
         size_keys = list(keys)
         if not size_keys and parser.toks[f.ts].lower == "n":
@@ -475,7 +504,7 @@ def resolve_figure(
         pass  # a statistic, not a share of the cohort
     elif f.measure == "enrollment":
         _enrollment(f, ctx, den_context, n, arm_ctx)
-    elif not _follow_cohort(f, ctx, den_context, n, arm_ctx):
+    elif not _follow_cohort(f, ctx, den_context, n, arm_ctx, sm.lex):
         return None
     value_unit = _value_unit(f, n)
     if value_unit is None:

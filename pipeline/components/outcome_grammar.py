@@ -126,26 +126,41 @@ class SentenceParser(FigureReader):
         return before.search(self.text, max(0, t.start - 12), t.start) is not None
 
     def _parse_pct(self, i: int, pe: int) -> Figure | None:
-        if self.lower(i - 1) == "±":
-            return None  # "12.3±2.4%": a standard error, not a rate
-        # "20-40%" written with the unit once: number, dash, percentage
-        if (
-            i >= 2
-            and self.lower(i - 1) in ("-", "–", "to")
-            and self.toks[i - 2].num is not None
-            and self.lower(i - 3) != "from"
-        ):
+        """A percentage at i (its "%" ending before pe), with its count and subjects: "80%
+        (12/15)", "59% of patients"; None for what is no rate (`_not_a_rate`)."""
+        if self._not_a_rate(i, pe):
             return None
         skip = self._range_skip(i, pe)
         if skip is not None:
-            fig = Figure(i, skip, den_phrase=True)
-            return fig
+            return Figure(i, skip, den_phrase=True)
         if self.lex.confidence_after_re.match(self.text, self.toks[pe - 1].end):
             return None  # "the 95% one-sided upper confidence limit": a level, not a figure
         if self._level_after_ci(i, pe):
             return None  # "(2-sided CI 95%)": the same level, written after the abbreviation
         fig = Figure(i, pe)
         self.set_pct(fig, i)
+        self._pct_kind(fig, i, pe)
+        j = self._pct_bracket(fig, pe)
+        j = self._pct_of(fig, j)
+        fig.te = j
+        prev = self.lower(i - 1)
+        fig.prefer_after = fig.has_pop and prev not in self.lex.prepositions
+        return fig
+
+    def _not_a_rate(self, i: int, pe: int) -> bool:
+        """ "12.3±2.4%" (a standard error), "20-40%" (a range written with the unit once)."""
+        if self.lower(i - 1) == "±":
+            return True
+        return (
+            i >= 2
+            and self.lower(i - 1) in ("-", "–", "to")
+            and self.toks[i - 2].num is not None
+            and self.lower(i - 3) != "from"
+        )
+
+    def _pct_kind(self, fig: Figure, i: int, pe: int) -> None:
+        """Is the percentage a relative change ("reduced ... by 54%") or a threshold ("more
+        than 50%")?"""
         t0 = self.toks[i].start
         fig.relative = bool(
             # (the verb may stand 12 words back, but "by" ends the window: test that first)
@@ -161,55 +176,60 @@ class SentenceParser(FigureReader):
             self.lex.comparator_re.search(self.text[max(0, t0 - 60) : t0])
             or self.lex.comparator_after_re.match(self.text, self.toks[pe - 1].end)
         )
-        j = pe
-        # "80% (12/15)", "80% (12 of 15)", "80% (n = 12)", "80% (12 patients)"
-        if self.lower(j) in ("(", "["):
-            k = j + 1
-            if self.lower(k) == "n" and self.lower(k + 1) == "=" and self.is_int(k + 2):
-                if self.lower(k + 3) in (")", "]"):
-                    fig.num = self.int_at(k + 2)
-                    j = k + 4
-            elif self.is_int(k):
-                a = self.int_at(k)
-                m = k + 1
-                if self.lower(m) in ("/", "of") and self.is_int(m + 1):
-                    fig.num, fig.den = a, self.int_at(m + 1)
-                    m += 2
-                elif self.lower(m) == "out" and self.lower(m + 1) == "of" and self.is_int(m + 2):
-                    fig.num, fig.den = a, self.int_at(m + 2)
-                    m += 3
-                else:
-                    fig.num = a
-                pend = self.pop_at(m)
-                if pend is not None:
-                    fig.population, fig.has_pop = self.toks[pend - 1].text, True
-                    m = pend
-                if self.lower(m) in (")", "]") and (fig.den is not None or fig.has_pop
-                                                   or m == k + 1):  # fmt: skip
-                    j = m + 1
-                else:
-                    fig.num = fig.den = None
-                    fig.population, fig.has_pop = None, False
-        # "59% of patients", "80% of the 15 patients"
-        if self.lower(j) == "of":
-            k = self._skip_determiners(fig, j + 1)
-            den = None
-            if self.is_int(k):
-                den = self.int_at(k)
-                k += 1
-            pend = self.pop_at(k)
+
+    def _pct_bracket(self, fig: Figure, j: int) -> int:
+        """ "80% (12/15)", "80% (12 of 15)", "80% (n = 12)", "80% (12 patients)": the count,
+        denominator and subjects in a bracket at j; the index past the bracket, or j."""
+        if self.lower(j) not in ("(", "["):
+            return j
+        k = j + 1
+        if self.lower(k) == "n" and self.lower(k + 1) == "=" and self.is_int(k + 2):
+            if self.lower(k + 3) in (")", "]"):
+                fig.num = self.int_at(k + 2)
+                j = k + 4
+        elif self.is_int(k):
+            a = self.int_at(k)
+            m = k + 1
+            if self.lower(m) in ("/", "of") and self.is_int(m + 1):
+                fig.num, fig.den = a, self.int_at(m + 1)
+                m += 2
+            elif self.lower(m) == "out" and self.lower(m + 1) == "of" and self.is_int(m + 2):
+                fig.num, fig.den = a, self.int_at(m + 2)
+                m += 3
+            else:
+                fig.num = a
+            pend = self.pop_at(m)
             if pend is not None:
                 fig.population, fig.has_pop = self.toks[pend - 1].text, True
-                if den is not None and fig.den is None:
-                    fig.den = den
-                j = pend
-            elif self.lower(k - 1) == "them":
-                fig.has_pop, fig.population = True, None
-                j = k
-        fig.te = j
-        prev = self.lower(i - 1)
-        fig.prefer_after = fig.has_pop and prev not in self.lex.prepositions
-        return fig
+                m = pend
+            if self.lower(m) in (")", "]") and (fig.den is not None or fig.has_pop
+                                               or m == k + 1):  # fmt: skip
+                j = m + 1
+            else:
+                fig.num = fig.den = None
+                fig.population, fig.has_pop = None, False
+        return j
+
+    def _pct_of(self, fig: Figure, j: int) -> int:
+        """ "59% of patients", "80% of the 15 patients": the subjects (and their number) after
+        "of" at j; the index past them, or j."""
+        if self.lower(j) != "of":
+            return j
+        k = self._skip_determiners(fig, j + 1)
+        den = None
+        if self.is_int(k):
+            den = self.int_at(k)
+            k += 1
+        pend = self.pop_at(k)
+        if pend is not None:
+            fig.population, fig.has_pop = self.toks[pend - 1].text, True
+            if den is not None and fig.den is None:
+                fig.den = den
+            j = pend
+        elif self.lower(k - 1) == "them":
+            fig.has_pop, fig.population = True, None
+            j = k
+        return j
 
     def _parse_count(self, i: int) -> Figure | None:
         a = self.int_at(i)

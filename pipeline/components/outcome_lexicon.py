@@ -88,6 +88,10 @@ class Lexicon:
         self.adjective_joiners = sets["population_adjective_joiners"]
         self.total_words = sets["total_words"]
         self.comparison = sets["comparison_connectors"]
+        self.respectively = sets["respectively_words"]
+        # "13 vs 31", "28 patients compared with 15": a word that compares the figures on
+        # its two sides (a respectively word compares lists instead)
+        self.pairwise_comparison = self.comparison - self.respectively
         self.ratio_units = {k.lower(): v for k, v in data["ratio_units"].items()}
         self.time_units: dict[str, str] = dict(data["time_units"])
         self.median_words = sets["median_words"]
@@ -316,6 +320,12 @@ class Lexicon:
             rf"(?:{_alt_spaced(data['control_arms'])})\b",
             re.IGNORECASE,
         )
+        # "(n = 32 for each)", "87 patients in each group", "30 women per arm": every arm's size
+        self.each_arm_re = re.compile(
+            rf"\s*(?:(?:{_alt(self.prepositions)})\s+)?(?:{_alt(data['each_arm_words'])})"
+            rf"(?:\s+(?:{arm_nouns})\b|\s*(?=[),;.]|$))",
+            re.IGNORECASE,
+        )
         # "randomized", "randomly": the document compares arms
         self.randomized_re = re.compile(
             rf"\b(?:{_alt(data['randomization_words'])})\b", re.IGNORECASE
@@ -352,6 +362,11 @@ class Lexicon:
         # "methotrexate plus prednisone": the text between drugs given as one arm
         self.combination_re = re.compile(
             rf"\s*(?:{_alt_spaced(data['combination_joiners'])})\s*", re.IGNORECASE
+        )
+        # "irradiation plus tamoxifen (386 women)": a word joined to the drug before it, so the
+        # arm holds more than the drugs named
+        self.joined_before_re = re.compile(
+            rf"\w\s*(?:{_alt_spaced(data['combination_joiners'])})\s*$", re.IGNORECASE
         )
         # "prednisone alone": the word after an arm's drug that is part of the arm's name
         self.monotherapy_re = re.compile(rf"\s+(?:{_alt(alone)})\b", re.IGNORECASE)

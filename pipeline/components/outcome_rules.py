@@ -135,6 +135,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "population_adjective_joiners",
     "total_words",
     "comparison_connectors",
+    "respectively_words",
+    "each_arm_words",
     "change_verbs",
     "change_nouns",
     "difference_words",

@@ -206,6 +206,11 @@ class Figure:
     arm_head: tuple[int, int] | None = None
     # the figure is of several arms ("in both groups", "in the A and B arms"): it has none
     arm_pooled: bool = False
+    # the figure is one side of a comparison ("13 vs 31", "28 and 15 patients, respectively"):
+    # in a study that compares arms, a count of one arm (`outcome_attach.mark_compared`)
+    compared: bool = False
+    # "(n = 32 for each)", "87 patients in each group": the size of every arm, of no one arm
+    each_arm: bool = False
     # what names the figure's arm across the document (`outcome_arms.note_arms`): its text
     # without arm nouns and determiners, lower case ("group A" and "arm A": "a"), and the drug
     # concept the arm is made of

@@ -45,6 +45,7 @@ from pipeline.components.outcome_attach import (
     attach_stats,
     attach_timepoints,
     mark_change_pairs,
+    mark_compared,
     share_arm_heads,
     split_by_arm,
 )
@@ -125,6 +126,31 @@ def _offsets(doc: Doc, text_len: int, orth: list[int]) -> _Offsets:
         (s, e, idx[s], idx[e] if e < n else text_len) for s, e in zip(starts, ends, strict=True)
     ]
     return _Offsets(idx, (arr[:, 1] + arr[:, 2]).tolist(), orth, sentences)
+
+
+# What `OutcomeExtractor._bare_pct` makes of a percentage without a count.
+_KEEP, _AMOUNT, _DROP = "keep", "amount", "drop"
+
+
+class _SentenceFacts:
+    """What a sentence says as a whole, searched once and only when a percentage asks (most
+    sentences never do): does it state what is generally known, does it define a threshold?
+    `rates`: its figures with a percentage."""
+
+    def __init__(self, text: str, lex: Lexicon, rates: int) -> None:
+        self.text, self.lex, self.rates = text, lex, rates
+        self._general: bool | None = None
+        self._definitional: bool | None = None
+
+    def general(self) -> bool:
+        if self._general is None:
+            self._general = bool(self.lex.scope.general_statement(self.text))
+        return self._general
+
+    def definitional(self) -> bool:
+        if self._definitional is None:
+            self._definitional = bool(self.lex.definition_re.search(self.text))
+        return self._definitional
 
 
 @Language.factory(
@@ -266,88 +292,102 @@ class OutcomeExtractor:
               sm: SentenceMentions) -> list[Figure]:  # fmt: skip
         """Drop drug strengths, reference percentages, thresholds and baseline characteristics;
         mark body-area figures."""
-        lex = self.lexicon
         text = parser.text
-        # searched only for a comparator percentage ("more than 50%"), the one use
-        definitional: bool | None = None
         # for each figure: does a subject count follow it in the sentence?
         count_after = [False] * (len(figures) + 1)
         for k in range(len(figures) - 1, -1, -1):
             g = figures[k]
             count_after[k] = count_after[k + 1] or g.has_pop or g.count is not None
-        scope = lex.scope
-        # searched only for a percentage: does the sentence state what is generally known?
-        general: bool | None = None
         others = sum(1 for g in figures if not g.all_form)
-        rates = sum(1 for g in figures if g.pct is not None)
+        facts = _SentenceFacts(text, self.lexicon, sum(1 for g in figures if g.pct is not None))
         kept: list[Figure] = []
         amounts: list[Figure] = []
         for k, f in enumerate(figures):
-            tail = parser.toks[f.te - 1].end
-            if lex.characteristic_after_re.match(text[tail : tail + 80]):
-                continue  # "65% were postmenopausal": who was studied, not an outcome
-            if f.pct is None and scope.excluded_follows(text, tail):
-                continue  # "Nine patients were excluded after randomization"
-            if f.has_pop and f.pct is None and f.den is None and scope.rate_of_subjects(text, tail):
-                continue  # "Recruitment averaged 12 patients per month": a rate of accrual
-            if f.needs_cue and f.pct is None and scope.counts_no_subjects(text, f.start, f.end):
-                continue  # "1) versus ...", "6 cycles of FEC100 versus 4 FEC100"
-            if (
-                f.needs_cue
-                and f.count == 1
-                and parser.toks[f.ts].word_num
-                and (parser.lower(f.te) in lex.prepositions
-                     or parser.lower(f.te) in lex.negation_words)
-                and scope.arm_pronoun(text, f.start)
-            ):
-                # "two groups: one with dexamethasone and one without" (but "Of the 40 patients
-                # in the two groups, one died": a count)
-                continue
-            if f.all_form and f.count is None and (
-                scope.procedure_follows(text, f.end) or (not f.prefer_after and others)
-            ):
-                # "All patients received ...": the cohort; "survival of all randomized patients
-                # was 62%": the population of another figure
+            if self._not_a_result(f, parser, others):
                 continue
             if f.pct is not None and f.count is None and f.num is None:
-                before = text[max(0, f.start - 40) : f.start]
-                if is_concentration(lex, f, text, sm.drugs, sm.base):
-                    continue
-                if lex.reference_after_re.match(text[f.end : f.end + 60]):
+                verdict = self._bare_pct(f, parser, sm, facts, count_after[k + 1])
+                if verdict == _AMOUNT:
                     amounts.append(f)
+                if verdict != _KEEP:
                     continue
-                if (
-                    scope.design_percentage(text, f.start)
-                    or scope.sample_size_statement(text)
-                    or scope.trait_share(text, f.start, f.end, rates == 1)
-                    or scope.allocation_share(text, f.start, f.end)
-                ):
-                    # a definition, threshold, earlier work, sample-size assumption, baseline
-                    # trait, allocation
-                    continue
-                if not f.relative and general is None:
-                    general = scope.general_statement(text)
-                if general and not f.relative:
-                    # "... occurs in 95% of the patients undergoing radiotherapy" (a relative
-                    # change stays: "X reduces mortality by 40%" restates a result)
-                    continue
-                if f.comparator:
-                    if definitional is None:
-                        definitional = bool(lex.definition_re.search(text))
-                    if definitional or count_after[k + 1] or not f.has_pop:
-                        # a threshold: "more than 50% regrowth was seen in 8 of 12", "grade 3
-                        # events with ≥ 10% incidence" (but "more than 90% of patients ...")
-                        continue
-                if lex.area_after_re.match(text[tail : tail + 200]) or (
-                    lex.area_before_re.search(before) and not f.has_pop
-                ):
-                    f.area = True
             kept.append(f)
         if amounts:
             # "90% of the planned dose was delivered, compared to 96%", "95% vs 88% of the
             # planned dose": a rate listed or compared with an amount is an amount too
-            kept = [f for f in kept if not scope.companion_of(f, amounts, text)]
+            kept = [f for f in kept if not self.lexicon.scope.companion_of(f, amounts, text)]
         return kept
+
+    def _not_a_result(self, f: Figure, parser: SentenceParser, others: int) -> bool:
+        """Who was studied or left, a rate of accrual, a number that counts no subjects, an arm
+        named by "one", the cohort as "All <subjects>": no outcome figure. `others`: the
+        sentence's figures that are not "all <subjects>"."""
+        lex = self.lexicon
+        scope = lex.scope
+        text = parser.text
+        tail = parser.toks[f.te - 1].end
+        if lex.characteristic_after_re.match(text[tail : tail + 80]):
+            return True  # "65% were postmenopausal": who was studied, not an outcome
+        if f.pct is None and scope.excluded_follows(text, tail):
+            return True  # "Nine patients were excluded after randomization"
+        if f.has_pop and f.pct is None and f.den is None and scope.rate_of_subjects(text, tail):
+            return True  # "Recruitment averaged 12 patients per month": a rate of accrual
+        if f.needs_cue and f.pct is None and scope.counts_no_subjects(text, f.start, f.end):
+            return True  # "1) versus ...", "6 cycles of FEC100 versus 4 FEC100"
+        if (
+            f.needs_cue
+            and f.count == 1
+            and parser.toks[f.ts].word_num
+            and (parser.lower(f.te) in lex.prepositions
+                 or parser.lower(f.te) in lex.negation_words)
+            and scope.arm_pronoun(text, f.start)
+        ):
+            # "two groups: one with dexamethasone and one without" (but "Of the 40 patients
+            # in the two groups, one died": a count)
+            return True
+        # "All patients received ...": the cohort; "survival of all randomized patients was
+        # 62%": the population of another figure
+        return f.all_form and f.count is None and (
+            scope.procedure_follows(text, f.end) or (not f.prefer_after and bool(others))
+        )
+
+    def _bare_pct(self, f: Figure, parser: SentenceParser, sm: SentenceMentions,
+                  facts: _SentenceFacts, count_after: bool) -> str:  # fmt: skip
+        """What a percentage without a count is: `_KEEP` (marked `area` for a body area),
+        `_AMOUNT` (of a reference: "80% of control") or `_DROP` (a drug strength, definition,
+        threshold, earlier work, sample-size assumption, baseline trait, allocation, general
+        statement). `count_after`: does a subject count follow it in the sentence?"""
+        lex = self.lexicon
+        scope = lex.scope
+        text = parser.text
+        tail = parser.toks[f.te - 1].end
+        before = text[max(0, f.start - 40) : f.start]
+        if is_concentration(lex, f, text, sm.drugs, sm.base):
+            return _DROP
+        if lex.reference_after_re.match(text[f.end : f.end + 60]):
+            return _AMOUNT
+        if (
+            scope.design_percentage(text, f.start)
+            or scope.sample_size_statement(text)
+            or scope.trait_share(text, f.start, f.end, facts.rates == 1)
+            or scope.allocation_share(text, f.start, f.end)
+        ):
+            # a definition, threshold, earlier work, sample-size assumption, baseline trait,
+            # allocation
+            return _DROP
+        if not f.relative and facts.general():
+            # "... occurs in 95% of the patients undergoing radiotherapy" (a relative change
+            # stays: "X reduces mortality by 40%" restates a result)
+            return _DROP
+        if f.comparator and (facts.definitional() or count_after or not f.has_pop):
+            # a threshold: "more than 50% regrowth was seen in 8 of 12", "grade 3 events with
+            # ≥ 10% incidence" (but "more than 90% of patients ...")
+            return _DROP
+        if lex.area_after_re.match(text[tail : tail + 200]) or (
+            lex.area_before_re.search(before) and not f.has_pop
+        ):
+            f.area = True
+        return _KEEP
 
     def _sentence_figures(self, sent: Span, sent_idx: int, parser: SentenceParser,
                           ctx: DocContext, offsets: _Offsets) -> list[OutcomeFigure]:  # fmt: skip
@@ -393,6 +433,7 @@ class OutcomeExtractor:
             | subgroup_sizes(figures, parser.text, lex.scope, [e for _, e in drugs], "enrollment")
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
+        mark_compared(lex, figures, parser, boundary)
         note_arms(figures, parser, ctx, sm)
         out: list[OutcomeFigure] = []
         for f in figures:

@@ -11,7 +11,7 @@ word, or a "no / all <patients>" phrase) it
    allocation shares, exclusions, "all <subjects>" as the cohort; after measures are assigned,
    pooled totals split by arm);
 3. finds measure cues (patterns of `rules/outcome_cues.jsonl`: spaCy's `Matcher`, gated by
-   `outcome_cue_gate.py`) and gives each figure the measure of its nearest cue
+   `cue_gate.py`) and gives each figure the measure of its nearest cue
    (`outcome_measures.py`), with CI, p-value, timepoint and arm (a total's parts by arm take its
    measure; a count of cases of a disease no cue claimed is still a result);
 4. resolves numerator/denominator through the document's cohort (a figure of one arm through

@@ -48,6 +48,8 @@ RULES = [
     CueRule("response", [{"TEXT": {"REGEX": "(?i)^ORR$"}}]),
     CueRule("other", [{"LOWER": {"REGEX": "^(b)\\1$"}}]),
     CueRule("other", [{"LOWER": {"REGEX": "^(a)x$"}}, {"LOWER": {"REGEX": "^(d)\\1$"}}]),
+    # a conditional group: joined, its "1" would be the first rule's group
+    CueRule("other", [{"LOWER": {"REGEX": "^(a)?(?(1)b|c)$"}}]),
 ]  # fmt: skip
 
 SENTENCES = [
@@ -58,6 +60,7 @@ SENTENCES = [
     "Complete remission rate, partial remission and remission: all were recorded.",
     "responses",
     "orr and ORR, bb and ax dd.",
+    "ab, c and abc.",
     "",
 ]
 
@@ -74,7 +77,12 @@ def _texts() -> list[str]:
 
 
 # every rule; and without the inline flag, which alone makes the gate let every string through
-RULE_SETS = {"all": RULES, "joinable": [r for r in RULES if "(?i)" not in str(r.pattern)]}
+RULE_SETS = {
+    "all": RULES,
+    "joinable": [r for r in RULES if "(?i)" not in str(r.pattern)],
+    # no back-reference either: only the conditional group keeps the regexes apart
+    "conditional": [r for r in RULES if not any(x in str(r.pattern) for x in ("(?i)", "\\1"))],
+}
 
 
 @pytest.mark.parametrize("rules", RULE_SETS.values(), ids=RULE_SETS.keys())

@@ -421,16 +421,15 @@ def test_twenty_thousand_notes_give_a_handful_of_parts(tmp_path: Path) -> None:
     assert len(list((tmp_path / "out" / "_shards").glob("*.json"))) <= 64
 
 
-def test_the_progress_drainer_passes_on_what_was_queued_before_it_finishes() -> None:
-    """The pool's progress thread ends on an end marker sent through the queue: what workers
-    queued before it reaches the reporter (it used to be dropped when the thread saw the stop
-    event first), and the thread ends without waiting for its poll timeout."""
-    import multiprocessing as mp
+def test_the_progress_drainer_passes_on_what_arrived_before_it_finishes() -> None:
+    """What workers queued before the pool's end reaches the reporter (it used to be dropped
+    when the thread saw the stop event first), and the thread ends at once."""
+    import queue as queue_mod
 
     from pipeline.runner.local import _Drainer
     from pipeline.runner.progress import Reporter
 
-    queue = mp.get_context("spawn").Queue()
+    queue: queue_mod.Queue[tuple[int, int]] = queue_mod.Queue()
     reporter = Reporter(1, "off")
     drainer = _Drainer(queue, reporter)
     for i in range(1, 51):
@@ -439,4 +438,50 @@ def test_the_progress_drainer_passes_on_what_was_queued_before_it_finishes() -> 
     drainer.finish()
     assert not drainer.is_alive()
     assert (reporter.n_docs, reporter.n_words) == (50, sum(range(1, 51)))
-    queue.close()
+
+
+POOL_WITH_A_KILLED_WORKER = """
+import multiprocessing as mp, os, signal, time
+from concurrent.futures import ProcessPoolExecutor
+import pipeline.runner.local as local
+
+class Reporter:
+    def docs(self, n_docs, n_words):
+        pass
+
+def init(queue):
+    local._PROGRESS_QUEUE = queue
+
+def task(i):
+    t = time.time()
+    while time.time() - t < (0.5 if i == 0 else 30):
+        local._queue_progress(1, 200)  # a worker writing progress as fast as it can
+    if i == 0:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer does, maybe mid-write
+
+if __name__ == "__main__":
+    ctx = mp.get_context("fork")
+    pool = local.PoolOutcomes(Reporter())
+    pool.queue = ctx.Queue()
+    pool.executor = ProcessPoolExecutor(max_workers=2, mp_context=ctx, initializer=init,
+                                        initargs=(pool.queue,))
+    for i in range(2):
+        pool.futures[pool.executor.submit(task, i)] = f"unit{i}"
+    for unit, result, error in pool:
+        print(unit, type(error).__name__, flush=True)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_a_pool_whose_worker_is_killed_while_writing_progress_exits(tmp_path: Path) -> None:
+    """A worker killed while it writes to the progress queue leaves the queue's write lock
+    held: the driver must still end (a driver that wrote an end marker into that queue waited
+    on the lock for ever at exit)."""
+    import subprocess
+
+    script = tmp_path / "pool.py"
+    script.write_text(POOL_WITH_A_KILLED_WORKER)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert sorted(done.stdout.split()) == ["RuntimeError", "RuntimeError", "unit0", "unit1"]

@@ -204,3 +204,21 @@ def test_boilerplate_line_inside_the_page(blank: Language, tagger: SectionTagger
     # a heading made of the same words, not the whole line, still is one
     got = sections(blank, tagger, page.replace("Share this article", "Share of responders"))
     assert got[3] == ("Share of responders", "Share of responders")
+
+
+@pytest.mark.parametrize("last_line", [
+    "A depth of 30 reads per base was enough to call copy-number changes.",  # a "metric"
+    "The response rate matched the phase 3 trials (N Engl J Med 2016;375:2335-48).",  # citation
+])
+def test_a_last_line_of_prose_holding_a_figure_or_citation_keeps_its_section(
+    blank: Language, tagger: SectionTagger, last_line: str
+) -> None:
+    """Only page furniture (banner, link, credit lines) ends a document as back matter: a
+    sentence of the article that a metadata pattern finds something in stays in its section."""
+    page = ("Low-pass sequencing of tumour DNA\n\nMethods\nWe sequenced 48 tumours at low depth.\n"
+            f"\nConclusion\n{last_line}\n")
+    got = sections(blank, tagger, page)
+    assert got[-1] == ("Conclusion", last_line)
+    # the same page ending with a credit line: that line alone is back matter
+    got = sections(blank, tagger, page + "\nAdapted from Medscape\n")
+    assert got[-2:] == [("Conclusion", last_line), (None, "Adapted from Medscape")]

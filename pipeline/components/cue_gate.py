@@ -369,9 +369,10 @@ def _as_regex(cond: Any) -> str:
     return f"(?:{cond['REGEX']})"
 
 
-# Numbered back-references ("\\1", "(?P=name)" is fine but refused alike): joined after other
-# alternatives, a number would point at another group.
-_BACKREF = re.compile(r"\\[1-9]|\(\?P=")
+# Numbered back-references ("\\1", "(?P=name)" is fine but refused alike) and conditional
+# groups ("(?(1)b|c)", "(?(name)...)"): joined after other alternatives, a number would point
+# at another rule's group.
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
 
 
 def _joined(alternatives: list[str]) -> re.Pattern[str] | None:

@@ -19,8 +19,8 @@ metadata sentences right before it: "Cancer Prev Res; 9(5); 349-56. ©2016 AACR.
 everything after it is metadata, short lines (at most `back_matter_line_words` words:
 "Language: Anglès", "Favorit i Compartir") or the rest of a line the licence sentence opens,
 the sentences are in no section rather than in the article's last one. So are the lines that
-end the document when each is metadata and stands on its own ("Adapted from Medscape",
-"Add a comment"), licence or not.
+end the document when each stands on its own and is mostly metadata ("Adapted from Medscape",
+"Add a comment", "PMID: 23217273": `MOSTLY_METADATA`), licence or not.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.extensions import doc_text  # (the import registers Span._.section)
-from pipeline.ingest.text_title import is_licence, is_metadata, title_span
+from pipeline.ingest.text_title import is_licence, is_metadata, metadata_share, title_span
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, load_rules, read_word_list, write_word_list
 
@@ -42,6 +42,11 @@ DEFAULT_RULES = rule_file("section_headings.jsonl")
 DEFAULT_CAPTION_WORDS = rule_file("section_caption_words.txt")
 #: Lines of at most this many words may follow a licence line in back matter (module docstring).
 DEFAULT_BACK_MATTER_LINE_WORDS = 12
+#: A document's last lines are back matter (without a licence line) when the metadata patterns
+#: match at least this share of each (`text_title.metadata_share`): "PMID: 23217273" (1.0), not
+#: a sentence of the article holding a figure or a citation ("30 reads": 0.14; "(N Engl J Med
+#: 2016;375:2335-48)" in a sentence: 0.2).
+MOSTLY_METADATA = 0.5
 _RULE_KEYS: dict[str, Any] = {"section": str, "variants": list}
 
 _CAPS_HEADING = re.compile(r"^\s*([A-Z][A-Z0-9 ,&/\-']{2,60}?)\s*:\s*")
@@ -195,10 +200,11 @@ class SectionTagger:
         later lines only metadata sentences and short lines; on its own line, anything when it
         opens the line ("Rights: ... Creative Commons. Es permet la reproducció ..."), else only
         metadata ("... safe. Copyright © 2012 Elsevier Ltd. All rights reserved."). Without a
-        licence, the metadata lines that end the document ("Adapted from Medscape", "Add a
-        comment"), each a sentence opening its line, are back matter too.
+        licence, the lines that end the document and are mostly metadata ("Adapted from
+        Medscape", "Add a comment"), each a sentence opening its line, are back matter too.
         """
         start = len(sents)
+        licensed = False  # the back matter holds a licence sentence
         prose_after = False  # a sentence after the one looked at, on its line, is neither
         for j in range(len(sents) - 1, first, -1):
             sent = text[sents[j].start_char : sents[j].end_char]
@@ -208,16 +214,16 @@ class SectionTagger:
             if prose_after and not opens_line:
                 continue  # only a licence sentence opening this line could still start it
             if is_licence(sent) and (opens_line or not prose_after):
-                start, prose_after = j, False
-            elif start == j + 1 and opens_line and is_metadata(sent):
+                start, prose_after, licensed = j, False, True
+            elif start == j + 1 and opens_line and metadata_share(sent) >= MOSTLY_METADATA:
                 start = j  # every sentence after it is back matter: a trailing metadata line
             elif not (is_metadata(sent) or self._short_line(text, begin)):
                 prose_after = True
             if opens_line and prose_after:
                 break
         # metadata right before the licence belongs with it ("Cancer Prev Res; 9(5); 349-56.
-        # ©2016 AACR.")
-        while start < len(sents) and start - 1 > first and is_metadata(
+        # ©2016 AACR."); without a licence, only lines that are mostly metadata are back matter
+        while licensed and start < len(sents) and start - 1 > first and is_metadata(
             text[sents[start - 1].start_char : sents[start - 1].end_char]
         ):
             start -= 1

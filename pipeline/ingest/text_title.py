@@ -78,6 +78,17 @@ def is_metadata(line: str, rules: MetadataRules | None = None) -> bool:
     return (rules or default_rules()).any.search(line) is not None
 
 
+def metadata_share(line: str, rules: MetadataRules | None = None) -> float:
+    """The share of `line`'s characters (stripped) that the metadata patterns match: 1 for
+    "PMID: 23217273" or "Adapted from Medscape", 0.14 for "A depth of 30 reads per base was
+    enough to call copy-number changes." (a sentence that holds a "metric")."""
+    text = line.strip()
+    if not text:
+        return 0.0
+    found = sum(m.end() - m.start() for m in (rules or default_rules()).any.finditer(text))
+    return min(found / len(text), 1.0)
+
+
 def is_licence(line: str, rules: MetadataRules | None = None) -> bool:
     """Whether `line` is a licence or copyright line."""
     return (rules or default_rules()).licence.search(line) is not None

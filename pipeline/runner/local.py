@@ -137,6 +137,13 @@ def _pool_task(shard: Unit, out: str, opts: ShardOptions) -> ShardResult:
 class _Drainer(threading.Thread):
     """Passes the workers' document counts to the reporter, until `finish`."""
 
+    #: How often the thread looks at its stop event while the queue is empty: it ends within
+    #: this time of `finish` (waiting for a longer `get` timeout was 0.17 s at every pool run's
+    #: end). The driver puts nothing into the queue (no end marker): a worker killed while
+    #: writing to it (the OOM killer) leaves its write lock held, and a feeder thread of the
+    #: driver waiting on that lock would keep the driver from exiting.
+    POLL_S = 0.02
+
     def __init__(self, queue: Any, reporter: Reporter) -> None:
         super().__init__(name="biotab-progress", daemon=True)
         self.queue = queue
@@ -146,25 +153,24 @@ class _Drainer(threading.Thread):
     def run(self) -> None:
         while not self.stop.is_set():
             try:
-                item = self.queue.get(timeout=0.2)
+                item = self.queue.get(timeout=self.POLL_S)
             except queue_mod.Empty:
                 continue
             except (EOFError, OSError, ValueError):
                 return
-            if item is None:  # `finish`: what was queued before it has been passed on
+            self.reporter.docs(*item)
+        # what had arrived before the stop is still counted
+        while True:
+            try:
+                item = self.queue.get_nowait()
+            except (queue_mod.Empty, EOFError, OSError, ValueError):
                 return
             self.reporter.docs(*item)
 
     def finish(self) -> None:
-        """Pass on what is queued, then end. An end marker through the queue, not only the
-        event: a thread waiting in `get` would otherwise notice the event only when its
-        timeout ran out (0.2 s at the end of every pool run), and drop what was still queued."""
-        try:
-            self.queue.put(None)
-        except (OSError, ValueError):  # the queue is closed or broken: end by the event
-            self.stop.set()
-        self.join(timeout=2)
+        """Pass on what has arrived, then end (a daemon thread: after 2 s it is left behind)."""
         self.stop.set()
+        self.join(timeout=2)
 
 
 def start_method() -> str:

@@ -11,12 +11,19 @@ then each block's first byte is found by reading the one 64 KiB piece that holds
 (`LineStart`), and its reader reads from there to where the next block starts, nothing else:
 the blocks of a file read it once in all (plus the listing's count, and 64 KiB a block).
 
-A gzip file cannot be read from an offset (a deflate stream is only decoded from its start),
-so each block still decompresses the file up to its first line: B blocks cost about
-(B + 1) / 2 decompressions of it. Such a file gets at most MAX_COMPRESSED_BLOCKS blocks: at
-most 4.5 decompressions in all (plus the listing's one) however long it is. Measured on the
-2-core machine (other jobs running, CPU time): gzip decompresses JSONL at ~XXX MB/s of text,
-while `biotab run` annotates ~YYY. (See MAX_COMPRESSED_BLOCKS.)
+A gzip file cannot be read from an offset (a deflate stream is only decoded from its start;
+Python's zlib cannot restart one mid-stream), so each block still decompresses the file up to
+its first line: B blocks cost about (B + 1) / 2 decompressions of it. Such a file gets at most
+MAX_COMPRESSED_BLOCKS (16) blocks: at most 8.5 decompressions in reading (plus the listing's
+one) however long it is, while 16 workers can still share one big file. Measured on the 2-core
+machine (shared with other jobs; CPU time, `benchmarks/ingest_blocks.py`): gzip decompresses
+JSONL at ~300 MB/s, `biotab run --no-model` annotates ~125 KB/s of short-record JSONL per core
+(~11,000 words/s; the NER model is slower still), so one decompression costs ~1/2,400 of
+annotating the file: 8.5 of them ~0.35%, where 128 blocks (64.5) cost ~2.7%. What the bound is
+for is a file of little to annotate: one record and 256 MiB of newlines, gzipped (260 KB),
+read in 128 blocks took 61 s of CPU, in 16 blocks 8.5 s (uncompressed, in 128 blocks read from
+their offsets: 1.0 s, from 11.7 s); 200 MB of short records gzipped: 49.6 s, now 23.2 s.
+For more workers on one big compressed file, decompress it first.
 """
 
 from __future__ import annotations

@@ -183,6 +183,29 @@ def test_a_file_changed_since_it_was_listed_is_read_by_line_number(
         assert rows(got) == rows(list(ingest([p], dedupe=False)))
 
 
+def test_a_file_changed_while_it_is_listed_gets_no_offsets(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offsets are found in a second look at the file (the 64 KiB pieces that hold the blocks'
+    first lines): a file that changed in between has blocks read by line number."""
+    from pipeline.ingest import blocks
+
+    p = tmp_path / "growing.jsonl"
+    p.write_bytes(corpus(3_000))
+    count = blocks.count_lines
+
+    def count_then_append(*args: object) -> int:
+        n = count(*args)  # type: ignore[arg-type]
+        with open(p, "ab") as fh:
+            fh.write(b"\n" + record(50_000))
+        return n
+
+    monkeypatch.setattr(blocks, "count_lines", count_then_append)
+    shards = list_shards([p], block_size=100)
+    assert len(shards) > 10 and all(s.start_at is None for s in shards)
+    got = sharded(shards)
+    assert rows(got) == rows(list(ingest([p], dedupe=False)))
+
+
 def test_a_gzip_file_gets_a_bounded_number_of_blocks(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A gzip stream cannot be entered at an offset: each block decompresses the file up to its

@@ -25,7 +25,7 @@ A JSONL file split into blocks for a runner (`list_shards`, `ingest/blocks.py`) 
 MAX_BLOCKS_PER_FILE of them (a compressed one at most MAX_COMPRESSED_BLOCKS); a block of an
 uncompressed file is read from its byte offset, found when the file was listed, and a block of
 a gzip file skips the lines before it without splitting them out: the blocks of a file read it
-about once in all (gzip: decompress it at most ~4.5 times), however many lines it has.
+about once in all (gzip: decompress it at most ~8.5 times), however many lines it has.
 
 File system: folders are walked with symlinks followed, to files and folders, also when they
 lead outside the input folder (doc_ids use the path under the input folder, not the target);

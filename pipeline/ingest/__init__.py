@@ -21,9 +21,11 @@ Resources: `max_bytes` (default `common.DEFAULT_MAX_BYTES`, 1 GiB) caps the deco
 read per file, `max_record_bytes` (default `common.DEFAULT_MAX_RECORD_BYTES`, 32 MiB) the bytes
 of one record held in memory (a whole txt file, a JSON/PubTator line, an XML record); past
 either, an error row ("too_large" / "record_too_large") and the records before are kept.
-A JSONL file split into blocks for a runner (`list_shards`) has at most MAX_BLOCKS_PER_FILE of
-them, and a block skips the lines before it without splitting them out, so a file of millions of
-tiny lines (a gzip bomb of short valid records) costs a bounded number of readings of it.
+A JSONL file split into blocks for a runner (`list_shards`, `ingest/blocks.py`) has at most
+MAX_BLOCKS_PER_FILE of them (a compressed one at most MAX_COMPRESSED_BLOCKS); a block of an
+uncompressed file is read from its byte offset, found when the file was listed, and a block of
+a gzip file skips the lines before it without splitting them out: the blocks of a file read it
+about once in all (gzip: decompress it at most ~8.5 times), however many lines it has.
 
 File system: folders are walked with symlinks followed, to files and folders, also when they
 lead outside the input folder (doc_ids use the path under the input folder, not the target);
@@ -61,11 +63,10 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline.documents import Document, ErrorRecord, Notice
+from pipeline.ingest.blocks import MAX_BLOCKS_PER_FILE, MAX_COMPRESSED_BLOCKS, jsonl_blocks
 from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
-    CappedStream,
-    InputTooLarge,
     display_path,
     err,
     head_and_problem,
@@ -74,15 +75,13 @@ from pipeline.ingest.common import (
     read_head,
 )
 from pipeline.ingest.dedupe import FirstCopies
-from pipeline.ingest.jsonl import read_jsonl
+from pipeline.ingest.jsonl import LineStart, read_jsonl
 from pipeline.ingest.pubtator import read_pubtator, sniff_pubtator
 from pipeline.ingest.text import read_text
 
 FORMATS = ("txt", "jsonl", "pubtator", "bioc", "pubmed")
 TEXT_EXTS = {".txt", ".md", ".markdown", ".text"}
 JSONL_EXTS = {".jsonl", ".ndjson"}
-#: Most blocks a JSONL file is split into (see `_block_starts`).
-MAX_BLOCKS_PER_FILE = 128
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -90,6 +89,9 @@ __all__ = [
     "DOCUMENTS_SCHEMA",
     "ERRORS_SCHEMA",
     "FORMATS",
+    "MAX_BLOCKS_PER_FILE",
+    "MAX_COMPRESSED_BLOCKS",
+    "LineStart",
     "Notice",
     "Shard",
     "detect_format",
@@ -266,7 +268,10 @@ class Shard:
     `label` the prefix of path-derived doc_ids when several input folders are given.
     `start_record` is 0-based; `n_records` None means "to the end". `path` is the path as the
     OS gives it (a non-UTF-8 name keeps Python's surrogate escapes, so it can be opened);
-    `source` is the same path as valid UTF-8 text, for tables, logs and manifests."""
+    `source` is the same path as valid UTF-8 text, for tables, logs and manifests.
+    `start_at`: where a block of an uncompressed JSONL file is, in bytes, as listed (its
+    reader reads those bytes only; `jsonl.open_at`); not part of `shard_id`, which names
+    the records only."""
 
     path: str
     fmt: str
@@ -274,6 +279,7 @@ class Shard:
     n_records: int | None = None
     root: str | None = None
     label: str | None = None
+    start_at: LineStart | None = None
 
     @property
     def source(self) -> str:
@@ -363,22 +369,6 @@ def _walk(inputs: Sequence[Path | str | bytes]
             yield p, None, _link_problem(str(p))
 
 
-def _count_lines(path: Path, max_bytes: int | None) -> int:
-    """Lines of a (gzip-aware) file, counted up to the byte cap or to damage (a cut or corrupt
-    gzip stream): such a file gets a last shard that reads to the end and reports the cap or
-    the damage; one that cannot be opened, 0 lines (one shard, which reports it)."""
-    n = 0
-    last = b"\n"
-    try:
-        with CappedStream(path, max_bytes) as fh:
-            while chunk := fh.read():
-                n += chunk.count(b"\n")
-                last = chunk[-1:]
-    except (InputTooLarge, EOFError, OSError):
-        return n
-    return n + (0 if last == b"\n" else 1)
-
-
 def _labels(inputs: Sequence[Path | str | bytes]) -> dict[str, str]:
     """Doc-id prefixes for the input folders when there is more than one: the folder's name,
     or as many trailing path parts as make the names distinct."""
@@ -396,16 +386,6 @@ def _labels(inputs: Sequence[Path | str | bytes]) -> dict[str, str]:
         if len(set(labels.values())) == len(labels) or depth > max(map(len, parts.values())):
             return {f: display_path(lab) for f, lab in labels.items()}
         depth += 1
-
-
-def _block_starts(n_lines: int, block_size: int, max_blocks: int) -> list[int]:
-    """First lines of the blocks of a JSONL file: `block_size` lines each, or more when that
-    would make more than `max_blocks` blocks (every block re-reads, and for gzip
-    re-decompresses, the file up to its first line, so a file's blocks cost at most about
-    max_blocks / 2 readings of it however many lines it has; 1 GiB of tiny lines in blocks of
-    1,000 would be ~80,000 blocks and ~40,000 readings)."""
-    size = max(block_size, -(-n_lines // max(1, max_blocks)))
-    return list(range(0, n_lines, size))
 
 
 def _iter_shards(inputs: Sequence[Path | str | bytes], fmt: str | None,
@@ -427,16 +407,9 @@ def _iter_shards(inputs: Sequence[Path | str | bytes], fmt: str | None,
         # a file refused whole (empty, binary) is one shard: each block would read it to see that
         if kind == "jsonl" and block_size and head_and_problem(
                 path, "", per_record=True, limit=max_bytes)[1] is None:
-            try:
-                n = _count_lines(path, max_bytes)
-            except (OSError, EOFError):
-                n = 0
-            starts = _block_starts(n, block_size, max_blocks)
-            if len(starts) > 1:
-                for start, stop in zip(starts, [*starts[1:], None], strict=True):
-                    yield Shard(str(path), kind, start, None if stop is None else stop - start,
-                                root_s, label)
-                continue
+            for start, n, at in jsonl_blocks(path, block_size, max_bytes, max_blocks):
+                yield Shard(str(path), kind, start, n, root_s, label, at)
+            continue
         yield Shard(str(path), kind, 0, None, root_s, label)
 
 
@@ -446,7 +419,9 @@ def list_shards(inputs: Sequence[Path | str], fmt: str | None = None,
                 max_blocks: int = MAX_BLOCKS_PER_FILE) -> list[Shard]:
     """Work units for a (distributed) runner: one per file; JSONL files longer than
     `block_size` lines are split into blocks of lines (lines counted up to `max_bytes`), at
-    most `max_blocks` of them (then of more than `block_size` lines each).
+    most `max_blocks` of them (then of more than `block_size` lines each; a compressed file at
+    most MAX_COMPRESSED_BLOCKS), an uncompressed file's blocks with their byte offsets
+    (`blocks.jsonl_blocks`).
     Deterministic order and `shard_id`s. Every record of every input is covered by exactly one
     shard. Problem paths (missing, dangling links, link loops, unreadable folders) are shards
     whose `fmt` is in PROBLEMS: reading them gives their error row."""
@@ -550,7 +525,7 @@ def _read_shard(shard: Shard, path: Path, source: str, id_field: str, text_field
             yield from read_text(path, source, _txt_doc_id(path, root, shard.label), **caps)
     elif shard.fmt == "jsonl":
         yield from read_jsonl(path, source, id_field, text_field, title_field, start, n,
-                              label=shard.label, **caps)
+                              label=shard.label, start_at=shard.start_at, **caps)
     elif shard.fmt == "pubtator":
         yield from read_pubtator(path, source, start, n, **caps)
     elif shard.fmt == "bioc":

@@ -102,6 +102,28 @@ def read_head_at(path: Path, n: int = SNIFF_BYTES, limit: int | None = DEFAULT_M
     its offset (`_past_blank_run`), looking up to `limit` bytes: a file is not empty because
     it starts with 8 KiB of blank lines. What could be read on a cut gzip stream; b"" on any
     other read problem (`check_head` given the path tells that from an empty file)."""
+    head = read_head_lines(path, n, limit)
+    return head.offset, head.data
+
+
+@dataclass(frozen=True)
+class Head:
+    """What `read_head_lines` read: `data` starts at byte `offset` of the (decompressed) file,
+    after `newlines` newlines (the blank run it was found past, if any)."""
+
+    offset: int
+    newlines: int
+    data: bytes
+
+    def line_at(self, pos: int) -> int:
+        """The 1-based line of the file that byte `pos` of `data` is on."""
+        return self.newlines + self.data.count(b"\n", 0, pos) + 1
+
+
+def read_head_lines(path: Path, n: int = SNIFF_BYTES, limit: int | None = DEFAULT_MAX_BYTES
+                    ) -> Head:
+    """`read_head_at`, with the newlines before the head counted (a reader's error about the
+    head names its true line, also after a long blank run)."""
     head = b""
     try:
         with open_binary(path) as fh:
@@ -113,20 +135,20 @@ def read_head_at(path: Path, n: int = SNIFF_BYTES, limit: int | None = DEFAULT_M
             if len(head) >= n and blank(head) and (limit is None or len(head) < limit):
                 return _past_blank_run(fh, n, limit, head)
     except EOFError:  # a cut gzip stream: what was read before the cut is the head
-        return 0, head
+        return Head(0, 0, head)
     except OSError:
-        return 0, b""
-    return 0, head
+        return Head(0, 0, b"")
+    return Head(0, 0, head)
 
 
-def _past_blank_run(fh: IO[bytes], n: int, limit: int | None, first: bytes
-                    ) -> tuple[int, bytes]:
+def _past_blank_run(fh: IO[bytes], n: int, limit: int | None, first: bytes) -> Head:
     """After a blank first block (`first`, `n` bytes at offset 0): the blank run is read on in
-    READ_CHUNK pieces (one Python step a MiB, not one per `n` bytes), then (offset of the first
-    byte that is not whitespace, the `n` bytes from there). A file blank to its end, or to
-    `limit`, gives its last blank bytes read (at most `n`) and their offset. Raises OSError as
-    `_read1` does; a cut gzip stream ends the head where it is cut."""
-    at, last = 0, first  # `last` was read at offset `at`
+    READ_CHUNK pieces (one Python step a MiB, not one per `n` bytes), then the `n` bytes from
+    the first byte that is not whitespace, its offset and the newlines before it. A file blank
+    to its end, or to `limit`, gives its last blank bytes read (at most `n`) and their offset.
+    Raises OSError as `_read1` does; a cut gzip stream ends the head where it is cut."""
+    at, last = 0, first  # `last` was read at offset `at`, after `lines` newlines
+    lines = 0
     head = b""
     try:
         while limit is None or at + len(last) < limit:
@@ -135,19 +157,20 @@ def _past_blank_run(fh: IO[bytes], n: int, limit: int | None, first: bytes
             if not chunk:
                 break
             if chunk.isspace():
-                at, last = at + len(last), chunk
+                at, lines, last = at + len(last), lines + last.count(b"\n"), chunk
                 continue
             rest = chunk.lstrip(_SPACE)
             at += len(last) + len(chunk) - len(rest)
+            lines += last.count(b"\n") + chunk.count(b"\n", 0, len(chunk) - len(rest))
             head = rest[:n]
             while len(head) < n and (more := _read1(fh, n - len(head))):
                 head += more
-            return at, head
+            return Head(at, lines, head)
     except EOFError:
         if head:
-            return at, head
+            return Head(at, lines, head)
     cut = max(len(last) - n, 0)
-    return at + cut, last[cut:]
+    return Head(at + cut, lines + last.count(b"\n", 0, cut), last[cut:])
 
 
 #: bytes no text has (C0 controls but tab, newlines, VT, FF and ESC): a binary file's mark
@@ -276,15 +299,24 @@ def too_large(source: str, cap: int, what: str, location: str | None) -> ErrorRe
 class CappedStream:
     """Binary reader over a (gzip-aware) file that counts decompressed bytes and raises
     InputTooLarge once more than `max_bytes` were produced. `read(n)` returns what is available
-    (gzip's read1: a cut gzip stream gives back the bytes before the cut, then EOFError)."""
+    (gzip's read1: a cut gzip stream gives back the bytes before the cut, then EOFError).
+    `fh`: a plain file already open and positioned at byte `at` (a block of lines deep in the
+    file, `jsonl.LineStart`), whose bytes before count against the cap as if read; `stop`: no
+    byte from there on is read (the stream ends there: where the next block starts)."""
 
-    def __init__(self, path: Path, max_bytes: int | None) -> None:
-        self.fh = open_binary(path)
+    def __init__(self, path: Path, max_bytes: int | None, *, fh: IO[bytes] | None = None,
+                 at: int = 0, stop: int | None = None) -> None:
+        self.fh = fh if fh is not None else open_binary(path)
         self.max_bytes = max_bytes
-        self.total = 0
+        self.total = at
+        self.stop = stop
 
     def read(self, n: int = READ_CHUNK) -> bytes:
         """Up to `n` bytes; all bytes up to the cap are returned before InputTooLarge."""
+        if self.stop is not None:
+            n = min(n, self.stop - self.total)
+            if n <= 0:
+                return b""
         if self.max_bytes is not None:
             room = self.max_bytes - self.total
             if room <= 0:
@@ -373,11 +405,11 @@ def _skip_lines(stream: CappedStream, n: int) -> bytes:
         if found < n:
             n -= found
             continue
-        return chunk[_nth_newline(chunk, n) + 1:]
+        return chunk[nth_newline(chunk, n) + 1:]
     return b""
 
 
-def _nth_newline(chunk: bytes, n: int) -> int:
+def nth_newline(chunk: bytes, n: int) -> int:
     """The position of the `n`-th b"\n" of `chunk` (which has at least `n`): found by
     bisecting on counts when `n` is large (a chunk of newlines holds a million; one Python
     step each cost every JSONL block of such a file a second)."""

@@ -6,13 +6,21 @@ holding an integer of more digits than Python converts (4,300; a plain ValueErro
 surrogate escape (`"\\ud800"`, text that is not encodable as UTF-8) in any field is one error
 row naming the file and line; every other line is read. The file is streamed under the
 per-file decompressed-byte cap.
+
+Blocks: a runner reads a big file in blocks of lines (`pipeline.ingest.list_shards`). A block of
+an uncompressed file starts at the byte offset found when the file was listed (`LineStart`), so
+the blocks of a file read it about once in all; a block without one (gzip: there is no seeking
+into a deflate stream) passes over the lines before it, counting newlines.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pipeline.documents import Document, ErrorRecord, normalize_text
 from pipeline.ingest.common import (
@@ -42,6 +50,47 @@ def _stem(path: Path) -> str:
     return name
 
 
+log = logging.getLogger("pipeline.ingest")
+
+
+@dataclass(frozen=True)
+class LineStart:
+    """Where a block of lines is in an uncompressed file, found while the file was listed (in
+    the one pass that counts its lines): its first byte (0, or the one after the newline
+    ending the line before the block), the byte after its last line (where the next block
+    starts; None: the end of the file), and the file's size and modification time then. It
+    holds for that file only: `open_at` checks it before a reader seeks there."""
+
+    byte: int
+    stop: int | None
+    file_bytes: int
+    mtime_ns: int
+
+
+def open_at(path: Path, at: LineStart) -> tuple[IO[bytes] | None, str]:
+    """The file open at `at.byte`, or None and why the offset no longer holds: the file's size
+    or modification time is not the listed one, or the byte before the offset is no newline."""
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - handed to the caller's CappedStream, or closed
+    except OSError as exc:
+        return None, f"it cannot be opened ({exc})"
+    try:
+        st = os.fstat(fh.fileno())
+        if st.st_size != at.file_bytes:
+            why = f"its size is {st.st_size:,} bytes, not {at.file_bytes:,}"
+        elif st.st_mtime_ns != at.mtime_ns:
+            why = "its modification time changed"
+        else:
+            fh.seek(max(at.byte - 1, 0))
+            if at.byte == 0 or fh.read(1) == b"\n":
+                return fh, ""
+            why = f"byte {at.byte - 1:,} is no longer a newline"
+    except OSError as exc:
+        why = f"it cannot be read ({exc})"
+    fh.close()
+    return None, why
+
+
 def read_jsonl(
     path: Path,
     source: str,
@@ -54,23 +103,38 @@ def read_jsonl(
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     label: str | None = None,
+    start_at: LineStart | None = None,
 ) -> Iterator[Document | ErrorRecord]:
     """Lines are records: `start` is the 0-based index of the first line to read, `n_records` how
     many lines (None = to the end). File-level problems are reported by the shard with start 0.
     A line without an id gets "<file stem>:<line>", prefixed with "<label>/" when the file
-    was found under one of several input folders (see `pipeline.ingest`)."""
-    _, bad = head_and_problem(path, source, per_record=True, limit=max_bytes)
-    if bad is not None:
-        if start == 0:
-            yield bad
-        return
+    was found under one of several input folders (see `pipeline.ingest`). `start_at`: where
+    the block's lines are (an uncompressed file as listed): only those bytes are read (the
+    file passed the head check when listed); when the file changed since (`open_at`), a
+    warning, and the block is read as one without it: by counting lines from the start of the
+    file as it is now, never from a stale offset."""
+    fh, offset, stop = None, 0, None
+    if start_at is not None:
+        fh, why = open_at(path, start_at)
+        if fh is not None:
+            offset, stop = start_at.byte, start_at.stop
+        else:
+            log.warning("input %s changed since it was listed (%s): its block from line %d "
+                        "is read by counting lines from the start of the file", source, why,
+                        start + 1)
+    if fh is None:
+        _, bad = head_and_problem(path, source, per_record=True, limit=max_bytes)
+        if bad is not None:
+            if start == 0:
+                yield bad
+            return
     caps = Caps(max_bytes, max_record_bytes)
     stem = f"{label}/{_stem(path)}" if label else _stem(path)
     end = None if n_records is None else start + n_records
     idx = start - 1  # the 0-based index of the last line read
     try:
-        with CappedStream(path, caps.max_bytes) as stream:
-            for raw in iter_lines(stream, caps.record, skip=start):
+        with CappedStream(path, caps.max_bytes, fh=fh, at=offset, stop=stop) as stream:
+            for raw in iter_lines(stream, caps.record, skip=start if fh is None else 0):
                 idx += raw.count if isinstance(raw, BlankLines) else 1
                 if end is not None and idx >= end:
                     break

@@ -52,7 +52,7 @@ from pipeline.ingest.common import (
     InputTooLarge,
     check_head,
     err,
-    read_head_at,
+    read_head_lines,
     too_large,
     unsafe_prolog,
 )
@@ -80,6 +80,7 @@ class _Prolog:
     decl: bytes = b""  # the XML declaration (its encoding applies to every record)
     empty: bool = False  # the root is <Root/>: no records, nothing to close
     end: int = 0  # bytes of the head up to the end of the root start tag (the prolog)
+    at: int = 0  # where in the head the root start tag is
 
 
 def _prolog(head: bytes) -> _Prolog | str:
@@ -102,7 +103,8 @@ def _prolog(head: bytes) -> _Prolog | str:
     if empty:
         tag = tag[:-2] + b">"
     return _Prolog(root=root, prefix=decl + tag, suffix=b"</" + m.group(1) + b">", wrap=True,
-                   decl=decl, empty=empty, end=len(head) - len(body) + gt + 1)
+                   decl=decl, empty=empty, end=len(head) - len(body) + gt + 1,
+                   at=len(head) - len(body) + m.start())
 
 
 def _safe_parser() -> Any:
@@ -316,8 +318,10 @@ def _open_file(path: Path, source: str, tags_for_root: Callable[[str], set[str] 
                max_bytes: int | None) -> tuple[_Prolog, set[str]] | ErrorRecord:
     """The file's prolog (read from its head) and its record tags, or the error row that
     refuses the whole file: a head `check_head` refuses, a prolog declaring entities, no XML
-    root, a NUL in the prolog, a root this reader does not know."""
-    at, head = read_head_at(path, PROLOG_LIMIT, max_bytes)  # at: past a blank run
+    root, a NUL in the prolog, a root this reader does not know. Those rows name the line where
+    the file's content (or its root element) starts, also after a long blank run."""
+    read = read_head_lines(path, PROLOG_LIMIT, max_bytes)  # past a blank run, if any
+    at, head = read.offset, read.data
     bad = check_head(head, source, whole_file=True, path=path, per_record=True, offset=at)
     if bad is not None:
         return bad
@@ -326,7 +330,9 @@ def _open_file(path: Path, source: str, tags_for_root: Callable[[str], set[str] 
         return err(source, "unsafe_xml", f"XML refused for safety: {why}", "record 1")
     prolog = _prolog(head)
     if not isinstance(prolog, _Prolog):
-        return err(source, "bad_xml", f"not XML: {prolog}", "line 1")
+        body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+        content = len(head) - len(body.lstrip(b" \t\r\n\f\v"))
+        return err(source, "bad_xml", f"not XML: {prolog}", f"line {read.line_at(content)}")
     nul = head.find(b"\x00")
     if 0 <= nul < prolog.end:
         # the prolog is the file's, not a record's (each record is wrapped in its root tag)
@@ -336,7 +342,7 @@ def _open_file(path: Path, source: str, tags_for_root: Callable[[str], set[str] 
     tags = tags_for_root(prolog.root)
     if tags is None:
         return err(source, "bad_xml", f"unexpected root element <{prolog.root}> for this "
-                   "format", "line 1")
+                   "format", f"line {read.line_at(prolog.at)}")
     prolog.wrap = prolog.root not in tags
     return prolog, tags
 

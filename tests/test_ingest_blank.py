@@ -179,3 +179,53 @@ def test_records_after_long_blank_runs_keep_their_line_numbers(tmp_path: Path) -
     assert len(shards) == 2 + 128  # the JSONL file's blocks start inside the blank runs
     sharded = [r for s in shards for r in read_shard(s)]
     assert sharded == list(ingest(tmp_path))
+
+
+AFTER_BLANKS = {
+    "a.txt": b"Aspirin helps.\n",
+    "c.jsonl": b'{"id": "x", "text": "Aspirin."}\n',
+    "h.jsonl.gz": b'{"id": "x", "text": "Aspirin."}\n',
+    "d.pubtator": b"7|t|Aspirin.\n7|a|It helps.\n\n",
+    "e.xml": PUBMED_HEAD.encode() + b"<PubmedArticleSet><PubmedArticle><MedlineCitation>"
+    b"<PMID>7</PMID><Article><ArticleTitle>Aspirin.</ArticleTitle></Article></MedlineCitation>"
+    b"</PubmedArticle></PubmedArticleSet>\n",
+}
+
+
+@pytest.mark.parametrize("name", AFTER_BLANKS)
+def test_whitespace_up_to_the_file_cap_then_text_is_no_empty_file(tmp_path: Path,
+                                                                   name: str) -> None:
+    """What follows the cap is never read, so a file blank up to it is too large, not empty
+    (it was `empty_file`, whatever came after the cap)."""
+    data = b"\n" * (3 * MB) + AFTER_BLANKS[name]
+    (tmp_path / name).write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    docs, errs = ingest_all(tmp_path, max_bytes=2 * MB, max_record_bytes=MB)
+    assert not docs
+    assert [e.error for e in errs] == (["record_too_large"] if name == "a.txt" else ["too_large"])
+    # the same file under a cap past its text: read whole
+    docs, errs = ingest_all(tmp_path, max_bytes=8 * MB, max_record_bytes=8 * MB)
+    assert (len(docs), errs) == (1, [])
+
+
+@pytest.mark.parametrize("name, record", [
+    ("a.jsonl", b'{"id": "%d", "text": "Aspirin."}\n'),
+    ("b.pubtator", b"%d|t|Aspirin.\n%d|a|It helps.\n\n"),
+])
+def test_a_line_of_whitespace_longer_than_the_record_cap_is_blank_wherever_it_stands(
+        tmp_path: Path, name: str, record: bytes) -> None:
+    """No row for it, after a record as after a blank line (it was `record_too_large` after a
+    record and nothing after a blank line: rows depended on the line before), read whole or in
+    blocks of lines."""
+    long_blank = b" " * 5000 + b"\t" * 3000 + b"\n"
+
+    def rec(i: int) -> bytes:
+        return record.replace(b"%d", str(i).encode())
+
+    path = tmp_path / name
+    path.write_bytes(rec(1) + long_blank + rec(2) + b"\n" + long_blank + rec(3) + long_blank)
+    docs, errs = ingest_all(tmp_path, max_record_bytes=1000)
+    assert [d.doc_id for d in docs] == ["1", "2", "3"] and errs == []
+    if name.endswith(".jsonl"):
+        got = [r for s in list_shards([path], block_size=2)
+               for r in read_shard(s, max_record_bytes=1000)]
+        assert [getattr(r, "doc_id", None) for r in got] == ["1", "2", "3"]

@@ -232,8 +232,17 @@ def head_and_problem(path: Path, source: str, n: int = SNIFF_BYTES, *,
                      ) -> tuple[bytes, ErrorRecord | None]:
     """A file's head (`read_head_at`) and why the file is refused whole (`check_head`)."""
     at, head = read_head_at(path, n, limit)
+    if blank_to_cap(at, head, limit):
+        return head, too_large(source, limit or 0, "only whitespace was read, nothing of the "
+                               "file after the cap", None)
     return head, check_head(head, source, whole_file=True, path=path, per_record=per_record,
                             offset=at)
+
+
+def blank_to_cap(at: int, head: bytes, limit: int | None) -> bool:
+    """Whether `read_head_at`'s (`at`, `head`) is whitespace that reaches the byte cap `limit`:
+    what follows the cap is unknown, so the file is too large, not known to be empty."""
+    return limit is not None and bool(head) and blank(head) and at + len(head) >= limit
 
 
 def _read_failure(path: Path) -> str | None:
@@ -354,13 +363,14 @@ def iter_lines(stream: CappedStream, max_line: int, skip: int = 0
     """Lines of a stream (with their b"\n"); a line longer than `max_line` bytes is not kept:
     its length (an int) is yielded instead, so memory stays bounded by `max_line`. Consecutive
     lines of whitespace only are one `BlankLines` (found at C speed: one Python step a line
-    made 256 MB of newlines cost minutes); the lines of such a run after its first are not
-    checked against `max_line` (none is kept). The first `skip` lines are passed over unseen
-    (their newlines counted a chunk at a time: a block of lines deep in a file does not pay a
-    Python step for each line before it)."""
+    made 256 MB of newlines cost minutes); a line of whitespace only is blank however long it
+    is (never a line too long, wherever it stands). The first `skip` lines are passed over
+    unseen (their newlines counted a chunk at a time: a block of lines deep in a file does not
+    pay a Python step for each line before it)."""
     pending = _skip_lines(stream, skip)  # what was read after the skipped lines
     buf = b""
     skipping = 0  # > 0 while inside an over-long line: bytes of it seen so far
+    skipped_blank = False  # ... all of them whitespace
     while True:
         chunk = pending or stream.read(READ_CHUNK)
         pending = b""
@@ -373,23 +383,25 @@ def iter_lines(stream: CappedStream, max_line: int, skip: int = 0
             if nl < 0:
                 break
             if skipping:
-                yield skipping + nl + 1 - start
+                blank_line = skipped_blank and (nl == start or buf[start:nl].isspace())
+                yield BlankLines(1) if blank_line else skipping + nl + 1 - start
                 skipping = 0
-            elif nl + 1 - start > max_line:
-                yield nl + 1 - start
             elif nl == start or (buf[start] in _SPACE_BYTES and buf[start:nl].isspace()):
                 m = _NOT_SPACE.search(buf, nl)  # the run ends at the last newline before m
                 nl = buf.rfind(b"\n", nl, m.start() if m is not None else len(buf))
                 yield BlankLines(buf.count(b"\n", start, nl + 1))
+            elif nl + 1 - start > max_line:
+                yield nl + 1 - start
             else:
                 yield buf[start:nl + 1]
             start = nl + 1
         buf = buf[start:]
         if skipping or len(buf) > max_line:
+            skipped_blank = (skipped_blank or not skipping) and (not buf or buf.isspace())
             skipping += len(buf)
             buf = b""
     if skipping:
-        yield skipping
+        yield BlankLines(1) if skipped_blank else skipping
     elif buf:
         yield buf
 

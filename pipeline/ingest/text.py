@@ -14,6 +14,7 @@ from pipeline.ingest.common import (
     Caps,
     InputTooLarge,
     blank,
+    blank_to_cap,
     check_head,
     decode_utf8,
     empty_file,
@@ -73,8 +74,9 @@ def _only_whitespace(path: Path, chunks: list[bytes], max_bytes: int | None) -> 
     end (or to `max_bytes`): the rest is read by `read_head_at`, nothing of it kept."""
     if not (blank(chunks[0]) and all(c.isspace() for c in chunks[1:])):
         return False
-    head = read_head_at(path, limit=max_bytes)[1]
-    return bool(head) and blank(head)  # b"": the file could not be read again
+    at, head = read_head_at(path, limit=max_bytes)
+    # b"": the file could not be read again; whitespace to the file cap: what follows is unread
+    return bool(head) and blank(head) and not blank_to_cap(at, head, max_bytes)
 
 
 def _with_id(record: ErrorRecord, doc_id: str) -> ErrorRecord:

@@ -50,6 +50,7 @@ from pipeline.ingest.common import (
     PROLOG_LIMIT,
     CappedStream,
     InputTooLarge,
+    blank_to_cap,
     check_head,
     err,
     read_head_lines,
@@ -322,6 +323,9 @@ def _open_file(path: Path, source: str, tags_for_root: Callable[[str], set[str] 
     the file's content (or its root element) starts, also after a long blank run."""
     read = read_head_lines(path, PROLOG_LIMIT, max_bytes)  # past a blank run, if any
     at, head = read.offset, read.data
+    if blank_to_cap(at, head, max_bytes):
+        return too_large(source, max_bytes or 0, "only whitespace was read, nothing of the "
+                         "file after the cap", None)
     bad = check_head(head, source, whole_file=True, path=path, per_record=True, offset=at)
     if bad is not None:
         return bad

@@ -355,7 +355,8 @@ _BatchSizeOpt = Annotated[int, typer.Option(
 _BlockSizeOpt = Annotated[int, typer.Option(
     "--block-size", metavar="N",
     help="JSONL lines per shard (the unit of parallel work); a longer file is cut into at "
-         "most 128 shards (pipeline.ingest.MAX_BLOCKS_PER_FILE).")]
+         "most 128 shards (pipeline.ingest.MAX_BLOCKS_PER_FILE), a gzip file into at most 16 "
+         "(MAX_COMPRESSED_BLOCKS: each shard decompresses what comes before it).")]
 _PartRowsOpt = Annotated[int, typer.Option(
     "--part-rows", metavar="N",
     help="At most N rows per part file of a table (or --part-mb, whichever first).")]

@@ -229,3 +229,17 @@ def test_a_line_of_whitespace_longer_than_the_record_cap_is_blank_wherever_it_st
         got = [r for s in list_shards([path], block_size=2)
                for r in read_shard(s, max_record_bytes=1000)]
         assert [getattr(r, "doc_id", None) for r in got] == ["1", "2", "3"]
+
+
+def test_a_file_blank_to_exactly_the_byte_cap_is_empty_in_every_format(tmp_path: Path) -> None:
+    """The cap allows its own size (a file of text that long is read): a file of whitespace
+    exactly that long is `empty_file`, one byte longer is too large, whatever the format."""
+    for name in NAMES:
+        blank_file(tmp_path / name, b"\n", 2 * MB)
+    docs, errs = ingest_all(tmp_path, max_bytes=2 * MB, max_record_bytes=MB)
+    assert not docs and rows(errs) == [(name, "empty_file", None) for name in NAMES]
+    for name in NAMES:
+        blank_file(tmp_path / name, b"\n", 2 * MB + 1)
+    docs, errs = ingest_all(tmp_path, max_bytes=2 * MB, max_record_bytes=MB)
+    assert not docs and all(e.error in ("too_large", "record_too_large") for e in errs)
+    assert len(errs) == len(NAMES)

@@ -222,3 +222,25 @@ def test_a_last_line_of_prose_holding_a_figure_or_citation_keeps_its_section(
     # the same page ending with a credit line: that line alone is back matter
     got = sections(blank, tagger, page + "\nAdapted from Medscape\n")
     assert got[-2:] == [("Conclusion", last_line), (None, "Adapted from Medscape")]
+
+
+@pytest.mark.parametrize("tail", [
+    "Published in: Arthritis research & therapy\nVol. 14, Issue 6\n"
+    "Arthritis Res Ther. 2012;14(6):R265.\nDOI: 10.1186/ar4111\n",
+    "Cancer Prev Res; 9(5); 349-56.\n",
+    "Received: 3 May 2015; Accepted: 10 June 2015\n",
+    "Web of Science: 51 citations, Scopus: 60 citations\n",
+    "PMID: 23217273\n",
+])
+def test_trailing_metadata_lines_are_back_matter(blank: Language, tagger: SectionTagger,
+                                                 tail: str) -> None:
+    """Lines about the article that end it (a citation, dates, an identifier: the metadata
+    patterns cover part of each, and they hold few lower-case words) are in no section, however
+    many sentences a line splits into."""
+    body = ("Efficacy of tocilizumab in refractory arthritis\n\nMethods\nWe enrolled 40 patients."
+            "\n\nResults\nTwelve patients responded.\n\n")
+    got = sections(blank, tagger, body + tail)
+    n_tail = sum(1 for s, t in got if t in tail)
+    assert n_tail >= tail.count("\n")
+    assert [s for s, _ in got[-n_tail:]] == [None] * n_tail
+    assert got[-n_tail - 1] == ("Results", "Twelve patients responded.")

@@ -19,8 +19,8 @@ metadata sentences right before it: "Cancer Prev Res; 9(5); 349-56. ©2016 AACR.
 everything after it is metadata, short lines (at most `back_matter_line_words` words:
 "Language: Anglès", "Favorit i Compartir") or the rest of a line the licence sentence opens,
 the sentences are in no section rather than in the article's last one. So are the lines that
-end the document when each stands on its own and is mostly metadata ("Adapted from Medscape",
-"Add a comment", "PMID: 23217273": `MOSTLY_METADATA`), licence or not.
+end the document when each stands on its own and is a metadata line rather than prose
+("Adapted from Medscape", "Add a comment", "PMID: 23217273": `MOSTLY_METADATA`), licence or not.
 """
 
 from __future__ import annotations
@@ -42,11 +42,14 @@ DEFAULT_RULES = rule_file("section_headings.jsonl")
 DEFAULT_CAPTION_WORDS = rule_file("section_caption_words.txt")
 #: Lines of at most this many words may follow a licence line in back matter (module docstring).
 DEFAULT_BACK_MATTER_LINE_WORDS = 12
-#: A document's last lines are back matter (without a licence line) when the metadata patterns
-#: match at least this share of each (`text_title.metadata_share`): "PMID: 23217273" (1.0), not
-#: a sentence of the article holding a figure or a citation ("30 reads": 0.14; "(N Engl J Med
-#: 2016;375:2335-48)" in a sentence: 0.2).
+#: A document's last lines are back matter (without a licence line) when they are metadata lines
+#: (`SectionTagger.metadata_line`): the metadata patterns find something in the line, and they
+#: cover at least MOSTLY_METADATA of it ("PMID: 23217273": 1.0) or the line has fewer than
+#: PROSE_LINE_WORDS lower-case words ("Received: 3 May 2015; Accepted: 10 June 2015": none;
+#: "Published in: Arthritis research & therapy": 3). A sentence of the article that holds a
+#: figure or a citation is none ("A depth of 30 reads per base was enough ...": 0.14, 10 words).
 MOSTLY_METADATA = 0.5
+PROSE_LINE_WORDS = 4
 _RULE_KEYS: dict[str, Any] = {"section": str, "variants": list}
 
 _CAPS_HEADING = re.compile(r"^\s*([A-Z][A-Z0-9 ,&/\-']{2,60}?)\s*:\s*")
@@ -206,6 +209,7 @@ class SectionTagger:
         start = len(sents)
         licensed = False  # the back matter holds a licence sentence
         prose_after = False  # a sentence after the one looked at, on its line, is neither
+        line_after = len(sents)  # the first sentence of the line after sentence j's line
         for j in range(len(sents) - 1, first, -1):
             sent = text[sents[j].start_char : sents[j].end_char]
             begin = sents[j].start_char + len(sent) - len(sent.lstrip())
@@ -215,19 +219,36 @@ class SectionTagger:
                 continue  # only a licence sentence opening this line could still start it
             if is_licence(sent) and (opens_line or not prose_after):
                 start, prose_after, licensed = j, False, True
-            elif start == j + 1 and opens_line and metadata_share(sent) >= MOSTLY_METADATA:
-                start = j  # every sentence after it is back matter: a trailing metadata line
+            elif opens_line and start == line_after and self.metadata_line(
+                text[sents[j].start_char : sents[line_after - 1].end_char]
+            ):
+                start = j  # every line after it is back matter: a trailing metadata line
             elif not (is_metadata(sent) or self._short_line(text, begin)):
                 prose_after = True
-            if opens_line and prose_after:
-                break
-        # metadata right before the licence belongs with it ("Cancer Prev Res; 9(5); 349-56.
-        # ©2016 AACR."); without a licence, only lines that are mostly metadata are back matter
-        while licensed and start < len(sents) and start - 1 > first and is_metadata(
+            if opens_line:
+                if prose_after:
+                    break
+                line_after = j
+        # metadata right before the back matter belongs with it ("Cancer Prev Res; 9(5);
+        # 349-56. ©2016 AACR."); without a licence, only metadata lines, not prose
+        belongs = is_metadata if licensed else self.metadata_line
+        while start < len(sents) and start - 1 > first and belongs(
             text[sents[start - 1].start_char : sents[start - 1].end_char]
         ):
             start -= 1
         return start
+
+    @staticmethod
+    def metadata_line(sent: str) -> bool:
+        """Whether `sent` is a line about the article rather than a sentence of it (see
+        `MOSTLY_METADATA`)."""
+        if not is_metadata(sent):
+            return False
+        if metadata_share(sent) >= MOSTLY_METADATA:
+            return True
+        prose = sum(1 for w in sent.split() if (t := w.strip(".,;:!?()[]\"'")).isalpha()
+                    and t.islower())
+        return prose < PROSE_LINE_WORDS
 
     def _short_line(self, text: str, pos: int) -> bool:
         """Whether the line holding offset `pos` has at most `back_matter_line_words` words."""

@@ -510,7 +510,7 @@ def _read_shard(shard: Shard, path: Path, source: str, id_field: str, text_field
         yield err(source, "file_name_not_utf8", "file name is not valid UTF-8; the file was "
                   "read and is reported under this name with its bad bytes as \\x escapes")
     if shard.fmt == "unknown":
-        _, bad = head_and_problem(path, source)
+        _, bad = head_and_problem(path, source, limit=caps["max_bytes"])
         if bad is not None:
             yield bad
         else:

@@ -231,7 +231,7 @@ def head_and_problem(path: Path, source: str, n: int = SNIFF_BYTES, *,
                      per_record: bool = False, limit: int | None = DEFAULT_MAX_BYTES
                      ) -> tuple[bytes, ErrorRecord | None]:
     """A file's head (`read_head_at`) and why the file is refused whole (`check_head`)."""
-    at, head = read_head_at(path, n, limit)
+    at, head = read_head_at(path, n, one_past(limit))
     if blank_to_cap(at, head, limit):
         return head, too_large(source, limit or 0, "only whitespace was read, nothing of the "
                                "file after the cap", None)
@@ -239,10 +239,17 @@ def head_and_problem(path: Path, source: str, n: int = SNIFF_BYTES, *,
                             offset=at)
 
 
+def one_past(limit: int | None) -> int | None:
+    """The byte limit to read a head with (`read_head_at`) for `blank_to_cap`: one byte past the
+    cap tells a file blank to exactly the cap (empty: the cap allows it) from a longer one."""
+    return None if limit is None else limit + 1
+
+
 def blank_to_cap(at: int, head: bytes, limit: int | None) -> bool:
-    """Whether `read_head_at`'s (`at`, `head`) is whitespace that reaches the byte cap `limit`:
-    what follows the cap is unknown, so the file is too large, not known to be empty."""
-    return limit is not None and bool(head) and blank(head) and at + len(head) >= limit
+    """Whether `read_head_at(..., one_past(limit))`'s (`at`, `head`) is whitespace that goes
+    past the byte cap `limit`: what follows is unread, so the file is too large, not known to
+    be empty (a file blank to exactly the cap is empty)."""
+    return limit is not None and bool(head) and blank(head) and at + len(head) > limit
 
 
 def _read_failure(path: Path) -> str | None:

@@ -19,6 +19,7 @@ from pipeline.ingest.common import (
     decode_utf8,
     empty_file,
     err,
+    one_past,
     read_head_at,
     too_large,
 )
@@ -74,7 +75,7 @@ def _only_whitespace(path: Path, chunks: list[bytes], max_bytes: int | None) -> 
     end (or to `max_bytes`): the rest is read by `read_head_at`, nothing of it kept."""
     if not (blank(chunks[0]) and all(c.isspace() for c in chunks[1:])):
         return False
-    at, head = read_head_at(path, limit=max_bytes)
+    at, head = read_head_at(path, limit=one_past(max_bytes))
     # b"": the file could not be read again; whitespace to the file cap: what follows is unread
     return bool(head) and blank(head) and not blank_to_cap(at, head, max_bytes)
 

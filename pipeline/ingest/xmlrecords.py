@@ -53,6 +53,7 @@ from pipeline.ingest.common import (
     blank_to_cap,
     check_head,
     err,
+    one_past,
     read_head_lines,
     too_large,
     unsafe_prolog,
@@ -321,7 +322,7 @@ def _open_file(path: Path, source: str, tags_for_root: Callable[[str], set[str] 
     refuses the whole file: a head `check_head` refuses, a prolog declaring entities, no XML
     root, a NUL in the prolog, a root this reader does not know. Those rows name the line where
     the file's content (or its root element) starts, also after a long blank run."""
-    read = read_head_lines(path, PROLOG_LIMIT, max_bytes)  # past a blank run, if any
+    read = read_head_lines(path, PROLOG_LIMIT, one_past(max_bytes))  # past a blank run
     at, head = read.offset, read.data
     if blank_to_cap(at, head, max_bytes):
         return too_large(source, max_bytes or 0, "only whitespace was read, nothing of the "

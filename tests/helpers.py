@@ -9,7 +9,11 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -138,3 +142,18 @@ def world_readable_dir() -> Any:
     folder = Path(tempfile.mkdtemp(prefix="biotab-perm-"))
     folder.chmod(0o755)
     return folder
+
+
+def annotate_mentions(nlp: Language, text: str, mentions: list[tuple[str, str]]) -> Doc:
+    """A doc of `text` with `mentions` (text, label) as ents, in order of appearance (the
+    assertion tests' hand-built Docs)."""
+    doc = nlp(text)
+    spans, pos = [], 0
+    for mention, label in mentions:
+        start = text.index(mention, pos)
+        span = doc.char_span(start, start + len(mention), label=label)
+        assert span is not None, f"{mention!r} is not on token boundaries"
+        spans.append(span)
+        pos = start + len(mention)
+    doc.set_ents(spans)
+    return doc

@@ -455,7 +455,7 @@ def init(queue):
 def task(i):
     t = time.time()
     while time.time() - t < (0.5 if i == 0 else 30):
-        local._queue_progress(1, 200)  # a worker writing progress as fast as it can
+        local._queue_progress("u", 1, 200)  # a worker writing progress as fast as it can
     if i == 0:
         os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer does, maybe mid-write
 
@@ -485,3 +485,25 @@ def test_a_pool_whose_worker_is_killed_while_writing_progress_exits(tmp_path: Pa
                           timeout=60, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert done.returncode == 0, done.stderr[-2000:]
     assert sorted(done.stdout.split()) == ["RuntimeError", "RuntimeError", "unit0", "unit1"]
+
+
+def test_the_progress_counts_are_made_up_to_each_finished_unit() -> None:
+    """A worker's last batches may reach the driver after its unit's result (or never): the
+    unit's result makes its counts whole, and its batches that come later are not counted
+    twice."""
+    from pipeline.runner.progress import Reporter
+    from pipeline.runner.shard import ShardResult
+
+    reporter = Reporter(2, "off")
+    reporter.start(live=True)
+    reporter.docs(3, 300, unit="u1")
+    reporter.docs(4, 400, unit="u2")
+    unit1 = ShardResult(shard_id="u1", source="a", counts={"documents": 5}, n_words=500,
+                        seconds=1.0)
+    reporter.shard_done(unit1)
+    reporter.docs(2, 200, unit="u1")  # late: already counted by the unit's result
+    assert (reporter.n_docs, reporter.n_words) == (9, 900)
+    reporter.shard_done(ShardResult(shard_id="u2", source="b", counts={"documents": 4},
+                                    n_words=400, seconds=1.0))
+    assert (reporter.n_docs, reporter.n_words, reporter.shards) == (9, 900, 2)
+    reporter.stop()

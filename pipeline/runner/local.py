@@ -27,6 +27,7 @@ import time
 from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,8 @@ def run_inline(shards: Sequence[Unit], out: Path, opts: ShardOptions,
         with gc_frozen():
             for shard in shards:
                 try:
-                    yield shard, process_unit(shard, out, opts, reporter.docs), None
+                    progress = partial(reporter.docs, unit=shard.unit_id)
+                    yield shard, process_unit(shard, out, opts, progress), None
                 except PipelineLoadError:
                     raise
                 except Exception as exc:  # a failed shard is reported, the run goes on
@@ -121,14 +123,14 @@ def _pool_init(factory: NlpFactory, queue: Any, log_level: int, driver_pid: int,
         freeze_once()
 
 
-def _queue_progress(n_docs: int, n_words: int) -> None:
+def _queue_progress(unit: str, n_docs: int, n_words: int) -> None:
     if _PROGRESS_QUEUE is not None:
-        _PROGRESS_QUEUE.put((n_docs, n_words))
+        _PROGRESS_QUEUE.put((n_docs, n_words, unit))
 
 
 def _pool_task(shard: Unit, out: str, opts: ShardOptions) -> ShardResult:
     with one_thread_here():
-        return process_unit(shard, out, opts, _queue_progress)
+        return process_unit(shard, out, opts, partial(_queue_progress, shard.unit_id))
 
 
 # --------------------------------------------------------------------------- driver side

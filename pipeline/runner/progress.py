@@ -31,6 +31,9 @@ class Reporter:
         self.t0 = time.perf_counter()
         self._last_log = self.t0
         self._lock = threading.Lock()
+        #: live: per unit id, the (documents, words) of its batches so far; the units finished
+        self._got: dict[str, list[int]] = {}
+        self._finished: set[str] = set()
         self._progress: Any = None
         self._task: Any = None
 
@@ -65,19 +68,32 @@ class Reporter:
             self._task = self._progress.add_task("run", total=self.total, completed=self.shards,
                                                  docs=0, dps=0.0, wps=0.0)
 
-    def docs(self, n_docs: int, n_words: int) -> None:
+    def docs(self, n_docs: int, n_words: int, unit: str | None = None) -> None:
+        """A batch of unit `unit` done (counts that come after its `shard_done` are ignored:
+        that has counted the whole unit)."""
         with self._lock:
+            if unit is not None:
+                if unit in self._finished:
+                    return
+                got = self._got.setdefault(unit, [0, 0])
+                got[0] += n_docs
+                got[1] += n_words
             self.n_docs += n_docs
             self.n_words += n_words
             self._update(0)
 
     def shard_done(self, result: ShardResult | None, n_shards: int = 1) -> None:
-        """A unit of `n_shards` shards finished (`result` None: it failed)."""
+        """A unit of `n_shards` shards finished (`result` None: it failed). Live, its batches'
+        counts are made up to the unit's own: a worker's last batches may reach the driver's
+        queue after the unit's result, or never (a worker killed mid-write)."""
         with self._lock:
             self.shards += n_shards
-            if result is not None and not self.live:
-                self.n_docs += result.n_docs
-                self.n_words += result.n_words
+            if result is not None:
+                got = self._got.pop(result.shard_id, [0, 0]) if self.live else [0, 0]
+                self.n_docs += max(result.n_docs - got[0], 0)
+                self.n_words += max(result.n_words - got[1], 0)
+                if self.live:
+                    self._finished.add(result.shard_id)
             self._update(n_shards)
 
     def _update(self, advance: int) -> None:

@@ -1,11 +1,16 @@
-"""Shared fixtures: the seeds folder and a blank English pipeline with scispacy's tokenizer."""
+"""Shared fixtures: the seeds folder, a blank English pipeline with scispacy's tokenizer, the
+full pipelines, and biotab_assertion on the blank one."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from spacy.language import Language
+
+if TYPE_CHECKING:
+    from pipeline.components.assertion import ContextAssertion
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -47,3 +52,11 @@ def outcomes_nlp() -> Language:
     nlp.add_pipe("pysbd_sentencizer")
     nlp.add_pipe("biotab_outcomes")
     return nlp
+
+
+@pytest.fixture(scope="module")
+def assertion(blank: Language) -> ContextAssertion:
+    """biotab_assertion with its packaged rules, on `blank`'s vocab."""
+    from pipeline.components.assertion import ContextAssertion
+
+    return ContextAssertion(blank, "biotab_assertion")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -144,16 +144,33 @@ def world_readable_dir() -> Any:
     return folder
 
 
-def annotate_mentions(nlp: Language, text: str, mentions: list[tuple[str, str]]) -> Doc:
-    """A doc of `text` with `mentions` (text, label) as ents, in order of appearance (the
-    assertion tests' hand-built Docs)."""
-    doc = nlp(text)
-    spans, pos = [], 0
+def mention_spans(doc: Doc, mentions: list[tuple[str, str]], start: int = 0,
+                  end: int | None = None) -> list[Span]:
+    """`mentions` (text, label) as spans of `doc`, found in order from character `start` (each
+    before `end` when given): the assertion tests' hand-set mentions."""
+    spans, pos = [], start
     for mention, label in mentions:
-        start = text.index(mention, pos)
-        span = doc.char_span(start, start + len(mention), label=label)
+        at = doc.text.index(mention, pos)
+        assert end is None or at < end, f"{mention!r} is not in the sentence"
+        span = doc.char_span(at, at + len(mention), label=label)
         assert span is not None, f"{mention!r} is not on token boundaries"
         spans.append(span)
-        pos = start + len(mention)
-    doc.set_ents(spans)
+        pos = at + len(mention)
+    return spans
+
+
+def annotate_mentions(nlp: Language, text: str, mentions: list[tuple[str, str]]) -> Doc:
+    """A doc of `text` with `mentions` (text, label) as ents, in order of appearance."""
+    doc = nlp(text)
+    doc.set_ents(mention_spans(doc, mentions))
     return doc
+
+
+def assertion_letters(doc: Doc) -> list[str]:
+    """Per mention, in order: "N", "H", "U" for negated, hypothetical, uncertain ("" when
+    affirmed)."""
+    return [
+        ("N" if e._.negated else "") + ("H" if e._.hypothetical else "")
+        + ("U" if e._.uncertain else "")
+        for e in doc.ents
+    ]  # fmt: skip

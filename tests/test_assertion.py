@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from helpers import annotate_mentions as annotate
-from helpers import load_benchmark
+from helpers import assertion_letters as flags_list
+from helpers import load_benchmark, mention_spans
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -18,22 +19,9 @@ from pipeline.components.assertion import (
 
 def flags(doc: Doc) -> dict[str, str]:
     """mention text -> "N", "H", "U" letters ("" when affirmed)."""
-    out = {}
-    for ent in doc.ents:
-        out[ent.text] = (
-            ("N" if ent._.negated else "")
-            + ("H" if ent._.hypothetical else "")
-            + ("U" if ent._.uncertain else "")
-        )
-    return out
+    return dict(zip((e.text for e in doc.ents), flags_list(doc), strict=True))
 
 
-@pytest.fixture(scope="module")
-def assertion(blank: Language) -> ContextAssertion:
-    return ContextAssertion(blank, "biotab_assertion")
-
-
-# ------------------------------------------------------------------------------ the seeds
 def test_neither_nor_negates_both(blank: Language, assertion: ContextAssertion) -> None:
     doc = annotate(
         blank,
@@ -213,28 +201,11 @@ def seed_flags(
         path = next(seeds_dir.glob(f"{seed}_*.txt"))
         cache[seed] = blank(path.read_text(encoding="utf-8"))
     doc = cache[seed].copy()
-    text = doc.text
     sent = next(s for s in doc.sents if marker in s.text)
-    spans, pos = [], sent.start_char
-    for mention, label in mentions:
-        start = text.index(mention, pos)
-        assert start < sent.end_char, f"{mention!r} is not in the sentence"
-        span = doc.char_span(start, start + len(mention), label=label)
-        assert span is not None, f"{mention!r} is not on token boundaries"
-        spans.append(span)
-        pos = start + len(mention)
-    doc.set_ents(spans)
+    doc.set_ents(mention_spans(doc, mentions, sent.start_char, sent.end_char))
     assertion(doc)
     return {f"{e.text}@{e.start_char - sent.start_char}": letters for e, letters in
             zip(doc.ents, flags_list(doc), strict=True)}  # fmt: skip
-
-
-def flags_list(doc: Doc) -> list[str]:
-    return [
-        ("N" if e._.negated else "") + ("H" if e._.hypothetical else "")
-        + ("U" if e._.uncertain else "")
-        for e in doc.ents
-    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(

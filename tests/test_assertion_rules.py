@@ -21,11 +21,6 @@ from pipeline.components.assertion import (
 from pipeline.rules import RuleError
 
 
-@pytest.fixture(scope="module")
-def assertion(blank: Language) -> ContextAssertion:
-    return ContextAssertion(blank, "biotab_assertion")
-
-
 def test_packaged_rules_are_valid() -> None:
     rules = load_context_rules(DEFAULT_RULES)
     categories = {r.category for r in rules}

@@ -8,16 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import annotate_mentions as annotate
+from helpers import assertion_letters as flags_list
 from spacy.language import Language
-from test_assertion import annotate, flags_list
 
 from pipeline.components.assertion import ContextAssertion, parse_rule
 from pipeline.rules import RuleError
-
-
-@pytest.fixture(scope="module")
-def assertion(blank: Language) -> ContextAssertion:
-    return ContextAssertion(blank, "biotab_assertion")
 
 
 def check(

@@ -20,7 +20,8 @@ everything after it is metadata, short lines (at most `back_matter_line_words` w
 "Language: Anglès", "Favorit i Compartir") or the rest of a line the licence sentence opens,
 the sentences are in no section rather than in the article's last one. So are the lines that
 end the document when each stands on its own and is a metadata line rather than prose
-("Adapted from Medscape", "Add a comment", "PMID: 23217273": `MOSTLY_METADATA`), licence or not.
+("Adapted from Medscape", "Add a comment", "PMID: 23217273": `text_title.is_metadata_line`),
+licence or not.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.extensions import doc_text  # (the import registers Span._.section)
-from pipeline.ingest.text_title import is_licence, is_metadata, metadata_share, title_span
+from pipeline.ingest.text_title import is_licence, is_metadata, is_metadata_line, title_span
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, load_rules, read_word_list, write_word_list
 
@@ -42,14 +43,6 @@ DEFAULT_RULES = rule_file("section_headings.jsonl")
 DEFAULT_CAPTION_WORDS = rule_file("section_caption_words.txt")
 #: Lines of at most this many words may follow a licence line in back matter (module docstring).
 DEFAULT_BACK_MATTER_LINE_WORDS = 12
-#: A document's last lines are back matter (without a licence line) when they are metadata lines
-#: (`SectionTagger.metadata_line`): the metadata patterns find something in the line, and they
-#: cover at least MOSTLY_METADATA of it ("PMID: 23217273": 1.0) or the line has fewer than
-#: PROSE_LINE_WORDS lower-case words ("Received: 3 May 2015; Accepted: 10 June 2015": none;
-#: "Published in: Arthritis research & therapy": 3). A sentence of the article that holds a
-#: figure or a citation is none ("A depth of 30 reads per base was enough ...": 0.14, 10 words).
-MOSTLY_METADATA = 0.5
-PROSE_LINE_WORDS = 4
 _RULE_KEYS: dict[str, Any] = {"section": str, "variants": list}
 
 _CAPS_HEADING = re.compile(r"^\s*([A-Z][A-Z0-9 ,&/\-']{2,60}?)\s*:\s*")
@@ -203,8 +196,9 @@ class SectionTagger:
         later lines only metadata sentences and short lines; on its own line, anything when it
         opens the line ("Rights: ... Creative Commons. Es permet la reproducció ..."), else only
         metadata ("... safe. Copyright © 2012 Elsevier Ltd. All rights reserved."). Without a
-        licence, the lines that end the document and are mostly metadata ("Adapted from
-        Medscape", "Add a comment"), each a sentence opening its line, are back matter too.
+        licence, the lines that end the document and are metadata lines, each judged whole
+        however many sentences it holds ("Adapted from Medscape", "Received: 3 May 2015";
+        `text_title.is_metadata_line`), are back matter too.
         """
         start = len(sents)
         licensed = False  # the back matter holds a licence sentence
@@ -219,7 +213,7 @@ class SectionTagger:
                 continue  # only a licence sentence opening this line could still start it
             if is_licence(sent) and (opens_line or not prose_after):
                 start, prose_after, licensed = j, False, True
-            elif opens_line and start == line_after and self.metadata_line(
+            elif opens_line and start == line_after and is_metadata_line(
                 text[sents[j].start_char : sents[line_after - 1].end_char]
             ):
                 start = j  # every line after it is back matter: a trailing metadata line
@@ -231,24 +225,12 @@ class SectionTagger:
                 line_after = j
         # metadata right before the back matter belongs with it ("Cancer Prev Res; 9(5);
         # 349-56. ©2016 AACR."); without a licence, only metadata lines, not prose
-        belongs = is_metadata if licensed else self.metadata_line
+        belongs = is_metadata if licensed else is_metadata_line
         while start < len(sents) and start - 1 > first and belongs(
             text[sents[start - 1].start_char : sents[start - 1].end_char]
         ):
             start -= 1
         return start
-
-    @staticmethod
-    def metadata_line(sent: str) -> bool:
-        """Whether `sent` is a line about the article rather than a sentence of it (see
-        `MOSTLY_METADATA`)."""
-        if not is_metadata(sent):
-            return False
-        if metadata_share(sent) >= MOSTLY_METADATA:
-            return True
-        prose = sum(1 for w in sent.split() if (t := w.strip(".,;:!?()[]\"'")).isalpha()
-                    and t.islower())
-        return prose < PROSE_LINE_WORDS
 
     def _short_line(self, text: str, pos: int) -> bool:
         """Whether the line holding offset `pos` has at most `back_matter_line_words` words."""

@@ -230,13 +230,21 @@ def empty_file(source: str) -> ErrorRecord:
 def head_and_problem(path: Path, source: str, n: int = SNIFF_BYTES, *,
                      per_record: bool = False, limit: int | None = DEFAULT_MAX_BYTES
                      ) -> tuple[bytes, ErrorRecord | None]:
-    """A file's head (`read_head_at`) and why the file is refused whole (`check_head`)."""
-    at, head = read_head_at(path, n, one_past(limit))
-    if blank_to_cap(at, head, limit):
-        return head, too_large(source, limit or 0, "only whitespace was read, nothing of the "
-                               "file after the cap", None)
-    return head, check_head(head, source, whole_file=True, path=path, per_record=per_record,
-                            offset=at)
+    """A file's head (`read_head_at`) and why the file is refused whole (`head_problem`)."""
+    head = read_head_lines(path, n, one_past(limit))
+    return head.data, head_problem(head, path, source, per_record=per_record, limit=limit)
+
+
+def head_problem(head: Head, path: Path, source: str, *, per_record: bool,
+                 limit: int | None) -> ErrorRecord | None:
+    """Why a file whose `head` was read by `read_head_lines(path, n, one_past(limit))` is
+    refused whole: too large when it is blank past the byte cap `limit` (`blank_to_cap`), else
+    what `check_head` says."""
+    if blank_to_cap(head.offset, head.data, limit):
+        return too_large(source, limit or 0, "only whitespace was read, nothing of the file "
+                         "after the cap", None)
+    return check_head(head.data, source, whole_file=True, path=path, per_record=per_record,
+                      offset=head.offset)
 
 
 def one_past(limit: int | None) -> int | None:
@@ -361,7 +369,7 @@ class BlankLines:
     count: int
 
 
-_NOT_SPACE = re.compile(rb"[^ \t\r\n\f\v]")
+_NOT_SPACE = re.compile(b"[^" + re.escape(_SPACE) + b"]")
 _SPACE_BYTES = frozenset(_SPACE)
 
 

@@ -32,8 +32,9 @@ def read_text(path: Path, source: str, doc_id: str, *,
               ) -> Iterator[Document | ErrorRecord]:
     """The file as one document. A whole file is held in memory, so it is capped by the
     per-record cap (min of max_record_bytes and max_bytes): a longer one is an error row
-    "record_too_large" and is not read past the cap. A file of only whitespace, however long,
-    is "empty_file", as an empty file (past the cap, its rest is read on by `read_head_at`)."""
+    "record_too_large" and is not read past the cap. A file of only whitespace up to the byte
+    cap `max_bytes` is "empty_file", as an empty file, however far past the record cap (its
+    rest is read on by `read_head_at`); one blank past `max_bytes` is too large."""
     cap = Caps(max_bytes, max_record_bytes).record
     chunks: list[bytes] = []
     got = 0
@@ -72,7 +73,7 @@ def read_text(path: Path, source: str, doc_id: str, *,
 
 def _only_whitespace(path: Path, chunks: list[bytes], max_bytes: int | None) -> bool:
     """Whether a file over the record cap whose first `chunks` were read is whitespace to its
-    end (or to `max_bytes`): the rest is read by `read_head_at`, nothing of it kept."""
+    end, which is within `max_bytes`: the rest is read by `read_head_at`, nothing of it kept."""
     if not (blank(chunks[0]) and all(c.isspace() for c in chunks[1:])):
         return False
     at, head = read_head_at(path, limit=one_past(max_bytes))

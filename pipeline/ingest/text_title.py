@@ -27,6 +27,13 @@ DEFAULT_RULES = rule_file("text_metadata.jsonl")
 KINDS = ("metric", "identifier", "citation", "licence", "banner", "link")
 # A line as `str.splitlines` cuts them.
 _LINE = re.compile("[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+#: A metadata line (`is_metadata_line`), not a sentence of the article: the metadata patterns
+#: find something in it, and they cover at least MOSTLY_METADATA of it ("PMID: 23217273": 1.0)
+#: or it has fewer than PROSE_LINE_WORDS lower-case words ("Received: 3 May 2015; Accepted: 10
+#: June 2015": none; "Published in: Arthritis research & therapy": 3). A sentence that holds a
+#: figure or a citation is none ("A depth of 30 reads per base was enough ...": 0.14, 10 words).
+MOSTLY_METADATA = 0.5
+PROSE_LINE_WORDS = 4
 #: How many non-empty lines at a text's start may be metadata before its title.
 TITLE_SEARCH_LINES = 10
 #: A line is metadata when its start, this many characters, is: a paragraph ending with
@@ -87,6 +94,18 @@ def metadata_share(line: str, rules: MetadataRules | None = None) -> float:
         return 0.0
     found = sum(m.end() - m.start() for m in (rules or default_rules()).any.finditer(text))
     return min(found / len(text), 1.0)
+
+
+def is_metadata_line(line: str, rules: MetadataRules | None = None) -> bool:
+    """Whether `line` is a line about the article rather than a sentence of it (see
+    `MOSTLY_METADATA`): how `biotab_sections` tells trailing back matter from prose."""
+    if not is_metadata(line, rules):
+        return False
+    if metadata_share(line, rules) >= MOSTLY_METADATA:
+        return True
+    prose = sum(1 for w in line.split() if (t := w.strip(".,;:!?()[]\"'")).isalpha()
+                and t.islower())
+    return prose < PROSE_LINE_WORDS
 
 
 def is_licence(line: str, rules: MetadataRules | None = None) -> bool:

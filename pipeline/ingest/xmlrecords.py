@@ -50,9 +50,8 @@ from pipeline.ingest.common import (
     PROLOG_LIMIT,
     CappedStream,
     InputTooLarge,
-    blank_to_cap,
-    check_head,
     err,
+    head_problem,
     one_past,
     read_head_lines,
     too_large,
@@ -319,15 +318,12 @@ def _parse(raw: _Raw, prolog: _Prolog, source: str, id_of: Callable[[bytes], str
 def _open_file(path: Path, source: str, tags_for_root: Callable[[str], set[str] | None],
                max_bytes: int | None) -> tuple[_Prolog, set[str]] | ErrorRecord:
     """The file's prolog (read from its head) and its record tags, or the error row that
-    refuses the whole file: a head `check_head` refuses, a prolog declaring entities, no XML
+    refuses the whole file: a head `head_problem` refuses, a prolog declaring entities, no XML
     root, a NUL in the prolog, a root this reader does not know. Those rows name the line where
     the file's content (or its root element) starts, also after a long blank run."""
     read = read_head_lines(path, PROLOG_LIMIT, one_past(max_bytes))  # past a blank run
     at, head = read.offset, read.data
-    if blank_to_cap(at, head, max_bytes):
-        return too_large(source, max_bytes or 0, "only whitespace was read, nothing of the "
-                         "file after the cap", None)
-    bad = check_head(head, source, whole_file=True, path=path, per_record=True, offset=at)
+    bad = head_problem(read, path, source, per_record=True, limit=max_bytes)
     if bad is not None:
         return bad
     why = unsafe_prolog(head)

@@ -1,4 +1,4 @@
-"""biotab_mention_filter on hand-built Docs: junk dropped, class words marked, curated mentions."""
+"""biotab_mention_filter on hand-built Docs: junk dropped, class words kept, curated mentions."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def tagged(nlp: Language, spans: list[tuple[str, str]]) -> Doc:
     return doc
 
 
-def test_junk_dropped_generic_marked_curated_added(blank: Language) -> None:
+def test_junk_dropped_class_words_kept_curated_added(blank: Language) -> None:
     doc = tagged(blank, [
         ("Web of Science", "DISEASE"), ("Josefina", "DISEASE"), ("Lenalidomide", "DRUG"),
         ("CRP", "DRUG"), ("cutaneous lupus", "DISEASE"), ("cytokines", "CYTOKINE"),
@@ -43,10 +43,10 @@ def test_junk_dropped_generic_marked_curated_added(blank: Language) -> None:
     ])
     doc = MentionFilter(blank, "filter")(doc)
     got = [(e.text, e.label_, e._.is_generic) for e in doc.ents]
-    assert got == [
+    assert got == [  # a class word is kept, and left for the linker to mark
         ("Lenalidomide", "DRUG", False),
         ("cutaneous lupus", "DISEASE", False),
-        ("cytokines", "CYTOKINE", True),
+        ("cytokines", "CYTOKINE", False),
         ("telogen effluvium", "DISEASE", False),
         ("1-9 trials", "DRUG", False),  # only a whole text of digits is a number
     ]
@@ -70,6 +70,11 @@ def test_rules_are_validated(tmp_path: Path) -> None:
         load_filter_rules(bad)
     bad.write_text(json.dumps({"kind": "junk"}) + "\n", encoding="utf-8")
     with pytest.raises(RuleError, match="key 'kind' is 'junk'"):
+        load_filter_rules(bad)
+    # class words are the linker's (class_words.txt), no kind of these rules
+    bad.write_text(json.dumps({"kind": "generic", "terms": ["cytokines"]}) + "\n",
+                   encoding="utf-8")
+    with pytest.raises(RuleError, match="key 'kind' is 'generic'"):
         load_filter_rules(bad)
     bad.write_text(json.dumps({"kind": "never_term", "terms": ["x"]}) + "\n", encoding="utf-8")
     with pytest.raises(RuleError, match="one 'setting' line with key 'max_metadata_line'"):

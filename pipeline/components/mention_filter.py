@@ -1,8 +1,9 @@
-"""`biotab_mention_filter`: no junk among the mentions, class words marked, curated mentions added.
+"""`biotab_mention_filter`: no junk among the mentions, curated mentions added.
 
 Reads: `doc.ents` (after fusion and the cytokine rules; before the linker) with
 `Span._.concept_id` where fusion set one, and the document text. Writes: `doc.ents` without the
-dropped mentions and with the curated ones, and `Span._.is_generic` (True for a class word).
+dropped mentions and with the curated ones. Class mentions ("cytokines", "NSAIDs") are kept;
+`biotab_linker` marks them (`Span._.is_generic`, declared here, where the tables read it from).
 
 Rules (`pipeline/rules/mention_filter.jsonl`, one JSON object a line, validated on load):
 
@@ -15,7 +16,6 @@ Rules (`pipeline/rules/mention_filter.jsonl`, one JSON object a line, validated 
 - `not_drug`: a DRUG mention whose lower-cased text or concept is listed is dropped (proteins
   measured as lab values: CRP, ALT, creatine kinase);
 - `setting`: `max_metadata_line` (required, exactly one line);
-- `generic`: a mention whose lower-cased text is listed is kept with `is_generic = True`;
 - `mention`: a token pattern (spaCy Matcher format) that is a mention of its label, with an
   optional concept id; it replaces the mentions it overlaps ("telogen effluvium" is a DISEASE,
   not "effluvium" a DRUG).
@@ -44,13 +44,13 @@ KINDS: dict[str, dict[str, Any]] = {
     "never_term": {"required": {"terms": list}},
     "metadata_line": {"required": {"regex": str}},
     "not_drug": {"required": {"terms": list}, "optional": {"ids": list}},
-    "generic": {"required": {"terms": list}},
     "mention": {"required": {"label": str, "pattern": list}, "optional": {"id": (str, type(None))}},
     "setting": {"required": {"max_metadata_line": int}},
 }
 
 if not Span.has_extension("is_generic"):
-    # a mention attribute of this component's own (stored by character offsets like the others)
+    # a mention attribute (stored by character offsets like the others), set by biotab_linker;
+    # declared here, where `pipeline.tag` and `pipeline.evaluate` import it from
     Span.set_extension("is_generic", default=False)
 
 
@@ -83,7 +83,7 @@ def load_filter_rules(path: Path | None = None) -> list[dict[str, Any]]:
 
 
 class MentionFilter:
-    """Drops junk mentions, marks class words, adds curated mentions (module docstring)."""
+    """Drops junk mentions, adds curated mentions (module docstring)."""
 
     def __init__(self, nlp: Language, name: str, *, rules_path: str | None = None) -> None:
         self.name = name
@@ -102,7 +102,6 @@ class MentionFilter:
         self.metadata = [re.compile(r["regex"], re.IGNORECASE) for r in of("metadata_line")]
         self.not_drug_terms = {t.lower() for r in of("not_drug") for t in r["terms"]}
         self.not_drug_ids = {i for r in of("not_drug") for i in r.get("ids", [])}
-        self.generic = {t.lower() for r in of("generic") for t in r["terms"]}
         self.max_line = of("setting")[0]["max_metadata_line"]  # one: load_filter_rules checks
         self.matcher = Matcher(self.vocab)
         self.curated: dict[str, tuple[str, str | None]] = {}
@@ -172,9 +171,6 @@ class MentionFilter:
             kept.sort(key=lambda s: s.start)
         if len(kept) != len(ents) or added:
             doc.ents = kept
-        for ent in kept:  # attributes are stored by offsets: these spans are doc.ents' own
-            if ent.text.lower() in self.generic:
-                ent._.is_generic = True
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
@@ -190,7 +186,7 @@ class MentionFilter:
 @Language.factory(
     "biotab_mention_filter",
     default_config={"rules_path": None},
-    assigns=["doc.ents", "span._.is_generic"],
+    assigns=["doc.ents"],
     requires=["doc.ents"],
 )
 def make_mention_filter(nlp: Language, name: str, *, rules_path: str | None) -> MentionFilter:

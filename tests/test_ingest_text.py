@@ -71,7 +71,12 @@ def test_bad_metadata_rules(tmp_path: Path) -> None:
     with pytest.raises(RuleError, match=r"meta.jsonl:1: key 'kind' is 'metrics', expected one"):
         read_rules(bad)
     bad.write_text('{"kind": "metric", "pattern": "(x", "example": "x"}\n', encoding="utf-8")
-    with pytest.raises(RuleError, match=r"rule 1 \('\(x'\): key 'pattern' is no regular"):
+    with pytest.raises(RuleError, match=r"meta.jsonl:1: key 'pattern' is not a valid regex"):
+        read_rules(bad)
+    bad.write_text('{"kind": "metric", "pattern": "x", "example": "x", "whole_line": "yes"}\n',
+                   encoding="utf-8")
+    with pytest.raises(RuleError, match=r"meta.jsonl:1: key 'whole_line' has str 'yes', "
+                                        r"expected bool"):
         read_rules(bad)
     bad.write_text('{"kind": "metric", "pattern": "citations", "example": "cites"}\n',
                    encoding="utf-8")

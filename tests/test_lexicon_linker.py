@@ -582,3 +582,13 @@ def test_corpus_yields_to_curated_aliases_and_listed_classes(
                                "expected a MeSH concept id"),
         ("statins\tMESH:D019161\n", rf"{CURATED_ALIASES_FILE}:2: .*already"),
     ))
+
+
+def test_no_class_word_is_a_word_the_fusion_drops() -> None:
+    """A class word the fusion drops as never a mention (generic_terms.txt) would never reach
+    the linker: the shipped lists must not share one (they did: "drugs", "disease")."""
+    from pipeline.components.fusion import DEFAULT_GENERIC_TERMS, read_terms
+    from pipeline.kb.classes import ClassWords
+
+    words = ClassWords.load().words
+    assert words and words.isdisjoint(read_terms(DEFAULT_GENERIC_TERMS))

@@ -170,6 +170,17 @@ def load_rules(
     ]
 
 
+def compile_regex(
+    entry: Mapping[str, Any], key: str, *, where: str, flags: int = 0
+) -> re.Pattern[str]:
+    """The regular expression of a rule's `key`; RuleError naming `where` and the key when it
+    does not compile."""
+    try:
+        return re.compile(entry[key], flags)
+    except re.error as exc:
+        raise RuleError(f"{where}: key {key!r} is not a valid regex ({exc})") from exc
+
+
 def _as_tuple(typ: type | tuple[type, ...]) -> tuple[type, ...]:
     return typ if isinstance(typ, tuple) else (typ,)
 

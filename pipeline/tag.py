@@ -1,8 +1,8 @@
 """The tag stage's table: one row per DRUG, DISEASE or CYTOKINE mention.
 
 Reads an annotated Doc: `doc.ents` with the attributes set by biotab_fusion, biotab_cytokines,
-biotab_linker, biotab_assertion (see pipeline/extensions.py) and biotab_mention_filter
-(`Span._.is_generic`).
+biotab_linker (also `Span._.is_generic`, declared by biotab_mention_filter) and
+biotab_assertion (see pipeline/extensions.py).
 """
 
 from __future__ import annotations
@@ -62,9 +62,10 @@ MENTIONS_SCHEMA = pa.schema(
         column("assertion_cue", pa.string(), "The cue that set negated/hypothetical/uncertain.",
                "neither"),
         column("is_generic", pa.bool_(),
-               "A class word (\"cytokines\", \"drugs\"), not one named drug, disease or "
-               "cytokine: top lists and analyses of named entities can leave it out "
-               "(pipeline/rules/mention_filter.jsonl). Null in tables written before schema 2.",
+               "A class (\"cytokines\", \"NSAIDs\"), not one named drug, disease or "
+               "cytokine: top lists and analyses of named entities can leave it out (set by "
+               "biotab_linker: pipeline/rules/class_words.txt, kb_class_concepts.txt). Null "
+               "in tables written before schema 2.",
                "false"),
     ]
 )

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.documents import Document
 from pipeline.ingest import ingest
-from pipeline.ingest.text_title import read_rules, title_of
+from pipeline.ingest.text_title import is_metadata_line, read_rules, title_of
 from pipeline.rules import RuleError
 
 # A journal article's record page saved as text (the layout of repository and publisher pages).
@@ -71,7 +71,12 @@ def test_bad_metadata_rules(tmp_path: Path) -> None:
     with pytest.raises(RuleError, match=r"meta.jsonl:1: key 'kind' is 'metrics', expected one"):
         read_rules(bad)
     bad.write_text('{"kind": "metric", "pattern": "(x", "example": "x"}\n', encoding="utf-8")
-    with pytest.raises(RuleError, match=r"rule 1 \('\(x'\): key 'pattern' is no regular"):
+    with pytest.raises(RuleError, match=r"meta.jsonl:1: key 'pattern' is not a valid regex"):
+        read_rules(bad)
+    bad.write_text('{"kind": "metric", "pattern": "x", "example": "x", "whole_line": "yes"}\n',
+                   encoding="utf-8")
+    with pytest.raises(RuleError, match=r"meta.jsonl:1: key 'whole_line' has str 'yes', "
+                                        r"expected bool"):
         read_rules(bad)
     bad.write_text('{"kind": "metric", "pattern": "citations", "example": "cites"}\n',
                    encoding="utf-8")
@@ -86,3 +91,26 @@ def test_paragraph_ending_with_copyright_is_no_metadata_line(tmp_path: Path) -> 
                 + "Cancer Prev Res; 9(5); 349-56. \u00a92016 AACR.")
     (tmp_path / "a.txt").write_text(f"{abstract}\nSecond paragraph.\n", encoding="utf-8")
     assert titles(tmp_path)["a"] == abstract
+
+
+@pytest.mark.parametrize(("line", "metadata"), [
+    # lines a `whole_line` pattern makes metadata, however much prose they hold
+    ("Keywords: psoriasis, methotrexate, biologic therapy, tumour necrosis factor", True),
+    ("Funding: this study was funded by a grant for research on rare skin diseases", True),
+    ("Torres Ruiz, Elena (Hospital Clínic de Barcelona)", True),
+    ("Department of Rheumatology, Leiden University Medical Center, Leiden, The Netherlands.",
+     True),
+    ("Institute of Pharmacology, Charles University. p.novak@lf1.cuni.cz", True),
+    ("7. Novak P, Svoboda J, et al. Methotrexate in early arthritis: a randomized trial.", True),
+    ("© 2019 The Authors. Published by the society under a licence that permits reuse", True),
+    # lines the patterns cover mostly, or with few lower-case words
+    ("Br J Dermatol; 181(2); 345-352.", True),
+    ("Journal of dermatology, Vol. 5, Issue 3", True),
+    # prose: a pattern finds a piece of it only
+    ("Methotrexate kept 30 views of the disease stable in the cohort we followed.", False),
+    ("Remission lasted as in the earlier trial (Lancet 2019;393:1120-9) for most.", False),
+    ("Rheumatology department staff gave methotrexate to all of the patients.", False),
+    ("Methotrexate was given to 40 patients with early rheumatoid arthritis.", False),
+])
+def test_what_a_metadata_line_is(line: str, metadata: bool) -> None:
+    assert is_metadata_line(line) is metadata

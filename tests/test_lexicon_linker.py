@@ -481,6 +481,42 @@ def test_drug_classes_are_generic_mentions(blank: Language, no_synonyms: Path,
         ClassConcepts.load(_write(tmp_path / "bad.txt", "D000911\n"))
 
 
+def test_class_words_are_generic_mentions(blank: Language, no_synonyms: Path,
+                                          tmp_path: Path) -> None:
+    """A mention whose whole text is a listed class word is generic whatever its label and
+    concept, linked or not; a longer text holding the word is not; the list is checked on load
+    and saved with the linker."""
+    from pipeline.kb.classes import CLASS_WORDS_FILE, ClassWords
+
+    kb = KnowledgeBase.from_concepts([
+        Concept("MESH:D016207", "Cytokines", "CYTOKINE", ("cytokines",), ("D12.644.276",)),
+        Concept("MESH:D008727", "Methotrexate", "DRUG", ("methotrexate",),
+                ("D03.633.100.733.631.400.500",)),
+    ])
+    words = _write(tmp_path / CLASS_WORDS_FILE, "# class words\ncytokines\ngrowth factors\n")
+    linker = Linker(blank, "link", synonyms_path=str(no_synonyms),
+                    class_words_path=str(words))
+    linker.use_kb(kb)
+    doc = blank("Cytokines, Growth Factors and inflammatory cytokines fell on methotrexate.")
+    doc.ents = [Span(doc, 0, 1, label="CYTOKINE"), Span(doc, 2, 4, label="CYTOKINE"),
+                Span(doc, 5, 7, label="CYTOKINE"), Span(doc, 9, 10, label="DRUG")]
+    doc.ents[0]._.concept_id = "MESH:D016207"
+    linker(doc)
+    assert [(e.text, e._.is_generic) for e in doc.ents] == [
+        ("Cytokines", True), ("Growth Factors", True), ("inflammatory cytokines", False),
+        ("methotrexate", False),
+    ]
+    linker.to_disk(tmp_path / "saved")
+    assert ClassWords.load(tmp_path / "saved" / CLASS_WORDS_FILE) == linker.class_words
+    again = Linker(blank, "link", synonyms_path=str(no_synonyms)).from_disk(tmp_path / "saved")
+    assert again.class_words == linker.class_words != ClassWords.load()
+    assert_rule_errors(ClassWords.load, words, "cytokines\n", (
+        ("Interferons\n", r"class_words\.txt:2: got 'Interferons'; expected lower-case words"),
+        ("growth  factors\n", r"class_words\.txt:2: got 'growth  factors'; expected"),
+        ("cytokines\n", r"class_words\.txt:2: 'cytokines' is already on line 1"),
+    ))
+
+
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
@@ -546,3 +582,13 @@ def test_corpus_yields_to_curated_aliases_and_listed_classes(
                                "expected a MeSH concept id"),
         ("statins\tMESH:D019161\n", rf"{CURATED_ALIASES_FILE}:2: .*already"),
     ))
+
+
+def test_no_class_word_is_a_word_the_fusion_drops() -> None:
+    """A class word the fusion drops as never a mention (generic_terms.txt) would never reach
+    the linker: the shipped lists must not share one (they did: "drugs", "disease")."""
+    from pipeline.components.fusion import DEFAULT_GENERIC_TERMS, read_terms
+    from pipeline.kb.classes import ClassWords
+
+    words = ClassWords.load().words
+    assert words and words.isdisjoint(read_terms(DEFAULT_GENERIC_TERMS))

@@ -1,4 +1,4 @@
-"""biotab_mention_filter on hand-built Docs: junk dropped, class words marked, curated mentions."""
+"""biotab_mention_filter on hand-built Docs: junk dropped, class words kept, curated mentions."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def tagged(nlp: Language, spans: list[tuple[str, str]]) -> Doc:
     return doc
 
 
-def test_junk_dropped_generic_marked_curated_added(blank: Language) -> None:
+def test_junk_dropped_class_words_kept_curated_added(blank: Language) -> None:
     doc = tagged(blank, [
         ("Web of Science", "DISEASE"), ("Josefina", "DISEASE"), ("Lenalidomide", "DRUG"),
         ("CRP", "DRUG"), ("cutaneous lupus", "DISEASE"), ("cytokines", "CYTOKINE"),
@@ -43,10 +43,10 @@ def test_junk_dropped_generic_marked_curated_added(blank: Language) -> None:
     ])
     doc = MentionFilter(blank, "filter")(doc)
     got = [(e.text, e.label_, e._.is_generic) for e in doc.ents]
-    assert got == [
+    assert got == [  # a class word is kept, and left for the linker to mark
         ("Lenalidomide", "DRUG", False),
         ("cutaneous lupus", "DISEASE", False),
-        ("cytokines", "CYTOKINE", True),
+        ("cytokines", "CYTOKINE", False),
         ("telogen effluvium", "DISEASE", False),
         ("1-9 trials", "DRUG", False),  # only a whole text of digits is a number
     ]
@@ -70,6 +70,11 @@ def test_rules_are_validated(tmp_path: Path) -> None:
         load_filter_rules(bad)
     bad.write_text(json.dumps({"kind": "junk"}) + "\n", encoding="utf-8")
     with pytest.raises(RuleError, match="key 'kind' is 'junk'"):
+        load_filter_rules(bad)
+    # class words are the linker's (class_words.txt), no kind of these rules
+    bad.write_text(json.dumps({"kind": "generic", "terms": ["cytokines"]}) + "\n",
+                   encoding="utf-8")
+    with pytest.raises(RuleError, match="key 'kind' is 'generic'"):
         load_filter_rules(bad)
     bad.write_text(json.dumps({"kind": "never_term", "terms": ["x"]}) + "\n", encoding="utf-8")
     with pytest.raises(RuleError, match="one 'setting' line with key 'max_metadata_line'"):
@@ -115,3 +120,42 @@ def test_round_trip(blank: Language, tmp_path: Path) -> None:
     doc = blank("Zebra and sepsis were seen.")
     doc.ents = [doc.char_span(0, 5, label="DISEASE"), doc.char_span(10, 16, label="DISEASE")]
     assert [e.text for e in loaded(doc).ents] == ["sepsis"]  # the saved rule drops "Zebra"
+
+
+def test_no_mention_on_a_metadata_line(blank: Language) -> None:
+    """Each kind of metadata line of text_metadata.jsonl loses its mentions; prose keeps them."""
+    lines = [
+        "Keywords: psoriasis, methotrexate, biologic therapy",
+        "7. Novak P, Svoboda J, et al. Methotrexate in early arthritis: a randomized trial.",
+        "Br J Dermatol; 181(2); 345-352.",
+        "© 2019 The Authors. Published by the psoriasis society",
+        "Remission lasted as in the earlier trial of methotrexate (Lancet 2019;393:1120-9).",
+    ]
+    text = "\n".join(lines) + "\n"
+    doc = blank(text)
+    spans = []
+    for line in lines:
+        word = next(w for w in ("psoriasis", "Methotrexate", "methotrexate", "Dermatol")
+                    if w in line)
+        start = text.index(line) + line.index(word)
+        spans.append(doc.char_span(start, start + len(word), label="DRUG"))
+    doc.ents = spans
+    kept = [(e.start_char, e.text) for e in MentionFilter(blank, "f")(doc).ents]
+    assert kept == [(spans[-1].start_char, "methotrexate")]  # only the prose line's
+
+
+def test_bad_metadata_rules_are_refused(blank: Language, tmp_path: Path) -> None:
+    """The filter and the sections read the one metadata file through the same validator."""
+    from pipeline.components.sections import SectionTagger
+
+    bad = tmp_path / "text_metadata.jsonl"
+    shipped = (RULES_DIR / "text_metadata.jsonl").read_text(encoding="utf-8")
+    bad.write_text(shipped + json.dumps(
+        {"kind": "author", "pattern": "^x", "example": "x", "whole": True}) + "\n",
+        encoding="utf-8")
+    line = len(shipped.splitlines()) + 1
+    message = rf"text_metadata.jsonl:{line}: unknown key 'whole' \(expected one of \["
+    with pytest.raises(RuleError, match=message):
+        MentionFilter(blank, "f", metadata_rules_path=str(bad))
+    with pytest.raises(RuleError, match=message):
+        SectionTagger(blank, "s", metadata_rules_path=str(bad))

@@ -35,9 +35,11 @@ Only when the long form links to nothing is the short form looked up, among the 
 alone ("CsA").
 A mention that fits nothing keeps `concept_id = None` rather than a wrong id.
 
-A mention whose concept names a class of drugs (`pipeline/rules/kb_class_concepts.txt`:
-"immunosuppressants", "NSAIDs", "corticosteroids") gets `Span._.is_generic = True`, as the
-mention filter's class words do: it stays a DRUG mention, and top lists can leave it out.
+Writes `Span._.is_generic` too, the one component that does: True for a mention that names a
+class, not one drug, disease or cytokine: its lower-cased text is a class word
+(`pipeline/rules/class_words.txt`: "cytokines", "interferons", "growth factors") or its concept
+names a class of drugs (`pipeline/rules/kb_class_concepts.txt`: "immunosuppressants", "NSAIDs",
+"corticosteroids"; `ClassConcepts.covers`). It keeps its label, and top lists can leave it out.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ from pipeline.components.linker_rules import (
     write_rule_lists,
 )
 from pipeline.kb import KnowledgeBase, normalize_term
-from pipeline.kb.classes import CLASS_CONCEPTS_FILE, ClassConcepts
+from pipeline.kb.classes import CLASS_CONCEPTS_FILE, CLASS_WORDS_FILE, ClassConcepts, ClassWords
 from pipeline.kb.synonyms import SYNONYMS_FILE, Synonym, load_corpus_synonyms
 from pipeline.labels import LINKED
 
@@ -184,6 +186,7 @@ class Linker:
         class_concepts_path: str | None = None,
         heads_path: str | None = None,
         curated_aliases_path: str | None = None,
+        class_words_path: str | None = None,
     ) -> None:
         self.name = name
         self.kb_path = kb_path
@@ -203,6 +206,7 @@ class Linker:
         self.classes = ClassConcepts.load(
             Path(class_concepts_path) if class_concepts_path else None
         )
+        self.class_words = ClassWords.load(Path(class_words_path) if class_words_path else None)
         self.min_similarity = min_similarity
         self.min_length = min_length
         self._kb: KnowledgeBase | None = None
@@ -378,6 +382,12 @@ class Linker:
             found = self._is_class[concept_id] = self.classes.covers(self.kb.get(concept_id))
         return found
 
+    def is_generic(self, text: str, concept_id: str | None) -> bool:
+        """A mention of this text and concept names a class (module docstring)."""
+        return self.class_words.covers(text) or (
+            concept_id is not None and self.is_class(concept_id)
+        )
+
     def __call__(self, doc: Doc) -> Doc:
         concepts = self.kb.concepts
         for ent in doc.ents:
@@ -401,20 +411,19 @@ class Linker:
                     concept_id, ent.text
                 ):
                     concept_id = attrs.concept_id = corpus
-            if concept_id is None:
-                continue
-            if attrs.concept_name is None:
+            if concept_id is not None and attrs.concept_name is None:
                 concept = concepts.get(concept_id)
                 if concept is not None:
                     attrs.concept_name = concept.name
-            if self.is_class(concept_id):
+            if self.is_generic(ent.text, concept_id):
                 attrs.is_generic = True
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
         """Write `linker.json` (settings) and the rule lists the linker uses, under their
         shipped names and in the formats their loaders read: Roman numerals and their words,
-        corpus synonyms, adjective forms, trims, head words, drug classes and curated aliases."""
+        corpus synonyms, adjective forms, trims, head words, drug classes, class words and
+        curated aliases."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_json(
@@ -427,6 +436,7 @@ class Linker:
             trim_rows=self.trim_rows, head_rows=self.head_rows, curated_rows=self.curated_rows,
         )
         self.classes.to_disk(path)
+        self.class_words.to_disk(path)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> Linker:
         """Restore the settings and the lists `to_disk` wrote (each file checked as the
@@ -450,6 +460,8 @@ class Linker:
         )
         if (path / CLASS_CONCEPTS_FILE).exists():
             self.classes = ClassConcepts.load(path / CLASS_CONCEPTS_FILE)
+        if (path / CLASS_WORDS_FILE).exists():
+            self.class_words = ClassWords.load(path / CLASS_WORDS_FILE)
         if (path / CURATED_ALIASES_FILE).exists():
             self._use_curated(load_curated_aliases(path / CURATED_ALIASES_FILE))
         self._link.cache_clear()
@@ -472,7 +484,10 @@ class Linker:
         "class_concepts_path": None,
         "heads_path": None,
         "curated_aliases_path": None,
+        "class_words_path": None,
     },
+    assigns=["span._.concept_id", "span._.concept_name", "span._.is_generic"],
+    requires=["doc.ents"],
 )
 def make_linker(
     nlp: Language,
@@ -489,6 +504,7 @@ def make_linker(
     class_concepts_path: str | None,
     heads_path: str | None,
     curated_aliases_path: str | None,
+    class_words_path: str | None,
 ) -> Linker:
     return Linker(
         nlp, name, kb_path=kb_path, min_similarity=min_similarity, min_length=min_length,
@@ -496,4 +512,5 @@ def make_linker(
         trims_path=trims_path, roman_numerals_path=roman_numerals_path,
         numeral_words_path=numeral_words_path, class_concepts_path=class_concepts_path,
         heads_path=heads_path, curated_aliases_path=curated_aliases_path,
+        class_words_path=class_words_path,
     )

@@ -1,21 +1,24 @@
-"""`biotab_mention_filter`: no junk among the mentions, class words marked, curated mentions added.
+"""`biotab_mention_filter`: no junk among the mentions, curated mentions added.
 
 Reads: `doc.ents` (after fusion and the cytokine rules; before the linker) with
-`Span._.concept_id` where fusion set one, and the document text. Writes: `doc.ents` without the
-dropped mentions and with the curated ones, and `Span._.is_generic` (True for a class word).
+`Span._.concept_id` where fusion set one, the document text, its rules and the metadata-line
+patterns of `pipeline/rules/text_metadata.jsonl` (`ingest/text_title.py`). Writes: `doc.ents`
+without the dropped mentions and with the curated ones. Class mentions ("cytokines", "NSAIDs")
+are kept; `biotab_linker` marks them (`Span._.is_generic`, declared here, where the tables read
+it from).
 
 Rules (`pipeline/rules/mention_filter.jsonl`, one JSON object a line, validated on load):
 
 - `never_text`: a mention whose whole text matches the regex is dropped (numbers, page ranges);
 - `never_term`: a mention whose lower-cased text is listed is dropped (bibliographic databases);
-- `metadata_line`: every mention on a text line (at most `max_metadata_line` characters long)
-  that matches the regex is dropped: bibliographic record lines ("Published in: ..."), author
-  lines ("Surname, Given (Hospital ...)"), affiliations (an institution word, then an address
-  ending in a city, country or postcode, or an e-mail) and reference lines;
 - `not_drug`: a DRUG mention whose lower-cased text or concept is listed is dropped (proteins
   measured as lab values: CRP, ALT, creatine kinase);
-- `setting`: `max_metadata_line` (required, exactly one line);
-- `generic`: a mention whose lower-cased text is listed is kept with `is_generic = True`;
+- `setting`: `max_metadata_line` (required, exactly one line): every mention on a text line of
+  at most that many characters that is a metadata line (`text_title.is_metadata_line`, the
+  patterns of `text_metadata.jsonl`) is dropped: bibliographic record lines ("Published in:
+  ..."), author lines ("Surname, Given (Hospital ...)"), affiliations (an institution word, then
+  an address ending in a city, country or postcode, or an e-mail), reference, journal, licence
+  and identifier lines; a longer line (an abstract) is never one;
 - `mention`: a token pattern (spaCy Matcher format) that is a mention of its label, with an
   optional concept id; it replaces the mentions it overlaps ("telogen effluvium" is a DISEASE,
   not "effluvium" a DRUG).
@@ -34,23 +37,24 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.extensions import doc_text  # (the import registers the attributes)
+from pipeline.ingest.text_title import DEFAULT_RULES as METADATA_RULES
+from pipeline.ingest.text_title import MetadataRules, is_metadata_line, read_rules
 from pipeline.labels import DRUG
 from pipeline.paths import rule_file
-from pipeline.rules import RuleError, check_entry, read_jsonl
+from pipeline.rules import RuleError, check_entry, compile_regex, read_jsonl
 
 RULES_FILE = "mention_filter.jsonl"
 KINDS: dict[str, dict[str, Any]] = {
     "never_text": {"required": {"regex": str}},
     "never_term": {"required": {"terms": list}},
-    "metadata_line": {"required": {"regex": str}},
     "not_drug": {"required": {"terms": list}, "optional": {"ids": list}},
-    "generic": {"required": {"terms": list}},
     "mention": {"required": {"label": str, "pattern": list}, "optional": {"id": (str, type(None))}},
     "setting": {"required": {"max_metadata_line": int}},
 }
 
 if not Span.has_extension("is_generic"):
-    # a mention attribute of this component's own (stored by character offsets like the others)
+    # a mention attribute (stored by character offsets like the others), set by biotab_linker;
+    # declared here, where `pipeline.tag` and `pipeline.evaluate` import it from
     Span.set_extension("is_generic", default=False)
 
 
@@ -66,12 +70,8 @@ def load_filter_rules(path: Path | None = None) -> list[dict[str, Any]]:
         spec = KINDS[kind]
         optional = {"kind": str, "note": str, **spec.get("optional", {})}
         check_entry(obj, where=where, required=spec["required"], optional=optional)
-        for key in ("regex",):
-            if key in obj:
-                try:
-                    re.compile(obj[key])
-                except re.error as exc:
-                    raise RuleError(f"{where}: key {key!r} is not a valid regex ({exc})") from exc
+        if "regex" in obj:
+            compile_regex(obj, "regex", where=where)
         if "terms" in obj and not all(isinstance(t, str) and t for t in obj["terms"]):
             raise RuleError(f"{where}: key 'terms' must be a list of non-empty strings")
         rules.append(obj)
@@ -83,13 +83,23 @@ def load_filter_rules(path: Path | None = None) -> list[dict[str, Any]]:
 
 
 class MentionFilter:
-    """Drops junk mentions, marks class words, adds curated mentions (module docstring)."""
+    """Drops junk mentions, adds curated mentions (module docstring)."""
 
-    def __init__(self, nlp: Language, name: str, *, rules_path: str | None = None) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        rules_path: str | None = None,
+        metadata_rules_path: str | None = None,
+    ) -> None:
         self.name = name
         self.rules_path = rules_path
         self.vocab = nlp.vocab
         self._set_rules(load_filter_rules(Path(rules_path) if rules_path else None))
+        self.metadata: MetadataRules = read_rules(
+            Path(metadata_rules_path) if metadata_rules_path else METADATA_RULES
+        )
 
     def _set_rules(self, rules: list[dict[str, Any]]) -> None:
         self.rules = rules
@@ -99,10 +109,8 @@ class MentionFilter:
 
         self.never_text = [re.compile(r["regex"]) for r in of("never_text")]
         self.never_terms = {t.lower() for r in of("never_term") for t in r["terms"]}
-        self.metadata = [re.compile(r["regex"], re.IGNORECASE) for r in of("metadata_line")]
         self.not_drug_terms = {t.lower() for r in of("not_drug") for t in r["terms"]}
         self.not_drug_ids = {i for r in of("not_drug") for i in r.get("ids", [])}
-        self.generic = {t.lower() for r in of("generic") for t in r["terms"]}
         self.max_line = of("setting")[0]["max_metadata_line"]  # one: load_filter_rules checks
         self.matcher = Matcher(self.vocab)
         self.curated: dict[str, tuple[str, str | None]] = {}
@@ -125,7 +133,7 @@ class MentionFilter:
         start = 0
         for line in text.split("\n"):
             end = start + len(line)
-            if len(line) <= self.max_line and any(rx.search(line) for rx in self.metadata):
+            if len(line) <= self.max_line and is_metadata_line(line, self.metadata):
                 ranges.append((start, end))
             start = end + 1
         return ranges
@@ -157,7 +165,7 @@ class MentionFilter:
         return added
 
     def __call__(self, doc: Doc) -> Doc:
-        metadata = self._metadata_lines(doc_text(doc)) if self.metadata else []
+        metadata = self._metadata_lines(doc_text(doc))
         ents = list(doc.ents)
         kept = [e for e in ents if not self.is_junk(e, metadata)]
         added = self._curated(doc, metadata)
@@ -172,9 +180,6 @@ class MentionFilter:
             kept.sort(key=lambda s: s.start)
         if len(kept) != len(ents) or added:
             doc.ents = kept
-        for ent in kept:  # attributes are stored by offsets: these spans are doc.ents' own
-            if ent.text.lower() in self.generic:
-                ent._.is_generic = True
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
@@ -189,9 +194,13 @@ class MentionFilter:
 
 @Language.factory(
     "biotab_mention_filter",
-    default_config={"rules_path": None},
-    assigns=["doc.ents", "span._.is_generic"],
+    default_config={"rules_path": None, "metadata_rules_path": None},
+    assigns=["doc.ents"],
     requires=["doc.ents"],
 )
-def make_mention_filter(nlp: Language, name: str, *, rules_path: str | None) -> MentionFilter:
-    return MentionFilter(nlp, name, rules_path=rules_path)
+def make_mention_filter(
+    nlp: Language, name: str, *, rules_path: str | None, metadata_rules_path: str | None
+) -> MentionFilter:
+    return MentionFilter(
+        nlp, name, rules_path=rules_path, metadata_rules_path=metadata_rules_path
+    )

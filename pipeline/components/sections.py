@@ -1,7 +1,8 @@
 """`biotab_sections`: which section of the document each sentence belongs to.
 
 Reads: sentence boundaries (`doc.sents`), the text, `rules/section_headings.jsonl`,
-`rules/section_caption_words.txt` and (through `ingest.text_title`) `rules/text_metadata.jsonl`.
+`rules/section_caption_words.txt` and (through `ingest.text_title.read_rules`)
+`rules/text_metadata.jsonl`, the one description of a metadata line (or `metadata_rules_path`).
 Writes: `Span._.section` on every sentence (`None` outside the article's sections: before the
 first heading, and in trailing back matter). A heading is a known heading word at the start of a
 sentence ("Abstract:", "Methods:", "Results:", "Conclusion:", "From the Research"), an all-caps
@@ -35,7 +36,15 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.extensions import doc_text  # (the import registers Span._.section)
-from pipeline.ingest.text_title import is_licence, is_metadata, is_metadata_line, title_span
+from pipeline.ingest.text_title import DEFAULT_RULES as METADATA_RULES
+from pipeline.ingest.text_title import (
+    MetadataRules,
+    is_licence,
+    is_metadata,
+    is_metadata_line,
+    read_rules,
+    title_span,
+)
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, load_rules, read_word_list, write_word_list
 
@@ -72,6 +81,7 @@ class SectionTagger:
         rules_path: str | None = None,
         caption_words_path: str | None = None,
         back_matter_line_words: int = DEFAULT_BACK_MATTER_LINE_WORDS,
+        metadata_rules_path: str | None = None,
     ) -> None:
         if back_matter_line_words < 0:
             raise ValueError(
@@ -83,6 +93,9 @@ class SectionTagger:
         self._set_rules(_validate(load_rules(path, required=_RULE_KEYS), str(path)))
         words = Path(caption_words_path) if caption_words_path else DEFAULT_CAPTION_WORDS
         self._set_caption_words(read_word_list(words))
+        self.metadata: MetadataRules = read_rules(
+            Path(metadata_rules_path) if metadata_rules_path else METADATA_RULES
+        )
 
     def _set_caption_words(self, words: tuple[str, ...]) -> None:
         self.caption_words = words
@@ -156,7 +169,7 @@ class SectionTagger:
             and len(line.split()) <= _MAX_TITLE_LINE_WORDS
             and line[0].isupper()
             and (is_first or not self._caption.search(line))
-            and (is_first or not is_metadata(line))
+            and (is_first or not is_metadata(line, self.metadata))
         ):
             line = line.lstrip("#").strip()
             return "Title" if is_first else line
@@ -165,7 +178,7 @@ class SectionTagger:
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         sents = list(doc.sents)
-        title = title_span(text)
+        title = title_span(text, self.metadata)
         # the sentence holding the title line's start; the metadata lines before it and the
         # back matter are in no section
         first = 0 if title is None else next(
@@ -211,13 +224,13 @@ class SectionTagger:
             opens_line = "\n" in text[sents[j - 1].start_char + len(previous.rstrip()) : begin]
             if prose_after and not opens_line:
                 continue  # only a licence sentence opening this line could still start it
-            if is_licence(sent) and (opens_line or not prose_after):
+            if is_licence(sent, self.metadata) and (opens_line or not prose_after):
                 start, prose_after, licensed = j, False, True
             elif opens_line and start == line_after and is_metadata_line(
-                text[sents[j].start_char : sents[line_after - 1].end_char]
+                text[sents[j].start_char : sents[line_after - 1].end_char], self.metadata
             ):
                 start = j  # every line after it is back matter: a trailing metadata line
-            elif not (is_metadata(sent) or self._short_line(text, begin)):
+            elif not (is_metadata(sent, self.metadata) or self._short_line(text, begin)):
                 prose_after = True
             if opens_line:
                 if prose_after:
@@ -227,7 +240,7 @@ class SectionTagger:
         # 349-56. ©2016 AACR."); without a licence, only metadata lines, not prose
         belongs = is_metadata if licensed else is_metadata_line
         while start < len(sents) and start - 1 > first and belongs(
-            text[sents[start - 1].start_char : sents[start - 1].end_char]
+            text[sents[start - 1].start_char : sents[start - 1].end_char], self.metadata
         ):
             start -= 1
         return start
@@ -260,6 +273,7 @@ class SectionTagger:
         "rules_path": None,
         "caption_words_path": None,
         "back_matter_line_words": DEFAULT_BACK_MATTER_LINE_WORDS,
+        "metadata_rules_path": None,
     },
 )
 def make_sections(
@@ -269,6 +283,7 @@ def make_sections(
     rules_path: str | None,
     caption_words_path: str | None,
     back_matter_line_words: int,
+    metadata_rules_path: str | None,
 ) -> SectionTagger:
     return SectionTagger(
         nlp,
@@ -276,4 +291,5 @@ def make_sections(
         rules_path=rules_path,
         caption_words_path=caption_words_path,
         back_matter_line_words=back_matter_line_words,
+        metadata_rules_path=metadata_rules_path,
     )

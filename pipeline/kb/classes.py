@@ -1,10 +1,13 @@
-"""Drug-class concepts: which KB concepts name a class of drugs ("immunosuppressants"), not one.
+"""Class mentions: which KB concepts name a class of drugs ("immunosuppressants"), not one,
+and which words name a class of mentions ("cytokines").
 
 Reads `pipeline/rules/kb_class_concepts.txt` (MeSH tree-number prefixes and concept ids, one a
-line; a bad line raises `RuleError` naming the file, the line and what was expected). Writes
-that file's format back (`to_disk`, for the components that save their lists). Used by
-`biotab_fusion` (a dictionary match of a class is kept when the model did not tag it) and
-`biotab_linker` (a mention of a class gets `Span._.is_generic = True`).
+line) and `pipeline/rules/class_words.txt` (lower-case words and phrases, one a line); a bad
+line raises `RuleError` naming the file, the line and what was expected. Writes those files'
+formats back (`to_disk`, for the components that save their lists). Used by `biotab_fusion` (a
+dictionary match of a class listed by id is kept when the model did not tag it) and
+`biotab_linker`, the one component that sets `Span._.is_generic` (`ClassWords` or
+`ClassConcepts.covers`).
 
 A tree prefix makes a class only of a DRUG concept that is no named chemical structure: MeSH
 files some single drugs under a pharmacologic action too (Cefiderocol, D27.505.519.914... and
@@ -27,6 +30,8 @@ from pipeline.rules import RuleError, read_lines, write_word_list
 CHEMICAL_STRUCTURE_BRANCHES = ("D01", "D02", "D03", "D04")
 
 CLASS_CONCEPTS_FILE = "kb_class_concepts.txt"
+CLASS_WORDS_FILE = "class_words.txt"
+_WORDS = re.compile(r"[a-z]+(?: [a-z]+)*")
 _TREE = re.compile(r"[A-Z]\d\d(?:\.\d{3})*")
 _CONCEPT = re.compile(r"MESH:[CD]\d+")
 
@@ -78,3 +83,35 @@ class ClassConcepts:
         if concept.label != DRUG or any(t.startswith(CHEMICAL_STRUCTURE_BRANCHES) for t in trees):
             return False
         return any(t == p or t.startswith(p + ".") for t in trees for p in self.trees)
+
+
+@dataclass(frozen=True)
+class ClassWords:
+    """Lower-cased mention texts that name a class, whatever their concept ("cytokines")."""
+
+    words: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ClassWords:
+        """From the shipped file (or `path`); RuleError naming the file and line of an entry
+        that is not lower-case words separated by single spaces, or that is listed twice."""
+        path = path or rule_file(CLASS_WORDS_FILE)
+        seen: dict[str, int] = {}
+        for lineno, line in read_lines(path):
+            if not _WORDS.fullmatch(line):
+                raise RuleError(
+                    f"{path}:{lineno}: got {line!r}; expected lower-case words separated by "
+                    "single spaces ('growth factors')"
+                )
+            if line in seen:
+                raise RuleError(f"{path}:{lineno}: {line!r} is already on line {seen[line]}")
+            seen[line] = lineno
+        return cls(words=frozenset(seen))
+
+    def to_disk(self, folder: Path) -> None:
+        """Write the file `load` reads, under its shipped name, into `folder`."""
+        write_word_list(folder / CLASS_WORDS_FILE, sorted(self.words))
+
+    def covers(self, text: str) -> bool:
+        """The mention text, lower-cased, is a listed class word."""
+        return text.lower() in self.words

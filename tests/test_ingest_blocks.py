@@ -265,3 +265,26 @@ def test_an_xml_file_refused_before_any_record_names_the_line_its_content_starts
         assert isinstance(err, ErrorRecord) and what in err.message
         line = blank.count(b"\n") + 1 + root_line
         assert (err.error, err.location) == ("bad_xml", f"line {line}")
+
+
+def test_the_blocks_of_an_uncompressed_file_weigh_their_bytes(tmp_path: Path) -> None:
+    """Units are cut and scheduled by input bytes: the blocks of an uncompressed JSONL file
+    weigh exactly their bytes (they add up to the file's size however long its lines), a gzip
+    file's blocks an estimate per line (their offsets are not known)."""
+    from pipeline.runner.units import COMPRESSED_LINE_BYTES, shard_bytes
+
+    long_lines = b"".join(record(i)[:-2] + b' ' * 3000 + b'}\n' for i in range(40))
+    path = tmp_path / "long.jsonl"
+    path.write_bytes(long_lines)
+    blocks = list_shards([path], block_size=7)
+    assert len(blocks) == 6 and all(s.start_at is not None for s in blocks)
+    sizes = [shard_bytes(s) for s in blocks]
+    assert sum(sizes) == len(long_lines)
+    assert sizes[:-1] == [sum(len(record(i)) + 3000 for i in range(k, k + 7))
+                          for k in range(0, 35, 7)]
+    packed = tmp_path / "long.jsonl.gz"
+    packed.write_bytes(gzip.compress(long_lines))
+    gz_blocks = list_shards([packed], block_size=7)
+    assert all(s.start_at is None for s in gz_blocks)
+    assert [shard_bytes(s) for s in gz_blocks][:2] == [
+        min(packed.stat().st_size, COMPRESSED_LINE_BYTES * 7)] * 2

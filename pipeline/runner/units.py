@@ -85,14 +85,24 @@ def unit_index(key: str) -> int:
     return int(key[1:8])
 
 
+#: The estimated bytes of a JSONL line in a block of a compressed file (whose blocks' byte
+#: offsets are not known: only an uncompressed file's blocks are located while listing).
+COMPRESSED_LINE_BYTES = 200
+
+
 def shard_bytes(shard: Shard) -> int:
-    """Estimated input bytes of a shard (a block of JSONL lines: about 200 bytes a line)."""
+    """The input bytes of a shard: a whole file's size; a block of an uncompressed JSONL file
+    its bytes, as listed (`Shard.start_at`); a block of a compressed one an estimate of
+    COMPRESSED_LINE_BYTES a line, at most the (compressed) file's size."""
+    at = shard.start_at
+    if at is not None:
+        return (at.file_bytes if at.stop is None else at.stop) - at.byte
     try:
         size = os.path.getsize(shard.path)
     except OSError:
         size = 0
     if shard.start_record or shard.n_records is not None:
-        size = min(size, 200 * (shard.n_records or 1000))
+        size = min(size, COMPRESSED_LINE_BYTES * (shard.n_records or 1000))
     return size
 
 

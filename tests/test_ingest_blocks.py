@@ -269,9 +269,9 @@ def test_an_xml_file_refused_before_any_record_names_the_line_its_content_starts
 
 def test_the_blocks_of_an_uncompressed_file_weigh_their_bytes(tmp_path: Path) -> None:
     """Units are cut and scheduled by input bytes: the blocks of an uncompressed JSONL file
-    weigh exactly their bytes (they add up to the file's size however long its lines), a gzip
-    file's blocks an estimate per line (their offsets are not known)."""
-    from pipeline.runner.units import COMPRESSED_LINE_BYTES, shard_bytes
+    weigh exactly their bytes (they add up to the file's size however long its lines, or to
+    the byte cap), a gzip file's blocks an estimate per line (their offsets are not known)."""
+    from pipeline.runner.units import COMPRESSED_LINE_BYTES, plan_units, shard_bytes
 
     long_lines = b"".join(record(i)[:-2] + b' ' * 3000 + b'}\n' for i in range(40))
     path = tmp_path / "long.jsonl"
@@ -282,6 +282,18 @@ def test_the_blocks_of_an_uncompressed_file_weigh_their_bytes(tmp_path: Path) ->
     assert sum(sizes) == len(long_lines)
     assert sizes[:-1] == [sum(len(record(i)) + 3000 for i in range(k, k + 7))
                           for k in range(0, 35, 7)]
+    # under a byte cap the readers stop at the cap (counted from the file's start): what lies
+    # past it weighs nothing, in a block as in a whole file
+    cap = 50_000
+    capped = list_shards([path], block_size=7, max_bytes=cap)
+    assert 2 <= len(capped) < len(blocks)
+    assert sum(shard_bytes(s, cap) for s in capped) == cap
+    txt = tmp_path / "big.txt"
+    txt.write_bytes(b"Imiquimod was applied. " * 4000)
+    (whole,) = list_shards([txt], max_bytes=cap)
+    assert shard_bytes(whole) == txt.stat().st_size and shard_bytes(whole, cap) == cap
+    units = plan_units([*capped, whole], 1 << 30, budget=10 * cap, max_bytes=cap)
+    assert [u.weight for u in units] == [2 * cap]
     packed = tmp_path / "long.jsonl.gz"
     packed.write_bytes(gzip.compress(long_lines))
     gz_blocks = list_shards([packed], block_size=7)

@@ -33,7 +33,7 @@ from pipeline.limits import effective_doc_timeout
 from pipeline.runner.allocator import keep_freed_memory
 from pipeline.runner.bookkeeping import file_stat
 from pipeline.runner.errors import PipelineLoadError
-from pipeline.runner.units import Unit, shard_bytes
+from pipeline.runner.units import Unit
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -367,4 +367,4 @@ Outcome = tuple[Unit, ShardResult | None, BaseException | None]
 def unit_weight(unit: Unit) -> tuple[int, str]:
     """Sort key, biggest first: a pool that takes big units first ends with small ones (less
     idle time at the end)."""
-    return sum(shard_bytes(s) for s in unit.shards), unit.unit_id
+    return unit.weight, unit.unit_id

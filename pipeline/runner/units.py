@@ -74,6 +74,8 @@ class Unit:
 
     unit_id: str
     shards: tuple[Shard, ...]
+    #: its input bytes (`shard_bytes`), by which the pools take the biggest units first
+    weight: int = 0
 
     @property
     def index(self) -> int:
@@ -90,17 +92,22 @@ def unit_index(key: str) -> int:
 COMPRESSED_LINE_BYTES = 200
 
 
-def shard_bytes(shard: Shard) -> int:
+def shard_bytes(shard: Shard, max_bytes: int | None = None) -> int:
     """The input bytes of a shard: a whole file's size; a block of an uncompressed JSONL file
-    its bytes, as listed (`Shard.start_at`); a block of a compressed one an estimate of
-    COMPRESSED_LINE_BYTES a line, at most the (compressed) file's size."""
+    its bytes, as listed (`Shard.start_at`); another block (of a compressed file, or of a file
+    that changed while it was listed) an estimate of COMPRESSED_LINE_BYTES a line, at most the
+    (compressed) file's size. Bytes past `max_bytes` from the file's start (the run's cap:
+    readers stop there) do not count."""
     at = shard.start_at
     if at is not None:
-        return (at.file_bytes if at.stop is None else at.stop) - at.byte
+        end = at.file_bytes if at.stop is None else at.stop
+        return max(0, min(end, max_bytes if max_bytes is not None else end) - at.byte)
     try:
         size = os.path.getsize(shard.path)
     except OSError:
         size = 0
+    if max_bytes is not None:
+        size = min(size, max_bytes)
     if shard.start_record or shard.n_records is not None:
         size = min(size, COMPRESSED_LINE_BYTES * (shard.n_records or 1000))
     return size
@@ -116,10 +123,11 @@ def _digest(parts: Iterable[str]) -> str:
     return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:10]
 
 
-def plan_units(shards: Sequence[Shard], part_bytes: int,
-               budget: int | None = None) -> list[Unit]:
-    """The shards, in order, cut into units of about `unit_bytes` (or `budget`) input bytes."""
-    sizes = [shard_bytes(s) for s in shards]
+def plan_units(shards: Sequence[Shard], part_bytes: int, budget: int | None = None, *,
+               max_bytes: int | None = None) -> list[Unit]:
+    """The shards, in order, cut into units of about `unit_bytes` (or `budget`) input bytes
+    (`shard_bytes` under the run's cap `max_bytes`)."""
+    sizes = [shard_bytes(s, max_bytes) for s in shards]
     if budget is None:
         budget = unit_bytes(sum(sizes), part_bytes)
     units: list[Unit] = []
@@ -128,7 +136,7 @@ def plan_units(shards: Sequence[Shard], part_bytes: int,
 
     def close() -> None:
         uid = f"u{len(units):07d}.{_digest(s.shard_id for s in current)}"
-        units.append(Unit(uid, tuple(current)))
+        units.append(Unit(uid, tuple(current), current_bytes))
 
     for shard, size in zip(shards, sizes, strict=True):
         if current and current_bytes + size > budget:

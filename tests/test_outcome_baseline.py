@@ -97,3 +97,15 @@ def test_results_beside_the_trait_words_stay(
     outcomes_nlp: Language, text: str, expected: list[float]
 ) -> None:
     assert values(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grade 3 neutropenia occurred in 12% of patients; 45% vs 47% were postmenopausal.",
+        "Grade 3 neutropenia occurred in 12% of patients, and 61% and 58% had stage II disease.",
+    ],
+)
+def test_a_trait_after_a_list_is_every_members(outcomes_nlp: Language, text: str) -> None:
+    # the characteristic after the last figure is the whole list's predicate
+    assert values(outcomes_nlp, text) == [12.0]

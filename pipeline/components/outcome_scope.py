@@ -138,6 +138,11 @@ class ScopeRules:
             rf"(?:{_alt(low['procedure_verbs'])})\b",
             re.IGNORECASE,
         )
+        # the figures of a list: only a comma and a list or comparison word between them
+        list_words = (low["list_connectors"] | low["comparison_connectors"]) - {
+            ".", "respectively", "compared", "against"
+        }
+        self.list_joint_re = re.compile(rf"\s*,?\s*(?:(?:{_alt(list_words)})\s*)?", re.IGNORECASE)
 
     def _build_count_regexes(
         self, low: dict[str, frozenset[str]], number_words: Iterable[str]
@@ -315,6 +320,11 @@ class ScopeRules:
         treated or examined (the cohort), not a result."""
         return self.procedure_re.match(text[end : end + 120]) is not None
 
+    def joined(self, text: str, end: int, start: int) -> bool:
+        """Only a comma and a list or comparison word between text[:end] and text[start:]
+        ("45% vs 47%", "61%, and 58%"): two figures of one list."""
+        return 0 <= start - end <= 20 and self.list_joint_re.fullmatch(text, end, start) is not None
+
 
 def planned_sizes(figures: list[Figure], text: str, rules: ScopeRules, enrollment: str) -> None:
     """In a sample-size statement, a count of subjects is the planned size: enrollment,
@@ -390,9 +400,12 @@ def _subgroup_opening(f: Figure, text: str, rules: ScopeRules) -> bool:
 # What stands between a total and its first part: the words of its clause, then the bracket or
 # colon that opens the split ("Fourteen patients developed osteoporosis (three of 41 ...",
 # "disease recurrence: 1 (1%) of 108 ...", "(CT-P6: 10; ..."), or a comma right after the total
-# ("Ten patients, 5 for carmofur and 5 for carboquone, suffered ...").
+# ("Ten patients, 5 for carmofur and 5 for carboquone, suffered ..."); after the bracket or
+# colon, the first part's label may be an arm noun and its letter or number before "=" or ":"
+# ("32 (28.6%) patients: group A = 14 (25.5%), group B = 18 (31.6%)").
 _SPLIT = re.compile(
     r"\s*+(?:(?:[^\W\d_][\w-]*+\s*+){0,6}?[(\[:]|,)\s*+(?:[^\W\d_][\w+/-]*+\s*+[:,=]?\s*+)?"
+    r"|\s*+(?:[^\W\d_][\w-]*+\s*+){0,6}?[(\[:]\s*+[^\W\d_][\w+/-]*+\s++(?:[A-Z]{1,3}|\d{1,2})\s*+[:=]\s*+"
 )
 
 

@@ -302,8 +302,9 @@ class OutcomeExtractor:
         facts = _SentenceFacts(text, self.lexicon, sum(1 for g in figures if g.pct is not None))
         kept: list[Figure] = []
         amounts: list[Figure] = []
+        traits = self._trait_lists(figures, parser)
         for k, f in enumerate(figures):
-            if self._not_a_result(f, parser, others):
+            if k in traits or self._not_a_result(f, parser, others):
                 continue
             if f.pct is not None and f.count is None and f.num is None:
                 verdict = self._bare_pct(f, parser, sm, facts, count_after[k + 1])
@@ -317,6 +318,23 @@ class OutcomeExtractor:
             # planned dose": a rate listed or compared with an amount is an amount too
             kept = [f for f in kept if not self.lexicon.scope.companion_of(f, amounts, text)]
         return kept
+
+    def _trait_lists(self, figures: list[Figure], parser: SentenceParser) -> set[int]:
+        """Indices of the bare figures listed before one that a characteristic follows ("45% vs
+        47% were postmenopausal", "61% and 58% had stage II disease"): the predicate is the
+        whole list's, so each is who was studied (the last one `_not_a_result` drops)."""
+        text = parser.text
+        out: set[int] = set()
+        for k in range(len(figures) - 2, -1, -1):
+            f, g = figures[k], figures[k + 1]
+            bare = all(h.count is None and not (h.has_pop or h.all_form) for h in (f, g))
+            if not (bare and self.lexicon.scope.joined(text, f.end, g.start)):
+                continue  # ("12% of patients, and 61% had ...": a figure of its own clause)
+            if k + 1 in out or self.lexicon.characteristic_after_re.match(
+                text[parser.toks[g.te - 1].end : parser.toks[g.te - 1].end + 80]
+            ):
+                out.add(k)
+        return out
 
     def _not_a_result(self, f: Figure, parser: SentenceParser, others: int) -> bool:
         """Who was studied or left, a rate of accrual, a number that counts no subjects, an arm

@@ -1,0 +1,47 @@
+"""Counts that are the sum or the base of other figures give no count row of their own: a total
+split by arm whose first part is labelled "group A = ...", and the subjects named after a
+clause's rates. Sentences written for the tests; the outcomes component runs alone
+(conftest's `outcomes_nlp`). Each sentence gives the extra row without the rule it tests."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+
+def rows(nlp: Language, text: str) -> list[tuple[str, float, int | None]]:
+    return [(r["measure"], r["value"], r["numerator"]) for r in nlp(text)._.outcomes]
+
+
+def test_a_total_split_by_labelled_arms_is_no_row(outcomes_nlp: Language) -> None:
+    text = (
+        "Nodal involvement was found in 32 (28.6%) patients: group A = 14 (25.5%), "
+        "group B = 18 (31.6%)."
+    )
+    assert [v for _, v, _ in rows(outcomes_nlp, text)] == [25.5, 31.6]
+
+
+def test_a_comma_list_after_a_part_is_no_split(outcomes_nlp: Language) -> None:
+    # "14 (25.5%), group B = 18": a part of the list, not a total that later counts add up to
+    text = (
+        "Nodal involvement was found in 32 (28.6%) patients: group A = 14 (25.5%), "
+        "group B = 18 (31.6%), and further involvement in 7 cases (group A = 5, group B = 2)."
+    )
+    assert [v for _, v, _ in rows(outcomes_nlp, text)][:2] == [25.5, 31.6]
+
+
+def test_the_subjects_after_a_clauses_rates_are_their_base(outcomes_nlp: Language) -> None:
+    text = (
+        "Response rates were 45% in arm A and 38% in arm B among the 120 patients with "
+        "measurable disease."
+    )
+    assert rows(outcomes_nlp, text) == [
+        ("response", 45.0, None),
+        ("response", 38.0, None),
+        ("enrollment", 120.0, None),
+    ]
+
+
+def test_a_count_after_rates_without_a_determiner_stays_a_count(outcomes_nlp: Language) -> None:
+    text = "Neutropenia occurred in 12% of patients in arm A and in 20 patients in arm B."
+    got = rows(outcomes_nlp, text)
+    assert ("adverse_event", 20.0, 20) in got

@@ -1,7 +1,8 @@
-"""Counts that are the sum or the base of other figures give no count row of their own: a total
-split by arm whose first part is labelled "group A = ...", and the subjects named after a
-clause's rates. Sentences written for the tests; the outcomes component runs alone
-(conftest's `outcomes_nlp`). Each sentence gives the extra row without the rule it tests."""
+"""Numbers that count no outcome give no row of their own: a total split by arms labelled
+"group A = ...", the subjects named after a clause's rates (their base), an "(n = N)" of
+samples, the length of follow-up. Sentences written for the tests; the outcomes component
+runs alone (conftest's `outcomes_nlp`). Each sentence gives the extra row without the rule it
+tests."""
 
 from __future__ import annotations
 
@@ -45,3 +46,26 @@ def test_a_count_after_rates_without_a_determiner_stays_a_count(outcomes_nlp: La
     text = "Neutropenia occurred in 12% of patients in arm A and in 20 patients in arm B."
     got = rows(outcomes_nlp, text)
     assert ("adverse_event", 20.0, 20) in got
+
+
+def test_an_n_after_samples_counts_samples(outcomes_nlp: Language) -> None:
+    text = (
+        "Tumour samples were collected before treatment (n = 110), after one cycle (n = 89) and "
+        "at surgery (n = 59)."
+    )
+    assert rows(outcomes_nlp, text) == []
+
+
+def test_an_n_after_the_subjects_of_a_sample_stays(outcomes_nlp: Language) -> None:
+    # the subjects named after the samples are what the "(n = N)" counts
+    text = "Biopsies were taken at surgery from women with residual disease (n = 48)."
+    assert [v for _, v, _ in rows(outcomes_nlp, text)] == [48.0]
+    text = "Specimens from patients in the letrozole arm (n = 52) were analysed."
+    assert [v for _, v, _ in rows(outcomes_nlp, text)] == [52.0]
+    text = "A sample of smokers attending the clinic (n = 60) was enrolled."
+    assert [v for _, v, _ in rows(outcomes_nlp, text)] == [60.0]
+
+
+def test_a_follow_up_median_is_no_outcome(outcomes_nlp: Language) -> None:
+    text = "Women were followed for a median of 8 years, and 40 women died."
+    assert [(m, v) for m, v, _ in rows(outcomes_nlp, text)] == [("mortality", 40.0)]

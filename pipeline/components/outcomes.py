@@ -128,6 +128,9 @@ def _offsets(doc: Doc, text_len: int, orth: list[int]) -> _Offsets:
     return _Offsets(idx, (arr[:, 1] + arr[:, 2]).tolist(), orth, sentences)
 
 
+# How many tokens before an "(n = N)" the noun it counts may stand.
+SAMPLE_LOOKBACK = 25
+
 # What `OutcomeExtractor._bare_pct` makes of a percentage without a count.
 _KEEP, _AMOUNT, _DROP = "keep", "amount", "drop"
 
@@ -336,6 +339,19 @@ class OutcomeExtractor:
                 out.add(k)
         return out
 
+    def _counts_samples(self, f: Figure, parser: SentenceParser) -> bool:
+        """ "Tumour samples were collected before treatment (n = 110), after one cycle (n =
+        89) ...": the clause names samples, not subjects, last before the "(n = N)", which
+        counts them (a bounded look back, within the clause)."""
+        lex = self.lexicon
+        for k in range(f.ts - 1, max(-1, f.ts - SAMPLE_LOOKBACK), -1):
+            tok = parser.toks[k]
+            if tok.lower in lex.pop or (tok.lower in lex.boundaries and tok.num is None):
+                return False
+            if tok.lower in lex.sample_nouns:
+                return True
+        return False
+
     def _not_a_result(self, f: Figure, parser: SentenceParser, others: int) -> bool:
         """Who was studied or left, a rate of accrual, a number that counts no subjects, an arm
         named by "one", the cohort as "All <subjects>": no outcome figure. `others`: the
@@ -346,6 +362,8 @@ class OutcomeExtractor:
         tail = parser.toks[f.te - 1].end
         if lex.characteristic_after_re.match(text[tail : tail + 80]):
             return True  # "65% were postmenopausal": who was studied, not an outcome
+        if f.n_form and f.pct is None and self._counts_samples(f, parser):
+            return True  # "Tumour samples were collected at surgery (n = 59)": no subjects
         if f.pct is None and scope.excluded_follows(text, tail):
             return True  # "Nine patients were excluded after randomization"
         if f.has_pop and f.pct is None and f.den is None and scope.rate_of_subjects(text, tail):

@@ -69,3 +69,10 @@ def test_an_n_after_the_subjects_of_a_sample_stays(outcomes_nlp: Language) -> No
 def test_a_follow_up_median_is_no_outcome(outcomes_nlp: Language) -> None:
     text = "Women were followed for a median of 8 years, and 40 women died."
     assert [(m, v) for m, v, _ in rows(outcomes_nlp, text)] == [("mortality", 40.0)]
+
+
+def test_a_number_after_a_label_word_shares_no_percent_sign(outcomes_nlp: Language) -> None:
+    # "cycle 1, and 12%": the cycle's number, not a rate listed before "12%"
+    text = "Patients received 80% of the standard dose in cycle 1, and 12% had febrile neutropenia."
+    assert [v for _, v, _ in rows(outcomes_nlp, text)] == [12.0]
+

@@ -76,17 +76,3 @@ def test_a_number_after_a_label_word_shares_no_percent_sign(outcomes_nlp: Langua
     text = "Patients received 80% of the standard dose in cycle 1, and 12% had febrile neutropenia."
     assert [v for _, v, _ in rows(outcomes_nlp, text)] == [12.0]
 
-
-
-def test_figures_after_a_pool_of_things_count_things(outcomes_nlp: Language) -> None:
-    text = (
-        "Of the 135 centres invited, 69 randomized at least one patient (35/68 in arm A and "
-        "34/67 in arm B)."
-    )
-    assert rows(outcomes_nlp, text) == []
-    assert rows(outcomes_nlp, "Of the 40 sites, 35 (88%) recruited at least one patient.") == []
-
-
-def test_subjects_after_a_pool_of_things_stay(outcomes_nlp: Language) -> None:
-    text = "Of the 40 sites, 35 enrolled 420 patients."
-    assert [(m, v) for m, v, _ in rows(outcomes_nlp, text)] == [("enrollment", 420.0)]

@@ -160,13 +160,6 @@ class ScopeRules:
             rf"\b(?:of|from|among)\s+(?:the\s+)?[\w-]+\s+(?:[\w-]+\s+)?(?:{things})\s*,\s*$",
             re.IGNORECASE,
         )
-        # "Of the 135 centres invited, 69 randomized at least one patient (35/68 in arm A and
-        # 34/67 in arm B)": the sentence opens on a pool of things, which its figures count
-        self.things_pool_re = re.compile(
-            rf"\s*(?:of|from|among)\s+(?:the\s+|these\s+|all\s+)?[\d,]+\s+(?:[\w-]+\s+)?"
-            rf"(?:{things})\b(?:\s+[\w-]+){{0,2}}\s*,",
-            re.IGNORECASE,
-        )
         # "(n = 22, P = .06)": a subgroup tested on its own
         self.tested_after_re = re.compile(r"\s*[,;]\s*[pP]\s*[=<>≤≥]")
         arms = _alt(low["arm_nouns"] | low["control_arms"])
@@ -204,12 +197,6 @@ class ScopeRules:
             return self.things_before_re.search(before[-80:]) is not None
         last = tail[tail.rfind(" ") + 1 :].lower()
         return last in self.amount_joiners and self.amount_listed_re.search(before) is not None
-
-    def things_pool(self, text: str, start: int) -> bool:
-        """ "Of the 135 centres invited, 69 randomized at least one patient (35/68 in arm A
-        ...)": a figure after a sentence-opening pool of things (no subjects) counts them."""
-        m = self.things_pool_re.match(text)
-        return m is not None and m.end() <= start
 
     def arm_pronoun(self, text: str, start: int) -> bool:
         """ "two groups: one with dexamethasone and one without": a bare "one" (written as a

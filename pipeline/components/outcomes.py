@@ -362,8 +362,6 @@ class OutcomeExtractor:
         tail = parser.toks[f.te - 1].end
         if lex.characteristic_after_re.match(text[tail : tail + 80]):
             return True  # "65% were postmenopausal": who was studied, not an outcome
-        if not (f.has_pop or f.all_form) and scope.things_pool(text, f.start):
-            return True  # "Of the 40 sites, 35 (88%) recruited ...": things, not subjects
         if f.n_form and f.pct is None and self._counts_samples(f, parser):
             return True  # "Tumour samples were collected at surgery (n = 59)": no subjects
         if f.pct is None and scope.excluded_follows(text, tail):

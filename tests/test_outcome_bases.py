@@ -1,6 +1,7 @@
 """Numbers that count no outcome give no row of their own: a total split by arms labelled
 "group A = ...", the subjects named after a clause's rates (their base), an "(n = N)" of
-samples, the length of follow-up. Sentences written for the tests; the outcomes component
+samples, the length of follow-up, a label's number, an effect size, one event an action would
+prevent. Sentences written for the tests; the outcomes component
 runs alone (conftest's `outcomes_nlp`). Each sentence gives the extra row without the rule it
 tests."""
 
@@ -76,3 +77,17 @@ def test_a_number_after_a_label_word_shares_no_percent_sign(outcomes_nlp: Langua
     text = "Patients received 80% of the standard dose in cycle 1, and 12% had febrile neutropenia."
     assert [v for _, v, _ in rows(outcomes_nlp, text)] == [12.0]
 
+
+
+def test_an_effect_size_is_no_proportion(outcomes_nlp: Language) -> None:
+    assert rows(outcomes_nlp, "The effect on fatigue was large (Cohen's d = 0.65).") == []
+    text = "Fatigue improved in 40% of women (ES = 0.35)."
+    assert [v for _, v, _ in rows(outcomes_nlp, text)] == [40.0]
+
+
+def test_one_event_an_action_would_prevent_is_no_count(outcomes_nlp: Language) -> None:
+    assert rows(outcomes_nlp, "The number needed to treat to prevent one relapse was 12.") == []
+    # events that happened stay
+    assert rows(outcomes_nlp, "One relapse occurred in arm A.") == [("relapse", 1.0, 1)]
+    text = "Treatment failed to prevent 12 relapses in arm A."
+    assert [v for _, v, _ in rows(outcomes_nlp, text)] == [12.0]

@@ -362,6 +362,10 @@ class OutcomeExtractor:
         tail = parser.toks[f.te - 1].end
         if lex.characteristic_after_re.match(text[tail : tail + 80]):
             return True  # "65% were postmenopausal": who was studied, not an outcome
+        if f.pct is None and f.count == 1 and scope.purpose_count(text, f.start):
+            # "needed to treat to prevent one relapse": no event that happened (but "failed
+            # to prevent 12 relapses" counts them)
+            return True
         if f.n_form and f.pct is None and self._counts_samples(f, parser):
             return True  # "Tumour samples were collected at surgery (n = 59)": no subjects
         if f.pct is None and scope.excluded_follows(text, tail):

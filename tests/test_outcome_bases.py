@@ -91,3 +91,9 @@ def test_one_event_an_action_would_prevent_is_no_count(outcomes_nlp: Language) -
     assert rows(outcomes_nlp, "One relapse occurred in arm A.") == [("relapse", 1.0, 1)]
     text = "Treatment failed to prevent 12 relapses in arm A."
     assert [v for _, v, _ in rows(outcomes_nlp, text)] == [12.0]
+
+
+def test_a_year_before_a_rate_is_no_listed_rate(outcomes_nlp: Language) -> None:
+    # "2015, 25%": no share is above 100%, so the year shares no percent sign
+    text = "In 2015, 25% of women in the trial had received neoadjuvant therapy."
+    assert 2015.0 not in [v for _, v, _ in rows(outcomes_nlp, text)]

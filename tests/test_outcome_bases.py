@@ -7,6 +7,7 @@ tests."""
 
 from __future__ import annotations
 
+import pytest
 from spacy.language import Language
 
 
@@ -97,3 +98,14 @@ def test_a_year_before_a_rate_is_no_listed_rate(outcomes_nlp: Language) -> None:
     # "2015, 25%": no share is above 100%, so the year shares no percent sign
     text = "In 2015, 25% of women in the trial had received neoadjuvant therapy."
     assert 2015.0 not in [v for _, v, _ in rows(outcomes_nlp, text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 25% dose reduction was required, and grade 3 neutropenia occurred in 12% of patients.",
+        "At the 1.0% dosage level, grade 3 neutropenia occurred in 12% of patients.",
+    ],
+)
+def test_a_percentage_of_dose_is_an_amount(outcomes_nlp: Language, text: str) -> None:
+    assert [v for _, v, _ in rows(outcomes_nlp, text)] == [12.0]

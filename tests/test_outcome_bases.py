@@ -109,3 +109,17 @@ def test_a_year_before_a_rate_is_no_listed_rate(outcomes_nlp: Language) -> None:
 )
 def test_a_percentage_of_dose_is_an_amount(outcomes_nlp: Language, text: str) -> None:
     assert [v for _, v, _ in rows(outcomes_nlp, text)] == [12.0]
+
+
+def test_an_n_repeating_a_shares_count_is_no_row(outcomes_nlp: Language) -> None:
+    text = (
+        "Grade 3 neutropenia occurred in 25% of the 120 women in arm A (n = 30) and in 10% of "
+        "the 118 women in arm B (n = 12)."
+    )
+    assert rows(outcomes_nlp, text) == [("adverse_event", 25.0, 30), ("adverse_event", 10.0, 12)]
+
+
+def test_an_arms_size_after_a_share_stays(outcomes_nlp: Language) -> None:
+    # 40% of 48 is no whole count: the 48 is the arm's size
+    text = "Grade 2 nausea was reported by 40% of women (n = 48) in the placebo arm."
+    assert [v for _, v, _ in rows(outcomes_nlp, text)] == [40.0, 48.0]

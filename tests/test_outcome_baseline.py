@@ -109,3 +109,37 @@ def test_results_beside_the_trait_words_stay(
 def test_a_trait_after_a_list_is_every_members(outcomes_nlp: Language, text: str) -> None:
     # the characteristic after the last figure is the whole list's predicate
     assert values(outcomes_nlp, text) == [12.0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Treating 100 women with letrozole for 5 years would prevent 5 recurrences.",
+        "These results suggest that up to 30% of recurrences could be prevented.",
+        "Ten percent of women might experience grade 3 neutropenia during treatment.",
+        "If the true response rate were 20%, the probability of stopping early would be 10%.",
+        "We anticipated a response rate of 40% in the control arm.",
+    ],
+)
+def test_what_would_happen_gives_no_row(outcomes_nlp: Language, text: str) -> None:
+    assert values(outcomes_nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "could not" is the past of "can"
+        ("Two patients in group A could not walk and grade 3 neutropenia occurred in 12%.",
+         [2.0, 12.0]),
+        # a modal in a relative clause after the figure's own clause
+        ("Grade 3 neutropenia occurred in 12% of women, which might reflect the higher dose.",
+         [12.0]),
+        # a modal after a past verb: what the subjects said
+        ("In the survey, 40% of women in arm A said they would choose the same treatment "
+         "again, compared with 30% in arm B.", [40.0, 30.0]),
+    ],
+)
+def test_results_beside_a_modal_stay(
+    outcomes_nlp: Language, text: str, expected: list[float]
+) -> None:
+    assert values(outcomes_nlp, text) == expected

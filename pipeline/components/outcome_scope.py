@@ -85,6 +85,11 @@ class ScopeRules:
         self.present_re = re.compile(rf"\b(?:{_alt(self.present)})\b", re.IGNORECASE)
         self.past_re = re.compile(rf"\b(?:{_alt(self.past)})\b", re.IGNORECASE)
         self.participle_after = low["participle_prepositions"]
+        # (in lower case; "could not walk" is the past of "can")
+        self.modal_re = re.compile(rf"\b(?:{_alt(data['hypothetical_modals'])})\b(?!\s+not\b)")
+        self.condition_re = re.compile(
+            rf"\s*(?:{_alt(low['condition_openers'])})\b", re.IGNORECASE
+        )
         self.background_re = re.compile(rf"\b(?:{_alt(low['background_cues'])})\b", re.IGNORECASE)
         # the opener, then no clause end (";", a sentence-internal ". ") before the figure
         self.definition_re = re.compile(
@@ -220,8 +225,33 @@ class ScopeRules:
         "had") or a word in -ed that is no participle ("is associated", "used to", "treated
         with") nor part of a name ("the United States": capitalized, as is the next word)."""
         # (two searches settle most sentences: no present-tense verb, or a past marker)
-        if not self.present_re.search(text) or self.past_re.search(text):
+        if not self.present_re.search(text):
             return False
+        return not self._past_tense(text)
+
+    def conditional(self, text: str) -> bool:
+        """ "If the true response rate were 20%, ...": the sentence opens on a condition."""
+        return self.condition_re.match(text) is not None
+
+    def modal_near(self, text: str, start: int, end: int) -> bool:
+        """A modal of possibility in the stretch of text[start:end]'s clause between commas or
+        semicolons ("Treating 100 women ... would prevent 5 recurrences"; not "..., which might
+        be a contributing factor")."""
+        lo = max(text.rfind(",", 0, start), text.rfind(";", 0, start)) + 1
+        stops = [k for k in (text.find(",", end), text.find(";", end)) if k >= 0]
+        hi = min(stops, default=len(text))
+        return self.modal_re.search(text, lo, hi) is not None
+
+    def past_tense(self, text: str) -> bool:
+        """A past-tense verb: a past marker, or a word in -ed that is no participle nor part of
+        a name."""
+        return self._past_tense(text)
+
+    def _past_tense(self, text: str) -> bool:
+        """A past-tense verb: a past marker, or a word in -ed that is no participle nor part of
+        a name."""
+        if self.past_re.search(text):
+            return True
         written = _WORD.findall(text)
         words = [w.lower() for w in written]
         for k, w in enumerate(words):
@@ -232,8 +262,8 @@ class ScopeRules:
                 and (k + 1 == len(words) or words[k + 1] not in self.participle_after)
                 and not _in_name(written, k)
             ):
-                return False
-        return True
+                return True
+        return False
 
     def design_percentage(self, text: str, start: int) -> bool:
         """A percentage at text[start:] that the words before it make a definition, a threshold
@@ -483,6 +513,8 @@ SCOPE_LISTS: tuple[str, ...] = (
     "power_cues",
     "per_rate_nouns",
     "infinitive_count_verbs",
+    "hypothetical_modals",
+    "condition_openers",
 )
 # every key it reads: its own and some the other outcome modules read too
 _KEYS: tuple[str, ...] = (

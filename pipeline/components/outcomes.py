@@ -153,19 +153,39 @@ _KEEP, _AMOUNT, _DROP = "keep", "amount", "drop"
 
 
 class _SentenceFacts:
-    """What a sentence says as a whole, searched once and only when a percentage asks (most
-    sentences never do): does it state what is generally known, does it define a threshold?
+    """What a sentence says as a whole, searched once and only when a figure asks (most
+    sentences never do): does it state what is generally known, does it define a threshold,
+    does it say what would happen?
     `rates`: its figures with a percentage."""
 
     def __init__(self, text: str, lex: Lexicon, rates: int) -> None:
         self.text, self.lex, self.rates = text, lex, rates
         self._general: bool | None = None
         self._definitional: bool | None = None
+        self._conditional: bool | None = None
+        self._past: bool | None = None
 
     def general(self) -> bool:
         if self._general is None:
             self._general = bool(self.lex.scope.general_statement(self.text))
         return self._general
+
+    def hypothetical(self, f: Figure) -> bool:
+        """ "Treating 100 women for 5 years would prevent 5 recurrences", "up to 30% of
+        recurrences could be prevented", "If the true response rate were 20%, ...": a modal of
+        possibility in the figure's stretch of clause and no past-tense verb in the sentence,
+        or a sentence opening on a condition: what would happen, not what the trial found
+        ("100% said they would recommend it" stays)."""
+        scope = self.lex.scope
+        if self._conditional is None:
+            self._conditional = scope.conditional(self.text)
+        if self._conditional:
+            return True
+        if not scope.modal_near(self.text, f.start, f.end):
+            return False
+        if self._past is None:
+            self._past = scope.past_tense(self.text)
+        return not self._past
 
     def definitional(self) -> bool:
         if self._definitional is None:
@@ -326,6 +346,8 @@ class OutcomeExtractor:
         for k, f in enumerate(figures):
             if k in traits or self._not_a_result(f, parser, others):
                 continue
+            if facts.hypothetical(f):
+                continue  # "would prevent 5 recurrences": what would happen, no result
             if k and _repeats_numerator(figures[k - 1], f, text):
                 continue  # "in 25% of the 120 women in arm A (n = 30)": the 25%'s count
             if f.pct is not None and f.count is None and f.num is None:

@@ -38,6 +38,11 @@ classes for `biotab_outcomes`:
 - differences: a percentage after a sign ("(- 1.4, 95% CI ...)") or whose confidence interval
   reaches below zero ("no difference in arm volume (0.3%; 95% CI, -1.7% to 2.3%)") is a
   difference or a change, not a share of subjects.
+- what would happen: a modal of possibility in a figure's stretch of clause and no past-tense
+  verb in the sentence ("Treating 100 women for 5 years would prevent 5 recurrences", "up to
+  30% of recurrences could be prevented"), a sentence opening on a condition ("If the true
+  response rate were 20%, ..."), one event after "to prevent" ("the number needed to treat to
+  prevent one relapse").
 
 Reads only the sentence text and the figure offsets; no state.
 """

@@ -226,13 +226,6 @@ class Lexicon:
             rf"\b(?:{_alt(data['rate_base_prepositions'])})\s+(?:the\s+)?$",
             re.IGNORECASE,
         )
-        # "Response rates were 45% in arm A and 38% in arm B among the 120 patients with
-        # measurable disease": a known set of subjects after the clause's rates is their base
-        self.rates_base_re = re.compile(
-            rf"\b(?:{_alt(data['rate_base_prepositions'])})\s+"
-            rf"(?:{_alt(self.determiners)})\s+$",
-            re.IGNORECASE,
-        )
         # "Response was evaluable in 88 patients", "Adverse events were recorded in all 96
         # patients": the count after them is who was assessed, not a count of the outcome
         preps = _alt(self.prepositions)
@@ -246,13 +239,6 @@ class Lexicon:
         self.median_not_outcome_re = re.compile(
             rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
         )
-        # "Women were followed for a median of 8 years": how long, not an outcome's median
-        self.duration_before_re = re.compile(
-            rf"\b(?:{_alt(data['duration_verbs'])})\s+(?:for|over)\s+(?:an?\s+|the\s+)?$",
-            re.IGNORECASE,
-        )
-        # "Tumour samples were collected before treatment (n = 110)": things, not subjects
-        self.sample_nouns = frozenset(w.lower() for w in data["sample_nouns"])
 
     def _build_change_regexes(self, data: dict[str, Any]) -> None:
         """Relative changes and differences, not rates."""

@@ -213,22 +213,7 @@ def _enrolled_modifier(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
     if any(parser.lower(k) in lex.enrolled_words for k in range(f.ts + 1, f.te - 1)):
         return True
     # "the incidence of invasive cancer in 3967 patients": the base of a rate
-    if lex.rate_base_re.search(parser.text, max(0, f.start - 160), f.start):
-        return True
-    return _base_of_rates(lex, f, parser)
-
-
-def _base_of_rates(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
-    """ "Response rates were 45% in arm A and 38% in arm B among the 120 patients with
-    measurable disease": the subjects a determiner names after the rates of its clause are who
-    the rates were measured in, not a count of the outcome."""
-    if not lex.rates_base_re.search(parser.text, max(0, f.start - 20), f.start):
-        return False
-    k = f.ts - 1
-    while k >= 0 and not (parser.toks[k].lower in lex.boundaries and parser.toks[k].num is None):
-        k -= 1  # (the clause's start)
-    start = parser.toks[k].end if k >= 0 else 0
-    return any(g.pct is not None and start <= g.start and g.end <= f.start for g in parser.figures)
+    return bool(lex.rate_base_re.search(parser.text, max(0, f.start - 160), f.start))
 
 
 def enrollment_context(lex: Lexicon, f: Figure, parser: SentenceParser) -> int:

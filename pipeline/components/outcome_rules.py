@@ -180,8 +180,6 @@ LEXICON_LISTS: tuple[str, ...] = (
     "pooled_arm_nouns",
     "combination_joiners",
     "monotherapy_words",
-    "duration_verbs",
-    "sample_nouns",
     *SCOPE_LISTS,
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")

@@ -38,11 +38,6 @@ classes for `biotab_outcomes`:
 - differences: a percentage after a sign ("(- 1.4, 95% CI ...)") or whose confidence interval
   reaches below zero ("no difference in arm volume (0.3%; 95% CI, -1.7% to 2.3%)") is a
   difference or a change, not a share of subjects.
-- what would happen: a modal of possibility in a figure's stretch of clause and no past-tense
-  verb in the sentence ("Treating 100 women for 5 years would prevent 5 recurrences", "up to
-  30% of recurrences could be prevented"), a sentence opening on a condition ("If the true
-  response rate were 20%, ..."), one event after "to prevent" ("the number needed to treat to
-  prevent one relapse").
 
 Reads only the sentence text and the figure offsets; no state.
 """
@@ -90,11 +85,6 @@ class ScopeRules:
         self.present_re = re.compile(rf"\b(?:{_alt(self.present)})\b", re.IGNORECASE)
         self.past_re = re.compile(rf"\b(?:{_alt(self.past)})\b", re.IGNORECASE)
         self.participle_after = low["participle_prepositions"]
-        # (in lower case; "could not walk" is the past of "can")
-        self.modal_re = re.compile(rf"\b(?:{_alt(data['hypothetical_modals'])})\b(?!\s+not\b)")
-        self.condition_re = re.compile(
-            rf"\s*(?:{_alt(low['condition_openers'])})\b", re.IGNORECASE
-        )
         self.background_re = re.compile(rf"\b(?:{_alt(low['background_cues'])})\b", re.IGNORECASE)
         # the opener, then no clause end (";", a sentence-internal ". ") before the figure
         self.definition_re = re.compile(
@@ -143,20 +133,11 @@ class ScopeRules:
             re.IGNORECASE,
         )
         self._build_count_regexes(low, data["number_words"])
-        # "the number needed to treat to prevent one relapse": a count in a purpose clause
-        self.infinitive_before_re = re.compile(
-            rf"\bto\s+(?:{_alt(low['infinitive_count_verbs'])})\s+$", re.IGNORECASE
-        )
         self.procedure_re = re.compile(
             r"^\s*(?:\([^()]{0,80}\)\s*)?(?:(?:were|was|had|have|are)\s+)?(?:[a-z]+ly\s+)?"
             rf"(?:{_alt(low['procedure_verbs'])})\b",
             re.IGNORECASE,
         )
-        # the figures of a list: only a comma and a list or comparison word between them
-        list_words = (low["list_connectors"] | low["comparison_connectors"]) - {
-            ".", "respectively", "compared", "against"
-        }
-        self.list_joint_re = re.compile(rf"\s*,?\s*(?:(?:{_alt(list_words)})\s*)?", re.IGNORECASE)
 
     def _build_count_regexes(
         self, low: dict[str, frozenset[str]], number_words: Iterable[str]
@@ -212,12 +193,6 @@ class ScopeRules:
         last = tail[tail.rfind(" ") + 1 :].lower()
         return last in self.amount_joiners and self.amount_listed_re.search(before) is not None
 
-    def purpose_count(self, text: str, start: int) -> bool:
-        """ "The number needed to treat to prevent one relapse was 12": one thing right after
-        "to" and a verb of purpose is what an action would bring about, not what happened (the
-        caller checks the count is one)."""
-        return self.infinitive_before_re.search(text, max(0, start - 30), start) is not None
-
     def arm_pronoun(self, text: str, start: int) -> bool:
         """ "two groups: one with dexamethasone and one without": a bare "one" (written as a
         word: the caller checks) right after the groups it picks one of names an arm, it
@@ -230,33 +205,8 @@ class ScopeRules:
         "had") or a word in -ed that is no participle ("is associated", "used to", "treated
         with") nor part of a name ("the United States": capitalized, as is the next word)."""
         # (two searches settle most sentences: no present-tense verb, or a past marker)
-        if not self.present_re.search(text):
+        if not self.present_re.search(text) or self.past_re.search(text):
             return False
-        return not self._past_tense(text)
-
-    def conditional(self, text: str) -> bool:
-        """ "If the true response rate were 20%, ...": the sentence opens on a condition."""
-        return self.condition_re.match(text) is not None
-
-    def modal_near(self, text: str, start: int, end: int) -> bool:
-        """A modal of possibility in the stretch of text[start:end]'s clause between commas or
-        semicolons ("Treating 100 women ... would prevent 5 recurrences"; not "..., which might
-        be a contributing factor")."""
-        lo = max(text.rfind(",", 0, start), text.rfind(";", 0, start)) + 1
-        stops = [k for k in (text.find(",", end), text.find(";", end)) if k >= 0]
-        hi = min(stops, default=len(text))
-        return self.modal_re.search(text, lo, hi) is not None
-
-    def past_tense(self, text: str) -> bool:
-        """A past-tense verb: a past marker, or a word in -ed that is no participle nor part of
-        a name."""
-        return self._past_tense(text)
-
-    def _past_tense(self, text: str) -> bool:
-        """A past-tense verb: a past marker, or a word in -ed that is no participle nor part of
-        a name."""
-        if self.past_re.search(text):
-            return True
         written = _WORD.findall(text)
         words = [w.lower() for w in written]
         for k, w in enumerate(words):
@@ -267,8 +217,8 @@ class ScopeRules:
                 and (k + 1 == len(words) or words[k + 1] not in self.participle_after)
                 and not _in_name(written, k)
             ):
-                return True
-        return False
+                return False
+        return True
 
     def design_percentage(self, text: str, start: int) -> bool:
         """A percentage at text[start:] that the words before it make a definition, a threshold
@@ -365,11 +315,6 @@ class ScopeRules:
         treated or examined (the cohort), not a result."""
         return self.procedure_re.match(text[end : end + 120]) is not None
 
-    def joined(self, text: str, end: int, start: int) -> bool:
-        """Only a comma and a list or comparison word between text[:end] and text[start:]
-        ("45% vs 47%", "61%, and 58%"): two figures of one list."""
-        return 0 <= start - end <= 20 and self.list_joint_re.fullmatch(text, end, start) is not None
-
 
 def planned_sizes(figures: list[Figure], text: str, rules: ScopeRules, enrollment: str) -> None:
     """In a sample-size statement, a count of subjects is the planned size: enrollment,
@@ -445,12 +390,9 @@ def _subgroup_opening(f: Figure, text: str, rules: ScopeRules) -> bool:
 # What stands between a total and its first part: the words of its clause, then the bracket or
 # colon that opens the split ("Fourteen patients developed osteoporosis (three of 41 ...",
 # "disease recurrence: 1 (1%) of 108 ...", "(CT-P6: 10; ..."), or a comma right after the total
-# ("Ten patients, 5 for carmofur and 5 for carboquone, suffered ..."); after the bracket or
-# colon, the first part's label may be an arm noun and its letter or number before "=" or ":"
-# ("32 (28.6%) patients: group A = 14 (25.5%), group B = 18 (31.6%)").
+# ("Ten patients, 5 for carmofur and 5 for carboquone, suffered ...").
 _SPLIT = re.compile(
     r"\s*+(?:(?:[^\W\d_][\w-]*+\s*+){0,6}?[(\[:]|,)\s*+(?:[^\W\d_][\w+/-]*+\s*+[:,=]?\s*+)?"
-    r"|\s*+(?:[^\W\d_][\w-]*+\s*+){0,6}?[(\[:]\s*+[^\W\d_][\w+/-]*+\s++(?:[A-Z]{1,3}|\d{1,2})\s*+[:=]\s*+"
 )
 
 
@@ -517,9 +459,6 @@ SCOPE_LISTS: tuple[str, ...] = (
     "exclusion_words",
     "power_cues",
     "per_rate_nouns",
-    "infinitive_count_verbs",
-    "hypothetical_modals",
-    "condition_openers",
 )
 # every key it reads: its own and some the other outcome modules read too
 _KEYS: tuple[str, ...] = (

@@ -80,7 +80,7 @@ from pipeline.components.outcome_scope import (
     pooled_totals,
     subgroup_sizes,
 )
-from pipeline.components.outcome_tokens import Cue, Figure, Mention, pct_consistent
+from pipeline.components.outcome_tokens import Cue, Figure, Mention
 from pipeline.labels import DISEASE
 from pipeline.outcomes import OutcomeFigure
 
@@ -128,64 +128,24 @@ def _offsets(doc: Doc, text_len: int, orth: list[int]) -> _Offsets:
     return _Offsets(idx, (arr[:, 1] + arr[:, 2]).tolist(), orth, sentences)
 
 
-# How many tokens before an "(n = N)" the noun it counts may stand.
-SAMPLE_LOOKBACK = 25
-
-# How far (characters) after a share of a pool an "(n = N)" may repeat its count.
-NUMERATOR_WINDOW = 40
-
-
-def _repeats_numerator(g: Figure, f: Figure, text: str) -> bool:
-    """ "Grade 3 neutropenia occurred in 25% of the 120 women in arm A (n = 30)": an "(n = N)"
-    right after a share of a stated pool, N being that share of it, is the share's count (not
-    an arm's size: "40% of women (n = 48)" gives the arm's size)."""
-    if not f.n_form or f.pct is not None or f.den is not None or f.count is None:
-        return False
-    if g.pct is None or g.den is None or not 0 <= f.start - g.end <= NUMERATOR_WINDOW:
-        return False
-    return ";" not in text[g.end : f.start] and pct_consistent(
-        f.count, g.den, g.pct, g.pct_decimals
-    )
-
-
 # What `OutcomeExtractor._bare_pct` makes of a percentage without a count.
 _KEEP, _AMOUNT, _DROP = "keep", "amount", "drop"
 
 
 class _SentenceFacts:
-    """What a sentence says as a whole, searched once and only when a figure asks (most
-    sentences never do): does it state what is generally known, does it define a threshold,
-    does it say what would happen?
+    """What a sentence says as a whole, searched once and only when a percentage asks (most
+    sentences never do): does it state what is generally known, does it define a threshold?
     `rates`: its figures with a percentage."""
 
     def __init__(self, text: str, lex: Lexicon, rates: int) -> None:
         self.text, self.lex, self.rates = text, lex, rates
         self._general: bool | None = None
         self._definitional: bool | None = None
-        self._conditional: bool | None = None
-        self._past: bool | None = None
 
     def general(self) -> bool:
         if self._general is None:
             self._general = bool(self.lex.scope.general_statement(self.text))
         return self._general
-
-    def hypothetical(self, f: Figure) -> bool:
-        """ "Treating 100 women for 5 years would prevent 5 recurrences", "up to 30% of
-        recurrences could be prevented", "If the true response rate were 20%, ...": a modal of
-        possibility in the figure's stretch of clause and no past-tense verb in the sentence,
-        or a sentence opening on a condition: what would happen, not what the trial found
-        ("100% said they would recommend it" stays)."""
-        scope = self.lex.scope
-        if self._conditional is None:
-            self._conditional = scope.conditional(self.text)
-        if self._conditional:
-            return True
-        if not scope.modal_near(self.text, f.start, f.end):
-            return False
-        if self._past is None:
-            self._past = scope.past_tense(self.text)
-        return not self._past
 
     def definitional(self) -> bool:
         if self._definitional is None:
@@ -342,14 +302,9 @@ class OutcomeExtractor:
         facts = _SentenceFacts(text, self.lexicon, sum(1 for g in figures if g.pct is not None))
         kept: list[Figure] = []
         amounts: list[Figure] = []
-        traits = self._trait_lists(figures, parser)
         for k, f in enumerate(figures):
-            if k in traits or self._not_a_result(f, parser, others):
+            if self._not_a_result(f, parser, others):
                 continue
-            if facts.hypothetical(f):
-                continue  # "would prevent 5 recurrences": what would happen, no result
-            if k and _repeats_numerator(figures[k - 1], f, text):
-                continue  # "in 25% of the 120 women in arm A (n = 30)": the 25%'s count
             if f.pct is not None and f.count is None and f.num is None:
                 verdict = self._bare_pct(f, parser, sm, facts, count_after[k + 1])
                 if verdict == _AMOUNT:
@@ -363,36 +318,6 @@ class OutcomeExtractor:
             kept = [f for f in kept if not self.lexicon.scope.companion_of(f, amounts, text)]
         return kept
 
-    def _trait_lists(self, figures: list[Figure], parser: SentenceParser) -> set[int]:
-        """Indices of the bare figures listed before one that a characteristic follows ("45% vs
-        47% were postmenopausal", "61% and 58% had stage II disease"): the predicate is the
-        whole list's, so each is who was studied (the last one `_not_a_result` drops)."""
-        text = parser.text
-        out: set[int] = set()
-        for k in range(len(figures) - 2, -1, -1):
-            f, g = figures[k], figures[k + 1]
-            bare = all(h.count is None and not (h.has_pop or h.all_form) for h in (f, g))
-            if not (bare and self.lexicon.scope.joined(text, f.end, g.start)):
-                continue  # ("12% of patients, and 61% had ...": a figure of its own clause)
-            if k + 1 in out or self.lexicon.characteristic_after_re.match(
-                text[parser.toks[g.te - 1].end : parser.toks[g.te - 1].end + 80]
-            ):
-                out.add(k)
-        return out
-
-    def _counts_samples(self, f: Figure, parser: SentenceParser) -> bool:
-        """ "Tumour samples were collected before treatment (n = 110), after one cycle (n =
-        89) ...": the clause names samples, not subjects, last before the "(n = N)", which
-        counts them (a bounded look back, within the clause)."""
-        lex = self.lexicon
-        for k in range(f.ts - 1, max(-1, f.ts - SAMPLE_LOOKBACK), -1):
-            tok = parser.toks[k]
-            if tok.lower in lex.pop or (tok.lower in lex.boundaries and tok.num is None):
-                return False
-            if tok.lower in lex.sample_nouns:
-                return True
-        return False
-
     def _not_a_result(self, f: Figure, parser: SentenceParser, others: int) -> bool:
         """Who was studied or left, a rate of accrual, a number that counts no subjects, an arm
         named by "one", the cohort as "All <subjects>": no outcome figure. `others`: the
@@ -403,12 +328,6 @@ class OutcomeExtractor:
         tail = parser.toks[f.te - 1].end
         if lex.characteristic_after_re.match(text[tail : tail + 80]):
             return True  # "65% were postmenopausal": who was studied, not an outcome
-        if f.pct is None and f.count == 1 and scope.purpose_count(text, f.start):
-            # "needed to treat to prevent one relapse": no event that happened (but "failed
-            # to prevent 12 relapses" counts them)
-            return True
-        if f.n_form and f.pct is None and self._counts_samples(f, parser):
-            return True  # "Tumour samples were collected at surgery (n = 59)": no subjects
         if f.pct is None and scope.excluded_follows(text, tail):
             return True  # "Nine patients were excluded after randomization"
         if f.has_pop and f.pct is None and f.den is None and scope.rate_of_subjects(text, tail):

@@ -2,7 +2,8 @@
 
 Reads: sentence boundaries (`doc.sents`), the text, `rules/section_headings.jsonl`,
 `rules/section_caption_words.txt` and (through `ingest.text_title.read_rules`)
-`rules/text_metadata.jsonl`, the one description of a metadata line (or `metadata_rules_path`).
+`rules/text_metadata.jsonl`, the one description of a metadata line (or `metadata_rules_path`;
+its `text_title.TITLE_KINDS`, the title's).
 Writes: `Span._.section` on every sentence (`None` outside the article's sections: before the
 first heading, and in trailing back matter). A heading is a known heading word at the start of a
 sentence ("Abstract:", "Methods:", "Results:", "Conclusion:", "From the Research"), an all-caps
@@ -60,6 +61,7 @@ _TERMINAL = re.compile(r"[.!?;:,]\s*$")
 _NOT_HEADING_CHARS = re.compile(r"[0-9:,;>|/@=+*_]")
 _MAX_TITLE_LINE_WORDS = 14
 _SAVED_CAPTION_WORDS = "section_caption_words.txt"
+_SAVED_METADATA = METADATA_RULES.name
 
 
 def _validate(rules: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
@@ -257,6 +259,7 @@ class SectionTagger:
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_jsonl(path / "section_headings.jsonl", self.rules)
         write_word_list(path / _SAVED_CAPTION_WORDS, self.caption_words)
+        srsly.write_jsonl(path / _SAVED_METADATA, self.metadata.records)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> SectionTagger:
         file = Path(path) / "section_headings.jsonl"
@@ -264,6 +267,9 @@ class SectionTagger:
         words = Path(path) / _SAVED_CAPTION_WORDS
         if words.exists():  # one saved before the list keeps the list its config names
             self._set_caption_words(read_word_list(words))
+        metadata = Path(path) / _SAVED_METADATA
+        if metadata.exists():  # as the caption words
+            self.metadata = read_rules(metadata)
         return self
 
 

@@ -273,6 +273,17 @@ class SectionTagger:
         return self
 
 
+def title_rules(nlp: Language) -> MetadataRules | None:
+    """The metadata rules `nlp`'s `biotab_sections` reads (its `metadata_rules_path`, or those
+    it was saved with): the ones to search a text's title with when ingesting for `nlp`
+    (`ingest.read_shard(metadata_rules=...)`), so `documents.title` is the line it labels
+    "Title"; None without the component."""
+    for _, pipe in nlp.pipeline:
+        if isinstance(pipe, SectionTagger):
+            return pipe.metadata
+    return None
+
+
 @Language.factory(
     "biotab_sections",
     default_config={

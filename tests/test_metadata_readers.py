@@ -9,11 +9,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+import spacy
 from spacy.language import Language
 
 from pipeline.components.mention_filter import MentionFilter, load_filter_rules
-from pipeline.components.sections import SectionTagger
+from pipeline.components.sections import SectionTagger, title_rules
 from pipeline.ingest.text_title import DEFAULT_RULES, is_metadata_line, read_rules, title_of
+from pipeline.nlp import blank_nlp
 from pipeline.paths import RULES_DIR
 from pipeline.rules import RuleError
 
@@ -135,7 +137,7 @@ def test_a_kind_the_filter_names_must_be_a_metadata_kind(blank: Language, tmp_pa
 
 
 def test_saved_components_keep_their_metadata_rules(blank: Language, tmp_path: Path) -> None:
-    """A component saved with a metadata file of its own loads without it (it moved)."""
+    """A pipeline saved with a metadata file of its own loads after the file moved."""
     moved = tmp_path / "mine" / "text_metadata.jsonl"
     moved.parent.mkdir()
     shutil.copy(DEFAULT_RULES, moved)
@@ -144,17 +146,26 @@ def test_saved_components_keep_their_metadata_rules(blank: Language, tmp_path: P
                             "example": "Zebra notes"}) + "\n")
         f.write(json.dumps({"kind": "record", "pattern": "^\\s*zebra\\s*:",
                             "example": "Zebra: ciclosporin"}) + "\n")
-    MentionFilter(blank, "f", metadata_rules_path=str(moved)).to_disk(tmp_path / "f")
-    SectionTagger(blank, "s", metadata_rules_path=str(moved)).to_disk(tmp_path / "s")
+    nlp = blank_nlp()
+    nlp.add_pipe("pysbd_sentencizer")
+    for name in ("biotab_sections", "biotab_mention_filter"):
+        nlp.add_pipe(name, config={"metadata_rules_path": str(moved)})
+    nlp.to_disk(tmp_path / "saved")
     shutil.rmtree(moved.parent)
-    mf = MentionFilter(blank, "f").from_disk(tmp_path / "f")
+    loaded = spacy.load(tmp_path / "saved")
+    mf = loaded.get_pipe("biotab_mention_filter")
+    assert isinstance(mf, MentionFilter)
     assert kept_words(blank, "Zebra: ciclosporin", ["ciclosporin"], mf) == []
     assert kept_words(blank, "Zebra: ciclosporin", ["ciclosporin"]) == ["ciclosporin"]
-    tagger = SectionTagger(blank, "s").from_disk(tmp_path / "s")
     text = "Zebra notes\nCiclosporin in eczema\n\n" + BODY
-    doc = tagger(blank(text))
-    assert [s._.section for s in doc.sents][:2] == [None, "Title"]
+    assert [s._.section for s in loaded(text).sents][:2] == [None, "Title"]
     assert next(iter(SectionTagger(blank, "s")(blank(text)).sents))._.section == "Title"
+    assert title_rules(loaded) is loaded.get_pipe("biotab_sections").metadata  # type: ignore
+    # built from a config whose file is gone, without saved rules: refused when run
+    for name in ("biotab_sections", "biotab_mention_filter"):
+        component = spacy.blank("en").add_pipe(name, config={"metadata_rules_path": str(moved)})
+        with pytest.raises(FileNotFoundError, match=r"metadata_rules_path .* does not exist"):
+            component(blank(text))
 
 
 def test_the_ingested_title_is_searched_with_the_pipelines_rules(tmp_path: Path) -> None:

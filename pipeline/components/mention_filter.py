@@ -42,7 +42,12 @@ from spacy.util import filter_spans
 from pipeline.extensions import doc_text  # (the import registers the attributes)
 from pipeline.ingest.text_title import DEFAULT_RULES as METADATA_RULES
 from pipeline.ingest.text_title import KINDS as METADATA_KINDS
-from pipeline.ingest.text_title import MetadataRules, read_rules
+from pipeline.ingest.text_title import (
+    MetadataRules,
+    configured_rules,
+    missing_rules_error,
+    read_rules,
+)
 from pipeline.labels import DRUG
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, compile_regex, read_jsonl
@@ -106,10 +111,8 @@ class MentionFilter:
         self.name = name
         self.rules_path = rules_path
         self.vocab = nlp.vocab
-        self._set_rules(
-            load_filter_rules(Path(rules_path) if rules_path else None),
-            read_rules(Path(metadata_rules_path) if metadata_rules_path else METADATA_RULES),
-        )
+        metadata, self._missing_metadata = configured_rules(metadata_rules_path)
+        self._set_rules(load_filter_rules(Path(rules_path) if rules_path else None), metadata)
 
     def _set_rules(self, rules: list[dict[str, Any]], metadata: MetadataRules) -> None:
         self.rules = rules
@@ -181,6 +184,8 @@ class MentionFilter:
         return added
 
     def __call__(self, doc: Doc) -> Doc:
+        if self._missing_metadata is not None:
+            raise missing_rules_error(self.name, self._missing_metadata)
         metadata = self._metadata_lines(doc_text(doc))
         ents = list(doc.ents)
         kept = [e for e in ents if not self.is_junk(e, metadata)]
@@ -207,6 +212,8 @@ class MentionFilter:
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> MentionFilter:
         metadata = Path(path) / METADATA_FILE
         # one saved before the metadata rules were saved keeps those its config names
+        if metadata.exists():
+            self._missing_metadata = None
         self._set_rules(
             load_filter_rules(Path(path) / RULES_FILE),
             read_rules(metadata) if metadata.exists() else self.metadata,

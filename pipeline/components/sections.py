@@ -40,9 +40,11 @@ from pipeline.extensions import doc_text  # (the import registers Span._.section
 from pipeline.ingest.text_title import DEFAULT_RULES as METADATA_RULES
 from pipeline.ingest.text_title import (
     MetadataRules,
+    configured_rules,
     is_licence,
     is_metadata,
     is_metadata_line,
+    missing_rules_error,
     read_rules,
     title_span,
 )
@@ -95,9 +97,8 @@ class SectionTagger:
         self._set_rules(_validate(load_rules(path, required=_RULE_KEYS), str(path)))
         words = Path(caption_words_path) if caption_words_path else DEFAULT_CAPTION_WORDS
         self._set_caption_words(read_word_list(words))
-        self.metadata: MetadataRules = read_rules(
-            Path(metadata_rules_path) if metadata_rules_path else METADATA_RULES
-        )
+        self.metadata: MetadataRules
+        self.metadata, self._missing_metadata = configured_rules(metadata_rules_path)
 
     def _set_caption_words(self, words: tuple[str, ...]) -> None:
         self.caption_words = words
@@ -178,6 +179,8 @@ class SectionTagger:
         return None
 
     def __call__(self, doc: Doc) -> Doc:
+        if self._missing_metadata is not None:
+            raise missing_rules_error(self.name, self._missing_metadata)
         text = doc_text(doc)
         sents = list(doc.sents)
         title = title_span(text, self.metadata)
@@ -269,7 +272,7 @@ class SectionTagger:
             self._set_caption_words(read_word_list(words))
         metadata = Path(path) / _SAVED_METADATA
         if metadata.exists():  # as the caption words
-            self.metadata = read_rules(metadata)
+            self.metadata, self._missing_metadata = read_rules(metadata), None
         return self
 
 

@@ -109,6 +109,26 @@ def default_rules() -> MetadataRules:
     return read_rules(DEFAULT_RULES)
 
 
+def configured_rules(path: str | None) -> tuple[MetadataRules, Path | None]:
+    """The rules a component's `metadata_rules_path` config names (None: the shipped ones),
+    and that path when no file is there: a saved pipeline is built from its config before its
+    `from_disk` loads the rules saved with it, so a file since moved is no error yet; the shipped
+    rules stand in, and the component refuses to run (`missing_rules_error`) until `from_disk`
+    has replaced them."""
+    if path is None:
+        return default_rules(), None
+    if not Path(path).exists():
+        return default_rules(), Path(path)
+    return read_rules(Path(path)), None
+
+
+def missing_rules_error(component: str, path: Path) -> FileNotFoundError:
+    return FileNotFoundError(
+        f"{component}: metadata_rules_path {str(path)!r} does not exist (and no rules saved "
+        "with the component were loaded)"
+    )
+
+
 def is_metadata(line: str, rules: MetadataRules | None = None) -> bool:
     """Whether `line` (one line or sentence) is about the article rather than of it."""
     return (rules or default_rules()).any.search(line) is not None

@@ -88,15 +88,10 @@ def read_rules(path: Path) -> MetadataRules:
         if not pattern.search(rule["example"]):
             raise RuleError(f"{where}: key 'pattern' does not match its 'example'")
         records.append(rule)
-    return rules_of(records, str(path))
-
-
-def rules_of(records: list[dict[str, Any]], source: str) -> MetadataRules:
-    """`MetadataRules` of checked `records` (`read_rules`)."""
     # the title's union tries the kinds in TITLE_KINDS order (it decides what `finditer` finds)
     title = [r["pattern"] for kind in TITLE_KINDS for r in records if r["kind"] == kind]
     licence = [r["pattern"] for r in records if r["kind"] == "licence"]
-    return MetadataRules(source, tuple(records), any=_union(title), licence=_union(licence))
+    return MetadataRules(str(path), tuple(records), any=_union(title), licence=_union(licence))
 
 
 def _union(patterns: list[str]) -> re.Pattern[str]:

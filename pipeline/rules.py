@@ -171,14 +171,20 @@ def load_rules(
 
 
 def compile_regex(
-    entry: Mapping[str, Any], key: str, *, where: str, flags: int = 0
+    entry: Mapping[str, Any], key: str, *, where: str, flags: int = 0, nonempty: bool = False
 ) -> re.Pattern[str]:
     """The regular expression of a rule's `key`; RuleError naming `where` and the key when it
-    does not compile."""
+    does not compile, or (`nonempty`) when it matches the empty string: searched in a line, such
+    a pattern ("^\\W*(sponsored)?") finds something in every line."""
     try:
-        return re.compile(entry[key], flags)
+        pattern = re.compile(entry[key], flags)
     except re.error as exc:
         raise RuleError(f"{where}: key {key!r} is not a valid regex ({exc})") from exc
+    if nonempty and pattern.search("") is not None:
+        raise RuleError(f"{where}: key {key!r} matches the empty string, so it would match "
+                        "every line; expected a pattern that needs at least one character "
+                        "(make its optional parts required)")
+    return pattern
 
 
 def _as_tuple(typ: type | tuple[type, ...]) -> tuple[type, ...]:

@@ -1,11 +1,11 @@
 """`biotab_mention_filter`: no junk among the mentions, curated mentions added.
 
 Reads: `doc.ents` (after fusion and the cytokine rules; before the linker) with
-`Span._.concept_id` where fusion set one, the document text, its rules and the metadata-line
-patterns of `pipeline/rules/text_metadata.jsonl` (`ingest/text_title.py`). Writes: `doc.ents`
-without the dropped mentions and with the curated ones. Class mentions ("cytokines", "NSAIDs")
-are kept; `biotab_linker` marks them (`Span._.is_generic`, declared here, where the tables read
-it from).
+`Span._.concept_id` where fusion set one, the document text, its rules and the patterns of the
+metadata kinds they name in `pipeline/rules/text_metadata.jsonl` (`ingest/text_title.py`).
+Writes: `doc.ents` without the dropped mentions and with the curated ones. Class mentions
+("cytokines", "NSAIDs") are kept; `biotab_linker` marks them (`Span._.is_generic`, declared
+here, where the tables read it from).
 
 Rules (`pipeline/rules/mention_filter.jsonl`, one JSON object a line, validated on load):
 
@@ -13,12 +13,15 @@ Rules (`pipeline/rules/mention_filter.jsonl`, one JSON object a line, validated 
 - `never_term`: a mention whose lower-cased text is listed is dropped (bibliographic databases);
 - `not_drug`: a DRUG mention whose lower-cased text or concept is listed is dropped (proteins
   measured as lab values: CRP, ALT, creatine kinase);
-- `setting`: `max_metadata_line` (required, exactly one line): every mention on a text line of
-  at most that many characters that is a metadata line (`text_title.is_metadata_line`, the
-  patterns of `text_metadata.jsonl`) is dropped: bibliographic record lines ("Published in:
-  ..."), author lines ("Surname, Given (Hospital ...)"), affiliations (an institution word, then
-  an address ending in a city, country or postcode, or an e-mail), reference, journal, licence
-  and identifier lines; a longer line (an abstract) is never one;
+- `setting` (required, exactly one line): `max_metadata_line` and `metadata_kinds`: every
+  mention on a text line of at most `max_metadata_line` characters that a pattern of one of the
+  `metadata_kinds` of `text_metadata.jsonl` matches is dropped: bibliographic record lines
+  ("Published in: ...", "Funding: ..."), copyright lines, author lines ("Surname, Given
+  (Hospital ...)"), affiliations (an institution word, then an address ending in a city,
+  country or postcode, or an e-mail), reference lines ("2012;14(6):R265") and journal lines
+  ("Vol 14 Issue 6"); a longer line (an abstract) is never one. These kinds are the filter's
+  own: the title's (`text_title.TITLE_KINDS`: licence, metric, citation...) find metadata in
+  prose lines that hold mentions ("TNF-α: 1,200 reads");
 - `mention`: a token pattern (spaCy Matcher format) that is a mention of its label, with an
   optional concept id; it replaces the mentions it overlaps ("telogen effluvium" is a DISEASE,
   not "effluvium" a DRUG).
@@ -38,18 +41,25 @@ from spacy.util import filter_spans
 
 from pipeline.extensions import doc_text  # (the import registers the attributes)
 from pipeline.ingest.text_title import DEFAULT_RULES as METADATA_RULES
-from pipeline.ingest.text_title import MetadataRules, is_metadata_line, read_rules
+from pipeline.ingest.text_title import KINDS as METADATA_KINDS
+from pipeline.ingest.text_title import (
+    MetadataRules,
+    configured_rules,
+    missing_rules_error,
+    read_rules,
+)
 from pipeline.labels import DRUG
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, compile_regex, read_jsonl
 
 RULES_FILE = "mention_filter.jsonl"
+METADATA_FILE = METADATA_RULES.name
 KINDS: dict[str, dict[str, Any]] = {
     "never_text": {"required": {"regex": str}},
     "never_term": {"required": {"terms": list}},
     "not_drug": {"required": {"terms": list}, "optional": {"ids": list}},
     "mention": {"required": {"label": str, "pattern": list}, "optional": {"id": (str, type(None))}},
-    "setting": {"required": {"max_metadata_line": int}},
+    "setting": {"required": {"max_metadata_line": int, "metadata_kinds": list}},
 }
 
 if not Span.has_extension("is_generic"):
@@ -74,11 +84,16 @@ def load_filter_rules(path: Path | None = None) -> list[dict[str, Any]]:
             compile_regex(obj, "regex", where=where)
         if "terms" in obj and not all(isinstance(t, str) and t for t in obj["terms"]):
             raise RuleError(f"{where}: key 'terms' must be a list of non-empty strings")
+        bad = [k for k in obj.get("metadata_kinds", []) if k not in METADATA_KINDS]
+        if bad:
+            raise RuleError(f"{where}: key 'metadata_kinds' holds {bad[0]!r}, expected kinds "
+                            f"of text_metadata.jsonl: some of {list(METADATA_KINDS)}")
         rules.append(obj)
     settings = [r for r in rules if r["kind"] == "setting"]
     if len(settings) != 1:
-        raise RuleError(f"{path}: expected one 'setting' line with key 'max_metadata_line' "
-                        f"(the longest line checked for metadata), found {len(settings)}")
+        raise RuleError(f"{path}: expected one 'setting' line with keys 'max_metadata_line' "
+                        f"(the longest line checked for metadata) and 'metadata_kinds', found "
+                        f"{len(settings)}")
     return rules
 
 
@@ -96,13 +111,12 @@ class MentionFilter:
         self.name = name
         self.rules_path = rules_path
         self.vocab = nlp.vocab
-        self._set_rules(load_filter_rules(Path(rules_path) if rules_path else None))
-        self.metadata: MetadataRules = read_rules(
-            Path(metadata_rules_path) if metadata_rules_path else METADATA_RULES
-        )
+        metadata, self._missing_metadata = configured_rules(metadata_rules_path)
+        self._set_rules(load_filter_rules(Path(rules_path) if rules_path else None), metadata)
 
-    def _set_rules(self, rules: list[dict[str, Any]]) -> None:
+    def _set_rules(self, rules: list[dict[str, Any]], metadata: MetadataRules) -> None:
         self.rules = rules
+        self.metadata = metadata
 
         def of(kind: str) -> list[dict[str, Any]]:
             return [r for r in rules if r["kind"] == kind]
@@ -111,7 +125,12 @@ class MentionFilter:
         self.never_terms = {t.lower() for r in of("never_term") for t in r["terms"]}
         self.not_drug_terms = {t.lower() for r in of("not_drug") for t in r["terms"]}
         self.not_drug_ids = {i for r in of("not_drug") for i in r.get("ids", [])}
-        self.max_line = of("setting")[0]["max_metadata_line"]  # one: load_filter_rules checks
+        setting = of("setting")[0]  # one: load_filter_rules checks
+        self.max_line = setting["max_metadata_line"]
+        # only the filter's kinds, one pattern compiled once: a line is searched once
+        self.metadata_line = metadata.union(
+            setting["metadata_kinds"], where=f"{RULES_FILE}: key 'metadata_kinds'"
+        )
         self.matcher = Matcher(self.vocab)
         self.curated: dict[str, tuple[str, str | None]] = {}
         # the Matcher walks every token in Python: run it only on a text holding a pattern's
@@ -133,7 +152,7 @@ class MentionFilter:
         start = 0
         for line in text.split("\n"):
             end = start + len(line)
-            if len(line) <= self.max_line and is_metadata_line(line, self.metadata):
+            if len(line) <= self.max_line and self.metadata_line.search(line):
                 ranges.append((start, end))
             start = end + 1
         return ranges
@@ -165,6 +184,8 @@ class MentionFilter:
         return added
 
     def __call__(self, doc: Doc) -> Doc:
+        if self._missing_metadata is not None:
+            raise missing_rules_error(self.name, self._missing_metadata)
         metadata = self._metadata_lines(doc_text(doc))
         ents = list(doc.ents)
         kept = [e for e in ents if not self.is_junk(e, metadata)]
@@ -186,9 +207,17 @@ class MentionFilter:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_jsonl(path / RULES_FILE, self.rules)
+        srsly.write_jsonl(path / METADATA_FILE, self.metadata.records)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> MentionFilter:
-        self._set_rules(load_filter_rules(Path(path) / RULES_FILE))
+        metadata = Path(path) / METADATA_FILE
+        # one saved before the metadata rules were saved keeps those its config names
+        if metadata.exists():
+            self._missing_metadata = None
+        self._set_rules(
+            load_filter_rules(Path(path) / RULES_FILE),
+            read_rules(metadata) if metadata.exists() else self.metadata,
+        )
         return self
 
 

@@ -2,7 +2,8 @@
 
 Reads: sentence boundaries (`doc.sents`), the text, `rules/section_headings.jsonl`,
 `rules/section_caption_words.txt` and (through `ingest.text_title.read_rules`)
-`rules/text_metadata.jsonl`, the one description of a metadata line (or `metadata_rules_path`).
+`rules/text_metadata.jsonl`, the one description of a metadata line (or `metadata_rules_path`;
+its `text_title.TITLE_KINDS`, the title's).
 Writes: `Span._.section` on every sentence (`None` outside the article's sections: before the
 first heading, and in trailing back matter). A heading is a known heading word at the start of a
 sentence ("Abstract:", "Methods:", "Results:", "Conclusion:", "From the Research"), an all-caps
@@ -39,9 +40,11 @@ from pipeline.extensions import doc_text  # (the import registers Span._.section
 from pipeline.ingest.text_title import DEFAULT_RULES as METADATA_RULES
 from pipeline.ingest.text_title import (
     MetadataRules,
+    configured_rules,
     is_licence,
     is_metadata,
     is_metadata_line,
+    missing_rules_error,
     read_rules,
     title_span,
 )
@@ -60,6 +63,7 @@ _TERMINAL = re.compile(r"[.!?;:,]\s*$")
 _NOT_HEADING_CHARS = re.compile(r"[0-9:,;>|/@=+*_]")
 _MAX_TITLE_LINE_WORDS = 14
 _SAVED_CAPTION_WORDS = "section_caption_words.txt"
+_SAVED_METADATA = METADATA_RULES.name
 
 
 def _validate(rules: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
@@ -93,9 +97,8 @@ class SectionTagger:
         self._set_rules(_validate(load_rules(path, required=_RULE_KEYS), str(path)))
         words = Path(caption_words_path) if caption_words_path else DEFAULT_CAPTION_WORDS
         self._set_caption_words(read_word_list(words))
-        self.metadata: MetadataRules = read_rules(
-            Path(metadata_rules_path) if metadata_rules_path else METADATA_RULES
-        )
+        self.metadata: MetadataRules
+        self.metadata, self._missing_metadata = configured_rules(metadata_rules_path)
 
     def _set_caption_words(self, words: tuple[str, ...]) -> None:
         self.caption_words = words
@@ -176,6 +179,8 @@ class SectionTagger:
         return None
 
     def __call__(self, doc: Doc) -> Doc:
+        if self._missing_metadata is not None:
+            raise missing_rules_error(self.name, self._missing_metadata)
         text = doc_text(doc)
         sents = list(doc.sents)
         title = title_span(text, self.metadata)
@@ -257,6 +262,7 @@ class SectionTagger:
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_jsonl(path / "section_headings.jsonl", self.rules)
         write_word_list(path / _SAVED_CAPTION_WORDS, self.caption_words)
+        srsly.write_jsonl(path / _SAVED_METADATA, self.metadata.records)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> SectionTagger:
         file = Path(path) / "section_headings.jsonl"
@@ -264,7 +270,21 @@ class SectionTagger:
         words = Path(path) / _SAVED_CAPTION_WORDS
         if words.exists():  # one saved before the list keeps the list its config names
             self._set_caption_words(read_word_list(words))
+        metadata = Path(path) / _SAVED_METADATA
+        if metadata.exists():  # as the caption words
+            self.metadata, self._missing_metadata = read_rules(metadata), None
         return self
+
+
+def title_rules(nlp: Language) -> MetadataRules | None:
+    """The metadata rules `nlp`'s `biotab_sections` reads (its `metadata_rules_path`, or those
+    it was saved with): the ones to search a text's title with when ingesting for `nlp`
+    (`ingest.read_shard(metadata_rules=...)`), so `documents.title` is the line it labels
+    "Title"; None without the component."""
+    for _, pipe in nlp.pipeline:
+        if isinstance(pipe, SectionTagger):
+            return pipe.metadata
+    return None
 
 
 @Language.factory(

@@ -78,6 +78,7 @@ from pipeline.ingest.dedupe import FirstCopies
 from pipeline.ingest.jsonl import LineStart, read_jsonl
 from pipeline.ingest.pubtator import read_pubtator, sniff_pubtator
 from pipeline.ingest.text import read_text
+from pipeline.ingest.text_title import MetadataRules
 
 FORMATS = ("txt", "jsonl", "pubtator", "bioc", "pubmed")
 TEXT_EXTS = {".txt", ".md", ".markdown", ".text"}
@@ -441,8 +442,11 @@ def _txt_doc_id(path: Path, root: Path | None, label: str | None = None) -> str:
 def read_shard(shard: Shard, id_field: str = "id", text_field: str = "text",
                title_field: str = "title", *, max_bytes: int | None = DEFAULT_MAX_BYTES,
                max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+               metadata_rules: MetadataRules | None = None,
                ) -> Iterator[Document | ErrorRecord]:
-    """Documents and error rows (and `Notice`s, an ErrorRecord subclass) of one shard. Never
+    """Documents and error rows (and `Notice`s, an ErrorRecord subclass) of one shard; a text
+    file's title is searched past the lines `metadata_rules` describe (`text_title.title_of`;
+    None: `rules/text_metadata.jsonl`; `sections.title_rules(nlp)`: the pipeline's). Never
     raises for bad input. Every `source` is `shard.source` (valid UTF-8). A reader that fails
     anyway (a bug: an exception its record parser did not turn into an error row) ends the
     shard with one "reader_failed" row naming the last record it produced and saying that the
@@ -452,7 +456,8 @@ def read_shard(shard: Shard, id_field: str = "id", text_field: str = "text",
     caps = {"max_bytes": max_bytes, "max_record_bytes": max_record_bytes}
     last: Document | ErrorRecord | None = None
     try:
-        for last in _read_shard(shard, path, source, id_field, text_field, title_field, caps):
+        for last in _read_shard(shard, path, source, id_field, text_field, title_field, caps,
+                                metadata_rules):
             yield last
     except FileNotFoundError:
         yield _missing(source, f"record {shard.start_record + 1}" if shard.start_record
@@ -493,7 +498,8 @@ _PROBLEM_ROWS = {
 
 
 def _read_shard(shard: Shard, path: Path, source: str, id_field: str, text_field: str,
-                title_field: str, caps: dict[str, Any]) -> Iterator[Document | ErrorRecord]:
+                title_field: str, caps: dict[str, Any], metadata_rules: MetadataRules | None
+                ) -> Iterator[Document | ErrorRecord]:
     if shard.fmt == "missing" or not os.path.lexists(path):
         if shard.start_record == 0:
             yield _missing(source)
@@ -522,7 +528,8 @@ def _read_shard(shard: Shard, path: Path, source: str, id_field: str, text_field
     start, n = shard.start_record, shard.n_records
     if shard.fmt == "txt":
         if start == 0:
-            yield from read_text(path, source, _txt_doc_id(path, root, shard.label), **caps)
+            yield from read_text(path, source, _txt_doc_id(path, root, shard.label),
+                                 metadata_rules=metadata_rules, **caps)
     elif shard.fmt == "jsonl":
         yield from read_jsonl(path, source, id_field, text_field, title_field, start, n,
                               label=shard.label, start_at=shard.start_at, **caps)
@@ -550,9 +557,11 @@ def ingest(
     *,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    metadata_rules: MetadataRules | None = None,
 ) -> Iterator[Document | ErrorRecord]:
     """Stream Documents and ErrorRecords (and `Notice`s) from files/folders (folders recursed,
-    sorted, hidden files skipped). `fmt` forces a format for every file. Never raises for bad
+    sorted, hidden files skipped). `fmt` forces a format for every file; `metadata_rules` as
+    `read_shard`'s. Never raises for bad
     input; raises ValueError only for an unknown `fmt` name (a caller mistake)."""
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
@@ -561,6 +570,7 @@ def ingest(
     records: Iterable[Document | ErrorRecord] = (
         rec for shard in _iter_shards(inputs, fmt, None, max_bytes)
         for rec in read_shard(shard, id_field, text_field, title_field, max_bytes=max_bytes,
-                              max_record_bytes=max_record_bytes)
+                              max_record_bytes=max_record_bytes,
+                              metadata_rules=metadata_rules)
     )
     yield from FirstCopies().keep_first(records) if dedupe else records

@@ -23,18 +23,20 @@ from pipeline.ingest.common import (
     read_head_at,
     too_large,
 )
-from pipeline.ingest.text_title import title_of
+from pipeline.ingest.text_title import MetadataRules, title_of
 
 
 def read_text(path: Path, source: str, doc_id: str, *,
               max_bytes: int | None = DEFAULT_MAX_BYTES,
               max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+              metadata_rules: MetadataRules | None = None,
               ) -> Iterator[Document | ErrorRecord]:
     """The file as one document. A whole file is held in memory, so it is capped by the
     per-record cap (min of max_record_bytes and max_bytes): a longer one is an error row
     "record_too_large" and is not read past the cap. A file of only whitespace up to the byte
     cap `max_bytes` is "empty_file", as an empty file, however far past the record cap (its
-    rest is read on by `read_head_at`); one blank past `max_bytes` is too large."""
+    rest is read on by `read_head_at`); one blank past `max_bytes` is too large. Its title:
+    `text_title.title_of` with `metadata_rules` (None: the shipped ones)."""
     cap = Caps(max_bytes, max_record_bytes).record
     chunks: list[bytes] = []
     got = 0
@@ -68,7 +70,8 @@ def read_text(path: Path, source: str, doc_id: str, *,
         yield _with_id(decoded, doc_id)
         return
     text = normalize_text(decoded)
-    yield Document(doc_id=doc_id, text=text, source=source, format="txt", title=title_of(text))
+    yield Document(doc_id=doc_id, text=text, source=source, format="txt",
+                   title=title_of(text, metadata_rules))
 
 
 def _only_whitespace(path: Path, chunks: list[bytes], max_bytes: int | None) -> bool:

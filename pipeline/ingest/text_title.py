@@ -1,12 +1,12 @@
 """A plain-text document's title line, and lines about an article rather than of it.
 
-Reads `rules/text_metadata.jsonl` (once), the one description of a metadata line: patterns of
-the lines web and journal article dumps carry around an article: citation counts ("Web of
-Science: 51 citations"), identifiers (DOI, PMID, ISSN), journal/volume lines ("Vol. 14, Issue
-6", "2012;14(6):R265") and record labels ("Published in:", "Keywords:", "Funding:"), licence
-and copyright lines, banners ("Original Article"), bare links, author and affiliation lines and
-numbered references. Writes nothing. Its users: the title (below), `biotab_sections` (headings
-and back matter) and `biotab_mention_filter` (no mentions on a metadata line).
+Reads `rules/text_metadata.jsonl` (once), the one file describing a metadata line: patterns of
+the lines web and journal article dumps carry around an article, each of a kind. Writes nothing.
+Its readers each read their own kinds: the title (below) and `biotab_sections` (headings and
+back matter) the `TITLE_KINDS`: citation counts ("Web of Science: 51 citations"), identifiers
+(DOI, PMID, ISSN), journal/volume lines ("Vol. 14, Issue 6", "2012;14(6):R265"), licence and
+copyright lines, banners ("Original Article") and bare links; `biotab_mention_filter` the kinds
+its rules name (`MetadataRules.union`: record labels, author, affiliation and reference lines).
 
 The title of a text is its first non-empty line that holds a letter and that no pattern
 matches (in its first `METADATA_LINE_CHARS` characters), among its first `TITLE_SEARCH_LINES`
@@ -19,27 +19,28 @@ section.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, compile_regex, read_jsonl
 
 DEFAULT_RULES = rule_file("text_metadata.jsonl")
-KINDS = (
-    "metric", "identifier", "citation", "licence", "banner", "link", "author", "affiliation",
-    "reference",
-)
+#: The kinds the title and `biotab_sections` read, in the order their union tries them.
+TITLE_KINDS = ("metric", "identifier", "citation", "licence", "banner", "link")
+#: The kinds only other readers name (`biotab_mention_filter`, rules/mention_filter.jsonl).
+OTHER_KINDS = ("record", "copyright", "author", "affiliation", "reference", "journal")
+KINDS = TITLE_KINDS + OTHER_KINDS
 # A line as `str.splitlines` cuts them.
 _LINE = re.compile("[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
-#: A metadata line (`is_metadata_line`), not a sentence of the article: a pattern marked
-#: `whole_line` finds something in it ("Keywords: ...", "Department of ..., Lyon, France."), or
-#: the metadata patterns find something in it, and they cover at least MOSTLY_METADATA of it
-#: ("PMID: 23217273": 1.0) or it has fewer than PROSE_LINE_WORDS lower-case words ("Cancer
-#: Epidemiol Biomarkers Prev; 25(5); 799-806.": none; "Arthritis research & therapy, Vol. 14":
-#: 2). A sentence that holds a figure or a citation is none ("A depth of 30 reads per base was
-#: enough ...": 0.14, 10 words).
+#: A metadata line (`is_metadata_line`), not a sentence of the article: the metadata patterns
+#: find something in it, and they cover at least MOSTLY_METADATA of it ("PMID: 23217273": 1.0)
+#: or it has fewer than PROSE_LINE_WORDS lower-case words ("Received: 3 May 2015; Accepted: 10
+#: June 2015": none; "Published in: Arthritis research & therapy": 3). A sentence that holds a
+#: figure or a citation is none ("A depth of 30 reads per base was enough ...": 0.14, 10 words).
 MOSTLY_METADATA = 0.5
 PROSE_LINE_WORDS = 4
 #: How many non-empty lines at a text's start may be metadata before its title.
@@ -51,37 +52,46 @@ METADATA_LINE_CHARS = 300
 
 @dataclass(frozen=True)
 class MetadataRules:
-    """The compiled patterns of `rules/text_metadata.jsonl`: `any` matches a line of any kind,
-    `licence` a licence or copyright line, `line` a line that is metadata as a whole (the
-    patterns marked `whole_line`)."""
+    """The rules of a `text_metadata.jsonl` file (`records`, as read, for a component to save)
+    and the patterns of the title's kinds compiled: `any` matches a line of any `TITLE_KINDS`,
+    `licence` a licence or copyright line."""
 
-    any: re.Pattern[str]
-    licence: re.Pattern[str]
-    line: re.Pattern[str]
+    source: str
+    records: tuple[dict[str, Any], ...]
+    any: re.Pattern[str] = field(compare=False)
+    licence: re.Pattern[str] = field(compare=False)
+
+    def union(self, kinds: Iterable[str], *, where: str) -> re.Pattern[str]:
+        """One pattern matching what any pattern of `kinds` matches (file order); RuleError
+        naming `where` for a name that is no kind."""
+        kinds = list(kinds)
+        for kind in kinds:
+            if kind not in KINDS:
+                raise RuleError(f"{where}: {kind!r} is no kind of {self.source} (expected some "
+                                f"of {list(KINDS)})")
+        return _union([r["pattern"] for r in self.records if r["kind"] in kinds])
 
 
 def read_rules(path: Path) -> MetadataRules:
-    """The rules of `path` (keys "kind", "pattern", "example", optional "whole_line" and
-    "note"); RuleError naming the line and key for an unknown key or kind, a value of another
-    type, a pattern that does not compile or one that does not match its example."""
-    by_kind: dict[str, list[str]] = {kind: [] for kind in KINDS}
-    whole: list[str] = []
+    """The rules of `path` (keys "kind", "pattern", "example", optional "note"); RuleError
+    naming the file, line and key for an unknown key or kind, a value of another type, a
+    pattern that does not compile, matches the empty string or does not match its example."""
+    records: list[dict[str, Any]] = []
     for lineno, rule in read_jsonl(path):
         where = f"{path}:{lineno}"
         check_entry(
             rule, where=where, required={"kind": str, "pattern": str, "example": str},
-            optional={"whole_line": bool, "note": str}, choices={"kind": KINDS},
+            optional={"note": str}, choices={"kind": KINDS},
         )
-        pattern = compile_regex(rule, "pattern", where=where, flags=re.IGNORECASE)
+        pattern = compile_regex(rule, "pattern", where=where, flags=re.IGNORECASE,
+                                nonempty=True)
         if not pattern.search(rule["example"]):
             raise RuleError(f"{where}: key 'pattern' does not match its 'example'")
-        by_kind[rule["kind"]].append(rule["pattern"])
-        if rule.get("whole_line", False):
-            whole.append(rule["pattern"])
-    every = [p for patterns in by_kind.values() for p in patterns]
-    return MetadataRules(
-        any=_union(every), licence=_union(by_kind["licence"]), line=_union(whole)
-    )
+        records.append(rule)
+    # the title's union tries the kinds in TITLE_KINDS order (it decides what `finditer` finds)
+    title = [r["pattern"] for kind in TITLE_KINDS for r in records if r["kind"] == kind]
+    licence = [r["pattern"] for r in records if r["kind"] == "licence"]
+    return MetadataRules(str(path), tuple(records), any=_union(title), licence=_union(licence))
 
 
 def _union(patterns: list[str]) -> re.Pattern[str]:
@@ -92,6 +102,26 @@ def _union(patterns: list[str]) -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def default_rules() -> MetadataRules:
     return read_rules(DEFAULT_RULES)
+
+
+def configured_rules(path: str | None) -> tuple[MetadataRules, Path | None]:
+    """The rules a component's `metadata_rules_path` config names (None: the shipped ones),
+    and that path when no file is there: a saved pipeline is built from its config before its
+    `from_disk` loads the rules saved with it, so a file since moved is no error yet; the shipped
+    rules stand in, and the component refuses to run (`missing_rules_error`) until `from_disk`
+    has replaced them."""
+    if path is None:
+        return default_rules(), None
+    if not Path(path).exists():
+        return default_rules(), Path(path)
+    return read_rules(Path(path)), None
+
+
+def missing_rules_error(component: str, path: Path) -> FileNotFoundError:
+    return FileNotFoundError(
+        f"{component}: metadata_rules_path {str(path)!r} does not exist (and no rules saved "
+        "with the component were loaded)"
+    )
 
 
 def is_metadata(line: str, rules: MetadataRules | None = None) -> bool:
@@ -112,11 +142,7 @@ def metadata_share(line: str, rules: MetadataRules | None = None) -> float:
 
 def is_metadata_line(line: str, rules: MetadataRules | None = None) -> bool:
     """Whether `line` is a line about the article rather than a sentence of it (see
-    `MOSTLY_METADATA`): how `biotab_sections` tells trailing back matter from prose and
-    `biotab_mention_filter` the lines that hold no mention."""
-    rules = rules or default_rules()
-    if rules.line.search(line):
-        return True
+    `MOSTLY_METADATA`): how `biotab_sections` tells trailing back matter from prose."""
     if not is_metadata(line, rules):
         return False
     if metadata_share(line, rules) >= MOSTLY_METADATA:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 def concept_keys(mentions: pd.DataFrame) -> pd.DataFrame:
     """Mentions with `key` (concept_id, else "text:" + lower-cased text) and `name` columns.
-    Class words ("cytokines", "drugs": `is_generic`) are left out: they name no concept and
+    Class words ("cytokines", "interleukins": `is_generic`) are left out: they name no concept and
     would top every list."""
     m = mentions[~bool_col(mentions, "is_generic")].copy()
     text = str_col(m, "text").fillna("")

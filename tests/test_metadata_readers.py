@@ -185,3 +185,37 @@ def test_the_ingested_title_is_searched_with_the_pipelines_rules(tmp_path: Path)
     assert [d.title for d in ingest([tmp_path / "in"]) if isinstance(d, Document)] == [
         "Zebra notes"]
 
+
+
+def sections_nlp(rules_path: str) -> Language:
+    """A pipeline of sentences and sections whose sections read the metadata rules at
+    `rules_path` (module level: `run` may hand it to worker processes)."""
+    nlp = blank_nlp()
+    nlp.add_pipe("biotab_sentences")
+    nlp.add_pipe("biotab_sections", config={"metadata_rules_path": rules_path})
+    return nlp
+
+
+def test_a_run_searches_titles_with_its_pipelines_rules(tmp_path: Path) -> None:
+    """`biotab run` ingests a text file's title with the metadata rules of the pipeline it runs:
+    documents.title is the line the sections component labels Title."""
+    from functools import partial
+
+    import pandas as pd
+
+    from pipeline.run import run
+
+    rules = tmp_path / "meta.jsonl"
+    rules.write_text(DEFAULT_RULES.read_text(encoding="utf-8") + json.dumps(
+        {"kind": "banner", "pattern": "^zebra notes$", "example": "Zebra notes"}) + "\n",
+        encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Zebra notes\nCiclosporin in eczema\n\n" + BODY,
+                                           encoding="utf-8")
+    run([tmp_path / "in"], tmp_path / "out", workers=1, quiet=True,
+        nlp_factory=partial(sections_nlp, str(rules)))
+    documents = pd.read_parquet(tmp_path / "out" / "documents")
+    assert documents["title"].tolist() == ["Ciclosporin in eczema"]
+    sentences = pd.read_parquet(tmp_path / "out" / "sentences")
+    assert sentences.loc[sentences["section"] == "Title", "text"].tolist() == [
+        "Ciclosporin in eczema"]

@@ -280,7 +280,10 @@ def _without_notices(records: Iterable[Document | ErrorRecord],
 def _write_rows(nlp: Language, shard: Shard, writer: W.ShardWriter, opts: ShardOptions,
                 progress: ProgressFn | None, seen: FirstCopies,
                 deleted: list[dict[str, Any]]) -> int:
-    """Annotate the shard's documents into `writer`; returns the words processed."""
+    """Annotate the shard's documents into `writer`; returns the words processed. A text
+    file's title is searched with the metadata rules of `nlp`'s sections component, so that
+    `documents.title` is the line it labels "Title" (`sections.title_rules`)."""
+    from pipeline.components.sections import title_rules
     from pipeline.process import process_documents
 
     n_words = 0
@@ -290,7 +293,8 @@ def _write_rows(nlp: Language, shard: Shard, writer: W.ShardWriter, opts: ShardO
     records = seen.keep_first(
         _without_notices(read_shard(shard, opts.id_field, opts.text_field, opts.title_field,
                                     max_bytes=opts.max_bytes,
-                                    max_record_bytes=opts.max_record_bytes), deleted),
+                                    max_record_bytes=opts.max_record_bytes,
+                                    metadata_rules=title_rules(nlp)), deleted),
         shard.shard_id)
     for rows in process_documents(nlp, records, batch_size=opts.batch_size,
                                   doc_timeout_s=effective_doc_timeout(opts.doc_timeout_s)):

@@ -248,3 +248,26 @@ def test_an_arm_named_by_a_label_has_one_name(outcomes_nlp: Language) -> None:
         "Patients in group A (n = 50) did well."
     )))
     assert [got[n][5] for n in (22.0, 31.0, 50.0)] == ["group A", "B", "group A"]
+
+
+def test_a_count_equal_to_its_arms_size_restates_it(outcomes_nlp: Language) -> None:
+    # "40 patients in arm A" of an arm of 40 says who was assessed, not 40 events of 40
+    text = (
+        "Patients were randomized to arm A (n = 40) or arm B (n = 44). "
+        "Neutropenia was assessed in 40 patients in arm A and 44 patients in arm B. "
+        "Grade 3 neutropenia occurred in 6 patients in arm A."
+    )
+    got = by_value(rows(outcomes_nlp, text))
+    assert got[40.0][4] is None and got[44.0][4] is None
+    assert got[6.0][3:] == (6, 40, "arm A", 40)  # a smaller count still takes its arm's size
+
+
+def test_a_count_equal_to_the_cohort_restates_it_unless_told_all(outcomes_nlp: Language) -> None:
+    text = (
+        "A total of 21 patients with brain tumors were enrolled. "
+        "Headache was recorded in 21 patients after the infusion."
+    )
+    assert [r[3:5] for r in rows(outcomes_nlp, text) if r[1] != "enrollment"] == [(21, None)]
+    # the sentence's own pool says the count is all of it
+    text = "Of the 12 patients treated, 12 patients responded."
+    assert [r[3:5] for r in rows(outcomes_nlp, text) if r[1] == "response"] == [(12, 12)]

@@ -377,7 +377,7 @@ def _follow_cohort(
             )
         elif cands and (f.remaining or f.those or den_context is not None or f.zero
                         or f.has_pop or f.needs_cue):  # fmt: skip
-            n.den = cands[0] if n.num <= cands[0] else None
+            n.den = cands[0] if n.num < cands[0] or _all_of(f, cands[0], den_context) else None
     elif n.den is not None and n.num is None and f.pct is not None:
         den = n.den
         exact = [k for k in range(den + 1) if pct_consistent(k, den, f.pct, f.pct_decimals)]
@@ -399,6 +399,15 @@ def _follow_cohort(
     ):
         ctx.remaining = n.den - n.num
     return True
+
+
+def _all_of(f: Figure, size: int, den_context: int | None) -> bool:
+    """May a bare count equal to the group it would be counted in be all of that group? Only
+    when the sentence says so ("Of the 30 patients, 30 ...", "the remaining 14 patients"): a
+    count that merely equals the cohort's or its arm's size restates who was studied ("49
+    patients in the ALND group", "tested in 50 patients"), an event count of N/N by accident of
+    the numbers."""
+    return size == den_context or f.remaining or f.those
 
 
 def _drug_tie(

@@ -271,3 +271,26 @@ def test_a_count_equal_to_the_cohort_restates_it_unless_told_all(outcomes_nlp: L
     # the sentence's own pool says the count is all of it
     text = "Of the 12 patients treated, 12 patients responded."
     assert [r[3:5] for r in rows(outcomes_nlp, text) if r[1] == "response"] == [(12, 12)]
+
+
+TAMOXIFEN = [("tamoxifen", "DRUG", "MESH:D013629")]
+
+
+@pytest.mark.parametrize("partner_size", ["", " (n = 386)"])
+def test_a_drug_joined_to_a_treatment_is_not_the_drug_alones_arm(
+    outcomes_nlp: Language, partner_size: str
+) -> None:
+    # "tamoxifen plus radiotherapy" is its own arm: its size where stated, never the 383 of
+    # tamoxifen alone
+    text = (
+        f"Women were randomized to tamoxifen alone (n = 383) or tamoxifen plus radiotherapy"
+        f"{partner_size}. Local relapse occurred in 7.7 percent with tamoxifen alone and "
+        "0.4 percent with tamoxifen plus radiotherapy."
+    )
+    got = {r["value"]: (r["arm"], r["group_size"]) for r in run(outcomes_nlp, text,
+                                                                 TAMOXIFEN)._.outcomes}  # fmt: skip
+    size = 386 if partner_size else None
+    assert got[7.7] == ("tamoxifen alone", 383)
+    assert got[0.4] == ("tamoxifen plus radiotherapy", size)
+    if partner_size:
+        assert got[386.0] == ("tamoxifen plus radiotherapy", 386)

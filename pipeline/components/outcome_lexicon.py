@@ -384,6 +384,16 @@ class Lexicon:
         )
         # "prednisone alone": the word after an arm's drug that is part of the arm's name
         self.monotherapy_re = re.compile(rf"\s+(?:{_alt(alone)})\b", re.IGNORECASE)
+        # "tamoxifen plus radiotherapy": a joiner that joins no list and is no preposition, then
+        # the words of a treatment that is no drug mention (`outcome_arms.partner_end`)
+        partner = set(data["combination_joiners"]) - self.connectors - self.prepositions
+        self.partner_re = re.compile(
+            rf"\s*(?:{_alt_spaced(partner)})\s*(?=[A-Za-z])", re.IGNORECASE
+        )
+        self.partner_stops = (
+            self.arm_nouns | self.connectors | self.prepositions | self.comparison
+            | self.determiners | self.pop
+        )  # fmt: skip
 
     def _build_arm_part_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
         """The parts of a total split by arm in a bracket: "(6 [patients] treated with

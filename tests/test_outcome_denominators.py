@@ -294,3 +294,33 @@ def test_a_drug_joined_to_a_treatment_is_not_the_drug_alones_arm(
     assert got[0.4] == ("tamoxifen plus radiotherapy", size)
     if partner_size:
         assert got[386.0] == ("tamoxifen plus radiotherapy", 386)
+
+
+@pytest.mark.parametrize(
+    ("pool", "value", "size"),
+    [
+        # its comma past the pool's longer description
+        ("Of the 40 patients in arm A who had node-positive disease, 12 relapsed.", 12.0, 40),
+        # no comma: the pool opens its sentence and the count starts the clause
+        ("Of the 6 patients who underwent early cystectomy 4 were alive at two years.", 4.0, 6),
+        # a number in the pool's bracket is the pool's own
+        ("Of the 30 women with stage II (T2 N1) tumours, 3 relapsed.", 3.0, 30),
+    ],
+)
+def test_a_subgroups_count_takes_the_subgroups_size(
+    outcomes_nlp: Language, pool: str, value: float, size: int
+) -> None:
+    text = f"Patients were randomized to arm A (n = 120) or arm B (n = 118). {pool}"
+    got = [r for r in rows(outcomes_nlp, text) if r[1] != "enrollment"]
+    # the pool is no row of its own, and the count is of it, not of the arm's 120
+    assert [r[2:5] for r in got] == [(value, int(value), size)]
+
+
+def test_a_share_two_arms_sizes_agree_with_has_no_denominator(outcomes_nlp: Language) -> None:
+    text = (
+        "Women were randomized to group A (n = 1043) or group B (n = 1065). "
+        "Recurrences were reported in 102 (10%) and 111 (10%) women."
+    )
+    got = {r[3]: r[4] for r in rows(outcomes_nlp, text) if r[1] != "enrollment"}
+    # 102 is 10% of 1043 and of 1065: of either arm; 111 is 10% of 1065 alone (10.6% of 1043)
+    assert got == {102: None, 111: 1065}

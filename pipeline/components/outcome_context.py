@@ -372,9 +372,11 @@ def _follow_cohort(
             # (n=18), ... six (33.3%)"): the count and the percentage check it
             sizes = [v for v in reversed(ctx.arm_sizes.values()) if v is not None]
             pool = cands if arm is not None else [*cands, *sizes]
-            n.den = next(
-                (c for c in pool if pct_consistent(n.num, c, f.pct, f.pct_decimals)), None
-            )
+            fits = [c for c in pool if pct_consistent(n.num, c, f.pct, f.pct_decimals)]
+            # (two arms' sizes it agrees with: "102 (10%)" of arms of 1043 and 1065 is of
+            # either, and a wrong denominator is worse than none)
+            ambiguous = bool(fits) and fits[0] not in cands and len(set(fits) - set(cands)) > 1
+            n.den = None if ambiguous else next(iter(fits), None)
         elif cands and (f.remaining or f.those or den_context is not None or f.zero
                         or f.has_pop or f.needs_cue):  # fmt: skip
             n.den = cands[0] if n.num < cands[0] or _all_of(f, cands[0], den_context) else None

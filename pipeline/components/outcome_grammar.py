@@ -412,21 +412,16 @@ class SentenceParser(FigureReader):
         phrase ending at j) ends: at its comma ("Of 400 women randomized, ..."), or, for a pool
         that opens its sentence, at the count right after its words ("Of the 6 patients who
         underwent cystectomy 4 were alive"); None if a boundary or another number comes first,
-        or no comma within its window. Numbers in brackets are the pool's own ("with stage II
-        (T2 N1) tumours")."""
-        toks, depth = self.toks, 0
+        or no comma within its window (a number in its bracket too: "Of 120 patients (60 in arm
+        A and 60 in arm B), ..." is who was studied, not a pool; "Of 53 women (aged 51 y)
+        randomized ..." is no pool ending at 51)."""
+        toks = self.toks
         o = i - 2 if self.lower(i - 1) in ("the", "these", "those", "our") else i - 1
         opens = o == 0 or self.lower(o - 1) in (":", ";", ".")
         window = POOL_WINDOW if opens else POOL_WINDOW_INSIDE
         for k in range(j, min(j + window, len(toks))):
             tk = toks[k]
-            if tk.text in ("(", "["):
-                depth += 1
-            elif tk.text in (")", "]"):
-                depth = max(0, depth - 1)
-            elif depth:
-                continue
-            elif tk.text == ",":
+            if tk.text == ",":
                 return k
             elif tk.lower in self.lex.boundaries:
                 return None
@@ -435,6 +430,7 @@ class SentenceParser(FigureReader):
                 ends = (
                     opens
                     and k > j + 1
+                    and not any(toks[x].text in ("(", "[") for x in range(j, k))
                     and before.text.isalpha()
                     and before.lower not in self.lex.prepositions
                     and before.lower not in self.lex.units

@@ -324,3 +324,19 @@ def test_a_share_two_arms_sizes_agree_with_has_no_denominator(outcomes_nlp: Lang
     got = {r[3]: r[4] for r in rows(outcomes_nlp, text) if r[1] != "enrollment"}
     # 102 is 10% of 1043 and of 1065: of either arm; 111 is 10% of 1065 alone (10.6% of 1043)
     assert got == {102: None, 111: 1065}
+
+
+def test_arms_sizes_stated_unnamed_are_not_the_cohort(outcomes_nlp: Language) -> None:
+    # "hormone therapy" is no drug mention: the two sizes are arms' sizes, neither the cohort
+    sizes = "randomised to hormone therapy (n=188) or no hormone therapy (n=190)."
+    got = rows(outcomes_nlp, f"Disease-free women were {sizes} Among women on hormone therapy, "
+                             "11 had local recurrence.")  # fmt: skip
+    assert [r[3:5] for r in got if r[1] == "relapse"] == [(11, None)]
+    got = rows(outcomes_nlp, f"A total of 378 women were {sizes} Local recurrence occurred in "
+                             "23 women.")  # fmt: skip
+    assert [r[3:5] for r in got if r[1] == "relapse"] == [(23, 378)]
+    # an arm of no named size takes the unnamed size its count and percentage agree with
+    got = rows(outcomes_nlp, "Patients were randomized to study treatment (n = 35, active; "
+                             "n = 29, placebo). Progression occurred in the placebo group "
+                             "(18 [62%]).")  # fmt: skip
+    assert [r[3:6] for r in got if r[1] == "progression"] == [(18, 29, "placebo")]

@@ -340,3 +340,14 @@ def test_arms_sizes_stated_unnamed_are_not_the_cohort(outcomes_nlp: Language) ->
                              "n = 29, placebo). Progression occurred in the placebo group "
                              "(18 [62%]).")  # fmt: skip
     assert [r[3:6] for r in got if r[1] == "progression"] == [(18, 29, "placebo")]
+
+
+def test_an_arms_count_and_share_after_its_label_and_equals_are_one_row(
+    outcomes_nlp: Language,
+) -> None:
+    text = (
+        "Patients were randomized to group A (n = 55) or group B (n = 53). Grade 3 neutropenia "
+        "occurred in group A = 14 (25.5%) and group B = 6 (11.3%)."
+    )
+    got = [r for r in rows(outcomes_nlp, text) if r[1] != "enrollment"]
+    assert [r[2:] for r in got] == [(25.5, 14, 55, "group A", 55), (11.3, 6, 53, "group B", 53)]

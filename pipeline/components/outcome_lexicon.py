@@ -362,6 +362,10 @@ class Lexicon:
         self.size_noun_label_re = re.compile(
             rf"\b(?P<arm>(?i:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\s*[(\[]\s*$"
         )
+        # an arm's figure after its arm noun, label and "=" or ":": "group A = 14 (25.5%)"
+        self.arm_label_eq_re = re.compile(
+            rf"\b(?P<arm>(?i:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\s*[=:]\s*$"
+        )
         self.size_control_re = re.compile(
             rf"\b(?P<arm>(?:{_alt(data['control_arms'])})(?:\s+(?:{arm_nouns}))?)\s*[(\[]\s*$",
             re.IGNORECASE,

@@ -351,3 +351,15 @@ def test_an_arms_count_and_share_after_its_label_and_equals_are_one_row(
     )
     got = [r for r in rows(outcomes_nlp, text) if r[1] != "enrollment"]
     assert [r[2:] for r in got] == [(25.5, 14, 55, "group A", 55), (11.3, 6, 53, "group B", 53)]
+
+
+def test_a_respectively_list_over_measures_maps_them_in_order(outcomes_nlp: Language) -> None:
+    text = (
+        "A total of 200 patients received docetaxel. "
+        "Response, relapse and death rates were 40%, 20% and 5%, respectively."
+    )
+    got = [(r[1], r[2]) for r in rows(outcomes_nlp, text) if r[1] != "enrollment"]
+    assert got == [("response", 40.0), ("relapse", 20.0), ("mortality", 5.0)]
+    # a list over arms keeps its one measure
+    text = "Response rates with docetaxel and lenalidomide were 40% and 20%, respectively."
+    assert {r[1] for r in rows(outcomes_nlp, text)} == {"response"}

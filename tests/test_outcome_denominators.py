@@ -340,6 +340,11 @@ def test_arms_sizes_stated_unnamed_are_not_the_cohort(outcomes_nlp: Language) ->
                              "n = 29, placebo). Progression occurred in the placebo group "
                              "(18 [62%]).")  # fmt: skip
     assert [r[3:6] for r in got if r[1] == "progression"] == [(18, 29, "placebo")]
+    # a share of no named arm takes the unnamed size its count and percentage agree with
+    got = rows(outcomes_nlp, "Patients were randomized to acupuncture (n = 50) or sham acupuncture "
+                             "(n = 48). Pain improved in 40 (80%) and 24 (50%) patients, "
+                             "respectively.")  # fmt: skip
+    assert sorted(r[3:5] for r in got if r[1] == "improvement") == [(24, 48), (40, 50)]
 
 
 def test_an_arms_count_and_share_after_its_label_and_equals_are_one_row(

@@ -375,8 +375,9 @@ def _follow_cohort(
         if f.pct is not None:
             # a share of no known arm may be of an arm whose size was stated ("In the LED group
             # (n=18), ... six (33.3%)"): the count and the percentage check it
+            # (or unnamed: "randomized to acupuncture (n = 50) or sham (n = 48)")
             sizes = [v for v in reversed(ctx.arm_sizes.values()) if v is not None]
-            pool = cands if arm is not None else [*cands, *sizes]
+            pool = cands if arm is not None else [*cands, *sizes, *ctx.unnamed_sizes]
             if arm is not None and arm.size is None:
                 # an arm of no named size may be one whose size was stated unnamed ("(n = 35,
                 # vandetanib; n = 29, placebo)"): the count and the percentage check it

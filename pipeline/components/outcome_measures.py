@@ -336,15 +336,22 @@ def measures_respectively(lex: Lexicon, figures: list[Figure], cues: list[Cue],
     for f in figures:
         groups.setdefault(f.group, []).append(f)
     toks = parser.toks
+    # once per sentence, so that each list costs a bisection (time linear in its length):
+    # the cues by their end, and where the clause of each token starts
+    ordered = sorted(cues, key=lambda c: c.te)
+    ends = [c.te for c in ordered]
+    clause_start = list(accumulate(
+        (x + 1 if b else 0 for x, b in enumerate(boundary)), max, initial=0))
     for members in groups.values():
         head, tail = members[0], members[-1]
         if len(members) < 2 or head.measure is None or not _respectively_follows(
             lex, parser, boundary, tail.te
         ):
             continue
-        before = [c for c in cues if c.te <= head.ts
-                  and not any(boundary[x] for x in range(c.te, head.ts))]  # fmt: skip
-        listed = before[-len(members):]
+        # the cues that end in the list's clause (no boundary from a cue's end to the list)
+        lo = bisect.bisect_left(ends, clause_start[head.ts])
+        hi = bisect.bisect_right(ends, head.ts)
+        listed = ordered[max(lo, hi - len(members)):hi]
         if len(listed) != len(members) or len({c.measure for c in listed}) != len(listed):
             continue
         if any(c.measure == NOT_OUTCOME for c in listed) or not all(

@@ -248,3 +248,123 @@ def test_an_arm_named_by_a_label_has_one_name(outcomes_nlp: Language) -> None:
         "Patients in group A (n = 50) did well."
     )))
     assert [got[n][5] for n in (22.0, 31.0, 50.0)] == ["group A", "B", "group A"]
+
+
+def test_a_count_equal_to_its_arms_size_restates_it(outcomes_nlp: Language) -> None:
+    # "40 patients in arm A" of an arm of 40 says who was assessed, not 40 events of 40
+    text = (
+        "Patients were randomized to arm A (n = 40) or arm B (n = 44). "
+        "Neutropenia was assessed in 40 patients in arm A and 44 patients in arm B. "
+        "Grade 3 neutropenia occurred in 6 patients in arm A."
+    )
+    got = by_value(rows(outcomes_nlp, text))
+    assert got[40.0][4] is None and got[44.0][4] is None
+    assert got[6.0][3:] == (6, 40, "arm A", 40)  # a smaller count still takes its arm's size
+
+
+def test_a_count_equal_to_the_cohort_restates_it_unless_told_all(outcomes_nlp: Language) -> None:
+    text = (
+        "A total of 21 patients with brain tumors were enrolled. "
+        "Headache was recorded in 21 patients after the infusion."
+    )
+    assert [r[3:5] for r in rows(outcomes_nlp, text) if r[1] != "enrollment"] == [(21, None)]
+    # the sentence's own pool says the count is all of it
+    text = "Of the 12 patients treated, 12 patients responded."
+    assert [r[3:5] for r in rows(outcomes_nlp, text) if r[1] == "response"] == [(12, 12)]
+
+
+TAMOXIFEN = [("tamoxifen", "DRUG", "MESH:D013629")]
+
+
+@pytest.mark.parametrize("partner_size", ["", " (n = 386)"])
+def test_a_drug_joined_to_a_treatment_is_not_the_drug_alones_arm(
+    outcomes_nlp: Language, partner_size: str
+) -> None:
+    # "tamoxifen plus radiotherapy" is its own arm: its size where stated, never the 383 of
+    # tamoxifen alone
+    text = (
+        f"Women were randomized to tamoxifen alone (n = 383) or tamoxifen plus radiotherapy"
+        f"{partner_size}. Local relapse occurred in 7.7 percent with tamoxifen alone and "
+        "0.4 percent with tamoxifen plus radiotherapy."
+    )
+    got = {r["value"]: (r["arm"], r["group_size"]) for r in run(outcomes_nlp, text,
+                                                                 TAMOXIFEN)._.outcomes}  # fmt: skip
+    size = 386 if partner_size else None
+    assert got[7.7] == ("tamoxifen alone", 383)
+    assert got[0.4] == ("tamoxifen plus radiotherapy", size)
+    if partner_size:
+        assert got[386.0] == ("tamoxifen plus radiotherapy", 386)
+
+
+@pytest.mark.parametrize(
+    ("pool", "value", "size"),
+    [
+        # its comma past the pool's longer description
+        ("Of the 40 patients in arm A who had node-positive disease, 12 relapsed.", 12.0, 40),
+        # no comma: the pool opens its sentence and the count starts the clause
+        ("Of the 6 patients who underwent early cystectomy 4 were alive at two years.", 4.0, 6),
+        ("Of the 30 women in arm B who had received prior adjuvant chemotherapy, 3 relapsed.",
+         3.0, 30),
+    ],
+)
+def test_a_subgroups_count_takes_the_subgroups_size(
+    outcomes_nlp: Language, pool: str, value: float, size: int
+) -> None:
+    text = f"Patients were randomized to arm A (n = 120) or arm B (n = 118). {pool}"
+    got = [r for r in rows(outcomes_nlp, text) if r[1] != "enrollment"]
+    # the pool is no row of its own, and the count is of it, not of the arm's 120
+    assert [r[2:5] for r in got] == [(value, int(value), size)]
+
+
+def test_a_share_two_arms_sizes_agree_with_has_no_denominator(outcomes_nlp: Language) -> None:
+    text = (
+        "Women were randomized to group A (n = 1043) or group B (n = 1065). "
+        "Recurrences were reported in 102 (10%) and 111 (10%) women."
+    )
+    got = {r[3]: r[4] for r in rows(outcomes_nlp, text) if r[1] != "enrollment"}
+    # 102 is 10% of 1043 and of 1065: of either arm; 111 is 10% of 1065 alone (10.6% of 1043)
+    assert got == {102: None, 111: 1065}
+
+
+def test_arms_sizes_stated_unnamed_are_not_the_cohort(outcomes_nlp: Language) -> None:
+    # "hormone therapy" is no drug mention: the two sizes are arms' sizes, neither the cohort
+    sizes = "randomised to hormone therapy (n=188) or no hormone therapy (n=190)."
+    got = rows(outcomes_nlp, f"Disease-free women were {sizes} Among women on hormone therapy, "
+                             "11 had local recurrence.")  # fmt: skip
+    assert [r[3:5] for r in got if r[1] == "relapse"] == [(11, None)]
+    got = rows(outcomes_nlp, f"A total of 378 women were {sizes} Local recurrence occurred in "
+                             "23 women.")  # fmt: skip
+    assert [r[3:5] for r in got if r[1] == "relapse"] == [(23, 378)]
+    # an arm of no named size takes the unnamed size its count and percentage agree with
+    got = rows(outcomes_nlp, "Patients were randomized to study treatment (n = 35, active; "
+                             "n = 29, placebo). Progression occurred in the placebo group "
+                             "(18 [62%]).")  # fmt: skip
+    assert [r[3:6] for r in got if r[1] == "progression"] == [(18, 29, "placebo")]
+    # a share of no named arm takes the unnamed size its count and percentage agree with
+    got = rows(outcomes_nlp, "Patients were randomized to acupuncture (n = 50) or sham acupuncture "
+                             "(n = 48). Pain improved in 40 (80%) and 24 (50%) patients, "
+                             "respectively.")  # fmt: skip
+    assert sorted(r[3:5] for r in got if r[1] == "improvement") == [(24, 48), (40, 50)]
+
+
+def test_an_arms_count_and_share_after_its_label_and_equals_are_one_row(
+    outcomes_nlp: Language,
+) -> None:
+    text = (
+        "Patients were randomized to group A (n = 55) or group B (n = 53). Grade 3 neutropenia "
+        "occurred in group A = 14 (25.5%) and group B = 6 (11.3%)."
+    )
+    got = [r for r in rows(outcomes_nlp, text) if r[1] != "enrollment"]
+    assert [r[2:] for r in got] == [(25.5, 14, 55, "group A", 55), (11.3, 6, 53, "group B", 53)]
+
+
+def test_a_respectively_list_over_measures_maps_them_in_order(outcomes_nlp: Language) -> None:
+    text = (
+        "A total of 200 patients received docetaxel. "
+        "Response, relapse and death rates were 40%, 20% and 5%, respectively."
+    )
+    got = [(r[1], r[2]) for r in rows(outcomes_nlp, text) if r[1] != "enrollment"]
+    assert got == [("response", 40.0), ("relapse", 20.0), ("mortality", 5.0)]
+    # a list over arms keeps its one measure
+    text = "Response rates with docetaxel and lenalidomide were 40% and 20%, respectively."
+    assert {r[1] for r in rows(outcomes_nlp, text)} == {"response"}

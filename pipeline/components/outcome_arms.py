@@ -57,7 +57,7 @@ def _arm_keys(f: Figure, text: str, ctx: DocContext, sm: SentenceMentions) -> tu
     """What names the figure's arm across the document: its text without arm nouns and
     determiners, lower case ("group A", "arm A" and "A": "a"; "the letrozole arm": "letrozole"),
     then the drug concept the arm is made of when it is one drug, not negated ("no vitamin B6"
-    shares its drug with the other arm)."""
+    shares its drug with the other arm) and joined to no other treatment."""
     arm = arm_text(f, text)
     if arm is None:
         return ()
@@ -66,7 +66,8 @@ def _arm_keys(f: Figure, text: str, ctx: DocContext, sm: SentenceMentions) -> tu
     name = " ".join(w for w in words if w not in lex.arm_nouns and w not in lex.determiners)
     keys = [name] if name else []
     drugs = arm_drugs(f, ctx, sm)
-    if len(drugs) == 1:
+    if len(drugs) == 1 and partner_end(sm, text, drugs[0].end - sm.base) is None:
+        # (not "tamoxifen plus radiotherapy": the arm of tamoxifen alone is another)
         keys.append(drugs[0].concept_id or drugs[0].text.lower())
     return tuple(dict.fromkeys(keys))
 
@@ -95,7 +96,33 @@ def combined_drugs(sm: SentenceMentions, text: str, drug: Mention) -> tuple[int,
         last += 1
     end = drugs[last].end - base
     alone = sm.lex.monotherapy_re.match(text, end) if first == last else None
-    return drugs[first].start - base, alone.end() if alone else end
+    partner = partner_end(sm, text, end)
+    return drugs[first].start - base, alone.end() if alone else partner or end
+
+
+# How many words a treatment joined to an arm's drugs may have ("patient support program").
+PARTNER_WORDS = 3
+
+
+def partner_end(sm: SentenceMentions, text: str, end: int) -> int | None:
+    """ "tamoxifen plus radiotherapy": the end of a treatment that is no drug mention joined to
+    the drugs ending at `end` (the arm is not the drugs' alone, nor of their size); None if no
+    such treatment follows. Its words stop at an arm noun, a connector, a preposition, a
+    determiner or a subject noun ("plus radiotherapy and 5.9% with ...", "plus surgery group")."""
+    m = sm.lex.partner_re.match(text, end)
+    if m is None or any(d.start - sm.base == m.end() for d in sm.drugs):
+        return None
+    stop = None
+    for k, w in enumerate(_PARTNER_WORD.finditer(text, m.end())):
+        if k == PARTNER_WORDS or w.start() != (m.end() if stop is None else stop + 1):
+            break  # words one space apart
+        if w.group().lower() in sm.lex.partner_stops:
+            break  # a word that ends the arm's name
+        stop = w.end()
+    return stop
+
+
+_PARTNER_WORD = re.compile(r"[A-Za-z][\w-]*")
 
 
 def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
@@ -124,6 +151,10 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         arm = arm_text(f, text)
         if arm is not None:
             ctx.note_arm_name(arm, f.arm_keys, sm.lex)
+    sizes = [f for f in figures if f.measure == "enrollment" and f.n_form and not f.each_arm]
+    if len(sizes) > 1 and ctx.compares_arms(sm.lex):
+        for f in sizes:
+            f.one_arm = True  # "(n=188) or no HRT (n=190)": each an arm's, none the cohort
     ctx.note_arms([f.arm_keys for f in figures])
 
 
@@ -180,9 +211,13 @@ def size_arm(f: Figure, text: str, sm: SentenceMentions) -> tuple[int, int] | No
         return (m.start("arm"), m.end("arm")) if m else None
     k = bisect.bisect_left(sm.drug_starts, sm.base + f.start) - 1
     if k >= 0:
-        e = sm.drugs[k].end - sm.base
-        if 0 <= f.start - e <= 40 and lex.dose_between_re.fullmatch(text, e, f.start):
-            s, e = combined_drugs(sm, text, sm.drugs[k])
+        s, e = combined_drugs(sm, text, sm.drugs[k])
+        # past the drug's dose, or past the treatment joined to it ("tamoxifen plus
+        # radiotherapy (n = 386)")
+        if any(
+            0 <= f.start - x <= 40 and lex.dose_between_re.fullmatch(text, x, f.start)
+            for x in (sm.drugs[k].end - sm.base, e)
+        ):
             if not f.n_form and lex.joined_before_re.search(text, max(0, s - 30), s):
                 return None  # "irradiation plus tamoxifen (386 women)": more than the drugs
             # "no pyridoxine (n = 68)": the arm without the drug (but "nonusers of aspirin

@@ -165,6 +165,10 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
                 continue
             lo = max(0, f.start - ARM_WINDOW)
             m = lex.arm_before_re.search(text[lo : f.start])
+            if m is None and f.pct is not None:
+                # "group A = 14 (25.5%)" (a bare "group A = 54" is a part of a total split by
+                # arm, `split_by_arm`, or no count at all: "mean age (group A = 54)")
+                m = lex.arm_label_eq_re.search(text[lo : f.start])
             if m:
                 f.arm = (lo + m.start("arm"), lo + m.end("arm"))
 

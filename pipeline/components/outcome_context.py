@@ -120,6 +120,8 @@ class DocContext:
         self.arm_names: dict[str, str] = {}
         # every arm's size ("(n = 32 for each)"), as stated: one value, or none if two differ
         self.each_sizes: set[int] = set()
+        # the sizes of arms not named ("randomised to HRT (n=188) or no HRT (n=190)")
+        self.unnamed_sizes: list[int] = []
         self.row_arm_keys: dict[str, str] = {}
         self._text = doc_text
         self._randomized: bool | None = None
@@ -303,14 +305,17 @@ def _enrollment(
     f: Figure, ctx: DocContext, den_context: int | None, n: _Numbers, arm: _Arm | None
 ) -> None:
     """An enrollment count starts the cohort chain, unless it is the size of one of several
-    arms ("group A (n = 55)"): the cohort holds them all."""
+    arms ("group A (n = 55)", "HRT (n=188) or no HRT (n=190)" where HRT is no drug mention):
+    the cohort holds them all."""
     if n.count is None:
         return
     if n.den is None and den_context is not None and n.count <= den_context and not f.of_phrase:
         n.den = den_context
     if n.den is None:
         n.num = None
-    if f.each_arm or (arm is not None and arm.multi):
+    if f.one_arm and arm is None:
+        ctx.unnamed_sizes.append(n.count)
+    if f.each_arm or f.one_arm or (arm is not None and arm.multi):
         return
     ctx.enrolled = ctx.cohort = n.count
     ctx.remaining = None
@@ -370,14 +375,21 @@ def _follow_cohort(
         if f.pct is not None:
             # a share of no known arm may be of an arm whose size was stated ("In the LED group
             # (n=18), ... six (33.3%)"): the count and the percentage check it
+            # (or unnamed: "randomized to acupuncture (n = 50) or sham (n = 48)")
             sizes = [v for v in reversed(ctx.arm_sizes.values()) if v is not None]
-            pool = cands if arm is not None else [*cands, *sizes]
-            n.den = next(
-                (c for c in pool if pct_consistent(n.num, c, f.pct, f.pct_decimals)), None
-            )
+            pool = cands if arm is not None else [*cands, *sizes, *ctx.unnamed_sizes]
+            if arm is not None and arm.size is None:
+                # an arm of no named size may be one whose size was stated unnamed ("(n = 35,
+                # vandetanib; n = 29, placebo)"): the count and the percentage check it
+                pool = [*cands, *(c for c in ctx.unnamed_sizes if c not in arm.others)]
+            fits = [c for c in pool if pct_consistent(n.num, c, f.pct, f.pct_decimals)]
+            # (two arms' sizes it agrees with: "102 (10%)" of arms of 1043 and 1065 is of
+            # either, and a wrong denominator is worse than none)
+            ambiguous = bool(fits) and fits[0] not in cands and len(set(fits) - set(cands)) > 1
+            n.den = None if ambiguous else next(iter(fits), None)
         elif cands and (f.remaining or f.those or den_context is not None or f.zero
                         or f.has_pop or f.needs_cue):  # fmt: skip
-            n.den = cands[0] if n.num <= cands[0] else None
+            n.den = cands[0] if n.num < cands[0] or _all_of(f, cands[0], den_context) else None
     elif n.den is not None and n.num is None and f.pct is not None:
         den = n.den
         exact = [k for k in range(den + 1) if pct_consistent(k, den, f.pct, f.pct_decimals)]
@@ -399,6 +411,15 @@ def _follow_cohort(
     ):
         ctx.remaining = n.den - n.num
     return True
+
+
+def _all_of(f: Figure, size: int, den_context: int | None) -> bool:
+    """May a bare count equal to the group it would be counted in be all of that group? Only
+    when the sentence says so ("Of the 30 patients, 30 ...", "the remaining 14 patients"): a
+    count that merely equals the cohort's or its arm's size restates who was studied ("49
+    patients in the ALND group", "tested in 50 patients"), an event count of N/N by accident of
+    the numbers."""
+    return size == den_context or f.remaining or f.those
 
 
 def _drug_tie(

@@ -18,6 +18,12 @@ import itertools
 from pipeline.components.outcome_reader import FigureReader
 from pipeline.components.outcome_tokens import Figure
 
+# How many tokens a pool "Of the 40 patients in arm A who had node-positive disease," may hold
+# after its count: when it opens its sentence, and elsewhere ("the data of the 97 participants
+# who completed ..., " names no pool).
+POOL_WINDOW = 12
+POOL_WINDOW_INSIDE = 8
+
 
 class SentenceParser(FigureReader):
     """Finds figures, statistics and timepoints in one sentence's text."""
@@ -381,18 +387,14 @@ class SentenceParser(FigureReader):
             and (fig.has_pop or fig.den)
         ):
             # "Of (the) 45 patients screened, 32 were ..." – a denominator
-            for k in range(j, min(j + 8, len(self.toks))):
-                tk = self.toks[k]
-                if tk.text == ",":
-                    fig.den_phrase = True
-                    # "Of 400 women randomized, ...", "Among 158 randomized women, ...", "In
-                    # this study of 774 women ..., ": who was studied, not only a denominator
-                    fig.of_phrase = any(
-                        self.toks[x].lower in self.lex.enrolled_words for x in range(i, k)
-                    ) or bool(self.lex.design_before_re.search(self.text, max(0, at - 80), at))
-                    break
-                if tk.num is not None or tk.lower in self.lex.boundaries:
-                    break
+            k = self._pool_end(i, j)
+            if k is not None:
+                fig.den_phrase = True
+                # "Of 400 women randomized, ...", "Among 158 randomized women, ...", "In this
+                # study of 774 women ..., ": who was studied, not only a denominator
+                fig.of_phrase = any(
+                    self.toks[x].lower in self.lex.enrolled_words for x in range(i, k)
+                ) or bool(self.lex.design_before_re.search(self.text, max(0, at - 80), at))
         elif (
             self.lower(i - 1) in ("the", "these", "those")
             and fig.pct is None
@@ -404,6 +406,38 @@ class SentenceParser(FigureReader):
         # (a count opening a bracket is about what the bracket follows: "neutropenia (22 [43%]
         # of 51 patients) and ALT concentrations ...", as for "(n = 12)")
         fig.prefer_after = prev not in self.lex.prepositions and self.lower(i - 1) not in ("(", "[")
+
+    def _pool_end(self, i: int, j: int) -> int | None:
+        """Where the pool "Of (the) 45 patients <words>" that opens at the count's token i (its
+        phrase ending at j) ends: at its comma ("Of 400 women randomized, ..."), or, for a pool
+        that opens its sentence, at the count right after its words ("Of the 6 patients who
+        underwent cystectomy 4 were alive"); None if a boundary or another number comes first,
+        or no comma within its window (a number in its bracket too: "Of 120 patients (60 in arm
+        A and 60 in arm B), ..." is who was studied, not a pool; "Of 53 women (aged 51 y)
+        randomized ..." is no pool ending at 51)."""
+        toks = self.toks
+        o = i - 2 if self.lower(i - 1) in ("the", "these", "those", "our") else i - 1
+        opens = o == 0 or self.lower(o - 1) in (":", ";", ".")
+        window = POOL_WINDOW if opens else POOL_WINDOW_INSIDE
+        for k in range(j, min(j + window, len(toks))):
+            tk = toks[k]
+            if tk.text == ",":
+                return k
+            elif tk.lower in self.lex.boundaries:
+                return None
+            elif tk.num is not None:
+                before = toks[k - 1]
+                ends = (
+                    opens
+                    and k > j + 1
+                    and not any(toks[x].text in ("(", "[") for x in range(j, k))
+                    and before.text.isalpha()
+                    and before.lower not in self.lex.prepositions
+                    and before.lower not in self.lex.units
+                    and self.lower(k + 1) not in ("%", ".", ",", ")")
+                )
+                return k if ends else None
+        return None
 
     def _parse_n_eq(self, i: int) -> Figure | None:
         # skip "(67.1%, n = 47)": n inside brackets that already hold a percentage

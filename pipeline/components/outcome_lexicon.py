@@ -348,6 +348,10 @@ class Lexicon:
         self.size_noun_label_re = re.compile(
             rf"\b(?P<arm>(?i:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\s*[(\[]\s*$"
         )
+        # an arm's figure after its arm noun, label and "=" or ":": "group A = 14 (25.5%)"
+        self.arm_label_eq_re = re.compile(
+            rf"\b(?P<arm>(?i:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\s*[=:]\s*$"
+        )
         self.size_control_re = re.compile(
             rf"\b(?P<arm>(?:{_alt(data['control_arms'])})(?:\s+(?:{arm_nouns}))?)\s*[(\[]\s*$",
             re.IGNORECASE,
@@ -370,6 +374,16 @@ class Lexicon:
         )
         # "prednisone alone": the word after an arm's drug that is part of the arm's name
         self.monotherapy_re = re.compile(rf"\s+(?:{_alt(alone)})\b", re.IGNORECASE)
+        # "tamoxifen plus radiotherapy": a joiner that joins no list and is no preposition, then
+        # the words of a treatment that is no drug mention (`outcome_arms.partner_end`)
+        partner = set(data["combination_joiners"]) - self.connectors - self.prepositions
+        self.partner_re = re.compile(
+            rf"\s*(?:{_alt_spaced(partner)})\s*(?=[A-Za-z])", re.IGNORECASE
+        )
+        self.partner_stops = (
+            self.arm_nouns | self.connectors | self.prepositions | self.comparison
+            | self.determiners | self.pop
+        )  # fmt: skip
 
     def _build_arm_part_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
         """The parts of a total split by arm in a bracket: "(6 [patients] treated with

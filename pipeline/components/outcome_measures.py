@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
@@ -320,6 +320,57 @@ def assign_measures(
             f.measure = measure
             f.excluded = excluded
             f.negated = f.negated or negated
+
+
+# How many tokens after a list of figures its respectively word may come.
+RESPECTIVELY_REACH = 12
+
+
+def measures_respectively(lex: Lexicon, figures: list[Figure], cues: list[Cue],
+                          parser: SentenceParser, boundary: list[bool]) -> None:  # fmt: skip
+    """ "Response, relapse and death rates were 40%, 20% and 5%, respectively": a list of
+    figures a respectively word follows, after a list of as many cues of different measures
+    in its clause (only list connectors between them), takes their measures in order, not the
+    nearest cue's for all."""
+    groups: dict[int, list[Figure]] = {}
+    for f in figures:
+        groups.setdefault(f.group, []).append(f)
+    toks = parser.toks
+    # once per sentence, so that each list costs a bisection (time linear in its length):
+    # the cues by their end, and where the clause of each token starts
+    ordered = sorted(cues, key=lambda c: c.te)
+    ends = [c.te for c in ordered]
+    clause_start = list(accumulate(
+        (x + 1 if b else 0 for x, b in enumerate(boundary)), max, initial=0))
+    for members in groups.values():
+        head, tail = members[0], members[-1]
+        if len(members) < 2 or head.measure is None or not _respectively_follows(
+            lex, parser, boundary, tail.te
+        ):
+            continue
+        # the cues that end in the list's clause (no boundary from a cue's end to the list)
+        lo = bisect.bisect_left(ends, clause_start[head.ts])
+        hi = bisect.bisect_right(ends, head.ts)
+        listed = ordered[max(lo, hi - len(members)):hi]
+        if len(listed) != len(members) or len({c.measure for c in listed}) != len(listed):
+            continue
+        if any(c.measure == NOT_OUTCOME for c in listed) or not all(
+            a.te < b.ts and all(toks[x].lower in lex.connectors for x in range(a.te, b.ts))
+            for a, b in pairwise(listed)
+        ):
+            continue  # (cues that overlap are one phrase: "breast cancer survival")
+        for f, c in zip(members, listed, strict=True):
+            f.measure = c.measure
+
+
+def _respectively_follows(lex: Lexicon, parser: SentenceParser, boundary: list[bool],
+                          te: int) -> bool:  # fmt: skip
+    for x in range(te, min(len(parser.toks), te + RESPECTIVELY_REACH)):
+        if boundary[x]:
+            return False
+        if parser.toks[x].lower in lex.respectively:
+            return True
+    return False
 
 
 def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,

@@ -211,6 +211,9 @@ class Figure:
     compared: bool = False
     # "(n = 32 for each)", "87 patients in each group": the size of every arm, of no one arm
     each_arm: bool = False
+    # "randomised to HRT (n=188) or no HRT (n=190)": one of the sentence's several arms' sizes
+    # in a study that compares arms, though its arm is not named: not the cohort
+    one_arm: bool = False
     # what names the figure's arm across the document (`outcome_arms.note_arms`): its text
     # without arm nouns and determiners, lower case ("group A" and "arm A": "a"), and the drug
     # concept the arm is made of

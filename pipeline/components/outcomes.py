@@ -62,6 +62,7 @@ from pipeline.components.outcome_measures import (
     compared_figures,
     group,
     is_concentration,
+    measures_respectively,
     occurrence_counts,
 )
 from pipeline.components.outcome_rules import (
@@ -414,6 +415,7 @@ class OutcomeExtractor:
             if g.group == f.group and f.relative:
                 g.relative = True  # "increased by 5.5% and 7.6%": a list shares its kind
         assign_measures(lex, figures, cues, parser, boundary)
+        measures_respectively(lex, figures, cues, parser, boundary)
         planned_sizes(figures, parser.text, lex.scope, "enrollment")
         attach_stats(lex, figures, parser)
         attach_timepoints(figures, parser, boundary)

@@ -168,10 +168,10 @@ def test_saved_components_keep_their_metadata_rules(blank: Language, tmp_path: P
             component(blank(text))
 
 
-def test_the_ingested_title_is_searched_with_the_pipelines_rules(tmp_path: Path) -> None:
-    from pipeline.documents import Document
-    from pipeline.ingest import ingest
-
+def zebra_banner(tmp_path: Path) -> Path:
+    """The shipped metadata rules plus a banner "Zebra notes", written to a file, and an input
+    folder `in` with a text file that opens on that banner line: its title is the next line
+    under these rules, the banner under the shipped ones."""
     rules = tmp_path / "meta.jsonl"
     rules.write_text(DEFAULT_RULES.read_text(encoding="utf-8") + json.dumps(
         {"kind": "banner", "pattern": "^zebra notes$", "example": "Zebra notes"}) + "\n",
@@ -179,12 +179,19 @@ def test_the_ingested_title_is_searched_with_the_pipelines_rules(tmp_path: Path)
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("Zebra notes\nCiclosporin in eczema\n\n" + BODY,
                                            encoding="utf-8")
+    return rules
+
+
+def test_the_ingested_title_is_searched_with_the_pipelines_rules(tmp_path: Path) -> None:
+    from pipeline.documents import Document
+    from pipeline.ingest import ingest
+
+    rules = zebra_banner(tmp_path)
     docs = [d for d in ingest([tmp_path / "in"], metadata_rules=read_rules(rules))
             if isinstance(d, Document)]
     assert [d.title for d in docs] == ["Ciclosporin in eczema"]
     assert [d.title for d in ingest([tmp_path / "in"]) if isinstance(d, Document)] == [
         "Zebra notes"]
-
 
 
 def sections_nlp(rules_path: str) -> Language:
@@ -205,13 +212,7 @@ def test_a_run_searches_titles_with_its_pipelines_rules(tmp_path: Path) -> None:
 
     from pipeline.run import run
 
-    rules = tmp_path / "meta.jsonl"
-    rules.write_text(DEFAULT_RULES.read_text(encoding="utf-8") + json.dumps(
-        {"kind": "banner", "pattern": "^zebra notes$", "example": "Zebra notes"}) + "\n",
-        encoding="utf-8")
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.txt").write_text("Zebra notes\nCiclosporin in eczema\n\n" + BODY,
-                                           encoding="utf-8")
+    rules = zebra_banner(tmp_path)
     run([tmp_path / "in"], tmp_path / "out", workers=1, quiet=True,
         nlp_factory=partial(sections_nlp, str(rules)))
     documents = pd.read_parquet(tmp_path / "out" / "documents")

@@ -170,20 +170,34 @@ def load_rules(
     ]
 
 
+#: A pattern that opens with global inline flags ("(?s)...", "(?i)...").
+GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+#: Lines a pattern that must match something is tried on: one that matches an empty stretch of
+#: any of them ("^\W*(sponsored)?", "(by)?\b") matches every line.
+EMPTY_MATCH_PROBES = ("", "a", "Results of the trial", "1.")
+
+
 def compile_regex(
-    entry: Mapping[str, Any], key: str, *, where: str, flags: int = 0, nonempty: bool = False
+    entry: Mapping[str, Any], key: str, *, where: str, flags: int = 0, nonempty: bool = False,
+    joined: bool = False,
 ) -> re.Pattern[str]:
     """The regular expression of a rule's `key`; RuleError naming `where` and the key when it
-    does not compile, or (`nonempty`) when it matches the empty string: searched in a line, such
-    a pattern ("^\\W*(sponsored)?") finds something in every line."""
+    does not compile, (`joined`: the caller joins the patterns into one alternation) when it
+    opens with global inline flags, or (`nonempty`) when it can match an empty stretch of a
+    line: searched in a line, such a pattern ("^\\W*(sponsored)?") finds something in every
+    line."""
     try:
         pattern = re.compile(entry[key], flags)
     except re.error as exc:
         raise RuleError(f"{where}: key {key!r} is not a valid regex ({exc})") from exc
-    if nonempty and pattern.search("") is not None:
-        raise RuleError(f"{where}: key {key!r} matches the empty string, so it would match "
-                        "every line; expected a pattern that needs at least one character "
-                        "(make its optional parts required)")
+    if joined and GLOBAL_FLAGS.match(entry[key]):  # an error inside an alternation
+        raise RuleError(f"{where}: key {key!r} starts with global inline flags; expected "
+                        "scoped ones, as in '(?i:...)'")
+    if nonempty and any((m := pattern.search(probe)) is not None and not m.group()
+                        for probe in EMPTY_MATCH_PROBES):
+        raise RuleError(f"{where}: key {key!r} can match an empty stretch of a line, so it "
+                        "would match every line; expected a pattern that needs at least one "
+                        "character (make its optional parts required)")
     return pattern
 
 

@@ -292,6 +292,11 @@ def test_the_blocks_of_an_uncompressed_file_weigh_their_bytes(tmp_path: Path) ->
     txt.write_bytes(b"Imiquimod was applied. " * 4000)
     (whole,) = list_shards([txt], max_bytes=cap)
     assert shard_bytes(whole) == txt.stat().st_size and shard_bytes(whole, cap) == cap
+    # a text file is one record: over the record cap it is one error row and weighs nothing
+    size = txt.stat().st_size
+    assert shard_bytes(whole, max_record_bytes=size - 1) == 0
+    assert shard_bytes(whole, max_record_bytes=size) == size
+    assert shard_bytes(whole, cap, max_record_bytes=size) == 0  # (the record cap <= the file's)
     units = plan_units([*capped, whole], 1 << 30, budget=10 * cap, max_bytes=cap)
     assert [u.weight for u in units] == [2 * cap]
     packed = tmp_path / "long.jsonl.gz"

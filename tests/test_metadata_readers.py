@@ -115,12 +115,38 @@ def test_each_reader_reads_its_kinds(
     assert bool(MentionFilter(blank, "f")._metadata_lines(line)) is filter_metadata
 
 
-def test_a_pattern_matching_the_empty_string_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("pattern", [
+    "^\\W*(sponsored)?",  # matches the empty string
+    "^\\W*(sponsored\\s+by)?\\b",  # matches an empty stretch of every line with a letter
+])
+def test_a_pattern_matching_an_empty_stretch_is_refused(tmp_path: Path, pattern: str) -> None:
     bad = tmp_path / "meta.jsonl"
-    bad.write_text(json.dumps({"kind": "banner", "pattern": "^\\W*(sponsored)?",
+    bad.write_text(json.dumps({"kind": "banner", "pattern": pattern,
                                "example": "Sponsored"}) + "\n", encoding="utf-8")
-    with pytest.raises(RuleError, match=r"meta.jsonl:1: key 'pattern' matches the empty string"):
+    with pytest.raises(RuleError, match=r"meta.jsonl:1: key 'pattern' can match an empty "):
         read_rules(bad)
+
+
+def test_a_pattern_with_global_flags_is_refused(tmp_path: Path) -> None:
+    # the patterns of a reader are joined into one alternation, where "(?s)" is an error
+    bad = tmp_path / "meta.jsonl"
+    bad.write_text(DEFAULT_RULES.read_text(encoding="utf-8") + json.dumps(
+        {"kind": "banner", "pattern": "(?s)^original article", "example": "Original article"})
+        + "\n", encoding="utf-8")
+    n = len(DEFAULT_RULES.read_text(encoding="utf-8").splitlines()) + 1
+    with pytest.raises(RuleError, match=rf"meta.jsonl:{n}: key 'pattern' starts with global"):
+        read_rules(bad)
+
+
+def test_a_filter_saved_by_an_older_biotab_is_refused_clearly(blank: Language,
+                                                              tmp_path: Path) -> None:
+    """A saved filter without its metadata rules (biotab before 2026-12-05, whose rule kinds
+    this one no longer reads) is refused with a message that says what to do."""
+    component = MentionFilter(blank, "f")
+    component.to_disk(tmp_path / "saved")
+    (tmp_path / "saved" / "text_metadata.jsonl").unlink()
+    with pytest.raises(RuleError, match=r"saved by an older biotab .* build the pipeline again"):
+        MentionFilter(blank, "f").from_disk(tmp_path / "saved")
 
 
 def test_a_kind_the_filter_names_must_be_a_metadata_kind(blank: Language, tmp_path: Path) -> None:
@@ -168,10 +194,10 @@ def test_saved_components_keep_their_metadata_rules(blank: Language, tmp_path: P
             component(blank(text))
 
 
-def test_the_ingested_title_is_searched_with_the_pipelines_rules(tmp_path: Path) -> None:
-    from pipeline.documents import Document
-    from pipeline.ingest import ingest
-
+def zebra_banner(tmp_path: Path) -> Path:
+    """The shipped metadata rules plus a banner "Zebra notes", written to a file, and an input
+    folder `in` with a text file that opens on that banner line: its title is the next line
+    under these rules, the banner under the shipped ones."""
     rules = tmp_path / "meta.jsonl"
     rules.write_text(DEFAULT_RULES.read_text(encoding="utf-8") + json.dumps(
         {"kind": "banner", "pattern": "^zebra notes$", "example": "Zebra notes"}) + "\n",
@@ -179,12 +205,19 @@ def test_the_ingested_title_is_searched_with_the_pipelines_rules(tmp_path: Path)
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("Zebra notes\nCiclosporin in eczema\n\n" + BODY,
                                            encoding="utf-8")
+    return rules
+
+
+def test_the_ingested_title_is_searched_with_the_pipelines_rules(tmp_path: Path) -> None:
+    from pipeline.documents import Document
+    from pipeline.ingest import ingest
+
+    rules = zebra_banner(tmp_path)
     docs = [d for d in ingest([tmp_path / "in"], metadata_rules=read_rules(rules))
             if isinstance(d, Document)]
     assert [d.title for d in docs] == ["Ciclosporin in eczema"]
     assert [d.title for d in ingest([tmp_path / "in"]) if isinstance(d, Document)] == [
         "Zebra notes"]
-
 
 
 def sections_nlp(rules_path: str) -> Language:
@@ -205,13 +238,7 @@ def test_a_run_searches_titles_with_its_pipelines_rules(tmp_path: Path) -> None:
 
     from pipeline.run import run
 
-    rules = tmp_path / "meta.jsonl"
-    rules.write_text(DEFAULT_RULES.read_text(encoding="utf-8") + json.dumps(
-        {"kind": "banner", "pattern": "^zebra notes$", "example": "Zebra notes"}) + "\n",
-        encoding="utf-8")
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.txt").write_text("Zebra notes\nCiclosporin in eczema\n\n" + BODY,
-                                           encoding="utf-8")
+    rules = zebra_banner(tmp_path)
     run([tmp_path / "in"], tmp_path / "out", workers=1, quiet=True,
         nlp_factory=partial(sections_nlp, str(rules)))
     documents = pd.read_parquet(tmp_path / "out" / "documents")

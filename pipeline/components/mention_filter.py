@@ -210,14 +210,17 @@ class MentionFilter:
         srsly.write_jsonl(path / METADATA_FILE, self.metadata.records)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> MentionFilter:
+        """The rules saved by `to_disk`. A folder without the metadata rules was saved by a
+        biotab before 2026-12-05, whose rule kinds (`metadata_line`, `generic`) this one no
+        longer reads: RuleError saying so (no shipped model holds this component)."""
         metadata = Path(path) / METADATA_FILE
-        # one saved before the metadata rules were saved keeps those its config names
-        if metadata.exists():
-            self._missing_metadata = None
-        self._set_rules(
-            load_filter_rules(Path(path) / RULES_FILE),
-            read_rules(metadata) if metadata.exists() else self.metadata,
-        )
+        if not metadata.exists():
+            raise RuleError(
+                f"{path}: no {METADATA_FILE}: this mention filter was saved by an older biotab "
+                "whose rule format this one no longer reads; build the pipeline again "
+                "(pipeline.nlp.build_nlp) and save it")
+        self._missing_metadata = None
+        self._set_rules(load_filter_rules(Path(path) / RULES_FILE), read_rules(metadata))
         return self
 
 

@@ -6,7 +6,8 @@ Its readers each read their own kinds: the title (below) and `biotab_sections` (
 back matter) the `TITLE_KINDS`: citation counts ("Web of Science: 51 citations"), identifiers
 (DOI, PMID, ISSN), journal/volume lines ("Vol. 14, Issue 6", "2012;14(6):R265"), licence and
 copyright lines, banners ("Original Article") and bare links; `biotab_mention_filter` the kinds
-its rules name (`MetadataRules.union`: record labels, author, affiliation and reference lines).
+its rules name (`MetadataRules.union`: record labels, copyright, author, affiliation,
+reference and journal lines).
 
 The title of a text is its first non-empty line that holds a letter and that no pattern
 matches (in its first `METADATA_LINE_CHARS` characters), among its first `TITLE_SEARCH_LINES`
@@ -84,7 +85,7 @@ def read_rules(path: Path) -> MetadataRules:
             optional={"note": str}, choices={"kind": KINDS},
         )
         pattern = compile_regex(rule, "pattern", where=where, flags=re.IGNORECASE,
-                                nonempty=True)
+                                nonempty=True, joined=True)
         if not pattern.search(rule["example"]):
             raise RuleError(f"{where}: key 'pattern' does not match its 'example'")
         records.append(rule)

@@ -92,12 +92,19 @@ def unit_index(key: str) -> int:
 COMPRESSED_LINE_BYTES = 200
 
 
-def shard_bytes(shard: Shard, max_bytes: int | None = None) -> int:
+def shard_bytes(shard: Shard, max_bytes: int | None = None,
+                max_record_bytes: int | None = None) -> int:
     """The input bytes of a shard: a whole file's size; a block of an uncompressed JSONL file
     its bytes, as listed (`Shard.start_at`); another block (of a compressed file, or of a file
     that changed while it was listed) an estimate of COMPRESSED_LINE_BYTES a line, at most the
     (compressed) file's size. Bytes past `max_bytes` from the file's start (the run's cap:
-    readers stop there) do not count."""
+    readers stop there) do not count; a text file (one record) larger than the record cap
+    (`max_record_bytes`, at most `max_bytes`) weighs nothing: it becomes one error row."""
+    if shard.fmt == "txt" and max_record_bytes is not None:
+        cap = max_record_bytes if max_bytes is None else min(max_record_bytes, max_bytes)
+        with contextlib.suppress(OSError):
+            if os.path.getsize(shard.path) > cap:
+                return 0
     at = shard.start_at
     if at is not None:
         end = at.file_bytes if at.stop is None else at.stop
@@ -124,10 +131,10 @@ def _digest(parts: Iterable[str]) -> str:
 
 
 def plan_units(shards: Sequence[Shard], part_bytes: int, budget: int | None = None, *,
-               max_bytes: int | None = None) -> list[Unit]:
+               max_bytes: int | None = None, max_record_bytes: int | None = None) -> list[Unit]:
     """The shards, in order, cut into units of about `unit_bytes` (or `budget`) input bytes
-    (`shard_bytes` under the run's cap `max_bytes`)."""
-    sizes = [shard_bytes(s, max_bytes) for s in shards]
+    (`shard_bytes` under the run's caps)."""
+    sizes = [shard_bytes(s, max_bytes, max_record_bytes) for s in shards]
     if budget is None:
         budget = unit_bytes(sum(sizes), part_bytes)
     units: list[Unit] = []

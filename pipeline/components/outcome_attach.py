@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
-from pipeline.components.outcome_tokens import Figure, Stat, fnum
+from pipeline.components.outcome_tokens import Figure, Stat, figure_groups, fnum
 
 # How far (in characters) an arm phrase may reach before or after its figure.
 ARM_WINDOW = 300
@@ -140,10 +140,7 @@ def _list_arms(lex: Lexicon, members: list[Figure], text: str) -> bool:
 def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
     """The arm a figure belongs to, as sentence-relative character offsets (`Figure.arm`)."""
     text = parser.text
-    groups: dict[int, list[Figure]] = {}
-    for f in figures:
-        groups.setdefault(f.group, []).append(f)
-    for members in groups.values():
+    for members in figure_groups(figures):
         if len(members) > 1 and _list_arms(lex, members, text):
             continue
         for f in members:

@@ -373,15 +373,18 @@ def _follow_cohort(
         n.count = n.num = n.den = pool[0]
     elif n.den is None and n.num is not None and n.count is not None:
         if f.pct is not None:
-            # a share of no known arm may be of an arm whose size was stated ("In the LED group
-            # (n=18), ... six (33.3%)"): the count and the percentage check it
-            # (or unnamed: "randomized to acupuncture (n = 50) or sham (n = 48)")
-            sizes = [v for v in reversed(ctx.arm_sizes.values()) if v is not None]
-            pool = cands if arm is not None else [*cands, *sizes, *ctx.unnamed_sizes]
-            if arm is not None and arm.size is None:
+            if arm is None:
+                # a share of no known arm may be of an arm whose size was stated ("In the LED
+                # group (n=18), ... six (33.3%)"), or stated unnamed ("randomized to acupuncture
+                # (n = 50) or sham (n = 48)"): the count and the percentage check it
+                sizes = [v for v in reversed(ctx.arm_sizes.values()) if v is not None]
+                pool = [*cands, *sizes, *ctx.unnamed_sizes]
+            elif arm.size is None:
                 # an arm of no named size may be one whose size was stated unnamed ("(n = 35,
                 # vandetanib; n = 29, placebo)"): the count and the percentage check it
                 pool = [*cands, *(c for c in ctx.unnamed_sizes if c not in arm.others)]
+            else:
+                pool = cands
             fits = [c for c in pool if pct_consistent(n.num, c, f.pct, f.pct_decimals)]
             # (two arms' sizes it agrees with: "102 (10%)" of arms of 1043 and 1065 is of
             # either, and a wrong denominator is worse than none)

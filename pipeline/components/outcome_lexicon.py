@@ -344,14 +344,12 @@ class Lexicon:
         # with a capital and no lower-case word in it ("A", "E120", "ddAT", "AC-DOC"; not
         # "ER-positive", "Europe")
         self.regimen_label_re = re.compile(r"(?=.*[A-Z])(?!.*[a-z]{3})[A-Za-z0-9+/-]{1,12}")
-        # an arm's size after its arm noun and label: "group A (n = 55)", "Arm II (n=20)"
-        self.size_noun_label_re = re.compile(
-            rf"\b(?P<arm>(?i:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\s*[(\[]\s*$"
-        )
-        # an arm's figure after its arm noun, label and "=" or ":": "group A = 14 (25.5%)"
-        self.arm_label_eq_re = re.compile(
-            rf"\b(?P<arm>(?i:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\s*[=:]\s*$"
-        )
+        # an arm noun and its label ("group A", "Arm II"), right before what follows it
+        noun_label = rf"\b(?P<arm>(?i:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\s*"
+        # an arm's size after them: "group A (n = 55)", "Arm II (n=20)"
+        self.size_noun_label_re = re.compile(noun_label + r"[(\[]\s*$")
+        # an arm's figure after them and "=" or ":": "group A = 14 (25.5%)"
+        self.arm_label_eq_re = re.compile(noun_label + r"[=:]\s*$")
         self.size_control_re = re.compile(
             rf"\b(?P<arm>(?:{_alt(data['control_arms'])})(?:\s+(?:{arm_nouns}))?)\s*[(\[]\s*$",
             re.IGNORECASE,

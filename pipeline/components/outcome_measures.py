@@ -19,7 +19,7 @@ from itertools import accumulate, pairwise
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_rules import NOT_OUTCOME
-from pipeline.components.outcome_tokens import Cue, Figure, Mention
+from pipeline.components.outcome_tokens import Cue, Figure, Mention, figure_groups
 
 
 def is_concentration(lex: Lexicon, f: Figure, text: str, drugs: list[Mention], base: int) -> bool:
@@ -271,15 +271,12 @@ def assign_measures(
     boundary: list[bool],
 ) -> None:  # fmt: skip
     """Give each figure group the measure of its best-scoring cue (none above max_score)."""
-    groups: dict[int, list[Figure]] = {}
-    for f in figures:
-        groups.setdefault(f.group, []).append(f)
     dist = _Distances(parser, boundary, figures, cues)
     # a cue farther than this many words can never score under max_score
     longest = max((c.te - c.ts for c in cues), default=0)
     reach = lex.scores.max_score - min(0, lex.scores.strong_cue) + longest + 1
     has_improvement = any(c.measure == "improvement" for c in cues)
-    for members in groups.values():
+    for members in figure_groups(figures):
         head, tail = members[0], members[-1]
         ts, te = head.ts, tail.te
         best: tuple[float, Cue] | None = None
@@ -332,9 +329,6 @@ def measures_respectively(lex: Lexicon, figures: list[Figure], cues: list[Cue],
     figures a respectively word follows, after a list of as many cues of different measures
     in its clause (only list connectors between them), takes their measures in order, not the
     nearest cue's for all."""
-    groups: dict[int, list[Figure]] = {}
-    for f in figures:
-        groups.setdefault(f.group, []).append(f)
     toks = parser.toks
     # once per sentence, so that each list costs a bisection (time linear in its length):
     # the cues by their end, and where the clause of each token starts
@@ -342,7 +336,7 @@ def measures_respectively(lex: Lexicon, figures: list[Figure], cues: list[Cue],
     ends = [c.te for c in ordered]
     clause_start = list(accumulate(
         (x + 1 if b else 0 for x, b in enumerate(boundary)), max, initial=0))
-    for members in groups.values():
+    for members in figure_groups(figures):
         head, tail = members[0], members[-1]
         if len(members) < 2 or head.measure is None or not _respectively_follows(
             lex, parser, boundary, tail.te

@@ -232,6 +232,14 @@ class Cue:
     priority: int
 
 
+def figure_groups(figures: list[Figure]) -> list[list[Figure]]:
+    """The figures by `Figure.group` (a list, "40%, 20% and 5%", is one), in order."""
+    groups: dict[int, list[Figure]] = {}
+    for f in figures:
+        groups.setdefault(f.group, []).append(f)
+    return list(groups.values())
+
+
 def fnum(s: str) -> float:
     s = s.replace("·", ".").replace("−", "-").replace("–", "-").replace(" ", "")
     return float(s)

@@ -52,6 +52,7 @@ import pyarrow.parquet as pq
 
 from pipeline import write as W
 from pipeline.ingest import Shard
+from pipeline.ingest.common import Caps
 
 log = logging.getLogger("pipeline.run")
 
@@ -100,11 +101,6 @@ def shard_bytes(shard: Shard, max_bytes: int | None = None,
     (compressed) file's size. Bytes past `max_bytes` from the file's start (the run's cap:
     readers stop there) do not count; a text file (one record) larger than the record cap
     (`max_record_bytes`, at most `max_bytes`) weighs nothing: it becomes one error row."""
-    if shard.fmt == "txt" and max_record_bytes is not None:
-        cap = max_record_bytes if max_bytes is None else min(max_record_bytes, max_bytes)
-        with contextlib.suppress(OSError):
-            if os.path.getsize(shard.path) > cap:
-                return 0
     at = shard.start_at
     if at is not None:
         end = at.file_bytes if at.stop is None else at.stop
@@ -113,6 +109,9 @@ def shard_bytes(shard: Shard, max_bytes: int | None = None,
         size = os.path.getsize(shard.path)
     except OSError:
         size = 0
+    if shard.fmt == "txt" and max_record_bytes is not None and \
+            size > Caps(max_bytes, max_record_bytes).record:
+        return 0
     if max_bytes is not None:
         size = min(size, max_bytes)
     if shard.start_record or shard.n_records is not None:

@@ -71,3 +71,62 @@ def values(nlp: Language, text: str) -> list[float]:
 def test_results_stay(outcomes_nlp: Language, text: str, kept: list[float]) -> None:
     got = values(outcomes_nlp, text)
     assert all(v in got for v in kept), got
+
+
+# -- who was studied, how the trial was planned or run, earlier work (cues of
+# rules/outcome_cues.jsonl, power_cues and background_cues of rules/outcomes_lexicon.json) ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the arms compared at the start
+        "Baseline characteristics were similar in both arms: 45% vs 47% had node-positive disease.",
+        "Demographics did not differ between the groups (64% vs 60% were working).",
+        # reproductive and social traits of who was studied
+        "Women in the exercise arm were more likely to be childless (79.4 vs 31.2%) than women "
+        "in the control arm.",
+        "Fewer women were nulliparous in the exercise arm (20% vs 28%).",
+        # a baseline trait named as a variable
+        "The groups differed in menopausal status (premenopausal: 40% vs 44%).",
+        # treatment received before the trial
+        "Overall, 68% of the patients had received prior chemotherapy and 25% prior endocrine "
+        "therapy.",
+        "Chemotherapy was given to 70% of patients in the docetaxel arm and 68% in the control "
+        "arm before randomization.",
+        # an age threshold the subjects meet
+        "In all, 45% of patients in the exercise arm and 40% in the usual care arm were older "
+        "than 65 years.",
+        # a questionnaire's return rate: how the trial was run, not a treatment response
+        "The questionnaire response rate was 78% in the intervention arm and 74% in the control "
+        "arm.",
+        # the assumptions of the trial's design
+        "The trial was designed to detect an improvement in 3-year survival from 70% to 78%.",
+        # earlier work
+        "Earlier reports have described response rates of 30% with this regimen.",
+        "Response rates have been reported to reach 30% with this regimen.",
+    ],
+)
+def test_who_was_studied_and_the_design_give_no_row(outcomes_nlp: Language, text: str) -> None:
+    assert values(outcomes_nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Patient characteristics did not predict response (45% vs 47%).", [45.0, 47.0]),
+        ("Response was lower after prior chemotherapy (30% vs 45%).", [30.0, 45.0]),
+        ("In all, 45% of patients in the exercise arm and 40% in the usual care arm improved.",
+         [45.0, 40.0]),
+        ("The response rate was 78% in the intervention arm and 74% in the control arm.",
+         [78.0, 74.0]),
+        ("The trial detected an improvement in 3-year survival from 70% to 78%.", [70.0, 78.0]),
+        ("In this trial, response rates of 30% were seen with this regimen.", [30.0]),
+        ("In 2015, 25% of women in the exercise arm had relapsed.", [25.0]),
+    ],
+)
+def test_results_beside_trait_and_design_words_stay(
+    outcomes_nlp: Language, text: str, kept: list[float]
+) -> None:
+    got = values(outcomes_nlp, text)
+    assert all(v in got for v in kept), got

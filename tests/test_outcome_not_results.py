@@ -130,3 +130,22 @@ def test_results_beside_trait_and_design_words_stay(
 ) -> None:
     got = values(outcomes_nlp, text)
     assert all(v in got for v in kept), got
+
+
+# -- a year or a label's number shares no percent sign (outcome_reader.shared_pct_at) ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("In 2015, 25% of women in the exercise arm had relapsed.", [25.0]),
+        ("Neutropenia occurred in cycle 1, and 12% had fever.", [12.0]),
+        # numbers listed before the percent sign they share keep it
+        ("Neutropenia occurred in 15, 12 and 10% of patients, respectively.", [15.0, 12.0, 10.0]),
+        ("Neutropenia occurred in 15 vs 12% of patients.", [15.0, 12.0]),
+    ],
+)
+def test_a_year_or_label_shares_no_percent_sign(
+    outcomes_nlp: Language, text: str, expected: list[float]
+) -> None:
+    assert values(outcomes_nlp, text) == expected

@@ -149,3 +149,32 @@ def test_a_year_or_label_shares_no_percent_sign(
     outcomes_nlp: Language, text: str, expected: list[float]
 ) -> None:
     assert values(outcomes_nlp, text) == expected
+
+
+# -- effect sizes are ratio statistics (ratio_words); one event to prevent is no count -------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fatigue improved more in the exercise arm (ES = 0.35, p = 0.01).",
+        "Quality of life improved with exercise (Hedges' g = 0.42).",
+        "The number needed to treat to prevent one relapse was 12.",
+    ],
+)
+def test_effect_sizes_and_purposes_give_no_row(outcomes_nlp: Language, text: str) -> None:
+    assert values(outcomes_nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Survival at 5 years was 0.86 in the exercise arm (p = 0.01).", [86.0]),
+        ("Anastrozole failed to prevent 12 relapses.", [12.0]),
+        ("The drug was judged to cause one death.", [1.0]),
+    ],
+)
+def test_proportions_and_counts_beside_them_stay(
+    outcomes_nlp: Language, text: str, expected: list[float]
+) -> None:
+    assert values(outcomes_nlp, text) == expected

@@ -133,6 +133,10 @@ class ScopeRules:
             re.IGNORECASE,
         )
         self._build_count_regexes(low, data["number_words"])
+        # "the number needed to treat to prevent one relapse": a count in a purpose clause
+        self.infinitive_before_re = re.compile(
+            rf"\bto\s+(?:{_alt(low['infinitive_count_verbs'])})\s+$", re.IGNORECASE
+        )
         self.procedure_re = re.compile(
             r"^\s*(?:\([^()]{0,80}\)\s*)?(?:(?:were|was|had|have|are)\s+)?(?:[a-z]+ly\s+)?"
             rf"(?:{_alt(low['procedure_verbs'])})\b",
@@ -192,6 +196,12 @@ class ScopeRules:
             return self.things_before_re.search(before[-80:]) is not None
         last = tail[tail.rfind(" ") + 1 :].lower()
         return last in self.amount_joiners and self.amount_listed_re.search(before) is not None
+
+    def purpose_count(self, text: str, start: int) -> bool:
+        """ "The number needed to treat to prevent one relapse was 12": one thing right after
+        "to" and a verb of purpose is what an action would bring about, not what happened (the
+        caller checks the count is one)."""
+        return self.infinitive_before_re.search(text, max(0, start - 30), start) is not None
 
     def arm_pronoun(self, text: str, start: int) -> bool:
         """ "two groups: one with dexamethasone and one without": a bare "one" (written as a
@@ -459,6 +469,7 @@ SCOPE_LISTS: tuple[str, ...] = (
     "exclusion_words",
     "power_cues",
     "per_rate_nouns",
+    "infinitive_count_verbs",
 )
 # every key it reads: its own and some the other outcome modules read too
 _KEYS: tuple[str, ...] = (

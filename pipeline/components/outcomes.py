@@ -329,6 +329,10 @@ class OutcomeExtractor:
         tail = parser.toks[f.te - 1].end
         if lex.characteristic_after_re.match(text[tail : tail + 80]):
             return True  # "65% were postmenopausal": who was studied, not an outcome
+        if f.pct is None and f.count == 1 and scope.purpose_count(text, f.start):
+            # "needed to treat to prevent one relapse": no event that happened (but "failed
+            # to prevent 12 relapses" counts them)
+            return True
         if f.pct is None and scope.excluded_follows(text, tail):
             return True  # "Nine patients were excluded after randomization"
         if f.has_pop and f.pct is None and f.den is None and scope.rate_of_subjects(text, tail):

@@ -178,3 +178,26 @@ def test_proportions_and_counts_beside_them_stay(
     outcomes_nlp: Language, text: str, expected: list[float]
 ) -> None:
     assert values(outcomes_nlp, text) == expected
+
+
+# -- "a 25% dose reduction": an amount of treatment (dose_nouns, dose_articles) ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A 25% dose reduction was allowed.", []),
+        (
+            "Patients in arm A required a 25% dose reduction more often than in arm B (30% vs "
+            "12%).",
+            [30.0, 12.0],
+        ),
+        # the percentage of who needed a dose reduction is a result
+        ("In arm A, 45% required dose reductions.", [45.0]),
+        ("In arm A, 45% dose reductions were needed.", [45.0]),
+    ],
+)
+def test_a_dose_amount_gives_no_row(
+    outcomes_nlp: Language, text: str, expected: list[float]
+) -> None:
+    assert values(outcomes_nlp, text) == expected

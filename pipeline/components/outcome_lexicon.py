@@ -76,6 +76,11 @@ class Lexicon:
         self.area = sets["area_words"]
         self.reference = sets["reference_words"]
         self.formulation = sets["formulation_words"]
+        self.dose_nouns = sets["dose_nouns"]
+        # "a 25% dose reduction": the article is the noun's, so the percentage is its modifier
+        self.dose_article_re = re.compile(
+            rf"\b(?:{_alt(sets['dose_articles'])})\s+$", re.IGNORECASE
+        )
         self.arm_nouns = sets["arm_nouns"]
         self.pooled_arm_nouns = sets["pooled_arm_nouns"]
         self.monotherapy_words = sets["monotherapy_words"]

@@ -23,13 +23,18 @@ from pipeline.components.outcome_tokens import Cue, Figure, Mention, figure_grou
 
 
 def is_concentration(lex: Lexicon, f: Figure, text: str, drugs: list[Mention], base: int) -> bool:
-    """ "5% imiquimod cream", "1% solution": a percentage that is a drug strength."""
+    """ "5% imiquimod cream", "1% solution", "a 25% dose reduction": a percentage that is a drug
+    strength or an amount of treatment."""
     after = text[f.end : f.end + 40]
     m = re.match(r"\s*([\w/+-]+)(?:\s+([\w/+-]+))?(?:\s+([\w/+-]+))?", after)
     if m:
         words = [w.lower() for w in m.groups() if w]
         if words and words[0] in lex.formulation:
             return True
+        if words and words[0] in lex.dose_nouns and lex.dose_article_re.search(
+            text, max(0, f.start - 8), f.start
+        ):
+            return True  # (not "45% required dose reductions", "In arm A, 45% dose ...")
         stops = lex.adjective_stops | lex.pop
         if len(words) >= 2 and words[1] in lex.formulation and words[0] not in stops:
             return True

@@ -122,6 +122,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "receptor_words",
     "receptor_status_words",
     "formulation_words",
+    "dose_nouns",
+    "dose_articles",
     "definition_cues",
     "comparators",
     "arm_nouns",

@@ -201,3 +201,36 @@ def test_a_dose_amount_gives_no_row(
     outcomes_nlp: Language, text: str, expected: list[float]
 ) -> None:
     assert values(outcomes_nlp, text) == expected
+
+
+# -- samples counted by "(n = N)" (sample_nouns); the follow-up's length (duration_verbs) -----
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tumour samples were collected before treatment (n = 110), after one cycle (n = 89) and "
+        "at surgery (n = 59).",
+        "Women were followed for a median of 8 years.",
+        "Patients were followed up for a median of 26 months.",
+    ],
+)
+def test_samples_and_follow_up_give_no_row(outcomes_nlp: Language, text: str) -> None:
+    assert values(outcomes_nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # subjects named after the samples are counted
+        ("Samples were collected from women in the letrozole arm (n = 110).", [110.0]),
+        # samples as no subject of the clause
+        ("Infections at the sample site occurred in two arms (n = 5 and n = 3).", [5.0, 3.0]),
+        ("Responses lasted for a median of 8 months.", [8.0]),
+    ],
+)
+def test_counts_and_medians_beside_samples_stay(
+    outcomes_nlp: Language, text: str, kept: list[float]
+) -> None:
+    got = values(outcomes_nlp, text)
+    assert all(v in got for v in kept), got

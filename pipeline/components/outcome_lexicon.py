@@ -244,6 +244,13 @@ class Lexicon:
         self.median_not_outcome_re = re.compile(
             rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
         )
+        # "Women were followed for a median of 8 years": how long, not an outcome's median
+        self.duration_before_re = re.compile(
+            rf"\b(?:{_alt(data['duration_verbs'])})\s+(?:for|over)\s+(?:an?\s+|the\s+)?$",
+            re.IGNORECASE,
+        )
+        # "Tumour samples were collected before treatment (n = 110)": things, not subjects
+        self.sample_nouns = frozenset(w.lower() for w in data["sample_nouns"])
 
     def _build_change_regexes(self, data: dict[str, Any]) -> None:
         """Relative changes and differences, not rates."""

@@ -124,6 +124,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "formulation_words",
     "dose_nouns",
     "dose_articles",
+    "duration_verbs",
+    "sample_nouns",
     "definition_cues",
     "comparators",
     "arm_nouns",

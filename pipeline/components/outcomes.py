@@ -129,6 +129,9 @@ def _offsets(doc: Doc, text_len: int, orth: list[int]) -> _Offsets:
     return _Offsets(idx, (arr[:, 1] + arr[:, 2]).tolist(), orth, sentences)
 
 
+# How many tokens before an "(n = N)" the noun it counts may stand.
+SAMPLE_LOOKBACK = 25
+
 # What `OutcomeExtractor._bare_pct` makes of a percentage without a count.
 _KEEP, _AMOUNT, _DROP = "keep", "amount", "drop"
 
@@ -319,6 +322,22 @@ class OutcomeExtractor:
             kept = [f for f in kept if not self.lexicon.scope.companion_of(f, amounts, text)]
         return kept
 
+    def _counts_samples(self, f: Figure, parser: SentenceParser) -> bool:
+        """ "Tumour samples were collected before treatment (n = 110), after one cycle (n =
+        89) ...": samples, the subject of the clause (an auxiliary right after them), are the
+        last noun named before the "(n = N)": it counts them (a bounded look back, within the
+        clause, stopped by a population noun). Not "soft tissue swelling (n = 5)": no sample
+        noun is a tissue, a biopsy or a block."""
+        lex = self.lexicon
+        toks = parser.toks
+        for k in range(f.ts - 1, max(-1, f.ts - SAMPLE_LOOKBACK), -1):
+            tok = toks[k]
+            if tok.lower in lex.pop or (tok.lower in lex.boundaries and tok.num is None):
+                return False
+            if tok.lower in lex.sample_nouns:
+                return k + 1 < len(toks) and toks[k + 1].lower in lex.auxiliaries
+        return False
+
     def _not_a_result(self, f: Figure, parser: SentenceParser, others: int) -> bool:
         """Who was studied or left, a rate of accrual, a number that counts no subjects, an arm
         named by "one", the cohort as "All <subjects>": no outcome figure. `others`: the
@@ -329,6 +348,8 @@ class OutcomeExtractor:
         tail = parser.toks[f.te - 1].end
         if lex.characteristic_after_re.match(text[tail : tail + 80]):
             return True  # "65% were postmenopausal": who was studied, not an outcome
+        if f.n_form and f.pct is None and self._counts_samples(f, parser):
+            return True  # "Tumour samples were collected at surgery (n = 59)": no subjects
         if f.pct is None and f.count == 1 and scope.purpose_count(text, f.start):
             # "needed to treat to prevent one relapse": no event that happened (but "failed
             # to prevent 12 relapses" counts them)

@@ -234,3 +234,43 @@ def test_counts_and_medians_beside_samples_stay(
 ) -> None:
     got = values(outcomes_nlp, text)
     assert all(v in got for v in kept), got
+
+
+# -- what would happen (condition_openers, hypothetical_modals, hypothetical_verbs) -----------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Treating 100 women for 5 years would prevent 5 recurrences.",
+        "Screening 1000 women would avoid 3 deaths.",
+        "Up to 30% of recurrences would be prevented by screening.",
+        "If the true relapse rate were 20%, the trial would detect a 10% difference.",
+        "If the response rate were 20% in the control arm, 150 patients per arm would be "
+        "needed.",
+    ],
+)
+def test_what_would_happen_gives_no_row(outcomes_nlp: Language, text: str) -> None:
+    assert values(outcomes_nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Treating 100 women for 5 years prevented 5 recurrences in arm A.", [5.0]),
+        ("Up to 30% of recurrences were prevented by screening.", [30.0]),
+        # a condition without a modal, and the trial's stretch after a ";"
+        ("If toxicity occurred in 20% of patients, the dose was reduced.", [20.0]),
+        (
+            "If treated early, 30% would relapse; in our trial, 5 of 50 (10%) relapsed.",
+            [10.0],
+        ),
+        # a modal of another verb, in the figure's clause or not
+        ("Nausea occurred in 12 of 40 patients (30%), which would suggest a lower dose.", [30.0]),
+    ],
+)
+def test_results_beside_a_modal_stay(
+    outcomes_nlp: Language, text: str, kept: list[float]
+) -> None:
+    got = values(outcomes_nlp, text)
+    assert all(v in got for v in kept), got

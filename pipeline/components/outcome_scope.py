@@ -73,6 +73,10 @@ def _in_name(words: list[str], k: int) -> bool:
     return k + 1 < len(words) and words[k][0].isupper() and words[k + 1][0].isupper()
 
 
+# How far (characters) on each side of a figure its clause is read for a modal of an effect.
+HYPOTHETICAL_REACH = 120
+
+
 class ScopeRules:
     """The scope word lists compiled to sets and regexes (read-only after construction, but for
     a cache of the last sentence's cue words)."""
@@ -133,6 +137,16 @@ class ScopeRules:
             re.IGNORECASE,
         )
         self._build_count_regexes(low, data["number_words"])
+        # "If the true rate were 20%, the trial would ...": a condition opening the sentence,
+        # "would prevent 5 recurrences": what an action would bring about
+        self.condition_re = re.compile(rf"\s*(?:{_alt(low['condition_openers'])})\b", re.IGNORECASE)
+        modals = _alt(low["hypothetical_modals"])
+        self.modal_re = re.compile(rf"\b(?:{modals})\b", re.IGNORECASE)
+        self.modal_effect_re = re.compile(
+            rf"\b(?:{modals})\s+(?:not\s+)?(?:have\s+)?(?:be\s+|been\s+)?"
+            rf"(?:{_alt(low['hypothetical_verbs'])})\b",
+            re.IGNORECASE,
+        )
         # "the number needed to treat to prevent one relapse": a count in a purpose clause
         self.infinitive_before_re = re.compile(
             rf"\bto\s+(?:{_alt(low['infinitive_count_verbs'])})\s+$", re.IGNORECASE
@@ -196,6 +210,31 @@ class ScopeRules:
             return self.things_before_re.search(before[-80:]) is not None
         last = tail[tail.rfind(" ") + 1 :].lower()
         return last in self.amount_joiners and self.amount_listed_re.search(before) is not None
+
+    def conditional_end(self, text: str) -> int:
+        """ "If the true response rate were 20%, the trial would have ...": where the
+        sentence's stretch that opens on a condition and holds a modal ends (its first ";"),
+        0 if it has none. Not "If left untreated, 30% of patients relapse; in our trial, 5 of
+        50 (10%) relapsed": no modal, and a stretch after the ";" is the trial's."""
+        if not self.condition_re.match(text):
+            return 0
+        end = text.find(";")
+        end = len(text) if end < 0 else end
+        return end if self.modal_re.search(text, 0, end) else 0
+
+    def hypothetical_effect(self, text: str, start: int, end: int) -> bool:
+        """ "Treating 100 women for 5 years would prevent 5 recurrences": a modal and a verb of
+        what an action would prevent or need in the stretch of text[start:end]'s clause between
+        commas or semicolons (looked for at most HYPOTHETICAL_REACH characters on each side).
+        Not "could" ("Complete response could be achieved in 18 of 25 patients") nor a modal
+        of other verbs ("85% would recommend the treatment": a survey's answer)."""
+        lo_bound = max(0, start - HYPOTHETICAL_REACH)
+        lo = max(text.rfind(",", lo_bound, start), text.rfind(";", lo_bound, start), lo_bound - 1)
+        hi = min(len(text), end + HYPOTHETICAL_REACH)
+        for stop in (text.find(",", end, hi), text.find(";", end, hi)):
+            if stop >= 0:
+                hi = min(hi, stop)
+        return self.modal_effect_re.search(text, lo + 1, hi) is not None
 
     def purpose_count(self, text: str, start: int) -> bool:
         """ "The number needed to treat to prevent one relapse was 12": one thing right after
@@ -470,6 +509,9 @@ SCOPE_LISTS: tuple[str, ...] = (
     "power_cues",
     "per_rate_nouns",
     "infinitive_count_verbs",
+    "condition_openers",
+    "hypothetical_modals",
+    "hypothetical_verbs",
 )
 # every key it reads: its own and some the other outcome modules read too
 _KEYS: tuple[str, ...] = (

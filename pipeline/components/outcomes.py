@@ -137,19 +137,32 @@ _KEEP, _AMOUNT, _DROP = "keep", "amount", "drop"
 
 
 class _SentenceFacts:
-    """What a sentence says as a whole, searched once and only when a percentage asks (most
-    sentences never do): does it state what is generally known, does it define a threshold?
+    """What a sentence says as a whole, searched once and only when a figure asks (most
+    sentences never do): does it state what is generally known, does it define a threshold,
+    does it open on a condition?
     `rates`: its figures with a percentage."""
 
     def __init__(self, text: str, lex: Lexicon, rates: int) -> None:
         self.text, self.lex, self.rates = text, lex, rates
         self._general: bool | None = None
         self._definitional: bool | None = None
+        self._condition_end: int | None = None
 
     def general(self) -> bool:
         if self._general is None:
             self._general = bool(self.lex.scope.general_statement(self.text))
         return self._general
+
+    def hypothetical(self, f: Figure) -> bool:
+        """ "If the true response rate were 20%, the trial would ...", "would prevent 5
+        recurrences": what would happen, not what the trial found (the sentence's condition
+        stretch is found once)."""
+        scope = self.lex.scope
+        if self._condition_end is None:
+            self._condition_end = scope.conditional_end(self.text)
+        if f.start < self._condition_end:
+            return True
+        return scope.hypothetical_effect(self.text, f.start, f.end)
 
     def definitional(self) -> bool:
         if self._definitional is None:
@@ -307,8 +320,8 @@ class OutcomeExtractor:
         kept: list[Figure] = []
         amounts: list[Figure] = []
         for k, f in enumerate(figures):
-            if self._not_a_result(f, parser, others):
-                continue
+            if self._not_a_result(f, parser, others) or facts.hypothetical(f):
+                continue  # ("would prevent 5 recurrences": what would happen, no result)
             if f.pct is not None and f.count is None and f.num is None:
                 verdict = self._bare_pct(f, parser, sm, facts, count_after[k + 1])
                 if verdict == _AMOUNT:

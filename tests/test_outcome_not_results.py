@@ -296,3 +296,21 @@ def test_a_total_split_by_labelled_arms(
     outcomes_nlp: Language, text: str, expected: list[float]
 ) -> None:
     assert values(outcomes_nlp, text) == expected
+
+
+# -- a characteristic after a list of bare percentages is the whole list's (trait_list_*) ------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("45% vs 47% were postmenopausal.", []),
+        ("In the two arms, 61% and 58% had stage II disease.", []),
+        # a comma ends the list; a list after its cue is a result
+        ("Response was 45% vs 47%, and 61% had stage II disease.", [45.0, 47.0]),
+        ("Relapse occurred in 45% vs 30% and 61% were postmenopausal.", [45.0, 30.0]),
+        ("The response rate was 45% vs 30% in women who were postmenopausal.", [45.0, 30.0]),
+    ],
+)
+def test_a_trait_after_a_list(outcomes_nlp: Language, text: str, expected: list[float]) -> None:
+    assert values(outcomes_nlp, text) == expected

@@ -137,6 +137,11 @@ class ScopeRules:
             re.IGNORECASE,
         )
         self._build_count_regexes(low, data["number_words"])
+        # the figures of a list: only a list or comparison word between them ("45% vs 47%")
+        self.trait_list_openers = tuple(data["trait_list_openers"])
+        self.trait_list_joint_re = re.compile(
+            rf"\s*(?:(?:{_alt(low['trait_list_joiners'])})\s*)?", re.IGNORECASE
+        )
         # "If the true rate were 20%, the trial would ...": a condition opening the sentence,
         # "would prevent 5 recurrences": what an action would bring about
         self.condition_re = re.compile(rf"\s*(?:{_alt(low['condition_openers'])})\b", re.IGNORECASE)
@@ -235,6 +240,19 @@ class ScopeRules:
             if stop >= 0:
                 hi = min(hi, stop)
         return self.modal_effect_re.search(text, lo + 1, hi) is not None
+
+    def listed_with(self, text: str, end: int, start: int) -> bool:
+        """Only a list or comparison word between text[:end] and text[start:] ("45% vs 47%",
+        "61% and 58%"; no comma: "45% vs 47%, and 61% had ..." ends a list): two figures of
+        one list."""
+        return 0 <= start - end <= 20 and (
+            self.trait_list_joint_re.fullmatch(text, end, start) is not None
+        )
+
+    def opens_clause(self, text: str, start: int) -> bool:
+        """text[start:] opens the sentence or a clause (after a trait_list_openers entry)."""
+        before = text[max(0, start - 20) : start].rstrip()
+        return (start < 20 and not before) or before.endswith(self.trait_list_openers)
 
     def purpose_count(self, text: str, start: int) -> bool:
         """ "The number needed to treat to prevent one relapse was 12": one thing right after
@@ -516,6 +534,8 @@ SCOPE_LISTS: tuple[str, ...] = (
     "condition_openers",
     "hypothetical_modals",
     "hypothetical_verbs",
+    "trait_list_joiners",
+    "trait_list_openers",
 )
 # every key it reads: its own and some the other outcome modules read too
 _KEYS: tuple[str, ...] = (

@@ -129,6 +129,13 @@ def _offsets(doc: Doc, text_len: int, orth: list[int]) -> _Offsets:
     return _Offsets(idx, (arr[:, 1] + arr[:, 2]).tolist(), orth, sentences)
 
 
+def _bare(f: Figure) -> bool:
+    """A percentage alone: no count, number or subjects of its own."""
+    return f.pct is not None and f.count is None and f.num is None and not (
+        f.has_pop or f.all_form
+    )
+
+
 # How many tokens before an "(n = N)" the noun it counts may stand.
 SAMPLE_LOOKBACK = 25
 
@@ -319,8 +326,9 @@ class OutcomeExtractor:
         facts = _SentenceFacts(text, self.lexicon, sum(1 for g in figures if g.pct is not None))
         kept: list[Figure] = []
         amounts: list[Figure] = []
+        traits = self._trait_lists(figures, parser)
         for k, f in enumerate(figures):
-            if self._not_a_result(f, parser, others) or facts.hypothetical(f):
+            if k in traits or self._not_a_result(f, parser, others) or facts.hypothetical(f):
                 continue  # ("would prevent 5 recurrences": what would happen, no result)
             if f.pct is not None and f.count is None and f.num is None:
                 verdict = self._bare_pct(f, parser, sm, facts, count_after[k + 1])
@@ -334,6 +342,29 @@ class OutcomeExtractor:
             # planned dose": a rate listed or compared with an amount is an amount too
             kept = [f for f in kept if not self.lexicon.scope.companion_of(f, amounts, text)]
         return kept
+
+    def _trait_lists(self, figures: list[Figure], parser: SentenceParser) -> set[int]:
+        """Indices of the bare percentages listed before one that a characteristic follows
+        ("45% vs 47% were postmenopausal", "In the two arms, 61% and 58% had stage II
+        disease"): the predicate is the whole list's, so each is who was studied (the last one
+        `_not_a_result` drops). Only a list that opens its clause: not "Relapse occurred in
+        45% vs 30% and 61% were postmenopausal". One pass, each pair read in a bounded
+        window."""
+        text = parser.text
+        scope = self.lexicon.scope
+        out: set[int] = set()
+        first = 0  # the first figure of the list the current one ends
+        for k, g in enumerate(figures):
+            if not (k and k - 1 >= first and _bare(figures[k - 1]) and _bare(g)
+                    and scope.listed_with(text, figures[k - 1].end, g.start)):  # fmt: skip
+                first = k
+                continue
+            tail = parser.toks[g.te - 1].end
+            if self.lexicon.characteristic_after_re.match(
+                text[tail : tail + 80]
+            ) and scope.opens_clause(text, figures[first].start):
+                out.update(range(first, k))
+        return out
 
     def _counts_samples(self, f: Figure, parser: SentenceParser) -> bool:
         """ "Tumour samples were collected before treatment (n = 110), after one cycle (n =

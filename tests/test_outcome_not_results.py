@@ -314,3 +314,24 @@ def test_a_total_split_by_labelled_arms(
 )
 def test_a_trait_after_a_list(outcomes_nlp: Language, text: str, expected: list[float]) -> None:
     assert values(outcomes_nlp, text) == expected
+
+
+# -- an "(n = N)" that repeats the count of the share of a pool before it ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Grade 3 neutropenia occurred in 25% of the 120 women in arm A (n = 30).", [25.0]),
+        # N is no count of the share: an arm's size
+        (
+            "Grade 3 neutropenia occurred in 25% of the 120 women in arm A (n = 60).",
+            [25.0, 60.0],
+        ),
+        ("Grade 3 neutropenia occurred in 40% of women (n = 48).", [40.0, 48.0]),
+    ],
+)
+def test_an_n_repeating_a_shares_count(
+    outcomes_nlp: Language, text: str, expected: list[float]
+) -> None:
+    assert values(outcomes_nlp, text) == expected

@@ -81,7 +81,7 @@ from pipeline.components.outcome_scope import (
     pooled_totals,
     subgroup_sizes,
 )
-from pipeline.components.outcome_tokens import Cue, Figure, Mention
+from pipeline.components.outcome_tokens import Cue, Figure, Mention, pct_consistent
 from pipeline.labels import DISEASE
 from pipeline.outcomes import OutcomeFigure
 
@@ -127,6 +127,23 @@ def _offsets(doc: Doc, text_len: int, orth: list[int]) -> _Offsets:
         (s, e, idx[s], idx[e] if e < n else text_len) for s, e in zip(starts, ends, strict=True)
     ]
     return _Offsets(idx, (arr[:, 1] + arr[:, 2]).tolist(), orth, sentences)
+
+
+# How far (characters) after a share of a pool an "(n = N)" may repeat its count.
+NUMERATOR_WINDOW = 40
+
+
+def _repeats_numerator(g: Figure, f: Figure, text: str) -> bool:
+    """ "Grade 3 neutropenia occurred in 25% of the 120 women in arm A (n = 30)": an "(n = N)"
+    right after a share of a stated pool, N being that share of it, is the share's count (not
+    an arm's size: "40% of women (n = 48)" gives the arm's size)."""
+    if not f.n_form or f.pct is not None or f.den is not None or f.count is None:
+        return False
+    if g.pct is None or g.den is None or not 0 <= f.start - g.end <= NUMERATOR_WINDOW:
+        return False
+    return ";" not in text[g.end : f.start] and pct_consistent(
+        f.count, g.den, g.pct, g.pct_decimals
+    )
 
 
 def _bare(f: Figure) -> bool:
@@ -330,6 +347,8 @@ class OutcomeExtractor:
         for k, f in enumerate(figures):
             if k in traits or self._not_a_result(f, parser, others) or facts.hypothetical(f):
                 continue  # ("would prevent 5 recurrences": what would happen, no result)
+            if k and _repeats_numerator(figures[k - 1], f, text):
+                continue  # "in 25% of the 120 women in arm A (n = 30)": the 25%'s count
             if f.pct is not None and f.count is None and f.num is None:
                 verdict = self._bare_pct(f, parser, sm, facts, count_after[k + 1])
                 if verdict == _AMOUNT:

@@ -335,3 +335,30 @@ def test_an_n_repeating_a_shares_count(
     outcomes_nlp: Language, text: str, expected: list[float]
 ) -> None:
     assert values(outcomes_nlp, text) == expected
+
+
+# -- the subjects named after a clause's rates are their base (outcome_measures) -------------
+
+
+def test_subjects_after_the_rates_are_their_base(outcomes_nlp: Language) -> None:
+    text = (
+        "Response rates were 45% in arm A and 38% in arm B among the 120 patients with "
+        "measurable disease."
+    )
+    got = [(r["measure"], r["value"]) for r in outcomes_nlp(text)._.outcomes]
+    assert got == [("response", 45.0), ("response", 38.0), ("enrollment", 120.0)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a clause boundary between the rate and the subjects
+        "Response occurred in 45% of patients; relapse was seen among the 12 patients who "
+        "responded.",
+        # no rate before the subjects
+        "Relapse was seen among the 12 patients who responded.",
+    ],
+)
+def test_counts_after_no_rate_of_their_clause_stay(outcomes_nlp: Language, text: str) -> None:
+    got = [(r["measure"], r["value"]) for r in outcomes_nlp(text)._.outcomes]
+    assert ("relapse", 12.0) in got, got

@@ -231,6 +231,13 @@ class Lexicon:
             rf"\b(?:{_alt(data['rate_base_prepositions'])})\s+(?:the\s+)?$",
             re.IGNORECASE,
         )
+        # "Response rates were 45% in arm A and 38% in arm B among the 120 patients with
+        # measurable disease": a known set of subjects after the clause's rates is their base
+        self.rates_base_re = re.compile(
+            rf"\b(?:{_alt(data['rate_base_prepositions'])})\s+"
+            rf"(?:{_alt(self.determiners)})\s+$",
+            re.IGNORECASE,
+        )
         # "Response was evaluable in 88 patients", "Adverse events were recorded in all 96
         # patients": the count after them is who was assessed, not a count of the outcome
         preps = _alt(self.prepositions)

@@ -267,6 +267,12 @@ def test_what_would_happen_gives_no_row(outcomes_nlp: Language, text: str) -> No
         ),
         # a modal of another verb, in the figure's clause or not
         ("Nausea occurred in 12 of 40 patients (30%), which would suggest a lower dose.", [30.0]),
+        # a modal of an effect that is another clause's
+        (
+            "Relapse occurred in 12 patients in arm A and further surgery would be needed in the "
+            "others.",
+            [12.0],
+        ),
     ],
 )
 def test_results_beside_a_modal_stay(

@@ -73,8 +73,10 @@ def _in_name(words: list[str], k: int) -> bool:
     return k + 1 < len(words) and words[k][0].isupper() and words[k + 1][0].isupper()
 
 
-# How far (characters) on each side of a figure its clause is read for a modal of an effect.
-HYPOTHETICAL_REACH = 120
+# How far (characters) on each side of a figure a modal of an effect is looked for, and how many
+# words may stand between the figure and a modal after it.
+HYPOTHETICAL_REACH = 80
+HYPOTHETICAL_WORDS = 4
 
 
 class ScopeRules:
@@ -147,11 +149,18 @@ class ScopeRules:
         self.condition_re = re.compile(rf"\s*(?:{_alt(low['condition_openers'])})\b", re.IGNORECASE)
         modals = _alt(low["hypothetical_modals"])
         self.modal_re = re.compile(rf"\b(?:{modals})\b", re.IGNORECASE)
-        self.modal_effect_re = re.compile(
+        effect = (
             rf"\b(?:{modals})\s+(?:not\s+)?(?:have\s+)?(?:be\s+|been\s+)?"
-            rf"(?:{_alt(low['hypothetical_verbs'])})\b",
-            re.IGNORECASE,
+            rf"(?:{_alt(low['hypothetical_verbs'])})\b"
         )
+        # the figure, at most HYPOTHETICAL_WORDS words (no comma), then the modal
+        # ("100 women for 5 years would prevent"); the modal, two words, then the figure
+        # ("would prevent 5 recurrences", "would avoid about 3 deaths")
+        words = r"(?:[\w-]++\s++)"
+        self.modal_after_re = re.compile(
+            rf"\)?\s*+{words}{{0,{HYPOTHETICAL_WORDS}}}{effect}", re.IGNORECASE
+        )
+        self.modal_before_re = re.compile(rf"{effect}\s++{words}{{0,2}}$", re.IGNORECASE)
         # "the number needed to treat to prevent one relapse": a count in a purpose clause
         self.infinitive_before_re = re.compile(
             rf"\bto\s+(?:{_alt(low['infinitive_count_verbs'])})\s+$", re.IGNORECASE
@@ -228,18 +237,17 @@ class ScopeRules:
         return end if self.modal_re.search(text, 0, end) else 0
 
     def hypothetical_effect(self, text: str, start: int, end: int) -> bool:
-        """ "Treating 100 women for 5 years would prevent 5 recurrences": a modal and a verb of
-        what an action would prevent or need in the stretch of text[start:end]'s clause between
-        commas or semicolons (looked for at most HYPOTHETICAL_REACH characters on each side).
-        Not "could" ("Complete response could be achieved in 18 of 25 patients") nor a modal
-        of other verbs ("85% would recommend the treatment": a survey's answer)."""
-        lo_bound = max(0, start - HYPOTHETICAL_REACH)
-        lo = max(text.rfind(",", lo_bound, start), text.rfind(";", lo_bound, start), lo_bound - 1)
-        hi = min(len(text), end + HYPOTHETICAL_REACH)
-        for stop in (text.find(",", end, hi), text.find(";", end, hi)):
-            if stop >= 0:
-                hi = min(hi, stop)
-        return self.modal_effect_re.search(text, lo + 1, hi) is not None
+        """ "Treating 100 women for 5 years would prevent 5 recurrences", "up to 30% of
+        recurrences would be prevented": a modal and a verb of what an action would prevent or
+        need, at most HYPOTHETICAL_WORDS words after text[start:end] or two words before it
+        (read in windows of HYPOTHETICAL_REACH characters). Not "could" ("Complete response
+        could be achieved in 18 of 25 patients"), not a modal of other verbs ("85% would
+        recommend the treatment"), not one farther off ("85% would recommend the treatment
+        and fewer visits would be needed")."""
+        if self.modal_after_re.match(text, end, min(len(text), end + HYPOTHETICAL_REACH)):
+            return True
+        lo = max(0, start - HYPOTHETICAL_REACH)
+        return self.modal_before_re.search(text, lo, start) is not None
 
     def listed_with(self, text: str, end: int, start: int) -> bool:
         """Only a list or comparison word between text[:end] and text[start:] ("45% vs 47%",

@@ -340,6 +340,9 @@ def test_a_trait_after_a_list(outcomes_nlp: Language, text: str, expected: list[
             [25.0, 60.0],
         ),
         ("Grade 3 neutropenia occurred in 40% of women (n = 48).", [40.0, 48.0]),
+        # half the pool is also each arm's size in a 1:1 trial
+        ("Neutropenia occurred in 50% of the 200 patients (n = 100).", [50.0, 100.0]),
+        ("Neutropenia occurred in 50% of the 200 patients (n = 100 in each arm).", [50.0, 100.0]),
     ],
 )
 def test_an_n_repeating_a_shares_count(

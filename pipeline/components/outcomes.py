@@ -133,13 +133,17 @@ def _offsets(doc: Doc, text_len: int, orth: list[int]) -> _Offsets:
 NUMERATOR_WINDOW = 40
 
 
-def _repeats_numerator(g: Figure, f: Figure, text: str) -> bool:
+def _repeats_numerator(lex: Lexicon, g: Figure, f: Figure, text: str) -> bool:
     """ "Grade 3 neutropenia occurred in 25% of the 120 women in arm A (n = 30)": an "(n = N)"
     right after a share of a stated pool, N being that share of it, is the share's count (not
-    an arm's size: "40% of women (n = 48)" gives the arm's size)."""
+    an arm's size: "40% of women (n = 48)" gives the arm's size). Not half the pool, which is
+    also each arm's size in a 1:1 trial ("50% of the 200 patients (n = 100)"), nor a size
+    said to be each arm's ("(n = 100 in each arm)")."""
     if not f.n_form or f.pct is not None or f.den is not None or f.count is None:
         return False
     if g.pct is None or g.den is None or not 0 <= f.start - g.end <= NUMERATOR_WINDOW:
+        return False
+    if 2 * f.count == g.den or lex.each_arm_re.match(text, f.end):
         return False
     return ";" not in text[g.end : f.start] and pct_consistent(
         f.count, g.den, g.pct, g.pct_decimals
@@ -347,7 +351,7 @@ class OutcomeExtractor:
         for k, f in enumerate(figures):
             if k in traits or self._not_a_result(f, parser, others) or facts.hypothetical(f):
                 continue  # ("would prevent 5 recurrences": what would happen, no result)
-            if k and _repeats_numerator(figures[k - 1], f, text):
+            if k and _repeats_numerator(self.lexicon, figures[k - 1], f, text):
                 continue  # "in 25% of the 120 women in arm A (n = 30)": the 25%'s count
             if f.pct is not None and f.count is None and f.num is None:
                 verdict = self._bare_pct(f, parser, sm, facts, count_after[k + 1])

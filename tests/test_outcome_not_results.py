@@ -177,6 +177,7 @@ def test_effect_sizes_and_purposes_give_no_row(outcomes_nlp: Language, text: str
         ("Survival at 5 years was 0.86 in the exercise arm (p = 0.01).", [86.0]),
         ("Anastrozole failed to prevent 12 relapses.", [12.0]),
         ("The drug was judged to cause one death.", [1.0]),
+        ("The drug failed to prevent one death in arm A.", [1.0]),
     ],
 )
 def test_proportions_and_counts_beside_them_stay(
@@ -232,6 +233,12 @@ def test_samples_and_follow_up_give_no_row(outcomes_nlp: Language, text: str) ->
         # samples as no subject of the clause
         ("Infections at the sample site occurred in two arms (n = 5 and n = 3).", [5.0, 3.0]),
         ("Responses lasted for a median of 8 months.", [8.0]),
+        # the follow-up's median and then the outcome's
+        (
+            "Progression-free survival was followed for a median of 24 months and was 12 "
+            "months in arm A.",
+            [12.0],
+        ),
     ],
 )
 def test_counts_and_medians_beside_samples_stay(
@@ -270,6 +277,8 @@ def test_what_would_happen_gives_no_row(outcomes_nlp: Language, text: str) -> No
             "If treated early, 30% would relapse; in our trial, 5 of 50 (10%) relapsed.",
             [10.0],
         ),
+        # a condition that is no counterfactual: a reanalysis of the trial's data
+        ("If you exclude ineligible patients, response would be 45% vs 30%.", [45.0, 30.0]),
         # a modal of another verb, in the figure's clause or not
         ("Nausea occurred in 12 of 40 patients (30%), which would suggest a lower dose.", [30.0]),
         # a modal of an effect that is another clause's

@@ -157,6 +157,9 @@ class ScopeRules:
         # "would prevent 5 recurrences": what an action would bring about
         self.condition_re = re.compile(rf"\s*(?:{_alt(low['condition_openers'])})\b", re.IGNORECASE)
         modals = _alt(low["hypothetical_modals"])
+        self.counterfactual_re = re.compile(
+            rf"\b(?:{_alt(low['counterfactual_markers'])})\b", re.IGNORECASE
+        )
         self.modal_re = re.compile(rf"\b(?:{modals})\b", re.IGNORECASE)
         effect = (
             rf"\b(?:{modals})\s+(?:not\s+)?(?:have\s+)?(?:be\s+|been\s+)?"
@@ -172,7 +175,9 @@ class ScopeRules:
         self.modal_before_re = re.compile(rf"{effect}\s++{words}{{0,2}}$", re.IGNORECASE)
         # "the number needed to treat to prevent one relapse": a count in a purpose clause
         self.infinitive_before_re = re.compile(
-            rf"\bto\s+(?:{_alt(low['infinitive_count_verbs'])})\s+$", re.IGNORECASE
+            rf"\b(?:{_alt(low['purpose_heads'])})\s+to\s+"
+            rf"(?:{_alt(low['infinitive_count_verbs'])})\s+$",
+            re.IGNORECASE,
         )
         self.procedure_re = re.compile(
             r"^\s*(?:\([^()]{0,80}\)\s*)?(?:(?:were|was|had|have|are)\s+)?(?:[a-z]+ly\s+)?"
@@ -236,13 +241,17 @@ class ScopeRules:
 
     def conditional_end(self, text: str) -> int:
         """ "If the true response rate were 20%, the trial would have ...": where the
-        sentence's stretch that opens on a condition and holds a modal ends (its first ";"),
-        0 if it has none. Not "If left untreated, 30% of patients relapse; in our trial, 5 of
-        50 (10%) relapsed": no modal, and a stretch after the ";" is the trial's."""
+        sentence's stretch that opens on a condition contrary to fact (a counterfactual marker
+        before its first comma) and holds a modal ends (its first ";"), 0 if it has none. Not
+        "If left untreated, 30% of patients relapse; in our trial, 5 of 50 (10%) relapsed": no
+        modal, and a stretch after the ";" is the trial's."""
         if not self.condition_re.match(text):
             return 0
         end = text.find(";")
         end = len(text) if end < 0 else end
+        comma = text.find(",", 0, end)
+        if not self.counterfactual_re.search(text, 0, end if comma < 0 else comma):
+            return 0  # ("If you exclude ineligible patients, response would be 45% vs 30%")
         return end if self.modal_re.search(text, 0, end) else 0
 
     def hypothetical_effect(self, text: str, start: int, end: int) -> bool:
@@ -554,6 +563,8 @@ SCOPE_LISTS: tuple[str, ...] = (
     "condition_openers",
     "hypothetical_modals",
     "hypothetical_verbs",
+    "counterfactual_markers",
+    "purpose_heads",
     "trait_list_joiners",
     "trait_list_openers",
 )

@@ -296,28 +296,6 @@ def test_results_beside_a_modal_stay(
     assert all(v in got for v in kept), got
 
 
-# -- a total split by arms labelled "group A = 14" (outcome_scope.pooled_totals) --------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # the total is the sum of the arms' counts: only the arms' rows
-        (
-            "Recurrence occurred in 32 (28.6%) patients: group A = 14 (25.5%), group B = 18 "
-            "(31.6%).",
-            [25.5, 31.6],
-        ),
-        # one part is no split: the total stays
-        ("Recurrence occurred in 32 (28.6%) patients: group A = 14 (25.5%).", [28.6, 25.5]),
-    ],
-)
-def test_a_total_split_by_labelled_arms(
-    outcomes_nlp: Language, text: str, expected: list[float]
-) -> None:
-    assert values(outcomes_nlp, text) == expected
-
-
 # -- a characteristic after a list of bare percentages is the whole list's (trait_list_*) ------
 
 

@@ -486,13 +486,9 @@ def _subgroup_opening(f: Figure, text: str, rules: ScopeRules) -> bool:
 # What stands between a total and its first part: the words of its clause, then the bracket or
 # colon that opens the split ("Fourteen patients developed osteoporosis (three of 41 ...",
 # "disease recurrence: 1 (1%) of 108 ...", "(CT-P6: 10; ..."), or a comma right after the total
-# ("Ten patients, 5 for carmofur and 5 for carboquone, suffered ..."); after the bracket or
-# colon, the first part's label may be a word and its letter or number before "=" or ":"
-# ("32 (28.6%) patients: group A = 14 (25.5%), group B = 18 (31.6%)").
+# ("Ten patients, 5 for carmofur and 5 for carboquone, suffered ...").
 _SPLIT = re.compile(
     r"\s*+(?:(?:[^\W\d_][\w-]*+\s*+){0,6}?[(\[:]|,)\s*+(?:[^\W\d_][\w+/-]*+\s*+[:,=]?\s*+)?"
-    r"|\s*+(?:[^\W\d_][\w-]*+\s*+){0,6}?[(\[:]\s*+[^\W\d_][\w+/-]*+\s++(?:[A-Z]{1,3}|\d{1,2})"
-    r"\s*+[:=]\s*+"
 )
 
 

@@ -91,9 +91,9 @@ def test_results_stay(outcomes_nlp: Language, text: str, kept: list[float]) -> N
         # an age threshold the subjects meet
         "In all, 45% of patients in the exercise arm and 40% in the usual care arm were older "
         "than 65 years.",
-        # earlier work
-        "Earlier reports have described response rates of 30% with this regimen.",
-        "Response rates have been reported to reach 30% with this regimen.",
+        # earlier work (the wider cues "earlier reports", "have been reported" of this branch
+        # took this trial's results too: test_results_of_the_second_review_stay)
+        "Previous studies found response rates of 30% with this regimen.",
     ],
 )
 def test_who_was_studied_and_earlier_work_give_no_row(outcomes_nlp: Language, text: str) -> None:
@@ -363,3 +363,60 @@ def test_subjects_after_the_rates_are_their_base(outcomes_nlp: Language) -> None
 def test_counts_after_no_rate_of_their_clause_stay(outcomes_nlp: Language, text: str) -> None:
     got = [(r["measure"], r["value"]) for r in outcomes_nlp(text)._.outcomes]
     assert ("relapse", 12.0) in got, got
+
+
+# -- a second review of ordinary sentences (session 15): each kept its rows on main ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # employment and coverage are outcomes, not traits of who was studied
+        ("At 12 months, 20% vs 35% of patients were unemployed.", [20.0, 35.0]),
+        ("The proportion of uninsured children fell from 30% to 10% in the intervention arm.",
+         [30.0, 10.0]),
+        # reports of this trial beside words of earlier work
+        ("Adverse events have been reported in 30% of patients in arm A and 12% in arm B.",
+         [30.0, 12.0]),
+        ("To date, no deaths have been reported and 45% of patients have responded.", [45.0]),
+        ("As has been described for other regimens, grade 3 neutropenia occurred in 45% of "
+         "patients.", [45.0]),
+        ("Unlike earlier reports, we found a response rate of 45% in arm A.", [45.0]),
+        ("Compared with earlier trials, response was higher in arm A (45% vs 30%).",
+         [45.0, 30.0]),
+        # the label "A" of an arm is no article of "dose"
+        ("In arm A 30% dose reductions were needed versus 10% in arm B.", [30.0, 10.0]),
+        # a clause that reports, after a condition, keeps its figures
+        ("If only evaluable patients were considered, the response rate was 55% (22 of 40), "
+         "which would favour arm A.", [55.0]),
+        # totals split by labels that are no arms keep the total
+        ("Relapse occurred in 30 patients (site A: 12 patients, site B: 18 patients).", [30.0]),
+        ("Adverse events occurred in 40 patients (stage 2: 25 patients, stage 3: 15 patients).",
+         [40.0]),
+        ("Recurrence occurred in 32 (28.6%) patients: group A = 14 (25.5%), group B = 18 "
+         "(31.6%).", [28.6, 25.5, 31.6]),
+        # samples in another clause than the "(n = N)"
+        ("Blood samples were drawn weekly, and grade 3 neutropenia was recorded (n = 14).",
+         [14.0]),
+        ("Samples were analysed centrally and responses were confirmed (n = 30).", [30.0]),
+    ],
+)
+def test_results_of_the_second_review_stay(
+    outcomes_nlp: Language, text: str, kept: list[float]
+) -> None:
+    got = values(outcomes_nlp, text)
+    assert all(v in got for v in kept), got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the condition and the clause with the modal are what would happen
+        ("If the true relapse rate were 20%, the trial would detect a 10% difference.", []),
+        ("A 25% dose reduction was allowed.", []),
+    ],
+)
+def test_what_the_narrowed_rules_still_drop(
+    outcomes_nlp: Language, text: str, expected: list[float]
+) -> None:
+    assert values(outcomes_nlp, text) == expected

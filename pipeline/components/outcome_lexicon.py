@@ -77,9 +77,13 @@ class Lexicon:
         self.reference = sets["reference_words"]
         self.formulation = sets["formulation_words"]
         self.dose_nouns = sets["dose_nouns"]
-        # "a 25% dose reduction": the article is the noun's, so the percentage is its modifier
+        # "a 25% dose reduction": the article is the noun's, so the percentage is its modifier;
+        # capitalized only where no word stands before it (the "A" of "In arm A 30% dose
+        # reductions ..." is a label)
+        articles = sorted(sets["dose_articles"])
         self.dose_article_re = re.compile(
-            rf"\b(?:{_alt(sets['dose_articles'])})\s+$", re.IGNORECASE
+            rf"(?:\b(?:{_alt(articles)})|(?<!\w\s)(?<!\w)"
+            rf"(?:{_alt([a.capitalize() for a in articles])}))\s+$"
         )
         self.arm_nouns = sets["arm_nouns"]
         self.pooled_arm_nouns = sets["pooled_arm_nouns"]

@@ -239,20 +239,42 @@ class ScopeRules:
         last = tail[tail.rfind(" ") + 1 :].lower()
         return last in self.amount_joiners and self.amount_listed_re.search(before) is not None
 
-    def conditional_end(self, text: str) -> int:
+    def conditional_stretch(self, text: str) -> tuple[int, int]:
         """ "If the true response rate were 20%, the trial would have ...": where the
         sentence's stretch that opens on a condition contrary to fact (a counterfactual marker
-        before its first comma) and holds a modal ends (its first ";"), 0 if it has none. Not
-        "If left untreated, 30% of patients relapse; in our trial, 5 of 50 (10%) relapsed": no
-        modal, and a stretch after the ";" is the trial's."""
+        before its first comma) and holds a modal ends (its first ";"), and where its condition
+        ends (its first comma); (0, 0) if it has none. Not "If left untreated, 30% of patients
+        relapse; in our trial, 5 of 50 (10%) relapsed": no modal, and a stretch after the ";"
+        is the trial's."""
         if not self.condition_re.match(text):
-            return 0
+            return 0, 0
         end = text.find(";")
         end = len(text) if end < 0 else end
         comma = text.find(",", 0, end)
-        if not self.counterfactual_re.search(text, 0, end if comma < 0 else comma):
-            return 0  # ("If you exclude ineligible patients, response would be 45% vs 30%")
-        return end if self.modal_re.search(text, 0, end) else 0
+        comma = end if comma < 0 else comma
+        if not self.counterfactual_re.search(text, 0, comma):
+            return 0, 0  # ("If you exclude ineligible patients, response would be 45% vs 30%")
+        return (end, comma) if self.modal_re.search(text, 0, end) else (0, 0)
+
+    def conditional_figure(self, text: str, start: int, end: int,
+                           stretch: tuple[int, int]) -> bool:  # fmt: skip
+        """Is text[start:end], in a `conditional_stretch`, what would happen: in its condition
+        ("If the true rate were 20%, ...") or in a clause of it that holds a modal ("..., the
+        trial would detect a 10% difference"); not a clause that reports ("If only evaluable
+        patients were considered, the response rate was 55% (22 of 40), which would favour
+        arm A"). The clause is read at most HYPOTHETICAL_REACH characters each side."""
+        stretch_end, condition_end = stretch
+        if start >= stretch_end:
+            return False
+        if start < condition_end:
+            return True
+        lo = max(condition_end, start - HYPOTHETICAL_REACH)
+        hi = min(stretch_end, end + HYPOTHETICAL_REACH)
+        comma = text.rfind(",", lo, start)
+        lo = lo if comma < 0 else comma
+        comma = text.find(",", end, hi)
+        hi = hi if comma < 0 else comma
+        return self.modal_re.search(text, lo, hi) is not None
 
     def hypothetical_effect(self, text: str, start: int, end: int) -> bool:
         """ "Treating 100 women for 5 years would prevent 5 recurrences", "up to 30% of

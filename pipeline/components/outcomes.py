@@ -174,7 +174,14 @@ class _SentenceFacts:
         self.text, self.lex, self.rates = text, lex, rates
         self._general: bool | None = None
         self._definitional: bool | None = None
-        self._condition_end: int | None = None
+        self._condition: tuple[int, int] | None = None
+        self._planned: bool | None = None
+
+    def planned(self) -> bool:
+        """The sentence plans the trial's size (`ScopeRules.sample_size_statement`)."""
+        if self._planned is None:
+            self._planned = self.lex.scope.sample_size_statement(self.text)
+        return self._planned
 
     def general(self) -> bool:
         if self._general is None:
@@ -186,9 +193,9 @@ class _SentenceFacts:
         recurrences": what would happen, not what the trial found (the sentence's condition
         stretch is found once)."""
         scope = self.lex.scope
-        if self._condition_end is None:
-            self._condition_end = scope.conditional_end(self.text)
-        if f.start < self._condition_end:
+        if self._condition is None:
+            self._condition = scope.conditional_stretch(self.text)
+        if scope.conditional_figure(self.text, f.start, f.end, self._condition):
             return True
         return scope.hypothetical_effect(self.text, f.start, f.end)
 
@@ -401,6 +408,10 @@ class OutcomeExtractor:
             tok = toks[k]
             if tok.lower in lex.pop or (tok.lower in lex.boundaries and tok.num is None):
                 return False
+            if tok.lower in lex.auxiliaries and not (
+                k and toks[k - 1].lower in lex.sample_nouns
+            ):
+                return False  # another clause's verb: "... and neutropenia was recorded (n = 14)"
             if tok.lower in lex.sample_nouns:
                 return k + 1 < len(toks) and toks[k + 1].lower in lex.auxiliaries
         return False
@@ -461,7 +472,7 @@ class OutcomeExtractor:
             return _AMOUNT
         if (
             scope.design_percentage(text, f.start)
-            or scope.sample_size_statement(text)
+            or facts.planned()  # (searched once a sentence: it reads the whole sentence)
             or scope.trait_share(text, f.start, f.end, facts.rates == 1)
             or scope.allocation_share(text, f.start, f.end)
         ):

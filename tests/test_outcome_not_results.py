@@ -420,3 +420,23 @@ def test_what_the_narrowed_rules_still_drop(
     outcomes_nlp: Language, text: str, expected: list[float]
 ) -> None:
     assert values(outcomes_nlp, text) == expected
+
+
+def test_the_sample_size_statement_is_searched_once_a_sentence(
+    outcomes_nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # it reads the whole sentence: once per bare percentage made time grow with the square of
+    # an unpunctuated sentence's length (40,000 words: 71 s of CPU)
+    from pipeline.components.outcome_scope import ScopeRules
+
+    calls: list[str] = []
+    real = ScopeRules.sample_size_statement
+
+    def counted(self: ScopeRules, text: str) -> bool:
+        calls.append(text)
+        return real(self, text)
+
+    monkeypatch.setattr(ScopeRules, "sample_size_statement", counted)
+    text = " ".join(["the tumour samples showed 20% and 30% of"] * 50)
+    assert len(values(outcomes_nlp, text)) == 100
+    assert len(calls) <= 2, len(calls)  # the sentence's figures, and `planned_sizes`

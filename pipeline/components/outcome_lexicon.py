@@ -76,6 +76,15 @@ class Lexicon:
         self.area = sets["area_words"]
         self.reference = sets["reference_words"]
         self.formulation = sets["formulation_words"]
+        self.dose_nouns = sets["dose_nouns"]
+        # "a 25% dose reduction": the article is the noun's, so the percentage is its modifier;
+        # capitalized only where no word stands before it (the "A" of "In arm A 30% dose
+        # reductions ..." is a label)
+        articles = sorted(sets["dose_articles"])
+        self.dose_article_re = re.compile(
+            rf"(?:\b(?:{_alt(articles)})|(?<!\w\s)(?<!\w)"
+            rf"(?:{_alt([a.capitalize() for a in articles])}))\s+$"
+        )
         self.arm_nouns = sets["arm_nouns"]
         self.pooled_arm_nouns = sets["pooled_arm_nouns"]
         self.monotherapy_words = sets["monotherapy_words"]
@@ -226,6 +235,13 @@ class Lexicon:
             rf"\b(?:{_alt(data['rate_base_prepositions'])})\s+(?:the\s+)?$",
             re.IGNORECASE,
         )
+        # "Response rates were 45% in arm A and 38% in arm B among the 120 patients with
+        # measurable disease": a known set of subjects after the clause's rates is their base
+        self.rates_base_re = re.compile(
+            rf"\b(?:{_alt(data['rate_base_prepositions'])})\s+"
+            rf"(?:{_alt(self.determiners)})\s+$",
+            re.IGNORECASE,
+        )
         # "Response was evaluable in 88 patients", "Adverse events were recorded in all 96
         # patients": the count after them is who was assessed, not a count of the outcome
         preps = _alt(self.prepositions)
@@ -239,6 +255,13 @@ class Lexicon:
         self.median_not_outcome_re = re.compile(
             rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
         )
+        # "Women were followed for a median of 8 years": how long, not an outcome's median
+        self.duration_before_re = re.compile(
+            rf"\b(?:{_alt(data['duration_verbs'])})\s+(?:for|over)\s+(?:an?\s+|the\s+)?$",
+            re.IGNORECASE,
+        )
+        # "Tumour samples were collected before treatment (n = 110)": things, not subjects
+        self.sample_nouns = frozenset(w.lower() for w in data["sample_nouns"])
 
     def _build_change_regexes(self, data: dict[str, Any]) -> None:
         """Relative changes and differences, not rates."""

@@ -23,13 +23,18 @@ from pipeline.components.outcome_tokens import Cue, Figure, Mention, figure_grou
 
 
 def is_concentration(lex: Lexicon, f: Figure, text: str, drugs: list[Mention], base: int) -> bool:
-    """ "5% imiquimod cream", "1% solution": a percentage that is a drug strength."""
+    """ "5% imiquimod cream", "1% solution", "a 25% dose reduction": a percentage that is a drug
+    strength or an amount of treatment."""
     after = text[f.end : f.end + 40]
     m = re.match(r"\s*([\w/+-]+)(?:\s+([\w/+-]+))?(?:\s+([\w/+-]+))?", after)
     if m:
         words = [w.lower() for w in m.groups() if w]
         if words and words[0] in lex.formulation:
             return True
+        if words and words[0] in lex.dose_nouns and lex.dose_article_re.search(
+            text, max(0, f.start - 8), f.start
+        ):
+            return True  # (not "45% required dose reductions", "In arm A, 45% dose ...")
         stops = lex.adjective_stops | lex.pop
         if len(words) >= 2 and words[1] in lex.formulation and words[0] not in stops:
             return True
@@ -213,7 +218,32 @@ def _enrolled_modifier(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
     if any(parser.lower(k) in lex.enrolled_words for k in range(f.ts + 1, f.te - 1)):
         return True
     # "the incidence of invasive cancer in 3967 patients": the base of a rate
-    return bool(lex.rate_base_re.search(parser.text, max(0, f.start - 160), f.start))
+    if lex.rate_base_re.search(parser.text, max(0, f.start - 160), f.start):
+        return True
+    return _base_of_rates(lex, f, parser)
+
+
+# How far (characters) before the subjects a rate of their clause may stand.
+RATES_BASE_REACH = 150
+
+
+def _base_of_rates(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
+    """ "Response rates were 45% in arm A and 38% in arm B among the 120 patients with
+    measurable disease": the subjects a determiner names after a percentage of their clause
+    (read back at most RATES_BASE_REACH characters, to a clause boundary) are who the rates
+    were measured in, not a count of the outcome."""
+    if not lex.rates_base_re.search(parser.text, max(0, f.start - 20), f.start):
+        return False
+    lo = f.start - RATES_BASE_REACH
+    k = f.ts - 1
+    while k >= 0 and parser.toks[k].start >= lo:
+        tok = parser.toks[k]
+        if tok.lower in lex.boundaries and tok.num is None:
+            return False
+        if tok.lower == "%" or tok.lower in lex.percent_tails:
+            return True
+        k -= 1
+    return False
 
 
 def enrollment_context(lex: Lexicon, f: Figure, parser: SentenceParser) -> int:

@@ -52,6 +52,10 @@ class FigureReader(StatisticsParser):
             return False
         if i > 0 and self.adjacent(i - 1, i) and self.toks[i - 1].text.isalpha():
             return False  # "SB3, 97.5%": a name, not a listed rate
+        if t.num > 100:
+            return False  # "In 2015, 25% of women ...": a year (no share is above 100%)
+        if self.lower(i - 1) in self.lex.count_blockers and self.lower(i + 1) == ",":
+            return False  # "in cycle 1, and 12% had ...": a label, not a listed rate
         j = i + 1
         listed = 0
         while listed < 6:

@@ -38,6 +38,15 @@ classes for `biotab_outcomes`:
 - differences: a percentage after a sign ("(- 1.4, 95% CI ...)") or whose confidence interval
   reaches below zero ("no difference in arm volume (0.3%; 95% CI, -1.7% to 2.3%)") is a
   difference or a change, not a share of subjects.
+- what would happen: the figures of a sentence's first stretch when it opens on a condition
+  and holds a modal ("If the true relapse rate were 20%, the trial would detect ..."), and a
+  figure right beside a modal of prevention or need ("Treating 100 women for 5 years would
+  prevent 5 recurrences"); not "could" ("Complete response could be achieved in 18 of 25
+  patients (72%)") nor a condition without a modal;
+- purposes: one event right after "to prevent" ("the number needed to treat to prevent one
+  relapse");
+- lists of traits: bare percentages listed at the start of a clause before a characteristic
+  ("45% vs 47% were postmenopausal").
 
 Reads only the sentence text and the figure offsets; no state.
 """
@@ -71,6 +80,12 @@ _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 def _in_name(words: list[str], k: int) -> bool:
     """Is words[k] part of a name of several capitalized words ("United States")?"""
     return k + 1 < len(words) and words[k][0].isupper() and words[k + 1][0].isupper()
+
+
+# How far (characters) on each side of a figure a modal of an effect is looked for, and how many
+# words may stand between the figure and a modal after it.
+HYPOTHETICAL_REACH = 80
+HYPOTHETICAL_WORDS = 4
 
 
 class ScopeRules:
@@ -133,6 +148,37 @@ class ScopeRules:
             re.IGNORECASE,
         )
         self._build_count_regexes(low, data["number_words"])
+        # the figures of a list: only a list or comparison word between them ("45% vs 47%")
+        self.trait_list_openers = tuple(data["trait_list_openers"])
+        self.trait_list_joint_re = re.compile(
+            rf"\s*(?:(?:{_alt(low['trait_list_joiners'])})\s*)?", re.IGNORECASE
+        )
+        # "If the true rate were 20%, the trial would ...": a condition opening the sentence,
+        # "would prevent 5 recurrences": what an action would bring about
+        self.condition_re = re.compile(rf"\s*(?:{_alt(low['condition_openers'])})\b", re.IGNORECASE)
+        modals = _alt(low["hypothetical_modals"])
+        self.counterfactual_re = re.compile(
+            rf"\b(?:{_alt(low['counterfactual_markers'])})\b", re.IGNORECASE
+        )
+        self.modal_re = re.compile(rf"\b(?:{modals})\b", re.IGNORECASE)
+        effect = (
+            rf"\b(?:{modals})\s+(?:not\s+)?(?:have\s+)?(?:be\s+|been\s+)?"
+            rf"(?:{_alt(low['hypothetical_verbs'])})\b"
+        )
+        # the figure, at most HYPOTHETICAL_WORDS words (no comma), then the modal
+        # ("100 women for 5 years would prevent"); the modal, two words, then the figure
+        # ("would prevent 5 recurrences", "would avoid about 3 deaths")
+        words = r"(?:[\w-]++\s++)"
+        self.modal_after_re = re.compile(
+            rf"\)?\s*+{words}{{0,{HYPOTHETICAL_WORDS}}}{effect}", re.IGNORECASE
+        )
+        self.modal_before_re = re.compile(rf"{effect}\s++{words}{{0,2}}$", re.IGNORECASE)
+        # "the number needed to treat to prevent one relapse": a count in a purpose clause
+        self.infinitive_before_re = re.compile(
+            rf"\b(?:{_alt(low['purpose_heads'])})\s+to\s+"
+            rf"(?:{_alt(low['infinitive_count_verbs'])})\s+$",
+            re.IGNORECASE,
+        )
         self.procedure_re = re.compile(
             r"^\s*(?:\([^()]{0,80}\)\s*)?(?:(?:were|was|had|have|are)\s+)?(?:[a-z]+ly\s+)?"
             rf"(?:{_alt(low['procedure_verbs'])})\b",
@@ -193,6 +239,75 @@ class ScopeRules:
         last = tail[tail.rfind(" ") + 1 :].lower()
         return last in self.amount_joiners and self.amount_listed_re.search(before) is not None
 
+    def conditional_stretch(self, text: str) -> tuple[int, int]:
+        """ "If the true response rate were 20%, the trial would have ...": where the
+        sentence's stretch that opens on a condition contrary to fact (a counterfactual marker
+        before its first comma) and holds a modal ends (its first ";"), and where its condition
+        ends (its first comma); (0, 0) if it has none. Not "If left untreated, 30% of patients
+        relapse; in our trial, 5 of 50 (10%) relapsed": no modal, and a stretch after the ";"
+        is the trial's."""
+        if not self.condition_re.match(text):
+            return 0, 0
+        end = text.find(";")
+        end = len(text) if end < 0 else end
+        comma = text.find(",", 0, end)
+        comma = end if comma < 0 else comma
+        if not self.counterfactual_re.search(text, 0, comma):
+            return 0, 0  # ("If you exclude ineligible patients, response would be 45% vs 30%")
+        return (end, comma) if self.modal_re.search(text, 0, end) else (0, 0)
+
+    def conditional_figure(self, text: str, start: int, end: int,
+                           stretch: tuple[int, int]) -> bool:  # fmt: skip
+        """Is text[start:end], in a `conditional_stretch`, what would happen: in its condition
+        ("If the true rate were 20%, ...") or in a clause of it that holds a modal ("..., the
+        trial would detect a 10% difference"); not a clause that reports ("If only evaluable
+        patients were considered, the response rate was 55% (22 of 40), which would favour
+        arm A"). The clause is read at most HYPOTHETICAL_REACH characters each side."""
+        stretch_end, condition_end = stretch
+        if start >= stretch_end:
+            return False
+        if start < condition_end:
+            return True
+        lo = max(condition_end, start - HYPOTHETICAL_REACH)
+        hi = min(stretch_end, end + HYPOTHETICAL_REACH)
+        comma = text.rfind(",", lo, start)
+        lo = lo if comma < 0 else comma
+        comma = text.find(",", end, hi)
+        hi = hi if comma < 0 else comma
+        return self.modal_re.search(text, lo, hi) is not None
+
+    def hypothetical_effect(self, text: str, start: int, end: int) -> bool:
+        """ "Treating 100 women for 5 years would prevent 5 recurrences", "up to 30% of
+        recurrences would be prevented": a modal and a verb of what an action would prevent or
+        need, at most HYPOTHETICAL_WORDS words after text[start:end] or two words before it
+        (read in windows of HYPOTHETICAL_REACH characters). Not "could" ("Complete response
+        could be achieved in 18 of 25 patients"), not a modal of other verbs ("85% would
+        recommend the treatment"), not one farther off ("85% would recommend the treatment
+        and fewer visits would be needed")."""
+        if self.modal_after_re.match(text, end, min(len(text), end + HYPOTHETICAL_REACH)):
+            return True
+        lo = max(0, start - HYPOTHETICAL_REACH)
+        return self.modal_before_re.search(text, lo, start) is not None
+
+    def listed_with(self, text: str, end: int, start: int) -> bool:
+        """Only a list or comparison word between text[:end] and text[start:] ("45% vs 47%",
+        "61% and 58%"; no comma: "45% vs 47%, and 61% had ..." ends a list): two figures of
+        one list."""
+        return 0 <= start - end <= 20 and (
+            self.trait_list_joint_re.fullmatch(text, end, start) is not None
+        )
+
+    def opens_clause(self, text: str, start: int) -> bool:
+        """text[start:] opens the sentence or a clause (after a trait_list_openers entry)."""
+        before = text[max(0, start - 20) : start].rstrip()
+        return (start < 20 and not before) or before.endswith(self.trait_list_openers)
+
+    def purpose_count(self, text: str, start: int) -> bool:
+        """ "The number needed to treat to prevent one relapse was 12": one thing right after
+        "to" and a verb of purpose is what an action would bring about, not what happened (the
+        caller checks the count is one)."""
+        return self.infinitive_before_re.search(text, max(0, start - 30), start) is not None
+
     def arm_pronoun(self, text: str, start: int) -> bool:
         """ "two groups: one with dexamethasone and one without": a bare "one" (written as a
         word: the caller checks) right after the groups it picks one of names an arm, it
@@ -228,10 +343,13 @@ class ScopeRules:
         definition, background, _, _ = self._cues_in(text)
         if not (definition or background):
             return False
-        # (earlier work is cited for the whole sentence, a definition for its clause)
+        # (earlier work is cited for the whole sentence up to a ";", a definition for its
+        # clause: "Earlier trials reported 30%; in our trial, relapse occurred in 12%")
         sentence = text[max(0, start - 300) : start]
         if ". " in sentence:
             sentence = sentence.rsplit(". ", 1)[1]
+        if ";" in sentence:
+            sentence = sentence.rsplit(";", 1)[1]
         return bool(
             (definition and self.definition_re.search(sentence[-160:]))
             or (background and self.background_re.search(sentence))
@@ -459,6 +577,14 @@ SCOPE_LISTS: tuple[str, ...] = (
     "exclusion_words",
     "power_cues",
     "per_rate_nouns",
+    "infinitive_count_verbs",
+    "condition_openers",
+    "hypothetical_modals",
+    "hypothetical_verbs",
+    "counterfactual_markers",
+    "purpose_heads",
+    "trait_list_joiners",
+    "trait_list_openers",
 )
 # every key it reads: its own and some the other outcome modules read too
 _KEYS: tuple[str, ...] = (

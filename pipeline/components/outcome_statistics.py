@@ -303,6 +303,14 @@ class StatisticsParser:
             return None
         if self.lex.median_not_outcome_re.search(self.text, self.toks[med].end, self.toks[i].start):
             return None
+        if all(self.toks[x].num is None for x in range(med + 1, i)) and (
+            self.lex.duration_before_re.search(
+                self.text, max(0, self.toks[med].start - 40), self.toks[med].start
+            )
+        ):
+            # "followed for a median of 8 years": the follow-up's length (its own number: not
+            # "... followed for a median of 24 months and was 12 months in arm A")
+            return None
         fig = Figure(i, k + 1 if k == i + 1 else i + 1, time_unit=unit, prefer_after=False)
         fig.ratio_value = self.toks[i].num
         return fig

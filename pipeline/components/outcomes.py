@@ -81,7 +81,7 @@ from pipeline.components.outcome_scope import (
     pooled_totals,
     subgroup_sizes,
 )
-from pipeline.components.outcome_tokens import Cue, Figure, Mention
+from pipeline.components.outcome_tokens import Cue, Figure, Mention, pct_consistent
 from pipeline.labels import DISEASE
 from pipeline.outcomes import OutcomeFigure
 
@@ -129,24 +129,75 @@ def _offsets(doc: Doc, text_len: int, orth: list[int]) -> _Offsets:
     return _Offsets(idx, (arr[:, 1] + arr[:, 2]).tolist(), orth, sentences)
 
 
+# How far (characters) after a share of a pool an "(n = N)" may repeat its count.
+NUMERATOR_WINDOW = 40
+
+
+def _repeats_numerator(lex: Lexicon, g: Figure, f: Figure, text: str) -> bool:
+    """ "Grade 3 neutropenia occurred in 25% of the 120 women in arm A (n = 30)": an "(n = N)"
+    right after a share of a stated pool, N being that share of it, is the share's count (not
+    an arm's size: "40% of women (n = 48)" gives the arm's size). Not half the pool, which is
+    also each arm's size in a 1:1 trial ("50% of the 200 patients (n = 100)"), nor a size
+    said to be each arm's ("(n = 100 in each arm)")."""
+    if not f.n_form or f.pct is not None or f.den is not None or f.count is None:
+        return False
+    if g.pct is None or g.den is None or not 0 <= f.start - g.end <= NUMERATOR_WINDOW:
+        return False
+    if 2 * f.count == g.den or lex.each_arm_re.match(text, f.end):
+        return False
+    return ";" not in text[g.end : f.start] and pct_consistent(
+        f.count, g.den, g.pct, g.pct_decimals
+    )
+
+
+def _bare(f: Figure) -> bool:
+    """A percentage alone: no count, number or subjects of its own."""
+    return f.pct is not None and f.count is None and f.num is None and not (
+        f.has_pop or f.all_form
+    )
+
+
+# How many tokens before an "(n = N)" the noun it counts may stand.
+SAMPLE_LOOKBACK = 25
+
 # What `OutcomeExtractor._bare_pct` makes of a percentage without a count.
 _KEEP, _AMOUNT, _DROP = "keep", "amount", "drop"
 
 
 class _SentenceFacts:
-    """What a sentence says as a whole, searched once and only when a percentage asks (most
-    sentences never do): does it state what is generally known, does it define a threshold?
+    """What a sentence says as a whole, searched once and only when a figure asks (most
+    sentences never do): does it state what is generally known, does it define a threshold,
+    does it open on a condition?
     `rates`: its figures with a percentage."""
 
     def __init__(self, text: str, lex: Lexicon, rates: int) -> None:
         self.text, self.lex, self.rates = text, lex, rates
         self._general: bool | None = None
         self._definitional: bool | None = None
+        self._condition: tuple[int, int] | None = None
+        self._planned: bool | None = None
+
+    def planned(self) -> bool:
+        """The sentence plans the trial's size (`ScopeRules.sample_size_statement`)."""
+        if self._planned is None:
+            self._planned = self.lex.scope.sample_size_statement(self.text)
+        return self._planned
 
     def general(self) -> bool:
         if self._general is None:
             self._general = bool(self.lex.scope.general_statement(self.text))
         return self._general
+
+    def hypothetical(self, f: Figure) -> bool:
+        """ "If the true response rate were 20%, the trial would ...", "would prevent 5
+        recurrences": what would happen, not what the trial found (the sentence's condition
+        stretch is found once)."""
+        scope = self.lex.scope
+        if self._condition is None:
+            self._condition = scope.conditional_stretch(self.text)
+        if scope.conditional_figure(self.text, f.start, f.end, self._condition):
+            return True
+        return scope.hypothetical_effect(self.text, f.start, f.end)
 
     def definitional(self) -> bool:
         if self._definitional is None:
@@ -303,9 +354,12 @@ class OutcomeExtractor:
         facts = _SentenceFacts(text, self.lexicon, sum(1 for g in figures if g.pct is not None))
         kept: list[Figure] = []
         amounts: list[Figure] = []
+        traits = self._trait_lists(figures, parser)
         for k, f in enumerate(figures):
-            if self._not_a_result(f, parser, others):
-                continue
+            if k in traits or self._not_a_result(f, parser, others) or facts.hypothetical(f):
+                continue  # ("would prevent 5 recurrences": what would happen, no result)
+            if k and _repeats_numerator(self.lexicon, figures[k - 1], f, text):
+                continue  # "in 25% of the 120 women in arm A (n = 30)": the 25%'s count
             if f.pct is not None and f.count is None and f.num is None:
                 verdict = self._bare_pct(f, parser, sm, facts, count_after[k + 1])
                 if verdict == _AMOUNT:
@@ -319,6 +373,49 @@ class OutcomeExtractor:
             kept = [f for f in kept if not self.lexicon.scope.companion_of(f, amounts, text)]
         return kept
 
+    def _trait_lists(self, figures: list[Figure], parser: SentenceParser) -> set[int]:
+        """Indices of the bare percentages listed before one that a characteristic follows
+        ("45% vs 47% were postmenopausal", "In the two arms, 61% and 58% had stage II
+        disease"): the predicate is the whole list's, so each is who was studied (the last one
+        `_not_a_result` drops). Only a list that opens its clause: not "Relapse occurred in
+        45% vs 30% and 61% were postmenopausal". One pass, each pair read in a bounded
+        window."""
+        text = parser.text
+        scope = self.lexicon.scope
+        out: set[int] = set()
+        first = 0  # the first figure of the list the current one ends
+        for k, g in enumerate(figures):
+            if not (k and k - 1 >= first and _bare(figures[k - 1]) and _bare(g)
+                    and scope.listed_with(text, figures[k - 1].end, g.start)):  # fmt: skip
+                first = k
+                continue
+            tail = parser.toks[g.te - 1].end
+            if self.lexicon.characteristic_after_re.match(
+                text[tail : tail + 80]
+            ) and scope.opens_clause(text, figures[first].start):
+                out.update(range(first, k))
+        return out
+
+    def _counts_samples(self, f: Figure, parser: SentenceParser) -> bool:
+        """ "Tumour samples were collected before treatment (n = 110), after one cycle (n =
+        89) ...": samples, the subject of the clause (an auxiliary right after them), are the
+        last noun named before the "(n = N)": it counts them (a bounded look back, within the
+        clause, stopped by a population noun). Not "soft tissue swelling (n = 5)": no sample
+        noun is a tissue, a biopsy or a block."""
+        lex = self.lexicon
+        toks = parser.toks
+        for k in range(f.ts - 1, max(-1, f.ts - SAMPLE_LOOKBACK), -1):
+            tok = toks[k]
+            if tok.lower in lex.pop or (tok.lower in lex.boundaries and tok.num is None):
+                return False
+            if tok.lower in lex.auxiliaries and not (
+                k and toks[k - 1].lower in lex.sample_nouns
+            ):
+                return False  # another clause's verb: "... and neutropenia was recorded (n = 14)"
+            if tok.lower in lex.sample_nouns:
+                return k + 1 < len(toks) and toks[k + 1].lower in lex.auxiliaries
+        return False
+
     def _not_a_result(self, f: Figure, parser: SentenceParser, others: int) -> bool:
         """Who was studied or left, a rate of accrual, a number that counts no subjects, an arm
         named by "one", the cohort as "All <subjects>": no outcome figure. `others`: the
@@ -329,6 +426,12 @@ class OutcomeExtractor:
         tail = parser.toks[f.te - 1].end
         if lex.characteristic_after_re.match(text[tail : tail + 80]):
             return True  # "65% were postmenopausal": who was studied, not an outcome
+        if f.n_form and f.pct is None and self._counts_samples(f, parser):
+            return True  # "Tumour samples were collected at surgery (n = 59)": no subjects
+        if f.pct is None and f.count == 1 and scope.purpose_count(text, f.start):
+            # "needed to treat to prevent one relapse": no event that happened (but "failed
+            # to prevent 12 relapses" counts them)
+            return True
         if f.pct is None and scope.excluded_follows(text, tail):
             return True  # "Nine patients were excluded after randomization"
         if f.has_pop and f.pct is None and f.den is None and scope.rate_of_subjects(text, tail):
@@ -369,7 +472,7 @@ class OutcomeExtractor:
             return _AMOUNT
         if (
             scope.design_percentage(text, f.start)
-            or scope.sample_size_statement(text)
+            or facts.planned()  # (searched once a sentence: it reads the whole sentence)
             or scope.trait_share(text, f.start, f.end, facts.rates == 1)
             or scope.allocation_share(text, f.start, f.end)
         ):

@@ -451,6 +451,18 @@ def write_lines(path: Path, lines: list[str]) -> Path:
         ),
         ('{"measure": "relapse"}', r":2: missing key 'pattern'"),
         ("not json", r":2: not valid JSON"),
+        (
+            '{"measure": "relapse", "pattern": "relapse", "not_after": "who"}',
+            r":2: key 'not_after' has str 'who', expected list",
+        ),
+        (
+            '{"measure": "relapse", "pattern": "relapse", "not_after": ["Who"]}',
+            r":2: key 'not_after' holds \['Who'\]; expected a non-empty list of lower-case",
+        ),
+        (
+            '{"measure": "relapse", "pattern": "relapse", "not_after": []}',
+            r":2: key 'not_after' holds \[\]; expected a non-empty list",
+        ),
     ],
 )
 def test_cue_file_validation(tmp_path: Path, line: str, message: str) -> None:
@@ -527,6 +539,25 @@ def test_to_disk_from_disk_round_trip(nlp: Language, tmp_path: Path) -> None:
     write_lines(tmp_path / "outcomes" / oc.CUES_FILE, ['{"measure": "other", "pattren": "x"}'])
     with pytest.raises(oc.RuleFileError, match=r"outcome_cues.jsonl:1: missing key 'pattern'"):
         fresh.from_disk(tmp_path / "outcomes")
+
+
+def test_a_cue_not_after_a_word(tmp_path: Path) -> None:
+    # the trait is everyone's, unless a relative clause names a subgroup by it; the rule
+    # survives a round trip to disk
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("biotab_outcomes", config={"languages": ["en"]})
+    trait = "Overall, 45% of the patients were older than 65 years."
+    subgroup = "Response was higher in patients who were older than 65 years (45% vs 30%)."
+    assert nlp(trait)._.outcomes == []
+    assert [r["value"] for r in nlp(subgroup)._.outcomes] == [45.0, 30.0]
+    rules = nlp.get_pipe("biotab_outcomes").cues
+    assert any("who" in r.not_after for r in rules)
+    nlp.to_disk(tmp_path / "pipe")
+    loaded = spacy.load(tmp_path / "pipe")
+    assert loaded.get_pipe("biotab_outcomes").cues == rules
+    assert loaded(trait)._.outcomes == []
+    assert [r["value"] for r in loaded(subgroup)._.outcomes] == [45.0, 30.0]
 
 
 def test_pipeline_to_disk_and_spacy_load(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
 """Rule files of `biotab_outcomes`: measure cues (spaCy token patterns) and the word lexicon.
 
 Reads `rules/outcome_cues.jsonl` (one cue per line: {"measure", "pattern", "priority", "id",
-"comment"}), `rules/outcomes_lexicon.json` (named word lists, number words, cue scores) and the
-one-word forward negation triggers of `rules/context_rules.jsonl` (biotab_assertion's list), all
+"comment", "not_after"}; "not_after": words right after which a match is no cue),
+`rules/outcomes_lexicon.json` (named word lists, number words, cue scores) and the one-word
+forward negation triggers of `rules/context_rules.jsonl` (biotab_assertion's list), all
 validated through `pipeline/rules.py`. `outcome_lexicon.Lexicon` compiles the word lists to sets and
 regexes.
 """
@@ -35,7 +36,7 @@ MEASURES: tuple[str, ...] = (
 )
 NOT_OUTCOME = "not_outcome"
 CUE_MEASURES: tuple[str, ...] = (*MEASURES, NOT_OUTCOME)
-CUE_KEYS: tuple[str, ...] = ("measure", "pattern", "priority", "id", "comment")
+CUE_KEYS: tuple[str, ...] = ("measure", "pattern", "priority", "id", "comment", "not_after")
 # Token OPs a cue may use. `CueGate` sizes a cue's match window by its number of token specs
 # and reads a cue's first specs as conditions a match must start with: "+", "*" and "{n,m}"
 # could match more tokens (cut off silently), "!" would be read the wrong way round.
@@ -63,6 +64,10 @@ class CueRule:
     id: str | None = None
     comment: str | None = None
     line: int = 0
+    #: a match right after one of these words (lower case) is no cue ("in women who were older
+    #: than 70"): a condition the gate's first token cannot carry without opening a window at
+    #: nearly every token
+    not_after: frozenset[str] = frozenset()
 
 
 def parse_cue(obj: Any, where: str) -> CueRule:
@@ -72,9 +77,15 @@ def parse_cue(obj: Any, where: str) -> CueRule:
             obj,
             where=where,
             required={"measure": str, "pattern": (str, list)},
-            optional={"priority": int, "id": str, "comment": str},
+            optional={"priority": int, "id": str, "comment": str, "not_after": list},
             choices={"measure": CUE_MEASURES, "priority": (0, 1, 2)},
         )
+        words = obj.get("not_after")
+        if words is not None and not (
+            words and all(isinstance(w, str) and w == w.lower() for w in words)
+        ):
+            raise RuleError(f"{where}: key 'not_after' holds {words!r}; expected a non-empty "
+                            "list of lower-case words")
         if isinstance(obj["pattern"], str):
             if not obj["pattern"].strip():
                 raise RuleError(f"{where}: key 'pattern' is an empty string; expected a phrase")
@@ -93,7 +104,7 @@ def parse_cue(obj: Any, where: str) -> CueRule:
     line = int(where.rsplit(":", 1)[-1]) if where.rsplit(":", 1)[-1].isdigit() else 0
     return CueRule(
         obj["measure"], obj["pattern"], obj.get("priority", 1), obj.get("id"), obj.get("comment"),
-        line,
+        line, frozenset(obj.get("not_after", ())),
     )  # fmt: skip
 
 

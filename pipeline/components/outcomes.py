@@ -296,7 +296,11 @@ class OutcomeExtractor:
         outside a population frame as weak adverse-event cues."""
         base = sent.start_char
         best_end: dict[tuple[int, int], int] = {}
-        for rule, ti, tj in self._cue_matches(sent.doc, sent.start, sent.end, offsets.orth):
+        doc = sent.doc
+        for rule, ti, tj in self._cue_matches(doc, sent.start, sent.end, offsets.orth):
+            not_after = self.cues[rule].not_after
+            if not_after and ti and doc[sent.start + ti - 1].lower_ in not_after:
+                continue  # "in women who were older than 70": a subgroup, no trait of all
             key = (ti, rule)
             best_end[key] = max(best_end.get(key, 0), tj)
         found = sorted((ti, tj, r) for (ti, r), tj in best_end.items())
@@ -560,6 +564,8 @@ class OutcomeExtractor:
                     obj["id"] = rule.id
                 if rule.comment is not None:
                     obj["comment"] = rule.comment
+                if rule.not_after:
+                    obj["not_after"] = sorted(rule.not_after)
                 fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
         (path / LEXICON_FILE).write_text(
             json.dumps(self.lexicon.data, ensure_ascii=False, indent=1) + "\n", encoding="utf8"

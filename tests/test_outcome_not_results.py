@@ -16,6 +16,12 @@ def values(nlp: Language, text: str) -> list[float]:
     return [r["value"] for r in nlp(text)._.outcomes]
 
 
+def assert_kept(nlp: Language, text: str, kept: list[float]) -> None:
+    """Every value of `kept` has a row (other rows may come too)."""
+    got = values(nlp, text)
+    assert all(v in got for v in kept), got
+
+
 @pytest.mark.parametrize(
     ("text", "kept"),
     [
@@ -69,8 +75,7 @@ def values(nlp: Language, text: str) -> list[float]:
     ],
 )
 def test_results_stay(outcomes_nlp: Language, text: str, kept: list[float]) -> None:
-    got = values(outcomes_nlp, text)
-    assert all(v in got for v in kept), got
+    assert_kept(outcomes_nlp, text, kept)
 
 
 # -- who was studied and earlier work (cues of rules/outcome_cues.jsonl, background_cues of
@@ -133,8 +138,7 @@ def test_who_was_studied_and_earlier_work_give_no_row(outcomes_nlp: Language, te
 def test_results_beside_trait_and_design_words_stay(
     outcomes_nlp: Language, text: str, kept: list[float]
 ) -> None:
-    got = values(outcomes_nlp, text)
-    assert all(v in got for v in kept), got
+    assert_kept(outcomes_nlp, text, kept)
 
 
 # -- a year or a label's number shares no percent sign (outcome_reader.shared_pct_at) ---------
@@ -244,8 +248,7 @@ def test_samples_and_follow_up_give_no_row(outcomes_nlp: Language, text: str) ->
 def test_counts_and_medians_beside_samples_stay(
     outcomes_nlp: Language, text: str, kept: list[float]
 ) -> None:
-    got = values(outcomes_nlp, text)
-    assert all(v in got for v in kept), got
+    assert_kept(outcomes_nlp, text, kept)
 
 
 # -- what would happen (condition_openers, hypothetical_modals, hypothetical_verbs) -----------
@@ -292,8 +295,7 @@ def test_what_would_happen_gives_no_row(outcomes_nlp: Language, text: str) -> No
 def test_results_beside_a_modal_stay(
     outcomes_nlp: Language, text: str, kept: list[float]
 ) -> None:
-    got = values(outcomes_nlp, text)
-    assert all(v in got for v in kept), got
+    assert_kept(outcomes_nlp, text, kept)
 
 
 # -- a characteristic after a list of bare percentages is the whole list's (trait_list_*) ------
@@ -404,8 +406,7 @@ def test_counts_after_no_rate_of_their_clause_stay(outcomes_nlp: Language, text:
 def test_results_of_the_second_review_stay(
     outcomes_nlp: Language, text: str, kept: list[float]
 ) -> None:
-    got = values(outcomes_nlp, text)
-    assert all(v in got for v in kept), got
+    assert_kept(outcomes_nlp, text, kept)
 
 
 @pytest.mark.parametrize(

@@ -38,8 +38,9 @@ classes for `biotab_outcomes`:
 - differences: a percentage after a sign ("(- 1.4, 95% CI ...)") or whose confidence interval
   reaches below zero ("no difference in arm volume (0.3%; 95% CI, -1.7% to 2.3%)") is a
   difference or a change, not a share of subjects.
-- what would happen: the figures of a sentence's first stretch when it opens on a condition
-  and holds a modal ("If the true relapse rate were 20%, the trial would detect ..."), and a
+- what would happen: when a sentence's first stretch opens on a condition contrary to fact
+  and holds a modal, the figures of the condition and of the stretch's clauses that hold the
+  modal ("If the true relapse rate were 20%, the trial would detect a 10% difference"), and a
   figure right beside a modal of prevention or need ("Treating 100 women for 5 years would
   prevent 5 recurrences"); not "could" ("Complete response could be achieved in 18 of 25
   patients (72%)") nor a condition without a modal;

@@ -18,7 +18,7 @@ TOKEN_RE = re.compile(
     # or part of a code: not after a letter, digit, hyphen, comma or dot ("GYKI-41 099",
     # "ABI-007 260 mg", "BRCA1 185delAG", "0. 001 001"), no leading zero, nor before a letter,
     # a hyphen, decimals or one more number ("100 200 300")
-    r"|(?<![\w.,\-])(?<![.,] )[1-9]\d{0,2}(?: \d{3})+(?![\w\-]|[.,·]\d| \d)"
+    r"|(?=[1-9])(?<![\w.,\-])(?<![.,] )[1-9]\d{0,2}(?: \d{3})+(?![\w\-]|[.,·]\d| \d)"
     r"|\d+(?:[.·]\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)*"
     r"|\+ ?/ ?[-−]|\S"
 )

@@ -52,6 +52,24 @@ def test_numbers_and_number_words() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("A total of 13 155 women; 23 582 patient-years", [13155.0, 23582.0]),
+        ("1 868 904 +/- 434 962 vs 2 013 910", [1868904.0, 434962.0, 2013910.0]),
+        # codes, a gene variant, split decimals and lists stay separate numbers
+        ("ABI-007 260 mg/m(2) and GYKI-41 099", [7.0, 260.0, 2.0, 41.0, 99.0]),
+        ("BRCA1 185delAG", [1.0, 185.0]),
+        ("P < 0. 001 001.", [0.0, 1.0, 1.0]),
+        ("in 2 100-mg doses; 13 155.5 ml; Of 45, 120 were", [2.0, 100.0, 13.0, 155.5, 45.0, 120.0]),
+        # more digits follow: a list of numbers, not one
+        ("scores of 12 150 45", [12.0, 150.0, 45.0]),
+    ],
+)
+def test_plain_space_thousands(text: str, numbers: list[float]) -> None:
+    assert [t.num for t in light_tokens(text, NUMBER_WORDS) if t.num is not None] == numbers
+
+
 TIMEPOINT_TEXTS = [
     "At 12 months, 7 of 25 responders (28%) relapsed after 3 weeks of therapy.",
     "AFTER TWO YEARS OF FOLLOW-UP, relapse was 75% at week 24 and at the end of treatment.",

@@ -122,6 +122,18 @@ def test_subjects_per_month_or_site_are_a_rate(outcomes_nlp: Language, text: str
     assert rows(outcomes_nlp, text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the base of a rate is no count of subjects ("10 000": a plain-space thousands mark)
+        "The absolute risk of VTE was 3.4 (range, 3.1-3.8) per 10 000 women years on COCs.",
+        "The risk was 4.2 (95% CI, 3.2-5.2) per 10,000 women years among users.",
+    ],
+)
+def test_the_base_of_a_rate_is_no_count(outcomes_nlp: Language, text: str) -> None:
+    assert [r for r in rows(outcomes_nlp, text) if r[0] == "enrollment"] == []
+
+
 def test_subjects_per_arm_stay_an_arms_size(outcomes_nlp: Language) -> None:
     got = rows(outcomes_nlp, "The study enrolled 130 patients per arm.")
     assert [(r[0], r[2]) for r in got] == [("enrollment", 130.0)]

@@ -780,6 +780,9 @@ def test_compared_rates_and_enrollment_forms(
         ("One hundred and six patients were enrolled.", 106.0),
         ("Two-hundred patients were randomly allocated.", 200.0),
         ("Participants were 12\u202f504 postmenopausal women.", 12504.0),
+        # a plain space as the thousands separator (PubMed prints many thin spaces so)
+        ("A total of 13 155 women were randomized.", 13155.0),
+        ("Mothers of infants with defects (n = 13 155) were interviewed.", 13155.0),
         ("Analysis included overall survival in the two cohorts (N = 964).", 964.0),
         ("In this cohort study of 612 men with gout, 540 were treated.", 612.0),
         ("In a subsample of 33 participants, blood was drawn twice.", 33.0),

@@ -154,6 +154,13 @@ def test_share_of_cycles_or_days(outcomes_nlp: Language, text: str) -> None:
     assert rows(outcomes_nlp, text) == []
 
 
+def test_a_measured_clearance_is_no_improvement(outcomes_nlp: Language) -> None:
+    # a lab value's clearance is measured; the clearing of lesions stays a response
+    assert rows(outcomes_nlp, "Creatinine clearance fell in 12 patients (30%).") == []
+    got = rows(outcomes_nlp, "Complete clearance of lesions occurred in 12 patients (30%).")
+    assert [r[0] for r in got] == ["complete_response"]
+
+
 def test_share_of_subjects_stays(outcomes_nlp: Language) -> None:
     got = rows(outcomes_nlp, "Grade 3 diarrhoea occurred in 5 of 140 patients.")
     assert got == [("adverse_event", "count", 5.0, 5, 140)]

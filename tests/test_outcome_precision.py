@@ -7,6 +7,8 @@ import pytest
 from spacy.language import Language
 from test_outcomes import run
 
+from pipeline.components.outcome_rules import CueRule
+
 Row = tuple[str, str, float, int | None, int | None]
 
 
@@ -159,6 +161,26 @@ def test_a_measured_clearance_is_no_improvement(outcomes_nlp: Language) -> None:
     assert rows(outcomes_nlp, "Creatinine clearance fell in 12 patients (30%).") == []
     got = rows(outcomes_nlp, "Complete clearance of lesions occurred in 12 patients (30%).")
     assert [r[0] for r in got] == ["complete_response"]
+
+
+def test_the_exact_case_cue_wins_over_the_same_token(outcomes_nlp: Language) -> None:
+    # "PCR" the assay and "Cr" creatinine match the complete-response abbreviation cue in lower
+    # case too; the cue that reads the exact case wins, so they give no complete response
+    assert rows(outcomes_nlp, "PCR was positive in 12 patients (30%).") == []
+    got = rows(outcomes_nlp, "Serum Cr rose in 5 patients (12%).")
+    assert got == rows(outcomes_nlp, "Serum creatinine rose in 5 patients (12%).")
+    assert [r[0] for r in got] == ["other"]
+    for text in ("CR was reached by 12 patients (30%).", "pCR was reached by 12 patients (30%)."):
+        assert [r[0] for r in rows(outcomes_nlp, text)] == ["complete_response"]
+    got = rows(outcomes_nlp, "PCR was positive in 12 patients (30%), CR was reached by 8 (20%).")
+    assert got == [("complete_response", "percent", 20.0, 8, None)]
+
+
+def test_exact_case_of_a_cue_rule() -> None:
+    assert CueRule("other", [{"TEXT": "Cr"}]).exact_case
+    assert CueRule("other", [{"LOWER": "x"}, {"ORTH": "Y"}]).exact_case
+    assert not CueRule("other", [{"LOWER": {"IN": ["cr"]}}]).exact_case
+    assert not CueRule("other", "complete response").exact_case
 
 
 def test_share_of_subjects_stays(outcomes_nlp: Language) -> None:

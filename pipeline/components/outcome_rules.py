@@ -69,6 +69,13 @@ class CueRule:
     #: nearly every token
     not_after: frozenset[str] = frozenset()
 
+    @property
+    def exact_case(self) -> bool:
+        """Whether a pattern token reads the exact text (TEXT or ORTH), not its lower case."""
+        return isinstance(self.pattern, list) and any(
+            "TEXT" in tok or "ORTH" in tok for tok in self.pattern
+        )
+
 
 def parse_cue(obj: Any, where: str) -> CueRule:
     """Validate one cue object; `where` is "path:line" for messages."""

@@ -69,6 +69,7 @@ from pipeline.components.outcome_rules import (
     CUES_FILE,
     LEXICON_FILE,
     MEASURES,
+    NOT_OUTCOME,
     CueRule,
     RuleFileError,
     load_cues,
@@ -240,6 +241,10 @@ class OutcomeExtractor:
 
     def set_rules(self, cues: list[CueRule], lexicon: dict[str, Any]) -> None:
         self.cues = cues
+        # Over the same tokens the more specific cue wins: one that reads the exact case ("Cr",
+        # creatinine, over the "cr" abbreviation of complete response), then a not_outcome cue
+        # (it exists to overrule a cue there), then the earlier line.
+        self._tie_rank = [(not c.exact_case, c.measure != NOT_OUTCOME) for c in cues]
         self.lexicon = Lexicon(lexicon)
         self._gate: CueGate | None = None
 
@@ -303,8 +308,11 @@ class OutcomeExtractor:
                 continue  # "in women who were older than 70": a subgroup, no trait of all
             key = (ti, rule)
             best_end[key] = max(best_end.get(key, 0), tj)
-        found = sorted((ti, tj, r) for (ti, r), tj in best_end.items())
-        found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))  # stable: longest, then earliest
+        rank = self._tie_rank
+        found = sorted(  # longest, then earliest, then the more specific (set_rules)
+            ((ti, tj, r) for (ti, r), tj in best_end.items()),
+            key=lambda m: (-(m[1] - m[0]), m[0], rank[m[2]], m[2]),
+        )
         taken: list[tuple[int, int, int]] = []
         taken_starts: list[int] = []
         for hit in found:

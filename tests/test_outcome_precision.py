@@ -216,6 +216,22 @@ def test_arm_sizes_name_their_arm(outcomes_nlp: Language) -> None:
     ]
 
 
+def test_a_disease_that_names_who_was_studied_is_no_event(outcomes_nlp: Language) -> None:
+    # after "suffering from", and in its short form right after it, a disease names who was
+    # studied: the count is of subjects, not of events
+    mentions = [
+        ("Parkinson's disease", "DISEASE", "MESH:D010300"),
+        ("PD", "DISEASE", "MESH:D010300"),
+        ("nausea", "DISEASE", "MESH:D009325"),
+    ]
+    text = "Seven patients suffering from Parkinson's disease received propranolol."
+    assert arms(outcomes_nlp, text, mentions) == [("enrollment", 7.0, None, None)]
+    text = "Seven patients suffering from Parkinson's disease (PD) received propranolol."
+    assert arms(outcomes_nlp, text, mentions) == [("enrollment", 7.0, None, None)]
+    text = "Twelve patients suffered from nausea (30%)."
+    assert [m for m, *_ in arms(outcomes_nlp, text, mentions)] == ["adverse_event"]
+
+
 def test_arm_sizes_name_their_label_or_negated_drug(outcomes_nlp: Language) -> None:
     text = "Patients were randomized to two regimens (ddAT, n = 191; AC-DOC, n = 178)."
     got = arms(outcomes_nlp, text)

@@ -335,6 +335,7 @@ class OutcomeExtractor:
             cues.append(Cue(s, e, ts, te, self.cues[r].measure, self.cues[r].priority))
         cue_starts = [c.start for c in cues]
         extra: list[Cue] = []
+        opened_end = -1  # the end of the last disease name that named who was studied
         for m in mentions:
             if m.label != DISEASE or m.negated:
                 continue
@@ -343,7 +344,11 @@ class OutcomeExtractor:
             if k > 0 and cues[k - 1].end > s:
                 continue
             before = parser.text[max(0, s - 40) : s].lower()
-            if self.lexicon.disease_cue_opener_re.search(before):
+            if self.lexicon.disease_cue_opener_re.search(before) or (
+                opened_end >= 0 and parser.text[opened_end:s].strip() == "("
+            ):
+                # "patients with X", "suffering from X", and X's short form "(XY)" after it
+                opened_end = e
                 continue
             after = parser.text[e : e + 30].split(maxsplit=1)
             if after and after[0].lower() in self.lexicon.pop:

@@ -183,6 +183,23 @@ def test_exact_case_of_a_cue_rule() -> None:
     assert not CueRule("other", "complete response").exact_case
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Headache relief at 2 h was 75.9% with sumatriptan.", [75.9]),
+        ("Tinnitus was almost completely abolished in 8 of 10 patients.", [8.0]),
+        ("Audiograms in seven cases reverted to normal within three weeks.", [7.0]),
+        ("Eight patients had return of normal gallbladder contractility.", [8.0]),
+        ("Nine of 13 patients with symptoms became asymptomatic.", [9.0]),
+    ],
+)
+def test_relief_and_a_return_to_normal_are_improvements(
+    outcomes_nlp: Language, text: str, expected: list[float]
+) -> None:
+    got = rows(outcomes_nlp, text)
+    assert [(m, v) for m, _, v, _, _ in got] == [("improvement", v) for v in expected]
+
+
 def test_share_of_subjects_stays(outcomes_nlp: Language) -> None:
     got = rows(outcomes_nlp, "Grade 3 diarrhoea occurred in 5 of 140 patients.")
     assert got == [("adverse_event", "count", 5.0, 5, 140)]

@@ -200,6 +200,16 @@ def test_relief_and_a_return_to_normal_are_improvements(
     assert [(m, v) for m, _, v, _, _ in got] == [("improvement", v) for v in expected]
 
 
+def test_subjects_beside_compared_were_studied(outcomes_nlp: Language) -> None:
+    # "compared" compares what the subjects were given; "vs" and a list compare results
+    text = "Haloperidol 2 mg/day and 0.5 mg/day were compared in 71 outpatients."
+    assert rows(outcomes_nlp, text) == [("enrollment", "count", 71.0, None, None)]
+    text = "Transfusion was needed by 45 patients in arm A compared with 30 patients in arm B."
+    assert [r[0] for r in rows(outcomes_nlp, text)] == ["other", "other"]
+    text = "Transfusions: 45 patients vs 30 patients."
+    assert [r[0] for r in rows(outcomes_nlp, text)] == ["other", "other"]
+
+
 def test_share_of_subjects_stays(outcomes_nlp: Language) -> None:
     got = rows(outcomes_nlp, "Grade 3 diarrhoea occurred in 5 of 140 patients.")
     assert got == [("adverse_event", "count", 5.0, 5, 140)]

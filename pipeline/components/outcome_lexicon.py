@@ -101,6 +101,9 @@ class Lexicon:
         # "13 vs 31", "28 patients compared with 15": a word that compares the figures on
         # its two sides (a respectively word compares lists instead)
         self.pairwise_comparison = self.comparison - self.respectively
+        # "X and Y were compared in 71 outpatients": a comparison word that may compare what the
+        # subjects were given, the count beside it being who was studied
+        self.design_comparison = sets["design_comparison_words"]
         self.ratio_units = {k.lower(): v for k, v in data["ratio_units"].items()}
         self.time_units: dict[str, str] = dict(data["time_units"])
         self.median_words = sets["median_words"]

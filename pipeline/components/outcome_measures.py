@@ -436,6 +436,8 @@ def compared_figures(
         sizes[f.group] = sizes.get(f.group, 0) + 1
     toks = parser.toks
     marks = [t.lower in lex.comparison for t in toks]
+    result_words = lex.comparison - lex.design_comparison
+    result_marks = [t.lower in result_words for t in toks]
     # several rates in one sentence are compared with each other ("91% with radioguided
     # localization and 84% with wire localization", "in 96% of ... and in 98% of ...")
     rates = sum(1 for f in figures if f.pct is not None and not (f.excluded or f.comparator))
@@ -459,7 +461,7 @@ def compared_figures(
         elif (
             sizes[f.group] > 1
             or f.arm is not None
-            or _near_mark(marks, boundary, f.ts, f.te)
+            or _near_mark(result_marks, boundary, f.ts, f.te)
             or (f.pct is not None and not f.comparator and rates > 1)
         ):
             f.measure = "other"
@@ -473,8 +475,12 @@ def compared_figures(
         ):
             # "available for 174 patients", "in a subsample of 19 participants": who was
             # studied, the one thing a subject count without an outcome cue reports (a few
-            # subjects without one are an event: "One participant presented with lymphoedema")
+            # subjects without one are an event: "One participant presented with lymphoedema");
+            # also beside "compared", which may compare what they were given ("X and Y were
+            # compared in 71 outpatients")
             f.measure = "enrollment"
+        elif _near_mark(marks, boundary, f.ts, f.te):
+            f.measure = "other"
 
 
 COMPARISON_WINDOW = 12

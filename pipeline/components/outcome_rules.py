@@ -157,6 +157,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "population_adjective_joiners",
     "total_words",
     "comparison_connectors",
+    "design_comparison_words",
     "respectively_words",
     "each_arm_words",
     "change_verbs",

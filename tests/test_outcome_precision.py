@@ -208,6 +208,11 @@ def test_subjects_beside_compared_were_studied(outcomes_nlp: Language) -> None:
     assert [r[0] for r in rows(outcomes_nlp, text)] == ["other", "other"]
     text = "Transfusions: 45 patients vs 30 patients."
     assert [r[0] for r in rows(outcomes_nlp, text)] == ["other", "other"]
+    text = (
+        "Twenty-three of the patients had taken fenfluramine, as compared with only 5 of the "
+        "controls (66 versus 6%)."
+    )
+    assert [r[0] for r in rows(outcomes_nlp, text)][:2] == ["other", "other"]
 
 
 def test_share_of_subjects_stays(outcomes_nlp: Language) -> None:
@@ -257,6 +262,26 @@ def test_a_disease_that_names_who_was_studied_is_no_event(outcomes_nlp: Language
     assert arms(outcomes_nlp, text, mentions) == [("enrollment", 7.0, None, None)]
     text = "Twelve patients suffered from nausea (30%)."
     assert [m for m, *_ in arms(outcomes_nlp, text, mentions)] == ["adverse_event"]
+
+
+def test_a_disease_after_an_event_word_and_of_is_an_event(outcomes_nlp: Language) -> None:
+    # "of" before a disease names who was studied ("a history of stroke"), but not after an
+    # event word ("incidents of", "complained of")
+    mentions = [
+        ("bradycardia", "DISEASE", "MESH:D001919"),
+        ("penile pain", "DISEASE", "MESH:D010146"),
+        ("stroke", "DISEASE", "MESH:D020521"),
+    ]
+    text = "There were 12 incidents of bradycardia in the treated group."
+    assert [(m, v) for m, v, _, _ in arms(outcomes_nlp, text, mentions)] == [
+        ("adverse_event", 12.0)
+    ]
+    text = "Four patients complained of penile pain."
+    assert [(m, v) for m, v, _, _ in arms(outcomes_nlp, text, mentions)] == [
+        ("adverse_event", 4.0)
+    ]
+    text = "Patients with a history of stroke (n = 12) were excluded."
+    assert [(m, v) for m, v, _, _ in arms(outcomes_nlp, text, mentions)] == [("enrollment", 12.0)]
 
 
 def test_arm_sizes_name_their_label_or_negated_drug(outcomes_nlp: Language) -> None:

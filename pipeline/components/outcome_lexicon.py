@@ -213,8 +213,13 @@ class Lexicon:
         self.case_report_after_re = re.compile(
             rf"\b(?:{_alt(self.auxiliaries)})\s+(?:[a-z]+ly\s+)?(?:{verbs})\b", re.IGNORECASE
         )
-        # (searched in lower-cased text) "patients with X": X names who was studied
-        self.disease_cue_opener_re = _opener_before(data["disease_cue_openers"])
+        # (searched in lower-cased text) "patients with X": X names who was studied; but not
+        # after "<event word> of" ("12 incidents of bradycardia", "complained of pain"): the
+        # leftmost match takes the event alternative there
+        self.disease_cue_opener_re = re.compile(
+            rf"\b(?:(?P<event>{_alt(data['disease_event_words'])})\s+of"
+            rf"|{_alt(data['disease_cue_openers'])})\s+(?:[\w-]+\s+){{0,2}}$"
+        )
         self.population_disease_before_re = _opener_before(data["population_disease_openers"])
         self.population_disease_after_re = re.compile(
             rf"\s*(?:{_alt(data['population_disease_nouns'])})\b"
@@ -426,6 +431,12 @@ class Lexicon:
         self.part_arm_before_re = re.compile(
             rf"\s*(?P<sep>{joiner})?(?:the\s+)?{label}\s*[:=,]\s*", re.IGNORECASE
         )
+
+    def names_who_was_studied(self, before: str) -> bool:
+        """Whether a disease mention after `before` (the lower-cased text right before it)
+        names who was studied ("patients with X", "suffering from X") rather than an event."""
+        m = self.disease_cue_opener_re.search(before)
+        return m is not None and m.group("event") is None
 
     def passes(self, text: str, start: int = 0, end: int | None = None) -> bool:
         """The pre-check: can text[start:end] hold a figure at all?"""

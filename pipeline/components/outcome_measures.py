@@ -437,10 +437,12 @@ def compared_figures(
     toks = parser.toks
     marks = [t.lower in lex.comparison for t in toks]
     result_words = lex.comparison - lex.design_comparison
-    result_marks = [t.lower in result_words for t in toks]
     # several rates in one sentence are compared with each other ("91% with radioguided
     # localization and 84% with wire localization", "in 96% of ... and in 98% of ...")
     rates = sum(1 for f in figures if f.pct is not None and not (f.excluded or f.comparator))
+    # a sentence with rates compares results, also with "compared" ("23 of the patients had
+    # taken X, as compared with 5 of the controls (66 versus 6%)")
+    result_marks = marks if rates else [t.lower in result_words for t in toks]
     for k, f in enumerate(figures):
         if f.measure is not None or f.excluded or f.proportion:
             continue

@@ -188,6 +188,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "occurrence_nouns",
     "case_report_verbs",
     "disease_cue_openers",
+    "disease_event_words",
     "population_disease_openers",
     "population_disease_nouns",
     "arm_drug_links",

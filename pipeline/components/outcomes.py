@@ -344,7 +344,7 @@ class OutcomeExtractor:
             if k > 0 and cues[k - 1].end > s:
                 continue
             before = parser.text[max(0, s - 40) : s].lower()
-            if self.lexicon.disease_cue_opener_re.search(before) or (
+            if self.lexicon.names_who_was_studied(before) or (
                 opened_end >= 0 and parser.text[opened_end:s].strip() == "("
             ):
                 # "patients with X", "suffering from X", and X's short form "(XY)" after it

@@ -99,6 +99,9 @@ def test_results_stay(outcomes_nlp: Language, text: str, kept: list[float]) -> N
         # earlier work (the wider cues "earlier reports", "have been reported" of this branch
         # took this trial's results too: test_results_of_the_second_review_stay)
         "Previous studies found response rates of 30% with this regimen.",
+        # a bare "as" before the cue cites it
+        "Such toxicity is rare, as previous studies found grade 3 neutropenia in 2% of patients.",
+        "In the literature, response rates of 30% are common.",
     ],
 )
 def test_who_was_studied_and_earlier_work_give_no_row(outcomes_nlp: Language, text: str) -> None:
@@ -410,6 +413,13 @@ def test_counts_after_no_rate_of_their_clause_stay(outcomes_nlp: Language, text:
         # a clause that reports after the modal's clause of a condition keeps its figures
         ("If the dropouts were excluded, the rates would change little, and relapse occurred "
          "in 12% (6 of 50) in arm A.", [12.0]),
+        # earlier work the trial is compared with cites none of the trial's figures
+        ("Unlike previous studies, we found a response rate of 45% in arm A.", [45.0]),
+        ("Compared with previous trials, response was higher in arm A (45% vs 30%).",
+         [45.0, 30.0]),
+        ("Response was higher than previously reported (45% vs 30%).", [45.0, 30.0]),
+        ("Compared with our previous study, the response rate increased to 45%.", [45.0]),
+        ("As in previous studies, 30% of patients had a response.", [30.0]),
     ],
 )
 def test_results_of_the_second_review_stay(

@@ -99,6 +99,9 @@ def test_results_stay(outcomes_nlp: Language, text: str, kept: list[float]) -> N
         # earlier work (the wider cues "earlier reports", "have been reported" of this branch
         # took this trial's results too: test_results_of_the_second_review_stay)
         "Previous studies found response rates of 30% with this regimen.",
+        # a bare "as" before the cue cites it
+        "Such toxicity is rare, as previous studies found grade 3 neutropenia in 2% of patients.",
+        "In the literature, response rates of 30% are common.",
     ],
 )
 def test_who_was_studied_and_earlier_work_give_no_row(outcomes_nlp: Language, text: str) -> None:
@@ -221,6 +224,9 @@ def test_a_dose_amount_gives_no_row(
     [
         "Tumour samples were collected before treatment (n = 110), after one cycle (n = 89) and "
         "at surgery (n = 59).",
+        # the samples' auxiliaries: a chain of them, or a second verb of the same subject
+        "Tumour samples had been collected before treatment (n = 110).",
+        "Biopsy samples were obtained and were analysed centrally (n = 89).",
         "Women were followed for a median of 8 years.",
         "Patients were followed up for a median of 26 months.",
     ],
@@ -401,6 +407,19 @@ def test_counts_after_no_rate_of_their_clause_stay(outcomes_nlp: Language, text:
         ("Blood samples were drawn weekly, and grade 3 neutropenia was recorded (n = 14).",
          [14.0]),
         ("Samples were analysed centrally and responses were confirmed (n = 30).", [30.0]),
+        ("Samples had been stored, and neutropenia was recorded (n = 14).", [14.0]),
+        # a trait word that is an outcome after "were" (the cue of traits said of the subjects)
+        ("At 12 months, 15% vs 30% of children were uninsured.", [15.0, 30.0]),
+        # a clause that reports after the modal's clause of a condition keeps its figures
+        ("If the dropouts were excluded, the rates would change little, and relapse occurred "
+         "in 12% (6 of 50) in arm A.", [12.0]),
+        # earlier work the trial is compared with cites none of the trial's figures
+        ("Unlike previous studies, we found a response rate of 45% in arm A.", [45.0]),
+        ("Compared with previous trials, response was higher in arm A (45% vs 30%).",
+         [45.0, 30.0]),
+        ("Response was higher than previously reported (45% vs 30%).", [45.0, 30.0]),
+        ("Compared with our previous study, the response rate increased to 45%.", [45.0]),
+        ("As in previous studies, 30% of patients had a response.", [30.0]),
     ],
 )
 def test_results_of_the_second_review_stay(

@@ -8,7 +8,8 @@ classes for `biotab_outcomes`:
 - general statements: a percentage in a sentence whose verbs are present tense only ("Acute
   radiodermatitis occurs in 95% of the patients undergoing radiotherapy", "Breast cancer, with an
   incidence of 32%, is the most frequent cancer");
-- earlier work: a percentage after a background cue ("Previous studies found 22.4% ...");
+- earlier work: a percentage after a background cue ("Previous studies found 22.4% ..."), not
+  one a comparison opens ("Unlike previous studies, we found 45% ...");
 - definitions and thresholds: a percentage after a definition opener in its clause ("defined as
   Ki-67 less than or equal to 2.7%", "noninferiority margin, fixed to 12.8%") or right after a
   comparison sign ("G3-4 toxicities occurring in ≥ 5% of patients");
@@ -87,6 +88,8 @@ def _in_name(words: list[str], k: int) -> bool:
 # words may stand between the figure and a modal after it.
 HYPOTHETICAL_REACH = 80
 HYPOTHETICAL_WORDS = 4
+# How far (characters) before a background cue a comparison that opens it is looked for.
+BACKGROUND_CONTRAST_REACH = 60
 
 
 class ScopeRules:
@@ -102,6 +105,11 @@ class ScopeRules:
         self.past_re = re.compile(rf"\b(?:{_alt(self.past)})\b", re.IGNORECASE)
         self.participle_after = low["participle_prepositions"]
         self.background_re = re.compile(rf"\b(?:{_alt(low['background_cues'])})\b", re.IGNORECASE)
+        # "Unlike previous studies, we found ...", "as previously reported": a comparison with
+        # earlier work, at most two words before its cue
+        self.background_contrast_re = re.compile(
+            rf"\b(?:{_alt(low['background_contrasts'])})\s+(?:[\w-]+\s+){{0,2}}$", re.IGNORECASE
+        )
         # the opener, then no clause end (";", a sentence-internal ". ") before the figure
         self.definition_re = re.compile(
             rf"\b(?:{_alt(low['definition_openers'])})\b[^;]{{0,120}}$", re.IGNORECASE
@@ -353,8 +361,19 @@ class ScopeRules:
             sentence = sentence.rsplit(";", 1)[1]
         return bool(
             (definition and self.definition_re.search(sentence[-160:]))
-            or (background and self.background_re.search(sentence))
+            or (background and self._cites_earlier_work(sentence))
         )
+
+    def _cites_earlier_work(self, text: str) -> bool:
+        """A background cue in `text` that cites earlier work ("Previous studies found 22.4%");
+        not one that compares the trial with it ("Unlike previous studies, we found 45%",
+        "Compared with earlier trials, response was higher", "higher than previously reported
+        (45% vs 30%)"): those sentences report the trial's own figures."""
+        for m in self.background_re.finditer(text):
+            lo = max(0, m.start() - BACKGROUND_CONTRAST_REACH)
+            if not self.background_contrast_re.search(text, lo, m.start()):
+                return True
+        return False
 
     def _cues_in(self, text: str) -> tuple[bool, bool, bool, bool]:
         """Whether a definition, background, exclusion or power word stands anywhere in the
@@ -572,6 +591,7 @@ SCOPE_LISTS: tuple[str, ...] = (
     "present_auxiliaries",
     "participle_prepositions",
     "background_cues",
+    "background_contrasts",
     "definition_openers",
     "threshold_signs",
     "procedure_verbs",

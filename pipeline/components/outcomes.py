@@ -417,18 +417,22 @@ class OutcomeExtractor:
         """ "Tumour samples were collected before treatment (n = 110), after one cycle (n =
         89) ...": samples, the subject of the clause (an auxiliary right after them), are the
         last noun named before the "(n = N)": it counts them (a bounded look back, within the
-        clause, stopped by a population noun). Not "soft tissue swelling (n = 5)": no sample
-        noun is a tissue, a biopsy or a block."""
+        clause, stopped by a population noun and by an auxiliary of another subject: one not
+        after the samples, another auxiliary or a list connector, so "samples had been
+        collected" and "samples were obtained and were analysed" stay the samples'). Not "soft
+        tissue swelling (n = 5)": no sample noun is a tissue, a biopsy or a block."""
         lex = self.lexicon
         toks = parser.toks
         for k in range(f.ts - 1, max(-1, f.ts - SAMPLE_LOOKBACK), -1):
             tok = toks[k]
             if tok.lower in lex.pop or (tok.lower in lex.boundaries and tok.num is None):
                 return False
-            if tok.lower in lex.auxiliaries and not (
-                k and toks[k - 1].lower in lex.sample_nouns
-            ):
-                return False  # another clause's verb: "... and neutropenia was recorded (n = 14)"
+            if tok.lower in lex.auxiliaries:
+                prev = toks[k - 1].lower if k else ""
+                if not (
+                    prev in lex.sample_nouns or prev in lex.auxiliaries or prev in lex.connectors
+                ):
+                    return False  # another clause's verb: "..., and neutropenia was recorded"
             if tok.lower in lex.sample_nouns:
                 return k + 1 < len(toks) and toks[k + 1].lower in lex.auxiliaries
         return False

@@ -50,6 +50,8 @@ class OutcomeFigure:
     drug_text: str | None = None
     disease_concept_id: str | None = None
     disease_text: str | None = None
+    event_concept_id: str | None = None
+    event_text: str | None = None
     negated: bool = False
 
     def as_dict(self) -> dict[str, Any]:
@@ -212,8 +214,10 @@ OUTCOMES_SCHEMA = pa.schema(
             "disease_concept_id",
             pa.string(),
             True,
-            "Concept id of the condition the figure is about (nearest DISEASE mention, else the "
-            "document's main disease).",
+            "Concept id of the condition the figure is about: for adverse events, deaths and "
+            "discontinuations the condition of who was studied (a 'patients with X' phrase of the "
+            "sentence, else the document's main disease; the event itself is event_concept_id); "
+            "for other figures the nearest DISEASE mention, else the document's main disease.",
             "MESH:D008178",
         ),
         _f(
@@ -222,6 +226,23 @@ OUTCOMES_SCHEMA = pa.schema(
             True,
             "Disease mention the figure is about.",
             "cutaneous lupus erythematosus",
+        ),
+        _f(
+            "event_concept_id",
+            pa.string(),
+            True,
+            "Adverse events, deaths and discontinuations: concept id of the event, cause of death "
+            "or reason named with the figure ('62.5% had grade 4 leukopenia', 'cough was reported "
+            "in 3.8%'; a DISEASE mention of the sentence, not the condition of who was studied); "
+            "empty when the sentence names none ('adverse events occurred in 16%').",
+            "MESH:D007970",
+        ),
+        _f(
+            "event_text",
+            pa.string(),
+            True,
+            "The event's mention as written.",
+            "leukopenia",
         ),
         _f(
             "negated",

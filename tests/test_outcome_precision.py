@@ -284,6 +284,49 @@ def test_a_disease_after_an_event_word_and_of_is_an_event(outcomes_nlp: Language
     assert [(m, v) for m, v, _, _ in arms(outcomes_nlp, text, mentions)] == [("enrollment", 12.0)]
 
 
+def events(nlp: Language, text: str, mentions: list[tuple[str, str, str]]) -> list[tuple]:
+    """(measure, value, disease_text, event_text) of each row."""
+    doc = run(nlp, text, mentions)
+    return [(r["measure"], r["value"], r["disease_text"], r["event_text"]) for r in doc._.outcomes]
+
+
+def test_an_event_figure_names_its_event(outcomes_nlp: Language) -> None:
+    # the event is the disease of the figure's own phrase after it, else the nearest before it;
+    # the disease stays the condition of who was studied
+    mentions = [
+        ("hypertension", "DISEASE", "MESH:D006973"),
+        ("leukopenia", "DISEASE", "MESH:D007970"),
+        ("edema", "DISEASE", "MESH:D004487"),
+        ("cough", "DISEASE", "MESH:D003371"),
+        ("rheumatoid arthritis", "DISEASE", "MESH:D001172"),
+        ("proteinuria", "DISEASE", "MESH:D011507"),
+    ]
+    text = "In hypertension, 62.5% of patients experienced grade 4 leukopenia."
+    assert events(outcomes_nlp, text, mentions) == [
+        ("adverse_event", 62.5, "hypertension", "leukopenia")
+    ]
+    text = (
+        "Edema was reported in 8.5% in the A group compared with 13.5% in the B group, and cough "
+        "was reported in 3.8%."
+    )
+    assert [(v, ev) for _, v, _, ev in events(outcomes_nlp, text, mentions)] == [
+        (8.5, "Edema"), (13.5, "Edema"), (3.8, "cough")
+    ]
+    text = "Four patients with rheumatoid arthritis developed proteinuria."
+    assert events(outcomes_nlp, text, mentions) == [
+        ("adverse_event", 4.0, "rheumatoid arthritis", "proteinuria")
+    ]
+    text = "Adverse events occurred in 16% of patients with hypertension."
+    assert events(outcomes_nlp, text, mentions) == [
+        ("adverse_event", 16.0, "hypertension", None)
+    ]
+    text = "Side effects including edema, grade 2 leukopenia and cough were minor (13%)."
+    assert [ev for *_, ev in events(outcomes_nlp, text, mentions)] == [None]
+    # other measures name no event
+    text = "Response was seen in 12 of 40 patients (30%) with rheumatoid arthritis."
+    assert [ev for *_, ev in events(outcomes_nlp, text, mentions)] == [None]
+
+
 def test_arm_sizes_name_their_label_or_negated_drug(outcomes_nlp: Language) -> None:
     text = "Patients were randomized to two regimens (ddAT, n = 191; AC-DOC, n = 178)."
     got = arms(outcomes_nlp, text)

@@ -158,6 +158,8 @@ def test_seed_004_outcomes(nlp: Language) -> None:
     assert relapse["unit"] == "percent"
     assert relapse["timepoint"] == "2 to 8 weeks after lenalidomide's withdrawal"
     assert rows["adverse_event"]["text"] == "13%"
+    # the 13% is of all the side effects listed before it: no one event
+    assert rows["adverse_event"]["event_text"] is None
     for r in doc._.outcomes:
         assert r["drug_concept_id"] == LENALIDOMIDE and r["drug_text"].lower() == "lenalidomide"
         assert r["disease_concept_id"] == CLE, r

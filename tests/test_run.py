@@ -132,6 +132,11 @@ def test_cli_run_seeds_writes_tables(seeds_out: tuple[Path, Any]) -> None:
     labels = {r[0] for r in con.execute(
         f"SELECT DISTINCT label FROM read_parquet('{out}/mentions/*.parquet')").fetchall()}
     assert labels <= {"DRUG", "DISEASE", "CYTOKINE"}
+    # seed 004's one adverse-event figure is of a list of side effects: no one event named
+    events = con.execute(
+        f"SELECT measure, value, event_text FROM read_parquet('{out}/outcomes/*.parquet') "
+        "WHERE measure = 'adverse_event'").fetchall()
+    assert events == [("adverse_event", 13.0, None)]
     for name in TABLES:  # every table is readable, even an empty one
         con.execute(f"SELECT * FROM read_parquet('{out}/{name}/*.parquet') LIMIT 1")
         pd.read_parquet(out / name)

@@ -19,6 +19,7 @@ respectively": `Figure.compared`): in a study that compares arms it is one arm's
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -78,6 +79,12 @@ def _mention_reader() -> Callable[[Doc, int, int], tuple[Any, Any]]:
 
 
 _READ_MENTION = _mention_reader()
+# How far (characters) after an event figure its event may be named in the figure's own phrase
+# ("14% of patients experiencing grade 1 or 2 nausea").
+EVENT_REACH = 60
+# The text between two events of a list: a comma or a conjunction and at most three words
+# ("insomnia, grade 2 neutropenia", "nausea and vomiting").
+EVENT_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)(?:[\w-]+\s+){0,3}")
 
 
 class DocContext:
@@ -507,6 +514,41 @@ def _disease_tie(f: Figure, ctx: DocContext, sm: SentenceMentions, base: int) ->
     return disease
 
 
+def _event_tie(f: Figure, sm: SentenceMentions, base: int) -> Mention | None:
+    """An event figure's event (adverse event, cause of death, reason to stop): the DISEASE
+    mention right after it in its own phrase ("62.5% of patients experienced grade 4
+    leukopenia"), else the nearest one before it in the sentence ("cough was reported in 3.8%").
+    Never one inside the figure or one naming who was studied ("9 of 17 tuberculosis patients",
+    "patients with rheumatoid arthritis"). Negated mentions count: "none had X" is about X."""
+    if f.measure not in EVENT_MEASURES:
+        return None
+    text, lex = sm.text, sm.lex
+    s, e = f.start, f.end  # sentence-relative
+    before: Mention | None = None
+    listed = False  # `before` is the last of a list of events ("insomnia, neutropenia and X")
+    for m in sm.all:
+        if m.label != DISEASE or m is sm.population_disease:
+            continue
+        ms, me = m.start - base, m.end - base
+        if ms < e and s < me:
+            continue
+        if lex.names_who_was_studied(text[max(0, ms - 40) : ms].lower()):
+            continue
+        if me <= s:
+            listed = before is not None and bool(
+                EVENT_LIST_GAP.fullmatch(text[before.end - base : ms])
+            )
+            before = m
+            continue
+        gap = text[e:ms]
+        if len(gap) <= EVENT_REACH and not lex.event_phrase_break_re.search(gap):
+            return m
+        break
+    # a figure after a list of events is the list's ("Side effects including insomnia, grade 2
+    # neutropenia and gastrointestinal symptoms were minor (13%)"): no one event
+    return None if listed else before
+
+
 def resolve_figure(
     sent: Span,
     sent_idx: int,
@@ -539,6 +581,7 @@ def resolve_figure(
     arm = arm_text(f, parser.text)
     group_size = _group_size(f, parser, ctx, sm, n)
     disease = _disease_tie(f, ctx, sm, base)
+    event = _event_tie(f, sm, base)
     start, end = base + f.start, base + f.end
     if arm is not None and f.arm_keys:
         ctx.row_arm_keys[f"{sent_idx}:{start}"] = f.arm_keys[0]
@@ -566,5 +609,7 @@ def resolve_figure(
         drug_text=drug_text,
         disease_concept_id=disease.concept_id if disease else None,
         disease_text=disease.text if disease else None,
+        event_concept_id=event.concept_id if event else None,
+        event_text=event.text if event else None,
         negated=bool(f.negated),
     )

@@ -158,6 +158,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "total_words",
     "comparison_connectors",
     "design_comparison_words",
+    "event_phrase_breaks",
     "respectively_words",
     "each_arm_words",
     "change_verbs",

@@ -215,6 +215,22 @@ def test_subjects_beside_compared_were_studied(outcomes_nlp: Language) -> None:
     assert [r[0] for r in rows(outcomes_nlp, text)][:2] == ["other", "other"]
 
 
+def test_figures_listed_in_one_bracket_share_the_first_ones_measure(
+    outcomes_nlp: Language,
+) -> None:
+    text = (
+        "The incidence of dependent edema was higher in the amlodipine group, particularly at a "
+        "dose of 10 mg per day (2.4% for 80 mg valsartan; 3.6% for 5 mg amlodipine; 0% for "
+        "valsartan plus 5 mg amlodipine; 14.3% for 10 mg amlodipine)."
+    )
+    mentions = [("edema", "DISEASE", "MESH:D004487")]
+    got = arms(outcomes_nlp, text, mentions)
+    assert [(m, v) for m, v, _, _ in got] == [
+        ("adverse_event", 2.4), ("adverse_event", 3.6), ("adverse_event", 0.0),
+        ("adverse_event", 14.3),
+    ]
+
+
 def test_share_of_subjects_stays(outcomes_nlp: Language) -> None:
     got = rows(outcomes_nlp, "Grade 3 diarrhoea occurred in 5 of 140 patients.")
     assert got == [("adverse_event", "count", 5.0, 5, 140)]

@@ -420,6 +420,26 @@ def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
     return prev.arm is not None and parser.lower(f.ts - 1) in lex.connectors
 
 
+def _bracket_listed(prev: Figure, f: Figure, text: str) -> bool:
+    """ "The incidence of edema ... (2.4% for 80 mg valsartan; 3.6% for 5 mg amlodipine; 0% for
+    ...)": a figure listed after another of the same kind in one bracket (no bracket opens or
+    closes between them, one is open before the first) is of the same outcome as it."""
+    if prev.measure in (None, "enrollment", "other") or prev.excluded:
+        return False
+    if (prev.pct is None) != (f.pct is None):
+        return False
+    between = text[prev.end : f.start]
+    if any(c in between for c in "()[]"):
+        return False
+    before = text[max(0, prev.start - BRACKET_REACH) : prev.start]
+    opened = max(before.rfind("("), before.rfind("["))
+    return opened >= 0 and not any(c in before[opened:] for c in ")]")
+
+
+# How far (characters) before a listed figure its bracket may open.
+BRACKET_REACH = 120
+
+
 def compared_figures(
     lex: Lexicon,
     figures: list[Figure],
@@ -449,7 +469,10 @@ def compared_figures(
         if f.ratio is not None or f.relative or f.rate_per or f.time_unit:  # always a result
             f.measure = "other"
             continue
-        if k and _listed_after(lex, figures[k - 1], f, parser, boundary):
+        if k and (
+            _listed_after(lex, figures[k - 1], f, parser, boundary)
+            or _bracket_listed(figures[k - 1], f, parser.text)
+        ):
             f.measure = figures[k - 1].measure  # "in 6 patients in arm A and 7 in arm B"
             continue
         if f.needs_cue:

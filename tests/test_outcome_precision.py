@@ -61,6 +61,8 @@ def test_threshold_written_after_the_percentage(outcomes_nlp: Language) -> None:
 def test_count_share_and_denominator_are_one_figure(outcomes_nlp: Language) -> None:
     got = rows(outcomes_nlp, "Grade 3 mucositis occurred in 14 (27%) of 51 assessable patients.")
     assert got == [("adverse_event", "percent", 27.0, 14, 51)]
+    got = rows(outcomes_nlp, "Grade 3 mucositis occurred in 14 (27%) out of 51 patients.")
+    assert got == [("adverse_event", "percent", 27.0, 14, 51)]
 
 
 def test_share_of_a_pool_that_was_enrolled(outcomes_nlp: Language) -> None:

@@ -298,6 +298,9 @@ class SentenceParser(FigureReader):
             matched = True
             if fig.den is None and self.lower(j) == "of":
                 j = self._share_of(fig, j)
+            elif fig.den is None and self.lower(j) == "out" and self.lower(j + 1) == "of":
+                past = self._share_of(fig, j + 1)  # "19 (66%) out of 29 patients"
+                j = j if past == j + 1 else past
         if not matched and not self._bare_count(fig, i):
             return None
         if fig.pct is None and (
@@ -314,9 +317,9 @@ class SentenceParser(FigureReader):
         return fig
 
     def _share_of(self, fig: Figure, j: int) -> int:
-        """ "30 (58%) of 52 evaluable patients": the count's denominator and subjects written
-        after its percentage (one figure, not a figure and a second count); the index past
-        them, or j."""
+        """ "30 (58%) of 52 evaluable patients" (j at "of"): the count's denominator and
+        subjects written after its percentage (one figure, not a figure and a second count); the
+        index past them, or j."""
         k = self._skip_determiners(fig, j + 1)
         if not self.is_int(k) or fig.count is None or self.int_at(k) < fig.count:
             return j

@@ -345,6 +345,18 @@ def test_an_event_figure_names_its_event(outcomes_nlp: Language) -> None:
     assert [ev for *_, ev in events(outcomes_nlp, text, mentions)] == [None]
 
 
+def test_an_enrolled_word_listing_diseases_is_no_enrollment_cue(outcomes_nlp: Language) -> None:
+    mentions = [
+        ("thrombophlebitis", "DISEASE", "MESH:D013924"),
+        ("rash", "DISEASE", "MESH:D005076"),
+    ]
+    text = "Reactions included thrombophlebitis (20 of 54 patients) and rash (4 of 54)."
+    got = arms(outcomes_nlp, text, mentions)
+    assert [(m, v) for m, v, _, _ in got] == [("adverse_event", 20.0), ("adverse_event", 4.0)]
+    text = "The trial included 54 patients with thrombophlebitis."
+    assert [(m, v) for m, v, _, _ in arms(outcomes_nlp, text, mentions)] == [("enrollment", 54.0)]
+
+
 def test_arm_sizes_name_their_label_or_negated_drug(outcomes_nlp: Language) -> None:
     text = "Patients were randomized to two regimens (ddAT, n = 191; AC-DOC, n = 178)."
     got = arms(outcomes_nlp, text)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -160,6 +161,10 @@ def _bare(f: Figure) -> bool:
 
 # How many tokens before an "(n = N)" the noun it counts may stand.
 SAMPLE_LOOKBACK = 25
+# After an enrolled word, how far (characters) and through what its disease object may follow
+# ("included thrombophlebitis", "comprised severe rash"): at most two words, no digit or sign.
+DISEASE_OBJECT_REACH = 30
+DISEASE_OBJECT_GAP = re.compile(r"\s+(?:[A-Za-z-]+\s+){0,2}")
 
 # What `OutcomeExtractor._bare_pct` makes of a percentage without a count.
 _KEEP, _AMOUNT, _DROP = "keep", "amount", "drop"
@@ -330,9 +335,14 @@ class OutcomeExtractor:
             k = bisect.bisect_right(name_starts, s) - 1
             if k >= 0 and names[k][1] >= e and names[k][1] - names[k][0] > e - s:
                 continue  # "progressive" in "progressive multifocal leukoencephalopathy"
+            measure = self.cues[r].measure
+            if measure == "enrollment" and self._lists_diseases(
+                parser.text, e, mentions, name_starts
+            ):
+                continue  # "Reactions included thrombophlebitis (20 of 54 patients), rash ..."
             ts = parser.tok_index(s)
             te = max(ts + 1, parser.tok_index(e))
-            cues.append(Cue(s, e, ts, te, self.cues[r].measure, self.cues[r].priority))
+            cues.append(Cue(s, e, ts, te, measure, self.cues[r].priority))
         cue_starts = [c.start for c in cues]
         extra: list[Cue] = []
         opened_end = -1  # the end of the last disease name that named who was studied
@@ -356,6 +366,19 @@ class OutcomeExtractor:
             ts = parser.tok_index(s)
             extra.append(Cue(s, e, ts, max(ts + 1, parser.tok_index(e)), "adverse_event", 0))
         return sorted(cues + extra, key=lambda c: c.start)
+
+    @staticmethod
+    def _lists_diseases(text: str, end: int, mentions: list[Mention],
+                        name_starts: list[int]) -> bool:  # fmt: skip
+        """Whether a DISEASE mention follows sentence-relative `end` at most two words on (no
+        digit or punctuation between): an enrolled word with diseases for its object ("included
+        thrombophlebitis", "comprised severe rash") lists events, not who was studied.
+        (`name_starts`: the mentions' sentence-relative starts, in order.)"""
+        k = bisect.bisect_left(name_starts, end)
+        if k == len(mentions) or mentions[k].label != DISEASE:
+            return False
+        gap = text[end : name_starts[k]]
+        return len(gap) <= DISEASE_OBJECT_REACH and DISEASE_OBJECT_GAP.fullmatch(gap) is not None
 
     def _kept(self, figures: list[Figure], parser: SentenceParser,
               sm: SentenceMentions) -> list[Figure]:  # fmt: skip

@@ -233,6 +233,24 @@ def test_figures_listed_in_one_bracket_share_the_first_ones_measure(
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a proportion before a unit of dose
+        "OCT induced a decrease in serum PTH levels at a dose of 0.1 microg/kg.",
+        # a number glued to its unit
+        "In the control group, stimulation led only to diffuse slowing at 5V stimulation.",
+    ],
+)
+def test_measured_values_give_no_row(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+def test_a_ph_shares_no_percent_sign(outcomes_nlp: Language) -> None:
+    got = rows(outcomes_nlp, "Release at pH 7.4 and 12% of patients responded.")
+    assert [(m, v) for m, _, v, _, _ in got] == [("response", 12.0)]
+
+
 def test_share_of_subjects_stays(outcomes_nlp: Language) -> None:
     got = rows(outcomes_nlp, "Grade 3 diarrhoea occurred in 5 of 140 patients.")
     assert got == [("adverse_event", "count", 5.0, 5, 140)]

@@ -132,6 +132,13 @@ class FigureReader(StatisticsParser):
             if after is not None and after.num is None:
                 return False  # 13-year-old, 2-month
             return False  # ranges 5-10
+        if (
+            i + 1 < len(self.toks)
+            and not t.word_num
+            and self.adjacent(i, i + 1)
+            and self.toks[i + 1].text.isalpha()
+        ):
+            return False  # "at 5V stimulation", "10mg", "3h": a measurement and its unit
         if self.counts_things(i):
             return False  # "12 weeks", "at 9 cancer centers", "in the 3 arms"
         if (

@@ -132,6 +132,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "determiners",
     "remaining_words",
     "count_blockers_before",
+    "measured_value_words",
     "unit_words",
     "area_words",
     "reference_words",

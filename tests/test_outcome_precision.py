@@ -373,6 +373,11 @@ def test_an_enrolled_word_listing_diseases_is_no_enrollment_cue(outcomes_nlp: La
     assert [(m, v) for m, v, _, _ in got] == [("adverse_event", 20.0), ("adverse_event", 4.0)]
     text = "The trial included 54 patients with thrombophlebitis."
     assert [(m, v) for m, v, _, _ in arms(outcomes_nlp, text, mentions)] == [("enrollment", 54.0)]
+    # only words that may list what a group had: an arm tagged as a disease after "allocated"
+    # leaves it an enrollment cue
+    text = "In 118 patients allocated HDEC, 90% of the planned dose was delivered."
+    got = arms(outcomes_nlp, text, [("HDEC", "DISEASE", "MESH:D000001")])
+    assert [(m, v) for m, v, _, _ in got][:1] == [("enrollment", 118.0)]
 
 
 def test_arm_sizes_name_their_label_or_negated_drug(outcomes_nlp: Language) -> None:

@@ -71,6 +71,7 @@ class Lexicon:
         self.remaining = sets["remaining_words"]
         self.count_blockers = sets["count_blockers_before"]
         self.measured_value_words = sets["measured_value_words"]
+        self.listing_words = sets["listing_words"]
         self.count_blockers_after = sets["count_blockers_after"]
         self.months = sets["month_words"]
         self.units = sets["unit_words"]

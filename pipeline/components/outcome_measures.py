@@ -426,8 +426,10 @@ def _bracket_listed(prev: Figure, f: Figure, text: str) -> bool:
     closes between them, one is open before the first) is of the same outcome as it."""
     if prev.measure in (None, "enrollment", "other") or prev.excluded:
         return False
-    if (prev.pct is None) != (f.pct is None) or (f.needs_cue and not prev.needs_cue):
-        return False  # (a bare number after a share: "(n/N = 25/26, OR 10. 16, ...)")
+    if (prev.pct is None) != (f.pct is None) or (f.pct is None and f.den is None):
+        # (bare counts in a bracket are arms' sizes more often than events: "(1063 ovarian
+        # ablation, 1081 no ovarian ablation)"; "(n/N = 25/26, OR 10. 16, ...)")
+        return False
     between = text[prev.end : f.start]
     if any(c in between for c in "()[]"):
         return False

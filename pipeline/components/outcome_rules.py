@@ -133,6 +133,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "remaining_words",
     "count_blockers_before",
     "measured_value_words",
+    "listing_words",
     "unit_words",
     "area_words",
     "reference_words",

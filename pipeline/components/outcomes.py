@@ -336,8 +336,10 @@ class OutcomeExtractor:
             if k >= 0 and names[k][1] >= e and names[k][1] - names[k][0] > e - s:
                 continue  # "progressive" in "progressive multifocal leukoencephalopathy"
             measure = self.cues[r].measure
-            if measure == "enrollment" and self._lists_diseases(
-                parser.text, e, mentions, name_starts
+            if (
+                measure == "enrollment"
+                and parser.text[s:e].lower() in self.lexicon.listing_words
+                and self._lists_diseases(parser.text, e, mentions, name_starts)
             ):
                 continue  # "Reactions included thrombophlebitis (20 of 54 patients), rash ..."
             ts = parser.tok_index(s)

@@ -251,6 +251,25 @@ def test_a_ph_shares_no_percent_sign(outcomes_nlp: Language) -> None:
     assert [(m, v) for m, _, v, _, _ in got] == [("response", 12.0)]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Discontinuation due to adverse events occurred in 12 patients (8%).",
+        "Treatment was discontinued because of toxicity in 12 patients (8%).",
+        "Twelve patients (8%) withdrew because of adverse events.",
+        "Adverse events led to discontinuation in 12 patients (8%).",
+    ],
+)
+def test_the_reason_to_stop_is_no_measure(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == [("discontinuation", "percent", 8.0, 12, None)]
+
+
+def test_a_stop_without_a_reason_leaves_later_events(outcomes_nlp: Language) -> None:
+    text = "Treatment was stopped for 2 weeks; grade 3 neutropenia occurred in 12 patients (8%)."
+    got = rows(outcomes_nlp, text)
+    assert [r[0] for r in got] == ["adverse_event"]
+
+
 def test_share_of_subjects_stays(outcomes_nlp: Language) -> None:
     got = rows(outcomes_nlp, "Grade 3 diarrhoea occurred in 5 of 140 patients.")
     assert got == [("adverse_event", "count", 5.0, 5, 140)]

@@ -72,6 +72,11 @@ class Lexicon:
         self.count_blockers = sets["count_blockers_before"]
         self.measured_value_words = sets["measured_value_words"]
         self.listing_words = sets["listing_words"]
+        # "discontinued because of / due to / for ...": the reason of a discontinuation, at
+        # most three words after its cue
+        self.reason_opener_re = re.compile(
+            rf"\s*(?:[\w-]+\s+){{0,3}}?(?:{_alt(data['reason_connectors'])})\s", re.IGNORECASE
+        )
         self.count_blockers_after = sets["count_blockers_after"]
         self.months = sets["month_words"]
         self.units = sets["unit_words"]

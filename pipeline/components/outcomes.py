@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -56,6 +55,7 @@ from pipeline.components.outcome_context import (
     note_arms,
     resolve_figure,
 )
+from pipeline.components.outcome_cue_filters import disease_cues, drop_reasons, lists_diseases
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_measures import (
@@ -161,10 +161,6 @@ def _bare(f: Figure) -> bool:
 
 # How many tokens before an "(n = N)" the noun it counts may stand.
 SAMPLE_LOOKBACK = 25
-# After an enrolled word, how far (characters) and through what its disease object may follow
-# ("included thrombophlebitis", "comprised severe rash"): at most two words, no digit or sign.
-DISEASE_OBJECT_REACH = 30
-DISEASE_OBJECT_GAP = re.compile(r"\s+(?:[A-Za-z-]+\s+){0,2}")
 
 # What `OutcomeExtractor._bare_pct` makes of a percentage without a count.
 _KEEP, _AMOUNT, _DROP = "keep", "amount", "drop"
@@ -339,48 +335,14 @@ class OutcomeExtractor:
             if (
                 measure == "enrollment"
                 and parser.text[s:e].lower() in self.lexicon.listing_words
-                and self._lists_diseases(parser.text, e, mentions, name_starts)
+                and lists_diseases(parser.text, e, mentions, name_starts)
             ):
                 continue  # "Reactions included thrombophlebitis (20 of 54 patients), rash ..."
             ts = parser.tok_index(s)
             te = max(ts + 1, parser.tok_index(e))
             cues.append(Cue(s, e, ts, te, measure, self.cues[r].priority))
-        cue_starts = [c.start for c in cues]
-        extra: list[Cue] = []
-        opened_end = -1  # the end of the last disease name that named who was studied
-        for m in mentions:
-            if m.label != DISEASE or m.negated:
-                continue
-            s, e = m.start - base, m.end - base
-            k = bisect.bisect_left(cue_starts, e)
-            if k > 0 and cues[k - 1].end > s:
-                continue
-            before = parser.text[max(0, s - 40) : s].lower()
-            if self.lexicon.names_who_was_studied(before) or (
-                opened_end >= 0 and parser.text[opened_end:s].strip() == "("
-            ):
-                # "patients with X", "suffering from X", and X's short form "(XY)" after it
-                opened_end = e
-                continue
-            after = parser.text[e : e + 30].split(maxsplit=1)
-            if after and after[0].lower() in self.lexicon.pop:
-                continue  # "TNBC patients": who was studied
-            ts = parser.tok_index(s)
-            extra.append(Cue(s, e, ts, max(ts + 1, parser.tok_index(e)), "adverse_event", 0))
-        return sorted(cues + extra, key=lambda c: c.start)
-
-    @staticmethod
-    def _lists_diseases(text: str, end: int, mentions: list[Mention],
-                        name_starts: list[int]) -> bool:  # fmt: skip
-        """Whether a DISEASE mention follows sentence-relative `end` at most two words on (no
-        digit or punctuation between): an enrolled word with diseases for its object ("included
-        thrombophlebitis", "comprised severe rash") lists events, not who was studied.
-        (`name_starts`: the mentions' sentence-relative starts, in order.)"""
-        k = bisect.bisect_left(name_starts, end)
-        if k == len(mentions) or mentions[k].label != DISEASE:
-            return False
-        gap = text[end : name_starts[k]]
-        return len(gap) <= DISEASE_OBJECT_REACH and DISEASE_OBJECT_GAP.fullmatch(gap) is not None
+        extra = disease_cues(self.lexicon, parser, mentions, cues, base)
+        return drop_reasons(self.lexicon, parser.text, sorted(cues + extra, key=lambda c: c.start))
 
     def _kept(self, figures: list[Figure], parser: SentenceParser,
               sm: SentenceMentions) -> list[Figure]:  # fmt: skip

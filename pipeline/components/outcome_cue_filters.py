@@ -1,0 +1,102 @@
+"""Which words of a sentence stand as measure cues, beside the matched cue patterns.
+
+Functions over one sentence's cues (`Cue`, sentence-relative characters and light tokens) and its
+DRUG/DISEASE mentions, for `biotab_outcomes._cues`:
+
+- `lists_diseases`: an enrolled word that lists what a group had, with a disease for its object
+  ("Reactions included thrombophlebitis (20 of 54 patients)"), is no enrollment cue;
+- `disease_cues`: DISEASE mentions outside a population frame ("patients with X", "suffering
+  from X", "X patients") are weak adverse-event cues;
+- `drop_reasons`: an adverse-event cue that gives the reason subjects stopped ("Discontinuation
+  due to adverse events occurred in 12 patients") is no cue: the figure counts who stopped.
+
+Each looks at a bounded window around a cue or mention, so a sentence costs time linear in its
+length.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from pipeline.components.outcome_grammar import SentenceParser
+from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_tokens import Cue, Mention
+from pipeline.labels import DISEASE
+
+# After an enrolled word, how far (characters) and through what its disease object may follow
+# ("included thrombophlebitis", "comprised severe rash"): at most two words, no digit or sign.
+DISEASE_OBJECT_REACH = 30
+DISEASE_OBJECT_GAP = re.compile(r"\s+(?:[A-Za-z-]+\s+){0,2}")
+# How far (characters) after a discontinuation cue its reason may run ("discontinuations for
+# hypertension-related and oedema-related AEs"), up to a comma, semicolon or bracket.
+REASON_REACH = 80
+_REASON_END = re.compile(r"[,;:()\[\]]")
+
+
+def lists_diseases(text: str, end: int, mentions: list[Mention], name_starts: list[int]) -> bool:
+    """Whether a DISEASE mention follows sentence-relative `end` at most two words on (no digit
+    or punctuation between): an enrolled word with a disease for its object ("included
+    thrombophlebitis", "comprised severe rash") lists events, not who was studied.
+    (`mentions`: the sentence's mentions in order; `name_starts`: their sentence-relative
+    starts.)"""
+    k = bisect.bisect_left(name_starts, end)
+    if k == len(mentions) or mentions[k].label != DISEASE:
+        return False
+    gap = text[end : name_starts[k]]
+    return len(gap) <= DISEASE_OBJECT_REACH and DISEASE_OBJECT_GAP.fullmatch(gap) is not None
+
+
+def disease_cues(lex: Lexicon, parser: SentenceParser, mentions: list[Mention], cues: list[Cue],
+                 base: int) -> list[Cue]:  # fmt: skip
+    """The sentence's non-negated DISEASE mentions that no cue covers, as weak adverse-event
+    cues; not one that names who was studied ("patients with X", "suffering from X", X's short
+    form "(XY)" right after such a name, "X patients"). `cues`: the sentence's matched cues in
+    order; `base`: the sentence's first character in the Doc."""
+    cue_starts = [c.start for c in cues]
+    out: list[Cue] = []
+    opened_end = -1  # the end of the last disease name that named who was studied
+    text = parser.text
+    for m in mentions:
+        if m.label != DISEASE or m.negated:
+            continue
+        s, e = m.start - base, m.end - base
+        k = bisect.bisect_left(cue_starts, e)
+        if k > 0 and cues[k - 1].end > s:
+            continue
+        before = text[max(0, s - 40) : s].lower()
+        if lex.names_who_was_studied(before) or (
+            opened_end >= 0 and text[opened_end:s].strip() == "("
+        ):
+            opened_end = e
+            continue
+        after = text[e : e + 30].split(maxsplit=1)
+        if after and after[0].lower() in lex.pop:
+            continue  # "TNBC patients": who was studied
+        ts = parser.tok_index(s)
+        out.append(Cue(s, e, ts, max(ts + 1, parser.tok_index(e)), "adverse_event", 0))
+    return out
+
+
+def drop_reasons(lex: Lexicon, text: str, cues: list[Cue]) -> list[Cue]:
+    """`cues` (in order) without the adverse-event cues that give a discontinuation's reason: a
+    reason connector ("due to", "because of", "for") at most three words after a
+    discontinuation cue opens the reason, which runs to a comma, semicolon or bracket
+    ("Treatment was discontinued because of toxicity in 12 patients (8%)": a count of who
+    stopped). Not the reverse order ("Adverse events led to discontinuation in 12 patients")."""
+    drop: set[int] = set()
+    for k, c in enumerate(cues):
+        if c.measure != "discontinuation":
+            continue
+        window = text[c.end : c.end + REASON_REACH]
+        m = lex.reason_opener_re.match(window)
+        if m is None:
+            continue
+        end = _REASON_END.search(window, m.end())
+        stop = c.end + (end.start() if end else len(window))
+        for j in range(k + 1, len(cues)):
+            if cues[j].start >= stop:
+                break
+            if cues[j].measure == "adverse_event":
+                drop.add(j)
+    return [c for k, c in enumerate(cues) if k not in drop] if drop else cues

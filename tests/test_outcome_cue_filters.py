@@ -1,0 +1,67 @@
+"""Pure functions of `outcome_cue_filters` on hand-built cues and mentions."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.components.outcome_cue_filters import drop_reasons, lists_diseases
+from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_rules import LEXICON_FILE, load_lexicon, resolve
+from pipeline.components.outcome_tokens import Cue, Mention
+
+
+@pytest.fixture(scope="module")
+def lex() -> Lexicon:
+    return Lexicon(load_lexicon(resolve(LEXICON_FILE)))
+
+
+def cue(text: str, word: str, measure: str) -> Cue:
+    start = text.index(word)
+    return Cue(start, start + len(word), 0, 1, measure, 1)
+
+
+def mention(text: str, word: str, label: str = "DISEASE") -> Mention:
+    start = text.index(word)
+    return Mention(start, start + len(word), label, word, None, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "after", "expected"),
+    [
+        ("Reactions included thrombophlebitis (20 of 54 patients).", "included", True),
+        ("Reactions included severe thrombophlebitis (20 of 54).", "included", True),
+        ("We included 54 patients with thrombophlebitis.", "included", False),
+        ("Reactions included 20 cases of thrombophlebitis.", "included", False),
+    ],
+)
+def test_lists_diseases(text: str, after: str, expected: bool) -> None:
+    ms = [mention(text, "thrombophlebitis")]
+    end = text.index(after) + len(after)
+    assert lists_diseases(text, end, ms, [m.start for m in ms]) is expected
+
+
+def test_lists_diseases_wants_a_disease() -> None:
+    text = "Reactions included cisplatin (20 of 54 patients)."
+    ms = [mention(text, "cisplatin", "DRUG")]
+    assert not lists_diseases(text, text.index(" cisplatin"), ms, [m.start for m in ms])
+
+
+def test_drop_reasons(lex: Lexicon) -> None:
+    text = "Discontinuation due to adverse events occurred in 12 patients, and nausea in 5."
+    cues = [
+        cue(text, "Discontinuation", "discontinuation"),
+        cue(text, "adverse events", "adverse_event"),
+        cue(text, "nausea", "adverse_event"),
+    ]
+    kept = drop_reasons(lex, text, cues)
+    # the reason ends at the comma: "nausea" after it stays a cue
+    assert [text[c.start : c.end] for c in kept] == ["Discontinuation", "nausea"]
+
+
+def test_drop_reasons_needs_the_connector_right_after(lex: Lexicon) -> None:
+    text = "Discontinuation was rare in the trial, adverse events occurred in 12 patients."
+    cues = [
+        cue(text, "Discontinuation", "discontinuation"),
+        cue(text, "adverse events", "adverse_event"),
+    ]
+    assert drop_reasons(lex, text, cues) == cues

@@ -19,7 +19,6 @@ respectively": `Figure.compared`): in a study that compares arms it is one arm's
 from __future__ import annotations
 
 import bisect
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -39,6 +38,8 @@ from pipeline.components.outcome_arms import note_arms as note_arms
 from pipeline.components.outcome_arms import size_arm as size_arm
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_mentions import SentenceMentions as SentenceMentions
+from pipeline.components.outcome_mentions import event_tie
 from pipeline.components.outcome_rules import EVENT_MEASURES
 from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
 from pipeline.labels import DISEASE, DRUG, LINKED
@@ -79,14 +80,6 @@ def _mention_reader() -> Callable[[Doc, int, int], tuple[Any, Any]]:
 
 
 _READ_MENTION = _mention_reader()
-# How far (characters) after an event figure its event may be named in the figure's own phrase
-# ("14% of patients experiencing grade 1 or 2 nausea").
-EVENT_REACH = 60
-# The text between two events of a list: a comma or a conjunction and at most three words
-# ("insomnia, grade 2 neutropenia", "nausea and vomiting").
-EVENT_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)(?:[\w-]+\s+){0,3}")
-
-
 class DocContext:
     """Mentions of one Doc and the cohort followed through it (mutable, one per Doc)."""
 
@@ -226,58 +219,6 @@ class DocContext:
             best = first[key]
         self._main[label] = best
         return best
-
-
-class SentenceMentions:
-    """A sentence's DRUG/DISEASE mentions (sorted, non-overlapping) with bisect look-ups."""
-
-    def __init__(self, mentions: list[Mention], text: str, base: int, lex: Lexicon) -> None:
-        self.all = mentions
-        self.lex = lex
-        self.text, self.base = text, base
-        self._by_label: dict[str, tuple[list[Mention], list[int], list[int]]] = {}
-        self.drugs = [m for m in mentions if m.label == DRUG]
-        self.drug_starts = [m.start for m in self.drugs]
-        self.population_disease = self._population_disease()
-
-    def _usable(self, label: str) -> tuple[list[Mention], list[int], list[int]]:
-        if label not in self._by_label:
-            ms = [m for m in self.all if m.label == label and not m.negated]
-            self._by_label[label] = (ms, [m.start for m in ms], [m.end for m in ms])
-        return self._by_label[label]
-
-    def nearest(self, label: str, start: int, end: int) -> Mention | None:
-        """The non-negated mention nearest to start..end; ties go to the earlier one."""
-        ms, starts, ends = self._usable(label)
-        k = bisect.bisect_right(ends, start)
-        cands: list[tuple[int, Mention]] = []
-        if k > 0:
-            cands.append((start - ms[k - 1].end, ms[k - 1]))
-        if k < len(ms) and ms[k].start < end:
-            cands.append((0, ms[k]))
-        j = bisect.bisect_left(starts, end)
-        if j < len(ms):
-            cands.append((ms[j].start - end, ms[j]))
-        best: tuple[int, Mention] | None = None
-        for dist, m in cands:
-            if best is None or dist < best[0]:
-                best = (dist, m)
-        return best[1] if best else None
-
-    def _population_disease(self) -> Mention | None:
-        """The disease of a population phrase: "patients with X", "X patients"."""
-        text, base = self.text, self.base
-        for m in self.all:
-            if m.label != DISEASE or m.negated:
-                continue
-            s = m.start - base
-            before = text[max(0, s - 40) : s].lower()
-            after = text[m.end - base : m.end - base + 12].lower()
-            if self.lex.population_disease_before_re.search(
-                before
-            ) or self.lex.population_disease_after_re.match(after):
-                return m
-        return None
 
 
 @dataclass
@@ -514,41 +455,6 @@ def _disease_tie(f: Figure, ctx: DocContext, sm: SentenceMentions, base: int) ->
     return disease
 
 
-def _event_tie(f: Figure, sm: SentenceMentions, base: int) -> Mention | None:
-    """An event figure's event (adverse event, cause of death, reason to stop): the DISEASE
-    mention right after it in its own phrase ("62.5% of patients experienced grade 4
-    leukopenia"), else the nearest one before it in the sentence ("cough was reported in 3.8%").
-    Never one inside the figure or one naming who was studied ("9 of 17 tuberculosis patients",
-    "patients with rheumatoid arthritis"). Negated mentions count: "none had X" is about X."""
-    if f.measure not in EVENT_MEASURES:
-        return None
-    text, lex = sm.text, sm.lex
-    s, e = f.start, f.end  # sentence-relative
-    before: Mention | None = None
-    listed = False  # `before` is the last of a list of events ("insomnia, neutropenia and X")
-    for m in sm.all:
-        if m.label != DISEASE or m is sm.population_disease:
-            continue
-        ms, me = m.start - base, m.end - base
-        if ms < e and s < me:
-            continue
-        if lex.names_who_was_studied(text[max(0, ms - 40) : ms].lower()):
-            continue
-        if me <= s:
-            listed = before is not None and bool(
-                EVENT_LIST_GAP.fullmatch(text[before.end - base : ms])
-            )
-            before = m
-            continue
-        gap = text[e:ms]
-        if len(gap) <= EVENT_REACH and not lex.event_phrase_break_re.search(gap):
-            return m
-        break
-    # a figure after a list of events is the list's ("Side effects including insomnia, grade 2
-    # neutropenia and gastrointestinal symptoms were minor (13%)"): no one event
-    return None if listed else before
-
-
 def resolve_figure(
     sent: Span,
     sent_idx: int,
@@ -581,7 +487,7 @@ def resolve_figure(
     arm = arm_text(f, parser.text)
     group_size = _group_size(f, parser, ctx, sm, n)
     disease = _disease_tie(f, ctx, sm, base)
-    event = _event_tie(f, sm, base)
+    event = event_tie(f, sm, base)
     start, end = base + f.start, base + f.end
     if arm is not None and f.arm_keys:
         ctx.row_arm_keys[f"{sent_idx}:{start}"] = f.arm_keys[0]

@@ -60,11 +60,9 @@ from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_measures import (
     assign_measures,
-    compared_figures,
     group,
     is_concentration,
     measures_respectively,
-    occurrence_counts,
 )
 from pipeline.components.outcome_rules import (
     CUES_FILE,
@@ -84,6 +82,7 @@ from pipeline.components.outcome_scope import (
     subgroup_sizes,
 )
 from pipeline.components.outcome_tokens import Cue, Figure, Mention, pct_consistent
+from pipeline.components.outcome_unclaimed import compared_figures, occurrence_counts
 from pipeline.labels import DISEASE
 from pipeline.outcomes import OutcomeFigure
 

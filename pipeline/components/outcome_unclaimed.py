@@ -1,0 +1,213 @@
+"""Figures no measure cue claimed that are still results.
+
+Functions over the figures of one sentence after `assign_measures` (`outcome_measures.py`):
+`compared_figures` (a figure listed after another's ("in 6 patients in arm A and 7 in arm B"),
+listed in one bracket after it, compared, or tied to an arm is still a result: the first's
+measure, else `other`; a lone subject count is who was studied), `occurrence_counts` ("31 cases of
+dermatitis in the imiquimod group": `other`, or `adverse_event` beside an adverse-event cue; none
+without an arm or a drug). Every search looks at a bounded window, so a sentence costs time linear
+in its length.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from pipeline.components.outcome_grammar import SentenceParser
+from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_measures import counts_occurrences
+from pipeline.components.outcome_tokens import Cue, Figure
+
+
+def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
+                  boundary: list[bool]) -> bool:
+    """ "Neutropenia occurred in 6 patients in arm A and 7 in arm B": a bare count of an arm
+    listed right after another arm's count of an outcome (a connector just before it, the same
+    clause) counts the same outcome; so does the first count of an arm in a bracket right after
+    a total ("in 13 patients (6 in arm A and 7 in arm B)")."""
+    if not (
+        f.needs_cue
+        and f.arm is not None
+        and prev.pct is None
+        and prev.count is not None
+        and prev.measure not in (None, "enrollment", "other")
+        and not prev.excluded
+        and not any(boundary[x] for x in range(prev.te, f.ts))
+    ):
+        return False
+    if prev.te == f.ts - 1 and parser.lower(prev.te) in ("(", "["):
+        # the total's breakdown by arm (not of who was assessed: "Overall survival was analysed
+        # in 412 patients (206 in the letrozole arm ...)" gives the arms' sizes)
+        return not lex.assessed_total(parser.text, prev.start, prev.all_form)
+    return prev.arm is not None and parser.lower(f.ts - 1) in lex.connectors
+
+
+def _bracket_listed(prev: Figure, f: Figure, text: str) -> bool:
+    """ "The incidence of edema ... (2.4% for 80 mg valsartan; 3.6% for 5 mg amlodipine; 0% for
+    ...)": a figure listed after another of the same kind in one bracket (no bracket opens or
+    closes between them, one is open before the first) is of the same outcome as it."""
+    if prev.measure in (None, "enrollment", "other") or prev.excluded:
+        return False
+    if (prev.pct is None) != (f.pct is None) or (f.pct is None and f.den is None):
+        # (bare counts in a bracket are arms' sizes more often than events: "(1063 ovarian
+        # ablation, 1081 no ovarian ablation)"; "(n/N = 25/26, OR 10. 16, ...)")
+        return False
+    between = text[prev.end : f.start]
+    if any(c in between for c in "()[]"):
+        return False
+    before = text[max(0, prev.start - BRACKET_REACH) : prev.start]
+    opened = max(before.rfind("("), before.rfind("["))
+    return opened >= 0 and not any(c in before[opened:] for c in ")]")
+
+
+# How far (characters) before a listed figure its bracket may open.
+BRACKET_REACH = 120
+
+
+def compared_figures(
+    lex: Lexicon,
+    figures: list[Figure],
+    parser: SentenceParser,
+    boundary: list[bool],
+    drug_starts: list[int],
+) -> None:
+    """A figure no cue claimed is still a result when it is compared: listed with others
+    ("24% v 0%", "6.1%, 6.4%, and 5.5%, respectively"), tied to an arm, within
+    COMPARISON_WINDOW tokens of a comparison word in the same clause, or one of several rates of
+    the sentence. Its measure is `other`."""
+    sizes: dict[int, int] = {}
+    for f in figures:
+        sizes[f.group] = sizes.get(f.group, 0) + 1
+    toks = parser.toks
+    marks = [t.lower in lex.comparison for t in toks]
+    result_words = lex.comparison - lex.design_comparison
+    # several rates in one sentence are compared with each other ("91% with radioguided
+    # localization and 84% with wire localization", "in 96% of ... and in 98% of ...")
+    rates = sum(1 for f in figures if f.pct is not None and not (f.excluded or f.comparator))
+    # a sentence with rates compares results, also with "compared" ("23 of the patients had
+    # taken X, as compared with 5 of the controls (66 versus 6%)")
+    result_marks = marks if rates else [t.lower in result_words for t in toks]
+    for k, f in enumerate(figures):
+        if f.measure is not None or f.excluded or f.proportion:
+            continue
+        if f.ratio is not None or f.relative or f.rate_per or f.time_unit:  # always a result
+            f.measure = "other"
+            continue
+        if k and (
+            _listed_after(lex, figures[k - 1], f, parser, boundary)
+            or _bracket_listed(figures[k - 1], f, parser.text)
+        ):
+            f.measure = figures[k - 1].measure  # "in 6 patients in arm A and 7 in arm B"
+            continue
+        if f.needs_cue:
+            # a bare number: right beside a comparison word ("68 vs 120", "215 events versus"),
+            # or tied to its arm ("13 in the tamoxifen arm", "16 with placebo", "44 on tamoxifen")
+            near = any(marks[k] for k in range(max(0, f.ts - 2), min(len(marks), f.te + 2)))
+            # "a mean age of 55 vs 57 years": a measurement, not a count
+            near = near and not any(t.text in lex.units for t in toks[f.te : f.te + 4])
+            if near or f.arm is not None or _drug_follows(lex, parser.text, f, drug_starts):
+                f.measure = "other"
+        elif (
+            sizes[f.group] > 1
+            or f.arm is not None
+            or _near_mark(result_marks, boundary, f.ts, f.te)
+            or (f.pct is not None and not f.comparator and rates > 1)
+        ):
+            f.measure = "other"
+        elif (
+            f.has_pop
+            and f.pct is None
+            and f.den is None
+            and not (f.zero or f.all_form)
+            and (f.count or 0) >= lex.min_enrollment
+            and not counts_occurrences(lex, f, parser)
+        ):
+            # "available for 174 patients", "in a subsample of 19 participants": who was
+            # studied, the one thing a subject count without an outcome cue reports (a few
+            # subjects without one are an event: "One participant presented with lymphoedema");
+            # also beside "compared", which may compare what they were given ("X and Y were
+            # compared in 71 outpatients")
+            f.measure = "enrollment"
+        elif _near_mark(marks, boundary, f.ts, f.te):
+            f.measure = "other"
+
+
+COMPARISON_WINDOW = 12
+
+
+def _drug_follows(lex: Lexicon, text: str, f: Figure, drug_starts: list[int]) -> bool:
+    """ "16 with tamoxifen", "44 events on tamoxifen": a drug right after the number."""
+    k = bisect.bisect_left(drug_starts, f.end)
+    return k < len(drug_starts) and bool(
+        drug_starts[k] - f.end <= 30 and lex.arm_drug_link_re.match(text[f.end : drug_starts[k]])
+    )
+
+
+def _near_mark(marks: list[bool], boundary: list[bool], ts: int, te: int) -> bool:
+    for k in range(te, min(len(marks), te + COMPARISON_WINDOW)):
+        if boundary[k]:
+            break
+        if marks[k]:
+            return True
+    for k in range(ts - 1, max(-1, ts - 1 - COMPARISON_WINDOW), -1):
+        if boundary[k]:
+            break
+        if marks[k]:
+            return True
+    return False
+
+
+# How many words may stand between "N cases of" and the disease counted ("31 cases of grade 1
+# onycholysis").
+OCCURRENCE_WORDS = 2
+_WORDS_BETWEEN = re.compile(rf"\s+(?:[\w-]+\s+){{0,{OCCURRENCE_WORDS}}}")
+
+
+def occurrence_counts(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
+                      diseases: list[tuple[int, int]], cues: list[Cue],
+                      drugs: list[tuple[int, int]], pooled: bool) -> None:  # fmt: skip
+    """ "There were 31 cases of dermatitis in the imiquimod group": a count of occurrences of a
+    disease (`diseases`: the sentence's disease mentions, sentence-relative spans in order) that
+    no cue claimed is a result when the sentence ties the cases to the trial's subjects: the
+    figure has an arm, the sentence names a drug (`drugs`: its drug mentions) or an arm ("the
+    imiquimod group", "arm B", "with placebo": `Lexicon.arm_named_re`), or it is `pooled`: it
+    names the subjects the cases are counted in ("Of the 40 patients, ..."). Its measure is adverse
+    event when the sentence names adverse events (a normal adverse-event cue: "side effects",
+    "toxicity"), else `other` (a prevention trial's "78 cases of invasive breast cancer" in its
+    placebo group are its end point, no adverse event). Without such a tie the cases are a case
+    series' subjects or a background figure ("We analyzed 350 cases of atopic dermatitis", "In
+    2018, 2,088,849 new cases of breast cancer were diagnosed"): no row. Never in a sentence of
+    general statements or earlier work, nor the cases a case report describes ("Two cases of X
+    are presented", "We followed 210 cases of X"); not a percentage ("41% of cases of
+    uveitis")."""
+    starts = [a for a, _ in diseases]
+    text = parser.text
+    adverse: bool | None = None
+    named: bool | None = None  # does the sentence name a drug or an arm?
+    for f in figures:
+        if (
+            f.measure is not None
+            or f.excluded
+            or f.pct is not None
+            or not counts_occurrences(lex, f, parser)
+        ):
+            continue
+        of_end = parser.toks[f.te].end
+        k = bisect.bisect_left(starts, of_end)
+        if k == len(starts) or not _WORDS_BETWEEN.fullmatch(text, of_end, starts[k]):
+            continue
+        if lex.case_report_before_re.search(text, max(0, f.start - 40), f.start) or (
+            lex.case_report_after_re.search(text, f.end)
+        ):
+            continue
+        if f.arm is None:
+            if named is None:
+                named = pooled or bool(drugs) or lex.arm_named_re.search(text) is not None
+            if not named:
+                continue
+        if adverse is None:
+            if lex.scope.general_statement(text) or lex.scope.earlier_work(text):
+                return
+            adverse = any(c.measure == "adverse_event" and c.priority >= 1 for c in cues)
+        f.measure = "adverse_event" if adverse else "other"

@@ -54,8 +54,12 @@ def test_drop_reasons(lex: Lexicon) -> None:
         cue(text, "nausea", "adverse_event"),
     ]
     kept = drop_reasons(lex, text, cues)
-    # the reason ends at the comma: "nausea" after it stays a cue
-    assert [text[c.start : c.end] for c in kept] == ["Discontinuation", "nausea"]
+    # the reason names who stopped; it ends at the comma: "nausea" after it stays an event
+    assert [(text[c.start : c.end], c.measure) for c in kept] == [
+        ("Discontinuation", "discontinuation"),
+        ("adverse events", "discontinuation"),
+        ("nausea", "adverse_event"),
+    ]
 
 
 def test_drop_reasons_needs_the_connector_right_after(lex: Lexicon) -> None:

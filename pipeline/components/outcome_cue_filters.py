@@ -8,7 +8,8 @@ DRUG/DISEASE mentions, for `biotab_outcomes._cues`:
 - `disease_cues`: DISEASE mentions outside a population frame ("patients with X", "suffering
   from X", "X patients") are weak adverse-event cues;
 - `drop_reasons`: an adverse-event cue that gives the reason subjects stopped ("Discontinuation
-  due to adverse events occurred in 12 patients") is no cue: the figure counts who stopped.
+  due to adverse events occurred in 12 patients") is a discontinuation cue: the figure counts
+  who stopped.
 
 Each looks at a bounded window around a cue or mention, so a sentence costs time linear in its
 length.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
@@ -79,12 +81,13 @@ def disease_cues(lex: Lexicon, parser: SentenceParser, mentions: list[Mention], 
 
 
 def drop_reasons(lex: Lexicon, text: str, cues: list[Cue]) -> list[Cue]:
-    """`cues` (in order) without the adverse-event cues that give a discontinuation's reason: a
-    reason connector ("due to", "because of", "for") at most three words after a
-    discontinuation cue opens the reason, which runs to a comma, semicolon or bracket
-    ("Treatment was discontinued because of toxicity in 12 patients (8%)": a count of who
-    stopped). Not the reverse order ("Adverse events led to discontinuation in 12 patients")."""
-    drop: set[int] = set()
+    """`cues` (in order) with the adverse-event cues that give a discontinuation's reason made
+    discontinuation cues: a reason connector ("due to", "because of", "for") at most three words
+    after a discontinuation cue opens the reason, which runs to a comma, semicolon or bracket
+    ("Treatment was discontinued because of toxicity in 12 patients (8%)", "discontinuation due
+    to hyperkalemia (n = 33)": counts of who stopped). Not the reverse order ("Adverse events
+    led to discontinuation in 12 patients")."""
+    out = list(cues)
     for k, c in enumerate(cues):
         if c.measure != "discontinuation":
             continue
@@ -98,5 +101,5 @@ def drop_reasons(lex: Lexicon, text: str, cues: list[Cue]) -> list[Cue]:
             if cues[j].start >= stop:
                 break
             if cues[j].measure == "adverse_event":
-                drop.add(j)
-    return [c for k, c in enumerate(cues) if k not in drop] if drop else cues
+                out[j] = replace(cues[j], measure="discontinuation", priority=c.priority)
+    return out

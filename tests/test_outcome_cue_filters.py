@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.components.outcome_cue_filters import drop_reasons, lists_diseases
+from pipeline.components.outcome_cue_filters import lists_diseases, stop_reasons
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_rules import LEXICON_FILE, load_lexicon, resolve
 from pipeline.components.outcome_tokens import Cue, Mention
@@ -46,14 +46,14 @@ def test_lists_diseases_wants_a_disease() -> None:
     assert not lists_diseases(text, text.index(" cisplatin"), ms, [m.start for m in ms])
 
 
-def test_drop_reasons(lex: Lexicon) -> None:
+def test_stop_reasons(lex: Lexicon) -> None:
     text = "Discontinuation due to adverse events occurred in 12 patients, and nausea in 5."
     cues = [
         cue(text, "Discontinuation", "discontinuation"),
         cue(text, "adverse events", "adverse_event"),
         cue(text, "nausea", "adverse_event"),
     ]
-    kept = drop_reasons(lex, text, cues)
+    kept = stop_reasons(lex, text, cues)
     # the reason names who stopped; it ends at the comma: "nausea" after it stays an event
     assert [(text[c.start : c.end], c.measure) for c in kept] == [
         ("Discontinuation", "discontinuation"),
@@ -62,10 +62,10 @@ def test_drop_reasons(lex: Lexicon) -> None:
     ]
 
 
-def test_drop_reasons_needs_the_connector_right_after(lex: Lexicon) -> None:
+def test_stop_reasons_needs_the_connector_right_after(lex: Lexicon) -> None:
     text = "Discontinuation was rare in the trial, adverse events occurred in 12 patients."
     cues = [
         cue(text, "Discontinuation", "discontinuation"),
         cue(text, "adverse events", "adverse_event"),
     ]
-    assert drop_reasons(lex, text, cues) == cues
+    assert stop_reasons(lex, text, cues) == cues

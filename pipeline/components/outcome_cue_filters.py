@@ -7,7 +7,7 @@ DRUG/DISEASE mentions, for `biotab_outcomes._cues`:
   ("Reactions included thrombophlebitis (20 of 54 patients)"), is no enrollment cue;
 - `disease_cues`: DISEASE mentions outside a population frame ("patients with X", "suffering
   from X", "X patients") are weak adverse-event cues;
-- `drop_reasons`: an adverse-event cue that gives the reason subjects stopped ("Discontinuation
+- `stop_reasons`: an adverse-event cue that gives the reason subjects stopped ("Discontinuation
   due to adverse events occurred in 12 patients") is a discontinuation cue: the figure counts
   who stopped.
 
@@ -80,7 +80,7 @@ def disease_cues(lex: Lexicon, parser: SentenceParser, mentions: list[Mention], 
     return out
 
 
-def drop_reasons(lex: Lexicon, text: str, cues: list[Cue]) -> list[Cue]:
+def stop_reasons(lex: Lexicon, text: str, cues: list[Cue]) -> list[Cue]:
     """`cues` (in order) with the adverse-event cues that give a discontinuation's reason made
     discontinuation cues: a reason connector ("due to", "because of", "for") at most three words
     after a discontinuation cue opens the reason, which runs to a comma, semicolon or bracket

@@ -55,7 +55,7 @@ from pipeline.components.outcome_context import (
     note_arms,
     resolve_figure,
 )
-from pipeline.components.outcome_cue_filters import disease_cues, drop_reasons, lists_diseases
+from pipeline.components.outcome_cue_filters import disease_cues, lists_diseases, stop_reasons
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_measures import (
@@ -341,7 +341,7 @@ class OutcomeExtractor:
             te = max(ts + 1, parser.tok_index(e))
             cues.append(Cue(s, e, ts, te, measure, self.cues[r].priority))
         extra = disease_cues(self.lexicon, parser, mentions, cues, base)
-        return drop_reasons(self.lexicon, parser.text, sorted(cues + extra, key=lambda c: c.start))
+        return stop_reasons(self.lexicon, parser.text, sorted(cues + extra, key=lambda c: c.start))
 
     def _kept(self, figures: list[Figure], parser: SentenceParser,
               sm: SentenceMentions) -> list[Figure]:  # fmt: skip

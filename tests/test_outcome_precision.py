@@ -356,10 +356,14 @@ def test_an_event_figure_names_its_event(outcomes_nlp: Language) -> None:
         ("rheumatoid arthritis", "DISEASE", "MESH:D001172"),
         ("proteinuria", "DISEASE", "MESH:D011507"),
     ]
-    text = "In hypertension, 62.5% of patients experienced grade 4 leukopenia."
+    text = "In patients with hypertension, 62.5% experienced grade 4 leukopenia."
     assert events(outcomes_nlp, text, mentions) == [
         ("adverse_event", 62.5, "hypertension", "leukopenia")
     ]
+    # no condition of who was studied is named: the document's most frequent disease may be
+    # the event itself, so none
+    text = "Leukopenia was common. In all, 62.5% experienced grade 4 leukopenia."
+    assert events(outcomes_nlp, text, mentions) == [("adverse_event", 62.5, None, "leukopenia")]
     text = (
         "Edema was reported in 8.5% in the A group compared with 13.5% in the B group, and cough "
         "was reported in 3.8%."

@@ -125,6 +125,24 @@ class DocContext:
         self.row_arm_keys: dict[str, str] = {}
         self._text = doc_text
         self._randomized: bool | None = None
+        self._population: tuple[Mention | None] | None = None
+
+    def population_disease(self, lex: Lexicon) -> Mention | None:
+        """The document's first non-negated disease named as who was studied ("patients with
+        X", "X patients"), or None."""
+        if self._population is None:
+            text, found = self._text, None
+            for m in self.mentions:
+                if m.label != DISEASE or m.negated:
+                    continue
+                before = text[max(0, m.start - 40) : m.start].lower()
+                if lex.population_disease_before_re.search(
+                    before
+                ) or lex.population_disease_after_re.match(text[m.end : m.end + 12].lower()):
+                    found = m
+                    break
+            self._population = (found,)
+        return self._population[0]
 
     def note_arms(self, arms: list[tuple[str, ...]]) -> None:
         """The arms a sentence names (each a figure's `arm_keys`), before its figures resolve."""
@@ -443,16 +461,15 @@ def _value_unit(f: Figure, n: _Numbers) -> tuple[float, str] | None:
 
 
 def _disease_tie(f: Figure, ctx: DocContext, sm: SentenceMentions, base: int) -> Mention | None:
-    """The figure's disease: an event's is the sentence's population disease ("patients with
-    X"), another figure's the nearest disease of the sentence; else the document's main one."""
-    disease: Mention | None
+    """The figure's disease: an event's (adverse event, death, stop) is the condition of who was
+    studied, the sentence's population disease ("patients with X") or the document's, else none
+    (the document's most frequent disease is often the event itself: a report of a drug-induced
+    disease); another figure's is the nearest disease of the sentence, else the document's
+    main one."""
     if f.measure in EVENT_MEASURES:
-        disease = sm.population_disease
-    else:
-        disease = sm.nearest(DISEASE, base + f.start, base + f.end)
-    if disease is None:
-        disease = ctx.main(DISEASE)
-    return disease
+        return sm.population_disease or ctx.population_disease(sm.lex)
+    disease = sm.nearest(DISEASE, base + f.start, base + f.end)
+    return disease if disease is not None else ctx.main(DISEASE)
 
 
 def resolve_figure(

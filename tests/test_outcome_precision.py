@@ -364,6 +364,14 @@ def test_an_event_figure_names_its_event(outcomes_nlp: Language) -> None:
     # the event itself, so none
     text = "Leukopenia was common. In all, 62.5% experienced grade 4 leukopenia."
     assert events(outcomes_nlp, text, mentions) == [("adverse_event", 62.5, None, "leukopenia")]
+    # else the document's main disease, unless a drug brought it about
+    more = [*mentions, ("lung cancer", "DISEASE", "MESH:D008175")]
+    text = "Paclitaxel in lung cancer. Of note, 29% experienced grade 2 leukopenia."
+    assert events(outcomes_nlp, text, more) == [
+        ("adverse_event", 29.0, "lung cancer", "leukopenia")
+    ]
+    text = "Paclitaxel-induced edema. Of note, 29% experienced grade 2 edema, edema and cough."
+    assert [d for _, _, d, _ in events(outcomes_nlp, text, mentions)] == [None]
     text = (
         "Edema was reported in 8.5% in the A group compared with 13.5% in the B group, and cough "
         "was reported in 3.8%."

@@ -126,6 +126,23 @@ class DocContext:
         self._text = doc_text
         self._randomized: bool | None = None
         self._population: tuple[Mention | None] | None = None
+        self._induced: dict[str, bool] = {}
+
+    def induced(self, m: Mention, lex: Lexicon) -> bool:
+        """Whether the document names `m`'s disease as one a drug brought about anywhere
+        ("cisplatin-induced nephrotoxicity", "nephrotoxicity induced by cisplatin")."""
+        key = m.concept_id or m.text.lower()
+        if key not in self._induced:
+            text = self._text
+            self._induced[key] = any(
+                (d.concept_id or d.text.lower()) == key
+                and (
+                    lex.induced_before_re.search(text, max(0, d.start - 12), d.start) is not None
+                    or lex.induced_after_re.match(text, d.end, d.end + 20) is not None
+                )
+                for d in self.mentions
+            )
+        return self._induced[key]
 
     def population_disease(self, lex: Lexicon) -> Mention | None:
         """The document's first non-negated disease named as who was studied ("patients with
@@ -460,14 +477,25 @@ def _value_unit(f: Figure, n: _Numbers) -> tuple[float, str] | None:
     return None
 
 
-def _disease_tie(f: Figure, ctx: DocContext, sm: SentenceMentions, base: int) -> Mention | None:
+def _disease_tie(f: Figure, ctx: DocContext, sm: SentenceMentions, base: int,
+                 event: Mention | None) -> Mention | None:  # fmt: skip
     """The figure's disease: an event's (adverse event, death, stop) is the condition of who was
-    studied, the sentence's population disease ("patients with X") or the document's, else none
-    (the document's most frequent disease is often the event itself: a report of a drug-induced
-    disease); another figure's is the nearest disease of the sentence, else the document's
-    main one."""
+    studied, the sentence's population disease ("patients with X") or the document's, else the
+    document's main disease unless that is the event (`event`) or a disease the document says a
+    drug brought about (a report of a drug-induced disease); another figure's is the nearest
+    disease of the sentence, else the document's main one."""
     if f.measure in EVENT_MEASURES:
-        return sm.population_disease or ctx.population_disease(sm.lex)
+        disease = sm.population_disease or ctx.population_disease(sm.lex)
+        if disease is not None:
+            return disease
+        main = ctx.main(DISEASE)
+        if main is None or ctx.induced(main, sm.lex):
+            return None
+        if event is not None and (event.concept_id or event.text.lower()) == (
+            main.concept_id or main.text.lower()
+        ):
+            return None
+        return main
     disease = sm.nearest(DISEASE, base + f.start, base + f.end)
     return disease if disease is not None else ctx.main(DISEASE)
 
@@ -503,8 +531,8 @@ def resolve_figure(
     base = sent.start_char
     arm = arm_text(f, parser.text)
     group_size = _group_size(f, parser, ctx, sm, n)
-    disease = _disease_tie(f, ctx, sm, base)
     event = event_tie(f, sm, base)
+    disease = _disease_tie(f, ctx, sm, base, event)
     start, end = base + f.start, base + f.end
     if arm is not None and f.arm_keys:
         ctx.row_arm_keys[f"{sent_idx}:{start}"] = f.arm_keys[0]

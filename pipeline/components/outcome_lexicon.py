@@ -72,6 +72,10 @@ class Lexicon:
         self.count_blockers = sets["count_blockers_before"]
         self.measured_value_words = sets["measured_value_words"]
         self.listing_words = sets["listing_words"]
+        # "cisplatin-induced X", "X induced by", "X caused by": a disease a drug brought about
+        induction = _alt(data["induction_words"])
+        self.induced_before_re = re.compile(rf"(?:{induction})\s*$", re.IGNORECASE)
+        self.induced_after_re = re.compile(rf"\s+(?:{induction})\s+by\b", re.IGNORECASE)
         # "discontinued because of / due to / for ...": the reason of a discontinuation, at
         # most three words after its cue
         self.reason_opener_re = re.compile(

@@ -134,6 +134,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "count_blockers_before",
     "measured_value_words",
     "listing_words",
+    "induction_words",
     "reason_connectors",
     "unit_words",
     "area_words",

@@ -216,8 +216,10 @@ OUTCOMES_SCHEMA = pa.schema(
             True,
             "Concept id of the condition the figure is about: for adverse events, deaths and "
             "discontinuations the condition of who was studied (a 'patients with X' phrase of the "
-            "sentence, else the document's main disease; the event itself is event_concept_id); "
-            "for other figures the nearest DISEASE mention, else the document's main disease.",
+            "sentence or else of the document, else the document's main disease unless that is "
+            "the event or one a drug brought about, else empty; the event itself is "
+            "event_concept_id); for other figures the nearest DISEASE mention, else the "
+            "document's main disease.",
             "MESH:D008178",
         ),
         _f(

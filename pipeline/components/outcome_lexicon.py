@@ -224,14 +224,14 @@ class Lexicon:
         self.case_report_after_re = re.compile(
             rf"\b(?:{_alt(self.auxiliaries)})\s+(?:[a-z]+ly\s+)?(?:{verbs})\b", re.IGNORECASE
         )
-        # (searched in lower-cased text) "patients with X": X names who was studied; but not
-        # after "<event word> of" ("12 incidents of bradycardia", "complained of pain"): the
-        # leftmost match takes the event alternative there
         # between an event figure and a disease after it: the figure's phrase has ended
         # ("8.5% in the T+A group, and cough was reported in 3.8%")
         self.event_phrase_break_re = re.compile(
             rf"[,;:()\[\]]|\b(?:{_alt(data['event_phrase_breaks'])})\b", re.IGNORECASE
         )
+        # (searched in lower-cased text) "patients with X": X names who was studied; but not
+        # after "<event word> of" ("12 incidents of bradycardia", "complained of pain"): the
+        # leftmost match takes the event alternative there
         self.disease_cue_opener_re = re.compile(
             rf"\b(?:(?P<event>{_alt(data['disease_event_words'])})\s+of"
             rf"|{_alt(data['disease_cue_openers'])})\s+(?:[\w-]+\s+){{0,2}}$"

@@ -572,11 +572,17 @@ def _pooled_rates(figures: list[Figure], text: str) -> set[int]:
         nxt = figures[k + 1]
         if f.pct is None or f.count is not None or f.num is not None or nxt.group == f.group:
             continue
-        parts = [g.pct for g in figures[k + 1 :] if g.group == nxt.group and g.count is None]
-        rates = [p for p in parts if p is not None]
+        if nxt.start - f.end > PARTS_WINDOW:
+            continue
+        rates: list[float] = []
+        j = k + 1
+        while j < len(figures) and figures[j].group == nxt.group:  # (`group` numbers in order)
+            g = figures[j]
+            if g.count is None and g.pct is not None:
+                rates.append(g.pct)
+            j += 1
         if (
             len(rates) >= 2
-            and nxt.start - f.end <= PARTS_WINDOW
             and min(rates) <= f.pct <= max(rates)
             and _SPLIT.fullmatch(text, f.end, nxt.start)
         ):

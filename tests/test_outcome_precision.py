@@ -411,6 +411,22 @@ def test_an_enrolled_word_listing_diseases_is_no_enrollment_cue(outcomes_nlp: La
     assert [(m, v) for m, v, _, _ in got][:1] == [("enrollment", 118.0)]
 
 
+def test_a_measured_analyte_is_no_figures_drug(outcomes_nlp: Language) -> None:
+    mentions = [
+        ("cisplatin", "DRUG", "MESH:D002945"),
+        ("creatinine", "DRUG", "MESH:D003404"),
+        ("potassium", "DRUG", "MESH:D011188"),
+        ("nephrotoxicity", "DISEASE", "MESH:D007674"),
+        ("hypokalemia", "DISEASE", "MESH:D007008"),
+    ]
+    for text in (
+        "Of 20 patients given cisplatin, nephrotoxicity with high serum creatinine occurred in 5.",
+        "Of 20 patients given cisplatin, hypokalemia with low potassium levels occurred in 5.",
+    ):
+        doc = run(outcomes_nlp, text, mentions)
+        assert [r["drug_text"] for r in doc._.outcomes] == ["cisplatin"], text
+
+
 def test_arm_sizes_name_their_label_or_negated_drug(outcomes_nlp: Language) -> None:
     text = "Patients were randomized to two regimens (ddAT, n = 191; AC-DOC, n = 178)."
     got = arms(outcomes_nlp, text)

@@ -72,6 +72,13 @@ class Lexicon:
         self.count_blockers = sets["count_blockers_before"]
         self.measured_value_words = sets["measured_value_words"]
         self.listing_words = sets["listing_words"]
+        # "serum creatinine", "creatinine levels": a chemical measured, not given
+        self.analyte_before_re = re.compile(
+            rf"\b(?:{_alt(data['analyte_words_before'])})\s+$", re.IGNORECASE
+        )
+        self.analyte_after_re = re.compile(
+            rf"\s+(?:{_alt(data['analyte_words_after'])})\b", re.IGNORECASE
+        )
         # "cisplatin-induced X", "X induced by", "X caused by": a disease a drug brought about
         induction = _alt(data["induction_words"])
         self.induced_before_re = re.compile(rf"(?:{induction})\s*$", re.IGNORECASE)

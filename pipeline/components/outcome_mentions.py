@@ -38,10 +38,24 @@ class SentenceMentions:
         self._events: tuple[list[Mention], list[int], list[int]] | None = None
 
     def _usable(self, label: str) -> tuple[list[Mention], list[int], list[int]]:
+        """The label's non-negated mentions (with their starts and ends) a figure may be tied
+        to; for DRUG not a measured analyte ("serum creatinine", "potassium levels")."""
         if label not in self._by_label:
             ms = [m for m in self.all if m.label == label and not m.negated]
+            if label == DRUG:
+                ms = [m for m in ms if not self._analyte(m)]
             self._by_label[label] = (ms, [m.start for m in ms], [m.end for m in ms])
         return self._by_label[label]
+
+    def _analyte(self, m: Mention) -> bool:
+        """Whether a DRUG mention names what was measured ("serum creatinine rose", "plasma
+        potassium", "creatinine levels", "digoxin concentrations"), not what was given."""
+        s, e = m.start - self.base, m.end - self.base
+        lex = self.lex
+        return (
+            lex.analyte_before_re.search(self.text, max(0, s - 20), s) is not None
+            or lex.analyte_after_re.match(self.text, e, e + 20) is not None
+        )
 
     def nearest(self, label: str, start: int, end: int) -> Mention | None:
         """The non-negated mention nearest to start..end; ties go to the earlier one."""

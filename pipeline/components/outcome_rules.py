@@ -134,6 +134,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "count_blockers_before",
     "measured_value_words",
     "listing_words",
+    "analyte_words_before",
+    "analyte_words_after",
     "induction_words",
     "reason_connectors",
     "unit_words",

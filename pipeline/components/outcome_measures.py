@@ -83,6 +83,16 @@ class _Distances:
         self.bounds = [0, *accumulate(int(b) for b in boundary)]
         self.fig_ts = [f.ts for f in figures]
         self.fig_te = [f.te for f in figures]
+        # the pools named before ("Among 60 patients, ..."): their ends in order and the largest
+        # count up to each (`larger_pool_before`)
+        pools = sorted((g.end, g.count or 0) for g in parser.figures if g.den_phrase)
+        self.pool_ends = [end for end, _ in pools]
+        self.pool_max = list(accumulate((n for _, n in pools), max))
+
+    def larger_pool_before(self, f: Figure) -> bool:
+        """Whether a pool of more subjects than `f` counts is named before it."""
+        k = bisect.bisect_right(self.pool_ends, f.start) - 1
+        return k >= 0 and self.pool_max[k] > (f.count or 0)
 
     def between(self, a: int, b: int) -> tuple[int, int, int]:
         """Unconsumed tokens, boundaries and whole figures in tokens a..b-1."""
@@ -200,7 +210,8 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
     return False
 
 
-def _enrolled_modifier(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
+def _enrolled_modifier(lex: Lexicon, f: Figure, parser: SentenceParser,
+                       dist: _Distances) -> bool:  # fmt: skip
     """ "Toxicity analyses based on 803 evaluable patients", "the 5-year RFS of 47 eligible
     patients": subjects named by how they were studied are who was analysed, not a count of
     the outcome beside them; so are the subjects a rate was measured in ("compared the
@@ -209,9 +220,7 @@ def _enrolled_modifier(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
         return False
     if f.pct is not None or f.den is not None or f.ratio is not None or f.all_form:
         return False
-    if any(
-        g.den_phrase and g.end <= f.start and (g.count or 0) > f.count for g in parser.figures
-    ):
+    if dist.larger_pool_before(f):
         return False  # "Among 60 patients, a response was seen in 12 evaluable patients"
     if any(parser.lower(k) in lex.enrolled_words for k in range(f.ts + 1, f.te - 1)):
         return True
@@ -275,7 +284,7 @@ def _enrollment_by_form(lex: Lexicon, members: list[Figure], cues: list[Cue],
         return True  # "Of 400 women randomized, 384 ...": who was studied
     if len(members) > 1:
         return False
-    if enrolled_subject(lex, head, parser) or _enrolled_modifier(lex, head, parser):
+    if enrolled_subject(lex, head, parser) or _enrolled_modifier(lex, head, parser, dist):
         return True
     if head.pct is not None or head.den is not None:
         return False

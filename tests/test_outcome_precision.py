@@ -270,6 +270,28 @@ def test_a_stop_without_a_reason_leaves_later_events(outcomes_nlp: Language) -> 
     assert [r[0] for r in got] == ["adverse_event"]
 
 
+def test_a_reason_to_stop_ends_at_a_number(outcomes_nlp: Language) -> None:
+    # a number after the reason starts another figure's clause: its events stay events
+    mentions = [
+        ("neutropenia", "DISEASE", "MESH:D009503"),
+        ("nausea", "DISEASE", "MESH:D009325"),
+        ("toxicity", "DISEASE", "MESH:D064420"),
+    ]
+    text = "Twelve patients withdrew for personal reasons and 8 developed grade 3 neutropenia (7%)."
+    got = [m for m, *_ in arms(outcomes_nlp, text, mentions)]
+    assert got[0] == "discontinuation" and set(got[1:]) == {"adverse_event"}
+    text = (
+        "Treatment was discontinued because of toxicity in 5 patients and nausea occurred in 20 "
+        "patients (16%)."
+    )
+    got = [(m, v) for m, v, _, _ in arms(outcomes_nlp, text, mentions)]
+    assert got == [("discontinuation", 5.0), ("adverse_event", 16.0)]
+    # not a number a count blocker comes before: it is part of the reason
+    text = "Treatment was discontinued due to grade 3 neutropenia in 12 patients (8%)."
+    got = [(m, v) for m, v, _, _ in arms(outcomes_nlp, text, mentions)]
+    assert got == [("discontinuation", 8.0)]
+
+
 def test_share_of_subjects_stays(outcomes_nlp: Language) -> None:
     got = rows(outcomes_nlp, "Grade 3 diarrhoea occurred in 5 of 140 patients.")
     assert got == [("adverse_event", "count", 5.0, 5, 140)]

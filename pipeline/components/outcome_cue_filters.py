@@ -31,9 +31,9 @@ from pipeline.labels import DISEASE
 DISEASE_OBJECT_REACH = 30
 DISEASE_OBJECT_GAP = re.compile(r"\s+(?:[A-Za-z-]+\s+){0,2}")
 # How far (characters) after a discontinuation cue its reason may run ("discontinuations for
-# hypertension-related and oedema-related AEs"), up to a comma, semicolon or bracket.
+# hypertension-related and oedema-related AEs"), up to a comma, semicolon, bracket or number
+# (`Lexicon.reason_end_re`).
 REASON_REACH = 80
-_REASON_END = re.compile(r"[,;:()\[\]]")
 
 
 def lists_diseases(text: str, end: int, mentions: list[Mention], name_starts: list[int]) -> bool:
@@ -95,11 +95,23 @@ def stop_reasons(lex: Lexicon, text: str, cues: list[Cue]) -> list[Cue]:
         m = lex.reason_opener_re.match(window)
         if m is None:
             continue
-        end = _REASON_END.search(window, m.end())
-        stop = c.end + (end.start() if end else len(window))
+        stop = c.end + _reason_end(lex, window, m.end())
         for j in range(k + 1, len(cues)):
             if cues[j].start >= stop:
                 break
             if cues[j].measure == "adverse_event":
                 out[j] = replace(cues[j], measure="discontinuation", priority=c.priority)
     return out
+
+
+def _reason_end(lex: Lexicon, window: str, start: int) -> int:
+    """Where a reason that starts at `start` of `window` ends: at a comma, semicolon, bracket or
+    number (`Lexicon.reason_end_re`), not at a number that a count blocker comes right before
+    ("due to grade 3 neutropenia"); else at the window's end."""
+    for m in lex.reason_end_re.finditer(window, start):
+        if m.group()[0] in ",;:()[]":
+            return m.start()
+        words = window[: m.start()].split()
+        if not (words and words[-1].lower() in lex.count_blockers):
+            return m.start()
+    return len(window)

@@ -88,6 +88,11 @@ class Lexicon:
         self.reason_opener_re = re.compile(
             rf"\s*(?:[\w-]+\s+){{0,3}}?(?:{_alt(data['reason_connectors'])})\s", re.IGNORECASE
         )
+        # what ends a reason besides punctuation: a number, the count of who stopped or the
+        # start of another clause's figure ("withdrew for personal reasons and 8 developed X")
+        self.reason_end_re = re.compile(
+            rf"[,;:()\[\]]|\d|\b(?:{_alt(self.number_words)})\b", re.IGNORECASE
+        )
         self.count_blockers_after = sets["count_blockers_after"]
         self.months = sets["month_words"]
         self.units = sets["unit_words"]

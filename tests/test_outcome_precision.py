@@ -246,6 +246,12 @@ def test_measured_values_give_no_row(outcomes_nlp: Language, text: str) -> None:
     assert rows(outcomes_nlp, text) == []
 
 
+def test_a_count_glued_to_its_subjects_stays(outcomes_nlp: Language) -> None:
+    # a number glued to a unit is a measurement, but one glued to its subjects a count
+    got = rows(outcomes_nlp, "Grade 3 diarrhoea occurred in 12patients (10%).")
+    assert got == [("adverse_event", "percent", 10.0, 12, None)]
+
+
 def test_a_ph_shares_no_percent_sign(outcomes_nlp: Language) -> None:
     got = rows(outcomes_nlp, "Release at pH 7.4 and 12% of patients responded.")
     assert [(m, v) for m, _, v, _, _ in got] == [("response", 12.0)]

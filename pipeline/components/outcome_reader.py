@@ -137,8 +137,10 @@ class FigureReader(StatisticsParser):
             and not t.word_num
             and self.adjacent(i, i + 1)
             and self.toks[i + 1].text.isalpha()
+            and self.toks[i + 1].lower not in self.lex.pop
         ):
             return False  # "at 5V stimulation", "10mg", "3h": a measurement and its unit
+            # (not "12patients": a count with its subjects, a space lost)
         if self.counts_things(i):
             return False  # "12 weeks", "at 9 cancer centers", "in the 3 arms"
         if (

@@ -422,6 +422,32 @@ def test_an_event_figure_names_its_event(outcomes_nlp: Language) -> None:
     assert [ev for *_, ev in events(outcomes_nlp, text, mentions)] == [None]
 
 
+def test_an_event_after_a_rate_or_a_reason_is_the_event(outcomes_nlp: Language) -> None:
+    # "of"/"for" after a rate noun or "because" opens the event counted, not who was studied
+    mentions = [
+        ("hypotension", "DISEASE", "MESH:D007022"),
+        ("hypertension", "DISEASE", "MESH:D006973"),
+        ("cough", "DISEASE", "MESH:D003371"),
+        ("hyperkalemia", "DISEASE", "MESH:D006947"),
+    ]
+    text = "The incidence of hypotension was 25% in the propofol group."
+    assert events(outcomes_nlp, text, mentions) == [("adverse_event", 25.0, None, "hypotension")]
+    text = (
+        "Hypertension was well controlled in 80% of patients, and 4 patients (3%) discontinued "
+        "the drug because of cough."
+    )
+    assert [(m, ev) for m, _, _, ev in events(outcomes_nlp, text, mentions)][1:] == [
+        ("discontinuation", "cough")
+    ]
+    text = "Treatment was discontinued for hyperkalemia in 12 patients (6%)."
+    assert events(outcomes_nlp, text, mentions) == [
+        ("discontinuation", 6.0, None, "hyperkalemia")
+    ]
+    # an opener after who was studied still names their condition
+    text = "In patients with hypertension, the incidence was 25%."
+    assert [ev for *_, ev in events(outcomes_nlp, text, mentions)] == [None]
+
+
 def test_an_enrolled_word_listing_diseases_is_no_enrollment_cue(outcomes_nlp: Language) -> None:
     mentions = [
         ("thrombophlebitis", "DISEASE", "MESH:D013924"),

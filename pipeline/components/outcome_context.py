@@ -153,9 +153,7 @@ class DocContext:
                 if m.label != DISEASE or m.negated:
                     continue
                 before = text[max(0, m.start - 40) : m.start].lower()
-                if lex.population_disease_before_re.search(
-                    before
-                ) or lex.population_disease_after_re.match(text[m.end : m.end + 12].lower()):
+                if lex.names_population(before, text[m.end : m.end + 12].lower()):
                     found = m
                     break
             self._population = (found,)

@@ -248,6 +248,12 @@ class Lexicon:
             rf"\b(?:(?P<event>{_alt(data['disease_event_words'])})\s+of"
             rf"|{_alt(data['disease_cue_openers'])})\s+(?:[\w-]+\s+){{0,2}}$"
         )
+        # (lower-cased) "the incidence of X", "because of X", "discontinued for X": for the
+        # event tie, X is the event counted, not who was studied
+        self.event_context_re = re.compile(
+            rf"\b(?:{_alt(data['event_context_words'])})\s+"
+            rf"(?:{_alt(data['disease_cue_openers'])})\s+(?:[\w-]+\s+){{0,2}}$"
+        )
         self.population_disease_before_re = _opener_before(data["population_disease_openers"])
         self.population_disease_after_re = re.compile(
             rf"\s*(?:{_alt(data['population_disease_nouns'])})\b"
@@ -465,6 +471,28 @@ class Lexicon:
         names who was studied ("patients with X", "suffering from X") rather than an event."""
         m = self.disease_cue_opener_re.search(before)
         return m is not None and m.group("event") is None
+
+    def names_population(self, before: str, after: str) -> bool:
+        """Whether a disease mention between `before` and `after` (lower-cased texts right
+        before and after it) names who was studied: "patients with X", "X patients"; not "the
+        incidence of X", "discontinued for X" (`event_context_re`)."""
+        if self.population_disease_after_re.match(after):
+            return True
+        return (
+            self.population_disease_before_re.search(before) is not None
+            and self.event_context_re.search(before) is None
+        )
+
+    def names_an_event(self, before: str) -> bool:
+        """Whether a disease mention after `before` (the lower-cased text right before it) is
+        an event figure's event by its frame ("the incidence of X", "because of X",
+        "discontinued for X", "12 incidents of X") although an opener comes before it."""
+        m = self.disease_cue_opener_re.search(before)
+        return (
+            m is None
+            or m.group("event") is not None
+            or self.event_context_re.search(before) is not None
+        )
 
     def passes(self, text: str, start: int = 0, end: int | None = None) -> bool:
         """The pre-check: can text[start:end] hold a figure at all?"""

@@ -78,7 +78,8 @@ class SentenceMentions:
     def event_candidates(self) -> tuple[list[Mention], list[int], list[int]]:
         """The DISEASE mentions an event figure may name as its event (negated ones too), in
         order, with their starts and ends: not the population's disease nor one after an opener
-        ("patients with X")."""
+        ("patients with X"), unless its frame makes it an event ("the incidence of X", "because
+        of X": `Lexicon.names_an_event`)."""
         if self._events is None:
             text, base = self.text, self.base
             ms = [
@@ -86,7 +87,7 @@ class SentenceMentions:
                 for m in self.all
                 if m.label == DISEASE
                 and m is not self.population_disease
-                and not self.lex.names_who_was_studied(
+                and self.lex.names_an_event(
                     text[max(0, m.start - base - 40) : m.start - base].lower()
                 )
             ]
@@ -102,9 +103,7 @@ class SentenceMentions:
             s = m.start - base
             before = text[max(0, s - 40) : s].lower()
             after = text[m.end - base : m.end - base + 12].lower()
-            if self.lex.population_disease_before_re.search(
-                before
-            ) or self.lex.population_disease_after_re.match(after):
+            if self.lex.names_population(before, after):
                 return m
         return None
 

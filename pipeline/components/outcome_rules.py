@@ -196,6 +196,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "case_report_verbs",
     "disease_cue_openers",
     "disease_event_words",
+    "event_context_words",
     "population_disease_openers",
     "population_disease_nouns",
     "arm_drug_links",

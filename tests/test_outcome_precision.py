@@ -446,6 +446,9 @@ def test_an_event_after_a_rate_or_a_reason_is_the_event(outcomes_nlp: Language) 
     # an opener after who was studied still names their condition
     text = "In patients with hypertension, the incidence was 25%."
     assert [ev for *_, ev in events(outcomes_nlp, text, mentions)] == [None]
+    # and a rate noun before who was studied does not make their condition an event
+    text = "The incidence of cough was 25%, the rate in women with hypertension 30%."
+    assert [d for _, _, d, _ in events(outcomes_nlp, text, mentions)] == ["hypertension"] * 2
 
 
 def test_an_enrolled_word_listing_diseases_is_no_enrollment_cue(outcomes_nlp: Language) -> None:

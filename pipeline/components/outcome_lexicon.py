@@ -250,9 +250,11 @@ class Lexicon:
         )
         # (lower-cased) "the incidence of X", "because of X", "discontinued for X": for the
         # event tie, X is the event counted, not who was studied
+        # (the opener right before X: not "the risk in women with X")
+        openers = _alt(data["disease_cue_openers"])
         self.event_context_re = re.compile(
-            rf"\b(?:{_alt(data['event_context_words'])})\s+"
-            rf"(?:{_alt(data['disease_cue_openers'])})\s+(?:[\w-]+\s+){{0,2}}$"
+            rf"\b(?:{_alt(data['event_context_words'])})\s+(?:{openers})\s+"
+            rf"(?:(?!(?:{openers})\b)[\w-]+\s+){{0,2}}$"
         )
         self.population_disease_before_re = _opener_before(data["population_disease_openers"])
         self.population_disease_after_re = re.compile(

@@ -451,6 +451,18 @@ def test_an_event_after_a_rate_or_a_reason_is_the_event(outcomes_nlp: Language) 
     assert [d for _, _, d, _ in events(outcomes_nlp, text, mentions)] == ["hypertension"] * 2
 
 
+def test_a_death_takes_no_event_of_another_clause(outcomes_nlp: Language) -> None:
+    mentions = [("pneumonia", "DISEASE", "MESH:D011014"), ("sepsis", "DISEASE", "MESH:D018805")]
+    text = "Two patients developed pneumonia after surgery, and 3 patients (2%) died."
+    assert [(m, ev) for m, _, _, ev in events(outcomes_nlp, text, mentions)] == [
+        ("adverse_event", "pneumonia"),
+        ("mortality", None),
+    ]
+    # the deaths' own clause still names their cause
+    text = "Sepsis was the cause of death in 3 patients (2%)."
+    assert [ev for *_, ev in events(outcomes_nlp, text, mentions)] == ["Sepsis"]
+
+
 def test_an_enrolled_word_listing_diseases_is_no_enrollment_cue(outcomes_nlp: Language) -> None:
     mentions = [
         ("thrombophlebitis", "DISEASE", "MESH:D013924"),

@@ -20,6 +20,9 @@ from pipeline.labels import DISEASE, DRUG
 EVENT_REACH = 60
 # The text between two events of a list: a comma or a conjunction and at most three words
 # ("insomnia, grade 2 neutropenia", "nausea and vomiting").
+# Between a disease and a death figure after it: a semicolon or a comma and a conjunction that
+# opens another clause; the disease is not what the deaths were of.
+DEATH_CLAUSE_BREAK = re.compile(r";|,\s*(?:and|but|while|whereas|although)\b")
 EVENT_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)(?:[\w-]+\s+){0,3}")
 
 
@@ -127,6 +130,10 @@ def event_tie(f: Figure, sm: SentenceMentions, base: int) -> Mention | None:
             return ms[k]
     j = bisect.bisect_right(ends, s) - 1
     if j < 0:
+        return None
+    if f.measure == "mortality" and DEATH_CLAUSE_BREAK.search(text, ms[j].end - base, f.start):
+        # "Two patients developed pneumonia, and 3 patients (2%) died": another clause's event
+        # is no cause of death
         return None
     # a figure after a list of events is the list's ("Side effects including insomnia, grade 2
     # neutropenia and gastrointestinal symptoms were minor (13%)"): no one event

@@ -463,6 +463,27 @@ def test_a_death_takes_no_event_of_another_clause(outcomes_nlp: Language) -> Non
     assert [ev for *_, ev in events(outcomes_nlp, text, mentions)] == ["Sepsis"]
 
 
+def test_the_documents_population_disease_is_not_the_event(outcomes_nlp: Language) -> None:
+    # the document's "patients with X" is no event row's disease when X is that row's event
+    mentions = [
+        ("cisplatin", "DRUG", "MESH:D002945"),
+        ("nephrotoxicity", "DISEASE", "MESH:D007674"),
+        ("Nephrotoxicity", "DISEASE", "MESH:D007674"),
+        ("lung cancer", "DISEASE", "MESH:D008175"),
+    ]
+    text = (
+        "We report a patient with cisplatin-induced nephrotoxicity. Nephrotoxicity was seen in "
+        "3 of 10 patients treated with cisplatin."
+    )
+    assert events(outcomes_nlp, text, mentions) == [
+        ("adverse_event", 3.0, None, "Nephrotoxicity")
+    ]
+    text = "Cisplatin in patients with lung cancer. Nephrotoxicity was seen in 3 of 10 patients."
+    assert events(outcomes_nlp, text, mentions) == [
+        ("adverse_event", 3.0, "lung cancer", "Nephrotoxicity")
+    ]
+
+
 def test_an_enrolled_word_listing_diseases_is_no_enrollment_cue(outcomes_nlp: Language) -> None:
     mentions = [
         ("thrombophlebitis", "DISEASE", "MESH:D013924"),

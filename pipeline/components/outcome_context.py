@@ -475,23 +475,29 @@ def _value_unit(f: Figure, n: _Numbers) -> tuple[float, str] | None:
     return None
 
 
+def _same(disease: Mention, event: Mention | None) -> bool:
+    """Whether `event` names the same disease (concept, else text) as `disease`."""
+    return event is not None and (event.concept_id or event.text.lower()) == (
+        disease.concept_id or disease.text.lower()
+    )
+
+
 def _disease_tie(f: Figure, ctx: DocContext, sm: SentenceMentions, base: int,
                  event: Mention | None) -> Mention | None:  # fmt: skip
     """The figure's disease: an event's (adverse event, death, stop) is the condition of who was
-    studied, the sentence's population disease ("patients with X") or the document's, else the
-    document's main disease unless that is the event (`event`) or a disease the document says a
-    drug brought about (a report of a drug-induced disease); another figure's is the nearest
-    disease of the sentence, else the document's main one."""
+    studied, the sentence's population disease ("patients with X") or the document's unless that
+    is the event (`event`: "a patient with cisplatin-induced nephrotoxicity ... nephrotoxicity
+    was seen in 3 of 10"), else the document's main disease unless that is the event or a
+    disease the document says a drug brought about (a report of a drug-induced disease);
+    another figure's is the nearest disease of the sentence, else the document's main one."""
     if f.measure in EVENT_MEASURES:
-        disease = sm.population_disease or ctx.population_disease(sm.lex)
-        if disease is not None:
-            return disease
+        if sm.population_disease is not None:
+            return sm.population_disease
+        population = ctx.population_disease(sm.lex)
+        if population is not None:
+            return None if _same(population, event) else population
         main = ctx.main(DISEASE)
-        if main is None or ctx.induced(main, sm.lex):
-            return None
-        if event is not None and (event.concept_id or event.text.lower()) == (
-            main.concept_id or main.text.lower()
-        ):
+        if main is None or ctx.induced(main, sm.lex) or _same(main, event):
             return None
         return main
     disease = sm.nearest(DISEASE, base + f.start, base + f.end)

@@ -428,6 +428,14 @@ def test_results_of_the_second_review_stay(
     assert_kept(outcomes_nlp, text, kept)
 
 
+def test_earlier_works_figure_right_after_its_cue_is_dropped(outcomes_nlp: Language) -> None:
+    # a comparison opens the cue, but the figure right after it is the earlier work's
+    text = "The response rate was 40%, similar to previous reports of 25%."
+    assert values(outcomes_nlp, text) == [40.0]
+    text = "Response was higher than previously reported (45% vs 30%)."
+    assert values(outcomes_nlp, text) == [45.0, 30.0]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -90,6 +90,10 @@ HYPOTHETICAL_REACH = 80
 HYPOTHETICAL_WORDS = 4
 # How far (characters) before a background cue a comparison that opens it is looked for.
 BACKGROUND_CONTRAST_REACH = 60
+# A background cue whose figure follows it within its phrase (at most three words, no comma or
+# bracket: "previous reports of 25%", "previously reported rates of 30%") cites that figure even
+# when a comparison opens the cue.
+_CUE_OF_FIGURE = re.compile(r"\s+(?:[\w-]+\s+){0,3}")
 
 
 class ScopeRules:
@@ -368,8 +372,11 @@ class ScopeRules:
         """A background cue in `text` that cites earlier work ("Previous studies found 22.4%");
         not one that compares the trial with it ("Unlike previous studies, we found 45%",
         "Compared with earlier trials, response was higher", "higher than previously reported
-        (45% vs 30%)"): those sentences report the trial's own figures."""
+        (45% vs 30%)"): those sentences report the trial's own figures; but a figure right after
+        the cue in its phrase is the earlier work's ("similar to previous reports of 25%")."""
         for m in self.background_re.finditer(text):
+            if _CUE_OF_FIGURE.fullmatch(text, m.end()):
+                return True  # "similar to previous reports of 25%": the earlier work's figure
             lo = max(0, m.start() - BACKGROUND_CONTRAST_REACH)
             if not self.background_contrast_re.search(text, lo, m.start()):
                 return True

@@ -68,7 +68,7 @@ def _arm_keys(f: Figure, text: str, ctx: DocContext, sm: SentenceMentions) -> tu
     drugs = arm_drugs(f, ctx, sm)
     if len(drugs) == 1 and partner_end(sm, text, drugs[0].end - sm.base) is None:
         # (not "tamoxifen plus radiotherapy": the arm of tamoxifen alone is another)
-        keys.append(drugs[0].concept_id or drugs[0].text.lower())
+        keys.append(drugs[0].key)
     return tuple(dict.fromkeys(keys))
 
 

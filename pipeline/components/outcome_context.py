@@ -39,7 +39,7 @@ from pipeline.components.outcome_arms import size_arm as size_arm
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_mentions import SentenceMentions as SentenceMentions
-from pipeline.components.outcome_mentions import event_tie
+from pipeline.components.outcome_mentions import event_tie, population_disease
 from pipeline.components.outcome_rules import EVENT_MEASURES
 from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
 from pipeline.labels import DISEASE, DRUG, LINKED
@@ -80,6 +80,8 @@ def _mention_reader() -> Callable[[Doc, int, int], tuple[Any, Any]]:
 
 
 _READ_MENTION = _mention_reader()
+
+
 class DocContext:
     """Mentions of one Doc and the cohort followed through it (mutable, one per Doc)."""
 
@@ -131,11 +133,11 @@ class DocContext:
     def induced(self, m: Mention, lex: Lexicon) -> bool:
         """Whether the document names `m`'s disease as one a drug brought about anywhere
         ("cisplatin-induced nephrotoxicity", "nephrotoxicity induced by cisplatin")."""
-        key = m.concept_id or m.text.lower()
+        key = m.key
         if key not in self._induced:
             text = self._text
             self._induced[key] = any(
-                (d.concept_id or d.text.lower()) == key
+                d.key == key
                 and (
                     lex.induced_before_re.search(text, max(0, d.start - 12), d.start) is not None
                     or lex.induced_after_re.match(text, d.end, d.end + 20) is not None
@@ -148,15 +150,7 @@ class DocContext:
         """The document's first non-negated disease named as who was studied ("patients with
         X", "X patients"), or None."""
         if self._population is None:
-            text, found = self._text, None
-            for m in self.mentions:
-                if m.label != DISEASE or m.negated:
-                    continue
-                before = text[max(0, m.start - 40) : m.start].lower()
-                if lex.names_population(before, text[m.end : m.end + 12].lower()):
-                    found = m
-                    break
-            self._population = (found,)
+            self._population = (population_disease(lex, self.mentions, self._text, 0),)
         return self._population[0]
 
     def note_arms(self, arms: list[tuple[str, ...]]) -> None:
@@ -245,7 +239,7 @@ class DocContext:
             counts: Counter[str] = Counter()
             first: dict[str, Mention] = {}
             for m in cands:
-                key = m.concept_id or m.text.lower()
+                key = m.key
                 counts[key] += 1 + (2 if m.start < title_end else 0)
                 first.setdefault(key, m)
             key = max(counts, key=lambda k: (counts[k], -first[k].start))
@@ -437,7 +431,7 @@ def _group_size(
             before = parser.text[max(0, f.start - 4) : f.start]
             drug = sm.nearest(DRUG, sm.base + f.start - len(before), sm.base + f.start)
             if drug is not None and 0 <= f.start + sm.base - drug.end <= 4 and "(" in before:
-                size_keys.append(drug.concept_id or drug.text.lower())
+                size_keys.append(drug.key)
         for key in size_keys:
             ctx.note_size(key, n.count)
         if size_keys:
@@ -445,7 +439,7 @@ def _group_size(
         drugs = arm_drugs(f, ctx, sm)
         if len(drugs) > 1:
             for m in drugs:
-                key = m.concept_id or m.text.lower()
+                key = m.key
                 known = ctx.part_sizes.get(key, n.count)
                 ctx.part_sizes[key] = n.count if known == n.count else None
         return n.count if size_keys else None
@@ -477,9 +471,7 @@ def _value_unit(f: Figure, n: _Numbers) -> tuple[float, str] | None:
 
 def _same(disease: Mention, event: Mention | None) -> bool:
     """Whether `event` names the same disease (concept, else text) as `disease`."""
-    return event is not None and (event.concept_id or event.text.lower()) == (
-        disease.concept_id or disease.text.lower()
-    )
+    return event is not None and event.key == disease.key
 
 
 def _disease_tie(f: Figure, ctx: DocContext, sm: SentenceMentions, base: int,

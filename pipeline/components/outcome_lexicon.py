@@ -241,6 +241,11 @@ class Lexicon:
         self.event_phrase_break_re = re.compile(
             rf"[,;:()\[\]]|\b(?:{_alt(data['event_phrase_breaks'])})\b", re.IGNORECASE
         )
+        # between a disease and a death figure after it: a semicolon, or a comma and a word that
+        # opens another clause ("developed pneumonia, and 3 patients (2%) died")
+        self.death_clause_break_re = re.compile(
+            rf";|,\s*(?:{_alt(data['clause_openers'])})\b"
+        )
         # (searched in lower-cased text) "patients with X": X names who was studied; but not
         # after "<event word> of" ("12 incidents of bradycardia", "complained of pain"): the
         # leftmost match takes the event alternative there

@@ -20,11 +20,25 @@ from pipeline.labels import DISEASE, DRUG
 EVENT_REACH = 60
 # The text between two events of a list: a comma or a conjunction and at most three words
 # ("insomnia, grade 2 neutropenia", "nausea and vomiting").
-# Between a disease and a death figure after it: a semicolon or a comma and a conjunction that
-# opens another clause; the disease is not what the deaths were of.
-DEATH_CLAUSE_BREAK = re.compile(r";|,\s*(?:and|but|while|whereas|although)\b")
 EVENT_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)(?:[\w-]+\s+){0,3}")
+# How far (characters) before and after a DISEASE mention its population frame is read
+# ("patients with advanced X", "X patients").
+FRAME_BEFORE, FRAME_AFTER = 40, 12
 
+
+def population_disease(lex: Lexicon, mentions: list[Mention], text: str,
+                       base: int) -> Mention | None:  # fmt: skip
+    """The first non-negated DISEASE mention of `mentions` (in order) named as who was studied:
+    "patients with X", "X patients"; not "the incidence of X" (`Lexicon.names_population`).
+    `base`: where `text` starts in the Doc (mention offsets are the Doc's)."""
+    for m in mentions:
+        if m.label != DISEASE or m.negated:
+            continue
+        s, e = m.start - base, m.end - base
+        before = text[max(0, s - FRAME_BEFORE) : s].lower()
+        if lex.names_population(before, text[e : e + FRAME_AFTER].lower()):
+            return m
+    return None
 
 
 class SentenceMentions:
@@ -37,7 +51,7 @@ class SentenceMentions:
         self._by_label: dict[str, tuple[list[Mention], list[int], list[int]]] = {}
         self.drugs = [m for m in mentions if m.label == DRUG]
         self.drug_starts = [m.start for m in self.drugs]
-        self.population_disease = self._population_disease()
+        self.population_disease = population_disease(lex, mentions, text, base)
         self._events: tuple[list[Mention], list[int], list[int]] | None = None
 
     def _usable(self, label: str) -> tuple[list[Mention], list[int], list[int]]:
@@ -91,24 +105,11 @@ class SentenceMentions:
                 if m.label == DISEASE
                 and m is not self.population_disease
                 and self.lex.names_an_event(
-                    text[max(0, m.start - base - 40) : m.start - base].lower()
+                    text[max(0, m.start - base - FRAME_BEFORE) : m.start - base].lower()
                 )
             ]
             self._events = (ms, [m.start for m in ms], [m.end for m in ms])
         return self._events
-
-    def _population_disease(self) -> Mention | None:
-        """The disease of a population phrase: "patients with X", "X patients"."""
-        text, base = self.text, self.base
-        for m in self.all:
-            if m.label != DISEASE or m.negated:
-                continue
-            s = m.start - base
-            before = text[max(0, s - 40) : s].lower()
-            after = text[m.end - base : m.end - base + 12].lower()
-            if self.lex.names_population(before, after):
-                return m
-        return None
 
 
 def event_tie(f: Figure, sm: SentenceMentions, base: int) -> Mention | None:
@@ -131,7 +132,9 @@ def event_tie(f: Figure, sm: SentenceMentions, base: int) -> Mention | None:
     j = bisect.bisect_right(ends, s) - 1
     if j < 0:
         return None
-    if f.measure == "mortality" and DEATH_CLAUSE_BREAK.search(text, ms[j].end - base, f.start):
+    if f.measure == "mortality" and sm.lex.death_clause_break_re.search(
+        text, ms[j].end - base, f.start
+    ):
         # "Two patients developed pneumonia, and 3 patients (2%) died": another clause's event
         # is no cause of death
         return None

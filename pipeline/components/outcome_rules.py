@@ -165,6 +165,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "comparison_connectors",
     "design_comparison_words",
     "event_phrase_breaks",
+    "clause_openers",
     "respectively_words",
     "each_arm_words",
     "change_verbs",

@@ -268,3 +268,9 @@ class Mention:
     text: str
     concept_id: str | None
     negated: bool
+
+    @property
+    def key(self) -> str:
+        """What names the same drug or disease across a document: the concept id, else the
+        lower-cased text."""
+        return self.concept_id or self.text.lower()

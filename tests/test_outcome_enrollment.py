@@ -196,3 +196,94 @@ def test_cases_of_a_condition_are_occurrences(outcomes_nlp: Language) -> None:
     # cases as the subjects themselves
     assert rows(outcomes_nlp, "A total of 320 cases of early breast cancer were enrolled.") == [
         ("enrollment", 320.0)]
+
+
+# -- an enrollment row's disease is the condition of who was studied ------------------------
+
+
+def diseases(nlp: Language, text: str, mentions: list[tuple[str, str, str]]) -> list[tuple]:
+    """(measure, value, disease_text) of each row, the DISEASE/DRUG mentions given."""
+    from test_outcomes import run
+
+    return [(r["measure"], r["value"], r["disease_text"]) for r in run(nlp, text, mentions)
+            ._.outcomes]
+
+
+SAH = [
+    ("aneurysmal subarachnoid hemorrhage", "DISEASE", "MESH:D013345"),
+    ("SAH", "DISEASE", "MESH:D013345"),
+    ("aneurysmal", "DISEASE", "MESH:D017542"),
+    ("ketoprofen", "DRUG", "MESH:D007660"),
+]
+
+
+def test_enrolled_disease_is_the_population_not_the_nearest(outcomes_nlp: Language) -> None:
+    # the nearest disease of "(n = 9)" is a fragment of another phrase ("aneurysmal SAH");
+    # the sentence names who was randomized
+    text = (
+        "Patients with aneurysmal subarachnoid hemorrhage (SAH) were randomized to ketoprofen "
+        "(ketoprofen group, n = 9) after the diagnosis of aneurysmal SAH."
+    )
+    assert diseases(outcomes_nlp, text, SAH) == [
+        ("enrollment", 9.0, "aneurysmal subarachnoid hemorrhage")
+    ]
+
+
+def test_healthy_subjects_have_no_disease(outcomes_nlp: Language) -> None:
+    mentions = [("platelet aggregation", "DISEASE", "MESH:D001791")]
+    text = "Twelve healthy volunteers were enrolled to study platelet aggregation."
+    assert diseases(outcomes_nlp, text, mentions) == [("enrollment", 12.0, None)]
+    # without the word, the disease of the sentence stays
+    text = "Twelve volunteers were enrolled to study platelet aggregation."
+    assert diseases(outcomes_nlp, text, mentions) == [
+        ("enrollment", 12.0, "platelet aggregation")
+    ]
+
+
+def test_a_subgroup_size_takes_the_disease_before_it(outcomes_nlp: Language) -> None:
+    mentions = [
+        ("ventricular tachycardia", "DISEASE", "MESH:D017180"),
+        ("VT", "DISEASE", "MESH:D017180"),
+        ("cardiac arrest", "DISEASE", "MESH:D006323"),
+    ]
+    # (before the sentence's population disease, which names all of them)
+    mentions.append(("coronary artery disease", "DISEASE", "MESH:D003324"))
+    text = (
+        "A total of 154 patients with coronary artery disease who had sustained ventricular "
+        "tachycardia (VT) (n = 118) or a cardiac arrest (n = 36) were enrolled."
+    )
+    assert [d for _, v, d in diseases(outcomes_nlp, text, mentions) if v == 36.0] == [
+        "cardiac arrest"
+    ]
+
+
+def test_the_subjects_phrase_names_their_disease(outcomes_nlp: Language) -> None:
+    mentions = [
+        ("dyskinesia", "DISEASE", "MESH:D004409"),
+        ("Parkinson's disease", "DISEASE", "MESH:D010300"),
+        ("visual hallucinations", "DISEASE", "MESH:D006212"),
+        ("epilepsy", "DISEASE", "MESH:D004827"),
+    ]
+    # "with disabling dyskinesia" would be the sentence's population disease
+    text = (
+        "Ten patients who had Parkinson's disease with disabling dyskinesia were included in "
+        "this study."
+    )
+    assert diseases(outcomes_nlp, text, mentions) == [
+        ("enrollment", 10.0, "Parkinson's disease")
+    ]
+    # an event after a verb is no part of who they are: the document's population names them
+    text = (
+        "Zonisamide is used in patients with epilepsy. We describe three patients who "
+        "experienced visual hallucinations after zonisamide."
+    )
+    assert diseases(outcomes_nlp, text, mentions) == [("enrollment", 3.0, "epilepsy")]
+
+
+def test_an_induced_disease_is_no_enrolled_disease(outcomes_nlp: Language) -> None:
+    mentions = [("hypotension", "DISEASE", "MESH:D007022")]
+    text = (
+        "Nitroprusside-induced hypotension was studied. Renal blood flow was measured in ten "
+        "dogs under halothane anesthesia."
+    )
+    assert diseases(outcomes_nlp, text, mentions) == [("enrollment", 10.0, None)]

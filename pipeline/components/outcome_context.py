@@ -492,8 +492,40 @@ def _disease_tie(f: Figure, ctx: DocContext, sm: SentenceMentions, base: int,
         if main is None or ctx.induced(main, sm.lex) or _same(main, event):
             return None
         return main
+    if f.measure == "enrollment":
+        return _enrolled_disease(f, ctx, sm, base)
     disease = sm.nearest(DISEASE, base + f.start, base + f.end)
     return disease if disease is not None else ctx.main(DISEASE)
+
+
+def _enrolled_disease(f: Figure, ctx: DocContext, sm: SentenceMentions,
+                      base: int) -> Mention | None:  # fmt: skip
+    """An enrollment figure's disease, the condition of who was studied: none for healthy
+    subjects ("Twelve healthy volunteers"); else one in the figure's own words ("14
+    spontaneously hypertensive rats"), one a subgroup's size follows ("cardiac arrest (n = 36)",
+    "(MDS; n = 17)") or one its phrase names ("two patients with a long history of epilepsy");
+    else the sentence's population disease ("Patients with X were randomized ... (n = 9)"),
+    the document's, the sentence's nearest disease or the document's main one, none of the last
+    three when the document says a drug brought it about ("ten dogs" in a study of induced
+    hypotension)."""
+    lex = sm.lex
+    if lex.healthy_re.search(sm.text, f.start, f.end) is not None:
+        return None
+    start, end = base + f.start, base + f.end
+    before, inside, after = sm.around(DISEASE, start, end)
+    if inside is not None:
+        return inside
+    if before is not None and lex.subgroup_gap_re.fullmatch(sm.text, before.end - base, f.start):
+        return before
+    if after is not None and lex.subject_phrase_re.fullmatch(sm.text, f.end, after.start - base):
+        return after
+    if sm.population_disease is not None:
+        return sm.population_disease
+    for disease in (ctx.population_disease(lex), sm.nearest(DISEASE, start, end),
+                    ctx.main(DISEASE)):
+        if disease is not None and not ctx.induced(disease, lex):
+            return disease
+    return None
 
 
 def resolve_figure(

@@ -83,6 +83,22 @@ class Lexicon:
         induction = _alt(data["induction_words"])
         self.induced_before_re = re.compile(rf"(?:{induction})\s*$", re.IGNORECASE)
         self.induced_after_re = re.compile(rf"\s+(?:{induction})\s+by\b", re.IGNORECASE)
+        # "Twelve healthy volunteers": subjects without a disease
+        self.healthy_re = re.compile(rf"\b(?:{_alt(data['healthy_words'])})\b", re.IGNORECASE)
+        # between a disease and the size of its subgroup: "cardiac arrest (n = 36)", "ventricular
+        # tachycardia (VT) (n = 118)", "(MDS; n = 17)", "the hypertensive group (n = 7)"
+        self.subgroup_gap_re = re.compile(
+            rf"\s*(?:(?:{_alt(data['arm_nouns'])})\s*)?(?:\(\s*[\w'-]+\s*\)\s*)?[(;]\s*",
+            re.IGNORECASE,
+        )
+        # between a subject count and a disease its phrase names, no punctuation between: "two
+        # patients with a long history of epilepsy", "ten patients who had Parkinson's disease"
+        # (not "three patients who developed X": an event)
+        self.subject_phrase_re = re.compile(
+            rf"(?:\s+[\w'-]+){{0,5}}?\s+(?:{_alt(data['subject_disease_openers'])})"
+            r"(?:\s+[\w'-]+){0,3}?\s+",
+            re.IGNORECASE,
+        )
         # "discontinued because of / due to / for ...": the reason of a discontinuation, at
         # most three words after its cue
         self.reason_opener_re = re.compile(

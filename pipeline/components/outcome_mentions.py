@@ -74,23 +74,24 @@ class SentenceMentions:
             or lex.analyte_after_re.match(self.text, e, e + 20) is not None
         )
 
-    def nearest(self, label: str, start: int, end: int) -> Mention | None:
-        """The non-negated mention nearest to start..end; ties go to the earlier one."""
+    def around(self, label: str, start: int, end: int
+               ) -> tuple[Mention | None, Mention | None, Mention | None]:  # fmt: skip
+        """The non-negated mentions last before start..end, within it and first after it."""
         ms, starts, ends = self._usable(label)
         k = bisect.bisect_right(ends, start)
-        cands: list[tuple[int, Mention]] = []
-        if k > 0:
-            cands.append((start - ms[k - 1].end, ms[k - 1]))
-        if k < len(ms) and ms[k].start < end:
-            cands.append((0, ms[k]))
         j = bisect.bisect_left(starts, end)
-        if j < len(ms):
-            cands.append((ms[j].start - end, ms[j]))
-        best: tuple[int, Mention] | None = None
-        for dist, m in cands:
-            if best is None or dist < best[0]:
-                best = (dist, m)
-        return best[1] if best else None
+        return (ms[k - 1] if k > 0 else None,
+                ms[k] if k < len(ms) and ms[k].start < end else None,
+                ms[j] if j < len(ms) else None)
+
+    def nearest(self, label: str, start: int, end: int) -> Mention | None:
+        """The non-negated mention nearest to start..end; ties go to the earlier one."""
+        before, inside, after = self.around(label, start, end)
+        if inside is not None:
+            return inside
+        if before is None or (after is not None and after.start - end < start - before.end):
+            return after
+        return before
 
     def event_candidates(self) -> tuple[list[Mention], list[int], list[int]]:
         """The DISEASE mentions an event figure may name as its event (negated ones too), in

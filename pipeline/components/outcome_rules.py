@@ -137,6 +137,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "analyte_words_before",
     "analyte_words_after",
     "induction_words",
+    "healthy_words",
+    "subject_disease_openers",
     "reason_connectors",
     "unit_words",
     "area_words",

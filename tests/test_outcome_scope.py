@@ -7,8 +7,8 @@ import pytest
 from spacy.language import Language
 from test_outcomes import run
 
-from pipeline.components.outcome_scope import mark_differences
 from pipeline.components.outcome_tokens import Figure
+from pipeline.components.outcome_totals import mark_differences
 
 
 @pytest.fixture(scope="module")

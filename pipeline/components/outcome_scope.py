@@ -27,18 +27,9 @@ classes for `biotab_outcomes`:
   excluded after randomization");
 - amounts: a rate listed or compared with an amount of treatment ("90% of the planned dose was
   delivered, compared to 96%");
-- pooled totals: a count of events split by arm right after it ("136 women (74 placebo, 62
-  tamoxifen) developed breast cancer"): the arms' figures are the rows, their sum is not;
-- subgroup sizes: "(n = 22, P = .06)" after a subgroup that is no arm, "In patients with
-  centrally confirmed receptor positivity (n = 150), median PFS was ...", "in cohort 2 (n = 99),
-  median PFS was 11.1 months for the letrozole group and ...": the size of a subgroup analysed
-  apart, not who was enrolled;
 - bare numbers that count no subjects: a list label ("1)" opening a sentence), an amount
   listed with one ("6 cycles of FEC100 versus 4 FEC100"), things a phrase before names ("From
   the six selected clusters, three were allocated ...");
-- differences: a percentage after a sign ("(- 1.4, 95% CI ...)") or whose confidence interval
-  reaches below zero ("no difference in arm volume (0.3%; 95% CI, -1.7% to 2.3%)") is a
-  difference or a change, not a share of subjects.
 - what would happen: when a sentence's first stretch opens on a condition contrary to fact
   and holds a modal, the figures of the condition and of the stretch's clauses that hold the
   modal ("If the true relapse rate were 20%, the trial would detect a 10% difference"), and a
@@ -50,7 +41,9 @@ classes for `biotab_outcomes`:
 - lists of traits: bare percentages listed at the start of a clause before a characteristic
   ("45% vs 47% were postmenopausal").
 
-Reads only the sentence text and the figure offsets; no state.
+Pooled totals, subgroup sizes, a sample-size statement's counts and differences are passes over
+a sentence's figures together: `outcome_totals.py`. Reads only the sentence text and the figure
+offsets; no state.
 """
 
 from __future__ import annotations
@@ -61,13 +54,8 @@ from typing import Any
 
 from pipeline.components.outcome_tokens import Figure
 
-# How far (characters) after a total its parts may reach.
-PARTS_WINDOW = 160
 # How far (characters) before a bare number an amount listed with it may start.
 AMOUNT_WINDOW = 140
-# A sign right before a number ("-0.3%"), or spaced after an opening bracket ("(- 1.4"); not a
-# hyphen inside a word or a range, nor a dash between spaces ("placebo – 12%, drug – 20%").
-_SIGN_BEFORE = re.compile(r"(?:(?<![\w.%)\]])[+\-−–]|[(\[]\s*[+\-−–]\s)$")
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -94,6 +82,46 @@ BACKGROUND_CONTRAST_REACH = 60
 # bracket: "previous reports of 25%", "previously reported rates of 30%") cites that figure even
 # when a comparison opens the cue.
 _CUE_OF_FIGURE = re.compile(r"\s+(?:[\w-]+\s+){0,3}")
+
+
+# the keys this module adds to the lexicon
+SCOPE_LISTS: tuple[str, ...] = (
+    "present_tense_verbs",
+    "past_tense_markers",
+    "present_auxiliaries",
+    "participle_prepositions",
+    "background_cues",
+    "background_contrasts",
+    "definition_openers",
+    "threshold_signs",
+    "procedure_verbs",
+    "exclusion_words",
+    "power_cues",
+    "per_rate_nouns",
+    "infinitive_count_verbs",
+    "condition_openers",
+    "hypothetical_modals",
+    "hypothetical_verbs",
+    "counterfactual_markers",
+    "purpose_heads",
+    "trait_list_joiners",
+    "trait_list_openers",
+)
+# every key it reads: its own and some the other outcome modules read too
+_KEYS: tuple[str, ...] = (
+    *SCOPE_LISTS,
+    "receptor_words",
+    "receptor_status_words",
+    "characteristic_words",
+    "enrolled_words",
+    "list_connectors",
+    "comparison_connectors",
+    "count_blockers_after",
+    "hedges",
+    "arm_nouns",
+    "control_arms",
+    "population_nouns",
+)
 
 
 class ScopeRules:
@@ -459,179 +487,3 @@ class ScopeRules:
         """ "All patients received ...", "All participants were re-evaluated ...": who was
         treated or examined (the cohort), not a result."""
         return self.procedure_re.match(text[end : end + 120]) is not None
-
-
-def planned_sizes(figures: list[Figure], text: str, rules: ScopeRules, enrollment: str) -> None:
-    """In a sample-size statement, a count of subjects is the planned size: enrollment,
-    whatever cue is near ("discontinuation" for "200 patients" beside "a 10% dropout rate")."""
-    if not rules.sample_size_statement(text):
-        return
-    for f in figures:
-        # (a cue claimed it; not "130 patients per arm": an arm's planned size)
-        if (
-            f.has_pop
-            and f.pct is None
-            and f.count
-            and f.den is None
-            and not f.all_form
-            and (f.measure is not None or f.excluded)
-            and not rules.per_after_re.match(text, f.end)
-        ):
-            f.measure, f.excluded = enrollment, False
-
-
-def mark_differences(figures: list[Figure], text: str) -> None:
-    """A percentage after a sign or whose confidence interval reaches below zero is a
-    difference or a change (a share of subjects is never negative): mark it relative."""
-    for f in figures:
-        if f.pct is None or f.relative or f.area:
-            continue
-        if (f.ci is not None and f.ci.low is not None and f.ci.low < 0) or _SIGN_BEFORE.search(
-            text[max(0, f.start - 4) : f.start]
-        ):
-            f.relative = True
-
-
-def subgroup_sizes(
-    figures: list[Figure], text: str, rules: ScopeRules, drug_ends: list[int], enrollment: str
-) -> set[int]:
-    """Indices of "(n = N)" figures that give the size of a subgroup analysed apart, not of an
-    arm or of who was enrolled: tested on its own ("in HER2-positive DCIS (n = 22, P = .06)":
-    not after an arm noun or a drug; any measure) or, as an enrollment figure, opening a
-    clause on a subgroup (`_subgroup_opening`)."""
-    out: set[int] = set()
-    for k, f in enumerate(figures):
-        if not f.n_form or f.pct is not None:
-            continue
-        if rules.tested_after_re.match(text, f.end):
-            head = text[max(0, f.start - 40) : f.start]
-            after_drug = any(0 <= f.start - e <= 3 and "(" in text[e : f.start] for e in drug_ends)
-            if not (after_drug or rules.arm_before_re.search(head)):
-                out.add(k)
-        elif f.measure == enrollment and _subgroup_opening(f, text, rules):
-            out.add(k)
-    return out
-
-
-def _subgroup_opening(f: Figure, text: str, rules: ScopeRules) -> bool:
-    """ "In patients with confirmed receptor positivity (n = 150), ...", "in cohort 2 (n = 99),
-    median PFS was 11.1 months for the letrozole group and 18.1 months for ...": the clause
-    opens on a group by a trait, or on a group that is no arm and then names the arms (a
-    subgroup of both); not "In the control group (n = 49), ..."."""
-    cut = max(text.rfind(";", 0, f.start), text.rfind(":", 0, f.start)) + 1
-    if f.start - cut > 200 or not rules.bracket_clause_end_re.match(text, f.end):
-        return False
-    head = text[cut : f.start]
-    if not rules.group_opening_re.fullmatch(head):
-        return False
-    if rules.trait_opening_re.fullmatch(head):
-        return True
-    if rules.arm_before_re.search(head):
-        return False
-    stop = text.find(";", f.end)
-    return rules.arms_named_re.search(text, f.end, stop if stop >= 0 else len(text)) is not None
-
-
-# What stands between a total and its first part: the words of its clause, then the bracket or
-# colon that opens the split ("Fourteen patients developed osteoporosis (three of 41 ...",
-# "disease recurrence: 1 (1%) of 108 ...", "(CT-P6: 10; ..."), or a comma right after the total
-# ("Ten patients, 5 for carmofur and 5 for carboquone, suffered ...").
-_SPLIT = re.compile(
-    r"\s*+(?:(?:[^\W\d_][\w-]*+\s*+){0,6}?[(\[:]|,)\s*+(?:[^\W\d_][\w+/-]*+\s*+[:,=]?\s*+)?"
-)
-
-
-def pooled_totals(figures: list[Figure], text: str, enrollment: str) -> set[int]:
-    """Indices of figures that are the sum of the counts split off right after them (at least
-    two, within PARTS_WINDOW characters, skipping larger numbers: the arms' sizes): a total
-    split by arm. Enrollment counts and group sizes are who was studied, and stay; so does a
-    total whose parts give no row ("in 13 patients (6 at site A and 7 at site B)": no arms,
-    the total is the one figure left)."""
-    out: set[int] = set()
-    for k, f in enumerate(figures[:-1]):
-        total = f.num if f.num is not None else f.count
-        if total is None or total < 2 or f.measure == enrollment or f.n_form or f.zero:
-            continue
-        if figures[k + 1].start - f.end > PARTS_WINDOW // 2 or not _SPLIT.fullmatch(
-            text, f.end, figures[k + 1].start
-        ):
-            continue
-        parts, acc, rows = 0, 0, False
-        for g in figures[k + 1 :]:
-            part = g.num if g.num is not None else g.count
-            if g.start - f.end > PARTS_WINDOW or part is None or g.n_form:
-                break
-            if part >= total:
-                continue  # "(251 [7.0%] in 3579 patients ...)": an arm's size
-            parts, acc, rows = parts + 1, acc + part, rows or g.measure is not None
-            if acc >= total:
-                break
-        if parts >= 2 and acc == total and rows:
-            out.add(k)
-    return out | _pooled_rates(figures, text)
-
-
-def _pooled_rates(figures: list[Figure], text: str) -> set[int]:
-    """ "21 % developed a local relapse (24 versus 18 %, respectively)": a rate followed by the
-    arms' rates (one list, split off as for counts) that it lies between."""
-    out: set[int] = set()
-    for k, f in enumerate(figures[:-1]):
-        nxt = figures[k + 1]
-        if f.pct is None or f.count is not None or f.num is not None or nxt.group == f.group:
-            continue
-        if nxt.start - f.end > PARTS_WINDOW:
-            continue
-        rates: list[float] = []
-        j = k + 1
-        while j < len(figures) and figures[j].group == nxt.group:  # (`group` numbers in order)
-            g = figures[j]
-            if g.count is None and g.pct is not None:
-                rates.append(g.pct)
-            j += 1
-        if (
-            len(rates) >= 2
-            and min(rates) <= f.pct <= max(rates)
-            and _SPLIT.fullmatch(text, f.end, nxt.start)
-        ):
-            out.add(k)
-    return out
-
-
-# the keys this module adds to the lexicon
-SCOPE_LISTS: tuple[str, ...] = (
-    "present_tense_verbs",
-    "past_tense_markers",
-    "present_auxiliaries",
-    "participle_prepositions",
-    "background_cues",
-    "background_contrasts",
-    "definition_openers",
-    "threshold_signs",
-    "procedure_verbs",
-    "exclusion_words",
-    "power_cues",
-    "per_rate_nouns",
-    "infinitive_count_verbs",
-    "condition_openers",
-    "hypothetical_modals",
-    "hypothetical_verbs",
-    "counterfactual_markers",
-    "purpose_heads",
-    "trait_list_joiners",
-    "trait_list_openers",
-)
-# every key it reads: its own and some the other outcome modules read too
-_KEYS: tuple[str, ...] = (
-    *SCOPE_LISTS,
-    "receptor_words",
-    "receptor_status_words",
-    "characteristic_words",
-    "enrolled_words",
-    "list_connectors",
-    "comparison_connectors",
-    "count_blockers_after",
-    "hedges",
-    "arm_nouns",
-    "control_arms",
-    "population_nouns",
-)

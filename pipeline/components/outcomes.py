@@ -75,13 +75,13 @@ from pipeline.components.outcome_rules import (
     load_lexicon,
     resolve,
 )
-from pipeline.components.outcome_scope import (
+from pipeline.components.outcome_tokens import Cue, Figure, Mention, pct_consistent
+from pipeline.components.outcome_totals import (
     mark_differences,
     planned_sizes,
     pooled_totals,
     subgroup_sizes,
 )
-from pipeline.components.outcome_tokens import Cue, Figure, Mention, pct_consistent
 from pipeline.components.outcome_unclaimed import compared_figures, occurrence_counts
 from pipeline.labels import DISEASE
 from pipeline.outcomes import OutcomeFigure

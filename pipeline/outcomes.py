@@ -217,12 +217,12 @@ OUTCOMES_SCHEMA = pa.schema(
             "Concept id of the condition the figure is about: for adverse events, deaths and "
             "discontinuations the condition of who was studied (a 'patients with X' phrase of the "
             "sentence or else of the document, else the document's main disease unless that is "
-            "the event or one a drug brought about, else empty; the event itself is "
+            "the event or one a treatment brought about, else empty; the event itself is "
             "event_concept_id); for enrollment the condition of who was enrolled (none for "
             "healthy subjects; a disease in the figure's own phrase, 'cardiac arrest (n = 36)', "
             "'two patients with epilepsy'; else a 'patients with X' phrase of the sentence or "
             "of the document, else the nearest DISEASE mention or the document's main disease, "
-            "not one a drug brought about); for other figures the nearest DISEASE mention, else "
+            "not one a treatment brought about); for other figures the nearest DISEASE mention, else "
             "the document's main disease.",
             "MESH:D008178",
         ),

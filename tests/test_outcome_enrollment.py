@@ -281,7 +281,10 @@ def test_the_subjects_phrase_names_their_disease(outcomes_nlp: Language) -> None
 
 
 def test_an_induced_disease_is_no_enrolled_disease(outcomes_nlp: Language) -> None:
-    mentions = [("hypotension", "DISEASE", "MESH:D007022")]
+    mentions = [
+        ("hypotension", "DISEASE", "MESH:D007022"),
+        ("Nitroprusside", "DRUG", "MESH:D009599"),
+    ]
     text = (
         "Nitroprusside-induced hypotension was studied. Renal blood flow was measured in ten "
         "dogs under halothane anesthesia."

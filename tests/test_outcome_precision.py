@@ -956,3 +956,34 @@ def test_a_name_in_ed_is_no_past_tense_verb(outcomes_nlp: Language) -> None:
     # (a past-tense verb still makes the sentence a finding)
     text = "About 12% of women in the United States developed breast cancer."
     assert values(outcomes_nlp, text) == [12.0]
+
+
+def test_only_a_treatment_brings_about_a_disease(outcomes_nlp: Language) -> None:
+    # the document's main disease is no event row's disease when a drug or a treatment brought
+    # it about ("cisplatin-induced"), but stays when the inducer is no treatment: those
+    # studied have it ("exercise-induced asthma", "BRCA-associated breast cancer")
+    def disease(text: str, mentions: list[tuple[str, str, str]]) -> list[str | None]:
+        return [d for _, _, d, _ in events(outcomes_nlp, text, mentions)]
+
+    headache = ("Headache", "DISEASE", "MESH:D006261")
+    asthma = [("asthma", "DISEASE", "MESH:D001249"), ("Asthma", "DISEASE", "MESH:D001249")]
+    text = "Exercise-induced asthma. Asthma was assessed. Headache occurred in 5 of 40 (12%)."
+    assert disease(text, [*asthma, headache]) == ["asthma"]
+    text = "Salbutamol-induced asthma. Asthma was assessed. Headache occurred in 5 of 40 (12%)."
+    salbutamol = ("Salbutamol", "DRUG", "MESH:D000420")
+    assert disease(text, [salbutamol, *asthma, headache]) == [None]
+    # an agent word, and the inducer a few words after "induced by"
+    text = "Chemotherapy-induced asthma. Asthma was assessed. Headache occurred in 5 of 40 (12%)."
+    assert disease(text, [*asthma, headache]) == [None]
+    cisplatin = ("cisplatin", "DRUG", "MESH:D002945")
+    text = (
+        "Asthma induced by the drug cisplatin. Asthma was assessed. Headache occurred in 5 of "
+        "40 (12%)."
+    )
+    asthma_first = [("Asthma", "DISEASE", "MESH:D001249"), cisplatin]
+    assert disease(text, [*asthma_first, headache]) == [None]
+    text = (
+        "Asthma induced by exercise in the cold. Asthma was assessed. Headache occurred in 5 of "
+        "40 (12%)."
+    )
+    assert disease(text, [asthma_first[0], headache]) == ["Asthma"]

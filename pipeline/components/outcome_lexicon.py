@@ -80,9 +80,14 @@ class Lexicon:
             rf"\s+(?:{_alt(data['analyte_words_after'])})\b", re.IGNORECASE
         )
         # "cisplatin-induced X", "X induced by", "X caused by": a disease a drug brought about
+        # (the inducer: a DRUG mention, checked by the caller, or one of these words)
         induction = _alt(data["induction_words"])
-        self.induced_before_re = re.compile(rf"(?:{induction})\s*$", re.IGNORECASE)
-        self.induced_after_re = re.compile(rf"\s+(?:{induction})\s+by\b", re.IGNORECASE)
+        agents = _alt(data["induction_agents"])
+        self.induced_before_re = re.compile(
+            rf"(?:\b(?P<agent>{agents}))?[\s-]*(?:{induction})[\s-]*$", re.IGNORECASE
+        )
+        self.induced_after_re = re.compile(rf"\s+(?:{induction})\s+by\s+", re.IGNORECASE)
+        self.induction_agent_re = re.compile(rf"(?:{agents})\b", re.IGNORECASE)
         # "Twelve healthy volunteers": subjects without a disease
         self.healthy_re = re.compile(rf"\b(?:{_alt(data['healthy_words'])})\b", re.IGNORECASE)
         # between a disease and the size of its subgroup: "cardiac arrest (n = 36)", "ventricular

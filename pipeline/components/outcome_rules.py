@@ -137,6 +137,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "analyte_words_before",
     "analyte_words_after",
     "induction_words",
+    "induction_agents",
     "healthy_words",
     "subject_disease_openers",
     "reason_connectors",

@@ -987,3 +987,29 @@ def test_only_a_treatment_brings_about_a_disease(outcomes_nlp: Language) -> None
         "40 (12%)."
     )
     assert disease(text, [asthma_first[0], headache]) == ["Asthma"]
+
+
+def test_the_main_disease_is_no_disease_when_it_is_an_event(outcomes_nlp: Language) -> None:
+    # with no "patients with X" anywhere, an event row's disease falls back to the document's
+    # main disease; not when that is another row's event (review s17-rev2 F3)
+    mentions = [
+        ("dizziness", "DISEASE", "MESH:D004244"),
+        ("headache", "DISEASE", "MESH:D006261"),
+        ("Dizziness", "DISEASE", "MESH:D004244"),
+    ]
+    text = (
+        "Dizziness after tramadol. Twelve patients (10%) had dizziness and 5 patients (4%) had "
+        "headache."
+    )
+    assert [(d, ev) for _, _, d, ev in events(outcomes_nlp, text, mentions)] == [
+        (None, "dizziness"),
+        (None, "headache"),
+    ]
+    # a main disease no row counts as an event stays the condition of who was studied
+    mentions = [("migraine", "DISEASE", "MESH:D008881"), ("Migraine", "DISEASE", "MESH:D008881")]
+    mentions.append(("headache", "DISEASE", "MESH:D006261"))
+    text = "Migraine and tramadol. Of 120 women treated, 5 patients (4%) had headache."
+    assert [(d, ev) for _, _, d, ev in events(outcomes_nlp, text, mentions)][-1] == (
+        "Migraine",
+        "headache",
+    )

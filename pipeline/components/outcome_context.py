@@ -134,6 +134,9 @@ class DocContext:
         self._randomized: bool | None = None
         self._population: tuple[Mention | None] | None = None
         self._induced: dict[str, bool] = {}
+        # the start (Doc offset) of each event or enrollment figure whose disease is the
+        # document's main one only for want of another (`drop_main_events`)
+        self.main_tied: set[int] = set()
 
     def induced(self, m: Mention, lex: Lexicon) -> bool:
         """Whether the document names `m`'s disease as one a treatment brought about anywhere:
@@ -229,6 +232,20 @@ class DocContext:
             name = self.arm_names.get(self.row_arm_keys.get(row.outcome_id, ""))
             out.append(row if name is None or name == row.arm else replace(row, arm=name))
         return out
+
+    def drop_main_events(self, rows: list[OutcomeFigure]) -> list[OutcomeFigure]:
+        """The rows without the document's main disease where only the fallback gave it and it
+        is an event row's event ("Twelve patients (10%) had dizziness and 5 (4%) had headache":
+        dizziness is no condition of who was studied)."""
+        events = {r.event_concept_id or r.event_text.lower() for r in rows
+                  if r.event_text is not None}
+        return [
+            replace(r, disease_concept_id=None, disease_text=None)
+            if r.start_char in self.main_tied and r.disease_text is not None
+            and (r.disease_concept_id or r.disease_text.lower()) in events
+            else r
+            for r in rows
+        ]
 
     def arm_size(self, keys: tuple[str, ...]) -> int | None:
         """The stated size of the arm `keys` name (its text key first, then its drug, then an
@@ -528,6 +545,7 @@ def _disease_tie(f: Figure, ctx: DocContext, sm: SentenceMentions, base: int,
         main = ctx.main(DISEASE)
         if main is None or ctx.induced(main, sm.lex) or _same(main, event):
             return None
+        ctx.main_tied.add(base + f.start)
         return main
     if f.measure == "enrollment":
         return _enrolled_disease(f, ctx, sm, base)
@@ -558,11 +576,14 @@ def _enrolled_disease(f: Figure, ctx: DocContext, sm: SentenceMentions,
         return after
     if sm.population_disease is not None:
         return sm.population_disease
-    for disease in (ctx.population_disease(lex), sm.nearest(DISEASE, start, end),
-                    ctx.main(DISEASE)):
+    for disease in (ctx.population_disease(lex), sm.nearest(DISEASE, start, end)):
         if disease is not None and not ctx.induced(disease, lex):
             return disease
-    return None
+    main = ctx.main(DISEASE)
+    if main is None or ctx.induced(main, lex):
+        return None
+    ctx.main_tied.add(start)
+    return main
 
 
 def resolve_figure(

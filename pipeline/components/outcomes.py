@@ -281,7 +281,8 @@ class OutcomeExtractor:
                 ctx = DocContext(doc, doc_text, offsets.idx, offsets.ends)
             figures.extend(self._sentence_figures(sent, sent_idx, parser, ctx, offsets))
         if ctx is not None:
-            figures = ctx.named_arms(figures)  # one name an arm, once the document is read
+            # once the document is read: one name an arm, and the main disease no event's
+            figures = ctx.drop_main_events(ctx.named_arms(figures))
         doc._.outcomes = [f.as_dict() for f in figures]
         spans = []
         for f in figures:

@@ -276,6 +276,22 @@ def test_a_stop_without_a_reason_leaves_later_events(outcomes_nlp: Language) -> 
     assert [r[0] for r in got] == ["adverse_event"]
 
 
+def test_for_is_a_reason_only_right_after_the_stop(outcomes_nlp: Language) -> None:
+    # "for" two words after the stop: what was assessed, no reason (review s17-rev2 F9)
+    text = (
+        "Patients who discontinued were assessed for toxicity and neutropenia occurred in 12 "
+        "patients (8%)."
+    )
+    assert [r[0] for r in rows(outcomes_nlp, text)] == ["adverse_event"]
+
+
+def test_for_right_after_the_stop_gives_its_reason(outcomes_nlp: Language) -> None:
+    text = "Treatment was stopped for neutropenia in 12 patients (8%)."
+    assert [r[0] for r in rows(outcomes_nlp, text)] == ["discontinuation"]
+    text = "Eight patients stopped treatment for neutropenia (7%)."
+    assert [r[0] for r in rows(outcomes_nlp, text)] == ["discontinuation"]
+
+
 def test_a_reason_to_stop_ends_at_a_number(outcomes_nlp: Language) -> None:
     # a number after the reason starts another figure's clause: its events stay events
     mentions = [

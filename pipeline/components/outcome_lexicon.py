@@ -104,10 +104,13 @@ class Lexicon:
             r"(?:\s+[\w'-]+){0,3}?\s+",
             re.IGNORECASE,
         )
-        # "discontinued because of / due to / for ...": the reason of a discontinuation, at
-        # most three words after its cue
+        # "discontinued because of / due to ...": the reason of a discontinuation, at most three
+        # words after its cue; "discontinued (treatment) for X" at most one word after it (not
+        # "who discontinued were assessed for toxicity")
         self.reason_opener_re = re.compile(
-            rf"\s*(?:[\w-]+\s+){{0,3}}?(?:{_alt(data['reason_connectors'])})\s", re.IGNORECASE
+            rf"\s*(?:(?:[\w-]+\s+){{0,3}}?(?:{_alt(data['reason_connectors'])})"
+            rf"|(?:[\w-]+\s+)?(?:{_alt(data['near_reason_connectors'])}))\s",
+            re.IGNORECASE,
         )
         # what ends a reason besides punctuation: a number, the count of who stopped or the
         # start of another clause's figure ("withdrew for personal reasons and 8 developed X")

@@ -141,6 +141,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "healthy_words",
     "subject_disease_openers",
     "reason_connectors",
+    "near_reason_connectors",
     "unit_words",
     "area_words",
     "reference_words",

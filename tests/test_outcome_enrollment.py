@@ -290,3 +290,30 @@ def test_an_induced_disease_is_no_enrolled_disease(outcomes_nlp: Language) -> No
         "dogs under halothane anesthesia."
     )
     assert diseases(outcomes_nlp, text, mentions) == [("enrollment", 10.0, None)]
+
+
+# -- a bracket that says who the subjects are is no share of an outcome ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # was `other` 45% with 71 as its numerator (review s17-rev2 F8)
+        (
+            "Haloperidol 2 mg/day and 0.5 mg/day were compared in 71 outpatients (45% women).",
+            [("enrollment", 71.0)],
+        ),
+        # gave no row at all
+        (
+            "We enrolled 120 patients (62% male; median age 58 years) with breast cancer.",
+            [("enrollment", 120.0)],
+        ),
+        ("A total of 300 women (45% postmenopausal) were randomized.", [("enrollment", 300.0)]),
+        # an outcome's count keeps its own share
+        ("Grade 3 rash occurred in 12 patients (8%).", [("adverse_event", 8.0)]),
+    ],
+)
+def test_a_bracket_trait_describes_who_was_counted(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected

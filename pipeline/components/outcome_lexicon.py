@@ -133,6 +133,7 @@ class Lexicon:
             rf"(?:{_alt([a.capitalize() for a in articles])}))\s+$"
         )
         self.arm_nouns = sets["arm_nouns"]
+        self.bracket_traits = sets["bracket_trait_words"]
         self.pooled_arm_nouns = sets["pooled_arm_nouns"]
         self.monotherapy_words = sets["monotherapy_words"]
         self.finding_of = sets["finding_prepositions"]

@@ -166,6 +166,13 @@ class FigureReader(StatisticsParser):
             and self.toks[i - 1].text.isalnum()
         )
 
+    def bracket_trait(self, pe: int) -> bool:
+        """The percentage ending before token `pe` is followed by a trait of who was studied
+        and the end of its bracket part: "(45% women)", "(62% male; median age 58)"."""
+        return self.lower(pe) in self.lex.bracket_traits and self.lower(pe + 1) in (
+            ")", "]", ";", ","
+        )
+
     def paren_pct(self, j: int) -> tuple[int, int] | None:
         """`( 80 % )` or `[80%]` or `(80%, 95% CI ...)` at j: (pct token index, index after)."""
         if self.lower(j) not in ("(", "["):
@@ -174,6 +181,8 @@ class FigureReader(StatisticsParser):
         pe = self.pct_at(k)
         if pe is None:
             return None
+        if self.bracket_trait(pe):
+            return None  # "71 outpatients (45% women)": who they are, not a share of an outcome
         close = pe
         # allow trailing consumed statistics / other text up to the closing bracket, but not
         # per-arm rates: "13 patients (9.3% group 1 and 12.7% group 2)" lists the arms' rates,

@@ -139,6 +139,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "induction_words",
     "induction_agents",
     "healthy_words",
+    "bracket_trait_words",
     "subject_disease_openers",
     "reason_connectors",
     "near_reason_connectors",

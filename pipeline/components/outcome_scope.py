@@ -121,6 +121,7 @@ _KEYS: tuple[str, ...] = (
     "arm_nouns",
     "control_arms",
     "population_nouns",
+    "bracket_trait_words",
 )
 
 
@@ -175,6 +176,10 @@ class ScopeRules:
             rf"\bwith\s+(?:[\w-]+\s+){{0,2}}?{trait}[^()]{{0,40}}?\(\s*"
             rf"(?:(?:{_alt(low['hedges'])})\s+)?$",
             re.IGNORECASE,
+        )
+        # "71 outpatients (45% women)", "(62% male; median age 58)": who they are
+        self.bracket_trait_re = re.compile(
+            rf"\s*(?:{_alt(low['bracket_trait_words'])})\s*[)\];,]", re.IGNORECASE
         )
         self.group_size_after_re = re.compile(r"\s*[;,]\s*[nN]\s*=")
         self.enrolled_re = re.compile(rf"\b(?:{_alt(low['enrolled_words'])})\b", re.IGNORECASE)
@@ -431,10 +436,12 @@ class ScopeRules:
         return self._cues_in(text)[1] and self.background_re.search(text) is not None
 
     def trait_share(self, text: str, start: int, end: int, alone: bool) -> bool:
-        """A percentage at text[start:end] right after a baseline trait, or alone in a bracket
-        after "with <trait>" as the sentence's one rate (`alone`): the share of who was studied
-        with it."""
+        """A percentage at text[start:end] right after a baseline trait, opening a bracket before
+        one ("(45% women)"), or alone in a bracket after "with <trait>" as the sentence's one
+        rate (`alone`): the share of who was studied with it."""
         before = text[max(0, start - 60) : start].rstrip()
+        if before.endswith("(") and self.bracket_trait_re.match(text, end):
+            return True  # "71 outpatients (45% women)"
         if (before.endswith("(") or before.endswith(" in")) and self.trait_before_re.search(
             text[max(0, start - 60) : start]
         ):

@@ -1029,3 +1029,14 @@ def test_the_main_disease_is_no_disease_when_it_is_an_event(outcomes_nlp: Langua
         "Migraine",
         "headache",
     )
+
+
+def test_a_listed_event_is_no_disease(outcomes_nlp: Language) -> None:
+    # a figure that counts a list of events names no one event, and none of them is the
+    # condition of who was studied either (the main disease was "Nausea")
+    mentions = [("Nausea", "DISEASE", "MESH:D009325"), ("vomiting", "DISEASE", "MESH:D014839")]
+    text = "Nausea and vomiting occurred in 12 patients (10%)."
+    assert events(outcomes_nlp, text, mentions) == [("adverse_event", 10.0, None, None)]
+    mentions.append(("lung cancer", "DISEASE", "MESH:D008175"))
+    text = "Patients with lung cancer were treated. " + text
+    assert events(outcomes_nlp, text, mentions) == [("adverse_event", 10.0, "lung cancer", None)]

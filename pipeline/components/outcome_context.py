@@ -40,7 +40,7 @@ from pipeline.components.outcome_arms import size_arm as size_arm
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_mentions import SentenceMentions as SentenceMentions
-from pipeline.components.outcome_mentions import event_tie, population_disease
+from pipeline.components.outcome_mentions import event_list, event_tie, population_disease
 from pipeline.components.outcome_rules import EVENT_MEASURES
 from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
 from pipeline.labels import DISEASE, DRUG, LINKED
@@ -137,6 +137,8 @@ class DocContext:
         # the start (Doc offset) of each event or enrollment figure whose disease is the
         # document's main one only for want of another (`drop_main_events`)
         self.main_tied: set[int] = set()
+        # every event row's event, and the events of the lists event rows count (`Mention.key`)
+        self.event_keys: set[str] = set()
 
     def induced(self, m: Mention, lex: Lexicon) -> bool:
         """Whether the document names `m`'s disease as one a treatment brought about anywhere:
@@ -235,10 +237,10 @@ class DocContext:
 
     def drop_main_events(self, rows: list[OutcomeFigure]) -> list[OutcomeFigure]:
         """The rows without the document's main disease where only the fallback gave it and it
-        is an event row's event ("Twelve patients (10%) had dizziness and 5 (4%) had headache":
-        dizziness is no condition of who was studied)."""
-        events = {r.event_concept_id or r.event_text.lower() for r in rows
-                  if r.event_text is not None}
+        is an event row's event or one of the events of a list an event row counts ("Twelve
+        patients (10%) had dizziness and 5 (4%) had headache": dizziness is no condition of who
+        was studied)."""
+        events = self.event_keys
         return [
             replace(r, disease_concept_id=None, disease_text=None)
             if r.start_char in self.main_tied and r.disease_text is not None
@@ -523,27 +525,28 @@ def _value_unit(f: Figure, n: _Numbers) -> tuple[float, str] | None:
     return None
 
 
-def _same(disease: Mention, event: Mention | None) -> bool:
-    """Whether `event` names the same disease (concept, else text) as `disease`."""
-    return event is not None and event.key == disease.key
+def _same(disease: Mention, events: list[Mention]) -> bool:
+    """Whether one of `events` names the same disease (concept, else text) as `disease`."""
+    return any(event.key == disease.key for event in events)
 
 
 def _disease_tie(f: Figure, ctx: DocContext, sm: SentenceMentions, base: int,
-                 event: Mention | None) -> Mention | None:  # fmt: skip
+                 events: list[Mention]) -> Mention | None:  # fmt: skip
     """The figure's disease: an event's (adverse event, death, stop) is the condition of who was
     studied, the sentence's population disease ("patients with X") or the document's unless that
-    is the event (`event`: "a patient with cisplatin-induced nephrotoxicity ... nephrotoxicity
-    was seen in 3 of 10"), else the document's main disease unless that is the event or a
-    disease the document says a drug brought about (a report of a drug-induced disease);
+    is its event (`events`: the event, or the events of a list it counts: "a patient with
+    cisplatin-induced nephrotoxicity ... nephrotoxicity was seen in 3 of 10"), else the
+    document's main disease unless that is its event or a disease the document says a treatment
+    brought about (a report of a drug-induced disease);
     another figure's is the nearest disease of the sentence, else the document's main one."""
     if f.measure in EVENT_MEASURES:
         if sm.population_disease is not None:
             return sm.population_disease
         population = ctx.population_disease(sm.lex)
         if population is not None:
-            return None if _same(population, event) else population
+            return None if _same(population, events) else population
         main = ctx.main(DISEASE)
-        if main is None or ctx.induced(main, sm.lex) or _same(main, event):
+        if main is None or ctx.induced(main, sm.lex) or _same(main, events):
             return None
         ctx.main_tied.add(base + f.start)
         return main
@@ -618,7 +621,9 @@ def resolve_figure(
     arm = arm_text(f, parser.text)
     group_size = _group_size(f, parser, ctx, sm, n)
     event = event_tie(f, sm, base)
-    disease = _disease_tie(f, ctx, sm, base, event)
+    events = [event] if event is not None else event_list(f, sm, base)
+    ctx.event_keys.update(m.key for m in events)
+    disease = _disease_tie(f, ctx, sm, base, events)
     start, end = base + f.start, base + f.end
     if arm is not None and f.arm_keys:
         ctx.row_arm_keys[f"{sent_idx}:{start}"] = f.arm_keys[0]

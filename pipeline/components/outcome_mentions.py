@@ -144,3 +144,26 @@ def event_tie(f: Figure, sm: SentenceMentions, base: int) -> Mention | None:
     if j > 0 and EVENT_LIST_GAP.fullmatch(text[ms[j - 1].end - base : ms[j].start - base]):
         return None
     return ms[j]
+
+
+def event_list(f: Figure, sm: SentenceMentions, base: int) -> list[Mention]:
+    """The events of a list an event figure counts together, as `event_tie` reads it (the
+    figure after the list: "Nausea and vomiting occurred in 12 patients (10%)"), in order; []
+    when the figure has one event or none."""
+    if f.measure not in EVENT_MEASURES:
+        return []
+    text = sm.text
+    ms, starts, ends = sm.event_candidates()
+    k = bisect.bisect_left(starts, base + f.end)
+    if k < len(ms):
+        gap = text[f.end : ms[k].start - base]
+        if len(gap) <= EVENT_REACH and not sm.lex.event_phrase_break_re.search(gap):
+            return []  # its own event follows it
+    j = bisect.bisect_right(ends, base + f.start) - 1
+    first = j
+    # (at most a few dozen members: a list is read back to its start, no further)
+    while first > 0 and EVENT_LIST_GAP.fullmatch(
+        text[ms[first - 1].end - base : ms[first].start - base]
+    ):
+        first -= 1
+    return ms[first : j + 1] if j > first else []

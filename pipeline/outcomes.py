@@ -222,8 +222,12 @@ OUTCOMES_SCHEMA = pa.schema(
             "healthy subjects; a disease in the figure's own phrase, 'cardiac arrest (n = 36)', "
             "'two patients with epilepsy'; else a 'patients with X' phrase of the sentence or "
             "of the document, else the nearest DISEASE mention or the document's main disease, "
-            "not one a treatment brought about); for other figures the nearest DISEASE mention, "
-            "else the document's main disease.",
+            "not one a treatment brought about); for efficacy figures (response, remission, "
+            "relapse, progression, survival, improvement) the condition treated: the nearest "
+            "DISEASE mention unless it is an event row's event, else a 'patients with X' phrase "
+            "of the sentence, the document's main disease unless it is such an event, else the "
+            "document's 'patients with X'; for other figures the nearest DISEASE mention, else "
+            "the document's main disease.",
             "MESH:D008178",
         ),
         _f(

@@ -1040,3 +1040,38 @@ def test_a_listed_event_is_no_disease(outcomes_nlp: Language) -> None:
     mentions.append(("lung cancer", "DISEASE", "MESH:D008175"))
     text = "Patients with lung cancer were treated. " + text
     assert events(outcomes_nlp, text, mentions) == [("adverse_event", 10.0, "lung cancer", None)]
+
+
+def test_what_was_looked_for_is_no_population(outcomes_nlp: Language) -> None:
+    # "assessable for toxicity" names what was looked for, not who was studied: the event
+    # row's disease is the condition treated, not "toxicity"
+    mentions = [
+        ("esophageal carcinoma", "DISEASE", "MESH:D004938"),
+        ("toxicity", "DISEASE", "MESH:D064420"),
+        ("Nausea", "DISEASE", "MESH:D009325"),
+    ]
+    text = (
+        "Vinorelbine in esophageal carcinoma. Forty patients were assessable for toxicity. "
+        "Nausea occurred in 5 of 40 patients (12%)."
+    )
+    assert [(d, ev) for *_, d, ev in events(outcomes_nlp, text, mentions)][-1] == (
+        "esophageal carcinoma",
+        "Nausea",
+    )
+
+
+def test_an_efficacy_figure_skips_an_event_for_the_treated_disease(
+    outcomes_nlp: Language,
+) -> None:
+    mentions = [
+        ("acute promyelocytic leukemia", "DISEASE", "MESH:D015473"),
+        ("Erythema nodosum", "DISEASE", "MESH:D004893"),
+        ("erythema nodosum", "DISEASE", "MESH:D004893"),
+    ]
+    text = (
+        "Tretinoin in acute promyelocytic leukemia. Erythema nodosum occurred in 3 of 30 "
+        "patients (10%). Complete remission was achieved in 25 patients (83%) despite "
+        "erythema nodosum."
+    )
+    got = [(m, d) for m, _, d, _ in events(outcomes_nlp, text, mentions)]
+    assert got[-1] == ("remission", "acute promyelocytic leukemia")

@@ -41,7 +41,7 @@ from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_mentions import SentenceMentions as SentenceMentions
 from pipeline.components.outcome_mentions import event_list, event_tie, population_disease
-from pipeline.components.outcome_rules import EVENT_MEASURES
+from pipeline.components.outcome_rules import EFFICACY_MEASURES, EVENT_MEASURES
 from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
 from pipeline.labels import DISEASE, DRUG, LINKED
 from pipeline.outcomes import OutcomeFigure
@@ -134,8 +134,8 @@ class DocContext:
         self._randomized: bool | None = None
         self._population: tuple[Mention | None] | None = None
         self._induced: dict[str, bool] = {}
-        # the start (Doc offset) of each event or enrollment figure whose disease is the
-        # document's main one only for want of another (`drop_main_events`)
+        # the start (Doc offset) of each event, enrollment or efficacy figure whose disease is
+        # the document's main one only for want of another (`drop_main_events`)
         self.main_tied: set[int] = set()
         # every event row's event, and the events of the lists event rows count (`Mention.key`)
         self.event_keys: set[str] = set()
@@ -235,19 +235,29 @@ class DocContext:
             out.append(row if name is None or name == row.arm else replace(row, arm=name))
         return out
 
-    def drop_main_events(self, rows: list[OutcomeFigure]) -> list[OutcomeFigure]:
+    def drop_main_events(self, rows: list[OutcomeFigure], lex: Lexicon) -> list[OutcomeFigure]:
         """The rows without the document's main disease where only the fallback gave it and it
         is an event row's event or one of the events of a list an event row counts ("Twelve
         patients (10%) had dizziness and 5 (4%) had headache": dizziness is no condition of who
-        was studied)."""
+        was studied): the document's population disease instead where it is no such event
+        (only an efficacy row can have one then: the others look for it before the main one),
+        else none."""
         events = self.event_keys
-        return [
-            replace(r, disease_concept_id=None, disease_text=None)
-            if r.start_char in self.main_tied and r.disease_text is not None
-            and (r.disease_concept_id or r.disease_text.lower()) in events
-            else r
-            for r in rows
-        ]
+        population = self.population_disease(lex) if self.main_tied else None
+        if population is not None and population.key in events:
+            population = None
+        out = []
+        for r in rows:
+            if r.start_char in self.main_tied and r.disease_text is not None and (
+                (r.disease_concept_id or r.disease_text.lower()) in events
+            ):
+                r = replace(
+                    r,
+                    disease_concept_id=population.concept_id if population else None,
+                    disease_text=population.text if population else None,
+                )
+            out.append(r)
+        return out
 
     def arm_size(self, keys: tuple[str, ...]) -> int | None:
         """The stated size of the arm `keys` name (its text key first, then its drug, then an
@@ -552,8 +562,33 @@ def _disease_tie(f: Figure, ctx: DocContext, sm: SentenceMentions, base: int,
         return main
     if f.measure == "enrollment":
         return _enrolled_disease(f, ctx, sm, base)
+    if f.measure in EFFICACY_MEASURES:
+        return _treated_disease(f, ctx, sm, base)
     disease = sm.nearest(DISEASE, base + f.start, base + f.end)
     return disease if disease is not None else ctx.main(DISEASE)
+
+
+def _treated_disease(f: Figure, ctx: DocContext, sm: SentenceMentions,
+                     base: int) -> Mention | None:  # fmt: skip
+    """An efficacy figure's disease (response, remission, relapse, survival ...), the condition
+    treated: the sentence's nearest disease ("remission of psoriasis in 12 patients", "response
+    of hot flashes in women with breast cancer", also one a treatment brought about: "complete
+    response of chemotherapy-induced emesis") unless it is an event of an earlier row
+    ("complete remission ... erythema nodosum" after a row of that event), else the sentence's
+    population disease, the document's main disease unless it is such an event ("complete
+    response" in a trial of chemotherapy-induced emesis: the emesis), else the document's
+    population disease."""
+    lex = sm.lex
+    near = sm.nearest(DISEASE, base + f.start, base + f.end)
+    if near is not None and near.key not in ctx.event_keys:
+        return near
+    if sm.population_disease is not None:
+        return sm.population_disease
+    main = ctx.main(DISEASE)
+    if main is not None and main.key not in ctx.event_keys:
+        ctx.main_tied.add(base + f.start)
+        return main
+    return ctx.population_disease(lex)
 
 
 def _enrolled_disease(f: Figure, ctx: DocContext, sm: SentenceMentions,

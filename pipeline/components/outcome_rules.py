@@ -48,6 +48,11 @@ LEXICON_FILE = "outcomes_lexicon.json"
 # neutropenia"), not the condition treated: their disease tie comes from a population phrase
 # ("patients with X") or from the document.
 EVENT_MEASURES = frozenset({"adverse_event", "mortality", "discontinuation"})
+# Measures of how the treated condition fared: their disease is the condition treated.
+EFFICACY_MEASURES = frozenset({
+    "response", "complete_response", "partial_response", "remission", "improvement", "relapse",
+    "progression", "survival",
+})
 
 CONTEXT_RULES_FILE = "context_rules.jsonl"
 

@@ -282,7 +282,7 @@ class OutcomeExtractor:
             figures.extend(self._sentence_figures(sent, sent_idx, parser, ctx, offsets))
         if ctx is not None:
             # once the document is read: one name an arm, and the main disease no event's
-            figures = ctx.drop_main_events(ctx.named_arms(figures))
+            figures = ctx.drop_main_events(ctx.named_arms(figures), lex)
         doc._.outcomes = [f.as_dict() for f in figures]
         spans = []
         for f in figures:

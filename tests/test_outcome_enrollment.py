@@ -252,9 +252,31 @@ def test_a_subgroup_size_takes_the_disease_before_it(outcomes_nlp: Language) -> 
         "A total of 154 patients with coronary artery disease who had sustained ventricular "
         "tachycardia (VT) (n = 118) or a cardiac arrest (n = 36) were enrolled."
     )
-    assert [d for _, v, d in diseases(outcomes_nlp, text, mentions) if v == 36.0] == [
-        "cardiac arrest"
+    assert [d for _, v, d in diseases(outcomes_nlp, text, mentions) if v in (118.0, 36.0)] == [
+        "ventricular tachycardia", "cardiac arrest"
     ]
+
+
+def test_a_subgroup_label_takes_its_disease(outcomes_nlp: Language) -> None:
+    mentions = [
+        ("acute myeloid leukemia", "DISEASE", "MESH:D015470"),
+        ("AML", "DISEASE", "MESH:D015470"),
+        ("myelodysplastic syndrome", "DISEASE", "MESH:D009190"),
+        ("MDS", "DISEASE", "MESH:D009190"),
+    ]
+    # a comma in the label's bracket as a semicolon; the short form's long form
+    text = (
+        "Patients with acute myeloid leukemia (AML, n = 45) or myelodysplastic syndrome "
+        "(MDS, n = 17) were enrolled."
+    )
+    assert diseases(outcomes_nlp, text, mentions) == [
+        ("enrollment", 45.0, "acute myeloid leukemia"),
+        ("enrollment", 17.0, "myelodysplastic syndrome"),
+    ]
+    # but a disease a semicolon ends is no label of a count that is no "(n = N)"
+    mentions = [("asthma", "DISEASE", "MESH:D001249"), ("pneumonia", "DISEASE", "MESH:D011014")]
+    text = "Patients with asthma were eligible unless they had pneumonia; 60 were enrolled."
+    assert diseases(outcomes_nlp, text, mentions) == [("enrollment", 60.0, "asthma")]
 
 
 def test_the_subjects_phrase_names_their_disease(outcomes_nlp: Language) -> None:
@@ -317,3 +339,32 @@ def test_a_bracket_trait_describes_who_was_counted(
     outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+def test_a_healthy_word_beside_a_named_disease(outcomes_nlp: Language) -> None:
+    # "otherwise healthy" subjects with a disease their phrase names
+    mentions = [("acute otitis media", "DISEASE", "MESH:D010033")]
+    text = "We enrolled 120 otherwise healthy children with acute otitis media."
+    assert diseases(outcomes_nlp, text, mentions) == [("enrollment", 120.0, "acute otitis media")]
+    # a healthy word within the disease's name
+    mentions = [("normal pressure hydrocephalus", "DISEASE", "MESH:D006850")]
+    text = "Forty normal pressure hydrocephalus patients were enrolled."
+    assert diseases(outcomes_nlp, text, mentions) == [
+        ("enrollment", 40.0, "normal pressure hydrocephalus")
+    ]
+    # the disease of other subjects stays theirs
+    mentions = [("asthma", "DISEASE", "MESH:D001249")]
+    text = "Twelve healthy volunteers and patients with asthma were enrolled."
+    assert diseases(outcomes_nlp, text, mentions) == [("enrollment", 12.0, None)]
+    text = "Twelve healthy volunteers and 12 patients with asthma were enrolled."
+    assert diseases(outcomes_nlp, text, mentions) == [
+        ("enrollment", 12.0, None), ("enrollment", 12.0, "asthma")
+    ]
+
+
+def test_a_healthy_group_size_has_no_disease(outcomes_nlp: Language) -> None:
+    mentions = [("schizophrenia", "DISEASE", "MESH:D012559")]
+    text = "Patients with schizophrenia (n = 30) and healthy controls (n = 25) were enrolled."
+    assert diseases(outcomes_nlp, text, mentions) == [
+        ("enrollment", 30.0, "schizophrenia"), ("enrollment", 25.0, None)
+    ]

@@ -593,25 +593,28 @@ def _treated_disease(f: Figure, ctx: DocContext, sm: SentenceMentions,
 
 def _enrolled_disease(f: Figure, ctx: DocContext, sm: SentenceMentions,
                       base: int) -> Mention | None:  # fmt: skip
-    """An enrollment figure's disease, the condition of who was studied: none for healthy
-    subjects ("Twelve healthy volunteers"); else one in the figure's own words ("14
-    spontaneously hypertensive rats"), one a subgroup's size follows ("cardiac arrest (n = 36)",
-    "(MDS; n = 17)") or one its phrase names ("two patients with a long history of epilepsy");
-    else the sentence's population disease ("Patients with X were randomized ... (n = 9)"),
-    the document's, the sentence's nearest disease or the document's main one, none of the last
-    three when the document says a drug brought it about ("ten dogs" in a study of induced
-    hypotension)."""
+    """An enrollment figure's disease, the condition of who was studied: one in the figure's
+    own words ("14 spontaneously hypertensive rats", "40 normal pressure hydrocephalus
+    patients") or one its phrase names ("two patients with a long history of epilepsy", "120
+    otherwise healthy children with acute otitis media"); else none for healthy subjects
+    ("Twelve healthy volunteers", "healthy controls (n = 25)"); else one a subgroup's size
+    follows ("cardiac arrest (n = 36)", "(MDS; n = 17)"); else the sentence's population
+    disease ("Patients with X were randomized ... (n = 9)"), the document's, the sentence's
+    nearest disease or the document's main one, none of the last three when the document says
+    a drug brought it about ("ten dogs" in a study of induced hypotension)."""
     lex = sm.lex
-    if lex.healthy_re.search(sm.text, f.start, f.end) is not None:
-        return None
     start, end = base + f.start, base + f.end
     before, inside, after = sm.around(DISEASE, start, end)
     if inside is not None:
         return inside
-    if before is not None and lex.subgroup_gap_re.fullmatch(sm.text, before.end - base, f.start):
-        return before
     if after is not None and lex.subject_phrase_re.fullmatch(sm.text, f.end, after.start - base):
         return after
+    if _healthy(f, sm):
+        return None
+    if before is not None:
+        gap = lex.subgroup_gap_re.fullmatch(sm.text, before.end - base, f.start)
+        if gap is not None and (gap["sep"] == "(" or f.n_form):
+            return _long_form(before, sm)
     if sm.population_disease is not None:
         return sm.population_disease
     for disease in (ctx.population_disease(lex), sm.nearest(DISEASE, start, end)):
@@ -622,6 +625,32 @@ def _enrolled_disease(f: Figure, ctx: DocContext, sm: SentenceMentions,
         return None
     ctx.main_tied.add(start)
     return main
+
+
+def _long_form(m: Mention, sm: SentenceMentions) -> Mention:
+    """The disease a short form in brackets right after it abbreviates ("ventricular
+    tachycardia" for "VT" of "ventricular tachycardia (VT)"), else `m`."""
+    prev = sm.around(DISEASE, m.start, m.start)[0]
+    if prev is not None and prev.key == m.key and re.fullmatch(
+        r"\s*\(\s*", sm.text[prev.end - sm.base : m.start - sm.base]
+    ):
+        return prev
+    return m
+
+
+def _healthy(f: Figure, sm: SentenceMentions) -> bool:
+    """Whether an enrollment figure counts healthy subjects: a healthy word in its words
+    ("Twelve healthy volunteers") or, for a group's size, in the label right before it
+    ("healthy controls (n = 25)"); not one within a disease's name ("normal pressure
+    hydrocephalus")."""
+    lex, text = sm.lex, sm.text
+    found = list(lex.healthy_re.finditer(text, f.start, f.end))
+    if f.n_form:
+        label = lex.healthy_label_re.search(text, max(0, f.start - 40), f.start)
+        if label is not None:
+            found.append(label)
+    return any(sm.around(DISEASE, sm.base + m.start(), sm.base + m.start() + 1)[1] is None
+               for m in found)
 
 
 def resolve_figure(

@@ -88,20 +88,34 @@ class Lexicon:
         )
         self.induced_after_re = re.compile(rf"\s+(?:{induction})\s+by\s+", re.IGNORECASE)
         self.induction_agent_re = re.compile(rf"(?:{agents})\b", re.IGNORECASE)
-        # "Twelve healthy volunteers": subjects without a disease
-        self.healthy_re = re.compile(rf"\b(?:{_alt(data['healthy_words'])})\b", re.IGNORECASE)
+        # "Twelve healthy volunteers": subjects without a disease; "healthy controls (n = 25)",
+        # "(healthy male subjects, n = 25)": the label of a group's size, a population noun
+        # (not "normal saline (N = 10)")
+        healthy = _alt(data["healthy_words"])
+        self.healthy_re = re.compile(rf"\b(?:{healthy})\b", re.IGNORECASE)
+        self.healthy_label_re = re.compile(
+            rf"\b(?:{healthy})\s+(?:[\w'-]+\s+)?(?:{_alt(data['population_nouns'])})\s*[(,;]\s*$",
+            re.IGNORECASE,
+        )
         # between a disease and the size of its subgroup: "cardiac arrest (n = 36)", "ventricular
-        # tachycardia (VT) (n = 118)", "(MDS; n = 17)", "the hypertensive group (n = 7)"
+        # tachycardia (VT) (n = 118)" (")" when the short form is the mention), "(MDS; n = 17)",
+        # "(AML, n = 45)", "the hypertensive group (n = 7)"; `sep` is ";" or "," only before
+        # "n = N" (not "patients with renal failure were excluded; 120 patients")
         self.subgroup_gap_re = re.compile(
-            rf"\s*(?:(?:{_alt(data['arm_nouns'])})\s*)?(?:\(\s*[\w'-]+\s*\)\s*)?[(;]\s*",
+            rf"\s*\)?\s*(?:(?:{_alt(data['arm_nouns'])})\s*)?(?:\(\s*[\w'-]+\s*\)\s*)?"
+            r"(?P<sep>[(;,])\s*",
             re.IGNORECASE,
         )
         # between a subject count and a disease its phrase names, no punctuation between: "two
         # patients with a long history of epilepsy", "ten patients who had Parkinson's disease"
-        # (not "three patients who developed X": an event)
+        # (not "three patients who developed X": an event), no number ("5-FU" is a word) nor an
+        # event_phrase_breaks entry between: not another count's ("Twelve volunteers and 12
+        # patients with asthma", "50 patients of whom 12 had X")
+        breaks = _alt([*data["event_phrase_breaks"], *self.number_words])
+        word = rf"\s+(?!(?:{breaks}|[\d.,]+)(?![\w'-]))[\w'-]+"
         self.subject_phrase_re = re.compile(
-            rf"(?:\s+[\w'-]+){{0,5}}?\s+(?:{_alt(data['subject_disease_openers'])})"
-            r"(?:\s+[\w'-]+){0,3}?\s+",
+            rf"(?:{word}){{0,5}}?\s+(?:{_alt(data['subject_disease_openers'])})"
+            rf"(?:{word}){{0,3}}?\s+",
             re.IGNORECASE,
         )
         # "discontinued because of / due to ...": the reason of a discontinuation, at most three

@@ -184,9 +184,11 @@ class DocContext:
         return prev.label == DRUG and not self._text[prev.end : pos].strip(" -")
 
     def _drug_starts_at(self, pos: int) -> bool:
+        """Whether a DRUG mention starts at `pos`."""
         k = bisect.bisect_left(self.mention_starts, pos)
-        return k < len(self.mentions) and self.mentions[k].start == pos and \
-            self.mentions[k].label == DRUG
+        return k < len(self.mentions) and (
+            self.mentions[k].start == pos and self.mentions[k].label == DRUG
+        )
 
     def population_disease(self, lex: Lexicon) -> Mention | None:
         """The document's first non-negated disease named as who was studied ("patients with

@@ -34,14 +34,14 @@ def _same(disease: Mention, events: list[Mention]) -> bool:
 
 
 def disease_tie(f: Figure, ctx: DocContext, sm: SentenceMentions, base: int,
-                 events: list[Mention]) -> Mention | None:  # fmt: skip
-    """The figure's disease: an event's (adverse event, death, stop) is the condition of who was
-    studied, the sentence's population disease ("patients with X") or the document's unless that
-    is its event (`events`: the event, or the events of a list it counts: "a patient with
+                events: list[Mention]) -> Mention | None:  # fmt: skip
+    """The figure's disease. An event's (adverse event, death, stop) is the condition of who was
+    studied: the sentence's population disease ("patients with X"), else the document's unless
+    that is its event (`events`: the event, or the events of a list it counts: "a patient with
     cisplatin-induced nephrotoxicity ... nephrotoxicity was seen in 3 of 10"), else the
-    document's main disease unless that is its event or a disease the document says a treatment
-    brought about (a report of a drug-induced disease);
-    another figure's is the nearest disease of the sentence, else the document's main one."""
+    document's main disease unless that is its event or one a treatment brought about. An
+    enrollment's and an efficacy figure's: `_enrolled_disease`, `_treated_disease`. Another
+    figure's is the nearest disease of the sentence, else the document's main one."""
     if f.measure in EVENT_MEASURES:
         if sm.population_disease is not None:
             return sm.population_disease

@@ -21,6 +21,8 @@ EVENT_REACH = 60
 # The text between two events of a list: a comma or a conjunction and at most three words
 # ("insomnia, grade 2 neutropenia", "nausea and vomiting").
 EVENT_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)(?:[\w-]+\s+){0,3}")
+# The most members of a list of events `event_list` reads back.
+EVENT_LIST_MAX = 32
 # How far (characters) before and after a DISEASE mention its population frame is read
 # ("patients with advanced X", "X patients").
 FRAME_BEFORE, FRAME_AFTER = 40, 12
@@ -161,8 +163,9 @@ def event_list(f: Figure, sm: SentenceMentions, base: int) -> list[Mention]:
             return []  # its own event follows it
     j = bisect.bisect_right(ends, base + f.start) - 1
     first = j
-    # (at most a few dozen members: a list is read back to its start, no further)
-    while first > 0 and EVENT_LIST_GAP.fullmatch(
+    # (read back at most EVENT_LIST_MAX members: each figure after a list of thousands would
+    # walk it all, quadratic in a long sentence)
+    while first > 0 and j - first < EVENT_LIST_MAX and EVENT_LIST_GAP.fullmatch(
         text[ms[first - 1].end - base : ms[first].start - base]
     ):
         first -= 1

@@ -1075,3 +1075,19 @@ def test_an_efficacy_figure_skips_an_event_for_the_treated_disease(
     )
     got = [(m, d) for m, _, d, _ in events(outcomes_nlp, text, mentions)]
     assert got[-1] == ("remission", "acute promyelocytic leukemia")
+
+
+def test_a_disease_a_drug_brought_about_is_the_event(outcomes_nlp: Language) -> None:
+    # "patients with cisplatin-induced X": X is the event counted, not who was studied
+    mentions = [
+        ("lung cancer", "DISEASE", "MESH:D008175"),
+        ("cisplatin", "DRUG", "MESH:D002945"),
+        ("nephrotoxicity", "DISEASE", "MESH:D007674"),
+    ]
+    text = (
+        "Patients with lung cancer received cisplatin. Two patients with cisplatin-induced "
+        "nephrotoxicity were seen."
+    )
+    assert events(outcomes_nlp, text, mentions) == [
+        ("adverse_event", 2.0, "lung cancer", "nephrotoxicity")
+    ]

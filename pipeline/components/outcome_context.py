@@ -19,7 +19,6 @@ respectively": `Figure.compared`): in a study that compares arms it is one arm's
 from __future__ import annotations
 
 import bisect
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -41,7 +40,12 @@ from pipeline.components.outcome_diseases import disease_tie
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_mentions import SentenceMentions as SentenceMentions
-from pipeline.components.outcome_mentions import event_list, event_tie, population_disease
+from pipeline.components.outcome_mentions import (
+    event_list,
+    event_tie,
+    induced_at,
+    population_disease,
+)
 from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
 from pipeline.labels import DRUG, LINKED
 from pipeline.outcomes import OutcomeFigure
@@ -81,10 +85,6 @@ def _mention_reader() -> Callable[[Doc, int, int], tuple[Any, Any]]:
 
 
 _READ_MENTION = _mention_reader()
-
-
-# a word and the spaces after it
-_NEXT_WORD = re.compile(r"[\w-]+\s+")
 
 
 class DocContext:
@@ -148,47 +148,11 @@ class DocContext:
         key = m.key
         if key not in self._induced:
             self._induced[key] = any(
-                d.key == key and self._induced_here(d, lex) for d in self.mentions
+                d.key == key
+                and induced_at(lex, self._text, 0, self.mentions, self.mention_starts, d)
+                for d in self.mentions
             )
         return self._induced[key]
-
-    def _induced_here(self, d: Mention, lex: Lexicon) -> bool:
-        text = self._text
-        before = lex.induced_before_re.search(text, max(0, d.start - 40), d.start)
-        if before is not None and (
-            before.group("agent") is not None or self._drug_ends_at(before.start())
-        ):
-            return True
-        after = lex.induced_after_re.match(text, d.end, d.end + 20)
-        if after is None:
-            return False
-        # the inducer at most two words on ("induced by the drug", "caused by high-dose X")
-        pos = after.end()
-        for _ in range(3):
-            if lex.induction_agent_re.match(text, pos) or self._drug_starts_at(pos):
-                return True
-            word = _NEXT_WORD.match(text, pos)
-            if word is None:
-                return False
-            pos = word.end()
-        return False
-
-    def _drug_ends_at(self, pos: int) -> bool:
-        """Whether a DRUG mention ends at `pos` (past spaces and hyphens before it)."""
-        k = bisect.bisect_right(self.mention_starts, pos) - 1
-        while k >= 0 and self.mentions[k].end > pos:
-            k -= 1
-        if k < 0:
-            return False
-        prev = self.mentions[k]
-        return prev.label == DRUG and not self._text[prev.end : pos].strip(" -")
-
-    def _drug_starts_at(self, pos: int) -> bool:
-        """Whether a DRUG mention starts at `pos`."""
-        k = bisect.bisect_left(self.mention_starts, pos)
-        return k < len(self.mentions) and (
-            self.mentions[k].start == pos and self.mentions[k].label == DRUG
-        )
 
     def population_disease(self, lex: Lexicon) -> Mention | None:
         """The document's first non-negated disease named as who was studied ("patients with

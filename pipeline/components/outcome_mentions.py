@@ -28,18 +28,77 @@ EVENT_LIST_MAX = 32
 FRAME_BEFORE, FRAME_AFTER = 40, 12
 
 
+# a word and the spaces after it
+_NEXT_WORD = re.compile(r"[\w-]+\s+")
+
+
+def induced_at(lex: Lexicon, text: str, base: int, mentions: list[Mention], starts: list[int],
+               d: Mention) -> bool:  # fmt: skip
+    """Whether the text names the disease `d` as one a treatment brought about, right there: a
+    DRUG mention or an agent word (`induction_agents`) before "-induced" ("cisplatin-induced
+    X", "chemotherapy-induced X") or at most two words after "X induced by"; not
+    "exercise-induced asthma". `mentions` (sorted, with their `starts`) hold the DRUG mentions;
+    `base`: where `text` starts in the Doc (mention offsets are the Doc's)."""
+    s, e = d.start - base, d.end - base
+    before = lex.induced_before_re.search(text, max(0, s - 40), s)
+    if before is not None and (
+        before.group("agent") is not None
+        or _drug_ends_at(mentions, starts, before.start() + base, text, base)
+    ):
+        return True
+    after = lex.induced_after_re.match(text, e, e + 20)
+    if after is None:
+        return False
+    # the inducer at most two words on ("induced by the drug", "caused by high-dose X")
+    pos = after.end()
+    for _ in range(3):
+        if lex.induction_agent_re.match(text, pos) or _drug_starts_at(
+            mentions, starts, pos + base
+        ):
+            return True
+        word = _NEXT_WORD.match(text, pos)
+        if word is None:
+            return False
+        pos = word.end()
+    return False
+
+
+def _drug_ends_at(mentions: list[Mention], starts: list[int], pos: int, text: str,
+                  base: int) -> bool:  # fmt: skip
+    """Whether a DRUG mention ends at Doc offset `pos`, past spaces and hyphens before it."""
+    k = bisect.bisect_right(starts, pos) - 1
+    while k >= 0 and mentions[k].end > pos:
+        k -= 1
+    if k < 0:
+        return False
+    prev = mentions[k]
+    return prev.label == DRUG and not text[prev.end - base : pos - base].strip(" -")
+
+
+def _drug_starts_at(mentions: list[Mention], starts: list[int], pos: int) -> bool:
+    """Whether a DRUG mention starts at Doc offset `pos`."""
+    k = bisect.bisect_left(starts, pos)
+    return k < len(mentions) and mentions[k].start == pos and mentions[k].label == DRUG
+
+
 def population_disease(lex: Lexicon, mentions: list[Mention], text: str,
                        base: int) -> Mention | None:  # fmt: skip
     """The first non-negated DISEASE mention of `mentions` (in order) named as who was studied:
-    "patients with X", "X patients"; not "the incidence of X" (`Lexicon.names_population`).
-    `base`: where `text` starts in the Doc (mention offsets are the Doc's)."""
+    "patients with X", "X patients"; not "the incidence of X" (`Lexicon.names_population`)
+    nor one a treatment brought about right there ("patients with calcium carbonate-induced
+    hypercalcemia": an event, `induced_at`). `base`: where `text` starts in the Doc (mention
+    offsets are the Doc's)."""
+    starts: list[int] | None = None
     for m in mentions:
         if m.label != DISEASE or m.negated:
             continue
         s, e = m.start - base, m.end - base
         before = text[max(0, s - FRAME_BEFORE) : s].lower()
         if lex.names_population(before, text[e : e + FRAME_AFTER].lower()):
-            return m
+            if starts is None:
+                starts = [x.start for x in mentions]
+            if not induced_at(lex, text, base, mentions, starts, m):
+                return m
     return None
 
 
@@ -99,16 +158,21 @@ class SentenceMentions:
         """The DISEASE mentions an event figure may name as its event (negated ones too), in
         order, with their starts and ends: not the population's disease nor one after an opener
         ("patients with X"), unless its frame makes it an event ("the incidence of X", "because
-        of X": `Lexicon.names_an_event`)."""
+        of X": `Lexicon.names_an_event`) or a treatment brought it about right there ("patients
+        with calcium carbonate-induced hypercalcemia": `induced_at`)."""
         if self._events is None:
             text, base = self.text, self.base
+            starts = [m.start for m in self.all]
             ms = [
                 m
                 for m in self.all
                 if m.label == DISEASE
                 and m is not self.population_disease
-                and self.lex.names_an_event(
-                    text[max(0, m.start - base - FRAME_BEFORE) : m.start - base].lower()
+                and (
+                    self.lex.names_an_event(
+                        text[max(0, m.start - base - FRAME_BEFORE) : m.start - base].lower()
+                    )
+                    or induced_at(self.lex, text, base, self.all, starts, m)
                 )
             ]
             self._events = (ms, [m.start for m in ms], [m.end for m in ms])

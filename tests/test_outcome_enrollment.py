@@ -356,6 +356,8 @@ def test_a_healthy_word_beside_a_named_disease(outcomes_nlp: Language) -> None:
     mentions = [("asthma", "DISEASE", "MESH:D001249")]
     text = "Twelve healthy volunteers and patients with asthma were enrolled."
     assert diseases(outcomes_nlp, text, mentions) == [("enrollment", 12.0, None)]
+    text = "Twelve healthy volunteers served as controls for patients with asthma."
+    assert diseases(outcomes_nlp, text, mentions) == [("enrollment", 12.0, None)]
     text = "Twelve healthy volunteers and 12 patients with asthma were enrolled."
     assert diseases(outcomes_nlp, text, mentions) == [
         ("enrollment", 12.0, None), ("enrollment", 12.0, "asthma")
@@ -368,3 +370,29 @@ def test_a_healthy_group_size_has_no_disease(outcomes_nlp: Language) -> None:
     assert diseases(outcomes_nlp, text, mentions) == [
         ("enrollment", 30.0, "schizophrenia"), ("enrollment", 25.0, None)
     ]
+
+
+def test_the_subjects_phrase_starts_with_their_own_noun(outcomes_nlp: Language) -> None:
+    # the figure is "two adult": "patients" right after it are its subjects, not another group
+    mentions = [
+        ("liver disease", "DISEASE", "MESH:D008107"),
+        ("epilepsy", "DISEASE", "MESH:D004827"),
+    ]
+    text = (
+        "Phenobarbital is used in patients with liver disease. Here we report two adult patients "
+        "with a long history of epilepsy."
+    )
+    assert diseases(outcomes_nlp, text, mentions)[-1] == ("enrollment", 2.0, "epilepsy")
+
+
+def test_a_subgroup_gap_is_read_in_linear_time() -> None:
+    # r"\s*\)?\s*" tried every split of a run of white space: minutes for 100,000 spaces
+    import time
+
+    from pipeline.components.outcome_lexicon import Lexicon
+    from pipeline.components.outcome_rules import load_lexicon
+
+    lex = Lexicon(load_lexicon(rule_file("outcomes_lexicon.json")))
+    t0 = time.perf_counter()
+    assert lex.subgroup_gap_re.fullmatch(" " * 20_000) is None
+    assert time.perf_counter() - t0 < 1.0

@@ -102,19 +102,23 @@ class Lexicon:
         # "(AML, n = 45)", "the hypertensive group (n = 7)"; `sep` is ";" or "," only before
         # "n = N" (not "patients with renal failure were excluded; 120 patients")
         self.subgroup_gap_re = re.compile(
-            rf"\s*\)?\s*(?:(?:{_alt(data['arm_nouns'])})\s*)?(?:\(\s*[\w'-]+\s*\)\s*)?"
+            rf"\s*(?:\)\s*)?(?:(?:{_alt(data['arm_nouns'])})\s*)?(?:\(\s*[\w'-]+\s*\)\s*)?"
             r"(?P<sep>[(;,])\s*",
             re.IGNORECASE,
         )
         # between a subject count and a disease its phrase names, no punctuation between: "two
         # patients with a long history of epilepsy", "ten patients who had Parkinson's disease"
-        # (not "three patients who developed X": an event), no number ("5-FU" is a word) nor an
-        # event_phrase_breaks entry between: not another count's ("Twelve volunteers and 12
-        # patients with asthma", "50 patients of whom 12 had X")
+        # (not "three patients who developed X": an event), no number ("5-FU" is a word), no
+        # event_phrase_breaks entry nor, but for the first word ("two adult patients with X"), a
+        # population noun between: not another group's ("Twelve volunteers and 12 patients with
+        # asthma", "50 patients of whom 12 had X", "Twelve healthy volunteers served as controls
+        # for patients with asthma")
         breaks = _alt([*data["event_phrase_breaks"], *self.number_words])
-        word = rf"\s+(?!(?:{breaks}|[\d.,]+)(?![\w'-]))[\w'-]+"
+        pop = _alt(data["population_nouns"])
+        head = rf"\s+(?!(?:{breaks}|[\d.,]+)(?![\w'-]))[\w'-]+"
+        word = rf"\s+(?!(?:{breaks}|{pop}|[\d.,]+)(?![\w'-]))[\w'-]+"
         self.subject_phrase_re = re.compile(
-            rf"(?:{word}){{0,5}}?\s+(?:{_alt(data['subject_disease_openers'])})"
+            rf"(?:{head}(?:{word}){{0,4}}?)?\s+(?:{_alt(data['subject_disease_openers'])})"
             rf"(?:{word}){{0,3}}?\s+",
             re.IGNORECASE,
         )

@@ -242,7 +242,7 @@ class Lexicon:
             rf"(?:{_alt(sets['receptor_words'])})[\s-]*(?:{_alt(sets['receptor_status_words'])})"
         )
         self.characteristic_after_re = re.compile(
-            r"^\s*\)?\s*(?:(?!who\b|that\b|which\b|and\b)[\w-]+\s+){0,2}?"
+            r"^\s*(?:\)\s*)?(?:(?!who\b|that\b|which\b|and\b)[\w-]+\s+){0,2}?"
             rf"(?:{_alt(sets['auxiliaries'])})\s+"
             rf"(?:an?\s+)?(?:{_alt(sets['characteristic_words'])}|{receptor})(?![\w])",
             re.IGNORECASE,
@@ -314,7 +314,7 @@ class Lexicon:
         )
         # "16.5% with azathioprine", "(12%) of those patients receiving X"
         self.following_drug_re = re.compile(
-            r"\s*\)?\s*(?:of\s+(?:those|the\s+)?"
+            r"\s*(?:\)\s*)?(?:of\s+(?:those|the\s+)?"
             rf"(?:{_alt(data['following_drug_subjects'])})?\s*)?"
             rf"(?:{_alt_spaced(data['following_drug_links'])})\s+(?:the\s+)?",
             re.IGNORECASE,
@@ -401,14 +401,14 @@ class Lexicon:
         and whether a sentence or document names or compares arms at all."""
         word = r"[\w/+\-·]+"
         self.arm_list_re = re.compile(
-            rf"\s*\)?\s*,?\s*(?:in|for|with|among|on|of)\s+(?:the\s+)?(?P<list>.+?)"
+            rf"\s*(?:\)\s*)?(?:,\s*)?(?:in|for|with|among|on|of)\s+(?:the\s+)?(?P<list>.+?)"
             rf"(?:\s+(?:{arm_nouns})\b|\s*,?\s*respectively\b|\s*[;.)]|$)",
             re.IGNORECASE,
         )
         # (the arm starts past a determiner: in "6 in the group 1 and 7 in ..." the "the" alone
         # before "group" is no arm, "in group 1" is read by `arm_label_re`)
         self.arm_after_re = re.compile(
-            rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?"
+            rf"\s*(?:\)\s*)?(?:in|with|for|among|on)\s+(?:the\s+)?"
             rf"(?!(?:{_alt(self.determiners)})\s)(?P<arm>(?:{word}\s+){{0,3}}?{word})\s+"
             rf"(?P<noun>{arm_nouns})\b",
             re.IGNORECASE,
@@ -416,11 +416,11 @@ class Lexicon:
         # "in group B", "in arm A" (the arm noun first, then a short label; the arm's name is
         # both, as in its size's "group B (n = 30)")
         self.arm_label_re = re.compile(
-            rf"\s*\)?\s*(?:in|with|for|among|on)\s+(?:the\s+)?"
+            rf"\s*(?:\)\s*)?(?:in|with|for|among|on)\s+(?:the\s+)?"
             rf"(?P<arm>(?:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\b"
         )
         self.arm_control_re = re.compile(
-            rf"\s*\)?\s*(?:with|on|in|for|receiving|given)\s+(?:the\s+)?"
+            rf"\s*(?:\)\s*)?(?:with|on|in|for|receiving|given)\s+(?:the\s+)?"
             rf"(?P<arm>{_alt(data['control_arms'])})\b",
             re.IGNORECASE,
         )

@@ -41,7 +41,6 @@ from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_mentions import SentenceMentions as SentenceMentions
 from pipeline.components.outcome_mentions import (
-    event_list,
     event_tie,
     induced_at,
     population_disease,
@@ -532,8 +531,8 @@ def resolve_figure(
     base = sent.start_char
     arm = arm_text(f, parser.text)
     group_size = _group_size(f, parser, ctx, sm, n)
-    event = event_tie(f, sm, base)
-    events = [event] if event is not None else event_list(f, sm, base)
+    event, listed = event_tie(f, sm, base)
+    events = [event] if event is not None else listed
     ctx.event_keys.update(m.key for m in events)
     disease = disease_tie(f, ctx, sm, base, events)
     start, end = base + f.start, base + f.end

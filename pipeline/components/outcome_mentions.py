@@ -21,7 +21,7 @@ EVENT_REACH = 60
 # The text between two events of a list: a comma or a conjunction and at most three words
 # ("insomnia, grade 2 neutropenia", "nausea and vomiting").
 EVENT_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)(?:[\w-]+\s+){0,3}")
-# The most members of a list of events `event_list` reads back.
+# The most members of a list of events `event_tie` reads back.
 EVENT_LIST_MAX = 32
 # How far (characters) before and after a DISEASE mention its population frame is read
 # ("patients with advanced X", "X patients").
@@ -179,15 +179,18 @@ class SentenceMentions:
         return self._events
 
 
-def event_tie(f: Figure, sm: SentenceMentions, base: int) -> Mention | None:
-    """An event figure's event (adverse event, cause of death, reason to stop): the DISEASE
-    mention right after it in its own phrase ("62.5% of patients experienced grade 4
-    leukopenia"), else the nearest one before it in the sentence ("cough was reported in 3.8%").
-    Never one inside the figure or one naming who was studied ("9 of 17 tuberculosis patients",
-    "patients with rheumatoid arthritis"). Negated mentions count: "none had X" is about X.
+def event_tie(f: Figure, sm: SentenceMentions, base: int
+              ) -> tuple[Mention | None, list[Mention]]:  # fmt: skip
+    """An event figure's event (adverse event, cause of death, reason to stop), and the events
+    of a list it counts together. The event: the DISEASE mention right after it in its own
+    phrase ("62.5% of patients experienced grade 4 leukopenia"), else the nearest one before it
+    in the sentence ("cough was reported in 3.8%"); never one inside the figure or one naming
+    who was studied ("9 of 17 tuberculosis patients", "patients with rheumatoid arthritis").
+    Negated mentions count: "none had X" is about X. A figure after a list of events ("Nausea
+    and vomiting occurred in 12 patients (10%)") has no one event: (None, the list, in order).
     (Bisections over the sentence's event candidates: time logarithmic in their number.)"""
     if f.measure not in EVENT_MEASURES:
-        return None
+        return None, []
     text = sm.text
     ms, starts, ends = sm.event_candidates()
     s, e = base + f.start, base + f.end
@@ -195,42 +198,26 @@ def event_tie(f: Figure, sm: SentenceMentions, base: int) -> Mention | None:
     if k < len(ms):
         gap = text[f.end : ms[k].start - base]
         if len(gap) <= EVENT_REACH and not sm.lex.event_phrase_break_re.search(gap):
-            return ms[k]
+            return ms[k], []
     j = bisect.bisect_right(ends, s) - 1
     if j < 0:
-        return None
+        return None, []
+    # a figure after a list of events is the list's ("Side effects including insomnia, grade 2
+    # neutropenia and gastrointestinal symptoms were minor (13%)"); the list is read back at
+    # most EVENT_LIST_MAX members (each figure after a list of thousands would walk it all,
+    # quadratic in a long sentence)
+    first = j
+    while first > 0 and j - first < EVENT_LIST_MAX and EVENT_LIST_GAP.fullmatch(
+        text[ms[first - 1].end - base : ms[first].start - base]
+    ):
+        first -= 1
+    listed = ms[first : j + 1] if j > first else []
     if f.measure == "mortality" and sm.lex.death_clause_break_re.search(
         text, ms[j].end - base, f.start
     ):
         # "Two patients developed pneumonia, and 3 patients (2%) died": another clause's event
         # is no cause of death
-        return None
-    # a figure after a list of events is the list's ("Side effects including insomnia, grade 2
-    # neutropenia and gastrointestinal symptoms were minor (13%)"): no one event
-    if j > 0 and EVENT_LIST_GAP.fullmatch(text[ms[j - 1].end - base : ms[j].start - base]):
-        return None
-    return ms[j]
-
-
-def event_list(f: Figure, sm: SentenceMentions, base: int) -> list[Mention]:
-    """The events of a list an event figure counts together, as `event_tie` reads it (the
-    figure after the list: "Nausea and vomiting occurred in 12 patients (10%)"), in order; []
-    when the figure has one event or none."""
-    if f.measure not in EVENT_MEASURES:
-        return []
-    text = sm.text
-    ms, starts, ends = sm.event_candidates()
-    k = bisect.bisect_left(starts, base + f.end)
-    if k < len(ms):
-        gap = text[f.end : ms[k].start - base]
-        if len(gap) <= EVENT_REACH and not sm.lex.event_phrase_break_re.search(gap):
-            return []  # its own event follows it
-    j = bisect.bisect_right(ends, base + f.start) - 1
-    first = j
-    # (read back at most EVENT_LIST_MAX members: each figure after a list of thousands would
-    # walk it all, quadratic in a long sentence)
-    while first > 0 and j - first < EVENT_LIST_MAX and EVENT_LIST_GAP.fullmatch(
-        text[ms[first - 1].end - base : ms[first].start - base]
-    ):
-        first -= 1
-    return ms[first : j + 1] if j > first else []
+        return None, listed
+    if listed:
+        return None, listed
+    return ms[j], []

@@ -157,7 +157,9 @@ class DocContext:
         """The document's first non-negated disease named as who was studied ("patients with
         X", "X patients"), or None."""
         if self._population is None:
-            self._population = (population_disease(lex, self.mentions, self._text, 0),)
+            self._population = (
+                population_disease(lex, self.mentions, self.mention_starts, self._text, 0),
+            )
         return self._population[0]
 
     def note_arms(self, arms: list[tuple[str, ...]]) -> None:

@@ -81,24 +81,22 @@ def _drug_starts_at(mentions: list[Mention], starts: list[int], pos: int) -> boo
     return k < len(mentions) and mentions[k].start == pos and mentions[k].label == DRUG
 
 
-def population_disease(lex: Lexicon, mentions: list[Mention], text: str,
+def population_disease(lex: Lexicon, mentions: list[Mention], starts: list[int], text: str,
                        base: int) -> Mention | None:  # fmt: skip
     """The first non-negated DISEASE mention of `mentions` (in order) named as who was studied:
     "patients with X", "X patients"; not "the incidence of X" (`Lexicon.names_population`)
     nor one a treatment brought about right there ("patients with calcium carbonate-induced
-    hypercalcemia": an event, `induced_at`). `base`: where `text` starts in the Doc (mention
-    offsets are the Doc's)."""
-    starts: list[int] | None = None
+    hypercalcemia": an event, `induced_at`). `starts`: the mentions' starts; `base`: where
+    `text` starts in the Doc (mention offsets are the Doc's)."""
     for m in mentions:
         if m.label != DISEASE or m.negated:
             continue
         s, e = m.start - base, m.end - base
         before = text[max(0, s - FRAME_BEFORE) : s].lower()
-        if lex.names_population(before, text[e : e + FRAME_AFTER].lower()):
-            if starts is None:
-                starts = [x.start for x in mentions]
-            if not induced_at(lex, text, base, mentions, starts, m):
-                return m
+        if lex.names_population(
+            before, text[e : e + FRAME_AFTER].lower()
+        ) and not induced_at(lex, text, base, mentions, starts, m):
+            return m
     return None
 
 
@@ -112,7 +110,8 @@ class SentenceMentions:
         self._by_label: dict[str, tuple[list[Mention], list[int], list[int]]] = {}
         self.drugs = [m for m in mentions if m.label == DRUG]
         self.drug_starts = [m.start for m in self.drugs]
-        self.population_disease = population_disease(lex, mentions, text, base)
+        self.starts = [m.start for m in mentions]
+        self.population_disease = population_disease(lex, mentions, self.starts, text, base)
         self._events: tuple[list[Mention], list[int], list[int]] | None = None
 
     def _usable(self, label: str) -> tuple[list[Mention], list[int], list[int]]:
@@ -162,7 +161,6 @@ class SentenceMentions:
         with calcium carbonate-induced hypercalcemia": `induced_at`)."""
         if self._events is None:
             text, base = self.text, self.base
-            starts = [m.start for m in self.all]
             ms = [
                 m
                 for m in self.all
@@ -172,7 +170,7 @@ class SentenceMentions:
                     self.lex.names_an_event(
                         text[max(0, m.start - base - FRAME_BEFORE) : m.start - base].lower()
                     )
-                    or induced_at(self.lex, text, base, self.all, starts, m)
+                    or induced_at(self.lex, text, base, self.all, self.starts, m)
                 )
             ]
             self._events = (ms, [m.start for m in ms], [m.end for m in ms])

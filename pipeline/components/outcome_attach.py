@@ -115,7 +115,7 @@ def mark_change_pairs(lex: Lexicon, figures: list[Figure], parser: SentenceParse
 
 _ARM_PART = re.compile(
     r"(?:(?<=^)|(?<=,\s)|(?<=\band\s)|(?<=\bor\s)|(?<=\bversus\s)|"
-    r"(?<=\bvs\s)|(?<=\bvs\.\s))(?:the\s+)?(?P<arm>[^,]+?)"
+    r"(?<=\bvs\s)|(?<=\bvs\.\s))(?:(?:and|or)\s+)?(?:the\s+)?(?P<arm>[^,]+?)"
     r"(?=\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+versus\s+|"
     r"\s+vs\.?\s+|$)"
 )
@@ -130,6 +130,12 @@ def _list_arms(lex: Lexicon, members: list[Figure], text: str) -> bool:
     offset = tail.end + m.start("list")
     arms = [(offset + p.start("arm"), offset + p.end("arm")) for p in _ARM_PART.finditer(m["list"])]
     arms = [(s, e) for s, e in arms if text[s:e].strip()]
+    if arms:
+        # "in arms A, B and C": the first label without the arms' noun
+        s, e = arms[0]
+        noun, _, rest = text[s:e].partition(" ")
+        if rest and noun.lower() in lex.pooled_arm_nouns:
+            arms[0] = (e - len(rest), e)
     if len(arms) != len(members):
         return False
     for f, arm in zip(members, arms, strict=True):
@@ -194,15 +200,27 @@ def mark_compared(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
         b = _beside(lex, parser, g.ts - 1, f.te - 1, -1)
         if b is not None and parser.lower(b) in lex.pairwise_comparison:
             g.compared = True
+    for run, _resp in respectively_runs(lex, figures, parser, boundary):
+        for g in run:
+            g.compared = True
+
+
+def respectively_runs(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
+                      boundary: list[bool]) -> list[tuple[list[Figure], int]]:  # fmt: skip
+    """The lists of at least two figures ("28 and 15 patients", "10% and 12% vs 40%") that a
+    respectively word follows in their clause, each with the token index of that word. A list
+    may go on past its respectively word: the longer list then comes again, whole."""
+    out: list[tuple[list[Figure], int]] = []
     run: list[Figure] = []
     for k, f in enumerate(figures):
         if run and not _listed(lex, parser, boundary, run[-1], f):
             run = []
         run.append(f)
         nxt = figures[k + 1].ts if k + 1 < len(figures) else len(parser.toks)
-        if len(run) > 1 and _respectively_after(lex, parser, boundary, f.te, nxt):
-            for g in run:
-                g.compared = True
+        resp = _respectively_after(lex, parser, boundary, f.te, nxt) if len(run) > 1 else None
+        if resp is not None:
+            out.append((list(run), resp))
+    return out
 
 
 def _skippable(lex: Lexicon, parser: SentenceParser, i: int) -> bool:
@@ -236,15 +254,15 @@ def _listed(lex: Lexicon, parser: SentenceParser, boundary: list[bool], f: Figur
 
 
 def _respectively_after(lex: Lexicon, parser: SentenceParser, boundary: list[bool], te: int,
-                        nxt: int) -> bool:  # fmt: skip
-    """Does a respectively word follow token te in its clause, before the next figure (at
-    `nxt`) and within RESPECTIVELY_WINDOW tokens?"""
+                        nxt: int) -> int | None:  # fmt: skip
+    """The token index of a respectively word that follows token te in its clause, before the
+    next figure (at `nxt`) and within RESPECTIVELY_WINDOW tokens; None if there is none."""
     for x in range(te, min(nxt, te + RESPECTIVELY_WINDOW)):
         if boundary[x]:
-            return False
+            return None
         if parser.toks[x].lower in lex.respectively:
-            return True
-    return False
+            return x
+    return None
 
 
 # How many words may stand between a total and the bracket that splits it by arm ("13 women

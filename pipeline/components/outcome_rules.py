@@ -177,6 +177,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "event_phrase_breaks",
     "clause_openers",
     "respectively_words",
+    "arm_series_links",
     "each_arm_words",
     "change_verbs",
     "change_nouns",

@@ -64,6 +64,7 @@ from pipeline.components.outcome_measures import (
     is_concentration,
     measures_respectively,
 )
+from pipeline.components.outcome_respectively import respectively_arms
 from pipeline.components.outcome_rules import (
     CUES_FILE,
     LEXICON_FILE,
@@ -547,6 +548,7 @@ class OutcomeExtractor:
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
         mark_compared(lex, figures, parser, boundary)
+        respectively_arms(lex, figures, parser, boundary, sm)
         note_arms(figures, parser, ctx, sm)
         out: list[OutcomeFigure] = []
         for f in figures:

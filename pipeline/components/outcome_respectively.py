@@ -1,0 +1,297 @@
+"""The arms of a list of figures that a respectively word follows.
+
+"Grade 3 neutropenia occurred in 12 and 5 patients receiving paclitaxel and placebo,
+respectively", "In the docetaxel and doxorubicin arms, pCR rates were 28% and 15%, respectively",
+"lower in the granisetron and ondansetron groups than in the placebo group (10% and 12% vs 40%,
+respectively)": the list's figures take, in order, the arms of a *series* of as many arm names,
+written after the list and right before the respectively word, or else before the list in its
+clause (the series nearest to it, which must have exactly as many names).
+
+An arm name is a drug mention, with the drugs and the monotherapy word joined to it
+("methotrexate plus prednisone", "prednisone alone": a `combination_joiners` entry that is no
+list connector or preposition joins them); a `control_arms` entry ("placebo", "usual care"); or
+a label an arm noun gives ("groups R4 and R6", "group A", "the R2 group"). The names of a series
+are joined by a connector (a `list_connectors` or `comparison_connectors` entry, or "than"),
+with only prepositions, determiners, arm nouns and monotherapy words beside it ("the granisetron
+and ondansetron groups than in the placebo group").
+
+Not when the list's figures have different measures ("Response and relapse rates were 40% and
+20%, respectively": the respectively word pairs figures with measures), nor when a series of
+diseases or another figure stands between the names and the list ("In the A and B arms,
+neutropenia and anemia occurred in 12% and 5%, respectively"), nor when the names may be what was
+measured: a series names arms only with a control arm or a label in it, an arm noun right after
+it or an `arm_series_links` entry right before it ("BUN and creatinine increased in 54% and 45%,
+respectively" names no arms). Arms the figures already have are kept when each has
+one and no two the same ("28% with docetaxel and 15% with placebo, respectively").
+
+Reads the figures (`Figure.measure`, `Figure.arm`), the sentence's tokens and its DRUG and
+DISEASE mentions; writes `Figure.arm` (sentence-relative characters). Linear in the sentence.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from pipeline.components.outcome_attach import respectively_runs
+from pipeline.components.outcome_grammar import SentenceParser
+from pipeline.components.outcome_tokens import Figure
+from pipeline.labels import DISEASE
+
+if TYPE_CHECKING:
+    from pipeline.components.outcome_context import SentenceMentions
+    from pipeline.components.outcome_lexicon import Lexicon
+
+Span = tuple[int, int]
+
+#: Most tokens between two names of a series; between a list and a series after it (and most
+#: characters); most names alone passed between a list and the series before it.
+SERIES_GAP = 6
+AFTER_GAP = 6
+AFTER_CHARS = 80
+#: How far before a series its link may start ("treated with the").
+LINK_CHARS = 40
+BEFORE_SINGLES = 2
+#: Words joining two names of a series besides the lexicon's connectors.
+_THAN = "than"
+#: An arm's label: a capital or a digit first, up to ten more letters, digits, "+" or "-".
+_LABEL = r"[A-Z0-9][A-Za-z0-9+\-]{0,9}"
+_GAP_TOKEN = re.compile(r"vs\.|v\.|[A-Za-z]+|\S")
+
+
+@lru_cache(maxsize=8)
+def _label_patterns(plural: tuple[str, ...],
+                    singular: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:  # fmt: skip
+    """Labels after a plural arm noun ("groups R4 and R6", "arms A, B and C"), a singular one
+    and its label ("group A"), a label right before an arm noun ("the R2 group")."""
+    plur = "|".join(re.escape(w) for w in plural)
+    sing = "|".join(re.escape(w) for w in singular)
+    nouns = "|".join(re.escape(w) for w in plural + singular)
+    after_plural = re.compile(
+        rf"\b(?i:{plur})\s+(?P<list>{_LABEL}(?:\s*,\s*{_LABEL})*\s*(?:,\s*)?(?:and|or|vs\.?|versus)\s+"
+        rf"{_LABEL})\b"
+    )
+    after_singular = re.compile(rf"\b(?i:{sing})\s+{_LABEL}\b")
+    before = re.compile(rf"\b[A-Z][A-Za-z]?\d*(?=\s+(?i:{nouns})\b)")
+    return after_plural, after_singular, before
+
+
+@lru_cache(maxsize=8)
+def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of `words` as a whole word (not before a hyphen: "placebo-controlled"), any case."""
+    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alt})\b(?!-)", re.IGNORECASE)
+
+
+def _drug_names(lex: Lexicon, text: str, sm: SentenceMentions) -> list[Span]:
+    """The drug mentions as arm names: drugs joined by a joiner that lists no arms ("plus")
+    are one name, and a monotherapy word right after one drug is part of it."""
+    joiners = set(lex.data["combination_joiners"]) - lex.connectors - lex.prepositions
+    tight = _word_pattern(tuple(joiners)) if joiners else None
+    names: list[Span] = []
+    for m in sm.drugs:
+        s, e = m.start - sm.base, m.end - sm.base
+        if names and tight is not None and tight.fullmatch(text[names[-1][1] : s].strip()):
+            names[-1] = (names[-1][0], e)
+        elif names and s < names[-1][1]:
+            continue
+        else:
+            names.append((s, e))
+    out = []
+    for s, e in names:
+        alone = lex.monotherapy_re.match(text, e)
+        out.append((s, alone.end() if alone else e))
+    return out
+
+
+def _label_names(lex: Lexicon, text: str) -> list[Span]:
+    plural = tuple(sorted(lex.pooled_arm_nouns))
+    singular = tuple(sorted(lex.arm_nouns - lex.pooled_arm_nouns))
+    after_plural, after_singular, before = _label_patterns(plural, singular)
+    spans: list[Span] = []
+    for m in after_plural.finditer(text):
+        lo = m.start("list")
+        spans.extend((lo + x.start(), lo + x.end())
+                     for x in re.finditer(_LABEL, m["list"]) if x.group() not in ("and", "or"))
+    spans.extend((m.start(), m.end()) for m in after_singular.finditer(text))
+    spans.extend((m.start(), m.end()) for m in before.finditer(text))
+    return spans
+
+
+def arm_names(lex: Lexicon, text: str, sm: SentenceMentions) -> tuple[list[Span], set[Span]]:
+    """The sentence's arm names (drugs, control arms, labels), in order, none overlapping
+    another (the earlier, then the longer, is kept); and those that name an arm by their own
+    words (control arms, labels), not only a drug."""
+    own = _label_names(lex, text)
+    own += [(m.start(), m.end())
+            for m in _word_pattern(tuple(lex.control_arms)).finditer(text)]  # fmt: skip
+    out: list[Span] = []
+    for s, e in sorted(_drug_names(lex, text, sm) + own, key=lambda x: (x[0], -x[1])):
+        if not out or s >= out[-1][1]:
+            out.append((s, e))
+    return out, set(own)
+
+
+@lru_cache(maxsize=8)
+def _cue_patterns(links: tuple[str, ...], determiners: tuple[str, ...],
+                  nouns: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:  # fmt: skip
+    """A link right before a series ("receiving", "treated with the"); an arm noun right after
+    it ("arms")."""
+    longest_first = sorted(links, key=len, reverse=True)
+    link = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in longest_first)
+    det = "|".join(re.escape(w) for w in determiners)
+    noun = "|".join(re.escape(w) for w in nouns)
+    before = re.compile(rf"\b(?:{link})\s+(?:(?:{det})\s+)?$", re.IGNORECASE)
+    after = re.compile(rf"\s*(?:{noun})\b", re.IGNORECASE)
+    return before, after
+
+
+def _names_arms(lex: Lexicon, text: str, chain: list[Span], own: set[Span]) -> bool:
+    """Does the series name arms, not what was measured ("BUN and creatinine increased in 54%
+    and 45%")? With a control arm or a label in it, an arm noun right after it ("the docetaxel
+    and doxorubicin arms") or an `arm_series_links` entry right before it ("receiving")."""
+    if any(span in own for span in chain):
+        return True
+    before, after = _cue_patterns(tuple(lex.data["arm_series_links"]),
+                                  tuple(sorted(lex.determiners)), tuple(sorted(lex.arm_nouns)))
+    start = chain[0][0]
+    return (after.match(text, chain[-1][1]) is not None
+            or before.search(text[max(0, start - LINK_CHARS) : start]) is not None)  # fmt: skip
+
+
+def _joins(lex: Lexicon, gap: str) -> bool:
+    """Does the text between two names join them into one series?"""
+    toks = [t.lower() for t in _GAP_TOKEN.findall(gap)]
+    if not toks or len(toks) > SERIES_GAP:
+        return False
+    joiners = (lex.connectors | lex.comparison | {_THAN}) - {"."}
+    beside = (lex.prepositions | lex.determiners | lex.arm_nouns
+              | {w.lower() for w in lex.data["monotherapy_words"]})
+    return any(t in joiners for t in toks) and all(t in joiners or t in beside for t in toks)
+
+
+def series(lex: Lexicon, text: str, names: list[Span]) -> list[list[Span]]:
+    """The names grouped into series (a name alone is a series of one), in order. A comma
+    alone joins names only inside a list a connector word ends ("A, B and C"): the comma of
+    "Compared with placebo, letrozole ..." ends a clause."""
+    out: list[list[Span]] = []
+    comma_last: list[bool] = []
+    for span in names:
+        gap = text[out[-1][-1][1] : span[0]] if out else ""
+        if out and _joins(lex, gap):
+            out[-1].append(span)
+            comma_last[-1] = gap.strip() == ","
+        else:
+            if out and comma_last[-1]:
+                out.append([out[-1].pop()])
+                comma_last.append(False)
+            out.append([span])
+            comma_last.append(False)
+    if out and comma_last[-1]:
+        out.append([out[-1].pop()])
+    return out
+
+
+def _after(lex: Lexicon, text: str, chains: list[list[Span]], starts: list[int], end: int,
+           resp: int) -> list[Span] | None:  # fmt: skip
+    """The series between the list's end and its respectively word (at `resp`): the first one
+    after the list, a few words after it ("patients receiving"), right before the respectively
+    word (only an arm noun and a comma between)."""
+    k = bisect.bisect_left(starts, end)
+    if k == len(chains) or chains[k][-1][1] > resp or starts[k] - end > AFTER_CHARS:
+        return None
+    chain = chains[k]
+    opening = _GAP_TOKEN.findall(text[end : chain[0][0]])
+    closing = [t.lower() for t in _GAP_TOKEN.findall(text[chain[-1][1] : resp])]
+    if (len(opening) <= AFTER_GAP and all(t.isalpha() for t in opening)
+            and all(t == "," or t in lex.arm_nouns for t in closing)):  # fmt: skip
+        return chain
+    return None
+
+
+def _before(chains: list[list[Span]], ends: list[int], start: int,
+            clause_start: int) -> list[Span] | None:  # fmt: skip
+    """The series of at least two names nearest before the list in its clause (past at most
+    BEFORE_SINGLES names alone: "In the A and B arms, patients given A had ...")."""
+    k = bisect.bisect_right(ends, start) - 1
+    for chain in reversed(chains[max(0, k - BEFORE_SINGLES) : k + 1]):
+        if chain[0][0] < clause_start:
+            return None
+        if len(chain) > 1:
+            return chain
+    return None
+
+
+def _clause_starts(parser: SentenceParser, boundary: list[bool]) -> list[int]:
+    """For each token, the character where its clause starts (after the last strong boundary
+    before it)."""
+    out, at = [], 0
+    for x, tok in enumerate(parser.toks):
+        out.append(at)
+        if boundary[x]:
+            at = tok.end
+    return out
+
+
+def _any_between(starts: list[int], lo: int, hi: int) -> bool:
+    """Does any of the sorted `starts` fall in [lo, hi)?"""
+    return bisect.bisect_left(starts, lo) < bisect.bisect_left(starts, hi)
+
+
+def _has_own_arms(run: list[Figure], text: str) -> bool:
+    arms = [text[f.arm[0] : f.arm[1]].strip().lower() for f in run if f.arm is not None]
+    return len(arms) == len(run) and len(set(arms)) == len(arms)
+
+
+def _own_runs(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
+              boundary: list[bool]) -> list[tuple[list[Figure], int]]:  # fmt: skip
+    """The respectively lists whose arms are to be found: of one measure (else the word pairs
+    figures with measures), not each with an arm of its own already. A list that goes on past
+    an earlier respectively word counts its figures after that word."""
+    out: list[tuple[list[Figure], int]] = []
+    prev: list[Figure] = []
+    for run, resp in respectively_runs(lex, figures, parser, boundary):
+        longer = len(run) > len(prev) and all(a is b for a, b in zip(run, prev, strict=False))
+        own = run[len(prev) :] if prev and longer else run
+        prev = run
+        if (len(own) > 1 and len({f.measure for f in own}) == 1
+                and not _has_own_arms(own, parser.text)):  # fmt: skip
+            out.append((own, resp))
+    return out
+
+
+def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
+                      boundary: list[bool], sm: SentenceMentions) -> None:  # fmt: skip
+    """Each figure of a list a respectively word follows takes its arm from a series of as many
+    arm names (the module docstring)."""
+    runs = _own_runs(lex, figures, parser, boundary)
+    if not runs:
+        return
+    text = parser.text
+    names, own = arm_names(lex, text, sm)
+    chains = [c for c in series(lex, text, names) if _names_arms(lex, text, c, own)]
+    starts, ends = [c[0][0] for c in chains], [c[-1][1] for c in chains]
+    diseases = [(m.start - sm.base, m.end - sm.base) for m in sm.all if m.label == DISEASE]
+    # where a series of diseases starts ("neutropenia and anemia"): a respectively word after
+    # it pairs the figures with them
+    listed = [c[0][0] for c in series(lex, text, diseases) if len(c) > 1]
+    clause = _clause_starts(parser, boundary)
+    figure_starts = sorted(f.start for f in figures)
+    for run, resp in runs:
+        chain = _after(lex, text, chains, starts, run[-1].end, parser.toks[resp].start)
+        if chain is None:
+            chain = _before(chains, ends, run[0].start, clause[run[0].ts])
+            if chain is not None and (
+                _any_between(listed, chain[-1][1], run[0].start)
+                or _any_between(figure_starts, chain[-1][1], run[0].start)
+            ):
+                # a series of diseases, or other figures, between the names and the list: the
+                # respectively word pairs the figures with those diseases, the names are those
+                # figures' arms
+                chain = None
+        if chain is None or len(chain) != len(run):
+            continue
+        for f, span in zip(run, chain, strict=True):
+            f.arm, f.arm_head, f.arm_pooled = span, None, False

@@ -1,0 +1,116 @@
+"""The arms of a list of figures a respectively word follows: a series of as many arm names
+after the list or before it (`pipeline.components.outcome_respectively`)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from spacy.language import Language
+from test_outcomes import run
+
+DRUGS = [
+    ("docetaxel", "DRUG", "MESH:D000077143"),
+    ("doxorubicin", "DRUG", "MESH:D004317"),
+    ("paclitaxel", "DRUG", "MESH:D017239"),
+    ("letrozole", "DRUG", "MESH:D000077289"),
+    ("tamoxifen", "DRUG", "MESH:D013629"),
+    ("granisetron", "DRUG", "MESH:D017829"),
+    ("ondansetron", "DRUG", "MESH:D017294"),
+    ("creatinine", "DRUG", "MESH:D003404"),
+    ("urea", "DRUG", "MESH:D014508"),
+    ("neutropenia", "DISEASE", "MESH:D009503"),
+    ("anemia", "DISEASE", "MESH:D000740"),
+]
+TRIAL = "In this randomized trial, patients were assigned to one of the arms. "
+
+
+def arms(nlp: Language, sentence: str) -> list[tuple[float, str | None]]:
+    doc = run(nlp, TRIAL + sentence, DRUGS)
+    return [(r["value"], r["arm"]) for r in doc._.outcomes]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the series after the list, right before the respectively word
+        ("Grade 3 neutropenia occurred in 12 and 5 patients receiving paclitaxel and placebo, "
+         "respectively.", [(12.0, "paclitaxel"), (5.0, "placebo")]),
+        ("Response rates were 50%, 40% and 30% in arms A, B, and C, respectively.",
+         [(50.0, "A"), (40.0, "B"), (30.0, "C")]),
+        # the series before the list, in its clause
+        ("In the docetaxel and doxorubicin arms, pCR rates were 28% and 15%, respectively.",
+         [(28.0, "docetaxel"), (15.0, "doxorubicin")]),
+        ("The objective response rates of the paclitaxel, docetaxel and placebo groups were 40%, "
+         "35% and 10%, respectively.",
+         [(40.0, "paclitaxel"), (35.0, "docetaxel"), (10.0, "placebo")]),
+        ("Nausea was less frequent in the granisetron and ondansetron groups than in the placebo "
+         "group (10% and 12% vs 40%, respectively).",
+         [(10.0, "granisetron"), (12.0, "ondansetron"), (40.0, "placebo")]),
+        ("The incidence of pain was lower in Groups R4 and R6 than in the control and R2 groups "
+         "(12/32 and 6/31 vs 26/31 and 25/32, respectively, P<0.001).",
+         [(12.0, "R4"), (6.0, "R6"), (26.0, "control"), (25.0, "R2")]),
+        # drugs given together are one arm; a monotherapy word is part of its arm
+        ("Patients treated with docetaxel plus doxorubicin and docetaxel alone had response "
+         "rates of 50% and 40%, respectively.",
+         [(50.0, "docetaxel plus doxorubicin"), (40.0, "docetaxel alone")]),
+    ],
+)
+def test_a_respectively_list_takes_its_arms_in_order(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
+) -> None:
+    got = arms(outcomes_nlp, sentence)
+    assert [g for g in got if g[0] != 1.0] == expected  # (no row for "one of the arms")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the respectively word pairs the figures with measures, not arms
+        "In the docetaxel and tamoxifen arms, response and relapse rates were 40% and 20%, "
+        "respectively.",
+        # ... or with the events listed between the arms and the figures
+        "In the docetaxel and placebo arms, neutropenia and anemia occurred in 12% and 5%, "
+        "respectively.",
+        # the series is another list's
+        "With docetaxel and doxorubicin, creatinine rose by 18% and 23%, respectively (vs 43% "
+        "and 34%, respectively, with placebo).",
+        # the series is in another clause
+        "Docetaxel and placebo were given; response rates were 28% and 15%, respectively.",
+        # a comma alone ends a clause, it joins no arms
+        "Compared with placebo, letrozole reduced relapse (10% vs 15%, respectively).",
+        # what was measured, not what was given
+        "Creatinine and urea increased by more than 50% in 54% and 45% of the patients, "
+        "respectively.",
+        # as many names as figures, or none
+        "In the docetaxel, doxorubicin and placebo arms, response rates were 28% and 15%, "
+        "respectively.",
+    ],
+)
+def test_no_series_of_arms_gives_no_arms_in_order(outcomes_nlp: Language, sentence: str) -> None:
+    got = arms(outcomes_nlp, sentence)
+    named = [a for _, a in got if a is not None]
+    # no figure of the list is tied to the arms of the series in order
+    assert not (len(named) >= 2 and len(set(named)) == len(named) == len(got)), got
+
+
+def test_own_arms_are_kept(outcomes_nlp: Language) -> None:
+    got = arms(outcomes_nlp, "In the paclitaxel and placebo arms, response was 28% with "
+                             "docetaxel and 15% with tamoxifen, respectively.")  # fmt: skip
+    assert got == [(28.0, "docetaxel"), (15.0, "tamoxifen")]
+
+
+def test_arm_series_are_read_in_linear_time(outcomes_nlp: Language) -> None:
+    # many drugs and many respectively lists in one sentence: each list looks at the series
+    # beside it only
+    def seconds(n: int) -> float:
+        part = "in the docetaxel and doxorubicin arms, rates were 28% and 15%, respectively"
+        text = TRIAL + " and ".join([part] * n) + "."
+        start = time.perf_counter()
+        doc = run(outcomes_nlp, text, DRUGS)
+        assert len(doc._.outcomes) >= n
+        return time.perf_counter() - start
+
+    small = min(seconds(20) for _ in range(2))
+    large = min(seconds(160) for _ in range(2))
+    assert large < 24 * small  # 8x the text; quadratic would be ~64x

@@ -437,13 +437,17 @@ def _drug_tie(
     f: Figure, parser: SentenceParser, ctx: DocContext, sm: SentenceMentions
 ) -> tuple[str | None, str | None]:
     """(drug text, drug concept id): the figure's arm (`note_arms` made the drug named right
-    after it its arm: "28% with docetaxel"), else the nearest drug of the sentence, the
-    document's main drug."""
+    after it its arm: "28% with docetaxel"), else the nearest drug of the figure's clause, of
+    the sentence (a drug across a strong boundary is another clause's: "risk was higher with
+    suprofen (OR 3.8), whereas alcohol ..."), the document's main drug."""
     base = sm.base
     if f.arm is not None:
         drugs = [m for m in arm_mentions(f, ctx, base) if m.label == DRUG]
         return arm_text(f, parser.text), drugs[0].concept_id if drugs else None
-    drug = sm.nearest(DRUG, base + f.start, base + f.end)
+    lo, hi = parser.clause_chars(f.ts)
+    drug = sm.nearest(DRUG, base + f.start, base + f.end, base + lo, base + hi)
+    if drug is None:
+        drug = sm.nearest(DRUG, base + f.start, base + f.end)
     if drug is None:
         drug = ctx.main(DRUG)
     return (drug.text, drug.concept_id) if drug is not None else (None, None)

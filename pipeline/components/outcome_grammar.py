@@ -13,10 +13,11 @@ integer, a percentage or a population noun here; may this number start a count) 
 
 from __future__ import annotations
 
+import bisect
 import itertools
 
 from pipeline.components.outcome_reader import FigureReader
-from pipeline.components.outcome_tokens import Figure
+from pipeline.components.outcome_tokens import Figure, Tok
 
 # How many tokens a pool "Of the 40 patients in arm A who had node-positive disease," may hold
 # after its count: when it opens its sentence, and elsewhere ("the data of the 97 participants
@@ -25,8 +26,44 @@ POOL_WINDOW = 12
 POOL_WINDOW_INSIDE = 8
 
 
+def _bracket_closes(toks: list[Tok]) -> list[int]:
+    """For each token, the index of the bracket closing the innermost bracket it is in (-1: in
+    none, or the bracket is never closed)."""
+    inside = [-1] * len(toks)  # the innermost open bracket of each token
+    close_of: dict[int, int] = {}
+    open_at: list[int] = []
+    for k, t in enumerate(toks):
+        if t.text in (")", "]") and open_at:
+            close_of[open_at.pop()] = k
+        if open_at:
+            inside[k] = open_at[-1]
+        if t.text in ("(", "["):
+            open_at.append(k)
+    return [close_of.get(o, -1) if o >= 0 else -1 for o in inside]
+
+
 class SentenceParser(FigureReader):
     """Finds figures, statistics and timepoints in one sentence's text."""
+
+    _cuts: list[int] | None = None
+    _closes: list[int] | None = None
+
+    def clause_chars(self, i: int) -> tuple[int, int]:
+        """The characters of the clause token i is in: from the end of the last strong boundary
+        (`strong_boundaries`, not a number) before it to the start of the next one, or to the
+        end of the bracket token i is in ("marimastat (10 mg bid; n = 114) or placebo": the
+        words after the bracket are the sentence's, not the size's)."""
+        if self._cuts is None:
+            bounds = self.lex.boundaries
+            self._cuts = [k for k, t in enumerate(self.toks) if t.lower in bounds and not t.num]
+            self._closes = _bracket_closes(self.toks)
+        cuts, closes = self._cuts, self._closes
+        k = bisect.bisect_left(cuts, i)
+        lo = self.toks[cuts[k - 1]].end if k > 0 else 0
+        hi = self.toks[cuts[k]].start if k < len(cuts) else len(self.text)
+        if closes is not None and closes[i] >= 0:
+            hi = min(hi, self.toks[closes[i]].start)
+        return lo, hi
 
     def parse(self) -> None:
         toks = self.toks

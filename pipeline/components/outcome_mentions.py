@@ -144,9 +144,15 @@ class SentenceMentions:
                 ms[k] if k < len(ms) and ms[k].start < end else None,
                 ms[j] if j < len(ms) else None)
 
-    def nearest(self, label: str, start: int, end: int) -> Mention | None:
-        """The non-negated mention nearest to start..end; ties go to the earlier one."""
+    def nearest(self, label: str, start: int, end: int, lo: int | None = None,
+                hi: int | None = None) -> Mention | None:  # fmt: skip
+        """The non-negated mention nearest to start..end; ties go to the earlier one. With
+        `lo`/`hi`, only one within lo..hi (the figure's clause)."""
         before, inside, after = self.around(label, start, end)
+        if lo is not None and before is not None and before.start < lo:
+            before = None
+        if hi is not None and after is not None and after.end > hi:
+            after = None
         if inside is not None:
             return inside
         if before is None or (after is not None and after.start - end < start - before.end):

@@ -205,6 +205,21 @@ def mark_compared(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
             g.compared = True
 
 
+def compared_pairs(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
+                   boundary: list[bool]) -> list[list[Figure]]:  # fmt: skip
+    """Two figures one comparison word joins in a clause ("28% vs 15%", "13 (P < .01) versus
+    31"; past brackets, statistics and prepositions on both sides)."""
+    out: list[list[Figure]] = []
+    for f, g in pairwise(figures):
+        if any(boundary[x] for x in range(f.te, g.ts)):
+            continue
+        a = _beside(lex, parser, f.te, g.ts, 1)
+        if (a is not None and parser.lower(a) in lex.pairwise_comparison
+                and _beside(lex, parser, g.ts - 1, f.te - 1, -1) == a):  # fmt: skip
+            out.append([f, g])
+    return out
+
+
 def respectively_runs(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
                       boundary: list[bool]) -> list[tuple[list[Figure], int]]:  # fmt: skip
     """The lists of at least two figures ("28 and 15 patients", "10% and 12% vs 40%") that a

@@ -20,9 +20,10 @@ from pipeline.components.outcome_rules import NOT_OUTCOME
 from pipeline.components.outcome_tokens import Cue, Figure, Mention, figure_groups
 
 
-def is_concentration(lex: Lexicon, f: Figure, text: str, drugs: list[Mention], base: int) -> bool:
+def is_concentration(lex: Lexicon, f: Figure, text: str, drugs: list[Mention], base: int,
+                     drug_starts: list[int]) -> bool:  # fmt: skip
     """ "5% imiquimod cream", "1% solution", "a 25% dose reduction": a percentage that is a drug
-    strength or an amount of treatment."""
+    strength or an amount of treatment (`drug_starts`: the drugs' document offsets)."""
     after = text[f.end : f.end + 40]
     m = re.match(r"\s*([\w/+-]+)(?:\s+([\w/+-]+))?(?:\s+([\w/+-]+))?", after)
     if m:
@@ -38,9 +39,9 @@ def is_concentration(lex: Lexicon, f: Figure, text: str, drugs: list[Mention], b
             return True
         if len(words) >= 3 and words[2] in lex.formulation and not {words[0], words[1]} & stops:
             return True
-    starts = [d.start - base for d in drugs]
-    for k in range(max(0, bisect.bisect_left(starts, f.start - 200) - 1), len(drugs)):
-        s, e = starts[k], drugs[k].end - base
+    # (the drugs beside the figure only: a list of them all for each figure was quadratic)
+    for k in range(max(0, bisect.bisect_left(drug_starts, base + f.start - 200) - 1), len(drugs)):
+        s, e = drug_starts[k] - base, drugs[k].end - base
         if s > f.end + 1:
             break
         if 0 <= s - f.end <= 1 or 0 <= f.start - e <= 1:

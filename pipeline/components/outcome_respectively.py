@@ -35,7 +35,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from pipeline.components.outcome_attach import respectively_runs
+from pipeline.components.outcome_attach import compared_pairs, respectively_runs
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_tokens import Figure
 from pipeline.labels import DISEASE
@@ -262,12 +262,39 @@ def _own_runs(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
     return out
 
 
+def _own_pairs(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
+               boundary: list[bool], runs: list[tuple[list[Figure], int]]
+               ) -> list[list[Figure]]:  # fmt: skip
+    """The pairs a comparison word joins whose arms are to be found: of one measure, not in a
+    respectively list, not each with an arm of its own already."""
+    listed = {id(f) for run, _ in runs for f in run}
+    return [pair for pair in compared_pairs(lex, figures, parser, boundary)
+            if not any(id(f) in listed for f in pair) and pair[0].measure == pair[1].measure
+            and not _has_own_arms(pair, parser.text)]  # fmt: skip
+
+
+def _compares(lex: Lexicon, text: str, chain: list[Span]) -> bool:
+    """Does the series compare two arms ("with A than with B", "A versus B", "between A and
+    B"), not list what was given together ("treated with A and B")?"""
+    if len(chain) != 2:
+        return False
+    gap = {t.lower() for t in _GAP_TOKEN.findall(text[chain[0][1] : chain[1][0]])}
+    if gap & ((lex.comparison | {_THAN}) - lex.respectively):
+        return True
+    opener = _word_pattern(tuple(lex.data["arm_pair_openers"]))
+    before = text[max(0, chain[0][0] - LINK_CHARS) : chain[0][0]].split()
+    words = [w for w in before if w.lower() not in lex.determiners]
+    return bool(words) and opener.fullmatch(words[-1]) is not None
+
+
 def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
                       boundary: list[bool], sm: SentenceMentions) -> None:  # fmt: skip
     """Each figure of a list a respectively word follows takes its arm from a series of as many
-    arm names (the module docstring)."""
+    arm names; each of a pair a comparison word joins, from a series of two arms compared
+    before it (the module docstring)."""
     runs = _own_runs(lex, figures, parser, boundary)
-    if not runs:
+    pairs = _own_pairs(lex, figures, parser, boundary, runs)
+    if not runs and not pairs:
         return
     text = parser.text
     names, own = arm_names(lex, text, sm)
@@ -279,18 +306,24 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
     listed = [c[0][0] for c in series(lex, text, diseases) if len(c) > 1]
     clause = _clause_starts(parser, boundary)
     figure_starts = sorted(f.start for f in figures)
-    for run, resp in runs:
-        chain = _after(lex, text, chains, starts, run[-1].end, parser.toks[resp].start)
-        if chain is None:
-            chain = _before(chains, ends, run[0].start, clause[run[0].ts])
-            if chain is not None and (
-                _any_between(listed, chain[-1][1], run[0].start)
-                or _any_between(figure_starts, chain[-1][1], run[0].start)
-            ):
-                # a series of diseases, or other figures, between the names and the list: the
-                # respectively word pairs the figures with those diseases, the names are those
-                # figures' arms
-                chain = None
+
+    def before(run: list[Figure]) -> list[Span] | None:
+        chain = _before(chains, ends, run[0].start, clause[run[0].ts])
+        if chain is not None and (
+            _any_between(listed, chain[-1][1], run[0].start)
+            or _any_between(figure_starts, chain[-1][1], run[0].start)
+        ):
+            # a series of diseases, or other figures, between the names and the list: the
+            # respectively word pairs the figures with those diseases, the names are those
+            # figures' arms
+            return None
+        return chain
+
+    tied = [(run, _after(lex, text, chains, starts, run[-1].end, parser.toks[resp].start)
+             or before(run)) for run, resp in runs]  # fmt: skip
+    tied += [(pair, chain) for pair in pairs
+             if (chain := before(pair)) is not None and _compares(lex, text, chain)]  # fmt: skip
+    for run, chain in tied:
         if chain is None or len(chain) != len(run):
             continue
         for f, span in zip(run, chain, strict=True):

@@ -178,6 +178,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "clause_openers",
     "respectively_words",
     "arm_series_links",
+    "arm_pair_openers",
     "each_arm_words",
     "change_verbs",
     "change_nouns",

@@ -475,7 +475,7 @@ class OutcomeExtractor:
         text = parser.text
         tail = parser.toks[f.te - 1].end
         before = text[max(0, f.start - 40) : f.start]
-        if is_concentration(lex, f, text, sm.drugs, sm.base):
+        if is_concentration(lex, f, text, sm.drugs, sm.base, sm.drug_starts):
             return _DROP
         if lex.reference_after_re.match(text[f.end : f.end + 60]):
             return _AMOUNT

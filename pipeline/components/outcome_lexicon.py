@@ -73,7 +73,6 @@ class Lexicon(ArmRegexes, StatRegexes):
         self.formulation = sets["formulation_words"]
         self.dose_nouns = sets["dose_nouns"]
         self.arm_nouns = sets["arm_nouns"]
-        self.bracket_traits = sets["bracket_trait_words"]
         self.pooled_arm_nouns = sets["pooled_arm_nouns"]
         self.monotherapy_words = sets["monotherapy_words"]
         self.finding_of = sets["finding_prepositions"]

@@ -332,6 +332,8 @@ def test_an_induced_disease_is_no_enrolled_disease(outcomes_nlp: Language) -> No
             [("enrollment", 120.0)],
         ),
         ("A total of 300 women (45% postmenopausal) were randomized.", [("enrollment", 300.0)]),
+        # a trait of more than one token (read on the text, as where the percentage is dropped)
+        ("We enrolled 120 patients (45% non-smokers) with asthma.", [("enrollment", 120.0)]),
         # an outcome's count keeps its own share
         ("Grade 3 rash occurred in 12 patients (8%).", [("adverse_event", 8.0)]),
     ],

@@ -14,6 +14,7 @@ Where only the document's main disease could be given, the figure's start is not
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_mentions import SentenceMentions
@@ -33,6 +34,19 @@ def _same(disease: Mention, events: list[Mention]) -> bool:
     return any(event.key == disease.key for event in events)
 
 
+def _main_disease(ctx: DocContext, start: int,
+                  rejects: Callable[[Mention], bool]) -> Mention | None:  # fmt: skip
+    """The document's main disease as a figure's last resort, unless there is none or
+    `rejects` it (the caller's test: an event of the figure or of the document, a disease a
+    treatment brought about); the figure's (document) `start` is noted in `ctx.main_tied`, so
+    that the disease is dropped once the document shows it to be an event."""
+    main = ctx.main(DISEASE)
+    if main is None or rejects(main):
+        return None
+    ctx.main_tied.add(start)
+    return main
+
+
 def disease_tie(f: Figure, ctx: DocContext, sm: SentenceMentions, base: int,
                 events: list[Mention]) -> Mention | None:  # fmt: skip
     """The figure's disease. An event's (adverse event, death, stop) is the condition of who was
@@ -48,11 +62,9 @@ def disease_tie(f: Figure, ctx: DocContext, sm: SentenceMentions, base: int,
         population = ctx.population_disease(sm.lex)
         if population is not None:
             return None if _same(population, events) else population
-        main = ctx.main(DISEASE)
-        if main is None or ctx.induced(main, sm.lex) or _same(main, events):
-            return None
-        ctx.main_tied.add(base + f.start)
-        return main
+        return _main_disease(
+            ctx, base + f.start, lambda main: ctx.induced(main, sm.lex) or _same(main, events)
+        )
     if f.measure == "enrollment":
         return _enrolled_disease(f, ctx, sm, base)
     if f.measure in EFFICACY_MEASURES:
@@ -77,11 +89,8 @@ def _treated_disease(f: Figure, ctx: DocContext, sm: SentenceMentions,
         return near
     if sm.population_disease is not None:
         return sm.population_disease
-    main = ctx.main(DISEASE)
-    if main is not None and main.key not in ctx.event_keys:
-        ctx.main_tied.add(base + f.start)
-        return main
-    return ctx.population_disease(lex)
+    main = _main_disease(ctx, base + f.start, lambda main: main.key in ctx.event_keys)
+    return main if main is not None else ctx.population_disease(lex)
 
 
 def _enrolled_disease(f: Figure, ctx: DocContext, sm: SentenceMentions,
@@ -113,11 +122,7 @@ def _enrolled_disease(f: Figure, ctx: DocContext, sm: SentenceMentions,
     for disease in (ctx.population_disease(lex), sm.nearest(DISEASE, start, end)):
         if disease is not None and not ctx.induced(disease, lex):
             return disease
-    main = ctx.main(DISEASE)
-    if main is None or ctx.induced(main, lex):
-        return None
-    ctx.main_tied.add(start)
-    return main
+    return _main_disease(ctx, start, lambda main: ctx.induced(main, lex))
 
 
 def _long_form(m: Mention, sm: SentenceMentions) -> Mention:

@@ -1,5 +1,8 @@
 """The outcomes lexicon (`rules/outcomes_lexicon.json`, validated by `outcome_rules.py`)
-compiled to word sets and regexes, once per component: `Lexicon`."""
+compiled to word sets and regexes, once per component: `Lexicon`. Here: the word sets, the regexes
+that say what a figure is and whose (figures, who was studied, events, drug and disease ties,
+changes) and the questions asked of them; the regexes of a figure's arm and of the statistics and
+timepoint beside it are built by `Lexicon`'s bases in `outcome_lexicon_attach.py`."""
 
 from __future__ import annotations
 
@@ -7,6 +10,12 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from pipeline.components.outcome_lexicon_attach import (
+    ArmRegexes,
+    StatRegexes,
+    _alt,
+    _alt_spaced,
+)
 from pipeline.components.outcome_rules import (
     CONTEXT_RULES_FILE,
     LEXICON_LISTS,
@@ -17,31 +26,13 @@ from pipeline.components.outcome_scope import ScopeRules
 from pipeline.paths import rule_file
 
 
-def _alt(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
-def _alt_spaced(words: Iterable[str]) -> str:
-    """Like `_alt`, but a space in a phrase matches any run of white space ("per cent")."""
-    return "|".join(
-        re.escape(w).replace("\\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
-    )
-
-
-def _alt_cased(words: Iterable[str]) -> str:
-    """Like `_alt`, but a word written with capitals ("HR", "OR") matches only as written: in
-    lower case it is an English word; an all-lower word matches in any case."""
-    return "|".join(re.escape(w) if w != w.lower() else f"(?i:{re.escape(w)})"
-                    for w in sorted(set(words), key=len, reverse=True))
-
-
 def _opener_before(words: Iterable[str]) -> re.Pattern[str]:
     """One of the words and at most two more words at the end of a (lower-cased) text: "with
     X" before a mention ("patients with advanced X")."""
     return re.compile(rf"\b(?:{_alt(words)})\s+(?:[\w-]+\s+){{0,2}}$")
 
 
-class Lexicon:
+class Lexicon(ArmRegexes, StatRegexes):
     """The outcomes lexicon compiled to sets and regexes (read-only after construction)."""
 
     def __init__(self, data: dict[str, Any], negation_words: Iterable[str] | None = None) -> None:
@@ -51,6 +42,7 @@ class Lexicon:
         self.number_words: dict[str, int] = {k.lower(): v for k, v in data["number_words"].items()}
         sets = {key: frozenset(w.lower() for w in data[key]) for key in LEXICON_LISTS}
         self._set_word_sets(data, sets)
+        self._build_tie_regexes(data)
         self.scores = CueScores(**{k: v for k, v in data["cue_scores"].items() if k != "_comment"})
         self.min_enrollment: int = data["limits"]["min_enrollment"]
         # negation words are biotab_assertion's one-word forward NEGATED triggers: one list
@@ -59,6 +51,7 @@ class Lexicon:
         self._build_figure_regexes(data, sets)
         self._build_stat_regexes()
         self._build_enrollment_regexes(data)
+        self._build_event_regexes(data)
         self._build_change_regexes(data)
         self._build_arm_regexes(data)
         self.scope = ScopeRules(data)
@@ -72,6 +65,52 @@ class Lexicon:
         self.count_blockers = sets["count_blockers_before"]
         self.measured_value_words = sets["measured_value_words"]
         self.listing_words = sets["listing_words"]
+        self.count_blockers_after = sets["count_blockers_after"]
+        self.months = sets["month_words"]
+        self.units = sets["unit_words"]
+        self.area = sets["area_words"]
+        self.reference = sets["reference_words"]
+        self.formulation = sets["formulation_words"]
+        self.dose_nouns = sets["dose_nouns"]
+        self.arm_nouns = sets["arm_nouns"]
+        self.pooled_arm_nouns = sets["pooled_arm_nouns"]
+        self.monotherapy_words = sets["monotherapy_words"]
+        self.finding_of = sets["finding_prepositions"]
+        self.boundaries = sets["strong_boundaries"]
+        self.connectors = sets["list_connectors"]
+        self.prepositions = sets["prepositions"]
+        self.adjective_stops = sets["adjective_stops"]
+        self.figure_words = sets["figure_words"]
+        self.adjective_joiners = sets["population_adjective_joiners"]
+        self.total_words = sets["total_words"]
+        self.comparison = sets["comparison_connectors"]
+        self.respectively = sets["respectively_words"]
+        # "13 vs 31", "28 patients compared with 15": a word that compares the figures on
+        # its two sides (a respectively word compares lists instead)
+        self.pairwise_comparison = self.comparison - self.respectively
+        # "X and Y were compared in 71 outpatients": a comparison word that may compare what the
+        # subjects were given, the count beside it being who was studied
+        self.design_comparison = sets["design_comparison_words"]
+        self.ratio_units = {k.lower(): v for k, v in data["ratio_units"].items()}
+        self.time_units: dict[str, str] = dict(data["time_units"])
+        self.median_words = sets["median_words"]
+        self.enrolled_words = sets["enrolled_words"]
+        self.auxiliaries = sets["auxiliaries"]
+        self.enrollment_adverbs = sets["enrollment_adverbs"]
+        self.change_from = sets["change_from_words"]
+        self.change_to = sets["change_to_words"]
+        self.person_time = sets["person_time_words"]
+        self.occurrence_nouns = sets["occurrence_nouns"]
+        self.control_arms = sets["control_arms"]
+        self.size_label_stops = sets["size_label_stops"]
+        self.relative_pronouns = sets["relative_pronouns"]
+        self.treatment_nouns = sets["treatment_nouns"]
+        self.non_arm_label_words = sets["non_arm_label_words"]
+
+    def _build_tie_regexes(self, data: dict[str, Any]) -> None:
+        """What a figure's drug and disease are and are not: a measured analyte, a disease a
+        drug brought about, healthy subjects, a subgroup's or the subjects' own disease, a
+        discontinuation's reason."""
         # "serum creatinine", "creatinine levels": a chemical measured, not given
         self.analyte_before_re = re.compile(
             rf"\b(?:{_alt(data['analyte_words_before'])})\s+$", re.IGNORECASE
@@ -135,60 +174,11 @@ class Lexicon:
         self.reason_end_re = re.compile(
             rf"[,;:()\[\]]|\d|\b(?:{_alt(self.number_words)})\b", re.IGNORECASE
         )
-        self.count_blockers_after = sets["count_blockers_after"]
-        self.months = sets["month_words"]
-        self.units = sets["unit_words"]
-        self.area = sets["area_words"]
-        self.reference = sets["reference_words"]
-        self.formulation = sets["formulation_words"]
-        self.dose_nouns = sets["dose_nouns"]
-        # "a 25% dose reduction": the article is the noun's, so the percentage is its modifier;
-        # capitalized only where no word stands before it (the "A" of "In arm A 30% dose
-        # reductions ..." is a label)
-        articles = sorted(sets["dose_articles"])
-        self.dose_article_re = re.compile(
-            rf"(?:\b(?:{_alt(articles)})|(?<!\w\s)(?<!\w)"
-            rf"(?:{_alt([a.capitalize() for a in articles])}))\s+$"
-        )
-        self.arm_nouns = sets["arm_nouns"]
-        self.bracket_traits = sets["bracket_trait_words"]
-        self.pooled_arm_nouns = sets["pooled_arm_nouns"]
-        self.monotherapy_words = sets["monotherapy_words"]
-        self.finding_of = sets["finding_prepositions"]
-        self.boundaries = sets["strong_boundaries"]
-        self.connectors = sets["list_connectors"]
-        self.prepositions = sets["prepositions"]
-        self.adjective_stops = sets["adjective_stops"]
-        self.figure_words = sets["figure_words"]
-        self.adjective_joiners = sets["population_adjective_joiners"]
-        self.total_words = sets["total_words"]
-        self.comparison = sets["comparison_connectors"]
-        self.respectively = sets["respectively_words"]
-        # "13 vs 31", "28 patients compared with 15": a word that compares the figures on
-        # its two sides (a respectively word compares lists instead)
-        self.pairwise_comparison = self.comparison - self.respectively
-        # "X and Y were compared in 71 outpatients": a comparison word that may compare what the
-        # subjects were given, the count beside it being who was studied
-        self.design_comparison = sets["design_comparison_words"]
-        self.ratio_units = {k.lower(): v for k, v in data["ratio_units"].items()}
-        self.time_units: dict[str, str] = dict(data["time_units"])
-        self.median_words = sets["median_words"]
-        self.enrolled_words = sets["enrolled_words"]
-        self.auxiliaries = sets["auxiliaries"]
-        self.enrollment_adverbs = sets["enrollment_adverbs"]
-        self.change_from = sets["change_from_words"]
-        self.change_to = sets["change_to_words"]
-        self.person_time = sets["person_time_words"]
-        self.occurrence_nouns = sets["occurrence_nouns"]
-        self.control_arms = sets["control_arms"]
-        self.size_label_stops = sets["size_label_stops"]
-        self.relative_pronouns = sets["relative_pronouns"]
-        self.treatment_nouns = sets["treatment_nouns"]
-        self.non_arm_label_words = sets["non_arm_label_words"]
 
     def _build_figure_regexes(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """What a figure is not: thresholds, confidence levels, body areas, reference values,
-        baseline characteristics; and the sentence pre-check of `passes`."""
+        baseline characteristics, a dose's change ("a 25% dose reduction"); and the sentence
+        pre-check of `passes`."""
         pop = _alt(self.pop)
         # A sentence is looked at only if `passes` says so: a digit, a number word, or a
         # "no / none of / all (remaining) <population noun>" phrase. Cheapest test first.
@@ -247,6 +237,14 @@ class Lexicon:
             rf"(?:an?\s+)?(?:{_alt(sets['characteristic_words'])}|{receptor})(?![\w])",
             re.IGNORECASE,
         )
+        # "a 25% dose reduction": the article is the noun's, so the percentage is its modifier;
+        # capitalized only where no word stands before it (the "A" of "In arm A 30% dose
+        # reductions ..." is a label)
+        articles = sorted(sets["dose_articles"])
+        self.dose_article_re = re.compile(
+            rf"(?:\b(?:{_alt(articles)})|(?<!\w\s)(?<!\w)"
+            rf"(?:{_alt([a.capitalize() for a in articles])}))\s+$"
+        )
 
     def _build_enrollment_regexes(self, data: dict[str, Any]) -> None:
         """Who was studied: totals, design phrases, case series, medians that are no outcome."""
@@ -279,6 +277,46 @@ class Lexicon:
         self.case_report_after_re = re.compile(
             rf"\b(?:{_alt(self.auxiliaries)})\s+(?:[a-z]+ly\s+)?(?:{verbs})\b", re.IGNORECASE
         )
+        # "compared the incidence of invasive cancer in 3967 patients": the count after the
+        # preposition is who the rate was measured in (no number, comma or clause end between:
+        # "the incidence of X was higher with A, occurring in 32 patients" counts events)
+        self.rate_base_re = re.compile(
+            rf"\b(?:{_alt(data['rate_nouns'])})\b[^;.:,\d]{{0,100}}?"
+            rf"\b(?:{_alt(data['rate_base_prepositions'])})\s+(?:the\s+)?$",
+            re.IGNORECASE,
+        )
+        # "Response rates were 45% in arm A and 38% in arm B among the 120 patients with
+        # measurable disease": a known set of subjects after the clause's rates is their base
+        self.rates_base_re = re.compile(
+            rf"\b(?:{_alt(data['rate_base_prepositions'])})\s+"
+            rf"(?:{_alt(self.determiners)})\s+$",
+            re.IGNORECASE,
+        )
+        # "Response was evaluable in 88 patients", "Adverse events were recorded in all 96
+        # patients": the count after them is who was assessed, not a count of the outcome
+        preps = _alt(self.prepositions)
+        self.assessed_before_re = re.compile(
+            rf"\b(?:{_alt(data['assessment_words'])})\s+(?:{preps})\s+(?:the\s+)?$", re.IGNORECASE
+        )
+        self.recorded_before_re = re.compile(
+            rf"\b(?:{_alt(data['recording_words'])})\s+(?:{preps})\s+$", re.IGNORECASE
+        )
+        # "median follow-up of 24 months", "median age 52 years": no outcome
+        self.median_not_outcome_re = re.compile(
+            rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
+        )
+        # "Women were followed for a median of 8 years": how long, not an outcome's median
+        self.duration_before_re = re.compile(
+            rf"\b(?:{_alt(data['duration_verbs'])})\s+(?:for|over)\s+(?:an?\s+|the\s+)?$",
+            re.IGNORECASE,
+        )
+        # "Tumour samples were collected before treatment (n = 110)": things, not subjects
+        self.sample_nouns = frozenset(w.lower() for w in data["sample_nouns"])
+
+    def _build_event_regexes(self, data: dict[str, Any]) -> None:
+        """Whose a disease near a figure is: the end of an event's phrase or clause, who was
+        studied ("patients with X") or the event counted ("the incidence of X"); the drug
+        named after a figure ("16 with tamoxifen")."""
         # between an event figure and a disease after it: the figure's phrase has ended
         # ("8.5% in the T+A group, and cough was reported in 3.8%")
         self.event_phrase_break_re = re.compile(
@@ -319,41 +357,6 @@ class Lexicon:
             rf"(?:{_alt_spaced(data['following_drug_links'])})\s+(?:the\s+)?",
             re.IGNORECASE,
         )
-        # "compared the incidence of invasive cancer in 3967 patients": the count after the
-        # preposition is who the rate was measured in (no number, comma or clause end between:
-        # "the incidence of X was higher with A, occurring in 32 patients" counts events)
-        self.rate_base_re = re.compile(
-            rf"\b(?:{_alt(data['rate_nouns'])})\b[^;.:,\d]{{0,100}}?"
-            rf"\b(?:{_alt(data['rate_base_prepositions'])})\s+(?:the\s+)?$",
-            re.IGNORECASE,
-        )
-        # "Response rates were 45% in arm A and 38% in arm B among the 120 patients with
-        # measurable disease": a known set of subjects after the clause's rates is their base
-        self.rates_base_re = re.compile(
-            rf"\b(?:{_alt(data['rate_base_prepositions'])})\s+"
-            rf"(?:{_alt(self.determiners)})\s+$",
-            re.IGNORECASE,
-        )
-        # "Response was evaluable in 88 patients", "Adverse events were recorded in all 96
-        # patients": the count after them is who was assessed, not a count of the outcome
-        preps = _alt(self.prepositions)
-        self.assessed_before_re = re.compile(
-            rf"\b(?:{_alt(data['assessment_words'])})\s+(?:{preps})\s+(?:the\s+)?$", re.IGNORECASE
-        )
-        self.recorded_before_re = re.compile(
-            rf"\b(?:{_alt(data['recording_words'])})\s+(?:{preps})\s+$", re.IGNORECASE
-        )
-        # "median follow-up of 24 months", "median age 52 years": no outcome
-        self.median_not_outcome_re = re.compile(
-            rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
-        )
-        # "Women were followed for a median of 8 years": how long, not an outcome's median
-        self.duration_before_re = re.compile(
-            rf"\b(?:{_alt(data['duration_verbs'])})\s+(?:for|over)\s+(?:an?\s+|the\s+)?$",
-            re.IGNORECASE,
-        )
-        # "Tumour samples were collected before treatment (n = 110)": things, not subjects
-        self.sample_nouns = frozenset(w.lower() for w in data["sample_nouns"])
 
     def _build_change_regexes(self, data: dict[str, Any]) -> None:
         """Relative changes and differences, not rates."""
@@ -386,134 +389,6 @@ class Lexicon:
             rf"(?:(?:relative\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_alt(data['change_nouns'])})"
             rf"|(?:{_alt(data['difference_words'])})|(?:{_alt(data['comparative_words'])}))\b",
             re.IGNORECASE,
-        )
-
-    def _build_arm_regexes(self, data: dict[str, Any]) -> None:
-        """Arm phrases (after a list of figures, after one figure, before one figure), an arm's
-        stated size, and the parts of a total split by arm."""
-        arm_nouns = _alt(self.arm_nouns)
-        self._build_arm_phrase_regexes(data, arm_nouns)
-        self._build_arm_size_regexes(data, arm_nouns)
-        self._build_arm_part_regexes(data, arm_nouns)
-
-    def _build_arm_phrase_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
-        """The arm a figure's text names: after a list of figures or one figure, before one;
-        and whether a sentence or document names or compares arms at all."""
-        word = r"[\w/+\-·]+"
-        self.arm_list_re = re.compile(
-            rf"\s*(?:\)\s*)?(?:,\s*)?(?:in|for|with|among|on|of)\s+(?:the\s+)?(?P<list>.+?)"
-            rf"(?:\s+(?:{arm_nouns})\b|\s*,?\s*respectively\b|\s*[;.)]|$)",
-            re.IGNORECASE,
-        )
-        # (the arm starts past a determiner: in "6 in the group 1 and 7 in ..." the "the" alone
-        # before "group" is no arm, "in group 1" is read by `arm_label_re`)
-        self.arm_after_re = re.compile(
-            rf"\s*(?:\)\s*)?(?:in|with|for|among|on)\s+(?:the\s+)?"
-            rf"(?!(?:{_alt(self.determiners)})\s)(?P<arm>(?:{word}\s+){{0,3}}?{word})\s+"
-            rf"(?P<noun>{arm_nouns})\b",
-            re.IGNORECASE,
-        )
-        # "in group B", "in arm A" (the arm noun first, then a short label; the arm's name is
-        # both, as in its size's "group B (n = 30)")
-        self.arm_label_re = re.compile(
-            rf"\s*(?:\)\s*)?(?:in|with|for|among|on)\s+(?:the\s+)?"
-            rf"(?P<arm>(?:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\b"
-        )
-        self.arm_control_re = re.compile(
-            rf"\s*(?:\)\s*)?(?:with|on|in|for|receiving|given)\s+(?:the\s+)?"
-            rf"(?P<arm>{_alt(data['control_arms'])})\b",
-            re.IGNORECASE,
-        )
-        self.arm_before_re = re.compile(
-            rf"\bthe\s+(?P<arm>[^()\[\],;]{{1,40}}?)\s+(?:{arm_nouns})\s*(?:[(\[]|,)\s*$",
-            re.IGNORECASE,
-        )
-        # a sentence that names an arm ("in the imiquimod group", "arm B", "the two groups",
-        # "with placebo"): the cases of a disease it counts occurred in the trial's subjects
-        self.arm_named_re = re.compile(
-            rf"\b(?:{arm_nouns})\b|\b(?:{_alt(data['arm_drug_links'])})\s+(?:the\s+)?"
-            rf"(?:{_alt_spaced(data['control_arms'])})\b",
-            re.IGNORECASE,
-        )
-        # "(n = 32 for each)", "87 patients in each group", "30 women per arm": every arm's size
-        self.each_arm_re = re.compile(
-            rf"\s*(?:(?:{_alt(self.prepositions)})\s+)?(?:{_alt(data['each_arm_words'])})"
-            rf"(?:\s+(?:{arm_nouns})\b|\s*(?=[),;.]|$))",
-            re.IGNORECASE,
-        )
-        # "randomized", "randomly": the document compares arms
-        self.randomized_re = re.compile(
-            rf"\b(?:{_alt(data['randomization_words'])})\b", re.IGNORECASE
-        )
-
-    def _build_arm_size_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
-        """What names the arm an "(n = N)" size is of: a bracket label, an arm noun and its
-        label, a control arm, a drug past its dose; drugs combined into one arm."""
-        # an arm's size "(n = 453)": its label inside the bracket ("(ddAT, n = 191", "(group A;
-        # n = 30"), or its control arm right before the bracket ("placebo (n = 125"); a drug
-        # arm with its dose ("letrozole 2.5 mg daily (n = 453") is read from the drug mentions
-        self.size_label_re = re.compile(
-            r"[(\[;]\s*(?P<arm>[^\W\d_][^()\[\];,:=%<>]{0,38}?)\s*[,;:]\s*$"
-        )
-        # a bracket label that names an arm by a letter or a regimen's abbreviation: one token
-        # with a capital and no lower-case word in it ("A", "E120", "ddAT", "AC-DOC"; not
-        # "ER-positive", "Europe")
-        self.regimen_label_re = re.compile(r"(?=.*[A-Z])(?!.*[a-z]{3})[A-Za-z0-9+/-]{1,12}")
-        # an arm noun and its label ("group A", "Arm II"), right before what follows it
-        noun_label = rf"\b(?P<arm>(?i:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\s*"
-        # an arm's size after them: "group A (n = 55)", "Arm II (n=20)"
-        self.size_noun_label_re = re.compile(noun_label + r"[(\[]\s*$")
-        # an arm's figure after them and "=" or ":": "group A = 14 (25.5%)"
-        self.arm_label_eq_re = re.compile(noun_label + r"[=:]\s*$")
-        self.size_control_re = re.compile(
-            rf"\b(?P<arm>(?:{_alt(data['control_arms'])})(?:\s+(?:{arm_nouns}))?)\s*[(\[]\s*$",
-            re.IGNORECASE,
-        )
-        alone = self.monotherapy_words
-        dose = _alt(self.units | self.count_blockers_after | alone | {"/", "per"})
-        # (each number whole, "(?![\d.,])": a run of digits split in every way backtracked
-        # exponentially on "letrozole 1111111111111111111111 x (n = 453)")
-        self.dose_between_re = re.compile(
-            rf"(?:\s*(?:\d[\d.,]*(?![\d.,])|(?i:{dose})(?![\w])))*\s*[(\[]\s*$"
-        )
-        # "methotrexate plus prednisone": the text between drugs given as one arm
-        self.combination_re = re.compile(
-            rf"\s*(?:{_alt_spaced(data['combination_joiners'])})\s*", re.IGNORECASE
-        )
-        # "irradiation plus tamoxifen (386 women)": a word joined to the drug before it, so the
-        # arm holds more than the drugs named
-        self.joined_before_re = re.compile(
-            rf"\w\s*(?:{_alt_spaced(data['combination_joiners'])})\s*$", re.IGNORECASE
-        )
-        # "prednisone alone": the word after an arm's drug that is part of the arm's name
-        self.monotherapy_re = re.compile(rf"\s+(?:{_alt(alone)})\b", re.IGNORECASE)
-        # "tamoxifen plus radiotherapy": a joiner that joins no list and is no preposition, then
-        # the words of a treatment that is no drug mention (`outcome_arms.partner_end`)
-        partner = set(data["combination_joiners"]) - self.connectors - self.prepositions
-        self.partner_re = re.compile(
-            rf"\s*(?:{_alt_spaced(partner)})\s*(?=[A-Za-z])", re.IGNORECASE
-        )
-        self.partner_stops = (
-            self.arm_nouns | self.connectors | self.prepositions | self.comparison
-            | self.determiners | self.pop
-        )  # fmt: skip
-
-    def _build_arm_part_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
-        """The parts of a total split by arm in a bracket: "(6 [patients] treated with
-        letrozole and 7 with placebo)", "(74 placebo, 62 tamoxifen)" (each part's arm after it,
-        a link word optional), "(CT-P6: 10; trastuzumab: 7)", "(drug A, 6; placebo, 7)" (before
-        it)."""
-        label = r"(?P<arm>[^\W\d_][^,;:=()\[\]]*?)"
-        words = _alt(w for w in self.connectors if w[0].isalpha())
-        joiner = rf"(?:[,;]\s*(?:(?:{words})\s+)?|\s(?:{words})\s+)"
-        links = _alt_spaced(data["following_drug_links"])
-        self.part_arm_after_re = re.compile(
-            rf"\s*(?:(?:{_alt(self.pop)})\s+)?(?:(?P<link>{links})\s+)?(?:the\s+)?{label}"
-            rf"(?:\s+(?P<noun>{arm_nouns}))?\s*(?P<sep>{joiner})?",
-            re.IGNORECASE,
-        )
-        self.part_arm_before_re = re.compile(
-            rf"\s*(?P<sep>{joiner})?(?:the\s+)?{label}\s*[:=,]\s*", re.IGNORECASE
         )
 
     def names_who_was_studied(self, before: str) -> bool:
@@ -571,90 +446,4 @@ class Lexicon:
         further back than `change_noun_before_re` looks (searched only after a near "of")."""
         return " of " in text[max(0, at - 30) : at] and bool(
             self.change_in_of_re.search(text[max(0, at - 100) : at])
-        )
-
-    def timepoint_gate(self, text: str, low: str | None = None) -> bool:
-        """`tp_gate.search(text)`: can the text hold a timepoint at all? (`low`:
-        `text.lower()`, when the caller has it)"""
-        if not text.isascii():
-            return self.tp_gate.search(text) is not None
-        low = text.lower() if low is None else low
-        return any(w in low for w in self._tp_gate_words) or (
-            self._tp_gate_rest.search(low) is not None
-        )
-
-    def may_match_tp_c(self, text: str, low: str | None = None) -> bool:
-        """False only where `tp_c` finds nothing (`low`: as for `timepoint_gate`)."""
-        if not text.isascii():
-            return True
-        return self._tp_c_tail.search(text.lower() if low is None else low) is not None
-
-    def _build_stat_regexes(self) -> None:
-        """Statistics: ratios and their values, confidence intervals, P values, timepoints."""
-        data = self.data
-        self.ratio_re = re.compile(rf"(?<![\w-])(?:{_alt_cased(data['ratio_words'])})(?![\w-])")
-        # "HR 0.74", "hazard ratio, 0.83", "(OR = 1.5", "relative risk [RR] of 1.06"
-        self.ratio_value_re = re.compile(
-            rf"(?<![\w-])(?P<word>{_alt_cased(data['ratio_units'])})"
-            + r"(?:\s*[(\[][A-Za-z]{1,4}[)\]])?(?:\s+(?:for|of)\s+[A-Za-z][\w -]{0,30}?)?"
-            + r"\s*(?:[,:=]|of|was|were|is)?\s*$"
-        )
-        snum = r"[-−–]?\s?(?:\d+(?:[.·]\d+)?|[.·]\d+)"
-        sep = r"\s*%?\s*(?:to|–|—|-|,|;)\s*"
-        # the words a CI statement without "%" or "CI" must contain: `find_stats`'s pre-check
-        self.percent_tails = tuple(sorted({w.split()[-1] for w in data["percent_words"]}))
-        self.ci_re = re.compile(
-            rf"(?P<level>\d+(?:[.·]\d+)?)\s*(?:%|(?:{_alt_spaced(data['percent_words'])})\b)\s*"
-            rf"(?:(?:{_alt(data['ci_abbreviations'])})(?![\w])"
-            rf"|(?:{_alt(data['confidence_words'])})\s+intervals?)"
-            rf"(?:\s*[\[(]\s*CI\s*[\])])?(?:\s*(?:[:,=]|of|was)?\s*"
-            rf"(?P<br>\[\s*)?(?P<lo>{snum}){sep}(?P<hi>{snum})\s*%?(?(br)\s*\]))?"
-            rf"|\bCI\s*(?P<level2>\d+(?:[.·]\d+)?)\s*%\s*[:,=]?\s*(?P<br2>\[\s*)?(?P<lo2>{snum})"
-            rf"{sep}(?P<hi2>{snum})\s*%?(?(br2)\s*\])",
-            re.IGNORECASE,
-        )
-        self.p_re = re.compile(
-            rf"(?<![\w.])[Pp](?:\s*[-‐]?\s*values?|[-_ ]?(?i:{_alt(data['p_qualifiers'])}))?"
-            r"\s*(?P<rel><\s*or\s*=|>\s*or\s*=|≤|≥|<=|>=|=<|"
-            r"=>|<|>|=)\s*(?P<val>\d*[.·]\d+|\d+)(?:\s*[x×]\s*10\s*\^?\s*(?P<exp>[-−]\s*\d+))?"
-        )
-        numw = rf"(?:\d+(?:[.·]\d+)?|{self.numw})"
-        unit = r"(?:hours?|hrs?|h|days?|weeks?|wks?|months?|mos?|years?|yrs?)"
-        tail_stop = r"[^,;.()\[\]\d%]"
-        self.tp_a = re.compile(
-            rf"(?:\b(?P<prep>at|after|within|by|until|beyond|up\s+to|in\s+the\s+first|during)"
-            rf"\s+(?:the\s+)?(?:first\s+|initial\s+|last\s+|next\s+)?)?"
-            rf"\b{numw}(?:\s*(?:-|–|to|and)\s*{numw})?(?:\s+|\s*-\s*){unit}\b"
-            rf"(?P<tail>\s+(?:(?:after|following|post|since|from|into)\s+{tail_stop}{{1,60}}?"
-            rf"|(?P<oftail>of\s+{tail_stop}{{1,50}}?))"
-            rf"(?=\s*(?:[,;.()\[\]]|$|\s(?:and|but|in|whereas|while)\s)))?",
-            re.IGNORECASE,
-        )
-        self.tp_b = re.compile(
-            r"\b(?:at|by|after|until|on|through)\s+(?:week|month|day|year|visit|cycle)\s*\d+\b",
-            re.IGNORECASE,
-        )
-        tp_c_tail = (
-            r"(?:year|month|week|day)s?(?=\s+(?:overall\s+|progression-free\s+|"
-            r"disease-free\s+|event-free\s+|relapse-free\s+|recurrence-free\s+|cumulative\s+|"
-            r"actuarial\s+)?(?:survival|mortality|response|remission|relapse|recurrence|rate|"
-            r"follow-up|incidence|risk|death|os|pfs)\b)"
-        )
-        self.tp_c = re.compile(rf"\b{numw}\s*-?\s*{tp_c_tail}", re.IGNORECASE)
-        # What every tp_c match contains, searched in lowered ASCII text: tp_c itself starts
-        # with a long alternation of number words tried at every word start.
-        self._tp_c_tail = re.compile(tp_c_tail)
-        self.tp_gate = re.compile(
-            r"(?i)(?:hours?|\bh\b|hrs?\b|days?\b|weeks?|wks?\b|months?|\bmos?\b|years?|yrs?\b|"
-            r"follow-up|end\s+of)"
-        )
-        # `tp_gate` on ASCII text, split for speed (an IGNORECASE alternation without a literal
-        # prefix is tried at every position): on ASCII, IGNORECASE is matching the lowered text,
-        # and the alternatives that need no word boundary are plain substrings.
-        self._tp_gate_words = ("hour", "week", "month", "year", "follow-up")
-        self._tp_gate_rest = re.compile(r"\b(?:h|mos?)\b|(?:hrs?|days?|wks?|yrs?)\b|end\s+of")
-        self.tp_d = re.compile(
-            r"\bat\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:treatment|therapy|study|trial|"
-            r"follow-up)|last\s+follow-up|final\s+(?:visit|follow-up))\b",
-            re.IGNORECASE,
         )

@@ -168,10 +168,9 @@ class FigureReader(StatisticsParser):
 
     def bracket_trait(self, pe: int) -> bool:
         """The percentage ending before token `pe` is followed by a trait of who was studied
-        and the end of its bracket part: "(45% women)", "(62% male; median age 58)"."""
-        return self.lower(pe) in self.lex.bracket_traits and self.lower(pe + 1) in (
-            ")", "]", ";", ","
-        )
+        and the end of its bracket part: "(45% women)", "(62% male; median age 58)"
+        (`ScopeRules.trait_follows`, read on the text: "non-smokers" is three tokens)."""
+        return self.lex.scope.trait_follows(self.text, self.toks[pe - 1].end)
 
     def paren_pct(self, j: int) -> tuple[int, int] | None:
         """`( 80 % )` or `[80%]` or `(80%, 95% CI ...)` at j: (pct token index, index after)."""

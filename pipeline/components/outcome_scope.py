@@ -435,12 +435,19 @@ class ScopeRules:
         """The sentence cites earlier work ("Previous studies found ...")."""
         return self._cues_in(text)[1] and self.background_re.search(text) is not None
 
+    def trait_follows(self, text: str, end: int) -> bool:
+        """A trait of who was studied (a bracket_trait_words entry) follows the percentage that
+        ends at `end`, then the end of its bracket part: "(45% women)", "(62% male; median age
+        58)". The one test of it: `trait_share` drops such a percentage as a figure, and
+        `FigureReader.bracket_trait` gives no count the bracket as its share."""
+        return self.bracket_trait_re.match(text, end) is not None
+
     def trait_share(self, text: str, start: int, end: int, alone: bool) -> bool:
         """A percentage at text[start:end] right after a baseline trait, opening a bracket before
         one ("(45% women)"), or alone in a bracket after "with <trait>" as the sentence's one
         rate (`alone`): the share of who was studied with it."""
         before = text[max(0, start - 60) : start].rstrip()
-        if before.endswith("(") and self.bracket_trait_re.match(text, end):
+        if before.endswith("(") and self.trait_follows(text, end):
             return True  # "71 outpatients (45% women)"
         if (before.endswith("(") or before.endswith(" in")) and self.trait_before_re.search(
             text[max(0, start - 60) : start]

@@ -1,0 +1,268 @@
+"""The outcomes lexicon's regexes for what a figure, once found, is given: the arm it is of
+(`ArmRegexes`: arm phrases, an arm's stated size, a total split by arm) and the statistics and
+timepoint beside it (`StatRegexes`: ratios, confidence intervals, P values, timepoints).
+`outcome_lexicon.Lexicon` inherits both and builds them after its word sets; the `_alt` helpers
+(word lists compiled to alternations) serve both modules."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _alt_spaced(words: Iterable[str]) -> str:
+    """Like `_alt`, but a space in a phrase matches any run of white space ("per cent")."""
+    return "|".join(
+        re.escape(w).replace("\\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
+    )
+
+
+def _alt_cased(words: Iterable[str]) -> str:
+    """Like `_alt`, but a word written with capitals ("HR", "OR") matches only as written: in
+    lower case it is an English word; an all-lower word matches in any case."""
+    return "|".join(re.escape(w) if w != w.lower() else f"(?i:{re.escape(w)})"
+                    for w in sorted(set(words), key=len, reverse=True))
+
+
+class ArmRegexes:
+    """The arm phrases of a figure's text, an arm's stated size, the parts of a total split by
+    arm (built by `_build_arm_regexes`, read-only after)."""
+
+    # the word sets they are built from (`Lexicon._set_word_sets`, set before)
+    arm_nouns: frozenset[str]
+    determiners: frozenset[str]
+    prepositions: frozenset[str]
+    connectors: frozenset[str]
+    comparison: frozenset[str]
+    pop: frozenset[str]
+    units: frozenset[str]
+    count_blockers_after: frozenset[str]
+    monotherapy_words: frozenset[str]
+
+    def _build_arm_regexes(self, data: dict[str, Any]) -> None:
+        """Arm phrases (after a list of figures, after one figure, before one figure), an arm's
+        stated size, and the parts of a total split by arm."""
+        arm_nouns = _alt(self.arm_nouns)
+        self._build_arm_phrase_regexes(data, arm_nouns)
+        self._build_arm_size_regexes(data, arm_nouns)
+        self._build_arm_part_regexes(data, arm_nouns)
+
+    def _build_arm_phrase_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
+        """The arm a figure's text names: after a list of figures or one figure, before one;
+        and whether a sentence or document names or compares arms at all."""
+        word = r"[\w/+\-·]+"
+        self.arm_list_re = re.compile(
+            rf"\s*(?:\)\s*)?(?:,\s*)?(?:in|for|with|among|on|of)\s+(?:the\s+)?(?P<list>.+?)"
+            rf"(?:\s+(?:{arm_nouns})\b|\s*,?\s*respectively\b|\s*[;.)]|$)",
+            re.IGNORECASE,
+        )
+        # (the arm starts past a determiner: in "6 in the group 1 and 7 in ..." the "the" alone
+        # before "group" is no arm, "in group 1" is read by `arm_label_re`)
+        self.arm_after_re = re.compile(
+            rf"\s*(?:\)\s*)?(?:in|with|for|among|on)\s+(?:the\s+)?"
+            rf"(?!(?:{_alt(self.determiners)})\s)(?P<arm>(?:{word}\s+){{0,3}}?{word})\s+"
+            rf"(?P<noun>{arm_nouns})\b",
+            re.IGNORECASE,
+        )
+        # "in group B", "in arm A" (the arm noun first, then a short label; the arm's name is
+        # both, as in its size's "group B (n = 30)")
+        self.arm_label_re = re.compile(
+            rf"\s*(?:\)\s*)?(?:in|with|for|among|on)\s+(?:the\s+)?"
+            rf"(?P<arm>(?:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\b"
+        )
+        self.arm_control_re = re.compile(
+            rf"\s*(?:\)\s*)?(?:with|on|in|for|receiving|given)\s+(?:the\s+)?"
+            rf"(?P<arm>{_alt(data['control_arms'])})\b",
+            re.IGNORECASE,
+        )
+        self.arm_before_re = re.compile(
+            rf"\bthe\s+(?P<arm>[^()\[\],;]{{1,40}}?)\s+(?:{arm_nouns})\s*(?:[(\[]|,)\s*$",
+            re.IGNORECASE,
+        )
+        # a sentence that names an arm ("in the imiquimod group", "arm B", "the two groups",
+        # "with placebo"): the cases of a disease it counts occurred in the trial's subjects
+        self.arm_named_re = re.compile(
+            rf"\b(?:{arm_nouns})\b|\b(?:{_alt(data['arm_drug_links'])})\s+(?:the\s+)?"
+            rf"(?:{_alt_spaced(data['control_arms'])})\b",
+            re.IGNORECASE,
+        )
+        # "(n = 32 for each)", "87 patients in each group", "30 women per arm": every arm's size
+        self.each_arm_re = re.compile(
+            rf"\s*(?:(?:{_alt(self.prepositions)})\s+)?(?:{_alt(data['each_arm_words'])})"
+            rf"(?:\s+(?:{arm_nouns})\b|\s*(?=[),;.]|$))",
+            re.IGNORECASE,
+        )
+        # "randomized", "randomly": the document compares arms
+        self.randomized_re = re.compile(
+            rf"\b(?:{_alt(data['randomization_words'])})\b", re.IGNORECASE
+        )
+
+    def _build_arm_size_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
+        """What names the arm an "(n = N)" size is of: a bracket label, an arm noun and its
+        label, a control arm, a drug past its dose; drugs combined into one arm."""
+        # an arm's size "(n = 453)": its label inside the bracket ("(ddAT, n = 191", "(group A;
+        # n = 30"), or its control arm right before the bracket ("placebo (n = 125"); a drug
+        # arm with its dose ("letrozole 2.5 mg daily (n = 453") is read from the drug mentions
+        self.size_label_re = re.compile(
+            r"[(\[;]\s*(?P<arm>[^\W\d_][^()\[\];,:=%<>]{0,38}?)\s*[,;:]\s*$"
+        )
+        # a bracket label that names an arm by a letter or a regimen's abbreviation: one token
+        # with a capital and no lower-case word in it ("A", "E120", "ddAT", "AC-DOC"; not
+        # "ER-positive", "Europe")
+        self.regimen_label_re = re.compile(r"(?=.*[A-Z])(?!.*[a-z]{3})[A-Za-z0-9+/-]{1,12}")
+        # an arm noun and its label ("group A", "Arm II"), right before what follows it
+        noun_label = rf"\b(?P<arm>(?i:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\s*"
+        # an arm's size after them: "group A (n = 55)", "Arm II (n=20)"
+        self.size_noun_label_re = re.compile(noun_label + r"[(\[]\s*$")
+        # an arm's figure after them and "=" or ":": "group A = 14 (25.5%)"
+        self.arm_label_eq_re = re.compile(noun_label + r"[=:]\s*$")
+        self.size_control_re = re.compile(
+            rf"\b(?P<arm>(?:{_alt(data['control_arms'])})(?:\s+(?:{arm_nouns}))?)\s*[(\[]\s*$",
+            re.IGNORECASE,
+        )
+        alone = self.monotherapy_words
+        dose = _alt(self.units | self.count_blockers_after | alone | {"/", "per"})
+        # (each number whole, "(?![\d.,])": a run of digits split in every way backtracked
+        # exponentially on "letrozole 1111111111111111111111 x (n = 453)")
+        self.dose_between_re = re.compile(
+            rf"(?:\s*(?:\d[\d.,]*(?![\d.,])|(?i:{dose})(?![\w])))*\s*[(\[]\s*$"
+        )
+        # "methotrexate plus prednisone": the text between drugs given as one arm
+        self.combination_re = re.compile(
+            rf"\s*(?:{_alt_spaced(data['combination_joiners'])})\s*", re.IGNORECASE
+        )
+        # "irradiation plus tamoxifen (386 women)": a word joined to the drug before it, so the
+        # arm holds more than the drugs named
+        self.joined_before_re = re.compile(
+            rf"\w\s*(?:{_alt_spaced(data['combination_joiners'])})\s*$", re.IGNORECASE
+        )
+        # "prednisone alone": the word after an arm's drug that is part of the arm's name
+        self.monotherapy_re = re.compile(rf"\s+(?:{_alt(alone)})\b", re.IGNORECASE)
+        # "tamoxifen plus radiotherapy": a joiner that joins no list and is no preposition, then
+        # the words of a treatment that is no drug mention (`outcome_arms.partner_end`)
+        partner = set(data["combination_joiners"]) - self.connectors - self.prepositions
+        self.partner_re = re.compile(
+            rf"\s*(?:{_alt_spaced(partner)})\s*(?=[A-Za-z])", re.IGNORECASE
+        )
+        self.partner_stops = (
+            self.arm_nouns | self.connectors | self.prepositions | self.comparison
+            | self.determiners | self.pop
+        )  # fmt: skip
+
+    def _build_arm_part_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
+        """The parts of a total split by arm in a bracket: "(6 [patients] treated with
+        letrozole and 7 with placebo)", "(74 placebo, 62 tamoxifen)" (each part's arm after it,
+        a link word optional), "(CT-P6: 10; trastuzumab: 7)", "(drug A, 6; placebo, 7)" (before
+        it)."""
+        label = r"(?P<arm>[^\W\d_][^,;:=()\[\]]*?)"
+        words = _alt(w for w in self.connectors if w[0].isalpha())
+        joiner = rf"(?:[,;]\s*(?:(?:{words})\s+)?|\s(?:{words})\s+)"
+        links = _alt_spaced(data["following_drug_links"])
+        self.part_arm_after_re = re.compile(
+            rf"\s*(?:(?:{_alt(self.pop)})\s+)?(?:(?P<link>{links})\s+)?(?:the\s+)?{label}"
+            rf"(?:\s+(?P<noun>{arm_nouns}))?\s*(?P<sep>{joiner})?",
+            re.IGNORECASE,
+        )
+        self.part_arm_before_re = re.compile(
+            rf"\s*(?P<sep>{joiner})?(?:the\s+)?{label}\s*[:=,]\s*", re.IGNORECASE
+        )
+
+
+class StatRegexes:
+    """Statistics beside a figure (ratios, confidence intervals, P values) and timepoints (built
+    by `_build_stat_regexes`, read-only after), and the cheap gates before the timepoint regexes."""
+
+    # the lexicon and its number words' alternation they are built from (set before)
+    data: dict[str, Any]
+    numw: str
+
+    def _build_stat_regexes(self) -> None:
+        """Statistics: ratios and their values, confidence intervals, P values, timepoints."""
+        data = self.data
+        self.ratio_re = re.compile(rf"(?<![\w-])(?:{_alt_cased(data['ratio_words'])})(?![\w-])")
+        # "HR 0.74", "hazard ratio, 0.83", "(OR = 1.5", "relative risk [RR] of 1.06"
+        self.ratio_value_re = re.compile(
+            rf"(?<![\w-])(?P<word>{_alt_cased(data['ratio_units'])})"
+            + r"(?:\s*[(\[][A-Za-z]{1,4}[)\]])?(?:\s+(?:for|of)\s+[A-Za-z][\w -]{0,30}?)?"
+            + r"\s*(?:[,:=]|of|was|were|is)?\s*$"
+        )
+        snum = r"[-−–]?\s?(?:\d+(?:[.·]\d+)?|[.·]\d+)"
+        sep = r"\s*%?\s*(?:to|–|—|-|,|;)\s*"
+        # the words a CI statement without "%" or "CI" must contain: `find_stats`'s pre-check
+        self.percent_tails = tuple(sorted({w.split()[-1] for w in data["percent_words"]}))
+        self.ci_re = re.compile(
+            rf"(?P<level>\d+(?:[.·]\d+)?)\s*(?:%|(?:{_alt_spaced(data['percent_words'])})\b)\s*"
+            rf"(?:(?:{_alt(data['ci_abbreviations'])})(?![\w])"
+            rf"|(?:{_alt(data['confidence_words'])})\s+intervals?)"
+            rf"(?:\s*[\[(]\s*CI\s*[\])])?(?:\s*(?:[:,=]|of|was)?\s*"
+            rf"(?P<br>\[\s*)?(?P<lo>{snum}){sep}(?P<hi>{snum})\s*%?(?(br)\s*\]))?"
+            rf"|\bCI\s*(?P<level2>\d+(?:[.·]\d+)?)\s*%\s*[:,=]?\s*(?P<br2>\[\s*)?(?P<lo2>{snum})"
+            rf"{sep}(?P<hi2>{snum})\s*%?(?(br2)\s*\])",
+            re.IGNORECASE,
+        )
+        self.p_re = re.compile(
+            rf"(?<![\w.])[Pp](?:\s*[-‐]?\s*values?|[-_ ]?(?i:{_alt(data['p_qualifiers'])}))?"
+            r"\s*(?P<rel><\s*or\s*=|>\s*or\s*=|≤|≥|<=|>=|=<|"
+            r"=>|<|>|=)\s*(?P<val>\d*[.·]\d+|\d+)(?:\s*[x×]\s*10\s*\^?\s*(?P<exp>[-−]\s*\d+))?"
+        )
+        numw = rf"(?:\d+(?:[.·]\d+)?|{self.numw})"
+        unit = r"(?:hours?|hrs?|h|days?|weeks?|wks?|months?|mos?|years?|yrs?)"
+        tail_stop = r"[^,;.()\[\]\d%]"
+        self.tp_a = re.compile(
+            rf"(?:\b(?P<prep>at|after|within|by|until|beyond|up\s+to|in\s+the\s+first|during)"
+            rf"\s+(?:the\s+)?(?:first\s+|initial\s+|last\s+|next\s+)?)?"
+            rf"\b{numw}(?:\s*(?:-|–|to|and)\s*{numw})?(?:\s+|\s*-\s*){unit}\b"
+            rf"(?P<tail>\s+(?:(?:after|following|post|since|from|into)\s+{tail_stop}{{1,60}}?"
+            rf"|(?P<oftail>of\s+{tail_stop}{{1,50}}?))"
+            rf"(?=\s*(?:[,;.()\[\]]|$|\s(?:and|but|in|whereas|while)\s)))?",
+            re.IGNORECASE,
+        )
+        self.tp_b = re.compile(
+            r"\b(?:at|by|after|until|on|through)\s+(?:week|month|day|year|visit|cycle)\s*\d+\b",
+            re.IGNORECASE,
+        )
+        tp_c_tail = (
+            r"(?:year|month|week|day)s?(?=\s+(?:overall\s+|progression-free\s+|"
+            r"disease-free\s+|event-free\s+|relapse-free\s+|recurrence-free\s+|cumulative\s+|"
+            r"actuarial\s+)?(?:survival|mortality|response|remission|relapse|recurrence|rate|"
+            r"follow-up|incidence|risk|death|os|pfs)\b)"
+        )
+        self.tp_c = re.compile(rf"\b{numw}\s*-?\s*{tp_c_tail}", re.IGNORECASE)
+        # What every tp_c match contains, searched in lowered ASCII text: tp_c itself starts
+        # with a long alternation of number words tried at every word start.
+        self._tp_c_tail = re.compile(tp_c_tail)
+        self.tp_gate = re.compile(
+            r"(?i)(?:hours?|\bh\b|hrs?\b|days?\b|weeks?|wks?\b|months?|\bmos?\b|years?|yrs?\b|"
+            r"follow-up|end\s+of)"
+        )
+        # `tp_gate` on ASCII text, split for speed (an IGNORECASE alternation without a literal
+        # prefix is tried at every position): on ASCII, IGNORECASE is matching the lowered text,
+        # and the alternatives that need no word boundary are plain substrings.
+        self._tp_gate_words = ("hour", "week", "month", "year", "follow-up")
+        self._tp_gate_rest = re.compile(r"\b(?:h|mos?)\b|(?:hrs?|days?|wks?|yrs?)\b|end\s+of")
+        self.tp_d = re.compile(
+            r"\bat\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:treatment|therapy|study|trial|"
+            r"follow-up)|last\s+follow-up|final\s+(?:visit|follow-up))\b",
+            re.IGNORECASE,
+        )
+
+    def timepoint_gate(self, text: str, low: str | None = None) -> bool:
+        """`tp_gate.search(text)`: can the text hold a timepoint at all? (`low`:
+        `text.lower()`, when the caller has it)"""
+        if not text.isascii():
+            return self.tp_gate.search(text) is not None
+        low = text.lower() if low is None else low
+        return any(w in low for w in self._tp_gate_words) or (
+            self._tp_gate_rest.search(low) is not None
+        )
+
+    def may_match_tp_c(self, text: str, low: str | None = None) -> bool:
+        """False only where `tp_c` finds nothing (`low`: as for `timepoint_gate`)."""
+        if not text.isascii():
+            return True
+        return self._tp_c_tail.search(text.lower() if low is None else low) is not None

@@ -24,6 +24,9 @@ from pipeline.components.outcome_tokens import Figure, Tok
 # who completed ..., " names no pool).
 POOL_WINDOW = 12
 POOL_WINDOW_INSIDE = 8
+# How many words may stand between "no" and the event it counts none of ("no treatment-related
+# toxic deaths").
+ZERO_MODIFIERS = 2
 
 
 def _bracket_closes(toks: list[Tok]) -> list[int]:
@@ -541,6 +544,8 @@ class SentenceParser(FigureReader):
             fig.den = self.int_at(k)
             k += 1
         pend = self.pop_at(k, max_adj=2)
+        if pend is None and low == "no":
+            return self._zero_events(fig, k)
         if pend is None:
             if low == "none" and (
                 fig.den is not None or self.lower(k - 1) in ("them", "these", "those")
@@ -552,6 +557,28 @@ class SentenceParser(FigureReader):
         fig.population, fig.has_pop = self.toks[pend - 1].text, True
         fig.te = pend
         return fig
+
+    def _zero_events(self, fig: Figure, k: int) -> Figure | None:
+        """ "No deaths occurred", "There were no treatment-related deaths": a count of zero of
+        the event a `zero_event_nouns` entry names, at most ZERO_MODIFIERS words after "no"
+        (a hyphenated compound is one word); not after a `zero_subject_verbs` entry."""
+        lex = self.lex
+        if self.lower(fig.ts - 1) in lex.zero_subject_verbs:
+            return None  # "69% of patients ... had no recurrence": the 69%'s description
+        words = 0
+        while k < len(self.toks) and words <= ZERO_MODIFIERS:
+            low = self.lower(k)
+            if self.compound_at(k):
+                k += 2  # "treatment-related", "relapse-free": its first part and the hyphen
+                continue
+            if low in lex.zero_event_nouns:
+                fig.te = k + 1
+                return fig
+            if not low.isalpha() or low in lex.prepositions or low in lex.connectors:
+                return None  # "no difference in deaths", "no nausea or deaths"
+            words += 1
+            k += 1
+        return None
 
     def _parse_all(self, i: int) -> Figure | None:
         k = i + 1

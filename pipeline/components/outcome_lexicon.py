@@ -85,6 +85,8 @@ class Lexicon(ArmRegexes, StatRegexes):
         self.total_words = sets["total_words"]
         self.comparison = sets["comparison_connectors"]
         self.respectively = sets["respectively_words"]
+        self.zero_event_nouns = sets["zero_event_nouns"]
+        self.zero_subject_verbs = sets["zero_subject_verbs"]
         # "13 vs 31", "28 patients compared with 15": a word that compares the figures on
         # its two sides (a respectively word compares lists instead)
         self.pairwise_comparison = self.comparison - self.respectively
@@ -430,7 +432,7 @@ class Lexicon(ArmRegexes, StatRegexes):
             return True
         if ("no" in words or "none" in words or "all" in words) and words & self.pop:
             return self._zero_all_re.search(low) is not None
-        return False
+        return "no" in words and bool(words & self.zero_event_nouns)  # "No deaths occurred"
 
     def assessed_total(self, text: str, start: int, all_form: bool) -> bool:
         """Does the count at text[start:] say who was assessed for its outcome ("Response was

@@ -179,6 +179,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "respectively_words",
     "arm_series_links",
     "arm_pair_openers",
+    "zero_event_nouns",
+    "zero_subject_verbs",
     "each_arm_words",
     "change_verbs",
     "change_nouns",

@@ -15,11 +15,16 @@ import re
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_grammar import SentenceParser
+from pipeline.components.outcome_respectively import word_pattern
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DRUG
 
 if TYPE_CHECKING:
     from pipeline.components.outcome_context import DocContext, SentenceMentions
+
+
+#: How far back from a bracket an arm's name may start ("standard care (12%)").
+MAX_ARM_CHARS = 60
 
 
 def following_drug(sm: SentenceMentions, text: str, f: Figure) -> Mention | None:
@@ -33,6 +38,41 @@ def following_drug(sm: SentenceMentions, text: str, f: Figure) -> Mention | None
         if sm.lex.following_drug_re.fullmatch(text[f.end : s]):
             return m
     return None
+
+
+_OPENS_BRACKET = re.compile(r"\s*[(\[]\s*$")
+
+
+def bracket_arm(sm: SentenceMentions, text: str, f: Figure) -> tuple[int, int] | None:
+    """ "letrozole [228 of 2448 women (9.3%)]", "quetiapine monotherapy (3.3%) and placebo
+    (6.1%)": the arm named right before the bracket the figure opens (a drug, with the drugs and
+    the monotherapy word joined to it, not a measured analyte; or a `control_arms` entry)."""
+    opener = _OPENS_BRACKET.search(text, max(0, f.start - 4), f.start)
+    if opener is None:
+        return None
+    end = opener.start()
+    before, _, _ = sm.around(DRUG, sm.base + end, sm.base + end + 1)
+    if before is not None and before.end - sm.base > end - MAX_ARM_CHARS:
+        span = combined_drugs(sm, text, before)
+        if span[1] == end:
+            return span
+    last = None
+    for last in word_pattern(tuple(sm.lex.control_arms)).finditer(  # noqa: B007
+        text, max(0, end - MAX_ARM_CHARS), end
+    ):
+        pass
+    return (last.start(), end) if last is not None and last.end() == end else None
+
+
+_CLOSES_BRACKET = re.compile(r"[)\]]")
+
+
+def _shares_bracket(f: Figure, figures: list[Figure], k: int, text: str) -> bool:
+    """Does the next figure start before the bracket figure k is in closes?"""
+    if k + 1 == len(figures):
+        return False
+    # (searched up to the next figure only: linear in the sentence)
+    return _CLOSES_BRACKET.search(text, f.end, figures[k + 1].start) is None
 
 
 def arm_text(f: Figure, text: str) -> str | None:
@@ -132,7 +172,7 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     the arms named (`Figure.arm_keys`, `DocContext.note_arms`): a figure's denominator depends
     on the arms the sentence and the document name."""
     text = parser.text
-    for f in figures:
+    for k, f in enumerate(figures):
         if _each_arms_size(f, parser, sm):
             f.each_arm = f.arm_pooled = True  # "(n = 32 for each)": every arm's size
             f.arm = None
@@ -147,6 +187,14 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             drug = following_drug(sm, text, f)
             if drug is not None:
                 f.arm = combined_drugs(sm, text, drug)
+        if (f.arm is None and not f.arm_pooled and f.measure != "enrollment" and not f.relative
+                and f.ratio is None
+                and not (f.compared and _shares_bracket(f, figures, k, text))):  # fmt: skip
+            # (not a subject count: an arm's size is `size_arm`'s; nor a difference or a ratio
+            # between arms: "patients treated with placebo (4.57% difference, ...)"; nor a
+            # figure compared with another in its bracket: "desipramine with cinacalcet (33
+            # versus 86%)")
+            f.arm = bracket_arm(sm, text, f)
         f.arm_keys = _arm_keys(f, text, ctx, sm)
         arm = arm_text(f, text)
         if arm is not None:

@@ -79,7 +79,7 @@ def _label_patterns(plural: tuple[str, ...],
 
 
 @lru_cache(maxsize=8)
-def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+def word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     """Any of `words` as a whole word (not before a hyphen: "placebo-controlled"), any case."""
     alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"\b(?:{alt})\b(?!-)", re.IGNORECASE)
@@ -89,7 +89,7 @@ def _drug_names(lex: Lexicon, text: str, sm: SentenceMentions) -> list[Span]:
     """The drug mentions as arm names: drugs joined by a joiner that lists no arms ("plus")
     are one name, and a monotherapy word right after one drug is part of it."""
     joiners = set(lex.data["combination_joiners"]) - lex.connectors - lex.prepositions
-    tight = _word_pattern(tuple(joiners)) if joiners else None
+    tight = word_pattern(tuple(joiners)) if joiners else None
     names: list[Span] = []
     for m in sm.drugs:
         s, e = m.start - sm.base, m.end - sm.base
@@ -126,7 +126,7 @@ def arm_names(lex: Lexicon, text: str, sm: SentenceMentions) -> tuple[list[Span]
     words (control arms, labels), not only a drug."""
     own = _label_names(lex, text)
     own += [(m.start(), m.end())
-            for m in _word_pattern(tuple(lex.control_arms)).finditer(text)]  # fmt: skip
+            for m in word_pattern(tuple(lex.control_arms)).finditer(text)]  # fmt: skip
     out: list[Span] = []
     for s, e in sorted(_drug_names(lex, text, sm) + own, key=lambda x: (x[0], -x[1])):
         if not out or s >= out[-1][1]:
@@ -281,7 +281,7 @@ def _compares(lex: Lexicon, text: str, chain: list[Span]) -> bool:
     gap = {t.lower() for t in _GAP_TOKEN.findall(text[chain[0][1] : chain[1][0]])}
     if gap & ((lex.comparison | {_THAN}) - lex.respectively):
         return True
-    opener = _word_pattern(tuple(lex.data["arm_pair_openers"]))
+    opener = word_pattern(tuple(lex.data["arm_pair_openers"]))
     before = text[max(0, chain[0][0] - LINK_CHARS) : chain[0][0]].split()
     words = [w for w in before if w.lower() not in lex.determiners]
     return bool(words) and opener.fullmatch(words[-1]) is not None

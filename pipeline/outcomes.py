@@ -267,6 +267,9 @@ OUTCOMES_SCHEMA = pa.schema(
 
 _INT_COLS = ("sent_idx", "start_char", "end_char", "numerator", "denominator", "group_size")
 _FLOAT_COLS = ("value", "ci_low", "ci_high", "ci_level", "p_value")
+#: The count columns (int32, nullable) and the values they can hold.
+_COUNT_COLS = ("numerator", "denominator", "group_size")
+_INT32 = range(-(2**31), 2**31)
 
 
 def outcome_rows(doc: Doc, doc_id: str) -> list[dict[str, Any]]:
@@ -278,6 +281,11 @@ def outcome_rows(doc: Doc, doc_id: str) -> list[dict[str, Any]]:
             val = raw.get(key)
             if val is not None and key in _INT_COLS:
                 val = int(val)
+                if key in _COUNT_COLS and val not in _INT32:
+                    # (the grammar reads no such count; `Doc._.outcomes` may come from
+                    # elsewhere, and one value the column cannot hold would fail the whole
+                    # unit's table)
+                    val = None
             elif val is not None and key in _FLOAT_COLS:
                 val = float(val)
             row[key] = val

@@ -385,6 +385,19 @@ def run_files(out: Path) -> list[Path]:
     return sorted(found)
 
 
+def foreign_parts(out: Path) -> list[Path]:
+    """Parquet files in a table folder (or below it) that biotab did not write: a run would
+    neither delete them nor keep readers from reading them with its own rows."""
+    out = Path(out)
+    own = set(run_files(out))
+    found: list[Path] = []
+    for name in TABLES:
+        folder = out / name
+        if folder.is_dir():
+            found.extend(f for f in folder.rglob("*.parquet") if f not in own and f.is_file())
+    return sorted(found)
+
+
 def earlier_run(out: Path) -> list[str]:
     """What in `out` belongs to an earlier biotab run (empty if nothing): the names of the
     manifest and of the folders holding its files."""
@@ -423,6 +436,13 @@ def prepare_output(out: Path, *, overwrite: bool, resume: bool) -> bool:
     if manifest.exists() and not is_biotab_manifest(manifest):
         raise OutputExistsError(
             f"{manifest} was not written by biotab; it is left alone: choose another --out"
+        )
+    foreign = foreign_parts(out)
+    if foreign:
+        raise OutputExistsError(
+            f"{foreign[0]} was not written by biotab, but readers of its table would read it "
+            "with this run's rows: move it or choose another --out"
+            + (f" ({len(foreign) - 1} more such file(s))" if len(foreign) > 1 else "")
         )
     found = earlier_run(out)
     if found and not (overwrite or resume):

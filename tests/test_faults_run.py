@@ -713,3 +713,64 @@ def test_resume_reads_a_file_of_unknown_format_again_when_it_changed(
     resumed = read_tables(out)
     assert resumed == read_tables(tmp_path / "fresh")
     assert [r["error"] for r in resumed["errors"]] != first
+
+
+def test_a_count_the_tables_cannot_hold_costs_no_document(tmp_path: Path) -> None:
+    # "3000000000 of 5000000000 people" was read as a count: the int32 numerator failed the
+    # whole unit's tables (every document of the file lost); a 320-digit number raised
+    # OverflowError for its document
+    lines = [
+        {"id": "ok", "text": "5 of 20 patients (25%) had nephrotoxicity with cisplatin."},
+        {"id": "big", "text": "Overall, 3,000,000,000 of 5,000,000,000 people (60%) responded."},
+        {"id": "huge", "text": f"Of {'9' * 320} patients, 12 responded."},
+    ]
+    src = tmp_path / "docs.jsonl"
+    src.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    out = tmp_path / "out"
+    summary = run([src], out, workers=1, quiet=True, nlp_factory=NLP_FACTORY)
+    tables = read_tables(out)
+    assert summary.status == "complete"
+    assert sorted(r["doc_id"] for r in tables["documents"]) == ["big", "huge", "ok"]
+    assert tables["errors"] == []
+    counts = {(r["doc_id"], r["numerator"], r["denominator"]) for r in tables["outcomes"]}
+    assert ("ok", 5, 20) in counts
+    assert all(n is None or n < 2**31 for _, n, d in counts for n in (n, d))
+
+
+def test_a_link_loop_is_an_error_row_not_a_crash(tmp_path: Path, light_factory: Any) -> None:
+    # Path.resolve() raised RuntimeError on a loop of file links: the run died, no output
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "b.txt").write_text("Aspirin prevents stroke.\n")
+    os.symlink("l2", docs / "l1")
+    os.symlink("l1", docs / "l2")
+    os.symlink("self.txt", docs / "self.txt")
+    out = tmp_path / "out"
+    summary = run([docs], out, workers=1, quiet=True, nlp_factory=light_factory)
+    tables = read_tables(out)
+    assert summary.status == "complete"
+    assert [r["doc_id"] for r in tables["documents"]] == ["b"]
+    assert sorted((Path(r["source"]).name, r["error"]) for r in tables["errors"]) == [
+        ("l1", "link_loop"), ("l2", "link_loop"), ("self.txt", "link_loop")]
+
+
+def test_a_parquet_file_biotab_did_not_write_in_a_table_folder_is_refused(
+    tmp_path: Path, light_factory: Any
+) -> None:
+    # kept by --overwrite (not biotab's) and then read with the run's rows: the summary counted
+    # 8 documents for a run of 4, and doc_ids were no longer unique
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Imiquimod was applied daily.\n")
+    out = tmp_path / "out"
+    run([docs], out, workers=1, quiet=True, nlp_factory=light_factory)
+    theirs = out / "documents" / "part-2019-cohort.parquet"
+    shutil.copy(next((out / "documents").glob("part-g*.parquet")), theirs)
+    before = theirs.read_bytes()
+    for flags in ({}, {"overwrite": True}, {"resume": True}):
+        with pytest.raises(OutputExistsError, match=r"part-2019-cohort\.parquet was not written"):
+            run([docs], out, workers=1, quiet=True, nlp_factory=light_factory, **flags)
+    assert theirs.read_bytes() == before
+    result = CliRunner().invoke(app, ["run", str(docs), "--out", str(out), "--no-model",
+                                      "--overwrite", "--quiet"])
+    assert result.exit_code == 2 and "part-2019-cohort.parquet" in result.output

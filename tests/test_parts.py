@@ -163,7 +163,9 @@ def test_forked_and_spawned_workers_give_the_same_tables(
     assert summary.workers == 2 and summary.status == "complete"
     manifest = json.loads((tmp_path / method / "manifest.json").read_text())
     stats, driver = manifest["worker_stats"], manifest["attempts"][-1].get("driver_startup")
-    assert len(stats) == 2 and all(s["startup_s"] > 0 for s in stats)
+    # (the stats are of the workers that did a unit: a spawned worker may start after the
+    # other has done them all on a busy host)
+    assert 1 <= len(stats) <= 2 and all(s["startup_s"] > 0 for s in stats)
     if method == "fork":  # the driver built the pipeline once; the workers waited for it
         assert driver["build_s"] > 0 and all(s["startup_s"] >= driver["startup_s"] for s in stats)
     else:

@@ -10,7 +10,7 @@ no count (a date, a name, an arm assignment). Each looks at a bounded window of 
 from __future__ import annotations
 
 from pipeline.components.outcome_statistics import StatisticsParser
-from pipeline.components.outcome_tokens import Figure
+from pipeline.components.outcome_tokens import MAX_COUNT, Figure
 
 
 class FigureReader(StatisticsParser):
@@ -21,7 +21,7 @@ class FigureReader(StatisticsParser):
         if not 0 <= i < len(self.toks) or self.consumed[i]:
             return False
         t = self.toks[i]
-        return t.num is not None and t.decimals == 0 and t.num >= 0
+        return t.num is not None and t.decimals == 0 and 0 <= t.num <= MAX_COUNT
 
     def int_at(self, i: int) -> int:
         n = self.toks[i].num

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 
 from pipeline.components.outcome_lexicon import Lexicon
-from pipeline.components.outcome_tokens import Figure, Stat, fnum, light_tokens
+from pipeline.components.outcome_tokens import MAX_COUNT, Figure, Stat, fnum, light_tokens
 
 # The characters outside ASCII that a case-insensitive regex matches to an ASCII letter
 # ("ſ" to "s", the Kelvin sign to "k", dotted and dotless i to "i").
@@ -270,7 +270,7 @@ class StatisticsParser:
         if self.lower(k) != "per":
             return None
         per = self.toks[k + 1] if k + 1 < len(self.toks) else None
-        if per is None or per.num is None or per.decimals:
+        if per is None or per.num is None or per.decimals or not 0 < per.num <= MAX_COUNT:
             return None
         if self.lower(k + 2) not in self.lex.person_time and not self.lower(k + 2).endswith(
             "years"

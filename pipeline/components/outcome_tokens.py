@@ -31,6 +31,12 @@ PLUS_MINUS = "±"
 THOUSANDS_RE = re.compile("[, \u2009\u202f\u00a0]")
 
 
+#: The largest number read as a count (a numerator, a denominator, a size, a rate's base): the
+#: outcomes table stores them as int32, and no count of subjects comes near ("3000000000 of
+#: 5000000000 people" is no trial's; a larger one made the whole unit's tables fail to write).
+MAX_COUNT = 2**31 - 1
+
+
 @dataclass(slots=True)
 class Tok:
     text: str

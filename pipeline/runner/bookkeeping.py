@@ -172,9 +172,11 @@ def unique_shards(shards: Iterable[Shard], out: Path) -> list[Shard]:
 
 
 def _inside(path: str, folder: Path) -> bool:
+    """Is `path` inside `folder`, links resolved? (`os.path.realpath`: a link loop resolves as
+    far as it goes, where `Path.resolve` raised RuntimeError and ended the run)"""
     try:
-        Path(path).resolve().relative_to(folder.resolve())
-    except (ValueError, OSError):
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(folder))
+    except ValueError:
         return False
     return True
 

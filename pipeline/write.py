@@ -120,6 +120,23 @@ def to_table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
+#: What building a table raises for a row its schema cannot hold.
+UNWRITABLE = (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError)
+
+
+def _unwritable(table: str, row: Mapping[str, Any], exc: BaseException) -> dict[str, Any]:
+    """The errors row for a row of `table` left out (`ShardWriter._table`)."""
+    return {
+        "source": row.get("source") if table == "documents" else None,
+        "location": None,
+        "doc_id": None if row.get("doc_id") is None else str(row.get("doc_id")),
+        "stage": "write",
+        "error": "unwritable_row",
+        "message": f"a {table} row could not be stored and was left out: "
+                   f"{type(exc).__name__}: {str(exc)[:300]}",
+    }
+
+
 def load_table_builders() -> None:
     """Build an empty table of every schema now. pyarrow imports pandas the first time it
     builds an array (about 0.2 s; any array built from Python objects asks pandas whether they
@@ -252,12 +269,37 @@ class ShardWriter:
                 writer = pq.ParquetWriter(tmp, self.schemas[name], compression=COMPRESSION)
                 self.writers[name] = writer
                 self.pending.append((tmp, final))
-            writer.write_table(to_table(chunk, self.schemas[name]))
-            self.file_rows[name] += len(chunk)
+            table = self._table(name, chunk)
+            writer.write_table(table)
+            self.file_rows[name] += table.num_rows
             if self.file_rows[name] >= self.max_file_rows:
                 self._close(name)
         self.buffers[name] = []
         self.buffer_chars[name] = 0
+
+    def _table(self, name: str, chunk: list[dict[str, Any]]) -> pa.Table:
+        """The chunk as a table of its schema; a row the schema cannot hold (a value out of
+        its column's range or type, from a component's bug or a user's own component) is left
+        out with an errors row naming its document, instead of failing every document of the
+        shard. (The errors table's own rows are the shard's to fail.)"""
+        schema = self.schemas[name]
+        try:
+            return to_table(chunk, schema)
+        except UNWRITABLE:
+            if name == "errors":
+                raise
+        kept: list[dict[str, Any]] = []
+        for row in chunk:
+            try:
+                to_table([row], schema)
+            except UNWRITABLE as exc:
+                self.counts[name] -= 1
+                # (written after: `errors` is the last of TABLES, which `commit` flushes in order)
+                self.buffers["errors"].append(_unwritable(name, row, exc))
+                self.counts["errors"] += 1
+            else:
+                kept.append(row)
+        return to_table(kept, schema)
 
     def _close(self, name: str) -> None:
         writer = self.writers.pop(name, None)

@@ -450,6 +450,25 @@ def test_shard_writer_rolls_over_and_aborts(tmp_path: Path) -> None:
     assert not [f for f in (tmp_path / "sentences").iterdir() if "t.000" in f.name]
 
 
+def test_a_row_the_schema_cannot_hold_costs_that_row(tmp_path: Path) -> None:
+    # one value out of an int32 column's range failed every document of the shard
+    good = {"doc_id": "a", "outcome_id": "0:0", "sent_idx": 0, "start_char": 0, "end_char": 2,
+            "text": "12", "measure": "other", "value": 12.0, "unit": "count", "numerator": 12,
+            "negated": False}
+    bad = dict(good, doc_id="b", numerator=3_000_000_000)
+    w = ShardWriter(tmp_path, "s.000000000.abc", row_group_rows=1)
+    w.add({"outcomes": [good, bad, dict(good, doc_id="c")]})
+    counts = w.commit()
+    assert counts["outcomes"] == 2 and counts["errors"] == 1
+    rows = [r for p in sorted((tmp_path / "outcomes").glob("part-*.parquet"))
+            for r in pq.read_table(p).to_pylist()]
+    assert [r["doc_id"] for r in rows] == ["a", "c"]
+    (err,) = [r for p in (tmp_path / "errors").glob("part-*.parquet")
+              for r in pq.read_table(p).to_pylist()]
+    assert (err["doc_id"], err["stage"], err["error"]) == ("b", "write", "unwritable_row")
+    assert "outcomes row" in err["message"]
+
+
 def test_shard_writer_puts_its_files_on_disk_before_they_are_final(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A unit's marker follows `commit()`: after a host crash it must not stand over files

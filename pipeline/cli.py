@@ -182,6 +182,9 @@ def evaluate_command(
     """Run the whole tagging pipeline on GOLD and print P/R/F1 per label, strict and lenient.
 
     Generic class mentions are scored like any other unless --exclude-generic is given.
+    A gold line that cannot be read as written (a mention line with offsets that are not
+    whole numbers or do not match the text) is a warning naming its line, and is counted
+    under the tables: the scores are against the gold without it.
     """
     from rich.console import Console
 
@@ -201,6 +204,10 @@ def evaluate_command(
     console = Console()
     for table in evaluation_tables(ev, gold.name):
         console.print(table)
+    if ev.gold_problems:
+        console.print(f"gold problems: {len(ev.gold_problems)} line(s) or record(s) of "
+                      f"{gold.name} not read as written, so not in the gold scored against "
+                      f"(warnings above name each; the first: {ev.gold_problems[0]})")
     if exclude_generic:
         console.print(f"left out: {ev.generic_left_out} predicted generic mentions, "
                       f"{ev.gold_left_out} gold mentions at their offsets")

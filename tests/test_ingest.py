@@ -70,6 +70,9 @@ def test_txt_doc_ids_relative_to_root_and_hidden_skipped(tmp_path: Path) -> None
     assert docs[0].title == "Title A"
     single, _ = run(tmp_path / "sub" / "b.md")
     assert single[0].doc_id == "b"
+    # a hidden file or folder named as an input is read: only names found inside are skipped
+    named, errs = run(tmp_path / ".hidden.txt", tmp_path / ".git")
+    assert errs == [] and [d.text for d in named] == ["secret", "secret"]
 
 
 def test_bom_dropped_and_nfc(tmp_path: Path) -> None:

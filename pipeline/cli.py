@@ -118,7 +118,8 @@ def train_cmd(
     ),
     output: str = typer.Option(
         None, "--output", metavar="FOLDER",
-        help="Pipeline folder to write (default models/biotab_ner)."
+        help="Pipeline folder to write (default models/biotab_ner). A model biotab wrote "
+        "there is replaced; any other non-empty folder is refused, nothing deleted."
     ),
     max_steps: int = typer.Option(
         None, "--max-steps", metavar="N",
@@ -138,9 +139,13 @@ def train_cmd(
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
-    """Convert the corpora (PubTator, else IOB) and train the DRUG/DISEASE NER model with spaCy."""
-    from pipeline.paths import DEFAULT_CORPORA
-    from pipeline.train import corpus_files, train
+    """Convert the corpora (PubTator, else IOB) and train the DRUG/DISEASE NER model with spaCy.
+
+    --output may be a new or empty folder, or a model biotab wrote (its meta.json names
+    biotab_ner), which is replaced; any other folder is refused before training, nothing deleted.
+    """
+    from pipeline.paths import DEFAULT_CORPORA, ner_model_dir
+    from pipeline.train import OutputFolderError, check_output, corpus_files, train
 
     corpora_dir = Path(corpora) if corpora else DEFAULT_CORPORA
     if not corpus_files(corpora_dir):
@@ -149,16 +154,20 @@ def train_cmd(
                     "folder with --corpora")
     if config and not Path(config).is_file():
         raise _fail("train", f"no config file at {config}")
-    setup_logging(verbose)
-    out = train(
-        corpora_dir=corpora_dir,
-        config=config,
-        output=output,
-        max_steps=max_steps,
-        use_devel_for_training=include_devel,
-        include_ncbi=ncbi,
-        work_dir=work_dir,
-    )
+    try:
+        check_output(Path(output) if output else ner_model_dir())
+        setup_logging(verbose)
+        out = train(
+            corpora_dir=corpora_dir,
+            config=config,
+            output=output,
+            max_steps=max_steps,
+            use_devel_for_training=include_devel,
+            include_ncbi=ncbi,
+            work_dir=work_dir,
+        )
+    except OutputFolderError as exc:
+        raise _fail("train", str(exc)) from None
     typer.echo(f"model written to {out}")
 
 
@@ -182,6 +191,9 @@ def evaluate_command(
     """Run the whole tagging pipeline on GOLD and print P/R/F1 per label, strict and lenient.
 
     Generic class mentions are scored like any other unless --exclude-generic is given.
+    A gold line that cannot be read as written (a mention line with offsets that are not
+    whole numbers or do not match the text) is a warning naming its line, and is counted
+    under the tables: the scores are against the gold without it.
     """
     from rich.console import Console
 
@@ -201,6 +213,10 @@ def evaluate_command(
     console = Console()
     for table in evaluation_tables(ev, gold.name):
         console.print(table)
+    if ev.gold_problems:
+        console.print(f"gold problems: {len(ev.gold_problems)} line(s) or record(s) of "
+                      f"{gold.name} not read as written, so not in the gold scored against "
+                      f"(warnings above name each; the first: {ev.gold_problems[0]})")
     if exclude_generic:
         console.print(f"left out: {ev.generic_left_out} predicted generic mentions, "
                       f"{ev.gold_left_out} gold mentions at their offsets")

@@ -12,6 +12,11 @@ Generic class mentions (`Span._.is_generic`: "cytokines", "NSAIDs", "immunosuppr
 scored like any other by default, as the `mentions` table holds them; with `exclude_generic`
 each predicted generic mention is left out of every count, and with it the gold mention at
 exactly its offsets and label, if any (found, so no false negative either).
+A gold line or record the reader could not take as it is written (a mention line with offsets
+that are not whole numbers, a mention off its text, a record without text: the ingest error
+rows) is never dropped silently: each is a warning naming the file and line, and is listed in
+`Evaluation.gold_problems`, which the command counts under its tables, since the scores are
+then against a smaller gold than the file holds.
 `evaluation_tables` renders all of it for the command line.
 """
 
@@ -103,6 +108,8 @@ class Evaluation:
     #: left out of every count
     generic_left_out: int = 0
     gold_left_out: int = 0
+    #: the gold file's lines or records not read as written ("FILE, line N: kind: message")
+    gold_problems: list[str] = field(default_factory=list)
 
     def micro(self, mode: str) -> LabelScore:
         """Summed over labels; `mode` is "strict", "lenient" or "concepts"."""
@@ -136,13 +143,18 @@ def curie(raw: str) -> frozenset[str]:
     return frozenset(ids)
 
 
-def read_pubtator_gold(path: Path) -> Iterator[GoldDoc]:
+def read_pubtator_gold(path: Path, problems: list[str] | None = None) -> Iterator[GoldDoc]:
+    """The gold documents; each ingest error row (a mention line or record not read as
+    written) is logged as a warning and appended to `problems` when given."""
     from pipeline.ingest import ingest
 
     for record in ingest([path], fmt="pubtator"):
         if not isinstance(record, Document):  # not scored, but said: no silent loss
-            log.warning("%s, %s: left out of the gold (%s: %s)", record.source,
-                        record.location or "whole file", record.error, record.message)
+            problem = (f"{record.source}, {record.location or 'whole file'}: {record.error}: "
+                       f"{record.message}")
+            log.warning("gold %s", problem)
+            if problems is not None:
+                problems.append(problem)
             continue
         mentions = []
         for ann in (record.meta or {}).get("annotations", []):
@@ -164,12 +176,14 @@ def read_iob_gold(path: Path, sentences_per_doc: int = 1) -> Iterator[GoldDoc]:
         yield GoldDoc(item.doc_id, item.text, mentions)
 
 
-def read_gold(path: Path, sentences_per_doc: int = 1) -> list[GoldDoc]:
-    """PubTator or IOB, by content: PubTator lines start with `PMID|t|`."""
+def read_gold(path: Path, sentences_per_doc: int = 1, problems: list[str] | None = None
+              ) -> list[GoldDoc]:
+    """PubTator or IOB, by content: PubTator lines start with `PMID|t|`. `problems`: as
+    `read_pubtator_gold`'s."""
     with open(path, encoding="utf-8") as fh:
         head = "".join(fh.readline() for _ in range(5))
     if "|t|" in head or "|a|" in head:
-        return list(read_pubtator_gold(path))
+        return list(read_pubtator_gold(path, problems))
     return list(read_iob_gold(path, sentences_per_doc))
 
 
@@ -285,8 +299,10 @@ def evaluate(
 ) -> Evaluation:
     """Read the gold at `gold_path`, tag its texts with `nlp` and score; the false positives
     and negatives are written to `errors_path` (TSV) when given."""
-    gold_docs = read_gold(gold_path, sentences_per_doc)
+    problems: list[str] = []
+    gold_docs = read_gold(gold_path, sentences_per_doc, problems)
     ev = score(gold_docs, predicted_mentions(nlp, gold_docs), exclude_generic=exclude_generic)
+    ev.gold_problems = problems
     if errors_path is not None:
         write_errors(ev, errors_path)
     return ev

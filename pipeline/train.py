@@ -7,6 +7,12 @@
    `models/configs/`, then `export_model` copies `model-best` into a slim pipeline folder
    (tok2vec + ner, scispacy tokenizer rules, no training artefacts).
 
+The output folder is replaced only when it is a model biotab wrote (`is_biotab_model`: its
+meta.json names `biotab_ner`, as `export_model` writes it): the pipeline sub-folders
+(vocab/, tokenizer/, ner/, ...) are removed before the new ones are written, so any other
+non-empty folder is refused (`OutputFolderError`) before training starts: a run never deletes
+what it did not write.
+
 NCBI-disease (optional, `include_ncbi=True`; off by default because it lowered BC5CDR devel F1 in
 our runs, see models/biotab_ner/MODEL_CARD.md) annotates diseases only, so its chemicals are
 unannotated. Its tokens outside a Disease mention are therefore marked O only when they cannot
@@ -40,6 +46,8 @@ logger = logging.getLogger(__name__)
 DEFAULT_CONFIG_NAME = "biotab_ner.cfg"
 #: The components a trained pipeline folder keeps.
 MODEL_PIPES = ("biotab_lexicon", "tok2vec", "ner")
+#: meta.json's "name" in a pipeline folder `export_model` wrote
+MODEL_NAME = "biotab_ner"
 LABELS = MODEL
 
 #: Sentences per training document for BC5CDR / NCBI IOB files (abstract boundaries are not marked).
@@ -408,6 +416,39 @@ def convert_corpora(
     return write_conversion(out_dir, train_docs, dev_docs, report, settings)
 
 
+class OutputFolderError(ValueError):
+    """The output folder holds something other than a model biotab wrote."""
+
+
+def is_biotab_model(folder: Path) -> bool:
+    """Whether `folder` is a pipeline folder `export_model` wrote: its meta.json is a JSON
+    object whose "name" is MODEL_NAME."""
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(meta, dict) and meta.get("name") == MODEL_NAME
+
+
+def check_output(output: str | Path) -> None:
+    """Raise OutputFolderError unless a model may be written to `output`: a path that does
+    not exist, an empty folder, or a model biotab wrote (which is replaced)."""
+    output = Path(output)
+    if not output.exists():
+        return
+    if not output.is_dir():
+        raise OutputFolderError(f"--output {output} is a file, not a folder")
+    try:
+        empty = next(output.iterdir(), None) is None
+    except OSError as exc:
+        raise OutputFolderError(f"--output {output} cannot be listed ({exc})") from None
+    if not empty and not is_biotab_model(output):
+        raise OutputFolderError(
+            f"--output {output} is not empty and is not a model biotab wrote (no meta.json "
+            f"naming {MODEL_NAME}); training would replace its vocab/, tokenizer/, ner/ and "
+            "other pipeline sub-folders: give a new or empty folder")
+
+
 def export_model(model_path: str | Path, output: str | Path) -> Path:
     """Copy a trained pipeline into a slim folder: tok2vec + ner, scispacy tokenizer rules.
 
@@ -415,8 +456,10 @@ def export_model(model_path: str | Path, output: str | Path) -> Path:
 
     The optimizer averages are already applied by spaCy when it saves `model-best`.
     Anything else in the folder (training logs, model cards) is left untouched; the
-    pipeline sub-folders are replaced.
+    pipeline sub-folders are replaced, so `output` must pass `check_output` (else
+    OutputFolderError, before anything is touched).
     """
+    check_output(output)
     import spacy
 
     from pipeline.nlp import register_components
@@ -431,7 +474,7 @@ def export_model(model_path: str | Path, output: str | Path) -> Path:
         from scispacy.custom_tokenizer import combined_rule_tokenizer
 
         nlp.tokenizer = combined_rule_tokenizer(nlp)
-    nlp.meta["name"] = "biotab_ner"
+    nlp.meta["name"] = MODEL_NAME
     nlp.meta["version"] = "0.1.0"
     nlp.meta["description"] = (
         "biotab DRUG/DISEASE NER (CNN tok2vec + transition NER) trained on BC5CDR"
@@ -479,6 +522,7 @@ def train(
     """Convert the corpora, train with spaCy, export `model-best` to `output` (slim pipeline).
 
     `work_dir` keeps DocBins and spaCy's `model-best`/`model-last` (a temporary folder if None).
+    `output` must pass `check_output` (OutputFolderError before any work otherwise).
     With `use_devel_for_training`, BC5CDR devel (and NCBI devel) is added to the training data;
     the dev set is still BC5CDR devel, so its scores are then *not* held-out figures.
     `numpy_matmul` (CPU only) builds the models with thinc's `NumpyOps(use_blis=False)`, as
@@ -497,6 +541,7 @@ def train(
 
     config = Path(config) if config else default_config()
     output = Path(output) if output else ner_model_dir()
+    check_output(output)
     tmp = None
     if work_dir is None:
         tmp = tempfile.TemporaryDirectory(prefix="biotab-train-")

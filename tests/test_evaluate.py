@@ -179,3 +179,38 @@ def test_cli_exclude_generic(tmp_path: Path) -> None:
     assert "left out:" in result.output and "predicted generic mentions" in result.output
     help_text = CliRunner().invoke(app, ["evaluate", "--help"]).output
     assert "--exclude-generic" in help_text
+
+
+def _damaged_gold(tmp_path: Path) -> Path:
+    """The fixture with two Disease mention lines damaged: a start that is not a number (line
+    4) and a mention cut to three fields (line 15)."""
+    lines = GOLD.read_text(encoding="utf-8").split("\n")
+    assert lines[3].startswith("91000001\t28\t57\t") and lines[14].startswith("91000002\t39\t")
+    lines[3] = lines[3].replace("\t28\t", "\tx\t", 1)
+    lines[14] = "91000002\t39\t48"
+    gold = tmp_path / "damaged.pubtator"
+    gold.write_text("\n".join(lines), encoding="utf-8")
+    return gold
+
+
+def test_damaged_gold_lines_are_problems_not_a_silently_smaller_gold(tmp_path: Path) -> None:
+    """Before, a gold mention line with a start "x" or cut to three fields was read as a
+    relation: the gold lost the mention without a word, and scores were against it."""
+    gold = _damaged_gold(tmp_path)
+    problems: list[str] = []
+    docs = read_gold(gold, problems=problems)
+    assert sum(len(d.mentions) for d in docs) == sum(len(d.mentions) for d in read_gold(GOLD)) - 2
+    assert len(problems) == 2
+    assert problems[0].startswith(f"{gold}, line 4: bad_offsets: mention offsets 'x'-'57'")
+    assert problems[1].startswith(f"{gold}, line 15: bad_line: ")
+
+
+def test_cli_counts_and_names_damaged_gold_lines(tmp_path: Path) -> None:
+    gold = _damaged_gold(tmp_path)
+    result = CliRunner().invoke(app, ["evaluate", str(gold), "--no-model"])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())  # rich wraps long lines
+    assert "gold problems: 2 line(s) or record(s) of damaged.pubtator" in out
+    assert "line 4: bad_offsets" in out and "line 15: bad_line" in out
+    clean = CliRunner().invoke(app, ["evaluate", str(GOLD), "--no-model"])
+    assert clean.exit_code == 0 and "gold problems" not in clean.output

@@ -70,6 +70,9 @@ def test_txt_doc_ids_relative_to_root_and_hidden_skipped(tmp_path: Path) -> None
     assert docs[0].title == "Title A"
     single, _ = run(tmp_path / "sub" / "b.md")
     assert single[0].doc_id == "b"
+    # a hidden file or folder named as an input is read: only names found inside are skipped
+    named, errs = run(tmp_path / ".hidden.txt", tmp_path / ".git")
+    assert errs == [] and [d.text for d in named] == ["secret", "secret"]
 
 
 def test_bom_dropped_and_nfc(tmp_path: Path) -> None:
@@ -167,6 +170,48 @@ def test_pubtator_title_only_and_bad_offsets(tmp_path: Path) -> None:
     assert docs[1].meta is not None
     assert docs[1].meta["annotations"] == [{"start": 0, "end": 5, "text": "Title", "type": "X",
                                             "id": None}]
+
+
+def test_pubtator_damaged_mention_lines_are_error_rows_not_relations(tmp_path: Path) -> None:
+    """A mention line whose start or end is not a whole number, is negative, or is cut short
+    to three fields was stored as a relation of type "x" / "-5" / "34", with no error row: now
+    each is a row naming its line and costs only that line; BC5CDR's relation lines (four
+    fields, a word as the type) are still relations."""
+    lines = [
+        "7|t|Lithium toxicity.",
+        "7|a|Lithium caused fever.",
+        "7\t0\t7\tLithium\tChemical\tD008094",      # line 3: kept
+        "7\tx\t16\ttoxicity\tDisease\tD064420",     # line 4: start not a number
+        "7\t8\tabc\ttoxicity\tDisease\tD064420",    # line 5: end not a number
+        "7\t-5\t16\ttoxicity\tDisease\tD064420",    # line 6: negative start
+        "7\t16\t8\ttoxicity\tDisease\tD064420",     # line 7: end before start
+        "7\t34\t40",                                  # line 8: three fields
+        "7\t34\t40\tfever",                           # line 9: four fields, a number as type
+        "7\t1_0\t16\ttoxicity\tDisease\tD064420",   # line 10: int() reads it, not an offset
+        "7\t8\t16\ttoxicity\tDisease\tD064420",     # line 11: kept
+        "7\tCID\tD008094\tD064420",                   # line 12: a relation
+        "",
+        "8|t|Second record.",
+        "8|a|Unharmed.",
+        "",
+    ]
+    p = tmp_path / "damaged.pubtator"
+    p.write_text("\n".join(lines), encoding="utf-8")
+    docs, errs = run(p)
+    assert [d.doc_id for d in docs] == ["7", "8"]
+    meta = docs[0].meta
+    assert meta is not None
+    assert [(a["start"], a["text"]) for a in meta["annotations"]] == [(0, "Lithium"),
+                                                                      (8, "toxicity")]
+    assert meta["relations"] == [{"type": "CID", "args": ["D008094", "D064420"]}]
+    got = sorted((int(str(e.location).split()[1]), e.error) for e in errs)
+    assert got == [(4, "bad_offsets"), (5, "bad_offsets"), (6, "bad_offsets"),
+                   (7, "bad_offsets"), (8, "bad_line"), (9, "bad_line"), (10, "bad_offsets")]
+    assert all(e.source == str(p) and e.doc_id == "7" for e in errs)
+    by_line = {e.location: e.message for e in errs}
+    assert "'x'-'16' are not whole numbers" in by_line["line 4"]
+    assert "-5-16: the start must be 0 or more" in by_line["line 6"]
+    assert "3 tab-separated fields" in by_line["line 8"]
 
 
 def test_pubtator_without_blank_lines(tmp_path: Path) -> None:

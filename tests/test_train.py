@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy
@@ -483,3 +484,57 @@ def test_biotab_train_accepts_pubtator_only_corpora(tmp_path, monkeypatch):
     empty.mkdir()
     result = runner.invoke(app, ["train", "--corpora", str(empty)])
     assert result.exit_code == 2 and not calls[1:]
+
+
+def test_check_output_refuses_a_folder_biotab_did_not_write(tmp_path):
+    """Before, export_model removed OUTPUT/vocab/, tokenizer/, ner/ ... whole, the user's
+    files in them too: now only a new or empty folder, or a model biotab wrote, is taken."""
+    from pipeline.train import OutputFolderError, check_output, export_model
+
+    check_output(tmp_path / "new")  # does not exist
+    (tmp_path / "empty").mkdir()
+    check_output(tmp_path / "empty")
+    model = tmp_path / "model"
+    (model / "vocab").mkdir(parents=True)
+    (model / "meta.json").write_text(json.dumps({"name": "biotab_ner", "lang": "en"}))
+    check_output(model)  # biotab's own: replaced
+    user = tmp_path / "user"
+    (user / "vocab").mkdir(parents=True)
+    (user / "vocab" / "mine.txt").write_text("x")
+    for meta in (None, "{not json", json.dumps({"name": "en_core_web_sm"}), "[]"):
+        if meta is not None:
+            (user / "meta.json").write_text(meta)
+        with pytest.raises(OutputFolderError, match="not a model biotab wrote"):
+            check_output(user)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(OutputFolderError, match="is a file"):
+        check_output(tmp_path / "file")
+    # export_model refuses before it loads or removes anything
+    with pytest.raises(OutputFolderError):
+        export_model(tmp_path / "no-such-model", user)
+    assert (user / "vocab" / "mine.txt").read_text() == "x"
+
+
+def test_biotab_train_refuses_a_user_folder_before_training(tmp_path, monkeypatch):
+    import spacy.cli.train
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(spacy.cli.train, "train", no_training)
+    corpora = tmp_path / "corpora"
+    corpora.mkdir()
+    write_iob(corpora / "train.tsv")
+    out = tmp_path / "mine"
+    (out / "vocab").mkdir(parents=True)
+    (out / "vocab" / "mine.txt").write_text("x")
+    result = CliRunner().invoke(app, ["train", "--corpora", str(corpora), "--output", str(out),
+                                      "--max-steps", "2"])
+    assert result.exit_code == 2, result.output + repr(result.exception)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"biotab train: --output {out} is not empty")
+    assert (out / "vocab" / "mine.txt").read_text() == "x"
+    assert sorted(p.name for p in out.iterdir()) == ["vocab"]

@@ -34,6 +34,9 @@ folder that cannot be listed ("unreadable") and a missing input ("missing_path",
 host H": on a cluster, the worker H that could not see it) each give an error row and the walk
 goes on. A file name that is not valid UTF-8 is read, with its bad bytes shown as backslash
 escapes in `source` (and txt doc_ids), plus one "file_name_not_utf8" error row saying so.
+Hidden names are skipped inside a folder, without an error row: a file or folder whose name
+starts with "." (.DS_Store, an editor's .swp file, .git/ and all under it) is neither read nor
+reported, at any depth; a hidden file or folder given as an input itself is read like any other.
 
 doc_ids from paths (txt; and a JSONL line without an id: "<file stem>:<line>"): the path relative
 to the input folder, without extension. When more than one input *folder* is given, each such

@@ -1,8 +1,13 @@
 """PubTator: `PMID|t|title`, `PMID|a|abstract`, then tab-separated mention / relation lines;
 records separated by blank lines. text = title + "\\n" + abstract, so PubTator offsets stay valid.
 Mentions go to meta["annotations"] as {start, end, text, type, id}; relations to meta["relations"].
-A mention whose offsets do not match the text, or are not numbers int() reads (a superscript
-digit, more digits than Python converts), is one "bad_offsets" row; anything else that fails
+A line of a record is told by its tab-separated fields: a mention line has five or more (PMID,
+start, end, text, type, then optional id and extra fields), a relation line exactly four (PMID,
+a type that is not a number, two ids: BC5CDR's `PMID<TAB>CID<TAB>D016651<TAB>D003490`). A
+mention whose offsets are not whole numbers ("x", a superscript digit, more digits than Python
+converts), are negative, have end before start, or do not match the text is one "bad_offsets"
+row; any other line of the record (three fields, or four with a number as the type: a mention
+line cut short) is one "bad_line" row. Either costs only that line. Anything else that fails
 while a record is built is one "bad_record" row for that record: the next record is read.
 
 A record is held in memory until it ends, so it is capped as a whole (`max_record_bytes`): each
@@ -41,6 +46,9 @@ TA_LINE = re.compile(r"^([^|\t]+)\|([ta])\|(.*)$")
 TA_BYTES = re.compile(rb"^\s*([^|\t\s]+)\|([ta])\|")
 SNIFF = re.compile(rb"^\s*[^|\t\s]+\|[ta]\|", re.MULTILINE)
 SNIFF_STRICT = re.compile(rb"^\s*\d+\|[ta]\|")
+#: an offset, or a number where a relation line has its type: ASCII digits, maybe negative
+#: ("²".isdigit() is true; int() also reads "1_000", "+5" and non-ASCII digits)
+INTEGER = re.compile(r"\s*-?[0-9]+\s*")
 #: bytes a mention or relation line costs against the record cap on top of its own bytes
 LINE_COST = 512
 
@@ -182,10 +190,15 @@ class _Reader:
         if rec is not None and rec.oversize is not None:
             return  # a line of a record given up on: skipped up to the next record
         if rec is not None and len(parts) >= 3 and parts[0].strip() == rec.pmid:
-            if len(parts) >= 5 and parts[1].isdigit() and parts[2].isdigit():
+            if len(parts) >= 5:  # offsets checked when the record is built
                 rec.mentions.append((lineno, parts))
-            else:
+            elif len(parts) == 4 and INTEGER.fullmatch(parts[1]) is None:
                 rec.relations.append({"type": parts[1], "args": parts[2:]})
+            elif self.next_selected():
+                yield err(self.source, "bad_line", f"PubTator line of record {rec.pmid} has "
+                          f"{len(parts)} tab-separated fields {_shown(parts)}: neither a mention "
+                          "line (PMID, start, end, text, type[, id]) nor a relation line (PMID, "
+                          "type, id, id); line skipped", f"line {lineno}", rec.pmid)
             rec.add_cost(cost, self.caps.record, lineno)
             return
         if self.next_selected():
@@ -277,6 +290,22 @@ def _damaged(raw: bytes | int, lineno: int, rec: _Record | None, row: ErrorRecor
     return finished, rec, replace(row, doc_id=pmid)
 
 
+def _offset(field: str) -> int | None:
+    """A mention offset as an int (maybe negative), or None when it is not a whole number or
+    has more digits than int() converts."""
+    if INTEGER.fullmatch(field) is None:
+        return None
+    try:
+        return int(field)
+    except ValueError:  # over sys.get_int_max_str_digits()
+        return None
+
+
+def _shown(parts: list[str]) -> str:
+    """A line's fields for an error message, each cut to 20 characters."""
+    return "(" + ", ".join(repr(p[:20]) for p in parts) + ")"
+
+
 def _build(rec: _Record, source: str) -> Iterator[Document | ErrorRecord]:
     loc = f"line {rec.line}"
     if rec.damaged is not None:
@@ -304,11 +333,15 @@ def _build(rec: _Record, source: str) -> Iterator[Document | ErrorRecord]:
                   loc, rec.pmid)
     annotations: list[dict[str, Any]] = []
     for lineno, parts in rec.mentions:
-        try:  # isdigit() admits "²", and more digits than int() converts
-            start, end = int(parts[1]), int(parts[2])
-        except ValueError:
+        start, end = _offset(parts[1]), _offset(parts[2])
+        if start is None or end is None:
             yield err(source, "bad_offsets", f"mention offsets {parts[1][:20]!r}-"
-                      f"{parts[2][:20]!r} are not numbers Python can read; mention dropped",
+                      f"{parts[2][:20]!r} are not whole numbers Python can read; mention "
+                      "dropped", f"line {lineno}", rec.pmid)
+            continue
+        if start < 0 or end < start:
+            yield err(source, "bad_offsets", f"mention offsets {start}-{end}: the start must "
+                      "be 0 or more and the end not before it; mention dropped",
                       f"line {lineno}", rec.pmid)
             continue
         mtext = parts[3]

@@ -654,6 +654,20 @@ def test_same_relative_name_under_two_roots(tmp_path: Path) -> None:
     assert ids(docs) == ["x/data/case", "y/data/case", f"{tmp_path.name}/a/case"]
 
 
+def test_input_files_of_the_same_name_get_their_folders(tmp_path: Path) -> None:
+    # `biotab run a/case.txt b/case.txt`: every file's id was "case", all but the first dropped
+    for d in ("a", "b", "x/data", "y/data"):
+        (tmp_path / d).mkdir(parents=True)
+        (tmp_path / d / "case.txt").write_text(f"Case from {d}\nbody", encoding="utf-8")
+    (tmp_path / "a" / "other.txt").write_text("Other\nbody", encoding="utf-8")
+    files = [tmp_path / d / "case.txt" for d in ("a", "b", "x/data", "y/data")]
+    docs, errs = run(*files, tmp_path / "a" / "other.txt")
+    assert errs == []
+    # each the fewest folders that tell it apart; a file whose name no other has keeps its stem
+    assert ids(docs) == ["a/case", "b/case", "x/data/case", "y/data/case", "other"]
+    assert [d.title for d in docs][:2] == ["Case from a", "Case from b"]
+
+
 def test_shard_ids_unchanged_for_utf8_paths_and_source_is_utf8(tmp_path: Path) -> None:
     import hashlib
 

@@ -43,7 +43,9 @@ to the input folder, without extension. When more than one input *folder* is giv
 doc_id is prefixed with the folder's name
 ("a/case" and "b/case" for a/case.txt and b/case.txt; folders with the same name get as many
 parent folders as make them distinct: "x/data/case", "y/data/case"). A single input folder (with
-or without extra input files) keeps the plain relative ids; an input file's id is its stem.
+or without extra input files) keeps the plain relative ids; an input file's id is its stem, or,
+when other input files have the same stem, its folder's name and its stem ("a/case", "b/case"
+for `a/case.txt b/case.txt`; as many folders as tell it apart: "x/data/case").
 
 Duplicate doc_ids: within one `ingest()` call the first document with an id wins; a later one is
 dropped with an error row "duplicate_id" (`dedupe=False` turns this off, e.g. for corpora too big
@@ -373,23 +375,59 @@ def _walk(inputs: Sequence[Path | str | bytes]
             yield p, None, _link_problem(str(p))
 
 
-def _labels(inputs: Sequence[Path | str | bytes]) -> dict[str, str]:
-    """Doc-id prefixes for the input folders when there is more than one: the folder's name,
-    or as many trailing path parts as make the names distinct."""
-    folders: list[str] = []
-    for item in inputs:
-        p = os.path.abspath(os.fsdecode(item) if isinstance(item, bytes) else item)
-        if os.path.isdir(p) and p not in folders:
-            folders.append(p)
-    if len(folders) < 2:
-        return {}
-    parts = {f: [x for x in Path(f).parts if x != os.sep] or [f] for f in folders}
+def _distinct_tails(paths: list[str]) -> dict[str, str]:
+    """Each path's last parts, as many as make them distinct ("a", "b"; "x/data", "y/data")."""
+    parts = {f: [x for x in Path(f).parts if x != os.sep] or [f] for f in paths}
     depth = 1
     while True:
         labels = {f: "/".join(ps[-depth:]) for f, ps in parts.items()}
         if len(set(labels.values())) == len(labels) or depth > max(map(len, parts.values())):
             return {f: display_path(lab) for f, lab in labels.items()}
         depth += 1
+
+
+def _file_stem(path: str) -> str:
+    name = os.path.basename(path)
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
+    return os.path.splitext(name)[0] or name
+
+
+def _labels(inputs: Sequence[Path | str | bytes]) -> dict[str, str]:
+    """Doc-id prefixes, by absolute path: for the input folders when there is more than one
+    (the folder's name, or as many trailing path parts as make the names distinct), and for
+    input files given by name whose stems are the same (their folders' names, as many parts as
+    make them distinct: "a/case" and "b/case" for `biotab run a/case.txt b/case.txt`, which
+    were one doc_id "case", every copy but the first dropped)."""
+    folders: list[str] = []
+    by_stem: dict[str, list[str]] = {}
+    for item in inputs:
+        p = os.path.abspath(os.fsdecode(item) if isinstance(item, bytes) else item)
+        if os.path.isdir(p):
+            if p not in folders:
+                folders.append(p)
+        elif os.path.isfile(p) and p not in by_stem.setdefault(_file_stem(p), []):
+            by_stem[_file_stem(p)].append(p)
+    labels = _distinct_tails(folders) if len(folders) > 1 else {}
+    for same in by_stem.values():
+        if len(same) > 1:
+            tails = _shortest_tails([os.path.dirname(f) for f in same])
+            labels.update((f, tails[os.path.dirname(f)]) for f in same)
+    return labels
+
+
+def _shortest_tails(paths: list[str]) -> dict[str, str]:
+    """Each path's fewest last parts that no other path ends with ("a", "b", "x/data",
+    "y/data" for .../a, .../b, .../x/data, .../y/data)."""
+    parts = {f: [x for x in Path(f).parts if x != os.sep] or [f] for f in paths}
+    out: dict[str, str] = {}
+    for f, ps in parts.items():
+        for depth in range(1, len(ps) + 1):
+            tail = ps[-depth:]
+            if all(other[-depth:] != tail for g, other in parts.items() if g != f):
+                break
+        out[f] = display_path("/".join(tail))
+    return out
 
 
 def _iter_shards(inputs: Sequence[Path | str | bytes], fmt: str | None,
@@ -400,7 +438,7 @@ def _iter_shards(inputs: Sequence[Path | str | bytes], fmt: str | None,
     labels = _labels(inputs)
     for path, root, problem in _walk(inputs):
         root_s = str(root) if root is not None else None
-        label = labels.get(os.path.abspath(root)) if root is not None else None
+        label = labels.get(os.path.abspath(root if root is not None else path))
         if problem is not None:
             yield Shard(str(path), problem, root=root_s)
             continue

@@ -132,3 +132,21 @@ def test_dask_scheduler_and_worker_processes_relative_paths(tmp_path: Path) -> N
                 nlp_factory=NLP_FACTORY)
     assert local.documents == 2
     assert read_tables(driver / "out") == read_tables(tmp_path / "local")
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # distributed's own OSError ended the run with a traceback after 30 s
+    from pipeline.run import RunError
+    from pipeline.runner import dask_engine
+
+    monkeypatch.setattr(dask_engine, "CONNECT_TIMEOUT", 1.0)
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Aspirin was given.\n")
+    with pytest.raises(RunError, match=f"cannot reach the Dask scheduler tcp://127.0.0.1:{port}"):
+        run([docs], tmp_path / "out", engine="dask", scheduler=f"tcp://127.0.0.1:{port}",
+            quiet=True, nlp_factory=nlp_factory())

@@ -53,6 +53,8 @@ from pipeline.runner.units import Unit
 
 #: Seconds a Dask run waits for the first worker of its cluster.
 WORKER_TIMEOUT = 120.0
+#: Seconds to reach a scheduler given by --scheduler before the run stops with one line.
+CONNECT_TIMEOUT = 30.0
 
 
 def _dask_task(shard: Unit, out: str, opts: ShardOptions) -> ShardResult:
@@ -86,7 +88,11 @@ def run_dask(shards: Sequence[Unit], out: Path, opts: ShardOptions, workers: int
         if logging.getLogger(name).level < logging.WARNING:
             logging.getLogger(name).setLevel(logging.WARNING)
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except OSError as exc:  # (distributed raises OSError, TimeoutError among them)
+            raise RunError(f"cannot reach the Dask scheduler {scheduler} within "
+                           f"{CONNECT_TIMEOUT:.0f} s: {exc}") from exc
     else:
         with child_env():  # the worker processes inherit one BLAS thread each
             cluster = LocalCluster(

@@ -65,6 +65,14 @@ def test_title_search_is_bounded() -> None:
     assert title_of("PMID: 1\n" * 9 + "A late title\nBody.\n") == "A late title"
 
 
+def test_a_line_of_body_text_is_no_title() -> None:
+    # a 20 MB first line (unpunctuated text, a sequence) was the document's title
+    long_line = "word " * 1_000
+    assert title_of(long_line + "\nMore.\n") is None
+    assert title_of("PMID: 1\n" + long_line + "\nA late title\n") == "PMID: 1"
+    assert title_of("A real title\n" + long_line) == "A real title"
+
+
 def test_bad_metadata_rules(tmp_path: Path) -> None:
     bad = tmp_path / "meta.jsonl"
     bad.write_text('{"kind": "metrics", "pattern": "x", "example": "x"}\n', encoding="utf-8")

@@ -46,6 +46,9 @@ MOSTLY_METADATA = 0.5
 PROSE_LINE_WORDS = 4
 #: How many non-empty lines at a text's start may be metadata before its title.
 TITLE_SEARCH_LINES = 10
+#: A line longer than this is body text, never a title (the longest PubMed titles are about
+#: 600 characters).
+MAX_TITLE_CHARS = 2000
 #: A line is metadata when its start, this many characters, is: a paragraph ending with
 #: "©2016 AACR." is no metadata line (and a long line is not searched to its end).
 METADATA_LINE_CHARS = 300
@@ -160,7 +163,8 @@ def is_licence(line: str, rules: MetadataRules | None = None) -> bool:
 
 def title_span(text: str, rules: MetadataRules | None = None) -> tuple[int, int] | None:
     """Start and end offsets in `text` of its title line, stripped (module docstring); None
-    for a text without a non-empty line."""
+    for a text without a non-empty line, or whose first lines are metadata up to a line longer
+    than MAX_TITLE_CHARS (body text)."""
     rules = rules or default_rules()
     first: tuple[int, int] | None = None
     seen = 0
@@ -171,6 +175,8 @@ def title_span(text: str, rules: MetadataRules | None = None) -> tuple[int, int]
             continue
         start = match.start() + len(line) - len(line.lstrip())
         span = (start, start + len(stripped))
+        if len(stripped) > MAX_TITLE_CHARS:
+            break  # body text, not a title (a 20 MB first line was the document's title)
         if first is None:
             first = span
         head = stripped[:METADATA_LINE_CHARS]

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 
 from pipeline.components.outcome_reader import FigureReader
-from pipeline.components.outcome_tokens import Figure, Tok
+from pipeline.components.outcome_tokens import Figure
 
 # How many tokens a pool "Of the 40 patients in arm A who had node-positive disease," may hold
 # after its count: when it opens its sentence, and elsewhere ("the data of the 97 participants
@@ -29,27 +30,49 @@ POOL_WINDOW_INSIDE = 8
 ZERO_MODIFIERS = 2
 
 
-def _bracket_closes(toks: list[Tok]) -> list[int]:
-    """For each token, the index of the bracket closing the innermost bracket it is in (-1: in
-    none, or the bracket is never closed)."""
-    inside = [-1] * len(toks)  # the innermost open bracket of each token
-    close_of: dict[int, int] = {}
-    open_at: list[int] = []
-    for k, t in enumerate(toks):
-        if t.text in (")", "]") and open_at:
-            close_of[open_at.pop()] = k
-        if open_at:
-            inside[k] = open_at[-1]
-        if t.text in ("(", "["):
-            open_at.append(k)
-    return [close_of.get(o, -1) if o >= 0 else -1 for o in inside]
+_BRACKET = re.compile(r"[()\[\]]")
+# How many enclosing brackets a figure's innermost one is looked for through (deeper nesting is
+# read as none: the look-up stays bounded on "((((...").
+BRACKET_DEPTH = 8
+
+
+class _Brackets:
+    """A sentence's brackets as character spans: for a position, where the innermost bracket
+    around it closes."""
+
+    def __init__(self, text: str) -> None:
+        self.opens: list[int] = []
+        self.close: list[int] = []  # -1: never closed
+        self.parent: list[int] = []  # index of the enclosing bracket, -1: none
+        stack: list[int] = []
+        for m in _BRACKET.finditer(text):
+            if m.group() in "([":
+                self.parent.append(stack[-1] if stack else -1)
+                stack.append(len(self.opens))
+                self.opens.append(m.start())
+                self.close.append(-1)
+            elif stack:
+                self.close[stack.pop()] = m.start()
+
+    def closing(self, pos: int) -> int | None:
+        """Where the innermost bracket around `pos` closes; None if none is found."""
+        k = bisect.bisect_left(self.opens, pos) - 1
+        for _ in range(BRACKET_DEPTH):
+            if k < 0:
+                return None
+            if self.close[k] > pos:
+                return self.close[k]
+            k = self.parent[k]
+        return None
 
 
 class SentenceParser(FigureReader):
     """Finds figures, statistics and timepoints in one sentence's text."""
 
+    #: the strong boundaries of the tokens, when the component computed them (`clause_chars`)
+    boundary: list[bool] | None = None
     _cuts: list[int] | None = None
-    _closes: list[int] | None = None
+    _brackets: _Brackets | None = None
 
     def clause_chars(self, i: int) -> tuple[int, int]:
         """The characters of the clause token i is in: from the end of the last strong boundary
@@ -57,16 +80,19 @@ class SentenceParser(FigureReader):
         end of the bracket token i is in ("marimastat (10 mg bid; n = 114) or placebo": the
         words after the bracket are the sentence's, not the size's)."""
         if self._cuts is None:
-            bounds = self.lex.boundaries
-            self._cuts = [k for k, t in enumerate(self.toks) if t.lower in bounds and not t.num]
-            self._closes = _bracket_closes(self.toks)
-        cuts, closes = self._cuts, self._closes
+            flags = self.boundary
+            if flags is None:
+                bounds = self.lex.boundaries
+                flags = [t.lower in bounds and not t.num for t in self.toks]
+            self._cuts = list(itertools.compress(range(len(flags)), flags))
+            self._brackets = _Brackets(self.text)
+        cuts = self._cuts
         k = bisect.bisect_left(cuts, i)
         lo = self.toks[cuts[k - 1]].end if k > 0 else 0
         hi = self.toks[cuts[k]].start if k < len(cuts) else len(self.text)
-        if closes is not None and closes[i] >= 0:
-            hi = min(hi, self.toks[closes[i]].start)
-        return lo, hi
+        assert self._brackets is not None
+        close = self._brackets.closing(self.toks[i].start)
+        return lo, hi if close is None else min(hi, close)
 
     def parse(self) -> None:
         toks = self.toks

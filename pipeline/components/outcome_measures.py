@@ -11,6 +11,7 @@ every search looks at a bounded window, so a sentence costs time linear in its l
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from itertools import accumulate, pairwise
 
@@ -80,8 +81,9 @@ class _Distances:
     def __init__(self, parser: SentenceParser, boundary: list[bool], figures: list[Figure],
                  cues: list[Cue]):  # fmt: skip
         self.cue_starts = [c.ts for c in cues]  # (cues come in sentence order)
-        self.words = [0, *accumulate(0 if c else 1 for c in parser.consumed)]
-        self.bounds = [0, *accumulate(int(b) for b in boundary)]
+        # (bools summed in C: a generator per token cost 3% of the component)
+        self.words = [0, *accumulate(map(operator.not_, parser.consumed))]
+        self.bounds = [0, *accumulate(boundary)]
         self.fig_ts = [f.ts for f in figures]
         self.fig_te = [f.te for f in figures]
         # the pools named before ("Among 60 patients, ..."): their ends in order and the largest

@@ -287,11 +287,26 @@ def _compares(lex: Lexicon, text: str, chain: list[Span]) -> bool:
     return bool(words) and opener.fullmatch(words[-1]) is not None
 
 
+@lru_cache(maxsize=8)
+def _comparison_pattern(words: frozenset[str]) -> re.Pattern[str]:
+    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)")
+
+
+def _mentions_a_comparison(lex: Lexicon, parser: SentenceParser) -> bool:
+    """Does the sentence hold a respectively word or a comparison word at all? (one search of
+    its lower-cased text: most sentences hold neither)"""
+    words = frozenset(lex.respectively | lex.pairwise_comparison)
+    return _comparison_pattern(words).search(parser.low) is not None
+
+
 def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
                       boundary: list[bool], sm: SentenceMentions) -> None:  # fmt: skip
     """Each figure of a list a respectively word follows takes its arm from a series of as many
     arm names; each of a pair a comparison word joins, from a series of two arms compared
     before it (the module docstring)."""
+    if len(figures) < 2 or not _mentions_a_comparison(lex, parser):
+        return  # (most sentences: neither a respectively word nor a comparison word)
     runs = _own_runs(lex, figures, parser, boundary)
     pairs = _own_pairs(lex, figures, parser, boundary, runs)
     if not runs and not pairs:

@@ -522,6 +522,7 @@ class OutcomeExtractor:
             return []
         cues = self._cues(sent, offsets, parser, sm.all)
         boundary = [t.lower in lex.boundaries and not t.num for t in parser.toks]
+        parser.boundary = boundary
         group(lex, figures, parser)
         for f, g in pairwise(figures):
             if g.group == f.group and f.relative:

@@ -74,7 +74,9 @@ def _label_patterns(plural: tuple[str, ...],
         rf"{_LABEL})\b"
     )
     after_singular = re.compile(rf"\b(?i:{sing})\s+{_LABEL}\b")
-    before = re.compile(rf"\b[A-Z][A-Za-z]?\d*(?=\s+(?i:{nouns})\b)")
+    # (capitals or a capital and digits: "the R2 group", "the SC arm"; not a word that opens
+    # a sentence, "In groups A and B", "A group of 12")
+    before = re.compile(rf"\b(?:[A-Z][A-Z0-9]{{1,5}}|[A-Z]\d{{1,3}})(?=\s+(?i:{nouns})\b)")
     return after_plural, after_singular, before
 
 
@@ -114,7 +116,7 @@ def _label_names(lex: Lexicon, text: str) -> list[Span]:
     for m in after_plural.finditer(text):
         lo = m.start("list")
         spans.extend((lo + x.start(), lo + x.end())
-                     for x in re.finditer(_LABEL, m["list"]) if x.group() not in ("and", "or"))
+                     for x in re.finditer(_LABEL, m["list"]))
     spans.extend((m.start(), m.end()) for m in after_singular.finditer(text))
     spans.extend((m.start(), m.end()) for m in before.finditer(text))
     return spans

@@ -83,6 +83,9 @@ def test_a_respectively_list_takes_its_arms_in_order(
         # what was measured, not what was given
         "Creatinine and urea increased by more than 50% in 54% and 45% of the patients, "
         "respectively.",
+        # ... also with the arms named before what was measured
+        "In the docetaxel and placebo arms, raised creatinine and urea occurred in 12% and 5% of "
+        "patients, respectively.",
         # as many names as figures, or none
         "In the docetaxel, doxorubicin and placebo arms, response rates were 28% and 15%, "
         "respectively.",

@@ -1,4 +1,5 @@
-"""The arms of a list of figures that a respectively word follows.
+"""The arms of a list of figures that a respectively word follows, and of two figures a
+comparison word joins.
 
 "Grade 3 neutropenia occurred in 12 and 5 patients receiving paclitaxel and placebo,
 respectively", "In the docetaxel and doxorubicin arms, pCR rates were 28% and 15%, respectively",
@@ -14,6 +15,12 @@ a label an arm noun gives ("groups R4 and R6", "group A", "the R2 group"). The n
 are joined by a connector (a `list_connectors` or `comparison_connectors` entry, or "than"),
 with only prepositions, determiners, arm nouns and monotherapy words beside it ("the granisetron
 and ondansetron groups than in the placebo group").
+
+Two figures a comparison word joins ("28% vs 15%") take the two arms of the series nearest
+before them in their clause when it compares them: "than" or a comparison word between the two
+names, or an `arm_pair_openers` entry before them ("more frequent with docetaxel than with
+doxorubicin (28% vs 15%)", "did not differ between letrozole and tamoxifen (32% vs 21%)"), not
+names listed with "and" ("treated with A and B").
 
 Not when the list's figures have different measures ("Response and relapse rates were 40% and
 20%, respectively": the respectively word pairs figures with measures), nor when a series of
@@ -315,7 +322,9 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
         return
     text = parser.text
     names, own = arm_names(lex, text, sm)
-    chains = [c for c in series(lex, text, names) if _names_arms(lex, text, c, own)]
+    # every series, arms or not: the nearest one is the respectively word's, and a series of
+    # what was measured ("creatinine and urea") between the arms and the list takes it
+    chains = series(lex, text, names)
     starts, ends = [c[0][0] for c in chains], [c[-1][1] for c in chains]
     diseases = [(m.start - sm.base, m.end - sm.base) for m in sm.all if m.label == DISEASE]
     # where a series of diseases starts ("neutropenia and anemia"): a respectively word after
@@ -341,7 +350,7 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
     tied += [(pair, chain) for pair in pairs
              if (chain := before(pair)) is not None and _compares(lex, text, chain)]  # fmt: skip
     for run, chain in tied:
-        if chain is None or len(chain) != len(run):
+        if chain is None or len(chain) != len(run) or not _names_arms(lex, text, chain, own):
             continue
         for f, span in zip(run, chain, strict=True):
             f.arm, f.arm_head, f.arm_pooled = span, None, False

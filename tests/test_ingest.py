@@ -190,6 +190,8 @@ def test_pubtator_damaged_mention_lines_are_error_rows_not_relations(tmp_path: P
         "7\t1_0\t16\ttoxicity\tDisease\tD064420",   # line 10: int() reads it, not an offset
         "7\t8\t16\ttoxicity\tDisease\tD064420",     # line 11: kept
         "7\tCID\tD008094\tD064420",                   # line 12: a relation
+        "7\tAssociation\tD008094\tD064420\tNovel",    # line 13: BioRED's, five fields
+        "7\tCID\tD008094\tD064420\t",                 # line 14: a trailing tab
         "",
         "8|t|Second record.",
         "8|a|Unharmed.",
@@ -203,7 +205,10 @@ def test_pubtator_damaged_mention_lines_are_error_rows_not_relations(tmp_path: P
     assert meta is not None
     assert [(a["start"], a["text"]) for a in meta["annotations"]] == [(0, "Lithium"),
                                                                       (8, "toxicity")]
-    assert meta["relations"] == [{"type": "CID", "args": ["D008094", "D064420"]}]
+    assert meta["relations"] == [
+        {"type": "CID", "args": ["D008094", "D064420"]},
+        {"type": "Association", "args": ["D008094", "D064420", "Novel"]},
+        {"type": "CID", "args": ["D008094", "D064420"]}]
     got = sorted((int(str(e.location).split()[1]), e.error) for e in errs)
     assert got == [(4, "bad_offsets"), (5, "bad_offsets"), (6, "bad_offsets"),
                    (7, "bad_offsets"), (8, "bad_line"), (9, "bad_line"), (10, "bad_offsets")]

@@ -2,13 +2,16 @@
 records separated by blank lines. text = title + "\\n" + abstract, so PubTator offsets stay valid.
 Mentions go to meta["annotations"] as {start, end, text, type, id}; relations to meta["relations"].
 A line of a record is told by its tab-separated fields: a mention line has five or more (PMID,
-start, end, text, type, then optional id and extra fields), a relation line exactly four (PMID,
-a type that is not a number, two ids: BC5CDR's `PMID<TAB>CID<TAB>D016651<TAB>D003490`). A
-mention whose offsets are not whole numbers ("x", a superscript digit, more digits than Python
-converts), are negative, have end before start, or do not match the text is one "bad_offsets"
-row; any other line of the record (three fields, or four with a number as the type: a mention
-line cut short) is one "bad_line" row. Either costs only that line. Anything else that fails
-while a record is built is one "bad_record" row for that record: the next record is read.
+start, end, text, type, then optional id and extra fields) and a start or an end that is, or
+was meant to be, a number (digits, signs, separators); a relation line four or more (PMID, a
+type and an id that are not numbers, more ids: BC5CDR's `PMID<TAB>CID<TAB>D016651<TAB>D003490`,
+BioRED's `PMID<TAB>Association<TAB>D003409<TAB>D003924<TAB>Novel`; empty trailing fields
+dropped). A mention whose offsets are not whole numbers ("x" beside a number, a superscript
+digit, more digits than Python converts), are negative, have end before start, or do not match
+the text is one "bad_offsets" row; any other line of the record (three fields, or four with a
+number as the type: a mention line cut short) is one "bad_line" row. Either costs only that
+line. Anything else that fails while a record is built is one "bad_record" row for that record:
+the next record is read.
 
 A record is held in memory until it ends, so it is capped as a whole (`max_record_bytes`): each
 of its lines counts its bytes, a mention or relation line `LINE_COST` more for the Python
@@ -190,10 +193,14 @@ class _Reader:
         if rec is not None and rec.oversize is not None:
             return  # a line of a record given up on: skipped up to the next record
         if rec is not None and len(parts) >= 3 and parts[0].strip() == rec.pmid:
-            if len(parts) >= 5:  # offsets checked when the record is built
-                rec.mentions.append((lineno, parts))
-            elif len(parts) == 4 and INTEGER.fullmatch(parts[1]) is None:
-                rec.relations.append({"type": parts[1], "args": parts[2:]})
+            if len(parts) >= 5 and (_numberlike(parts[1]) or _numberlike(parts[2])):
+                rec.mentions.append((lineno, parts))  # offsets checked when the record is built
+            elif len(parts) >= 4 and not _numberlike(parts[1]) and not _numberlike(parts[2]):
+                # (BioRED's relations have a fifth field, "Novel"; a trailing tab an empty one)
+                args = parts[2:]
+                while args and not args[-1].strip():
+                    args.pop()
+                rec.relations.append({"type": parts[1], "args": args})
             elif self.next_selected():
                 yield err(self.source, "bad_line", f"PubTator line of record {rec.pmid} has "
                           f"{len(parts)} tab-separated fields {_shown(parts)}: neither a mention "
@@ -206,6 +213,13 @@ class _Reader:
                     if rec is not None and len(parts) >= 3
                     else "line is not a PubTator title, abstract or annotation line")
             yield err(self.source, "bad_line", what, f"line {lineno}")
+
+
+def _numberlike(field: str) -> bool:
+    """A field that is, or was meant to be, an offset: digits, signs and separators only
+    ("12", "-5", "1_0", "²"); "CID", "Association", "D003409" are not."""
+    f = field.strip()
+    return bool(f) and all(ch.isdigit() or ch in "+-_,." for ch in f)
 
 
 def read_pubtator(

@@ -435,7 +435,8 @@ def foreign_parts(out: Path) -> list[Path]:
     found: list[Path] = []
     for name in TABLES:
         folder = out / name
-        if folder.is_dir():
+        # (a linked table folder is no run's either, `run_files`: nothing in it is checked)
+        if folder.is_dir() and not folder.is_symlink():
             found.extend(f for f in folder.rglob("*.parquet") if f not in own and f.is_file())
     return sorted(found)
 

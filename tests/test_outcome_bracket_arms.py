@@ -19,8 +19,11 @@ DRUGS = [
 ]
 
 
-def arms(nlp: Language, text: str) -> list[tuple[float, str | None]]:
-    return [(r["value"], r["arm"]) for r in run(nlp, text, DRUGS)._.outcomes]
+TRIAL = "Patients were randomized to the arms. "
+
+
+def arms(nlp: Language, text: str, trial: str = TRIAL) -> list[tuple[float, str | None]]:
+    return [(r["value"], r["arm"]) for r in run(nlp, trial + text, DRUGS)._.outcomes]
 
 
 @pytest.mark.parametrize(
@@ -50,6 +53,11 @@ def test_a_figure_opening_a_bracket_after_an_arm_is_its(
          "-7.19 to 6.33; P = 0.44).", 4.57),
         # what was measured, not what was given
         ("Serum creatinine (45%) rose after surgery.", 45.0),
+        # an outcome's name, not a control arm
+        ("Disease control (12%) was rare, and pain control (30%) was good.", 12.0),
+        ("Disease control (12%) was rare, and pain control (30%) was good.", 30.0),
+        # whose figure it is is not said
+        ("Bleeding was lower with letrozole than with placebo (12%; P = 0.03).", 12.0),
     ],
 )
 def test_no_arm_from_the_name_before_such_a_bracket(
@@ -57,3 +65,4 @@ def test_no_arm_from_the_name_before_such_a_bracket(
 ) -> None:
     got = dict(arms(outcomes_nlp, text))
     assert got.get(value) is None
+

@@ -40,6 +40,8 @@ def test_a_zero_count_of_an_event_is_a_row(
         "No nausea or deaths were reported.",
         "Patients had no withdrawal symptoms.",
         "Sixty-nine percent of patients continued treatment and had no recurrence of symptoms.",
+        "Of the 20 patients with no recurrence, 5 died.",
+        "Survival in patients with no relapse was 80%.",
     ],
 )
 def test_no_zero_count_where_none_is_counted(outcomes_nlp: Language, sentence: str) -> None:

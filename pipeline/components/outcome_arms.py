@@ -41,27 +41,50 @@ def following_drug(sm: SentenceMentions, text: str, f: Figure) -> Mention | None
 
 
 _OPENS_BRACKET = re.compile(r"\s*[(\[]\s*$")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\W*$")
+_WORDS = re.compile(r"[a-z]+")
 
 
-def bracket_arm(sm: SentenceMentions, text: str, f: Figure) -> tuple[int, int] | None:
+def bracket_arm(sm: SentenceMentions, text: str, f: Figure,
+                first: bool = False) -> tuple[int, int] | None:  # fmt: skip
     """ "letrozole [228 of 2448 women (9.3%)]", "quetiapine monotherapy (3.3%) and placebo
     (6.1%)": the arm named right before the bracket the figure opens (a drug, with the drugs and
-    the monotherapy word joined to it, not a measured analyte; or a `control_arms` entry)."""
+    the monotherapy word joined to it, not a measured analyte; or a `control_arms` entry after a
+    preposition, determiner or connector: not "Disease control (12%)"); not for the sentence's
+    `first` figure when the arm comes after a `comparator_openers` entry ("lower with aspirin
+    than with placebo (12%)": whose 12% is not said)."""
     opener = _OPENS_BRACKET.search(text, max(0, f.start - 4), f.start)
     if opener is None:
         return None
     end = opener.start()
+    lex = sm.lex
     before, _, _ = sm.around(DRUG, sm.base + end, sm.base + end + 1)
+    span: tuple[int, int] | None = None
     if before is not None and before.end - sm.base > end - MAX_ARM_CHARS:
         span = combined_drugs(sm, text, before)
-        if span[1] == end:
-            return span
-    last = None
-    for last in word_pattern(tuple(sm.lex.control_arms)).finditer(  # noqa: B007
-        text, max(0, end - MAX_ARM_CHARS), end
-    ):
-        pass
-    return (last.start(), end) if last is not None and last.end() == end else None
+        span = span if span[1] == end else None
+    if span is None:
+        last = None
+        for last in word_pattern(tuple(lex.control_arms)).finditer(  # noqa: B007
+            text, max(0, end - MAX_ARM_CHARS), end
+        ):
+            pass
+        if last is None or last.end() != end:
+            return None
+        span = (last.start(), end)
+        prev = _WORD_BEFORE.search(text, max(0, span[0] - 30), span[0])
+        if prev is not None and prev.group(1).lower() not in (
+            lex.prepositions | lex.determiners | lex.connectors | lex.comparison
+        ):
+            return None  # "Disease control (12%)": an outcome's name, no control arm
+    if not first:
+        return span  # "with quetiapine (12.9%) than with placebo (13.1%)": each its own
+    for word in reversed(_WORDS.findall(text[max(0, span[0] - 30) : span[0]].lower())):
+        if word in lex.comparator_openers:
+            return None  # "lower with aspirin than with placebo (12%)": whose 12% is not said
+        if word not in lex.prepositions and word not in lex.determiners:
+            break
+    return span
 
 
 _CLOSES_BRACKET = re.compile(r"[)\]]")
@@ -127,7 +150,8 @@ def combined_drugs(sm: SentenceMentions, text: str, drug: Mention) -> tuple[int,
     ("methotrexate plus prednisone", `Lexicon.combination_re`), and a monotherapy word right
     after it ("prednisone alone")."""
     drugs, base, joined = sm.drugs, sm.base, sm.lex.combination_re
-    first = last = sm.drugs.index(drug)
+    # (by its start: `list.index` read the list for each figure)
+    first = last = bisect.bisect_left(sm.drug_starts, drug.start)
     while first > 0 and joined.fullmatch(text, drugs[first - 1].end - base,
                                          drugs[first].start - base):  # fmt: skip
         first -= 1
@@ -193,8 +217,10 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             # (not a subject count: an arm's size is `size_arm`'s; nor a difference or a ratio
             # between arms: "patients treated with placebo (4.57% difference, ...)"; nor a
             # figure compared with another in its bracket: "desipramine with cinacalcet (33
-            # versus 86%)")
-            f.arm = bracket_arm(sm, text, f)
+            # versus 86%)"; also in a study that does not say it compares arms: the arms are
+            # seen as the figures are read, and "after iopentol (0%) and iohexol (3%) than after
+            # metrizoate (22%)" compares three)
+            f.arm = bracket_arm(sm, text, f, first=k == 0)
         f.arm_keys = _arm_keys(f, text, ctx, sm)
         arm = arm_text(f, text)
         if arm is not None:

@@ -587,10 +587,10 @@ class SentenceParser(FigureReader):
     def _zero_events(self, fig: Figure, k: int) -> Figure | None:
         """ "No deaths occurred", "There were no treatment-related deaths": a count of zero of
         the event a `zero_event_nouns` entry names, at most ZERO_MODIFIERS words after "no"
-        (a hyphenated compound is one word); not after a `zero_subject_verbs` entry."""
+        (a hyphenated compound is one word); not after a `zero_subject_words` entry."""
         lex = self.lex
-        if self.lower(fig.ts - 1) in lex.zero_subject_verbs:
-            return None  # "69% of patients ... had no recurrence": the 69%'s description
+        if self.lower(fig.ts - 1) in lex.zero_subject_words:
+            return None  # "69% ... had no recurrence", "patients with no relapse": who, not a count
         words = 0
         while k < len(self.toks) and words <= ZERO_MODIFIERS:
             low = self.lower(k)

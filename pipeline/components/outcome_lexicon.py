@@ -86,7 +86,8 @@ class Lexicon(ArmRegexes, StatRegexes):
         self.comparison = sets["comparison_connectors"]
         self.respectively = sets["respectively_words"]
         self.zero_event_nouns = sets["zero_event_nouns"]
-        self.zero_subject_verbs = sets["zero_subject_verbs"]
+        self.comparator_openers = sets["comparator_openers"]
+        self.zero_subject_words = sets["zero_subject_words"]
         # "13 vs 31", "28 patients compared with 15": a word that compares the figures on
         # its two sides (a respectively word compares lists instead)
         self.pairwise_comparison = self.comparison - self.respectively

@@ -12,7 +12,8 @@ An arm name is a drug mention, with the drugs and the monotherapy word joined to
 ("methotrexate plus prednisone", "prednisone alone": a `combination_joiners` entry that is no
 list connector or preposition joins them); a `control_arms` entry ("placebo", "usual care"); or
 a label an arm noun gives ("groups R4 and R6", "group A", "the R2 group"). The names of a series
-are joined by a connector (a `list_connectors` or `comparison_connectors` entry, or "than"),
+are joined by a connector (a `list_connectors`, `comparison_connectors` or `comparator_openers`
+entry: "than"),
 with only prepositions, determiners, arm nouns and monotherapy words beside it ("the granisetron
 and ondansetron groups than in the placebo group").
 
@@ -61,8 +62,6 @@ AFTER_CHARS = 80
 #: How far before a series its link may start ("treated with the").
 LINK_CHARS = 40
 BEFORE_SINGLES = 2
-#: Words joining two names of a series besides the lexicon's connectors.
-_THAN = "than"
 #: An arm's label: a capital or a digit first, up to ten more letters, digits, "+" or "-".
 _LABEL = r"[A-Z0-9][A-Za-z0-9+\-]{0,9}"
 _GAP_TOKEN = re.compile(r"vs\.|v\.|[A-Za-z]+|\S")
@@ -175,7 +174,7 @@ def _joins(lex: Lexicon, gap: str) -> bool:
     toks = [t.lower() for t in _GAP_TOKEN.findall(gap)]
     if not toks or len(toks) > SERIES_GAP:
         return False
-    joiners = (lex.connectors | lex.comparison | {_THAN}) - {"."}
+    joiners = (lex.connectors | lex.comparison | lex.comparator_openers) - {"."}
     beside = (lex.prepositions | lex.determiners | lex.arm_nouns
               | {w.lower() for w in lex.data["monotherapy_words"]})
     return any(t in joiners for t in toks) and all(t in joiners or t in beside for t in toks)
@@ -249,6 +248,14 @@ def _any_between(starts: list[int], lo: int, hi: int) -> bool:
     return bisect.bisect_left(starts, lo) < bisect.bisect_left(starts, hi)
 
 
+def _lists_between(lex: Lexicon, parser: SentenceParser, te: int, resp: int) -> bool:
+    """Is there a list of its own ("at 12 and 24 weeks", "of men and women") between a list's
+    last figure (ending at token te) and its respectively word (token resp)? Then the word
+    pairs the figures with that list, not with a series before them."""
+    return any(parser.lower(x) in lex.connectors and parser.toks[x].text != ","
+               and parser.lower(x) != "." for x in range(te, resp))
+
+
 def _has_own_arms(run: list[Figure], text: str) -> bool:
     arms = [text[f.arm[0] : f.arm[1]].strip().lower() for f in run if f.arm is not None]
     return len(arms) == len(run) and len(set(arms)) == len(arms)
@@ -288,7 +295,7 @@ def _compares(lex: Lexicon, text: str, chain: list[Span]) -> bool:
     if len(chain) != 2:
         return False
     gap = {t.lower() for t in _GAP_TOKEN.findall(text[chain[0][1] : chain[1][0]])}
-    if gap & ((lex.comparison | {_THAN}) - lex.respectively):
+    if gap & ((lex.comparison | lex.comparator_openers) - lex.respectively):
         return True
     opener = word_pattern(tuple(lex.data["arm_pair_openers"]))
     before = text[max(0, chain[0][0] - LINK_CHARS) : chain[0][0]].split()
@@ -333,7 +340,9 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
     clause = _clause_starts(parser, boundary)
     figure_starts = sorted(f.start for f in figures)
 
-    def before(run: list[Figure]) -> list[Span] | None:
+    def before(run: list[Figure], resp: int | None = None) -> list[Span] | None:
+        if resp is not None and _lists_between(lex, parser, run[-1].te, resp):
+            return None  # "28% and 15% ... at 12 and 24 weeks, respectively": those are its
         chain = _before(chains, ends, run[0].start, clause[run[0].ts])
         if chain is not None and (
             _any_between(listed, chain[-1][1], run[0].start)
@@ -346,7 +355,7 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
         return chain
 
     tied = [(run, _after(lex, text, chains, starts, run[-1].end, parser.toks[resp].start)
-             or before(run)) for run, resp in runs]  # fmt: skip
+             or before(run, resp)) for run, resp in runs]  # fmt: skip
     tied += [(pair, chain) for pair in pairs
              if (chain := before(pair)) is not None and _compares(lex, text, chain)]  # fmt: skip
     for run, chain in tied:

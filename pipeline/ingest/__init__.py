@@ -60,6 +60,7 @@ import hashlib
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -399,16 +400,15 @@ def _labels(inputs: Sequence[Path | str | bytes]) -> dict[str, str]:
     input files given by name whose stems are the same (their folders' names, as many parts as
     make them distinct: "a/case" and "b/case" for `biotab run a/case.txt b/case.txt`, which
     were one doc_id "case", every copy but the first dropped)."""
-    folders: list[str] = []
-    by_stem: dict[str, list[str]] = {}
+    folders: dict[str, None] = {}  # (ordered sets: a list's `in` made many inputs quadratic)
+    by_stem: dict[str, dict[str, None]] = {}
     for item in inputs:
         p = os.path.abspath(os.fsdecode(item) if isinstance(item, bytes) else item)
         if os.path.isdir(p):
-            if p not in folders:
-                folders.append(p)
-        elif os.path.isfile(p) and p not in by_stem.setdefault(_file_stem(p), []):
-            by_stem[_file_stem(p)].append(p)
-    labels = _distinct_tails(folders) if len(folders) > 1 else {}
+            folders[p] = None
+        elif os.path.isfile(p):
+            by_stem.setdefault(_file_stem(p), {})[p] = None
+    labels = _distinct_tails(list(folders)) if len(folders) > 1 else {}
     for same in by_stem.values():
         if len(same) > 1:
             tails = _shortest_tails([os.path.dirname(f) for f in same])
@@ -419,13 +419,12 @@ def _labels(inputs: Sequence[Path | str | bytes]) -> dict[str, str]:
 def _shortest_tails(paths: list[str]) -> dict[str, str]:
     """Each path's fewest last parts that no other path ends with ("a", "b", "x/data",
     "y/data" for .../a, .../b, .../x/data, .../y/data)."""
-    parts = {f: [x for x in Path(f).parts if x != os.sep] or [f] for f in paths}
+    parts = {f: tuple(x for x in Path(f).parts if x != os.sep) or (f,) for f in paths}
+    # how many paths end with each tail: one pass over each path's tails, not one per pair
+    ends = Counter(ps[-d:] for ps in parts.values() for d in range(1, len(ps) + 1))
     out: dict[str, str] = {}
     for f, ps in parts.items():
-        for depth in range(1, len(ps) + 1):
-            tail = ps[-depth:]
-            if all(other[-depth:] != tail for g, other in parts.items() if g != f):
-                break
+        tail = next((ps[-d:] for d in range(1, len(ps) + 1) if ends[ps[-d:]] == 1), ps)
         out[f] = display_path("/".join(tail))
     return out
 

@@ -162,9 +162,9 @@ def is_licence(line: str, rules: MetadataRules | None = None) -> bool:
 
 
 def title_span(text: str, rules: MetadataRules | None = None) -> tuple[int, int] | None:
-    """Start and end offsets in `text` of its title line, stripped (module docstring); None
-    for a text without a non-empty line, or whose first lines are metadata up to a line longer
-    than MAX_TITLE_CHARS (body text)."""
+    """Start and end offsets in `text` of its title line, stripped (module docstring): the
+    first line when only metadata lines come before a line longer than MAX_TITLE_CHARS (body
+    text); None for a text without a non-empty line or whose first one is such a line."""
     rules = rules or default_rules()
     first: tuple[int, int] | None = None
     seen = 0

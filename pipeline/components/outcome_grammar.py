@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
 
+from pipeline.components.outcome_brackets import Brackets
 from pipeline.components.outcome_reader import FigureReader
 from pipeline.components.outcome_tokens import Figure
 
@@ -30,49 +30,13 @@ POOL_WINDOW_INSIDE = 8
 ZERO_MODIFIERS = 2
 
 
-_BRACKET = re.compile(r"[()\[\]]")
-# How many enclosing brackets a figure's innermost one is looked for through (deeper nesting is
-# read as none: the look-up stays bounded on "((((...").
-BRACKET_DEPTH = 8
-
-
-class _Brackets:
-    """A sentence's brackets as character spans: for a position, where the innermost bracket
-    around it closes."""
-
-    def __init__(self, text: str) -> None:
-        self.opens: list[int] = []
-        self.close: list[int] = []  # -1: never closed
-        self.parent: list[int] = []  # index of the enclosing bracket, -1: none
-        stack: list[int] = []
-        for m in _BRACKET.finditer(text):
-            if m.group() in "([":
-                self.parent.append(stack[-1] if stack else -1)
-                stack.append(len(self.opens))
-                self.opens.append(m.start())
-                self.close.append(-1)
-            elif stack:
-                self.close[stack.pop()] = m.start()
-
-    def closing(self, pos: int) -> int | None:
-        """Where the innermost bracket around `pos` closes; None if none is found."""
-        k = bisect.bisect_left(self.opens, pos) - 1
-        for _ in range(BRACKET_DEPTH):
-            if k < 0:
-                return None
-            if self.close[k] > pos:
-                return self.close[k]
-            k = self.parent[k]
-        return None
-
-
 class SentenceParser(FigureReader):
     """Finds figures, statistics and timepoints in one sentence's text."""
 
     #: the strong boundaries of the tokens, when the component computed them (`clause_chars`)
     boundary: list[bool] | None = None
     _cuts: list[int] | None = None
-    _brackets: _Brackets | None = None
+    _brackets: Brackets | None = None
 
     def clause_chars(self, i: int) -> tuple[int, int]:
         """The characters of the clause token i is in: from the end of the last strong boundary
@@ -85,7 +49,7 @@ class SentenceParser(FigureReader):
                 bounds = self.lex.boundaries
                 flags = [t.lower in bounds and not t.num for t in self.toks]
             self._cuts = list(itertools.compress(range(len(flags)), flags))
-            self._brackets = _Brackets(self.text)
+            self._brackets = Brackets(self.text)
         cuts = self._cuts
         k = bisect.bisect_left(cuts, i)
         lo = self.toks[cuts[k - 1]].end if k > 0 else 0

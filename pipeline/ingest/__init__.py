@@ -60,7 +60,6 @@ import hashlib
 import json
 import os
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +81,7 @@ from pipeline.ingest.common import (
 )
 from pipeline.ingest.dedupe import FirstCopies
 from pipeline.ingest.jsonl import LineStart, read_jsonl
+from pipeline.ingest.labels import doc_id_labels
 from pipeline.ingest.pubtator import read_pubtator, sniff_pubtator
 from pipeline.ingest.text import read_text
 from pipeline.ingest.text_title import MetadataRules
@@ -376,65 +376,12 @@ def _walk(inputs: Sequence[Path | str | bytes]
             yield p, None, _link_problem(str(p))
 
 
-def _distinct_tails(paths: list[str]) -> dict[str, str]:
-    """Each path's last parts, as many as make them distinct ("a", "b"; "x/data", "y/data")."""
-    parts = {f: [x for x in Path(f).parts if x != os.sep] or [f] for f in paths}
-    depth = 1
-    while True:
-        labels = {f: "/".join(ps[-depth:]) for f, ps in parts.items()}
-        if len(set(labels.values())) == len(labels) or depth > max(map(len, parts.values())):
-            return {f: display_path(lab) for f, lab in labels.items()}
-        depth += 1
-
-
-def _file_stem(path: str) -> str:
-    name = os.path.basename(path)
-    if name.lower().endswith(".gz"):
-        name = name[:-3]
-    return os.path.splitext(name)[0] or name
-
-
-def _labels(inputs: Sequence[Path | str | bytes]) -> dict[str, str]:
-    """Doc-id prefixes, by absolute path: for the input folders when there is more than one
-    (the folder's name, or as many trailing path parts as make the names distinct), and for
-    input files given by name whose stems are the same (their folders' names, as many parts as
-    make them distinct: "a/case" and "b/case" for `biotab run a/case.txt b/case.txt`, which
-    were one doc_id "case", every copy but the first dropped)."""
-    folders: dict[str, None] = {}  # (ordered sets: a list's `in` made many inputs quadratic)
-    by_stem: dict[str, dict[str, None]] = {}
-    for item in inputs:
-        p = os.path.abspath(os.fsdecode(item) if isinstance(item, bytes) else item)
-        if os.path.isdir(p):
-            folders[p] = None
-        elif os.path.isfile(p):
-            by_stem.setdefault(_file_stem(p), {})[p] = None
-    labels = _distinct_tails(list(folders)) if len(folders) > 1 else {}
-    for same in by_stem.values():
-        if len(same) > 1:
-            tails = _shortest_tails([os.path.dirname(f) for f in same])
-            labels.update((f, tails[os.path.dirname(f)]) for f in same)
-    return labels
-
-
-def _shortest_tails(paths: list[str]) -> dict[str, str]:
-    """Each path's fewest last parts that no other path ends with ("a", "b", "x/data",
-    "y/data" for .../a, .../b, .../x/data, .../y/data)."""
-    parts = {f: tuple(x for x in Path(f).parts if x != os.sep) or (f,) for f in paths}
-    # how many paths end with each tail: one pass over each path's tails, not one per pair
-    ends = Counter(ps[-d:] for ps in parts.values() for d in range(1, len(ps) + 1))
-    out: dict[str, str] = {}
-    for f, ps in parts.items():
-        tail = next((ps[-d:] for d in range(1, len(ps) + 1) if ends[ps[-d:]] == 1), ps)
-        out[f] = display_path("/".join(tail))
-    return out
-
-
 def _iter_shards(inputs: Sequence[Path | str | bytes], fmt: str | None,
                  block_size: int | None, max_bytes: int | None,
                  max_blocks: int = MAX_BLOCKS_PER_FILE) -> Iterator[Shard]:
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    labels = _labels(inputs)
+    labels = doc_id_labels(inputs)
     for path, root, problem in _walk(inputs):
         root_s = str(root) if root is not None else None
         label = labels.get(os.path.abspath(root if root is not None else path))

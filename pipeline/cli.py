@@ -144,8 +144,9 @@ def train_cmd(
     --output may be a new or empty folder, or a model biotab wrote (its meta.json names
     biotab_ner), which is replaced; any other folder is refused before training, nothing deleted.
     """
+    from pipeline.model_export import OutputFolderError, check_output
     from pipeline.paths import DEFAULT_CORPORA, ner_model_dir
-    from pipeline.train import OutputFolderError, check_output, corpus_files, train
+    from pipeline.train import corpus_files, train
 
     corpora_dir = Path(corpora) if corpora else DEFAULT_CORPORA
     if not corpus_files(corpora_dir):

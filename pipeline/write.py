@@ -120,23 +120,6 @@ def to_table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-#: What building a table raises for a row its schema cannot hold.
-UNWRITABLE = (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError)
-
-
-def _unwritable(table: str, row: Mapping[str, Any], exc: BaseException) -> dict[str, Any]:
-    """The errors row for a row of `table` left out (`ShardWriter._table`)."""
-    return {
-        "source": row.get("source") if table == "documents" else None,
-        "location": None,
-        "doc_id": None if row.get("doc_id") is None else str(row.get("doc_id")),
-        "stage": "write",
-        "error": "unwritable_row",
-        "message": f"a {table} row could not be stored and was left out: "
-                   f"{type(exc).__name__}: {str(exc)[:300]}",
-    }
-
-
 def load_table_builders() -> None:
     """Build an empty table of every schema now. pyarrow imports pandas the first time it
     builds an array (about 0.2 s; any array built from Python objects asks pandas whether they
@@ -169,7 +152,7 @@ def shard_marker(out: Path, shard_id: str) -> Path:
     return out / SHARDS_DIR / f"{shard_id}.json"
 
 
-def _check_id(shard_id: str) -> None:
+def check_id(shard_id: str) -> None:
     if not _SAFE.match(shard_id):
         raise ValueError(f"shard id {shard_id!r} is not a safe file name")
 
@@ -211,134 +194,9 @@ def write_parquet(path: Path, table: str, rows: list[dict[str, Any]]) -> None:
 # --------------------------------------------------------------------------- one shard
 
 
-class ShardWriter:
-    """Streams the rows of one shard into its part files, one `ParquetWriter` per table.
-
-    Rows are buffered per table and written as a row group every `row_group_rows` rows (or
-    `row_group_chars` characters of text), so memory stays flat however big the shard is; a part
-    file holds at most `max_file_rows` rows, then part n + 1 starts. `commit()` closes the files
-    and renames them to their final names; `abort()` deletes them.
-    """
-
-    def __init__(
-        self,
-        out: Path,
-        shard_id: str,
-        *,
-        row_group_rows: int = ROW_GROUP_ROWS,
-        row_group_chars: int = ROW_GROUP_CHARS,
-        max_file_rows: int = MAX_FILE_ROWS,
-    ) -> None:
-        _check_id(shard_id)
-        self.out = Path(out)
-        self.shard_id = shard_id
-        self.schemas = table_schemas()
-        self.row_group_rows = row_group_rows
-        self.row_group_chars = row_group_chars
-        self.max_file_rows = max_file_rows
-        self.buffers: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
-        self.buffer_chars: dict[str, int] = dict.fromkeys(TABLES, 0)
-        self.writers: dict[str, pq.ParquetWriter] = {}
-        self.file_rows: dict[str, int] = dict.fromkeys(TABLES, 0)
-        self.part_no: dict[str, int] = dict.fromkeys(TABLES, 0)
-        self.pending: list[tuple[Path, Path]] = []  # (temp, final) of closed part files
-        self.counts: dict[str, int] = dict.fromkeys(TABLES, 0)
-        self.token = f"{os.getpid()}-{os.urandom(4).hex()}"
-
-    def add(self, tables: Mapping[str, list[dict[str, Any]]]) -> None:
-        for name, rows in tables.items():
-            if not rows:
-                continue
-            buf = self.buffers[name]
-            buf.extend(rows)
-            self.counts[name] += len(rows)
-            self.buffer_chars[name] += sum(len(r.get("text") or "") for r in rows)
-            if len(buf) >= self.row_group_rows or self.buffer_chars[name] >= self.row_group_chars:
-                self._flush(name)
-
-    def _flush(self, name: str) -> None:
-        rows = self.buffers[name]
-        while rows:
-            room = self.max_file_rows - self.file_rows[name]
-            chunk, rows = rows[:room], rows[room:]
-            writer = self.writers.get(name)
-            if writer is None:
-                final = self.out / name / part_name(self.shard_id, self.part_no[name])
-                tmp = final.with_name(temp_name(final.name, self.token))
-                tmp.parent.mkdir(parents=True, exist_ok=True)
-                writer = pq.ParquetWriter(tmp, self.schemas[name], compression=COMPRESSION)
-                self.writers[name] = writer
-                self.pending.append((tmp, final))
-            table = self._table(name, chunk)
-            writer.write_table(table)
-            self.file_rows[name] += table.num_rows
-            if self.file_rows[name] >= self.max_file_rows:
-                self._close(name)
-        self.buffers[name] = []
-        self.buffer_chars[name] = 0
-
-    def _table(self, name: str, chunk: list[dict[str, Any]]) -> pa.Table:
-        """The chunk as a table of its schema; a row the schema cannot hold (a value out of
-        its column's range or type, from a component's bug or a user's own component) is left
-        out with an errors row naming its document, instead of failing every document of the
-        shard. (The errors table's own rows are the shard's to fail.)"""
-        schema = self.schemas[name]
-        try:
-            return to_table(chunk, schema)
-        except UNWRITABLE:
-            if name == "errors":
-                raise
-        kept: list[dict[str, Any]] = []
-        for row in chunk:
-            try:
-                to_table([row], schema)
-            except UNWRITABLE as exc:
-                self.counts[name] -= 1
-                # (written after: `errors` is the last of TABLES, which `commit` flushes in order)
-                self.buffers["errors"].append(_unwritable(name, row, exc))
-                self.counts["errors"] += 1
-            else:
-                kept.append(row)
-        return to_table(kept, schema)
-
-    def _close(self, name: str) -> None:
-        writer = self.writers.pop(name, None)
-        if writer is not None:
-            writer.close()
-        self.file_rows[name] = 0
-        self.part_no[name] += 1
-
-    def commit(self) -> dict[str, int]:
-        """Write what is buffered, close every file and rename it; returns rows per table."""
-        for name in TABLES:
-            if self.buffers[name]:
-                self._flush(name)
-            self._close(name)
-        # on disk before the caller's marker says the unit is done: after a host crash a
-        # marker must not stand over empty or short files
-        for tmp, _final in self.pending:
-            fsync_path(tmp)
-        for tmp, final in self.pending:
-            os.replace(tmp, final)
-        for folder in sorted({final.parent for _tmp, final in self.pending}):
-            fsync_path(folder)
-        self.pending = []
-        return dict(self.counts)
-
-    def abort(self) -> None:
-        for writer in self.writers.values():
-            with contextlib.suppress(Exception):
-                writer.close()
-        self.writers = {}
-        for tmp, _ in self.pending:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-        self.pending = []
-
-
 def shard_files(out: Path, shard_id: str) -> list[Path]:
     """Every part and temporary file of a shard, in every table folder."""
-    _check_id(shard_id)
+    check_id(shard_id)
     # exactly the names `ShardWriter` gives (and their temporaries): a file that only starts
     # like them ("part-<id>-notes.parquet") is not ours
     own = re.compile(rf"^(?:part-{re.escape(shard_id)}-\d{{5}}\.parquet"

@@ -29,11 +29,13 @@ from helpers import fail_jsonl_line, nlp_factory, read_tables
 from typer.testing import CliRunner
 
 from pipeline import SCHEMA_VERSION, __version__
+from pipeline import shard_writer as SW
 from pipeline import write as W
 from pipeline.cli import app
 from pipeline.run import RunError, run, worker_nlp
 from pipeline.runner import units as units_mod
-from pipeline.write import TABLES, OutputExistsError, ShardWriter
+from pipeline.shard_writer import ShardWriter
+from pipeline.write import TABLES, OutputExistsError
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -476,8 +478,8 @@ def test_shard_writer_puts_its_files_on_disk_before_they_are_final(
     folders after."""
     events: list[tuple[str, str]] = []
     real_replace = os.replace
-    monkeypatch.setattr(W, "fsync_path", lambda p: events.append(("fsync", Path(p).name)))
-    monkeypatch.setattr(W.os, "replace",
+    monkeypatch.setattr(SW, "fsync_path", lambda p: events.append(("fsync", Path(p).name)))
+    monkeypatch.setattr(SW.os, "replace",
                         lambda a, b: (events.append(("rename", Path(a).name)), real_replace(a, b)))
     w = ShardWriter(tmp_path, "s.000000000.abc", row_group_rows=4, max_file_rows=10)
     w.add({"sentences": [{"doc_id": f"d{i}", "sent_idx": 0, "start_char": 0, "end_char": 1,

@@ -489,7 +489,7 @@ def test_biotab_train_accepts_pubtator_only_corpora(tmp_path, monkeypatch):
 def test_check_output_refuses_a_folder_biotab_did_not_write(tmp_path):
     """Before, export_model removed OUTPUT/vocab/, tokenizer/, ner/ ... whole, the user's
     files in them too: now only a new or empty folder, or a model biotab wrote, is taken."""
-    from pipeline.train import OutputFolderError, check_output, export_model
+    from pipeline.model_export import OutputFolderError, check_output, export_model
 
     check_output(tmp_path / "new")  # does not exist
     (tmp_path / "empty").mkdir()

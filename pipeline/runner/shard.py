@@ -3,7 +3,7 @@
 `process_unit` reads the documents of the unit's shards (`pipeline.runner.units.Unit`:
 consecutive shards in input order) as a stream, runs them through the spaCy pipeline in
 batches (`pipeline.process.process_documents`) and writes the unit's own Parquet part files
-(`pipeline.write.ShardWriter`, a row group every few thousand rows, so memory stays flat); it
+(`pipeline.shard_writer.ShardWriter`, a row group every few thousand rows, so memory stays flat); it
 then writes the unit's marker `OUT/_shards/<unit_id>.json` (its shards, with each input's size,
 modification time and SHA-256; its part files) and returns small counts. The
 pipeline is built once per process (`worker_nlp`, a module-level cache) and its objects are
@@ -34,6 +34,7 @@ from pipeline.runner.allocator import keep_freed_memory
 from pipeline.runner.bookkeeping import file_stat
 from pipeline.runner.errors import PipelineLoadError
 from pipeline.runner.units import Unit
+from pipeline.shard_writer import ShardWriter
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -277,7 +278,7 @@ def _without_notices(records: Iterable[Document | ErrorRecord],
                     f"deleted_citations: more than {MAX_DELETED_PMIDS:,} in one unit")
 
 
-def _write_rows(nlp: Language, shard: Shard, writer: W.ShardWriter, opts: ShardOptions,
+def _write_rows(nlp: Language, shard: Shard, writer: ShardWriter, opts: ShardOptions,
                 progress: ProgressFn | None, seen: FirstCopies,
                 deleted: list[dict[str, Any]]) -> int:
     """Annotate the shard's documents into `writer`; returns the words processed. A text
@@ -328,7 +329,7 @@ def process_unit(
     # before reading: resume compares these with the files
     stats = [file_stat(s.path) for s in unit.shards]
     nlp = worker_nlp(opts.nlp_factory)
-    writer = W.ShardWriter(out, unit.unit_id, row_group_rows=opts.row_group_rows,
+    writer = ShardWriter(out, unit.unit_id, row_group_rows=opts.row_group_rows,
                            max_file_rows=opts.part_rows)
     seen = FirstCopies()
     deleted: list[dict[str, Any]] = []

@@ -43,7 +43,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -285,11 +285,12 @@ def run_files(out: Path) -> list[Path]:
     return sorted(found)
 
 
-def foreign_parts(out: Path) -> list[Path]:
-    """Parquet files in a table folder (or below it) that biotab did not write: a run would
-    neither delete them nor keep readers from reading them with its own rows."""
+def foreign_parts(out: Path, own: Iterable[Path] | None = None) -> list[Path]:
+    """Parquet files in a table folder (or below it) that biotab did not write (`own`: the run
+    files, `run_files`, when the caller listed them): a run would neither delete them nor keep
+    readers from reading them with its own rows."""
     out = Path(out)
-    own = set(run_files(out))
+    own = set(run_files(out) if own is None else own)
     found: list[Path] = []
     for name in TABLES:
         folder = out / name
@@ -299,11 +300,12 @@ def foreign_parts(out: Path) -> list[Path]:
     return sorted(found)
 
 
-def earlier_run(out: Path) -> list[str]:
+def earlier_run(out: Path, files: Iterable[Path] | None = None) -> list[str]:
     """What in `out` belongs to an earlier biotab run (empty if nothing): the names of the
-    manifest and of the folders holding its files."""
+    manifest and of the folders holding its files (`files`: `run_files`, when the caller listed
+    them)."""
     out = Path(out)
-    names = {f.relative_to(out).parts[0] for f in run_files(out)}
+    names = {f.relative_to(out).parts[0] for f in (run_files(out) if files is None else files)}
     return sorted(names, key=lambda n: (n != MANIFEST, n))
 
 
@@ -338,14 +340,15 @@ def prepare_output(out: Path, *, overwrite: bool, resume: bool) -> bool:
         raise OutputExistsError(
             f"{manifest} was not written by biotab; it is left alone: choose another --out"
         )
-    foreign = foreign_parts(out)
+    files = run_files(out)  # (listed once: both checks read them)
+    foreign = foreign_parts(out, files)
     if foreign:
         raise OutputExistsError(
             f"{foreign[0]} was not written by biotab, but readers of its table would read it "
             "with this run's rows: move it or choose another --out"
             + (f" ({len(foreign) - 1} more such file(s))" if len(foreign) > 1 else "")
         )
-    found = earlier_run(out)
+    found = earlier_run(out, files)
     if found and not (overwrite or resume):
         raise OutputExistsError(
             f"output folder {out} holds an earlier run ({', '.join(found)}); "

@@ -15,7 +15,6 @@ import re
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_grammar import SentenceParser
-from pipeline.components.outcome_respectively import word_pattern
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DRUG
 
@@ -65,7 +64,7 @@ def bracket_arm(sm: SentenceMentions, text: str, f: Figure,
         span = span if span[1] == end else None
     if span is None:
         last = None
-        for last in word_pattern(tuple(lex.control_arms)).finditer(  # noqa: B007
+        for last in lex.control_word_re.finditer(  # noqa: B007
             text, max(0, end - MAX_ARM_CHARS), end
         ):
             pass

@@ -33,10 +33,17 @@ ZERO_MODIFIERS = 2
 class SentenceParser(FigureReader):
     """Finds figures, statistics and timepoints in one sentence's text."""
 
-    #: the strong boundaries of the tokens, when the component computed them (`clause_chars`)
-    boundary: list[bool] | None = None
+    _boundary: list[bool] | None = None
     _cuts: list[int] | None = None
     _brackets: Brackets | None = None
+
+    def boundaries(self) -> list[bool]:
+        """For each token, whether it is a strong boundary (`strong_boundaries`, not a number):
+        computed once, read by the component's passes and `clause_chars`."""
+        if self._boundary is None:
+            bounds = self.lex.boundaries
+            self._boundary = [t.lower in bounds and not t.num for t in self.toks]
+        return self._boundary
 
     def clause_chars(self, i: int) -> tuple[int, int]:
         """The characters of the clause token i is in: from the end of the last strong boundary
@@ -44,10 +51,7 @@ class SentenceParser(FigureReader):
         end of the bracket token i is in ("marimastat (10 mg bid; n = 114) or placebo": the
         words after the bracket are the sentence's, not the size's)."""
         if self._cuts is None:
-            flags = self.boundary
-            if flags is None:
-                bounds = self.lex.boundaries
-                flags = [t.lower in bounds and not t.num for t in self.toks]
+            flags = self.boundaries()
             self._cuts = list(itertools.compress(range(len(flags)), flags))
             self._brackets = Brackets(self.text)
         cuts = self._cuts

@@ -29,6 +29,10 @@ def _alt_cased(words: Iterable[str]) -> str:
                     for w in sorted(set(words), key=len, reverse=True))
 
 
+#: An arm's label: a capital or a digit first, up to ten more letters, digits, "+" or "-".
+ARM_LABEL = r"[A-Z0-9][A-Za-z0-9+\-]{0,9}"
+
+
 class ArmRegexes:
     """The arm phrases of a figure's text, an arm's stated size, the parts of a total split by
     arm (built by `_build_arm_regexes`, read-only after)."""
@@ -43,14 +47,66 @@ class ArmRegexes:
     units: frozenset[str]
     count_blockers_after: frozenset[str]
     monotherapy_words: frozenset[str]
+    pooled_arm_nouns: frozenset[str]
+    control_arms: frozenset[str]
+    comparator_openers: frozenset[str]
+    respectively: frozenset[str]
+    pairwise_comparison: frozenset[str]
 
     def _build_arm_regexes(self, data: dict[str, Any]) -> None:
         """Arm phrases (after a list of figures, after one figure, before one figure), an arm's
-        stated size, and the parts of a total split by arm."""
+        stated size, the parts of a total split by arm, and the series of arm names a list of
+        figures takes its arms from."""
         arm_nouns = _alt(self.arm_nouns)
         self._build_arm_phrase_regexes(data, arm_nouns)
         self._build_arm_size_regexes(data, arm_nouns)
         self._build_arm_part_regexes(data, arm_nouns)
+        self._build_series_regexes(data, arm_nouns)
+
+    def _build_series_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
+        """What `outcome_respectively` reads: arm names (labels an arm noun gives, control-arm
+        words), what joins them into a series and what says a series names arms, and the words
+        that send a sentence there at all."""
+        plural = _alt(self.pooled_arm_nouns)
+        # labels after a plural arm noun ("groups R4 and R6", "arms A, B and C"), a singular one
+        # and its label ("group A"), capitals right before an arm noun ("the R2 group", "the SC
+        # arm"; not a word that opens a sentence: "In groups A and B", "A group of 12")
+        self.label_after_plural_re = re.compile(
+            rf"\b(?i:{plural})\s+(?P<list>{ARM_LABEL}(?:\s*,\s*{ARM_LABEL})*\s*(?:,\s*)?"
+            rf"(?:and|or|vs\.?|versus)\s+{ARM_LABEL})\b"
+        )
+        self.label_after_singular_re = re.compile(
+            rf"\b(?i:{_alt(self.arm_nouns - self.pooled_arm_nouns)})\s+{ARM_LABEL}\b"
+        )
+        self.label_before_re = re.compile(
+            rf"\b(?:[A-Z][A-Z0-9]{{1,5}}|[A-Z]\d{{1,3}})(?=\s+(?i:{arm_nouns})\b)"
+        )
+        # a control-arm word as a whole word, not before a hyphen ("placebo-controlled")
+        self.control_word_re = re.compile(
+            rf"\b(?:{_alt(self.control_arms)})\b(?!-)", re.IGNORECASE
+        )
+        # drugs given as one arm ("methotrexate plus prednisone"): `tight_joiners` between them
+        self.tight_joiner_re = re.compile(
+            rf"\b(?:{_alt(self.tight_joiners)})\b(?!-)", re.IGNORECASE
+        )
+        self.series_joiners = (self.connectors | self.comparison | self.comparator_openers) - {
+            "."
+        }
+        self.series_beside = (
+            self.prepositions | self.determiners | self.arm_nouns | self.monotherapy_words
+        )
+        # a series names arms after an `arm_series_links` entry ("receiving", "treated with the")
+        # or before an arm noun ("the docetaxel and doxorubicin arms")
+        links, dets = _alt_spaced(data["arm_series_links"]), _alt(self.determiners)
+        self.series_link_re = re.compile(rf"\b(?:{links})\s+(?:(?:{dets})\s+)?$", re.IGNORECASE)
+        self.series_noun_re = re.compile(rf"\s*(?:{arm_nouns})\b", re.IGNORECASE)
+        self.arm_pair_opener_re = re.compile(
+            rf"\b(?:{_alt(data['arm_pair_openers'])})\b(?!-)", re.IGNORECASE
+        )
+        # a respectively or comparison word, in a sentence's lower-cased text
+        self.comparison_word_re = re.compile(
+            rf"(?<!\w)(?:{_alt(self.respectively | self.pairwise_comparison)})(?!\w)"
+        )
 
     def _build_arm_phrase_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
         """The arm a figure's text names: after a list of figures or one figure, before one;
@@ -145,9 +201,11 @@ class ArmRegexes:
         self.monotherapy_re = re.compile(rf"\s+(?:{_alt(alone)})\b", re.IGNORECASE)
         # "tamoxifen plus radiotherapy": a joiner that joins no list and is no preposition, then
         # the words of a treatment that is no drug mention (`outcome_arms.partner_end`)
-        partner = set(data["combination_joiners"]) - self.connectors - self.prepositions
+        self.tight_joiners = (
+            frozenset(data["combination_joiners"]) - self.connectors - self.prepositions
+        )
         self.partner_re = re.compile(
-            rf"\s*(?:{_alt_spaced(partner)})\s*(?=[A-Za-z])", re.IGNORECASE
+            rf"\s*(?:{_alt_spaced(self.tight_joiners)})\s*(?=[A-Za-z])", re.IGNORECASE
         )
         self.partner_stops = (
             self.arm_nouns | self.connectors | self.prepositions | self.comparison

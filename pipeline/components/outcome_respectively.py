@@ -40,11 +40,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_attach import compared_pairs, respectively_runs
 from pipeline.components.outcome_grammar import SentenceParser
+from pipeline.components.outcome_lexicon_attach import ARM_LABEL
 from pipeline.components.outcome_tokens import Figure
 from pipeline.labels import DISEASE
 
@@ -62,46 +62,17 @@ AFTER_CHARS = 80
 #: How far before a series its link may start ("treated with the").
 LINK_CHARS = 40
 BEFORE_SINGLES = 2
-#: An arm's label: a capital or a digit first, up to ten more letters, digits, "+" or "-".
-_LABEL = r"[A-Z0-9][A-Za-z0-9+\-]{0,9}"
 _GAP_TOKEN = re.compile(r"vs\.|v\.|[A-Za-z]+|\S")
 
 
-@lru_cache(maxsize=8)
-def _label_patterns(plural: tuple[str, ...],
-                    singular: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:  # fmt: skip
-    """Labels after a plural arm noun ("groups R4 and R6", "arms A, B and C"), a singular one
-    and its label ("group A"), a label right before an arm noun ("the R2 group")."""
-    plur = "|".join(re.escape(w) for w in plural)
-    sing = "|".join(re.escape(w) for w in singular)
-    nouns = "|".join(re.escape(w) for w in plural + singular)
-    after_plural = re.compile(
-        rf"\b(?i:{plur})\s+(?P<list>{_LABEL}(?:\s*,\s*{_LABEL})*\s*(?:,\s*)?(?:and|or|vs\.?|versus)\s+"
-        rf"{_LABEL})\b"
-    )
-    after_singular = re.compile(rf"\b(?i:{sing})\s+{_LABEL}\b")
-    # (capitals or a capital and digits: "the R2 group", "the SC arm"; not a word that opens
-    # a sentence, "In groups A and B", "A group of 12")
-    before = re.compile(rf"\b(?:[A-Z][A-Z0-9]{{1,5}}|[A-Z]\d{{1,3}})(?=\s+(?i:{nouns})\b)")
-    return after_plural, after_singular, before
-
-
-@lru_cache(maxsize=8)
-def word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    """Any of `words` as a whole word (not before a hyphen: "placebo-controlled"), any case."""
-    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alt})\b(?!-)", re.IGNORECASE)
-
-
 def _drug_names(lex: Lexicon, text: str, sm: SentenceMentions) -> list[Span]:
-    """The drug mentions as arm names: drugs joined by a joiner that lists no arms ("plus")
-    are one name, and a monotherapy word right after one drug is part of it."""
-    joiners = set(lex.data["combination_joiners"]) - lex.connectors - lex.prepositions
-    tight = word_pattern(tuple(joiners)) if joiners else None
+    """The drug mentions as arm names: drugs joined by a joiner that lists no arms ("plus",
+    `Lexicon.tight_joiners`) are one name, and a monotherapy word right after one drug is part
+    of it."""
     names: list[Span] = []
     for m in sm.drugs:
         s, e = m.start - sm.base, m.end - sm.base
-        if names and tight is not None and tight.fullmatch(text[names[-1][1] : s].strip()):
+        if names and lex.tight_joiner_re.fullmatch(text[names[-1][1] : s].strip()):
             names[-1] = (names[-1][0], e)
         elif names and s < names[-1][1]:
             continue
@@ -115,16 +86,12 @@ def _drug_names(lex: Lexicon, text: str, sm: SentenceMentions) -> list[Span]:
 
 
 def _label_names(lex: Lexicon, text: str) -> list[Span]:
-    plural = tuple(sorted(lex.pooled_arm_nouns))
-    singular = tuple(sorted(lex.arm_nouns - lex.pooled_arm_nouns))
-    after_plural, after_singular, before = _label_patterns(plural, singular)
     spans: list[Span] = []
-    for m in after_plural.finditer(text):
+    for m in lex.label_after_plural_re.finditer(text):
         lo = m.start("list")
-        spans.extend((lo + x.start(), lo + x.end())
-                     for x in re.finditer(_LABEL, m["list"]))
-    spans.extend((m.start(), m.end()) for m in after_singular.finditer(text))
-    spans.extend((m.start(), m.end()) for m in before.finditer(text))
+        spans.extend((lo + x.start(), lo + x.end()) for x in re.finditer(ARM_LABEL, m["list"]))
+    spans.extend((m.start(), m.end()) for m in lex.label_after_singular_re.finditer(text))
+    spans.extend((m.start(), m.end()) for m in lex.label_before_re.finditer(text))
     return spans
 
 
@@ -133,27 +100,12 @@ def arm_names(lex: Lexicon, text: str, sm: SentenceMentions) -> tuple[list[Span]
     another (the earlier, then the longer, is kept); and those that name an arm by their own
     words (control arms, labels), not only a drug."""
     own = _label_names(lex, text)
-    own += [(m.start(), m.end())
-            for m in word_pattern(tuple(lex.control_arms)).finditer(text)]  # fmt: skip
+    own += [(m.start(), m.end()) for m in lex.control_word_re.finditer(text)]
     out: list[Span] = []
     for s, e in sorted(_drug_names(lex, text, sm) + own, key=lambda x: (x[0], -x[1])):
         if not out or s >= out[-1][1]:
             out.append((s, e))
     return out, set(own)
-
-
-@lru_cache(maxsize=8)
-def _cue_patterns(links: tuple[str, ...], determiners: tuple[str, ...],
-                  nouns: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:  # fmt: skip
-    """A link right before a series ("receiving", "treated with the"); an arm noun right after
-    it ("arms")."""
-    longest_first = sorted(links, key=len, reverse=True)
-    link = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in longest_first)
-    det = "|".join(re.escape(w) for w in determiners)
-    noun = "|".join(re.escape(w) for w in nouns)
-    before = re.compile(rf"\b(?:{link})\s+(?:(?:{det})\s+)?$", re.IGNORECASE)
-    after = re.compile(rf"\s*(?:{noun})\b", re.IGNORECASE)
-    return before, after
 
 
 def _names_arms(lex: Lexicon, text: str, chain: list[Span], own: set[Span]) -> bool:
@@ -162,11 +114,10 @@ def _names_arms(lex: Lexicon, text: str, chain: list[Span], own: set[Span]) -> b
     and doxorubicin arms") or an `arm_series_links` entry right before it ("receiving")."""
     if any(span in own for span in chain):
         return True
-    before, after = _cue_patterns(tuple(lex.data["arm_series_links"]),
-                                  tuple(sorted(lex.determiners)), tuple(sorted(lex.arm_nouns)))
     start = chain[0][0]
-    return (after.match(text, chain[-1][1]) is not None
-            or before.search(text[max(0, start - LINK_CHARS) : start]) is not None)  # fmt: skip
+    return (lex.series_noun_re.match(text, chain[-1][1]) is not None
+            or lex.series_link_re.search(text[max(0, start - LINK_CHARS) : start])
+            is not None)  # fmt: skip
 
 
 def _joins(lex: Lexicon, gap: str) -> bool:
@@ -174,9 +125,7 @@ def _joins(lex: Lexicon, gap: str) -> bool:
     toks = [t.lower() for t in _GAP_TOKEN.findall(gap)]
     if not toks or len(toks) > SERIES_GAP:
         return False
-    joiners = (lex.connectors | lex.comparison | lex.comparator_openers) - {"."}
-    beside = (lex.prepositions | lex.determiners | lex.arm_nouns
-              | {w.lower() for w in lex.data["monotherapy_words"]})
+    joiners, beside = lex.series_joiners, lex.series_beside
     return any(t in joiners for t in toks) and all(t in joiners or t in beside for t in toks)
 
 
@@ -230,17 +179,6 @@ def _before(chains: list[list[Span]], ends: list[int], start: int,
         if len(chain) > 1:
             return chain
     return None
-
-
-def _clause_starts(parser: SentenceParser, boundary: list[bool]) -> list[int]:
-    """For each token, the character where its clause starts (after the last strong boundary
-    before it)."""
-    out, at = [], 0
-    for x, tok in enumerate(parser.toks):
-        out.append(at)
-        if boundary[x]:
-            at = tok.end
-    return out
 
 
 def _any_between(starts: list[int], lo: int, hi: int) -> bool:
@@ -297,23 +235,15 @@ def _compares(lex: Lexicon, text: str, chain: list[Span]) -> bool:
     gap = {t.lower() for t in _GAP_TOKEN.findall(text[chain[0][1] : chain[1][0]])}
     if gap & ((lex.comparison | lex.comparator_openers) - lex.respectively):
         return True
-    opener = word_pattern(tuple(lex.data["arm_pair_openers"]))
     before = text[max(0, chain[0][0] - LINK_CHARS) : chain[0][0]].split()
     words = [w for w in before if w.lower() not in lex.determiners]
-    return bool(words) and opener.fullmatch(words[-1]) is not None
-
-
-@lru_cache(maxsize=8)
-def _comparison_pattern(words: frozenset[str]) -> re.Pattern[str]:
-    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)")
+    return bool(words) and lex.arm_pair_opener_re.fullmatch(words[-1]) is not None
 
 
 def _mentions_a_comparison(lex: Lexicon, parser: SentenceParser) -> bool:
     """Does the sentence hold a respectively word or a comparison word at all? (one search of
     its lower-cased text: most sentences hold neither)"""
-    words = frozenset(lex.respectively | lex.pairwise_comparison)
-    return _comparison_pattern(words).search(parser.low) is not None
+    return lex.comparison_word_re.search(parser.low) is not None
 
 
 def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
@@ -337,13 +267,12 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
     # where a series of diseases starts ("neutropenia and anemia"): a respectively word after
     # it pairs the figures with them
     listed = [c[0][0] for c in series(lex, text, diseases) if len(c) > 1]
-    clause = _clause_starts(parser, boundary)
     figure_starts = sorted(f.start for f in figures)
 
     def before(run: list[Figure], resp: int | None = None) -> list[Span] | None:
         if resp is not None and _lists_between(lex, parser, run[-1].te, resp):
             return None  # "28% and 15% ... at 12 and 24 weeks, respectively": those are its
-        chain = _before(chains, ends, run[0].start, clause[run[0].ts])
+        chain = _before(chains, ends, run[0].start, parser.clause_chars(run[0].ts)[0])
         if chain is not None and (
             _any_between(listed, chain[-1][1], run[0].start)
             or _any_between(figure_starts, chain[-1][1], run[0].start)

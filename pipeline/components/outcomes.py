@@ -521,8 +521,7 @@ class OutcomeExtractor:
         if not figures:
             return []
         cues = self._cues(sent, offsets, parser, sm.all)
-        boundary = [t.lower in lex.boundaries and not t.num for t in parser.toks]
-        parser.boundary = boundary
+        boundary = parser.boundaries()
         group(lex, figures, parser)
         for f, g in pairwise(figures):
             if g.group == f.group and f.relative:

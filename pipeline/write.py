@@ -16,8 +16,9 @@ Layout of an output folder `OUT/`::
     OUT/_run/                                  the driver's state (duplicate doc_ids found)
     OUT/.biotab.lock                           while a run writes: who (pipeline.runner.lock)
 
-`--overwrite` deletes exactly these files (`run_files`, `remove_run`): a manifest.json biotab
-did not write, and any other file (notes, a report, inputs), is never deleted.
+`--overwrite` deletes exactly these files (`run_files`, `remove_run`), by name: a manifest.json
+biotab did not write, and any other file (notes, a report, inputs, `_run/settings.json`), is
+never deleted, nor read as a marker.
 
 Every table is a Parquet dataset folder: `pandas.read_parquet("OUT/mentions")`,
 `duckdb.sql("FROM read_parquet('OUT/mentions/*.parquet')")`. Files whose names start with `.` or
@@ -77,6 +78,13 @@ MAX_FILE_ROWS = 1_000_000
 EMPTY_PART = "part-_empty-00000.parquet"
 #: Name stem of the error rows the driver writes itself (duplicate ids, failed shards).
 RUN_PART_PREFIX = "part-~run"
+#: A unit id (`pipeline.runner.units.plan_units`: its position and a hash of its shard ids)
+#: and a group id (`pipeline.runner.units.commit_group`): the keys of a run's part files and
+#: markers. Files under other names are not a run's: it never reads or deletes them.
+UNIT_ID = r"u\d{7}\.[0-9a-f]{10}"
+GROUP_ID = r"g\d{7}\.[0-9a-f]{10}"
+#: The driver's duplicate-id plan in `_run/` (`pipeline.runner.duplicates`).
+DUPLICATES_PLAN = "duplicates.json"
 
 
 class OutputExistsError(Exception):
@@ -233,7 +241,7 @@ def done_shards(out: Path) -> dict[str, dict[str, Any]]:
     if not folder.is_dir():
         return done
     for f in sorted(folder.glob("*.json")):
-        if f.name.startswith("."):
+        if not is_run_file(SHARDS_DIR, f.name) or f.name.startswith("."):
             continue
         try:
             done[f.stem] = json.loads(f.read_text("utf-8"))
@@ -245,10 +253,33 @@ def done_shards(out: Path) -> dict[str, dict[str, Any]]:
 # --------------------------------------------------------------------------- output folder
 
 
-_TABLE_FILE = re.compile(r"^(part-.+-\d{5}\.parquet|\.part-.+\.tmp)$")
-_STATE_FILE = re.compile(r"^([^.].*\.json|\..+\.tmp)$")
-#: `_parts/` holds only group markers (`pipeline.runner.units.group_marker`) and their temporaries
-_GROUP_FILE = re.compile(r"^(g\d{7}\.[0-9a-f]{10}\.json|\..+\.tmp)$")
+#: A part file a run writes (`part_name`: a unit's, a group's, the driver's errors, an empty
+#: table's) and its temporaries (`temp_name`, with or without a token)
+_OWN_PART = rf"part-(?:{UNIT_ID}|{GROUP_ID}|~run|_empty)-\d{{5}}\.parquet"
+_TABLE_FILE = re.compile(rf"^(?:{_OWN_PART}|\.{_OWN_PART}(?:\.[^/]+)?\.tmp)$")
+
+
+def _state_files(names: str) -> re.Pattern[str]:
+    """`names` and their temporaries (`atomic_write_bytes`: `.<name>.<pid>.tmp`)."""
+    return re.compile(rf"^(?:{names}|\.(?:{names})\.\d+\.tmp)$")
+
+
+#: The files a run writes in its state folders: unit markers (`mark_shard_done`), group
+#: markers (`pipeline.runner.units.group_marker`), the duplicates plan; any other is a user's
+STATE_FILES = {
+    SHARDS_DIR: _state_files(rf"{UNIT_ID}\.json"),
+    PARTS_DIR: _state_files(rf"{GROUP_ID}\.json"),
+    RUN_DIR: _state_files(re.escape(DUPLICATES_PLAN)),
+}
+
+_MANIFEST_TEMP = _state_files(re.escape(MANIFEST))
+
+
+def is_run_file(folder: str, name: str) -> bool:
+    """Whether a file `name` in the output folder's `folder` (a table or state folder) has a
+    name a run gives its files there."""
+    pattern = _TABLE_FILE if folder in TABLES else STATE_FILES.get(folder)
+    return pattern is not None and pattern.match(name) is not None
 
 
 def is_biotab_manifest(path: Path) -> bool:
@@ -263,25 +294,21 @@ def is_biotab_manifest(path: Path) -> bool:
 
 def run_files(out: Path) -> list[Path]:
     """The files of `out` that a biotab run writes: its manifest (when biotab wrote it), in each
-    table folder the part files and their temporaries, in `_shards/` and `_run/` the JSON state
-    files and temporaries. Anything else (`errors/notes.md`, a report, input files) is not one."""
+    table folder the part files and their temporaries, in `_shards/`, `_parts/` and `_run/` the
+    markers and plan it writes there and their temporaries (`is_run_file`: by name). Anything
+    else (`errors/notes.md`, a report, input files, `_run/settings.json`) is not one."""
     out = Path(out)
     found: list[Path] = []
     manifest = out / MANIFEST
     if manifest.is_file() and is_biotab_manifest(manifest):
         found.append(manifest)
-    found.extend(f for f in out.glob(f".{MANIFEST}.*.tmp") if f.is_file())
-    for name in TABLES:
+    found.extend(f for f in out.glob(f".{MANIFEST}.*.tmp")
+                 if _MANIFEST_TEMP.match(f.name) and f.is_file())
+    for name in (*TABLES, *STATE_FILES):
         folder = out / name
         if folder.is_dir() and not folder.is_symlink():
             found.extend(f for f in folder.iterdir()
-                         if _TABLE_FILE.match(f.name) and f.is_file() and not f.is_symlink())
-    for name, pattern in ((SHARDS_DIR, _STATE_FILE), (RUN_DIR, _STATE_FILE),
-                          (PARTS_DIR, _GROUP_FILE)):
-        folder = out / name
-        if folder.is_dir() and not folder.is_symlink():
-            found.extend(f for f in folder.iterdir()
-                         if pattern.match(f.name) and f.is_file() and not f.is_symlink())
+                         if is_run_file(name, f.name) and f.is_file() and not f.is_symlink())
     return sorted(found)
 
 
@@ -364,15 +391,9 @@ def prepare_output(out: Path, *, overwrite: bool, resume: bool) -> bool:
 
 
 def temp_files(out: Path) -> list[Path]:
-    """Temporary files anywhere in an output folder (`.<name>.tmp`, `.<name>.<pid>.tmp`): all
-    belong to attempts that did not finish."""
-    out = Path(out)
-    found = [f for f in out.glob(f".{MANIFEST}.*.tmp")]
-    for name in (*TABLES, SHARDS_DIR, RUN_DIR, PARTS_DIR):
-        folder = out / name
-        if folder.is_dir():
-            found.extend(folder.glob(".*.tmp"))
-    return sorted(found)
+    """The temporary files a run writes (`.<name>.tmp`, `.<name>.<pid>.tmp` of its files'
+    names) anywhere in an output folder: all belong to attempts that did not finish."""
+    return [f for f in run_files(out) if f.name.endswith(".tmp")]
 
 
 def finish_tables(out: Path) -> None:

@@ -82,28 +82,65 @@ def test_out_reached_through_a_link_is_refused(tmp_path: Path) -> None:
 
 
 def test_remove_run_removes_only_biotab_files(tmp_path: Path) -> None:
-    """A folder with biotab's names and the user's files mixed: only biotab's go."""
+    """A folder with biotab's names and the user's files mixed: only biotab's go. In `_run/`,
+    `_shards/` and `_parts/` too, only the names a run gives its files are biotab's."""
     out = tmp_path / "out"
-    for rel in ("documents/part-a.txt.000000000.0123456789ab-00000.parquet",
-                "documents/.part-a.txt.000000000.0123456789ab-00000.parquet.1-ab.tmp",
+    unit, group = "u0000003.0123456789", "g0000000.abcdef0123"
+    for rel in (f"documents/part-{unit}-00000.parquet",
+                f"documents/.part-{unit}-00000.parquet.1-ab.tmp",
+                f"sentences/part-{group}-00001.parquet",
                 "errors/part-~run-00000.parquet", "mentions/part-_empty-00000.parquet",
-                "_shards/a.txt.000000000.0123456789ab.json", "_run/duplicates.json"):
+                f"_shards/{unit}.json", f"_shards/.{unit}.json.123.tmp",
+                f"_parts/{group}.json", "_run/duplicates.json", "_run/.duplicates.json.7.tmp"):
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(b"x")
     (out / "manifest.json").write_text(json.dumps({"run_id": "r", "biotab_version": "0"}))
     mine = {"errors/notes.md": b"notes", "documents/readme.txt": b"mine",
             "report.html": b"<html>", "data.parquet": b"user parquet",
-            "sentences/part-of-my-thesis.pdf": b"pdf"}
+            "sentences/part-of-my-thesis.pdf": b"pdf",
+            "documents/part-2019-00001.parquet": b"a part of someone else's",
+            "documents/.part-2019-00001.parquet.tmp": b"its temporary",
+            "_run/settings.json": b"{}", "_run/.settings.json.1.tmp": b"{}",
+            "_shards/notes.json": b"{}", f"_shards/{unit}.json.bak": b"{}",
+            "_shards/.draft.tmp": b"", "_parts/my-notes.json": b"{}",
+            "_parts/g0000000.json": b"{}"}
     for rel, data in mine.items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(data)
-    assert earlier_run(out) == ["manifest.json", "_run", "_shards", "documents", "errors",
-                                "mentions"]
-    assert remove_run(out) == 7
+    assert earlier_run(out) == ["manifest.json", "_parts", "_run", "_shards", "documents",
+                                "errors", "mentions", "sentences"]
+    assert remove_run(out) == 11
     assert _snapshot(out) == mine
     assert earlier_run(out) == []
-    assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["errors", "documents", "report.html", "data.parquet", "sentences"])  # emptied: gone
+    assert sorted(p.name for p in out.iterdir()) == sorted(  # emptied: gone
+        ["errors", "documents", "report.html", "data.parquet", "sentences", "_run", "_shards",
+         "_parts"])
+
+
+def test_users_files_in_the_state_folders_are_neither_deleted_nor_refused(
+    tmp_path: Path, light_factory: Any
+) -> None:
+    """`--overwrite` deleted a user's `_run/settings.json`, and the file alone made a plain run
+    refuse the folder as "an earlier run"."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Imiquimod was applied daily.\n")
+    out = tmp_path / "out"
+    mine = {"_run/settings.json": b'{"mine": 1}', "_shards/notes.json": b"not JSON",
+            "_parts/my-notes.json": b"{}", "_shards/.draft.json.tmp": b"draft"}
+    for rel, data in mine.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
+    first = run([docs], out, workers=1, quiet=True, nlp_factory=light_factory)
+    assert first.status == "complete" and first.documents == 1
+    (docs / "b.txt").write_text("Tacrolimus was used.\n")
+    for flags in ({"overwrite": True}, {"resume": True}):
+        summary = run([docs], out, workers=1, quiet=True, nlp_factory=light_factory, **flags)
+        assert summary.status == "complete"
+        assert {rel: (out / rel).read_bytes() for rel in mine} == mine
+    assert sorted(pd.read_parquet(out / "documents")["doc_id"]) == ["a", "b"]
+    assert remove_run(out) > 0
+    assert _snapshot(out) == mine
 
 
 def test_overwrite_keeps_what_biotab_did_not_write(tmp_path: Path) -> None:

@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -184,10 +183,9 @@ def _inside(path: str, folder: Path) -> bool:
 def stale_files(out: Path, keep: set[str]) -> list[Path]:
     """Part files of units and groups that are not finished-and-wanted (leftovers of an
     interrupted run, of a group whose marker is gone, or of inputs no longer listed), plus
-    temporary files. Only files named as a run names them (`pipeline.runner.units.own_key`):
-    a run never deletes what it did not write."""
-    stale = [f for f in W.temp_files(out)
-             if f.parent.name not in W.TABLES or _OWN_TEMP.match(f.name)]
+    temporary files. Only files named as a run names them (`pipeline.write.run_files`): a run
+    never deletes what it did not write."""
+    stale = W.temp_files(out)
     for name in W.TABLES:
         folder = out / name
         if not folder.is_dir():
@@ -197,11 +195,6 @@ def stale_files(out: Path, keep: set[str]) -> list[Path]:
             if U.own_key(key) and key not in keep and f.is_file():
                 stale.append(f)
     return sorted(set(stale))
-
-
-#: The temporary names of a table's part files (`pipeline.write.temp_name`)
-_OWN_TEMP = re.compile(r"^\.part-(?:[ug]\d{7}\.[0-9a-f]{10}|~run|_empty)-\d{5}\.parquet"
-                       r"(?:\.[^/]+)?\.tmp$")
 
 
 @dataclass

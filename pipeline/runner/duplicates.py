@@ -104,7 +104,7 @@ def drop_documents(out: Path, shard_id: str, doc_ids: set[str]) -> dict[str, int
 
 
 def _plan_file(out: Path) -> Path:
-    return out / W.RUN_DIR / "duplicates.json"
+    return out / W.RUN_DIR / W.DUPLICATES_PLAN
 
 
 def read_plan(out: Path) -> list[dict[str, Any]]:

@@ -162,10 +162,8 @@ def group_marker(out: Path, group_id: str) -> Path:
     return Path(out) / PARTS_DIR / f"{group_id}.json"
 
 
-#: A group marker's name (what `commit_group` writes; any other file in `_parts/` is not ours)
-_GROUP_MARKER = re.compile(r"^g\d{7}\.[0-9a-f]{10}\.json$")
 #: The ids in the names of our part files: a unit's (`plan_units`) or a group's (`commit_group`)
-_OWN_KEY = re.compile(r"^[ug]\d{7}\.[0-9a-f]{10}$")
+_OWN_KEY = re.compile(rf"^(?:{W.UNIT_ID}|{W.GROUP_ID})$")
 
 
 def own_key(key: str | None) -> bool:
@@ -196,7 +194,7 @@ def read_groups(out: Path) -> tuple[dict[str, list[str]], list[str]]:
     if not folder.is_dir():
         return groups, damaged
     for f in sorted(folder.glob("g*.json")):
-        if not _GROUP_MARKER.match(f.name):
+        if not W.is_run_file(PARTS_DIR, f.name) or f.name.startswith("."):
             continue
         try:
             units, files = _marker_content(f)

@@ -345,10 +345,13 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
         outcomes = _engine(req, pending, n_procs, reporter, run_id, size)
         failed, n_words, pipes = _collect(outcomes, reporter, live=req.engine == "local")
     except BaseException as exc:
-        status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-        manifest.update(status=status, ended_at=B.now(), error=f"{type(exc).__name__}: {exc}")
-        attempt.update(ended_at=manifest["ended_at"], status=status)
-        W.write_manifest(out, manifest)
+        # a pipeline that cannot be built fails the attempt before any row: what it wrote goes
+        if not (isinstance(exc, PipelineLoadError) and B.undo_rowless_attempt(out)):
+            status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            manifest.update(status=status, ended_at=B.now(),
+                            error=f"{type(exc).__name__}: {exc}")
+            attempt.update(ended_at=manifest["ended_at"], status=status)
+            W.write_manifest(out, manifest)
         raise
 
     if isinstance(outcomes, PoolOutcomes) and outcomes.driver_startup:

@@ -23,9 +23,10 @@ from helpers import nlp_factory, read_tables
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.run import RunError, run
+from pipeline.run import PipelineLoadError, RunError, run
 from pipeline.runner import units as units_mod
 from pipeline.runner.lock import LOCK_NAME
+from pipeline.runner.shard import forget_nlp
 from pipeline.write import OutputExistsError, earlier_run, remove_run
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -416,6 +417,78 @@ def light_factory() -> Any:
         return nlp
 
     return build
+
+
+def _unbuildable() -> Any:
+    """A pipeline factory that fails as a missing model does."""
+    raise OSError("[E050] Can't find model '/nonexistent/biotab_ner'")
+
+
+_BREAK = "BIOTAB_TEST_BREAK_PIPELINE"
+
+
+def _breakable() -> Any:
+    """A blank pipeline, or `_unbuildable` while `_BREAK` is set (same factory, same settings)."""
+    import spacy
+
+    if os.environ.get(_BREAK):
+        _unbuildable()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def test_a_pipeline_that_cannot_be_built_leaves_no_earlier_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, light_factory: Any
+) -> None:
+    """`BIOTAB_MODELS=/nonexistent` left a failed manifest, `_parts/` and `_shards/`: the next
+    plain run was refused until --overwrite or --resume, for a run that wrote no row."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Imiquimod was applied daily.\n")
+    out = tmp_path / "out"
+    monkeypatch.setenv("BIOTAB_MODELS", str(tmp_path / "nonexistent"))
+    failed = CliRunner().invoke(app, ["run", str(docs), "--out", str(out), "--workers", "1",
+                                      "--quiet"])
+    assert failed.exit_code == 2 and "could not build the spaCy pipeline" in failed.output
+    monkeypatch.delenv("BIOTAB_MODELS")
+    assert not out.exists() or os.listdir(out) == []
+    # the pool's driver builds the pipeline it forks; an --overwrite that fails so keeps the
+    # user's files and leaves no run either
+    (out / "errors").mkdir(parents=True)
+    (out / "errors" / "notes.md").write_text("mine")
+    with pytest.raises(PipelineLoadError, match="could not build"):
+        run([docs], out, workers=2, quiet=True, overwrite=True, nlp_factory=_unbuildable)
+    assert _snapshot(out) == {"errors/notes.md": b"mine"} and earlier_run(out) == []
+    summary = run([docs], out, workers=1, quiet=True, nlp_factory=light_factory)
+    assert summary.status == "complete"
+    assert list(pd.read_parquet(out / "documents")["doc_id"]) == ["a"]
+
+
+def test_a_failed_build_on_resume_keeps_the_finished_units(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Imiquimod was applied daily.\n")
+    (docs / "b.txt").write_text("Tacrolimus was used.\n")
+    out = tmp_path / "out"
+    opts: dict[str, Any] = {"workers": 1, "quiet": True, "nlp_factory": _breakable,
+                            "unit_bytes": 1}
+    _stopped_before_compaction(monkeypatch, [docs], out, **opts)
+    markers = sorted((out / "_shards").iterdir())
+    assert len(markers) == 2
+    (docs / "b.txt").write_text("Tacrolimus was used again.\n")  # its unit is redone
+    monkeypatch.setenv(_BREAK, "1")
+    forget_nlp()  # (the first attempt's pipeline is cached in this process)
+    with pytest.raises(PipelineLoadError):
+        run([docs], out, resume=True, **opts)
+    assert json.loads((out / "manifest.json").read_text())["status"] == "failed"
+    assert len(list((out / "_shards").iterdir())) == 1  # a's finished unit is kept
+    monkeypatch.delenv(_BREAK)
+    summary = run([docs], out, resume=True, **opts)
+    assert summary.status == "complete" and summary.shards_skipped == 1
+    assert sorted(pd.read_parquet(out / "documents")["doc_id"]) == ["a", "b"]
 
 
 def test_deleted_citations_go_to_the_manifest_not_the_errors(tmp_path: Path,

@@ -256,6 +256,21 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
     return Prepared(earlier, done, changed, plan)
 
 
+def undo_rowless_attempt(out: Path) -> bool:
+    """After an attempt that failed (its spaCy pipeline could not be built): when `out` holds
+    no part file, unit or group marker of any run, only the manifest the attempt started and
+    temporaries, delete them (`pipeline.write.remove_run`: its empty folders too), so that the
+    next plain run is not refused for a run that wrote no row. Returns whether it did; else
+    (rows of this or an earlier attempt are there) the caller records the failure in the
+    manifest, for --resume."""
+    files = W.run_files(out)
+    if any(f.name != W.MANIFEST and not f.name.endswith(".tmp") for f in files):
+        return False
+    W.remove_run(out)
+    log.debug("the attempt wrote no row: its manifest and folders in %s are removed", out)
+    return True
+
+
 def uses_ner(factory: Any) -> bool:
     return not (isinstance(factory, partial) and factory.keywords.get("model", "auto") is None)
 

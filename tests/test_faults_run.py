@@ -491,6 +491,31 @@ def test_a_failed_build_on_resume_keeps_the_finished_units(
     assert sorted(pd.read_parquet(out / "documents")["doc_id"]) == ["a", "b"]
 
 
+def test_an_input_folder_with_nothing_to_read_is_an_error_row(tmp_path: Path,
+                                                              light_factory: Any) -> None:
+    """An empty input folder (or one of hidden files only, which are skipped) gave exit 0, no
+    document and no row: nothing said that nothing was read."""
+    empty, hidden, good = tmp_path / "empty", tmp_path / "hidden", tmp_path / "good"
+    for folder in (empty, hidden / "sub", good):
+        folder.mkdir(parents=True)
+    (hidden / ".notes.txt.swp").write_text("Imiquimod was applied.\n")
+    (hidden / "sub" / ".DS_Store").write_bytes(b"\0\1")
+    (good / "a.txt").write_text("Imiquimod was applied daily.\n")
+    out = tmp_path / "out"
+    summary = run([empty], out, workers=1, quiet=True, nlp_factory=light_factory)
+    assert summary.exit_code == 0 and summary.documents == 0
+    errors = pd.read_parquet(out / "errors")
+    assert list(errors["error"]) == ["empty_folder"]
+    assert errors["source"][0].endswith("empty") and errors["stage"][0] == "ingest"
+    assert "holds no file to read" in errors["message"][0]
+    summary = run([empty, hidden, good], out, workers=1, quiet=True, overwrite=True,
+                  nlp_factory=light_factory)
+    assert summary.documents == 1
+    errors = pd.read_parquet(out / "errors")
+    assert [(Path(s).name, e) for s, e in zip(errors["source"], errors["error"], strict=True)] \
+        == [("empty", "empty_folder"), ("hidden", "empty_folder")]
+
+
 def test_deleted_citations_go_to_the_manifest_not_the_errors(tmp_path: Path,
                                                              light_factory: Any) -> None:
     out = tmp_path / "out"

@@ -156,7 +156,8 @@ ERRORS_SCHEMA = pa.schema([
     _f("stage", pa.string(), False, "Pipeline stage that reported it: ingest, split, tag, ...",
        "ingest"),
     _f("error", pa.string(), False,
-       "Short machine-readable kind: missing_path, empty_file, not_utf8, binary_file, bad_json, "
+       "Short machine-readable kind: missing_path, empty_folder, empty_file, not_utf8, "
+       "binary_file, bad_json, "
        "missing_text, no_abstract, duplicate_id, unknown_format, truncated_xml, unsafe_xml, ...",
        "bad_json"),
     _f("message", pa.string(), False, "Human-readable reason.",
@@ -270,10 +271,10 @@ class Shard:
     """A unit of ingest work: one file, or a block of records of one file.
 
     `fmt` is a format name, or one of PROBLEMS ("missing", "unknown", "unreadable",
-    "unreadable_dir", "dangling_link", "link_loop") for a path that can only produce an error
-    row. `root` is the input folder the file was found in (txt doc_ids are relative to it);
-    `label` the prefix of path-derived doc_ids when several input folders are given.
-    `start_record` is 0-based; `n_records` None means "to the end". `path` is the path as the
+    "unreadable_dir", "dangling_link", "link_loop", "empty_folder") for a path that can only
+    produce an error row. `root` is the input folder the file was found in (txt doc_ids are
+    relative to it); `label` the prefix of path-derived doc_ids when several input folders are
+    given. `start_record` is 0-based; `n_records` None means "to the end". `path` is the path as the
     OS gives it (a non-UTF-8 name keeps Python's surrogate escapes, so it can be opened);
     `source` is the same path as valid UTF-8 text, for tables, logs and manifests.
     `start_at`: where a block of an uncompressed JSONL file is, in bytes, as listed (its
@@ -301,7 +302,8 @@ class Shard:
         return f"{name}.{self.start_record:09d}.{digest}"
 
 
-PROBLEMS = ("missing", "unknown", "unreadable", "unreadable_dir", "dangling_link", "link_loop")
+PROBLEMS = ("missing", "unknown", "unreadable", "unreadable_dir", "dangling_link", "link_loop",
+            "empty_folder")
 #: The problems of a path itself, whose content is never read ("unknown" is a readable file whose
 #: error row depends on its content).
 PATH_PROBLEMS = tuple(p for p in PROBLEMS if p != "unknown")
@@ -368,6 +370,8 @@ def _walk(inputs: Sequence[Path | str | bytes]
             except OSError:
                 yield p, None, "unreadable_dir"
                 continue
+            if not files:  # nothing in it, or hidden names only: say that nothing was read
+                yield p, None, "empty_folder"
             for _rel, f, problem in files:
                 yield Path(f), p, problem
         elif p.is_file():
@@ -481,6 +485,9 @@ _PROBLEM_ROWS = {
     "dangling_link": ("dangling_link", "symbolic link to a path that does not exist"),
     "link_loop": ("link_loop", "symbolic link loop: the link leads back to a folder that "
                   "contains it (or to itself); not followed"),
+    "empty_folder": ("empty_folder", "input folder holds no file to read: it is empty, or "
+                     "holds only names starting with a dot (skipped) or entries that are "
+                     "neither files nor folders (such as pipes), at any depth"),
 }
 
 

@@ -516,6 +516,26 @@ def test_an_input_folder_with_nothing_to_read_is_an_error_row(tmp_path: Path,
         == [("empty", "empty_folder"), ("hidden", "empty_folder")]
 
 
+def test_a_malformed_json_line_gets_the_whole_message_of_jsons_error(
+    tmp_path: Path, light_factory: Any
+) -> None:
+    """The message was cut mid-phrase: "malformed JSON at column 37: Invalid control character
+    at" (json's message ends with "at", its place following)."""
+    lines = [json.dumps({"id": "g1", "text": "Imiquimod was applied."}),
+             '{"id": "g2", "text": "a raw \t tab"}',  # control character in a string
+             '{"id": "g3" "text": "no comma"}',
+             '{"id": "g4", "text": "never closed}']  # the last line, without a newline
+    (tmp_path / "in.jsonl").write_text("\n".join(lines))
+    out = tmp_path / "out"
+    run([tmp_path / "in.jsonl"], out, workers=1, quiet=True, nlp_factory=light_factory)
+    errors = pd.read_parquet(out / "errors")
+    assert list(zip(errors["location"], errors["message"], strict=True)) == [
+        ("line 2", "malformed JSON: Invalid control character at: column 29"),
+        ("line 3", "malformed JSON: Expecting ',' delimiter: column 13"),
+        ("line 4", "malformed JSON: Unterminated string starting at: column 22")]
+    assert list(pd.read_parquet(out / "documents")["doc_id"]) == ["g1"]
+
+
 def test_deleted_citations_go_to_the_manifest_not_the_errors(tmp_path: Path,
                                                              light_factory: Any) -> None:
     out = tmp_path / "out"

@@ -161,7 +161,7 @@ ERRORS_SCHEMA = pa.schema([
        "missing_text, no_abstract, duplicate_id, unknown_format, truncated_xml, unsafe_xml, ...",
        "bad_json"),
     _f("message", pa.string(), False, "Human-readable reason.",
-       "malformed JSON at column 12: Expecting ',' delimiter"),
+       "malformed JSON: Expecting ',' delimiter: column 12"),
 ])
 
 

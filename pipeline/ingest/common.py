@@ -507,8 +507,11 @@ def load_json(text: str) -> Any:
 def bad_json_message(exc: ValueError | RecursionError) -> str:
     """The error-row message for JSON that `load_json` could not parse."""
     if isinstance(exc, json.JSONDecodeError):
+        # json's whole message ("<msg>: line L column C"; some messages end with "at" and need
+        # the place after them), without "line 1" of a one-line record (the row's location
+        # names the file's line)
         where = f"line {exc.lineno} column" if exc.lineno > 1 else "column"
-        return f"malformed JSON at {where} {exc.colno}: {exc.msg}"
+        return f"malformed JSON: {exc.msg}: {where} {exc.colno}"
     if isinstance(exc, RecursionError):
         return "JSON nested too deep to parse (RecursionError)"
     return f"JSON could not be read ({type(exc).__name__}: {exc})"

@@ -373,7 +373,8 @@ _BlockSizeOpt = Annotated[int, typer.Option(
     "--block-size", metavar="N",
     help="JSONL lines per shard (the unit of parallel work); a longer file is cut into at "
          "most 128 shards (pipeline.ingest.MAX_BLOCKS_PER_FILE), a gzip file into at most 16 "
-         "(MAX_COMPRESSED_BLOCKS: each shard decompresses what comes before it).")]
+         "(MAX_COMPRESSED_BLOCKS: each shard decompresses what comes before it); 0: whole "
+         "files, one shard each.")]
 _PartRowsOpt = Annotated[int, typer.Option(
     "--part-rows", metavar="N",
     help="At most N rows per part file of a table (or --part-mb, whichever first).")]

@@ -92,6 +92,10 @@ def test_help_on_a_pipe_is_plain(args: list[str]) -> None:
     assert "<bool>" not in text and "\x1b[" not in text
     if args[0] == "run":
         assert "--out FOLDER" in text and "--overwrite" in text
+        # every option that takes 0 says what 0 means (--block-size did not)
+        words = " ".join(text.split())
+        for zero in ("0: whole files, one shard each.", "0: no cap.", "0: no limit."):
+            assert zero in words, zero
 
 
 def test_the_command_exits_without_the_collector_walking_every_object() -> None:

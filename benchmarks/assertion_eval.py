@@ -238,6 +238,9 @@ def main() -> None:
     parser.add_argument("--kb", action="store_true", help="let biotab_cytokines consult the KB")
     parser.add_argument("--errors", action="store_true", help="list every error")
     args = parser.parse_args()
+    for path in args.gold:  # a path error is one line and exit 2, not a traceback
+        if not path.is_file():
+            parser.exit(2, f"{parser.prog}: no gold file at {path}\n")
     for path in args.gold:
         result = evaluate(path, use_kb=args.kb)
         errors = result.pop("errors")

@@ -127,6 +127,11 @@ def main() -> None:
     ap.add_argument("--model", default="auto", help="NER pipeline folder, auto or none")
     ap.add_argument("--one", nargs=2, metavar=("KIND", "LENGTH"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    # a path error is one line and exit 2, not a traceback
+    if args.source and not Path(args.source).exists():
+        ap.exit(2, f"{ap.prog}: no --source at {args.source}\n")
+    if args.model not in ("auto", "none") and not Path(args.model).is_dir():
+        ap.exit(2, f"{ap.prog}: no spaCy pipeline folder at {args.model}\n")
     if args.one:
         result = one_case(args.one[0], int(args.one[1]), args.source, args.model)
         print(json.dumps(result))

@@ -44,6 +44,8 @@ def main() -> int:
         help="records to score: 'dev' (written while tuning), 'heldout' (written after), or all",
     )
     args = ap.parse_args()
+    if not args.gold.is_file():  # a path error is one line and exit 2, not a traceback
+        ap.exit(2, f"{ap.prog}: no gold file at {args.gold}\n")
     nlp = build()
     records = [
         r for r in load_gold(args.gold) if args.split == "all" or r.get("split") == args.split

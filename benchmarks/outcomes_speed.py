@@ -99,6 +99,8 @@ def main() -> int:
     ap.add_argument("--sentences-per-doc", type=int, default=10)
     ap.add_argument("--minimal-only", action="store_true", help="skip the full pipeline")
     args = ap.parse_args()
+    if not (args.corpus / "devel.tsv").is_file():  # one line and exit 2, not a traceback
+        ap.exit(2, f"{ap.prog}: no devel.tsv in --corpus {args.corpus}\n")
 
     sents = read_sentences(args.corpus / "devel.tsv")
     k = args.sentences_per_doc

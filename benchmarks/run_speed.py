@@ -382,7 +382,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="Keep the corpora and outputs here (default: a temporary folder).",
     )
     ap.add_argument("--json", type=Path, default=None, help="Also write the results here.")
-    return ap.parse_args(argv)
+    args = ap.parse_args(argv)
+    if not args.corpora.is_dir():  # a path error is one line and exit 2, not a traceback
+        ap.exit(2, f"{ap.prog}: no corpora folder at {args.corpora}\n")
+    return args
 
 
 def model_note(no_model: bool) -> str:

@@ -48,6 +48,8 @@ def main() -> None:
     ap.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     ap.add_argument("--per-doc", type=int, default=10)
     args = ap.parse_args()
+    if not args.corpora.is_dir():  # a path error is one line and exit 2, not a traceback
+        ap.exit(2, f"{ap.prog}: no corpora folder at {args.corpora}\n")
     nlp = blank_nlp()
     nlp.add_pipe("pysbd_sentencizer")
     nlp.add_pipe("biotab_sentences")

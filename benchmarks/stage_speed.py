@@ -52,6 +52,11 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=0, help="first N documents only (0 = all)")
     ap.add_argument("--model", default="auto", help="NER pipeline folder (default: shipped)")
     args = ap.parse_args()
+    # a path error is one line and exit 2, not a traceback
+    if not Path(args.iob).is_file():
+        ap.exit(2, f"{ap.prog}: no corpus file at {args.iob}\n")
+    if args.model not in ("auto", "none") and not Path(args.model).is_dir():
+        ap.exit(2, f"{ap.prog}: no spaCy pipeline folder at {args.model}\n")
     if args.iob.endswith(".pubtator"):
         texts = [d.text for d in read_pubtator(Path(args.iob), args.iob)
                  if isinstance(d, Document)]

@@ -47,6 +47,11 @@ def main() -> None:
     parser.add_argument("--doc-scores", type=Path, default=None)
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
+    # a path error is one line and exit 2, not a traceback
+    if not args.gold.is_file():
+        parser.exit(2, f"{parser.prog}: no gold file at {args.gold}\n")
+    if args.model is not None and not args.no_model and not args.model.is_dir():
+        parser.exit(2, f"{parser.prog}: no spaCy pipeline folder at {args.model}\n")
 
     from pipeline.evaluate import evaluation_tables, predicted_mentions, read_gold, score
     from pipeline.nlp import build_nlp

@@ -122,10 +122,17 @@ def main(argv: list[str] | None = None) -> int:
         help="also the wall-clock words/s of the whole tag pipeline per model",
     )
     args = ap.parse_args(argv)
+    files = args.files or [DEFAULT_FILE]
+    # a path error is one line and exit 2, not a traceback
+    for path in files:
+        if not Path(path).is_file():
+            ap.exit(2, f"{ap.prog}: no corpus file at {path}\n")
+    for model in args.model or []:
+        if not Path(model).is_dir():
+            ap.exit(2, f"{ap.prog}: no spaCy pipeline folder at {model}\n")
 
     import spacy
 
-    files = args.files or [DEFAULT_FILE]
     texts = load_texts(files)
     if args.limit:
         texts = texts[: args.limit]

@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 
 from pipeline.write import (
     COMPRESSION,
+    DOCUMENT_TABLES,
     MAX_FILE_ROWS,
     ROW_GROUP_CHARS,
     ROW_GROUP_ROWS,
@@ -30,15 +31,21 @@ from pipeline.write import (
 UNWRITABLE = (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError)
 
 
-def _unwritable(table: str, row: Mapping[str, Any], exc: BaseException) -> dict[str, Any]:
-    """The errors row for a row of `table` left out (`ShardWriter._table`)."""
+def _unwritable(table: str, row: Mapping[str, Any], exc: BaseException,
+                with_rows: Mapping[str, int] | None = None) -> dict[str, Any]:
+    """The errors row for a row of `table` left out (`ShardWriter._table`); `with_rows`: the
+    rows per table of its document left out with it (`ShardWriter._storable`)."""
+    also = ", ".join(f"{n} {name}" for name, n in (with_rows or {}).items() if n)
+    if also:
+        head, _, last = also.rpartition(", ")
+        also = f", with the document's {f'{head} and {last}' if head else last} rows"
     return {
         "source": row.get("source") if table == "documents" else None,
         "location": None,
         "doc_id": None if row.get("doc_id") is None else str(row.get("doc_id")),
         "stage": "write",
         "error": "unwritable_row",
-        "message": f"a {table} row could not be stored and was left out: "
+        "message": f"a {table} row could not be stored and was left out{also}: "
                    f"{type(exc).__name__}: {str(exc)[:300]}",
     }
 
@@ -78,7 +85,9 @@ class ShardWriter:
         self.token = f"{os.getpid()}-{os.urandom(4).hex()}"
 
     def add(self, tables: Mapping[str, list[dict[str, Any]]]) -> None:
-        for name, rows in tables.items():
+        """Buffer rows of whole documents (every row of a document comes in one call: a batch's
+        `pipeline.process.Rows`)."""
+        for name, rows in self._storable(tables).items():
             if not rows:
                 continue
             buf = self.buffers[name]
@@ -87,6 +96,37 @@ class ShardWriter:
             self.buffer_chars[name] += sum(len(r.get("text") or "") for r in rows)
             if len(buf) >= self.row_group_rows or self.buffer_chars[name] >= self.row_group_chars:
                 self._flush(name)
+
+    def _storable(self, tables: Mapping[str, list[dict[str, Any]]]
+                  ) -> Mapping[str, list[dict[str, Any]]]:
+        """`tables` without the documents whose documents row its schema cannot hold: their
+        rows in every other table go too, so that no table holds rows of a document the
+        documents table lacks; one errors row per document says what was left out. (The
+        documents rows are checked here, before any of a document's rows is buffered; a
+        table's rows are built again when written.)"""
+        documents = tables.get("documents") or []
+        if not documents:
+            return tables
+        schema = self.schemas["documents"]
+        try:
+            to_table(documents, schema)
+        except UNWRITABLE:
+            pass
+        else:
+            return tables
+        bad: dict[Any, tuple[dict[str, Any], BaseException]] = {}
+        for row in documents:
+            try:
+                to_table([row], schema)
+            except UNWRITABLE as exc:
+                bad[row.get("doc_id")] = (row, exc)
+        kept = {name: [r for r in rows if r.get("doc_id") not in bad] if name in
+                DOCUMENT_TABLES else list(rows) for name, rows in tables.items()}
+        for doc_id, (row, why) in bad.items():
+            left = {name: sum(r.get("doc_id") == doc_id for r in tables.get(name) or [])
+                    for name in DOCUMENT_TABLES if name != "documents"}
+            kept.setdefault("errors", []).append(_unwritable("documents", row, why, left))
+        return kept
 
     def _flush(self, name: str) -> None:
         rows = self.buffers[name]

@@ -536,6 +536,51 @@ def test_a_malformed_json_line_gets_the_whole_message_of_jsons_error(
     assert list(pd.read_parquet(out / "documents")["doc_id"]) == ["g1"]
 
 
+def _bad_language_pipeline() -> Any:
+    """A blank pipeline whose last component, as a user's own might, sets a document's
+    language to a value the documents table cannot hold (on texts holding "BADLANG")."""
+    import spacy
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    import pipeline.extensions  # noqa: F401  (registers Doc._.language)
+
+    if "test_bad_language" not in Language.factories:
+        @Language.component("test_bad_language")
+        def _bad(doc: Doc) -> Doc:
+            if "BADLANG" in doc.text:
+                doc._.language = 7
+            return doc
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("test_bad_language")
+    return nlp
+
+
+def test_an_unwritable_documents_row_takes_the_documents_other_rows(tmp_path: Path) -> None:
+    """A documents row left out as `unwritable_row` left the document's sentences (mentions,
+    outcomes) in the other tables: rows of a document the documents table lacks."""
+    lines = [json.dumps({"id": i, "text": t}) for i, t in (
+        ("a", "Imiquimod was applied. It helped."),
+        ("b", "BADLANG one. Two. Three."),
+        ("c", "Tacrolimus was used."))]
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    summary = run([tmp_path / "in.jsonl"], out, workers=1, quiet=True,
+                  nlp_factory=_bad_language_pipeline)
+    assert summary.status == "complete"
+    assert list(pd.read_parquet(out / "documents")["doc_id"]) == ["a", "c"]
+    assert list(pd.read_parquet(out / "sentences")["doc_id"]) == ["a", "a", "c"]
+    errors = pd.read_parquet(out / "errors")
+    assert list(zip(errors["doc_id"], errors["stage"], errors["error"], strict=True)) == [
+        ("b", "write", "unwritable_row")]
+    assert errors["message"][0].startswith(
+        "a documents row could not be stored and was left out, with the document's 3 "
+        "sentences rows: ArrowTypeError")
+    assert summary.counts["sentences"] == 3 and summary.documents == 2
+
+
 def test_deleted_citations_go_to_the_manifest_not_the_errors(tmp_path: Path,
                                                              light_factory: Any) -> None:
     out = tmp_path / "out"

@@ -471,6 +471,38 @@ def test_a_row_the_schema_cannot_hold_costs_that_row(tmp_path: Path) -> None:
     assert "outcomes row" in err["message"]
 
 
+def test_an_unwritable_documents_row_drops_the_documents_rows_in_every_table(
+        tmp_path: Path) -> None:
+    doc = {"doc_id": "a", "source": "in.jsonl", "format": "jsonl", "text": "x", "n_chars": 1,
+           "sha256": "0" * 64}
+    sentence = {"doc_id": "a", "sent_idx": 0, "start_char": 0, "end_char": 1, "text": "x"}
+    mention = {"doc_id": "a", "mention_id": 0, "sent_idx": 0, "start_char": 0,
+               "end_char": 1, "text": "x", "label": "DRUG", "source": "model",
+               "is_abbreviation": False, "negated": False, "hypothetical": False,
+               "uncertain": False}
+    outcome = {"doc_id": "a", "outcome_id": "0:0", "sent_idx": 0, "start_char": 0,
+               "end_char": 1, "text": "x", "measure": "other", "value": 1.0, "unit": "count",
+               "negated": False}
+    timeout = {"source": "in.jsonl", "doc_id": "b", "stage": "tag", "error": "timeout",
+               "message": "too slow"}
+    w = ShardWriter(tmp_path, "s.000000000.abc", row_group_rows=1)
+    w.add({"documents": [doc, dict(doc, doc_id="b", n_chars=2**40), dict(doc, doc_id="c")],
+           **{name: [row, dict(row, doc_id="b"), dict(row, doc_id="b"), dict(row, doc_id="c")]
+              for name, row in (("sentences", sentence), ("mentions", mention),
+                                ("outcomes", outcome))},
+           "errors": [timeout]})
+    counts = w.commit()
+    assert counts == {"documents": 2, "sentences": 2, "mentions": 2, "outcomes": 2, "errors": 2}
+    tables = read_tables(tmp_path)
+    for name in ("documents", "sentences", "mentions", "outcomes"):
+        assert [r["doc_id"] for r in tables[name]] == ["a", "c"], name
+    timeout_row, err = tables["errors"]
+    assert timeout_row == {**timeout, "location": None}  # the document's error rows stay
+    assert (err["doc_id"], err["error"]) == ("b", "unwritable_row")
+    assert "left out, with the document's 2 sentences, 2 mentions and 2 outcomes rows: " \
+        in err["message"]
+
+
 def test_shard_writer_puts_its_files_on_disk_before_they_are_final(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A unit's marker follows `commit()`: after a host crash it must not stand over files

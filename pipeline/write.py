@@ -13,7 +13,7 @@ Layout of an output folder `OUT/`::
                                                always finds a file with the schema)
     OUT/_shards/<unit_id>.json                 a unit finished: its shards, inputs and counts
     OUT/_parts/<group_id>.json                 a group of units is committed (its unit ids)
-    OUT/_run/                                  the driver's state (duplicate doc_ids found)
+    OUT/_run/duplicates.json                   the driver's state (duplicate doc_ids found)
     OUT/.biotab.lock                           while a run writes: who (pipeline.runner.lock)
 
 `--overwrite` deletes exactly these files (`run_files`, `remove_run`), by name: a manifest.json

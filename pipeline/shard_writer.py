@@ -50,6 +50,15 @@ def _unwritable(table: str, row: Mapping[str, Any], exc: BaseException,
     }
 
 
+def _fits(rows: list[dict[str, Any]], schema: pa.Schema) -> bool:
+    """Can `schema` hold every one of `rows`?"""
+    try:
+        to_table(rows, schema)
+    except UNWRITABLE:
+        return False
+    return True
+
+
 class ShardWriter:
     """Streams the rows of one shard into its part files, one `ParquetWriter` per table.
 
@@ -108,11 +117,7 @@ class ShardWriter:
         if not documents:
             return tables
         schema = self.schemas["documents"]
-        try:
-            to_table(documents, schema)
-        except UNWRITABLE:
-            pass
-        else:
+        if _fits(documents, schema):
             return tables
         bad: dict[Any, tuple[dict[str, Any], BaseException]] = {}
         for row in documents:

@@ -52,6 +52,19 @@ def test_junk_dropped_class_words_kept_curated_added(blank: Language) -> None:
     ]
 
 
+def test_a_run_of_letters_no_word_has_is_no_mention(blank: Language) -> None:
+    # random letters the model took for a drug (the tokenizer cuts long runs into pieces)
+    letters = "qwhzkvmbxnrtplgfdcsjyaoeiu" * 4
+    text = f"Patients received {letters} and {letters[:37]} daily for pain."
+    doc = blank(text)
+    doc.ents = [doc.char_span(18, 18 + len(letters), label="DRUG"),
+                doc.char_span(text.index(" and ") + 5, text.index(" daily"), label="DRUG"),
+                doc.char_span(text.index("pain"), text.index("pain") + 4, label="DISEASE")]
+    doc = MentionFilter(blank, "filter")(doc)
+    # (37 letters, as many as the longest real name has, stay)
+    assert [(e.label_, len(e.text)) for e in doc.ents] == [("DRUG", 37), ("DISEASE", 4)]
+
+
 def test_a_long_line_is_never_metadata(blank: Language) -> None:
     text = "Published in: " + "cisplatin nephrotoxicity was studied. " * 20
     doc = blank(text)

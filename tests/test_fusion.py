@@ -130,6 +130,33 @@ def test_longer_lexicon_and_same_span_fuzzy_win(nlp: Language) -> None:
     assert ents(doc)[0] == ("acetate", "DRUG", None, "model")
 
 
+def test_many_mentions_cost_linear_work(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A document of thousands of mentions (a drug list, a formulary): each model span is
+    compared with the dictionary spans near it, not with all of them."""
+    from pipeline.components import fusion
+
+    calls = 0
+    overlaps = fusion.Candidate.overlaps
+
+    def counted(self: fusion.Candidate, other: fusion.Candidate) -> bool:
+        nonlocal calls
+        calls += 1
+        return overlaps(self, other)
+
+    monkeypatch.setattr(fusion.Candidate, "overlaps", counted)
+    n = 2000
+    doc = nlp("Patients took aspirin, heparin and the rest. " + "aspirin and heparin " * n)
+    words = [t for t in doc if t.text in ("aspirin", "heparin")]
+    doc.ents = [Span(doc, t.i, t.i + 1, label="DRUG") for t in words[::2]]  # every aspirin
+    ids = {"aspirin": "MESH:D001241", "heparin": "MESH:D006493"}
+    doc.spans["lexicon"] = [Span(doc, t.i, t.i + 1, label="DRUG", span_id=ids[t.text])
+                            for t in words]  # fmt: skip
+    Fusion(nlp, "f")(doc)
+    assert len(doc.ents) == len(words)  # each aspirin agreed, each heparin the lexicon's alone
+    assert {e._.source for e in doc.ents} == {"model+lexicon", "lexicon"}
+    assert calls < 10 * len(words), calls
+
+
 def test_lexicon_only_drugs_kept_by_chemical_branch(nlp: Language) -> None:
     text = ("Hemoglobin fell on dimethyl fumarate and dupilumab in psoriasis, as on "
             "immunosuppressants, glucocorticoids and a monoclonal antibody.")

@@ -50,6 +50,7 @@ the figures measured on BC5CDR devel), scaled by the fuzzy similarity for fuzzy 
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,23 @@ class Candidate:
 
     def overlaps(self, other: Candidate) -> bool:
         return self.start < other.end and other.start < self.end
+
+
+class _Overlaps:
+    """The candidates (index, candidate) of a list that overlap a span, in the list's order,
+    found by start through bisect (no candidate is longer than the longest)."""
+
+    def __init__(self, cands: list[Candidate]) -> None:
+        self.cands = cands
+        self.order = sorted(range(len(cands)), key=lambda i: cands[i].start)
+        self.starts = [cands[i].start for i in self.order]
+        self.longest = max((c.end - c.start for c in cands), default=0)
+
+    def __call__(self, span: Candidate) -> list[tuple[int, Candidate]]:
+        lo = bisect.bisect_right(self.starts, span.start - self.longest)
+        hi = bisect.bisect_left(self.starts, span.end)
+        found = sorted(i for i in self.order[lo:hi] if self.cands[i].overlaps(span))
+        return [(i, self.cands[i]) for i in found]
 
 
 class _LowerTexts:
@@ -316,9 +334,10 @@ class Fusion:
             )
         result: list[Candidate] = []
         used: set[int] = set()
+        overlapping_of = _Overlaps(matched)
         for m in model:
             m_start, m_end = m.start, m.end
-            overlapping = [(i, c) for i, c in enumerate(matched) if c.overlaps(m)]
+            overlapping = overlapping_of(m)
             used.update(i for i, _ in overlapping)
             # the first CYTOKINE, the first with the model's span, the first longest containing it
             cytokine = same = longer = None
@@ -356,10 +375,15 @@ class Fusion:
                 return True
             return self._in_drug_branches(c.concept_id)
 
-        result.extend(
-            c for i, c in enumerate(matched)
-            if keep(c) and i not in used and not any(c.overlaps(r) for r in result)
-        )
+        # the others in their order, each unless it overlaps one taken before (tokens taken are
+        # marked: a document with thousands of mentions costs linear time, not quadratic)
+        taken = bytearray(len(doc))
+        for r in result:
+            taken[r.start : r.end] = b"\x01" * (r.end - r.start)
+        for i, c in enumerate(matched):
+            if keep(c) and i not in used and not any(taken[c.start : c.end]):
+                result.append(c)
+                taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         return result
 
     def apply_abbreviations(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:

@@ -1,13 +1,14 @@
 """Time and peak memory of the full pipeline on one long document (not a test).
 
-    python benchmarks/long_doc.py [--lengths 10000,40000,...] [--kinds unpunctuated,normal]
+    python benchmarks/long_doc.py [--lengths 10000,40000,...] [--kinds unpunctuated,normal,lines]
                                   [--timeout S] [--source FILE_OR_DIR] [--model auto|none]
 
 Builds each document from real text: the seed abstracts (`seeds/`), or the text files / IOB file
 named by `--source` (for example ../shared/corpora/bc5cdr/devel.tsv), repeated until the
 length is reached. "normal" keeps the text's sentences and paragraphs (pieces joined by a blank
 line); "unpunctuated" drops sentence punctuation (. ! ? ;) and newlines, so that the whole
-document is one sentence for pysbd.
+document is one sentence for pysbd; "lines" puts each word on a line of its own (a word list, a
+formulary or a table flattened: thousands of one-line sentences and mentions).
 
 Each (kind, length) runs in a fresh child process (so that its peak RSS is its own), through
 `pipeline.process.process_documents` as the runners call it, with every pipe and the tokenizer
@@ -59,10 +60,12 @@ def build_text(pieces: list[str], length: int, kind: str) -> str:
         piece = pieces[i % len(pieces)]
         if kind == "unpunctuated":
             piece = " ".join(_SENTENCE_PUNCT.sub(" ", piece).split())
+        elif kind == "lines":
+            piece = "\n".join(piece.split())
         parts.append(piece)
         size += len(piece) + 2
         i += 1
-    sep = " " if kind == "unpunctuated" else "\n\n"
+    sep = {"unpunctuated": " ", "lines": "\n"}.get(kind, "\n\n")
     text = sep.join(parts)[:length]
     # never end inside a word
     return text[: text.rfind(" ")] if " " in text[-50:] else text
@@ -121,7 +124,7 @@ def one_case(kind: str, length: int, source: str | None, model: str) -> dict[str
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lengths", default=DEFAULT_LENGTHS)
-    ap.add_argument("--kinds", default="unpunctuated,normal")
+    ap.add_argument("--kinds", default="unpunctuated,normal,lines")
     ap.add_argument("--timeout", type=float, default=1800.0, help="seconds per case")
     ap.add_argument("--source", default=None, help="folder of .txt files or an IOB file")
     ap.add_argument("--model", default="auto", help="NER pipeline folder, auto or none")

@@ -33,6 +33,22 @@ def test_neither_nor_negates_both(blank: Language, assertion: ContextAssertion) 
     assert [e._.assertion_cue for e in doc.ents] == ["Neither", "nor"]
 
 
+def test_a_list_of_one_line_sentences(blank: Language, assertion: ContextAssertion) -> None:
+    """Thousands of one-line sentences, each a mention (a drug list): each sentence reads its
+    own mentions and cues only (found by bisect: linear time, `benchmarks/long_doc.py --kinds
+    lines`)."""
+    lines = ["aspirin"] * 3000
+    lines[2500] = "No aspirin"
+    lines[2501] = "heparin"
+    doc = blank("\n".join(lines) + "\n")
+    spans = [Span(doc, t.i, t.i + 1, label="DRUG") for t in doc if t.text in ("aspirin", "heparin")]
+    doc.set_ents(spans)
+    assertion(doc)
+    negated = [(e.text, e.start) for e in doc.ents if e._.negated]
+    assert negated == [("aspirin", doc.ents[2500].start)]
+    assert [e._.assertion_cue for e in doc.ents[2499:2502]] == [None, "No", None]
+
+
 def test_component_negates_a_hand_built_list(blank: Language, assertion: ContextAssertion) -> None:
     """A component test on a hand-built Doc, not seed coverage: the pipeline finds no "oral
     herpes" mention in seed 003 (tests/test_seeds.py covers what it does find there)."""

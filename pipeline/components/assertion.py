@@ -55,6 +55,7 @@ be useful in patients with extensive active eczema" flags no eczema.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -467,15 +468,20 @@ class ContextAssertion:
         # cues inside a mention are no cues
         all_cues = [c for c in self.cues(doc) if not any(in_mention[c.start : c.end])]
         sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+        # (mentions and cues by start, both sorted: a sentence's are found by bisect, so a
+        # document of thousands of one-line sentences costs linear time)
+        ent_starts = [e.start for e in ents]
+        cue_starts = [c.start for c in all_cues]
         for sent in sents:
+            s_start, s_end = sent.start, sent.end
+            lo, hi = bisect.bisect_left(ent_starts, s_start), bisect.bisect_left(ent_starts, s_end)
+            if lo == hi:
+                continue
             if self.skip_non_english and sent._.language not in (None, "en"):
                 continue
-            s_start, s_end = sent.start, sent.end
-            sent_ents = [e for e in ents if s_start <= e.start < s_end]
-            if not sent_ents:
-                continue
-            cues = [c for c in all_cues if s_start <= c.start and c.end <= s_end]
-            self._assert(sent, sent_ents, cues)
+            cues = all_cues[bisect.bisect_left(cue_starts, s_start) :
+                            bisect.bisect_left(cue_starts, s_end)]  # fmt: skip
+            self._assert(sent, ents[lo:hi], [c for c in cues if c.end <= s_end])
         return doc
 
     @staticmethod

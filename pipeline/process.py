@@ -4,8 +4,9 @@
 no I/O. A document that makes the pipeline fail yields an `errors` row, not a crash.
 
 Long documents: a text longer than `chunk_chars` (default `DEFAULT_CHUNK_CHARS`, and never more
-than `nlp.max_length`, past which spaCy refuses a text) is annotated in chunks of at most that many
-characters, cut after a blank line, a sentence end, ";", "," or whitespace where one is in reach
+than `nlp.max_length`, past which spaCy refuses a text), or of more than about
+`MAX_CHUNK_TOKENS` tokens, is annotated in chunks of at most that many characters and tokens, cut
+after a blank line, a sentence end, ";", "," or whitespace where one is in reach
 (`pipeline.components.sentences.cut_point`); its rows are shifted to offsets into the whole text,
 sentence and mention numbers run on across chunks, and `outcome_id` is rebuilt from the shifted
 values. A chunk boundary is also a sentence boundary, and what components do across a whole
@@ -43,6 +44,7 @@ components: a component that is already running is not interrupted.
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import threading
 import time
@@ -73,6 +75,15 @@ log = logging.getLogger(__name__)
 
 #: Characters of the longest text annotated as one Doc (module docstring).
 DEFAULT_CHUNK_CHARS = 200_000
+
+#: Tokens of the longest text annotated as one Doc, estimated before tokenizing
+#: (`token_estimate`): the model holds about 10 KB a token while it reads a Doc (200,000
+#: characters of "(" are 200,000 tokens and took 2.4 GB in tok2vec). Real text has about one token
+#: in six characters, so its 200,000-character chunks (about 33,000 tokens) are never cut by it.
+MAX_CHUNK_TOKENS = 50_000
+
+# what the tokenizer makes a token at least: a run of letters or digits, a punctuation mark
+_TOKEN_GUESS = re.compile(r"[^\W_]+|[^\w\s]")
 
 #: Characters of text annotated together in one batch at most (module docstring): 64 abstracts
 #: are about 100,000; 64 full-text articles of 20,000 characters each held 2.4 GB at once.
@@ -131,12 +142,31 @@ def _content_rows(doc_id: str, doc: Doc, end: int | None = None) -> Rows:
     return rows
 
 
-def chunk_bounds(text: str, max_chars: int) -> list[tuple[int, int]]:
-    """Consecutive (start, end) pieces covering `text`, each at most `max_chars` long."""
+def token_estimate(text: str, start: int = 0, end: int | None = None) -> int:
+    """About how many tokens text[start:end] gives (`_TOKEN_GUESS`; the tokenizer's infixes
+    make a few more)."""
+    return len(_TOKEN_GUESS.findall(text, start, len(text) if end is None else end))
+
+
+def needs_chunks(text: str, max_chars: int, max_tokens: int = MAX_CHUNK_TOKENS) -> bool:
+    """Is `text` annotated in chunks: longer than `max_chars`, or of more than `max_tokens`
+    tokens (only a text of more characters than that can be)?"""
+    return len(text) > max_chars or (
+        len(text) > max_tokens and token_estimate(text) > max_tokens
+    )
+
+
+def chunk_bounds(
+    text: str, max_chars: int, max_tokens: int = MAX_CHUNK_TOKENS
+) -> list[tuple[int, int]]:
+    """Consecutive (start, end) pieces covering `text`, each at most `max_chars` long and of at
+    most about `max_tokens` tokens (a piece of more is cut again, at half its length)."""
     bounds = []
     start = 0
     while start < len(text):
         end = cut_point(text, start, start + max_chars)
+        while end - start > 1 and token_estimate(text, start, end) > max_tokens:
+            end = cut_point(text, start, start + (end - start) // 2)
         bounds.append((start, end))
         start = end
     return bounds
@@ -164,7 +194,8 @@ def _shift(rows: Rows, offset: int, n_sentences: int, n_mentions: int) -> None:
 def chunked_doc_rows(
     nlp: Language, document: Document, deadline: Deadline, chunk_chars: int
 ) -> Rows:
-    """Rows of a document longer than `chunk_chars`, annotated chunk by chunk."""
+    """Rows of a document longer than `chunk_chars` (or of too many tokens,
+    `MAX_CHUNK_TOKENS`), annotated chunk by chunk."""
     rows = Rows()
     languages: Counter[str] = Counter()
     carried = CarriedDefinitions()
@@ -293,7 +324,7 @@ def _one_document(
     """The rows of one document annotated alone, under its own time limit."""
     try:
         with time_limit(seconds) as deadline:
-            if len(document.text) > chunk_chars:
+            if needs_chunks(document.text, chunk_chars):
                 return chunked_doc_rows(nlp, document, deadline, chunk_chars)
             (doc,) = annotate(nlp, [document.text], deadline)
             return doc_rows(document, doc)
@@ -348,7 +379,7 @@ def process_documents(
         out.tables["errors"].extend(error_row(r) for r in batch if isinstance(r, ErrorRecord))
         documents = [r for r in batch if isinstance(r, Document)]
         # longer documents are annotated alone, in chunks
-        together = [d for d in documents if len(d.text) <= chunk_chars]
+        together = [d for d in documents if not needs_chunks(d.text, chunk_chars)]
         docs: dict[int, Doc] = {}
         try:
             with time_limit(doc_timeout_s) as deadline:

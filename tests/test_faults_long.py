@@ -17,7 +17,16 @@ from spacy.tokens import Doc
 
 from pipeline.components.sentences import DEFAULT_MAX_SENTENCE_CHARS
 from pipeline.documents import Document, ErrorRecord
-from pipeline.process import Rows, batches, chunk_bounds, process_documents, time_limit
+from pipeline.process import (
+    MAX_CHUNK_TOKENS,
+    Rows,
+    batches,
+    chunk_bounds,
+    needs_chunks,
+    process_documents,
+    time_limit,
+    token_estimate,
+)
 
 SLOW_WORD = "Sluggish"
 
@@ -71,6 +80,21 @@ def test_chunk_bounds_cover_the_text(seeds_dir: Path) -> None:
     assert all(0 < end - start <= 1000 for start, end in bounds)
     # cut between words, never inside one
     assert all(text[end - 1].isspace() for _, end in bounds[:-1])
+
+
+def test_chunks_are_bounded_by_tokens_too(seeds_dir: Path) -> None:
+    """A text of one-character tokens ("((((...aspirin...))))") is cut by its tokens, not its
+    characters (the model's memory grows with a Doc's tokens); real text only by its
+    characters."""
+    dense = "(" * 60_000 + "aspirin" + ")" * 60_000
+    assert needs_chunks(dense, 200_000)  # shorter than a chunk, yet too many tokens
+    bounds = chunk_bounds(dense, 200_000)
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(dense) and len(bounds) >= 3
+    assert all(token_estimate(dense, a, b) <= MAX_CHUNK_TOKENS for a, b in bounds)
+    real = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(seeds_dir.iterdir()))
+    real = (real + "\n\n") * (200_000 // len(real))
+    assert len(real) > MAX_CHUNK_TOKENS and not needs_chunks(real, 200_000)
+    assert chunk_bounds(real, 100_000) == chunk_bounds(real, 100_000, max_tokens=10**9)
 
 
 def test_batches_are_bounded_by_documents_and_characters(seeds_dir: Path) -> None:

@@ -55,6 +55,13 @@ def arms(nlp: Language, sentence: str) -> list[tuple[float, str | None]]:
         ("Patients treated with docetaxel plus doxorubicin and docetaxel alone had response "
          "rates of 50% and 40%, respectively.",
          [(50.0, "docetaxel plus doxorubicin"), (40.0, "docetaxel alone")]),
+        # ... also joined by "+" or "/", with or without spaces
+        ("Patients treated with docetaxel + doxorubicin and docetaxel alone had response "
+         "rates of 50% and 40%, respectively.",
+         [(50.0, "docetaxel + doxorubicin"), (40.0, "docetaxel alone")]),
+        ("In the docetaxel/doxorubicin and paclitaxel arms, pCR rates were 28% and 15%, "
+         "respectively.",
+         [(28.0, "docetaxel/doxorubicin"), (15.0, "paclitaxel")]),
     ],
 )
 def test_a_respectively_list_takes_its_arms_in_order(

@@ -85,10 +85,10 @@ class ArmRegexes:
         self.control_word_re = re.compile(
             rf"\b(?:{_alt(self.control_arms)})\b(?!-)", re.IGNORECASE
         )
-        # drugs given as one arm ("methotrexate plus prednisone"): `tight_joiners` between them
-        self.tight_joiner_re = re.compile(
-            rf"\b(?:{_alt(self.tight_joiners)})\b(?!-)", re.IGNORECASE
-        )
+        # drugs given as one arm ("methotrexate plus prednisone", "docetaxel + capecitabine"):
+        # the whole stripped gap between two drug names is one of `tight_joiners` (matched
+        # with `fullmatch`, so no word boundaries, which "+" and "/" could never meet)
+        self.tight_joiner_re = re.compile(rf"(?:{_alt(self.tight_joiners)})", re.IGNORECASE)
         self.series_joiners = (self.connectors | self.comparison | self.comparator_openers) - {
             "."
         }
@@ -244,6 +244,9 @@ class StatRegexes:
         data = self.data
         self.ratio_re = re.compile(rf"(?<![\w-])(?:{_alt_cased(data['ratio_words'])})(?![\w-])")
         # "HR 0.74", "hazard ratio, 0.83", "(OR = 1.5", "relative risk [RR] of 1.06"
+        # a ratio's name anywhere in a sentence: without one, no number of it is a ratio's
+        # value, and `ratio_value_re` is not searched before each of its numbers
+        self.ratio_unit_re = re.compile(rf"(?<![\w-])(?:{_alt_cased(data['ratio_units'])})")
         self.ratio_value_re = re.compile(
             rf"(?<![\w-])(?P<word>{_alt_cased(data['ratio_units'])})"
             + r"(?:\s*[(\[][A-Za-z]{1,4}[)\]])?(?:\s+(?:for|of)\s+[A-Za-z][\w -]{0,30}?)?"

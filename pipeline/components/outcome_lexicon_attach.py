@@ -95,6 +95,11 @@ class ArmRegexes:
         self.series_beside = (
             self.prepositions | self.determiners | self.arm_nouns | self.monotherapy_words
         )
+        # what may stand between "than" and the arm it names ("than in those given placebo")
+        self.than_gap_words = (
+            self.prepositions | self.determiners | self.pop
+            | frozenset(w for link in data["arm_series_links"] for w in link.split())
+        )
         # a series names arms after an `arm_series_links` entry ("receiving", "treated with the")
         # or before an arm noun ("the docetaxel and doxorubicin arms")
         links, dets = _alt_spaced(data["arm_series_links"]), _alt(self.determiners)

@@ -51,6 +51,11 @@ def arms(nlp: Language, sentence: str) -> list[tuple[float, str | None]]:
         ("The incidence of pain was lower in Groups R4 and R6 than in the control and R2 groups "
          "(12/32 and 6/31 vs 26/31 and 25/32, respectively, P<0.001).",
          [(12.0, "R4"), (6.0, "R6"), (26.0, "control"), (25.0, "R2")]),
+        # the respectively word before the list
+        ("The response rates in the letrozole and tamoxifen arms were, respectively, 45% and "
+         "30%.", [(45.0, "letrozole"), (30.0, "tamoxifen")]),
+        ("In the docetaxel and placebo groups, relapse occurred in, respectively, 12% and 20% of "
+         "patients.", [(12.0, "docetaxel"), (20.0, "placebo")]),
         # drugs given together are one arm; a monotherapy word is part of its arm
         ("Patients treated with docetaxel plus doxorubicin and docetaxel alone had response "
          "rates of 50% and 40%, respectively.",

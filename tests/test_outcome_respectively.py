@@ -51,6 +51,15 @@ def arms(nlp: Language, sentence: str) -> list[tuple[float, str | None]]:
         ("The incidence of pain was lower in Groups R4 and R6 than in the control and R2 groups "
          "(12/32 and 6/31 vs 26/31 and 25/32, respectively, P<0.001).",
          [(12.0, "R4"), (6.0, "R6"), (26.0, "control"), (25.0, "R2")]),
+        # arms named by words before a plural arm noun
+        ("Hair density increased by 34.7% and 24.9% in the intervention and control groups, "
+         "respectively.", [(34.7, "intervention"), (24.9, "control")]),
+        ("Relapse rates in the peripheral and central access arms were 10% and 12%, "
+         "respectively.", [(10.0, "peripheral"), (12.0, "central access")]),
+        ("Pain occurred in 30% vs. 34% of the deodorant vs. no-deodorant groups, respectively.",
+         [(30.0, "deodorant"), (34.0, "no-deodorant")]),
+        ("Response rates were 40%, 35% and 10% in the low-dose, high-dose and sham groups, "
+         "respectively.", [(40.0, "low-dose"), (35.0, "high-dose"), (10.0, "sham")]),
         # the respectively word before the list
         ("The response rates in the letrozole and tamoxifen arms were, respectively, 45% and "
          "30%.", [(45.0, "letrozole"), (30.0, "tamoxifen")]),
@@ -98,6 +107,8 @@ def test_a_respectively_list_takes_its_arms_in_order(
         # ... also with the arms named before what was measured
         "In the docetaxel and placebo arms, raised creatinine and urea occurred in 12% and 5% of "
         "patients, respectively.",
+        # subjects before the arm noun name no arms of a series before the list
+        "In the men and women groups, response rates were 45% and 30%, respectively.",
         # as many names as figures, or none
         "In the docetaxel, doxorubicin and placebo arms, response rates were 28% and 15%, "
         "respectively.",

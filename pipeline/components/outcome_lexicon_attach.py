@@ -108,6 +108,16 @@ class ArmRegexes:
         self.arm_pair_opener_re = re.compile(
             rf"\b(?:{_alt(data['arm_pair_openers'])})\b(?!-)", re.IGNORECASE
         )
+        # arms named by words before a plural arm noun ("the intervention and control groups",
+        # "the 20-mg and 50-mg arms", "the peripheral and central access arms"): a word before
+        # each connector, the last one or two words before the noun; determiners between
+        name = r"[A-Za-z0-9][\w-]*"
+        joiners = _alt(self.connectors - {",", "."} - self.respectively)
+        self.noun_series_re = re.compile(
+            rf"\b(?P<list>{name}(?:\s*,\s*(?:(?:{dets})\s+)?{name})*\s*,?\s*(?:{joiners})\s+"
+            rf"(?:(?:{dets})\s+)?{name}(?:\s+{name})?)\s+(?:{_alt(self.pooled_arm_nouns)})\b",
+            re.IGNORECASE,
+        )
         # a respectively or comparison word, in a sentence's lower-cased text
         self.comparison_word_re = re.compile(
             rf"(?<!\w)(?:{_alt(self.respectively | self.pairwise_comparison)})(?!\w)"

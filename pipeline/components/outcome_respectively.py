@@ -105,11 +105,40 @@ def _label_names(lex: Lexicon, text: str) -> list[Span]:
     return spans
 
 
+_NOUN_WORD = re.compile(r"[A-Za-z0-9][\w-]*|,")
+
+
+def _noun_names(lex: Lexicon, text: str) -> list[Span]:
+    """The words that name arms before a plural arm noun (`Lexicon.noun_series_re`: "the
+    intervention and control groups"), not when one is a preposition, a subject noun or a
+    number word ("in patients and controls groups" is no series of arms)."""
+    spans: list[Span] = []
+    for m in lex.noun_series_re.finditer(text):
+        lo = m.start("list")
+        words = [(lo + w.start(), lo + w.end(), w.group().lower())
+                 for w in _NOUN_WORD.finditer(m["list"])]  # fmt: skip
+        if any(w in lex.prepositions or w in lex.pop or w in lex.number_words
+               for _, _, w in words):  # fmt: skip
+            continue
+        names: list[Span] = []
+        joined = True  # (the words between two joiners are one name: "central access")
+        for a, b, w in words:
+            if w in lex.series_joiners or w in lex.determiners:
+                joined = True
+            elif joined or not names:
+                names.append((a, b))
+                joined = False
+            else:
+                names[-1] = (names[-1][0], b)
+        spans.extend(names)
+    return spans
+
+
 def arm_names(lex: Lexicon, text: str, sm: SentenceMentions) -> tuple[list[Span], set[Span]]:
-    """The sentence's arm names (drugs, control arms, labels), in order, none overlapping
-    another (the earlier, then the longer, is kept); and those that name an arm by their own
-    words (control arms, labels), not only a drug."""
-    own = _label_names(lex, text)
+    """The sentence's arm names (drugs, control arms, labels, words before a plural arm noun),
+    in order, none overlapping another (the earlier, then the longer, is kept); and those that
+    name an arm by their own words (not only a drug)."""
+    own = _label_names(lex, text) + _noun_names(lex, text)
     own += [(m.start(), m.end()) for m in lex.control_word_re.finditer(text)]
     out: list[Span] = []
     for s, e in sorted(_drug_names(lex, text, sm) + own, key=lambda x: (x[0], -x[1])):

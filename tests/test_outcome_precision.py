@@ -684,6 +684,34 @@ def test_an_arms_count_listed_after_another_takes_its_outcome(outcomes_nlp: Lang
         ("adverse_event", 6.0, "arm A", None), ("adverse_event", 7.0, "arm B", None)]
 
 
+def test_an_arms_count_compared_with_a_drugs_count_takes_its_outcome(
+    outcomes_nlp: Language,
+) -> None:
+    # the first count's arm is the drug right after it; the second is compared with it
+    neratinib = [("neratinib", "DRUG", "MESH:C487932")]
+    text = "Diarrhea occurred in 20 patients with neratinib versus 3 with placebo."
+    assert arms(outcomes_nlp, text, neratinib) == [
+        ("adverse_event", 20.0, "neratinib", None), ("adverse_event", 3.0, "placebo", None)]
+    # an arm's size shares no outcome with the count after it
+    text = "We enrolled 20 patients with neratinib versus 3 with placebo."
+    assert [m for m, _, _, _ in arms(outcomes_nlp, text, neratinib)] == ["enrollment", "other"]
+
+
+def test_a_control_arm_given_with_drugs_is_named_by_them_all(outcomes_nlp: Language) -> None:
+    capecitabine = [("capecitabine", "DRUG", "MESH:D000069287"),
+                    ("lapatinib", "DRUG", "MESH:D000077341")]  # fmt: skip
+    text = (
+        "Grade 3 hand-foot syndrome occurred in 12% of patients receiving placebo plus "
+        "capecitabine and 25% of those receiving lapatinib plus capecitabine."
+    )
+    assert [a for _, _, a, _ in arms(outcomes_nlp, text, capecitabine)] == [
+        "placebo plus capecitabine", "lapatinib plus capecitabine"]
+    # a control arm alone stays itself
+    text = "Grade 3 rash occurred in 12% of patients receiving placebo and 25% with capecitabine."
+    assert [a for _, _, a, _ in arms(outcomes_nlp, text, capecitabine)] == [
+        "placebo", "capecitabine"]
+
+
 def test_a_totals_breakdown_by_arm_takes_its_outcome(outcomes_nlp: Language) -> None:
     # the total 13 = 6 + 7 is pooled away; its parts keep what it counted
     text = "Grade 3 neutropenia occurred in 13 patients (6 in arm A and 7 in arm B)."

@@ -128,8 +128,13 @@ def _arm_keys(f: Figure, text: str, ctx: DocContext, sm: SentenceMentions) -> tu
     name = " ".join(w for w in words if w not in lex.arm_nouns and w not in lex.determiners)
     keys = [name] if name else []
     drugs = arm_drugs(f, ctx, sm)
-    if len(drugs) == 1 and partner_end(sm, text, drugs[0].end - sm.base) is None:
-        # (not "tamoxifen plus radiotherapy": the arm of tamoxifen alone is another)
+    if (
+        len(drugs) == 1
+        and partner_end(sm, text, drugs[0].end - sm.base) is None
+        and lex.control_word_re.search(arm) is None
+    ):
+        # (not "tamoxifen plus radiotherapy" nor "placebo plus tamoxifen": the arm of tamoxifen
+        # alone is another)
         keys.append(drugs[0].key)
     return tuple(dict.fromkeys(keys))
 
@@ -220,6 +225,8 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             # seen as the figures are read, and "after iopentol (0%) and iohexol (3%) than after
             # metrizoate (22%)" compares three)
             f.arm = bracket_arm(sm, text, f, first=k == 0)
+        if f.arm is not None:
+            f.arm = _with_drugs(sm, text, f.arm)
         f.arm_keys = _arm_keys(f, text, ctx, sm)
         arm = arm_text(f, text)
         if arm is not None:
@@ -229,6 +236,20 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         for f in sizes:
             f.one_arm = True  # "(n=188) or no HRT (n=190)": each an arm's, none the cohort
     ctx.note_arms([f.arm_keys for f in figures])
+
+
+def _with_drugs(sm: SentenceMentions, text: str, arm: tuple[int, int]) -> tuple[int, int]:
+    """ "12% of patients receiving placebo plus capecitabine": a control arm given with drugs
+    (a tight joiner, `Lexicon.partner_re`, then a drug) is named by them all."""
+    if text[arm[0] : arm[1]].lower() not in sm.lex.control_arms:
+        return arm
+    m = sm.lex.partner_re.match(text, arm[1])
+    if m is None:
+        return arm
+    k = bisect.bisect_left(sm.drug_starts, m.end() + sm.base)
+    if k == len(sm.drugs) or sm.drugs[k].start - sm.base != m.end():
+        return arm
+    return arm[0], combined_drugs(sm, text, sm.drugs[k])[1]
 
 
 def _each_arms_size(f: Figure, parser: SentenceParser, sm: SentenceMentions) -> bool:

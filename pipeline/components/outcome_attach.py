@@ -224,18 +224,43 @@ def respectively_runs(lex: Lexicon, figures: list[Figure], parser: SentenceParse
                       boundary: list[bool]) -> list[tuple[list[Figure], int]]:  # fmt: skip
     """The lists of at least two figures ("28 and 15 patients", "10% and 12% vs 40%") that a
     respectively word follows in their clause, each with the token index of that word. A list
-    may go on past its respectively word: the longer list then comes again, whole."""
+    may go on past its respectively word: the longer list then comes again, whole. A list no
+    respectively word follows may have one right before it ("were, respectively, 45% and 30%")."""
     out: list[tuple[list[Figure], int]] = []
     run: list[Figure] = []
+    followed = False
     for k, f in enumerate(figures):
         if run and not _listed(lex, parser, boundary, run[-1], f):
-            run = []
+            _respectively_before(lex, parser, run, followed, out)
+            run, followed = [], False
         run.append(f)
         nxt = figures[k + 1].ts if k + 1 < len(figures) else len(parser.toks)
         resp = _respectively_after(lex, parser, boundary, f.te, nxt) if len(run) > 1 else None
         if resp is not None:
             out.append((list(run), resp))
+            followed = True
+    _respectively_before(lex, parser, run, followed, out)
     return out
+
+
+# How many commas, colons and prepositions may stand between a respectively word and the list
+# after it ("occurred in, respectively, 12% and 20%").
+RESPECTIVELY_BEFORE_GAP = 2
+
+
+def _respectively_before(lex: Lexicon, parser: SentenceParser, run: list[Figure],
+                         followed: bool, out: list[tuple[list[Figure], int]]) -> None:  # fmt: skip
+    """Adds the list `run` to `out` with the respectively word right before it, if no
+    respectively word follows it (`followed`) and one stands there."""
+    if len(run) < 2 or followed:
+        return
+    for x in range(run[0].ts - 1, max(-1, run[0].ts - 2 - RESPECTIVELY_BEFORE_GAP), -1):
+        low = parser.lower(x)
+        if low in lex.respectively:
+            out.append((list(run), x))
+            return
+        if low not in (",", ":") and low not in lex.prepositions:
+            return
 
 
 def _skippable(lex: Lexicon, parser: SentenceParser, i: int) -> bool:

@@ -85,15 +85,20 @@ class ArmRegexes:
         self.control_word_re = re.compile(
             rf"\b(?:{_alt(self.control_arms)})\b(?!-)", re.IGNORECASE
         )
-        # drugs given as one arm ("methotrexate plus prednisone"): `tight_joiners` between them
-        self.tight_joiner_re = re.compile(
-            rf"\b(?:{_alt(self.tight_joiners)})\b(?!-)", re.IGNORECASE
-        )
+        # drugs given as one arm ("methotrexate plus prednisone", "docetaxel + capecitabine"):
+        # the whole stripped gap between two drug names is one of `tight_joiners` (matched
+        # with `fullmatch`, so no word boundaries, which "+" and "/" could never meet)
+        self.tight_joiner_re = re.compile(rf"(?:{_alt(self.tight_joiners)})", re.IGNORECASE)
         self.series_joiners = (self.connectors | self.comparison | self.comparator_openers) - {
             "."
         }
         self.series_beside = (
             self.prepositions | self.determiners | self.arm_nouns | self.monotherapy_words
+        )
+        # what may stand between "than" and the arm it names ("than in those given placebo")
+        self.than_gap_words = (
+            self.prepositions | self.determiners | self.pop
+            | frozenset(w for link in data["arm_series_links"] for w in link.split())
         )
         # a series names arms after an `arm_series_links` entry ("receiving", "treated with the")
         # or before an arm noun ("the docetaxel and doxorubicin arms")
@@ -102,6 +107,16 @@ class ArmRegexes:
         self.series_noun_re = re.compile(rf"\s*(?:{arm_nouns})\b", re.IGNORECASE)
         self.arm_pair_opener_re = re.compile(
             rf"\b(?:{_alt(data['arm_pair_openers'])})\b(?!-)", re.IGNORECASE
+        )
+        # arms named by words before a plural arm noun ("the intervention and control groups",
+        # "the 20-mg and 50-mg arms", "the peripheral and central access arms"): a word before
+        # each connector, the last one or two words before the noun; determiners between
+        name = r"[A-Za-z0-9][\w-]*"
+        joiners = _alt(self.connectors - {",", "."} - self.respectively)
+        self.noun_series_re = re.compile(
+            rf"\b(?P<list>{name}(?:\s*,\s*(?:(?:{dets})\s+)?{name})*\s*,?\s*(?:{joiners})\s+"
+            rf"(?:(?:{dets})\s+)?{name}(?:\s+{name})?)\s+(?:{_alt(self.pooled_arm_nouns)})\b",
+            re.IGNORECASE,
         )
         # a respectively or comparison word, in a sentence's lower-cased text
         self.comparison_word_re = re.compile(
@@ -244,6 +259,9 @@ class StatRegexes:
         data = self.data
         self.ratio_re = re.compile(rf"(?<![\w-])(?:{_alt_cased(data['ratio_words'])})(?![\w-])")
         # "HR 0.74", "hazard ratio, 0.83", "(OR = 1.5", "relative risk [RR] of 1.06"
+        # a ratio's name anywhere in a sentence: without one, no number of it is a ratio's
+        # value, and `ratio_value_re` is not searched before each of its numbers
+        self.ratio_unit_re = re.compile(rf"(?<![\w-])(?:{_alt_cased(data['ratio_units'])})")
         self.ratio_value_re = re.compile(
             rf"(?<![\w-])(?P<word>{_alt_cased(data['ratio_units'])})"
             + r"(?:\s*[(\[][A-Za-z]{1,4}[)\]])?(?:\s+(?:for|of)\s+[A-Za-z][\w -]{0,30}?)?"

@@ -120,11 +120,11 @@ class SentenceMentions:
         if label not in self._by_label:
             ms = [m for m in self.all if m.label == label and not m.negated]
             if label == DRUG:
-                ms = [m for m in ms if not self._analyte(m)]
+                ms = [m for m in ms if not self.analyte(m)]
             self._by_label[label] = (ms, [m.start for m in ms], [m.end for m in ms])
         return self._by_label[label]
 
-    def _analyte(self, m: Mention) -> bool:
+    def analyte(self, m: Mention) -> bool:
         """Whether a DRUG mention names what was measured ("serum creatinine rose", "plasma
         potassium", "creatinine levels", "digoxin concentrations"), not what was given."""
         s, e = m.start - self.base, m.end - self.base

@@ -23,6 +23,12 @@ names, or an `arm_pair_openers` entry before them ("more frequent with docetaxel
 doxorubicin (28% vs 15%)", "did not differ between letrozole and tamoxifen (32% vs 21%)"), not
 names listed with "and" ("treated with A and B").
 
+Two such figures in a comparative frame ("Haloperidol induced more akathisia (33.3% versus
+5.9%) than quetiapine", "Docetaxel caused more neutropenia than doxorubicin (40% vs 12%)") take
+the arm named right after its one "than" (`comparator_openers`; past prepositions, determiners,
+subject nouns and `arm_series_links` words) and the arm named nearest before the figures and the
+"than", all between two strong boundaries (brackets included); no measured analyte is an arm.
+
 Not when the list's figures have different measures ("Response and relapse rates were 40% and
 20%, respectively": the respectively word pairs figures with measures), nor when a series of
 diseases or another figure stands between the names and the list ("In the A and B arms,
@@ -62,6 +68,10 @@ AFTER_CHARS = 80
 #: How far before a series its link may start ("treated with the").
 LINK_CHARS = 40
 BEFORE_SINGLES = 2
+#: Most tokens between "than" and the arm it names ("than in those given placebo"); between the
+#: arm after "than" and the pair after it ("than doxorubicin (40% vs 12%)").
+THAN_GAP = 4
+THAN_PAIR_GAP = 2
 _GAP_TOKEN = re.compile(r"vs\.|v\.|[A-Za-z]+|\S")
 
 
@@ -95,11 +105,40 @@ def _label_names(lex: Lexicon, text: str) -> list[Span]:
     return spans
 
 
+_NOUN_WORD = re.compile(r"[A-Za-z0-9][\w-]*|,")
+
+
+def _noun_names(lex: Lexicon, text: str) -> list[Span]:
+    """The words that name arms before a plural arm noun (`Lexicon.noun_series_re`: "the
+    intervention and control groups"), not when one is a preposition, a subject noun or a
+    number word ("in patients and controls groups" is no series of arms)."""
+    spans: list[Span] = []
+    for m in lex.noun_series_re.finditer(text):
+        lo = m.start("list")
+        words = [(lo + w.start(), lo + w.end(), w.group().lower())
+                 for w in _NOUN_WORD.finditer(m["list"])]  # fmt: skip
+        if any(w in lex.prepositions or w in lex.pop or w in lex.number_words
+               for _, _, w in words):  # fmt: skip
+            continue
+        names: list[Span] = []
+        joined = True  # (the words between two joiners are one name: "central access")
+        for a, b, w in words:
+            if w in lex.series_joiners or w in lex.determiners:
+                joined = True
+            elif joined or not names:
+                names.append((a, b))
+                joined = False
+            else:
+                names[-1] = (names[-1][0], b)
+        spans.extend(names)
+    return spans
+
+
 def arm_names(lex: Lexicon, text: str, sm: SentenceMentions) -> tuple[list[Span], set[Span]]:
-    """The sentence's arm names (drugs, control arms, labels), in order, none overlapping
-    another (the earlier, then the longer, is kept); and those that name an arm by their own
-    words (control arms, labels), not only a drug."""
-    own = _label_names(lex, text)
+    """The sentence's arm names (drugs, control arms, labels, words before a plural arm noun),
+    in order, none overlapping another (the earlier, then the longer, is kept); and those that
+    name an arm by their own words (not only a drug)."""
+    own = _label_names(lex, text) + _noun_names(lex, text)
     own += [(m.start(), m.end()) for m in lex.control_word_re.finditer(text)]
     out: list[Span] = []
     for s, e in sorted(_drug_names(lex, text, sm) + own, key=lambda x: (x[0], -x[1])):
@@ -240,6 +279,48 @@ def _compares(lex: Lexicon, text: str, chain: list[Span]) -> bool:
     return bool(words) and lex.arm_pair_opener_re.fullmatch(words[-1]) is not None
 
 
+def _stretch(parser: SentenceParser, ts: int, te: int) -> tuple[int, int]:
+    """Tokens [lo, hi) around ts..te between two strong boundaries (not cut at brackets)."""
+    flags = parser.boundaries()
+    lo, hi = ts, te
+    while lo > 0 and not flags[lo - 1]:
+        lo -= 1
+    while hi < len(flags) and not flags[hi]:
+        hi += 1
+    return lo, hi
+
+
+def _than_frame(lex: Lexicon, parser: SentenceParser, names: list[Span], pair: list[Figure],
+                not_arms: set[Span]) -> list[Span] | None:  # fmt: skip
+    """The arms of a pair in a comparative frame (the module docstring), or None."""
+    toks, text = parser.toks, parser.text
+    lo, hi = _stretch(parser, pair[0].ts, pair[1].te)
+    thans = [x for x in range(lo, hi) if toks[x].lower in lex.comparator_openers]
+    if len(thans) != 1 or pair[0].ts <= thans[0] < pair[1].te:
+        return None
+    than = toks[thans[0]]
+    k = bisect.bisect_left(names, (than.end, -1))
+    if k == len(names) or names[k][1] > (toks[hi].start if hi < len(toks) else len(text)):
+        return None
+    after = names[k]
+    gap = [w.lower() for w in _GAP_TOKEN.findall(text[than.end : after[0]])]
+    if len(gap) > THAN_GAP or any(w not in lex.than_gap_words for w in gap):
+        return None
+    if than.start < pair[0].start and (
+        after[1] > pair[0].start
+        or len(_GAP_TOKEN.findall(text[after[1] : pair[0].start])) > THAN_PAIR_GAP
+    ):
+        return None  # ("than doxorubicin (40% vs 12%)": the pair right after the arm)
+    j = bisect.bisect_right([e for _, e in names], min(pair[0].start, than.start)) - 1
+    if j < 0 or names[j][0] < toks[lo].start:
+        return None
+    before = names[j]
+    if (before in not_arms or after in not_arms
+            or text[before[0] : before[1]].lower() == text[after[0] : after[1]].lower()):
+        return None  # fmt: skip
+    return [before, after]
+
+
 def _mentions_a_comparison(lex: Lexicon, parser: SentenceParser) -> bool:
     """Does the sentence hold a respectively word or a comparison word at all? (one search of
     its lower-cased text: most sentences hold neither)"""
@@ -285,10 +366,18 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
 
     tied = [(run, _after(lex, text, chains, starts, run[-1].end, parser.toks[resp].start)
              or before(run, resp)) for run, resp in runs]  # fmt: skip
-    tied += [(pair, chain) for pair in pairs
-             if (chain := before(pair)) is not None and _compares(lex, text, chain)]  # fmt: skip
-    for run, chain in tied:
-        if chain is None or len(chain) != len(run) or not _names_arms(lex, text, chain, own):
+    framed: list[tuple[list[Figure], list[Span] | None]] = []
+    for pair in pairs:
+        chain = before(pair)
+        if chain is not None and _compares(lex, text, chain):
+            tied.append((pair, chain))
+        else:
+            analytes = {(m.start - sm.base, m.end - sm.base) for m in sm.drugs if sm.analyte(m)}
+            framed.append((pair, _than_frame(lex, parser, names, pair, analytes)))
+    for run, chain in tied + framed:
+        if chain is None or len(chain) != len(run):
+            continue
+        if not any(run is r for r, _ in framed) and not _names_arms(lex, text, chain, own):
             continue
         for f, span in zip(run, chain, strict=True):
             f.arm, f.arm_head, f.arm_pooled = span, None, False

@@ -69,6 +69,7 @@ class StatisticsParser:
         self.stats: list[Stat] = []
         self.timepoints: list[tuple[int, int]] = []
         self.figures: list[Figure] = []
+        self._ratio_named = lex.ratio_unit_re.search(text) is not None
 
     # -- helpers -------------------------------------------------------------------------
     def tok_index(self, char: int) -> int:
@@ -246,7 +247,9 @@ class StatisticsParser:
     def _parse_ratio(self, i: int) -> Figure | None:
         """A ratio statistic right after its name: "HR 0.74", "odds ratio, 1.52"."""
         t = self.toks[i]
-        if t.num is None or t.word_num or self.lower(i + 1) in ("%", "percent"):
+        if not self._ratio_named or t.num is None or t.word_num:
+            return None
+        if self.lower(i + 1) in ("%", "percent"):
             return None
         if self.lower(i - 1) in self.lex.count_blockers:
             return None  # "odds ratio of grade 3 toxicity": a grade, not the ratio
@@ -264,7 +267,8 @@ class StatisticsParser:
         women-years" (each number of such a list is a rate)."""
         k = i + 1
         for _ in range(3):  # skip "v 23.9", "and 23.9"
-            if not (self.lower(k) in self.lex.comparison | {"and", ","} and self._num_at(k + 1)):
+            low = self.lower(k)
+            if not ((low in self.lex.comparison or low in ("and", ",")) and self._num_at(k + 1)):
                 break
             k += 2
         if self.lower(k) != "per":
@@ -289,7 +293,8 @@ class StatisticsParser:
         """A median duration: "median overall survival was 24.3 months", "median PFS, 8 vs 6
         months" (the unit may follow the last number of a short list)."""
         k = i + 1
-        if self.lower(k) in self.lex.comparison | {"and"} and self._num_at(k + 1):
+        low = self.lower(k)
+        if (low in self.lex.comparison or low == "and") and self._num_at(k + 1):
             k += 2
         unit = self.lex.time_units.get(self.lower(k))
         if unit is None:

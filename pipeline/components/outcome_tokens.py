@@ -12,14 +12,16 @@ import re
 from dataclasses import dataclass
 
 TOKEN_RE = re.compile(
-    r"\d{1,3}(?:[,\u2009\u202f\u00a0]\d{3})+(?![\d])(?:[.·]\d+)?"
+    # words first: most tokens are, and no number alternative can match where a word starts
+    r"[^\W\d_]+(?:['’][^\W\d_]+)*"
+    r"|(?=\d)(?:\d{1,3}(?:[,\u2009\u202f\u00a0]\d{3})+(?![\d])(?:[.·]\d+)?"
     # a plain space as the thousands separator ("n = 13 155", "23 582 patient-years": PubMed
     # often prints a thin space as a plain one), only where the digits cannot be two numbers
     # or part of a code: not after a letter, digit, hyphen, comma or dot ("GYKI-41 099",
     # "ABI-007 260 mg", "BRCA1 185delAG", "0. 001 001"), no leading zero, nor before a letter,
     # a hyphen, decimals or one more number ("100 200 300")
     r"|(?=[1-9])(?<![\w.,\-])(?<![.,] )[1-9]\d{0,2}(?: \d{3})+(?![\w\-]|[.,·]\d| \d)"
-    r"|\d+(?:[.·]\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)*"
+    r"|\d+(?:[.·]\d+)?)"
     r"|\+ ?/ ?[-−]|\S"
 )
 # "+/-" is "±" as typed on a keyboard ("54 +/- 5"): one token whose lower form is "±", so a

@@ -21,11 +21,12 @@ from pipeline.components.outcome_tokens import Cue, Figure
 
 
 def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
-                  boundary: list[bool]) -> bool:
+                  boundary: list[bool], drug_starts: list[int]) -> bool:  # fmt: skip
     """ "Neutropenia occurred in 6 patients in arm A and 7 in arm B": a bare count of an arm
     listed right after another arm's count of an outcome (a connector just before it, the same
-    clause) counts the same outcome; so does the first count of an arm in a bracket right after
-    a total ("in 13 patients (6 in arm A and 7 in arm B)")."""
+    clause) counts the same outcome, also when a drug names the first's arm ("in 20 patients
+    with neratinib versus 3 with placebo"); so does the first count of an arm in a bracket
+    right after a total ("in 13 patients (6 in arm A and 7 in arm B)")."""
     if not (
         f.needs_cue
         and f.arm is not None
@@ -40,7 +41,9 @@ def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
         # the total's breakdown by arm (not of who was assessed: "Overall survival was analysed
         # in 412 patients (206 in the letrozole arm ...)" gives the arms' sizes)
         return not lex.assessed_total(parser.text, prev.start, prev.all_form)
-    return prev.arm is not None and parser.lower(f.ts - 1) in lex.connectors
+    return parser.lower(f.ts - 1) in lex.connectors and (
+        prev.arm is not None or _drug_follows(lex, parser.text, prev, drug_starts)
+    )
 
 
 def _bracket_listed(prev: Figure, f: Figure, text: str) -> bool:
@@ -95,7 +98,7 @@ def compared_figures(
             f.measure = "other"
             continue
         if k and (
-            _listed_after(lex, figures[k - 1], f, parser, boundary)
+            _listed_after(lex, figures[k - 1], f, parser, boundary, drug_starts)
             or _bracket_listed(figures[k - 1], f, parser.text)
         ):
             f.measure = figures[k - 1].measure  # "in 6 patients in arm A and 7 in arm B"

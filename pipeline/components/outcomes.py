@@ -116,11 +116,13 @@ class _Offsets:
     sentences: list[tuple[int, int, int, int]]
 
 
-def _offsets(doc: Doc, text_len: int, orth: list[int]) -> _Offsets:
+def _offsets(doc: Doc, text_len: int) -> _Offsets:
     n = len(doc)
     if n == 0:
         return _Offsets([], [], [], [])
-    arr = doc.to_array([SENT_START, IDX, LENGTH]).astype(numpy.int64)
+    both = doc.to_array([SENT_START, IDX, LENGTH, ORTH])  # (uint64: -1 and hashes as stored)
+    orth = both[:, 3].tolist()
+    arr = both[:, :3].astype(numpy.int64)
     flagged = numpy.flatnonzero(arr[1:, 0] == 1) + 1
     starts = [0, *flagged.tolist()]
     ends = [*starts[1:], n]
@@ -262,8 +264,7 @@ class OutcomeExtractor:
         figures: list[OutcomeFigure] = []
         ctx: DocContext | None = None
         doc_text = pipeline.extensions.doc_text(doc)
-        orth = doc.to_array(ORTH).tolist() if len(doc) else []
-        offsets = _offsets(doc, len(doc_text), orth)
+        offsets = _offsets(doc, len(doc_text))
         for sent_idx, (start, end, char_start, char_end) in enumerate(offsets.sentences):
             # the cheap test first, on the raw text; Span objects only for what passes it
             if not lex.passes(doc_text, char_start, char_end):

@@ -192,14 +192,9 @@ def mark_compared(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
     respectively word follows in its clause. In a study that compares arms each is one arm's
     figure, whether or not the sentence names its arm."""
     for f, g in pairwise(figures):
-        if any(boundary[x] for x in range(f.te, g.ts)):
-            continue
-        a = _beside(lex, parser, f.te, g.ts, 1)
-        if a is not None and parser.lower(a) in lex.pairwise_comparison:
-            f.compared = True
-        b = _beside(lex, parser, g.ts - 1, f.te - 1, -1)
-        if b is not None and parser.lower(b) in lex.pairwise_comparison:
-            g.compared = True
+        after_f, before_g = _comparison_words(lex, parser, boundary, f, g)
+        f.compared = f.compared or after_f is not None
+        g.compared = g.compared or before_g is not None
     for run, _resp in respectively_runs(lex, figures, parser, boundary):
         for g in run:
             g.compared = True
@@ -211,13 +206,22 @@ def compared_pairs(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
     31"; past brackets, statistics and prepositions on both sides)."""
     out: list[list[Figure]] = []
     for f, g in pairwise(figures):
-        if any(boundary[x] for x in range(f.te, g.ts)):
-            continue
-        a = _beside(lex, parser, f.te, g.ts, 1)
-        if (a is not None and parser.lower(a) in lex.pairwise_comparison
-                and _beside(lex, parser, g.ts - 1, f.te - 1, -1) == a):  # fmt: skip
+        after_f, before_g = _comparison_words(lex, parser, boundary, f, g)
+        if after_f is not None and after_f == before_g:
             out.append([f, g])
     return out
+
+
+def _comparison_words(lex: Lexicon, parser: SentenceParser, boundary: list[bool], f: Figure,
+                      g: Figure) -> tuple[int | None, int | None]:  # fmt: skip
+    """Between two figures of one clause: the token of the comparison word right after f and
+    of the one right before g (past brackets, statistics and prepositions), or None."""
+    if any(boundary[x] for x in range(f.te, g.ts)):
+        return None, None
+    a = _beside(lex, parser, f.te, g.ts, 1)
+    b = _beside(lex, parser, g.ts - 1, f.te - 1, -1)
+    return (a if a is not None and parser.lower(a) in lex.pairwise_comparison else None,
+            b if b is not None and parser.lower(b) in lex.pairwise_comparison else None)
 
 
 def respectively_runs(lex: Lexicon, figures: list[Figure], parser: SentenceParser,

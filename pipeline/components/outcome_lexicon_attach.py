@@ -68,12 +68,14 @@ class ArmRegexes:
         words), what joins them into a series and what says a series names arms, and the words
         that send a sentence there at all."""
         plural = _alt(self.pooled_arm_nouns)
+        # the words that join a series' last name to the others ("and", "or", "vs", "versus")
+        joiners = _alt(self.connectors - {",", "."} - self.respectively)
         # labels after a plural arm noun ("groups R4 and R6", "arms A, B and C"), a singular one
         # and its label ("group A"), capitals right before an arm noun ("the R2 group", "the SC
         # arm"; not a word that opens a sentence: "In groups A and B", "A group of 12")
         self.label_after_plural_re = re.compile(
             rf"\b(?i:{plural})\s+(?P<list>{ARM_LABEL}(?:\s*,\s*{ARM_LABEL})*\s*(?:,\s*)?"
-            rf"(?:and|or|vs\.?|versus)\s+{ARM_LABEL})\b"
+            rf"(?:{joiners})\s+{ARM_LABEL})\b"
         )
         self.label_after_singular_re = re.compile(
             rf"\b(?i:{_alt(self.arm_nouns - self.pooled_arm_nouns)})\s+{ARM_LABEL}\b"
@@ -112,7 +114,6 @@ class ArmRegexes:
         # "the 20-mg and 50-mg arms", "the peripheral and central access arms"): a word before
         # each connector, the last one or two words before the noun; determiners between
         name = r"[A-Za-z0-9][\w-]*"
-        joiners = _alt(self.connectors - {",", "."} - self.respectively)
         self.noun_series_re = re.compile(
             rf"\b(?P<list>{name}(?:\s*,\s*(?:(?:{dets})\s+)?{name})*\s*,?\s*(?:{joiners})\s+"
             rf"(?:(?:{dets})\s+)?{name}(?:\s+{name})?)\s+(?:{_alt(self.pooled_arm_nouns)})\b",

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from pipeline.components.outcome_conduct import ConductRules
 from pipeline.components.outcome_lexicon_attach import (
     ArmRegexes,
     StatRegexes,
@@ -55,6 +56,7 @@ class Lexicon(ArmRegexes, StatRegexes):
         self._build_change_regexes(data)
         self._build_arm_regexes(data)
         self.scope = ScopeRules(data)
+        self.conduct = ConductRules(data)
 
     def _set_word_sets(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """The word lists and maps the component reads as sets and dicts."""

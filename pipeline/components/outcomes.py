@@ -360,9 +360,12 @@ class OutcomeExtractor:
         facts = _SentenceFacts(text, self.lexicon, sum(1 for g in figures if g.pct is not None))
         kept: list[Figure] = []
         amounts: list[Figure] = []
-        traits = self._trait_lists(figures, parser)
+        # ("45% vs 47% were postmenopausal", "94% completed assessments": no results)
+        skip = self._trait_lists(figures, parser) | self.lexicon.conduct.conduct_figures(
+            figures, text
+        )
         for k, f in enumerate(figures):
-            if k in traits or self._not_a_result(f, parser, others) or facts.hypothetical(f):
+            if k in skip or self._not_a_result(f, parser, others) or facts.hypothetical(f):
                 continue  # ("would prevent 5 recurrences": what would happen, no result)
             if k and _repeats_numerator(self.lexicon, figures[k - 1], f, text):
                 continue  # "in 25% of the 120 women in arm A (n = 30)": the 25%'s count

@@ -1,0 +1,108 @@
+"""Figures of how a trial was run, not of what its treatment did: `ConductRules` (compiled from
+word lists of `rules/outcomes_lexicon.json`) finds them for `biotab_outcomes`:
+
+- assessment completion and data availability: a percentage of subjects who completed
+  assessments or questionnaires ("Ninety-four percent of participants completed assessments at
+  3 months, and 97% at 6 months") or for whom data or samples were available ("blood samples
+  were available for 84.0% and 82.5% of ..."). Not completing the protocol, the trial or the
+  treatment ("206 (91.1%) completed the trial"), which trials report as a result, and not a
+  count of subjects with data ("Safety data were available from 369 patients"): who was
+  studied.
+
+Reads only the sentence text and the figure offsets; each test looks at a bounded window
+around a figure, so a sentence costs time linear in its length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from pipeline.components.outcome_tokens import Figure
+
+# the keys this module adds to the lexicon
+CONDUCT_LISTS: tuple[str, ...] = (
+    "completion_verbs",
+    "assessment_nouns",
+    "data_nouns",
+    "availability_words",
+)
+
+# How far (characters) after a figure its predicate is read, and before it a phrase that names
+# it.
+PREDICATE_REACH = 120
+# How far apart (characters) two figures of one list may stand ("84.0% and 82.5%").
+LIST_GAP = 20
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(
+        re.escape(w).replace("\\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
+    )
+
+
+# a bracket right after a figure ("94% (n = 120) completed ...")
+_BRACKET = r"(?:\s*+[(\[][^()\[\]]{0,80}[)\]])?"
+# a timepoint right after a predicate ("at 3 months", "after the second cycle")
+_WHEN = r"(?:\s+(?:at|by|after|in|on|within|over|during)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?)?"
+
+
+class ConductRules:
+    """The conduct word lists compiled to regexes (read-only after construction)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        low = {k: frozenset(w.lower() for w in data[k]) for k in CONDUCT_LISTS}
+        nouns = _alt(low["assessment_nouns"] | low["data_nouns"])
+        data_nouns = _alt(low["data_nouns"])
+        available = _alt(low["availability_words"])
+        # "94% of participants completed assessments at 3 months", "80% (n = 96) returned the
+        # 6-month questionnaire", "84% had complete data available": the predicate right after
+        # the figure (a timepoint may end it)
+        self.completed_re = re.compile(
+            rf"{_BRACKET}\s+(?:(?:had|have)\s+)?(?:(?:{_alt(low['completion_verbs'])})\s+"
+            rf"(?:(?:the|all|both|their|each)\s+)?(?:[\w-]+\s+){{0,2}}?(?:{nouns})\b"
+            rf"|(?:had|with)\s+(?:[\w-]+\s+){{0,2}}?(?:{data_nouns})\s+(?:{available})\b)"
+            rf"{_WHEN}",
+            re.IGNORECASE,
+        )
+        # "blood samples were available for 84.0%", "data were available in 91% of ...": the
+        # phrase right before the figure
+        self.available_before_re = re.compile(
+            rf"\b(?:{data_nouns})\s+(?:were|was|are|is)\s+(?:[\w-]+\s+)?(?:{available})\s+"
+            r"(?:for|from|in|on)\s+$",
+            re.IGNORECASE,
+        )
+        # ", and 97% at 6 months": the next figure of the predicate, its own words a timepoint
+        self.and_next_re = re.compile(r"\s*,?\s*(?:and|while|whereas)\s+")
+        self.elided_re = re.compile(rf"{_WHEN}\s*(?:[.;,)]|$)", re.IGNORECASE)
+        # "84.0% and 82.5%": one list
+        self.listed_re = re.compile(r"\s*(?:,\s*)?(?:(?:and|or)\s+)?", re.IGNORECASE)
+
+    def conduct_figures(self, figures: list[Figure], text: str) -> set[int]:
+        """Indices of `figures` (a sentence's, in order) that say how the trial was run:
+        percentages of subjects who completed assessments or whose data or samples were
+        available, with the bare percentages listed with them or sharing their predicate ("...
+        completed assessments at 3 months, and 97% at 6 months")."""
+        out: set[int] = set()
+        follows = -1  # where a figure that shares the last one's predicate starts
+        for k, f in enumerate(figures):
+            bare = f.count is None and f.num is None and not f.has_pop
+            prev = figures[k - 1] if k else None
+            if prev is not None and k - 1 in out and bare and f.pct is not None and (
+                (f.start == follows and self.elided_re.match(text, f.end))
+                or (f.start - prev.end <= LIST_GAP
+                    and self.listed_re.fullmatch(text, prev.end, f.start))
+            ):  # fmt: skip
+                out.add(k)
+                continue
+            if f.pct is None:
+                continue
+            m = self.completed_re.match(text, f.end, min(len(text), f.end + PREDICATE_REACH))
+            if m is not None:
+                out.add(k)
+                nxt = self.and_next_re.match(text, m.end())
+                follows = nxt.end() if nxt else -1
+            elif self.available_before_re.search(text, max(0, f.start - PREDICATE_REACH), f.start):
+                out.add(k)
+        return out

@@ -547,7 +547,7 @@ class OutcomeExtractor:
         mark_differences(figures, parser.text)
         dropped = (
             split
-            | pooled_totals(figures, parser.text, "enrollment")
+            | pooled_totals(figures, parser.text, lex.scope, "enrollment")
             | subgroup_sizes(figures, parser.text, lex.scope, [e for _, e in drugs], "enrollment")
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]

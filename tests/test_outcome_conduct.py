@@ -54,3 +54,39 @@ def test_completion_results_and_counts_with_data_stay(
     outcomes_nlp: Language, text: str, expected: list[float]
 ) -> None:
     assert values(outcomes_nlp, text) == expected
+
+
+# -- how much treatment subjects of no named arm received: no outcome -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Compliance with CT was good: 96.9% of patients received six cycles.", []),
+        (
+            "Epirubicin cumulative dose was <300 mg/m2 in 1045 patients; 300-600 mg/m2 in 1187; "
+            "and > or =600 mg/m2 in 286.",
+            [],
+        ),
+        # an arm's figure: its size, or a result compared between arms
+        (
+            "Forty-eight patients in the standard-dose (STD) arm received six courses of "
+            "cyclophosphamide, doxorubicin, and 5-fluorouracil followed by tamoxifen.",
+            [48.0],
+        ),
+        (
+            "In the docetaxel arm, 90% of patients received six cycles, compared with 80% in the "
+            "control arm.",
+            [90.0, 80.0],
+        ),
+        # dose reductions and events of who received the amount are results
+        ("Twenty (63%), 28 (67%), and 15 (56%) patients required dose reductions.",
+         [63.0, 67.0, 56.0]),
+        ("The dose was reduced by 25 mg in 12 patients.", [12.0]),
+        ("Grade 3 neutropenia occurred in 45% of patients who received six cycles.", [45.0]),
+    ],
+)
+def test_treatment_delivered_to_no_named_arm_gives_no_row(
+    outcomes_nlp: Language, text: str, expected: list[float]
+) -> None:
+    assert values(outcomes_nlp, text) == expected

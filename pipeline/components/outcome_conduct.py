@@ -7,7 +7,12 @@ word lists of `rules/outcomes_lexicon.json`) finds them for `biotab_outcomes`:
   were available for 84.0% and 82.5% of ..."). Not completing the protocol, the trial or the
   treatment ("206 (91.1%) completed the trial"), which trials report as a result, and not a
   count of subjects with data ("Safety data were available from 369 patients"): who was
-  studied.
+  studied;
+- treatment delivered, pooled: a percentage of subjects who received an amount of treatment
+  ("Compliance with CT was good: 96.9% of patients received six cycles"), a figure of subjects
+  after a dose's value ("Epirubicin cumulative dose was <300 mg/m2 in 1045 patients"), when
+  the figure names no arm: an arm's "Forty-eight patients in the STD arm received six courses"
+  is its size, and dose reductions are results ("45% required dose reductions").
 
 Reads only the sentence text and the figure offsets; each test looks at a bounded window
 around a figure, so a sentence costs time linear in its length.
@@ -27,6 +32,8 @@ CONDUCT_LISTS: tuple[str, ...] = (
     "assessment_nouns",
     "data_nouns",
     "availability_words",
+    "delivery_verbs",
+    "dose_units",
 )
 
 # How far (characters) after a figure its predicate is read, and before it a phrase that names
@@ -78,6 +85,26 @@ class ConductRules:
         self.elided_re = re.compile(rf"{_WHEN}\s*(?:[.;,)]|$)", re.IGNORECASE)
         # "84.0% and 82.5%": one list
         self.listed_re = re.compile(r"\s*(?:,\s*)?(?:(?:and|or)\s+)?", re.IGNORECASE)
+        # "96.9% of patients received six cycles", "90% were given all planned doses": an
+        # amount of treatment right after the figure's verb
+        amount = (
+            rf"(?:(?:all|the|at\s+least|a\s+total\s+of|[≥>]=?)\s*)*"
+            rf"(?:\d+|{_alt(data['number_words'])}|planned|full|scheduled|prescribed)\s+"
+            rf"(?:[\w-]+\s+)?(?:{_alt(data['amount_nouns'])})\b"
+        )
+        self.received_re = re.compile(
+            rf"{_BRACKET}\s+(?:(?:had|have)\s+)?(?:{_alt(low['delivery_verbs'])})\s+{amount}",
+            re.IGNORECASE,
+        )
+        # "cumulative dose was <300 mg/m2 in 1045 patients": the subjects a dose's value was
+        # given to (not "dose was reduced by 25 mg in 12 patients": a verb between)
+        self.dose_value_before_re = re.compile(
+            rf"\b(?:{_alt(data['dose_nouns'])})s?\s+(?:(?:was|were|of)\s+)?"
+            r"(?:(?:[<>≤≥=]|or|more|less|than|at|least|up|to)\s*)*"
+            r"\d[\d.,]*(?:\s*[-–]\s*\d[\d.,]*)?\s*"
+            rf"(?:{_alt(low['dose_units'])})(?:/[\w()]+)?\s+(?:in|among)\s+$",
+            re.IGNORECASE,
+        )
 
     def conduct_figures(self, figures: list[Figure], text: str) -> set[int]:
         """Indices of `figures` (a sentence's, in order) that say how the trial was run:
@@ -104,5 +131,22 @@ class ConductRules:
                 nxt = self.and_next_re.match(text, m.end())
                 follows = nxt.end() if nxt else -1
             elif self.available_before_re.search(text, max(0, f.start - PREDICATE_REACH), f.start):
+                out.add(k)
+        return out
+
+    def delivered(self, figures: list[Figure], text: str) -> set[int]:
+        """Indices of `figures` (after arms are tied) that say how much treatment subjects of no
+        named arm received: a percentage followed by a delivery verb and an amount ("96.9% of
+        patients received six cycles"), or a figure right after a dose's value ("cumulative
+        dose was <300 mg/m2 in 1045 patients")."""
+        out: set[int] = set()
+        for k, f in enumerate(figures):
+            if f.arm is not None or f.compared or f.each_arm:
+                continue
+            received = f.pct is not None and self.received_re.match(
+                text, f.end, min(len(text), f.end + PREDICATE_REACH)
+            )
+            lo = max(0, f.start - PREDICATE_REACH)
+            if received or self.dose_value_before_re.search(text, lo, f.start):
                 out.add(k)
         return out

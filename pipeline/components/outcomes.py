@@ -549,6 +549,7 @@ class OutcomeExtractor:
             split
             | pooled_totals(figures, parser.text, lex.scope, "enrollment")
             | subgroup_sizes(figures, parser.text, lex.scope, [e for _, e in drugs], "enrollment")
+            | lex.conduct.delivered(figures, parser.text)
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
         mark_compared(lex, figures, parser, boundary)

@@ -90,3 +90,35 @@ def test_treatment_delivered_to_no_named_arm_gives_no_row(
     outcomes_nlp: Language, text: str, expected: list[float]
 ) -> None:
     assert values(outcomes_nlp, text) == expected
+
+
+# -- who crossed over: no outcome ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Overall survival showed no statistically significant treatment difference; however, "
+            "70% of patients in the anastrozole alone arm crossed over to receive trastuzumab "
+            "after progression on anastrozole alone.",
+            [],
+        ),
+        (
+            "Thirty-six patients receiving monotherapy crossed over to combination therapy "
+            "following enrollment termination.",
+            [],
+        ),
+        # a result of those who crossed over, and the noun of a crossover design, stay
+        ("A response was seen in 12 of 30 patients who crossed over to trastuzumab.", [12.0]),
+        (
+            "Thirty-two evaluable patients were randomized using a crossover design to receive "
+            "mesna or saline in either the first or second cycle of doxorubicin.",
+            [32.0],
+        ),
+    ],
+)
+def test_who_crossed_over_gives_no_row(
+    outcomes_nlp: Language, text: str, expected: list[float]
+) -> None:
+    assert values(outcomes_nlp, text) == expected

@@ -8,6 +8,10 @@ word lists of `rules/outcomes_lexicon.json`) finds them for `biotab_outcomes`:
   treatment ("206 (91.1%) completed the trial"), which trials report as a result, and not a
   count of subjects with data ("Safety data were available from 369 patients"): who was
   studied;
+- crossover: subjects who crossed over to the other arm's treatment ("70% of patients in the
+  anastrozole alone arm crossed over to receive trastuzumab"); the verb only, with no relative
+  pronoun between ("12 of 30 patients who crossed over responded" counts a result of those who
+  did), never the noun of a crossover design;
 - treatment delivered, pooled: a percentage of subjects who received an amount of treatment
   ("Compliance with CT was good: 96.9% of patients received six cycles"), a figure of subjects
   after a dose's value ("Epirubicin cumulative dose was <300 mg/m2 in 1045 patients"), when
@@ -34,6 +38,7 @@ CONDUCT_LISTS: tuple[str, ...] = (
     "availability_words",
     "delivery_verbs",
     "dose_units",
+    "crossover_verbs",
 )
 
 # How far (characters) after a figure its predicate is read, and before it a phrase that names
@@ -83,6 +88,14 @@ class ConductRules:
         # ", and 97% at 6 months": the next figure of the predicate, its own words a timepoint
         self.and_next_re = re.compile(r"\s*,?\s*(?:and|while|whereas)\s+")
         self.elided_re = re.compile(rf"{_WHEN}\s*(?:[.;,)]|$)", re.IGNORECASE)
+        # "70% of patients in the anastrozole alone arm crossed over": the figure's verb, a few
+        # words on in its clause, no relative pronoun before it
+        relative = _alt(data["relative_pronouns"])
+        self.crossed_re = re.compile(
+            rf"{_BRACKET}(?:\s++(?!(?:{relative})\b)[^\W\d_][\w-]*+){{0,8}}?\s++"
+            rf"(?:{_alt(low['crossover_verbs'])})\b",
+            re.IGNORECASE,
+        )
         # "84.0% and 82.5%": one list
         self.listed_re = re.compile(r"\s*(?:,\s*)?(?:(?:and|or)\s+)?", re.IGNORECASE)
         # "96.9% of patients received six cycles", "90% were given all planned doses": an
@@ -108,9 +121,9 @@ class ConductRules:
 
     def conduct_figures(self, figures: list[Figure], text: str) -> set[int]:
         """Indices of `figures` (a sentence's, in order) that say how the trial was run:
-        percentages of subjects who completed assessments or whose data or samples were
-        available, with the bare percentages listed with them or sharing their predicate ("...
-        completed assessments at 3 months, and 97% at 6 months")."""
+        subjects who crossed over; percentages of subjects who completed assessments or whose
+        data or samples were available, with the bare percentages listed with them or sharing
+        their predicate ("... completed assessments at 3 months, and 97% at 6 months")."""
         out: set[int] = set()
         follows = -1  # where a figure that shares the last one's predicate starts
         for k, f in enumerate(figures):
@@ -121,6 +134,9 @@ class ConductRules:
                 or (f.start - prev.end <= LIST_GAP
                     and self.listed_re.fullmatch(text, prev.end, f.start))
             ):  # fmt: skip
+                out.add(k)
+                continue
+            if self.crossed_re.match(text, f.end, min(len(text), f.end + PREDICATE_REACH)):
                 out.add(k)
                 continue
             if f.pct is None:

@@ -1092,3 +1092,36 @@ def test_a_disease_a_drug_brought_about_is_the_event(outcomes_nlp: Language) -> 
     assert events(outcomes_nlp, text, mentions) == [
         ("adverse_event", 2.0, "lung cancer", "nephrotoxicity")
     ]
+
+
+# -- a ratio's value with a stray "%", and a change's size after "which attained" ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # right after a spelled ratio name, the value is the ratio's (pico-dev 16754728)
+        (
+            "Sexual function was slightly better for participants assigned to tamoxifen "
+            "(age-adjusted repeated measure odds ratio, 1.22%; 95% CI, 1.01-1.46).",
+            ("odds_ratio", 1.22),
+        ),
+        # an abbreviation before a percentage may be a rate's: "RR" is the response rate here
+        ("The response rate in arm A (RR 39.3%) was higher than in arm B.", ("percent", 39.3)),
+        # a change noun, then "which attained": the change's size (pico-dev 16675486)
+        (
+            "The younger were the women, the greater was the risk reduction associated with "
+            "fenretinide, which attained 50% in women aged 40 years or younger.",
+            ("relative_change", 50.0),
+        ),
+        # a rate reached is no change
+        (
+            "The response rate, which reached 45% in arm A, was higher than in arm B.",
+            ("percent", 45.0),
+        ),
+    ],
+)
+def test_stray_percent_after_a_ratio_and_a_change_reached(
+    outcomes_nlp: Language, text: str, expected: tuple[str, float]
+) -> None:
+    assert [(unit, value) for _, unit, value, _, _ in rows(outcomes_nlp, text)] == [expected]

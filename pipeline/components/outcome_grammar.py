@@ -209,7 +209,7 @@ class SentenceParser(FigureReader):
             ("by" in self.text[max(0, t0 - 24) : t0].lower()
              and self.lex.change_before_re.search(self.text[max(0, t0 - 160) : t0]))
             or self.lex.change_noun_before_re.search(self.text[max(0, t0 - 30) : t0])
-            or self.lex.change_in_of(self.text, t0)
+            or self.lex.change_further_back(self.text, t0)
             or self.lex.change_after_re.match(self.text[self.toks[pe - 1].end : t0 + 160])
         )
         # (a comparator ends right before the number: a short window is enough)

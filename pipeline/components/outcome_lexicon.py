@@ -387,6 +387,13 @@ class Lexicon(ArmRegexes, StatRegexes):
             rf"(?:(?:{_alt(data['hedges'])})\s+)?$",
             re.IGNORECASE,
         )
+        # "the risk reduction associated with fenretinide, which attained 50%": the change's
+        # size, the verb after "which" (no clause end between)
+        self.change_reached_re = re.compile(
+            rf"\b(?:{_alt(data['change_nouns'])})\b[^;.%\d]{{0,100}}?,\s*(?:which|that)\s+"
+            rf"(?:{_alt(data['attainment_verbs'])})\s+(?:(?:{_alt(data['hedges'])})\s+)?$",
+            re.IGNORECASE,
+        )
         # "a 4.57% difference", "a 17% risk reduction", "11% lower than", "8% more in ..."
         # (past a bracket: "an 11% (95% CI, -15.0 to -5.0) decrease", "a five-point (10%) decrease")
         self.change_after_re = re.compile(
@@ -446,9 +453,13 @@ class Lexicon(ArmRegexes, StatRegexes):
             all_form and self.recorded_before_re.search(before) is not None
         )
 
-    def change_in_of(self, text: str, at: int) -> bool:
-        """ "an increase in both disease-free and overall survival of about 5%": a change noun
-        further back than `change_noun_before_re` looks (searched only after a near "of")."""
-        return " of " in text[max(0, at - 30) : at] and bool(
-            self.change_in_of_re.search(text[max(0, at - 100) : at])
+    def change_further_back(self, text: str, at: int) -> bool:
+        """ "an increase in both disease-free and overall survival of about 5%", "the risk
+        reduction associated with fenretinide, which attained 50%": a change noun further back
+        than `change_noun_before_re` looks (searched only after a near "of" or "which")."""
+        near = text[max(0, at - 30) : at]
+        if " of " in near and self.change_in_of_re.search(text[max(0, at - 100) : at]):
+            return True
+        return ("which" in near or "that" in near) and bool(
+            self.change_reached_re.search(text[max(0, at - 160) : at])
         )

@@ -186,6 +186,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "each_arm_words",
     "change_verbs",
     "change_nouns",
+    "attainment_verbs",
     "difference_words",
     "comparative_words",
     "control_arms",

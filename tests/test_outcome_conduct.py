@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from spacy.language import Language
+from test_outcomes import run
 
 
 def values(nlp: Language, text: str) -> list[float]:
@@ -122,3 +123,37 @@ def test_who_crossed_over_gives_no_row(
     outcomes_nlp: Language, text: str, expected: list[float]
 ) -> None:
     assert values(outcomes_nlp, text) == expected
+
+
+# -- what the authors expect: no outcome ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "We expect the use of a spacer could reduce the occurrence of telangiectasia to "
+            "7.7%.",
+            [],
+        ),
+        # the trial's result after the expectation's clause, and "as/than expected", stay
+        (
+            "We expected that letrozole would lower the relapse rate, but relapse occurred in "
+            "12% of patients in both arms.",
+            [12.0],
+        ),
+        ("As expected, grade 3 neutropenia occurred in 45% of patients.", [45.0]),
+        ("Grade 3 neutropenia occurred in 45% of patients, more than expected.", [45.0]),
+        (
+            "We hypothesized that exercise would improve fatigue; fatigue improved in 40% vs 25% "
+            "of women.",
+            [40.0, 25.0],
+        ),
+    ],
+)
+def test_an_expectation_gives_no_row(
+    outcomes_nlp: Language, text: str, expected: list[float]
+) -> None:
+    # (telangiectasia, a DISEASE mention, is the 7.7%'s adverse event without the rule)
+    doc = run(outcomes_nlp, text, [("telangiectasia", "DISEASE", "MESH:D013684")])
+    assert [r["value"] for r in doc._.outcomes] == expected

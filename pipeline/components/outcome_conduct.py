@@ -12,6 +12,10 @@ word lists of `rules/outcomes_lexicon.json`) finds them for `biotab_outcomes`:
   anastrozole alone arm crossed over to receive trastuzumab"); the verb only, with no relative
   pronoun between ("12 of 30 patients who crossed over responded" counts a result of those who
   did), never the noun of a crossover design;
+- expectations: the figures after a modal in a clause that opens with an expectation ("We expect
+  the use of a spacer could reduce the occurrence of telangiectasia to 7.7%"), up to a clause
+  end (a strong boundary or ":"): a plan, not a result; not "as expected" or "than expected"
+  (no subject) nor a clause without a modal;
 - treatment delivered, pooled: a percentage of subjects who received an amount of treatment
   ("Compliance with CT was good: 96.9% of patients received six cycles"), a figure of subjects
   after a dose's value ("Epirubicin cumulative dose was <300 mg/m2 in 1045 patients"), when
@@ -39,6 +43,8 @@ CONDUCT_LISTS: tuple[str, ...] = (
     "delivery_verbs",
     "dose_units",
     "crossover_verbs",
+    "expectation_openers",
+    "expectation_modals",
 )
 
 # How far (characters) after a figure its predicate is read, and before it a phrase that names
@@ -96,6 +102,19 @@ class ConductRules:
             rf"(?:{_alt(low['crossover_verbs'])})\b",
             re.IGNORECASE,
         )
+        # "We expect the use of a spacer could reduce ... to 7.7%": an expectation, its modal,
+        # and the clause's end (a strong boundary or a colon)
+        self.expectation_re = re.compile(
+            rf"\b(?:{_alt(low['expectation_openers'])})\b", re.IGNORECASE
+        )
+        self.expectation_words = frozenset(w.split()[-1][:6] for w in low["expectation_openers"])
+        self.expectation_modal_re = re.compile(
+            rf"\b(?:{_alt(low['expectation_modals'])})\b", re.IGNORECASE
+        )
+        self.clause_end_re = re.compile(
+            rf"[;:]|\b(?:{_alt(w for w in data['strong_boundaries'] if w.isalpha())})\b",
+            re.IGNORECASE,
+        )
         # "84.0% and 82.5%": one list
         self.listed_re = re.compile(r"\s*(?:,\s*)?(?:(?:and|or)\s+)?", re.IGNORECASE)
         # "96.9% of patients received six cycles", "90% were given all planned doses": an
@@ -120,13 +139,18 @@ class ConductRules:
         )
 
     def conduct_figures(self, figures: list[Figure], text: str) -> set[int]:
-        """Indices of `figures` (a sentence's, in order) that say how the trial was run:
-        subjects who crossed over; percentages of subjects who completed assessments or whose
-        data or samples were available, with the bare percentages listed with them or sharing
-        their predicate ("... completed assessments at 3 months, and 97% at 6 months")."""
+        """Indices of `figures` (a sentence's, in order) that say how the trial was run or
+        what it expected: figures of an expectation; subjects who crossed over; percentages of
+        subjects who completed assessments or whose data or samples were available, with the
+        bare percentages listed with them or sharing their predicate ("... completed
+        assessments at 3 months, and 97% at 6 months")."""
         out: set[int] = set()
         follows = -1  # where a figure that shares the last one's predicate starts
+        expected = self._expected(text)
         for k, f in enumerate(figures):
+            if any(a <= f.start < b for a, b in expected):
+                out.add(k)
+                continue
             bare = f.count is None and f.num is None and not f.has_pop
             prev = figures[k - 1] if k else None
             if prev is not None and k - 1 in out and bare and f.pct is not None and (
@@ -148,6 +172,21 @@ class ConductRules:
                 follows = nxt.end() if nxt else -1
             elif self.available_before_re.search(text, max(0, f.start - PREDICATE_REACH), f.start):
                 out.add(k)
+        return out
+
+    def _expected(self, text: str) -> list[tuple[int, int]]:
+        """Where the sentence states an expectation: from the first modal after each
+        expectation opener to its clause's end (`clause_end_re`); none without a modal."""
+        low = text.lower()
+        if not any(w in low for w in self.expectation_words):
+            return []
+        out: list[tuple[int, int]] = []
+        for m in self.expectation_re.finditer(text):
+            end_m = self.clause_end_re.search(text, m.end())
+            end = len(text) if end_m is None else end_m.start()
+            modal = self.expectation_modal_re.search(text, m.end(), end)
+            if modal is not None:
+                out.append((modal.start(), end))
         return out
 
     def delivered(self, figures: list[Figure], text: str) -> set[int]:

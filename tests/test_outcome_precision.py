@@ -1125,3 +1125,45 @@ def test_stray_percent_after_a_ratio_and_a_change_reached(
     outcomes_nlp: Language, text: str, expected: tuple[str, float]
 ) -> None:
     assert [(unit, value) for _, unit, value, _, _ in rows(outcomes_nlp, text)] == [expected]
+
+
+# -- a measured quantity's change in percent is a relative change ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a change verb right before the percentage (BC5CDR 6203632, 11706060)
+        (
+            "Heart weight increased 44% after 8 days of treatment with a half time of 3.4 days.",
+            [("relative_change", 44.0)],
+        ),
+        (
+            "Ventricular RNA content was elevated 26% after 24 h of a single injection.",
+            [("relative_change", 26.0)],
+        ),
+        (
+            "Molecularly, ANF mRNA increased 250% and SERCA2 mRNA decreased 57%.",
+            [("relative_change", 250.0), ("relative_change", 57.0)],
+        ),
+        # above a reference (BC5CDR 6203632)
+        (
+            "Ventricular DNA content increased to a new steady-state level 19% above the "
+            "controls after 8 days of treatment.",
+            [("relative_change", 19.0)],
+        ),
+        # a list shares its kind both ways (BC5CDR 11079278)
+        (
+            "Summed stress and summed difference scores were not significantly reduced, although "
+            "they were 18% and 30% lower, respectively, than control.",
+            [("relative_change", 18.0), ("relative_change", 30.0)],
+        ),
+        # a level reached, and the share of subjects with a change, stay rates
+        ("The response rate increased to 45% in arm A.", [("percent", 45.0)]),
+        ("Response improved in 40% of patients.", [("percent", 40.0)]),
+    ],
+)
+def test_a_measured_change_in_percent_is_relative(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert [(unit, value) for _, unit, value, _, _ in rows(outcomes_nlp, text)] == expected

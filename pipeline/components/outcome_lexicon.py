@@ -372,10 +372,12 @@ class Lexicon(ArmRegexes, StatRegexes):
             re.IGNORECASE,
         )
         # "a reduction (28%)", "a decrease of 54%", "relative risk reduction 12%",
-        # "difference = 0.5%", "+516%", "-0.3%": a change, not a rate
+        # "difference = 0.5%", "+516%", "-0.3%", "Heart weight increased 44%" (a verb right
+        # before: a measured quantity's change): a change, not a rate
         self.change_noun_before_re = re.compile(
             rf"(?:\b(?:{_alt(data['change_nouns'])})\s*(?:\(|of|by)?\s*"
             rf"(?:(?:{_alt(data['hedges'])})\s+)?"
+            rf"|\b(?:{_alt(data['change_verbs'])})\s+(?:(?:{_alt(data['hedges'])})\s+)?"
             rf"|\b(?:{_alt(data['difference_words'])})\s*(?:=|of)\s*"
             rf"|(?<![\w.])[+\-−–]\s?)$",
             re.IGNORECASE,
@@ -394,11 +396,14 @@ class Lexicon(ArmRegexes, StatRegexes):
             rf"(?:{_alt(data['attainment_verbs'])})\s+(?:(?:{_alt(data['hedges'])})\s+)?$",
             re.IGNORECASE,
         )
-        # "a 4.57% difference", "a 17% risk reduction", "11% lower than", "8% more in ..."
-        # (past a bracket: "an 11% (95% CI, -15.0 to -5.0) decrease", "a five-point (10%) decrease")
+        # "a 4.57% difference", "a 17% risk reduction", "11% lower than", "8% more in ...",
+        # "19% above the controls" (past a bracket: "an 11% (95% CI, -15.0 to -5.0) decrease",
+        # "a five-point (10%) decrease")
         self.change_after_re = re.compile(
             r"^\s*[)\]]?\s*(?:[(\[][^()\[\]]{0,80}[)\]]\s*)?"
-            rf"(?:(?:relative\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_alt(data['change_nouns'])})"
+            rf"(?:(?:{_alt(data['reference_directions'])})\s+(?:the\s+)?"
+            rf"(?:{_alt(data['reference_words'])})"
+            rf"|(?:relative\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_alt(data['change_nouns'])})"
             rf"|(?:{_alt(data['difference_words'])})|(?:{_alt(data['comparative_words'])}))\b",
             re.IGNORECASE,
         )

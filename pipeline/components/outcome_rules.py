@@ -187,6 +187,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "change_verbs",
     "change_nouns",
     "attainment_verbs",
+    "reference_directions",
     "difference_words",
     "comparative_words",
     "control_arms",

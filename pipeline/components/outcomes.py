@@ -527,9 +527,11 @@ class OutcomeExtractor:
         cues = self._cues(sent, offsets, parser, sm.all)
         boundary = parser.boundaries()
         group(lex, figures, parser)
-        for f, g in pairwise(figures):
+        for f, g in [*pairwise(figures), *pairwise(reversed(figures))]:
             if g.group == f.group and f.relative:
-                g.relative = True  # "increased by 5.5% and 7.6%": a list shares its kind
+                # "increased by 5.5% and 7.6%", "18% and 30% lower than control": a list
+                # shares its kind
+                g.relative = True
         assign_measures(lex, figures, cues, parser, boundary)
         measures_respectively(lex, figures, cues, parser, boundary)
         planned_sizes(figures, parser.text, lex.scope, "enrollment")

@@ -1167,3 +1167,18 @@ def test_a_measured_change_in_percent_is_relative(
     outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
 ) -> None:
     assert [(unit, value) for _, unit, value, _, _ in rows(outcomes_nlp, text)] == expected
+
+
+# -- a postoperative day is no rate -----------------------------------------------------------
+
+
+def test_a_postoperative_day_is_no_listed_rate(outcomes_nlp: Language) -> None:
+    # BC5CDR 18589141: "POD 7" was read as a rate sharing the next percentage's sign
+    text = (
+        "The percentage of HIT antibody-positive patients was 0.5% preoperatively, 5.6% on "
+        "POD 7, and 5.6% on POD 14."
+    )
+    assert values(outcomes_nlp, text) == [0.5, 5.6, 5.6]
+    # a rate listed before the sign it shares stays one
+    text = "Bone pain was reported in 40.3, 42.5, and 46.6% of patients, respectively."
+    assert values(outcomes_nlp, text) == [40.3, 42.5, 46.6]

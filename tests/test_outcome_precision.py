@@ -1182,3 +1182,23 @@ def test_a_postoperative_day_is_no_listed_rate(outcomes_nlp: Language) -> None:
     # a rate listed before the sign it shares stays one
     text = "Bone pain was reported in 40.3, 42.5, and 46.6% of patients, respectively."
     assert values(outcomes_nlp, text) == [40.3, 42.5, 46.6]
+
+
+# -- a Snellen visual acuity is a measured value --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # BC5CDR 17786501 and 9199746: no share of subjects
+        ("His vision was 6/15 and 2/60 in the right and left eyes, respectively.", []),
+        ("Endophthalmitis resolved with improvement in visual acuity to 6/24 at three months.", []),
+        # a share of subjects beside an acuity word stays
+        ("Loss of vision occurred in 3/20 patients.", [3.0]),
+        ("Blurred vision was reported by 3/20 patients in the placebo group.", [3.0]),
+    ],
+)
+def test_a_snellen_acuity_is_no_share(
+    outcomes_nlp: Language, text: str, expected: list[float]
+) -> None:
+    assert values(outcomes_nlp, text) == expected

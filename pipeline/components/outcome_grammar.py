@@ -99,8 +99,8 @@ class SentenceParser(FigureReader):
             return self._parse_n_eq(i)
         if t.num is None:
             return None
-        if self.lower(i - 1) in self.lex.measured_value_words:
-            return None  # "buffer of pH 7.4 and 80% human plasma": a measured value
+        if self.lex.measured_value(self.text, t.start, t.end, self.lower(i - 1)):
+            return None  # "buffer of pH 7.4 and 80% human plasma", "vision was 6/15"
         pe = self.pct_at(i)
         if pe is not None:
             return self._parse_pct(i, pe)

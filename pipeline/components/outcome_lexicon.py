@@ -185,6 +185,12 @@ class Lexicon(ArmRegexes, StatRegexes):
         baseline characteristics, a dose's change ("a 25% dose reduction"); and the sentence
         pre-check of `passes`."""
         pop = _alt(self.pop)
+        # "His vision was 6/15 and 2/60", "visual acuity to 6/24": a Snellen fraction after an
+        # acuity word in its clause (`measured_value`; not "3/20 patients": a share of them)
+        self.acuity_before_re = re.compile(
+            rf"\b(?:{_alt(data['acuity_words'])})\b[^;:()%]{{0,40}}$", re.IGNORECASE
+        )
+        self.fraction_of_subjects_re = re.compile(rf"/\s*\d+\s+(?:{pop})\b", re.IGNORECASE)
         # A sentence is looked at only if `passes` says so: a digit, a number word, or a
         # "no / none of / all (remaining) <population noun>" phrase. Cheapest test first.
         self._digit = re.compile(r"\d")
@@ -456,6 +462,20 @@ class Lexicon(ArmRegexes, StatRegexes):
         before = text[max(0, start - 40) : start]
         return self.assessed_before_re.search(before) is not None or (
             all_form and self.recorded_before_re.search(before) is not None
+        )
+
+    def measured_value(self, text: str, start: int, end: int, before: str) -> bool:
+        """Is the number at text[start:end] (`before`: the lower-cased word before it) a
+        measured value, no figure: right after a measured_value_words entry ("buffer of pH 7.4
+        and 80% human plasma"), or a fraction after an acuity word in its clause ("His vision
+        was 6/15 and 2/60": Snellen's visual acuity; not "in 3/20 patients")?"""
+        if before in self.measured_value_words:
+            return True
+        if not text.startswith("/", end) or before in self.finding_of:
+            return False
+        return bool(
+            self.acuity_before_re.search(text, max(0, start - 60), start)
+            and not self.fraction_of_subjects_re.match(text, end)
         )
 
     def change_further_back(self, text: str, at: int) -> bool:

@@ -139,6 +139,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "remaining_words",
     "count_blockers_before",
     "measured_value_words",
+    "acuity_words",
     "listing_words",
     "analyte_words_before",
     "analyte_words_after",

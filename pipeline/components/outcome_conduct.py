@@ -22,8 +22,9 @@ word lists of `rules/outcomes_lexicon.json`) finds them for `biotab_outcomes`:
   the figure names no arm: an arm's "Forty-eight patients in the STD arm received six courses"
   is its size, and dose reductions are results ("45% required dose reductions").
 
-Reads only the sentence text and the figure offsets; each test looks at a bounded window
-around a figure, so a sentence costs time linear in its length.
+Reads only the sentence text and the figures (their offsets, numbers and, for treatment
+delivered, their arms); each test looks at a bounded window around a figure, so a sentence costs
+time linear in its length.
 """
 
 from __future__ import annotations

@@ -597,9 +597,9 @@ def test_a_count_after_a_group_stays(outcomes_nlp: Language) -> None:
     ],
 )
 def test_per_arm_rates_in_one_bracket(outcomes_nlp: Language, text: str) -> None:
-    # 13 patients had it in all; 9.3% and 12.7% are the arms' rates, not 13's share
+    # 13 patients had it in all; 9.3% and 12.7% are the arms' rates, not 13's share: the rows
+    # (the pooled 13 gives none since session 20, as a total split by arm)
     assert rows(outcomes_nlp, text) == [
-        ("adverse_event", "count", 13.0, 13, None),
         ("adverse_event", "percent", 9.3, None, None),
         ("adverse_event", "percent", 12.7, None, None),
     ]
@@ -752,7 +752,8 @@ def test_an_arms_count_after_its_label_and_equals(outcomes_nlp: Language) -> Non
         "Nodal involvement was found in 32 (28.6%) patients: group A = 14 (25.5%), "
         "group B = 18 (31.6%).",
     )
-    assert [(v, n) for _, _, v, n, _ in got] == [(28.6, 32), (25.5, 14), (31.6, 18)]
+    # (the total 32 = 14 + 18 is pooled away since session 20)
+    assert [(v, n) for _, _, v, n, _ in got] == [(25.5, 14), (31.6, 18)]
     text = "Neutropenia occurred in 7 patients (group A = 5, group B = 2)."
     assert arms(outcomes_nlp, text) == [
         ("adverse_event", 5.0, "group A", None), ("adverse_event", 2.0, "group B", None)]
@@ -1119,3 +1120,113 @@ def test_a_disease_a_drug_brought_about_is_the_event(outcomes_nlp: Language) -> 
     assert events(outcomes_nlp, text, mentions) == [
         ("adverse_event", 2.0, "lung cancer", "nephrotoxicity")
     ]
+
+
+# -- a ratio's value with a stray "%", and a change's size after "which attained" ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # right after a spelled ratio name, the value is the ratio's (pico-dev 16754728)
+        (
+            "Sexual function was slightly better for participants assigned to tamoxifen "
+            "(age-adjusted repeated measure odds ratio, 1.22%; 95% CI, 1.01-1.46).",
+            ("odds_ratio", 1.22),
+        ),
+        # an abbreviation before a percentage may be a rate's: "RR" is the response rate here
+        ("The response rate in arm A (RR 39.3%) was higher than in arm B.", ("percent", 39.3)),
+        # a change noun, then "which attained": the change's size (pico-dev 16675486)
+        (
+            "The younger were the women, the greater was the risk reduction associated with "
+            "fenretinide, which attained 50% in women aged 40 years or younger.",
+            ("relative_change", 50.0),
+        ),
+        # a rate reached is no change
+        (
+            "The response rate, which reached 45% in arm A, was higher than in arm B.",
+            ("percent", 45.0),
+        ),
+    ],
+)
+def test_stray_percent_after_a_ratio_and_a_change_reached(
+    outcomes_nlp: Language, text: str, expected: tuple[str, float]
+) -> None:
+    assert [(unit, value) for _, unit, value, _, _ in rows(outcomes_nlp, text)] == [expected]
+
+
+# -- a measured quantity's change in percent is a relative change ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a change verb right before the percentage (BC5CDR 6203632, 11706060)
+        (
+            "Heart weight increased 44% after 8 days of treatment with a half time of 3.4 days.",
+            [("relative_change", 44.0)],
+        ),
+        (
+            "Ventricular RNA content was elevated 26% after 24 h of a single injection.",
+            [("relative_change", 26.0)],
+        ),
+        (
+            "Molecularly, ANF mRNA increased 250% and SERCA2 mRNA decreased 57%.",
+            [("relative_change", 250.0), ("relative_change", 57.0)],
+        ),
+        # above a reference (BC5CDR 6203632)
+        (
+            "Ventricular DNA content increased to a new steady-state level 19% above the "
+            "controls after 8 days of treatment.",
+            [("relative_change", 19.0)],
+        ),
+        # a list shares its kind both ways (BC5CDR 11079278)
+        (
+            "Summed stress and summed difference scores were not significantly reduced, although "
+            "they were 18% and 30% lower, respectively, than control.",
+            [("relative_change", 18.0), ("relative_change", 30.0)],
+        ),
+        # a level reached, and the share of subjects with a change, stay rates
+        ("The response rate increased to 45% in arm A.", [("percent", 45.0)]),
+        ("Response improved in 40% of patients.", [("percent", 40.0)]),
+    ],
+)
+def test_a_measured_change_in_percent_is_relative(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert [(unit, value) for _, unit, value, _, _ in rows(outcomes_nlp, text)] == expected
+
+
+# -- a postoperative day is no rate -----------------------------------------------------------
+
+
+def test_a_postoperative_day_is_no_listed_rate(outcomes_nlp: Language) -> None:
+    # BC5CDR 18589141: "POD 7" was read as a rate sharing the next percentage's sign
+    text = (
+        "The percentage of HIT antibody-positive patients was 0.5% preoperatively, 5.6% on "
+        "POD 7, and 5.6% on POD 14."
+    )
+    assert values(outcomes_nlp, text) == [0.5, 5.6, 5.6]
+    # a rate listed before the sign it shares stays one
+    text = "Bone pain was reported in 40.3, 42.5, and 46.6% of patients, respectively."
+    assert values(outcomes_nlp, text) == [40.3, 42.5, 46.6]
+
+
+# -- a Snellen visual acuity is a measured value --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # BC5CDR 17786501 and 9199746: no share of subjects
+        ("His vision was 6/15 and 2/60 in the right and left eyes, respectively.", []),
+        ("Endophthalmitis resolved with improvement in visual acuity to 6/24 at three months.", []),
+        # a share of subjects beside an acuity word stays
+        ("Loss of vision occurred in 3/20 patients.", [3.0]),
+        ("Blurred vision was reported by 3/20 patients in the placebo group.", [3.0]),
+    ],
+)
+def test_a_snellen_acuity_is_no_share(
+    outcomes_nlp: Language, text: str, expected: list[float]
+) -> None:
+    assert values(outcomes_nlp, text) == expected

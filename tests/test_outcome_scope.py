@@ -162,6 +162,13 @@ def test_scope_of_figures(nlp: Language, text: str, expected: list[tuple[str, st
             "respectively).",
             [("relapse", PCT, 24.0), ("relapse", PCT, 18.0)],
         ),
+        # the arms' parts after a colon, labelled by arm noun and label (pico-dev 21378358);
+        # a part followed by the next ("14 (25.5%), group B = 18 ...") is no total of them
+        (
+            "Intraoperative examination showed SN involvement in 32 (28.6%) patients: group A = "
+            "14 (25.5%), group B = 18 (31.6%).",
+            [("other", PCT, 25.5), ("other", PCT, 31.6)],
+        ),
         # not a sum of what follows: the total stays
         (
             "Twelve patients (3 in the A group and 5 in the B group) developed neutropenia.",
@@ -177,6 +184,36 @@ def test_scope_of_figures(nlp: Language, text: str, expected: list[tuple[str, st
 )
 def test_pooled_totals(nlp: Language, text: str, expected: list[tuple[str, str, float]]) -> None:
     assert rows(nlp, text) == expected
+
+
+LYMPHEDEMA = [("lymphedema", "DISEASE", "MESH:D008209")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the arms' rates in a bracket right after the count (pico-dev 31474490): the count is
+        # pooled away
+        (
+            "Chronic lymphedema presented in 13 patients (9.3% group 1 and 12.7% group 2).",
+            [(AE, PCT, 9.3), (AE, PCT, 12.7)],
+        ),
+        # a bracket of the count's own share, or of rates no label names: the count stays
+        (
+            "Chronic lymphedema presented in 13 patients (9.3%, 95% CI 5.1-15.2).",
+            [(AE, PCT, 9.3)],
+        ),
+        (
+            "Chronic lymphedema presented in 13 patients (9.3% vs 12.7%, P = 0.6).",
+            [(AE, PCT, 9.3)],
+        ),
+    ],
+)
+def test_total_before_the_arms_rates(
+    nlp: Language, text: str, expected: list[tuple[str, str, float]]
+) -> None:
+    got = [(r["measure"], r["unit"], r["value"]) for r in run(nlp, text, LYMPHEDEMA)._.outcomes]
+    assert got == expected
 
 
 @pytest.mark.parametrize(

@@ -99,8 +99,8 @@ class SentenceParser(FigureReader):
             return self._parse_n_eq(i)
         if t.num is None:
             return None
-        if self.lower(i - 1) in self.lex.measured_value_words:
-            return None  # "buffer of pH 7.4 and 80% human plasma": a measured value
+        if self.lex.measured_value(self.text, t.start, t.end, self.lower(i - 1)):
+            return None  # "buffer of pH 7.4 and 80% human plasma", "vision was 6/15"
         pe = self.pct_at(i)
         if pe is not None:
             return self._parse_pct(i, pe)
@@ -209,7 +209,7 @@ class SentenceParser(FigureReader):
             ("by" in self.text[max(0, t0 - 24) : t0].lower()
              and self.lex.change_before_re.search(self.text[max(0, t0 - 160) : t0]))
             or self.lex.change_noun_before_re.search(self.text[max(0, t0 - 30) : t0])
-            or self.lex.change_in_of(self.text, t0)
+            or self.lex.change_further_back(self.text, t0)
             or self.lex.change_after_re.match(self.text[self.toks[pe - 1].end : t0 + 160])
         )
         # (a comparator ends right before the number: a short window is enough)

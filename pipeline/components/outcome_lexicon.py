@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from pipeline.components.outcome_conduct import ConductRules
 from pipeline.components.outcome_lexicon_attach import (
     ArmRegexes,
     StatRegexes,
@@ -55,6 +56,7 @@ class Lexicon(ArmRegexes, StatRegexes):
         self._build_change_regexes(data)
         self._build_arm_regexes(data)
         self.scope = ScopeRules(data)
+        self.conduct = ConductRules(data)
 
     def _set_word_sets(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """The word lists and maps the component reads as sets and dicts."""
@@ -183,6 +185,12 @@ class Lexicon(ArmRegexes, StatRegexes):
         baseline characteristics, a dose's change ("a 25% dose reduction"); and the sentence
         pre-check of `passes`."""
         pop = _alt(self.pop)
+        # "His vision was 6/15 and 2/60", "visual acuity to 6/24": a Snellen fraction after an
+        # acuity word in its clause (`measured_value`; not "3/20 patients": a share of them)
+        self.acuity_before_re = re.compile(
+            rf"\b(?:{_alt(data['acuity_words'])})\b[^;:()%]{{0,40}}$", re.IGNORECASE
+        )
+        self.fraction_of_subjects_re = re.compile(rf"/\s*\d+\s+(?:{pop})\b", re.IGNORECASE)
         # A sentence is looked at only if `passes` says so: a digit, a number word, or a
         # "no / none of / all (remaining) <population noun>" phrase. Cheapest test first.
         self._digit = re.compile(r"\d")
@@ -370,10 +378,12 @@ class Lexicon(ArmRegexes, StatRegexes):
             re.IGNORECASE,
         )
         # "a reduction (28%)", "a decrease of 54%", "relative risk reduction 12%",
-        # "difference = 0.5%", "+516%", "-0.3%": a change, not a rate
+        # "difference = 0.5%", "+516%", "-0.3%", "Heart weight increased 44%" (a verb right
+        # before: a measured quantity's change): a change, not a rate
         self.change_noun_before_re = re.compile(
             rf"(?:\b(?:{_alt(data['change_nouns'])})\s*(?:\(|of|by)?\s*"
             rf"(?:(?:{_alt(data['hedges'])})\s+)?"
+            rf"|\b(?:{_alt(data['change_verbs'])})\s+(?:(?:{_alt(data['hedges'])})\s+)?"
             rf"|\b(?:{_alt(data['difference_words'])})\s*(?:=|of)\s*"
             rf"|(?<![\w.])[+\-−–]\s?)$",
             re.IGNORECASE,
@@ -385,11 +395,21 @@ class Lexicon(ArmRegexes, StatRegexes):
             rf"(?:(?:{_alt(data['hedges'])})\s+)?$",
             re.IGNORECASE,
         )
-        # "a 4.57% difference", "a 17% risk reduction", "11% lower than", "8% more in ..."
-        # (past a bracket: "an 11% (95% CI, -15.0 to -5.0) decrease", "a five-point (10%) decrease")
+        # "the risk reduction associated with fenretinide, which attained 50%": the change's
+        # size, the verb after "which" (no clause end between)
+        self.change_reached_re = re.compile(
+            rf"\b(?:{_alt(data['change_nouns'])})\b[^;.%\d]{{0,100}}?,\s*(?:which|that)\s+"
+            rf"(?:{_alt(data['attainment_verbs'])})\s+(?:(?:{_alt(data['hedges'])})\s+)?$",
+            re.IGNORECASE,
+        )
+        # "a 4.57% difference", "a 17% risk reduction", "11% lower than", "8% more in ...",
+        # "19% above the controls" (past a bracket: "an 11% (95% CI, -15.0 to -5.0) decrease",
+        # "a five-point (10%) decrease")
         self.change_after_re = re.compile(
             r"^\s*[)\]]?\s*(?:[(\[][^()\[\]]{0,80}[)\]]\s*)?"
-            rf"(?:(?:relative\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_alt(data['change_nouns'])})"
+            rf"(?:(?:{_alt(data['reference_directions'])})\s+(?:the\s+)?"
+            rf"(?:{_alt(data['reference_words'])})"
+            rf"|(?:relative\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_alt(data['change_nouns'])})"
             rf"|(?:{_alt(data['difference_words'])})|(?:{_alt(data['comparative_words'])}))\b",
             re.IGNORECASE,
         )
@@ -444,9 +464,27 @@ class Lexicon(ArmRegexes, StatRegexes):
             all_form and self.recorded_before_re.search(before) is not None
         )
 
-    def change_in_of(self, text: str, at: int) -> bool:
-        """ "an increase in both disease-free and overall survival of about 5%": a change noun
-        further back than `change_noun_before_re` looks (searched only after a near "of")."""
-        return " of " in text[max(0, at - 30) : at] and bool(
-            self.change_in_of_re.search(text[max(0, at - 100) : at])
+    def measured_value(self, text: str, start: int, end: int, before: str) -> bool:
+        """Is the number at text[start:end] (`before`: the lower-cased word before it) a
+        measured value, no figure: right after a measured_value_words entry ("buffer of pH 7.4
+        and 80% human plasma"), or a fraction after an acuity word in its clause ("His vision
+        was 6/15 and 2/60": Snellen's visual acuity; not "in 3/20 patients")?"""
+        if before in self.measured_value_words:
+            return True
+        if not text.startswith("/", end) or before in self.finding_of:
+            return False
+        return bool(
+            self.acuity_before_re.search(text, max(0, start - 60), start)
+            and not self.fraction_of_subjects_re.match(text, end)
+        )
+
+    def change_further_back(self, text: str, at: int) -> bool:
+        """ "an increase in both disease-free and overall survival of about 5%", "the risk
+        reduction associated with fenretinide, which attained 50%": a change noun further back
+        than `change_noun_before_re` looks (searched only after a near "of" or "which")."""
+        near = text[max(0, at - 30) : at]
+        if " of " in near and self.change_in_of_re.search(text[max(0, at - 100) : at]):
+            return True
+        return ("which" in near or "that" in near) and bool(
+            self.change_reached_re.search(text[max(0, at - 160) : at])
         )

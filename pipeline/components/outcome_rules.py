@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.components.outcome_conduct import CONDUCT_LISTS
 from pipeline.components.outcome_scope import SCOPE_LISTS
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, check_token_pattern, check_word_table, read_jsonl
@@ -138,6 +139,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "remaining_words",
     "count_blockers_before",
     "measured_value_words",
+    "acuity_words",
     "listing_words",
     "analyte_words_before",
     "analyte_words_after",
@@ -185,6 +187,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "each_arm_words",
     "change_verbs",
     "change_nouns",
+    "attainment_verbs",
+    "reference_directions",
     "difference_words",
     "comparative_words",
     "control_arms",
@@ -229,6 +233,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "combination_joiners",
     "monotherapy_words",
     *SCOPE_LISTS,
+    *CONDUCT_LISTS,
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")
 # What `value` is: a percentage, a count, a relative change in percent ("reduced by 54%"), or

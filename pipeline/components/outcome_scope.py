@@ -251,6 +251,14 @@ class ScopeRules:
         self.tested_after_re = re.compile(r"\s*[,;]\s*[pP]\s*[=<>≤≥]")
         arms = _alt(low["arm_nouns"] | low["control_arms"])
         self.arm_before_re = re.compile(rf"\b(?:{arms})\s*[(\[]\s*$", re.IGNORECASE)
+        # "(9.3% group 1 and 12.7% group 2)", "(28% in the placebo arm, ...": an arm's label
+        # right after a rate, then a list word (or the bracket's end)
+        self.rate_label_re = re.compile(
+            rf"\s*+(?:(?:in|for|with|on)\s++)?(?:the\s++)?(?:(?:{arms})\b[^\W_]*+"
+            rf"(?:\s++[\w+/-]++)?|[\w+/-]++\s++(?:{arms})\b)\s*+(?:[,;]\s*+)?"
+            r"(?:(?:and|or|vs\.?|versus)\s++)?",
+            re.IGNORECASE,
+        )
         # "randomized to two groups: one with dexamethasone and one without": "one" names one
         # of the groups just counted (a pronoun), right after them and a colon or comma
         self.arm_pronoun_re = re.compile(

@@ -22,6 +22,9 @@ from pipeline.components.outcome_tokens import MAX_COUNT, Figure, Stat, fnum, li
 # The characters outside ASCII that a case-insensitive regex matches to an ASCII letter
 # ("ſ" to "s", the Kelvin sign to "k", dotted and dotless i to "i").
 _FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+# What may stand between a ratio's spelled name and a value with a stray "%" ("odds ratio,
+# 1.22%").
+_RIGHT_AFTER = re.compile(r"\s*[,:=]?\s*")
 
 
 def _lowered(text: str, low: str | None = None) -> str | None:
@@ -245,19 +248,26 @@ class StatisticsParser:
 
     # -- figure grammar ---------------------------------------------------------------------
     def _parse_ratio(self, i: int) -> Figure | None:
-        """A ratio statistic right after its name: "HR 0.74", "odds ratio, 1.52"."""
+        """A ratio statistic right after its name: "HR 0.74", "odds ratio, 1.52"; a value with
+        a stray "%" only right after a spelled name ("odds ratio, 1.22%"; "RR 39.3%" is a
+        response rate)."""
         t = self.toks[i]
         if not self._ratio_named or t.num is None or t.word_num:
-            return None
-        if self.lower(i + 1) in ("%", "percent"):
             return None
         if self.lower(i - 1) in self.lex.count_blockers:
             return None  # "odds ratio of grade 3 toxicity": a grade, not the ratio
         m = self.lex.ratio_value_re.search(self.text, max(0, t.start - 70), t.start)
         if m is None:
             return None
+        te = i + 1
+        if self.lower(i + 1) in ("%", "percent"):
+            if " " not in m.group("word") or not _RIGHT_AFTER.fullmatch(
+                self.text, m.end("word"), t.start
+            ):
+                return None
+            te = i + 2
         unit = self.lex.ratio_units[m.group("word").lower()]
-        return Figure(i, i + 1, ratio=unit, ratio_value=t.num, prefer_after=False)
+        return Figure(i, te, ratio=unit, ratio_value=t.num, prefer_after=False)
 
     def _num_at(self, k: int) -> bool:
         return 0 <= k < len(self.toks) and self.toks[k].num is not None

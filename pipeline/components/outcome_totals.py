@@ -108,9 +108,18 @@ def _subgroup_opening(f: Figure, text: str, rules: ScopeRules) -> bool:
 _SPLIT = re.compile(
     r"\s*+(?:(?:[^\W\d_][\w-]*+\s*+){0,6}?[(\[:]|,)\s*+(?:[^\W\d_][\w+/-]*+\s*+[:,=]?\s*+)?"
 )
+# The same after a bracket or colon, the first part labelled by two words ("in 32 (28.6%)
+# patients: group A = 14 (25.5%), group B = 18 (31.6%)"): a split only when every part is an
+# arm's figure (not "(site A: 12 patients, site B: 18 patients)").
+_SPLIT_LABELLED = re.compile(
+    r"\s*+(?:[^\W\d_][\w-]*+\s*+){0,6}?[(\[:]\s*+[^\W\d_][\w+/-]*+\s++[\w+/-]++\s*+[:,=]?\s*+"
+)
+# A bracket of rates right after a count: what opens it, and the bracket's end.
+_RATES_OPEN = re.compile(r"\s*+[(\[]\s*+")
+_RATES_CLOSE = re.compile(r"\s*+[)\]]")
 
 
-def pooled_totals(figures: list[Figure], text: str, enrollment: str) -> set[int]:
+def pooled_totals(figures: list[Figure], text: str, rules: ScopeRules, enrollment: str) -> set[int]:
     """Indices of figures that are the sum of the counts split off right after them (at least
     two, within PARTS_WINDOW characters, skipping larger numbers: the arms' sizes): a total
     split by arm. Enrollment counts and group sizes are who was studied, and stay; so does a
@@ -121,11 +130,12 @@ def pooled_totals(figures: list[Figure], text: str, enrollment: str) -> set[int]
         total = f.num if f.num is not None else f.count
         if total is None or total < 2 or f.measure == enrollment or f.n_form or f.zero:
             continue
-        if figures[k + 1].start - f.end > PARTS_WINDOW // 2 or not _SPLIT.fullmatch(
-            text, f.end, figures[k + 1].start
-        ):
+        if figures[k + 1].start - f.end > PARTS_WINDOW // 2:
             continue
-        parts, acc, rows = 0, 0, False
+        plain = _SPLIT.fullmatch(text, f.end, figures[k + 1].start) is not None
+        if not (plain or _SPLIT_LABELLED.fullmatch(text, f.end, figures[k + 1].start)):
+            continue
+        parts, acc, rows, arms = 0, 0, False, True
         for g in figures[k + 1 :]:
             part = g.num if g.num is not None else g.count
             if g.start - f.end > PARTS_WINDOW or part is None or g.n_form:
@@ -133,11 +143,39 @@ def pooled_totals(figures: list[Figure], text: str, enrollment: str) -> set[int]
             if part >= total:
                 continue  # "(251 [7.0%] in 3579 patients ...)": an arm's size
             parts, acc, rows = parts + 1, acc + part, rows or g.measure is not None
+            arms = arms and g.arm is not None
             if acc >= total:
                 break
-        if parts >= 2 and acc == total and rows:
+        if parts >= 2 and acc == total and rows and (plain or arms):
             out.add(k)
-    return out | _pooled_rates(figures, text)
+    return out | _pooled_rates(figures, text) | _total_of_rates(figures, text, rules, enrollment)
+
+
+def _total_of_rates(figures: list[Figure], text: str, rules: ScopeRules,
+                    enrollment: str) -> set[int]:  # fmt: skip
+    """ "Chronic lymphedema presented in 13 patients (9.3% group 1 and 12.7% group 2)": a count
+    followed by a bracket that holds only rates, at least two, each labelled by an arm
+    (`ScopeRules.rate_label_re`: an arm noun or a control arm; not "(9.3% at site A and ...)"):
+    the arms' rates are the rows, the pooled count is not."""
+    out: set[int] = set()
+    for k, f in enumerate(figures[:-1]):
+        if f.count is None or f.pct is not None or f.measure == enrollment or f.n_form:
+            continue
+        if not _RATES_OPEN.fullmatch(text, f.end, figures[k + 1].start):
+            continue
+        for j, g in enumerate(figures[k + 1 :], start=1):
+            if g.pct is None or g.count is not None or g.num is not None or g.measure is None:
+                break
+            label = rules.rate_label_re.match(text, g.end)
+            if label is None:
+                break
+            if _RATES_CLOSE.match(text, label.end()):
+                if j >= 2:
+                    out.add(k)
+                break
+            if k + j + 1 == len(figures) or figures[k + j + 1].start != label.end():
+                break
+    return out
 
 
 def _pooled_rates(figures: list[Figure], text: str) -> set[int]:

@@ -360,9 +360,12 @@ class OutcomeExtractor:
         facts = _SentenceFacts(text, self.lexicon, sum(1 for g in figures if g.pct is not None))
         kept: list[Figure] = []
         amounts: list[Figure] = []
-        traits = self._trait_lists(figures, parser)
+        # ("45% vs 47% were postmenopausal", "94% completed assessments": no results)
+        skip = self._trait_lists(figures, parser) | self.lexicon.conduct.conduct_figures(
+            figures, text
+        )
         for k, f in enumerate(figures):
-            if k in traits or self._not_a_result(f, parser, others) or facts.hypothetical(f):
+            if k in skip or self._not_a_result(f, parser, others) or facts.hypothetical(f):
                 continue  # ("would prevent 5 recurrences": what would happen, no result)
             if k and _repeats_numerator(self.lexicon, figures[k - 1], f, text):
                 continue  # "in 25% of the 120 women in arm A (n = 30)": the 25%'s count
@@ -524,9 +527,11 @@ class OutcomeExtractor:
         cues = self._cues(sent, offsets, parser, sm.all)
         boundary = parser.boundaries()
         group(lex, figures, parser)
-        for f, g in pairwise(figures):
+        for f, g in [*pairwise(figures), *pairwise(reversed(figures))]:
             if g.group == f.group and f.relative:
-                g.relative = True  # "increased by 5.5% and 7.6%": a list shares its kind
+                # "increased by 5.5% and 7.6%", "18% and 30% lower than control": a list
+                # shares its kind
+                g.relative = True
         assign_measures(lex, figures, cues, parser, boundary)
         measures_respectively(lex, figures, cues, parser, boundary)
         planned_sizes(figures, parser.text, lex.scope, "enrollment")
@@ -544,8 +549,9 @@ class OutcomeExtractor:
         mark_differences(figures, parser.text)
         dropped = (
             split
-            | pooled_totals(figures, parser.text, "enrollment")
+            | pooled_totals(figures, parser.text, lex.scope, "enrollment")
             | subgroup_sizes(figures, parser.text, lex.scope, [e for _, e in drugs], "enrollment")
+            | lex.conduct.delivered(figures, parser.text)
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
         mark_compared(lex, figures, parser, boundary)

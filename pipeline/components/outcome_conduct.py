@@ -1,0 +1,208 @@
+"""Figures of how a trial was run, not of what its treatment did: `ConductRules` (compiled from
+word lists of `rules/outcomes_lexicon.json`) finds them for `biotab_outcomes`:
+
+- assessment completion and data availability: a percentage of subjects who completed
+  assessments or questionnaires ("Ninety-four percent of participants completed assessments at
+  3 months, and 97% at 6 months") or for whom data or samples were available ("blood samples
+  were available for 84.0% and 82.5% of ..."). Not completing the protocol, the trial or the
+  treatment ("206 (91.1%) completed the trial"), which trials report as a result, and not a
+  count of subjects with data ("Safety data were available from 369 patients"): who was
+  studied;
+- crossover: subjects who crossed over to the other arm's treatment ("70% of patients in the
+  anastrozole alone arm crossed over to receive trastuzumab"); the verb only, with no relative
+  pronoun between ("12 of 30 patients who crossed over responded" counts a result of those who
+  did), never the noun of a crossover design;
+- expectations: the figures after a modal in a clause that opens with an expectation ("We expect
+  the use of a spacer could reduce the occurrence of telangiectasia to 7.7%"), up to a clause
+  end (a strong boundary or ":"): a plan, not a result; not "as expected" or "than expected"
+  (no subject) nor a clause without a modal;
+- treatment delivered, pooled: a percentage of subjects who received an amount of treatment
+  ("Compliance with CT was good: 96.9% of patients received six cycles"), a figure of subjects
+  after a dose's value ("Epirubicin cumulative dose was <300 mg/m2 in 1045 patients"), when
+  the figure names no arm: an arm's "Forty-eight patients in the STD arm received six courses"
+  is its size, and dose reductions are results ("45% required dose reductions").
+
+Reads only the sentence text and the figures (their offsets, numbers and, for treatment
+delivered, their arms); each test looks at a bounded window around a figure, so a sentence costs
+time linear in its length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from pipeline.components.outcome_tokens import Figure
+
+# the keys this module adds to the lexicon
+CONDUCT_LISTS: tuple[str, ...] = (
+    "completion_verbs",
+    "assessment_nouns",
+    "data_nouns",
+    "availability_words",
+    "delivery_verbs",
+    "dose_units",
+    "crossover_verbs",
+    "expectation_openers",
+    "expectation_modals",
+)
+
+# How far (characters) after a figure its predicate is read, and before it a phrase that names
+# it.
+PREDICATE_REACH = 120
+# How far apart (characters) two figures of one list may stand ("84.0% and 82.5%").
+LIST_GAP = 20
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(
+        re.escape(w).replace("\\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
+    )
+
+
+# a bracket right after a figure ("94% (n = 120) completed ...")
+_BRACKET = r"(?:\s*+[(\[][^()\[\]]{0,80}[)\]])?"
+# a timepoint right after a predicate ("at 3 months", "after the second cycle")
+_WHEN = r"(?:\s+(?:at|by|after|in|on|within|over|during)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?)?"
+
+
+class ConductRules:
+    """The conduct word lists compiled to regexes (read-only after construction)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        low = {k: frozenset(w.lower() for w in data[k]) for k in CONDUCT_LISTS}
+        nouns = _alt(low["assessment_nouns"] | low["data_nouns"])
+        data_nouns = _alt(low["data_nouns"])
+        available = _alt(low["availability_words"])
+        # "94% of participants completed assessments at 3 months", "80% (n = 96) returned the
+        # 6-month questionnaire", "84% had complete data available": the predicate right after
+        # the figure (a timepoint may end it)
+        self.completed_re = re.compile(
+            rf"{_BRACKET}\s+(?:(?:had|have)\s+)?(?:(?:{_alt(low['completion_verbs'])})\s+"
+            rf"(?:(?:the|all|both|their|each)\s+)?(?:[\w-]+\s+){{0,2}}?(?:{nouns})\b"
+            rf"|(?:had|with)\s+(?:[\w-]+\s+){{0,2}}?(?:{data_nouns})\s+(?:{available})\b)"
+            rf"{_WHEN}",
+            re.IGNORECASE,
+        )
+        # "blood samples were available for 84.0%", "data were available in 91% of ...": the
+        # phrase right before the figure
+        self.available_before_re = re.compile(
+            rf"\b(?:{data_nouns})\s+(?:were|was|are|is)\s+(?:[\w-]+\s+)?(?:{available})\s+"
+            r"(?:for|from|in|on)\s+$",
+            re.IGNORECASE,
+        )
+        # ", and 97% at 6 months": the next figure of the predicate, its own words a timepoint
+        self.and_next_re = re.compile(r"\s*,?\s*(?:and|while|whereas)\s+")
+        self.elided_re = re.compile(rf"{_WHEN}\s*(?:[.;,)]|$)", re.IGNORECASE)
+        # "70% of patients in the anastrozole alone arm crossed over": the figure's verb, a few
+        # words on in its clause, no relative pronoun before it
+        relative = _alt(data["relative_pronouns"])
+        self.crossed_re = re.compile(
+            rf"{_BRACKET}(?:\s++(?!(?:{relative})\b)[^\W\d_][\w-]*+){{0,8}}?\s++"
+            rf"(?:{_alt(low['crossover_verbs'])})\b",
+            re.IGNORECASE,
+        )
+        # "We expect the use of a spacer could reduce ... to 7.7%": an expectation, its modal,
+        # and the clause's end (a strong boundary or a colon)
+        self.expectation_re = re.compile(
+            rf"\b(?:{_alt(low['expectation_openers'])})\b", re.IGNORECASE
+        )
+        self.expectation_words = frozenset(w.split()[-1][:6] for w in low["expectation_openers"])
+        self.expectation_modal_re = re.compile(
+            rf"\b(?:{_alt(low['expectation_modals'])})\b", re.IGNORECASE
+        )
+        self.clause_end_re = re.compile(
+            rf"[;:]|\b(?:{_alt(w for w in data['strong_boundaries'] if w.isalpha())})\b",
+            re.IGNORECASE,
+        )
+        # "84.0% and 82.5%": one list
+        self.listed_re = re.compile(r"\s*(?:,\s*)?(?:(?:and|or)\s+)?", re.IGNORECASE)
+        # "96.9% of patients received six cycles", "90% were given all planned doses": an
+        # amount of treatment right after the figure's verb
+        amount = (
+            rf"(?:(?:all|the|at\s+least|a\s+total\s+of|[≥>]=?)\s*)*"
+            rf"(?:\d+|{_alt(data['number_words'])}|planned|full|scheduled|prescribed)\s+"
+            rf"(?:[\w-]+\s+)?(?:{_alt(data['amount_nouns'])})\b"
+        )
+        self.received_re = re.compile(
+            rf"{_BRACKET}\s+(?:(?:had|have)\s+)?(?:{_alt(low['delivery_verbs'])})\s+{amount}",
+            re.IGNORECASE,
+        )
+        # "cumulative dose was <300 mg/m2 in 1045 patients": the subjects a dose's value was
+        # given to (not "dose was reduced by 25 mg in 12 patients": a verb between)
+        self.dose_value_before_re = re.compile(
+            rf"\b(?:{_alt(data['dose_nouns'])})s?\s+(?:(?:was|were|of)\s+)?"
+            r"(?:(?:[<>≤≥=]|or|more|less|than|at|least|up|to)\s*)*"
+            r"\d[\d.,]*(?:\s*[-–]\s*\d[\d.,]*)?\s*"
+            rf"(?:{_alt(low['dose_units'])})(?:/[\w()]+)?\s+(?:in|among)\s+$",
+            re.IGNORECASE,
+        )
+
+    def conduct_figures(self, figures: list[Figure], text: str) -> set[int]:
+        """Indices of `figures` (a sentence's, in order) that say how the trial was run or
+        what it expected: figures of an expectation; subjects who crossed over; percentages of
+        subjects who completed assessments or whose data or samples were available, with the
+        bare percentages listed with them or sharing their predicate ("... completed
+        assessments at 3 months, and 97% at 6 months")."""
+        out: set[int] = set()
+        follows = -1  # where a figure that shares the last one's predicate starts
+        expected = self._expected(text)
+        for k, f in enumerate(figures):
+            if any(a <= f.start < b for a, b in expected):
+                out.add(k)
+                continue
+            bare = f.count is None and f.num is None and not f.has_pop
+            prev = figures[k - 1] if k else None
+            if prev is not None and k - 1 in out and bare and f.pct is not None and (
+                (f.start == follows and self.elided_re.match(text, f.end))
+                or (f.start - prev.end <= LIST_GAP
+                    and self.listed_re.fullmatch(text, prev.end, f.start))
+            ):  # fmt: skip
+                out.add(k)
+                continue
+            if self.crossed_re.match(text, f.end, min(len(text), f.end + PREDICATE_REACH)):
+                out.add(k)
+                continue
+            if f.pct is None:
+                continue
+            m = self.completed_re.match(text, f.end, min(len(text), f.end + PREDICATE_REACH))
+            if m is not None:
+                out.add(k)
+                nxt = self.and_next_re.match(text, m.end())
+                follows = nxt.end() if nxt else -1
+            elif self.available_before_re.search(text, max(0, f.start - PREDICATE_REACH), f.start):
+                out.add(k)
+        return out
+
+    def _expected(self, text: str) -> list[tuple[int, int]]:
+        """Where the sentence states an expectation: from the first modal after each
+        expectation opener to its clause's end (`clause_end_re`); none without a modal."""
+        low = text.lower()
+        if not any(w in low for w in self.expectation_words):
+            return []
+        out: list[tuple[int, int]] = []
+        for m in self.expectation_re.finditer(text):
+            end_m = self.clause_end_re.search(text, m.end())
+            end = len(text) if end_m is None else end_m.start()
+            modal = self.expectation_modal_re.search(text, m.end(), end)
+            if modal is not None:
+                out.append((modal.start(), end))
+        return out
+
+    def delivered(self, figures: list[Figure], text: str) -> set[int]:
+        """Indices of `figures` (after arms are tied) that say how much treatment subjects of no
+        named arm received: a percentage followed by a delivery verb and an amount ("96.9% of
+        patients received six cycles"), or a figure right after a dose's value ("cumulative
+        dose was <300 mg/m2 in 1045 patients")."""
+        out: set[int] = set()
+        for k, f in enumerate(figures):
+            if f.arm is not None or f.compared or f.each_arm:
+                continue
+            received = f.pct is not None and self.received_re.match(
+                text, f.end, min(len(text), f.end + PREDICATE_REACH)
+            )
+            lo = max(0, f.start - PREDICATE_REACH)
+            if received or self.dose_value_before_re.search(text, lo, f.start):
+                out.add(k)
+        return out

@@ -67,11 +67,35 @@ _BRACKET = r"(?:\s*+[(\[][^()\[\]]{0,80}[)\]])?"
 _WHEN = r"(?:\s+(?:at|by|after|in|on|within|over|during)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?)?"
 
 
+def _ascii_lower(text: str, low: str) -> str | None:
+    """`low` (`text.lower()`) where `_may_hold` can test it: ASCII text (outside ASCII, case
+    folding may match other letters: "ſ" is "s"); else None."""
+    return low if text.isascii() else None
+
+
+def _may_hold(low: str | None, words: tuple[str, ...]) -> bool:
+    """False only where no case-insensitive regex that needs one of `words` can match the text
+    whose `_ascii_lower` is `low`."""
+    return low is None or any(w in low for w in words)
+
+
 class ConductRules:
     """The conduct word lists compiled to regexes (read-only after construction)."""
 
     def __init__(self, data: dict[str, Any]) -> None:
         low = {k: frozenset(w.lower() for w in data[k]) for k in CONDUCT_LISTS}
+        # the cheap tests first: each regex below needs one of these words (the longest word of
+        # each entry, lower-cased, the rarest) in an ASCII sentence, and most sentences hold
+        # none; a word that holds another is left out (the shorter one is found in it)
+        def gate_words(*keys: str) -> tuple[str, ...]:
+            words = {max(w.split(), key=len) for k in keys for w in low[k]}
+            return tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
+
+        self._noun_words = gate_words("assessment_nouns", "data_nouns")
+        self._cross_words = gate_words("crossover_verbs")
+        self._available_words = gate_words("availability_words")
+        self._delivery_words = gate_words("delivery_verbs")
+        self._dose_words = tuple(sorted({w.lower().split()[0] for w in data["dose_nouns"]}))
         nouns = _alt(low["assessment_nouns"] | low["data_nouns"])
         data_nouns = _alt(low["data_nouns"])
         available = _alt(low["availability_words"])
@@ -108,7 +132,7 @@ class ConductRules:
         self.expectation_re = re.compile(
             rf"\b(?:{_alt(low['expectation_openers'])})\b", re.IGNORECASE
         )
-        self.expectation_words = frozenset(w.split()[-1][:6] for w in low["expectation_openers"])
+        self._expectation_words = gate_words("expectation_openers")
         self.expectation_modal_re = re.compile(
             rf"\b(?:{_alt(low['expectation_modals'])})\b", re.IGNORECASE
         )
@@ -139,17 +163,24 @@ class ConductRules:
             re.IGNORECASE,
         )
 
-    def conduct_figures(self, figures: list[Figure], text: str) -> set[int]:
+    def conduct_figures(self, figures: list[Figure], text: str, low_text: str) -> set[int]:
         """Indices of `figures` (a sentence's, in order) that say how the trial was run or
         what it expected: figures of an expectation; subjects who crossed over; percentages of
         subjects who completed assessments or whose data or samples were available, with the
         bare percentages listed with them or sharing their predicate ("... completed
-        assessments at 3 months, and 97% at 6 months")."""
+        assessments at 3 months, and 97% at 6 months"). `low_text`: `text.lower()`."""
         out: set[int] = set()
+        low = _ascii_lower(text, low_text)
+        expected = self._expected(text, low)
+        crossed = _may_hold(low, self._cross_words)
+        # (assessments and data only for percentages)
+        nouns = any(f.pct is not None for f in figures) and _may_hold(low, self._noun_words)
+        if not (expected or crossed or nouns):
+            return out  # (most sentences)
+        available = nouns and _may_hold(low, self._available_words)
         follows = -1  # where a figure that shares the last one's predicate starts
-        expected = self._expected(text)
         for k, f in enumerate(figures):
-            if any(a <= f.start < b for a, b in expected):
+            if expected and any(a <= f.start < b for a, b in expected):
                 out.add(k)
                 continue
             bare = f.count is None and f.num is None and not f.has_pop
@@ -161,25 +192,29 @@ class ConductRules:
             ):  # fmt: skip
                 out.add(k)
                 continue
-            if self.crossed_re.match(text, f.end, min(len(text), f.end + PREDICATE_REACH)):
+            if crossed and self.crossed_re.match(
+                text, f.end, min(len(text), f.end + PREDICATE_REACH)
+            ):
                 out.add(k)
                 continue
-            if f.pct is None:
+            if f.pct is None or not nouns:
                 continue
             m = self.completed_re.match(text, f.end, min(len(text), f.end + PREDICATE_REACH))
             if m is not None:
                 out.add(k)
                 nxt = self.and_next_re.match(text, m.end())
                 follows = nxt.end() if nxt else -1
-            elif self.available_before_re.search(text, max(0, f.start - PREDICATE_REACH), f.start):
+            elif available and self.available_before_re.search(
+                text, max(0, f.start - PREDICATE_REACH), f.start
+            ):
                 out.add(k)
         return out
 
-    def _expected(self, text: str) -> list[tuple[int, int]]:
-        """Where the sentence states an expectation: from the first modal after each
-        expectation opener to its clause's end (`clause_end_re`); none without a modal."""
-        low = text.lower()
-        if not any(w in low for w in self.expectation_words):
+    def _expected(self, text: str, low: str | None) -> list[tuple[int, int]]:
+        """Where the sentence (`low`: its `_ascii_lower`) states an expectation: from the first
+        modal after each expectation opener to its clause's end (`clause_end_re`); none without
+        a modal."""
+        if not _may_hold(low, self._expectation_words):
             return []
         out: list[tuple[int, int]] = []
         for m in self.expectation_re.finditer(text):
@@ -190,19 +225,24 @@ class ConductRules:
                 out.append((modal.start(), end))
         return out
 
-    def delivered(self, figures: list[Figure], text: str) -> set[int]:
+    def delivered(self, figures: list[Figure], text: str, low_text: str) -> set[int]:
         """Indices of `figures` (after arms are tied) that say how much treatment subjects of no
         named arm received: a percentage followed by a delivery verb and an amount ("96.9% of
         patients received six cycles"), or a figure right after a dose's value ("cumulative
-        dose was <300 mg/m2 in 1045 patients")."""
+        dose was <300 mg/m2 in 1045 patients"). `low_text`: `text.lower()`."""
         out: set[int] = set()
+        low = _ascii_lower(text, low_text)
+        delivery = _may_hold(low, self._delivery_words)
+        dose = _may_hold(low, self._dose_words)
+        if not (delivery or dose):
+            return out  # (most sentences)
         for k, f in enumerate(figures):
             if f.arm is not None or f.compared or f.each_arm:
                 continue
-            received = f.pct is not None and self.received_re.match(
+            received = delivery and f.pct is not None and self.received_re.match(
                 text, f.end, min(len(text), f.end + PREDICATE_REACH)
             )
             lo = max(0, f.start - PREDICATE_REACH)
-            if received or self.dose_value_before_re.search(text, lo, f.start):
+            if received or (dose and self.dose_value_before_re.search(text, lo, f.start)):
                 out.add(k)
         return out

@@ -99,7 +99,11 @@ class SentenceParser(FigureReader):
             return self._parse_n_eq(i)
         if t.num is None:
             return None
-        if self.lex.measured_value(self.text, t.start, t.end, self.lower(i - 1)):
+        before = self.lower(i - 1)
+        if before in self.lex.measured_value_words or (
+            self.text.startswith("/", t.end)
+            and self.lex.acuity_fraction(self.text, t.start, t.end, before)
+        ):
             return None  # "buffer of pH 7.4 and 80% human plasma", "vision was 6/15"
         pe = self.pct_at(i)
         if pe is not None:

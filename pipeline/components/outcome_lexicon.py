@@ -464,14 +464,13 @@ class Lexicon(ArmRegexes, StatRegexes):
             all_form and self.recorded_before_re.search(before) is not None
         )
 
-    def measured_value(self, text: str, start: int, end: int, before: str) -> bool:
-        """Is the number at text[start:end] (`before`: the lower-cased word before it) a
-        measured value, no figure: right after a measured_value_words entry ("buffer of pH 7.4
-        and 80% human plasma"), or a fraction after an acuity word in its clause ("His vision
-        was 6/15 and 2/60": Snellen's visual acuity; not "in 3/20 patients")?"""
-        if before in self.measured_value_words:
-            return True
-        if not text.startswith("/", end) or before in self.finding_of:
+    def acuity_fraction(self, text: str, start: int, end: int, before: str) -> bool:
+        """Is the fraction whose first number is text[start:end] (`before`: the lower-cased
+        word before it) a measured value, no figure: after an acuity word in its clause ("His
+        vision was 6/15 and 2/60": Snellen's visual acuity; not "in 3/20 patients")? (The other
+        measured values are numbers right after a measured_value_words entry: "buffer of pH 7.4
+        and 80% human plasma".)"""
+        if before in self.finding_of:
             return False
         return bool(
             self.acuity_before_re.search(text, max(0, start - 60), start)

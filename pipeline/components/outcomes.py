@@ -362,7 +362,7 @@ class OutcomeExtractor:
         amounts: list[Figure] = []
         # ("45% vs 47% were postmenopausal", "94% completed assessments": no results)
         skip = self._trait_lists(figures, parser) | self.lexicon.conduct.conduct_figures(
-            figures, text
+            figures, text, parser.low
         )
         for k, f in enumerate(figures):
             if k in skip or self._not_a_result(f, parser, others) or facts.hypothetical(f):
@@ -551,7 +551,7 @@ class OutcomeExtractor:
             split
             | pooled_totals(figures, parser.text, lex.scope, "enrollment")
             | subgroup_sizes(figures, parser.text, lex.scope, [e for _, e in drugs], "enrollment")
-            | lex.conduct.delivered(figures, parser.text)
+            | lex.conduct.delivered(figures, parser.text, parser.low)
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
         mark_compared(lex, figures, parser, boundary)

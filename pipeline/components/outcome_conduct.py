@@ -73,10 +73,15 @@ def _ascii_lower(text: str, low: str) -> str | None:
     return low if text.isascii() else None
 
 
-def _may_hold(low: str | None, words: tuple[str, ...]) -> bool:
-    """False only where no case-insensitive regex that needs one of `words` can match the text
-    whose `_ascii_lower` is `low`."""
-    return low is None or any(w in low for w in words)
+def _gate(words: Iterable[str]) -> re.Pattern[str]:
+    """One of `words` (lower case) anywhere, for `_may_hold`."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _may_hold(low: str | None, words: re.Pattern[str]) -> bool:
+    """False only where no case-insensitive regex that needs one of the `_gate` words can match
+    the text whose `_ascii_lower` is `low`."""
+    return low is None or words.search(low) is not None
 
 
 class ConductRules:
@@ -87,15 +92,15 @@ class ConductRules:
         # the cheap tests first: each regex below needs one of these words (the longest word of
         # each entry, lower-cased, the rarest) in an ASCII sentence, and most sentences hold
         # none; a word that holds another is left out (the shorter one is found in it)
-        def gate_words(*keys: str) -> tuple[str, ...]:
+        def gate_words(*keys: str) -> re.Pattern[str]:
             words = {max(w.split(), key=len) for k in keys for w in low[k]}
-            return tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
+            return _gate({w for w in words if not any(o != w and o in w for o in words)})
 
         self._noun_words = gate_words("assessment_nouns", "data_nouns")
         self._cross_words = gate_words("crossover_verbs")
         self._available_words = gate_words("availability_words")
         self._delivery_words = gate_words("delivery_verbs")
-        self._dose_words = tuple(sorted({w.lower().split()[0] for w in data["dose_nouns"]}))
+        self._dose_words = _gate({w.lower().split()[0] for w in data["dose_nouns"]})
         nouns = _alt(low["assessment_nouns"] | low["data_nouns"])
         data_nouns = _alt(low["data_nouns"])
         available = _alt(low["availability_words"])
@@ -174,7 +179,7 @@ class ConductRules:
         expected = self._expected(text, low)
         crossed = _may_hold(low, self._cross_words)
         # (assessments and data only for percentages)
-        nouns = any(f.pct is not None for f in figures) and _may_hold(low, self._noun_words)
+        nouns = _may_hold(low, self._noun_words) and any(f.pct is not None for f in figures)
         if not (expected or crossed or nouns):
             return out  # (most sentences)
         available = nouns and _may_hold(low, self._available_words)

@@ -161,6 +161,11 @@ def test_a_pair_of_drugs_given_together_takes_no_arms_in_order(outcomes_nlp: Lan
         # ... or before them, right before the pair
         ("Docetaxel caused more neutropenia than doxorubicin (40% vs 12%).",
          [(40.0, "Docetaxel"), (12.0, "doxorubicin")]),
+        # "compared with" frames too; the word before the arm may be any word
+        ("Neutropenia was less frequent with docetaxel compared with standard paclitaxel (9% v "
+         "22%, respectively).", [(9.0, "docetaxel"), (22.0, "paclitaxel")]),
+        ("Patients given letrozole had more arthralgia compared with patients administered "
+         "placebo (63% v 22%, respectively).", [(63.0, "letrozole"), (22.0, "placebo")]),
         # every pair of the frame
         ("Docetaxel caused more neutropenia (40% vs 12%) and anemia (20% vs 5%) than paclitaxel.",
          [(40.0, "Docetaxel"), (12.0, "paclitaxel"), (20.0, "Docetaxel"), (5.0, "paclitaxel")]),
@@ -182,6 +187,9 @@ def test_a_pair_in_a_comparative_frame_takes_its_arms(
         # two "than": whose is whose is not said
         "Docetaxel caused more neutropenia (40% vs 12%) than paclitaxel and less than "
         "doxorubicin.",
+        # each bracket's list pairs its figures with what was measured, not with the arms
+        "Discontinuations for neutropenia and anemia were higher with docetaxel (2.5% and 1.1% "
+        "respectively) compared with paclitaxel (1.5% and 0.4% respectively).",
         # the arm after "than" is too far from the pair before it
         "Docetaxel caused more neutropenia than doxorubicin did in the earlier study of "
         "elderly women (40% vs 12%).",

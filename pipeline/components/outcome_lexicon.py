@@ -89,6 +89,7 @@ class Lexicon(ArmRegexes, StatRegexes):
         self.respectively = sets["respectively_words"]
         self.zero_event_nouns = sets["zero_event_nouns"]
         self.comparator_openers = sets["comparator_openers"]
+        self.comparison_frame_words = sets["comparison_frame_words"]
         self.zero_subject_words = sets["zero_subject_words"]
         # "13 vs 31", "28 patients compared with 15": a word that compares the figures on
         # its two sides (a respectively word compares lists instead)

@@ -23,11 +23,14 @@ names, or an `arm_pair_openers` entry before them ("more frequent with docetaxel
 doxorubicin (28% vs 15%)", "did not differ between letrozole and tamoxifen (32% vs 21%)"), not
 names listed with "and" ("treated with A and B").
 
-Two such figures in a comparative frame ("Haloperidol induced more akathisia (33.3% versus
-5.9%) than quetiapine", "Docetaxel caused more neutropenia than doxorubicin (40% vs 12%)") take
-the arm named right after its one "than" (`comparator_openers`; past prepositions, determiners,
-subject nouns and `arm_series_links` words) and the arm named nearest before the figures and the
-"than", all between two strong boundaries (brackets included); no measured analyte is an arm.
+Two such figures (or a list of two a respectively word follows) in a comparative frame
+("Haloperidol induced more akathisia (33.3% versus 5.9%) than quetiapine", "Docetaxel caused more
+neutropenia than doxorubicin (40% vs 12%)", "higher response rates compared with standard
+paclitaxel (33% v 19%, respectively)") take the arm named right after its one
+`comparison_frame_words` entry outside the figures (past prepositions, determiners, subject
+nouns and `arm_series_links` words, the last of them any word) and the arm named nearest before
+the figures and that word, all between two strong boundaries (brackets included); no measured
+analyte is an arm.
 
 Not when the list's figures have different measures ("Response and relapse rates were 40% and
 20%, respectively": the respectively word pairs figures with measures), nor when a series of
@@ -68,10 +71,10 @@ AFTER_CHARS = 80
 #: How far before a series its link may start ("treated with the").
 LINK_CHARS = 40
 BEFORE_SINGLES = 2
-#: Most tokens between "than" and the arm it names ("than in those given placebo"); between the
-#: arm after "than" and the pair after it ("than doxorubicin (40% vs 12%)").
-THAN_GAP = 4
-THAN_PAIR_GAP = 2
+#: Most tokens between a frame's word and the arm it names ("than in those given placebo");
+#: between that arm and the pair after it ("than doxorubicin (40% vs 12%)").
+FRAME_GAP = 4
+FRAME_PAIR_GAP = 2
 _GAP_TOKEN = re.compile(r"vs\.|v\.|[A-Za-z]+|\S")
 
 
@@ -255,13 +258,12 @@ def _own_runs(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
     return out
 
 
-def _own_pairs(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
-               boundary: list[bool], runs: list[tuple[list[Figure], int]]
-               ) -> list[list[Figure]]:  # fmt: skip
-    """The pairs a comparison word joins whose arms are to be found: of one measure, not in a
-    respectively list, not each with an arm of its own already."""
+def _own_pairs(parser: SentenceParser, all_pairs: list[list[Figure]],
+               runs: list[tuple[list[Figure], int]]) -> list[list[Figure]]:  # fmt: skip
+    """The pairs a comparison word joins (`all_pairs`) whose arms are to be found: of one
+    measure, not in a respectively list, not each with an arm of its own already."""
     listed = {id(f) for run, _ in runs for f in run}
-    return [pair for pair in compared_pairs(lex, figures, parser, boundary)
+    return [pair for pair in all_pairs
             if not any(id(f) in listed for f in pair) and pair[0].measure == pair[1].measure
             and not _has_own_arms(pair, parser.text)]  # fmt: skip
 
@@ -290,28 +292,33 @@ def _stretch(parser: SentenceParser, ts: int, te: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _than_frame(lex: Lexicon, parser: SentenceParser, names: list[Span], pair: list[Figure],
+def _frame_arms(lex: Lexicon, parser: SentenceParser, names: list[Span], pair: list[Figure],
                 not_arms: set[Span]) -> list[Span] | None:  # fmt: skip
     """The arms of a pair in a comparative frame (the module docstring), or None."""
     toks, text = parser.toks, parser.text
     lo, hi = _stretch(parser, pair[0].ts, pair[1].te)
-    thans = [x for x in range(lo, hi) if toks[x].lower in lex.comparator_openers]
-    if len(thans) != 1 or pair[0].ts <= thans[0] < pair[1].te:
+    words = [x for x in range(lo, hi) if toks[x].lower in lex.comparison_frame_words
+             and not pair[0].ts <= x < pair[1].te]  # fmt: skip
+    if len(words) != 1:
         return None
-    than = toks[thans[0]]
-    k = bisect.bisect_left(names, (than.end, -1))
+    word = toks[words[0]]
+    k = bisect.bisect_left(names, (word.end, -1))
     if k == len(names) or names[k][1] > (toks[hi].start if hi < len(toks) else len(text)):
         return None
     after = names[k]
-    gap = [w.lower() for w in _GAP_TOKEN.findall(text[than.end : after[0]])]
-    if len(gap) > THAN_GAP or any(w not in lex.than_gap_words for w in gap):
+    gap = [w.lower() for w in _GAP_TOKEN.findall(text[word.end : after[0]])]
+    # (the word right before the arm may be any word: "compared with standard paclitaxel",
+    # "than with patients administered placebo")
+    if len(gap) > FRAME_GAP or any(w not in lex.than_gap_words for w in gap[:-1]) or (
+        gap and gap[-1] not in lex.than_gap_words and not gap[-1].isalpha()
+    ):
         return None
-    if than.start < pair[0].start and (
+    if word.start < pair[0].start and (
         after[1] > pair[0].start
-        or len(_GAP_TOKEN.findall(text[after[1] : pair[0].start])) > THAN_PAIR_GAP
+        or len(_GAP_TOKEN.findall(text[after[1] : pair[0].start])) > FRAME_PAIR_GAP
     ):
         return None  # ("than doxorubicin (40% vs 12%)": the pair right after the arm)
-    j = bisect.bisect_right([e for _, e in names], min(pair[0].start, than.start)) - 1
+    j = bisect.bisect_right([e for _, e in names], min(pair[0].start, word.start)) - 1
     if j < 0 or names[j][0] < toks[lo].start:
         return None
     before = names[j]
@@ -335,7 +342,8 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
     if len(figures) < 2 or not _mentions_a_comparison(lex, parser):
         return  # (most sentences: neither a respectively word nor a comparison word)
     runs = _own_runs(lex, figures, parser, boundary)
-    pairs = _own_pairs(lex, figures, parser, boundary, runs)
+    all_pairs = compared_pairs(lex, figures, parser, boundary)
+    pairs = _own_pairs(parser, all_pairs, runs)
     if not runs and not pairs:
         return
     text = parser.text
@@ -366,14 +374,22 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
 
     tied = [(run, _after(lex, text, chains, starts, run[-1].end, parser.toks[resp].start)
              or before(run, resp)) for run, resp in runs]  # fmt: skip
-    framed: list[tuple[list[Figure], list[Span] | None]] = []
+    analytes = {(m.start - sm.base, m.end - sm.base) for m in sm.drugs if sm.analyte(m)}
+    # (a list of two a respectively word follows only when a comparison word joins them, "(63%
+    # v 22%, respectively)": in "(2.5% and 1.1% respectively)" the word pairs them with what
+    # was measured)
+    compared = {(id(a), id(b)) for a, b in all_pairs}
+    framed: list[tuple[list[Figure], list[Span] | None]] = [
+        (run, _frame_arms(lex, parser, names, run, analytes))
+        for run, chain in tied
+        if chain is None and len(run) == 2 and (id(run[0]), id(run[1])) in compared
+    ]
     for pair in pairs:
         chain = before(pair)
         if chain is not None and _compares(lex, text, chain):
             tied.append((pair, chain))
         else:
-            analytes = {(m.start - sm.base, m.end - sm.base) for m in sm.drugs if sm.analyte(m)}
-            framed.append((pair, _than_frame(lex, parser, names, pair, analytes)))
+            framed.append((pair, _frame_arms(lex, parser, names, pair, analytes)))
     for run, chain in tied + framed:
         if chain is None or len(chain) != len(run):
             continue

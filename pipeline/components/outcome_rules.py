@@ -182,6 +182,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "arm_series_links",
     "arm_pair_openers",
     "comparator_openers",
+    "comparison_frame_words",
     "zero_event_nouns",
     "zero_subject_words",
     "each_arm_words",

@@ -85,6 +85,8 @@ def test_completion_results_and_counts_with_data_stay(
          [63.0, 67.0, 56.0]),
         ("The dose was reduced by 25 mg in 12 patients.", [12.0]),
         ("Grade 3 neutropenia occurred in 45% of patients who received six cycles.", [45.0]),
+        # where toxicity occurred, not how much was given
+        ("Dose-limiting neutropenia occurred at a dose of 100 mg/m2 in 3 of 6 patients.", [3.0]),
     ],
 )
 def test_treatment_delivered_to_no_named_arm_gives_no_row(
@@ -117,6 +119,10 @@ def test_treatment_delivered_to_no_named_arm_gives_no_row(
             "mesna or saline in either the first or second cycle of doxorubicin.",
             [32.0],
         ),
+        # the figure after a preposition (a result of those who did), and the adjective
+        ("Response was seen in 40% of patients crossed over to letrozole at progression.",
+         [40.0]),
+        ("The response rate was 40% among crossed-over patients.", [40.0]),
     ],
 )
 def test_who_crossed_over_gives_no_row(
@@ -148,6 +154,17 @@ def test_who_crossed_over_gives_no_row(
             "We hypothesized that exercise would improve fatigue; fatigue improved in 40% vs 25% "
             "of women.",
             [40.0, 25.0],
+        ),
+        # the result after a comma and a clause opener, and an expectation met ("as ...")
+        (
+            "We hypothesized that letrozole would be superior, and the response rate was 40% "
+            "with letrozole and 20% with tamoxifen.",
+            [40.0, 20.0],
+        ),
+        (
+            "As we predicted, letrozole could reduce recurrence, which fell to 7.7% with "
+            "letrozole and 15% with tamoxifen.",
+            [7.7, 15.0],
         ),
     ],
 )

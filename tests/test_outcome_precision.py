@@ -1134,6 +1134,8 @@ def test_a_disease_a_drug_brought_about_is_the_event(outcomes_nlp: Language) -> 
             "(age-adjusted repeated measure odds ratio, 1.22%; 95% CI, 1.01-1.46).",
             ("odds_ratio", 1.22),
         ),
+        # a change after the percentage: the change's size, not the ratio
+        ("The odds ratio = 45% lower with tamoxifen.", ("relative_change", 45.0)),
         # an abbreviation before a percentage may be a rate's: "RR" is the response rate here
         ("The response rate in arm A (RR 39.3%) was higher than in arm B.", ("percent", 39.3)),
         # a change noun, then "which attained": the change's size (pico-dev 16675486)

@@ -54,8 +54,8 @@ def arms(nlp: Language, sentence: str) -> list[tuple[float, str | None]]:
         # arms named by words before a plural arm noun
         ("Hair density increased by 34.7% and 24.9% in the intervention and control groups, "
          "respectively.", [(34.7, "intervention"), (24.9, "control")]),
-        ("Relapse rates in the peripheral and central access arms were 10% and 12%, "
-         "respectively.", [(10.0, "peripheral"), (12.0, "central access")]),
+        ("Relapse rates in the chemotherapy and radiotherapy alone arms were 10% and 12%, "
+         "respectively.", [(10.0, "chemotherapy"), (12.0, "radiotherapy alone")]),
         ("Pain occurred in 30% vs. 34% of the deodorant vs. no-deodorant groups, respectively.",
          [(30.0, "deodorant"), (34.0, "no-deodorant")]),
         ("Response rates were 40%, 35% and 10% in the low-dose, high-dose and sham groups, "
@@ -109,6 +109,10 @@ def test_a_respectively_list_takes_its_arms_in_order(
         "patients, respectively.",
         # subjects before the arm noun name no arms of a series before the list
         "In the men and women groups, response rates were 45% and 30%, respectively.",
+        # groups of who was studied, not arms (no drug, control or treatment word among them)
+        "In the male and female groups, the response rates were 40% and 30%, respectively.",
+        "In the younger and older groups, mortality was 12% and 25%, respectively.",
+        "In the low- and high-risk groups, relapse occurred in 12% and 30%, respectively.",
         # as many names as figures, or none
         "In the docetaxel, doxorubicin and placebo arms, response rates were 28% and 15%, "
         "respectively.",

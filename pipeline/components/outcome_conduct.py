@@ -127,6 +127,11 @@ class ConductRules:
         # "70% of patients in the anastrozole alone arm crossed over": the figure's verb, a few
         # words on in its clause, no relative pronoun before it
         relative = _alt(data["relative_pronouns"])
+        # the figure the object of a preposition ("Response was seen in 40% of patients crossed
+        # over to letrozole": the response of those who did), not the verb's subject
+        self.preposition_before_re = re.compile(
+            rf"\b(?:{_alt(data['prepositions'])})\s+$", re.IGNORECASE
+        )
         self.crossed_re = re.compile(
             rf"{_BRACKET}(?:\s++(?!(?:{relative})\b)[^\W\d_][\w-]*+){{0,8}}?\s++"
             rf"(?:{_alt(low['crossover_verbs'])})\b",
@@ -141,10 +146,16 @@ class ConductRules:
         self.expectation_modal_re = re.compile(
             rf"\b(?:{_alt(low['expectation_modals'])})\b", re.IGNORECASE
         )
+        # (a comma and a clause opener or "which" starts the next clause: "We hypothesized that
+        # X would be superior, and the response rate was 40%" reports a result)
+        openers = _alt([*data["clause_openers"], *data["relative_pronouns"]])
         self.clause_end_re = re.compile(
-            rf"[;:]|\b(?:{_alt(w for w in data['strong_boundaries'] if w.isalpha())})\b",
+            rf"[;:]|,\s*(?:{openers})\b"
+            rf"|\b(?:{_alt(w for w in data['strong_boundaries'] if w.isalpha())})\b",
             re.IGNORECASE,
         )
+        # "As we predicted, ...", "as expected": the expectation met, a result follows
+        self.as_before_re = re.compile(r"\bas\s+$", re.IGNORECASE)
         # "84.0% and 82.5%": one list
         self.listed_re = re.compile(r"\s*(?:,\s*)?(?:(?:and|or)\s+)?", re.IGNORECASE)
         # "96.9% of patients received six cycles", "90% were given all planned doses": an
@@ -161,7 +172,7 @@ class ConductRules:
         # "cumulative dose was <300 mg/m2 in 1045 patients": the subjects a dose's value was
         # given to (not "dose was reduced by 25 mg in 12 patients": a verb between)
         self.dose_value_before_re = re.compile(
-            rf"\b(?:{_alt(data['dose_nouns'])})s?\s+(?:(?:was|were|of)\s+)?"
+            rf"\b(?:{_alt(data['dose_nouns'])})s?\s+(?:(?:was|were)\s+)?"
             r"(?:(?:[<>≤≥=]|or|more|less|than|at|least|up|to)\s*)*"
             r"\d[\d.,]*(?:\s*[-–]\s*\d[\d.,]*)?\s*"
             rf"(?:{_alt(low['dose_units'])})(?:/[\w()]+)?\s+(?:in|among)\s+$",
@@ -199,7 +210,7 @@ class ConductRules:
                 continue
             if crossed and self.crossed_re.match(
                 text, f.end, min(len(text), f.end + PREDICATE_REACH)
-            ):
+            ) and not self.preposition_before_re.search(text, max(0, f.start - 20), f.start):
                 out.add(k)
                 continue
             if f.pct is None or not nouns:
@@ -223,6 +234,8 @@ class ConductRules:
             return []
         out: list[tuple[int, int]] = []
         for m in self.expectation_re.finditer(text):
+            if self.as_before_re.search(text, max(0, m.start() - 4), m.start()):
+                continue
             end_m = self.clause_end_re.search(text, m.end())
             end = len(text) if end_m is None else end_m.start()
             modal = self.expectation_modal_re.search(text, m.end(), end)

@@ -97,6 +97,11 @@ class ArmRegexes:
         self.series_beside = (
             self.prepositions | self.determiners | self.arm_nouns | self.monotherapy_words
         )
+        # a word that makes a series before an arm noun a series of arms ("the intervention and
+        # usual care groups", "the chemotherapy and observation arms")
+        self.arm_treatment_words = frozenset(data["treatment_nouns"]) | frozenset(
+            data["induction_agents"]
+        )
         # what may stand between "than" and the arm it names ("than in those given placebo")
         self.than_gap_words = (
             self.prepositions | self.determiners | self.pop

@@ -111,17 +111,27 @@ def _label_names(lex: Lexicon, text: str) -> list[Span]:
 _NOUN_WORD = re.compile(r"[A-Za-z0-9][\w-]*|,")
 
 
-def _noun_names(lex: Lexicon, text: str) -> list[Span]:
+def _noun_names(lex: Lexicon, text: str, drug_starts: list[int]) -> list[Span]:
     """The words that name arms before a plural arm noun (`Lexicon.noun_series_re`: "the
-    intervention and control groups"), not when one is a preposition, a subject noun or a
-    number word ("in patients and controls groups" is no series of arms)."""
+    intervention and control groups"), when one of them is a treatment: a drug (at
+    `drug_starts`), a control arm, a treatment word (`treatment_nouns`, `induction_agents`), or
+    no treatment ("no prophylaxis", "no-deodorant"). Not groups of who was studied ("the male
+    and female groups", "the younger and older groups"), nor when one word is a preposition, a
+    subject noun or a number word, nor a word cut before a hyphen ("low- and high-risk")."""
     spans: list[Span] = []
     for m in lex.noun_series_re.finditer(text):
         lo = m.start("list")
         words = [(lo + w.start(), lo + w.end(), w.group().lower())
                  for w in _NOUN_WORD.finditer(m["list"])]  # fmt: skip
-        if any(w in lex.prepositions or w in lex.pop or w in lex.number_words
+        if any(w in lex.prepositions or w in lex.pop or w in lex.number_words or w.endswith("-")
                for _, _, w in words):  # fmt: skip
+            continue
+        if not (
+            _any_between(drug_starts, m.start("list"), m.end("list"))
+            or lex.control_word_re.search(m["list"])
+            or any(w in lex.arm_treatment_words or w == "no" or w.startswith("no-")
+                   for _, _, w in words)
+        ):  # fmt: skip
             continue
         names: list[Span] = []
         joined = True  # (the words between two joiners are one name: "central access")
@@ -141,7 +151,7 @@ def arm_names(lex: Lexicon, text: str, sm: SentenceMentions) -> tuple[list[Span]
     """The sentence's arm names (drugs, control arms, labels, words before a plural arm noun),
     in order, none overlapping another (the earlier, then the longer, is kept); and those that
     name an arm by their own words (not only a drug)."""
-    own = _label_names(lex, text) + _noun_names(lex, text)
+    own = _label_names(lex, text) + _noun_names(lex, text, [m.start - sm.base for m in sm.drugs])
     own += [(m.start(), m.end()) for m in lex.control_word_re.finditer(text)]
     out: list[Span] = []
     for s, e in sorted(_drug_names(lex, text, sm) + own, key=lambda x: (x[0], -x[1])):

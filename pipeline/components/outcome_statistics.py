@@ -261,10 +261,13 @@ class StatisticsParser:
             return None
         te = i + 1
         if self.lower(i + 1) in ("%", "percent"):
-            if " " not in m.group("word") or not _RIGHT_AFTER.fullmatch(
-                self.text, m.end("word"), t.start
+            pct_end = self.toks[i + 1].end
+            if (
+                " " not in m.group("word")
+                or not _RIGHT_AFTER.fullmatch(self.text, m.end("word"), t.start)
+                or self.lex.change_after_re.match(self.text[pct_end : pct_end + 160])
             ):
-                return None
+                return None  # ("The odds ratio = 45% lower": a change, not the ratio)
             te = i + 2
         unit = self.lex.ratio_units[m.group("word").lower()]
         return Figure(i, te, ratio=unit, ratio_value=t.num, prefer_after=False)

@@ -116,7 +116,7 @@ class ArmRegexes:
             rf"\b(?:{_alt(data['arm_pair_openers'])})\b(?!-)", re.IGNORECASE
         )
         # arms named by words before a plural arm noun ("the intervention and control groups",
-        # "the 20-mg and 50-mg arms", "the peripheral and central access arms"): a word before
+        # "the chemotherapy and radiotherapy alone arms"; `outcome_respectively._noun_names` keeps a series only with a treatment in it): a word before
         # each connector, the last one or two words before the noun; determiners between
         name = r"[A-Za-z0-9][\w-]*"
         self.noun_series_re = re.compile(

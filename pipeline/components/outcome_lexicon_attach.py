@@ -116,8 +116,9 @@ class ArmRegexes:
             rf"\b(?:{_alt(data['arm_pair_openers'])})\b(?!-)", re.IGNORECASE
         )
         # arms named by words before a plural arm noun ("the intervention and control groups",
-        # "the chemotherapy and radiotherapy alone arms"; `outcome_respectively._noun_names` keeps a series only with a treatment in it): a word before
-        # each connector, the last one or two words before the noun; determiners between
+        # "the chemotherapy and radiotherapy alone arms"): a word before each connector, the
+        # last one or two words before the noun; determiners between (`_noun_names` in
+        # outcome_respectively keeps a series only with a treatment in it)
         name = r"[A-Za-z0-9][\w-]*"
         self.noun_series_re = re.compile(
             rf"\b(?P<list>{name}(?:\s*,\s*(?:(?:{dets})\s+)?{name})*\s*,?\s*(?:{joiners})\s+"

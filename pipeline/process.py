@@ -82,8 +82,10 @@ DEFAULT_CHUNK_CHARS = 200_000
 #: in six characters, so its 200,000-character chunks (about 33,000 tokens) are never cut by it.
 MAX_CHUNK_TOKENS = 50_000
 
-# what the tokenizer makes a token at least: a run of letters or digits, a punctuation mark
-_TOKEN_GUESS = re.compile(r"[^\W_]+|[^\w\s]")
+# what the tokenizer makes a token at least: a run of word characters, a punctuation mark
+_TOKEN_GUESS = re.compile(r"\w+|[^\w\s]")
+# a word or a number (with its decimals) that ends where a chunk would be cut
+_WORD_TAIL = re.compile(r"\w+(?:[.,·]\w+)*[.,·]?$")
 
 #: Characters of text annotated together in one batch at most (module docstring): 64 abstracts
 #: are about 100,000; 64 full-text articles of 20,000 characters each held 2.4 GB at once.
@@ -148,6 +150,15 @@ def token_estimate(text: str, start: int = 0, end: int | None = None) -> int:
     return len(_TOKEN_GUESS.findall(text, start, len(text) if end is None else end))
 
 
+def _between_tokens(text: str, start: int, end: int) -> int:
+    """`end`, or the start of the word or number it would cut ("12.|5%"): text dense in tokens
+    may have no whitespace where `cut_point` looks."""
+    if end >= len(text) or not text[end].isalnum():
+        return end
+    tail = _WORD_TAIL.search(text, start, end)
+    return tail.start() if tail is not None and tail.start() > start else end
+
+
 def needs_chunks(text: str, max_chars: int, max_tokens: int = MAX_CHUNK_TOKENS) -> bool:
     """Is `text` annotated in chunks: longer than `max_chars`, or of more than `max_tokens`
     tokens (only a text of more characters than that can be)?"""
@@ -166,7 +177,7 @@ def chunk_bounds(
     while start < len(text):
         end = cut_point(text, start, start + max_chars)
         while end - start > 1 and token_estimate(text, start, end) > max_tokens:
-            end = cut_point(text, start, start + (end - start) // 2)
+            end = _between_tokens(text, start, cut_point(text, start, start + (end - start) // 2))
         bounds.append((start, end))
         start = end
     return bounds

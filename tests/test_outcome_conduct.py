@@ -85,6 +85,11 @@ def test_completion_results_and_counts_with_data_stay(
          [63.0, 67.0, 56.0]),
         ("The dose was reduced by 25 mg in 12 patients.", [12.0]),
         ("Grade 3 neutropenia occurred in 45% of patients who received six cycles.", [45.0]),
+        # a sentence that names or compares arms keeps each arm's figure
+        ("90% and 80% of patients received all planned cycles with docetaxel and paclitaxel, "
+         "respectively.", [90.0, 80.0]),
+        ("With docetaxel, 90% of patients received six cycles, compared with 80% with "
+         "paclitaxel.", [90.0, 80.0]),
         # where toxicity occurred, not how much was given
         ("Dose-limiting neutropenia occurred at a dose of 100 mg/m2 in 3 of 6 patients.", [3.0]),
     ],

@@ -1188,6 +1188,11 @@ def test_stray_percent_after_a_ratio_and_a_change_reached(
             "they were 18% and 30% lower, respectively, than control.",
             [("relative_change", 18.0), ("relative_change", 30.0)],
         ),
+        # ... but not back over "vs" or a comma: the rates compared, then their change
+        ("The relapse rate was 10% vs 15%, 33% lower with letrozole.",
+         [("percent", 10.0), ("percent", 15.0), ("relative_change", 33.0)]),
+        ("Relapse occurred in 10% vs 15% (33% lower) with letrozole.",
+         [("percent", 10.0), ("percent", 15.0), ("relative_change", 33.0)]),
         # a level reached, and the share of subjects with a change, stay rates
         ("The response rate increased to 45% in arm A.", [("percent", 45.0)]),
         ("Response improved in 40% of patients.", [("percent", 40.0)]),
@@ -1226,6 +1231,9 @@ def test_a_postoperative_day_is_no_listed_rate(outcomes_nlp: Language) -> None:
         # a share of subjects beside an acuity word stays
         ("Loss of vision occurred in 3/20 patients.", [3.0]),
         ("Blurred vision was reported by 3/20 patients in the placebo group.", [3.0]),
+        # no Snellen fraction: shares of subjects, whatever follows
+        ("Adverse events included blurred vision, 3/20 vs 1/20, and headache, 5/20 vs 4/20.",
+         [3.0, 1.0, 5.0, 4.0]),
     ],
 )
 def test_a_snellen_acuity_is_no_share(

@@ -254,6 +254,8 @@ class ConductRules:
         dose = _may_hold(low, self._dose_words)
         if not (delivery or dose):
             return out  # (most sentences)
+        if any(f.arm is not None or f.compared for f in figures):
+            return out  # (a sentence that names or compares arms: each arm's figure stays)
         for k, f in enumerate(figures):
             if f.arm is not None or f.compared or f.each_arm:
                 continue

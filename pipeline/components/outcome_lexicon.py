@@ -33,6 +33,13 @@ def _opener_before(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{_alt(words)})\s+(?:[\w-]+\s+){{0,2}}$")
 
 
+#: A Snellen fraction's first number is the test distance (6 m or 20 ft: "6/15", "20/40") or
+#: its second the chart's largest line ("2/60", "1/200"); "3/20 patients" is neither.
+SNELLEN_DISTANCES = frozenset({"6", "20"})
+SNELLEN_LARGEST_LINES = frozenset({"60", "200"})
+_SNELLEN = re.compile(r"(\d+)\s*/\s*(\d+)")
+
+
 class Lexicon(ArmRegexes, StatRegexes):
     """The outcomes lexicon compiled to sets and regexes (read-only after construction)."""
 
@@ -90,10 +97,15 @@ class Lexicon(ArmRegexes, StatRegexes):
         self.zero_event_nouns = sets["zero_event_nouns"]
         self.comparator_openers = sets["comparator_openers"]
         self.comparison_frame_words = sets["comparison_frame_words"]
+        self.non_arm_qualifiers = sets["non_arm_qualifiers"]
         self.zero_subject_words = sets["zero_subject_words"]
         # "13 vs 31", "28 patients compared with 15": a word that compares the figures on
         # its two sides (a respectively word compares lists instead)
         self.pairwise_comparison = self.comparison - self.respectively
+        # two figures of a list joined by a list connector word alone ("18% and 30%"; not
+        # "vs", nor a comma)
+        list_words = self.connectors - self.comparison - self.respectively - {",", "."}
+        self.list_word_re = re.compile(rf"\s+(?:{_alt(list_words)})\s+", re.IGNORECASE)
         # "X and Y were compared in 71 outpatients": a comparison word that may compare what the
         # subjects were given, the count beside it being who was studied
         self.design_comparison = sets["design_comparison_words"]
@@ -467,12 +479,19 @@ class Lexicon(ArmRegexes, StatRegexes):
 
     def acuity_fraction(self, text: str, start: int, end: int, before: str) -> bool:
         """Is the fraction whose first number is text[start:end] (`before`: the lower-cased
-        word before it) a measured value, no figure: after an acuity word in its clause ("His
-        vision was 6/15 and 2/60": Snellen's visual acuity; not "in 3/20 patients")? (The other
+        word before it) a measured value, no figure: a Snellen fraction (`SNELLEN_DISTANCES`,
+        `SNELLEN_LARGEST_LINES`)
+        after an acuity word in its clause ("His vision was 6/15 and 2/60": Snellen's visual
+        acuity; not "in 3/20 patients", nor "blurred vision, 3/20 vs 1/20")? (The other
         measured values are numbers right after a measured_value_words entry: "buffer of pH 7.4
         and 80% human plasma".)"""
         if before in self.finding_of:
             return False
+        snellen = _SNELLEN.match(text, start)
+        if snellen is None or not (
+            snellen.group(1) in SNELLEN_DISTANCES or snellen.group(2) in SNELLEN_LARGEST_LINES
+        ):
+            return False  # ("blurred vision, 3/20 vs 1/20": a share of subjects)
         return bool(
             self.acuity_before_re.search(text, max(0, start - 60), start)
             and not self.fraction_of_subjects_re.match(text, end)

@@ -121,7 +121,11 @@ class ArmRegexes:
         # outcome_respectively keeps a series only with a treatment in it)
         name = r"[A-Za-z0-9][\w-]*"
         self.noun_series_re = re.compile(
-            rf"\b(?P<list>{name}(?:\s*,\s*(?:(?:{dets})\s+)?{name})*\s*,?\s*(?:{joiners})\s+"
+            # (a list starts at its first name, never after a comma: each start would read the
+            # rest of a long comma list again)
+            rf"(?<!,)(?<!,\s)\b(?P<list>{name}"
+            rf"(?:\s*,\s*(?:(?:{dets})\s+)?(?!(?:{joiners})\b){name})*+\s*,?\s*"
+            rf"(?:{joiners})\s+"
             rf"(?:(?:{dets})\s+)?{name}(?:\s+{name})?)\s+(?:{_alt(self.pooled_arm_nouns)})\b",
             re.IGNORECASE,
         )

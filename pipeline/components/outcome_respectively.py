@@ -318,24 +318,45 @@ def _frame_arms(lex: Lexicon, parser: SentenceParser, names: list[Span], pair: l
     after = names[k]
     gap = [w.lower() for w in _GAP_TOKEN.findall(text[word.end : after[0]])]
     # (the word right before the arm may be any word: "compared with standard paclitaxel",
-    # "than with patients administered placebo")
+    # "than with patients administered placebo"; not "than without goserelin", "compared with
+    # historical tamoxifen data")
     if len(gap) > FRAME_GAP or any(w not in lex.than_gap_words for w in gap[:-1]) or (
-        gap and gap[-1] not in lex.than_gap_words and not gap[-1].isalpha()
-    ):
+        gap and gap[-1] not in lex.than_gap_words and (
+            not gap[-1].isalpha() or gap[-1] in lex.non_arm_qualifiers
+            or gap[-1] in lex.negation_words)
+    ):  # fmt: skip
         return None
     if word.start < pair[0].start and (
         after[1] > pair[0].start
         or len(_GAP_TOKEN.findall(text[after[1] : pair[0].start])) > FRAME_PAIR_GAP
     ):
         return None  # ("than doxorubicin (40% vs 12%)": the pair right after the arm)
-    j = bisect.bisect_right([e for _, e in names], min(pair[0].start, word.start)) - 1
-    if j < 0 or names[j][0] < toks[lo].start:
+    # the first arm: the name nearest before the frame's word ("5% vs 9% with letrozole than
+    # with placebo": not a drug before the figures)
+    j = bisect.bisect_right([e for _, e in names], word.start) - 1
+    if j < 0 or names[j][0] < toks[lo].start or names[j][1] > word.start:
         return None
     before = names[j]
-    if (before in not_arms or after in not_arms
+    if (before in not_arms or after in not_arms or _qualified(lex, text, before)
             or text[before[0] : before[1]].lower() == text[after[0] : after[1]].lower()):
         return None  # fmt: skip
     return [before, after]
+
+
+#: Characters before a name where a non-arm qualifier makes it who was studied.
+QUALIFIER_CHARS = 40
+_QUALIFIED_AFTER = re.compile(r"-([a-z]+)")
+
+
+def _qualified(lex: Lexicon, text: str, name: Span) -> bool:
+    """Does a `non_arm_qualifiers` entry make the name who was studied, no arm: at most three
+    words before it ("In patients pretreated with doxorubicin") or joined after it by a hyphen
+    ("tamoxifen-pretreated women")?"""
+    before = text[max(0, name[0] - QUALIFIER_CHARS) : name[0]].lower().split()[-3:]
+    after = _QUALIFIED_AFTER.match(text.lower(), name[1])
+    return any(w in lex.non_arm_qualifiers for w in before) or (
+        after is not None and after.group(1) in lex.non_arm_qualifiers
+    )
 
 
 def _mentions_a_comparison(lex: Lexicon, parser: SentenceParser) -> bool:

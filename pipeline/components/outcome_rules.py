@@ -183,6 +183,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "arm_pair_openers",
     "comparator_openers",
     "comparison_frame_words",
+    "non_arm_qualifiers",
     "zero_event_nouns",
     "zero_subject_words",
     "each_arm_words",

@@ -527,10 +527,14 @@ class OutcomeExtractor:
         cues = self._cues(sent, offsets, parser, sm.all)
         boundary = parser.boundaries()
         group(lex, figures, parser)
-        for f, g in [*pairwise(figures), *pairwise(reversed(figures))]:
+        for f, g in pairwise(figures):
             if g.group == f.group and f.relative:
-                # "increased by 5.5% and 7.6%", "18% and 30% lower than control": a list
-                # shares its kind
+                g.relative = True  # "increased by 5.5% and 7.6%": a list shares its kind
+        for f, g in pairwise(reversed(figures)):
+            # "18% and 30% lower than control", also back over "and"/"or" alone: not over "vs"
+            # or a comma ("10% vs 15%, 33% lower": the rates compared, then their change)
+            if (g.group == f.group and f.relative
+                    and lex.list_word_re.fullmatch(parser.text, g.end, f.start)):  # fmt: skip
                 g.relative = True
         assign_measures(lex, figures, cues, parser, boundary)
         measures_respectively(lex, figures, cues, parser, boundary)
@@ -551,14 +555,17 @@ class OutcomeExtractor:
             split
             | pooled_totals(figures, parser.text, lex.scope, "enrollment")
             | subgroup_sizes(figures, parser.text, lex.scope, [e for _, e in drugs], "enrollment")
-            | lex.conduct.delivered(figures, parser.text, parser.low)
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
         mark_compared(lex, figures, parser, boundary)
         respectively_arms(lex, figures, parser, boundary, sm)
         note_arms(figures, parser, ctx, sm)
+        # (once the arms are known: treatment delivered to subjects of no named arm)
+        delivered = lex.conduct.delivered(figures, parser.text, parser.low)
         out: list[OutcomeFigure] = []
-        for f in figures:
+        for k, f in enumerate(figures):
+            if k in delivered:
+                continue
             fig = resolve_figure(sent, sent_idx, f, parser, ctx, sm, den_context)
             if fig is not None:
                 out.append(fig)

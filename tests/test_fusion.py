@@ -256,7 +256,7 @@ def test_short_form_of_a_long_form_ending_in_a_mention(nlp: Language) -> None:
 
 
 def test_schwartz_hearst_letter_test() -> None:
-    from pipeline.components.fusion import defines, looks_like_short_form
+    from pipeline.components.fusion_definitions import defines, looks_like_short_form
 
     assert defines("acetylsalicylic acid", "ASA")
     assert defines("combined oral contraceptives", "COCs")
@@ -327,3 +327,24 @@ def test_bad_function_word_file(nlp: Language, tmp_path: Path, lines: str, messa
     words.write_text(lines, encoding="utf-8")
     with pytest.raises(RuleError, match=message):
         Fusion(nlp, "f", function_words_path=str(words))
+
+
+def test_overlaps_are_those_a_scan_finds() -> None:
+    """`Overlaps` (bisect by start) against the plain definition on random spans: the same
+    candidates, in the list's order."""
+    import random
+
+    from pipeline.components.fusion_definitions import Candidate, Overlaps
+
+    rng = random.Random(20)
+    for _ in range(300):
+        cands = []
+        for _ in range(rng.randint(0, 30)):
+            start = rng.randint(0, 60)
+            cands.append(Candidate(start, start + rng.randint(1, 6), "DRUG", "lexicon", None, 1.0))
+        find = Overlaps(cands)
+        for _ in range(10):
+            start = rng.randint(0, 60)
+            span = Candidate(start, start + rng.randint(1, 6), "DRUG", "model", None, 1.0)
+            expected = [(i, c) for i, c in enumerate(cands) if c.overlaps(span)]
+            assert find(span) == expected

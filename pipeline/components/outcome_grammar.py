@@ -120,27 +120,6 @@ class SentenceParser(FigureReader):
             return self._parse_proportion(i)
         return None
 
-    def _parse_proportion(self, i: int) -> Figure | None:
-        """A rate written as a decimal proportion: "survival was 0·86" (read as 86%)."""
-        t = self.toks[i]
-        assert t.num is not None
-        prev = self.lower(i - 1)
-        recent = itertools.takewhile(lambda f: i - f.te <= 10, reversed(self.figures))
-        listed = prev in ("and", ",", "vs", "versus", "or") and any(f.proportion for f in recent)
-        if prev not in ("was", "were", "of", "=", ":", "is", "reached") and not listed:
-            return None
-        nxt = self.lower(i + 1)
-        if nxt in self.lex.units or nxt in ("%", "-", "–", "to", "/", "±", "x", "×"):
-            return None
-        # ("The hazard ratio of higher grade toxicity as first event was 0.46": the ratio
-        # word may stand a clause away)
-        before = self.text[max(0, t.start - 80) : t.start]
-        if self.lex.ratio_re.search(before):
-            return None
-        fig = Figure(i, i + 1, proportion=True)
-        fig.pct, fig.pct_decimals = round(t.num * 100, 10), max(0, t.decimals - 2)
-        return fig
-
     def _range_skip(self, i: int, pe: int) -> int | None:
         """A percentage range "20-40%", "20% to 40%", "between 20% and 40%": index past it."""
         nxt = self.lower(pe)

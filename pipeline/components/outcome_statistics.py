@@ -2,8 +2,9 @@
 
 `StatisticsParser` holds a sentence's light tokens and reads what is not a subject count or a
 rate: confidence intervals and p-values (`find_stats`), timepoints (`find_timepoints`), ratio
-statistics ("HR 0.74"), rates per person-time ("11.6 per 1,000 person-years") and median
-durations ("median overall survival was 24.3 months"); it also has the token helpers the
+statistics ("HR 0.74"), rates per person-time ("11.6 per 1,000 person-years"), median
+durations ("median overall survival was 24.3 months") and rates written as proportions
+("survival was 0·86"); it also has the token helpers the
 grammar shares (subjects after modifiers, brackets, years). `FigureReader` (outcome_reader.py)
 adds the grammar's token queries, and `SentenceParser` (outcome_grammar.py) the figure grammar
 on top.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -271,6 +273,27 @@ class StatisticsParser:
             te = i + 2
         unit = self.lex.ratio_units[m.group("word").lower()]
         return Figure(i, te, ratio=unit, ratio_value=t.num, prefer_after=False)
+
+    def _parse_proportion(self, i: int) -> Figure | None:
+        """A rate written as a decimal proportion: "survival was 0·86" (read as 86%)."""
+        t = self.toks[i]
+        assert t.num is not None
+        prev = self.lower(i - 1)
+        recent = itertools.takewhile(lambda f: i - f.te <= 10, reversed(self.figures))
+        listed = prev in ("and", ",", "vs", "versus", "or") and any(f.proportion for f in recent)
+        if prev not in ("was", "were", "of", "=", ":", "is", "reached") and not listed:
+            return None
+        nxt = self.lower(i + 1)
+        if nxt in self.lex.units or nxt in ("%", "-", "–", "to", "/", "±", "x", "×"):
+            return None
+        # ("The hazard ratio of higher grade toxicity as first event was 0.46": the ratio
+        # word may stand a clause away)
+        before = self.text[max(0, t.start - 80) : t.start]
+        if self.lex.ratio_re.search(before):
+            return None
+        fig = Figure(i, i + 1, proportion=True)
+        fig.pct, fig.pct_decimals = round(t.num * 100, 10), max(0, t.decimals - 2)
+        return fig
 
     def _num_at(self, k: int) -> bool:
         return 0 <= k < len(self.toks) and self.toks[k].num is not None

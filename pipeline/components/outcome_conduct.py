@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from pipeline.components.outcome_lexicon_attach import _alt_spaced as _alt
 from pipeline.components.outcome_tokens import Figure
 
 # the keys this module adds to the lexicon
@@ -53,12 +54,6 @@ CONDUCT_LISTS: tuple[str, ...] = (
 PREDICATE_REACH = 120
 # How far apart (characters) two figures of one list may stand ("84.0% and 82.5%").
 LIST_GAP = 20
-
-
-def _alt(words: Iterable[str]) -> str:
-    return "|".join(
-        re.escape(w).replace("\\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
-    )
 
 
 # a bracket right after a figure ("94% (n = 120) completed ...")

@@ -52,16 +52,11 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from pipeline.components.outcome_lexicon_attach import _alt_spaced as _alt
 from pipeline.components.outcome_tokens import Figure
 
 # How far (characters) before a bare number an amount listed with it may start.
 AMOUNT_WINDOW = 140
-
-
-def _alt(words: Iterable[str]) -> str:
-    return "|".join(
-        re.escape(w).replace("\\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
-    )
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")

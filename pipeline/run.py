@@ -41,6 +41,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipeline import write as W
 from pipeline.ingest import Shard, list_shards
@@ -301,6 +302,19 @@ def _check_options(*, engine: str, workers: int, batch_size: int, block_size: in
         raise ValueError("--overwrite and --resume exclude each other")
 
 
+def _record_failure(out: Path, manifest: dict[str, Any], attempt: dict[str, Any],
+                    exc: BaseException) -> None:  # fmt: skip
+    """The manifest of a run that stopped with `exc`: failed or interrupted. A pipeline that
+    could not be built failed before any row: what the attempt wrote is removed instead
+    (`bookkeeping.undo_rowless_attempt`), so that the next plain run is not refused."""
+    if isinstance(exc, PipelineLoadError) and B.undo_rowless_attempt(out):
+        return
+    status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+    manifest.update(status=status, ended_at=B.now(), error=f"{type(exc).__name__}: {exc}")
+    attempt.update(ended_at=manifest["ended_at"], status=status)
+    W.write_manifest(out, manifest)
+
+
 def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
                 started: str) -> RunSummary:
     """The run, with `req.out` locked: prepare the folder, process the pending shards, finish
@@ -345,13 +359,7 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
         outcomes = _engine(req, pending, n_procs, reporter, run_id, size)
         failed, n_words, pipes = _collect(outcomes, reporter, live=req.engine == "local")
     except BaseException as exc:
-        # a pipeline that cannot be built fails the attempt before any row: what it wrote goes
-        if not (isinstance(exc, PipelineLoadError) and B.undo_rowless_attempt(out)):
-            status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-            manifest.update(status=status, ended_at=B.now(),
-                            error=f"{type(exc).__name__}: {exc}")
-            attempt.update(ended_at=manifest["ended_at"], status=status)
-            W.write_manifest(out, manifest)
+        _record_failure(out, manifest, attempt, exc)
         raise
 
     if isinstance(outcomes, PoolOutcomes) and outcomes.driver_startup:

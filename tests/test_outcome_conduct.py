@@ -49,6 +49,8 @@ def test_assessment_completion_and_data_availability_give_no_row(
             "relapsed by 6 months.",
             [12.0],
         ),
+        # ... also listed right after a figure of who gave data
+        ("Follow-up data were available for 90% and 12% relapsed within 5 years.", [12.0]),
     ],
 )
 def test_completion_results_and_counts_with_data_stay(

@@ -1240,3 +1240,14 @@ def test_a_snellen_acuity_is_no_share(
     outcomes_nlp: Language, text: str, expected: list[float]
 ) -> None:
     assert values(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["3 of", "Neutropenia occurred in 3 of", "Neutropenia occurred in 3 of the",
+     "In 12 of 40 (30%), 3 of"],
+)
+def test_a_sentence_cut_after_a_count_is_read(outcomes_nlp: Language, text: str) -> None:
+    # a truncated abstract, or a sentence cut by a chunk: "3 of" at the end raised IndexError
+    # and cost the whole document
+    assert all(r["text"] in text for r in run(outcomes_nlp, text, [])._.outcomes)

@@ -151,6 +151,13 @@ class ConductRules:
         )
         # "As we predicted, ...", "as expected": the expectation met, a result follows
         self.as_before_re = re.compile(r"\bas\s+$", re.IGNORECASE)
+        # what may follow the last of such a list, which has no predicate of its own (not
+        # "90% and 12% relapsed"): a timepoint and the clause's end, or the pool the shares are
+        # of and a respectively word ("84.0% and 82.5% of the A and B groups, respectively")
+        respectively = _alt(data["respectively_words"])
+        self.listed_pool_re = re.compile(
+            rf"\s+of\s+[^.;()]{{0,60}}?,?\s*(?:{respectively})\b", re.IGNORECASE
+        )
         # "84.0% and 82.5%": one list
         self.listed_re = re.compile(r"\s*(?:,\s*)?(?:(?:and|or)\s+)?", re.IGNORECASE)
         # "96.9% of patients received six cycles", "90% were given all planned doses": an
@@ -199,7 +206,9 @@ class ConductRules:
             if prev is not None and k - 1 in out and bare and f.pct is not None and (
                 (f.start == follows and self.elided_re.match(text, f.end))
                 or (f.start - prev.end <= LIST_GAP
-                    and self.listed_re.fullmatch(text, prev.end, f.start))
+                    and self.listed_re.fullmatch(text, prev.end, f.start)
+                    and (self.elided_re.match(text, f.end)
+                         or self.listed_pool_re.match(text, f.end)))
             ):  # fmt: skip
                 out.add(k)
                 continue

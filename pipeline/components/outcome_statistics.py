@@ -168,7 +168,9 @@ class StatisticsParser:
     def blocks_count_after(self, k: int) -> bool:
         """Token k says the number before it counts things ("6 centers") or is part of a date
         ("11 March 2014", "9 April"); a month name in lower case with no day or year after it
-        is a verb ("40 may benefit")."""
+        is a verb ("40 may benefit"). (No token past the sentence's end: "... in 3 of".)"""
+        if k >= len(self.toks):
+            return False
         t = self.toks[k]
         if t.lower in self.lex.count_blockers_after:
             return True

@@ -1251,3 +1251,12 @@ def test_a_sentence_cut_after_a_count_is_read(outcomes_nlp: Language, text: str)
     # a truncated abstract, or a sentence cut by a chunk: "3 of" at the end raised IndexError
     # and cost the whole document
     assert all(r["text"] in text for r in run(outcomes_nlp, text, [])._.outcomes)
+
+
+def test_a_number_of_arms_is_no_arm(outcomes_nlp: Language) -> None:
+    # "the two arms": how many arms, not the name of one
+    for text in ("In the two arms, 90% vs 80% of patients responded (P = 0.02).",
+                 "In the 2 arms, 90% vs 80% of patients responded."):  # fmt: skip
+        assert [a for _, _, a, _ in arms(outcomes_nlp, text)] == [None, None]
+    text = "In the letrozole arm, 90% of patients responded."
+    assert [a for _, _, a, _ in arms(outcomes_nlp, text)] == ["letrozole"]

@@ -172,8 +172,14 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
                 # "group A = 14 (25.5%)" (a bare "group A = 54" is a part of a total split by
                 # arm, `split_by_arm`, or no count at all: "mean age (group A = 54)")
                 m = lex.arm_label_eq_re.search(text[lo : f.start])
-            if m:
+            if m and not _counts_arms(lex, m["arm"]):
                 f.arm = (lo + m.start("arm"), lo + m.end("arm"))
+
+
+def _counts_arms(lex: Lexicon, words: str) -> bool:
+    """ "In the two arms, 90% vs 80%": a number of arms (or "all"), not an arm's name."""
+    return all(w.isdigit() or w in lex.number_words or w in lex.determiners
+               for w in words.lower().split())  # fmt: skip
 
 
 # How many tokens may stand between a figure and the comparison word beside it ("28 patients

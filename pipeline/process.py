@@ -84,8 +84,11 @@ MAX_CHUNK_TOKENS = 50_000
 
 # what the tokenizer makes a token at least: a run of word characters, a punctuation mark
 _TOKEN_GUESS = re.compile(r"\w+|[^\w\s]")
-# a word or a number (with its decimals) that ends where a chunk would be cut
+# a word or a number (with its decimals) that ends where a chunk would be cut, looked for in
+# the last WORD_TAIL_CHARS before the cut (searched from further back, a long "1,2,3,..." run
+# was read again from each of its positions)
 _WORD_TAIL = re.compile(r"\w+(?:[.,·]\w+)*[.,·]?$")
+WORD_TAIL_CHARS = 100
 
 #: Characters of text annotated together in one batch at most (module docstring): 64 abstracts
 #: are about 100,000; 64 full-text articles of 20,000 characters each held 2.4 GB at once.
@@ -155,7 +158,7 @@ def _between_tokens(text: str, start: int, end: int) -> int:
     may have no whitespace where `cut_point` looks."""
     if end >= len(text) or not text[end].isalnum():
         return end
-    tail = _WORD_TAIL.search(text, start, end)
+    tail = _WORD_TAIL.search(text, max(start, end - WORD_TAIL_CHARS), end)
     return tail.start() if tail is not None and tail.start() > start else end
 
 

@@ -1234,6 +1234,9 @@ def test_a_postoperative_day_is_no_listed_rate(outcomes_nlp: Language) -> None:
         # no Snellen fraction: shares of subjects, whatever follows
         ("Adverse events included blurred vision, 3/20 vs 1/20, and headache, 5/20 vs 4/20.",
          [3.0, 1.0, 5.0, 4.0]),
+        # ... also when one of a list has a Snellen shape: the list is shares
+        ("Adverse events included blurred vision, 6/30 vs 2/30, and headache, 20/30 vs 4/30.",
+         [6.0, 2.0, 20.0, 4.0]),
     ],
 )
 def test_a_snellen_acuity_is_no_share(

@@ -38,6 +38,12 @@ def _opener_before(words: Iterable[str]) -> re.Pattern[str]:
 SNELLEN_DISTANCES = frozenset({"6", "20"})
 SNELLEN_LARGEST_LINES = frozenset({"60", "200"})
 _SNELLEN = re.compile(r"(\d+)\s*/\s*(\d+)")
+#: Characters after a fraction read for the other fractions of its list ("6/30 vs 2/30").
+ACUITY_AFTER = 40
+
+
+def _snellen(m: re.Match[str]) -> bool:
+    return m.group(1) in SNELLEN_DISTANCES or m.group(2) in SNELLEN_LARGEST_LINES
 
 
 class Lexicon(ArmRegexes, StatRegexes):
@@ -479,23 +485,19 @@ class Lexicon(ArmRegexes, StatRegexes):
 
     def acuity_fraction(self, text: str, start: int, end: int, before: str) -> bool:
         """Is the fraction whose first number is text[start:end] (`before`: the lower-cased
-        word before it) a measured value, no figure: a Snellen fraction (`SNELLEN_DISTANCES`,
-        `SNELLEN_LARGEST_LINES`)
-        after an acuity word in its clause ("His vision was 6/15 and 2/60": Snellen's visual
-        acuity; not "in 3/20 patients", nor "blurred vision, 3/20 vs 1/20")? (The other
-        measured values are numbers right after a measured_value_words entry: "buffer of pH 7.4
-        and 80% human plasma".)"""
+        word before it) a measured value, no figure: after an acuity word in its clause, with
+        every fraction from that word to ACUITY_AFTER characters past this one a Snellen
+        fraction (`_snellen`: "His vision was 6/15 and 2/60"; not "in 3/20 patients", nor
+        "blurred vision, 6/30 vs 2/30", shares of subjects)? (The other measured values are
+        numbers right after a measured_value_words entry: "buffer of pH 7.4 and 80% human
+        plasma".)"""
         if before in self.finding_of:
             return False
-        snellen = _SNELLEN.match(text, start)
-        if snellen is None or not (
-            snellen.group(1) in SNELLEN_DISTANCES or snellen.group(2) in SNELLEN_LARGEST_LINES
-        ):
-            return False  # ("blurred vision, 3/20 vs 1/20": a share of subjects)
-        return bool(
-            self.acuity_before_re.search(text, max(0, start - 60), start)
-            and not self.fraction_of_subjects_re.match(text, end)
-        )
+        acuity = self.acuity_before_re.search(text, max(0, start - 60), start)
+        if acuity is None or self.fraction_of_subjects_re.match(text, end):
+            return False
+        window = text[acuity.start() : end + ACUITY_AFTER]
+        return all(_snellen(m) for m in _SNELLEN.finditer(window))
 
     def change_further_back(self, text: str, at: int) -> bool:
         """ "an increase in both disease-free and overall survival of about 5%", "the risk

@@ -122,15 +122,21 @@ def test_the_command_exits_without_the_collector_walking_every_object() -> None:
     ["outcomes_speed.py", "--corpus", "{gone}"], ["run_speed.py", "--corpora", "{gone}"],
     ["sentences_speed.py", "--corpora", "{gone}"], ["stage_speed.py", "{gone}"],
     ["tag_accuracy.py", "{gone}"], ["tag_speed.py", "{gone}"],
-    ["tag_speed.py", "--model", "{gone}"],
+    ["tag_speed.py", "{seed}", "--model", "{gone}"],
 ])
 def test_benchmark_scripts_name_a_missing_path_in_one_line(tmp_path: Path,
                                                            args: list[str]) -> None:
     """They printed a traceback (tag_accuracy.py: FileNotFoundError from the gold reader)."""
     gone = str(tmp_path / "nonexistent")
+    # (a corpus file that exists, where the model is the missing path: tests never need
+    # ../shared, whose corpus is the default)
+    seed = tmp_path / "seed.pubtator"
+    seed.write_text("1|t|Aspirin.\n1|a|Aspirin was given.\n\n", encoding="utf-8")
     script = Path(__file__).resolve().parent.parent / "benchmarks" / args[0]
-    proc = subprocess.run([sys.executable, str(script), *(a.format(gone=gone) for a in args[1:])],
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, str(script), *(a.format(gone=gone, seed=seed) for a in args[1:])],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"{args[0]}: ") and gone in lines[0], \

@@ -206,6 +206,20 @@ def test_an_arm_of_several_drugs_is_named_by_all_and_a_drug_they_share_by_none(
     assert got[10.0][3:] == (10, 48, "cyclosporine plus prednisone", 48)
 
 
+def test_a_control_arm_given_with_a_drug_is_one_arm_in_its_size_and_its_counts(
+    outcomes_nlp: Language,
+) -> None:
+    # the size "(n = 100)" of "placebo plus prednisone" and its count name one arm
+    got = combined_rows(outcomes_nlp, (
+        "Patients were randomized to placebo plus prednisone (n = 100) or prednisone alone "
+        "(n = 98). Nausea occurred in 10 patients receiving placebo plus prednisone and 5 "
+        "patients receiving prednisone alone."
+    ))
+    assert got[100.0][5:] == ("placebo plus prednisone", 100)
+    assert got[10.0][3:] == (10, 100, "placebo plus prednisone", 100)
+    assert got[5.0][3:] == (5, 98, "prednisone alone", 98)
+
+
 def test_a_drug_alone_names_its_own_arm(outcomes_nlp: Language) -> None:
     # (as "69.3% with TAM" is the arm of TAM alone beside "EPI plus TAM")
     got = combined_rows(outcomes_nlp, (

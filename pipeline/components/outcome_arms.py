@@ -238,11 +238,18 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     ctx.note_arms([f.arm_keys for f in figures])
 
 
+#: Characters before an arm's drugs where a control arm joined to them may start.
+CONTROL_REACH = 40
+
+
 def _with_drugs(sm: SentenceMentions, text: str, arm: tuple[int, int]) -> tuple[int, int]:
-    """ "12% of patients receiving placebo plus capecitabine": a control arm given with drugs
-    (a tight joiner, `Lexicon.partner_re`, then a drug) is named by them all."""
+    """ "12% of patients receiving placebo plus capecitabine", "placebo plus letrozole (n =
+    100)": a control arm given with drugs (a tight joiner, `Lexicon.partner_re`, between them)
+    is named by them all, whichever of them the figure's arm was found as."""
     if text[arm[0] : arm[1]].lower() not in sm.lex.control_arms:
-        return arm
+        # ... also when the arm is the drugs and the control arm comes before them
+        before = sm.lex.control_joined_re.search(text, max(0, arm[0] - CONTROL_REACH), arm[0])
+        return (before.start(), arm[1]) if before is not None else arm
     m = sm.lex.partner_re.match(text, arm[1])
     if m is None:
         return arm

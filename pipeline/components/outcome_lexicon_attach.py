@@ -233,6 +233,12 @@ class ArmRegexes:
         self.partner_re = re.compile(
             rf"\s*(?:{_alt_spaced(self.tight_joiners)})\s*(?=[A-Za-z])", re.IGNORECASE
         )
+        # a control arm and a tight joiner right before an arm's drugs ("placebo plus
+        # letrozole (n = 100)"): the arm is named by both, as `_with_drugs` reads it forward
+        self.control_joined_re = re.compile(
+            rf"\b(?:{_alt_spaced(self.control_arms)})\s*(?:{_alt_spaced(self.tight_joiners)})\s*$",
+            re.IGNORECASE,
+        )
         self.partner_stops = (
             self.arm_nouns | self.connectors | self.prepositions | self.comparison
             | self.determiners | self.pop

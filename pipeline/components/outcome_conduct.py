@@ -47,6 +47,14 @@ CONDUCT_LISTS: tuple[str, ...] = (
     "crossover_verbs",
     "expectation_openers",
     "expectation_modals",
+    "conduct_auxiliaries",
+    "conduct_determiners",
+    "copulas",
+    "availability_prepositions",
+    "timepoint_prepositions",
+    "amount_openers",
+    "planned_amount_words",
+    "dose_value_comparators",
 )
 
 # How far (characters) after a figure its predicate is read, and before it a phrase that names
@@ -58,8 +66,6 @@ LIST_GAP = 20
 
 # a bracket right after a figure ("94% (n = 120) completed ...")
 _BRACKET = r"(?:\s*+[(\[][^()\[\]]{0,80}[)\]])?"
-# a timepoint right after a predicate ("at 3 months", "after the second cycle")
-_WHEN = r"(?:\s+(?:at|by|after|in|on|within|over|during)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?)?"
 
 
 def _ascii_lower(text: str, low: str) -> str | None:
@@ -96,48 +102,82 @@ class ConductRules:
         self._available_words = gate_words("availability_words")
         self._delivery_words = gate_words("delivery_verbs")
         self._dose_words = _gate({w.lower().split()[0] for w in data["dose_nouns"]})
+        self._expectation_words = gate_words("expectation_openers")
+        # a timepoint right after a predicate ("at 3 months", "after the second cycle")
+        when = (rf"(?:\s+(?:{_alt(low['timepoint_prepositions'])})\s+(?:the\s+)?[\w-]+"
+                rf"(?:\s+[\w-]+)?)?")  # fmt: skip
+        self._build_data_regexes(data, low, when)
+        self._build_crossover_regexes(data, low)
+        self._build_expectation_regexes(data, low)
+        self._build_delivery_regexes(data, low)
+
+    def _build_data_regexes(self, data: dict[str, Any], low: dict[str, frozenset[str]],
+                            when: str) -> None:  # fmt: skip
+        """Who completed assessments or gave data, and the figures listed with them."""
         nouns = _alt(low["assessment_nouns"] | low["data_nouns"])
         data_nouns = _alt(low["data_nouns"])
         available = _alt(low["availability_words"])
+        have = _alt(low["conduct_auxiliaries"])
         # "94% of participants completed assessments at 3 months", "80% (n = 96) returned the
         # 6-month questionnaire", "84% had complete data available": the predicate right after
         # the figure (a timepoint may end it)
         self.completed_re = re.compile(
-            rf"{_BRACKET}\s+(?:(?:had|have)\s+)?(?:(?:{_alt(low['completion_verbs'])})\s+"
-            rf"(?:(?:the|all|both|their|each)\s+)?(?:[\w-]+\s+){{0,2}}?(?:{nouns})\b"
-            rf"|(?:had|with)\s+(?:[\w-]+\s+){{0,2}}?(?:{data_nouns})\s+(?:{available})\b)"
-            rf"{_WHEN}",
+            rf"{_BRACKET}\s+(?:(?:{have})\s+)?(?:(?:{_alt(low['completion_verbs'])})\s+"
+            rf"(?:(?:{_alt(low['conduct_determiners'])})\s+)?(?:[\w-]+\s+){{0,2}}?(?:{nouns})\b"
+            rf"|(?:{have}|with)\s+(?:[\w-]+\s+){{0,2}}?(?:{data_nouns})\s+(?:{available})\b)"
+            rf"{when}",
             re.IGNORECASE,
         )
         # "blood samples were available for 84.0%", "data were available in 91% of ...": the
         # phrase right before the figure
         self.available_before_re = re.compile(
-            rf"\b(?:{data_nouns})\s+(?:were|was|are|is)\s+(?:[\w-]+\s+)?(?:{available})\s+"
-            r"(?:for|from|in|on)\s+$",
+            rf"\b(?:{data_nouns})\s+(?:{_alt(low['copulas'])})\s+(?:[\w-]+\s+)?(?:{available})"
+            rf"\s+(?:{_alt(low['availability_prepositions'])})\s+$",
             re.IGNORECASE,
         )
         # ", and 97% at 6 months": the next figure of the predicate, its own words a timepoint
-        self.and_next_re = re.compile(r"\s*,?\s*(?:and|while|whereas)\s+")
-        self.elided_re = re.compile(rf"{_WHEN}\s*(?:[.;,)]|$)", re.IGNORECASE)
-        # "70% of patients in the anastrozole alone arm crossed over": the figure's verb, a few
-        # words on in its clause, no relative pronoun before it
+        self.and_next_re = re.compile(
+            rf"\s*,?\s*(?:{_alt(data['clause_openers'])})\s+", re.IGNORECASE
+        )
+        self.elided_re = re.compile(rf"{when}\s*(?:[.;,)]|$)", re.IGNORECASE)
+        # what may follow the last of such a list, which has no predicate of its own (not
+        # "90% and 12% relapsed"): a timepoint and the clause's end, or the pool the shares are
+        # of and a respectively word ("84.0% and 82.5% of the A and B groups, respectively")
+        respectively = _alt(data["respectively_words"])
+        self.listed_pool_re = re.compile(
+            rf"\s+of\s+[^.;()]{{0,60}}?,?\s*(?:{respectively})\b", re.IGNORECASE
+        )
+        # "84.0% and 82.5%": one list (a list connector word that compares nothing)
+        list_words = (set(data["list_connectors"]) - set(data["comparison_connectors"])
+                      - set(data["respectively_words"]) - {",", "."})  # fmt: skip
+        self.listed_re = re.compile(
+            rf"\s*(?:,\s*)?(?:(?:{_alt(list_words)})\s+)?", re.IGNORECASE
+        )
+
+    def _build_crossover_regexes(self, data: dict[str, Any],
+                                 low: dict[str, frozenset[str]]) -> None:  # fmt: skip
+        """Who crossed over: the figure's verb a few words on, and no preposition before it."""
         relative = _alt(data["relative_pronouns"])
         # the figure the object of a preposition ("Response was seen in 40% of patients crossed
         # over to letrozole": the response of those who did), not the verb's subject
         self.preposition_before_re = re.compile(
             rf"\b(?:{_alt(data['prepositions'])})\s+$", re.IGNORECASE
         )
+        # "70% of patients in the anastrozole alone arm crossed over": the figure's verb, a few
+        # words on in its clause, no relative pronoun before it
         self.crossed_re = re.compile(
             rf"{_BRACKET}(?:\s++(?!(?:{relative})\b)[^\W\d_][\w-]*+){{0,8}}?\s++"
             rf"(?:{_alt(low['crossover_verbs'])})\b",
             re.IGNORECASE,
         )
-        # "We expect the use of a spacer could reduce ... to 7.7%": an expectation, its modal,
-        # and the clause's end (a strong boundary or a colon)
+
+    def _build_expectation_regexes(self, data: dict[str, Any],
+                                   low: dict[str, frozenset[str]]) -> None:  # fmt: skip
+        """ "We expect the use of a spacer could reduce ... to 7.7%": an expectation, its modal,
+        and the clause's end (a strong boundary, a colon, or a comma and a clause opener)."""
         self.expectation_re = re.compile(
             rf"\b(?:{_alt(low['expectation_openers'])})\b", re.IGNORECASE
         )
-        self._expectation_words = gate_words("expectation_openers")
         self.expectation_modal_re = re.compile(
             rf"\b(?:{_alt(low['expectation_modals'])})\b", re.IGNORECASE
         )
@@ -151,31 +191,27 @@ class ConductRules:
         )
         # "As we predicted, ...", "as expected": the expectation met, a result follows
         self.as_before_re = re.compile(r"\bas\s+$", re.IGNORECASE)
-        # what may follow the last of such a list, which has no predicate of its own (not
-        # "90% and 12% relapsed"): a timepoint and the clause's end, or the pool the shares are
-        # of and a respectively word ("84.0% and 82.5% of the A and B groups, respectively")
-        respectively = _alt(data["respectively_words"])
-        self.listed_pool_re = re.compile(
-            rf"\s+of\s+[^.;()]{{0,60}}?,?\s*(?:{respectively})\b", re.IGNORECASE
-        )
-        # "84.0% and 82.5%": one list
-        self.listed_re = re.compile(r"\s*(?:,\s*)?(?:(?:and|or)\s+)?", re.IGNORECASE)
+
+    def _build_delivery_regexes(self, data: dict[str, Any],
+                                low: dict[str, frozenset[str]]) -> None:  # fmt: skip
+        """Treatment delivered: an amount after the figure's verb, a dose's value before it."""
         # "96.9% of patients received six cycles", "90% were given all planned doses": an
         # amount of treatment right after the figure's verb
         amount = (
-            rf"(?:(?:all|the|at\s+least|a\s+total\s+of|[≥>]=?)\s*)*"
-            rf"(?:\d+|{_alt(data['number_words'])}|planned|full|scheduled|prescribed)\s+"
+            rf"(?:(?:{_alt(low['amount_openers'])}|[≥>]=?)\s*)*"
+            rf"(?:\d+|{_alt(data['number_words'])}|{_alt(low['planned_amount_words'])})\s+"
             rf"(?:[\w-]+\s+)?(?:{_alt(data['amount_nouns'])})\b"
         )
         self.received_re = re.compile(
-            rf"{_BRACKET}\s+(?:(?:had|have)\s+)?(?:{_alt(low['delivery_verbs'])})\s+{amount}",
+            rf"{_BRACKET}\s+(?:(?:{_alt(low['conduct_auxiliaries'])})\s+)?"
+            rf"(?:{_alt(low['delivery_verbs'])})\s+{amount}",
             re.IGNORECASE,
         )
         # "cumulative dose was <300 mg/m2 in 1045 patients": the subjects a dose's value was
         # given to (not "dose was reduced by 25 mg in 12 patients": a verb between)
         self.dose_value_before_re = re.compile(
-            rf"\b(?:{_alt(data['dose_nouns'])})s?\s+(?:(?:was|were)\s+)?"
-            r"(?:(?:[<>≤≥=]|or|more|less|than|at|least|up|to)\s*)*"
+            rf"\b(?:{_alt(data['dose_nouns'])})s?\s+(?:(?:{_alt(low['copulas'])})\s+)?"
+            rf"(?:(?:[<>≤≥=]|{_alt(low['dose_value_comparators'])})\s*)*"
             r"\d[\d.,]*(?:\s*[-–]\s*\d[\d.,]*)?\s*"
             rf"(?:{_alt(low['dose_units'])})(?:/[\w()]+)?\s+(?:in|among)\s+$",
             re.IGNORECASE,

@@ -111,6 +111,10 @@ _KEYS: tuple[str, ...] = (
     "enrolled_words",
     "list_connectors",
     "comparison_connectors",
+    "respectively_words",
+    "arm_drug_links",
+    "determiners",
+    "prepositions",
     "count_blockers_after",
     "hedges",
     "arm_nouns",
@@ -248,10 +252,14 @@ class ScopeRules:
         self.arm_before_re = re.compile(rf"\b(?:{arms})\s*[(\[]\s*$", re.IGNORECASE)
         # "(9.3% group 1 and 12.7% group 2)", "(28% in the placebo arm, ...": an arm's label
         # right after a rate, then a list word (or the bracket's end)
+        # (its link words the arm_drug_links that are prepositions, its joiners the list
+        # connector words)
+        links = _alt(low["arm_drug_links"] & low["prepositions"])
+        joiners = _alt(low["list_connectors"] - low["respectively_words"] - {",", "."})
         self.rate_label_re = re.compile(
-            rf"\s*+(?:(?:in|for|with|on)\s++)?(?:the\s++)?(?:(?:{arms})\b[^\W_]*+"
-            rf"(?:\s++[\w+/-]++)?|[\w+/-]++\s++(?:{arms})\b)\s*+(?:[,;]\s*+)?"
-            r"(?:(?:and|or|vs\.?|versus)\s++)?",
+            rf"\s*+(?:(?:{links})\s++)?(?:(?:{_alt(low['determiners'])})\s++)?"
+            rf"(?:(?:{arms})\b[^\W_]*+(?:\s++[\w+/-]++)?|[\w+/-]++\s++(?:{arms})\b)"
+            rf"\s*+(?:[,;]\s*+)?(?:(?:{joiners})\s++)?",
             re.IGNORECASE,
         )
         # "randomized to two groups: one with dexamethasone and one without": "one" names one

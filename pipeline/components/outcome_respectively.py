@@ -48,6 +48,7 @@ DISEASE mentions; writes `Figure.arm` (sentence-relative characters). Linear in 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from typing import TYPE_CHECKING
 
@@ -291,32 +292,47 @@ def _compares(lex: Lexicon, text: str, chain: list[Span]) -> bool:
     return bool(words) and lex.arm_pair_opener_re.fullmatch(words[-1]) is not None
 
 
-def _stretch(parser: SentenceParser, ts: int, te: int) -> tuple[int, int]:
-    """Tokens [lo, hi) around ts..te between two strong boundaries (not cut at brackets)."""
-    flags = parser.boundaries()
-    lo, hi = ts, te
-    while lo > 0 and not flags[lo - 1]:
-        lo -= 1
-    while hi < len(flags) and not flags[hi]:
-        hi += 1
-    return lo, hi
+class _Frames:
+    """What every pair of a sentence reads to find its comparative frame, made once: where the
+    strong boundaries and the frame words stand, and where the arm names end."""
+
+    def __init__(self, lex: Lexicon, parser: SentenceParser, names: list[Span]) -> None:
+        flags = parser.boundaries()
+        self.cuts = list(itertools.compress(range(len(flags)), flags))
+        self.words = [x for x, t in enumerate(parser.toks)
+                      if t.lower in lex.comparison_frame_words]  # fmt: skip
+        self.names = names
+        self.ends = [e for _, e in names]
+
+    def stretch(self, ts: int, te: int, n: int) -> tuple[int, int]:
+        """Tokens [lo, hi) around ts..te between two strong boundaries (not cut at brackets;
+        `n` tokens in all)."""
+        k = bisect.bisect_left(self.cuts, ts)
+        lo = self.cuts[k - 1] + 1 if k > 0 else 0
+        j = bisect.bisect_left(self.cuts, te)
+        return lo, self.cuts[j] if j < len(self.cuts) else n
+
+    def word(self, lo: int, hi: int, ts: int, te: int) -> int | None:
+        """The one frame word in tokens [lo, hi) outside ts..te, or None (none, or several)."""
+        a, b = bisect.bisect_left(self.words, lo), bisect.bisect_left(self.words, hi)
+        outside = [x for x in self.words[a:b] if not ts <= x < te]
+        return outside[0] if len(outside) == 1 else None
 
 
-def _frame_arms(lex: Lexicon, parser: SentenceParser, names: list[Span], pair: list[Figure],
+def _frame_arms(lex: Lexicon, parser: SentenceParser, frames: _Frames, pair: list[Figure],
                 not_arms: set[Span]) -> list[Span] | None:  # fmt: skip
     """The arms of a pair in a comparative frame (the module docstring), or None."""
-    toks, text = parser.toks, parser.text
-    lo, hi = _stretch(parser, pair[0].ts, pair[1].te)
-    words = [x for x in range(lo, hi) if toks[x].lower in lex.comparison_frame_words
-             and not pair[0].ts <= x < pair[1].te]  # fmt: skip
-    if len(words) != 1:
+    toks, text, names = parser.toks, parser.text, frames.names
+    lo, hi = frames.stretch(pair[0].ts, pair[1].te, len(toks))
+    at = frames.word(lo, hi, pair[0].ts, pair[1].te)
+    if at is None:
         return None
-    word = toks[words[0]]
+    word = toks[at]
     k = bisect.bisect_left(names, (word.end, -1))
     if k == len(names) or names[k][1] > (toks[hi].start if hi < len(toks) else len(text)):
         return None
     after = names[k]
-    gap = [w.lower() for w in _GAP_TOKEN.findall(text[word.end : after[0]])]
+    gap = [w.lower() for w in _GAP_TOKEN.findall(text, word.end, after[0])]
     # (the word right before the arm may be any word: "compared with standard paclitaxel",
     # "than with patients administered placebo"; not "than without goserelin", "compared with
     # historical tamoxifen data")
@@ -328,12 +344,12 @@ def _frame_arms(lex: Lexicon, parser: SentenceParser, names: list[Span], pair: l
         return None
     if word.start < pair[0].start and (
         after[1] > pair[0].start
-        or len(_GAP_TOKEN.findall(text[after[1] : pair[0].start])) > FRAME_PAIR_GAP
+        or len(_GAP_TOKEN.findall(text, after[1], pair[0].start)) > FRAME_PAIR_GAP
     ):
         return None  # ("than doxorubicin (40% vs 12%)": the pair right after the arm)
     # the first arm: the name nearest before the frame's word ("5% vs 9% with letrozole than
     # with placebo": not a drug before the figures)
-    j = bisect.bisect_right([e for _, e in names], word.start) - 1
+    j = bisect.bisect_right(frames.ends, word.start) - 1
     if j < 0 or names[j][0] < toks[lo].start or names[j][1] > word.start:
         return None
     before = names[j]
@@ -353,7 +369,7 @@ def _qualified(lex: Lexicon, text: str, name: Span) -> bool:
     words before it ("In patients pretreated with doxorubicin") or joined after it by a hyphen
     ("tamoxifen-pretreated women")?"""
     before = text[max(0, name[0] - QUALIFIER_CHARS) : name[0]].lower().split()[-3:]
-    after = _QUALIFIED_AFTER.match(text.lower(), name[1])
+    after = _QUALIFIED_AFTER.match(text[name[1] : name[1] + QUALIFIER_CHARS].lower())
     return any(w in lex.non_arm_qualifiers for w in before) or (
         after is not None and after.group(1) in lex.non_arm_qualifiers
     )
@@ -410,8 +426,9 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
     # v 22%, respectively)": in "(2.5% and 1.1% respectively)" the word pairs them with what
     # was measured)
     compared = {(id(a), id(b)) for a, b in all_pairs}
+    frames = _Frames(lex, parser, names)
     framed: list[tuple[list[Figure], list[Span] | None]] = [
-        (run, _frame_arms(lex, parser, names, run, analytes))
+        (run, _frame_arms(lex, parser, frames, run, analytes))
         for run, chain in tied
         if chain is None and len(run) == 2 and (id(run[0]), id(run[1])) in compared
     ]
@@ -420,11 +437,12 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
         if chain is not None and _compares(lex, text, chain):
             tied.append((pair, chain))
         else:
-            framed.append((pair, _frame_arms(lex, parser, names, pair, analytes)))
+            framed.append((pair, _frame_arms(lex, parser, frames, pair, analytes)))
+    in_frames = {id(run) for run, _ in framed}
     for run, chain in tied + framed:
         if chain is None or len(chain) != len(run):
             continue
-        if not any(run is r for r, _ in framed) and not _names_arms(lex, text, chain, own):
+        if id(run) not in in_frames and not _names_arms(lex, text, chain, own):
             continue
         for f, span in zip(run, chain, strict=True):
             f.arm, f.arm_head, f.arm_pooled = span, None, False

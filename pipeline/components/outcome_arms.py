@@ -72,9 +72,7 @@ def bracket_arm(sm: SentenceMentions, text: str, f: Figure,
             return None
         span = (last.start(), end)
         prev = _WORD_BEFORE.search(text, max(0, span[0] - 30), span[0])
-        if prev is not None and prev.group(1).lower() not in (
-            lex.prepositions | lex.determiners | lex.connectors | lex.comparison
-        ):
+        if prev is not None and prev.group(1).lower() not in lex.control_openers:
             return None  # "Disease control (12%)": an outcome's name, no control arm
     if not first:
         return span  # "with quetiapine (12.9%) than with placebo (13.1%)": each its own

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass
 from itertools import accumulate, pairwise
 from typing import NamedTuple
 
@@ -189,33 +190,37 @@ COMPARE_GAP = 4
 RESPECTIVELY_WINDOW = 12
 
 
+@dataclass(slots=True)
+class Comparisons:
+    """A sentence's comparisons of figures (`mark_compared`): the lists a respectively word
+    follows or precedes, each with the token of that word, and the pairs one comparison word
+    joins ("28% vs 15%", "13 (P < .01) versus 31")."""
+
+    runs: list[tuple[list[Figure], int]]
+    pairs: list[list[Figure]]
+
+
 def mark_compared(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
-                  boundary: list[bool]) -> None:  # fmt: skip
+                  boundary: list[bool]) -> Comparisons:  # fmt: skip
     """Mark the figures that are one side of a comparison (`Figure.compared`): a figure with a
     comparison word right beside it ("13 vs 31", "28 patients compared with 15 patients"; past
     brackets, statistics and prepositions) and another figure on the word's other side in the
     same clause; each figure of a list of at least two ("28 and 15 patients") that a
     respectively word follows in its clause. In a study that compares arms each is one arm's
-    figure, whether or not the sentence names its arm."""
+    figure, whether or not the sentence names its arm. Returns the comparisons found, for
+    `outcome_respectively.respectively_arms`."""
+    pairs: list[list[Figure]] = []
     for f, g in pairwise(figures):
         after_f, before_g = _comparison_words(lex, parser, boundary, f, g)
         f.compared = f.compared or after_f is not None
         g.compared = g.compared or before_g is not None
-    for run, _resp in respectively_runs(lex, figures, parser, boundary):
+        if after_f is not None and after_f == before_g:
+            pairs.append([f, g])  # one word joins the two
+    runs = respectively_runs(lex, figures, parser, boundary)
+    for run, _resp in runs:
         for g in run:
             g.compared = True
-
-
-def compared_pairs(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
-                   boundary: list[bool]) -> list[list[Figure]]:  # fmt: skip
-    """Two figures one comparison word joins in a clause ("28% vs 15%", "13 (P < .01) versus
-    31"; past brackets, statistics and prepositions on both sides)."""
-    out: list[list[Figure]] = []
-    for f, g in pairwise(figures):
-        after_f, before_g = _comparison_words(lex, parser, boundary, f, g)
-        if after_f is not None and after_f == before_g:
-            out.append([f, g])
-    return out
+    return Comparisons(runs, pairs)
 
 
 def _comparison_words(lex: Lexicon, parser: SentenceParser, boundary: list[bool], f: Figure,

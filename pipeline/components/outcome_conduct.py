@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pipeline.components.outcome_lexicon_attach import _alt_spaced as _alt
+from pipeline.components.outcome_lexicon_attach import list_words
 from pipeline.components.outcome_tokens import Figure
 
 # the keys this module adds to the lexicon
@@ -148,10 +149,8 @@ class ConductRules:
             rf"\s+of\s+[^.;()]{{0,60}}?,?\s*(?:{respectively})\b", re.IGNORECASE
         )
         # "84.0% and 82.5%": one list (a list connector word that compares nothing)
-        list_words = (set(data["list_connectors"]) - set(data["comparison_connectors"])
-                      - set(data["respectively_words"]) - {",", "."})  # fmt: skip
         self.listed_re = re.compile(
-            rf"\s*(?:,\s*)?(?:(?:{_alt(list_words)})\s+)?", re.IGNORECASE
+            rf"\s*(?:,\s*)?(?:(?:{_alt(list_words(data))})\s+)?", re.IGNORECASE
         )
 
     def _build_crossover_regexes(self, data: dict[str, Any],

@@ -45,22 +45,28 @@ class SentenceParser(FigureReader):
             self._boundary = [t.lower in bounds and not t.num for t in self.toks]
         return self._boundary
 
+    def stretch(self, ts: int, te: int) -> tuple[int, int]:
+        """Tokens [lo, hi) around tokens ts..te up to the strong boundaries before and after
+        them (brackets included): the indices of the boundary tokens are found once."""
+        if self._cuts is None:
+            self._cuts = list(itertools.compress(range(len(self.toks)), self.boundaries()))
+        cuts = self._cuts
+        k = bisect.bisect_left(cuts, ts)
+        j = bisect.bisect_left(cuts, te)
+        return cuts[k - 1] + 1 if k > 0 else 0, cuts[j] if j < len(cuts) else len(self.toks)
+
     def clause_chars(self, i: int) -> tuple[int, int]:
         """The characters of the clause token i is in: from the end of the last strong boundary
         (`strong_boundaries`, not a number) before it to the start of the next one, or to the
         end of the bracket token i is in ("marimastat (10 mg bid; n = 114) or placebo": the
         words after the bracket are the sentence's, not the size's)."""
-        if self._cuts is None:
-            flags = self.boundaries()
-            self._cuts = list(itertools.compress(range(len(flags)), flags))
+        lo, hi = self.stretch(i, i)
+        if self._brackets is None:
             self._brackets = Brackets(self.text)
-        cuts = self._cuts
-        k = bisect.bisect_left(cuts, i)
-        lo = self.toks[cuts[k - 1]].end if k > 0 else 0
-        hi = self.toks[cuts[k]].start if k < len(cuts) else len(self.text)
-        assert self._brackets is not None
+        start = self.toks[lo - 1].end if lo > 0 else 0
+        end = self.toks[hi].start if hi < len(self.toks) else len(self.text)
         close = self._brackets.closing(self.toks[i].start)
-        return lo, hi if close is None else min(hi, close)
+        return start, end if close is None else min(end, close)
 
     def parse(self) -> None:
         toks = self.toks

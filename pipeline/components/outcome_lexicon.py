@@ -16,6 +16,7 @@ from pipeline.components.outcome_lexicon_attach import (
     StatRegexes,
     _alt,
     _alt_spaced,
+    list_words,
 )
 from pipeline.components.outcome_rules import (
     CONTEXT_RULES_FILE,
@@ -110,8 +111,7 @@ class Lexicon(ArmRegexes, StatRegexes):
         self.pairwise_comparison = self.comparison - self.respectively
         # two figures of a list joined by a list connector word alone ("18% and 30%"; not
         # "vs", nor a comma)
-        list_words = self.connectors - self.comparison - self.respectively - {",", "."}
-        self.list_word_re = re.compile(rf"\s+(?:{_alt(list_words)})\s+", re.IGNORECASE)
+        self.list_word_re = re.compile(rf"\s+(?:{_alt(list_words(data))})\s+", re.IGNORECASE)
         # "X and Y were compared in 71 outpatients": a comparison word that may compare what the
         # subjects were given, the count beside it being who was studied
         self.design_comparison = sets["design_comparison_words"]
@@ -205,7 +205,7 @@ class Lexicon(ArmRegexes, StatRegexes):
         pre-check of `passes`."""
         pop = _alt(self.pop)
         # "His vision was 6/15 and 2/60", "visual acuity to 6/24": a Snellen fraction after an
-        # acuity word in its clause (`measured_value`; not "3/20 patients": a share of them)
+        # acuity word in its clause (`acuity_fraction`; not "3/20 patients": a share of them)
         self.acuity_before_re = re.compile(
             rf"\b(?:{_alt(data['acuity_words'])})\b[^;:()%]{{0,40}}$", re.IGNORECASE
         )

@@ -29,6 +29,18 @@ def _alt_cased(words: Iterable[str]) -> str:
                     for w in sorted(set(words), key=len, reverse=True))
 
 
+def joiner_words(data: dict[str, Any]) -> frozenset[str]:
+    """The `list_connectors` words that join names or figures into a list or a comparison
+    ("and", "or", "vs", "versus"): not punctuation, nor a respectively word."""
+    return (frozenset(w.lower() for w in data["list_connectors"])
+            - frozenset(w.lower() for w in data["respectively_words"]) - {",", "."})  # fmt: skip
+
+
+def list_words(data: dict[str, Any]) -> frozenset[str]:
+    """The `joiner_words` that compare nothing ("and", "or"): a list's, not a comparison's."""
+    return joiner_words(data) - frozenset(w.lower() for w in data["comparison_connectors"])
+
+
 #: An arm's label: a capital or a digit first, up to ten more letters, digits, "+" or "-".
 ARM_LABEL = r"[A-Z0-9][A-Za-z0-9+\-]{0,9}"
 
@@ -69,7 +81,7 @@ class ArmRegexes:
         that send a sentence there at all."""
         plural = _alt(self.pooled_arm_nouns)
         # the words that join a series' last name to the others ("and", "or", "vs", "versus")
-        joiners = _alt(self.connectors - {",", "."} - self.respectively)
+        joiners = _alt(joiner_words(data))
         # labels after a plural arm noun ("groups R4 and R6", "arms A, B and C"), a singular one
         # and its label ("group A"), capitals right before an arm noun ("the R2 group", "the SC
         # arm"; not a word that opens a sentence: "In groups A and B", "A group of 12")
@@ -94,6 +106,11 @@ class ArmRegexes:
         self.series_joiners = (self.connectors | self.comparison | self.comparator_openers) - {
             "."
         }
+        # what may stand right before a control word that names an arm ("with placebo (12%)",
+        # "and placebo"; not "Disease control (12%)": `outcome_arms.bracket_arm`)
+        self.control_openers = (
+            self.prepositions | self.determiners | self.connectors | self.comparison
+        )
         self.series_beside = (
             self.prepositions | self.determiners | self.arm_nouns | self.monotherapy_words
         )

@@ -48,11 +48,10 @@ DISEASE mentions; writes `Figure.arm` (sentence-relative characters). Linear in 
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from typing import TYPE_CHECKING
 
-from pipeline.components.outcome_attach import compared_pairs, respectively_runs
+from pipeline.components.outcome_attach import Comparisons
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon_attach import ARM_LABEL
 from pipeline.components.outcome_tokens import Figure
@@ -63,6 +62,8 @@ if TYPE_CHECKING:
     from pipeline.components.outcome_lexicon import Lexicon
 
 Span = tuple[int, int]
+# a list of figures and the token of its respectively word
+Run = tuple[list[Figure], int]
 
 #: Most tokens between two names of a series; between a list and a series after it (and most
 #: characters); most names alone passed between a list and the series before it.
@@ -252,14 +253,13 @@ def _has_own_arms(run: list[Figure], text: str) -> bool:
     return len(arms) == len(run) and len(set(arms)) == len(arms)
 
 
-def _own_runs(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
-              boundary: list[bool]) -> list[tuple[list[Figure], int]]:  # fmt: skip
+def _own_runs(parser: SentenceParser, all_runs: list[Run]) -> list[Run]:
     """The respectively lists whose arms are to be found: of one measure (else the word pairs
     figures with measures), not each with an arm of its own already. A list that goes on past
     an earlier respectively word counts its figures after that word."""
     out: list[tuple[list[Figure], int]] = []
     prev: list[Figure] = []
-    for run, resp in respectively_runs(lex, figures, parser, boundary):
+    for run, resp in all_runs:
         longer = len(run) > len(prev) and all(a is b for a, b in zip(run, prev, strict=False))
         own = run[len(prev) :] if prev and longer else run
         prev = run
@@ -294,23 +294,13 @@ def _compares(lex: Lexicon, text: str, chain: list[Span]) -> bool:
 
 class _Frames:
     """What every pair of a sentence reads to find its comparative frame, made once: where the
-    strong boundaries and the frame words stand, and where the arm names end."""
+    frame words stand, and where the arm names end."""
 
     def __init__(self, lex: Lexicon, parser: SentenceParser, names: list[Span]) -> None:
-        flags = parser.boundaries()
-        self.cuts = list(itertools.compress(range(len(flags)), flags))
         self.words = [x for x, t in enumerate(parser.toks)
                       if t.lower in lex.comparison_frame_words]  # fmt: skip
         self.names = names
         self.ends = [e for _, e in names]
-
-    def stretch(self, ts: int, te: int, n: int) -> tuple[int, int]:
-        """Tokens [lo, hi) around ts..te between two strong boundaries (not cut at brackets;
-        `n` tokens in all)."""
-        k = bisect.bisect_left(self.cuts, ts)
-        lo = self.cuts[k - 1] + 1 if k > 0 else 0
-        j = bisect.bisect_left(self.cuts, te)
-        return lo, self.cuts[j] if j < len(self.cuts) else n
 
     def word(self, lo: int, hi: int, ts: int, te: int) -> int | None:
         """The one frame word in tokens [lo, hi) outside ts..te, or None (none, or several)."""
@@ -323,7 +313,7 @@ def _frame_arms(lex: Lexicon, parser: SentenceParser, frames: _Frames, pair: lis
                 not_arms: set[Span]) -> list[Span] | None:  # fmt: skip
     """The arms of a pair in a comparative frame (the module docstring), or None."""
     toks, text, names = parser.toks, parser.text, frames.names
-    lo, hi = frames.stretch(pair[0].ts, pair[1].te, len(toks))
+    lo, hi = parser.stretch(pair[0].ts, pair[1].te)
     at = frames.word(lo, hi, pair[0].ts, pair[1].te)
     if at is None:
         return None
@@ -382,14 +372,15 @@ def _mentions_a_comparison(lex: Lexicon, parser: SentenceParser) -> bool:
 
 
 def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
-                      boundary: list[bool], sm: SentenceMentions) -> None:  # fmt: skip
+                      compared: Comparisons, sm: SentenceMentions) -> None:  # fmt: skip
     """Each figure of a list a respectively word follows takes its arm from a series of as many
     arm names; each of a pair a comparison word joins, from a series of two arms compared
-    before it (the module docstring)."""
+    before it (the module docstring). `compared`: the sentence's lists and pairs
+    (`outcome_attach.mark_compared`)."""
     if len(figures) < 2 or not _mentions_a_comparison(lex, parser):
         return  # (most sentences: neither a respectively word nor a comparison word)
-    runs = _own_runs(lex, figures, parser, boundary)
-    all_pairs = compared_pairs(lex, figures, parser, boundary)
+    runs = _own_runs(parser, compared.runs)
+    all_pairs = compared.pairs
     pairs = _own_pairs(parser, all_pairs, runs)
     if not runs and not pairs:
         return
@@ -425,12 +416,12 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
     # (a list of two a respectively word follows only when a comparison word joins them, "(63%
     # v 22%, respectively)": in "(2.5% and 1.1% respectively)" the word pairs them with what
     # was measured)
-    compared = {(id(a), id(b)) for a, b in all_pairs}
+    joined = {(id(a), id(b)) for a, b in all_pairs}
     frames = _Frames(lex, parser, names)
     framed: list[tuple[list[Figure], list[Span] | None]] = [
         (run, _frame_arms(lex, parser, frames, run, analytes))
         for run, chain in tied
-        if chain is None and len(run) == 2 and (id(run[0]), id(run[1])) in compared
+        if chain is None and len(run) == 2 and (id(run[0]), id(run[1])) in joined
     ]
     for pair in pairs:
         chain = before(pair)

@@ -53,6 +53,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pipeline.components.outcome_lexicon_attach import _alt_spaced as _alt
+from pipeline.components.outcome_lexicon_attach import joiner_words
 from pipeline.components.outcome_tokens import Figure
 
 # How far (characters) before a bare number an amount listed with it may start.
@@ -111,7 +112,6 @@ _KEYS: tuple[str, ...] = (
     "enrolled_words",
     "list_connectors",
     "comparison_connectors",
-    "respectively_words",
     "arm_drug_links",
     "determiners",
     "prepositions",
@@ -130,6 +130,7 @@ class ScopeRules:
 
     def __init__(self, data: dict[str, Any]) -> None:
         low = {k: frozenset(w.lower() for w in data[k]) for k in _KEYS}
+        low["joiner_words"] = joiner_words(data)
         self.present = low["present_tense_verbs"]
         self.past = low["past_tense_markers"]
         self.present_aux = low["present_auxiliaries"]
@@ -255,7 +256,7 @@ class ScopeRules:
         # (its link words the arm_drug_links that are prepositions, its joiners the list
         # connector words)
         links = _alt(low["arm_drug_links"] & low["prepositions"])
-        joiners = _alt(low["list_connectors"] - low["respectively_words"] - {",", "."})
+        joiners = _alt(low["joiner_words"])
         self.rate_label_re = re.compile(
             rf"\s*+(?:(?:{links})\s++)?(?:(?:{_alt(low['determiners'])})\s++)?"
             rf"(?:(?:{arms})\b[^\W_]*+(?:\s++[\w+/-]++)?|[\w+/-]++\s++(?:{arms})\b)"

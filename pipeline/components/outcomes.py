@@ -557,8 +557,8 @@ class OutcomeExtractor:
             | subgroup_sizes(figures, parser.text, lex.scope, [e for _, e in drugs], "enrollment")
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
-        mark_compared(lex, figures, parser, boundary)
-        respectively_arms(lex, figures, parser, boundary, sm)
+        compared = mark_compared(lex, figures, parser, boundary)
+        respectively_arms(lex, figures, parser, compared, sm)
         note_arms(figures, parser, ctx, sm)
         # (once the arms are known: treatment delivered to subjects of no named arm)
         delivered = lex.conduct.delivered(figures, parser.text, parser.low)

@@ -43,6 +43,7 @@ components: a component that is already running is not interrupted.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import signal
@@ -150,7 +151,15 @@ def _content_rows(doc_id: str, doc: Doc, end: int | None = None) -> Rows:
 def token_estimate(text: str, start: int = 0, end: int | None = None) -> int:
     """About how many tokens text[start:end] gives (`_TOKEN_GUESS`; the tokenizer's infixes
     make a few more)."""
-    return len(_TOKEN_GUESS.findall(text, start, len(text) if end is None else end))
+    return sum(1 for _ in _TOKEN_GUESS.finditer(text, start, len(text) if end is None else end))
+
+
+def _tokens_over(text: str, limit: int, start: int = 0, end: int | None = None) -> bool:
+    """Does text[start:end] give more than `limit` tokens (`token_estimate`)? Counted no
+    further than the one past the limit: no list of a long text's tokens, and a long text
+    tested again costs no more than its first `limit` tokens."""
+    found = _TOKEN_GUESS.finditer(text, start, len(text) if end is None else end)
+    return next(itertools.islice(found, limit, None), None) is not None
 
 
 def _between_tokens(text: str, start: int, end: int) -> int:
@@ -166,7 +175,7 @@ def needs_chunks(text: str, max_chars: int, max_tokens: int = MAX_CHUNK_TOKENS) 
     """Is `text` annotated in chunks: longer than `max_chars`, or of more than `max_tokens`
     tokens (only a text of more characters than that can be)?"""
     return len(text) > max_chars or (
-        len(text) > max_tokens and token_estimate(text) > max_tokens
+        len(text) > max_tokens and _tokens_over(text, max_tokens)
     )
 
 
@@ -179,7 +188,7 @@ def chunk_bounds(
     start = 0
     while start < len(text):
         end = cut_point(text, start, start + max_chars)
-        while end - start > 1 and token_estimate(text, start, end) > max_tokens:
+        while end - start > 1 and _tokens_over(text, max_tokens, start, end):
             end = _between_tokens(text, start, cut_point(text, start, start + (end - start) // 2))
         bounds.append((start, end))
         start = end

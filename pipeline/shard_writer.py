@@ -50,6 +50,19 @@ def _unwritable(table: str, row: Mapping[str, Any], exc: BaseException,
     }
 
 
+def _unfit_rows(rows: list[dict[str, Any]],
+                schema: pa.Schema) -> list[tuple[dict[str, Any], BaseException]]:  # fmt: skip
+    """The rows `schema` cannot hold, each with what building it raised (row by row: for rows
+    whose table as a whole could not be built)."""
+    unfit: list[tuple[dict[str, Any], BaseException]] = []
+    for row in rows:
+        try:
+            to_table([row], schema)
+        except UNWRITABLE as exc:
+            unfit.append((row, exc))
+    return unfit
+
+
 def _fits(rows: list[dict[str, Any]], schema: pa.Schema) -> bool:
     """Can `schema` hold every one of `rows`?"""
     try:
@@ -119,12 +132,7 @@ class ShardWriter:
         schema = self.schemas["documents"]
         if _fits(documents, schema):
             return tables
-        bad: dict[Any, tuple[dict[str, Any], BaseException]] = {}
-        for row in documents:
-            try:
-                to_table([row], schema)
-            except UNWRITABLE as exc:
-                bad[row.get("doc_id")] = (row, exc)
+        bad = {row.get("doc_id"): (row, exc) for row, exc in _unfit_rows(documents, schema)}
         kept = {name: [r for r in rows if r.get("doc_id") not in bad] if name in
                 DOCUMENT_TABLES else list(rows) for name, rows in tables.items()}
         for doc_id, (row, why) in bad.items():
@@ -165,18 +173,14 @@ class ShardWriter:
         except UNWRITABLE:
             if name == "errors":
                 raise
-        kept: list[dict[str, Any]] = []
-        for row in chunk:
-            try:
-                to_table([row], schema)
-            except UNWRITABLE as exc:
-                self.counts[name] -= 1
-                # (written after: `errors` is the last of TABLES, which `commit` flushes in order)
-                self.buffers["errors"].append(_unwritable(name, row, exc))
-                self.counts["errors"] += 1
-            else:
-                kept.append(row)
-        return to_table(kept, schema)
+        unfit = _unfit_rows(chunk, schema)
+        for row, exc in unfit:
+            self.counts[name] -= 1
+            # (written after: `errors` is the last of TABLES, which `commit` flushes in order)
+            self.buffers["errors"].append(_unwritable(name, row, exc))
+            self.counts["errors"] += 1
+        left_out = {id(row) for row, _ in unfit}
+        return to_table([row for row in chunk if id(row) not in left_out], schema)
 
     def _close(self, name: str) -> None:
         writer = self.writers.pop(name, None)

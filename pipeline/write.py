@@ -241,7 +241,7 @@ def done_shards(out: Path) -> dict[str, dict[str, Any]]:
     if not folder.is_dir():
         return done
     for f in sorted(folder.glob("*.json")):
-        if not is_run_file(SHARDS_DIR, f.name) or f.name.startswith("."):
+        if not is_run_file(SHARDS_DIR, f.name):
             continue
         try:
             done[f.stem] = json.loads(f.read_text("utf-8"))

@@ -194,7 +194,7 @@ def read_groups(out: Path) -> tuple[dict[str, list[str]], list[str]]:
     if not folder.is_dir():
         return groups, damaged
     for f in sorted(folder.glob("g*.json")):
-        if not W.is_run_file(PARTS_DIR, f.name) or f.name.startswith("."):
+        if not W.is_run_file(PARTS_DIR, f.name):
             continue
         try:
             units, files = _marker_content(f)

@@ -156,7 +156,10 @@ class CueGate:
     def _singles(self, text: str, low: str) -> tuple[int, ...]:
         """The one-token cues a token with this text matches, as the Matcher reads them."""
         mask = self._single.mask(text, low)
-        return tuple(k for bit, k in enumerate(self._single_rules) if mask >> bit & 1)
+        if not mask:
+            return ()  # (most strings) without a loop over every one-token cue
+        rules = self._single_rules
+        return tuple(rules[bit] for bit in range(mask.bit_length()) if mask >> bit & 1)
 
     def _entry(self, orth: int, strings: StringStore) -> _Entry:
         """(first mask, second mask, one-token cues, meets a repeating cue's spec) of a token's

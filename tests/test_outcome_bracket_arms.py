@@ -66,3 +66,26 @@ def test_no_arm_from_the_name_before_such_a_bracket(
     got = dict(arms(outcomes_nlp, text))
     assert got.get(value) is None
 
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # (pico-dev's "in 12% (9/73) of patients treated with placebo", "37% (2135/5694) of
+        # those in the control group")
+        ("A pCR was observed in 17% (12/71) of patients treated with gefitinib and in 12% "
+         "(9/73) of patients treated with placebo.", [(17.0, "gefitinib"), (12.0, "placebo")]),
+        ("Grade 3 neutropenia occurred in 28% of patients receiving letrozole and 15% of those "
+         "receiving placebo.", [(28.0, "letrozole"), (15.0, "placebo")]),
+        ("Hot flushes were reported in 40% on tamoxifen and 49.6% for usual care.",
+         [(40.0, "tamoxifen"), (49.6, "usual care")]),
+    ],
+)
+def test_a_control_arm_named_right_after_a_figure_is_its(
+    outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert arms(outcomes_nlp, text) == expected
+
+
+def test_control_of_something_after_a_figure_is_no_arm(outcomes_nlp: Language) -> None:
+    got = dict(arms(outcomes_nlp, "Response was seen in 45% with control of pain."))
+    assert got.get(45.0) is None

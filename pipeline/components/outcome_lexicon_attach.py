@@ -160,10 +160,15 @@ class ArmRegexes:
             rf"(?:\s+(?:{arm_nouns})\b|\s*,?\s*respectively\b|\s*[;.)]|$)",
             re.IGNORECASE,
         )
+        # what may stand between a figure and the link to its arm: a closing bracket, and the
+        # subjects it counts ("12% (9/73) of patients treated with placebo", "37% of those in
+        # the control group")
+        lead = (r"\s*(?:\)\s*)?(?:of\s+(?:those|the\s+)?"
+                rf"(?:{_alt(data['following_drug_subjects'])})?\s*)?")
         # (the arm starts past a determiner: in "6 in the group 1 and 7 in ..." the "the" alone
         # before "group" is no arm, "in group 1" is read by `arm_label_re`)
         self.arm_after_re = re.compile(
-            rf"\s*(?:\)\s*)?(?:in|with|for|among|on)\s+(?:the\s+)?"
+            rf"{lead}(?:in|with|for|among|on)\s+(?:the\s+)?"
             rf"(?!(?:{_alt(self.determiners)})\s)(?P<arm>(?:{word}\s+){{0,3}}?{word})\s+"
             rf"(?P<noun>{arm_nouns})\b",
             re.IGNORECASE,
@@ -171,12 +176,15 @@ class ArmRegexes:
         # "in group B", "in arm A" (the arm noun first, then a short label; the arm's name is
         # both, as in its size's "group B (n = 30)")
         self.arm_label_re = re.compile(
-            rf"\s*(?:\)\s*)?(?:in|with|for|among|on)\s+(?:the\s+)?"
+            rf"{lead}(?:in|with|for|among|on)\s+(?:the\s+)?"
             rf"(?P<arm>(?:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\b"
         )
+        # "(12%) with placebo", "15% of those receiving placebo" (not "45% with control of
+        # pain": what is controlled is no arm; no "under" or "after": "in five dogs under
+        # control conditions")
         self.arm_control_re = re.compile(
-            rf"\s*(?:\)\s*)?(?:with|on|in|for|receiving|given)\s+(?:the\s+)?"
-            rf"(?P<arm>{_alt(data['control_arms'])})\b",
+            rf"{lead}(?:with|on|in|for|receiving|given|treated\s+with)\s+(?:the\s+)?"
+            rf"(?P<arm>{_alt(data['control_arms'])})\b(?!\s+of\b)",
             re.IGNORECASE,
         )
         self.arm_before_re = re.compile(

@@ -7,7 +7,7 @@ Held-out rule, fixed before any abstract was read: a PMID belongs to the held-ou
 `int(sha256(pmid).hexdigest(), 16) % 4 == 0` (121 of the 504 abstracts). Rules are tuned on the
 other 383 ("tuned") only: while iterating run `--split tuned`, which scores (and prints) the
 tuned part alone; run `--split both` (the default) once rules are frozen. `--errors` writes the
-tuned part's misses and false rows only: held-out abstracts are never listed.
+tuned part's misses, false rows and arm errors only: held-out abstracts are never listed.
 
 The whole tagging pipeline (`build_nlp(outcomes=False)`) runs once per abstract and its Docs are
 cached (`--cache`, rebuilt with `--refresh`), then `biotab_outcomes` runs on the cached Docs and
@@ -21,9 +21,18 @@ overlapping its span carries that number as value, numerator, denominator or gro
 - precision: share of rows that overlap some annotated number (rows overlapping none are false),
   overall and per measure, over rows whose unit is percent or count (the corpus does not mark
   ratio statistics or relative changes; those rows are counted apart);
-- a 95% interval for figure recall, enrollment recall and precision: 2,000 bootstrap resamples
-  of each part's abstracts (fixed seed), for how far a part's figure may sit from the
-  population's by chance alone (121 held-out abstracts are a small sample).
+- arm score, for the per-arm numbers (iv/cv-bin-percent and -bin-abs; group sizes, i.e.
+  intervention-/control-participants, on lines of their own) that a row finds: "arm given", the
+  share whose row has an arm; "arm right", of those whose arm maps to a side of the abstract
+  (its gold `intervention` / `control` span texts, by word overlap: `pico_arms.side_of`), the
+  share mapped to the number's gold side; and how many arms map to no side. The row judged is
+  the first row (in table order) that finds the number and has an arm, else the first that
+  finds it. `--errors` lists the tuned part's found numbers whose arm is missing, wrong or
+  unmapped (types arm_missing, arm_wrong, arm_unmapped), with the gold side and span texts;
+- a 95% interval for figure recall, enrollment recall, precision, and arm given and arm right
+  of figures and of group sizes: 2,000 bootstrap resamples of each part's abstracts (fixed
+  seed), for how far a part's figure may sit from the population's by chance alone (121
+  held-out abstracts are a small sample).
 """
 
 from __future__ import annotations
@@ -43,7 +52,9 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
+from pico_arms import CONTROL, INTERVENTION, ArmNames, side_of  # noqa: E402
 from spacy.language import Language  # noqa: E402
 from spacy.tokens import Doc, DocBin  # noqa: E402
 
@@ -60,6 +71,10 @@ NUMBER_KINDS = {
 }
 CONT_PREFIXES = ("iv-cont-", "cv-cont-")
 SPLITS = ("tuned", "heldout")
+#: the number kinds whose arm is scored, and the label prefixes of the intervention side
+ARM_KINDS = {"bin-percent": "figure", "bin-abs": "figure", "group-size": "group-size"}
+INTERVENTION_LABELS = ("iv-", "intervention-")
+ARM_LABELS = (INTERVENTION, CONTROL)
 # The corpus marks per-arm percentages and counts, not ratio statistics or relative changes:
 # precision is over rows of these units; the others are counted apart.
 SCORED_UNITS = ("percent", "count")
@@ -144,7 +159,28 @@ def read_ann(path: Path, doc_text: str, words: dict[str, int]) -> list[GoldNumbe
     return out
 
 
-def load_corpus(corpus: Path, limit: int | None) -> list[tuple[str, str, list[GoldNumber]]]:
+def read_arm_names(path: Path, doc_text: str) -> ArmNames:
+    """The abstract's `intervention` and `control` spans (the arms' names)."""
+    spans = []
+    for line in path.read_text(encoding="utf8").splitlines():
+        if not line.startswith("T"):
+            continue
+        label, bounds = line.split("\t", 2)[1].split(" ", 1)
+        if label in ARM_LABELS:
+            pieces = [tuple(int(x) for x in b.split()) for b in bounds.split(";")]
+            spans.append((label, min(p[0] for p in pieces), max(p[1] for p in pieces)))
+    return ArmNames.from_spans(spans, doc_text)
+
+
+@dataclass
+class Abstract:
+    pmid: str
+    text: str
+    gold: list[GoldNumber]
+    arms: ArmNames
+
+
+def load_corpus(corpus: Path, limit: int | None) -> list[Abstract]:
     words = _number_words()
     docs = []
     for txt in sorted(corpus.glob("*.txt")):
@@ -152,7 +188,7 @@ def load_corpus(corpus: Path, limit: int | None) -> list[tuple[str, str, list[Go
         if not ann.exists():
             continue
         text = txt.read_text(encoding="utf8")
-        docs.append((txt.stem, text, read_ann(ann, text, words)))
+        docs.append(Abstract(txt.stem, text, read_ann(ann, text, words), read_arm_names(ann, text)))
     return docs[:limit] if limit else docs
 
 
@@ -187,6 +223,10 @@ INTERVAL_FIGURES: tuple[tuple[str, Callable[[Score], tuple[int, int]]], ...] = (
     ("figure recall", lambda s: (s.found["figure"], s.total["figure"])),
     ("enrollment recall", lambda s: (s.found["enrollment"], s.total["enrollment"])),
     ("precision", lambda s: (sum(s.rows_ok.values()), sum(s.rows.values()))),
+    ("figure arm given", lambda s: (s.arm_given["figure"], s.found["figure"])),
+    ("figure arm right", lambda s: (s.arm_right["figure"], s.arm_mapped["figure"])),
+    ("group-size arm given", lambda s: (s.arm_given["group-size"], s.found["group-size"])),
+    ("group-size arm right", lambda s: (s.arm_right["group-size"], s.arm_mapped["group-size"])),
 )
 BOOTSTRAP_RESAMPLES = 2000
 
@@ -198,6 +238,11 @@ class Score:
     rows: Counter[str] = field(default_factory=Counter)
     rows_ok: Counter[str] = field(default_factory=Counter)
     unscored: Counter[str] = field(default_factory=Counter)
+    # found per-arm numbers (by ARM_KINDS value) whose row has an arm / whose arm maps to a
+    # side / to the gold side
+    arm_given: Counter[str] = field(default_factory=Counter)
+    arm_mapped: Counter[str] = field(default_factory=Counter)
+    arm_right: Counter[str] = field(default_factory=Counter)
 
     def recall(self, kind: str) -> float | None:
         return self.found[kind] / self.total[kind] if self.total[kind] else None
@@ -210,7 +255,9 @@ class Score:
     def add(self, other: Score) -> None:
         for mine, theirs in ((self.found, other.found), (self.total, other.total),
                              (self.rows, other.rows), (self.rows_ok, other.rows_ok),
-                             (self.unscored, other.unscored)):
+                             (self.unscored, other.unscored), (self.arm_given, other.arm_given),
+                             (self.arm_mapped, other.arm_mapped),
+                             (self.arm_right, other.arm_right)):
             mine.update(theirs)
 
 
@@ -244,21 +291,34 @@ def _overlaps(row: dict[str, Any], g: GoldNumber) -> bool:
 
 
 def score_doc(
-    pmid: str, text: str, gold: list[GoldNumber], rows: list[dict[str, Any]], score: Score
+    pmid: str,
+    text: str,
+    gold: list[GoldNumber],
+    rows: list[dict[str, Any]],
+    score: Score,
+    arms: ArmNames | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Add one abstract to `score`; yield an error record per miss and per false row."""
+    """Add one abstract to `score`; yield an error record per miss, per false row and per found
+    per-arm number whose row's arm is missing, wrong or maps to no side of `arms` (the
+    abstract's gold arm names; none given: every arm is unmapped)."""
+    arms = arms or ArmNames()
     for g in gold:
         if g.value is None:
             continue
         kinds = [g.kind] + (["figure"] if g.kind in ("bin-percent", "bin-abs") else [])
         near = [r for r in rows if _overlaps(r, g)]
         if g.kind == "enrollment":
-            hit = any(r["measure"] == "enrollment" and _carries(r, g.value) for r in near)
+            hits = [r for r in near if r["measure"] == "enrollment" and _carries(r, g.value)]
         else:
-            hit = any(_carries(r, g.value) for r in near)
+            hits = [r for r in near if _carries(r, g.value)]
+        hit = bool(hits)
         for k in kinds:
             score.total[k] += 1
             score.found[k] += hit
+        if hits and g.kind in ARM_KINDS:
+            error = _score_arm(g, hits, arms, ARM_KINDS[g.kind], score)
+            if error is not None:
+                yield {"type": error, "pmid": pmid, **_arm_record(text, g, hits, arms)}
         if not hit and g.kind != "cont":
             lo, hi = max(0, g.start - 120), min(len(text), g.end + 120)
             yield {
@@ -294,11 +354,57 @@ def score_doc(
             }
 
 
+def _score_arm(
+    g: GoldNumber, hits: list[dict[str, Any]], arms: ArmNames, kind: str, score: Score
+) -> str | None:
+    """Score the arm of the row that finds `g` (the first with an arm, else the first); the
+    error type, or None when the arm is right."""
+    row = next((r for r in hits if r.get("arm")), hits[0])
+    if not row.get("arm"):
+        return "arm_missing"
+    score.arm_given[kind] += 1
+    side = side_of(row["arm"], row.get("drug_text"), arms)
+    if side is None:
+        return "arm_unmapped"
+    score.arm_mapped[kind] += 1
+    if side == _gold_side(g):
+        score.arm_right[kind] += 1
+        return None
+    return "arm_wrong"
+
+
+def _gold_side(g: GoldNumber) -> str:
+    return INTERVENTION if g.label.startswith(INTERVENTION_LABELS) else CONTROL
+
+
+def _arm_record(
+    text: str, g: GoldNumber, hits: list[dict[str, Any]], arms: ArmNames
+) -> dict[str, Any]:
+    row = next((r for r in hits if r.get("arm")), hits[0])
+    return {
+        "kind": g.label,
+        "gold": g.text,
+        "gold_side": _gold_side(g),
+        "row_arm": row.get("arm"),
+        "row_drug": row.get("drug_text"),
+        "row_side": side_of(row["arm"], row.get("drug_text"), arms) if row.get("arm") else None,
+        "row_text": row.get("text"),
+        "measure": row.get("measure"),
+        "gold_intervention": list(arms.intervention),
+        "gold_control": list(arms.control),
+        "sentence": _sentence(text, g.start, g.end),
+    }
+
+
 def _sentence(text: str, start: int, end: int) -> str:
     lo = max(text.rfind(". ", 0, start) + 2, start - 200, 0)
     hi = text.find(". ", end)
     hi = min(hi + 1 if hi >= 0 else len(text), end + 200)
     return text[lo:start] + "[[" + text[start:end] + "]]" + text[end:hi]
+
+
+def _share(num: int, den: int) -> float | None:
+    return num / den if den else None
 
 
 def _fmt(x: float | None) -> str:
@@ -336,6 +442,24 @@ def report(scores: dict[str, Score], per_doc: dict[str, list[Score]]) -> None:
             f"{_fmt(scores[s].precision(m)):>8} /{scores[s].rows[m]:>4}" for s in splits
         )
         print(f"  {m:<26}{cells}")
+    for kind, name in (("figure", "figures"), ("group-size", "group sizes")):
+        given = "".join(
+            f"{_fmt(_share(scores[s].arm_given[kind], scores[s].found[kind])):>8} "
+            f"/{scores[s].found[kind]:>4}"
+            for s in splits
+        )
+        right = "".join(
+            f"{_fmt(_share(scores[s].arm_right[kind], scores[s].arm_mapped[kind])):>8} "
+            f"/{scores[s].arm_mapped[kind]:>4}"
+            for s in splits
+        )
+        unmapped = "".join(
+            f"{'':>8} /{scores[s].arm_given[kind] - scores[s].arm_mapped[kind]:>4}"
+            for s in splits
+        )
+        print(f"{'arm given (' + name + ')':<28}{given}")
+        print(f"{'  arm right (of mapped)':<28}{right}")
+        print(f"{'  arm unmapped (n)':<28}{unmapped}")
     intervals = {s: bootstrap_intervals(per_doc[s]) for s in splits if per_doc[s]}
     print(f"95% intervals, {BOOTSTRAP_RESAMPLES} bootstrap resamples of the abstracts:")
     for name, _ in INTERVAL_FIGURES:
@@ -359,7 +483,8 @@ def main() -> int:
         help="part(s) scored and printed; iterate with 'tuned' only",
     )
     ap.add_argument(
-        "--errors", type=Path, help="write the tuned part's misses and false rows (JSONL)"
+        "--errors", type=Path,
+        help="write the tuned part's misses, false rows and arm errors (JSONL)",
     )
     ap.add_argument("--limit", type=int, help="first N abstracts only")
     args = ap.parse_args()
@@ -373,26 +498,26 @@ def main() -> int:
               file=sys.stderr)
         return 2
     nlp = build_nlp(outcomes=False)
-    docs = tagged_docs(nlp, [t for _, t, _ in corpus], args.cache, args.refresh)
+    docs = tagged_docs(nlp, [a.text for a in corpus], args.cache, args.refresh)
     full = build_nlp(outcomes=True)
     outcomes = full.get_pipe("biotab_outcomes")
     scores = {s: Score() for s in SPLITS if args.split in (s, "both")}
     per_doc: dict[str, list[Score]] = {s: [] for s in scores}
     errors: list[dict[str, Any]] = []
-    for (pmid, text, gold), doc in zip(corpus, docs, strict=True):
-        split = "heldout" if is_heldout(pmid) else "tuned"
+    for a, doc in zip(corpus, docs, strict=True):
+        split = "heldout" if is_heldout(a.pmid) else "tuned"
         if split not in scores:
             continue
-        rows = outcome_rows(outcomes(doc), f"pmid:{pmid}")
+        rows = outcome_rows(outcomes(doc), f"pmid:{a.pmid}")
         one = Score()
-        errs = list(score_doc(pmid, text, gold, rows, one))
+        errs = list(score_doc(a.pmid, a.text, a.gold, rows, one, a.arms))
         scores[split].add(one)
         per_doc[split].append(one)
         if split == "tuned":
             errors.extend(errs)
     print(
         f"pico-dev: {len(corpus)} abstracts "
-        f"({sum(is_heldout(p) for p, _, _ in corpus)} held out: sha256(pmid) % 4 == 0)"
+        f"({sum(is_heldout(a.pmid) for a in corpus)} held out: sha256(pmid) % 4 == 0)"
     )
     report(scores, per_doc)
     if args.errors:

@@ -14,12 +14,14 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
+from pipeline.components.outcome_attach import no_arm_name
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DRUG
 
 if TYPE_CHECKING:
     from pipeline.components.outcome_context import DocContext, SentenceMentions
+    from pipeline.components.outcome_lexicon import Lexicon
 
 
 #: How far back from a bracket an arm's name may start ("standard care (12%)").
@@ -225,6 +227,11 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             f.arm = bracket_arm(sm, text, f, first=k == 0)
         if f.arm is not None:
             f.arm = _with_drugs(sm, text, f.arm)
+    # (once every figure's own forms are read: the clause's other figures' arms are known)
+    for f in figures:
+        if f.arm is None and _may_take_arm(f):
+            f.arm = clause_arm(f, figures, parser, sm)
+    for f in figures:
         f.arm_keys = _arm_keys(f, text, ctx, sm)
         arm = arm_text(f, text)
         if arm is not None:
@@ -234,6 +241,68 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         for f in sizes:
             f.one_arm = True  # "(n=188) or no HRT (n=190)": each an arm's, none the cohort
     ctx.note_arms([f.arm_keys for f in figures])
+
+
+def _may_take_arm(f: Figure) -> bool:
+    """A figure of one arm: not of every arm or of several ("(n = 32 for each)", "in both
+    groups"), nor a change or a ratio between arms."""
+    return not (f.arm_pooled or f.each_arm or f.relative or f.ratio is not None)
+
+
+def clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
+               sm: SentenceMentions) -> tuple[int, int] | None:  # fmt: skip
+    """The arm an arm noun names somewhere in the figure's clause ("in the control arm OM > G1
+    was 16.7%", "83 events in the fenretinide arm and 126 in the observation arm") when it is
+    the one arm left there: every other figure of the clause that may take an arm has one, and
+    one arm name (`the_arm_names`, not a `non_arm_group_words` or
+    `non_arm_label_words` entry: "in the study group", "in the 50-59 age group") is not theirs.
+    Not a figure compared with another or listed with it (those take their arms from the
+    comparison or the list, or none), nor two figures without an arm ("fewer patients in the
+    ropivacaine group reported pain (13 vs 31)"), two arm names left or a plural arm noun ("in
+    the control groups"): which is whose is not said."""
+    if f.compared:
+        return None  # one side of a comparison: the comparison's rules say whose it is
+    text = parser.text
+    lo, hi = parser.clause_chars(f.ts)
+    taken: list[tuple[int, int]] = []
+    for g in figures:
+        if g is f or not lo <= g.start < hi:
+            continue
+        if g.group == f.group or (g.arm is None and _may_take_arm(g)):
+            return None  # a list's member, or another figure that may be the arm's
+        if g.arm is not None:
+            taken.append(g.arm)
+    lex = sm.lex
+    free: dict[str, tuple[int, int]] = {}
+    for s, e in the_arm_names(lex, text, lo, hi):
+        if lex.comparison_before_re.search(text, max(lo, s - COMPARATOR_CHARS), s):
+            continue  # "(45%), compared with the placebo arm": the other arm
+        if e < f.start and not lex.each_arm_words.isdisjoint(text[e : f.start].lower().split()):
+            return None  # "the study group and the control group each contained 24"
+        if lex.death_clause_break_re.search(text, min(e, f.end), max(s, f.start)):
+            continue  # "by none in the FAC group, and no patient died": another clause's
+        if not any(a < e and s < b for a, b in taken):
+            free.setdefault(text[s:e].lower(), (s, e))
+    return next(iter(free.values())) if len(free) == 1 else None
+
+
+#: How far before an arm's name a comparison word makes it the comparator ("compared with the
+#: placebo arm", "than in those in the control arm").
+COMPARATOR_CHARS = 30
+
+
+def the_arm_names(lex: Lexicon, text: str, lo: int = 0,
+                  hi: int | None = None) -> list[tuple[int, int]]:  # fmt: skip
+    """The arms text[lo:hi] names by "the", words and a singular arm noun ("the every-3-week
+    treatment arm", "the control group"), as the words before the noun; not a
+    `non_arm_group_words` or `non_arm_label_words` entry among them ("the whole study group", "the
+    50-59 age group"), nor a series' joiner ("the TC6 and T-FEC group" names two)."""
+    out = []
+    for m in lex.the_arm_re.finditer(text, lo, len(text) if hi is None else hi):
+        words = m["arm"].lower().split()
+        if not no_arm_name(lex, m["arm"]) and lex.series_joiners.isdisjoint(words):
+            out.append(m.span("arm"))  # (not "the TC6 and T-FEC group": two arms)
+    return out
 
 
 #: Characters before an arm's drugs where a control arm joined to them may start.

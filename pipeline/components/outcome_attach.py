@@ -164,23 +164,38 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
             if m and "noun" in m.re.groupindex and m["noun"].lower() in lex.pooled_arm_nouns:
                 f.arm_pooled = True  # "in both groups", "in the A and B arms": no one arm
                 continue
-            if m:
+            if m and not no_arm_name(lex, m["arm"]):
                 f.arm = (start + m.start("arm"), start + m.end("arm"))
                 continue
+            if m:
+                continue  # "12% of women in the whole study group": no arm
             lo = max(0, f.start - ARM_WINDOW)
             m = lex.arm_before_re.search(text[lo : f.start])
             if m is None and f.pct is not None:
                 # "group A = 14 (25.5%)" (a bare "group A = 54" is a part of a total split by
                 # arm, `split_by_arm`, or no count at all: "mean age (group A = 54)")
                 m = lex.arm_label_eq_re.search(text[lo : f.start])
-            if m and not _counts_arms(lex, m["arm"]):
+            if m and not _counts_arms(lex, m["arm"]) and not _several_arms(lex, m["arm"]):
                 f.arm = (lo + m.start("arm"), lo + m.end("arm"))
+
+
+def no_arm_name(lex: Lexicon, name: str) -> bool:
+    """ "the whole study group", "the 50-59 age group", "the first cycle group": words before an arm
+    noun that name no arm (`non_arm_group_words`, `non_arm_label_words`)."""
+    return any(w in lex.non_arm_group_words or w in lex.non_arm_label_words
+               for w in name.lower().split())  # fmt: skip
 
 
 def _counts_arms(lex: Lexicon, words: str) -> bool:
     """ "In the two arms, 90% vs 80%": a number of arms (or "all"), not an arm's name."""
     return all(w.isdigit() or w in lex.number_words or w in lex.determiners
                for w in words.lower().split())  # fmt: skip
+
+
+def _several_arms(lex: Lexicon, words: str) -> bool:
+    """ "similar in the PC and EP arm (89.4% vs 79.5%)": names joined into a series, whose
+    figures the series' rules give their arms (`outcome_respectively`), not one arm's name."""
+    return not lex.series_joiners.isdisjoint(words.lower().split())
 
 
 # How many tokens may stand between a figure and the comparison word beside it ("28 patients

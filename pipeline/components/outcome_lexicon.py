@@ -130,6 +130,7 @@ class Lexicon(ArmRegexes, StatRegexes):
         self.relative_pronouns = sets["relative_pronouns"]
         self.treatment_nouns = sets["treatment_nouns"]
         self.non_arm_label_words = sets["non_arm_label_words"]
+        self.non_arm_group_words = sets["non_arm_group_words"]
 
     def _build_tie_regexes(self, data: dict[str, Any]) -> None:
         """What a figure's drug and disease are and are not: a measured analyte, a disease a

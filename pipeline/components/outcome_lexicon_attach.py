@@ -64,6 +64,7 @@ class ArmRegexes:
     comparator_openers: frozenset[str]
     respectively: frozenset[str]
     pairwise_comparison: frozenset[str]
+    comparison_frame_words: frozenset[str]
 
     def _build_arm_regexes(self, data: dict[str, Any]) -> None:
         """Arm phrases (after a list of figures, after one figure, before one figure), an arm's
@@ -124,6 +125,13 @@ class ArmRegexes:
             self.prepositions | self.determiners | self.pop
             | frozenset(w for link in data["arm_series_links"] for w in link.split())
         )
+        # a comparison word, then only such gap words, right before an arm's name: the arm is
+        # the comparator ("(45%), compared with the placebo arm", "than in the control arm")
+        compared = self.comparison | self.comparator_openers | self.comparison_frame_words
+        self.comparison_before_re = re.compile(
+            rf"(?<![\w-])(?:{_alt(compared)})(?![\w-])(?:\s+(?:{_alt(self.than_gap_words)}))*\s*$",
+            re.IGNORECASE,
+        )
         # a series names arms after an `arm_series_links` entry ("receiving", "treated with the")
         # or before an arm noun ("the docetaxel and doxorubicin arms")
         links, dets = _alt_spaced(data["arm_series_links"]), _alt(self.determiners)
@@ -173,6 +181,16 @@ class ArmRegexes:
             rf"(?P<noun>{arm_nouns})\b",
             re.IGNORECASE,
         )
+        # an arm named by "the", words and a singular arm noun ("the every-3-week treatment
+        # arm", "in the control arm OM > G1 was 16.7%"): a name in a series of arms
+        # (`outcome_respectively.arm_names`) and a figure's arm in its clause
+        # (`outcome_arms.clause_arm`)
+        singular = _alt(self.arm_nouns - self.pooled_arm_nouns)
+        self.the_arm_re = re.compile(
+            rf"\bthe\s+(?!(?:{_alt(self.determiners)})\s)(?P<arm>(?:{word}\s+){{0,3}}?{word})"
+            rf"\s+(?:{singular})\b",
+            re.IGNORECASE,
+        )
         # "in group B", "in arm A" (the arm noun first, then a short label; the arm's name is
         # both, as in its size's "group B (n = 30)")
         self.arm_label_re = re.compile(
@@ -199,6 +217,7 @@ class ArmRegexes:
             re.IGNORECASE,
         )
         # "(n = 32 for each)", "87 patients in each group", "30 women per arm": every arm's size
+        self.each_arm_words = frozenset(w.lower() for w in data["each_arm_words"])
         self.each_arm_re = re.compile(
             rf"\s*(?:(?:{_alt(self.prepositions)})\s+)?(?:{_alt(data['each_arm_words'])})"
             rf"(?:\s+(?:{arm_nouns})\b|\s*(?=[),;.]|$))",

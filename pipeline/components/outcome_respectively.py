@@ -51,6 +51,7 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
+from pipeline.components.outcome_arms import the_arm_names
 from pipeline.components.outcome_attach import Comparisons
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon_attach import ARM_LABEL
@@ -155,6 +156,7 @@ def arm_names(lex: Lexicon, text: str, sm: SentenceMentions) -> tuple[list[Span]
     name an arm by their own words (not only a drug)."""
     own = _label_names(lex, text) + _noun_names(lex, text, [m.start - sm.base for m in sm.drugs])
     own += [(m.start(), m.end()) for m in lex.control_word_re.finditer(text)]
+    own += the_arm_names(lex, text)  # "the every-3-week treatment arm versus the weekly arm"
     out: list[Span] = []
     for s, e in sorted(_drug_names(lex, text, sm) + own, key=lambda x: (x[0], -x[1])):
         if not out or s >= out[-1][1]:

@@ -230,6 +230,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "recording_words",
     "treatment_nouns",
     "non_arm_label_words",
+    "non_arm_group_words",
     "randomization_words",
     "pooled_arm_nouns",
     "combination_joiners",

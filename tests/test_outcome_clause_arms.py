@@ -1,0 +1,82 @@
+"""An arm named by "the", words and an arm noun: a figure's arm when it is the one arm name left
+in the figure's clause ("in the control arm OM > G1 was 16.7%"), and a name in a series that a
+comparison's figures take their arms from ("in the every-3-week treatment arm versus the weekly
+treatment arm (88.1% vs 55.9%)"); never a name that is no arm ("the whole study group", "the 50-59
+age group"), the comparator's, or a name beside figures of several arms."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from test_outcomes import run
+
+DRUGS = [("fenretinide", "DRUG", "MESH:D017313"), ("letrozole", "DRUG", "MESH:D000077289")]
+TRIAL = "Patients were randomized to the arms. "
+
+
+def arms(nlp: Language, text: str) -> list[tuple[float, str | None]]:
+    return [(r["value"], r["arm"]) for r in run(nlp, TRIAL + text, DRUGS)._.outcomes]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # (pico-dev's forms)
+        ("In the control arm, the response rate was 16.7%.",
+         [(16.7, "control")]),
+        ("There were 83 events in the fenretinide arm and 126 in the observation arm.",
+         [(83.0, "fenretinide"), (126.0, "observation")]),
+        ("In the treatment group seromas resolved after one aspiration in 71% of patients.",
+         [(71.0, "treatment")]),
+        # a comparison's two figures, arms named by words that are no drug
+        ("The overall toxicity rate was higher in the every-3-week treatment arm versus the "
+         "weekly treatment arm (88.1% vs 55.9%, respectively).",
+         [(88.1, "every-3-week treatment"), (55.9, "weekly treatment")]),
+        ("Grade 3 neuropathy was more common in the ABI-007 arm than in the standard paclitaxel "
+         "arm (10% v 2%, respectively).", [(10.0, "ABI-007"), (2.0, "standard paclitaxel")]),
+        # one arm named before a comparison's bracket: its first figure's (pico-dev)
+        ("Grade 3 toxicity was more common in the tamoxifen plus OFS arm (22.4% v 12.3%).",
+         [(22.4, "tamoxifen plus OFS"), (12.3, None)]),
+    ],
+)
+def test_an_arm_named_in_the_clause_is_the_figures(
+    outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert arms(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # each arm's size
+        ("The study group and the control group each contained 24 individuals.", 24.0),
+        # the comparator
+        ("Response was seen in 45% of patients, compared with the placebo arm.", 45.0),
+        # no arm
+        ("Relapse occurred in 12% of women in the 50-59 age group.", 12.0),
+        ("Relapse occurred in 12% of women in the whole study group.", 12.0),
+        # two figures beside one arm name: whose is whose is not said
+        ("Fewer patients in the ropivacaine group reported pain (13 vs 31).", 13.0),
+        ("Fewer patients in the ropivacaine group reported pain (13 vs 31).", 31.0),
+        # several arms
+        ("Response was seen in 12% of patients in the control groups.", 12.0),
+        ("Response was similar in the PC and EP arm (89.4% vs 79.5%).", 89.4),
+        # another clause's arm
+        ("Steroids were taken by two patients in the letrozole group but by none in the "
+         "fenretinide group, and no patient died of pneumonitis.", 0.0),
+    ],
+)
+def test_no_arm_from_such_a_name(outcomes_nlp: Language, text: str, value: float) -> None:
+    got = dict(arms(outcomes_nlp, text))
+    assert value in got  # the row is there, without an arm
+    assert got[value] is None
+
+
+def test_the_arm_before_a_bracket_of_a_comparison_is_not_its_first_figures(
+    outcomes_nlp: Language,
+) -> None:
+    """ "the weekly arm (88.1% vs 55.9%)": the arm named right before the bracket was taken by
+    the bracket's first figure, the reverse of the comparison's order."""
+    got = dict(arms(outcomes_nlp, "Toxicity was higher with letrozole than in the weekly arm "
+                                  "(88.1% vs 55.9%)."))
+    assert got.get(88.1) != "weekly"

@@ -80,3 +80,47 @@ def test_the_arm_before_a_bracket_of_a_comparison_is_not_its_first_figures(
     got = dict(arms(outcomes_nlp, "Toxicity was higher with letrozole than in the weekly arm "
                                   "(88.1% vs 55.9%)."))
     assert got.get(88.1) != "weekly"
+
+
+def sizes(nlp: Language, text: str) -> list[tuple[float, str | None, int | None]]:
+    return [(r["value"], r["arm"], r["group_size"])
+            for r in run(nlp, text, DRUGS)._.outcomes if r["measure"] == "enrollment"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # (pico-dev's forms) members of no drug, an abbreviation's bracket, an opener word
+        ("Survivors were randomly assigned to in-person counseling (n = 33), telephone "
+         "counseling (n = 34), or usual care (UC) (n = 33).",
+         [(33.0, "in-person counseling", 33), (34.0, "telephone counseling", 34),
+          (33.0, "usual care", 33)]),
+        ("Women were randomised to receive 2-week presurgical AI (n = 198) or no presurgical "
+         "treatment (n = 56).",
+         [(198.0, "2-week presurgical AI", 198), (56.0, "no presurgical treatment", 56)]),
+        # a dose in the size's bracket
+        ("Patients were randomized to magnesium (100 mg/day; n=50) or placebo (n=50).",
+         [(50.0, "magnesium", 50), (50.0, "placebo", 50)]),
+    ],
+)
+def test_a_size_after_an_allocation_lists_member_is_that_arms(
+    outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None, int | None]]
+) -> None:
+    assert sizes(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "n_sizes"),
+    [
+        # no allocation: a subgroup
+        ("Patients with stage III disease (n = 45) had a lower response rate.", 1),
+        # the bracket names its arms after the sizes, not the words before it
+        ("Sixty-four patients were randomized to receive study treatment (n = 35, vandetanib; "
+         "n = 29, placebo).", 3),
+    ],
+)
+def test_no_arm_for_a_size_outside_an_allocation_list(outcomes_nlp: Language, text: str,
+                                                      n_sizes: int) -> None:
+    got = sizes(outcomes_nlp, text)
+    assert len(got) == n_sizes  # the sizes are rows
+    assert [arm for _, arm, _ in got] == [None] * n_sizes

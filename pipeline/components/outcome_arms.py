@@ -390,13 +390,51 @@ def size_arm(f: Figure, text: str, sm: SentenceMentions) -> tuple[int, int] | No
                 return None  # "irradiation plus tamoxifen (386 women)": more than the drugs
             # "no pyridoxine (n = 68)": the arm without the drug (but "nonusers of aspirin
             # (n = 6883)" are subjects named by their use of it, no arm)
-            words = text[max(0, s - 12) : s].split()
-            if words and words[-1].lower() == "of":
-                return None
+            words = text[max(0, s - 24) : s].split()
+            if words and words[-1].lower() == "of" and (
+                len(words) < 2 or words[-2].lower() not in lex.amount_nouns
+            ):
+                return None  # (but "21-day cycles of ruxolitinib (n = 76)" is an arm)
             if words and words[-1].lower() in lex.negation_words:
                 s = text.rindex(words[-1], 0, s)
             return s, e
     m = lex.size_noun_label_re.search(text, lo, f.start) or lex.size_control_re.search(
         text, lo, f.start
     )
-    return (m.start("arm"), m.end("arm")) if m else None
+    return (m.start("arm"), m.end("arm")) if m else listed_size_arm(f, text, lex)
+
+
+_BRACKET_LABEL = re.compile(r"[A-Za-z]")
+_NUMBER = re.compile(r"[\d.,/]+")
+_OTHER_SIZE = re.compile(r"\bn\s*=", re.IGNORECASE)
+
+#: How far before an "(n = N)" its bracket may open ("(100 mg/day; n=50)"), and how many
+#: characters an allocation list's member and its separator may take.
+SIZE_BRACKET_CHARS = 40
+MEMBER_CHARS = 80
+
+
+def listed_size_arm(f: Figure, text: str, lex: Lexicon) -> tuple[int, int] | None:
+    """ "randomly assigned to in-person counseling (n = 33), telephone counseling (n = 34), or
+    usual care (UC) (n = 33)", "randomized to magnesium (100 mg/day; n=50) or placebo": the
+    allocation list's member right before the bracket an "(n = N)" is in
+    (`Lexicon.allocation_member_re`), in a list an allocation word and "to" open
+    (`allocation_opener_re`: "randomized to", "were allocated to"). Not a subgroup's size
+    ("Patients with stage III disease (n = 45)": no allocation), nor a member with a bracket
+    or comma in it."""
+    if not f.n_form:
+        return None
+    b = text.rfind("(", max(0, f.start - SIZE_BRACKET_CHARS), f.start)
+    if b < 0 or ")" in text[b : f.start]:
+        return None
+    close = text.find(")", f.end)
+    if _BRACKET_LABEL.search(text, f.end, len(text) if close < 0 else close) or (
+        _OTHER_SIZE.search(text, b, f.start)
+    ):
+        return None  # "(n = 35, vandetanib; n = 29, placebo)": the bracket names its arms
+    m = lex.allocation_member_re.search(text, max(0, b - MEMBER_CHARS), b)
+    if m is None or lex.allocation_opener_re.search(text, 0, m.start("arm")) is None:
+        return None
+    if all(_NUMBER.fullmatch(w) or w.lower() in lex.units for w in m["arm"].split()):
+        return None  # "modafinil, 400 mg (N=10)": the dose of the arm named before it
+    return m.span("arm")

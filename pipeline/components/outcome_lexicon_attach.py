@@ -230,7 +230,26 @@ class ArmRegexes:
 
     def _build_arm_size_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
         """What names the arm an "(n = N)" size is of: a bracket label, an arm noun and its
-        label, a control arm, a drug past its dose; drugs combined into one arm."""
+        label, a control arm, a drug past its dose; drugs combined into one arm; a member of an
+        allocation list."""
+        # an allocation list's member right before the bracket of its size: after the list's
+        # "to" or a joiner ("assigned to in-person counseling (n = 33), telephone counseling
+        # (n = 34), or usual care (UC) (n = 33)"), words with no bracket or comma, an
+        # abbreviation's bracket after them; the list opens with an allocation word and "to"
+        joined = _alt_spaced(joiner_words(data))
+        member = r"[A-Za-z0-9][\w/+.-]*(?:\s+[\w/+.-]+){0,5}?"
+        self.allocation_member_re = re.compile(
+            rf"(?:\bto|,|\b(?:{joined}))\s+"
+            rf"(?:(?:{_alt_spaced(data['allocation_member_openers'])})\s+)*"
+            rf"(?:(?:{_alt(self.determiners | {'a', 'an'})})\s+)?"
+            rf"(?!(?:{joined})\s)(?P<arm>{member})"
+            r"\s*(?:\([A-Za-z][\w-]{0,9}\)\s*)?$",
+            re.IGNORECASE,
+        )
+        self.allocation_opener_re = re.compile(
+            rf"\b(?:{_alt(data['allocation_words'])})\b(?:\s+[\w:-]+){{0,3}}?\s+to\b",
+            re.IGNORECASE,
+        )
         # an arm's size "(n = 453)": its label inside the bracket ("(ddAT, n = 191", "(group A;
         # n = 30"), or its control arm right before the bracket ("placebo (n = 125"); a drug
         # arm with its dose ("letrozole 2.5 mg daily (n = 453") is read from the drug mentions

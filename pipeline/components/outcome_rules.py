@@ -231,6 +231,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "treatment_nouns",
     "non_arm_label_words",
     "non_arm_group_words",
+    "allocation_words",
+    "allocation_member_openers",
     "randomization_words",
     "pooled_arm_nouns",
     "combination_joiners",

@@ -55,8 +55,8 @@ def test_an_arm_named_in_the_clause_is_the_figures(
         # no arm
         ("Relapse occurred in 12% of women in the 50-59 age group.", 12.0),
         ("Relapse occurred in 12% of women in the whole study group.", 12.0),
-        # two figures beside one arm name: whose is whose is not said
-        ("Fewer patients in the ropivacaine group reported pain (13 vs 31).", 13.0),
+        # the comparator of a pair named before it ("(13 vs 31)": 13 is the ropivacaine group's,
+        # test_outcome_respectively), whose name is not said
         ("Fewer patients in the ropivacaine group reported pain (13 vs 31).", 31.0),
         # several arms
         ("Response was seen in 12% of patients in the control groups.", 12.0),

@@ -16,7 +16,7 @@ RANDOMIZED = "A total of 120 patients were randomized to docetaxel or placebo. "
 @pytest.mark.parametrize(
     ("sentence", "values"),
     [
-        ("Fewer patients in the docetaxel group reported pain (13 vs 31, P < 0.0001).", (13, 31)),
+        ("Fewer patients reported pain (13 vs 31, P < 0.0001).", (13, 31)),
         ("Neutropenia occurred in 28 versus 15 patients.", (28, 15)),
         ("Neutropenia occurred in 28 patients compared with 15 patients.", (28, 15)),
         ("Neutropenia and fever occurred in 28 and 15 patients, respectively.", (28, 15)),

@@ -96,8 +96,6 @@ def test_a_respectively_list_takes_its_arms_in_order(
         "respectively.",
         # the series is in another clause
         "Docetaxel and placebo were given; response rates were 28% and 15%, respectively.",
-        # a comma alone ends a clause, it joins no arms
-        "Compared with placebo, letrozole reduced relapse (10% vs 15%, respectively).",
         # the respectively word pairs the figures with the timepoints after them
         "Among patients receiving docetaxel and doxorubicin, 28% and 15% responded at 12 and 24 "
         "weeks, respectively.",
@@ -187,8 +185,6 @@ def test_a_pair_in_a_comparative_frame_takes_its_arms(
 @pytest.mark.parametrize(
     "sentence",
     [
-        # no arm after "than"
-        "Neutropenia with docetaxel was more frequent (40% vs 12%) than expected.",
         # measured analytes, not arms
         "Serum creatinine rose more often (33% vs 5%) than serum urea.",
         # two "than": whose is whose is not said
@@ -252,3 +248,57 @@ def test_a_series_is_the_nearest_lists_only(outcomes_nlp: Language) -> None:
     got = arms(outcomes_nlp, "With docetaxel and doxorubicin, creatinine rose by 18% and 23%, "
                              "respectively (vs 43% and 34%, respectively, with placebo).")
     assert got == [(18.0, "docetaxel"), (23.0, "doxorubicin"), (43.0, None), (34.0, None)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a frame that opens the clause (its comma joins no series: the frame gives the arms)
+        ("Compared with placebo, letrozole reduced the incidence of severe mucositis (1.2% vs "
+         "6.7%).", [(1.2, "letrozole"), (6.7, "placebo")]),
+        ("Compared with placebo, letrozole reduced relapse (10% vs 15%, respectively).",
+         [(10.0, "letrozole"), (15.0, "placebo")]),
+        # one arm named before a pair: the first figure's (pico-dev's forms)
+        ("Fewer patients in the docetaxel group reported pain at 24 hours (13 vs 31).",
+         [(13.0, "docetaxel"), (31.0, None)]),
+        ("More patients in the tamoxifen arm reported hot flushes (63.5% v 55.6%; P = .019).",
+         [(63.5, "tamoxifen"), (55.6, None)]),
+        # no arm after "than": the one named is the first figure's
+        ("Neutropenia with docetaxel was more frequent (40% vs 12%) than expected.",
+         [(40.0, "docetaxel"), (12.0, None)]),
+        # ... or the second's, after a comparison word
+        ("Hair loss was significantly lower in patients given letrozole versus the control arm "
+         "(45% vs 82%, P = 0.016).", [(45.0, "letrozole"), (82.0, "control")]),
+        ("Hair loss was significantly lower than in the control arm (45% vs 82%).",
+         [(45.0, None), (82.0, "control")]),
+    ],
+)
+def test_a_pair_takes_the_arms_its_clause_names_before_it(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert arms(outcomes_nlp, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the last name of a series: "the PC and EP arm"
+        "The response rate was similar in the docetaxel and EP arm (89.4% vs 79.5%).",
+        # a control word that names no arm here
+        "After a median observation period of 16 months, the response rate did not differ "
+        "(41.3% vs 45.0%).",
+    ],
+)
+def test_no_arm_for_a_pair_from_such_a_name(outcomes_nlp: Language, sentence: str) -> None:
+    got = [a for v, a in arms(outcomes_nlp, sentence) if v not in (1.0, 16.0)]
+    assert got and got == [None] * len(got)
+
+
+def test_the_uncompared_figure_takes_not_the_other_arms_drug(outcomes_nlp: Language) -> None:
+    """ "fewer in the docetaxel group (13 vs 31)": 31 is the other arm's, so docetaxel is not
+    its drug."""
+    doc = run(outcomes_nlp, TRIAL + "Fewer patients in the docetaxel group reported pain at "
+                                    "24 hours (13 vs 31).", DRUGS)  # fmt: skip
+    got = {r["value"]: r["drug_text"] for r in doc._.outcomes}
+    assert got[13.0] == "docetaxel"
+    assert got[31.0] is None

@@ -14,7 +14,7 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
-from pipeline.components.outcome_attach import no_arm_name
+from pipeline.components.outcome_attach import COMPARATOR_CHARS, no_arm_name
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DRUG
@@ -285,10 +285,6 @@ def clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
             free.setdefault(text[s:e].lower(), (s, e))
     return next(iter(free.values())) if len(free) == 1 else None
 
-
-#: How far before an arm's name a comparison word makes it the comparator ("compared with the
-#: placebo arm", "than in those in the control arm").
-COMPARATOR_CHARS = 30
 
 
 def the_arm_names(lex: Lexicon, text: str, lo: int = 0,

@@ -150,7 +150,7 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
     for members in figure_groups(figures):
         if len(members) > 1 and _list_arms(lex, members, text):
             continue
-        for f in members:
+        for k, f in enumerate(members):
             start = f.end
             if f.ci is not None or f.p is not None:
                 stat = re.match(r"\s*[(\[][^()\[\]]*[)\]]", text[start : start + ARM_WINDOW])
@@ -175,6 +175,10 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
                 # "group A = 14 (25.5%)" (a bare "group A = 54" is a part of a total split by
                 # arm, `split_by_arm`, or no count at all: "mean age (group A = 54)")
                 m = lex.arm_label_eq_re.search(text[lo : f.start])
+            if m and k + 1 < len(members) and lex.comparison_before_re.search(
+                text, max(0, lo + m.start() - COMPARATOR_CHARS), lo + m.start("arm")
+            ):
+                continue  # "lower than in the control arm (45% vs 82%)": the second's arm
             if m and not _counts_arms(lex, m["arm"]) and not _several_arms(lex, m["arm"]):
                 f.arm = (lo + m.start("arm"), lo + m.end("arm"))
 
@@ -190,6 +194,11 @@ def _counts_arms(lex: Lexicon, words: str) -> bool:
     """ "In the two arms, 90% vs 80%": a number of arms (or "all"), not an arm's name."""
     return all(w.isdigit() or w in lex.number_words or w in lex.determiners
                for w in words.lower().split())  # fmt: skip
+
+
+#: How far before an arm's name a comparison word makes it the comparator ("compared with the
+#: placebo arm", "than in the control arm").
+COMPARATOR_CHARS = 30
 
 
 def _several_arms(lex: Lexicon, words: str) -> bool:

@@ -439,7 +439,8 @@ def _drug_tie(
     """(drug text, drug concept id): the figure's arm (`note_arms` made the drug named right
     after it its arm: "28% with docetaxel"), else the nearest drug of the figure's clause, of
     the sentence (a drug across a strong boundary is another clause's: "risk was higher with
-    suprofen (OR 3.8), whereas alcohol ..."), the document's main drug."""
+    suprofen (OR 3.8), whereas alcohol ..."), the document's main drug; none that is the arm of
+    the figure it is compared with (`Figure.other_arm`)."""
     base = sm.base
     if f.arm is not None:
         drugs = [m for m in arm_mentions(f, ctx, base) if m.label == DRUG]
@@ -450,6 +451,10 @@ def _drug_tie(
         drug = sm.nearest(DRUG, base + f.start, base + f.end)
     if drug is None:
         drug = ctx.main(DRUG)
+    if drug is not None and f.other_arm is not None and (
+        base + f.other_arm[0] <= drug.start and drug.end <= base + f.other_arm[1]
+    ):
+        return None, None  # the other arm's drug ("fewer in the ropivacaine group (13 vs 31)")
     return (drug.text, drug.concept_id) if drug is not None else (None, None)
 
 

@@ -52,7 +52,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_arms import the_arm_names
-from pipeline.components.outcome_attach import Comparisons
+from pipeline.components.outcome_attach import COMPARATOR_CHARS, Comparisons
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon_attach import ARM_LABEL
 from pipeline.components.outcome_tokens import Figure
@@ -334,22 +334,112 @@ def _frame_arms(lex: Lexicon, parser: SentenceParser, frames: _Frames, pair: lis
             or gap[-1] in lex.negation_words)
     ):  # fmt: skip
         return None
-    if word.start < pair[0].start and (
-        after[1] > pair[0].start
-        or len(_GAP_TOKEN.findall(text, after[1], pair[0].start)) > FRAME_PAIR_GAP
-    ):
-        return None  # ("than doxorubicin (40% vs 12%)": the pair right after the arm)
-    # the first arm: the name nearest before the frame's word ("5% vs 9% with letrozole than
-    # with placebo": not a drug before the figures)
-    j = bisect.bisect_right(frames.ends, word.start) - 1
-    if j < 0 or names[j][0] < toks[lo].start or names[j][1] > word.start:
+    if word.start < pair[0].start and after[1] > pair[0].start:
         return None
-    before = names[j]
+    if word.start < pair[0].start and (
+        len(_GAP_TOKEN.findall(text, after[1], pair[0].start)) > FRAME_PAIR_GAP
+    ):
+        # ("than doxorubicin (40% vs 12%)": the pair right after the arm) or a frame that
+        # opens the clause: "Compared with placebo, letrozole reduced mucositis (1.2% vs 6.7%)"
+        before_pair = _opening_frame_arm(text, names, frames.ends, after, pair[0].start)
+        if before_pair is None:
+            return None
+        before = before_pair
+    else:
+        # the first arm: the name nearest before the frame's word ("5% vs 9% with letrozole
+        # than with placebo": not a drug before the figures)
+        j = bisect.bisect_right(frames.ends, word.start) - 1
+        if j < 0 or names[j][0] < toks[lo].start or names[j][1] > word.start:
+            return None
+        before = names[j]
     if (before in not_arms or after in not_arms or _qualified(lex, text, before)
             or text[before[0] : before[1]].lower() == text[after[0] : after[1]].lower()):
         return None  # fmt: skip
     return [before, after]
 
+
+def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set[Span],
+               pair: list[Figure], not_arms: set[Span]) -> _Named | None:  # fmt: skip
+    """The arms of a pair of figures without arms from the names of its clause when no series
+    or frame gives them: one name before the pair is the first figure's ("Fewer patients in
+    the ropivacaine group reported pain (13 vs 31)", "higher in the endocrine group (33% vs
+    24%)"), or the second's after a comparison word ("lower than in the control arm (45% vs
+    82%)"); one name after the pair, after a comparison word, is the second's ("(40% vs 12%)
+    than with placebo"); one of each, the first's and the second's. A name names an arm by its
+    own words (a control arm, a label, "the X group") or after an `arm_series_links` entry
+    ("treated with ropivacaine"); not who was studied ("pretreated with doxorubicin"), not a
+    series' last name ("the PC and EP arm"), not a control word before another noun ("a
+    median observation period"). Returns the figures' arms and the figure left without one."""
+    if pair[0].arm is not None or pair[1].arm is not None:
+        return None
+    text, toks = parser.text, parser.toks
+    # the clause around the pair, past its bracket ("(40% vs 12%) than with placebo")
+    first, last = parser.stretch(pair[0].ts, pair[1].te)
+    lo = toks[first - 1].end if first > 0 else 0
+    hi = toks[last].start if last < len(toks) else len(text)
+    inside = [n for n in names if lo <= n[0] and n[1] <= hi and n not in not_arms]
+    before = [n for n in inside if n[1] <= pair[0].start]
+    after = [n for n in inside if n[0] >= pair[1].end]
+    if len(before) + len(after) != len(inside) or any(
+        len({text[a:b].lower() for a, b in side}) > 1 for side in (before, after)
+    ):
+        return None
+
+    def names_arm(name: Span) -> bool:
+        if name not in own and not lex.series_link_re.search(
+            text[max(0, name[0] - LINK_CHARS) : name[0]]
+        ):
+            return False
+        words = _GAP_TOKEN.findall(text, max(lo, name[0] - LINK_CHARS), name[0])
+        if words and words[-1].lower() in lex.connectors - lex.comparison:
+            return False  # "similar in the PC and EP arm (89.4% vs 79.5%)": a series' last
+        nxt = _NEXT_WORD.match(text, name[1])
+        if (text[name[0] : name[1]].lower() in lex.control_arms and nxt
+                and nxt.group(1).lower() not in lex.series_beside):  # fmt: skip
+            return False  # "a median observation period": a control word that names no arm
+        return not _qualified(lex, text, name)
+
+    def compared(name: Span) -> bool:
+        return lex.comparison_before_re.search(
+            text, max(lo, name[0] - COMPARATOR_CHARS), name[0]
+        ) is not None
+
+    if before and after:
+        b, a = before[-1], after[-1]
+        if not (names_arm(b) and names_arm(a)) or compared(b) or not compared(a):
+            return None
+        return [(pair[0], b), (pair[1], a)], None
+    if before:
+        b = before[-1]
+        if not names_arm(b):
+            return None
+        return ([(pair[1], b)], pair[0]) if compared(b) else ([(pair[0], b)], pair[1])
+    if after and names_arm(after[-1]) and compared(after[-1]):
+        return [(pair[1], after[-1])], pair[0]
+    return None
+
+
+#: `_one_named`'s result: (figure, its arm) pairs, and the figure left without an arm.
+_Named = tuple[list[tuple[Figure, Span]], Figure | None]
+
+
+_NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
+
+
+def _opening_frame_arm(text: str, names: list[Span], ends: list[int], after: Span,
+                       start: int) -> Span | None:  # fmt: skip
+    """The first arm of a frame that opens its clause ("Compared with placebo, letrozole
+    reduced ... (1.2% vs 6.7%)"): the frame's arm ends its phrase at a comma, and the first arm
+    is the one name between that comma and the pair."""
+    if not _COMMA_AFTER.match(text, after[1]):
+        return None
+    a = bisect.bisect_right(ends, after[1])
+    b = bisect.bisect_right(ends, start)
+    inside = [n for n in names[a:b] if n[0] > after[1] and n[1] <= start]
+    return inside[0] if len(inside) == 1 else None
+
+
+_COMMA_AFTER = re.compile(r"\s*,")
 
 #: Characters before a name where a non-arm qualifier makes it who was studied.
 QUALIFIER_CHARS = 40
@@ -425,12 +515,18 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
         for run, chain in tied
         if chain is None and len(run) == 2 and (id(run[0]), id(run[1])) in joined
     ]
+    one_named: list[_Named] = []
     for pair in pairs:
         chain = before(pair)
         if chain is not None and _compares(lex, text, chain):
             tied.append((pair, chain))
-        else:
-            framed.append((pair, _frame_arms(lex, parser, frames, pair, analytes)))
+            continue
+        arms = _frame_arms(lex, parser, frames, pair, analytes)
+        framed.append((pair, arms))
+        if arms is None:
+            one = _one_named(lex, parser, names, own, pair, analytes)
+            if one is not None:
+                one_named.append(one)
     in_frames = {id(run) for run, _ in framed}
     for run, chain in tied + framed:
         if chain is None or len(chain) != len(run):
@@ -439,3 +535,8 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
             continue
         for f, span in zip(run, chain, strict=True):
             f.arm, f.arm_head, f.arm_pooled = span, None, False
+    for named, left in one_named:
+        for f, span in named:
+            f.arm, f.arm_head, f.arm_pooled = span, None, False
+            if left is not None:
+                left.other_arm = span

@@ -222,6 +222,9 @@ class Figure:
     arm_head: tuple[int, int] | None = None
     # the figure is of several arms ("in both groups", "in the A and B arms"): it has none
     arm_pooled: bool = False
+    # the arm of the figure this one is compared with, where this one's is not named ("fewer
+    # in the ropivacaine group (13 vs 31)": 31's): no drug of that arm is this figure's
+    other_arm: tuple[int, int] | None = None
     # the figure is one side of a comparison ("13 vs 31", "28 and 15 patients, respectively"):
     # in a study that compares arms, a count of one arm (`outcome_attach.mark_compared`)
     compared: bool = False

@@ -150,11 +150,8 @@ def read_pubtator_gold(path: Path, problems: list[str] | None = None) -> Iterato
 
     for record in ingest([path], fmt="pubtator"):
         if not isinstance(record, Document):  # not scored, but said: no silent loss
-            problem = (f"{record.source}, {record.location or 'whole file'}: {record.error}: "
-                       f"{record.message}")
-            log.warning("gold %s", problem)
-            if problems is not None:
-                problems.append(problem)
+            _gold_problem(f"{record.source}, {record.location or 'whole file'}: "
+                          f"{record.error}: {record.message}", problems)
             continue
         mentions = []
         for ann in (record.meta or {}).get("annotations", []):
@@ -168,23 +165,45 @@ def read_pubtator_gold(path: Path, problems: list[str] | None = None) -> Iterato
         yield GoldDoc(record.doc_id, record.text, mentions)
 
 
-def read_iob_gold(path: Path, sentences_per_doc: int = 1) -> Iterator[GoldDoc]:
+def read_iob_gold(path: Path, sentences_per_doc: int = 1, problems: list[str] | None = None
+                  ) -> Iterator[GoldDoc]:
+    """The gold documents of an IOB file; a line that is not `TOKEN<TAB>TAG` (or not UTF-8)
+    leaves its sentence out, with a warning, listed in `problems` when given."""
     from pipeline.iob import read_iob_documents
 
-    for item in read_iob_documents(path, per_doc=sentences_per_doc):
+    found: list[str] = []
+    items = read_iob_documents(path, per_doc=sentences_per_doc, problems=found)
+    for problem in found:
+        _gold_problem(problem, problems)
+    for item in items:
         mentions = [Mention(s, e, lab, item.text[s:e]) for s, e, lab in item.entities]
         yield GoldDoc(item.doc_id, item.text, mentions)
 
 
 def read_gold(path: Path, sentences_per_doc: int = 1, problems: list[str] | None = None
               ) -> list[GoldDoc]:
-    """PubTator or IOB, by content: PubTator lines start with `PMID|t|`. `problems`: as
-    `read_pubtator_gold`'s."""
-    with open(path, encoding="utf-8") as fh:
-        head = "".join(fh.readline() for _ in range(5))
-    if "|t|" in head or "|a|" in head:
+    """PubTator or IOB, by content: PubTator lines start with `PMID|t|` (told from the first
+    five lines' bytes, gzip-aware: a gold file that is not UTF-8, or gzipped, is read by the
+    reader that reports its bad lines). A file with no gold to read at all (empty, binary,
+    UTF-16) gives no document and one problem. `problems`: as `read_pubtator_gold`'s."""
+    from pipeline.ingest.common import head_and_problem
+
+    head, bad = head_and_problem(path, str(path), per_record=True)
+    if bad is not None:
+        _gold_problem(f"{bad.source}, {bad.location or 'whole file'}: {bad.error}: "
+                      f"{bad.message}", problems)
+        return []
+    first = b"\n".join(head.split(b"\n", 5)[:5])
+    if b"|t|" in first or b"|a|" in first:
         return list(read_pubtator_gold(path, problems))
-    return list(read_iob_gold(path, sentences_per_doc))
+    return list(read_iob_gold(path, sentences_per_doc, problems))
+
+
+def _gold_problem(problem: str, problems: list[str] | None) -> None:
+    """A gold line or file not read as written: a warning, and listed in `problems`."""
+    log.warning("gold %s", problem)
+    if problems is not None:
+        problems.append(problem)
 
 
 def predicted_mentions(nlp: Language, docs: Iterable[GoldDoc]) -> Iterator[list[Mention]]:

@@ -214,3 +214,51 @@ def test_cli_counts_and_names_damaged_gold_lines(tmp_path: Path) -> None:
     assert "line 4: bad_offsets" in out and "line 15: bad_line" in out
     clean = CliRunner().invoke(app, ["evaluate", str(GOLD), "--no-model"])
     assert clean.exit_code == 0 and "gold problems" not in clean.output
+
+
+def test_gold_not_utf8_gzipped_or_empty_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    """Before, read_gold sniffed the first lines as UTF-8 text: a Latin-1 byte in a title, a
+    gzipped gold file or an empty one made `biotab evaluate` die with UnicodeDecodeError."""
+    import gzip
+
+    good = GOLD.read_bytes()
+    latin1 = tmp_path / "latin1.pubtator"
+    latin1.write_bytes(good.replace(b"Lenalidomide", b"Lenalidom\xe9de", 1))
+    problems: list[str] = []
+    docs = read_gold(latin1, problems=problems)
+    assert [d.doc_id for d in docs] == ["91000002"]  # the damaged record only is left out
+    assert problems and ", line 1, byte" in problems[0] and "not_utf8" in problems[0]
+    zipped = tmp_path / "gold.pubtator.gz"
+    zipped.write_bytes(gzip.compress(good))
+    assert [d.doc_id for d in read_gold(zipped)] == ["91000001", "91000002"]
+    empty = tmp_path / "empty.pubtator"
+    empty.write_bytes(b"")
+    problems = []
+    assert read_gold(empty, problems=problems) == []
+    assert problems == [f"{empty}, whole file: empty_file: file is empty (no text after "
+                        "whitespace)"]
+    for gold in (latin1, zipped, empty):
+        result = CliRunner().invoke(app, ["evaluate", str(gold), "--no-model"])
+        assert result.exit_code == 0, result.output
+    assert "gold problems: 1" in " ".join(result.output.split())
+
+
+def test_iob_gold_bad_line_costs_its_sentence_only(tmp_path: Path) -> None:
+    """Before, one IOB line without a tag (or with a tag that is not IOB2) ended `biotab
+    evaluate` with a ValueError traceback; now its sentence is a gold problem."""
+    iob = tmp_path / "g.tsv"
+    iob.write_bytes(b"Aspirin\tB-Chemical\nworks\tO\n\n"
+                    b"Cisplatin\tB-Chemical\ncaused\n\n"  # no tag
+                    b"stroke\tX-Disease\n\n"  # not IOB2
+                    b"caf\xe9\tO\n\n"  # not UTF-8
+                    b"Ifosfamide\tB-Chemical\n")
+    problems: list[str] = []
+    docs = read_gold(iob, problems=problems)
+    assert [d.text for d in docs] == ["Aspirin works", "Ifosfamide"]
+    assert [p.split(": ", 2)[:2] for p in problems] == [
+        [f"{iob}, line 5", "bad_line"], [f"{iob}, line 7", "bad_line"],
+        [f"{iob}, line 9", "not_utf8"]]
+    result = CliRunner().invoke(app, ["evaluate", str(iob), "--no-model"])
+    assert result.exit_code == 0, result.output
+    assert "gold problems: 3" in " ".join(result.output.split())
+

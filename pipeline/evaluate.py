@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +35,7 @@ from spacy.language import Language
 from pipeline.components import mention_filter as _mention_filter  # noqa: F401  (is_generic)
 from pipeline.documents import Document
 from pipeline.labels import CYTOKINE, DISEASE, DRUG, MODEL
+from pipeline.process import DEFAULT_CHUNK_CHARS, Deadline, chunked_doc_rows, needs_chunks
 
 log = logging.getLogger(__name__)
 
@@ -206,14 +207,37 @@ def _gold_problem(problem: str, problems: list[str] | None) -> None:
         problems.append(problem)
 
 
-def predicted_mentions(nlp: Language, docs: Iterable[GoldDoc]) -> Iterator[list[Mention]]:
-    for doc in nlp.pipe((d.text for d in docs), batch_size=64):
+def predicted_mentions(nlp: Language, docs: Sequence[GoldDoc]) -> Iterator[list[Mention]]:
+    """Each document's predicted mentions, in order. A text longer than a chunk (or than
+    spaCy's `nlp.max_length`, which refuses it: a full-text record, an IOB file without blank
+    lines) is annotated in chunks as `biotab run` annotates it (`process.chunked_doc_rows`),
+    its mentions those of the `mentions` table."""
+    chunk_chars = min(DEFAULT_CHUNK_CHARS, nlp.max_length)
+    long = [needs_chunks(d.text, chunk_chars) for d in docs]
+    piped = nlp.pipe((d.text for d, is_long in zip(docs, long, strict=True) if not is_long),
+                     batch_size=64)
+    for gold_doc, is_long in zip(docs, long, strict=True):
+        if is_long:
+            yield _chunked_mentions(nlp, gold_doc, chunk_chars)
+            continue
         yield [
             Mention(e.start_char, e.end_char, e.label_, e.text,
                     frozenset([e._.concept_id]) if e._.concept_id else frozenset(),
                     generic=bool(e._.is_generic))
-            for e in doc.ents
+            for e in next(piped).ents
         ]
+
+
+def _chunked_mentions(nlp: Language, gold_doc: GoldDoc, chunk_chars: int) -> list[Mention]:
+    """The mentions rows of a long document annotated in chunks, as Mentions."""
+    document = Document(doc_id=gold_doc.doc_id, text=gold_doc.text, source="", format="gold")
+    rows = chunked_doc_rows(nlp, document, Deadline(None), chunk_chars)
+    return [
+        Mention(r["start_char"], r["end_char"], r["label"], r["text"],
+                frozenset([r["concept_id"]]) if r["concept_id"] else frozenset(),
+                generic=bool(r["is_generic"]))
+        for r in rows.tables["mentions"]
+    ]
 
 
 def score(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from spacy.language import Language
 from typer.testing import CliRunner
 
@@ -262,3 +263,26 @@ def test_iob_gold_bad_line_costs_its_sentence_only(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "gold problems: 3" in " ".join(result.output.split())
 
+
+def test_gold_document_longer_than_max_length_is_annotated_in_chunks(
+        full_nlp: Language, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before, a gold text longer than spaCy's max_length (1,000,000 characters: a full-text
+    record, an IOB file without blank lines) made `biotab evaluate` die with spaCy's E088;
+    now it is annotated in chunks as `biotab run` does (here with a max_length of 3,000)."""
+    monkeypatch.setattr(full_nlp, "max_length", 3000)
+    sentence = "Cisplatin caused nephrotoxicity in five patients. "
+    abstract = sentence * 200  # 10,000 characters
+    title = "Cisplatin nephrotoxicity"
+    lines = [f"9|t|{title}", f"9|a|{abstract}"]
+    base = len(title) + 1
+    starts = [base + i * len(sentence) for i in range(200)]
+    lines += [f"9\t{s}\t{s + 9}\tCisplatin\tChemical\tD002945" for s in starts]
+    gold = tmp_path / "long.pubtator"
+    gold.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (doc,) = read_gold(gold)
+    (predicted,) = predicted_mentions(full_nlp, [doc])
+    assert all(doc.text[m.start:m.end] == m.text for m in predicted)
+    found = {m.start for m in predicted if m.label == "DRUG"}
+    assert set(starts) <= found  # the last chunk's too (offsets into the whole text)
+    ev = evaluate(full_nlp, gold)
+    assert ev.strict["DRUG"].fn == 0 and ev.strict["DRUG"].tp == 200

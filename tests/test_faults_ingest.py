@@ -975,6 +975,33 @@ def test_gzip_corrupt_from_its_first_block_is_one_unreadable_row(tmp_path: Path)
     assert "corrupt gzip data" in errs[0].message
 
 
+@pytest.mark.parametrize("damage", ["trailing_garbage", "bad_crc"])
+def test_small_gzip_damaged_after_its_data_keeps_its_records(tmp_path: Path, damage: str) -> None:
+    """A small gzip file (its data within the 8 KiB head) whose member is whole but followed by
+    garbage (`gzip -t`: "trailing garbage ignored"), or whose CRC is wrong: the head read ended
+    in BadGzipFile, which made the head empty and the whole file one "unreadable" row, "nothing
+    of it was read". Now its records are read and the failure is named after them."""
+    def damaged(data: bytes) -> bytes:
+        member = gzip.compress(data)
+        if damage == "trailing_garbage":
+            return member + b"GARBAGE\n"
+        crc = bytearray(member)
+        crc[-8] ^= 0xFF  # the trailer's CRC-32
+        return bytes(crc)
+
+    lines = b"".join(json.dumps({"id": f"r{i}", "text": f"Trial {i}."}).encode() + b"\n"
+                     for i in range(10))
+    j = tmp_path / "small.jsonl.gz"
+    j.write_bytes(damaged(lines))
+    x = tmp_path / "small.xml.gz"
+    x.write_bytes(damaged(pubmed_file([article(301), article(302)]).encode()))
+    docs, errs = run(j, x)
+    assert ids(docs) == [f"r{i}" for i in range(10)] + ["301", "302"]
+    assert [(Path(e.source).name, e.error, e.location) for e in errs] == [
+        ("small.jsonl.gz", "unreadable", "line 11"),
+        ("small.xml.gz", "unreadable", "record 3")]
+
+
 def test_a_cut_indented_bioc_collection_is_one_error_row(tmp_path: Path) -> None:
     """A collection written with indentation is one JSON value: cut short, it is one error
     row (not one bad_json row per line); BioC JSON lines cut short keep their documents."""

@@ -100,8 +100,9 @@ def read_head_at(path: Path, n: int = SNIFF_BYTES, limit: int | None = DEFAULT_M
     """(offset, head): the first `n` (decompressed) bytes of a file, at offset 0; when those
     are all whitespace (a UTF-8 BOM too), the `n` bytes from the first byte that is not, at
     its offset (`_past_blank_run`), looking up to `limit` bytes: a file is not empty because
-    it starts with 8 KiB of blank lines. What could be read on a cut gzip stream; b"" on any
-    other read problem (`check_head` given the path tells that from an empty file)."""
+    it starts with 8 KiB of blank lines. What could be read on a cut gzip stream, or before a
+    read error (a gzip CRC or trailing garbage); b"" when an error came before any text
+    (`check_head` given the path tells that from an empty file)."""
     head = read_head_lines(path, n, limit)
     return head.offset, head.data
 
@@ -137,7 +138,11 @@ def read_head_lines(path: Path, n: int = SNIFF_BYTES, limit: int | None = DEFAUL
     except EOFError:  # a cut gzip stream: what was read before the cut is the head
         return Head(0, 0, head)
     except OSError:
-        return Head(0, 0, b"")
+        # a failure after the head was read (a gzip member's wrong CRC, garbage after its
+        # last member): the head is what was read, and the file's reader names the failure
+        # where it meets it, keeping the records before (an empty head refused such a small
+        # file whole); nothing read, or only a blank run: the file cannot be read
+        return Head(0, 0, head if head and not blank(head) else b"")
     return Head(0, 0, head)
 
 

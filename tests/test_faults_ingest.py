@@ -118,6 +118,25 @@ def test_gzip_and_bioc_damage_are_isolated_too(tmp_path: Path) -> None:
         ("bad_xml", "3", "line 5, column 78, record 3")]
 
 
+def test_pubmed_record_without_pmid_or_text_names_its_line(tmp_path: Path) -> None:
+    """The rows of a record without a PMID, or without title and abstract, said "record 2"
+    only; every other row of an XML record names its first line too."""
+    no_pmid = article(402).replace('    <PMID Version="1">402</PMID>\n', "")
+    no_text = (article(403).replace("Trial 403 of dupilumab.", "")
+               .replace("<AbstractText>Result of trial 403.</AbstractText>", ""))
+    text = pubmed_file([article(401), no_pmid, no_text, article(404)])
+    p = tmp_path / "pubmed.xml"
+    p.write_text(text, encoding="utf-8")
+    docs, errs = run(p)
+    assert ids(docs) == ["401", "404"]
+    assert docs[1].location == f"line {first_line_of(text, '404</PMID>') - 2}, record 4"
+    line2 = first_line_of(text, "Trial 402")
+    line3 = first_line_of(text, "403</PMID>")
+    assert [(e.error, e.location, e.doc_id) for e in errs] == [
+        ("missing_id", f"line {line2 - 3}, record 2", None),
+        ("empty_document", f"line {line3 - 2}, record 3", "403")]
+
+
 def test_truncated_xml_keeps_records_before_the_cut(tmp_path: Path) -> None:
     records = [article(p) for p in (301, 302, 303, 304)]
     text = pubmed_file(records)

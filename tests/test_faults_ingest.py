@@ -1038,3 +1038,22 @@ def test_a_cut_indented_bioc_collection_is_one_error_row(tmp_path: Path) -> None
     records = list(ingest([lines]))
     assert [r.error for r in records if isinstance(r, ErrorRecord)] == ["truncated_gzip"]
     assert len([r for r in records if isinstance(r, Document)]) >= 40
+
+
+def test_a_bom_inside_joined_files_costs_nothing(tmp_path: Path) -> None:
+    """Two files saved with a UTF-8 BOM and joined with `cat`: the second BOM starts a line in
+    the middle. A JSONL line lost its record ("Unexpected UTF-8 BOM"); a PubTator title line
+    became a record of its own whose doc_id began with U+FEFF, its abstract another record
+    without a title, and its mention was dropped as off its text."""
+    bom = b"\xef\xbb\xbf"
+    j = tmp_path / "joined.jsonl"
+    j.write_bytes(bom + b'{"id": "j1", "text": "A."}\n' + bom + b'{"id": "j2", "text": "B."}\n')
+    p = tmp_path / "joined.pubtator"
+    p.write_bytes(b"".join(bom + f"{i}|t|Title {i}\n{i}|a|Aspirin helped.\n"
+                                 f"{i}\t{len(f'Title {i}') + 1}\t"
+                                 f"{len(f'Title {i}') + 8}\tAspirin\tChemical\tD001241\n\n"
+                                 .encode() for i in (111, 222)))
+    docs, errs = run(j, p)
+    assert errs == []
+    assert ids(docs) == ["j1", "j2", "111", "222"]
+    assert [a["text"] for a in docs[3].meta["annotations"]] == ["Aspirin"]

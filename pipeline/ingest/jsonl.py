@@ -166,7 +166,7 @@ def _line(
     title_field: str,
 ) -> Iterator[Document | ErrorRecord]:
     loc = f"line {lineno}"
-    if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+    if raw.startswith(b"\xef\xbb\xbf"):  # the file's, or a joined file's (`cat a b`)
         raw = raw[3:]
     if not raw.strip():
         return

@@ -1057,3 +1057,28 @@ def test_a_bom_inside_joined_files_costs_nothing(tmp_path: Path) -> None:
     assert errs == []
     assert ids(docs) == ["j1", "j2", "111", "222"]
     assert [a["text"] for a in docs[3].meta["annotations"]] == ["Aspirin"]
+
+
+def test_a_file_compressed_otherwise_than_gzip_says_so(tmp_path: Path) -> None:
+    """A .jsonl.bz2, .xml.xz, a zip, a gzip file inside a gzip file: the row said "file
+    contains NUL bytes; not a text file", which does not tell the user to decompress it."""
+    import bz2
+    import lzma
+    import zipfile
+
+    lines = b'{"id": "a", "text": "Trial."}\n'
+    (tmp_path / "a.jsonl.bz2").write_bytes(bz2.compress(lines))
+    (tmp_path / "b.xml.xz").write_bytes(lzma.compress(pubmed_file([article(1)]).encode()))
+    with zipfile.ZipFile(tmp_path / "c.zip", "w") as z:
+        z.writestr("c.txt", "Trial.")
+    (tmp_path / "d.jsonl.gz").write_bytes(gzip.compress(gzip.compress(lines)))
+    (tmp_path / "e.jsonl").write_bytes(lines.replace(b'"a"', b'"e"'))
+    docs, errs = run(tmp_path)
+    assert ids(docs) == ["e"]
+    assert [(Path(e.source).name, e.error, e.location, e.message.split(",")[0]) for e in errs] == [
+        ("a.jsonl.bz2", "binary_file", "byte 0", "file is bzip2-compressed"),
+        ("b.xml.xz", "binary_file", "byte 0", "file is xz-compressed"),
+        ("c.zip", "binary_file", "byte 0", "file is a zip archive"),
+        ("d.jsonl.gz", "binary_file", "byte 0", "file is gzip-compressed twice (or a gzip file "
+         "inside one)")]
+    assert all("decompress it first" in e.message for e in errs)

@@ -201,6 +201,27 @@ def looks_binary(head: bytes) -> bool:
     return marked * 2 > len(lines) and len(_CONTROL.findall(b"".join(lines))) * 20 > size
 
 
+#: The magic bytes of compressed or archive files biotab does not read (after gzip's own
+#: decompression: a gzip file holding one is "gzip inside gzip")
+_PACKED = (
+    (re.compile(rb"BZh[1-9]1AY&SY"), "bzip2-compressed"),
+    (re.compile(rb"\xfd7zXZ\x00"), "xz-compressed"),
+    (re.compile(rb"\x28\xb5\x2f\xfd"), "zstd-compressed"),
+    (re.compile(rb"PK\x03\x04"), "a zip archive"),
+    (re.compile(rb"7z\xbc\xaf\x27\x1c"), "a 7-zip archive"),
+    (re.compile(rb"\x1f\x8b\x08"), "gzip-compressed twice (or a gzip file inside one)"),
+)
+
+
+def compressed_with(head: bytes) -> str | None:
+    """What a file's (decompressed) head says it is compressed with, when biotab cannot read
+    it (bzip2, xz, zstd, zip, 7-zip, gzip inside gzip), else None."""
+    for magic, what in _PACKED:
+        if magic.match(head):
+            return what
+    return None
+
+
 def check_head(head: bytes, source: str, whole_file: bool = False,
                path: Path | None = None, *, per_record: bool = False, offset: int = 0
                ) -> ErrorRecord | None:
@@ -213,6 +234,10 @@ def check_head(head: bytes, source: str, whole_file: bool = False,
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return err(source, "not_utf8", "file is UTF-16 encoded (byte-order mark); expected UTF-8",
                    "byte 0")
+    packed = compressed_with(head)
+    if packed is not None:
+        return err(source, "binary_file", f"file is {packed}, by its first bytes; biotab reads "
+                   "plain text and gzip only: decompress it first", "byte 0")
     if b"\x00" in head and (not per_record or looks_binary(head)):
         pos = offset + head.index(b"\x00")
         return err(source, "binary_file",

@@ -478,6 +478,19 @@ def _missing(source: str, location: str | None = None) -> ErrorRecord:
     return err(source, "missing_path", f"input path not found on host {hostname()}", location)
 
 
+def _missing_or_too_long(source: str, path: str) -> ErrorRecord:
+    """The row for a path `os.path.lexists` denies: not found, or (a file deep in folders of
+    long names, listed by a walk that went there one folder at a time) a path longer than the
+    system opens, which exists (it was "not found on host")."""
+    try:
+        os.lstat(path)
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            return err(source, "unreadable", f"path is longer than the system allows "
+                       f"({len(os.fsencode(path)):,} bytes); the file cannot be opened")
+    return _missing(source)
+
+
 _PROBLEM_ROWS = {
     "unreadable": ("unreadable", "input path is neither a readable file nor a folder"),
     "unreadable_dir": ("unreadable", "permission denied: the folder cannot be listed; its "
@@ -496,7 +509,7 @@ def _read_shard(shard: Shard, path: Path, source: str, id_field: str, text_field
                 ) -> Iterator[Document | ErrorRecord]:
     if shard.fmt == "missing" or not os.path.lexists(path):
         if shard.start_record == 0:
-            yield _missing(source)
+            yield _missing_or_too_long(source, shard.path)
         return
     if shard.fmt in _PROBLEM_ROWS:
         kind, message = _PROBLEM_ROWS[shard.fmt]

@@ -144,6 +144,7 @@ def train_cmd(
     --output may be a new or empty folder, or a model biotab wrote (its meta.json names
     biotab_ner), which is replaced; any other folder is refused before training, nothing deleted.
     """
+    from pipeline.iob import IOBFormatError
     from pipeline.model_export import OutputFolderError, check_output
     from pipeline.paths import DEFAULT_CORPORA, ner_model_dir
     from pipeline.train import corpus_files, train
@@ -169,6 +170,8 @@ def train_cmd(
         )
     except OutputFolderError as exc:
         raise _fail("train", str(exc)) from None
+    except IOBFormatError as exc:  # a damaged corpus line: named, not trained on
+        raise _fail("train", f"corpus line not read: {exc}") from None
     typer.echo(f"model written to {out}")
 
 

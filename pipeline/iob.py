@@ -83,9 +83,13 @@ class ConversionStats:
             logger.debug("  misaligned: %s", ex)
 
 
+class IOBFormatError(ValueError):
+    """A line of an IOB file that is not `TOKEN<TAB>TAG` with an IOB2 tag, or not UTF-8."""
+
+
 def read_iob(path: str | Path, problems: list[str] | None = None) -> list[IOBSentence]:
     """Read an IOB2 file (gzip-aware) into sentences. A line that is not `TOKEN<TAB>TAG` with an
-    IOB2 tag, or not UTF-8, raises ValueError naming the file and line; given `problems`, it
+    IOB2 tag, or not UTF-8, raises IOBFormatError naming the file and line; given `problems`, it
     leaves its sentence out instead and "FILE, line N: kind: message" is appended there (the
     sentences around it are read: a damaged gold line costs its sentence, not the file)."""
     from pipeline.ingest.common import open_binary
@@ -113,7 +117,7 @@ def read_iob(path: str | Path, problems: list[str] | None = None) -> list[IOBSen
                 kind = "not_utf8" if isinstance(exc, UnicodeDecodeError) else "bad_line"
                 message = f"{path}, line {lineno}: {kind}: {exc}"
                 if problems is None:
-                    raise ValueError(f"{path}:{lineno}: {exc}") from None
+                    raise IOBFormatError(f"{path}:{lineno}: {exc}") from None
                 problems.append(f"{message}; its sentence is left out")
                 bad = True
                 continue

@@ -238,9 +238,9 @@ def report_cmd(
     output: str = typer.Option(
         None, "--output", "-o", metavar="FILE", help="HTML file to write (default OUT/report.html)."
     ),
-    sample: int = typer.Option(8, "--sample", metavar="N",
+    sample: int = typer.Option(8, "--sample", metavar="N", min=0,
                                help="Documents rendered with displaCy."),
-    top: int = typer.Option(15, "--top", metavar="N",
+    top: int = typer.Option(15, "--top", metavar="N", min=0,
                             help="Concepts per label in the top tables and charts."),
     seed: int = typer.Option(0, "--seed", metavar="N", help="Random seed for the document sample."),
 ) -> None:
@@ -249,11 +249,11 @@ def report_cmd(
     Run summary, top drugs/diseases/cytokines with charts, drug x disease co-mentions, outcomes
     with their evidence sentences, and a sample of documents rendered with displaCy.
     """
-    from pipeline.report import NoRunError, ReportOptions, write_report
+    from pipeline.report import ReportError, ReportOptions, write_report
 
     try:
         path = write_report(out, output, ReportOptions(sample=sample, top=top, seed=seed))
-    except NoRunError as exc:
+    except ReportError as exc:
         raise _fail("report", str(exc)) from None
     typer.echo(f"report written to {path}")
 

@@ -1137,3 +1137,23 @@ def test_json_checks_hold_no_copy_of_a_wide_record(tmp_path: Path) -> None:
     docs, errs = run(p)
     assert ids(docs) == ["n"]
     assert [(e.error, e.location, e.doc_id) for e in errs] == [("bad_unicode", "line 1", "w")]
+
+
+def test_xml_record_of_too_many_tags_costs_only_that_record(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record of short elements within the byte cap (28 MB of `<a/>` built a 1 GB tree; at
+    the 32 MiB cap more) is refused by its count of tags before it is parsed (here with a cap
+    of 1,000 tags instead of 2,000,000)."""
+    from pipeline.ingest import xmlrecords
+
+    monkeypatch.setattr(xmlrecords, "MAX_RECORD_TAGS", 1000)
+    dense = article(502).replace("Result of trial 502.", "<i/>" * 1000)
+    text = pubmed_file([article(501), dense, article(503)])
+    p = tmp_path / "dense.xml"
+    p.write_text(text, encoding="utf-8")
+    docs, errs = run(p)
+    assert ids(docs) == ["501", "503"]
+    line = first_line_of(text, "502</PMID>") - 2
+    assert [(e.error, e.location, e.doc_id) for e in errs] == [
+        ("record_too_large", f"line {line}, record 2", "502")]
+    assert "holds 1,020 XML tags, more than 1,000" in errs[0].message

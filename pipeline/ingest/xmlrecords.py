@@ -21,7 +21,8 @@ the record's id - PMID or BioC id - when it can be read from the damaged bytes):
   * the file ends inside a record: "truncated_xml" ("truncated_gzip" for a cut gzip stream)
     naming that record; every record before it is kept; the file ends after a complete record
     but before the root's end tag: "truncated_xml" naming where the cut is;
-  * a record longer than max_record_bytes: "record_too_large", reading goes on after it;
+  * a record longer than max_record_bytes, or of more than MAX_RECORD_TAGS tags (its tree
+    would take GBs): "record_too_large", reading goes on after it;
   * a comment, CDATA section or tag still open after max_record_bytes (never closed): one
     "bad_xml" row (a record's start tag: that record; between records: the next record's
     number), or nothing more inside a record already reported as too large; its bytes are
@@ -293,9 +294,23 @@ def _id_text(ident: str | None) -> str:
     return f"(id {ident}) " if ident else ""
 
 
+#: Tags ("<", which text holds only escaped) one record may hold: lxml takes about 140-280
+#: bytes an element, so a record of short elements within the byte cap (32 MiB of `<a/>`,
+#: 8 million) built a tree of GBs; 2,000,000 tags keep it near 300 MB. A PubMed record has a
+#: few hundred; a full-text BioC document with its annotations tens of thousands.
+MAX_RECORD_TAGS = 2_000_000
+
+
 def _parse(raw: _Raw, prolog: _Prolog, source: str, id_of: Callable[[bytes], str | None]
            ) -> XmlRecord | ErrorRecord:
     assert raw.data is not None
+    tags = raw.data.count(b"<")
+    if tags > MAX_RECORD_TAGS:
+        ident = id_of(raw.data[:65536])
+        return err(source, "record_too_large",
+                   f"record {raw.index + 1} {_id_text(ident)}holds {tags:,} XML tags, more "
+                   f"than {MAX_RECORD_TAGS:,} (its tree would take GBs of memory); skipped, "
+                   "reading goes on after it", f"line {raw.line}, record {raw.index + 1}", ident)
     doc = prolog.prefix + raw.data + prolog.suffix if prolog.wrap else prolog.decl + raw.data
     try:
         top = etree.fromstring(doc, _safe_parser())

@@ -1157,3 +1157,31 @@ def test_xml_record_of_too_many_tags_costs_only_that_record(
     assert [(e.error, e.location, e.doc_id) for e in errs] == [
         ("record_too_large", f"line {line}, record 2", "502")]
     assert "holds 1,020 XML tags, more than 1,000" in errs[0].message
+
+
+def test_passage_gaps_within_the_record_cap_are_padded_within_a_budget(tmp_path: Path) -> None:
+    """A passage 30,000,000 characters on, within the 32 MiB record cap, made a 335-byte file a
+    document of 30 million spaces (24 s to annotate with the lexicons alone); a file of many
+    such documents multiplied it past any cap. Now a document is padded with at most 10 spaces
+    per character of its own text (at least 10,000); beyond, the passage is appended after a
+    newline with a passage_offsets row, as past the cap."""
+    def bioc(gap_offset: int) -> str:
+        return ("<?xml version='1.0' encoding='utf-8'?>\n<collection><source>x</source>\n"
+                "<document><id>g</id><passage><offset>0</offset><text>Trial of dupilumab"
+                f"</text></passage><passage><offset>{gap_offset}</offset><text>Twelve "
+                f'responded.</text><annotation id="1"><location offset="{gap_offset}" '
+                'length="6"/><text>Twelve</text></annotation></passage></document>\n'
+                "</collection>\n")
+
+    p = tmp_path / "gap.xml"
+    p.write_text(bioc(30_000_000), encoding="utf-8")
+    docs, errs = run(p)
+    (doc,) = docs
+    assert doc.text == "Trial of dupilumab\nTwelve responded."
+    (ann,) = doc.meta["annotations"]
+    assert doc.text[ann["start"]:ann["end"]] == "Twelve"
+    assert [(e.error, e.doc_id) for e in errs] == [("passage_offsets", "g")]
+    assert "30,000,000" in errs[0].message and "at least 10,000" in errs[0].message
+    p.write_text(bioc(9_000), encoding="utf-8")  # within the budget: padded, offsets unchanged
+    docs, errs = run(p)
+    assert errs == [] and docs[0].text[9_000:9_006] == "Twelve"

@@ -210,6 +210,8 @@ def evaluate_command(
         raise _fail("evaluate", f"no spaCy pipeline folder at {model}")
     if errors is not None and not errors.parent.is_dir():
         raise _fail("evaluate", f"no folder for --errors at {errors.parent}")
+    if errors is not None and errors.is_dir():  # found before the gold is tagged, not after
+        raise _fail("evaluate", f"--errors {errors} is a folder; give the TSV file's name")
     setup_logging()
     nlp = build_nlp(model=None if no_model else (model or "auto"), outcomes=False, assertion=False)
     ev = evaluate(nlp, gold, sentences_per_doc=sentences_per_doc, errors_path=errors,

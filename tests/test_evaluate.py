@@ -286,3 +286,12 @@ def test_gold_document_longer_than_max_length_is_annotated_in_chunks(
     assert set(starts) <= found  # the last chunk's too (offsets into the whole text)
     ev = evaluate(full_nlp, gold)
     assert ev.strict["DRUG"].fn == 0 and ev.strict["DRUG"].tp == 200
+
+
+def test_cli_errors_option_naming_a_folder_is_refused_before_tagging(tmp_path: Path) -> None:
+    """`--errors FOLDER` ended in an IsADirectoryError traceback after the whole gold had been
+    tagged (minutes on a real corpus)."""
+    result = CliRunner().invoke(app, ["evaluate", str(GOLD), "--no-model", "--errors",
+                                      str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "is a folder" in result.output and "strict" not in result.output

@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import as_unprivileged, fail_jsonl_line, ingest_all, world_readable_dir
+from helpers import (
+    as_unprivileged,
+    fail_jsonl_line,
+    ingest_all,
+    make_too_deep,
+    world_readable_dir,
+)
 
 from pipeline.documents import Document, ErrorRecord
 from pipeline.ingest import ingest, list_shards, read_shard
@@ -1084,32 +1090,23 @@ def test_a_file_compressed_otherwise_than_gzip_says_so(tmp_path: Path) -> None:
     assert all("decompress it first" in e.message for e in errs)
 
 
-def test_a_path_longer_than_the_system_opens_is_not_called_missing(tmp_path: Path) -> None:
-    """A file under folders of long names whose whole path is past PATH_MAX (4,096 bytes on
-    Linux): the walk lists it (it goes one folder at a time) but it cannot be opened; its row
-    said "input path not found on host", though it exists. (The run's unit holding it fails
-    after its rows are written: runner/shard.py's `_input_info`, not fixed here.)"""
+def test_a_path_longer_than_the_system_opens_is_its_folders_row(tmp_path: Path) -> None:
+    """Names under folders of long names whose paths are past PATH_MAX: the walk listed them
+    (it goes one folder at a time) but they cannot be opened, nor tested for being a file; the
+    row said "input path not found on host". Now the deepest folder that can be listed gets one
+    "unreadable" row saying why, and nothing past it is listed."""
+    from pipeline.ingest import PATH_MAX
+
     root = tmp_path / "deep"
     root.mkdir()
     (root / "near.txt").write_text("Trial of dupilumab.\n")
-    fd = os.open(root, os.O_RDONLY)
-    try:
-        for _ in range(25):  # 25 x 201 bytes: past 4,096
-            os.mkdir("d" * 200, dir_fd=fd)
-            deeper = os.open("d" * 200, os.O_RDONLY, dir_fd=fd)
-            os.close(fd)
-            fd = deeper
-        leaf = os.open("far.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
-        os.write(leaf, b"Trial far away.\n")
-        os.close(leaf)
-    finally:
-        os.close(fd)
+    make_too_deep(root)
     docs, errs = run(root)
     assert ids(docs) == ["near"]
     (row,) = errs
-    # (the file, or the deepest folder when its own path is already too long to list it)
-    assert row.source.startswith(str(root)) and len(row.source) > 4096
-    assert row.error == "unreadable" and "path is longer than the system allows" in row.message
+    assert row.source.startswith(str(root)) and len(os.fsencode(row.source)) < PATH_MAX
+    assert len(os.fsencode(row.source)) + 201 >= PATH_MAX  # the deepest that can be listed
+    assert row.error == "unreadable" and "longer than the system opens" in row.message
 
 
 def test_json_checks_hold_no_copy_of_a_wide_record(tmp_path: Path) -> None:

@@ -954,6 +954,28 @@ def test_a_link_loop_is_an_error_row_not_a_crash(tmp_path: Path, light_factory: 
         ("l1", "link_loop"), ("l2", "link_loop"), ("self.txt", "link_loop")]
 
 
+def test_a_path_longer_than_the_system_opens_costs_no_neighbour(
+    tmp_path: Path, light_factory: Any
+) -> None:
+    """A file under folders of long names whose path is past PATH_MAX, beside ordinary notes:
+    its unit failed after writing its rows (shard_failed rows for it and its neighbours, whose
+    documents were in the tables all the same; INCOMPLETE; --resume failed again), because
+    Path.is_file() raises ENAMETOOLONG. Now its folder is one errors row and the run is whole."""
+    from helpers import make_too_deep
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(5):
+        (docs / f"n{i}.txt").write_text(f"Aspirin note {i}.\n")
+    make_too_deep(docs)
+    out = tmp_path / "out"
+    summary = run([docs], out, workers=1, quiet=True, nlp_factory=light_factory)
+    tables = read_tables(out)
+    assert summary.status == "complete" and summary.failed_shards == []
+    assert [r["doc_id"] for r in tables["documents"]] == [f"n{i}" for i in range(5)]
+    assert [(r["error"], r["stage"]) for r in tables["errors"]] == [("unreadable", "ingest")]
+
+
 def test_a_parquet_file_biotab_did_not_write_in_a_table_folder_is_refused(
     tmp_path: Path, light_factory: Any
 ) -> None:

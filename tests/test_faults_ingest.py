@@ -1225,3 +1225,25 @@ def test_damaged_record_full_of_pmid_tags_is_named_at_once(tmp_path: Path) -> No
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_a_default_namespace_on_the_root_costs_no_record(tmp_path: Path) -> None:
+    """`<PubmedArticleSet xmlns="...">` (or a BioC collection with one): every element of every
+    record was namespaced, the readers look elements up by plain names, and each record was lost
+    as "PubMed record without a PMID" / "BioC document ... has no passage text"."""
+    text = pubmed_file([article(801), "<DeleteCitation><PMID>5</PMID></DeleteCitation>\n",
+                        article(802)])
+    p = tmp_path / "ns.xml"
+    p.write_text(text.replace("<PubmedArticleSet>",
+                              '<PubmedArticleSet xmlns="http://example.org/pubmed">'),
+                 encoding="utf-8")
+    b = tmp_path / "ns_bioc.xml"
+    b.write_text("<?xml version='1.0' encoding='utf-8'?>\n"
+                 '<collection xmlns="http://example.org/bioc"><source>x</source>\n'
+                 "<document><id>b1</id><passage><offset>0</offset><text>Trial of dupilumab."
+                 "</text></passage></document>\n</collection>\n", encoding="utf-8")
+    records = list(ingest([p, b]))
+    assert [r.doc_id for r in records if isinstance(r, Document)] == ["801", "802", "b1"]
+    assert [(r.error, r.ids) for r in records if isinstance(r, ErrorRecord)] == [
+        ("deleted_citations", ("5",))]
+    assert records[0].title == "Trial 801 of dupilumab."

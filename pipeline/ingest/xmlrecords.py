@@ -9,9 +9,10 @@ Instead, the decompressed byte stream is scanned for the record elements' start 
 record's bytes are parsed on their own by a strict, safe lxml parser: resolve_entities=False,
 no_network=True, load_dtd=False, huge_tree=False (the same safety as before). Each record is
 wrapped in the file's XML declaration and root start tag, so its encoding and namespace
-declarations still apply. A file whose prolog declares entities is refused whole ("unsafe_xml";
-billion laughs, external entities); an external DTD reference (PubMed's DOCTYPE with the NLM DTD
-URL) is fine, it is never fetched.
+declarations still apply; a parsed record's tags lose their namespace (the readers look
+elements up by their plain names). A file whose prolog declares entities is refused whole
+("unsafe_xml"; billion laughs, external entities); an external DTD reference (PubMed's DOCTYPE
+with the NLM DTD URL) is fine, it is never fetched.
 
 What each kind of damage gives (every error row names the record number, its first line, and
 the record's id - PMID or BioC id - when it can be read from the damaged bytes):
@@ -343,7 +344,18 @@ def _parse(raw: _Raw, prolog: _Prolog, source: str, id_of: Callable[[bytes], str
                    f"(starts at line {raw.line}): {exc.msg}; that record was skipped",
                    f"line {line}, column {col}, record {raw.index + 1}", ident)
     elem = top[0] if prolog.wrap and len(top) else top
+    if b"xmlns" in doc:
+        _without_namespaces(elem)
     return XmlRecord(raw.index, raw.line, elem)
+
+
+def _without_namespaces(elem: Any) -> None:
+    """Element tags without their namespace (`{http://...}PMID` -> `PMID`): the readers look
+    elements up by their plain names, so a file whose root declares a default namespace
+    (`<PubmedArticleSet xmlns="...">`) lost every record as one "without a PMID"."""
+    for el in elem.iter():
+        if isinstance(el.tag, str) and el.tag.startswith("{"):
+            el.tag = el.tag.split("}", 1)[1]
 
 
 def _open_file(path: Path, source: str, tags_for_root: Callable[[str], set[str] | None],

@@ -1247,3 +1247,29 @@ def test_a_default_namespace_on_the_root_costs_no_record(tmp_path: Path) -> None
     assert [(r.error, r.ids) for r in records if isinstance(r, ErrorRecord)] == [
         ("deleted_citations", ("5",))]
     assert records[0].title == "Trial 801 of dupilumab."
+
+
+def test_json_record_of_too_many_objects_costs_only_that_record(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A JSON line (or a whole-file BioC collection) of tiny objects and arrays within the
+    32 MiB record cap: 30 MB of `[]` took 0.9 GB to parse. Now more "{" and "[" than
+    MAX_JSON_CONTAINERS (2,000,000; here 1,000) is one record_too_large row, not parsed."""
+    from pipeline.ingest import common
+
+    monkeypatch.setattr(common, "MAX_JSON_CONTAINERS", 1000)
+    wide = json.dumps({"id": "w", "text": "Trial.", "x": [[]] * 1000})
+    p = tmp_path / "wide.jsonl"
+    p.write_text("\n".join([json.dumps({"id": "a", "text": "Trial a."}), wide,
+                            json.dumps({"id": "b", "text": "Trial b."})]) + "\n")
+    docs, errs = run(p)
+    assert ids(docs) == ["a", "b"]
+    assert [(e.error, e.location) for e in errs] == [("record_too_large", "line 2")]
+    assert "1,002 '{' and '['" in errs[0].message and "more than 1,000" in errs[0].message
+    collection = {"source": "x", "documents": [_bioc_doc(str(i), "Trial.") for i in range(300)]}
+    c = tmp_path / "collection.json"
+    c.write_text(json.dumps(collection))
+    docs, errs = run(c)
+    assert docs == [] and [e.error for e in errs] == ["record_too_large"]
+    assert "every document in it is lost" in errs[0].message
+    monkeypatch.setattr(common, "MAX_JSON_CONTAINERS", 2_000_000)
+    assert len(run(c)[0]) == 300

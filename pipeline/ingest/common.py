@@ -520,11 +520,33 @@ def _parse_int(literal: str) -> int | HugeNumber:
         return HugeNumber(len(literal.lstrip("-")))
 
 
+#: Objects and arrays one JSON record may hold, counted as its "{" and "[" (an upper bound:
+#: brackets in strings count too) before it is parsed: each becomes a Python dict or list of
+#: about 60-100 bytes, so 32 MiB of `[],` (11 million) took about 1 GB; 2,000,000 keep it near
+#: 200 MB. A 30 MB BioC collection of annotated abstracts has about 600,000.
+MAX_JSON_CONTAINERS = 2_000_000
+
+
+class JsonTooLarge(ValueError):
+    """A JSON record of more than MAX_JSON_CONTAINERS objects and arrays (`load_json`)."""
+
+    def __init__(self, containers: int) -> None:
+        super().__init__(f"JSON with {containers:,} '{{' and '[' (objects and arrays, or "
+                         f"brackets in its strings), more than {MAX_JSON_CONTAINERS:,}: its "
+                         "Python objects would take GBs; not parsed")
+        self.containers = containers
+
+
 def load_json(text: str) -> Any:
     """`json.loads(text)`; when that fails with a plain ValueError (an integer too long to
     convert), parsed again with every such integer a `HugeNumber` (only then: the hook costs
-    a Python call per integer). Raises JSONDecodeError, RecursionError, or ValueError for any
+    a Python call per integer). Raises JsonTooLarge (before parsing) for a text of more than
+    MAX_JSON_CONTAINERS "{" and "[", JSONDecodeError, RecursionError, or ValueError for any
     other failure."""
+    if len(text) > MAX_JSON_CONTAINERS:  # (a shorter text cannot hold more)
+        containers = text.count("{") + text.count("[")
+        if containers > MAX_JSON_CONTAINERS:
+            raise JsonTooLarge(containers)
     try:
         return json.loads(text)
     except json.JSONDecodeError:
@@ -543,7 +565,15 @@ def bad_json_message(exc: ValueError | RecursionError) -> str:
         return f"malformed JSON: {exc.msg}: {where} {exc.colno}"
     if isinstance(exc, RecursionError):
         return "JSON nested too deep to parse (RecursionError)"
+    if isinstance(exc, JsonTooLarge):
+        return str(exc)
     return f"JSON could not be read ({type(exc).__name__}: {exc})"
+
+
+def bad_json_kind(exc: ValueError | RecursionError) -> str:
+    """The error kind for JSON that `load_json` could not parse: "record_too_large" for one of
+    too many objects and arrays, else "bad_json"."""
+    return "record_too_large" if isinstance(exc, JsonTooLarge) else "bad_json"
 
 
 MAX_JSON_DEPTH = 100

@@ -144,6 +144,7 @@ def train_cmd(
     --output may be a new or empty folder, or a model biotab wrote (its meta.json names
     biotab_ner), which is replaced; any other folder is refused before training, nothing deleted.
     """
+    from pipeline.iob import IOBFormatError
     from pipeline.model_export import OutputFolderError, check_output
     from pipeline.paths import DEFAULT_CORPORA, ner_model_dir
     from pipeline.train import corpus_files, train
@@ -169,6 +170,8 @@ def train_cmd(
         )
     except OutputFolderError as exc:
         raise _fail("train", str(exc)) from None
+    except IOBFormatError as exc:  # a damaged corpus line: named, not trained on
+        raise _fail("train", f"corpus line not read: {exc}") from None
     typer.echo(f"model written to {out}")
 
 
@@ -207,6 +210,8 @@ def evaluate_command(
         raise _fail("evaluate", f"no spaCy pipeline folder at {model}")
     if errors is not None and not errors.parent.is_dir():
         raise _fail("evaluate", f"no folder for --errors at {errors.parent}")
+    if errors is not None and errors.is_dir():  # found before the gold is tagged, not after
+        raise _fail("evaluate", f"--errors {errors} is a folder; give the TSV file's name")
     setup_logging()
     nlp = build_nlp(model=None if no_model else (model or "auto"), outcomes=False, assertion=False)
     ev = evaluate(nlp, gold, sentences_per_doc=sentences_per_doc, errors_path=errors,
@@ -235,9 +240,9 @@ def report_cmd(
     output: str = typer.Option(
         None, "--output", "-o", metavar="FILE", help="HTML file to write (default OUT/report.html)."
     ),
-    sample: int = typer.Option(8, "--sample", metavar="N",
+    sample: int = typer.Option(8, "--sample", metavar="N", min=0,
                                help="Documents rendered with displaCy."),
-    top: int = typer.Option(15, "--top", metavar="N",
+    top: int = typer.Option(15, "--top", metavar="N", min=0,
                             help="Concepts per label in the top tables and charts."),
     seed: int = typer.Option(0, "--seed", metavar="N", help="Random seed for the document sample."),
 ) -> None:
@@ -246,11 +251,11 @@ def report_cmd(
     Run summary, top drugs/diseases/cytokines with charts, drug x disease co-mentions, outcomes
     with their evidence sentences, and a sample of documents rendered with displaCy.
     """
-    from pipeline.report import NoRunError, ReportOptions, write_report
+    from pipeline.report import ReportError, ReportOptions, write_report
 
     try:
         path = write_report(out, output, ReportOptions(sample=sample, top=top, seed=seed))
-    except NoRunError as exc:
+    except ReportError as exc:
         raise _fail("report", str(exc)) from None
     typer.echo(f"report written to {path}")
 

@@ -219,6 +219,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         sys.stderr.write(f"{target} is out of date: run `biotab docs`\n")
         return 1
+    if target.is_dir():  # a file name is needed (it was an IsADirectoryError traceback)
+        sys.stderr.write(f"biotab docs: {target} is a folder; give the file's name\n")
+        return 2
     sys.stdout.write(f"wrote {write(target)}\n")
     return 0
 

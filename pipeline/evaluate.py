@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +35,7 @@ from spacy.language import Language
 from pipeline.components import mention_filter as _mention_filter  # noqa: F401  (is_generic)
 from pipeline.documents import Document
 from pipeline.labels import CYTOKINE, DISEASE, DRUG, MODEL
+from pipeline.process import DEFAULT_CHUNK_CHARS, Deadline, chunked_doc_rows, needs_chunks
 
 log = logging.getLogger(__name__)
 
@@ -150,11 +151,8 @@ def read_pubtator_gold(path: Path, problems: list[str] | None = None) -> Iterato
 
     for record in ingest([path], fmt="pubtator"):
         if not isinstance(record, Document):  # not scored, but said: no silent loss
-            problem = (f"{record.source}, {record.location or 'whole file'}: {record.error}: "
-                       f"{record.message}")
-            log.warning("gold %s", problem)
-            if problems is not None:
-                problems.append(problem)
+            _gold_problem(f"{record.source}, {record.location or 'whole file'}: "
+                          f"{record.error}: {record.message}", problems)
             continue
         mentions = []
         for ann in (record.meta or {}).get("annotations", []):
@@ -168,33 +166,78 @@ def read_pubtator_gold(path: Path, problems: list[str] | None = None) -> Iterato
         yield GoldDoc(record.doc_id, record.text, mentions)
 
 
-def read_iob_gold(path: Path, sentences_per_doc: int = 1) -> Iterator[GoldDoc]:
+def read_iob_gold(path: Path, sentences_per_doc: int = 1, problems: list[str] | None = None
+                  ) -> Iterator[GoldDoc]:
+    """The gold documents of an IOB file; a line that is not `TOKEN<TAB>TAG` (or not UTF-8)
+    leaves its sentence out, with a warning, listed in `problems` when given."""
     from pipeline.iob import read_iob_documents
 
-    for item in read_iob_documents(path, per_doc=sentences_per_doc):
+    found: list[str] = []
+    items = read_iob_documents(path, per_doc=sentences_per_doc, problems=found)
+    for problem in found:
+        _gold_problem(problem, problems)
+    for item in items:
         mentions = [Mention(s, e, lab, item.text[s:e]) for s, e, lab in item.entities]
         yield GoldDoc(item.doc_id, item.text, mentions)
 
 
 def read_gold(path: Path, sentences_per_doc: int = 1, problems: list[str] | None = None
               ) -> list[GoldDoc]:
-    """PubTator or IOB, by content: PubTator lines start with `PMID|t|`. `problems`: as
-    `read_pubtator_gold`'s."""
-    with open(path, encoding="utf-8") as fh:
-        head = "".join(fh.readline() for _ in range(5))
-    if "|t|" in head or "|a|" in head:
+    """PubTator or IOB, by content: PubTator lines start with `PMID|t|` (told from the first
+    five lines' bytes, gzip-aware: a gold file that is not UTF-8, or gzipped, is read by the
+    reader that reports its bad lines). A file with no gold to read at all (empty, binary,
+    UTF-16) gives no document and one problem. `problems`: as `read_pubtator_gold`'s."""
+    from pipeline.ingest.common import head_and_problem
+
+    head, bad = head_and_problem(path, str(path), per_record=True)
+    if bad is not None:
+        _gold_problem(f"{bad.source}, {bad.location or 'whole file'}: {bad.error}: "
+                      f"{bad.message}", problems)
+        return []
+    first = b"\n".join(head.split(b"\n", 5)[:5])
+    if b"|t|" in first or b"|a|" in first:
         return list(read_pubtator_gold(path, problems))
-    return list(read_iob_gold(path, sentences_per_doc))
+    return list(read_iob_gold(path, sentences_per_doc, problems))
 
 
-def predicted_mentions(nlp: Language, docs: Iterable[GoldDoc]) -> Iterator[list[Mention]]:
-    for doc in nlp.pipe((d.text for d in docs), batch_size=64):
+def _gold_problem(problem: str, problems: list[str] | None) -> None:
+    """A gold line or file not read as written: a warning, and listed in `problems`."""
+    log.warning("gold %s", problem)
+    if problems is not None:
+        problems.append(problem)
+
+
+def predicted_mentions(nlp: Language, docs: Sequence[GoldDoc]) -> Iterator[list[Mention]]:
+    """Each document's predicted mentions, in order. A text longer than a chunk (or than
+    spaCy's `nlp.max_length`, which refuses it: a full-text record, an IOB file without blank
+    lines) is annotated in chunks as `biotab run` annotates it (`process.chunked_doc_rows`),
+    its mentions those of the `mentions` table."""
+    chunk_chars = min(DEFAULT_CHUNK_CHARS, nlp.max_length)
+    long = [needs_chunks(d.text, chunk_chars) for d in docs]
+    piped = nlp.pipe((d.text for d, is_long in zip(docs, long, strict=True) if not is_long),
+                     batch_size=64)
+    for gold_doc, is_long in zip(docs, long, strict=True):
+        if is_long:
+            yield _chunked_mentions(nlp, gold_doc, chunk_chars)
+            continue
         yield [
             Mention(e.start_char, e.end_char, e.label_, e.text,
                     frozenset([e._.concept_id]) if e._.concept_id else frozenset(),
                     generic=bool(e._.is_generic))
-            for e in doc.ents
+            for e in next(piped).ents
         ]
+
+
+def _chunked_mentions(nlp: Language, gold_doc: GoldDoc, chunk_chars: int) -> list[Mention]:
+    """The mentions rows of a long document annotated in chunks, as Mentions."""
+    document = Document(doc_id=gold_doc.doc_id, text=gold_doc.text, source="", format="gold")
+    rows = chunked_doc_rows(nlp, document, Deadline(None), chunk_chars)
+    return [
+        Mention(r["start_char"], r["end_char"], r["label"], r["text"],
+                frozenset([r["concept_id"]]) if r["concept_id"] else frozenset(),
+                generic=bool(r["is_generic"]))
+        for r in rows.tables["mentions"]
+    ]
 
 
 def score(

@@ -83,33 +83,61 @@ class ConversionStats:
             logger.debug("  misaligned: %s", ex)
 
 
-def read_iob(path: str | Path) -> list[IOBSentence]:
-    """Read an IOB2 file into sentences. Raises ValueError naming the line on malformed input."""
+class IOBFormatError(ValueError):
+    """A line of an IOB file that is not `TOKEN<TAB>TAG` with an IOB2 tag, or not UTF-8."""
+
+
+def read_iob(path: str | Path, problems: list[str] | None = None) -> list[IOBSentence]:
+    """Read an IOB2 file (gzip-aware) into sentences. A line that is not `TOKEN<TAB>TAG` with an
+    IOB2 tag, or not UTF-8, raises IOBFormatError naming the file and line; given `problems`, it
+    leaves its sentence out instead and "FILE, line N: kind: message" is appended there (the
+    sentences around it are read: a damaged gold line costs its sentence, not the file)."""
+    from pipeline.ingest.common import open_binary
+
     sentences: list[IOBSentence] = []
     tokens: list[str] = []
     tags: list[str] = []
-    with open(path, encoding="utf-8") as fh:
+    bad = False  # the current sentence has a line that could not be read
+
+    def end_sentence() -> None:
+        nonlocal tokens, tags, bad
+        if tokens and not bad:
+            sentences.append(IOBSentence(tokens, tags))
+        tokens, tags, bad = [], [], False
+
+    with open_binary(Path(path)) as fh:
         for lineno, raw in enumerate(fh, 1):
-            line = raw.rstrip("\n").rstrip("\r")
-            if not line.strip():
-                if tokens:
-                    sentences.append(IOBSentence(tokens, tags))
-                    tokens, tags = [], []
+            try:
+                line = raw.decode("utf-8").rstrip("\n").rstrip("\r")
+                if not line.strip():
+                    end_sentence()
+                    continue
+                token, tag = _token_and_tag(line)
+            except ValueError as exc:  # UnicodeDecodeError too
+                kind = "not_utf8" if isinstance(exc, UnicodeDecodeError) else "bad_line"
+                message = f"{path}, line {lineno}: {kind}: {exc}"
+                if problems is None:
+                    raise IOBFormatError(f"{path}:{lineno}: {exc}") from None
+                problems.append(f"{message}; its sentence is left out")
+                bad = True
                 continue
-            parts = line.split("\t")
-            if len(parts) < 2:
-                parts = line.rsplit(None, 1)
-            if len(parts) < 2:
-                raise ValueError(f"{path}:{lineno}: expected 'TOKEN<TAB>TAG', got {line!r}")
-            token, tag = parts[0], parts[-1].strip()
-            if tag != "O" and not re.match(r"^[BIES]-.+", tag):
-                raise ValueError(f"{path}:{lineno}: bad IOB tag {tag!r} (expected O, B-X or I-X)")
-            token = token.strip() or "_"
             tokens.append(token)
             tags.append(tag)
-    if tokens:
-        sentences.append(IOBSentence(tokens, tags))
+    end_sentence()
     return sentences
+
+
+def _token_and_tag(line: str) -> tuple[str, str]:
+    """A non-blank IOB line's token and tag; ValueError when it is not `TOKEN<TAB>TAG`."""
+    parts = line.split("\t")
+    if len(parts) < 2:
+        parts = line.rsplit(None, 1)
+    if len(parts) < 2:
+        raise ValueError(f"expected 'TOKEN<TAB>TAG', got {line[:200]!r}")
+    token, tag = parts[0], parts[-1].strip()
+    if tag != "O" and not re.match(r"^[BIES]-.+", tag):
+        raise ValueError(f"bad IOB tag {tag[:200]!r} (expected O, B-X or I-X)")
+    return token.strip() or "_", tag
 
 
 def sentence_entities(
@@ -172,11 +200,14 @@ def group_sentences(
 
 
 def read_iob_documents(
-    path: str | Path, per_doc: int = 1, label_map: Mapping[str, str] | None = LABEL_MAP
+    path: str | Path, per_doc: int = 1, label_map: Mapping[str, str] | None = LABEL_MAP,
+    problems: list[str] | None = None,
 ) -> list[IOBDocument]:
-    """Read an IOB file into documents of `per_doc` sentences (text = tokens joined by spaces)."""
+    """Read an IOB file into documents of `per_doc` sentences (text = tokens joined by spaces);
+    `problems`: as `read_iob`'s."""
     return list(
-        group_sentences(read_iob(path), per_doc, label_map, doc_prefix=Path(path).stem + ":")
+        group_sentences(read_iob(path, problems), per_doc, label_map,
+                        doc_prefix=Path(path).stem + ":")
     )
 
 

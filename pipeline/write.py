@@ -321,9 +321,15 @@ def foreign_parts(out: Path, own: Iterable[Path] | None = None) -> list[Path]:
     found: list[Path] = []
     for name in TABLES:
         folder = out / name
-        # (a linked table folder is no run's either, `run_files`: nothing in it is checked)
-        if folder.is_dir() and not folder.is_symlink():
-            found.extend(f for f in folder.rglob("*.parquet") if f not in own and f.is_file())
+        if not folder.is_dir():
+            continue
+        # a linked table folder (`documents -> /bigdisk/documents`) is not in `run_files`
+        # (--overwrite deletes nothing through the link), but a run writes its parts there
+        # and readers read all of it: its own files are told by their names alone
+        linked = folder.is_symlink()
+        found.extend(f for f in folder.rglob("*.parquet") if f.is_file() and not (
+            f.parent == folder and not f.is_symlink() and is_run_file(name, f.name)
+            if linked else f in own))
     return sorted(found)
 
 

@@ -174,3 +174,22 @@ def assertion_letters(doc: Doc) -> list[str]:
         + ("U" if e._.uncertain else "")
         for e in doc.ents
     ]  # fmt: skip
+
+
+def make_too_deep(root: Path, levels: int = 25) -> Path:
+    """Folders of 200-letter names under `root` until a path is past PATH_MAX (4,096 bytes on
+    Linux), with far.txt at the bottom (made one folder at a time, by folder descriptors);
+    returns the first folder."""
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        for _ in range(levels):  # 25 x 201 bytes: past 4,096
+            os.mkdir("d" * 200, dir_fd=fd)
+            deeper = os.open("d" * 200, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = deeper
+        leaf = os.open("far.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(leaf, b"Trial far away.\n")
+        os.close(leaf)
+    finally:
+        os.close(fd)
+    return root / ("d" * 200)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from spacy.language import Language
 from typer.testing import CliRunner
 
@@ -214,3 +215,83 @@ def test_cli_counts_and_names_damaged_gold_lines(tmp_path: Path) -> None:
     assert "line 4: bad_offsets" in out and "line 15: bad_line" in out
     clean = CliRunner().invoke(app, ["evaluate", str(GOLD), "--no-model"])
     assert clean.exit_code == 0 and "gold problems" not in clean.output
+
+
+def test_gold_not_utf8_gzipped_or_empty_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    """Before, read_gold sniffed the first lines as UTF-8 text: a Latin-1 byte in a title, a
+    gzipped gold file or an empty one made `biotab evaluate` die with UnicodeDecodeError."""
+    import gzip
+
+    good = GOLD.read_bytes()
+    latin1 = tmp_path / "latin1.pubtator"
+    latin1.write_bytes(good.replace(b"Lenalidomide", b"Lenalidom\xe9de", 1))
+    problems: list[str] = []
+    docs = read_gold(latin1, problems=problems)
+    assert [d.doc_id for d in docs] == ["91000002"]  # the damaged record only is left out
+    assert problems and ", line 1, byte" in problems[0] and "not_utf8" in problems[0]
+    zipped = tmp_path / "gold.pubtator.gz"
+    zipped.write_bytes(gzip.compress(good))
+    assert [d.doc_id for d in read_gold(zipped)] == ["91000001", "91000002"]
+    empty = tmp_path / "empty.pubtator"
+    empty.write_bytes(b"")
+    problems = []
+    assert read_gold(empty, problems=problems) == []
+    assert problems == [f"{empty}, whole file: empty_file: file is empty (no text after "
+                        "whitespace)"]
+    for gold in (latin1, zipped, empty):
+        result = CliRunner().invoke(app, ["evaluate", str(gold), "--no-model"])
+        assert result.exit_code == 0, result.output
+    assert "gold problems: 1" in " ".join(result.output.split())
+
+
+def test_iob_gold_bad_line_costs_its_sentence_only(tmp_path: Path) -> None:
+    """Before, one IOB line without a tag (or with a tag that is not IOB2) ended `biotab
+    evaluate` with a ValueError traceback; now its sentence is a gold problem."""
+    iob = tmp_path / "g.tsv"
+    iob.write_bytes(b"Aspirin\tB-Chemical\nworks\tO\n\n"
+                    b"Cisplatin\tB-Chemical\ncaused\n\n"  # no tag
+                    b"stroke\tX-Disease\n\n"  # not IOB2
+                    b"caf\xe9\tO\n\n"  # not UTF-8
+                    b"Ifosfamide\tB-Chemical\n")
+    problems: list[str] = []
+    docs = read_gold(iob, problems=problems)
+    assert [d.text for d in docs] == ["Aspirin works", "Ifosfamide"]
+    assert [p.split(": ", 2)[:2] for p in problems] == [
+        [f"{iob}, line 5", "bad_line"], [f"{iob}, line 7", "bad_line"],
+        [f"{iob}, line 9", "not_utf8"]]
+    result = CliRunner().invoke(app, ["evaluate", str(iob), "--no-model"])
+    assert result.exit_code == 0, result.output
+    assert "gold problems: 3" in " ".join(result.output.split())
+
+
+def test_gold_document_longer_than_max_length_is_annotated_in_chunks(
+        full_nlp: Language, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before, a gold text longer than spaCy's max_length (1,000,000 characters: a full-text
+    record, an IOB file without blank lines) made `biotab evaluate` die with spaCy's E088;
+    now it is annotated in chunks as `biotab run` does (here with a max_length of 3,000)."""
+    monkeypatch.setattr(full_nlp, "max_length", 3000)
+    sentence = "Cisplatin caused nephrotoxicity in five patients. "
+    abstract = sentence * 200  # 10,000 characters
+    title = "Cisplatin nephrotoxicity"
+    lines = [f"9|t|{title}", f"9|a|{abstract}"]
+    base = len(title) + 1
+    starts = [base + i * len(sentence) for i in range(200)]
+    lines += [f"9\t{s}\t{s + 9}\tCisplatin\tChemical\tD002945" for s in starts]
+    gold = tmp_path / "long.pubtator"
+    gold.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (doc,) = read_gold(gold)
+    (predicted,) = predicted_mentions(full_nlp, [doc])
+    assert all(doc.text[m.start:m.end] == m.text for m in predicted)
+    found = {m.start for m in predicted if m.label == "DRUG"}
+    assert set(starts) <= found  # the last chunk's too (offsets into the whole text)
+    ev = evaluate(full_nlp, gold)
+    assert ev.strict["DRUG"].fn == 0 and ev.strict["DRUG"].tp == 200
+
+
+def test_cli_errors_option_naming_a_folder_is_refused_before_tagging(tmp_path: Path) -> None:
+    """`--errors FOLDER` ended in an IsADirectoryError traceback after the whole gold had been
+    tagged (minutes on a real corpus)."""
+    result = CliRunner().invoke(app, ["evaluate", str(GOLD), "--no-model", "--errors",
+                                      str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "is a folder" in result.output and "strict" not in result.output

@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import as_unprivileged, fail_jsonl_line, ingest_all, world_readable_dir
+from helpers import (
+    as_unprivileged,
+    fail_jsonl_line,
+    ingest_all,
+    make_too_deep,
+    world_readable_dir,
+)
 
 from pipeline.documents import Document, ErrorRecord
 from pipeline.ingest import ingest, list_shards, read_shard
@@ -116,6 +122,25 @@ def test_gzip_and_bioc_damage_are_isolated_too(tmp_path: Path) -> None:
     assert ids(docs) == ["1", "2", "4"]
     assert [(e.error, e.doc_id, e.location) for e in errs] == [
         ("bad_xml", "3", "line 5, column 78, record 3")]
+
+
+def test_pubmed_record_without_pmid_or_text_names_its_line(tmp_path: Path) -> None:
+    """The rows of a record without a PMID, or without title and abstract, said "record 2"
+    only; every other row of an XML record names its first line too."""
+    no_pmid = article(402).replace('    <PMID Version="1">402</PMID>\n', "")
+    no_text = (article(403).replace("Trial 403 of dupilumab.", "")
+               .replace("<AbstractText>Result of trial 403.</AbstractText>", ""))
+    text = pubmed_file([article(401), no_pmid, no_text, article(404)])
+    p = tmp_path / "pubmed.xml"
+    p.write_text(text, encoding="utf-8")
+    docs, errs = run(p)
+    assert ids(docs) == ["401", "404"]
+    assert docs[1].location == f"line {first_line_of(text, '404</PMID>') - 2}, record 4"
+    line2 = first_line_of(text, "Trial 402")
+    line3 = first_line_of(text, "403</PMID>")
+    assert [(e.error, e.location, e.doc_id) for e in errs] == [
+        ("missing_id", f"line {line2 - 3}, record 2", None),
+        ("empty_document", f"line {line3 - 2}, record 3", "403")]
 
 
 def test_truncated_xml_keeps_records_before_the_cut(tmp_path: Path) -> None:
@@ -975,6 +1000,33 @@ def test_gzip_corrupt_from_its_first_block_is_one_unreadable_row(tmp_path: Path)
     assert "corrupt gzip data" in errs[0].message
 
 
+@pytest.mark.parametrize("damage", ["trailing_garbage", "bad_crc"])
+def test_small_gzip_damaged_after_its_data_keeps_its_records(tmp_path: Path, damage: str) -> None:
+    """A small gzip file (its data within the 8 KiB head) whose member is whole but followed by
+    garbage (`gzip -t`: "trailing garbage ignored"), or whose CRC is wrong: the head read ended
+    in BadGzipFile, which made the head empty and the whole file one "unreadable" row, "nothing
+    of it was read". Now its records are read and the failure is named after them."""
+    def damaged(data: bytes) -> bytes:
+        member = gzip.compress(data)
+        if damage == "trailing_garbage":
+            return member + b"GARBAGE\n"
+        crc = bytearray(member)
+        crc[-8] ^= 0xFF  # the trailer's CRC-32
+        return bytes(crc)
+
+    lines = b"".join(json.dumps({"id": f"r{i}", "text": f"Trial {i}."}).encode() + b"\n"
+                     for i in range(10))
+    j = tmp_path / "small.jsonl.gz"
+    j.write_bytes(damaged(lines))
+    x = tmp_path / "small.xml.gz"
+    x.write_bytes(damaged(pubmed_file([article(301), article(302)]).encode()))
+    docs, errs = run(j, x)
+    assert ids(docs) == [f"r{i}" for i in range(10)] + ["301", "302"]
+    assert [(Path(e.source).name, e.error, e.location) for e in errs] == [
+        ("small.jsonl.gz", "unreadable", "line 11"),
+        ("small.xml.gz", "unreadable", "record 3")]
+
+
 def test_a_cut_indented_bioc_collection_is_one_error_row(tmp_path: Path) -> None:
     """A collection written with indentation is one JSON value: cut short, it is one error
     row (not one bad_json row per line); BioC JSON lines cut short keep their documents."""
@@ -992,3 +1044,232 @@ def test_a_cut_indented_bioc_collection_is_one_error_row(tmp_path: Path) -> None
     records = list(ingest([lines]))
     assert [r.error for r in records if isinstance(r, ErrorRecord)] == ["truncated_gzip"]
     assert len([r for r in records if isinstance(r, Document)]) >= 40
+
+
+def test_a_bom_inside_joined_files_costs_nothing(tmp_path: Path) -> None:
+    """Two files saved with a UTF-8 BOM and joined with `cat`: the second BOM starts a line in
+    the middle. A JSONL line lost its record ("Unexpected UTF-8 BOM"); a PubTator title line
+    became a record of its own whose doc_id began with U+FEFF, its abstract another record
+    without a title, and its mention was dropped as off its text."""
+    bom = b"\xef\xbb\xbf"
+    j = tmp_path / "joined.jsonl"
+    j.write_bytes(bom + b'{"id": "j1", "text": "A."}\n' + bom + b'{"id": "j2", "text": "B."}\n')
+    p = tmp_path / "joined.pubtator"
+    p.write_bytes(b"".join(bom + f"{i}|t|Title {i}\n{i}|a|Aspirin helped.\n"
+                                 f"{i}\t{len(f'Title {i}') + 1}\t"
+                                 f"{len(f'Title {i}') + 8}\tAspirin\tChemical\tD001241\n\n"
+                                 .encode() for i in (111, 222)))
+    docs, errs = run(j, p)
+    assert errs == []
+    assert ids(docs) == ["j1", "j2", "111", "222"]
+    assert [a["text"] for a in docs[3].meta["annotations"]] == ["Aspirin"]
+
+
+def test_a_file_compressed_otherwise_than_gzip_says_so(tmp_path: Path) -> None:
+    """A .jsonl.bz2, .xml.xz, a zip, a gzip file inside a gzip file: the row said "file
+    contains NUL bytes; not a text file", which does not tell the user to decompress it."""
+    import bz2
+    import lzma
+    import zipfile
+
+    lines = b'{"id": "a", "text": "Trial."}\n'
+    (tmp_path / "a.jsonl.bz2").write_bytes(bz2.compress(lines))
+    (tmp_path / "b.xml.xz").write_bytes(lzma.compress(pubmed_file([article(1)]).encode()))
+    with zipfile.ZipFile(tmp_path / "c.zip", "w") as z:
+        z.writestr("c.txt", "Trial.")
+    (tmp_path / "d.jsonl.gz").write_bytes(gzip.compress(gzip.compress(lines)))
+    (tmp_path / "e.jsonl").write_bytes(lines.replace(b'"a"', b'"e"'))
+    docs, errs = run(tmp_path)
+    assert ids(docs) == ["e"]
+    assert [(Path(e.source).name, e.error, e.location, e.message.split(",")[0]) for e in errs] == [
+        ("a.jsonl.bz2", "binary_file", "byte 0", "file is bzip2-compressed"),
+        ("b.xml.xz", "binary_file", "byte 0", "file is xz-compressed"),
+        ("c.zip", "binary_file", "byte 0", "file is a zip archive"),
+        ("d.jsonl.gz", "binary_file", "byte 0", "file is gzip-compressed twice (or a gzip file "
+         "inside one)")]
+    assert all("decompress it first" in e.message for e in errs)
+
+
+def test_a_path_longer_than_the_system_opens_is_its_folders_row(tmp_path: Path) -> None:
+    """Names under folders of long names whose paths are past PATH_MAX: the walk listed them
+    (it goes one folder at a time) but they cannot be opened, nor tested for being a file; the
+    row said "input path not found on host". Now the deepest folder that can be listed gets one
+    "unreadable" row saying why, and nothing past it is listed."""
+    from pipeline.ingest import PATH_MAX
+
+    root = tmp_path / "deep"
+    root.mkdir()
+    (root / "near.txt").write_text("Trial of dupilumab.\n")
+    make_too_deep(root)
+    docs, errs = run(root)
+    assert ids(docs) == ["near"]
+    (row,) = errs
+    assert row.source.startswith(str(root)) and len(os.fsencode(row.source)) < PATH_MAX
+    assert len(os.fsencode(row.source)) + 201 >= PATH_MAX  # the deepest that can be listed
+    assert row.error == "unreadable" and "longer than the system opens" in row.message
+
+
+def test_json_checks_hold_no_copy_of_a_wide_record(tmp_path: Path) -> None:
+    """The check of a parsed JSON record (lone surrogates, depth, huge integers) queued every
+    value with its place as text: a 21 MB line of 7 million `{}` took 10 s and 1.1 GB on top
+    of the parse. It now holds one iterator per level and names a place only in a message."""
+    import tracemalloc
+
+    from pipeline.ingest.common import json_problem
+
+    wide = json.loads('{"id": "w", "x": [' + ",".join(["{}"] * 100_000) + "]}")
+    tracemalloc.start()
+    try:
+        assert json_problem(wide) is None
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 100_000, peak  # before: 13.7 MB (100,000 tuples and place strings)
+    wide["x"][99_999] = {"a": ["ok", "\ud800"]}
+    assert json_problem(wide) == ("bad_unicode", "field 'x'[99999].a[1] holds a lone surrogate "
+                                  "escape (\\ud800 at character 0); it is not encodable as "
+                                  "UTF-8 text")
+    p = tmp_path / "wide.jsonl"
+    p.write_text(json.dumps(wide) + "\n" + json.dumps({"id": "n", "text": "Next."}) + "\n")
+    docs, errs = run(p)
+    assert ids(docs) == ["n"]
+    assert [(e.error, e.location, e.doc_id) for e in errs] == [("bad_unicode", "line 1", "w")]
+
+
+def test_xml_record_of_too_many_tags_costs_only_that_record(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record of short elements within the byte cap (28 MB of `<a/>` built a 1 GB tree; at
+    the 32 MiB cap more) is refused by its count of tags before it is parsed (here with a cap
+    of 1,000 tags instead of 2,000,000)."""
+    from pipeline.ingest import xmlrecords
+
+    monkeypatch.setattr(xmlrecords, "MAX_RECORD_TAGS", 1000)
+    dense = article(502).replace("Result of trial 502.", "<i/>" * 1000)
+    text = pubmed_file([article(501), dense, article(503)])
+    p = tmp_path / "dense.xml"
+    p.write_text(text, encoding="utf-8")
+    docs, errs = run(p)
+    assert ids(docs) == ["501", "503"]
+    line = first_line_of(text, "502</PMID>") - 2
+    assert [(e.error, e.location, e.doc_id) for e in errs] == [
+        ("record_too_large", f"line {line}, record 2", "502")]
+    assert "holds 1,020 XML tags, more than 1,000" in errs[0].message
+
+
+def test_passage_gaps_within_the_record_cap_are_padded_within_a_budget(tmp_path: Path) -> None:
+    """A passage 30,000,000 characters on, within the 32 MiB record cap, made a 335-byte file a
+    document of 30 million spaces (24 s to annotate with the lexicons alone); a file of many
+    such documents multiplied it past any cap. Now a document is padded with at most 10 spaces
+    per character of its own text (at least 10,000); beyond, the passage is appended after a
+    newline with a passage_offsets row, as past the cap."""
+    def bioc(gap_offset: int) -> str:
+        return ("<?xml version='1.0' encoding='utf-8'?>\n<collection><source>x</source>\n"
+                "<document><id>g</id><passage><offset>0</offset><text>Trial of dupilumab"
+                f"</text></passage><passage><offset>{gap_offset}</offset><text>Twelve "
+                f'responded.</text><annotation id="1"><location offset="{gap_offset}" '
+                'length="6"/><text>Twelve</text></annotation></passage></document>\n'
+                "</collection>\n")
+
+    p = tmp_path / "gap.xml"
+    p.write_text(bioc(30_000_000), encoding="utf-8")
+    docs, errs = run(p)
+    (doc,) = docs
+    assert doc.text == "Trial of dupilumab\nTwelve responded."
+    (ann,) = doc.meta["annotations"]
+    assert doc.text[ann["start"]:ann["end"]] == "Twelve"
+    assert [(e.error, e.doc_id) for e in errs] == [("passage_offsets", "g")]
+    assert "30,000,000" in errs[0].message and "at least 10,000" in errs[0].message
+    p.write_text(bioc(9_000), encoding="utf-8")  # within the budget: padded, offsets unchanged
+    docs, errs = run(p)
+    assert errs == [] and docs[0].text[9_000:9_006] == "Twelve"
+
+
+def test_comments_of_an_xml_head_are_blanked_in_one_pass(tmp_path: Path) -> None:
+    """The prolog's comments were blanked by a regex `<!--.*?-->` that looked for the end again
+    from each `<!--`: a head of 16,000 unclosed ones took 4 s per file. The one-pass blanking
+    gives what the regex gave (checked on random strings of comment pieces)."""
+    import re
+
+    from pipeline.ingest.xmlrecords import blank_comments
+
+    regex = re.compile(rb"<!--.*?-->", re.S)
+    rng = random.Random(21)
+    pieces = [b"<!--", b"-->", b"<!-", b"->", b"--", b"a", b"<", b">", b"<!---->", b"\n"]
+    for _ in range(5000):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        assert blank_comments(data) == regex.sub(lambda m: b" " * len(m.group(0)), data), data
+    p = tmp_path / "comments.xml"
+    p.write_text('<?xml version="1.0"?>\n' + "<!--" * 30_000, encoding="utf-8")
+    ok = tmp_path / "ok.xml"
+    ok.write_text(pubmed_file([article(601)]), encoding="utf-8")
+    docs, errs = run(p, ok, fmt="pubmed")
+    assert ids(docs) == ["601"]
+    assert [(Path(e.source).name, e.error) for e in errs] == [("comments.xml", "bad_xml")]
+
+
+def test_damaged_record_full_of_pmid_tags_is_named_at_once(tmp_path: Path) -> None:
+    """The id of a damaged record is searched in its bytes: "<PMID" followed by anything but ">"
+    made that search quadratic (500 KB of "<PMID": 15 s; 32 MiB: hours, in one regex call that
+    nothing interrupts)."""
+    import time
+
+    damaged = "<PubmedArticle>\n" + "<PMID" * 100_000 + "\n</PubmedArticle>\n"
+    t0 = time.monotonic()
+    docs, errs = run(_write(tmp_path / "pmids.xml", pubmed_file([article(701), damaged,
+                                                                  article(703)])))
+    assert time.monotonic() - t0 < 5  # 0.03 s; before, 15 s (a margin for a busy machine)
+    assert ids(docs) == ["701", "703"]
+    assert [(e.error, e.doc_id) for e in errs] == [("bad_xml", None)]
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_default_namespace_on_the_root_costs_no_record(tmp_path: Path) -> None:
+    """`<PubmedArticleSet xmlns="...">` (or a BioC collection with one): every element of every
+    record was namespaced, the readers look elements up by plain names, and each record was lost
+    as "PubMed record without a PMID" / "BioC document ... has no passage text"."""
+    text = pubmed_file([article(801), "<DeleteCitation><PMID>5</PMID></DeleteCitation>\n",
+                        article(802)])
+    p = tmp_path / "ns.xml"
+    p.write_text(text.replace("<PubmedArticleSet>",
+                              '<PubmedArticleSet xmlns="http://example.org/pubmed">'),
+                 encoding="utf-8")
+    b = tmp_path / "ns_bioc.xml"
+    b.write_text("<?xml version='1.0' encoding='utf-8'?>\n"
+                 '<collection xmlns="http://example.org/bioc"><source>x</source>\n'
+                 "<document><id>b1</id><passage><offset>0</offset><text>Trial of dupilumab."
+                 "</text></passage></document>\n</collection>\n", encoding="utf-8")
+    records = list(ingest([p, b]))
+    assert [r.doc_id for r in records if isinstance(r, Document)] == ["801", "802", "b1"]
+    assert [(r.error, r.ids) for r in records if isinstance(r, ErrorRecord)] == [
+        ("deleted_citations", ("5",))]
+    assert records[0].title == "Trial 801 of dupilumab."
+
+
+def test_json_record_of_too_many_objects_costs_only_that_record(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A JSON line (or a whole-file BioC collection) of tiny objects and arrays within the
+    32 MiB record cap: 30 MB of `[]` took 0.9 GB to parse. Now more "{" and "[" than
+    MAX_JSON_CONTAINERS (2,000,000; here 1,000) is one record_too_large row, not parsed."""
+    from pipeline.ingest import common
+
+    monkeypatch.setattr(common, "MAX_JSON_CONTAINERS", 1000)
+    wide = json.dumps({"id": "w", "text": "Trial.", "x": [[]] * 1000})
+    p = tmp_path / "wide.jsonl"
+    p.write_text("\n".join([json.dumps({"id": "a", "text": "Trial a."}), wide,
+                            json.dumps({"id": "b", "text": "Trial b."})]) + "\n")
+    docs, errs = run(p)
+    assert ids(docs) == ["a", "b"]
+    assert [(e.error, e.location) for e in errs] == [("record_too_large", "line 2")]
+    assert "1,002 '{' and '['" in errs[0].message and "more than 1,000" in errs[0].message
+    collection = {"source": "x", "documents": [_bioc_doc(str(i), "Trial.") for i in range(300)]}
+    c = tmp_path / "collection.json"
+    c.write_text(json.dumps(collection))
+    docs, errs = run(c)
+    assert docs == [] and [e.error for e in errs] == ["record_too_large"]
+    assert "every document in it is lost" in errs[0].message
+    monkeypatch.setattr(common, "MAX_JSON_CONTAINERS", 2_000_000)
+    assert len(run(c)[0]) == 300

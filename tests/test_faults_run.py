@@ -954,6 +954,28 @@ def test_a_link_loop_is_an_error_row_not_a_crash(tmp_path: Path, light_factory: 
         ("l1", "link_loop"), ("l2", "link_loop"), ("self.txt", "link_loop")]
 
 
+def test_a_path_longer_than_the_system_opens_costs_no_neighbour(
+    tmp_path: Path, light_factory: Any
+) -> None:
+    """A file under folders of long names whose path is past PATH_MAX, beside ordinary notes:
+    its unit failed after writing its rows (shard_failed rows for it and its neighbours, whose
+    documents were in the tables all the same; INCOMPLETE; --resume failed again), because
+    Path.is_file() raises ENAMETOOLONG. Now its folder is one errors row and the run is whole."""
+    from helpers import make_too_deep
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(5):
+        (docs / f"n{i}.txt").write_text(f"Aspirin note {i}.\n")
+    make_too_deep(docs)
+    out = tmp_path / "out"
+    summary = run([docs], out, workers=1, quiet=True, nlp_factory=light_factory)
+    tables = read_tables(out)
+    assert summary.status == "complete" and summary.failed_shards == []
+    assert [r["doc_id"] for r in tables["documents"]] == [f"n{i}" for i in range(5)]
+    assert [(r["error"], r["stage"]) for r in tables["errors"]] == [("unreadable", "ingest")]
+
+
 def test_a_parquet_file_biotab_did_not_write_in_a_table_folder_is_refused(
     tmp_path: Path, light_factory: Any
 ) -> None:
@@ -974,3 +996,31 @@ def test_a_parquet_file_biotab_did_not_write_in_a_table_folder_is_refused(
     result = CliRunner().invoke(app, ["run", str(docs), "--out", str(out), "--no-model",
                                       "--overwrite", "--quiet"])
     assert result.exit_code == 2 and "part-2019-cohort.parquet" in result.output
+
+
+def test_a_foreign_parquet_file_in_a_linked_table_folder_is_refused_too(
+    tmp_path: Path, light_factory: Any
+) -> None:
+    """A table folder that is a link (`out/documents -> elsewhere`, a big table kept on another
+    disk) was exempt from the check: a user's part-mine.parquet there was read as the run's
+    (the summary counted 2 documents for a run of 1). The run's own parts there are still its
+    own: a second run with --overwrite or --resume goes on."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Imiquimod was applied daily.\n")
+    elsewhere = tmp_path / "bigdisk" / "documents"
+    elsewhere.mkdir(parents=True)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "documents").symlink_to(elsewhere, target_is_directory=True)
+    summary = run([docs], out, workers=1, quiet=True, nlp_factory=light_factory)
+    assert summary.counts["documents"] == 1
+    assert [f.name.startswith("part-g") for f in elsewhere.iterdir()] == [True]
+    run([docs], out, workers=1, quiet=True, nlp_factory=light_factory, overwrite=True)
+    run([docs], out, workers=1, quiet=True, nlp_factory=light_factory, resume=True)
+    theirs = elsewhere / "part-mine.parquet"
+    shutil.copy(next(elsewhere.glob("part-g*.parquet")), theirs)
+    for flags in ({}, {"overwrite": True}, {"resume": True}):
+        with pytest.raises(OutputExistsError, match=r"part-mine\.parquet was not written"):
+            run([docs], out, workers=1, quiet=True, nlp_factory=light_factory, **flags)
+    assert theirs.is_file() and (out / "documents").is_symlink()

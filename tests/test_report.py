@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -226,6 +227,35 @@ def test_cli_report(out: Path, tmp_path: Path) -> None:
     assert target.exists() and "report written to" in result.output
     missing = CliRunner().invoke(app, ["report", str(tmp_path / "nope")])
     assert missing.exit_code == 2
+
+
+def test_cli_report_bad_targets_and_a_damaged_run_are_one_line(out: Path, tmp_path: Path
+                                                               ) -> None:
+    """Each ended in a traceback: --output in a folder that does not exist (FileNotFoundError),
+    --output a folder (IsADirectoryError, after writing a stray .NAME.tmp beside the folder), a
+    negative --sample (ValueError), a part file cut short (ArrowInvalid)."""
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    damaged = tmp_path / "damaged"
+    shutil.copytree(out, damaged)
+    (damaged / "report.html").unlink(missing_ok=True)  # (another test's)
+    part = next((damaged / "mentions").glob("part-*.parquet"))
+    part.write_bytes(part.read_bytes()[:100])
+    for args, says in (
+        (["--output", str(tmp_path / "nope" / "r.html")], "no folder"),
+        (["--output", str(folder)], "is a folder"),
+        (["--sample", "-1"], "--sample"),
+        (["--top", "-1"], "--top"),
+    ):
+        result = CliRunner().invoke(app, ["report", str(out), *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert says in result.output and "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["damaged", "folder"]
+    result = CliRunner().invoke(app, ["report", str(damaged)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and f"the run in {damaged} could not be read" in lines[0]
+    assert not (damaged / "report.html").exists()
 
 
 # --------------------------------------------------------------------------- browser

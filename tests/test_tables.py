@@ -300,3 +300,16 @@ def test_load_and_duckdb_on_seeds(seeds_output: Path) -> None:
         assert con.execute(f"SELECT count(*) FROM {name}").fetchone() == (len(t[name]),)
     n = con.execute("SELECT count(DISTINCT doc_id) FROM mentions").fetchone()
     assert n == (t["mentions"]["doc_id"].nunique(),)
+
+
+def test_docs_command_refuses_a_folder_as_its_output(tmp_path: Path) -> None:
+    """`biotab docs -o FOLDER` ended in an IsADirectoryError traceback."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    result = CliRunner().invoke(app, ["docs", "-o", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "is a folder" in result.output and "Traceback" not in result.output
+    written = CliRunner().invoke(app, ["docs", "-o", str(tmp_path / "tables.md")])
+    assert written.exit_code == 0 and (tmp_path / "tables.md").read_text() == generate()

@@ -538,3 +538,28 @@ def test_biotab_train_refuses_a_user_folder_before_training(tmp_path, monkeypatc
     assert len(lines) == 1 and lines[0].startswith(f"biotab train: --output {out} is not empty")
     assert (out / "vocab" / "mine.txt").read_text() == "x"
     assert sorted(p.name for p in out.iterdir()) == ["vocab"]
+
+
+def test_biotab_train_names_a_damaged_iob_line_in_one_line(tmp_path, monkeypatch):
+    """An IOB corpus line without a tag ended `biotab train` with a ValueError traceback."""
+    import spacy.cli.train
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(spacy.cli.train, "train", no_training)
+    corpora = tmp_path / "corpora"
+    corpora.mkdir()
+    train = write_iob(corpora / "train.tsv")
+    train.write_text(train.read_text(encoding="utf-8") + "\nAspirin\tB-Chemical\nhelped\n",
+                     encoding="utf-8")
+    n = len(train.read_text(encoding="utf-8").splitlines())
+    result = CliRunner().invoke(app, ["train", "--corpora", str(corpora), "--output",
+                                      str(tmp_path / "model"), "--max-steps", "2"])
+    assert result.exit_code == 2, result.output + repr(result.exception)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith(f"biotab train: corpus line not read: {train}:{n}: expected")

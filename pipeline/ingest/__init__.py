@@ -30,10 +30,12 @@ about once in all (gzip: decompress it at most ~8.5 times), however many lines i
 File system: folders are walked with symlinks followed, to files and folders, also when they
 lead outside the input folder (doc_ids use the path under the input folder, not the target);
 a dangling link ("dangling_link"), a link loop ("link_loop", a folder that contains itself), a
-folder that cannot be listed ("unreadable") and a missing input ("missing_path", "not found on
-host H": on a cluster, the worker H that could not see it) each give an error row and the walk
-goes on. A file name that is not valid UTF-8 is read, with its bad bytes shown as backslash
-escapes in `source` (and txt doc_ids), plus one "file_name_not_utf8" error row saying so.
+folder that cannot be listed ("unreadable"), a folder holding names whose paths are longer than
+the system opens ("unreadable", once for the folder: PATH_MAX) and a missing input
+("missing_path", "not found on host H": on a cluster, the worker H that could not see it) each
+give an error row and the walk goes on. A file name that is not valid UTF-8 is read, with its
+bad bytes shown as backslash escapes in `source` (and txt doc_ids), plus one
+"file_name_not_utf8" error row saying so.
 Hidden names are skipped inside a folder, without an error row: a file or folder whose name
 starts with "." (.DS_Store, an editor's .swp file, .git/ and all under it) is neither read nor
 reported, at any depth; a hidden file or folder given as an input itself is read like any other.
@@ -271,12 +273,12 @@ class Shard:
     """A unit of ingest work: one file, or a block of records of one file.
 
     `fmt` is a format name, or one of PROBLEMS ("missing", "unknown", "unreadable",
-    "unreadable_dir", "dangling_link", "link_loop", "empty_folder") for a path that can only
-    produce an error row. `root` is the input folder the file was found in (txt doc_ids are
-    relative to it); `label` the prefix of path-derived doc_ids when several input folders are
-    given. `start_record` is 0-based; `n_records` None means "to the end". `path` is the path as the
-    OS gives it (a non-UTF-8 name keeps Python's surrogate escapes, so it can be opened);
-    `source` is the same path as valid UTF-8 text, for tables, logs and manifests.
+    "unreadable_dir", "dangling_link", "link_loop", "empty_folder", "path_too_long") for a path
+    that can only produce an error row. `root` is the input folder the file was found in (txt
+    doc_ids are relative to it); `label` the prefix of path-derived doc_ids when several input
+    folders are given. `start_record` is 0-based; `n_records` None means "to the end". `path` is
+    the path as the OS gives it (a non-UTF-8 name keeps Python's surrogate escapes, so it can be
+    opened); `source` is the same path as valid UTF-8 text, for tables, logs and manifests.
     `start_at`: where a block of an uncompressed JSONL file is, in bytes, as listed (its
     reader reads those bytes only; `jsonl.open_at`); not part of `shard_id`, which names
     the records only."""
@@ -303,7 +305,7 @@ class Shard:
 
 
 PROBLEMS = ("missing", "unknown", "unreadable", "unreadable_dir", "dangling_link", "link_loop",
-            "empty_folder")
+            "empty_folder", "path_too_long")
 #: The problems of a path itself, whose content is never read ("unknown" is a readable file whose
 #: error row depends on its content).
 PATH_PROBLEMS = tuple(p for p in PROBLEMS if p != "unknown")
@@ -320,9 +322,24 @@ def _link_problem(path: str) -> str:
     return "unreadable"
 
 
+def _path_max() -> int:
+    """The longest path in bytes the system opens (PATH_MAX, with its terminating NUL)."""
+    try:
+        return os.pathconf("/", "PC_PATH_MAX")
+    except (OSError, ValueError, AttributeError):
+        return 4096
+
+
+#: Bytes of the longest path a file can be opened by (`_path_max`)
+PATH_MAX = _path_max()
+
+
 def _walk_dir(root: Path) -> list[tuple[str, str, str | None]]:
     """(relative posix path, path, problem) for every file under `root`, symlinks followed;
-    hidden names skipped. A folder that is its own ancestor (through a link) is a link loop."""
+    hidden names skipped. A folder that is its own ancestor (through a link) is a link loop. A
+    name whose path is longer than the system opens (`PATH_MAX`: folders of long names) is not
+    listed: its folder is, once, as "path_too_long" (such a path cannot even be tested for
+    being a file without an error)."""
     found: list[tuple[str, str, str | None]] = []
     st = os.stat(root)
     stack: list[tuple[str, str, frozenset[tuple[int, int]]]] = [
@@ -335,8 +352,12 @@ def _walk_dir(root: Path) -> list[tuple[str, str, str | None]]:
         except OSError:
             found.append((rel, folder, "unreadable_dir"))
             continue
+        too_long = False
         for entry in entries:
             if entry.name.startswith("."):
+                continue
+            if len(os.fsencode(entry.path)) >= PATH_MAX:
+                too_long = True
                 continue
             sub = f"{rel}/{entry.name}" if rel else entry.name
             try:
@@ -354,6 +375,8 @@ def _walk_dir(root: Path) -> list[tuple[str, str, str | None]]:
             except OSError as exc:
                 found.append((sub, entry.path,
                               "link_loop" if exc.errno == errno.ELOOP else "unreadable"))
+        if too_long:
+            found.append((rel, folder, "path_too_long"))
     return sorted(found, key=lambda f: f[0])
 
 
@@ -478,6 +501,19 @@ def _missing(source: str, location: str | None = None) -> ErrorRecord:
     return err(source, "missing_path", f"input path not found on host {hostname()}", location)
 
 
+def _missing_or_too_long(source: str, path: str) -> ErrorRecord:
+    """The row for a path `os.path.lexists` denies: not found, or (a file deep in folders of
+    long names, listed by a walk that went there one folder at a time) a path longer than the
+    system opens, which exists (it was "not found on host")."""
+    try:
+        os.lstat(path)
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            return err(source, "unreadable", f"path is longer than the system allows "
+                       f"({len(os.fsencode(path)):,} bytes); the file cannot be opened")
+    return _missing(source)
+
+
 _PROBLEM_ROWS = {
     "unreadable": ("unreadable", "input path is neither a readable file nor a folder"),
     "unreadable_dir": ("unreadable", "permission denied: the folder cannot be listed; its "
@@ -488,6 +524,9 @@ _PROBLEM_ROWS = {
     "empty_folder": ("empty_folder", "input folder holds no file to read: it is empty, or "
                      "holds only names starting with a dot (skipped) or entries that are "
                      "neither files nor folders (such as pipes), at any depth"),
+    "path_too_long": ("unreadable", f"the folder holds names whose paths are longer than the "
+                      f"system opens ({PATH_MAX:,} bytes); those files and folders were not "
+                      "read"),
 }
 
 
@@ -496,7 +535,7 @@ def _read_shard(shard: Shard, path: Path, source: str, id_field: str, text_field
                 ) -> Iterator[Document | ErrorRecord]:
     if shard.fmt == "missing" or not os.path.lexists(path):
         if shard.start_record == 0:
-            yield _missing(source)
+            yield _missing_or_too_long(source, shard.path)
         return
     if shard.fmt in _PROBLEM_ROWS:
         kind, message = _PROBLEM_ROWS[shard.fmt]

@@ -8,10 +8,13 @@ whose offset overlaps text already placed (offsets missing/zero) is appended aft
 annotations are shifted; an error row "passage_offsets" says so. So is a passage whose offset
 would take the text past the per-record cap (`max_record_bytes`, counted in characters): a
 398-byte file with a passage at offset 200,000,000 would otherwise be a 200-million-character
-document. Its text and annotations are kept (appended after a "\\n", annotations shifted) rather
-than the document refused, with one "passage_offsets" row naming the offsets. Sentences placed
-by their offsets (a passage without text) get the same bound: a gap past the cap is one space,
-and annotations that then do not match the text are "bad_offsets" rows. Title = text of the
+document; so is one whose gap would pad the document with more spaces than MIN_PADDING or
+PADDING_PER_CHAR per character of its own text allow (a tiny document at offset 30,000,000 was
+30 million spaces to annotate, from a few hundred bytes of input). Its text and annotations are
+kept (appended after a "\\n", annotations shifted) rather than the document refused, with one
+"passage_offsets" row naming the offsets. Sentences placed by their offsets (a passage without
+text) get the same bounds: a gap past them is one space, and annotations that then do not match
+the text are "bad_offsets" rows. Title = text of the
 passage with infon type "title"/"front" (or section_type "TITLE").
 meta: infons, annotations [{start, end, text, type, id, infons[, locations]}], relations,
 passages [{start, end, type, section_type}], and the extra fields the reader passes (PubTator3's
@@ -32,6 +35,15 @@ from pipeline.ingest.common import err
 from pipeline.ingest.nfc import NfcOffsets
 
 TITLE_TYPES = {"title", "front"}
+
+#: Spaces a document's text may get to keep its passages (and sentences) at their BioC offsets:
+#: PADDING_PER_CHAR per character of its own text, at least MIN_PADDING. Real layouts pad a
+#: character or two between passages (a filtered full text: what was taken out); bounded by the
+#: record cap alone, one passage 30,000,000 characters on made a 335-byte file 30 million spaces
+#: to annotate (24 s with the lexicons alone), and a file of 3,000 such documents would be 90
+#: billion characters from 1 MB of input.
+MIN_PADDING = 10_000
+PADDING_PER_CHAR = 10
 
 
 def to_documents(bdoc: BioCDocument, source: str, index: int, path: Path,
@@ -115,14 +127,19 @@ def _lay_out(bdoc: BioCDocument, max_chars: int) -> _Layout:
     pending: list[_Pending] = []
     rebased = 0
     far: list[int] = []
-    for p in bdoc.passages:
-        raw = _passage_text(p, max(0, max_chars - cur))  # the padding budget left
+    own = [_own_chars(p) for p in bdoc.passages]
+    padding = max(MIN_PADDING, PADDING_PER_CHAR * sum(own))  # what may still be padded
+    for p, own_chars in zip(bdoc.passages, own, strict=True):
+        # the room left for the passage: the record cap, and its own text with the padding left
+        raw = _passage_text(p, max(0, min(max_chars - cur, own_chars + padding)))
         if raw is None:
             continue
+        padding -= max(0, len(raw) - own_chars)  # its sentences' gaps
         ptext = normalize_text(raw)
         off = int(p.offset)
-        if cur <= off and off + len(ptext) <= max_chars:
+        if cur <= off and off + len(ptext) <= max_chars and off - cur <= padding:
             gap = off - cur
+            padding -= gap
             pad = (" " * (gap - 1) + "\n") if gap and pieces else " " * gap
         else:
             pad = "\n" if pieces else ""
@@ -145,6 +162,14 @@ def _lay_out(bdoc: BioCDocument, max_chars: int) -> _Layout:
         pending.extend(_Pending(a, off, placed, remap) for a in anns)
     pending.extend(_Pending(a, 0, 0, None) for a in bdoc.annotations)
     return _Layout("".join(pieces), title, passages, pending, rebased, far)
+
+
+def _own_chars(p: BioCPassage) -> int:
+    """The characters of a passage's own text: its text, else its sentences' and the spaces
+    between them."""
+    if p.text or not p.sentences:
+        return len(str(p.text or ""))
+    return sum(len(s.text or "") + 1 for s in p.sentences)
 
 
 def _place(item: _Pending, text: str) -> tuple[dict[str, Any] | None, str | None]:
@@ -210,8 +235,10 @@ def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,
             " ..." if len(layout.far) > 5 else "")
         yield err(source, "passage_offsets",
                   f"{len(layout.far)} passage(s) of BioC document {doc_id} could not be placed "
-                  f"at their offsets ({shown}) within the {max_chars:,}-character record cap; "
-                  "they were appended after a newline and their annotations shifted",
+                  f"at their offsets ({shown}) within the {max_chars:,}-character record cap "
+                  f"and the spaces a document may be padded with ({PADDING_PER_CHAR} per "
+                  f"character of its text, at least {MIN_PADDING:,}); they were appended "
+                  "after a newline and their annotations shifted",
                   loc, doc_id)
     annotations: list[dict[str, Any]] = []
     for item in layout.pending:

@@ -24,6 +24,7 @@ from pipeline.ingest.common import (
     Caps,
     HugeNumber,
     InputTooLarge,
+    bad_json_kind,
     bad_json_message,
     decode_utf8,
     err,
@@ -138,7 +139,7 @@ def _json_line(line: bytes | int, i: int, source: str, caps: Caps
     try:
         one = load_json(decoded.lstrip("\ufeff"))
     except (ValueError, RecursionError) as exc:  # ValueError: JSONDecodeError's parent too
-        return loc, err(source, "bad_json", bad_json_message(exc), loc)
+        return loc, err(source, bad_json_kind(exc), bad_json_message(exc), loc)
     if not isinstance(one, dict):
         return loc, err(source, "bad_bioc", "line is not a BioC document object", loc)
     return loc, one
@@ -185,8 +186,8 @@ def _json_records(path: Path, source: str, caps: Caps
             return
         where = (f"line {whole_exc.lineno}" if isinstance(whole_exc, json.JSONDecodeError)
                  else "line 1")
-        yield where, err(source, "bad_json", f"{bad_json_message(whole_exc)}; the file is one "
-                         "JSON value, so every document in it is lost", where)
+        yield where, err(source, bad_json_kind(whole_exc), f"{bad_json_message(whole_exc)}; "
+                         "the file is one JSON value, so every document in it is lost", where)
         return
     if isinstance(obj, dict) and isinstance(obj.get("PubTator3"), list):
         docs = obj["PubTator3"]

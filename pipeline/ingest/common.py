@@ -25,7 +25,6 @@ import re
 import socket
 import sys
 import zlib
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,8 +99,9 @@ def read_head_at(path: Path, n: int = SNIFF_BYTES, limit: int | None = DEFAULT_M
     """(offset, head): the first `n` (decompressed) bytes of a file, at offset 0; when those
     are all whitespace (a UTF-8 BOM too), the `n` bytes from the first byte that is not, at
     its offset (`_past_blank_run`), looking up to `limit` bytes: a file is not empty because
-    it starts with 8 KiB of blank lines. What could be read on a cut gzip stream; b"" on any
-    other read problem (`check_head` given the path tells that from an empty file)."""
+    it starts with 8 KiB of blank lines. What could be read on a cut gzip stream, or before a
+    read error (a gzip CRC or trailing garbage); b"" when an error came before any text
+    (`check_head` given the path tells that from an empty file)."""
     head = read_head_lines(path, n, limit)
     return head.offset, head.data
 
@@ -137,7 +137,11 @@ def read_head_lines(path: Path, n: int = SNIFF_BYTES, limit: int | None = DEFAUL
     except EOFError:  # a cut gzip stream: what was read before the cut is the head
         return Head(0, 0, head)
     except OSError:
-        return Head(0, 0, b"")
+        # a failure after the head was read (a gzip member's wrong CRC, garbage after its
+        # last member): the head is what was read, and the file's reader names the failure
+        # where it meets it, keeping the records before (an empty head refused such a small
+        # file whole); nothing read, or only a blank run: the file cannot be read
+        return Head(0, 0, head if head and not blank(head) else b"")
     return Head(0, 0, head)
 
 
@@ -196,6 +200,27 @@ def looks_binary(head: bytes) -> bool:
     return marked * 2 > len(lines) and len(_CONTROL.findall(b"".join(lines))) * 20 > size
 
 
+#: The magic bytes of compressed or archive files biotab does not read (after gzip's own
+#: decompression: a gzip file holding one is "gzip inside gzip")
+_PACKED = (
+    (re.compile(rb"BZh[1-9]1AY&SY"), "bzip2-compressed"),
+    (re.compile(rb"\xfd7zXZ\x00"), "xz-compressed"),
+    (re.compile(rb"\x28\xb5\x2f\xfd"), "zstd-compressed"),
+    (re.compile(rb"PK\x03\x04"), "a zip archive"),
+    (re.compile(rb"7z\xbc\xaf\x27\x1c"), "a 7-zip archive"),
+    (re.compile(rb"\x1f\x8b\x08"), "gzip-compressed twice (or a gzip file inside one)"),
+)
+
+
+def compressed_with(head: bytes) -> str | None:
+    """What a file's (decompressed) head says it is compressed with, when biotab cannot read
+    it (bzip2, xz, zstd, zip, 7-zip, gzip inside gzip), else None."""
+    for magic, what in _PACKED:
+        if magic.match(head):
+            return what
+    return None
+
+
 def check_head(head: bytes, source: str, whole_file: bool = False,
                path: Path | None = None, *, per_record: bool = False, offset: int = 0
                ) -> ErrorRecord | None:
@@ -208,6 +233,10 @@ def check_head(head: bytes, source: str, whole_file: bool = False,
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return err(source, "not_utf8", "file is UTF-16 encoded (byte-order mark); expected UTF-8",
                    "byte 0")
+    packed = compressed_with(head)
+    if packed is not None:
+        return err(source, "binary_file", f"file is {packed}, by its first bytes; biotab reads "
+                   "plain text and gzip only: decompress it first", "byte 0")
     if b"\x00" in head and (not per_record or looks_binary(head)):
         pos = offset + head.index(b"\x00")
         return err(source, "binary_file",
@@ -491,11 +520,33 @@ def _parse_int(literal: str) -> int | HugeNumber:
         return HugeNumber(len(literal.lstrip("-")))
 
 
+#: Objects and arrays one JSON record may hold, counted as its "{" and "[" (an upper bound:
+#: brackets in strings count too) before it is parsed: each becomes a Python dict or list of
+#: about 60-100 bytes, so 32 MiB of `[],` (11 million) took about 1 GB; 2,000,000 keep it near
+#: 200 MB. A 30 MB BioC collection of annotated abstracts has about 600,000.
+MAX_JSON_CONTAINERS = 2_000_000
+
+
+class JsonTooLarge(ValueError):
+    """A JSON record of more than MAX_JSON_CONTAINERS objects and arrays (`load_json`)."""
+
+    def __init__(self, containers: int) -> None:
+        super().__init__(f"JSON with {containers:,} '{{' and '[' (objects and arrays, or "
+                         f"brackets in its strings), more than {MAX_JSON_CONTAINERS:,}: its "
+                         "Python objects would take GBs; not parsed")
+        self.containers = containers
+
+
 def load_json(text: str) -> Any:
     """`json.loads(text)`; when that fails with a plain ValueError (an integer too long to
     convert), parsed again with every such integer a `HugeNumber` (only then: the hook costs
-    a Python call per integer). Raises JSONDecodeError, RecursionError, or ValueError for any
+    a Python call per integer). Raises JsonTooLarge (before parsing) for a text of more than
+    MAX_JSON_CONTAINERS "{" and "[", JSONDecodeError, RecursionError, or ValueError for any
     other failure."""
+    if len(text) > MAX_JSON_CONTAINERS:  # (a shorter text cannot hold more)
+        containers = text.count("{") + text.count("[")
+        if containers > MAX_JSON_CONTAINERS:
+            raise JsonTooLarge(containers)
     try:
         return json.loads(text)
     except json.JSONDecodeError:
@@ -514,7 +565,15 @@ def bad_json_message(exc: ValueError | RecursionError) -> str:
         return f"malformed JSON: {exc.msg}: {where} {exc.colno}"
     if isinstance(exc, RecursionError):
         return "JSON nested too deep to parse (RecursionError)"
+    if isinstance(exc, JsonTooLarge):
+        return str(exc)
     return f"JSON could not be read ({type(exc).__name__}: {exc})"
+
+
+def bad_json_kind(exc: ValueError | RecursionError) -> str:
+    """The error kind for JSON that `load_json` could not parse: "record_too_large" for one of
+    too many objects and arrays, else "bad_json"."""
+    return "record_too_large" if isinstance(exc, JsonTooLarge) else "bad_json"
 
 
 MAX_JSON_DEPTH = 100
@@ -525,33 +584,65 @@ def json_problem(obj: Any) -> tuple[str, str] | None:
     value) with a lone surrogate (`"\\ud800"` decodes to text that is not encodable as UTF-8,
     and the Parquet writer would fail later), or nesting deeper than MAX_JSON_DEPTH (meta is
     re-serialized later, deep in the stack), or an integer too long to convert (a `HugeNumber`
-    from `load_json`). Walked without recursion."""
-    stack: deque[tuple[Any, str, int]] = deque([(obj, "", 0)])
+    from `load_json`). Walked depth first without recursion, holding one iterator per level
+    entered and naming a value's place only for the message (a queue of every value with its
+    place as text took 10 s and 1.1 GB more than the parse for a line of 7 million `{}`)."""
+    path: list[str | int] = []  # the key or index of each container entered
+    stack: list[Iterator[tuple[str | int, Any]]] = [iter([("", obj)])]
     while stack:
-        value, where, depth = stack.popleft()
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+            if stack:
+                path.pop()
+            continue
+        key, value = item
+        depth = len(stack) - 1
         if depth > MAX_JSON_DEPTH:
-            return "bad_json", f"JSON nested deeper than {MAX_JSON_DEPTH} levels at {where}"
+            return "bad_json", (f"JSON nested deeper than {MAX_JSON_DEPTH} levels at "
+                                f"{_json_place([*path, key])}")
         if isinstance(value, HugeNumber):
             return "bad_json", (
-                f"{where or 'value'} is an integer of {value.digits:,} digits, more than the "
-                f"{sys.get_int_max_str_digits():,} Python converts")
+                f"{_json_place([*path, key]) or 'value'} is an integer of {value.digits:,} "
+                f"digits, more than the {sys.get_int_max_str_digits():,} Python converts")
         if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError as exc:
-                return "bad_unicode", (
-                    f"{where or 'value'} holds a lone surrogate escape "
-                    f"(\\u{ord(value[exc.start]):04x} at character {exc.start}); it is not "
-                    "encodable as UTF-8 text")
+            bad = _lone_surrogate(value)
+            if bad is not None:
+                return "bad_unicode", f"{_json_place([*path, key]) or 'value'} {bad}"
         elif isinstance(value, dict):
-            for k, v in value.items():
-                key_problem = json_problem(k) if isinstance(k, str) else None
-                if key_problem is not None:
-                    return key_problem[0], f"a key in {where or 'the object'}: {key_problem[1]}"
-                stack.append((v, f"{where}.{k}" if where else f"field {k!r}", depth + 1))
+            for k in value:
+                bad = _lone_surrogate(k) if isinstance(k, str) else None
+                if bad is not None:
+                    return "bad_unicode", (f"a key in {_json_place([*path, key]) or 'the object'}"
+                                           f": value {bad}")
+            stack.append(iter(value.items()))
+            path.append(key)
         elif isinstance(value, list):
-            stack.extend((v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value))
+            stack.append(enumerate(value))
+            path.append(key)
     return None
+
+
+def _lone_surrogate(text: str) -> str | None:
+    """What is wrong with a string holding a lone surrogate (not encodable as UTF-8), or None."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (f"holds a lone surrogate escape (\\u{ord(text[exc.start]):04x} at character "
+                f"{exc.start}); it is not encodable as UTF-8 text")
+    return None
+
+
+def _json_place(path: list[str | int]) -> str:
+    """A value's place for a message: `field 'a'`, `field 'a'.b[3]`, `[2].c` (the root is
+    the first, empty, entry of `path`)."""
+    where = ""
+    for key in path[1:]:
+        if isinstance(key, int):
+            where += f"[{key}]"
+        else:
+            where = f"{where}.{key}" if where else f"field {key!r}"
+    return where
 
 
 def hostname() -> str:

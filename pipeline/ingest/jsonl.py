@@ -31,6 +31,7 @@ from pipeline.ingest.common import (
     Caps,
     HugeNumber,
     InputTooLarge,
+    bad_json_kind,
     bad_json_message,
     decode_utf8,
     err,
@@ -166,7 +167,7 @@ def _line(
     title_field: str,
 ) -> Iterator[Document | ErrorRecord]:
     loc = f"line {lineno}"
-    if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+    if raw.startswith(b"\xef\xbb\xbf"):  # the file's, or a joined file's (`cat a b`)
         raw = raw[3:]
     if not raw.strip():
         return
@@ -177,7 +178,7 @@ def _line(
     try:
         obj: Any = load_json(decoded)
     except (ValueError, RecursionError) as exc:  # ValueError: JSONDecodeError's parent too
-        yield err(source, "bad_json", bad_json_message(exc), loc)
+        yield err(source, bad_json_kind(exc), bad_json_message(exc), loc)
         return
     if not isinstance(obj, dict):
         yield err(source, "bad_json",

@@ -55,11 +55,13 @@ ROOTS = {
     "MedlineCitation": MEDLINE_RECORDS,
 }
 _WS = re.compile(r"\s+")
-_PMID_BYTES = re.compile(rb"<PMID\b[^>]*>\s*([^<\s]+)")
+_PMID_BYTES = re.compile(rb"<PMID\b[^<>]*>\s*([^<\s]+)")
 
 
 def _pmid_of(data: bytes) -> str | None:
-    """The first PMID in (possibly damaged) record bytes, for error rows."""
+    """The first PMID in (possibly damaged) record bytes, for error rows. (A tag's attributes
+    hold no "<": with `[^>]*` the search ran from each "<PMID" to the next ">", and a damaged
+    record of 1 MB of "<PMID" took a minute, 32 MiB hours.)"""
     m = _PMID_BYTES.search(data)
     return m.group(1).decode("utf-8", "replace") if m else None
 
@@ -204,14 +206,15 @@ def read_pubmed(
         elif item.elem.tag == "DeleteCitation":
             yield _deleted(item.elem, source, item.index, item.line)
         else:
+            where = f"line {item.line}, record {item.index + 1}"
             try:
                 doc = build_document(item.elem, source, item.index)
             except (ValueError, TypeError, AttributeError) as exc:
                 doc = err(source, "bad_record", f"PubMed record could not be read: {exc!r}",
-                          f"line {item.line}, record {item.index + 1}")
-            if isinstance(doc, Document):
-                doc = replace(doc, location=f"line {item.line}, record {item.index + 1}")
-            yield doc
+                          where)
+            # the record's first line too, for a document and for its error rows
+            # (missing_id, empty_document), as every other row of an XML record gives it
+            yield replace(doc, location=where)
     if not seen and start == 0:
         yield err(source, "no_records", "no <PubmedArticle>, <PubmedBookArticle> or "
                   "<MedlineCitation> records found in the file")

@@ -90,7 +90,7 @@ def _decode(raw: bytes | int, lineno: int, source: str, caps: Caps, rec: _Record
         return err(source, "record_too_large", f"line is {raw:,} bytes long, more than the "
                    f"{caps.record:,}-byte record cap; skipped", f"line {lineno}",
                    rec.pmid if rec is not None else None)
-    if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+    if raw.startswith(b"\xef\xbb\xbf"):  # the file's, or a joined file's (`cat a b`)
         raw = raw[3:]
     if b"\x00" in raw:  # text has none; the file's head check leaves a NUL to its line
         pos = raw.index(b"\x00")

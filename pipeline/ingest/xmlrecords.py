@@ -9,9 +9,10 @@ Instead, the decompressed byte stream is scanned for the record elements' start 
 record's bytes are parsed on their own by a strict, safe lxml parser: resolve_entities=False,
 no_network=True, load_dtd=False, huge_tree=False (the same safety as before). Each record is
 wrapped in the file's XML declaration and root start tag, so its encoding and namespace
-declarations still apply. A file whose prolog declares entities is refused whole ("unsafe_xml";
-billion laughs, external entities); an external DTD reference (PubMed's DOCTYPE with the NLM DTD
-URL) is fine, it is never fetched.
+declarations still apply; a parsed record's tags lose their namespace (the readers look
+elements up by their plain names). A file whose prolog declares entities is refused whole
+("unsafe_xml"; billion laughs, external entities); an external DTD reference (PubMed's DOCTYPE
+with the NLM DTD URL) is fine, it is never fetched.
 
 What each kind of damage gives (every error row names the record number, its first line, and
 the record's id - PMID or BioC id - when it can be read from the damaged bytes):
@@ -21,7 +22,8 @@ the record's id - PMID or BioC id - when it can be read from the damaged bytes):
   * the file ends inside a record: "truncated_xml" ("truncated_gzip" for a cut gzip stream)
     naming that record; every record before it is kept; the file ends after a complete record
     but before the root's end tag: "truncated_xml" naming where the cut is;
-  * a record longer than max_record_bytes: "record_too_large", reading goes on after it;
+  * a record longer than max_record_bytes, or of more than MAX_RECORD_TAGS tags (its tree
+    would take GBs): "record_too_large", reading goes on after it;
   * a comment, CDATA section or tag still open after max_record_bytes (never closed): one
     "bad_xml" row (a record's start tag: that record; between records: the next record's
     number), or nothing more inside a record already reported as too large; its bytes are
@@ -59,7 +61,6 @@ from pipeline.ingest.common import (
 )
 
 _XML_DECL = re.compile(rb"^\s*(<\?xml[^>]*\?>)")
-_COMMENT = re.compile(rb"<!--.*?-->", re.S)
 _ROOT = re.compile(rb"<(?![?!])([A-Za-z_][\w.:-]*)")
 
 
@@ -84,12 +85,29 @@ class _Prolog:
     at: int = 0  # where in the head the root start tag is
 
 
+def blank_comments(data: bytes) -> bytes:
+    """`data` with each complete comment (`<!--` to the first `-->` after it) replaced by as many
+    spaces; an unclosed one is left as it is. In one pass: a regex `<!--.*?-->` looked for the
+    end again from each `<!--`, and a 64 KB head of unclosed ones took 4 s."""
+    out: bytearray | None = None
+    pos = 0
+    while (start := data.find(b"<!--", pos)) >= 0:
+        end = data.find(b"-->", start + 4)
+        if end < 0:
+            break
+        if out is None:
+            out = bytearray(data)
+        out[start:end + 3] = b" " * (end + 3 - start)
+        pos = end + 3
+    return data if out is None else bytes(out)
+
+
 def _prolog(head: bytes) -> _Prolog | str:
     """The root element and the wrapper for records, or why the head is not usable XML."""
     body = head.lstrip(b"\xef\xbb\xbf")
     decl_m = _XML_DECL.match(body)
     decl = decl_m.group(1) if decl_m else b""
-    scan = _COMMENT.sub(lambda m: b" " * len(m.group(0)), body)
+    scan = blank_comments(body)
     m = _ROOT.search(scan)
     if m is None:
         return "no XML root element found at the start of the file"
@@ -293,9 +311,23 @@ def _id_text(ident: str | None) -> str:
     return f"(id {ident}) " if ident else ""
 
 
+#: Tags ("<", which text holds only escaped) one record may hold: lxml takes about 140-280
+#: bytes an element, so a record of short elements within the byte cap (32 MiB of `<a/>`,
+#: 8 million) built a tree of GBs; 2,000,000 tags keep it near 300 MB. A PubMed record has a
+#: few hundred; a full-text BioC document with its annotations tens of thousands.
+MAX_RECORD_TAGS = 2_000_000
+
+
 def _parse(raw: _Raw, prolog: _Prolog, source: str, id_of: Callable[[bytes], str | None]
            ) -> XmlRecord | ErrorRecord:
     assert raw.data is not None
+    tags = raw.data.count(b"<")
+    if tags > MAX_RECORD_TAGS:
+        ident = id_of(raw.data[:65536])
+        return err(source, "record_too_large",
+                   f"record {raw.index + 1} {_id_text(ident)}holds {tags:,} XML tags, more "
+                   f"than {MAX_RECORD_TAGS:,} (its tree would take GBs of memory); skipped, "
+                   "reading goes on after it", f"line {raw.line}, record {raw.index + 1}", ident)
     doc = prolog.prefix + raw.data + prolog.suffix if prolog.wrap else prolog.decl + raw.data
     try:
         top = etree.fromstring(doc, _safe_parser())
@@ -312,7 +344,18 @@ def _parse(raw: _Raw, prolog: _Prolog, source: str, id_of: Callable[[bytes], str
                    f"(starts at line {raw.line}): {exc.msg}; that record was skipped",
                    f"line {line}, column {col}, record {raw.index + 1}", ident)
     elem = top[0] if prolog.wrap and len(top) else top
+    if b"xmlns" in doc:
+        _without_namespaces(elem)
     return XmlRecord(raw.index, raw.line, elem)
+
+
+def _without_namespaces(elem: Any) -> None:
+    """Element tags without their namespace (`{http://...}PMID` -> `PMID`): the readers look
+    elements up by their plain names, so a file whose root declares a default namespace
+    (`<PubmedArticleSet xmlns="...">`) lost every record as one "without a PMID"."""
+    for el in elem.iter():
+        if isinstance(el.tag, str) and el.tag.startswith("{"):
+            el.tag = el.tag.split("}", 1)[1]
 
 
 def _open_file(path: Path, source: str, tags_for_root: Callable[[str], set[str] | None],

@@ -43,6 +43,7 @@ from pipeline.tables import load, load_manifest
 __all__ = [
     "REPORT_NAME",
     "NoRunError",
+    "ReportError",
     "ReportOptions",
     "build_report",
     "check_run_folder",
@@ -100,7 +101,12 @@ def build_report(out: str | PathLike[str], options: ReportOptions | None = None)
     )
 
 
-class NoRunError(ValueError):
+class ReportError(ValueError):
+    """`write_report` cannot write the report: no run, a run it cannot read, or a target path
+    that is no file to write (nothing written; one line for the command)."""
+
+
+class NoRunError(ReportError):
     """The folder given to `write_report` holds no biotab run."""
 
 
@@ -124,10 +130,21 @@ def write_report(
     options: ReportOptions | None = None,
 ) -> Path:
     """Write the report for `out` to `path` (default `OUT/report.html`); returns the path.
-    Raises NoRunError (writing nothing) when `out` holds no run."""
+    Raises NoRunError (writing nothing) when `out` holds no run, ReportError when `path` is a
+    folder or in no folder, or a table file of the run cannot be read (a damaged part file)."""
+    import pyarrow as pa
+
     check_run_folder(out)
     target = Path(path) if path is not None else Path(out) / REPORT_NAME
-    page = build_report(out, options)
+    if target.is_dir():
+        raise ReportError(f"{target} is a folder; give the report's file name")
+    if not target.parent.is_dir():
+        raise ReportError(f"no folder {target.parent} for the report")
+    try:
+        page = build_report(out, options)
+    except (pa.ArrowException, OSError) as exc:
+        raise ReportError(f"the run in {out} could not be read ({type(exc).__name__}: {exc})"
+                          ) from exc
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(target)

@@ -1024,3 +1024,17 @@ def test_a_foreign_parquet_file_in_a_linked_table_folder_is_refused_too(
         with pytest.raises(OutputExistsError, match=r"part-mine\.parquet was not written"):
             run([docs], out, workers=1, quiet=True, nlp_factory=light_factory, **flags)
     assert theirs.is_file() and (out / "documents").is_symlink()
+
+
+def test_the_input_record_of_a_path_past_the_system_limit_is_an_error_not_a_crash() -> None:
+    """A path longer than the system allows (given on the command line, so no folder walk
+    turned it into a `path_too_long` row first): Python 3.11's `is_file` raises for it; the
+    unit's input record says so instead of failing the unit."""
+    from pipeline.ingest import Shard
+    from pipeline.runner.shard import _input_info
+
+    path = "/tmp/" + "d" * 5000 + "/notes.txt"
+    info = _input_info(Shard(path, "txt"))
+    assert info is not None
+    assert info["path"] == path
+    assert "name too long" in info["error"].lower()

@@ -229,12 +229,14 @@ def _input_info(shard: Shard) -> dict[str, Any] | None:
         return None
     info: dict[str, Any] = {"path": shard.source, "format": shard.fmt}
     path = Path(shard.path)
-    if path.is_file():
-        try:
+    # (`is_file` inside the `try`: on Python 3.11 it raises for a path past the system's
+    # length limit instead of saying False, and the unit would fail for want of a hash)
+    try:
+        if path.is_file():
             info["bytes"] = path.stat().st_size
             info["sha256"] = W.sha256_file(path)
-        except OSError as exc:
-            info["error"] = str(exc)
+    except OSError as exc:
+        info["error"] = str(exc)
     return info
 
 

@@ -22,15 +22,17 @@ overlapping its span carries that number as value, numerator, denominator or gro
   overall and per measure, over rows whose unit is percent or count (the corpus does not mark
   ratio statistics or relative changes; those rows are counted apart);
 - arm score, for the per-arm numbers (iv/cv-bin-percent and -bin-abs; group sizes, i.e.
-  intervention-/control-participants, on lines of their own) that a row finds: "arm given", the
-  share whose row has an arm; "arm right", of those whose arm maps to a side of the abstract
+  intervention-/control-participants, on lines of their own) that a row finds: "arm right", the
+  share whose row's arm names the number's side (the headline: an arm that names no side, maybe
+  no arm at all, earns nothing); "arm given", the share whose row has an arm; "arm right (of
+  mapped)", of those whose arm maps to a side of the abstract
   (its gold `intervention` / `control` span texts, by word overlap: `pico_arms.side_of`), the
   share mapped to the number's gold side; and how many arms map to no side. The row judged is
   the first row (in table order) that finds the number and has an arm, else the first that
   finds it. `--errors` lists the tuned part's found numbers whose arm is missing, wrong or
   unmapped (types arm_missing, arm_wrong, arm_unmapped), with the gold side and span texts;
-- a 95% interval for figure recall, enrollment recall, precision, and arm given and arm right
-  of figures and of group sizes: 2,000 bootstrap resamples of each part's abstracts (fixed
+- a 95% interval for figure recall, enrollment recall, precision, and the arm figures of
+  figures and of group sizes: 2,000 bootstrap resamples of each part's abstracts (fixed
   seed), for how far a part's figure may sit from the population's by chance alone (121
   held-out abstracts are a small sample).
 """
@@ -223,8 +225,11 @@ INTERVAL_FIGURES: tuple[tuple[str, Callable[[Score], tuple[int, int]]], ...] = (
     ("figure recall", lambda s: (s.found["figure"], s.total["figure"])),
     ("enrollment recall", lambda s: (s.found["enrollment"], s.total["enrollment"])),
     ("precision", lambda s: (sum(s.rows_ok.values()), sum(s.rows.values()))),
+    ("figure arm right of found", lambda s: (s.arm_right["figure"], s.found["figure"])),
     ("figure arm given", lambda s: (s.arm_given["figure"], s.found["figure"])),
     ("figure arm right", lambda s: (s.arm_right["figure"], s.arm_mapped["figure"])),
+    ("group-size arm right of found",
+     lambda s: (s.arm_right["group-size"], s.found["group-size"])),
     ("group-size arm given", lambda s: (s.arm_given["group-size"], s.found["group-size"])),
     ("group-size arm right", lambda s: (s.arm_right["group-size"], s.arm_mapped["group-size"])),
 )
@@ -363,7 +368,7 @@ def _score_arm(
     if not row.get("arm"):
         return "arm_missing"
     score.arm_given[kind] += 1
-    side = side_of(row["arm"], row.get("drug_text"), arms)
+    side = side_of(row["arm"], arms)
     if side is None:
         return "arm_unmapped"
     score.arm_mapped[kind] += 1
@@ -387,7 +392,7 @@ def _arm_record(
         "gold_side": _gold_side(g),
         "row_arm": row.get("arm"),
         "row_drug": row.get("drug_text"),
-        "row_side": side_of(row["arm"], row.get("drug_text"), arms) if row.get("arm") else None,
+        "row_side": side_of(row["arm"], arms) if row.get("arm") else None,
         "row_text": row.get("text"),
         "measure": row.get("measure"),
         "gold_intervention": list(arms.intervention),
@@ -457,7 +462,14 @@ def report(scores: dict[str, Score], per_doc: dict[str, list[Score]]) -> None:
             f"{'':>8} /{scores[s].arm_given[kind] - scores[s].arm_mapped[kind]:>4}"
             for s in splits
         )
-        print(f"{'arm given (' + name + ')':<28}{given}")
+        # right of all found: an arm that names no side (perhaps no arm at all) earns nothing
+        right_found = "".join(
+            f"{_fmt(_share(scores[s].arm_right[kind], scores[s].found[kind])):>8} "
+            f"/{scores[s].found[kind]:>4}"
+            for s in splits
+        )
+        print(f"{'arm right (' + name + ')':<28}{right_found}")
+        print(f"{'  arm given':<28}{given}")
         print(f"{'  arm right (of mapped)':<28}{right}")
         print(f"{'  arm unmapped (n)':<28}{unmapped}")
     intervals = {s: bootstrap_intervals(per_doc[s]) for s in splits if per_doc[s]}

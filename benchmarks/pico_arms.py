@@ -32,13 +32,13 @@ word overlap with the spans, deterministically:
    nothing (every arm may share the marked side's words): only the generic words score.
 4. The side with the strictly higher score wins; a tie, or no overlap, is unmapped (None).
 5. `side_of` tries, in turn, until one maps: the arm's text; the text that defines it in the
-   abstract; the row's drug text. The defining text of an arm (or of its label without an arm
-   noun: "group SF" is also "SF") is, for each place where it is one comma- or semicolon-
-   separated part of a bracket ("RT alone (group A, n=20)", "(SF; n = 25)"), up to 6 words
-   before the bracket, back to the previous bracket, sentence end or "or"/"versus"/"vs"/
-   "compared"/"between"/"either"; for each place where it (or it and an arm noun) comes right
-   before a bracket ("Group B (betamethasone; 37 pts)", "the INTRA group (intratumoral
-   radiotracer, n=35)"), the bracket's first part; and a generic word right before it
+   abstract (never the row's drug text, which for an arm of no drug is another's). The defining text
+   of an arm (or of its label without an arm noun: "group SF" is also "SF") is, for each place where
+   it is one comma- or semicolon-separated part of a bracket ("RT alone (group A, n=20)", "(SF; n =
+   25)"), up to 6 words before the bracket, back to the previous bracket, sentence end or
+   "or"/"versus"/"vs"/"compared"/"between"/"either"; for each place where it (or it and an arm
+   noun) comes right before a bracket ("Group B (betamethasone; 37 pts)", "the INTRA group
+   (intratumoral radiotracer, n=35)"), the bracket's first part; and a generic word right before it
    ("control group 2").
 
 Arms named only by a label the abstract does not define in one of these ways ("48 in group A
@@ -284,11 +284,12 @@ def _words_before(text: str, end: int) -> str:
     return " ".join(reversed(kept))
 
 
-def side_of(arm: str | None, drug_text: str | None, names: ArmNames) -> str | None:
+def side_of(arm: str | None, names: ArmNames) -> str | None:
     """The side (INTERVENTION or CONTROL) a row's arm names in an abstract, or None when
-    nothing tells (rule 5: the arm's words, its definition in the abstract, its drug text)."""
+    nothing tells (rule 5: the arm's words, its definition in the abstract). Not the row's drug
+    text: for an arm that holds no drug it is the clause's or the document's drug, which would
+    judge an arm such as "Asian" by a drug it does not name."""
     tries = [arm, names.definition(arm)] if arm else []
-    tries += [drug_text] if drug_text else []
     for text in tries:
         side = names.side(text) if text else None
         if side is not None:

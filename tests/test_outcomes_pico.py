@@ -92,7 +92,7 @@ def test_bootstrap_interval_is_a_point_for_equal_abstracts_and_spans_a_mixed_sam
 def _side(intervention: list[str], control: list[str], arm: str, text: str = "") -> str | None:
     arms = load_benchmark("pico_arms")
     names = arms.ArmNames.from_texts(intervention, control, text)
-    side: str | None = arms.side_of(arm, None, names)
+    side: str | None = arms.side_of(arm, names)
     return side
 
 
@@ -179,8 +179,10 @@ def test_report_prints_the_arm_score_for_each_part(capsys: Any) -> None:
     scores = {"tuned": part(8, 6, 3), "heldout": part(5, 4, 4)}
     bench.report(scores, {k: [v] for k, v in scores.items()})
     out = capsys.readouterr().out.splitlines()
-    at = next(i for i, ln in enumerate(out) if ln.startswith("arm given (figures)"))
-    given, right, unmapped = (ln.split() for ln in out[at : at + 3])
+    at = next(i for i, ln in enumerate(out) if ln.startswith("arm right (figures)"))
+    # the headline: right of all found (3 of 10, 4 of 10); then given, right of mapped, unmapped
+    headline, given, right, unmapped = (ln.split() for ln in out[at : at + 4])
+    assert headline[-6:] == ["0.300", "/", "10", "0.400", "/", "10"]
     assert given[-6:] == ["0.800", "/", "10", "0.500", "/", "10"]
     assert right[:2] == ["arm", "right"]
     assert right[-6:] == ["0.500", "/", "6", "1.000", "/", "4"]

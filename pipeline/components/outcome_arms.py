@@ -1,11 +1,14 @@
 """The arm of each figure in a sentence of `biotab_outcomes`, tied before any figure resolves.
 
 `note_arms` ties a figure to the arm it reports: the arm an "(n = N)" enrollment figure gives the
-size of (`size_arm`: "letrozole 2.5 mg daily (n = 453)", "(group A; n = 30)"), the drug named
+size of (`size_arm`: "letrozole 2.5 mg daily (n = 453)", "(group A; n = 30)"; an allocation
+list's member, `listed_size_arm`: "assigned to telephone counseling (n = 34)"), the drug named
 right after a figure ("28% with docetaxel", `following_drug`, with the drugs given with it,
-`combined_drugs`), and the keys that name the arm across the document (`Figure.arm_keys`, noted
-in `DocContext`). Reads the sentence's text and mentions; writes `Figure.arm`/`arm_keys` and the
-arms noted in the `DocContext`. `outcome_context` resolves the figures over these arms.
+`combined_drugs`), the one arm "the X group" names in the figure's clause (`clause_arm`: "In the
+control arm, ... was 16.7%"), and the keys that name the arm across the document
+(`Figure.arm_keys`, noted in `DocContext`). Reads the sentence's text and mentions; writes
+`Figure.arm`/`arm_keys` and the arms noted in the `DocContext`. `outcome_context` resolves the
+figures over these arms.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
-from pipeline.components.outcome_attach import COMPARATOR_CHARS, no_arm_name
+from pipeline.components.outcome_attach import named_as_comparator, no_arm_name, several_arms
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DRUG
@@ -275,8 +278,10 @@ def clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
     lex = sm.lex
     free: dict[str, tuple[int, int]] = {}
     for s, e in the_arm_names(lex, text, lo, hi):
-        if lex.comparison_before_re.search(text, max(lo, s - COMPARATOR_CHARS), s):
+        if named_as_comparator(lex, text, s, lo):
             continue  # "(45%), compared with the placebo arm": the other arm
+        if s > f.end and not _linked_after(lex, text, s, lo):
+            continue  # "40%, similar to the control arm": no name after the figure but "in the"
         if e < f.start and not lex.each_arm_words.isdisjoint(text[e : f.start].lower().split()):
             return None  # "the study group and the control group each contained 24"
         if lex.death_clause_break_re.search(text, min(e, f.end), max(s, f.start)):
@@ -285,6 +290,16 @@ def clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
             free.setdefault(text[s:e].lower(), (s, e))
     return next(iter(free.values())) if len(free) == 1 else None
 
+
+def _linked_after(lex: Lexicon, text: str, start: int, lo: int) -> bool:
+    """Is the name at `start`, after its figure, linked as "in the X arm" ("126 in the
+    observation arm"), not "as in the X arm"?"""
+    m = lex.clause_arm_link_re.search(text, max(lo, start - LINK_CHARS), start)
+    return m is not None and (m["before"] or "").lower() not in lex.likeness_words
+
+
+#: How far before an arm's name its link to the figure may start ("as in the ").
+LINK_CHARS = 24
 
 
 def the_arm_names(lex: Lexicon, text: str, lo: int = 0,
@@ -295,8 +310,7 @@ def the_arm_names(lex: Lexicon, text: str, lo: int = 0,
     50-59 age group"), nor a series' joiner ("the TC6 and T-FEC group" names two)."""
     out = []
     for m in lex.the_arm_re.finditer(text, lo, len(text) if hi is None else hi):
-        words = m["arm"].lower().split()
-        if not no_arm_name(lex, m["arm"]) and lex.series_joiners.isdisjoint(words):
+        if not no_arm_name(lex, m["arm"]) and not several_arms(lex, m["arm"]):
             out.append(m.span("arm"))  # (not "the TC6 and T-FEC group": two arms)
     return out
 
@@ -415,9 +429,10 @@ def listed_size_arm(f: Figure, text: str, lex: Lexicon) -> tuple[int, int] | Non
     usual care (UC) (n = 33)", "randomized to magnesium (100 mg/day; n=50) or placebo": the
     allocation list's member right before the bracket an "(n = N)" is in
     (`Lexicon.allocation_member_re`), in a list an allocation word and "to" open
-    (`allocation_opener_re`: "randomized to", "were allocated to"). Not a subgroup's size
-    ("Patients with stage III disease (n = 45)": no allocation), nor a member with a bracket
-    or comma in it."""
+    (`allocation_opener_re`: "randomized to", "were allocated to") and that runs without a
+    break to the member (`_continues_allocation`). Not a subgroup's size ("Patients with stage
+    III disease (n = 45)": no allocation; "..., and those with lymphedema (n = 12)": subjects),
+    nor a member with a bracket or comma in it, nor a dose."""
     if not f.n_form:
         return None
     b = text.rfind("(", max(0, f.start - SIZE_BRACKET_CHARS), f.start)
@@ -429,8 +444,54 @@ def listed_size_arm(f: Figure, text: str, lex: Lexicon) -> tuple[int, int] | Non
     ):
         return None  # "(n = 35, vandetanib; n = 29, placebo)": the bracket names its arms
     m = lex.allocation_member_re.search(text, max(0, b - MEMBER_CHARS), b)
-    if m is None or lex.allocation_opener_re.search(text, 0, m.start("arm")) is None:
+    if m is None or not _continues_allocation(lex, text, m.start()):
         return None
-    if all(_NUMBER.fullmatch(w) or w.lower() in lex.units for w in m["arm"].split()):
+    words = m["arm"].split()
+    if all(_NUMBER.fullmatch(w) or w.lower() in lex.units for w in words):
         return None  # "modafinil, 400 mg (N=10)": the dose of the arm named before it
+    low = [w.lower() for w in words]
+    if low[0] in lex.prepositions or low[0] in lex.relative_pronouns or any(
+        w in lex.pop for w in low
+    ):
+        return None  # "and those with lymphedema (n = 12)", "60 women (n = 60)": subjects
     return m.span("arm")
+
+
+def _continues_allocation(lex: Lexicon, text: str, sep: int) -> bool:
+    """Does the list member whose separator starts at `sep` belong to an allocation list: its
+    separator is the "to" an allocation word opens ("were randomized to A (n = 40)"), a colon
+    after one ("assigned to three groups: controls (n = 8), ..."), or it follows the bracket of
+    the member before, which belongs to it in turn ("to A (n = 33), telephone counseling",
+    "(n = 40) or usual care")? Not a member after other words ("After being randomized to
+    letrozole, women with node-positive disease (n = 45)"), nor a list no allocation word opens
+    ("hyperkalemia (n = 33) or renal failure (n = 34)")."""
+    for _ in range(MAX_MEMBERS):
+        if text[sep] == ":":
+            # "randomly assigned to three groups: untreated controls (n = 8), ..."
+            window = text[max(0, sep - OPENER_CHARS) : sep]
+            opener = lex.allocation_opener_re.search(window)
+            return opener is not None and not any(c in window[opener.end() :] for c in "();")
+        if text[sep : sep + 2].lower() == "to":
+            last = None
+            for last in lex.allocation_opener_re.finditer(  # noqa: B007
+                text, max(0, sep - OPENER_CHARS), sep + 2
+            ):
+                pass
+            return last is not None and last.end() == sep + 2
+        before = text[:sep].rstrip(" ,")
+        if not before.endswith(")"):
+            return False
+        opened = before.rfind("(", max(0, len(before) - SIZE_BRACKET_CHARS))
+        if opened < 0:
+            return False
+        m = lex.allocation_member_re.search(text, max(0, opened - MEMBER_CHARS), opened)
+        if m is None:
+            return False
+        sep = m.start()
+    return False
+
+
+#: How far before an allocation list's "to" its allocation word may start, and how many members
+#: before a size's its list is followed back to that "to".
+OPENER_CHARS = 60
+MAX_MEMBERS = 12

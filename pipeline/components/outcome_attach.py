@@ -147,10 +147,11 @@ def _list_arms(lex: Lexicon, members: list[Figure], text: str) -> bool:
 def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
     """The arm a figure belongs to, as sentence-relative character offsets (`Figure.arm`)."""
     text = parser.text
+    nxt = {id(f): g for f, g in pairwise(figures)}
     for members in figure_groups(figures):
         if len(members) > 1 and _list_arms(lex, members, text):
             continue
-        for k, f in enumerate(members):
+        for f in members:
             start = f.end
             if f.ci is not None or f.p is not None:
                 stat = re.match(r"\s*[(\[][^()\[\]]*[)\]]", text[start : start + ARM_WINDOW])
@@ -175,11 +176,11 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
                 # "group A = 14 (25.5%)" (a bare "group A = 54" is a part of a total split by
                 # arm, `split_by_arm`, or no count at all: "mean age (group A = 54)")
                 m = lex.arm_label_eq_re.search(text[lo : f.start])
-            if m and k + 1 < len(members) and lex.comparison_before_re.search(
-                text, max(0, lo + m.start() - COMPARATOR_CHARS), lo + m.start("arm")
+            if m and _compared_with_next(lex, text, f, nxt.get(id(f))) and named_as_comparator(
+                lex, text, lo + m.start("arm")
             ):
                 continue  # "lower than in the control arm (45% vs 82%)": the second's arm
-            if m and not _counts_arms(lex, m["arm"]) and not _several_arms(lex, m["arm"]):
+            if m and not _counts_arms(lex, m["arm"]) and not several_arms(lex, m["arm"]):
                 f.arm = (lo + m.start("arm"), lo + m.end("arm"))
 
 
@@ -201,7 +202,29 @@ def _counts_arms(lex: Lexicon, words: str) -> bool:
 COMPARATOR_CHARS = 30
 
 
-def _several_arms(lex: Lexicon, words: str) -> bool:
+def named_as_comparator(lex: Lexicon, text: str, start: int, lo: int = 0) -> bool:
+    """Does a comparison word, then only gap words, stand right before the arm's name that
+    starts at `start` (not before `lo`): "compared with the placebo arm", "than in the control
+    arm", "versus placebo"? Then the arm is the comparator's."""
+    window = max(lo, start - COMPARATOR_CHARS)
+    return lex.comparison_before_re.search(text, window, start) is not None
+
+
+_WORD = re.compile(r"[A-Za-z]+\.?")
+
+
+def _compared_with_next(lex: Lexicon, text: str, f: Figure, g: Figure | None) -> bool:
+    """Is the figure the first of a pair in one bracket that a comparison word joins ("(45% vs
+    82%)", "(13 vs 31)")? (Two bare counts are two groups, so a group alone cannot say.)"""
+    if g is None:
+        return False
+    between = text[f.end : g.start]
+    return not any(c in between for c in ")]") and any(
+        w.lower() in lex.pairwise_comparison for w in _WORD.findall(between)
+    )
+
+
+def several_arms(lex: Lexicon, words: str) -> bool:
     """ "similar in the PC and EP arm (89.4% vs 79.5%)": names joined into a series, whose
     figures the series' rules give their arms (`outcome_respectively`), not one arm's name."""
     return not lex.series_joiners.isdisjoint(words.lower().split())

@@ -125,18 +125,12 @@ class ArmRegexes:
             self.prepositions | self.determiners | self.pop
             | frozenset(w for link in data["arm_series_links"] for w in link.split())
         )
-        # a comparison word, then only such gap words, right before an arm's name: the arm is
-        # the comparator ("(45%), compared with the placebo arm", "than in the control arm")
-        compared = self.comparison | self.comparator_openers | self.comparison_frame_words
-        self.comparison_before_re = re.compile(
-            rf"(?<![\w-])(?:{_alt(compared)})(?![\w-])(?:\s+(?:{_alt(self.than_gap_words)}))*\s*$",
-            re.IGNORECASE,
-        )
         # a series names arms after an `arm_series_links` entry ("receiving", "treated with the")
         # or before an arm noun ("the docetaxel and doxorubicin arms")
         links, dets = _alt_spaced(data["arm_series_links"]), _alt(self.determiners)
         self.series_link_re = re.compile(rf"\b(?:{links})\s+(?:(?:{dets})\s+)?$", re.IGNORECASE)
         self.series_noun_re = re.compile(rf"\s*(?:{arm_nouns})\b", re.IGNORECASE)
+        self._build_comparator_regexes(data)
         self.arm_pair_opener_re = re.compile(
             rf"\b(?:{_alt(data['arm_pair_openers'])})\b(?!-)", re.IGNORECASE
         )
@@ -158,6 +152,25 @@ class ArmRegexes:
         self.comparison_word_re = re.compile(
             rf"(?<!\w)(?:{_alt(self.respectively | self.pairwise_comparison)})(?!\w)"
         )
+
+    def _build_comparator_regexes(self, data: dict[str, Any]) -> None:
+        """What makes an arm's name the comparator's, and how an arm named after its figure
+        is linked to it (`outcome_attach.named_as_comparator`, `outcome_arms.clause_arm`)."""
+        # a comparison word, then only such gap words, right before an arm's name: the arm is
+        # the comparator ("(45%), compared with the placebo arm", "than in the control arm")
+        compared = self.comparison | self.comparator_openers | self.comparison_frame_words
+        self.comparison_before_re = re.compile(
+            rf"(?<![\w-])(?:{_alt(compared)})(?![\w-])"
+            rf"(?:\s+(?:{_alt(self.than_gap_words)}))*\s*$",
+            re.IGNORECASE,
+        )
+        # an arm named after its figure is the figure's only as "in the X arm" ("126 in the
+        # observation arm"), and not "as in the placebo group"
+        self.clause_arm_link_re = re.compile(
+            rf"(?:(?P<before>[A-Za-z]+)\s+)?(?:{_alt(data['clause_arm_links'])})\s+the\s+$",
+            re.IGNORECASE,
+        )
+        self.likeness_words = frozenset(w.lower() for w in data["likeness_words"])
 
     def _build_arm_phrase_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
         """The arm a figure's text names: after a list of figures or one figure, before one;
@@ -237,9 +250,11 @@ class ArmRegexes:
         # (n = 34), or usual care (UC) (n = 33)"), words with no bracket or comma, an
         # abbreviation's bracket after them; the list opens with an allocation word and "to"
         joined = _alt_spaced(joiner_words(data))
-        member = r"[A-Za-z0-9][\w/+.-]*(?:\s+[\w/+.-]+){0,5}?"
+        # (no word of a member is "to" or a joiner: the nearest separator starts it)
+        word = rf"(?!(?:to|{joined})(?![\w/+.-]))[\w/+.-]+"
+        member = rf"(?=[A-Za-z0-9]){word}(?:\s+{word}){{0,5}}?"
         self.allocation_member_re = re.compile(
-            rf"(?:\bto|,|\b(?:{joined}))\s+"
+            rf"(?:\bto|[,:]|\b(?:{joined}))\s+"
             rf"(?:(?:{_alt_spaced(data['allocation_member_openers'])})\s+)*"
             rf"(?:(?:{_alt(self.determiners | {'a', 'an'})})\s+)?"
             rf"(?!(?:{joined})\s)(?P<arm>{member})"

@@ -41,8 +41,16 @@ it or an `arm_series_links` entry right before it ("BUN and creatinine increased
 respectively" names no arms). Arms the figures already have are kept when each has
 one and no two the same ("28% with docetaxel and 15% with placebo, respectively").
 
+A frame may also open its clause ("Compared with placebo, letrozole reduced mucositis (1.2% vs
+6.7%)": the first arm is the one name between the frame's comma and the pair). A pair no series
+or frame gives arms takes them from the names of its clause (`_one_named`): one name before it
+is the first figure's ("Fewer patients in the ropivacaine group reported pain (13 vs 31)"), or
+the second's after a comparison word; one name after it, after a comparison word, the second's.
+The figure left without an arm then takes not the other's drug (`Figure.other_arm`).
+
 Reads the figures (`Figure.measure`, `Figure.arm`), the sentence's tokens and its DRUG and
-DISEASE mentions; writes `Figure.arm` (sentence-relative characters). Linear in the sentence.
+DISEASE mentions; writes `Figure.arm` and `Figure.other_arm` (sentence-relative characters).
+Linear in the sentence.
 """
 
 from __future__ import annotations
@@ -52,7 +60,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_arms import the_arm_names
-from pipeline.components.outcome_attach import COMPARATOR_CHARS, Comparisons
+from pipeline.components.outcome_attach import Comparisons, named_as_comparator
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon_attach import ARM_LABEL
 from pipeline.components.outcome_tokens import Figure
@@ -400,9 +408,7 @@ def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set
         return not _qualified(lex, text, name)
 
     def compared(name: Span) -> bool:
-        return lex.comparison_before_re.search(
-            text, max(lo, name[0] - COMPARATOR_CHARS), name[0]
-        ) is not None
+        return named_as_comparator(lex, text, name[0], lo)
 
     if before and after:
         b, a = before[-1], after[-1]
@@ -467,8 +473,9 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
                       compared: Comparisons, sm: SentenceMentions) -> None:  # fmt: skip
     """Each figure of a list a respectively word follows takes its arm from a series of as many
     arm names; each of a pair a comparison word joins, from a series of two arms compared
-    before it (the module docstring). `compared`: the sentence's lists and pairs
-    (`outcome_attach.mark_compared`)."""
+    before it, in a frame, or the names of its clause (the module docstring; writes
+    `Figure.arm`, and `Figure.other_arm` of a pair's figure left without one). `compared`: the
+    sentence's lists and pairs (`outcome_attach.mark_compared`)."""
     if len(figures) < 2 or not _mentions_a_comparison(lex, parser):
         return  # (most sentences: neither a respectively word nor a comparison word)
     runs = _own_runs(parser, compared.runs)

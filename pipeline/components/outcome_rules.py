@@ -233,6 +233,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "non_arm_group_words",
     "allocation_words",
     "allocation_member_openers",
+    "clause_arm_links",
+    "likeness_words",
     "randomization_words",
     "pooled_arm_nouns",
     "combination_joiners",

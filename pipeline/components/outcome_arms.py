@@ -282,6 +282,8 @@ def clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
             continue  # "(45%), compared with the placebo arm": the other arm
         if s > f.end and not _linked_after(lex, text, s, lo):
             continue  # "40%, similar to the control arm": no name after the figure but "in the"
+        if _in_figures_bracket(text, f, lo, s, e):
+            continue  # "69 randomized (35/68 in the Visited group, ...)": the bracket's counts
         if e < f.start and not lex.each_arm_words.isdisjoint(text[e : f.start].lower().split()):
             return None  # "the study group and the control group each contained 24"
         if lex.death_clause_break_re.search(text, min(e, f.end), max(s, f.start)):
@@ -296,6 +298,25 @@ def _linked_after(lex: Lexicon, text: str, start: int, lo: int) -> bool:
     observation arm"), not "as in the X arm"?"""
     m = lex.clause_arm_link_re.search(text, max(lo, start - LINK_CHARS), start)
     return m is not None and (m["before"] or "").lower() not in lex.likeness_words
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _in_figures_bracket(text: str, f: Figure, lo: int, s: int, e: int) -> bool:
+    """Is the name text[s:e] inside a bracket that holds numbers besides it but not the figure
+    ("only 69 randomized at least one patient (35/68 in the Visited group, 34/67 in the
+    Non-visited group)": the bracket's counts are the arms', which `split_by_arm` or
+    `subgroup_sizes` may have dropped from the clause's figures)? Not "in 57 patients (the 10
+    mg/kg group)": the figure's own arm. (Found and written by the session's reviewer.)"""
+    b = text.rfind("(", lo, s)
+    if b < 0 or ")" in text[b:s]:
+        return False
+    close = text.find(")", e)
+    close = len(text) if close < 0 else close
+    if b < f.start < close:
+        return False
+    return _DIGIT.search(text, b, s) is not None or _DIGIT.search(text, e, close) is not None
 
 
 #: How far before an arm's name its link to the figure may start ("as in the ").

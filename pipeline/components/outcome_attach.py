@@ -176,10 +176,14 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
                 # "group A = 14 (25.5%)" (a bare "group A = 54" is a part of a total split by
                 # arm, `split_by_arm`, or no count at all: "mean age (group A = 54)")
                 m = lex.arm_label_eq_re.search(text[lo : f.start])
-            if m and _compared_with_next(lex, text, f, nxt.get(id(f))) and named_as_comparator(
-                lex, text, lo + m.start("arm")
+            if m and named_as_comparator(lex, text, lo + m.start("arm")) and (
+                m.group().rstrip().endswith(",")
+                or _compared_with_next(lex, text, f, nxt.get(id(f)))
             ):
-                continue  # "lower than in the control arm (45% vs 82%)": the second's arm
+                # "Unlike the control group, 40% ..." (the comparator's name, then the figure);
+                # "lower than in the control arm (45% vs 82%)": the second's arm. (Not "than in
+                # the control group (12%)": its own bracket.)
+                continue
             if m and not _counts_arms(lex, m["arm"]) and not several_arms(lex, m["arm"]):
                 f.arm = (lo + m.start("arm"), lo + m.end("arm"))
 

@@ -158,9 +158,12 @@ class ArmRegexes:
         is linked to it (`outcome_attach.named_as_comparator`, `outcome_arms.clause_arm`)."""
         # a comparison word, then only such gap words, right before an arm's name: the arm is
         # the comparator ("(45%), compared with the placebo arm", "than in the control arm")
+        # ... or a likening phrase (`background_contrasts`: "Similar to the control arm, ...",
+        # "Unlike the control group, 40% ...")
         compared = self.comparison | self.comparator_openers | self.comparison_frame_words
+        likened = _alt_spaced(data["background_contrasts"])
         self.comparison_before_re = re.compile(
-            rf"(?<![\w-])(?:{_alt(compared)})(?![\w-])"
+            rf"(?<![\w-])(?:{_alt(compared)}|{likened})(?![\w-])"
             rf"(?:\s+(?:{_alt(self.than_gap_words)}))*\s*$",
             re.IGNORECASE,
         )

@@ -257,8 +257,10 @@ def clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
     """The arm an arm noun names somewhere in the figure's clause ("in the control arm OM > G1
     was 16.7%", "83 events in the fenretinide arm and 126 in the observation arm") when it is
     the one arm left there: every other figure of the clause that may take an arm has one, and
-    one arm name (`the_arm_names`, not a `non_arm_group_words` or
-    `non_arm_label_words` entry: "in the study group", "in the 50-59 age group") is not theirs.
+    one arm name (`the_arm_names`, not a `non_arm_group_words` or `non_arm_label_words` entry:
+    "in the whole study group", "in the 50-59 age group") is not theirs; after the figure, only
+    "in/among/within the X arm" (`_linked_after`), never the comparator's or a name in a bracket
+    of other figures.
     Not a figure compared with another or listed with it (those take their arms from the
     comparison or the list, or none), nor two figures without an arm ("fewer patients in the
     ropivacaine group reported pain (13 vs 31)"), two arm names left or a plural arm noun ("in

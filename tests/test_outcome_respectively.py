@@ -302,3 +302,23 @@ def test_the_uncompared_figure_takes_not_the_other_arms_drug(outcomes_nlp: Langu
     got = {r["value"]: r["drug_text"] for r in doc._.outcomes}
     assert got[13.0] == "docetaxel"
     assert got[31.0] is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # words before a singular arm noun name a series too ("in SC versus control arm")
+        ("Hair loss was lower in docetaxel versus control arm (45% vs 82%).",
+         [(45.0, "docetaxel"), (82.0, "control")]),
+        ("Relapse did not differ in the tamoxifen or chemotherapy group (9% vs 11%, "
+         "respectively).", [(9.0, "tamoxifen"), (11.0, "chemotherapy")]),
+        # ... but not words with an arm noun among them: two names, each with its noun
+        ("Toxicity was higher in the every-3-week treatment arm versus the weekly treatment arm "
+         "(88.1% vs 55.9%, respectively).",
+         [(88.1, "every-3-week treatment"), (55.9, "weekly treatment")]),
+    ],
+)
+def test_words_before_a_singular_arm_noun_name_a_series(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert arms(outcomes_nlp, sentence) == expected

@@ -134,10 +134,11 @@ class ArmRegexes:
         self.arm_pair_opener_re = re.compile(
             rf"\b(?:{_alt(data['arm_pair_openers'])})\b(?!-)", re.IGNORECASE
         )
-        # arms named by words before a plural arm noun ("the intervention and control groups",
-        # "the chemotherapy and radiotherapy alone arms"): a word before each connector, the
-        # last one or two words before the noun; determiners between (`_noun_names` in
-        # outcome_respectively keeps a series only with a treatment in it)
+        # arms named by words before an arm noun ("the intervention and control groups", "the
+        # chemotherapy and radiotherapy alone arms", "in SC versus control arm"): a word before
+        # each connector, the last one or two words before the noun; determiners between
+        # (`_noun_names` in outcome_respectively keeps a series only with a treatment in it and
+        # no arm noun among its words)
         name = r"[A-Za-z0-9][\w-]*"
         self.noun_series_re = re.compile(
             # (a list starts at its first name, never after a comma: each start would read the
@@ -145,7 +146,7 @@ class ArmRegexes:
             rf"(?<!,)(?<!,\s)\b(?P<list>{name}"
             rf"(?:\s*,\s*(?:(?:{dets})\s+)?(?!(?:{joiners})\b){name})*+\s*,?\s*"
             rf"(?:{joiners})\s+"
-            rf"(?:(?:{dets})\s+)?{name}(?:\s+{name})?)\s+(?:{_alt(self.pooled_arm_nouns)})\b",
+            rf"(?:(?:{dets})\s+)?{name}(?:\s+{name})?)\s+(?:{arm_nouns})\b",
             re.IGNORECASE,
         )
         # a respectively or comparison word, in a sentence's lower-cased text

@@ -123,8 +123,9 @@ _NOUN_WORD = re.compile(r"[A-Za-z0-9][\w-]*|,")
 
 
 def _noun_names(lex: Lexicon, text: str, drug_starts: list[int]) -> list[Span]:
-    """The words that name arms before a plural arm noun (`Lexicon.noun_series_re`: "the
-    intervention and control groups"), when one of them is a treatment: a drug (at
+    """The words that name arms before an arm noun (`Lexicon.noun_series_re`: "the
+    intervention and control groups", "in SC versus control arm"), when one of them is a
+    treatment: a drug (at
     `drug_starts`), a control arm, a treatment word (`treatment_nouns`, `induction_agents`), or
     no treatment ("no prophylaxis", "no-deodorant"). Not groups of who was studied ("the male
     and female groups", "the younger and older groups"), nor when one word is a preposition, a
@@ -135,8 +136,8 @@ def _noun_names(lex: Lexicon, text: str, drug_starts: list[int]) -> list[Span]:
         words = [(lo + w.start(), lo + w.end(), w.group().lower())
                  for w in _NOUN_WORD.finditer(m["list"])]  # fmt: skip
         if any(w in lex.prepositions or w in lex.pop or w in lex.number_words or w.endswith("-")
-               for _, _, w in words):  # fmt: skip
-            continue
+               or w in lex.arm_nouns for _, _, w in words):  # fmt: skip
+            continue  # (an arm noun among the words: "the A arm versus the B arm" is two names)
         if not (
             _any_between(drug_starts, m.start("list"), m.end("list"))
             or lex.control_word_re.search(m["list"])

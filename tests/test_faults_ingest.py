@@ -1115,7 +1115,7 @@ def test_json_checks_hold_no_copy_of_a_wide_record(tmp_path: Path) -> None:
     of the parse. It now holds one iterator per level and names a place only in a message."""
     import tracemalloc
 
-    from pipeline.ingest.common import json_problem
+    from pipeline.ingest.json_values import json_problem
 
     wide = json.loads('{"id": "w", "x": [' + ",".join(["{}"] * 100_000) + "]}")
     tracemalloc.start()
@@ -1254,9 +1254,9 @@ def test_json_record_of_too_many_objects_costs_only_that_record(
     """A JSON line (or a whole-file BioC collection) of tiny objects and arrays within the
     32 MiB record cap: 30 MB of `[]` took 0.9 GB to parse. Now more "{" and "[" than
     MAX_JSON_CONTAINERS (2,000,000; here 1,000) is one record_too_large row, not parsed."""
-    from pipeline.ingest import common
+    from pipeline.ingest import json_values
 
-    monkeypatch.setattr(common, "MAX_JSON_CONTAINERS", 1000)
+    monkeypatch.setattr(json_values, "MAX_JSON_CONTAINERS", 1000)
     wide = json.dumps({"id": "w", "text": "Trial.", "x": [[]] * 1000})
     p = tmp_path / "wide.jsonl"
     p.write_text("\n".join([json.dumps({"id": "a", "text": "Trial a."}), wide,
@@ -1271,5 +1271,5 @@ def test_json_record_of_too_many_objects_costs_only_that_record(
     docs, errs = run(c)
     assert docs == [] and [e.error for e in errs] == ["record_too_large"]
     assert "every document in it is lost" in errs[0].message
-    monkeypatch.setattr(common, "MAX_JSON_CONTAINERS", 2_000_000)
+    monkeypatch.setattr(json_values, "MAX_JSON_CONTAINERS", 2_000_000)
     assert len(run(c)[0]) == 300

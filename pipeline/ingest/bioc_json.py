@@ -2,9 +2,10 @@
 object, PubTator3's {"PubTator3": [...]}, a list of documents, or a file of one document per line.
 Every document is isolated: an offset that is not a number ("ten"), a wrong type, a lone
 surrogate escape, JSON nested too deep or an integer of more digits than Python converts
-(`common.load_json`) is one error row naming the file and line or record number, and the rest is
-read. A whole-file collection (one JSON value) that does not parse at all is one "bad_json" row
-saying every document in it is lost. Documents become `Document`s in `bioc_document`.
+(`json_values.load_json`) is one error row naming the file and line or record number, and the
+rest is read. A whole-file collection (one JSON value) that does not parse at all is one
+"bad_json" row saying every document in it is lost. Documents become `Document`s in
+`bioc_document`.
 """
 
 from __future__ import annotations
@@ -22,16 +23,18 @@ from pipeline.ingest.common import (
     BlankLines,
     CappedStream,
     Caps,
-    HugeNumber,
     InputTooLarge,
-    bad_json_kind,
-    bad_json_message,
     decode_utf8,
     err,
     iter_lines,
+    too_large,
+)
+from pipeline.ingest.json_values import (
+    HugeNumber,
+    bad_json_kind,
+    bad_json_message,
     json_problem,
     load_json,
-    too_large,
 )
 
 PUBTATOR3_EXTRA = ("pmid", "pmcid", "journal", "year", "authors", "date", "accessions")

@@ -19,11 +19,9 @@ Resource caps (both keyword parameters of `ingest()` / `read_shard()`, defaults 
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import re
 import socket
-import sys
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -496,153 +494,6 @@ class Caps:
         """The per-record cap, never above the per-file one."""
         return min(self.max_record, self.max_bytes) if self.max_bytes is not None \
             else self.max_record
-
-
-class HugeNumber:
-    """Stands for a JSON integer literal with more digits than Python converts
-    (`sys.get_int_max_str_digits()`, 4,300 by default): `json.loads` raises a plain ValueError
-    for it, which is not a syntax error. `load_json` puts this in its place so that only the
-    record holding it is refused (by `json_problem`), not the whole JSON value around it."""
-
-    __slots__ = ("digits",)
-
-    def __init__(self, digits: int) -> None:
-        self.digits = digits
-
-    def __repr__(self) -> str:
-        return f"<integer of {self.digits:,} digits>"
-
-
-def _parse_int(literal: str) -> int | HugeNumber:
-    try:
-        return int(literal)
-    except ValueError:
-        return HugeNumber(len(literal.lstrip("-")))
-
-
-#: Objects and arrays one JSON record may hold, counted as its "{" and "[" (an upper bound:
-#: brackets in strings count too) before it is parsed: each becomes a Python dict or list of
-#: about 60-100 bytes, so 32 MiB of `[],` (11 million) took about 1 GB; 2,000,000 keep it near
-#: 200 MB. A 30 MB BioC collection of annotated abstracts has about 600,000.
-MAX_JSON_CONTAINERS = 2_000_000
-
-
-class JsonTooLarge(ValueError):
-    """A JSON record of more than MAX_JSON_CONTAINERS objects and arrays (`load_json`)."""
-
-    def __init__(self, containers: int) -> None:
-        super().__init__(f"JSON with {containers:,} '{{' and '[' (objects and arrays, or "
-                         f"brackets in its strings), more than {MAX_JSON_CONTAINERS:,}: its "
-                         "Python objects would take GBs; not parsed")
-        self.containers = containers
-
-
-def load_json(text: str) -> Any:
-    """`json.loads(text)`; when that fails with a plain ValueError (an integer too long to
-    convert), parsed again with every such integer a `HugeNumber` (only then: the hook costs
-    a Python call per integer). Raises JsonTooLarge (before parsing) for a text of more than
-    MAX_JSON_CONTAINERS "{" and "[", JSONDecodeError, RecursionError, or ValueError for any
-    other failure."""
-    if len(text) > MAX_JSON_CONTAINERS:  # (a shorter text cannot hold more)
-        containers = text.count("{") + text.count("[")
-        if containers > MAX_JSON_CONTAINERS:
-            raise JsonTooLarge(containers)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        raise
-    except ValueError:
-        return json.loads(text, parse_int=_parse_int)
-
-
-def bad_json_message(exc: ValueError | RecursionError) -> str:
-    """The error-row message for JSON that `load_json` could not parse."""
-    if isinstance(exc, json.JSONDecodeError):
-        # json's whole message ("<msg>: line L column C"; some messages end with "at" and need
-        # the place after them), without "line 1" of a one-line record (the row's location
-        # names the file's line)
-        where = f"line {exc.lineno} column" if exc.lineno > 1 else "column"
-        return f"malformed JSON: {exc.msg}: {where} {exc.colno}"
-    if isinstance(exc, RecursionError):
-        return "JSON nested too deep to parse (RecursionError)"
-    if isinstance(exc, JsonTooLarge):
-        return str(exc)
-    return f"JSON could not be read ({type(exc).__name__}: {exc})"
-
-
-def bad_json_kind(exc: ValueError | RecursionError) -> str:
-    """The error kind for JSON that `load_json` could not parse: "record_too_large" for one of
-    too many objects and arrays, else "bad_json"."""
-    return "record_too_large" if isinstance(exc, JsonTooLarge) else "bad_json"
-
-
-MAX_JSON_DEPTH = 100
-
-
-def json_problem(obj: Any) -> tuple[str, str] | None:
-    """(error kind, message) when a parsed JSON value cannot be stored: a string (key or
-    value) with a lone surrogate (`"\\ud800"` decodes to text that is not encodable as UTF-8,
-    and the Parquet writer would fail later), or nesting deeper than MAX_JSON_DEPTH (meta is
-    re-serialized later, deep in the stack), or an integer too long to convert (a `HugeNumber`
-    from `load_json`). Walked depth first without recursion, holding one iterator per level
-    entered and naming a value's place only for the message (a queue of every value with its
-    place as text took 10 s and 1.1 GB more than the parse for a line of 7 million `{}`)."""
-    path: list[str | int] = []  # the key or index of each container entered
-    stack: list[Iterator[tuple[str | int, Any]]] = [iter([("", obj)])]
-    while stack:
-        item = next(stack[-1], None)
-        if item is None:
-            stack.pop()
-            if stack:
-                path.pop()
-            continue
-        key, value = item
-        depth = len(stack) - 1
-        if depth > MAX_JSON_DEPTH:
-            return "bad_json", (f"JSON nested deeper than {MAX_JSON_DEPTH} levels at "
-                                f"{_json_place([*path, key])}")
-        if isinstance(value, HugeNumber):
-            return "bad_json", (
-                f"{_json_place([*path, key]) or 'value'} is an integer of {value.digits:,} "
-                f"digits, more than the {sys.get_int_max_str_digits():,} Python converts")
-        if isinstance(value, str):
-            bad = _lone_surrogate(value)
-            if bad is not None:
-                return "bad_unicode", f"{_json_place([*path, key]) or 'value'} {bad}"
-        elif isinstance(value, dict):
-            for k in value:
-                bad = _lone_surrogate(k) if isinstance(k, str) else None
-                if bad is not None:
-                    return "bad_unicode", (f"a key in {_json_place([*path, key]) or 'the object'}"
-                                           f": value {bad}")
-            stack.append(iter(value.items()))
-            path.append(key)
-        elif isinstance(value, list):
-            stack.append(enumerate(value))
-            path.append(key)
-    return None
-
-
-def _lone_surrogate(text: str) -> str | None:
-    """What is wrong with a string holding a lone surrogate (not encodable as UTF-8), or None."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        return (f"holds a lone surrogate escape (\\u{ord(text[exc.start]):04x} at character "
-                f"{exc.start}); it is not encodable as UTF-8 text")
-    return None
-
-
-def _json_place(path: list[str | int]) -> str:
-    """A value's place for a message: `field 'a'`, `field 'a'.b[3]`, `[2].c` (the root is
-    the first, empty, entry of `path`)."""
-    where = ""
-    for key in path[1:]:
-        if isinstance(key, int):
-            where += f"[{key}]"
-        else:
-            where = f"{where}.{key}" if where else f"field {key!r}"
-    return where
 
 
 def hostname() -> str:

@@ -2,7 +2,7 @@
 
 Each line is a record on its own: a line that is not JSON, nested too deep (RecursionError),
 holding an integer of more digits than Python converts (4,300; a plain ValueError from
-`json.loads`, see `common.load_json`), longer than the per-record cap, or holding a lone
+`json.loads`, see `json_values.load_json`), longer than the per-record cap, or holding a lone
 surrogate escape (`"\\ud800"`, text that is not encodable as UTF-8) in any field is one error
 row naming the file and line; every other line is read. The file is streamed under the
 per-file decompressed-byte cap.
@@ -29,17 +29,19 @@ from pipeline.ingest.common import (
     BlankLines,
     CappedStream,
     Caps,
-    HugeNumber,
     InputTooLarge,
-    bad_json_kind,
-    bad_json_message,
     decode_utf8,
     err,
     head_and_problem,
     iter_lines,
+    too_large,
+)
+from pipeline.ingest.json_values import (
+    HugeNumber,
+    bad_json_kind,
+    bad_json_message,
     json_problem,
     load_json,
-    too_large,
 )
 
 

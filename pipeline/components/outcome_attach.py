@@ -178,7 +178,7 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
                 m = lex.arm_label_eq_re.search(text[lo : f.start])
             if m and named_as_comparator(lex, text, lo + m.start("arm")) and (
                 m.group().rstrip().endswith(",")
-                or _compared_with_next(lex, text, f, nxt.get(id(f)))
+                or _compared_with_next(lex, parser, f, nxt.get(id(f)))
             ):
                 # "Unlike the control group, 40% ..." (the comparator's name, then the figure);
                 # "lower than in the control arm (45% vs 82%)": the second's arm. (Not "than in
@@ -214,18 +214,15 @@ def named_as_comparator(lex: Lexicon, text: str, start: int, lo: int = 0) -> boo
     return lex.comparison_before_re.search(text, window, start) is not None
 
 
-_WORD = re.compile(r"[A-Za-z]+\.?")
-
-
-def _compared_with_next(lex: Lexicon, text: str, f: Figure, g: Figure | None) -> bool:
+def _compared_with_next(lex: Lexicon, parser: SentenceParser, f: Figure,
+                        g: Figure | None) -> bool:  # fmt: skip
     """Is the figure the first of a pair in one bracket that a comparison word joins ("(45% vs
-    82%)", "(13 vs 31)")? (Two bare counts are two groups, so a group alone cannot say.)"""
-    if g is None:
+    82%)", "(13 vs 31)"), as `mark_compared` reads a pair (`_comparison_words`)? (Two bare
+    counts are two groups, so a group alone cannot say.)"""
+    if g is None or any(c in parser.text[f.end : g.start] for c in ")]"):
         return False
-    between = text[f.end : g.start]
-    return not any(c in between for c in ")]") and any(
-        w.lower() in lex.pairwise_comparison for w in _WORD.findall(between)
-    )
+    after_f, before_g = _comparison_words(lex, parser, parser.boundaries(), f, g)
+    return after_f is not None and after_f == before_g
 
 
 def several_arms(lex: Lexicon, words: str) -> bool:

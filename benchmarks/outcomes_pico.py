@@ -416,6 +416,11 @@ def _fmt(x: float | None) -> str:
     return f"{x:.3f}" if x is not None else "-"
 
 
+def _cell(num: int, den: int) -> str:
+    """One part's column of a share: the share and its denominator."""
+    return f"{_fmt(_share(num, den)):>8} /{den:>4}"
+
+
 def report(scores: dict[str, Score], per_doc: dict[str, list[Score]]) -> None:
     """Print one column per part in `scores` (tuned, held-out or both), then the bootstrap
     intervals of the target figures from `per_doc` (each part's abstracts one by one)."""
@@ -447,31 +452,17 @@ def report(scores: dict[str, Score], per_doc: dict[str, list[Score]]) -> None:
             f"{_fmt(scores[s].precision(m)):>8} /{scores[s].rows[m]:>4}" for s in splits
         )
         print(f"  {m:<26}{cells}")
+    parts = [scores[s] for s in splits]
     for kind, name in (("figure", "figures"), ("group-size", "group sizes")):
-        given = "".join(
-            f"{_fmt(_share(scores[s].arm_given[kind], scores[s].found[kind])):>8} "
-            f"/{scores[s].found[kind]:>4}"
-            for s in splits
-        )
-        right = "".join(
-            f"{_fmt(_share(scores[s].arm_right[kind], scores[s].arm_mapped[kind])):>8} "
-            f"/{scores[s].arm_mapped[kind]:>4}"
-            for s in splits
-        )
-        unmapped = "".join(
-            f"{'':>8} /{scores[s].arm_given[kind] - scores[s].arm_mapped[kind]:>4}"
-            for s in splits
-        )
         # right of all found: an arm that names no side (perhaps no arm at all) earns nothing
-        right_found = "".join(
-            f"{_fmt(_share(scores[s].arm_right[kind], scores[s].found[kind])):>8} "
-            f"/{scores[s].found[kind]:>4}"
-            for s in splits
-        )
-        print(f"{'arm right (' + name + ')':<28}{right_found}")
-        print(f"{'  arm given':<28}{given}")
-        print(f"{'  arm right (of mapped)':<28}{right}")
-        print(f"{'  arm unmapped (n)':<28}{unmapped}")
+        print(f"{'arm right (' + name + ')':<28}"
+              + "".join(_cell(p.arm_right[kind], p.found[kind]) for p in parts))
+        print(f"{'  arm given':<28}"
+              + "".join(_cell(p.arm_given[kind], p.found[kind]) for p in parts))
+        print(f"{'  arm right (of mapped)':<28}"
+              + "".join(_cell(p.arm_right[kind], p.arm_mapped[kind]) for p in parts))
+        print(f"{'  arm unmapped (n)':<28}"
+              + "".join(f"{'':>8} /{p.arm_given[kind] - p.arm_mapped[kind]:>4}" for p in parts))
     intervals = {s: bootstrap_intervals(per_doc[s]) for s in splits if per_doc[s]}
     print(f"95% intervals, {BOOTSTRAP_RESAMPLES} bootstrap resamples of the abstracts:")
     for name, _ in INTERVAL_FIGURES:

@@ -6,8 +6,10 @@ about 9 KB each (mostly footer). Now:
 1. `plan_units`: the driver cuts the shards (input order) into *units*, runs of consecutive
    shards of about `unit_bytes(...)` bytes of input: about 1/64 of the input, at least 64 KiB,
    at most 16 MiB, at most `--part-mb`, and at most 1/8 of the input (so a small run still
-   keeps a few workers busy). The plan depends only on the inputs and
-   `--part-mb`, never on the engine or the number of workers. A unit id is its position and a
+   keeps a few workers busy); the last 1/8 of the input in units four times smaller, whole
+   JSONL files there cut into blocks, so that the workers, which take the biggest units first,
+   finish together. The plan depends only on the inputs, `--part-mb` and `--block-size` (0:
+   no file is cut), never on the engine or the number of workers. A unit id is its position and a
    hash of its shard ids (``u0000012.3f2a...``): a unit whose shards differ gets another id.
 2. A worker processes a whole unit (`pipeline.runner.shard.process_unit`) into the unit's own
    part files ``part-<unit_id>-<n>.parquet`` and writes one marker ``_shards/<unit_id>.json``
@@ -51,7 +53,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import write as W
-from pipeline.ingest import Shard
+from pipeline.ingest import Shard, split_shard
 from pipeline.ingest.common import Caps
 
 log = logging.getLogger("pipeline.run")
@@ -65,6 +67,12 @@ TARGET_UNITS = 64
 MIN_UNITS = 8
 UNIT_MIN_BYTES = 64 * 1024
 UNIT_MAX_BYTES = 16 * 1024 * 1024
+#: The last 1/TAIL_SHARE of a run's input bytes is cut into units TAIL_DIVISOR times smaller
+#: (`plan_units`). Why: whole-file units cannot be shared evenly; the iob corpus of
+#: `benchmarks/run_speed.py` (15 files of 100 documents and one of 50, a unit each) left one of
+#: two workers alone for half a unit, about 0.4 s of its 9 s, on every run.
+TAIL_SHARE = 8
+TAIL_DIVISOR = 4
 #: The committed groups of compacted units.
 PARTS_DIR = W.PARTS_DIR
 
@@ -129,27 +137,60 @@ def _digest(parts: Iterable[str]) -> str:
     return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:10]
 
 
+def _split_tail(shards: Sequence[Shard], sizes: Sequence[int], tail_from: int, piece: int,
+                max_bytes: int | None, max_record_bytes: int | None
+                ) -> tuple[list[Shard], list[int]]:
+    """The shards with each whole JSONL file that starts at `tail_from` input bytes or later
+    and is bigger than `piece` cut into blocks of about `piece` bytes (at most TAIL_DIVISOR;
+    `ingest.split_shard`), and their sizes."""
+    out: list[Shard] = []
+    out_sizes: list[int] = []
+    at = 0
+    for shard, size in zip(shards, sizes, strict=True):
+        parts = [shard]
+        if at >= tail_from and size > piece:
+            parts = split_shard(shard, min(TAIL_DIVISOR, -(-size // piece)), max_bytes)
+        out.extend(parts)
+        out_sizes.extend([size] if len(parts) == 1 else
+                         [shard_bytes(p, max_bytes, max_record_bytes) for p in parts])
+        at += size
+    return out, out_sizes
+
+
 def plan_units(shards: Sequence[Shard], part_bytes: int, budget: int | None = None, *,
-               max_bytes: int | None = None, max_record_bytes: int | None = None) -> list[Unit]:
+               max_bytes: int | None = None, max_record_bytes: int | None = None,
+               split_files: bool = True) -> list[Unit]:
     """The shards, in order, cut into units of about `unit_bytes` (or `budget`) input bytes
-    (`shard_bytes` under the run's caps)."""
+    (`shard_bytes` under the run's caps). With the default budget, the last 1/TAIL_SHARE of the
+    input is cut into units TAIL_DIVISOR times smaller, whole JSONL files there into blocks
+    when `split_files` (not with `--block-size 0`): the pools take the biggest units first, so
+    they end with these, and their workers finish at about the same time."""
     sizes = [shard_bytes(s, max_bytes, max_record_bytes) for s in shards]
+    total = sum(sizes)
+    tail_from = total + 1  # no tail with a budget given (the tests' and `--unit-bytes`' plans)
     if budget is None:
-        budget = unit_bytes(sum(sizes), part_bytes)
+        budget = unit_bytes(total, part_bytes)
+        tail_from = total - total // TAIL_SHARE
+        if split_files:
+            shards, sizes = _split_tail(shards, sizes, tail_from, budget // TAIL_DIVISOR,
+                                        max_bytes, max_record_bytes)
+    tail_budget = max(1, budget // TAIL_DIVISOR)
     units: list[Unit] = []
     current: list[Shard] = []
     current_bytes = 0
+    at = 0
 
     def close() -> None:
         uid = f"u{len(units):07d}.{_digest(s.shard_id for s in current)}"
         units.append(Unit(uid, tuple(current), current_bytes))
 
     for shard, size in zip(shards, sizes, strict=True):
-        if current and current_bytes + size > budget:
+        if current and current_bytes + size > (budget if at < tail_from else tail_budget):
             close()
             current, current_bytes = [], 0
         current.append(shard)
         current_bytes += size
+        at += size
     if current:
         close()
     return units

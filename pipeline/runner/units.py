@@ -258,14 +258,33 @@ def done_groups(out: Path) -> dict[str, list[str]]:
     return read_groups(out)[0]
 
 
-def _lost(marker: Mapping[str, Any], uid: str, present: set[str], keys: set[str]) -> bool:
-    """Whether a finished unit outside any group lost a part file of its own: one its marker
-    lists is gone (`present`: ``<table>/<name>`` of the files there), or, for a marker that
-    lists none (written before markers did), it has no file at all (`keys`: the ids in the
-    files' names)."""
+def _whole(out: Path, files: Sequence[str], counts: Any) -> bool:
+    """Whether a unit's part files (``<table>/<name>``) are readable and hold, table by table,
+    the rows its marker counts. Its files and marker are not flushed to disk when written
+    (`ShardWriter.commit`): after a host crash they may be empty or short."""
+    if not isinstance(counts, Mapping):
+        return True  # nothing to compare with
+    rows: dict[str, int] = {}
+    for name in files:
+        try:
+            n = pq.read_metadata(Path(out) / name).num_rows
+        except (OSError, ValueError, pa.ArrowException):
+            return False
+        table = name.split("/", 1)[0]
+        rows[table] = rows.get(table, 0) + n
+    return all(rows.get(t, 0) == n for t, n in counts.items())
+
+
+def _lost(out: Path, marker: Mapping[str, Any], uid: str, present: set[str],
+          keys: set[str]) -> bool:
+    """Whether a finished unit outside any group lost rows of its own: a part file its marker
+    lists is gone (`present`: ``<table>/<name>`` of the files there) or the files do not hold
+    the rows the marker counts (`_whole`), or, for a marker that lists none (written before
+    markers did), it has no file at all (`keys`: the ids in the files' names)."""
     files = marker.get("files")
     if isinstance(files, list) and all(isinstance(f, str) for f in files):
-        return any(f not in present for f in files)
+        return any(f not in present for f in files) or not _whole(out, files,
+                                                                   marker.get("counts"))
     return uid not in keys
 
 
@@ -275,13 +294,14 @@ def drop_lost_units(out: Path, damaged: Sequence[str], groups: Mapping[str, Sequ
     in no part file any more, and say so once. `groups`, `damaged`: from `read_groups`.
 
     A unit's rows are in its own files until a committed group holds them (then its files are
-    deleted). So a unit in no readable group must still have every file its marker lists; when
-    one is gone (a group marker deleted or unreadable, whose group then holds the unit's rows
-    without saying so; or the unit's files deleted), the unit is redone (removed from `done`,
-    its marker and remaining files deleted). The damaged groups' files and markers are deleted
-    first: which units they hold is unknown or their rows are incomplete. Group files with no
-    marker at all are left to `pipeline.runner.bookkeeping.stale_files`. Returns the units
-    redone."""
+    deleted). So a unit in no readable group must still have every file its marker lists, with
+    the rows it counts; when one is gone (a group marker deleted or unreadable, whose group
+    then holds the unit's rows without saying so; or the unit's files deleted) or the files
+    are not whole (a host crash before they reached the disk: `_whole`), the unit is redone
+    (removed from `done`, its marker and remaining files deleted). The damaged groups' files
+    and markers are deleted first: which units they hold is unknown or their rows are
+    incomplete. Group files with no marker at all are left to
+    `pipeline.runner.bookkeeping.stale_files`. Returns the units redone."""
     for gid in damaged:
         drop_group(out, gid)
     present = {f"{name}/{f.name}" for name in W.TABLES if (Path(out) / name).is_dir()
@@ -289,7 +309,7 @@ def drop_lost_units(out: Path, damaged: Sequence[str], groups: Mapping[str, Sequ
     keys = {W.shard_of_file(p.split("/", 1)[1]) or "" for p in present}
     grouped = {u for us in groups.values() for u in us}
     redo = [uid for uid in sorted(done)
-            if uid not in grouped and _lost(done[uid], uid, present, keys)]
+            if uid not in grouped and _lost(out, done[uid], uid, present, keys)]
     for uid in redo:
         del done[uid]
         W.clean_shard(out, uid)
@@ -301,7 +321,7 @@ def drop_lost_units(out: Path, damaged: Sequence[str], groups: Mapping[str, Sequ
     elif damaged:
         why = "a part marker is damaged"
     else:
-        why = "part files are gone"
+        why = "part files are gone, or hold fewer rows than their marker counts"
     # a damaged marker was named in a warning already (`read_groups`)
     log.log(logging.INFO if damaged and not unmarked else logging.WARNING,
             "%d finished unit(s) (%s) have rows in no part file (%s): they are processed again",

@@ -6,7 +6,7 @@ about 9 KB each (mostly footer). Now:
 1. `plan_units`: the driver cuts the shards (input order) into *units*, runs of consecutive
    shards of about `unit_bytes(...)` bytes of input: about 1/64 of the input, at least 64 KiB,
    at most 16 MiB, at most `--part-mb`, and at most 1/8 of the input (so a small run still
-   keeps a few workers busy); the last 1/8 of the input in units four times smaller, whole
+   keeps a few workers busy); the last 1/8 of the input in units half as big, whole
    JSONL files there cut into blocks, so that the workers, which take the biggest units first,
    finish together. The plan depends only on the inputs, `--part-mb` and `--block-size` (0:
    no file is cut), never on the engine or the number of workers. A unit id is its position and a
@@ -70,9 +70,11 @@ UNIT_MAX_BYTES = 16 * 1024 * 1024
 #: The last 1/TAIL_SHARE of a run's input bytes is cut into units TAIL_DIVISOR times smaller
 #: (`plan_units`). Why: whole-file units cannot be shared evenly; the iob corpus of
 #: `benchmarks/run_speed.py` (15 files of 100 documents and one of 50, a unit each) left one of
-#: two workers alone for half a unit, about 0.4 s of its 9 s, on every run.
+#: two workers alone for half a unit, about 0.4 s of its 9 s, on every run. Halves balance it
+#: (two workers: 10.9 -> 10.5-10.7 s); quarters did no better and cost one worker 0.2 s more
+#: units.
 TAIL_SHARE = 8
-TAIL_DIVISOR = 4
+TAIL_DIVISOR = 2
 #: The committed groups of compacted units.
 PARTS_DIR = W.PARTS_DIR
 

@@ -333,7 +333,9 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
                                       "part_rows": req.part_rows,
                                       "part_bytes": req.part_bytes})
     units = U.plan_units(shards, req.part_bytes, req.unit_bytes, max_bytes=opts.max_bytes,
-                         max_record_bytes=opts.max_record_bytes)
+                         max_record_bytes=opts.max_record_bytes,
+                         split_files=bool(req.block_size))
+    shards = [s for u in units for s in u.shards]  # with the blocks the plan cut files into
     prepared = B.prepare(out, units, run_settings, overwrite=req.overwrite, resume=req.resume)
     pending = [u for u in units if u.unit_id not in prepared.done]
     run_id = (prepared.earlier or {}).get("run_id") or uuid.uuid4().hex

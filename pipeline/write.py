@@ -174,20 +174,22 @@ def fsync_path(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder, then rename."""
+def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, then rename;
+    `durable`: flushed to disk (fsync) before the rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as fh:
         fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+        if durable:
+            fh.flush()
+            os.fsync(fh.fileno())
     os.replace(tmp, path)
 
 
-def atomic_write_json(path: Path, obj: Any) -> None:
+def atomic_write_json(path: Path, obj: Any, *, durable: bool = True) -> None:
     text = json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False, default=str)
-    atomic_write_bytes(path, (text + "\n").encode("utf-8"))
+    atomic_write_bytes(path, (text + "\n").encode("utf-8"), durable=durable)
 
 
 def write_parquet(path: Path, table: str, rows: list[dict[str, Any]]) -> None:
@@ -231,7 +233,10 @@ def clean_shard(out: Path, shard_id: str) -> int:
 
 
 def mark_shard_done(out: Path, shard_id: str, info: Mapping[str, Any]) -> None:
-    atomic_write_json(shard_marker(Path(out), shard_id), dict(info))
+    """A unit's marker, not flushed to disk, as its files (`ShardWriter.commit`): after a host
+    crash, a marker that is lost or empty redoes its unit, as one over files that are not whole
+    does (`pipeline.runner.units.drop_lost_units`)."""
+    atomic_write_json(shard_marker(Path(out), shard_id), dict(info), durable=False)
 
 
 def done_shards(out: Path) -> dict[str, dict[str, Any]]:

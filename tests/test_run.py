@@ -29,7 +29,6 @@ from helpers import fail_jsonl_line, nlp_factory, read_tables
 from typer.testing import CliRunner
 
 from pipeline import SCHEMA_VERSION, __version__
-from pipeline import shard_writer as SW
 from pipeline import write as W
 from pipeline.cli import app
 from pipeline.run import RunError, run, worker_nlp
@@ -501,31 +500,6 @@ def test_an_unwritable_documents_row_drops_the_documents_rows_in_every_table(
     assert (err["doc_id"], err["error"]) == ("b", "unwritable_row")
     assert "left out, with the document's 2 sentences, 2 mentions and 2 outcomes rows: " \
         in err["message"]
-
-
-def test_shard_writer_puts_its_files_on_disk_before_they_are_final(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A unit's marker follows `commit()`: after a host crash it must not stand over files
-    whose data never reached the disk, so each file is flushed before its rename and the
-    folders after."""
-    events: list[tuple[str, str]] = []
-    real_replace = os.replace
-    monkeypatch.setattr(SW, "fsync_path", lambda p: events.append(("fsync", Path(p).name)))
-    monkeypatch.setattr(SW.os, "replace",
-                        lambda a, b: (events.append(("rename", Path(a).name)), real_replace(a, b)))
-    w = ShardWriter(tmp_path, "s.000000000.abc", row_group_rows=4, max_file_rows=10)
-    w.add({"sentences": [{"doc_id": f"d{i}", "sent_idx": 0, "start_char": 0, "end_char": 1,
-                          "text": "x"} for i in range(12)],
-           "errors": [{"source": "a.txt", "stage": "ingest", "error": "bad_json",
-                       "message": "x"}]})
-    w.commit()
-    renamed = [name for kind, name in events if kind == "rename"]
-    assert len(renamed) == 3  # two sentence parts and one errors part
-    for name in renamed:
-        assert events.index(("fsync", name)) < events.index(("rename", name))
-    last_rename = max(i for i, (kind, _) in enumerate(events) if kind == "rename")
-    assert {name for kind, name in events[last_rename:] if kind == "fsync"} == {
-        "sentences", "errors"}
 
 
 def test_nlp_is_built_once_per_process() -> None:

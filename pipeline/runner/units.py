@@ -6,8 +6,10 @@ about 9 KB each (mostly footer). Now:
 1. `plan_units`: the driver cuts the shards (input order) into *units*, runs of consecutive
    shards of about `unit_bytes(...)` bytes of input: about 1/64 of the input, at least 64 KiB,
    at most 16 MiB, at most `--part-mb`, and at most 1/8 of the input (so a small run still
-   keeps a few workers busy). The plan depends only on the inputs and
-   `--part-mb`, never on the engine or the number of workers. A unit id is its position and a
+   keeps a few workers busy); the last 1/8 of the input in units half as big, whole
+   JSONL files there cut into blocks, so that the workers, which take the biggest units first,
+   finish together. The plan depends only on the inputs, `--part-mb` and `--block-size` (0:
+   no file is cut), never on the engine or the number of workers. A unit id is its position and a
    hash of its shard ids (``u0000012.3f2a...``): a unit whose shards differ gets another id.
 2. A worker processes a whole unit (`pipeline.runner.shard.process_unit`) into the unit's own
    part files ``part-<unit_id>-<n>.parquet`` and writes one marker ``_shards/<unit_id>.json``
@@ -51,7 +53,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import write as W
-from pipeline.ingest import Shard
+from pipeline.ingest import Shard, split_shard
 from pipeline.ingest.common import Caps
 
 log = logging.getLogger("pipeline.run")
@@ -65,6 +67,14 @@ TARGET_UNITS = 64
 MIN_UNITS = 8
 UNIT_MIN_BYTES = 64 * 1024
 UNIT_MAX_BYTES = 16 * 1024 * 1024
+#: The last 1/TAIL_SHARE of a run's input bytes is cut into units TAIL_DIVISOR times smaller
+#: (`plan_units`). Why: whole-file units cannot be shared evenly; the iob corpus of
+#: `benchmarks/run_speed.py` (15 files of 100 documents and one of 50, a unit each) left one of
+#: two workers alone for half a unit, about 0.4 s of its 9 s, on every run. Halves balance it
+#: (two workers: 10.9 -> 10.5-10.7 s); quarters did no better and cost one worker 0.2 s more
+#: units.
+TAIL_SHARE = 8
+TAIL_DIVISOR = 2
 #: The committed groups of compacted units.
 PARTS_DIR = W.PARTS_DIR
 
@@ -129,27 +139,60 @@ def _digest(parts: Iterable[str]) -> str:
     return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:10]
 
 
+def _split_tail(shards: Sequence[Shard], sizes: Sequence[int], tail_from: int, piece: int,
+                max_bytes: int | None, max_record_bytes: int | None
+                ) -> tuple[list[Shard], list[int]]:
+    """The shards with each whole JSONL file that starts at `tail_from` input bytes or later
+    and is bigger than `piece` cut into blocks of about `piece` bytes (at most TAIL_DIVISOR;
+    `ingest.split_shard`), and their sizes."""
+    out: list[Shard] = []
+    out_sizes: list[int] = []
+    at = 0
+    for shard, size in zip(shards, sizes, strict=True):
+        parts = [shard]
+        if at >= tail_from and size > piece:
+            parts = split_shard(shard, min(TAIL_DIVISOR, -(-size // piece)), max_bytes)
+        out.extend(parts)
+        out_sizes.extend([size] if len(parts) == 1 else
+                         [shard_bytes(p, max_bytes, max_record_bytes) for p in parts])
+        at += size
+    return out, out_sizes
+
+
 def plan_units(shards: Sequence[Shard], part_bytes: int, budget: int | None = None, *,
-               max_bytes: int | None = None, max_record_bytes: int | None = None) -> list[Unit]:
+               max_bytes: int | None = None, max_record_bytes: int | None = None,
+               split_files: bool = True) -> list[Unit]:
     """The shards, in order, cut into units of about `unit_bytes` (or `budget`) input bytes
-    (`shard_bytes` under the run's caps)."""
+    (`shard_bytes` under the run's caps). With the default budget, the last 1/TAIL_SHARE of the
+    input is cut into units TAIL_DIVISOR times smaller, whole JSONL files there into blocks
+    when `split_files` (not with `--block-size 0`): the pools take the biggest units first, so
+    they end with these, and their workers finish at about the same time."""
     sizes = [shard_bytes(s, max_bytes, max_record_bytes) for s in shards]
+    total = sum(sizes)
+    tail_from = total + 1  # no tail with a budget given (the tests' and `--unit-bytes`' plans)
     if budget is None:
-        budget = unit_bytes(sum(sizes), part_bytes)
+        budget = unit_bytes(total, part_bytes)
+        tail_from = total - total // TAIL_SHARE
+        if split_files:
+            shards, sizes = _split_tail(shards, sizes, tail_from, budget // TAIL_DIVISOR,
+                                        max_bytes, max_record_bytes)
+    tail_budget = max(1, budget // TAIL_DIVISOR)
     units: list[Unit] = []
     current: list[Shard] = []
     current_bytes = 0
+    at = 0
 
     def close() -> None:
         uid = f"u{len(units):07d}.{_digest(s.shard_id for s in current)}"
         units.append(Unit(uid, tuple(current), current_bytes))
 
     for shard, size in zip(shards, sizes, strict=True):
-        if current and current_bytes + size > budget:
+        if current and current_bytes + size > (budget if at < tail_from else tail_budget):
             close()
             current, current_bytes = [], 0
         current.append(shard)
         current_bytes += size
+        at += size
     if current:
         close()
     return units
@@ -217,14 +260,33 @@ def done_groups(out: Path) -> dict[str, list[str]]:
     return read_groups(out)[0]
 
 
-def _lost(marker: Mapping[str, Any], uid: str, present: set[str], keys: set[str]) -> bool:
-    """Whether a finished unit outside any group lost a part file of its own: one its marker
-    lists is gone (`present`: ``<table>/<name>`` of the files there), or, for a marker that
-    lists none (written before markers did), it has no file at all (`keys`: the ids in the
-    files' names)."""
+def _whole(out: Path, files: Sequence[str], counts: Any) -> bool:
+    """Whether a unit's part files (``<table>/<name>``) are readable and hold, table by table,
+    the rows its marker counts. Its files and marker are not flushed to disk when written
+    (`ShardWriter.commit`): after a host crash they may be empty or short."""
+    if not isinstance(counts, Mapping):
+        return True  # nothing to compare with
+    rows: dict[str, int] = {}
+    for name in files:
+        try:
+            n = pq.read_metadata(Path(out) / name).num_rows
+        except (OSError, ValueError, pa.ArrowException):
+            return False
+        table = name.split("/", 1)[0]
+        rows[table] = rows.get(table, 0) + n
+    return all(rows.get(t, 0) == n for t, n in counts.items())
+
+
+def _lost(out: Path, marker: Mapping[str, Any], uid: str, present: set[str],
+          keys: set[str]) -> bool:
+    """Whether a finished unit outside any group lost rows of its own: a part file its marker
+    lists is gone (`present`: ``<table>/<name>`` of the files there) or the files do not hold
+    the rows the marker counts (`_whole`), or, for a marker that lists none (written before
+    markers did), it has no file at all (`keys`: the ids in the files' names)."""
     files = marker.get("files")
     if isinstance(files, list) and all(isinstance(f, str) for f in files):
-        return any(f not in present for f in files)
+        return any(f not in present for f in files) or not _whole(out, files,
+                                                                   marker.get("counts"))
     return uid not in keys
 
 
@@ -234,13 +296,14 @@ def drop_lost_units(out: Path, damaged: Sequence[str], groups: Mapping[str, Sequ
     in no part file any more, and say so once. `groups`, `damaged`: from `read_groups`.
 
     A unit's rows are in its own files until a committed group holds them (then its files are
-    deleted). So a unit in no readable group must still have every file its marker lists; when
-    one is gone (a group marker deleted or unreadable, whose group then holds the unit's rows
-    without saying so; or the unit's files deleted), the unit is redone (removed from `done`,
-    its marker and remaining files deleted). The damaged groups' files and markers are deleted
-    first: which units they hold is unknown or their rows are incomplete. Group files with no
-    marker at all are left to `pipeline.runner.bookkeeping.stale_files`. Returns the units
-    redone."""
+    deleted). So a unit in no readable group must still have every file its marker lists, with
+    the rows it counts; when one is gone (a group marker deleted or unreadable, whose group
+    then holds the unit's rows without saying so; or the unit's files deleted) or the files
+    are not whole (a host crash before they reached the disk: `_whole`), the unit is redone
+    (removed from `done`, its marker and remaining files deleted). The damaged groups' files
+    and markers are deleted first: which units they hold is unknown or their rows are
+    incomplete. Group files with no marker at all are left to
+    `pipeline.runner.bookkeeping.stale_files`. Returns the units redone."""
     for gid in damaged:
         drop_group(out, gid)
     present = {f"{name}/{f.name}" for name in W.TABLES if (Path(out) / name).is_dir()
@@ -248,7 +311,7 @@ def drop_lost_units(out: Path, damaged: Sequence[str], groups: Mapping[str, Sequ
     keys = {W.shard_of_file(p.split("/", 1)[1]) or "" for p in present}
     grouped = {u for us in groups.values() for u in us}
     redo = [uid for uid in sorted(done)
-            if uid not in grouped and _lost(done[uid], uid, present, keys)]
+            if uid not in grouped and _lost(out, done[uid], uid, present, keys)]
     for uid in redo:
         del done[uid]
         W.clean_shard(out, uid)
@@ -260,7 +323,7 @@ def drop_lost_units(out: Path, damaged: Sequence[str], groups: Mapping[str, Sequ
     elif damaged:
         why = "a part marker is damaged"
     else:
-        why = "part files are gone"
+        why = "part files are gone, or hold fewer rows than their marker counts"
     # a damaged marker was named in a warning already (`read_groups`)
     log.log(logging.INFO if damaged and not unmarked else logging.WARNING,
             "%d finished unit(s) (%s) have rows in no part file (%s): they are processed again",

@@ -1027,6 +1027,29 @@ def test_small_gzip_damaged_after_its_data_keeps_its_records(tmp_path: Path, dam
         ("small.xml.gz", "unreadable", "record 3")]
 
 
+def test_txt_gzip_with_trailing_garbage_keeps_its_document(tmp_path: Path) -> None:
+    """A .txt.gz whose gzip member is whole (its CRC right) but followed by garbage (`gzip -t`:
+    "trailing garbage ignored") was one "unreadable" row, its document lost although its text
+    decompressed whole: now the document, and one row naming the garbage. A wrong CRC or a
+    cut member still costs the document (its text is not known to be right or whole)."""
+    text = b"Aspirin after stroke\nAspirin reduced recurrent stroke in 40 patients.\n"
+    (tmp_path / "garbage.txt.gz").write_bytes(gzip.compress(text) + b"GARBAGE\n")
+    (tmp_path / "padded.txt.gz").write_bytes(gzip.compress(text) + b"\0" * 512)  # gzip's padding
+    crc = bytearray(gzip.compress(text))
+    crc[-8] ^= 0xFF  # the trailer's CRC-32
+    (tmp_path / "crc.txt.gz").write_bytes(bytes(crc) + b"GARBAGE\n")
+    (tmp_path / "cut.txt.gz").write_bytes(gzip.compress(text)[:-6])
+    docs, errs = run(tmp_path)
+    assert [(d.doc_id, d.text, d.title) for d in docs] == [
+        ("garbage", text.decode(), "Aspirin after stroke"),
+        ("padded", text.decode(), "Aspirin after stroke")]
+    rows = [(e.doc_id, e.error) for e in errs]
+    assert rows == [("crc", "unreadable"), ("cut", "unreadable"), ("garbage", "trailing_garbage")]
+    garbage = errs[2]
+    assert "trailing garbage" in garbage.message and "read whole" in garbage.message
+    assert "CRC check failed" in errs[0].message
+
+
 def test_a_cut_indented_bioc_collection_is_one_error_row(tmp_path: Path) -> None:
     """A collection written with indentation is one JSON value: cut short, it is one error
     row (not one bad_json row per line); BioC JSON lines cut short keep their documents."""

@@ -77,6 +77,21 @@ def _read1(fh: IO[bytes], n: int) -> bytes:
         raise gzip.BadGzipFile(f"corrupt gzip data ({exc})") from exc
 
 
+def trailing_garbage(exc: BaseException) -> bool:
+    """Whether a gzip read failed on bytes after the file's last whole member (`gzip -t`:
+    "trailing garbage ignored"). CPython's gzip checks each member's CRC and length where it
+    ends, then reads what follows as the next member's header: bytes that are none raise
+    BadGzipFile "Not a gzipped file" (zero padding is skipped; a cut or damaged member, or
+    garbage that starts like a gzip header, fails otherwise). So all read before is whole."""
+    return isinstance(exc, gzip.BadGzipFile) and str(exc).startswith("Not a gzipped file")
+
+
+#: The message of the row for trailing garbage (`trailing_garbage`)
+TRAILING_GARBAGE = ("bytes after the end of the gzip data are no gzip member and were ignored "
+                    "(`gzip -t`: trailing garbage); the text before them was read whole, its "
+                    "CRC right")
+
+
 _SPACE = b" \t\r\n\f\v"
 
 

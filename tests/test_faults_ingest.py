@@ -8,6 +8,7 @@ import gzip
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import zlib
@@ -1270,6 +1271,31 @@ def test_a_default_namespace_on_the_root_costs_no_record(tmp_path: Path) -> None
     assert [(r.error, r.ids) for r in records if isinstance(r, ErrorRecord)] == [
         ("deleted_citations", ("5",))]
     assert records[0].title == "Trial 801 of dupilumab."
+
+
+def test_a_prefixed_root_reads_its_records(tmp_path: Path) -> None:
+    """`<pm:PubmedArticleSet xmlns:pm="...">` with every tag prefixed (or a BioC
+    `<b:collection>`): the root was "unexpected" and the scanner, looking for plain record
+    tags, found none. Now the root is known by its local name and the records by their tags
+    with the root's prefix; a damaged record's row still names its PMID."""
+    def prefixed(xml: str, prefix: str) -> str:
+        return re.sub(r"<(/?)(?=[A-Za-z])", rf"<\1{prefix}:", xml)
+
+    records = [article(901), "<DeleteCitation><PMID>7</PMID></DeleteCitation>\n",
+               article(902).replace("</ArticleTitle>", ""), article(903)]
+    text = prefixed(pubmed_file(records), "pm").replace(
+        "<pm:PubmedArticleSet>", '<pm:PubmedArticleSet xmlns:pm="http://example.org/pubmed">')
+    p = _write(tmp_path / "prefixed.xml", text)
+    bioc = prefixed('<collection xmlns:b="http://example.org/bioc"><source>x</source>\n'
+                    "<document><id>b1</id><passage><offset>0</offset><text>Trial of dupilumab."
+                    "</text></passage></document>\n</collection>\n", "b")
+    b = _write(tmp_path / "prefixed_bioc.xml", "<?xml version='1.0' encoding='utf-8'?>\n" + bioc)
+    assert "<pm:PMID" in text and "<b:document>" in b.read_text()
+    got = list(ingest([p, b]))
+    assert [r.doc_id for r in got if isinstance(r, Document)] == ["901", "903", "b1"]
+    assert [(r.error, r.doc_id) for r in got if isinstance(r, ErrorRecord)] == [
+        ("deleted_citations", None), ("bad_xml", "902")]
+    assert got[0].title == "Trial 901 of dupilumab."
 
 
 def test_json_record_of_too_many_objects_costs_only_that_record(

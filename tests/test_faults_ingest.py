@@ -1020,9 +1020,15 @@ def test_small_gzip_damaged_after_its_data_keeps_its_records(tmp_path: Path, dam
     j = tmp_path / "small.jsonl.gz"
     j.write_bytes(damaged(lines))
     x = tmp_path / "small.xml.gz"
-    x.write_bytes(damaged(pubmed_file([article(301), article(302)]).encode()))
+    xml = pubmed_file([article(301), article(302)])
+    x.write_bytes(damaged(xml.encode()))
     docs, errs = run(j, x)
     assert ids(docs) == [f"r{i}" for i in range(10)] + ["301", "302"]
+    if damage == "trailing_garbage":  # nothing was lost: the garbage is named after the text
+        assert [(Path(e.source).name, e.error, e.location) for e in errs] == [
+            ("small.jsonl.gz", "trailing_garbage", "line 11"),
+            ("small.xml.gz", "trailing_garbage", f"line {xml.count(chr(10)) + 1}")]
+        return
     assert [(Path(e.source).name, e.error, e.location) for e in errs] == [
         ("small.jsonl.gz", "unreadable", "line 11"),
         ("small.xml.gz", "unreadable", "record 3")]
@@ -1049,6 +1055,29 @@ def test_txt_gzip_with_trailing_garbage_keeps_its_document(tmp_path: Path) -> No
     garbage = errs[2]
     assert "trailing garbage" in garbage.message and "read whole" in garbage.message
     assert "CRC check failed" in errs[0].message
+
+
+def test_trailing_garbage_costs_no_record_in_any_format(tmp_path: Path) -> None:
+    """Garbage after a whole gzip member ends the stream as its end would: a JSONL file's last
+    line without a newline, a BioC JSON collection (one JSON value: it was lost whole) and a
+    PubTator file's last record are kept, and one row names the garbage."""
+    def gz(name: str, data: bytes) -> Path:
+        path = tmp_path / name
+        path.write_bytes(gzip.compress(data) + b"GARBAGE\n")
+        return path
+
+    jl = gz("lines.jsonl.gz", b'{"id": "j1", "text": "A."}\n{"id": "j2", "text": "B."}')
+    collection = {"source": "x", "documents": [_bioc_doc("b1", "Trial of aspirin."),
+                                               _bioc_doc("b2", "Trial of heparin.")]}
+    bj = gz("collection.json.gz", json.dumps(collection).encode())
+    pt = gz("records.pubtator.gz", b"11|t|Aspirin\n11|a|Aspirin helped.\n\n"
+                                   b"12|t|Heparin\n12|a|Heparin bled.")
+    docs, errs = run(jl, bj, pt)
+    assert ids(docs) == ["j1", "j2", "b1", "b2", "11", "12"]
+    assert [(Path(e.source).name, e.error, e.location) for e in errs] == [
+        ("lines.jsonl.gz", "trailing_garbage", "line 3"),
+        ("collection.json.gz", "trailing_garbage", "record 3"),
+        ("records.pubtator.gz", "trailing_garbage", "line 6")]
 
 
 def test_a_cut_indented_bioc_collection_is_one_error_row(tmp_path: Path) -> None:

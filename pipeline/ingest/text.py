@@ -23,7 +23,6 @@ from pipeline.ingest.common import (
     one_past,
     read_head_at,
     too_large,
-    trailing_garbage,
 )
 from pipeline.ingest.text_title import MetadataRules, title_of
 
@@ -40,7 +39,8 @@ def read_text(path: Path, source: str, doc_id: str, *,
     rest is read on by `read_head_at`); one blank past `max_bytes` is too large. Its title:
     `text_title.title_of` with `metadata_rules` (None: the shipped ones). A gzip file whose
     data is whole but followed by garbage (`common.trailing_garbage`) keeps its document, with
-    a "trailing_garbage" row after it; one whose data is damaged or cut is "unreadable"."""
+    a "trailing_garbage" row after it (`CappedStream.garbage`); one whose data is damaged or
+    cut is "unreadable"."""
     cap = Caps(max_bytes, max_record_bytes).record
     chunks: list[bytes] = []
     got = 0
@@ -51,6 +51,7 @@ def read_text(path: Path, source: str, doc_id: str, *,
                 got += len(chunk)
                 if got > cap:
                     raise InputTooLarge(cap)
+            garbage = stream.garbage
     except InputTooLarge:
         if _only_whitespace(path, chunks, max_bytes):
             yield _with_id(empty_file(source), doc_id)
@@ -62,14 +63,11 @@ def read_text(path: Path, source: str, doc_id: str, *,
                       "max_record_bytes or split the file)", None, doc_id)
         return
     except (OSError, EOFError) as exc:
-        if not trailing_garbage(exc):
-            yield err(source, "unreadable", f"cannot read file: {exc}", None, doc_id)
-            return
-        # whole gzip data and garbage after it: the document is its text, the garbage a row
-        yield from _document(b"".join(chunks), source, doc_id, metadata_rules)
-        yield err(source, "trailing_garbage", TRAILING_GARBAGE, None, doc_id)
+        yield err(source, "unreadable", f"cannot read file: {exc}", None, doc_id)
         return
     yield from _document(b"".join(chunks), source, doc_id, metadata_rules)
+    if garbage:  # whole gzip data and garbage after it: the document is its text
+        yield err(source, "trailing_garbage", TRAILING_GARBAGE, None, doc_id)
 
 
 def _document(data: bytes, source: str, doc_id: str, metadata_rules: MetadataRules | None

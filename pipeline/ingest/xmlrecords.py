@@ -31,7 +31,8 @@ the record's id - PMID or BioC id - when it can be read from the damaged bytes):
     number), or nothing more inside a record already reported as too large; its bytes are
     dropped and reading resynchronises on the next record's start tag, if any (a file that
     ends inside it gets no extra "truncated_xml" row);
-  * more than max_bytes decompressed: "too_large" naming the record the cap fell in.
+  * more than max_bytes decompressed: "too_large" naming the record the cap fell in;
+  * garbage after the gzip data's last whole member: "trailing_garbage" after the records.
 Content between records (whitespace, BioC's collection-level <source>/<date>/<key>) is not
 parsed, only skipped. Memory: one record's bytes and tree at a time, plus a read chunk; at
 most max_record_bytes held in any case, and each byte is copied a bounded number of times.
@@ -52,6 +53,7 @@ from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
     PROLOG_LIMIT,
+    TRAILING_GARBAGE,
     CappedStream,
     InputTooLarge,
     err,
@@ -467,6 +469,9 @@ def iter_xml_records(
     if sc.open_record() or (prolog.wrap and not sc.root_closed and not sc.skipping):
         yield from _cut(sc, source, "truncated_xml", "XML ends early (truncated file)", mine,
                         id_of)
+    if stream.garbage and mine(sc.index + 1):
+        yield err(source, "trailing_garbage", TRAILING_GARBAGE,
+                  f"line {sc.line_at(len(sc.buf))}")
 
 
 def _cut(sc: _Scanner, source: str, kind: str, what: str, mine: Callable[[int], bool],

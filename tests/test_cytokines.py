@@ -222,7 +222,7 @@ def test_anti_tnf_is_split_to_tnf(blank: Language, cytokines: CytokineNormalizer
     doc = with_ents(blank, text, [("Infliximab", "DRUG"), ("tuberculosis", "DISEASE")])
     doc.spans["lexicon"] = [doc.ents[0], doc.ents[1]]
     doc.ents[1]._.negated = True  # extension values survive the retokenization
-    cytokines(doc)
+    doc = cytokines(doc)
     assert [(e.text, e.label_) for e in doc.ents] == [
         ("Infliximab", "DRUG"),
         ("TNF", "CYTOKINE"),
@@ -236,14 +236,14 @@ def test_anti_tnf_is_split_to_tnf(blank: Language, cytokines: CytokineNormalizer
 
 def test_anti_tnf_drug_mention_gives_way(blank: Language, cytokines: CytokineNormalizer) -> None:
     doc = with_ents(blank, "Patients on anti-TNF therapy were included.", [("anti-TNF", "DRUG")])
-    cytokines(doc)
+    doc = cytokines(doc)
     assert mentions(doc) == [("TNF", "CYTOKINE", "HGNC:11892", "TNF")]
 
 
 def test_shorter_lexicon_match_is_replaced(blank: Language, cytokines: CytokineNormalizer) -> None:
     text = "Serum IL-1 beta and tumor necrosis factor rose."
     doc = with_ents(blank, text, [("IL-1", "CYTOKINE"), ("necrosis", "DISEASE")])
-    cytokines(doc)
+    doc = cytokines(doc)
     assert [(e.text, e._.concept_name) for e in doc.ents] == [
         ("IL-1 beta", "IL1B"),
         ("tumor necrosis factor", "TNF"),
@@ -258,7 +258,7 @@ def test_lexicon_cytokine_gets_hgnc(blank: Language, cytokines: CytokineNormaliz
         [("Atopic dermatitis", "DISEASE"), ("IL-4", "CYTOKINE"), ("IL-13", "CYTOKINE")],
     )
     doc.ents[1]._.concept_id = "MESH:D015847"  # what the lexicon had
-    cytokines(doc)
+    doc = cytokines(doc)
     assert [(e.text, e._.concept_id) for e in doc.ents if e.label_ == "CYTOKINE"] == [
         ("IL-4", "HGNC:6014"),
         ("IL-5", "HGNC:6016"),
@@ -279,7 +279,7 @@ def test_seed_003_receptor_antagonist(blank: Language, cytokines: CytokineNormal
         text,
         [("interleukin-4", "CYTOKINE"), ("IL-4", "CYTOKINE"), ("atopic dermatitis", "DISEASE")],
     )
-    cytokines(doc)
+    doc = cytokines(doc)
     assert [(e.text, e.label_) for e in doc.ents] == [("atopic dermatitis", "DISEASE")]
 
 
@@ -303,14 +303,14 @@ def test_receptors_and_tf_names_are_not_cytokines(
     blank: Language, cytokines: CytokineNormalizer, text: str, lexicon: list[str]
 ) -> None:
     doc = with_ents(blank, text, [(m, "CYTOKINE") for m in lexicon])
-    cytokines(doc)
+    doc = cytokines(doc)
     assert [e for e in doc.ents if e.label_ == "CYTOKINE"] == []
 
 
 def test_longer_disease_mention_is_kept(blank: Language, cytokines: CytokineNormalizer) -> None:
     text = "Mutations cause TNF receptor-associated periodic syndrome."
     doc = with_ents(blank, text, [("TNF receptor-associated periodic syndrome", "DISEASE")])
-    cytokines(doc)
+    doc = cytokines(doc)
     assert [(e.text, e.label_) for e in doc.ents] == [
         ("TNF receptor-associated periodic syndrome", "DISEASE")
     ]
@@ -329,7 +329,7 @@ def test_products_are_drugs(
     blank: Language, cytokines: CytokineNormalizer, text: str, mention: str, concept: str
 ) -> None:
     doc = with_ents(blank, text, [(mention, "CYTOKINE")])
-    cytokines(doc)
+    doc = cytokines(doc)
     assert [(e.text, e.label_, e._.concept_id) for e in doc.ents] == [(mention, "DRUG", concept)]
     found = cytokines(blank(text))  # and found without the lexicon
     assert [(e.text, e.label_) for e in found.ents] == [(mention, "DRUG")]
@@ -351,7 +351,7 @@ def test_interferon_named_as_therapy_is_a_drug(
             ("multiple sclerosis", "DISEASE"),
         ],
     )
-    cytokines(doc)
+    doc = cytokines(doc)
     got = [(e.text, e.label_, e._.concept_id) for e in doc.ents if "nterferon" in e.text]
     assert got == [
         ("Interferon beta", "DRUG", "MESH:D016899"),
@@ -362,14 +362,14 @@ def test_interferon_named_as_therapy_is_a_drug(
 def test_interferon_alpha_among_cytokines(blank: Language, cytokines: CytokineNormalizer) -> None:
     text = "The increase in cytokine production, including interferon-alpha, could worsen MS."
     doc = with_ents(blank, text, [("interferon-alpha", "DRUG"), ("MS", "DISEASE")])
-    cytokines(doc)
+    doc = cytokines(doc)
     assert mentions(doc)[0] == ("interferon-alpha", "CYTOKINE", "MESH:D016898", "Interferon-alpha")
 
 
 def test_non_english_sentence_untouched(blank: Language, cytokines: CytokineNormalizer) -> None:
     doc = blank("Уровень IL-6 повышен. Serum IL-6 rose.")
     next(iter(doc.sents))._.language = "ru"
-    cytokines(doc)
+    doc = cytokines(doc)
     assert [(e.text, e.start_char) for e in doc.ents] == [("IL-6", 28)]
 
 
@@ -466,7 +466,7 @@ def test_table_agrees_with_kb() -> None:
 def test_existing_span_object_unaffected(blank: Language, cytokines: CytokineNormalizer) -> None:
     doc = blank("No cytokine here.")
     doc.set_ents([Span(doc, 1, 2, label="CYTOKINE")])
-    cytokines(doc)
+    doc = cytokines(doc)
     assert [(e.text, e._.concept_id) for e in doc.ents] == [("cytokine", None)]
 
 

@@ -8,6 +8,7 @@ import gzip
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import zlib
@@ -1019,12 +1020,64 @@ def test_small_gzip_damaged_after_its_data_keeps_its_records(tmp_path: Path, dam
     j = tmp_path / "small.jsonl.gz"
     j.write_bytes(damaged(lines))
     x = tmp_path / "small.xml.gz"
-    x.write_bytes(damaged(pubmed_file([article(301), article(302)]).encode()))
+    xml = pubmed_file([article(301), article(302)])
+    x.write_bytes(damaged(xml.encode()))
     docs, errs = run(j, x)
     assert ids(docs) == [f"r{i}" for i in range(10)] + ["301", "302"]
+    if damage == "trailing_garbage":  # nothing was lost: the garbage is named after the text
+        assert [(Path(e.source).name, e.error, e.location) for e in errs] == [
+            ("small.jsonl.gz", "trailing_garbage", "line 11"),
+            ("small.xml.gz", "trailing_garbage", f"line {xml.count(chr(10)) + 1}")]
+        return
     assert [(Path(e.source).name, e.error, e.location) for e in errs] == [
         ("small.jsonl.gz", "unreadable", "line 11"),
         ("small.xml.gz", "unreadable", "record 3")]
+
+
+def test_txt_gzip_with_trailing_garbage_keeps_its_document(tmp_path: Path) -> None:
+    """A .txt.gz whose gzip member is whole (its CRC right) but followed by garbage (`gzip -t`:
+    "trailing garbage ignored") was one "unreadable" row, its document lost although its text
+    decompressed whole: now the document, and one row naming the garbage. A wrong CRC or a
+    cut member still costs the document (its text is not known to be right or whole)."""
+    text = b"Aspirin after stroke\nAspirin reduced recurrent stroke in 40 patients.\n"
+    (tmp_path / "garbage.txt.gz").write_bytes(gzip.compress(text) + b"GARBAGE\n")
+    (tmp_path / "padded.txt.gz").write_bytes(gzip.compress(text) + b"\0" * 512)  # gzip's padding
+    crc = bytearray(gzip.compress(text))
+    crc[-8] ^= 0xFF  # the trailer's CRC-32
+    (tmp_path / "crc.txt.gz").write_bytes(bytes(crc) + b"GARBAGE\n")
+    (tmp_path / "cut.txt.gz").write_bytes(gzip.compress(text)[:-6])
+    docs, errs = run(tmp_path)
+    assert [(d.doc_id, d.text, d.title) for d in docs] == [
+        ("garbage", text.decode(), "Aspirin after stroke"),
+        ("padded", text.decode(), "Aspirin after stroke")]
+    rows = [(e.doc_id, e.error) for e in errs]
+    assert rows == [("crc", "unreadable"), ("cut", "unreadable"), ("garbage", "trailing_garbage")]
+    garbage = errs[2]
+    assert "trailing garbage" in garbage.message and "read whole" in garbage.message
+    assert "CRC check failed" in errs[0].message
+
+
+def test_trailing_garbage_costs_no_record_in_any_format(tmp_path: Path) -> None:
+    """Garbage after a whole gzip member ends the stream as its end would: a JSONL file's last
+    line without a newline, a BioC JSON collection (one JSON value: it was lost whole) and a
+    PubTator file's last record are kept, and one row names the garbage."""
+    def gz(name: str, data: bytes) -> Path:
+        path = tmp_path / name
+        path.write_bytes(gzip.compress(data) + b"GARBAGE\n")
+        return path
+
+    jl = gz("lines.jsonl.gz", b'{"id": "j1", "text": "A."}\n{"id": "j2", "text": "B."}')
+    collection = {"source": "x", "documents": [_bioc_doc("b1", "Trial of aspirin."),
+                                               _bioc_doc("b2", "Trial of heparin.")]}
+    bj = gz("collection.json.gz", json.dumps(collection).encode())
+    pt = gz("records.pubtator.gz", b"11|t|Aspirin\n11|a|Aspirin helped.\n\n"
+                                   b"12|t|Heparin\n12|a|Heparin bled.")
+    docs, errs = run(jl, bj, pt)
+    assert ids(docs) == ["j1", "j2", "b1", "b2", "11", "12"]
+    assert [(Path(e.source).name, e.error, e.location) for e in errs] == [
+        ("lines.jsonl.gz", "trailing_garbage", "line 3"),
+        ("collection.json.gz", "trailing_garbage", "record 3"),
+        ("records.pubtator.gz", "trailing_garbage", "line 6")]
 
 
 def test_a_cut_indented_bioc_collection_is_one_error_row(tmp_path: Path) -> None:
@@ -1247,6 +1300,31 @@ def test_a_default_namespace_on_the_root_costs_no_record(tmp_path: Path) -> None
     assert [(r.error, r.ids) for r in records if isinstance(r, ErrorRecord)] == [
         ("deleted_citations", ("5",))]
     assert records[0].title == "Trial 801 of dupilumab."
+
+
+def test_a_prefixed_root_reads_its_records(tmp_path: Path) -> None:
+    """`<pm:PubmedArticleSet xmlns:pm="...">` with every tag prefixed (or a BioC
+    `<b:collection>`): the root was "unexpected" and the scanner, looking for plain record
+    tags, found none. Now the root is known by its local name and the records by their tags
+    with the root's prefix; a damaged record's row still names its PMID."""
+    def prefixed(xml: str, prefix: str) -> str:
+        return re.sub(r"<(/?)(?=[A-Za-z])", rf"<\1{prefix}:", xml)
+
+    records = [article(901), "<DeleteCitation><PMID>7</PMID></DeleteCitation>\n",
+               article(902).replace("</ArticleTitle>", ""), article(903)]
+    text = prefixed(pubmed_file(records), "pm").replace(
+        "<pm:PubmedArticleSet>", '<pm:PubmedArticleSet xmlns:pm="http://example.org/pubmed">')
+    p = _write(tmp_path / "prefixed.xml", text)
+    bioc = prefixed('<collection xmlns:b="http://example.org/bioc"><source>x</source>\n'
+                    "<document><id>b1</id><passage><offset>0</offset><text>Trial of dupilumab."
+                    "</text></passage></document>\n</collection>\n", "b")
+    b = _write(tmp_path / "prefixed_bioc.xml", "<?xml version='1.0' encoding='utf-8'?>\n" + bioc)
+    assert "<pm:PMID" in text and "<b:document>" in b.read_text()
+    got = list(ingest([p, b]))
+    assert [r.doc_id for r in got if isinstance(r, Document)] == ["901", "903", "b1"]
+    assert [(r.error, r.doc_id) for r in got if isinstance(r, ErrorRecord)] == [
+        ("deleted_citations", None), ("bad_xml", "902")]
+    assert got[0].title == "Trial 901 of dupilumab."
 
 
 def test_json_record_of_too_many_objects_costs_only_that_record(

@@ -649,3 +649,27 @@ def test_pubtator_record_with_an_unreadable_abstract_is_one_error(tmp_path: Path
     docs, errs = run(q)
     assert [d.doc_id for d in docs] == ["1"]
     assert [(e.error, e.doc_id) for e in errs] == [("not_utf8", "2"), ("bad_record", "2")]
+
+
+def test_a_bioc_collection_without_source_is_bioc(tmp_path: Path) -> None:
+    """A .json BioC collection without "source" whose head holds no passage (empty, or its
+    first document's infons fill the head) was read as JSONL: `{"documents": []}` gave a
+    missing_text row "c:1". A JSONL file keeps its format even when its records hold a
+    "documents" field, nested or beside their "text"."""
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"documents": []}\n', encoding="utf-8")
+    infons = {f"k{i}": "v" * 100 for i in range(100)}  # 10 KB before the first passage
+    doc = {"id": "d1", "infons": infons,
+           "passages": [{"offset": 0, "infons": {}, "text": "Aspirin helped."}]}
+    long = tmp_path / "long.json"
+    long.write_text(json.dumps({"date": "2024", "documents": [doc]}), encoding="utf-8")
+    lines = tmp_path / "lines.json"
+    lines.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "j1", "text": "Aspirin helped.", "documents": ["a"]},
+        {"id": "j2", "meta": {"documents": []}, "text": "Heparin bled."}]) + "\n",
+        encoding="utf-8")
+    assert [detect_format(p) for p in (empty, long, lines)] == ["bioc", "bioc", "jsonl"]
+    docs, errs = run(empty, long, lines)
+    assert [(d.doc_id, d.format) for d in docs] == [
+        ("d1", "bioc"), ("j1", "jsonl"), ("j2", "jsonl")]
+    assert [(Path(e.source).name, e.error) for e in errs] == [("empty.json", "no_records")]

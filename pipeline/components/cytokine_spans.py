@@ -2,9 +2,10 @@
 
 `merge_found` decides which found cytokine spans replace which mentions ("anti-TNF" gives way
 to "TNF", "IL-1" to "IL-1 beta"); `split_tokens_for` splits tokens so that every added mention
-starts and ends on a token boundary, keeping `doc.spans` groups and scispacy's abbreviations
-(re-created on the new tokens); `overlap_test` and `non_overlapping` are interval helpers.
-Writes only the Doc given (its tokens, span groups and `doc._.abbreviations`).
+starts and ends on a token boundary, in a new Doc with the `doc.spans` groups and scispacy's
+abbreviations re-created on the new tokens; `overlap_test` and `non_overlapping` are interval
+helpers. The given Doc's tokens are never changed; the new Doc shares its user data (where the
+re-created abbreviations are written).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.components.cytokine_grammar import Found
+from pipeline.components.token_splits import split_tokens
 from pipeline.labels import CYTOKINE
 
 _ANTI_PREFIX = re.compile(r"^(?i:anti)[-\u2010\s]?")
@@ -75,10 +77,12 @@ def _replaces(f: Found, overlapping: list[Span], lookup: Callable[[str], Any]) -
     )
 
 
-def split_tokens_for(doc: Doc, additions: list[Found]) -> bool:
+def split_tokens_for(doc: Doc, additions: list[Found]) -> Doc | None:
     """Split tokens so that every added mention starts and ends on a token boundary.
 
-    Returns whether the doc was retokenized."""
+    Returns the retokenized Doc (a new one, `token_splits.split_tokens`: spaCy's retokenizer
+    took time in the square of the Doc's length for many splits), or None when no token needs
+    a split."""
     cuts: dict[int, set[int]] = {}
     starts = [t.idx for t in doc]  # once per doc: a scan per character was quadratic
     for f in additions:
@@ -86,19 +90,16 @@ def split_tokens_for(doc: Doc, additions: list[Found]) -> bool:
             token = _token_containing(doc, starts, char)
             if token is not None and token.idx < char < token.idx + len(token.text):
                 cuts.setdefault(token.i, set()).add(char - token.idx)
-    if not cuts:
-        return False
+    pieces = {i: _pieces(doc[i].text, sorted(offsets)) for i, offsets in cuts.items()}
+    pieces = {i: p for i, p in pieces.items() if len(p) > 1}
+    if not pieces:
+        return None
     groups = _snapshot_span_groups(doc)
     abbreviations = _snapshot_abbreviations(doc)
-    with doc.retokenize() as retokenizer:
-        for i, offsets in cuts.items():
-            token = doc[i]
-            orths = _pieces(token.text, sorted(offsets))
-            if len(orths) > 1:
-                retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
-    _restore_span_groups(doc, groups)
-    _restore_abbreviations(doc, abbreviations)
-    return True
+    new = split_tokens(doc, pieces)
+    _restore_span_groups(new, groups)
+    _restore_abbreviations(new, abbreviations)
+    return new
 
 
 def overlap_test(zones: list[tuple[int, int]]) -> Callable[[Span], bool]:

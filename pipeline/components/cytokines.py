@@ -11,7 +11,7 @@ sentences are left alone) and, for spellings missing from the table, the KB
   "interferon beta and glatiramer acetate are disease-modifying therapies"); cytokine mentions the
   lexicon missed are added (`Span._.source` = "rule"), replacing a shorter overlapping mention
   ("IL-1" -> "IL-1 beta") and trimming "anti-TNF" to "TNF" (the token is split when the mention
-  sits inside it).
+  sits inside it: the component then returns a new Doc, `token_splits.split_tokens`).
 - `Span._.concept_id` / `._.concept_name` of every CYTOKINE mention: the HGNC gene and its symbol
   when the mention names one gene ("IL-2" -> HGNC:6001 IL2, "IL-8" -> CXCL8, "RANTES" -> CCL5),
   a MeSH family descriptor for family words ("interleukins" -> MESH:D007378, "IFN" -> MESH:D007372).
@@ -216,13 +216,15 @@ class CytokineNormalizer:
         ]  # fmt: skip
         keep, additions = merge_found(keep, additions, self.lookup)
         if self.split_tokens and additions:
-            if split_tokens_for(doc, additions):
-                # the tokens changed: read the sentences again
+            split = split_tokens_for(doc, additions)
+            if split is not None:
+                # a new Doc: its sentences read again, the mentions kept made on its tokens (a
+                # split only adds token boundaries, so every one of them is there)
+                doc = split
                 english = context.english_ranges(doc)
-            keep = [
-                doc.char_span(e.start_char, e.end_char, label=e.label_, kb_id=e.kb_id_) or e
-                for e in keep
-            ]
+                made = (doc.char_span(e.start_char, e.end_char, label=e.label_, kb_id=e.kb_id_)
+                        for e in keep)
+                keep = [e for e in made if e is not None]
         new_spans: list[Span] = []
         for f in additions:
             span = doc.char_span(f.start_char, f.end_char, label=_label_of(f.entry))

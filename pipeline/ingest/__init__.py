@@ -82,6 +82,7 @@ from pipeline.ingest.common import (
     read_head,
 )
 from pipeline.ingest.dedupe import FirstCopies
+from pipeline.ingest.json_values import collection_head
 from pipeline.ingest.jsonl import LineStart, read_jsonl
 from pipeline.ingest.labels import doc_id_labels
 from pipeline.ingest.pubtator import read_pubtator, sniff_pubtator
@@ -237,8 +238,8 @@ def _json_kind(head: bytes) -> str | None:
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped[:1] not in (b"{", b"["):
         return None
-    if b'"passages"' in head or b'"PubTator3"' in head or (
-        b'"documents"' in head and b'"source"' in head):
+    if b'"passages"' in head or b'"PubTator3"' in head or (b'"documents"' in head and (
+            b'"source"' in head or collection_head(stripped))):
         return "bioc"
     if stripped[:1] == b"{":
         return "jsonl"

@@ -116,7 +116,7 @@ def _xml_document(elem: Any) -> BioCDocument:
     return doc
 
 
-_BIOC_ID = re.compile(rb"<id>\s*([^<\s]+)")
+_BIOC_ID = re.compile(rb"<(?:[\w.-]+:)?id>\s*([^<\s]+)")  # <id>, <b:id>
 
 
 def _bioc_id(data: bytes) -> str | None:

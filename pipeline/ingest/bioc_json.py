@@ -20,6 +20,7 @@ from bioc.biocjson.decoder import parse_doc
 from pipeline.documents import Document, ErrorRecord
 from pipeline.ingest.bioc_document import to_documents
 from pipeline.ingest.common import (
+    TRAILING_GARBAGE,
     BlankLines,
     CappedStream,
     Caps,
@@ -73,10 +74,17 @@ def _fill(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 _BY_LINE, _TOO_LARGE = "by line", "too large"  # what `_read_all` returns instead of bytes
+
+
+class _Tail:
+    """What the reads of a file met at its end: garbage after its gzip data
+    (`CappedStream.garbage`), for the row after its documents."""
+
+    garbage = False
 _SAMPLE_LINES = 20  # non-blank lines `_one_document_per_line` looks at
 
 
-def _read_all(path: Path, caps: Caps) -> bytes | str:
+def _read_all(path: Path, caps: Caps, tail: _Tail) -> bytes | str:
     """The whole (decompressed) file when it fits the per-record cap. Else _BY_LINE when it is
     one document per line (`_one_document_per_line`), also past the per-file cap or a read
     error (a cut or corrupt gzip stream): the documents before them are kept, the damage is
@@ -97,6 +105,7 @@ def _read_all(path: Path, caps: Caps) -> bytes | str:
             if _one_document_per_line(b"".join(chunks)):
                 return _BY_LINE
             raise
+        tail.garbage = stream.garbage
     return b"".join(chunks)
 
 
@@ -148,7 +157,7 @@ def _json_line(line: bytes | int, i: int, source: str, caps: Caps
     return loc, one
 
 
-def _json_lines(path: Path, source: str, caps: Caps
+def _json_lines(path: Path, source: str, caps: Caps, tail: _Tail
                 ) -> Iterator[tuple[str, dict[str, Any] | ErrorRecord]]:
     i = 0
     with CappedStream(path, caps.max_bytes) as stream:
@@ -159,17 +168,18 @@ def _json_lines(path: Path, source: str, caps: Caps
             item = _json_line(line, i, source, caps)
             if item is not None:
                 yield item
+        tail.garbage = stream.garbage
 
 
-def _json_records(path: Path, source: str, caps: Caps
+def _json_records(path: Path, source: str, caps: Caps, tail: _Tail
                   ) -> Iterator[tuple[str, dict[str, Any] | ErrorRecord]]:
     """(location, document dict or error) for each document of a BioC JSON file: one JSON
     value (a collection, PubTator3's export, a list of documents) read whole when the file fits
     the per-record cap; a file of one document per line read line by line when it does not
     parse whole or is over the cap; else one error row for the file."""
-    data = _read_all(path, caps)
+    data = _read_all(path, caps, tail)
     if data == _BY_LINE:
-        yield from _json_lines(path, source, caps)
+        yield from _json_lines(path, source, caps, tail)
         return
     if isinstance(data, str):  # _TOO_LARGE
         yield "line 1", err(source, "record_too_large", f"the file is one JSON value (not one "
@@ -185,7 +195,7 @@ def _json_records(path: Path, source: str, caps: Caps
         obj: Any = load_json(text)
     except (ValueError, RecursionError) as whole_exc:  # ValueError: JSONDecodeError's parent
         if _one_document_per_line(data):  # PubTator3's older export / BioC JSON lines
-            yield from _json_lines(path, source, caps)
+            yield from _json_lines(path, source, caps, tail)
             return
         where = (f"line {whole_exc.lineno}" if isinstance(whole_exc, json.JSONDecodeError)
                  else "line 1")
@@ -234,8 +244,9 @@ def read_bioc_json(path: Path, source: str, start: int, n_records: int | None, c
                ) -> Iterator[Document | ErrorRecord]:
     end = None if n_records is None else start + n_records
     index = -1
+    tail = _Tail()
     try:
-        for loc, item in _json_records(path, source, caps):
+        for loc, item in _json_records(path, source, caps, tail):
             index += 1
             if index < start:
                 continue
@@ -262,3 +273,5 @@ def read_bioc_json(path: Path, source: str, start: int, n_records: int | None, c
         return
     if index < 0 and start == 0:
         yield err(source, "no_records", "no BioC documents found in the file")
+    if tail.garbage and (end is None or index + 1 < end):
+        yield err(source, "trailing_garbage", TRAILING_GARBAGE, f"record {index + 2}")

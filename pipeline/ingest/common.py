@@ -77,6 +77,21 @@ def _read1(fh: IO[bytes], n: int) -> bytes:
         raise gzip.BadGzipFile(f"corrupt gzip data ({exc})") from exc
 
 
+def trailing_garbage(exc: BaseException) -> bool:
+    """Whether a gzip read failed on bytes after the file's last whole member (`gzip -t`:
+    "trailing garbage ignored"). CPython's gzip checks each member's CRC and length where it
+    ends, then reads what follows as the next member's header: bytes that are none raise
+    BadGzipFile "Not a gzipped file" (zero padding is skipped; a cut or damaged member, or
+    garbage that starts like a gzip header, fails otherwise). So all read before is whole."""
+    return isinstance(exc, gzip.BadGzipFile) and str(exc).startswith("Not a gzipped file")
+
+
+#: The message of the row for trailing garbage (`trailing_garbage`)
+TRAILING_GARBAGE = ("bytes after the end of the gzip data are no gzip member and were ignored "
+                    "(`gzip -t`: trailing garbage); the text before them was read whole, its "
+                    "CRC right")
+
+
 _SPACE = b" \t\r\n\f\v"
 
 
@@ -353,7 +368,9 @@ class CappedStream:
     (gzip's read1: a cut gzip stream gives back the bytes before the cut, then EOFError).
     `fh`: a plain file already open and positioned at byte `at` (a block of lines deep in the
     file, `jsonl.LineStart`), whose bytes before count against the cap as if read; `stop`: no
-    byte from there on is read (the stream ends there: where the next block starts)."""
+    byte from there on is read (the stream ends there: where the next block starts).
+    Garbage after the last whole gzip member (`trailing_garbage`) ends the stream as its end
+    would, and sets `garbage`: the reader keeps all it read and names the garbage in a row."""
 
     def __init__(self, path: Path, max_bytes: int | None, *, fh: IO[bytes] | None = None,
                  at: int = 0, stop: int | None = None) -> None:
@@ -361,6 +378,7 @@ class CappedStream:
         self.max_bytes = max_bytes
         self.total = at
         self.stop = stop
+        self.garbage = False
 
     def read(self, n: int = READ_CHUNK) -> bytes:
         """Up to `n` bytes; all bytes up to the cap are returned before InputTooLarge."""
@@ -371,13 +389,24 @@ class CappedStream:
         if self.max_bytes is not None:
             room = self.max_bytes - self.total
             if room <= 0:
-                if _read1(self.fh, 1):
+                if self._read1(1):
                     raise InputTooLarge(self.max_bytes)
                 return b""
             n = min(n, room)
-        data = _read1(self.fh, n)
+        data = self._read1(n)
         self.total += len(data)
         return data
+
+    def _read1(self, n: int) -> bytes:
+        if self.garbage:
+            return b""
+        try:
+            return _read1(self.fh, n)
+        except OSError as exc:
+            if not trailing_garbage(exc):
+                raise
+            self.garbage = True
+            return b""
 
     def close(self) -> None:
         self.fh.close()

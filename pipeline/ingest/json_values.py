@@ -2,11 +2,13 @@
 for Python as `HugeNumber`, more than MAX_JSON_CONTAINERS objects and arrays refused before
 parsing) and checked (`json_problem`: lone surrogates, nesting deeper than MAX_JSON_DEPTH,
 `HugeNumber`s), with the errors row's kind and message (`bad_json_kind`, `bad_json_message`).
-Read by the JSONL and BioC JSON readers; split from `common` by its job."""
+Read by the JSONL and BioC JSON readers; split from `common` by its job. `collection_head` tells
+a BioC JSON collection by the top-level keys of a file's first JSON object (`top_level_keys`)."""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -157,3 +159,37 @@ def _json_place(path: list[str | int]) -> str:
         else:
             where = f"{where}.{key}" if where else f"field {key!r}"
     return where
+
+
+# a JSON string (escapes included) or one structural character
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[{}\[\]:]')
+
+
+def top_level_keys(head: bytes) -> list[str]:
+    """The keys of the first JSON object in `head` (a file's first bytes, perhaps cut short) at
+    its top level, in order, as far as `head` goes: `{"documents": [...], "source": "x"}` ->
+    ["documents", "source"]; keys of nested objects are not counted. One pass over `head`."""
+    depth = 0
+    keys: list[str] = []
+    last = b""
+    for m in _JSON_TOKEN.finditer(head):
+        token = m.group()
+        if token in (b"{", b"["):
+            depth += 1
+        elif token in (b"}", b"]"):
+            depth -= 1
+            if depth <= 0:
+                break
+        elif token == b":" and depth == 1 and last.startswith(b'"'):
+            keys.append(last[1:-1].decode("utf-8", "replace"))
+        last = token
+    return keys
+
+
+def collection_head(head: bytes) -> bool:
+    """Whether `head` (a .json file's first bytes) starts a BioC collection: its first object
+    has a "documents" key at the top level and no "text" (a JSONL record has one). Format
+    detection asks this when "documents" is in the head but "source" is not: read as JSONL,
+    `{"documents": []}` gave a puzzling missing_text row."""
+    keys = top_level_keys(head)
+    return "documents" in keys and "text" not in keys

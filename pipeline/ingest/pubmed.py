@@ -55,7 +55,8 @@ ROOTS = {
     "MedlineCitation": MEDLINE_RECORDS,
 }
 _WS = re.compile(r"\s+")
-_PMID_BYTES = re.compile(rb"<PMID\b[^<>]*>\s*([^<\s]+)")
+# (a namespace prefix allowed: <pm:PMID>)
+_PMID_BYTES = re.compile(rb"<(?:[\w.-]+:)?PMID\b[^<>]*>\s*([^<\s]+)")
 
 
 def _pmid_of(data: bytes) -> str | None:

@@ -33,6 +33,7 @@ from pipeline.documents import Document, ErrorRecord, normalize_text
 from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
+    TRAILING_GARBAGE,
     BlankLines,
     CappedStream,
     Caps,
@@ -250,6 +251,8 @@ def read_pubtator(
                 lineno += 1
                 yield from reader.line(lineno, raw)
             yield from reader.close()
+            if stream.garbage and (end is None or reader.index + 1 < end):
+                yield err(source, "trailing_garbage", TRAILING_GARBAGE, f"line {lineno + 1}")
     except InputTooLarge as exc:
         if end is None or reader.index + 1 < end:
             yield too_large(source, exc.cap, f"{reader.index + 1} record(s) read, the rest is "

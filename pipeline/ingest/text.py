@@ -10,6 +10,7 @@ from pipeline.documents import Document, ErrorRecord, normalize_text
 from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
+    TRAILING_GARBAGE,
     CappedStream,
     Caps,
     InputTooLarge,
@@ -36,7 +37,10 @@ def read_text(path: Path, source: str, doc_id: str, *,
     "record_too_large" and is not read past the cap. A file of only whitespace up to the byte
     cap `max_bytes` is "empty_file", as an empty file, however far past the record cap (its
     rest is read on by `read_head_at`); one blank past `max_bytes` is too large. Its title:
-    `text_title.title_of` with `metadata_rules` (None: the shipped ones)."""
+    `text_title.title_of` with `metadata_rules` (None: the shipped ones). A gzip file whose
+    data is whole but followed by garbage (`common.trailing_garbage`) keeps its document, with
+    a "trailing_garbage" row after it (`CappedStream.garbage`); one whose data is damaged or
+    cut is "unreadable"."""
     cap = Caps(max_bytes, max_record_bytes).record
     chunks: list[bytes] = []
     got = 0
@@ -47,6 +51,7 @@ def read_text(path: Path, source: str, doc_id: str, *,
                 got += len(chunk)
                 if got > cap:
                     raise InputTooLarge(cap)
+            garbage = stream.garbage
     except InputTooLarge:
         if _only_whitespace(path, chunks, max_bytes):
             yield _with_id(empty_file(source), doc_id)
@@ -60,7 +65,14 @@ def read_text(path: Path, source: str, doc_id: str, *,
     except (OSError, EOFError) as exc:
         yield err(source, "unreadable", f"cannot read file: {exc}", None, doc_id)
         return
-    data = b"".join(chunks)
+    yield from _document(b"".join(chunks), source, doc_id, metadata_rules)
+    if garbage:  # whole gzip data and garbage after it: the document is its text
+        yield err(source, "trailing_garbage", TRAILING_GARBAGE, None, doc_id)
+
+
+def _document(data: bytes, source: str, doc_id: str, metadata_rules: MetadataRules | None
+              ) -> Iterator[Document | ErrorRecord]:
+    """The document of a file's bytes `data`, or the row saying why there is none."""
     bad = check_head(data, source, whole_file=True)
     if bad is not None:
         yield _with_id(bad, doc_id)

@@ -10,7 +10,9 @@ record's bytes are parsed on their own by a strict, safe lxml parser: resolve_en
 no_network=True, load_dtd=False, huge_tree=False (the same safety as before). Each record is
 wrapped in the file's XML declaration and root start tag, so its encoding and namespace
 declarations still apply; a parsed record's tags lose their namespace (the readers look
-elements up by their plain names). A file whose prolog declares entities is refused whole
+elements up by their plain names), and a root with a namespace prefix
+(`<pm:PubmedArticleSet xmlns:pm="...">`) is known by its local name, its records' tags found
+with or without that prefix. A file whose prolog declares entities is refused whole
 ("unsafe_xml"; billion laughs, external entities); an external DTD reference (PubMed's DOCTYPE
 with the NLM DTD URL) is fine, it is never fetched.
 
@@ -29,7 +31,8 @@ the record's id - PMID or BioC id - when it can be read from the damaged bytes):
     number), or nothing more inside a record already reported as too large; its bytes are
     dropped and reading resynchronises on the next record's start tag, if any (a file that
     ends inside it gets no extra "truncated_xml" row);
-  * more than max_bytes decompressed: "too_large" naming the record the cap fell in.
+  * more than max_bytes decompressed: "too_large" naming the record the cap fell in;
+  * garbage after the gzip data's last whole member: "trailing_garbage" after the records.
 Content between records (whitespace, BioC's collection-level <source>/<date>/<key>) is not
 parsed, only skipped. Memory: one record's bytes and tree at a time, plus a read chunk; at
 most max_record_bytes held in any case, and each byte is copied a bounded number of times.
@@ -50,6 +53,7 @@ from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
     PROLOG_LIMIT,
+    TRAILING_GARBAGE,
     CappedStream,
     InputTooLarge,
     err,
@@ -139,9 +143,13 @@ class _Scanner:
                  id_of: Callable[[bytes], str | None]) -> None:
         names = b"|".join(re.escape(t.encode()) for t in sorted(tags, key=len, reverse=True))
         # one literal "<" in front of every alternative: re's fast scan for it stays on
-        end_root = b"" if root in tags else b"|(/" + re.escape(root.encode()) + rb")(?=[\s>])"
-        self.pattern = re.compile(
-            rb"<(?:(!--)|(!\[CDATA\[)|(/?)(" + names + rb")(?=[\s/>])" + end_root + b")")
+        local, prefix = _local(root)
+        end_root = b"" if local in tags else b"|(/" + re.escape(root.encode()) + rb")(?=[\s>])"
+        # a root with a namespace prefix (<pm:PubmedArticleSet xmlns:pm=...>): record tags may
+        # carry it (only then is the pattern longer)
+        qualified = b"(?:" + re.escape(prefix.encode()) + b")?" if prefix else b""
+        self.pattern = re.compile(rb"<(?:(!--)|(!\[CDATA\[)|(/?)" + qualified + b"("
+                                  + names + rb")(?=[\s/>])" + end_root + b")")
         self.stream = stream
         self.max_record = max_record
         self.id_of = id_of
@@ -383,12 +391,20 @@ def _open_file(path: Path, source: str, tags_for_root: Callable[[str], set[str] 
         return err(source, "binary_file", f"NUL byte in the XML prolog (at byte {at + nul}, "
                    "before the root element's start tag ends); not a text file",
                    f"byte {at + nul}")
-    tags = tags_for_root(prolog.root)
+    local, _prefix = _local(prolog.root)
+    tags = tags_for_root(local)
     if tags is None:
         return err(source, "bad_xml", f"unexpected root element <{prolog.root}> for this "
                    "format", f"line {read.line_at(prolog.at)}")
-    prolog.wrap = prolog.root not in tags
+    prolog.wrap = local not in tags
     return prolog, tags
+
+
+def _local(name: str) -> tuple[str, str]:
+    """(local name, namespace prefix with its colon) of a tag name: `pm:PMID` -> (`PMID`,
+    `pm:`); a name without a prefix -> (name, "")."""
+    prefix, colon, local = name.rpartition(":")
+    return local, prefix + colon
 
 
 def iter_xml_records(
@@ -453,6 +469,9 @@ def iter_xml_records(
     if sc.open_record() or (prolog.wrap and not sc.root_closed and not sc.skipping):
         yield from _cut(sc, source, "truncated_xml", "XML ends early (truncated file)", mine,
                         id_of)
+    if stream.garbage and mine(sc.index + 1):
+        yield err(source, "trailing_garbage", TRAILING_GARBAGE,
+                  f"line {sc.line_at(len(sc.buf))}")
 
 
 def _cut(sc: _Scanner, source: str, kind: str, what: str, mine: Callable[[int], bool],

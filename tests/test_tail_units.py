@@ -13,9 +13,16 @@ from typing import Any
 import pytest
 from helpers import read_tables
 
-from pipeline.ingest import list_shards, read_shard, split_shard
+from pipeline.ingest import list_shards, read_shard
 from pipeline.run import run
-from pipeline.runner.units import PART_MB, TAIL_DIVISOR, TAIL_SHARE, plan_units, unit_bytes
+from pipeline.runner.units import (
+    PART_MB,
+    TAIL_DIVISOR,
+    TAIL_SHARE,
+    plan_units,
+    split_shard,
+    unit_bytes,
+)
 
 PART_BYTES = int(PART_MB * 2**20)
 SENTENCE = ("Twelve of those {n} patients (86%) achieved complete response to imiquimod "

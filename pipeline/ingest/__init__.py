@@ -110,7 +110,6 @@ __all__ = [
     "ingest",
     "list_shards",
     "read_shard",
-    "split_shard",
 ]
 
 
@@ -443,26 +442,6 @@ def list_shards(inputs: Sequence[Path | str], fmt: str | None = None,
     shard. Problem paths (missing, dangling links, link loops, unreadable folders) are shards
     whose `fmt` is in PROBLEMS: reading them gives their error row."""
     return list(_iter_shards(inputs, fmt, block_size, max_bytes, max_blocks))
-
-
-def split_shard(shard: Shard, pieces: int, max_bytes: int | None = DEFAULT_MAX_BYTES
-                ) -> list[Shard]:
-    """A whole uncompressed JSONL file's shard as `pieces` blocks of about equal lines, each
-    with its bytes (`blocks.jsonl_blocks`), for the runner's smaller last units
-    (`pipeline.runner.units.plan_units`). Any other shard, a file that is refused whole
-    (empty, binary: one shard reports it, as when listed), or one that changed since it was
-    listed, stays as it is. The blocks cover the same records as the shard."""
-    if (shard.fmt != "jsonl" or pieces < 2 or shard.start_record or shard.n_records is not None
-            or shard.start_at is not None):
-        return [shard]
-    path = Path(shard.path)
-    if head_and_problem(path, "", per_record=True, limit=max_bytes)[1] is not None:
-        return [shard]
-    blocks = jsonl_blocks(path, 1, max_bytes, pieces)
-    if len(blocks) < 2 or any(at is None for _start, _n, at in blocks):
-        return [shard]  # compressed (its blocks would decompress it again each), or changed
-    return [Shard(shard.path, shard.fmt, start, n, shard.root, shard.label, at)
-            for start, n, at in blocks]
 
 
 def _txt_doc_id(path: Path, root: Path | None, label: str | None = None) -> str:

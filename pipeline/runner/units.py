@@ -53,8 +53,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import write as W
-from pipeline.ingest import Shard, split_shard
-from pipeline.ingest.common import Caps
+from pipeline.ingest import Shard
+from pipeline.ingest.blocks import jsonl_blocks
+from pipeline.ingest.common import DEFAULT_MAX_BYTES, Caps, head_and_problem
 
 log = logging.getLogger("pipeline.run")
 
@@ -139,12 +140,32 @@ def _digest(parts: Iterable[str]) -> str:
     return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:10]
 
 
+def split_shard(shard: Shard, pieces: int, max_bytes: int | None = DEFAULT_MAX_BYTES
+                ) -> list[Shard]:
+    """A whole uncompressed JSONL file's shard as `pieces` blocks of about equal lines, each
+    with its bytes (`blocks.jsonl_blocks`), for the plan's smaller last units. Any other
+    shard, a file that is refused whole (empty, binary: one shard reports it, as when
+    listed), or one that changed since it was listed, stays as it is. The blocks cover the
+    same records as the shard."""
+    if (shard.fmt != "jsonl" or pieces < 2 or shard.start_record or shard.n_records is not None
+            or shard.start_at is not None):
+        return [shard]
+    path = Path(shard.path)
+    if head_and_problem(path, "", per_record=True, limit=max_bytes)[1] is not None:
+        return [shard]
+    blocks = jsonl_blocks(path, 1, max_bytes, pieces)
+    if len(blocks) < 2 or any(at is None for _start, _n, at in blocks):
+        return [shard]  # compressed (its blocks would decompress it again each), or changed
+    return [Shard(shard.path, shard.fmt, start, n, shard.root, shard.label, at)
+            for start, n, at in blocks]
+
+
 def _split_tail(shards: Sequence[Shard], sizes: Sequence[int], tail_from: int, piece: int,
                 max_bytes: int | None, max_record_bytes: int | None
                 ) -> tuple[list[Shard], list[int]]:
     """The shards with each whole JSONL file that starts at `tail_from` input bytes or later
     and is bigger than `piece` cut into blocks of about `piece` bytes (at most TAIL_DIVISOR;
-    `ingest.split_shard`), and their sizes."""
+    `split_shard`), and their sizes."""
     out: list[Shard] = []
     out_sizes: list[int] = []
     at = 0

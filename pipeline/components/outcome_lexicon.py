@@ -131,6 +131,7 @@ class Lexicon(ArmRegexes, StatRegexes):
         self.treatment_nouns = sets["treatment_nouns"]
         self.non_arm_label_words = sets["non_arm_label_words"]
         self.non_arm_group_words = sets["non_arm_group_words"]
+        self.arm_subset_words = sets["arm_subset_words"]
         self.amount_nouns = sets["amount_nouns"]
 
     def _build_tie_regexes(self, data: dict[str, Any]) -> None:

@@ -235,6 +235,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "allocation_member_openers",
     "clause_arm_links",
     "likeness_words",
+    "arm_subset_words",
     "randomization_words",
     "pooled_arm_nouns",
     "combination_joiners",

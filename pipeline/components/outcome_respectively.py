@@ -61,7 +61,7 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
-from pipeline.components.outcome_arms import the_arm_names
+from pipeline.components.outcome_arm_evidence import the_arm_names
 from pipeline.components.outcome_attach import Comparisons, named_as_comparator
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon_attach import ARM_LABEL

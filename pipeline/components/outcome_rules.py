@@ -235,6 +235,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "allocation_member_openers",
     "clause_arm_links",
     "likeness_words",
+    "allocation_design_nouns",
+    "arm_role_words",
     "arm_subset_words",
     "randomization_words",
     "pooled_arm_nouns",

@@ -147,9 +147,15 @@ ALLOCATION = "Women were randomized to letrozole or placebo. "
         "Grade 3 neutropenia occurred in 40% of women in the ER-positive group.",
         "In the expansion cohort, grade 3 neutropenia occurred in 40% of patients.",
         "In the ITT cohort, recurrence occurred in 40% of women.",
-        # subgroups contrasted name against name are `non_arm_group_words` entries
+        # subgroups and analysis sets contrasted name against name: no arms either
         "In the multifocal group, 40% had a positive sentinel node compared to 28% in the "
         "unifocal group.",
+        "Recurrence occurred in 40% of women in the ER-positive group and in 35% of women in the "
+        "ER-negative group.",
+        "Recurrence occurred in 40% in the HER2-positive group and in 35% in the triple-negative "
+        "group.",
+        "Recurrence occurred in 40% of women in the intention-to-treat cohort and in 35% of "
+        "women in the per-protocol cohort.",
     ],
 )
 def test_a_name_before_an_arm_noun_is_no_arm_without_evidence(

@@ -47,8 +47,9 @@ class ArmEvidence:
         40)") and holds no preposition, or beside another name with the same arm noun that is
         an arm by its words ("the gabapentin arm") or another figure's, name against name ("4.5
         in the gabapentin arm and 5 in the hypnotherapy arm", "in the bolus group ... 32.7% in
-        the infusion group": the sentence contrasts the two; subgroups so contrasted are
-        `non_arm_group_words` entries: "the multifocal group ... in the unifocal group")."""
+        the infusion group": the sentence contrasts the two; not subgroups so contrasted: a
+        `subgroup_words` or `non_arm_group_words` entry, "the ER-positive group ... in the
+        ER-negative group", "the multifocal group ... in the unifocal group")."""
         lex, text = self.sm.lex, self.sm.text
         noun = lex.series_noun_re.match(text, e)
         if noun is None:
@@ -59,13 +60,21 @@ class ArmEvidence:
         ):  # fmt: skip
             return True  # (not "The results in treatment-received cohort (N = 88)")
         word, name = noun.group().strip().lower(), text[s:e].lower()
-        for a, b in self.linked:
-            if self._same_noun(b, word) and text[a:b].lower() != name:
-                return True
+        if not self._subgroup(name):
+            for a, b in self.linked:
+                other = text[a:b].lower()
+                if self._same_noun(b, word) and other != name and not self._subgroup(other):
+                    return True
         if self._names is None:
             self._names = the_arm_names(lex, text)
         return any((a, b) != (s, e) and self._same_noun(b, word) and self._evident(a, b)
                    for a, b in self._names)  # fmt: skip
+
+    def _subgroup(self, name: str) -> bool:
+        """Does the (lower-case) name hold a subgroup's word, a hyphen as a space ("ER-positive",
+        "triple-negative", "male")?"""
+        words = self.sm.lex.subgroup_words
+        return any(w.strip("+-") in words for w in name.replace("-", " ").split())
 
     def _same_noun(self, end: int, word: str) -> bool:
         """Does the arm noun `word` follow the name ending at `end`?"""

@@ -147,6 +147,11 @@ class Lexicon(ArmRegexes, StatRegexes):
         # words that make a name before an arm noun an arm: a role, a dose ("the 10 mg/kg group")
         self.arm_role_words = sets["arm_role_words"] | sets["dose_units"] | self.dose_nouns
         self.receptor_words = sets["receptor_words"]
+        # words of a subgroup's name ("the ER-positive group", "the triple-negative group", "the
+        # male group"): no arm, also when contrasted with another group
+        self.subgroup_words = (
+            self.receptor_words | sets["characteristic_words"] | sets["bracket_trait_words"]
+        )
         self.amount_nouns = sets["amount_nouns"]
 
     def _build_tie_regexes(self, data: dict[str, Any]) -> None:

@@ -185,6 +185,10 @@ def test_a_name_before_an_arm_noun_is_no_arm_without_evidence(
          "The every-3-weeks arm had 51 assessable patients.", [(51.0, "every-3-weeks")]),
         ("A randomized trial of exercise versus usual care. Pain resolved in 40% of women in "
          "the exercise group.", [(40.0, "exercise")]),
+        ("Participants received either exercise or usual care. Pain resolved in 40% of women "
+         "in the exercise group.", [(40.0, "exercise")]),
+        ("Sixty women were randomly divided into two groups: yoga and waitlist. In the yoga "
+         "group, pain resolved in 40% of women.", [(60.0, None), (40.0, "yoga")]),
         # an arm whose size the document states, in a study that compares arms
         ("Women were randomized into two groups. The exercise group (n = 40) trained twice a "
          "week. In the exercise group, pain resolved in 30% of women.",

@@ -236,6 +236,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "clause_arm_links",
     "likeness_words",
     "allocation_design_nouns",
+    "arm_list_openers",
     "arm_role_words",
     "arm_subset_words",
     "randomization_words",

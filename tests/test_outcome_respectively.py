@@ -322,3 +322,51 @@ def test_words_before_a_singular_arm_noun_name_a_series(
     outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
 ) -> None:
     assert arms(outcomes_nlp, sentence) == expected
+
+
+def arms_and_drugs(nlp: Language, sentence: str) -> list[tuple[float, str | None, str | None]]:
+    doc = run(nlp, TRIAL + sentence, DRUGS)
+    return [(r["value"], r["arm"], r["drug_text"]) for r in doc._.outcomes]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # two timepoints of the one arm named before the pair: both figures are that arm's
+        ("In the docetaxel group, pain scores at 6 h and 24 h were 13 vs 31.",
+         [(13.0, "docetaxel", "docetaxel"), (31.0, "docetaxel", "docetaxel")]),
+        ("The docetaxel group had less pain at 6 h than at 24 h (13 vs 31).",
+         [(13.0, "docetaxel", "docetaxel"), (31.0, "docetaxel", "docetaxel")]),
+        ("Pain in the letrozole arm fell between baseline and 12 months (45% vs 20%).",
+         [(45.0, "letrozole", "letrozole"), (20.0, "letrozole", "letrozole")]),
+        # two subgroups of it (placebo is no drug mention: the arm names the row's drug)
+        ("Response in the placebo group was similar in men and women (45% vs 42%).",
+         [(45.0, "placebo", "placebo"), (42.0, "placebo", "placebo")]),
+    ],
+)
+def test_a_pair_of_one_arms_timepoints_or_subgroups_is_that_arms(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None, str | None]]
+) -> None:
+    assert arms_and_drugs(outcomes_nlp, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # two arms compared: the second figure is the other arm's, not the docetaxel group's
+        "Fewer patients in the docetaxel group reported pain (13 vs 31).",
+        # one timepoint only
+        "Fewer patients in the docetaxel group reported pain at 24 h (13 vs 31).",
+        # numbers alone on both sides of "and": grades, no timepoints
+        "In the docetaxel group, grade 3 and 4 pain was less frequent (13 vs 31).",
+        # a list after the pair is not between the name and the pair
+        "Fewer patients in the docetaxel group reported pain (13 vs 31), and nausea at 6 h and "
+        "24 h was rare.",
+    ],
+)
+def test_a_pair_of_two_arms_after_one_name_keeps_its_second_figure_apart(
+    outcomes_nlp: Language, sentence: str
+) -> None:
+    got = {v: (arm, drug) for v, arm, drug in arms_and_drugs(outcomes_nlp, sentence)}
+    assert got[13.0] == ("docetaxel", "docetaxel")
+    assert got[31.0] == (None, None)

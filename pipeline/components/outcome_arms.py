@@ -6,9 +6,10 @@ list's member, `listed_size_arm`: "assigned to telephone counseling (n = 34)"), 
 right after a figure ("28% with docetaxel", `following_drug`, with the drugs given with it,
 `combined_drugs`), the one arm "the X group" names in the figure's clause (`clause_arm`: "In the
 control arm, ... was 16.7%"), and the keys that name the arm across the document
-(`Figure.arm_keys`, noted in `DocContext`). Reads the sentence's text and mentions; writes
-`Figure.arm`/`arm_keys` and the arms noted in the `DocContext`. `outcome_context` resolves the
-figures over these arms.
+(`Figure.arm_keys`, noted in `DocContext`). A name an arm noun follows is an arm only with
+evidence (`outcome_arm_evidence.ArmEvidence`: not "In the intention-to-treat cohort"), whichever
+rule read it. Reads the sentence's text and mentions; writes `Figure.arm`/`arm_keys` and the
+arms noted in the `DocContext`. `outcome_context` resolves the figures over these arms.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
-from pipeline.components.outcome_attach import named_as_comparator, no_arm_name, several_arms
+from pipeline.components.outcome_arm_evidence import ArmEvidence, the_arm_names
+from pipeline.components.outcome_attach import named_as_comparator
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DRUG
@@ -203,7 +205,12 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     the arms named (`Figure.arm_keys`, `DocContext.note_arms`): a figure's denominator depends
     on the arms the sentence and the document name."""
     text = parser.text
+    evidence = ArmEvidence(ctx, sm, [f.arm for f in figures if f.arm is not None])
     for k, f in enumerate(figures):
+        if f.arm is not None and f.arm_head is None and not evidence.shown(
+            *f.arm, sized=f.measure == "enrollment" and f.n_form
+        ):
+            f.arm = None  # "In the intention-to-treat cohort, 40% ...": no arm
         if _each_arms_size(f, parser, sm):
             f.each_arm = f.arm_pooled = True  # "(n = 32 for each)": every arm's size
             f.arm = None
@@ -233,7 +240,7 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     # (once every figure's own forms are read: the clause's other figures' arms are known)
     for f in figures:
         if f.arm is None and _may_take_arm(f):
-            f.arm = clause_arm(f, figures, parser, sm)
+            f.arm = clause_arm(f, figures, parser, evidence, sm)
     for f in figures:
         f.arm_keys = _arm_keys(f, text, ctx, sm)
         arm = arm_text(f, text)
@@ -253,12 +260,13 @@ def _may_take_arm(f: Figure) -> bool:
 
 
 def clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
-               sm: SentenceMentions) -> tuple[int, int] | None:  # fmt: skip
+               evidence: ArmEvidence, sm: SentenceMentions) -> tuple[int, int] | None:  # fmt: skip
     """The arm an arm noun names somewhere in the figure's clause ("in the control arm OM > G1
     was 16.7%", "83 events in the fenretinide arm and 126 in the observation arm") when it is
     the one arm left there: every other figure of the clause that may take an arm has one, and
     one arm name (`the_arm_names`, not a `non_arm_group_words` or `non_arm_label_words` entry:
-    "in the whole study group", "in the 50-59 age group") is not theirs; after the figure, only
+    "in the whole study group", "in the 50-59 age group"; an arm by `evidence`: not "In the
+    intention-to-treat cohort", "the responder group") is not theirs; after the figure, only
     "in/among/within the X arm" (`_linked_after`), never the comparator's or a name in a bracket
     of other figures.
     Not a figure compared with another or listed with it (those take their arms from the
@@ -280,6 +288,8 @@ def clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
     lex = sm.lex
     free: dict[str, tuple[int, int]] = {}
     for s, e in the_arm_names(lex, text, lo, hi):
+        if not evidence.shown(s, e):
+            continue  # "In the intention-to-treat cohort": no arm
         if named_as_comparator(lex, text, s, lo):
             continue  # "(45%), compared with the placebo arm": the other arm
         if s > f.end and not _linked_after(lex, text, s, lo):
@@ -323,19 +333,6 @@ def _in_figures_bracket(text: str, f: Figure, lo: int, s: int, e: int) -> bool:
 
 #: How far before an arm's name its link to the figure may start ("as in the ").
 LINK_CHARS = 24
-
-
-def the_arm_names(lex: Lexicon, text: str, lo: int = 0,
-                  hi: int | None = None) -> list[tuple[int, int]]:  # fmt: skip
-    """The arms text[lo:hi] names by "the", words and a singular arm noun ("the every-3-week
-    treatment arm", "the control group"), as the words before the noun; not a
-    `non_arm_group_words` or `non_arm_label_words` entry among them ("the whole study group", "the
-    50-59 age group"), nor a series' joiner ("the TC6 and T-FEC group" names two)."""
-    out = []
-    for m in lex.the_arm_re.finditer(text, lo, len(text) if hi is None else hi):
-        if not no_arm_name(lex, m["arm"]) and not several_arms(lex, m["arm"]):
-            out.append(m.span("arm"))  # (not "the TC6 and T-FEC group": two arms)
-    return out
 
 
 #: Characters before an arm's drugs where a control arm joined to them may start.

@@ -131,6 +131,9 @@ class DocContext:
         self.row_arm_keys: dict[str, str] = {}
         self._text = doc_text
         self._randomized: bool | None = None
+        # the document's allocation sentences past their allocation word, lower case
+        # (`outcome_arm_evidence.allocated`, read once)
+        self.allocations: list[str] | None = None
         self._population: tuple[Mention | None] | None = None
         self._induced: dict[str, bool] = {}
         # the start (Doc offset) of each event, enrollment or efficacy figure whose disease is
@@ -138,6 +141,11 @@ class DocContext:
         self.main_tied: set[int] = set()
         # every event row's event, and the events of the lists event rows count (`Mention.key`)
         self.event_keys: set[str] = set()
+
+    @property
+    def text(self) -> str:
+        """The document's text."""
+        return self._text
 
     def induced(self, m: Mention, lex: Lexicon) -> bool:
         """Whether the document names `m`'s disease as one a treatment brought about anywhere:

@@ -69,6 +69,20 @@ class Lexicon(ArmRegexes, StatRegexes):
         self._build_event_regexes(data)
         self._build_change_regexes(data)
         self._build_arm_regexes(data)
+        # where a document allocates its subjects: an allocation word, "to", "into", a colon or
+        # "trial of" within a few words, or "either", and the rest of the sentence ("randomly
+        # assigned in a 1:1 ratio to receive either WBI or APBI", "randomized trial of endocrine
+        # therapy versus chemotherapy", "received either exercise or usual care"): the arms it
+        # names there (`outcome_arm_evidence.allocated`)
+        allocation = _alt(data["allocation_words"] + data["randomization_words"])
+        design = _alt(data["allocation_design_nouns"])
+        self.allocation_stretch_re = re.compile(
+            rf"(?:\b(?:{allocation})\b[^.;]{{0,60}}?"
+            rf"(?:\s(?:to|into)\s|:|\b(?:{design})\s+(?:of|comparing)\s)"
+            rf"|\b(?:{_alt(data['arm_list_openers'])})\s)"
+            r"(?P<list>[^.;]{1,400}(?:\.(?!\s|$)[^.;]{0,400})*)",
+            re.IGNORECASE,
+        )
         self.scope = ScopeRules(data)
         self.conduct = ConductRules(data)
 
@@ -131,6 +145,15 @@ class Lexicon(ArmRegexes, StatRegexes):
         self.treatment_nouns = sets["treatment_nouns"]
         self.non_arm_label_words = sets["non_arm_label_words"]
         self.non_arm_group_words = sets["non_arm_group_words"]
+        self.arm_subset_words = sets["arm_subset_words"]
+        # words that make a name before an arm noun an arm: a role, a dose ("the 10 mg/kg group")
+        self.arm_role_words = sets["arm_role_words"] | sets["dose_units"] | self.dose_nouns
+        self.receptor_words = sets["receptor_words"]
+        # words of a subgroup's name ("the ER-positive group", "the triple-negative group", "the
+        # male group"): no arm, also when contrasted with another group
+        self.subgroup_words = (
+            self.receptor_words | sets["characteristic_words"] | sets["bracket_trait_words"]
+        )
         self.amount_nouns = sets["amount_nouns"]
 
     def _build_tie_regexes(self, data: dict[str, Any]) -> None:

@@ -45,8 +45,10 @@ A frame may also open its clause ("Compared with placebo, letrozole reduced muco
 6.7%)": the first arm is the one name between the frame's comma and the pair). A pair no series
 or frame gives arms takes them from the names of its clause (`_one_named`): one name before it
 is the first figure's ("Fewer patients in the ropivacaine group reported pain (13 vs 31)"), or
-the second's after a comparison word; one name after it, after a comparison word, the second's.
-The figure left without an arm then takes not the other's drug (`Figure.other_arm`).
+the second's after a comparison word, or both figures' when two timepoints or subgroups stand
+joined between the name and the pair ("In the ropivacaine group, pain at 6 h and 24 h was 13 vs
+31": the one arm's, `arm_subset_words`); one name after it, after a comparison word, the
+second's. The figure left without an arm then takes not the other's drug (`Figure.other_arm`).
 
 Reads the figures (`Figure.measure`, `Figure.arm`), the sentence's tokens and its DRUG and
 DISEASE mentions; writes `Figure.arm` and `Figure.other_arm` (sentence-relative characters).
@@ -59,7 +61,7 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
-from pipeline.components.outcome_arms import the_arm_names
+from pipeline.components.outcome_arm_evidence import the_arm_names
 from pipeline.components.outcome_attach import Comparisons, named_as_comparator
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon_attach import ARM_LABEL
@@ -378,7 +380,10 @@ def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set
     own words (a control arm, a label, "the X group") or after an `arm_series_links` entry
     ("treated with ropivacaine"); not who was studied ("pretreated with doxorubicin"), not a
     series' last name ("the PC and EP arm"), not a control word before another noun ("a
-    median observation period"). Returns the figures' arms and the figure left without one."""
+    median observation period"). One name before a pair that compares two timepoints or
+    subgroups joined between them (`_subsets_joined`: "In the ropivacaine group, pain at 6 h
+    and 24 h was 13 vs 31") is both figures'. Returns the figures' arms and the figure left
+    without one."""
     if pair[0].arm is not None or pair[1].arm is not None:
         return None
     text, toks = parser.text, parser.toks
@@ -420,7 +425,12 @@ def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set
         b = before[-1]
         if not names_arm(b):
             return None
-        return ([(pair[1], b)], pair[0]) if compared(b) else ([(pair[0], b)], pair[1])
+        if compared(b):
+            return [(pair[1], b)], pair[0]
+        if _subsets_joined(lex, text, b[1], pair[0].start):
+            # "In the ropivacaine group, pain at 6 h and 24 h was 13 vs 31": the one arm's
+            return [(pair[0], b), (pair[1], b)], None
+        return [(pair[0], b)], pair[1]
     if after and names_arm(after[-1]) and compared(after[-1]):
         return [(pair[1], after[-1])], pair[0]
     return None
@@ -428,6 +438,34 @@ def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set
 
 #: `_one_named`'s result: (figure, its arm) pairs, and the figure left without an arm.
 _Named = tuple[list[tuple[Figure, Span]], Figure | None]
+
+
+_SUBSET_TOKEN = re.compile(r"\d+(?:\.\d+)?|[A-Za-z][\w-]*")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _subsets_joined(lex: Lexicon, text: str, lo: int, hi: int) -> bool:
+    """Does text[lo:hi] join two timepoints or subgroups of one arm ("at 6 h and 24 h", "at 6 h
+    than at 24 h", "in men and women"): a series joiner with an `arm_subset_words` entry or a
+    number right on each side (past prepositions and determiners after it), and an entry among
+    the two words on each side? Then a pair of figures after the arm's name compares those, not
+    two arms (not "grade 3 and 4 neutropenia": numbers alone)."""
+    words = [w.lower() for w in _SUBSET_TOKEN.findall(text, lo, hi)]
+    subset, skip = lex.arm_subset_words, lex.prepositions | lex.determiners
+
+    def side(w: str) -> bool:
+        return w in subset or w in lex.number_words or _NUMBER.fullmatch(w) is not None
+
+    for j, w in enumerate(words):
+        if j == 0 or w not in lex.series_joiners:
+            continue
+        k = j + 1
+        while k < len(words) and words[k] in skip:
+            k += 1
+        left, right = words[max(0, j - 2) : j], words[k : k + 2]
+        if right and side(left[-1]) and side(right[0]) and not subset.isdisjoint(left + right):
+            return True
+    return False
 
 
 _NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")

@@ -88,6 +88,8 @@ from pipeline.labels import DISEASE
 from pipeline.outcomes import OutcomeFigure
 
 SPANS_KEY = "outcomes"
+# `Span._.language` is not a plain value in doc.user_data (`OutcomeExtractor._language`)
+_NOT_PLAIN = object()
 
 __all__ = [
     "CUES_FILE",
@@ -240,6 +242,11 @@ class OutcomeExtractor:
         self.nlp = nlp
         self.name = name
         self.languages = frozenset(languages)
+        default, method, getter, setter = Span.get_extension("language") or (_NOT_PLAIN,) * 4
+        plain = method is None and getter is None and setter is None
+        self._language_default: object = (
+            default if plain and (default is None or isinstance(default, str)) else _NOT_PLAIN
+        )
         self.set_rules(load_cues(resolve(cues_file)), load_lexicon(resolve(lexicon_file)))
 
     def set_rules(self, cues: list[CueRule], lexicon: dict[str, Any]) -> None:
@@ -269,16 +276,17 @@ class OutcomeExtractor:
             # the cheap test first, on the raw text; Span objects only for what passes it
             if not lex.passes(doc_text, char_start, char_end):
                 continue
-            sent = doc[start:end]
-            lang = sent._.language
+            first, last = offsets.idx[start], offsets.ends[end - 1]  # (the Span's characters)
+            lang = self._language(doc, start, end, first, last)
             if lang is not None and lang not in self.languages:
                 continue
-            parser = SentenceParser(doc_text[sent.start_char : sent.end_char], lex)
+            parser = SentenceParser(doc_text[first:last], lex)
             parser.find_stats()
             parser.find_timepoints()
             parser.parse()
             if not parser.figures:
                 continue
+            sent = doc[start:end]
             if ctx is None:
                 ctx = DocContext(doc, doc_text, offsets.idx, offsets.ends)
             figures.extend(self._sentence_figures(sent, sent_idx, parser, ctx, offsets))
@@ -293,6 +301,18 @@ class OutcomeExtractor:
                 spans.append(span)
         doc.spans[SPANS_KEY] = spans
         return doc
+
+    def _language(self, doc: Doc, start: int, end: int, first: int, last: int) -> str | None:
+        """`Span._.language` of the sentence doc[start:end] (characters first..last), read
+        where spaCy keeps a plain extension's value, doc.user_data under ("._.", name,
+        start_char, end_char), as `pipeline.extensions.span_reader` does: without making the
+        Span (most sentences give no figure)."""
+        if self._language_default is _NOT_PLAIN:
+            lang: str | None = doc[start:end]._.language
+            return lang
+        data: dict[Any, Any] = doc.user_data
+        value: str | None = data.get(("._.", "language", first, last), self._language_default)
+        return value
 
     def pipe(self, stream: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
         for doc in stream:

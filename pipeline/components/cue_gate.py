@@ -197,7 +197,8 @@ class CueGate:
         strings = doc.vocab.strings
         out: list[tuple[int, int, int]] = []
         windows: list[tuple[int, int]] = []
-        entries = [self._entry(o, strings) for o in orth[start:end]]
+        known = self._cache.get  # (an entry is a non-empty tuple: `_entry` only for new strings)
+        entries = [known(o) or self._entry(o, strings) for o in orth[start:end]]
         alone, open_ = self._alone, self._open
         run_ends: list[int] | None = None
         for i, (first, _, singles, _) in enumerate(entries):

@@ -577,6 +577,8 @@ class OutcomeExtractor:
             | subgroup_sizes(figures, parser.text, lex.scope, [e for _, e in drugs], "enrollment")
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
+        if not figures:
+            return []  # (what follows reads and ties only these figures)
         compared = mark_compared(lex, figures, parser, boundary)
         respectively_arms(lex, figures, parser, compared, sm)
         note_arms(figures, parser, ctx, sm)

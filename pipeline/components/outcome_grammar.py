@@ -72,15 +72,12 @@ class SentenceParser(FigureReader):
 
     def parse(self) -> None:
         toks = self.toks
-        consumed = self.consumed  # (changed in place only)
-        starters = self.lex.figure_words
-        # what the sentence holds at all, once (a token's lower case is a substring of the
-        # lower-cased sentence): the words a rate per person-time, a median duration and a
-        # percentage need ("per"; a median word; "%", "percent" or "per cent")
-        low = self.low
-        may_rate = "per" in low
+        consumed, starters = self.consumed, self.lex.figure_words  # (changed in place only)
+        # the words a rate per person-time, a median and a percentage need, in the sentence
+        # at all (a token's lower case is a substring of the lower-cased sentence)
+        may_rate, low = "per" in self.low, self.low
         may_median = any(w in low for w in self.lex.median_words)
-        self._may_pct = "%" in self.text or "cent" in low
+        self._may_pct = "%" in self.text or "cent" in low  # ("%", "percent", "per cent")
         i = 0
         n = len(toks)
         while i < n:

@@ -42,7 +42,9 @@ def whole_words(pattern: str) -> frozenset[str] | None:
         if parsed.state.flags & ~sre.SRE_FLAG_UNICODE:
             return None
         states = _sequence(list(parsed), {("", False, False)})
-    except (_Unread, re.error):
+    except (_Unread, re.error, AttributeError, TypeError, ValueError):
+        # (also a parse tree of a shape this reader does not know, should the private
+        # re._parser change: the caller keeps the regex, which is always right)
         return None
     if not all(begun and ended for _, begun, ended in states):
         return None  # an alternative that matches inside a longer string

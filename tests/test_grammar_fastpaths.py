@@ -110,3 +110,49 @@ def test_case_free_keeps_what_it_cannot_lower() -> None:
     named = case_free(re.compile(r"(?P<prep>at)\s+(?P=prep)\B", re.IGNORECASE))
     assert named is not None and not named.flags & re.IGNORECASE
     assert case_free(re.compile(r"\bMonths")) is None  # case-sensitive: never on lowered text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The hazard ratio was 0.74 (95% CI 0.61-0.90).",
+        "HAZARD RATIO, 0.74; Odds Ratio 1.5.",
+        "AHR 0.8 and aOR 1.2 after adjustment.",
+        "(IRR = 1.3)",
+        "OR 2.1",
+        "The horror of 12 patients; HRT in 40%.",  # "OR" and "HR" inside words: no unit
+        "Relative riſk 0.8 in 12 patients.",  # "ſ" matches "s" case-free: the regex decides
+        "Relative \u212aisk",
+        "12 of 15 patients responded.",
+        "",
+    ],
+)
+def test_ratio_named_is_the_regex_search(text: str) -> None:
+    """The substring test before the ratio-name regex (`_ratio_named`) changes no answer."""
+    lex = Lexicon(load_lexicon(resolve(LEXICON_FILE)))
+    parser = StatisticsParser(text, lex)
+    assert parser._ratio_named == (lex.ratio_unit_re.search(text) is not None)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "hypothetical"),
+    [
+        ("Treating 100 women for 5 years would prevent 5 recurrences.", "5", True),
+        ("Treating 100 women for 5 years WOULD PREVENT 5 recurrences.", "5", True),
+        # "ı" (dotless i) matches "i" case-free: the substring test must not decide
+        ("Up to 30% of recurrences mıght be prevented.", "30%", True),
+        ("Up to 30% of recurrences were prevented.", "30%", False),
+        ("85% would recommend the treatment.", "85%", False),
+    ],
+)
+def test_hypothetical_effect_with_and_without_a_modal(
+    text: str, figure: str, hypothetical: bool
+) -> None:
+    """The modal word test before the hypothetical-effect regexes (`ScopeRules._has_modal`)
+    changes no answer, also for a modal in capitals or with a letter that folds to ASCII (the
+    figure: its last occurrence)."""
+    scope = Lexicon(load_lexicon(resolve(LEXICON_FILE))).scope
+    start = text.rindex(figure)
+    assert scope.hypothetical_effect(text, start, start + len(figure)) is hypothetical
+    other = text + " "  # (a new sentence for the one-sentence cache)
+    assert scope.hypothetical_effect(other, start, start + len(figure)) is hypothetical

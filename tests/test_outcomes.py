@@ -376,6 +376,24 @@ def test_non_english_sentences_are_skipped(nlp: Language) -> None:
     assert pairs(doc) == [("complete_response", 80.0)]
 
 
+def test_each_sentence_has_its_own_language(nlp: Language) -> None:
+    """The component reads each sentence's `Span._.language` by the sentence's characters
+    (without its trailing space), not the document's."""
+    text = "Twelve patients (80%) achieved complete response.  Nine patients (60%) relapsed."
+    doc = nlp.make_doc(text)
+    for _, proc in nlp.pipeline[:-1]:
+        doc = proc(doc)
+    sents = list(doc.sents)
+    assert len(sents) == 2
+    for sent, lang in zip(sents, ("es", "en"), strict=True):
+        sent._.language = lang
+    nlp.get_pipe("biotab_outcomes")(doc)
+    assert [r["value"] for r in doc._.outcomes] == [60.0]
+    sents[0]._.language, sents[1]._.language = "en", "es"
+    nlp.get_pipe("biotab_outcomes")(doc)
+    assert [r["value"] for r in doc._.outcomes] == [80.0]
+
+
 def test_sentence_without_numbers_is_not_parsed(
     nlp: Language, monkeypatch: pytest.MonkeyPatch
 ) -> None:

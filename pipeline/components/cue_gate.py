@@ -34,6 +34,8 @@ from spacy.matcher import Matcher
 from spacy.strings import StringStore
 from spacy.tokens import Doc
 
+from pipeline.components.regex_words import whole_words
+
 # Entries kept in a string cache before it is emptied (memory bound on long runs).
 CACHE_LIMIT = 200_000
 # Operators the gate reads (any other makes it run the Matcher on the whole span).
@@ -195,7 +197,8 @@ class CueGate:
         strings = doc.vocab.strings
         out: list[tuple[int, int, int]] = []
         windows: list[tuple[int, int]] = []
-        entries = [self._entry(o, strings) for o in orth[start:end]]
+        known = self._cache.get  # (an entry is a non-empty tuple: `_entry` only for new strings)
+        entries = [known(o) or self._entry(o, strings) for o in orth[start:end]]
         alone, open_ = self._alone, self._open
         run_ends: list[int] | None = None
         for i, (first, _, singles, _) in enumerate(entries):
@@ -265,21 +268,39 @@ class _MaskBuilder:
         text: dict[str, tuple[Check, int]] = {}
         other: dict[str, tuple[Check, int]] = {}
         text_conds: list[tuple[str, Any]] = []
+        # the text conditions met by a finite set of strings (`_words`): the bits of each
+        # string, looked up on the lower-cased text (LOWER) or the text (TEXT, ORTH)
+        self._by_low: dict[str, int] = {}
+        self._by_text: dict[str, int] = {}
+        finite: dict[str, tuple[Check, int]] = {}  # (their checks: strings ending in "\n")
         for spec, bit in zip(specs, bits, strict=True):
             cond = _strip_op(spec)
             key = json.dumps(cond, sort_keys=True)
             one = text_condition(cond)
-            table = other if one is None else text
-            check, mask = table.get(key, (_spec_check(cond), 0))
-            table[key] = (check, mask | 1 << bit)
-            if one is not None:
+            words = None if one is None else _words(one[1])
+            if words is not None and one is not None:
+                table = self._by_low if one[0] == "LOWER" else self._by_text
+                for w in words:
+                    table[w] = table.get(w, 0) | 1 << bit
+            table_ = other if one is None else finite if words is not None else text
+            check, mask = table_.get(key, (_spec_check(cond), 0))
+            table_[key] = (check, mask | 1 << bit)
+            if one is not None and words is None:
                 text_conds.append(one)
         self._text = list(text.values())
         self._other = list(other.values())
+        self._finite = list(finite.values())
         self._maybe = _any_check(text_conds)
 
     def mask(self, text: str, low: str) -> int:
-        out = 0
+        if text.endswith("\n") or low.endswith("\n"):
+            # ("$" matches before a final newline: the sets do not hold those strings)
+            out = 0
+            for check, bits in self._finite:
+                if check(text, low):
+                    out |= bits
+        else:
+            out = self._by_low.get(low, 0) | self._by_text.get(text, 0)
         for check, bits in self._other:
             if check(text, low):
                 out |= bits
@@ -288,6 +309,17 @@ class _MaskBuilder:
                 if check(text, low):
                     out |= bits
         return out
+
+
+def _words(cond: Any) -> frozenset[str] | None:
+    """The strings a text condition's value (`text_condition`) holds for, when they are a
+    finite set: a string, {"IN": [...]}, a whole-string regex (`regex_words.whole_words`);
+    None otherwise."""
+    if isinstance(cond, str):
+        return frozenset([cond])
+    if "IN" in cond:
+        return frozenset(cond["IN"])
+    return whole_words(cond["REGEX"])
 
 
 def text_condition(spec: dict[str, Any]) -> tuple[str, Any] | None:

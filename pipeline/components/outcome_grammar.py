@@ -36,6 +36,8 @@ class SentenceParser(FigureReader):
     _boundary: list[bool] | None = None
     _cuts: list[int] | None = None
     _brackets: Brackets | None = None
+    # the sentence may hold a percentage (set by `parse`)
+    _may_pct = True
 
     def boundaries(self) -> list[bool]:
         """For each token, whether it is a strong boundary (`strong_boundaries`, not a number):
@@ -70,18 +72,28 @@ class SentenceParser(FigureReader):
 
     def parse(self) -> None:
         toks = self.toks
+        consumed, starters = self.consumed, self.lex.figure_words  # (changed in place only)
+        # the words a rate per person-time, a median and a percentage need, in the sentence
+        # at all (a token's lower case is a substring of the lower-cased sentence)
+        may_rate, low = "per" in self.low, self.low
+        may_median = any(w in low for w in self.lex.median_words)
+        self._may_pct = "%" in self.text or "cent" in low  # ("%", "percent", "per cent")
         i = 0
         n = len(toks)
         while i < n:
             t = toks[i]
             # what `_parse_at` rejects first: consumed tokens, and words that neither are a
             # number nor start "no/none/not/all ..." or "n = ..."
-            if self.consumed[i] or (t.num is None and t.lower not in self.lex.figure_words):
+            if consumed[i] or (t.num is None and t.lower not in starters):
                 i += 1
                 continue
             fig = None
             if t.num is not None:
-                fig = self._parse_ratio(i) or self._parse_rate(i) or self._parse_median(i)
+                fig = self._parse_ratio(i)
+                if fig is None and may_rate:
+                    fig = self._parse_rate(i)
+                if fig is None and may_median:
+                    fig = self._parse_median(i)
             fig = fig or self._parse_at(i)
             if fig is None:
                 i += 1
@@ -111,12 +123,12 @@ class SentenceParser(FigureReader):
             and self.lex.acuity_fraction(self.text, t.start, t.end, before)
         ):
             return None  # "buffer of pH 7.4 and 80% human plasma", "vision was 6/15"
-        pe = self.pct_at(i)
+        pe = self.pct_at(i) if self._may_pct else None
         if pe is not None:
             return self._parse_pct(i, pe)
         if self.lower(i - 1) in self.lex.arm_nouns and self.pop_at(i + 1) is None:
             return None  # "group 1, 64%; group 2, 71%": a label (not "group 68 cases")
-        if self.shared_pct_at(i):
+        if self._may_pct and self.shared_pct_at(i):
             fig = Figure(i, i + 1)
             self.set_pct(fig, i)
             return fig

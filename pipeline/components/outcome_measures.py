@@ -370,18 +370,23 @@ def measures_respectively(lex: Lexicon, figures: list[Figure], cues: list[Cue],
     in its clause (only list connectors between them), takes their measures in order, not the
     nearest cue's for all."""
     toks = parser.toks
-    # once per sentence, so that each list costs a bisection (time linear in its length):
-    # the cues by their end, and where the clause of each token starts
-    ordered = sorted(cues, key=lambda c: c.te)
-    ends = [c.te for c in ordered]
-    clause_start = list(accumulate(
-        (x + 1 if b else 0 for x, b in enumerate(boundary)), max, initial=0))
+    # once per sentence, and only for a list a respectively word follows (few sentences have
+    # one), so that each list costs a bisection (time linear in its length): the cues by their
+    # end, and where the clause of each token starts
+    ordered: list[Cue] = []
+    ends: list[int] = []
+    clause_start: list[int] = []
     for members in figure_groups(figures):
         head, tail = members[0], members[-1]
         if len(members) < 2 or head.measure is None or not _respectively_follows(
             lex, parser, boundary, tail.te
         ):
             continue
+        if not clause_start:
+            ordered = sorted(cues, key=lambda c: c.te)
+            ends = [c.te for c in ordered]
+            clause_start = list(accumulate(
+                (x + 1 if b else 0 for x, b in enumerate(boundary)), max, initial=0))
         # the cues that end in the list's clause (no boundary from a cue's end to the list)
         lo = bisect.bisect_left(ends, clause_start[head.ts])
         hi = bisect.bisect_right(ends, head.ts)

@@ -54,7 +54,7 @@ from typing import Any
 
 from pipeline.components.outcome_lexicon_attach import _alt_spaced as _alt
 from pipeline.components.outcome_lexicon_attach import joiner_words
-from pipeline.components.outcome_tokens import Figure
+from pipeline.components.outcome_tokens import Figure, lowered
 
 # How far (characters) before a bare number an amount listed with it may start.
 AMOUNT_WINDOW = 140
@@ -159,6 +159,8 @@ class ScopeRules:
         )
         self.power_re = re.compile(rf"\b(?:{_alt(low['power_cues'])})\b", re.IGNORECASE)
         self._last_text: str | None = None
+        self._modal_text: str | None = None
+        self._modal = True
         self._last_cues = (False, False, False, False)
         self.sign_re = re.compile(rf"(?:{_alt(data['threshold_signs'])})\s*$")
         receptor = (
@@ -203,6 +205,9 @@ class ScopeRules:
         # "would prevent 5 recurrences": what an action would bring about
         self.condition_re = re.compile(rf"\s*(?:{_alt(low['condition_openers'])})\b", re.IGNORECASE)
         modals = _alt(low["hypothetical_modals"])
+        # (their first words, for `_has_modal`: a regex may match "might  well" where a
+        # phrase's spaced form is not a substring)
+        self.hypothetical_modals = tuple(sorted({w.split()[0] for w in low["hypothetical_modals"]}))
         self.counterfactual_re = re.compile(
             rf"\b(?:{_alt(low['counterfactual_markers'])})\b", re.IGNORECASE
         )
@@ -342,10 +347,22 @@ class ScopeRules:
         could be achieved in 18 of 25 patients"), not a modal of other verbs ("85% would
         recommend the treatment"), not one farther off ("85% would recommend the treatment
         and fewer visits would be needed")."""
+        if not self._has_modal(text):
+            return False  # (most sentences: both regexes need a hypothetical modal)
         if self.modal_after_re.match(text, end, min(len(text), end + HYPOTHETICAL_REACH)):
             return True
         lo = max(0, start - HYPOTHETICAL_REACH)
         return self.modal_before_re.search(text, lo, start) is not None
+
+    def _has_modal(self, text: str) -> bool:
+        """Whether a hypothetical_modals word may stand in the text (a substring test of the
+        lower-cased text, where that finds what the case-insensitive regexes find:
+        `outcome_tokens.lowered`); kept for the last sentence asked about."""
+        if text is not self._modal_text:
+            low = lowered(text)
+            self._modal_text = text
+            self._modal = low is None or any(w in low for w in self.hypothetical_modals)
+        return self._modal
 
     def listed_with(self, text: str, end: int, start: int) -> bool:
         """Only a list or comparison word between text[:end] and text[start:] ("45% vs 47%",

@@ -20,24 +20,11 @@ from collections.abc import Iterator
 
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_tokens import MAX_COUNT, Figure, Stat, fnum, light_tokens
+from pipeline.components.outcome_tokens import lowered as _lowered
 
-# The characters outside ASCII that a case-insensitive regex matches to an ASCII letter
-# ("ſ" to "s", the Kelvin sign to "k", dotted and dotless i to "i").
-_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 # What may stand between a ratio's spelled name and a value with a stray "%" ("odds ratio,
 # 1.22%").
 _RIGHT_AFTER = re.compile(r"\s*[,:=]?\s*")
-
-
-def _lowered(text: str, low: str | None = None) -> str | None:
-    """The text lower-cased (`low`, when the caller has it already), when a case-free regex
-    finds in it what the case-insensitive one finds in the text, at the same offsets; None
-    otherwise."""
-    if low is None:
-        low = text.lower()
-    if len(low) != len(text) or _FOLDS_TO_ASCII.search(text):
-        return None
-    return low
 
 
 @functools.lru_cache(maxsize=64)
@@ -61,6 +48,41 @@ def finditer(rx: re.Pattern[str], text: str, low: str | None) -> Iterator[re.Mat
     return fast.finditer(low)
 
 
+# ratio_unit_re -> the words it is built from, as the strings one of which a match contains:
+# (those matched as written, those matched in any case); see `_ratio_named`
+_RATIO_WORDS: dict[re.Pattern[str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _shortest(words: set[str]) -> tuple[str, ...]:
+    """The words that contain no other of them (a text holding "AHR" holds "HR")."""
+    return tuple(sorted(w for w in words if not any(v != w and v in w for v in words)))
+
+
+def _ratio_named(text: str, low: str, lex: Lexicon) -> bool:
+    """`lex.ratio_unit_re.search(text)`: does the sentence name a ratio statistic ("HR",
+    "odds ratio")? Searched only where one of the words it is built from (`ratio_units`)
+    stands in the text (a capitalized one as written, another in the lower-cased text, where
+    that finds what the case-free regex finds: `_lowered`): few sentences have one."""
+    rx = lex.ratio_unit_re
+    words = _RATIO_WORDS.get(rx)
+    if words is None:
+        units = set(lex.data["ratio_units"])
+        words = _shortest({w for w in units if w != w.lower()}), _shortest(
+            {w for w in units if w == w.lower()}
+        )
+        _RATIO_WORDS[rx] = words
+    cased, uncased = words
+    for w in cased:
+        if w in text:
+            return rx.search(text) is not None
+    if uncased and _lowered(text, low) is None:
+        return rx.search(text) is not None
+    for w in uncased:
+        if w in low:
+            return rx.search(text) is not None
+    return False
+
+
 class StatisticsParser:
     """A sentence's light tokens, with its statistics, timepoints and statistic figures."""
 
@@ -74,7 +96,7 @@ class StatisticsParser:
         self.stats: list[Stat] = []
         self.timepoints: list[tuple[int, int]] = []
         self.figures: list[Figure] = []
-        self._ratio_named = lex.ratio_unit_re.search(text) is not None
+        self._ratio_named = _ratio_named(text, self.low, lex)
 
     # -- helpers -------------------------------------------------------------------------
     def tok_index(self, char: int) -> int:

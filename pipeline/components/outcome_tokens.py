@@ -39,6 +39,22 @@ THOUSANDS_RE = re.compile("[, \u2009\u202f\u00a0]")
 MAX_COUNT = 2**31 - 1
 
 
+# The characters outside ASCII that a case-insensitive regex matches to an ASCII letter
+# ("ſ" to "s", the Kelvin sign to "k", dotted and dotless i to "i").
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def lowered(text: str, low: str | None = None) -> str | None:
+    """The text lower-cased (`low`, when the caller has it already), when a case-free regex
+    finds in it what the case-insensitive one finds in the text, at the same offsets; None
+    otherwise."""
+    if low is None:
+        low = text.lower()
+    if len(low) != len(text) or _FOLDS_TO_ASCII.search(text):
+        return None
+    return low
+
+
 @dataclass(slots=True)
 class Tok:
     text: str

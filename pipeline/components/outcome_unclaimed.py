@@ -79,6 +79,8 @@ def compared_figures(
     ("24% v 0%", "6.1%, 6.4%, and 5.5%, respectively"), tied to an arm, within
     COMPARISON_WINDOW tokens of a comparison word in the same clause, or one of several rates of
     the sentence. Its measure is `other`."""
+    if all(f.measure is not None or f.excluded or f.proportion for f in figures):
+        return  # (most sentences: every figure has its cue's measure)
     sizes: dict[int, int] = {}
     for f in figures:
         sizes[f.group] = sizes.get(f.group, 0) + 1

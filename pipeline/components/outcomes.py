@@ -28,13 +28,10 @@ from __future__ import annotations
 import bisect
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import numpy
-from spacy.attrs import IDX, LENGTH, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -64,6 +61,7 @@ from pipeline.components.outcome_measures import (
     is_concentration,
     measures_respectively,
 )
+from pipeline.components.outcome_offsets import Offsets, SentenceLanguage, doc_offsets
 from pipeline.components.outcome_respectively import respectively_arms
 from pipeline.components.outcome_rules import (
     CUES_FILE,
@@ -101,36 +99,6 @@ __all__ = [
     "load_cues",
     "load_lexicon",
 ]
-
-
-@dataclass(slots=True)
-class _Offsets:
-    """Token and sentence offsets of a doc, read from the token arrays: no Token or Span objects
-    (most sentences are never looked at again)."""
-
-    idx: list[int]  # Token.idx
-    ends: list[int]  # Token.idx + len(Token.text)
-    orth: list[int]  # Token.orth (string hash)
-    # (start token, end token, start char, end char) of each sentence, in `doc.sents` order;
-    # the end char includes the whitespace before the next sentence
-    sentences: list[tuple[int, int, int, int]]
-
-
-def _offsets(doc: Doc, text_len: int) -> _Offsets:
-    n = len(doc)
-    if n == 0:
-        return _Offsets([], [], [], [])
-    both = doc.to_array([SENT_START, IDX, LENGTH, ORTH])  # (uint64: -1 and hashes as stored)
-    orth = both[:, 3].tolist()
-    arr = both[:, :3].astype(numpy.int64)
-    flagged = numpy.flatnonzero(arr[1:, 0] == 1) + 1
-    starts = [0, *flagged.tolist()]
-    ends = [*starts[1:], n]
-    idx = arr[:, 1].tolist()
-    sentences = [
-        (s, e, idx[s], idx[e] if e < n else text_len) for s, e in zip(starts, ends, strict=True)
-    ]
-    return _Offsets(idx, (arr[:, 1] + arr[:, 2]).tolist(), orth, sentences)
 
 
 # How far (characters) after a share of a pool an "(n = N)" may repeat its count.
@@ -240,6 +208,7 @@ class OutcomeExtractor:
         self.nlp = nlp
         self.name = name
         self.languages = frozenset(languages)
+        self._language = SentenceLanguage()
         self.set_rules(load_cues(resolve(cues_file)), load_lexicon(resolve(lexicon_file)))
 
     def set_rules(self, cues: list[CueRule], lexicon: dict[str, Any]) -> None:
@@ -264,21 +233,22 @@ class OutcomeExtractor:
         figures: list[OutcomeFigure] = []
         ctx: DocContext | None = None
         doc_text = pipeline.extensions.doc_text(doc)
-        offsets = _offsets(doc, len(doc_text))
+        offsets = doc_offsets(doc, len(doc_text))
         for sent_idx, (start, end, char_start, char_end) in enumerate(offsets.sentences):
-            # the cheap test first, on the raw text; Span objects only for what passes it
+            # the cheap test first, on the raw text; a Span only for a sentence with figures
             if not lex.passes(doc_text, char_start, char_end):
                 continue
-            sent = doc[start:end]
-            lang = sent._.language
+            first, last = offsets.idx[start], offsets.ends[end - 1]  # (the Span's characters)
+            lang = self._language(doc, start, end, first, last)
             if lang is not None and lang not in self.languages:
                 continue
-            parser = SentenceParser(doc_text[sent.start_char : sent.end_char], lex)
+            parser = SentenceParser(doc_text[first:last], lex)
             parser.find_stats()
             parser.find_timepoints()
             parser.parse()
             if not parser.figures:
                 continue
+            sent = doc[start:end]
             if ctx is None:
                 ctx = DocContext(doc, doc_text, offsets.idx, offsets.ends)
             figures.extend(self._sentence_figures(sent, sent_idx, parser, ctx, offsets))
@@ -298,7 +268,7 @@ class OutcomeExtractor:
         for doc in stream:
             yield self(doc)
 
-    def _cues(self, sent: Span, offsets: _Offsets, parser: SentenceParser,
+    def _cues(self, sent: Span, offsets: Offsets, parser: SentenceParser,
               mentions: list[Mention]) -> list[Cue]:  # fmt: skip
         """Measure cues in the sentence (longest first, no overlaps), plus DISEASE mentions
         outside a population frame as weak adverse-event cues."""
@@ -507,7 +477,7 @@ class OutcomeExtractor:
         return _KEEP
 
     def _sentence_figures(self, sent: Span, sent_idx: int, parser: SentenceParser,
-                          ctx: DocContext, offsets: _Offsets) -> list[OutcomeFigure]:  # fmt: skip
+                          ctx: DocContext, offsets: Offsets) -> list[OutcomeFigure]:  # fmt: skip
         lex = self.lexicon
         base = sent.start_char
         sm = SentenceMentions(ctx.in_range(sent.start_char, sent.end_char), parser.text, base, lex)
@@ -557,6 +527,8 @@ class OutcomeExtractor:
             | subgroup_sizes(figures, parser.text, lex.scope, [e for _, e in drugs], "enrollment")
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
+        if not figures:
+            return []  # (what follows reads and ties only these figures)
         compared = mark_compared(lex, figures, parser, boundary)
         respectively_arms(lex, figures, parser, compared, sm)
         note_arms(figures, parser, ctx, sm)

@@ -515,7 +515,9 @@ def test_check_output_refuses_a_folder_biotab_did_not_write(tmp_path):
     assert (user / "vocab" / "mine.txt").read_text() == "x"
 
 
-def test_biotab_train_refuses_a_user_folder_before_training(tmp_path, monkeypatch):
+def train_refused(monkeypatch, corpora: Path, output: Path):
+    """`biotab train --corpora CORPORA --output OUTPUT --max-steps 2` with spaCy's training
+    made to fail: the command must refuse before it trains."""
     import spacy.cli.train
     from typer.testing import CliRunner
 
@@ -525,14 +527,18 @@ def test_biotab_train_refuses_a_user_folder_before_training(tmp_path, monkeypatc
         raise AssertionError("training started")
 
     monkeypatch.setattr(spacy.cli.train, "train", no_training)
+    return CliRunner().invoke(app, ["train", "--corpora", str(corpora), "--output", str(output),
+                                    "--max-steps", "2"])
+
+
+def test_biotab_train_refuses_a_user_folder_before_training(tmp_path, monkeypatch):
     corpora = tmp_path / "corpora"
     corpora.mkdir()
     write_iob(corpora / "train.tsv")
     out = tmp_path / "mine"
     (out / "vocab").mkdir(parents=True)
     (out / "vocab" / "mine.txt").write_text("x")
-    result = CliRunner().invoke(app, ["train", "--corpora", str(corpora), "--output", str(out),
-                                      "--max-steps", "2"])
+    result = train_refused(monkeypatch, corpora, out)
     assert result.exit_code == 2, result.output + repr(result.exception)
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"biotab train: --output {out} is not empty")
@@ -542,23 +548,13 @@ def test_biotab_train_refuses_a_user_folder_before_training(tmp_path, monkeypatc
 
 def test_biotab_train_names_a_damaged_iob_line_in_one_line(tmp_path, monkeypatch):
     """An IOB corpus line without a tag ended `biotab train` with a ValueError traceback."""
-    import spacy.cli.train
-    from typer.testing import CliRunner
-
-    from pipeline.cli import app
-
-    def no_training(*args, **kwargs):
-        raise AssertionError("training started")
-
-    monkeypatch.setattr(spacy.cli.train, "train", no_training)
     corpora = tmp_path / "corpora"
     corpora.mkdir()
     train = write_iob(corpora / "train.tsv")
     train.write_text(train.read_text(encoding="utf-8") + "\nAspirin\tB-Chemical\nhelped\n",
                      encoding="utf-8")
     n = len(train.read_text(encoding="utf-8").splitlines())
-    result = CliRunner().invoke(app, ["train", "--corpora", str(corpora), "--output",
-                                      str(tmp_path / "model"), "--max-steps", "2"])
+    result = train_refused(monkeypatch, corpora, tmp_path / "model")
     assert result.exit_code == 2, result.output + repr(result.exception)
     lines = result.output.strip().splitlines()
     assert len(lines) == 1, result.output

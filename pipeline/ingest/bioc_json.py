@@ -20,13 +20,13 @@ from bioc.biocjson.decoder import parse_doc
 from pipeline.documents import Document, ErrorRecord
 from pipeline.ingest.bioc_document import to_documents
 from pipeline.ingest.common import (
-    TRAILING_GARBAGE,
     BlankLines,
     CappedStream,
     Caps,
     InputTooLarge,
     decode_utf8,
     err,
+    garbage_row,
     iter_lines,
     too_large,
 )
@@ -81,6 +81,8 @@ class _Tail:
     (`CappedStream.garbage`), for the row after its documents."""
 
     garbage = False
+
+
 _SAMPLE_LINES = 20  # non-blank lines `_one_document_per_line` looks at
 
 
@@ -274,4 +276,4 @@ def read_bioc_json(path: Path, source: str, start: int, n_records: int | None, c
     if index < 0 and start == 0:
         yield err(source, "no_records", "no BioC documents found in the file")
     if tail.garbage and (end is None or index + 1 < end):
-        yield err(source, "trailing_garbage", TRAILING_GARBAGE, f"record {index + 2}")
+        yield garbage_row(source, f"record {index + 2}")

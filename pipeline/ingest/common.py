@@ -86,10 +86,13 @@ def trailing_garbage(exc: BaseException) -> bool:
     return isinstance(exc, gzip.BadGzipFile) and str(exc).startswith("Not a gzipped file")
 
 
-#: The message of the row for trailing garbage (`trailing_garbage`)
-TRAILING_GARBAGE = ("bytes after the end of the gzip data are no gzip member and were ignored "
-                    "(`gzip -t`: trailing garbage); the text before them was read whole, its "
-                    "CRC right")
+def garbage_row(source: str, location: str | None, doc_id: str | None = None) -> ErrorRecord:
+    """The row after a file's records when garbage followed its gzip data
+    (`trailing_garbage`, `CappedStream.garbage`): nothing before it was lost."""
+    return err(source, "trailing_garbage",
+               "bytes after the end of the gzip data are no gzip member and were ignored "
+               "(`gzip -t`: trailing garbage); the text before them was read whole, its CRC "
+               "right", location, doc_id)
 
 
 _SPACE = b" \t\r\n\f\v"

@@ -26,13 +26,13 @@ from pipeline.documents import Document, ErrorRecord, normalize_text
 from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
-    TRAILING_GARBAGE,
     BlankLines,
     CappedStream,
     Caps,
     InputTooLarge,
     decode_utf8,
     err,
+    garbage_row,
     head_and_problem,
     iter_lines,
     too_large,
@@ -152,7 +152,7 @@ def read_jsonl(
                 yield from _line(raw, idx + 1, stem, source, id_field, text_field, title_field)
             else:
                 if stream.garbage:
-                    yield err(source, "trailing_garbage", TRAILING_GARBAGE, f"line {idx + 2}")
+                    yield garbage_row(source, f"line {idx + 2}")
     except InputTooLarge as exc:
         if end is None or idx + 1 < end:
             yield too_large(source, exc.cap, f"lines 1-{idx + 1} were read, the rest is lost",

@@ -33,13 +33,13 @@ from pipeline.documents import Document, ErrorRecord, normalize_text
 from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
-    TRAILING_GARBAGE,
     BlankLines,
     CappedStream,
     Caps,
     InputTooLarge,
     decode_utf8,
     err,
+    garbage_row,
     head_and_problem,
     iter_lines,
     too_large,
@@ -252,7 +252,7 @@ def read_pubtator(
                 yield from reader.line(lineno, raw)
             yield from reader.close()
             if stream.garbage and (end is None or reader.index + 1 < end):
-                yield err(source, "trailing_garbage", TRAILING_GARBAGE, f"line {lineno + 1}")
+                yield garbage_row(source, f"line {lineno + 1}")
     except InputTooLarge as exc:
         if end is None or reader.index + 1 < end:
             yield too_large(source, exc.cap, f"{reader.index + 1} record(s) read, the rest is "

@@ -10,7 +10,6 @@ from pipeline.documents import Document, ErrorRecord, normalize_text
 from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
-    TRAILING_GARBAGE,
     CappedStream,
     Caps,
     InputTooLarge,
@@ -20,6 +19,7 @@ from pipeline.ingest.common import (
     decode_utf8,
     empty_file,
     err,
+    garbage_row,
     one_past,
     read_head_at,
     too_large,
@@ -67,7 +67,7 @@ def read_text(path: Path, source: str, doc_id: str, *,
         return
     yield from _document(b"".join(chunks), source, doc_id, metadata_rules)
     if garbage:  # whole gzip data and garbage after it: the document is its text
-        yield err(source, "trailing_garbage", TRAILING_GARBAGE, None, doc_id)
+        yield garbage_row(source, None, doc_id)
 
 
 def _document(data: bytes, source: str, doc_id: str, metadata_rules: MetadataRules | None

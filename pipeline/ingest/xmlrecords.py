@@ -53,10 +53,10 @@ from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
     PROLOG_LIMIT,
-    TRAILING_GARBAGE,
     CappedStream,
     InputTooLarge,
     err,
+    garbage_row,
     head_problem,
     one_past,
     read_head_lines,
@@ -470,8 +470,7 @@ def iter_xml_records(
         yield from _cut(sc, source, "truncated_xml", "XML ends early (truncated file)", mine,
                         id_of)
     if stream.garbage and mine(sc.index + 1):
-        yield err(source, "trailing_garbage", TRAILING_GARBAGE,
-                  f"line {sc.line_at(len(sc.buf))}")
+        yield garbage_row(source, f"line {sc.line_at(len(sc.buf))}")
 
 
 def _cut(sc: _Scanner, source: str, kind: str, what: str, mine: Callable[[int], bool],

@@ -287,15 +287,11 @@ def _whole(out: Path, files: Sequence[str], counts: Any) -> bool:
     (`ShardWriter.commit`): after a host crash they may be empty or short."""
     if not isinstance(counts, Mapping):
         return True  # nothing to compare with
-    rows: dict[str, int] = {}
-    for name in files:
-        try:
-            n = pq.read_metadata(Path(out) / name).num_rows
-        except (OSError, ValueError, pa.ArrowException):
-            return False
-        table = name.split("/", 1)[0]
-        rows[table] = rows.get(table, 0) + n
-    return all(rows.get(t, 0) == n for t, n in counts.items())
+    try:
+        sizes = _table_sizes(Path(out) / name for name in files)
+    except (OSError, ValueError, pa.ArrowException):
+        return False
+    return all(sizes.get(t, (0, 0))[0] == n for t, n in counts.items())
 
 
 def _lost(out: Path, marker: Mapping[str, Any], uid: str, present: set[str],
@@ -359,14 +355,19 @@ def drop_group(out: Path, group_id: str) -> None:
         group_marker(out, group_id).unlink()
 
 
+def _table_sizes(files: Iterable[Path]) -> dict[str, tuple[int, int]]:
+    """Rows and bytes per table (the file's folder) of part files, from their Parquet footers;
+    raises what reading a footer raises."""
+    sizes: dict[str, tuple[int, int]] = {}
+    for f in files:
+        rows, size = sizes.get(f.parent.name, (0, 0))
+        sizes[f.parent.name] = (rows + pq.read_metadata(f).num_rows, size + f.stat().st_size)
+    return sizes
+
+
 def _unit_sizes(out: Path, uid: str) -> dict[str, tuple[int, int]]:
     """Rows and bytes per table of a unit's own part files."""
-    sizes: dict[str, tuple[int, int]] = {}
-    for f in W.shard_files(out, uid):
-        if f.name.startswith("part-"):
-            rows, size = sizes.get(f.parent.name, (0, 0))
-            sizes[f.parent.name] = (rows + pq.read_metadata(f).num_rows, size + f.stat().st_size)
-    return sizes
+    return _table_sizes(f for f in W.shard_files(out, uid) if f.name.startswith("part-"))
 
 
 def plan_groups(out: Path, unit_ids: Sequence[str], part_rows: int,

@@ -22,6 +22,11 @@ def _alt_spaced(words: Iterable[str]) -> str:
     )
 
 
+def _shortest(words: set[str]) -> tuple[str, ...]:
+    """The words that contain no other of them (a text holding "AHR" holds "HR")."""
+    return tuple(sorted(w for w in words if not any(v != w and v in w for v in words)))
+
+
 def _alt_cased(words: Iterable[str]) -> str:
     """Like `_alt`, but a word written with capitals ("HR", "OR") matches only as written: in
     lower case it is an English word; an all-lower word matches in any case."""
@@ -361,6 +366,11 @@ class StatRegexes:
         # a ratio's name anywhere in a sentence: without one, no number of it is a ratio's
         # value, and `ratio_value_re` is not searched before each of its numbers
         self.ratio_unit_re = re.compile(rf"(?<![\w-])(?:{_alt_cased(data['ratio_units'])})")
+        # the words one of which a match of it contains: (those matched as written, those
+        # matched in any case), for a substring test before the search
+        units = set(data["ratio_units"])
+        self.ratio_unit_words = (_shortest({w for w in units if w != w.lower()}),
+                                 _shortest({w for w in units if w == w.lower()}))
         self.ratio_value_re = re.compile(
             rf"(?<![\w-])(?P<word>{_alt_cased(data['ratio_units'])})"
             + r"(?:\s*[(\[][A-Za-z]{1,4}[)\]])?(?:\s+(?:for|of)\s+[A-Za-z][\w -]{0,30}?)?"

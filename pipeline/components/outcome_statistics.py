@@ -48,30 +48,14 @@ def finditer(rx: re.Pattern[str], text: str, low: str | None) -> Iterator[re.Mat
     return fast.finditer(low)
 
 
-# ratio_unit_re -> the words it is built from, as the strings one of which a match contains:
-# (those matched as written, those matched in any case); see `_ratio_named`
-_RATIO_WORDS: dict[re.Pattern[str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
-
-
-def _shortest(words: set[str]) -> tuple[str, ...]:
-    """The words that contain no other of them (a text holding "AHR" holds "HR")."""
-    return tuple(sorted(w for w in words if not any(v != w and v in w for v in words)))
-
-
 def _ratio_named(text: str, low: str, lex: Lexicon) -> bool:
     """`lex.ratio_unit_re.search(text)`: does the sentence name a ratio statistic ("HR",
     "odds ratio")? Searched only where one of the words it is built from (`ratio_units`)
-    stands in the text (a capitalized one as written, another in the lower-cased text, where
-    that finds what the case-free regex finds: `_lowered`): few sentences have one."""
+    stands in the text (`Lexicon.ratio_unit_words`: a capitalized one as written, another in
+    the lower-cased text, where that finds what the case-free regex finds: `_lowered`): few
+    sentences have one."""
     rx = lex.ratio_unit_re
-    words = _RATIO_WORDS.get(rx)
-    if words is None:
-        units = set(lex.data["ratio_units"])
-        words = _shortest({w for w in units if w != w.lower()}), _shortest(
-            {w for w in units if w == w.lower()}
-        )
-        _RATIO_WORDS[rx] = words
-    cased, uncased = words
+    cased, uncased = lex.ratio_unit_words
     for w in cased:
         if w in text:
             return rx.search(text) is not None

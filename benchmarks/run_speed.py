@@ -17,12 +17,13 @@ records per file). For both, words = the whitespace-separated words of title + a
 For every scale and worker count, a full `biotab run CORPUS --out TMP --workers N` runs as a
 subprocess (with the trained model when models/biotab_ner exists, unless --no-model). Measured:
 wall time from start to exit (start-up and model loading included), words/s = IOB tokens of
-the corpus / wall time, the peak RSS of every process of the run (psutil polls the process
-tree every 0.1 s; `resource.getrusage(RUSAGE_CHILDREN)` gives the largest descendant's exact
-peak as a cross-check), the CPU time of all its processes (words per CPU-second does not depend
-on other jobs on the machine) and the load average before and after (other jobs take cores
-from the run: compare speed-ups on a quiet machine only; `--repeat N` runs each corpus and
-worker count N times, interleaved, and prints the medians). Then the words/s of
+the corpus / wall time, the peak RSS of every process of the run (the kernel's own peak,
+/proc's VmHWM, read for the process tree every 0.1 s; `resource.getrusage(RUSAGE_CHILDREN)`
+gives the largest descendant's exact peak as a cross-check), the CPU time of all its
+processes (words per CPU-second does not depend on other jobs on the machine) and the load
+average before and after (other jobs take cores from the run: compare speed-ups on a quiet
+machine only; `--repeat N` runs each corpus and worker count N times, interleaved, and
+prints the medians). Then the words/s of
 `spacy.blank("en").tokenizer` over the same texts, in this process, for comparison.
 
 What an estimate for a larger corpus needs (the README's PubMed plan), from the run's
@@ -177,28 +178,86 @@ def _role(proc: psutil.Process, root_pid: int) -> str:
     return "other"
 
 
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_children(pid: int) -> list[int] | None:
+    """The process's children from /proc (Linux), or None where /proc does not list them."""
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (OSError, ValueError):
+        return None
+
+
+def _proc_peak_cpu(pid: int) -> tuple[int, float] | None:
+    """(peak RSS in bytes as the kernel tracks it, VmHWM; user + system CPU seconds) from
+    /proc, or None when the process is gone or /proc does not say."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    hwm = next((line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")),
+               None)
+    fields = stat.rsplit(")", 1)[-1].split()  # after the command name, which may hold spaces
+    if hwm is None or len(fields) < 13:
+        return None
+    return int(hwm) * 1024, (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def _tree(root: psutil.Process) -> list[int] | None:
+    """The pids of the run's process tree: from /proc where it lists children (cheap), else
+    from psutil (which scans every process of the machine)."""
+    pids, todo = [], [root.pid]
+    while todo:
+        pid = todo.pop()
+        kids = _proc_children(pid)
+        if kids is None:
+            try:
+                return [root.pid, *(p.pid for p in root.children(recursive=True))]
+            except psutil.Error:
+                return None
+        pids.append(pid)
+        todo.extend(kids)
+    return pids
+
+
 def _poll_tree(
     root: psutil.Process,
     peaks: dict[int, tuple[str, int]],
     cpu: dict[int, float],
     stop: threading.Event,
 ) -> None:
-    """Peak RSS and the last seen CPU time (user + system) of every process of the run."""
+    """Peak RSS and the last seen CPU time (user + system) of every process of the run.
+
+    The poller runs beside the run on the same cores: with two workers on two cores, every
+    millisecond it takes is taken from a worker. So it reads /proc directly (the kernel's own
+    peak, VmHWM, which polling cannot miss) and each process's role once; psutil, which
+    lists children by scanning every process of the machine, cost about 2% of a core at this
+    rate and is only the fallback."""
     while not stop.is_set():
-        try:
-            procs = [root, *root.children(recursive=True)]
-        except psutil.Error:
+        pids = _tree(root)
+        if pids is None:
             return
-        for p in procs:
-            try:
-                with p.oneshot():
-                    rss = p.memory_info().rss
-                    times = p.cpu_times()
-            except psutil.Error:
-                continue
-            role, old = peaks.get(p.pid, (_role(p, root.pid), 0))
-            peaks[p.pid] = (role, max(old, rss))
-            cpu[p.pid] = times.user + times.system
+        for pid in pids:
+            seen = _proc_peak_cpu(pid)
+            if seen is None:
+                try:
+                    proc = psutil.Process(pid)
+                    with proc.oneshot():
+                        times = proc.cpu_times()
+                        seen = proc.memory_info().rss, times.user + times.system
+                except psutil.Error:
+                    continue
+            if pid not in peaks:
+                try:
+                    role = _role(psutil.Process(pid), root.pid)
+                except psutil.Error:
+                    continue
+                peaks[pid] = (role, 0)
+            role, old = peaks[pid]
+            peaks[pid] = (role, max(old, seen[0]))
+            cpu[pid] = seen[1]
         stop.wait(0.1)
 
 

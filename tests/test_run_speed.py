@@ -1,0 +1,71 @@
+"""benchmarks/run_speed.py's process-tree poller, on a real process tree (Linux /proc)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from types import ModuleType
+
+import psutil
+import pytest
+from helpers import REPO, load_benchmark
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc")
+
+# a driver holding 40 MB that forks two children; each child holds 120 MB for an instant, then
+# sleeps: a peak that falls between two polls of RSS
+TREE = """
+import os, sys, time
+held = bytearray(40_000_000)
+for _ in range(2):
+    if os.fork() == 0:
+        burst = bytearray(120_000_000)
+        del burst
+        time.sleep(float(sys.argv[1]))
+        os._exit(0)
+time.sleep(float(sys.argv[1]))
+"""
+
+
+@pytest.fixture(scope="module")
+def run_speed() -> ModuleType:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(REPO / "benchmarks"))  # its sibling import, pubmed_corpus
+        return load_benchmark("run_speed")
+
+
+def test_poller_finds_the_tree_roles_and_the_peaks_between_polls(run_speed: ModuleType) -> None:
+    proc = subprocess.Popen([sys.executable, "-c", TREE, "3"])
+    try:
+        time.sleep(1.0)  # the children have freed their burst by now
+        peaks: dict[int, tuple[str, int]] = {}
+        cpu: dict[int, float] = {}
+        stop = threading.Event()
+        poller = threading.Thread(target=run_speed._poll_tree,
+                                  args=(psutil.Process(proc.pid), peaks, cpu, stop))
+        poller.start()
+        time.sleep(0.5)
+        stop.set()
+        poller.join()
+    finally:
+        proc.kill()
+        proc.wait()
+    roles = sorted(role for role, _ in peaks.values())
+    assert roles == ["driver", "worker", "worker"]
+    driver_peak = next(rss for role, rss in peaks.values() if role == "driver")
+    assert driver_peak >= 40_000_000
+    # the burst ended before the first poll: only the kernel's peak (VmHWM) still shows it
+    assert all(rss >= 120_000_000 for role, rss in peaks.values() if role == "worker")
+    assert set(cpu) == set(peaks) and all(seconds >= 0 for seconds in cpu.values())
+
+
+def test_proc_reader_gives_none_for_a_process_that_is_gone(run_speed: ModuleType) -> None:
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    assert run_speed._proc_peak_cpu(gone.pid) is None
+    assert run_speed._proc_children(gone.pid) is None
+    mine = run_speed._proc_peak_cpu(psutil.Process().pid)
+    assert mine is not None and mine[0] > 10_000_000 and mine[1] > 0

@@ -1038,3 +1038,29 @@ def test_the_input_record_of_a_path_past_the_system_limit_is_an_error_not_a_cras
     assert info is not None
     assert info["path"] == path
     assert "name too long" in info["error"].lower()
+
+
+@pytest.mark.parametrize("name", ["documents", "errors", "_shards", "_parts", "_run"])
+def test_a_file_where_the_run_needs_a_folder_is_refused_before_anything_is_written(
+    tmp_path: Path, light_factory: Any, name: str
+) -> None:
+    """A file of the user's named like a table or state folder (`out/documents`, `out/_shards`)
+    crashed the run with a traceback (FileExistsError / NotADirectoryError), after the whole
+    corpus was annotated and with a manifest and folders left behind that made the next run
+    refuse the folder as an earlier run. It is refused at once (exit 2, one line), the file
+    kept and nothing written."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Imiquimod was applied daily.\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / name).write_text("mine\n")
+    for flags in ({}, {"overwrite": True}, {"resume": True}):
+        with pytest.raises(OutputExistsError, match=rf"{name} is a file"):
+            run([docs], out, workers=1, quiet=True, nlp_factory=light_factory, **flags)
+    assert sorted(p.name for p in out.iterdir()) == [name]
+    assert (out / name).read_text() == "mine\n"
+    result = CliRunner().invoke(app, ["run", str(docs), "--out", str(out), "--no-model",
+                                      "--quiet"])
+    assert result.exit_code == 2 and f"{name} is a file" in result.output
+    assert sorted(p.name for p in out.iterdir()) == [name]

@@ -212,6 +212,12 @@ def evaluate_command(
         raise _fail("evaluate", f"no folder for --errors at {errors.parent}")
     if errors is not None and errors.is_dir():  # found before the gold is tagged, not after
         raise _fail("evaluate", f"--errors {errors} is a folder; give the TSV file's name")
+    if errors is not None:  # unwritable (a read-only folder): found before the gold is tagged
+        try:
+            errors.open("a", encoding="utf-8").close()
+        except OSError as exc:
+            raise _fail("evaluate", f"cannot write --errors {errors}: {exc.strerror or exc}"
+                        ) from None
     setup_logging()
     nlp = build_nlp(model=None if no_model else (model or "auto"), outcomes=False, assertion=False)
     ev = evaluate(nlp, gold, sentences_per_doc=sentences_per_doc, errors_path=errors,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -285,6 +287,16 @@ def docs_cmd(
         raise typer.Exit(code)
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM to `biotab run` (`kill`, `timeout`, a batch scheduler cancelling the job): the run
+    stops as Ctrl-C stops it (workers stopped, manifest "interrupted", lock released) instead
+    of dying with its manifest saying "running" and nothing on stderr."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise _Terminated
+
+
 class _StderrHandler(logging.StreamHandler):
     """Writes to whatever `sys.stderr` is at the time (a test runner may swap it)."""
 
@@ -450,6 +462,8 @@ def run_cmd(
     if scheduler and engine == "local":
         engine = "dask"
     factory = partial(default_nlp, model=None) if no_model else default_nlp
+    on_term = threading.current_thread() is threading.main_thread()  # (signals: main only)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if on_term else None
     try:
         summary = run(
             inputs, out, fmt=fmt, workers=workers, engine=engine, scheduler=scheduler,
@@ -463,9 +477,13 @@ def run_cmd(
     except (OutputExistsError, RunError, PipelineLoadError, ValueError) as exc:
         typer.echo(f"biotab run: {exc}", err=True)
         raise typer.Exit(2) from exc
-    except KeyboardInterrupt:
-        typer.echo("biotab run: interrupted; finish it with --resume", err=True)
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:
+        how = "terminated (SIGTERM)" if isinstance(exc, _Terminated) else "interrupted"
+        typer.echo(f"biotab run: {how}; finish it with --resume", err=True)
+        raise typer.Exit(143 if isinstance(exc, _Terminated) else 130) from None
+    finally:
+        if on_term:
+            signal.signal(signal.SIGTERM, previous)
     typer.echo(summary.line())
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)

@@ -337,11 +337,17 @@ _WITH_A_THREAD = ["-c", "import sys, threading; threading.Thread(target=threadin
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("launch", [_AS_COMMAND, _WITH_A_THREAD], ids=["forked", "spawned"])
-def test_interrupt_stops_busy_pool_workers_at_once(tmp_path: Path, launch: list[str]) -> None:
+@pytest.mark.parametrize(("launch", "sig"), [(_AS_COMMAND, signal.SIGINT),
+                                             (_WITH_A_THREAD, signal.SIGINT),
+                                             (_AS_COMMAND, signal.SIGTERM)],
+                         ids=["forked", "spawned", "forked-sigterm"])
+def test_interrupt_stops_busy_pool_workers_at_once(tmp_path: Path, launch: list[str],
+                                                   sig: signal.Signals) -> None:
     """SIGINT to the driver alone while its 2 pool workers are inside long shards (the workers
     ignore SIGINT): the driver stops them itself, at once rather than after their shards; exit
-    130, manifest "interrupted", lock file gone; --resume is then allowed."""
+    130, manifest "interrupted", lock file gone; --resume is then allowed. SIGTERM (`kill`,
+    `timeout`, a batch scheduler) the same, exit 143: it killed the run as SIGKILL does, the
+    manifest left saying "running", nothing on stderr, a stale lock."""
     import psutil
 
     inp = tmp_path / "in"
@@ -373,16 +379,18 @@ def test_interrupt_stops_busy_pool_workers_at_once(tmp_path: Path, launch: list[
         assert reading == 2, "the workers did not start their shards"
         state = _signal_state(proc.pid)
         t0 = time.monotonic()
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         _, err = proc.communicate(timeout=120)
         stopped_in = time.monotonic() - t0
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
     _, alive = psutil.wait_procs(workers, timeout=5)
-    assert proc.returncode == 130, f"{err}\ndriver signal state: {state}"
+    assert proc.returncode == (130 if sig == signal.SIGINT else 143), (
+        f"{err}\ndriver signal state: {state}")
     assert not alive and stopped_in < 10, stopped_in
-    assert "interrupted; finish it with --resume" in err
+    assert ("interrupted" if sig == signal.SIGINT else "terminated (SIGTERM)") in err
+    assert "; finish it with --resume" in err
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "interrupted" and not list((out / "_shards").glob("*.json"))
     assert not (out / LOCK_NAME).exists()

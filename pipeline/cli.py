@@ -405,7 +405,7 @@ _PartMbOpt = Annotated[float, typer.Option(
     "--part-mb", metavar="MB",
     help="At most about MB megabytes per part file of a table.")]
 _MaxFileMbOpt = Annotated[float | None, typer.Option(
-    "--max-file-mb", metavar="MB", show_default=False,
+    "--max-file-mb", metavar="MB", show_default=False, min=0,
     help="Read at most MB decompressed megabytes of one input file (decompression bombs; "
     "default 1 GiB, pipeline.ingest.common.DEFAULT_MAX_BYTES); 0: no cap.")]
 _MaxRecordMbOpt = Annotated[float | None, typer.Option(

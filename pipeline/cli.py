@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -212,6 +214,12 @@ def evaluate_command(
         raise _fail("evaluate", f"no folder for --errors at {errors.parent}")
     if errors is not None and errors.is_dir():  # found before the gold is tagged, not after
         raise _fail("evaluate", f"--errors {errors} is a folder; give the TSV file's name")
+    if errors is not None:  # unwritable (a read-only folder): found before the gold is tagged
+        try:
+            errors.open("a", encoding="utf-8").close()
+        except OSError as exc:
+            raise _fail("evaluate", f"cannot write --errors {errors}: {exc.strerror or exc}"
+                        ) from None
     setup_logging()
     nlp = build_nlp(model=None if no_model else (model or "auto"), outcomes=False, assertion=False)
     ev = evaluate(nlp, gold, sentences_per_doc=sentences_per_doc, errors_path=errors,
@@ -277,6 +285,16 @@ def docs_cmd(
     code = datadict_main(argv)
     if code:
         raise typer.Exit(code)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM to `biotab run` (`kill`, `timeout`, a batch scheduler cancelling the job): the run
+    stops as Ctrl-C stops it (workers stopped, manifest "interrupted", lock released) instead
+    of dying with its manifest saying "running" and nothing on stderr."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise _Terminated
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -387,7 +405,7 @@ _PartMbOpt = Annotated[float, typer.Option(
     "--part-mb", metavar="MB",
     help="At most about MB megabytes per part file of a table.")]
 _MaxFileMbOpt = Annotated[float | None, typer.Option(
-    "--max-file-mb", metavar="MB", show_default=False,
+    "--max-file-mb", metavar="MB", show_default=False, min=0,
     help="Read at most MB decompressed megabytes of one input file (decompression bombs; "
     "default 1 GiB, pipeline.ingest.common.DEFAULT_MAX_BYTES); 0: no cap.")]
 _MaxRecordMbOpt = Annotated[float | None, typer.Option(
@@ -444,6 +462,8 @@ def run_cmd(
     if scheduler and engine == "local":
         engine = "dask"
     factory = partial(default_nlp, model=None) if no_model else default_nlp
+    on_term = threading.current_thread() is threading.main_thread()  # (signals: main only)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if on_term else None
     try:
         summary = run(
             inputs, out, fmt=fmt, workers=workers, engine=engine, scheduler=scheduler,
@@ -457,9 +477,13 @@ def run_cmd(
     except (OutputExistsError, RunError, PipelineLoadError, ValueError) as exc:
         typer.echo(f"biotab run: {exc}", err=True)
         raise typer.Exit(2) from exc
-    except KeyboardInterrupt:
-        typer.echo("biotab run: interrupted; finish it with --resume", err=True)
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:
+        how = "terminated (SIGTERM)" if isinstance(exc, _Terminated) else "interrupted"
+        typer.echo(f"biotab run: {how}; finish it with --resume", err=True)
+        raise typer.Exit(143 if isinstance(exc, _Terminated) else 130) from None
+    finally:
+        if on_term:
+            signal.signal(signal.SIGTERM, previous)
     typer.echo(summary.line())
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)

@@ -222,7 +222,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if target.is_dir():  # a file name is needed (it was an IsADirectoryError traceback)
         sys.stderr.write(f"biotab docs: {target} is a folder; give the file's name\n")
         return 2
-    sys.stdout.write(f"wrote {write(target)}\n")
+    try:
+        written = write(target)
+    except OSError as exc:  # a read-only folder, no such folder, a name too long
+        sys.stderr.write(f"biotab docs: cannot write {target}: {exc.strerror or exc}\n")
+        return 2
+    sys.stdout.write(f"wrote {written}\n")
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 from pipeline.paths import NER_MODEL_NAME
@@ -35,6 +36,7 @@ def check_output(output: str | Path) -> None:
     not exist, an empty folder, or a model biotab wrote (which is replaced)."""
     output = Path(output)
     if not output.exists():
+        _check_writable(output)
         return
     if not output.is_dir():
         raise OutputFolderError(f"--output {output} is a file, not a folder")
@@ -47,6 +49,19 @@ def check_output(output: str | Path) -> None:
             f"--output {output} is not empty and is not a model biotab wrote (no meta.json "
             f"naming {NER_MODEL_NAME}); training would replace its vocab/, tokenizer/, ner/ and "
             "other pipeline sub-folders: give a new or empty folder")
+    _check_writable(output)
+
+
+def _check_writable(output: Path) -> None:
+    """OutputFolderError unless a folder can be made in `output`, else in its nearest existing
+    parent (a read-only mount, a folder of the system's): found before training, not after."""
+    place = next(p for p in (output, *output.absolute().parents) if p.exists())
+    try:
+        with tempfile.TemporaryDirectory(dir=place):
+            pass
+    except OSError as exc:
+        raise OutputFolderError(
+            f"--output {output} cannot be written ({place}: {exc.strerror or exc})") from None
 
 
 def export_model(model_path: str | Path, output: str | Path) -> Path:

@@ -51,7 +51,7 @@ from pipeline.paths import DEFAULT_OUTPUT
 from pipeline.runner import bookkeeping as B
 from pipeline.runner import units as U
 from pipeline.runner.dask_engine import run_dask
-from pipeline.runner.errors import PipelineLoadError, RunError
+from pipeline.runner.errors import EngineStartError, PipelineLoadError, RunError
 from pipeline.runner.local import PoolOutcomes, run_inline, run_pool
 from pipeline.runner.lock import RunLock
 from pipeline.runner.lock import acquire as acquire_lock
@@ -305,9 +305,10 @@ def _check_options(*, engine: str, workers: int, batch_size: int, block_size: in
 def _record_failure(out: Path, manifest: dict[str, Any], attempt: dict[str, Any],
                     exc: BaseException) -> None:  # fmt: skip
     """The manifest of a run that stopped with `exc`: failed or interrupted. A pipeline that
-    could not be built failed before any row: what the attempt wrote is removed instead
+    could not be built, or an engine that could not start (a Dask scheduler out of reach),
+    failed before any row: what the attempt wrote is removed instead
     (`bookkeeping.undo_rowless_attempt`), so that the next plain run is not refused."""
-    if isinstance(exc, PipelineLoadError) and B.undo_rowless_attempt(out):
+    if isinstance(exc, (PipelineLoadError, EngineStartError)) and B.undo_rowless_attempt(out):
         return
     status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
     manifest.update(status=status, ended_at=B.now(), error=f"{type(exc).__name__}: {exc}")

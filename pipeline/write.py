@@ -373,6 +373,12 @@ def prepare_output(out: Path, *, overwrite: bool, resume: bool) -> bool:
         raise ValueError("--overwrite and --resume exclude each other")
     if out.exists() and not out.is_dir():
         raise OutputExistsError(f"output path {out} exists and is not a folder")
+    for name in (*TABLES, SHARDS_DIR, PARTS_DIR, RUN_DIR):
+        if os.path.lexists(out / name) and not (out / name).is_dir():
+            raise OutputExistsError(
+                f"{out / name} is a file (or a dangling link), not a folder: a run writes a "
+                "folder of that name there; move the file or choose another --out"
+            )
     manifest = out / MANIFEST
     if manifest.exists() and not is_biotab_manifest(manifest):
         raise OutputExistsError(

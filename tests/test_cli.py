@@ -142,3 +142,15 @@ def test_benchmark_scripts_name_a_missing_path_in_one_line(tmp_path: Path,
     assert len(lines) == 1 and lines[0].startswith(f"{args[0]}: ") and gone in lines[0], \
         proc.stderr
     assert proc.stdout == ""
+
+
+def test_a_negative_max_file_mb_is_refused_naming_what_is_allowed(tmp_path: Path) -> None:
+    """`--max-file-mb -1` said "--max-file-mb and --max-record-mb must be more than 0", though
+    0 is allowed on the command line (no cap) and --max-record-mb was not given."""
+    (tmp_path / "a.txt").write_text("Aspirin was given.\n")
+    result = CliRunner().invoke(app, ["run", str(tmp_path / "a.txt"), "--out",
+                                      str(tmp_path / "out"), "--max-file-mb", "-1"])
+    assert result.exit_code == 2, result.output
+    assert "--max-file-mb" in result.output and "--max-record-mb" not in result.output
+    assert "greater than or equal to 0" in result.output
+    assert not (tmp_path / "out").exists()

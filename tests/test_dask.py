@@ -147,6 +147,11 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path: Path,
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "a.txt").write_text("Aspirin was given.\n")
+    out = tmp_path / "out"
     with pytest.raises(RunError, match=f"cannot reach the Dask scheduler tcp://127.0.0.1:{port}"):
-        run([docs], tmp_path / "out", engine="dask", scheduler=f"tcp://127.0.0.1:{port}",
+        run([docs], out, engine="dask", scheduler=f"tcp://127.0.0.1:{port}",
             quiet=True, nlp_factory=nlp_factory())
+    # no row was written: the attempt's manifest and folders are gone (they made the next
+    # plain run refuse the folder as "an earlier run"), as when the pipeline cannot be built
+    assert not out.exists() or not list(out.iterdir())
+    run([docs], out, workers=1, quiet=True, nlp_factory=nlp_factory())

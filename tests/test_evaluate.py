@@ -295,3 +295,14 @@ def test_cli_errors_option_naming_a_folder_is_refused_before_tagging(tmp_path: P
                                       str(tmp_path)])
     assert result.exit_code == 2, result.output
     assert "is a folder" in result.output and "strict" not in result.output
+
+
+@pytest.mark.skipif(not Path("/sys").is_dir(), reason="needs Linux's /sys")
+def test_cli_errors_option_that_cannot_be_written_is_refused_before_tagging() -> None:
+    """`--errors` in a folder that cannot be written (a read-only mount; /sys, which not even
+    root may write in) ended in a PermissionError traceback after the whole gold had been
+    tagged."""
+    result = CliRunner().invoke(app, ["evaluate", str(GOLD), "--no-model", "--errors",
+                                      "/sys/biotab-errors.tsv"])
+    assert result.exit_code == 2, result.output
+    assert "cannot write --errors" in result.output and "strict" not in result.output

@@ -337,6 +337,7 @@ def test_decompressed_byte_cap_keeps_records_before_it(tmp_path: Path) -> None:
     t.write_bytes(gzip.compress(b"word " * 100_000))
     docs, errs = run(t, max_bytes=10_000)
     assert docs == [] and [(e.error, e.doc_id) for e in errs] == [("too_large", "bomb")]
+    assert "the --max-file-mb cap" in errs[0].message  # the flag, not the library's max_bytes
     docs, errs = run(t)
     assert ids(docs) == ["bomb"]
 
@@ -461,6 +462,10 @@ def test_record_cap_skips_one_record_and_reads_on(tmp_path: Path) -> None:
     txt.write_text("z" * 300_000, encoding="utf-8")
     docs, errs = run(txt, tmp_path / "huge_record.xml", max_record_bytes=100_000)
     assert ("record_too_large", "long") in [(e.error, e.doc_id) for e in errs]
+    # the row tells a user of `biotab run` which flag raises the cap (it named the library's
+    # max_record_bytes, which no command takes)
+    (long_txt,) = [e for e in errs if e.doc_id == "long"]
+    assert "--max-record-mb" in long_txt.message
 
 
 def test_memory_stays_flat_on_a_giant_record(tmp_path: Path) -> None:

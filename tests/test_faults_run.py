@@ -337,11 +337,17 @@ _WITH_A_THREAD = ["-c", "import sys, threading; threading.Thread(target=threadin
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("launch", [_AS_COMMAND, _WITH_A_THREAD], ids=["forked", "spawned"])
-def test_interrupt_stops_busy_pool_workers_at_once(tmp_path: Path, launch: list[str]) -> None:
+@pytest.mark.parametrize(("launch", "sig"), [(_AS_COMMAND, signal.SIGINT),
+                                             (_WITH_A_THREAD, signal.SIGINT),
+                                             (_AS_COMMAND, signal.SIGTERM)],
+                         ids=["forked", "spawned", "forked-sigterm"])
+def test_interrupt_stops_busy_pool_workers_at_once(tmp_path: Path, launch: list[str],
+                                                   sig: signal.Signals) -> None:
     """SIGINT to the driver alone while its 2 pool workers are inside long shards (the workers
     ignore SIGINT): the driver stops them itself, at once rather than after their shards; exit
-    130, manifest "interrupted", lock file gone; --resume is then allowed."""
+    130, manifest "interrupted", lock file gone; --resume is then allowed. SIGTERM (`kill`,
+    `timeout`, a batch scheduler) the same, exit 143: it killed the run as SIGKILL does, the
+    manifest left saying "running", nothing on stderr, a stale lock."""
     import psutil
 
     inp = tmp_path / "in"
@@ -373,16 +379,18 @@ def test_interrupt_stops_busy_pool_workers_at_once(tmp_path: Path, launch: list[
         assert reading == 2, "the workers did not start their shards"
         state = _signal_state(proc.pid)
         t0 = time.monotonic()
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         _, err = proc.communicate(timeout=120)
         stopped_in = time.monotonic() - t0
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
     _, alive = psutil.wait_procs(workers, timeout=5)
-    assert proc.returncode == 130, f"{err}\ndriver signal state: {state}"
+    assert proc.returncode == (130 if sig == signal.SIGINT else 143), (
+        f"{err}\ndriver signal state: {state}")
     assert not alive and stopped_in < 10, stopped_in
-    assert "interrupted; finish it with --resume" in err
+    assert ("interrupted" if sig == signal.SIGINT else "terminated (SIGTERM)") in err
+    assert "; finish it with --resume" in err
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "interrupted" and not list((out / "_shards").glob("*.json"))
     assert not (out / LOCK_NAME).exists()
@@ -1038,3 +1046,29 @@ def test_the_input_record_of_a_path_past_the_system_limit_is_an_error_not_a_cras
     assert info is not None
     assert info["path"] == path
     assert "name too long" in info["error"].lower()
+
+
+@pytest.mark.parametrize("name", ["documents", "errors", "_shards", "_parts", "_run"])
+def test_a_file_where_the_run_needs_a_folder_is_refused_before_anything_is_written(
+    tmp_path: Path, light_factory: Any, name: str
+) -> None:
+    """A file of the user's named like a table or state folder (`out/documents`, `out/_shards`)
+    crashed the run with a traceback (FileExistsError / NotADirectoryError), after the whole
+    corpus was annotated and with a manifest and folders left behind that made the next run
+    refuse the folder as an earlier run. It is refused at once (exit 2, one line), the file
+    kept and nothing written."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Imiquimod was applied daily.\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / name).write_text("mine\n")
+    for flags in ({}, {"overwrite": True}, {"resume": True}):
+        with pytest.raises(OutputExistsError, match=rf"{name} is a file"):
+            run([docs], out, workers=1, quiet=True, nlp_factory=light_factory, **flags)
+    assert sorted(p.name for p in out.iterdir()) == [name]
+    assert (out / name).read_text() == "mine\n"
+    result = CliRunner().invoke(app, ["run", str(docs), "--out", str(out), "--no-model",
+                                      "--quiet"])
+    assert result.exit_code == 2 and f"{name} is a file" in result.output
+    assert sorted(p.name for p in out.iterdir()) == [name]

@@ -233,7 +233,8 @@ def test_cli_report_bad_targets_and_a_damaged_run_are_one_line(out: Path, tmp_pa
                                                                ) -> None:
     """Each ended in a traceback: --output in a folder that does not exist (FileNotFoundError),
     --output a folder (IsADirectoryError, after writing a stray .NAME.tmp beside the folder), a
-    negative --sample (ValueError), a part file cut short (ArrowInvalid)."""
+    negative --sample (ValueError), a part file cut short (ArrowInvalid), --output where it
+    cannot be written (PermissionError; also a run's own folder on a read-only mount)."""
     folder = tmp_path / "folder"
     folder.mkdir()
     damaged = tmp_path / "damaged"
@@ -246,6 +247,8 @@ def test_cli_report_bad_targets_and_a_damaged_run_are_one_line(out: Path, tmp_pa
         (["--output", str(folder)], "is a folder"),
         (["--sample", "-1"], "--sample"),
         (["--top", "-1"], "--top"),
+        *([(["--output", "/sys/biotab-report.html"], "cannot write the report")]
+          if Path("/sys").is_dir() else []),  # a folder nobody may write in, root included
     ):
         result = CliRunner().invoke(app, ["report", str(out), *args])
         assert result.exit_code == 2, (args, result.output)

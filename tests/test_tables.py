@@ -313,3 +313,17 @@ def test_docs_command_refuses_a_folder_as_its_output(tmp_path: Path) -> None:
     assert "is a folder" in result.output and "Traceback" not in result.output
     written = CliRunner().invoke(app, ["docs", "-o", str(tmp_path / "tables.md")])
     assert written.exit_code == 0 and (tmp_path / "tables.md").read_text() == generate()
+
+
+@pytest.mark.skipif(not Path("/sys").is_dir(), reason="needs Linux's /sys")
+def test_docs_command_that_cannot_write_its_output_says_so_in_one_line() -> None:
+    """`biotab docs -o FILE` in a folder that cannot be written (a read-only mount; /sys, which
+    not even root may write in) ended in a PermissionError traceback."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    result = CliRunner().invoke(app, ["docs", "-o", "/sys/biotab-tables.md"])
+    assert result.exit_code == 2, result.output
+    assert "cannot write /sys/biotab-tables.md" in result.output
+    assert "Traceback" not in result.output

@@ -546,6 +546,19 @@ def test_biotab_train_refuses_a_user_folder_before_training(tmp_path, monkeypatc
     assert sorted(p.name for p in out.iterdir()) == ["vocab"]
 
 
+@pytest.mark.skipif(not Path("/sys").is_dir(), reason="needs Linux's /sys")
+def test_biotab_train_refuses_an_output_it_cannot_write_before_training(tmp_path, monkeypatch):
+    """`--output` where no folder can be made (a read-only mount; /sys, where not even root
+    may make one) trained the model first, then ended in an OSError traceback."""
+    corpora = tmp_path / "corpora"
+    corpora.mkdir()
+    write_iob(corpora / "train.tsv")
+    result = train_refused(monkeypatch, corpora, Path("/sys/biotab-model"))
+    assert result.exit_code == 2, result.output + repr(result.exception)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "--output /sys/biotab-model cannot be written" in lines[0]
+
+
 def test_biotab_train_names_a_damaged_iob_line_in_one_line(tmp_path, monkeypatch):
     """An IOB corpus line without a tag ended `biotab train` with a ValueError traceback."""
     corpora = tmp_path / "corpora"

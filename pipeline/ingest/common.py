@@ -361,7 +361,7 @@ class InputTooLarge(Exception):
 def too_large(source: str, cap: int, what: str, location: str | None) -> ErrorRecord:
     """The error row for a file cut off at its decompressed-byte cap."""
     return err(source, "too_large",
-               f"file decompresses to more than {cap:,} bytes (the max_bytes cap; a "
+               f"file decompresses to more than {cap:,} bytes (the --max-file-mb cap; a "
                f"decompression bomb or a file to split); {what}", location)
 
 

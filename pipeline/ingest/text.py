@@ -60,7 +60,7 @@ def read_text(path: Path, source: str, doc_id: str, *,
         else:
             yield err(source, "record_too_large", f"text file is more than {cap:,} bytes "
                       "(decompressed); one document that long is not read (raise "
-                      "max_record_bytes or split the file)", None, doc_id)
+                      "--max-record-mb or split the file)", None, doc_id)
         return
     except (OSError, EOFError) as exc:
         yield err(source, "unreadable", f"cannot read file: {exc}", None, doc_id)

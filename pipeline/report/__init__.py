@@ -21,6 +21,7 @@ and every label, tooltip and id passed to it is escaped here.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
@@ -131,7 +132,8 @@ def write_report(
 ) -> Path:
     """Write the report for `out` to `path` (default `OUT/report.html`); returns the path.
     Raises NoRunError (writing nothing) when `out` holds no run, ReportError when `path` is a
-    folder or in no folder, or a table file of the run cannot be read (a damaged part file)."""
+    folder, in no folder or cannot be written, or a table file of the run cannot be read (a
+    damaged part file)."""
     import pyarrow as pa
 
     check_run_folder(out)
@@ -146,8 +148,14 @@ def write_report(
         raise ReportError(f"the run in {out} could not be read ({type(exc).__name__}: {exc})"
                           ) from exc
     tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(target)
+    try:
+        tmp.write_text(page, encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:  # a read-only folder, a full disk, a name too long
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise ReportError(f"cannot write the report to {target}: {exc.strerror or exc}"
+                          ) from exc
     return target
 
 

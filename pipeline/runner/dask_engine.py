@@ -38,7 +38,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from pipeline.runner.errors import PipelineLoadError, RunError
+from pipeline.runner.errors import EngineStartError, PipelineLoadError
 from pipeline.runner.shard import (
     Outcome,
     ShardOptions,
@@ -91,7 +91,7 @@ def run_dask(shards: Sequence[Unit], out: Path, opts: ShardOptions, workers: int
         try:
             client = Client(scheduler, timeout=CONNECT_TIMEOUT)
         except OSError as exc:  # (distributed raises OSError, TimeoutError among them)
-            raise RunError(f"cannot reach the Dask scheduler {scheduler} within "
+            raise EngineStartError(f"cannot reach the Dask scheduler {scheduler} within "
                            f"{CONNECT_TIMEOUT:.0f} s: {exc}") from exc
     else:
         with child_env():  # the worker processes inherit one BLAS thread each
@@ -104,7 +104,8 @@ def run_dask(shards: Sequence[Unit], out: Path, opts: ShardOptions, workers: int
         try:
             client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
         except TimeoutError as exc:
-            raise RunError(f"no Dask worker joined the scheduler {scheduler or 'LocalCluster'} "
+            raise EngineStartError(f"no Dask worker joined the scheduler "
+                                   f"{scheduler or 'LocalCluster'} "
                            f"within {WORKER_TIMEOUT:.0f} s") from exc
         size.update(cluster_size(client))
         futures = {

@@ -9,3 +9,9 @@ class PipelineLoadError(RuntimeError):
 
 class RunError(RuntimeError):
     """A run cannot start (bad options, no input, an unsafe --out, resuming a different run)."""
+
+
+class EngineStartError(RunError):
+    """The engine could not start (a Dask scheduler out of reach, no worker joining it): no row
+    was written, so the attempt's manifest and folders are removed like a pipeline's that
+    could not be built."""

@@ -110,6 +110,7 @@ def _pool_init(factory: NlpFactory, queue: Any, log_level: int, driver_pid: int,
     global _PROGRESS_QUEUE
     _die_with_parent(driver_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver handles Ctrl-C and stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # (a forked worker inherits biotab run's)
     # force: a forked worker inherits the driver's handlers (its rich console among them)
     logging.basicConfig(level=log_level, format="biotab worker %(process)d: %(message)s",
                         force=True)

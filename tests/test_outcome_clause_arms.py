@@ -215,3 +215,88 @@ def test_a_name_without_evidence_leaves_the_clause_to_its_arm(outcomes_nlp: Lang
     got = doc_arms(outcomes_nlp, ALLOCATION + "In the responder group, recurrence occurred in "
                                               "40% of women in the letrozole arm.")  # fmt: skip
     assert [(v, arm) for v, arm, _ in got] == [(40.0, "letrozole")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # names of the study's whole population before an arm noun (`study_population_names`,
+        # `non_arm_group_words`), in each form that reads an arm noun's name
+        "In the study cohort, the rate of recurrence was 40%.",
+        "The rate of recurrence in the study cohort was 40%.",
+        "The rate of recurrence was low in the study cohort (40%).",
+        "The rate of recurrence was low in the entire study group (40%).",
+        "The rate of recurrence was 40% in the trial cohort.",
+        "The study cohort (n = 40) was older than expected.",
+        "The entire study group (n = 40) was older than expected.",
+        # a name that is no arm before its size: the same as elsewhere
+        "Pain was lower in the responder group (n = 40) than in the other women.",
+    ],
+)
+def test_the_study_populations_name_is_no_arm(outcomes_nlp: Language, sentence: str) -> None:
+    got = doc_arms(outcomes_nlp, ALLOCATION + sentence)
+    assert got[0][:2] == (40.0, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "the study group" and "the study arm" name the intervention arm of many trials
+        (ALLOCATION + "The rate of recurrence was 40% in the study group.", [(40.0, "study")]),
+        (ALLOCATION + "In the study arm, the rate of recurrence was 40%.", [(40.0, "study")]),
+        # the whole population's name beside an arm's
+        (ALLOCATION + "The rate of recurrence was 40% in the study cohort and 25% in the "
+         "letrozole group.", [(40.0, None), (25.0, "letrozole")]),
+        (ALLOCATION + "The rate of recurrence was low in the letrozole group (40%).",
+         [(40.0, "letrozole")]),
+    ],
+)
+def test_arms_beside_the_study_populations_name_stay(
+    outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert [(v, arm) for v, arm, _ in doc_arms(outcomes_nlp, text)] == expected
+
+
+CHART_REVIEW = "We reviewed the charts of women treated at one clinic. "
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a bracket label "X group" before its size is no arm when "the X group" never is: a
+        # subgroup, an analysis set or the whole population
+        ALLOCATION + "Pain was lower in some women (responder group, n = 40) than in others.",
+        ALLOCATION + "Pain was lower in some women (ER-positive group, n = 40) than in others.",
+        ALLOCATION + "Pain was lower in some women (validation cohort, n = 40) than in others.",
+        ALLOCATION + "Pain was lower in some women (study cohort, n = 40) than in others.",
+        CHART_REVIEW + "Pain was lower in some women (responder group, n = 40) than in others.",
+    ],
+)
+def test_a_bracket_label_names_an_arm_only_with_evidence(
+    outcomes_nlp: Language, text: str
+) -> None:
+    assert doc_arms(outcomes_nlp, text)[0][:2] == (40.0, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "arm"),
+    [
+        (ALLOCATION + "Women given letrozole (letrozole group, n = 40) had less pain.",
+         "letrozole group"),
+        (CHART_REVIEW + "Pain was lower in some women (letrozole group, n = 40) than in others.",
+         "letrozole group"),
+        (CHART_REVIEW + "Pain was lower in some women (control group, n = 40) than in others.",
+         "control group"),
+        (CHART_REVIEW + "Pain was lower in some women (group A, n = 40) than in others.",
+         "group A"),
+        # the bracket, a group named and its size, is its evidence
+        (ALLOCATION + "Pain was lower in some women (yoga group, n = 40) than in others.",
+         "yoga group"),
+        (CHART_REVIEW + "Pain was lower in some women (yoga group, n = 40) than in others.",
+         "yoga group"),
+    ],
+)
+def test_a_bracket_label_with_evidence_names_its_arm(
+    outcomes_nlp: Language, text: str, arm: str
+) -> None:
+    assert doc_arms(outcomes_nlp, text)[0][:2] == (40.0, arm)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pytest
 from spacy.language import Language
 
+from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_rules import RuleFileError, validate_lexicon
 from pipeline.paths import rule_file
 
@@ -411,3 +412,38 @@ def test_a_subgroup_gap_is_read_in_linear_time() -> None:
         small = min(seconds(read, n) for _ in range(3))
         large = min(seconds(read, 8 * n) for _ in range(3))
         assert large < 24 * max(small, 1e-4)  # 8x the spaces; quadratic would be ~64x
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"to": "allocation", "of": "designs"},
+         r"key 'allocation_links' maps 'of' to 'designs'; expected one of: allocation, design"),
+        ({"to": "allocation", "into": "allocation"},
+         r"key 'allocation_links' has no 'design' word"),
+        ({"to": 1, "of": "design"}, r"key 'allocation_links' must map strings to str"),
+    ],
+)
+def test_bad_allocation_links_are_refused(value: object, message: str) -> None:
+    data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
+    data["allocation_links"] = value
+    with pytest.raises(RuleFileError, match=message):
+        validate_lexicon(data, "lexicon.json")
+
+
+def test_the_allocation_links_come_from_the_lexicon() -> None:
+    """The words after which a document names its arms ("randomized to", "a trial of") are the
+    lexicon's: one more there, one more stretch read."""
+    data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
+    text = "Women were randomized between yoga and usual care."
+    assert Lexicon(data).allocation_stretch_re.search(text) is None
+    data["allocation_links"] = {**data["allocation_links"], "between": "allocation"}
+    m = Lexicon(validate_lexicon(data, "lexicon.json")).allocation_stretch_re.search(text)
+    assert m is not None and m["list"] == "yoga and usual care"
+
+
+def test_a_study_population_name_without_its_arm_noun_is_refused() -> None:
+    data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
+    data["study_population_names"] = ["study cohort", "study"]
+    with pytest.raises(RuleFileError, match=r"key 'study_population_names' holds 'study'"):
+        validate_lexicon(data, "lexicon.json")

@@ -6,7 +6,10 @@ arm only with evidence (`ArmEvidence`): from its own words (a drug, a control ar
 role word, a dose, a regimen's abbreviation) or from the document (an arm it noted before,
 `noted_arm`; a name written where it allocates its subjects, `allocated`), from an "(n = N)"
 right after it in a study that compares arms, or from another name with the same arm noun beside
-it (an arm by its words, or another figure's: the sentence contrasts the two). A whitelist from
+it (an arm by its words, or another figure's: the sentence contrasts the two); never a name with
+a `non_arm_group_words` or `non_arm_label_words` entry or a whole population's name
+(`study_population_names`: "the study cohort"). A size's bracket label ("(exercise group, n =
+40)") is an arm unless its words are such a name or a subgroup's (`label_shown`). A whitelist from
 the document rather than a list of the English words that name no arm (`non_arm_group_words`
 stays, for subgroups contrasted name against name: "the multifocal group ... the unifocal
 group").
@@ -54,12 +57,15 @@ class ArmEvidence:
         noun = lex.series_noun_re.match(text, e)
         if noun is None:
             return True  # not named by an arm noun: a drug, a label, a size's bracket label
+        word, name = noun.group().strip().lower(), text[s:e].lower()
+        if no_arm_name(lex, name) or study_population(lex, name, word):
+            return False  # "the entire study group (40%)", "the study cohort", "the responder
+            # group (n = 12)": no arm, whatever else is said of it
         if self._evident(s, e) or (
             sized and self.ctx.compares_arms(lex)
-            and lex.prepositions.isdisjoint(text[s:e].lower().split())
+            and lex.prepositions.isdisjoint(name.split()) and not self._subgroup(name)
         ):  # fmt: skip
             return True  # (not "The results in treatment-received cohort (N = 88)")
-        word, name = noun.group().strip().lower(), text[s:e].lower()
         if not self._subgroup(name):
             for a, b in self.linked:
                 other = text[a:b].lower()
@@ -69,6 +75,22 @@ class ArmEvidence:
             self._names = the_arm_names(lex, text)
         return any((a, b) != (s, e) and self._same_noun(b, word) and self._evident(a, b)
                    for a, b in self._names)  # fmt: skip
+
+    def label_shown(self, s: int, e: int) -> bool:
+        """Is the label at sentence characters s..e of an arm's size's bracket, words and an arm
+        noun ("(exercise group, n = 40)"), an arm? The bracket, a group named and its size, is
+        its evidence (as an "(n = N)" is for "the exercise group (n = 40)", `shown`), but not a
+        name that is never an arm's: a `non_arm_group_words` or `non_arm_label_words` entry, a
+        whole population's name or a subgroup's ("(responder group, n = 12)", "(study cohort,
+        n = 120)", "(ER-positive group, n = 12)"). An arm noun and its label ("group A") is
+        one."""
+        lex = self.sm.lex
+        words = self.sm.text[s:e].lower().split()
+        if len(words) < 2 or words[-1] not in lex.arm_nouns:
+            return True
+        name = " ".join(words[:-1])
+        return not (no_arm_name(lex, name) or study_population(lex, name, words[-1])
+                    or self._subgroup(name))  # fmt: skip
 
     def _subgroup(self, name: str) -> bool:
         """Does the (lower-case) name hold a subgroup's word, a hyphen as a space ("ER-positive",
@@ -109,6 +131,14 @@ class ArmEvidence:
         key = " ".join(w for w in low.split()
                        if w not in lex.arm_nouns and w not in lex.determiners)  # fmt: skip
         return noted_arm(ctx, key, lex) or allocated(ctx, low, lex)
+
+
+def study_population(lex: Lexicon, name: str, noun: str) -> bool:
+    """Do the (lower-case) name and its arm noun end in a `study_population_names` entry, a
+    name of the study's whole population ("the study cohort", "the prospective study cohort";
+    not "the study group")?"""
+    words = [*name.split(), noun]
+    return any(" ".join(words[k:]) in lex.study_population_names for k in range(len(words)))
 
 
 def noted_arm(ctx: DocContext, key: str, lex: Lexicon) -> bool:

@@ -221,6 +221,8 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             # of subjects only in a study that compares arms: "warfarin (11 patients)" in a
             # case series is who received it)
             f.arm = size_arm(f, text, sm)
+            if f.arm is not None and not evidence.label_shown(*f.arm):
+                f.arm = None  # "(responder group, n = 12)": no arm
         if f.arm is None and not f.arm_pooled:
             drug = following_drug(sm, text, f)
             if drug is not None:

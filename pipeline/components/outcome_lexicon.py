@@ -69,16 +69,20 @@ class Lexicon(ArmRegexes, StatRegexes):
         self._build_event_regexes(data)
         self._build_change_regexes(data)
         self._build_arm_regexes(data)
-        # where a document allocates its subjects: an allocation word, "to", "into", a colon or
-        # "trial of" within a few words, or "either", and the rest of the sentence ("randomly
+        # where a document allocates its subjects: an allocation word and, within a few words,
+        # an `allocation_links` "allocation" word ("to", "into"), a colon or a design noun and a
+        # "design" word ("trial of"), or "either", and the rest of the sentence ("randomly
         # assigned in a 1:1 ratio to receive either WBI or APBI", "randomized trial of endocrine
         # therapy versus chemotherapy", "received either exercise or usual care"): the arms it
         # names there (`outcome_arm_evidence.allocated`)
         allocation = _alt(data["allocation_words"] + data["randomization_words"])
         design = _alt(data["allocation_design_nouns"])
+        links = data["allocation_links"]
+        to = _alt([w for w, kind in links.items() if kind == "allocation"])
+        of = _alt([w for w, kind in links.items() if kind == "design"])
         self.allocation_stretch_re = re.compile(
             rf"(?:\b(?:{allocation})\b[^.;]{{0,60}}?"
-            rf"(?:\s(?:to|into)\s|:|\b(?:{design})\s+(?:of|comparing)\s)"
+            rf"(?:\s(?:{to})\s|:|\b(?:{design})\s+(?:{of})\s)"
             rf"|\b(?:{_alt(data['arm_list_openers'])})\s)"
             r"(?P<list>[^.;]{1,400}(?:\.(?!\s|$)[^.;]{0,400})*)",
             re.IGNORECASE,
@@ -145,6 +149,8 @@ class Lexicon(ArmRegexes, StatRegexes):
         self.treatment_nouns = sets["treatment_nouns"]
         self.non_arm_label_words = sets["non_arm_label_words"]
         self.non_arm_group_words = sets["non_arm_group_words"]
+        # a name and its arm noun that name the study's whole population ("study cohort")
+        self.study_population_names = sets["study_population_names"]
         self.arm_subset_words = sets["arm_subset_words"]
         # words that make a name before an arm noun an arm: a role, a dose ("the 10 mg/kg group")
         self.arm_role_words = sets["arm_role_words"] | sets["dose_units"] | self.dose_nouns

@@ -237,6 +237,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "likeness_words",
     "allocation_design_nouns",
     "arm_list_openers",
+    "study_population_names",
     "arm_role_words",
     "arm_subset_words",
     "randomization_words",
@@ -272,6 +273,9 @@ class CueScores:
 
 
 SCORE_KEYS: tuple[str, ...] = tuple(CueScores.__dataclass_fields__)
+# What an `allocation_links` word follows where a document allocates its subjects: an
+# allocation word ("randomized to") or an `allocation_design_nouns` entry ("a trial of").
+ALLOCATION_LINKS: tuple[str, ...] = ("allocation", "design")
 # The lexicon's numeric limits (`limits`): see its comment in the lexicon file.
 LIMIT_KEYS: tuple[str, ...] = ("min_enrollment", "min_confidence_level")
 
@@ -288,6 +292,7 @@ def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:
                 "limits": object,
                 "ratio_units": str,
                 "time_units": str,
+                "allocation_links": str,
             },
         )
         for word, unit in obj["time_units"].items():
@@ -302,6 +307,8 @@ def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:
                     f"{source}: key 'ratio_units' maps {word!r} to {unit!r}; expected one of: "
                     + ", ".join(RATIO_UNITS)
                 )
+        _check_allocation_links(obj["allocation_links"], source)
+        _check_study_population_names(obj, source)
         scores = obj["cue_scores"]
         check_entry(
             scores,
@@ -328,6 +335,33 @@ def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:
     except RuleError as exc:
         raise RuleFileError(str(exc)) from exc
     return obj
+
+
+def _check_allocation_links(links: dict[str, str], source: str) -> None:
+    """Each `allocation_links` word is marked "allocation" or "design", and each mark has a
+    word (an empty alternation would match everywhere)."""
+    for word, kind in links.items():
+        if kind not in ALLOCATION_LINKS:
+            raise RuleError(
+                f"{source}: key 'allocation_links' maps {word!r} to {kind!r}; expected one of: "
+                + ", ".join(ALLOCATION_LINKS)
+            )
+    for kind in ALLOCATION_LINKS:
+        if kind not in links.values():
+            raise RuleError(f"{source}: key 'allocation_links' has no {kind!r} word; expected "
+                            "one at least")  # fmt: skip
+
+
+def _check_study_population_names(obj: dict[str, Any], source: str) -> None:
+    """Each `study_population_names` entry is a name and its arm noun, the noun last."""
+    nouns = {w.lower() for w in obj["arm_nouns"]}
+    for name in obj["study_population_names"]:
+        words = name.lower().split()
+        if len(words) < 2 or words[-1] not in nouns:
+            raise RuleError(
+                f"{source}: key 'study_population_names' holds {name!r}; expected words and an "
+                "arm_nouns entry last ('study cohort')"
+            )
 
 
 def load_lexicon(path: str | Path) -> dict[str, Any]:

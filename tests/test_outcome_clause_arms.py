@@ -231,6 +231,7 @@ def test_a_name_without_evidence_leaves_the_clause_to_its_arm(outcomes_nlp: Lang
         "The entire study group (n = 40) was older than expected.",
         # a name that is no arm before its size: the same as elsewhere
         "Pain was lower in the responder group (n = 40) than in the other women.",
+        "Pain was lower in the ER-positive group (n = 40) than in the other women.",
     ],
 )
 def test_the_study_populations_name_is_no_arm(outcomes_nlp: Language, sentence: str) -> None:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from headless import find_chromium, load_page
@@ -379,3 +380,31 @@ def test_class_words_stay_out_of_top_lists() -> None:
     # without the column (tables written before schema 2) every mention counts
     legacy = mentions.drop(columns="is_generic")
     assert "text:cytokines" in set(top_concepts(legacy, "CYTOKINE", 5)["key"])
+
+
+def test_report_reads_text_only_of_the_sample_and_the_listed_outcomes(
+        out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whole document and sentence rows (their text) are read only for the sampled documents and
+    for the sentences behind the listed outcome rows; the rest of the run is counted from its
+    footers or read in the few columns the counts need."""
+    import pipeline.report.data as data
+
+    reads: list[tuple[str, tuple[str, ...] | None, frozenset[str] | None, int | None]] = []
+    real = data._frame
+
+    def spy(out_: Path, table: str, columns: Any = None, doc_ids: Any = None,
+            head: int | None = None) -> Any:
+        ids = None if doc_ids is None else frozenset(doc_ids)
+        reads.append((table, None if columns is None else tuple(columns), ids, head))
+        return real(out_, table, columns, ids, head)
+
+    monkeypatch.setattr(data, "_frame", spy)
+    page = build_report(out, ReportOptions(sample=1, outcomes=1, errors=1))
+    assert "<h2>Outcomes</h2>" in page
+    text_reads = [r for r in reads if r[0] in ("documents", "sentences") and r[1] is None]
+    assert {r[0] for r in text_reads} == {"documents", "sentences"}
+    for table, _columns, ids, _head in text_reads:
+        # one sampled document; the one listed outcome row's document
+        assert ids is not None and len(ids) == 1, (table, ids)
+    assert ("documents", ("doc_id",), None, None) in reads
+    assert all(r[1] is not None or r[2] is not None or r[3] is not None for r in reads)

@@ -27,6 +27,7 @@ from os import PathLike
 from pathlib import Path
 
 from pipeline.report.analysis import co_mentions, concept_keys, outcomes_with_evidence, top_concepts
+from pipeline.report.data import read_report_data
 from pipeline.report.markup import CSP, STYLE, esc
 from pipeline.report.sections import (
     ReportOptions,
@@ -39,7 +40,7 @@ from pipeline.report.sections import (
     summary_section,
     top_section,
 )
-from pipeline.tables import load, load_manifest
+from pipeline.tables import load_manifest
 
 __all__ = [
     "REPORT_NAME",
@@ -64,7 +65,7 @@ def build_report(out: str | PathLike[str], options: ReportOptions | None = None)
     """The report page for output folder `out`, as an HTML string."""
     opts = options or ReportOptions()
     root = Path(out)
-    tables = load(root)
+    data = read_report_data(root, outcomes=opts.outcomes, errors=opts.errors)
     manifest = load_manifest(root)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     run_id = manifest.get("run_id")
@@ -82,12 +83,12 @@ def build_report(out: str | PathLike[str], options: ReportOptions | None = None)
     )
     body = "".join(
         [
-            summary_section(tables, manifest, root),
-            top_section(tables["mentions"], opts),
-            co_section(tables["mentions"], opts),
-            outcomes_section(tables, opts),
-            sample_section(tables, opts),
-            errors_section(tables["errors"], opts),
+            summary_section(data, manifest, root),
+            top_section(data.mentions, opts),
+            co_section(data.mentions, opts),
+            outcomes_section(data, opts),
+            sample_section(data, opts),
+            errors_section(data, opts),
         ]
     )
     return (

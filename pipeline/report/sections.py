@@ -30,6 +30,8 @@ from pipeline.report.markup import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from pipeline.report.data import ReportData
+
 
 @dataclass(frozen=True)
 class ReportOptions:
@@ -45,18 +47,17 @@ class ReportOptions:
 
 
 
-def summary_section(t: dict[str, pd.DataFrame], manifest: dict[str, Any], out: Path) -> str:
-    docs, sents, ments = t["documents"], t["sentences"], t["mentions"]
-    outs, errs = t["outcomes"], t["errors"]
+def summary_section(data: ReportData, manifest: dict[str, Any], out: Path) -> str:
+    ments, errs, counts = data.mentions, data.error_kinds, data.counts
     labels = str_col(ments, "label")
     negated = bool_col(ments, "negated")
     cards = [
-        (len(docs), "documents"),
-        (len(sents), "sentences"),
-        (len(ments), "mentions"),
+        (counts["documents"], "documents"),
+        (counts["sentences"], "sentences"),
+        (counts["mentions"], "mentions"),
         *[(int((labels == lab).sum()), f"{lab} mentions") for lab in LABELS],
-        (len(outs), "outcome rows"),
-        (len(errs), "errors"),
+        (counts["outcomes"], "outcome rows"),
+        (counts["errors"], "errors"),
     ]
     card_html = "".join(
         f'<div class="card"><div class="n">{n:,}</div><div class="what">{esc(w)}</div></div>'
@@ -237,16 +238,18 @@ def _evidence_html(sentence: Any, sent_start: Any, start: Any, end: Any) -> str:
     return f"{esc(s[:a])}<mark>{esc(s[a:b])}</mark>{esc(s[b:])}"
 
 
-def outcomes_section(t: dict[str, pd.DataFrame], opts: ReportOptions) -> str:
-    outcomes = t["outcomes"]
+def outcomes_section(data: ReportData, opts: ReportOptions) -> str:
+    """The first `opts.outcomes` outcome rows (`data.outcomes` holds no more), each with its
+    evidence sentence."""
+    outcomes, total = data.outcomes.head(opts.outcomes), data.counts["outcomes"]
     head = '<section id="outcomes"><h2>Outcomes</h2>'
     if outcomes.empty:
         return head + '<p class="note">No outcome rows.</p></section>'
-    joined = outcomes_with_evidence(outcomes, t["sentences"])
-    shown = joined.head(opts.outcomes)
+    sentences = data.sentences_of(str_col(outcomes, "doc_id").dropna())
+    shown = outcomes_with_evidence(outcomes, sentences)
     note = (
-        f'<p class="note">{len(outcomes):,} outcome rows'
-        + (f", the first {len(shown):,} shown" if len(shown) < len(outcomes) else "")
+        f'<p class="note">{total:,} outcome rows'
+        + (f", the first {len(shown):,} shown" if len(shown) < total else "")
         + ". The figure is highlighted in its evidence sentence (outcomes joined to sentences on "
         "doc_id + sent_idx).</p>"
     )
@@ -312,10 +315,10 @@ def outcomes_section(t: dict[str, pd.DataFrame], opts: ReportOptions) -> str:
     )
 
 
-def _pick_sample(t: dict[str, pd.DataFrame], opts: ReportOptions) -> list[str]:
+def _pick_sample(data: ReportData, opts: ReportOptions) -> list[str]:
     """Up to `opts.sample` doc_ids, at random (seeded), preferring documents with mentions."""
-    doc_ids = [d for d in str_col(t["documents"], "doc_id") if d is not None]
-    with_mentions = set(str_col(t["mentions"], "doc_id").dropna())
+    doc_ids = data.doc_ids
+    with_mentions = set(str_col(data.mentions, "doc_id").dropna())
     rng = random.Random(opts.seed)
     first = [d for d in doc_ids if d in with_mentions]
     rest = [d for d in doc_ids if d not in with_mentions]
@@ -405,20 +408,20 @@ def _legend() -> str:
     return f'<p class="legend">{"".join(spans)}</p>'
 
 
-def sample_section(t: dict[str, pd.DataFrame], opts: ReportOptions) -> str:
+def sample_section(data: ReportData, opts: ReportOptions) -> str:
     head = (
         '<section id="documents"><h2>Sample documents</h2>'
         '<p class="note">Documents drawn at random (seed '
         f"{opts.seed}) among those with mentions, rendered with spaCy's displaCy. Hover a mention "
         "for its concept, source and assertion flags.</p>" + _legend()
     )
-    picked = _pick_sample(t, opts)
+    picked = _pick_sample(data, opts)
     if not picked:
         return head + '<p class="note">No documents.</p></section>'
-    docs = t["documents"].assign(_id=str_col(t["documents"], "doc_id"))
-    docs = docs[docs["_id"].isin(picked)].drop_duplicates("_id").set_index("_id")
-    ments = t["mentions"].assign(_id=str_col(t["mentions"], "doc_id"))
-    ments = ments[ments["_id"].isin(picked)]
+    docs = data.documents_of(picked)
+    docs = docs.assign(_id=str_col(docs, "doc_id")).drop_duplicates("_id").set_index("_id")
+    ments = data.mentions_of(picked)
+    ments = ments.assign(_id=str_col(ments, "doc_id"))
     by_doc = {k: g for k, g in ments.groupby("_id")}
     parts = [head]
     for doc_id in picked:
@@ -446,16 +449,17 @@ def sample_section(t: dict[str, pd.DataFrame], opts: ReportOptions) -> str:
     return "".join(parts)
 
 
-def errors_section(errors: pd.DataFrame, opts: ReportOptions) -> str:
+def errors_section(data: ReportData, opts: ReportOptions) -> str:
+    """The first `opts.errors` error rows (`data.errors` holds no more)."""
     head = '<section id="errors"><h2>Errors</h2>'
-    if errors.empty:
+    shown, total = data.errors.head(opts.errors), data.counts["errors"]
+    if shown.empty:
         return head + '<p class="note">No errors.</p></section>'
     cols = ["source", "location", "doc_id", "stage", "error", "message"]
-    shown = errors.head(opts.errors)
     rows = [[esc(r[c]) if c in r.index else "" for c in cols] for _, r in shown.iterrows()]
     note = (
-        f'<p class="note">The first {len(shown):,} of {len(errors):,} rows.</p>'
-        if len(shown) < len(errors) else ""
+        f'<p class="note">The first {len(shown):,} of {total:,} rows.</p>'
+        if len(shown) < total else ""
     )
     return head + note + html_table(cols, rows) + "</section>"
 

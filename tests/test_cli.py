@@ -154,3 +154,20 @@ def test_a_negative_max_file_mb_is_refused_naming_what_is_allowed(tmp_path: Path
     assert "--max-file-mb" in result.output and "--max-record-mb" not in result.output
     assert "greater than or equal to 0" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_every_option_of_every_command_says_what_it_does() -> None:
+    """`--help` explains each option (`--verbose` once had no text)."""
+    import click
+    import typer.main
+
+    def options(cmd: click.Command, path: str) -> list[tuple[str, str, str | None]]:
+        if isinstance(cmd, click.Group):
+            return [o for name, sub in cmd.commands.items()
+                    for o in options(sub, f"{path} {name}".strip())]
+        return [(path, "/".join(p.opts), p.help) for p in cmd.params
+                if isinstance(p, click.Option) and not p.hidden]
+
+    found = options(typer.main.get_command(app), "")
+    assert any("--verbose" in opt for _cmd, opt, _help in found)
+    assert [(cmd, opt) for cmd, opt, text in found if not text] == []

@@ -158,15 +158,16 @@ def test_a_negative_max_file_mb_is_refused_naming_what_is_allowed(tmp_path: Path
 
 def test_every_option_of_every_command_says_what_it_does() -> None:
     """`--help` explains each option (`--verbose` once had no text)."""
-    import click
     import typer.main
 
-    def options(cmd: click.Command, path: str) -> list[tuple[str, str, str | None]]:
-        if isinstance(cmd, click.Group):
-            return [o for name, sub in cmd.commands.items()
+    # (typer carries its own copy of click: its classes are not click's)
+    def options(cmd: Any, path: str) -> list[tuple[str, str, str | None]]:
+        subcommands = getattr(cmd, "commands", None)
+        if subcommands is not None:
+            return [o for name, sub in subcommands.items()
                     for o in options(sub, f"{path} {name}".strip())]
         return [(path, "/".join(p.opts), p.help) for p in cmd.params
-                if isinstance(p, click.Option) and not p.hidden]
+                if p.param_type_name == "option" and not p.hidden]
 
     found = options(typer.main.get_command(app), "")
     assert any("--verbose" in opt for _cmd, opt, _help in found)

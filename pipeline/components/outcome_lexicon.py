@@ -146,6 +146,7 @@ class Lexicon(ArmRegexes, StatRegexes):
         self.non_arm_label_words = sets["non_arm_label_words"]
         self.non_arm_group_words = sets["non_arm_group_words"]
         self.arm_subset_words = sets["arm_subset_words"]
+        self.shared_arm_stops = sets["shared_arm_stops"]
         # words that make a name before an arm noun an arm: a role, a dose ("the 10 mg/kg group")
         self.arm_role_words = sets["arm_role_words"] | sets["dose_units"] | self.dose_nouns
         self.receptor_words = sets["receptor_words"]

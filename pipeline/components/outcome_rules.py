@@ -239,6 +239,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "arm_list_openers",
     "arm_role_words",
     "arm_subset_words",
+    "shared_arm_stops",
     "randomization_words",
     "pooled_arm_nouns",
     "combination_joiners",

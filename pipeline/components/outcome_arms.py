@@ -4,8 +4,9 @@
 size of (`size_arm`: "letrozole 2.5 mg daily (n = 453)", "(group A; n = 30)"; an allocation
 list's member, `listed_size_arm`: "assigned to telephone counseling (n = 34)"), the drug named
 right after a figure ("28% with docetaxel", `following_drug`, with the drugs given with it,
-`combined_drugs`), the one arm "the X group" names in the figure's clause (`clause_arm`: "In the
-control arm, ... was 16.7%"), or to all its figures when it names them all
+`combined_drugs`), the label after it in a bracket of labelled entries (`outcome_label_arms`:
+"(n = 40 calendula; n = 41 sorbolene)"), the one arm "the X group" names in the figure's clause
+(`clause_arm`: "In the control arm, ... was 16.7%"), or to all its figures when it names them all
 (`shared_clause_arm`: "In the placebo group (n = 30), two (6.7%) had grade 2 rash, four (13.3%)
 grade 1"), and the keys that name the arm across the document
 (`Figure.arm_keys`, noted in `DocContext`). A name an arm noun follows is an arm only with
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 from pipeline.components.outcome_arm_evidence import ArmEvidence, the_arm_names
 from pipeline.components.outcome_attach import named_as_comparator
 from pipeline.components.outcome_grammar import SentenceParser
+from pipeline.components.outcome_label_arms import labelled_arms
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DRUG
 
@@ -208,11 +210,18 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     on the arms the sentence and the document name."""
     text = parser.text
     evidence = ArmEvidence(ctx, sm, [f.arm for f in figures if f.arm is not None])
+    labelled: dict[int, tuple[int, int]] = {}
+    if "(" in text:
+        for f in figures:
+            if f.start not in labelled:  # "(n = 40 calendula; n = 41 sorbolene)"
+                labelled.update(labelled_arms(f, figures, sm, ctx))
     for k, f in enumerate(figures):
         if f.arm is not None and f.arm_head is None and not evidence.shown(
             *f.arm, sized=f.measure == "enrollment" and f.n_form
         ):
             f.arm = None  # "In the intention-to-treat cohort, 40% ...": no arm
+        if f.arm is None and f.start in labelled:
+            f.arm = labelled[f.start]  # (its bracket's label: before any rule reads around it)
         if _each_arms_size(f, parser, sm):
             f.each_arm = f.arm_pooled = True  # "(n = 32 for each)": every arm's size
             f.arm = None

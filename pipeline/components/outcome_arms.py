@@ -4,8 +4,11 @@
 size of (`size_arm`: "letrozole 2.5 mg daily (n = 453)", "(group A; n = 30)"; an allocation
 list's member, `listed_size_arm`: "assigned to telephone counseling (n = 34)"), the drug named
 right after a figure ("28% with docetaxel", `following_drug`, with the drugs given with it,
-`combined_drugs`), the one arm "the X group" names in the figure's clause (`clause_arm`: "In the
-control arm, ... was 16.7%"), and the keys that name the arm across the document
+`combined_drugs`), the label after it in a bracket of labelled entries (`outcome_label_arms`:
+"(n = 40 calendula; n = 41 sorbolene)"), the one arm "the X group" names in the figure's clause
+(`clause_arm`: "In the control arm, ... was 16.7%"), or to all its figures when it names them all
+(`shared_clause_arm`: "In the placebo group (n = 30), two (6.7%) had grade 2 rash, four (13.3%)
+grade 1"), and the keys that name the arm across the document
 (`Figure.arm_keys`, noted in `DocContext`). A name an arm noun follows is an arm only with
 evidence (`outcome_arm_evidence.ArmEvidence`: not "In the intention-to-treat cohort"), whichever
 rule read it. Reads the sentence's text and mentions; writes `Figure.arm`/`arm_keys` and the
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING
 from pipeline.components.outcome_arm_evidence import ArmEvidence, the_arm_names
 from pipeline.components.outcome_attach import named_as_comparator
 from pipeline.components.outcome_grammar import SentenceParser
+from pipeline.components.outcome_label_arms import labelled_arms
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DRUG
 
@@ -206,11 +210,18 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     on the arms the sentence and the document name."""
     text = parser.text
     evidence = ArmEvidence(ctx, sm, [f.arm for f in figures if f.arm is not None])
+    labelled: dict[int, tuple[int, int]] = {}
+    if "(" in text:
+        for f in figures:
+            if f.start not in labelled:  # "(n = 40 calendula; n = 41 sorbolene)"
+                labelled.update(labelled_arms(f, figures, sm, ctx))
     for k, f in enumerate(figures):
         if f.arm is not None and f.arm_head is None and not evidence.shown(
             *f.arm, sized=f.measure == "enrollment" and f.n_form
         ):
             f.arm = None  # "In the intention-to-treat cohort, 40% ...": no arm
+        if f.arm is None and f.start in labelled:
+            f.arm = labelled[f.start]  # (its bracket's label: before any rule reads around it)
         if _each_arms_size(f, parser, sm):
             f.each_arm = f.arm_pooled = True  # "(n = 32 for each)": every arm's size
             f.arm = None
@@ -243,6 +254,11 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     for f in figures:
         if f.arm is None and _may_take_arm(f):
             f.arm = clause_arm(f, figures, parser, evidence, sm)
+    shared = [shared_clause_arm(f, figures, parser, evidence, sm)
+              if f.arm is None and _may_take_arm(f) else None for f in figures]  # fmt: skip
+    for f, span in zip(figures, shared, strict=True):
+        if span is not None:
+            f.arm = span
     for f in figures:
         f.arm_keys = _arm_keys(f, text, ctx, sm)
         arm = arm_text(f, text)
@@ -287,6 +303,16 @@ def clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
             return None  # a list's member, or another figure that may be the arm's
         if g.arm is not None:
             taken.append(g.arm)
+    free = _free_names(f, text, lo, hi, evidence, sm, taken)
+    return next(iter(free.values())) if free is not None and len(free) == 1 else None
+
+
+def _free_names(f: Figure, text: str, lo: int, hi: int, evidence: ArmEvidence,
+                sm: SentenceMentions, taken: list[tuple[int, int]],
+                ) -> dict[str, tuple[int, int]] | None:  # fmt: skip
+    """The arm names of the clause text[lo:hi] that may be figure f's (`clause_arm`'s tests),
+    by their lower-cased text, none overlapping a `taken` arm; None if "each" follows a name
+    before the figure ("the study group and the control group each contained 24")."""
     lex = sm.lex
     free: dict[str, tuple[int, int]] = {}
     for s, e in the_arm_names(lex, text, lo, hi):
@@ -304,7 +330,44 @@ def clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
             continue  # "by none in the FAC group, and no patient died": another clause's
         if not any(a < e and s < b for a, b in taken):
             free.setdefault(text[s:e].lower(), (s, e))
-    return next(iter(free.values())) if len(free) == 1 else None
+    return free
+
+
+def shared_clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
+                      evidence: ArmEvidence, sm: SentenceMentions,
+                      ) -> tuple[int, int] | None:  # fmt: skip
+    """The one arm "the X group" names before all the figures of a clause, which are all that
+    arm's (`clause_arm` gives it only to a clause's one figure without an arm): "In the sham
+    group (n = 15), one (6.7%) patient had a grade 3 reaction and four (26.7%) grade 1", "The
+    most common adverse events in the chemotherapy group were neutropenia (31 [60%] of 52
+    patients) and febrile neutropenia (seven [13%])". Only when no figure of the clause is
+    compared with another, every other figure's arm (if any) is that name, the name is the
+    clause's only arm name and is in no bracket of other figures, and the clause holds no
+    comparison or respectively word, "than", nor a `shared_arm_stops` entry ("similar",
+    "between", "both"): "In the X group, 40% vs 20%" or "... rates were similar (40% and 42%)"
+    may be two arms'."""
+    if f.compared:
+        return None
+    text, lex = parser.text, sm.lex
+    lo, hi = parser.clause_chars(f.ts)
+    others = [g for g in figures if g is not f and lo <= g.start < hi]
+    if any(g.compared for g in others) or not others:
+        return None  # (a clause's one figure is `clause_arm`'s)
+    words = set(_CLAUSE_WORD.findall(text[lo:hi].lower()))
+    if not words.isdisjoint(lex.comparison | lex.comparator_openers | lex.shared_arm_stops):
+        return None  # "In the docetaxel group, 40% vs 20%": which is whose is not said
+    free = _free_names(f, text, lo, hi, evidence, sm, [])
+    if free is None or len(free) != 1:
+        return None
+    s, e = next(iter(free.values()))
+    if e > min([f.start] + [g.start for g in others]) or len(the_arm_names(lex, text, lo, hi)) != 1:
+        return None  # the name before all the clause's figures, and its only one
+    if any(g.arm is not None and not (g.arm[0] < e and s < g.arm[1]) for g in others):
+        return None  # another figure's own arm: "(n = 40) with letrozole"
+    return s, e
+
+
+_CLAUSE_WORD = re.compile(r"[a-z]+")
 
 
 def _linked_after(lex: Lexicon, text: str, start: int, lo: int) -> bool:

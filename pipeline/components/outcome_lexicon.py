@@ -152,6 +152,7 @@ class Lexicon(ArmRegexes, StatRegexes):
         # a name and its arm noun that name the study's whole population ("study cohort")
         self.study_population_names = sets["study_population_names"]
         self.arm_subset_words = sets["arm_subset_words"]
+        self.shared_arm_stops = sets["shared_arm_stops"]
         # words that make a name before an arm noun an arm: a role, a dose ("the 10 mg/kg group")
         self.arm_role_words = sets["arm_role_words"] | sets["dose_units"] | self.dose_nouns
         self.receptor_words = sets["receptor_words"]

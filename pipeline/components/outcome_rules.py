@@ -240,6 +240,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "study_population_names",
     "arm_role_words",
     "arm_subset_words",
+    "shared_arm_stops",
     "randomization_words",
     "pooled_arm_nouns",
     "combination_joiners",

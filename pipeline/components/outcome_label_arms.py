@@ -1,0 +1,113 @@
+"""Arms named by labels after their figures, entry by entry, in one bracket: "(n = 40
+calendula; n = 41 sorbolene)", "(53% [1,386/2,620] denosumab; 50% [1,297/2,578] zoledronic
+acid)", "(n = 35, vandetanib; n = 29, placebo)", "(9.3% group 1 and 12.7% group 2)".
+
+A bracket whose text is two or more entries (split at ";", else at "," or "and"), each a figure
+(after "n =" if it is an "(n = N)"), an optional square bracket and comma, then a label of one to
+three words that ends the entry, gives each entry's figures the entry's label as their arm. Every
+label must name an arm by itself, and all differ: a drug in it, a control arm, an arm noun first
+("group 1"), or a name the document noted as an arm or writes where it allocates its subjects
+(`outcome_arm_evidence.noted_arm`, `allocated`); never a population noun ("(40 women; 12 men)")
+nor a unit, nor a label after a preposition ("(57% on placebo, 88% on zolpidem)":
+`outcome_arms.following_drug`'s). Not "(45% T1; 30% T2)" (stages, no evidence), nor a bracket
+of another shape.
+Reads the sentence's figures, text and DRUG mentions and the `DocContext`'s noted arms; returns
+sentence-relative spans (`outcome_arms.note_arms` writes them as `Figure.arm`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import TYPE_CHECKING
+
+from pipeline.components.outcome_arm_evidence import allocated, noted_arm
+from pipeline.components.outcome_tokens import Figure
+
+if TYPE_CHECKING:
+    from pipeline.components.outcome_context import DocContext, SentenceMentions
+
+Span = tuple[int, int]
+
+#: Most characters a labelled bracket may hold (its entries are short).
+MAX_BRACKET_CHARS = 160
+
+_SIZE_OPENER = re.compile(r"\s*(?:[nN]\s*=\s*)?")
+_LABEL = re.compile(
+    r"\s*(?:\[[^\[\]()]*\]\s*)?,?\s*(?P<label>[A-Za-z][\w+/-]*(?: [A-Za-z0-9][\w+/-]*){0,2})\s*"
+)
+_HARD_SEP = re.compile(r";")
+_SOFT_SEP = re.compile(r",|\band\b")
+
+
+def _round_bracket(text: str, f: Figure) -> Span | None:
+    """The innermost round bracket around figure f, as (open, close) characters."""
+    depth, b = 0, -1
+    for k in range(f.start - 1, max(-1, f.start - MAX_BRACKET_CHARS), -1):
+        if text[k] == ")":
+            depth += 1
+        elif text[k] == "(":
+            if depth == 0:
+                b = k
+                break
+            depth -= 1
+    if b < 0:
+        return None
+    close = text.find(")", f.end, b + MAX_BRACKET_CHARS)
+    if close < 0 or "(" in text[f.end : close]:
+        return None
+    return b, close
+
+
+def _entries(text: str, b: int, close: int) -> list[Span]:
+    """The bracket's entries: split at ";", else at "," and "and"."""
+    sep = _HARD_SEP if ";" in text[b + 1 : close] else _SOFT_SEP
+    out, start = [], b + 1
+    for m in sep.finditer(text, b + 1, close):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, close))
+    return out
+
+
+def _label_shown(s: int, e: int, sm: SentenceMentions, ctx: DocContext) -> bool:
+    """Does the label at s..e name an arm by itself or by the document?"""
+    lex, text = sm.lex, sm.text
+    label = text[s:e]
+    low = label.lower()
+    words = low.split()
+    if any(w in lex.pop or w in lex.units for w in words):
+        return False  # "(40 women; 12 men)", "(12 mg; 24 mg)"
+    if words[0] in lex.prepositions or words[0] in lex.determiners:
+        return False  # "(57% on placebo, 88% on zolpidem)": `following_drug`'s
+    k = bisect.bisect_left(sm.drug_starts, sm.base + e) - 1
+    if k >= 0 and sm.drugs[k].end > sm.base + s:
+        return True
+    if lex.control_word_re.fullmatch(label) or words[0] in lex.arm_nouns:
+        return True  # "placebo", "group 1"
+    return noted_arm(ctx, low, lex) or allocated(ctx, low, lex)
+
+
+def labelled_arms(f: Figure, figures: list[Figure], sm: SentenceMentions,
+                  ctx: DocContext) -> dict[int, Span]:  # fmt: skip
+    """The arms of the figures of the labelled bracket figure f is in, by figure start (module
+    docstring); empty if f is in no such bracket."""
+    text = sm.text
+    bracket = _round_bracket(text, f)
+    if bracket is None:
+        return {}
+    entries = _entries(text, *bracket)
+    if len(entries) < 2:
+        return {}
+    out: dict[int, Span] = {}
+    labels: set[str] = set()
+    for s, e in entries:
+        inside = [g for g in figures if s <= g.start and g.end <= e]
+        if not inside or not _SIZE_OPENER.fullmatch(text, s, inside[0].start):
+            return {}  # an entry that does not open with its figure
+        m = _LABEL.fullmatch(text, max(g.end for g in inside), e)
+        if m is None or not _label_shown(*m.span("label"), sm, ctx):
+            return {}
+        labels.add(m["label"].lower())
+        out.update((g.start, m.span("label")) for g in inside)
+    return out if len(labels) == len(entries) else {}

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
 
-from pipeline.report.analysis import co_mentions, concept_keys, outcomes_with_evidence, top_concepts
+from pipeline.report.analysis import Mentions, co_mentions, outcomes_with_evidence, top_concepts
 from pipeline.report.data import read_report_data
 from pipeline.report.markup import CSP, STYLE, esc
 from pipeline.report.sections import (
@@ -44,13 +44,13 @@ from pipeline.tables import load_manifest
 
 __all__ = [
     "REPORT_NAME",
+    "Mentions",
     "NoRunError",
     "ReportError",
     "ReportOptions",
     "build_report",
     "check_run_folder",
     "co_mentions",
-    "concept_keys",
     "displacy_options",
     "outcomes_with_evidence",
     "render_document",
@@ -81,16 +81,19 @@ def build_report(out: str | PathLike[str], options: ReportOptions | None = None)
             ("errors", "Errors"),
         )
     )
-    body = "".join(
-        [
-            summary_section(data, manifest, root),
-            top_section(data.mentions, opts),
-            co_section(data.mentions, opts),
-            outcomes_section(data, opts),
-            sample_section(data, opts),
-            errors_section(data, opts),
-        ]
-    )
+    try:
+        body = "".join(
+            [
+                summary_section(data, manifest, root),
+                top_section(data.mentions, opts),
+                co_section(data.mentions, opts),
+                outcomes_section(data, opts),
+                sample_section(data, opts),
+                errors_section(data, opts),
+            ]
+        )
+    finally:
+        data.mentions.close()
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'

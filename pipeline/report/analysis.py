@@ -1,87 +1,246 @@
-"""What the report shows, computed from the tables with pandas (no HTML here)."""
+"""What the report shows, computed from the tables (no HTML here).
+
+The counting (the summary's mentions per label, the top concepts, the drug x disease pairs) is
+DuckDB SQL over the mentions: the run's Parquet parts (`Mentions.of_files`), which DuckDB reads
+in pieces and spills to disk when it must, so the report's memory does not grow with the run; or
+a DataFrame (`Mentions.of_frame`, and every function taking a DataFrame), for tables already
+in memory. A concept's name and surface forms are its most frequent ones, ties going to the one
+written first.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pipeline.labels import DISEASE, DRUG
-from pipeline.report.markup import bool_col, str_col
+from pipeline.report.markup import str_col
 
 if TYPE_CHECKING:
+    import duckdb
     import pandas as pd
 
+#: The columns of the mentions the counting reads; a table written before one existed reads
+#: it as null.
+MENTION_COLUMNS = ("doc_id", "label", "text", "concept_id", "concept_name", "negated",
+                   "is_generic")
 
-def concept_keys(mentions: pd.DataFrame) -> pd.DataFrame:
-    """Mentions with `key` (concept_id, else "text:" + lower-cased text) and `name` columns.
-    Class words ("cytokines", "interleukins": `is_generic`) are left out: they name no concept and
-    would top every list."""
-    m = mentions[~bool_col(mentions, "is_generic")].copy()
-    text = str_col(m, "text").fillna("")
-    cid = str_col(m, "concept_id")
-    m["key"] = [c if c else "text:" + t.lower() for c, t in zip(cid, text, strict=True)]
-    cname = str_col(m, "concept_name")
-    m["name"] = [n if n else t.lower() for n, t in zip(cname, text, strict=True)]
-    m["negated_b"] = bool_col(m, "negated")
-    return m
+# One row per mention: its document, label, concept key (the concept_id, else "text:" and the
+# lower-cased text), name (the concept's name, else the lower-cased text), surface form,
+# negation, whether it is a class word ("cytokines": `is_generic`), and its place in the table.
+_KEYED = """
+CREATE TEMP VIEW keyed AS
+SELECT doc_id AS doc, label, coalesce(text, '') AS form,
+       CASE WHEN coalesce(concept_id, '') <> '' THEN concept_id
+            ELSE 'text:' || lower(coalesce(text, '')) END AS key,
+       CASE WHEN coalesce(concept_name, '') <> '' THEN concept_name
+            ELSE lower(coalesce(text, '')) END AS name,
+       coalesce(negated, false) AS neg,
+       coalesce(is_generic, false) AS generic,
+       rn
+FROM raw
+"""
 
 
-def top_concepts(mentions: pd.DataFrame, label: str, n: int) -> pd.DataFrame:
-    """Top `n` concepts of one label by documents mentioning them.
+class Mentions:
+    """A DuckDB connection with the view `keyed` over a run's mentions (see `_KEYED`)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, columns: Sequence[str]) -> None:
+        """`con` has a relation `source` with `columns`, among them `rn`, each row's place in
+        the table."""
+        self.con = con
+        have = set(columns)
+        select = ", ".join(c if c in have else f"NULL AS {c}" for c in MENTION_COLUMNS)
+        con.execute(f"CREATE TEMP VIEW raw AS SELECT {select}, rn FROM source")
+        con.execute(_KEYED)
+
+    @classmethod
+    def of_files(cls, files: Sequence[Path]) -> Mentions:
+        """The mentions in these Parquet parts (none: no mentions)."""
+        import duckdb
+
+        con = duckdb.connect()
+        if files:
+            # a row's place: its part's (in the parts' order, their sorted paths) and its row's
+            # in the part, with no sort of the whole table
+            con.execute(f"CREATE TEMP VIEW source AS SELECT * EXCLUDE (filename, file_row_number), "
+                        f"{_place(files)} AS rn FROM read_parquet({_paths(files)}, "
+                        "union_by_name = true, filename = true, file_row_number = true)")
+        else:
+            con.execute("CREATE TEMP TABLE source (doc_id VARCHAR, label VARCHAR, rn BIGINT)")
+        columns = [row[0] for row in con.execute("DESCRIBE source").fetchall()]
+        return cls(con, columns)
+
+    @classmethod
+    def of_frame(cls, mentions: pd.DataFrame) -> Mentions:
+        """The mentions in a DataFrame (`pipeline.load(OUT)["mentions"]`)."""
+        import duckdb
+
+        con = duckdb.connect()
+        frame = mentions.copy()
+        for name in ("doc_id", "label", "text", "concept_id", "concept_name"):
+            if name in frame.columns:  # object columns of None and str read as VARCHAR
+                frame[name] = str_col(frame, name)
+        for name in ("negated", "is_generic"):
+            if name in frame.columns:
+                frame[name] = frame[name].astype("boolean")
+        frame["rn"] = range(len(frame))
+        con.register("source", frame)
+        return cls(con, list(frame.columns))
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql, list(params)).fetchall()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _paths(files: Sequence[Path]) -> str:
+    """A DuckDB list literal of the files' paths."""
+    return "[" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "]"
+
+
+def _place(files: Sequence[Path]) -> str:
+    """A DuckDB expression of a `read_parquet(filename = true, file_row_number = true)` row's
+    place in the table: its file's index among `files`, then its row number in the file."""
+    cases = " ".join(f"WHEN '{str(f).replace(chr(39), chr(39) * 2)}' THEN {i}"
+                     for i, f in enumerate(files))
+    return f"(CASE filename {cases} END) * 4294967296 + file_row_number"
+
+
+def _mentions(source: pd.DataFrame | Mentions) -> tuple[Mentions, bool]:
+    """The source as `Mentions`, and whether it was made here (and is to be closed here)."""
+    if isinstance(source, Mentions):
+        return source, False
+    return Mentions.of_frame(source), True
+
+
+def label_counts(source: pd.DataFrame | Mentions) -> dict[str, list[int]]:
+    """Per label (class words included): mentions, negated mentions, documents, distinct
+    concept ids, mentions without a concept id."""
+    m, own = _mentions(source)
+    try:
+        rows = m.rows("SELECT label, count(*), count(*) FILTER (WHERE coalesce(negated, false)), "
+                      "count(DISTINCT doc_id), count(DISTINCT concept_id), "
+                      "count(*) FILTER (WHERE concept_id IS NULL) FROM raw GROUP BY label")
+    finally:
+        if own:
+            m.close()
+    return {label: [int(v) for v in counts] for label, *counts in rows if label is not None}
+
+
+_TOP = """
+WITH m AS (SELECT * FROM keyed WHERE label = ? AND NOT generic),
+counted AS (
+    SELECT key, count(DISTINCT doc) AS documents,
+           count(DISTINCT doc) FILTER (WHERE NOT neg) AS documents_asserted,
+           count(*) AS mentions
+    FROM m GROUP BY key),
+names AS (
+    SELECT key, arg_min(name, (-c, first)) AS name
+    FROM (SELECT key, name, count(*) AS c, min(rn) AS first FROM m GROUP BY key, name)
+    GROUP BY key),
+top AS (
+    SELECT counted.*, names.name FROM counted JOIN names USING (key)
+    ORDER BY documents DESC, mentions DESC, name LIMIT ?),
+forms AS (
+    SELECT key, list(form ORDER BY c DESC, first)[1:4] AS forms
+    FROM (SELECT key, form, count(*) AS c, min(rn) AS first
+          FROM m WHERE key IN (SELECT key FROM top) GROUP BY key, form)
+    GROUP BY key)
+SELECT key, name, documents, documents_asserted, mentions, forms
+FROM top JOIN forms USING (key)
+ORDER BY documents DESC, mentions DESC, name
+"""
+
+
+def top_concepts(source: pd.DataFrame | Mentions, label: str, n: int) -> pd.DataFrame:
+    """Top `n` concepts of one label by documents mentioning them. Class words ("cytokines",
+    "interleukins": `is_generic`) are left out: they name no concept and would top every list.
 
     Columns: key, concept_id (None for text keys), name, documents, documents_asserted (without
-    negated mentions), mentions, forms (most common surface forms).
+    negated mentions), mentions, forms (most common surface forms, at most 4).
     """
     import pandas as pd
 
-    cols = ["key", "concept_id", "name", "documents", "documents_asserted", "mentions", "forms"]
-    m = concept_keys(mentions)
-    m = m[str_col(m, "label") == label]
-    if m.empty:
-        return pd.DataFrame(columns=cols)
-    m = m.assign(doc=str_col(m, "doc_id"), form=str_col(m, "text").fillna(""))
-    rows = []
-    for key, g in m.groupby("key", sort=False):
-        names = g["name"].value_counts()
-        forms = g["form"].value_counts()
-        rows.append(
-            {
-                "key": key,
-                "concept_id": None if str(key).startswith("text:") else key,
-                "name": names.index[0],
-                "documents": g["doc"].nunique(),
-                "documents_asserted": g.loc[~g["negated_b"], "doc"].nunique(),
-                "mentions": len(g),
-                "forms": list(forms.index[:4]),
-            }
-        )
-    out = pd.DataFrame(rows, columns=cols)
-    out = out.sort_values(["documents", "mentions", "name"], ascending=[False, False, True])
-    return out.head(n).reset_index(drop=True)
+    m, own = _mentions(source)
+    try:
+        rows = m.rows(_TOP, (label, n))
+    finally:
+        if own:
+            m.close()
+    return pd.DataFrame(
+        [{"key": key, "concept_id": None if key.startswith("text:") else key, "name": name,
+          "documents": docs, "documents_asserted": asserted, "mentions": count,
+          "forms": list(forms)}
+         for key, name, docs, asserted, count, forms in rows],
+        columns=["key", "concept_id", "name", "documents", "documents_asserted", "mentions",
+                 "forms"],
+    )
 
 
-def co_mentions(mentions: pd.DataFrame, n: int) -> pd.DataFrame:
-    """Drug x disease pairs by documents where both are mentioned (negated mentions left out).
+_PAIRS = """
+WITH m AS (SELECT * FROM keyed WHERE NOT neg AND NOT generic),
+names AS (
+    SELECT key, arg_min(name, (-c, first)) AS name
+    FROM (SELECT key, name, count(*) AS c, min(rn) AS first FROM m GROUP BY key, name)
+    GROUP BY key),
+drugs AS (SELECT DISTINCT doc, key FROM m WHERE label = ?),
+diseases AS (SELECT DISTINCT doc, key FROM m WHERE label = ?),
+pairs AS (
+    SELECT drugs.key AS drug_key, diseases.key AS disease_key,
+           count(*) AS documents, list(drugs.doc ORDER BY drugs.doc)[1:3] AS examples
+    FROM drugs JOIN diseases USING (doc)
+    GROUP BY drugs.key, diseases.key)
+SELECT drug_key, dn.name, disease_key, sn.name, documents, examples
+FROM pairs JOIN names AS dn ON dn.key = drug_key JOIN names AS sn ON sn.key = disease_key
+ORDER BY documents DESC, dn.name, sn.name LIMIT ?
+"""
+
+
+def co_mentions(source: pd.DataFrame | Mentions, n: int) -> pd.DataFrame:
+    """Drug x disease pairs by documents where both are mentioned (negated mentions and class
+    words left out).
 
     Columns: drug_key, drug, disease_key, disease, documents, examples (up to 3 doc_ids).
     """
     import pandas as pd
 
-    cols = ["drug_key", "drug", "disease_key", "disease", "documents", "examples"]
-    m = concept_keys(mentions)
-    m = m[~m["negated_b"]].assign(doc=str_col(m, "doc_id"), lab=str_col(m, "label"))
-    names = m.groupby("key")["name"].agg(lambda s: s.value_counts().index[0]).to_dict()
-    drugs = m.loc[m["lab"] == DRUG, ["doc", "key"]].drop_duplicates()
-    diseases = m.loc[m["lab"] == DISEASE, ["doc", "key"]].drop_duplicates()
-    if drugs.empty or diseases.empty:
-        return pd.DataFrame(columns=cols)
-    pairs = drugs.merge(diseases, on="doc", suffixes=("_drug", "_disease"))
-    grouped = pairs.groupby(["key_drug", "key_disease"])["doc"]
-    agg = grouped.agg(documents="nunique", examples=lambda s: sorted(set(s))[:3]).reset_index()
-    agg["drug"] = agg["key_drug"].map(names)
-    agg["disease"] = agg["key_disease"].map(names)
-    agg = agg.rename(columns={"key_drug": "drug_key", "key_disease": "disease_key"})
-    agg = agg.sort_values(["documents", "drug", "disease"], ascending=[False, True, True])
-    return agg[cols].head(n).reset_index(drop=True)
+    m, own = _mentions(source)
+    try:
+        rows = m.rows(_PAIRS, (DRUG, DISEASE, n))
+    finally:
+        if own:
+            m.close()
+    return pd.DataFrame(
+        [{"drug_key": a, "drug": an, "disease_key": b, "disease": bn, "documents": docs,
+          "examples": list(examples)} for a, an, b, bn, docs, examples in rows],
+        columns=["drug_key", "drug", "disease_key", "disease", "documents", "examples"],
+    )
+
+
+def sample_documents(source: Mentions, doc_files: Sequence[Path], n: int,
+                     seed: int) -> list[str]:
+    """Up to `n` doc_ids drawn by `seed` (the same ones for the same run, seed and DuckDB),
+    documents with mentions first, in table order. Each document's draw is a hash of the seed
+    and its doc_id, so picking them is a top-n, whatever the number of documents."""
+    if not doc_files or n <= 0:
+        return []
+    rows = source.rows(
+        f"""WITH d AS (SELECT doc_id, {_place(doc_files)} AS rn
+                       FROM read_parquet({_paths(doc_files)}, filename = true,
+                                         file_row_number = true)
+                       WHERE doc_id IS NOT NULL),
+            picked AS (
+                SELECT doc_id, rn FROM d
+                ORDER BY doc_id NOT IN (SELECT doc FROM keyed WHERE doc IS NOT NULL),
+                         hash(?, doc_id), rn
+                LIMIT ?)
+            SELECT doc_id FROM picked ORDER BY rn""",
+        (seed, n),
+    )
+    return [doc_id for (doc_id,) in rows]
 
 
 def outcomes_with_evidence(outcomes: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
@@ -102,5 +261,3 @@ def outcomes_with_evidence(outcomes: pd.DataFrame, sentences: pd.DataFrame) -> p
     o["doc_id"] = str_col(o, "doc_id")
     o["sent_idx"] = o["sent_idx"].astype("Int64")
     return o.merge(sent, on=["doc_id", "sent_idx"], how="left")
-
-

@@ -5,14 +5,15 @@ document takes on disk), but the page shows the text of a few sampled documents 
 sentences behind the outcome rows it lists. So the report reads:
 
 - the row count of every table from the Parquet footers;
-- `documents.doc_id` (to draw the sample) and the lean columns of `mentions` that the summary,
-  the top-concept and the co-mention sections count (`MENTION_COLUMNS`);
+- the mentions through DuckDB, which the summary, the top-concept and the co-mention sections
+  count in SQL (`analysis.Mentions`), and the sample is drawn in (`analysis.sample_documents`);
 - `errors.stage` and `errors.error` (errors by kind), and the first rows it lists of `outcomes`
   and `errors`;
 - whole rows only for the sampled documents (their document row and mentions) and for the
   sentences the listed outcome rows point at.
 
-Its memory still grows with the number of mentions (about 0.1 KB each), not with the text.
+So its memory does not grow with the run: DuckDB reads the parts in pieces and spills to disk
+when it must.
 """
 
 from __future__ import annotations
@@ -22,15 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.report.analysis import Mentions
 from pipeline.tables import TABLE_SCHEMAS, part_files
 
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow.dataset as ds
 
-#: The mention columns the counting sections need (`analysis.concept_keys` and the summary).
-MENTION_COLUMNS = ("doc_id", "label", "text", "concept_id", "concept_name", "negated",
-                   "is_generic")
 #: The error columns of the errors-by-kind table.
 ERROR_KIND_COLUMNS = ("stage", "error")
 
@@ -72,8 +71,8 @@ class ReportData:
 
     out: Path
     counts: dict[str, int]
-    doc_ids: list[str]
-    mentions: pd.DataFrame
+    doc_files: list[Path]
+    mentions: Mentions
     error_kinds: pd.DataFrame
     errors: pd.DataFrame
     outcomes: pd.DataFrame
@@ -98,12 +97,11 @@ def read_report_data(out: Path, *, outcomes: int, errors: int) -> ReportData:
     for table in TABLE_SCHEMAS:
         dataset = _dataset(out, table)
         counts[table] = 0 if dataset is None else dataset.count_rows()
-    ids = _frame(out, "documents", columns=["doc_id"])["doc_id"]
     return ReportData(
         out=out,
         counts=counts,
-        doc_ids=[d for d in ids.tolist() if isinstance(d, str)],
-        mentions=_frame(out, "mentions", columns=MENTION_COLUMNS),
+        doc_files=part_files(out, "documents"),
+        mentions=Mentions.of_files(part_files(out, "mentions")),
         error_kinds=_frame(out, "errors", columns=ERROR_KIND_COLUMNS),
         errors=_frame(out, "errors", head=errors),
         outcomes=_frame(out, "outcomes", head=outcomes),

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
-import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.labels import CYTOKINE, DISEASE, DRUG, LABELS
-from pipeline.report.analysis import co_mentions, outcomes_with_evidence, top_concepts
+from pipeline.report.analysis import (
+    Mentions,
+    co_mentions,
+    label_counts,
+    outcomes_with_evidence,
+    sample_documents,
+    top_concepts,
+)
 from pipeline.report.markup import (
     CHART_COLORS,
     ENT_TEMPLATE,
@@ -48,14 +54,13 @@ class ReportOptions:
 
 
 def summary_section(data: ReportData, manifest: dict[str, Any], out: Path) -> str:
-    ments, errs, counts = data.mentions, data.error_kinds, data.counts
-    labels = str_col(ments, "label")
-    negated = bool_col(ments, "negated")
+    errs, counts = data.error_kinds, data.counts
+    per_label = label_counts(data.mentions)
     cards = [
         (counts["documents"], "documents"),
         (counts["sentences"], "sentences"),
         (counts["mentions"], "mentions"),
-        *[(int((labels == lab).sum()), f"{lab} mentions") for lab in LABELS],
+        *[(per_label.get(lab, [0])[0], f"{lab} mentions") for lab in LABELS],
         (counts["outcomes"], "outcome rows"),
         (counts["errors"], "errors"),
     ]
@@ -63,21 +68,9 @@ def summary_section(data: ReportData, manifest: dict[str, Any], out: Path) -> st
         f'<div class="card"><div class="n">{n:,}</div><div class="what">{esc(w)}</div></div>'
         for n, w in cards
     )
-    # mentions per label
-    rows = []
-    known = [*LABELS, *sorted(set(labels.dropna()) - set(LABELS))]
-    for lab in known:
-        sel = labels == lab
-        rows.append(
-            [
-                esc(lab),
-                f"{int(sel.sum()):,}",
-                f"{int((sel & negated).sum()):,}",
-                f"{int(str_col(ments[sel], 'doc_id').nunique()):,}",
-                f"{int(str_col(ments[sel], 'concept_id').nunique()):,}",
-                f"{int((sel & str_col(ments, 'concept_id').isna()).sum()):,}",
-            ]
-        )
+    # mentions per label: mentions, negated, documents, distinct concepts, without concept id
+    known = [*LABELS, *sorted(set(per_label) - set(LABELS))]
+    rows = [[esc(lab), *(f"{n:,}" for n in per_label.get(lab, [0] * 5))] for lab in known]
     label_table = html_table(
         ["label", "mentions", "negated", "documents", "distinct concepts", "without concept id"],
         rows,
@@ -154,7 +147,7 @@ def _manifest_html(manifest: dict[str, Any], out: Path) -> str:
     )
 
 
-def top_section(mentions: pd.DataFrame, opts: ReportOptions) -> str:
+def top_section(mentions: Mentions, opts: ReportOptions) -> str:
     parts = [
         '<section id="top"><h2>Top drugs, diseases and cytokines</h2>'
         '<p class="note">Ranked by the number of documents mentioning each concept (its '
@@ -194,7 +187,7 @@ def top_section(mentions: pd.DataFrame, opts: ReportOptions) -> str:
     return "".join(parts)
 
 
-def co_section(mentions: pd.DataFrame, opts: ReportOptions) -> str:
+def co_section(mentions: Mentions, opts: ReportOptions) -> str:
     co = co_mentions(mentions, opts.pairs)
     head = (
         '<section id="comentions"><h2>Drug x disease co-mentions</h2>'
@@ -315,20 +308,6 @@ def outcomes_section(data: ReportData, opts: ReportOptions) -> str:
     )
 
 
-def _pick_sample(data: ReportData, opts: ReportOptions) -> list[str]:
-    """Up to `opts.sample` doc_ids, at random (seeded), preferring documents with mentions."""
-    doc_ids = data.doc_ids
-    with_mentions = set(str_col(data.mentions, "doc_id").dropna())
-    rng = random.Random(opts.seed)
-    first = [d for d in doc_ids if d in with_mentions]
-    rest = [d for d in doc_ids if d not in with_mentions]
-    picked = rng.sample(first, min(opts.sample, len(first)))
-    if len(picked) < opts.sample:
-        picked += rng.sample(rest, min(opts.sample - len(picked), len(rest)))
-    order = {d: i for i, d in enumerate(doc_ids)}
-    return sorted(picked, key=order.__getitem__)
-
-
 def displacy_options() -> dict[str, Any]:
     colors: dict[str, str] = {}
     for lab in LABELS:
@@ -415,7 +394,7 @@ def sample_section(data: ReportData, opts: ReportOptions) -> str:
         f"{opts.seed}) among those with mentions, rendered with spaCy's displaCy. Hover a mention "
         "for its concept, source and assertion flags.</p>" + _legend()
     )
-    picked = _pick_sample(data, opts)
+    picked = sample_documents(data.mentions, data.doc_files, opts.sample, opts.seed)
     if not picked:
         return head + '<p class="note">No documents.</p></section>'
     docs = data.documents_of(picked)

@@ -102,6 +102,40 @@ def test_jsonl_reader() -> None:
     assert docs[2].location == "line 3"
 
 
+def test_jsonl_id_that_is_no_string_or_number_costs_its_line_only(tmp_path: Path) -> None:
+    """An id that is a JSON boolean, array or object is no id (it used to become "True" or
+    "['x']"): a bad_id row for its line, the neighbours kept."""
+    p = tmp_path / "ids.jsonl"
+    p.write_text(
+        '{"id": "a", "text": "first"}\n'
+        '{"id": true, "text": "boolean id"}\n'
+        '{"id": ["x"], "text": "array id"}\n'
+        '{"id": {"pmid": 1}, "text": "object id"}\n'
+        '{"id": 12345, "text": "a number is an id"}\n',
+        encoding="utf-8",
+    )
+    docs, errs = run(p)
+    assert [d.doc_id for d in docs] == ["a", "12345"]
+    assert kinds(errs) == ["bad_id", "bad_id", "bad_id"]
+    assert [e.location for e in errs] == ["line 2", "line 3", "line 4"]
+    assert "JSON boolean" in errs[0].message and "JSON array" in errs[1].message
+
+
+def test_jsonl_nan_and_infinity_in_meta_are_written_as_null(tmp_path: Path) -> None:
+    """Python's json reads NaN and Infinity, which JSON has not: `meta` holds null instead, so
+    that `documents.meta` stays strict JSON (DuckDB's json functions read it)."""
+    import duckdb
+
+    p = tmp_path / "nan.jsonl"
+    p.write_text('{"id": "a", "text": "Some text.", "score": NaN, "hi": Infinity, "n": 2}\n',
+                 encoding="utf-8")
+    docs, errs = run(p)
+    assert errs == [] and len(docs) == 1
+    meta = document_row(docs[0])["meta"]
+    assert json.loads(meta) == {"score": None, "hi": None, "n": 2}
+    assert duckdb.sql(f"SELECT json_extract({meta!r}, '$.n')").fetchall() == [("2",)]
+
+
 def test_jsonl_custom_fields(tmp_path: Path) -> None:
     p = tmp_path / "c.ndjson"
     p.write_text(json.dumps({"pmid": "7", "body": "Some text.", "headline": "H", "x": 1}) + "\n")

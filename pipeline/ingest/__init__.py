@@ -59,7 +59,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -82,7 +81,7 @@ from pipeline.ingest.common import (
     read_head,
 )
 from pipeline.ingest.dedupe import FirstCopies
-from pipeline.ingest.json_values import collection_head
+from pipeline.ingest.json_values import collection_head, meta_json
 from pipeline.ingest.jsonl import LineStart, read_jsonl
 from pipeline.ingest.labels import doc_id_labels
 from pipeline.ingest.pubtator import read_pubtator, sniff_pubtator
@@ -181,8 +180,7 @@ def document_row(doc: Document, n_sentences: int | None = None,
         "n_chars": len(doc.text),
         "n_sentences": n_sentences,
         "sha256": hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
-        "meta": json.dumps(doc.meta, ensure_ascii=False, sort_keys=True, default=str)
-        if doc.meta else None,
+        "meta": meta_json(doc.meta) if doc.meta else None,
         "language": language,
     }
 

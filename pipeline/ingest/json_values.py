@@ -8,6 +8,7 @@ a BioC JSON collection by the top-level keys of a file's first JSON object (`top
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from collections.abc import Iterator
@@ -193,3 +194,22 @@ def collection_head(head: bytes) -> bool:
     `{"documents": []}` gave a puzzling missing_text row."""
     keys = top_level_keys(head)
     return "documents" in keys and "text" not in keys
+
+
+def meta_json(meta: dict[str, Any]) -> str:
+    """`documents.meta` as strict JSON: NaN and Infinity (which Python's json reads in a JSONL
+    line but JSON has not, and DuckDB's json functions refuse) written as null."""
+    try:
+        return json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(meta), ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value

@@ -191,6 +191,11 @@ def _line(
                   f"line is a JSON {type(obj).__name__}, expected an object", loc)
         return
     raw_id = obj.get(id_field)
+    if isinstance(raw_id, (bool, list, dict)):  # no id: str() would make "True" or "['x']"
+        kind = {bool: "boolean", list: "array", dict: "object"}[type(raw_id)]
+        yield err(source, "bad_id", f"id field {id_field!r} is a JSON {kind}, expected a string "
+                  "or a number; line skipped", loc)
+        return
     doc_id = str(raw_id) if raw_id not in (None, "") else f"{stem}:{lineno}"
     problem = json_problem(obj)
     if problem is not None:

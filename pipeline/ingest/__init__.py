@@ -79,6 +79,7 @@ from pipeline.ingest.common import (
     hostname,
     name_is_utf8,
     read_head,
+    unknown_format,
 )
 from pipeline.ingest.dedupe import FirstCopies
 from pipeline.ingest.json_values import collection_head, meta_json
@@ -548,13 +549,8 @@ def _read_shard(shard: Shard, path: Path, source: str, id_field: str, text_field
         yield err(source, "file_name_not_utf8", "file name is not valid UTF-8; the file was "
                   "read and is reported under this name with its bad bytes as \\x escapes")
     if shard.fmt == "unknown":
-        _, bad = head_and_problem(path, source, limit=caps["max_bytes"])
-        if bad is not None:
-            yield bad
-        else:
-            yield err(source, "unknown_format",
-                      f"cannot tell the format of {display_path(path.name)!r} from its "
-                      f"extension or content; use --format ({', '.join(FORMATS)})")
+        head, bad = head_and_problem(path, source, limit=caps["max_bytes"])
+        yield bad or unknown_format(source, display_path(path.name), head, FORMATS)
         return
     root = Path(shard.root) if shard.root is not None else None
     start, n = shard.start_record, shard.n_records

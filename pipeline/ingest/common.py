@@ -23,7 +23,7 @@ import os
 import re
 import socket
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
@@ -356,6 +356,19 @@ class InputTooLarge(Exception):
     def __init__(self, cap: int) -> None:
         super().__init__(f"more than {cap} bytes")
         self.cap = cap
+
+
+def unknown_format(source: str, name: str, head: bytes, formats: Sequence[str]) -> ErrorRecord:
+    """The row for a file whose format neither its name nor its head tells. A JSON array (of
+    documents, most likely) gets a hint of its own: no format reads it, JSONL does once each
+    element is a line."""
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+        return err(source, "unknown_format",
+                   f"{name!r} is a JSON array; biotab reads JSON Lines (one object per line): "
+                   "convert it first, e.g. jq -c '.[]' FILE.json > FILE.jsonl")
+    return err(source, "unknown_format",
+               f"cannot tell the format of {name!r} from its extension or content; use "
+               f"--format ({', '.join(formats)})")
 
 
 def too_large(source: str, cap: int, what: str, location: str | None) -> ErrorRecord:

@@ -33,6 +33,7 @@ from pipeline.tag import MENTIONS_SCHEMA
 if TYPE_CHECKING:
     import duckdb as duckdb_
     import pandas as pd
+    import pyarrow.dataset as ds_
 
 TABLE_SCHEMAS: dict[str, pa.Schema] = {
     "documents": DOCUMENTS_SCHEMA,
@@ -53,6 +54,7 @@ __all__ = [
     "load_manifest",
     "part_files",
     "read_table",
+    "table_dataset",
 ]
 
 
@@ -82,16 +84,22 @@ def _schema(table: str) -> pa.Schema:
         ) from None
 
 
-def read_table(out: str | PathLike[str], table: str) -> pa.Table:
-    """One table as a pyarrow Table with exactly the schema's columns and types."""
+def table_dataset(out: str | PathLike[str], table: str) -> ds_.Dataset | None:
+    """One table's parts as a pyarrow Dataset with exactly the schema's columns and types (read
+    lazily: columns, rows and counts without reading the rest); None when it has no parts."""
     import pyarrow.dataset as ds
 
     schema = _schema(table)
     files = part_files(out, table)
     if not files:
-        return schema.empty_table()
-    dataset = ds.dataset([str(f) for f in files], schema=schema, format="parquet")
-    return dataset.to_table()
+        return None
+    return ds.dataset([str(f) for f in files], schema=schema, format="parquet")
+
+
+def read_table(out: str | PathLike[str], table: str) -> pa.Table:
+    """One table as a pyarrow Table with exactly the schema's columns and types."""
+    dataset = table_dataset(out, table)
+    return _schema(table).empty_table() if dataset is None else dataset.to_table()
 
 
 def load(out: str | PathLike[str], tables: list[str] | None = None) -> dict[str, pd.DataFrame]:

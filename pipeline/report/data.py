@@ -12,8 +12,9 @@ sentences behind the outcome rows it lists. So the report reads:
 - whole rows only for the sampled documents (their document row and mentions) and for the
   sentences the listed outcome rows point at.
 
-So its memory does not grow with the run: DuckDB reads the parts in pieces and spills to disk
-when it must.
+So the mentions, the biggest table by rows, are never held in memory: DuckDB reads their parts
+in pieces and spills to disk when it must. What still grows with the run: the errors' two kind
+columns, and the scan for the listed outcomes' sentences, which reads whole row groups.
 """
 
 from __future__ import annotations
@@ -24,23 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.report.analysis import Mentions
-from pipeline.tables import TABLE_SCHEMAS, part_files
+from pipeline.tables import TABLE_SCHEMAS, part_files, table_dataset
 
 if TYPE_CHECKING:
     import pandas as pd
-    import pyarrow.dataset as ds
 
 #: The error columns of the errors-by-kind table.
 ERROR_KIND_COLUMNS = ("stage", "error")
-
-
-def _dataset(out: Path, table: str) -> ds.Dataset | None:
-    import pyarrow.dataset as ds
-
-    files = part_files(out, table)
-    if not files:
-        return None
-    return ds.dataset([str(f) for f in files], schema=TABLE_SCHEMAS[table], format="parquet")
 
 
 def _frame(out: Path, table: str, columns: Sequence[str] | None = None,
@@ -52,7 +43,7 @@ def _frame(out: Path, table: str, columns: Sequence[str] | None = None,
 
     schema = TABLE_SCHEMAS[table]
     names = list(columns) if columns is not None else schema.names
-    dataset = _dataset(out, table)
+    dataset = table_dataset(out, table)
     if dataset is None:
         table_ = schema.empty_table().select(names)
     elif head is not None:
@@ -95,7 +86,7 @@ def read_report_data(out: Path, *, outcomes: int, errors: int) -> ReportData:
     tables' first rows it lists."""
     counts = {}
     for table in TABLE_SCHEMAS:
-        dataset = _dataset(out, table)
+        dataset = table_dataset(out, table)
         counts[table] = 0 if dataset is None else dataset.count_rows()
     return ReportData(
         out=out,

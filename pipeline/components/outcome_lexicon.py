@@ -69,24 +69,6 @@ class Lexicon(ArmRegexes, StatRegexes):
         self._build_event_regexes(data)
         self._build_change_regexes(data)
         self._build_arm_regexes(data)
-        # where a document allocates its subjects: an allocation word and, within a few words,
-        # an `allocation_links` "allocation" word ("to", "into"), a colon or a design noun and a
-        # "design" word ("trial of"), or "either", and the rest of the sentence ("randomly
-        # assigned in a 1:1 ratio to receive either WBI or APBI", "randomized trial of endocrine
-        # therapy versus chemotherapy", "received either exercise or usual care"): the arms it
-        # names there (`outcome_arm_evidence.allocated`)
-        allocation = _alt(data["allocation_words"] + data["randomization_words"])
-        design = _alt(data["allocation_design_nouns"])
-        links = data["allocation_links"]
-        to = _alt([w for w, kind in links.items() if kind == "allocation"])
-        of = _alt([w for w, kind in links.items() if kind == "design"])
-        self.allocation_stretch_re = re.compile(
-            rf"(?:\b(?:{allocation})\b[^.;]{{0,60}}?"
-            rf"(?:\s(?:{to})\s|:|\b(?:{design})\s+(?:{of})\s)"
-            rf"|\b(?:{_alt(data['arm_list_openers'])})\s)"
-            r"(?P<list>[^.;]{1,400}(?:\.(?!\s|$)[^.;]{0,400})*)",
-            re.IGNORECASE,
-        )
         self.scope = ScopeRules(data)
         self.conduct = ConductRules(data)
 

@@ -73,13 +73,34 @@ class ArmRegexes:
 
     def _build_arm_regexes(self, data: dict[str, Any]) -> None:
         """Arm phrases (after a list of figures, after one figure, before one figure), an arm's
-        stated size, the parts of a total split by arm, and the series of arm names a list of
-        figures takes its arms from."""
+        stated size, the parts of a total split by arm, the series of arm names a list of
+        figures takes its arms from, and the stretch where a document allocates its subjects."""
         arm_nouns = _alt(self.arm_nouns)
         self._build_arm_phrase_regexes(data, arm_nouns)
         self._build_arm_size_regexes(data, arm_nouns)
         self._build_arm_part_regexes(data, arm_nouns)
         self._build_series_regexes(data, arm_nouns)
+        self._build_allocation_regexes(data)
+
+    def _build_allocation_regexes(self, data: dict[str, Any]) -> None:
+        # Where a document allocates its subjects: an allocation word and, within a few words,
+        # an `allocation_links` "allocation" word ("to", "into"), a colon or a design noun and a
+        # "design" word ("trial of"), or "either", and the rest of the sentence ("randomly
+        # assigned in a 1:1 ratio to receive either WBI or APBI", "randomized trial of endocrine
+        # therapy versus chemotherapy", "received either exercise or usual care"): the arms it
+        # names there (`outcome_arm_evidence.allocated`)
+        allocation = _alt(data["allocation_words"] + data["randomization_words"])
+        design = _alt(data["allocation_design_nouns"])
+        links = data["allocation_links"]
+        to = _alt([w for w, kind in links.items() if kind == "allocation"])
+        of = _alt([w for w, kind in links.items() if kind == "design"])
+        self.allocation_stretch_re = re.compile(
+            rf"(?:\b(?:{allocation})\b[^.;]{{0,60}}?"
+            rf"(?:\s(?:{to})\s|:|\b(?:{design})\s+(?:{of})\s)"
+            rf"|\b(?:{_alt(data['arm_list_openers'])})\s)"
+            r"(?P<list>[^.;]{1,400}(?:\.(?!\s|$)[^.;]{0,400})*)",
+            re.IGNORECASE,
+        )
 
     def _build_series_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
         """What `outcome_respectively` reads: arm names (labels an arm noun gives, control-arm

@@ -73,6 +73,7 @@ from pipeline.ingest.blocks import MAX_BLOCKS_PER_FILE, MAX_COMPRESSED_BLOCKS, j
 from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
+    content_start,
     display_path,
     err,
     head_and_problem,
@@ -213,7 +214,7 @@ def _ext(path: Path) -> str:
 
 
 def _xml_kind(head: bytes) -> str | None:
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    stripped = content_start(head)
     if not stripped.startswith(b"<"):
         return None
     m = _XML_ROOT.search(stripped)
@@ -233,7 +234,7 @@ def _xml_kind(head: bytes) -> str | None:
 
 
 def _json_kind(head: bytes) -> str | None:
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    stripped = content_start(head)
     if stripped[:1] not in (b"{", b"["):
         return None
     if b'"passages"' in head or b'"PubTator3"' in head or (b'"documents"' in head and (

@@ -35,6 +35,7 @@ from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
     Caps,
+    content_start,
     err,
     head_and_problem,
 )
@@ -53,7 +54,7 @@ def read_bioc(
         if start == 0:
             yield bad
         return
-    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    first = content_start(head)[:1]
     if first == b"<":
         yield from _read_xml(path, source, start, n_records, caps)
     else:

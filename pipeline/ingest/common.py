@@ -98,6 +98,12 @@ def garbage_row(source: str, location: str | None, doc_id: str | None = None) ->
 _SPACE = b" \t\r\n\f\v"
 
 
+def content_start(head: bytes) -> bytes:
+    """A file's head past a UTF-8 byte-order mark and leading spaces and line breaks: where its
+    first JSON or XML character stands."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n")
+
+
 def blank(data: bytes) -> bool:
     """Whether `data` is only whitespace (after a UTF-8 BOM): no text. (`bytes.isspace`: the
     bytes of _SPACE, 5x faster than stripping them.)"""
@@ -362,7 +368,7 @@ def unknown_format(source: str, name: str, head: bytes, formats: Sequence[str]) 
     """The row for a file whose format neither its name nor its head tells. A JSON array (of
     documents, most likely) gets a hint of its own: no format reads it, JSONL does once each
     element is a line."""
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+    if content_start(head).startswith(b"["):
         return err(source, "unknown_format",
                    f"{name!r} is a JSON array; biotab reads JSON Lines (one object per line): "
                    "convert it first, e.g. jq -c '.[]' FILE.json > FILE.jsonl")

@@ -109,24 +109,30 @@ def _place(files: Sequence[Path]) -> str:
     return f"(CASE filename {cases} END) * 4294967296 + file_row_number"
 
 
-def _mentions(source: pd.DataFrame | Mentions) -> tuple[Mentions, bool]:
-    """The source as `Mentions`, and whether it was made here (and is to be closed here)."""
+def _rows(source: pd.DataFrame | Mentions, sql: str, params: Sequence[Any] = ()
+          ) -> list[tuple[Any, ...]]:
+    """The rows of `sql` over the mentions (a DataFrame's: in a connection made and closed
+    here)."""
     if isinstance(source, Mentions):
-        return source, False
-    return Mentions.of_frame(source), True
+        return source.rows(sql, params)
+    mentions = Mentions.of_frame(source)
+    try:
+        return mentions.rows(sql, params)
+    finally:
+        mentions.close()
+
+
+_LABEL_COUNTS = """
+SELECT label, count(*), count(*) FILTER (WHERE coalesce(negated, false)), count(DISTINCT doc_id),
+       count(DISTINCT concept_id), count(*) FILTER (WHERE concept_id IS NULL)
+FROM raw GROUP BY label
+"""
 
 
 def label_counts(source: pd.DataFrame | Mentions) -> dict[str, list[int]]:
     """Per label (class words included): mentions, negated mentions, documents, distinct
     concept ids, mentions without a concept id."""
-    m, own = _mentions(source)
-    try:
-        rows = m.rows("SELECT label, count(*), count(*) FILTER (WHERE coalesce(negated, false)), "
-                      "count(DISTINCT doc_id), count(DISTINCT concept_id), "
-                      "count(*) FILTER (WHERE concept_id IS NULL) FROM raw GROUP BY label")
-    finally:
-        if own:
-            m.close()
+    rows = _rows(source, _LABEL_COUNTS)
     return {label: [int(v) for v in counts] for label, *counts in rows if label is not None}
 
 
@@ -164,12 +170,7 @@ def top_concepts(source: pd.DataFrame | Mentions, label: str, n: int) -> pd.Data
     """
     import pandas as pd
 
-    m, own = _mentions(source)
-    try:
-        rows = m.rows(_TOP, (label, n))
-    finally:
-        if own:
-            m.close()
+    rows = _rows(source, _TOP, (label, n))
     return pd.DataFrame(
         [{"key": key, "concept_id": None if key.startswith("text:") else key, "name": name,
           "documents": docs, "documents_asserted": asserted, "mentions": count,
@@ -207,12 +208,7 @@ def co_mentions(source: pd.DataFrame | Mentions, n: int) -> pd.DataFrame:
     """
     import pandas as pd
 
-    m, own = _mentions(source)
-    try:
-        rows = m.rows(_PAIRS, (DRUG, DISEASE, n))
-    finally:
-        if own:
-            m.close()
+    rows = _rows(source, _PAIRS, (DRUG, DISEASE, n))
     return pd.DataFrame(
         [{"drug_key": a, "drug": an, "disease_key": b, "disease": bn, "documents": docs,
           "examples": list(examples)} for a, an, b, bn, docs, examples in rows],

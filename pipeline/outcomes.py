@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 import pipeline.extensions  # noqa: F401  (registers Doc._.outcomes)
 from pipeline.components.outcome_rules import MEASURES, UNITS
+from pipeline.components.outcome_tokens import MAX_COUNT
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +270,7 @@ _INT_COLS = ("sent_idx", "start_char", "end_char", "numerator", "denominator", "
 _FLOAT_COLS = ("value", "ci_low", "ci_high", "ci_level", "p_value")
 #: The count columns (int32, nullable) and the values they can hold.
 _COUNT_COLS = ("numerator", "denominator", "group_size")
-_INT32 = range(-(2**31), 2**31)
+_COUNT_RANGE = range(-MAX_COUNT - 1, MAX_COUNT + 1)  # int32, as the grammar reads counts
 
 
 def outcome_rows(doc: Doc, doc_id: str) -> list[dict[str, Any]]:
@@ -281,7 +282,7 @@ def outcome_rows(doc: Doc, doc_id: str) -> list[dict[str, Any]]:
             val = raw.get(key)
             if val is not None and key in _INT_COLS:
                 val = int(val)
-                if key in _COUNT_COLS and val not in _INT32:
+                if key in _COUNT_COLS and val not in _COUNT_RANGE:
                     # (the grammar reads no such count; `Doc._.outcomes` may come from
                     # elsewhere, and one value the column cannot hold would fail the whole
                     # unit's table)

@@ -24,6 +24,9 @@ from pipeline.paths import rule_file
         ("^\\-$|^(?:and|/)$", {"-", "and", "/"}),
         ("^(?:ab$|cd$)", {"ab", "cd"}),
         ("^a^b$", set()),  # "^" after a character: nothing matches
+        ("^ab??c{2}+$", {"acc", "abcc"}),  # lazy and possessive repeats: the same strings
+        ("^[\\-.a-b]\\($", {"-(", ".(", "a(", "b("}),  # escapes in and out of a set
+        ("^[a-]$", {"a", "-"}),  # a "-" last in a set is itself
     ],
 )  # fmt: skip
 def test_whole_words(pattern: str, words: set[str]) -> None:
@@ -47,6 +50,14 @@ def test_whole_words(pattern: str, words: set[str]) -> None:
         "^a$b",  # a character after "$"
         "^[a-z]{8}$",  # too many strings
         "^(a",  # no regex
+        "^[z-a]$",  # no regex either (a reversed range)
+        "^a*$",  # unbounded
+        "^a{2,}$",  # unbounded
+        "^a{9}$",  # more repeats than read
+        "^(?P<n>a)$",  # a named group
+        "^(?=a)a$",  # a look-ahead
+        "^\\Aa$",  # the start of the string only
+        "^a)$",  # a ")" with no "("
     ],
 )
 def test_unread_patterns_give_none(pattern: str) -> None:

@@ -5,26 +5,34 @@
 string ending in a newline ("$" also matches before one: the caller searches those). A set
 lookup costs a few tens of nanoseconds; a search of a long alternation, a microsecond or more.
 
-It gives None for what it does not read, so that the caller keeps the regex:
+It reads the pattern with its own small parser of the subset below (the standard library's
+regex parser is private, `re._parser`, and changes between Python versions), and gives None
+for what it does not read, so that the caller keeps the regex:
 
 - a pattern whose matches are not the whole string in every alternative (no "^" at the start
   or no "$" at the end of one of them: "^respons" accepts any continuation);
-- unbounded repeats ("\\d+"), classes by category ("\\d", "\\w") or negated ("[^a]"), "."
-  and anything but literals, character sets, groups, alternatives, bounded repeats and the two
-  anchors ("\\b", look-arounds, back-references);
+- unbounded repeats ("\\d+", "a*", "a{2,}"), classes by category ("\\d", "\\w") or negated
+  ("[^a]"), "." and anything but literal characters (plain or escaped punctuation), character
+  sets of literals and ranges, groups ("(...)", "(?:...)"), alternatives, bounded repeats
+  ("?", "{m}", "{m,n}" up to 8) and the two anchors "^" and "$" ("\\b", "\\A", "\\Z",
+  look-arounds, back-references, named groups);
 - flags (inline or not): a case-free pattern accepts more than its literals spell;
-- a language larger than `MAX_WORDS` strings.
+- a language larger than `MAX_WORDS` strings;
+- a string that is no regex at all (`re.error`).
 """
 
 from __future__ import annotations
 
 import re
-from re import _constants as sre  # type: ignore[attr-defined]
-from re import _parser  # type: ignore[attr-defined]
-from typing import Any
+from dataclasses import dataclass
 
 # Most strings one pattern may stand for (larger: None, the regex is kept).
 MAX_WORDS = 5_000
+# Most repeats of "{m,n}" read (more: None).
+_MAX_REPEAT = 8
+# Characters with a meaning of their own outside a set: a pattern's other characters are
+# literals.
+_SPECIAL = frozenset(".^$*+?{}[]\\|()")
 
 # A partial string: (text so far, after "^", after "$").
 _State = tuple[str, bool, bool]
@@ -34,76 +42,201 @@ class _Unread(Exception):
     """The pattern has something `whole_words` does not read."""
 
 
+@dataclass(frozen=True)
+class _Chars:
+    """One character out of `chars`."""
+
+    chars: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    """"^" (`start`) or "$"."""
+
+    start: bool
+
+
+@dataclass(frozen=True)
+class _Repeat:
+    low: int
+    high: int
+    node: _Node
+
+
+@dataclass(frozen=True)
+class _Branch:
+    """Alternatives, each a sequence of nodes."""
+
+    alternatives: tuple[tuple[_Node, ...], ...]
+
+
+_Node = _Chars | _Anchor | _Repeat | _Branch
+
+
 def whole_words(pattern: str) -> frozenset[str] | None:
     """Every string `re.search(pattern, s)` finds a match in, for s not ending in a newline;
     None when the pattern is not read (see the module's docstring)."""
     try:
-        parsed = _parser.parse(pattern)
-        if parsed.state.flags & ~sre.SRE_FLAG_UNICODE:
-            return None
-        states = _sequence(list(parsed), {("", False, False)})
-    except (_Unread, re.error, AttributeError, TypeError, ValueError):
-        # (also a parse tree of a shape this reader does not know, should the private
-        # re._parser change: the caller keeps the regex, which is always right)
+        re.compile(pattern)
+        tree = _Parser(pattern).parse()
+        states = _branch(tree, {("", False, False)})
+    except (_Unread, re.error):
         return None
     if not all(begun and ended for _, begun, ended in states):
         return None  # an alternative that matches inside a longer string
     return frozenset(text for text, _, _ in states)
 
 
-def _sequence(items: list[tuple[Any, Any]], states: set[_State]) -> set[_State]:
-    for op, av in items:
-        states = _item(op, av, states)
+class _Parser:
+    """A recursive-descent reader of the subset in the module's docstring."""
+
+    def __init__(self, pattern: str) -> None:
+        self.text = pattern
+        self.pos = 0
+
+    def parse(self) -> _Branch:
+        tree = self._alternatives()
+        if self.pos != len(self.text):
+            raise _Unread  # a ")" with no "("
+        return tree
+
+    def _peek(self) -> str:
+        return self.text[self.pos] if self.pos < len(self.text) else ""
+
+    def _take(self, s: str) -> bool:
+        if self.text.startswith(s, self.pos):
+            self.pos += len(s)
+            return True
+        return False
+
+    def _alternatives(self) -> _Branch:
+        alternatives = [self._sequence()]
+        while self._take("|"):
+            alternatives.append(self._sequence())
+        return _Branch(tuple(alternatives))
+
+    def _sequence(self) -> tuple[_Node, ...]:
+        nodes: list[_Node] = []
+        while self._peek() not in ("", "|", ")"):
+            nodes.append(self._quantified(self._atom()))
+        return tuple(nodes)
+
+    def _atom(self) -> _Node:
+        c = self._peek()
+        self.pos += 1
+        if c == "(":
+            if self._peek() == "?" and not self._take("?:"):
+                raise _Unread  # flags, look-arounds, named groups
+            inner = self._alternatives()
+            if not self._take(")"):
+                raise _Unread
+            return inner
+        if c == "[":
+            return _Chars(self._set())
+        if c in "^$":
+            return _Anchor(start=c == "^")
+        if c == "\\":
+            return _Chars((self._escaped(),))
+        if c in _SPECIAL:
+            raise _Unread  # ".", a quantifier with nothing before it
+        return _Chars((c,))
+
+    def _escaped(self) -> str:
+        """The literal after a backslash: punctuation only ("\\d", "\\b", "\\1": unread)."""
+        c = self._peek()
+        if not c or c.isalnum() or c == "_":
+            raise _Unread
+        self.pos += 1
+        return c
+
+    def _set(self) -> tuple[str, ...]:
+        if self._peek() in ("^", "]"):
+            raise _Unread  # a negated set; a "]" first (a literal there) is not read
+        chars: list[str] = []
+        while not self._take("]"):
+            low = self._set_char()
+            if self._peek() == "-" and self.text[self.pos + 1 : self.pos + 2] not in ("]", ""):
+                self.pos += 1
+                high = self._set_char()
+                if ord(high) - ord(low) >= 256:
+                    raise _Unread  # a wide range
+                chars.extend(chr(o) for o in range(ord(low), ord(high) + 1))
+            else:
+                chars.append(low)
+        return tuple(chars)
+
+    def _set_char(self) -> str:
+        c = self._peek()
+        if not c:
+            raise _Unread
+        self.pos += 1
+        return self._escaped() if c == "\\" else c
+
+    def _quantified(self, node: _Node) -> _Node:
+        if self._take("?"):
+            low, high = 0, 1
+        elif self._peek() in ("*", "+"):
+            raise _Unread  # unbounded
+        elif self._peek() == "{":
+            low, high = self._bounds()
+        else:
+            return node
+        if isinstance(node, _Anchor):
+            raise _Unread  # a repeated anchor: nothing a word list needs
+        # a lazy or possessive repeat accepts the same strings
+        if not self._take("?"):
+            self._take("+")
+        return _Repeat(low, high, node)
+
+    def _bounds(self) -> tuple[int, int]:
+        m = re.compile(r"\{(\d+)(?:(,)(\d*))?\}").match(self.text, self.pos)
+        if m is None:
+            raise _Unread  # "{" as a literal
+        self.pos = m.end()
+        low = int(m[1])
+        if m[2] and not m[3]:
+            raise _Unread  # "{m,}": unbounded
+        high = int(m[3]) if m[3] else low
+        if high > _MAX_REPEAT:
+            raise _Unread
+        return low, high
+
+
+def _sequence(nodes: tuple[_Node, ...], states: set[_State]) -> set[_State]:
+    for node in nodes:
+        states = _node(node, states)
         if len(states) > MAX_WORDS:
             raise _Unread
     return states
 
 
-def _item(op: Any, av: Any, states: set[_State]) -> set[_State]:
-    if op is sre.LITERAL:
-        return _extend(states, [chr(av)])
-    if op is sre.IN:
-        return _extend(states, _charset(av))
-    if op is sre.AT:
-        return _anchor(av, states)
-    if op is sre.SUBPATTERN:
-        _group, add_flags, del_flags, sub = av
-        if add_flags or del_flags:
-            raise _Unread
-        return _sequence(list(sub), states)
-    if op is sre.BRANCH:
-        out: set[_State] = set()
-        for alternative in av[1]:
-            out |= _sequence(list(alternative), states)
-        return out
-    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-        low, high, sub = av
-        if high is sre.MAXREPEAT or high > 8:
-            raise _Unread
-        out = set()
-        current = states
-        for k in range(high + 1):
-            if k >= low:
-                out |= current
-            if k < high:
-                current = _sequence(list(sub), current)
-        return out
-    raise _Unread
+def _node(node: _Node, states: set[_State]) -> set[_State]:
+    if isinstance(node, _Chars):
+        return _extend(states, node.chars)
+    if isinstance(node, _Anchor):
+        return _anchor(node.start, states)
+    if isinstance(node, _Branch):
+        return _branch(node, states)
+    out: set[_State] = set()
+    current = states
+    for k in range(node.high + 1):
+        if k >= node.low:
+            out |= current
+        if k < node.high:
+            current = _node(node.node, current)
+            if len(current) > MAX_WORDS:
+                raise _Unread
+    return out
 
 
-def _charset(items: list[tuple[Any, Any]]) -> list[str]:
-    chars: list[str] = []
-    for op, av in items:
-        if op is sre.LITERAL:
-            chars.append(chr(av))
-        elif op is sre.RANGE and av[1] - av[0] < 256:
-            chars.extend(chr(c) for c in range(av[0], av[1] + 1))
-        else:
-            raise _Unread  # a negated set, a category, a wide range
-    return chars
+def _branch(branch: _Branch, states: set[_State]) -> set[_State]:
+    out: set[_State] = set()
+    for alternative in branch.alternatives:
+        out |= _sequence(alternative, states)
+    return out
 
 
-def _extend(states: set[_State], chars: list[str]) -> set[_State]:
+def _extend(states: set[_State], chars: tuple[str, ...]) -> set[_State]:
     out: set[_State] = set()
     for text, begun, ended in states:
         if ended:
@@ -114,10 +247,8 @@ def _extend(states: set[_State], chars: list[str]) -> set[_State]:
     return out
 
 
-def _anchor(at: Any, states: set[_State]) -> set[_State]:
-    if at is sre.AT_BEGINNING:
+def _anchor(start: bool, states: set[_State]) -> set[_State]:
+    if start:
         # "^" after a character never matches (no MULTILINE flag)
         return {(text, True, ended) for text, begun, ended in states if not text}
-    if at is sre.AT_END:
-        return {(text, begun, True) for text, begun, ended in states}
-    raise _Unread
+    return {(text, begun, True) for text, begun, ended in states}

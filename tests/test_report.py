@@ -408,3 +408,27 @@ def test_report_reads_text_only_of_the_sample_and_the_listed_outcomes(
         assert ids is not None and len(ids) == 1, (table, ids)
     # the rest is counted in DuckDB or read in a few columns or rows
     assert all(r[1] is not None or r[2] is not None or r[3] is not None for r in reads)
+
+
+def test_errors_by_kind_are_counted_over_every_part(tmp_path: Path) -> None:
+    """The errors-by-kind table counts every errors part (DuckDB over the files), most rows
+    first, ties by stage then error."""
+    from tables_fixture import _write
+
+    run = make_output(tmp_path / "out", skip=("errors",))
+
+    def err(stage: str, error: str, line: int) -> dict[str, Any]:
+        return {"source": "in/bad.jsonl", "location": f"line {line}", "doc_id": None,
+                "stage": stage, "error": error, "message": "x"}
+
+    rows = ([err("ingest", "bad_json", i) for i in range(5)]
+            + [err("tag", "timeout", 9), err("ingest", "bad_id", 10), err("ingest", "bad_id", 11),
+               err("ingest", "a_kind", 12)])
+    _write(run, "errors", rows)  # two part files
+    assert len(list((run / "errors").glob("*.parquet"))) == 2
+    page = build_report(run, ReportOptions())
+    kinds = page.split("<h3>Errors by kind</h3>", 1)[1].split("</table>", 1)[0]
+    cells = [c for c in parse(kinds).text if c.strip()]
+    assert cells[:3] == ["stage", "error", "rows"]
+    assert cells[3:] == ["ingest", "bad_json", "5", "ingest", "bad_id", "2", "ingest", "a_kind",
+                         "1", "tag", "timeout", "1"]

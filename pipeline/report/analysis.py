@@ -122,6 +122,27 @@ def _rows(source: pd.DataFrame | Mentions, sql: str, params: Sequence[Any] = ()
         mentions.close()
 
 
+_ERROR_KINDS = """
+SELECT stage, error, count(*) AS n FROM read_parquet({files}, union_by_name = true)
+GROUP BY stage, error ORDER BY n DESC, stage NULLS LAST, error NULLS LAST
+"""
+
+
+def error_kinds(files: Sequence[Path]) -> list[tuple[str | None, str | None, int]]:
+    """(stage, error, rows) of the errors in these Parquet parts, most rows first: counted by
+    DuckDB, so that a run with millions of error rows is not read into memory."""
+    if not files:
+        return []
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        rows = con.execute(_ERROR_KINDS.format(files=_paths(files))).fetchall()
+    finally:
+        con.close()
+    return [(stage, error, int(n)) for stage, error, n in rows]
+
+
 _LABEL_COUNTS = """
 SELECT label, count(*), count(*) FILTER (WHERE coalesce(negated, false)), count(DISTINCT doc_id),
        count(DISTINCT concept_id), count(*) FILTER (WHERE concept_id IS NULL)

@@ -54,7 +54,7 @@ class ReportOptions:
 
 
 def summary_section(data: ReportData, manifest: dict[str, Any], out: Path) -> str:
-    errs, counts = data.error_kinds, data.counts
+    counts = data.counts
     per_label = label_counts(data.mentions)
     cards = [
         (counts["documents"], "documents"),
@@ -78,16 +78,10 @@ def summary_section(data: ReportData, manifest: dict[str, Any], out: Path) -> st
     )
     # errors by kind
     err_html = ""
-    if len(errs):
-        kinds = (
-            errs.assign(stage_=str_col(errs, "stage"), error_=str_col(errs, "error"))
-            .groupby(["stage_", "error_"], dropna=False)
-            .size()
-            .sort_values(ascending=False)
-        )
+    if data.error_kinds:
         err_html = "<h3>Errors by kind</h3>" + html_table(
             ["stage", "error", "rows"],
-            [[esc(s), esc(e), f"{int(c):,}"] for (s, e), c in kinds.items()],
+            [[esc(s), esc(e), f"{n:,}"] for s, e, n in data.error_kinds],
             numeric=[2],
         )
     return (

@@ -564,6 +564,9 @@ class ContextAssertion:
 
 @Language.factory(
     "biotab_assertion",
+    assigns=["span._.negated", "span._.hypothetical", "span._.uncertain",
+             "span._.assertion_cue"],
+    requires=["doc.ents", "token.is_sent_start", "span._.language"],
     default_config={
         "rules_path": None,
         "max_scope": 10,

@@ -322,6 +322,8 @@ def _label_of(entry: CytokineEntry) -> str:
 
 @Language.factory(
     "biotab_cytokines",
+    assigns=["doc.ents", "span._.concept_id", "span._.concept_name", "span._.source"],
+    requires=["doc.ents", "span._.language"],
     default_config={
         "table_path": None,
         "kb_path": None,

@@ -472,6 +472,10 @@ class Fusion:
 
 @Language.factory(
     "biotab_fusion",
+    # (`doc.ents` is read when a model set them: not required, a lexicon-only pipeline has none)
+    assigns=["doc.ents", "span._.concept_id", "span._.source", "span._.score",
+             "span._.is_abbreviation", "span._.long_form_text"],
+    requires=["doc.spans", "doc._.abbreviations", "span._.language"],
     default_config={
         "generic_terms_path": None,
         "function_words_path": None,

@@ -504,6 +504,8 @@ class FuzzyMatcher:
 
 @Language.factory(
     "biotab_fuzzy",
+    assigns=["doc.spans"],
+    requires=["token.is_sent_start", "span._.language"],
     default_config={
         "kb_path": None,
         "use_kb": True,

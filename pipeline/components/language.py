@@ -339,6 +339,8 @@ class LanguageDetector:
 
 @Language.factory(
     "biotab_language",
+    assigns=["doc._.language", "span._.language"],
+    requires=["token.is_sent_start"],
     default_config={
         "default_language": "en",
         "min_chars": 25,

@@ -265,6 +265,8 @@ class LexiconMatcher:
 
 @Language.factory(
     "biotab_lexicon",
+    assigns=["doc.spans", "token.tag"],
+    requires=["token.is_sent_start", "span._.language"],
     default_config={
         "patterns_path": None,
         "spans_key": "lexicon",

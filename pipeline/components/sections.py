@@ -289,6 +289,8 @@ def title_rules(nlp: Language) -> MetadataRules | None:
 
 @Language.factory(
     "biotab_sections",
+    assigns=["span._.section"],
+    requires=["token.is_sent_start"],
     default_config={
         "rules_path": None,
         "caption_words_path": None,

@@ -229,6 +229,7 @@ class SentenceSplitter:
 
 @Language.factory(
     "biotab_sentences",
+    assigns=["token.is_sent_start"],
     default_config={"max_sentence_chars": DEFAULT_MAX_SENTENCE_CHARS, "abbreviations_path": None},
 )
 def make_sentences(

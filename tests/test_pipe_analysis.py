@@ -40,3 +40,24 @@ def test_a_component_before_what_it_reads_is_reported() -> None:
     assert problems["biotab_outcomes"] == ["token.is_sent_start"]
     nlp.add_pipe("biotab_sentences", first=True)
     assert not any(nlp.analyze_pipes(pretty=False)["problems"].values())
+
+
+def test_factory_defaults_are_the_components_own() -> None:
+    """A setting's default is one fact: where a component class has a default of its own for a
+    factory setting, it is the factory's (both read the module's constant)."""
+    import inspect
+
+    checked = 0
+    for name in _biotab_factories():
+        meta = Language.get_factory_meta(name)
+        factory = Language.factories[name]
+        cls = getattr(inspect.getmodule(factory), str(inspect.signature(factory).return_annotation))
+        params = inspect.signature(cls.__init__).parameters
+        for key, value in (meta.default_config or {}).items():
+            param = params.get(key)
+            # (a class default of None stands for "the built-in one": not compared)
+            if param is not None and param.default not in (inspect.Parameter.empty, None):
+                default = list(param.default) if isinstance(param.default, tuple) else param.default
+                assert default == value, (name, key, param.default, value)
+                checked += 1
+    assert checked >= 20

@@ -72,6 +72,9 @@ from pipeline.extensions import doc_text, span_writer  # (the import registers t
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, read_jsonl
 
+# how many tokens a cue reaches when its rule sets no max_scope of its own
+DEFAULT_MAX_SCOPE = 10
+
 RULES_FILE = "context_rules.jsonl"
 DEFAULT_RULES = rule_file(RULES_FILE)
 MODIFIERS = ("NEGATED", "HYPOTHETICAL", "UNCERTAIN")
@@ -269,7 +272,7 @@ class ContextAssertion:
         name: str,
         *,
         rules_path: str | None = None,
-        max_scope: int = 10,
+        max_scope: int = DEFAULT_MAX_SCOPE,
         labels: list[str] | None = None,
         skip_non_english: bool = True,
     ) -> None:
@@ -569,7 +572,7 @@ class ContextAssertion:
     requires=["doc.ents", "token.is_sent_start", "span._.language"],
     default_config={
         "rules_path": None,
-        "max_scope": 10,
+        "max_scope": DEFAULT_MAX_SCOPE,
         "labels": None,
         "skip_non_english": True,
     },

@@ -58,6 +58,9 @@ from pipeline.components.cytokine_table import (
 from pipeline.extensions import doc_text
 from pipeline.labels import CYTOKINE, DRUG
 
+# `Span._.score` of a cytokine mention the rules add
+DEFAULT_SCORE = 0.9
+
 __all__ = [
     "COLUMNS",
     "DEFAULT_TABLE",
@@ -91,7 +94,7 @@ class CytokineNormalizer:
         detect: bool = True,
         drug_context: bool = True,
         split_tokens: bool = True,
-        score: float = 0.9,
+        score: float = DEFAULT_SCORE,
     ) -> None:
         self.name = name
         self.kb_path = kb_path
@@ -331,7 +334,7 @@ def _label_of(entry: CytokineEntry) -> str:
         "detect": True,
         "drug_context": True,
         "split_tokens": True,
-        "score": 0.9,
+        "score": DEFAULT_SCORE,
     },
 )
 def make_cytokines(

@@ -64,7 +64,9 @@ from pipeline.components.fusion_definitions import (
     bracketed_definitions,
     head_defines,
 )
+from pipeline.components.fuzzy import SPANS_KEY as FUZZY_SPANS_KEY
 from pipeline.components.lexicon import LABEL_PRIORITY, english_token_mask, resolve_overlaps
+from pipeline.components.lexicon import SPANS_KEY as LEXICON_SPANS_KEY
 from pipeline.extensions import doc_text, span_writer  # (the import registers the attributes)
 from pipeline.kb import KnowledgeBase
 from pipeline.kb.classes import CLASS_CONCEPTS_FILE, ClassConcepts
@@ -216,9 +218,9 @@ class Fusion:
         ]
         matched = [
             Candidate(s.start, s.end, s.label_, "lexicon", s.id_ or None, self.scores["lexicon"])
-            for s in doc.spans.get("lexicon", [])
+            for s in doc.spans.get(LEXICON_SPANS_KEY, [])
         ]
-        for s in doc.spans.get("fuzzy", []):
+        for s in doc.spans.get(FUZZY_SPANS_KEY, []):
             similarity = s._.score if s._.score is not None else 1.0
             matched.append(
                 Candidate(

@@ -52,10 +52,21 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline import extensions as _extensions  # noqa: F401
+from pipeline.components.lexicon import SPANS_KEY as LEXICON_SPANS_KEY
 from pipeline.kb.normalize import SALT_WORDS
 from pipeline.labels import DISEASE, DRUG, LABELS, LINKED
 from pipeline.paths import rule_file
 from pipeline.rules import read_word_list, write_word_list
+
+# The defaults of the factory's settings (the module docstring says what each does).
+# the shortest word (or two-word name) looked up
+DEFAULT_MIN_LENGTH = 7
+
+# the edits a misspelling may be from a name
+DEFAULT_MAX_EDITS = 1
+
+# the span group it writes (read by biotab_fusion)
+SPANS_KEY = "fuzzy"
 
 log = logging.getLogger(__name__)
 
@@ -200,9 +211,9 @@ class FuzzyMatcher:
         use_kb: bool = True,
         names: list[list[str]] | None = None,
         labels: list[str] | None = None,
-        min_length: int = 7,
-        max_edits: int = 1,
-        spans_key: str = "fuzzy",
+        min_length: int = DEFAULT_MIN_LENGTH,
+        max_edits: int = DEFAULT_MAX_EDITS,
+        spans_key: str = SPANS_KEY,
         skip_span_keys: list[str] | None = None,
         common_words_path: str | None = None,
         drug_suffixes_path: str | None = None,
@@ -219,7 +230,8 @@ class FuzzyMatcher:
         self.min_length = min_length
         self.max_edits = max_edits
         self.spans_key = spans_key
-        self.skip_span_keys = list(skip_span_keys) if skip_span_keys is not None else ["lexicon"]
+        self.skip_span_keys = (list(skip_span_keys) if skip_span_keys is not None
+                               else [LEXICON_SPANS_KEY])
         self.common_words = _read_words(
             Path(common_words_path) if common_words_path else rule_file(COMMON_WORDS_FILE)
         )
@@ -511,10 +523,10 @@ class FuzzyMatcher:
         "use_kb": True,
         "names": None,
         "labels": list(LINKED),
-        "min_length": 7,
-        "max_edits": 1,
-        "spans_key": "fuzzy",
-        "skip_span_keys": ["lexicon"],
+        "min_length": DEFAULT_MIN_LENGTH,
+        "max_edits": DEFAULT_MAX_EDITS,
+        "spans_key": SPANS_KEY,
+        "skip_span_keys": [LEXICON_SPANS_KEY],
         "common_words_path": None,
         "drug_suffixes_path": None,
         "disease_suffixes_path": None,

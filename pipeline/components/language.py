@@ -40,6 +40,18 @@ from spacy.tokens import Doc, Span
 
 from pipeline.extensions import doc_text  # (the import registers the attributes)
 
+# The defaults of the factory's settings (the module docstring says what each does).
+# the document's language when its text is shorter than min_chars
+DEFAULT_LANGUAGE = "en"
+
+# a Latin-script sentence departs from the document's language only with at least this many
+# characters, this many words, this detector confidence and this many of the proposed
+# language's stop words
+DEFAULT_MIN_CHARS = 25
+DEFAULT_MIN_WORDS = 4
+DEFAULT_MIN_CONFIDENCE = 0.9
+DEFAULT_MIN_STOPWORDS = 2
+
 # Unicode script (first word of a letter's character name) -> default language, and the
 # languages the detector may choose among for that script.
 SCRIPT_LANGUAGES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -192,11 +204,11 @@ class LanguageDetector:
         nlp: Language,
         name: str,
         *,
-        default_language: str = "en",
-        min_chars: int = 25,
-        min_words: int = 4,
-        min_confidence: float = 0.9,
-        min_stopwords: int = 2,
+        default_language: str = DEFAULT_LANGUAGE,
+        min_chars: int = DEFAULT_MIN_CHARS,
+        min_words: int = DEFAULT_MIN_WORDS,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+        min_stopwords: int = DEFAULT_MIN_STOPWORDS,
         languages: list[str] | None = None,
     ) -> None:
         self.name = name
@@ -342,11 +354,11 @@ class LanguageDetector:
     assigns=["doc._.language", "span._.language"],
     requires=["token.is_sent_start"],
     default_config={
-        "default_language": "en",
-        "min_chars": 25,
-        "min_words": 4,
-        "min_confidence": 0.9,
-        "min_stopwords": 2,
+        "default_language": DEFAULT_LANGUAGE,
+        "min_chars": DEFAULT_MIN_CHARS,
+        "min_words": DEFAULT_MIN_WORDS,
+        "min_confidence": DEFAULT_MIN_CONFIDENCE,
+        "min_stopwords": DEFAULT_MIN_STOPWORDS,
         "languages": None,
     },
 )

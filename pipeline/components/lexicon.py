@@ -51,6 +51,9 @@ from pipeline.kb import load_patterns, pattern_problem
 from pipeline.labels import CYTOKINE, DISEASE, DRUG
 from pipeline.paths import kb_dir
 
+# the span group it writes (read by biotab_fuzzy and biotab_fusion)
+SPANS_KEY = "lexicon"
+
 log = logging.getLogger(__name__)
 
 LABEL_PRIORITY = {CYTOKINE: 0, DRUG: 1, DISEASE: 2}
@@ -113,7 +116,7 @@ class LexiconMatcher:
         name: str,
         *,
         patterns_path: str | None = None,
-        spans_key: str = "lexicon",
+        spans_key: str = SPANS_KEY,
         token_tags: bool = False,
         split_hyphens: bool = True,
     ) -> None:
@@ -269,7 +272,7 @@ class LexiconMatcher:
     requires=["token.is_sent_start", "span._.language"],
     default_config={
         "patterns_path": None,
-        "spans_key": "lexicon",
+        "spans_key": SPANS_KEY,
         "token_tags": False,
         "split_hyphens": True,
     },

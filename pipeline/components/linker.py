@@ -79,6 +79,13 @@ from pipeline.kb.classes import CLASS_CONCEPTS_FILE, CLASS_WORDS_FILE, ClassConc
 from pipeline.kb.synonyms import SYNONYMS_FILE, Synonym, load_corpus_synonyms
 from pipeline.labels import LINKED
 
+# The defaults of the factory's settings (the module docstring says what each does).
+# the rapidfuzz `ratio` (0-100) a character-level match needs
+DEFAULT_MIN_SIMILARITY = 92.0
+
+# the shortest normalized mention text that is matched character by character
+DEFAULT_MIN_LENGTH = 5
+
 # the rule files' names and loaders stay importable from here, where they were first
 __all__ = [
     "ADJECTIVE_FORMS_FILE",
@@ -176,8 +183,8 @@ class Linker:
         name: str,
         *,
         kb_path: str | None = None,
-        min_similarity: float = 92.0,
-        min_length: int = 5,
+        min_similarity: float = DEFAULT_MIN_SIMILARITY,
+        min_length: int = DEFAULT_MIN_LENGTH,
         synonyms_path: str | None = None,
         adjective_forms_path: str | None = None,
         trims_path: str | None = None,
@@ -474,8 +481,8 @@ class Linker:
     "biotab_linker",
     default_config={
         "kb_path": None,
-        "min_similarity": 92.0,
-        "min_length": 5,
+        "min_similarity": DEFAULT_MIN_SIMILARITY,
+        "min_length": DEFAULT_MIN_LENGTH,
         "synonyms_path": None,
         "adjective_forms_path": None,
         "trims_path": None,

@@ -43,6 +43,25 @@ def read_word_list(path: Path, *, min_length: int = 1) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def read_term_list(path: Path) -> tuple[str, ...]:
+    """The terms of a one-term-per-line list, in file order ('#' comments and blank lines left
+    out); RuleError naming the file and line unless each is lower-case words of letters with
+    one space between them ("body weight") and appears once."""
+    seen: dict[str, int] = {}
+    for lineno, line in read_lines(path):
+        term = line.strip()
+        words = term.split(" ")
+        if not all(w.isalpha() and w.islower() for w in words):
+            raise RuleError(
+                f"{path}:{lineno}: got {line!r}; expected lower-case words of letters, one space "
+                "between them"
+            )
+        if term in seen:
+            raise RuleError(f"{path}:{lineno}: {term!r} is already on line {seen[term]}")
+        seen[term] = lineno
+    return tuple(seen)
+
+
 def write_word_list(path: Path, words: Iterable[str]) -> None:
     """`words` one per line into `path`, as `read_word_list` reads them (a component's
     `to_disk`)."""

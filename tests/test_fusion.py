@@ -348,3 +348,21 @@ def test_overlaps_are_those_a_scan_finds() -> None:
             span = Candidate(start, start + rng.randint(1, 6), "DRUG", "model", None, 1.0)
             expected = [(i, c) for i, c in enumerate(cands) if c.overlaps(span)]
             assert find(span) == expected
+
+
+@pytest.mark.parametrize(("lines", "message"), [
+    ("death\nbody weight\ndeath\n", r"terms\.txt:3: 'death' is already on line 1"),
+    ("death\nDisease \n", r"terms\.txt:2: got 'Disease '; expected lower-case words"),
+    ("death\nbody  weight\n", r"terms\.txt:2: got 'body  weight'"),
+    ("death\n12\n", r"terms\.txt:2: got '12'"),
+])
+def test_bad_generic_terms_file(nlp: Language, tmp_path: Path, lines: str, message: str) -> None:
+    from pipeline.rules import RuleError
+
+    terms = tmp_path / "terms.txt"
+    terms.write_text(lines, encoding="utf-8")
+    with pytest.raises(RuleError, match=message):
+        Fusion(nlp, "f", generic_terms_path=str(terms))
+    terms.write_text("# a comment\ndeath\n\nbody weight\n", encoding="utf-8")
+    assert Fusion(nlp, "f", generic_terms_path=str(terms)).generic_terms == {"death",
+                                                                             "body weight"}

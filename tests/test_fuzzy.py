@@ -200,3 +200,21 @@ def test_suffix_lists_from_config_and_to_disk(blank: Language, tmp_path: Path) -
     assert restored.suffixes.drug == ("ximab",)
     assert restored.suffixes.disease == narrow.suffixes.disease
     assert restored.match("dumilumab") is None and restored.match("rituximb") is not None
+
+
+@pytest.mark.parametrize(
+    ("lines", "bad_line", "expected"),
+    [
+        ("the\nTHE\n", 2, "lower-case word"),
+        ("the\n12\n", 2, "lower-case word"),
+        ("the\nof the\n", 2, "lower-case word"),
+        ("the\nand\nthe\n", 3, "already on line 1"),
+    ],
+)
+def test_bad_common_words_file_is_rejected(
+    blank: Language, tmp_path: Path, lines: str, bad_line: int, expected: str
+) -> None:
+    path = tmp_path / "common.txt"
+    path.write_text(lines, encoding="utf-8")
+    with pytest.raises(RuleError, match=rf"common\.txt:{bad_line}: .*{expected}"):
+        FuzzyMatcher(blank, "f", use_kb=False, common_words_path=str(path))

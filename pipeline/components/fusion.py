@@ -72,7 +72,7 @@ from pipeline.kb import KnowledgeBase
 from pipeline.kb.classes import CLASS_CONCEPTS_FILE, ClassConcepts
 from pipeline.labels import CYTOKINE, DRUG
 from pipeline.paths import rule_file
-from pipeline.rules import read_word_list, write_word_list
+from pipeline.rules import read_term_list, read_word_list, write_word_list
 
 DEFAULT_GENERIC_TERMS = rule_file("generic_terms.txt")
 FUNCTION_WORDS_FILE = "function_words.txt"
@@ -118,13 +118,9 @@ class _LowerTexts:
 
 
 def read_terms(path: Path) -> set[str]:
-    """One lower-case term per line; '#' starts a comment."""
-    terms: set[str] = set()
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        term = raw.split("#", 1)[0].strip().lower()
-        if term:
-            terms.add(term)
-    return terms
+    """The terms of a list (`rules.read_term_list`: lower-case words, one term per line, each
+    once; RuleError naming the file and line otherwise)."""
+    return set(read_term_list(path))
 
 
 # the Span attributes set on each mention, in the order `Fusion.__call__` writes them

@@ -144,12 +144,9 @@ class NameEntry:
 
 
 def _read_words(path: Path) -> frozenset[str]:
-    words = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        word = line.split("#", 1)[0].strip().lower()
-        if word:
-            words.add(word)
-    return frozenset(words)
+    """The words of a list (`rules.read_word_list`: one lower-case word per line, each once;
+    RuleError naming the file and line otherwise)."""
+    return frozenset(read_word_list(path))
 
 
 def read_names(path: Path) -> list[NameEntry]:

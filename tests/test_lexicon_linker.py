@@ -592,3 +592,37 @@ def test_no_class_word_is_a_word_the_fusion_drops() -> None:
 
     words = ClassWords.load().words
     assert words and words.isdisjoint(read_terms(DEFAULT_GENERIC_TERMS))
+
+
+def test_a_saved_linker_names_the_kb_it_was_saved_with(
+        blank: Language, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The KB is not saved with a linker (it is read from `kb_path`): the linker records which
+    KB it linked with, and one loaded where another KB is found says so when it reads it."""
+    import json
+    import logging
+
+    from pipeline.paths import kb_dir
+
+    Linker(blank, "link").to_disk(tmp_path / "saved")
+    saved = json.loads((tmp_path / "saved" / "linker.json").read_text(encoding="utf-8"))
+    manifest = json.loads((kb_dir() / "manifest.json").read_text(encoding="utf-8"))
+    assert saved["kb"]["build_date"] == manifest["build_date"]
+    # the same KB: nothing said
+    with caplog.at_level(logging.WARNING, logger="pipeline.components.linker"):
+        same = Linker(blank, "l2").from_disk(tmp_path / "saved")
+        assert same.kb.fingerprint == saved["kb"]["fingerprint"]
+    assert not caplog.records
+    # another KB (the same files, rebuilt later): named with both build dates
+    other = tmp_path / "kb2"
+    other.mkdir()
+    for f in kb_dir().iterdir():
+        if f.name != "manifest.json":
+            (other / f.name).symlink_to(f)
+    manifest["build_date"] = "2099-01-01T00:00:00Z"
+    (other / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="pipeline.components.linker"):
+        moved = Linker(blank, "l3", kb_path=str(other)).from_disk(tmp_path / "saved")
+        assert moved.kb.fingerprint != saved["kb"]["fingerprint"]
+    (record,) = caplog.records
+    assert saved["kb"]["build_date"] in record.getMessage()
+    assert "2099-01-01" in record.getMessage()

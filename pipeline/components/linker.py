@@ -44,6 +44,7 @@ names a class of drugs (`pipeline/rules/kb_class_concepts.txt`: "immunosuppressa
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -78,6 +79,8 @@ from pipeline.kb import KnowledgeBase, normalize_term
 from pipeline.kb.classes import CLASS_CONCEPTS_FILE, CLASS_WORDS_FILE, ClassConcepts, ClassWords
 from pipeline.kb.synonyms import SYNONYMS_FILE, Synonym, load_corpus_synonyms
 from pipeline.labels import LINKED
+
+log = logging.getLogger(__name__)
 
 # The defaults of the factory's settings (the module docstring says what each does).
 # the rapidfuzz `ratio` (0-100) a character-level match needs
@@ -217,6 +220,8 @@ class Linker:
         self.min_similarity = min_similarity
         self.min_length = min_length
         self._kb: KnowledgeBase | None = None
+        # the KB a saved linker was saved with (`to_disk`), checked when the KB loads
+        self._saved_kb: dict[str, Any] | None = None
         self._is_class: dict[str, bool] = {}
         self._link = lru_cache(maxsize=200_000)(self._link_uncached)
         self._corpus = lru_cache(maxsize=200_000)(self._corpus_uncached)
@@ -247,7 +252,21 @@ class Linker:
     def kb(self) -> KnowledgeBase:
         if self._kb is None:
             self._kb = KnowledgeBase.load(Path(self.kb_path) if self.kb_path else None)
+            self._check_saved_kb(self._kb)
         return self._kb
+
+    def _check_saved_kb(self, kb: KnowledgeBase) -> None:
+        """A linker saved with one KB and loaded where another is found links differently (the
+        KB is not saved with it: it is read from `kb_path` or `models/kb`): say so, once."""
+        saved = self._saved_kb
+        if saved is None or saved.get("fingerprint") in (None, kb.fingerprint):
+            return
+        log.warning(
+            "%s: this pipeline was saved with the KB %s (built %s) and now links with the KB "
+            "%s (built %s) at %s: concept ids may differ from when it was saved",
+            self.name, saved.get("fingerprint"), saved.get("build_date") or "?",
+            kb.fingerprint, kb.manifest.get("build_date") or "?", kb.path,
+        )
 
     def use_kb(self, kb: KnowledgeBase) -> None:
         """Link against `kb` instead of the one in `kb_path` (tests, custom KBs)."""
@@ -427,15 +446,18 @@ class Linker:
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
-        """Write `linker.json` (settings) and the rule lists the linker uses, under their
-        shipped names and in the formats their loaders read: Roman numerals and their words,
-        corpus synonyms, adjective forms, trims, head words, drug classes, class words and
-        curated aliases."""
+        """Write `linker.json` (settings, and which KB it links with: its fingerprint and build
+        date, checked when a loaded linker first reads its KB) and the rule lists the linker
+        uses, under their shipped names and in the formats their loaders read: Roman numerals
+        and their words, corpus synonyms, adjective forms, trims, head words, drug classes,
+        class words and curated aliases."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_json(
             path / "linker.json",
-            {"min_similarity": self.min_similarity, "min_length": self.min_length},
+            {"min_similarity": self.min_similarity, "min_length": self.min_length,
+             "kb": {"fingerprint": self.kb.fingerprint,
+                    "build_date": self.kb.manifest.get("build_date")}},
         )
         self.roman.to_disk(path)
         write_rule_lists(
@@ -453,6 +475,10 @@ class Linker:
         cfg = srsly.read_json(path / "linker.json")
         self.min_similarity = float(cfg["min_similarity"])
         self.min_length = int(cfg["min_length"])
+        saved_kb = cfg.get("kb")  # (absent from linkers saved before session 24)
+        self._saved_kb = saved_kb if isinstance(saved_kb, dict) else None
+        if self._kb is not None:
+            self._check_saved_kb(self._kb)
         numerals, words = path / ROMAN_NUMERALS_FILE, path / NUMERAL_WORDS_FILE
         if numerals.exists() and words.exists():
             self.roman = RomanNumerals.load(numerals, words)

@@ -13,6 +13,7 @@ matcher, so that an alias normalized at build time and a mention normalized at r
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -232,6 +233,15 @@ class KnowledgeBase:
 
     def __repr__(self) -> str:
         return f"KnowledgeBase({len(self.concepts)} concepts from {self.path})"
+
+    @property
+    def fingerprint(self) -> str | None:
+        """Which KB this is: a hash of its manifest (its sources' and files' hashes, its build
+        date), or None for a KB without one (built in memory)."""
+        if not self.manifest:
+            return None
+        canonical = json.dumps(self.manifest, sort_keys=True, ensure_ascii=True)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
     # ----------------------------------------------------------------------------------- load
     @classmethod

@@ -1,0 +1,215 @@
+"""Counts of subjects that are not the trial's enrollment nor an outcome: `EnrollmentScope`,
+compiled from the `enrollment_scope` object of `rules/outcomes_lexicon.json` (its own comment
+says what each list is for):
+
+- accrual states: "Accrual was closed early (n = 212/350) after the interim analysis of
+  response": an "(n = X/Y)" in a clause about the trial's accrual (an `accrual_nouns` entry
+  before it in its clause, not after a preposition: "At enrollment, ..." is a time) counts who
+  had been enrolled of the number planned: enrollment, whatever outcome cue is near;
+- non-participants: "Reasons for joining (n = 12) or refusing (n = 14) were explored": an
+  "(n = N)" right after a `decline_words` entry counts who declined to take part, and one
+  listed with it ("joining ... or refusing") who decided, in a study of that choice: neither is
+  who was enrolled, no row;
+- samples and tissue collected (`sample_counts`): "Tumour tissue was collected before
+  treatment (n = 96), after two cycles (n = 71) ...": a `sample_nouns` entry as its clause's
+  subject (its auxiliary right after it), or a `tissue_nouns` entry with its auxiliary and then
+  a `collection_verbs` entry, before an "(n = N)": the "(n = N)" counts samples, not
+  subjects, and so do the "(n = N)" listed after it. Not "soft tissue swelling (n = 5)" (no
+  auxiliary) nor "tissue was available (n = 80)" (who gave data is who was analysed);
+- subgroups in a reported clause: "A subgroup analysis found that in highly anxious women
+  (N = 48 at baseline; 35%), the program ... more than in the control group": a clause that
+  opens after a `complement_openers` entry on a group with its size in brackets is a subgroup
+  as one opening the sentence is (`outcome_totals.subgroup_sizes`).
+
+Reads only the sentence text and figure offsets; each test reads a bounded window.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.components.outcome_lexicon_attach import _alt_spaced as _alt
+from pipeline.components.outcome_tokens import Figure, Tok
+from pipeline.rules import RuleError, check_word_table
+
+# the lexicon key of this module's word lists, and the lists it holds
+ENROLLMENT_SCOPE_KEY = "enrollment_scope"
+ENROLLMENT_SCOPE_LISTS: tuple[str, ...] = (
+    "accrual_nouns",
+    "accrual_time_words",
+    "decline_words",
+    "decision_words",
+    "tissue_nouns",
+    "collection_verbs",
+    "complement_openers",
+)
+# the lexicon's lists this module reads too
+_SHARED_LISTS: tuple[str, ...] = (
+    "sample_nouns", "population_nouns", "auxiliaries", "strong_boundaries", "list_connectors",
+)  # fmt: skip
+# How many tokens before an "(n = N)" the noun it counts may stand, and between two "(n = N)"
+# of one list of samples.
+SAMPLE_LOOKBACK = 25
+# How far (characters) before an "(n = X/Y)" its clause's accrual noun may stand.
+ACCRUAL_WINDOW = 160
+# How many tokens after a tissue noun (its auxiliary, an adverb) the verb of collection may be.
+COLLECTION_REACH = 3
+
+
+def validate_enrollment_scope(obj: Any, source: str) -> None:
+    """The `enrollment_scope` object: each list named, non-empty, no other key but its
+    comment (errors name the key)."""
+    where = f"{source}: key {ENROLLMENT_SCOPE_KEY!r}"
+    check_word_table(obj, where=where, lists=ENROLLMENT_SCOPE_LISTS)
+    for key in ENROLLMENT_SCOPE_LISTS:
+        if not obj[key]:
+            raise RuleError(f"{where}: key {key!r} is an empty list; expected words")
+
+
+class EnrollmentScope:
+    """The `enrollment_scope` lists compiled to sets and regexes (read-only after
+    construction). `data`: the whole lexicon (prepositions, strong boundaries and the lexicon's
+    number words are shared)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        low = {k: frozenset(w.lower() for w in data[ENROLLMENT_SCOPE_KEY][k])
+               for k in ENROLLMENT_SCOPE_LISTS}  # fmt: skip
+        self.tissue_nouns = low["tissue_nouns"]
+        self.collection_verbs = low["collection_verbs"]
+        shared = {k: frozenset(w.lower() for w in data[k]) for k in _SHARED_LISTS}
+        self._sample_nouns = shared["sample_nouns"]
+        self._pop = shared["population_nouns"]
+        self._auxiliaries = shared["auxiliaries"]
+        self._boundaries = shared["strong_boundaries"]
+        self._connectors = shared["list_connectors"]
+        # no accrual noun after these is the clause's subject: "At enrollment, ...", "Before
+        # randomization ..."
+        self._preps = frozenset(
+            w.lower() for k in ("prepositions", "timepoint_prepositions") for w in data[k]
+        ) | low["accrual_time_words"]
+        # what ends the clause an accrual noun opens
+        self._clause_end_re = re.compile(
+            rf"[;:]|(?<![\w-])(?:{_alt(data['strong_boundaries'])})(?![\w-])", re.IGNORECASE
+        )
+        # the accrual noun, then its verb's auxiliary within a few words and no comma
+        # ("recruitment to the study was halted", "Accrual was closed")
+        self._accrual_re = re.compile(
+            rf"(?<![\w-])(?:{_alt(low['accrual_nouns'])})(?:\s+[^\s,;:()]+){{0,4}}?\s+"
+            rf"(?:{_alt(data['auxiliaries'])})(?![\w-])",
+            re.IGNORECASE,
+        )
+        self._accrual_gate = frozenset(w.split()[0] for w in low["accrual_nouns"])
+        # "refusing (n = 14)", "declined (N = 30)": right before the bracket
+        self._declined_re = re.compile(
+            rf"(?<![\w-])(?:{_alt(low['decline_words'])})\s*[(\[]\s*$", re.IGNORECASE
+        )
+        # "joining (n = 12) or refusing (n = 14)": a decision listed with a refusal
+        self._decided_re = re.compile(
+            rf"(?<![\w-])(?:{_alt(low['decision_words'])})\s*[(\[]\s*$", re.IGNORECASE
+        )
+        self._decline_after_re = re.compile(
+            rf"[^()\[\]]{{0,20}}[)\]]\s*,?\s*(?:and|or)\s+"
+            rf"(?:{_alt(low['decline_words'])})(?![\w-])",
+            re.IGNORECASE,
+        )
+        # the end of a subgroup's bracket, then a comma: "(n = 150),", "(N = 57 at baseline;
+        # 41%),"
+        self.bracket_clause_end_re = re.compile(r"[^()\[\]]{0,40}?[)\]]\s*,")
+        # "... found that in highly anxious women (": where a reported clause opens
+        self._complement_re = re.compile(
+            rf"\b(?:{_alt(low['complement_openers'])})\s+(?=(?:in|among)\s)", re.IGNORECASE
+        )
+
+    def accrual_states(self, figures: list[Figure], text: str, enrollment: str) -> None:
+        """Make each "(n = X/Y)" in a clause about accrual an enrollment figure."""
+        for f in figures:
+            if not f.n_form or f.pct is not None or f.den is None or f.measure is None:
+                continue
+            lo = max(0, f.start - ACCRUAL_WINDOW)
+            if not any(w in text[lo : f.start].lower() for w in self._accrual_gate):
+                continue
+            for m in self._accrual_re.finditer(text, lo, f.start):
+                if self._subject(text, m.start()) and not self._clause_end_re.search(
+                    text, m.end(), f.start
+                ):
+                    f.measure = enrollment
+                    break
+
+    def _subject(self, text: str, at: int) -> bool:
+        """The accrual noun at `at` is no preposition's object ("At enrollment, ...")."""
+        words = text[max(0, at - 20) : at].split()
+        return not words or words[-1].lower() not in self._preps
+
+    def non_participants(self, figures: list[Figure], text: str) -> set[int]:
+        """Indices of the "(n = N)" figures that count who declined to take part or who made
+        that choice ("joining (n = 12) or refusing (n = 14)")."""
+        out: set[int] = set()
+        for k, f in enumerate(figures):
+            if not f.n_form or f.pct is not None:
+                continue
+            before = text[max(0, f.start - 40) : f.start]
+            if self._declined_re.search(before) or (
+                self._decided_re.search(before) and self._decline_after_re.match(text, f.end)
+            ):
+                out.add(k)
+        return out
+
+    def sample_counts(self, figures: list[Figure], toks: list[Tok]) -> set[int]:
+        """Indices of the "(n = N)" figures that count samples or tissue (`_counts_samples`),
+        and of those listed after one ("Tumour tissue was collected before treatment (n = 96),
+        after two cycles of drug A alone (n = 71) and at surgery (n = 50)": each timepoint's
+        count of the same samples; nothing between them is a subject, a verb or a clause
+        end)."""
+        out: set[int] = set()
+        for k, f in enumerate(figures):
+            if not f.n_form or f.pct is not None:
+                continue
+            prev = figures[k - 1] if k - 1 in out else None
+            if (prev is not None and self._plain_gap(toks, prev.te, f.ts)) or (
+                self._counts_samples(f, toks)
+            ):
+                out.add(k)
+        return out
+
+    def _plain_gap(self, toks: list[Tok], i: int, j: int) -> bool:
+        return j - i <= SAMPLE_LOOKBACK and not any(
+            t.lower in self._pop or t.lower in self._auxiliaries
+            or (t.lower in self._boundaries and t.num is None)
+            for t in toks[i:j]
+        )  # fmt: skip
+
+    def _counts_samples(self, f: Figure, toks: list[Tok]) -> bool:
+        """ "Tumour samples were collected before treatment (n = 110), after one cycle (n =
+        89) ...": samples, the subject of the clause (an auxiliary right after them), are the
+        last noun named before the "(n = N)": it counts them (a bounded look back, within the
+        clause, stopped by a population noun and by an auxiliary of another subject: one not
+        after the samples, another auxiliary or a list connector, so "samples had been
+        collected" and "samples were obtained and were analysed" stay the samples'). A tissue,
+        biopsy or block counts only with a verb of collection after its auxiliary ("Tumour
+        tissue was collected at surgery (n = 59)"): not "soft tissue swelling (n = 5)" nor
+        "tissue was available (n = 80)"."""
+        nouns = self._sample_nouns | self.tissue_nouns
+        for k in range(f.ts - 1, max(-1, f.ts - SAMPLE_LOOKBACK), -1):
+            low = toks[k].lower
+            if low in self._pop or (low in self._boundaries and toks[k].num is None):
+                return False
+            if low in self._auxiliaries:
+                prev = toks[k - 1].lower if k else ""
+                if not (prev in nouns or prev in self._auxiliaries or prev in self._connectors):
+                    return False  # another clause's verb: "..., and neutropenia was recorded"
+            if low in nouns:
+                if not (k + 1 < len(toks) and toks[k + 1].lower in self._auxiliaries):
+                    return False
+                return low in self._sample_nouns or any(
+                    t.lower in self.collection_verbs for t in toks[k + 2 : k + 2 + COLLECTION_REACH]
+                )
+        return False
+
+    def clause_start(self, text: str, lo: int, hi: int) -> int:
+        """Where the last reported clause that opens on a group ("that in ...") starts in
+        text[lo:hi], else `lo`."""
+        start = lo
+        for m in self._complement_re.finditer(text, lo, hi):
+            start = m.end()
+        return start

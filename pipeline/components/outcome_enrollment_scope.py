@@ -1,4 +1,5 @@
-"""Counts of subjects that are not the trial's enrollment nor an outcome: `EnrollmentScope`,
+"""Counts of subjects that are not the trial's enrollment nor an outcome, and fractions that
+count no subjects: `EnrollmentScope`,
 compiled from the `enrollment_scope` object of `rules/outcomes_lexicon.json` (its own comment
 says what each list is for):
 
@@ -20,6 +21,10 @@ says what each list is for):
   (N = 48 at baseline; 35%), the program ... more than in the control group": a clause that
   opens after a `complement_openers` entry on a group with its size in brackets is a subgroup
   as one opening the sentence is (`outcome_totals.subgroup_sizes`).
+
+- hedged fractions (`hedged_fractions`): "the drop-out rate (~1/4)", "approximately 1/3 of
+  patients": a fraction after a `hedges` entry or an `approximation_signs` entry is a share
+  (25%, 33.3%), not a count of one subject of four.
 
 Reads only the sentence text and figure offsets; each test reads a bounded window.
 """
@@ -43,6 +48,7 @@ ENROLLMENT_SCOPE_LISTS: tuple[str, ...] = (
     "tissue_nouns",
     "collection_verbs",
     "complement_openers",
+    "approximation_signs",
 )
 # the lexicon's lists this module reads too
 _SHARED_LISTS: tuple[str, ...] = (
@@ -51,6 +57,8 @@ _SHARED_LISTS: tuple[str, ...] = (
 # How many tokens before an "(n = N)" the noun it counts may stand, and between two "(n = N)"
 # of one list of samples.
 SAMPLE_LOOKBACK = 25
+# the exact share after a hedged fraction: "almost 2/3 of the patients (62.5%)"
+_EXACT_SHARE_RE = re.compile(r"[^()\[\].;]{0,40}?[(\[]\s*\d[\d.·]*\s*%")
 # How far (characters) before an "(n = X/Y)" its clause's accrual noun may stand.
 ACCRUAL_WINDOW = 160
 # How many tokens after a tissue noun (its auxiliary, an adverb) the verb of collection may be.
@@ -113,6 +121,10 @@ class EnrollmentScope:
             rf"(?:{_alt(low['decline_words'])})(?![\w-])",
             re.IGNORECASE,
         )
+        signs = _alt(low["approximation_signs"])
+        self._hedged_re = re.compile(
+            rf"(?:(?<![\w-])(?:{_alt(data['hedges'])})\s+|(?:{signs})\s*)$", re.IGNORECASE
+        )
         # the end of a subgroup's bracket, then a comma: "(n = 150),", "(N = 57 at baseline;
         # 41%),"
         self.bracket_clause_end_re = re.compile(r"[^()\[\]]{0,40}?[)\]]\s*,")
@@ -140,6 +152,23 @@ class EnrollmentScope:
         """The accrual noun at `at` is no preposition's object ("At enrollment, ...")."""
         words = text[max(0, at - 20) : at].split()
         return not words or words[-1].lower() not in self._preps
+
+    def hedged_fractions(self, figures: list[Figure], text: str) -> list[Figure]:
+        """The figures with each fraction after a hedge ("about 1/3") read as the share it
+        approximates, and left out where the exact share follows it ("almost 2/3 of the
+        patients (62.5%)": one figure, the exact one)."""
+        kept: list[Figure] = []
+        for f in figures:
+            if f.num is None or not f.den or f.pct is not None or f.n_form:
+                kept.append(f)
+                continue
+            if self._hedged_re.search(text, max(0, f.start - 20), f.start):
+                if _EXACT_SHARE_RE.match(text, f.end):
+                    continue
+                f.pct, f.pct_decimals = round(100 * f.num / f.den, 1), 1
+                f.num = f.den = f.count = None
+            kept.append(f)
+        return kept
 
     def non_participants(self, figures: list[Figure], text: str) -> set[int]:
         """Indices of the "(n = N)" figures that count who declined to take part or who made

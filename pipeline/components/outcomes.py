@@ -465,6 +465,7 @@ class OutcomeExtractor:
                 if not (f.of_phrase and f.has_pop and f.den is None):
                     continue
             figures.append(f)
+        figures = lex.enrollment_scope.hedged_fractions(figures, parser.text)  # ("about 1/3")
         figures = self._kept(figures, parser, sm)
         if not figures:
             return []

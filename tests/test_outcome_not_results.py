@@ -495,3 +495,19 @@ def test_the_sample_size_statement_is_searched_once_a_sentence(
     text = " ".join(["the tumour samples showed 20% and 30% of"] * 50)
     assert len(values(outcomes_nlp, text)) == 100
     assert len(calls) <= 2, len(calls)  # the sentence's figures, and `planned_sizes`
+
+
+# -- a genotype is who was studied (enrollment_scope: genotype_nouns, genotype_states) --------
+
+
+def test_a_genotype_is_no_outcome(outcomes_nlp: Language) -> None:
+    """A figure whose predicate is a genotype is a baseline trait, whatever cue is near; not
+    one with a predicate of its own before ("and") or subjects described by "who"."""
+    text = "Among women with late toxicity, 92 women (51%) had at least one copy of the T allele."
+    assert values(outcomes_nlp, text) == []
+    text = "Of the 60 patients who relapsed, 40 patients (67%) had two copies of the variant."
+    assert values(outcomes_nlp, text) == []
+    text = "Late toxicity occurred in 12 women (7%), and 30 had two copies of the T allele."
+    assert values(outcomes_nlp, text) == [7.0]
+    text = "Among women with late toxicity, 92 (51%) who had a copy of the T allele needed surgery."
+    assert values(outcomes_nlp, text) == [51.0]

@@ -22,6 +22,10 @@ says what each list is for):
   opens after a `complement_openers` entry on a group with its size in brackets is a subgroup
   as one opening the sentence is (`outcome_totals.subgroup_sizes`).
 
+- genotypes (`genotype_traits`): "89 women (51%) with a mean age of 60 years had at least one
+  copy of the T allele", "40 patients (25%) were heterozygous": who was studied, a baseline
+  trait as "65% were postmenopausal" is, no outcome; not a figure with a predicate of its own
+  before ("12 patients (20%) relapsed and 30 had two copies ...": a list word between);
 - hedged fractions (`hedged_fractions`): "the drop-out rate (~1/4)", "approximately 1/3 of
   patients": a fraction after a `hedges` entry or an `approximation_signs` entry is a share
   (25%, 33.3%), not a count of one subject of four.
@@ -49,6 +53,9 @@ ENROLLMENT_SCOPE_LISTS: tuple[str, ...] = (
     "collection_verbs",
     "complement_openers",
     "approximation_signs",
+    "genotype_nouns",
+    "genotype_states",
+    "possession_verbs",
 )
 # the lexicon's lists this module reads too
 _SHARED_LISTS: tuple[str, ...] = (
@@ -59,6 +66,8 @@ _SHARED_LISTS: tuple[str, ...] = (
 SAMPLE_LOOKBACK = 25
 # the exact share after a hedged fraction: "almost 2/3 of the patients (62.5%)"
 _EXACT_SHARE_RE = re.compile(r"[^()\[\].;]{0,40}?[(\[]\s*\d[\d.·]*\s*%")
+# How far (characters) after a figure its genotype predicate may start.
+GENOTYPE_WINDOW = 80
 # How far (characters) before an "(n = X/Y)" its clause's accrual noun may stand.
 ACCRUAL_WINDOW = 160
 # How many tokens after a tissue noun (its auxiliary, an adverb) the verb of collection may be.
@@ -121,6 +130,20 @@ class EnrollmentScope:
             rf"(?:{_alt(low['decline_words'])})(?![\w-])",
             re.IGNORECASE,
         )
+        # a figure's genotype predicate: "had at least one copy of", "were heterozygous"
+        self._genotype_re = re.compile(
+            rf"[^;]{{0,{GENOTYPE_WINDOW}}}?(?<![\w-])(?:"
+            rf"(?:{_alt(low['possession_verbs'])})\s+(?:[\w-]+\s+){{0,3}}?"
+            rf"(?:{_alt(low['genotype_nouns'])})"
+            rf"|(?:{_alt(data['auxiliaries'])})\s+(?:{_alt(low['genotype_states'])}))(?![\w-])",
+            re.IGNORECASE,
+        )
+        self._genotype_gate = tuple(low["genotype_nouns"] | low["genotype_states"])
+        # what stands between a figure and another figure's predicate
+        self._list_word_re = re.compile(
+            rf"(?<![\w-])(?:and|or|{_alt(data['relative_pronouns'])})(?![\w-])|;",
+            re.IGNORECASE,
+        )
         signs = _alt(low["approximation_signs"])
         self._hedged_re = re.compile(
             rf"(?:(?<![\w-])(?:{_alt(data['hedges'])})\s+|(?:{signs})\s*)$", re.IGNORECASE
@@ -152,6 +175,20 @@ class EnrollmentScope:
         """The accrual noun at `at` is no preposition's object ("At enrollment, ...")."""
         words = text[max(0, at - 20) : at].split()
         return not words or words[-1].lower() not in self._preps
+
+    def genotype_traits(self, figures: list[Figure], text: str) -> set[int]:
+        """Indices of the figures whose predicate is a genotype."""
+        low = text.lower()
+        if not any(w in low for w in self._genotype_gate):
+            return set()
+        out: set[int] = set()
+        for k, f in enumerate(figures):
+            if f.n_form:
+                continue
+            m = self._genotype_re.match(text, f.end)
+            if m is not None and not self._list_word_re.search(text, f.end, m.end()):
+                out.add(k)
+        return out
 
     def hedged_fractions(self, figures: list[Figure], text: str) -> list[Figure]:
         """The figures with each fraction after a hedge ("about 1/3") read as the share it

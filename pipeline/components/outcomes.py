@@ -333,6 +333,8 @@ class OutcomeExtractor:
             | self.lexicon.conduct.conduct_figures(figures, text, parser.low)
             # ("Tumour samples were collected at surgery (n = 59)": no subjects)
             | self.lexicon.enrollment_scope.sample_counts(figures, parser.toks)
+            # ("40 women (25%) were heterozygous": who was studied)
+            | self.lexicon.enrollment_scope.genotype_traits(figures, text)
         )
         for k, f in enumerate(figures):
             if k in skip or self._not_a_result(f, parser, others) or facts.hypothetical(f):

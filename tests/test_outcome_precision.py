@@ -1274,8 +1274,8 @@ def test_a_hedged_fraction_is_a_share(outcomes_nlp: Language) -> None:
     exact share after it, that one figure only. A plain fraction stays a count."""
     text = "Approximately 1/3 of patients discontinued treatment."
     assert rows(outcomes_nlp, text) == [("discontinuation", "percent", 33.3, None, None)]
-    text = "Relapse was seen in ~1/4 of the women given drug A."
-    assert rows(outcomes_nlp, text) == [("relapse", "percent", 25.0, None, None)]
+    text = "Retention was poor, as ~1/4 of the women dropped out."
+    assert rows(outcomes_nlp, text) == [("discontinuation", "percent", 25.0, None, None)]
     text = "Relapse occurred in almost 2/3 of the women (62.5%) given drug A."
     assert values(outcomes_nlp, text) == [62.5]
     text = "In arm A, 2/9 patients relapsed."

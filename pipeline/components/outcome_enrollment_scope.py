@@ -7,7 +7,7 @@ says what each list is for):
   response": an "(n = X/Y)" in a clause about the trial's accrual (an `accrual_nouns` entry
   before it in its clause, not after a preposition: "At enrollment, ..." is a time) counts who
   had been enrolled of the number planned: enrollment, whatever outcome cue is near;
-- non-participants: "Reasons for joining (n = 12) or refusing (n = 14) were explored": an
+- non-participants: "Women joining (n = 12) or refusing (n = 14) the study were interviewed": an
   "(n = N)" right after a `decline_words` entry counts who declined to take part, and one
   listed with it ("joining ... or refusing") who decided, in a study of that choice: neither is
   who was enrolled, no row;
@@ -17,20 +17,21 @@ says what each list is for):
   a `collection_verbs` entry, before an "(n = N)": the "(n = N)" counts samples, not
   subjects, and so do the "(n = N)" listed after it. Not "soft tissue swelling (n = 5)" (no
   auxiliary) nor "tissue was available (n = 80)" (who gave data is who was analysed);
-- subgroups in a reported clause: "A subgroup analysis found that in highly anxious women
-  (N = 48 at baseline; 35%), the program ... more than in the control group": a clause that
-  opens after a `complement_openers` entry on a group with its size in brackets is a subgroup
-  as one opening the sentence is (`outcome_totals.subgroup_sizes`).
-
-- genotypes (`genotype_traits`): "89 women (51%) with a mean age of 60 years had at least one
-  copy of the T allele", "40 patients (25%) were heterozygous": who was studied, a baseline
+- subgroups in a reported clause: "Our exploratory analysis showed that in highly anxious
+  women (N = 48 before treatment; 35%), the program ... more than in the control group": a
+  clause that opens after a `complement_openers` entry on a group with its size in brackets is
+  a subgroup as one opening the sentence is (`outcome_totals.subgroup_sizes`);
+- genotypes (`genotype_traits`): "92 women (48%) with a mean age of 57 years carried at least
+  one copy of the T allele", "40 patients (25%) were heterozygous": who was studied, a baseline
   trait as "65% were postmenopausal" is, no outcome; not a figure with a predicate of its own
-  before ("12 patients (20%) relapsed and 30 had two copies ...": a list word between);
-- hedged fractions (`hedged_fractions`): "the drop-out rate (~1/4)", "approximately 1/3 of
-  patients": a fraction after a `hedges` entry or an `approximation_signs` entry is a share
+  before ("12 patients (20%) relapsed and 30 had two copies ...": a `predicate_joiners`
+  entry between) nor subjects a relative pronoun describes ("who had two copies");
+- hedged fractions (`hedged_fractions`): "as ~1/4 of the women dropped out", "approximately 1/3
+  of patients": a fraction after a `hedges` entry or an `approximation_signs` entry is a share
   (25%, 33.3%), not a count of one subject of four.
 
-Reads only the sentence text and figure offsets; each test reads a bounded window.
+Reads only the sentence text, its light tokens and the figures; each test reads a bounded
+window (module constants), so a sentence costs time linear in its length.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ ENROLLMENT_SCOPE_LISTS: tuple[str, ...] = (
     "genotype_nouns",
     "genotype_states",
     "possession_verbs",
+    "predicate_joiners",
 )
 # the lexicon's lists this module reads too
 _SHARED_LISTS: tuple[str, ...] = (
@@ -86,20 +88,23 @@ def validate_enrollment_scope(obj: Any, source: str) -> None:
 
 class EnrollmentScope:
     """The `enrollment_scope` lists compiled to sets and regexes (read-only after
-    construction). `data`: the whole lexicon (prepositions, strong boundaries and the lexicon's
-    number words are shared)."""
+    construction). `data`: the whole lexicon (its prepositions, auxiliaries, hedges, sample
+    and population nouns and a few more lists are read too)."""
 
     def __init__(self, data: dict[str, Any]) -> None:
         low = {k: frozenset(w.lower() for w in data[ENROLLMENT_SCOPE_KEY][k])
                for k in ENROLLMENT_SCOPE_LISTS}  # fmt: skip
-        self.tissue_nouns = low["tissue_nouns"]
-        self.collection_verbs = low["collection_verbs"]
+        self._tissue_nouns = low["tissue_nouns"]
+        self._collection_verbs = low["collection_verbs"]
         shared = {k: frozenset(w.lower() for w in data[k]) for k in _SHARED_LISTS}
         self._sample_nouns = shared["sample_nouns"]
         self._pop = shared["population_nouns"]
         self._auxiliaries = shared["auxiliaries"]
         self._boundaries = shared["strong_boundaries"]
         self._connectors = shared["list_connectors"]
+        self._counted_nouns = self._sample_nouns | self._tissue_nouns
+        joiners = _alt(low["predicate_joiners"])
+        groups = _alt(data["finding_prepositions"])
         # no accrual noun after these is the clause's subject: "At enrollment, ...", "Before
         # randomization ..."
         self._preps = frozenset(
@@ -126,7 +131,7 @@ class EnrollmentScope:
             rf"(?<![\w-])(?:{_alt(low['decision_words'])})\s*[(\[]\s*$", re.IGNORECASE
         )
         self._decline_after_re = re.compile(
-            rf"[^()\[\]]{{0,20}}[)\]]\s*,?\s*(?:and|or)\s+"
+            rf"[^()\[\]]{{0,20}}[)\]]\s*,?\s*(?:{joiners})\s+"
             rf"(?:{_alt(low['decline_words'])})(?![\w-])",
             re.IGNORECASE,
         )
@@ -141,7 +146,7 @@ class EnrollmentScope:
         self._genotype_gate = tuple(low["genotype_nouns"] | low["genotype_states"])
         # what stands between a figure and another figure's predicate
         self._list_word_re = re.compile(
-            rf"(?<![\w-])(?:and|or|{_alt(data['relative_pronouns'])})(?![\w-])|;",
+            rf"(?<![\w-])(?:{joiners}|{_alt(data['relative_pronouns'])})(?![\w-])|;",
             re.IGNORECASE,
         )
         signs = _alt(low["approximation_signs"])
@@ -153,7 +158,7 @@ class EnrollmentScope:
         self.bracket_clause_end_re = re.compile(r"[^()\[\]]{0,40}?[)\]]\s*,")
         # "... found that in highly anxious women (": where a reported clause opens
         self._complement_re = re.compile(
-            rf"\b(?:{_alt(low['complement_openers'])})\s+(?=(?:in|among)\s)", re.IGNORECASE
+            rf"\b(?:{_alt(low['complement_openers'])})\s+(?=(?:{groups})\s)", re.IGNORECASE
         )
 
     def accrual_states(self, figures: list[Figure], text: str, enrollment: str) -> None:
@@ -255,7 +260,7 @@ class EnrollmentScope:
         biopsy or block counts only with a verb of collection after its auxiliary ("Tumour
         tissue was collected at surgery (n = 59)"): not "soft tissue swelling (n = 5)" nor
         "tissue was available (n = 80)"."""
-        nouns = self._sample_nouns | self.tissue_nouns
+        nouns = self._counted_nouns
         for k in range(f.ts - 1, max(-1, f.ts - SAMPLE_LOOKBACK), -1):
             low = toks[k].lower
             if low in self._pop or (low in self._boundaries and toks[k].num is None):
@@ -267,8 +272,9 @@ class EnrollmentScope:
             if low in nouns:
                 if not (k + 1 < len(toks) and toks[k + 1].lower in self._auxiliaries):
                     return False
+                after = toks[k + 2 : k + 2 + COLLECTION_REACH]
                 return low in self._sample_nouns or any(
-                    t.lower in self.collection_verbs for t in toks[k + 2 : k + 2 + COLLECTION_REACH]
+                    t.lower in self._collection_verbs for t in after
                 )
         return False
 

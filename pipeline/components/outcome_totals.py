@@ -93,8 +93,8 @@ def _subgroup_opening(f: Figure, text: str, rules: ScopeRules, reported: Enrollm
     median PFS was 11.1 months for the letrozole group and 18.1 months for ...": the clause
     opens on a group by a trait, or on a group that is no arm and then names the arms (a
     subgroup of both); not "In the control group (n = 49), ...". A clause reported after
-    "that" opens there ("A subgroup analysis found that in highly anxious women (n = 48 at
-    baseline), ..."); the bracket may hold more after the size."""
+    "that" opens there ("Our exploratory analysis showed that in highly anxious women (n = 48
+    before treatment), ..."); the bracket may hold more after the size."""
     cut = max(text.rfind(";", 0, f.start), text.rfind(":", 0, f.start)) + 1
     cut = reported.clause_start(text, cut, f.start)
     closed = reported.bracket_clause_end_re.match(text, f.end)

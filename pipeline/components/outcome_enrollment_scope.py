@@ -7,10 +7,10 @@ says what each list is for):
   response": an "(n = X/Y)" in a clause about the trial's accrual (an `accrual_nouns` entry
   before it in its clause, not after a preposition: "At enrollment, ..." is a time) counts who
   had been enrolled of the number planned: enrollment, whatever outcome cue is near;
-- non-participants: "Women joining (n = 12) or refusing (n = 14) the study were interviewed": an
-  "(n = N)" right after a `decline_words` entry counts who declined to take part, and one
-  listed with it ("joining ... or refusing") who decided, in a study of that choice: neither is
-  who was enrolled, no row;
+- non-participants: "Women joining (n = 12) or refusing (n = 14) the study were interviewed":
+  an "(n = N)" right after a `decline_words` entry counts who declined to take part, not who
+  was enrolled: no row (who joined, accepted or agreed is who was enrolled: "150 (94%) agreed
+  to randomisation" is the enrollment);
 - samples and tissue collected (`sample_counts`): "Tumour tissue was collected before
   treatment (n = 96), after two cycles (n = 71) ...": a `sample_nouns` entry as its clause's
   subject (its auxiliary right after it), or a `tissue_nouns` entry with its auxiliary and then
@@ -49,7 +49,6 @@ ENROLLMENT_SCOPE_LISTS: tuple[str, ...] = (
     "accrual_nouns",
     "accrual_time_words",
     "decline_words",
-    "decision_words",
     "tissue_nouns",
     "collection_verbs",
     "complement_openers",
@@ -125,15 +124,6 @@ class EnrollmentScope:
         # "refusing (n = 14)", "declined (N = 30)": right before the bracket
         self._declined_re = re.compile(
             rf"(?<![\w-])(?:{_alt(low['decline_words'])})\s*[(\[]\s*$", re.IGNORECASE
-        )
-        # "joining (n = 12) or refusing (n = 14)": a decision listed with a refusal
-        self._decided_re = re.compile(
-            rf"(?<![\w-])(?:{_alt(low['decision_words'])})\s*[(\[]\s*$", re.IGNORECASE
-        )
-        self._decline_after_re = re.compile(
-            rf"[^()\[\]]{{0,20}}[)\]]\s*,?\s*(?:{joiners})\s+"
-            rf"(?:{_alt(low['decline_words'])})(?![\w-])",
-            re.IGNORECASE,
         )
         # a figure's genotype predicate: "had at least one copy of", "were heterozygous"
         self._genotype_re = re.compile(
@@ -213,16 +203,13 @@ class EnrollmentScope:
         return kept
 
     def non_participants(self, figures: list[Figure], text: str) -> set[int]:
-        """Indices of the "(n = N)" figures that count who declined to take part or who made
-        that choice ("joining (n = 12) or refusing (n = 14)")."""
+        """Indices of the "(n = N)" figures that count who declined to take part ("refusing
+        (n = 14)")."""
         out: set[int] = set()
         for k, f in enumerate(figures):
             if not f.n_form or f.pct is not None:
                 continue
-            before = text[max(0, f.start - 40) : f.start]
-            if self._declined_re.search(before) or (
-                self._decided_re.search(before) and self._decline_after_re.match(text, f.end)
-            ):
+            if self._declined_re.search(text, max(0, f.start - 40), f.start):
                 out.add(k)
         return out
 

@@ -9,8 +9,8 @@ says what each list is for):
   had been enrolled of the number planned: enrollment, whatever outcome cue is near;
 - non-participants: "Women joining (n = 12) or refusing (n = 14) the study were interviewed":
   an "(n = N)" right after a `decline_words` entry counts who declined to take part, not who
-  was enrolled: no row (who joined, accepted or agreed is who was enrolled: "150 (94%) agreed
-  to randomisation" is the enrollment);
+  was enrolled: no row (who joined, accepted or agreed is who was enrolled: "Of 80 women asked,
+  60 agreed to take part" gives the enrollment);
 - samples and tissue collected (`sample_counts`): "Tumour tissue was collected before
   treatment (n = 96), after two cycles (n = 71) ...": a `sample_nouns` entry as its clause's
   subject (its auxiliary right after it), or a `tissue_nouns` entry with its auxiliary and then

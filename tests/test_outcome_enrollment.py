@@ -447,3 +447,62 @@ def test_a_study_population_name_without_its_arm_noun_is_refused() -> None:
     data["study_population_names"] = ["study cohort", "study"]
     with pytest.raises(RuleFileError, match=r"key 'study_population_names' holds 'study'"):
         validate_lexicon(data, "lexicon.json")
+
+
+# -- counts of subjects that are not who was enrolled (enrollment_scope) ---------------------
+
+
+def test_an_accrual_state_is_enrollment(outcomes_nlp: Language) -> None:
+    """An "(n = X/Y)" in a clause about the trial's accrual counts who had been enrolled of
+    the number planned, whatever outcome word is near; not where the accrual word names a
+    time."""
+    doc = outcomes_nlp("Accrual was closed early (n = 212/350) after the interim analysis of "
+                       "response.")
+    got = [(r["measure"], r["numerator"], r["denominator"]) for r in doc._.outcomes]
+    assert got == [("enrollment", 212, 350)]
+    text = ("Following the advice of the monitoring board, enrolment into the trial was stopped "
+            "in May 2010 (n = 412/600) because relapse rates differed between the arms.")
+    assert rows(outcomes_nlp, text) == [("enrollment", 412.0)]
+    # "After randomization, ...": a time, and the figures are the responses
+    text = "After randomization, a response was seen with drug A (n = 12/40) or B (n = 5/41)."
+    assert measures(outcomes_nlp, text) == ["response", "response"]
+
+
+def test_who_declined_is_no_enrollment(outcomes_nlp: Language) -> None:
+    """An "(n = N)" right after a refusal counts who did not take part: no row. Who joined is
+    enrolled."""
+    assert rows(outcomes_nlp, "Women refusing (n = 22) were older than those who took part.") == []
+    text = "Women joining (n = 12) or refusing (n = 14) the study were interviewed by phone."
+    assert rows(outcomes_nlp, text) == [("enrollment", 12.0)]
+    text = "Patients joining (n = 40) received drug A."
+    assert rows(outcomes_nlp, text) == [("enrollment", 40.0)]
+
+
+def test_a_subgroup_in_a_reported_clause_is_no_enrollment(outcomes_nlp: Language) -> None:
+    """ "... found that in <a group> (n = N), ...": a subgroup's size as when the group opens
+    the sentence, also with more in its bracket; not an arm ("that in the control group")."""
+    text = ("Our exploratory analysis showed that in highly anxious women (N = 48 before "
+            "treatment; 35%), the program lowered fatigue more than in the control group.")
+    assert "enrollment" not in measures(outcomes_nlp, text)
+    text = ("We found that in the control group (n = 48), fatigue was lower than in the "
+            "yoga group.")
+    assert ("enrollment", 48.0) in rows(outcomes_nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        # (None: the key left out)
+        ("accrual_nouns", None, r"key 'enrollment_scope': missing key 'accrual_nouns'"),
+        ("tissue_nouns", [], r"key 'enrollment_scope': key 'tissue_nouns' is an empty list"),
+        ("decline_words", ["refusing", 3],
+         r"key 'enrollment_scope': key 'decline_words' must be a list of non-empty strings"),
+        ("refusal_words", ["refusing"], r"key 'enrollment_scope': unknown key 'refusal_words'"),
+    ],
+)
+def test_bad_enrollment_scope_lists_are_refused(key: str, value: object, message: str) -> None:
+    data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
+    scope = {k: v for k, v in data["enrollment_scope"].items() if k != key}
+    data["enrollment_scope"] = scope if value is None else {**scope, key: value}
+    with pytest.raises(RuleFileError, match=message):
+        validate_lexicon(data, "lexicon.json")

@@ -236,6 +236,31 @@ def test_samples_and_follow_up_give_no_row(outcomes_nlp: Language, text: str) ->
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # tissue and biopsies with a verb of collection: their "(n = N)" count no subjects
+        "Core biopsies were obtained at baseline (n = 40) and at week 2 (n = 33).",
+        "Breast tissue was collected before treatment (n = 96) and at surgery (n = 50).",
+        # each "(n = N)" listed after the first counts the same samples, however far
+        "Blood samples were drawn before the first infusion (n = 96), after the third of six "
+        "infusions of drug A given together with drug B every three weeks (n = 71) and at the "
+        "last visit (n = 50).",
+    ],
+)
+def test_collected_tissue_gives_no_row(outcomes_nlp: Language, text: str) -> None:
+    assert values(outcomes_nlp, text) == []
+
+
+def test_tissue_available_is_who_was_analysed(outcomes_nlp: Language) -> None:
+    """Tissue collected counts no subjects; tissue available tells who was analysed, and
+    subjects named after the samples' list are counted."""
+    assert values(outcomes_nlp, "Tumour tissue was collected (n = 80) for the assay.") == []
+    assert values(outcomes_nlp, "Tumour tissue was available (n = 80) for the assay.") == [80.0]
+    text = "Core biopsies were obtained at baseline (n = 40), and 38 women were randomized."
+    assert values(outcomes_nlp, text) == [38.0]
+
+
+@pytest.mark.parametrize(
     ("text", "kept"),
     [
         # subjects named after the samples are counted
@@ -470,3 +495,19 @@ def test_the_sample_size_statement_is_searched_once_a_sentence(
     text = " ".join(["the tumour samples showed 20% and 30% of"] * 50)
     assert len(values(outcomes_nlp, text)) == 100
     assert len(calls) <= 2, len(calls)  # the sentence's figures, and `planned_sizes`
+
+
+# -- a genotype is who was studied (enrollment_scope: genotype_nouns, genotype_states) --------
+
+
+def test_a_genotype_is_no_outcome(outcomes_nlp: Language) -> None:
+    """A figure whose predicate is a genotype is a baseline trait, whatever cue is near; not
+    one with a predicate of its own before ("and") or subjects described by "who"."""
+    text = "Among women with late toxicity, 92 women (51%) had at least one copy of the T allele."
+    assert values(outcomes_nlp, text) == []
+    text = "Of the 60 patients who relapsed, 40 patients (67%) had two copies of the variant."
+    assert values(outcomes_nlp, text) == []
+    text = "Late toxicity occurred in 12 women (7%), and 30 had two copies of the T allele."
+    assert values(outcomes_nlp, text) == [7.0]
+    text = "Among women with late toxicity, 92 (51%) who had a copy of the T allele needed surgery."
+    assert values(outcomes_nlp, text) == [51.0]

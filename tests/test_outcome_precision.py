@@ -1264,3 +1264,19 @@ def test_a_number_of_arms_is_no_arm(outcomes_nlp: Language) -> None:
     # (a drug mention: a name before an arm noun is an arm only with evidence)
     text = "In the letrozole arm, 90% of patients responded."
     assert [a for _, _, a, _ in arms(outcomes_nlp, text, DRUGS)] == ["letrozole"]
+
+
+# -- a fraction after a hedge is a share, not a count (enrollment_scope: approximation_signs) ----
+
+
+def test_a_hedged_fraction_is_a_share(outcomes_nlp: Language) -> None:
+    """ "Approximately 1/3", "~1/4": the share approximated, not one subject of three; with the
+    exact share after it, that one figure only. A plain fraction stays a count."""
+    text = "Approximately 1/3 of patients discontinued treatment."
+    assert rows(outcomes_nlp, text) == [("discontinuation", "percent", 33.3, None, None)]
+    text = "Retention was poor, as ~1/4 of the women dropped out."
+    assert rows(outcomes_nlp, text) == [("discontinuation", "percent", 25.0, None, None)]
+    text = "Relapse occurred in almost 2/3 of the women (62.5%) given drug A."
+    assert values(outcomes_nlp, text) == [62.5]
+    text = "In arm A, 2/9 patients relapsed."
+    assert rows(outcomes_nlp, text) == [("relapse", "count", 2.0, 2, 9)]

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pipeline.components.outcome_conduct import ConductRules
+from pipeline.components.outcome_enrollment_scope import EnrollmentScope
 from pipeline.components.outcome_lexicon_attach import (
     ArmRegexes,
     StatRegexes,
@@ -71,6 +72,7 @@ class Lexicon(ArmRegexes, StatRegexes):
         self._build_arm_regexes(data)
         self.scope = ScopeRules(data)
         self.conduct = ConductRules(data)
+        self.enrollment_scope = EnrollmentScope(data)
 
     def _set_word_sets(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """The word lists and maps the component reads as sets and dicts."""

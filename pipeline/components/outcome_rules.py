@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.components.outcome_conduct import CONDUCT_LISTS
+from pipeline.components.outcome_enrollment_scope import (
+    ENROLLMENT_SCOPE_KEY,
+    validate_enrollment_scope,
+)
 from pipeline.components.outcome_scope import SCOPE_LISTS
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, check_token_pattern, check_word_table, read_jsonl
@@ -294,6 +298,7 @@ def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:
                 "ratio_units": str,
                 "time_units": str,
                 "allocation_links": str,
+                ENROLLMENT_SCOPE_KEY: object,
             },
         )
         for word, unit in obj["time_units"].items():
@@ -310,6 +315,7 @@ def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:
                 )
         _check_allocation_links(obj["allocation_links"], source)
         _check_study_population_names(obj, source)
+        validate_enrollment_scope(obj[ENROLLMENT_SCOPE_KEY], source)
         scores = obj["cue_scores"]
         check_entry(
             scores,

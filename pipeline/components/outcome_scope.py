@@ -284,7 +284,6 @@ class ScopeRules:
             rf"(?:{_alt(low['population_nouns'])})\s+with\s+[^()]{{1,100}}?[(\[]\s*",
             re.IGNORECASE,
         )
-        self.bracket_clause_end_re = re.compile(r"\s*[)\]]\s*,")
         # "... for the letrozole group and ... for the palbociclib group": arms named after
         named = {w for w in low["comparison_connectors"] | low["arm_nouns"] if w.isalpha()}
         self.arms_named_re = re.compile(rf"\b(?:{_alt(named)})\b", re.IGNORECASE)

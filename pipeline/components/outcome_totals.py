@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.components.outcome_enrollment_scope import EnrollmentScope
 from pipeline.components.outcome_scope import ScopeRules
 from pipeline.components.outcome_tokens import Figure
 
@@ -62,12 +63,17 @@ def mark_differences(figures: list[Figure], text: str) -> None:
 
 
 def subgroup_sizes(
-    figures: list[Figure], text: str, rules: ScopeRules, drug_ends: list[int], enrollment: str
+    figures: list[Figure],
+    text: str,
+    rules: ScopeRules,
+    drug_ends: list[int],
+    enrollment: str,
+    reported: EnrollmentScope,
 ) -> set[int]:
     """Indices of "(n = N)" figures that give the size of a subgroup analysed apart, not of an
     arm or of who was enrolled: tested on its own ("in HER2-positive DCIS (n = 22, P = .06)":
     not after an arm noun or a drug; any measure) or, as an enrollment figure, opening a
-    clause on a subgroup (`_subgroup_opening`)."""
+    clause on a subgroup (`_subgroup_opening`; `reported` finds a reported clause's start)."""
     out: set[int] = set()
     for k, f in enumerate(figures):
         if not f.n_form or f.pct is not None:
@@ -77,18 +83,22 @@ def subgroup_sizes(
             after_drug = any(0 <= f.start - e <= 3 and "(" in text[e : f.start] for e in drug_ends)
             if not (after_drug or rules.arm_before_re.search(head)):
                 out.add(k)
-        elif f.measure == enrollment and _subgroup_opening(f, text, rules):
+        elif f.measure == enrollment and _subgroup_opening(f, text, rules, reported):
             out.add(k)
     return out
 
 
-def _subgroup_opening(f: Figure, text: str, rules: ScopeRules) -> bool:
+def _subgroup_opening(f: Figure, text: str, rules: ScopeRules, reported: EnrollmentScope) -> bool:
     """ "In patients with confirmed receptor positivity (n = 150), ...", "in cohort 2 (n = 99),
     median PFS was 11.1 months for the letrozole group and 18.1 months for ...": the clause
     opens on a group by a trait, or on a group that is no arm and then names the arms (a
-    subgroup of both); not "In the control group (n = 49), ..."."""
+    subgroup of both); not "In the control group (n = 49), ...". A clause reported after
+    "that" opens there ("Our exploratory analysis showed that in highly anxious women (n = 48
+    before treatment), ..."); the bracket may hold more after the size."""
     cut = max(text.rfind(";", 0, f.start), text.rfind(":", 0, f.start)) + 1
-    if f.start - cut > 200 or not rules.bracket_clause_end_re.match(text, f.end):
+    cut = reported.clause_start(text, cut, f.start)
+    closed = reported.bracket_clause_end_re.match(text, f.end)
+    if f.start - cut > 200 or closed is None:
         return False
     head = text[cut : f.start]
     if not rules.group_opening_re.fullmatch(head):
@@ -97,8 +107,9 @@ def _subgroup_opening(f: Figure, text: str, rules: ScopeRules) -> bool:
         return True
     if rules.arm_before_re.search(head):
         return False
-    stop = text.find(";", f.end)
-    return rules.arms_named_re.search(text, f.end, stop if stop >= 0 else len(text)) is not None
+    after = closed.end()
+    stop = text.find(";", after)
+    return rules.arms_named_re.search(text, after, stop if stop >= 0 else len(text)) is not None
 
 
 # What stands between a total and its first part: the words of its clause, then the bracket or

@@ -129,9 +129,6 @@ def _bare(f: Figure) -> bool:
     )
 
 
-# How many tokens before an "(n = N)" the noun it counts may stand.
-SAMPLE_LOOKBACK = 25
-
 # What `OutcomeExtractor._bare_pct` makes of a percentage without a count.
 _KEEP, _AMOUNT, _DROP = "keep", "amount", "drop"
 
@@ -331,8 +328,13 @@ class OutcomeExtractor:
         kept: list[Figure] = []
         amounts: list[Figure] = []
         # ("45% vs 47% were postmenopausal", "94% completed assessments": no results)
-        skip = self._trait_lists(figures, parser) | self.lexicon.conduct.conduct_figures(
-            figures, text, parser.low
+        skip = (
+            self._trait_lists(figures, parser)
+            | self.lexicon.conduct.conduct_figures(figures, text, parser.low)
+            # ("Tumour samples were collected at surgery (n = 59)": no subjects)
+            | self.lexicon.enrollment_scope.sample_counts(figures, parser.toks)
+            # ("40 women (25%) were heterozygous": who was studied)
+            | self.lexicon.enrollment_scope.genotype_traits(figures, text)
         )
         for k, f in enumerate(figures):
             if k in skip or self._not_a_result(f, parser, others) or facts.hypothetical(f):
@@ -375,30 +377,6 @@ class OutcomeExtractor:
                 out.update(range(first, k))
         return out
 
-    def _counts_samples(self, f: Figure, parser: SentenceParser) -> bool:
-        """ "Tumour samples were collected before treatment (n = 110), after one cycle (n =
-        89) ...": samples, the subject of the clause (an auxiliary right after them), are the
-        last noun named before the "(n = N)": it counts them (a bounded look back, within the
-        clause, stopped by a population noun and by an auxiliary of another subject: one not
-        after the samples, another auxiliary or a list connector, so "samples had been
-        collected" and "samples were obtained and were analysed" stay the samples'). Not "soft
-        tissue swelling (n = 5)": no sample noun is a tissue, a biopsy or a block."""
-        lex = self.lexicon
-        toks = parser.toks
-        for k in range(f.ts - 1, max(-1, f.ts - SAMPLE_LOOKBACK), -1):
-            tok = toks[k]
-            if tok.lower in lex.pop or (tok.lower in lex.boundaries and tok.num is None):
-                return False
-            if tok.lower in lex.auxiliaries:
-                prev = toks[k - 1].lower if k else ""
-                if not (
-                    prev in lex.sample_nouns or prev in lex.auxiliaries or prev in lex.connectors
-                ):
-                    return False  # another clause's verb: "..., and neutropenia was recorded"
-            if tok.lower in lex.sample_nouns:
-                return k + 1 < len(toks) and toks[k + 1].lower in lex.auxiliaries
-        return False
-
     def _not_a_result(self, f: Figure, parser: SentenceParser, others: int) -> bool:
         """Who was studied or left, a rate of accrual, a number that counts no subjects, an arm
         named by "one", the cohort as "All <subjects>": no outcome figure. `others`: the
@@ -409,8 +387,6 @@ class OutcomeExtractor:
         tail = parser.toks[f.te - 1].end
         if lex.characteristic_after_re.match(text[tail : tail + 80]):
             return True  # "65% were postmenopausal": who was studied, not an outcome
-        if f.n_form and f.pct is None and self._counts_samples(f, parser):
-            return True  # "Tumour samples were collected at surgery (n = 59)": no subjects
         if f.pct is None and f.count == 1 and scope.purpose_count(text, f.start):
             # "needed to treat to prevent one relapse": no event that happened (but "failed
             # to prevent 12 relapses" counts them)
@@ -491,6 +467,7 @@ class OutcomeExtractor:
                 if not (f.of_phrase and f.has_pop and f.den is None):
                     continue
             figures.append(f)
+        figures = lex.enrollment_scope.hedged_fractions(figures, parser.text)  # ("about 1/3")
         figures = self._kept(figures, parser, sm)
         if not figures:
             return []
@@ -509,6 +486,7 @@ class OutcomeExtractor:
         assign_measures(lex, figures, cues, parser, boundary)
         measures_respectively(lex, figures, cues, parser, boundary)
         planned_sizes(figures, parser.text, lex.scope, "enrollment")
+        lex.enrollment_scope.accrual_states(figures, parser.text, "enrollment")
         attach_stats(lex, figures, parser)
         attach_timepoints(figures, parser, boundary)
         mark_change_pairs(lex, figures, parser)
@@ -524,7 +502,9 @@ class OutcomeExtractor:
         dropped = (
             split
             | pooled_totals(figures, parser.text, lex.scope, "enrollment")
-            | subgroup_sizes(figures, parser.text, lex.scope, [e for _, e in drugs], "enrollment")
+            | subgroup_sizes(figures, parser.text, lex.scope, [e for _, e in drugs], "enrollment",
+                             lex.enrollment_scope)
+            | lex.enrollment_scope.non_participants(figures, parser.text)
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
         if not figures:

@@ -1,0 +1,274 @@
+"""Counts of subjects that are not the trial's enrollment nor an outcome, and fractions that
+count no subjects: `EnrollmentScope`,
+compiled from the `enrollment_scope` object of `rules/outcomes_lexicon.json` (its own comment
+says what each list is for):
+
+- accrual states: "Accrual was closed early (n = 212/350) after the interim analysis of
+  response": an "(n = X/Y)" in a clause about the trial's accrual (an `accrual_nouns` entry
+  before it in its clause, not after a preposition: "At enrollment, ..." is a time) counts who
+  had been enrolled of the number planned: enrollment, whatever outcome cue is near;
+- non-participants: "Women joining (n = 12) or refusing (n = 14) the study were interviewed":
+  an "(n = N)" right after a `decline_words` entry counts who declined to take part, not who
+  was enrolled: no row (who joined, accepted or agreed is who was enrolled: "Of 80 women asked,
+  60 agreed to take part" gives the enrollment);
+- samples and tissue collected (`sample_counts`): "Tumour tissue was collected before
+  treatment (n = 96), after two cycles (n = 71) ...": a `sample_nouns` entry as its clause's
+  subject (its auxiliary right after it), or a `tissue_nouns` entry with its auxiliary and then
+  a `collection_verbs` entry, before an "(n = N)": the "(n = N)" counts samples, not
+  subjects, and so do the "(n = N)" listed after it. Not "soft tissue swelling (n = 5)" (no
+  auxiliary) nor "tissue was available (n = 80)" (who gave data is who was analysed);
+- subgroups in a reported clause: "Our exploratory analysis showed that in highly anxious
+  women (N = 48 before treatment; 35%), the program ... more than in the control group": a
+  clause that opens after a `complement_openers` entry on a group with its size in brackets is
+  a subgroup as one opening the sentence is (`outcome_totals.subgroup_sizes`);
+- genotypes (`genotype_traits`): "92 women (48%) with a mean age of 57 years carried at least
+  one copy of the T allele", "40 patients (25%) were heterozygous": who was studied, a baseline
+  trait as "65% were postmenopausal" is, no outcome; not a figure with a predicate of its own
+  before ("12 patients (20%) relapsed and 30 had two copies ...": a `predicate_joiners`
+  entry between) nor subjects a relative pronoun describes ("who had two copies");
+- hedged fractions (`hedged_fractions`): "as ~1/4 of the women dropped out", "approximately 1/3
+  of patients": a fraction after a `hedges` entry or an `approximation_signs` entry is a share
+  (25%, 33.3%), not a count of one subject of four.
+
+Reads only the sentence text, its light tokens and the figures; each test reads a bounded
+window (module constants), so a sentence costs time linear in its length.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.components.outcome_lexicon_attach import _alt_spaced as _alt
+from pipeline.components.outcome_tokens import Figure, Tok
+from pipeline.rules import RuleError, check_word_table
+
+# the lexicon key of this module's word lists, and the lists it holds
+ENROLLMENT_SCOPE_KEY = "enrollment_scope"
+ENROLLMENT_SCOPE_LISTS: tuple[str, ...] = (
+    "accrual_nouns",
+    "accrual_time_words",
+    "decline_words",
+    "tissue_nouns",
+    "collection_verbs",
+    "complement_openers",
+    "approximation_signs",
+    "genotype_nouns",
+    "genotype_states",
+    "possession_verbs",
+    "predicate_joiners",
+)
+# the lexicon's lists this module reads too
+_SHARED_LISTS: tuple[str, ...] = (
+    "sample_nouns", "population_nouns", "auxiliaries", "strong_boundaries", "list_connectors",
+)  # fmt: skip
+# How many tokens before an "(n = N)" the noun it counts may stand, and between two "(n = N)"
+# of one list of samples.
+SAMPLE_LOOKBACK = 25
+# the exact share after a hedged fraction: "almost 2/3 of the patients (62.5%)"
+_EXACT_SHARE_RE = re.compile(r"[^()\[\].;]{0,40}?[(\[]\s*\d[\d.·]*\s*%")
+# How far (characters) after a figure its genotype predicate may start.
+GENOTYPE_WINDOW = 80
+# How far (characters) before an "(n = X/Y)" its clause's accrual noun may stand.
+ACCRUAL_WINDOW = 160
+# How many tokens after a tissue noun (its auxiliary, an adverb) the verb of collection may be.
+COLLECTION_REACH = 3
+
+
+def validate_enrollment_scope(obj: Any, source: str) -> None:
+    """The `enrollment_scope` object: each list named, non-empty, no other key but its
+    comment (errors name the key)."""
+    where = f"{source}: key {ENROLLMENT_SCOPE_KEY!r}"
+    check_word_table(obj, where=where, lists=ENROLLMENT_SCOPE_LISTS)
+    for key in ENROLLMENT_SCOPE_LISTS:
+        if not obj[key]:
+            raise RuleError(f"{where}: key {key!r} is an empty list; expected words")
+
+
+class EnrollmentScope:
+    """The `enrollment_scope` lists compiled to sets and regexes (read-only after
+    construction). `data`: the whole lexicon (its prepositions, auxiliaries, hedges, sample
+    and population nouns and a few more lists are read too)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        low = {k: frozenset(w.lower() for w in data[ENROLLMENT_SCOPE_KEY][k])
+               for k in ENROLLMENT_SCOPE_LISTS}  # fmt: skip
+        self._tissue_nouns = low["tissue_nouns"]
+        self._collection_verbs = low["collection_verbs"]
+        shared = {k: frozenset(w.lower() for w in data[k]) for k in _SHARED_LISTS}
+        self._sample_nouns = shared["sample_nouns"]
+        self._pop = shared["population_nouns"]
+        self._auxiliaries = shared["auxiliaries"]
+        self._boundaries = shared["strong_boundaries"]
+        self._connectors = shared["list_connectors"]
+        self._counted_nouns = self._sample_nouns | self._tissue_nouns
+        joiners = _alt(low["predicate_joiners"])
+        groups = _alt(data["finding_prepositions"])
+        # no accrual noun after these is the clause's subject: "At enrollment, ...", "Before
+        # randomization ..."
+        self._preps = frozenset(
+            w.lower() for k in ("prepositions", "timepoint_prepositions") for w in data[k]
+        ) | low["accrual_time_words"]
+        # what ends the clause an accrual noun opens
+        self._clause_end_re = re.compile(
+            rf"[;:]|(?<![\w-])(?:{_alt(data['strong_boundaries'])})(?![\w-])", re.IGNORECASE
+        )
+        # the accrual noun, then its verb's auxiliary within a few words and no comma
+        # ("recruitment to the study was halted", "Accrual was closed")
+        self._accrual_re = re.compile(
+            rf"(?<![\w-])(?:{_alt(low['accrual_nouns'])})(?:\s+[^\s,;:()]+){{0,4}}?\s+"
+            rf"(?:{_alt(data['auxiliaries'])})(?![\w-])",
+            re.IGNORECASE,
+        )
+        self._accrual_gate = frozenset(w.split()[0] for w in low["accrual_nouns"])
+        # "refusing (n = 14)", "declined (N = 30)": right before the bracket
+        self._declined_re = re.compile(
+            rf"(?<![\w-])(?:{_alt(low['decline_words'])})\s*[(\[]\s*$", re.IGNORECASE
+        )
+        # a figure's genotype predicate: "had at least one copy of", "were heterozygous"
+        self._genotype_re = re.compile(
+            rf"[^;]{{0,{GENOTYPE_WINDOW}}}?(?<![\w-])(?:"
+            rf"(?:{_alt(low['possession_verbs'])})\s+(?:[\w-]+\s+){{0,3}}?"
+            rf"(?:{_alt(low['genotype_nouns'])})"
+            rf"|(?:{_alt(data['auxiliaries'])})\s+(?:{_alt(low['genotype_states'])}))(?![\w-])",
+            re.IGNORECASE,
+        )
+        self._genotype_gate = tuple(low["genotype_nouns"] | low["genotype_states"])
+        # what stands between a figure and another figure's predicate
+        self._list_word_re = re.compile(
+            rf"(?<![\w-])(?:{joiners}|{_alt(data['relative_pronouns'])})(?![\w-])|;",
+            re.IGNORECASE,
+        )
+        signs = _alt(low["approximation_signs"])
+        self._hedged_re = re.compile(
+            rf"(?:(?<![\w-])(?:{_alt(data['hedges'])})\s+|(?:{signs})\s*)$", re.IGNORECASE
+        )
+        # the end of a subgroup's bracket, then a comma: "(n = 150),", "(N = 57 at baseline;
+        # 41%),"
+        self.bracket_clause_end_re = re.compile(r"[^()\[\]]{0,40}?[)\]]\s*,")
+        # "... found that in highly anxious women (": where a reported clause opens
+        self._complement_re = re.compile(
+            rf"\b(?:{_alt(low['complement_openers'])})\s+(?=(?:{groups})\s)", re.IGNORECASE
+        )
+
+    def accrual_states(self, figures: list[Figure], text: str, enrollment: str) -> None:
+        """Make each "(n = X/Y)" in a clause about accrual an enrollment figure."""
+        for f in figures:
+            if not f.n_form or f.pct is not None or f.den is None or f.measure is None:
+                continue
+            lo = max(0, f.start - ACCRUAL_WINDOW)
+            if not any(w in text[lo : f.start].lower() for w in self._accrual_gate):
+                continue
+            for m in self._accrual_re.finditer(text, lo, f.start):
+                if self._subject(text, m.start()) and not self._clause_end_re.search(
+                    text, m.end(), f.start
+                ):
+                    f.measure = enrollment
+                    break
+
+    def _subject(self, text: str, at: int) -> bool:
+        """The accrual noun at `at` is no preposition's object ("At enrollment, ...")."""
+        words = text[max(0, at - 20) : at].split()
+        return not words or words[-1].lower() not in self._preps
+
+    def genotype_traits(self, figures: list[Figure], text: str) -> set[int]:
+        """Indices of the figures whose predicate is a genotype."""
+        low = text.lower()
+        if not any(w in low for w in self._genotype_gate):
+            return set()
+        out: set[int] = set()
+        for k, f in enumerate(figures):
+            if f.n_form:
+                continue
+            m = self._genotype_re.match(text, f.end)
+            if m is not None and not self._list_word_re.search(text, f.end, m.end()):
+                out.add(k)
+        return out
+
+    def hedged_fractions(self, figures: list[Figure], text: str) -> list[Figure]:
+        """The figures with each fraction after a hedge ("about 1/3") read as the share it
+        approximates, and left out where the exact share follows it ("almost 2/3 of the
+        patients (62.5%)": one figure, the exact one)."""
+        kept: list[Figure] = []
+        for f in figures:
+            if f.num is None or not f.den or f.pct is not None or f.n_form:
+                kept.append(f)
+                continue
+            if self._hedged_re.search(text, max(0, f.start - 20), f.start):
+                if _EXACT_SHARE_RE.match(text, f.end):
+                    continue
+                f.pct, f.pct_decimals = round(100 * f.num / f.den, 1), 1
+                f.num = f.den = f.count = None
+            kept.append(f)
+        return kept
+
+    def non_participants(self, figures: list[Figure], text: str) -> set[int]:
+        """Indices of the "(n = N)" figures that count who declined to take part ("refusing
+        (n = 14)")."""
+        out: set[int] = set()
+        for k, f in enumerate(figures):
+            if not f.n_form or f.pct is not None:
+                continue
+            if self._declined_re.search(text, max(0, f.start - 40), f.start):
+                out.add(k)
+        return out
+
+    def sample_counts(self, figures: list[Figure], toks: list[Tok]) -> set[int]:
+        """Indices of the "(n = N)" figures that count samples or tissue (`_counts_samples`),
+        and of those listed after one ("Tumour tissue was collected before treatment (n = 96),
+        after two cycles of drug A alone (n = 71) and at surgery (n = 50)": each timepoint's
+        count of the same samples; nothing between them is a subject, a verb or a clause
+        end)."""
+        out: set[int] = set()
+        for k, f in enumerate(figures):
+            if not f.n_form or f.pct is not None:
+                continue
+            prev = figures[k - 1] if k - 1 in out else None
+            if (prev is not None and self._plain_gap(toks, prev.te, f.ts)) or (
+                self._counts_samples(f, toks)
+            ):
+                out.add(k)
+        return out
+
+    def _plain_gap(self, toks: list[Tok], i: int, j: int) -> bool:
+        return j - i <= SAMPLE_LOOKBACK and not any(
+            t.lower in self._pop or t.lower in self._auxiliaries
+            or (t.lower in self._boundaries and t.num is None)
+            for t in toks[i:j]
+        )  # fmt: skip
+
+    def _counts_samples(self, f: Figure, toks: list[Tok]) -> bool:
+        """ "Tumour samples were collected before treatment (n = 110), after one cycle (n =
+        89) ...": samples, the subject of the clause (an auxiliary right after them), are the
+        last noun named before the "(n = N)": it counts them (a bounded look back, within the
+        clause, stopped by a population noun and by an auxiliary of another subject: one not
+        after the samples, another auxiliary or a list connector, so "samples had been
+        collected" and "samples were obtained and were analysed" stay the samples'). A tissue,
+        biopsy or block counts only with a verb of collection after its auxiliary ("Tumour
+        tissue was collected at surgery (n = 59)"): not "soft tissue swelling (n = 5)" nor
+        "tissue was available (n = 80)"."""
+        nouns = self._counted_nouns
+        for k in range(f.ts - 1, max(-1, f.ts - SAMPLE_LOOKBACK), -1):
+            low = toks[k].lower
+            if low in self._pop or (low in self._boundaries and toks[k].num is None):
+                return False
+            if low in self._auxiliaries:
+                prev = toks[k - 1].lower if k else ""
+                if not (prev in nouns or prev in self._auxiliaries or prev in self._connectors):
+                    return False  # another clause's verb: "..., and neutropenia was recorded"
+            if low in nouns:
+                if not (k + 1 < len(toks) and toks[k + 1].lower in self._auxiliaries):
+                    return False
+                after = toks[k + 2 : k + 2 + COLLECTION_REACH]
+                return low in self._sample_nouns or any(
+                    t.lower in self._collection_verbs for t in after
+                )
+        return False
+
+    def clause_start(self, text: str, lo: int, hi: int) -> int:
+        """Where the last reported clause that opens on a group ("that in ...") starts in
+        text[lo:hi], else `lo`."""
+        start = lo
+        for m in self._complement_re.finditer(text, lo, hi):
+            start = m.end()
+        return start

@@ -131,12 +131,35 @@ class ScopeRules:
     def __init__(self, data: dict[str, Any]) -> None:
         low = {k: frozenset(w.lower() for w in data[k]) for k in _KEYS}
         low["joiner_words"] = joiner_words(data)
+        self._last_text: str | None = None
+        self._modal_text: str | None = None
+        self._modal = True
+        self._last_cues = (False, False, False, False)
+        self.sign_re = re.compile(rf"(?:{_alt(data['threshold_signs'])})\s*$")
+        self._build_tense(low)
+        self._build_context_regexes(low)
+        self._build_trait_regexes(low)
+        self._build_count_regexes(low, data["number_words"])
+        # the figures of a list: only a list or comparison word between them ("45% vs 47%")
+        self.trait_list_openers = tuple(data["trait_list_openers"])
+        self.trait_list_joint_re = re.compile(
+            rf"\s*(?:(?:{_alt(low['trait_list_joiners'])})\s*)?", re.IGNORECASE
+        )
+        self._build_modal_regexes(low)
+        self._build_purpose_regexes(low)
+
+    def _build_tense(self, low: dict[str, frozenset[str]]) -> None:
+        """Present and past tense words: is a figure's sentence a result?"""
         self.present = low["present_tense_verbs"]
         self.past = low["past_tense_markers"]
         self.present_aux = low["present_auxiliaries"]
         self.present_re = re.compile(rf"\b(?:{_alt(self.present)})\b", re.IGNORECASE)
         self.past_re = re.compile(rf"\b(?:{_alt(self.past)})\b", re.IGNORECASE)
         self.participle_after = low["participle_prepositions"]
+
+    def _build_context_regexes(self, low: dict[str, frozenset[str]]) -> None:
+        """Background and definitions (earlier work, what a term means), accrual rates and
+        power calculations: figures that are no result of the trial."""
         self.background_re = re.compile(rf"\b(?:{_alt(low['background_cues'])})\b", re.IGNORECASE)
         # "Unlike previous studies, we found ...", "as previously reported": a comparison with
         # earlier work, at most two words before its cue
@@ -158,11 +181,10 @@ class ScopeRules:
             rf"\s*per\s+(?:(?:{_alt(low['per_rate_nouns'])})\b|\d)", re.IGNORECASE
         )
         self.power_re = re.compile(rf"\b(?:{_alt(low['power_cues'])})\b", re.IGNORECASE)
-        self._last_text: str | None = None
-        self._modal_text: str | None = None
-        self._modal = True
-        self._last_cues = (False, False, False, False)
-        self.sign_re = re.compile(rf"(?:{_alt(data['threshold_signs'])})\s*$")
+
+    def _build_trait_regexes(self, low: dict[str, frozenset[str]]) -> None:
+        """Who the subjects are (receptor status, traits in brackets), group sizes, enrollment
+        and exclusion words, and the joints of compared figures."""
         receptor = (
             rf"\b(?:{_alt(low['receptor_words'])})[\s-]*(?:{_alt(low['receptor_status_words'])})"
         )
@@ -195,12 +217,9 @@ class ScopeRules:
             rf"(?:[a-z]+ly\s+)?(?:{_alt(low['exclusion_words'])})\b",
             re.IGNORECASE,
         )
-        self._build_count_regexes(low, data["number_words"])
-        # the figures of a list: only a list or comparison word between them ("45% vs 47%")
-        self.trait_list_openers = tuple(data["trait_list_openers"])
-        self.trait_list_joint_re = re.compile(
-            rf"\s*(?:(?:{_alt(low['trait_list_joiners'])})\s*)?", re.IGNORECASE
-        )
+
+    def _build_modal_regexes(self, low: dict[str, frozenset[str]]) -> None:
+        """Conditions and what an action would bring about: hypothetical figures."""
         # "If the true rate were 20%, the trial would ...": a condition opening the sentence,
         # "would prevent 5 recurrences": what an action would bring about
         self.condition_re = re.compile(rf"\s*(?:{_alt(low['condition_openers'])})\b", re.IGNORECASE)
@@ -224,6 +243,9 @@ class ScopeRules:
             rf"\)?\s*+{words}{{0,{HYPOTHETICAL_WORDS}}}{effect}", re.IGNORECASE
         )
         self.modal_before_re = re.compile(rf"{effect}\s++{words}{{0,2}}$", re.IGNORECASE)
+
+    def _build_purpose_regexes(self, low: dict[str, frozenset[str]]) -> None:
+        """A count in a purpose clause, and the procedures a count of subjects underwent."""
         # "the number needed to treat to prevent one relapse": a count in a purpose clause
         self.infinitive_before_re = re.compile(
             rf"\b(?:{_alt(low['purpose_heads'])})\s+to\s+"

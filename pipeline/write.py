@@ -72,8 +72,6 @@ COMPRESSION = "zstd"
 ROW_GROUP_ROWS = 5_000
 #: Characters of text buffered per table before a row group is written.
 ROW_GROUP_CHARS = 16_000_000
-#: Rows per part file before the next part (n + 1) of the same shard is started.
-MAX_FILE_ROWS = 1_000_000
 #: Name stem of the empty part written for a table that got no rows at all.
 EMPTY_PART = "part-_empty-00000.parquet"
 #: Name stem of the error rows the driver writes itself (duplicate ids, failed shards).

@@ -29,7 +29,7 @@ from pipeline.documents import Document, ErrorRecord, Notice
 from pipeline.ingest import Shard, read_shard
 from pipeline.ingest.common import DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORD_BYTES
 from pipeline.ingest.dedupe import FirstCopies
-from pipeline.limits import effective_doc_timeout
+from pipeline.limits import DEFAULT_BATCH_SIZE, DEFAULT_PART_ROWS, effective_doc_timeout
 from pipeline.runner.allocator import keep_freed_memory
 from pipeline.runner.bookkeeping import file_stat
 from pipeline.runner.errors import PipelineLoadError
@@ -69,9 +69,9 @@ class ShardOptions:
     id_field: str = "id"
     text_field: str = "text"
     title_field: str = "title"
-    batch_size: int = 64
+    batch_size: int = DEFAULT_BATCH_SIZE
     row_group_rows: int = W.ROW_GROUP_ROWS
-    part_rows: int = W.MAX_FILE_ROWS
+    part_rows: int = DEFAULT_PART_ROWS
     #: decompressed bytes read per input file / held for one record (pipeline.ingest.common)
     max_bytes: int | None = DEFAULT_MAX_BYTES
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES

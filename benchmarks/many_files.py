@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.ingest import list_shards
+from pipeline.limits import DEFAULT_PART_MB, DEFAULT_PART_ROWS
 from pipeline.run import run
 from pipeline.write import TABLES
 
@@ -88,8 +89,8 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=100_000)
     ap.add_argument("--workers", type=int, nargs="+", default=[2, 1])
     ap.add_argument("--pipeline", choices=("blank", "lexicon"), default="blank")
-    ap.add_argument("--part-rows", type=int, default=1_000_000)
-    ap.add_argument("--part-mb", type=float, default=128.0)
+    ap.add_argument("--part-rows", type=int, default=DEFAULT_PART_ROWS)
+    ap.add_argument("--part-mb", type=float, default=DEFAULT_PART_MB)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     if args.pipeline == "blank":

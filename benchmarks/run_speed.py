@@ -60,6 +60,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pubmed_corpus  # a sibling script: Python puts the script's folder on sys.path
@@ -261,32 +262,29 @@ def _poll_tree(
         stop.wait(0.1)
 
 
-def measure_run(
-    corpus: Path,
-    out: Path,
-    workers: int,
-    engine: str,
-    no_model: bool,
-    scale: int,
-    n_docs: int,
-    n_words: int,
-) -> Measure:
+def run_command(corpus: Path, out: Path, workers: int, engine: str, no_model: bool) -> list[str]:
+    """The `biotab run` command line measured (the venv's biotab)."""
     biotab = shutil.which("biotab", path=str(Path(sys.executable).parent)) or "biotab"
-    cmd = [
-        biotab,
-        "run",
-        str(corpus),
-        "--out",
-        str(out),
-        "--workers",
-        str(workers),
-        "--engine",
-        engine,
-        "--overwrite",
-        "--quiet",
-    ]
-    if no_model:
-        cmd.append("--no-model")
+    cmd = [biotab, "run", str(corpus), "--out", str(out), "--workers", str(workers),
+           "--engine", engine, "--overwrite", "--quiet"]
+    return [*cmd, "--no-model"] if no_model else cmd
+
+
+@dataclass
+class Polled:
+    """One command run with its process tree polled (`_poll_tree`): its last output line, wall
+    seconds, the 1-minute load average at its start, and per process its role and peak RSS
+    (bytes) and its last seen CPU seconds."""
+
+    summary: str
+    seconds: float
+    load_before: float
+    peaks: dict[int, tuple[str, int]]
+    cpu: dict[int, float]
+
+
+def run_polled(cmd: list[str]) -> Polled:
+    """Run `cmd`, polling its process tree meanwhile; SystemExit with its stderr if it fails."""
     peaks: dict[int, tuple[str, int]] = {}
     cpu: dict[int, float] = {}
     stop = threading.Event()
@@ -303,6 +301,12 @@ def measure_run(
     poller.join()
     if proc.returncode != 0:
         raise SystemExit(f"biotab run failed ({proc.returncode}):\n{stderr[-3000:]}")
+    summary = stdout.strip().splitlines()[-1] if stdout.strip() else ""
+    return Polled(summary, seconds, load_before, peaks, cpu)
+
+
+def rss_by_role(peaks: dict[int, tuple[str, int]]) -> dict[str, float]:
+    """Peak RSS in MB per role, the workers numbered in pid order (worker0, worker1, ...)."""
     by_role: dict[str, float] = {}
     n_worker = 0
     for _pid, (role, rss) in sorted(peaks.items()):
@@ -310,15 +314,38 @@ def measure_run(
             role = f"worker{n_worker}"
             n_worker += 1
         by_role[role] = max(by_role.get(role, 0.0), rss / 2**20)
+    return {k: round(v, 1) for k, v in by_role.items()}
+
+
+def startup_and_working_cpu(manifest: dict[str, Any], cpu_total: float
+                            ) -> tuple[list[float], float]:
+    """The start-up CPU seconds (the driver's once when it built the pipeline for forked
+    workers, else each worker's) and the run's CPU seconds minus all start-up CPU."""
+    stats = manifest["worker_stats"]
+    driver = manifest["attempts"][-1].get("driver_startup") or {}
+    startup_cpu = [driver["startup_cpu_s"]] if driver else [w["startup_cpu_s"] for w in stats]
+    working = cpu_total - sum(startup_cpu) - sum(w["startup_cpu_s"] for w in stats if driver)
+    return startup_cpu, working
+
+
+def measure_run(
+    corpus: Path,
+    out: Path,
+    workers: int,
+    engine: str,
+    no_model: bool,
+    scale: int,
+    n_docs: int,
+    n_words: int,
+) -> Measure:
+    """One `biotab run` of `corpus` into `out`, timed and polled, with the manifest's figures."""
+    run = run_polled(run_command(corpus, out, workers, engine, no_model))
     child_max = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
     manifest = json.loads((out / "manifest.json").read_text())
     stats = manifest["worker_stats"]
-    # forked workers: the driver built the pipeline once for all of them (its CPU, counted once)
-    driver = manifest["attempts"][-1].get("driver_startup") or {}
     unit_seconds = sum(w["unit_seconds"] for w in stats)
-    cpu_total = sum(cpu.values())
-    startup_cpu = [driver["startup_cpu_s"]] if driver else [w["startup_cpu_s"] for w in stats]
-    working_cpu = cpu_total - sum(startup_cpu) - sum(w["startup_cpu_s"] for w in stats if driver)
+    cpu_total = sum(run.cpu.values())
+    startup_cpu, working_cpu = startup_and_working_cpu(manifest, cpu_total)
     table_bytes = output_bytes(out)
     return Measure(
         scale=scale,
@@ -326,15 +353,15 @@ def measure_run(
         engine=engine,
         documents=n_docs,
         words=n_words,
-        seconds=round(seconds, 2),
-        words_per_s=round(n_words / seconds, 1),
-        peak_rss_mb={k: round(v, 1) for k, v in by_role.items()},
+        seconds=round(run.seconds, 2),
+        words_per_s=round(n_words / run.seconds, 1),
+        peak_rss_mb=rss_by_role(run.peaks),
         max_child_rss_mb=round(child_max, 1),
-        cpu_seconds=round(sum(cpu.values()), 1),
-        words_per_cpu_s=round(n_words / sum(cpu.values()), 1) if cpu else 0.0,
-        load_before=round(load_before, 2),
+        cpu_seconds=round(cpu_total, 1),
+        words_per_cpu_s=round(n_words / cpu_total, 1) if run.cpu else 0.0,
+        load_before=round(run.load_before, 2),
         load_after=round(os.getloadavg()[0], 2),
-        summary=stdout.strip().splitlines()[-1] if stdout.strip() else "",
+        summary=run.summary,
         startup_s=[w["startup_s"] for w in stats],
         startup_cpu_s=startup_cpu,
         worker_peak_rss_mb=[w["peak_rss_mb"] for w in stats],

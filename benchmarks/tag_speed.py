@@ -34,6 +34,7 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
+from pipeline.limits import DEFAULT_BATCH_SIZE  # noqa: E402 (imports nothing)
 from pipeline.paths import DEFAULT_CORPORA  # noqa: E402 (imports no numpy)
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def prepare(nlp: Language, texts: list[str]) -> list[Doc]:
     """Tokenized documents with every component before `tok2vec` applied (untimed)."""
     before = [name for name in nlp.pipe_names[: nlp.pipe_names.index("tok2vec")]]
     with nlp.select_pipes(enable=before):
-        return list(nlp.pipe(texts, batch_size=64))
+        return list(nlp.pipe(texts, batch_size=DEFAULT_BATCH_SIZE))
 
 
 def time_components(nlp: Language, docs: list[Doc], batch_size: int) -> dict[str, float]:
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--rounds", type=int, default=3, help="timed rounds (best one reported)")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N documents")
-    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     ap.add_argument(
         "--full",
         action=argparse.BooleanOptionalAction,

@@ -15,6 +15,13 @@ import typer
 from rich.logging import RichHandler
 
 from pipeline import __version__
+from pipeline.limits import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_BLOCK_SIZE,
+    DEFAULT_DOC_TIMEOUT_S,
+    DEFAULT_PART_MB,
+    DEFAULT_PART_ROWS,
+)
 
 
 def _help_markup() -> Literal["rich"] | None:
@@ -418,7 +425,8 @@ _MaxRecordMbOpt = Annotated[float | None, typer.Option(
 _DocTimeoutOpt = Annotated[float | None, typer.Option(
     "--doc-timeout", metavar="SECONDS", show_default=False,
     help="A document taking longer becomes an error row naming its stage and component "
-    "(default: pipeline.limits.DEFAULT_DOC_TIMEOUT_S, 10 minutes); 0: no limit.")]
+    f"(default {DEFAULT_DOC_TIMEOUT_S or 0:g} s, pipeline.limits.DEFAULT_DOC_TIMEOUT_S); 0: no "
+    "limit.")]
 _NoModelOpt = Annotated[bool, typer.Option(
     "--no-model", help="Tag with the lexicons only, without the trained NER model.")]
 _VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help=_VERBOSE_HELP)]
@@ -440,10 +448,10 @@ def run_cmd(
     quiet: _QuietOpt = False,
     id_field: _IdFieldOpt = "id",
     text_field: _TextFieldOpt = "text",
-    batch_size: _BatchSizeOpt = 64,
-    block_size: _BlockSizeOpt = 1000,
-    part_rows: _PartRowsOpt = 1_000_000,
-    part_mb: _PartMbOpt = 128.0,
+    batch_size: _BatchSizeOpt = DEFAULT_BATCH_SIZE,
+    block_size: _BlockSizeOpt = DEFAULT_BLOCK_SIZE,
+    part_rows: _PartRowsOpt = DEFAULT_PART_ROWS,
+    part_mb: _PartMbOpt = DEFAULT_PART_MB,
     max_file_mb: _MaxFileMbOpt = None,
     max_record_mb: _MaxRecordMbOpt = None,
     doc_timeout: _DocTimeoutOpt = None,

@@ -35,6 +35,7 @@ from spacy.language import Language
 from pipeline.components import mention_filter as _mention_filter  # noqa: F401  (is_generic)
 from pipeline.documents import Document
 from pipeline.labels import CYTOKINE, DISEASE, DRUG, MODEL
+from pipeline.limits import DEFAULT_BATCH_SIZE
 from pipeline.process import DEFAULT_CHUNK_CHARS, Deadline, chunked_doc_rows, needs_chunks
 
 log = logging.getLogger(__name__)
@@ -215,7 +216,7 @@ def predicted_mentions(nlp: Language, docs: Sequence[GoldDoc]) -> Iterator[list[
     chunk_chars = min(DEFAULT_CHUNK_CHARS, nlp.max_length)
     long = [needs_chunks(d.text, chunk_chars) for d in docs]
     piped = nlp.pipe((d.text for d, is_long in zip(docs, long, strict=True) if not is_long),
-                     batch_size=64)
+                     batch_size=DEFAULT_BATCH_SIZE)
     for gold_doc, is_long in zip(docs, long, strict=True):
         if is_long:
             yield _chunked_mentions(nlp, gold_doc, chunk_chars)

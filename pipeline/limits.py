@@ -1,10 +1,22 @@
-"""The time limit of one document: its default and the largest value taken, in one place.
+"""A run's default sizes and the time limit of one document, each in one place: the library
+(`pipeline.run.run`, its stages) and the command line (`biotab run`'s option defaults and help)
+read them from here.
 
 No spaCy here: the driver of a process pool imports this module (it records the limit in use
-in the manifest's settings) without importing the pipeline.
+in the manifest's settings) without importing the pipeline, and the command line reads it to
+show its defaults.
 """
 
 from __future__ import annotations
+
+#: Documents per `nlp.pipe` batch (`--batch-size`).
+DEFAULT_BATCH_SIZE = 64
+#: JSONL lines per shard, the unit of parallel work (`--block-size`; None or 0: whole files).
+DEFAULT_BLOCK_SIZE = 1000
+#: At most this many rows per part file of a table (`--part-rows`) ...
+DEFAULT_PART_ROWS = 1_000_000
+#: ... and about this many megabytes (`--part-mb`): whichever is reached first.
+DEFAULT_PART_MB = 128.0
 
 #: Seconds one document may take before it becomes a "timeout" error row (None: no limit).
 DEFAULT_DOC_TIMEOUT_S: float | None = 600.0

@@ -66,7 +66,7 @@ from pipeline.components.sentences import cut_point
 from pipeline.documents import Document, ErrorRecord
 from pipeline.extensions import doc_text
 from pipeline.ingest import document_row, error_row
-from pipeline.limits import DEFAULT_DOC_TIMEOUT_S
+from pipeline.limits import DEFAULT_BATCH_SIZE, DEFAULT_DOC_TIMEOUT_S
 from pipeline.outcomes import outcome_rows
 from pipeline.split import sentence_rows
 from pipeline.tag import mention_rows
@@ -384,7 +384,7 @@ def process_documents(
     nlp: Language,
     records: Iterable[Document | ErrorRecord],
     *,
-    batch_size: int = 64,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     doc_timeout_s: float | None = DEFAULT_DOC_TIMEOUT_S,
     chunk_chars: int = DEFAULT_CHUNK_CHARS,
     batch_chars: int = DEFAULT_BATCH_CHARS,

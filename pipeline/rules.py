@@ -309,6 +309,31 @@ def _check_predicate(key: str, pred: str, arg: Any, scalar: type, where: str) ->
         raise RuleError(f"{where}: {key}.{pred} must be a list of {scalar.__name__} values")
 
 
+#: A word and a value of each type a word map may hold, for the example an error gives.
+_MAP_EXAMPLES: dict[type, tuple[str, Any]] = {
+    int: ("twelve", 12),
+    float: ("half", 0.5),
+    str: ("word", "value"),
+}
+
+
+def _map_example(typ: type) -> dict[str, Any]:
+    """A one-entry JSON object mapping a word to a value of `typ` (an error's example)."""
+    word, value = _MAP_EXAMPLES.get(typ, ("word", f"<{typ.__name__}>"))
+    return {word: value}
+
+
+def _map_misfit(val: Any, typ: type) -> str | None:
+    """What in `val` is not a map of strings to `typ` values (its type, or its first wrong
+    entry with the value's type), or None when it is one. A bool is no int."""
+    if not isinstance(val, dict):
+        return type(val).__name__
+    for k, v in val.items():
+        if not isinstance(k, str) or not isinstance(v, typ) or isinstance(v, bool):
+            return f"{k!r} -> {v!r} ({type(v).__name__})"
+    return None
+
+
 def check_word_table(
     obj: Any,
     *,
@@ -338,13 +363,11 @@ def check_word_table(
                 kind = type(val).__name__
                 raise RuleError(f"{where}: key {key!r} is {kind}; expected a JSON object")
             continue
-        if not isinstance(val, dict) or not all(
-            isinstance(k, str) and isinstance(v, typ) and not isinstance(v, bool)
-            for k, v in val.items()
-        ):
+        found = _map_misfit(val, typ)
+        if found is not None:
             raise RuleError(
                 f"{where}: key {key!r} must map strings to {typ.__name__} values, e.g. "
-                '{"twelve": 12}'
+                f"{json.dumps(_map_example(typ))}; got {found}"
             )
     for key in lists:
         val = obj[key]

@@ -46,7 +46,14 @@ from typing import Any
 from pipeline import write as W
 from pipeline.ingest import Shard, list_shards
 from pipeline.ingest.common import DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORD_BYTES
-from pipeline.limits import MAX_DOC_TIMEOUT_S, effective_doc_timeout
+from pipeline.limits import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_BLOCK_SIZE,
+    DEFAULT_PART_MB,
+    DEFAULT_PART_ROWS,
+    MAX_DOC_TIMEOUT_S,
+    effective_doc_timeout,
+)
 from pipeline.paths import DEFAULT_OUTPUT
 from pipeline.runner import bookkeeping as B
 from pipeline.runner import units as U
@@ -193,10 +200,10 @@ def run(
     id_field: str = "id",
     text_field: str = "text",
     title_field: str = "title",
-    block_size: int | None = 1000,
-    batch_size: int = 64,
-    part_rows: int = U.PART_ROWS,
-    part_mb: float = U.PART_MB,
+    block_size: int | None = DEFAULT_BLOCK_SIZE,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    part_rows: int = DEFAULT_PART_ROWS,
+    part_mb: float = DEFAULT_PART_MB,
     unit_bytes: int | None = None,
     max_file_mb: float | None = DEFAULT_MAX_FILE_MB,
     max_record_mb: float = DEFAULT_MAX_RECORD_MB,

@@ -12,10 +12,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.limits import DEFAULT_PART_ROWS
 from pipeline.write import (
     COMPRESSION,
     DOCUMENT_TABLES,
-    MAX_FILE_ROWS,
     ROW_GROUP_CHARS,
     ROW_GROUP_ROWS,
     TABLES,
@@ -87,7 +87,7 @@ class ShardWriter:
         *,
         row_group_rows: int = ROW_GROUP_ROWS,
         row_group_chars: int = ROW_GROUP_CHARS,
-        max_file_rows: int = MAX_FILE_ROWS,
+        max_file_rows: int = DEFAULT_PART_ROWS,
     ) -> None:
         check_id(shard_id)
         self.out = Path(out)

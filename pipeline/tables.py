@@ -25,24 +25,16 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from pipeline.ingest import DOCUMENTS_SCHEMA, ERRORS_SCHEMA
-from pipeline.outcomes import OUTCOMES_SCHEMA
-from pipeline.split import SENTENCES_SCHEMA
-from pipeline.tag import MENTIONS_SCHEMA
+from pipeline.write import stage_schemas
 
 if TYPE_CHECKING:
     import duckdb as duckdb_
     import pandas as pd
     import pyarrow.dataset as ds_
 
-TABLE_SCHEMAS: dict[str, pa.Schema] = {
-    "documents": DOCUMENTS_SCHEMA,
-    "sentences": SENTENCES_SCHEMA,
-    "mentions": MENTIONS_SCHEMA,
-    "outcomes": OUTCOMES_SCHEMA,
-    "errors": ERRORS_SCHEMA,
-}
-"""Table name -> schema, in the order the tables are usually read."""
+TABLE_SCHEMAS: dict[str, pa.Schema] = stage_schemas()
+"""Table name -> schema, in the order the tables are usually read (`pipeline.write.TABLE_SOURCES`,
+the one list of the tables)."""
 
 PART_GLOB = "part-*.parquet"
 

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from pipeline import iob
 from pipeline.labels import DISEASE, MODEL
+from pipeline.limits import DEFAULT_BATCH_SIZE
 from pipeline.model_export import check_output, export_model
 from pipeline.paths import DEFAULT_CORPORA, configs_dir, ner_model_dir
 
@@ -498,7 +499,7 @@ def evaluate_model(model: str | Path, docbin: str | Path) -> dict:
     register_components()
     nlp = spacy.load(model)
     gold = list(DocBin().from_disk(docbin).get_docs(nlp.vocab))
-    preds = nlp.pipe((d.text for d in gold), batch_size=64)
+    preds = nlp.pipe((d.text for d in gold), batch_size=DEFAULT_BATCH_SIZE)
     tp: Counter[str] = Counter()
     n_pred: Counter[str] = Counter()
     n_gold: Counter[str] = Counter()

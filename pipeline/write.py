@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import json
 import logging
 import os
@@ -47,6 +48,7 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pyarrow as pa
@@ -58,9 +60,22 @@ from pipeline.paths import kb_dir, ner_model_dir
 
 log = logging.getLogger(__name__)
 
-TABLES = ("documents", "sentences", "mentions", "outcomes", "errors")
+#: The tables of a run, in the order a unit's files are written, each with the schema constant
+#: of the stage that writes it (module, name): the one list of tables, which `TABLES`,
+#: `table_schemas` and `pipeline.tables.TABLE_SCHEMAS` are made from. The schemas are imported
+#: only when one is asked for (`stage_schemas`): the driver of a process pool uses the names
+#: and never imports spaCy. `errors` is last on purpose: the rows another table cannot hold
+#: become error rows, flushed after it (`pipeline.shard_writer.ShardWriter.commit`).
+TABLE_SOURCES: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "documents": ("pipeline.ingest", "DOCUMENTS_SCHEMA"),
+    "sentences": ("pipeline.split", "SENTENCES_SCHEMA"),
+    "mentions": ("pipeline.tag", "MENTIONS_SCHEMA"),
+    "outcomes": ("pipeline.outcomes", "OUTCOMES_SCHEMA"),
+    "errors": ("pipeline.ingest", "ERRORS_SCHEMA"),
+})
+TABLES = tuple(TABLE_SOURCES)
 #: Tables whose rows all belong to one document (joined on doc_id); `errors` is not one.
-DOCUMENT_TABLES = ("documents", "sentences", "mentions", "outcomes")
+DOCUMENT_TABLES = tuple(name for name in TABLES if name != "errors")
 SHARDS_DIR = "_shards"
 #: Committed groups of compacted units (pipeline.runner.units).
 PARTS_DIR = "_parts"
@@ -72,8 +87,6 @@ COMPRESSION = "zstd"
 ROW_GROUP_ROWS = 5_000
 #: Characters of text buffered per table before a row group is written.
 ROW_GROUP_CHARS = 16_000_000
-#: Rows per part file before the next part (n + 1) of the same shard is started.
-MAX_FILE_ROWS = 1_000_000
 #: Name stem of the empty part written for a table that got no rows at all.
 EMPTY_PART = "part-_empty-00000.parquet"
 #: Name stem of the error rows the driver writes itself (duplicate ids, failed shards).
@@ -94,22 +107,17 @@ class OutputExistsError(Exception):
 # --------------------------------------------------------------------------- schemas
 
 
+def stage_schemas() -> dict[str, pa.Schema]:
+    """Table name -> the schema constant of the stage that writes it (`TABLE_SOURCES`, in its
+    order), imported now: the stage's own object, without biotab's file-level metadata."""
+    return {name: getattr(importlib.import_module(module), attr)
+            for name, (module, attr) in TABLE_SOURCES.items()}
+
+
 @cache
 def table_schemas() -> dict[str, pa.Schema]:
     """The pyarrow schema of every table, with biotab's file-level metadata added."""
-    from pipeline.ingest import DOCUMENTS_SCHEMA, ERRORS_SCHEMA
-    from pipeline.outcomes import OUTCOMES_SCHEMA
-    from pipeline.split import SENTENCES_SCHEMA
-    from pipeline.tag import MENTIONS_SCHEMA
-
-    raw = {
-        "documents": DOCUMENTS_SCHEMA,
-        "sentences": SENTENCES_SCHEMA,
-        "mentions": MENTIONS_SCHEMA,
-        "outcomes": OUTCOMES_SCHEMA,
-        "errors": ERRORS_SCHEMA,
-    }
-    return {name: with_file_metadata(schema, name) for name, schema in raw.items()}
+    return {name: with_file_metadata(schema, name) for name, schema in stage_schemas().items()}
 
 
 def file_metadata(table: str) -> dict[str, str]:

@@ -4,6 +4,7 @@ report and table tests, including a document whose title and text carry live-loo
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -182,7 +183,14 @@ def make_output(out: Path, *, skip: tuple[str, ...] = ()) -> Path:
     return out
 
 
-_SEEDS_RUN: dict[str, Path] = {}
+@dataclass
+class _SeedsRun:
+    """Per-session state, not a constant: the seeds' run made by the first `run_seeds` call."""
+
+    out: Path | None = None
+
+
+_seeds_run = _SeedsRun()
 
 
 def run_seeds(tmp_path_factory: Any, seeds_dir: Path) -> Path:
@@ -191,8 +199,8 @@ def run_seeds(tmp_path_factory: Any, seeds_dir: Path) -> Path:
     import subprocess
     import sys
 
-    if "out" in _SEEDS_RUN:
-        return _SEEDS_RUN["out"]
+    if _seeds_run.out is not None:
+        return _seeds_run.out
     from pipeline.cli import app
 
     # a renamed command must fail every test built on this fixture, not skip them
@@ -201,5 +209,5 @@ def run_seeds(tmp_path_factory: Any, seeds_dir: Path) -> Path:
     out = tmp_path_factory.mktemp("seeds") / "out"
     subprocess.run([biotab, "run", str(seeds_dir), "--out", str(out)], check=True,
                    capture_output=True)
-    _SEEDS_RUN["out"] = out
+    _seeds_run.out = out
     return out

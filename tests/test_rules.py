@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.rules import RuleError, read_tsv, write_tsv
+from pipeline.rules import RuleError, check_word_table, read_tsv, write_tsv
 
 
 def test_write_tsv_gives_back_what_read_tsv_reads(tmp_path: Path) -> None:
@@ -33,3 +33,21 @@ def test_write_tsv_refuses_a_row_it_could_not_read_back(
 ) -> None:
     with pytest.raises(RuleError, match=message):
         write_tsv(tmp_path / "bad.tsv", ("x", "y"), [("ok", "ok"), row])
+
+
+@pytest.mark.parametrize(("value", "expected", "message"), [
+    # before: every map gave the int example {"twelve": 12} and said nothing of what it found
+    (["randomized", "allocation"], str,
+     r"key 'links' must map strings to str values, e\.g\. \{\"word\": \"value\"\}; "
+     r"got list$"),
+    ({"twelve": "12"}, int,
+     r"key 'links' must map strings to int values, e\.g\. \{\"twelve\": 12\}; "
+     r"got 'twelve' -> '12' \(str\)$"),
+    ({"twelve": True}, int, r"e\.g\. \{\"twelve\": 12\}; got 'twelve' -> True \(bool\)$"),
+    ({"to": 1}, str, r"e\.g\. \{\"word\": \"value\"\}; got 'to' -> 1 \(int\)$"),
+])
+def test_a_wrong_word_map_gets_an_example_of_its_type_and_the_type_found(
+    value: object, expected: type, message: str
+) -> None:
+    with pytest.raises(RuleError, match=r"^rules\.json: .*" + message):
+        check_word_table({"links": value}, where="rules.json", lists=(), maps={"links": expected})

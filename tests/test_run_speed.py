@@ -69,3 +69,24 @@ def test_proc_reader_gives_none_for_a_process_that_is_gone(run_speed: ModuleType
     assert run_speed._proc_children(gone.pid) is None
     mine = run_speed._proc_peak_cpu(psutil.Process().pid)
     assert mine is not None and mine[0] > 10_000_000 and mine[1] > 0
+
+
+def test_a_polled_command_gives_its_last_line_and_its_tree(run_speed: ModuleType) -> None:
+    """`measure_run`'s jobs, split out: run and poll (`run_polled`), then the peaks by role
+    (`rss_by_role`: workers numbered in pid order); a failing command stops the benchmark."""
+    script = TREE + "print('first'); print('summary line')\n"
+    polled = run_speed.run_polled([sys.executable, "-c", script, "0.5"])
+    assert polled.summary == "summary line" and polled.seconds >= 0.5
+    roles = run_speed.rss_by_role(polled.peaks)
+    assert set(roles) == {"driver", "worker0", "worker1"}
+    assert roles["driver"] >= 40 and min(roles["worker0"], roles["worker1"]) >= 120
+    with pytest.raises(SystemExit, match="failed \\(3\\)"):
+        run_speed.run_polled([sys.executable, "-c", "raise SystemExit(3)"])
+
+
+def test_start_up_cpu_is_the_driver_s_once_for_forked_workers(run_speed: ModuleType) -> None:
+    stats = [{"startup_cpu_s": 0.25}, {"startup_cpu_s": 0.5}]
+    forked = {"worker_stats": stats, "attempts": [{"driver_startup": {"startup_cpu_s": 4.0}}]}
+    assert run_speed.startup_and_working_cpu(forked, 20.0) == ([4.0], 20.0 - 4.0 - 0.75)
+    spawned = {"worker_stats": stats, "attempts": [{}]}
+    assert run_speed.startup_and_working_cpu(spawned, 20.0) == ([0.25, 0.5], 20.0 - 0.75)

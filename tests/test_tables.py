@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
 import sys
@@ -46,6 +47,22 @@ def test_table_schemas_are_the_stage_constants() -> None:
     assert TABLE_SCHEMAS["mentions"] is MENTIONS_SCHEMA
     assert TABLE_SCHEMAS["outcomes"] is OUTCOMES_SCHEMA
     assert TABLE_SCHEMAS["errors"] is ERRORS_SCHEMA
+
+
+def test_the_table_list_is_one_list() -> None:
+    """Before: the tables were listed three times (write.TABLES, the schemas of
+    write.table_schemas, tables.TABLE_SCHEMAS). Now write.TABLE_SOURCES alone: the names, their
+    order (`errors` last) and the written schemas (the same fields, with biotab's metadata) all
+    come from it."""
+    from pipeline.write import DOCUMENT_TABLES, TABLE_SOURCES, TABLES, table_schemas
+
+    assert TABLES == tuple(TABLE_SOURCES) == tuple(TABLE_SCHEMAS) == tuple(table_schemas())
+    assert TABLES[-1] == "errors"
+    assert TABLES[:-1] == DOCUMENT_TABLES
+    for name, (module, attr) in TABLE_SOURCES.items():
+        assert TABLE_SCHEMAS[name] is getattr(importlib.import_module(module), attr)
+        assert table_schemas()[name].equals(TABLE_SCHEMAS[name], check_metadata=False)
+        assert table_schemas()[name].metadata[b"table"] == name.encode()
 
 
 @pytest.mark.parametrize("table", list(TABLE_SCHEMAS))

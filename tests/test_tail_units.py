@@ -14,9 +14,9 @@ import pytest
 from helpers import read_tables
 
 from pipeline.ingest import list_shards, read_shard
+from pipeline.limits import DEFAULT_PART_MB
 from pipeline.run import run
 from pipeline.runner.units import (
-    PART_MB,
     TAIL_DIVISOR,
     TAIL_SHARE,
     plan_units,
@@ -24,7 +24,7 @@ from pipeline.runner.units import (
     unit_bytes,
 )
 
-PART_BYTES = int(PART_MB * 2**20)
+PART_BYTES = int(DEFAULT_PART_MB * 2**20)
 SENTENCE = ("Twelve of those {n} patients (86%) achieved complete response to imiquimod "
             "(Aldara) for cutaneous lupus erythematosus (CLE).")
 

@@ -89,6 +89,7 @@ from pipeline.ingest.labels import doc_id_labels
 from pipeline.ingest.pubtator import read_pubtator, sniff_pubtator
 from pipeline.ingest.text import read_text
 from pipeline.ingest.text_title import MetadataRules
+from pipeline.limits import DEFAULT_BLOCK_SIZE
 
 FORMATS = ("txt", "jsonl", "pubtator", "bioc", "pubmed")
 TEXT_EXTS = {".txt", ".md", ".markdown", ".text"}
@@ -430,7 +431,7 @@ def _iter_shards(inputs: Sequence[Path | str | bytes], fmt: str | None,
 
 
 def list_shards(inputs: Sequence[Path | str], fmt: str | None = None,
-                block_size: int | None = 1000, *,
+                block_size: int | None = DEFAULT_BLOCK_SIZE, *,
                 max_bytes: int | None = DEFAULT_MAX_BYTES,
                 max_blocks: int = MAX_BLOCKS_PER_FILE) -> list[Shard]:
     """Work units for a (distributed) runner: one per file; JSONL files longer than

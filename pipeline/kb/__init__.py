@@ -20,7 +20,7 @@ import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -250,10 +250,10 @@ class KnowledgeBase:
         folder = Path(path) if path is not None else kb_dir()
         key = folder.resolve()
         with _LOCK:
-            cached = _LOADED.get(key)
+            cached = _loaded.kbs.get(key)
             if cached is None:
                 cached = cls._read(folder)
-                _LOADED[key] = cached
+                _loaded.kbs[key] = cached
             return cached
 
     @classmethod
@@ -509,4 +509,15 @@ def _known_labels(labels: Iterable[str]) -> list[str]:
 
 
 _LOCK = threading.RLock()
-_LOADED: dict[Path, KnowledgeBase] = {}
+
+
+@dataclass
+class _LoadedKBs:
+    """Per-process state, not a constant: the KBs this process has loaded (`KnowledgeBase.load`,
+    under `_LOCK`), by resolved folder; a forked worker starts with its driver's."""
+
+    kbs: dict[Path, KnowledgeBase] = field(default_factory=dict)
+
+
+#: This process's loaded KBs (`_LoadedKBs`).
+_loaded = _LoadedKBs()

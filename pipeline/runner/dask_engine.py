@@ -2,7 +2,7 @@
 
 By default a `LocalCluster` of ``workers`` single-threaded worker processes; with
 ``--scheduler tcp://host:8786`` an existing cluster. The pipeline is built once per worker
-process (the module-level cache of `pipeline.runner.shard.worker_nlp`). Tasks write their own
+process (kept in the process state of `pipeline.runner.shard.worker_nlp`). Tasks write their own
 part files; the driver only plans, checks and writes the manifest.
 
 Running on a real Dask cluster
@@ -59,7 +59,7 @@ CONNECT_TIMEOUT = 30.0
 
 def _dask_task(shard: Unit, out: str, opts: ShardOptions) -> ShardResult:
     with one_thread_here():
-        worker_nlp(opts.nlp_factory)  # built once per worker process (module-level cache)
+        worker_nlp(opts.nlp_factory)  # built once per worker process (its ProcessState)
         freeze_once()
         return process_unit(shard, out, opts)
 

@@ -27,6 +27,7 @@ import time
 from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,17 @@ def run_inline(shards: Sequence[Unit], out: Path, opts: ShardOptions,
 
 # --------------------------------------------------------------------------- worker side
 
-_PROGRESS_QUEUE: Any = None
+@dataclass
+class WorkerState:
+    """Per-process state of a pool worker, not a constant: set by its initializer (`_pool_init`)
+    in the worker's own process."""
+
+    #: where the worker sends its progress (documents, words per batch) to the driver
+    progress_queue: Any = None
+
+
+#: This process's state as a pool worker (`WorkerState`; unset in the driver).
+_worker = WorkerState()
 
 
 def _die_with_parent(driver_pid: int) -> None:
@@ -107,7 +118,6 @@ def _pool_init(factory: NlpFactory, queue: Any, log_level: int, driver_pid: int,
                ready_at_s: float | None) -> None:
     """A worker's set-up. `ready_at_s`: the worker was forked from a driver that had built the
     pipeline that many seconds after it started (None: spawned, it builds its own)."""
-    global _PROGRESS_QUEUE
     _die_with_parent(driver_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # (a forked worker inherits biotab run's)
@@ -115,7 +125,7 @@ def _pool_init(factory: NlpFactory, queue: Any, log_level: int, driver_pid: int,
     logging.basicConfig(level=log_level, format="biotab worker %(process)d: %(message)s",
                         force=True)
     logging.captureWarnings(True)  # library warnings as log records: --quiet silences them
-    _PROGRESS_QUEUE = queue
+    _worker.progress_queue = queue
     if ready_at_s is not None:
         forked_startup(ready_at_s)
     with contextlib.suppress(PipelineLoadError):  # reported by the first task instead
@@ -125,8 +135,8 @@ def _pool_init(factory: NlpFactory, queue: Any, log_level: int, driver_pid: int,
 
 
 def _queue_progress(unit: str, n_docs: int, n_words: int) -> None:
-    if _PROGRESS_QUEUE is not None:
-        _PROGRESS_QUEUE.put((n_docs, n_words, unit))
+    if _worker.progress_queue is not None:
+        _worker.progress_queue.put((n_docs, n_words, unit))
 
 
 def _pool_task(shard: Unit, out: str, opts: ShardOptions) -> ShardResult:

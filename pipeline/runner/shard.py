@@ -6,8 +6,9 @@ batches (`pipeline.process.process_documents`) and writes the unit's own Parquet
 (`pipeline.shard_writer.ShardWriter`, a row group every few thousand rows, so memory stays flat); it
 then writes the unit's marker `OUT/_shards/<unit_id>.json` (its shards, with each input's size,
 modification time and SHA-256; its part files) and returns small counts. The
-pipeline is built once per process (`worker_nlp`, a module-level cache) and its objects are
-moved out of the cyclic GC's reach (`freeze_once`), so the periodic collections stay cheap.
+pipeline is built once per process (`worker_nlp`, kept in the process's `ProcessState`) and its
+objects are moved out of the cyclic GC's reach (`freeze_once`), so the periodic collections stay
+cheap.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pipeline.documents import Document, ErrorRecord, Notice
 from pipeline.ingest import Shard, read_shard
 from pipeline.ingest.common import DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORD_BYTES
 from pipeline.ingest.dedupe import FirstCopies
-from pipeline.limits import effective_doc_timeout
+from pipeline.limits import DEFAULT_BATCH_SIZE, DEFAULT_PART_ROWS, effective_doc_timeout
 from pipeline.runner.allocator import keep_freed_memory
 from pipeline.runner.bookkeeping import file_stat
 from pipeline.runner.errors import PipelineLoadError
@@ -69,9 +70,9 @@ class ShardOptions:
     id_field: str = "id"
     text_field: str = "text"
     title_field: str = "title"
-    batch_size: int = 64
+    batch_size: int = DEFAULT_BATCH_SIZE
     row_group_rows: int = W.ROW_GROUP_ROWS
-    part_rows: int = W.MAX_FILE_ROWS
+    part_rows: int = DEFAULT_PART_ROWS
     #: decompressed bytes read per input file / held for one record (pipeline.ingest.common)
     max_bytes: int | None = DEFAULT_MAX_BYTES
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
@@ -124,10 +125,32 @@ def describe_factory(factory: Any) -> str:
     return f"{module}.{name}" if module else name
 
 
-_NLP_CACHE: dict[Any, Language] = {}
-#: This process's start-up (`ShardResult.startup_s`, `startup_cpu_s`, `build_s`), set when
-#: `worker_nlp` first builds a pipeline here.
-_STARTUP: dict[str, float] = {}
+@dataclass(frozen=True)
+class Startup:
+    """This process's start-up (`ShardResult.startup_s`, `startup_cpu_s`, `build_s`)."""
+
+    startup_s: float
+    startup_cpu_s: float
+    build_s: float
+
+
+@dataclass
+class ProcessState:
+    """Per-process state, not constants: each process (a pool worker, a Dask worker, the driver
+    of `--workers 1`) has its own; a worker forked from the driver starts with a copy of the
+    driver's (`forked_startup` then sets its own start-up)."""
+
+    #: the spaCy pipeline built here (`worker_nlp`) and the key of its factory: one at a time
+    nlp: Language | None = None
+    nlp_key: Any = None
+    #: set when `worker_nlp` first builds a pipeline here (or by `forked_startup`)
+    startup: Startup | None = None
+    #: the pipeline's objects are out of the cyclic GC's reach (`freeze_once`)
+    frozen: bool = False
+
+
+#: This process's state (`ProcessState`).
+_process = ProcessState()
 
 
 def process_age() -> float:
@@ -167,12 +190,12 @@ def worker_nlp(factory: NlpFactory, *, fresh_process: bool = False) -> Language:
     time are its start-up. Elsewhere (the driver with `--workers 1`, a Dask worker's first
     task, which may come long after the worker started) only the build and warm-up count."""
     key = _factory_key(factory)
-    nlp = _NLP_CACHE.get(key)
+    nlp = _process.nlp if _process.nlp_key == key else None
     if nlp is None:
-        if _NLP_CACHE:
+        if _process.nlp is not None:
             # the pipeline dropped here is collected now: the freeze after this build
             # (`freeze_once`, `local.gc_frozen`) collects nothing first and would keep it
-            _NLP_CACHE.clear()
+            forget_nlp()
             gc.collect()
         t0, cpu0 = time.perf_counter(), time.process_time()
         keep_freed_memory()  # before the build: its arrays are the first to stay
@@ -185,10 +208,10 @@ def worker_nlp(factory: NlpFactory, *, fresh_process: bool = False) -> Language:
                 f"{type(exc).__name__}: {exc}"
             ) from exc
         W.load_table_builders()  # not part of the build: its failure is no pipeline's
-        _NLP_CACHE[key] = nlp
-        if not _STARTUP:
+        _process.nlp, _process.nlp_key = nlp, key
+        if _process.startup is None:
             build_s = time.perf_counter() - t0
-            _STARTUP.update(
+            _process.startup = Startup(
                 startup_s=round(process_age() if fresh_process else build_s, 3),
                 startup_cpu_s=round(time.process_time() - (0.0 if fresh_process else cpu0), 3),
                 build_s=round(build_s, 3))
@@ -199,27 +222,22 @@ def forked_startup(ready_at_s: float) -> None:
     """In a worker forked from a driver that had built the pipeline `ready_at_s` seconds after
     it started: this worker's start-up is that wait plus its own age (wall) and its own CPU
     time (the driver's build is counted once, by the driver: `PoolOutcomes.driver_startup`)."""
-    _STARTUP.clear()
-    _STARTUP.update(startup_s=round(ready_at_s + process_age(), 3),
-                    startup_cpu_s=round(time.process_time(), 3), build_s=0.0)
+    _process.startup = Startup(startup_s=round(ready_at_s + process_age(), 3),
+                               startup_cpu_s=round(time.process_time(), 3), build_s=0.0)
 
 
 def forget_nlp() -> None:
     """Drop this process's cached pipeline (a driver whose forked workers have ended)."""
-    _NLP_CACHE.clear()
-
-
-_FROZEN = False
+    _process.nlp = _process.nlp_key = None
 
 
 def freeze_once() -> None:
     """In a worker process: move the pipeline's objects (they live as long as the process) out
     of the cyclic GC's reach, so that the periodic collections in `process_shard` are cheap.
     (The calling process of `--workers 1` freezes only for the run: `local.gc_frozen`.)"""
-    global _FROZEN
-    if not _FROZEN:
+    if not _process.frozen:
         gc.freeze()  # not collected first: see `local.gc_frozen`
-        _FROZEN = True
+        _process.frozen = True
 
 
 def _input_info(shard: Shard) -> dict[str, Any] | None:
@@ -358,9 +376,7 @@ def process_unit(
         files=[f"{f.parent.name}/{f.name}" for f in W.shard_files(out, unit.unit_id)
                if f.name.startswith("part-")],
         deleted_citations=deleted,
-        startup_s=_STARTUP.get("startup_s", 0.0),
-        startup_cpu_s=_STARTUP.get("startup_cpu_s", 0.0),
-        build_s=_STARTUP.get("build_s", 0.0),
+        **asdict(_process.startup or Startup(0.0, 0.0, 0.0)),
         peak_rss_mb=round(peak_rss_mb(), 1),
     )
     W.mark_shard_done(out, unit.unit_id, asdict(result))

@@ -56,12 +56,10 @@ from pipeline import write as W
 from pipeline.ingest import Shard
 from pipeline.ingest.blocks import jsonl_blocks
 from pipeline.ingest.common import DEFAULT_MAX_BYTES, Caps, head_and_problem
+from pipeline.limits import DEFAULT_PART_ROWS
 
 log = logging.getLogger("pipeline.run")
 
-#: Default part size limits (`--part-rows`, `--part-mb`): whichever is reached first.
-PART_ROWS = 1_000_000
-PART_MB = 128.0
 #: Units per run the plan aims at (enough to keep a pool busy), and their size bounds; a run
 #: with at least MIN_UNITS shards gets at least MIN_UNITS units, however small.
 TARGET_UNITS = 64
@@ -437,7 +435,7 @@ class _PartWriter:
         return self.renames
 
 
-def commit_group(out: Path, unit_ids: Sequence[str], part_rows: int = PART_ROWS) -> str:
+def commit_group(out: Path, unit_ids: Sequence[str], part_rows: int = DEFAULT_PART_ROWS) -> str:
     """Merge the units' files into the group's parts, commit it, delete the units' files."""
     group_id = f"g{unit_index(unit_ids[0]):07d}.{_digest(unit_ids)}"
     token = f"{os.getpid()}-{os.urandom(4).hex()}"

@@ -365,6 +365,31 @@ def test_resume_redoes_unfinished_shards(reference_units: Path, corpus: Path, tm
             nlp_factory=NLP_FACTORY)
 
 
+def test_a_refused_resume_names_each_setting_with_its_old_and_new_value(tmp_path: Path) -> None:
+    """The refusal named the settings' keys only ('used different settings (max_record_bytes,
+    doc_timeout_s)'): not the option to give, nor the value the run was made with."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a", "b", "c", "d", "e"):
+        (inputs / f"{name}.txt").write_text(f"Aspirin {name}.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    first = sorted(str(p) for p in inputs.iterdir())
+    run(first[:4], out, workers=1, quiet=True, nlp_factory=NLP_FACTORY)
+    from pipeline.runner.bookkeeping import SETTING_NAMES
+
+    # every setting a run records is named as the user knows it (a new one is not left out)
+    assert set(W.read_manifest(out)["settings"]) - set(SETTING_NAMES) == {"inputs"}
+    with pytest.raises(RunError) as refused:
+        run(first[1:], out, workers=1, quiet=True, resume=True, nlp_factory=NLP_FACTORY,
+            max_record_mb=8, doc_timeout_s=30, id_field="pmid", part_mb=0.5)
+    message = str(refused.value)
+    assert "\n" not in message
+    for said in ("--max-record-mb 32 then, 8 now", "--doc-timeout 600 then, 30 now",
+                 "--id-field 'id' then, 'pmid' now", "--part-mb 128 then, 0.5 now",
+                 f"inputs: 4 then, 4 now (added: {first[4]}; left out: {first[0]})"):
+        assert said in message, message
+
+
 KILL_SCRIPT = textwrap.dedent("""
     import importlib, os, sys
     from pipeline.nlp import build_nlp
@@ -533,7 +558,7 @@ def test_the_manifest_records_the_time_limit_applied(tmp_path: Path) -> None:
     summary = run([SEEDS], out, workers=1, quiet=True, resume=True, nlp_factory=NLP_FACTORY,
                   doc_timeout_s=DEFAULT_DOC_TIMEOUT_S)
     assert summary.shards_skipped == summary.shards_total
-    with pytest.raises(RunError, match=r"different settings.*doc_timeout_s"):
+    with pytest.raises(RunError, match=r"different settings: --doc-timeout 600 then, 0 now;"):
         run([SEEDS], out, workers=1, quiet=True, resume=True, nlp_factory=NLP_FACTORY,
             doc_timeout_s=0)
     run([SEEDS], tmp_path / "none", workers=1, quiet=True, nlp_factory=NLP_FACTORY,

@@ -3,9 +3,9 @@
 Each line is a record on its own: a line that is not JSON, nested too deep (RecursionError),
 holding an integer of more digits than Python converts (4,300; a plain ValueError from
 `json.loads`, see `json_values.load_json`), longer than the per-record cap, or holding a lone
-surrogate escape (`"\\ud800"`, text that is not encodable as UTF-8) in any field is one error
-row naming the file and line; every other line is read. The file is streamed under the
-per-file decompressed-byte cap.
+surrogate escape (`"\\ud800"`, text that is not encodable as UTF-8) or a NUL (`"\\u0000"`, no
+text: a NUL byte refuses a txt file) in any field is one error row naming the file and line;
+every other line is read. The file is streamed under the per-file decompressed-byte cap.
 
 Blocks: a runner reads a big file in blocks of lines (`pipeline.ingest.list_shards`). A block of
 an uncompressed file starts at the byte offset found when the file was listed (`LineStart`), so
@@ -43,6 +43,7 @@ from pipeline.ingest.json_values import (
     bad_json_message,
     json_problem,
     load_json,
+    shown_id,
 )
 
 
@@ -199,8 +200,7 @@ def _line(
     doc_id = str(raw_id) if raw_id not in (None, "") else f"{stem}:{lineno}"
     problem = json_problem(obj)
     if problem is not None:
-        safe_id = (None if isinstance(raw_id, HugeNumber)
-                   else doc_id.encode("utf-8", "backslashreplace").decode("utf-8"))
+        safe_id = None if isinstance(raw_id, HugeNumber) else shown_id(doc_id)
         yield err(source, problem[0], f"{problem[1]}; line skipped", loc, safe_id)
         return
     text = obj.get(text_field)

@@ -377,6 +377,14 @@ def unknown_format(source: str, name: str, head: bytes, formats: Sequence[str]) 
                f"--format ({', '.join(formats)})")
 
 
+def read_before(n: int, noun: str) -> str:
+    """What a row says was read before the damage, `n` records or lines (`noun`): "records
+    1-5 were read", "record 1 was read", "no record before it was read"."""
+    if n <= 0:
+        return f"no {noun} before it was read"
+    return f"{noun} 1 was read" if n == 1 else f"{noun}s 1-{n} were read"
+
+
 def too_large(source: str, cap: int, what: str, location: str | None) -> ErrorRecord:
     """The error row for a file cut off at its decompressed-byte cap."""
     return err(source, "too_large",

@@ -35,6 +35,7 @@ from pipeline.ingest.common import (
     garbage_row,
     head_and_problem,
     iter_lines,
+    read_before,
     too_large,
 )
 from pipeline.ingest.json_values import (
@@ -156,7 +157,7 @@ def read_jsonl(
                     yield garbage_row(source, f"line {idx + 2}")
     except InputTooLarge as exc:
         if end is None or idx + 1 < end:
-            yield too_large(source, exc.cap, f"lines 1-{idx + 1} were read, the rest is lost",
+            yield too_large(source, exc.cap, f"{read_before(idx + 1, 'line')}, the rest is lost",
                             f"line {idx + 2}")
     except EOFError as exc:
         if end is None or idx + 1 < end:

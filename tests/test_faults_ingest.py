@@ -984,6 +984,27 @@ def test_bioc_json_infinite_offset_costs_one_document(tmp_path: Path, where: str
     assert [(e.error, e.location, e.doc_id) for e in errs] == [("bad_bioc", "line 2", "b")]
 
 
+def test_bioc_xml_offset_that_is_no_number_is_named_in_its_row(tmp_path: Path) -> None:
+    """A BioC XML passage (or annotation) offset "twenty" cost its document with the message
+    "invalid literal for int() with base 10: 'twenty'": Python's words, not the place."""
+    def document(ident: str, offset: str, location: str = "0") -> str:
+        return (f"<document><id>{ident}</id><passage><offset>0</offset><text>Aspirin.</text>"
+                f"</passage><passage><offset>{offset}</offset><text>Aspirin helped.</text>"
+                f'<annotation id="7"><location offset="{location}" length="7"/>'
+                "<text>Aspirin</text></annotation></passage></document>\n")
+    p = tmp_path / "c.xml"
+    p.write_text("<?xml version='1.0' encoding='utf-8'?>\n<collection><source>x</source>\n"
+                 + document("a", "9") + document("b", "twenty") + document("c", "9", "x9")
+                 + document("d", "9", "9") + "</collection>\n", encoding="utf-8")
+    docs, errs = run(p)
+    assert ids(docs) == ["a", "d"]
+    assert [(e.error, e.doc_id) for e in errs] == [("bad_bioc", "b"), ("bad_bioc", "c")]
+    assert errs[0].message == ("malformed BioC document: passage 2: offset 'twenty' is not a "
+                               "whole number")
+    assert errs[1].message == ("malformed BioC document: passage 2: annotation 7: location "
+                               "offset 'x9' is not a whole number")
+
+
 def test_bioc_passage_of_sentences_alone_is_read_and_bounded(tmp_path: Path) -> None:
     """A passage without <text> is its sentences placed at their offsets (the `bioc` package
     gives it text "", which hid them); a sentence gap past the record cap is one space."""

@@ -206,7 +206,8 @@ def _shown(value: Any, setting: SettingName) -> str:
     if value is None:
         return setting.none
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{value / setting.unit:g}"
+        number = value / setting.unit  # as the option is written: 1000000, 0.5, never 1e+06
+        return str(int(number)) if number.is_integer() else f"{number:f}".rstrip("0")
     return repr(value)
 
 

@@ -570,6 +570,18 @@ def test_a_csv_of_documents_says_how_to_read_it(tmp_path: Path) -> None:
                                                   ("2", "Aspirin, daily.")] and not errs
 
 
+def test_a_documents_list_of_id_and_text_says_how_to_read_it(tmp_path: Path) -> None:
+    """`{"documents": [{"id": ..., "text": ...}]}` is read as a BioC collection (its
+    "documents" key): each document's row said "BioC document a has no passage text", not
+    that its text field is no BioC passage nor how to read the file."""
+    p = tmp_path / "export.json"
+    p.write_text(json.dumps({"documents": [{"id": "a", "text": "Trial of imiquimod."}]}),
+                 encoding="utf-8")
+    _, errs = run(p)
+    assert [(e.error, e.doc_id) for e in errs] == [("empty_document", "a")]
+    assert "'text' field" in errs[0].message and "jq -c '.documents[]'" in errs[0].message
+
+
 def test_wrong_forced_format_gives_error_rows(tmp_path: Path) -> None:
     p = tmp_path / "notes.txt"
     p.write_text("plain prose\n", encoding="utf-8")

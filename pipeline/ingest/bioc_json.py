@@ -234,6 +234,13 @@ def _json_document(item: dict[str, Any], source: str, index: int, path: Path, lo
         safe = shown_id(doc_id) if doc_id else None
         yield err(source, problem[0], f"{problem[1]}; document skipped", loc, safe)
         return
+    if not item.get("passages") and isinstance(item.get("text"), str):  # no BioC document
+        yield err(source, "empty_document", f"document {doc_id or '(no id)'} has a 'text' "
+                  "field but no passages: read as BioC (a 'documents' list); for documents of "
+                  "id and text, "
+                  "make the file JSON Lines, e.g. jq -c '.documents[]' FILE.json > FILE.jsonl",
+                  loc, doc_id)
+        return
     try:
         bdoc = parse_doc(_fill(item))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

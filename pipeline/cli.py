@@ -206,7 +206,7 @@ def evaluate_command(
     """
     from rich.console import Console
 
-    from pipeline.evaluate import evaluate, evaluation_tables
+    from pipeline.evaluate import GOLD_FORMATS, evaluate, evaluation_tables
     from pipeline.nlp import build_nlp
 
     if not gold.is_file():
@@ -235,7 +235,9 @@ def evaluate_command(
     if ev.gold_problems:
         console.print(f"gold problems: {len(ev.gold_problems)} line(s) or record(s) of "
                       f"{gold.name} not read as written, so not in the gold scored against "
-                      f"(warnings above name each; the first: {ev.gold_problems[0]})")
+                      f"(warnings above name the first ones; the first: {ev.gold_problems[0]})")
+    if ev.gold_problems and not ev.n_docs:
+        console.print(f"nothing of {gold.name} was read as gold: expected {GOLD_FORMATS}")
     if exclude_generic:
         console.print(f"left out: {ev.generic_left_out} predicted generic mentions, "
                       f"{ev.gold_left_out} gold mentions at their offsets")

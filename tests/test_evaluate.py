@@ -328,3 +328,20 @@ def test_cli_failed_evaluation_leaves_no_errors_file_and_keeps_an_existing_one(
         assert len(lines) == 1 and "--model" in lines[0] and str(not_a_model) in lines[0], lines
     assert not new.exists()
     assert kept.read_text(encoding="utf-8") == "doc_id\tkind\nmine\tFP\n"
+
+
+def test_a_file_that_is_no_gold_gives_a_few_warnings_and_says_what_gold_is(
+        tmp_path: Path) -> None:
+    """A prose file given as GOLD (the wrong file) was one warning per line (862 for
+    README.md) before scores of 0 documents; now the first few lines are named, all counted,
+    and the summary says what a gold file is."""
+    prose = tmp_path / "notes.txt"
+    prose.write_text("".join(f"Line {i} of my notes about aspirin.\n\n" for i in range(100)),
+                     encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", str(prose), "--no-model"])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())  # rich wraps long lines
+    assert 1 < out.count("WARNING") <= 21, out.count("WARNING")
+    assert "only the first" in out
+    assert "gold problems: 100 line(s)" in out
+    assert "nothing of notes.txt was read as gold" in out and "TOKEN<TAB>TAG" in out

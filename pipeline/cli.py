@@ -213,7 +213,7 @@ def evaluate_command(
     """
     from rich.console import Console
 
-    from pipeline.evaluate import evaluate, evaluation_tables
+    from pipeline.evaluate import GOLD_FORMATS, evaluate, evaluation_tables
     from pipeline.nlp import build_nlp
 
     if not gold.is_file():
@@ -224,14 +224,16 @@ def evaluate_command(
         raise _fail("evaluate", f"no folder for --errors at {errors.parent}")
     if errors is not None and errors.is_dir():  # found before the gold is tagged, not after
         raise _fail("evaluate", f"--errors {errors} is a folder; give the TSV file's name")
-    if errors is not None:  # unwritable (a read-only folder): found before the gold is tagged
-        try:
-            errors.open("a", encoding="utf-8").close()
-        except OSError as exc:
-            raise _fail("evaluate", f"cannot write --errors {errors}: {exc.strerror or exc}"
-                        ) from None
+    if errors is not None and (why := _unwritable(errors)):  # found before the gold is tagged
+        raise _fail("evaluate", f"cannot write --errors {errors}: {why}")
     setup_logging()
-    nlp = build_nlp(model=None if no_model else (model or "auto"), outcomes=False, assertion=False)
+    try:
+        nlp = build_nlp(model=None if no_model else (model or "auto"), outcomes=False,
+                        assertion=False)
+    except Exception as exc:  # a --model folder that is no spaCy pipeline: one line, exit 2
+        where = f" from --model {model}" if model is not None and not no_model else ""
+        raise _fail("evaluate", f"could not build the spaCy pipeline{where}: "
+                    f"{type(exc).__name__}: {exc}") from exc
     ev = evaluate(nlp, gold, sentences_per_doc=sentences_per_doc, errors_path=errors,
                   exclude_generic=exclude_generic)
     console = Console()
@@ -240,7 +242,9 @@ def evaluate_command(
     if ev.gold_problems:
         console.print(f"gold problems: {len(ev.gold_problems)} line(s) or record(s) of "
                       f"{gold.name} not read as written, so not in the gold scored against "
-                      f"(warnings above name each; the first: {ev.gold_problems[0]})")
+                      f"(warnings above name the first ones; the first: {ev.gold_problems[0]})")
+    if ev.gold_problems and not ev.n_docs:
+        console.print(f"nothing of {gold.name} was read as gold: expected {GOLD_FORMATS}")
     if exclude_generic:
         console.print(f"left out: {ev.generic_left_out} predicted generic mentions, "
                       f"{ev.gold_left_out} gold mentions at their offsets")
@@ -249,6 +253,24 @@ def evaluate_command(
         "concept-ID accuracy on strictly correct mentions with gold ids: "
         + (f"{acc:.4f} ({ev.concept_correct}/{ev.concept_total})" if acc is not None else "n/a")
     )
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why the file `path` cannot be written, or None; found without creating it (a command
+    that then fails leaves no empty file) and without touching its content when it exists. A
+    new file's folder is probed with a file of the probe's own, removed at once."""
+    import tempfile
+
+    try:
+        if path.exists():
+            path.open("a", encoding="utf-8").close()  # appends nothing
+        else:
+            fd, probe = tempfile.mkstemp(prefix=".biotab-probe-", dir=path.parent)
+            os.close(fd)
+            os.unlink(probe)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 @app.command("report")

@@ -3,6 +3,7 @@ Notice, an ErrorRecord subclass for what the input says about other records)."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,10 +49,20 @@ class Notice(ErrorRecord):
     ids: tuple[str, ...] = ()
 
 
+# a line ending of a lone CR (classic Mac OS): not followed by the LF of a CRLF
+_LONE_CR = re.compile("\r(?!\n)")
+
+
 def normalize_text(text: str) -> str:
-    """NFC-normalize and drop a leading UTF-8 BOM; the stored text is what offsets index."""
+    """NFC-normalize, drop a leading UTF-8 BOM and read a lone CR line ending (classic Mac OS)
+    as "\n", the one the components cut lines at: one character for one, so an offset into
+    the text as written (a PubTator mention's, a BioC annotation's; `nfc.NfcOffsets` maps NFC's
+    changes) is the same offset into this one. A CRLF is kept. The stored text is what
+    offsets index."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\r" in text:
+        text = _LONE_CR.sub("\n", text)
     return unicodedata.normalize("NFC", text)
 
 

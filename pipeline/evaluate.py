@@ -14,9 +14,9 @@ each predicted generic mention is left out of every count, and with it the gold 
 exactly its offsets and label, if any (found, so no false negative either).
 A gold line or record the reader could not take as it is written (a mention line with offsets
 that are not whole numbers, a mention off its text, a record without text: the ingest error
-rows) is never dropped silently: each is a warning naming the file and line, and is listed in
-`Evaluation.gold_problems`, which the command counts under its tables, since the scores are
-then against a smaller gold than the file holds.
+rows) is never dropped silently: each is listed in `Evaluation.gold_problems` (the first
+GOLD_WARNINGS are also warnings naming the file and line), which the command counts under its
+tables, since the scores are then against a smaller gold than the file holds.
 `evaluation_tables` renders all of it for the command line.
 """
 
@@ -39,6 +39,12 @@ from pipeline.limits import DEFAULT_BATCH_SIZE
 from pipeline.process import DEFAULT_CHUNK_CHARS, Deadline, chunked_doc_rows, needs_chunks
 
 log = logging.getLogger(__name__)
+#: Gold problems named one by one in warnings (all are in `Evaluation.gold_problems`).
+GOLD_WARNINGS = 20
+#: What a gold file is, for a file of which nothing was read as gold.
+GOLD_FORMATS = ("PubTator with mention lines (PMID|t|title, PMID|a|abstract, "
+                "PMID<TAB>start<TAB>end<TAB>text<TAB>type<TAB>id) or IOB2 (TOKEN<TAB>TAG lines, "
+                "a blank line between sentences)")
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -202,8 +208,15 @@ def read_gold(path: Path, sentences_per_doc: int = 1, problems: list[str] | None
 
 
 def _gold_problem(problem: str, problems: list[str] | None) -> None:
-    """A gold line or file not read as written: a warning, and listed in `problems`."""
-    log.warning("gold %s", problem)
+    """A gold line or file not read as written: listed in `problems`, and a warning while
+    `problems` holds fewer than GOLD_WARNINGS (then one warning saying the rest are counted
+    only: a file that is no gold at all, the wrong file given, has a problem on every line)."""
+    shown = 0 if problems is None else len(problems)
+    if shown < GOLD_WARNINGS:
+        log.warning("gold %s", problem)
+    elif shown == GOLD_WARNINGS:
+        log.warning("gold: more lines not read as written; only the first %d are named here, "
+                    "all are counted under the scores", GOLD_WARNINGS)
     if problems is not None:
         problems.append(problem)
 

@@ -40,10 +40,12 @@ PART_GLOB = "part-*.parquet"
 
 __all__ = [
     "TABLE_SCHEMAS",
+    "NoRunError",
     "duckdb",
     "duckdb_type",
     "load",
     "load_manifest",
+    "no_run_reason",
     "part_files",
     "read_table",
     "table_dataset",
@@ -65,6 +67,34 @@ def part_files(out: str | PathLike[str], table: str) -> list[Path]:
         if p.is_file()
         and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
     )
+
+
+class NoRunError(FileNotFoundError):
+    """The folder given to `load` or `duckdb` is none, or holds no biotab run."""
+
+
+def no_run_reason(out: str | PathLike[str]) -> str | None:
+    """Why `out` holds no biotab run (one line naming it), or None when it holds one: a
+    manifest.json a biotab run wrote, or part files of the documents table."""
+    from pipeline.write import MANIFEST, is_biotab_manifest
+
+    root = Path(out)
+    if not root.is_dir():
+        return f"no output folder at {root}"
+    if is_biotab_manifest(root / MANIFEST) or part_files(root, "documents"):
+        return None
+    hint = "give the --out folder of a `biotab run`"
+    if root.name in TABLE_SCHEMAS and no_run_reason(root.parent) is None:
+        hint = f"it is the run's {root.name} table folder: give {root.parent}"
+    return f"{root} holds no biotab run (no manifest.json, no documents/part-*.parquet); {hint}"
+
+
+def _run_root(out: str | PathLike[str]) -> Path:
+    """`out` as a Path; NoRunError (`no_run_reason`) unless it holds a run."""
+    reason = no_run_reason(out)
+    if reason is not None:
+        raise NoRunError(reason)
+    return Path(out)
 
 
 def _schema(table: str) -> pa.Schema:
@@ -97,14 +127,13 @@ def read_table(out: str | PathLike[str], table: str) -> pa.Table:
 def load(out: str | PathLike[str], tables: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """Every table of an output folder as a pandas DataFrame with Arrow-backed dtypes.
 
-    `tables` picks a subset (default: all of TABLE_SCHEMAS). Raises FileNotFoundError when `out`
-    is not a folder; a missing table folder gives an empty DataFrame with the right columns.
+    `tables` picks a subset (default: all of TABLE_SCHEMAS). Raises NoRunError (a
+    FileNotFoundError) when `out` is not a folder or holds no run (`no_run_reason`); a missing
+    table folder of a run gives an empty DataFrame with the right columns.
     """
     import pandas as pd
 
-    root = Path(out)
-    if not root.is_dir():
-        raise FileNotFoundError(f"no biotab output folder at {root}")
+    root = _run_root(out)
     names = list(TABLE_SCHEMAS) if tables is None else tables
     frames: dict[str, pd.DataFrame] = {}
     for name in names:
@@ -196,14 +225,13 @@ def duckdb(
 
     `con` adds the views to an existing connection (default: a new in-memory database). Each view
     lists the table's parts present when it is created and has exactly the schema's columns and
-    types; a table with no parts gives an empty view. Views are named after the tables, so
+    types; a table with no parts gives an empty view (NoRunError, as `load`, when `out` holds no
+    run). Views are named after the tables, so
     `con.sql("SELECT label, count(*) FROM mentions GROUP BY label")` works at once.
     """
     import duckdb as duckdb_mod
 
-    root = Path(out)
-    if not root.is_dir():
-        raise FileNotFoundError(f"no biotab output folder at {root}")
+    root = _run_root(out)
     if con is None:
         con = duckdb_mod.connect()
     import pyarrow.parquet as pq

@@ -306,3 +306,42 @@ def test_cli_errors_option_that_cannot_be_written_is_refused_before_tagging() ->
                                       "/sys/biotab-errors.tsv"])
     assert result.exit_code == 2, result.output
     assert "cannot write --errors" in result.output and "strict" not in result.output
+
+
+def test_cli_failed_evaluation_leaves_no_errors_file_and_keeps_an_existing_one(
+        tmp_path: Path) -> None:
+    """`--errors FILE` was created (empty) by the check that it can be written, before the
+    evaluation; an evaluation that then failed (here: a --model folder that holds no spaCy
+    pipeline, which also ended in a traceback) left the empty FILE behind. A FILE that was
+    there already must keep its content: the command deletes nothing it did not write."""
+    not_a_model = tmp_path / "not_a_model"
+    not_a_model.mkdir()
+    new = tmp_path / "new.tsv"
+    kept = tmp_path / "kept.tsv"
+    kept.write_text("doc_id\tkind\nmine\tFP\n", encoding="utf-8")
+    for errors in (new, kept):
+        result = CliRunner().invoke(app, ["evaluate", str(GOLD), "--model", str(not_a_model),
+                                          "--errors", str(errors)])
+        assert result.exit_code == 2, result.output
+        assert isinstance(result.exception, SystemExit), result.exception  # no traceback
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and "--model" in lines[0] and str(not_a_model) in lines[0], lines
+    assert not new.exists()
+    assert kept.read_text(encoding="utf-8") == "doc_id\tkind\nmine\tFP\n"
+
+
+def test_a_file_that_is_no_gold_gives_a_few_warnings_and_says_what_gold_is(
+        tmp_path: Path) -> None:
+    """A prose file given as GOLD (the wrong file) was one warning per line (862 for
+    README.md) before scores of 0 documents; now the first few lines are named, all counted,
+    and the summary says what a gold file is."""
+    prose = tmp_path / "notes.txt"
+    prose.write_text("".join(f"Line {i} of my notes about aspirin.\n\n" for i in range(100)),
+                     encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", str(prose), "--no-model"])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())  # rich wraps long lines
+    assert 1 < out.count("WARNING") <= 21, out.count("WARNING")
+    assert "only the first" in out
+    assert "gold problems: 100 line(s)" in out
+    assert "nothing of notes.txt was read as gold" in out and "TOKEN<TAB>TAG" in out

@@ -531,6 +531,40 @@ def test_jsonl_lone_surrogates_cost_only_their_line(tmp_path: Path) -> None:
     _parquet_ok(docs, errs)
 
 
+def test_an_escaped_nul_costs_its_line_as_a_raw_one_does(tmp_path: Path) -> None:
+    """A JSONL line whose text held an escaped NUL ("\\u0000") became a document whose text
+    held a NUL, where a NUL byte costs a txt file (binary_file) or a JSONL line (bad_json): a
+    NUL is never document text. Now the line (or BioC JSON document) is a binary_file row
+    naming the field; other control characters, as in a txt file, are kept."""
+    lines = [json.dumps({"id": "a", "text": "first"}),
+             '{"id": "nul", "text": "Aspirin relieved\\u0000 headache."}',
+             '{"id": "ctl", "text": "a \\u0001 is kept, as in a txt file"}',
+             '{"id": "t", "title": "A\\u0000B", "text": "title"}',
+             '{"id": "m", "text": "meta", "authors": ["x\\u0000"]}',
+             '{"id": "i\\u0000d", "text": "a NUL in the id"}',
+             json.dumps({"id": "b", "text": "last"})]
+    p = tmp_path / "nul.jsonl"
+    p.write_text("\n".join(lines) + "\n", encoding="ascii")
+    docs, errs = run(p)
+    assert ids(docs) == ["a", "ctl", "b"] and "\x01" in docs[1].text
+    assert [(e.error, e.location, e.doc_id) for e in errs] == [
+        ("binary_file", "line 2", "nul"), ("binary_file", "line 4", "t"),
+        ("binary_file", "line 5", "m"), ("binary_file", "line 6", "i\\x00d")]
+    assert "field 'text' holds a NUL" in errs[0].message
+    assert "field 'authors'[0] holds a NUL" in errs[2].message
+    doc = json.loads((DATA / "pubtator3_export.json").read_text())["PubTator3"][0]
+    second = json.loads(json.dumps(doc))
+    second["id"] = "70000002"
+    second["passages"][0]["text"] = "a \x00 title"
+    third = dict(doc, id="70000003")
+    b = tmp_path / "export.json"
+    b.write_text(json.dumps({"PubTator3": [doc, second, third]}), encoding="utf-8")
+    docs, errs = run(b)
+    assert ids(docs) == ["70000001", "70000003"]
+    assert [(e.error, e.location) for e in errs] == [("binary_file", "record 2")]
+    _parquet_ok(docs, errs)
+
+
 def test_deeply_nested_json_line_costs_only_that_line(tmp_path: Path) -> None:
     deep = '{"id": "deep", "text": "x", "m": ' + "[" * 10_000 + "]" * 10_000 + "}"
     nested_200 = '{"id": "n200", "text": "x", "m": ' + "[" * 200 + "]" * 200 + "}"
@@ -948,6 +982,27 @@ def test_bioc_json_infinite_offset_costs_one_document(tmp_path: Path, where: str
     docs, errs = run(p)
     assert ids(docs) == ["a", "c"]
     assert [(e.error, e.location, e.doc_id) for e in errs] == [("bad_bioc", "line 2", "b")]
+
+
+def test_bioc_xml_offset_that_is_no_number_is_named_in_its_row(tmp_path: Path) -> None:
+    """A BioC XML passage (or annotation) offset "twenty" cost its document with the message
+    "invalid literal for int() with base 10: 'twenty'": Python's words, not the place."""
+    def document(ident: str, offset: str, location: str = "0") -> str:
+        return (f"<document><id>{ident}</id><passage><offset>0</offset><text>Aspirin.</text>"
+                f"</passage><passage><offset>{offset}</offset><text>Aspirin helped.</text>"
+                f'<annotation id="7"><location offset="{location}" length="7"/>'
+                "<text>Aspirin</text></annotation></passage></document>\n")
+    p = tmp_path / "c.xml"
+    p.write_text("<?xml version='1.0' encoding='utf-8'?>\n<collection><source>x</source>\n"
+                 + document("a", "9") + document("b", "twenty") + document("c", "9", "x9")
+                 + document("d", "9", "9") + "</collection>\n", encoding="utf-8")
+    docs, errs = run(p)
+    assert ids(docs) == ["a", "d"]
+    assert [(e.error, e.doc_id) for e in errs] == [("bad_bioc", "b"), ("bad_bioc", "c")]
+    assert errs[0].message == ("malformed BioC document: passage 2: offset 'twenty' is not a "
+                               "whole number")
+    assert errs[1].message == ("malformed BioC document: passage 2: annotation 7: location "
+                               "offset 'x9' is not a whole number")
 
 
 def test_bioc_passage_of_sentences_alone_is_read_and_bounded(tmp_path: Path) -> None:

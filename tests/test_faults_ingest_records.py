@@ -361,3 +361,31 @@ def test_a_cut_gzip_pubtator_file_names_the_cut_record(tmp_path: Path) -> None:
     docs, errs = ingest_all(p)
     assert not docs
     assert [(e.error, e.location) for e in errs] == [("truncated_gzip", "line 1, record 1")]
+
+
+# ------------------------------------------------ what a row says was read before the damage
+
+
+def test_rows_say_no_record_was_read_not_records_1_to_0(tmp_path: Path) -> None:
+    """A gzipped PubMed file cut in its first record said "records 1-0 were read", a JSONL
+    file over the --max-file-mb cap in its first line "lines 1-0 were read"."""
+    article = ('<PubmedArticle><MedlineCitation><PMID Version="1">{}</PMID><Article>'
+               "<ArticleTitle>Aspirin {}</ArticleTitle></Article></MedlineCitation>"
+               "</PubmedArticle>\n")
+    import random
+
+    rng = random.Random(5)
+    words = " ".join(f"w{rng.randrange(10**6)}" for _ in range(2000))  # hard to compress
+    xml = ('<?xml version="1.0"?>\n<PubmedArticleSet>\n'
+           + "".join(article.format(i, words) for i in (1, 2)) + "</PubmedArticleSet>\n")
+    p = tmp_path / "cut.xml.gz"
+    p.write_bytes(gzip.compress(xml.encode(), mtime=0)[:4000])  # cut in record 1
+    docs, errs = ingest_all(p)
+    assert not docs and [(e.error, e.location) for e in errs] == [
+        ("truncated_gzip", "line 3, record 1")]
+    assert "no record before it was read" in errs[0].message and "1-0" not in errs[0].message
+    big = tmp_path / "big.jsonl"
+    big.write_text(json.dumps({"id": "a", "text": "x" * 3_000_000}) + "\n", encoding="utf-8")
+    docs, errs = ingest_all(big, max_bytes=1_000_000)
+    assert not docs and [(e.error, e.location) for e in errs] == [("too_large", "line 1")]
+    assert "no line before it was read" in errs[0].message and "1-0" not in errs[0].message

@@ -654,8 +654,8 @@ def test_file_name_not_utf8_is_read(tmp_path: Path, light_factory: Any) -> None:
 
 
 @pytest.mark.parametrize(("first", "changed", "key"), [
-    ({"max_record_mb": 1.0}, {"max_record_mb": 2.0}, "max_record_bytes"),
-    ({"part_rows": 100}, {"part_rows": 1_000_000}, "part_rows"),
+    ({"max_record_mb": 1.0}, {"max_record_mb": 2.0}, "--max-record-mb 1 then, 2 now"),
+    ({"part_rows": 100}, {"part_rows": 1_000_000}, "--part-rows 100 then, 1000000 now"),
 ])
 def test_resume_with_other_limits_is_refused(tmp_path: Path, light_factory: Any,
                                              first: dict[str, Any], changed: dict[str, Any],

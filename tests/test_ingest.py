@@ -549,6 +549,39 @@ def test_a_json_array_of_documents_says_how_to_read_it(tmp_path: Path) -> None:
     assert [e.error for e in errs] == ["unknown_format"] and "--format" in errs[0].message
 
 
+def test_a_csv_of_documents_says_how_to_read_it(tmp_path: Path) -> None:
+    """A CSV or TSV file of documents got "use --format (txt, jsonl, ...)", which no format
+    satisfies (txt reads the whole table as one document): the row says how to make it JSON
+    Lines, with DuckDB, which biotab installs; the command given works."""
+    import shlex
+    import subprocess
+    import sys
+
+    table = tmp_path / "abstracts.csv"
+    table.write_text('id,text\n1,"Trial of imiquimod."\n2,"Aspirin, daily."\n', encoding="utf-8")
+    _, errs = run(table)
+    assert [e.error for e in errs] == ["unknown_format"]
+    message = errs[0].message
+    assert "CSV" in message and "JSON Lines" in message and "duckdb" in message
+    command = message[message.index("python -c"):].replace("FILE", str(tmp_path / "abstracts"))
+    subprocess.run([sys.executable, *shlex.split(command)[1:]], check=True, cwd=tmp_path)
+    docs, errs = run(tmp_path / "abstracts.jsonl")
+    assert [(d.doc_id, d.text) for d in docs] == [("1", "Trial of imiquimod."),
+                                                  ("2", "Aspirin, daily.")] and not errs
+
+
+def test_a_documents_list_of_id_and_text_says_how_to_read_it(tmp_path: Path) -> None:
+    """`{"documents": [{"id": ..., "text": ...}]}` is read as a BioC collection (its
+    "documents" key): each document's row said "BioC document a has no passage text", not
+    that its text field is no BioC passage nor how to read the file."""
+    p = tmp_path / "export.json"
+    p.write_text(json.dumps({"documents": [{"id": "a", "text": "Trial of imiquimod."}]}),
+                 encoding="utf-8")
+    _, errs = run(p)
+    assert [(e.error, e.doc_id) for e in errs] == [("empty_document", "a")]
+    assert "'text' field" in errs[0].message and "jq -c '.documents[]'" in errs[0].message
+
+
 def test_wrong_forced_format_gives_error_rows(tmp_path: Path) -> None:
     p = tmp_path / "notes.txt"
     p.write_text("plain prose\n", encoding="utf-8")

@@ -365,6 +365,31 @@ def test_resume_redoes_unfinished_shards(reference_units: Path, corpus: Path, tm
             nlp_factory=NLP_FACTORY)
 
 
+def test_a_refused_resume_names_each_setting_with_its_old_and_new_value(tmp_path: Path) -> None:
+    """The refusal named the settings' keys only ('used different settings (max_record_bytes,
+    doc_timeout_s)'): not the option to give, nor the value the run was made with."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a", "b", "c", "d", "e"):
+        (inputs / f"{name}.txt").write_text(f"Aspirin {name}.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    first = sorted(str(p) for p in inputs.iterdir())
+    run(first[:4], out, workers=1, quiet=True, nlp_factory=NLP_FACTORY)
+    from pipeline.runner.bookkeeping import SETTING_NAMES
+
+    # every setting a run records is named as the user knows it (a new one is not left out)
+    assert set(W.read_manifest(out)["settings"]) - set(SETTING_NAMES) == {"inputs"}
+    with pytest.raises(RunError) as refused:
+        run(first[1:], out, workers=1, quiet=True, resume=True, nlp_factory=NLP_FACTORY,
+            max_record_mb=8, doc_timeout_s=30, id_field="pmid", part_mb=0.5)
+    message = str(refused.value)
+    assert "\n" not in message
+    for said in ("--max-record-mb 32 then, 8 now", "--doc-timeout 600 then, 30 now",
+                 "--id-field 'id' then, 'pmid' now", "--part-mb 128 then, 0.5 now",
+                 f"inputs: 4 then, 4 now (added: {first[4]}; left out: {first[0]})"):
+        assert said in message, message
+
+
 KILL_SCRIPT = textwrap.dedent("""
     import importlib, os, sys
     from pipeline.nlp import build_nlp
@@ -522,6 +547,30 @@ def test_progress_lines_when_not_a_terminal(corpus: Path, tmp_path: Path,
     assert not [r for r in caplog.records if "shards" in r.getMessage()]
 
 
+def test_progress_lines_go_on_while_a_long_document_is_annotated(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A line was logged only when a batch or a unit finished: a 20 MB one-line text, one
+    document annotated for minutes, gave no line at all until it was done (the run looked
+    hung). Now a line comes every interval whatever happens, the first before any document
+    is done."""
+    import logging
+
+    from pipeline.runner.progress import Reporter
+
+    caplog.set_level(logging.INFO, logger="pipeline.run")
+    reporter = Reporter(1, "log", interval=0.1)
+    reporter.start(live=True)
+    try:
+        time.sleep(0.45)  # nothing reported: a document being annotated
+    finally:
+        reporter.stop()
+    lines = [r.getMessage() for r in caplog.records if " shards, " in r.getMessage()]
+    assert len(lines) >= 2 and all(x.startswith("0/1 shards, 0 documents") for x in lines)
+    caplog.clear()
+    time.sleep(0.25)  # stopped: no more lines
+    assert not [r for r in caplog.records if " shards, " in r.getMessage()]
+
+
 def test_the_manifest_records_the_time_limit_applied(tmp_path: Path) -> None:
     """The default limit and the same value given are one setting (a resume takes either);
     0 is recorded as 0 (no limit) and is another setting."""
@@ -533,7 +582,7 @@ def test_the_manifest_records_the_time_limit_applied(tmp_path: Path) -> None:
     summary = run([SEEDS], out, workers=1, quiet=True, resume=True, nlp_factory=NLP_FACTORY,
                   doc_timeout_s=DEFAULT_DOC_TIMEOUT_S)
     assert summary.shards_skipped == summary.shards_total
-    with pytest.raises(RunError, match=r"different settings.*doc_timeout_s"):
+    with pytest.raises(RunError, match=r"different settings: --doc-timeout 600 then, 0 now;"):
         run([SEEDS], out, workers=1, quiet=True, resume=True, nlp_factory=NLP_FACTORY,
             doc_timeout_s=0)
     run([SEEDS], tmp_path / "none", workers=1, quiet=True, nlp_factory=NLP_FACTORY,

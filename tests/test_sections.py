@@ -244,3 +244,24 @@ def test_trailing_metadata_lines_are_back_matter(blank: Language, tagger: Sectio
     assert n_tail >= tail.count("\n")
     assert [s for s, _ in got[-n_tail:]] == [None] * n_tail
     assert got[-n_tail - 1] == ("Results", "Twelve patients responded.")
+
+
+def test_old_mac_line_endings_are_read_as_newlines(tmp_path: Path, blank: Language,
+                                                   tagger: SectionTagger) -> None:
+    """A text file whose lines end in a lone CR (classic Mac OS) got no "Title" section: the
+    components look for "\\n". Ingest reads a lone CR as "\\n", one character for one, so the
+    offsets are those into the text as written; a CRLF file is kept as it is."""
+    from pipeline.documents import Document
+    from pipeline.ingest import ingest
+
+    lines = ["Aspirin in migraine: a randomized trial", "", "Background",
+             "Migraine is common", "", "Results", "Relief in 52% with aspirin.", ""]
+    for name, end in (("lf", "\n"), ("cr", "\r"), ("crlf", "\r\n")):
+        (tmp_path / f"{name}.txt").write_bytes(end.join(lines).encode())
+    docs = {d.doc_id: d for d in ingest([tmp_path]) if isinstance(d, Document)}
+    assert docs["cr"].text == docs["lf"].text
+    assert docs["crlf"].text == "\r\n".join(lines)
+    assert docs["cr"].title == docs["lf"].title == lines[0]
+    expected = sections(blank, tagger, docs["lf"].text)
+    assert expected[0] == ("Title", lines[0]) and expected[1] == ("Background", "Background")
+    assert sections(blank, tagger, docs["cr"].text) == expected

@@ -199,6 +199,26 @@ def test_duckdb_sql_joins(out: Path) -> None:
     assert drug == [("Lenalidomide",)]
 
 
+def test_load_a_folder_that_holds_no_run_says_so(tmp_path: Path) -> None:
+    """`pipeline.load` and `pipeline.duckdb` on a folder that holds no run (an empty folder, the
+    input folder, a table folder of a run) returned empty tables, as if the run had found
+    nothing: a typo in the path read as 'no documents'."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text("Aspirin for headache.\n", encoding="utf-8")
+    run = make_output(tmp_path / "run")
+    for folder in (empty, inputs, run / "documents"):
+        for reader in (pipeline.load, pipeline.duckdb):
+            with pytest.raises(FileNotFoundError, match="holds no biotab run") as raised:
+                reader(folder)
+            assert str(folder) in str(raised.value)
+    with pytest.raises(FileNotFoundError, match=f"give {run}"):
+        pipeline.load(run / "documents")
+    assert len(pipeline.load(run)["documents"]) == len(DOCS)
+
+
 def test_duckdb_existing_connection_and_empty_tables(tmp_path: Path) -> None:
     import duckdb
 

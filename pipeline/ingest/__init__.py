@@ -137,8 +137,8 @@ DOCUMENTS_SCHEMA = pa.schema([
        "field (jsonl), title line/passage/ArticleTitle.",
        "From the Guidelines"),
     _f("text", pa.large_string(), False,
-       "Full document text, NFC-normalized, BOM dropped. Every character offset in every table "
-       "is 0-based, end-exclusive into this string (Python str indexing, code points).",
+       "Full document text, NFC-normalized, BOM dropped, a lone CR line end read as LF. Every "
+       "offset in every table is 0-based, end-exclusive into it (Python str, code points).",
        "Dermatomyositis is a rare inflammatory disease ..."),
     _f("n_chars", pa.int32(), False, "Length of text in Unicode code points.", "2481"),
     _f("n_sentences", pa.int32(), True, "Number of sentences the split stage found.", "17"),

@@ -14,9 +14,9 @@ for that document only).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bioc import (
     BioCAnnotation,
@@ -40,6 +40,8 @@ from pipeline.ingest.common import (
     head_and_problem,
 )
 from pipeline.ingest.xmlrecords import XmlRecord, iter_xml_records
+
+_T = TypeVar("_T")
 
 
 def read_bioc(
@@ -68,13 +70,38 @@ def _infons(elem: Any) -> dict[str, Any]:
     return {c.get("key") or "": c.text for c in elem.findall("infon")}
 
 
+def _whole(value: str, what: str) -> int:
+    """An offset or length as written; ValueError naming `what` and the value when it is no
+    whole number."""
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{what} {value.strip()!r} is not a whole number") from None
+
+
+def _offset(elem: Any) -> int:
+    """A passage's or sentence's <offset> (missing or blank: 0)."""
+    return _whole((elem.findtext("offset") or "0").strip() or "0", "offset")
+
+
+def _within(what: str, build: Callable[..., _T], *args: Any) -> _T:
+    """`build(*args)`, a ValueError it raises prefixed with `what` (where in the document)."""
+    try:
+        return build(*args)
+    except ValueError as exc:
+        raise ValueError(f"{what}: {exc}") from None
+
+
 def _xml_annotation(elem: Any) -> BioCAnnotation:
     ann = BioCAnnotation()
     ann.id = elem.get("id")
     ann.infons = _infons(elem)
     ann.text = elem.findtext("text")
     for loc in elem.findall("location"):
-        ann.add_location(BioCLocation(int(loc.get("offset", "0")), int(loc.get("length", "0"))))
+        where = f"annotation {ann.id}"
+        ann.add_location(BioCLocation(
+            _within(where, _whole, loc.get("offset", "0"), "location offset"),
+            _within(where, _whole, loc.get("length", "0"), "location length")))
     return ann
 
 
@@ -91,30 +118,38 @@ def _xml_document(elem: Any) -> BioCDocument:
     doc = BioCDocument()
     doc.id = elem.findtext("id")
     doc.infons = _infons(elem)
-    for p in elem.findall("passage"):
-        passage = BioCPassage()
-        passage.offset = int((p.findtext("offset") or "0").strip() or 0)
-        passage.infons = _infons(p)
-        if p.find("text") is not None:
-            passage.text = p.findtext("text") or ""
-        for s in p.findall("sentence"):
-            sent = BioCSentence()
-            sent.offset = int((s.findtext("offset") or "0").strip() or 0)
-            sent.text = s.findtext("text")
-            sent.infons = _infons(s)
-            for a in s.findall("annotation"):
-                sent.add_annotation(_xml_annotation(a))
-            passage.add_sentence(sent)
-        for a in p.findall("annotation"):
-            passage.add_annotation(_xml_annotation(a))
-        for r in p.findall("relation"):
-            passage.add_relation(_xml_relation(r))
-        doc.add_passage(passage)
+    for i, p in enumerate(elem.findall("passage"), 1):
+        doc.add_passage(_within(f"passage {i}", _xml_passage, p))
     for a in elem.findall("annotation"):
         doc.add_annotation(_xml_annotation(a))
     for r in elem.findall("relation"):
         doc.add_relation(_xml_relation(r))
     return doc
+
+
+def _xml_passage(p: Any) -> BioCPassage:
+    passage = BioCPassage()
+    passage.offset = _offset(p)
+    passage.infons = _infons(p)
+    if p.find("text") is not None:
+        passage.text = p.findtext("text") or ""
+    for i, s in enumerate(p.findall("sentence"), 1):
+        passage.add_sentence(_within(f"sentence {i}", _xml_sentence, s))
+    for a in p.findall("annotation"):
+        passage.add_annotation(_xml_annotation(a))
+    for r in p.findall("relation"):
+        passage.add_relation(_xml_relation(r))
+    return passage
+
+
+def _xml_sentence(s: Any) -> BioCSentence:
+    sent = BioCSentence()
+    sent.offset = _offset(s)
+    sent.text = s.findtext("text")
+    sent.infons = _infons(s)
+    for a in s.findall("annotation"):
+        sent.add_annotation(_xml_annotation(a))
+    return sent
 
 
 _BIOC_ID = re.compile(rb"<(?:[\w.-]+:)?id>\s*([^<\s]+)")  # <id>, <b:id>

@@ -36,6 +36,7 @@ from pipeline.ingest.json_values import (
     bad_json_message,
     json_problem,
     load_json,
+    shown_id,
 )
 
 PUBTATOR3_EXTRA = ("pmid", "pmcid", "journal", "year", "authors", "date", "accessions")
@@ -230,8 +231,15 @@ def _json_document(item: dict[str, Any], source: str, index: int, path: Path, lo
     doc_id = str(ident) if ident is not None and not isinstance(ident, HugeNumber) else None
     problem = json_problem(item)
     if problem is not None:
-        safe = doc_id.encode("utf-8", "backslashreplace").decode() if doc_id else None
+        safe = shown_id(doc_id) if doc_id else None
         yield err(source, problem[0], f"{problem[1]}; document skipped", loc, safe)
+        return
+    if not item.get("passages") and isinstance(item.get("text"), str):  # no BioC document
+        yield err(source, "empty_document", f"document {doc_id or '(no id)'} has a 'text' "
+                  "field but no passages: read as BioC (a 'documents' list); for documents of "
+                  "id and text, "
+                  "make the file JSON Lines, e.g. jq -c '.documents[]' FILE.json > FILE.jsonl",
+                  loc, doc_id)
         return
     try:
         bdoc = parse_doc(_fill(item))

@@ -364,17 +364,35 @@ class InputTooLarge(Exception):
         self.cap = cap
 
 
+# tables of documents a user may give: DuckDB reads them (the hint of `unknown_format`)
+_TABLE_EXTENSIONS = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
+
+
 def unknown_format(source: str, name: str, head: bytes, formats: Sequence[str]) -> ErrorRecord:
     """The row for a file whose format neither its name nor its head tells. A JSON array (of
-    documents, most likely) gets a hint of its own: no format reads it, JSONL does once each
-    element is a line."""
+    documents, most likely) and a CSV or TSV table get a hint of their own: no format reads
+    them, JSONL does once each element or row is a line."""
     if content_start(head).startswith(b"["):
         return err(source, "unknown_format",
                    f"{name!r} is a JSON array; biotab reads JSON Lines (one object per line): "
                    "convert it first, e.g. jq -c '.[]' FILE.json > FILE.jsonl")
+    if (ext := next((e for e in _TABLE_EXTENSIONS if name.lower().endswith(e)), None)):
+        return err(source, "unknown_format",
+                   f"{name!r} is a {ext[1:4].upper()} table; biotab reads JSON Lines (one "
+                   "document per line, with id and text fields): convert it first, e.g. "
+                   "python -c \"import duckdb; duckdb.sql(\\\"COPY (FROM 'FILE"
+                   f"{ext}') TO 'FILE.jsonl' (FORMAT json)\\\")\"")
     return err(source, "unknown_format",
                f"cannot tell the format of {name!r} from its extension or content; use "
                f"--format ({', '.join(formats)})")
+
+
+def read_before(n: int, noun: str) -> str:
+    """What a row says was read before the damage, `n` records or lines (`noun`): "records
+    1-5 were read", "record 1 was read", "no record before it was read"."""
+    if n <= 0:
+        return f"no {noun} before it was read"
+    return f"{noun} 1 was read" if n == 1 else f"{noun}s 1-{n} were read"
 
 
 def too_large(source: str, cap: int, what: str, location: str | None) -> ErrorRecord:

@@ -1,6 +1,6 @@
 """JSON values of one input record: parsed within bounds (`load_json`: integer literals too long
 for Python as `HugeNumber`, more than MAX_JSON_CONTAINERS objects and arrays refused before
-parsing) and checked (`json_problem`: lone surrogates, nesting deeper than MAX_JSON_DEPTH,
+parsing) and checked (`json_problem`: lone surrogates, NULs, nesting deeper than MAX_JSON_DEPTH,
 `HugeNumber`s), with the errors row's kind and message (`bad_json_kind`, `bad_json_message`).
 Read by the JSONL and BioC JSON readers; split from `common` by its job. `collection_head` tells
 a BioC JSON collection by the top-level keys of a file's first JSON object (`top_level_keys`)."""
@@ -99,11 +99,12 @@ MAX_JSON_DEPTH = 100
 def json_problem(obj: Any) -> tuple[str, str] | None:
     """(error kind, message) when a parsed JSON value cannot be stored: a string (key or
     value) with a lone surrogate (`"\\ud800"` decodes to text that is not encodable as UTF-8,
-    and the Parquet writer would fail later), or nesting deeper than MAX_JSON_DEPTH (meta is
-    re-serialized later, deep in the stack), or an integer too long to convert (a `HugeNumber`
-    from `load_json`). Walked depth first without recursion, holding one iterator per level
-    entered and naming a value's place only for the message (a queue of every value with its
-    place as text took 10 s and 1.1 GB more than the parse for a line of 7 million `{}`)."""
+    and the Parquet writer would fail later) or a NUL (`_string_problem`), or nesting deeper
+    than MAX_JSON_DEPTH (meta is re-serialized later, deep in the stack), or an integer too
+    long to convert (a `HugeNumber` from `load_json`). Walked depth first without recursion,
+    holding one iterator per level entered and naming a value's place only for the message (a
+    queue of every value with its place as text took 10 s and 1.1 GB more than the parse for a
+    line of 7 million `{}`)."""
     path: list[str | int] = []  # the key or index of each container entered
     stack: list[Iterator[tuple[str | int, Any]]] = [iter([("", obj)])]
     while stack:
@@ -123,15 +124,15 @@ def json_problem(obj: Any) -> tuple[str, str] | None:
                 f"{_json_place([*path, key]) or 'value'} is an integer of {value.digits:,} "
                 f"digits, more than the {sys.get_int_max_str_digits():,} Python converts")
         if isinstance(value, str):
-            bad = _lone_surrogate(value)
+            bad = _string_problem(value)
             if bad is not None:
-                return "bad_unicode", f"{_json_place([*path, key]) or 'value'} {bad}"
+                return bad[0], f"{_json_place([*path, key]) or 'value'} {bad[1]}"
         elif isinstance(value, dict):
             for k in value:
-                bad = _lone_surrogate(k) if isinstance(k, str) else None
+                bad = _string_problem(k) if isinstance(k, str) else None
                 if bad is not None:
-                    return "bad_unicode", (f"a key in {_json_place([*path, key]) or 'the object'}"
-                                           f": value {bad}")
+                    return bad[0], (f"a key in {_json_place([*path, key]) or 'the object'}"
+                                    f": value {bad[1]}")
             stack.append(iter(value.items()))
             path.append(key)
         elif isinstance(value, list):
@@ -140,14 +141,26 @@ def json_problem(obj: Any) -> tuple[str, str] | None:
     return None
 
 
-def _lone_surrogate(text: str) -> str | None:
-    """What is wrong with a string holding a lone surrogate (not encodable as UTF-8), or None."""
+def _string_problem(text: str) -> tuple[str, str] | None:
+    """(error kind, what is wrong) for a string no document may hold, or None: a lone
+    surrogate (not encodable as UTF-8), or a NUL ("\\u0000"), which is no text: a NUL byte
+    makes a txt file binary and a JSONL line malformed, so its escape costs the record too."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        return (f"holds a lone surrogate escape (\\u{ord(text[exc.start]):04x} at character "
-                f"{exc.start}); it is not encodable as UTF-8 text")
+        return "bad_unicode", (f"holds a lone surrogate escape (\\u{ord(text[exc.start]):04x} "
+                               f"at character {exc.start}); it is not encodable as UTF-8 text")
+    nul = text.find("\x00")
+    if nul >= 0:
+        return "binary_file", (f"holds a NUL character (\\u0000 at character {nul}), which is "
+                               "no text (a NUL byte makes a file binary)")
     return None
+
+
+def shown_id(doc_id: str) -> str:
+    """A record's id for the row refusing it (`json_problem`): lone surrogates and NULs shown
+    as backslash escapes (valid UTF-8 text without a NUL)."""
+    return doc_id.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
 
 
 def _json_place(path: list[str | int]) -> str:

@@ -3,9 +3,9 @@
 Each line is a record on its own: a line that is not JSON, nested too deep (RecursionError),
 holding an integer of more digits than Python converts (4,300; a plain ValueError from
 `json.loads`, see `json_values.load_json`), longer than the per-record cap, or holding a lone
-surrogate escape (`"\\ud800"`, text that is not encodable as UTF-8) in any field is one error
-row naming the file and line; every other line is read. The file is streamed under the
-per-file decompressed-byte cap.
+surrogate escape (`"\\ud800"`, text that is not encodable as UTF-8) or a NUL (`"\\u0000"`, no
+text: a NUL byte refuses a txt file) in any field is one error row naming the file and line;
+every other line is read. The file is streamed under the per-file decompressed-byte cap.
 
 Blocks: a runner reads a big file in blocks of lines (`pipeline.ingest.list_shards`). A block of
 an uncompressed file starts at the byte offset found when the file was listed (`LineStart`), so
@@ -35,6 +35,7 @@ from pipeline.ingest.common import (
     garbage_row,
     head_and_problem,
     iter_lines,
+    read_before,
     too_large,
 )
 from pipeline.ingest.json_values import (
@@ -43,6 +44,7 @@ from pipeline.ingest.json_values import (
     bad_json_message,
     json_problem,
     load_json,
+    shown_id,
 )
 
 
@@ -155,7 +157,7 @@ def read_jsonl(
                     yield garbage_row(source, f"line {idx + 2}")
     except InputTooLarge as exc:
         if end is None or idx + 1 < end:
-            yield too_large(source, exc.cap, f"lines 1-{idx + 1} were read, the rest is lost",
+            yield too_large(source, exc.cap, f"{read_before(idx + 1, 'line')}, the rest is lost",
                             f"line {idx + 2}")
     except EOFError as exc:
         if end is None or idx + 1 < end:
@@ -199,8 +201,7 @@ def _line(
     doc_id = str(raw_id) if raw_id not in (None, "") else f"{stem}:{lineno}"
     problem = json_problem(obj)
     if problem is not None:
-        safe_id = (None if isinstance(raw_id, HugeNumber)
-                   else doc_id.encode("utf-8", "backslashreplace").decode("utf-8"))
+        safe_id = None if isinstance(raw_id, HugeNumber) else shown_id(doc_id)
         yield err(source, problem[0], f"{problem[1]}; line skipped", loc, safe_id)
         return
     text = obj.get(text_field)

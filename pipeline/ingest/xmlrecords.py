@@ -59,6 +59,7 @@ from pipeline.ingest.common import (
     garbage_row,
     head_problem,
     one_past,
+    read_before,
     read_head_lines,
     too_large,
     unsafe_prolog,
@@ -482,7 +483,7 @@ def _cut(sc: _Scanner, source: str, kind: str, what: str, mine: Callable[[int], 
             ident = id_of(sc.kept())
             n = sc.index + 1
             yield err(source, kind, f"{what}: record {n} {_id_text(ident)}starting at line "
-                      f"{sc.rec_line} is cut; records 1-{n - 1} were read",
+                      f"{sc.rec_line} is cut; {read_before(n - 1, 'record')}",
                       f"line {sc.rec_line}, record {n}", ident)
         return
     n = sc.index + 1

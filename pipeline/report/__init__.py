@@ -116,17 +116,12 @@ class NoRunError(ReportError):
 
 
 def check_run_folder(out: str | PathLike[str]) -> None:
-    """Raise NoRunError unless `out` holds a run: a manifest.json written by biotab, or part
-    files of the documents table."""
-    from pipeline.write import MANIFEST, is_biotab_manifest
+    """Raise NoRunError unless `out` holds a run (`pipeline.tables.no_run_reason`)."""
+    from pipeline.tables import no_run_reason
 
-    root = Path(out)
-    if not root.is_dir():
-        raise NoRunError(f"no output folder at {root}")
-    if is_biotab_manifest(root / MANIFEST) or any((root / "documents").glob("part-*.parquet")):
-        return
-    raise NoRunError(f"{root} holds no biotab run (no manifest.json, no documents/part-*.parquet)"
-                     "; give the --out folder of a `biotab run`")
+    reason = no_run_reason(out)
+    if reason is not None:
+        raise NoRunError(reason)
 
 
 def write_report(

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipeline import SCHEMA_VERSION, __version__
 from pipeline import write as W
@@ -154,6 +154,77 @@ def settings(inputs: Sequence[str], fmt: str | None, id_field: str, text_field: 
     }
 
 
+class SettingName(NamedTuple):
+    """A setting as a user names it: the `biotab run` option (else the run() argument, or what
+    it is), the unit its value is given in (bytes per MB for sizes), what None means."""
+
+    name: str
+    unit: int = 1
+    none: str = "none"
+
+
+# for a refused resume: each setting that differs, named with both values
+SETTING_NAMES: dict[str, SettingName] = {
+    "max_bytes": SettingName("--max-file-mb", 2**20, "0 (no cap)"),
+    "max_record_bytes": SettingName("--max-record-mb", 2**20),
+    "doc_timeout_s": SettingName("--doc-timeout"),
+    "part_rows": SettingName("--part-rows"),
+    "part_bytes": SettingName("--part-mb", 2**20),
+    "format": SettingName("--format", none="none (by extension and content)"),
+    "id_field": SettingName("--id-field"),
+    "text_field": SettingName("--text-field"),
+    "title_field": SettingName("title_field"),
+    "block_size": SettingName("--block-size", none="none (whole files)"),
+    "pipeline": SettingName("the pipeline (--model, --no-model)"),
+    "biotab_version": SettingName("biotab's version"),
+    "schema_version": SettingName("the tables' schema version"),
+}
+# at most this many input paths named as added or left out
+_SHOWN_INPUTS = 3
+
+
+def settings_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """Each setting that differs between an earlier run's `old` and this run's `new` (the keys
+    of either; one only the other has is none there), named as the user names it, with both
+    values: "--max-record-mb 32 then, 8 now"."""
+    changes = []
+    for key in [*new, *(k for k in old if k not in new)]:
+        was, now = old.get(key), new.get(key)
+        if was == now:
+            continue
+        if key == "inputs" and isinstance(was, list) and isinstance(now, list):
+            changes.append(_inputs_change(was, now))
+            continue
+        setting = SETTING_NAMES.get(key, SettingName(key))
+        changes.append(f"{setting.name} {_shown(was, setting)} then, "
+                       f"{_shown(now, setting)} now")
+    return changes
+
+
+def _shown(value: Any, setting: SettingName) -> str:
+    """A setting's value as its option takes it: sizes in MB, strings quoted."""
+    if value is None:
+        return setting.none
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = value / setting.unit  # as the option is written: 1000000, 0.5, never 1e+06
+        return str(int(number)) if number.is_integer() else f"{number:f}".rstrip("0")
+    return repr(value)
+
+
+def _inputs_change(was: list[str], now: list[str]) -> str:
+    """Inputs that differ: how many then and now, and the first few added and left out."""
+    before, after = set(was), set(now)
+    parts = []
+    for what, paths in (("added", [p for p in now if p not in before]),
+                        ("left out", [p for p in was if p not in after])):
+        if paths:
+            more = len(paths) - _SHOWN_INPUTS
+            parts.append(f"{what}: {', '.join(paths[:_SHOWN_INPUTS])}"
+                         + (f" and {more} more" if more > 0 else ""))
+    return (f"inputs: {len(was)} then, {len(now)} now ("
+            + ("; ".join(parts) or "the same paths in another order") + ")")
+
+
 def unique_shards(shards: Iterable[Shard], out: Path) -> list[Shard]:
     """Each shard once (an input given twice is read once), none inside `out` (a link in an
     input folder may point there: a run never reads its own output)."""
@@ -217,9 +288,9 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
     resumed = W.prepare_output(out, overwrite=overwrite, resume=resume)
     earlier = W.read_manifest(out) if resumed else None
     if earlier is not None and earlier.get("settings") not in (None, dict(run_settings)):
-        diff = [k for k, v in run_settings.items() if earlier["settings"].get(k) != v]
+        diff = settings_changes(earlier["settings"], run_settings)
         raise RunError(
-            f"cannot resume: the run in {out} used different settings ({', '.join(diff)}); "
+            f"cannot resume: the run in {out} used different settings: {'; '.join(diff)}; "
             "rerun with the same ones, or use --overwrite"
         )
     wanted = {u.unit_id: [s.shard_id for s in u.shards] for u in units}

@@ -1,6 +1,8 @@
 """Progress of a run: a rich bar on a terminal, a log line every few seconds otherwise, or
 nothing (`--quiet`). Engines report documents per batch (`Reporter.docs`, local engine) or
-per finished shard (`Reporter.shard_done`)."""
+per finished shard (`Reporter.shard_done`). The log lines come every `interval` also when
+nothing is reported (a thread of the reporter's: one long document annotated for minutes),
+so a run never looks hung."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from pipeline.runner.shard import ShardResult
 
 #: Progress lines go to the `pipeline.run` logger (the name users filter on).
 log = logging.getLogger("pipeline.run")
+#: How often, at most, the log mode's thread looks whether a line is due (`Reporter._tick`).
+TICK_S = 1.0
 
 
 class Reporter:
@@ -36,6 +40,8 @@ class Reporter:
         self._finished: set[str] = set()
         self._progress: Any = None
         self._task: Any = None
+        self._stop_ticks = threading.Event()
+        self._ticker: threading.Thread | None = None
 
     def start(self, live: bool) -> None:
         self.live = live
@@ -67,6 +73,17 @@ class Reporter:
             self._progress.start()
             self._task = self._progress.add_task("run", total=self.total, completed=self.shards,
                                                  docs=0, dps=0.0, wps=0.0)
+        elif self.mode == "log" and self.interval > 0:
+            self._stop_ticks.clear()
+            self._ticker = threading.Thread(target=self._tick, name="biotab-progress-tick",
+                                            daemon=True)
+            self._ticker.start()
+
+    def _tick(self) -> None:
+        """Until `stop`: a log line when none came for `interval` (`_update` decides)."""
+        while not self._stop_ticks.wait(min(self.interval, TICK_S)):
+            with self._lock:
+                self._update(0)
 
     def docs(self, n_docs: int, n_words: int, unit: str | None = None) -> None:
         """A batch of unit `unit` done (counts that come after its `shard_done` are ignored:
@@ -120,6 +137,10 @@ class Reporter:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+        if self._ticker is not None:
+            self._stop_ticks.set()
+            self._ticker.join(timeout=TICK_S + 1)
+            self._ticker = None
 
 
 def _hms(seconds: float) -> str:

@@ -121,6 +121,29 @@ def test_jsonl_id_that_is_no_string_or_number_costs_its_line_only(tmp_path: Path
     assert "JSON boolean" in errs[0].message and "JSON array" in errs[1].message
 
 
+def test_jsonl_id_or_title_no_string_can_stand_for_costs_its_line_only(tmp_path: Path) -> None:
+    """An id that is NaN or infinite (two NaN ids would become the same "nan") and a title that
+    is a JSON array, object or boolean (it became "['a']"): a bad_id or bad_title row for the
+    line, the neighbours kept; a number is still an id and a title."""
+    p = tmp_path / "ids.jsonl"
+    p.write_text(
+        '{"id": "a", "text": "first"}\n'
+        '{"id": NaN, "text": "NaN id"}\n'
+        '{"id": 1e400, "text": "an id too large for a float"}\n'
+        '{"id": "b", "title": ["a"], "text": "array title"}\n'
+        '{"id": "c", "title": {"t": 1}, "text": "object title"}\n'
+        '{"id": "d", "title": false, "text": "boolean title"}\n'
+        '{"id": 7, "title": 1984, "text": "numbers are an id and a title"}\n',
+        encoding="utf-8",
+    )
+    docs, errs = run(p)
+    assert [(d.doc_id, d.title) for d in docs] == [("a", None), ("7", "1984")]
+    assert kinds(errs) == ["bad_id", "bad_id", "bad_title", "bad_title", "bad_title"]
+    assert [e.location for e in errs] == ["line 2", "line 3", "line 4", "line 5", "line 6"]
+    assert "nan" in errs[0].message and "not finite" in errs[1].message
+    assert "JSON array" in errs[2].message and [e.doc_id for e in errs[2:]] == ["b", "c", "d"]
+
+
 def test_jsonl_nan_and_infinity_in_meta_are_written_as_null(tmp_path: Path) -> None:
     """Python's json reads NaN and Infinity, which JSON has not: `meta` holds null instead, so
     that `documents.meta` stays strict JSON (DuckDB's json functions read it)."""

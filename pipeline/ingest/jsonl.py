@@ -16,6 +16,7 @@ into a deflate stream) passes over the lines before it, counting newlines.
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -170,6 +171,16 @@ def read_jsonl(
                       f"{done}, the rest is lost", f"line {idx + 2}")
 
 
+
+def _not_a_name(value: Any) -> str | None:
+    """What a JSON value given as an id or a title is when no string can stand for it (a
+    boolean, an array, an object, NaN or an infinite number), else None."""
+    if isinstance(value, (bool, list, dict)):
+        return "a JSON " + {bool: "boolean", list: "array", dict: "object"}[type(value)]
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"the number {value!r} (not finite)"
+    return None
+
 def _line(
     raw: bytes, lineno: int, stem: str, source: str, id_field: str, text_field: str,
     title_field: str,
@@ -193,10 +204,10 @@ def _line(
                   f"line is a JSON {type(obj).__name__}, expected an object", loc)
         return
     raw_id = obj.get(id_field)
-    if isinstance(raw_id, (bool, list, dict)):  # no id: str() would make "True" or "['x']"
-        kind = {bool: "boolean", list: "array", dict: "object"}[type(raw_id)]
-        yield err(source, "bad_id", f"id field {id_field!r} is a JSON {kind}, expected a string "
-                  "or a number; line skipped", loc)
+    kind = _not_a_name(raw_id)
+    if kind is not None:  # no id: str() would make "True", "['x']" or "nan"
+        yield err(source, "bad_id", f"id field {id_field!r} is {kind}, expected a string or a "
+                  "finite number; line skipped", loc)
         return
     doc_id = str(raw_id) if raw_id not in (None, "") else f"{stem}:{lineno}"
     problem = json_problem(obj)
@@ -211,6 +222,11 @@ def _line(
         yield err(source, "missing_text", f"text field {text_field!r} is {why}", loc, doc_id)
         return
     title_val = obj.get(title_field)
+    kind = _not_a_name(title_val)
+    if kind is not None:  # str() would make the title "['a']"
+        yield err(source, "bad_title", f"title field {title_field!r} is {kind}, expected a "
+                  "string; line skipped", loc, doc_id)
+        return
     title = normalize_text(str(title_val)).strip() or None if title_val is not None else None
     meta = {k: v for k, v in obj.items() if k not in (id_field, text_field, title_field)}
     yield Document(

@@ -19,9 +19,20 @@ from pipeline.limits import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_BLOCK_SIZE,
     DEFAULT_DOC_TIMEOUT_S,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_RECORD_BYTES,
     DEFAULT_PART_MB,
     DEFAULT_PART_ROWS,
+    MAX_BLOCKS_PER_FILE,
+    MAX_COMPRESSED_BLOCKS,
 )
+
+
+def _mib(n: int | None) -> str:
+    """A byte size as the help texts say it ("1 GiB", "32 MiB"; None: "no cap")."""
+    if n is None:
+        return "no cap"
+    return f"{n / (1 << 30):g} GiB" if n >= 1 << 30 else f"{n / (1 << 20):g} MiB"
 
 
 def _help_markup() -> Literal["rich"] | None:
@@ -427,9 +438,9 @@ _BatchSizeOpt = Annotated[int, typer.Option(
 _BlockSizeOpt = Annotated[int, typer.Option(
     "--block-size", metavar="N",
     help="JSONL lines per shard (the unit of parallel work); a longer file is cut into at "
-         "most 128 shards (pipeline.ingest.MAX_BLOCKS_PER_FILE), a gzip file into at most 16 "
-         "(MAX_COMPRESSED_BLOCKS: each shard decompresses what comes before it); 0: whole "
-         "files, one shard each.")]
+         f"most {MAX_BLOCKS_PER_FILE} shards (pipeline.limits.MAX_BLOCKS_PER_FILE), a gzip file "
+         f"into at most {MAX_COMPRESSED_BLOCKS} (MAX_COMPRESSED_BLOCKS: each shard decompresses "
+         "what comes before it); 0: whole files, one shard each.")]
 _PartRowsOpt = Annotated[int, typer.Option(
     "--part-rows", metavar="N",
     help="At most N rows per part file of a table (or --part-mb, whichever first).")]
@@ -439,11 +450,11 @@ _PartMbOpt = Annotated[float, typer.Option(
 _MaxFileMbOpt = Annotated[float | None, typer.Option(
     "--max-file-mb", metavar="MB", show_default=False, min=0,
     help="Read at most MB decompressed megabytes of one input file (decompression bombs; "
-    "default 1 GiB, pipeline.ingest.common.DEFAULT_MAX_BYTES); 0: no cap.")]
+    f"default {_mib(DEFAULT_MAX_BYTES)}, pipeline.limits.DEFAULT_MAX_BYTES); 0: no cap.")]
 _MaxRecordMbOpt = Annotated[float | None, typer.Option(
     "--max-record-mb", metavar="MB", show_default=False,
     help="At most MB megabytes for one record: a txt file, a JSON line, an XML record "
-    "(default: DEFAULT_MAX_RECORD_BYTES, 32 MiB).")]
+    f"(default {_mib(DEFAULT_MAX_RECORD_BYTES)}, pipeline.limits.DEFAULT_MAX_RECORD_BYTES).")]
 _DocTimeoutOpt = Annotated[float | None, typer.Option(
     "--doc-timeout", metavar="SECONDS", show_default=False,
     help="A document taking longer becomes an error row naming its stage and component "

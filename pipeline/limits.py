@@ -18,6 +18,16 @@ DEFAULT_PART_ROWS = 1_000_000
 #: ... and about this many megabytes (`--part-mb`): whichever is reached first.
 DEFAULT_PART_MB = 128.0
 
+#: Decompressed bytes read of one input file (`--max-file-mb`; None: no cap): why 1 GiB is in
+#: `pipeline.ingest.common`'s docstring.
+DEFAULT_MAX_BYTES: int | None = 1 << 30
+#: Bytes of one record held in memory (`--max-record-mb`): 32 MiB, ibid.
+DEFAULT_MAX_RECORD_BYTES: int = 1 << 25
+#: Most shards a JSONL file is cut into (`--block-size`; see `pipeline.ingest.blocks`) ...
+MAX_BLOCKS_PER_FILE = 128
+#: ... and a compressed one (each of its shards decompresses what comes before it).
+MAX_COMPRESSED_BLOCKS = 16
+
 #: Seconds one document may take before it becomes a "timeout" error row (None: no limit).
 DEFAULT_DOC_TIMEOUT_S: float | None = 600.0
 #: The longest `--doc-timeout` taken (a year): the SIGALRM timer refuses far larger values.

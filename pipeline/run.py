@@ -45,10 +45,11 @@ from typing import Any
 
 from pipeline import write as W
 from pipeline.ingest import Shard, list_shards
-from pipeline.ingest.common import DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORD_BYTES
 from pipeline.limits import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_BLOCK_SIZE,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_RECORD_BYTES,
     DEFAULT_PART_MB,
     DEFAULT_PART_ROWS,
     MAX_DOC_TIMEOUT_S,

@@ -174,6 +174,28 @@ def test_every_option_of_every_command_says_what_it_does() -> None:
     assert [(cmd, opt) for cmd, opt, text in found if not text] == []
 
 
+def test_run_help_spells_the_limits_from_their_constants(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The caps `biotab run --help` states are pipeline.limits' values, written from them (the
+    help typed "128 shards" and "1 GiB" while the constants lived elsewhere)."""
+    import importlib
+
+    import pipeline.cli as cli
+    from pipeline import limits
+
+    monkeypatch.setattr(limits, "MAX_BLOCKS_PER_FILE", 77)
+    monkeypatch.setattr(limits, "DEFAULT_MAX_RECORD_BYTES", 5 << 20)
+    try:
+        fresh = importlib.reload(cli)
+        text = CliRunner().invoke(fresh.app, ["run", "--help"], terminal_width=200).output
+        assert "at most 77 shards" in text and "default 5 MiB" in text
+    finally:
+        monkeypatch.undo()
+        importlib.reload(cli)
+    text = CliRunner().invoke(cli.app, ["run", "--help"], terminal_width=200).output
+    assert f"at most {limits.MAX_BLOCKS_PER_FILE} shards" in text
+    assert "default 1 GiB" in text and "default 32 MiB" in text
+
+
 def test_the_run_defaults_are_the_library_constants() -> None:
     """Before: `biotab run`, `pipeline.run.run`, the worker's options, the annotation stage and
     the shard listing each typed 64 / 1000 / 1_000_000 / 128 themselves (and the part-file writer

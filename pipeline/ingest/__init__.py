@@ -69,7 +69,7 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline.documents import Document, ErrorRecord, Notice
-from pipeline.ingest.blocks import MAX_BLOCKS_PER_FILE, MAX_COMPRESSED_BLOCKS, jsonl_blocks
+from pipeline.ingest.blocks import jsonl_blocks
 from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
@@ -88,7 +88,7 @@ from pipeline.ingest.labels import doc_id_labels
 from pipeline.ingest.pubtator import read_pubtator
 from pipeline.ingest.text import read_text
 from pipeline.ingest.text_title import MetadataRules
-from pipeline.limits import DEFAULT_BLOCK_SIZE
+from pipeline.limits import DEFAULT_BLOCK_SIZE, MAX_BLOCKS_PER_FILE, MAX_COMPRESSED_BLOCKS
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

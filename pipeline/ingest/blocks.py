@@ -36,11 +36,8 @@ from pathlib import Path
 
 from pipeline.ingest.common import CappedStream, InputTooLarge, is_gzip, nth_newline
 from pipeline.ingest.jsonl import LineStart
+from pipeline.limits import MAX_BLOCKS_PER_FILE, MAX_COMPRESSED_BLOCKS
 
-#: Most blocks a JSONL file is split into (see `block_starts`).
-MAX_BLOCKS_PER_FILE = 128
-#: Most blocks a compressed JSONL file is split into (see the module docstring).
-MAX_COMPRESSED_BLOCKS = 16
 #: Bytes between two newline counts of the listing's index (`count_lines`).
 INDEX_STEP = 1 << 16
 

@@ -1,7 +1,8 @@
 """Helpers shared by the readers: opening (gzip-aware) with byte caps, line iteration, byte
 checks, error rows, display-safe paths.
 
-Resource caps (both keyword parameters of `ingest()` / `read_shard()`, defaults here):
+Resource caps (both keyword parameters of `ingest()` / `read_shard()`, defaults in
+`pipeline.limits`):
 
 * `DEFAULT_MAX_BYTES` = 1 GiB of *decompressed* bytes per file. A current PubMed baseline file is
   ~150-400 MB decompressed, so 1 GiB admits every real one with 2.5x headroom, while a
@@ -29,12 +30,11 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from pipeline.documents import ErrorRecord
+from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORD_BYTES
 
 STAGE = "ingest"
 GZIP_MAGIC = b"\x1f\x8b"
 SNIFF_BYTES = 8192
-DEFAULT_MAX_BYTES: int | None = 1 << 30
-DEFAULT_MAX_RECORD_BYTES: int = 1 << 25
 READ_CHUNK = 1 << 20
 
 

@@ -28,9 +28,14 @@ from typing import TYPE_CHECKING, Any
 from pipeline import write as W
 from pipeline.documents import Document, ErrorRecord, Notice
 from pipeline.ingest import Shard, read_shard
-from pipeline.ingest.common import DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORD_BYTES
 from pipeline.ingest.dedupe import FirstCopies
-from pipeline.limits import DEFAULT_BATCH_SIZE, DEFAULT_PART_ROWS, effective_doc_timeout
+from pipeline.limits import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_RECORD_BYTES,
+    DEFAULT_PART_ROWS,
+    effective_doc_timeout,
+)
 from pipeline.runner.allocator import keep_freed_memory
 from pipeline.runner.bookkeeping import file_stat
 from pipeline.runner.errors import PipelineLoadError

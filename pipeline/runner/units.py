@@ -55,8 +55,8 @@ import pyarrow.parquet as pq
 from pipeline import write as W
 from pipeline.ingest import Shard
 from pipeline.ingest.blocks import jsonl_blocks
-from pipeline.ingest.common import DEFAULT_MAX_BYTES, Caps, head_and_problem
-from pipeline.limits import DEFAULT_PART_ROWS
+from pipeline.ingest.common import Caps, head_and_problem
+from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_PART_ROWS
 
 log = logging.getLogger("pipeline.run")
 

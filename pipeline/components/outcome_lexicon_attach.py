@@ -70,6 +70,9 @@ class ArmRegexes:
     respectively: frozenset[str]
     pairwise_comparison: frozenset[str]
     comparison_frame_words: frozenset[str]
+    relative_pronouns: frozenset[str]
+    auxiliaries: frozenset[str]
+    number_words: dict[str, int]
 
     def _build_arm_regexes(self, data: dict[str, Any]) -> None:
         """Arm phrases (after a list of figures, after one figure, before one figure), an arm's
@@ -248,6 +251,7 @@ class ArmRegexes:
             rf"(?P<arm>{_alt(data['control_arms'])})\b(?!\s+of\b)",
             re.IGNORECASE,
         )
+        self._build_following_arm_regexes(data, lead)
         self.arm_before_re = re.compile(
             rf"\bthe\s+(?P<arm>[^()\[\],;]{{1,40}}?)\s+(?:{arm_nouns})\s*(?:[(\[]|,)\s*$",
             re.IGNORECASE,
@@ -269,6 +273,49 @@ class ArmRegexes:
         # "randomized", "randomly": the document compares arms
         self.randomized_re = re.compile(
             rf"\b(?:{_alt(data['randomization_words'])})\b", re.IGNORECASE
+        )
+
+    def _build_following_arm_regexes(self, data: dict[str, Any], lead: str) -> None:
+        """An arm that is no drug mention named right after a figure or in the subjects it
+        counts (`outcome_following_arms`): "66% for FV", "of patients receiving ddAT", "31% of
+        letrozole patients"."""
+        # the link after the figure: a `following_arm_links` entry ("receiving", "assigned
+        # to": an abbreviation after it may name the arm) or a `following_drug_links` one
+        self.following_name_re = re.compile(
+            rf"{lead}(?:(?P<treatment>{_alt_spaced(data['following_arm_links'])})"
+            rf"|{_alt_spaced(data['following_drug_links'])})\s+(?:the\s+)?",
+            re.IGNORECASE,
+        )
+        # the words that end such a name
+        self.following_name_stops = (
+            self.connectors | self.comparison | self.prepositions | self.determiners | self.pop
+            | self.relative_pronouns | self.auxiliaries | self.arm_nouns
+            | frozenset(self.number_words)
+        )  # fmt: skip
+        # ... and the words such a name may not run into ("in the adjuvant studies")
+        self.following_name_ends = (
+            frozenset(w.lower() for w in data["design_nouns"] + data["non_arm_name_ends"])
+            | self.pooled_arm_nouns
+        )
+        # "of tamoxifen patients", "of healthy controls": the subjects a figure's text ends with
+        name = r"[A-Za-z][\w/+-]*"
+        self.subjects_arm_re = re.compile(
+            rf"\bof\s+(?:the\s+)?(?P<name>{name}(?:\s+{name}){{0,2}}?)"
+            rf"(?:\s+(?P<pop>{_alt(self.pop)}))?$",
+            re.IGNORECASE,
+        )
+        # "73.9% of the usual-care group": an arm noun's name after "of"
+        singular_nouns = _alt(self.arm_nouns - self.pooled_arm_nouns)
+        self.of_arm_re = re.compile(
+            rf"\s*of\s+(?:the\s+)?(?!(?:{_alt(self.determiners)})\s)"
+            rf"(?P<arm>(?:{name}\s+){{0,3}}?{name})\s+(?:{singular_nouns})\b",
+            re.IGNORECASE,
+        )
+        # ... or right after it ("28% of AC/tamoxifen users")
+        self.subjects_after_re = re.compile(
+            rf"\s*of\s+(?:the\s+)?(?P<name>{name}(?:\s+{name}){{0,2}}?)"
+            rf"(?:\s+(?P<pop>{_alt(self.pop)}))?(?![\w-])",
+            re.IGNORECASE,
         )
 
     def _build_arm_size_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:

@@ -224,6 +224,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "arm_drug_links",
     "following_drug_subjects",
     "following_drug_links",
+    "following_arm_links",
+    "non_arm_name_ends",
     "size_label_stops",
     "relative_pronouns",
     "assessment_words",

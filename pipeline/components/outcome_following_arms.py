@@ -1,0 +1,184 @@
+"""The arm named right after a figure, or in the subjects the figure counts.
+
+`following_drug`: a drug mention right after the figure and a link ("16.5% with azathioprine",
+"(12%) of those patients receiving X": `following_drug_links`, past `following_drug_subjects`).
+`following_name`: in that place, an arm that is no drug mention ("66% for FV and 54% for FP",
+"91% with radioguided localization", "442 (52%) of 856 patients assigned to regional
+anaesthesia"): one to `FOLLOWING_NAME_WORDS` words after such a link or a
+`following_arm_links` entry ("assigned to", "who underwent") that the document shows name an arm
+(it allocates its subjects to them, `outcome_arm_evidence.allocated`, or noted them as an arm
+before, `noted_arm`), or after a `following_arm_treatment_links` entry ("receiving", "treated
+with"), a regimen's abbreviation ("of patients receiving ddAT"; not a receptor: "receiving
+HER2"). The words stop at a `following_name_stops` entry, a connector, a preposition, a
+determiner, a population noun, a comparison or respectively word, an arm noun or a number; the
+longest run of them with evidence is the arm (a monotherapy word after it joins it: "RT
+alone").
+`subjects_arm`: the subjects the figure counts name its arm ("89% of tamoxifen patients", "73% of
+controls", "71% of intervention women"): "of", one to three words and a population noun ending
+the figure's text, the words a drug (its arm with the drugs joined to it), a control arm or an
+`arm_role_words` entry, or a name the document allocates to or noted as an arm; not words with a
+`non_arm_qualifiers` or negation entry ("of previously treated patients"), nor the subjects of
+an "Of 120 women randomized, ..." phrase or a count of who was enrolled.
+Reads the sentence's text, its DRUG mentions and the `DocContext`'s allocations and noted arms;
+returns sentence-relative spans (`outcome_arms.note_arms` writes them as `Figure.arm`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import TYPE_CHECKING
+
+from pipeline.components.outcome_arm_evidence import allocated, noted_arm
+from pipeline.components.outcome_attach import no_arm_name, several_arms
+from pipeline.components.outcome_tokens import Figure, Mention
+
+if TYPE_CHECKING:
+    from pipeline.components.outcome_context import DocContext, SentenceMentions
+
+Span = tuple[int, int]
+
+#: Most characters between a figure and its following drug ("16.5% of those patients with").
+FOLLOWING_CHARS = 30
+#: Most words of an arm named after a figure that is no drug mention.
+FOLLOWING_NAME_WORDS = 4
+
+
+_STAT_BRACKET = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+
+
+def link_start(text: str, f: Figure) -> int:
+    """Where the link to the arm named after the figure may start: its end, or past the
+    bracket of its CI or P value ("58.0% (95% CI, 45.5% to 69.2%) with HT"), for a figure of
+    one arm (not a ratio or a change between arms)."""
+    if (f.ci is None and f.p is None) or f.ratio is not None or f.relative:
+        return f.end
+    stat = _STAT_BRACKET.match(text, f.end)
+    return stat.end() if stat else f.end
+
+
+def following_drug(sm: SentenceMentions, text: str, f: Figure) -> Mention | None:
+    """ "16.5% with azathioprine": the drug named right after the figure (past its CI)."""
+    base, end = sm.base, link_start(text, f)
+    k = bisect.bisect_left(sm.drug_starts, base + end)
+    for m in sm.drugs[k:]:
+        s = m.start - base
+        if s - end > FOLLOWING_CHARS:
+            break
+        if sm.lex.following_drug_re.fullmatch(text[end:s]):
+            return m
+    return None
+
+
+_NAME_WORD = re.compile(r"[A-Za-z0-9][\w/+.-]*")
+_NEXT_WORD = re.compile(r"\s*([A-Za-z0-9][\w/+.-]*|\S)")
+
+
+def _name_words(sm: SentenceMentions, text: str, start: int) -> list[Span] | None:
+    """The words of a name from `start` (one space apart, no punctuation between), up to a
+    word that ends it (the module docstring); None if they run into a design noun or a plural
+    arm noun ("in the adjuvant studies", "in the A and B groups": no one arm), or a connector
+    that joins another name, not another figure, to them ("in the A and B treatment groups")."""
+    lex = sm.lex
+    out: list[Span] = []
+    at = start
+    for w in _NAME_WORD.finditer(text, start):
+        if w.start() != at or len(out) == FOLLOWING_NAME_WORDS:
+            break
+        word = w.group().rstrip(".").lower()
+        if word in lex.following_name_ends:
+            return None
+        if not word or word[0].isdigit() or word in lex.following_name_stops:
+            break
+        out.append((w.start(), w.start() + len(w.group().rstrip("."))))
+        at = w.end() + 1
+        if w.group().endswith(".") or text[w.end() : w.end() + 1] != " ":
+            break
+    if out and _joins_a_name(sm, text, out[-1][1]):
+        return None
+    return out
+
+
+def _joins_a_name(sm: SentenceMentions, text: str, end: int) -> bool:
+    """Does a connector after a name's end join another name to it, not another figure ("FV
+    and 54% for FP", "ddAT and in 69.3%" join figures; "endocrine therapy and chemotherapy
+    groups", names)?"""
+    lex = sm.lex
+    m = _NEXT_WORD.match(text, end)
+    if m is None or m.group(1).lower() not in lex.connectors | lex.comparison:
+        return False
+    while True:
+        m = _NEXT_WORD.match(text, m.end())
+        if m is None:
+            return False
+        word = m.group(1).lower()
+        if word not in lex.prepositions and word not in lex.determiners:
+            return not (word[0].isdigit() or word in lex.number_words)
+
+
+def _documented(ctx: DocContext, sm: SentenceMentions, name: str) -> bool:
+    """Does the document name `name` (lower case) an arm: written where it allocates its
+    subjects, or noted as an arm before?"""
+    lex = sm.lex
+    key = " ".join(w for w in name.split() if w not in lex.arm_nouns and w not in lex.determiners)
+    return bool(key) and (allocated(ctx, name, lex) or noted_arm(ctx, key, lex))
+
+
+def following_name(sm: SentenceMentions, text: str, f: Figure, ctx: DocContext) -> Span | None:
+    """The arm that is no drug mention named right after the figure (the module docstring)."""
+    lex = sm.lex
+    link = lex.following_name_re.match(text, link_start(text, f))
+    if link is None or any(link.end() <= m.start - sm.base < link.end() + 2 for m in sm.drugs):
+        return None  # (a drug there is `following_drug`'s)
+    words = _name_words(sm, text, link.end()) or []
+    treatment = link["treatment"] is not None
+    for n in range(len(words), 0, -1):
+        s, e = words[0][0], words[n - 1][1]
+        name = text[s:e]
+        if _documented(ctx, sm, name.lower()) or (
+            treatment and n == 1 and lex.regimen_label_re.fullmatch(name)
+            and name.lower().rstrip("+-") not in lex.receptor_words
+        ):  # fmt: skip
+            alone = lex.monotherapy_re.match(text, e)
+            return s, alone.end() if alone else e
+    return None
+
+
+def subjects_arm(sm: SentenceMentions, text: str, f: Figure, ctx: DocContext) -> Span | None:
+    """The arm the subjects the figure counts are named by, in the figure's text or right after
+    it ("89% of tamoxifen patients", "28% of AC/tamoxifen users"; the module docstring)."""
+    if f.of_phrase or f.measure == "enrollment":
+        return None
+    lex = sm.lex
+    m = lex.subjects_arm_re.search(text, f.start, f.end) if f.has_pop else None
+    if m is None or m.end() != f.end:
+        m = lex.subjects_after_re.match(text, f.end)
+        if m is None:
+            return None
+    s, e = m.span("name")
+    words = m["name"].lower().split()
+    if any(w in lex.non_arm_qualifiers or w in lex.negation_words for w in words):
+        return None  # "of previously treated patients": who was studied
+    if any(w in lex.connectors or w in lex.comparison for w in words):
+        return None  # "of anastrozole and tamoxifen patients, respectively": a series' names
+    control = lex.control_word_re.search(text, s, m.end())
+    if control is not None:
+        return control.span()  # "of placebo patients", "of healthy controls"
+    if m["pop"] is None:
+        return None  # (the subjects are the name: only a control arm's)
+    k = bisect.bisect_left(sm.drug_starts, sm.base + s)
+    if (k < len(sm.drugs) and sm.drugs[k].end <= sm.base + e) or any(
+        w in lex.arm_role_words for w in words
+    ) or _documented(ctx, sm, m["name"].lower()):  # fmt: skip
+        return s, e
+    return None
+
+
+def of_group_arm(sm: SentenceMentions, text: str, f: Figure) -> Span | None:
+    """ "73.9% of the usual-care group": the name an arm noun follows right after the figure
+    and "of" (`outcome_arms.note_arms` keeps it only with `ArmEvidence`); not "of the A and B
+    group" (two names), nor past a CI."""
+    m = sm.lex.of_arm_re.match(text, f.end)
+    if m is None or several_arms(sm.lex, m["arm"]) or no_arm_name(sm.lex, m["arm"]):
+        return None
+    return m.span("arm")

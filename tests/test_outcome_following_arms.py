@@ -1,0 +1,114 @@
+"""The arm named right after a figure when it is no drug mention ("41% for yoga", "of patients
+receiving FLX"), past the figure's CI, in the subjects it counts ("31% of letrozole patients",
+"of healthy controls") and after "of" and an arm noun ("40% of the exercise group"); never a
+name the document does not show is an arm, several arms' names, or who was studied."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from spacy.language import Language
+from test_outcomes import run
+
+from pipeline.components.outcome_rules import RuleFileError, validate_lexicon
+from pipeline.paths import rule_file
+
+DRUGS = [("letrozole", "DRUG", "MESH:D000077289"), ("placebo", "DRUG", "MESH:D010919")]
+YOGA = "Women were randomly assigned to yoga or brisk walking. "
+
+
+def arms(nlp: Language, text: str) -> list[tuple[float, str | None]]:
+    return [(r["value"], r["arm"]) for r in run(nlp, text, DRUGS)._.outcomes
+            if r["measure"] != "enrollment"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a name the document allocates its subjects to, after a link
+        (YOGA + "Fatigue improved in 48% for yoga and 30% for brisk walking.",
+         [(48.0, "yoga"), (30.0, "brisk walking")]),
+        # ... past the figure's CI
+        (YOGA + "Fatigue improved in 41% (95% CI, 30% to 52%) with yoga and 28% (95% CI, 18% to "
+         "38%) with brisk walking.", [(41.0, "yoga"), (28.0, "brisk walking")]),
+        # ... after "assigned to", past the figure's subjects and their number
+        (YOGA + "A response was seen in 61 (48%) of 127 women assigned to yoga.",
+         [(48.0, "yoga")]),
+        # a regimen's abbreviation after a treatment link, no allocation needed
+        ("Grade 3 rash occurred in 22% of patients receiving FLX and in 11% of patients treated "
+         "with DOC-C.", [(22.0, "FLX"), (11.0, "DOC-C")]),
+        # a monotherapy word after the name joins it
+        ("Grade 3 rash occurred in 9% of patients receiving B-RT and 5% of patients receiving "
+         "RT alone.", [(9.0, "B-RT"), (5.0, "RT alone")]),
+    ],
+)
+def test_an_arm_named_after_the_figure_that_is_no_drug(
+    outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert arms(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nausea was reported by 31% of letrozole patients and 22% of placebo patients.",
+         [(31.0, "letrozole"), (22.0, "placebo")]),
+        # a role word, and a control arm that is the subjects' name
+        ("At follow-up, 73% of controls and 71% of intervention women knew their risk.",
+         [(73.0, "controls"), (71.0, "intervention")]),
+        # the subjects right after the figure
+        (YOGA + "Pain was reported by 28% of yoga participants and 6% of healthy controls.",
+         [(28.0, "yoga"), (6.0, "controls")]),
+    ],
+)
+def test_the_subjects_a_figure_counts_name_its_arm(
+    outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert arms(outcomes_nlp, text) == expected
+
+
+def test_an_arm_noun_after_of_names_the_arm(outcomes_nlp: Language) -> None:
+    text = (YOGA + "Pain was reported by 40% of the yoga group and 61% of the usual-care group, "
+            "representing 60% of the initial cohort.")
+    assert arms(outcomes_nlp, text) == [(40.0, "yoga"), (61.0, "usual-care"), (60.0, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # several arms' names: no one arm's figure
+        (YOGA + "Fatigue improved in 41% for yoga; response was 64% in the yoga and brisk "
+         "walking groups.", [(41.0, "yoga"), (64.0, None)]),
+        # studies, not arms
+        (YOGA + "Fatigue improved in 41% for yoga; 3% of women in the yoga studies stopped.",
+         [(41.0, "yoga"), (3.0, None)]),
+        # who was studied, not an arm
+        ("Rash occurred in 40% of previously treated patients and in 22% of patients receiving "
+         "FLX.", [(40.0, None), (22.0, "FLX")]),
+        # a name the document does not allocate to after a weak link, an abbreviation after one
+        (YOGA + "Response was 30% for stage II disease, 12% with ER+ tumours and 48% for yoga.",
+         [(30.0, None), (12.0, None), (48.0, "yoga")]),
+    ],
+)
+def test_no_arm_but_one_shown_after_the_figure(
+    outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert arms(outcomes_nlp, text) == expected
+
+
+def test_the_series_of_a_respectively_list_names_no_one_arm(outcomes_nlp: Language) -> None:
+    """ "of letrozole and placebo patients, respectively": the first drug is not both figures'
+    (the respectively rules give each its own)."""
+    text = ("Women were randomized to letrozole or placebo. Response was seen in 31% of letrozole "
+            "patients and in 83% and 56% of letrozole and placebo patients, respectively.")
+    got = arms(outcomes_nlp, text)
+    assert got[0] == (31.0, "letrozole")
+    assert (56.0, "letrozole") not in got
+
+
+def test_the_links_list_is_checked() -> None:
+    data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
+    data["following_arm_links"] = []
+    with pytest.raises(RuleFileError, match=r"key 'following_arm_links' is an empty list"):
+        validate_lexicon(data, "lexicon.json")

@@ -32,7 +32,7 @@ from pipeline.components.outcome_following_arms import (
     subjects_arm,
 )
 from pipeline.components.outcome_grammar import SentenceParser
-from pipeline.components.outcome_label_arms import labelled_arms
+from pipeline.components.outcome_label_arms import labelled_arms, labels_before
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DRUG
 
@@ -209,7 +209,8 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     if "(" in text:
         for f in figures:
             if f.start not in labelled:  # "(n = 40 calendula; n = 41 sorbolene)"
-                labelled.update(labelled_arms(f, figures, sm, ctx))
+                labelled.update(labelled_arms(f, figures, sm, ctx)
+                                or labels_before(f, figures, sm, ctx))  # "(arm A, 46%; ...)"
     for k, f in enumerate(figures):
         if f.arm is not None and f.arm_head is None and not evidence.shown(
             *f.arm, sized=f.measure == "enrollment" and f.n_form

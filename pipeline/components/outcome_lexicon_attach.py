@@ -311,6 +311,15 @@ class ArmRegexes:
             rf"(?P<arm>(?:{name}\s+){{0,3}}?{name})\s+(?:{singular_nouns})\b",
             re.IGNORECASE,
         )
+        # a label right before a figure in a bracket of such entries ("(arm A, 46%; arm B,
+        # 62%)", "(P: 17.6% vs C: 15.7%)"): after the segment's start or a separator, then
+        # one to four words, past only ":", "=" or ","
+        separators = _alt(w for w in self.connectors if w[0].isalpha())
+        self.label_before_figure_re = re.compile(
+            rf"(?:^|[;,:=]|\b(?:{separators})\b)\s*(?!(?:{separators})\b)"
+            r"(?P<label>[A-Za-z][\w+/-]*(?: [A-Za-z0-9][\w+/-]*){0,3}?)\s*[:=,]?\s*$",
+            re.IGNORECASE,
+        )
         # ... or right after it ("28% of AC/tamoxifen users")
         self.subjects_after_re = re.compile(
             rf"\s*of\s+(?:the\s+)?(?P<name>{name}(?:\s+{name}){{0,2}}?)"

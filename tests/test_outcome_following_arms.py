@@ -112,3 +112,30 @@ def test_the_links_list_is_checked() -> None:
     data["following_arm_links"] = []
     with pytest.raises(RuleFileError, match=r"key 'following_arm_links' is an empty list"):
         validate_lexicon(data, "lexicon.json")
+
+
+def sizes(nlp: Language, text: str) -> list[tuple[float, str | None]]:
+    return [(r["value"], r["arm"]) for r in run(nlp, text, DRUGS)._.outcomes
+            if r["measure"] == "enrollment"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sixty-one patients were allocated to FV and 68 patients to FP.",
+         [(61.0, "FV"), (68.0, "FP")]),
+        ("Forty-two patients were randomized to the weekly arm and 40 were randomized to the "
+         "3-weekly arm.", [(42.0, "weekly"), (40.0, "3-weekly")]),
+        ("Of 134 patients, 68 were treated with wire localization.",
+         [(68.0, "wire localization")]),
+        # the cohort, allocated to two arms: no one arm's size
+        ("In all, 200 patients were randomized to either yoga or brisk walking; 98 patients were "
+         "assigned to yoga.", [(200.0, None), (98.0, "yoga")]),
+        ("In all, 120 patients were randomly assigned to the yoga arm (n = 61) or placebo; 58 "
+         "patients were assigned to yoga.", [(120.0, None), (61.0, "yoga"), (58.0, "yoga")]),
+    ],
+)
+def test_a_count_allocated_to_an_arm_is_its_size(
+    outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert sizes(outcomes_nlp, text) == expected

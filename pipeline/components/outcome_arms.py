@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from pipeline.components.outcome_arm_evidence import ArmEvidence, the_arm_names
 from pipeline.components.outcome_attach import named_as_comparator
 from pipeline.components.outcome_following_arms import (
+    allocated_count_arm,
     following_drug,
     following_name,
     of_group_arm,
@@ -236,7 +237,8 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
                 f.arm = combined_drugs(sm, text, drug)
             elif _may_take_arm(f):
                 # "31% of letrozole patients", "66% for FV": an arm that is no drug mention
-                f.arm = subjects_arm(sm, text, f, ctx) or following_name(sm, text, f, ctx)
+                f.arm = (subjects_arm(sm, text, f, ctx) or following_name(sm, text, f, ctx)
+                         or allocated_count_arm(f, figures, sm, text))  # "61 were allocated to FV"
                 group = None if f.arm is not None else of_group_arm(sm, text, f)
                 if group is not None and evidence.shown(*group):
                     f.arm = group  # "73.9% of the usual-care group"

@@ -72,6 +72,7 @@ def following_drug(sm: SentenceMentions, text: str, f: Figure) -> Mention | None
 
 _NAME_WORD = re.compile(r"[A-Za-z0-9][\w/+.-]*")
 _NEXT_WORD = re.compile(r"\s*([A-Za-z0-9][\w/+.-]*|\S)")
+_BRACKET_AFTER = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 
 
 def _name_words(sm: SentenceMentions, text: str, start: int) -> list[Span] | None:
@@ -88,7 +89,9 @@ def _name_words(sm: SentenceMentions, text: str, start: int) -> list[Span] | Non
         word = w.group().rstrip(".").lower()
         if word in lex.following_name_ends:
             return None
-        if not word or word[0].isdigit() or word in lex.following_name_stops:
+        if not word or word in lex.following_name_stops or (
+            word[0].isdigit() and not any(c.isalpha() for c in word)
+        ):  # (a number ends the name, not "3-weekly" nor "6FEC100")
             break
         out.append((w.start(), w.start() + len(w.group().rstrip("."))))
         at = w.end() + 1
@@ -100,11 +103,12 @@ def _name_words(sm: SentenceMentions, text: str, start: int) -> list[Span] | Non
 
 
 def _joins_a_name(sm: SentenceMentions, text: str, end: int) -> bool:
-    """Does a connector after a name's end join another name to it, not another figure ("FV
-    and 54% for FP", "ddAT and in 69.3%" join figures; "endocrine therapy and chemotherapy
-    groups", names)?"""
+    """Does a connector after a name's end (and a bracket right after it) join another name to
+    it, not another figure ("FV and 54% for FP", "ddAT and in 69.3%" join figures; "endocrine
+    therapy and chemotherapy groups", "docetaxel (n = 61) or placebo", names)?"""
     lex = sm.lex
-    m = _NEXT_WORD.match(text, end)
+    bracket = _BRACKET_AFTER.match(text, end)  # "docetaxel (n = 61) or placebo"
+    m = _NEXT_WORD.match(text, bracket.end() if bracket else end)
     if m is None or m.group(1).lower() not in lex.connectors | lex.comparison:
         return False
     while True:
@@ -182,3 +186,56 @@ def of_group_arm(sm: SentenceMentions, text: str, f: Figure) -> Span | None:
     if m is None or several_arms(sm.lex, m["arm"]) or no_arm_name(sm.lex, m["arm"]):
         return None
     return m.span("arm")
+
+
+def allocated_count_arm(f: Figure, figures: list[Figure], sm: SentenceMentions,
+                        text: str) -> Span | None:  # fmt: skip
+    """ "61 patients were allocated to FV and 68 to FP", "1043 were assigned to regional
+    anaesthesia and 1065 were allocated to general anaesthesia": the arm a count of subjects was
+    allocated to, named right after it, an auxiliary and an allocation word and "to" (or a
+    `following_arm_links` entry: "68 were treated with wire localization"), or, for the next
+    count joined to such a one, after "to" alone ("and 68 to FP"). Not the whole cohort's
+    ("200 were randomized to either letrozole or placebo": names joined after it)."""
+    if f.measure != "enrollment" or f.count is None or f.n_form:
+        return None
+    lex = sm.lex
+    link = lex.allocated_count_re.match(text, f.end)
+    if link is None:
+        k = next((j for j, g in enumerate(figures) if g is f), 0)
+        prev = figures[k - 1] if k > 0 else None
+        if prev is None or prev.arm is None or lex.allocated_count_re.match(text, prev.end) is None:
+            return None
+        if not lex.list_joint_re.fullmatch(text, prev.arm[1], f.start):
+            return None  # (the count right after the arm before it: "... to FV and 68 to FP")
+        link = lex.allocated_next_re.match(text, f.end)
+        if link is None:
+            return None
+    words = _name_words(sm, text, link.end())
+    if not words or _more_members(sm, text, words[-1][1], f, figures):
+        return None
+    e = words[-1][1]
+    alone = lex.monotherapy_re.match(text, e)
+    return words[0][0], alone.end() if alone else e
+
+
+_JOINED_WORD = re.compile(r"\b([A-Za-z]+)(?=\s+([\w-]+))")
+_CLAUSE_END = re.compile(r";|\.(?:\s|$)")
+
+
+def _more_members(sm: SentenceMentions, text: str, end: int, f: Figure,
+                  figures: list[Figure]) -> bool:  # fmt: skip
+    """Does the allocation go on past the name ending at `end` to another arm, up to the next
+    figure that is no "(n = N)" or the clause's end ("to docetaxel (n = 61) or placebo", "to
+    letrozole 2.5 mg daily or placebo": the count is the cohort's), a connector joining a name,
+    not the next count ("to FV and 68 to FP")?"""
+    lex = sm.lex
+    stop = next((g.start for g in figures if g.start >= end and not g.n_form), len(text))
+    cut = _CLAUSE_END.search(text, end, stop)
+    tail = text[end : cut.start() if cut else stop]
+    for m in _JOINED_WORD.finditer(tail):
+        word, after = m.group(1).lower(), m.group(2).lower()
+        if (word in lex.connectors or word in lex.comparison) and not (
+            after[0].isdigit() or after in lex.number_words
+        ):
+            return True
+    return tail.rstrip().lower().endswith(("or", "versus", "vs"))

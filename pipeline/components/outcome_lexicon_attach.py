@@ -292,6 +292,28 @@ class ArmRegexes:
             | self.relative_pronouns | self.auxiliaries | self.arm_nouns
             | frozenset(self.number_words)
         )  # fmt: skip
+        # "61 patients were allocated to FV", "68 were treated with wire localization": a count
+        # of subjects, then the arm they were allocated to; "and 68 to FP": the next count
+        pop, aux = _alt(self.pop), _alt(self.auxiliaries)
+        allocation_to = _alt(w for w, kind in data["allocation_links"].items()
+                             if kind == "allocation")  # fmt: skip
+        openers = _alt_spaced(data["allocation_member_openers"])
+        self.allocated_count_re = re.compile(
+            rf"\s*(?:(?:{pop})\s+)?(?:{aux})\s+(?:(?:{_alt(data['enrollment_adverbs'])})\s+)?"
+            rf"(?:(?:{_alt(data['allocation_words'])})\s+(?:{allocation_to})"
+            rf"|{_alt_spaced(data['following_arm_links'])})\s+"
+            rf"(?:(?:{openers})\s+)?(?:the\s+)?",
+            re.IGNORECASE,
+        )
+        self.allocated_next_re = re.compile(
+            rf"\s*(?:(?:{pop})\s+)?(?:{allocation_to}|with)\s+(?:(?:{openers})\s+)?(?:the\s+)?",
+            re.IGNORECASE,
+        )
+        # what may stand between an arm's name and the next count ("FV and 68", "FV, 68")
+        self.list_joint_re = re.compile(
+            rf"(?:\s+(?:{_alt(self.arm_nouns)}))?\s*,?\s*(?:(?:{_alt(list_words(data))})\s+)?",
+            re.IGNORECASE,
+        )
         # ... and the words such a name may not run into ("in the adjuvant studies")
         self.following_name_ends = (
             frozenset(w.lower() for w in data["design_nouns"] + data["non_arm_name_ends"])

@@ -33,7 +33,7 @@ from pipeline.components.outcome_following_arms import (
     subjects_arm,
 )
 from pipeline.components.outcome_grammar import SentenceParser
-from pipeline.components.outcome_label_arms import labelled_arms, labels_before
+from pipeline.components.outcome_label_arms import label_arms
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DRUG
 
@@ -206,12 +206,8 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     on the arms the sentence and the document name."""
     text = parser.text
     evidence = ArmEvidence(ctx, sm, [f.arm for f in figures if f.arm is not None])
-    labelled: dict[int, tuple[int, int]] = {}
-    if "(" in text:
-        for f in figures:
-            if f.start not in labelled:  # "(n = 40 calendula; n = 41 sorbolene)"
-                labelled.update(labelled_arms(f, figures, sm, ctx)
-                                or labels_before(f, figures, sm, ctx))  # "(arm A, 46%; ...)"
+    # "(n = 40 calendula; n = 41 sorbolene)", "(arm A, 46%; arm B, 62%)", "18% A vs 25% B"
+    labelled = label_arms(figures, sm, ctx)
     for k, f in enumerate(figures):
         if f.arm is not None and f.arm_head is None and not evidence.shown(
             *f.arm, sized=f.measure == "enrollment" and f.n_form

@@ -21,6 +21,13 @@ entry ("vs"), and before the figure past only ":", "=" or ","; after a topic and
 labelled, all labels different, each naming an arm as above (or an arm noun last after such a
 name: "HCT group"); figures without a label in the bracket keep none ("(56.7%; placebo, 8.9%)"
 labels one: none is given).
+Figures joined by a comparison or list connector may each be followed by its label outside any
+bracket, in a bracket of its own or after "=" ("18.2% metformin vs 25% placebo", "94.5% group 1
+vs 88.4% group 2", "31.8% (metformin) vs 58.8% (placebo)", "89% = control and 77% =
+intervention group", `labels_after_each`): at least two figures in a row, each right before
+its label (a population noun after it dropped: "11% control group patients"), only connectors
+and commas between a label and the next figure, all labels different and naming arms as above
+(also an `arm_role_words` entry: "28% intervention versus 11% control").
 Reads the sentence's figures, text and DRUG mentions and the `DocContext`'s noted arms; returns
 sentence-relative spans (`outcome_arms.note_arms` writes them as `Figure.arm`).
 """
@@ -165,7 +172,7 @@ def _names_arm_before(s: int, e: int, sm: SentenceMentions, ctx: DocContext) -> 
         return False
     return (lex.regimen_label_re.fullmatch(name) is not None
             and name.lower().rstrip("+-") not in lex.receptor_words) or _label_shown(
-        s, s + len(name), sm, ctx)  # fmt: skip
+        s, s + len(name), sm, ctx) or name.lower() in lex.arm_role_words  # fmt: skip
 
 
 def labels_before(f: Figure, figures: list[Figure], sm: SentenceMentions,
@@ -195,3 +202,55 @@ def labels_before(f: Figure, figures: list[Figure], sm: SentenceMentions,
             out[g.start] = (s, e)
             labels.add(text[s:e].lower())
     return out if len(out) > 1 and len(labels) == len(out) else {}
+
+
+def _label_after(text: str, g: Figure, sm: SentenceMentions, ctx: DocContext) -> Span | None:
+    """The label right after figure g that names an arm ("25% placebo", "(metformin)", "=
+    control"), without a population noun after it, or None."""
+    lex = sm.lex
+    m = lex.label_after_figure_re.match(text, g.end)
+    if m is None:
+        return None
+    s, e = m.span("label")
+    words = text[s:e].split()
+    if len(words) > 1 and words[-1].lower() in lex.pop:
+        e = s + text[s:e].rindex(" " + words[-1])  # "11% control group patients"
+    low = text[s:e].lower()
+    if _names_arm_before(s, e, sm, ctx) or low in lex.arm_role_words:
+        return s, e
+    return None
+
+
+def labels_after_each(f: Figure, figures: list[Figure], sm: SentenceMentions,
+                      ctx: DocContext) -> dict[int, Span]:  # fmt: skip
+    """The arms of a run of figures from f on, each followed by its label and joined by
+    connectors (module docstring), by figure start; empty if fewer than two."""
+    text, lex = sm.text, sm.lex
+    k = next((j for j, g in enumerate(figures) if g is f), len(figures))
+    out: dict[int, Span] = {}
+    labels: set[str] = set()
+    for g in figures[k:]:
+        if out and not lex.label_joint_re.fullmatch(text, max(out.values())[1], g.start):
+            break
+        label = None if g.ratio is not None or g.relative else _label_after(text, g, sm, ctx)
+        if label is None or text[label[0] : label[1]].lower() in labels:
+            break
+        out[g.start] = label
+        labels.add(text[label[0] : label[1]].lower())
+    return out if len(out) > 1 else {}
+
+
+def label_arms(figures: list[Figure], sm: SentenceMentions, ctx: DocContext) -> dict[int, Span]:
+    """The arms labels give the sentence's figures, by figure start: labels after or before
+    their figures in one bracket (`labelled_arms`, `labels_before`), or after each figure of a
+    run (`labels_after_each`)."""
+    out: dict[int, Span] = {}
+    bracketed = "(" in sm.text
+    for f in figures:
+        if f.start in out:
+            continue
+        if bracketed:
+            out.update(labelled_arms(f, figures, sm, ctx) or labels_before(f, figures, sm, ctx))
+        if f.start not in out:
+            out.update(labels_after_each(f, figures, sm, ctx))
+    return out

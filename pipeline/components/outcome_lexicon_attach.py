@@ -342,6 +342,19 @@ class ArmRegexes:
             r"(?P<label>[A-Za-z][\w+/-]*(?: [A-Za-z0-9][\w+/-]*){0,3}?)\s*[:=,]?\s*$",
             re.IGNORECASE,
         )
+        # a figure's label right after it ("25% placebo", "94.5% group 1", "31.8% (metformin)",
+        # "89% = control"), one to three words before a connector or punctuation; and what may
+        # join one label to the next figure (", vs", "and")
+        self.label_after_figure_re = re.compile(
+            r"\s*(?:=\s*)?(?P<open>\(\s*)?"
+            r"(?P<label>[A-Za-z][\w+/-]*(?: [A-Za-z0-9][\w+/-]*){0,2}?)"
+            rf"(?(open)\s*\)|(?=\s*(?:[,;)\]]|\.(?:\s|$)|$|(?:{separators})\b)))",
+            re.IGNORECASE,
+        )
+        self.label_joint_re = re.compile(
+            rf"\s*\)?\s*,?\s*(?:(?:{_alt(self.connectors | self.comparison)})\s*)?",
+            re.IGNORECASE,
+        )
         # ... or right after it ("28% of AC/tamoxifen users")
         self.subjects_after_re = re.compile(
             rf"\s*of\s+(?:the\s+)?(?P<name>{name}(?:\s+{name}){{0,2}}?)"

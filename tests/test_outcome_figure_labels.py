@@ -1,7 +1,8 @@
-"""Arms named by labels right before their figures in one bracket ("(arm A, 46%; arm B, 62%)",
-"(letrozole: 12.0%, placebo: 8.8%)", "(HCT group 84.3%, CMFT group 69.4%)"): at least two
-figures so labelled, every label naming an arm and all different; never labels that name what
-was measured, or a bracket with one such label."""
+"""Arms named by labels beside their figures: right before each in one bracket ("(arm A, 46%;
+arm B, 62%)", "(letrozole: 12.0%, placebo: 8.8%)", "(HCT group 84.3%, CMFT group 69.4%)"), or
+right after each figure of a run joined by connectors ("31.8% (letrozole) vs 58.8% (placebo)",
+"94.5% group 1 vs 88.4% group 2"): at least two figures so labelled, every label naming an arm
+and all different; never labels that name what was measured ("12% CR vs 5% PR")."""
 
 from __future__ import annotations
 
@@ -54,6 +55,29 @@ def test_labels_before_their_figures_name_their_arms(
     ],
 )
 def test_labels_that_name_no_arm_give_none(
+    outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert arms(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Grade 3 toxicity occurred in 31.8% (letrozole) vs 58.8% (placebo).",
+         [(31.8, "letrozole"), (58.8, "placebo")]),
+        ("Disease-free survival was higher: 94.5% group 1 vs 88.4% group 2, p = 0.0156.",
+         [(94.5, "group 1"), (88.4, "group 2")]),
+        # a role word; a population noun after a label is not the arm's
+        ("The effect was modest, 28% intervention versus 11% control group patients.",
+         [(28.0, "intervention"), (11.0, "control group")]),
+        ("Follow-up rates were high (89% = control and 77% = intervention group).",
+         [(89.0, "control"), (77.0, "intervention group")]),
+        # labels that name no arm: none (the run after them is labelled)
+        ("Response was 12% CR vs 5% PR, and fatigue 31.8% (letrozole) vs 58.8% (placebo).",
+         [(12.0, None), (5.0, None), (31.8, "letrozole"), (58.8, "placebo")]),
+    ],
+)
+def test_labels_after_each_figure_of_a_run_name_their_arms(
     outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
 ) -> None:
     assert arms(outcomes_nlp, text) == expected

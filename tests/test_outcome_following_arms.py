@@ -97,14 +97,18 @@ def test_no_arm_but_one_shown_after_the_figure(
     assert arms(outcomes_nlp, text) == expected
 
 
-def test_the_series_of_a_respectively_list_names_no_one_arm(outcomes_nlp: Language) -> None:
-    """ "of letrozole and placebo patients, respectively": the first drug is not both figures'
-    (the respectively rules give each its own)."""
-    text = ("Women were randomized to letrozole or placebo. Response was seen in 31% of letrozole "
-            "patients and in 83% and 56% of letrozole and placebo patients, respectively.")
-    got = arms(outcomes_nlp, text)
-    assert got[0] == (31.0, "letrozole")
-    assert (56.0, "letrozole") not in got
+def test_the_series_in_a_respectively_lists_subjects_names_its_arms(
+    outcomes_nlp: Language,
+) -> None:
+    """ "of letrozole and placebo patients, respectively": each figure of the list takes its
+    arm from the series in the last figure's subjects, in order (not the first drug for both);
+    not subjects that name no arms."""
+    text = ("Women were randomized to letrozole or placebo. Response was seen in 83% and 56% of "
+            "letrozole and placebo patients, respectively; urea and creatinine rose in 54% and "
+            "45% of patients, respectively.")
+    assert arms(outcomes_nlp, text) == [
+        (83.0, "letrozole"), (56.0, "placebo"), (54.0, None), (45.0, None)
+    ]
 
 
 def test_the_links_list_is_checked() -> None:

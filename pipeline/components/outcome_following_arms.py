@@ -35,6 +35,7 @@ from pipeline.components.outcome_tokens import Figure, Mention
 
 if TYPE_CHECKING:
     from pipeline.components.outcome_context import DocContext, SentenceMentions
+    from pipeline.components.outcome_lexicon import Lexicon
 
 Span = tuple[int, int]
 
@@ -239,3 +240,11 @@ def _more_members(sm: SentenceMentions, text: str, end: int, f: Figure,
         ):
             return True
     return tail.rstrip().lower().endswith(("or", "versus", "vs"))
+
+
+def subjects_start(lex: Lexicon, text: str, f: Figure) -> int:
+    """Where the figure's text ends before the subjects it ends with ("56% of anastrozole and
+    tamoxifen patients": a series a respectively word pairs the list with,
+    `outcome_respectively`), or its end."""
+    m = lex.subjects_arm_re.search(text, f.start, f.end)
+    return m.start() if m is not None and m.end() == f.end else f.end

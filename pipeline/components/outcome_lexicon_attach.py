@@ -159,6 +159,9 @@ class ArmRegexes:
         links, dets = _alt_spaced(data["arm_series_links"]), _alt(self.determiners)
         self.series_link_re = re.compile(rf"\b(?:{links})\s+(?:(?:{dets})\s+)?$", re.IGNORECASE)
         self.series_noun_re = re.compile(rf"\s*(?:{arm_nouns})\b", re.IGNORECASE)
+        # "83% and 56% of anastrozole and tamoxifen patients, respectively": subjects named by
+        # the series
+        self.series_subjects_re = re.compile(rf"\s*(?:{_alt(self.pop)})\b", re.IGNORECASE)
         self._build_comparator_regexes(data)
         self.arm_pair_opener_re = re.compile(
             rf"\b(?:{_alt(data['arm_pair_openers'])})\b(?!-)", re.IGNORECASE

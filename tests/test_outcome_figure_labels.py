@@ -81,3 +81,10 @@ def test_labels_after_each_figure_of_a_run_name_their_arms(
     outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
 ) -> None:
     assert arms(outcomes_nlp, text) == expected
+
+
+def test_a_sizes_label_after_it_names_its_arm(outcomes_nlp: Language) -> None:
+    text = ("After surgery, women were randomly assigned to WBI (n = 439, group 1) or RT (n = 430, "
+            "mean age 55).")
+    got = [(r["value"], r["arm"]) for r in run(outcomes_nlp, text, DRUGS)._.outcomes]
+    assert got == [(439.0, "group 1"), (430.0, None)]

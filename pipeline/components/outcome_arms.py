@@ -33,7 +33,7 @@ from pipeline.components.outcome_following_arms import (
     subjects_arm,
 )
 from pipeline.components.outcome_grammar import SentenceParser
-from pipeline.components.outcome_label_arms import label_arms
+from pipeline.components.outcome_label_arms import label_arms, size_label_after
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DRUG
 
@@ -224,7 +224,7 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             # "letrozole (n = 453)", "Group A (SLNB alone, 55 women)": the arm's size (a count
             # of subjects only in a study that compares arms: "warfarin (11 patients)" in a
             # case series is who received it)
-            f.arm = size_arm(f, text, sm)
+            f.arm = size_arm(f, text, sm) or size_label_after(f, sm, ctx)
             if f.arm is not None and not evidence.label_shown(*f.arm):
                 f.arm = None  # "(responder group, n = 12)": no arm
         if f.arm is None and not f.arm_pooled:

@@ -13,7 +13,8 @@ nor a unit, nor a label after a preposition ("(57% on placebo, 88% on zolpidem)"
 of another shape.
 Labels may also come before their figures, each right before its own ("(arm A, 46%; arm B,
 62%)", "(P: 17.6% vs C: 15.7%)", "(HCT group 84.3%, CMFT group 69.4%)", "(placebo, 6.26 per 1000
-women-years, tamoxifen, 1.50 per 1000 women-years)", `labels_before`): a label of one to four
+women-years, tamoxifen, 1.50 per 1000 women-years)", `labels_before`); an "(n = N)" size's label
+after it ("(n = 439, group 1)", `size_label_after`): a label of one to four
 words after the bracket's opening, a separator (";", ",", ":", "=") or a `list_connectors`
 entry ("vs"), and before the figure past only ":", "=" or ","; after a topic and its colon
 ("nausea: P: 17.6%") the last label is the figure's, without a `median_words` entry after it
@@ -254,3 +255,28 @@ def label_arms(figures: list[Figure], sm: SentenceMentions, ctx: DocContext) -> 
         if f.start not in out:
             out.update(labels_after_each(f, figures, sm, ctx))
     return out
+
+
+_SIZE_LABEL_AFTER = re.compile(
+    r"\s*[,;]\s*(?P<label>[A-Za-z][\w+/-]*(?: [A-Za-z0-9][\w+/-]*){0,2})\s*\)"
+)
+
+
+def size_label_after(f: Figure, sm: SentenceMentions, ctx: DocContext) -> Span | None:
+    """ "WBI (n = 439, group 1)": the label after an "(n = N)" size in its bracket, when it
+    names an arm by its own words (an arm noun first, a control arm, a drug; the document's
+    word is no evidence here, the bracket being often in the sentence that allocates); not a
+    description ("(n = 40, mean age 55)")."""
+    if not f.n_form:
+        return None
+    m = _SIZE_LABEL_AFTER.match(sm.text, f.end)
+    if m is None:
+        return None
+    lex, (s, e) = sm.lex, m.span("label")
+    label = m["label"]
+    k = bisect.bisect_left(sm.drug_starts, sm.base + e) - 1
+    if ((label.split()[0].lower() in lex.arm_nouns and len(label.split()) > 1)
+            or lex.control_word_re.fullmatch(label)
+            or (k >= 0 and sm.drugs[k].end > sm.base + s)):  # fmt: skip
+        return s, e
+    return None

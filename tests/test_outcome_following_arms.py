@@ -38,6 +38,9 @@ def arms(nlp: Language, text: str) -> list[tuple[float, str | None]]:
         # a regimen's abbreviation after a treatment link, no allocation needed
         ("Grade 3 rash occurred in 22% of patients receiving FLX and in 11% of patients treated "
          "with DOC-C.", [(22.0, "FLX"), (11.0, "DOC-C")]),
+        # an arrow joins a sequence's names into one ("E → CMF" is not "E")
+        ("Women were randomly assigned to E → CMF or CMF → E. The 5-year OS was 91% for E → CMF "
+         "and 93% for CMF → E.", [(91.0, "E → CMF"), (93.0, "CMF → E")]),
         # a monotherapy word after the name joins it
         ("Grade 3 rash occurred in 9% of patients receiving B-RT and 5% of patients receiving "
          "RT alone.", [(9.0, "B-RT"), (5.0, "RT alone")]),
@@ -135,6 +138,11 @@ def sizes(nlp: Language, text: str) -> list[tuple[float, str | None]]:
         # the cohort, allocated to two arms: no one arm's size
         ("In all, 200 patients were randomized to either yoga or brisk walking; 98 patients were "
          "assigned to yoga.", [(200.0, None), (98.0, "yoga")]),
+        # a trait of who was studied after "with"; alternatives after "either"
+        ("In all, 248 women with yoga experience were randomized to yoga or brisk walking; 98 "
+         "patients were assigned to yoga.", [(248.0, None), (98.0, "yoga")]),
+        ("In all, 234 patients were randomized to yoga either with DA (DA+; n = 115) or without "
+         "DA (DA-; n = 119).", [(234.0, None), (115.0, "DA+"), (119.0, "DA-")]),
         ("In all, 120 patients were randomly assigned to the yoga arm (n = 61) or placebo; 58 "
          "patients were assigned to yoga.", [(120.0, None), (61.0, "yoga"), (58.0, "yoga")]),
     ],

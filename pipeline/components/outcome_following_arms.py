@@ -9,10 +9,12 @@ anaesthesia"): one to `FOLLOWING_NAME_WORDS` words after such a link or a
 (it allocates its subjects to them, `outcome_arm_evidence.allocated`, or noted them as an arm
 before, `noted_arm`), or after a `following_arm_treatment_links` entry ("receiving", "treated
 with"), a regimen's abbreviation ("of patients receiving ddAT"; not a receptor: "receiving
-HER2"). The words stop at a `following_name_stops` entry, a connector, a preposition, a
-determiner, a population noun, a comparison or respectively word, an arm noun or a number; the
-longest run of them with evidence is the arm (a monotherapy word after it joins it: "RT
-alone").
+HER2"). The words stop at a connector, a preposition, a determiner or article, a population
+noun, a comparison or respectively word, an auxiliary, an arm noun or a number ("E → CMF" is one
+name); the longest run of them with evidence is the arm (a monotherapy word after it joins it:
+"RT alone"). No name after a weak link right after the subjects a figure counts ("248 patients
+with breast cancer": a trait), none that is a disease, runs into a design noun ("in the
+adjuvant studies") or lists alternatives ("either", a connector joining another name).
 `subjects_arm`: the subjects the figure counts name its arm ("89% of tamoxifen patients", "73% of
 controls", "71% of intervention women"): "of", one to three words and a population noun ending
 the figure's text, the words a drug (its arm with the drugs joined to it), a control arm or an
@@ -32,6 +34,7 @@ from typing import TYPE_CHECKING
 from pipeline.components.outcome_arm_evidence import allocated, noted_arm
 from pipeline.components.outcome_attach import no_arm_name, several_arms
 from pipeline.components.outcome_tokens import Figure, Mention
+from pipeline.labels import DISEASE
 
 if TYPE_CHECKING:
     from pipeline.components.outcome_context import DocContext, SentenceMentions
@@ -71,13 +74,14 @@ def following_drug(sm: SentenceMentions, text: str, f: Figure) -> Mention | None
     return None
 
 
-_NAME_WORD = re.compile(r"[A-Za-z0-9][\w/+.-]*")
+_NAME_WORD = re.compile(r"[A-Za-z0-9][\w/+.-]*|→")  # ("E → CMF": one name)
 _NEXT_WORD = re.compile(r"\s*([A-Za-z0-9][\w/+.-]*|\S)")
 _BRACKET_AFTER = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 
 
 def _name_words(sm: SentenceMentions, text: str, start: int) -> list[Span] | None:
-    """The words of a name from `start` (one space apart, no punctuation between), up to a
+    """The words of a name from `start` (one space apart, of any kind: "E\xa0→\xa0CMF"; no
+    punctuation between), up to a
     word that ends it (the module docstring); None if they run into a design noun or a plural
     arm noun ("in the adjuvant studies", "in the A and B groups": no one arm), or a connector
     that joins another name, not another figure, to them ("in the A and B treatment groups")."""
@@ -88,15 +92,18 @@ def _name_words(sm: SentenceMentions, text: str, start: int) -> list[Span] | Non
         if w.start() != at or len(out) == FOLLOWING_NAME_WORDS:
             break
         word = w.group().rstrip(".").lower()
-        if word in lex.following_name_ends:
-            return None
-        if not word or word in lex.following_name_stops or (
+        if word in lex.allocation_member_openers and not out:
+            at = w.end() + 1  # "assigned to receive FV"
+            continue
+        if word in lex.following_name_ends or word in lex.allocation_member_openers:
+            return None  # (not "to chemotherapy either with DA or without DA": alternatives)
+        if not word or word in lex.following_name_stops or w.group() in lex.articles or (
             word[0].isdigit() and not any(c.isalpha() for c in word)
         ):  # (a number ends the name, not "3-weekly" nor "6FEC100")
             break
         out.append((w.start(), w.start() + len(w.group().rstrip("."))))
         at = w.end() + 1
-        if w.group().endswith(".") or text[w.end() : w.end() + 1] != " ":
+        if w.group().endswith(".") or not text[w.end() : w.end() + 1].isspace():
             break
     if out and _joins_a_name(sm, text, out[-1][1]):
         return None
@@ -110,7 +117,7 @@ def _joins_a_name(sm: SentenceMentions, text: str, end: int) -> bool:
     lex = sm.lex
     bracket = _BRACKET_AFTER.match(text, end)  # "docetaxel (n = 61) or placebo"
     m = _NEXT_WORD.match(text, bracket.end() if bracket else end)
-    if m is None or m.group(1).lower() not in lex.connectors | lex.comparison:
+    if m is None or m.group(1) == "," or m.group(1).lower() not in lex.connectors | lex.comparison:
         return False
     while True:
         m = _NEXT_WORD.match(text, m.end())
@@ -135,11 +142,20 @@ def following_name(sm: SentenceMentions, text: str, f: Figure, ctx: DocContext) 
     link = lex.following_name_re.match(text, link_start(text, f))
     if link is None or any(link.end() <= m.start - sm.base < link.end() + 2 for m in sm.drugs):
         return None  # (a drug there is `following_drug`'s)
-    words = _name_words(sm, text, link.end()) or []
     treatment = link["treatment"] is not None
+    if not treatment and f.has_pop and lex.pop_end_re.search(text, f.start, f.end):
+        return None  # "248 patients with breast cancer": who was studied
+    words = _name_words(sm, text, link.end()) or []
+    if words and any(m.label == DISEASE and m.start - sm.base < words[-1][1]
+                     and words[0][0] < m.end - sm.base for m in sm.all) and not (
+        len(words) == 1 and lex.regimen_label_re.fullmatch(text, *words[0])
+    ):  # fmt: skip
+        return None  # "12% in breast cancer": a disease, no arm (but "on HDEC": a regimen's)
     for n in range(len(words), 0, -1):
         s, e = words[0][0], words[n - 1][1]
         name = text[s:e]
+        if n < len(words) and text[words[n][0] : words[n][1]] == "→":
+            continue  # (not "CMF" of "CMF → E": another arm)
         if _documented(ctx, sm, name.lower()) or (
             treatment and n == 1 and lex.regimen_label_re.fullmatch(name)
             and name.lower().rstrip("+-") not in lex.receptor_words
@@ -221,6 +237,7 @@ def allocated_count_arm(f: Figure, figures: list[Figure], sm: SentenceMentions,
 
 _JOINED_WORD = re.compile(r"\b([A-Za-z]+)(?=\s+([\w-]+))")
 _CLAUSE_END = re.compile(r";|\.(?:\s|$)")
+_BRACKETS = re.compile(r"[(\[][^()\[\]]*[)\]]")
 
 
 def _more_members(sm: SentenceMentions, text: str, end: int, f: Figure,
@@ -231,8 +248,9 @@ def _more_members(sm: SentenceMentions, text: str, end: int, f: Figure,
     not the next count ("to FV and 68 to FP")?"""
     lex = sm.lex
     stop = next((g.start for g in figures if g.start >= end and not g.n_form), len(text))
-    cut = _CLAUSE_END.search(text, end, stop)
-    tail = text[end : cut.start() if cut else stop]
+    tail = _BRACKETS.sub(" ", text[end:stop])  # ("(DA+; n = 615)": no clause end)
+    cut = _CLAUSE_END.search(tail)
+    tail = tail[: cut.start()] if cut else tail
     for m in _JOINED_WORD.finditer(tail):
         word, after = m.group(1).lower(), m.group(2).lower()
         if (word in lex.connectors or word in lex.comparison) and not (

@@ -289,12 +289,20 @@ class ArmRegexes:
             rf"|{_alt_spaced(data['following_drug_links'])})\s+(?:the\s+)?",
             re.IGNORECASE,
         )
-        # the words that end such a name
+        # the words that end such a name (also the articles, `dose_articles`, in lower case:
+        # "with a body mass index")
         self.following_name_stops = (
             self.connectors | self.comparison | self.prepositions | self.determiners | self.pop
             | self.relative_pronouns | self.auxiliaries | self.arm_nouns
             | frozenset(self.number_words)
         )  # fmt: skip
+        self.articles = frozenset(data["dose_articles"])  # (as written: "A" may be a label)
+        self.allocation_member_openers = frozenset(
+            w.lower() for w in data["allocation_member_openers"]
+        )
+        # a figure's text that ends with its subjects ("248 patients"): "with" after it names
+        # a trait of who was studied, not an arm
+        self.pop_end_re = re.compile(rf"\b(?:{_alt(self.pop)})$", re.IGNORECASE)
         # "61 patients were allocated to FV", "68 were treated with wire localization": a count
         # of subjects, then the arm they were allocated to; "and 68 to FP": the next count
         pop, aux = _alt(self.pop), _alt(self.auxiliaries)

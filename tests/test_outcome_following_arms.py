@@ -57,9 +57,14 @@ def test_an_arm_named_after_the_figure_that_is_no_drug(
     [
         ("Nausea was reported by 31% of letrozole patients and 22% of placebo patients.",
          [(31.0, "letrozole"), (22.0, "placebo")]),
-        # a role word, and a control arm that is the subjects' name
-        ("At follow-up, 73% of controls and 71% of intervention women knew their risk.",
-         [(73.0, "controls"), (71.0, "intervention")]),
+        # a control arm that is the subjects' name, a name the document allocates to; not a
+        # role word alone ("of treated patients": all who were treated)
+        ("Women were randomized to intervention or usual care. At follow-up, 73% of controls and "
+         "71% of intervention women knew their risk, and 40% of treated patients had pain.",
+         [(73.0, "controls"), (71.0, "intervention"), (40.0, None)]),
+        # "either" announces alternatives, no one arm
+        ("Response was seen in 31% of patients receiving either FLX or DOC-C, and in 22% of "
+         "patients receiving FLX.", [(31.0, None), (22.0, "FLX")]),
         # the subjects right after the figure
         (YOGA + "Pain was reported by 28% of yoga participants and 6% of healthy controls.",
          [(28.0, "yoga"), (6.0, "controls")]),

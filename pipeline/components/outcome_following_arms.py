@@ -17,8 +17,9 @@ with breast cancer": a trait), none that is a disease, runs into a design noun (
 adjuvant studies") or lists alternatives ("either", a connector joining another name).
 `subjects_arm`: the subjects the figure counts name its arm ("89% of tamoxifen patients", "73% of
 controls", "71% of intervention women"): "of", one to three words and a population noun ending
-the figure's text, the words a drug (its arm with the drugs joined to it), a control arm or an
-`arm_role_words` entry, or a name the document allocates to or noted as an arm; not words with a
+the figure's text or right after it, the words a drug, a control arm, or a name the document
+allocates to or noted as an arm (not a role word alone: "0.4% of treated patients" are all who
+were treated); not words with a
 `non_arm_qualifiers` or negation entry ("of previously treated patients"), nor the subjects of
 an "Of 120 women randomized, ..." phrase or a count of who was enrolled.
 Reads the sentence's text, its DRUG mentions and the `DocContext`'s allocations and noted arms;
@@ -92,11 +93,13 @@ def _name_words(sm: SentenceMentions, text: str, start: int) -> list[Span] | Non
         if w.start() != at or len(out) == FOLLOWING_NAME_WORDS:
             break
         word = w.group().rstrip(".").lower()
+        if word in lex.alternative_openers:
+            return None  # "receiving either fluoxetine, sertraline or ...": no one arm
         if word in lex.allocation_member_openers and not out:
             at = w.end() + 1  # "assigned to receive FV"
             continue
         if word in lex.following_name_ends or word in lex.allocation_member_openers:
-            return None  # (not "to chemotherapy either with DA or without DA": alternatives)
+            return None
         if not word or word in lex.following_name_stops or w.group() in lex.articles or (
             word[0].isdigit() and not any(c.isalpha() for c in word)
         ):  # (a number ends the name, not "3-weekly" nor "6FEC100")
@@ -188,9 +191,9 @@ def subjects_arm(sm: SentenceMentions, text: str, f: Figure, ctx: DocContext) ->
     if m["pop"] is None:
         return None  # (the subjects are the name: only a control arm's)
     k = bisect.bisect_left(sm.drug_starts, sm.base + s)
-    if (k < len(sm.drugs) and sm.drugs[k].end <= sm.base + e) or any(
-        w in lex.arm_role_words for w in words
-    ) or _documented(ctx, sm, m["name"].lower()):  # fmt: skip
+    if (k < len(sm.drugs) and sm.drugs[k].end <= sm.base + e) or _documented(
+        ctx, sm, m["name"].lower()
+    ):
         return s, e
     return None
 

@@ -300,6 +300,8 @@ class ArmRegexes:
         self.allocation_member_openers = frozenset(
             w.lower() for w in data["allocation_member_openers"]
         )
+        # "receiving either A, B or C": words that announce alternatives, no one arm
+        self.alternative_openers = frozenset(w.lower() for w in data["alternative_openers"])
         # a figure's text that ends with its subjects ("248 patients"): "with" after it names
         # a trait of who was studied, not an arm
         self.pop_end_re = re.compile(rf"\b(?:{_alt(self.pop)})$", re.IGNORECASE)

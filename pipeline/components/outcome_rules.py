@@ -226,6 +226,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "following_drug_links",
     "following_arm_links",
     "non_arm_name_ends",
+    "alternative_openers",
     "size_label_stops",
     "relative_pronouns",
     "assessment_words",

@@ -62,6 +62,10 @@ def test_an_arm_named_after_the_figure_that_is_no_drug(
         ("Women were randomized to intervention or usual care. At follow-up, 73% of controls and "
          "71% of intervention women knew their risk, and 40% of treated patients had pain.",
          [(73.0, "controls"), (71.0, "intervention"), (40.0, None)]),
+        # the subjects' own doing after them is no label; a qualifier after an abbreviation
+        ("Relief was cited by 67.3% of patients preferring letrozole and 54.2% of patients who "
+         "preferred placebo; 12% of patients who underwent CT without FLX and 9% of patients "
+         "receiving B-RT had pain.", [(67.3, None), (54.2, None), (12.0, None), (9.0, "B-RT")]),
         # "either" announces alternatives, no one arm
         ("Response was seen in 31% of patients receiving either FLX or DOC-C, and in 22% of "
          "patients receiving FLX.", [(31.0, None), (22.0, "FLX")]),
@@ -148,6 +152,9 @@ def sizes(nlp: Language, text: str) -> list[tuple[float, str | None]]:
          "patients were assigned to yoga.", [(248.0, None), (98.0, "yoga")]),
         ("In all, 234 patients were randomized to yoga either with DA (DA+; n = 115) or without "
          "DA (DA-; n = 119).", [(234.0, None), (115.0, "DA+"), (119.0, "DA-")]),
+        # a treatment noun alone names the cohort's treatment (not "the combination arm")
+        ("In all, 901 patients were randomized to treatment; 42 patients were randomized to the "
+         "combination arm.", [(901.0, None), (42.0, "combination")]),
         ("In all, 120 patients were randomly assigned to the yoga arm (n = 61) or placebo; 58 "
          "patients were assigned to yoga.", [(120.0, None), (61.0, "yoga"), (58.0, "yoga")]),
     ],

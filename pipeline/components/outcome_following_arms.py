@@ -162,10 +162,18 @@ def following_name(sm: SentenceMentions, text: str, f: Figure, ctx: DocContext) 
         if _documented(ctx, sm, name.lower()) or (
             treatment and n == 1 and lex.regimen_label_re.fullmatch(name)
             and name.lower().rstrip("+-") not in lex.receptor_words
+            and not _qualified_after(lex, text, e)
         ):  # fmt: skip
             alone = lex.monotherapy_re.match(text, e)
             return s, alone.end() if alone else e
     return None
+
+
+def _qualified_after(lex: Lexicon, text: str, end: int) -> bool:
+    """Does a `non_arm_qualifiers` entry follow the name ending at `end` ("underwent CT without
+    prophylactic lamivudine": the arm is more than the name)?"""
+    m = _NEXT_WORD.match(text, end)
+    return m is not None and m.group(1).lower() in lex.non_arm_qualifiers
 
 
 def subjects_arm(sm: SentenceMentions, text: str, f: Figure, ctx: DocContext) -> Span | None:
@@ -233,6 +241,10 @@ def allocated_count_arm(f: Figure, figures: list[Figure], sm: SentenceMentions,
     words = _name_words(sm, text, link.end())
     if not words or _more_members(sm, text, words[-1][1], f, figures):
         return None
+    if all(text[a:b].lower() in lex.treatment_nouns for a, b in words) and (
+        lex.series_noun_re.match(text, words[-1][1]) is None
+    ):
+        return None  # "901 were randomized to treatment": the cohort (not "the combination arm")
     e = words[-1][1]
     alone = lex.monotherapy_re.match(text, e)
     return words[0][0], alone.end() if alone else e

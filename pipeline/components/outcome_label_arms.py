@@ -26,7 +26,8 @@ Figures joined by a comparison or list connector may each be followed by its lab
 bracket, in a bracket of its own or after "=" ("18.2% metformin vs 25% placebo", "94.5% group 1
 vs 88.4% group 2", "31.8% (metformin) vs 58.8% (placebo)", "89% = control and 77% =
 intervention group", `labels_after_each`): at least two figures in a row, each right before
-its label (a population noun after it dropped: "11% control group patients"), only connectors
+its label (a population noun after it dropped: "11% control group patients"; none after the
+subjects a figure counts: "67.3% of patients preferring rizatriptan"), only connectors
 and commas between a label and the next figure, all labels different and naming arms as above
 (also an `arm_role_words` entry: "28% intervention versus 11% control").
 Reads the sentence's figures, text and DRUG mentions and the `DocContext`'s noted arms; returns
@@ -209,6 +210,8 @@ def _label_after(text: str, g: Figure, sm: SentenceMentions, ctx: DocContext) ->
     """The label right after figure g that names an arm ("25% placebo", "(metformin)", "=
     control"), without a population noun after it, or None."""
     lex = sm.lex
+    if g.has_pop and lex.pop_end_re.search(text, g.start, g.end):
+        return None  # "67.3% of patients preferring rizatriptan": what the subjects did
     m = lex.label_after_figure_re.match(text, g.end)
     if m is None:
         return None

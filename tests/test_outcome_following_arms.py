@@ -39,8 +39,8 @@ def arms(nlp: Language, text: str) -> list[tuple[float, str | None]]:
         ("Grade 3 rash occurred in 22% of patients receiving FLX and in 11% of patients treated "
          "with DOC-C.", [(22.0, "FLX"), (11.0, "DOC-C")]),
         # an arrow joins a sequence's names into one ("E → CMF" is not "E")
-        ("Women were randomly assigned to E → CMF or CMF → E. The 5-year OS was 91% for E → CMF "
-         "and 93% for CMF → E.", [(91.0, "E → CMF"), (93.0, "CMF → E")]),
+        ("Women were randomly assigned to E → CMF or CMF → E for 24 weeks. The 5-year OS was 91% "
+         "for E → CMF and 93% for CMF → E.", [(91.0, "E → CMF"), (93.0, "CMF → E")]),
         # a monotherapy word after the name joins it
         ("Grade 3 rash occurred in 9% of patients receiving B-RT and 5% of patients receiving "
          "RT alone.", [(9.0, "B-RT"), (5.0, "RT alone")]),
@@ -66,6 +66,9 @@ def test_an_arm_named_after_the_figure_that_is_no_drug(
         ("Relief was cited by 67.3% of patients preferring letrozole and 54.2% of patients who "
          "preferred placebo; 12% of patients who underwent CT without FLX and 9% of patients "
          "receiving B-RT had pain.", [(67.3, None), (54.2, None), (12.0, None), (9.0, "B-RT")]),
+        # words after the figure in the allocation's own sentence are not shown an arm by it
+        (YOGA + "Of the 16 women randomized to yoga, 8/16 with high rates of pain stopped; pain "
+         "was 30% for yoga.", [(8.0, None), (30.0, "yoga")]),
         # "either" announces alternatives, no one arm
         ("Response was seen in 31% of patients receiving either FLX or DOC-C, and in 22% of "
          "patients receiving FLX.", [(31.0, None), (22.0, "FLX")]),
@@ -107,6 +110,16 @@ def test_no_arm_but_one_shown_after_the_figure(
     outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
 ) -> None:
     assert arms(outcomes_nlp, text) == expected
+
+
+def test_a_disease_after_in_is_no_arm(outcomes_nlp: Language) -> None:
+    """ "12% in DCIS": a disease (an abbreviation the document names where it allocates) after
+    "in" is a subgroup, no arm; after "on" such an abbreviation is a regimen's."""
+    text = ("A randomized trial of yoga in DCIS or HDEC. Women were randomly assigned to yoga or "
+            "HDEC for 8 weeks. Pain was 12% in DCIS, 30% for yoga and 22% on HDEC.")
+    mentions = [*DRUGS, ("DCIS", "DISEASE", "MESH:D002285"), ("HDEC", "DISEASE", "MESH:D000001")]
+    got = [(r["value"], r["arm"]) for r in run(outcomes_nlp, text, mentions)._.outcomes]
+    assert got == [(12.0, None), (30.0, "yoga"), (22.0, "HDEC")]
 
 
 def test_the_series_in_a_respectively_lists_subjects_names_its_arms(

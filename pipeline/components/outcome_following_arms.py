@@ -133,10 +133,20 @@ def _joins_a_name(sm: SentenceMentions, text: str, end: int) -> bool:
 
 def _documented(ctx: DocContext, sm: SentenceMentions, name: str) -> bool:
     """Does the document name `name` (lower case) an arm: written where it allocates its
-    subjects, or noted as an arm before?"""
+    subjects in another sentence (not "Of the 16 patients randomised to placebo 8/16 with high
+    rates of bone loss": the words after the figure are in the allocation's own stretch), or
+    noted as an arm before?"""
     lex = sm.lex
     key = " ".join(w for w in name.split() if w not in lex.arm_nouns and w not in lex.determiners)
-    return bool(key) and (allocated(ctx, name, lex) or noted_arm(ctx, key, lex))
+    if not key:
+        return False
+    if noted_arm(ctx, key, lex):
+        return True
+    if not allocated(ctx, name, lex):  # (fills `ctx.allocations`)
+        return False
+    own = {m["list"].lower().replace("-", " ") for m in lex.allocation_stretch_re.finditer(sm.text)}
+    word = re.compile(rf"(?<!\w){re.escape(name.replace('-', ' '))}(?!\w)")
+    return any(word.search(stretch) for stretch in ctx.allocations or () if stretch not in own)
 
 
 def following_name(sm: SentenceMentions, text: str, f: Figure, ctx: DocContext) -> Span | None:
@@ -152,8 +162,11 @@ def following_name(sm: SentenceMentions, text: str, f: Figure, ctx: DocContext) 
     if words and any(m.label == DISEASE and m.start - sm.base < words[-1][1]
                      and words[0][0] < m.end - sm.base for m in sm.all) and not (
         len(words) == 1 and lex.regimen_label_re.fullmatch(text, *words[0])
+        and link["link"].lower() not in lex.clause_arm_links
     ):  # fmt: skip
-        return None  # "12% in breast cancer": a disease, no arm (but "on HDEC": a regimen's)
+        # "12% in breast cancer", "10% in DCIS": a disease, no arm (but "on HDEC", an
+        # abbreviation the tagger calls one, is a regimen's after other links)
+        return None
     for n in range(len(words), 0, -1):
         s, e = words[0][0], words[n - 1][1]
         name = text[s:e]

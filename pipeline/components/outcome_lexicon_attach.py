@@ -285,7 +285,7 @@ class ArmRegexes:
         # the link after the figure: a `following_arm_links` entry ("receiving", "assigned
         # to": an abbreviation after it may name the arm) or a `following_drug_links` one
         self.following_name_re = re.compile(
-            rf"{lead}(?:(?P<treatment>{_alt_spaced(data['following_arm_links'])})"
+            rf"{lead}(?P<link>(?P<treatment>{_alt_spaced(data['following_arm_links'])})"
             rf"|{_alt_spaced(data['following_drug_links'])})\s+(?:the\s+)?",
             re.IGNORECASE,
         )
@@ -302,6 +302,7 @@ class ArmRegexes:
         )
         # "receiving either A, B or C": words that announce alternatives, no one arm
         self.alternative_openers = frozenset(w.lower() for w in data["alternative_openers"])
+        self.clause_arm_links = frozenset(w.lower() for w in data["clause_arm_links"])
         # a figure's text that ends with its subjects ("248 patients"): "with" after it names
         # a trait of who was studied, not an arm
         self.pop_end_re = re.compile(rf"\b(?:{_alt(self.pop)})$", re.IGNORECASE)

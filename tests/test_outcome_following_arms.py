@@ -176,3 +176,15 @@ def test_a_count_allocated_to_an_arm_is_its_size(
     outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
 ) -> None:
     assert sizes(outcomes_nlp, text) == expected
+
+
+def test_one_arm_after_a_respectively_word_is_every_members(outcomes_nlp: Language) -> None:
+    """ "23% and 5%, respectively, in the X arm": the respectively word pairs the list with the
+    grades; the one arm after it is both figures' (not several: "in the A and B arms")."""
+    text = ("Women were randomized to letrozole or placebo. Grade 3 and 4 events occurred in 23% "
+            "and 5%, respectively, in the letrozole plus exercise arm, and 15% and 1%, "
+            "respectively, in the placebo arm.")
+    assert arms(outcomes_nlp, text) == [
+        (23.0, "letrozole plus exercise"), (5.0, "letrozole plus exercise"),
+        (15.0, "placebo"), (1.0, "placebo"),
+    ]

@@ -255,6 +255,10 @@ class ArmRegexes:
             re.IGNORECASE,
         )
         self._build_following_arm_regexes(data, lead)
+        # "23% and 5%, respectively, in the X arm": a list's respectively word and a comma
+        self.respectively_comma_re = re.compile(
+            rf"\s*\)?\s*,?\s*(?:{_alt(self.respectively)})\s*,\s*", re.IGNORECASE
+        )
         self.arm_before_re = re.compile(
             rf"\bthe\s+(?P<arm>[^()\[\],;]{{1,40}}?)\s+(?:{arm_nouns})\s*(?:[(\[]|,)\s*$",
             re.IGNORECASE,

@@ -310,8 +310,38 @@ class ArmRegexes:
         # a figure's text that ends with its subjects ("248 patients"): "with" after it names
         # a trait of who was studied, not an arm
         self.pop_end_re = re.compile(rf"\b(?:{_alt(self.pop)})$", re.IGNORECASE)
-        # "61 patients were allocated to FV", "68 were treated with wire localization": a count
-        # of subjects, then the arm they were allocated to; "and 68 to FP": the next count
+        # ... and the words such a name may not run into ("in the adjuvant studies")
+        self.following_name_ends = (
+            frozenset(w.lower() for w in data["design_nouns"] + data["non_arm_name_ends"])
+            | self.pooled_arm_nouns
+        )
+        # "of tamoxifen patients", "of healthy controls": the subjects a figure's text ends with
+        name = r"[A-Za-z][\w/+-]*"
+        self.subjects_arm_re = re.compile(
+            rf"\bof\s+(?:the\s+)?(?P<name>{name}(?:\s+{name}){{0,2}}?)"
+            rf"(?:\s+(?P<pop>{_alt(self.pop)}))?$",
+            re.IGNORECASE,
+        )
+        # ... or right after it ("28% of AC/tamoxifen users")
+        self.subjects_after_re = re.compile(
+            rf"\s*of\s+(?:the\s+)?(?P<name>{name}(?:\s+{name}){{0,2}}?)"
+            rf"(?:\s+(?P<pop>{_alt(self.pop)}))?(?![\w-])",
+            re.IGNORECASE,
+        )
+        # "73.9% of the usual-care group": an arm noun's name after "of"
+        singular_nouns = _alt(self.arm_nouns - self.pooled_arm_nouns)
+        self.of_arm_re = re.compile(
+            rf"\s*of\s+(?:the\s+)?(?!(?:{_alt(self.determiners)})\s)"
+            rf"(?P<arm>(?:{name}\s+){{0,3}}?{name})\s+(?:{singular_nouns})\b",
+            re.IGNORECASE,
+        )
+        self._build_allocated_count_regexes(data)
+        self._build_figure_label_regexes()
+
+    def _build_allocated_count_regexes(self, data: dict[str, Any]) -> None:
+        """ "61 patients were allocated to FV", "68 were treated with wire localization": a count
+        of subjects, then the arm they were allocated to; "and 68 to FP": the next count
+        (`outcome_following_arms.allocated_count_arm`)."""
         pop, aux = _alt(self.pop), _alt(self.auxiliaries)
         allocation_to = _alt(w for w, kind in data["allocation_links"].items()
                              if kind == "allocation")  # fmt: skip
@@ -332,25 +362,10 @@ class ArmRegexes:
             rf"(?:\s+(?:{_alt(self.arm_nouns)}))?\s*,?\s*(?:(?:{_alt(list_words(data))})\s+)?",
             re.IGNORECASE,
         )
-        # ... and the words such a name may not run into ("in the adjuvant studies")
-        self.following_name_ends = (
-            frozenset(w.lower() for w in data["design_nouns"] + data["non_arm_name_ends"])
-            | self.pooled_arm_nouns
-        )
-        # "of tamoxifen patients", "of healthy controls": the subjects a figure's text ends with
-        name = r"[A-Za-z][\w/+-]*"
-        self.subjects_arm_re = re.compile(
-            rf"\bof\s+(?:the\s+)?(?P<name>{name}(?:\s+{name}){{0,2}}?)"
-            rf"(?:\s+(?P<pop>{_alt(self.pop)}))?$",
-            re.IGNORECASE,
-        )
-        # "73.9% of the usual-care group": an arm noun's name after "of"
-        singular_nouns = _alt(self.arm_nouns - self.pooled_arm_nouns)
-        self.of_arm_re = re.compile(
-            rf"\s*of\s+(?:the\s+)?(?!(?:{_alt(self.determiners)})\s)"
-            rf"(?P<arm>(?:{name}\s+){{0,3}}?{name})\s+(?:{singular_nouns})\b",
-            re.IGNORECASE,
-        )
+
+    def _build_figure_label_regexes(self) -> None:
+        """Labels beside figures (`outcome_label_arms`): before each in a bracket, after each
+        of a run."""
         # a label right before a figure in a bracket of such entries ("(arm A, 46%; arm B,
         # 62%)", "(P: 17.6% vs C: 15.7%)"): after the segment's start or a separator, then
         # one to four words, past only ":", "=" or ","
@@ -371,12 +386,6 @@ class ArmRegexes:
         )
         self.label_joint_re = re.compile(
             rf"\s*\)?\s*,?\s*(?:(?:{_alt(self.connectors | self.comparison)})\s*)?",
-            re.IGNORECASE,
-        )
-        # ... or right after it ("28% of AC/tamoxifen users")
-        self.subjects_after_re = re.compile(
-            rf"\s*of\s+(?:the\s+)?(?P<name>{name}(?:\s+{name}){{0,2}}?)"
-            rf"(?:\s+(?P<pop>{_alt(self.pop)}))?(?![\w-])",
             re.IGNORECASE,
         )
 

@@ -231,6 +231,11 @@ def labels_after_each(f: Figure, figures: list[Figure], sm: SentenceMentions,
     connectors (module docstring), by figure start; empty if fewer than two."""
     text, lex = sm.text, sm.lex
     k = next((j for j, g in enumerate(figures) if g is f), len(figures))
+    first = lex.label_after_figure_re.match(text, f.end)
+    if first is None or k + 1 >= len(figures) or not lex.label_joint_re.fullmatch(
+        text, first.end("label"), figures[k + 1].start
+    ):
+        return {}  # (most figures: no label, or no next figure right after it)
     out: dict[int, Span] = {}
     labels: set[str] = set()
     for g in figures[k:]:

@@ -3,8 +3,10 @@
 `note_arms` ties a figure to the arm it reports: the arm an "(n = N)" enrollment figure gives the
 size of (`size_arm`: "letrozole 2.5 mg daily (n = 453)", "(group A; n = 30)"; an allocation
 list's member, `listed_size_arm`: "assigned to telephone counseling (n = 34)"), the drug named
-right after a figure ("28% with docetaxel", `following_drug`, with the drugs given with it,
-`combined_drugs`), the label after it in a bracket of labelled entries (`outcome_label_arms`:
+right after a figure ("28% with docetaxel", `outcome_following_arms.following_drug`, with the
+drugs given with it, `combined_drugs`; an arm that is no drug mention there or in the subjects
+the figure counts, "66% for FV", "31% of letrozole patients": `following_name`,
+`subjects_arm`), the label after it in a bracket of labelled entries (`outcome_label_arms`:
 "(n = 40 calendula; n = 41 sorbolene)"), the one arm "the X group" names in the figure's clause
 (`clause_arm`: "In the control arm, ... was 16.7%"), or to all its figures when it names them all
 (`shared_clause_arm`: "In the placebo group (n = 30), two (6.7%) had grade 2 rash, four (13.3%)
@@ -23,8 +25,15 @@ from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_arm_evidence import ArmEvidence, the_arm_names
 from pipeline.components.outcome_attach import named_as_comparator
+from pipeline.components.outcome_following_arms import (
+    allocated_count_arm,
+    following_drug,
+    following_name,
+    of_group_arm,
+    subjects_arm,
+)
 from pipeline.components.outcome_grammar import SentenceParser
-from pipeline.components.outcome_label_arms import labelled_arms
+from pipeline.components.outcome_label_arms import label_arms, size_label_after
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DRUG
 
@@ -35,19 +44,6 @@ if TYPE_CHECKING:
 
 #: How far back from a bracket an arm's name may start ("standard care (12%)").
 MAX_ARM_CHARS = 60
-
-
-def following_drug(sm: SentenceMentions, text: str, f: Figure) -> Mention | None:
-    """ "16.5% with azathioprine": the drug named right after the figure."""
-    base = sm.base
-    k = bisect.bisect_left(sm.drug_starts, base + f.end)
-    for m in sm.drugs[k:]:
-        s = m.start - base
-        if s - f.end > 30:
-            break
-        if sm.lex.following_drug_re.fullmatch(text[f.end : s]):
-            return m
-    return None
 
 
 _OPENS_BRACKET = re.compile(r"\s*[(\[]\s*$")
@@ -210,11 +206,8 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     on the arms the sentence and the document name."""
     text = parser.text
     evidence = ArmEvidence(ctx, sm, [f.arm for f in figures if f.arm is not None])
-    labelled: dict[int, tuple[int, int]] = {}
-    if "(" in text:
-        for f in figures:
-            if f.start not in labelled:  # "(n = 40 calendula; n = 41 sorbolene)"
-                labelled.update(labelled_arms(f, figures, sm, ctx))
+    # "(n = 40 calendula; n = 41 sorbolene)", "(arm A, 46%; arm B, 62%)", "18% A vs 25% B"
+    labelled = label_arms(figures, sm, ctx)
     for k, f in enumerate(figures):
         if f.arm is not None and f.arm_head is None and not evidence.shown(
             *f.arm, sized=f.measure == "enrollment" and f.n_form
@@ -231,13 +224,20 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             # "letrozole (n = 453)", "Group A (SLNB alone, 55 women)": the arm's size (a count
             # of subjects only in a study that compares arms: "warfarin (11 patients)" in a
             # case series is who received it)
-            f.arm = size_arm(f, text, sm)
+            f.arm = size_arm(f, text, sm) or size_label_after(f, sm, ctx)
             if f.arm is not None and not evidence.label_shown(*f.arm):
                 f.arm = None  # "(responder group, n = 12)": no arm
         if f.arm is None and not f.arm_pooled:
             drug = following_drug(sm, text, f)
             if drug is not None:
                 f.arm = combined_drugs(sm, text, drug)
+            elif _may_take_arm(f):
+                # "31% of letrozole patients", "66% for FV": an arm that is no drug mention
+                f.arm = (subjects_arm(sm, text, f, ctx) or following_name(sm, text, f, ctx)
+                         or allocated_count_arm(f, figures, sm, text))  # "61 were allocated to FV"
+                group = None if f.arm is not None else of_group_arm(sm, text, f)
+                if group is not None and evidence.shown(*group):
+                    f.arm = group  # "73.9% of the usual-care group"
         if (f.arm is None and not f.arm_pooled and f.measure != "enrollment" and not f.relative
                 and f.ratio is None
                 and not (f.compared and _shares_bracket(f, figures, k, text))):  # fmt: skip

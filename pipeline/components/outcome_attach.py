@@ -144,12 +144,28 @@ def _list_arms(lex: Lexicon, members: list[Figure], text: str) -> bool:
     return True
 
 
+def _respectively_one_arm(lex: Lexicon, members: list[Figure], text: str) -> bool:
+    """ "23% and 5%, respectively, in the trastuzumab plus anastrozole arm": one arm named by a
+    singular arm noun after a list's respectively word (which pairs the list with something
+    else: "grade 3 and 4") is every member's; not several ("in the A and B arms")."""
+    lead = lex.respectively_comma_re.match(text, members[-1].end)
+    m = lex.arm_after_re.match(text, lead.end()) if lead is not None else None
+    if m is None or m["noun"].lower() in lex.pooled_arm_nouns:
+        return False
+    if no_arm_name(lex, m["arm"]) or several_arms(lex, m["arm"]):
+        return False
+    for f in members:
+        f.arm = m.span("arm")
+    return True
+
+
 def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
     """The arm a figure belongs to, as sentence-relative character offsets (`Figure.arm`)."""
     text = parser.text
     nxt = {id(f): g for f, g in pairwise(figures)}
     for members in figure_groups(figures):
-        if len(members) > 1 and _list_arms(lex, members, text):
+        if len(members) > 1 and (_list_arms(lex, members, text)
+                                 or _respectively_one_arm(lex, members, text)):  # fmt: skip
             continue
         for f in members:
             start = f.end

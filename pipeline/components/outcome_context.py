@@ -33,10 +33,10 @@ from pipeline.components.outcome_arms import arm_drugs, arm_mentions, arm_text
 from pipeline.components.outcome_arms import (  # (re-exported: importable from here as before)
     combined_drugs as combined_drugs,
 )
-from pipeline.components.outcome_arms import following_drug as following_drug
 from pipeline.components.outcome_arms import note_arms as note_arms
 from pipeline.components.outcome_arms import size_arm as size_arm
 from pipeline.components.outcome_diseases import disease_tie
+from pipeline.components.outcome_following_arms import following_drug as following_drug
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_mentions import SentenceMentions as SentenceMentions

@@ -11,6 +11,25 @@ label must name an arm by itself, and all differ: a drug in it, a control arm, a
 nor a unit, nor a label after a preposition ("(57% on placebo, 88% on zolpidem)":
 `outcome_arms.following_drug`'s). Not "(45% T1; 30% T2)" (stages, no evidence), nor a bracket
 of another shape.
+Labels may also come before their figures, each right before its own ("(arm A, 46%; arm B,
+62%)", "(P: 17.6% vs C: 15.7%)", "(HCT group 84.3%, CMFT group 69.4%)", "(placebo, 6.26 per 1000
+women-years, tamoxifen, 1.50 per 1000 women-years)", `labels_before`); an "(n = N)" size's label
+after it ("(n = 439, group 1)", `size_label_after`): a label of one to four
+words after the bracket's opening, a separator (";", ",", ":", "=") or a `list_connectors`
+entry ("vs"), and before the figure past only ":", "=" or ","; after a topic and its colon
+("nausea: P: 17.6%") the last label is the figure's, without a `median_words` entry after it
+("letrozole median, 8.8 months"). At least two figures of one bracket so
+labelled, all labels different, each naming an arm as above (or an arm noun last after such a
+name: "HCT group"); figures without a label in the bracket keep none ("(56.7%; placebo, 8.9%)"
+labels one: none is given).
+Figures joined by a comparison or list connector may each be followed by its label outside any
+bracket, in a bracket of its own or after "=" ("18.2% metformin vs 25% placebo", "94.5% group 1
+vs 88.4% group 2", "31.8% (metformin) vs 58.8% (placebo)", "89% = control and 77% =
+intervention group", `labels_after_each`): at least two figures in a row, each right before
+its label (a population noun after it dropped: "11% control group patients"; none after the
+subjects a figure counts: "67.3% of patients preferring rizatriptan"), only connectors
+and commas between a label and the next figure, all labels different and naming arms as above
+(also an `arm_role_words` entry: "28% intervention versus 11% control").
 Reads the sentence's figures, text and DRUG mentions and the `DocContext`'s noted arms; returns
 sentence-relative spans (`outcome_arms.note_arms` writes them as `Figure.arm`).
 """
@@ -22,6 +41,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_arm_evidence import allocated, noted_arm
+from pipeline.components.outcome_attach import no_arm_name
 from pipeline.components.outcome_tokens import Figure
 
 if TYPE_CHECKING:
@@ -111,3 +131,160 @@ def labelled_arms(f: Figure, figures: list[Figure], sm: SentenceMentions,
         labels.add(m["label"].lower())
         out.update((g.start, m.span("label")) for g in inside)
     return out if len(labels) == len(entries) else {}
+
+
+def _enclosing(text: str, f: Figure) -> Span | None:
+    """The innermost round bracket around figure f, brackets inside it skipped ("(control:
+    8.8%, TEL: 20.3%, χ(2)(3) = 12.0)"), as (open, close) characters."""
+    depth, b = 0, -1
+    for k in range(f.start - 1, max(-1, f.start - MAX_BRACKET_CHARS), -1):
+        if text[k] == ")":
+            depth += 1
+        elif text[k] == "(":
+            if depth == 0:
+                b = k
+                break
+            depth -= 1
+    if b < 0:
+        return None
+    depth = 0
+    for k in range(f.end, min(len(text), b + MAX_BRACKET_CHARS)):
+        if text[k] == "(":
+            depth += 1
+        elif text[k] == ")":
+            if depth == 0:
+                return b, k
+            depth -= 1
+    return None
+
+
+def _names_arm_before(s: int, e: int, sm: SentenceMentions, ctx: DocContext) -> bool:
+    """Does the label before a figure at s..e name an arm: as a label after one does
+    (`_label_shown`), or an arm noun after such a name or a regimen's abbreviation ("HCT
+    group")?"""
+    if _label_shown(s, e, sm, ctx):
+        return True
+    lex, text = sm.lex, sm.text
+    words = text[s:e].split()
+    if len(words) < 2 or words[-1].lower() not in lex.arm_nouns - lex.pooled_arm_nouns:
+        return False
+    name_end = s + text[s:e].rindex(words[-1])
+    name = text[s:name_end].strip()
+    if no_arm_name(lex, name):
+        return False
+    return (lex.regimen_label_re.fullmatch(name) is not None
+            and name.lower().rstrip("+-") not in lex.receptor_words) or _label_shown(
+        s, s + len(name), sm, ctx) or name.lower() in lex.arm_role_words  # fmt: skip
+
+
+def labels_before(f: Figure, figures: list[Figure], sm: SentenceMentions,
+                  ctx: DocContext) -> dict[int, Span]:  # fmt: skip
+    """The arms of the figures of figure f's bracket whose labels come right before them, by
+    figure start (module docstring); empty if fewer than two figures there are so labelled."""
+    text, lex = sm.text, sm.lex
+    bracket = _enclosing(text, f)
+    if bracket is None:
+        return {}
+    b, close = bracket
+    out: dict[int, Span] = {}
+    labels: set[str] = set()
+    seg = b + 1
+    for g in figures:
+        if not b < g.start < close:
+            continue
+        m = lex.label_before_figure_re.search(text[seg : g.start])
+        at, seg = seg, g.end
+        if m is None or g.ratio is not None or g.relative:
+            continue
+        s, e = at + m.start("label"), at + m.end("label")
+        words = text[s:e].split()
+        if len(words) > 1 and words[-1].lower() in lex.median_words:
+            e = s + text[s:e].rindex(" " + words[-1])  # "(letrozole median, 8.8 months)"
+        if _names_arm_before(s, e, sm, ctx):
+            out[g.start] = (s, e)
+            labels.add(text[s:e].lower())
+    return out if len(out) > 1 and len(labels) == len(out) else {}
+
+
+def _label_after(text: str, g: Figure, sm: SentenceMentions, ctx: DocContext) -> Span | None:
+    """The label right after figure g that names an arm ("25% placebo", "(metformin)", "=
+    control"), without a population noun after it, or None."""
+    lex = sm.lex
+    if g.has_pop and lex.pop_end_re.search(text, g.start, g.end):
+        return None  # "67.3% of patients preferring rizatriptan": what the subjects did
+    m = lex.label_after_figure_re.match(text, g.end)
+    if m is None:
+        return None
+    s, e = m.span("label")
+    words = text[s:e].split()
+    if len(words) > 1 and words[-1].lower() in lex.pop:
+        e = s + text[s:e].rindex(" " + words[-1])  # "11% control group patients"
+    low = text[s:e].lower()
+    if _names_arm_before(s, e, sm, ctx) or low in lex.arm_role_words:
+        return s, e
+    return None
+
+
+def labels_after_each(f: Figure, figures: list[Figure], sm: SentenceMentions,
+                      ctx: DocContext) -> dict[int, Span]:  # fmt: skip
+    """The arms of a run of figures from f on, each followed by its label and joined by
+    connectors (module docstring), by figure start; empty if fewer than two."""
+    text, lex = sm.text, sm.lex
+    k = next((j for j, g in enumerate(figures) if g is f), len(figures))
+    first = lex.label_after_figure_re.match(text, f.end)
+    if first is None or k + 1 >= len(figures) or not lex.label_joint_re.fullmatch(
+        text, first.end("label"), figures[k + 1].start
+    ):
+        return {}  # (most figures: no label, or no next figure right after it)
+    out: dict[int, Span] = {}
+    labels: set[str] = set()
+    for g in figures[k:]:
+        if out and not lex.label_joint_re.fullmatch(text, max(out.values())[1], g.start):
+            break
+        label = None if g.ratio is not None or g.relative else _label_after(text, g, sm, ctx)
+        if label is None or text[label[0] : label[1]].lower() in labels:
+            break
+        out[g.start] = label
+        labels.add(text[label[0] : label[1]].lower())
+    return out if len(out) > 1 else {}
+
+
+def label_arms(figures: list[Figure], sm: SentenceMentions, ctx: DocContext) -> dict[int, Span]:
+    """The arms labels give the sentence's figures, by figure start: labels after or before
+    their figures in one bracket (`labelled_arms`, `labels_before`), or after each figure of a
+    run (`labels_after_each`)."""
+    out: dict[int, Span] = {}
+    bracketed = "(" in sm.text
+    for f in figures:
+        if f.start in out:
+            continue
+        if bracketed:
+            out.update(labelled_arms(f, figures, sm, ctx) or labels_before(f, figures, sm, ctx))
+        if f.start not in out:
+            out.update(labels_after_each(f, figures, sm, ctx))
+    return out
+
+
+_SIZE_LABEL_AFTER = re.compile(
+    r"\s*[,;]\s*(?P<label>[A-Za-z][\w+/-]*(?: [A-Za-z0-9][\w+/-]*){0,2})\s*\)"
+)
+
+
+def size_label_after(f: Figure, sm: SentenceMentions, ctx: DocContext) -> Span | None:
+    """ "WBI (n = 439, group 1)": the label after an "(n = N)" size in its bracket, when it
+    names an arm by its own words (an arm noun first, a control arm, a drug; the document's
+    word is no evidence here, the bracket being often in the sentence that allocates); not a
+    description ("(n = 40, mean age 55)")."""
+    if not f.n_form:
+        return None
+    m = _SIZE_LABEL_AFTER.match(sm.text, f.end)
+    if m is None:
+        return None
+    lex, (s, e) = sm.lex, m.span("label")
+    label = m["label"]
+    k = bisect.bisect_left(sm.drug_starts, sm.base + e) - 1
+    if ((label.split()[0].lower() in lex.arm_nouns and len(label.split()) > 1)
+            or lex.control_word_re.fullmatch(label)
+            or (k >= 0 and sm.drugs[k].end > sm.base + s)):  # fmt: skip
+        return s, e
+    return None

@@ -70,6 +70,9 @@ class ArmRegexes:
     respectively: frozenset[str]
     pairwise_comparison: frozenset[str]
     comparison_frame_words: frozenset[str]
+    relative_pronouns: frozenset[str]
+    auxiliaries: frozenset[str]
+    number_words: dict[str, int]
 
     def _build_arm_regexes(self, data: dict[str, Any]) -> None:
         """Arm phrases (after a list of figures, after one figure, before one figure), an arm's
@@ -156,6 +159,9 @@ class ArmRegexes:
         links, dets = _alt_spaced(data["arm_series_links"]), _alt(self.determiners)
         self.series_link_re = re.compile(rf"\b(?:{links})\s+(?:(?:{dets})\s+)?$", re.IGNORECASE)
         self.series_noun_re = re.compile(rf"\s*(?:{arm_nouns})\b", re.IGNORECASE)
+        # "83% and 56% of anastrozole and tamoxifen patients, respectively": subjects named by
+        # the series
+        self.series_subjects_re = re.compile(rf"\s*(?:{_alt(self.pop)})\b", re.IGNORECASE)
         self._build_comparator_regexes(data)
         self.arm_pair_opener_re = re.compile(
             rf"\b(?:{_alt(data['arm_pair_openers'])})\b(?!-)", re.IGNORECASE
@@ -248,6 +254,11 @@ class ArmRegexes:
             rf"(?P<arm>{_alt(data['control_arms'])})\b(?!\s+of\b)",
             re.IGNORECASE,
         )
+        self._build_following_arm_regexes(data, lead)
+        # "23% and 5%, respectively, in the X arm": a list's respectively word and a comma
+        self.respectively_comma_re = re.compile(
+            rf"\s*\)?\s*,?\s*(?:{_alt(self.respectively)})\s*,\s*", re.IGNORECASE
+        )
         self.arm_before_re = re.compile(
             rf"\bthe\s+(?P<arm>[^()\[\],;]{{1,40}}?)\s+(?:{arm_nouns})\s*(?:[(\[]|,)\s*$",
             re.IGNORECASE,
@@ -269,6 +280,113 @@ class ArmRegexes:
         # "randomized", "randomly": the document compares arms
         self.randomized_re = re.compile(
             rf"\b(?:{_alt(data['randomization_words'])})\b", re.IGNORECASE
+        )
+
+    def _build_following_arm_regexes(self, data: dict[str, Any], lead: str) -> None:
+        """An arm that is no drug mention named right after a figure or in the subjects it
+        counts (`outcome_following_arms`): "66% for FV", "of patients receiving ddAT", "31% of
+        letrozole patients"."""
+        # the link after the figure: a `following_arm_links` entry ("receiving", "assigned
+        # to": an abbreviation after it may name the arm) or a `following_drug_links` one
+        self.following_name_re = re.compile(
+            rf"{lead}(?P<link>(?P<treatment>{_alt_spaced(data['following_arm_links'])})"
+            rf"|{_alt_spaced(data['following_drug_links'])})\s+(?:the\s+)?",
+            re.IGNORECASE,
+        )
+        # the words that end such a name (also the articles, `dose_articles`, in lower case:
+        # "with a body mass index")
+        self.following_name_stops = (
+            self.connectors | self.comparison | self.prepositions | self.determiners | self.pop
+            | self.relative_pronouns | self.auxiliaries | self.arm_nouns
+            | frozenset(self.number_words)
+        )  # fmt: skip
+        self.articles = frozenset(data["dose_articles"])  # (as written: "A" may be a label)
+        self.allocation_member_openers = frozenset(
+            w.lower() for w in data["allocation_member_openers"]
+        )
+        # "receiving either A, B or C": words that announce alternatives, no one arm
+        self.alternative_openers = frozenset(w.lower() for w in data["alternative_openers"])
+        self.clause_arm_links = frozenset(w.lower() for w in data["clause_arm_links"])
+        # a figure's text that ends with its subjects ("248 patients"): "with" after it names
+        # a trait of who was studied, not an arm
+        self.pop_end_re = re.compile(rf"\b(?:{_alt(self.pop)})$", re.IGNORECASE)
+        # ... and the words such a name may not run into ("in the adjuvant studies")
+        self.following_name_ends = (
+            frozenset(w.lower() for w in data["design_nouns"] + data["non_arm_name_ends"])
+            | self.pooled_arm_nouns
+        )
+        # "of tamoxifen patients", "of healthy controls": the subjects a figure's text ends with
+        name = r"[A-Za-z][\w/+-]*"
+        self.subjects_arm_re = re.compile(
+            rf"\bof\s+(?:the\s+)?(?P<name>{name}(?:\s+{name}){{0,2}}?)"
+            rf"(?:\s+(?P<pop>{_alt(self.pop)}))?$",
+            re.IGNORECASE,
+        )
+        # ... or right after it ("28% of AC/tamoxifen users")
+        self.subjects_after_re = re.compile(
+            rf"\s*of\s+(?:the\s+)?(?P<name>{name}(?:\s+{name}){{0,2}}?)"
+            rf"(?:\s+(?P<pop>{_alt(self.pop)}))?(?![\w-])",
+            re.IGNORECASE,
+        )
+        # "73.9% of the usual-care group": an arm noun's name after "of"
+        singular_nouns = _alt(self.arm_nouns - self.pooled_arm_nouns)
+        self.of_arm_re = re.compile(
+            rf"\s*of\s+(?:the\s+)?(?!(?:{_alt(self.determiners)})\s)"
+            rf"(?P<arm>(?:{name}\s+){{0,3}}?{name})\s+(?:{singular_nouns})\b",
+            re.IGNORECASE,
+        )
+        self._build_allocated_count_regexes(data)
+        self._build_figure_label_regexes()
+
+    def _build_allocated_count_regexes(self, data: dict[str, Any]) -> None:
+        """ "61 patients were allocated to FV", "68 were treated with wire localization": a count
+        of subjects, then the arm they were allocated to; "and 68 to FP": the next count
+        (`outcome_following_arms.allocated_count_arm`)."""
+        pop, aux = _alt(self.pop), _alt(self.auxiliaries)
+        allocation_to = _alt(w for w, kind in data["allocation_links"].items()
+                             if kind == "allocation")  # fmt: skip
+        openers = _alt_spaced(data["allocation_member_openers"])
+        self.allocated_count_re = re.compile(
+            rf"\s*(?:(?:{pop})\s+)?(?:{aux})\s+(?:(?:{_alt(data['enrollment_adverbs'])})\s+)?"
+            rf"(?:(?:{_alt(data['allocation_words'])})\s+(?:{allocation_to})"
+            rf"|{_alt_spaced(data['following_arm_links'])})\s+"
+            rf"(?:(?:{openers})\s+)?(?:the\s+)?",
+            re.IGNORECASE,
+        )
+        self.allocated_next_re = re.compile(
+            rf"\s*(?:(?:{pop})\s+)?(?:{allocation_to}|with)\s+(?:(?:{openers})\s+)?(?:the\s+)?",
+            re.IGNORECASE,
+        )
+        # what may stand between an arm's name and the next count ("FV and 68", "FV, 68")
+        self.list_joint_re = re.compile(
+            rf"(?:\s+(?:{_alt(self.arm_nouns)}))?\s*,?\s*(?:(?:{_alt(list_words(data))})\s+)?",
+            re.IGNORECASE,
+        )
+
+    def _build_figure_label_regexes(self) -> None:
+        """Labels beside figures (`outcome_label_arms`): before each in a bracket, after each
+        of a run."""
+        # a label right before a figure in a bracket of such entries ("(arm A, 46%; arm B,
+        # 62%)", "(P: 17.6% vs C: 15.7%)"): after the segment's start or a separator, then
+        # one to four words, past only ":", "=" or ","
+        separators = _alt(w for w in self.connectors if w[0].isalpha())
+        self.label_before_figure_re = re.compile(
+            rf"(?:^|[;,:=]|\b(?:{separators})\b)\s*(?!(?:{separators})\b)"
+            r"(?P<label>[A-Za-z][\w+/-]*(?: [A-Za-z0-9][\w+/-]*){0,3}?)\s*[:=,]?\s*$",
+            re.IGNORECASE,
+        )
+        # a figure's label right after it ("25% placebo", "94.5% group 1", "31.8% (metformin)",
+        # "89% = control"), one to three words before a connector or punctuation; and what may
+        # join one label to the next figure (", vs", "and")
+        self.label_after_figure_re = re.compile(
+            r"\s*(?:=\s*)?(?P<open>\(\s*)?"
+            r"(?P<label>[A-Za-z][\w+/-]*(?: [A-Za-z0-9][\w+/-]*){0,2}?)"
+            rf"(?(open)\s*\)|(?=\s*(?:[,;)\]]|\.(?:\s|$)|$|(?:{separators})\b)))",
+            re.IGNORECASE,
+        )
+        self.label_joint_re = re.compile(
+            rf"\s*\)?\s*,?\s*(?:(?:{_alt(self.connectors | self.comparison)})\s*)?",
+            re.IGNORECASE,
         )
 
     def _build_arm_size_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:

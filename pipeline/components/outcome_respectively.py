@@ -63,6 +63,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_arm_evidence import the_arm_names
 from pipeline.components.outcome_attach import Comparisons, named_as_comparator
+from pipeline.components.outcome_following_arms import subjects_start
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon_attach import ARM_LABEL
 from pipeline.components.outcome_tokens import Figure
@@ -177,12 +178,14 @@ def arm_names(lex: Lexicon, text: str, sm: SentenceMentions) -> tuple[list[Span]
 
 def _names_arms(lex: Lexicon, text: str, chain: list[Span], own: set[Span]) -> bool:
     """Does the series name arms, not what was measured ("BUN and creatinine increased in 54%
-    and 45%")? With a control arm or a label in it, an arm noun right after it ("the docetaxel
-    and doxorubicin arms") or an `arm_series_links` entry right before it ("receiving")."""
+    and 45%")? With a control arm or a label in it, an arm noun or a population noun right after
+    it ("the docetaxel and doxorubicin arms", "of anastrozole and tamoxifen patients") or an
+    `arm_series_links` entry right before it ("receiving")."""
     if any(span in own for span in chain):
         return True
     start = chain[0][0]
     return (lex.series_noun_re.match(text, chain[-1][1]) is not None
+            or lex.series_subjects_re.match(text, chain[-1][1]) is not None
             or lex.series_link_re.search(text[max(0, start - LINK_CHARS) : start])
             is not None)  # fmt: skip
 
@@ -230,7 +233,7 @@ def _after(lex: Lexicon, text: str, chains: list[list[Span]], starts: list[int],
     opening = _GAP_TOKEN.findall(text[end : chain[0][0]])
     closing = [t.lower() for t in _GAP_TOKEN.findall(text[chain[-1][1] : resp])]
     if (len(opening) <= AFTER_GAP and all(t.isalpha() for t in opening)
-            and all(t == "," or t in lex.arm_nouns for t in closing)):  # fmt: skip
+            and all(t == "," or t in lex.arm_nouns or t in lex.pop for t in closing)):  # fmt: skip
         return chain
     return None
 
@@ -548,7 +551,8 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
             return None
         return chain
 
-    tied = [(run, _after(lex, text, chains, starts, run[-1].end, parser.toks[resp].start)
+    tied = [(run, _after(lex, text, chains, starts, subjects_start(lex, text, run[-1]),
+                         parser.toks[resp].start)
              or before(run, resp)) for run, resp in runs]  # fmt: skip
     analytes = {(m.start - sm.base, m.end - sm.base) for m in sm.drugs if sm.analyte(m)}
     # (a list of two a respectively word follows only when a comparison word joins them, "(63%

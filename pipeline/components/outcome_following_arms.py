@@ -1,0 +1,296 @@
+"""The arm named right after a figure, or in the subjects the figure counts.
+
+`following_drug`: a drug mention right after the figure and a link ("16.5% with azathioprine",
+"(12%) of those patients receiving X": `following_drug_links`, past `following_drug_subjects`).
+`following_name`: in that place, an arm that is no drug mention ("66% for FV and 54% for FP",
+"91% with radioguided localization", "442 (52%) of 856 patients assigned to regional
+anaesthesia"): one to `FOLLOWING_NAME_WORDS` words after such a link or a
+`following_arm_links` entry ("assigned to", "who underwent") that the document shows name an arm
+(it allocates its subjects to them, `outcome_arm_evidence.allocated`, or noted them as an arm
+before, `noted_arm`), or after a `following_arm_treatment_links` entry ("receiving", "treated
+with"), a regimen's abbreviation ("of patients receiving ddAT"; not a receptor: "receiving
+HER2"). The words stop at a connector, a preposition, a determiner or article, a population
+noun, a comparison or respectively word, an auxiliary, an arm noun or a number ("E → CMF" is one
+name); the longest run of them with evidence is the arm (a monotherapy word after it joins it:
+"RT alone"). No name after a weak link right after the subjects a figure counts ("248 patients
+with breast cancer": a trait), none that is a disease, runs into a design noun ("in the
+adjuvant studies") or lists alternatives ("either", a connector joining another name).
+`subjects_arm`: the subjects the figure counts name its arm ("89% of tamoxifen patients", "73% of
+controls", "71% of intervention women"): "of", one to three words and a population noun ending
+the figure's text or right after it, the words a drug, a control arm, or a name the document
+allocates to or noted as an arm (not a role word alone: "0.4% of treated patients" are all who
+were treated); not words with a
+`non_arm_qualifiers` or negation entry ("of previously treated patients"), nor the subjects of
+an "Of 120 women randomized, ..." phrase or a count of who was enrolled.
+Reads the sentence's text, its DRUG mentions and the `DocContext`'s allocations and noted arms;
+returns sentence-relative spans (`outcome_arms.note_arms` writes them as `Figure.arm`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import TYPE_CHECKING
+
+from pipeline.components.outcome_arm_evidence import allocated, noted_arm
+from pipeline.components.outcome_attach import no_arm_name, several_arms
+from pipeline.components.outcome_tokens import Figure, Mention
+from pipeline.labels import DISEASE
+
+if TYPE_CHECKING:
+    from pipeline.components.outcome_context import DocContext, SentenceMentions
+    from pipeline.components.outcome_lexicon import Lexicon
+
+Span = tuple[int, int]
+
+#: Most characters between a figure and its following drug ("16.5% of those patients with").
+FOLLOWING_CHARS = 30
+#: Most words of an arm named after a figure that is no drug mention.
+FOLLOWING_NAME_WORDS = 4
+
+
+_STAT_BRACKET = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+
+
+def link_start(text: str, f: Figure) -> int:
+    """Where the link to the arm named after the figure may start: its end, or past the
+    bracket of its CI or P value ("58.0% (95% CI, 45.5% to 69.2%) with HT"), for a figure of
+    one arm (not a ratio or a change between arms)."""
+    if (f.ci is None and f.p is None) or f.ratio is not None or f.relative:
+        return f.end
+    stat = _STAT_BRACKET.match(text, f.end)
+    return stat.end() if stat else f.end
+
+
+def following_drug(sm: SentenceMentions, text: str, f: Figure) -> Mention | None:
+    """ "16.5% with azathioprine": the drug named right after the figure (past its CI)."""
+    base, end = sm.base, link_start(text, f)
+    k = bisect.bisect_left(sm.drug_starts, base + end)
+    for m in sm.drugs[k:]:
+        s = m.start - base
+        if s - end > FOLLOWING_CHARS:
+            break
+        if sm.lex.following_drug_re.fullmatch(text[end:s]):
+            return m
+    return None
+
+
+_NAME_WORD = re.compile(r"[A-Za-z0-9][\w/+.-]*|→")  # ("E → CMF": one name)
+_NEXT_WORD = re.compile(r"\s*([A-Za-z0-9][\w/+.-]*|\S)")
+_BRACKET_AFTER = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+
+
+def _name_words(sm: SentenceMentions, text: str, start: int) -> list[Span] | None:
+    """The words of a name from `start` (one space apart, of any kind: "E\xa0→\xa0CMF"; no
+    punctuation between), up to a
+    word that ends it (the module docstring); None if they run into a design noun or a plural
+    arm noun ("in the adjuvant studies", "in the A and B groups": no one arm), or a connector
+    that joins another name, not another figure, to them ("in the A and B treatment groups")."""
+    lex = sm.lex
+    out: list[Span] = []
+    at = start
+    for w in _NAME_WORD.finditer(text, start):
+        if w.start() != at or len(out) == FOLLOWING_NAME_WORDS:
+            break
+        word = w.group().rstrip(".").lower()
+        if word in lex.alternative_openers:
+            return None  # "receiving either fluoxetine, sertraline or ...": no one arm
+        if word in lex.allocation_member_openers and not out:
+            at = w.end() + 1  # "assigned to receive FV"
+            continue
+        if word in lex.following_name_ends or word in lex.allocation_member_openers:
+            return None
+        if not word or word in lex.following_name_stops or w.group() in lex.articles or (
+            word[0].isdigit() and not any(c.isalpha() for c in word)
+        ):  # (a number ends the name, not "3-weekly" nor "6FEC100")
+            break
+        out.append((w.start(), w.start() + len(w.group().rstrip("."))))
+        at = w.end() + 1
+        if w.group().endswith(".") or not text[w.end() : w.end() + 1].isspace():
+            break
+    if out and _joins_a_name(sm, text, out[-1][1]):
+        return None
+    return out
+
+
+def _joins_a_name(sm: SentenceMentions, text: str, end: int) -> bool:
+    """Does a connector after a name's end (and a bracket right after it) join another name to
+    it, not another figure ("FV and 54% for FP", "ddAT and in 69.3%" join figures; "endocrine
+    therapy and chemotherapy groups", "docetaxel (n = 61) or placebo", names)?"""
+    lex = sm.lex
+    bracket = _BRACKET_AFTER.match(text, end)  # "docetaxel (n = 61) or placebo"
+    m = _NEXT_WORD.match(text, bracket.end() if bracket else end)
+    if m is None or m.group(1) == "," or m.group(1).lower() not in lex.connectors | lex.comparison:
+        return False
+    while True:
+        m = _NEXT_WORD.match(text, m.end())
+        if m is None:
+            return False
+        word = m.group(1).lower()
+        if word not in lex.prepositions and word not in lex.determiners:
+            return not (word[0].isdigit() or word in lex.number_words)
+
+
+def _documented(ctx: DocContext, sm: SentenceMentions, name: str) -> bool:
+    """Does the document name `name` (lower case) an arm: written where it allocates its
+    subjects in another sentence (not "Of the 16 patients randomised to placebo 8/16 with high
+    rates of bone loss": the words after the figure are in the allocation's own stretch), or
+    noted as an arm before?"""
+    lex = sm.lex
+    key = " ".join(w for w in name.split() if w not in lex.arm_nouns and w not in lex.determiners)
+    if not key:
+        return False
+    if noted_arm(ctx, key, lex):
+        return True
+    if not allocated(ctx, name, lex):  # (fills `ctx.allocations`)
+        return False
+    own = {m["list"].lower().replace("-", " ") for m in lex.allocation_stretch_re.finditer(sm.text)}
+    word = re.compile(rf"(?<!\w){re.escape(name.replace('-', ' '))}(?!\w)")
+    return any(word.search(stretch) for stretch in ctx.allocations or () if stretch not in own)
+
+
+def following_name(sm: SentenceMentions, text: str, f: Figure, ctx: DocContext) -> Span | None:
+    """The arm that is no drug mention named right after the figure (the module docstring)."""
+    lex = sm.lex
+    link = lex.following_name_re.match(text, link_start(text, f))
+    if link is None or any(link.end() <= m.start - sm.base < link.end() + 2 for m in sm.drugs):
+        return None  # (a drug there is `following_drug`'s)
+    treatment = link["treatment"] is not None
+    if not treatment and f.has_pop and lex.pop_end_re.search(text, f.start, f.end):
+        return None  # "248 patients with breast cancer": who was studied
+    words = _name_words(sm, text, link.end()) or []
+    if words and any(m.label == DISEASE and m.start - sm.base < words[-1][1]
+                     and words[0][0] < m.end - sm.base for m in sm.all) and not (
+        len(words) == 1 and lex.regimen_label_re.fullmatch(text, *words[0])
+        and link["link"].lower() not in lex.clause_arm_links
+    ):  # fmt: skip
+        # "12% in breast cancer", "10% in DCIS": a disease, no arm (but "on HDEC", an
+        # abbreviation the tagger calls one, is a regimen's after other links)
+        return None
+    for n in range(len(words), 0, -1):
+        s, e = words[0][0], words[n - 1][1]
+        name = text[s:e]
+        if n < len(words) and text[words[n][0] : words[n][1]] == "→":
+            continue  # (not "CMF" of "CMF → E": another arm)
+        if _documented(ctx, sm, name.lower()) or (
+            treatment and n == 1 and lex.regimen_label_re.fullmatch(name)
+            and name.lower().rstrip("+-") not in lex.receptor_words
+            and not _qualified_after(lex, text, e)
+        ):  # fmt: skip
+            alone = lex.monotherapy_re.match(text, e)
+            return s, alone.end() if alone else e
+    return None
+
+
+def _qualified_after(lex: Lexicon, text: str, end: int) -> bool:
+    """Does a `non_arm_qualifiers` entry follow the name ending at `end` ("underwent CT without
+    prophylactic lamivudine": the arm is more than the name)?"""
+    m = _NEXT_WORD.match(text, end)
+    return m is not None and m.group(1).lower() in lex.non_arm_qualifiers
+
+
+def subjects_arm(sm: SentenceMentions, text: str, f: Figure, ctx: DocContext) -> Span | None:
+    """The arm the subjects the figure counts are named by, in the figure's text or right after
+    it ("89% of tamoxifen patients", "28% of AC/tamoxifen users"; the module docstring)."""
+    if f.of_phrase or f.measure == "enrollment":
+        return None
+    lex = sm.lex
+    m = lex.subjects_arm_re.search(text, f.start, f.end) if f.has_pop else None
+    if m is None or m.end() != f.end:
+        m = lex.subjects_after_re.match(text, f.end)
+        if m is None:
+            return None
+    s, e = m.span("name")
+    words = m["name"].lower().split()
+    if any(w in lex.non_arm_qualifiers or w in lex.negation_words for w in words):
+        return None  # "of previously treated patients": who was studied
+    if any(w in lex.connectors or w in lex.comparison for w in words):
+        return None  # "of anastrozole and tamoxifen patients, respectively": a series' names
+    control = lex.control_word_re.search(text, s, m.end())
+    if control is not None:
+        return control.span()  # "of placebo patients", "of healthy controls"
+    if m["pop"] is None:
+        return None  # (the subjects are the name: only a control arm's)
+    k = bisect.bisect_left(sm.drug_starts, sm.base + s)
+    if (k < len(sm.drugs) and sm.drugs[k].end <= sm.base + e) or _documented(
+        ctx, sm, m["name"].lower()
+    ):
+        return s, e
+    return None
+
+
+def of_group_arm(sm: SentenceMentions, text: str, f: Figure) -> Span | None:
+    """ "73.9% of the usual-care group": the name an arm noun follows right after the figure
+    and "of" (`outcome_arms.note_arms` keeps it only with `ArmEvidence`); not "of the A and B
+    group" (two names), nor past a CI."""
+    m = sm.lex.of_arm_re.match(text, f.end)
+    if m is None or several_arms(sm.lex, m["arm"]) or no_arm_name(sm.lex, m["arm"]):
+        return None
+    return m.span("arm")
+
+
+def allocated_count_arm(f: Figure, figures: list[Figure], sm: SentenceMentions,
+                        text: str) -> Span | None:  # fmt: skip
+    """ "61 patients were allocated to FV and 68 to FP", "1043 were assigned to regional
+    anaesthesia and 1065 were allocated to general anaesthesia": the arm a count of subjects was
+    allocated to, named right after it, an auxiliary and an allocation word and "to" (or a
+    `following_arm_links` entry: "68 were treated with wire localization"), or, for the next
+    count joined to such a one, after "to" alone ("and 68 to FP"). Not the whole cohort's
+    ("200 were randomized to either letrozole or placebo": names joined after it)."""
+    if f.measure != "enrollment" or f.count is None or f.n_form:
+        return None
+    lex = sm.lex
+    link = lex.allocated_count_re.match(text, f.end)
+    if link is None:
+        k = next((j for j, g in enumerate(figures) if g is f), 0)
+        prev = figures[k - 1] if k > 0 else None
+        if prev is None or prev.arm is None or lex.allocated_count_re.match(text, prev.end) is None:
+            return None
+        if not lex.list_joint_re.fullmatch(text, prev.arm[1], f.start):
+            return None  # (the count right after the arm before it: "... to FV and 68 to FP")
+        link = lex.allocated_next_re.match(text, f.end)
+        if link is None:
+            return None
+    words = _name_words(sm, text, link.end())
+    if not words or _more_members(sm, text, words[-1][1], f, figures):
+        return None
+    if all(text[a:b].lower() in lex.treatment_nouns for a, b in words) and (
+        lex.series_noun_re.match(text, words[-1][1]) is None
+    ):
+        return None  # "901 were randomized to treatment": the cohort (not "the combination arm")
+    e = words[-1][1]
+    alone = lex.monotherapy_re.match(text, e)
+    return words[0][0], alone.end() if alone else e
+
+
+_JOINED_WORD = re.compile(r"\b([A-Za-z]+)(?=\s+([\w-]+))")
+_CLAUSE_END = re.compile(r";|\.(?:\s|$)")
+_BRACKETS = re.compile(r"[(\[][^()\[\]]*[)\]]")
+
+
+def _more_members(sm: SentenceMentions, text: str, end: int, f: Figure,
+                  figures: list[Figure]) -> bool:  # fmt: skip
+    """Does the allocation go on past the name ending at `end` to another arm, up to the next
+    figure that is no "(n = N)" or the clause's end ("to docetaxel (n = 61) or placebo", "to
+    letrozole 2.5 mg daily or placebo": the count is the cohort's), a connector joining a name,
+    not the next count ("to FV and 68 to FP")?"""
+    lex = sm.lex
+    stop = next((g.start for g in figures if g.start >= end and not g.n_form), len(text))
+    tail = _BRACKETS.sub(" ", text[end:stop])  # ("(DA+; n = 615)": no clause end)
+    cut = _CLAUSE_END.search(tail)
+    tail = tail[: cut.start()] if cut else tail
+    for m in _JOINED_WORD.finditer(tail):
+        word, after = m.group(1).lower(), m.group(2).lower()
+        if (word in lex.connectors or word in lex.comparison) and not (
+            after[0].isdigit() or after in lex.number_words
+        ):
+            return True
+    return tail.rstrip().lower().endswith(("or", "versus", "vs"))
+
+
+def subjects_start(lex: Lexicon, text: str, f: Figure) -> int:
+    """Where the figure's text ends before the subjects it ends with ("56% of anastrozole and
+    tamoxifen patients": a series a respectively word pairs the list with,
+    `outcome_respectively`), or its end."""
+    m = lex.subjects_arm_re.search(text, f.start, f.end)
+    return m.start() if m is not None and m.end() == f.end else f.end

@@ -1411,3 +1411,24 @@ def test_json_record_of_too_many_objects_costs_only_that_record(
     assert "every document in it is lost" in errs[0].message
     monkeypatch.setattr(json_values, "MAX_JSON_CONTAINERS", 2_000_000)
     assert len(run(c)[0]) == 300
+
+
+def test_old_mac_line_endings_in_line_formats_say_so(tmp_path: Path) -> None:
+    """PubTator and JSON Lines end lines with a newline: a file with carriage returns only is
+    one line. Before: the PubTator file became one document whose title held every record; the
+    JSONL file one 'Extra data' row. Now one row each says what is wrong and how to fix it; the
+    same files with newlines read whole."""
+    pubtator = tmp_path / "cr.pubtator"
+    records = "123|t|Title one\r123|a|Abstract one.\r\r456|t|Title two\r456|a|Abstract two.\r\r"
+    pubtator.write_bytes(records.encode())
+    jsonl = tmp_path / "cr.jsonl"
+    jsonl.write_bytes(b'{"id": "a", "text": "one"}\r{"id": "b", "text": "two"}\r')
+    docs, errs = run(pubtator, jsonl)
+    assert docs == []
+    assert [(e.error, e.source) for e in errs] == [
+        ("bad_line_endings", str(pubtator)), ("bad_json", str(jsonl))]
+    assert all("carriage returns" in e.message and "tr '\\r' '\\n'" in e.message for e in errs)
+    pubtator.write_bytes(records.replace("\r", "\n").encode())
+    jsonl.write_bytes(jsonl.read_bytes().replace(b"\r", b"\n"))
+    docs, errs = run(pubtator, jsonl)
+    assert [d.doc_id for d in docs] == ["123", "456", "a", "b"] and errs == []

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,9 @@ def _stem(path: Path) -> str:
 
 
 log = logging.getLogger("pipeline.ingest")
+
+# a carriage return not followed by a newline, between two JSON values
+_CR_ONLY = re.compile(r"[}\]]\s*\r(?!\n)\s*[{\[]")
 
 
 @dataclass(frozen=True)
@@ -197,7 +201,13 @@ def _line(
     try:
         obj: Any = load_json(decoded)
     except (ValueError, RecursionError) as exc:  # ValueError: JSONDecodeError's parent too
-        yield err(source, bad_json_kind(exc), bad_json_message(exc), loc)
+        message = bad_json_message(exc)
+        if _CR_ONLY.search(decoded):
+            # JSON Lines ends lines with "\n": a file written with classic Mac OS line endings
+            # is one line, and its first record's end looks like trailing data
+            message += ("; the line holds carriage returns with no newline (a file with old "
+                        "Mac OS line endings?): make them newlines (tr '\\r' '\\n')")
+        yield err(source, bad_json_kind(exc), message, loc)
         return
     if not isinstance(obj, dict):
         yield err(source, "bad_json",

@@ -55,6 +55,8 @@ SNIFF_STRICT = re.compile(rb"^\s*\d+\|[ta]\|")
 INTEGER = re.compile(r"\s*-?[0-9]+\s*")
 #: bytes a mention or relation line costs against the record cap on top of its own bytes
 LINE_COST = 512
+# a PubTator line starting after a carriage return ("...\r123|a|...")
+_CR_LINE = re.compile(rb"\r\d+\|[ta]\|")
 
 
 @dataclass
@@ -231,7 +233,13 @@ def read_pubtator(
     """`start`/`n_records` select records (0-based, in file order) for sharding. Streamed under
     the per-file byte cap; a line longer than the per-record cap is an error row."""
     caps = Caps(max_bytes, max_record_bytes)
-    _, bad = head_and_problem(path, source, per_record=True, limit=max_bytes)
+    head, bad = head_and_problem(path, source, per_record=True, limit=max_bytes)
+    if bad is None and b"\n" not in head and _CR_LINE.search(head):
+        # PubTator ends lines with "\n": with classic Mac OS line endings the whole file is
+        # one record's title line, and every other record would be lost inside it
+        bad = err(source, "bad_line_endings", "the lines end in carriage returns only (old Mac "
+                  "OS line endings), which PubTator has not: make them newlines "
+                  "(tr '\\r' '\\n') and read the file again", "line 1")
     if bad is not None:
         if start == 0:
             yield bad

@@ -157,6 +157,9 @@ def sizes(nlp: Language, text: str) -> list[tuple[float, str | None]]:
          "3-weekly arm.", [(42.0, "weekly"), (40.0, "3-weekly")]),
         ("Of 134 patients, 68 were treated with wire localization.",
          [(68.0, "wire localization")]),
+        # a word that only ends like "or" says no other arm follows
+        ("Of 134 patients, 68 were treated with wire localization for a tumor.",
+         [(68.0, "wire localization")]),
         # the cohort, allocated to two arms: no one arm's size
         ("In all, 200 patients were randomized to either yoga or brisk walking; 98 patients were "
          "assigned to yoga.", [(200.0, None), (98.0, "yoga")]),

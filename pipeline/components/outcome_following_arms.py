@@ -264,6 +264,8 @@ def allocated_count_arm(f: Figure, figures: list[Figure], sm: SentenceMentions,
 
 
 _JOINED_WORD = re.compile(r"\b([A-Za-z]+)(?=\s+([\w-]+))")
+# the last word of a text, a trailing full stop or spaces after it allowed
+_LAST_WORD = re.compile(r"(\w+)\.?\s*$")
 _CLAUSE_END = re.compile(r";|\.(?:\s|$)")
 _BRACKETS = re.compile(r"[(\[][^()\[\]]*[)\]]")
 
@@ -285,7 +287,10 @@ def _more_members(sm: SentenceMentions, text: str, end: int, f: Figure,
             after[0].isdigit() or after in lex.number_words
         ):
             return True
-    return tail.rstrip().lower().endswith(("or", "versus", "vs"))
+    # an alternative_joiners word last: the next member comes after the figure ("to docetaxel
+    # (n = 61) or"); a word that merely ends so ("tumor", "donor") is none
+    last = _LAST_WORD.search(tail)
+    return last is not None and last.group(1).lower() in lex.alternative_joiners
 
 
 def subjects_start(lex: Lexicon, text: str, f: Figure) -> int:

@@ -306,6 +306,7 @@ class ArmRegexes:
         )
         # "receiving either A, B or C": words that announce alternatives, no one arm
         self.alternative_openers = frozenset(w.lower() for w in data["alternative_openers"])
+        self.alternative_joiners = frozenset(w.lower() for w in data["alternative_joiners"])
         self.clause_arm_links = frozenset(w.lower() for w in data["clause_arm_links"])
         # a figure's text that ends with its subjects ("248 patients"): "with" after it names
         # a trait of who was studied, not an arm

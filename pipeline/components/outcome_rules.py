@@ -231,6 +231,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "following_arm_links",
     "non_arm_name_ends",
     "alternative_openers",
+    "alternative_joiners",
     "size_label_stops",
     "relative_pronouns",
     "assessment_words",

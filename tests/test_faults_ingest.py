@@ -1003,6 +1003,15 @@ def test_bioc_xml_offset_that_is_no_number_is_named_in_its_row(tmp_path: Path) -
                                "whole number")
     assert errs[1].message == ("malformed BioC document: passage 2: annotation 7: location "
                                "offset 'x9' is not a whole number")
+    # a long bad value is shown cut (the row held all 200,000 characters); a whole number of
+    # more digits than Python converts is said to be one
+    p.write_text("<?xml version='1.0' encoding='utf-8'?>\n<collection><source>x</source>\n"
+                 + document("e", "x" * 200_000) + document("f", "9" * 5000) + document("g", "9")
+                 + "</collection>\n", encoding="utf-8")
+    docs, errs = run(p)
+    assert ids(docs) == ["g"] and [e.doc_id for e in errs] == ["e", "f"]
+    assert errs[0].message.endswith("offset '" + "x" * 40 + "'... is not a whole number")
+    assert errs[1].message.endswith("'... has 5,000 digits, more than the 4,300 Python converts")
 
 
 def test_bioc_passage_of_sentences_alone_is_read_and_bounded(tmp_path: Path) -> None:

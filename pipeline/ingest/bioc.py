@@ -14,6 +14,7 @@ for that document only).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -70,13 +71,24 @@ def _infons(elem: Any) -> dict[str, Any]:
     return {c.get("key") or "": c.text for c in elem.findall("infon")}
 
 
+#: The characters of a bad offset an errors row shows (the record may hold megabytes of it).
+SHOWN_VALUE_CHARS = 40
+
+
 def _whole(value: str, what: str) -> int:
-    """An offset or length as written; ValueError naming `what` and the value when it is no
-    whole number."""
+    """An offset or length as written; ValueError naming `what` and the value (its first
+    SHOWN_VALUE_CHARS characters) when it is no whole number, or one of more digits than Python
+    converts."""
     try:
         return int(value)
     except ValueError:
-        raise ValueError(f"{what} {value.strip()!r} is not a whole number") from None
+        written = value.strip()
+        shown = repr(written[:SHOWN_VALUE_CHARS]) + ("..." if len(written) > SHOWN_VALUE_CHARS
+                                                     else "")
+        if written.lstrip("+-").isdigit():
+            raise ValueError(f"{what} {shown} has {len(written):,} digits, more than the "
+                             f"{sys.get_int_max_str_digits():,} Python converts") from None
+        raise ValueError(f"{what} {shown} is not a whole number") from None
 
 
 def _offset(elem: Any) -> int:

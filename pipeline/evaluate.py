@@ -156,6 +156,7 @@ def read_pubtator_gold(path: Path, problems: list[str] | None = None) -> Iterato
     written) is logged as a warning and appended to `problems` when given."""
     from pipeline.ingest import ingest
 
+    problems = [] if problems is None else problems  # (a list of our own: the warnings' cap)
     for record in ingest([path], fmt="pubtator"):
         if not isinstance(record, Document):  # not scored, but said: no silent loss
             _gold_problem(f"{record.source}, {record.location or 'whole file'}: "
@@ -179,6 +180,7 @@ def read_iob_gold(path: Path, sentences_per_doc: int = 1, problems: list[str] | 
     leaves its sentence out, with a warning, listed in `problems` when given."""
     from pipeline.iob import read_iob_documents
 
+    problems = [] if problems is None else problems  # (a list of our own: the warnings' cap)
     found: list[str] = []
     items = read_iob_documents(path, per_doc=sentences_per_doc, problems=found)
     for problem in found:
@@ -196,6 +198,7 @@ def read_gold(path: Path, sentences_per_doc: int = 1, problems: list[str] | None
     UTF-16) gives no document and one problem. `problems`: as `read_pubtator_gold`'s."""
     from pipeline.ingest.common import head_and_problem
 
+    problems = [] if problems is None else problems  # (a list of our own: the warnings' cap)
     head, bad = head_and_problem(path, str(path), per_record=True)
     if bad is not None:
         _gold_problem(f"{bad.source}, {bad.location or 'whole file'}: {bad.error}: "
@@ -207,18 +210,18 @@ def read_gold(path: Path, sentences_per_doc: int = 1, problems: list[str] | None
     return list(read_iob_gold(path, sentences_per_doc, problems))
 
 
-def _gold_problem(problem: str, problems: list[str] | None) -> None:
-    """A gold line or file not read as written: listed in `problems`, and a warning while
-    `problems` holds fewer than GOLD_WARNINGS (then one warning saying the rest are counted
-    only: a file that is no gold at all, the wrong file given, has a problem on every line)."""
-    shown = 0 if problems is None else len(problems)
+def _gold_problem(problem: str, problems: list[str]) -> None:
+    """A gold line or file not read as written: listed in `problems` (the caller's, or the
+    reader's own when the caller gave none), and a warning while `problems` holds fewer than
+    GOLD_WARNINGS (then one warning saying the rest are counted only: a file that is no gold at
+    all, the wrong file given, has a problem on every line)."""
+    shown = len(problems)
     if shown < GOLD_WARNINGS:
         log.warning("gold %s", problem)
     elif shown == GOLD_WARNINGS:
         log.warning("gold: more lines not read as written; only the first %d are named here, "
                     "all are counted under the scores", GOLD_WARNINGS)
-    if problems is not None:
-        problems.append(problem)
+    problems.append(problem)
 
 
 def predicted_mentions(nlp: Language, docs: Sequence[GoldDoc]) -> Iterator[list[Mention]]:

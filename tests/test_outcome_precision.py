@@ -1280,3 +1280,6 @@ def test_a_hedged_fraction_is_a_share(outcomes_nlp: Language) -> None:
     assert values(outcomes_nlp, text) == [62.5]
     text = "In arm A, 2/9 patients relapsed."
     assert rows(outcomes_nlp, text) == [("relapse", "count", 2.0, 2, 9)]
+    # a hedge before a count of a larger group: still the count (no vulgar fraction)
+    text = "Response occurred in approximately 12/36 patients."
+    assert rows(outcomes_nlp, text) == [("response", "count", 12.0, 12, 36)]

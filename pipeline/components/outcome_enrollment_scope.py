@@ -140,6 +140,7 @@ class EnrollmentScope:
             re.IGNORECASE,
         )
         signs = _alt(low["approximation_signs"])
+        self._max_hedged_den: int = data["limits"]["max_hedged_denominator"]
         self._hedged_re = re.compile(
             rf"(?:(?<![\w-])(?:{_alt(data['hedges'])})\s+|(?:{signs})\s*)$", re.IGNORECASE
         )
@@ -186,12 +187,14 @@ class EnrollmentScope:
         return out
 
     def hedged_fractions(self, figures: list[Figure], text: str) -> list[Figure]:
-        """The figures with each fraction after a hedge ("about 1/3") read as the share it
+        """The figures with each vulgar fraction (a denominator of at most
+        `limits.max_hedged_denominator`) after a hedge ("about 1/3") read as the share it
         approximates, and left out where the exact share follows it ("almost 2/3 of the
         patients (62.5%)": one figure, the exact one)."""
         kept: list[Figure] = []
         for f in figures:
-            if f.num is None or not f.den or f.pct is not None or f.n_form:
+            if (f.num is None or not f.den or f.pct is not None or f.n_form
+                    or f.den > self._max_hedged_den):  # ("approximately 12/36": a count)
                 kept.append(f)
                 continue
             if self._hedged_re.search(text, max(0, f.start - 20), f.start):

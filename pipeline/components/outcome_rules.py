@@ -286,7 +286,7 @@ SCORE_KEYS: tuple[str, ...] = tuple(CueScores.__dataclass_fields__)
 # allocation word ("randomized to") or an `allocation_design_nouns` entry ("a trial of").
 ALLOCATION_LINKS: tuple[str, ...] = ("allocation", "design")
 # The lexicon's numeric limits (`limits`): see its comment in the lexicon file.
-LIMIT_KEYS: tuple[str, ...] = ("min_enrollment", "min_confidence_level")
+LIMIT_KEYS: tuple[str, ...] = ("min_enrollment", "min_confidence_level", "max_hedged_denominator")
 
 
 def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:

@@ -217,6 +217,15 @@ def test_load_a_folder_that_holds_no_run_says_so(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=f"give {run}"):
         pipeline.load(run / "documents")
     assert len(pipeline.load(run)["documents"]) == len(DOCS)
+    # the report's refusal is the same error: one except clause catches both
+    from pipeline.report import ReportError, write_report
+    from pipeline.tables import NoRunError
+
+    for call in (pipeline.load, write_report):
+        with pytest.raises(NoRunError, match="holds no biotab run"):
+            call(empty)
+    with pytest.raises(ReportError):
+        write_report(empty)
 
 
 def test_duckdb_existing_connection_and_empty_tables(tmp_path: Path) -> None:

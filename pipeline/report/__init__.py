@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
 
+from pipeline import tables
 from pipeline.report.analysis import Mentions, co_mentions, outcomes_with_evidence, top_concepts
 from pipeline.report.data import read_report_data
 from pipeline.report.markup import CSP, STYLE, esc
@@ -111,15 +112,14 @@ class ReportError(ValueError):
     that is no file to write (nothing written; one line for the command)."""
 
 
-class NoRunError(ReportError):
-    """The folder given to `write_report` holds no biotab run."""
+class NoRunError(ReportError, tables.NoRunError):
+    """The folder given to `write_report` holds no biotab run (the same error as
+    `pipeline.load`'s, `pipeline.tables.NoRunError`, and a ReportError)."""
 
 
 def check_run_folder(out: str | PathLike[str]) -> None:
     """Raise NoRunError unless `out` holds a run (`pipeline.tables.no_run_reason`)."""
-    from pipeline.tables import no_run_reason
-
-    reason = no_run_reason(out)
+    reason = tables.no_run_reason(out)
     if reason is not None:
         raise NoRunError(reason)
 

@@ -8,7 +8,6 @@ import hashlib
 import json
 import shutil
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -468,9 +467,9 @@ def _build_tiny(wheel: Path, out: Path, pins: dict[str, str], rules: Path) -> An
 
 
 @pytest.fixture(scope="module")
-def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TinyBuild]:
-    """The tiny wheel's KB, built once for the tests below; the copies of its tables go to the
-    test's folder, not the user's cache (while the tests load it too)."""
+def tiny_built(tmp_path_factory: pytest.TempPathFactory) -> TinyBuild:
+    """The tiny wheel's KB, built once for the tests below (its tables' copies in its own
+    folder, not the user's cache, while it builds)."""
     from pipeline.kb import table
 
     tmp_path = tmp_path_factory.mktemp("tiny-kb")
@@ -481,7 +480,17 @@ def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TinyBuild]:
         out = tmp_path / "kb"
         result = _build_tiny(wheel, out, pins, rules)
         patterns = by_phrase(load_patterns(out / "patterns.jsonl.gz"))
-        yield TinyBuild(out, result, wheel, pins, rules, patterns)
+    return TinyBuild(out, result, wheel, pins, rules, patterns)
+
+
+@pytest.fixture
+def tiny_build(tiny_built: TinyBuild, monkeypatch: pytest.MonkeyPatch) -> TinyBuild:
+    """`tiny_built`, its tables' copies kept out of the user's cache for this test only (the
+    module's other tests see the cache as it is)."""
+    from pipeline.kb import table
+
+    monkeypatch.setattr(table, "tables_cache_dir", lambda: tiny_built.out.parent / "kb-tables")
+    return tiny_built
 
 
 def test_tiny_build_writes_its_files_and_the_lexicon_index(tiny_build: TinyBuild) -> None:

@@ -408,6 +408,8 @@ def test_report_reads_text_only_of_the_sample_and_the_listed_outcomes(
         assert ids is not None and len(ids) == 1, (table, ids)
     # the rest is counted in DuckDB or read in a few columns or rows
     assert all(r[1] is not None or r[2] is not None or r[3] is not None for r in reads)
+    # the errors only in their first rows (their kinds are counted in DuckDB, not read whole)
+    assert [r[3] for r in reads if r[0] == "errors"] == [1]
 
 
 def test_errors_by_kind_are_counted_over_every_part(tmp_path: Path) -> None:

@@ -588,3 +588,14 @@ def test_the_manifest_records_the_time_limit_applied(tmp_path: Path) -> None:
     run([SEEDS], tmp_path / "none", workers=1, quiet=True, nlp_factory=NLP_FACTORY,
         doc_timeout_s=0)
     assert W.read_manifest(tmp_path / "none")["settings"]["doc_timeout_s"] == 0
+
+
+def test_resume_refusal_words_for_inputs_in_another_order_or_given_twice() -> None:
+    """The inputs of two runs that differ only in order, or in a path given twice: the refusal
+    says which ("2 then, 1 now (the same paths in another order)" was wrong for the latter)."""
+    from pipeline.runner.bookkeeping import settings_changes
+
+    (order,) = settings_changes({"inputs": ["a", "b"]}, {"inputs": ["b", "a"]})
+    assert order.endswith("(the same paths in another order)")
+    (twice,) = settings_changes({"inputs": ["a", "a"]}, {"inputs": ["a"]})
+    assert "2 then, 1 now" in twice and "given more than once" in twice

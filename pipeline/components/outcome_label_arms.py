@@ -60,17 +60,23 @@ _HARD_SEP = re.compile(r";")
 _SOFT_SEP = re.compile(r",|\band\b")
 
 
-def _round_bracket(text: str, f: Figure) -> Span | None:
-    """The innermost round bracket around figure f, as (open, close) characters."""
-    depth, b = 0, -1
+def _opening(text: str, f: Figure) -> int:
+    """Where the innermost round bracket around figure f opens (brackets closed before the
+    figure skipped), at most MAX_BRACKET_CHARS before it; -1: none."""
+    depth = 0
     for k in range(f.start - 1, max(-1, f.start - MAX_BRACKET_CHARS), -1):
         if text[k] == ")":
             depth += 1
         elif text[k] == "(":
             if depth == 0:
-                b = k
-                break
+                return k
             depth -= 1
+    return -1
+
+
+def _round_bracket(text: str, f: Figure) -> Span | None:
+    """The innermost round bracket around figure f, as (open, close) characters."""
+    b = _opening(text, f)
     if b < 0:
         return None
     close = text.find(")", f.end, b + MAX_BRACKET_CHARS)
@@ -136,15 +142,7 @@ def labelled_arms(f: Figure, figures: list[Figure], sm: SentenceMentions,
 def _enclosing(text: str, f: Figure) -> Span | None:
     """The innermost round bracket around figure f, brackets inside it skipped ("(control:
     8.8%, TEL: 20.3%, χ(2)(3) = 12.0)"), as (open, close) characters."""
-    depth, b = 0, -1
-    for k in range(f.start - 1, max(-1, f.start - MAX_BRACKET_CHARS), -1):
-        if text[k] == ")":
-            depth += 1
-        elif text[k] == "(":
-            if depth == 0:
-                b = k
-                break
-            depth -= 1
+    b = _opening(text, f)
     if b < 0:
         return None
     depth = 0

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 
 from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_rules import TIME_UNITS
 from pipeline.components.outcome_tokens import MAX_COUNT, Figure, Stat, fnum, light_tokens
 from pipeline.components.outcome_tokens import lowered as _lowered
 
@@ -341,7 +342,7 @@ class StatisticsParser:
         if (low in self.lex.comparison or low == "and") and self._num_at(k + 1):
             k += 2
         unit = self.lex.time_units.get(self.lower(k))
-        if unit is None:
+        if unit is None or unit not in TIME_UNITS:  # hours: a timepoint's unit only
             return None
         lo = max(0, i - 12)
         med = next(

@@ -65,3 +65,60 @@ def test_a_median_in_hours_gives_no_row(outcomes_nlp: Language) -> None:
     assert [(r["value"], r["unit"]) for r in rows(outcomes_nlp, text, shipped())] == [
         (3.0, "weeks")
     ]
+
+
+def measured(nlp: Language, text: str, lexicon: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [(r["measure"], r["value"], r["denominator"]) for r in rows(nlp, text, lexicon)]
+
+
+@pytest.mark.parametrize(
+    ("key", "taken", "text", "shipped_rows", "changed_rows"),
+    [
+        # a pool's count past a determiner: its size is the denominator of what follows
+        ("count_determiners", {"our"}, "Of our 60 patients, 20 relapsed.",
+         [("relapse", 20.0, 60)], [("relapse", 60.0, None), ("relapse", 20.0, None)]),
+        ("count_determiners", {"the"}, "Of the 60 evaluable patients, 20 (33%) relapsed.",
+         [("enrollment", 60.0, None), ("relapse", 33.0, 60)], [("relapse", 33.0, 60)]),
+        # "Of ... (n = 45)," is a denominator phrase, not a size to report
+        ("pool_prepositions", {"of"}, "Of the patients (n = 45), 12 responded.",
+         [("response", 12.0, 45)], [("enrollment", 45.0, None), ("response", 12.0, 45)]),
+        # "the 12 patients": a group already counted, not a count of responders
+        ("counted_group_determiners", {"the"}, "The 12 patients responded to treatment.",
+         [], [("response", 12.0, None)]),
+        # "none of them": zero of the subjects counted before
+        ("back_reference_words", {"them"},
+         "Twenty patients were treated, and none of them relapsed.",
+         [("enrollment", 20.0, None), ("relapse", 0.0, 20)], [("enrollment", 20.0, None)]),
+        ("back_reference_words", {"those"}, "Of 40 patients, 20 relapsed; none of those died.",
+         [("relapse", 20.0, 40), ("mortality", 0.0, 40)], [("relapse", 20.0, 40)]),
+        # a bare count is enrollment only with one of these verbs right after it
+        ("bare_count_verbs", {"were", "being"}, "In 2010, 55 were being screened for the trial.",
+         [("enrollment", 55.0, None)], []),
+        # a decimal proportion is a rate only right after one of these
+        ("proportion_openers", {"was"}, "Overall survival was 0.86.",
+         [("survival", 86.0, None)], []),
+        ("proportion_openers", {"reached"}, "The response rate reached 0.45.",
+         [("response", 45.0, None)], []),
+    ],
+)  # fmt: skip
+def test_count_grammar_words_are_the_lexicons(
+    outcomes_nlp: Language,
+    key: str,
+    taken: set[str],
+    text: str,
+    shipped_rows: list[tuple[Any, ...]],
+    changed_rows: list[tuple[Any, ...]],
+) -> None:
+    data = shipped()
+    assert measured(outcomes_nlp, text, data) == shipped_rows
+    assert measured(outcomes_nlp, text, without(data, key, taken)) == changed_rows
+
+
+def test_a_zero_phrase_skips_the_lexicons_determiners(outcomes_nlp: Language) -> None:
+    # the pre-check of a sentence without a digit reads the determiners and remaining words:
+    # one more determiner in the file, one more "none of ..." phrase read
+    data = shipped()
+    text = "None of the said other remaining patients relapsed."
+    assert measured(outcomes_nlp, text, data) == []
+    more = dict(data, determiners=[*data["determiners"], "said"])
+    assert measured(outcomes_nlp, text, more) == [("relapse", 0.0, None)]

@@ -517,6 +517,8 @@ def test_lexicon_validation(tmp_path: Path) -> None:
         ("auxiliaries", "seemed", "characteristic_after_re", " seemed postmenopausal"),
         ("time_units", "fortnight", "tp_a", "at 2 fortnight"),  # a map: the word to "weeks"
         ("time_units", "fortnight", "tp_gate", "fortnight"),
+        ("determiners", "said", "_zero_all_re", "none of the said other remaining patients"),
+        ("remaining_words", "leftover", "_zero_all_re", "all of the leftover new ill men"),
     ],
 )
 def test_regex_word_lists_come_from_the_lexicon(key: str, word: str, regex: str, text: str) -> None:

@@ -80,6 +80,12 @@ class Lexicon(ArmRegexes, StatRegexes):
         self.pop_not_before = sets["population_not_before"]
         self.determiners = sets["determiners"]
         self.remaining = sets["remaining_words"]
+        self.count_determiners = sets["count_determiners"]
+        self.counted_group_determiners = sets["counted_group_determiners"]
+        self.pool_prepositions = sets["pool_prepositions"]
+        self.back_reference = sets["back_reference_words"]
+        self.bare_count_verbs = sets["bare_count_verbs"]
+        self.proportion_openers = sets["proportion_openers"]
         self.count_blockers = sets["count_blockers_before"]
         self.measured_value_words = sets["measured_value_words"]
         self.listing_words = sets["listing_words"]
@@ -232,7 +238,7 @@ class Lexicon(ArmRegexes, StatRegexes):
         self._to_space = str.maketrans({c: " " for c in "\n\t.,;:()[]{}!?\"'/-–—%=<>+"})
         self._number_word_set = frozenset(self.number_words)
         self._zero_all_re = re.compile(
-            rf"\b(?:no|none|all)\s+(?:of\s+)?(?:(?:the|these|those|our|remaining|other)\s+)*"
+            rf"\b(?:no|none|all)\s+(?:of\s+)?(?:(?:{_alt(self.determiners | self.remaining)})\s+)*"
             rf"(?:[\w-]+\s+){{0,2}}?(?:{pop})\b"
         )
         self.definition_re = re.compile(rf"\b(?:{_alt(data['definition_cues'])})\b", re.IGNORECASE)

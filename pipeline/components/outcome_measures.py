@@ -442,5 +442,5 @@ def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser, min_count: int) -> 
     if c.priority == 0 and parser.lower(c.ts - 1) in ("who", "that", "which"):
         return False
     if f.needs_cue:  # "32 were enrolled", not "Twelve randomized trials"
-        return parser.lower(f.te) in ("were", "was", "had", "have", "being")
+        return parser.lower(f.te) in parser.lex.bare_count_verbs
     return True

@@ -290,7 +290,7 @@ class StatisticsParser:
         prev = self.lower(i - 1)
         recent = itertools.takewhile(lambda f: i - f.te <= 10, reversed(self.figures))
         listed = prev in ("and", ",", "vs", "versus", "or") and any(f.proportion for f in recent)
-        if prev not in ("was", "were", "of", "=", ":", "is", "reached") and not listed:
+        if prev not in self.lex.proportion_openers and not listed:
             return None
         nxt = self.lower(i + 1)
         if nxt in self.lex.units or nxt in ("%", "-", "–", "to", "/", "±", "x", "×"):

@@ -1,6 +1,6 @@
 """The outcomes lexicon's regexes for what a figure, once found, is given: the arm it is of
 (`ArmRegexes`: arm phrases, an arm's stated size, a total split by arm) and the statistics and
-timepoint beside it (`StatRegexes`: ratios, confidence intervals, P values, timepoints).
+statistics beside it (`StatRegexes`: ratios, confidence intervals, P values).
 `outcome_lexicon.Lexicon` inherits both and builds them after its word sets; the `_alt` helpers
 (word lists compiled to alternations) serve both modules."""
 
@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
-
-from pipeline.components.outcome_timepoint_regexes import TimepointRegexes
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -491,10 +489,9 @@ class ArmRegexes:
         )
 
 
-class StatRegexes(TimepointRegexes):
-    """Statistics beside a figure (ratios, confidence intervals, P values) and timepoints (built
-    by `_build_stat_regexes`, read-only after), and the cheap gates before the timepoint regexes
-    (`outcome_timepoint_regexes`)."""
+class StatRegexes:
+    """Statistics beside a figure (ratios, confidence intervals, P values; built by
+    `_build_stat_regexes`, read-only after). Timepoints: `outcome_timepoint_regexes`."""
 
     # the lexicon and its number words' alternation they are built from (set before)
     data: dict[str, Any]
@@ -537,5 +534,3 @@ class StatRegexes(TimepointRegexes):
             r"\s*(?P<rel><\s*or\s*=|>\s*or\s*=|≤|≥|<=|>=|=<|"
             r"=>|<|>|=)\s*(?P<val>\d*[.·]\d+|\d+)(?:\s*[x×]\s*10\s*\^?\s*(?P<exp>[-−]\s*\d+))?"
         )
-        numw = rf"(?:\d+(?:[.·]\d+)?|{self.numw})"
-        self._build_timepoint_regexes(numw)

@@ -1,16 +1,14 @@
 """The timepoint regexes (`TimepointRegexes`): "at 12 weeks", "at week 12", "5-year survival",
 "at the end of treatment", and the cheap gates tried before them. Their time units are the
 lexicon's `time_units` keys, nowhere else: a word taken out of that map is no timepoint's unit.
-`outcome_lexicon_attach.StatRegexes` builds them with its other regexes."""
+`outcome_lexicon.Lexicon` inherits `TimepointRegexes` and builds them after its word sets."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-
-def _alt(words: set[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+from pipeline.components.outcome_lexicon_attach import _alt
 
 
 def unit_names(time_units: dict[str, str]) -> tuple[set[str], set[str]]:
@@ -23,11 +21,14 @@ def unit_names(time_units: dict[str, str]) -> tuple[set[str], set[str]]:
 class TimepointRegexes:
     """`tp_a` to `tp_d` (read-only once built) and `timepoint_gate` / `may_match_tp_c`."""
 
+    # the lexicon and its number words' alternation they are built from (set before)
     data: dict[str, Any]
+    numw: str
 
-    def _build_timepoint_regexes(self, numw: str) -> None:
-        """`numw`: a number, in digits or in words."""
-        names, forms = unit_names(self.data["time_units"])
+    def _build_timepoint_regexes(self) -> None:
+        numw = rf"(?:\d+(?:[.·]\d+)?|{self.numw})"  # a number, in digits or in words
+        # lowered: the gates search lowered text
+        names, forms = unit_names({w.lower(): u for w, u in self.data["time_units"].items()})
         unit = rf"(?:{_alt(names | forms)})"
         tail_stop = r"[^,;.()\[\]\d%]"
         self.tp_a = re.compile(

@@ -518,13 +518,18 @@ def test_lexicon_validation(tmp_path: Path) -> None:
         ("confidence_qualifiers", "central", "confidence_after_re", " central confidence"),
         ("ci_abbreviations", "CrI", "confidence_after_re", " CrI"),
         ("auxiliaries", "seemed", "characteristic_after_re", " seemed postmenopausal"),
+        ("time_units", "fortnight", "tp_a", "at 2 fortnight"),  # a map: the word to "weeks"
+        ("time_units", "fortnight", "tp_gate", "fortnight"),
+        ("determiners", "said", "_zero_all_re", "none of the said other remaining patients"),
+        ("remaining_words", "leftover", "_zero_all_re", "all of the leftover new ill men"),
     ],
 )
 def test_regex_word_lists_come_from_the_lexicon(key: str, word: str, regex: str, text: str) -> None:
     data = json.loads(rule_file(oc.LEXICON_FILE).read_text(encoding="utf8"))
     # the word list is read from the file: one more word there, one more form matched
     assert getattr(oc.Lexicon(data), regex).match(text) is None
-    extended = oc.Lexicon(validate_lexicon(dict(data, **{key: [*data[key], word]}), "lex"))
+    more = {**data[key], word: "weeks"} if isinstance(data[key], dict) else [*data[key], word]
+    extended = oc.Lexicon(validate_lexicon(dict(data, **{key: more}), "lex"))
     assert getattr(extended, regex).match(text) is not None
     del data[key]
     with pytest.raises(oc.RuleFileError, match=f"missing key '{key}'"):

@@ -314,7 +314,7 @@ def respectively_runs(lex: Lexicon, figures: list[Figure], parser: SentenceParse
             run, followed = [], False
         run.append(f)
         nxt = figures[k + 1].ts if k + 1 < len(figures) else len(parser.toks)
-        resp = _respectively_after(lex, parser, boundary, f.te, nxt) if len(run) > 1 else None
+        resp = respectively_after(lex, parser, boundary, f.te, nxt) if len(run) > 1 else None
         if resp is not None:
             out.append((list(run), resp))
             followed = True
@@ -372,10 +372,11 @@ def _listed(lex: Lexicon, parser: SentenceParser, boundary: list[bool], f: Figur
     )  # fmt: skip
 
 
-def _respectively_after(lex: Lexicon, parser: SentenceParser, boundary: list[bool], te: int,
+def respectively_after(lex: Lexicon, parser: SentenceParser, boundary: list[bool], te: int,
                         nxt: int) -> int | None:  # fmt: skip
     """The token index of a respectively word that follows token te in its clause, before the
-    next figure (at `nxt`) and within RESPECTIVELY_WINDOW tokens; None if there is none."""
+    next figure (at `nxt`; the sentence's end for a list's last figure) and within
+    RESPECTIVELY_WINDOW tokens; None if there is none."""
     for x in range(te, min(nxt, te + RESPECTIVELY_WINDOW)):
         if boundary[x]:
             return None

@@ -532,7 +532,7 @@ def resolve_figure(
     cohort chain (`ctx`), tied to its arm or nearest drug and disease."""
     assert f.measure is not None
     population = f.population
-    if population is not None and population.lower() in ("them", "those", "these"):
+    if population is not None and population.lower() in sm.lex.back_reference:
         population = None
     n = _Numbers(f.count, f.num, f.den, population)
     arm_ctx = _Arm.of(f, ctx, sm.lex)

@@ -417,11 +417,11 @@ class SentenceParser(FigureReader):
             prev = self.lower(i - 2)
             if prev == "the":
                 prev = self.lower(i - 3)
-        elif prev in ("the", "these", "those", "our"):
+        elif prev in self.lex.count_determiners:
             prev = self.lower(i - 2)
         total = prev == "of" and self.lower(i - 2) in self.lex.total_words  # "a total of 111"
         if (
-            prev in ("of", "among", "amongst")
+            prev in self.lex.pool_prepositions
             and not total
             and fig.pct is None
             and (fig.has_pop or fig.den)
@@ -436,7 +436,7 @@ class SentenceParser(FigureReader):
                     self.toks[x].lower in self.lex.enrolled_words for x in range(i, k)
                 ) or bool(self.lex.design_before_re.search(self.text, max(0, at - 80), at))
         elif (
-            self.lower(i - 1) in ("the", "these", "those")
+            self.lower(i - 1) in self.lex.counted_group_determiners
             and fig.pct is None
             and fig.den is None
             and fig.has_pop
@@ -456,7 +456,7 @@ class SentenceParser(FigureReader):
         A and 60 in arm B), ..." is who was studied, not a pool; "Of 53 women (aged 51 y)
         randomized ..." is no pool ending at 51)."""
         toks = self.toks
-        o = i - 2 if self.lower(i - 1) in ("the", "these", "those", "our") else i - 1
+        o = i - 2 if self.lower(i - 1) in self.lex.count_determiners else i - 1
         opens = o == 0 or self.lower(o - 1) in (":", ";", ".")
         window = POOL_WINDOW if opens else POOL_WINDOW_INSIDE
         for k in range(j, min(j + window, len(toks))):
@@ -496,7 +496,7 @@ class SentenceParser(FigureReader):
             j += 2
         if self.lower(j) in (")", "]") and self.lower(j + 1) == ",":
             for k in range(i - 1, max(-1, i - 8), -1):
-                if self.toks[k].lower in ("of", "among", "amongst") and (
+                if self.toks[k].lower in self.lex.pool_prepositions and (
                     k == 0 or self.toks[k - 1].text in ",;:"
                 ):
                     fig.den_phrase = True
@@ -543,7 +543,7 @@ class SentenceParser(FigureReader):
             return self._zero_events(fig, k)
         if pend is None:
             if low == "none" and (
-                fig.den is not None or self.lower(k - 1) in ("them", "these", "those")
+                fig.den is not None or self.lower(k - 1) in self.lex.back_reference
             ):
                 fig.te = k
                 fig.has_pop = True
@@ -583,7 +583,7 @@ class SentenceParser(FigureReader):
         while self.lower(k) in self.lex.determiners or self.lower(k) in self.lex.remaining:
             if self.lower(k) in self.lex.remaining:
                 fig.remaining = True
-            if self.lower(k) in ("those", "these"):
+            if self.lower(k) in self.lex.back_reference:
                 fig.those = True
             k += 1
         if self.is_int(k):

@@ -2,7 +2,8 @@
 compiled to word sets and regexes, once per component: `Lexicon`. Here: the word sets, the regexes
 that say what a figure is and whose (figures, who was studied, events, drug and disease ties,
 changes) and the questions asked of them; the regexes of a figure's arm and of the statistics and
-timepoint beside it are built by `Lexicon`'s bases in `outcome_lexicon_attach.py`."""
+statistics beside it are built by `Lexicon`'s bases in `outcome_lexicon_attach.py`, those of the
+timepoint beside it in `outcome_timepoint_regexes.py`."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from pipeline.components.outcome_rules import (
     load_negation_words,
 )
 from pipeline.components.outcome_scope import ScopeRules
+from pipeline.components.outcome_timepoint_regexes import TimepointRegexes
 from pipeline.paths import rule_file
 
 
@@ -48,7 +50,7 @@ def _snellen(m: re.Match[str]) -> bool:
     return m.group(1) in SNELLEN_DISTANCES or m.group(2) in SNELLEN_LARGEST_LINES
 
 
-class Lexicon(ArmRegexes, StatRegexes):
+class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
     """The outcomes lexicon compiled to sets and regexes (read-only after construction)."""
 
     def __init__(self, data: dict[str, Any], negation_words: Iterable[str] | None = None) -> None:
@@ -66,6 +68,7 @@ class Lexicon(ArmRegexes, StatRegexes):
         self.numw = _alt(self.number_words)
         self._build_figure_regexes(data, sets)
         self._build_stat_regexes()
+        self._build_timepoint_regexes()
         self._build_enrollment_regexes(data)
         self._build_event_regexes(data)
         self._build_change_regexes(data)
@@ -80,6 +83,12 @@ class Lexicon(ArmRegexes, StatRegexes):
         self.pop_not_before = sets["population_not_before"]
         self.determiners = sets["determiners"]
         self.remaining = sets["remaining_words"]
+        self.count_determiners = sets["count_determiners"]
+        self.counted_group_determiners = sets["counted_group_determiners"]
+        self.pool_prepositions = sets["pool_prepositions"]
+        self.back_reference = sets["back_reference_words"]
+        self.bare_count_verbs = sets["bare_count_verbs"]
+        self.proportion_openers = sets["proportion_openers"]
         self.count_blockers = sets["count_blockers_before"]
         self.measured_value_words = sets["measured_value_words"]
         self.listing_words = sets["listing_words"]
@@ -232,7 +241,7 @@ class Lexicon(ArmRegexes, StatRegexes):
         self._to_space = str.maketrans({c: " " for c in "\n\t.,;:()[]{}!?\"'/-–—%=<>+"})
         self._number_word_set = frozenset(self.number_words)
         self._zero_all_re = re.compile(
-            rf"\b(?:no|none|all)\s+(?:of\s+)?(?:(?:the|these|those|our|remaining|other)\s+)*"
+            rf"\b(?:no|none|all)\s+(?:of\s+)?(?:(?:{_alt(self.determiners | self.remaining)})\s+)*"
             rf"(?:[\w-]+\s+){{0,2}}?(?:{pop})\b"
         )
         self.definition_re = re.compile(rf"\b(?:{_alt(data['definition_cues'])})\b", re.IGNORECASE)

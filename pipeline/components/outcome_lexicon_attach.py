@@ -1,6 +1,6 @@
 """The outcomes lexicon's regexes for what a figure, once found, is given: the arm it is of
 (`ArmRegexes`: arm phrases, an arm's stated size, a total split by arm) and the statistics and
-timepoint beside it (`StatRegexes`: ratios, confidence intervals, P values, timepoints).
+statistics beside it (`StatRegexes`: ratios, confidence intervals, P values).
 `outcome_lexicon.Lexicon` inherits both and builds them after its word sets; the `_alt` helpers
 (word lists compiled to alternations) serve both modules."""
 
@@ -491,8 +491,8 @@ class ArmRegexes:
 
 
 class StatRegexes:
-    """Statistics beside a figure (ratios, confidence intervals, P values) and timepoints (built
-    by `_build_stat_regexes`, read-only after), and the cheap gates before the timepoint regexes."""
+    """Statistics beside a figure (ratios, confidence intervals, P values; built by
+    `_build_stat_regexes`, read-only after). Timepoints: `outcome_timepoint_regexes`."""
 
     # the lexicon and its number words' alternation they are built from (set before)
     data: dict[str, Any]
@@ -535,59 +535,3 @@ class StatRegexes:
             r"\s*(?P<rel><\s*or\s*=|>\s*or\s*=|≤|≥|<=|>=|=<|"
             r"=>|<|>|=)\s*(?P<val>\d*[.·]\d+|\d+)(?:\s*[x×]\s*10\s*\^?\s*(?P<exp>[-−]\s*\d+))?"
         )
-        numw = rf"(?:\d+(?:[.·]\d+)?|{self.numw})"
-        unit = r"(?:hours?|hrs?|h|days?|weeks?|wks?|months?|mos?|years?|yrs?)"
-        tail_stop = r"[^,;.()\[\]\d%]"
-        self.tp_a = re.compile(
-            rf"(?:\b(?P<prep>at|after|within|by|until|beyond|up\s+to|in\s+the\s+first|during)"
-            rf"\s+(?:the\s+)?(?:first\s+|initial\s+|last\s+|next\s+)?)?"
-            rf"\b{numw}(?:\s*(?:-|–|to|and)\s*{numw})?(?:\s+|\s*-\s*){unit}\b"
-            rf"(?P<tail>\s+(?:(?:after|following|post|since|from|into)\s+{tail_stop}{{1,60}}?"
-            rf"|(?P<oftail>of\s+{tail_stop}{{1,50}}?))"
-            rf"(?=\s*(?:[,;.()\[\]]|$|\s(?:and|but|in|whereas|while)\s)))?",
-            re.IGNORECASE,
-        )
-        self.tp_b = re.compile(
-            r"\b(?:at|by|after|until|on|through)\s+(?:week|month|day|year|visit|cycle)\s*\d+\b",
-            re.IGNORECASE,
-        )
-        tp_c_tail = (
-            r"(?:year|month|week|day)s?(?=\s+(?:overall\s+|progression-free\s+|"
-            r"disease-free\s+|event-free\s+|relapse-free\s+|recurrence-free\s+|cumulative\s+|"
-            r"actuarial\s+)?(?:survival|mortality|response|remission|relapse|recurrence|rate|"
-            r"follow-up|incidence|risk|death|os|pfs)\b)"
-        )
-        self.tp_c = re.compile(rf"\b{numw}\s*-?\s*{tp_c_tail}", re.IGNORECASE)
-        # What every tp_c match contains, searched in lowered ASCII text: tp_c itself starts
-        # with a long alternation of number words tried at every word start.
-        self._tp_c_tail = re.compile(tp_c_tail)
-        self.tp_gate = re.compile(
-            r"(?i)(?:hours?|\bh\b|hrs?\b|days?\b|weeks?|wks?\b|months?|\bmos?\b|years?|yrs?\b|"
-            r"follow-up|end\s+of)"
-        )
-        # `tp_gate` on ASCII text, split for speed (an IGNORECASE alternation without a literal
-        # prefix is tried at every position): on ASCII, IGNORECASE is matching the lowered text,
-        # and the alternatives that need no word boundary are plain substrings.
-        self._tp_gate_words = ("hour", "week", "month", "year", "follow-up")
-        self._tp_gate_rest = re.compile(r"\b(?:h|mos?)\b|(?:hrs?|days?|wks?|yrs?)\b|end\s+of")
-        self.tp_d = re.compile(
-            r"\bat\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:treatment|therapy|study|trial|"
-            r"follow-up)|last\s+follow-up|final\s+(?:visit|follow-up))\b",
-            re.IGNORECASE,
-        )
-
-    def timepoint_gate(self, text: str, low: str | None = None) -> bool:
-        """`tp_gate.search(text)`: can the text hold a timepoint at all? (`low`:
-        `text.lower()`, when the caller has it)"""
-        if not text.isascii():
-            return self.tp_gate.search(text) is not None
-        low = text.lower() if low is None else low
-        return any(w in low for w in self._tp_gate_words) or (
-            self._tp_gate_rest.search(low) is not None
-        )
-
-    def may_match_tp_c(self, text: str, low: str | None = None) -> bool:
-        """False only where `tp_c` finds nothing (`low`: as for `timepoint_gate`)."""
-        if not text.isascii():
-            return True
-        return self._tp_c_tail.search(text.lower() if low is None else low) is not None

@@ -15,6 +15,7 @@ import operator
 import re
 from itertools import accumulate, pairwise
 
+from pipeline.components.outcome_attach import respectively_after
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_rules import NOT_OUTCOME
@@ -359,10 +360,6 @@ def assign_measures(
             f.negated = f.negated or negated
 
 
-# How many tokens after a list of figures its respectively word may come.
-RESPECTIVELY_REACH = 12
-
-
 def measures_respectively(lex: Lexicon, figures: list[Figure], cues: list[Cue],
                           parser: SentenceParser, boundary: list[bool]) -> None:  # fmt: skip
     """ "Response, relapse and death rates were 40%, 20% and 5%, respectively": a list of
@@ -378,9 +375,9 @@ def measures_respectively(lex: Lexicon, figures: list[Figure], cues: list[Cue],
     clause_start: list[int] = []
     for members in figure_groups(figures):
         head, tail = members[0], members[-1]
-        if len(members) < 2 or head.measure is None or not _respectively_follows(
-            lex, parser, boundary, tail.te
-        ):
+        if len(members) < 2 or head.measure is None or respectively_after(
+            lex, parser, boundary, tail.te, len(toks)
+        ) is None:
             continue
         if not clause_start:
             ordered = sorted(cues, key=lambda c: c.te)
@@ -400,16 +397,6 @@ def measures_respectively(lex: Lexicon, figures: list[Figure], cues: list[Cue],
             continue  # (cues that overlap are one phrase: "breast cancer survival")
         for f, c in zip(members, listed, strict=True):
             f.measure = c.measure
-
-
-def _respectively_follows(lex: Lexicon, parser: SentenceParser, boundary: list[bool],
-                          te: int) -> bool:  # fmt: skip
-    for x in range(te, min(len(parser.toks), te + RESPECTIVELY_REACH)):
-        if boundary[x]:
-            return False
-        if parser.toks[x].lower in lex.respectively:
-            return True
-    return False
 
 
 def counts_occurrences(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
@@ -442,5 +429,5 @@ def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser, min_count: int) -> 
     if c.priority == 0 and parser.lower(c.ts - 1) in ("who", "that", "which"):
         return False
     if f.needs_cue:  # "32 were enrolled", not "Twelve randomized trials"
-        return parser.lower(f.te) in ("were", "was", "had", "have", "being")
+        return parser.lower(f.te) in parser.lex.bare_count_verbs
     return True

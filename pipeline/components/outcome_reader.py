@@ -214,7 +214,7 @@ class FigureReader(StatisticsParser):
         """Past the determiners after "of" ("of those", "of the remaining"), noting on `fig`
         whether they point back ("those") or at the rest ("remaining"); the next token."""
         while self.lower(k) in self.lex.determiners or self.lower(k) in self.lex.remaining:
-            if self.lower(k) in ("those", "these", "them"):
+            if self.lower(k) in self.lex.back_reference:
                 fig.those = True
             if self.lower(k) in self.lex.remaining:
                 fig.remaining = True

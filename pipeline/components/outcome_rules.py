@@ -140,6 +140,12 @@ LEXICON_LISTS: tuple[str, ...] = (
     "population_nouns",
     "population_not_before",
     "determiners",
+    "count_determiners",
+    "counted_group_determiners",
+    "pool_prepositions",
+    "back_reference_words",
+    "bare_count_verbs",
+    "proportion_openers",
     "remaining_words",
     "count_blockers_before",
     "measured_value_words",
@@ -260,6 +266,9 @@ RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rat
 # What `value` is: a percentage, a count, a relative change in percent ("reduced by 54%"), or
 # a ratio statistic.
 TIME_UNITS: tuple[str, ...] = ("days", "weeks", "months", "years")
+# What a `time_units` entry may map to: the row units above, and hours, which name a timepoint
+# ("at 6 h") but no median duration's unit (a median in hours gives no row).
+TIMEPOINT_UNITS: tuple[str, ...] = ("hours", *TIME_UNITS)
 # 'rate': events per `denominator` person-years ("11.6 per 1,000 person-years"); a time unit: a
 # median duration ("median overall survival was 24.3 months").
 # 'percent_extent': a percentage of a body area or extent ("60% of her head", "30% of body
@@ -306,10 +315,10 @@ def validate_lexicon(obj: Any, source: str) -> dict[str, Any]:
             },
         )
         for word, unit in obj["time_units"].items():
-            if unit not in TIME_UNITS:
+            if unit not in TIMEPOINT_UNITS:
                 raise RuleError(
                     f"{source}: key 'time_units' maps {word!r} to {unit!r}; expected one of: "
-                    + ", ".join(TIME_UNITS)
+                    + ", ".join(TIMEPOINT_UNITS)
                 )
         for word, unit in obj["ratio_units"].items():
             if unit not in RATIO_UNITS:

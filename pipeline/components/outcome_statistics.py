@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 
 from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_rules import TIME_UNITS
 from pipeline.components.outcome_tokens import MAX_COUNT, Figure, Stat, fnum, light_tokens
 from pipeline.components.outcome_tokens import lowered as _lowered
 
@@ -289,7 +290,7 @@ class StatisticsParser:
         prev = self.lower(i - 1)
         recent = itertools.takewhile(lambda f: i - f.te <= 10, reversed(self.figures))
         listed = prev in ("and", ",", "vs", "versus", "or") and any(f.proportion for f in recent)
-        if prev not in ("was", "were", "of", "=", ":", "is", "reached") and not listed:
+        if prev not in self.lex.proportion_openers and not listed:
             return None
         nxt = self.lower(i + 1)
         if nxt in self.lex.units or nxt in ("%", "-", "–", "to", "/", "±", "x", "×"):
@@ -341,7 +342,7 @@ class StatisticsParser:
         if (low in self.lex.comparison or low == "and") and self._num_at(k + 1):
             k += 2
         unit = self.lex.time_units.get(self.lower(k))
-        if unit is None:
+        if unit is None or unit not in TIME_UNITS:  # hours: a timepoint's unit only
             return None
         lo = max(0, i - 12)
         med = next(

@@ -73,9 +73,10 @@ def test_limits_are_validated_by_name() -> None:
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("limits", {"min_enrollment": -5, "min_confidence_level": 80},
+        ("limits", {"min_enrollment": -5, "min_confidence_level": 80, "max_hedged_denominator": 10},
          r"'min_enrollment' is -5; expected a whole number"),
-        ("limits", {"min_enrollment": True, "min_confidence_level": 80},
+        ("limits", {"min_enrollment": True, "min_confidence_level": 80,
+                    "max_hedged_denominator": 10},
          r"'min_enrollment' has bool True, expected int"),
         ("limits", {"min_enrollment": 10}, r"'limits': missing key 'min_confidence_level'"),
         ("limits", True, r"key 'limits' is bool; expected a JSON object"),

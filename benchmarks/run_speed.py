@@ -64,6 +64,7 @@ from typing import Any
 
 import psutil
 import pubmed_corpus  # a sibling script: Python puts the script's folder on sys.path
+from host_ceiling import host_ceiling
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
@@ -566,6 +567,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         results = run_all(args, texts, words_1x, abstracts, tmp)
         tok = tokenizer_speed(texts, words_1x)
+        most = max(args.workers)
+        ceiling = host_ceiling(most) if most > 1 else None
     finally:
         if args.workdir is None:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -577,6 +580,10 @@ def main(argv: list[str] | None = None) -> int:
     print_estimate_inputs(results)
     print_pubmed_estimate(results, abstracts, args.corpus == "pubmed")
     print(f"\nspaCy blank('en') tokenizer alone: {tok:,.0f} words/s (1 process, same texts)")
+    if ceiling is not None:
+        one, many, gain = ceiling
+        print(f"host ceiling: one CPU-bound job {one:.2f} s alone, {max(args.workers)} at once "
+              f"{many:.2f} s: {gain:.2f}x is the most {max(args.workers)} workers can gain here")
     print(
         f"largest process of all runs (getrusage RUSAGE_CHILDREN): "
         f"{max((m.max_child_rss_mb for m in results), default=0):,.0f} MB"
@@ -584,6 +591,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps({
             "tokenizer_words_per_s": round(tok, 1),
+            "host_ceiling": None if ceiling is None else
+            {"one_s": round(ceiling[0], 3), "all_s": round(ceiling[1], 3),
+             "speed_up": round(ceiling[2], 3)},
             "corpus_1x_words": words_1x,
             "corpus_1x_documents": len(texts),
             "runs": [asdict(m) for m in results],

@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from pipeline.components.outcome_lexicon_attach import _alt_spaced as _alt
+from pipeline.components.outcome_lexicon_attach import alt_spaced as _alt
 from pipeline.components.outcome_lexicon_attach import list_words
 from pipeline.components.outcome_tokens import Figure
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipeline.components.outcome_lexicon_attach import _alt_spaced as _alt
+from pipeline.components.outcome_lexicon_attach import alt_spaced as _alt
 from pipeline.components.outcome_tokens import Figure, Tok
 from pipeline.rules import RuleError, check_word_table
 

@@ -17,7 +17,7 @@ from pipeline.components.outcome_lexicon_attach import (
     ArmRegexes,
     StatRegexes,
     _alt,
-    _alt_spaced,
+    alt_spaced,
     list_words,
 )
 from pipeline.components.outcome_rules import (
@@ -252,7 +252,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.comparator_after_re = re.compile(rf"\s*(?:{_alt(after)})\b", re.IGNORECASE)
         # "95% one-sided upper confidence limit", "95 % CI": a confidence level
         self.confidence_after_re = re.compile(
-            rf"\s*(?:(?i:{_alt_spaced(data['confidence_qualifiers'])})\s+){{0,2}}"
+            rf"\s*(?:(?i:{alt_spaced(data['confidence_qualifiers'])})\s+){{0,2}}"
             rf"(?i:{_alt(data['confidence_words'])})\b"
             rf"|\s*(?:{_alt(data['ci_abbreviations'])})(?![\w])"
         )
@@ -409,7 +409,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.following_drug_re = re.compile(
             r"\s*(?:\)\s*)?(?:of\s+(?:those|the\s+)?"
             rf"(?:{_alt(data['following_drug_subjects'])})?\s*)?"
-            rf"(?:{_alt_spaced(data['following_drug_links'])})\s+(?:the\s+)?",
+            rf"(?:{alt_spaced(data['following_drug_links'])})\s+(?:the\s+)?",
             re.IGNORECASE,
         )
 

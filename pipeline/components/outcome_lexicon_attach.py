@@ -15,7 +15,7 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-def _alt_spaced(words: Iterable[str]) -> str:
+def alt_spaced(words: Iterable[str]) -> str:
     """Like `_alt`, but a space in a phrase matches any run of white space ("per cent")."""
     return "|".join(
         re.escape(w).replace("\\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
@@ -156,7 +156,7 @@ class ArmRegexes:
         )
         # a series names arms after an `arm_series_links` entry ("receiving", "treated with the")
         # or before an arm noun ("the docetaxel and doxorubicin arms")
-        links, dets = _alt_spaced(data["arm_series_links"]), _alt(self.determiners)
+        links, dets = alt_spaced(data["arm_series_links"]), _alt(self.determiners)
         self.series_link_re = re.compile(rf"\b(?:{links})\s+(?:(?:{dets})\s+)?$", re.IGNORECASE)
         self.series_noun_re = re.compile(rf"\s*(?:{arm_nouns})\b", re.IGNORECASE)
         # "83% and 56% of anastrozole and tamoxifen patients, respectively": subjects named by
@@ -194,7 +194,7 @@ class ArmRegexes:
         # ... or a likening phrase (`background_contrasts`: "Similar to the control arm, ...",
         # "Unlike the control group, 40% ...")
         compared = self.comparison | self.comparator_openers | self.comparison_frame_words
-        likened = _alt_spaced(data["background_contrasts"])
+        likened = alt_spaced(data["background_contrasts"])
         self.comparison_before_re = re.compile(
             rf"(?<![\w-])(?:{_alt(compared)}|{likened})(?![\w-])"
             rf"(?:\s+(?:{_alt(self.than_gap_words)}))*\s*$",
@@ -267,7 +267,7 @@ class ArmRegexes:
         # "with placebo"): the cases of a disease it counts occurred in the trial's subjects
         self.arm_named_re = re.compile(
             rf"\b(?:{arm_nouns})\b|\b(?:{_alt(data['arm_drug_links'])})\s+(?:the\s+)?"
-            rf"(?:{_alt_spaced(data['control_arms'])})\b",
+            rf"(?:{alt_spaced(data['control_arms'])})\b",
             re.IGNORECASE,
         )
         # "(n = 32 for each)", "87 patients in each group", "30 women per arm": every arm's size
@@ -289,8 +289,8 @@ class ArmRegexes:
         # the link after the figure: a `following_arm_links` entry ("receiving", "assigned
         # to": an abbreviation after it may name the arm) or a `following_drug_links` one
         self.following_name_re = re.compile(
-            rf"{lead}(?P<link>(?P<treatment>{_alt_spaced(data['following_arm_links'])})"
-            rf"|{_alt_spaced(data['following_drug_links'])})\s+(?:the\s+)?",
+            rf"{lead}(?P<link>(?P<treatment>{alt_spaced(data['following_arm_links'])})"
+            rf"|{alt_spaced(data['following_drug_links'])})\s+(?:the\s+)?",
             re.IGNORECASE,
         )
         # the words that end such a name (also the articles, `dose_articles`, in lower case:
@@ -346,11 +346,11 @@ class ArmRegexes:
         pop, aux = _alt(self.pop), _alt(self.auxiliaries)
         allocation_to = _alt(w for w, kind in data["allocation_links"].items()
                              if kind == "allocation")  # fmt: skip
-        openers = _alt_spaced(data["allocation_member_openers"])
+        openers = alt_spaced(data["allocation_member_openers"])
         self.allocated_count_re = re.compile(
             rf"\s*(?:(?:{pop})\s+)?(?:{aux})\s+(?:(?:{_alt(data['enrollment_adverbs'])})\s+)?"
             rf"(?:(?:{_alt(data['allocation_words'])})\s+(?:{allocation_to})"
-            rf"|{_alt_spaced(data['following_arm_links'])})\s+"
+            rf"|{alt_spaced(data['following_arm_links'])})\s+"
             rf"(?:(?:{openers})\s+)?(?:the\s+)?",
             re.IGNORECASE,
         )
@@ -398,13 +398,13 @@ class ArmRegexes:
         # "to" or a joiner ("assigned to in-person counseling (n = 33), telephone counseling
         # (n = 34), or usual care (UC) (n = 33)"), words with no bracket or comma, an
         # abbreviation's bracket after them; the list opens with an allocation word and "to"
-        joined = _alt_spaced(joiner_words(data))
+        joined = alt_spaced(joiner_words(data))
         # (no word of a member is "to" or a joiner: the nearest separator starts it)
         word = rf"(?!(?:to|{joined})(?![\w/+.-]))[\w/+.-]+"
         member = rf"(?=[A-Za-z0-9]){word}(?:\s+{word}){{0,5}}?"
         self.allocation_member_re = re.compile(
             rf"(?:\bto|[,:]|\b(?:{joined}))\s+"
-            rf"(?:(?:{_alt_spaced(data['allocation_member_openers'])})\s+)*"
+            rf"(?:(?:{alt_spaced(data['allocation_member_openers'])})\s+)*"
             rf"(?:(?:{_alt(self.determiners | {'a', 'an'})})\s+)?"
             rf"(?!(?:{joined})\s)(?P<arm>{member})"
             r"\s*(?:\([A-Za-z][\w-]{0,9}\)\s*)?$",
@@ -443,12 +443,12 @@ class ArmRegexes:
         )
         # "methotrexate plus prednisone": the text between drugs given as one arm
         self.combination_re = re.compile(
-            rf"\s*(?:{_alt_spaced(data['combination_joiners'])})\s*", re.IGNORECASE
+            rf"\s*(?:{alt_spaced(data['combination_joiners'])})\s*", re.IGNORECASE
         )
         # "irradiation plus tamoxifen (386 women)": a word joined to the drug before it, so the
         # arm holds more than the drugs named
         self.joined_before_re = re.compile(
-            rf"\w\s*(?:{_alt_spaced(data['combination_joiners'])})\s*$", re.IGNORECASE
+            rf"\w\s*(?:{alt_spaced(data['combination_joiners'])})\s*$", re.IGNORECASE
         )
         # "prednisone alone": the word after an arm's drug that is part of the arm's name
         self.monotherapy_re = re.compile(rf"\s+(?:{_alt(alone)})\b", re.IGNORECASE)
@@ -458,12 +458,12 @@ class ArmRegexes:
             frozenset(data["combination_joiners"]) - self.connectors - self.prepositions
         )
         self.partner_re = re.compile(
-            rf"\s*(?:{_alt_spaced(self.tight_joiners)})\s*(?=[A-Za-z])", re.IGNORECASE
+            rf"\s*(?:{alt_spaced(self.tight_joiners)})\s*(?=[A-Za-z])", re.IGNORECASE
         )
         # a control arm and a tight joiner right before an arm's drugs ("placebo plus
         # letrozole (n = 100)"): the arm is named by both, as `_with_drugs` reads it forward
         self.control_joined_re = re.compile(
-            rf"\b(?:{_alt_spaced(self.control_arms)})\s*(?:{_alt_spaced(self.tight_joiners)})\s*$",
+            rf"\b(?:{alt_spaced(self.control_arms)})\s*(?:{alt_spaced(self.tight_joiners)})\s*$",
             re.IGNORECASE,
         )
         self.partner_stops = (
@@ -479,7 +479,7 @@ class ArmRegexes:
         label = r"(?P<arm>[^\W\d_][^,;:=()\[\]]*?)"
         words = _alt(w for w in self.connectors if w[0].isalpha())
         joiner = rf"(?:[,;]\s*(?:(?:{words})\s+)?|\s(?:{words})\s+)"
-        links = _alt_spaced(data["following_drug_links"])
+        links = alt_spaced(data["following_drug_links"])
         self.part_arm_after_re = re.compile(
             rf"\s*(?:(?:{_alt(self.pop)})\s+)?(?:(?P<link>{links})\s+)?(?:the\s+)?{label}"
             rf"(?:\s+(?P<noun>{arm_nouns}))?\s*(?P<sep>{joiner})?",
@@ -521,7 +521,7 @@ class StatRegexes:
         # the words a CI statement without "%" or "CI" must contain: `find_stats`'s pre-check
         self.percent_tails = tuple(sorted({w.split()[-1] for w in data["percent_words"]}))
         self.ci_re = re.compile(
-            rf"(?P<level>\d+(?:[.·]\d+)?)\s*(?:%|(?:{_alt_spaced(data['percent_words'])})\b)\s*"
+            rf"(?P<level>\d+(?:[.·]\d+)?)\s*(?:%|(?:{alt_spaced(data['percent_words'])})\b)\s*"
             rf"(?:(?:{_alt(data['ci_abbreviations'])})(?![\w])"
             rf"|(?:{_alt(data['confidence_words'])})\s+intervals?)"
             rf"(?:\s*[\[(]\s*CI\s*[\])])?(?:\s*(?:[:,=]|of|was)?\s*"

@@ -132,11 +132,16 @@ def _xml_document(elem: Any) -> BioCDocument:
     doc.infons = _infons(elem)
     for i, p in enumerate(elem.findall("passage"), 1):
         doc.add_passage(_within(f"passage {i}", _xml_passage, p))
-    for a in elem.findall("annotation"):
-        doc.add_annotation(_xml_annotation(a))
-    for r in elem.findall("relation"):
-        doc.add_relation(_xml_relation(r))
+    _add_annotations(doc, elem)
     return doc
+
+
+def _add_annotations(node: BioCDocument | BioCPassage, elem: Any) -> None:
+    """The <annotation> and <relation> children of `elem`, added to `node`."""
+    for a in elem.findall("annotation"):
+        node.add_annotation(_xml_annotation(a))
+    for r in elem.findall("relation"):
+        node.add_relation(_xml_relation(r))
 
 
 def _xml_passage(p: Any) -> BioCPassage:
@@ -147,10 +152,7 @@ def _xml_passage(p: Any) -> BioCPassage:
         passage.text = p.findtext("text") or ""
     for i, s in enumerate(p.findall("sentence"), 1):
         passage.add_sentence(_within(f"sentence {i}", _xml_sentence, s))
-    for a in p.findall("annotation"):
-        passage.add_annotation(_xml_annotation(a))
-    for r in p.findall("relation"):
-        passage.add_relation(_xml_relation(r))
+    _add_annotations(passage, p)
     return passage
 
 

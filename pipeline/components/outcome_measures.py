@@ -426,7 +426,7 @@ def enrollment_ok(f: Figure, c: Cue, parser: SentenceParser, min_count: int) -> 
         return False
     if c.priority == 0 and f.den is not None:
         return False  # "9 of 30 patients receiving lidocaine ..."
-    if c.priority == 0 and parser.lower(c.ts - 1) in ("who", "that", "which"):
+    if c.priority == 0 and parser.lower(c.ts - 1) in parser.lex.relative_pronouns:
         return False
     if f.needs_cue:  # "32 were enrolled", not "Twelve randomized trials"
         return parser.lower(f.te) in parser.lex.bare_count_verbs

@@ -226,18 +226,15 @@ class ArmRegexes:
         # before "group" is no arm, "in group 1" is read by `arm_label_re`)
         self.arm_after_re = re.compile(
             rf"{lead}(?:in|with|for|among|on)\s+(?:the\s+)?"
-            rf"(?!(?:{_alt(self.determiners)})\s)(?P<arm>(?:{word}\s+){{0,3}}?{word})\s+"
-            rf"(?P<noun>{arm_nouns})\b",
+            + self._arm_name(word, rf"(?P<noun>{arm_nouns})"),
             re.IGNORECASE,
         )
         # an arm named by "the", words and a singular arm noun ("the every-3-week treatment
         # arm", "in the control arm OM > G1 was 16.7%"): a name in a series of arms
         # (`outcome_respectively.arm_names`) and a figure's arm in its clause
         # (`outcome_arms.clause_arm`)
-        singular = _alt(self.arm_nouns - self.pooled_arm_nouns)
         self.the_arm_re = re.compile(
-            rf"\bthe\s+(?!(?:{_alt(self.determiners)})\s)(?P<arm>(?:{word}\s+){{0,3}}?{word})"
-            rf"\s+(?:{singular})\b",
+            r"\bthe\s+" + self._arm_name(word, rf"(?:{self._singular_arm_nouns})"),
             re.IGNORECASE,
         )
         # "in group B", "in arm A" (the arm noun first, then a short label; the arm's name is
@@ -282,6 +279,19 @@ class ArmRegexes:
             rf"\b(?:{_alt(data['randomization_words'])})\b", re.IGNORECASE
         )
 
+    @property
+    def _singular_arm_nouns(self) -> str:
+        """The arm nouns that name one arm ("arm", "group"; not "arms", "groups"), as an
+        alternation."""
+        return _alt(self.arm_nouns - self.pooled_arm_nouns)
+
+    def _arm_name(self, word: str, noun: str) -> str:
+        """An arm's name before its arm noun (the regex `noun`): one to four `word`s, the first
+        no determiner ("the every-3-week treatment arm", "the usual-care group"), in the group
+        `arm`."""
+        return (rf"(?!(?:{_alt(self.determiners)})\s)(?P<arm>(?:{word}\s+){{0,3}}?{word})\s+"
+                rf"{noun}\b")
+
     def _build_following_arm_regexes(self, data: dict[str, Any], lead: str) -> None:
         """An arm that is no drug mention named right after a figure or in the subjects it
         counts (`outcome_following_arms`): "66% for FV", "of patients receiving ddAT", "31% of
@@ -318,22 +328,14 @@ class ArmRegexes:
         )
         # "of tamoxifen patients", "of healthy controls": the subjects a figure's text ends with
         name = r"[A-Za-z][\w/+-]*"
-        self.subjects_arm_re = re.compile(
-            rf"\bof\s+(?:the\s+)?(?P<name>{name}(?:\s+{name}){{0,2}}?)"
-            rf"(?:\s+(?P<pop>{_alt(self.pop)}))?$",
-            re.IGNORECASE,
-        )
+        subjects = (rf"of\s+(?:the\s+)?(?P<name>{name}(?:\s+{name}){{0,2}}?)"
+                    rf"(?:\s+(?P<pop>{_alt(self.pop)}))?")
+        self.subjects_arm_re = re.compile(rf"\b{subjects}$", re.IGNORECASE)
         # ... or right after it ("28% of AC/tamoxifen users")
-        self.subjects_after_re = re.compile(
-            rf"\s*of\s+(?:the\s+)?(?P<name>{name}(?:\s+{name}){{0,2}}?)"
-            rf"(?:\s+(?P<pop>{_alt(self.pop)}))?(?![\w-])",
-            re.IGNORECASE,
-        )
+        self.subjects_after_re = re.compile(rf"\s*{subjects}(?![\w-])", re.IGNORECASE)
         # "73.9% of the usual-care group": an arm noun's name after "of"
-        singular_nouns = _alt(self.arm_nouns - self.pooled_arm_nouns)
         self.of_arm_re = re.compile(
-            rf"\s*of\s+(?:the\s+)?(?!(?:{_alt(self.determiners)})\s)"
-            rf"(?P<arm>(?:{name}\s+){{0,3}}?{name})\s+(?:{singular_nouns})\b",
+            r"\s*of\s+(?:the\s+)?" + self._arm_name(name, rf"(?:{self._singular_arm_nouns})"),
             re.IGNORECASE,
         )
         self._build_allocated_count_regexes(data)

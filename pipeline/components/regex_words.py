@@ -34,6 +34,9 @@ _MAX_REPEAT = 8
 # literals.
 _SPECIAL = frozenset(".^$*+?{}[]\\|()")
 
+# A repeat's bounds: "{m}", "{m,n}", "{m,}".
+_BOUNDS = re.compile(r"\{(\d+)(?:(,)(\d*))?\}")
+
 # A partial string: (text so far, after "^", after "$").
 _State = tuple[str, bool, bool]
 
@@ -189,7 +192,7 @@ class _Parser:
         return _Repeat(low, high, node)
 
     def _bounds(self) -> tuple[int, int]:
-        m = re.compile(r"\{(\d+)(?:(,)(\d*))?\}").match(self.text, self.pos)
+        m = _BOUNDS.match(self.text, self.pos)
         if m is None:
             raise _Unread  # "{" as a literal
         self.pos = m.end()

@@ -14,7 +14,9 @@ one worker), so with W worker cores the run takes ceil(files / W) rounds of one 
 one worker start-up. One file's time = its citations x words per citation / words per second of
 one worker, measured on this corpus with every core busy. It assumes every citation has an
 abstract as long as these (the baseline's citations without an abstract cost their title only:
-the figure is an upper bound) and workers that do not share a core.
+the figure is an upper bound) and workers that do not share a core. The driver's end of the
+run (`end_s`: duplicates across units and the compaction of the units' files into parts, after
+the last file; `end_seconds`) is added: it grows with the output, not with the cores.
 """
 
 from __future__ import annotations
@@ -173,8 +175,20 @@ def pubmed_hours(
     startup_s: float,
     citations: int = BASELINE_CITATIONS,
     files: int = BASELINE_FILES,
+    end_s: float = 0.0,
 ) -> Estimate:
-    """Hours for the baseline on `cores` worker cores (one file per worker at a time)."""
+    """Hours for the baseline on `cores` worker cores (one file per worker at a time), plus
+    the driver's `end_s` after the last file."""
     file_s = citations / files * words_per_citation / words_per_s_per_worker
     rounds = math.ceil(files / cores)
-    return Estimate(cores, (startup_s + rounds * file_s) / 3600, rounds)
+    return Estimate(cores, (startup_s + rounds * file_s + end_s) / 3600, rounds)
+
+
+def end_seconds(measured_s: float, measured_bytes: float, total_bytes: float,
+                threads: int) -> float:
+    """The driver's end of a run of `total_bytes` of output with `threads` compaction threads,
+    from a run that spent `measured_s` on it for `measured_bytes` with one thread: it rewrites
+    every output byte once (the duplicate check, which reads only doc_ids, is counted in it)."""
+    if measured_bytes <= 0:
+        return 0.0
+    return measured_s * total_bytes / measured_bytes / max(threads, 1)

@@ -39,7 +39,9 @@ workers' start-up CPU) and the output bytes per document (all Parquet files of t
 Last, the hours of the whole PubMed baseline on 2, 32 and 256 worker cores
 (`pubmed_corpus.pubmed_hours`), from the run with the most workers on the largest corpus: its
 words per core-second without start-up, its slowest worker start-up, and the words per
-citation of the real abstracts; with `--corpus pubmed`, also the output size.
+citation of the real abstracts, plus the driver's end of the run (the manifest's `finish_s`:
+duplicates across units and the compaction into parts), scaled to the baseline's output by
+bytes, on `END_THREADS` compaction threads; with `--corpus pubmed`, also the output size.
 
 Not a test: it takes minutes. Prints a table (and writes JSON with --json).
 """
@@ -159,6 +161,9 @@ class Measure:
     #: bytes of the output tables (all their files) per document, in total and per table
     output_bytes_per_doc: float = 0.0
     table_bytes_per_doc: dict[str, float] = field(default_factory=dict)
+    #: the driver's end of the run (manifest attempt `finish_s`: duplicates across units and
+    #: the compaction into parts) and the compaction threads it had (the run's workers)
+    finish_s: float = 0.0
 
 
 def _role(proc: psutil.Process, root_pid: int) -> str:
@@ -370,6 +375,7 @@ def measure_run(
         words_per_cpu_s_working=round(n_words / working_cpu, 1) if working_cpu > 0 else 0.0,
         output_bytes_per_doc=round(sum(table_bytes.values()) / max(n_docs, 1), 1),
         table_bytes_per_doc={t: round(b / max(n_docs, 1), 1) for t, b in table_bytes.items()},
+        finish_s=float(manifest["attempts"][-1].get("finish_s") or 0.0),
     )
 
 
@@ -418,6 +424,11 @@ def print_estimate_inputs(results: list[Measure]) -> None:
         print(f"output bytes per document by table (last run): {per_table}")
 
 
+#: Compaction threads assumed for the driver's machine of a cluster run (its cores; the
+#: driver takes `os.cpu_count()` threads with a remote scheduler): no more than the run's cores.
+END_THREADS = 8
+
+
 def print_pubmed_estimate(
     results: list[Measure], abstracts: list[pubmed_corpus.Abstract], pubmed: bool
 ) -> None:
@@ -427,17 +438,26 @@ def print_pubmed_estimate(
     m = max(results, key=lambda r: (r.scale, r.workers))
     per_citation = sum(a.words for a in abstracts) / len(abstracts)
     startup = max(m.startup_s, default=0.0)
+    total = m.output_bytes_per_doc * pubmed_corpus.BASELINE_CITATIONS
+    measured_bytes = m.output_bytes_per_doc * m.documents
+    # the measured end had as many compaction threads as the run had workers, but one group
+    # (the benchmark corpora make one part per table) is one thread's work
     print(
         f"\nPubMed baseline ({pubmed_corpus.BASELINE_CITATIONS:,} citations in "
         f"{pubmed_corpus.BASELINE_FILES:,} files, {per_citation:.0f} words each, every core a "
         f"worker at {m.words_per_core_s:,.0f} words/s, start-up {startup:.1f} s; from the "
-        f"{m.scale}x run with {m.workers} workers):"
+        f"{m.scale}x run with {m.workers} workers; the driver's end {m.finish_s:.2f} s for "
+        f"{measured_bytes / 1e6:,.1f} MB of output, so {total / 1e9:,.0f} GB take "
+        f"{pubmed_corpus.end_seconds(m.finish_s, measured_bytes, total, 1) / 3600:,.2f} h on "
+        f"one thread; below with {END_THREADS} compaction threads on the driver's machine):"
     )
     for cores in (2, 32, 256):
-        e = pubmed_corpus.pubmed_hours(cores, m.words_per_core_s, per_citation, startup)
-        print(f"  {cores:>3} cores: {e.hours:,.1f} h ({e.rounds} files per worker)")
+        end = pubmed_corpus.end_seconds(m.finish_s, measured_bytes, total, min(cores, END_THREADS))
+        e = pubmed_corpus.pubmed_hours(cores, m.words_per_core_s, per_citation, startup,
+                                       end_s=end)
+        print(f"  {cores:>3} cores: {e.hours:,.1f} h ({e.rounds} files per worker; "
+              f"the end {end / 3600:,.2f} h of it)")
     if pubmed:
-        total = m.output_bytes_per_doc * pubmed_corpus.BASELINE_CITATIONS
         print(f"  output: {m.output_bytes_per_doc:,.0f} bytes per citation, {total / 1e9:,.0f} GB")
 
 

@@ -375,8 +375,13 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
 
     if isinstance(outcomes, PoolOutcomes) and outcomes.driver_startup:
         attempt["driver_startup"] = outcomes.driver_startup
+    t_finish = time.perf_counter()
     counts, n_duplicates = B.finish_output(out, units, pending, failed, req.part_rows,
-                                           req.part_bytes, prepared.plan)
+                                           req.part_bytes, prepared.plan,
+                                           threads=_compaction_threads(req))
+    # the serial tail of a run (duplicates across units, compaction): what a plan for a
+    # larger corpus adds to the workers' time (`benchmarks/run_speed.py`)
+    attempt["finish_s"] = round(time.perf_counter() - t_finish, 3)
     by_id = {u.unit_id: u for u in units}
     failed_shards = sorted(s.shard_id for uid in failed for s in by_id[uid].shards)
     skipped = sum(len(by_id[uid].shards) for uid in prepared.done if uid in by_id)
@@ -401,6 +406,15 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
         duplicates_dropped=n_duplicates, fail_on_error=req.fail_on_error,
         reader_failures=W.count_error_rows(out, "reader_failed") if counts.get("errors") else 0,
     )
+
+
+def _compaction_threads(req: _Request) -> int:
+    """Groups committed at once after the units: the cores the run was given on this machine
+    (`--workers`, also when a resume had no unit left to do); with a remote Dask scheduler the
+    workers are elsewhere and this machine's cores are idle."""
+    if req.scheduler is not None:
+        return os.cpu_count() or 1
+    return req.workers
 
 
 def _engine(req: _Request, pending: list[U.Unit], n_procs: int, reporter: Reporter,

@@ -8,6 +8,7 @@ import contextlib
 import json
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -119,6 +120,7 @@ def test_small_files_give_one_part_per_table(reference: Path) -> None:
     docs = read_tables(reference)["documents"]
     assert [d["doc_id"] for d in docs] == sorted(d["doc_id"] for d in docs)  # input order
     assert not list(reference.rglob("part-u*")) and len(list((reference / "_parts").iterdir()))
+    assert manifest["attempts"][-1]["finish_s"] > 0  # the driver's end, timed for estimates
 
 
 def test_part_rows_limit_keeps_order_for_any_worker_count(notes: Path, reference: Path,
@@ -211,35 +213,46 @@ def test_a_unit_bigger_than_part_rows_fills_several_parts(notes: Path, reference
     assert read_tables(tmp_path / "out") == read_tables(reference)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_resume_after_a_crash_inside_the_compaction(notes: Path, reference: Path,
-                                                     tmp_path: Path,
+                                                     tmp_path: Path, workers: int,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """The second group fails after its files are written: one group is committed, the
-    other's files are left unrenamed; resume finishes without redoing any unit."""
+    """The second group fails after its files are written: the others committed by then
+    stay (one, or with two workers, whose groups are committed two at a time, those already
+    begun), its files are left unrenamed; resume finishes without redoing any unit and cuts
+    the same parts as an uninterrupted run."""
     out = tmp_path / "out"
     real_commit = units_mod.commit_group
     calls: list[int] = []
+    second_failed = threading.Event()
 
     def crash_second(out_: Path, unit_ids: Any, part_rows: int) -> str:
         calls.append(1)
         if len(calls) == 2:
+            second_failed.set()
             raise KeyboardInterrupt
+        if len(calls) > 2:  # a group begun beside the failing one: committed after it failed
+            second_failed.wait(5)
         return real_commit(out_, unit_ids, part_rows)
 
     with monkeypatch.context() as m:
         m.setattr(units_mod, "commit_group", crash_second)
         with pytest.raises(KeyboardInterrupt):
-            run([notes], out, workers=1, quiet=True, nlp_factory=blank_nlp, part_rows=250)
-    assert len(list((out / "_parts").glob("*.json"))) == 1
-    summary = run([notes], out, workers=1, quiet=True, resume=True, nlp_factory=blank_nlp,
-                  part_rows=250)
+            run([notes], out, workers=workers, quiet=True, nlp_factory=blank_nlp,
+                part_rows=120)
+    committed = len(list((out / "_parts").glob("*.json")))
+    assert committed == 1 if workers == 1 else 1 <= committed < len(calls)
+    summary = run([notes], out, workers=workers, quiet=True, resume=True,
+                  nlp_factory=blank_nlp, part_rows=120)
     assert summary.shards_skipped == summary.shards_total
     assert read_tables(out) == read_tables(reference)
     sizes = parts(out)
-    assert len(sizes["documents"]) == len(sizes["sentences"]) >= 4
-    assert max(sizes["sentences"]) <= 250
-    run([notes], tmp_path / "fresh", workers=1, quiet=True, nlp_factory=blank_nlp, part_rows=250)
+    assert len(sizes["sentences"]) >= len(sizes["documents"]) >= 6
+    assert max(sizes["sentences"]) <= 120
+    run([notes], tmp_path / "fresh", workers=1, quiet=True, nlp_factory=blank_nlp, part_rows=120)
     assert parts(tmp_path / "fresh") == sizes
+    assert sorted(p.name for p in (out / "sentences").iterdir()) == sorted(
+        p.name for p in (tmp_path / "fresh" / "sentences").iterdir())
     assert not list(out.rglob("*.tmp")) and not list(out.rglob("part-u*"))
 
 
@@ -365,6 +378,29 @@ def test_a_group_that_lost_its_marker_or_a_file_redoes_its_units(
     said = warnings(caplog)
     assert len(said) == 1 and markers[1].stem in said[0], said
     assert ("no part marker" in said[0]) == (damage == "marker deleted")
+
+
+def test_groups_committed_in_threads_are_the_files_of_one_thread(
+        notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same finished units compacted one group at a time and four at a time: the same
+    part files, byte for byte, and the same group markers."""
+    raw = tmp_path / "raw"
+    with monkeypatch.context() as m:
+        m.setattr(units_mod, "compact", lambda *args, **kwargs: 0)
+        run([notes], raw, workers=1, quiet=True, nlp_factory=blank_nlp, part_rows=100)
+    units = sorted(f.stem for f in (raw / "_shards").glob("u*.json"))
+    results = {}
+    for threads in (1, 4):
+        out = tmp_path / f"threads{threads}"
+        shutil.copytree(raw, out)
+        stand_ins = [units_mod.Unit(unit_id=u, shards=()) for u in units]
+        n = units_mod.compact(out, stand_ins, 100, 128 << 20, threads=threads)
+        results[threads] = (n, {str(f.relative_to(out)): f.read_bytes()
+                                for folder in (*TABLES, "_parts")
+                                for f in sorted((out / folder).iterdir())})
+    assert results[1][0] == results[4][0] >= 6
+    assert results[1][1] == results[4][1]
+    assert not any("part-u" in name for name in results[4][1])
 
 
 def test_a_unit_that_lost_a_file_before_the_compaction_is_redone(

@@ -90,3 +90,19 @@ def test_start_up_cpu_is_the_driver_s_once_for_forked_workers(run_speed: ModuleT
     assert run_speed.startup_and_working_cpu(forked, 20.0) == ([4.0], 20.0 - 4.0 - 0.75)
     spawned = {"worker_stats": stats, "attempts": [{}]}
     assert run_speed.startup_and_working_cpu(spawned, 20.0) == ([0.25, 0.5], 20.0 - 0.75)
+
+
+def test_the_pubmed_estimate_adds_the_driver_s_end_scaled_by_output(run_speed: ModuleType
+                                                                     ) -> None:
+    pubmed = sys.modules["pubmed_corpus"]
+    # 2 s of end for 20 MB on one thread: 20 GB take 2,000 s on one thread, 250 s on eight
+    assert pubmed.end_seconds(2.0, 20e6, 20e9, 1) == pytest.approx(2000.0)
+    assert pubmed.end_seconds(2.0, 20e6, 20e9, 8) == pytest.approx(250.0)
+    assert pubmed.end_seconds(2.0, 0.0, 20e9, 8) == 0.0
+    without = pubmed.pubmed_hours(32, 20_000.0, 200.0, 2.0, citations=1_000_000, files=100)
+    with_end = pubmed.pubmed_hours(32, 20_000.0, 200.0, 2.0, citations=1_000_000, files=100,
+                                   end_s=360.0)
+    # 100 files on 32 cores: 4 rounds of 10,000 citations x 200 words / 20,000 words/s
+    assert without.rounds == with_end.rounds == 4
+    assert without.hours == pytest.approx((2.0 + 4 * 100.0) / 3600)
+    assert with_end.hours - without.hours == pytest.approx(0.1)

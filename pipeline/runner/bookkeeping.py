@@ -379,18 +379,19 @@ def start_manifest(out: Path, prepared: Prepared, run_settings: Mapping[str, Any
 
 def finish_output(out: Path, units: Sequence[U.Unit], pending: Sequence[U.Unit],
                   failed: Mapping[str, str], part_rows: int, part_bytes: int,
-                  plan: Sequence[Mapping[str, Any]]) -> tuple[dict[str, int], int]:
+                  plan: Sequence[Mapping[str, Any]],
+                  threads: int = 1) -> tuple[dict[str, int], int]:
     """The driver's part after the units: when none failed, duplicates across units (`plan`:
     the earlier attempt's, `Prepared.plan`) and the compaction of the units' files into parts
-    (`pipeline.runner.units.compact`); error rows for duplicates and failed units; an empty
-    part for tables without rows. Returns the rows per table and the number of duplicates
-    dropped."""
+    (`pipeline.runner.units.compact`, `threads` groups at once); error rows for duplicates and
+    failed units; an empty part for tables without rows. Returns the rows per table and the
+    number of duplicates dropped."""
     duplicates: list[dict[str, Any]] = []
     if not failed:
         keys = U.ranked_keys(units, U.done_groups(out))
         duplicates = D.drop_duplicates(out, keys, {u.unit_id for u in pending},
                                        {u.unit_id for u in units}, plan)
-        U.compact(out, units, part_rows, part_bytes)
+        U.compact(out, units, part_rows, part_bytes, threads)
     run_errors = [
         error_row(duplicate_row(d["doc_id"], d["source"] or "", d["location"], d["kept_source"],
                                 d["kept_location"], other_input=True))

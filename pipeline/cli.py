@@ -15,6 +15,7 @@ import typer
 from rich.logging import RichHandler
 
 from pipeline import __version__
+from pipeline.formats import formats_text
 from pipeline.limits import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_BLOCK_SIZE,
@@ -407,7 +408,7 @@ _OutOpt = Annotated[str, typer.Option(
     "--out", "-o", metavar="FOLDER", help="Output folder.")]
 _FmtOpt = Annotated[str | None, typer.Option(
     "--format", metavar="FORMAT",
-    help="Force the input format: txt, jsonl, pubtator, bioc or pubmed "
+    help=f"Force the input format: {formats_text()} "
     "(default: from extension and content).")]
 _WorkersOpt = Annotated[int | None, typer.Option(
     "--workers", "-w", metavar="N",

@@ -558,18 +558,12 @@ def test_forced_format_and_unknown_format_name(tmp_path: Path) -> None:
         list(ingest([p], fmt="csv"))
 
 
-def test_a_json_array_of_documents_says_how_to_read_it(tmp_path: Path) -> None:
-    """No format reads a JSON array, so "use --format" would send the user nowhere: the row
-    says to make it JSON Lines; another unknown file keeps the --format hint."""
-    arr = tmp_path / "docs.json"
-    arr.write_text('\ufeff [{"id": "a", "text": "Trial of imiquimod."}]\n', encoding="utf-8")
+def test_an_unknown_file_says_to_use_format(tmp_path: Path) -> None:
     other = tmp_path / "notes.dat"
     other.write_text("\x01\x02 plain words here\n", encoding="utf-8")
-    _, errs = run(arr)
-    assert [e.error for e in errs] == ["unknown_format"]
-    assert "JSON array" in errs[0].message and "jq -c '.[]'" in errs[0].message
     _, errs = run(other)
     assert [e.error for e in errs] == ["unknown_format"] and "--format" in errs[0].message
+    assert "json" in errs[0].message  # the formats it names are the readers'
 
 
 def test_a_csv_of_documents_says_how_to_read_it(tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ Formats (picked by extension and content, `ingest/detect.py`; `fmt` forces one):
                                that is not metadata (`ingest/text_title.py`)
   jsonl    .jsonl .ndjson      one document per line; id/text/title field names settable, other
                                fields kept in meta; a missing id becomes "<file stem>:<line no>"
+  json     .json, content `[`  one JSON array of such objects, read whole within the record cap
+                               (`ingest/json_array.py`); an element's line is its first
   pubtator .pubtator, or content `^\\d+|[ta]|`   text = title + "\\n" + abstract (offsets valid)
   bioc     BioC XML (<collection>), BioC JSON (PubTator3 export; also one document per line)
   pubmed   PubMed/MEDLINE XML: PubmedArticleSet (PubmedArticle, PubmedBookArticle,
@@ -69,6 +71,7 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline.documents import Document, ErrorRecord, Notice
+from pipeline.formats import formats_text
 from pipeline.ingest.blocks import jsonl_blocks
 from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
@@ -82,6 +85,7 @@ from pipeline.ingest.common import (
 )
 from pipeline.ingest.dedupe import FirstCopies
 from pipeline.ingest.detect import FORMATS, detect_format
+from pipeline.ingest.json_array import read_json_array
 from pipeline.ingest.json_values import meta_json
 from pipeline.ingest.jsonl import LineStart, read_jsonl
 from pipeline.ingest.labels import doc_id_labels
@@ -118,18 +122,21 @@ def _f(name: str, type_: pa.DataType, nullable: bool, description: str, example:
 DOCUMENTS_SCHEMA = pa.schema([
     _f("doc_id", pa.string(), False,
        "Document identifier, unique in a run: file path relative to the input folder without "
-       "extension (txt), the id field (jsonl), the PMID (pubtator, pubmed), the BioC document id.",
+       "extension (txt), the id field (jsonl, json), the PMID (pubtator, pubmed), the BioC "
+       "document id.",
        "000_9662ce3457697b4f"),
     _f("source", pa.string(), True, "Input file the document was read from (absolute path).",
        "/data/seeds/000_9662ce3457697b4f.txt"),
-    _f("format", pa.string(), True, "Input format: txt, jsonl, pubtator, bioc or pubmed.", "txt"),
+    _f("format", pa.string(), True,
+       f"Input format: {formats_text()}.", "txt"),
     _f("location", pa.string(), True,
-       "Where in the source the document was read: its line (jsonl), its first line (pubtator),"
-       " its line and record number (pubmed, bioc); null for a whole file (txt).",
+       "Where in the source the document was read: its line (jsonl; json: the line its element "
+       "starts on), its first line (pubtator), its line and record number (pubmed, bioc); null "
+       "for a whole file (txt).",
        "line 3"),
     _f("title", pa.string(), True,
        "Title: first non-empty line that is not metadata (txt; `ingest/text_title.py`), title "
-       "field (jsonl), title line/passage/ArticleTitle.",
+       "field (jsonl, json), title line/passage/ArticleTitle.",
        "From the Guidelines"),
     _f("text", pa.large_string(), False,
        "Full document text, NFC-normalized, BOM dropped, a lone CR line end read as LF. Every "
@@ -491,6 +498,10 @@ def _read_shard(shard: Shard, path: Path, source: str, id_field: str, text_field
     elif shard.fmt == "jsonl":
         yield from read_jsonl(path, source, id_field, text_field, title_field, start, n,
                               label=shard.label, start_at=shard.start_at, **caps)
+    elif shard.fmt == "json":
+        if start == 0:
+            yield from read_json_array(path, source, id_field, text_field, title_field,
+                                       label=shard.label, **caps)
     elif shard.fmt == "pubtator":
         yield from read_pubtator(path, source, start, n, **caps)
     elif shard.fmt == "bioc":

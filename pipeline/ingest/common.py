@@ -369,13 +369,8 @@ _TABLE_EXTENSIONS = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
 
 
 def unknown_format(source: str, name: str, head: bytes, formats: Sequence[str]) -> ErrorRecord:
-    """The row for a file whose format neither its name nor its head tells. A JSON array (of
-    documents, most likely) and a CSV or TSV table get a hint of their own: no format reads
-    them, JSONL does once each element or row is a line."""
-    if content_start(head).startswith(b"["):
-        return err(source, "unknown_format",
-                   f"{name!r} is a JSON array; biotab reads JSON Lines (one object per line): "
-                   "convert it first, e.g. jq -c '.[]' FILE.json > FILE.jsonl")
+    """The row for a file whose format neither its name nor its head tells. A CSV or TSV
+    table gets a hint of its own: no format reads it, JSONL does once each row is a line."""
     if (ext := next((e for e in _TABLE_EXTENSIONS if name.lower().endswith(e)), None)):
         return err(source, "unknown_format",
                    f"{name!r} is a {ext[1:4].upper()} table; biotab reads JSON Lines (one "

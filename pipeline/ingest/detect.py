@@ -6,11 +6,13 @@ import os
 import re
 from pathlib import Path
 
+from pipeline.formats import FORMATS
 from pipeline.ingest.common import content_start, read_head
 from pipeline.ingest.json_values import collection_head
 from pipeline.ingest.pubtator import sniff_pubtator
 
-FORMATS = ("txt", "jsonl", "pubtator", "bioc", "pubmed")
+__all__ = ["FORMATS", "JSONL_EXTS", "TEXT_EXTS", "detect_format"]
+
 TEXT_EXTS = {".txt", ".md", ".markdown", ".text"}
 JSONL_EXTS = {".jsonl", ".ndjson"}
 
@@ -55,7 +57,7 @@ def _json_kind(head: bytes) -> str | None:
         return "bioc"
     if stripped[:1] == b"{":
         return "jsonl"
-    return None
+    return "json"  # an array of documents (`ingest/json_array.py`)
 
 
 def detect_format(path: Path, head: bytes | None = None) -> str | None:

@@ -30,7 +30,8 @@ class HugeNumber:
         return f"<integer of {self.digits:,} digits>"
 
 
-def _parse_int(literal: str) -> int | HugeNumber:
+def parse_int(literal: str) -> int | HugeNumber:
+    """A JSON integer literal as an int, or a `HugeNumber` when it has too many digits."""
     try:
         return int(literal)
     except ValueError:
@@ -69,7 +70,7 @@ def load_json(text: str) -> Any:
     except json.JSONDecodeError:
         raise
     except ValueError:
-        return json.loads(text, parse_int=_parse_int)
+        return json.loads(text, parse_int=parse_int)
 
 
 def bad_json_message(exc: ValueError | RecursionError) -> str:

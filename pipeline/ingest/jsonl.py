@@ -50,12 +50,15 @@ from pipeline.ingest.json_values import (
 )
 
 
-def _stem(path: Path) -> str:
+def record_stem(path: Path, label: str | None = None) -> str:
+    """What stands before ":<line>" in the doc_id of a record without an id: the file's name
+    without its extensions, under "<label>/" when the file was found under one of several
+    input folders."""
     name = path.name
     for suffix in (".gz", ".jsonl", ".ndjson", ".json"):
         if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
-    return name
+    return f"{label}/{name}" if label else name
 
 
 log = logging.getLogger("pipeline.ingest")
@@ -140,7 +143,7 @@ def read_jsonl(
                 yield bad
             return
     caps = Caps(max_bytes, max_record_bytes)
-    stem = f"{label}/{_stem(path)}" if label else _stem(path)
+    stem = record_stem(path, label)
     end = None if n_records is None else start + n_records
     idx = start - 1  # the 0-based index of the last line read
     try:
@@ -209,21 +212,34 @@ def _line(
                         "Mac OS line endings?): make them newlines (tr '\\r' '\\n')")
         yield err(source, bad_json_kind(exc), message, loc)
         return
+    yield from record_document(obj, lineno, stem, source, id_field, text_field, title_field)
+
+
+def record_document(
+    obj: Any, lineno: int, stem: str, source: str, id_field: str, text_field: str,
+    title_field: str, *, fmt: str = "jsonl", unit: str = "line",
+) -> Iterator[Document | ErrorRecord]:
+    """The document of one parsed JSON record (a JSON Lines line, or an element of a JSON
+    array, `fmt` "json", whose `unit` is "element") that starts on line `lineno`, or its error
+    row. A record without an id gets "<stem>:<lineno>"."""
+    loc = f"line {lineno}"
     if not isinstance(obj, dict):
+        hint = ("; a JSON array of documents is read as such from a .json file or with "
+                "--format json" if isinstance(obj, list) and fmt == "jsonl" else "")
         yield err(source, "bad_json",
-                  f"line is a JSON {type(obj).__name__}, expected an object", loc)
+                  f"{unit} is a JSON {type(obj).__name__}, expected an object{hint}", loc)
         return
     raw_id = obj.get(id_field)
     kind = _not_a_name(raw_id)
     if kind is not None:  # no id: str() would make "True", "['x']" or "nan"
         yield err(source, "bad_id", f"id field {id_field!r} is {kind}, expected a string or a "
-                  "finite number; line skipped", loc)
+                  f"finite number; {unit} skipped", loc)
         return
     doc_id = str(raw_id) if raw_id not in (None, "") else f"{stem}:{lineno}"
     problem = json_problem(obj)
     if problem is not None:
         safe_id = None if isinstance(raw_id, HugeNumber) else shown_id(doc_id)
-        yield err(source, problem[0], f"{problem[1]}; line skipped", loc, safe_id)
+        yield err(source, problem[0], f"{problem[1]}; {unit} skipped", loc, safe_id)
         return
     text = obj.get(text_field)
     if not isinstance(text, str) or not text.strip():
@@ -235,11 +251,11 @@ def _line(
     kind = _not_a_name(title_val)
     if kind is not None:  # str() would make the title "['a']"
         yield err(source, "bad_title", f"title field {title_field!r} is {kind}, expected a "
-                  "string; line skipped", loc, doc_id)
+                  f"string; {unit} skipped", loc, doc_id)
         return
     title = normalize_text(str(title_val)).strip() or None if title_val is not None else None
     meta = {k: v for k, v in obj.items() if k not in (id_field, text_field, title_field)}
     yield Document(
-        doc_id=doc_id, text=normalize_text(text), source=source, format="jsonl", title=title,
+        doc_id=doc_id, text=normalize_text(text), source=source, format=fmt, title=title,
         meta=meta or None, location=loc,
     )

@@ -1,0 +1,186 @@
+"""JSON arrays of documents: a `.json` file holding one array of objects, each read as a JSON
+Lines line is (id/text/title field names settable, the other fields kept in meta).
+
+Such files are what `DataFrame.to_json(orient="records")` and many APIs write. The array is one
+JSON value, so the file is read whole, within the per-record cap (`--max-record-mb`, 32 MiB by
+default: a bigger array is one "record_too_large" row naming the conversion to JSON Lines,
+which is read line by line at any size). Its elements are decoded one after another
+(`json.JSONDecoder.raw_decode`), so each document's location is the line its element starts
+on. An element that is not an object, lacks its text, or has a bad id or title is one error
+row, and the elements around it are read. Damaged JSON (a syntax error) inside element N is one
+row naming its line: in damaged JSON no later element can be told apart, so the row says the
+elements from N on are lost, and the documents before it are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pipeline.documents import Document, ErrorRecord
+from pipeline.ingest.common import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_RECORD_BYTES,
+    CappedStream,
+    Caps,
+    InputTooLarge,
+    decode_utf8,
+    err,
+    garbage_row,
+    head_and_problem,
+    too_large,
+)
+from pipeline.ingest.json_values import (
+    MAX_JSON_CONTAINERS,
+    JsonTooLarge,
+    bad_json_kind,
+    bad_json_message,
+    parse_int,
+)
+from pipeline.ingest.jsonl import record_document, record_stem
+
+_SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
+
+#: What converts a JSON array too big to read whole into JSON Lines.
+_CONVERT = "jq -c '.[]' FILE.json > FILE.jsonl"
+
+
+class _Damage(ValueError):
+    """The array's JSON is damaged between elements (a missing comma, data after the end), on
+    `line`."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _elements(text: str) -> Iterator[tuple[int, Any]]:
+    """(line where the element starts, parsed element) for each element of the JSON array
+    `text`; raises JSONDecodeError, RecursionError, ValueError or `_Damage` at damage, after
+    the elements before it."""
+    decoder = json.JSONDecoder(parse_int=parse_int)
+    pos = _SPACE.match(text, 0).end()  # type: ignore[union-attr]  # always matches
+    if text[pos : pos + 1] != "[":
+        raise _Damage("the file is not a JSON array", 1 + text.count("\n", 0, pos))
+    pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+    line, counted = 1, 0
+    if text[pos : pos + 1] == "]":
+        end = pos + 1
+    else:
+        while True:
+            line += text.count("\n", counted, pos)
+            counted = pos
+            obj, end = decoder.raw_decode(text, pos)
+            yield line, obj
+            pos = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+            if text[pos : pos + 1] == ",":
+                pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+                continue
+            if text[pos : pos + 1] != "]":
+                raise _Damage("expected ',' or ']' after the element that starts on line "
+                              f"{line}", line + text.count("\n", counted, pos))
+            end = pos + 1
+            break
+    after = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+    if after < len(text):
+        raise _Damage("data after the end of the array", 1 + text.count("\n", 0, after))
+
+
+def _read_whole(path: Path, caps: Caps) -> tuple[bytes | None, bool]:
+    """The file's (decompressed) bytes, or None when they pass the per-record cap; and whether
+    garbage followed its gzip data. Raises InputTooLarge, EOFError or OSError."""
+    chunks: list[bytes] = []
+    got = 0
+    with CappedStream(path, caps.max_bytes) as stream:
+        while chunk := stream.read():
+            chunks.append(chunk)
+            got += len(chunk)
+            if got > caps.record:
+                return None, False
+        return b"".join(chunks), stream.garbage
+
+
+def read_json_array(
+    path: Path,
+    source: str,
+    id_field: str = "id",
+    text_field: str = "text",
+    title_field: str = "title",
+    *,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    label: str | None = None,
+) -> Iterator[Document | ErrorRecord]:
+    """The documents of a JSON array file (see the module docstring); an element without an
+    id gets "<file stem>:<line>", prefixed with "<label>/" as in `jsonl.read_jsonl`."""
+    _, bad = head_and_problem(path, source, per_record=True, limit=max_bytes)
+    if bad is not None:
+        yield bad
+        return
+    caps = Caps(max_bytes, max_record_bytes)
+    try:
+        data, garbage = _read_whole(path, caps)
+    except InputTooLarge as exc:
+        yield too_large(source, exc.cap, "the file is one JSON array, so every document in it "
+                        f"is lost; convert it to JSON Lines: {_CONVERT}", "line 1")
+        return
+    except (EOFError, OSError) as exc:
+        yield err(source, "unreadable", f"file could not be read to the end ({exc}); it is one "
+                  "JSON array, so every document in it is lost", "line 1")
+        return
+    if data is None:
+        yield err(source, "record_too_large", f"the file is one JSON array longer than the "
+                  f"{caps.record:,}-byte record cap (--max-record-mb), so every document in it "
+                  f"is lost; raise the cap, or convert it to JSON Lines: {_CONVERT}", "line 1")
+        return
+    decoded = decode_utf8(data, source)
+    if isinstance(decoded, ErrorRecord):
+        yield decoded
+        return
+    text = decoded.lstrip("\ufeff")
+    containers = text.count("{") + text.count("[") if len(text) > MAX_JSON_CONTAINERS else 0
+    if containers > MAX_JSON_CONTAINERS:
+        yield err(source, "record_too_large", f"{JsonTooLarge(containers)}; every document in "
+                  f"the file is lost; convert it to JSON Lines: {_CONVERT}", "line 1")
+        return
+    yield from _documents(text, source, record_stem(path, label), id_field, text_field,
+                          title_field)
+    if garbage:
+        yield garbage_row(source, None)
+
+
+def _documents(text: str, source: str, stem: str, id_field: str, text_field: str,
+               title_field: str) -> Iterator[Document | ErrorRecord]:
+    n = 0
+    elements = _elements(text)
+    while True:
+        try:
+            item = next(elements, None)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError and _Damage too
+            yield _damage_row(exc, source, n)
+            return
+        if item is None:
+            break
+        n += 1
+        line, obj = item
+        yield from record_document(obj, line, stem, source, id_field, text_field, title_field,
+                                   fmt="json", unit="element")
+    if n == 0:
+        yield err(source, "no_records", "the JSON array is empty: no document", "line 1")
+
+
+def _damage_row(exc: ValueError | RecursionError, source: str, n_read: int) -> ErrorRecord:
+    """The row for damaged JSON after `n_read` elements were read."""
+    lost = (f"elements 1-{n_read} were read; the elements from {n_read + 1} on are lost (in "
+            "damaged JSON no later element can be told apart)" if n_read else
+            "no element was read; every document in the file is lost")
+    if isinstance(exc, json.JSONDecodeError):
+        return err(source, "bad_json", f"malformed JSON: {exc.msg}; {lost}",
+                   f"line {exc.lineno}")
+    if isinstance(exc, _Damage):
+        return err(source, "bad_json", f"malformed JSON array: {exc}; {lost}",
+                   f"line {exc.line}")
+    return err(source, bad_json_kind(exc), f"{bad_json_message(exc)}; {lost}", None)

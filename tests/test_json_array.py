@@ -1,0 +1,138 @@
+"""JSON arrays of documents (`pipeline/ingest/json_array.py`): the files pandas and APIs write,
+read element by element, each bad element one error row, damage costing what follows it."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from helpers import ingest_all, read_tables
+
+from pipeline.documents import Document, ErrorRecord
+from pipeline.ingest import list_shards
+from pipeline.ingest.detect import detect_format
+from pipeline.ingest.json_array import read_json_array
+from pipeline.run import run
+
+RECORDS = [
+    {"id": "n1", "title": "Imiquimod for lentigo maligna",
+     "text": "Twelve of those patients (86%) achieved complete response to Aldara."},
+    {"id": "n2", "text": "Neither polyneuropathy nor thrombosis was observed.", "year": 2019},
+    {"id": 3, "text": "Dupilumab was stopped in 1 of 15 patients."},
+]
+
+
+def read(path: Path, **kw: int) -> tuple[list[Document], list[ErrorRecord]]:
+    rows = list(read_json_array(path, str(path), **kw))  # type: ignore[arg-type]
+    return ([r for r in rows if isinstance(r, Document)],
+            [r for r in rows if isinstance(r, ErrorRecord)])
+
+
+def test_pandas_records_are_read_with_the_line_each_starts_on(tmp_path: Path) -> None:
+    path = tmp_path / "notes.json"
+    pd.DataFrame(RECORDS).to_json(path, orient="records", indent=2)
+    assert detect_format(path) == "json"
+    docs, errs = read(path)
+    assert errs == []
+    assert [d.doc_id for d in docs] == ["n1", "n2", "3"]
+    assert docs[0].title == "Imiquimod for lentigo maligna" and docs[0].format == "json"
+    assert [d.meta for d in docs] == [{"year": None}, {"year": 2019.0}, {"year": None}]
+    lines = path.read_text().splitlines()
+    for doc in docs:  # the location is the line where the element's "{" is
+        n = int(doc.location.split()[1])  # type: ignore[union-attr]
+        assert lines[n - 1].strip() == "{"
+        assert any(doc.text[:20] in line for line in lines[n : n + 6])
+
+
+def test_a_bad_element_costs_that_element_only(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.json"
+    path.write_text('[\n{"id": "a", "text": "Rituximab was given."},\n"just a string",\n'
+                    '{"id": "b"},\n{"id": [1], "text": "x"},\n{"text": "No id here."},\n'
+                    '{"id": "c", "text": "Bad \\u0000 NUL"},\n{"id": "d", "text": "Last."}\n]\n')
+    docs, errs = read(path)
+    assert [d.doc_id for d in docs] == ["a", "mixed:6", "d"]
+    assert [(e.error, e.location) for e in errs] == [
+        ("bad_json", "line 3"), ("missing_text", "line 4"), ("bad_id", "line 5"),
+        ("binary_file", "line 7")]
+    assert "element is a JSON str" in errs[0].message
+    assert "element skipped" in errs[2].message
+
+
+def test_damaged_json_keeps_the_documents_before_it_and_says_what_is_lost(
+        tmp_path: Path) -> None:
+    path = tmp_path / "cut.json"
+    path.write_text('[\n {"id": "a", "text": "First."},\n {"id": "b", "text": "Second."},\n'
+                    ' {"id": "c", "text": "Thi\n')
+    docs, errs = read(path)
+    assert [d.doc_id for d in docs] == ["a", "b"]
+    (row,) = errs
+    assert row.error == "bad_json" and row.location == "line 4"
+    assert "elements 1-2 were read" in row.message and "from 3 on are lost" in row.message
+    missing_comma = tmp_path / "comma.json"
+    missing_comma.write_text('[{"id": "a", "text": "One."}\n {"id": "b", "text": "Two."}]')
+    docs, errs = read(missing_comma)
+    assert [d.doc_id for d in docs] == ["a"]
+    assert [(e.error, e.location) for e in errs] == [("bad_json", "line 2")]
+    assert "expected ',' or ']'" in errs[0].message
+    trailing = tmp_path / "trailing.json"
+    trailing.write_text('[{"id": "a", "text": "One."}]\n[{"id": "b", "text": "Two."}]\n')
+    docs, errs = read(trailing)
+    assert [d.doc_id for d in docs] == ["a"]
+    assert "data after the end of the array" in errs[0].message and errs[0].location == "line 2"
+
+
+def test_empty_too_large_and_deep_arrays_are_one_row_each(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.json"
+    empty.write_text(" [ ]\n")
+    assert [e.error for e in read(empty)[1]] == ["no_records"]
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps([{"id": str(i), "text": "word " * 50} for i in range(100)]))
+    docs, errs = read(big, max_record_bytes=4096)
+    assert docs == [] and [e.error for e in errs] == ["record_too_large"]
+    assert "jq -c '.[]'" in errs[0].message and "--max-record-mb" in errs[0].message
+    deep = tmp_path / "deep.json"
+    deep.write_text('[{"id": "a", "text": "Fine."}, ' + "[" * 100_000 + "]" * 100_000 + "]")
+    docs, errs = read(deep)
+    assert [d.doc_id for d in docs] == ["a"] and len(errs) == 1
+    assert errs[0].error == "bad_json" and "from 2 on are lost" in errs[0].message
+
+
+def test_gzip_bom_and_forced_format(tmp_path: Path) -> None:
+    raw = "\ufeff" + json.dumps(RECORDS)
+    gz = tmp_path / "export.json.gz"
+    gz.write_bytes(gzip.compress(raw.encode()))
+    docs, errs = ingest_all(gz)
+    assert [d.doc_id for d in docs] == ["n1", "n2", "3"] and errs == []
+    odd = tmp_path / "export.data"
+    odd.write_text(json.dumps(RECORDS))
+    assert [d.doc_id for d in ingest_all(odd)[0]] == ["n1", "n2", "3"]  # told by content
+    assert [d.doc_id for d in ingest_all(odd, fmt="json")[0]] == ["n1", "n2", "3"]
+    # never cut into blocks of lines, however small the blocks asked for
+    assert len(list(list_shards([odd], block_size=1))) == 1
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_run_over_a_json_array_gives_its_tables(tmp_path: Path, workers: int) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    pd.DataFrame(RECORDS).to_json(src / "notes.json", orient="records")
+    (src / "bad.json").write_text('[{"id": "x", "text": "Fine."}, {"id": ')
+    summary = run([src], tmp_path / "out", workers=workers, quiet=True)
+    assert summary.status == "complete"
+    tables = read_tables(tmp_path / "out")
+    assert sorted(d["doc_id"] for d in tables["documents"]) == ["3", "n1", "n2", "x"]
+    assert {d["format"] for d in tables["documents"]} == {"json"}
+    assert [(e["error"], e["location"]) for e in tables["errors"]] == [("bad_json", "line 1")]
+    drugs = {m["text"].lower() for m in tables["mentions"] if m["label"] == "DRUG"}
+    assert {"aldara", "dupilumab"} <= drugs
+
+
+def test_a_json_array_in_a_jsonl_file_says_how_to_read_it(tmp_path: Path) -> None:
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps(RECORDS) + "\n")
+    docs, errs = ingest_all(path)
+    assert docs == [] and [(e.error, e.location) for e in errs] == [("bad_json", "line 1")]
+    assert "--format json" in errs[0].message

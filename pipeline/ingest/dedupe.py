@@ -1,32 +1,68 @@
-"""Duplicate doc_ids: the one check of a stream of records and the one wording of its rows.
+"""Duplicate doc_ids: the checks of a stream of records and the one wording of their rows.
 
-`FirstCopies.keep_first` is the check of `pipeline.ingest.ingest` and of a runner's unit
-(`pipeline.runner.shard`): the first document with a doc_id is kept, a later one is dropped and
-becomes a `duplicate_id` error row. `duplicate_row` words that row, for them and for a runner's
-driver, which drops copies across units once they are written (`pipeline.runner.duplicates`).
-A row names where the dropped copy was read (its `source` and `location`) and, in its message,
-where the kept copy was read.
+Which copy of a doc_id is kept is a run setting (`biotab run --keep-duplicates first|last`):
+
+* `FirstCopies.keep_first` is the check of `pipeline.ingest.ingest` and of a runner's unit
+  (`pipeline.runner.shard`) by default: the first document with a doc_id is kept, a later one
+  is dropped and becomes a `duplicate_id` error row.
+* `LastCopies` is a unit's check with `last` (and `--pubmed-updates`): the copy read last is
+  kept, as NLM's daily update files revise the citations of the baseline and of earlier
+  updates. It reads the unit's records twice: `scan` finds where each doc_id's last copy is
+  (and, when it applies `<DeleteCitation>` lists, which doc_ids a later list deletes), then
+  `keep_last` drops the other copies as the records stream past again.
+
+`duplicate_row` and `deleted_row` word the rows, for them and for a runner's driver, which
+drops copies across units once they are written (`pipeline.runner.duplicates`). A row names
+where the dropped copy was read (its `source` and `location`) and, in its message, where the
+kept copy (or the deleting list) was read.
+
+Deleting: a doc_id that a `<DeleteCitation>` list names (its PMIDs; documents of any format
+with that doc_id) after the last copy read is deleted: every copy is dropped as a
+`deleted_citation` row naming the (last) list. A copy read after the list is kept, the copies
+before it are then `duplicate_id` rows naming it, like any earlier copy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple, TypeGuard
 
-from pipeline.documents import Document, ErrorRecord, place
+from pipeline.documents import Document, ErrorRecord, Notice, place
 from pipeline.ingest.common import err
+
+#: The settings of `--keep-duplicates`: which copy of a doc_id read twice is kept.
+KEEP_CHOICES = ("first", "last")
+#: The error kind of a document dropped because a later `<DeleteCitation>` list names it.
+DELETED = "deleted_citation"
 
 
 def duplicate_row(doc_id: str, source: str, location: str | None, kept_source: str | None,
-                  kept_location: str | None, *, other_input: bool) -> ErrorRecord:
+                  kept_location: str | None, *, other_input: bool,
+                  kept_later: bool = False) -> ErrorRecord:
     """The `duplicate_id` row of a dropped copy read at `source`/`location`, whose kept copy
     was read at `kept_source`/`kept_location`; `other_input`: the kept copy came from another
-    input (a runner's shard) than the dropped one."""
-    if other_input:
+    input (a runner's shard) than the dropped one; `kept_later`: the kept copy is the one read
+    later (`--keep-duplicates last`), not earlier."""
+    if kept_later and other_input:
+        said, fate = "is read again from a later input", "this earlier copy was dropped"
+    elif kept_later:
+        said, fate = "is read again later in this run", "this earlier document was dropped"
+    elif other_input:
         said, fate = "was already produced by an earlier input", "this copy was dropped"
     else:
         said, fate = "was already produced earlier in this run", "this later document was dropped"
     return err(source, "duplicate_id",
                f"doc_id {doc_id!r} {said} ({place(kept_source, kept_location)}); {fate}",
+               location, doc_id)
+
+
+def deleted_row(doc_id: str, source: str, location: str | None, list_source: str | None,
+                list_location: str | None) -> ErrorRecord:
+    """The `deleted_citation` row of a copy read at `source`/`location` that a
+    `<DeleteCitation>` list read later, at `list_source`/`list_location`, deletes."""
+    return err(source, DELETED,
+               f"doc_id {doc_id!r} is deleted by a <DeleteCitation> list read later "
+               f"({place(list_source, list_location)}); this copy was dropped",
                location, doc_id)
 
 
@@ -39,6 +75,7 @@ class FirstCopies:
         # doc_id -> (input id, source, location) of its first copy
         self._first: dict[str, tuple[str | None, str, str | None]] = {}
         self.across = 0
+        self.deleted = 0  # (never: FirstCopies applies no DeleteCitation list)
 
     def keep_first(self, records: Iterable[Document | ErrorRecord],
                    input_id: str | None = None) -> Iterator[Document | ErrorRecord]:
@@ -58,3 +95,89 @@ class FirstCopies:
                     continue
                 self._first[rec.doc_id] = (input_id, rec.source, rec.location)
             yield rec
+
+    keep = keep_first
+
+
+class _Read(NamedTuple):
+    """Where a record was read: its position in the stream (records of every kind counted),
+    the input it came from (a runner's shard id), its source and location."""
+
+    at: int
+    input_id: str | None
+    source: str
+    location: str | None
+
+
+def is_deletion(rec: Document | ErrorRecord) -> TypeGuard[Notice]:
+    """Whether `rec` is a `<DeleteCitation>` list (`pipeline.ingest.pubmed`)."""
+    return isinstance(rec, Notice) and rec.error == "deleted_citations"
+
+
+class LastCopies:
+    """The check that keeps a doc_id's last copy: `scan` the records once, then `keep_last`
+    the same records (read again, in the same order and calls: positions are counted over
+    them). In memory: one entry per doc_id, and one per doc_id a list deletes after a copy.
+    `apply_deletions`: `<DeleteCitation>` lists delete the copies read before them.
+    `across` counts the copies dropped for a later copy from another input, `deleted` those
+    a list deleted."""
+
+    def __init__(self, *, apply_deletions: bool = False) -> None:
+        self._last: dict[str, _Read] = {}
+        self._deleted: dict[str, _Read] = {}
+        self._apply = apply_deletions
+        self._scanned = 0
+        self._read = 0
+        self.across = 0
+        self.deleted = 0
+
+    def scan(self, records: Iterable[Document | ErrorRecord],
+             input_id: str | None = None) -> None:
+        """The first reading: where each doc_id is read last, and (`apply_deletions`) the
+        last list that deletes it after a copy (a list naming a PMID not read yet deletes
+        nothing here: only the copies before it)."""
+        for rec in records:
+            at = self._scanned
+            self._scanned += 1
+            if isinstance(rec, Document):
+                self._last[rec.doc_id] = _Read(at, input_id, rec.source, rec.location)
+            elif self._apply and is_deletion(rec):
+                for pmid in rec.ids:
+                    if pmid in self._last:
+                        self._deleted[pmid] = _Read(at, input_id, rec.source, rec.location)
+
+    def keep_last(self, records: Iterable[Document | ErrorRecord],
+                  input_id: str | None = None) -> Iterator[Document | ErrorRecord]:
+        """The second reading: `records` with each document that is not its doc_id's last
+        copy replaced by its `duplicate_row`, and a last copy that a later list deletes by its
+        `deleted_row`; error rows and lists pass through."""
+        for rec in records:
+            at = self._read
+            self._read += 1
+            if isinstance(rec, Document):
+                dropped = self._dropped(rec, at, input_id)
+                if dropped is not None:
+                    yield dropped
+                    continue
+            yield rec
+
+    keep = keep_last
+
+    def _dropped(self, doc: Document, at: int, input_id: str | None) -> ErrorRecord | None:
+        last = self._last.get(doc.doc_id)
+        if last is None:
+            # not read by `scan` (the input changed between the readings): kept, and the
+            # place of the copy kept, so that a second such copy is not kept too
+            self._last[doc.doc_id] = _Read(at, input_id, doc.source, doc.location)
+            return None
+        gone = self._deleted.get(doc.doc_id)
+        if gone is not None and gone.at > last.at:
+            self.deleted += 1
+            return deleted_row(doc.doc_id, doc.source, doc.location, gone.source,
+                               gone.location)
+        if last.at == at:
+            return None
+        other = last.input_id != input_id
+        self.across += int(other)
+        return duplicate_row(doc.doc_id, doc.source, doc.location, last.source, last.location,
+                             other_input=other, kept_later=True)

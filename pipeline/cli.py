@@ -461,6 +461,17 @@ _DocTimeoutOpt = Annotated[float | None, typer.Option(
     help="A document taking longer becomes an error row naming its stage and component "
     f"(default {DEFAULT_DOC_TIMEOUT_S or 0:g} s, pipeline.limits.DEFAULT_DOC_TIMEOUT_S); 0: no "
     "limit.")]
+_KeepDuplicatesOpt = Annotated[str | None, typer.Option(
+    "--keep-duplicates", metavar="first|last", show_default=False,
+    help="Of the documents with one doc_id, keep the one read first (default) or last in "
+    "input order (inputs in the order given, a folder's files in name order); the others "
+    "become duplicate_id error rows.")]
+_PubmedUpdatesOpt = Annotated[bool, typer.Option(
+    "--pubmed-updates",
+    help="The inputs are PubMed's baseline and daily update files in NLM's order "
+    "(`baseline/ updates/`): a later file's copy of a citation replaces the earlier one "
+    "(--keep-duplicates last) and a <DeleteCitation> list deletes the copies read before it "
+    "(deleted_citation error rows).")]
 _NoModelOpt = Annotated[bool, typer.Option(
     "--no-model", help="Tag with the lexicons only, without the trained NER model.")]
 _VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help=_VERBOSE_HELP)]
@@ -489,6 +500,8 @@ def run_cmd(
     max_file_mb: _MaxFileMbOpt = None,
     max_record_mb: _MaxRecordMbOpt = None,
     doc_timeout: _DocTimeoutOpt = None,
+    keep_duplicates: _KeepDuplicatesOpt = None,
+    pubmed_updates: _PubmedUpdatesOpt = False,
     no_model: _NoModelOpt = False,
     verbose: _VerboseOpt = False,
 ) -> None:
@@ -515,8 +528,9 @@ def run_cmd(
             resume=resume, overwrite=overwrite, quiet=quiet, fail_on_error=fail_on_error,
             id_field=id_field, text_field=text_field, block_size=block_size,
             batch_size=batch_size, part_rows=part_rows, part_mb=part_mb,
-            doc_timeout_s=doc_timeout, nlp_factory=factory, **_ingest_caps(max_file_mb,
-                                                                            max_record_mb),
+            doc_timeout_s=doc_timeout, keep_duplicates=keep_duplicates,
+            pubmed_updates=pubmed_updates, nlp_factory=factory,
+            **_ingest_caps(max_file_mb, max_record_mb),
             command=_command_line(ctx),
         )
     except (OutputExistsError, RunError, PipelineLoadError, ValueError) as exc:

@@ -24,8 +24,10 @@ This module checks the options, puts the parts together and returns a `RunSummar
 Determinism: shards are listed in input order and cut into units by input size only; each unit
 is processed alone into its own files, and the compaction merges them in unit order, so the
 engine, the number of workers and an interruption (with --resume) do not change the tables.
-A doc_id seen twice is kept once (the first in input order; the others become `duplicate_id`
-error rows).
+A doc_id seen twice is kept once (the first in input order, or with `keep_duplicates="last"`
+the last; the others become `duplicate_id` error rows); with `pubmed_updates` (NLM's daily
+update files: the last copy kept) a `<DeleteCitation>` list deletes the copies read before it
+(`deleted_citation` error rows).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from typing import Any
 
 from pipeline import write as W
 from pipeline.ingest import Shard, list_shards
+from pipeline.ingest.dedupe import KEEP_CHOICES
 from pipeline.limits import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_BLOCK_SIZE,
@@ -108,6 +111,8 @@ class RunSummary:
     shards_skipped: int
     failed_shards: list[str]
     duplicates_dropped: int = 0
+    #: documents dropped because a later `<DeleteCitation>` list deletes them
+    citations_deleted: int = 0
     fail_on_error: bool = False
     threads: int = 0  # dask: the cluster's threads (local: one per worker process)
     #: "reader_failed" error rows: a reader's bug lost the rest of a shard's records
@@ -209,6 +214,8 @@ def run(
     max_file_mb: float | None = DEFAULT_MAX_FILE_MB,
     max_record_mb: float = DEFAULT_MAX_RECORD_MB,
     doc_timeout_s: float | None = None,
+    keep_duplicates: str | None = None,
+    pubmed_updates: bool = False,
     nlp_factory: NlpFactory = default_nlp,
     command: Sequence[str] | None = None,
     progress_interval: float = 10.0,
@@ -229,6 +236,10 @@ def run(
     an XML record): beyond them an error row, and what came before is kept.
     `doc_timeout_s` is the time one document may take before it becomes an error row
     (None: `pipeline.limits.DEFAULT_DOC_TIMEOUT_S`; 0: no limit).
+    `keep_duplicates`: of the documents with one doc_id, keep the one read "first" (None: the
+    default) or "last" in input order. `pubmed_updates`: the inputs are PubMed's baseline and
+    daily update files in NLM's order: the last copy is kept, and a `<DeleteCitation>` list
+    deletes the copies read before it (it cannot go with `keep_duplicates="first"`).
     With `workers=1` the documents are annotated in the calling process, whose glibc allocator
     then keeps freed memory for the rest of its life (`pipeline.runner.allocator`).
     """
@@ -242,6 +253,7 @@ def run(
                    part_rows=part_rows, part_mb=part_mb, max_file_mb=max_file_mb,
                    max_record_mb=max_record_mb, doc_timeout_s=doc_timeout_s,
                    overwrite=overwrite, resume=resume)
+    keep = _keep(keep_duplicates, pubmed_updates)
     max_bytes = None if max_file_mb is None else max(1, int(max_file_mb * 2**20))
     check_paths(inputs, out)  # before anything is read, written or loaded
     req = _Request(
@@ -253,7 +265,8 @@ def run(
                           title_field=title_field, batch_size=batch_size,
                           part_rows=part_rows, max_bytes=max_bytes,
                           max_record_bytes=max(1, int(max_record_mb * 2**20)),
-                          doc_timeout_s=doc_timeout_s),
+                          doc_timeout_s=doc_timeout_s, keep_duplicates=keep,
+                          apply_deletions=pubmed_updates),
         cmd=list(command) if command is not None else list(sys.argv),
         progress_interval=progress_interval,
     )
@@ -276,6 +289,18 @@ def _shards(req: _Request) -> list[Shard]:
                                            max_bytes=req.opts.max_bytes), req.out)
     except ValueError as exc:
         raise RunError(str(exc)) from exc
+
+
+def _keep(keep_duplicates: str | None, pubmed_updates: bool) -> str:
+    """The copy of a doc_id kept (`--keep-duplicates`, `--pubmed-updates`); `RunError` for a
+    choice that does not exist or contradicts `--pubmed-updates`."""
+    if keep_duplicates is not None and keep_duplicates not in KEEP_CHOICES:
+        raise RunError(f"--keep-duplicates must be {' or '.join(KEEP_CHOICES)}, "
+                       f"got {keep_duplicates!r}")
+    if pubmed_updates and keep_duplicates == "first":
+        raise RunError("--pubmed-updates keeps the last copy of a citation (a later update "
+                       "file revises it): it cannot go with --keep-duplicates first")
+    return "last" if pubmed_updates else keep_duplicates or "first"
 
 
 def _check_options(*, engine: str, workers: int, batch_size: int, block_size: int | None,
@@ -324,23 +349,30 @@ def _record_failure(out: Path, manifest: dict[str, Any], attempt: dict[str, Any]
     W.write_manifest(out, manifest)
 
 
+def _settings(req: _Request) -> dict[str, Any]:
+    """The run's settings that decide the tables (`bookkeeping.settings`): a resume must use
+    the same."""
+    opts = req.opts
+    return B.settings(req.inputs, req.fmt, opts.id_field, opts.text_field, opts.title_field,
+                      req.block_size, describe_factory(opts.nlp_factory),
+                      limits={"max_bytes": opts.max_bytes,
+                              "max_record_bytes": opts.max_record_bytes,
+                              # the limit applied (0: none), not the option given: the
+                              # default and its value are one setting
+                              "doc_timeout_s": effective_doc_timeout(opts.doc_timeout_s) or 0,
+                              # part boundaries: a resumed run must cut the same parts
+                              "part_rows": req.part_rows,
+                              "part_bytes": req.part_bytes},
+                      keep_duplicates=opts.keep_duplicates,
+                      pubmed_updates=opts.apply_deletions)
+
+
 def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
                 started: str) -> RunSummary:
     """The run, with `req.out` locked: prepare the folder, process the pending shards, finish
     the tables and the manifest."""
     out, opts = req.out, req.opts
-    run_settings = B.settings(req.inputs, req.fmt, opts.id_field, opts.text_field,
-                              opts.title_field, req.block_size,
-                              describe_factory(opts.nlp_factory),
-                              limits={"max_bytes": opts.max_bytes,
-                                      "max_record_bytes": opts.max_record_bytes,
-                                      # the limit applied (0: none), not the option
-                                      # given: the default and its value are one setting
-                                      "doc_timeout_s":
-                                          effective_doc_timeout(opts.doc_timeout_s) or 0,
-                                      # part boundaries: a resumed run must cut the same parts
-                                      "part_rows": req.part_rows,
-                                      "part_bytes": req.part_bytes})
+    run_settings = _settings(req)
     units = U.plan_units(shards, req.part_bytes, req.unit_bytes, max_bytes=opts.max_bytes,
                          max_record_bytes=opts.max_record_bytes,
                          split_files=bool(req.block_size))
@@ -376,9 +408,10 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
     if isinstance(outcomes, PoolOutcomes) and outcomes.driver_startup:
         attempt["driver_startup"] = outcomes.driver_startup
     t_finish = time.perf_counter()
-    counts, n_duplicates = B.finish_output(out, units, pending, failed, req.part_rows,
-                                           req.part_bytes, prepared.plan,
-                                           threads=_compaction_threads(req))
+    finished = B.finish_output(out, units, pending, failed, req.part_rows, req.part_bytes,
+                               prepared.plan, opts.keep_duplicates, opts.apply_deletions,
+                               threads=_compaction_threads(req))
+    counts = finished.counts
     # the serial tail of a run (duplicates across units, compaction): what a plan for a
     # larger corpus adds to the workers' time (`benchmarks/run_speed.py`)
     attempt["finish_s"] = round(time.perf_counter() - t_finish, 3)
@@ -396,14 +429,16 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
         shards={"total": len(shards), "done": len(shards) - len(failed_shards),
                 "skipped_as_done": skipped, "failed": failed_shards, "units": len(units)},
         parts={"rows": req.part_rows, "bytes": req.part_bytes},
-        duplicates_dropped=n_duplicates, pipeline_components=pipes, **size,
+        duplicates_dropped=finished.duplicates, citations_deleted=finished.citations_deleted,
+        pipeline_components=pipes, **size,
     )
     return RunSummary(
         out=out, run_id=run_id, status=status, counts=counts, n_words=n_words, seconds=seconds,
         engine=req.engine, workers=size["workers"], threads=size["threads"],
         shards_total=len(shards), shards_done=len(shards) - len(failed_shards),
         shards_skipped=skipped, failed_shards=failed_shards,
-        duplicates_dropped=n_duplicates, fail_on_error=req.fail_on_error,
+        duplicates_dropped=finished.duplicates, citations_deleted=finished.citations_deleted,
+        fail_on_error=req.fail_on_error,
         reader_failures=W.count_error_rows(out, "reader_failed") if counts.get("errors") else 0,
     )
 

@@ -45,7 +45,7 @@ from pipeline import write as W
 from pipeline.documents import ErrorRecord
 from pipeline.ingest import PATH_PROBLEMS, Shard, error_row
 from pipeline.ingest.common import display_path
-from pipeline.ingest.dedupe import duplicate_row
+from pipeline.ingest.dedupe import DELETED, deleted_row, duplicate_row
 from pipeline.runner import duplicates as D
 from pipeline.runner import units as U
 from pipeline.runner.errors import RunError
@@ -136,10 +136,12 @@ def drop_changed(out: Path, units: Sequence[U.Unit],
 
 def settings(inputs: Sequence[str], fmt: str | None, id_field: str, text_field: str,
              title_field: str, block_size: int | None, pipeline: str,
-             limits: Mapping[str, Any] | None = None) -> dict[str, Any]:
+             limits: Mapping[str, Any] | None = None, *, keep_duplicates: str = "first",
+             pubmed_updates: bool = False) -> dict[str, Any]:
     """The options that decide the tables' content: a resumed run must use the same. `limits`:
     the ingest caps and the time limit (a record over a cap is an error row in one run and a
-    document in another, so they decide content too)."""
+    document in another, so they decide content too); `keep_duplicates`, `pubmed_updates`:
+    which copy of a doc_id is kept, and whether `<DeleteCitation>` lists delete documents."""
     return {
         **dict(limits or {}),
         "inputs": [display_path(p) for p in inputs],
@@ -149,9 +151,16 @@ def settings(inputs: Sequence[str], fmt: str | None, id_field: str, text_field: 
         "title_field": title_field,
         "block_size": block_size,
         "pipeline": pipeline,
+        "keep_duplicates": keep_duplicates,
+        "pubmed_updates": pubmed_updates,
         "biotab_version": __version__,
         "schema_version": SCHEMA_VERSION,
     }
+
+
+#: Settings an earlier biotab did not record, with the value it used (a resume of its run
+#: compares them as recorded).
+SETTING_DEFAULTS: dict[str, Any] = {"keep_duplicates": "first", "pubmed_updates": False}
 
 
 class SettingName(NamedTuple):
@@ -175,6 +184,8 @@ SETTING_NAMES: dict[str, SettingName] = {
     "text_field": SettingName("--text-field"),
     "title_field": SettingName("title_field"),
     "block_size": SettingName("--block-size", none="none (whole files)"),
+    "keep_duplicates": SettingName("--keep-duplicates"),
+    "pubmed_updates": SettingName("--pubmed-updates"),
     "pipeline": SettingName("the pipeline (--model, --no-model)"),
     "biotab_version": SettingName("biotab's version"),
     "schema_version": SettingName("the tables' schema version"),
@@ -205,7 +216,9 @@ def _shown(value: Any, setting: SettingName) -> str:
     """A setting's value as its option takes it: sizes in MB, strings quoted."""
     if value is None:
         return setting.none
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, bool):  # a flag
+        return "given" if value else "not given"
+    if isinstance(value, int | float):
         number = value / setting.unit  # as the option is written: 1000000, 0.5, never 1e+06
         return str(int(number)) if number.is_integer() else f"{number:f}".rstrip("0")
     return repr(value)
@@ -290,8 +303,11 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
     of them only) and delete everything else an earlier attempt left."""
     resumed = W.prepare_output(out, overwrite=overwrite, resume=resume)
     earlier = W.read_manifest(out) if resumed else None
-    if earlier is not None and earlier.get("settings") not in (None, dict(run_settings)):
-        diff = settings_changes(earlier["settings"], run_settings)
+    was = (earlier or {}).get("settings")
+    if isinstance(was, dict):
+        was = {**SETTING_DEFAULTS, **was}
+    if was not in (None, dict(run_settings)):
+        diff = settings_changes(was, run_settings)
         raise RunError(
             f"cannot resume: the run in {out} used different settings: {'; '.join(diff)}; "
             "rerun with the same ones, or use --overwrite"
@@ -377,26 +393,57 @@ def start_manifest(out: Path, prepared: Prepared, run_settings: Mapping[str, Any
 # --------------------------------------------------------------------------- after the work
 
 
+class Finished(NamedTuple):
+    """What `finish_output` did: rows per table, documents dropped as duplicates of another
+    input's (`duplicates_dropped`), and as deleted by `<DeleteCitation>` lists."""
+
+    counts: dict[str, int]
+    duplicates: int
+    citations_deleted: int
+
+
+def unit_deletions(units: Sequence[U.Unit], markers: Mapping[str, Mapping[str, Any]],
+                   groups: Mapping[str, Sequence[str]], keys: Sequence[str]
+                   ) -> list[tuple[D.Deletion, list[str]]]:
+    """The `<DeleteCitation>` lists the finished units' markers hold (`deleted_citations`), in
+    input order, each with its PMIDs, ranked as the file key (`keys`: a group, or the unit
+    itself) holding its unit: a list deletes the copies of earlier keys only (inside its group
+    the driver applied it before the group was merged)."""
+    rank = {key: i for i, key in enumerate(keys)}
+    rank.update({uid: rank[gid] for gid, members in groups.items() if gid in rank
+                 for uid in members})
+    lists: list[tuple[D.Deletion, list[str]]] = []
+    for u in units:
+        for entry in (markers.get(u.unit_id) or {}).get("deleted_citations") or []:
+            pmids = entry.get("pmids") if isinstance(entry, dict) else None
+            if isinstance(pmids, list) and u.unit_id in rank:
+                lists.append((D.Deletion(rank[u.unit_id], u.unit_id, entry.get("source"),
+                                         entry.get("location")),
+                              [p for p in pmids if isinstance(p, str)]))
+    return lists
+
+
 def finish_output(out: Path, units: Sequence[U.Unit], pending: Sequence[U.Unit],
                   failed: Mapping[str, str], part_rows: int, part_bytes: int,
-                  plan: Sequence[Mapping[str, Any]],
-                  threads: int = 1) -> tuple[dict[str, int], int]:
+                  plan: Sequence[Mapping[str, Any]], keep: str = "first",
+                  apply_deletions: bool = False, threads: int = 1) -> Finished:
     """The driver's part after the units: when none failed, duplicates across units (`plan`:
-    the earlier attempt's, `Prepared.plan`) and the compaction of the units' files into parts
-    (`pipeline.runner.units.compact`, `threads` groups at once); error rows for duplicates and
-    failed units; an empty part for tables without rows. Returns the rows per table and the
-    number of duplicates dropped."""
+    the earlier attempt's, `Prepared.plan`; `keep`: the copy kept; `apply_deletions`: the
+    units' `<DeleteCitation>` lists delete the copies of earlier units) and the compaction of
+    the units' files into parts (`pipeline.runner.units.compact`, `threads` groups at once);
+    error rows for duplicates, deleted documents and failed units; an empty part for tables
+    without rows."""
     duplicates: list[dict[str, Any]] = []
     if not failed:
-        keys = U.ranked_keys(units, U.done_groups(out))
+        groups = U.done_groups(out)
+        keys = U.ranked_keys(units, groups)
+        deletions = (unit_deletions(units, W.done_shards(out), groups, keys)
+                     if apply_deletions else [])
         duplicates = D.drop_duplicates(out, keys, {u.unit_id for u in pending},
-                                       {u.unit_id for u in units}, plan)
+                                       {u.unit_id for u in units}, plan, keep, deletions)
+        del deletions  # (their PMIDs, before the compaction)
         U.compact(out, units, part_rows, part_bytes, threads)
-    run_errors = [
-        error_row(duplicate_row(d["doc_id"], d["source"] or "", d["location"], d["kept_source"],
-                                d["kept_location"], other_input=True))
-        for d in duplicates
-    ]
+    run_errors = [_dropped_row(d, keep) for d in duplicates]
     by_id = {u.unit_id: u for u in units}
     run_errors += [
         error_row(ErrorRecord(source=s.source, stage="run", error="shard_failed",
@@ -411,9 +458,22 @@ def finish_output(out: Path, units: Sequence[U.Unit], pending: Sequence[U.Unit],
             run_part.unlink()
     W.finish_tables(out)
     wanted = {u.unit_id for u in units}
-    in_units = sum(int(m.get("duplicates", 0)) for uid, m in W.done_shards(out).items()
-                   if uid in wanted)
-    return W.count_rows(out), len(duplicates) + in_units
+    markers = [m for uid, m in W.done_shards(out).items() if uid in wanted]
+    n_deleted = sum(d.get("kind") == DELETED for d in duplicates)
+    return Finished(W.count_rows(out),
+                    len(duplicates) - n_deleted + sum(int(m.get("duplicates", 0))
+                                                      for m in markers),
+                    n_deleted + sum(int(m.get("citations_deleted", 0)) for m in markers))
+
+
+def _dropped_row(d: Mapping[str, Any], keep: str) -> dict[str, Any]:
+    """The errors row of a copy the driver dropped (an entry of its plan)."""
+    if d.get("kind") == DELETED:
+        return error_row(deleted_row(d["doc_id"], d["source"] or "", d["location"],
+                                     d["kept_source"], d["kept_location"]))
+    return error_row(duplicate_row(d["doc_id"], d["source"] or "", d["location"],
+                                   d["kept_source"], d["kept_location"], other_input=True,
+                                   kept_later=keep == "last"))
 
 
 def finish_manifest(out: Path, manifest: dict[str, Any], units: Sequence[U.Unit],

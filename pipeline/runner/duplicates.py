@@ -1,9 +1,13 @@
-"""Documents whose doc_id an earlier input already produced, across units (the driver's check).
+"""Documents whose doc_id another unit also produced, across units (the driver's check).
 
 A unit drops its own repeats while it runs (`pipeline.runner.shard`); a doc_id that two units
 produced is found here once every unit is finished: the copy from the earlier unit in input
-order is kept, the later copies' rows are removed from their unit's part files, and each becomes
-a `duplicate_id` error row naming the dropped copy's source and location and the kept copy's.
+order is kept (`--keep-duplicates last`: the later unit's), the other copies' rows are removed
+from their unit's part files, and each becomes a `duplicate_id` error row naming the dropped
+copy's source and location and the kept copy's. With `--pubmed-updates`, a document whose
+doc_id a `<DeleteCitation>` list of a later unit names (the units' markers list them:
+`deleted_citations`) is removed too, each copy a `deleted_citation` row naming the list
+(`pipeline.ingest.dedupe` says which copy goes, and words the rows).
 """
 
 from __future__ import annotations
@@ -20,14 +24,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import write as W
+from pipeline.ingest.dedupe import DELETED
 
 log = logging.getLogger("pipeline.run")
+#: `Duplicate.kind` of a copy dropped for another copy
+DUPLICATE = "duplicate_id"
 
 
 class Duplicate(NamedTuple):
-    """A document dropped because an earlier shard produced its doc_id: the dropped copy's
+    """A document dropped because another shard produced its doc_id: the dropped copy's
     shard (the unit whose files lost its rows), source and location (`documents.location`),
-    and the kept copy's shard (a unit or a committed group), source and location."""
+    and the kept copy's shard (a unit or a committed group), source and location. `kind`
+    DELETED: dropped because a later `<DeleteCitation>` list names it; the kept_* fields then
+    name the list's unit, source and location."""
 
     doc_id: str
     shard_id: str
@@ -36,15 +45,83 @@ class Duplicate(NamedTuple):
     kept_shard_id: str
     kept_source: str | None
     kept_location: str | None
+    kind: str = DUPLICATE
 
 
-def find_duplicates(out: Path, shard_order: Iterable[str]) -> list[Duplicate]:
-    """Documents whose doc_id an earlier shard (in input order) already produced.
+class Copy(NamedTuple):
+    """A copy of a doc_id in the part files: the unit or group holding it, its rank (the
+    key's position in input order), its source and location."""
 
-    Returns the dropped copies in doc_id order, each with the copy kept. Each shard is
-    deduplicated while it is processed; across shards the first shard in `shard_order` wins.
-    Reads only the doc_id, source and location columns, with DuckDB (which spills to disk, so
-    the check works for corpora of any size).
+    rank: int
+    shard_id: str
+    source: str | None
+    location: str | None
+
+
+class Deletion(NamedTuple):
+    """A unit's `<DeleteCitation>` lists of one file (a `deleted_citations` entry of its
+    marker), ranked as the file key holding the unit (a later key's copies are not deleted)."""
+
+    rank: int
+    unit_id: str
+    source: str | None
+    location: str | None
+
+
+def resolve(doc_id: str, copies: Sequence[Copy], keep: str = "first",
+            deleted_by: Deletion | None = None) -> list[Duplicate]:
+    """The copies of `doc_id` dropped (`copies` in input order, one per key): all of them when
+    `deleted_by`, a list read after the last copy, deletes it; else all but the first (`keep`
+    "first") or the last one."""
+    if deleted_by is not None:
+        return [Duplicate(doc_id, c.shard_id, c.source, c.location, deleted_by.unit_id,
+                          deleted_by.source, deleted_by.location, DELETED) for c in copies]
+    kept = copies[0] if keep == "first" else copies[-1]
+    return [Duplicate(doc_id, c.shard_id, c.source, c.location, kept.shard_id, kept.source,
+                      kept.location) for c in copies if c is not kept]
+
+
+def _deletions_table(deletions: Sequence[tuple[Deletion, Sequence[str]]]) -> pa.Table:
+    """The lists' PMIDs, each with the index of its list in `deletions` (input order: the
+    largest index of a PMID is the last list naming it)."""
+    pmids = [pa.array(list(ids), pa.string()) for _, ids in deletions]
+    return pa.table({
+        "pmid": pa.chunked_array(pmids, pa.string()),
+        "list": pa.chunked_array([pa.array([i] * len(ids), pa.int64())
+                                  for i, (_, ids) in enumerate(deletions)], pa.int64()),
+    })
+
+
+_COPIES_SQL = (
+    "WITH d AS (SELECT doc_id, source, location, filename "
+    "FROM read_parquet(?, filename=true)) "
+    "SELECT doc_id, source, location, filename, NULL FROM d WHERE doc_id IN "
+    "(SELECT doc_id FROM d GROUP BY doc_id HAVING count(*) > 1) "
+    "ORDER BY doc_id, filename")
+# the same, and the copies of doc_ids a list deletes, with the last such list's index
+_COPIES_AND_DELETED_SQL = (
+    "WITH d AS (SELECT doc_id, source, location, filename "
+    "FROM read_parquet(?, filename=true)), "
+    "gone AS (SELECT pmid, max(list) AS list FROM deletions GROUP BY pmid) "
+    "SELECT d.doc_id, d.source, d.location, d.filename, gone.list "
+    "FROM d LEFT JOIN gone ON d.doc_id = gone.pmid "
+    "WHERE gone.list IS NOT NULL OR d.doc_id IN "
+    "(SELECT doc_id FROM d GROUP BY doc_id HAVING count(*) > 1) "
+    "ORDER BY d.doc_id, d.filename")
+
+
+def find_duplicates(out: Path, shard_order: Iterable[str], keep: str = "first",
+                    deletions: Sequence[tuple[Deletion, Sequence[str]]] = ()
+                    ) -> list[Duplicate]:
+    """Documents whose doc_id another shard (in input order: `shard_order`) also produced, and
+    (`deletions`: each list with its PMIDs, in input order) those a list of a later shard
+    deletes.
+
+    Returns the dropped copies in doc_id order, each with the copy kept (or the list that
+    deletes it). Each shard is deduplicated while it is processed; across shards the first
+    shard in `shard_order` wins (`keep` "last": the last one). Reads only the doc_id, source
+    and location columns, with DuckDB (which spills to disk, so the check works for corpora of
+    any size); the lists' PMIDs are handed to it as one Arrow table (about 24 bytes a PMID).
     """
     import duckdb
 
@@ -54,28 +131,28 @@ def find_duplicates(out: Path, shard_order: Iterable[str]) -> list[Duplicate]:
         return []
     con = duckdb.connect()
     try:
-        rows = con.execute(
-            "WITH d AS (SELECT doc_id, source, location, filename "
-            "FROM read_parquet(?, filename=true)) "
-            "SELECT doc_id, source, location, filename FROM d WHERE doc_id IN "
-            "(SELECT doc_id FROM d GROUP BY doc_id HAVING count(*) > 1) "
-            "ORDER BY doc_id, filename",
-            [str(folder / "part-*.parquet")],
-        ).fetchall()
+        if deletions:
+            con.register("deletions", _deletions_table(deletions))
+        rows = con.execute(_COPIES_AND_DELETED_SQL if deletions else _COPIES_SQL,
+                           [str(folder / "part-*.parquet")]).fetchall()
     finally:
         con.close()
-    by_id: dict[str, list[tuple[int, str, str | None, str | None]]] = {}
-    for doc_id, source, location, filename in rows:
+    by_id: dict[str, list[Copy]] = {}
+    last_list: dict[str, int] = {}
+    for doc_id, source, location, filename, list_index in rows:
         sid = W.shard_of_file(Path(filename).name)
         if sid is None:
             continue
-        by_id.setdefault(doc_id, []).append((rank.get(sid, len(rank)), sid, source, location))
+        by_id.setdefault(doc_id, []).append(Copy(rank.get(sid, len(rank)), sid, source,
+                                                 location))
+        if list_index is not None:
+            last_list[doc_id] = list_index
     dropped: list[Duplicate] = []
     for doc_id, copies in sorted(by_id.items()):
-        copies.sort(key=lambda c: (c[0], c[1]))
-        _, kept_sid, kept_source, kept_location = copies[0]
-        dropped.extend(Duplicate(doc_id, sid, source, location, kept_sid, kept_source,
-                                 kept_location) for _, sid, source, location in copies[1:])
+        copies.sort(key=lambda c: (c.rank, c.shard_id))
+        deletion = deletions[last_list[doc_id]][0] if doc_id in last_list else None
+        after = deletion is not None and deletion.rank > copies[-1].rank
+        dropped.extend(resolve(doc_id, copies, keep, deletion if after else None))
     return dropped
 
 
@@ -103,6 +180,10 @@ def drop_documents(out: Path, shard_id: str, doc_ids: set[str]) -> dict[str, int
     return removed
 
 
+# the fields a plan entry must have (`kind` came later: an entry without it is a duplicate)
+_REQUIRED = Duplicate._fields[:-1]
+
+
 def _plan_file(out: Path) -> Path:
     return out / W.RUN_DIR / W.DUPLICATES_PLAN
 
@@ -125,8 +206,9 @@ def read_plan(out: Path) -> list[dict[str, Any]]:
     if not isinstance(entries, list):
         entries = [entries]
     good = [d for d in entries
-            if isinstance(d, dict) and set(Duplicate._fields) <= d.keys()
-            and all(isinstance(d[k], str) for k in ("doc_id", "shard_id", "kept_shard_id"))]
+            if isinstance(d, dict) and set(_REQUIRED) <= d.keys()
+            and all(isinstance(d[k], str) for k in ("doc_id", "shard_id", "kept_shard_id"))
+            and d.get("kind", DUPLICATE) in (DUPLICATE, DELETED)]
     if len(good) < len(entries):
         log.warning("%s: left out %d damaged entries: the documents they dropped lose their "
                     "duplicate_id rows", plan_file, len(entries) - len(good))
@@ -138,9 +220,9 @@ def redo_for_kept(out: Path, done: dict[str, dict[str, Any]],
                   plan: Iterable[Mapping[str, Any]]) -> set[str]:
     """Before a resume: the finished units that lost a document's rows (the saved `plan`'s
     entries, `read_plan`; a group's entry stands for its units) as a copy of one in a unit (or
-    group) that is redone now. Its input
-    changed, so the kept copy may be gone: they are redone too (removed from `done`, their files
-    deleted), and the check after the run decides again. Returns their ids."""
+    group) that is redone now, or to a `<DeleteCitation>` list of a unit redone now. Its input
+    changed, so the kept copy (the list) may be gone: they are redone too (removed from `done`,
+    their files deleted), and the check after the run decides again. Returns their ids."""
     def redone(key: str) -> bool:
         members = groups.get(key)
         return (key not in done) if members is None else not all(u in done for u in members)
@@ -152,15 +234,18 @@ def redo_for_kept(out: Path, done: dict[str, dict[str, Any]],
     for uid in sorted(units):
         del done[uid]
         W.clean_shard(out, uid)
-        log.info("unit %s is processed again: it held copies of documents whose first copy is "
-                 "in an input read again", uid)
+        log.info("unit %s is processed again: it held copies of documents whose kept copy "
+                 "(or the list deleting them) is in an input read again", uid)
     return units
 
 
 def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
                     known: set[str] | None, saved: Iterable[Mapping[str, Any]],
+                    keep: str = "first",
+                    deletions: Sequence[tuple[Deletion, Sequence[str]]] = (),
                     ) -> list[dict[str, Any]]:
-    """Drop documents whose doc_id an earlier shard produced. The plan is saved first
+    """Drop documents whose doc_id another shard produced (`find_duplicates`: `keep`,
+    `deletions`). The plan is saved first
     (`_run/duplicates.json`), so that an interrupted run resumes it rather than forgetting
     what it already dropped. `saved`: the entries of the plan an earlier attempt saved (as
     `read_plan` gave them when this attempt started; this attempt has not written it since).
@@ -173,7 +258,7 @@ def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
     for d in saved:
         if d["shard_id"] in wanted and d["shard_id"] not in redone:
             plan[(d["doc_id"], d["shard_id"])] = dict(d)
-    for dup in find_duplicates(out, shard_order):
+    for dup in find_duplicates(out, shard_order, keep, deletions):
         plan[(dup.doc_id, dup.shard_id)] = dup._asdict()
     if not plan:
         with contextlib.suppress(FileNotFoundError):
@@ -186,6 +271,11 @@ def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
         by_shard.setdefault(d["shard_id"], set()).add(d["doc_id"])
     for sid, ids in sorted(by_shard.items()):
         drop_documents(out, sid, ids)
-    log.warning("%d document(s) with a doc_id seen in an earlier input were dropped",
-                len(entries))
+    n_deleted = sum(d.get("kind") == DELETED for d in entries)
+    if len(entries) > n_deleted:
+        log.warning("%d document(s) with a doc_id seen in %s input were dropped",
+                    len(entries) - n_deleted, "a later" if keep == "last" else "an earlier")
+    if n_deleted:
+        log.info("%d document(s) deleted by <DeleteCitation> lists of later inputs were dropped",
+                 n_deleted)
     return entries

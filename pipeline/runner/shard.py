@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline import write as W
 from pipeline.documents import Document, ErrorRecord, Notice
 from pipeline.ingest import Shard, read_shard
-from pipeline.ingest.dedupe import FirstCopies
+from pipeline.ingest.dedupe import FirstCopies, LastCopies, is_deletion
 from pipeline.limits import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_BYTES,
@@ -84,6 +84,10 @@ class ShardOptions:
     #: seconds one document may take, as given (None: the default; 0: no limit; read through
     #: `pipeline.limits.effective_doc_timeout`)
     doc_timeout_s: float | None = None
+    #: which copy of a doc_id read twice is kept (`--keep-duplicates`: "first" or "last"), and
+    #: whether `<DeleteCitation>` lists delete the copies read before them (`--pubmed-updates`)
+    keep_duplicates: str = "first"
+    apply_deletions: bool = False
 
 
 @dataclass
@@ -103,6 +107,8 @@ class ShardResult:
     worker: str = ""
     pipes: list[str] = field(default_factory=list)
     duplicates: int = 0  # documents dropped as copies of one from another shard of the unit
+    #: documents dropped because a later `<DeleteCitation>` list of the unit deletes them
+    citations_deleted: int = 0
     #: the unit's own part files (``<table>/<name>``): a resume redoes a unit with one missing
     files: list[str] = field(default_factory=list)
     #: the worker process: seconds from its start to a warmed-up pipeline (wall clock, and its
@@ -271,16 +277,20 @@ MAX_DELETED_PMIDS = 1_000_000
 
 
 def _without_notices(records: Iterable[Document | ErrorRecord],
-                     deleted: list[dict[str, Any]]) -> Iterator[Document | ErrorRecord]:
+                     deleted: list[dict[str, Any]],
+                     applied: bool = False) -> Iterator[Document | ErrorRecord]:
     """The records minus `Notice`s (PubMed's DeleteCitation lists), whose ids go to `deleted`
     for the manifest: an update file's deletions are neither documents nor errors. A file's
     consecutive lists make one entry (the first list's location), at most `MAX_DELETED_PMIDS`
-    PMIDs in all (`deleted` holds the unit's earlier shards' entries)."""
+    PMIDs in all (`deleted` holds the unit's earlier shards' entries). `applied`: the lists
+    delete documents (`--pubmed-updates`): the driver applies the entries to the copies of
+    earlier units, so the PMIDs past the cap are not applied there (the unit's own copies are
+    deleted by every list: `LastCopies`)."""
     room = MAX_DELETED_PMIDS - sum(len(d["pmids"]) for d in deleted)
     first_cut: Notice | None = None
     n_cut = 0
     for rec in records:
-        if not (isinstance(rec, Notice) and rec.error == "deleted_citations"):
+        if not is_deletion(rec):
             yield rec
             continue
         ids = list(rec.ids[:max(room, 0)])
@@ -300,28 +310,47 @@ def _without_notices(records: Iterable[Document | ErrorRecord],
             location=first_cut.location,
             message=f"{n_cut:,} PMID{'s' * (n_cut != 1)} of <DeleteCitation> lists, from this "
                     f"list on (its first ones may be kept), are not in the manifest's "
-                    f"deleted_citations: more than {MAX_DELETED_PMIDS:,} in one unit")
+                    f"deleted_citations"
+                    + (" and delete no copy read in an earlier unit of work" if applied else "")
+                    + f": more than {MAX_DELETED_PMIDS:,} in one unit")
+
+
+def _read(nlp: Language, shard: Shard, opts: ShardOptions) -> Iterator[Document | ErrorRecord]:
+    """The shard's records (`read_shard`). A text file's title is searched with the metadata
+    rules of `nlp`'s sections component, so that `documents.title` is the line it labels
+    "Title" (`sections.title_rules`)."""
+    from pipeline.components.sections import title_rules
+
+    return read_shard(shard, opts.id_field, opts.text_field, opts.title_field,
+                      max_bytes=opts.max_bytes, max_record_bytes=opts.max_record_bytes,
+                      metadata_rules=title_rules(nlp))
+
+
+def unit_copies(nlp: Language, unit: Unit, opts: ShardOptions) -> FirstCopies | LastCopies:
+    """The check of the unit's duplicate doc_ids the options ask for. For the last copies, the
+    unit's records are read once first (`LastCopies.scan`; reading and parsing, no annotation:
+    a small part of the unit's time)."""
+    if opts.keep_duplicates != "last":
+        return FirstCopies()
+    copies = LastCopies(apply_deletions=opts.apply_deletions)
+    for shard in unit.shards:
+        copies.scan(_read(nlp, shard, opts), shard.shard_id)
+    return copies
 
 
 def _write_rows(nlp: Language, shard: Shard, writer: ShardWriter, opts: ShardOptions,
-                progress: ProgressFn | None, seen: FirstCopies,
+                progress: ProgressFn | None, seen: FirstCopies | LastCopies,
                 deleted: list[dict[str, Any]]) -> int:
-    """Annotate the shard's documents into `writer`; returns the words processed. A text
-    file's title is searched with the metadata rules of `nlp`'s sections component, so that
-    `documents.title` is the line it labels "Title" (`sections.title_rules`)."""
-    from pipeline.components.sections import title_rules
+    """Annotate the shard's documents into `writer`; returns the words processed."""
     from pipeline.process import process_documents
 
     n_words = 0
     since_gc = 0
-    # a document whose doc_id came earlier in the unit: an error row instead, worded as the
-    # driver's when the first copy came from another shard
-    records = seen.keep_first(
-        _without_notices(read_shard(shard, opts.id_field, opts.text_field, opts.title_field,
-                                    max_bytes=opts.max_bytes,
-                                    max_record_bytes=opts.max_record_bytes,
-                                    metadata_rules=title_rules(nlp)), deleted),
-        shard.shard_id)
+    # a document whose doc_id has another copy in the unit that is kept: an error row instead,
+    # worded as the driver's when the kept copy came from another shard (the check sees the
+    # DeleteCitation lists, which are then taken out for the manifest)
+    records = _without_notices(seen.keep(_read(nlp, shard, opts), shard.shard_id), deleted,
+                               applied=opts.apply_deletions)
     for rows in process_documents(nlp, records, batch_size=opts.batch_size,
                                   doc_timeout_s=effective_doc_timeout(opts.doc_timeout_s)):
         writer.add(rows.tables)
@@ -356,9 +385,9 @@ def process_unit(
     nlp = worker_nlp(opts.nlp_factory)
     writer = ShardWriter(out, unit.unit_id, row_group_rows=opts.row_group_rows,
                            max_file_rows=opts.part_rows)
-    seen = FirstCopies()
     deleted: list[dict[str, Any]] = []
     try:
+        seen = unit_copies(nlp, unit, opts)
         n_words = sum(_write_rows(nlp, s, writer, opts, progress, seen, deleted)
                       for s in unit.shards)
         counts = writer.commit()
@@ -378,6 +407,7 @@ def process_unit(
         worker=f"{socket.gethostname()}:{os.getpid()}",
         pipes=list(nlp.pipe_names),
         duplicates=seen.across,
+        citations_deleted=seen.deleted,
         files=[f"{f.parent.name}/{f.name}" for f in W.shard_files(out, unit.unit_id)
                if f.name.startswith("part-")],
         deleted_citations=deleted,

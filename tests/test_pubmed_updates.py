@@ -1,0 +1,419 @@
+"""PubMed's baseline and daily update files, run in NLM's order (`biotab run baseline/ updates/`):
+`--keep-duplicates last` keeps a later file's copy of a citation, `--pubmed-updates` also
+applies the `<DeleteCitation>` lists; within a unit and across units (the driver), for any
+worker count, resumed exactly; the default (the first copy kept, the lists only listed) is
+unchanged. The inputs are `tests/data/pubmed_updates/` (see its README), plain and gzipped."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from helpers import read_tables
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.documents import Document, Notice
+from pipeline.ingest.dedupe import (
+    DELETED,
+    FirstCopies,
+    LastCopies,
+    deleted_row,
+    duplicate_row,
+)
+from pipeline.run import RunError, run
+from pipeline.runner import bookkeeping as B
+from pipeline.runner import duplicates as D
+from pipeline.runner import units as units_mod
+from pipeline.runner.units import Unit
+
+DATA = Path(__file__).resolve().parent / "data" / "pubmed_updates"
+BASELINE, REVISING, DELETING = "pubmed25n0001.xml", "pubmed25n1275.xml", "pubmed25n1276.xml"
+
+
+def blank_nlp() -> Any:
+    """spaCy's blank English and a sentencizer: the run's bookkeeping is what is tested here.
+    Module level, so spawned pool workers can import it."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _inputs(root: Path, gz: bool = False) -> list[Path]:
+    """root/baseline/ and root/updates/ as NLM serves them (gzipped when `gz`)."""
+    folders = {"baseline": [BASELINE], "updates": [REVISING, DELETING]}
+    for folder, names in folders.items():
+        (root / folder).mkdir(parents=True)
+        for name in names:
+            data = (DATA / name).read_bytes()
+            if gz:
+                (root / folder / f"{name}.gz").write_bytes(gzip.compress(data, mtime=0))
+            else:
+                (root / folder / name).write_bytes(data)
+    return [root / "baseline", root / "updates"]
+
+
+def _run(inputs: list[Path], out: Path, **options: Any) -> Any:
+    options.setdefault("workers", 1)
+    return run(inputs, out, quiet=True, nlp_factory=blank_nlp, **options)
+
+
+def _where(out: Path) -> dict[str, str]:
+    """doc_id -> the file its kept copy was read from (the documents table, with pandas)."""
+    docs = pd.read_parquet(out / "documents")
+    return {d: Path(s).name for d, s in zip(docs["doc_id"], docs["source"], strict=True)}
+
+
+def _dropped(out: Path) -> list[tuple[str, str, str, str]]:
+    """(doc_id, kind, file of the dropped copy, message) of every duplicate or deleted copy."""
+    errors = pd.read_parquet(out / "errors")
+    rows = errors[errors["error"].isin(["duplicate_id", DELETED])]
+    return sorted(zip(rows["doc_id"], rows["error"], [Path(s).name for s in rows["source"]],
+                      rows["message"], strict=True))
+
+
+def _manifest(out: Path) -> dict[str, Any]:
+    return json.loads((out / "manifest.json").read_text())
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+@pytest.mark.parametrize("gz", [False, True])
+@pytest.mark.parametrize("unit_bytes", [1, 1 << 20])  # a unit per file (the driver) / one unit
+def test_pubmed_updates_keep_the_revision_and_apply_the_deletion(
+        tmp_path: Path, gz: bool, unit_bytes: int) -> None:
+    inputs = _inputs(tmp_path / "in", gz)
+    out = tmp_path / "out"
+    summary = _run(inputs, out, pubmed_updates=True, unit_bytes=unit_bytes)
+    ext = ".gz" if gz else ""
+    assert _where(out) == {"91000001": REVISING + ext, "91000003": BASELINE + ext,
+                           "91000004": REVISING + ext, "91000005": DELETING + ext}
+    docs = pd.read_parquet(out / "documents").set_index("doc_id")
+    assert docs.loc["91000001", "title"] == (
+        "Ustekinumab in plaque psoriasis: a retrospective cohort of 50 patients.")
+    assert "32 of 50 patients (64%)" in docs.loc["91000001", "text"]
+    baseline = str(inputs[0] / (BASELINE + ext))
+    revising, deleting = (str(inputs[1] / (n + ext)) for n in (REVISING, DELETING))
+    assert _dropped(out) == [
+        ("91000001", "duplicate_id", BASELINE + ext,
+         f"doc_id '91000001' is read again from a later input ({revising}, line 4, record 1); "
+         "this earlier copy was dropped"),
+        ("91000002", DELETED, BASELINE + ext,
+         f"doc_id '91000002' is deleted by a <DeleteCitation> list read later ({deleting}, "
+         "line 40, record 2); this copy was dropped")]
+    errors = pd.read_parquet(out / "errors")
+    assert list(errors["location"]) == ["line 4, record 1", "line 42, record 2"]
+    assert set(errors["source"]) == {baseline}
+    # the sentences of the dropped copies went with them
+    sentences = pd.read_parquet(out / "sentences")
+    assert set(sentences["doc_id"]) == set(docs.index)
+    manifest = _manifest(out)
+    assert manifest["settings"]["keep_duplicates"] == "last"
+    assert manifest["settings"]["pubmed_updates"] is True
+    assert [d["pmids"] for d in manifest["deleted_citations"]] == [["91000002", "91000777"]]
+    assert manifest["duplicates_dropped"] == summary.duplicates_dropped == 1
+    assert manifest["citations_deleted"] == summary.citations_deleted == 1
+    assert summary.exit_code == 0 and summary.documents == 4
+
+
+def test_the_default_keeps_the_first_copy_and_only_lists_the_deletions(tmp_path: Path) -> None:
+    """Nothing changes for a run without the options: the baseline's copy is kept, the update's
+    is a duplicate_id row, the deleted citation stays (listed in the manifest)."""
+    inputs = _inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    summary = _run(inputs, out, unit_bytes=1)
+    assert _where(out) == {"91000001": BASELINE, "91000002": BASELINE, "91000003": BASELINE,
+                           "91000004": REVISING, "91000005": DELETING}
+    baseline = inputs[0] / BASELINE
+    assert _dropped(out) == [
+        ("91000001", "duplicate_id", REVISING,
+         f"doc_id '91000001' was already produced by an earlier input ({baseline}, line 4, "
+         "record 1); this copy was dropped")]
+    manifest = _manifest(out)
+    assert manifest["settings"]["keep_duplicates"] == "first"
+    assert manifest["settings"]["pubmed_updates"] is False
+    assert [d["pmids"] for d in manifest["deleted_citations"]] == [["91000002", "91000777"]]
+    assert summary.duplicates_dropped == 1 and summary.citations_deleted == 0
+
+
+def test_keep_duplicates_last_alone_deletes_nothing(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    _run(inputs, out, keep_duplicates="last", unit_bytes=1)
+    assert _where(out)["91000001"] == REVISING and _where(out)["91000002"] == BASELINE
+    assert [(d, kind) for d, kind, _, _ in _dropped(out)] == [("91000001", "duplicate_id")]
+
+
+@pytest.mark.parametrize("unit_bytes", [1, 1 << 20])
+def test_a_copy_read_after_the_deletion_is_kept(tmp_path: Path, unit_bytes: int) -> None:
+    """The deleting file given first: the baseline's copy, read after its list, stays."""
+    out = tmp_path / "out"
+    _run([DATA / DELETING, DATA / BASELINE], out, pubmed_updates=True, unit_bytes=unit_bytes)
+    assert _where(out) == {"91000005": DELETING, "91000001": BASELINE, "91000002": BASELINE,
+                           "91000003": BASELINE}
+    assert _dropped(out) == []
+
+
+@pytest.mark.parametrize(("gz", "unit_bytes"), [
+    (True, None),  # a unit per file
+    (False, 6000),  # the baseline, and both update files in one unit
+])
+def test_one_or_two_workers_give_the_same_tables(tmp_path: Path, gz: bool,
+                                                 unit_bytes: int | None) -> None:
+    inputs = _inputs(tmp_path / "in", gz)
+    one = _run(inputs, tmp_path / "one", workers=1, pubmed_updates=True, unit_bytes=unit_bytes)
+    two = _run(inputs, tmp_path / "two", workers=2, pubmed_updates=True, unit_bytes=unit_bytes)
+    assert one.workers == 1 and two.workers == 2
+    assert read_tables(tmp_path / "one") == read_tables(tmp_path / "two")
+    assert _where(tmp_path / "one")["91000001"] == REVISING + (".gz" if gz else "")
+    assert "91000002" not in _where(tmp_path / "two")
+
+
+@pytest.mark.parametrize(("first", "then", "said"), [
+    ({"pubmed_updates": True}, {}, "--keep-duplicates 'last' then, 'first' now; "
+                                   "--pubmed-updates given then, not given now"),
+    ({}, {"keep_duplicates": "last"}, "--keep-duplicates 'first' then, 'last' now"),
+    ({"keep_duplicates": "last"}, {"pubmed_updates": True},
+     "--pubmed-updates not given then, given now"),
+])
+def test_a_resume_with_another_choice_is_refused(tmp_path: Path, first: dict[str, Any],
+                                                 then: dict[str, Any], said: str) -> None:
+    inputs = _inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    _run(inputs, out, unit_bytes=1, **first)
+    before = read_tables(out)
+    with pytest.raises(RunError, match=f"cannot resume: .*{said}"):
+        _run(inputs, out, unit_bytes=1, resume=True, **then)
+    assert read_tables(out) == before
+    assert _run(inputs, out, unit_bytes=1, resume=True, **first).shards_skipped == 3
+
+
+def test_a_run_of_an_earlier_biotab_resumes_with_the_default(tmp_path: Path) -> None:
+    """A manifest written before the settings existed holds neither: the values it used."""
+    inputs = _inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    _run(inputs, out, unit_bytes=1)
+    manifest = _manifest(out)
+    for key in ("keep_duplicates", "pubmed_updates"):
+        del manifest["settings"][key]
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    assert _run(inputs, out, unit_bytes=1, resume=True).shards_skipped == 3
+    with pytest.raises(RunError, match="--pubmed-updates not given then, given now"):
+        _run(inputs, out, unit_bytes=1, resume=True, pubmed_updates=True)
+
+
+class _Stop(KeyboardInterrupt):
+    pass
+
+
+@pytest.mark.parametrize("where", ["find_duplicates", "compact"])
+def test_a_run_stopped_in_the_drivers_check_resumes_to_the_same_tables(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """Stopped before the check across units, or after it (its plan saved, the copies dropped)
+    and before the compaction: the resume gives a fresh run's tables."""
+    inputs = _inputs(tmp_path / "in")
+    opts: dict[str, Any] = {"pubmed_updates": True, "unit_bytes": 1}
+    _run(inputs, tmp_path / "fresh", **opts)
+    module: Any = D if where == "find_duplicates" else units_mod
+    real = getattr(module, where)
+
+    def stop(*args: Any, **kwargs: Any) -> Any:
+        raise _Stop
+
+    monkeypatch.setattr(module, where, stop)
+    out = tmp_path / "out"
+    with pytest.raises(_Stop):
+        _run(inputs, out, **opts)
+    monkeypatch.setattr(module, where, real)
+    if where == "compact":
+        assert len(json.loads((out / "_run" / "duplicates.json").read_text())) == 2
+    summary = _run(inputs, out, resume=True, **opts)
+    # (after the check, the baseline's unit files hold fewer rows than its marker counts: the
+    # resume redoes that unit, and the check drops its copies again)
+    assert summary.shards_skipped == (3 if where == "find_duplicates" else 2)
+    assert read_tables(out) == read_tables(tmp_path / "fresh")
+    assert (summary.duplicates_dropped, summary.citations_deleted) == (1, 1)
+
+
+@pytest.mark.parametrize("changed", [REVISING, DELETING])
+def test_an_update_file_changed_before_a_resume_brings_the_dropped_copy_back(
+        tmp_path: Path, changed: str) -> None:
+    """The revision (the list) is gone from the update file: the baseline's copy, dropped for
+    it, is read again (its unit redone, though merged into a group) and kept."""
+    inputs = _inputs(tmp_path / "in")
+    opts: dict[str, Any] = {"pubmed_updates": True, "unit_bytes": 1, "part_rows": 1}
+    out = tmp_path / "out"
+    _run(inputs, out, **opts)
+    path = inputs[1] / changed
+    text = path.read_text()
+    if changed == REVISING:
+        start = text.index("  <PubmedArticle>")
+        path.write_text(text[:start] + text[text.index("</PubmedArticle>") + 17:])
+    else:
+        start = text.index("  <DeleteCitation>")
+        path.write_text(text[:start] + text[text.index("</DeleteCitation>") + 18:])
+    summary = _run(inputs, out, resume=True, **opts)
+    kept = "91000001" if changed == REVISING else "91000002"
+    assert _where(out)[kept] == BASELINE
+    assert summary.shards_skipped == 1  # the other update file's unit
+    _run(inputs, tmp_path / "fresh", **opts)
+    assert read_tables(out) == read_tables(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize(("unit_bytes", "deleted"), [(1, False), (1 << 20, True)])
+def test_a_pmid_past_the_manifests_cap_deletes_copies_of_its_own_unit_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unit_bytes: int, deleted: bool) -> None:
+    from pipeline.runner import shard as shard_mod
+
+    monkeypatch.setattr(shard_mod, "MAX_DELETED_PMIDS", 1)
+    update = tmp_path / "pubmed25n1277.xml"
+    # the list names 91000777, then 91000003: the PMID past the cap of 1
+    update.write_text((DATA / DELETING).read_text().replace("91000777", "91000003").replace(
+        '<PMID Version="1">91000002</PMID>', '<PMID Version="1">91000777</PMID>'))
+    out = tmp_path / "out"
+    _run([DATA / BASELINE, update], out, pubmed_updates=True, unit_bytes=unit_bytes)
+    assert ("91000003" not in _where(out)) is deleted
+    errors = pd.read_parquet(out / "errors")
+    cut = errors[errors["error"] == "deleted_citations_cut"]["message"].tolist()
+    assert len(cut) == 1 and "delete no copy read in an earlier unit of work" in cut[0]
+
+
+def test_the_command_line_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = [str(p) for p in _inputs(tmp_path / "in")]
+    out = str(tmp_path / "out")
+    base = ["run", *inputs, "--out", out, "--workers", "1", "--quiet"]
+    for extra, said in (
+            (["--pubmed-updates", "--keep-duplicates", "first"],
+             "--pubmed-updates keeps the last copy"),
+            (["--keep-duplicates", "newest"], "--keep-duplicates must be first or last, got "
+                                              "'newest'")):
+        refused = CliRunner().invoke(app, [*base, *extra])
+        assert refused.exit_code == 2 and said in refused.output
+        assert not Path(out).exists()
+    monkeypatch.setattr("pipeline.run.default_nlp", blank_nlp)
+    done = CliRunner().invoke(app, [*base, "--pubmed-updates"])
+    assert done.exit_code == 0, done.output
+    assert "91000002" not in _where(Path(out))
+    assert "--pubmed-updates" in _manifest(Path(out))["command"]
+
+
+# --------------------------------------------------------------------------- pure functions
+
+
+def _doc(doc_id: str, source: str, line: int) -> Document:
+    return Document(doc_id=doc_id, text="Text.", source=source, format="pubmed",
+                    location=f"line {line}")
+
+
+def _deletion(source: str, line: int, *pmids: str) -> Notice:
+    return Notice(source=source, stage="ingest", error="deleted_citations", message="",
+                  location=f"line {line}", ids=pmids)
+
+
+def _last_copies(shards: list[list[Any]], apply_deletions: bool = True
+                 ) -> tuple[list[Any], LastCopies]:
+    copies = LastCopies(apply_deletions=apply_deletions)
+    for i, records in enumerate(shards):
+        copies.scan(records, f"s{i}")
+    return [rec for i, records in enumerate(shards)
+            for rec in copies.keep_last(records, f"s{i}")], copies
+
+
+def test_last_copies_keep_the_last_copy_and_apply_later_lists() -> None:
+    base = [_doc("1", "base", 1), _doc("2", "base", 2), _doc("3", "base", 3),
+            _doc("1", "base", 4)]
+    update = [_doc("1", "upd", 1), _deletion("upd", 2, "2", "3", "9"), _doc("3", "upd", 3)]
+    out, copies = _last_copies([base, update])
+    assert out[4:7] == [update[0], update[1], update[2]]  # (the list passes through)
+    assert out[0] == duplicate_row("1", "base", "line 1", "upd", "line 1", other_input=True,
+                                   kept_later=True)
+    assert out[1] == deleted_row("2", "base", "line 2", "upd", "line 2")
+    # a copy read after the list is kept; the one before it is its duplicate
+    assert out[2] == duplicate_row("3", "base", "line 3", "upd", "line 3", other_input=True,
+                                   kept_later=True)
+    assert out[3].message == ("doc_id '1' is read again from a later input (upd, line 1); this "
+                              "earlier copy was dropped")
+    assert (copies.across, copies.deleted) == (3, 1)
+
+
+def test_last_copies_without_deletions_and_within_one_input() -> None:
+    records = [_doc("1", "a", 1), _doc("1", "a", 2), _deletion("a", 3, "1")]
+    out, copies = _last_copies([records], apply_deletions=False)
+    assert out[0].message == ("doc_id '1' is read again later in this run (a, line 2); this "
+                              "earlier document was dropped")
+    assert out[1:] == records[1:] and (copies.across, copies.deleted) == (0, 0)
+    # the list comes after the last copy: every copy is deleted
+    out, copies = _last_copies([records])
+    assert [r.error for r in out[:2]] == [DELETED, DELETED] and copies.deleted == 2
+
+
+def test_last_copies_keep_one_copy_when_the_input_changed_between_readings() -> None:
+    copies = LastCopies()
+    copies.scan([_doc("1", "a", 1)])
+    out = list(copies.keep_last([_doc("2", "a", 1), _doc("1", "a", 2), _doc("2", "a", 3)]))
+    assert [getattr(r, "error", None) for r in out] == [None, "duplicate_id", "duplicate_id"]
+
+
+def test_first_copies_are_unchanged() -> None:
+    records = [_doc("1", "a", 1), _doc("1", "a", 2), _deletion("a", 3, "1")]
+    out = list(FirstCopies().keep(records))
+    assert out[0] == records[0] and out[2] == records[2]
+    assert out[1].message == ("doc_id '1' was already produced earlier in this run (a, line 1); "
+                              "this later document was dropped")
+
+
+def test_resolve_keeps_one_copy_or_deletes_them_all() -> None:
+    copies = [D.Copy(0, "u0", "a", "line 1"), D.Copy(2, "u2", "c", "line 3")]
+    assert [(d.shard_id, d.kept_shard_id, d.kind) for d in D.resolve("x", copies)] == [
+        ("u2", "u0", "duplicate_id")]
+    assert [(d.shard_id, d.kept_shard_id) for d in D.resolve("x", copies, "last")] == [
+        ("u0", "u2")]
+    gone = D.Deletion(3, "u3", "d", "line 9")
+    assert [(d.shard_id, d.kept_shard_id, d.kept_source, d.kind)
+            for d in D.resolve("x", copies, "last", gone)] == [
+        ("u0", "u3", "d", DELETED), ("u2", "u3", "d", DELETED)]
+
+
+def _unit(index: int) -> Unit:
+    return Unit(f"u{index:07d}.0000000000", ())
+
+
+def test_unit_deletions_rank_a_list_as_the_group_holding_its_unit() -> None:
+    units = [_unit(i) for i in range(4)]
+    groups = {"g0000000.aaaaaaaaaa": [units[0].unit_id, units[1].unit_id]}
+    keys = units_mod.ranked_keys(units, groups)
+    markers = {
+        units[1].unit_id: {"deleted_citations": [{"source": "b", "location": "line 2",
+                                                  "pmids": ["7", "8"]}]},
+        units[3].unit_id: {"deleted_citations": [{"source": "d", "location": None,
+                                                  "pmids": ["7"]}, "damaged"]},
+    }
+    lists = B.unit_deletions(units, markers, groups, keys)
+    assert lists == [(D.Deletion(0, units[1].unit_id, "b", "line 2"), ["7", "8"]),
+                     (D.Deletion(2, units[3].unit_id, "d", None), ["7"])]
+
+
+def test_a_plan_entry_of_an_earlier_biotab_is_a_duplicate(tmp_path: Path) -> None:
+    entry = {"doc_id": "x", "shard_id": "u0000001.a", "source": "b", "location": None,
+             "kept_shard_id": "u0000000.a", "kept_source": "a", "kept_location": None}
+    plan = tmp_path / "_run" / "duplicates.json"
+    plan.parent.mkdir()
+    plan.write_text(json.dumps([entry, {**entry, "kind": DELETED}, {**entry, "kind": "other"}]))
+    assert [d.get("kind") for d in D.read_plan(tmp_path)] == [None, DELETED]
+
+
+def test_a_flag_setting_is_named_given_or_not() -> None:
+    old = B.settings(["in"], None, "id", "text", "title", 0, "p")
+    new = B.settings(["in"], None, "id", "text", "title", 0, "p", keep_duplicates="last",
+                     pubmed_updates=True)
+    assert B.settings_changes(old, new) == [
+        "--keep-duplicates 'first' then, 'last' now",
+        "--pubmed-updates not given then, given now"]
+

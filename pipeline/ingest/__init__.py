@@ -54,7 +54,8 @@ for `a/case.txt b/case.txt`; as many folders as tell it apart: "x/data/case").
 Duplicate doc_ids: within one `ingest()` call the first document with an id wins; a later one is
 dropped with an error row "duplicate_id" (`dedupe=False` turns this off, e.g. for corpora too big
 to keep every id in memory; `read_shard` never dedupes, a runner must do it across shards: the
-check and the rows' wording are `dedupe.FirstCopies` and `dedupe.duplicate_row`).
+checks and the rows' wording are `dedupe.FirstCopies`, `dedupe.LastCopies` for a run that keeps
+the last copy, and `dedupe.duplicate_row`).
 """
 
 from __future__ import annotations
@@ -165,7 +166,8 @@ ERRORS_SCHEMA = pa.schema([
     _f("error", pa.string(), False,
        "Short machine-readable kind: missing_path, empty_folder, empty_file, not_utf8, "
        "binary_file, bad_json, "
-       "missing_text, no_abstract, duplicate_id, unknown_format, truncated_xml, unsafe_xml, ...",
+       "missing_text, no_abstract, duplicate_id, deleted_citation, unknown_format, truncated_xml, "
+       "unsafe_xml, ...",
        "bad_json"),
     _f("message", pa.string(), False, "Human-readable reason.",
        "malformed JSON: Expecting ',' delimiter: column 12"),

@@ -236,10 +236,8 @@ def run(
     an XML record): beyond them an error row, and what came before is kept.
     `doc_timeout_s` is the time one document may take before it becomes an error row
     (None: `pipeline.limits.DEFAULT_DOC_TIMEOUT_S`; 0: no limit).
-    `keep_duplicates`: of the documents with one doc_id, keep the one read "first" (None: the
-    default) or "last" in input order. `pubmed_updates`: the inputs are PubMed's baseline and
-    daily update files in NLM's order: the last copy is kept, and a `<DeleteCitation>` list
-    deletes the copies read before it (it cannot go with `keep_duplicates="first"`).
+    `keep_duplicates`: keep the copy of a doc_id read "first" (None) or "last"; `pubmed_updates`:
+    the last, and a `<DeleteCitation>` list deletes the copies read before it.
     With `workers=1` the documents are annotated in the calling process, whose glibc allocator
     then keeps freed memory for the rest of its life (`pipeline.runner.allocator`).
     """

@@ -41,8 +41,9 @@ def test_pandas_records_are_read_with_the_line_each_starts_on(tmp_path: Path) ->
     assert docs[0].title == "Imiquimod for lentigo maligna" and docs[0].format == "json"
     assert [d.meta for d in docs] == [{"year": None}, {"year": 2019.0}, {"year": None}]
     lines = path.read_text().splitlines()
-    for doc in docs:  # the location is the line where the element's "{" is
-        n = int(doc.location.split()[1])  # type: ignore[union-attr]
+    for i, doc in enumerate(docs, 1):  # the location is the line where the element's "{" is
+        n = int(doc.location.split(",")[0].split()[1])  # type: ignore[union-attr]
+        assert doc.location == f"line {n}, element {i}"
         assert lines[n - 1].strip() == "{"
         assert any(doc.text[:20] in line for line in lines[n : n + 6])
 
@@ -53,10 +54,10 @@ def test_a_bad_element_costs_that_element_only(tmp_path: Path) -> None:
                     '{"id": "b"},\n{"id": [1], "text": "x"},\n{"text": "No id here."},\n'
                     '{"id": "c", "text": "Bad \\u0000 NUL"},\n{"id": "d", "text": "Last."}\n]\n')
     docs, errs = read(path)
-    assert [d.doc_id for d in docs] == ["a", "mixed:6", "d"]
+    assert [d.doc_id for d in docs] == ["a", "mixed:5", "d"]
     assert [(e.error, e.location) for e in errs] == [
-        ("bad_json", "line 3"), ("missing_text", "line 4"), ("bad_id", "line 5"),
-        ("binary_file", "line 7")]
+        ("bad_json", "line 3, element 2"), ("missing_text", "line 4, element 3"),
+        ("bad_id", "line 5, element 4"), ("binary_file", "line 7, element 6")]
     assert "element is a JSON str" in errs[0].message
     assert "element skipped" in errs[2].message
 
@@ -136,3 +137,27 @@ def test_a_json_array_in_a_jsonl_file_says_how_to_read_it(tmp_path: Path) -> Non
     docs, errs = ingest_all(path)
     assert docs == [] and [(e.error, e.location) for e in errs] == [("bad_json", "line 1")]
     assert "--format json" in errs[0].message
+
+
+def test_elements_without_an_id_on_one_line_get_ids_of_their_own(tmp_path: Path) -> None:
+    """pandas writes `to_json(orient="records")` on one line: elements without an id (a frame
+    without an id column) must not all get "<stem>:1", which kept the first and dropped every
+    other as a duplicate; each is told by its element number, in its id and its location."""
+    src = tmp_path / "in"
+    src.mkdir()
+    texts = ["Aspirin reduced fever in ten patients.", "Ibuprofen was stopped in 2 of 9.",
+             "Paracetamol was given."]
+    pd.DataFrame({"text": texts}).to_json(src / "notes.json", orient="records")
+    (src / "bad.json").write_text('[{"id": "b1", "text": "Fine."}, "a string", {"id": "b3"}]')
+    assert len((src / "notes.json").read_text().splitlines()) == 1
+    docs, errs = read(src / "notes.json")
+    assert errs == []
+    assert [(d.doc_id, d.location) for d in docs] == [
+        ("notes:1", "line 1, element 1"), ("notes:2", "line 1, element 2"),
+        ("notes:3", "line 1, element 3")]
+    assert [(e.error, e.location) for e in read(src / "bad.json")[1]] == [
+        ("bad_json", "line 1, element 2"), ("missing_text", "line 1, element 3")]
+    run([src], tmp_path / "out", workers=1, quiet=True)
+    tables = read_tables(tmp_path / "out")
+    assert sorted(d["text"] for d in tables["documents"]) == sorted([*texts, "Fine."])
+    assert "duplicate_id" not in {e["error"] for e in tables["errors"]}

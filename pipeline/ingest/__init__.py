@@ -7,7 +7,8 @@ Formats (picked by extension and content, `ingest/detect.py`; `fmt` forces one):
   jsonl    .jsonl .ndjson      one document per line; id/text/title field names settable, other
                                fields kept in meta; a missing id becomes "<file stem>:<line no>"
   json     .json, content `[`  one JSON array of such objects, read whole within the record cap
-                               (`ingest/json_array.py`); an element's line is its first
+                               (`ingest/json_array.py`); located by its first line and its
+                               number, which a missing id becomes: "<file stem>:<element no>"
   pubtator .pubtator, or content `^\\d+|[ta]|`   text = title + "\\n" + abstract (offsets valid)
   bioc     BioC XML (<collection>), BioC JSON (PubTator3 export; also one document per line)
   pubmed   PubMed/MEDLINE XML: PubmedArticleSet (PubmedArticle, PubmedBookArticle,
@@ -123,17 +124,17 @@ def _f(name: str, type_: pa.DataType, nullable: bool, description: str, example:
 DOCUMENTS_SCHEMA = pa.schema([
     _f("doc_id", pa.string(), False,
        "Document identifier, unique in a run: file path relative to the input folder without "
-       "extension (txt), the id field (jsonl, json), the PMID (pubtator, pubmed), the BioC "
-       "document id.",
+       "extension (txt), the id field (jsonl, json; without one \"<file stem>:<line>\", json "
+       "\"<file stem>:<element number>\"), the PMID (pubtator, pubmed), the BioC document id.",
        "000_9662ce3457697b4f"),
     _f("source", pa.string(), True, "Input file the document was read from (absolute path).",
        "/data/seeds/000_9662ce3457697b4f.txt"),
     _f("format", pa.string(), True,
        f"Input format: {formats_text()}.", "txt"),
     _f("location", pa.string(), True,
-       "Where in the source the document was read: its line (jsonl; json: the line its element "
-       "starts on), its first line (pubtator), its line and record number (pubmed, bioc); null "
-       "for a whole file (txt).",
+       "Where in the source the document was read: its line (jsonl), its first line (pubtator), "
+       "its line and record number (pubmed, bioc), the line its element starts on and the "
+       "element number (json); null for a whole file (txt).",
        "line 3"),
     _f("title", pa.string(), True,
        "Title: first non-empty line that is not metadata (txt; `ingest/text_title.py`), title "

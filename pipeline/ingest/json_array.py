@@ -6,8 +6,11 @@ JSON value, so the file is read whole, within the per-record cap (`--max-record-
 default: a bigger array is one "record_too_large" row naming the conversion to JSON Lines,
 which is read line by line at any size). Its elements are decoded one after another
 (`json.JSONDecoder.raw_decode`), so each document's location is the line its element starts
-on. An element that is not an object, lacks its text, or has a bad id or title is one error
-row, and the elements around it are read. Damaged JSON (a syntax error) inside element N is one
+on and its element number ("line 1, element 3"), and an element without an id gets
+"<file stem>:<element number>" (pandas writes the whole array on one line, where the line
+alone tells the elements apart neither in an id nor in a location). An element that is not an
+object, lacks its text, or has a bad id or title is one error row, and the elements around it
+are read. Damaged JSON (a syntax error) inside element N is one
 row naming its line: in damaged JSON no later element can be told apart, so the row says the
 elements from N on are lost, and the documents before it are kept.
 """
@@ -115,7 +118,7 @@ def read_json_array(
     label: str | None = None,
 ) -> Iterator[Document | ErrorRecord]:
     """The documents of a JSON array file (see the module docstring); an element without an
-    id gets "<file stem>:<line>", prefixed with "<label>/" as in `jsonl.read_jsonl`."""
+    id gets "<file stem>:<element number>", prefixed with "<label>/" as in `jsonl.read_jsonl`."""
     _, bad = head_and_problem(path, source, per_record=True, limit=max_bytes)
     if bad is not None:
         yield bad
@@ -167,7 +170,7 @@ def _documents(text: str, source: str, stem: str, id_field: str, text_field: str
         n += 1
         line, obj = item
         yield from record_document(obj, line, stem, source, id_field, text_field, title_field,
-                                   fmt="json", unit="element")
+                                   fmt="json", element=n)
     if n == 0:
         yield err(source, "no_records", "the JSON array is empty: no document", "line 1")
 

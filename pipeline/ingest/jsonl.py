@@ -217,12 +217,15 @@ def _line(
 
 def record_document(
     obj: Any, lineno: int, stem: str, source: str, id_field: str, text_field: str,
-    title_field: str, *, fmt: str = "jsonl", unit: str = "line",
+    title_field: str, *, fmt: str = "jsonl", element: int | None = None,
 ) -> Iterator[Document | ErrorRecord]:
-    """The document of one parsed JSON record (a JSON Lines line, or an element of a JSON
-    array, `fmt` "json", whose `unit` is "element") that starts on line `lineno`, or its error
-    row. A record without an id gets "<stem>:<lineno>"."""
-    loc = f"line {lineno}"
+    """The document of one parsed JSON record that starts on line `lineno`, or its error row:
+    a JSON Lines line, or (`fmt` "json") element number `element` of a JSON array. A line
+    without an id gets "<stem>:<lineno>", an element "<stem>:<element>" (its location names
+    both): an array is often one line (pandas' `to_json`), whose elements a line cannot tell
+    apart."""
+    loc = f"line {lineno}" if element is None else f"line {lineno}, element {element}"
+    unit = "line" if element is None else "element"
     if not isinstance(obj, dict):
         hint = ("; a JSON array of documents is read as such from a .json file or with "
                 "--format json" if isinstance(obj, list) and fmt == "jsonl" else "")
@@ -235,7 +238,7 @@ def record_document(
         yield err(source, "bad_id", f"id field {id_field!r} is {kind}, expected a string or a "
                   f"finite number; {unit} skipped", loc)
         return
-    doc_id = str(raw_id) if raw_id not in (None, "") else f"{stem}:{lineno}"
+    doc_id = str(raw_id) if raw_id not in (None, "") else f"{stem}:{element or lineno}"
     problem = json_problem(obj)
     if problem is not None:
         safe_id = None if isinstance(raw_id, HugeNumber) else shown_id(doc_id)

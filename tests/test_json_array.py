@@ -161,3 +161,29 @@ def test_elements_without_an_id_on_one_line_get_ids_of_their_own(tmp_path: Path)
     tables = read_tables(tmp_path / "out")
     assert sorted(d["text"] for d in tables["documents"]) == sorted([*texts, "Fine."])
     assert "duplicate_id" not in {e["error"] for e in tables["errors"]}
+
+
+def test_a_cut_gzip_keeps_the_elements_before_the_cut(tmp_path: Path) -> None:
+    """A gzip stream that ends early (a download cut short) is read as far as it goes, as a
+    cut uncompressed array and a cut JSON Lines file are: the whole elements before the cut
+    are documents, then one truncated_gzip row (not every document lost)."""
+    records = [{"id": f"c{i}", "text": f"Patient {i} received 75 mg of clopidogrel daily."}
+               for i in range(400)]
+    data = gzip.compress(json.dumps(records, indent=1).encode(), mtime=0)
+    path = tmp_path / "export.json.gz"
+    path.write_bytes(data[: len(data) * 2 // 3])
+    docs, errs = read(path)
+    assert len(docs) > 100 and [d.doc_id for d in docs] == [f"c{i}" for i in range(len(docs))]
+    (row,) = errs
+    assert row.error == "truncated_gzip" and row.location is not None
+    assert f"elements 1-{len(docs)} were read" in row.message
+    whole_but_unfinished = tmp_path / "small.json.gz"  # the cut falls after the last "]"
+    whole_but_unfinished.write_bytes(gzip.compress(json.dumps(records[:2]).encode())[:-8])
+    docs, errs = read(whole_but_unfinished)
+    assert [d.doc_id for d in docs] == ["c0", "c1"] and [e.error for e in errs] == [
+        "truncated_gzip"]
+    accented = gzip.compress(json.dumps([{"id": "é", "text": "Fièvre à 39 °C ✓"}] * 3,
+                                        ensure_ascii=False).encode())
+    for end in range(len(accented) // 2, len(accented)):  # a cut inside a character too
+        whole_but_unfinished.write_bytes(accented[:end])
+        assert "not_utf8" not in {e.error for e in read(whole_but_unfinished)[1]}

@@ -92,18 +92,23 @@ def _elements(text: str) -> Iterator[tuple[int, Any]]:
         raise _Damage("data after the end of the array", 1 + text.count("\n", 0, after))
 
 
-def _read_whole(path: Path, caps: Caps) -> tuple[bytes | None, bool]:
-    """The file's (decompressed) bytes, or None when they pass the per-record cap; and whether
-    garbage followed its gzip data. Raises InputTooLarge, EOFError or OSError."""
+def _read_whole(path: Path, caps: Caps) -> tuple[bytes | None, bool, EOFError | None]:
+    """The file's (decompressed) bytes, or None when they pass the per-record cap; whether
+    garbage followed its gzip data; and the EOFError of a gzip stream that ends early, whose
+    bytes before the cut are returned (their whole elements are read, as in a cut
+    uncompressed file). Raises InputTooLarge or OSError."""
     chunks: list[bytes] = []
     got = 0
     with CappedStream(path, caps.max_bytes) as stream:
-        while chunk := stream.read():
-            chunks.append(chunk)
-            got += len(chunk)
-            if got > caps.record:
-                return None, False
-        return b"".join(chunks), stream.garbage
+        try:
+            while chunk := stream.read():
+                chunks.append(chunk)
+                got += len(chunk)
+                if got > caps.record:
+                    return None, False, None
+        except EOFError as exc:
+            return b"".join(chunks), False, exc
+        return b"".join(chunks), stream.garbage, None
 
 
 def read_json_array(
@@ -125,12 +130,12 @@ def read_json_array(
         return
     caps = Caps(max_bytes, max_record_bytes)
     try:
-        data, garbage = _read_whole(path, caps)
+        data, garbage, cut = _read_whole(path, caps)
     except InputTooLarge as exc:
         yield too_large(source, exc.cap, "the file is one JSON array, so every document in it "
                         f"is lost; convert it to JSON Lines: {_CONVERT}", "line 1")
         return
-    except (EOFError, OSError) as exc:
+    except OSError as exc:
         yield err(source, "unreadable", f"file could not be read to the end ({exc}); it is one "
                   "JSON array, so every document in it is lost", "line 1")
         return
@@ -139,7 +144,7 @@ def read_json_array(
                   f"{caps.record:,}-byte record cap (--max-record-mb), so every document in it "
                   f"is lost; raise the cap, or convert it to JSON Lines: {_CONVERT}", "line 1")
         return
-    decoded = decode_utf8(data, source)
+    decoded = decode_utf8(_whole_characters(data) if cut else data, source)
     if isinstance(decoded, ErrorRecord):
         yield decoded
         return
@@ -150,20 +155,23 @@ def read_json_array(
                   f"the file is lost; convert it to JSON Lines: {_CONVERT}", "line 1")
         return
     yield from _documents(text, source, record_stem(path, label), id_field, text_field,
-                          title_field)
+                          title_field, cut)
     if garbage:
         yield garbage_row(source, None)
 
 
 def _documents(text: str, source: str, stem: str, id_field: str, text_field: str,
-               title_field: str) -> Iterator[Document | ErrorRecord]:
+               title_field: str, cut: EOFError | None = None
+               ) -> Iterator[Document | ErrorRecord]:
+    """The elements' documents and error rows; `cut`: the text is what a gzip stream that
+    ended early gave, so its end is named as that, not as damaged JSON."""
     n = 0
     elements = _elements(text)
     while True:
         try:
             item = next(elements, None)
         except (ValueError, RecursionError) as exc:  # JSONDecodeError and _Damage too
-            yield _damage_row(exc, source, n)
+            yield _damage_row(exc, source, n) if cut is None else _cut_row(cut, text, source, n)
             return
         if item is None:
             break
@@ -171,8 +179,29 @@ def _documents(text: str, source: str, stem: str, id_field: str, text_field: str
         line, obj = item
         yield from record_document(obj, line, stem, source, id_field, text_field, title_field,
                                    fmt="json", element=n)
-    if n == 0:
+    if cut is not None:  # the array's end was read, but not the gzip stream's
+        yield _cut_row(cut, text, source, n)
+    elif n == 0:
         yield err(source, "no_records", "the JSON array is empty: no document", "line 1")
+
+
+def _whole_characters(data: bytes) -> bytes:
+    """`data` without the start of a UTF-8 character that a cut left at its end."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:
+            return data
+        if byte >= 0xC0:  # a lead byte: keep it only with all its continuation bytes
+            need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return data if back >= need else data[:-back]
+    return data
+
+
+def _cut_row(exc: EOFError, text: str, source: str, n_read: int) -> ErrorRecord:
+    """The row for a gzip stream that ended early, after `n_read` elements were read."""
+    done = f"elements 1-{n_read} were read" if n_read else "no element was read"
+    return err(source, "truncated_gzip", f"gzip stream ends early ({exc}); {done}, the rest "
+               "is lost", f"line {1 + text.count(chr(10))}")
 
 
 def _damage_row(exc: ValueError | RecursionError, source: str, n_read: int) -> ErrorRecord:

@@ -98,7 +98,7 @@ def test_empty_too_large_and_deep_arrays_are_one_row_each(tmp_path: Path) -> Non
     deep.write_text('[{"id": "a", "text": "Fine."}, ' + "[" * 100_000 + "]" * 100_000 + "]")
     docs, errs = read(deep)
     assert [d.doc_id for d in docs] == ["a"] and len(errs) == 1
-    assert errs[0].error == "bad_json" and "from 2 on are lost" in errs[0].message
+    assert errs[0].error == "bad_json" and "nested too deep" in errs[0].message
 
 
 def test_gzip_bom_and_forced_format(tmp_path: Path) -> None:
@@ -187,3 +187,21 @@ def test_a_cut_gzip_keeps_the_elements_before_the_cut(tmp_path: Path) -> None:
     for end in range(len(accented) // 2, len(accented)):  # a cut inside a character too
         whole_but_unfinished.write_bytes(accented[:end])
         assert "not_utf8" not in {e.error for e in read(whole_but_unfinished)[1]}
+
+
+def test_an_element_nested_too_deep_costs_that_element_only(tmp_path: Path) -> None:
+    """Valid JSON nested deeper than Python parses is not damage: the elements after it can be
+    told apart, so only that element is lost (as only its line is in a JSONL file), with a row
+    at its place; one that never closes is damage, at its place too."""
+    path = tmp_path / "deep.json"
+    deep = '{"id": "x", "text": "t", "m": ' + '[{"a": "]}"}, ' * 3000 + "0" + "]" * 3000 + "}"
+    path.write_text(f'[{{"id": "a", "text": "Fine."}},\n{deep},\n{{"id": "b", "text": "Also."}}]')
+    docs, errs = read(path)
+    assert [d.doc_id for d in docs] == ["a", "b"]
+    assert [(e.error, e.location) for e in errs] == [("bad_json", "line 2, element 2")]
+    assert "nested too deep" in errs[0].message and "element skipped" in errs[0].message
+    path.write_text('[{"id": "a", "text": "Fine."},\n' + "[" * 100_000)
+    docs, errs = read(path)
+    assert [d.doc_id for d in docs] == ["a"]
+    assert [(e.error, e.location) for e in errs] == [("bad_json", "line 2")]
+    assert "from 2 on are lost" in errs[0].message

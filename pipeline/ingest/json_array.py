@@ -9,8 +9,8 @@ which is read line by line at any size). Its elements are decoded one after anot
 on and its element number ("line 1, element 3"), and an element without an id gets
 "<file stem>:<element number>" (pandas writes the whole array on one line, where the line
 alone tells the elements apart neither in an id nor in a location). An element that is not an
-object, lacks its text, or has a bad id or title is one error row, and the elements around it
-are read. Damaged JSON (a syntax error) inside element N is one
+object, lacks its text, has a bad id or title, or is nested too deep for Python's parser (its
+end found by counting brackets) is one error row, and the elements around it are read. Damaged JSON (a syntax error) inside element N is one
 row naming its line: in damaged JSON no later element can be told apart, so the row says the
 elements from N on are lost, and the documents before it are kept.
 """
@@ -46,9 +46,34 @@ from pipeline.ingest.json_values import (
 from pipeline.ingest.jsonl import record_document, record_stem
 
 _SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
+#: A JSON string or a bracket: what `_value_end` walks over.
+_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[][{}]', re.DOTALL)
 
 #: What converts a JSON array too big to read whole into JSON Lines.
 _CONVERT = "jq -c '.[]' FILE.json > FILE.jsonl"
+
+
+class _TooDeep:
+    """An element nested deeper than Python's JSON parser goes (its RecursionError), whose
+    end was found by `_value_end`: that element is lost, the next ones are read."""
+
+    def __init__(self, error: RecursionError) -> None:
+        self.error = error
+
+
+def _value_end(text: str, pos: int) -> int | None:
+    """Where the array or object that starts at `pos` ends (past its closing bracket, found by
+    counting brackets outside strings, without parsing), or None when it never closes."""
+    depth = 0
+    for m in _STRING_OR_BRACKET.finditer(text, pos):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+        elif c in "]}":
+            depth -= 1
+            if depth == 0:
+                return m.end()
+    return None
 
 
 class _Damage(ValueError):
@@ -76,7 +101,14 @@ def _elements(text: str) -> Iterator[tuple[int, Any]]:
         while True:
             line += text.count("\n", counted, pos)
             counted = pos
-            obj, end = decoder.raw_decode(text, pos)
+            try:
+                obj, end = decoder.raw_decode(text, pos)
+            except RecursionError as exc:
+                found = _value_end(text, pos)
+                if found is None:
+                    raise _Damage("an element nested too deep to parse never ends", line
+                                  ) from exc
+                obj, end = _TooDeep(exc), found
             yield line, obj
             pos = _SPACE.match(text, end).end()  # type: ignore[union-attr]
             if text[pos : pos + 1] == ",":
@@ -177,6 +209,10 @@ def _documents(text: str, source: str, stem: str, id_field: str, text_field: str
             break
         n += 1
         line, obj = item
+        if isinstance(obj, _TooDeep):
+            yield err(source, "bad_json", f"{bad_json_message(obj.error)}; element skipped",
+                      f"line {line}, element {n}")
+            continue
         yield from record_document(obj, line, stem, source, id_field, text_field, title_field,
                                    fmt="json", element=n)
     if cut is not None:  # the array's end was read, but not the gzip stream's

@@ -205,3 +205,22 @@ def test_an_element_nested_too_deep_costs_that_element_only(tmp_path: Path) -> N
     assert [d.doc_id for d in docs] == ["a"]
     assert [(e.error, e.location) for e in errs] == [("bad_json", "line 2")]
     assert "from 2 on are lost" in errs[0].message
+
+
+def test_a_raw_control_character_costs_its_element_and_is_named_with_its_column(
+        tmp_path: Path) -> None:
+    """A tab or NUL typed raw into a string is invalid JSON, but the array's structure is
+    whole: that element is lost, as that line is in JSONL, not every element after it; the
+    row quotes json's message whole (it ended 'Invalid control character at;')."""
+    path = tmp_path / "raw.json"
+    path.write_bytes(b'[{"id": "a", "text": "ok"},\n{"id": "b", "text": "raw\ttab"},\n'
+                     b'{"id": "n", "text": "raw\x00nul"},\n{"id": "c", "text": "fine"}]')
+    docs, errs = read(path)
+    assert [d.doc_id for d in docs] == ["a", "c"]
+    assert [(e.error, e.location) for e in errs] == [
+        ("bad_json", "line 2, element 2"), ("bad_json", "line 3, element 3")]
+    assert "Invalid control character at: line 2 column 25" in errs[0].message
+    assert "element skipped" in errs[0].message
+    path.write_text('[{"id": "a", "text": "ok"},\n{"id": "b" "text": "x"}]')
+    (row,) = read(path)[1]
+    assert "Expecting ',' delimiter: line 2 column 12" in row.message

@@ -9,10 +9,12 @@ which is read line by line at any size). Its elements are decoded one after anot
 on and its element number ("line 1, element 3"), and an element without an id gets
 "<file stem>:<element number>" (pandas writes the whole array on one line, where the line
 alone tells the elements apart neither in an id nor in a location). An element that is not an
-object, lacks its text, has a bad id or title, or is nested too deep for Python's parser (its
-end found by counting brackets) is one error row, and the elements around it are read. Damaged JSON (a syntax error) inside element N is one
-row naming its line: in damaged JSON no later element can be told apart, so the row says the
-elements from N on are lost, and the documents before it are kept.
+object, lacks its text, has a bad id or title, is nested too deep for Python's parser (its
+end found by counting brackets) or has a control character typed raw into a string (its end
+found by a decoder that allows them) is one error row, and the elements around it are read.
+Other damaged JSON (a syntax error) inside element N is one row naming its line: in damaged
+JSON no later element can be told apart, so the row says the elements from N on are lost, and
+the documents before it are kept.
 """
 
 from __future__ import annotations
@@ -53,11 +55,13 @@ _STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[][{}]', re.DOTALL)
 _CONVERT = "jq -c '.[]' FILE.json > FILE.jsonl"
 
 
-class _TooDeep:
-    """An element nested deeper than Python's JSON parser goes (its RecursionError), whose
-    end was found by `_value_end`: that element is lost, the next ones are read."""
+class _Skipped:
+    """An element that cannot be read but whose end is known, so the next ones are read: one
+    nested deeper than Python's JSON parser goes (its RecursionError; its end found by
+    `_value_end`), or one with a control character typed raw into a string (json's
+    "Invalid control character": its end found by a decoder that allows them)."""
 
-    def __init__(self, error: RecursionError) -> None:
+    def __init__(self, error: RecursionError | json.JSONDecodeError) -> None:
         self.error = error
 
 
@@ -90,6 +94,7 @@ def _elements(text: str) -> Iterator[tuple[int, Any]]:
     `text`; raises JSONDecodeError, RecursionError, ValueError or `_Damage` at damage, after
     the elements before it."""
     decoder = json.JSONDecoder(parse_int=parse_int)
+    lax = json.JSONDecoder(parse_int=parse_int, strict=False)  # raw control characters too
     pos = _SPACE.match(text, 0).end()  # type: ignore[union-attr]  # always matches
     if text[pos : pos + 1] != "[":
         raise _Damage("the file is not a JSON array", 1 + text.count("\n", 0, pos))
@@ -108,7 +113,11 @@ def _elements(text: str) -> Iterator[tuple[int, Any]]:
                 if found is None:
                     raise _Damage("an element nested too deep to parse never ends", line
                                   ) from exc
-                obj, end = _TooDeep(exc), found
+                obj, end = _Skipped(exc), found
+            except json.JSONDecodeError as exc:
+                if not exc.msg.startswith("Invalid control character"):
+                    raise
+                obj, end = _Skipped(exc), lax.raw_decode(text, pos)[1]  # or its own damage
             yield line, obj
             pos = _SPACE.match(text, end).end()  # type: ignore[union-attr]
             if text[pos : pos + 1] == ",":
@@ -209,8 +218,8 @@ def _documents(text: str, source: str, stem: str, id_field: str, text_field: str
             break
         n += 1
         line, obj = item
-        if isinstance(obj, _TooDeep):
-            yield err(source, "bad_json", f"{bad_json_message(obj.error)}; element skipped",
+        if isinstance(obj, _Skipped):
+            yield err(source, "bad_json", f"{_whole_message(obj.error)}; element skipped",
                       f"line {line}, element {n}")
             continue
         yield from record_document(obj, line, stem, source, id_field, text_field, title_field,
@@ -240,14 +249,21 @@ def _cut_row(exc: EOFError, text: str, source: str, n_read: int) -> ErrorRecord:
                "is lost", f"line {1 + text.count(chr(10))}")
 
 
+def _whole_message(exc: RecursionError | json.JSONDecodeError) -> str:
+    """`bad_json_message`, a JSONDecodeError's with its line also on line 1 (the row's
+    location is an element's line, or the damage's)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"malformed JSON: {exc.msg}: line {exc.lineno} column {exc.colno}"
+    return bad_json_message(exc)
+
+
 def _damage_row(exc: ValueError | RecursionError, source: str, n_read: int) -> ErrorRecord:
     """The row for damaged JSON after `n_read` elements were read."""
     lost = (f"elements 1-{n_read} were read; the elements from {n_read + 1} on are lost (in "
             "damaged JSON no later element can be told apart)" if n_read else
             "no element was read; every document in the file is lost")
     if isinstance(exc, json.JSONDecodeError):
-        return err(source, "bad_json", f"malformed JSON: {exc.msg}; {lost}",
-                   f"line {exc.lineno}")
+        return err(source, "bad_json", f"{_whole_message(exc)}; {lost}", f"line {exc.lineno}")
     if isinstance(exc, _Damage):
         return err(source, "bad_json", f"malformed JSON array: {exc}; {lost}",
                    f"line {exc.line}")

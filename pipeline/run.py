@@ -405,14 +405,8 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
 
     if isinstance(outcomes, PoolOutcomes) and outcomes.driver_startup:
         attempt["driver_startup"] = outcomes.driver_startup
-    t_finish = time.perf_counter()
-    finished = B.finish_output(out, units, pending, failed, req.part_rows, req.part_bytes,
-                               prepared.plan, opts.keep_duplicates, opts.apply_deletions,
-                               threads=_compaction_threads(req))
+    finished = _finish_tables(req, units, pending, failed, prepared, manifest, attempt)
     counts = finished.counts
-    # the serial tail of a run (duplicates across units, compaction): what a plan for a
-    # larger corpus adds to the workers' time (`benchmarks/run_speed.py`)
-    attempt["finish_s"] = round(time.perf_counter() - t_finish, 3)
     by_id = {u.unit_id: u for u in units}
     failed_shards = sorted(s.shard_id for uid in failed for s in by_id[uid].shards)
     skipped = sum(len(by_id[uid].shards) for uid in prepared.done if uid in by_id)
@@ -439,6 +433,26 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
         fail_on_error=req.fail_on_error,
         reader_failures=W.count_error_rows(out, "reader_failed") if counts.get("errors") else 0,
     )
+
+
+def _finish_tables(req: _Request, units: list[U.Unit], pending: list[U.Unit],
+                   failed: dict[str, str], prepared: B.Prepared, manifest: dict[str, Any],
+                   attempt: dict[str, Any]) -> B.Finished:
+    """The driver's end of the tables (`bookkeeping.finish_output`), timed in the attempt's
+    `finish_s`: the serial tail of a run (duplicates across units, compaction), what a plan
+    for a larger corpus adds to the workers' time (`benchmarks/run_speed.py`). Stopped in it
+    (Ctrl-C, SIGTERM, a full disk; at PubMed's size it rewrites the whole output), the run is
+    recorded as interrupted or failed, as when stopped during its units."""
+    t_finish = time.perf_counter()
+    try:
+        finished = B.finish_output(req.out, units, pending, failed, req.part_rows,
+                                   req.part_bytes, prepared.plan, req.opts.keep_duplicates,
+                                   req.opts.apply_deletions, threads=_compaction_threads(req))
+    except BaseException as exc:
+        _record_failure(req.out, manifest, attempt, exc)
+        raise
+    attempt["finish_s"] = round(time.perf_counter() - t_finish, 3)
+    return finished
 
 
 def _compaction_threads(req: _Request) -> int:

@@ -213,6 +213,32 @@ def test_a_unit_bigger_than_part_rows_fills_several_parts(notes: Path, reference
     assert read_tables(tmp_path / "out") == read_tables(reference)
 
 
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, OSError])
+def test_a_run_stopped_inside_the_compaction_says_so_in_its_manifest(
+        notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        stop: type[BaseException]) -> None:
+    """Ctrl-C (or a failure, a full disk) while the driver compacts the parts, after every
+    unit: the manifest says "interrupted" ("failed"), as README promises for a Ctrl-C, not
+    "running" as if the run went on; --resume then finishes it."""
+    out = tmp_path / "out"
+
+    def stopped(*args: Any, **kwargs: Any) -> str:
+        raise stop("stopped while compacting")
+
+    with monkeypatch.context() as m:
+        m.setattr(units_mod, "commit_group", stopped)
+        with pytest.raises(stop):
+            run([notes], out, workers=2, quiet=True, nlp_factory=blank_nlp, part_rows=120)
+    manifest = json.loads((out / "manifest.json").read_text())
+    status = "interrupted" if stop is KeyboardInterrupt else "failed"
+    assert manifest["status"] == status
+    assert manifest["attempts"][-1]["status"] == status
+    assert "stopped while compacting" in manifest["error"]
+    summary = run([notes], out, workers=2, quiet=True, resume=True, nlp_factory=blank_nlp,
+                  part_rows=120)
+    assert summary.status == "complete" and summary.shards_skipped == summary.shards_total
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_resume_after_a_crash_inside_the_compaction(notes: Path, reference: Path,
                                                      tmp_path: Path, workers: int,

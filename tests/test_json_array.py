@@ -224,3 +224,19 @@ def test_a_raw_control_character_costs_its_element_and_is_named_with_its_column(
     path.write_text('[{"id": "a", "text": "ok"},\n{"id": "b" "text": "x"}]')
     (row,) = read(path)[1]
     assert "Expecting ',' delimiter: line 2 column 12" in row.message
+
+
+def test_bioc_documents_told_too_late_for_detection_say_how_to_read_them(
+        tmp_path: Path) -> None:
+    """A list of BioC JSON documents whose first "passages" key comes after the 8 KiB that
+    detection reads (a long "infons" first) is read as an array of id/text documents: each
+    row says it has BioC passages and names --format bioc, which reads it."""
+    doc = {"id": "1", "infons": {"note": "x" * 10_000}, "passages": [
+        {"offset": 0, "infons": {"type": "abstract"}, "text": "Aspirin caused bleeding.",
+         "annotations": []}], "relations": []}
+    path = tmp_path / "bioc_list.json"
+    path.write_text(json.dumps([doc, {**doc, "id": "2"}]))
+    docs, errs = ingest_all(path)
+    assert docs == [] and [e.error for e in errs] == ["missing_text", "missing_text"]
+    assert all("--format bioc" in e.message for e in errs)
+    assert [d.doc_id for d in ingest_all(path, fmt="bioc")[0]] == ["1", "2"]

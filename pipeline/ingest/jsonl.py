@@ -248,7 +248,11 @@ def record_document(
     if not isinstance(text, str) or not text.strip():
         why = "missing" if text_field not in obj or text is None else (
             "empty" if isinstance(text, str) else f"a {type(text).__name__}, not a string")
-        yield err(source, "missing_text", f"text field {text_field!r} is {why}", loc, doc_id)
+        # BioC documents whose "passages" detection did not see (past the head it reads)
+        hint = ("; it has BioC 'passages': read the file with --format bioc"
+                if why == "missing" and isinstance(obj.get("passages"), list) else "")
+        yield err(source, "missing_text", f"text field {text_field!r} is {why}{hint}", loc,
+                  doc_id)
         return
     title_val = obj.get(title_field)
     kind = _not_a_name(title_val)

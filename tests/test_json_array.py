@@ -240,3 +240,27 @@ def test_bioc_documents_told_too_late_for_detection_say_how_to_read_them(
     assert docs == [] and [e.error for e in errs] == ["missing_text", "missing_text"]
     assert all("--format bioc" in e.message for e in errs)
     assert [d.doc_id for d in ingest_all(path, fmt="bioc")[0]] == ["1", "2"]
+
+
+def test_a_pretty_printed_object_or_objects_one_after_another_are_read(tmp_path: Path) -> None:
+    """A .json file holding one document object over several lines (json.dump(indent=2)), or
+    such objects one after another (what `jq '.[]'` prints without -c), was read as JSON Lines:
+    one garbled bad_json row per line of the file, no document. Each object is a document."""
+    one = tmp_path / "note.json"
+    one.write_text(json.dumps(RECORDS[0], indent=2))
+    assert detect_format(one) == "json"
+    docs, errs = read(one)
+    assert errs == [] and [(d.doc_id, d.location) for d in docs] == [("n1", "line 1, element 1")]
+    several = tmp_path / "several.json"
+    several.write_text("\n".join(json.dumps({"text": r["text"]}, indent=2) for r in RECORDS))
+    docs, errs = ingest_all(several)
+    assert errs == [] and [d.doc_id for d in docs] == ["several:1", "several:2", "several:3"]
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text(json.dumps(RECORDS[0], indent=2) + '\n[1]\n')
+    docs, errs = read(damaged)
+    assert [d.doc_id for d in docs] == ["n1"] and [(e.error, e.location) for e in errs] == [
+        ("bad_json", "line 6")]
+    assert "expected the '{' of another object" in errs[0].message
+    lines = tmp_path / "lines.json"  # JSON Lines under .json stay JSON Lines
+    lines.write_text("".join(json.dumps(r) + "\n" for r in RECORDS))
+    assert detect_format(lines) == "jsonl"

@@ -7,8 +7,9 @@ Formats (picked by extension and content, `ingest/detect.py`; `fmt` forces one):
   jsonl    .jsonl .ndjson      one document per line; id/text/title field names settable, other
                                fields kept in meta; a missing id becomes "<file stem>:<line no>"
   json     .json, content `[`  one JSON array of such objects, read whole within the record cap
-                               (`ingest/json_array.py`); located by its first line and its
-                               number, which a missing id becomes: "<file stem>:<element no>"
+                               (`ingest/json_array.py`; or such objects over several lines,
+                               first line "{"); located by its first line and its number,
+                               which a missing id becomes: "<file stem>:<element no>"
   pubtator .pubtator, or content `^\\d+|[ta]|`   text = title + "\\n" + abstract (offsets valid)
   bioc     BioC XML (<collection>), BioC JSON (PubTator3 export; also one document per line)
   pubmed   PubMed/MEDLINE XML: PubmedArticleSet (PubmedArticle, PubmedBookArticle,

@@ -56,7 +56,10 @@ def _json_kind(head: bytes) -> str | None:
             b'"source"' in head or collection_head(stripped))):
         return "bioc"
     if stripped[:1] == b"{":
-        return "jsonl"
+        # a first line that is "{" alone starts an object over several lines (json.dump with
+        # an indent, jq without -c), which no JSON Lines line can be
+        first = stripped.split(b"\n", 1)[0]
+        return "json" if first.rstrip() == b"{" and b"\n" in stripped else "jsonl"
     return "json"  # an array of documents (`ingest/json_array.py`)
 
 

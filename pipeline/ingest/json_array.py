@@ -1,5 +1,7 @@
 """JSON arrays of documents: a `.json` file holding one array of objects, each read as a JSON
-Lines line is (id/text/title field names settable, the other fields kept in meta).
+Lines line is (id/text/title field names settable, the other fields kept in meta); or holding
+such objects over several lines, one or more one after another (json.dump with an indent, `jq
+'.[]'` without -c; detected by a first line that is "{" alone), read the same way (`_objects`).
 
 Such files are what `DataFrame.to_json(orient="records")` and many APIs write. The array is one
 JSON value, so the file is read whole, within the per-record cap (`--max-record-mb`, 32 MiB by
@@ -89,15 +91,37 @@ class _Damage(ValueError):
         self.line = line
 
 
+_DECODER = json.JSONDecoder(parse_int=parse_int)
+_LAX = json.JSONDecoder(parse_int=parse_int, strict=False)  # raw control characters too
+
+
+def _decode(text: str, pos: int, line: int) -> tuple[Any, int]:
+    """The JSON value at `pos` (starting on `line`) and where it ends; a `_Skipped` for one that
+    cannot be read but whose end is known. Raises JSONDecodeError or `_Damage` otherwise."""
+    try:
+        return _DECODER.raw_decode(text, pos)
+    except RecursionError as exc:
+        found = _value_end(text, pos)
+        if found is None:
+            raise _Damage("an element nested too deep to parse never ends", line) from exc
+        return _Skipped(exc), found
+    except json.JSONDecodeError as exc:
+        if not exc.msg.startswith("Invalid control character"):
+            raise
+        return _Skipped(exc), _LAX.raw_decode(text, pos)[1]  # or its own damage
+
+
 def _elements(text: str) -> Iterator[tuple[int, Any]]:
     """(line where the element starts, parsed element) for each element of the JSON array
-    `text`; raises JSONDecodeError, RecursionError, ValueError or `_Damage` at damage, after
-    the elements before it."""
-    decoder = json.JSONDecoder(parse_int=parse_int)
-    lax = json.JSONDecoder(parse_int=parse_int, strict=False)  # raw control characters too
+    `text`, or of its objects one after another (`_objects`); raises JSONDecodeError or
+    `_Damage` at damage, after the elements before it."""
     pos = _SPACE.match(text, 0).end()  # type: ignore[union-attr]  # always matches
+    if text[pos : pos + 1] == "{":
+        yield from _objects(text, pos)
+        return
     if text[pos : pos + 1] != "[":
-        raise _Damage("the file is not a JSON array", 1 + text.count("\n", 0, pos))
+        raise _Damage("the file is neither a JSON array nor JSON objects",
+                      1 + text.count("\n", 0, pos))
     pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
     line, counted = 1, 0
     if text[pos : pos + 1] == "]":
@@ -106,18 +130,7 @@ def _elements(text: str) -> Iterator[tuple[int, Any]]:
         while True:
             line += text.count("\n", counted, pos)
             counted = pos
-            try:
-                obj, end = decoder.raw_decode(text, pos)
-            except RecursionError as exc:
-                found = _value_end(text, pos)
-                if found is None:
-                    raise _Damage("an element nested too deep to parse never ends", line
-                                  ) from exc
-                obj, end = _Skipped(exc), found
-            except json.JSONDecodeError as exc:
-                if not exc.msg.startswith("Invalid control character"):
-                    raise
-                obj, end = _Skipped(exc), lax.raw_decode(text, pos)[1]  # or its own damage
+            obj, end = _decode(text, pos, line)
             yield line, obj
             pos = _SPACE.match(text, end).end()  # type: ignore[union-attr]
             if text[pos : pos + 1] == ",":
@@ -131,6 +144,23 @@ def _elements(text: str) -> Iterator[tuple[int, Any]]:
     after = _SPACE.match(text, end).end()  # type: ignore[union-attr]
     if after < len(text):
         raise _Damage("data after the end of the array", 1 + text.count("\n", 0, after))
+
+
+def _objects(text: str, pos: int) -> Iterator[tuple[int, Any]]:
+    """The elements of a file of JSON objects one after another from `pos`, whitespace
+    between them: one object over several lines (json.dump with an indent), or several (what
+    `jq '.[]'` prints without -c)."""
+    line, counted, previous = 1, 0, 0
+    while pos < len(text):
+        line += text.count("\n", counted, pos)
+        counted = pos
+        if text[pos] != "{":
+            raise _Damage("expected the '{' of another object after the one that starts on "
+                          f"line {previous}", line)
+        obj, end = _decode(text, pos, line)
+        yield line, obj
+        previous = line
+        pos = _SPACE.match(text, end).end()  # type: ignore[union-attr]
 
 
 def _read_whole(path: Path, caps: Caps) -> tuple[bytes | None, bool, EOFError | None]:
@@ -265,6 +295,6 @@ def _damage_row(exc: ValueError | RecursionError, source: str, n_read: int) -> E
     if isinstance(exc, json.JSONDecodeError):
         return err(source, "bad_json", f"{_whole_message(exc)}; {lost}", f"line {exc.lineno}")
     if isinstance(exc, _Damage):
-        return err(source, "bad_json", f"malformed JSON array: {exc}; {lost}",
+        return err(source, "bad_json", f"malformed JSON: {exc}; {lost}",
                    f"line {exc.line}")
     return err(source, bad_json_kind(exc), f"{bad_json_message(exc)}; {lost}", None)

@@ -264,3 +264,17 @@ def test_a_pretty_printed_object_or_objects_one_after_another_are_read(tmp_path:
     lines = tmp_path / "lines.json"  # JSON Lines under .json stay JSON Lines
     lines.write_text("".join(json.dumps(r) + "\n" for r in RECORDS))
     assert detect_format(lines) == "jsonl"
+
+
+@pytest.mark.parametrize("content", ["[2024-05-01 12:00:03] run started\n",
+                                     "[section]\nkey = value\n"])
+def test_a_file_of_another_kind_starting_with_a_bracket_stays_of_unknown_format(
+        tmp_path: Path, content: str) -> None:
+    """Without the .json extension only content that opens an array of objects is taken for
+    one: a log or INI file beside the documents was reported as damaged JSON."""
+    path = tmp_path / "notes.log"
+    path.write_text(content)
+    assert detect_format(path) is None
+    assert [e.error for e in ingest_all(path)[1]] == ["unknown_format"]
+    (tmp_path / "export.data").write_text(' [\n  {"id": "a", "text": "Fine."}]')
+    assert detect_format(tmp_path / "export.data") == "json"

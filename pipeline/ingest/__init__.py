@@ -6,7 +6,7 @@ Formats (picked by extension and content, `ingest/detect.py`; `fmt` forces one):
                                that is not metadata (`ingest/text_title.py`)
   jsonl    .jsonl .ndjson      one document per line; id/text/title field names settable, other
                                fields kept in meta; a missing id becomes "<file stem>:<line no>"
-  json     .json, content `[`  one JSON array of such objects, read whole within the record cap
+  json     .json, content `[{` one JSON array of such objects, read whole within the record cap
                                (`ingest/json_array.py`; or such objects over several lines,
                                first line "{"); located by its first line and its number,
                                which a missing id becomes: "<file stem>:<element no>"

@@ -48,9 +48,18 @@ def _xml_kind(head: bytes) -> str | None:
     return None
 
 
-def _json_kind(head: bytes) -> str | None:
+#: How an array of documents (or an empty one) opens: what a file of another extension than
+#: .json must start with to be read as one (a log line "[12:00] ..." or an INI "[section]" not)
+_ARRAY_OF_OBJECTS = re.compile(rb"\[[ \t\r\n]*(?:[{\]]|$)")
+
+
+def _json_kind(head: bytes, named: bool = True) -> str | None:
+    """The JSON format of a file by its head; `named`: its name says JSON (.json), else an
+    array must open as one of objects."""
     stripped = content_start(head)
     if stripped[:1] not in (b"{", b"["):
+        return None
+    if not named and stripped[:1] == b"[" and not _ARRAY_OF_OBJECTS.match(stripped):
         return None
     if b'"passages"' in head or b'"PubTator3"' in head or (b'"documents"' in head and (
             b'"source"' in head or collection_head(stripped))):
@@ -81,4 +90,4 @@ def detect_format(path: Path, head: bytes | None = None) -> str | None:
         return _json_kind(head)
     if sniff_pubtator(head):
         return "pubtator"
-    return _xml_kind(head) or _json_kind(head)
+    return _xml_kind(head) or _json_kind(head, named=False)

@@ -449,14 +449,16 @@ def print_pubmed_estimate(
         f"{m.scale}x run with {m.workers} workers; the driver's end {m.finish_s:.2f} s for "
         f"{measured_bytes / 1e6:,.1f} MB of output, so {total / 1e9:,.0f} GB take "
         f"{pubmed_corpus.end_seconds(m.finish_s, measured_bytes, total, 1) / 3600:,.2f} h on "
-        f"one thread; below with {END_THREADS} compaction threads on the driver's machine):"
+        f"one thread; below with as many compaction threads as cores, at most {END_THREADS}, "
+        "assumed to scale):"
     )
     for cores in (2, 32, 256):
-        end = pubmed_corpus.end_seconds(m.finish_s, measured_bytes, total, min(cores, END_THREADS))
+        threads = min(cores, END_THREADS)
+        end = pubmed_corpus.end_seconds(m.finish_s, measured_bytes, total, threads)
         e = pubmed_corpus.pubmed_hours(cores, m.words_per_core_s, per_citation, startup,
                                        end_s=end)
         print(f"  {cores:>3} cores: {e.hours:,.1f} h ({e.rounds} files per worker; "
-              f"the end {end / 3600:,.2f} h of it)")
+              f"the end {end / 3600:,.2f} h of it, {threads} threads)")
     if pubmed:
         print(f"  output: {m.output_bytes_per_doc:,.0f} bytes per citation, {total / 1e9:,.0f} GB")
 

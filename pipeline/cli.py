@@ -427,7 +427,8 @@ _OverwriteOpt = Annotated[bool, typer.Option(
     "--overwrite", help="Replace an earlier run in OUT (only the files a biotab run "
     "writes are removed).")]
 _FailOnErrorOpt = Annotated[bool, typer.Option(
-    "--fail-on-error", help="Exit 1 if any error row was written.")]
+    "--fail-on-error", help="Exit 1 if any error row was written (except the replaced and "
+    "deleted copies that --keep-duplicates last or --pubmed-updates ask for).")]
 _QuietOpt = Annotated[bool, typer.Option(
     "--quiet", "-q", help="No progress output (the summary line is still printed).")]
 _IdFieldOpt = Annotated[str, typer.Option(

@@ -114,6 +114,9 @@ class RunSummary:
     #: documents dropped because a later `<DeleteCitation>` list deletes them
     citations_deleted: int = 0
     fail_on_error: bool = False
+    #: error rows the run's options ask for, which `fail_on_error` does not count: the
+    #: copies replaced or deleted under `--keep-duplicates last` / `--pubmed-updates`
+    expected_errors: int = 0
     threads: int = 0  # dask: the cluster's threads (local: one per worker process)
     #: "reader_failed" error rows: a reader's bug lost the rest of a shard's records
     reader_failures: int = 0
@@ -141,8 +144,9 @@ class RunSummary:
     @property
     def exit_code(self) -> int:
         """1 when shards failed, when a reader failed (records lost to a bug of biotab's), or
-        when there are error rows and `fail_on_error`; else 0."""
-        if self.failed_shards or self.reader_failures or (self.fail_on_error and self.errors):
+        when there are error rows other than `expected_errors` and `fail_on_error`; else 0."""
+        unexpected = self.errors - self.expected_errors
+        if self.failed_shards or self.reader_failures or (self.fail_on_error and unexpected):
             return 1
         return 0
 
@@ -431,6 +435,9 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
         shards_skipped=skipped, failed_shards=failed_shards,
         duplicates_dropped=finished.duplicates, citations_deleted=finished.citations_deleted,
         fail_on_error=req.fail_on_error,
+        # a later copy replacing an earlier one is what "last" asks for, not a data problem
+        expected_errors=(finished.duplicates + finished.citations_deleted
+                         if req.opts.keep_duplicates == "last" else 0),
         reader_failures=W.count_error_rows(out, "reader_failed") if counts.get("errors") else 0,
     )
 

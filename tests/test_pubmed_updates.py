@@ -143,6 +143,21 @@ def test_the_default_keeps_the_first_copy_and_only_lists_the_deletions(tmp_path:
     assert summary.duplicates_dropped == 1 and summary.citations_deleted == 0
 
 
+def test_fail_on_error_does_not_count_the_copies_the_updates_replace_or_delete(
+        tmp_path: Path) -> None:
+    """A nightly `--pubmed-updates --fail-on-error` run exits 0 for the revisions and
+    deletions it was asked to apply, and 1 for anything else (here a damaged file); the
+    default's duplicates are data problems and still count."""
+    inputs = _inputs(tmp_path / "in")
+    applied = _run(inputs, tmp_path / "applied", pubmed_updates=True, fail_on_error=True)
+    assert applied.errors == 2 and applied.expected_errors == 2 and applied.exit_code == 0
+    (tmp_path / "in" / "updates" / "damaged.xml").write_text("<PubmedArticleSet><Pubmed")
+    damaged = _run(inputs, tmp_path / "damaged", pubmed_updates=True, fail_on_error=True)
+    assert damaged.errors == 3 and damaged.exit_code == 1
+    default = _run(_inputs(tmp_path / "in2"), tmp_path / "default", fail_on_error=True)
+    assert default.errors == 1 and default.expected_errors == 0 and default.exit_code == 1
+
+
 def test_keep_duplicates_last_alone_deletes_nothing(tmp_path: Path) -> None:
     inputs = _inputs(tmp_path / "in")
     out = tmp_path / "out"

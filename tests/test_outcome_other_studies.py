@@ -1,0 +1,64 @@
+"""Figures of studies that are no trial (genetics, laboratory and animal work, case series) that
+are not outcome figures: each sentence (written for these tests, not copied from a corpus) with
+the rows it gives. Each case of the first list of a test fails without the rule named above it."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from test_outcomes import run
+
+Row = tuple[str, str, float]
+
+DISEASES = [
+    ("deafness", "DISEASE", "MESH:D003638"),
+    ("polyposis", "DISEASE", "MESH:D011125"),
+    ("ataxia", "DISEASE", "MESH:D001259"),
+    ("cardiomyopathy", "DISEASE", "MESH:D009202"),
+    ("nephropathy", "DISEASE", "MESH:D007674"),
+    ("nausea", "DISEASE", "MESH:D009325"),
+]
+
+
+def rows(nlp: Language, text: str) -> list[Row]:
+    """(measure, unit, value) of each row."""
+    return [(r["measure"], r["unit"], r["value"]) for r in run(nlp, text, DISEASES)._.outcomes]
+
+
+# -- counts of families, kindreds and genetic objects are no subjects (count_blockers_after) ----
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # (a word in -ed after the count is read past as a modifier, not taken for a verb)
+        "We screened 12 unrelated polyposis families for germline mutations.",
+        "Three families had deafness and two families had ataxia.",
+        "The remaining five polyposis families were screened for point mutations.",
+        "Four deafness pedigrees carried the mutation.",
+        "We describe seven new mutations and one recurrent deletion in deafness.",
+        "The six recurrent mutations were found in 61 families with polyposis.",
+        "We found 14 different germline polyposis mutations.",
+        "Two overlapping cardiomyopathy clones were isolated.",
+    ],
+)
+def test_families_and_genetic_objects_are_no_subjects(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the subjects of such a study are still counted
+        (
+            "Deafness was found in 7 of 20 patients from four families.",
+            [("adverse_event", "count", 7.0)],
+        ),
+        ("Nausea occurred in 12 patients given the drug.", [("adverse_event", "count", 12.0)]),
+        ("Three patients later developed deafness.", [("adverse_event", "count", 3.0)]),
+    ],
+)
+def test_subjects_beside_families_stay(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected

@@ -62,3 +62,37 @@ def test_subjects_beside_families_stay(
     outcomes_nlp: Language, text: str, expected: list[Row]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+# -- a percentage over 100 is no share of subjects (OutcomeExtractor._bare_pct) ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Serum creatinine rose in treated rats with nephropathy (180% and 210%, respectively).",
+        "Extracellular glutamate was elevated (192%) in mice with ataxia.",
+    ],
+)
+def test_percentage_over_a_whole_is_no_share(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a change of more than 100% stays a relative change
+        (
+            "Drug A increased the rate of nausea by 150% compared with placebo.",
+            [("adverse_event", "relative_change", 150.0)],
+        ),
+        (
+            "Nephropathy occurred in 100% of the treated rats.",
+            [("adverse_event", "percent", 100.0)],
+        ),
+    ],
+)
+def test_changes_and_whole_shares_stay(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected

@@ -96,3 +96,57 @@ def test_changes_and_whole_shares_stay(
     outcomes_nlp: Language, text: str, expected: list[Row]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+# -- a confidence limit's abbreviation, also mistyped with a lower-case l, makes a level -------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Relapse occurred in 20% of women (95% CL 12-28%).", [("relapse", 20.0, 12.0, 28.0)]),
+        ("Nausea was reported in 30% (95% Cl: 21-40%).", [("adverse_event", 30.0, 21.0, 40.0)]),
+    ],
+)
+def test_confidence_limit_abbreviations(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float, float, float]]
+) -> None:
+    doc = run(outcomes_nlp, text, DISEASES)
+    got = [(r["measure"], r["value"], r["ci_low"], r["ci_high"]) for r in doc._.outcomes]
+    assert got == expected
+
+
+# -- a strength adjective between a percentage and its drug (strength_adjectives) -------------
+
+STRENGTH_MENTIONS = [
+    ("bupivacaine", "DRUG", "MESH:D002045"),
+    ("lidocaine", "DRUG", "MESH:D008012"),
+    ("tamoxifen", "DRUG", "MESH:D013629"),
+    ("nausea", "DISEASE", "MESH:D009325"),
+    ("hypotension", "DISEASE", "MESH:D007022"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Spinal anaesthesia with 0.5% plain bupivacaine was followed by nausea in 12%.",
+            [("adverse_event", "percent", 12.0)],
+        ),
+        (
+            "Patients received 3 ml of 1% hyperbaric lidocaine; hypotension occurred in 20%.",
+            [("adverse_event", "percent", 20.0)],
+        ),
+        # a verb between a share and a drug: the share stays
+        (
+            "Of the women, 12% stopped tamoxifen early because of nausea.",
+            [("discontinuation", "percent", 12.0)],
+        ),
+    ],
+)
+def test_strength_before_an_adjective_and_its_drug(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    doc = run(outcomes_nlp, text, STRENGTH_MENTIONS)
+    assert [(r["measure"], r["unit"], r["value"]) for r in doc._.outcomes] == expected

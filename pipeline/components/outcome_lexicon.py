@@ -98,6 +98,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.area = sets["area_words"]
         self.reference = sets["reference_words"]
         self.formulation = sets["formulation_words"]
+        self.strength_adjectives = sets["strength_adjectives"]
         self.dose_nouns = sets["dose_nouns"]
         self.arm_nouns = sets["arm_nouns"]
         self.pooled_arm_nouns = sets["pooled_arm_nouns"]

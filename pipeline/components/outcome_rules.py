@@ -168,6 +168,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "receptor_words",
     "receptor_status_words",
     "formulation_words",
+    "strength_adjectives",
     "dose_nouns",
     "dose_articles",
     "duration_verbs",

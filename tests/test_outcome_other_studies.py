@@ -150,3 +150,44 @@ def test_strength_before_an_adjective_and_its_drug(
 ) -> None:
     doc = run(outcomes_nlp, text, STRENGTH_MENTIONS)
     assert [(r["measure"], r["unit"], r["value"]) for r in doc._.outcomes] == expected
+
+
+# -- who was studied, named with a stage phrase, is no adverse event (disease_stage_words) ------
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        (
+            "Twelve patients with stage III or IV melanoma were treated after resection.",
+            [("melanoma", "DISEASE", "MESH:D008545")],
+            [("enrollment", "count", 12.0)],
+        ),
+        (
+            "Eight women with stage II or III breast cancer were treated with letrozole.",
+            [("breast cancer", "DISEASE", "MESH:D001943")],
+            [("enrollment", "count", 8.0)],
+        ),
+    ],
+)
+def test_who_was_studied_is_no_event(
+    outcomes_nlp: Language, text: str, mentions: list[tuple[str, str, str]], expected: list[Row]
+) -> None:
+    doc = run(outcomes_nlp, text, mentions)
+    assert [(r["measure"], r["unit"], r["value"]) for r in doc._.outcomes] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an event after a stage phrase is still an event
+        (
+            "Twelve patients with grade 3 or 4 nausea required a dose reduction.",
+            [("adverse_event", "count", 12.0)],
+        ),
+    ],
+)
+def test_events_beside_who_was_studied_stay(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected

@@ -386,9 +386,16 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         # (searched in lower-cased text) "patients with X": X names who was studied; but not
         # after "<event word> of" ("12 incidents of bradycardia", "complained of pain"): the
         # leftmost match takes the event alternative there
+        # (a stage phrase before the two words: "patients with stage III or IV melanoma",
+        # "women with stage II or III breast cancer"; not a grade, which an event has)
+        joiners = _alt(data["population_adjective_joiners"])
+        stage = (
+            rf"(?:(?:{_alt(data['disease_stage_words'])})\s+[\w/-]+"
+            rf"(?:\s+(?:{joiners})\s+[\w/-]+)?\s+)?"
+        )
         self.disease_cue_opener_re = re.compile(
             rf"\b(?:(?P<event>{_alt(data['disease_event_words'])})\s+of"
-            rf"|{_alt(data['disease_cue_openers'])})\s+(?:[\w-]+\s+){{0,2}}$"
+            rf"|{_alt(data['disease_cue_openers'])})\s+{stage}(?:[\w-]+\s+){{0,2}}$"
         )
         # (lower-cased) "the incidence of X", "because of X", "discontinued for X": for the
         # event tie, X is the event counted, not who was studied

@@ -228,6 +228,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "occurrence_nouns",
     "case_report_verbs",
     "disease_cue_openers",
+    "disease_stage_words",
     "disease_event_words",
     "event_context_words",
     "population_disease_openers",

@@ -191,3 +191,30 @@ def test_events_beside_who_was_studied_stay(
     outcomes_nlp: Language, text: str, expected: list[Row]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+# -- a share of cells, time or activity is no share of subjects (non_subject_wholes) ------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Treated rats with nephropathy were active 20% of the time, controls 45% of the time.",
+        "Ataxia developed in the mice, and 30% of their Purkinje cells were lost.",
+        "Deafness developed in all mice; their hair cells kept 15% of wild-type activity.",
+    ],
+)
+def test_share_of_a_whole_that_is_no_subjects(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nausea occurred in 20% of the patients.",
+        # (a word that only starts with such a whole)
+        "Nausea occurred in 20% of the time-restricted eating group.",
+    ],
+)
+def test_share_of_subjects_stays(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == [("adverse_event", "percent", 20.0)]

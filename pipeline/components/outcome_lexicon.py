@@ -273,11 +273,14 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
             rf"(?:{_alt(comps)}|=|:|of)?\s*$",
             re.IGNORECASE,
         )
-        # "70% of control values", and amounts given: "99% of cycles", "20% of energy" (but
-        # not "80% of patients completed cycles")
+        # "70% of control values", amounts given: "99% of cycles", "20% of energy" (but not
+        # "80% of patients completed cycles"), and wholes that are no subjects: "95% of her
+        # erythrocytes", "35% of the time", "3% of wild-type activity"
+        wholes = self.reference | sets["amount_nouns"] | sets["non_subject_wholes"]
         self.reference_after_re = re.compile(
-            rf"^\s*of\s+(?:the\s+)?(?:(?!(?:{_alt(self.pop)})\b)[\w-]+\s+){{0,2}}?"
-            rf"(?:{_alt(self.reference | sets['amount_nouns'])})\b"
+            rf"^\s*of\s+(?:the\s+|her\s+|his\s+|their\s+|its\s+)?"
+            rf"(?:(?!(?:{_alt(self.pop)})\b)[\w-]+\s+){{0,2}}?"
+            rf"(?:{_alt(wholes)})(?![\w-])"
             # ("90% of the control group": the arm's subjects, not a reference value)
             rf"(?!\s+(?:{_alt(self.arm_nouns)})\b)",
             re.IGNORECASE,

@@ -164,6 +164,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "area_words",
     "reference_words",
     "amount_nouns",
+    "non_subject_wholes",
     "characteristic_words",
     "receptor_words",
     "receptor_status_words",

@@ -218,3 +218,42 @@ def test_share_of_a_whole_that_is_no_subjects(outcomes_nlp: Language, text: str)
 )
 def test_share_of_subjects_stays(outcomes_nlp: Language, text: str) -> None:
     assert rows(outcomes_nlp, text) == [("adverse_event", "percent", 20.0)]
+
+
+# -- a strain's number is no count of animals (count_blockers_before) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nephropathy developed in Fischer 344 rats given the drug for a year.", []),
+        (
+            "Nephropathy developed in 12 of 20 Fischer 344 rats given the drug.",
+            [("adverse_event", "count", 12.0)],
+        ),
+    ],
+)
+def test_strain_number_is_no_count(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected
+
+
+# -- a percentage after a cue of earlier work is the earlier work's (background_cues) ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("In a previous trial, complete response was seen in 25%.", []),
+        ("Historically, relapse occurred in 40%.", []),
+        (
+            "Earlier trials reported nausea in 30%; in our trial nausea occurred in 12%.",
+            [("adverse_event", "percent", 12.0)],
+        ),
+        # (a comparison with earlier work reports the trial's own figure)
+        ("Unlike earlier trials, we saw relapse in 15%.", [("relapse", "percent", 15.0)]),
+    ],
+)
+def test_earlier_work(outcomes_nlp: Language, text: str, expected: list[Row]) -> None:
+    assert rows(outcomes_nlp, text) == expected

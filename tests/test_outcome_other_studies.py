@@ -1,6 +1,8 @@
 """Figures of studies that are no trial (genetics, laboratory and animal work, case series) that
-are not outcome figures: each sentence (written for these tests, not copied from a corpus) with
-the rows it gives. Each case of the first list of a test fails without the rule named above it."""
+are not outcome figures, found on BC5CDR and NCBI-disease train abstracts: each sentence (written
+for these tests, not copied from a corpus) with the rows it gives. Each case fails without the
+rule named above its test, but the cases of what stays (the tests named so, and the cases marked
+in a comment), which guard the rule against taking a result."""
 
 from __future__ import annotations
 

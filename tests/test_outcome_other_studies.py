@@ -259,3 +259,25 @@ def test_strain_number_is_no_count(
 )
 def test_earlier_work(outcomes_nlp: Language, text: str, expected: list[Row]) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+# -- healthy subjects are who was studied (healthy_words; OutcomeExtractor's enrollment by form) --
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pain was induced in 11 healthy volunteers by capsaicin injection.",
+         [("enrollment", "count", 11.0)]),
+        ("We tested the eye drops for ataxia in 20 normal volunteers.",
+         [("enrollment", "count", 20.0)]),
+        # a share of them, or none of them, still counts an outcome
+        ("Nausea occurred in 3 of 12 healthy volunteers.", [("adverse_event", "count", 3.0)]),
+        ("None of the 12 healthy volunteers had nausea.", [("adverse_event", "count", 0.0)]),
+    ],
+)
+def test_healthy_subjects_were_studied(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    doc = run(outcomes_nlp, text, [*DISEASES, ("Pain", "DISEASE", "MESH:D010146")])
+    assert [(r["measure"], r["unit"], r["value"]) for r in doc._.outcomes] == expected

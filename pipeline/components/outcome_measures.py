@@ -309,6 +309,12 @@ def _enrollment_by_form(lex: Lexicon, members: list[Figure], cues: list[Cue],
         # "women (n = 206)", "arms (N = 724)": the size of who was studied (but "Responders
         # (n = 12)": the population is the measure)
         return True
+    if head.has_pop and not (head.zero or head.all_form) and lex.healthy_re.search(
+        parser.text, head.start, head.end
+    ):
+        # "pain was induced in 11 healthy volunteers", "tested in 48 healthy men": subjects
+        # without a disease are who was studied, not a count of the outcome named beside them
+        return True
     # "We describe hair regrowth in two patients ...": the size of a case series, not a count
     # of the outcome named beside it (the opener is at most 80 characters before the count: a
     # bounded window)

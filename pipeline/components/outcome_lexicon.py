@@ -98,6 +98,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.area = sets["area_words"]
         self.reference = sets["reference_words"]
         self.formulation = sets["formulation_words"]
+        self.strength_adjectives = sets["strength_adjectives"]
         self.dose_nouns = sets["dose_nouns"]
         self.arm_nouns = sets["arm_nouns"]
         self.pooled_arm_nouns = sets["pooled_arm_nouns"]
@@ -272,11 +273,14 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
             rf"(?:{_alt(comps)}|=|:|of)?\s*$",
             re.IGNORECASE,
         )
-        # "70% of control values", and amounts given: "99% of cycles", "20% of energy" (but
-        # not "80% of patients completed cycles")
+        # "70% of control values", amounts given: "99% of cycles", "20% of energy" (but not
+        # "80% of patients completed cycles"), and wholes that are no subjects: "95% of her
+        # erythrocytes", "35% of the time", "3% of wild-type activity"
+        wholes = self.reference | sets["amount_nouns"] | sets["non_subject_wholes"]
         self.reference_after_re = re.compile(
-            rf"^\s*of\s+(?:the\s+)?(?:(?!(?:{_alt(self.pop)})\b)[\w-]+\s+){{0,2}}?"
-            rf"(?:{_alt(self.reference | sets['amount_nouns'])})\b"
+            rf"^\s*of\s+(?:the\s+|her\s+|his\s+|their\s+|its\s+)?"
+            rf"(?:(?!(?:{_alt(self.pop)})\b)[\w-]+\s+){{0,2}}?"
+            rf"(?:{_alt(wholes)})(?![\w-])"
             # ("90% of the control group": the arm's subjects, not a reference value)
             rf"(?!\s+(?:{_alt(self.arm_nouns)})\b)",
             re.IGNORECASE,
@@ -385,9 +389,16 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         # (searched in lower-cased text) "patients with X": X names who was studied; but not
         # after "<event word> of" ("12 incidents of bradycardia", "complained of pain"): the
         # leftmost match takes the event alternative there
+        # (a stage phrase before the two words: "patients with stage III or IV melanoma",
+        # "women with stage II or III breast cancer"; not a grade, which an event has)
+        joiners = _alt(data["population_adjective_joiners"])
+        stage = (
+            rf"(?:(?:{_alt(data['disease_stage_words'])})\s+[\w/-]+"
+            rf"(?:\s+(?:{joiners})\s+[\w/-]+)?\s+)?"
+        )
         self.disease_cue_opener_re = re.compile(
             rf"\b(?:(?P<event>{_alt(data['disease_event_words'])})\s+of"
-            rf"|{_alt(data['disease_cue_openers'])})\s+(?:[\w-]+\s+){{0,2}}$"
+            rf"|{_alt(data['disease_cue_openers'])})\s+{stage}(?:[\w-]+\s+){{0,2}}$"
         )
         # (lower-cased) "the incidence of X", "because of X", "discontinued for X": for the
         # event tie, X is the event counted, not who was studied

@@ -41,14 +41,25 @@ def is_concentration(lex: Lexicon, f: Figure, text: str, drugs: list[Mention], b
             return True
         if len(words) >= 3 and words[2] in lex.formulation and not {words[0], words[1]} & stops:
             return True
+    # ("0.5% plain bupivacaine", "1% hyperbaric lidocaine": a strength adjective between the
+    # strength and its drug)
+    adjective = _ADJECTIVE_RE.match(text, f.end)
+    if adjective is not None and adjective.group(1).lower() not in lex.strength_adjectives:
+        adjective = None
     # (the drugs beside the figure only: a list of them all for each figure was quadratic)
     for k in range(max(0, bisect.bisect_left(drug_starts, base + f.start - 200) - 1), len(drugs)):
         s, e = drug_starts[k] - base, drugs[k].end - base
-        if s > f.end + 1:
+        if s > f.end + 1 and (adjective is None or s > adjective.end()):
             break
         if 0 <= s - f.end <= 1 or 0 <= f.start - e <= 1:
             return True
+        if adjective is not None and s == adjective.end():
+            return True
     return False
+
+
+# One word in letters (and hyphens) right after a figure, with the white space around it.
+_ADJECTIVE_RE = re.compile(r"\s+([A-Za-z][A-Za-z-]*)\s+")
 
 
 def group(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
@@ -297,6 +308,12 @@ def _enrollment_by_form(lex: Lexicon, members: list[Figure], cues: list[Cue],
     ):
         # "women (n = 206)", "arms (N = 724)": the size of who was studied (but "Responders
         # (n = 12)": the population is the measure)
+        return True
+    if head.has_pop and not (head.zero or head.all_form) and lex.healthy_re.search(
+        parser.text, head.start, head.end
+    ):
+        # "pain was induced in 11 healthy volunteers", "tested in 48 healthy men": subjects
+        # without a disease are who was studied, not a count of the outcome named beside them
         return True
     # "We describe hair regrowth in two patients ...": the size of a case series, not a count
     # of the outcome named beside it (the opener is at most 80 characters before the count: a

@@ -158,7 +158,11 @@ class StatisticsParser:
                 or t.lower in self.lex.pop
                 or t.lower in self.lex.adjective_stops
                 or t.lower in self.lex.boundaries
-                or t.lower.endswith("ed")  # a verb: "3 developed ...", "2 received 6 doses"
+                # what a verb after the count takes is no modifier: "2 received 6 doses", "3
+                # received the planned cycles" (but a word in -ed is read past: "12 unrelated
+                # families", "9 affected kindreds")
+                or t.num is not None
+                or t.lower in self.lex.determiners
             ):
                 return False
         return False

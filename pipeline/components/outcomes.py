@@ -425,6 +425,10 @@ class OutcomeExtractor:
         text = parser.text
         tail = parser.toks[f.te - 1].end
         before = text[max(0, f.start - 40) : f.start]
+        if f.pct is not None and f.pct > 100 and not f.relative:
+            # "elevated (192%)", "(240% and 230%, respectively)": no share of subjects (nor of
+            # a body area) is over a whole; a level or a change measured, whatever cue is near
+            return _DROP
         if is_concentration(lex, f, text, sm.drugs, sm.base, sm.drug_starts):
             return _DROP
         if lex.reference_after_re.match(text[f.end : f.end + 60]):

@@ -158,6 +158,20 @@ def test_fail_on_error_does_not_count_the_copies_the_updates_replace_or_delete(
     assert default.errors == 1 and default.expected_errors == 0 and default.exit_code == 1
 
 
+def test_fail_on_error_does_not_count_a_copy_replaced_within_its_own_file(
+        tmp_path: Path) -> None:
+    """A JSON Lines file holding a doc_id twice, run with `--keep-duplicates last`: the earlier
+    line's duplicate_id row is what the option asks for, as when the copies are in two files
+    (it counted, and the run exited 1)."""
+    data = tmp_path / "docs.jsonl"
+    data.write_text('{"id": "1", "text": "The old text."}\n{"id": "2", "text": "Two."}\n'
+                    '{"id": "1", "text": "The new text."}\n')
+    summary = _run([data], tmp_path / "out", keep_duplicates="last", fail_on_error=True)
+    docs = pd.read_parquet(tmp_path / "out" / "documents").set_index("doc_id")
+    assert docs.loc["1", "text"] == "The new text."
+    assert summary.errors == 1 and summary.expected_errors == 1 and summary.exit_code == 0
+
+
 def test_keep_duplicates_last_alone_deletes_nothing(tmp_path: Path) -> None:
     inputs = _inputs(tmp_path / "in")
     out = tmp_path / "out"

@@ -7,7 +7,10 @@ from their unit's part files, and each becomes a `duplicate_id` error row naming
 copy's source and location and the kept copy's. With `--pubmed-updates`, a document whose
 doc_id a `<DeleteCitation>` list of a later unit names (the units' markers list them:
 `deleted_citations`) is removed too, each copy a `deleted_citation` row naming the list
-(`pipeline.ingest.dedupe` says which copy goes, and words the rows).
+(`pipeline.ingest.dedupe` says which copy goes, and words the rows). The rows a unit wrote
+for its own copies are then reworded where the units after it decide otherwise
+(`reword_rows`), so that they are those of one unit holding every input, whatever the units'
+sizes.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import contextlib
 import json
 import logging
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -24,11 +28,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import write as W
-from pipeline.ingest.dedupe import DELETED
+from pipeline.documents import ErrorRecord
+from pipeline.ingest import error_row
+from pipeline.ingest.dedupe import DELETED, OTHER_INPUT_SAID, deleted_row, duplicate_row
 
 log = logging.getLogger("pipeline.run")
 #: `Duplicate.kind` of a copy dropped for another copy
 DUPLICATE = "duplicate_id"
+#: `Duplicate.kind` of a unit's deleted_citation row reworded as a duplicate_id row (a later
+#: unit holds a copy read after the list: `find_kept_later`); no document is dropped for it
+REWORDED = "reworded"
 
 
 class Duplicate(NamedTuple):
@@ -208,7 +217,7 @@ def read_plan(out: Path) -> list[dict[str, Any]]:
     good = [d for d in entries
             if isinstance(d, dict) and set(_REQUIRED) <= d.keys()
             and all(isinstance(d[k], str) for k in ("doc_id", "shard_id", "kept_shard_id"))
-            and d.get("kind", DUPLICATE) in (DUPLICATE, DELETED)]
+            and d.get("kind", DUPLICATE) in (DUPLICATE, DELETED, REWORDED)]
     if len(good) < len(entries):
         log.warning("%s: left out %d damaged entries: the documents they dropped lose their "
                     "duplicate_id rows", plan_file, len(entries) - len(good))
@@ -260,6 +269,9 @@ def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
             plan[(d["doc_id"], d["shard_id"])] = dict(d)
     for dup in find_duplicates(out, shard_order, keep, deletions):
         plan[(dup.doc_id, dup.shard_id)] = dup._asdict()
+    if deletions:
+        for dup in find_kept_later(out, shard_order, set(plan)):
+            plan[(dup.doc_id, dup.shard_id)] = dup._asdict()
     if not plan:
         with contextlib.suppress(FileNotFoundError):
             plan_file.unlink()
@@ -268,9 +280,12 @@ def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
     W.atomic_write_json(plan_file, entries)
     by_shard: dict[str, set[str]] = {}
     for d in entries:
-        by_shard.setdefault(d["shard_id"], set()).add(d["doc_id"])
+        if d.get("kind") != REWORDED:
+            by_shard.setdefault(d["shard_id"], set()).add(d["doc_id"])
     for sid, ids in sorted(by_shard.items()):
         drop_documents(out, sid, ids)
+    reword_rows(out, entries)
+    entries = [d for d in entries if d.get("kind") != REWORDED]
     n_deleted = sum(d.get("kind") == DELETED for d in entries)
     if len(entries) > n_deleted:
         log.warning("%d document(s) with a doc_id seen in %s input were dropped",
@@ -279,3 +294,110 @@ def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
         log.info("%d document(s) deleted by <DeleteCitation> lists of later inputs were dropped",
                  n_deleted)
     return entries
+
+
+# --------------------------------------------------------------------------- the units' rows
+# A unit words the rows of the copies it drops as it sees them: a copy replaced by a later one
+# of the unit is a duplicate_id row, a copy a later list of the unit deletes a deleted_citation
+# row. The driver sees more: below, it rewords them as one unit holding every input would have
+# (`pipeline.ingest.dedupe.LastCopies`), so that the rows do not depend on the units' sizes.
+
+
+def _reword(out: Path, shard_id: str, kind: str,
+            new: Mapping[str, Callable[..., ErrorRecord]]) -> int:
+    """Replace, in a unit's (or group's) error part files, each `kind` row of a doc_id in `new`
+    by the row `new[doc_id](source=..., location=...)` (through a temporary file, as
+    `drop_documents`). Returns the rows replaced."""
+    import pyarrow.compute as pc
+
+    ids = pa.array(sorted(new), pa.string())
+    n = 0
+    for f in W.shard_files(out, shard_id):
+        if f.parent.name != "errors" or not f.name.startswith("part-"):
+            continue
+        table = pq.read_table(f)
+        mask = pc.and_(pc.equal(table["error"], kind), pc.is_in(table["doc_id"], value_set=ids))
+        if not pc.any(mask).as_py():
+            continue
+        rows = table.to_pylist()
+        for i, hit in enumerate(mask.to_pylist()):
+            if hit:
+                rows[i] = error_row(new[rows[i]["doc_id"]](source=rows[i]["source"],
+                                                           location=rows[i]["location"]))
+                n += 1
+        tmp = f.with_name(W.temp_name(f.name))
+        pq.write_table(pa.Table.from_pylist(rows, W.table_schemas()["errors"]), tmp,
+                       compression=W.COMPRESSION)
+        os.replace(tmp, f)
+    return n
+
+
+def reword_rows(out: Path, entries: Iterable[Mapping[str, Any]]) -> None:
+    """The units' rows of copies the driver's plan (`entries`) decides otherwise: a copy a unit
+    dropped for its last copy, which a later unit's list deletes (DELETED entries), is a
+    deleted_citation row naming that list, not a duplicate_id row naming the unit's last copy
+    (itself deleted); a copy a unit's list deleted, of a doc_id a later unit holds a copy of
+    (REWORDED entries), is a duplicate_id row naming that copy."""
+    by_shard: dict[tuple[str, str], dict[str, Callable[..., ErrorRecord]]] = {}
+    for d in entries:
+        if d.get("kind") == DELETED:
+            by_shard.setdefault((d["shard_id"], DUPLICATE), {})[d["doc_id"]] = partial(
+                deleted_row, d["doc_id"], list_source=d["kept_source"],
+                list_location=d["kept_location"])
+        elif d.get("kind") == REWORDED:
+            by_shard.setdefault((d["shard_id"], DELETED), {})[d["doc_id"]] = partial(
+                duplicate_row, d["doc_id"], kept_source=d["kept_source"],
+                kept_location=d["kept_location"], other_input=True, kept_later=True)
+    for (sid, kind), new in sorted(by_shard.items()):
+        _reword(out, sid, kind, new)
+
+
+_DELETED_AND_KEPT_LATER_SQL = (
+    "SELECT e.doc_id, e.filename, d.source, d.location, d.filename "
+    "FROM read_parquet(?, filename=true) e JOIN read_parquet(?, filename=true) d "
+    "ON e.doc_id = d.doc_id WHERE e.error = ? ORDER BY e.doc_id, e.filename")
+
+
+def find_kept_later(out: Path, shard_order: Iterable[str], dropped: set[tuple[str, str]]
+                    ) -> list[Duplicate]:
+    """With `--pubmed-updates`: the doc_ids a unit's list deleted (its deleted_citation rows)
+    of which a later unit holds the copy kept (one not in `dropped`: the (doc_id, shard id)
+    pairs the plan drops), read after the list: REWORDED entries (`reword_rows`)."""
+    import duckdb
+
+    rank = {sid: i for i, sid in enumerate(shard_order)}
+    errors, docs = Path(out) / "errors", Path(out) / "documents"
+    if not any(errors.glob("part-*.parquet")) or not any(docs.glob("part-*.parquet")):
+        return []
+    con = duckdb.connect()
+    try:
+        rows = con.execute(_DELETED_AND_KEPT_LATER_SQL,
+                           [str(errors / "part-*.parquet"), str(docs / "part-*.parquet"),
+                            DELETED]).fetchall()
+    finally:
+        con.close()
+    found: list[Duplicate] = []
+    for doc_id, e_file, source, location, d_file in rows:
+        e_sid, d_sid = W.shard_of_file(Path(e_file).name), W.shard_of_file(Path(d_file).name)
+        if (e_sid in rank and d_sid in rank and rank[e_sid] < rank[d_sid]
+                and (doc_id, d_sid) not in dropped):
+            found.append(Duplicate(doc_id, e_sid, None, None, d_sid, source, location,
+                                   REWORDED))
+    return found
+
+
+def count_dropped(out: Path) -> tuple[int, int]:
+    """The copies dropped for another input's copy (the errors table's `duplicate_id` rows so
+    worded: the manifest's `duplicates_dropped`; a repeat inside one input is not counted) and
+    those deleted by a list (`deleted_citation` rows). Read off the rows, as the driver
+    reworded them (`reword_rows`)."""
+    import pyarrow.compute as pc
+
+    n_dup = n_del = 0
+    for f in sorted((Path(out) / "errors").glob("part-*.parquet")):
+        t = pq.read_table(f, columns=["error", "message"])
+        n_del += int(pc.sum(pc.equal(t["error"], DELETED)).as_py() or 0)
+        said = t.filter(pc.equal(t["error"], DUPLICATE))["message"]
+        n_dup += sum(int(pc.sum(pc.match_substring(said, s)).as_py() or 0)
+                     for s in OTHER_INPUT_SAID)
+    return n_dup, n_del

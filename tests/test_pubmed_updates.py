@@ -228,6 +228,34 @@ def test_the_rows_do_not_depend_on_how_the_inputs_are_cut_into_units(
     assert runs[split] == runs[1] == runs[1 << 20]
 
 
+@pytest.mark.parametrize("keep", ["first", "last"])
+def test_a_citation_revised_twice_names_the_copy_kept_however_the_units_are_cut(
+        tmp_path: Path, keep: str) -> None:
+    """91000001 in the baseline, revised by two update files; the baseline and the first
+    revision in one unit (`first`: the two revisions): the baseline's row names the copy kept,
+    the second revision (`first`: the second revision's row names the baseline's copy), not
+    the unit's own copy, which the driver dropped too."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    again = "pubmed25n1277.xml"
+    for name in (BASELINE, REVISING):
+        (folder / name).write_bytes((DATA / name).read_bytes())
+    (folder / again).write_bytes((DATA / REVISING).read_bytes())
+    together = [BASELINE, REVISING] if keep == "last" else [REVISING, again]
+    split = sum((folder / n).stat().st_size for n in together)
+    plan = units_mod.plan_units(list_shards([folder]), 1 << 30, split)
+    assert [Path(s.path).name for u in plan for s in u.shards if len(u.shards) == 2] == together
+    runs = {}
+    for unit_bytes in (1, split, 1 << 20):
+        out = tmp_path / f"out{unit_bytes}"
+        summary = _run([folder], out, keep_duplicates=keep, unit_bytes=unit_bytes)
+        runs[unit_bytes] = (_where(out), _dropped(out), summary.duplicates_dropped)
+    kept = folder / (again if keep == "last" else BASELINE)
+    assert all(f"({kept}, line 4, record 1)" in message
+               for doc_id, _, _, message in runs[split][1] if doc_id == "91000001")
+    assert runs[split] == runs[1] == runs[1 << 20]
+
+
 def test_a_resume_after_the_copy_added_again_is_gone_deletes_the_earlier_copy_again(
         tmp_path: Path) -> None:
     """The baseline's copy of 91000002, deleted by the list of its unit, is a duplicate_id row

@@ -284,7 +284,7 @@ def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
             by_shard.setdefault(d["shard_id"], set()).add(d["doc_id"])
     for sid, ids in sorted(by_shard.items()):
         drop_documents(out, sid, ids)
-    reword_rows(out, entries)
+    reword_rows(out, entries, keep)
     entries = [d for d in entries if d.get("kind") != REWORDED]
     n_deleted = sum(d.get("kind") == DELETED for d in entries)
     if len(entries) > n_deleted:
@@ -320,11 +320,16 @@ def _reword(out: Path, shard_id: str, kind: str,
         if not pc.any(mask).as_py():
             continue
         rows = table.to_pylist()
+        changed = 0
         for i, hit in enumerate(mask.to_pylist()):
             if hit:
-                rows[i] = error_row(new[rows[i]["doc_id"]](source=rows[i]["source"],
-                                                           location=rows[i]["location"]))
-                n += 1
+                row = error_row(new[rows[i]["doc_id"]](source=rows[i]["source"],
+                                                       location=rows[i]["location"]))
+                changed += row != rows[i]
+                rows[i] = row
+        if not changed:  # (reworded by an earlier attempt)
+            continue
+        n += changed
         tmp = f.with_name(W.temp_name(f.name))
         pq.write_table(pa.Table.from_pylist(rows, W.table_schemas()["errors"]), tmp,
                        compression=W.COMPRESSION)
@@ -332,15 +337,22 @@ def _reword(out: Path, shard_id: str, kind: str,
     return n
 
 
-def reword_rows(out: Path, entries: Iterable[Mapping[str, Any]]) -> None:
+def reword_rows(out: Path, entries: Iterable[Mapping[str, Any]], keep: str = "first") -> None:
     """The units' rows of copies the driver's plan (`entries`) decides otherwise: a copy a unit
-    dropped for its last copy, which a later unit's list deletes (DELETED entries), is a
-    deleted_citation row naming that list, not a duplicate_id row naming the unit's last copy
-    (itself deleted); a copy a unit's list deleted, of a doc_id a later unit holds a copy of
-    (REWORDED entries), is a duplicate_id row naming that copy."""
+    dropped for the copy it kept, which the driver drops for another unit's copy (DUPLICATE
+    entries), is a duplicate_id row naming the copy kept, not the unit's (a citation revised
+    twice); a copy a unit dropped for its last copy, which a later unit's list deletes
+    (DELETED entries), is a deleted_citation row naming that list; a copy a unit's list
+    deleted, of a doc_id a later unit holds a copy of (REWORDED entries), is a duplicate_id
+    row naming that copy."""
     by_shard: dict[tuple[str, str], dict[str, Callable[..., ErrorRecord]]] = {}
     for d in entries:
-        if d.get("kind") == DELETED:
+        if d.get("kind", DUPLICATE) == DUPLICATE:
+            by_shard.setdefault((d["shard_id"], DUPLICATE), {})[d["doc_id"]] = partial(
+                duplicate_row, d["doc_id"], kept_source=d["kept_source"],
+                kept_location=d["kept_location"], other_input=True,
+                kept_later=keep == "last")
+        elif d.get("kind") == DELETED:
             by_shard.setdefault((d["shard_id"], DUPLICATE), {})[d["doc_id"]] = partial(
                 deleted_row, d["doc_id"], list_source=d["kept_source"],
                 list_location=d["kept_location"])

@@ -19,8 +19,7 @@ import contextlib
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import partial
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -45,7 +44,8 @@ class Duplicate(NamedTuple):
     shard (the unit whose files lost its rows), source and location (`documents.location`),
     and the kept copy's shard (a unit or a committed group), source and location. `kind`
     DELETED: dropped because a later `<DeleteCitation>` list names it; the kept_* fields then
-    name the list's unit, source and location."""
+    name the list's unit, source and location. `kind` REWORDED: no copy dropped, the unit's
+    deleted_citation row reworded (`find_kept_later`)."""
 
     doc_id: str
     shard_id: str
@@ -271,7 +271,7 @@ def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
         plan[(dup.doc_id, dup.shard_id)] = dup._asdict()
     if deletions:
         for dup in find_kept_later(out, shard_order, set(plan)):
-            plan[(dup.doc_id, dup.shard_id)] = dup._asdict()
+            plan.setdefault((dup.doc_id, dup.shard_id), dup._asdict())  # (a drop goes first)
     if not plan:
         with contextlib.suppress(FileNotFoundError):
             plan_file.unlink()
@@ -303,14 +303,27 @@ def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
 # (`pipeline.ingest.dedupe.LastCopies`), so that the rows do not depend on the units' sizes.
 
 
-def _reword(out: Path, shard_id: str, kind: str,
-            new: Mapping[str, Callable[..., ErrorRecord]]) -> int:
-    """Replace, in a unit's (or group's) error part files, each `kind` row of a doc_id in `new`
-    by the row `new[doc_id](source=..., location=...)` (through a temporary file, as
+def _new_row(entry: Mapping[str, Any], source: str, location: str | None,
+             keep: str) -> ErrorRecord:
+    """The row a plan `entry` gives a unit's row of its doc_id read at `source`/`location`
+    (`reword_rows`)."""
+    kind, doc_id = entry.get("kind", DUPLICATE), entry["doc_id"]
+    if kind == DELETED:
+        return deleted_row(doc_id, source, location, entry["kept_source"],
+                           entry["kept_location"])
+    return duplicate_row(doc_id, source, location, entry["kept_source"],
+                         entry["kept_location"], other_input=True,
+                         kept_later=keep == "last" or kind == REWORDED)
+
+
+def _reword(out: Path, shard_id: str, kind: str, entries: Mapping[str, Mapping[str, Any]],
+            keep: str) -> int:
+    """Replace, in a unit's (or group's) error part files, each `kind` row of a doc_id in
+    `entries` by the row its entry gives (`_new_row`; through a temporary file, as
     `drop_documents`). Returns the rows replaced."""
     import pyarrow.compute as pc
 
-    ids = pa.array(sorted(new), pa.string())
+    ids = pa.array(sorted(entries), pa.string())
     n = 0
     for f in W.shard_files(out, shard_id):
         if f.parent.name != "errors" or not f.name.startswith("part-"):
@@ -323,8 +336,8 @@ def _reword(out: Path, shard_id: str, kind: str,
         changed = 0
         for i, hit in enumerate(mask.to_pylist()):
             if hit:
-                row = error_row(new[rows[i]["doc_id"]](source=rows[i]["source"],
-                                                       location=rows[i]["location"]))
+                row = error_row(_new_row(entries[rows[i]["doc_id"]], rows[i]["source"],
+                                         rows[i]["location"], keep))
                 changed += row != rows[i]
                 rows[i] = row
         if not changed:  # (reworded by an earlier attempt)
@@ -345,23 +358,13 @@ def reword_rows(out: Path, entries: Iterable[Mapping[str, Any]], keep: str = "fi
     (DELETED entries), is a deleted_citation row naming that list; a copy a unit's list
     deleted, of a doc_id a later unit holds a copy of (REWORDED entries), is a duplicate_id
     row naming that copy."""
-    by_shard: dict[tuple[str, str], dict[str, Callable[..., ErrorRecord]]] = {}
+    by_shard: dict[tuple[str, str], dict[str, Mapping[str, Any]]] = {}
     for d in entries:
-        if d.get("kind", DUPLICATE) == DUPLICATE:
-            by_shard.setdefault((d["shard_id"], DUPLICATE), {})[d["doc_id"]] = partial(
-                duplicate_row, d["doc_id"], kept_source=d["kept_source"],
-                kept_location=d["kept_location"], other_input=True,
-                kept_later=keep == "last")
-        elif d.get("kind") == DELETED:
-            by_shard.setdefault((d["shard_id"], DUPLICATE), {})[d["doc_id"]] = partial(
-                deleted_row, d["doc_id"], list_source=d["kept_source"],
-                list_location=d["kept_location"])
-        elif d.get("kind") == REWORDED:
-            by_shard.setdefault((d["shard_id"], DELETED), {})[d["doc_id"]] = partial(
-                duplicate_row, d["doc_id"], kept_source=d["kept_source"],
-                kept_location=d["kept_location"], other_input=True, kept_later=True)
-    for (sid, kind), new in sorted(by_shard.items()):
-        _reword(out, sid, kind, new)
+        # the unit's rows of the doc_id: duplicate_id ones, or (REWORDED) its deleted_citation
+        kind = DELETED if d.get("kind") == REWORDED else DUPLICATE
+        by_shard.setdefault((d["shard_id"], kind), {})[d["doc_id"]] = d
+    for (sid, kind), by_id in sorted(by_shard.items()):
+        _reword(out, sid, kind, by_id, keep)
 
 
 _DELETED_AND_KEPT_LATER_SQL = (

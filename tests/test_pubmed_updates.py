@@ -191,7 +191,8 @@ def test_a_copy_read_after_the_deletion_is_kept(tmp_path: Path, unit_bytes: int)
     assert _dropped(out) == []
 
 
-@pytest.mark.parametrize("case", ["revised, then deleted", "deleted, then added again"])
+@pytest.mark.parametrize("case", ["revised, then deleted", "deleted, then added again",
+                                  "deleted twice"])
 def test_the_rows_do_not_depend_on_how_the_inputs_are_cut_into_units(
         tmp_path: Path, case: str) -> None:
     """The copies of 91000002: a unit's rows for its own copies are reworded by the driver as
@@ -199,7 +200,9 @@ def test_the_rows_do_not_depend_on_how_the_inputs_are_cut_into_units(
     the revision, then the list): both copies are deleted_citation rows (the baseline's was a
     duplicate_id row naming the revision, itself deleted). Deleted, then added again (the
     baseline and the list, then a file holding it again): the baseline's copy is a
-    duplicate_id row naming the copy kept (it was a deleted_citation row)."""
+    duplicate_id row naming the copy kept (it was a deleted_citation row). Deleted twice (the
+    baseline and the list, then a second list): its row names the second list (it named the
+    first), as when the lists are one unit's."""
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / BASELINE).write_bytes((DATA / BASELINE).read_bytes())
@@ -209,12 +212,17 @@ def test_the_rows_do_not_depend_on_how_the_inputs_are_cut_into_units(
                                                                              "91000002"))
         (folder / DELETING).write_bytes((DATA / DELETING).read_bytes())
         kinds = [("91000002", DELETED, BASELINE), ("91000002", DELETED, REVISING)]
-    else:
+    elif case == "deleted, then added again":
         names = [BASELINE, DELETING, "pubmed25n1277.xml"]
         (folder / DELETING).write_bytes((DATA / DELETING).read_bytes())
         (folder / names[2]).write_text((DATA / BASELINE).read_text())
         kinds = [(pmid, "duplicate_id", BASELINE) for pmid in ("91000001", "91000002",
                                                                 "91000003")]
+    else:  # the second list is the last: the baseline's row names it, not the unit's list
+        names = [BASELINE, DELETING, "pubmed25n1277.xml"]
+        for name in names[1:]:
+            (folder / name).write_bytes((DATA / DELETING).read_bytes())
+        kinds = [("91000002", DELETED, BASELINE), ("91000005", "duplicate_id", DELETING)]
     split = sum((folder / n).stat().st_size for n in names[:2])
     plan = units_mod.plan_units(list_shards([folder]), 1 << 30, split)
     assert [[Path(s.path).name for s in u.shards] for u in plan] == [names[:2], names[2:]]
@@ -222,9 +230,9 @@ def test_the_rows_do_not_depend_on_how_the_inputs_are_cut_into_units(
     for unit_bytes in (1, split, 1 << 20):
         out = tmp_path / f"out{unit_bytes}"
         summary = _run([folder], out, pubmed_updates=True, unit_bytes=unit_bytes)
-        runs[unit_bytes] = (_where(out), [r[:3] for r in _dropped(out)],
-                            summary.duplicates_dropped, summary.citations_deleted)
-    assert runs[1][1] == kinds
+        runs[unit_bytes] = (_where(out), _dropped(out), summary.duplicates_dropped,
+                            summary.citations_deleted)
+    assert [r[:3] for r in runs[1][1]] == kinds
     assert runs[split] == runs[1] == runs[1 << 20]
 
 

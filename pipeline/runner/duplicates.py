@@ -35,8 +35,12 @@ log = logging.getLogger("pipeline.run")
 #: `Duplicate.kind` of a copy dropped for another copy
 DUPLICATE = "duplicate_id"
 #: `Duplicate.kind` of a unit's deleted_citation row reworded as a duplicate_id row (a later
-#: unit holds a copy read after the list: `find_kept_later`); no document is dropped for it
+#: unit holds a copy read after the list: `find_reworded`); no document is dropped for it
 REWORDED = "reworded"
+#: ... reworded to name a later unit's list deleting the doc_id again (`find_reworded`)
+RELISTED = "relisted"
+#: the kinds of entry that drop no copy (a unit's row reworded only)
+_REWORDINGS = (REWORDED, RELISTED)
 
 
 class Duplicate(NamedTuple):
@@ -44,8 +48,8 @@ class Duplicate(NamedTuple):
     shard (the unit whose files lost its rows), source and location (`documents.location`),
     and the kept copy's shard (a unit or a committed group), source and location. `kind`
     DELETED: dropped because a later `<DeleteCitation>` list names it; the kept_* fields then
-    name the list's unit, source and location. `kind` REWORDED: no copy dropped, the unit's
-    deleted_citation row reworded (`find_kept_later`)."""
+    name the list's unit, source and location. `kind` REWORDED or RELISTED: no copy dropped,
+    the unit's deleted_citation row reworded (`find_reworded`)."""
 
     doc_id: str
     shard_id: str
@@ -217,7 +221,7 @@ def read_plan(out: Path) -> list[dict[str, Any]]:
     good = [d for d in entries
             if isinstance(d, dict) and set(_REQUIRED) <= d.keys()
             and all(isinstance(d[k], str) for k in ("doc_id", "shard_id", "kept_shard_id"))
-            and d.get("kind", DUPLICATE) in (DUPLICATE, DELETED, REWORDED)]
+            and d.get("kind", DUPLICATE) in (DUPLICATE, DELETED, *_REWORDINGS)]
     if len(good) < len(entries):
         log.warning("%s: left out %d damaged entries: the documents they dropped lose their "
                     "duplicate_id rows", plan_file, len(entries) - len(good))
@@ -270,7 +274,7 @@ def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
     for dup in find_duplicates(out, shard_order, keep, deletions):
         plan[(dup.doc_id, dup.shard_id)] = dup._asdict()
     if deletions:
-        for dup in find_kept_later(out, shard_order, set(plan)):
+        for dup in find_reworded(out, shard_order, set(plan), deletions):
             plan.setdefault((dup.doc_id, dup.shard_id), dup._asdict())  # (a drop goes first)
     if not plan:
         with contextlib.suppress(FileNotFoundError):
@@ -280,12 +284,12 @@ def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
     W.atomic_write_json(plan_file, entries)
     by_shard: dict[str, set[str]] = {}
     for d in entries:
-        if d.get("kind") != REWORDED:
+        if d.get("kind") not in _REWORDINGS:
             by_shard.setdefault(d["shard_id"], set()).add(d["doc_id"])
     for sid, ids in sorted(by_shard.items()):
         drop_documents(out, sid, ids)
     reword_rows(out, entries, keep)
-    entries = [d for d in entries if d.get("kind") != REWORDED]
+    entries = [d for d in entries if d.get("kind") not in _REWORDINGS]
     n_deleted = sum(d.get("kind") == DELETED for d in entries)
     if len(entries) > n_deleted:
         log.warning("%d document(s) with a doc_id seen in %s input were dropped",
@@ -308,7 +312,7 @@ def _new_row(entry: Mapping[str, Any], source: str, location: str | None,
     """The row a plan `entry` gives a unit's row of its doc_id read at `source`/`location`
     (`reword_rows`)."""
     kind, doc_id = entry.get("kind", DUPLICATE), entry["doc_id"]
-    if kind == DELETED:
+    if kind in (DELETED, RELISTED):
         return deleted_row(doc_id, source, location, entry["kept_source"],
                            entry["kept_location"])
     return duplicate_row(doc_id, source, location, entry["kept_source"],
@@ -357,27 +361,35 @@ def reword_rows(out: Path, entries: Iterable[Mapping[str, Any]], keep: str = "fi
     twice); a copy a unit dropped for its last copy, which a later unit's list deletes
     (DELETED entries), is a deleted_citation row naming that list; a copy a unit's list
     deleted, of a doc_id a later unit holds a copy of (REWORDED entries), is a duplicate_id
-    row naming that copy."""
+    row naming that copy, or else, when a later unit's list deletes it again (RELISTED), a
+    deleted_citation row naming the last such list."""
     by_shard: dict[tuple[str, str], dict[str, Mapping[str, Any]]] = {}
     for d in entries:
-        # the unit's rows of the doc_id: duplicate_id ones, or (REWORDED) its deleted_citation
-        kind = DELETED if d.get("kind") == REWORDED else DUPLICATE
+        # the unit's rows of the doc_id: duplicate_id ones, or (a rewording) deleted_citation
+        kind = DELETED if d.get("kind") in _REWORDINGS else DUPLICATE
         by_shard.setdefault((d["shard_id"], kind), {})[d["doc_id"]] = d
     for (sid, kind), by_id in sorted(by_shard.items()):
         _reword(out, sid, kind, by_id, keep)
 
 
-_DELETED_AND_KEPT_LATER_SQL = (
-    "SELECT e.doc_id, e.filename, d.source, d.location, d.filename "
-    "FROM read_parquet(?, filename=true) e JOIN read_parquet(?, filename=true) d "
-    "ON e.doc_id = d.doc_id WHERE e.error = ? ORDER BY e.doc_id, e.filename")
+# a unit's deleted_citation rows, each with the copies of its doc_id in the part files and the
+# last list (its index in `deletions`) naming it
+_DELETED_ROWS_SQL = (
+    "WITH e AS (SELECT doc_id, filename FROM read_parquet(?, filename=true) WHERE error = ?), "
+    "d AS (SELECT doc_id, source, location, filename FROM read_parquet(?, filename=true)), "
+    "gone AS (SELECT pmid, max(list) AS list FROM deletions GROUP BY pmid) "
+    "SELECT e.doc_id, e.filename, d.source, d.location, d.filename, gone.list FROM e "
+    "LEFT JOIN d ON e.doc_id = d.doc_id LEFT JOIN gone ON e.doc_id = gone.pmid "
+    "ORDER BY e.doc_id, e.filename, d.filename")
 
 
-def find_kept_later(out: Path, shard_order: Iterable[str], dropped: set[tuple[str, str]]
-                    ) -> list[Duplicate]:
-    """With `--pubmed-updates`: the doc_ids a unit's list deleted (its deleted_citation rows)
-    of which a later unit holds the copy kept (one not in `dropped`: the (doc_id, shard id)
-    pairs the plan drops), read after the list: REWORDED entries (`reword_rows`)."""
+def find_reworded(out: Path, shard_order: Iterable[str], dropped: set[tuple[str, str]],
+                  deletions: Sequence[tuple[Deletion, Sequence[str]]]) -> list[Duplicate]:
+    """With `--pubmed-updates`: the copies a unit's list deleted (its deleted_citation rows)
+    that the later units decide otherwise. A later unit holds the copy kept (one not in
+    `dropped`: the (doc_id, shard id) pairs the plan drops), read after the list: a REWORDED
+    entry naming it; else a later unit's list deletes the doc_id again (`deletions`: the last
+    one): a RELISTED entry naming it (`reword_rows`)."""
     import duckdb
 
     rank = {sid: i for i, sid in enumerate(shard_order)}
@@ -386,19 +398,27 @@ def find_kept_later(out: Path, shard_order: Iterable[str], dropped: set[tuple[st
         return []
     con = duckdb.connect()
     try:
-        rows = con.execute(_DELETED_AND_KEPT_LATER_SQL,
-                           [str(errors / "part-*.parquet"), str(docs / "part-*.parquet"),
-                            DELETED]).fetchall()
+        con.register("deletions", _deletions_table(deletions))
+        rows = con.execute(_DELETED_ROWS_SQL,
+                           [str(errors / "part-*.parquet"), DELETED,
+                            str(docs / "part-*.parquet")]).fetchall()
     finally:
         con.close()
-    found: list[Duplicate] = []
-    for doc_id, e_file, source, location, d_file in rows:
-        e_sid, d_sid = W.shard_of_file(Path(e_file).name), W.shard_of_file(Path(d_file).name)
-        if (e_sid in rank and d_sid in rank and rank[e_sid] < rank[d_sid]
-                and (doc_id, d_sid) not in dropped):
-            found.append(Duplicate(doc_id, e_sid, None, None, d_sid, source, location,
-                                   REWORDED))
-    return found
+    found: dict[tuple[str, str], Duplicate] = {}
+    for doc_id, e_file, source, location, d_file, list_index in rows:
+        e_sid = W.shard_of_file(Path(e_file).name)
+        if e_sid not in rank:
+            continue
+        d_sid = W.shard_of_file(Path(d_file).name) if d_file is not None else None
+        if (d_sid in rank and rank[e_sid] < rank[d_sid] and (doc_id, d_sid) not in dropped):
+            found[(doc_id, e_sid)] = Duplicate(doc_id, e_sid, None, None, d_sid, source,
+                                               location, REWORDED)
+        elif list_index is not None and (doc_id, e_sid) not in found:
+            gone = deletions[list_index][0]
+            if gone.rank > rank[e_sid]:
+                found[(doc_id, e_sid)] = Duplicate(doc_id, e_sid, None, None, gone.unit_id,
+                                                   gone.source, gone.location, RELISTED)
+    return list(found.values())
 
 
 def count_dropped(out: Path) -> tuple[int, int]:

@@ -40,14 +40,14 @@ import shlex
 import sys
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline import write as W
 from pipeline.ingest import Shard, list_shards
-from pipeline.ingest.dedupe import KEEP_CHOICES
+from pipeline.ingest.dedupe import DELETED, KEEP_CHOICES
 from pipeline.limits import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_BLOCK_SIZE,
@@ -435,11 +435,19 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
         shards_skipped=skipped, failed_shards=failed_shards,
         duplicates_dropped=finished.duplicates, citations_deleted=finished.citations_deleted,
         fail_on_error=req.fail_on_error,
-        # a later copy replacing an earlier one is what "last" asks for, not a data problem
-        expected_errors=(finished.duplicates + finished.citations_deleted
-                         if req.opts.keep_duplicates == "last" else 0),
+        expected_errors=_expected_errors(out, req.opts.keep_duplicates, counts),
         reader_failures=W.count_error_rows(out, "reader_failed") if counts.get("errors") else 0,
     )
+
+
+def _expected_errors(out: Path, keep: str, counts: Mapping[str, int]) -> int:
+    """The error rows `keep` "last" asks for, which `--fail-on-error` does not count: every
+    `duplicate_id` and `deleted_citation` row, read off the errors table (a copy replaced by a
+    later one of the same input is a row too, though `duplicates_dropped` counts only the
+    copies of other inputs)."""
+    if keep != "last" or not counts.get("errors"):
+        return 0
+    return W.count_error_rows(out, "duplicate_id") + W.count_error_rows(out, DELETED)
 
 
 def _finish_tables(req: _Request, units: list[U.Unit], pending: list[U.Unit],

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.documents import Document, Notice
+from pipeline.ingest import list_shards
 from pipeline.ingest.dedupe import (
     DELETED,
     FirstCopies,
@@ -158,6 +159,20 @@ def test_fail_on_error_does_not_count_the_copies_the_updates_replace_or_delete(
     assert default.errors == 1 and default.expected_errors == 0 and default.exit_code == 1
 
 
+def test_fail_on_error_does_not_count_a_copy_replaced_within_its_own_file(
+        tmp_path: Path) -> None:
+    """A JSON Lines file holding a doc_id twice, run with `--keep-duplicates last`: the earlier
+    line's duplicate_id row is what the option asks for, as when the copies are in two files
+    (it counted, and the run exited 1)."""
+    data = tmp_path / "docs.jsonl"
+    data.write_text('{"id": "1", "text": "The old text."}\n{"id": "2", "text": "Two."}\n'
+                    '{"id": "1", "text": "The new text."}\n')
+    summary = _run([data], tmp_path / "out", keep_duplicates="last", fail_on_error=True)
+    docs = pd.read_parquet(tmp_path / "out" / "documents").set_index("doc_id")
+    assert docs.loc["1", "text"] == "The new text."
+    assert summary.errors == 1 and summary.expected_errors == 1 and summary.exit_code == 0
+
+
 def test_keep_duplicates_last_alone_deletes_nothing(tmp_path: Path) -> None:
     inputs = _inputs(tmp_path / "in")
     out = tmp_path / "out"
@@ -174,6 +189,107 @@ def test_a_copy_read_after_the_deletion_is_kept(tmp_path: Path, unit_bytes: int)
     assert _where(out) == {"91000005": DELETING, "91000001": BASELINE, "91000002": BASELINE,
                            "91000003": BASELINE}
     assert _dropped(out) == []
+
+
+@pytest.mark.parametrize("case", ["revised, then deleted", "deleted, then added again",
+                                  "deleted twice"])
+def test_the_rows_do_not_depend_on_how_the_inputs_are_cut_into_units(
+        tmp_path: Path, case: str) -> None:
+    """The copies of 91000002: a unit's rows for its own copies are reworded by the driver as
+    one unit holding every file would word them. Revised, then deleted (units: the baseline and
+    the revision, then the list): both copies are deleted_citation rows (the baseline's was a
+    duplicate_id row naming the revision, itself deleted). Deleted, then added again (the
+    baseline and the list, then a file holding it again): the baseline's copy is a
+    duplicate_id row naming the copy kept (it was a deleted_citation row). Deleted twice (the
+    baseline and the list, then a second list): its row names the second list (it named the
+    first), as when the lists are one unit's."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / BASELINE).write_bytes((DATA / BASELINE).read_bytes())
+    if case == "revised, then deleted":
+        names = [BASELINE, REVISING, DELETING]
+        (folder / REVISING).write_text((DATA / REVISING).read_text().replace("91000001",
+                                                                             "91000002"))
+        (folder / DELETING).write_bytes((DATA / DELETING).read_bytes())
+        kinds = [("91000002", DELETED, BASELINE), ("91000002", DELETED, REVISING)]
+    elif case == "deleted, then added again":
+        names = [BASELINE, DELETING, "pubmed25n1277.xml"]
+        (folder / DELETING).write_bytes((DATA / DELETING).read_bytes())
+        (folder / names[2]).write_text((DATA / BASELINE).read_text())
+        kinds = [(pmid, "duplicate_id", BASELINE) for pmid in ("91000001", "91000002",
+                                                                "91000003")]
+    else:  # the second list is the last: the baseline's row names it, not the unit's list
+        names = [BASELINE, DELETING, "pubmed25n1277.xml"]
+        for name in names[1:]:
+            (folder / name).write_bytes((DATA / DELETING).read_bytes())
+        kinds = [("91000002", DELETED, BASELINE), ("91000005", "duplicate_id", DELETING)]
+    split = sum((folder / n).stat().st_size for n in names[:2])
+    plan = units_mod.plan_units(list_shards([folder]), 1 << 30, split)
+    assert [[Path(s.path).name for s in u.shards] for u in plan] == [names[:2], names[2:]]
+    runs = {}
+    for unit_bytes in (1, split, 1 << 20):
+        out = tmp_path / f"out{unit_bytes}"
+        summary = _run([folder], out, pubmed_updates=True, unit_bytes=unit_bytes)
+        runs[unit_bytes] = (_where(out), _dropped(out), summary.duplicates_dropped,
+                            summary.citations_deleted)
+    assert [r[:3] for r in runs[1][1]] == kinds
+    assert runs[split] == runs[1] == runs[1 << 20]
+
+
+@pytest.mark.parametrize("keep", ["first", "last"])
+def test_a_citation_revised_twice_names_the_copy_kept_however_the_units_are_cut(
+        tmp_path: Path, keep: str) -> None:
+    """91000001 in the baseline, revised by two update files; the baseline and the first
+    revision in one unit (`first`: the two revisions): the baseline's row names the copy kept,
+    the second revision (`first`: the second revision's row names the baseline's copy), not
+    the unit's own copy, which the driver dropped too."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    again = "pubmed25n1277.xml"
+    for name in (BASELINE, REVISING):
+        (folder / name).write_bytes((DATA / name).read_bytes())
+    (folder / again).write_bytes((DATA / REVISING).read_bytes())
+    together = [BASELINE, REVISING] if keep == "last" else [REVISING, again]
+    split = sum((folder / n).stat().st_size for n in together)
+    plan = units_mod.plan_units(list_shards([folder]), 1 << 30, split)
+    assert [Path(s.path).name for u in plan for s in u.shards if len(u.shards) == 2] == together
+    runs = {}
+    for unit_bytes in (1, split, 1 << 20):
+        out = tmp_path / f"out{unit_bytes}"
+        summary = _run([folder], out, keep_duplicates=keep, unit_bytes=unit_bytes)
+        runs[unit_bytes] = (_where(out), _dropped(out), summary.duplicates_dropped)
+    kept = folder / (again if keep == "last" else BASELINE)
+    assert all(f"({kept}, line 4, record 1)" in message
+               for doc_id, _, _, message in runs[split][1] if doc_id == "91000001")
+    assert runs[split] == runs[1] == runs[1 << 20]
+
+
+def test_a_resume_after_the_copy_added_again_is_gone_deletes_the_earlier_copy_again(
+        tmp_path: Path) -> None:
+    """The baseline's copy of 91000002, deleted by the list of its unit, is a duplicate_id row
+    naming the later unit's copy; that copy gone from its file before a resume (the units in
+    groups of their own): the baseline's row is a deleted_citation row again, as in a fresh
+    run (its unit is redone as one that lost a row to the changed unit)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    added = folder / "pubmed25n1277.xml"
+    for name in (BASELINE, DELETING):
+        (folder / name).write_bytes((DATA / name).read_bytes())
+    added.write_text((DATA / BASELINE).read_text())
+    opts: dict[str, Any] = {"pubmed_updates": True, "part_rows": 1,
+                            "unit_bytes": sum((folder / n).stat().st_size
+                                              for n in (BASELINE, DELETING))}
+    out = tmp_path / "out"
+    _run([folder], out, **opts)
+    assert ("91000002", "duplicate_id", BASELINE) in [r[:3] for r in _dropped(out)]
+    text = added.read_text()
+    start = text.index("  <PubmedArticle>", text.index("91000001"))
+    added.write_text(text[:start] + text[text.index("</PubmedArticle>", start) + 17:])
+    assert "91000002" not in added.read_text()
+    _run([folder], out, resume=True, **opts)
+    assert ("91000002", DELETED, BASELINE) in [r[:3] for r in _dropped(out)]
+    _run([folder], tmp_path / "fresh", **opts)
+    assert read_tables(out) == read_tables(tmp_path / "fresh")
 
 
 @pytest.mark.parametrize(("gz", "unit_bytes"), [

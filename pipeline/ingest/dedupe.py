@@ -34,6 +34,10 @@ from pipeline.ingest.common import err
 KEEP_CHOICES = ("first", "last")
 #: The error kind of a document dropped because a later `<DeleteCitation>` list names it.
 DELETED = "deleted_citation"
+#: How a `duplicate_row` says that the copy kept came from another input (an earlier one, a
+#: later one): the rows a run counts in its `duplicates_dropped`
+OTHER_INPUT_SAID = ("was already produced by an earlier input",
+                    "is read again from a later input")
 
 
 def duplicate_row(doc_id: str, source: str, location: str | None, kept_source: str | None,
@@ -44,11 +48,11 @@ def duplicate_row(doc_id: str, source: str, location: str | None, kept_source: s
     input (a runner's shard) than the dropped one; `kept_later`: the kept copy is the one read
     later (`--keep-duplicates last`), not earlier."""
     if kept_later and other_input:
-        said, fate = "is read again from a later input", "this earlier copy was dropped"
+        said, fate = OTHER_INPUT_SAID[1], "this earlier copy was dropped"
     elif kept_later:
         said, fate = "is read again later in this run", "this earlier document was dropped"
     elif other_input:
-        said, fate = "was already produced by an earlier input", "this copy was dropped"
+        said, fate = OTHER_INPUT_SAID[0], "this copy was dropped"
     else:
         said, fate = "was already produced earlier in this run", "this later document was dropped"
     return err(source, "duplicate_id",

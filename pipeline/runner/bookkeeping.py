@@ -457,13 +457,8 @@ def finish_output(out: Path, units: Sequence[U.Unit], pending: Sequence[U.Unit],
         with contextlib.suppress(FileNotFoundError):
             run_part.unlink()
     W.finish_tables(out)
-    wanted = {u.unit_id for u in units}
-    markers = [m for uid, m in W.done_shards(out).items() if uid in wanted]
-    n_deleted = sum(d.get("kind") == DELETED for d in duplicates)
-    return Finished(W.count_rows(out),
-                    len(duplicates) - n_deleted + sum(int(m.get("duplicates", 0))
-                                                      for m in markers),
-                    n_deleted + sum(int(m.get("citations_deleted", 0)) for m in markers))
+    # off the errors table: the units' rows as the driver reworded them
+    return Finished(W.count_rows(out), *D.count_dropped(out))
 
 
 def _dropped_row(d: Mapping[str, Any], keep: str) -> dict[str, Any]:

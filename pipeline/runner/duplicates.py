@@ -7,7 +7,10 @@ from their unit's part files, and each becomes a `duplicate_id` error row naming
 copy's source and location and the kept copy's. With `--pubmed-updates`, a document whose
 doc_id a `<DeleteCitation>` list of a later unit names (the units' markers list them:
 `deleted_citations`) is removed too, each copy a `deleted_citation` row naming the list
-(`pipeline.ingest.dedupe` says which copy goes, and words the rows).
+(`pipeline.ingest.dedupe` says which copy goes, and words the rows). The rows a unit wrote
+for its own copies are then reworded where the units after it decide otherwise
+(`reword_rows`), so that they are those of one unit holding every input, whatever the units'
+sizes.
 """
 
 from __future__ import annotations
@@ -24,11 +27,20 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import write as W
-from pipeline.ingest.dedupe import DELETED
+from pipeline.documents import ErrorRecord
+from pipeline.ingest import error_row
+from pipeline.ingest.dedupe import DELETED, OTHER_INPUT_SAID, deleted_row, duplicate_row
 
 log = logging.getLogger("pipeline.run")
 #: `Duplicate.kind` of a copy dropped for another copy
 DUPLICATE = "duplicate_id"
+#: `Duplicate.kind` of a unit's deleted_citation row reworded as a duplicate_id row (a later
+#: unit holds a copy read after the list: `find_reworded`); no document is dropped for it
+REWORDED = "reworded"
+#: ... reworded to name a later unit's list deleting the doc_id again (`find_reworded`)
+RELISTED = "relisted"
+#: the kinds of entry that drop no copy (a unit's row reworded only)
+_REWORDINGS = (REWORDED, RELISTED)
 
 
 class Duplicate(NamedTuple):
@@ -36,7 +48,8 @@ class Duplicate(NamedTuple):
     shard (the unit whose files lost its rows), source and location (`documents.location`),
     and the kept copy's shard (a unit or a committed group), source and location. `kind`
     DELETED: dropped because a later `<DeleteCitation>` list names it; the kept_* fields then
-    name the list's unit, source and location."""
+    name the list's unit, source and location. `kind` REWORDED or RELISTED: no copy dropped,
+    the unit's deleted_citation row reworded (`find_reworded`)."""
 
     doc_id: str
     shard_id: str
@@ -208,7 +221,7 @@ def read_plan(out: Path) -> list[dict[str, Any]]:
     good = [d for d in entries
             if isinstance(d, dict) and set(_REQUIRED) <= d.keys()
             and all(isinstance(d[k], str) for k in ("doc_id", "shard_id", "kept_shard_id"))
-            and d.get("kind", DUPLICATE) in (DUPLICATE, DELETED)]
+            and d.get("kind", DUPLICATE) in (DUPLICATE, DELETED, *_REWORDINGS)]
     if len(good) < len(entries):
         log.warning("%s: left out %d damaged entries: the documents they dropped lose their "
                     "duplicate_id rows", plan_file, len(entries) - len(good))
@@ -260,6 +273,9 @@ def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
             plan[(d["doc_id"], d["shard_id"])] = dict(d)
     for dup in find_duplicates(out, shard_order, keep, deletions):
         plan[(dup.doc_id, dup.shard_id)] = dup._asdict()
+    if deletions:
+        for dup in find_reworded(out, shard_order, set(plan), deletions):
+            plan.setdefault((dup.doc_id, dup.shard_id), dup._asdict())  # (a drop goes first)
     if not plan:
         with contextlib.suppress(FileNotFoundError):
             plan_file.unlink()
@@ -268,9 +284,12 @@ def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
     W.atomic_write_json(plan_file, entries)
     by_shard: dict[str, set[str]] = {}
     for d in entries:
-        by_shard.setdefault(d["shard_id"], set()).add(d["doc_id"])
+        if d.get("kind") not in _REWORDINGS:
+            by_shard.setdefault(d["shard_id"], set()).add(d["doc_id"])
     for sid, ids in sorted(by_shard.items()):
         drop_documents(out, sid, ids)
+    reword_rows(out, entries, keep)
+    entries = [d for d in entries if d.get("kind") not in _REWORDINGS]
     n_deleted = sum(d.get("kind") == DELETED for d in entries)
     if len(entries) > n_deleted:
         log.warning("%d document(s) with a doc_id seen in %s input were dropped",
@@ -279,3 +298,141 @@ def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
         log.info("%d document(s) deleted by <DeleteCitation> lists of later inputs were dropped",
                  n_deleted)
     return entries
+
+
+# --------------------------------------------------------------------------- the units' rows
+# A unit words the rows of the copies it drops as it sees them: a copy replaced by a later one
+# of the unit is a duplicate_id row, a copy a later list of the unit deletes a deleted_citation
+# row. The driver sees more: below, it rewords them as one unit holding every input would have
+# (`pipeline.ingest.dedupe.LastCopies`), so that the rows do not depend on the units' sizes.
+
+
+def _new_row(entry: Mapping[str, Any], source: str, location: str | None,
+             keep: str) -> ErrorRecord:
+    """The row a plan `entry` gives a unit's row of its doc_id read at `source`/`location`
+    (`reword_rows`)."""
+    kind, doc_id = entry.get("kind", DUPLICATE), entry["doc_id"]
+    if kind in (DELETED, RELISTED):
+        return deleted_row(doc_id, source, location, entry["kept_source"],
+                           entry["kept_location"])
+    return duplicate_row(doc_id, source, location, entry["kept_source"],
+                         entry["kept_location"], other_input=True,
+                         kept_later=keep == "last" or kind == REWORDED)
+
+
+def _reword(out: Path, shard_id: str, kind: str, entries: Mapping[str, Mapping[str, Any]],
+            keep: str) -> int:
+    """Replace, in a unit's (or group's) error part files, each `kind` row of a doc_id in
+    `entries` by the row its entry gives (`_new_row`; through a temporary file, as
+    `drop_documents`). Returns the rows replaced."""
+    import pyarrow.compute as pc
+
+    ids = pa.array(sorted(entries), pa.string())
+    n = 0
+    for f in W.shard_files(out, shard_id):
+        if f.parent.name != "errors" or not f.name.startswith("part-"):
+            continue
+        table = pq.read_table(f)
+        mask = pc.and_(pc.equal(table["error"], kind), pc.is_in(table["doc_id"], value_set=ids))
+        if not pc.any(mask).as_py():
+            continue
+        rows = table.to_pylist()
+        changed = 0
+        for i, hit in enumerate(mask.to_pylist()):
+            if hit:
+                row = error_row(_new_row(entries[rows[i]["doc_id"]], rows[i]["source"],
+                                         rows[i]["location"], keep))
+                changed += row != rows[i]
+                rows[i] = row
+        if not changed:  # (reworded by an earlier attempt)
+            continue
+        n += changed
+        tmp = f.with_name(W.temp_name(f.name))
+        pq.write_table(pa.Table.from_pylist(rows, W.table_schemas()["errors"]), tmp,
+                       compression=W.COMPRESSION)
+        os.replace(tmp, f)
+    return n
+
+
+def reword_rows(out: Path, entries: Iterable[Mapping[str, Any]], keep: str = "first") -> None:
+    """The units' rows of copies the driver's plan (`entries`) decides otherwise: a copy a unit
+    dropped for the copy it kept, which the driver drops for another unit's copy (DUPLICATE
+    entries), is a duplicate_id row naming the copy kept, not the unit's (a citation revised
+    twice); a copy a unit dropped for its last copy, which a later unit's list deletes
+    (DELETED entries), is a deleted_citation row naming that list; a copy a unit's list
+    deleted, of a doc_id a later unit holds a copy of (REWORDED entries), is a duplicate_id
+    row naming that copy, or else, when a later unit's list deletes it again (RELISTED), a
+    deleted_citation row naming the last such list."""
+    by_shard: dict[tuple[str, str], dict[str, Mapping[str, Any]]] = {}
+    for d in entries:
+        # the unit's rows of the doc_id: duplicate_id ones, or (a rewording) deleted_citation
+        kind = DELETED if d.get("kind") in _REWORDINGS else DUPLICATE
+        by_shard.setdefault((d["shard_id"], kind), {})[d["doc_id"]] = d
+    for (sid, kind), by_id in sorted(by_shard.items()):
+        _reword(out, sid, kind, by_id, keep)
+
+
+# a unit's deleted_citation rows, each with the copies of its doc_id in the part files and the
+# last list (its index in `deletions`) naming it
+_DELETED_ROWS_SQL = (
+    "WITH e AS (SELECT doc_id, filename FROM read_parquet(?, filename=true) WHERE error = ?), "
+    "d AS (SELECT doc_id, source, location, filename FROM read_parquet(?, filename=true)), "
+    "gone AS (SELECT pmid, max(list) AS list FROM deletions GROUP BY pmid) "
+    "SELECT e.doc_id, e.filename, d.source, d.location, d.filename, gone.list FROM e "
+    "LEFT JOIN d ON e.doc_id = d.doc_id LEFT JOIN gone ON e.doc_id = gone.pmid "
+    "ORDER BY e.doc_id, e.filename, d.filename")
+
+
+def find_reworded(out: Path, shard_order: Iterable[str], dropped: set[tuple[str, str]],
+                  deletions: Sequence[tuple[Deletion, Sequence[str]]]) -> list[Duplicate]:
+    """With `--pubmed-updates`: the copies a unit's list deleted (its deleted_citation rows)
+    that the later units decide otherwise. A later unit holds the copy kept (one not in
+    `dropped`: the (doc_id, shard id) pairs the plan drops), read after the list: a REWORDED
+    entry naming it; else a later unit's list deletes the doc_id again (`deletions`: the last
+    one): a RELISTED entry naming it (`reword_rows`)."""
+    import duckdb
+
+    rank = {sid: i for i, sid in enumerate(shard_order)}
+    errors, docs = Path(out) / "errors", Path(out) / "documents"
+    if not any(errors.glob("part-*.parquet")) or not any(docs.glob("part-*.parquet")):
+        return []
+    con = duckdb.connect()
+    try:
+        con.register("deletions", _deletions_table(deletions))
+        rows = con.execute(_DELETED_ROWS_SQL,
+                           [str(errors / "part-*.parquet"), DELETED,
+                            str(docs / "part-*.parquet")]).fetchall()
+    finally:
+        con.close()
+    found: dict[tuple[str, str], Duplicate] = {}
+    for doc_id, e_file, source, location, d_file, list_index in rows:
+        e_sid = W.shard_of_file(Path(e_file).name)
+        if e_sid not in rank:
+            continue
+        d_sid = W.shard_of_file(Path(d_file).name) if d_file is not None else None
+        if (d_sid in rank and rank[e_sid] < rank[d_sid] and (doc_id, d_sid) not in dropped):
+            found[(doc_id, e_sid)] = Duplicate(doc_id, e_sid, None, None, d_sid, source,
+                                               location, REWORDED)
+        elif list_index is not None and (doc_id, e_sid) not in found:
+            gone = deletions[list_index][0]
+            if gone.rank > rank[e_sid]:
+                found[(doc_id, e_sid)] = Duplicate(doc_id, e_sid, None, None, gone.unit_id,
+                                                   gone.source, gone.location, RELISTED)
+    return list(found.values())
+
+
+def count_dropped(out: Path) -> tuple[int, int]:
+    """The copies dropped for another input's copy (the errors table's `duplicate_id` rows so
+    worded: the manifest's `duplicates_dropped`; a repeat inside one input is not counted) and
+    those deleted by a list (`deleted_citation` rows). Read off the rows, as the driver
+    reworded them (`reword_rows`)."""
+    import pyarrow.compute as pc
+
+    n_dup = n_del = 0
+    for f in sorted((Path(out) / "errors").glob("part-*.parquet")):
+        t = pq.read_table(f, columns=["error", "message"])
+        n_del += int(pc.sum(pc.equal(t["error"], DELETED)).as_py() or 0)
+        said = t.filter(pc.equal(t["error"], DUPLICATE))["message"]
+        n_dup += sum(int(pc.sum(pc.match_substring(said, s)).as_py() or 0)
+                     for s in OTHER_INPUT_SAID)
+    return n_dup, n_del

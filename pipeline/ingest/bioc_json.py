@@ -28,6 +28,7 @@ from pipeline.ingest.common import (
     err,
     garbage_row,
     iter_lines,
+    read_into,
     too_large,
 )
 from pipeline.ingest.json_values import (
@@ -94,16 +95,11 @@ def _read_all(path: Path, caps: Caps, tail: _Tail) -> bytes | str:
     reported where it is. Else (one JSON value, e.g. an indented collection) _TOO_LARGE, or the
     read error raised: one error row each, not one per line."""
     chunks: list[bytes] = []
-    got = 0
     with CappedStream(path, caps.max_bytes) as stream:
         try:
-            while chunk := stream.read():
-                chunks.append(chunk)
-                got += len(chunk)
-                if got > caps.record:
-                    data = b"".join(chunks)
-                    return _BY_LINE if _one_document_per_line(data, over_cap=True) \
-                        else _TOO_LARGE
+            if read_into(stream, caps.record, chunks):
+                data = b"".join(chunks)
+                return _BY_LINE if _one_document_per_line(data, over_cap=True) else _TOO_LARGE
         except (InputTooLarge, EOFError, OSError):
             if _one_document_per_line(b"".join(chunks)):
                 return _BY_LINE

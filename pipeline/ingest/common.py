@@ -453,6 +453,20 @@ class CappedStream:
         self.close()
 
 
+def read_into(stream: CappedStream, cap: int, chunks: list[bytes]) -> bool:
+    """Append the stream's chunks to `chunks` to its end (False), or until they hold more than
+    `cap` bytes (True: a file read whole that does not fit its per-record cap). The stream's
+    errors (InputTooLarge, EOFError, OSError) propagate, with what was read before them in
+    `chunks` (a reader keeps the records whole in it)."""
+    got = sum(map(len, chunks))
+    while chunk := stream.read():
+        chunks.append(chunk)
+        got += len(chunk)
+        if got > cap:
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class BlankLines:
     """`count` consecutive lines of whitespace only, as `iter_lines` yields them: one item."""

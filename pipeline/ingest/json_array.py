@@ -38,6 +38,7 @@ from pipeline.ingest.common import (
     err,
     garbage_row,
     head_and_problem,
+    read_into,
     too_large,
 )
 from pipeline.ingest.json_values import (
@@ -169,14 +170,10 @@ def _read_whole(path: Path, caps: Caps) -> tuple[bytes | None, bool, EOFError | 
     bytes before the cut are returned (their whole elements are read, as in a cut
     uncompressed file). Raises InputTooLarge or OSError."""
     chunks: list[bytes] = []
-    got = 0
     with CappedStream(path, caps.max_bytes) as stream:
         try:
-            while chunk := stream.read():
-                chunks.append(chunk)
-                got += len(chunk)
-                if got > caps.record:
-                    return None, False, None
+            if read_into(stream, caps.record, chunks):
+                return None, False, None
         except EOFError as exc:
             return b"".join(chunks), False, exc
         return b"".join(chunks), stream.garbage, None

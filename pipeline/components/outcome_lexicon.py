@@ -278,7 +278,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         # erythrocytes", "35% of the time", "3% of wild-type activity"
         wholes = self.reference | sets["amount_nouns"] | sets["non_subject_wholes"]
         self.reference_after_re = re.compile(
-            rf"^\s*of\s+(?:the\s+|her\s+|his\s+|their\s+|its\s+)?"
+            rf"^\s*of\s+(?:(?:the|{_alt(sets['possessives'])})\s+)?"
             rf"(?:(?!(?:{_alt(self.pop)})\b)[\w-]+\s+){{0,2}}?"
             rf"(?:{_alt(wholes)})(?![\w-])"
             # ("90% of the control group": the arm's subjects, not a reference value)

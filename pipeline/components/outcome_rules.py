@@ -165,6 +165,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "reference_words",
     "amount_nouns",
     "non_subject_wholes",
+    "possessives",
     "characteristic_words",
     "receptor_words",
     "receptor_status_words",

@@ -22,6 +22,7 @@ from pipeline.ingest.common import (
     garbage_row,
     one_past,
     read_head_at,
+    read_into,
     too_large,
 )
 from pipeline.ingest.text_title import MetadataRules, title_of
@@ -43,14 +44,10 @@ def read_text(path: Path, source: str, doc_id: str, *,
     cut is "unreadable"."""
     cap = Caps(max_bytes, max_record_bytes).record
     chunks: list[bytes] = []
-    got = 0
     try:
         with CappedStream(path, None) as stream:
-            while chunk := stream.read():
-                chunks.append(chunk)
-                got += len(chunk)
-                if got > cap:
-                    raise InputTooLarge(cap)
+            if read_into(stream, cap, chunks):
+                raise InputTooLarge(cap)
             garbage = stream.garbage
     except InputTooLarge:
         if _only_whitespace(path, chunks, max_bytes):

@@ -40,6 +40,7 @@ import shlex
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -428,6 +429,8 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
         duplicates_dropped=finished.duplicates, citations_deleted=finished.citations_deleted,
         pipeline_components=pipes, **size,
     )
+    # the errors table's rows per kind, read once (reader failures, the expected rows)
+    kinds = W.count_error_kinds(out) if counts.get("errors") else Counter()
     return RunSummary(
         out=out, run_id=run_id, status=status, counts=counts, n_words=n_words, seconds=seconds,
         engine=req.engine, workers=size["workers"], threads=size["threads"],
@@ -435,19 +438,19 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
         shards_skipped=skipped, failed_shards=failed_shards,
         duplicates_dropped=finished.duplicates, citations_deleted=finished.citations_deleted,
         fail_on_error=req.fail_on_error,
-        expected_errors=_expected_errors(out, req.opts.keep_duplicates, counts),
-        reader_failures=W.count_error_rows(out, "reader_failed") if counts.get("errors") else 0,
+        expected_errors=_expected_errors(kinds, req.opts.keep_duplicates),
+        reader_failures=kinds["reader_failed"],
     )
 
 
-def _expected_errors(out: Path, keep: str, counts: Mapping[str, int]) -> int:
+def _expected_errors(kinds: Mapping[str, int], keep: str) -> int:
     """The error rows `keep` "last" asks for, which `--fail-on-error` does not count: every
-    `duplicate_id` and `deleted_citation` row, read off the errors table (a copy replaced by a
-    later one of the same input is a row too, though `duplicates_dropped` counts only the
-    copies of other inputs)."""
-    if keep != "last" or not counts.get("errors"):
+    `duplicate_id` and `deleted_citation` row of the errors table (`kinds`: its rows per kind;
+    a copy replaced by a later one of the same input is a row too, though `duplicates_dropped`
+    counts only the copies of other inputs)."""
+    if keep != "last":
         return 0
-    return W.count_error_rows(out, "duplicate_id") + W.count_error_rows(out, DELETED)
+    return kinds.get("duplicate_id", 0) + kinds.get(DELETED, 0)
 
 
 def _finish_tables(req: _Request, units: list[U.Unit], pending: list[U.Unit],

@@ -7,13 +7,13 @@ Layout of an output folder `OUT/`::
                                                --part-rows rows / --part-mb MB (runner.units)
     OUT/<table>/part-<unit_id>-<n>.parquet     rows of one unit (consecutive shards) while the
                                                run goes on; merged into groups at its end
-    OUT/errors/part-~run-00000.parquet         error rows of the driver (duplicate ids across
-                                               shards, failed shards)
+    OUT/errors/part-~run-<n>.parquet           error rows of the driver (duplicate ids across
+                                               shards, failed shards; --part-rows rows each)
     OUT/<table>/part-_empty-00000.parquet      only for a table without any row (so that a glob
                                                always finds a file with the schema)
     OUT/_shards/<unit_id>.json                 a unit finished: its shards, inputs and counts
     OUT/_parts/<group_id>.json                 a group of units is committed (its unit ids)
-    OUT/_run/duplicates.json                   the driver's state (duplicate doc_ids found)
+    OUT/_run/duplicates.parquet                the driver's state (duplicate doc_ids found)
     OUT/.biotab.lock                           while a run writes: who (pipeline.runner.lock)
 
 `--overwrite` deletes exactly these files (`run_files`, `remove_run`), by name: a manifest.json
@@ -97,8 +97,10 @@ RUN_PART_PREFIX = "part-~run"
 #: markers. Files under other names are not a run's: it never reads or deletes them.
 UNIT_ID = r"u\d{7}\.[0-9a-f]{10}"
 GROUP_ID = r"g\d{7}\.[0-9a-f]{10}"
-#: The driver's duplicate-id plan in `_run/` (`pipeline.runner.duplicates`).
-DUPLICATES_PLAN = "duplicates.json"
+#: The driver's duplicate-id plan in `_run/` (`pipeline.runner.plan_file`) ...
+DUPLICATES_PLAN = "duplicates.parquet"
+#: ... and the JSON one of an earlier biotab (read on a resume, then replaced)
+LEGACY_DUPLICATES_PLAN = "duplicates.json"
 
 
 class OutputExistsError(Exception):
@@ -201,6 +203,49 @@ def atomic_write_json(path: Path, obj: Any, *, durable: bool = True) -> None:
     atomic_write_bytes(path, (text + "\n").encode("utf-8"), durable=durable)
 
 
+def write_run_parts(out: Path, table: str, batches: Iterable[list[dict[str, Any]]],
+                    part_rows: int) -> int:
+    """The driver's own rows of `table` (`RUN_PART_PREFIX`), batch by batch, in parts of at
+    most `part_rows` rows, each written through a temporary file; the driver's parts of an
+    earlier attempt past the last one written go. Returns the rows written."""
+    folder = Path(out) / table
+    schema = table_schemas()[table]
+    n_parts = n_rows = in_part = 0
+    writer: pq.ParquetWriter | None = None
+    tmp = final = folder
+    try:
+        for rows in batches:
+            start = 0
+            while start < len(rows):
+                if writer is None:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    final = folder / f"{RUN_PART_PREFIX}-{n_parts:05d}.parquet"
+                    tmp = final.with_name(temp_name(final.name))
+                    writer = pq.ParquetWriter(tmp, schema, compression=COMPRESSION)
+                take = rows[start:start + part_rows - in_part]
+                writer.write_table(to_table(take, schema))
+                start, in_part, n_rows = start + len(take), in_part + len(take), n_rows + len(take)
+                if in_part >= part_rows:
+                    writer.close()
+                    writer = None
+                    os.replace(tmp, final)
+                    n_parts, in_part = n_parts + 1, 0
+        if writer is not None:
+            writer.close()
+            writer = None
+            os.replace(tmp, final)
+            n_parts += 1
+    finally:
+        if writer is not None:  # (stopped while writing: the unfinished part goes)
+            writer.close()
+            tmp.unlink(missing_ok=True)
+    for f in folder.glob(f"{RUN_PART_PREFIX}-*.parquet") if folder.is_dir() else []:
+        m = _PART.match(f.name)
+        if m is not None and int(m.group(2)) >= n_parts:
+            f.unlink()
+    return n_rows
+
+
 def write_parquet(path: Path, table: str, rows: list[dict[str, Any]]) -> None:
     """One whole part file at once (the driver's own small files), atomically."""
     schema = table_schemas()[table]
@@ -283,7 +328,7 @@ def _state_files(names: str) -> re.Pattern[str]:
 STATE_FILES = {
     SHARDS_DIR: _state_files(rf"{UNIT_ID}\.json"),
     PARTS_DIR: _state_files(rf"{GROUP_ID}\.json"),
-    RUN_DIR: _state_files(re.escape(DUPLICATES_PLAN)),
+    RUN_DIR: _state_files(f"{re.escape(DUPLICATES_PLAN)}|{re.escape(LEGACY_DUPLICATES_PLAN)}"),
 }
 
 _MANIFEST_TEMP = _state_files(re.escape(MANIFEST))

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from helpers import nlp_factory, read_tables
 from typer.testing import CliRunner
@@ -92,7 +94,9 @@ def test_remove_run_removes_only_biotab_files(tmp_path: Path) -> None:
                 f"sentences/part-{group}-00001.parquet",
                 "errors/part-~run-00000.parquet", "mentions/part-_empty-00000.parquet",
                 f"_shards/{unit}.json", f"_shards/.{unit}.json.123.tmp",
-                f"_parts/{group}.json", "_run/duplicates.json", "_run/.duplicates.json.7.tmp"):
+                f"_parts/{group}.json", "_run/duplicates.parquet",
+                "_run/.duplicates.parquet.7.tmp", "_run/duplicates.json",
+                "_run/.duplicates.json.7.tmp"):
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(b"x")
     (out / "manifest.json").write_text(json.dumps({"run_id": "r", "biotab_version": "0"}))
@@ -110,7 +114,7 @@ def test_remove_run_removes_only_biotab_files(tmp_path: Path) -> None:
         (out / rel).write_bytes(data)
     assert earlier_run(out) == ["manifest.json", "_parts", "_run", "_shards", "documents",
                                 "errors", "mentions", "sentences"]
-    assert remove_run(out) == 11
+    assert remove_run(out) == 13
     assert _snapshot(out) == mine
     assert earlier_run(out) == []
     assert sorted(p.name for p in out.iterdir()) == sorted(  # emptied: gone
@@ -737,7 +741,7 @@ def test_duplicate_id_names_both_copies_lines(tmp_path: Path, light_factory: Any
         "b.jsonl", "line 2", "x")
     assert dup["message"].endswith("a.jsonl, line 3); this copy was dropped")
     if unit_bytes == 1:  # the driver's plan, damaged between a run and its resume
-        (out / "_run" / "duplicates.json").write_text(json.dumps([1, "x", {"doc_id": "x"}]))
+        _damaged_plan(out / "_run" / "duplicates.parquet")
         run([docs], out, workers=1, quiet=True, resume=True, nlp_factory=light_factory,
             unit_bytes=unit_bytes)
         assert sorted(r["doc_id"] for r in read_tables(out)["documents"]) == sorted(where)
@@ -745,12 +749,26 @@ def test_duplicate_id_names_both_copies_lines(tmp_path: Path, light_factory: Any
         assert "left out 3 damaged entries" in caplog.text
 
 
-@pytest.mark.parametrize(("plan", "warning"), [
-    (json.dumps([1, "x", {"doc_id": "x"}]), "left out 3 damaged entries"),
-    ('[{"doc_id": "x", ', "cannot be read"),
+def _damaged_plan(path: Path) -> None:
+    """Three entries that cannot be used: no doc_id, no shard, a kind no biotab writes."""
+    entry = {"doc_id": "x", "shard_id": "u0000001.0000000000", "source": "b.jsonl",
+             "location": "line 1", "kept_shard_id": "u0000000.0000000000",
+             "kept_source": "a.jsonl", "kept_location": "line 1", "kind": "duplicate_id"}
+    rows = [{**entry, "doc_id": None}, {**entry, "shard_id": None}, {**entry, "kind": "other"}]
+    pq.write_table(pa.Table.from_pylist(rows, pa.schema([(k, pa.string()) for k in entry])),
+                   path)
+
+
+@pytest.mark.parametrize(("name", "damage", "warning"), [
+    ("duplicates.parquet", "entries", "left out 3 damaged entries of 3"),
+    ("duplicates.parquet", b"PAR1 not a parquet file PAR1", "cannot be read"),
+    ("duplicates.parquet", "no kind", "no column 'kind'"),
+    # an earlier biotab's plan (JSON)
+    ("duplicates.json", json.dumps([1, "x", {"doc_id": "x"}]), "left out 3 damaged entries"),
+    ("duplicates.json", '[{"doc_id": "x", ', "cannot be read"),
 ])
 def test_a_damaged_duplicates_plan_is_reported_once_on_resume(
-        tmp_path: Path, light_factory: Any, plan: str, warning: str,
+        tmp_path: Path, light_factory: Any, name: str, damage: str | bytes, warning: str,
         caplog: pytest.LogCaptureFixture) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -762,13 +780,23 @@ def test_a_damaged_duplicates_plan_is_reported_once_on_resume(
     opts: dict[str, Any] = {"workers": 1, "quiet": True, "nlp_factory": light_factory,
                             "unit_bytes": 1}
     run([docs], out, **opts)
-    plan_file = out / "_run" / "duplicates.json"
-    assert json.loads(plan_file.read_text())[0]["doc_id"] == "x"
-    plan_file.write_text(plan)
+    saved = out / "_run" / "duplicates.parquet"
+    assert pq.read_table(saved)["doc_id"].to_pylist() == ["x"]
+    saved.unlink()
+    plan_file = out / "_run" / name
+    if damage == "entries":
+        _damaged_plan(plan_file)
+    elif damage == "no kind":
+        _damaged_plan(plan_file)
+        pq.write_table(pq.read_table(plan_file).drop_columns(["kind"]), plan_file)
+    elif isinstance(damage, bytes):
+        plan_file.write_bytes(damage)
+    else:
+        plan_file.write_text(damage)
     caplog.clear()
     run([docs], out, resume=True, **opts)
     said = [r.getMessage() for r in caplog.records
-            if r.levelno == logging.WARNING and "duplicates.json" in r.getMessage()]
+            if r.levelno == logging.WARNING and name in r.getMessage()]
     assert len(said) == 1 and warning in said[0]
     assert [r["doc_id"] for r in read_tables(out)["documents"]] == ["x"]
 
@@ -841,8 +869,8 @@ def test_a_copy_dropped_from_a_group_comes_back_when_its_first_copy_goes(
     run([docs], out, **opts)
     a.write_text(line["a1"] + line["x"])  # x now comes first in a.jsonl: b.jsonl's is dropped
     run([docs], out, resume=True, **opts)
-    plan = json.loads((out / "_run" / "duplicates.json").read_text())
-    assert [d["shard_id"].startswith("g") for d in plan] == [True]
+    plan = pq.read_table(out / "_run" / "duplicates.parquet")["shard_id"].to_pylist()
+    assert [sid.startswith("g") for sid in plan] == [True]
     a.write_text(line["a1"])  # and goes again: b.jsonl's copy must come back
     run([docs], out, resume=True, **opts)
     tables = read_tables(out)

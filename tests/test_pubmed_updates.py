@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from helpers import read_tables
 from typer.testing import CliRunner
@@ -29,6 +31,8 @@ from pipeline.ingest.dedupe import (
 from pipeline.run import RunError, run
 from pipeline.runner import bookkeeping as B
 from pipeline.runner import duplicates as D
+from pipeline.runner import plan_apply
+from pipeline.runner import plan_file as P
 from pipeline.runner import units as units_mod
 from pipeline.runner.units import Unit
 
@@ -264,6 +268,53 @@ def test_a_citation_revised_twice_names_the_copy_kept_however_the_units_are_cut(
     assert runs[split] == runs[1] == runs[1 << 20]
 
 
+def _random_files(folder: Path, rng: random.Random) -> list[str]:
+    """3-5 PubMed files in NLM's form, their citations drawn from 6 PMIDs (repeats within a
+    file too), most update files ending in a `<DeleteCitation>` list of 1-3 of them."""
+    pool = [f"9100000{i}" for i in range(1, 7)]
+    names = []
+    for k in range(rng.randint(3, 5)):
+        name = f"pubmed25n{k + 1:04d}.xml"
+        body = []
+        for j in range(rng.randint(0 if k else 1, 4)):
+            pmid = rng.choice(pool)
+            body.append(f"<PubmedArticle><MedlineCitation><PMID Version=\"1\">{pmid}</PMID>"
+                        f"<Article><ArticleTitle>Copy {j} of {pmid} in {name}.</ArticleTitle>"
+                        "</Article></MedlineCitation></PubmedArticle>\n")
+        if k and rng.random() < 0.6:
+            body.append("<DeleteCitation>" + "".join(
+                f"<PMID Version=\"1\">{p}</PMID>" for p in rng.sample(pool, rng.randint(1, 3)))
+                + "</DeleteCitation>\n")
+        (folder / name).write_text("<?xml version=\"1.0\"?>\n<PubmedArticleSet>\n"
+                                   + "".join(body) + "</PubmedArticleSet>\n")
+        names.append(name)
+    return names
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("mode", ["updates", "last", "first"])
+def test_random_files_give_the_same_rows_however_they_are_cut_into_units(
+        tmp_path: Path, seed: int, mode: str) -> None:
+    """One unit applies the rules in Python as it reads (`pipeline.ingest.dedupe`); a unit per
+    file leaves them all to the driver's SQL (`pipeline.runner.duplicates`); two units share
+    them. The documents, their rows, and the counts must be the same."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    names = _random_files(folder, random.Random(seed))
+    opts: dict[str, Any] = {"pubmed_updates": mode == "updates",
+                            "keep_duplicates": "first" if mode == "first" else "last"}
+    split = sum((folder / n).stat().st_size for n in names[:2])
+    runs = []
+    for unit_bytes in (1, split, 1 << 30):
+        out = tmp_path / f"out{unit_bytes}"
+        summary = _run([folder], out, unit_bytes=unit_bytes, **opts)
+        docs = pd.read_parquet(out / "documents")
+        runs.append((sorted(zip(docs["doc_id"], docs["source"], docs["location"],
+                                strict=True)),
+                     _dropped(out), summary.duplicates_dropped, summary.citations_deleted))
+    assert runs[0] == runs[1] == runs[2]
+
+
 def test_a_resume_after_the_copy_added_again_is_gone_deletes_the_earlier_copy_again(
         tmp_path: Path) -> None:
     """The baseline's copy of 91000002, deleted by the list of its unit, is a duplicate_id row
@@ -344,15 +395,16 @@ class _Stop(KeyboardInterrupt):
     pass
 
 
-@pytest.mark.parametrize("where", ["find_duplicates", "compact"])
+@pytest.mark.parametrize("where", ["plan_duplicates", "apply_plan", "_reword", "compact"])
 def test_a_run_stopped_in_the_drivers_check_resumes_to_the_same_tables(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
-    """Stopped before the check across units, or after it (its plan saved, the copies dropped)
-    and before the compaction: the resume gives a fresh run's tables."""
+    """Stopped before the check across units, after it (its plan saved) before any copy is
+    dropped, after the first copies are dropped and before the rows are reworded, or after
+    all of it and before the compaction: the resume gives a fresh run's tables."""
     inputs = _inputs(tmp_path / "in")
     opts: dict[str, Any] = {"pubmed_updates": True, "unit_bytes": 1}
     _run(inputs, tmp_path / "fresh", **opts)
-    module: Any = D if where == "find_duplicates" else units_mod
+    module: Any = {"plan_duplicates": D, "compact": units_mod}.get(where, plan_apply)
     real = getattr(module, where)
 
     def stop(*args: Any, **kwargs: Any) -> Any:
@@ -363,12 +415,12 @@ def test_a_run_stopped_in_the_drivers_check_resumes_to_the_same_tables(
     with pytest.raises(_Stop):
         _run(inputs, out, **opts)
     monkeypatch.setattr(module, where, real)
-    if where == "compact":
-        assert len(json.loads((out / "_run" / "duplicates.json").read_text())) == 2
+    if where != "plan_duplicates":
+        assert pq.read_metadata(out / "_run" / "duplicates.parquet").num_rows == 2
     summary = _run(inputs, out, resume=True, **opts)
-    # (after the check, the baseline's unit files hold fewer rows than its marker counts: the
-    # resume redoes that unit, and the check drops its copies again)
-    assert summary.shards_skipped == (3 if where == "find_duplicates" else 2)
+    # (once a copy is dropped, the baseline's unit files hold fewer rows than its marker
+    # counts: the resume redoes that unit, and the check drops its copies again)
+    assert summary.shards_skipped == (3 if where in ("plan_duplicates", "apply_plan") else 2)
     assert read_tables(out) == read_tables(tmp_path / "fresh")
     assert (summary.duplicates_dropped, summary.citations_deleted) == (1, 1)
 
@@ -500,18 +552,6 @@ def test_first_copies_are_unchanged() -> None:
                               "this later document was dropped")
 
 
-def test_resolve_keeps_one_copy_or_deletes_them_all() -> None:
-    copies = [D.Copy(0, "u0", "a", "line 1"), D.Copy(2, "u2", "c", "line 3")]
-    assert [(d.shard_id, d.kept_shard_id, d.kind) for d in D.resolve("x", copies)] == [
-        ("u2", "u0", "duplicate_id")]
-    assert [(d.shard_id, d.kept_shard_id) for d in D.resolve("x", copies, "last")] == [
-        ("u0", "u2")]
-    gone = D.Deletion(3, "u3", "d", "line 9")
-    assert [(d.shard_id, d.kept_shard_id, d.kept_source, d.kind)
-            for d in D.resolve("x", copies, "last", gone)] == [
-        ("u0", "u3", "d", DELETED), ("u2", "u3", "d", DELETED)]
-
-
 def _unit(index: int) -> Unit:
     return Unit(f"u{index:07d}.0000000000", ())
 
@@ -531,13 +571,20 @@ def test_unit_deletions_rank_a_list_as_the_group_holding_its_unit() -> None:
                      (D.Deletion(2, units[3].unit_id, "d", None), ["7"])]
 
 
-def test_a_plan_entry_of_an_earlier_biotab_is_a_duplicate(tmp_path: Path) -> None:
+def test_a_json_plan_of_an_earlier_biotab_is_read_and_replaced(tmp_path: Path) -> None:
+    """Its entries without a kind are duplicates; those of a kind unknown are left out."""
     entry = {"doc_id": "x", "shard_id": "u0000001.a", "source": "b", "location": None,
              "kept_shard_id": "u0000000.a", "kept_source": "a", "kept_location": None}
-    plan = tmp_path / "_run" / "duplicates.json"
-    plan.parent.mkdir()
-    plan.write_text(json.dumps([entry, {**entry, "kind": DELETED}, {**entry, "kind": "other"}]))
-    assert [d.get("kind") for d in D.read_plan(tmp_path)] == [None, DELETED]
+    legacy = tmp_path / "_run" / "duplicates.json"
+    legacy.parent.mkdir()
+    legacy.write_text(json.dumps([{**entry, "kind": DELETED}, {**entry, "shard_id": "u0000002.a"},
+                                  {**entry, "kind": "other"}]))
+    plan = P.read_plan(tmp_path)
+    assert plan == tmp_path / "_run" / "duplicates.parquet" and not legacy.exists()
+    assert pq.read_table(plan).select(["shard_id", "kind"]).to_pylist() == [
+        {"shard_id": "u0000001.a", "kind": DELETED},
+        {"shard_id": "u0000002.a", "kind": "duplicate_id"}]
+    assert P.shard_pairs(plan) == {("u0000001.a", "u0000000.a"), ("u0000002.a", "u0000000.a")}
 
 
 def test_a_flag_setting_is_named_given_or_not() -> None:

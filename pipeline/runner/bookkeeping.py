@@ -45,10 +45,11 @@ from pipeline import write as W
 from pipeline.documents import ErrorRecord
 from pipeline.ingest import PATH_PROBLEMS, Shard, error_row
 from pipeline.ingest.common import display_path
-from pipeline.ingest.dedupe import DELETED, deleted_row, duplicate_row
 from pipeline.runner import duplicates as D
+from pipeline.runner import plan_file as P
 from pipeline.runner import units as U
 from pipeline.runner.errors import RunError
+from pipeline.runner.plan_apply import dropped_rows
 
 log = logging.getLogger("pipeline.run")
 
@@ -288,12 +289,13 @@ def stale_files(out: Path, keep: set[str]) -> list[Path]:
 class Prepared:
     """The output folder, ready: the earlier manifest (when resuming), the finished units
     kept (unit id -> marker), the inputs found changed, the duplicates plan the earlier
-    attempt saved (`duplicates.read_plan`, read once: its warnings are logged once)."""
+    attempt saved (`plan_file.read_plan`, read once: its warnings are logged once; None: no
+    plan)."""
 
     earlier: dict[str, Any] | None
     done: dict[str, dict[str, Any]]
     changed: list[dict[str, str]] = field(default_factory=list)
-    plan: list[dict[str, Any]] = field(default_factory=list)
+    plan: Path | None = None
 
 
 def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any], *,
@@ -325,8 +327,8 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
     # units' missing files
     U.drop_lost_units(out, damaged, groups, done)
     # (no plan without a resume: a new or overwritten folder holds none)
-    plan = D.read_plan(out) if resumed else []
-    if plan:  # copies dropped in favour of a unit redone now must be read again
+    plan = P.read_plan(out) if resumed else None
+    if plan is not None:  # copies dropped in favour of a unit redone now must be read again
         D.redo_for_kept(out, done, groups, plan)
     for gid, members in groups.items():
         if not all(uid in done for uid in members):  # a unit must be redone: so must they all
@@ -425,7 +427,7 @@ def unit_deletions(units: Sequence[U.Unit], markers: Mapping[str, Mapping[str, A
 
 def finish_output(out: Path, units: Sequence[U.Unit], pending: Sequence[U.Unit],
                   failed: Mapping[str, str], part_rows: int, part_bytes: int,
-                  plan: Sequence[Mapping[str, Any]], keep: str = "first",
+                  plan: Path | None, keep: str = "first",
                   apply_deletions: bool = False, threads: int = 1) -> Finished:
     """The driver's part after the units: when none failed, duplicates across units (`plan`:
     the earlier attempt's, `Prepared.plan`; `keep`: the copy kept; `apply_deletions`: the
@@ -433,42 +435,28 @@ def finish_output(out: Path, units: Sequence[U.Unit], pending: Sequence[U.Unit],
     the units' files into parts (`pipeline.runner.units.compact`, `threads` groups at once);
     error rows for duplicates, deleted documents and failed units; an empty part for tables
     without rows."""
-    duplicates: list[dict[str, Any]] = []
+    run_errors: Iterable[list[dict[str, Any]]] = ()
     if not failed:
         groups = U.done_groups(out)
         keys = U.ranked_keys(units, groups)
         deletions = (unit_deletions(units, W.done_shards(out), groups, keys)
                      if apply_deletions else [])
-        duplicates = D.drop_duplicates(out, keys, {u.unit_id for u in pending},
-                                       {u.unit_id for u in units}, plan, keep, deletions)
+        dropped = D.drop_duplicates(out, keys, {u.unit_id for u in pending},
+                                    {u.unit_id for u in units}, plan, keep, deletions)
         del deletions  # (their PMIDs, before the compaction)
         U.compact(out, units, part_rows, part_bytes, threads)
-    run_errors = [_dropped_row(d, keep) for d in duplicates]
-    by_id = {u.unit_id: u for u in units}
-    run_errors += [
-        error_row(ErrorRecord(source=s.source, stage="run", error="shard_failed",
-                              message=f"{why} (shard {s.shard_id}; rerun with --resume)"))
-        for uid, why in sorted(failed.items()) for s in by_id[uid].shards
-    ]
-    run_part = out / "errors" / f"{W.RUN_PART_PREFIX}-00000.parquet"
-    if run_errors:
-        W.write_parquet(run_part, "errors", run_errors)
+        if dropped:  # (their rows, from the plan on disk, a unit at a time)
+            run_errors = dropped_rows(P.plan_path(out), keep)
     else:
-        with contextlib.suppress(FileNotFoundError):
-            run_part.unlink()
+        by_id = {u.unit_id: u for u in units}
+        run_errors = [[
+            error_row(ErrorRecord(source=s.source, stage="run", error="shard_failed",
+                                  message=f"{why} (shard {s.shard_id}; rerun with --resume)"))
+            for uid, why in sorted(failed.items()) for s in by_id[uid].shards]]
+    W.write_run_parts(out, "errors", run_errors, part_rows)
     W.finish_tables(out)
     # off the errors table: the units' rows as the driver reworded them
     return Finished(W.count_rows(out), *D.count_dropped(out))
-
-
-def _dropped_row(d: Mapping[str, Any], keep: str) -> dict[str, Any]:
-    """The errors row of a copy the driver dropped (an entry of its plan)."""
-    if d.get("kind") == DELETED:
-        return error_row(deleted_row(d["doc_id"], d["source"] or "", d["location"],
-                                     d["kept_source"], d["kept_location"]))
-    return error_row(duplicate_row(d["doc_id"], d["source"] or "", d["location"],
-                                   d["kept_source"], d["kept_location"], other_input=True,
-                                   kept_later=keep == "last"))
 
 
 def finish_manifest(out: Path, manifest: dict[str, Any], units: Sequence[U.Unit],

@@ -1,0 +1,210 @@
+"""The driver's duplicates plan on disk: `_run/duplicates.parquet` (`PLAN_SCHEMA`).
+
+One row per copy of a doc_id the driver drops (`pipeline.runner.duplicates`) or per unit's row
+it rewords, sorted by shard and doc_id, written by DuckDB straight from its query and read back
+in batches (`iter_plan`), so that no step holds the whole plan in Python. Saved before any copy
+is dropped: a resumed run reads it (`read_plan`), because the copies dropped already are no
+longer there to be found again. A plan of an earlier biotab (`duplicates.json`) is read too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline import write as W
+from pipeline.ingest.dedupe import DELETED
+
+if TYPE_CHECKING:
+    import duckdb
+
+log = logging.getLogger("pipeline.run")
+
+#: `kind` of a copy dropped for another copy
+DUPLICATE = "duplicate_id"
+#: `kind` of a unit's deleted_citation row reworded as a duplicate_id row (a later unit holds a
+#: copy read after the list); no document is dropped for it
+REWORDED = "reworded"
+#: ... reworded to name a later unit's list deleting the doc_id again
+RELISTED = "relisted"
+#: the kinds of entry that drop no copy (a unit's row reworded only)
+REWORDINGS = (REWORDED, RELISTED)
+#: every kind (DELETED: a copy dropped because a later `<DeleteCitation>` list names it)
+KINDS = (DUPLICATE, DELETED, *REWORDINGS)
+
+#: A plan entry: the dropped copy's shard (the unit or group whose files lose its rows), source
+#: and location (`documents.location`), and the kept copy's shard, source and location; for a
+#: DELETED entry the kept_* fields name the list's unit, source and location; for a rewording
+#: the shard is the unit whose row is reworded, and kept_* what its row names now.
+PLAN_SCHEMA = pa.schema([
+    pa.field("doc_id", pa.string(), nullable=False),
+    pa.field("shard_id", pa.string(), nullable=False),
+    pa.field("source", pa.string()),
+    pa.field("location", pa.string()),
+    pa.field("kept_shard_id", pa.string(), nullable=False),
+    pa.field("kept_source", pa.string()),
+    pa.field("kept_location", pa.string()),
+    pa.field("kind", pa.string(), nullable=False),
+])
+#: the columns, for SQL
+COLUMNS = ", ".join(PLAN_SCHEMA.names)
+#: the columns declared, for SQL's CREATE TABLE
+DDL = ", ".join(f"{name} VARCHAR" for name in PLAN_SCHEMA.names)
+#: an entry that can be used (SQL; a damaged one is left out: `read_plan` counts them)
+VALID = ("doc_id IS NOT NULL AND shard_id IS NOT NULL AND kept_shard_id IS NOT NULL AND kind IN "
+         f"({', '.join(repr(k) for k in KINDS)})")
+#: the fields an entry of a JSON plan must have (`kind` came later: without it, a DUPLICATE)
+_JSON_REQUIRED = [n for n in PLAN_SCHEMA.names if n != "kind"]
+#: the driver's DuckDB memory (MB) before it spills to a temporary folder: the check's share
+#: of the driver's memory, whatever the number of copies
+DUCKDB_MEMORY_MB = 1024
+
+
+def plan_path(out: Path) -> Path:
+    return Path(out) / W.RUN_DIR / W.DUPLICATES_PLAN
+
+
+def _legacy_path(out: Path) -> Path:
+    return Path(out) / W.RUN_DIR / W.LEGACY_DUPLICATES_PLAN
+
+
+def remove_plan(out: Path) -> None:
+    for path in (plan_path(out), _legacy_path(out)):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+@contextlib.contextmanager
+def connect() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB connection with its memory capped (`DUCKDB_MEMORY_MB`), spilling beyond it to a
+    temporary folder under $TMPDIR, removed afterwards (DuckDB's own default is `.tmp` in the
+    working folder, not ours to write in)."""
+    import duckdb
+
+    with tempfile.TemporaryDirectory(prefix="biotab-duckdb-") as spill:
+        con = duckdb.connect(config={"memory_limit": f"{DUCKDB_MEMORY_MB}MB",
+                                     "temp_directory": spill})
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def sql_path(path: Path) -> str:
+    """`path` as an SQL string literal (COPY takes no parameter for its file)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def write_plan(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
+    """Write DuckDB's `table` (`PLAN_SCHEMA`'s columns) as the plan at `path`, sorted by shard
+    and doc_id (`plan_apply` goes through it shard by shard), through a temporary file flushed
+    to disk before it replaces the plan; a plan of an earlier biotab goes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    con.execute(f"COPY (SELECT {COLUMNS} FROM {table} ORDER BY shard_id, doc_id) "
+                f"TO {sql_path(tmp)} (FORMAT parquet, COMPRESSION zstd)")
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    with contextlib.suppress(FileNotFoundError):
+        _legacy_path(path.parent.parent).unlink()
+
+
+def iter_plan(path: Path, batch_rows: int = 65_536) -> Iterator[pa.RecordBatch]:
+    """The plan's entries in file order (by shard, then doc_id), `batch_rows` at a time."""
+    yield from pq.ParquetFile(path).iter_batches(batch_size=batch_rows)
+
+
+def read_plan(out: Path) -> Path | None:
+    """The plan an earlier attempt saved, checked: its file, or None when there is none or it
+    cannot be read. Entries that cannot be used (`VALID`) are left out by every reader, with
+    one warning here: their documents were dropped already, so their `duplicate_id` rows are
+    lost (the plan is written whole, atomically: only a change from outside damages it). Read
+    once per attempt, by `pipeline.runner.bookkeeping.prepare` on a resume (`Prepared.plan`).
+    A plan of an earlier biotab (JSON) is turned into this one's."""
+    path = plan_path(out)
+    if not path.exists() and _legacy_path(out).exists():
+        return _from_json(out)
+    if not path.exists():
+        return None
+    import duckdb
+
+    try:
+        _check_schema(pq.read_schema(path))
+        with connect() as con:
+            bad, total = con.execute(
+                f"SELECT count(*) FILTER (WHERE NOT coalesce({VALID}, false)), count(*) "
+                "FROM read_parquet($p)", {"p": str(path)}).fetchone() or (0, 0)
+    except (OSError, ValueError, pa.ArrowException, duckdb.Error) as exc:
+        log.warning("%s cannot be read (%s): the documents it dropped lose their duplicate_id "
+                    "rows", path, exc)
+        return None
+    if bad:
+        log.warning("%s: left out %d damaged entries of %d: the documents they dropped lose "
+                    "their duplicate_id rows", path, bad, total)
+    return path
+
+
+def _check_schema(schema: pa.Schema) -> None:
+    for name in PLAN_SCHEMA.names:
+        if name not in schema.names:
+            raise ValueError(f"no column {name!r} (expected {PLAN_SCHEMA.names})")
+        kind = schema.field(name).type
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            raise ValueError(f"column {name!r} is {kind}, expected string")
+
+
+def shard_pairs(path: Path | None) -> set[tuple[str, str]]:
+    """The (shard_id, kept_shard_id) pairs of the plan's usable entries (as many as pairs of
+    units, whatever the number of entries)."""
+    if path is None:
+        return set()
+    with connect() as con:
+        return {(str(s), str(k)) for s, k in con.execute(
+            f"SELECT DISTINCT shard_id, kept_shard_id FROM read_parquet($p) WHERE {VALID}",
+            {"p": str(path)}).fetchall()}
+
+
+def _from_json(out: Path) -> Path | None:
+    """An earlier biotab's plan (a JSON list of entries, whole in memory as it was then),
+    written as this one's; None when it cannot be read or holds no usable entry."""
+    legacy = _legacy_path(out)
+    try:
+        entries: Any = json.loads(legacy.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        log.warning("%s cannot be read (%s): the documents it dropped lose their duplicate_id "
+                    "rows", legacy, exc)
+        return None
+    if not isinstance(entries, list):
+        entries = [entries]
+    good = [{**d, "kind": d.get("kind", DUPLICATE)} for d in entries
+            if isinstance(d, dict) and set(_JSON_REQUIRED) <= d.keys()
+            and all(isinstance(d[k], str) for k in ("doc_id", "shard_id", "kept_shard_id"))
+            and all(d[k] is None or isinstance(d[k], str) for k in _JSON_REQUIRED)
+            and d.get("kind", DUPLICATE) in KINDS]
+    if len(good) < len(entries):
+        log.warning("%s: left out %d damaged entries: the documents they dropped lose their "
+                    "duplicate_id rows", legacy, len(entries) - len(good))
+    if not good:
+        return None
+    table = pa.Table.from_pylist([{n: d[n] for n in PLAN_SCHEMA.names} for d in good],
+                                 PLAN_SCHEMA).sort_by([("shard_id", "ascending"),
+                                                       ("doc_id", "ascending")])
+    path = plan_path(out)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    pq.write_table(table, tmp, compression=W.COMPRESSION)
+    os.replace(tmp, path)
+    legacy.unlink()
+    return path

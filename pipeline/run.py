@@ -48,7 +48,7 @@ from typing import Any
 
 from pipeline import write as W
 from pipeline.ingest import Shard, list_shards
-from pipeline.ingest.dedupe import DELETED, KEEP_CHOICES
+from pipeline.ingest.dedupe import DELETED, keep_choice
 from pipeline.limits import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_BLOCK_SIZE,
@@ -295,15 +295,12 @@ def _shards(req: _Request) -> list[Shard]:
 
 
 def _keep(keep_duplicates: str | None, pubmed_updates: bool) -> str:
-    """The copy of a doc_id kept (`--keep-duplicates`, `--pubmed-updates`); `RunError` for a
-    choice that does not exist or contradicts `--pubmed-updates`."""
-    if keep_duplicates is not None and keep_duplicates not in KEEP_CHOICES:
-        raise RunError(f"--keep-duplicates must be {' or '.join(KEEP_CHOICES)}, "
-                       f"got {keep_duplicates!r}")
-    if pubmed_updates and keep_duplicates == "first":
-        raise RunError("--pubmed-updates keeps the last copy of a citation (a later update "
-                       "file revises it): it cannot go with --keep-duplicates first")
-    return "last" if pubmed_updates else keep_duplicates or "first"
+    """The copy of a doc_id kept (`--keep-duplicates`, `--pubmed-updates`: `keep_choice`); a
+    `RunError` for a choice that does not exist or contradicts `--pubmed-updates`."""
+    try:
+        return keep_choice(keep_duplicates, pubmed_updates)
+    except ValueError as exc:
+        raise RunError(str(exc)) from None
 
 
 def _check_options(*, engine: str, workers: int, batch_size: int, block_size: int | None,

@@ -800,6 +800,29 @@ def test_a_damaged_duplicates_plan_is_reported_once_on_resume(
     assert len(said) == 1 and warning in said[0]
     assert [r["doc_id"] for r in read_tables(out)["documents"]] == ["x"]
 
+def test_the_drivers_rows_come_in_parts_of_part_rows_and_replace_an_earlier_attempts(
+        tmp_path: Path, light_factory: Any) -> None:
+    """Three copies dropped across units, --part-rows 2: two parts of the driver's rows; the
+    folder resumed after one input lost its copies: one part, the earlier second part gone."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    lines = [json.dumps({"id": i, "text": f"Imiquimod {i} was applied."}) + "\n" for i in "xyz"]
+    (docs / "a.jsonl").write_text("".join(lines))
+    (docs / "b.jsonl").write_text("".join(lines))
+    out = tmp_path / "out"
+    opts: dict[str, Any] = {"workers": 1, "quiet": True, "nlp_factory": light_factory,
+                            "unit_bytes": 1, "part_rows": 2}
+    run([docs], out, **opts)
+    parts = sorted(f.name for f in (out / "errors").glob("part-~run-*.parquet"))
+    assert parts == ["part-~run-00000.parquet", "part-~run-00001.parquet"]
+    assert [pq.read_metadata(out / "errors" / p).num_rows for p in parts] == [2, 1]
+    assert sorted(pd.read_parquet(out / "errors")["doc_id"]) == ["x", "y", "z"]
+    (docs / "b.jsonl").write_text(lines[0])
+    run([docs], out, resume=True, **opts)
+    assert [f.name for f in (out / "errors").glob("part-~run-*.parquet")] == [parts[0]]
+    assert list(pd.read_parquet(out / "errors")["doc_id"]) == ["x"]
+
+
 @pytest.mark.parametrize("unit_bytes", [1 << 20, 1])  # one unit / a unit per file (the driver)
 def test_duplicate_id_rows_are_worded_alike_by_a_unit_and_the_driver(
         tmp_path: Path, light_factory: Any, unit_bytes: int) -> None:

@@ -19,8 +19,8 @@ from helpers import read_tables
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.documents import Document, Notice
-from pipeline.ingest import list_shards
+from pipeline.documents import Document, ErrorRecord, Notice
+from pipeline.ingest import ingest, list_shards
 from pipeline.ingest.dedupe import (
     DELETED,
     FirstCopies,
@@ -466,6 +466,30 @@ def test_a_pmid_past_the_manifests_cap_deletes_copies_of_its_own_unit_only(
     errors = pd.read_parquet(out / "errors")
     cut = errors[errors["error"] == "deleted_citations_cut"]["message"].tolist()
     assert len(cut) == 1 and "delete no copy read in an earlier unit of work" in cut[0]
+
+
+@pytest.mark.parametrize("keep", [None, "last", "updates"])
+def test_ingest_keeps_the_copies_a_run_keeps(tmp_path: Path, keep: str | None) -> None:
+    """The library's `ingest()` takes the run's choices: the same documents and rows as a run
+    of one unit."""
+    inputs = _inputs(tmp_path / "in")
+    opts: dict[str, Any] = ({"pubmed_updates": True} if keep == "updates"
+                            else {"keep_duplicates": keep})
+    _run(inputs, tmp_path / "out", unit_bytes=1 << 30, **opts)
+    records = list(ingest(inputs, **opts))
+    docs = sorted((r.doc_id, Path(r.source).name) for r in records if isinstance(r, Document))
+    assert docs == sorted(_where(tmp_path / "out").items())
+    rows = sorted((r.doc_id, r.error, Path(r.source).name, r.message) for r in records
+                  if isinstance(r, ErrorRecord) and r.error in ("duplicate_id", DELETED))
+    assert rows == _dropped(tmp_path / "out")
+    assert (keep is None) == (("91000001", BASELINE) in docs)
+
+
+def test_ingest_refuses_a_choice_that_does_not_exist(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="must be first or last"):
+        list(ingest(tmp_path, keep_duplicates="newest"))
+    with pytest.raises(ValueError, match="cannot go with --keep-duplicates first"):
+        list(ingest(tmp_path, keep_duplicates="first", pubmed_updates=True))
 
 
 def test_the_command_line_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

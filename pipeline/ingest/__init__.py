@@ -53,8 +53,10 @@ or without extra input files) keeps the plain relative ids; an input file's id i
 when other input files have the same stem, its folder's name and its stem ("a/case", "b/case"
 for `a/case.txt b/case.txt`; as many folders as tell it apart: "x/data/case").
 
-Duplicate doc_ids: within one `ingest()` call the first document with an id wins; a later one is
-dropped with an error row "duplicate_id" (`dedupe=False` turns this off, e.g. for corpora too big
+Duplicate doc_ids: within one `ingest()` call the first document with an id wins (the last with
+`keep_duplicates="last"` or `pubmed_updates=True`, which also applies PubMed's
+`<DeleteCitation>` lists); another is dropped with an error row "duplicate_id" (or
+"deleted_citation"; `dedupe=False` turns this off, e.g. for corpora too big
 to keep every id in memory; `read_shard` never dedupes, a runner must do it across shards: the
 checks and the rows' wording are `dedupe.FirstCopies`, `dedupe.LastCopies` for a run that keeps
 the last copy, and `dedupe.duplicate_row`).
@@ -66,7 +68,7 @@ import errno
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,7 +88,7 @@ from pipeline.ingest.common import (
     name_is_utf8,
     unknown_format,
 )
-from pipeline.ingest.dedupe import FirstCopies
+from pipeline.ingest.dedupe import DEFAULT_KEEP, FirstCopies, LastCopies, keep_choice
 from pipeline.ingest.detect import FORMATS, detect_format
 from pipeline.ingest.json_array import read_json_array
 from pipeline.ingest.json_values import meta_json
@@ -531,19 +533,36 @@ def ingest(
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     metadata_rules: MetadataRules | None = None,
+    keep_duplicates: str | None = None,
+    pubmed_updates: bool = False,
 ) -> Iterator[Document | ErrorRecord]:
     """Stream Documents and ErrorRecords (and `Notice`s) from files/folders (folders recursed,
     sorted, hidden files skipped). `fmt` forces a format for every file; `metadata_rules` as
-    `read_shard`'s. Never raises for bad
-    input; raises ValueError only for an unknown `fmt` name (a caller mistake)."""
+    `read_shard`'s. `keep_duplicates` "last" and `pubmed_updates` as `biotab run`'s options
+    (`dedupe.LastCopies`: the inputs are read twice). Never raises for bad input; raises
+    ValueError only for an unknown `fmt` name or keep choice (a caller mistake)."""
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    records: Iterable[Document | ErrorRecord] = (
-        rec for shard in _iter_shards(inputs, fmt, None, max_bytes)
-        for rec in read_shard(shard, id_field, text_field, title_field, max_bytes=max_bytes,
-                              max_record_bytes=max_record_bytes,
-                              metadata_rules=metadata_rules)
-    )
-    yield from FirstCopies().keep_first(records) if dedupe else records
+    keep = keep_choice(keep_duplicates, pubmed_updates)
+    shards = _iter_shards(list(inputs), fmt, None, max_bytes)
+
+    def read(shard: Shard) -> Iterator[Document | ErrorRecord]:
+        return read_shard(shard, id_field, text_field, title_field, max_bytes=max_bytes,
+                          max_record_bytes=max_record_bytes, metadata_rules=metadata_rules)
+
+    if not dedupe:
+        for shard in shards:
+            yield from read(shard)
+    elif keep == DEFAULT_KEEP:
+        first = FirstCopies()
+        for shard in shards:  # (each shard an input, as a run's: the rows say so)
+            yield from first.keep_first(read(shard), shard.shard_id)
+    else:
+        listed = list(shards)  # (read twice: `LastCopies`)
+        last = LastCopies(apply_deletions=pubmed_updates)
+        for shard in listed:
+            last.scan(read(shard), shard.shard_id)
+        for shard in listed:
+            yield from last.keep_last(read(shard), shard.shard_id)

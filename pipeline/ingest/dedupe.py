@@ -30,8 +30,10 @@ from typing import NamedTuple, TypeGuard
 from pipeline.documents import Document, ErrorRecord, Notice, place
 from pipeline.ingest.common import err
 
-#: The settings of `--keep-duplicates`: which copy of a doc_id read twice is kept.
+#: The settings of `--keep-duplicates`: which copy of a doc_id read twice is kept ...
 KEEP_CHOICES = ("first", "last")
+#: ... by default
+DEFAULT_KEEP = KEEP_CHOICES[0]
 #: The error kind of a document dropped because a later `<DeleteCitation>` list names it.
 DELETED = "deleted_citation"
 #: How a `duplicate_row` says that the copy kept came from another input (an earlier one, a
@@ -68,6 +70,19 @@ def deleted_row(doc_id: str, source: str, location: str | None, list_source: str
                f"doc_id {doc_id!r} is deleted by a <DeleteCitation> list read later "
                f"({place(list_source, list_location)}); this copy was dropped",
                location, doc_id)
+
+
+def keep_choice(keep_duplicates: str | None, pubmed_updates: bool) -> str:
+    """The copy of a doc_id kept, for `keep_duplicates` (None: the default) and
+    `pubmed_updates` (which keeps the last: a later update file revises a citation);
+    ValueError for a choice that does not exist or contradicts `pubmed_updates`."""
+    if keep_duplicates is not None and keep_duplicates not in KEEP_CHOICES:
+        raise ValueError(f"--keep-duplicates must be {' or '.join(KEEP_CHOICES)}, "
+                         f"got {keep_duplicates!r}")
+    if pubmed_updates and keep_duplicates == DEFAULT_KEEP:
+        raise ValueError("--pubmed-updates keeps the last copy of a citation (a later update "
+                         f"file revises it): it cannot go with --keep-duplicates {DEFAULT_KEEP}")
+    return "last" if pubmed_updates else keep_duplicates or DEFAULT_KEEP
 
 
 class FirstCopies:

@@ -45,6 +45,7 @@ from pipeline import write as W
 from pipeline.documents import ErrorRecord
 from pipeline.ingest import PATH_PROBLEMS, Shard, error_row
 from pipeline.ingest.common import display_path
+from pipeline.ingest.dedupe import DEFAULT_KEEP
 from pipeline.runner import duplicates as D
 from pipeline.runner import plan_file as P
 from pipeline.runner import units as U
@@ -137,7 +138,7 @@ def drop_changed(out: Path, units: Sequence[U.Unit],
 
 def settings(inputs: Sequence[str], fmt: str | None, id_field: str, text_field: str,
              title_field: str, block_size: int | None, pipeline: str,
-             limits: Mapping[str, Any] | None = None, *, keep_duplicates: str = "first",
+             limits: Mapping[str, Any] | None = None, *, keep_duplicates: str = DEFAULT_KEEP,
              pubmed_updates: bool = False) -> dict[str, Any]:
     """The options that decide the tables' content: a resumed run must use the same. `limits`:
     the ingest caps and the time limit (a record over a cap is an error row in one run and a
@@ -161,7 +162,7 @@ def settings(inputs: Sequence[str], fmt: str | None, id_field: str, text_field: 
 
 #: Settings an earlier biotab did not record, with the value it used (a resume of its run
 #: compares them as recorded).
-SETTING_DEFAULTS: dict[str, Any] = {"keep_duplicates": "first", "pubmed_updates": False}
+SETTING_DEFAULTS: dict[str, Any] = {"keep_duplicates": DEFAULT_KEEP, "pubmed_updates": False}
 
 
 class SettingName(NamedTuple):
@@ -427,7 +428,7 @@ def unit_deletions(units: Sequence[U.Unit], markers: Mapping[str, Mapping[str, A
 
 def finish_output(out: Path, units: Sequence[U.Unit], pending: Sequence[U.Unit],
                   failed: Mapping[str, str], part_rows: int, part_bytes: int,
-                  plan: Path | None, keep: str = "first",
+                  plan: Path | None, keep: str = DEFAULT_KEEP,
                   apply_deletions: bool = False, threads: int = 1) -> Finished:
     """The driver's part after the units: when none failed, duplicates across units (`plan`:
     the earlier attempt's, `Prepared.plan`; `keep`: the copy kept; `apply_deletions`: the

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pyarrow as pa
 
 from pipeline import write as W
-from pipeline.ingest.dedupe import DELETED
+from pipeline.ingest.dedupe import DEFAULT_KEEP, DELETED
 from pipeline.runner import plan_file as P
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ def _ids_table(con: duckdb.DuckDBPyConnection, name: str, ids: Iterable[str]) ->
 
 
 def plan_duplicates(out: Path, shard_order: Sequence[str], redone: set[str],
-                    known: set[str] | None, saved: Path | None, keep: str = "first",
+                    known: set[str] | None, saved: Path | None, keep: str = DEFAULT_KEEP,
                     deletions: Sequence[tuple[Deletion, Sequence[str]]] = ()) -> dict[str, int]:
     """Find the documents whose doc_id another shard (in input order: `shard_order`) also
     produced, and (`deletions`: each list with its PMIDs, in input order) those a list of a
@@ -218,7 +218,7 @@ def plan_duplicates(out: Path, shard_order: Sequence[str], redone: set[str],
 
 def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
                     known: set[str] | None, saved: Path | None,
-                    keep: str = "first",
+                    keep: str = DEFAULT_KEEP,
                     deletions: Sequence[tuple[Deletion, Sequence[str]]] = ()) -> int:
     """Drop documents whose doc_id another shard produced (`plan_duplicates`: `keep`,
     `deletions`, `saved`, ...). The plan is saved first (`_run/duplicates.parquet`), so that an
@@ -277,9 +277,10 @@ def count_dropped(out: Path) -> tuple[int, int]:
 
     n_dup = n_del = 0
     for f in sorted((Path(out) / "errors").glob("part-*.parquet")):
-        t = pq.read_table(f, columns=["error", "message"])
-        n_del += int(pc.sum(pc.equal(t["error"], DELETED)).as_py() or 0)
-        said = t.filter(pc.equal(t["error"], P.DUPLICATE))["message"]
-        n_dup += sum(int(pc.sum(pc.match_substring(said, s)).as_py() or 0)
-                     for s in OTHER_INPUT_SAID)
+        # (a row group at a time: the driver's own part holds a row per copy dropped)
+        for t in pq.ParquetFile(f).iter_batches(columns=["error", "message"]):
+            n_del += int(pc.sum(pc.equal(t["error"], DELETED)).as_py() or 0)
+            said = t.filter(pc.equal(t["error"], P.DUPLICATE))["message"]
+            n_dup += sum(int(pc.sum(pc.match_substring(said, s)).as_py() or 0)
+                         for s in OTHER_INPUT_SAID)
     return n_dup, n_del

@@ -66,7 +66,7 @@ VALID = ("doc_id IS NOT NULL AND shard_id IS NOT NULL AND kept_shard_id IS NOT N
 _JSON_REQUIRED = [n for n in PLAN_SCHEMA.names if n != "kind"]
 #: the driver's DuckDB memory (MB) before it spills to a temporary folder: the check's share
 #: of the driver's memory, whatever the number of copies
-DUCKDB_MEMORY_MB = 1024
+DUCKDB_MEMORY_MB = 256
 
 
 def plan_path(out: Path) -> Path:
@@ -122,7 +122,7 @@ def write_plan(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
         _legacy_path(path.parent.parent).unlink()
 
 
-def iter_plan(path: Path, batch_rows: int = 65_536) -> Iterator[pa.RecordBatch]:
+def iter_plan(path: Path, batch_rows: int = 8192) -> Iterator[pa.RecordBatch]:
     """The plan's entries in file order (by shard, then doc_id), `batch_rows` at a time."""
     yield from pq.ParquetFile(path).iter_batches(batch_size=batch_rows)
 

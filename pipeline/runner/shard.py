@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline import write as W
 from pipeline.documents import Document, ErrorRecord, Notice
 from pipeline.ingest import Shard, read_shard
-from pipeline.ingest.dedupe import FirstCopies, LastCopies, is_deletion
+from pipeline.ingest.dedupe import DEFAULT_KEEP, FirstCopies, LastCopies, is_deletion
 from pipeline.limits import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_BYTES,
@@ -86,7 +86,7 @@ class ShardOptions:
     doc_timeout_s: float | None = None
     #: which copy of a doc_id read twice is kept (`--keep-duplicates`: "first" or "last"), and
     #: whether `<DeleteCitation>` lists delete the copies read before them (`--pubmed-updates`)
-    keep_duplicates: str = "first"
+    keep_duplicates: str = DEFAULT_KEEP
     apply_deletions: bool = False
 
 

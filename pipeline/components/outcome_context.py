@@ -25,7 +25,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy
-from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.tokens import Doc, Span
 
 import pipeline.extensions  # noqa: F401  (registers the Span attributes read here)
@@ -50,17 +49,17 @@ from pipeline.labels import DRUG, LINKED
 from pipeline.outcomes import OutcomeFigure
 
 
-def _entity_spans(doc: Doc) -> list[tuple[int, int, int]]:
-    """(start token, end token, label hash) of `doc.ents`, from the ENT_IOB/ENT_TYPE arrays."""
-    if not len(doc):
+def _entity_spans(arr: numpy.ndarray) -> list[tuple[int, int, int]]:
+    """(start token, end token, label hash) of `doc.ents`, from the doc's ENT_IOB and ENT_TYPE
+    columns (`Offsets.ents`)."""
+    if not len(arr):
         return []
-    arr = doc.to_array([ENT_IOB, ENT_TYPE])  # (uint64: label hashes)
     iob, types = arr[:, 0], arr[:, 1]
     starts = numpy.flatnonzero(iob == 3)  # B
     if not len(starts):
         return []
     # an entity runs from its B over the I tokens after it
-    not_inside = numpy.append(numpy.flatnonzero(iob != 1), len(doc))
+    not_inside = numpy.append(numpy.flatnonzero(iob != 1), len(arr))
     ends = not_inside[numpy.searchsorted(not_inside, starts + 1)]
     return list(zip(starts.tolist(), ends.tolist(), types[starts].tolist(), strict=True))
 
@@ -89,15 +88,17 @@ _READ_MENTION = _mention_reader()
 class DocContext:
     """Mentions of one Doc and the cohort followed through it (mutable, one per Doc)."""
 
-    def __init__(self, doc: Doc, doc_text: str, idx: list[int], ends: list[int]) -> None:
-        """`idx`, `ends`: each token's start and end character (Token.idx, idx + length)."""
+    def __init__(self, doc: Doc, doc_text: str, idx: list[int], ends: list[int],
+                 ents: numpy.ndarray) -> None:  # fmt: skip
+        """`idx`, `ends`: each token's start and end character (Token.idx, idx + length);
+        `ents`: its ENT_IOB and ENT_TYPE (`Offsets.ents`)."""
         self.doc = doc
         self.mentions: list[Mention] = []
         # the entities read from the token arrays, their attributes from the Doc's user data:
         # no Span or extension accessor per mention
         read = _READ_MENTION
         strings = doc.vocab.strings
-        for start_tok, end_tok, label_id in _entity_spans(doc):
+        for start_tok, end_tok, label_id in _entity_spans(ents):
             label = strings[label_id]
             if label in LINKED:
                 start, end = idx[start_tok], ends[end_tok - 1]

@@ -247,7 +247,7 @@ class OutcomeExtractor:
                 continue
             sent = doc[start:end]
             if ctx is None:
-                ctx = DocContext(doc, doc_text, offsets.idx, offsets.ends)
+                ctx = DocContext(doc, doc_text, offsets.idx, offsets.ends, offsets.ents)
             figures.extend(self._sentence_figures(sent, sent_idx, parser, ctx, offsets))
         if ctx is not None:
             # once the document is read: one name an arm, and the main disease no event's

@@ -213,7 +213,9 @@ class CueGate:
         entries = [known(o) or self._entry(o, strings) for o in orth[start:end]]
         alone, open_ = self._alone, self._open
         run_ends: list[int] | None = None
-        for i, (first, _, singles, _) in enumerate(entries):
+        # (most tokens start no cue: they are passed over in a comprehension, not in this loop)
+        for i in [i for i, e in enumerate(entries) if e[0] or e[2]]:
+            first, _, singles, _ = entries[i]
             for r in singles:
                 out.append((r, i, i + 1))
             if not first:

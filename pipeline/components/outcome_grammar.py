@@ -78,15 +78,14 @@ class SentenceParser(FigureReader):
         may_rate, low = "per" in self.low, self.low
         may_median = any(w in low for w in self.lex.median_words)
         self._may_pct = "%" in self.text or "cent" in low  # ("%", "percent", "per cent")
-        i = 0
-        n = len(toks)
-        while i < n:
-            t = toks[i]
-            # what `_parse_at` rejects first: consumed tokens, and words that neither are a
-            # number nor start "no/none/not/all ..." or "n = ..."
-            if consumed[i] or (t.num is None and t.lower not in starters):
-                i += 1
+        read = 0  # the first token no figure has taken
+        # what `_parse_at` rejects first: words that neither are a number nor start
+        # "no/none/not/all ..." or "n = ..." (most tokens: passed over in a comprehension), and
+        # consumed tokens
+        for i in [k for k, t in enumerate(toks) if t.num is not None or t.lower in starters]:
+            if i < read or consumed[i]:
                 continue
+            t = toks[i]
             fig = None
             if t.num is not None:
                 fig = self._parse_ratio(i)
@@ -96,13 +95,12 @@ class SentenceParser(FigureReader):
                     fig = self._parse_median(i)
             fig = fig or self._parse_at(i)
             if fig is None:
-                i += 1
                 continue
             if fig.te <= i:  # safety
                 fig.te = i + 1
             fig.start, fig.end = toks[fig.ts].start, toks[fig.te - 1].end
             self.figures.append(fig)
-            i = fig.te
+            read = fig.te
 
     def _parse_at(self, i: int) -> Figure | None:
         t = self.toks[i]

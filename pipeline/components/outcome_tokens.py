@@ -50,6 +50,8 @@ def lowered(text: str, low: str | None = None) -> str | None:
     otherwise."""
     if low is None:
         low = text.lower()
+    if text.isascii():
+        return low  # (most text: no character lowers to two, nor folds to another)
     if len(low) != len(text) or _FOLDS_TO_ASCII.search(text):
         return None
     return low

@@ -214,7 +214,7 @@ class SentenceParser(FigureReader):
         # (a comparator ends right before the number: a short window is enough)
         # ("a 5-year risk of 1.66% or more": a threshold written after the number too)
         fig.comparator = bool(
-            self.lex.comparator_re.search(self.text[max(0, t0 - 60) : t0])
+            self.lex.ends_with_comparator(self.text[max(0, t0 - 60) : t0])
             or self.lex.comparator_after_re.match(self.text, self.toks[pe - 1].end)
         )
 
@@ -339,7 +339,7 @@ class SentenceParser(FigureReader):
         if not matched and not self._bare_count(fig, i):
             return None
         if fig.pct is None and (
-            self.lex.comparator_re.search(
+            self.lex.ends_with_comparator(
                 self.text[max(0, self.toks[i].start - 20) : self.toks[i].start]
             )
             or self.lex.comparator_after_re.match(self.text, self.toks[i].end)

@@ -187,7 +187,7 @@ def merge_number_words(text: str, toks: list[Tok]) -> list[Tok]:
     return out
 
 
-@dataclass
+@dataclass(slots=True)
 class Stat:
     start: int
     end: int
@@ -199,7 +199,7 @@ class Stat:
     rel: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Figure:
     ts: int  # first light token
     te: int  # one past last light token
@@ -260,7 +260,7 @@ class Figure:
     end: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Cue:
     start: int  # sentence-relative chars
     end: int
@@ -290,7 +290,7 @@ def pct_consistent(num: int, den: int, pct: float, decimals: int) -> bool:
     return abs(100.0 * num / den - pct) <= max(tol, 0.5 if decimals == 0 else tol)
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     start: int
     end: int

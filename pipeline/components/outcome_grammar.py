@@ -124,7 +124,7 @@ class SentenceParser(FigureReader):
         pe = self.pct_at(i) if self._may_pct else None
         if pe is not None:
             return self._parse_pct(i, pe)
-        if self.lower(i - 1) in self.lex.arm_nouns and self.pop_at(i + 1) is None:
+        if before in self.lex.arm_nouns and self.pop_at(i + 1) is None:
             return None  # "group 1, 64%; group 2, 71%": a label (not "group 68 cases")
         if self._may_pct and self.shared_pct_at(i):
             fig = Figure(i, i + 1)

@@ -520,9 +520,12 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         if self._digit.search(text, start, end):
             return True
         low = text[start:end].lower()
-        words = set(low.translate(self._to_space).split())
-        if words & self._number_word_set:
+        split = low.translate(self._to_space).split()
+        if not self._number_word_set.isdisjoint(split):
             return True
+        if "no" not in low and "all" not in low:
+            return False  # (what follows needs "no", "none" or "all": most sentences have none)
+        words = set(split)
         if ("no" in words or "none" in words or "all" in words) and words & self.pop:
             return self._zero_all_re.search(low) is not None
         return "no" in words and bool(words & self.zero_event_nouns)  # "No deaths occurred"

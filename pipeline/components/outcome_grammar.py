@@ -88,7 +88,8 @@ class SentenceParser(FigureReader):
             t = toks[i]
             fig = None
             if t.num is not None:
-                fig = self._parse_ratio(i)
+                # (a ratio needs its name in the sentence: few sentences have one)
+                fig = self._parse_ratio(i) if self._ratio_named else None
                 if fig is None and may_rate:
                     fig = self._parse_rate(i)
                 if fig is None and may_median:

@@ -249,10 +249,10 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         comps = [c for c in data["comparators"]]
         self.comparator_re = re.compile(rf"(?<![\w])(?:{_alt(comps)})\s*$", re.IGNORECASE)
         # the ASCII characters that end a comparator, in any case (`ends_with_comparator`);
-        # None: a comparator of white space only
+        # None (search every text): no comparators, or one of white space only
         ends = [c.rstrip()[-1:] for c in comps]
         last = re.compile("|".join(re.escape(e) for e in ends), re.IGNORECASE)
-        self._comparator_ends = None if "" in ends else frozenset(
+        self._comparator_ends = None if not ends or "" in ends else frozenset(
             a for a in map(chr, range(128)) if last.fullmatch(a)
         )
         # "two or more hot flashes": the comparators written after the number

@@ -26,6 +26,9 @@ def _letter_first(short: set[str], forms: set[str]) -> str:
     Python's regex engine then tries only the positions where one of those letters stands; an
     alternation that opens on `\b` is tried at every position (four times slower on the
     sentences without a unit)."""
+    if not short or not forms:
+        # (an empty alternation matches at every word boundary: that regex as it is)
+        return rf"\b(?:{_alt(short)})\b|(?:{_alt(forms)})\b|end\s+of"
     alternatives = [
         rf"{re.escape(w)}(?<!\w{re.escape(w)})\b"
         if re.fullmatch(r"\w", w)

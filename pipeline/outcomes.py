@@ -9,6 +9,7 @@ Also holds the gold-set scorer used by `tests/test_outcomes.py` and
 from __future__ import annotations
 
 import json
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
@@ -57,10 +58,12 @@ class OutcomeFigure:
 
     def as_dict(self) -> dict[str, Any]:
         """The figure as the dict `Doc._.outcomes` holds (JSON-serializable)."""
-        return {key: getattr(self, key) for key in ROW_KEYS}
+        return dict(zip(ROW_KEYS, _row_values(self), strict=True))
 
 
 ROW_KEYS: tuple[str, ...] = tuple(f.name for f in fields(OutcomeFigure))
+# (every field read in one call: a dict comprehension of getattr cost twice as much)
+_row_values = operator.attrgetter(*ROW_KEYS)
 
 
 def _f(name: str, typ: pa.DataType, nullable: bool, description: str, example: str) -> pa.Field:

@@ -122,18 +122,33 @@ class CueGate:
         self.matcher = _matcher(nlp, all_specs, multi, validate)
         # match id -> rule index (the ids are hashes of the indices' strings, in any vocab)
         self._rule_of = {nlp.vocab.strings.add(str(k)): k for k in multi}
-        self._single = _MaskBuilder(single_specs)
-        self._set_pairs([all_specs[k] for k in multi])
+        firsts, seconds, repeating = self._set_pairs([all_specs[k] for k in multi])
+        # One mask builder for every spec a string's entry reads, each kind in a field of its
+        # bits (one-token cues, first specs, second specs, the repeating cues' specs): a new
+        # string costs one set look-up and one regex search, not one per kind.
+        n_single, n_pairs = len(single_specs), len(firsts)
+        self._first_at, self._second_at = n_single, n_single + n_pairs
+        self._live_bit = 1 << (n_single + 2 * n_pairs)
+        followed = [p for p, s in enumerate(seconds) if s is not None]
+        self._masks = _MaskBuilder(
+            [*single_specs, *firsts, *(s for s in seconds if s is not None), *repeating],
+            [*range(n_single + n_pairs), *(self._second_at + p for p in followed),
+             *(n_single + 2 * n_pairs for _ in repeating)],
+        )  # fmt: skip
         self._reach: dict[int, int] = {0: 0}
         self._cache: dict[int, _Entry] = {}
 
-    def _set_pairs(self, multi: list[list[dict[str, Any]]]) -> None:
-        """The pairs of specs a match of a longer cue can start with: bit p of a string's first
-        (second) mask says the string meets the first (second) spec of pair p."""
+    def _set_pairs(
+        self, multi: list[list[dict[str, Any]]]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any] | None], list[dict[str, Any]]]:
+        """The pairs of specs a match of a longer cue can start with (pair p: bit p of a
+        string's first and second masks, `_entry`): their first specs, their second specs (None
+        where the match may end after its first token); and the specs of the cues that repeat a
+        token."""
         firsts: list[dict[str, Any]] = []
         seconds: list[dict[str, Any] | None] = []
         self._lengths: list[int] = []  # of each pair's cue; 0 where it repeats a token
-        repeating: list[dict[str, Any]] = []  # the specs of the cues that repeat a token
+        repeating: list[dict[str, Any]] = []
         self._whole = False  # some cue has an operator the gate does not read
         for specs in multi:
             ops = {spec.get("OP", "1") for spec in specs}
@@ -150,18 +165,7 @@ class CueGate:
         # pairs whose match may end after its first token; pairs of the repeating cues
         self._alone = sum(1 << p for p, s in enumerate(seconds) if s is None)
         self._open = sum(1 << p for p, n in enumerate(self._lengths) if not n)
-        self._first = _MaskBuilder(firsts)
-        followed = [p for p, s in enumerate(seconds) if s is not None]
-        self._second = _MaskBuilder([s for s in seconds if s is not None], followed)
-        self._repeating = _MaskBuilder(repeating, [0] * len(repeating)) if repeating else None
-
-    def _singles(self, text: str, low: str) -> tuple[int, ...]:
-        """The one-token cues a token with this text matches, as the Matcher reads them."""
-        mask = self._single.mask(text, low)
-        if not mask:
-            return ()  # (most strings) without a loop over every one-token cue
-        rules = self._single_rules
-        return tuple(rules[bit] for bit in range(mask.bit_length()) if mask >> bit & 1)
+        return firsts, seconds, repeating
 
     def _entry(self, orth: int, strings: StringStore) -> _Entry:
         """(first mask, second mask, one-token cues, meets a repeating cue's spec) of a token's
@@ -169,10 +173,18 @@ class CueGate:
         got = self._cache.get(orth)
         if got is None:
             text = strings[orth]
-            low = text.lower()
-            live = self._repeating is not None and self._repeating.mask(text, low) != 0
-            got = (self._first.mask(text, low), self._second.mask(text, low),
-                   self._singles(text, low), live)  # fmt: skip
+            mask = self._masks.mask(text, text.lower())
+            first_at, second_at = self._first_at, self._second_at
+            singles = mask & ((1 << first_at) - 1)
+            rules = self._single_rules
+            got = (
+                mask >> first_at & ((1 << (second_at - first_at)) - 1),
+                (mask & (self._live_bit - 1)) >> second_at,
+                # (most strings are no one-token cue: no loop over every one)
+                tuple(rules[bit] for bit in range(singles.bit_length()) if singles >> bit & 1)
+                if singles else (),
+                mask & self._live_bit != 0,
+            )
             if len(self._cache) >= CACHE_LIMIT:
                 self._cache.clear()
             self._cache[orth] = got
@@ -201,7 +213,9 @@ class CueGate:
         entries = [known(o) or self._entry(o, strings) for o in orth[start:end]]
         alone, open_ = self._alone, self._open
         run_ends: list[int] | None = None
-        for i, (first, _, singles, _) in enumerate(entries):
+        # (most tokens start no cue: they are passed over in a comprehension, not in this loop)
+        for i in [i for i, e in enumerate(entries) if e[0] or e[2]]:
+            first, _, singles, _ = entries[i]
             for r in singles:
                 out.append((r, i, i + 1))
             if not first:

@@ -159,6 +159,11 @@ def _respectively_one_arm(lex: Lexicon, members: list[Figure], text: str) -> boo
     return True
 
 
+# The characters `Lexicon.arm_before_re` ends with (then white space only): "the tamoxifen
+# group (", "the control arm,".
+_ARM_BEFORE_ENDS = ("(", "[", ",")
+
+
 def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
     """The arm a figure belongs to, as sentence-relative character offsets (`Figure.arm`)."""
     text = parser.text
@@ -187,7 +192,11 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
             if m:
                 continue  # "12% of women in the whole study group": no arm
             lo = max(0, f.start - ARM_WINDOW)
-            m = lex.arm_before_re.search(text[lo : f.start])
+            before = text[lo : f.start]
+            # (the regex ends at a bracket or comma before the figure: most figures have none,
+            # and the search that finds that out tries every position of the window)
+            ends = before.rstrip()[-1:] in _ARM_BEFORE_ENDS
+            m = lex.arm_before_re.search(before) if ends else None
             if m is None and f.pct is not None:
                 # "group A = 14 (25.5%)" (a bare "group A = 54" is a part of a total split by
                 # arm, `split_by_arm`, or no count at all: "mean age (group A = 54)")

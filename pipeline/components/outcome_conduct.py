@@ -227,7 +227,7 @@ class ConductRules:
         expected = self._expected(text, low)
         crossed = _may_hold(low, self._cross_words)
         # (assessments and data only for percentages)
-        nouns = _may_hold(low, self._noun_words) and any(f.pct is not None for f in figures)
+        nouns = any(f.pct is not None for f in figures) and _may_hold(low, self._noun_words)
         if not (expected or crossed or nouns):
             return out  # (most sentences)
         available = nouns and _may_hold(low, self._available_words)

@@ -19,13 +19,13 @@ respectively": `Figure.compared`): in a study that compares arms it is one arm's
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy
-from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.tokens import Doc, Span
 
 import pipeline.extensions  # noqa: F401  (registers the Span attributes read here)
@@ -49,20 +49,19 @@ from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
 from pipeline.labels import DRUG, LINKED
 from pipeline.outcomes import OutcomeFigure
 
+# An entity in the ENT_IOB column as bytes: its B (3), then the I tokens (1) after it.
+_ENTITY = re.compile(rb"\x03\x01*")
 
-def _entity_spans(doc: Doc) -> list[tuple[int, int, int]]:
-    """(start token, end token, label hash) of `doc.ents`, from the ENT_IOB/ENT_TYPE arrays."""
-    if not len(doc):
+
+def _entity_spans(arr: numpy.ndarray) -> list[tuple[int, int, int]]:
+    """(start token, end token, label hash) of `doc.ents`, from the doc's ENT_IOB and ENT_TYPE
+    columns (`Offsets.ents`): one regex pass over the IOB codes as bytes (a few numpy calls
+    per document cost more than it, on documents of a few hundred tokens)."""
+    spans = [m.span() for m in _ENTITY.finditer(arr[:, 0].astype(numpy.uint8).tobytes())]
+    if not spans:
         return []
-    arr = doc.to_array([ENT_IOB, ENT_TYPE])  # (uint64: label hashes)
-    iob, types = arr[:, 0], arr[:, 1]
-    starts = numpy.flatnonzero(iob == 3)  # B
-    if not len(starts):
-        return []
-    # an entity runs from its B over the I tokens after it
-    not_inside = numpy.append(numpy.flatnonzero(iob != 1), len(doc))
-    ends = not_inside[numpy.searchsorted(not_inside, starts + 1)]
-    return list(zip(starts.tolist(), ends.tolist(), types[starts].tolist(), strict=True))
+    labels = arr[[start for start, _ in spans], 1].tolist()
+    return [(start, end, label) for (start, end), label in zip(spans, labels, strict=True)]
 
 
 def _mention_reader() -> Callable[[Doc, int, int], tuple[Any, Any]]:
@@ -89,15 +88,17 @@ _READ_MENTION = _mention_reader()
 class DocContext:
     """Mentions of one Doc and the cohort followed through it (mutable, one per Doc)."""
 
-    def __init__(self, doc: Doc, doc_text: str, idx: list[int], ends: list[int]) -> None:
-        """`idx`, `ends`: each token's start and end character (Token.idx, idx + length)."""
+    def __init__(self, doc: Doc, doc_text: str, idx: list[int], ends: list[int],
+                 ents: numpy.ndarray) -> None:  # fmt: skip
+        """`idx`, `ends`: each token's start and end character (Token.idx, idx + length);
+        `ents`: its ENT_IOB and ENT_TYPE (`Offsets.ents`)."""
         self.doc = doc
         self.mentions: list[Mention] = []
         # the entities read from the token arrays, their attributes from the Doc's user data:
         # no Span or extension accessor per mention
         read = _READ_MENTION
         strings = doc.vocab.strings
-        for start_tok, end_tok, label_id in _entity_spans(doc):
+        for start_tok, end_tok, label_id in _entity_spans(ents):
             label = strings[label_id]
             if label in LINKED:
                 start, end = idx[start_tok], ends[end_tok - 1]

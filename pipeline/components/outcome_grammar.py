@@ -78,31 +78,30 @@ class SentenceParser(FigureReader):
         may_rate, low = "per" in self.low, self.low
         may_median = any(w in low for w in self.lex.median_words)
         self._may_pct = "%" in self.text or "cent" in low  # ("%", "percent", "per cent")
-        i = 0
-        n = len(toks)
-        while i < n:
-            t = toks[i]
-            # what `_parse_at` rejects first: consumed tokens, and words that neither are a
-            # number nor start "no/none/not/all ..." or "n = ..."
-            if consumed[i] or (t.num is None and t.lower not in starters):
-                i += 1
+        read = 0  # the first token no figure has taken
+        # what `_parse_at` rejects first: words that neither are a number nor start
+        # "no/none/not/all ..." or "n = ..." (most tokens: passed over in a comprehension), and
+        # consumed tokens
+        for i in [k for k, t in enumerate(toks) if t.num is not None or t.lower in starters]:
+            if i < read or consumed[i]:
                 continue
+            t = toks[i]
             fig = None
             if t.num is not None:
-                fig = self._parse_ratio(i)
+                # (a ratio needs its name in the sentence: few sentences have one)
+                fig = self._parse_ratio(i) if self._ratio_named else None
                 if fig is None and may_rate:
                     fig = self._parse_rate(i)
                 if fig is None and may_median:
                     fig = self._parse_median(i)
             fig = fig or self._parse_at(i)
             if fig is None:
-                i += 1
                 continue
             if fig.te <= i:  # safety
                 fig.te = i + 1
             fig.start, fig.end = toks[fig.ts].start, toks[fig.te - 1].end
             self.figures.append(fig)
-            i = fig.te
+            read = fig.te
 
     def _parse_at(self, i: int) -> Figure | None:
         t = self.toks[i]
@@ -126,7 +125,7 @@ class SentenceParser(FigureReader):
         pe = self.pct_at(i) if self._may_pct else None
         if pe is not None:
             return self._parse_pct(i, pe)
-        if self.lower(i - 1) in self.lex.arm_nouns and self.pop_at(i + 1) is None:
+        if before in self.lex.arm_nouns and self.pop_at(i + 1) is None:
             return None  # "group 1, 64%; group 2, 71%": a label (not "group 68 cases")
         if self._may_pct and self.shared_pct_at(i):
             fig = Figure(i, i + 1)
@@ -216,7 +215,7 @@ class SentenceParser(FigureReader):
         # (a comparator ends right before the number: a short window is enough)
         # ("a 5-year risk of 1.66% or more": a threshold written after the number too)
         fig.comparator = bool(
-            self.lex.comparator_re.search(self.text[max(0, t0 - 60) : t0])
+            self.lex.ends_with_comparator(self.text[max(0, t0 - 60) : t0])
             or self.lex.comparator_after_re.match(self.text, self.toks[pe - 1].end)
         )
 
@@ -341,7 +340,7 @@ class SentenceParser(FigureReader):
         if not matched and not self._bare_count(fig, i):
             return None
         if fig.pct is None and (
-            self.lex.comparator_re.search(
+            self.lex.ends_with_comparator(
                 self.text[max(0, self.toks[i].start - 20) : self.toks[i].start]
             )
             or self.lex.comparator_after_re.match(self.text, self.toks[i].end)

@@ -63,13 +63,16 @@ _SOFT_SEP = re.compile(r",|\band\b")
 def _opening(text: str, f: Figure) -> int:
     """Where the innermost round bracket around figure f opens (brackets closed before the
     figure skipped), at most MAX_BRACKET_CHARS before it; -1: none."""
+    lo = max(0, f.start - MAX_BRACKET_CHARS + 1)
     depth = 0
-    for k in range(f.start - 1, max(-1, f.start - MAX_BRACKET_CHARS), -1):
+    k = f.start
+    # from bracket to bracket (most figures have none before them), not character by character
+    while (k := max(text.rfind("(", lo, k), text.rfind(")", lo, k))) >= 0:
         if text[k] == ")":
             depth += 1
-        elif text[k] == "(":
-            if depth == 0:
-                return k
+        elif depth == 0:
+            return k
+        else:
             depth -= 1
     return -1
 
@@ -145,15 +148,19 @@ def _enclosing(text: str, f: Figure) -> Span | None:
     b = _opening(text, f)
     if b < 0:
         return None
+    hi = min(len(text), b + MAX_BRACKET_CHARS)
     depth = 0
-    for k in range(f.end, min(len(text), b + MAX_BRACKET_CHARS)):
-        if text[k] == "(":
-            depth += 1
-        elif text[k] == ")":
-            if depth == 0:
-                return b, k
-            depth -= 1
-    return None
+    k = f.end - 1
+    while True:
+        opened, closed = text.find("(", k + 1, hi), text.find(")", k + 1, hi)
+        if closed < 0:
+            return None
+        if 0 <= opened < closed:
+            k, depth = opened, depth + 1
+        elif depth == 0:
+            return b, closed
+        else:
+            k, depth = closed, depth - 1
 
 
 def _names_arm_before(s: int, e: int, sm: SentenceMentions, ctx: DocContext) -> bool:

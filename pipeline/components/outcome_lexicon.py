@@ -248,6 +248,13 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.definition_re = re.compile(rf"\b(?:{_alt(data['definition_cues'])})\b", re.IGNORECASE)
         comps = [c for c in data["comparators"]]
         self.comparator_re = re.compile(rf"(?<![\w])(?:{_alt(comps)})\s*$", re.IGNORECASE)
+        # the ASCII characters that end a comparator, in any case (`ends_with_comparator`);
+        # None (search every text): no comparators, or one of white space only
+        ends = [c.rstrip()[-1:] for c in comps]
+        last = re.compile("|".join(re.escape(e) for e in ends), re.IGNORECASE)
+        self._comparator_ends = None if not ends or "" in ends else frozenset(
+            a for a in map(chr, range(128)) if last.fullmatch(a)
+        )
         # "two or more hot flashes": the comparators written after the number
         after = [c for c in comps if c.lower().startswith("or ")]
         self.comparator_after_re = re.compile(rf"\s*(?:{_alt(after)})\b", re.IGNORECASE)
@@ -497,15 +504,28 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
             or self.event_context_re.search(before) is not None
         )
 
+    def ends_with_comparator(self, text: str) -> bool:
+        """`comparator_re.search(text)`: does the text (before a number) end with a comparator
+        ("more than", "≥")? Searched only where its last character (but white space) may end
+        one, in any case (`_comparator_ends`; a character outside ASCII is searched); most
+        texts end with another, and the search tries every position of the text."""
+        ends, last = self._comparator_ends, text.rstrip()[-1:]
+        if ends is not None and (not last or (last.isascii() and last not in ends)):
+            return False
+        return self.comparator_re.search(text) is not None
+
     def passes(self, text: str, start: int = 0, end: int | None = None) -> bool:
         """The pre-check: can text[start:end] hold a figure at all?"""
         end = len(text) if end is None else end
         if self._digit.search(text, start, end):
             return True
         low = text[start:end].lower()
-        words = set(low.translate(self._to_space).split())
-        if words & self._number_word_set:
+        split = low.translate(self._to_space).split()
+        if not self._number_word_set.isdisjoint(split):
             return True
+        if "no" not in low and "all" not in low:
+            return False  # (what follows needs "no", "none" or "all": most sentences have none)
+        words = set(split)
         if ("no" in words or "none" in words or "all" in words) and words & self.pop:
             return self._zero_all_re.search(low) is not None
         return "no" in words and bool(words & self.zero_event_nouns)  # "No deaths occurred"

@@ -256,6 +256,7 @@ class ArmRegexes:
         self.respectively_comma_re = re.compile(
             rf"\s*\)?\s*,?\s*(?:{_alt(self.respectively)})\s*,\s*", re.IGNORECASE
         )
+        # (ending as `outcome_attach._ARM_BEFORE_ENDS` says: only such windows are searched)
         self.arm_before_re = re.compile(
             rf"\bthe\s+(?P<arm>[^()\[\],;]{{1,40}}?)\s+(?:{arm_nouns})\s*(?:[(\[]|,)\s*$",
             re.IGNORECASE,

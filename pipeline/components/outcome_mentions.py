@@ -8,6 +8,7 @@ event, cause of death or reason to stop an event figure counts (`outcomes.event_
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from pipeline.components.outcome_lexicon import Lexicon
@@ -111,8 +112,13 @@ class SentenceMentions:
         self.drugs = [m for m in mentions if m.label == DRUG]
         self.drug_starts = [m.start for m in self.drugs]
         self.starts = [m.start for m in mentions]
-        self.population_disease = population_disease(lex, mentions, self.starts, text, base)
         self._events: tuple[list[Mention], list[int], list[int]] | None = None
+
+    @functools.cached_property
+    def population_disease(self) -> Mention | None:
+        """The sentence's disease named as who was studied (`population_disease`): read only
+        when a figure is tied to its disease or event (most sentences have no such figure)."""
+        return population_disease(self.lex, self.all, self.starts, self.text, self.base)
 
     def _usable(self, label: str) -> tuple[list[Mention], list[int], list[int]]:
         """The label's non-negated mentions (with their starts and ends) a figure may be tied

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy
-from spacy.attrs import IDX, LENGTH, ORTH, SENT_START
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH, ORTH, SENT_START
 from spacy.tokens import Doc, Span
 
 import pipeline.extensions  # noqa: F401  (registers Span._.language)
@@ -26,16 +26,18 @@ class Offsets:
     # (start token, end token, start char, end char) of each sentence, in `doc.sents` order;
     # the end char includes the whitespace before the next sentence
     sentences: list[tuple[int, int, int, int]]
+    # ENT_IOB and ENT_TYPE of each token (uint64 columns), for the doc's entities
+    # (`outcome_context.DocContext`): read with the offsets, in one pass over the tokens
+    ents: numpy.ndarray
 
 
 def doc_offsets(doc: Doc, text_len: int) -> Offsets:
     """The doc's `Offsets` (`text_len`: the length of its text)."""
     n = len(doc)
     if n == 0:
-        return Offsets([], [], [], [])
-    both = doc.to_array([SENT_START, IDX, LENGTH, ORTH])  # (uint64: -1 and hashes as stored)
-    orth = both[:, 3].tolist()
-    arr = both[:, :3].astype(numpy.int64)
+        return Offsets([], [], [], [], numpy.zeros((0, 2), dtype=numpy.uint64))
+    # (uint64: SENT_START's -1 and the hashes as stored)
+    arr = doc.to_array([SENT_START, IDX, LENGTH, ORTH, ENT_IOB, ENT_TYPE])
     flagged = numpy.flatnonzero(arr[1:, 0] == 1) + 1
     starts = [0, *flagged.tolist()]
     ends = [*starts[1:], n]
@@ -43,7 +45,7 @@ def doc_offsets(doc: Doc, text_len: int) -> Offsets:
     sentences = [
         (s, e, idx[s], idx[e] if e < n else text_len) for s, e in zip(starts, ends, strict=True)
     ]
-    return Offsets(idx, (arr[:, 1] + arr[:, 2]).tolist(), orth, sentences)
+    return Offsets(idx, (arr[:, 1] + arr[:, 2]).tolist(), arr[:, 3].tolist(), sentences, arr[:, 4:])
 
 
 # `Span._.language` is not a plain value in doc.user_data

@@ -124,6 +124,10 @@ _KEYS: tuple[str, ...] = (
 )
 
 
+# The kinds of `ScopeRules._cue_in`, by index.
+_DEFINITION, _BACKGROUND, _EXCLUSION, _POWER = range(4)
+
+
 class ScopeRules:
     """The scope word lists compiled to sets and regexes (read-only after construction, but for
     a cache of the last sentence's cue words)."""
@@ -132,9 +136,10 @@ class ScopeRules:
         low = {k: frozenset(w.lower() for w in data[k]) for k in _KEYS}
         low["joiner_words"] = joiner_words(data)
         self._last_text: str | None = None
+        self._last_low = ""
         self._modal_text: str | None = None
         self._modal = True
-        self._last_cues = (False, False, False, False)
+        self._last_cues: list[bool | None] = [None, None, None, None]
         self.sign_re = re.compile(rf"(?:{_alt(data['threshold_signs'])})\s*$")
         self._build_tense(low)
         self._build_context_regexes(low)
@@ -175,6 +180,9 @@ class ScopeRules:
         self.background_words = frozenset(w.split()[-1] for w in low["background_cues"])
         self.exclusion_words = frozenset(w.split()[-1] for w in low["exclusion_words"])
         self.power_words = frozenset(w.split()[0] for w in low["power_cues"])
+        self._cue_words = (
+            self.definition_words, self.background_words, self.exclusion_words, self.power_words
+        )
         self.per_after_re = re.compile(r"\s*per\b", re.IGNORECASE)
         # "12 patients per month", "50 patients per site per year": a rate of accrual
         self.per_rate_re = re.compile(
@@ -436,7 +444,8 @@ class ScopeRules:
         or earlier work."""
         if self.sign_re.search(text, max(0, start - 12), start):
             return True
-        definition, background, _, _ = self._cues_in(text)
+        definition = self._cue_in(text, _DEFINITION)
+        background = self._cue_in(text, _BACKGROUND)
         if not (definition or background):
             return False
         # (earlier work is cited for the whole sentence up to a ";", a definition for its
@@ -465,25 +474,24 @@ class ScopeRules:
                 return True
         return False
 
-    def _cues_in(self, text: str) -> tuple[bool, bool, bool, bool]:
-        """Whether a definition, background, exclusion or power word stands anywhere in the
-        sentence
+    def _cue_in(self, text: str, kind: int) -> bool:
+        """Whether a word of one kind (_DEFINITION, _BACKGROUND, _EXCLUSION, _POWER: a
+        definition, background, exclusion or power word) stands anywhere in the sentence
         (substring tests: most sentences hold none, and then no regex runs); kept for the last
-        sentence asked about."""
+        sentence asked about, each kind tested only when asked (most sentences are asked
+        about one or two)."""
         if text is not self._last_text:
-            low = text.lower()
-            self._last_cues = (
-                any(w in low for w in self.definition_words),
-                any(w in low for w in self.background_words),
-                any(w in low for w in self.exclusion_words),
-                any(w in low for w in self.power_words),
-            )
-            self._last_text = text
-        return self._last_cues
+            self._last_text, self._last_low = text, text.lower()
+            self._last_cues = [None, None, None, None]
+        got = self._last_cues[kind]
+        if got is None:
+            low = self._last_low
+            got = self._last_cues[kind] = any(w in low for w in self._cue_words[kind])
+        return got
 
     def earlier_work(self, text: str) -> bool:
         """The sentence cites earlier work ("Previous studies found ...")."""
-        return self._cues_in(text)[1] and self.background_re.search(text) is not None
+        return self._cue_in(text, _BACKGROUND) and self.background_re.search(text) is not None
 
     def trait_follows(self, text: str, end: int) -> bool:
         """A trait of who was studied (a bracket_trait_words entry) follows the percentage that
@@ -534,12 +542,12 @@ class ScopeRules:
         """ "Assuming a 10% dropout rate, 200 patients were required", "a sample size of 120
         patients provided 90% power to detect an increase from 30% to 55%": the sentence plans
         the trial's size; its rates are assumptions, its subject counts the planned size."""
-        return self._cues_in(text)[3] and self.power_re.search(text) is not None
+        return self._cue_in(text, _POWER) and self.power_re.search(text) is not None
 
     def excluded_follows(self, text: str, end: int) -> bool:
         """ "Nine patients were excluded after randomization", "two patients became
         ineligible": who left the study population before any outcome, not a result."""
-        return self._cues_in(text)[2] and self.exclusion_re.match(text, end) is not None
+        return self._cue_in(text, _EXCLUSION) and self.exclusion_re.match(text, end) is not None
 
     def rate_of_subjects(self, text: str, end: int) -> bool:
         """ "Recruitment averaged 12 patients per month", "50 patients per site per year": the

@@ -23,6 +23,8 @@ from pipeline.components.outcome_rules import TIME_UNITS
 from pipeline.components.outcome_tokens import MAX_COUNT, Figure, Stat, fnum, light_tokens
 from pipeline.components.outcome_tokens import lowered as _lowered
 
+# A p-value's relation sign (`find_stats`: without one, no p-value is looked for).
+_RELATION_SIGN = re.compile("[<>=≤≥]")
 # What may stand between a ratio's spelled name and a value with a stray "%" ("odds ratio,
 # 1.22%").
 _RIGHT_AFTER = re.compile(r"\s*[,:=]?\s*")
@@ -216,7 +218,7 @@ class StatisticsParser:
                 continue
             self.stats.append(st)
             self._consume(m.start(), m.end())
-        has_rel = any(c in self.text for c in "<>=≤≥")
+        has_rel = _RELATION_SIGN.search(self.text) is not None
         for m in lex.p_re.finditer(self.text) if has_rel else ():
             rel = re.sub(r"\s+", "", m.group("rel"))
             rel = {"<or=": "<", ">or=": ">", "≤": "<", "≥": ">", "<=": "<", ">=": ">", "=<": "<",

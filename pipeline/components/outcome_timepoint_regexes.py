@@ -18,6 +18,27 @@ def unit_names(time_units: dict[str, str]) -> tuple[set[str], set[str]]:
     return names, set(time_units) - names
 
 
+def _letter_first(short: set[str], forms: set[str]) -> str:
+    r"""The gate's regex for the unit forms that are no names: what
+    `\b(?:h)\b|(?:wks|hrs|...)\b|end\s+of` finds (`short`: the one-letter forms, `forms`: the
+    others), with every alternative opening on a letter: a one-letter form's word start is
+    checked behind it (`h(?<!\wh)`).
+    Python's regex engine then tries only the positions where one of those letters stands; an
+    alternation that opens on `\b` is tried at every position (four times slower on the
+    sentences without a unit)."""
+    if not short or not forms:
+        # (an empty alternation matches at every word boundary: that regex as it is)
+        return rf"\b(?:{_alt(short)})\b|(?:{_alt(forms)})\b|end\s+of"
+    alternatives = [
+        rf"{re.escape(w)}(?<!\w{re.escape(w)})\b"
+        if re.fullmatch(r"\w", w)
+        else rf"\b{re.escape(w)}\b"
+        for w in sorted(short)
+    ]
+    alternatives += [rf"{re.escape(w)}\b" for w in sorted(forms, key=len, reverse=True)]
+    return "|".join([*alternatives, r"end\s+of"])
+
+
 class TimepointRegexes:
     """`tp_a` to `tp_d` (read-only once built) and `timepoint_gate` / `may_match_tp_c`."""
 
@@ -73,7 +94,7 @@ class TimepointRegexes:
         # prefix is tried at every position): on ASCII, IGNORECASE is matching the lowered text,
         # and the alternatives that need no word boundary are plain substrings.
         self._tp_gate_words = (*sorted(names), "follow-up")
-        self._tp_gate_rest = re.compile(rest)
+        self._tp_gate_rest = re.compile(_letter_first(short, forms - short))
 
     def timepoint_gate(self, text: str, low: str | None = None) -> bool:
         """`tp_gate.search(text)`: can the text hold a timepoint at all? (`low`:

@@ -247,7 +247,7 @@ class OutcomeExtractor:
                 continue
             sent = doc[start:end]
             if ctx is None:
-                ctx = DocContext(doc, doc_text, offsets.idx, offsets.ends)
+                ctx = DocContext(doc, doc_text, offsets.idx, offsets.ends, offsets.ents)
             figures.extend(self._sentence_figures(sent, sent_idx, parser, ctx, offsets))
         if ctx is not None:
             # once the document is read: one name an arm, and the main disease no event's
@@ -502,6 +502,8 @@ class OutcomeExtractor:
         share_arm_heads(figures, parser.text)
         compared_figures(lex, figures, parser, boundary, [a for a, _ in drugs])
         occurrence_counts(lex, figures, parser, diseases, cues, drugs, den_context is not None)
+        if all(f.measure is None for f in figures):
+            return []  # (no result: nothing after this gives a measure; most such sentences)
         mark_differences(figures, parser.text)
         dropped = (
             split

@@ -9,10 +9,12 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from helpers import read_tables
@@ -422,6 +424,30 @@ def test_a_run_stopped_in_the_drivers_check_resumes_to_the_same_tables(
     # counts: the resume redoes that unit, and the check drops its copies again)
     assert summary.shards_skipped == (3 if where in ("plan_duplicates", "apply_plan") else 2)
     assert read_tables(out) == read_tables(tmp_path / "fresh")
+    assert (summary.duplicates_dropped, summary.citations_deleted) == (1, 1)
+
+
+@pytest.mark.parametrize("name", ["out[1]", "out?", "out's é"])
+def test_an_output_folder_named_like_a_pattern_is_read_as_named(tmp_path: Path,
+                                                                name: str) -> None:
+    """DuckDB reads a file name holding '[', '*' or '?' as a glob pattern: the driver (its
+    check, the plan it saved, on a resume) must read the output folder's own files, not those
+    of a folder beside it that the pattern also matches (`out1`: a copy whose plan also drops
+    91000003); a quote or a letter outside ASCII in the name must not break its SQL."""
+    inputs = _inputs(tmp_path / "in")
+    opts: dict[str, Any] = {"pubmed_updates": True, "unit_bytes": 1}
+    out = tmp_path / name
+    _run(inputs, out, **opts)
+    fresh = (_where(out), _dropped(out))
+    assert len(fresh[1]) == 2 and "91000003" in fresh[0]
+    other = tmp_path / "out1"
+    shutil.copytree(out, other)
+    plan = pq.read_table(other / "_run" / "duplicates.parquet").to_pylist()
+    plan.append({**plan[0], "doc_id": "91000003"})
+    pq.write_table(pa.Table.from_pylist(plan, P.PLAN_SCHEMA),
+                   other / "_run" / "duplicates.parquet")
+    summary = _run(inputs, out, resume=True, **opts)
+    assert (_where(out), _dropped(out)) == fresh
     assert (summary.duplicates_dropped, summary.citations_deleted) == (1, 1)
 
 

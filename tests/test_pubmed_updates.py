@@ -427,7 +427,7 @@ def test_a_run_stopped_in_the_drivers_check_resumes_to_the_same_tables(
     assert (summary.duplicates_dropped, summary.citations_deleted) == (1, 1)
 
 
-@pytest.mark.parametrize("name", ["out[1]", "out?", "out's é"])
+@pytest.mark.parametrize("name", ["out[1]", "out?", "out\\[1]", "out's é"])
 def test_an_output_folder_named_like_a_pattern_is_read_as_named(tmp_path: Path,
                                                                 name: str) -> None:
     """DuckDB reads a file name holding '[', '*' or '?' as a glob pattern: the driver (its

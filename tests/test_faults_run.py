@@ -759,10 +759,25 @@ def _damaged_plan(path: Path) -> None:
                    path)
 
 
+def _damage_column(path: Path, column: str) -> None:
+    """The bytes of `column`'s pages in a Parquet file flipped, past their first 8 bytes (the
+    footer and the other columns whole: the file still opens)."""
+    meta = pq.ParquetFile(path).metadata.row_group(0)
+    chunk = next(meta.column(i) for i in range(meta.num_columns)
+                 if meta.column(i).path_in_schema == column)
+    start = chunk.dictionary_page_offset or chunk.data_page_offset
+    data = bytearray(path.read_bytes())
+    for i in range(start + 8, start + chunk.total_compressed_size):
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+
+
 @pytest.mark.parametrize(("name", "damage", "warning"), [
     ("duplicates.parquet", "entries", "left out 3 damaged entries of 3"),
     ("duplicates.parquet", b"PAR1 not a parquet file PAR1", "cannot be read"),
     ("duplicates.parquet", "no kind", "no column 'kind'"),
+    # the plan written, then the bytes of its column `source` damaged (its other columns whole)
+    ("duplicates.parquet", "source", "cannot be read"),
     # an earlier biotab's plan (JSON)
     ("duplicates.json", json.dumps([1, "x", {"doc_id": "x"}]), "left out 3 damaged entries"),
     ("duplicates.json", '[{"doc_id": "x", ', "cannot be read"),
@@ -782,9 +797,14 @@ def test_a_damaged_duplicates_plan_is_reported_once_on_resume(
     run([docs], out, **opts)
     saved = out / "_run" / "duplicates.parquet"
     assert pq.read_table(saved)["doc_id"].to_pylist() == ["x"]
-    saved.unlink()
+    if damage == "source":
+        _damage_column(saved, "source")
+    else:
+        saved.unlink()
     plan_file = out / "_run" / name
-    if damage == "entries":
+    if damage == "source":
+        pass
+    elif damage == "entries":
         _damaged_plan(plan_file)
     elif damage == "no kind":
         _damaged_plan(plan_file)

@@ -170,7 +170,7 @@ def dropped_rows(path: Path, keep: str) -> Iterator[list[dict[str, object]]]:
     with P.connect() as con, tempfile.TemporaryDirectory(prefix="biotab-rows-") as folder:
         rows = Path(folder) / "rows.parquet"
         con.execute(f"COPY ({_ROWS_SQL}) TO {P.sql_path(rows)} (FORMAT parquet)",
-                    {"p": P.read_path(path)})
+                    {"p": W.read_path(path)})
         for batch in P.iter_plan(rows):
             cols = {name: batch.column(name).to_pylist() for name in P.PLAN_SCHEMA.names}
             yield [error_row(_new_row(

@@ -13,7 +13,6 @@ import contextlib
 import json
 import logging
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -105,21 +104,6 @@ def sql_path(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-#: the characters DuckDB's `read_parquet` reads as a glob pattern in a file name
-_GLOB = re.compile(r"([*?\[])")
-
-
-def read_path(path: Path | str) -> str:
-    """`path` for DuckDB's `read_parquet`, which takes every file name for a glob pattern: its
-    '*', '?' and '[' each in a class of its own ('[[]'), so that an output folder named
-    `out[1]` or `out?` is read, not `out1` beside it (`read_parquet` gives the file's real
-    name in its `filename` column). A name that also holds a backslash stays as it is: DuckDB's
-    glob takes the backslash for a folder separator, matches nothing, and reads the file as
-    named."""
-    name = str(path)
-    return name if "\\" in name else _GLOB.sub(r"[\1]", name)
-
-
 def write_plan(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
     """Write DuckDB's `table` (`PLAN_SCHEMA`'s columns) as the plan at `path`, sorted by shard
     and doc_id (`plan_apply` goes through it shard by shard), through a temporary file flushed
@@ -164,7 +148,7 @@ def read_plan(out: Path) -> Path | None:
             bad, total, *_ = con.execute(
                 f"SELECT count(*) FILTER (WHERE NOT coalesce({VALID}, false)), count(*), "
                 f"{_EVERY_COLUMN} FROM read_parquet($p)",
-                {"p": read_path(path)}).fetchone() or (0, 0)
+                {"p": W.read_path(path)}).fetchone() or (0, 0)
     except (OSError, ValueError, pa.ArrowException, duckdb.Error) as exc:
         log.warning("%s cannot be read (%s): the documents it dropped lose their duplicate_id "
                     "rows", path, exc)
@@ -197,7 +181,7 @@ def shard_pairs(path: Path | None) -> set[tuple[str, str]]:
     with connect() as con:
         return {(str(s), str(k)) for s, k in con.execute(
             f"SELECT DISTINCT shard_id, kept_shard_id FROM read_parquet($p) WHERE {VALID}",
-            {"p": read_path(path)}).fetchall()}
+            {"p": W.read_path(path)}).fetchall()}
 
 
 def _from_json(out: Path) -> Path | None:

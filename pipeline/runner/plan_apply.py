@@ -152,25 +152,24 @@ def _reword(out: Path, shard_id: str, kind: str, entries: dict[str, Entry], keep
     return n
 
 
-#: The driver's rows in a fresh run's order whatever the plan's shard names: by doc_id, then by
-#: the dropped copy's place in input order (the number of its unit, or of the group's first
-#: unit: a resume names a group whose files lost a copy, a fresh run the unit), as biotab wrote
-#: them before its plan was a file sorted by shard
-_ROWS_SQL = f"""
-SELECT {P.COLUMNS} FROM read_parquet($p)
-WHERE {P.VALID} AND kind NOT IN ({', '.join(repr(k) for k in P.REWORDINGS)})
-ORDER BY doc_id, substr(shard_id, 2), shard_id
-"""
+def _rows_sql(path: Path) -> str:
+    """The driver's rows in a fresh run's order whatever the plan's shard names: by doc_id,
+    then by the dropped copy's place in input order (the number of its unit, or of the group's
+    first unit: a resume names a group whose files lost a copy, a fresh run the unit), as
+    biotab wrote them before its plan was a file sorted by shard. (The plan's name as a literal:
+    COPY takes no parameter in every DuckDB biotab runs with.)"""
+    return (f"SELECT {P.COLUMNS} FROM read_parquet({P.sql_path(W.read_path(path))}) "
+            f"WHERE {P.VALID} AND kind NOT IN ({', '.join(repr(k) for k in P.REWORDINGS)}) "
+            "ORDER BY doc_id, substr(shard_id, 2), shard_id")
 
 
 def dropped_rows(path: Path, keep: str) -> Iterator[list[dict[str, object]]]:
     """The errors rows of the copies the plan drops, a batch at a time, in a fresh run's order
-    (`_ROWS_SQL`: DuckDB sorts them, spilling beyond its memory cap, into a file of its
-    temporary folder, read back a batch at a time)."""
+    (`_rows_sql`: DuckDB sorts them, spilling beyond its memory cap, into a temporary Parquet
+    file read back a batch at a time)."""
     with P.connect() as con, tempfile.TemporaryDirectory(prefix="biotab-rows-") as folder:
         rows = Path(folder) / "rows.parquet"
-        con.execute(f"COPY ({_ROWS_SQL}) TO {P.sql_path(rows)} (FORMAT parquet)",
-                    {"p": W.read_path(path)})
+        con.execute(f"COPY ({_rows_sql(path)}) TO {P.sql_path(rows)} (FORMAT parquet)")
         for batch in P.iter_plan(rows):
             cols = {name: batch.column(name).to_pylist() for name in P.PLAN_SCHEMA.names}
             yield [error_row(_new_row(

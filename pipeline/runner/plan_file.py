@@ -99,7 +99,7 @@ def connect() -> Iterator[duckdb.DuckDBPyConnection]:
             con.close()
 
 
-def sql_path(path: Path) -> str:
+def sql_path(path: Path | str) -> str:
     """`path` as an SQL string literal (COPY takes no parameter for its file)."""
     return "'" + str(path).replace("'", "''") + "'"
 

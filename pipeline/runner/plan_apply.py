@@ -156,8 +156,8 @@ def _rows_sql(path: Path) -> str:
     """The driver's rows in a fresh run's order whatever the plan's shard names: by doc_id,
     then by the dropped copy's place in input order (the number of its unit, or of the group's
     first unit: a resume names a group whose files lost a copy, a fresh run the unit), as
-    biotab wrote them before its plan was a file sorted by shard. (The plan's name as a literal:
-    COPY takes no parameter in every DuckDB biotab runs with.)"""
+    biotab wrote them before its plan was a file sorted by shard. (The plan's name is a literal,
+    as `plan_file.write_plan`'s COPY has it: no prepared parameter inside a COPY statement.)"""
     return (f"SELECT {P.COLUMNS} FROM read_parquet({P.sql_path(W.read_path(path))}) "
             f"WHERE {P.VALID} AND kind NOT IN ({', '.join(repr(k) for k in P.REWORDINGS)}) "
             "ORDER BY doc_id, substr(shard_id, 2), shard_id")

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from pipeline.write import stage_schemas
+from pipeline.write import read_path, stage_schemas
 
 if TYPE_CHECKING:
     import duckdb as duckdb_
@@ -211,7 +211,7 @@ def _view_sql(table: str, files: list[Path], present: set[str]) -> str:
     select = ",\n  ".join(cols)
     if not files:
         return f"SELECT\n  {select}\nWHERE false"
-    file_list = ", ".join(_quote_str(str(f)) for f in files)
+    file_list = ", ".join(_quote_str(read_path(f)) for f in files)
     return (
         f"SELECT\n  {select}\nFROM read_parquet([{file_list}], union_by_name = true, "
         "hive_partitioning = false)"

@@ -203,6 +203,22 @@ def atomic_write_json(path: Path, obj: Any, *, durable: bool = True) -> None:
     atomic_write_bytes(path, (text + "\n").encode("utf-8"), durable=durable)
 
 
+#: the characters DuckDB's `read_parquet` reads as a glob pattern in a file name
+_GLOB = re.compile(r"([*?\[])")
+
+
+def read_path(path: Path | str) -> str:
+    """`path` for DuckDB's `read_parquet`, which takes every file name for a glob pattern: its
+    '*', '?' and '[' each in a class of its own ('[[]'), so that an output folder named
+    `out[1]` or `out?` is read, not (or not also) `out1` beside it (`read_parquet` gives the
+    file's real name in its `filename` column). A name that also holds a backslash stays as it
+    is: DuckDB's glob takes the backslash for a folder separator, matches nothing, and reads
+    the file as named. For the driver (`pipeline.runner.duplicates`, `plan_file`,
+    `plan_apply`) and the readers' views (`pipeline.tables.duckdb`)."""
+    name = str(path)
+    return name if "\\" in name else _GLOB.sub(r"[\1]", name)
+
+
 def write_run_parts(out: Path, table: str, batches: Iterable[list[dict[str, Any]]],
                     part_rows: int) -> int:
     """The driver's own rows of `table` (`RUN_PART_PREFIX`), batch by batch, in parts of at

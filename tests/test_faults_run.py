@@ -759,10 +759,25 @@ def _damaged_plan(path: Path) -> None:
                    path)
 
 
+def _damage_column(path: Path, column: str) -> None:
+    """The bytes of `column`'s pages in a Parquet file flipped, past their first 8 bytes (the
+    footer and the other columns whole: the file still opens)."""
+    meta = pq.ParquetFile(path).metadata.row_group(0)
+    chunk = next(meta.column(i) for i in range(meta.num_columns)
+                 if meta.column(i).path_in_schema == column)
+    start = chunk.dictionary_page_offset or chunk.data_page_offset
+    data = bytearray(path.read_bytes())
+    for i in range(start + 8, start + chunk.total_compressed_size):
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+
+
 @pytest.mark.parametrize(("name", "damage", "warning"), [
     ("duplicates.parquet", "entries", "left out 3 damaged entries of 3"),
     ("duplicates.parquet", b"PAR1 not a parquet file PAR1", "cannot be read"),
     ("duplicates.parquet", "no kind", "no column 'kind'"),
+    # the plan written, then the bytes of its column `source` damaged (its other columns whole)
+    ("duplicates.parquet", "source", "cannot be read"),
     # an earlier biotab's plan (JSON)
     ("duplicates.json", json.dumps([1, "x", {"doc_id": "x"}]), "left out 3 damaged entries"),
     ("duplicates.json", '[{"doc_id": "x", ', "cannot be read"),
@@ -782,9 +797,14 @@ def test_a_damaged_duplicates_plan_is_reported_once_on_resume(
     run([docs], out, **opts)
     saved = out / "_run" / "duplicates.parquet"
     assert pq.read_table(saved)["doc_id"].to_pylist() == ["x"]
-    saved.unlink()
+    if damage == "source":
+        _damage_column(saved, "source")
+    else:
+        saved.unlink()
     plan_file = out / "_run" / name
-    if damage == "entries":
+    if damage == "source":
+        pass
+    elif damage == "entries":
         _damaged_plan(plan_file)
     elif damage == "no kind":
         _damaged_plan(plan_file)
@@ -900,6 +920,49 @@ def test_a_copy_dropped_from_a_group_comes_back_when_its_first_copy_goes(
     assert {r["doc_id"]: r["source"].rsplit("/", 1)[-1] for r in tables["documents"]} == {
         "a1": "a.jsonl", "x": "b.jsonl"}
     assert [r for r in tables["errors"] if r["error"] == "duplicate_id"] == []
+
+
+def test_the_drivers_rows_come_in_a_fresh_runs_order_when_a_group_loses_a_copy(
+        tmp_path: Path, light_factory: Any) -> None:
+    """On a resume, c.jsonl's copy of c is dropped from files already merged into a group (the
+    plan names the group: 'g...'), b.jsonl's copy of a from a unit redone (its plan entry
+    names the unit: 'u...'). The driver's rows must still come in a fresh run's order (by
+    doc_id, then input order, as biotab before session 26 wrote them), not in the order of the
+    plan's shard names."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+
+    def line(doc_id: str, text: str) -> str:
+        return json.dumps({"id": doc_id, "text": f"Imiquimod {doc_id} {text}."}) + "\n"
+
+    (docs / "a.jsonl").write_text(line("a", "first"))
+    (docs / "b.jsonl").write_text(line("b", "first"))
+    (docs / "c.jsonl").write_text(line("c", "first"))
+    out = tmp_path / "out"
+    opts: dict[str, Any] = {"workers": 1, "quiet": True, "nlp_factory": light_factory,
+                            "unit_bytes": 1, "part_rows": 1}
+    run([docs], out, **opts)
+    (docs / "b.jsonl").write_text(line("a", "again") + line("c", "again"))
+    run([docs], out, resume=True, **opts)
+    plan = pq.read_table(out / "_run" / "duplicates.parquet")["shard_id"].to_pylist()
+    assert sorted(sid[0] for sid in plan) == ["g", "u"]
+    run([docs], tmp_path / "fresh", **opts)
+
+    def driver_rows(folder: Path) -> list[tuple[str, str]]:
+        return [(r["doc_id"], Path(r["source"]).name)
+                for f in sorted((folder / "errors").glob("part-~run-*.parquet"))
+                for r in pq.read_table(f).to_pylist()]
+
+    assert driver_rows(tmp_path / "fresh") == [("a", "b.jsonl"), ("c", "c.jsonl")]
+    assert driver_rows(out) == driver_rows(tmp_path / "fresh")
+    assert read_tables(out)["errors"] == read_tables(tmp_path / "fresh")["errors"]
+    # the earlier copies dropped (--keep-duplicates last): still by doc_id, then input order
+    (docs / "a.jsonl").write_text(line("z", "first") + line("y", "first"))
+    (docs / "b.jsonl").write_text(line("a", "first") + line("y", "again"))
+    (docs / "c.jsonl").write_text(line("z", "again") + line("a", "again") + line("y", "last"))
+    run([docs], tmp_path / "last", keep_duplicates="last", **opts)
+    assert driver_rows(tmp_path / "last") == [
+        ("a", "b.jsonl"), ("y", "a.jsonl"), ("y", "b.jsonl"), ("z", "a.jsonl")]
 
 
 def test_resume_keeps_a_dangling_link_that_was_dangling_then(tmp_path: Path,

@@ -247,6 +247,19 @@ def test_duckdb_path_with_quote(tmp_path: Path) -> None:
     assert con.execute("SELECT count(*) FROM documents").fetchone() == (len(DOCS),)
 
 
+@pytest.mark.parametrize("name", ["o[1]", "o?"])
+def test_duckdb_path_named_like_a_pattern(tmp_path: Path, name: str) -> None:
+    """DuckDB's read_parquet takes a file name for a glob pattern: the views must read the
+    folder's own parts, not (or not also) those of `o1` beside it (the same part names, one
+    document)."""
+    target = make_output(tmp_path / name)
+    other = make_output(tmp_path / "o1")
+    for f in part_files(other, "documents"):
+        pq.write_table(pq.read_table(f).slice(0, 1), f)
+    con = pipeline.duckdb(target)
+    assert con.execute("SELECT count(*) FROM documents").fetchone() == (len(DOCS),)
+
+
 # --------------------------------------------------------------------------- data dictionary
 
 

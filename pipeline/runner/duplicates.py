@@ -52,7 +52,7 @@ def _register_files(con: duckdb.DuckDBPyConnection, name: str, folder: Path,
                     rank: Mapping[str, int]) -> list[str]:
     """Register table `name` (filename, sid, rank) of the part files in `folder` with a shard's
     name: the shard (unit or group) of each file and its rank in input order (NULL for a shard
-    not in the run). Returns the files, for `read_parquet`."""
+    not in the run). Returns the files, for `read_parquet` (`pipeline.write.read_path`)."""
     files, sids = [], []
     for f in sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []:
         sid = W.shard_of_file(f.name)
@@ -64,7 +64,7 @@ def _register_files(con: duckdb.DuckDBPyConnection, name: str, folder: Path,
         "sid": pa.array(sids, pa.string()),
         "rank": pa.array([rank.get(s) for s in sids], pa.int64()),
     }))
-    return files
+    return [W.read_path(f) for f in files]
 
 
 def _register_deletions(con: duckdb.DuckDBPyConnection,
@@ -204,7 +204,7 @@ def plan_duplicates(out: Path, shard_order: Sequence[str], redone: set[str],
         if saved is not None:
             _ids_table(con, "wanted", set(shard_order) | (known or set()))
             _ids_table(con, "redone", redone)
-            con.execute(_SAVED_SQL, {"saved": str(saved)})
+            con.execute(_SAVED_SQL, {"saved": W.read_path(saved)})
         errors = _register_files(con, "err_files", out / "errors", rank)
         if deletions and docs and errors:
             con.execute(_REWORDED_SQL, {"errors": errors, "docs": docs})

@@ -6,13 +6,15 @@ plan decides otherwise. A unit words the rows of the copies it drops as it sees 
 replaced by a later one of the unit is a duplicate_id row, a copy a later list of the unit
 deletes a deleted_citation row. The driver sees more: it rewords them as one unit holding every
 input would have (`pipeline.ingest.dedupe.LastCopies`), so that the rows do not depend on the
-units' sizes. The plan's own rows (`dropped_rows`) follow it batch by batch. Memory: one unit's
-entries (about 200 bytes each) and one batch of rows.
+units' sizes. The driver's own rows (`dropped_rows`, one per copy the plan drops) come a batch
+at a time, sorted by DuckDB in a fresh run's order (by doc_id, then input order), not the
+plan's. Memory: one unit's entries (about 200 bytes each) and one batch of rows.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -150,10 +152,28 @@ def _reword(out: Path, shard_id: str, kind: str, entries: dict[str, Entry], keep
     return n
 
 
+def _rows_sql(path: Path) -> str:
+    """The driver's rows in a fresh run's order whatever the plan's shard names: by doc_id,
+    then by the dropped copy's place in input order (the number of its unit, or of the group's
+    first unit: a resume names a group whose files lost a copy, a fresh run the unit), as
+    biotab wrote them before its plan was a file sorted by shard. (The plan's name is a literal,
+    as `plan_file.write_plan`'s COPY has it: no prepared parameter inside a COPY statement.)"""
+    return (f"SELECT {P.COLUMNS} FROM read_parquet({P.sql_path(W.read_path(path))}) "
+            f"WHERE {P.VALID} AND kind NOT IN ({', '.join(repr(k) for k in P.REWORDINGS)}) "
+            "ORDER BY doc_id, substr(shard_id, 2), shard_id")
+
+
 def dropped_rows(path: Path, keep: str) -> Iterator[list[dict[str, object]]]:
-    """The errors rows of the copies the plan drops, a batch at a time (in the plan's order)."""
-    for _sid, entries in _by_shard(path):
-        rows = [error_row(_new_row(e, e.source or "", e.location, keep)) for e in entries
-                if e.kind not in P.REWORDINGS]
-        if rows:
-            yield rows
+    """The errors rows of the copies the plan drops, a batch at a time, in a fresh run's order
+    (`_rows_sql`: DuckDB sorts them, spilling beyond its memory cap, into a temporary Parquet
+    file read back a batch at a time)."""
+    with P.connect() as con, tempfile.TemporaryDirectory(prefix="biotab-rows-") as folder:
+        rows = Path(folder) / "rows.parquet"
+        con.execute(f"COPY ({_rows_sql(path)}) TO {P.sql_path(rows)} (FORMAT parquet)")
+        for batch in P.iter_plan(rows):
+            cols = {name: batch.column(name).to_pylist() for name in P.PLAN_SCHEMA.names}
+            yield [error_row(_new_row(
+                Entry(cols["doc_id"][i], cols["source"][i], cols["location"][i],
+                      cols["kept_source"][i], cols["kept_location"][i], cols["kind"][i]),
+                cols["source"][i] or "", cols["location"][i], keep))
+                for i in range(batch.num_rows)]

@@ -99,7 +99,7 @@ def connect() -> Iterator[duckdb.DuckDBPyConnection]:
             con.close()
 
 
-def sql_path(path: Path) -> str:
+def sql_path(path: Path | str) -> str:
     """`path` as an SQL string literal (COPY takes no parameter for its file)."""
     return "'" + str(path).replace("'", "''") + "'"
 
@@ -128,10 +128,11 @@ def iter_plan(path: Path, batch_rows: int = 8192) -> Iterator[pa.RecordBatch]:
 
 
 def read_plan(out: Path) -> Path | None:
-    """The plan an earlier attempt saved, checked: its file, or None when there is none or it
-    cannot be read. Entries that cannot be used (`VALID`) are left out by every reader, with
-    one warning here: their documents were dropped already, so their `duplicate_id` rows are
-    lost (the plan is written whole, atomically: only a change from outside damages it). Read
+    """The plan an earlier attempt saved, checked (every column read): its file, or None when
+    there is none or it cannot be read. Entries that cannot be used (`VALID`) are left out by
+    every reader, with one warning here: their documents were dropped already, so their
+    `duplicate_id` rows are lost (the plan is written whole, atomically: only a change from
+    outside damages it). Read
     once per attempt, by `pipeline.runner.bookkeeping.prepare` on a resume (`Prepared.plan`).
     A plan of an earlier biotab (JSON) is turned into this one's."""
     path = plan_path(out)
@@ -144,9 +145,10 @@ def read_plan(out: Path) -> Path | None:
     try:
         _check_schema(pq.read_schema(path))
         with connect() as con:
-            bad, total = con.execute(
-                f"SELECT count(*) FILTER (WHERE NOT coalesce({VALID}, false)), count(*) "
-                "FROM read_parquet($p)", {"p": str(path)}).fetchone() or (0, 0)
+            bad, total, *_ = con.execute(
+                f"SELECT count(*) FILTER (WHERE NOT coalesce({VALID}, false)), count(*), "
+                f"{_EVERY_COLUMN} FROM read_parquet($p)",
+                {"p": W.read_path(path)}).fetchone() or (0, 0)
     except (OSError, ValueError, pa.ArrowException, duckdb.Error) as exc:
         log.warning("%s cannot be read (%s): the documents it dropped lose their duplicate_id "
                     "rows", path, exc)
@@ -155,6 +157,11 @@ def read_plan(out: Path) -> Path | None:
         log.warning("%s: left out %d damaged entries of %d: the documents they dropped lose "
                     "their duplicate_id rows", path, bad, total)
     return path
+
+
+#: an aggregate of every column's values (SQL), so that the check reads every page: a damaged
+#: one is found here, not by the check after the run (which would stop every resume)
+_EVERY_COLUMN = ", ".join(f"max(length({name}))" for name in PLAN_SCHEMA.names)
 
 
 def _check_schema(schema: pa.Schema) -> None:
@@ -174,7 +181,7 @@ def shard_pairs(path: Path | None) -> set[tuple[str, str]]:
     with connect() as con:
         return {(str(s), str(k)) for s, k in con.execute(
             f"SELECT DISTINCT shard_id, kept_shard_id FROM read_parquet($p) WHERE {VALID}",
-            {"p": str(path)}).fetchall()}
+            {"p": W.read_path(path)}).fetchall()}
 
 
 def _from_json(out: Path) -> Path | None:

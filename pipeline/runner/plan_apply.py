@@ -40,16 +40,23 @@ class Entry(NamedTuple):
     kind: str
 
 
+def _entries(batch: pa.RecordBatch) -> Iterator[tuple[str | None, str | None, Entry]]:
+    """A batch of plan rows (`plan_file.PLAN_SCHEMA`): each entry's shard, kept copy's shard
+    and the rest."""
+    cols = {name: batch.column(name).to_pylist() for name in P.PLAN_SCHEMA.names}
+    for i in range(batch.num_rows):
+        yield cols["shard_id"][i], cols["kept_shard_id"][i], Entry(
+            cols["doc_id"][i], cols["source"][i], cols["location"][i], cols["kept_source"][i],
+            cols["kept_location"][i], cols["kind"][i])
+
+
 def _by_shard(path: Path) -> Iterator[tuple[str, list[Entry]]]:
     """The plan's usable entries (`plan_file.VALID`), one shard at a time."""
     shard: str | None = None
     entries: list[Entry] = []
     for batch in P.iter_plan(path):
-        cols = {name: batch.column(name).to_pylist() for name in P.PLAN_SCHEMA.names}
-        for i, sid in enumerate(cols["shard_id"]):
-            entry = Entry(cols["doc_id"][i], cols["source"][i], cols["location"][i],
-                          cols["kept_source"][i], cols["kept_location"][i], cols["kind"][i])
-            if (sid is None or entry.doc_id is None or cols["kept_shard_id"][i] is None
+        for sid, kept_sid, entry in _entries(batch):
+            if (sid is None or entry.doc_id is None or kept_sid is None
                     or entry.kind not in P.KINDS):
                 continue
             if sid != shard:
@@ -171,9 +178,5 @@ def dropped_rows(path: Path, keep: str) -> Iterator[list[dict[str, object]]]:
         rows = Path(folder) / "rows.parquet"
         con.execute(f"COPY ({_rows_sql(path)}) TO {P.sql_path(rows)} (FORMAT parquet)")
         for batch in P.iter_plan(rows):
-            cols = {name: batch.column(name).to_pylist() for name in P.PLAN_SCHEMA.names}
-            yield [error_row(_new_row(
-                Entry(cols["doc_id"][i], cols["source"][i], cols["location"][i],
-                      cols["kept_source"][i], cols["kept_location"][i], cols["kind"][i]),
-                cols["source"][i] or "", cols["location"][i], keep))
-                for i in range(batch.num_rows)]
+            yield [error_row(_new_row(e, e.source or "", e.location, keep))
+                   for _, _, e in _entries(batch)]

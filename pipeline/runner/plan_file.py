@@ -132,9 +132,8 @@ def read_plan(out: Path) -> Path | None:
     there is none or it cannot be read. Entries that cannot be used (`VALID`) are left out by
     every reader, with one warning here: their documents were dropped already, so their
     `duplicate_id` rows are lost (the plan is written whole, atomically: only a change from
-    outside damages it). Read
-    once per attempt, by `pipeline.runner.bookkeeping.prepare` on a resume (`Prepared.plan`).
-    A plan of an earlier biotab (JSON) is turned into this one's."""
+    outside damages it). Read once per attempt, by `pipeline.runner.bookkeeping.prepare` on a
+    resume (`Prepared.plan`). A plan of an earlier biotab (JSON) is turned into this one's."""
     path = plan_path(out)
     if not path.exists() and _legacy_path(out).exists():
         return _from_json(out)

@@ -446,7 +446,7 @@ def finish_output(out: Path, units: Sequence[U.Unit], pending: Sequence[U.Unit],
                                     {u.unit_id for u in units}, plan, keep, deletions)
         del deletions  # (their PMIDs, before the compaction)
         U.compact(out, units, part_rows, part_bytes, threads)
-        if dropped:  # (their rows, from the plan on disk, a unit at a time)
+        if dropped:  # (their rows, from the plan on disk, a batch at a time)
             run_errors = dropped_rows(P.plan_path(out), keep)
     else:
         by_id = {u.unit_id: u for u in units}

@@ -991,13 +991,18 @@ def test_resume_keeps_a_dangling_link_that_was_dangling_then(tmp_path: Path,
         ("b.txt", "dangling_link"), ("c.txt", "dangling_link")]
 
 
+@pytest.mark.parametrize("max_lists", [10_000, 1])
 def test_deleted_citations_past_the_cap_are_counted_in_one_error_row(
-        tmp_path: Path, light_factory: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, light_factory: Any, monkeypatch: pytest.MonkeyPatch,
+        max_lists: int) -> None:
     """A file of nothing but DeleteCitation lists cannot fill memory, the marker and the
-    manifest: past the cap the PMIDs are counted in one row; the documents are untouched."""
+    manifest: past the cap the PMIDs are counted in one row; the documents are untouched. Each
+    list is an entry of its own until the unit holds `MAX_DELETION_LISTS` of them; the file's
+    later ones then join its last entry."""
     from pipeline.runner import shard as shard_mod
 
     monkeypatch.setattr(shard_mod, "MAX_DELETED_PMIDS", 4)
+    monkeypatch.setattr(shard_mod, "MAX_DELETION_LISTS", max_lists)
     sample = (DATA / "pubmed_update_sample.xml").read_text(encoding="utf-8")
     lists = "".join(f'<DeleteCitation><PMID Version="1">{9100 + i}</PMID></DeleteCitation>\n'
                     for i in range(3))
@@ -1007,8 +1012,9 @@ def test_deleted_citations_past_the_cap_are_counted_in_one_error_row(
     out = tmp_path / "out"
     run([xml], out, workers=1, quiet=True, nlp_factory=light_factory)
     manifest = json.loads((out / "manifest.json").read_text())
-    (deleted,) = manifest["deleted_citations"]  # the file's lists: one entry
-    assert deleted["pmids"] == ["90000150", "90000151", "90000152", "9100"]
+    assert [d["pmids"] for d in manifest["deleted_citations"]] == (
+        [["90000150", "90000151", "90000152"], ["9100"]] if max_lists > 1
+        else [["90000150", "90000151", "90000152", "9100"]])
     tables = read_tables(out)
     assert {r["doc_id"] for r in tables["documents"]} == {"90000201", "90000202"}
     (row,) = tables["errors"]

@@ -272,7 +272,8 @@ def test_a_citation_revised_twice_names_the_copy_kept_however_the_units_are_cut(
 
 def _random_files(folder: Path, rng: random.Random) -> list[str]:
     """3-5 PubMed files in NLM's form, their citations drawn from 6 PMIDs (repeats within a
-    file too), most update files ending in a `<DeleteCitation>` list of 1-3 of them."""
+    file too), most update files with a `<DeleteCitation>` list of 1-3 of them, some with two,
+    anywhere among the citations (NLM's have one, at the end)."""
     pool = [f"9100000{i}" for i in range(1, 7)]
     names = []
     for k in range(rng.randint(3, 5)):
@@ -283,17 +284,18 @@ def _random_files(folder: Path, rng: random.Random) -> list[str]:
             body.append(f"<PubmedArticle><MedlineCitation><PMID Version=\"1\">{pmid}</PMID>"
                         f"<Article><ArticleTitle>Copy {j} of {pmid} in {name}.</ArticleTitle>"
                         "</Article></MedlineCitation></PubmedArticle>\n")
-        if k and rng.random() < 0.6:
-            body.append("<DeleteCitation>" + "".join(
-                f"<PMID Version=\"1\">{p}</PMID>" for p in rng.sample(pool, rng.randint(1, 3)))
-                + "</DeleteCitation>\n")
+        for _ in range(2):
+            if k and rng.random() < 0.6:
+                body.insert(rng.randint(0, len(body)), "<DeleteCitation>" + "".join(
+                    f"<PMID Version=\"1\">{p}</PMID>"
+                    for p in rng.sample(pool, rng.randint(1, 3))) + "</DeleteCitation>\n")
         (folder / name).write_text("<?xml version=\"1.0\"?>\n<PubmedArticleSet>\n"
                                    + "".join(body) + "</PubmedArticleSet>\n")
         names.append(name)
     return names
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", range(16))
 @pytest.mark.parametrize("mode", ["updates", "last", "first"])
 def test_random_files_give_the_same_rows_however_they_are_cut_into_units(
         tmp_path: Path, seed: int, mode: str) -> None:
@@ -315,6 +317,31 @@ def test_random_files_give_the_same_rows_however_they_are_cut_into_units(
                                 strict=True)),
                      _dropped(out), summary.duplicates_dropped, summary.citations_deleted))
     assert runs[0] == runs[1] == runs[2]
+
+
+@pytest.mark.parametrize("unit_bytes", [1, 1 << 30])  # a unit per file (the driver) / one
+def test_a_file_of_two_lists_names_the_list_that_deletes(tmp_path: Path,
+                                                           unit_bytes: int) -> None:
+    """An update file with two `<DeleteCitation>` lists (NLM's have one): a citation deleted
+    by the second list only is a row naming that list's line, whether the driver or the unit
+    applies it."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / BASELINE).write_bytes((DATA / BASELINE).read_bytes())
+
+    def listed(pmid: str) -> str:
+        return f"<DeleteCitation><PMID Version=\"1\">{pmid}</PMID></DeleteCitation>\n"
+
+    (folder / DELETING).write_text("<?xml version=\"1.0\"?>\n<PubmedArticleSet>\n"
+                                   + listed("91000001") + listed("91000002")
+                                   + "</PubmedArticleSet>\n")
+    _run([folder], tmp_path / "out", pubmed_updates=True, unit_bytes=unit_bytes)
+    said = {doc_id: message for doc_id, kind, _, message in _dropped(tmp_path / "out")
+            if kind == DELETED}
+    assert said["91000001"].endswith(f"({folder / DELETING}, line 3, record 1); this copy was "
+                                     "dropped")
+    assert said["91000002"].endswith(f"({folder / DELETING}, line 4, record 2); this copy was "
+                                     "dropped")
 
 
 def test_a_resume_after_the_copy_added_again_is_gone_deletes_the_earlier_copy_again(

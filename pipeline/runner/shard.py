@@ -274,15 +274,21 @@ def _input_info(shard: Shard) -> dict[str, Any] | None:
 #: bomb of them) would otherwise fill the worker's memory, its marker and the manifest. The
 #: PMIDs past it are counted in one errors row ("deleted_citations_cut").
 MAX_DELETED_PMIDS = 1_000_000
+#: ... and lists it keeps apart (each with its own location, which the rows of the copies it
+#: deletes name): NLM's update files have one each; past this many in a unit, a file's further
+#: lists join its last entry, so that a file of many tiny lists does not swell the manifest.
+MAX_DELETION_LISTS = 10_000
 
 
 def _without_notices(records: Iterable[Document | ErrorRecord],
                      deleted: list[dict[str, Any]],
                      applied: bool = False) -> Iterator[Document | ErrorRecord]:
     """The records minus `Notice`s (PubMed's DeleteCitation lists), whose ids go to `deleted`
-    for the manifest: an update file's deletions are neither documents nor errors. A file's
-    consecutive lists make one entry (the first list's location), at most `MAX_DELETED_PMIDS`
-    PMIDs in all (`deleted` holds the unit's earlier shards' entries). `applied`: the lists
+    for the manifest: an update file's deletions are neither documents nor errors. Each list
+    makes an entry (its source and location: the driver's rows of the copies it deletes name
+    it, as the unit's own rows do), at most `MAX_DELETION_LISTS` entries (a file's lists past
+    them join its last entry) and `MAX_DELETED_PMIDS` PMIDs in all (`deleted` holds the unit's
+    earlier shards' entries). `applied`: the lists
     delete documents (`--pubmed-updates`): the driver applies the entries to the copies of
     earlier units, so the PMIDs past the cap are not applied there (the unit's own copies are
     deleted by every list: `LastCopies`)."""
@@ -300,7 +306,7 @@ def _without_notices(records: Iterable[Document | ErrorRecord],
             n_cut += len(rec.ids) - len(ids)
         if not ids:
             continue
-        if deleted and deleted[-1]["source"] == rec.source:
+        if len(deleted) >= MAX_DELETION_LISTS and deleted[-1]["source"] == rec.source:
             deleted[-1]["pmids"].extend(ids)
         else:
             deleted.append({"source": rec.source, "location": rec.location, "pmids": ids})

@@ -48,7 +48,7 @@ from typing import Any
 
 from pipeline import write as W
 from pipeline.ingest import Shard, list_shards
-from pipeline.ingest.dedupe import DELETED, keep_choice
+from pipeline.ingest.dedupe import DELETED, DUPLICATE, keep_choice
 from pipeline.limits import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_BLOCK_SIZE,
@@ -447,7 +447,7 @@ def _expected_errors(kinds: Mapping[str, int], keep: str) -> int:
     counts only the copies of other inputs)."""
     if keep != "last":
         return 0
-    return kinds.get("duplicate_id", 0) + kinds.get(DELETED, 0)
+    return kinds.get(DUPLICATE, 0) + kinds.get(DELETED, 0)
 
 
 def _finish_tables(req: _Request, units: list[U.Unit], pending: list[U.Unit],

@@ -185,11 +185,17 @@ def fsync_path(path: Path) -> None:
         os.close(fd)
 
 
+def state_temp(path: Path) -> Path:
+    """The temporary file a state file (`STATE_FILES`: a marker, the duplicates plan) or the
+    manifest is written as before it is renamed to `path`: `.<name>.<pid>.tmp`."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
 def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write `data` to `path` through a temporary file in the same folder, then rename;
     `durable`: flushed to disk (fsync) before the rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = state_temp(path)
     with open(tmp, "wb") as fh:
         fh.write(data)
         if durable:
@@ -335,7 +341,7 @@ _TABLE_FILE = re.compile(rf"^(?:{_OWN_PART}|\.{_OWN_PART}(?:\.[^/]+)?\.tmp)$")
 
 
 def _state_files(names: str) -> re.Pattern[str]:
-    """`names` and their temporaries (`atomic_write_bytes`: `.<name>.<pid>.tmp`)."""
+    """`names` and their temporaries (`state_temp`: `.<name>.<pid>.tmp`)."""
     return re.compile(rf"^(?:{names}|\.(?:{names})\.\d+\.tmp)$")
 
 

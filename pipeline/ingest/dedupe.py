@@ -34,7 +34,9 @@ from pipeline.ingest.common import err
 KEEP_CHOICES = ("first", "last")
 #: ... by default
 DEFAULT_KEEP = KEEP_CHOICES[0]
-#: The error kind of a document dropped because a later `<DeleteCitation>` list names it.
+#: The error kind of a document dropped for another copy of its doc_id ...
+DUPLICATE = "duplicate_id"
+#: ... and of one dropped because a later `<DeleteCitation>` list names it.
 DELETED = "deleted_citation"
 #: How a `duplicate_row` says that the copy kept came from another input (an earlier one, a
 #: later one): the rows a run counts in its `duplicates_dropped`
@@ -57,7 +59,7 @@ def duplicate_row(doc_id: str, source: str, location: str | None, kept_source: s
         said, fate = OTHER_INPUT_SAID[0], "this copy was dropped"
     else:
         said, fate = "was already produced earlier in this run", "this later document was dropped"
-    return err(source, "duplicate_id",
+    return err(source, DUPLICATE,
                f"doc_id {doc_id!r} {said} ({place(kept_source, kept_location)}); {fate}",
                location, doc_id)
 

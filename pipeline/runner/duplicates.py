@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pyarrow as pa
 
 from pipeline import write as W
-from pipeline.ingest.dedupe import DEFAULT_KEEP, DELETED
+from pipeline.ingest.dedupe import DEFAULT_KEEP, DELETED, DUPLICATE, OTHER_INPUT_SAID
 from pipeline.runner import plan_file as P
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ SELECT doc_id, sid AS shard_id, source, location,
        if(gone_after, l_sid, k_sid) AS kept_shard_id,
        if(gone_after, l_source, k_source) AS kept_source,
        if(gone_after, l_location, k_location) AS kept_location,
-       if(gone_after, '{DELETED}', '{P.DUPLICATE}') AS kind
+       if(gone_after, '{DELETED}', '{DUPLICATE}') AS kind
 FROM x WHERE gone_after OR pos <> kept_pos
 """
 
@@ -231,7 +231,7 @@ def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
     if not kinds:
         return 0
     apply_plan(out, P.plan_path(out), keep)
-    n_deleted, n_dup = kinds.get(DELETED, 0), kinds.get(P.DUPLICATE, 0)
+    n_deleted, n_dup = kinds.get(DELETED, 0), kinds.get(DUPLICATE, 0)
     if n_dup:
         log.warning("%d document(s) with a doc_id seen in %s input were dropped", n_dup,
                     "a later" if keep == "last" else "an earlier")
@@ -273,14 +273,12 @@ def count_dropped(out: Path) -> tuple[int, int]:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from pipeline.ingest.dedupe import OTHER_INPUT_SAID
-
     n_dup = n_del = 0
     for f in sorted((Path(out) / "errors").glob("part-*.parquet")):
         # (a row group at a time: the driver's own part holds a row per copy dropped)
         for t in pq.ParquetFile(f).iter_batches(columns=["error", "message"]):
             n_del += int(pc.sum(pc.equal(t["error"], DELETED)).as_py() or 0)
-            said = t.filter(pc.equal(t["error"], P.DUPLICATE))["message"]
+            said = t.filter(pc.equal(t["error"], DUPLICATE))["message"]
             n_dup += sum(int(pc.sum(pc.match_substring(said, s)).as_py() or 0)
                          for s in OTHER_INPUT_SAID)
     return n_dup, n_del

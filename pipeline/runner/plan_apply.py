@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from pipeline import write as W
 from pipeline.documents import ErrorRecord
 from pipeline.ingest import error_row
-from pipeline.ingest.dedupe import DELETED, deleted_row, duplicate_row
+from pipeline.ingest.dedupe import DELETED, DUPLICATE, deleted_row, duplicate_row
 from pipeline.runner import plan_file as P
 
 
@@ -85,7 +85,7 @@ def apply_plan(out: Path, path: Path, keep: str) -> None:
         # the unit's rows of each doc_id: duplicate_id ones, or (a rewording) deleted_citation
         by_kind: dict[str, dict[str, Entry]] = {}
         for e in entries:
-            by_kind.setdefault(DELETED if e.kind in P.REWORDINGS else P.DUPLICATE,
+            by_kind.setdefault(DELETED if e.kind in P.REWORDINGS else DUPLICATE,
                                {})[e.doc_id] = e
         for kind, by_id in sorted(by_kind.items()):
             _reword(out, sid, kind, by_id, keep)

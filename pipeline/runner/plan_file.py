@@ -22,15 +22,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import write as W
-from pipeline.ingest.dedupe import DELETED
+from pipeline.ingest.dedupe import DELETED, DUPLICATE
 
 if TYPE_CHECKING:
     import duckdb
 
 log = logging.getLogger("pipeline.run")
 
-#: `kind` of a copy dropped for another copy
-DUPLICATE = "duplicate_id"
 #: `kind` of a unit's deleted_citation row reworded as a duplicate_id row (a later unit holds a
 #: copy read after the list); no document is dropped for it
 REWORDED = "reworded"
@@ -38,7 +36,8 @@ REWORDED = "reworded"
 RELISTED = "relisted"
 #: the kinds of entry that drop no copy (a unit's row reworded only)
 REWORDINGS = (REWORDED, RELISTED)
-#: every kind (DELETED: a copy dropped because a later `<DeleteCitation>` list names it)
+#: every kind (DUPLICATE: a copy dropped for another copy; DELETED: because a later
+#: `<DeleteCitation>` list names it; both also the kinds of the rows they give)
 KINDS = (DUPLICATE, DELETED, *REWORDINGS)
 
 #: A plan entry: the dropped copy's shard (the unit or group whose files lose its rows), source
@@ -109,7 +108,7 @@ def write_plan(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
     and doc_id (`plan_apply` goes through it shard by shard), through a temporary file flushed
     to disk before it replaces the plan; a plan of an earlier biotab goes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = W.state_temp(path)
     con.execute(f"COPY (SELECT {COLUMNS} FROM {table} ORDER BY shard_id, doc_id) "
                 f"TO {sql_path(tmp)} (FORMAT parquet, COMPRESSION zstd)")
     fd = os.open(tmp, os.O_RDONLY)
@@ -209,7 +208,7 @@ def _from_json(out: Path) -> Path | None:
                                  PLAN_SCHEMA).sort_by([("shard_id", "ascending"),
                                                        ("doc_id", "ascending")])
     path = plan_path(out)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = W.state_temp(path)
     pq.write_table(table, tmp, compression=W.COMPRESSION)
     os.replace(tmp, path)
     legacy.unlink()

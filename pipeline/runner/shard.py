@@ -288,10 +288,9 @@ def _without_notices(records: Iterable[Document | ErrorRecord],
     makes an entry (its source and location: the driver's rows of the copies it deletes name
     it, as the unit's own rows do), at most `MAX_DELETION_LISTS` entries (a file's lists past
     them join its last entry) and `MAX_DELETED_PMIDS` PMIDs in all (`deleted` holds the unit's
-    earlier shards' entries). `applied`: the lists
-    delete documents (`--pubmed-updates`): the driver applies the entries to the copies of
-    earlier units, so the PMIDs past the cap are not applied there (the unit's own copies are
-    deleted by every list: `LastCopies`)."""
+    earlier shards' entries). `applied`: the lists delete documents (`--pubmed-updates`): the
+    driver applies the entries to the copies of earlier units, so the PMIDs past the cap are
+    not applied there (the unit's own copies are deleted by every list: `LastCopies`)."""
     room = MAX_DELETED_PMIDS - sum(len(d["pmids"]) for d in deleted)
     first_cut: Notice | None = None
     n_cut = 0

@@ -68,7 +68,7 @@ import errno
 import hashlib
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,7 +88,7 @@ from pipeline.ingest.common import (
     name_is_utf8,
     unknown_format,
 )
-from pipeline.ingest.dedupe import DEFAULT_KEEP, FirstCopies, LastCopies, keep_choice
+from pipeline.ingest.dedupe import DEFAULT_KEEP, copies_check, keep_choice
 from pipeline.ingest.detect import FORMATS, detect_format
 from pipeline.ingest.json_array import read_json_array
 from pipeline.ingest.json_values import meta_json
@@ -555,14 +555,9 @@ def ingest(
     if not dedupe:
         for shard in shards:
             yield from read(shard)
-    elif keep == DEFAULT_KEEP:
-        first = FirstCopies()
-        for shard in shards:  # (each shard an input, as a run's: the rows say so)
-            yield from first.keep_first(read(shard), shard.shard_id)
-    else:
-        listed = list(shards)  # (read twice: `LastCopies`)
-        last = LastCopies(apply_deletions=pubmed_updates)
-        for shard in listed:
-            last.scan(read(shard), shard.shard_id)
-        for shard in listed:
-            yield from last.keep_last(read(shard), shard.shard_id)
+        return
+    # (the last copies read the inputs twice: listed once)
+    listed: Iterable[Shard] = shards if keep == DEFAULT_KEEP else list(shards)
+    seen = copies_check(keep, pubmed_updates, lambda: ((read(s), s.shard_id) for s in listed))
+    for shard in listed:  # (each shard an input, as a run's: the rows say so)
+        yield from seen.keep(read(shard), shard.shard_id)

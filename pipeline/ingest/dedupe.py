@@ -24,7 +24,7 @@ before it are then `duplicate_id` rows naming it, like any earlier copy.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple, TypeGuard
 
 from pipeline.documents import Document, ErrorRecord, Notice, place
@@ -202,3 +202,19 @@ class LastCopies:
         self.across += int(other)
         return duplicate_row(doc.doc_id, doc.source, doc.location, last.source, last.location,
                              other_input=other, kept_later=True)
+
+
+def copies_check(
+    keep: str, apply_deletions: bool,
+    inputs: Callable[[], Iterable[tuple[Iterable[Document | ErrorRecord], str | None]]],
+) -> FirstCopies | LastCopies:
+    """The check of duplicate doc_ids that `keep` (`keep_choice`) asks for, for `ingest()` and
+    a runner's unit. For the last copies, the records are read once first: `inputs()` gives
+    each input's records and its id (a shard id), which `LastCopies.scan` reads; the caller then
+    passes the same inputs to the check's `keep`."""
+    if keep == DEFAULT_KEEP:
+        return FirstCopies()
+    copies = LastCopies(apply_deletions=apply_deletions)
+    for records, input_id in inputs():
+        copies.scan(records, input_id)
+    return copies

@@ -28,7 +28,13 @@ from typing import TYPE_CHECKING, Any
 from pipeline import write as W
 from pipeline.documents import Document, ErrorRecord, Notice
 from pipeline.ingest import Shard, read_shard
-from pipeline.ingest.dedupe import DEFAULT_KEEP, FirstCopies, LastCopies, is_deletion
+from pipeline.ingest.dedupe import (
+    DEFAULT_KEEP,
+    FirstCopies,
+    LastCopies,
+    copies_check,
+    is_deletion,
+)
 from pipeline.limits import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_BYTES,
@@ -332,15 +338,11 @@ def _read(nlp: Language, shard: Shard, opts: ShardOptions) -> Iterator[Document 
 
 
 def unit_copies(nlp: Language, unit: Unit, opts: ShardOptions) -> FirstCopies | LastCopies:
-    """The check of the unit's duplicate doc_ids the options ask for. For the last copies, the
-    unit's records are read once first (`LastCopies.scan`; reading and parsing, no annotation:
+    """The check of the unit's duplicate doc_ids the options ask for (`copies_check`). For the
+    last copies, the unit's records are read once first (reading and parsing, no annotation:
     a small part of the unit's time)."""
-    if opts.keep_duplicates != "last":
-        return FirstCopies()
-    copies = LastCopies(apply_deletions=opts.apply_deletions)
-    for shard in unit.shards:
-        copies.scan(_read(nlp, shard, opts), shard.shard_id)
-    return copies
+    return copies_check(opts.keep_duplicates, opts.apply_deletions,
+                        lambda: ((_read(nlp, s, opts), s.shard_id) for s in unit.shards))
 
 
 def _write_rows(nlp: Language, shard: Shard, writer: ShardWriter, opts: ShardOptions,

@@ -454,9 +454,6 @@ def test_a_run_stopped_in_the_drivers_check_resumes_to_the_same_tables(
     assert (summary.duplicates_dropped, summary.citations_deleted) == (1, 1)
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed (biotab before session 26 too): a resume "
-                   "keeps the saved plan's entries of the copies dropped earlier as they were "
-                   "worded, whatever the units added since decide")
 def test_a_resume_after_a_later_update_file_is_added_gives_a_fresh_runs_rows(
         tmp_path: Path) -> None:
     """The baseline's copy of 91000001 is dropped for the revision's; then a later update file

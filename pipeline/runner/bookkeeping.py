@@ -442,8 +442,8 @@ def finish_output(out: Path, units: Sequence[U.Unit], pending: Sequence[U.Unit],
         keys = U.ranked_keys(units, groups)
         deletions = (unit_deletions(units, W.done_shards(out), groups, keys)
                      if apply_deletions else [])
-        dropped = D.drop_duplicates(out, keys, {u.unit_id for u in pending},
-                                    {u.unit_id for u in units}, plan, keep, deletions)
+        dropped = D.drop_duplicates(out, keys, {u.unit_id for u in pending}, groups, plan,
+                                    keep, deletions)
         del deletions  # (their PMIDs, before the compaction)
         U.compact(out, units, part_rows, part_bytes, threads)
         if dropped:  # (their rows, from the plan on disk, a batch at a time)

@@ -8,9 +8,11 @@ copy's source and location and the kept copy's. With `--pubmed-updates`, a docum
 doc_id a `<DeleteCitation>` list of a later unit names (the units' markers list them:
 `deleted_citations`) is removed too, each copy a `deleted_citation` row naming the list
 (`pipeline.ingest.dedupe` says which copy goes, and words the rows). The rows a unit wrote
-for its own copies are then reworded where the units after it decide otherwise
+for its own copies are then reworded where the other units decide otherwise
 (`pipeline.runner.plan_apply`), so that they are those of one unit holding every input,
-whatever the units' sizes.
+whatever the units' sizes. On a resume, the copies an earlier attempt dropped (its saved plan)
+take part in the check again, at their place in input order: the inputs added or changed since
+decide their rows as in a fresh run.
 
 **Memory.** A year of PubMed update files revises millions of citations, each a copy to drop.
 The check is SQL run by DuckDB, with its memory capped (`plan_file.DUCKDB_MEMORY_MB`; beyond
@@ -23,7 +25,7 @@ from Python (about 24 bytes each).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -32,6 +34,7 @@ import pyarrow as pa
 from pipeline import write as W
 from pipeline.ingest.dedupe import DEFAULT_KEEP, DELETED, DUPLICATE, OTHER_INPUT_SAID
 from pipeline.runner import plan_file as P
+from pipeline.runner import units as U
 
 if TYPE_CHECKING:
     import duckdb
@@ -40,7 +43,7 @@ log = logging.getLogger("pipeline.run")
 
 class Deletion(NamedTuple):
     """A unit's `<DeleteCitation>` lists of one file (a `deleted_citations` entry of its
-    marker), ranked as the file key holding the unit (a later key's copies are not deleted)."""
+    marker), ranked as the file key holding the unit (`shard_order`'s index)."""
 
     rank: int
     unit_id: str
@@ -48,11 +51,36 @@ class Deletion(NamedTuple):
     location: str | None
 
 
+#: A copy's or a list's place in input order, for the check. In unit n: the copies the unit
+#: dropped for its own list (its error rows, `_row_place`) at 3n, before its lists at 3n + 1,
+#: before the copy it kept at 3n + 2 (`_copy_place`). A group's rows' copies come before its
+#: first unit's lists (each before the list of its unit that deleted it); its copy kept, of
+#: which the unit is not recorded, at its last unit's place (`keep` 'last': it outlived the
+#: group's other copies and lists when the group was made; 'first': at its first unit's, before
+#: them). A file of a shard not in the run after all of them (unit numbers have 7 digits).
+_AFTER = 3 * 10**7
+
+
+def _list_place(unit_id: str) -> int:
+    return 3 * U.unit_index(unit_id) + 1
+
+
+def _copy_place(key: str, groups: Mapping[str, Sequence[str]], keep: str) -> int:
+    members = groups.get(key)
+    return 3 * U.unit_index(members[-1 if keep == "last" else 0] if members else key) + 2
+
+
+def _row_place(key: str) -> int:
+    return 3 * U.unit_index(key)
+
+
 def _register_files(con: duckdb.DuckDBPyConnection, name: str, folder: Path,
-                    rank: Mapping[str, int]) -> list[str]:
-    """Register table `name` (filename, sid, rank) of the part files in `folder` with a shard's
-    name: the shard (unit or group) of each file and its rank in input order (NULL for a shard
-    not in the run). Returns the files, for `read_parquet` (`pipeline.write.read_path`)."""
+                    place: Mapping[str, int]) -> list[str]:
+    """Register table `name` (filename, sid, place, row_place) of the part files in `folder`
+    with a shard's name: the shard (unit or group) of each file, the place in input order of
+    its copies (`_copy_place`) and of the copies its rows name (`_row_place`), NULL for a shard
+    not in the run (`place`: the file keys'). Returns the files, for `read_parquet`
+    (`pipeline.write.read_path`)."""
     files, sids = [], []
     for f in sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []:
         sid = W.shard_of_file(f.name)
@@ -62,16 +90,18 @@ def _register_files(con: duckdb.DuckDBPyConnection, name: str, folder: Path,
     con.register(name, pa.table({
         "filename": pa.array(files, pa.string()),
         "sid": pa.array(sids, pa.string()),
-        "rank": pa.array([rank.get(s) for s in sids], pa.int64()),
+        "place": pa.array([place.get(s) for s in sids], pa.int64()),
+        "row_place": pa.array([_row_place(s) if s in place else None for s in sids],
+                              pa.int64()),
     }))
     return [W.read_path(f) for f in files]
 
 
-def _register_deletions(con: duckdb.DuckDBPyConnection,
+def _register_deletions(con: duckdb.DuckDBPyConnection, shard_order: Sequence[str],
                         deletions: Sequence[tuple[Deletion, Sequence[str]]]) -> None:
     """Tables `deletions` (pmid, list: the index of its list in `deletions`, in input order: the
-    largest index of a PMID is the last list naming it) and `lists` (list, rank, unit_id,
-    source, location)."""
+    largest index of a PMID is the last list naming it) and `lists` (list, place: its unit's
+    `_list_place`, key: the file key holding its unit, unit_id, source, location)."""
     con.register("deletions", pa.table({
         "pmid": pa.chunked_array([pa.array(list(ids), pa.string()) for _, ids in deletions],
                                  pa.string()),
@@ -80,134 +110,192 @@ def _register_deletions(con: duckdb.DuckDBPyConnection,
     }))
     con.register("lists", pa.table({
         "list": pa.array(range(len(deletions)), pa.int64()),
-        "rank": pa.array([d.rank for d, _ in deletions], pa.int64()),
+        "place": pa.array([_list_place(d.unit_id) for d, _ in deletions], pa.int64()),
+        "key": pa.array([shard_order[d.rank] for d, _ in deletions], pa.string()),
         "unit_id": pa.array([d.unit_id for d, _ in deletions], pa.string()),
         "source": pa.array([d.source for d, _ in deletions], pa.string()),
         "location": pa.array([d.location for d, _ in deletions], pa.string()),
     }))
 
 
-# The copies dropped (table `found`, `PLAN_SCHEMA`'s columns). Each doc_id's copies in input
-# order (the rank of their unit or group; a shard not in the run after all of them); a doc_id
-# with two or more copies keeps the first (`$keep` 'last': the last) and drops the others,
-# unless the last list naming it (`deletions`) comes after its last copy: then every copy goes,
-# as a deleted_citation naming that list.
-_FOUND_SQL = f"""
-CREATE TEMP TABLE found AS
-WITH c AS (
-  SELECT d.doc_id, d.source, d.location, f.sid, coalesce(f.rank, $n_keys) AS rank, d.filename
-  FROM read_parquet($docs, filename = true) d JOIN doc_files f ON d.filename = f.filename),
-gone AS (SELECT pmid, max(list) AS list FROM deletions GROUP BY pmid),
-cand AS (
-  SELECT c.*, gone.list FROM c LEFT JOIN gone ON c.doc_id = gone.pmid
-  WHERE gone.list IS NOT NULL
-     OR c.doc_id IN (SELECT doc_id FROM c GROUP BY doc_id HAVING count(*) > 1)),
-r AS (
-  SELECT cand.*,
-         row_number() OVER (PARTITION BY doc_id ORDER BY rank, sid, filename) AS pos,
-         count(*) OVER (PARTITION BY doc_id) AS n,
-         max(rank) OVER (PARTITION BY doc_id) AS last_rank
-  FROM cand),
-k AS (SELECT doc_id, pos, sid, source, location FROM r
-      WHERE pos = CASE WHEN $keep = 'last' THEN n ELSE 1 END),
-x AS (
-  SELECT r.doc_id, r.sid, r.source, r.location, r.pos, k.pos AS kept_pos,
-         coalesce(l.rank > r.last_rank, false) AS gone_after,
-         k.sid AS k_sid, k.source AS k_source, k.location AS k_location,
-         l.unit_id AS l_sid, l.source AS l_source, l.location AS l_location
-  FROM r JOIN k ON r.doc_id = k.doc_id LEFT JOIN lists l ON r.list = l.list)
-SELECT doc_id, sid AS shard_id, source, location,
+def _register_places(con: duckdb.DuckDBPyConnection, shard_order: Sequence[str],
+                     groups: Mapping[str, Sequence[str]], redone: set[str],
+                     keep: str) -> dict[str, int]:
+    """Table `kept_places` (sid, place): the shards whose saved plan entries stand (the file
+    keys and the units of the groups among them, but those `redone`), with the place of their
+    copies (`_copy_place`). Returns the file keys' places."""
+    keys = {key: _copy_place(key, groups, keep) for key in shard_order}
+    kept = {**keys, **{uid: _copy_place(uid, {}, keep) for key in shard_order
+                       for uid in groups.get(key, ())}}
+    sids = sorted(set(kept) - redone)
+    con.register("kept_places", pa.table({
+        "sid": pa.array(sids, pa.string()),
+        "place": pa.array([kept[s] for s in sids], pa.int64()),
+    }))
+    return keys
+
+
+# The copies dropped by an earlier attempt (`$saved`, the plan it saved): their entries, for
+# shards whose files stand (`kept_places`), take part in the check again as copies no file
+# holds, so that the units added or redone since decide their rows as in a fresh run.
+_GHOSTS_SQL = f"""
+CREATE TEMP TABLE ghosts AS
+SELECT s.doc_id, s.source, s.location, s.shard_id AS sid, p.place
+FROM (SELECT {', '.join(P.SAVED_COLUMNS)} FROM read_parquet($saved) WHERE {P.VALID}
+      QUALIFY row_number() OVER (PARTITION BY doc_id, shard_id) = 1) s
+JOIN kept_places p ON p.sid = s.shard_id
+WHERE s.kind IN ('{DUPLICATE}', '{DELETED}')
+"""
+_NO_GHOSTS_SQL = ("CREATE TEMP TABLE ghosts (doc_id VARCHAR, source VARCHAR, location VARCHAR, "
+                  "sid VARCHAR, place BIGINT)")
+
+# The keys (units or groups) whose error files hold rows of copies they dropped themselves (a
+# `duplicate_id` or `deleted_citation` row, as the unit wrote it or the driver reworded it).
+_UNIT_ROWS_SQL = f"""
+CREATE TEMP TABLE unit_rows AS
+SELECT DISTINCT x.doc_id, f.sid, f.row_place AS place
+FROM read_parquet($errors, filename = true) x JOIN err_files f ON x.filename = f.filename
+WHERE x.error IN ('{DUPLICATE}', '{DELETED}') AND f.place IS NOT NULL
+"""
+_NO_UNIT_ROWS_SQL = "CREATE TEMP TABLE unit_rows (doc_id VARCHAR, sid VARCHAR, place BIGINT)"
+
+# The copies of the doc_ids read twice or named by a list: those the files hold ('file'),
+# those dropped already ('ghost') and, for the place of the last copy, those the units' rows
+# name ('row'), each with its place in input order (`_AFTER`); `i` numbers the files' copies in
+# input order; `n` counts them, `last_place` is the place of the last of all, `list` the last
+# list naming the doc_id.
+_COPIES_SQL = """
+CREATE TEMP TABLE copies AS
+WITH f AS (
+  SELECT d.doc_id, d.source, d.location, f.sid, coalesce(f.place, $after) AS place, d.filename,
+         'file' AS what
+  FROM {docs} d JOIN doc_files f ON d.filename = f.filename),
+c AS (
+  SELECT * FROM f
+  UNION ALL
+  -- (a stop before the plan was applied leaves its copies in the files)
+  SELECT doc_id, source, location, sid, place, NULL, 'ghost' FROM ghosts g
+  WHERE NOT EXISTS (SELECT 1 FROM f WHERE f.doc_id = g.doc_id AND f.sid = g.sid)
+  UNION ALL
+  SELECT doc_id, NULL, NULL, sid, place, NULL, 'row' FROM unit_rows
+  WHERE doc_id IN (SELECT pmid FROM deletions)),
+gone AS (SELECT pmid, max(list) AS list FROM deletions GROUP BY pmid)
+SELECT c.*, gone.list,
+       CASE WHEN c.what = 'file' THEN row_number() OVER (
+         PARTITION BY c.doc_id, c.what ORDER BY c.place, c.sid, c.filename) END AS i,
+       sum(CASE WHEN c.what = 'file' THEN 1 ELSE 0 END) OVER (PARTITION BY c.doc_id) AS n,
+       max(c.place) OVER (PARTITION BY c.doc_id) AS last_place
+FROM c LEFT JOIN gone ON c.doc_id = gone.pmid
+WHERE gone.list IS NOT NULL
+   OR c.doc_id IN (SELECT doc_id FROM c WHERE what <> 'row' GROUP BY doc_id HAVING count(*) > 1)
+"""
+#: the documents' doc_id, source, location and filename columns, for `_COPIES_SQL`: their part
+#: files (`$docs`), or none
+_DOCS = "read_parquet($docs, filename = true)"
+_NO_DOCS = ("(SELECT NULL::VARCHAR AS doc_id, NULL::VARCHAR AS source, NULL::VARCHAR AS location,"
+            " NULL::VARCHAR AS filename WHERE false)")
+
+# Each doc_id's fate, as one unit holding every input decides it (`dedupe.LastCopies`,
+# `FirstCopies`): when its last list comes after its last copy, every copy is deleted, naming
+# that list; else the files' first copy (`$keep` 'last': their last) is kept, and every other
+# copy names it. `by_key`: the file key holding the copy kept or the list. A doc_id whose
+# copies are all dropped already and not deleted is left out (its kept copy is gone: the saved
+# entries stand).
+_DECIDED_SQL = """
+CREATE TEMP TABLE decided AS
+WITH o AS (
+  SELECT doc_id, any_value(list) AS list, any_value(n) AS n, any_value(last_place) AS last_place
+  FROM copies GROUP BY doc_id),
+g AS (
+  SELECT o.doc_id, coalesce(l.place > o.last_place, false) AS gone_after, k.i AS kept_i,
+         l.key AS l_key, l.unit_id AS l_sid, l.source AS l_source, l.location AS l_location,
+         k.sid AS k_sid, k.source AS k_source, k.location AS k_location
+  FROM o LEFT JOIN lists l ON o.list = l.list
+  LEFT JOIN copies k ON k.doc_id = o.doc_id
+   AND k.i = CASE WHEN $keep = 'last' THEN o.n ELSE 1 END)
+SELECT doc_id, gone_after, kept_i, if(gone_after, l_key, k_sid) AS by_key,
        if(gone_after, l_sid, k_sid) AS kept_shard_id,
        if(gone_after, l_source, k_source) AS kept_source,
-       if(gone_after, l_location, k_location) AS kept_location,
-       if(gone_after, '{DELETED}', '{DUPLICATE}') AS kind
-FROM x WHERE gone_after OR pos <> kept_pos
+       if(gone_after, l_location, k_location) AS kept_location
+FROM g WHERE gone_after OR kept_i IS NOT NULL
 """
 
-# The plan: the copies found, and the entries an earlier attempt saved (`$saved`) for shards
-# still in the run (`wanted`) and not redone (`redone`) by this attempt: their copies were
-# dropped already, so the check above does not find them again.
+# The copies dropped (table `found`, `PLAN_SCHEMA`'s columns): every copy but the one kept,
+# those dropped already among them (their entries worded anew).
+_FOUND_SQL = f"""
+CREATE TEMP TABLE found AS
+SELECT c.doc_id, c.sid AS shard_id, c.source, c.location, d.kept_shard_id, d.kept_source,
+       d.kept_location, if(d.gone_after, '{DELETED}', '{DUPLICATE}') AS kind, c.place
+FROM copies c JOIN decided d ON c.doc_id = d.doc_id
+WHERE c.what <> 'row' AND (d.gone_after OR c.what = 'ghost' OR c.i <> d.kept_i)
+"""
+
+# The rows a unit (or group) wrote for its own copies of a doc_id (`duplicate_id` or
+# `deleted_citation` rows in its error files) whose fate another file key decides, when no
+# copy of the key is in the plan (whose entry rewords them): a REWORDED entry naming the copy
+# kept, a RELISTED one naming the list.
+_REWORDED_SQL = f"""
+INSERT INTO plan
+SELECT e.doc_id, e.sid, NULL, NULL, d.kept_shard_id, d.kept_source, d.kept_location,
+       if(d.gone_after, '{P.RELISTED}', '{P.REWORDED}'), NULL
+FROM unit_rows e JOIN decided d ON e.doc_id = d.doc_id
+WHERE e.sid <> d.by_key
+  AND NOT EXISTS (SELECT 1 FROM plan p WHERE p.doc_id = e.doc_id AND p.shard_id = e.sid)
+"""
+
+# The plan: the copies found, the rewordings, and the entries an earlier attempt saved
+# (`$saved`) for shards still in the run and not redone (`kept_places`) that the check did not
+# word anew (of a doc_id whose kept copy is gone, or a rewording).
 _PLAN_SQL = "CREATE TEMP TABLE plan AS SELECT * FROM found"
 _SAVED_SQL = f"""
 INSERT INTO plan
-SELECT s.* FROM (
-  SELECT {P.COLUMNS} FROM read_parquet($saved) WHERE {P.VALID}
+SELECT s.*, k.place FROM (
+  SELECT {', '.join(P.SAVED_COLUMNS)} FROM read_parquet($saved) WHERE {P.VALID}
   QUALIFY row_number() OVER (PARTITION BY doc_id, shard_id) = 1) s
-WHERE s.shard_id IN (SELECT sid FROM wanted) AND s.shard_id NOT IN (SELECT sid FROM redone)
-  AND NOT EXISTS (SELECT 1 FROM found f WHERE f.doc_id = s.doc_id AND f.shard_id = s.shard_id)
+JOIN kept_places k ON k.sid = s.shard_id
+WHERE NOT EXISTS (SELECT 1 FROM plan p WHERE p.doc_id = s.doc_id AND p.shard_id = s.shard_id)
 """
-
-# With --pubmed-updates: the copies a unit's list deleted (its deleted_citation rows) that the
-# later units decide otherwise. A later unit holds a copy kept (one the plan does not drop), read
-# after the list: a REWORDED entry naming it; else a later unit's list deletes the doc_id again:
-# a RELISTED entry naming the last such list. An entry already in the plan goes first.
-_REWORDED_SQL = f"""
-INSERT INTO plan
-WITH e AS (
-  SELECT DISTINCT x.doc_id, f.sid AS e_sid, f.rank AS e_rank
-  FROM read_parquet($errors, filename = true) x JOIN err_files f ON x.filename = f.filename
-  WHERE x.error = '{DELETED}' AND f.rank IS NOT NULL),
-d AS (
-  SELECT d.doc_id, d.source, d.location, f.sid, f.rank, d.filename
-  FROM read_parquet($docs, filename = true) d JOIN doc_files f ON d.filename = f.filename
-  WHERE f.rank IS NOT NULL AND d.doc_id IN (SELECT doc_id FROM e)),
-kept AS (
-  SELECT e.doc_id, e.e_sid, d.sid, d.source, d.location
-  FROM e JOIN d ON e.doc_id = d.doc_id AND d.rank > e.e_rank
-  WHERE NOT EXISTS (SELECT 1 FROM plan p WHERE p.doc_id = d.doc_id AND p.shard_id = d.sid)
-  QUALIFY row_number() OVER (PARTITION BY e.doc_id, e.e_sid ORDER BY d.filename DESC) = 1),
-gone AS (SELECT pmid, max(list) AS list FROM deletions GROUP BY pmid),
-relisted AS (
-  SELECT e.doc_id, e.e_sid, l.unit_id, l.source, l.location
-  FROM e JOIN gone ON e.doc_id = gone.pmid JOIN lists l ON l.list = gone.list
-  WHERE l.rank > e.e_rank
-    AND NOT EXISTS (SELECT 1 FROM kept WHERE kept.doc_id = e.doc_id AND kept.e_sid = e.e_sid)),
-new AS (
-  SELECT doc_id, e_sid AS shard_id, NULL::VARCHAR AS source, NULL::VARCHAR AS location,
-         sid AS kept_shard_id, source AS kept_source, location AS kept_location,
-         '{P.REWORDED}' AS kind FROM kept
-  UNION ALL
-  SELECT doc_id, e_sid, NULL, NULL, unit_id, source, location, '{P.RELISTED}' FROM relisted)
-SELECT new.* FROM new
-WHERE NOT EXISTS (SELECT 1 FROM plan p WHERE p.doc_id = new.doc_id AND p.shard_id = new.shard_id)
-"""
-
-
-def _ids_table(con: duckdb.DuckDBPyConnection, name: str, ids: Iterable[str]) -> None:
-    con.register(name, pa.table({"sid": pa.array(sorted(ids), pa.string())}))
 
 
 def plan_duplicates(out: Path, shard_order: Sequence[str], redone: set[str],
-                    known: set[str] | None, saved: Path | None, keep: str = DEFAULT_KEEP,
+                    groups: Mapping[str, Sequence[str]] | None, saved: Path | None,
+                    keep: str = DEFAULT_KEEP,
                     deletions: Sequence[tuple[Deletion, Sequence[str]]] = ()) -> dict[str, int]:
-    """Find the documents whose doc_id another shard (in input order: `shard_order`) also
-    produced, and (`deletions`: each list with its PMIDs, in input order) those a list of a
-    later shard deletes; write the plan (`_run/duplicates.parquet`, `plan_file.PLAN_SCHEMA`,
-    sorted by shard and doc_id) and return its entries per kind.
+    """Find the documents whose doc_id another shard (in input order: `shard_order`, the file
+    keys: units and `groups`) also produced, and (`deletions`: each list with its PMIDs, in
+    input order) those a list of a later shard deletes; write the plan
+    (`_run/duplicates.parquet`, `plan_file.PLAN_SCHEMA`, sorted by shard and doc_id) and return
+    its entries per kind.
 
     `saved`: the plan an earlier attempt saved (`plan_file.read_plan`, when this attempt
-    started; this attempt has not written it since). Its entries for shards `redone` by this
-    attempt (their parts are new) or no longer in the run (`shard_order`, and `known`: also
-    units whose files are now in a group) are discarded: the check finds them again if still
-    true. Reads only the doc_id, source and location columns of the documents (and the
-    deleted_citation rows of the errors, with `deletions`)."""
+    started; this attempt has not written it since). Its copies, dropped already, take part in
+    the check again, unless their shard is `redone` by this attempt (its parts are new) or no
+    longer in the run: so the rows of a resume that added or changed inputs are a fresh run's.
+    Reads only the doc_id, source and location columns of the documents (and the error and
+    doc_id columns of the errors, with `deletions` or `saved`)."""
     plan_path = P.plan_path(out)
-    rank = {sid: i for i, sid in enumerate(shard_order)}
+    groups = groups or {}
     with P.connect() as con:
-        docs = _register_files(con, "doc_files", out / "documents", rank)
-        _register_deletions(con, deletions)
+        place = _register_places(con, shard_order, groups, redone, keep)
+        docs = _register_files(con, "doc_files", out / "documents", place)
+        errors = _register_files(con, "err_files", out / "errors", place)
+        _register_deletions(con, shard_order, deletions)
+        con.execute(*(_GHOSTS_SQL, {"saved": W.read_path(saved)}) if saved is not None
+                    else (_NO_GHOSTS_SQL,))
+        # (in a fresh run without lists, every unit's own rows are of a copy the files hold,
+        # which is kept or has an entry that rewords them)
+        con.execute(*(_UNIT_ROWS_SQL, {"errors": errors})
+                    if errors and (deletions or saved is not None) else (_NO_UNIT_ROWS_SQL,))
         if docs:
-            con.execute(_FOUND_SQL, {"docs": docs, "n_keys": len(rank), "keep": keep})
-        else:
-            con.execute(f"CREATE TEMP TABLE found ({P.DDL})")
+            con.execute(_COPIES_SQL.format(docs=_DOCS), {"docs": docs, "after": _AFTER})
+        else:  # (every copy dropped: the units' rows and the ghosts may still be reworded)
+            con.execute(_COPIES_SQL.format(docs=_NO_DOCS), {"after": _AFTER})
+        con.execute(_DECIDED_SQL, {"keep": keep})
+        con.execute(_FOUND_SQL)
         con.execute(_PLAN_SQL)
+        con.execute(_REWORDED_SQL)
         if saved is not None:
-            _ids_table(con, "wanted", set(shard_order) | (known or set()))
-            _ids_table(con, "redone", redone)
             con.execute(_SAVED_SQL, {"saved": W.read_path(saved)})
-        errors = _register_files(con, "err_files", out / "errors", rank)
-        if deletions and docs and errors:
-            con.execute(_REWORDED_SQL, {"errors": errors, "docs": docs})
         kinds = dict(con.execute("SELECT kind, count(*) FROM plan GROUP BY kind").fetchall())
         if kinds:
             P.write_plan(con, "plan", plan_path)
@@ -217,7 +305,7 @@ def plan_duplicates(out: Path, shard_order: Sequence[str], redone: set[str],
 
 
 def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
-                    known: set[str] | None, saved: Path | None,
+                    groups: Mapping[str, Sequence[str]] | None, saved: Path | None,
                     keep: str = DEFAULT_KEEP,
                     deletions: Sequence[tuple[Deletion, Sequence[str]]] = ()) -> int:
     """Drop documents whose doc_id another shard produced (`plan_duplicates`: `keep`,
@@ -227,7 +315,7 @@ def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
     `plan_apply.dropped_rows`)."""
     from pipeline.runner.plan_apply import apply_plan
 
-    kinds = plan_duplicates(out, shard_order, redone, known, saved, keep, deletions)
+    kinds = plan_duplicates(out, shard_order, redone, groups, saved, keep, deletions)
     if not kinds:
         return 0
     apply_plan(out, P.plan_path(out), keep)

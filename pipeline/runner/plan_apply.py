@@ -70,25 +70,20 @@ def _by_shard(path: Path) -> Iterator[tuple[str, list[Entry]]]:
 
 def apply_plan(out: Path, path: Path, keep: str) -> None:
     """Drop the plan's copies from their shards' part files (`drop_documents`) and reword the
-    shards' own rows it decides otherwise (`_reword`): a copy a unit dropped for the copy it
-    kept, which the driver drops for another unit's copy (DUPLICATE entries), is a duplicate_id
-    row naming the copy kept, not the unit's (a citation revised twice); a copy a unit dropped
-    for its last copy, which a later unit's list deletes (DELETED entries), is a
-    deleted_citation row naming that list; a copy a unit's list deleted, of a doc_id a later
-    unit holds a copy of (REWORDED entries), is a duplicate_id row naming that copy, or else,
-    when a later unit's list deletes it again (RELISTED), a deleted_citation row naming the
-    last such list."""
+    rows the shards wrote for their own copies of those doc_ids (`_reword`), whose fate the
+    plan decides: a copy a unit dropped for the copy it kept, which the driver drops for
+    another unit's copy (DUPLICATE entries), is a duplicate_id row naming the copy kept, not
+    the unit's (a citation revised twice); a copy a unit dropped for its last copy, which a
+    later unit's list deletes (DELETED entries), is a deleted_citation row naming that list; a
+    copy a unit's list deleted, of a doc_id a later unit holds a copy of (REWORDED entries), is
+    a duplicate_id row naming that copy, or else, when a later unit's list deletes it again
+    (RELISTED), a deleted_citation row naming the last such list. The rows are found by doc_id
+    whatever their kind: an earlier attempt may have reworded them from one kind to the other."""
     for sid, entries in _by_shard(path):
         dropped = {e.doc_id for e in entries if e.kind not in P.REWORDINGS}
         if dropped:
             drop_documents(out, sid, dropped)
-        # the unit's rows of each doc_id: duplicate_id ones, or (a rewording) deleted_citation
-        by_kind: dict[str, dict[str, Entry]] = {}
-        for e in entries:
-            by_kind.setdefault(DELETED if e.kind in P.REWORDINGS else DUPLICATE,
-                               {})[e.doc_id] = e
-        for kind, by_id in sorted(by_kind.items()):
-            _reword(out, sid, kind, by_id, keep)
+        _reword(out, sid, {e.doc_id: e for e in entries}, keep)
 
 
 def drop_documents(out: Path, shard_id: str, doc_ids: set[str]) -> dict[str, int]:
@@ -122,14 +117,13 @@ def _new_row(entry: Entry, source: str, location: str | None, keep: str) -> Erro
         return deleted_row(entry.doc_id, source, location, entry.kept_source,
                            entry.kept_location)
     return duplicate_row(entry.doc_id, source, location, entry.kept_source,
-                         entry.kept_location, other_input=True,
-                         kept_later=keep == "last" or entry.kind == P.REWORDED)
+                         entry.kept_location, other_input=True, kept_later=keep == "last")
 
 
-def _reword(out: Path, shard_id: str, kind: str, entries: dict[str, Entry], keep: str) -> int:
-    """Replace, in a unit's (or group's) error part files, each `kind` row of a doc_id in
-    `entries` by the row its entry gives (`_new_row`; through a temporary file, as
-    `drop_documents`). Returns the rows replaced."""
+def _reword(out: Path, shard_id: str, entries: dict[str, Entry], keep: str) -> int:
+    """Replace, in a unit's (or group's) error part files, each duplicate_id or
+    deleted_citation row of a doc_id in `entries` by the row its entry gives (`_new_row`;
+    through a temporary file, as `drop_documents`). Returns the rows replaced."""
     import pyarrow.compute as pc
 
     ids = pa.array(sorted(entries), pa.string())
@@ -138,7 +132,8 @@ def _reword(out: Path, shard_id: str, kind: str, entries: dict[str, Entry], keep
         if f.parent.name != "errors" or not f.name.startswith("part-"):
             continue
         table = pq.read_table(f)
-        mask = pc.and_(pc.equal(table["error"], kind), pc.is_in(table["doc_id"], value_set=ids))
+        mask = pc.and_(pc.is_in(table["error"], value_set=_COPY_KINDS),
+                       pc.is_in(table["doc_id"], value_set=ids))
         if not pc.any(mask).as_py():
             continue
         rows = table.to_pylist()
@@ -159,15 +154,19 @@ def _reword(out: Path, shard_id: str, kind: str, entries: dict[str, Entry], keep
     return n
 
 
+#: the kinds of row a unit writes for a copy it drops
+_COPY_KINDS = pa.array([DUPLICATE, DELETED], pa.string())
+
+
 def _rows_sql(path: Path) -> str:
     """The driver's rows in a fresh run's order whatever the plan's shard names: by doc_id,
-    then by the dropped copy's place in input order (the number of its unit, or of the group's
-    first unit: a resume names a group whose files lost a copy, a fresh run the unit), as
-    biotab wrote them before its plan was a file sorted by shard. (The plan's name is a literal,
-    as `plan_file.write_plan`'s COPY has it: no prepared parameter inside a COPY statement.)"""
+    then by the dropped copy's place in input order (`PLAN_SCHEMA`'s `place`; a resume names a
+    group whose files lost a copy, or the unit a copy dropped earlier came from). (The plan's
+    name is a literal, as `plan_file.write_plan`'s COPY has it: no prepared parameter inside a
+    COPY statement.)"""
     return (f"SELECT {P.COLUMNS} FROM read_parquet({P.sql_path(W.read_path(path))}) "
             f"WHERE {P.VALID} AND kind NOT IN ({', '.join(repr(k) for k in P.REWORDINGS)}) "
-            "ORDER BY doc_id, substr(shard_id, 2), shard_id")
+            "ORDER BY doc_id, place, shard_id")
 
 
 def dropped_rows(path: Path, keep: str) -> Iterator[list[dict[str, object]]]:

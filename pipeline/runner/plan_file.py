@@ -43,7 +43,9 @@ KINDS = (DUPLICATE, DELETED, *REWORDINGS)
 #: A plan entry: the dropped copy's shard (the unit or group whose files lose its rows), source
 #: and location (`documents.location`), and the kept copy's shard, source and location; for a
 #: DELETED entry the kept_* fields name the list's unit, source and location; for a rewording
-#: the shard is the unit whose row is reworded, and kept_* what its row names now.
+#: the shard is the unit whose row is reworded, and kept_* what its row names now. `place`:
+#: the dropped copy's place in input order (`duplicates._copy_place`), which puts the driver's
+#: rows in a fresh run's order (NULL for a rewording; a plan of biotab 26 has no such column).
 PLAN_SCHEMA = pa.schema([
     pa.field("doc_id", pa.string(), nullable=False),
     pa.field("shard_id", pa.string(), nullable=False),
@@ -53,16 +55,20 @@ PLAN_SCHEMA = pa.schema([
     pa.field("kept_source", pa.string()),
     pa.field("kept_location", pa.string()),
     pa.field("kind", pa.string(), nullable=False),
+    pa.field("place", pa.int64()),
 ])
 #: the columns, for SQL
 COLUMNS = ", ".join(PLAN_SCHEMA.names)
+#: the columns of an entry read from a saved plan, whatever biotab wrote it (the text ones)
+SAVED_COLUMNS = [f.name for f in PLAN_SCHEMA if pa.types.is_string(f.type)]
 #: the columns declared, for SQL's CREATE TABLE
-DDL = ", ".join(f"{name} VARCHAR" for name in PLAN_SCHEMA.names)
+DDL = ", ".join(f"{f.name} {'BIGINT' if pa.types.is_integer(f.type) else 'VARCHAR'}"
+                for f in PLAN_SCHEMA)
 #: an entry that can be used (SQL; a damaged one is left out: `read_plan` counts them)
 VALID = ("doc_id IS NOT NULL AND shard_id IS NOT NULL AND kept_shard_id IS NOT NULL AND kind IN "
          f"({', '.join(repr(k) for k in KINDS)})")
 #: the fields an entry of a JSON plan must have (`kind` came later: without it, a DUPLICATE)
-_JSON_REQUIRED = [n for n in PLAN_SCHEMA.names if n != "kind"]
+_JSON_REQUIRED = [n for n in SAVED_COLUMNS if n != "kind"]
 #: the driver's DuckDB memory (MB) before it spills to a temporary folder: the check's share
 #: of the driver's memory, whatever the number of copies
 DUCKDB_MEMORY_MB = 256
@@ -159,13 +165,13 @@ def read_plan(out: Path) -> Path | None:
 
 #: an aggregate of every column's values (SQL), so that the check reads every page: a damaged
 #: one is found here, not by the check after the run (which would stop every resume)
-_EVERY_COLUMN = ", ".join(f"max(length({name}))" for name in PLAN_SCHEMA.names)
+_EVERY_COLUMN = ", ".join(f"max(length({name}))" for name in SAVED_COLUMNS)
 
 
 def _check_schema(schema: pa.Schema) -> None:
-    for name in PLAN_SCHEMA.names:
+    for name in SAVED_COLUMNS:
         if name not in schema.names:
-            raise ValueError(f"no column {name!r} (expected {PLAN_SCHEMA.names})")
+            raise ValueError(f"no column {name!r} (expected {SAVED_COLUMNS})")
         kind = schema.field(name).type
         if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
             raise ValueError(f"column {name!r} is {kind}, expected string")
@@ -204,7 +210,7 @@ def _from_json(out: Path) -> Path | None:
                     "duplicate_id rows", legacy, len(entries) - len(good))
     if not good:
         return None
-    table = pa.Table.from_pylist([{n: d[n] for n in PLAN_SCHEMA.names} for d in good],
+    table = pa.Table.from_pylist([{n: d[n] for n in SAVED_COLUMNS} for d in good],
                                  PLAN_SCHEMA).sort_by([("shard_id", "ascending"),
                                                        ("doc_id", "ascending")])
     path = plan_path(out)

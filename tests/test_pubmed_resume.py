@@ -1,0 +1,96 @@
+"""A resume after inputs were added, changed or removed gives a fresh run's tables, with
+`--keep-duplicates` and `--pubmed-updates`: the copies an earlier attempt dropped (its saved
+plan) take part in the driver's check again (`pipeline.runner.duplicates`), so that their rows
+name the copy kept, or the list deleting them, that the inputs now decide."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import read_tables
+from test_pubmed_updates import BASELINE, DATA, REVISING, _dropped, _random_files, _run
+
+
+def _steps(inc: Path, pool: Path, names: list[str], alt: Path, rng: random.Random,
+           k: int) -> Iterator[str]:
+    """1-3 random changes to the input folder `inc` (it holds `names[:k]` of `pool`), one at
+    a time: add the next file, replace one by a file of `alt`, or remove one (not the
+    first); each is named when made."""
+    for _ in range(rng.randint(1, 3)):
+        present = sorted(p.name for p in inc.iterdir())
+        draw = rng.random()
+        if draw < 0.5 and k < len(names):
+            shutil.copy(pool / names[k], inc / names[k])
+            k += 1
+            yield f"add {names[k - 1]}"
+        elif draw < 0.8 or len(present) == 1:
+            name = rng.choice(present)
+            shutil.copy(alt / name if (alt / name).exists() else alt / "pubmed25n0001.xml",
+                        inc / name)
+            yield f"change {name}"
+        else:
+            name = rng.choice(present[1:])
+            (inc / name).unlink()
+            yield f"remove {name}"
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("mode", ["updates", "last", "first"])
+@pytest.mark.parametrize(("part_rows", "unit_bytes"), [(1, 1), (1000, 1), (1000, 900)])
+def test_a_resume_after_random_input_changes_gives_a_fresh_runs_tables(
+        tmp_path: Path, seed: int, mode: str, part_rows: int, unit_bytes: int) -> None:
+    """Random PubMed files (`_random_files`: repeats, lists anywhere); a run over the first
+    ones, then 1-3 random steps (add, change or remove a file), each followed by a resume; then
+    a fresh run over the same folder. Units of a file each, each in its own part (`part_rows`
+    1) or merged into groups, or units of two or three files: every table and the counts must
+    be the fresh run's."""
+    rng = random.Random(seed)
+    pool, alt, inc = tmp_path / "pool", tmp_path / "alt", tmp_path / "in"
+    for folder in (pool, alt, inc):
+        folder.mkdir()
+    names = _random_files(pool, rng)
+    _random_files(alt, rng)
+    opts: dict[str, Any] = {"pubmed_updates": mode == "updates",
+                            "keep_duplicates": "first" if mode == "first" else "last",
+                            "unit_bytes": unit_bytes, "part_rows": part_rows}
+    k = rng.randint(1, len(names) - 1)
+    for name in names[:k]:
+        shutil.copy(pool / name, inc / name)
+    _run([inc], tmp_path / "out", **opts)
+    summary = None
+    for step in _steps(inc, pool, names, alt, rng, k):
+        summary = _run([inc], tmp_path / "out", resume=True, **opts)
+        assert summary.status == "complete", step
+    fresh = _run([inc], tmp_path / "fresh", **opts)
+    assert read_tables(tmp_path / "out") == read_tables(tmp_path / "fresh")
+    assert summary is not None
+    assert ((summary.duplicates_dropped, summary.citations_deleted)
+            == (fresh.duplicates_dropped, fresh.citations_deleted))
+
+
+@pytest.mark.parametrize("part_rows", [1, 1000])  # each unit its own part / one group
+def test_a_citation_revised_again_after_a_resume_names_the_last_revision(
+        tmp_path: Path, part_rows: int) -> None:
+    """The baseline's copy of 91000001 was dropped for the first revision; a second revising
+    file is added and the run resumed: the baseline's row names the second revision's copy, as
+    in a fresh run, not the first revision's, which is dropped too."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in (BASELINE, REVISING):
+        shutil.copy(DATA / name, folder / name)
+    opts: dict[str, Any] = {"keep_duplicates": "last", "unit_bytes": 1, "part_rows": part_rows}
+    _run([folder], tmp_path / "out", **opts)
+    again = folder / "pubmed25n1277.xml"
+    shutil.copy(DATA / REVISING, again)
+    resumed = _run([folder], tmp_path / "out", resume=True, **opts)
+    rows = [r for r in _dropped(tmp_path / "out") if r[0] == "91000001"]
+    assert [r[2] for r in rows] == [BASELINE, REVISING]
+    assert all(f"({again}, line 4, record 1)" in r[3] for r in rows)
+    fresh = _run([folder], tmp_path / "fresh", **opts)
+    assert read_tables(tmp_path / "out") == read_tables(tmp_path / "fresh")
+    assert resumed.duplicates_dropped == fresh.duplicates_dropped

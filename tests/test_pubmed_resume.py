@@ -94,3 +94,26 @@ def test_a_citation_revised_again_after_a_resume_names_the_last_revision(
     fresh = _run([folder], tmp_path / "fresh", **opts)
     assert read_tables(tmp_path / "out") == read_tables(tmp_path / "fresh")
     assert resumed.duplicates_dropped == fresh.duplicates_dropped
+
+
+def test_a_plan_saved_by_biotab_26_is_resumed(tmp_path: Path) -> None:
+    """A plan without the `place` column (biotab 26 wrote none): its copies take part in the
+    check of a resume that added a file, which gives a fresh run's tables."""
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in (BASELINE, REVISING):
+        shutil.copy(DATA / name, folder / name)
+    opts: dict[str, Any] = {"pubmed_updates": True, "unit_bytes": 1}
+    out = tmp_path / "out"
+    _run([folder], out, **opts)
+    plan = out / "_run" / "duplicates.parquet"
+    old = pq.read_table(plan).drop_columns(["place"])
+    assert old.num_rows > 0
+    pq.write_table(old, plan)
+    shutil.copy(DATA / REVISING, folder / "pubmed25n1277.xml")
+    _run([folder], out, resume=True, **opts)
+    assert "place" in pq.read_schema(plan).names
+    _run([folder], tmp_path / "fresh", **opts)
+    assert read_tables(out) == read_tables(tmp_path / "fresh")

@@ -146,6 +146,12 @@ FROM (SELECT {', '.join(P.SAVED_COLUMNS)} FROM read_parquet($saved) WHERE {P.VAL
 JOIN kept_places p ON p.sid = s.shard_id
 WHERE s.kind IN ('{DUPLICATE}', '{DELETED}')
 """
+# (a stop before the plan was applied leaves its copies in the files: no ghosts)
+_NOT_GHOSTS_SQL = """
+DELETE FROM ghosts g WHERE EXISTS (
+  SELECT 1 FROM read_parquet($docs, filename = true) d JOIN doc_files f ON d.filename = f.filename
+  WHERE d.doc_id = g.doc_id AND f.sid = g.sid)
+"""
 _NO_GHOSTS_SQL = ("CREATE TEMP TABLE ghosts (doc_id VARCHAR, source VARCHAR, location VARCHAR, "
                   "sid VARCHAR, place BIGINT)")
 
@@ -166,28 +172,26 @@ _NO_UNIT_ROWS_SQL = "CREATE TEMP TABLE unit_rows (doc_id VARCHAR, sid VARCHAR, p
 # list naming the doc_id.
 _COPIES_SQL = """
 CREATE TEMP TABLE copies AS
-WITH f AS (
+WITH c AS (
   SELECT d.doc_id, d.source, d.location, f.sid, coalesce(f.place, $after) AS place, d.filename,
          'file' AS what
-  FROM {docs} d JOIN doc_files f ON d.filename = f.filename),
-c AS (
-  SELECT * FROM f
+  FROM {docs} d JOIN doc_files f ON d.filename = f.filename
   UNION ALL
-  -- (a stop before the plan was applied leaves its copies in the files)
-  SELECT doc_id, source, location, sid, place, NULL, 'ghost' FROM ghosts g
-  WHERE NOT EXISTS (SELECT 1 FROM f WHERE f.doc_id = g.doc_id AND f.sid = g.sid)
+  SELECT doc_id, source, location, sid, place, NULL, 'ghost' FROM ghosts
   UNION ALL
   SELECT doc_id, NULL, NULL, sid, place, NULL, 'row' FROM unit_rows
   WHERE doc_id IN (SELECT pmid FROM deletions)),
 gone AS (SELECT pmid, max(list) AS list FROM deletions GROUP BY pmid)
 SELECT c.*, gone.list,
-       CASE WHEN c.what = 'file' THEN row_number() OVER (
-         PARTITION BY c.doc_id, c.what ORDER BY c.place, c.sid, c.filename) END AS i,
-       sum(CASE WHEN c.what = 'file' THEN 1 ELSE 0 END) OVER (PARTITION BY c.doc_id) AS n,
-       max(c.place) OVER (PARTITION BY c.doc_id) AS last_place
+       -- (the files' copies first: they are numbered 1 to n)
+       row_number() OVER w AS i,
+       sum(CASE WHEN c.what = 'file' THEN 1 ELSE 0 END) OVER w_all AS n,
+       max(c.place) OVER w_all AS last_place
 FROM c LEFT JOIN gone ON c.doc_id = gone.pmid
 WHERE gone.list IS NOT NULL
    OR c.doc_id IN (SELECT doc_id FROM c WHERE what <> 'row' GROUP BY doc_id HAVING count(*) > 1)
+WINDOW w AS (PARTITION BY c.doc_id ORDER BY c.what <> 'file', c.place, c.sid, c.filename),
+       w_all AS (PARTITION BY c.doc_id)
 """
 #: the documents' doc_id, source, location and filename columns, for `_COPIES_SQL`: their part
 #: files (`$docs`), or none
@@ -211,7 +215,7 @@ g AS (
          l.key AS l_key, l.unit_id AS l_sid, l.source AS l_source, l.location AS l_location,
          k.sid AS k_sid, k.source AS k_source, k.location AS k_location
   FROM o LEFT JOIN lists l ON o.list = l.list
-  LEFT JOIN copies k ON k.doc_id = o.doc_id
+  LEFT JOIN copies k ON k.doc_id = o.doc_id AND k.what = 'file'
    AND k.i = CASE WHEN $keep = 'last' THEN o.n ELSE 1 END)
 SELECT doc_id, gone_after, kept_i, if(gone_after, l_key, k_sid) AS by_key,
        if(gone_after, l_sid, k_sid) AS kept_shard_id,
@@ -227,7 +231,7 @@ CREATE TEMP TABLE found AS
 SELECT c.doc_id, c.sid AS shard_id, c.source, c.location, d.kept_shard_id, d.kept_source,
        d.kept_location, if(d.gone_after, '{DELETED}', '{DUPLICATE}') AS kind, c.place
 FROM copies c JOIN decided d ON c.doc_id = d.doc_id
-WHERE c.what <> 'row' AND (d.gone_after OR c.what = 'ghost' OR c.i <> d.kept_i)
+WHERE c.what <> 'row' AND (d.gone_after OR c.i <> d.kept_i)
 """
 
 # The rows a unit (or group) wrote for its own copies of a doc_id (`duplicate_id` or
@@ -280,8 +284,12 @@ def plan_duplicates(out: Path, shard_order: Sequence[str], redone: set[str],
         docs = _register_files(con, "doc_files", out / "documents", place)
         errors = _register_files(con, "err_files", out / "errors", place)
         _register_deletions(con, shard_order, deletions)
-        con.execute(*(_GHOSTS_SQL, {"saved": W.read_path(saved)}) if saved is not None
-                    else (_NO_GHOSTS_SQL,))
+        if saved is None:
+            con.execute(_NO_GHOSTS_SQL)
+        else:
+            con.execute(_GHOSTS_SQL, {"saved": W.read_path(saved)})
+            if docs:
+                con.execute(_NOT_GHOSTS_SQL, {"docs": docs})
         # (in a fresh run without lists, every unit's own rows are of a copy the files hold,
         # which is kept or has an entry that rewords them)
         con.execute(*(_UNIT_ROWS_SQL, {"errors": errors})

@@ -14,7 +14,6 @@ plan's. Memory: one unit's entries (about 200 bytes each) and one batch of rows.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -173,8 +172,8 @@ def dropped_rows(path: Path, keep: str) -> Iterator[list[dict[str, object]]]:
     """The errors rows of the copies the plan drops, a batch at a time, in a fresh run's order
     (`_rows_sql`: DuckDB sorts them, spilling beyond its memory cap, into a temporary Parquet
     file read back a batch at a time)."""
-    with P.connect() as con, tempfile.TemporaryDirectory(prefix="biotab-rows-") as folder:
-        rows = Path(folder) / "rows.parquet"
+    with P.scratch() as folder, P.connect(folder) as con:
+        rows = folder / "rows.parquet"
         con.execute(f"COPY ({_rows_sql(path)}) TO {P.sql_path(rows)} (FORMAT parquet)")
         for batch in P.iter_plan(rows):
             yield [error_row(_new_row(e, e.source or "", e.location, keep))

@@ -10,9 +10,13 @@ longer there to be found again. A plan of an earlier biotab (`duplicates.json`) 
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import logging
 import os
+import shutil
+import socket
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,16 +92,66 @@ def remove_plan(out: Path) -> None:
             path.unlink()
 
 
+#: the prefix of the driver's scratch folders under $TMPDIR (DuckDB's spill, the rows it
+#: sorts), named `<prefix><pid>@<host>@<random>`: a process killed by SIGKILL cannot remove
+#: its own, so the next run on that host removes those whose process is gone
+SCRATCH_PREFIX = "biotab-duckdb-"
+
+
 @contextlib.contextmanager
-def connect() -> Iterator[duckdb.DuckDBPyConnection]:
-    """A DuckDB connection with its memory capped (`DUCKDB_MEMORY_MB`), spilling beyond it to a
-    temporary folder under $TMPDIR, removed afterwards (DuckDB's own default is `.tmp` in the
-    working folder, not ours to write in)."""
+def scratch() -> Iterator[Path]:
+    """A new scratch folder under $TMPDIR, removed afterwards; the folders of this host's
+    processes that no longer run are removed first (`remove_stale_scratch`)."""
+    root = Path(tempfile.gettempdir())
+    remove_stale_scratch(root)
+    prefix = f"{SCRATCH_PREFIX}{os.getpid()}@{socket.gethostname()}@"
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=root) as folder:
+        yield Path(folder)
+
+
+def remove_stale_scratch(root: Path) -> list[Path]:
+    """Remove the scratch folders in `root` (`SCRATCH_PREFIX`) that this user's processes on
+    this host left and that no longer run (a folder of another host, user or name is left
+    alone: its process may be running). Returns those removed."""
+    host, removed = socket.gethostname(), []
+    for folder in root.glob(f"{glob.escape(SCRATCH_PREFIX)}*@*@*"):
+        pid, at, rest = folder.name[len(SCRATCH_PREFIX):].partition("@")
+        if not (pid.isdigit() and at and rest.rpartition("@")[0] == host) or _running(int(pid)):
+            continue
+        try:
+            info = folder.lstat()
+            if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid():
+                shutil.rmtree(folder)
+                removed.append(folder)
+        except OSError as exc:
+            log.warning("cannot remove %s, left by biotab process %s: %s", folder, pid, exc)
+    if removed:
+        log.info("removed %d scratch folder(s) left in %s by biotab processes that no longer "
+                 "run", len(removed), root)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # (another user's process)
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def connect(folder: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB connection with its memory capped (`DUCKDB_MEMORY_MB`), spilling beyond it to
+    `folder`, or else a scratch folder under $TMPDIR (`scratch`; DuckDB's own default is `.tmp`
+    in the working folder, not ours to write in)."""
     import duckdb
 
-    with tempfile.TemporaryDirectory(prefix="biotab-duckdb-") as spill:
+    with contextlib.ExitStack() as stack:
+        spill = folder if folder is not None else stack.enter_context(scratch())
         con = duckdb.connect(config={"memory_limit": f"{DUCKDB_MEMORY_MB}MB",
-                                     "temp_directory": spill})
+                                     "temp_directory": str(spill)})
         try:
             yield con
         finally:

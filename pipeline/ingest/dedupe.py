@@ -25,7 +25,7 @@ before it are then `duplicate_id` rows naming it, like any earlier copy.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import NamedTuple, TypeGuard
+from typing import NamedTuple, Protocol, TypeGuard
 
 from pipeline.documents import Document, ErrorRecord, Notice, place
 from pipeline.ingest.common import err
@@ -87,16 +87,30 @@ def keep_choice(keep_duplicates: str | None, pubmed_updates: bool) -> str:
     return "last" if pubmed_updates else keep_duplicates or DEFAULT_KEEP
 
 
+class CopiesCheck(Protocol):
+    """A check of duplicate doc_ids over a stream of records (`copies_check`): `keep` passes
+    the records through, each dropped copy replaced by its row; `across` counts the copies
+    dropped for a copy from another input, `deleted` those a `<DeleteCitation>` list deleted."""
+
+    across: int
+    deleted: int
+
+    def keep(self, records: Iterable[Document | ErrorRecord],
+             input_id: str | None = None) -> Iterator[Document | ErrorRecord]: ...
+
+
 class FirstCopies:
-    """The doc_ids seen so far (in memory: one entry per document kept), each with where its
-    first copy was read; `across` counts the later copies dropped whose first copy came from
-    another input (what a runner's driver adds to the copies it drops across units)."""
+    """The check that keeps a doc_id's first copy (a `CopiesCheck`): the doc_ids seen so far
+    (in memory: one entry per document kept), each with where its first copy was read;
+    `across` counts the later copies dropped whose first copy came from another input (what a
+    runner's driver adds to the copies it drops across units); `deleted` stays 0 (no list is
+    applied)."""
 
     def __init__(self) -> None:
         # doc_id -> (input id, source, location) of its first copy
         self._first: dict[str, tuple[str | None, str, str | None]] = {}
         self.across = 0
-        self.deleted = 0  # (never: FirstCopies applies no DeleteCitation list)
+        self.deleted = 0
 
     def keep_first(self, records: Iterable[Document | ErrorRecord],
                    input_id: str | None = None) -> Iterator[Document | ErrorRecord]:
@@ -136,12 +150,12 @@ def is_deletion(rec: Document | ErrorRecord) -> TypeGuard[Notice]:
 
 
 class LastCopies:
-    """The check that keeps a doc_id's last copy: `scan` the records once, then `keep_last`
-    the same records (read again, in the same order and calls: positions are counted over
-    them). In memory: one entry per doc_id, and one per doc_id a list deletes after a copy.
-    `apply_deletions`: `<DeleteCitation>` lists delete the copies read before them.
-    `across` counts the copies dropped for a later copy from another input, `deleted` those
-    a list deleted."""
+    """The check that keeps a doc_id's last copy (a `CopiesCheck`): `scan` the records once,
+    then `keep_last` the same records (read again, in the same order and calls: positions are
+    counted over them). In memory: one entry per doc_id, and one per doc_id a list deletes
+    after a copy. `apply_deletions`: `<DeleteCitation>` lists delete the copies read before
+    them. `across` counts the copies dropped for a later copy from another input, `deleted`
+    those a list deleted."""
 
     def __init__(self, *, apply_deletions: bool = False) -> None:
         self._last: dict[str, _Read] = {}
@@ -207,7 +221,7 @@ class LastCopies:
 def copies_check(
     keep: str, apply_deletions: bool,
     inputs: Callable[[], Iterable[tuple[Iterable[Document | ErrorRecord], str | None]]],
-) -> FirstCopies | LastCopies:
+) -> CopiesCheck:
     """The check of duplicate doc_ids that `keep` (`keep_choice`) asks for, for `ingest()` and
     a runner's unit. For the last copies, the records are read once first: `inputs()` gives
     each input's records and its id (a shard id), which `LastCopies.scan` reads; the caller then

@@ -30,8 +30,7 @@ from pipeline.documents import Document, ErrorRecord, Notice
 from pipeline.ingest import Shard, read_shard
 from pipeline.ingest.dedupe import (
     DEFAULT_KEEP,
-    FirstCopies,
-    LastCopies,
+    CopiesCheck,
     copies_check,
     is_deletion,
 )
@@ -337,7 +336,7 @@ def _read(nlp: Language, shard: Shard, opts: ShardOptions) -> Iterator[Document 
                       metadata_rules=title_rules(nlp))
 
 
-def unit_copies(nlp: Language, unit: Unit, opts: ShardOptions) -> FirstCopies | LastCopies:
+def unit_copies(nlp: Language, unit: Unit, opts: ShardOptions) -> CopiesCheck:
     """The check of the unit's duplicate doc_ids the options ask for (`copies_check`). For the
     last copies, the unit's records are read once first (reading and parsing, no annotation:
     a small part of the unit's time)."""
@@ -346,7 +345,7 @@ def unit_copies(nlp: Language, unit: Unit, opts: ShardOptions) -> FirstCopies | 
 
 
 def _write_rows(nlp: Language, shard: Shard, writer: ShardWriter, opts: ShardOptions,
-                progress: ProgressFn | None, seen: FirstCopies | LastCopies,
+                progress: ProgressFn | None, seen: CopiesCheck,
                 deleted: list[dict[str, Any]]) -> int:
     """Annotate the shard's documents into `writer`; returns the words processed."""
     from pipeline.process import process_documents

@@ -6,9 +6,14 @@ taking a result."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from spacy.language import Language
 from test_outcomes import run
+
+from pipeline.components.outcome_rules import RuleFileError, validate_lexicon
+from pipeline.paths import rule_file
 
 Row = tuple[str, str, float]
 
@@ -63,3 +68,66 @@ def test_numbers_beside_a_point_stay(
     outcomes_nlp: Language, text: str, expected: list[Row]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+# -- tumours a genetic study examined are specimens, no subjects (specimen_counts) ------------
+
+TUMOURS = [
+    ("tumors", "DISEASE", "MESH:D009369"),
+    ("tumours", "DISEASE", "MESH:D009369"),
+    ("adenomas", "DISEASE", "MESH:D000236"),
+    ("carcinomas", "DISEASE", "MESH:D002277"),
+    ("melanomas", "DISEASE", "MESH:D008545"),
+    ("breast cancers", "DISEASE", "MESH:D001943"),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Twenty-two tumors had frameshift mutations.",
+        "Six tumours retained the paternal allele.",
+        "We examined somatic mutations in 63 colorectal tumors (16 adenomas and 47 carcinomas).",
+        "The same mutation was found in one melanoma among 28 melanomas analyzed.",
+    ],
+)
+def test_tumours_of_a_genetic_study_are_specimens(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text, TUMOURS) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # tumours a trial counts as its events name no genetic finding
+        (
+            "Fifteen breast cancers occurred in the tamoxifen arm.",
+            [("adverse_event", "count", 15.0)],
+        ),
+        ("Twelve tumours recurred in patients given the drug.", [("relapse", "count", 12.0)]),
+        # subjects beside the finding are still counted
+        (
+            "Six tumours retained the allele, and 3 patients died.",
+            [("mortality", "count", 3.0)],
+        ),
+    ],
+)
+def test_tumours_counted_as_events_stay(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text, TUMOURS) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        (key, value, rf"key 'enrollment_scope': (missing key|key) '{key}'")
+        for key in ("specimen_nouns", "genetic_finding_words")
+        for value in (None, [])
+    ],
+)
+def test_specimen_lists_are_validated(key: str, value: object, message: str) -> None:
+    data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
+    scope = {k: v for k, v in data["enrollment_scope"].items() if k != key}
+    data["enrollment_scope"] = scope if value is None else {**scope, key: value}
+    with pytest.raises(RuleFileError, match=message):
+        validate_lexicon(data, "lexicon.json")

@@ -338,6 +338,8 @@ class OutcomeExtractor:
             | self.lexicon.enrollment_scope.sample_counts(figures, parser.toks)
             # ("40 women (25%) were heterozygous": who was studied)
             | self.lexicon.enrollment_scope.genotype_traits(figures, text)
+            # ("Six tumours retained the paternal allele": specimens examined)
+            | self.lexicon.enrollment_scope.specimen_counts(figures, parser.toks)
         )
         for k, f in enumerate(figures):
             if k in skip or self._not_a_result(f, parser, others) or facts.hypothetical(f):

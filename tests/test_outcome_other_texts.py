@@ -131,3 +131,88 @@ def test_specimen_lists_are_validated(key: str, value: object, message: str) -> 
     data["enrollment_scope"] = scope if value is None else {**scope, key: value}
     with pytest.raises(RuleFileError, match=message):
         validate_lexicon(data, "lexicon.json")
+
+
+# -- the cases a case report presents are its subjects (case_series_openers,
+# -- case_presentation_verbs, case_presentation_ends) -------------------------------------------
+
+CASES = [
+    ("hepatitis", "DISEASE", "MESH:D006505"),
+    ("ventricular tachycardia", "DISEASE", "MESH:D017180"),
+    ("hypotension", "DISEASE", "MESH:D007022"),
+    ("nausea", "DISEASE", "MESH:D009325"),
+    ("coma", "DISEASE", "MESH:D003128"),
+    ("ticlopidine", "DRUG", "MESH:D013988"),
+    ("procainamide", "DRUG", "MESH:D011342"),
+    ("acetaminophen", "DRUG", "MESH:D000082"),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seven cases of procainamide-induced ventricular tachycardia are presented.",
+        "Four patients who were rendered stuporous by drug intoxication, but who were not "
+        "hypoxic, are described.",
+        "Three patients with ticlopidine-induced hepatitis were reported and another 13 patients "
+        "in the literature were reviewed.",
+        "This article describes two critically ill patients in whom hypotension developed after "
+        "acetaminophen.",
+        "To report 2 cases of ticlopidine-induced hepatitis.",
+        "Hepatitis after ticlopidine: a report of two cases.",
+    ],
+)
+def test_presented_cases_are_the_case_series(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text, CASES)[0][0] == "enrollment"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a verb of reporting that opens no presentation: the count is a result
+        ("Twelve patients were reported to have nausea.", [("adverse_event", "count", 12.0)]),
+        ("Nausea was reported in 12 patients.", [("adverse_event", "count", 12.0)]),
+        (
+            "Hypotension in 12 patients was reported after acetaminophen.",
+            [("adverse_event", "count", 12.0)],
+        ),
+        (
+            "Twelve patients had nausea but three cases are described in detail.",
+            [("adverse_event", "count", 12.0), ("enrollment", "count", 3.0)],
+        ),
+    ],
+)
+def test_results_beside_a_presentation_stay(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text, CASES) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("case_presentation_verbs", None, r"missing key 'case_presentation_verbs'"),
+        ("case_presentation_auxiliaries", None, r"missing key 'case_presentation_auxiliaries'"),
+        ("case_presentation_ends", [], r"key 'case_presentation_ends' is an empty list"),
+        ("case_presentation_ends", ["here", 3], r"'case_presentation_ends' must be a list"),
+    ],
+)
+def test_presentation_lists_are_validated(key: str, value: object, message: str) -> None:
+    data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
+    data = {k: v for k, v in data.items() if k != key}
+    if value is not None:
+        data[key] = value
+    with pytest.raises(RuleFileError, match=message):
+        validate_lexicon(data, "lexicon.json")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # cases reported earlier are no case series of the abstract's own
+        "Fifteen cases of ticlopidine-induced hepatitis have been reported.",
+        "In contrast to previous reports of hepatitis, one of our patients had nausea.",
+    ],
+)
+def test_earlier_reports_are_no_case_series(outcomes_nlp: Language, text: str) -> None:
+    assert all(r[0] != "enrollment" for r in rows(outcomes_nlp, text, CASES))

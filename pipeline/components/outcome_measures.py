@@ -318,10 +318,25 @@ def _enrollment_by_form(lex: Lexicon, members: list[Figure], cues: list[Cue],
     # "We describe hair regrowth in two patients ...": the size of a case series, not a count
     # of the outcome named beside it (the opener is at most 80 characters before the count: a
     # bounded window)
-    return bool(
-        head.has_pop
-        and lex.case_series_re.search(parser.text, max(0, head.start - 200), head.start)
+    return head.has_pop and (
+        lex.case_series_re.search(parser.text, max(0, head.start - 200), head.start) is not None
+        or _presented_cases(lex, head, parser)
     )
+
+
+def _presented_cases(lex: Lexicon, head: Figure, parser: SentenceParser) -> bool:
+    """ "Two patients with similar features are presented", "Seven cases of X are presented":
+    the count is the subject of a verb of presentation (`Lexicon.case_presented_re`), so it is
+    the size of a case series. Not after a preposition ("Adverse events in 12 patients were
+    reported"), nor with a number word before the verb ("Twelve patients had nausea but three
+    cases are described": the 12 are a result)."""
+    if head.ts and parser.toks[head.ts - 1].lower in lex.prepositions:
+        return False
+    m = lex.case_presented_re.match(parser.text, head.end)
+    if m is None:
+        return False
+    end = parser.tok_index(m.end())
+    return not any(t.num is not None for t in parser.toks[head.te : end])
 
 
 def assign_measures(

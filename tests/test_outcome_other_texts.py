@@ -216,3 +216,47 @@ def test_presentation_lists_are_validated(key: str, value: object, message: str)
 )
 def test_earlier_reports_are_no_case_series(outcomes_nlp: Language, text: str) -> None:
     assert all(r[0] != "enrollment" for r in rows(outcomes_nlp, text, CASES))
+
+
+# -- a share listed right after a claimed one is of the same outcome (compared_figures) --------
+
+EVENTS = [
+    ("bleeding", "DISEASE", "MESH:D006470"),
+    ("seizures", "DISEASE", "MESH:D012640"),
+    ("infection", "DISEASE", "MESH:D007239"),
+    ("renal failure", "DISEASE", "MESH:D051437"),
+    ("aniridia", "DISEASE", "MESH:D015783"),
+]
+
+
+def test_a_listed_share_takes_the_list_s_measure(outcomes_nlp: Language) -> None:
+    text = (
+        "Bleeding, seizures, infection, and renal failure were documented in seven (10%), five "
+        "(7.1%), 26 (37.1%), and seven (10%) patients, respectively."
+    )
+    assert [r[0] for r in rows(outcomes_nlp, text, EVENTS)] == ["adverse_event"] * 4
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a cue of its own wins
+        (
+            "Seizures occurred in 20 (40%), and 12 (24%) died.",
+            [("adverse_event", "percent", 40.0), ("mortality", "percent", 24.0)],
+        ),
+    ],
+)
+def test_listed_figures_with_their_own_reading_stay(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert [r for r in rows(outcomes_nlp, text, EVENTS) if r[0] != "enrollment"] == expected
+
+
+def test_listed_counts_take_no_measure(outcomes_nlp: Language) -> None:
+    # bare counts list who was studied as often as outcomes: no measure passed on
+    text = (
+        "Twelve aniridia patients, five with a family history and seven sporadic, were screened "
+        "for mutations."
+    )
+    assert [r[2] for r in rows(outcomes_nlp, text, EVENTS) if r[2] in (5.0, 7.0)] == []

@@ -260,3 +260,31 @@ def test_listed_counts_take_no_measure(outcomes_nlp: Language) -> None:
         "for mutations."
     )
     assert [r[2] for r in rows(outcomes_nlp, text, EVENTS) if r[2] in (5.0, 7.0)] == []
+
+
+# -- counts of kinds of disease, loci and agents are no subjects (count_blockers_after) ---------
+
+KINDS = [
+    ("ataxia", "DISEASE", "MESH:D001259"),
+    ("deafness", "DISEASE", "MESH:D003638"),
+    ("epilepsy", "DISEASE", "MESH:D004827"),
+    ("seizures", "DISEASE", "MESH:D012640"),
+    ("spastic paraplegia", "DISEASE", "MESH:D015419"),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "These data suggest that there is only one deafness locus.",
+        "Three congenital deafness syndromes are associated with the deletion.",
+        "One spastic paraplegia locus maps to Xq28.",
+    ],
+)
+def test_kinds_and_loci_are_no_subjects(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text, KINDS) == []
+
+
+def test_subjects_with_disorders_stay(outcomes_nlp: Language) -> None:
+    text = "Twelve patients developed seizures after the first dose."
+    assert rows(outcomes_nlp, text, KINDS) == [("adverse_event", "count", 12.0)]

@@ -288,3 +288,74 @@ def test_kinds_and_loci_are_no_subjects(outcomes_nlp: Language, text: str) -> No
 def test_subjects_with_disorders_stay(outcomes_nlp: Language) -> None:
     text = "Twelve patients developed seizures after the first dose."
     assert rows(outcomes_nlp, text, KINDS) == [("adverse_event", "count", 12.0)]
+
+
+# -- a change word says which way an outcome moved, not what it is (change_cue_words) -----------
+
+CHANGES = [
+    ("nausea", "DISEASE", "MESH:D009325"),
+    ("neutropenia", "DISEASE", "MESH:D009503"),
+    ("myoclonus", "DISEASE", "MESH:D009207"),
+    ("seizures", "DISEASE", "MESH:D012640"),
+    ("anemia", "DISEASE", "MESH:D000740"),
+    ("tumour", "DISEASE", "MESH:D009369"),
+    ("remifentanil", "DRUG", "MESH:D000077208"),
+    ("tamoxifen", "DRUG", "MESH:D013629"),
+    ("carboplatin", "DRUG", "MESH:D016190"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Nausea in the first 24 h was decreased from 42% to 27% (P = 0.034).",
+            [("adverse_event", "percent", 42.0), ("adverse_event", "percent", 27.0)],
+        ),
+        (
+            "The incidence of myoclonus was lower in the remifentanil group (6.7%) than in the "
+            "placebo group (70%).",
+            [("adverse_event", "percent", 6.7), ("adverse_event", "percent", 70.0)],
+        ),
+        (
+            "The incidence of grade 3 neutropenia was lower with tamoxifen (12%) than with "
+            "placebo (25%).",
+            [("adverse_event", "percent", 12.0), ("adverse_event", "percent", 25.0)],
+        ),
+    ],
+)
+def test_a_change_takes_the_measure_of_what_changed(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text, CHANGES) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a disease named alone is no outcome measured: tumour size is no adverse event
+        (
+            "Tumour size decreased by 50% after the first cycle.",
+            [("other", "relative_change", 50.0)],
+        ),
+        # a verb that says an event happened names nothing that changed
+        (
+            "Anemia was induced with carboplatin, resulting in a lasting reduction (30%) of the "
+            "hemoglobin concentration.",
+            [("other", "relative_change", 30.0)],
+        ),
+        ("Serum creatinine increased in 20% of patients.", [("other", "percent", 20.0)]),
+    ],
+)
+def test_changes_with_nothing_named_stay_other(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text, CHANGES) == expected
+
+
+@pytest.mark.parametrize("key", ["change_cue_words", "event_verb_cues"])
+def test_change_lists_are_validated(key: str) -> None:
+    data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
+    data = {k: v for k, v in data.items() if k != key}
+    with pytest.raises(RuleFileError, match=f"missing key '{key}'"):
+        validate_lexicon(data, "lexicon.json")

@@ -136,6 +136,8 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.enrolled_words = sets["enrolled_words"]
         self.auxiliaries = sets["auxiliaries"]
         self.enrollment_adverbs = sets["enrollment_adverbs"]
+        self.change_cue_words = sets["change_cue_words"]
+        self.event_verb_cues = sets["event_verb_cues"]
         self.change_from = sets["change_from_words"]
         self.change_to = sets["change_to_words"]
         self.person_time = sets["person_time_words"]

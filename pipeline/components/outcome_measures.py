@@ -339,6 +339,40 @@ def _presented_cases(lex: Lexicon, head: Figure, parser: SentenceParser) -> bool
     return not any(t.num is not None for t in parser.toks[head.te : end])
 
 
+def _says_how_it_changed(lex: Lexicon, c: Cue, parser: SentenceParser) -> bool:
+    """A weak `other` cue that only says which way something moved ("decreased", "lower")."""
+    return c.measure == "other" and c.priority == 0 and (
+        parser.toks[c.ts].lower in lex.change_cue_words
+    )
+
+
+def _what_changed(
+    lex: Lexicon, scored: list[tuple[float, Cue]], change: Cue, dist: _Distances,
+    parser: SentenceParser,
+) -> tuple[float, Cue] | None:  # fmt: skip
+    """ "nausea in the first 24 h was decreased from 42% to 27%", "The incidence of venous
+    discomfort was lower in group L (76.6%)": the best-scoring cue (within max_score) of
+    another outcome measure before the change word in its clause (no boundary between) names
+    what changed, and the figure is of that measure; not a DISEASE mention alone ("Tumour size
+    decreased in 12 patients" stays `other`) nor a verb that only says an event happened (an
+    `event_verb_cues` entry: "AZT-induced anemia ..., increased reticulocytes (to 4.9%)").
+    `scored`: the figure's allowed cues and scores."""
+    best: tuple[float, Cue] | None = None
+    for score, c in scored:
+        if (
+            c.measure in ("other", "enrollment", NOT_OUTCOME)
+            or c.named
+            or parser.toks[c.ts].lower in lex.event_verb_cues
+            or c.te > change.ts
+            or score > lex.scores.max_score
+            or dist.between(c.te, change.ts)[1]
+        ):
+            continue
+        if best is None or score < best[0]:
+            best = (score, c)
+    return best
+
+
 def assign_measures(
     lex: Lexicon, figures: list[Figure], cues: list[Cue], parser: SentenceParser,
     boundary: list[bool],
@@ -357,14 +391,18 @@ def assign_measures(
             head.measure = "enrollment"
             continue
         pop = head.population.lower() if head.population else None
+        scored: list[tuple[float, Cue]] = []
         for c in _candidate_cues(cues, ts, te, dist, reach):
             if not _cue_allowed(lex, head, c, ts, te, parser):
                 continue
             if pop and c.ts < te and ts < c.te and parser.toks[c.ts].lower == pop:
                 continue  # "7 of 25 responders": who was counted, not what
             score = _cue_score(lex, head, c, ts, te, dist)
+            scored.append((score, c))
             if best is None or score < best[0]:
                 best = (score, c)
+        if best is not None and _says_how_it_changed(lex, best[1], parser):
+            best = _what_changed(lex, scored, best[1], dist, parser) or best
         measure: str | None = None
         negated = False
         context = enrollment_context(lex, head, parser) if len(members) == 1 else 0

@@ -200,6 +200,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "zero_event_nouns",
     "zero_subject_words",
     "each_arm_words",
+    "change_cue_words",
+    "event_verb_cues",
     "change_verbs",
     "change_nouns",
     "attainment_verbs",

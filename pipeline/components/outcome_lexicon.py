@@ -342,6 +342,9 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         # number, clause end, bracket or "and"), an auxiliary ("are", not "have been": earlier
         # reports) and a verb of presentation that ends the clause or comes before a
         # `case_presentation_ends` entry
+        self.case_presentation_gate = tuple(
+            w.lower() for w in data["case_presentation_verbs"]
+        )
         self.case_presented_re = re.compile(
             rf"(?:(?!\band\b)[^\d;:.()\[\]]){{0,{CASE_PRESENTATION_REACH}}}?"
             rf"(?<![\w-])(?:{_alt(data['case_presentation_auxiliaries'])})\s+(?:[a-z]+ly\s+)?"

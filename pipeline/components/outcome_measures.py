@@ -324,6 +324,11 @@ def _enrollment_by_form(lex: Lexicon, members: list[Figure], cues: list[Cue],
     )
 
 
+# How far (characters) after a count its verb of presentation is looked for (the regex reads
+# at most 120 characters before the auxiliary).
+CASE_PRESENTATION_WINDOW = 160
+
+
 def _presented_cases(lex: Lexicon, head: Figure, parser: SentenceParser) -> bool:
     """ "Two patients with similar features are presented", "Seven cases of X are presented":
     the count is the subject of a verb of presentation (`Lexicon.case_presented_re`), so it is
@@ -332,6 +337,9 @@ def _presented_cases(lex: Lexicon, head: Figure, parser: SentenceParser) -> bool
     cases are described": the 12 are a result)."""
     if head.ts and parser.toks[head.ts - 1].lower in lex.prepositions:
         return False
+    window = parser.low[head.end : head.end + CASE_PRESENTATION_WINDOW]
+    if not any(v in window for v in lex.case_presentation_gate):
+        return False  # (most counts: no verb of presentation after them, no regex run)
     m = lex.case_presented_re.match(parser.text, head.end)
     if m is None:
         return False

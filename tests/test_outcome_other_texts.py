@@ -154,8 +154,8 @@ CASES = [
         "Seven cases of procainamide-induced ventricular tachycardia are presented.",
         "Four patients who were rendered stuporous by drug intoxication, but who were not "
         "hypoxic, are described.",
-        "Three patients with ticlopidine-induced hepatitis were reported and another 13 patients "
-        "in the literature were reviewed.",
+        "Three patients with ticlopidine-induced hepatitis are reported and another 13 patients "
+        "in the literature are reviewed.",
         "This article describes two critically ill patients in whom hypotension developed after "
         "acetaminophen.",
         "To report 2 cases of ticlopidine-induced hepatitis.",
@@ -171,6 +171,11 @@ def test_presented_cases_are_the_case_series(outcomes_nlp: Language, text: str) 
     [
         # a verb of reporting that opens no presentation: the count is a result
         ("Twelve patients were reported to have nausea.", [("adverse_event", "count", 12.0)]),
+        # a trial reports its events in the past tense
+        (
+            "Two cases of ticlopidine-induced hepatitis were reported.",
+            [("adverse_event", "count", 2.0)],
+        ),
         ("Nausea was reported in 12 patients.", [("adverse_event", "count", 12.0)]),
         (
             "Hypotension in 12 patients was reported after acetaminophen.",

@@ -339,9 +339,9 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
             re.IGNORECASE,
         )
         # "Two patients with similar features are presented": after a count, its clause (no
-        # number, clause end, bracket or "and"), an auxiliary ("are", not "have been": earlier
-        # reports) and a verb of presentation that ends the clause or comes before a
-        # `case_presentation_ends` entry
+        # number, clause end, bracket or "and"), a present auxiliary ("are": not a trial's "were
+        # reported", nor "have been": earlier reports) and a verb of presentation that ends the
+        # clause or comes before a `case_presentation_ends` entry
         self.case_presentation_gate = tuple(
             w.lower() for w in data["case_presentation_verbs"]
         )

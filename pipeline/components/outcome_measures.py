@@ -362,7 +362,7 @@ def _what_changed(
     discomfort was lower in group L (76.6%)": the best-scoring cue (within max_score) of
     another outcome measure before the change word in its clause (no boundary between) names
     what changed, and the figure is of that measure; not a DISEASE mention alone ("Tumour size
-    decreased in 12 patients" stays `other`) nor a verb that only says an event happened (an
+    decreased by 50%" stays `other`) nor a verb that only says an event happened (an
     `event_verb_cues` entry: "AZT-induced anemia ..., increased reticulocytes (to 4.9%)").
     `scored`: the figure's allowed cues and scores."""
     best: tuple[float, Cue] | None = None

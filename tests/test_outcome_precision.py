@@ -953,8 +953,10 @@ CASES = [
         ("Previous studies reported 31 cases of dermatitis with imiquimod.", []),
         # no disease counted
         ("There were 31 cases of missing data in the imiquimod group.", []),
-        # the cases a case report describes are who was studied, not a result
-        ("Two cases of dermatitis in patients on tamoxifen are presented.", []),
+        # the cases a case report describes are who was studied, not a result (the subject of
+        # a verb of presentation: the case series' size, as "We report two cases of X" is)
+        ("Two cases of dermatitis in patients on tamoxifen are presented.",
+         [("enrollment", 2.0)]),
         ("We followed 210 cases of dermatitis for eleven years.", []),
         ("A follow-up of six cases of dermatitis that have been reported earlier is made.", []),
         # a share of cases is no count of them

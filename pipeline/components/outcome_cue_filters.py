@@ -76,7 +76,7 @@ def disease_cues(lex: Lexicon, parser: SentenceParser, mentions: list[Mention], 
         if after and after[0].lower() in lex.pop:
             continue  # "TNBC patients": who was studied
         ts = parser.tok_index(s)
-        out.append(Cue(s, e, ts, max(ts + 1, parser.tok_index(e)), "adverse_event", 0))
+        out.append(Cue(s, e, ts, max(ts + 1, parser.tok_index(e)), "adverse_event", 0, named=True))
     return out
 
 

@@ -26,6 +26,13 @@ says what each list is for):
   trait as "65% were postmenopausal" is, no outcome; not a figure with a predicate of its own
   before ("12 patients (20%) relapsed and 30 had two copies ...": a `predicate_joiners`
   entry between) nor subjects a relative pronoun describes ("who had two copies");
+- tumours examined as specimens (`specimen_counts`): "Twenty-two tumors had frameshift
+  mutations", "Six tumours retained the paternal allele", "mutations in 63 colorectal tumors (16
+  adenomas and 47 carcinomas)": a count of a `specimen_nouns` entry (a few words may stand
+  between: "63 colorectal tumors") in a sentence with a `genetic_finding_words` entry counts the
+  tumours a genetic or molecular study examined, not subjects nor events: no row. Tumours a
+  trial counts as its events name no such finding ("Fifteen breast cancers occurred in the
+  tamoxifen arm") and stay;
 - hedged fractions (`hedged_fractions`): "as ~1/4 of the women dropped out", "approximately 1/3
   of patients": a fraction after a `hedges` entry or an `approximation_signs` entry is a share
   (25%, 33.3%), not a count of one subject of four.
@@ -57,6 +64,8 @@ ENROLLMENT_SCOPE_LISTS: tuple[str, ...] = (
     "genotype_states",
     "possession_verbs",
     "predicate_joiners",
+    "specimen_nouns",
+    "genetic_finding_words",
 )
 # the lexicon's lists this module reads too
 _SHARED_LISTS: tuple[str, ...] = (
@@ -73,6 +82,9 @@ GENOTYPE_WINDOW = 80
 ACCRUAL_WINDOW = 160
 # How many tokens after a tissue noun (its auxiliary, an adverb) the verb of collection may be.
 COLLECTION_REACH = 3
+# How many words after a count the tumour noun it counts may stand ("63 colorectal tumors",
+# "13 closely related lymphomas").
+SPECIMEN_REACH = 4
 
 
 def validate_enrollment_scope(obj: Any, source: str) -> None:
@@ -102,6 +114,8 @@ class EnrollmentScope:
         self._boundaries = shared["strong_boundaries"]
         self._connectors = shared["list_connectors"]
         self._counted_nouns = self._sample_nouns | self._tissue_nouns
+        self._specimen_nouns = low["specimen_nouns"]
+        self._genetic_words = low["genetic_finding_words"]
         joiners = _alt(low["predicate_joiners"])
         groups = _alt(data["finding_prepositions"])
         # no accrual noun after these is the clause's subject: "At enrollment, ...", "Before
@@ -266,6 +280,34 @@ class EnrollmentScope:
                 return low in self._sample_nouns or any(
                     t.lower in self._collection_verbs for t in after
                 )
+        return False
+
+    def specimen_counts(self, figures: list[Figure], toks: list[Tok]) -> set[int]:
+        """Indices of the counts of tumours a genetic or molecular study examined: a count (no
+        percentage, no subjects) whose next words, up to `SPECIMEN_REACH` of them and no
+        punctuation, number or auxiliary, reach a `specimen_nouns` entry, in a sentence with a
+        `genetic_finding_words` entry (looked for once, and only when such a count is
+        found)."""
+        out: set[int] = set()
+        genetic: bool | None = None
+        for k, f in enumerate(figures):
+            if f.pct is not None or f.count is None or f.has_pop:
+                continue
+            if not self._counts_specimens(f, toks):
+                continue
+            if genetic is None:
+                genetic = any(t.lower in self._genetic_words for t in toks)
+            if not genetic:
+                return out
+            out.add(k)
+        return out
+
+    def _counts_specimens(self, f: Figure, toks: list[Tok]) -> bool:
+        for t in toks[f.te : f.te + SPECIMEN_REACH]:
+            if t.lower in self._specimen_nouns:
+                return True
+            if t.num is not None or not t.text[0].isalpha() or t.lower in self._auxiliaries:
+                return False
         return False
 
     def clause_start(self, text: str, lo: int, hi: int) -> int:

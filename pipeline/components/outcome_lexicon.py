@@ -44,6 +44,9 @@ SNELLEN_LARGEST_LINES = frozenset({"60", "200"})
 _SNELLEN = re.compile(r"(\d+)\s*/\s*(\d+)")
 #: Characters after a fraction read for the other fractions of its list ("6/30 vs 2/30").
 ACUITY_AFTER = 40
+# How far (characters) after a count of cases its verb of presentation may stand ("Four patients
+# who were rendered comatose by drug intoxication, but who were not hypoxic, are described").
+CASE_PRESENTATION_REACH = 120
 
 
 def _snellen(m: re.Match[str]) -> bool:
@@ -133,6 +136,8 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.enrolled_words = sets["enrolled_words"]
         self.auxiliaries = sets["auxiliaries"]
         self.enrollment_adverbs = sets["enrollment_adverbs"]
+        self.change_cue_words = sets["change_cue_words"]
+        self.event_verb_cues = sets["event_verb_cues"]
         self.change_from = sets["change_from_words"]
         self.change_to = sets["change_to_words"]
         self.person_time = sets["person_time_words"]
@@ -331,6 +336,20 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         # no clause end before the count
         self.case_series_re = re.compile(
             rf"\b(?:{_alt(data['case_series_openers'])})\b(?:(?!\bthat\b)[^;.:]){{0,80}}$",
+            re.IGNORECASE,
+        )
+        # "Two patients with similar features are presented": after a count, its clause (no
+        # number, clause end, bracket or "and"), a present auxiliary ("are": not a trial's "were
+        # reported", nor "have been": earlier reports) and a verb of presentation that ends the
+        # clause or comes before a `case_presentation_ends` entry
+        self.case_presentation_gate = tuple(
+            w.lower() for w in data["case_presentation_verbs"]
+        )
+        self.case_presented_re = re.compile(
+            rf"(?:(?!\band\b)[^\d;:.()\[\]]){{0,{CASE_PRESENTATION_REACH}}}?"
+            rf"(?<![\w-])(?:{_alt(data['case_presentation_auxiliaries'])})\s+(?:[a-z]+ly\s+)?"
+            rf"(?:{_alt(data['case_presentation_verbs'])})"
+            rf"(?=\s*(?:[.;:,]|$|(?:{_alt(data['case_presentation_ends'])})(?![\w-])))",
             re.IGNORECASE,
         )
         # "a review of six cases", "We followed 210 cases" (right before a count of cases);

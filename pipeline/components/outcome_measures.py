@@ -318,10 +318,67 @@ def _enrollment_by_form(lex: Lexicon, members: list[Figure], cues: list[Cue],
     # "We describe hair regrowth in two patients ...": the size of a case series, not a count
     # of the outcome named beside it (the opener is at most 80 characters before the count: a
     # bounded window)
-    return bool(
-        head.has_pop
-        and lex.case_series_re.search(parser.text, max(0, head.start - 200), head.start)
+    return head.has_pop and (
+        lex.case_series_re.search(parser.text, max(0, head.start - 200), head.start) is not None
+        or _presented_cases(lex, head, parser)
     )
+
+
+# How far (characters) after a count its verb of presentation is looked for (the regex reads
+# at most 120 characters before the auxiliary).
+CASE_PRESENTATION_WINDOW = 160
+
+
+def _presented_cases(lex: Lexicon, head: Figure, parser: SentenceParser) -> bool:
+    """ "Two patients with similar features are presented", "Seven cases of X are presented":
+    the count is the subject of a verb of presentation (`Lexicon.case_presented_re`), so it is
+    the size of a case series. Not after a preposition ("Adverse events in 12 patients were
+    reported"), nor with a number word before the verb ("Twelve patients had nausea but three
+    cases are described": the 12 are a result)."""
+    if head.ts and parser.toks[head.ts - 1].lower in lex.prepositions:
+        return False
+    window = parser.low[head.end : head.end + CASE_PRESENTATION_WINDOW]
+    if not any(v in window for v in lex.case_presentation_gate):
+        return False  # (most counts: no verb of presentation after them, no regex run)
+    m = lex.case_presented_re.match(parser.text, head.end)
+    if m is None:
+        return False
+    end = parser.tok_index(m.end())
+    return not any(t.num is not None for t in parser.toks[head.te : end])
+
+
+def _says_how_it_changed(lex: Lexicon, c: Cue, parser: SentenceParser) -> bool:
+    """A weak `other` cue that only says which way something moved ("decreased", "lower")."""
+    return c.measure == "other" and c.priority == 0 and (
+        parser.toks[c.ts].lower in lex.change_cue_words
+    )
+
+
+def _what_changed(
+    lex: Lexicon, scored: list[tuple[float, Cue]], change: Cue, dist: _Distances,
+    parser: SentenceParser,
+) -> tuple[float, Cue] | None:  # fmt: skip
+    """ "nausea in the first 24 h was decreased from 42% to 27%", "The incidence of venous
+    discomfort was lower in group L (76.6%)": the best-scoring cue (within max_score) of
+    another outcome measure before the change word in its clause (no boundary between) names
+    what changed, and the figure is of that measure; not a DISEASE mention alone ("Tumour size
+    decreased by 50%" stays `other`) nor a verb that only says an event happened (an
+    `event_verb_cues` entry: "AZT-induced anemia ..., increased reticulocytes (to 4.9%)").
+    `scored`: the figure's allowed cues and scores."""
+    best: tuple[float, Cue] | None = None
+    for score, c in scored:
+        if (
+            c.measure in ("other", "enrollment", NOT_OUTCOME)
+            or c.named
+            or parser.toks[c.ts].lower in lex.event_verb_cues
+            or c.te > change.ts
+            or score > lex.scores.max_score
+            or dist.between(c.te, change.ts)[1]
+        ):
+            continue
+        if best is None or score < best[0]:
+            best = (score, c)
+    return best
 
 
 def assign_measures(
@@ -342,14 +399,18 @@ def assign_measures(
             head.measure = "enrollment"
             continue
         pop = head.population.lower() if head.population else None
+        scored: list[tuple[float, Cue]] = []
         for c in _candidate_cues(cues, ts, te, dist, reach):
             if not _cue_allowed(lex, head, c, ts, te, parser):
                 continue
             if pop and c.ts < te and ts < c.te and parser.toks[c.ts].lower == pop:
                 continue  # "7 of 25 responders": who was counted, not what
             score = _cue_score(lex, head, c, ts, te, dist)
+            scored.append((score, c))
             if best is None or score < best[0]:
                 best = (score, c)
+        if best is not None and _says_how_it_changed(lex, best[1], parser):
+            best = _what_changed(lex, scored, best[1], dist, parser) or best
         measure: str | None = None
         negated = False
         context = enrollment_context(lex, head, parser) if len(members) == 1 else 0

@@ -268,6 +268,9 @@ class Cue:
     te: int
     measure: str
     priority: int
+    # a DISEASE mention taken as a weak adverse-event cue (`outcome_cue_filters.disease_cues`),
+    # not a cue pattern's match
+    named: bool = False
 
 
 def figure_groups(figures: list[Figure]) -> list[list[Figure]]:

@@ -2,11 +2,12 @@
 
 Functions over the figures of one sentence after `assign_measures` (`outcome_measures.py`):
 `compared_figures` (a figure listed after another's ("in 6 patients in arm A and 7 in arm B"),
-listed in one bracket after it, compared, or tied to an arm is still a result: the first's
-measure, else `other`; a lone subject count is who was studied), `occurrence_counts` ("31 cases of
-dermatitis in the imiquimod group": `other`, or `adverse_event` beside an adverse-event cue; none
-without an arm or a drug). Every search looks at a bounded window, so a sentence costs time linear
-in its length.
+listed in one bracket after it, listed right after one of the same form ("in seven (10%), five
+(7.1%) and 26 (37.1%) patients, respectively"), compared, or tied to an arm is still a result:
+the first's measure, else `other`; a lone subject count is who was studied),
+`occurrence_counts` ("31 cases of dermatitis in the imiquimod group": `other`, or
+`adverse_event` beside an adverse-event cue; none without an arm or a drug). Every search looks
+at a bounded window, so a sentence costs time linear in its length.
 """
 
 from __future__ import annotations
@@ -68,6 +69,30 @@ def _bracket_listed(prev: Figure, f: Figure, text: str) -> bool:
 BRACKET_REACH = 120
 
 
+def _series_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
+                  boundary: list[bool]) -> bool:  # fmt: skip
+    """ "Bleeding, seizures, infection and renal failure were documented in seven (10%), five
+    (7.1%), 26 (37.1%) and seven (10%) patients, respectively", "Neutropenia occurred in 20
+    (40%) vs 12 (24%)": a share listed right after another of the same form (both with a count
+    or both without; only list connectors between them, in one clause) that a cue claimed is of
+    the same kind of outcome: the list's later figures are only too far from the cue for their
+    own. Not bare counts, which list who was studied as often ("Twelve patients, five with a
+    family history and seven sporadic, ...")."""
+    if prev.measure in (None, "enrollment", "other") or prev.excluded:
+        return False
+    if prev.pct is None or f.pct is None or (prev.count is None) != (f.count is None):
+        return False  # (counts alone: "Twelve patients, five with a family history, ...")
+    if f.ts <= prev.te or f.ts - prev.te > SERIES_GAP:
+        return False
+    return all(
+        parser.toks[x].lower in lex.connectors and not boundary[x] for x in range(prev.te, f.ts)
+    )
+
+
+# How many tokens (list connectors) may stand between two figures of one series.
+SERIES_GAP = 3
+
+
 def compared_figures(
     lex: Lexicon,
     figures: list[Figure],
@@ -102,6 +127,7 @@ def compared_figures(
         if k and (
             _listed_after(lex, figures[k - 1], f, parser, boundary, drug_starts)
             or _bracket_listed(figures[k - 1], f, parser.text)
+            or _series_after(lex, figures[k - 1], f, parser, boundary)
         ):
             f.measure = figures[k - 1].measure  # "in 6 patients in arm A and 7 in arm B"
             continue

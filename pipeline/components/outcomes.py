@@ -53,6 +53,7 @@ from pipeline.components.outcome_context import (
     resolve_figure,
 )
 from pipeline.components.outcome_cue_filters import disease_cues, lists_diseases, stop_reasons
+from pipeline.components.outcome_decimals import decimal_pieces
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_measures import (
@@ -248,7 +249,9 @@ class OutcomeExtractor:
             sent = doc[start:end]
             if ctx is None:
                 ctx = DocContext(doc, doc_text, offsets.idx, offsets.ends, offsets.ents)
-            figures.extend(self._sentence_figures(sent, sent_idx, parser, ctx, offsets))
+            figures.extend(
+                self._sentence_figures(sent, sent_idx, parser, ctx, offsets, doc_text)
+            )
         if ctx is not None:
             # once the document is read: one name an arm, and the main disease no event's
             figures = ctx.drop_main_events(ctx.named_arms(figures), lex)
@@ -335,6 +338,8 @@ class OutcomeExtractor:
             | self.lexicon.enrollment_scope.sample_counts(figures, parser.toks)
             # ("40 women (25%) were heterozygous": who was studied)
             | self.lexicon.enrollment_scope.genotype_traits(figures, text)
+            # ("Six tumours retained the paternal allele": specimens examined)
+            | self.lexicon.enrollment_scope.specimen_counts(figures, parser.toks)
         )
         for k, f in enumerate(figures):
             if k in skip or self._not_a_result(f, parser, others) or facts.hypothetical(f):
@@ -457,7 +462,8 @@ class OutcomeExtractor:
         return _KEEP
 
     def _sentence_figures(self, sent: Span, sent_idx: int, parser: SentenceParser,
-                          ctx: DocContext, offsets: Offsets) -> list[OutcomeFigure]:  # fmt: skip
+                          ctx: DocContext, offsets: Offsets,
+                          doc_text: str) -> list[OutcomeFigure]:  # fmt: skip
         lex = self.lexicon
         base = sent.start_char
         sm = SentenceMentions(ctx.in_range(sent.start_char, sent.end_char), parser.text, base, lex)
@@ -471,6 +477,9 @@ class OutcomeExtractor:
                 if not (f.of_phrase and f.has_pop and f.den is None):
                     continue
             figures.append(f)
+        pieces = decimal_pieces(figures, parser.toks, parser.text, doc_text, base)
+        if pieces:  # ("0. 12%", "P =. 006": a decimal written with a space after its point)
+            figures = [f for k, f in enumerate(figures) if k not in pieces]
         figures = lex.enrollment_scope.hedged_fractions(figures, parser.text)  # ("about 1/3")
         figures = self._kept(figures, parser, sm)
         if not figures:

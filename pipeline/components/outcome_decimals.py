@@ -1,0 +1,73 @@
+"""Numbers that are pieces of a decimal, not figures of their own (`decimal_pieces`).
+
+Some abstracts (older MEDLINE records; NCBI-disease's text throughout) write a space after a
+decimal point: "a frequency of 0. 12%", "(34. 5%)", "4. 5% +/-1", "P =. 006". The grammar reads
+such a decimal as two numbers, and a sentence splitter may even cut it after the point ("...
+were 0. 63 and 0." and "57, respectively."), so each piece became a row of its own, with a
+wrong value: 0% and 12% for 0.12%, a count of 57. These pieces give no row:
+
+- the part after the point: a number without a denominator, a percentage or a count that names
+  no subjects, right after a number of at most three digits, a point and one space, read in
+  the document's text (the split may be a sentence boundary). A sentence that opens with a
+  count of subjects after one that ends with a number ("... was 12. 5 patients died") is rare
+  and keeps its row;
+- the part before the point: a bare number of at most three digits whose text is followed by a
+  point, one space and digits that end in a percent sign ("4. 5%"), or that is "0" ("0. 63");
+- digits written with a leading zero ("006" of "P =. 006", "05", "0066%"): a decimal's digits
+  after its point, never a count or a share.
+
+Each test reads a few characters around the figure: constant work a figure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.components.outcome_tokens import Figure, Tok
+
+# the integer part and the point right before a figure: "0. " (no word, point or comma before
+# the digits: not "ref. 3", "1,2. 3" nor "v1. 2")
+_INTEGER_BEFORE = re.compile(r"(?<![\w.,])\d{1,3}\. \Z")
+# the point, one space and the digits of a percentage right after a figure: ". 5%", ". 5 per cent"
+_FRACTION_PERCENT_AFTER = re.compile(r"\. \d+ ?(?:%|per ?cent\b)", re.IGNORECASE)
+_FRACTION_AFTER = re.compile(r"\. \d")
+_BARE_INTEGER = re.compile(r"\d{1,3}")
+# how many characters before a figure the integer part and its point may take
+_BEFORE = 6
+
+
+def _leading_zero(tok: Tok) -> bool:
+    """ "006", "05": digits with a leading zero (not "0", "0.5" nor "0·5")."""
+    s = tok.text
+    return (
+        tok.num is not None and not tok.word_num and len(s) > 1 and s[0] == "0" and s[1].isdigit()
+    )
+
+
+def decimal_pieces(figures: list[Figure], toks: list[Tok], text: str, doc_text: str,
+                   base: int) -> set[int]:  # fmt: skip
+    """Indices of the figures that are a piece of a decimal written with a space after its
+    point, or digits with a leading zero. `text`: the sentence's text, `base`: where it starts
+    in `doc_text`."""
+    out: set[int] = set()
+    for k, f in enumerate(figures):
+        tok = toks[f.ts]
+        if tok.num is None or tok.word_num:
+            continue
+        if _leading_zero(tok):
+            out.add(k)
+            continue
+        if f.den is not None or (f.has_pop and f.pct is None):
+            continue  # "5 patients died", "5 of 12": subjects of their own
+        at = base + f.start
+        if _INTEGER_BEFORE.search(doc_text, max(0, at - _BEFORE), at):
+            out.add(k)  # "0. <12%>", "0. <57>, respectively"
+            continue
+        if not _BARE_INTEGER.fullmatch(text, f.start, f.end):
+            continue
+        end = base + f.end
+        if _FRACTION_PERCENT_AFTER.match(doc_text, end) or (
+            text[f.start : f.end] == "0" and _FRACTION_AFTER.match(doc_text, end)
+        ):
+            out.add(k)  # "<4>. 5%", "<0>. 63"
+    return out

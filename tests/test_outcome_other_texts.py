@@ -1,0 +1,366 @@
+"""Rows of abstracts that are no trial report (genetics, laboratory and animal work, case reports)
+found wrong on BC5CDR and NCBI-disease train (session 27): each sentence (written for these
+tests, not copied from a corpus) with the rows it gives. Each case fails without the rule named
+above its test, but the cases of what stays (the tests named so), which guard the rule against
+taking a result."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from spacy.language import Language
+from test_outcomes import run
+
+from pipeline.components.outcome_rules import RuleFileError, validate_lexicon
+from pipeline.paths import rule_file
+
+Row = tuple[str, str, float]
+
+MENTIONS = [
+    ("nausea", "DISEASE", "MESH:D009325"),
+    ("deafness", "DISEASE", "MESH:D003638"),
+    ("relapse", "DISEASE", "MESH:D012008"),
+]
+
+
+def rows(nlp: Language, text: str, mentions: list[tuple[str, str, str]] = MENTIONS) -> list[Row]:
+    """(measure, unit, value) of each row."""
+    return [(r["measure"], r["unit"], r["value"]) for r in run(nlp, text, mentions)._.outcomes]
+
+
+# -- a decimal written with a space after its point gives no row per piece (decimal_pieces) -----
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The allele frequency was 0. 12% in the controls.",
+        # a sentence splitter cuts after "0.": the "57" opens a sentence of its own
+        "The carrier rates were 0. 63 and 0. 57, respectively.",
+        "Serum cholestanol fell (34. 5% reduction) in the treated kindred.",
+        "Deafness was more frequent in carriers (P =. 0002 and P =. 006, respectively).",
+        "Deafness was more frequent in carriers (P <. 05 compared to controls).",
+    ],
+)
+def test_decimal_pieces_give_no_row(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a count of subjects after a sentence that ends with a number is a count
+        (
+            "Relapse occurred in 12 patients. 5 patients died.",
+            [("relapse", "count", 12.0), ("mortality", "count", 5.0)],
+        ),
+        (
+            "Nausea occurred in 9 of 40 patients (22.5%) in 2001. 15 patients relapsed.",
+            [("adverse_event", "percent", 22.5), ("relapse", "count", 15.0)],
+        ),
+        # a decimal written as usual, and a P value with its leading point
+        ("Nausea occurred in 0.5% of patients.", [("adverse_event", "percent", 0.5)]),
+        ("Nausea occurred in 12 patients (P = .006).", [("adverse_event", "count", 12.0)]),
+    ],
+)
+def test_numbers_beside_a_point_stay(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected
+
+
+# -- tumours a genetic study examined are specimens, no subjects (specimen_counts) ------------
+
+TUMOURS = [
+    ("tumors", "DISEASE", "MESH:D009369"),
+    ("tumours", "DISEASE", "MESH:D009369"),
+    ("adenomas", "DISEASE", "MESH:D000236"),
+    ("carcinomas", "DISEASE", "MESH:D002277"),
+    ("melanomas", "DISEASE", "MESH:D008545"),
+    ("breast cancers", "DISEASE", "MESH:D001943"),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Twenty-two tumors had frameshift mutations.",
+        "Six tumours retained the paternal allele.",
+        "We examined somatic mutations in 63 colorectal tumors (16 adenomas and 47 carcinomas).",
+        "The same mutation was found in one melanoma among 28 melanomas analyzed.",
+    ],
+)
+def test_tumours_of_a_genetic_study_are_specimens(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text, TUMOURS) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # tumours a trial counts as its events name no genetic finding
+        (
+            "Fifteen breast cancers occurred in the tamoxifen arm.",
+            [("adverse_event", "count", 15.0)],
+        ),
+        ("Twelve tumours recurred in patients given the drug.", [("relapse", "count", 12.0)]),
+        # subjects beside the finding are still counted
+        (
+            "Six tumours retained the allele, and 3 patients died.",
+            [("mortality", "count", 3.0)],
+        ),
+    ],
+)
+def test_tumours_counted_as_events_stay(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text, TUMOURS) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        (key, value, rf"key 'enrollment_scope': (missing key|key) '{key}'")
+        for key in ("specimen_nouns", "genetic_finding_words")
+        for value in (None, [])
+    ],
+)
+def test_specimen_lists_are_validated(key: str, value: object, message: str) -> None:
+    data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
+    scope = {k: v for k, v in data["enrollment_scope"].items() if k != key}
+    data["enrollment_scope"] = scope if value is None else {**scope, key: value}
+    with pytest.raises(RuleFileError, match=message):
+        validate_lexicon(data, "lexicon.json")
+
+
+# -- the cases a case report presents are its subjects (case_series_openers,
+# -- case_presentation_verbs, case_presentation_ends) -------------------------------------------
+
+CASES = [
+    ("hepatitis", "DISEASE", "MESH:D006505"),
+    ("ventricular tachycardia", "DISEASE", "MESH:D017180"),
+    ("hypotension", "DISEASE", "MESH:D007022"),
+    ("nausea", "DISEASE", "MESH:D009325"),
+    ("coma", "DISEASE", "MESH:D003128"),
+    ("ticlopidine", "DRUG", "MESH:D013988"),
+    ("procainamide", "DRUG", "MESH:D011342"),
+    ("acetaminophen", "DRUG", "MESH:D000082"),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seven cases of procainamide-induced ventricular tachycardia are presented.",
+        "Four patients who were rendered stuporous by drug intoxication, but who were not "
+        "hypoxic, are described.",
+        "Three patients with ticlopidine-induced hepatitis are reported and another 13 patients "
+        "in the literature are reviewed.",
+        "This article describes two critically ill patients in whom hypotension developed after "
+        "acetaminophen.",
+        "To report 2 cases of ticlopidine-induced hepatitis.",
+        "Hepatitis after ticlopidine: a report of two cases.",
+    ],
+)
+def test_presented_cases_are_the_case_series(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text, CASES)[0][0] == "enrollment"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a verb of reporting that opens no presentation: the count is a result
+        ("Twelve patients were reported to have nausea.", [("adverse_event", "count", 12.0)]),
+        # a trial reports its events in the past tense
+        (
+            "Two cases of ticlopidine-induced hepatitis were reported.",
+            [("adverse_event", "count", 2.0)],
+        ),
+        ("Nausea was reported in 12 patients.", [("adverse_event", "count", 12.0)]),
+        (
+            "Hypotension in 12 patients was reported after acetaminophen.",
+            [("adverse_event", "count", 12.0)],
+        ),
+        (
+            "Twelve patients had nausea but three cases are described in detail.",
+            [("adverse_event", "count", 12.0), ("enrollment", "count", 3.0)],
+        ),
+    ],
+)
+def test_results_beside_a_presentation_stay(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text, CASES) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("case_presentation_verbs", None, r"missing key 'case_presentation_verbs'"),
+        ("case_presentation_auxiliaries", None, r"missing key 'case_presentation_auxiliaries'"),
+        ("case_presentation_ends", [], r"key 'case_presentation_ends' is an empty list"),
+        ("case_presentation_ends", ["here", 3], r"'case_presentation_ends' must be a list"),
+    ],
+)
+def test_presentation_lists_are_validated(key: str, value: object, message: str) -> None:
+    data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
+    data = {k: v for k, v in data.items() if k != key}
+    if value is not None:
+        data[key] = value
+    with pytest.raises(RuleFileError, match=message):
+        validate_lexicon(data, "lexicon.json")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # cases reported earlier are no case series of the abstract's own
+        "Fifteen cases of ticlopidine-induced hepatitis have been reported.",
+        "In contrast to previous reports of hepatitis, one of our patients had nausea.",
+    ],
+)
+def test_earlier_reports_are_no_case_series(outcomes_nlp: Language, text: str) -> None:
+    assert all(r[0] != "enrollment" for r in rows(outcomes_nlp, text, CASES))
+
+
+# -- a share listed right after a claimed one is of the same outcome (compared_figures) --------
+
+EVENTS = [
+    ("bleeding", "DISEASE", "MESH:D006470"),
+    ("seizures", "DISEASE", "MESH:D012640"),
+    ("infection", "DISEASE", "MESH:D007239"),
+    ("renal failure", "DISEASE", "MESH:D051437"),
+    ("aniridia", "DISEASE", "MESH:D015783"),
+]
+
+
+def test_a_listed_share_takes_the_list_s_measure(outcomes_nlp: Language) -> None:
+    text = (
+        "Bleeding, seizures, infection, and renal failure were documented in seven (10%), five "
+        "(7.1%), 26 (37.1%), and seven (10%) patients, respectively."
+    )
+    assert [r[0] for r in rows(outcomes_nlp, text, EVENTS)] == ["adverse_event"] * 4
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a cue of its own wins
+        (
+            "Seizures occurred in 20 (40%), and 12 (24%) died.",
+            [("adverse_event", "percent", 40.0), ("mortality", "percent", 24.0)],
+        ),
+    ],
+)
+def test_listed_figures_with_their_own_reading_stay(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert [r for r in rows(outcomes_nlp, text, EVENTS) if r[0] != "enrollment"] == expected
+
+
+def test_listed_counts_take_no_measure(outcomes_nlp: Language) -> None:
+    # bare counts list who was studied as often as outcomes: no measure passed on
+    text = (
+        "Twelve aniridia patients, five with a family history and seven sporadic, were screened "
+        "for mutations."
+    )
+    assert [r[2] for r in rows(outcomes_nlp, text, EVENTS) if r[2] in (5.0, 7.0)] == []
+
+
+# -- counts of kinds of disease, loci and agents are no subjects (count_blockers_after) ---------
+
+KINDS = [
+    ("ataxia", "DISEASE", "MESH:D001259"),
+    ("deafness", "DISEASE", "MESH:D003638"),
+    ("epilepsy", "DISEASE", "MESH:D004827"),
+    ("seizures", "DISEASE", "MESH:D012640"),
+    ("spastic paraplegia", "DISEASE", "MESH:D015419"),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "These data suggest that there is only one deafness locus.",
+        "Three congenital deafness syndromes are associated with the deletion.",
+        "One spastic paraplegia locus maps to Xq28.",
+    ],
+)
+def test_kinds_and_loci_are_no_subjects(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text, KINDS) == []
+
+
+def test_subjects_with_disorders_stay(outcomes_nlp: Language) -> None:
+    text = "Twelve patients developed seizures after the first dose."
+    assert rows(outcomes_nlp, text, KINDS) == [("adverse_event", "count", 12.0)]
+
+
+# -- a change word says which way an outcome moved, not what it is (change_cue_words) -----------
+
+CHANGES = [
+    ("nausea", "DISEASE", "MESH:D009325"),
+    ("neutropenia", "DISEASE", "MESH:D009503"),
+    ("myoclonus", "DISEASE", "MESH:D009207"),
+    ("seizures", "DISEASE", "MESH:D012640"),
+    ("anemia", "DISEASE", "MESH:D000740"),
+    ("tumour", "DISEASE", "MESH:D009369"),
+    ("remifentanil", "DRUG", "MESH:D000077208"),
+    ("tamoxifen", "DRUG", "MESH:D013629"),
+    ("carboplatin", "DRUG", "MESH:D016190"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Nausea in the first 24 h was decreased from 42% to 27% (P = 0.034).",
+            [("adverse_event", "percent", 42.0), ("adverse_event", "percent", 27.0)],
+        ),
+        (
+            "The incidence of myoclonus was lower in the remifentanil group (6.7%) than in the "
+            "placebo group (70%).",
+            [("adverse_event", "percent", 6.7), ("adverse_event", "percent", 70.0)],
+        ),
+        (
+            "The incidence of grade 3 neutropenia was lower with tamoxifen (12%) than with "
+            "placebo (25%).",
+            [("adverse_event", "percent", 12.0), ("adverse_event", "percent", 25.0)],
+        ),
+    ],
+)
+def test_a_change_takes_the_measure_of_what_changed(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text, CHANGES) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a disease named alone is no outcome measured: tumour size is no adverse event
+        (
+            "Tumour size decreased by 50% after the first cycle.",
+            [("other", "relative_change", 50.0)],
+        ),
+        # a verb that says an event happened names nothing that changed
+        (
+            "Anemia was induced with carboplatin, resulting in a lasting reduction (30%) of the "
+            "hemoglobin concentration.",
+            [("other", "relative_change", 30.0)],
+        ),
+        ("Serum creatinine increased in 20% of patients.", [("other", "percent", 20.0)]),
+    ],
+)
+def test_changes_with_nothing_named_stay_other(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text, CHANGES) == expected
+
+
+@pytest.mark.parametrize("key", ["change_cue_words", "event_verb_cues"])
+def test_change_lists_are_validated(key: str) -> None:
+    data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
+    data = {k: v for k, v in data.items() if k != key}
+    with pytest.raises(RuleFileError, match=f"missing key '{key}'"):
+        validate_lexicon(data, "lexicon.json")

@@ -307,7 +307,8 @@ def snippets() -> tuple[str, str]:
 
 def run_snippets(out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[pd.DataFrame, str]:
     sql, code = snippets()
-    rates = pipeline.duckdb(out).sql(sql).df()
+    con = pipeline.duckdb(out)  # as the README does: before DuckDB 1.5 a relation lets its
+    rates = con.sql(sql).df()  # connection close once nothing else holds it
     assert '"outputs"' in code
     namespace: dict[str, object] = {}
     exec(compile(code.replace('"outputs"', repr(str(out))), str(EXAMPLES), "exec"), namespace)

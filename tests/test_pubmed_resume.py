@@ -5,6 +5,7 @@ name the copy kept, or the list deleting them, that the inputs now decide."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 import shutil
 from collections.abc import Iterator
@@ -202,3 +203,60 @@ def test_rows_of_units_redone_by_a_resume_stopped_in_the_check_are_not_reworded_
     assert read_tables(out) == read_tables(tmp_path / "fresh")
     assert ((resumed.duplicates_dropped, resumed.citations_deleted)
             == (fresh.duplicates_dropped, fresh.citations_deleted))
+
+
+def _jsonl_files(folder: Path, rng: random.Random) -> None:
+    """1-2 JSONL files of 1-4 records with the doc_ids of `_random_files` (91000001-6)."""
+    for k in range(rng.randint(1, 2)):
+        (folder / f"j{k}.jsonl").write_text("".join(
+            f'{{"id": "9100000{rng.randint(1, 6)}", "text": "Record {j} of j{k}."}}\n'
+            for j in range(rng.randint(1, 4))))
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_resumes_stopped_in_the_check_after_random_input_changes_give_a_fresh_runs_tables(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    """PubMed files (`_random_files`) in one folder and JSONL files of the same doc_ids in a
+    second; after each random step (`_steps`, or a JSONL file rewritten) a resume, stopped
+    about half the time in the driver's check, its apply or the compaction, then resumed
+    again: every table and the counts must be a fresh run's."""
+    from pipeline.runner import duplicates, plan_apply, units
+
+    rng = random.Random(seed)
+    pool, alt, xml, jsonl = (tmp_path / n for n in ("pool", "alt", "xml", "jsonl"))
+    for folder in (pool, alt, xml, jsonl):
+        folder.mkdir()
+    names = _random_files(pool, rng)
+    _random_files(alt, rng)
+    _jsonl_files(jsonl, rng)
+    opts: dict[str, Any] = {"pubmed_updates": seed % 3 != 2,
+                            "keep_duplicates": "first" if seed % 3 == 2 else "last",
+                            "unit_bytes": rng.choice([1, 400]),
+                            "part_rows": rng.choice([1, 2, 1000])}
+    k = rng.randint(1, len(names) - 1)
+    for name in names[:k]:
+        shutil.copy(pool / name, xml / name)
+    inputs, out = [xml, jsonl], tmp_path / "out"
+    _run(inputs, out, **opts)
+    stops = [(duplicates, "plan_duplicates"), (plan_apply, "apply_plan"),
+             (plan_apply, "_reword"), (units, "compact")]
+    summary = None
+    for _step in _steps(xml, pool, names, alt, rng, k):
+        if rng.random() < 0.3:
+            _jsonl_files(jsonl, rng)
+        if rng.random() < 0.5:
+            module, where = rng.choice(stops)
+            with monkeypatch.context() as patch:
+                patch.setattr(module, where, _stopped)
+                with contextlib.suppress(_Stop):  # (a stop not reached: nothing to apply)
+                    _run(inputs, out, resume=True, **opts)
+        summary = _run(inputs, out, resume=True, **opts)
+    fresh = _run(inputs, tmp_path / "fresh", **opts)
+    assert read_tables(out) == read_tables(tmp_path / "fresh")
+    assert summary is not None
+    assert ((summary.duplicates_dropped, summary.citations_deleted)
+            == (fresh.duplicates_dropped, fresh.citations_deleted))
+
+
+def _stopped(*args: Any, **kwargs: Any) -> Any:
+    raise _Stop

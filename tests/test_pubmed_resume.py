@@ -5,6 +5,7 @@ name the copy kept, or the list deleting them, that the inputs now decide."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 import shutil
 from collections.abc import Iterator
@@ -13,7 +14,15 @@ from typing import Any
 
 import pytest
 from helpers import read_tables
-from test_pubmed_updates import BASELINE, DATA, REVISING, _dropped, _random_files, _run
+from test_pubmed_updates import (
+    BASELINE,
+    DATA,
+    DELETED,
+    REVISING,
+    _dropped,
+    _random_files,
+    _run,
+)
 
 
 def _steps(inc: Path, pool: Path, names: list[str], alt: Path, rng: random.Random,
@@ -117,3 +126,137 @@ def test_a_plan_saved_by_biotab_26_is_resumed(tmp_path: Path) -> None:
     assert "place" in pq.read_schema(plan).names
     _run([folder], tmp_path / "fresh", **opts)
     assert read_tables(out) == read_tables(tmp_path / "fresh")
+
+
+class _Stop(KeyboardInterrupt):
+    pass
+
+
+def _stop_in_check(monkeypatch: pytest.MonkeyPatch, inputs: list[Path], out: Path,
+                   **opts: Any) -> None:
+    """A resume stopped in the driver's check, after its units were redone."""
+    from pipeline.runner import duplicates
+
+    def stop(*args: Any, **kwargs: Any) -> Any:
+        raise _Stop
+
+    with monkeypatch.context() as patch:
+        patch.setattr(duplicates, "plan_duplicates", stop)
+        with pytest.raises(_Stop):
+            _run(inputs, out, resume=True, **opts)
+
+
+def test_units_redone_by_a_resume_stopped_in_the_check_lose_their_saved_entries(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """b.jsonl's copy of 91000001 was dropped for a.jsonl's; a.jsonl changes (it no longer
+    holds 91000001), so a resume redoes both units, and stops in the check. The next resume
+    must not drop b.jsonl's copy again for the copy gone from a.jsonl: the saved entry is of
+    the files before the redo."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text('{"id": "91000001", "text": "First."}\n')
+    (folder / "b.jsonl").write_text('{"id": "91000001", "text": "Second."}\n')
+    out = tmp_path / "out"
+    opts: dict[str, Any] = {"unit_bytes": 1}
+    _run([folder], out, **opts)
+    (folder / "a.jsonl").write_text('{"id": "91000002", "text": "Another one."}\n')
+    _stop_in_check(monkeypatch, [folder], out, **opts)
+    resumed = _run([folder], out, resume=True, **opts)
+    fresh = _run([folder], tmp_path / "fresh", **opts)
+    assert sorted(read_tables(out)["documents"], key=lambda r: r["doc_id"]) == sorted(
+        read_tables(tmp_path / "fresh")["documents"], key=lambda r: r["doc_id"])
+    assert read_tables(out) == read_tables(tmp_path / "fresh")
+    assert resumed.duplicates_dropped == fresh.duplicates_dropped == 0
+
+
+def test_rows_of_units_redone_by_a_resume_stopped_in_the_check_are_not_reworded_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The baseline deletes its own copy of 91000001 (a list after it), which a later file's
+    copy revised: its row became a duplicate_id naming that copy (a saved rewording). The later
+    file changes (no 91000001 now): a resume redoes both, and stops in the check. The next
+    resume must leave the baseline's deleted_citation row as its unit wrote it."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+
+    def xml(*body: str) -> str:
+        return ("<?xml version=\"1.0\"?>\n<PubmedArticleSet>\n" + "".join(body)
+                + "</PubmedArticleSet>\n")
+
+    def cite(pmid: str) -> str:
+        return (f"<PubmedArticle><MedlineCitation><PMID Version=\"1\">{pmid}</PMID><Article>"
+                f"<ArticleTitle>Citation {pmid}.</ArticleTitle></Article></MedlineCitation>"
+                "</PubmedArticle>\n")
+
+    (folder / "pubmed25n0001.xml").write_text(xml(
+        cite("91000001"), "<DeleteCitation><PMID Version=\"1\">91000001</PMID>"
+        "</DeleteCitation>\n"))
+    (folder / "pubmed25n0002.xml").write_text(xml(cite("91000001")))
+    out = tmp_path / "out"
+    opts: dict[str, Any] = {"pubmed_updates": True, "unit_bytes": 1}
+    _run([folder], out, **opts)
+    assert [r[1] for r in _dropped(out)] == ["duplicate_id"]
+    (folder / "pubmed25n0002.xml").write_text(xml(cite("91000002")))
+    _stop_in_check(monkeypatch, [folder], out, **opts)
+    resumed = _run([folder], out, resume=True, **opts)
+    fresh = _run([folder], tmp_path / "fresh", **opts)
+    assert [r[1] for r in _dropped(out)] == [DELETED]
+    assert read_tables(out) == read_tables(tmp_path / "fresh")
+    assert ((resumed.duplicates_dropped, resumed.citations_deleted)
+            == (fresh.duplicates_dropped, fresh.citations_deleted))
+
+
+def _jsonl_files(folder: Path, rng: random.Random) -> None:
+    """1-2 JSONL files of 1-4 records with the doc_ids of `_random_files` (91000001-6)."""
+    for k in range(rng.randint(1, 2)):
+        (folder / f"j{k}.jsonl").write_text("".join(
+            f'{{"id": "9100000{rng.randint(1, 6)}", "text": "Record {j} of j{k}."}}\n'
+            for j in range(rng.randint(1, 4))))
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_resumes_stopped_in_the_check_after_random_input_changes_give_a_fresh_runs_tables(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    """PubMed files (`_random_files`) in one folder and JSONL files of the same doc_ids in a
+    second; after each random step (`_steps`, or a JSONL file rewritten) a resume, stopped
+    about half the time in the driver's check, its apply or the compaction, then resumed
+    again: every table and the counts must be a fresh run's."""
+    from pipeline.runner import duplicates, plan_apply, units
+
+    rng = random.Random(seed)
+    pool, alt, xml, jsonl = (tmp_path / n for n in ("pool", "alt", "xml", "jsonl"))
+    for folder in (pool, alt, xml, jsonl):
+        folder.mkdir()
+    names = _random_files(pool, rng)
+    _random_files(alt, rng)
+    _jsonl_files(jsonl, rng)
+    opts: dict[str, Any] = {"pubmed_updates": seed % 3 != 2,
+                            "keep_duplicates": "first" if seed % 3 == 2 else "last",
+                            "unit_bytes": rng.choice([1, 400]),
+                            "part_rows": rng.choice([1, 2, 1000])}
+    k = rng.randint(1, len(names) - 1)
+    for name in names[:k]:
+        shutil.copy(pool / name, xml / name)
+    inputs, out = [xml, jsonl], tmp_path / "out"
+    _run(inputs, out, **opts)
+    stops = [(duplicates, "plan_duplicates"), (plan_apply, "apply_plan"),
+             (plan_apply, "_reword"), (units, "compact")]
+    summary = None
+    for _step in _steps(xml, pool, names, alt, rng, k):
+        if rng.random() < 0.3:
+            _jsonl_files(jsonl, rng)
+        if rng.random() < 0.5:
+            module, where = rng.choice(stops)
+            with monkeypatch.context() as patch:
+                patch.setattr(module, where, _stopped)
+                with contextlib.suppress(_Stop):  # (a stop not reached: nothing to apply)
+                    _run(inputs, out, resume=True, **opts)
+        summary = _run(inputs, out, resume=True, **opts)
+    fresh = _run(inputs, tmp_path / "fresh", **opts)
+    assert read_tables(out) == read_tables(tmp_path / "fresh")
+    assert summary is not None
+    assert ((summary.duplicates_dropped, summary.citations_deleted)
+            == (fresh.duplicates_dropped, fresh.citations_deleted))
+
+
+def _stopped(*args: Any, **kwargs: Any) -> Any:
+    raise _Stop

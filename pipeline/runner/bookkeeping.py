@@ -340,6 +340,8 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
     grouped = {uid for gid, members in groups.items() if all(u in done for u in members)
                for uid in members}
     kept = {gid for gid, members in groups.items() if all(u in done for u in members)}
+    if plan is not None:  # (the entries of units redone now are void, even if this stops)
+        plan = P.keep_shards(out, plan, set(done) | kept)
     stale = stale_files(out, (set(done) - grouped) | kept)
     for f in stale:
         with contextlib.suppress(FileNotFoundError):

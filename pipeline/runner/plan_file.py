@@ -171,14 +171,19 @@ def write_plan(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
     tmp = W.state_temp(path)
     con.execute(f"COPY (SELECT {COLUMNS} FROM {table} ORDER BY shard_id, doc_id) "
                 f"TO {sql_path(tmp)} (FORMAT parquet, COMPRESSION zstd)")
+    _replace_durably(tmp, path)
+    with contextlib.suppress(FileNotFoundError):
+        _legacy_path(path.parent.parent).unlink()
+
+
+def _replace_durably(tmp: Path, path: Path) -> None:
+    """Flush `tmp` to disk, then rename it to `path`."""
     fd = os.open(tmp, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
     os.replace(tmp, path)
-    with contextlib.suppress(FileNotFoundError):
-        _legacy_path(path.parent.parent).unlink()
 
 
 def iter_plan(path: Path, batch_rows: int = 8192) -> Iterator[pa.RecordBatch]:
@@ -229,6 +234,35 @@ def _check_schema(schema: pa.Schema) -> None:
         kind = schema.field(name).type
         if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
             raise ValueError(f"column {name!r} is {kind}, expected string")
+
+
+def keep_shards(out: Path, path: Path, shards: set[str]) -> Path | None:
+    """Rewrite the saved plan at `path` without the entries of shards not in `shards` (the
+    units and groups a resume keeps: `pipeline.runner.bookkeeping.prepare`), before any unit
+    is redone. Why: an entry is of the shard's files as they were when the plan was applied;
+    a unit redone since holds its copies and rows again, and once it is finished a later
+    resume would take its entry for one still standing (a stop in the check after the units
+    were redone): it would drop a copy for a kept copy gone since, or reword its rows again.
+    Returns the plan, or None when no entry is left (the file removed)."""
+    with connect() as con:
+        con.register("kept_shards", pa.table({"sid": pa.array(sorted(shards), pa.string())}))
+        source = f"read_parquet({sql_path(W.read_path(path))})"
+        keep = "shard_id IN (SELECT sid FROM kept_shards)"
+        total, left = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE {keep}) FROM {source}").fetchone() or (0, 0)
+        if left == total:
+            return path
+        if left:
+            tmp = W.state_temp(path)
+            con.execute(f"COPY (SELECT * FROM {source} WHERE {keep} ORDER BY shard_id, doc_id) "
+                        f"TO {sql_path(tmp)} (FORMAT parquet, COMPRESSION zstd)")
+            _replace_durably(tmp, path)
+    log.info("the saved duplicates plan: left out %d entries of units processed again or no "
+             "longer in the run", total - left)
+    if not left:
+        remove_plan(out)
+        return None
+    return path
 
 
 def shard_pairs(path: Path | None) -> set[tuple[str, str]]:

@@ -60,6 +60,11 @@ def is_concentration(lex: Lexicon, f: Figure, text: str, drugs: list[Mention], b
 
 # One word in letters (and hyphens) right after a figure, with the white space around it.
 _ADJECTIVE_RE = re.compile(r"\s+([A-Za-z][A-Za-z-]*)\s+")
+# How many tokens after a count of subjects (and its words) `enrolled_subject` reads for the
+# verb of enrollment, and how far after an auxiliary the enrolled word may stand (adverbs
+# between: "were subsequently randomized").
+ENROLLED_REACH = 30
+ENROLLED_AFTER_AUXILIARY = 4
 
 
 def group(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
@@ -197,8 +202,14 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
         return not bare or any(
             toks[m].lower in lex.pop for m in range(f.te, min(len(toks), f.te + 10))
         )
+    # what follows says the subjects were enrolled only through an enrolled word within
+    # ENROLLED_REACH tokens after the count's words (most counts have none: no loop)
+    at = parser.enrolled_at()
+    first = bisect.bisect_left(at, k)
+    if first == len(at) or at[first] >= k + ENROLLED_REACH + ENROLLED_AFTER_AUXILIARY:
+        return False
     relative = False  # "... of 51 patients who were randomized": the pool is described
-    for m in range(k, min(len(toks), k + 30)):
+    for m in range(k, min(len(toks), k + ENROLLED_REACH)):
         low = toks[m].lower
         relative = relative or low in lex.relative_pronouns
         if bare and m - k >= 3:
@@ -211,7 +222,8 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
             return False
         if low in lex.auxiliaries:
             n = m + 1
-            while n < min(len(toks), m + 4) and toks[n].lower in lex.enrollment_adverbs:
+            while (n < min(len(toks), m + ENROLLED_AFTER_AUXILIARY)
+                   and toks[n].lower in lex.enrollment_adverbs):  # fmt: skip
                 n += 1
             if parser.lower(n) in lex.enrolled_words:
                 return not (share and relative)

@@ -185,6 +185,17 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
     if f.rate_per or f.time_unit:
         return False
     toks = parser.toks
+    before = parser.lower(f.ts - 1)
+    enrolled_before = f.pct is None and (
+        before in lex.enrolled_words  # "enrolled 66 female stage 0-III breast cancer survivors"
+        or (before in lex.auxiliaries and parser.lower(f.ts - 2) in lex.pop)  # "Participants were"
+    )
+    # past that, what follows the count says the subjects were enrolled only through an enrolled
+    # word within ENROLLED_REACH tokens after the count's words (most counts have none: no
+    # loop, and the count's words are not read either when none follows it at all)
+    at = parser.enrolled_at()
+    if not enrolled_before and (not at or at[-1] < f.te):
+        return False
     k = f.te
     if parser.lower(k) == "(":  # "2144 (1063 ablation, 1081 no ablation) patients"
         k = parser.closing(k, 40) or k
@@ -193,18 +204,11 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
         end = parser.subject_at(k)
         if end is not None:
             k, bare = end, False
-    before = parser.lower(f.ts - 1)
-    if f.pct is None and (
-        before in lex.enrolled_words  # "enrolled 66 female stage 0-III breast cancer survivors"
-        or (before in lex.auxiliaries and parser.lower(f.ts - 2) in lex.pop)  # "Participants were"
-    ):
+    if enrolled_before:
         # (subjects named within a few words: not "included two SNPs")
         return not bare or any(
             toks[m].lower in lex.pop for m in range(f.te, min(len(toks), f.te + 10))
         )
-    # what follows says the subjects were enrolled only through an enrolled word within
-    # ENROLLED_REACH tokens after the count's words (most counts have none: no loop)
-    at = parser.enrolled_at()
     first = bisect.bisect_left(at, k)
     if first == len(at) or at[first] >= k + ENROLLED_REACH + ENROLLED_AFTER_AUXILIARY:
         return False

@@ -335,7 +335,7 @@ class OutcomeExtractor:
             # ("Tumour samples were collected at surgery (n = 59)": no subjects)
             | self.lexicon.enrollment_scope.sample_counts(figures, parser.toks)
             # ("40 women (25%) were heterozygous": who was studied)
-            | self.lexicon.enrollment_scope.genotype_traits(figures, text)
+            | self.lexicon.enrollment_scope.genotype_traits(figures, text, parser.low)
             # ("Six tumours retained the paternal allele": specimens examined)
             | self.lexicon.enrollment_scope.specimen_counts(figures, parser.toks)
         )

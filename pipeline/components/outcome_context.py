@@ -521,7 +521,7 @@ def _value_unit(f: Figure, n: _Numbers) -> tuple[float, str] | None:
 
 
 def resolve_figure(
-    sent: Span,
+    base: int,
     sent_idx: int,
     f: Figure,
     parser: SentenceParser,
@@ -530,7 +530,8 @@ def resolve_figure(
     den_context: int | None,
 ) -> OutcomeFigure | None:
     """The figure as a typed outcome: numerator/denominator completed through the document's
-    cohort chain (`ctx`), tied to its arm or nearest drug and disease."""
+    cohort chain (`ctx`), tied to its arm or nearest drug and disease. `base`: where the
+    sentence starts in the document's text."""
     assert f.measure is not None
     population = f.population
     if population is not None and population.lower() in sm.lex.back_reference:
@@ -548,7 +549,6 @@ def resolve_figure(
         return None
     value, unit = value_unit
     drug_text, drug_id = _drug_tie(f, parser, ctx, sm)
-    base = sent.start_char
     arm = arm_text(f, parser.text)
     group_size = _group_size(f, parser, ctx, sm, n)
     event, listed = event_tie(f, sm, base)

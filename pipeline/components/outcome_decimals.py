@@ -16,7 +16,8 @@ wrong value: 0% and 12% for 0.12%, a count of 57. These pieces give no row:
 - digits written with a leading zero ("006" of "P =. 006", "05", "0066%"): a decimal's digits
   after its point, never a count or a share.
 
-Each test reads a few characters around the figure: constant work a figure.
+Each test reads a few characters around the figure: constant work a figure; the regexes
+run only where a point and a space stand right before or after it.
 """
 
 from __future__ import annotations
@@ -59,13 +60,17 @@ def decimal_pieces(figures: list[Figure], toks: list[Tok], text: str, doc_text: 
             continue
         if f.den is not None or (f.has_pop and f.pct is None):
             continue  # "5 patients died", "5 of 12": subjects of their own
+        # (each regex needs a point and one space right before or after the figure: a
+        # substring test first, as most figures have neither)
         at = base + f.start
-        if _INTEGER_BEFORE.search(doc_text, max(0, at - _BEFORE), at):
+        if doc_text[max(0, at - 2) : at] == ". " and _INTEGER_BEFORE.search(
+            doc_text, max(0, at - _BEFORE), at
+        ):
             out.add(k)  # "0. <12%>", "0. <57>, respectively"
             continue
-        if not _BARE_INTEGER.fullmatch(text, f.start, f.end):
-            continue
         end = base + f.end
+        if not doc_text.startswith(". ", end) or not _BARE_INTEGER.fullmatch(text, f.start, f.end):
+            continue
         if _FRACTION_PERCENT_AFTER.match(doc_text, end) or (
             text[f.start : f.end] == "0" and _FRACTION_AFTER.match(doc_text, end)
         ):

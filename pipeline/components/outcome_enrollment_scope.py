@@ -147,7 +147,12 @@ class EnrollmentScope:
             rf"|(?:{_alt(data['auxiliaries'])})\s+(?:{_alt(low['genotype_states'])}))(?![\w-])",
             re.IGNORECASE,
         )
-        self._genotype_gate = tuple(low["genotype_nouns"] | low["genotype_states"])
+        # (a word that holds another gate word is left out: "alleles" holds "allele", and the
+        # test is for a substring)
+        gate = low["genotype_nouns"] | low["genotype_states"]
+        self._genotype_gate = tuple(sorted(
+            w for w in gate if not any(v != w and v in w for v in gate)
+        ))  # fmt: skip
         # what stands between a figure and another figure's predicate
         self._list_word_re = re.compile(
             rf"(?<![\w-])(?:{joiners}|{_alt(data['relative_pronouns'])})(?![\w-])|;",
@@ -186,9 +191,8 @@ class EnrollmentScope:
         words = text[max(0, at - 20) : at].split()
         return not words or words[-1].lower() not in self._preps
 
-    def genotype_traits(self, figures: list[Figure], text: str) -> set[int]:
-        """Indices of the figures whose predicate is a genotype."""
-        low = text.lower()
+    def genotype_traits(self, figures: list[Figure], text: str, low: str) -> set[int]:
+        """Indices of the figures whose predicate is a genotype (`low`: `text.lower()`)."""
         if not any(w in low for w in self._genotype_gate):
             return set()
         out: set[int] = set()

@@ -60,6 +60,11 @@ def is_concentration(lex: Lexicon, f: Figure, text: str, drugs: list[Mention], b
 
 # One word in letters (and hyphens) right after a figure, with the white space around it.
 _ADJECTIVE_RE = re.compile(r"\s+([A-Za-z][A-Za-z-]*)\s+")
+# How many tokens after a count of subjects (and its words) `enrolled_subject` reads for the
+# verb of enrollment, and how far after an auxiliary the enrolled word may stand (adverbs
+# between: "were subsequently randomized").
+ENROLLED_REACH = 30
+ENROLLED_AFTER_AUXILIARY = 4
 
 
 def group(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
@@ -180,6 +185,17 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
     if f.rate_per or f.time_unit:
         return False
     toks = parser.toks
+    before = parser.lower(f.ts - 1)
+    enrolled_before = f.pct is None and (
+        before in lex.enrolled_words  # "enrolled 66 female stage 0-III breast cancer survivors"
+        or (before in lex.auxiliaries and parser.lower(f.ts - 2) in lex.pop)  # "Participants were"
+    )
+    # past that, what follows the count says the subjects were enrolled only through an enrolled
+    # word within ENROLLED_REACH tokens after the count's words (most counts have none: no
+    # loop, and the count's words are not read either when none follows it at all)
+    at = parser.enrolled_at()
+    if not enrolled_before and (not at or at[-1] < f.te):
+        return False
     k = f.te
     if parser.lower(k) == "(":  # "2144 (1063 ablation, 1081 no ablation) patients"
         k = parser.closing(k, 40) or k
@@ -188,17 +204,16 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
         end = parser.subject_at(k)
         if end is not None:
             k, bare = end, False
-    before = parser.lower(f.ts - 1)
-    if f.pct is None and (
-        before in lex.enrolled_words  # "enrolled 66 female stage 0-III breast cancer survivors"
-        or (before in lex.auxiliaries and parser.lower(f.ts - 2) in lex.pop)  # "Participants were"
-    ):
+    if enrolled_before:
         # (subjects named within a few words: not "included two SNPs")
         return not bare or any(
             toks[m].lower in lex.pop for m in range(f.te, min(len(toks), f.te + 10))
         )
+    first = bisect.bisect_left(at, k)
+    if first == len(at) or at[first] >= k + ENROLLED_REACH + ENROLLED_AFTER_AUXILIARY:
+        return False
     relative = False  # "... of 51 patients who were randomized": the pool is described
-    for m in range(k, min(len(toks), k + 30)):
+    for m in range(k, min(len(toks), k + ENROLLED_REACH)):
         low = toks[m].lower
         relative = relative or low in lex.relative_pronouns
         if bare and m - k >= 3:
@@ -211,7 +226,8 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
             return False
         if low in lex.auxiliaries:
             n = m + 1
-            while n < min(len(toks), m + 4) and toks[n].lower in lex.enrollment_adverbs:
+            while (n < min(len(toks), m + ENROLLED_AFTER_AUXILIARY)
+                   and toks[n].lower in lex.enrollment_adverbs):  # fmt: skip
                 n += 1
             if parser.lower(n) in lex.enrolled_words:
                 return not (share and relative)

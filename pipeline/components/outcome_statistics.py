@@ -84,6 +84,7 @@ class StatisticsParser:
         self.timepoints: list[tuple[int, int]] = []
         self.figures: list[Figure] = []
         self._ratio_named = _ratio_named(text, self.low, lex)
+        self._enrolled_at: list[int] | None = None
 
     # -- helpers -------------------------------------------------------------------------
     def tok_index(self, char: int) -> int:
@@ -95,6 +96,14 @@ class StatisticsParser:
             if self.toks[k].start >= end:
                 break
             self.consumed[k] = True
+
+    def enrolled_at(self) -> list[int]:
+        """Indices of the tokens whose lower case is an `enrolled_words` entry (found once a
+        sentence, when first asked)."""
+        if self._enrolled_at is None:
+            words = self.lex.enrolled_words
+            self._enrolled_at = [k for k, t in enumerate(self.toks) if t.lower in words]
+        return self._enrolled_at
 
     def lower(self, i: int) -> str:
         return self.toks[i].lower if 0 <= i < len(self.toks) else ""

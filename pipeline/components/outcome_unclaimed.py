@@ -18,7 +18,7 @@ import re
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_measures import counts_occurrences
-from pipeline.components.outcome_tokens import Cue, Figure
+from pipeline.components.outcome_tokens import Cue, Figure, Tok
 
 
 def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
@@ -93,6 +93,36 @@ def _series_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
 SERIES_GAP = 3
 
 
+class _Marks:
+    """Which tokens of a sentence are comparison words, made when a figure first reads them
+    (most sentences' figures never do)."""
+
+    __slots__ = ("_comparison", "_lex", "_rates", "_result", "_toks")
+
+    def __init__(self, lex: Lexicon, toks: list[Tok], rates: int) -> None:
+        self._lex, self._toks, self._rates = lex, toks, rates
+        self._comparison: list[bool] | None = None
+        self._result: list[bool] | None = None
+
+    def comparison(self) -> list[bool]:
+        """Marks of any comparison word."""
+        if self._comparison is None:
+            self._comparison = [t.lower in self._lex.comparison for t in self._toks]
+        return self._comparison
+
+    def result(self) -> list[bool]:
+        """Marks of the words that compare results: any comparison word in a sentence with
+        rates, which compares results, also with "compared" ("23 of the patients had taken X,
+        as compared with 5 of the controls (66 versus 6%)"); else no word of a design's
+        comparison."""
+        if self._rates:
+            return self.comparison()
+        if self._result is None:
+            words = self._lex.comparison - self._lex.design_comparison
+            self._result = [t.lower in words for t in self._toks]
+        return self._result
+
+
 def compared_figures(
     lex: Lexicon,
     figures: list[Figure],
@@ -110,14 +140,10 @@ def compared_figures(
     for f in figures:
         sizes[f.group] = sizes.get(f.group, 0) + 1
     toks = parser.toks
-    marks = [t.lower in lex.comparison for t in toks]
-    result_words = lex.comparison - lex.design_comparison
     # several rates in one sentence are compared with each other ("91% with radioguided
     # localization and 84% with wire localization", "in 96% of ... and in 98% of ...")
     rates = sum(1 for f in figures if f.pct is not None and not (f.excluded or f.comparator))
-    # a sentence with rates compares results, also with "compared" ("23 of the patients had
-    # taken X, as compared with 5 of the controls (66 versus 6%)")
-    result_marks = marks if rates else [t.lower in result_words for t in toks]
+    marks = _Marks(lex, toks, rates)
     for k, f in enumerate(figures):
         if f.measure is not None or f.excluded or f.proportion:
             continue
@@ -134,7 +160,10 @@ def compared_figures(
         if f.needs_cue:
             # a bare number: right beside a comparison word ("68 vs 120", "215 events versus"),
             # or tied to its arm ("13 in the tamoxifen arm", "16 with placebo", "44 on tamoxifen")
-            near = any(marks[k] for k in range(max(0, f.ts - 2), min(len(marks), f.te + 2)))
+            comparison = marks.comparison()
+            near = any(
+                comparison[k] for k in range(max(0, f.ts - 2), min(len(comparison), f.te + 2))
+            )
             # "a mean age of 55 vs 57 years": a measurement, not a count
             near = near and not any(t.text in lex.units for t in toks[f.te : f.te + 4])
             if near or f.arm is not None or _drug_follows(lex, parser.text, f, drug_starts):
@@ -142,7 +171,7 @@ def compared_figures(
         elif (
             sizes[f.group] > 1
             or f.arm is not None
-            or _near_mark(result_marks, boundary, f.ts, f.te)
+            or _near_mark(marks.result(), boundary, f.ts, f.te)
             or (f.pct is not None and not f.comparator and rates > 1)
         ):
             f.measure = "other"
@@ -160,7 +189,7 @@ def compared_figures(
             # also beside "compared", which may compare what they were given ("X and Y were
             # compared in 71 outpatients")
             f.measure = "enrollment"
-        elif _near_mark(marks, boundary, f.ts, f.te):
+        elif _near_mark(marks.comparison(), boundary, f.ts, f.te):
             f.measure = "other"
 
 

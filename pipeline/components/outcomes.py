@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 import pipeline.extensions  # (also registers Doc._.outcomes and the Span attributes)
 from pipeline.components.cue_gate import CueGate
@@ -233,7 +233,7 @@ class OutcomeExtractor:
         doc_text = pipeline.extensions.doc_text(doc)
         offsets = doc_offsets(doc, len(doc_text))
         for sent_idx, (start, end, char_start, char_end) in enumerate(offsets.sentences):
-            # the cheap test first, on the raw text; a Span only for a sentence with figures
+            # the cheap test first, on the raw text; no Span object for any sentence
             if not lex.passes(doc_text, char_start, char_end):
                 continue
             first, last = offsets.idx[start], offsets.ends[end - 1]  # (the Span's characters)
@@ -246,11 +246,10 @@ class OutcomeExtractor:
             parser.parse()
             if not parser.figures:
                 continue
-            sent = doc[start:end]
             if ctx is None:
                 ctx = DocContext(doc, doc_text, offsets.idx, offsets.ends, offsets.ents)
             figures.extend(
-                self._sentence_figures(sent, sent_idx, parser, ctx, offsets, doc_text)
+                self._sentence_figures(doc, start, end, sent_idx, parser, ctx, offsets, doc_text)
             )
         if ctx is not None:
             # once the document is read: one name an arm, and the main disease no event's
@@ -268,16 +267,15 @@ class OutcomeExtractor:
         for doc in stream:
             yield self(doc)
 
-    def _cues(self, sent: Span, offsets: Offsets, parser: SentenceParser,
+    def _cues(self, doc: Doc, start: int, end: int, offsets: Offsets, parser: SentenceParser,
               mentions: list[Mention]) -> list[Cue]:  # fmt: skip
-        """Measure cues in the sentence (longest first, no overlaps), plus DISEASE mentions
-        outside a population frame as weak adverse-event cues."""
-        base = sent.start_char
+        """Measure cues in the sentence doc[start:end] (longest first, no overlaps), plus DISEASE
+        mentions outside a population frame as weak adverse-event cues."""
+        base = offsets.idx[start]
         best_end: dict[tuple[int, int], int] = {}
-        doc = sent.doc
-        for rule, ti, tj in self._cue_matches(doc, sent.start, sent.end, offsets.orth):
+        for rule, ti, tj in self._cue_matches(doc, start, end, offsets.orth):
             not_after = self.cues[rule].not_after
-            if not_after and ti and doc[sent.start + ti - 1].lower_ in not_after:
+            if not_after and ti and doc[start + ti - 1].lower_ in not_after:
                 continue  # "in women who were older than 70": a subgroup, no trait of all
             key = (ti, rule)
             best_end[key] = max(best_end.get(key, 0), tj)
@@ -298,8 +296,8 @@ class OutcomeExtractor:
         name_starts = [a for a, _ in names]
         cues: list[Cue] = []
         for ti, tj, r in taken:
-            s = offsets.idx[sent.start + ti] - base
-            e = offsets.ends[sent.start + tj - 1] - base
+            s = offsets.idx[start + ti] - base
+            e = offsets.ends[start + tj - 1] - base
             k = bisect.bisect_right(name_starts, s) - 1
             if k >= 0 and names[k][1] >= e and names[k][1] - names[k][0] > e - s:
                 continue  # "progressive" in "progressive multifocal leukoencephalopathy"
@@ -337,7 +335,7 @@ class OutcomeExtractor:
             # ("Tumour samples were collected at surgery (n = 59)": no subjects)
             | self.lexicon.enrollment_scope.sample_counts(figures, parser.toks)
             # ("40 women (25%) were heterozygous": who was studied)
-            | self.lexicon.enrollment_scope.genotype_traits(figures, text)
+            | self.lexicon.enrollment_scope.genotype_traits(figures, text, parser.low)
             # ("Six tumours retained the paternal allele": specimens examined)
             | self.lexicon.enrollment_scope.specimen_counts(figures, parser.toks)
         )
@@ -461,12 +459,14 @@ class OutcomeExtractor:
             f.area = True
         return _KEEP
 
-    def _sentence_figures(self, sent: Span, sent_idx: int, parser: SentenceParser,
-                          ctx: DocContext, offsets: Offsets,
+    def _sentence_figures(self, doc: Doc, start: int, end: int, sent_idx: int,
+                          parser: SentenceParser, ctx: DocContext, offsets: Offsets,
                           doc_text: str) -> list[OutcomeFigure]:  # fmt: skip
+        """The outcome figures of the sentence doc[start:end] (tokens), read from its text and
+        offsets: no Span is made for it."""
         lex = self.lexicon
-        base = sent.start_char
-        sm = SentenceMentions(ctx.in_range(sent.start_char, sent.end_char), parser.text, base, lex)
+        base = offsets.idx[start]  # (the Span's start_char and end_char)
+        sm = SentenceMentions(ctx.in_range(base, offsets.ends[end - 1]), parser.text, base, lex)
         # denominator phrases ("Of the 30 patients, ...") and ranges are not figures
         den_context: int | None = None
         figures: list[Figure] = []
@@ -484,7 +484,7 @@ class OutcomeExtractor:
         figures = self._kept(figures, parser, sm)
         if not figures:
             return []
-        cues = self._cues(sent, offsets, parser, sm.all)
+        cues = self._cues(doc, start, end, offsets, parser, sm.all)
         boundary = parser.boundaries()
         group(lex, figures, parser)
         for f, g in pairwise(figures):
@@ -533,7 +533,7 @@ class OutcomeExtractor:
         for k, f in enumerate(figures):
             if k in delivered:
                 continue
-            fig = resolve_figure(sent, sent_idx, f, parser, ctx, sm, den_context)
+            fig = resolve_figure(base, sent_idx, f, parser, ctx, sm, den_context)
             if fig is not None:
                 out.append(fig)
         return out

@@ -73,11 +73,13 @@ def apply_plan(out: Path, path: Path, keep: str) -> None:
     plan decides: a copy a unit dropped for the copy it kept, which the driver drops for
     another unit's copy (DUPLICATE entries), is a duplicate_id row naming the copy kept, not
     the unit's (a citation revised twice); a copy a unit dropped for its last copy, which a
-    later unit's list deletes (DELETED entries), is a deleted_citation row naming that list; a
-    copy a unit's list deleted, of a doc_id a later unit holds a copy of (REWORDED entries), is
-    a duplicate_id row naming that copy, or else, when a later unit's list deletes it again
-    (RELISTED), a deleted_citation row naming the last such list. The rows are found by doc_id
-    whatever their kind: an earlier attempt may have reworded them from one kind to the other."""
+    later unit's list deletes (DELETED entries), is a deleted_citation row naming that list;
+    the rows of a unit (or group) that holds no copy of the doc_id any more, whose fate another
+    unit decides (a copy its list deleted, of a doc_id a later unit holds a copy of; a copy
+    dropped by an earlier attempt), are duplicate_id rows naming the copy kept (REWORDED
+    entries) or deleted_citation rows naming the list that deletes it (RELISTED). The rows are
+    found by doc_id whatever their kind: an earlier attempt may have reworded them from one
+    kind to the other."""
     for sid, entries in _by_shard(path):
         dropped = {e.doc_id for e in entries if e.kind not in P.REWORDINGS}
         if dropped:

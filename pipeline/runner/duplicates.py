@@ -135,16 +135,22 @@ def _register_places(con: duckdb.DuckDBPyConnection, shard_order: Sequence[str],
     return keys
 
 
-# The copies dropped by an earlier attempt (`$saved`, the plan it saved): their entries, for
-# shards whose files stand (`kept_places`), take part in the check again as copies no file
+# The entries an earlier attempt saved (`$saved`, the plan it saved) for shards whose files
+# stand (`kept_places`), with their shard's place: read once, for `_GHOSTS_SQL` and
+# `_SAVED_SQL`.
+_SAVED_ENTRIES_SQL = f"""
+CREATE TEMP TABLE saved AS
+SELECT s.*, k.place FROM (
+  SELECT {', '.join(P.SAVED_COLUMNS)} FROM read_parquet($saved) WHERE {P.VALID}
+  QUALIFY row_number() OVER (PARTITION BY doc_id, shard_id) = 1) s
+JOIN kept_places k ON k.sid = s.shard_id
+"""
+# The copies dropped by an earlier attempt take part in the check again as copies no file
 # holds, so that the units added or redone since decide their rows as in a fresh run.
 _GHOSTS_SQL = f"""
 CREATE TEMP TABLE ghosts AS
-SELECT s.doc_id, s.source, s.location, s.shard_id AS sid, p.place
-FROM (SELECT {', '.join(P.SAVED_COLUMNS)} FROM read_parquet($saved) WHERE {P.VALID}
-      QUALIFY row_number() OVER (PARTITION BY doc_id, shard_id) = 1) s
-JOIN kept_places p ON p.sid = s.shard_id
-WHERE s.kind IN ('{DUPLICATE}', '{DELETED}')
+SELECT doc_id, source, location, shard_id AS sid, place FROM saved
+WHERE kind IN ('{DUPLICATE}', '{DELETED}')
 """
 # (a stop before the plan was applied leaves its copies in the files: no ghosts)
 _NOT_GHOSTS_SQL = """
@@ -251,12 +257,9 @@ WHERE e.sid <> d.by_key
 # (`$saved`) for shards still in the run and not redone (`kept_places`) that the check did not
 # word anew (of a doc_id whose kept copy is gone, or a rewording).
 _PLAN_SQL = "CREATE TEMP TABLE plan AS SELECT * FROM found"
-_SAVED_SQL = f"""
+_SAVED_SQL = """
 INSERT INTO plan
-SELECT s.*, k.place FROM (
-  SELECT {', '.join(P.SAVED_COLUMNS)} FROM read_parquet($saved) WHERE {P.VALID}
-  QUALIFY row_number() OVER (PARTITION BY doc_id, shard_id) = 1) s
-JOIN kept_places k ON k.sid = s.shard_id
+SELECT * FROM saved s
 WHERE NOT EXISTS (SELECT 1 FROM plan p WHERE p.doc_id = s.doc_id AND p.shard_id = s.shard_id)
 """
 
@@ -287,7 +290,8 @@ def plan_duplicates(out: Path, shard_order: Sequence[str], redone: set[str],
         if saved is None:
             con.execute(_NO_GHOSTS_SQL)
         else:
-            con.execute(_GHOSTS_SQL, {"saved": W.read_path(saved)})
+            con.execute(_SAVED_ENTRIES_SQL, {"saved": W.read_path(saved)})
+            con.execute(_GHOSTS_SQL)
             if docs:
                 con.execute(_NOT_GHOSTS_SQL, {"docs": docs})
         # (in a fresh run without lists, every unit's own rows are of a copy the files hold,
@@ -303,7 +307,7 @@ def plan_duplicates(out: Path, shard_order: Sequence[str], redone: set[str],
         con.execute(_PLAN_SQL)
         con.execute(_REWORDED_SQL)
         if saved is not None:
-            con.execute(_SAVED_SQL, {"saved": W.read_path(saved)})
+            con.execute(_SAVED_SQL)
         kinds = dict(con.execute("SELECT kind, count(*) FROM plan GROUP BY kind").fetchall())
         if kinds:
             P.write_plan(con, "plan", plan_path)

@@ -33,6 +33,7 @@ COMPONENT_MODULES = (
     "sections",
     "language",
     "lexicon",
+    "ner",
     "fuzzy",
     "fusion",
     "cytokines",

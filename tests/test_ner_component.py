@@ -201,7 +201,8 @@ def test_pipe_analysis_sees_what_it_assigns() -> None:
 
 def test_ties_go_to_the_first_move_as_in_spacy(seeds_dir: Path) -> None:
     """I- and L- of each label scoring the same: spaCy takes the first valid column (I-), so
-    entities run on to a sentence's or the document's end."""
+    entities run on to a sentence's or the document's end. (Zero weights: the scores are the
+    bias exactly, whatever order a BLAS sums in.)"""
     nlp = random_ner(4)
     ner = nlp.get_pipe("ner")
     upper = ner.model.get_ref("upper")
@@ -209,7 +210,8 @@ def test_ties_go_to_the_first_move_as_in_spacy(seeds_dir: Path) -> None:
     names = [ner.moves.get_class_name(i) for i in range(ner.moves.n_moves)]
     for label in LABELS:
         inside, last = names.index(f"I-{label}"), names.index(f"L-{label}")
-        weights[last], bias[last] = weights[inside], bias[inside]
+        weights[inside] = weights[last] = 0.0
+        bias[last] = bias[inside]
     upper.set_param("W", weights)
     upper.set_param("b", bias)
     texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
@@ -217,3 +219,35 @@ def test_ties_go_to_the_first_move_as_in_spacy(seeds_dir: Path) -> None:
     decoded = ner.predict(docs)
     assert list(decoded) == spacy_entities(ner, docs)
     assert any(end - start > 8 for ents in decoded for start, end, _ in ents)
+
+
+def test_long_entities_are_scored_in_linear_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unpunctuated text where the model opens an entity at every token and never closes
+    one: a single entity, and each token scored a bounded number of times (a B- inside an open
+    entity is not followed: that would be quadratic)."""
+    from pipeline.components import ner_decode
+
+    nlp = random_ner(5)
+    ner = nlp.get_pipe("ner")
+    upper = ner.model.get_ref("upper")
+    weights, bias = upper.get_param("W").copy(), upper.get_param("b").copy()
+    names = [ner.moves.get_class_name(i) for i in range(ner.moves.n_moves)]
+    weights[:] = 0.0  # every score is its bias: B-DRUG first, I- ties L-
+    bias[:] = 0.0
+    bias[names.index("B-DRUG")] = 1.0
+    upper.set_param("W", weights)
+    upper.set_param("b", bias)
+    (doc,) = before_ner(nlp, [" ".join(["word"] * 3000)])
+    for token in doc[1:]:
+        token.is_sent_start = False
+    scored: list[int] = []
+    window_ends = ner_decode._Batch.window_ends
+
+    def counted(self: ner_decode._Batch, begins: np.ndarray, *args: np.ndarray) -> np.ndarray:
+        scored.append(begins.size * ner_decode.WINDOW)
+        return window_ends(self, begins, *args)
+
+    monkeypatch.setattr(ner_decode._Batch, "window_ends", counted)
+    decoded = ner.predict([doc])
+    assert list(decoded) == spacy_entities(ner, [doc]) == [[(0, 3000, nlp.vocab.strings["DRUG"])]]
+    assert sum(scored) <= (ner_decode.WINDOW + 2) * 3000  # following each B-: 4.5 million

@@ -14,15 +14,20 @@ model's padding vectors. So:
 - with no entity open, a token's scores do not depend on earlier decisions: they are computed
   for every token at once, and the best valid move (B-, U- or O) taken for each;
 - an entity opened by B- at `s` continues (I-) or ends (L-) at each next token; those scores
-  depend only on `s` and the token, so the windows after every B- are scored at once too;
-- a short pass in order drops the B- and U- decisions that fall inside an entity opened earlier.
+  depend only on `s` and the token, so the first `WINDOW` tokens after every B- are scored at
+  once too;
+- a short pass in order drops the B- and U- decisions that fall inside an entity opened earlier,
+  and follows an entity still open after its window (only one that is reached: time stays
+  linear in the text's length whatever the model decides).
 
 The arithmetic is spaCy's: the same precomputed features (the model's own `lower` layer), added
 in the same order, the same maxout, the same moves' validity (no entity across a sentence
 start, none starting on whitespace, B- not on a document's last token) and first-best ties.
 Only the output layer's matrix product runs in numpy's BLAS rather than blis, whose sums may
 differ in the last bit. Measured: the same entities as spaCy's loop on every document of
-BC5CDR and NCBI-disease (`tests/test_ner_component.py` checks the seeds and built cases).
+BC5CDR and NCBI-disease train and devel, pico-dev's tuned part and the seeds
+(`benchmarks/ner_equivalence.py`; `tests/test_ner_component.py` checks the seeds, built cases
+and random models).
 
 `decoder_for(parser)` returns None where this does not apply (beam search, another
 architecture or transition system, classes the model never saw); `GreedyDecoder.entities`
@@ -125,92 +130,106 @@ class GreedyDecoder:
             return None
         features = self.lower.predict(self.tok2vec.predict(docs))  # (1 + tokens, nF, nO, nP)
         padding, tokens = features[0], features[1:]
-        bias = self.lower.get_param("b")
-        weights = self.upper.get_param("W").T
-        out_bias = self.upper.get_param("b")
-
         doc_end = np.repeat(np.cumsum(lengths), lengths)  # one past each token's Doc
-        position = np.arange(total)
         # the next token starts a sentence: no entity may run into it
         next_starts = np.zeros(total, bool)
         next_starts[:-1] = flags[1:, 1] == 1
+        batch = _Batch(tokens, self.lower.get_param("b"), self.upper.get_param("W").T,
+                       self.upper.get_param("b"), doc_end, next_starts, self.moves)
         space = flags[:, 2] != 0
-        last_token = position == doc_end - 1
+        last_token = np.arange(total) == doc_end - 1
 
-        scores = maxout_hidden(tokens[:, 0], padding[1], padding[2], bias) @ weights
-        scores += out_bias
+        scores = maxout_hidden(tokens[:, 0], padding[1], padding[2], batch.bias) @ batch.weights
+        scores += batch.out_bias
         moves = self.moves
         scores[:, moves.closed_invalid] = -np.inf
         scores[np.ix_(last_token | next_starts | space, moves.begin)] = -np.inf
         scores[np.ix_(space, moves.unit)] = -np.inf
         best = scores.argmax(axis=1)  # first of equal scores, as spaCy's arg_max_if_valid
 
-        begins = np.flatnonzero(moves.is_begin[best])
-        ends = self._entity_ends(begins, best[begins], tokens, bias, weights, out_bias,
-                                 doc_end, next_starts)
-        return self._collect(docs, lengths, best, begins, ends)
-
-    def _entity_ends(self, begins: NDArray[np.intp], columns: NDArray[np.intp],
-                     tokens: NDArray[np.float32], bias: NDArray[np.float32],
-                     weights: NDArray[np.float32], out_bias: NDArray[np.float32],
-                     doc_end: NDArray[np.intp], next_starts: NDArray[np.bool_]) -> NDArray[np.intp]:
-        """The last token of the entity each B- in `begins` would open (its label's column in
-        `columns`): the first later token where L- is valid and scores above I-, or I- is not
-        valid (the Doc's last token, or the next token starts a sentence)."""
-        ends = np.full(begins.size, -1, np.intp)
-        inside = self.moves.inside[columns]
-        last = self.moves.last[columns]
-        offsets = np.arange(WINDOW)
-        todo = np.arange(begins.size)
-        low = begins + 1
-        while todo.size:
-            start = begins[todo]
-            first = low[todo]
-            index = first[:, None] + offsets
-            in_doc = index < doc_end[start][:, None]
-            index = np.where(in_doc, index, first[:, None])  # past the Doc: any valid row
-            hidden = maxout_hidden(tokens[index, 0], tokens[start, 1][:, None],
-                                   tokens[index - 1, 2], bias)
-            step = hidden @ weights
-            step += out_bias
-            rows = np.arange(todo.size)[:, None]
-            go_on = (in_doc & (index < doc_end[start][:, None] - 1) & ~next_starts[index]
-                     & (step[rows, offsets, inside[todo][:, None]]
-                        >= step[rows, offsets, last[todo][:, None]]))
-            stopped = ~go_on.all(axis=1)
-            ends[todo[stopped]] = first[stopped] + (~go_on[stopped]).argmax(axis=1)
-            low[todo] = first + WINDOW
-            todo = todo[~stopped]
-        return ends
-
-    def _collect(self, docs: list[Doc], lengths: NDArray[np.intp], best: NDArray[np.intp],
-                 begins: NDArray[np.intp], ends: NDArray[np.intp]) -> list[list[Entity]]:
-        """Entities in order: each B- not inside an entity opened before it, and each U- outside
-        them all."""
-        spans: list[tuple[int, int, int]] = []  # global (start, end, column)
-        covered_until = -1
-        for start, end in zip(begins.tolist(), ends.tolist(), strict=True):
-            if start > covered_until:
-                spans.append((start, end + 1, int(best[start])))
-                covered_until = end
-        covered = np.zeros(best.size + 1, np.intp)
+        spans = batch.opened(best)
+        # U- decisions stand outside the entities opened by B-
+        covered = np.zeros(total + 1, np.intp)
         if spans:
             bounds = np.array(spans, np.intp)
             np.add.at(covered, bounds[:, 0], 1)
             np.add.at(covered, bounds[:, 1], -1)
         inside = np.cumsum(covered[:-1]) > 0
-        units = np.flatnonzero(self.moves.is_unit[best] & ~inside)
+        units = np.flatnonzero(moves.is_unit[best] & ~inside)
         spans.extend((u, u + 1, int(best[u])) for u in units.tolist())
-        spans.sort()
+        return self._per_doc(sorted(spans), lengths)
+
+    def _per_doc(self, spans: list[tuple[int, int, int]],
+                 lengths: NDArray[np.intp]) -> list[list[Entity]]:
+        """`spans` (batch token offsets, score column) as each Doc's entities."""
         doc_starts = np.cumsum(lengths) - lengths
-        doc_of = np.repeat(np.arange(len(docs)), lengths)
-        result: list[list[Entity]] = [[] for _ in docs]
+        doc_of = np.repeat(np.arange(lengths.size), lengths)
+        result: list[list[Entity]] = [[] for _ in range(lengths.size)]
         labels = self.moves.label
         for start, end, column in spans:
             i = int(doc_of[start])
             offset = int(doc_starts[i])
             result[i].append((start - offset, end - offset, int(labels[column])))
         return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """What deciding the entities opened by B- needs of one batch (token offsets across it)."""
+
+    tokens: NDArray[np.float32]  # (tokens, nF, nO, nP): the model's precomputed features
+    bias: NDArray[np.float32]  # (nO, nP)
+    weights: NDArray[np.float32]  # (nO, classes): the output layer, transposed
+    out_bias: NDArray[np.float32]  # (classes,)
+    doc_end: NDArray[np.intp]  # per token: one past its Doc's last token
+    next_starts: NDArray[np.bool_]  # per token: the next one starts a sentence
+    moves: Moves
+
+    def opened(self, best: NDArray[np.intp]) -> list[tuple[int, int, int]]:
+        """The entities opened by B- in `best` (the closed state's decisions), in order: each B-
+        inside an entity opened before it is not reached. `(start, end, column)`.
+
+        The first window after every B- is scored at once; an entity still open after it is
+        followed only when its B- is reached, so each token is scored a bounded number of times
+        (no B- inside a long entity scans the rest of it)."""
+        begins = np.flatnonzero(self.moves.is_begin[best])
+        columns = best[begins]
+        ends = self.window_ends(begins, columns, begins + 1)
+        spans: list[tuple[int, int, int]] = []
+        covered_until = -1
+        for start, end, column in zip(begins.tolist(), ends.tolist(), columns.tolist(),
+                                      strict=True):
+            if start <= covered_until:
+                continue
+            first = start + 1 + WINDOW
+            while end < 0:  # still open after the window: the next one
+                end = int(self.window_ends(np.array([start]), np.array([column]),
+                                           np.array([first]))[0])
+                first += WINDOW
+            spans.append((start, end + 1, column))
+            covered_until = end
+        return spans
+
+    def window_ends(self, begins: NDArray[np.intp], columns: NDArray[np.intp],
+                    first: NDArray[np.intp]) -> NDArray[np.intp]:
+        """For each entity opened at `begins` (its label's B- column in `columns`), its last
+        token among the `WINDOW` tokens from `first` on, or -1 if it stays open past them: the
+        first token where I- is not valid (the Doc's last token, or the next one starts a
+        sentence) or L- scores above I- (I- wins a tie: spaCy takes the first valid column)."""
+        offsets = np.arange(WINDOW)
+        index = first[:, None] + offsets
+        in_doc = index < self.doc_end[begins][:, None]
+        index = np.where(in_doc, index, first[:, None])  # past the Doc: any row, not used
+        hidden = maxout_hidden(self.tokens[index, 0], self.tokens[begins, 1][:, None],
+                               self.tokens[index - 1, 2], self.bias)
+        step = hidden @ self.weights
+        step += self.out_bias
+        rows = np.arange(begins.size)[:, None]
+        go_on = (in_doc & (index < self.doc_end[begins][:, None] - 1) & ~self.next_starts[index]
+                 & (step[rows, offsets, self.moves.inside[columns][:, None]]
+                    >= step[rows, offsets, self.moves.last[columns][:, None]]))
+        stopped = ~go_on.all(axis=1)
+        return np.where(stopped, first + (~go_on).argmax(axis=1), -1)
 
 
 def decoder_for(parser: Any) -> GreedyDecoder | None:

@@ -9,8 +9,9 @@ The same model, training (`update`), scoring and files (`to_disk`/`from_disk`) a
 `components/ner_decode.py` applies (greedy decoding of the shipped architecture, no entities set
 before it): there the decisions come from a few array operations per batch instead of spaCy's
 per-token loop, which spends most of its time taking and releasing the GIL in the Python 3.11
-wheels (`ner_decode`'s docstring). Elsewhere (beam search, another architecture, documents
-with preset entities) spaCy's own code runs.
+wheels (`ner_decode`'s docstring). Elsewhere (beam search, another architecture, ops other
+than thinc's NumpyOps, documents with entity annotation set before it: IOB tags, entity types
+or KB ids) spaCy's own code runs.
 """
 
 from __future__ import annotations
@@ -38,11 +39,19 @@ class GreedyEntityRecognizer(EntityRecognizer):
         super().__init__(vocab, model, name, moves, **settings)
         # built on first use: the labels and weights are known only after from_disk/initialize
         self._decoder: GreedyDecoder | None = None
-        self._decoder_for: tuple[int, int] | None = None
+        self._decoder_for: tuple[Any, ...] | None = None
+
+    def _decoder_key(self) -> tuple[Any, ...]:
+        """What `decoder_for` reads: the model and its layers (objects, compared by identity:
+        `_resize` replaces the output layer), its ops, the moves by name (`from_disk` or
+        `initialize` may bring other labels in the same number), beam width, unseen classes."""
+        model = self.model
+        return (model, *model.layers, model.ops, self.cfg.get("beam_width", 1),
+                frozenset(model.attrs.get("unseen_classes", ())),
+                tuple(self.moves.get_class_name(i) for i in range(self.moves.n_moves)))
 
     def _current_decoder(self) -> GreedyDecoder | None:
-        # a model resized or reloaded (new labels, from_disk) gets a new decoder
-        key = (id(self.model), self.moves.n_moves)
+        key = self._decoder_key()
         if key != self._decoder_for:
             self._decoder = decoder_for(self)
             self._decoder_for = key
@@ -51,10 +60,9 @@ class GreedyEntityRecognizer(EntityRecognizer):
     def predict(self, docs: Any) -> Any:
         """Each Doc's entities (`DecodedEntities`), or spaCy's parse states where the decoder
         does not apply."""
-        if isinstance(docs, Doc):
-            docs = [docs]
+        docs = [docs] if isinstance(docs, Doc) else list(docs)  # a generator is read once
         decoder = self._current_decoder()
-        found = decoder.entities(list(docs)) if decoder is not None else None
+        found = decoder.entities(docs) if decoder is not None else None
         if found is None:
             return super().predict(docs)
         return DecodedEntities(found)

@@ -20,7 +20,6 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
@@ -36,21 +35,9 @@ DEFAULT_FILES = [str(DEFAULT_CORPORA / corpus / f"{part}.{form}")
                  for form in ("tsv", "pubtator")]
 
 
-def file_texts(path: str) -> list[str]:
-    """The document texts of a PubTator or IOB file."""
-    from pipeline.documents import Document
-    from pipeline.ingest.pubtator import read_pubtator
-    from pipeline.iob import read_iob_documents
-
-    if path.endswith(".pubtator"):
-        return [d.text for d in read_pubtator(Path(path), path) if isinstance(d, Document)]
-    return [d.text for d in read_iob_documents(path, per_doc=10)]
-
-
 def pico_texts(folder: Path) -> list[str]:
     """pico-dev's tuned abstracts (never a held-out one)."""
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    from outcomes_pico import is_heldout
+    from outcomes_pico import is_heldout  # a sibling script: its folder is on sys.path
 
     return [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))
             if not is_heldout(p.stem)]
@@ -106,7 +93,9 @@ def main() -> int:
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
         ap.exit(2, f"{ap.prog}: no corpus file at {missing[0]}\n")
-    sets = [(Path(f).parent.name + "/" + Path(f).name, file_texts(f)) for f in args.files]
+    from tag_speed import load_texts  # a sibling script: PubTator or IOB (10 sentences a doc)
+
+    sets = [(Path(f).parent.name + "/" + Path(f).name, load_texts([f])) for f in args.files]
     if args.pico.is_dir():
         sets.append(("pico-dev (tuned part)", pico_texts(args.pico)))
     sets.append(("seeds", [p.read_text(encoding="utf-8", errors="replace")

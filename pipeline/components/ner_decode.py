@@ -320,9 +320,8 @@ def decoder_for(parser: Any) -> GreedyDecoder | None:
     if not lower.has_dim("nP") or lower.get_dim("nP") < 2:
         return None
     names = [parser.moves.get_class_name(i) for i in range(parser.moves.n_moves)]
-    strings = parser.vocab.strings
-    moves = Moves.from_names(names, {name.partition("-")[2]: strings.add(name.partition("-")[2])
-                                     for name in names if name.partition("-")[2]})
+    labels = {name.partition("-")[2] for name in names} - {""}
+    moves = Moves.from_names(names, {label: parser.vocab.strings.add(label) for label in labels})
     if moves is None or model.layers[2].get_dim("nO") != len(names):
         return None
     return GreedyDecoder(model, moves)

@@ -732,6 +732,48 @@ def test_medians_and_ratios(
     ] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the second median lies beyond the window after "Median": the interval between
+        (
+            "Median progression-free survival was 8.2 months (95% CI 6.9-9.5) versus 5.1 "
+            "months with placebo.",
+            [(8.2, 6.9, 9.5, None), (5.1, None, None, "placebo")],
+        ),
+        (
+            "Median overall survival was 24.3 months (95% CI, 20.1-28.5) with docetaxel "
+            "compared with 19.1 months (95% CI, 16.0-21.9) with placebo.",
+            [(24.3, 20.1, 28.5, "docetaxel"), (19.1, 16.0, 21.9, "placebo")],
+        ),
+    ],
+)
+def test_a_median_compared_with_the_last_one_far_from_its_word(
+    nlp: Language,
+    text: str,
+    expected: list[tuple[float, float | None, float | None, str | None]],
+) -> None:
+    rows = run(nlp, text, [("docetaxel", "DRUG", "MESH:D000077143")])._.outcomes
+    assert [(r["value"], r["ci_low"], r["ci_high"], r["arm"]) for r in rows] == expected
+    assert {(r["measure"], r["unit"]) for r in rows} == {("survival", "months")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no median before: durations, not medians
+        "Patients were treated for 8.2 months (range, 2.1-14.0) versus 5.1 months.",
+        # another kind of figure between the median and the second duration
+        "Median survival was 8.2 months, and 40% of patients responded versus 5.1 months.",
+        # the last median is of another unit
+        "Median survival was 8.2 months (95% CI 6.9-9.5; range 1-30) versus 51 weeks.",
+    ],
+)
+def test_a_duration_after_no_median_of_its_unit_is_no_median(nlp: Language, text: str) -> None:
+    rows = run(nlp, text)._.outcomes
+    assert not [r for r in rows if r["value"] in (5.1, 51.0)]
+
+
 def test_rates_per_person_years(nlp: Language) -> None:
     text = "The VTE rate was 11.6 v 23.9 per 1,000 person-years (hazard ratio, 0.48)."
     rows = run(nlp, text)._.outcomes

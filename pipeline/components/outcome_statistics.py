@@ -28,6 +28,9 @@ _RELATION_SIGN = re.compile("[<>=≤≥]")
 # What may stand between a ratio's spelled name and a value with a stray "%" ("odds ratio,
 # 1.22%").
 _RIGHT_AFTER = re.compile(r"\s*[,:=]?\s*")
+# Words (outside brackets) that may stand between a median and a duration compared with it
+# ("... 24.3 months (95% CI ...) with docetaxel compared with 19.1 months"): about an arm's name.
+COMPARED_MEDIAN_WORDS = 8
 
 
 @functools.lru_cache(maxsize=64)
@@ -349,6 +352,32 @@ class StatisticsParser:
             fig.te = end
         return fig
 
+    def _compared_median(self, i: int, unit: str) -> bool:
+        """ "Median PFS was 8.2 months (95% CI, 6.9-9.5) with X versus 5.1 months with Y": a
+        duration right after a comparison word, compared with the sentence's last figure, a
+        median of the same unit, with nothing between them but brackets (its interval) and a
+        few words without a number or a strong boundary (its arm). Its "median" may lie beyond
+        `_parse_median`'s window."""
+        if not self.figures or self.figures[-1].time_unit != unit:
+            return False
+        k = i - 1
+        if self.lower(k) == "with" and self.lower(k - 1) == "compared":
+            k -= 1
+        elif self.lower(k) not in self.lex.pairwise_comparison:
+            return False
+        depth = words = 0
+        for x in range(self.figures[-1].te, k):
+            t = self.toks[x]
+            if t.lower in ("(", "["):
+                depth += 1
+            elif t.lower in (")", "]"):
+                depth -= 1
+            elif depth <= 0:
+                words += 1
+                if t.num is not None or t.lower in (";", ".") or words > COMPARED_MEDIAN_WORDS:
+                    return False
+        return depth == 0
+
     def _parse_median(self, i: int) -> Figure | None:
         """A median duration: "median overall survival was 24.3 months", "median PFS, 8 vs 6
         months" (the unit may follow the last number of a short list)."""
@@ -365,7 +394,11 @@ class StatisticsParser:
             None,
         )
         if med is None:
-            return None
+            if not self._compared_median(i, unit):
+                return None
+            fig = Figure(i, k + 1 if k == i + 1 else i + 1, time_unit=unit, prefer_after=False)
+            fig.ratio_value = self.toks[i].num
+            return fig
         if self.lex.median_not_outcome_re.search(self.text, self.toks[med].end, self.toks[i].start):
             return None
         if all(self.toks[x].num is None for x in range(med + 1, i)) and (

@@ -3,11 +3,11 @@
 Used by `benchmarks/run_speed.py --corpus pubmed` (not a test; needs ../shared/corpora).
 
 Corpus: the title + abstract of every PubTator document of BC5CDR and NCBI-disease (train and
-devel: 1,793 real PubMed abstracts), written as gzipped `PubmedArticleSet` files shaped like the
-annual baseline's records (journal, 6 authors with affiliations, publication types, MeSH
-headings, a chemical list, article ids and a reference list: the parts a baseline record carries
-besides its text, which the reader must skip), `--records-per-file` records per file.
-`--scale N` repeats the abstracts N times under new PMIDs.
+devel, each PMID once: 1,692 real PubMed abstracts), written as gzipped `PubmedArticleSet` files
+shaped like the annual baseline's records (journal, 6 authors with affiliations, publication
+types, MeSH headings, a chemical list, article ids and a reference list: the parts a baseline
+record carries besides its text, which the reader must skip), `records_per_file` records per file
+(500 in `run_speed.py`). `run_speed.py --scale N` repeats the abstracts N times under new PMIDs.
 
 Estimate (`pubmed_hours`): the baseline's files are the unit of work (biotab reads one file in
 one worker), so with W worker cores the run takes ceil(files / W) rounds of one file's time, plus

@@ -54,7 +54,9 @@ TABLE_INFO: dict[str, tuple[str, str, str]] = {
 
 JOIN_ROWS: list[tuple[str, str, str]] = [
     ("every table's `doc_id`", "`documents`",
-     "`doc_id` (in `errors` it is null when the problem is not about one document)"),
+     "`doc_id` (in `errors` it is null when the problem is not about one document, and may "
+     "name a document `documents` lacks: a citation a `DeleteCitation` list deleted, a "
+     "document whose row could not be written)"),
     ("`mentions`, `outcomes`", "`sentences`",
      "`(doc_id, sent_idx)` — the sentence the mention or figure is in"),
     ("`mentions`", "`mentions`", "`(doc_id, mention_id)` identifies a mention"),
@@ -62,6 +64,9 @@ JOIN_ROWS: list[tuple[str, str, str]] = [
      "same `doc_id`, `label = 'DRUG'` — the drug mentions the figure is about"),
     ("`outcomes.disease_concept_id`", "`mentions.concept_id`",
      "same `doc_id`, `label = 'DISEASE'`"),
+    ("`outcomes.event_concept_id`", "`mentions.concept_id`",
+     "same `doc_id`, `label = 'DISEASE'` — the adverse event, cause of death or reason for "
+     "stopping named with the figure"),
     ("any `start_char`/`end_char`", "`documents.text`",
      "`substr(text, start_char + 1, end_char - start_char)` in SQL, "
      "`text[start_char:end_char]` in Python"),

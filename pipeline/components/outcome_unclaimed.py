@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from pipeline.components.outcome_attach import ARM_WINDOW, no_arm_name
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_measures import counts_occurrences
@@ -43,8 +44,34 @@ def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
         # in 412 patients (206 in the letrozole arm ...)" gives the arms' sizes)
         return not lex.assessed_total(parser.text, prev.start, prev.all_form)
     return parser.lower(f.ts - 1) in lex.connectors and (
-        prev.arm is not None or _drug_follows(lex, parser.text, prev, drug_starts)
+        prev.arm is not None
+        or _drug_follows(lex, parser.text, prev, drug_starts)
+        or arm_after_words(lex, parser.text, prev)
     )
+
+
+# What a bare count's own words may be before its arm: one to three words ("28 VTEs on
+# placebo", "31 deaths in the placebo group", "20 grade 3 events with placebo"), no
+# punctuation, no number.
+_COUNTED_WORDS = re.compile(r"(?:\s+[^\W\d_][\w-]*){1,3}?(?=\s+(?:in|with|for|among|on|"
+                            r"receiving|given|treated)\b)", re.IGNORECASE)
+
+
+def arm_after_words(lex: Lexicon, text: str, f: Figure) -> bool:
+    """ "28 VTEs on placebo", "31 deaths in the placebo group": an arm named after a bare count
+    and the few words of what it counts, as `attach_arms` reads one right after a figure (an arm
+    noun's name, an arm label or a control arm; not a name of no arm: "in the whole study
+    group")."""
+    m = _COUNTED_WORDS.match(text, f.end)
+    if m is None:
+        return False
+    window = text[m.end() : m.end() + ARM_WINDOW]
+    arm = (
+        lex.arm_after_re.match(window)
+        or lex.arm_label_re.match(window)
+        or lex.arm_control_re.match(window)
+    )
+    return arm is not None and not no_arm_name(lex, arm["arm"])
 
 
 def _bracket_listed(prev: Figure, f: Figure, text: str) -> bool:
@@ -166,7 +193,12 @@ def compared_figures(
             )
             # "a mean age of 55 vs 57 years": a measurement, not a count
             near = near and not any(t.text in lex.units for t in toks[f.te : f.te + 4])
-            if near or f.arm is not None or _drug_follows(lex, parser.text, f, drug_starts):
+            if (
+                near
+                or f.arm is not None
+                or _drug_follows(lex, parser.text, f, drug_starts)
+                or arm_after_words(lex, parser.text, f)
+            ):
                 f.measure = "other"
         elif (
             sizes[f.group] > 1

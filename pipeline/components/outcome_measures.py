@@ -120,18 +120,11 @@ class _Distances:
         return self.words[b] - self.words[a], self.bounds[b] - self.bounds[a], max(0, inside)
 
 
-# At most two words, a hyphenated one counting once, between a bare number and the cue it
-# takes ("10 in-breast recurrences", "12 grade-3 infections"; the light tokens split a hyphen).
-_TWO_WORDS = re.compile(r"(?:\s+[^\W\d_][\w-]*){0,2}\s+")
-
-
 def _cue_allowed(
     lex: Lexicon, head: Figure, c: Cue, ts: int, te: int, parser: SentenceParser
 ) -> bool:
     if head.needs_cue and not (
-        te <= c.ts <= te + 2
-        or (head.cue_before_ok and ts - 4 <= c.te <= ts)
-        or (te <= c.ts and _TWO_WORDS.fullmatch(parser.text, parser.toks[te - 1].end, c.start))
+        te <= c.ts <= te + 2 or (head.cue_before_ok and ts - 4 <= c.te <= ts)
     ):
         return False  # bare number: the cue must follow within two words
     if head.proportion and not (c.te <= ts and ts - c.te <= 8):

@@ -50,28 +50,33 @@ def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
     )
 
 
-# What a bare count's own words may be before its arm: one to three words ("28 VTEs on
-# placebo", "31 deaths in the placebo group", "20 grade 3 events with placebo"), no
-# punctuation, no number.
-_COUNTED_WORDS = re.compile(r"(?:\s+[^\W\d_][\w-]*){1,3}?(?=\s+(?:in|with|for|among|on|"
-                            r"receiving|given|treated)\b)", re.IGNORECASE)
+# How many words of its own may stand between a bare count and its arm ("28 VTEs on placebo",
+# "31 deaths in the placebo group", "20 grade III events with placebo").
+COUNTED_WORDS = 3
+_WORD = re.compile(r"\s+([^\W\d_][\w-]*)")
 
 
 def arm_after_words(lex: Lexicon, text: str, f: Figure) -> bool:
     """ "28 VTEs on placebo", "31 deaths in the placebo group": an arm named after a bare count
-    and the few words of what it counts, as `attach_arms` reads one right after a figure (an arm
-    noun's name, an arm label or a control arm; not a name of no arm: "in the whole study
-    group")."""
-    m = _COUNTED_WORDS.match(text, f.end)
-    if m is None:
-        return False
-    window = text[m.end() : m.end() + ARM_WINDOW]
-    arm = (
-        lex.arm_after_re.match(window)
-        or lex.arm_label_re.match(window)
-        or lex.arm_control_re.match(window)
-    )
-    return arm is not None and not no_arm_name(lex, arm["arm"])
+    and up to COUNTED_WORDS words of what it counts, as `attach_arms` reads one right after a
+    figure (an arm noun's name, an arm label or a control arm; not a name of no arm: "in this
+    group"). Not past a list word ("in two subpopulations and in a mixed group") nor a unit
+    ("the 80 kDa band protein in control fibroblasts": things, not subjects)."""
+    pos = f.end
+    for _ in range(COUNTED_WORDS):
+        word = _WORD.match(text, pos)
+        if word is None or word[1].lower() in lex.connectors or word[1].lower() in lex.units:
+            return False
+        pos = word.end()
+        window = text[pos : pos + ARM_WINDOW]
+        arm = (
+            lex.arm_after_re.match(window)
+            or lex.arm_label_re.match(window)
+            or lex.arm_control_re.match(window)
+        )
+        if arm is not None:
+            return not no_arm_name(lex, arm["arm"])
+    return False
 
 
 def _bracket_listed(prev: Figure, f: Figure, text: str) -> bool:

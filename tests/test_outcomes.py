@@ -759,6 +759,35 @@ def test_a_median_compared_with_the_last_one_far_from_its_word(
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # events per patient-year, not proportions (0.22 is no 22%), also when listed
+        (
+            "The annualised relapse rate was 0.22 with docetaxel and 0.44 with placebo.",
+            [(0.22, "rate", 1, "docetaxel"), (0.44, "rate", 1, "placebo")],
+        ),
+        # a rate of 1 or more, listed past the window that finds the annual word
+        (
+            "The annualized rate of moderate or severe exacerbations was 0.85 in the docetaxel "
+            "group versus 1.74 with placebo.",
+            [(0.85, "rate", 1, "docetaxel"), (1.74, "rate", 1, "placebo")],
+        ),
+        # no annual word: a proportion still, and a decimal of 1 or more no figure
+        (
+            "Survival was 0.86 with docetaxel and 1.5 with placebo.",
+            [(86.0, "percent", None, "docetaxel")],
+        ),
+    ],
+)
+def test_annual_rates_are_events_per_patient_year(
+    nlp: Language, text: str, expected: list[tuple[float, str, int | None, str]]
+) -> None:
+    rows = run(nlp, text, [("docetaxel", "DRUG", "MESH:D000077143")])._.outcomes
+    assert [(r["value"], r["unit"], r["denominator"], r["arm"]) for r in rows] == expected
+    assert all(r["population"] == "person-years" for r in rows if r["unit"] == "rate")
+
+
+@pytest.mark.parametrize(
     "text",
     [
         # no median before: durations, not medians

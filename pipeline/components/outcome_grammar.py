@@ -133,7 +133,7 @@ class SentenceParser(FigureReader):
             return fig
         if self.is_int(i) and self.count_guard(i):
             return self._parse_count(i)
-        if t.decimals > 0 and 0 < t.num < 1:
+        if t.decimals > 0 and t.num > 0:  # (an annual rate may be 1 or more)
             return self._parse_proportion(i)
         return None
 

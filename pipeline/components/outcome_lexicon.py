@@ -92,6 +92,12 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.back_reference = sets["back_reference_words"]
         self.bare_count_verbs = sets["bare_count_verbs"]
         self.proportion_openers = sets["proportion_openers"]
+        # "the annualized relapse rate was 0.22": events per patient-year, not a proportion
+        self.annual_rate_re = re.compile(
+            rf"\b(?:{_alt(data['annual_rate_words'])})\b(?:[^.;:()\[\]]|\.(?=\d))*"
+            rf"\b(?:{_alt(data['rate_nouns'])})\b(?:[^.;:()\[\]]|\.(?=\d))*$",
+            re.IGNORECASE,
+        )
         self.count_blockers = sets["count_blockers_before"]
         self.measured_value_words = sets["measured_value_words"]
         self.listing_words = sets["listing_words"]

@@ -146,6 +146,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "back_reference_words",
     "bare_count_verbs",
     "proportion_openers",
+    "annual_rate_words",
     "remaining_words",
     "count_blockers_before",
     "measured_value_words",

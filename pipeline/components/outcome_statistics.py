@@ -302,12 +302,17 @@ class StatisticsParser:
         return Figure(i, te, ratio=unit, ratio_value=t.num, prefer_after=False)
 
     def _parse_proportion(self, i: int) -> Figure | None:
-        """A rate written as a decimal proportion: "survival was 0·86" (read as 86%)."""
+        """A rate written as a decimal proportion: "survival was 0·86" (read as 86%); or events
+        per patient-year after an annual rate's words ("the annualized relapse rate was 0.22
+        with X and 1.04 with Y": unit rate, denominator 1)."""
         t = self.toks[i]
         assert t.num is not None
         prev = self.lower(i - 1)
-        recent = itertools.takewhile(lambda f: i - f.te <= 10, reversed(self.figures))
-        listed = prev in ("and", ",", "vs", "versus", "or") and any(f.proportion for f in recent)
+        recent = list(itertools.takewhile(lambda f: i - f.te <= 10, reversed(self.figures)))
+        annual_listed = any(f.rate_per == 1 for f in recent)
+        listed = prev in ("and", ",", "vs", "versus", "or") and (
+            annual_listed or any(f.proportion for f in recent)
+        )
         if prev not in self.lex.proportion_openers and not listed:
             return None
         nxt = self.lower(i + 1)
@@ -318,6 +323,13 @@ class StatisticsParser:
         before = self.text[max(0, t.start - 80) : t.start]
         if self.lex.ratio_re.search(before):
             return None
+        if (listed and annual_listed) or self.lex.annual_rate_re.search(before):
+            # "the annualized relapse rate was 0.22": events per patient-year, no proportion
+            fig = Figure(i, i + 1, rate_per=1, prefer_after=False)
+            fig.ratio_value = t.num
+            return fig
+        if t.num >= 1:
+            return None  # (a proportion is below 1)
         fig = Figure(i, i + 1, proportion=True)
         fig.pct, fig.pct_decimals = round(t.num * 100, 10), max(0, t.decimals - 2)
         return fig

@@ -66,6 +66,7 @@ from pipeline.components.outcome_attach import Comparisons, named_as_comparator
 from pipeline.components.outcome_following_arms import subjects_start
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon_attach import ARM_LABEL
+from pipeline.components.outcome_pair_series import pair_series_arms
 from pipeline.components.outcome_tokens import Figure
 from pipeline.labels import DISEASE
 
@@ -590,3 +591,7 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
             f.arm, f.arm_head, f.arm_pooled = span, None, False
             if left is not None:
                 left.other_arm = span
+    # "(89% vs 12%) and 12 weeks (100% vs 59%)": a later pair, the arms of the one before it
+    # or of the sentence's one comparison of two arms
+    two = [c for c in chains if _compares(lex, text, c) and _names_arms(lex, text, c, own)]
+    pair_series_arms(lex, figures, all_pairs, parser, names, two)

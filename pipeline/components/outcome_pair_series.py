@@ -1,0 +1,189 @@
+"""The arms of pairs of figures listed after a pair whose arms are known, in a sentence of
+`biotab_outcomes`.
+
+"HR was higher in SC arm compared to control at 6 weeks (89% vs 12%; P < 0.001) and 12 weeks
+(100% vs 59%, P = 0.0003)", "CBR was higher in the 20-mg arm than in the 50-mg arm among TS
+patients (39.1% v 20.0%) and TR patients (13.8% v 10.3%)", "In the dietary group there were
+fewer deaths from breast cancer (68 vs 120; HR, 0.86), other cancers (36 vs 65) ...": a reader
+gives each later pair the arms of the pair before it, in the same order, as long as nothing
+between them says otherwise. So a pair that a comparison word joins (`Comparisons.pairs`) and
+that has no arm takes the arms of the pair right before it in the sentence (`Figure.arm`, and
+`Figure.other_arm` of a figure the first pair left without an arm) when
+
+- that pair's arms are known: both figures' and not the same name, or the one arm its clause
+  names and the figure left without one (`outcome_respectively._one_named`);
+- no arm name (`outcome_respectively.arm_names`) stands between the two pairs, nor another
+  figure but a ratio or a relative change ("(68 vs 120; HR, 0.86; 95% CI, 0.64-1.17)"), nor a
+  strong boundary outside a bracket (`strong_boundaries`: "; in the per-protocol population",
+  "but"): a new clause may name or order its arms anew.
+
+The pairs go on from one to the next: the third of a list takes the second's arms. Reads the
+figures' arms and offsets and the sentence's tokens; writes `Figure.arm`, `Figure.other_arm`.
+Linear in the sentence.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from pipeline.components.outcome_grammar import SentenceParser
+from pipeline.components.outcome_tokens import Figure, Tok
+
+if TYPE_CHECKING:
+    from pipeline.components.outcome_lexicon import Lexicon
+
+Span = tuple[int, int]
+
+_OPEN, _CLOSE = "([", ")]"
+
+
+def _arms(pair: list[Figure], text: str) -> tuple[Span | None, ...] | None:
+    """The pair's arms and other arms as they may pass to the next pair, or None if they are not
+    known: two arms of different names, or one arm and the other figure's `other_arm`."""
+    a, b = pair
+    if a.arm_head is not None or b.arm_head is not None or a.arm_pooled or b.arm_pooled:
+        return None
+    if a.arm is not None and b.arm is not None:
+        if text[a.arm[0] : a.arm[1]].lower() == text[b.arm[0] : b.arm[1]].lower():
+            return None  # one arm's two figures ("at 6 h and 24 h": 13 vs 31)
+        return a.arm, b.arm, None, None
+    if a.arm is not None and b.arm is None and b.other_arm is not None:
+        return a.arm, None, None, b.other_arm
+    if b.arm is not None and a.arm is None and a.other_arm is not None:
+        return None, b.arm, a.other_arm, None
+    return None
+
+
+def _start(t: Tok) -> int:
+    return t.start
+
+
+def _free(f: Figure) -> bool:
+    """A figure that may take an arm: none of its own, of no several arms, no ratio or change."""
+    return (f.arm is None and f.other_arm is None and not f.arm_pooled and not f.each_arm
+            and not f.relative and f.ratio is None)  # fmt: skip
+
+
+def _between_clear(lex: Lexicon, parser: SentenceParser, figures: list[Figure],
+                   name_starts: list[int], lo: int, hi: int) -> bool:  # fmt: skip
+    """Is text[lo:hi], between two pairs, free of arm names (starting at `name_starts`), of
+    figures but ratios and relative changes, and of strong boundaries outside a bracket?"""
+    if bisect.bisect_left(name_starts, lo) < bisect.bisect_left(name_starts, hi):
+        return False
+    if any(lo <= g.start < hi and not (g.relative or g.ratio is not None) for g in figures):
+        return False
+    return _unbroken(lex, parser, lo, hi)
+
+
+def _unbroken(lex: Lexicon, parser: SentenceParser, lo: int, hi: int) -> bool:
+    """Does text[lo:hi] hold no strong boundary outside a bracket (`strong_boundaries`: ";",
+    "but", "whereas"), a bracket that closes in it but opened before it counted as one?"""
+    depth = 0
+    cut = False  # a strong boundary outside brackets so far
+    bounds = lex.boundaries
+    k = bisect.bisect_left(parser.toks, lo, key=_start)
+    for t in parser.toks[k:]:
+        if t.start >= hi:
+            break
+        if t.text in _OPEN:
+            depth += 1
+        elif t.text in _CLOSE:
+            if depth == 0:
+                cut = False  # ("12%; P < 0.001) and"): the first pair's bracket closes
+            depth = max(0, depth - 1)
+        elif depth == 0 and t.lower in bounds and not t.num:
+            cut = True
+    return not cut
+
+
+def pair_series_arms(lex: Lexicon, figures: list[Figure], pairs: list[list[Figure]],
+                     parser: SentenceParser, names: list[Span],
+                     compared: list[list[Span]]) -> None:  # fmt: skip
+    """Each pair of `pairs` without arms takes the arms of the pair right before it, or of the
+    sentence's one comparison of two arms (the module docstring); `names`: the sentence's arm
+    names, in order; `compared`: its series of two names that compare them."""
+    if not pairs:
+        return
+    text = parser.text
+    name_starts = [s for s, _ in names]
+    prev: tuple[Span | None, ...] | None = None
+    last: list[Figure] | None = None
+    ordered = sorted(pairs, key=lambda p: p[0].start)
+    for pair in ordered:
+        known = _arms(pair, text)
+        if known is not None:
+            prev, last = known, pair
+            continue
+        if (prev is None or last is None or not (_free(pair[0]) and _free(pair[1]))
+                or not _between_clear(lex, parser, figures, name_starts, last[1].end,
+                                      pair[0].start)):  # fmt: skip
+            prev = last = None
+            continue
+        pair[0].arm, pair[1].arm, pair[0].other_arm, pair[1].other_arm = prev
+        last = pair
+    chain = _one_comparison(lex, text, names, compared, ordered)
+    if chain is None:
+        return
+    paired = {id(f) for pair in ordered for f in pair}
+    single = [g.start for g in figures
+              if id(g) not in paired and not (g.relative or g.ratio is not None)]  # fmt: skip
+    for pair in ordered:
+        lo, hi = min(chain[1][1], pair[0].start), max(chain[0][0], pair[1].end)
+        if (_free(pair[0]) and _free(pair[1]) and not any(lo <= x < hi for x in single)
+                and _unbroken(lex, parser, lo, hi)):  # fmt: skip
+            # (in the comparison's clause, past brackets, no figure of its own between)
+            pair[0].arm, pair[1].arm = chain
+
+
+def _one_comparison(lex: Lexicon, text: str, names: list[Span], compared: list[list[Span]],
+                    pairs: list[list[Figure]]) -> tuple[Span, Span] | None:  # fmt: skip
+    """The sentence's one comparison of two arms that all its free pairs take ("(3% vs 6%) and
+    (9% vs 9%) ... between letrozole and tamoxifen", "... in the endocrine or chemotherapy
+    group, respectively"): a series of two names that compares them (`compared`) or that a
+    respectively word follows, when every arm name of the sentence is one of its two (by its
+    text) and every pair with arms has those two, in that order; None otherwise."""
+    chains = compared + [c for c in _closed_series(lex, text, names) if c not in compared]
+    if len(chains) != 1:
+        return None
+    a, b = chains[0]
+    first, second = text[a[0] : a[1]].lower(), text[b[0] : b[1]].lower()
+    if first == second or any(text[s:e].lower() not in (first, second) for s, e in names):
+        return None  # another arm named, or two mentions of one
+    for pair in pairs:
+        x, y = pair[0].arm, pair[1].arm
+        if x is None and y is None:
+            continue
+        if x is None or y is None or (text[x[0] : x[1]].lower(),
+                                      text[y[0] : y[1]].lower()) != (first, second):  # fmt: skip
+            return None  # a pair whose arms are otherwise (or one-sided): not every pair's
+    return a, b
+
+
+def _closed_series(lex: Lexicon, text: str, names: list[Span]) -> list[list[Span]]:
+    """Two names in a row, joined by one series joiner, that a respectively word follows, only
+    an arm noun and a comma between ("in the letrozole or tamoxifen group, respectively"), with
+    only a preposition, a determiner or an arm noun right before them (or no word)."""
+    out = []
+    for a, b in pairwise(names):
+        m = _SERIES_GAP.fullmatch(text, a[1], b[0])
+        if m is None or m["word"].lower() not in lex.series_joiners:
+            continue
+        before = _WORD_BEFORE.search(text, max(0, a[0] - WORD_CHARS), a[0])
+        if before is not None and before["word"].lower() not in lex.series_beside:
+            continue  # "in the endocrine therapy or ...": the name goes on before
+        after = _AFTER_SERIES.match(text, b[1])
+        if after is not None and after["word"].lower() in lex.respectively and (
+            after["noun"] is None or after["noun"].lower() in lex.arm_nouns
+        ):
+            out.append([a, b])
+    return out
+
+
+#: How far before a series the word right before it is looked for.
+WORD_CHARS = 30
+_WORD_BEFORE = re.compile(r"(?P<word>[A-Za-z][\w-]*)\s+$")
+_SERIES_GAP = re.compile(r"\s+(?P<word>[A-Za-z]+)\s+")
+_AFTER_SERIES = re.compile(r"(?:\s+(?P<noun>[A-Za-z]+))?\s*,?\s*(?P<word>[A-Za-z]+)")

@@ -23,6 +23,7 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
+from pipeline.components.outcome_allocation_arms import AllocationList
 from pipeline.components.outcome_arm_evidence import ArmEvidence, the_arm_names
 from pipeline.components.outcome_attach import named_as_comparator
 from pipeline.components.outcome_following_arms import (
@@ -208,6 +209,7 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     evidence = ArmEvidence(ctx, sm, [f.arm for f in figures if f.arm is not None])
     # "(n = 40 calendula; n = 41 sorbolene)", "(arm A, 46%; arm B, 62%)", "18% A vs 25% B"
     labelled = label_arms(figures, sm, ctx)
+    allocation: AllocationList | None = None  # (read when a size asks)
     for k, f in enumerate(figures):
         if f.arm is not None and f.arm_head is None and not evidence.shown(
             *f.arm, sized=f.measure == "enrollment" and f.n_form
@@ -225,6 +227,12 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             # of subjects only in a study that compares arms: "warfarin (11 patients)" in a
             # case series is who received it)
             f.arm = size_arm(f, text, sm) or size_label_after(f, sm, ctx)
+            if f.arm is None:
+                if allocation is None:
+                    allocation = AllocationList(
+                        figures, text, sm, lambda d: combined_drugs(sm, text, d)
+                    )
+                f.arm = allocation.arm(f)  # "either ABI-007 260 mg/m(2) ... (n = 229) or ..."
             if f.arm is not None and not evidence.label_shown(*f.arm):
                 f.arm = None  # "(responder group, n = 12)": no arm
         if f.arm is None and not f.arm_pooled:

@@ -92,3 +92,16 @@ def test_pairs_outside_one_comparison_of_two_arms_take_none(
     got = [g for g in arms(outcomes_nlp, sentence) if g[0] != 1.0]
     listed = [a for v, a in got if v in (40.0, 30.0, 9.0, 8.0)]
     assert listed and listed == [None] * len(listed), got
+
+
+def test_a_later_pair_takes_the_arms_figures_took_from_their_own_words(
+    outcomes_nlp: Language,
+) -> None:
+    # the first two figures' arms are named after each (no pair a comparison word joins right
+    # beside them), the later pair's are theirs
+    got = arms(outcomes_nlp, "Complete response was achieved in 14.2% of patients in the DEE "
+                             "group versus 6.7% in the DE group, and partial response in 76.8% "
+                             "versus 71.1%.")  # fmt: skip
+    assert [g for g in got if g[0] != 1.0] == [
+        (14.2, "DEE"), (6.7, "DE"), (76.8, "DEE"), (71.1, "DE")
+    ]

@@ -370,3 +370,22 @@ def test_a_pair_of_two_arms_after_one_name_keeps_its_second_figure_apart(
     got = {v: (arm, drug) for v, arm, drug in arms_and_drugs(outcomes_nlp, sentence)}
     assert got[13.0] == ("docetaxel", "docetaxel")
     assert got[31.0] == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # regimens' abbreviations before a plural arm noun are arms
+        ("The rate of objective response in the DEE and DE groups was 91.0% and 77.9%, "
+         "respectively.", [(91.0, "DEE"), (77.9, "DE")]),
+        # names listed after "the X group", each before its own arm noun
+        ("The incidence of neutropenia in the PEG 100 mg group, PEG 6 mg group, and GCSF 5 mg "
+         "group was 69.7%, 68.4%, and 69.5%, respectively.",
+         [(69.7, "PEG 100 mg"), (68.4, "PEG 6 mg"), (69.5, "GCSF 5 mg")]),
+    ],
+)
+def test_more_series_of_arm_names(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
+) -> None:
+    got = arms(outcomes_nlp, sentence)
+    assert [g for g in got if g[0] != 1.0] == expected

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_allocation_arms import AllocationList
 from pipeline.components.outcome_arm_evidence import ArmEvidence, the_arm_names
+from pipeline.components.outcome_arm_names import arm_names
 from pipeline.components.outcome_attach import named_as_comparator
 from pipeline.components.outcome_following_arms import (
     allocated_count_arm,
@@ -35,6 +37,7 @@ from pipeline.components.outcome_following_arms import (
 )
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_label_arms import label_arms, size_label_after
+from pipeline.components.outcome_pair_series import later_pairs_arms
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DRUG
 
@@ -200,7 +203,7 @@ _PARTNER_WORD = re.compile(r"[A-Za-z][\w-]*")
 
 
 def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
-              sm: SentenceMentions) -> None:  # fmt: skip
+              sm: SentenceMentions, pairs: Sequence[list[Figure]] = ()) -> None:  # fmt: skip
     """Tie each figure of a sentence to its arm before any of them is resolved (an arm's size
     "letrozole (n = 453)", `size_arm`; the drug right after it, "28% with docetaxel") and note
     the arms named (`Figure.arm_keys`, `DocContext.note_arms`): a figure's denominator depends
@@ -258,6 +261,10 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             f.arm = bracket_arm(sm, text, f, first=k == 0)
         if f.arm is not None:
             f.arm = _with_drugs(sm, text, f.arm)
+    if pairs and len(figures) > 3:
+        # "14.2% in DEE group versus 6.7% in DE group, 'partial response' in 76.8% versus 71.1%":
+        # a later pair, the arms the pair before it took from its own forms
+        later_pairs_arms(sm.lex, figures, pairs, parser, lambda: arm_names(sm.lex, text, sm)[0])
     # (once every figure's own forms are read: the clause's other figures' arms are known)
     for f in figures:
         if f.arm is None and _may_take_arm(f):

@@ -169,7 +169,7 @@ class ArmRegexes:
         # arms named by words before an arm noun ("the intervention and control groups", "the
         # chemotherapy and radiotherapy alone arms", "in SC versus control arm"): a word before
         # each connector, the last one or two words before the noun; determiners between
-        # (`_noun_names` in outcome_respectively keeps a series only with a treatment in it and
+        # (`_noun_names` in outcome_arm_names keeps a series only with a treatment in it and
         # no arm noun among its words)
         name = r"[A-Za-z0-9][\w-]*"
         self.noun_series_re = re.compile(
@@ -231,7 +231,7 @@ class ArmRegexes:
         )
         # an arm named by "the", words and a singular arm noun ("the every-3-week treatment
         # arm", "in the control arm OM > G1 was 16.7%"): a name in a series of arms
-        # (`outcome_respectively.arm_names`) and a figure's arm in its clause
+        # (`outcome_arm_names.arm_names`) and a figure's arm in its clause
         # (`outcome_arms.clause_arm`)
         self.the_arm_re = re.compile(
             r"\bthe\s+" + self._arm_name(word, rf"(?:{self._singular_arm_nouns})"),

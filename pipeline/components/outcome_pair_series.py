@@ -12,20 +12,33 @@ that has no arm takes the arms of the pair right before it in the sentence (`Fig
 
 - that pair's arms are known: both figures' and not the same name, or the one arm its clause
   names and the figure left without one (`outcome_respectively._one_named`);
-- no arm name (`outcome_respectively.arm_names`) stands between the two pairs, nor another
+- no arm name (`outcome_arm_names.arm_names`) stands between the two pairs, nor another
   figure but a ratio or a relative change ("(68 vs 120; HR, 0.86; 95% CI, 0.64-1.17)"), nor a
   strong boundary outside a bracket (`strong_boundaries`: "; in the per-protocol population",
   "but"): a new clause may name or order its arms anew.
 
-The pairs go on from one to the next: the third of a list takes the second's arms. Reads the
-figures' arms and offsets and the sentence's tokens; writes `Figure.arm`, `Figure.other_arm`.
-Linear in the sentence.
+The pairs go on from one to the next: the third of a list takes the second's arms. This runs
+twice: in `outcome_respectively.respectively_arms`, after the pairs' own rules, and in
+`outcome_arms.note_arms`, once the figures' own forms have given arms ("14.2% of patients in
+DEE group versus 6.7% in DE group, 'partial response' in 76.8% versus 71.1%": two figures with
+arms of their own and a comparison word between them are a pair there too).
+
+A sentence's pairs still without arms then take its one comparison of two arms
+(`_one_comparison`): "(3% vs 6%) and (9% vs 9%) did not differ ... between letrozole and
+tamoxifen", "... in the letrozole or tamoxifen group, respectively": a series of two names that
+compares them or that a respectively word follows, when every arm name of the sentence is one of
+those two and every pair with arms has them in that order, with no strong boundary and no figure
+outside the pairs between the series and the pair.
+
+Reads the figures' arms and offsets and the sentence's tokens; writes `Figure.arm`,
+`Figure.other_arm`. Linear in the sentence.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -80,7 +93,8 @@ def _between_clear(lex: Lexicon, parser: SentenceParser, figures: list[Figure],
 
 def _unbroken(lex: Lexicon, parser: SentenceParser, lo: int, hi: int) -> bool:
     """Does text[lo:hi] hold no strong boundary outside a bracket (`strong_boundaries`: ";",
-    "but", "whereas"), a bracket that closes in it but opened before it counted as one?"""
+    "but", "whereas")? One before a bracket closes that opened before lo is inside it ("12%;
+    P < 0.001) and ...")."""
     depth = 0
     cut = False  # a strong boundary outside brackets so far
     bounds = lex.boundaries
@@ -107,24 +121,9 @@ def pair_series_arms(lex: Lexicon, figures: list[Figure], pairs: list[list[Figur
     names, in order; `compared`: its series of two names that compare them."""
     if not pairs:
         return
-    text = parser.text
-    name_starts = [s for s, _ in names]
-    prev: tuple[Span | None, ...] | None = None
-    last: list[Figure] | None = None
     ordered = sorted(pairs, key=lambda p: p[0].start)
-    for pair in ordered:
-        known = _arms(pair, text)
-        if known is not None:
-            prev, last = known, pair
-            continue
-        if (prev is None or last is None or not (_free(pair[0]) and _free(pair[1]))
-                or not _between_clear(lex, parser, figures, name_starts, last[1].end,
-                                      pair[0].start)):  # fmt: skip
-            prev = last = None
-            continue
-        pair[0].arm, pair[1].arm, pair[0].other_arm, pair[1].other_arm = prev
-        last = pair
-    chain = _one_comparison(lex, text, names, compared, ordered)
+    _follow(lex, figures, ordered, parser, names)
+    chain = _one_comparison(lex, parser.text, names, compared, ordered)
     if chain is None:
         return
     paired = {id(f) for pair in ordered for f in pair}
@@ -136,6 +135,57 @@ def pair_series_arms(lex: Lexicon, figures: list[Figure], pairs: list[list[Figur
                 and _unbroken(lex, parser, lo, hi)):  # fmt: skip
             # (in the comparison's clause, past brackets, no figure of its own between)
             pair[0].arm, pair[1].arm = chain
+
+
+def later_pairs_arms(lex: Lexicon, figures: list[Figure], pairs: Sequence[list[Figure]],
+                     parser: SentenceParser, names: Callable[[], list[Span]]) -> None:  # fmt: skip
+    """Each pair without arms takes the arms of the pair right before it, once the figures'
+    own forms have given arms (`outcome_arms.note_arms`: "14.2% in DEE group versus 6.7% in DE
+    group, 'partial response' in 76.8% versus 71.1%"); `names` gives the sentence's arm names,
+    read only when a pair may take arms."""
+    text = parser.text
+    joined = {id(p[0]) for p in pairs}
+    # two figures a comparison word stands between, each with its own arm, are a pair too
+    # ("14.2% of patients in DEE group versus 6.7% in DE group": the word is too far from the
+    # first figure for `outcome_attach.mark_compared`)
+    named = [[f, g] for f, g in pairwise(figures)
+             if id(f) not in joined and f.arm is not None and g.arm is not None
+             and _compared_between(lex, parser, f, g)]  # fmt: skip
+    ordered = sorted([*pairs, *named], key=lambda p: p[0].start)
+    if any(_arms(a, text) is not None and _free(b[0]) and _free(b[1])
+           for a, b in pairwise(ordered)):  # fmt: skip
+        _follow(lex, figures, ordered, parser, names())
+
+
+def _compared_between(lex: Lexicon, parser: SentenceParser, f: Figure, g: Figure) -> bool:
+    """Does a comparison word ("versus", "vs") stand between figures f and g, and no strong
+    boundary?"""
+    words = [parser.lower(x) for x in range(f.te, g.ts)]
+    return (any(w in lex.pairwise_comparison for w in words)
+            and not any(parser.boundaries()[x] for x in range(f.te, g.ts)))  # fmt: skip
+
+
+def _follow(lex: Lexicon, figures: list[Figure], ordered: list[list[Figure]],
+            parser: SentenceParser, names: list[Span]) -> None:  # fmt: skip
+    """Each pair of `ordered` (by position) without arms takes the arms of the one before it."""
+    text = parser.text
+    name_starts = [s for s, _ in names]
+    prev: tuple[Span | None, ...] | None = None
+    last: list[Figure] | None = None
+    for pair in ordered:
+        known = _arms(pair, text)
+        if known is not None:
+            prev, last = known, pair
+            continue
+        # (from past the pair before and its arms' names: "6.7% in DE group, ...")
+        lo = max([last[1].end] + [a[1] for a in prev if a is not None]) if prev and last else 0
+        if (prev is None or last is None or not (_free(pair[0]) and _free(pair[1]))
+                or not _between_clear(lex, parser, figures, name_starts, lo,
+                                      pair[0].start)):  # fmt: skip
+            prev = last = None
+            continue
+        pair[0].arm, pair[1].arm, pair[0].other_arm, pair[1].other_arm = prev
+        last = pair
 
 
 def _one_comparison(lex: Lexicon, text: str, names: list[Span], compared: list[list[Span]],

@@ -8,14 +8,14 @@ respectively)": the list's figures take, in order, the arms of a *series* of as 
 written after the list and right before the respectively word, or else before the list in its
 clause (the series nearest to it, which must have exactly as many names).
 
-An arm name is a drug mention, with the drugs and the monotherapy word joined to it
-("methotrexate plus prednisone", "prednisone alone": a `combination_joiners` entry that is no
-list connector or preposition joins them); a `control_arms` entry ("placebo", "usual care"); or
-a label an arm noun gives ("groups R4 and R6", "group A", "the R2 group"). The names of a series
-are joined by a connector (a `list_connectors`, `comparison_connectors` or `comparator_openers`
-entry: "than"),
-with only prepositions, determiners, arm nouns and monotherapy words beside it ("the granisetron
-and ondansetron groups than in the placebo group").
+An arm name (`outcome_arm_names`) is a drug mention, with the drugs and the monotherapy word
+joined to it ("methotrexate plus prednisone", "prednisone alone": a `combination_joiners` entry
+that is no list connector or preposition joins them); a `control_arms` entry ("placebo", "usual
+care"); or a label an arm noun gives ("groups R4 and R6", "group A", "the R2 group"). The names
+of a series are joined by a connector (a `list_connectors`, `comparison_connectors` or
+`comparator_openers` entry: "than"), with only prepositions, determiners, arm nouns and
+monotherapy words beside it ("the granisetron and ondansetron groups than in the placebo
+group").
 
 Two figures a comparison word joins ("28% vs 15%") take the two arms of the series nearest
 before them in their clause when it compares them: "than" or a comparison word between the two
@@ -61,11 +61,10 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
-from pipeline.components.outcome_arm_evidence import the_arm_names
+from pipeline.components.outcome_arm_names import arm_names
 from pipeline.components.outcome_attach import Comparisons, named_as_comparator
 from pipeline.components.outcome_following_arms import subjects_start
 from pipeline.components.outcome_grammar import SentenceParser
-from pipeline.components.outcome_lexicon_attach import ARM_LABEL
 from pipeline.components.outcome_pair_series import pair_series_arms
 from pipeline.components.outcome_tokens import Figure
 from pipeline.labels import DISEASE
@@ -91,90 +90,6 @@ BEFORE_SINGLES = 2
 FRAME_GAP = 4
 FRAME_PAIR_GAP = 2
 _GAP_TOKEN = re.compile(r"vs\.|v\.|[A-Za-z]+|\S")
-
-
-def _drug_names(lex: Lexicon, text: str, sm: SentenceMentions) -> list[Span]:
-    """The drug mentions as arm names: drugs joined by a joiner that lists no arms ("plus",
-    `Lexicon.tight_joiners`) are one name, and a monotherapy word right after one drug is part
-    of it."""
-    names: list[Span] = []
-    for m in sm.drugs:
-        s, e = m.start - sm.base, m.end - sm.base
-        if names and lex.tight_joiner_re.fullmatch(text[names[-1][1] : s].strip()):
-            names[-1] = (names[-1][0], e)
-        elif names and s < names[-1][1]:
-            continue
-        else:
-            names.append((s, e))
-    out = []
-    for s, e in names:
-        alone = lex.monotherapy_re.match(text, e)
-        out.append((s, alone.end() if alone else e))
-    return out
-
-
-def _label_names(lex: Lexicon, text: str) -> list[Span]:
-    spans: list[Span] = []
-    for m in lex.label_after_plural_re.finditer(text):
-        lo = m.start("list")
-        spans.extend((lo + x.start(), lo + x.end()) for x in re.finditer(ARM_LABEL, m["list"]))
-    spans.extend((m.start(), m.end()) for m in lex.label_after_singular_re.finditer(text))
-    spans.extend((m.start(), m.end()) for m in lex.label_before_re.finditer(text))
-    return spans
-
-
-_NOUN_WORD = re.compile(r"[A-Za-z0-9][\w-]*|,")
-
-
-def _noun_names(lex: Lexicon, text: str, drug_starts: list[int]) -> list[Span]:
-    """The words that name arms before an arm noun (`Lexicon.noun_series_re`: "the
-    intervention and control groups", "in SC versus control arm"), when one of them is a
-    treatment: a drug (at
-    `drug_starts`), a control arm, a treatment word (`treatment_nouns`, `induction_agents`), or
-    no treatment ("no prophylaxis", "no-deodorant"). Not groups of who was studied ("the male
-    and female groups", "the younger and older groups"), nor when one word is a preposition, a
-    subject noun or a number word, nor a word cut before a hyphen ("low- and high-risk")."""
-    spans: list[Span] = []
-    for m in lex.noun_series_re.finditer(text):
-        lo = m.start("list")
-        words = [(lo + w.start(), lo + w.end(), w.group().lower())
-                 for w in _NOUN_WORD.finditer(m["list"])]  # fmt: skip
-        if any(w in lex.prepositions or w in lex.pop or w in lex.number_words or w.endswith("-")
-               or w in lex.arm_nouns for _, _, w in words):  # fmt: skip
-            continue  # (an arm noun among the words: "the A arm versus the B arm" is two names)
-        if not (
-            _any_between(drug_starts, m.start("list"), m.end("list"))
-            or lex.control_word_re.search(m["list"])
-            or any(w in lex.arm_treatment_words or w == "no" or w.startswith("no-")
-                   for _, _, w in words)
-        ):  # fmt: skip
-            continue
-        names: list[Span] = []
-        joined = True  # (the words between two joiners are one name: "central access")
-        for a, b, w in words:
-            if w in lex.series_joiners or w in lex.determiners:
-                joined = True
-            elif joined or not names:
-                names.append((a, b))
-                joined = False
-            else:
-                names[-1] = (names[-1][0], b)
-        spans.extend(names)
-    return spans
-
-
-def arm_names(lex: Lexicon, text: str, sm: SentenceMentions) -> tuple[list[Span], set[Span]]:
-    """The sentence's arm names (drugs, control arms, labels, words before a plural arm noun),
-    in order, none overlapping another (the earlier, then the longer, is kept); and those that
-    name an arm by their own words (not only a drug)."""
-    own = _label_names(lex, text) + _noun_names(lex, text, [m.start - sm.base for m in sm.drugs])
-    own += [(m.start(), m.end()) for m in lex.control_word_re.finditer(text)]
-    own += the_arm_names(lex, text)  # "the every-3-week treatment arm versus the weekly arm"
-    out: list[Span] = []
-    for s, e in sorted(_drug_names(lex, text, sm) + own, key=lambda x: (x[0], -x[1])):
-        if not out or s >= out[-1][1]:
-            out.append((s, e))
-    return out, set(own)
 
 
 def _names_arms(lex: Lexicon, text: str, chain: list[Span], own: set[Span]) -> bool:

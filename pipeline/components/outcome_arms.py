@@ -141,9 +141,10 @@ def _arm_keys(f: Figure, text: str, ctx: DocContext, sm: SentenceMentions) -> tu
         len(drugs) == 1
         and partner_end(sm, text, drugs[0].end - sm.base) is None
         and lex.control_word_re.search(arm) is None
+        and not lex.joined_before_re.search(text, f.arm[0], drugs[0].start - sm.base)
     ):
-        # (not "tamoxifen plus radiotherapy" nor "placebo plus tamoxifen": the arm of tamoxifen
-        # alone is another)
+        # (not "tamoxifen plus radiotherapy", "radiotherapy plus tamoxifen" nor "placebo plus
+        # tamoxifen": the arm of tamoxifen alone is another)
         keys.append(drugs[0].key)
     return tuple(dict.fromkeys(keys))
 

@@ -130,7 +130,7 @@ def _arm_keys(f: Figure, text: str, ctx: DocContext, sm: SentenceMentions) -> tu
     then the drug concept the arm is made of when it is one drug, not negated ("no vitamin B6"
     shares its drug with the other arm) and joined to no other treatment."""
     arm = arm_text(f, text)
-    if arm is None:
+    if arm is None or f.arm is None:
         return ()
     lex = sm.lex
     words = arm.lower().split()

@@ -389,3 +389,21 @@ def test_more_series_of_arm_names(
 ) -> None:
     got = arms(outcomes_nlp, sentence)
     assert [g for g in got if g[0] != 1.0] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the first figure's arm named before the pair, the second's linked right after it
+        ("The relapse-free survival rate at 7 years in the tamoxifen arm was 93%, versus 81% in "
+         "the placebo arm (P = 0.02).", [(93.0, "tamoxifen"), (81.0, "placebo")]),
+        # a label after each figure, its arm noun capitalized
+        ("The cumulative incidence of nausea was 57% in Group B versus 68% in Group C (P = "
+         "0.27).", [(57.0, "group B"), (68.0, "group C")]),
+    ],
+)
+def test_a_pairs_arms_named_around_its_figures(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
+) -> None:
+    got = arms(outcomes_nlp, sentence)
+    assert [g for g in got if g[0] != 1.0] == expected

@@ -239,15 +239,16 @@ class ArmRegexes:
         )
         # "in group B", "in arm A" (the arm noun first, then a short label; the arm's name is
         # both, as in its size's "group B (n = 30)")
+        # (the noun in any case, "in Group B"; the label a capital or a digit)
         self.arm_label_re = re.compile(
-            rf"{lead}(?:in|with|for|among|on)\s+(?:the\s+)?"
-            rf"(?P<arm>(?:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\b"
+            rf"(?i:{lead}(?:in|with|for|among|on)\s+(?:the\s+)?)"
+            rf"(?P<arm>(?i:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\b"
         )
-        # "(12%) with placebo", "15% of those receiving placebo" (not "45% with control of
-        # pain": what is controlled is no arm; no "under" or "after": "in five dogs under
-        # control conditions")
+        # "(12%) with placebo", "15% of those receiving placebo", "48 among controls" (not "45%
+        # with control of pain": what is controlled is no arm; no "under" or "after": "in five
+        # dogs under control conditions")
         self.arm_control_re = re.compile(
-            rf"{lead}(?:with|on|in|for|receiving|given|treated\s+with)\s+(?:the\s+)?"
+            rf"{lead}(?:with|on|in|for|among|receiving|given|treated\s+with)\s+(?:the\s+)?"
             rf"(?P<arm>{_alt(data['control_arms'])})\b(?!\s+of\b)",
             re.IGNORECASE,
         )

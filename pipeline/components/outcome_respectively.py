@@ -47,7 +47,8 @@ or frame gives arms takes them from the names of its clause (`_one_named`): one 
 is the first figure's ("Fewer patients in the ropivacaine group reported pain (13 vs 31)"), or
 the second's after a comparison word, or both figures' when two timepoints or subgroups stand
 joined between the name and the pair ("In the ropivacaine group, pain at 6 h and 24 h was 13 vs
-31": the one arm's, `arm_subset_words`); one name after it, after a comparison word, the
+31": the one arm's, `arm_subset_words`); one name after it, after a comparison word or linked
+right after the second figure ("in the tamoxifen arm was 93%, versus 81% in the MPA arm"), the
 second's. The figure left without an arm then takes not the other's drug (`Figure.other_arm`).
 
 Reads the figures (`Figure.measure`, `Figure.arm`), the sentence's tokens and its DRUG and
@@ -295,7 +296,9 @@ def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set
     the ropivacaine group reported pain (13 vs 31)", "higher in the endocrine group (33% vs
     24%)"), or the second's after a comparison word ("lower than in the control arm (45% vs
     82%)"); one name after the pair, after a comparison word, is the second's ("(40% vs 12%)
-    than with placebo"); one of each, the first's and the second's. A name names an arm by its
+    than with placebo"); one of each, the first's and the second's (the one after also when
+    linked right after the second figure: "in the tamoxifen arm was 93%, versus 81% in the MPA
+    arm", `_LINKED_AFTER`). A name names an arm by its
     own words (a control arm, a label, "the X group") or after an `arm_series_links` entry
     ("treated with ropivacaine"); not who was studied ("pretreated with doxorubicin"), not a
     series' last name ("the PC and EP arm"), not a control word before another noun ("a
@@ -303,8 +306,11 @@ def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set
     subgroups joined between them (`_subsets_joined`: "In the ropivacaine group, pain at 6 h
     and 24 h was 13 vs 31") is both figures'. Returns the figures' arms and the figure left
     without one."""
-    if pair[0].arm is not None or pair[1].arm is not None:
+    if pair[0].arm is not None:
         return None
+    # the second's arm read from its own words ("versus 81% in the MPA arm"): the first's may
+    # still be the name before the pair
+    tied = pair[1].arm
     text, toks = parser.text, parser.toks
     # the clause around the pair, past its bracket ("(40% vs 12%) than with placebo")
     first, last = parser.stretch(pair[0].ts, pair[1].te)
@@ -317,6 +323,9 @@ def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set
         len({text[a:b].lower() for a, b in side}) > 1 for side in (before, after)
     ):
         return None
+    if tied is not None and not (before and after and after[-1][0] < tied[1]
+                                 and tied[0] < after[-1][1]):  # fmt: skip
+        return None  # (the second's arm is the name after the pair, or this is no such pair)
 
     def names_arm(name: Span) -> bool:
         if name not in own and not lex.series_link_re.search(
@@ -337,9 +346,13 @@ def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set
 
     if before and after:
         b, a = before[-1], after[-1]
-        if not (names_arm(b) and names_arm(a)) or compared(b) or not compared(a):
+        # the second name a comparator's, or linked right after the second figure ("in the
+        # tamoxifen arm was 93%, versus 81% in the MPA arm")
+        if not (names_arm(b) and names_arm(a)) or compared(b) or not (
+            compared(a) or tied is not None or _LINKED_AFTER.fullmatch(text, pair[1].end, a[0])
+        ):
             return None
-        return [(pair[0], b), (pair[1], a)], None
+        return [(pair[0], b)] + ([(pair[1], a)] if tied is None else []), None
     if before:
         b = before[-1]
         if not names_arm(b):
@@ -354,6 +367,12 @@ def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set
         return [(pair[1], after[-1])], pair[0]
     return None
 
+
+# what links a name to the figure right before it: a bracket of its own (a CI), then "in the",
+# "for the", "among" ("81% in the MPA arm", "20.3% (95% CI, 11.0-32.8%) for the weekly arm")
+_LINKED_AFTER = re.compile(
+    r"\s*(?:[(\[][^()\[\]]*[)\]]\s*)?,?\s*(?:in|for|among|with|on)\s+(?:the\s+)?", re.IGNORECASE
+)
 
 #: `_one_named`'s result: (figure, its arm) pairs, and the figure left without an arm.
 _Named = tuple[list[tuple[Figure, Span]], Figure | None]

@@ -397,6 +397,9 @@ def test_more_series_of_arm_names(
         # the first figure's arm named before the pair, the second's linked right after it
         ("The relapse-free survival rate at 7 years in the tamoxifen arm was 93%, versus 81% in "
          "the placebo arm (P = 0.02).", [(93.0, "tamoxifen"), (81.0, "placebo")]),
+        # a relative pronoun between the frame's word and its arm
+        ("Patients who received letrozole opted for surgery more often than patients who "
+         "received placebo (22% vs 9.2%; P=0.03).", [(22.0, "letrozole"), (9.2, "placebo")]),
         # a label after each figure, its arm noun capitalized
         ("The cumulative incidence of nausea was 57% in Group B versus 68% in Group C (P = "
          "0.27).", [(57.0, "group B"), (68.0, "group C")]),

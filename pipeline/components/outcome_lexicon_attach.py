@@ -150,8 +150,9 @@ class ArmRegexes:
             data["induction_agents"]
         )
         # what may stand between "than" and the arm it names ("than in those given placebo")
+        # ("than in those who received placebo": a relative pronoun too)
         self.than_gap_words = (
-            self.prepositions | self.determiners | self.pop
+            self.prepositions | self.determiners | self.pop | self.relative_pronouns
             | frozenset(w for link in data["arm_series_links"] for w in link.split())
         )
         # a series names arms after an `arm_series_links` entry ("receiving", "treated with the")

@@ -105,3 +105,22 @@ def test_a_later_pair_takes_the_arms_figures_took_from_their_own_words(
     assert [g for g in got if g[0] != 1.0] == [
         (14.2, "DEE"), (6.7, "DE"), (76.8, "DEE"), (71.1, "DE")
     ]
+
+
+def test_a_respectively_list_takes_the_arms_of_the_figures_before_it(
+    outcomes_nlp: Language,
+) -> None:
+    got = arms(outcomes_nlp, "The objective response rate was 31.6% with letrozole and 33.9% "
+                             "with tamoxifen, and 33.2% and 31.1%, respectively, in the "
+                             "receptor-positive subgroup.")  # fmt: skip
+    assert [g for g in got if g[0] != 1.0] == [
+        (31.6, "letrozole"), (33.9, "tamoxifen"), (33.2, "letrozole"), (31.1, "tamoxifen")
+    ]
+
+
+def test_a_respectively_list_in_a_new_clause_takes_no_earlier_arms(
+    outcomes_nlp: Language,
+) -> None:
+    got = arms(outcomes_nlp, "Response was 40% with letrozole and 30% with tamoxifen; in the "
+                             "older patients, rates were 12% and 15%, respectively.")  # fmt: skip
+    assert [a for v, a in got if v in (12.0, 15.0)] == [None, None]

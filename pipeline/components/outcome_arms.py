@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_allocation_arms import AllocationList
 from pipeline.components.outcome_arm_evidence import ArmEvidence, the_arm_names
 from pipeline.components.outcome_arm_names import arm_names
-from pipeline.components.outcome_attach import named_as_comparator
+from pipeline.components.outcome_attach import Comparisons, named_as_comparator
 from pipeline.components.outcome_following_arms import (
     allocated_count_arm,
     following_drug,
@@ -37,7 +37,7 @@ from pipeline.components.outcome_following_arms import (
 )
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_label_arms import label_arms, size_label_after
-from pipeline.components.outcome_pair_series import later_pairs_arms
+from pipeline.components.outcome_pair_series import earlier_list_arms, later_pairs_arms
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DRUG
 
@@ -204,7 +204,7 @@ _PARTNER_WORD = re.compile(r"[A-Za-z][\w-]*")
 
 
 def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
-              sm: SentenceMentions, pairs: Sequence[list[Figure]] = ()) -> None:  # fmt: skip
+              sm: SentenceMentions, compared: Comparisons | None = None) -> None:  # fmt: skip
     """Tie each figure of a sentence to its arm before any of them is resolved (an arm's size
     "letrozole (n = 453)", `size_arm`; the drug right after it, "28% with docetaxel") and note
     the arms named (`Figure.arm_keys`, `DocContext.note_arms`): a figure's denominator depends
@@ -262,10 +262,16 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             f.arm = bracket_arm(sm, text, f, first=k == 0)
         if f.arm is not None:
             f.arm = _with_drugs(sm, text, f.arm)
-    if pairs and len(figures) > 3:
+    if compared is not None and len(figures) > 3:
         # "14.2% in DEE group versus 6.7% in DE group, 'partial response' in 76.8% versus 71.1%":
-        # a later pair, the arms the pair before it took from its own forms
-        later_pairs_arms(sm.lex, figures, pairs, parser, lambda: arm_names(sm.lex, text, sm)[0])
+        # a later pair, the arms the pair before it took from its own forms; "31.6% with
+        # fulvestrant and 33.9% with tamoxifen, and 33.2% and 31.1%, respectively": a later
+        # respectively list, the arms of the figures before it
+        names = _Names(lambda: arm_names(sm.lex, text, sm)[0])
+        if compared.pairs:
+            later_pairs_arms(sm.lex, figures, compared.pairs, parser, names)
+        for run, resp in compared.runs:
+            earlier_list_arms(sm.lex, figures, run, parser.toks[resp].start, parser, names)
     # (once every figure's own forms are read: the clause's other figures' arms are known)
     for f in figures:
         if f.arm is None and _may_take_arm(f):
@@ -285,6 +291,19 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         for f in sizes:
             f.one_arm = True  # "(n=188) or no HRT (n=190)": each an arm's, none the cohort
     ctx.note_arms([f.arm_keys for f in figures])
+
+
+class _Names:
+    """The sentence's arm names (`outcome_arm_names.arm_names`), read once when first asked."""
+
+    def __init__(self, read: Callable[[], list[tuple[int, int]]]) -> None:
+        self._read = read
+        self._names: list[tuple[int, int]] | None = None
+
+    def __call__(self) -> list[tuple[int, int]]:
+        if self._names is None:
+            self._names = self._read()
+        return self._names
 
 
 def _may_take_arm(f: Figure) -> bool:

@@ -1,5 +1,5 @@
-"""The arms of pairs of figures listed after a pair whose arms are known, in a sentence of
-`biotab_outcomes`.
+"""The arms of pairs and lists of figures listed after figures whose arms are known, in a
+sentence of `biotab_outcomes`.
 
 "HR was higher in SC arm compared to control at 6 weeks (89% vs 12%; P < 0.001) and 12 weeks
 (100% vs 59%, P = 0.0003)", "CBR was higher in the 20-mg arm than in the 50-mg arm among TS
@@ -29,6 +29,13 @@ tamoxifen", "... in the letrozole or tamoxifen group, respectively": a series of
 compares them or that a respectively word follows, when every arm name of the sentence is one of
 those two and every pair with arms has them in that order, with no strong boundary and no figure
 outside the pairs between the series and the pair.
+
+And a list a respectively word follows, without arms and no series of its own, takes the arms
+of the figures before it in the sentence, in order (`earlier_list_arms`: "31.6% with
+fulvestrant and 33.9% with tamoxifen, and 33.2% and 31.1%, respectively, in the ... subgroup",
+"442 (52%) of 856 patients assigned to A and 456 (52%) of 872 patients allocated to B at 6
+months, and by 239 (28%) of 854 patients and 232 (27%) of 852 patients, respectively, at 12
+months").
 
 Reads the figures' arms and offsets and the sentence's tokens; writes `Figure.arm`,
 `Figure.other_arm`. Linear in the sentence.
@@ -237,3 +244,51 @@ WORD_CHARS = 30
 _WORD_BEFORE = re.compile(r"(?P<word>[A-Za-z][\w-]*)\s+$")
 _SERIES_GAP = re.compile(r"\s+(?P<word>[A-Za-z]+)\s+")
 _AFTER_SERIES = re.compile(r"(?:\s+(?P<noun>[A-Za-z]+))?\s*,?\s*(?P<word>[A-Za-z]+)")
+
+
+def earlier_list_arms(lex: Lexicon, figures: list[Figure], run: list[Figure], resp: int,
+                      parser: SentenceParser, names: Callable[[], list[Span]]) -> None:  # fmt: skip
+    """ "442 (52%) of 856 patients assigned to regional anaesthesia and 456 (52%) of 872
+    patients allocated to general anaesthesia at 6 months, and by 239 (28%) of 854 patients and
+    232 (27%) of 852 patients, respectively, at 12 months", "31.6% with fulvestrant and 33.9%
+    with tamoxifen, and 33.2% and 31.1%, respectively, in the receptor-positive subgroup": a
+    list a respectively word follows (`run`, the word at character `resp`) whose figures have
+    no arm takes, in order, the arms of the figures before it in the sentence, when those
+    figures with arms name as many different arms as the list has figures, one after the other
+    (no arm again after another), the last of them right before the list (no figure between
+    but ratios and changes, no strong boundary outside brackets), and no arm name stands between
+    the last and the respectively word (`names`: the sentence's arm names, read only then), nor
+    a series joiner between the list and that word ("12% and 15% in men and women,
+    respectively": the word pairs the figures with those)."""
+    text = parser.text
+    if len(run) < 2 or not all(_free(f) for f in run) or (
+        resp > run[-1].end and _JOINED.search(text, run[-1].end, resp)
+    ):
+        return
+    before = [g for g in figures if g.end <= run[0].start]
+    while before and before[-1].arm is None and (before[-1].ratio or before[-1].relative):
+        before.pop()
+    if not before or before[-1].arm is None:
+        return
+    order: list[str] = []
+    spans: list[Span] = []
+    for g in before:
+        if g.arm is None or g.arm_pooled or g.arm_head is not None:
+            continue
+        key = text[g.arm[0] : g.arm[1]].lower()
+        if order and key == order[-1]:
+            continue
+        if key in order:
+            return  # "A, B, A": no one series
+        order.append(key)
+        spans.append(g.arm)
+    if len(order) != len(run):
+        return
+    lo = max(max(e for _, e in spans), before[-1].end)
+    if not _unbroken(lex, parser, lo, run[0].start) or any(lo <= s < resp for s, _ in names()):
+        return  # a new clause, or a name between: the respectively word's own series
+    for f, span in zip(run, spans, strict=True):
+        f.arm = span
+
+
+_JOINED = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)

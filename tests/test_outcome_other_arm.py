@@ -35,3 +35,23 @@ def test_no_other_arm_among_three(outcomes_nlp: Language) -> None:
                              "100) or placebo (n = 100). In the docetaxel group there were fewer "
                              "deaths from breast cancer (12 vs 20; P = 0.04).")  # fmt: skip
     assert [(v, a) for v, a, _ in got[-2:]] == [(12.0, "docetaxel"), (20.0, None)]
+
+
+ALLOCATION = ("Patients were randomized to docetaxel (n = 100) or placebo (n = 120). Relapse "
+              "occurred in 20% with docetaxel and 30% with placebo. ")
+
+
+def test_a_respectively_list_of_no_arm_takes_the_arms_of_the_sentence_before(
+    outcomes_nlp: Language,
+) -> None:
+    got = arms(outcomes_nlp, ALLOCATION + "The 10-year survival rates were 64% and 71%, "
+                                          "respectively (p = 0.23).")  # fmt: skip
+    assert got[-2:] == [(64.0, "docetaxel", "docetaxel"), (71.0, "placebo", "placebo")]
+
+
+def test_a_respectively_list_beside_another_list_takes_no_arms_of_the_sentence_before(
+    outcomes_nlp: Language,
+) -> None:
+    got = arms(outcomes_nlp, ALLOCATION + "In women and men, survival was 64% and 71%, "
+                                          "respectively.")  # fmt: skip
+    assert [a for _, a, _ in got[-2:]] == [None, None]

@@ -37,7 +37,11 @@ from pipeline.components.outcome_following_arms import (
 )
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_label_arms import label_arms, size_label_after
-from pipeline.components.outcome_pair_series import earlier_list_arms, later_pairs_arms
+from pipeline.components.outcome_pair_series import (
+    carried_list_keys,
+    earlier_list_arms,
+    later_pairs_arms,
+)
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DRUG
 
@@ -290,6 +294,11 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     if len(sizes) > 1 and ctx.compares_arms(sm.lex):
         for f in sizes:
             f.one_arm = True  # "(n=188) or no HRT (n=190)": each an arm's, none the cohort
+    if compared is not None and compared.runs and len(ctx.sentence_arms) > 1:
+        # "The 10-year DFS rates were 64 and 71%, respectively": the arms of the sentence before
+        for run, resp in compared.runs:
+            carried_list_keys(sm.lex, run, parser.toks[resp].start, text, ctx.sentence_arms,
+                              _Names(lambda: arm_names(sm.lex, text, sm)[0]))  # fmt: skip
     ctx.note_arms([f.arm_keys for f in figures])
 
 

@@ -9,6 +9,9 @@ is read, a row without an arm whose figure was compared with a named arm takes t
 document's other arm (as the first row of that arm wrote it, with that row's drug columns) when
 the document named exactly two arms (`DocContext.arms_seen`) and the named arm is one of them.
 A trial of three arms or more, or one whose arms were not both named in the rows, gives none.
+A row whose figure carries an arm's keys without naming it ("The 10-year DFS rates were 64 and
+71%, respectively": the arms of the sentence before, `outcome_pair_series.carried_list_keys`)
+takes the name of that arm's first row.
 Reads the rows, the arms seen and each row's arm key; writes new rows (`dataclasses.replace`).
 """
 
@@ -50,7 +53,9 @@ def fill_other_arms(rows: list[OutcomeFigure], arms_seen: list[tuple[str, ...]],
     two arms named by the other (the module docstring). `row_keys`, `row_other_keys`: by row
     (`outcome_id`), the keys of its arm and of the arm its figure was compared with."""
     if len(arms_seen) != 2 or not row_other_keys:
-        return rows
+        if not any(row.arm is None and row_keys.get(row.outcome_id) for row in rows):
+            return rows
+        arms_seen = []  # (only the rows that carry an arm's keys are named)
     first: dict[int, OutcomeFigure] = {}  # each arm's first row with that arm
     for row in rows:
         own = set(row_keys.get(row.outcome_id, ()))
@@ -64,6 +69,12 @@ def fill_other_arms(rows: list[OutcomeFigure], arms_seen: list[tuple[str, ...]],
         keys = set(row_other_keys.get(row.outcome_id, ()))
         named = [k for k, arm in enumerate(arms_seen) if keys & set(arm)]
         source = first.get(1 - named[0]) if row.arm is None and len(named) == 1 else None
+        own = set(row_keys.get(row.outcome_id, ()))
+        if row.arm is None and own:
+            # a figure that carries an arm it does not name ("rates were 64 and 71%,
+            # respectively": the arms of the sentence before): that arm's first row's name
+            source = next((r for r in rows if r.arm is not None
+                           and own & set(row_keys.get(r.outcome_id, ()))), None)  # fmt: skip
         if source is not None:
             row = replace(row, arm=source.arm, drug_text=source.drug_text,
                           drug_concept_id=source.drug_concept_id)  # fmt: skip

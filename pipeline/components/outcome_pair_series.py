@@ -291,4 +291,31 @@ def earlier_list_arms(lex: Lexicon, figures: list[Figure], run: list[Figure], re
         f.arm = span
 
 
+def carried_list_keys(lex: Lexicon, run: list[Figure], resp: int, text: str,
+                      previous: list[tuple[str, ...]],
+                      names: Callable[[], list[Span]]) -> None:  # fmt: skip
+    """ "The 10-year DFS rates were 64 and 71%, respectively (p = 0.23)": a list a respectively
+    word follows (`run`, the word at character `resp`), in a sentence that names no arm at all
+    and joins nothing else with "and" or "or" (a list it may pair the figures with), takes in
+    order the arms of the last sentence with figures (`previous`: their arm keys, in
+    order) when that sentence named as many different arms one after the other. The figures get
+    the arms' keys only (`Figure.arm_keys`: their sizes are those arms'); their rows take the
+    arms' names once the document is read (`outcome_other_arm.fill_other_arms`)."""
+    if len(run) < 2 or not all(_free(f) and not f.arm_keys for f in run) or (
+        _JOINED.search(text, 0, run[0].start) or _JOINED.search(text, run[-1].end)
+    ):
+        return  # ("In women and men, survival was 64% and 71%, respectively": that list's)
+    series: list[tuple[str, ...]] = []
+    for keys in previous:
+        if series and set(keys) & set(series[-1]):
+            continue
+        if any(set(keys) & set(seen) for seen in series):
+            return  # "A, B, A": no one series
+        series.append(keys)
+    if len(series) != len(run) or names():
+        return  # (a name in the sentence: its own series, or none)
+    for f, keys in zip(run, series, strict=True):
+        f.arm_keys = keys
+
+
 _JOINED = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)

@@ -400,6 +400,11 @@ def test_more_series_of_arm_names(
         # a relative pronoun between the frame's word and its arm
         ("Patients who received letrozole opted for surgery more often than patients who "
          "received placebo (22% vs 9.2%; P=0.03).", [(22.0, "letrozole"), (9.2, "placebo")]),
+        # figures read as of two measures, the subjects that name their arms right after them
+        ("Clinical benefit was achieved in 83% and 56% of letrozole and tamoxifen patients, "
+         "respectively (p < 0.001); median time to disease progression was 18.0 months and 7.0 "
+         "months, respectively.",
+         [(83.0, "letrozole"), (56.0, "tamoxifen"), (18.0, None), (7.0, None)]),
         # a label after each figure, its arm noun capitalized
         ("The cumulative incidence of nausea was 57% in Group B versus 68% in Group C (P = "
          "0.27).", [(57.0, "group B"), (68.0, "group C")]),

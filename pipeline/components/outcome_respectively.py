@@ -186,17 +186,17 @@ def _has_own_arms(run: list[Figure], text: str) -> bool:
     return len(arms) == len(run) and len(set(arms)) == len(arms)
 
 
-def _own_runs(parser: SentenceParser, all_runs: list[Run]) -> list[Run]:
+def _own_runs(parser: SentenceParser, all_runs: list[Run], mixed: bool = False) -> list[Run]:
     """The respectively lists whose arms are to be found: of one measure (else the word pairs
-    figures with measures), not each with an arm of its own already. A list that goes on past
-    an earlier respectively word counts its figures after that word."""
+    figures with measures; of several, if `mixed`), not each with an arm of its own already. A
+    list that goes on past an earlier respectively word counts its figures after that word."""
     out: list[tuple[list[Figure], int]] = []
     prev: list[Figure] = []
     for run, resp in all_runs:
         longer = len(run) > len(prev) and all(a is b for a, b in zip(run, prev, strict=False))
         own = run[len(prev) :] if prev and longer else run
         prev = run
-        if (len(own) > 1 and len({f.measure for f in own}) == 1
+        if (len(own) > 1 and (len({f.measure for f in own}) > 1) == mixed
                 and not _has_own_arms(own, parser.text)):  # fmt: skip
             out.append((own, resp))
     return out
@@ -456,9 +456,10 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
     if len(figures) < 2 or not _mentions_a_comparison(lex, parser):
         return  # (most sentences: neither a respectively word nor a comparison word)
     runs = _own_runs(parser, compared.runs)
+    mixed = _own_runs(parser, compared.runs, mixed=True)
     all_pairs = compared.pairs
     pairs = _own_pairs(parser, all_pairs, runs)
-    if not runs and not pairs:
+    if not runs and not pairs and not mixed:
         return
     text = parser.text
     names, own = arm_names(lex, text, sm)
@@ -489,6 +490,15 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
     tied = [(run, _after(lex, text, chains, starts, subjects_start(lex, text, run[-1]),
                          parser.toks[resp].start)
              or before(run, resp)) for run, resp in runs]  # fmt: skip
+    for run, resp in mixed:
+        # figures of several measures ("in 83% and 56% of anastrozole and tamoxifen patients,
+        # respectively", the second read as another measure): only the subjects or arms named
+        # right after the list pair with it
+        chain = _after(lex, text, chains, starts, subjects_start(lex, text, run[-1]),
+                       parser.toks[resp].start)
+        if chain is not None and (lex.series_subjects_re.match(text, chain[-1][1])
+                                  or lex.series_noun_re.match(text, chain[-1][1])):  # fmt: skip
+            tied.append((run, chain))
     analytes = {(m.start - sm.base, m.end - sm.base) for m in sm.drugs if sm.analyte(m)}
     # (a list of two a respectively word follows only when a comparison word joins them, "(63%
     # v 22%, respectively)": in "(2.5% and 1.1% respectively)" the word pairs them with what

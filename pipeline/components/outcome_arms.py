@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_allocation_arms import AllocationList
@@ -33,6 +34,7 @@ from pipeline.components.outcome_following_arms import (
     following_drug,
     following_name,
     of_group_arm,
+    pool_arm,
     subjects_arm,
 )
 from pipeline.components.outcome_grammar import SentenceParser
@@ -266,6 +268,9 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             f.arm = bracket_arm(sm, text, f, first=k == 0)
         if f.arm is not None:
             f.arm = _with_drugs(sm, text, f.arm)
+    for f, g in pairwise(figures):
+        if f.arm is None and _may_take_arm(f) and f.measure != "enrollment":
+            f.arm = pool_arm(f, g, text)  # "352 DFS events among 2,463 women receiving letrozole"
     if compared is not None and len(figures) > 3:
         # "14.2% in DEE group versus 6.7% in DE group, 'partial response' in 76.8% versus 71.1%":
         # a later pair, the arms the pair before it took from its own forms; "31.6% with

@@ -124,3 +124,21 @@ def test_a_respectively_list_in_a_new_clause_takes_no_earlier_arms(
     got = arms(outcomes_nlp, "Response was 40% with letrozole and 30% with tamoxifen; in the "
                              "older patients, rates were 12% and 15%, respectively.")  # fmt: skip
     assert [a for v, a in got if v in (12.0, 15.0)] == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a list of timepoints' figures, one arm after it: every member's
+        ("The decreases at weeks 4 and 8 were 21% (95% CI 12 to 30) and 15% (1 to 29) in the "
+         "placebo group.", [(21.0, "placebo"), (15.0, "placebo")]),
+        # a comparison word between the figures: maybe two arms', only the last one's
+        ("Response rates were 45% vs 12% in the docetaxel group.",
+         [(45.0, None), (12.0, "docetaxel")]),
+    ],
+)
+def test_one_arm_after_a_list_is_every_members(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
+) -> None:
+    got = arms(outcomes_nlp, sentence)
+    assert [g for g in got if g[0] != 1.0] == expected

@@ -138,12 +138,13 @@ def test_subjects_of_a_treatment_outside_a_trial_name_no_arm(outcomes_nlp: Langu
 
 
 def test_subjects_of_an_arm_of_more_than_its_drugs_name_no_arm(outcomes_nlp: Language) -> None:
-    # "irradiation plus docetaxel" is no arm of docetaxel alone: its size is no docetaxel arm's
+    # "irradiation plus docetaxel" is no arm of docetaxel alone: its size is its own arm's (the
+    # allocation list's member), no docetaxel arm's
     got = by_value(rows(outcomes_nlp, (
         "Women were randomly assigned to irradiation plus docetaxel (386 women) or docetaxel "
         "alone (383 women). Relapse occurred in 20 women in the docetaxel group."
     )))
-    assert got[386.0][5:] == (None, None)
+    assert got[386.0][5:] == ("irradiation plus docetaxel", 386)
     assert got[383.0][5:] == ("docetaxel alone", 383)
     assert got[20.0][3:] == (20, 383, "docetaxel", 383)
 

@@ -32,6 +32,10 @@ def arms(nlp: Language, text: str) -> list[tuple[float, str | None]]:
         # the statistic's word after the arm's name is not the arm's
         ("Time to progression was longer (letrozole median, 8.8 months; placebo, 6.0 months).",
          [(8.8, "letrozole"), (6.0, "placebo")]),
+        # one series of labels repeated in its order, after topics and their colons
+        ("Nausea and vomiting were rare (nausea: letrozole: 17.6% vs placebo: 15.7%, p=0.62; "
+         "vomiting: letrozole: 10.8% vs placebo: 12.0%, p=0.72).",
+         [(17.6, "letrozole"), (15.7, "placebo"), (10.8, "letrozole"), (12.0, "placebo")]),
         # rates per person-years, a ratio after them that no label names
         ("Cancer rates were lower (placebo, 6.26 per 1000 women-years, letrozole, 1.50 per 1000 "
          "women-years; RR = 0.24).",
@@ -87,4 +91,6 @@ def test_a_sizes_label_after_it_names_its_arm(outcomes_nlp: Language) -> None:
     text = ("After surgery, women were randomly assigned to WBI (n = 439, group 1) or RT (n = 430, "
             "mean age 55).")
     got = [(r["value"], r["arm"]) for r in run(outcomes_nlp, text, DRUGS)._.outcomes]
-    assert got == [(439.0, "group 1"), (430.0, None)]
+    # ("mean age 55" is no label: the second size's arm is its allocation list's member,
+    # `outcome_allocation_arms`)
+    assert got == [(439.0, "group 1"), (430.0, "RT")]

@@ -191,3 +191,19 @@ def test_one_arm_after_a_respectively_word_is_every_members(outcomes_nlp: Langua
         (23.0, "letrozole plus exercise"), (5.0, "letrozole plus exercise"),
         (15.0, "placebo"), (1.0, "placebo"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("At a median follow-up of 51 months, we observed 352 DFS events among 2,463 women "
+         "receiving letrozole.", [(352.0, "letrozole"), (2463.0, "letrozole")]),
+        ("601 breast cancers were reported (251 [7.0%] in 3579 patients in the letrozole group vs "
+         "350 [9.8%] in 3575 women in the placebo group).",
+         [(7.0, "letrozole"), (3579.0, "letrozole"), (9.8, "placebo"), (3575.0, "placebo")]),
+    ],
+)
+def test_a_count_before_the_subjects_it_is_of_takes_their_arm(
+    outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert arms(outcomes_nlp, "Women were randomized to letrozole or placebo. " + text) == expected

@@ -370,3 +370,48 @@ def test_a_pair_of_two_arms_after_one_name_keeps_its_second_figure_apart(
     got = {v: (arm, drug) for v, arm, drug in arms_and_drugs(outcomes_nlp, sentence)}
     assert got[13.0] == ("docetaxel", "docetaxel")
     assert got[31.0] == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # regimens' abbreviations before a plural arm noun are arms
+        ("The rate of objective response in the DEE and DE groups was 91.0% and 77.9%, "
+         "respectively.", [(91.0, "DEE"), (77.9, "DE")]),
+        # names listed after "the X group", each before its own arm noun
+        ("The incidence of neutropenia in the PEG 100 mg group, PEG 6 mg group, and GCSF 5 mg "
+         "group was 69.7%, 68.4%, and 69.5%, respectively.",
+         [(69.7, "PEG 100 mg"), (68.4, "PEG 6 mg"), (69.5, "GCSF 5 mg")]),
+    ],
+)
+def test_more_series_of_arm_names(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
+) -> None:
+    got = arms(outcomes_nlp, sentence)
+    assert [g for g in got if g[0] != 1.0] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the first figure's arm named before the pair, the second's linked right after it
+        ("The relapse-free survival rate at 7 years in the tamoxifen arm was 93%, versus 81% in "
+         "the placebo arm (P = 0.02).", [(93.0, "tamoxifen"), (81.0, "placebo")]),
+        # a relative pronoun between the frame's word and its arm
+        ("Patients who received letrozole opted for surgery more often than patients who "
+         "received placebo (22% vs 9.2%; P=0.03).", [(22.0, "letrozole"), (9.2, "placebo")]),
+        # figures read as of two measures, the subjects that name their arms right after them
+        ("Clinical benefit was achieved in 83% and 56% of letrozole and tamoxifen patients, "
+         "respectively (p < 0.001); median time to disease progression was 18.0 months and 7.0 "
+         "months, respectively.",
+         [(83.0, "letrozole"), (56.0, "tamoxifen"), (18.0, None), (7.0, None)]),
+        # a label after each figure, its arm noun capitalized
+        ("The cumulative incidence of nausea was 57% in Group B versus 68% in Group C (P = "
+         "0.27).", [(57.0, "group B"), (68.0, "group C")]),
+    ],
+)
+def test_a_pairs_arms_named_around_its_figures(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
+) -> None:
+    got = arms(outcomes_nlp, sentence)
+    assert [g for g in got if g[0] != 1.0] == expected

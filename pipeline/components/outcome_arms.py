@@ -21,19 +21,29 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from pipeline.components.outcome_allocation_arms import AllocationList
 from pipeline.components.outcome_arm_evidence import ArmEvidence, the_arm_names
-from pipeline.components.outcome_attach import named_as_comparator
+from pipeline.components.outcome_arm_names import arm_names
+from pipeline.components.outcome_attach import Comparisons, named_as_comparator
 from pipeline.components.outcome_following_arms import (
     allocated_count_arm,
     following_drug,
     following_name,
     of_group_arm,
+    pool_arm,
     subjects_arm,
 )
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_label_arms import label_arms, size_label_after
+from pipeline.components.outcome_pair_series import (
+    carried_list_keys,
+    earlier_list_arms,
+    later_pairs_arms,
+)
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DRUG
 
@@ -126,7 +136,7 @@ def _arm_keys(f: Figure, text: str, ctx: DocContext, sm: SentenceMentions) -> tu
     then the drug concept the arm is made of when it is one drug, not negated ("no vitamin B6"
     shares its drug with the other arm) and joined to no other treatment."""
     arm = arm_text(f, text)
-    if arm is None:
+    if arm is None or f.arm is None:
         return ()
     lex = sm.lex
     words = arm.lower().split()
@@ -137,9 +147,10 @@ def _arm_keys(f: Figure, text: str, ctx: DocContext, sm: SentenceMentions) -> tu
         len(drugs) == 1
         and partner_end(sm, text, drugs[0].end - sm.base) is None
         and lex.control_word_re.search(arm) is None
+        and not lex.joined_before_re.search(text, f.arm[0], drugs[0].start - sm.base)
     ):
-        # (not "tamoxifen plus radiotherapy" nor "placebo plus tamoxifen": the arm of tamoxifen
-        # alone is another)
+        # (not "tamoxifen plus radiotherapy", "radiotherapy plus tamoxifen" nor "placebo plus
+        # tamoxifen": the arm of tamoxifen alone is another)
         keys.append(drugs[0].key)
     return tuple(dict.fromkeys(keys))
 
@@ -199,7 +210,7 @@ _PARTNER_WORD = re.compile(r"[A-Za-z][\w-]*")
 
 
 def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
-              sm: SentenceMentions) -> None:  # fmt: skip
+              sm: SentenceMentions, compared: Comparisons | None = None) -> None:  # fmt: skip
     """Tie each figure of a sentence to its arm before any of them is resolved (an arm's size
     "letrozole (n = 453)", `size_arm`; the drug right after it, "28% with docetaxel") and note
     the arms named (`Figure.arm_keys`, `DocContext.note_arms`): a figure's denominator depends
@@ -208,6 +219,7 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     evidence = ArmEvidence(ctx, sm, [f.arm for f in figures if f.arm is not None])
     # "(n = 40 calendula; n = 41 sorbolene)", "(arm A, 46%; arm B, 62%)", "18% A vs 25% B"
     labelled = label_arms(figures, sm, ctx)
+    allocation: AllocationList | None = None  # (read when a size asks)
     for k, f in enumerate(figures):
         if f.arm is not None and f.arm_head is None and not evidence.shown(
             *f.arm, sized=f.measure == "enrollment" and f.n_form
@@ -225,6 +237,12 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             # of subjects only in a study that compares arms: "warfarin (11 patients)" in a
             # case series is who received it)
             f.arm = size_arm(f, text, sm) or size_label_after(f, sm, ctx)
+            if f.arm is None:
+                if allocation is None:
+                    allocation = AllocationList(
+                        figures, text, sm, lambda d: combined_drugs(sm, text, d)
+                    )
+                f.arm = allocation.arm(f)  # "either ABI-007 260 mg/m(2) ... (n = 229) or ..."
             if f.arm is not None and not evidence.label_shown(*f.arm):
                 f.arm = None  # "(responder group, n = 12)": no arm
         if f.arm is None and not f.arm_pooled:
@@ -250,6 +268,19 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             f.arm = bracket_arm(sm, text, f, first=k == 0)
         if f.arm is not None:
             f.arm = _with_drugs(sm, text, f.arm)
+    for f, g in pairwise(figures):
+        if f.arm is None and _may_take_arm(f) and f.measure != "enrollment":
+            f.arm = pool_arm(f, g, text)  # "352 DFS events among 2,463 women receiving letrozole"
+    if compared is not None and len(figures) > 3:
+        # "14.2% in DEE group versus 6.7% in DE group, 'partial response' in 76.8% versus 71.1%":
+        # a later pair, the arms the pair before it took from its own forms; "31.6% with
+        # fulvestrant and 33.9% with tamoxifen, and 33.2% and 31.1%, respectively": a later
+        # respectively list, the arms of the figures before it
+        names = _Names(lambda: arm_names(sm.lex, text, sm)[0])
+        if compared.pairs:
+            later_pairs_arms(sm.lex, figures, compared.pairs, parser, names)
+        for run, resp in compared.runs:
+            earlier_list_arms(sm.lex, figures, run, parser.toks[resp].start, parser, names)
     # (once every figure's own forms are read: the clause's other figures' arms are known)
     for f in figures:
         if f.arm is None and _may_take_arm(f):
@@ -268,7 +299,25 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     if len(sizes) > 1 and ctx.compares_arms(sm.lex):
         for f in sizes:
             f.one_arm = True  # "(n=188) or no HRT (n=190)": each an arm's, none the cohort
+    if compared is not None and compared.runs and len(ctx.sentence_arms) > 1:
+        # "The 10-year DFS rates were 64 and 71%, respectively": the arms of the sentence before
+        for run, resp in compared.runs:
+            carried_list_keys(sm.lex, run, parser.toks[resp].start, text, ctx.sentence_arms,
+                              _Names(lambda: arm_names(sm.lex, text, sm)[0]))  # fmt: skip
     ctx.note_arms([f.arm_keys for f in figures])
+
+
+class _Names:
+    """The sentence's arm names (`outcome_arm_names.arm_names`), read once when first asked."""
+
+    def __init__(self, read: Callable[[], list[tuple[int, int]]]) -> None:
+        self._read = read
+        self._names: list[tuple[int, int]] | None = None
+
+    def __call__(self) -> list[tuple[int, int]]:
+        if self._names is None:
+            self._names = self._read()
+        return self._names
 
 
 def _may_take_arm(f: Figure) -> bool:

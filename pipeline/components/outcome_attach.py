@@ -159,6 +159,39 @@ def _respectively_one_arm(lex: Lexicon, members: list[Figure], text: str) -> boo
     return True
 
 
+def _one_arm_after_list(lex: Lexicon, members: list[Figure], parser: SentenceParser) -> bool:
+    """ "21% and 15% in the placebo group", "42, 90, and 90% of the control group": one arm
+    named by a singular arm noun right after a list joined by "and" and commas (no comparison
+    word: "28% vs 15% in the X group" may be two arms') is every member's; not one another arm
+    name follows ("in the docetaxel group and placebo group")."""
+    text = parser.text
+    for f, g in pairwise(members):
+        if any(parser.lower(x) in lex.comparison for x in range(f.te, g.ts)):
+            return False
+    tail = members[-1]
+    stat = (_STAT if tail.ci is not None or tail.p is not None else _RANGE).match(text, tail.end)
+    m = lex.arm_after_re.match(text, stat.end() if stat else tail.end)  # (past its CI, range)
+    if m is None or m["noun"].lower() in lex.pooled_arm_nouns:
+        return False
+    if no_arm_name(lex, m["arm"]) or several_arms(lex, m["arm"]):
+        return False
+    if _ANOTHER_ARM.match(text, m.end()):
+        return False  # "in the docetaxel group and placebo group": one arm each
+    for f in members:
+        f.arm = m.span("arm")
+    return True
+
+
+_STAT = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+# a bracket of numbers only, a range ("(1 to 29)", "(12-30)")
+_RANGE = re.compile(r"\s*[(\[][\d\s.,%–−-]*(?:to[\d\s.,%–−-]*)?[)\]]")
+# another arm named right after an arm: "... group and (the) placebo group"
+_ANOTHER_ARM = re.compile(
+    r"\s*(?:,|and|or|vs\.?|versus)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,2}\s+(?:group|arm|cohort)s?\b",
+    re.IGNORECASE,
+)
+
+
 # The characters `Lexicon.arm_before_re` ends with (then white space only): "the tamoxifen
 # group (", "the control arm,".
 _ARM_BEFORE_ENDS = ("(", "[", ",")
@@ -170,7 +203,8 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
     nxt = {id(f): g for f, g in pairwise(figures)}
     for members in figure_groups(figures):
         if len(members) > 1 and (_list_arms(lex, members, text)
-                                 or _respectively_one_arm(lex, members, text)):  # fmt: skip
+                                 or _respectively_one_arm(lex, members, text)
+                                 or _one_arm_after_list(lex, members, parser)):  # fmt: skip
             continue
         for f in members:
             start = f.end

@@ -45,6 +45,7 @@ from pipeline.components.outcome_mentions import (
     induced_at,
     population_disease,
 )
+from pipeline.components.outcome_other_arm import fill_other_arms, other_arm_keys
 from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
 from pipeline.labels import DRUG, LINKED
 from pipeline.outcomes import OutcomeFigure
@@ -130,6 +131,10 @@ class DocContext:
         # the sizes of arms not named ("randomised to HRT (n=188) or no HRT (n=190)")
         self.unnamed_sizes: list[int] = []
         self.row_arm_keys: dict[str, str] = {}
+        # each row's arm keys, and those of the arm its figure was compared with where it has
+        # none (`outcome_other_arm`), by outcome_id
+        self.row_keys: dict[str, tuple[str, ...]] = {}
+        self.row_other_keys: dict[str, tuple[str, ...]] = {}
         self._text = doc_text
         self._randomized: bool | None = None
         # the document's allocation sentences past their allocation word, lower case
@@ -204,12 +209,13 @@ class DocContext:
 
     def named_arms(self, rows: list[OutcomeFigure]) -> list[OutcomeFigure]:
         """The rows with one name for each arm named by a label: "group 1" also where a row's
-        text said "arm 1" or "1" (`note_arm_name`)."""
+        text said "arm 1" or "1" (`note_arm_name`); and a row compared with one of the
+        document's two arms named by the other (`outcome_other_arm`)."""
         out = []
         for row in rows:
             name = self.arm_names.get(self.row_arm_keys.get(row.outcome_id, ""))
             out.append(row if name is None or name == row.arm else replace(row, arm=name))
-        return out
+        return fill_other_arms(out, self.arms_seen, self.row_keys, self.row_other_keys)
 
     def drop_main_events(self, rows: list[OutcomeFigure], lex: Lexicon) -> list[OutcomeFigure]:
         """The rows without the document's main disease where only the fallback gave it and it
@@ -556,8 +562,14 @@ def resolve_figure(
     ctx.event_keys.update(m.key for m in events)
     disease = disease_tie(f, ctx, sm, base, events)
     start, end = base + f.start, base + f.end
+    if f.arm_keys:  # (also a figure that carries the arms of the sentence before, unnamed)
+        ctx.row_keys[f"{sent_idx}:{start}"] = f.arm_keys
     if arm is not None and f.arm_keys:
         ctx.row_arm_keys[f"{sent_idx}:{start}"] = f.arm_keys[0]
+    elif f.other_arm is not None:
+        ctx.row_other_keys[f"{sent_idx}:{start}"] = other_arm_keys(
+            f, parser.text, ctx, base, sm.lex
+        )
     return OutcomeFigure(
         outcome_id=f"{sent_idx}:{start}",
         sent_idx=sent_idx,

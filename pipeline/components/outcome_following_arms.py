@@ -22,6 +22,9 @@ allocates to or noted as an arm (not a role word alone: "0.4% of treated patient
 were treated); not words with a
 `non_arm_qualifiers` or negation entry ("of previously treated patients"), nor the subjects of
 an "Of 120 women randomized, ..." phrase or a count of who was enrolled.
+`pool_arm`: a count right before the subjects it is of, who have an arm ("352 DFS events among
+2,463 women receiving letrozole", "251 [7.0%] in 3579 patients in the tamoxifen group"), is of
+their arm.
 Reads the sentence's text, its DRUG mentions and the `DocContext`'s allocations and noted arms;
 returns sentence-relative spans (`outcome_arms.note_arms` writes them as `Figure.arm`).
 """
@@ -299,3 +302,20 @@ def subjects_start(lex: Lexicon, text: str, f: Figure) -> int:
     `outcome_respectively`), or its end."""
     m = lex.subjects_arm_re.search(text, f.start, f.end)
     return m.start() if m is not None and m.end() == f.end else f.end
+
+
+# a count's own words ("DFS events", "[7.0%]"), then "in"/"among" before the subjects it is of
+_POOL_LINK = re.compile(
+    r"(?:\s*[(\[][^()\[\]]*[)\]])?\s+(?:[A-Za-z][\w-]*\s+){0,3}?(?:in|among)\s+",
+    re.IGNORECASE,
+)
+
+
+def pool_arm(f: Figure, g: Figure, text: str) -> Span | None:
+    """ "352 DFS events among 2,463 women receiving letrozole", "251 [7.0%] in 3579 patients in
+    the tamoxifen group": a count right before the subjects it is of (`g`, the next figure: a
+    count of subjects with an arm, no share) is of their arm; None otherwise."""
+    if (f.count is None or f.has_pop or g.arm is None or g.count is None or not g.has_pop
+            or g.pct is not None or g.den is not None):  # fmt: skip
+        return None
+    return g.arm if _POOL_LINK.fullmatch(text, f.end, g.start) else None

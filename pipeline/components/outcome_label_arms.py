@@ -19,9 +19,10 @@ words after the bracket's opening, a separator (";", ",", ":", "=") or a `list_c
 entry ("vs"), and before the figure past only ":", "=" or ","; after a topic and its colon
 ("nausea: P: 17.6%") the last label is the figure's, without a `median_words` entry after it
 ("letrozole median, 8.8 months"). At least two figures of one bracket so
-labelled, all labels different, each naming an arm as above (or an arm noun last after such a
-name: "HCT group"); figures without a label in the bracket keep none ("(56.7%; placebo, 8.9%)"
-labels one: none is given).
+labelled, all labels different (or one series of different labels repeated in its order:
+"(nausea: P: 17.6% vs C: 15.7%; vomiting: P: 10.8% vs C: 12.0%)"), each naming an arm as
+above (or an arm noun last after such a name: "HCT group"); figures without a label in the
+bracket keep none ("(56.7%; placebo, 8.9%)" labels one: none is given).
 Figures joined by a comparison or list connector may each be followed by its label outside any
 bracket, in a bracket of its own or after "=" ("18.2% metformin vs 25% placebo", "94.5% group 1
 vs 88.4% group 2", "31.8% (metformin) vs 58.8% (placebo)", "89% = control and 77% =
@@ -192,7 +193,7 @@ def labels_before(f: Figure, figures: list[Figure], sm: SentenceMentions,
         return {}
     b, close = bracket
     out: dict[int, Span] = {}
-    labels: set[str] = set()
+    labels: list[str] = []
     seg = b + 1
     for g in figures:
         if not b < g.start < close:
@@ -207,8 +208,15 @@ def labels_before(f: Figure, figures: list[Figure], sm: SentenceMentions,
             e = s + text[s:e].rindex(" " + words[-1])  # "(letrozole median, 8.8 months)"
         if _names_arm_before(s, e, sm, ctx):
             out[g.start] = (s, e)
-            labels.add(text[s:e].lower())
-    return out if len(out) > 1 and len(labels) == len(out) else {}
+            labels.append(text[s:e].lower())
+    return out if len(out) > 1 and _each_once(labels) else {}
+
+
+def _each_once(labels: list[str]) -> bool:
+    """Do the labels differ, or repeat one series of different labels in its order ("(nausea:
+    P: 17.6% vs C: 15.7%; vomiting: P: 10.8% vs C: 12.0%)")?"""
+    once = list(dict.fromkeys(labels))
+    return len(once) > 1 and labels == once * (len(labels) // len(once))
 
 
 def _label_after(text: str, g: Figure, sm: SentenceMentions, ctx: DocContext) -> Span | None:

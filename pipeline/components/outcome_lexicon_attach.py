@@ -150,8 +150,9 @@ class ArmRegexes:
             data["induction_agents"]
         )
         # what may stand between "than" and the arm it names ("than in those given placebo")
+        # ("than in those who received placebo": a relative pronoun too)
         self.than_gap_words = (
-            self.prepositions | self.determiners | self.pop
+            self.prepositions | self.determiners | self.pop | self.relative_pronouns
             | frozenset(w for link in data["arm_series_links"] for w in link.split())
         )
         # a series names arms after an `arm_series_links` entry ("receiving", "treated with the")
@@ -169,7 +170,7 @@ class ArmRegexes:
         # arms named by words before an arm noun ("the intervention and control groups", "the
         # chemotherapy and radiotherapy alone arms", "in SC versus control arm"): a word before
         # each connector, the last one or two words before the noun; determiners between
-        # (`_noun_names` in outcome_respectively keeps a series only with a treatment in it and
+        # (`_noun_names` in outcome_arm_names keeps a series only with a treatment in it and
         # no arm noun among its words)
         name = r"[A-Za-z0-9][\w-]*"
         self.noun_series_re = re.compile(
@@ -231,7 +232,7 @@ class ArmRegexes:
         )
         # an arm named by "the", words and a singular arm noun ("the every-3-week treatment
         # arm", "in the control arm OM > G1 was 16.7%"): a name in a series of arms
-        # (`outcome_respectively.arm_names`) and a figure's arm in its clause
+        # (`outcome_arm_names.arm_names`) and a figure's arm in its clause
         # (`outcome_arms.clause_arm`)
         self.the_arm_re = re.compile(
             r"\bthe\s+" + self._arm_name(word, rf"(?:{self._singular_arm_nouns})"),
@@ -239,15 +240,16 @@ class ArmRegexes:
         )
         # "in group B", "in arm A" (the arm noun first, then a short label; the arm's name is
         # both, as in its size's "group B (n = 30)")
+        # (the noun in any case, "in Group B"; the label a capital or a digit)
         self.arm_label_re = re.compile(
-            rf"{lead}(?:in|with|for|among|on)\s+(?:the\s+)?"
-            rf"(?P<arm>(?:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\b"
+            rf"(?i:{lead}(?:in|with|for|among|on)\s+(?:the\s+)?)"
+            rf"(?P<arm>(?i:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\b"
         )
-        # "(12%) with placebo", "15% of those receiving placebo" (not "45% with control of
-        # pain": what is controlled is no arm; no "under" or "after": "in five dogs under
-        # control conditions")
+        # "(12%) with placebo", "15% of those receiving placebo", "48 among controls" (not "45%
+        # with control of pain": what is controlled is no arm; no "under" or "after": "in five
+        # dogs under control conditions")
         self.arm_control_re = re.compile(
-            rf"{lead}(?:with|on|in|for|receiving|given|treated\s+with)\s+(?:the\s+)?"
+            rf"{lead}(?:with|on|in|for|among|receiving|given|treated\s+with)\s+(?:the\s+)?"
             rf"(?P<arm>{_alt(data['control_arms'])})\b(?!\s+of\b)",
             re.IGNORECASE,
         )

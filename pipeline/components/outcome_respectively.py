@@ -8,14 +8,14 @@ respectively)": the list's figures take, in order, the arms of a *series* of as 
 written after the list and right before the respectively word, or else before the list in its
 clause (the series nearest to it, which must have exactly as many names).
 
-An arm name is a drug mention, with the drugs and the monotherapy word joined to it
-("methotrexate plus prednisone", "prednisone alone": a `combination_joiners` entry that is no
-list connector or preposition joins them); a `control_arms` entry ("placebo", "usual care"); or
-a label an arm noun gives ("groups R4 and R6", "group A", "the R2 group"). The names of a series
-are joined by a connector (a `list_connectors`, `comparison_connectors` or `comparator_openers`
-entry: "than"),
-with only prepositions, determiners, arm nouns and monotherapy words beside it ("the granisetron
-and ondansetron groups than in the placebo group").
+An arm name (`outcome_arm_names`) is a drug mention, with the drugs and the monotherapy word
+joined to it ("methotrexate plus prednisone", "prednisone alone": a `combination_joiners` entry
+that is no list connector or preposition joins them); a `control_arms` entry ("placebo", "usual
+care"); or a label an arm noun gives ("groups R4 and R6", "group A", "the R2 group"). The names
+of a series are joined by a connector (a `list_connectors`, `comparison_connectors` or
+`comparator_openers` entry: "than"), with only prepositions, determiners, arm nouns and
+monotherapy words beside it ("the granisetron and ondansetron groups than in the placebo
+group").
 
 Two figures a comparison word joins ("28% vs 15%") take the two arms of the series nearest
 before them in their clause when it compares them: "than" or a comparison word between the two
@@ -47,7 +47,8 @@ or frame gives arms takes them from the names of its clause (`_one_named`): one 
 is the first figure's ("Fewer patients in the ropivacaine group reported pain (13 vs 31)"), or
 the second's after a comparison word, or both figures' when two timepoints or subgroups stand
 joined between the name and the pair ("In the ropivacaine group, pain at 6 h and 24 h was 13 vs
-31": the one arm's, `arm_subset_words`); one name after it, after a comparison word, the
+31": the one arm's, `arm_subset_words`); one name after it, after a comparison word or linked
+right after the second figure ("in the tamoxifen arm was 93%, versus 81% in the MPA arm"), the
 second's. The figure left without an arm then takes not the other's drug (`Figure.other_arm`).
 
 Reads the figures (`Figure.measure`, `Figure.arm`), the sentence's tokens and its DRUG and
@@ -61,11 +62,11 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
-from pipeline.components.outcome_arm_evidence import the_arm_names
+from pipeline.components.outcome_arm_names import arm_names
 from pipeline.components.outcome_attach import Comparisons, named_as_comparator
 from pipeline.components.outcome_following_arms import subjects_start
 from pipeline.components.outcome_grammar import SentenceParser
-from pipeline.components.outcome_lexicon_attach import ARM_LABEL
+from pipeline.components.outcome_pair_series import pair_series_arms
 from pipeline.components.outcome_tokens import Figure
 from pipeline.labels import DISEASE
 
@@ -90,90 +91,6 @@ BEFORE_SINGLES = 2
 FRAME_GAP = 4
 FRAME_PAIR_GAP = 2
 _GAP_TOKEN = re.compile(r"vs\.|v\.|[A-Za-z]+|\S")
-
-
-def _drug_names(lex: Lexicon, text: str, sm: SentenceMentions) -> list[Span]:
-    """The drug mentions as arm names: drugs joined by a joiner that lists no arms ("plus",
-    `Lexicon.tight_joiners`) are one name, and a monotherapy word right after one drug is part
-    of it."""
-    names: list[Span] = []
-    for m in sm.drugs:
-        s, e = m.start - sm.base, m.end - sm.base
-        if names and lex.tight_joiner_re.fullmatch(text[names[-1][1] : s].strip()):
-            names[-1] = (names[-1][0], e)
-        elif names and s < names[-1][1]:
-            continue
-        else:
-            names.append((s, e))
-    out = []
-    for s, e in names:
-        alone = lex.monotherapy_re.match(text, e)
-        out.append((s, alone.end() if alone else e))
-    return out
-
-
-def _label_names(lex: Lexicon, text: str) -> list[Span]:
-    spans: list[Span] = []
-    for m in lex.label_after_plural_re.finditer(text):
-        lo = m.start("list")
-        spans.extend((lo + x.start(), lo + x.end()) for x in re.finditer(ARM_LABEL, m["list"]))
-    spans.extend((m.start(), m.end()) for m in lex.label_after_singular_re.finditer(text))
-    spans.extend((m.start(), m.end()) for m in lex.label_before_re.finditer(text))
-    return spans
-
-
-_NOUN_WORD = re.compile(r"[A-Za-z0-9][\w-]*|,")
-
-
-def _noun_names(lex: Lexicon, text: str, drug_starts: list[int]) -> list[Span]:
-    """The words that name arms before an arm noun (`Lexicon.noun_series_re`: "the
-    intervention and control groups", "in SC versus control arm"), when one of them is a
-    treatment: a drug (at
-    `drug_starts`), a control arm, a treatment word (`treatment_nouns`, `induction_agents`), or
-    no treatment ("no prophylaxis", "no-deodorant"). Not groups of who was studied ("the male
-    and female groups", "the younger and older groups"), nor when one word is a preposition, a
-    subject noun or a number word, nor a word cut before a hyphen ("low- and high-risk")."""
-    spans: list[Span] = []
-    for m in lex.noun_series_re.finditer(text):
-        lo = m.start("list")
-        words = [(lo + w.start(), lo + w.end(), w.group().lower())
-                 for w in _NOUN_WORD.finditer(m["list"])]  # fmt: skip
-        if any(w in lex.prepositions or w in lex.pop or w in lex.number_words or w.endswith("-")
-               or w in lex.arm_nouns for _, _, w in words):  # fmt: skip
-            continue  # (an arm noun among the words: "the A arm versus the B arm" is two names)
-        if not (
-            _any_between(drug_starts, m.start("list"), m.end("list"))
-            or lex.control_word_re.search(m["list"])
-            or any(w in lex.arm_treatment_words or w == "no" or w.startswith("no-")
-                   for _, _, w in words)
-        ):  # fmt: skip
-            continue
-        names: list[Span] = []
-        joined = True  # (the words between two joiners are one name: "central access")
-        for a, b, w in words:
-            if w in lex.series_joiners or w in lex.determiners:
-                joined = True
-            elif joined or not names:
-                names.append((a, b))
-                joined = False
-            else:
-                names[-1] = (names[-1][0], b)
-        spans.extend(names)
-    return spans
-
-
-def arm_names(lex: Lexicon, text: str, sm: SentenceMentions) -> tuple[list[Span], set[Span]]:
-    """The sentence's arm names (drugs, control arms, labels, words before a plural arm noun),
-    in order, none overlapping another (the earlier, then the longer, is kept); and those that
-    name an arm by their own words (not only a drug)."""
-    own = _label_names(lex, text) + _noun_names(lex, text, [m.start - sm.base for m in sm.drugs])
-    own += [(m.start(), m.end()) for m in lex.control_word_re.finditer(text)]
-    own += the_arm_names(lex, text)  # "the every-3-week treatment arm versus the weekly arm"
-    out: list[Span] = []
-    for s, e in sorted(_drug_names(lex, text, sm) + own, key=lambda x: (x[0], -x[1])):
-        if not out or s >= out[-1][1]:
-            out.append((s, e))
-    return out, set(own)
 
 
 def _names_arms(lex: Lexicon, text: str, chain: list[Span], own: set[Span]) -> bool:
@@ -269,17 +186,17 @@ def _has_own_arms(run: list[Figure], text: str) -> bool:
     return len(arms) == len(run) and len(set(arms)) == len(arms)
 
 
-def _own_runs(parser: SentenceParser, all_runs: list[Run]) -> list[Run]:
+def _own_runs(parser: SentenceParser, all_runs: list[Run], mixed: bool = False) -> list[Run]:
     """The respectively lists whose arms are to be found: of one measure (else the word pairs
-    figures with measures), not each with an arm of its own already. A list that goes on past
-    an earlier respectively word counts its figures after that word."""
+    figures with measures; of several, if `mixed`), not each with an arm of its own already. A
+    list that goes on past an earlier respectively word counts its figures after that word."""
     out: list[tuple[list[Figure], int]] = []
     prev: list[Figure] = []
     for run, resp in all_runs:
         longer = len(run) > len(prev) and all(a is b for a, b in zip(run, prev, strict=False))
         own = run[len(prev) :] if prev and longer else run
         prev = run
-        if (len(own) > 1 and len({f.measure for f in own}) == 1
+        if (len(own) > 1 and (len({f.measure for f in own}) > 1) == mixed
                 and not _has_own_arms(own, parser.text)):  # fmt: skip
             out.append((own, resp))
     return out
@@ -379,7 +296,9 @@ def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set
     the ropivacaine group reported pain (13 vs 31)", "higher in the endocrine group (33% vs
     24%)"), or the second's after a comparison word ("lower than in the control arm (45% vs
     82%)"); one name after the pair, after a comparison word, is the second's ("(40% vs 12%)
-    than with placebo"); one of each, the first's and the second's. A name names an arm by its
+    than with placebo"); one of each, the first's and the second's (the one after also when
+    linked right after the second figure: "in the tamoxifen arm was 93%, versus 81% in the MPA
+    arm", `_LINKED_AFTER`). A name names an arm by its
     own words (a control arm, a label, "the X group") or after an `arm_series_links` entry
     ("treated with ropivacaine"); not who was studied ("pretreated with doxorubicin"), not a
     series' last name ("the PC and EP arm"), not a control word before another noun ("a
@@ -387,8 +306,11 @@ def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set
     subgroups joined between them (`_subsets_joined`: "In the ropivacaine group, pain at 6 h
     and 24 h was 13 vs 31") is both figures'. Returns the figures' arms and the figure left
     without one."""
-    if pair[0].arm is not None or pair[1].arm is not None:
+    if pair[0].arm is not None:
         return None
+    # the second's arm read from its own words ("versus 81% in the MPA arm"): the first's may
+    # still be the name before the pair
+    tied = pair[1].arm
     text, toks = parser.text, parser.toks
     # the clause around the pair, past its bracket ("(40% vs 12%) than with placebo")
     first, last = parser.stretch(pair[0].ts, pair[1].te)
@@ -401,6 +323,9 @@ def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set
         len({text[a:b].lower() for a, b in side}) > 1 for side in (before, after)
     ):
         return None
+    if tied is not None and not (before and after and after[-1][0] < tied[1]
+                                 and tied[0] < after[-1][1]):  # fmt: skip
+        return None  # (the second's arm is the name after the pair, or this is no such pair)
 
     def names_arm(name: Span) -> bool:
         if name not in own and not lex.series_link_re.search(
@@ -421,9 +346,13 @@ def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set
 
     if before and after:
         b, a = before[-1], after[-1]
-        if not (names_arm(b) and names_arm(a)) or compared(b) or not compared(a):
+        # the second name a comparator's, or linked right after the second figure ("in the
+        # tamoxifen arm was 93%, versus 81% in the MPA arm")
+        if not (names_arm(b) and names_arm(a)) or compared(b) or not (
+            compared(a) or tied is not None or _LINKED_AFTER.fullmatch(text, pair[1].end, a[0])
+        ):
             return None
-        return [(pair[0], b), (pair[1], a)], None
+        return [(pair[0], b)] + ([(pair[1], a)] if tied is None else []), None
     if before:
         b = before[-1]
         if not names_arm(b):
@@ -438,6 +367,12 @@ def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set
         return [(pair[1], after[-1])], pair[0]
     return None
 
+
+# what links a name to the figure right before it: a bracket of its own (a CI), then "in the",
+# "for the", "among" ("81% in the MPA arm", "20.3% (95% CI, 11.0-32.8%) for the weekly arm")
+_LINKED_AFTER = re.compile(
+    r"\s*(?:[(\[][^()\[\]]*[)\]]\s*)?,?\s*(?:in|for|among|with|on)\s+(?:the\s+)?", re.IGNORECASE
+)
 
 #: `_one_named`'s result: (figure, its arm) pairs, and the figure left without an arm.
 _Named = tuple[list[tuple[Figure, Span]], Figure | None]
@@ -521,9 +456,10 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
     if len(figures) < 2 or not _mentions_a_comparison(lex, parser):
         return  # (most sentences: neither a respectively word nor a comparison word)
     runs = _own_runs(parser, compared.runs)
+    mixed = _own_runs(parser, compared.runs, mixed=True)
     all_pairs = compared.pairs
     pairs = _own_pairs(parser, all_pairs, runs)
-    if not runs and not pairs:
+    if not runs and not pairs and not mixed:
         return
     text = parser.text
     names, own = arm_names(lex, text, sm)
@@ -554,6 +490,15 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
     tied = [(run, _after(lex, text, chains, starts, subjects_start(lex, text, run[-1]),
                          parser.toks[resp].start)
              or before(run, resp)) for run, resp in runs]  # fmt: skip
+    for run, resp in mixed:
+        # figures of several measures ("in 83% and 56% of anastrozole and tamoxifen patients,
+        # respectively", the second read as another measure): only the subjects or arms named
+        # right after the list pair with it
+        chain = _after(lex, text, chains, starts, subjects_start(lex, text, run[-1]),
+                       parser.toks[resp].start)
+        if chain is not None and (lex.series_subjects_re.match(text, chain[-1][1])
+                                  or lex.series_noun_re.match(text, chain[-1][1])):  # fmt: skip
+            tied.append((run, chain))
     analytes = {(m.start - sm.base, m.end - sm.base) for m in sm.drugs if sm.analyte(m)}
     # (a list of two a respectively word follows only when a comparison word joins them, "(63%
     # v 22%, respectively)": in "(2.5% and 1.1% respectively)" the word pairs them with what
@@ -590,3 +535,7 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
             f.arm, f.arm_head, f.arm_pooled = span, None, False
             if left is not None:
                 left.other_arm = span
+    # "(89% vs 12%) and 12 weeks (100% vs 59%)": a later pair, the arms of the one before it
+    # or of the sentence's one comparison of two arms
+    two = [c for c in chains if _compares(lex, text, c) and _names_arms(lex, text, c, own)]
+    pair_series_arms(lex, figures, all_pairs, parser, names, two)

@@ -526,7 +526,7 @@ class OutcomeExtractor:
             return []  # (what follows reads and ties only these figures)
         compared = mark_compared(lex, figures, parser, boundary)
         respectively_arms(lex, figures, parser, compared, sm)
-        note_arms(figures, parser, ctx, sm)
+        note_arms(figures, parser, ctx, sm, compared)
         # (once the arms are known: treatment delivered to subjects of no named arm)
         delivered = lex.conduct.delivered(figures, parser.text, parser.low)
         out: list[OutcomeFigure] = []

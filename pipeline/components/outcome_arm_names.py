@@ -1,0 +1,155 @@
+"""The arm names of a sentence of `biotab_outcomes`, in order: what the series, frames and pairs
+of `outcome_respectively` and `outcome_pair_series` read as arms.
+
+An arm name is a drug mention, with the drugs and the monotherapy word joined to it
+("methotrexate plus prednisone", "prednisone alone": a `tight_joiners` entry joins them); a
+`control_arms` entry ("placebo", "usual care"); a label an arm noun gives ("groups R4 and R6",
+"group A", "the R2 group"); the words before a plural arm noun when one of them is a treatment
+("the intervention and control groups", "the DEE and DE groups": a regimen's abbreviation is
+one); or "the" and words before a singular arm noun ("the every-3-week treatment arm"), and the
+names listed right after such a name, each before its own arm noun ("the PEG-rhG-CSF 100 μg/kg
+group, PEG-rhG-CSF 6 mg group, and G-CSF 5 μg/kg group"). Reads the sentence's text and DRUG
+mentions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from typing import TYPE_CHECKING
+
+from pipeline.components.outcome_arm_evidence import the_arm_names
+from pipeline.components.outcome_lexicon_attach import ARM_LABEL
+
+if TYPE_CHECKING:
+    from pipeline.components.outcome_context import SentenceMentions
+    from pipeline.components.outcome_lexicon import Lexicon
+
+Span = tuple[int, int]
+
+
+def _drug_names(lex: Lexicon, text: str, sm: SentenceMentions) -> list[Span]:
+    """The drug mentions as arm names: drugs joined by a joiner that lists no arms ("plus",
+    `Lexicon.tight_joiners`) are one name, and a monotherapy word right after one drug is part
+    of it."""
+    names: list[Span] = []
+    for m in sm.drugs:
+        s, e = m.start - sm.base, m.end - sm.base
+        if names and lex.tight_joiner_re.fullmatch(text[names[-1][1] : s].strip()):
+            names[-1] = (names[-1][0], e)
+        elif names and s < names[-1][1]:
+            continue
+        else:
+            names.append((s, e))
+    out = []
+    for s, e in names:
+        alone = lex.monotherapy_re.match(text, e)
+        out.append((s, alone.end() if alone else e))
+    return out
+
+
+def _label_names(lex: Lexicon, text: str) -> list[Span]:
+    spans: list[Span] = []
+    for m in lex.label_after_plural_re.finditer(text):
+        lo = m.start("list")
+        spans.extend((lo + x.start(), lo + x.end()) for x in re.finditer(ARM_LABEL, m["list"]))
+    spans.extend((m.start(), m.end()) for m in lex.label_after_singular_re.finditer(text))
+    spans.extend((m.start(), m.end()) for m in lex.label_before_re.finditer(text))
+    return spans
+
+
+_NOUN_WORD = re.compile(r"[A-Za-z0-9][\w-]*|,")
+
+
+def _noun_names(lex: Lexicon, text: str, drug_starts: list[int]) -> list[Span]:
+    """The words that name arms before an arm noun (`Lexicon.noun_series_re`: "the
+    intervention and control groups", "in SC versus control arm"), when one of them is a
+    treatment: a drug (at
+    `drug_starts`), a control arm, a treatment word (`treatment_nouns`, `induction_agents`), or
+    no treatment ("no prophylaxis", "no-deodorant"). Not groups of who was studied ("the male
+    and female groups", "the younger and older groups"), nor when one word is a preposition, a
+    subject noun or a number word, nor a word cut before a hyphen ("low- and high-risk")."""
+    spans: list[Span] = []
+    for m in lex.noun_series_re.finditer(text):
+        lo = m.start("list")
+        words = [(lo + w.start(), lo + w.end(), w.group().lower())
+                 for w in _NOUN_WORD.finditer(m["list"])]  # fmt: skip
+        if any(w in lex.prepositions or w in lex.pop or w in lex.number_words or w.endswith("-")
+               or w in lex.arm_nouns for _, _, w in words):  # fmt: skip
+            continue  # (an arm noun among the words: "the A arm versus the B arm" is two names)
+        if not (
+            bisect.bisect_left(drug_starts, m.start("list"))
+            < bisect.bisect_left(drug_starts, m.end("list"))
+            or any(_regimen_label(lex, w.group()) for w in _NOUN_WORD.finditer(m["list"]))
+            or lex.control_word_re.search(m["list"])
+            or any(w in lex.arm_treatment_words or w == "no" or w.startswith("no-")
+                   for _, _, w in words)
+        ):  # fmt: skip
+            continue
+        names: list[Span] = []
+        joined = True  # (the words between two joiners are one name: "central access")
+        for a, b, w in words:
+            if w in lex.series_joiners or w in lex.determiners:
+                joined = True
+            elif joined or not names:
+                names.append((a, b))
+                joined = False
+            else:
+                names[-1] = (names[-1][0], b)
+        spans.extend(names)
+    return spans
+
+
+def arm_names(lex: Lexicon, text: str, sm: SentenceMentions) -> tuple[list[Span], set[Span]]:
+    """The sentence's arm names (drugs, control arms, labels, words before a plural arm noun),
+    in order, none overlapping another (the earlier, then the longer, is kept); and those that
+    name an arm by their own words (not only a drug)."""
+    own = _label_names(lex, text) + _noun_names(lex, text, [m.start - sm.base for m in sm.drugs])
+    own += [(m.start(), m.end()) for m in lex.control_word_re.finditer(text)]
+    the = the_arm_names(lex, text)  # "the every-3-week treatment arm versus the weekly arm"
+    own += the + _listed_after(lex, text, the)
+    out: list[Span] = []
+    for s, e in sorted(_drug_names(lex, text, sm) + own, key=lambda x: (x[0], -x[1])):
+        if not out or s >= out[-1][1]:
+            out.append((s, e))
+    return out, set(own)
+
+
+def _regimen_label(lex: Lexicon, word: str) -> bool:
+    """Is the word a regimen's abbreviation ("DEE", "AC-DOC"), no receptor's ("ER+")?"""
+    return (lex.regimen_label_re.fullmatch(word) is not None
+            and word.lower().rstrip("+-") not in lex.receptor_words)  # fmt: skip
+
+
+def _listed_after(lex: Lexicon, text: str, the: list[Span]) -> list[Span]:
+    """The names listed right after a "the X group" name, each before the same arm noun, past a
+    comma or a series joiner ("the PEG-rhG-CSF 100 μg/kg group, PEG-rhG-CSF 6 mg group, and
+    G-CSF 5 μg/kg group"): one to four words, no preposition, determiner, subject noun, series
+    joiner or `non_arm_group_words` entry among them."""
+    out: list[Span] = []
+    stops = lex.prepositions | lex.determiners | lex.pop | lex.series_joiners
+    for _, e in the:
+        noun = lex.series_noun_re.match(text, e)
+        if noun is None:
+            continue
+        listed = _listed_re(noun.group().strip().lower())
+        at = noun.end()
+        while (m := listed.match(text, at)) is not None:
+            words = m["arm"].lower().split()
+            if any(w in stops or w in lex.non_arm_group_words for w in words):
+                break
+            out.append(m.span("arm"))
+            at = m.end()
+    return out
+
+
+@functools.cache
+def _listed_re(noun: str) -> re.Pattern[str]:
+    """A name listed after another before the arm noun `noun`: a comma or a joiner ("and",
+    "or", "versus"), or both, then one to four words and the noun."""
+    return re.compile(
+        r"\s*(?:,\s*(?:(?:and|or|versus|vs\.?)\s+)?|(?:and|or|versus|vs\.?)\s+)"
+        rf"(?P<arm>[^\s,;()]+(?:\s+[^\s,;()]+){{0,3}}?)\s+{re.escape(noun)}\b",
+        re.IGNORECASE,
+    )

@@ -1,0 +1,60 @@
+"""The arm each size of an allocation list gives, the list read member by member
+(`pipeline.components.outcome_allocation_arms`)."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from test_outcome_respectively import DRUGS
+from test_outcomes import run
+
+
+def sizes(nlp: Language, text: str) -> list[tuple[float, str | None]]:
+    doc = run(nlp, text, DRUGS)
+    return [(r["value"], r["arm"]) for r in doc._.outcomes if r["measure"] == "enrollment"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a description in the size's bracket, before it
+        ("Patients were randomly assigned to receive either docetaxel (75 mg/m2, via intravenous "
+         "infusion, every three weeks; n = 313) or letrozole (2.5 mg, orally, once daily; n = "
+         "274).", [(313.0, "docetaxel"), (274.0, "letrozole")]),
+        # a name with a dose and more after it; an opener before "either"
+        ("Patients were randomly assigned to 3-week cycles of either ABI-007 260 mg/m(2) "
+         "intravenously without premedication (n = 229) or standard paclitaxel 175 mg/m(2) "
+         "intravenously with premedication (n = 225).",
+         [(229.0, "ABI-007"), (225.0, "standard paclitaxel")]),
+        # a name of several words, joined by "and"; cut at a relative pronoun or a preposition
+        ("Participants were randomly assigned to a 1-year aerobic exercise intervention of 225 "
+         "min/wk (n = 160) or to a control group who maintained their usual level of activity (n "
+         "= 160).", [(160.0, "1-year aerobic exercise intervention"), (160.0, "control group")]),
+        ("This trial randomly assigned 204 patients to usual care (n = 102) or supervised "
+         "aerobic and resistance exercise (n = 102).",
+         [(204.0, None), (102.0, "usual care"), (102.0, "supervised aerobic and resistance "
+                                                        "exercise")]),
+        # "divided into", past a colon; an abbreviation's bracket inside a name
+        ("Patients were randomly divided into 2 groups: a music (LM) group (n = 20) and a "
+         "control group (n = 21).", [(20.0, "music (LM) group"), (21.0, "control group")]),
+    ],
+)
+def test_each_size_of_an_allocation_list_takes_its_member(
+    outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert sizes(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # subjects, no arm
+        "After being randomly assigned to letrozole, 60 women with node-positive disease (n = "
+        "60) and those with lymphedema (n = 12) were followed.",
+    ],
+)
+def test_a_member_that_names_no_arm_gives_none(outcomes_nlp: Language, text: str) -> None:
+    got = sizes(outcomes_nlp, text)
+    assert [a for v, a in got if v in (913.0, 60.0, 12.0)] == [None] * len(
+        [v for v, _ in got if v in (913.0, 60.0, 12.0)]
+    ), got

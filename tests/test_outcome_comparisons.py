@@ -254,3 +254,39 @@ def test_a_demonstrative_names_no_arm(outcomes_nlp: Language) -> None:
     assert rows(outcomes_nlp, "The 15 calls for this group will emphasize the game.") == []
     got = rows(outcomes_nlp, "Response was seen in 40% of patients in this group.")
     assert [(r[1], r[2], r[5]) for r in got] == [("response", 40.0, None)]
+
+
+def test_a_list_of_counts_shares_its_population(outcomes_nlp: Language) -> None:
+    # "207 and 201 patients": both are subject counts, each its arm's (the first was a bare
+    # number no cue claimed)
+    got = by_value(rows(outcomes_nlp, "In total, 207 and 201 patients were enrolled in the "
+                                      "docetaxel and placebo arms, respectively."))  # fmt: skip
+    assert [(got[v][1], got[v][5]) for v in (207.0, 201.0)] == [
+        ("enrollment", "docetaxel"), ("enrollment", "placebo")]
+
+
+def test_a_date_before_a_count_is_no_list(outcomes_nlp: Language) -> None:
+    got = rows(outcomes_nlp, "Between July 1, 1999, and November 4, 2004, 19,747 participants "
+                             "were enrolled.")  # fmt: skip
+    assert [(r[1], r[2]) for r in got] == [("enrollment", 19747.0)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "arms"),
+    [
+        (
+            "Response rates were 22%, 31% and 40% in the low-, mid- and high-dose groups, "
+            "respectively.",
+            ["low-dose", "mid-dose", "high-dose"],
+        ),
+        (
+            "Response rates were 22% and 40% in the low- and high-dose arms.",
+            ["low-dose", "high-dose"],
+        ),
+        ("Response rates were 22% and 40% in the A and B arms.", ["A", "B"]),
+    ],
+)
+def test_a_suspended_hyphen_is_completed_in_the_arms_name(
+    outcomes_nlp: Language, sentence: str, arms: list[str]
+) -> None:
+    assert [r[5] for r in rows(outcomes_nlp, sentence)] == arms

@@ -119,7 +119,8 @@ def arm_text(f: Figure, text: str) -> str | None:
         return None
     arm = text[f.arm[0] : f.arm[1]].strip()
     if f.arm_head is not None:
-        arm = f"{arm} {text[f.arm_head[0] : f.arm_head[1]].strip()}"
+        # ("low-" of "the low- and high-dose groups" completed without a space: "low-dose")
+        arm += ("" if arm.endswith("-") else " ") + text[f.arm_head[0] : f.arm_head[1]].strip()
     return arm
 
 

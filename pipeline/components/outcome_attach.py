@@ -139,9 +139,22 @@ def _list_arms(lex: Lexicon, members: list[Figure], text: str) -> bool:
             arms[0] = (e - len(rest), e)
     if len(arms) != len(members):
         return False
+    head = _suspended_head(text, arms)
     for f, arm in zip(members, arms, strict=True):
         f.arm = arm
+        if head is not None and text[arm[0] : arm[1]].endswith("-"):
+            f.arm_head = head
     return True
+
+
+def _suspended_head(text: str, arms: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """ "in the low-, mid- and high-dose groups": the word the last name completes the
+    others' suspended hyphens with ("dose"), when a name before it ends with a hyphen."""
+    s, e = arms[-1]
+    last = text[s:e]
+    if "-" not in last.strip("-") or not any(text[a:b].endswith("-") for a, b in arms[:-1]):
+        return None
+    return s + last.index("-") + 1, e
 
 
 def _respectively_one_arm(lex: Lexicon, members: list[Figure], text: str) -> bool:

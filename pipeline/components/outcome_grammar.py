@@ -28,6 +28,9 @@ POOL_WINDOW_INSIDE = 8
 # How many words may stand between "no" and the event it counts none of ("no treatment-related
 # toxic deaths").
 ZERO_MODIFIERS = 2
+# How many more counts a list may hold before the population noun they share ("207 and 201
+# patients", "12 and 15 or 9 women").
+LISTED_COUNTS = 4
 
 
 class SentenceParser(FigureReader):
@@ -318,6 +321,11 @@ class SentenceParser(FigureReader):
             if pend is not None:
                 fig.population, fig.has_pop, j = self.toks[pend - 1].text, True, pend
                 matched = True
+            elif (pend := self._list_population(j)) is not None:
+                # "207 and 201 patients were enrolled": the list's subjects are each count's
+                # (the count stays one figure, the next its own)
+                fig.population, fig.has_pop = self.toks[pend - 1].text, True
+                matched = True
         # "(80%)" right after, or within a few words after the population noun
         pp = self.paren_pct(j)
         if pp is None and fig.has_pop:
@@ -351,6 +359,20 @@ class SentenceParser(FigureReader):
         fig.te = j
         self._count_context(fig, i, j)
         return fig
+
+    def _list_population(self, j: int) -> int | None:
+        """ "207 and 201 patients", "12 or 9 women": the end of the population noun after the
+        last of a short list of whole numbers joined by "and"/"or" starting at token j, or None
+        (not over commas: "Between July 1, 1999, and November 4, 2004, 19,747 participants")."""
+        k = j
+        for _ in range(LISTED_COUNTS):
+            if self.lower(k) not in ("and", "or") or not self.is_int(k + 1):
+                return None
+            k += 2
+            pend = self.pop_at(k)
+            if pend is not None:
+                return pend
+        return None
 
     def _share_of(self, fig: Figure, j: int) -> int:
         """ "30 (58%) of 52 evaluable patients" (j at "of"): the count's denominator and

@@ -290,3 +290,26 @@ def test_a_suspended_hyphen_is_completed_in_the_arms_name(
     outcomes_nlp: Language, sentence: str, arms: list[str]
 ) -> None:
     assert [r[5] for r in rows(outcomes_nlp, sentence)] == arms
+
+
+@pytest.mark.parametrize(
+    ("sentence", "arms"),
+    [
+        # each name with its own arm noun: the list goes on past the first noun
+        (
+            "Response rates were 45% and 12% in the docetaxel group and placebo group.",
+            ["docetaxel", "placebo"],
+        ),
+        (
+            "Response rates were 45%, 30% and 12% in the docetaxel group, the lenalidomide "
+            "group and the placebo group, respectively.",
+            ["docetaxel", "lenalidomide", "placebo"],
+        ),
+        # subjects, not arms
+        ("Response rates were 12% and 15% in men and women, respectively.", [None, None]),
+    ],
+)
+def test_a_list_of_figures_takes_a_list_of_arms(
+    outcomes_nlp: Language, sentence: str, arms: list[str | None]
+) -> None:
+    assert [r[5] for r in rows(outcomes_nlp, sentence)] == arms

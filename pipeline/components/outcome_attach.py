@@ -131,6 +131,14 @@ def _list_arms(lex: Lexicon, members: list[Figure], text: str) -> bool:
     offset = tail.end + m.start("list")
     arms = [(offset + p.start("arm"), offset + p.end("arm")) for p in _ARM_PART.finditer(m["list"])]
     arms = [(s, e) for s, e in arms if text[s:e].strip()]
+    end = tail.end + m.end()
+    while len(arms) < len(members):
+        # "45% and 12% in the docetaxel group and placebo group": each name its own noun
+        nxt = lex.next_noun_arm_re.match(text, end)
+        if nxt is None:
+            break
+        arms.append(nxt.span("arm"))
+        end = nxt.end()
     if arms:
         # "in arms A, B and C": the first label without the arms' noun
         s, e = arms[0]
@@ -139,6 +147,8 @@ def _list_arms(lex: Lexicon, members: list[Figure], text: str) -> bool:
             arms[0] = (e - len(rest), e)
     if len(arms) != len(members):
         return False
+    if all(all(w in lex.pop for w in text[s:e].lower().split()) for s, e in arms):
+        return False  # "12% and 15% in men and women, respectively": subgroups, no arms
     head = _suspended_head(text, arms)
     for f, arm in zip(members, arms, strict=True):
         f.arm = arm

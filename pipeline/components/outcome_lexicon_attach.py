@@ -213,6 +213,13 @@ class ArmRegexes:
         """The arm a figure's text names: after a list of figures or one figure, before one;
         and whether a sentence or document names or compares arms at all."""
         word = r"[\w/+\-·]+"
+        # "in the docetaxel group and placebo group": the next name of a list whose names each
+        # have their arm noun (after `arm_list_re`'s first)
+        self.next_noun_arm_re = re.compile(
+            rf"(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|versus|vs\.?)\s+)(?:the\s+)?"
+            rf"(?P<arm>[\w+/-]+(?:\s+[\w+/-]+){{0,2}})\s+(?:{arm_nouns})\b",
+            re.IGNORECASE,
+        )
         self.arm_list_re = re.compile(
             rf"\s*(?:\)\s*)?(?:,\s*)?(?:in|for|with|among|on|of)\s+(?:the\s+)?(?P<list>.+?)"
             rf"(?:\s+(?:{arm_nouns})\b|\s*,?\s*respectively\b|\s*[;.)]|$)",

@@ -8,7 +8,8 @@ figures: ratio statistics, rates per person-time and medians (`outcome_statistic
 "86 %", "no patient ...", "all remaining patients ...". Each rule looks at a bounded window of
 tokens, so the work is linear in the sentence length. The token queries the rules ask (an
 integer, a percentage or a population noun here; may this number start a count) are
-`FigureReader`'s (`outcome_reader.py`).
+`FigureReader`'s (`outcome_reader.py`); "no ..." and "all ..." are read by `QuantifierReader`
+(`outcome_quantifiers.py`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import bisect
 import itertools
 
 from pipeline.components.outcome_brackets import Brackets
-from pipeline.components.outcome_reader import FigureReader
+from pipeline.components.outcome_quantifiers import QuantifierReader
 from pipeline.components.outcome_tokens import Figure
 
 # How many tokens a pool "Of the 40 patients in arm A who had node-positive disease," may hold
@@ -25,15 +26,9 @@ from pipeline.components.outcome_tokens import Figure
 # who completed ..., " names no pool).
 POOL_WINDOW = 12
 POOL_WINDOW_INSIDE = 8
-# How many words may stand between "no" and the event it counts none of ("no treatment-related
-# toxic deaths").
-ZERO_MODIFIERS = 2
-# How many more counts a list may hold before the population noun they share ("207 and 201
-# patients", "12 and 15 or 9 women").
-LISTED_COUNTS = 4
 
 
-class SentenceParser(FigureReader):
+class SentenceParser(QuantifierReader):
     """Finds figures, statistics and timepoints in one sentence's text."""
 
     _boundary: list[bool] | None = None
@@ -321,7 +316,7 @@ class SentenceParser(FigureReader):
             if pend is not None:
                 fig.population, fig.has_pop, j = self.toks[pend - 1].text, True, pend
                 matched = True
-            elif (pend := self._list_population(j)) is not None:
+            elif (pend := self.list_population(j)) is not None:
                 # "207 and 201 patients were enrolled": the list's subjects are each count's
                 # (the count stays one figure, the next its own)
                 fig.population, fig.has_pop = self.toks[pend - 1].text, True
@@ -359,20 +354,6 @@ class SentenceParser(FigureReader):
         fig.te = j
         self._count_context(fig, i, j)
         return fig
-
-    def _list_population(self, j: int) -> int | None:
-        """ "207 and 201 patients", "12 or 9 women": the end of the population noun after the
-        last of a short list of whole numbers joined by "and"/"or" starting at token j, or None
-        (not over commas: "Between July 1, 1999, and November 4, 2004, 19,747 participants")."""
-        k = j
-        for _ in range(LISTED_COUNTS):
-            if self.lower(k) not in ("and", "or") or not self.is_int(k + 1):
-                return None
-            k += 2
-            pend = self.pop_at(k)
-            if pend is not None:
-                return pend
-        return None
 
     def _share_of(self, fig: Figure, j: int) -> int:
         """ "30 (58%) of 52 evaluable patients" (j at "of"): the count's denominator and
@@ -538,83 +519,4 @@ class SentenceParser(FigureReader):
         if 0 <= k < len(self.toks) and self.toks[k].lower in self.lex.pop:
             fig.population, fig.has_pop = self.toks[k].text, True
         fig.prefer_after = self.lower(i - 1) not in ("(", "[", ",")
-        return fig
-
-    def _parse_zero(self, i: int) -> Figure | None:
-        low = self.lower(i)
-        k = i + 1
-        if low == "not":
-            if self.lower(k) not in ("a", "one", "any"):
-                return None
-            k += 1
-            if self.lower(k) == "single":
-                k += 1
-        elif low == "none":
-            if self.lower(k) != "of":
-                return None
-            k += 1
-        fig = Figure(i, k, count=0, num=0, zero=True, negated=True, prefer_after=True)
-        while self.lower(k) in self.lex.determiners:
-            k += 1
-        if self.is_int(k):
-            fig.den = self.int_at(k)
-            k += 1
-        pend = self.pop_at(k, max_adj=2)
-        if pend is None and low == "no":
-            return self._zero_events(fig, k)
-        if pend is None:
-            if low == "none" and (
-                fig.den is not None or self.lower(k - 1) in self.lex.back_reference
-            ):
-                fig.te = k
-                fig.has_pop = True
-                return fig
-            return None
-        fig.population, fig.has_pop = self.toks[pend - 1].text, True
-        fig.te = pend
-        return fig
-
-    def _zero_events(self, fig: Figure, k: int) -> Figure | None:
-        """ "No deaths occurred", "There were no treatment-related deaths": a count of zero of
-        the event a `zero_event_nouns` entry names, at most ZERO_MODIFIERS words after "no"
-        (a hyphenated compound is one word); not after a `zero_subject_words` entry."""
-        lex = self.lex
-        if self.lower(fig.ts - 1) in lex.zero_subject_words:
-            return None  # "69% ... had no recurrence", "patients with no relapse": who, not a count
-        words = 0
-        while k < len(self.toks) and words <= ZERO_MODIFIERS:
-            low = self.lower(k)
-            if self.compound_at(k):
-                k += 2  # "treatment-related", "relapse-free": its first part and the hyphen
-                continue
-            if low in lex.zero_event_nouns:
-                fig.te = k + 1
-                return fig
-            if not low.isalpha() or low in lex.prepositions or low in lex.connectors:
-                return None  # "no difference in deaths", "no nausea or deaths"
-            words += 1
-            k += 1
-        return None
-
-    def _parse_all(self, i: int) -> Figure | None:
-        k = i + 1
-        if self.lower(k) == "of":
-            k += 1
-        fig = Figure(i, k, all_form=True, prefer_after=True)
-        while self.lower(k) in self.lex.determiners or self.lower(k) in self.lex.remaining:
-            if self.lower(k) in self.lex.remaining:
-                fig.remaining = True
-            if self.lower(k) in self.lex.back_reference:
-                fig.those = True
-            k += 1
-        if self.is_int(k):
-            fig.count = fig.num = fig.den = self.int_at(k)
-            k += 1
-        pend = self.pop_at(k, max_adj=2)
-        if pend is None:
-            return None
-        fig.population, fig.has_pop = self.toks[pend - 1].text, True
-        fig.te = pend
-        if self.lower(i - 1) in self.lex.prepositions or self.lower(i - 2) == "in":
-            fig.prefer_after = False
         return fig

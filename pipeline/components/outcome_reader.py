@@ -12,6 +12,10 @@ from __future__ import annotations
 from pipeline.components.outcome_statistics import StatisticsParser
 from pipeline.components.outcome_tokens import MAX_COUNT, Figure
 
+# How many more counts a list may hold before the population noun they share ("207 and 201
+# patients", "12 and 15 or 9 women": `FigureReader.list_population`).
+LISTED_COUNTS = 4
+
 
 class FigureReader(StatisticsParser):
     """Token queries over one sentence's light tokens (read-only, but `set_pct` and
@@ -93,6 +97,20 @@ class FigureReader(StatisticsParser):
             ):
                 return None
             k += 1
+        return None
+
+    def list_population(self, j: int) -> int | None:
+        """ "207 and 201 patients", "12 or 9 women": the end of the population noun after the
+        last of a short list of whole numbers joined by "and"/"or" starting at token j, or None
+        (not over commas: "Between July 1, 1999, and November 4, 2004, 19,747 participants")."""
+        k = j
+        for _ in range(LISTED_COUNTS):
+            if self.lower(k) not in ("and", "or") or not self.is_int(k + 1):
+                return None
+            k += 2
+            pend = self.pop_at(k)
+            if pend is not None:
+                return pend
         return None
 
     def count_guard(self, i: int) -> bool:

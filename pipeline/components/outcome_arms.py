@@ -25,7 +25,7 @@ from collections.abc import Callable
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from pipeline.components.outcome_allocation_arms import AllocationList
+from pipeline.components.outcome_allocation_arms import AllocationList, listed_size_arm
 from pipeline.components.outcome_arm_evidence import ArmEvidence, the_arm_names
 from pipeline.components.outcome_arm_names import arm_names
 from pipeline.components.outcome_attach import Comparisons, named_as_comparator
@@ -547,86 +547,3 @@ def size_arm(f: Figure, text: str, sm: SentenceMentions) -> tuple[int, int] | No
         text, lo, f.start
     )
     return (m.start("arm"), m.end("arm")) if m else listed_size_arm(f, text, lex)
-
-
-_BRACKET_LABEL = re.compile(r"[A-Za-z]")
-_NUMBER = re.compile(r"[\d.,/]+")
-_OTHER_SIZE = re.compile(r"\bn\s*=", re.IGNORECASE)
-
-#: How far before an "(n = N)" its bracket may open ("(100 mg/day; n=50)"), and how many
-#: characters an allocation list's member and its separator may take.
-SIZE_BRACKET_CHARS = 40
-MEMBER_CHARS = 80
-
-
-def listed_size_arm(f: Figure, text: str, lex: Lexicon) -> tuple[int, int] | None:
-    """ "randomly assigned to in-person counseling (n = 33), telephone counseling (n = 34), or
-    usual care (UC) (n = 33)", "randomized to magnesium (100 mg/day; n=50) or placebo": the
-    allocation list's member right before the bracket an "(n = N)" is in
-    (`Lexicon.allocation_member_re`), in a list an allocation word and "to" open
-    (`allocation_opener_re`: "randomized to", "were allocated to") and that runs without a
-    break to the member (`_continues_allocation`). Not a subgroup's size ("Patients with stage
-    III disease (n = 45)": no allocation; "..., and those with lymphedema (n = 12)": subjects),
-    nor a member with a bracket or comma in it, nor a dose."""
-    if not f.n_form:
-        return None
-    b = text.rfind("(", max(0, f.start - SIZE_BRACKET_CHARS), f.start)
-    if b < 0 or ")" in text[b : f.start]:
-        return None
-    close = text.find(")", f.end)
-    if _BRACKET_LABEL.search(text, f.end, len(text) if close < 0 else close) or (
-        _OTHER_SIZE.search(text, b, f.start)
-    ):
-        return None  # "(n = 35, vandetanib; n = 29, placebo)": the bracket names its arms
-    m = lex.allocation_member_re.search(text, max(0, b - MEMBER_CHARS), b)
-    if m is None or not _continues_allocation(lex, text, m.start()):
-        return None
-    words = m["arm"].split()
-    if all(_NUMBER.fullmatch(w) or w.lower() in lex.units for w in words):
-        return None  # "modafinil, 400 mg (N=10)": the dose of the arm named before it
-    low = [w.lower() for w in words]
-    if low[0] in lex.prepositions or low[0] in lex.relative_pronouns or any(
-        w in lex.pop for w in low
-    ):
-        return None  # "and those with lymphedema (n = 12)", "60 women (n = 60)": subjects
-    return m.span("arm")
-
-
-def _continues_allocation(lex: Lexicon, text: str, sep: int) -> bool:
-    """Does the list member whose separator starts at `sep` belong to an allocation list: its
-    separator is the "to" an allocation word opens ("were randomized to A (n = 40)"), a colon
-    after one ("assigned to three groups: controls (n = 8), ..."), or it follows the bracket of
-    the member before, which belongs to it in turn ("to A (n = 33), telephone counseling",
-    "(n = 40) or usual care")? Not a member after other words ("After being randomized to
-    letrozole, women with node-positive disease (n = 45)"), nor a list no allocation word opens
-    ("hyperkalemia (n = 33) or renal failure (n = 34)")."""
-    for _ in range(MAX_MEMBERS):
-        if text[sep] == ":":
-            # "randomly assigned to three groups: untreated controls (n = 8), ..."
-            window = text[max(0, sep - OPENER_CHARS) : sep]
-            opener = lex.allocation_opener_re.search(window)
-            return opener is not None and not any(c in window[opener.end() :] for c in "();")
-        if text[sep : sep + 2].lower() == "to":
-            last = None
-            for last in lex.allocation_opener_re.finditer(  # noqa: B007
-                text, max(0, sep - OPENER_CHARS), sep + 2
-            ):
-                pass
-            return last is not None and last.end() == sep + 2
-        before = text[:sep].rstrip(" ,")
-        if not before.endswith(")"):
-            return False
-        opened = before.rfind("(", max(0, len(before) - SIZE_BRACKET_CHARS))
-        if opened < 0:
-            return False
-        m = lex.allocation_member_re.search(text, max(0, opened - MEMBER_CHARS), opened)
-        if m is None:
-            return False
-        sep = m.start()
-    return False
-
-
-#: How far before an allocation list's "to" its allocation word may start, and how many members
-#: before a size's its list is followed back to that "to".
-OPENER_CHARS = 60
-MAX_MEMBERS = 12

@@ -788,6 +788,38 @@ def test_annual_rates_are_events_per_patient_year(
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "annual" of another word: the recurrence rate is a proportion
+        (
+            "Women with annual mammography had a recurrence rate of 0.12.",
+            [(12.0, "percent", None)],
+        ),
+        (
+            "In the annual survey the response rate was 0.65.",
+            [(65.0, "percent", None)],
+        ),
+        # the annual rate is the first figure after its noun: 1.5 is no rate of it
+        (
+            "The annualized relapse rate was 0.22, and disability progression was 1.5 with "
+            "docetaxel.",
+            [(0.22, "rate", 1)],
+        ),
+        # a rate with its own denominator: neither events per patient-year nor a proportion
+        ("The annual incidence rate was 0.9 per 100,000 population.", []),
+        ("The annual incidence was 1.2 cases per 100,000 population.", []),
+        # an annual change in percent, no rate
+        ("The annual percentage change was 1.5 in men and 2.3 in women.", []),
+    ],
+)
+def test_no_annual_rate_of_other_words(
+    nlp: Language, text: str, expected: list[tuple[float, str, int | None]]
+) -> None:
+    rows = run(nlp, text, [("docetaxel", "DRUG", "MESH:D000077143")])._.outcomes
+    assert [(r["value"], r["unit"], r["denominator"]) for r in rows] == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         # no median before: durations, not medians

@@ -31,6 +31,8 @@ _RIGHT_AFTER = re.compile(r"\s*[,:=]?\s*")
 # Words (outside brackets) that may stand between a median and a duration compared with it
 # ("... 24.3 months (95% CI ...) with docetaxel compared with 19.1 months"): about an arm's name.
 COMPARED_MEDIAN_WORDS = 8
+# How many tokens after a decimal "per" and a number may stand ("1.3 versus 2.1 per 100 women").
+PER_REACH = 4
 
 
 @functools.lru_cache(maxsize=64)
@@ -321,9 +323,9 @@ class StatisticsParser:
         # ("The hazard ratio of higher grade toxicity as first event was 0.46": the ratio
         # word may stand a clause away)
         before = self.text[max(0, t.start - 80) : t.start]
-        if self.lex.ratio_re.search(before):
-            return None
-        if (listed and annual_listed) or self.lex.annual_rate_re.search(before):
+        if self.lex.ratio_re.search(before) or self._per_count_after(i):
+            return None  # ("0.9 per 100,000": a rate with its own denominator, no proportion)
+        if (listed and annual_listed) or self._annual_rate_before(t.start):
             # "the annualized relapse rate was 0.22": events per patient-year, no proportion
             fig = Figure(i, i + 1, rate_per=1, prefer_after=False)
             fig.ratio_value = t.num
@@ -333,6 +335,23 @@ class StatisticsParser:
         fig = Figure(i, i + 1, proportion=True)
         fig.pct, fig.pct_decimals = round(t.num * 100, 10), max(0, t.decimals - 2)
         return fig
+
+    def _annual_rate_before(self, start: int) -> bool:
+        """ "the annualized relapse rate was 0.22": an annual rate's words in the 80 characters
+        before `start`, and no figure between its noun and `start` (not "the annualized relapse
+        rate was 0.22, and disability progression was 1.5")."""
+        m = self.lex.annual_rate_re.search(self.text, max(0, start - 80), start)
+        return m is not None and not (self.figures and self.figures[-1].start >= m.end("noun"))
+
+    def _per_count_after(self, i: int) -> bool:
+        """ "0.9 per 100,000", "1.3 versus 2.1 per 100 women", "1.2 cases per 100,000": "per"
+        and a number within PER_REACH tokens after the number at i."""
+        for k in range(i + 1, min(i + 1 + PER_REACH, len(self.toks) - 1)):
+            if self.toks[k].lower == "per":
+                return self.toks[k + 1].num is not None
+            if self.toks[k].lower in (";", ".", "(", ")"):
+                return False
+        return False
 
     def _num_at(self, k: int) -> bool:
         return 0 <= k < len(self.toks) and self.toks[k].num is not None

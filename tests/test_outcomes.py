@@ -835,6 +835,28 @@ def test_a_duration_after_no_median_of_its_unit_is_no_median(nlp: Language, text
     assert not [r for r in rows if r["value"] in (5.1, 51.0)]
 
 
+def test_durations_compared_with_a_median_far_back_cost_linear_time() -> None:
+    # every duration after a comparison word read all the tokens back to the last median: an
+    # open bracket between (none of them compared) made the sentence cost quadratic time
+    import time
+
+    lex = oc.Lexicon(oc.load_lexicon(rule_file("outcomes_lexicon.json")))
+
+    def seconds(n: int) -> float:
+        text = "Median survival was 8 months ( " + "a " * 14 + "versus 6 months " * n
+        start = time.perf_counter()
+        parser = grammar.SentenceParser(text, lex)
+        parser.find_stats()
+        parser.find_timepoints()
+        parser.parse()
+        assert [f.ratio_value for f in parser.figures] == [8.0]
+        return time.perf_counter() - start
+
+    small = min(seconds(250) for _ in range(3))
+    large = min(seconds(2_000) for _ in range(3))
+    assert large < 20 * max(small, 1e-4)  # 8x the durations; quadratic would be ~64x
+
+
 def test_rates_per_person_years(nlp: Language) -> None:
     text = "The VTE rate was 11.6 v 23.9 per 1,000 person-years (hazard ratio, 0.48)."
     rows = run(nlp, text)._.outcomes

@@ -31,6 +31,10 @@ _RIGHT_AFTER = re.compile(r"\s*[,:=]?\s*")
 # Words (outside brackets) that may stand between a median and a duration compared with it
 # ("... 24.3 months (95% CI ...) with docetaxel compared with 19.1 months"): about an arm's name.
 COMPARED_MEDIAN_WORDS = 8
+# Tokens in all (brackets included) that may stand between them: a bracket's interval and an
+# arm's name ("(95% CI, 20.1-28.5) with docetaxel"); the search is bounded, so a sentence of
+# many durations costs time linear in its length.
+COMPARED_MEDIAN_TOKENS = 40
 # How many tokens after a decimal "per" and a number may stand ("1.3 versus 2.1 per 100 women").
 PER_REACH = 4
 
@@ -395,6 +399,8 @@ class StatisticsParser:
         if self.lower(k) == "with" and self.lower(k - 1) == "compared":
             k -= 1
         elif self.lower(k) not in self.lex.pairwise_comparison:
+            return False
+        if k - self.figures[-1].te > COMPARED_MEDIAN_TOKENS:
             return False
         depth = words = 0
         for x in range(self.figures[-1].te, k):

@@ -772,6 +772,11 @@ def test_a_median_compared_with_the_last_one_far_from_its_word(
             "group versus 1.74 with placebo.",
             [(0.85, "rate", 1, "docetaxel"), (1.74, "rate", 1, "placebo")],
         ),
+        # a count of subjects between the rate's noun and its figure
+        (
+            "The annualized relapse rate in the 120 patients was 0.22 with docetaxel.",
+            [(0.22, "rate", 1, "docetaxel")],
+        ),
         # no annual word: a proportion still, and a decimal of 1 or more no figure
         (
             "Survival was 0.86 with docetaxel and 1.5 with placebo.",

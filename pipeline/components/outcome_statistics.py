@@ -342,10 +342,14 @@ class StatisticsParser:
 
     def _annual_rate_before(self, start: int) -> bool:
         """ "the annualized relapse rate was 0.22": an annual rate's words in the 80 characters
-        before `start`, and no figure between its noun and `start` (not "the annualized relapse
-        rate was 0.22, and disability progression was 1.5")."""
+        before `start`, and no value (a figure but a count of subjects: "the annualized relapse
+        rate in 120 patients was 0.22") between its noun and `start` (not "the annualized
+        relapse rate was 0.22, and disability progression was 1.5")."""
         m = self.lex.annual_rate_re.search(self.text, max(0, start - 80), start)
-        return m is not None and not (self.figures and self.figures[-1].start >= m.end("noun"))
+        if m is None:
+            return False
+        between = itertools.takewhile(lambda f: f.start >= m.end("noun"), reversed(self.figures))
+        return all(f.count is not None and f.pct is None for f in between)
 
     def _per_count_after(self, i: int) -> bool:
         """ "0.9 per 100,000", "1.3 versus 2.1 per 100 women", "1.2 cases per 100,000": "per"

@@ -216,6 +216,12 @@ def test_a_range_of_sizes_is_no_size_of_every_arm(outcomes_nlp: Language) -> Non
             (31.0, "mortality", "placebo"),
             (18.0, "mortality", "docetaxel"),
         ),
+        # a preposition among the first count's words
+        (
+            "There were 3 deaths from sepsis in the placebo group and 2 in the docetaxel group.",
+            (3.0, "mortality", "placebo"),
+            (2.0, "mortality", "docetaxel"),
+        ),
         # no cue claims either: both are tied to their arms (the first past its own noun)
         (
             "There were 28 VTEs on placebo and 44 on docetaxel.",
@@ -243,6 +249,13 @@ def test_a_bare_count_tied_to_its_arm_past_its_own_words(
         "conclusion about common alleles.",
         # a unit after the number: things measured, not subjects
         "The antibody reacted with the 80 kDa band protein in control fibroblasts.",
+        "Hospital stay was 6 nights in the control group and 4 nights in the docetaxel group.",
+        # things of subjects: a population noun between the count and the arm
+        "We sequenced 45 exomes from patients in the placebo arm.",
+        # a clause, not a noun's words, between the count and the arm
+        "Overall, 2 embryos were transferred in the control group.",
+        # a summary statistic's value
+        "A mean of 2 embryos in the control group survived to the blastocyst stage.",
     ],
 )
 def test_no_arm_past_a_list_word_or_a_unit(outcomes_nlp: Language, sentence: str) -> None:

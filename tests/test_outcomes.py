@@ -772,6 +772,11 @@ def test_a_median_compared_with_the_last_one_far_from_its_word(
             "group versus 1.74 with placebo.",
             [(0.85, "rate", 1, "docetaxel"), (1.74, "rate", 1, "placebo")],
         ),
+        # a count of subjects between the rate's noun and its figure
+        (
+            "The annualized relapse rate in the 120 patients was 0.22 with docetaxel.",
+            [(0.22, "rate", 1, "docetaxel")],
+        ),
         # no annual word: a proportion still, and a decimal of 1 or more no figure
         (
             "Survival was 0.86 with docetaxel and 1.5 with placebo.",
@@ -788,6 +793,38 @@ def test_annual_rates_are_events_per_patient_year(
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "annual" of another word: the recurrence rate is a proportion
+        (
+            "Women with annual mammography had a recurrence rate of 0.12.",
+            [(12.0, "percent", None)],
+        ),
+        (
+            "In the annual survey the response rate was 0.65.",
+            [(65.0, "percent", None)],
+        ),
+        # the annual rate is the first figure after its noun: 1.5 is no rate of it
+        (
+            "The annualized relapse rate was 0.22, and disability progression was 1.5 with "
+            "docetaxel.",
+            [(0.22, "rate", 1)],
+        ),
+        # a rate with its own denominator: neither events per patient-year nor a proportion
+        ("The annual incidence rate was 0.9 per 100,000 population.", []),
+        ("The annual incidence was 1.2 cases per 100,000 population.", []),
+        # an annual change in percent, no rate
+        ("The annual percentage change was 1.5 in men and 2.3 in women.", []),
+    ],
+)
+def test_no_annual_rate_of_other_words(
+    nlp: Language, text: str, expected: list[tuple[float, str, int | None]]
+) -> None:
+    rows = run(nlp, text, [("docetaxel", "DRUG", "MESH:D000077143")])._.outcomes
+    assert [(r["value"], r["unit"], r["denominator"]) for r in rows] == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         # no median before: durations, not medians
@@ -801,6 +838,28 @@ def test_annual_rates_are_events_per_patient_year(
 def test_a_duration_after_no_median_of_its_unit_is_no_median(nlp: Language, text: str) -> None:
     rows = run(nlp, text)._.outcomes
     assert not [r for r in rows if r["value"] in (5.1, 51.0)]
+
+
+def test_durations_compared_with_a_median_far_back_cost_linear_time() -> None:
+    # every duration after a comparison word read all the tokens back to the last median: an
+    # open bracket between (none of them compared) made the sentence cost quadratic time
+    import time
+
+    lex = oc.Lexicon(oc.load_lexicon(rule_file("outcomes_lexicon.json")))
+
+    def seconds(n: int) -> float:
+        text = "Median survival was 8 months ( " + "a " * 14 + "versus 6 months " * n
+        start = time.perf_counter()
+        parser = grammar.SentenceParser(text, lex)
+        parser.find_stats()
+        parser.find_timepoints()
+        parser.parse()
+        assert [f.ratio_value for f in parser.figures] == [8.0]
+        return time.perf_counter() - start
+
+    small = min(seconds(250) for _ in range(3))
+    large = min(seconds(2_000) for _ in range(3))
+    assert large < 20 * max(small, 1e-4)  # 8x the durations; quadratic would be ~64x
 
 
 def test_rates_per_person_years(nlp: Language) -> None:

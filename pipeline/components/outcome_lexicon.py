@@ -47,6 +47,8 @@ ACUITY_AFTER = 40
 # How far (characters) after a count of cases its verb of presentation may stand ("Four patients
 # who were rendered comatose by drug intoxication, but who were not hypoxic, are described").
 CASE_PRESENTATION_REACH = 120
+# Words that may stand between an annual word and its rate's noun ("annualized relapse rate").
+ANNUAL_RATE_WORDS = 2
 
 
 def _snellen(m: re.Match[str]) -> bool:
@@ -92,10 +94,13 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.back_reference = sets["back_reference_words"]
         self.bare_count_verbs = sets["bare_count_verbs"]
         self.proportion_openers = sets["proportion_openers"]
-        # "the annualized relapse rate was 0.22": events per patient-year, not a proportion
+        # "the annualized relapse rate was 0.22": events per patient-year, not a proportion;
+        # the rate's noun at most two words after the annual word ("patients with annual
+        # mammography had a recurrence rate of 0.12" is a proportion); `noun` ends where the
+        # figure must be the first after it
         self.annual_rate_re = re.compile(
-            rf"\b(?:{_alt(data['annual_rate_words'])})\b(?:[^.;:()\[\]]|\.(?=\d))*"
-            rf"\b(?:{_alt(data['rate_nouns'])})\b(?:[^.;:()\[\]]|\.(?=\d))*$",
+            rf"\b(?:{_alt(data['annual_rate_words'])})(?:\s+[\w-]+){{0,{ANNUAL_RATE_WORDS}}}?"
+            rf"\s+(?P<noun>{_alt(data['annual_rate_nouns'])})\b(?:[^.;:()\[\]]|\.(?=\d))*$",
             re.IGNORECASE,
         )
         self.count_blockers = sets["count_blockers_before"]

@@ -147,6 +147,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "bare_count_verbs",
     "proportion_openers",
     "annual_rate_words",
+    "annual_rate_nouns",
     "remaining_words",
     "count_blockers_before",
     "measured_value_words",

@@ -31,6 +31,12 @@ _RIGHT_AFTER = re.compile(r"\s*[,:=]?\s*")
 # Words (outside brackets) that may stand between a median and a duration compared with it
 # ("... 24.3 months (95% CI ...) with docetaxel compared with 19.1 months"): about an arm's name.
 COMPARED_MEDIAN_WORDS = 8
+# Tokens in all (brackets included) that may stand between them: a bracket's interval and an
+# arm's name ("(95% CI, 20.1-28.5) with docetaxel"); the search is bounded, so a sentence of
+# many durations costs time linear in its length.
+COMPARED_MEDIAN_TOKENS = 40
+# How many tokens after a decimal "per" and a number may stand ("1.3 versus 2.1 per 100 women").
+PER_REACH = 4
 
 
 @functools.lru_cache(maxsize=64)
@@ -321,9 +327,9 @@ class StatisticsParser:
         # ("The hazard ratio of higher grade toxicity as first event was 0.46": the ratio
         # word may stand a clause away)
         before = self.text[max(0, t.start - 80) : t.start]
-        if self.lex.ratio_re.search(before):
-            return None
-        if (listed and annual_listed) or self.lex.annual_rate_re.search(before):
+        if self.lex.ratio_re.search(before) or self._per_count_after(i):
+            return None  # ("0.9 per 100,000": a rate with its own denominator, no proportion)
+        if (listed and annual_listed) or self._annual_rate_before(t.start):
             # "the annualized relapse rate was 0.22": events per patient-year, no proportion
             fig = Figure(i, i + 1, rate_per=1, prefer_after=False)
             fig.ratio_value = t.num
@@ -333,6 +339,27 @@ class StatisticsParser:
         fig = Figure(i, i + 1, proportion=True)
         fig.pct, fig.pct_decimals = round(t.num * 100, 10), max(0, t.decimals - 2)
         return fig
+
+    def _annual_rate_before(self, start: int) -> bool:
+        """ "the annualized relapse rate was 0.22": an annual rate's words in the 80 characters
+        before `start`, and no value (a figure but a count of subjects: "the annualized relapse
+        rate in 120 patients was 0.22") between its noun and `start` (not "the annualized
+        relapse rate was 0.22, and disability progression was 1.5")."""
+        m = self.lex.annual_rate_re.search(self.text, max(0, start - 80), start)
+        if m is None:
+            return False
+        between = itertools.takewhile(lambda f: f.start >= m.end("noun"), reversed(self.figures))
+        return all(f.count is not None and f.pct is None for f in between)
+
+    def _per_count_after(self, i: int) -> bool:
+        """ "0.9 per 100,000", "1.3 versus 2.1 per 100 women", "1.2 cases per 100,000": "per"
+        and a number within PER_REACH tokens after the number at i."""
+        for k in range(i + 1, min(i + 1 + PER_REACH, len(self.toks) - 1)):
+            if self.toks[k].lower == "per":
+                return self.toks[k + 1].num is not None
+            if self.toks[k].lower in (";", ".", "(", ")"):
+                return False
+        return False
 
     def _num_at(self, k: int) -> bool:
         return 0 <= k < len(self.toks) and self.toks[k].num is not None
@@ -376,6 +403,8 @@ class StatisticsParser:
         if self.lower(k) == "with" and self.lower(k - 1) == "compared":
             k -= 1
         elif self.lower(k) not in self.lex.pairwise_comparison:
+            return False
+        if k - self.figures[-1].te > COMPARED_MEDIAN_TOKENS:
             return False
         depth = words = 0
         for x in range(self.figures[-1].te, k):

@@ -54,18 +54,28 @@ def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
 # "31 deaths in the placebo group", "20 grade III events with placebo").
 COUNTED_WORDS = 3
 _WORD = re.compile(r"\s+([^\W\d_][\w-]*)")
+# The word right before a count, past an "of" ("a mean of 2 embryos", "median 4 lesions").
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\s+(?:of\s+)?$")
 
 
 def arm_after_words(lex: Lexicon, text: str, f: Figure) -> bool:
     """ "28 VTEs on placebo", "31 deaths in the placebo group": an arm named after a bare count
     and up to COUNTED_WORDS words of what it counts, as `attach_arms` reads one right after a
     figure (an arm noun's name, an arm label or a control arm; not a name of no arm: "in this
-    group"). Not past a list word ("in two subpopulations and in a mixed group") nor a unit
-    ("the 80 kDa band protein in control fibroblasts": things, not subjects)."""
+    group"). Not past a list word ("in two subpopulations and in a mixed group"), a unit
+    ("the 80 kDa band protein in control fibroblasts": things, not subjects), a population
+    noun (things of subjects: "45 exomes from patients in the placebo arm") or an auxiliary
+    (what is counted is a noun's few words, not a clause: "2 embryos were transferred in the
+    control group"; but "3 deaths from sepsis in the placebo group"), nor after a summary
+    statistic's word ("a mean of 2 embryos ...": a measured value)."""
+    before = _WORD_BEFORE.search(text, max(0, f.start - 30), f.start)
+    if before is not None and before[1].lower() in lex.count_blockers:
+        return False
+    stops = (lex.connectors, lex.units, lex.pop, lex.auxiliaries)
     pos = f.end
     for _ in range(COUNTED_WORDS):
         word = _WORD.match(text, pos)
-        if word is None or word[1].lower() in lex.connectors or word[1].lower() in lex.units:
+        if word is None or any(word[1].lower() in words for words in stops):
             return False
         pos = word.end()
         window = text[pos : pos + ARM_WINDOW]

@@ -46,7 +46,7 @@ def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
     return parser.lower(f.ts - 1) in lex.connectors and (
         prev.arm is not None
         or _drug_follows(lex, parser.text, prev, drug_starts)
-        or arm_after_words(lex, parser.text, prev)
+        or arm_after_words(lex, parser.text, prev) is not None
     )
 
 
@@ -58,25 +58,25 @@ _WORD = re.compile(r"\s+([^\W\d_][\w-]*)")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\s+(?:of\s+)?$")
 
 
-def arm_after_words(lex: Lexicon, text: str, f: Figure) -> bool:
-    """ "28 VTEs on placebo", "31 deaths in the placebo group": an arm named after a bare count
-    and up to COUNTED_WORDS words of what it counts, as `attach_arms` reads one right after a
-    figure (an arm noun's name, an arm label or a control arm; not a name of no arm: "in this
-    group"). Not past a list word ("in two subpopulations and in a mixed group"), a unit
-    ("the 80 kDa band protein in control fibroblasts": things, not subjects), a population
-    noun (things of subjects: "45 exomes from patients in the placebo arm") or an auxiliary
-    (what is counted is a noun's few words, not a clause: "2 embryos were transferred in the
-    control group"; but "3 deaths from sepsis in the placebo group"), nor after a summary
+def arm_after_words(lex: Lexicon, text: str, f: Figure) -> tuple[int, int] | None:
+    """ "28 VTEs on placebo", "31 deaths in the placebo group": the arm (sentence offsets) named
+    after a bare count and up to COUNTED_WORDS words of what it counts, as `attach_arms` reads
+    one right after a figure (an arm noun's name, an arm label or a control arm; not a name of
+    no arm: "in this group"). Not past a list word ("in two subpopulations and in a mixed
+    group"), a unit ("the 80 kDa band protein in control fibroblasts": things, not subjects), a
+    population noun (things of subjects: "45 exomes from patients in the placebo arm") or an
+    auxiliary (what is counted is a noun's few words, not a clause: "2 embryos were transferred
+    in the control group"; but "3 deaths from sepsis in the placebo group"), nor after a summary
     statistic's word ("a mean of 2 embryos ...": a measured value)."""
     before = _WORD_BEFORE.search(text, max(0, f.start - 30), f.start)
     if before is not None and before[1].lower() in lex.count_blockers:
-        return False
+        return None
     stops = (lex.connectors, lex.units, lex.pop, lex.auxiliaries)
     pos = f.end
     for _ in range(COUNTED_WORDS):
         word = _WORD.match(text, pos)
         if word is None or any(word[1].lower() in words for words in stops):
-            return False
+            return None
         pos = word.end()
         window = text[pos : pos + ARM_WINDOW]
         arm = (
@@ -85,8 +85,9 @@ def arm_after_words(lex: Lexicon, text: str, f: Figure) -> bool:
             or lex.arm_control_re.match(window)
         )
         if arm is not None:
-            return not no_arm_name(lex, arm["arm"])
-    return False
+            span = pos + arm.start("arm"), pos + arm.end("arm")
+            return None if no_arm_name(lex, arm["arm"]) else span
+    return None
 
 
 def _bracket_listed(prev: Figure, f: Figure, text: str) -> bool:
@@ -208,12 +209,10 @@ def compared_figures(
             )
             # "a mean age of 55 vs 57 years": a measurement, not a count
             near = near and not any(t.text in lex.units for t in toks[f.te : f.te + 4])
-            if (
-                near
-                or f.arm is not None
-                or _drug_follows(lex, parser.text, f, drug_starts)
-                or arm_after_words(lex, parser.text, f)
-            ):
+            arm = None if f.arm is not None else arm_after_words(lex, parser.text, f)
+            if arm is not None:
+                f.arm = arm  # "28 VTEs on placebo": its arm past its own words
+            if near or f.arm is not None or _drug_follows(lex, parser.text, f, drug_starts):
                 f.measure = "other"
         elif (
             sizes[f.group] > 1

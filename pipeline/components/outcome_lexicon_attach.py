@@ -214,7 +214,8 @@ class ArmRegexes:
         and whether a sentence or document names or compares arms at all."""
         word = r"[\w/+\-·]+"
         # "in the docetaxel group and placebo group": the next name of a list whose names each
-        # have their arm noun (after `arm_list_re`'s first)
+        # have their arm noun (after `arm_list_re`'s first; and another arm right after one
+        # arm, which makes it no arm of a whole list: `outcome_list_arms.one_arm_after_list`)
         self.next_noun_arm_re = re.compile(
             rf"(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|versus|vs\.?)\s+)(?:the\s+)?"
             rf"(?P<arm>[\w+/-]+(?:\s+[\w+/-]+){{0,2}})\s+(?:{arm_nouns})\b",

@@ -101,7 +101,7 @@ def one_arm_after_list(lex: Lexicon, members: list[Figure], parser: SentencePars
         return False
     if no_arm_name(lex, m["arm"]) or several_arms(lex, m["arm"]):
         return False
-    if _ANOTHER_ARM.match(text, m.end()):
+    if lex.next_noun_arm_re.match(text, m.end()):
         return False  # "in the docetaxel group and placebo group": one arm each
     for f in members:
         f.arm = m.span("arm")
@@ -111,11 +111,6 @@ def one_arm_after_list(lex: Lexicon, members: list[Figure], parser: SentencePars
 _STAT = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 # a bracket of numbers only, a range ("(1 to 29)", "(12-30)")
 _RANGE = re.compile(r"\s*[(\[][\d\s.,%–−-]*(?:to[\d\s.,%–−-]*)?[)\]]")
-# another arm named right after an arm: "... group and (the) placebo group"
-_ANOTHER_ARM = re.compile(
-    r"\s*(?:,|and|or|vs\.?|versus)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,2}\s+(?:group|arm|cohort)s?\b",
-    re.IGNORECASE,
-)
 
 
 def no_arm_name(lex: Lexicon, name: str) -> bool:

@@ -59,6 +59,11 @@ def _label_names(lex: Lexicon, text: str) -> list[Span]:
     return spans
 
 
+def any_between(starts: list[int], lo: int, hi: int) -> bool:
+    """Does any of the sorted `starts` fall in [lo, hi)?"""
+    return bisect.bisect_left(starts, lo) < bisect.bisect_left(starts, hi)
+
+
 _NOUN_WORD = re.compile(r"[A-Za-z0-9][\w-]*|,")
 
 
@@ -79,8 +84,7 @@ def _noun_names(lex: Lexicon, text: str, drug_starts: list[int]) -> list[Span]:
                or w in lex.arm_nouns for _, _, w in words):  # fmt: skip
             continue  # (an arm noun among the words: "the A arm versus the B arm" is two names)
         if not (
-            bisect.bisect_left(drug_starts, m.start("list"))
-            < bisect.bisect_left(drug_starts, m.end("list"))
+            any_between(drug_starts, m.start("list"), m.end("list"))
             or any(_regimen_label(lex, w.group()) for w in _NOUN_WORD.finditer(m["list"]))
             or lex.control_word_re.search(m["list"])
             or any(w in lex.arm_treatment_words or w == "no" or w.startswith("no-")

@@ -131,6 +131,13 @@ def arm_mentions(f: Figure, ctx: DocContext, base: int) -> list[Mention]:
             for m in ctx.in_range(base + span[0], base + span[1] + 1)]  # fmt: skip
 
 
+def arm_name_key(lex: Lexicon, arm: str) -> str:
+    """The words of an arm's name that name it across the document: lower case, without arm
+    nouns and determiners ("group A", "arm A" and "A": "a"; "the letrozole arm": "letrozole")."""
+    return " ".join(w for w in arm.lower().split()
+                    if w not in lex.arm_nouns and w not in lex.determiners)  # fmt: skip
+
+
 def _arm_keys(f: Figure, text: str, ctx: DocContext, sm: SentenceMentions) -> tuple[str, ...]:
     """What names the figure's arm across the document: its text without arm nouns and
     determiners, lower case ("group A", "arm A" and "A": "a"; "the letrozole arm": "letrozole"),
@@ -140,8 +147,7 @@ def _arm_keys(f: Figure, text: str, ctx: DocContext, sm: SentenceMentions) -> tu
     if arm is None or f.arm is None:
         return ()
     lex = sm.lex
-    words = arm.lower().split()
-    name = " ".join(w for w in words if w not in lex.arm_nouns and w not in lex.determiners)
+    name = arm_name_key(lex, arm)
     keys = [name] if name else []
     drugs = arm_drugs(f, ctx, sm)
     if (

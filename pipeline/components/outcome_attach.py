@@ -23,6 +23,7 @@ from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_list_arms import ARM_WINDOW as ARM_WINDOW
 from pipeline.components.outcome_list_arms import (
+    arm_named_at,
     list_arms,
     one_arm_after_list,
     respectively_one_arm,
@@ -140,11 +141,7 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
                 stat = re.match(r"\s*[(\[][^()\[\]]*[)\]]", text[start : start + ARM_WINDOW])
                 start += stat.end() if stat else 0
             window = text[start : start + ARM_WINDOW]
-            m = (
-                lex.arm_after_re.match(window)
-                or lex.arm_label_re.match(window)
-                or lex.arm_control_re.match(window)
-            )
+            m = arm_named_at(lex, window)
             if m and "noun" in m.re.groupindex and m["noun"].lower() in lex.pooled_arm_nouns:
                 f.arm_pooled = True  # "in both groups", "in the A and B arms": no one arm
                 continue

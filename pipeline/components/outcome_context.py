@@ -562,16 +562,15 @@ def resolve_figure(
     ctx.event_keys.update(m.key for m in events)
     disease = disease_tie(f, ctx, sm, base, events)
     start, end = base + f.start, base + f.end
+    outcome_id = f"{sent_idx}:{start}"
     if f.arm_keys:  # (also a figure that carries the arms of the sentence before, unnamed)
-        ctx.row_keys[f"{sent_idx}:{start}"] = f.arm_keys
+        ctx.row_keys[outcome_id] = f.arm_keys
     if arm is not None and f.arm_keys:
-        ctx.row_arm_keys[f"{sent_idx}:{start}"] = f.arm_keys[0]
+        ctx.row_arm_keys[outcome_id] = f.arm_keys[0]
     elif f.other_arm is not None:
-        ctx.row_other_keys[f"{sent_idx}:{start}"] = other_arm_keys(
-            f, parser.text, ctx, base, sm.lex
-        )
+        ctx.row_other_keys[outcome_id] = other_arm_keys(f, parser.text, ctx, base, sm.lex)
     return OutcomeFigure(
-        outcome_id=f"{sent_idx}:{start}",
+        outcome_id=outcome_id,
         sent_idx=sent_idx,
         start_char=start,
         end_char=end,

@@ -113,6 +113,16 @@ _STAT = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 _RANGE = re.compile(r"\s*[(\[][\d\s.,%–−-]*(?:to[\d\s.,%–−-]*)?[)\]]")
 
 
+def arm_named_at(lex: Lexicon, window: str) -> re.Match[str] | None:
+    """The arm named at the start of `window`, as right after a figure: an arm noun's name ("in
+    the tamoxifen arm"), an arm label ("in group B") or a control arm ("with placebo")."""
+    return (
+        lex.arm_after_re.match(window)
+        or lex.arm_label_re.match(window)
+        or lex.arm_control_re.match(window)
+    )
+
+
 def no_arm_name(lex: Lexicon, name: str) -> bool:
     """ "the whole study group", "the 50-59 age group", "the first cycle group": words before an arm
     noun that name no arm (`non_arm_group_words`, `non_arm_label_words`)."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from pipeline.components.outcome_arms import arm_name_key
 from pipeline.components.outcome_tokens import Figure
 from pipeline.labels import DRUG
 from pipeline.outcomes import OutcomeFigure
@@ -32,13 +33,14 @@ if TYPE_CHECKING:
 def other_arm_keys(f: Figure, text: str, ctx: DocContext, base: int,
                    lex: Lexicon) -> tuple[str, ...]:  # fmt: skip
     """What names the arm a figure without one was compared with (`Figure.other_arm`), as
-    `outcome_arms` keys an arm: its words without arm nouns and determiners, lower case, and
-    the concept of its one drug; () when the figure has an arm or was compared with none."""
+    `outcome_arms` keys an arm: its words without arm nouns and determiners, lower case
+    (`outcome_arms.arm_name_key`), and the concept of its one drug; () when the figure has an
+    arm or was compared with none."""
     if f.arm is not None or f.other_arm is None:
         return ()
     s, e = f.other_arm
     words = text[s:e].lower().split()
-    name = " ".join(w for w in words if w not in lex.arm_nouns and w not in lex.determiners)
+    name = arm_name_key(lex, text[s:e])
     keys = [name] if name else []
     drugs = [m for m in ctx.in_range(base + s, base + e + 1) if m.label == DRUG]
     if len(drugs) == 1 and not any(w in lex.negation_words for w in words):

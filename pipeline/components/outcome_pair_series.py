@@ -49,6 +49,7 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from pipeline.components.outcome_arm_names import any_between
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_tokens import Figure, Tok
 
@@ -91,22 +92,23 @@ def _between_clear(lex: Lexicon, parser: SentenceParser, figures: list[Figure],
                    name_starts: list[int], lo: int, hi: int) -> bool:  # fmt: skip
     """Is text[lo:hi], between two pairs, free of arm names (starting at `name_starts`), of
     figures but ratios and relative changes, and of strong boundaries outside a bracket?"""
-    if bisect.bisect_left(name_starts, lo) < bisect.bisect_left(name_starts, hi):
+    if any_between(name_starts, lo, hi):
         return False
     if any(lo <= g.start < hi and not (g.relative or g.ratio is not None) for g in figures):
         return False
-    return _unbroken(lex, parser, lo, hi)
+    return _unbroken(parser, lo, hi)
 
 
-def _unbroken(lex: Lexicon, parser: SentenceParser, lo: int, hi: int) -> bool:
+def _unbroken(parser: SentenceParser, lo: int, hi: int) -> bool:
     """Does text[lo:hi] hold no strong boundary outside a bracket (`strong_boundaries`: ";",
     "but", "whereas")? One before a bracket closes that opened before lo is inside it ("12%;
     P < 0.001) and ...")."""
     depth = 0
     cut = False  # a strong boundary outside brackets so far
-    bounds = lex.boundaries
+    boundary = parser.boundaries()
     k = bisect.bisect_left(parser.toks, lo, key=_start)
-    for t in parser.toks[k:]:
+    for x in range(k, len(parser.toks)):
+        t = parser.toks[x]
         if t.start >= hi:
             break
         if t.text in _OPEN:
@@ -115,7 +117,7 @@ def _unbroken(lex: Lexicon, parser: SentenceParser, lo: int, hi: int) -> bool:
             if depth == 0:
                 cut = False  # ("12%; P < 0.001) and"): the first pair's bracket closes
             depth = max(0, depth - 1)
-        elif depth == 0 and t.lower in bounds and not t.num:
+        elif depth == 0 and boundary[x]:
             cut = True
     return not cut
 
@@ -139,7 +141,7 @@ def pair_series_arms(lex: Lexicon, figures: list[Figure], pairs: list[list[Figur
     for pair in ordered:
         lo, hi = min(chain[1][1], pair[0].start), max(chain[0][0], pair[1].end)
         if (_free(pair[0]) and _free(pair[1]) and not any(lo <= x < hi for x in single)
-                and _unbroken(lex, parser, lo, hi)):  # fmt: skip
+                and _unbroken(parser, lo, hi)):  # fmt: skip
             # (in the comparison's clause, past brackets, no figure of its own between)
             pair[0].arm, pair[1].arm = chain
 
@@ -285,7 +287,7 @@ def earlier_list_arms(lex: Lexicon, figures: list[Figure], run: list[Figure], re
     if len(order) != len(run):
         return
     lo = max(max(e for _, e in spans), before[-1].end)
-    if not _unbroken(lex, parser, lo, run[0].start) or any(lo <= s < resp for s, _ in names()):
+    if not _unbroken(parser, lo, run[0].start) or any(lo <= s < resp for s, _ in names()):
         return  # a new clause, or a name between: the respectively word's own series
     for f, span in zip(run, spans, strict=True):
         f.arm = span

@@ -62,7 +62,7 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
-from pipeline.components.outcome_arm_names import arm_names
+from pipeline.components.outcome_arm_names import any_between, arm_names
 from pipeline.components.outcome_attach import Comparisons, named_as_comparator
 from pipeline.components.outcome_following_arms import subjects_start
 from pipeline.components.outcome_grammar import SentenceParser
@@ -166,11 +166,6 @@ def _before(chains: list[list[Span]], ends: list[int], start: int,
         if len(chain) > 1:
             return chain
     return None
-
-
-def _any_between(starts: list[int], lo: int, hi: int) -> bool:
-    """Does any of the sorted `starts` fall in [lo, hi)?"""
-    return bisect.bisect_left(starts, lo) < bisect.bisect_left(starts, hi)
 
 
 def _lists_between(lex: Lexicon, parser: SentenceParser, te: int, resp: int) -> bool:
@@ -478,8 +473,8 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
             return None  # "28% and 15% ... at 12 and 24 weeks, respectively": those are its
         chain = _before(chains, ends, run[0].start, parser.clause_chars(run[0].ts)[0])
         if chain is not None and (
-            _any_between(listed, chain[-1][1], run[0].start)
-            or _any_between(figure_starts, chain[-1][1], run[0].start)
+            any_between(listed, chain[-1][1], run[0].start)
+            or any_between(figure_starts, chain[-1][1], run[0].start)
         ):
             # a series of diseases, or other figures, between the names and the list: the
             # respectively word pairs the figures with those diseases, the names are those

@@ -18,6 +18,7 @@ import re
 from pipeline.components.outcome_attach import ARM_WINDOW, no_arm_name
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_list_arms import arm_named_at
 from pipeline.components.outcome_measures import counts_occurrences
 from pipeline.components.outcome_tokens import Cue, Figure, Tok
 
@@ -79,11 +80,7 @@ def arm_after_words(lex: Lexicon, text: str, f: Figure) -> tuple[int, int] | Non
             return None
         pos = word.end()
         window = text[pos : pos + ARM_WINDOW]
-        arm = (
-            lex.arm_after_re.match(window)
-            or lex.arm_label_re.match(window)
-            or lex.arm_control_re.match(window)
-        )
+        arm = arm_named_at(lex, window)
         if arm is not None:
             span = pos + arm.start("arm"), pos + arm.end("arm")
             return None if no_arm_name(lex, arm["arm"]) else span

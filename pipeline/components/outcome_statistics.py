@@ -314,11 +314,12 @@ class StatisticsParser:
         t = self.toks[i]
         assert t.num is not None
         prev = self.lower(i - 1)
-        recent = list(itertools.takewhile(lambda f: i - f.te <= 10, reversed(self.figures)))
-        annual_listed = any(f.rate_per == 1 for f in recent)
-        listed = prev in ("and", ",", "vs", "versus", "or") and (
-            annual_listed or any(f.proportion for f in recent)
-        )
+        listed = annual_listed = False
+        if prev in ("and", ",", "vs", "versus", "or"):
+            # (the figures just before, read only after a list word: most decimals have none)
+            recent = list(itertools.takewhile(lambda f: i - f.te <= 10, reversed(self.figures)))
+            annual_listed = any(f.rate_per == 1 for f in recent)
+            listed = annual_listed or any(f.proportion for f in recent)
         if prev not in self.lex.proportion_openers and not listed:
             return None
         nxt = self.lower(i + 1)

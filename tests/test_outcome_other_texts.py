@@ -358,7 +358,33 @@ def test_changes_with_nothing_named_stay_other(
     assert rows(outcomes_nlp, text, CHANGES) == expected
 
 
-@pytest.mark.parametrize("key", ["change_cue_words", "event_verb_cues"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a definition in brackets puts the weak cue "occurred" nearer the figure than the
+        # measure that occurred
+        (
+            "Clinical remission (CDAI <= 2.8) occurred in 22 of 87 patients.",
+            [("remission", "count", 22.0)],
+        ),
+        (
+            "Clinical remission (CDAI score of 2.8 or less) occurred in 22 (25%) of 87 patients.",
+            [("remission", "percent", 25.0)],
+        ),
+        (
+            "Relapse (a rise of at least 1 point in the EDSS) occurred in 7 of 25 responders.",
+            [("relapse", "count", 7.0)],
+        ),
+        # what occurred is an adverse event: it stays one
+        ("Grade 3 neutropenia occurred in 12 of 80 patients.", [("adverse_event", "count", 12.0)]),
+    ],
+)
+def test_what_occurred_is_the_measure(outcomes_nlp: Language, text: str,
+                                      expected: list[Row]) -> None:  # fmt: skip
+    assert rows(outcomes_nlp, text, CHANGES) == expected
+
+
+@pytest.mark.parametrize("key", ["change_cue_words", "event_verb_cues", "intransitive_event_verbs"])
 def test_change_lists_are_validated(key: str) -> None:
     data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
     data = {k: v for k, v in data.items() if k != key}

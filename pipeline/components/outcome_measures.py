@@ -364,10 +364,15 @@ def _presented_cases(lex: Lexicon, head: Figure, parser: SentenceParser) -> bool
 
 
 def _says_how_it_changed(lex: Lexicon, c: Cue, parser: SentenceParser) -> bool:
-    """A weak `other` cue that only says which way something moved ("decreased", "lower")."""
-    return c.measure == "other" and c.priority == 0 and (
-        parser.toks[c.ts].lower in lex.change_cue_words
-    )
+    """A weak `other` cue that only says which way something moved ("decreased", "lower"), or
+    a weak adverse-event cue that only says something happened, with the event as its subject
+    ("occurred"; not "developed", whose subject is who had it)."""
+    if c.priority != 0:
+        return False
+    word = parser.toks[c.ts].lower
+    if c.measure == "adverse_event":
+        return word in lex.intransitive_event_verbs
+    return c.measure == "other" and word in lex.change_cue_words
 
 
 def _what_changed(
@@ -375,9 +380,10 @@ def _what_changed(
     parser: SentenceParser,
 ) -> tuple[float, Cue] | None:  # fmt: skip
     """ "nausea in the first 24 h was decreased from 42% to 27%", "The incidence of venous
-    discomfort was lower in group L (76.6%)": the best-scoring cue (within max_score) of
-    another outcome measure before the change word in its clause (no boundary between) names
-    what changed, and the figure is of that measure; not a DISEASE mention alone ("Tumour size
+    discomfort was lower in group L (76.6%)", "Clinical remission (CDAI <= 2.8) occurred in 22
+    of 87 patients": the best-scoring cue (within max_score) of another outcome measure before
+    the change word or event verb in its clause (no boundary between) names what changed or
+    happened, and the figure is of that measure; not a DISEASE mention alone ("Tumour size
     decreased by 50%" stays `other`) nor a verb that only says an event happened (an
     `event_verb_cues` entry: "AZT-induced anemia ..., increased reticulocytes (to 4.9%)").
     `scored`: the figure's allowed cues and scores."""

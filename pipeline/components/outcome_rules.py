@@ -204,6 +204,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "each_arm_words",
     "change_cue_words",
     "event_verb_cues",
+    "intransitive_event_verbs",
     "change_verbs",
     "change_nouns",
     "attainment_verbs",

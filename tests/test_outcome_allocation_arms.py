@@ -58,3 +58,48 @@ def test_a_member_that_names_no_arm_gives_none(outcomes_nlp: Language, text: str
     assert [a for v, a in got if v in (913.0, 60.0, 12.0)] == [None] * len(
         [v for v, _ in got if v in (913.0, 60.0, 12.0)]
     ), got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the next arm's size with its verb left out ("and 298 [were assigned] to placebo")
+        ("302 patients were randomly assigned to letrozole and 298 to placebo.",
+         [(302.0, "letrozole"), (298.0, "placebo")]),
+        ("512 were assigned to receive olaparib and 512 to receive placebo.",
+         [(512.0, "olaparib"), (512.0, "placebo")]),
+        # a list of three, an allocation word before the first count
+        ("We randomly assigned 302 patients to receive letrozole, 298 to receive anastrozole, "
+         "and 301 to receive placebo.",
+         [(302.0, "letrozole"), (298.0, "anastrozole"), (301.0, "placebo")]),
+        # after a colon or in a bracket; an abbreviation after a name
+        ("A total of 431 patients were randomized: 214 to Cocculine (C) and 217 to placebo (P).",
+         [(431.0, None), (214.0, "Cocculine"), (217.0, "placebo")]),
+        ("A total of 101 participants were randomized (48 to the intervention group and 53 to "
+         "the control group).",
+         [(101.0, None), (48.0, "intervention"), (53.0, "control")]),
+        # a treatment link
+        ("Among 134 patients, 68 were treated with wire localization and 66 with radioguided "
+         "localization.",
+         [(68.0, "wire localization"), (66.0, "radioguided localization")]),
+    ],
+)
+def test_an_allocated_count_with_its_verb_left_out_is_an_arm_size(
+    outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert sizes(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a ratio of allocation, no subjects
+        "Patients were randomized 2 to 1 to letrozole or placebo.",
+        # a range of doses after an allocation
+        "Patients were assigned to letrozole and 10 to 20 mg of prednisone daily.",
+    ],
+)
+def test_numbers_after_an_allocation_that_are_no_arm_sizes(
+    outcomes_nlp: Language, text: str
+) -> None:
+    assert sizes(outcomes_nlp, text) == []

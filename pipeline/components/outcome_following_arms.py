@@ -237,17 +237,21 @@ def allocated_count_arm(f: Figure, figures: list[Figure], sm: SentenceMentions,
     """ "61 patients were allocated to FV and 68 to FP", "1043 were assigned to regional
     anaesthesia and 1065 were allocated to general anaesthesia": the arm a count of subjects was
     allocated to, named right after it, an auxiliary and an allocation word and "to" (or a
-    `following_arm_links` entry: "68 were treated with wire localization"), or, for the next
+    `following_arm_links` entry: "68 were treated with wire localization"), after "to" alone
+    when the allocation word comes before the count ("We randomly assigned 302 patients to
+    letrozole"), or, for the next
     count joined to such a one, after "to" alone ("and 68 to FP"). Not the whole cohort's
     ("200 were randomized to either letrozole or placebo": names joined after it)."""
     if f.measure != "enrollment" or f.count is None or f.n_form:
         return None
     lex = sm.lex
     link = lex.allocated_count_re.match(text, f.end)
+    if link is None and lex.allocating_before_re.search(text, max(0, f.start - 20), f.start):
+        link = lex.allocated_next_re.match(text, f.end)  # "We assigned 302 patients to X"
     if link is None:
         k = next((j for j, g in enumerate(figures) if g is f), 0)
         prev = figures[k - 1] if k > 0 else None
-        if prev is None or prev.arm is None or lex.allocated_count_re.match(text, prev.end) is None:
+        if prev is None or prev.arm is None or _allocation_link(lex, prev, text) is None:
             return None
         if not lex.list_joint_re.fullmatch(text, prev.arm[1], f.start):
             return None  # (the count right after the arm before it: "... to FV and 68 to FP")
@@ -264,6 +268,52 @@ def allocated_count_arm(f: Figure, figures: list[Figure], sm: SentenceMentions,
     e = words[-1][1]
     alone = lex.monotherapy_re.match(text, e)
     return words[0][0], alone.end() if alone else e
+
+
+_WORD_END = re.compile(r"[^\s,;]+")
+
+
+def _allocation_link(lex: Lexicon, g: Figure, text: str) -> re.Match[str] | None:
+    """The link from an allocated count to its arm: "were allocated to" after it, or "to" alone
+    after a count an allocation word comes right before ("We randomly assigned 302 patients to
+    letrozole") or after a bare count (a later member of the list: "118 to usual care and 119 to
+    yoga")."""
+    link = lex.allocated_count_re.match(text, g.end)
+    if link is None and (
+        g.needs_cue or lex.allocating_before_re.search(text, max(0, g.start - 20), g.start)
+    ):
+        link = lex.allocated_next_re.match(text, g.end)
+    return link
+
+
+def allocated_next_count(lex: Lexicon, prev: Figure | None, f: Figure, text: str) -> bool:
+    """ "61 patients were allocated to FV and 68 to FP", "302 patients were randomly assigned to
+    letrozole and 298 to placebo": a bare count right after the arm the enrolled count `prev`
+    (the figure before it, in its clause) was allocated to, followed by "to" or "with" itself,
+    is the next arm's size (an enrollment figure; `allocated_count_arm` names its arm). Between
+    them: the first arm's name, at most FOLLOWING_NAME_WORDS words, and a list joint (a comma,
+    "and"/"or", an arm noun: `Lexicon.list_joint_re`); `prev` may be such a count itself ("120
+    were allocated to exercise, 118 to usual care and 119 to yoga"). So is a bare count right
+    after an allocation word, a colon or a bracket ("600 patients were randomized: 302 to
+    letrozole and 298 to placebo"), and "to" and a name after it."""
+    if f.count is None or f.pct is not None or f.den is not None:
+        return False
+    if lex.allocating_before_re.search(text, max(0, f.start - 20), f.start):
+        # the list's first member: "600 patients were randomized: 302 to letrozole and ..."
+        own = lex.allocated_next_re.match(text, f.end)
+        return own is not None and text[own.end() : own.end() + 1].isalpha()
+    if prev is None or prev.measure != "enrollment" or prev.count is None or prev.n_form:
+        return False
+    link = _allocation_link(lex, prev, text)
+    if link is None or link.end() >= f.start or lex.allocated_next_re.match(text, f.end) is None:
+        return False
+    for n, word in enumerate(_WORD_END.finditer(text, link.end(), f.start)):
+        if n == FOLLOWING_NAME_WORDS:
+            return False
+        joint = lex.list_joint_re.fullmatch(text, word.end(), f.start)
+        if joint is not None and joint.group().strip():
+            return True
+    return False
 
 
 _JOINED_WORD = re.compile(r"\b([A-Za-z]+)(?=\s+([\w-]+))")

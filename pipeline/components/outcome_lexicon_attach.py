@@ -371,9 +371,16 @@ class ArmRegexes:
             rf"\s*(?:(?:{pop})\s+)?(?:{allocation_to}|with)\s+(?:(?:{openers})\s+)?(?:the\s+)?",
             re.IGNORECASE,
         )
-        # what may stand between an arm's name and the next count ("FV and 68", "FV, 68")
+        # "We randomly assigned 302 patients to letrozole", "were randomized: 302 to letrozole",
+        # "were randomized (302 to letrozole ...)": an allocation word right before a count
+        self.allocating_before_re = re.compile(
+            rf"\b(?:{_alt(data['allocation_words'])})(?:\s*[:(]\s*|\s+)$", re.IGNORECASE
+        )
+        # what may stand between an arm's name and the next count ("FV and 68", "FV, 68",
+        # "Cocculine (C) and 217": its abbreviation in a short bracket)
         self.list_joint_re = re.compile(
-            rf"(?:\s+(?:{_alt(self.arm_nouns)}))?\s*,?\s*(?:(?:{_alt(list_words(data))})\s+)?",
+            rf"(?:\s+(?:{_alt(self.arm_nouns)}))?(?:\s*[(\[][^()\[\]]{{1,12}}[)\]])?"
+            rf"\s*,?\s*(?:(?:{_alt(list_words(data))})\s+)?",
             re.IGNORECASE,
         )
 

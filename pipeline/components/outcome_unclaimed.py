@@ -16,6 +16,7 @@ import bisect
 import re
 
 from pipeline.components.outcome_attach import ARM_WINDOW, no_arm_name
+from pipeline.components.outcome_following_arms import allocated_next_count
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_list_arms import arm_named_at
@@ -196,6 +197,12 @@ def compared_figures(
             or _series_after(lex, figures[k - 1], f, parser, boundary)
         ):
             f.measure = figures[k - 1].measure  # "in 6 patients in arm A and 7 in arm B"
+            continue
+        prev = figures[k - 1] if k else None
+        if f.needs_cue and allocated_next_count(lex, prev, f, parser.text) and (
+            prev is None or not any(boundary[x] for x in range(prev.te, f.ts))
+        ):
+            f.measure = "enrollment"  # "302 were assigned to letrozole and 298 to placebo"
             continue
         if f.needs_cue:
             # a bare number: right beside a comparison word ("68 vs 120", "215 events versus"),

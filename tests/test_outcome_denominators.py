@@ -382,3 +382,40 @@ def test_a_respectively_list_over_measures_maps_them_in_order(outcomes_nlp: Lang
     # a list over arms keeps its one measure
     text = "Response rates with docetaxel and lenalidomide were 40% and 20%, respectively."
     assert {r[1] for r in rows(outcomes_nlp, text)} == {"response"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a denominator after the percentage, no subjects named after it: the percentage is
+        # its share (one figure, not a figure and a second count)
+        (
+            "Serious adverse events occurred in 18 (12%) of 150 patients given docetaxel and 15 "
+            "(10%) of 148 given placebo.",
+            [(18, 150, 12.0), (15, 148, 10.0)],
+        ),
+        (
+            "Seroma developed in 32 (46 per cent) of 69 women in the docetaxel group, compared "
+            "with 52 (78 per cent) of 67 in the placebo group.",
+            [(32, 69, 46.0), (52, 67, 78.0)],
+        ),
+        # one subject of many, not "randomized to 1 of 2 arms"
+        (
+            "Neutropenia occurred in 45 of 83 patients (54%) receiving docetaxel and in 1 of 77 "
+            "(1%) receiving placebo.",
+            [(45, 83, 54.0), (1, 77, 1.0)],
+        ),
+    ],
+)
+def test_a_share_written_before_its_denominator(
+    outcomes_nlp: Language, text: str, expected: list[tuple[int, int, float]]
+) -> None:
+    assert [(r[3], r[4], r[2]) for r in rows(outcomes_nlp, text)] == expected
+
+
+def test_a_percentage_its_count_does_not_give_takes_no_denominator(
+    outcomes_nlp: Language,
+) -> None:
+    # 15 of 148 is 10%, not 30%: 148 is no denominator of it
+    got = rows(outcomes_nlp, "Responses were seen in 15 (30%) of 148 given docetaxel.")
+    assert all(r[4] != 148 for r in got), got

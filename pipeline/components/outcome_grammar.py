@@ -19,7 +19,7 @@ import itertools
 
 from pipeline.components.outcome_brackets import Brackets
 from pipeline.components.outcome_quantifiers import QuantifierReader
-from pipeline.components.outcome_tokens import Figure
+from pipeline.components.outcome_tokens import Figure, pct_consistent
 
 # How many tokens a pool "Of the 40 patients in arm A who had node-positive disease," may hold
 # after its count: when it opens its sentence, and elsewhere ("the data of the 97 participants
@@ -357,14 +357,21 @@ class SentenceParser(QuantifierReader):
 
     def _share_of(self, fig: Figure, j: int) -> int:
         """ "30 (58%) of 52 evaluable patients" (j at "of"): the count's denominator and
-        subjects written after its percentage (one figure, not a figure and a second count); the
+        subjects written after its percentage (one figure, not a figure and a second count; a
+        denominator without subjects when the percentage is its share: "15 (10%) of 148"); the
         index past them, or j."""
         k = self._skip_determiners(fig, j + 1)
         if not self.is_int(k) or fig.count is None or self.int_at(k) < fig.count:
             return j
         pend = self.pop_at(k + 1)
         if pend is None:
-            return j
+            # "15 (10%) of 148 given placebo": no subjects named, the percentage its share
+            if fig.pct is None or self.counts_things(k) or not pct_consistent(
+                fig.count, self.int_at(k), fig.pct, fig.pct_decimals
+            ):
+                return j
+            fig.den = self.int_at(k)
+            return k + 1
         fig.den = self.int_at(k)
         fig.population, fig.has_pop = self.toks[pend - 1].text, True
         return pend

@@ -15,6 +15,9 @@ from pipeline.components.outcome_tokens import MAX_COUNT, Figure
 # How many more counts a list may hold before the population noun they share ("207 and 201
 # patients", "12 and 15 or 9 women": `FigureReader.list_population`).
 LISTED_COUNTS = 4
+# The most arms "randomized to 1 of N" names without an arm noun after it: one of more is a
+# subject ("in 1 of 77 (1%)").
+MAX_ASSIGNED_ARMS = 8
 
 
 class FigureReader(StatisticsParser):
@@ -247,11 +250,14 @@ class FigureReader(StatisticsParser):
         return self.lower(d + 1) in ("+", "-", "‐") and self.adjacent(d, d + 1)
 
     def _assignment(self, i: int, k: int) -> bool:
-        """ "randomized to one of two groups", "1 of 2 arms": which arm, not a count."""
+        """ "randomized to one of two groups", "1 of 2 arms": which arm, not a count (of at
+        most MAX_ASSIGNED_ARMS, when no arm noun follows)."""
         for x in range(k, min(k + 4, len(self.toks))):
             low = self.lower(x)
             if low in self.lex.arm_nouns:
                 return True
             if low in self.lex.prepositions or not self.toks[x].text.isalpha():
                 break
+        if self.is_int(k - 1) and self.int_at(k - 1) > MAX_ASSIGNED_ARMS:
+            return False  # "in 1 of 77 (1%)": one subject of 77
         return self.int_at(i) == 1 and self.lower(i - 1) in ("to", "into", "in")

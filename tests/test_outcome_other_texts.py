@@ -390,3 +390,15 @@ def test_change_lists_are_validated(key: str) -> None:
     data = {k: v for k, v in data.items() if k != key}
     with pytest.raises(RuleFileError, match=f"missing key '{key}'"):
         validate_lexicon(data, "lexicon.json")
+
+
+def test_a_share_with_its_interval_is_a_result(outcomes_nlp: Language) -> None:
+    # no cue names the measure, the interval says it is an estimate
+    text = "Clinical benefit was seen in 30 of 52 patients (58%; 95% CI, 43%-71%)."
+    assert rows(outcomes_nlp, text) == [("other", "percent", 58.0)]
+
+
+def test_a_number_beside_an_interval_is_no_share(outcomes_nlp: Language) -> None:
+    # (the interval of a mean difference: no share of subjects, no row for the 3)
+    text = "The difference in mean nausea scores was 3 (95% confidence interval, -3 to 9)."
+    assert all(v != 3.0 for _, _, v in rows(outcomes_nlp, text))

@@ -188,7 +188,11 @@ def compared_figures(
     for k, f in enumerate(figures):
         if f.measure is not None or f.excluded or f.proportion:
             continue
-        if f.ratio is not None or f.relative or f.rate_per or f.time_unit:  # always a result
+        if f.ratio is not None or f.relative or f.rate_per or f.time_unit or (
+            f.ci is not None and f.den is not None
+        ):
+            # (always a result; so is a share of subjects with its confidence interval: "in 30
+            # of 52 patients (58%; 95% CI, 43%-71%)")
             f.measure = "other"
             continue
         if k and (

@@ -402,3 +402,36 @@ def test_a_number_beside_an_interval_is_no_share(outcomes_nlp: Language) -> None
     # (the interval of a mean difference: no share of subjects, no row for the 3)
     text = "The difference in mean nausea scores was 3 (95% confidence interval, -3 to 9)."
     assert all(v != 3.0 for _, _, v in rows(outcomes_nlp, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a composite end point of progression or death is a survival's, no mortality
+        (
+            "The hazard ratio for progression or death was 0.58 (95% CI 0.46-0.72; p<0.0001).",
+            [("survival", "hazard_ratio", 0.58)],
+        ),
+        (
+            "The risk of recurrence or death was reduced by 35% with tamoxifen.",
+            [("survival", "relative_change", 35.0)],
+        ),
+        # a cue inside a bracket with a figure of its own names that figure's measure, not the
+        # rates before the bracket
+        (
+            "Overall survival at 2 years was 61.4% in the tamoxifen group and 39.2% in the "
+            "placebo group (HR for death, 0.59; 95% CI, 0.44 to 0.79; P<0.001).",
+            [("survival", "percent", 61.4), ("survival", "percent", 39.2),
+             ("mortality", "hazard_ratio", 0.59)],
+        ),
+        (
+            "The overall response rate was 15% (CR, 2%; PR, 13%; 95% CI, 6% to 29%).",
+            [("response", "percent", 15.0), ("complete_response", "percent", 2.0),
+             ("partial_response", "percent", 13.0)],
+        ),
+    ],
+)
+def test_what_a_ratio_or_a_bracket_names(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text, CHANGES) == expected

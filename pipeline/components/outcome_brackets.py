@@ -1,5 +1,6 @@
-"""A sentence's brackets as character spans, for `SentenceParser.clause_chars`: where the
-innermost bracket around a position closes, found in a bounded look-up."""
+"""A sentence's brackets as character spans, for `SentenceParser.clause_chars` and
+`SentenceParser.bracket_around`: where the innermost bracket around a position opens and closes,
+found in a bounded look-up."""
 
 from __future__ import annotations
 
@@ -32,11 +33,16 @@ class Brackets:
 
     def closing(self, pos: int) -> int | None:
         """Where the innermost bracket around `pos` closes; None if none is found."""
+        around = self.around(pos)
+        return None if around is None else around[1]
+
+    def around(self, pos: int) -> tuple[int, int] | None:
+        """Where the innermost bracket around `pos` opens and closes; None if none is found."""
         k = bisect.bisect_left(self.opens, pos) - 1
         for _ in range(BRACKET_DEPTH):
             if k < 0:
                 return None
             if self.close[k] > pos:
-                return self.close[k]
+                return self.opens[k], self.close[k]
             k = self.parent[k]
         return None

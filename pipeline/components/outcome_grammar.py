@@ -61,12 +61,16 @@ class SentenceParser(QuantifierReader):
         end of the bracket token i is in ("marimastat (10 mg bid; n = 114) or placebo": the
         words after the bracket are the sentence's, not the size's)."""
         lo, hi = self.stretch(i, i)
-        if self._brackets is None:
-            self._brackets = Brackets(self.text)
         start = self.toks[lo - 1].end if lo > 0 else 0
         end = self.toks[hi].start if hi < len(self.toks) else len(self.text)
-        close = self._brackets.closing(self.toks[i].start)
-        return start, end if close is None else min(end, close)
+        around = self.bracket_around(self.toks[i].start)
+        return start, end if around is None else min(end, around[1])
+
+    def bracket_around(self, pos: int) -> tuple[int, int] | None:
+        """Where the innermost closed bracket around character `pos` opens and closes."""
+        if self._brackets is None:
+            self._brackets = Brackets(self.text)
+        return self._brackets.around(pos)
 
     def parse(self) -> None:
         toks = self.toks

@@ -120,6 +120,21 @@ class _Distances:
         return self.words[b] - self.words[a], self.bounds[b] - self.bounds[a], max(0, inside)
 
 
+def _aside_cues(parser: SentenceParser, figures: list[Figure],
+                cues: list[Cue]) -> dict[int, tuple[int, int]]:  # fmt: skip
+    """The cues inside a bracket that holds a figure of its own, by their start: the bracket's
+    characters ("(HR for death, 0.59; 95% CI, 0.44 to 0.79)": "death" names what the ratio is
+    of, not the rates before the bracket)."""
+    if "(" not in parser.text and "[" not in parser.text:
+        return {}
+    out: dict[int, tuple[int, int]] = {}
+    for c in cues:
+        around = parser.bracket_around(c.start)
+        if around is not None and any(around[0] < f.start < around[1] for f in figures):
+            out[c.start] = around
+    return out
+
+
 def _cue_allowed(
     lex: Lexicon, head: Figure, c: Cue, ts: int, te: int, parser: SentenceParser
 ) -> bool:
@@ -413,6 +428,7 @@ def assign_measures(
     longest = max((c.te - c.ts for c in cues), default=0)
     reach = lex.scores.max_score - min(0, lex.scores.strong_cue) + longest + 1
     has_improvement = any(c.measure == "improvement" for c in cues)
+    asides = _aside_cues(parser, figures, cues)
     for members in figure_groups(figures):
         head, tail = members[0], members[-1]
         ts, te = head.ts, tail.te
@@ -425,6 +441,9 @@ def assign_measures(
         for c in _candidate_cues(cues, ts, te, dist, reach):
             if not _cue_allowed(lex, head, c, ts, te, parser):
                 continue
+            aside = asides.get(c.start)
+            if aside is not None and not aside[0] < head.start < aside[1]:
+                continue  # "... 39.2% in the docetaxel group (HR for death, 0.59)": the HR's
             if pop and c.ts < te and ts < c.te and parser.toks[c.ts].lower == pop:
                 continue  # "7 of 25 responders": who was counted, not what
             score = _cue_score(lex, head, c, ts, te, dist)

@@ -249,6 +249,20 @@ def test_change_from_to_is_a_before_after_pair(nlp: Language) -> None:
     assert [r["timepoint"] for r in rows] == [None, None]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HbA1c decreased from 8.1% to 7.2% in the semaglutide group.",
+        # (a timepoint of the sentence's own: the pair is still one arm's change)
+        "After 12 weeks, HbA1c decreased from 8.1% to 7.2% in the semaglutide group.",
+        "In the semaglutide group, HbA1c decreased from 8.1% to 7.2%.",
+    ],
+)
+def test_a_before_after_pair_is_one_arms(nlp: Language, text: str) -> None:
+    rows = run(nlp, text, [("semaglutide", "DRUG", "MESH:C000591245")])._.outcomes
+    assert [(r["value"], r["arm"]) for r in rows] == [(8.1, "semaglutide"), (7.2, "semaglutide")]
+
+
 @pytest.mark.parametrize("prefix", ["000", "001", "002"])
 def test_seeds_without_figures_give_no_rows(nlp: Language, prefix: str) -> None:
     assert run(nlp, seed(prefix))._.outcomes == []

@@ -110,15 +110,18 @@ def mark_change_pairs(lex: Lexicon, figures: list[Figure], parser: SentenceParse
     """ "fell from 35% to 22%": the two figures are one change, measured before and after; their
     timepoint says which (unless the sentence gave one as written)."""
     for a, b in pairwise(figures):
-        if (
-            a.ts > 0
-            and parser.lower(a.ts - 1) in lex.change_from
-            and b.ts == a.te + 1
-            and parser.lower(a.te) in lex.change_to
-            and a.timepoint is None
-            and b.timepoint is None
-        ):
+        if change_pair(lex, a, b, parser) and a.timepoint is None and b.timepoint is None:
             a.timepoint, b.timepoint = BEFORE, AFTER
+
+
+def change_pair(lex: Lexicon, a: Figure, b: Figure, parser: SentenceParser) -> bool:
+    """Are the figures a and b "from a to b" ("fell from 35% to 22%")?"""
+    return (
+        a.ts > 0
+        and parser.lower(a.ts - 1) in lex.change_from
+        and b.ts == a.te + 1
+        and parser.lower(a.te) in lex.change_to
+    )
 
 
 # The characters `Lexicon.arm_before_re` ends with (then white space only): "the tamoxifen
@@ -127,7 +130,8 @@ _ARM_BEFORE_ENDS = ("(", "[", ",")
 
 
 def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
-    """The arm a figure belongs to, as sentence-relative character offsets (`Figure.arm`)."""
+    """The arm a figure belongs to, as sentence-relative character offsets (`Figure.arm`); the
+    two figures of a change pair (`mark_change_pairs`) share theirs."""
     text = parser.text
     nxt = {id(f): g for f, g in pairwise(figures)}
     for members in figure_groups(figures):
@@ -170,6 +174,10 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
                 continue
             if m and not _counts_arms(lex, m["arm"]) and not several_arms(lex, m["arm"]):
                 f.arm = (lo + m.start("arm"), lo + m.end("arm"))
+    for a, b in pairwise(figures):
+        if change_pair(lex, a, b, parser):
+            # "HbA1c fell from 8.1% to 7.2% in the semaglutide group": one arm's change
+            a.arm, b.arm = a.arm or b.arm, b.arm or a.arm
 
 
 def _counts_arms(lex: Lexicon, words: str) -> bool:

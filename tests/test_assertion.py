@@ -356,6 +356,18 @@ def test_pseudo_negation_no_increase(blank: Language, assertion: ContextAssertio
     assert flags(doc) == {"IL-6": "", "ketamine": ""}
 
 
+def test_a_bound_not_reached_negates_nothing(blank: Language, assertion: ContextAssertion) -> None:
+    # a median or an interval's bound "not reached" is a statistic, no negation of the drug
+    doc = annotate(
+        blank,
+        "Median progression-free survival was 10.3 months (95% CI, 6.7 to not reached) in the "
+        "pembrolizumab group versus 6.0 months with docetaxel.",
+        [("pembrolizumab", "DRUG"), ("docetaxel", "DRUG")],
+    )
+    assertion(doc)
+    assert flags(doc) == {"pembrolizumab": "", "docetaxel": ""}
+
+
 @pytest.mark.parametrize(
     ("text", "mentions", "expected"),
     [

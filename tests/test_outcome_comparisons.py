@@ -279,6 +279,33 @@ def test_a_list_of_counts_shares_its_population(outcomes_nlp: Language) -> None:
         ("enrollment", "docetaxel"), ("enrollment", "placebo")]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Deaths occurred in 12, 14, and 9 patients in the three arms, respectively.",
+        "Deaths occurred in 12, 14 and 9 patients in the three arms, respectively.",
+    ],
+)
+def test_a_list_with_commas_shares_its_population(outcomes_nlp: Language, text: str) -> None:
+    assert [(r[1], r[2]) for r in rows(outcomes_nlp, text)] == [
+        ("mortality", 12.0), ("mortality", 14.0), ("mortality", 9.0)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # grades listed: labels, no counts
+        "Treatment-related adverse events of grade 3, 4, or 5 occurred in 26.6% of patients.",
+        # a thousands group set apart by a space is no second count
+        "The frequency of the deficiency did not differ in a group of 16, 219 controls.",
+    ],
+)
+def test_labels_and_split_numbers_are_no_list_of_counts(
+    outcomes_nlp: Language, text: str
+) -> None:
+    assert all(r[2] not in (5.0, 16.0) for r in rows(outcomes_nlp, text))
+
+
 def test_a_date_before_a_count_is_no_list(outcomes_nlp: Language) -> None:
     got = rows(outcomes_nlp, "Between July 1, 1999, and November 4, 2004, 19,747 participants "
                              "were enrolled.")  # fmt: skip

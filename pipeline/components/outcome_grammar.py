@@ -395,8 +395,15 @@ class SentenceParser(QuantifierReader):
                 and not (before_tok.text == "," and self.is_year(i - 2))  # "in 2000, 2144 ..."
                 and not self._after_arm_label(i)
             )
+            or (
+                before_tok.lower in ("or", "and")
+                and self.lower(i - 2) == ","
+                and i >= 3
+                and self.toks[i - 3].num is not None
+                and self.lower(i - 4) == ","
+            )
         ):
-            return False  # PASI 75, ACR 20, "grade 3 or 4"
+            return False  # PASI 75, ACR 20, "grade 3 or 4", "grade 3, 4, or 5"
         if before_tok is not None and before_tok.text == "(" and self.lower(i + 1) == ")":
             return False  # "PbtO (2)", "(3)": a label, not a count
         fig.needs_cue = True

@@ -103,13 +103,23 @@ class FigureReader(StatisticsParser):
         return None
 
     def list_population(self, j: int) -> int | None:
-        """ "207 and 201 patients", "12 or 9 women": the end of the population noun after the
-        last of a short list of whole numbers joined by "and"/"or" starting at token j, or None
-        (not over commas: "Between July 1, 1999, and November 4, 2004, 19,747 participants")."""
+        """ "207 and 201 patients", "12 or 9 women", "12, 14, and 9 patients": the end of the
+        population noun after the last of a short list of whole numbers joined by "and"/"or" or
+        commas starting at token j, or None (no year in the list: "Between July 1, 1999, and
+        November 4, 2004, 19,747 participants"; no three digits right after a comma, which may
+        be a number's thousands: "16, 219 controls")."""
+        if self.lower(j - 2) == "/":
+            return None  # ("9 / 15 , 2 rats": a fraction's denominator starts no list)
         k = j
         for _ in range(LISTED_COUNTS):
-            if self.lower(k) not in ("and", "or") or not self.is_int(k + 1):
+            if self.lower(k) == "," and self.lower(k + 1) in ("and", "or"):
+                k += 1
+            if self.lower(k) not in ("and", "or", ",") or not self.is_int(k + 1):
                 return None
+            if self.is_year(k + 1) or (
+                self.lower(k) == "," and len(self.toks[k + 1].text) == 3
+            ):
+                return None  # (", 219": a thousands group set apart, "16, 219 controls")
             k += 2
             pend = self.pop_at(k)
             if pend is not None:

@@ -384,7 +384,11 @@ def test_what_occurred_is_the_measure(outcomes_nlp: Language, text: str,
     assert rows(outcomes_nlp, text, CHANGES) == expected
 
 
-@pytest.mark.parametrize("key", ["change_cue_words", "event_verb_cues", "intransitive_event_verbs"])
+@pytest.mark.parametrize(
+    "key",
+    ["change_cue_words", "event_verb_cues", "intransitive_event_verbs", "prevention_words",
+     "event_report_verbs"],
+)
 def test_change_lists_are_validated(key: str) -> None:
     data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
     data = {k: v for k, v in data.items() if k != key}
@@ -435,3 +439,40 @@ def test_what_a_ratio_or_a_bracket_names(
     outcomes_nlp: Language, text: str, expected: list[Row]
 ) -> None:
     assert rows(outcomes_nlp, text, CHANGES) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what a treatment prevents is no adverse event
+        ("The vaccine was 95% effective at preventing febrile seizures.", []),
+        # a skin trial's success
+        (
+            "At week 16, 37% of patients on tamoxifen and 10% on placebo were clear or almost "
+            "clear (IGA 0/1).",
+            [("response", "percent", 37.0), ("response", "percent", 10.0)],
+        ),
+        # one in every three, a verb of having the disease between "with" and its name
+        (
+            "1 in 3 women treated with tamoxifen reported nausea.",
+            [("adverse_event", "count", 1.0)],
+        ),
+        # the cue is the percentage's, a figure stands between it and the trial's size
+        (
+            "A 52-week trial in 1,200 adults found that 44% of those on tamoxifen were clear or "
+            "almost clear.",
+            [("enrollment", "count", 1200.0), ("response", "percent", 44.0)],
+        ),
+        # a general statement names no one studied
+        ("Each year, around 2,000 people in the UK are diagnosed with anemia.", []),
+    ],
+)
+def test_lay_and_guideline_wordings(outcomes_nlp: Language, text: str,
+                                    expected: list[Row]) -> None:  # fmt: skip
+    assert rows(outcomes_nlp, text, CHANGES) == expected
+
+
+def test_a_disease_after_a_verb_of_having_it_is_an_event(outcomes_nlp: Language) -> None:
+    mentions = [("arthralgia", "DISEASE", "MESH:D018771"), ("letrozole", "DRUG", "MESH:D000077289")]
+    got = rows(outcomes_nlp, "1 in 3 women treated with letrozole reported arthralgia.", mentions)
+    assert got == [("adverse_event", "count", 1.0)]

@@ -53,7 +53,8 @@ def disease_cues(lex: Lexicon, parser: SentenceParser, mentions: list[Mention], 
                  base: int) -> list[Cue]:  # fmt: skip
     """The sentence's non-negated DISEASE mentions that no cue covers, as weak adverse-event
     cues; not one that names who was studied ("patients with X", "suffering from X", X's short
-    form "(XY)" right after such a name, "X patients"). `cues`: the sentence's matched cues in
+    form "(XY)" right after such a name, "X patients") nor what a treatment prevents
+    ("preventing X", `prevention_words`). `cues`: the sentence's matched cues in
     order; `base`: the sentence's first character in the Doc."""
     cue_starts = [c.start for c in cues]
     out: list[Cue] = []
@@ -75,6 +76,8 @@ def disease_cues(lex: Lexicon, parser: SentenceParser, mentions: list[Mention], 
         after = text[e : e + 30].split(maxsplit=1)
         if after and after[0].lower() in lex.pop:
             continue  # "TNBC patients": who was studied
+        if lex.prevented_before_re.search(before):
+            continue  # "95% effective at preventing symptomatic COVID-19": what was prevented
         ts = parser.tok_index(s)
         out.append(Cue(s, e, ts, max(ts + 1, parser.tok_index(e)), "adverse_event", 0, named=True))
     return out

@@ -28,6 +28,11 @@ POOL_WINDOW = 12
 POOL_WINDOW_INSIDE = 8
 
 
+# The largest denominator of a fraction right after an abbreviation that is read as a scale's
+# scores ("IGA 0/1", "ECOG 0/1"), not a share ("ORR 12/40").
+MAX_SCORE_LABEL = 5
+
+
 class SentenceParser(QuantifierReader):
     """Finds figures, statistics and timepoints in one sentence's text."""
 
@@ -287,6 +292,8 @@ class SentenceParser(QuantifierReader):
                 return None
             if self._date_or_name(i, j + 1):
                 return None
+            if fig.den <= MAX_SCORE_LABEL and self._after_abbreviation(i):
+                return None  # "(IGA 0/1)", "ECOG 0/1": the scores of a scale, no share
             j += 2
             matched = True
             pend = self.pop_at(j)
@@ -315,6 +322,10 @@ class SentenceParser(QuantifierReader):
                 matched = True
             else:
                 return None
+        elif (pend := self._natural_frequency(i, j)) is not None:
+            fig.den = self.int_at(j + 1)  # "1 in 5 people": one of every five
+            fig.population, fig.has_pop, j = self.toks[pend - 1].text, True, pend
+            matched = True
         else:
             pend = self.pop_at(j)
             if pend is not None:
@@ -380,13 +391,27 @@ class SentenceParser(QuantifierReader):
         fig.population, fig.has_pop = self.toks[pend - 1].text, True
         return pend
 
+    def _natural_frequency(self, i: int, j: int) -> int | None:
+        """ "1 in 5 people", "one in three women" (the count at i, "in" at j): the end of the
+        subjects after the larger number, or None."""
+        if self.lower(j) != "in" or not self.is_int(j + 1):
+            return None
+        if self.int_at(j + 1) <= self.int_at(i):
+            return None
+        return self.pop_at(j + 2)
+
+    def _after_abbreviation(self, i: int) -> bool:
+        """Is the token before i an abbreviation in capitals ("PASI 75", "IGA 0/1")?"""
+        before = self.toks[i - 1].text if i > 0 else ""
+        return len(before) >= 2 and before.isupper() and before.isalpha()
+
     def _bare_count(self, fig: Figure, i: int) -> bool:
         """A bare number is a figure only if an outcome cue follows ("Three died")."""
         if self.toks[i].word_num and fig.count == 1 and self.lower(i + 1) == "of":
             return False
         before_tok = self.toks[i - 1] if i > 0 else None
         if before_tok is not None and (
-            (len(before_tok.text) >= 2 and before_tok.text.isupper() and before_tok.text.isalpha())
+            self._after_abbreviation(i)
             or before_tok.text in "-–/"
             or (
                 before_tok.lower in ("or", "and", "to", ",")

@@ -434,9 +434,10 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
             rf"(?:(?:{_alt(data['disease_stage_words'])})\s+[\w/-]+"
             rf"(?:\s+(?:{joiners})\s+[\w/-]+)?\s+)?"
         )
+        had = _alt([*data["event_verb_cues"], *data["event_report_verbs"]])  # "with A reported X"
         self.disease_cue_opener_re = re.compile(
             rf"\b(?:(?P<event>{_alt(data['disease_event_words'])})\s+of"
-            rf"|{_alt(data['disease_cue_openers'])})\s+{stage}(?:[\w-]+\s+){{0,2}}$"
+            rf"|{_alt(data['disease_cue_openers'])})\s+{stage}(?:(?!(?:{had})\s)[\w-]+\s+){{0,2}}$"
         )
         # (lower-cased) "the incidence of X", "because of X", "discontinued for X": for the
         # event tie, X is the event counted, not who was studied
@@ -447,6 +448,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
             rf"(?:(?!(?:{openers})\b)[\w-]+\s+){{0,2}}$"
         )
         self.population_disease_before_re = _opener_before(data["population_disease_openers"])
+        self.prevented_before_re = _opener_before(data["prevention_words"])
         self.population_disease_after_re = re.compile(
             rf"\s*(?:{_alt(data['population_disease_nouns'])})\b"
         )

@@ -205,6 +205,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "change_cue_words",
     "event_verb_cues",
     "intransitive_event_verbs",
+    "prevention_words",
+    "event_report_verbs",
     "change_verbs",
     "change_nouns",
     "attainment_verbs",

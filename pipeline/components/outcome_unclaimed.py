@@ -236,6 +236,10 @@ def compared_figures(
             and not (f.zero or f.all_form)
             and (f.count or 0) >= lex.min_enrollment
             and not counts_occurrences(lex, f, parser)
+            # ("Each year, around 2,000 people in the UK are diagnosed with X": what is
+            # generally known, no one studied; its verbs outside brackets: "Twenty
+            # consecutive women (age range 43-61 yrs)." has none)
+            and not lex.scope.general_statement(_BRACKETED.sub(" ", parser.text))
         ):
             # "available for 174 patients", "in a subsample of 19 participants": who was
             # studied, the one thing a subject count without an outcome cue reports (a few
@@ -248,6 +252,7 @@ def compared_figures(
 
 
 COMPARISON_WINDOW = 12
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 
 
 def _drug_follows(lex: Lexicon, text: str, f: Figure, drug_starts: list[int]) -> bool:

@@ -1285,3 +1285,54 @@ def test_a_hedged_fraction_is_a_share(outcomes_nlp: Language) -> None:
     # a hedge before a count of a larger group: still the count (no vulgar fraction)
     text = "Response occurred in approximately 12/36 patients."
     assert rows(outcomes_nlp, text) == [("response", "count", 12.0, 12, 36)]
+
+
+# -- a disease the cue before it measures is no adverse-event cue (measured_object_openers) ----
+
+LESIONS = [
+    ("atypical hyperplasia", "DISEASE", "MESH:D000000"),
+    ("carcinoma in situ", "DISEASE", "MESH:D000001"),
+    ("breast cancer", "DISEASE", "MESH:D000002"),
+]
+
+
+def test_a_prevalence_of_listed_diseases_is_no_event(outcomes_nlp: Language) -> None:
+    """ "The prevalence of X and Y was a% and b%": findings of the prevalence cue (not an
+    outcome), however near the last disease stands to the figures."""
+    text = (
+        "In the excised specimens, the prevalence of fibrosis, atypical hyperplasia and "
+        "carcinoma in situ was 40%, 12% and 6%, respectively."
+    )
+    assert run(outcomes_nlp, text, LESIONS)._.outcomes == []
+    text = (
+        "The prevalence of fibrosis, atypical hyperplasia, and carcinoma in situ was 40% "
+        "(20/50), 12% (6/50), and 6% (3/50), respectively."
+    )
+    assert run(outcomes_nlp, text, LESIONS)._.outcomes == []
+
+
+def test_a_disease_outside_a_cue_object_stays_an_event(outcomes_nlp: Language) -> None:
+    # the disease is not what "incidence" measures here: a preposition comes between
+    text = (
+        "Atypical hyperplasia was found in 12% of women with a high incidence in the "
+        "tamoxifen arm."
+    )
+    assert [r[0] for r in rows_with(outcomes_nlp, text, LESIONS)] == ["adverse_event"]
+    # no cue before the disease: it is the figure's event
+    text = "Atypical hyperplasia was found in 12% of women."
+    assert [r[0] for r in rows_with(outcomes_nlp, text, LESIONS)] == ["adverse_event"]
+
+
+def test_the_short_form_of_a_cue_object_is_no_event(outcomes_nlp: Language) -> None:
+    # "cure of X (XY)": neither X nor its short form is an adverse-event cue
+    text = "Excision led to the cure of fibrosis, cysts and atypical hyperplasia (AH) in 2 women."
+    mentions = [*LESIONS, ("AH", "DISEASE", "MESH:D000000")]
+    assert [r[0] for r in rows_with(outcomes_nlp, text, mentions)] == ["improvement"]
+
+
+def rows_with(nlp: Language, text: str, mentions: list[tuple[str, str, str]]) -> list[Row]:
+    return [
+        (r["measure"], r["unit"], r["value"], r["numerator"], r["denominator"])
+        for r in run(nlp, text, mentions)._.outcomes
+    ]
+

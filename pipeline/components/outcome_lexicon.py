@@ -118,6 +118,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.pooled_arm_nouns = sets["pooled_arm_nouns"]
         self.monotherapy_words = sets["monotherapy_words"]
         self.finding_of = sets["finding_prepositions"]
+        self.measured_object_openers = sets["measured_object_openers"]
         self.boundaries = sets["strong_boundaries"]
         self.connectors = sets["list_connectors"]
         self.prepositions = sets["prepositions"]

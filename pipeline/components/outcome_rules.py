@@ -181,6 +181,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "comparators",
     "arm_nouns",
     "finding_prepositions",
+    "measured_object_openers",
     "strong_boundaries",
     "list_connectors",
     "ratio_words",

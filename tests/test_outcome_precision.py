@@ -1336,3 +1336,25 @@ def rows_with(nlp: Language, text: str, mentions: list[tuple[str, str, str]]) ->
         for r in run(nlp, text, mentions)._.outcomes
     ]
 
+
+# -- a statistic's decimal is no proportion (statistic_labels) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fatigue improved with exercise (SE = 0.42).",
+        "Quality of life improved in the yoga group (SD = 0.35).",
+        "Hot flash scores improved with venlafaxine (M = 0.45).",
+        "Pain improved, and the median was 0.30.",
+    ],
+)
+def test_a_statistics_decimal_is_no_proportion(outcomes_nlp: Language, text: str) -> None:
+    assert values(outcomes_nlp, text) == []
+
+
+def test_a_proportion_after_its_rate_stays(outcomes_nlp: Language) -> None:
+    # (the rule reads the word before the opener: a rate's noun there keeps the proportion)
+    text = "The 2-year survival was 0.86 with drug A."
+    assert values(outcomes_nlp, text) == [86.0]
+

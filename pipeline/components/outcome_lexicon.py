@@ -94,6 +94,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.back_reference = sets["back_reference_words"]
         self.bare_count_verbs = sets["bare_count_verbs"]
         self.proportion_openers = sets["proportion_openers"]
+        self.statistic_labels = sets["statistic_labels"]
         # "the annualized relapse rate was 0.22": events per patient-year, not a proportion;
         # the rate's noun at most two words after the annual word ("patients with annual
         # mammography had a recurrence rate of 0.12" is a proportion); `noun` ends where the

@@ -146,6 +146,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "back_reference_words",
     "bare_count_verbs",
     "proportion_openers",
+    "statistic_labels",
     "annual_rate_words",
     "annual_rate_nouns",
     "remaining_words",

@@ -322,6 +322,8 @@ class StatisticsParser:
             listed = annual_listed or any(f.proportion for f in recent)
         if prev not in self.lex.proportion_openers and not listed:
             return None
+        if not listed and self.lower(i - 2) in self.lex.statistic_labels:
+            return None  # "SE = 0.93", "the mean was 0.45": a statistic, no share of subjects
         nxt = self.lower(i + 1)
         if nxt in self.lex.units or nxt in ("%", "-", "–", "to", "/", "±", "x", "×"):
             return None

@@ -1358,3 +1358,18 @@ def test_a_proportion_after_its_rate_stays(outcomes_nlp: Language) -> None:
     text = "The 2-year survival was 0.86 with drug A."
     assert values(outcomes_nlp, text) == [86.0]
 
+
+# -- person-time is no count of subjects (person_time_words before a time unit) ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("Over ten years, 348 women were studied for a total of 5,877 patient months.", 5877.0),
+        ("In all, 412 participants contributed 1,520 woman years of follow-up.", 1520.0),
+    ],
+)
+def test_person_time_is_no_count(outcomes_nlp: Language, text: str, time: float) -> None:
+    got = values(outcomes_nlp, text)
+    assert time not in got
+    assert got  # (the subjects are still counted)

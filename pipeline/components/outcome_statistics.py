@@ -166,13 +166,16 @@ class StatisticsParser:
     def counts_things(self, i: int, max_modifiers: int = 5) -> bool:
         """True if the number at token i counts things, not subjects: a unit right after it
         ("12 weeks"), or a non-subject noun past a few modifiers ("at 2 specialty cancer care
-        centers", "(66 clusters)", "six nutrition education sessions"); not "352 DFS events"."""
+        centers", "(66 clusters)", "six nutrition education sessions"), or person-time ("5,877
+        patient months"); not "352 DFS events"."""
         if self.lower(i + 1) in self.lex.units:
             return True
         for k in range(i + 1, min(i + 2 + max_modifiers, len(self.toks))):
             t = self.toks[k]
             if self.blocks_count_after(k):
                 return True
+            if t.lower in self.lex.person_time and self.lower(k + 1) in self.lex.time_units:
+                return True  # "5,877 patient months", "1,520 woman years": time, no subjects
             if (
                 not t.text.isalpha()
                 or t.lower in self.lex.pop

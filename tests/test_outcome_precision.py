@@ -1353,6 +1353,23 @@ def test_a_statistics_decimal_is_no_proportion(outcomes_nlp: Language, text: str
     assert values(outcomes_nlp, text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Hot flashes improved in 40% of women (SD = 12%) given venlafaxine.", [40.0]),
+        (
+            "By 12 weeks the exercise group had lost 3.7% of weight (SD = 5.4%), compared to "
+            "1.3% (SD = 4.2%) with usual care.",
+            [3.7, 1.3],
+        ),
+    ],
+)
+def test_a_deviation_in_percent_is_no_figure(
+    outcomes_nlp: Language, text: str, kept: list[float]
+) -> None:
+    assert values(outcomes_nlp, text) == kept
+
+
 def test_a_proportion_after_its_rate_stays(outcomes_nlp: Language) -> None:
     # (the rule reads the word before the opener: a rate's noun there keeps the proportion)
     text = "The 2-year survival was 0.86 with drug A."

@@ -117,6 +117,15 @@ class StatisticsParser:
     def lower(self, i: int) -> str:
         return self.toks[i].lower if 0 <= i < len(self.toks) else ""
 
+    def stated_statistic(self, i: int) -> bool:
+        """Whether the number at token i is the value of a statistic named just before it ("SE
+        = 0.93", "SD = 4.7 %", "the median was 0.30"): a deviation, mean or median, no share of
+        subjects."""
+        return (
+            self.lower(i - 1) in self.lex.proportion_openers
+            and self.lower(i - 2) in self.lex.statistic_labels
+        )
+
     # -- token helpers shared by the grammar --------------------------------------------------
     def adjacent(self, i: int, j: int) -> bool:
         return self.toks[i].end == self.toks[j].start
@@ -325,7 +334,7 @@ class StatisticsParser:
             listed = annual_listed or any(f.proportion for f in recent)
         if prev not in self.lex.proportion_openers and not listed:
             return None
-        if not listed and self.lower(i - 2) in self.lex.statistic_labels:
+        if not listed and self.stated_statistic(i):
             return None  # "SE = 0.93", "the mean was 0.45": a statistic, no share of subjects
         nxt = self.lower(i + 1)
         if nxt in self.lex.units or nxt in ("%", "-", "–", "to", "/", "±", "x", "×"):

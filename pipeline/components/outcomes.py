@@ -434,6 +434,8 @@ class OutcomeExtractor:
             return _DROP
         if is_concentration(lex, f, text, sm.drugs, sm.base, sm.drug_starts):
             return _DROP
+        if parser.stated_statistic(f.ts):
+            return _DROP  # "(SD = 4.7 %)": a deviation, no share of subjects
         if lex.reference_after_re.match(text[f.end : f.end + 60]):
             return _AMOUNT
         if (

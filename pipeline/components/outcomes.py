@@ -81,6 +81,7 @@ from pipeline.components.outcome_totals import (
     planned_sizes,
     pooled_totals,
     subgroup_sizes,
+    trait_breakdowns,
 )
 from pipeline.components.outcome_unclaimed import compared_figures, occurrence_counts
 from pipeline.labels import DISEASE
@@ -522,6 +523,7 @@ class OutcomeExtractor:
             | subgroup_sizes(figures, parser.text, lex.scope, [e for _, e in drugs], "enrollment",
                              lex.enrollment_scope)
             | lex.enrollment_scope.non_participants(figures, parser.text)
+            | trait_breakdowns(figures, parser.text, lex.subgroup_words)
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
         if not figures:

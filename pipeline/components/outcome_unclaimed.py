@@ -269,7 +269,8 @@ def _measured_value(lex: Lexicon, f: Figure, parser: SentenceParser,
     compared after a decimal (its nearest number before it in the clause, a list or comparison
     word between), or with a decimal in the bracket right after it, is a value of one
     measurement, no count of subjects (which has no decimals). (Not a decimal after it: "290
-    events versus 306 events, HR = 0.95" compares the counts, the ratio follows.)"""
+    events versus 306 events, HR = 0.95" compares the counts, the ratio follows; nor one in a
+    bracket before it: "in 21 patients (score 4.1 ± 1.2) and in 35".)"""
     toks = parser.toks
     k = f.te
     if k < len(toks) and toks[k].text in "([":
@@ -281,8 +282,8 @@ def _measured_value(lex: Lexicon, f: Figure, parser: SentenceParser,
     joined = False
     for x in range(f.ts - 1, max(-1, f.ts - 1 - PARTNER_REACH), -1):
         t = toks[x]
-        if boundary[x]:
-            return False
+        if boundary[x] or t.text in ")]":
+            return False  # (a decimal in a bracket is another figure's detail: "(4.1 ± 1.2)")
         if t.num is not None:
             return joined and _plain_decimal(lex, parser, x)
         joined = joined or t.lower in lex.connectors or t.lower in lex.comparison_frame_words

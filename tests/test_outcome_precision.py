@@ -1390,3 +1390,37 @@ def test_person_time_is_no_count(outcomes_nlp: Language, text: str, time: float)
     got = values(outcomes_nlp, text)
     assert time not in got
     assert got  # (the subjects are still counted)
+
+
+# -- a drug's strength named after its formulation or "a dose of", and the list it ends --------
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # a formulation word or "a dose of" right before the strength ...
+        ("Patients applied adapalene gel 0.3% nightly; acne cleared in 35% of them.", [35.0]),
+        # ... and the strengths listed with it, sharing its percent sign
+        (
+            "Patients were randomized to tretinoin cream 0.025, 0.05 or 0.1% applied nightly, "
+            "and 40% of patients responded.",
+            [40.0],
+        ),
+        ("Acne improved in 60 patients given a dose of 0.05, 0.1 or 0.25% of the gel.", [60.0]),
+    ],
+)
+def test_strengths_named_by_formulation_or_dose(
+    outcomes_nlp: Language, text: str, kept: list[float]
+) -> None:
+    assert values(outcomes_nlp, text) == kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Clearance with the gel was 40%, 35% and 20% at weeks 4, 8 and 12.",
+        "Acne cleared with the cream in 40%, 35% and 20% of the three arms.",
+    ],
+)
+def test_rates_listed_after_a_formulation_stay(outcomes_nlp: Language, text: str) -> None:
+    assert values(outcomes_nlp, text) == [40.0, 35.0, 20.0]

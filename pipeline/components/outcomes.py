@@ -61,6 +61,7 @@ from pipeline.components.outcome_measures import (
     group,
     is_concentration,
     measures_respectively,
+    strength_lists,
 )
 from pipeline.components.outcome_offsets import Offsets, SentenceLanguage, doc_offsets
 from pipeline.components.outcome_respectively import respectively_arms
@@ -332,6 +333,8 @@ class OutcomeExtractor:
         # ("45% vs 47% were postmenopausal", "94% completed assessments": no results)
         skip = (
             self._trait_lists(figures, parser)
+            # ("tretinoin cream 0.025, 0.05 or 0.1%": strengths)
+            | strength_lists(self.lexicon, figures, parser, sm.drugs, sm.base, sm.drug_starts)
             | self.lexicon.conduct.conduct_figures(figures, text, parser.low)
             # ("Tumour samples were collected at surgery (n = 59)": no subjects)
             | self.lexicon.enrollment_scope.sample_counts(figures, parser.toks)

@@ -354,3 +354,44 @@ def test_a_list_of_figures_takes_a_list_of_arms(
     outcomes_nlp: Language, sentence: str, arms: list[str | None]
 ) -> None:
     assert [r[5] for r in rows(outcomes_nlp, sentence)] == arms
+
+
+# -- a bare number listed after a decimal is that measurement's value, no count ----------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # listed after a decimal of the same measurement
+        "The mean number of night sweats was 3.5 in the docetaxel arm and 4 in the placebo arm.",
+        "Fatigue scores were 6.5 with docetaxel and 8 with placebo.",
+        # a decimal interval in the bracket right after it (a median and its IQR)
+        "The median pain score was lower in the docetaxel group (12 [10.5 to 14.5]) than in "
+        "the placebo group (18 [16 to 21.5]).",
+    ],
+)
+def test_a_value_listed_with_a_decimal_is_no_count(outcomes_nlp: Language, sentence: str) -> None:
+    assert rows(outcomes_nlp, sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kept"),
+    [
+        # a ratio after the counts compares them: the counts stay
+        (
+            "There were 290 events with docetaxel versus 306 events with placebo (HR = 0.95).",
+            (290.0, 306.0),
+        ),
+        (
+            "There were 24 relapses on placebo and 19 on docetaxel (RR 0.80; 95% CI 0.44-1.46).",
+            (24.0, 19.0),
+        ),
+        # a decimal of another measurement (a unit after it) before the count
+        ("Mean age was 54.5 years, and 12 in the docetaxel arm relapsed.", (12.0,)),
+    ],
+)
+def test_counts_beside_other_decimals_stay(
+    outcomes_nlp: Language, sentence: str, kept: tuple[float, ...]
+) -> None:
+    got = by_value(rows(outcomes_nlp, sentence))
+    assert all(v in got for v in kept), got

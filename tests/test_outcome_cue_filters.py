@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.components.outcome_cue_filters import lists_diseases, stop_reasons
+from pipeline.components.outcome_cue_filters import lists_diseases, measured_object, stop_reasons
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_rules import LEXICON_FILE, load_lexicon, resolve
 from pipeline.components.outcome_tokens import Cue, Mention
@@ -69,3 +69,20 @@ def test_stop_reasons_needs_the_connector_right_after(lex: Lexicon) -> None:
         cue(text, "adverse events", "adverse_event"),
     ]
     assert stop_reasons(lex, text, cues) == cues
+
+
+@pytest.mark.parametrize(
+    ("gap", "expected"),
+    [
+        (" of ", True),  # "the prevalence of DCIS"
+        (" of LCIS, ", True),  # "the prevalence of LCIS, DCIS"
+        (" of LCIS, DCIS, and ", True),  # "... and DH": the list's last member
+        (" of severe ", True),
+        (" in ", False),  # no "of": the disease is no object of the cue
+        (" of 12 women with ", False),  # a number between
+        (" of nausea was lower in ", False),  # a verb and a preposition between
+        (" of the tamoxifen arm (", False),  # a bracket
+    ],
+)
+def test_measured_object(lex: Lexicon, gap: str, expected: bool) -> None:
+    assert measured_object(lex, gap) is expected

@@ -1285,3 +1285,142 @@ def test_a_hedged_fraction_is_a_share(outcomes_nlp: Language) -> None:
     # a hedge before a count of a larger group: still the count (no vulgar fraction)
     text = "Response occurred in approximately 12/36 patients."
     assert rows(outcomes_nlp, text) == [("response", "count", 12.0, 12, 36)]
+
+
+# -- a disease the cue before it measures is no adverse-event cue (measured_object_openers) ----
+
+LESIONS = [
+    ("atypical hyperplasia", "DISEASE", "MESH:D000000"),
+    ("carcinoma in situ", "DISEASE", "MESH:D000001"),
+    ("breast cancer", "DISEASE", "MESH:D000002"),
+]
+
+
+def test_a_prevalence_of_listed_diseases_is_no_event(outcomes_nlp: Language) -> None:
+    """ "The prevalence of X and Y was a% and b%": findings of the prevalence cue (not an
+    outcome), however near the last disease stands to the figures."""
+    text = (
+        "In the excised specimens, the prevalence of fibrosis, atypical hyperplasia and "
+        "carcinoma in situ was 40%, 12% and 6%, respectively."
+    )
+    assert run(outcomes_nlp, text, LESIONS)._.outcomes == []
+    text = (
+        "The prevalence of fibrosis, atypical hyperplasia, and carcinoma in situ was 40% "
+        "(20/50), 12% (6/50), and 6% (3/50), respectively."
+    )
+    assert run(outcomes_nlp, text, LESIONS)._.outcomes == []
+
+
+def test_a_disease_outside_a_cue_object_stays_an_event(outcomes_nlp: Language) -> None:
+    # the disease is not what "incidence" measures here: a preposition comes between
+    text = (
+        "Atypical hyperplasia was found in 12% of women with a high incidence in the "
+        "tamoxifen arm."
+    )
+    assert [r[0] for r in rows_with(outcomes_nlp, text, LESIONS)] == ["adverse_event"]
+    # no cue before the disease: it is the figure's event
+    text = "Atypical hyperplasia was found in 12% of women."
+    assert [r[0] for r in rows_with(outcomes_nlp, text, LESIONS)] == ["adverse_event"]
+
+
+def test_the_short_form_of_a_cue_object_is_no_event(outcomes_nlp: Language) -> None:
+    # "cure of X (XY)": neither X nor its short form is an adverse-event cue
+    text = "Excision led to the cure of fibrosis, cysts and atypical hyperplasia (AH) in 2 women."
+    mentions = [*LESIONS, ("AH", "DISEASE", "MESH:D000000")]
+    assert [r[0] for r in rows_with(outcomes_nlp, text, mentions)] == ["improvement"]
+
+
+def rows_with(nlp: Language, text: str, mentions: list[tuple[str, str, str]]) -> list[Row]:
+    return [
+        (r["measure"], r["unit"], r["value"], r["numerator"], r["denominator"])
+        for r in run(nlp, text, mentions)._.outcomes
+    ]
+
+
+# -- a statistic's decimal is no proportion (statistic_labels) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fatigue improved with exercise (SE = 0.42).",
+        "Quality of life improved in the yoga group (SD = 0.35).",
+        "Hot flash scores improved with venlafaxine (M = 0.45).",
+        "Pain improved, and the median was 0.30.",
+    ],
+)
+def test_a_statistics_decimal_is_no_proportion(outcomes_nlp: Language, text: str) -> None:
+    assert values(outcomes_nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Hot flashes improved in 40% of women (SD = 12%) given venlafaxine.", [40.0]),
+        (
+            "By 12 weeks the exercise group had lost 3.7% of weight (SD = 5.4%), compared to "
+            "1.3% (SD = 4.2%) with usual care.",
+            [3.7, 1.3],
+        ),
+    ],
+)
+def test_a_deviation_in_percent_is_no_figure(
+    outcomes_nlp: Language, text: str, kept: list[float]
+) -> None:
+    assert values(outcomes_nlp, text) == kept
+
+
+def test_a_proportion_after_its_rate_stays(outcomes_nlp: Language) -> None:
+    # (the rule reads the word before the opener: a rate's noun there keeps the proportion)
+    text = "The 2-year survival was 0.86 with drug A."
+    assert values(outcomes_nlp, text) == [86.0]
+
+
+# -- person-time is no count of subjects (person_time_words before a time unit) ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("Over ten years, 348 women were studied for a total of 5,877 patient months.", 5877.0),
+        ("In all, 412 participants contributed 1,520 woman years of follow-up.", 1520.0),
+    ],
+)
+def test_person_time_is_no_count(outcomes_nlp: Language, text: str, time: float) -> None:
+    got = values(outcomes_nlp, text)
+    assert time not in got
+    assert got  # (the subjects are still counted)
+
+
+# -- a drug's strength named after its formulation or "a dose of", and the list it ends --------
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # a formulation word or "a dose of" right before the strength ...
+        ("Patients applied adapalene gel 0.3% nightly; acne cleared in 35% of them.", [35.0]),
+        # ... and the strengths listed with it, sharing its percent sign
+        (
+            "Patients were randomized to tretinoin cream 0.025, 0.05 or 0.1% applied nightly, "
+            "and 40% of patients responded.",
+            [40.0],
+        ),
+        ("Acne improved in 60 patients given a dose of 0.05, 0.1 or 0.25% of the gel.", [60.0]),
+    ],
+)
+def test_strengths_named_by_formulation_or_dose(
+    outcomes_nlp: Language, text: str, kept: list[float]
+) -> None:
+    assert values(outcomes_nlp, text) == kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Clearance with the gel was 40%, 35% and 20% at weeks 4, 8 and 12.",
+        "Acne cleared with the cream in 40%, 35% and 20% of the three arms.",
+    ],
+)
+def test_rates_listed_after_a_formulation_stay(outcomes_nlp: Language, text: str) -> None:
+    assert values(outcomes_nlp, text) == [40.0, 35.0, 20.0]

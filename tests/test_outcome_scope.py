@@ -186,6 +186,31 @@ def test_pooled_totals(nlp: Language, text: str, expected: list[tuple[str, str, 
     assert rows(nlp, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the total split by sex in a bracket: who completed is the total alone
+        (
+            "Of 150 patients randomized, 124 patients (70 men, 54 women) completed the trial.",
+            [("enrollment", COUNT, 150.0), ("enrollment", COUNT, 124.0)],
+        ),
+        # the split in apposition
+        (
+            "Forty-two patients, 22 women and 20 men, were randomly assigned to drug A or B.",
+            [("enrollment", COUNT, 42.0)],
+        ),
+    ],
+)
+def test_trait_breakdowns(nlp: Language, text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert rows(nlp, text) == expected
+
+
+def test_parts_that_miss_the_total_are_no_breakdown(nlp: Language) -> None:
+    # parts that do not add up to the total are no split of it: the rule leaves them
+    text = "Forty-two patients, 12 women and 10 men, were randomly assigned to drug A or B."
+    assert {12.0, 10.0} <= {value for _, _, value in rows(nlp, text)}
+
+
 LYMPHEDEMA = [("lymphedema", "DISEASE", "MESH:D008209")]
 
 

@@ -6,7 +6,8 @@ DRUG/DISEASE mentions, for `biotab_outcomes._cues`:
 - `lists_diseases`: an enrolled word that lists what a group had, with a disease for its object
   ("Reactions included thrombophlebitis (20 of 54 patients)"), is no enrollment cue;
 - `disease_cues`: DISEASE mentions outside a population frame ("patients with X", "suffering
-  from X", "X patients") are weak adverse-event cues;
+  from X", "X patients") and outside what a cue before them measures ("the prevalence of X",
+  "died of X") are weak adverse-event cues;
 - `stop_reasons`: an adverse-event cue that gives the reason subjects stopped ("Discontinuation
   due to adverse events occurred in 12 patients") is a discontinuation cue: the figure counts
   who stopped.
@@ -30,6 +31,10 @@ from pipeline.labels import DISEASE
 # ("included thrombophlebitis", "comprised severe rash"): at most two words, no digit or sign.
 DISEASE_OBJECT_REACH = 30
 DISEASE_OBJECT_GAP = re.compile(r"\s+(?:[A-Za-z-]+\s+){0,2}")
+# What a cue measures, named after it ("the prevalence of X, Y and Z", "died of X"): at most this
+# many words and list connectors between the opener ("of") and the disease.
+MEASURED_OBJECT_WORDS = 12
+_GAP_TOKENS = re.compile(r"[\w'-]+|[^\w\s]")
 # How far (characters) after a discontinuation cue its reason may run ("discontinuations for
 # hypertension-related and oedema-related AEs"), up to a comma, semicolon, bracket or number
 # (`Lexicon.reason_end_re`).
@@ -52,13 +57,16 @@ def lists_diseases(text: str, end: int, mentions: list[Mention], name_starts: li
 def disease_cues(lex: Lexicon, parser: SentenceParser, mentions: list[Mention], cues: list[Cue],
                  base: int) -> list[Cue]:  # fmt: skip
     """The sentence's non-negated DISEASE mentions that no cue covers, as weak adverse-event
-    cues; not one that names who was studied ("patients with X", "suffering from X", X's short
-    form "(XY)" right after such a name, "X patients") nor what a treatment prevents
-    ("preventing X", `prevention_words`). `cues`: the sentence's matched cues in
-    order; `base`: the sentence's first character in the Doc."""
+    cues; not one that names who was studied ("patients with X", "suffering from X", "X
+    patients"), nor one that names what the cue before it measures ("The prevalence of DCIS and
+    LCIS was 4% and 6%": no adverse event; "died of X": a death), nor the short form "(XY)"
+    right after either, nor what a treatment prevents ("preventing X", `prevention_words`).
+    `cues`: the sentence's matched cues in order; `base`: the sentence's first character in the
+    Doc."""
     cue_starts = [c.start for c in cues]
     out: list[Cue] = []
-    opened_end = -1  # the end of the last disease name that named who was studied
+    # the end of the last disease name that named who was studied or what a cue measures
+    opened_end = -1
     text = parser.text
     for m in mentions:
         if m.label != DISEASE or m.negated:
@@ -68,8 +76,10 @@ def disease_cues(lex: Lexicon, parser: SentenceParser, mentions: list[Mention], 
         if k > 0 and cues[k - 1].end > s:
             continue
         before = text[max(0, s - 40) : s].lower()
-        if lex.names_who_was_studied(before) or (
-            opened_end >= 0 and text[opened_end:s].strip() == "("
+        if (
+            lex.names_who_was_studied(before)
+            or (opened_end >= 0 and text[opened_end:s].strip() == "(")
+            or (k > 0 and measured_object(lex, text[cues[k - 1].end : s]))
         ):
             opened_end = e
             continue
@@ -81,6 +91,27 @@ def disease_cues(lex: Lexicon, parser: SentenceParser, mentions: list[Mention], 
         ts = parser.tok_index(s)
         out.append(Cue(s, e, ts, max(ts + 1, parser.tok_index(e)), "adverse_event", 0, named=True))
     return out
+
+
+def measured_object(lex: Lexicon, gap: str) -> bool:
+    """Whether `gap`, the text between a cue and a disease name, makes the disease what the cue
+    measures: a measured_object_openers entry ("of") first, then only words and list
+    connectors (", and", "or": the disease ends a list, "the prevalence of LCIS, DCIS and DH"),
+    no number, preposition, auxiliary or other punctuation, at most MEASURED_OBJECT_WORDS."""
+    toks = _GAP_TOKENS.findall(gap.lower())
+    if not toks or toks[0] not in lex.measured_object_openers:
+        return False
+    rest = toks[1:]
+    return len(rest) <= MEASURED_OBJECT_WORDS and all(
+        t == ","
+        or (
+            t[0].isalpha()
+            and t not in lex.prepositions
+            and t not in lex.auxiliaries
+            and t not in lex.boundaries
+        )
+        for t in rest
+    )
 
 
 def stop_reasons(lex: Lexicon, text: str, cues: list[Cue]) -> list[Cue]:

@@ -19,6 +19,7 @@ import itertools
 
 from pipeline.components.outcome_brackets import Brackets
 from pipeline.components.outcome_quantifiers import QuantifierReader
+from pipeline.components.outcome_reader import acuity_fraction
 from pipeline.components.outcome_tokens import Figure, pct_consistent
 
 # How many tokens a pool "Of the 40 patients in arm A who had node-positive disease," may hold
@@ -126,7 +127,7 @@ class SentenceParser(QuantifierReader):
         before = self.lower(i - 1)
         if before in self.lex.measured_value_words or (
             self.text.startswith("/", t.end)
-            and self.lex.acuity_fraction(self.text, t.start, t.end, before)
+            and acuity_fraction(self.lex, self.text, t.start, t.end, before)
         ):
             return None  # "buffer of pH 7.4 and 80% human plasma", "vision was 6/15"
         pe = self.pct_at(i) if self._may_pct else None

@@ -37,22 +37,11 @@ def _opener_before(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{_alt(words)})\s+(?:[\w-]+\s+){{0,2}}$")
 
 
-#: A Snellen fraction's first number is the test distance (6 m or 20 ft: "6/15", "20/40") or
-#: its second the chart's largest line ("2/60", "1/200"); "3/20 patients" is neither.
-SNELLEN_DISTANCES = frozenset({"6", "20"})
-SNELLEN_LARGEST_LINES = frozenset({"60", "200"})
-_SNELLEN = re.compile(r"(\d+)\s*/\s*(\d+)")
-#: Characters after a fraction read for the other fractions of its list ("6/30 vs 2/30").
-ACUITY_AFTER = 40
 # How far (characters) after a count of cases its verb of presentation may stand ("Four patients
 # who were rendered comatose by drug intoxication, but who were not hypoxic, are described").
 CASE_PRESENTATION_REACH = 120
 # Words that may stand between an annual word and its rate's noun ("annualized relapse rate").
 ANNUAL_RATE_WORDS = 2
-
-
-def _snellen(m: re.Match[str]) -> bool:
-    return m.group(1) in SNELLEN_DISTANCES or m.group(2) in SNELLEN_LARGEST_LINES
 
 
 class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
@@ -94,6 +83,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.back_reference = sets["back_reference_words"]
         self.bare_count_verbs = sets["bare_count_verbs"]
         self.proportion_openers = sets["proportion_openers"]
+        self.statistic_labels = sets["statistic_labels"]
         # "the annualized relapse rate was 0.22": events per patient-year, not a proportion;
         # the rate's noun at most two words after the annual word ("patients with annual
         # mammography had a recurrence rate of 0.12" is a proportion); `noun` ends where the
@@ -118,6 +108,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.pooled_arm_nouns = sets["pooled_arm_nouns"]
         self.monotherapy_words = sets["monotherapy_words"]
         self.finding_of = sets["finding_prepositions"]
+        self.measured_object_openers = sets["measured_object_openers"]
         self.boundaries = sets["strong_boundaries"]
         self.connectors = sets["list_connectors"]
         self.prepositions = sets["prepositions"]
@@ -571,22 +562,6 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         return self.assessed_before_re.search(before) is not None or (
             all_form and self.recorded_before_re.search(before) is not None
         )
-
-    def acuity_fraction(self, text: str, start: int, end: int, before: str) -> bool:
-        """Is the fraction whose first number is text[start:end] (`before`: the lower-cased
-        word before it) a measured value, no figure: after an acuity word in its clause, with
-        every fraction from that word to ACUITY_AFTER characters past this one a Snellen
-        fraction (`_snellen`: "His vision was 6/15 and 2/60"; not "in 3/20 patients", nor
-        "blurred vision, 6/30 vs 2/30", shares of subjects)? (The other measured values are
-        numbers right after a measured_value_words entry: "buffer of pH 7.4 and 80% human
-        plasma".)"""
-        if before in self.finding_of:
-            return False
-        acuity = self.acuity_before_re.search(text, max(0, start - 60), start)
-        if acuity is None or self.fraction_of_subjects_re.match(text, end):
-            return False
-        window = text[acuity.start() : end + ACUITY_AFTER]
-        return all(_snellen(m) for m in _SNELLEN.finditer(window))
 
     def change_further_back(self, text: str, at: int) -> bool:
         """ "an increase in both disease-free and overall survival of about 5%", "the risk

@@ -24,8 +24,14 @@ from pipeline.components.outcome_tokens import Cue, Figure, Mention, figure_grou
 
 def is_concentration(lex: Lexicon, f: Figure, text: str, drugs: list[Mention], base: int,
                      drug_starts: list[int]) -> bool:  # fmt: skip
-    """ "5% imiquimod cream", "1% solution", "a 25% dose reduction": a percentage that is a drug
-    strength or an amount of treatment (`drug_starts`: the drugs' document offsets)."""
+    """ "5% imiquimod cream", "1% solution", "a 25% dose reduction", "tretinoin cream 0.1%", "at a
+    dose of 0.25%": a percentage that is a drug strength or an amount of treatment
+    (`drug_starts`: the drugs' document offsets)."""
+    before = _WORD_BEFORE.search(text, max(0, f.start - 40), f.start)
+    if before is not None:
+        word = before.group(1).lower()
+        if word in (lex.dose_nouns if before.group(2) else lex.formulation):
+            return True  # ("cream 0.1%", "a dose of 0.25%"; not "creams, 40%")
     after = text[f.end : f.end + 40]
     m = re.match(r"\s*([\w/+-]+)(?:\s+([\w/+-]+))?(?:\s+([\w/+-]+))?", after)
     if m:
@@ -60,6 +66,41 @@ def is_concentration(lex: Lexicon, f: Figure, text: str, drugs: list[Mention], b
 
 # One word in letters (and hyphens) right after a figure, with the white space around it.
 _ADJECTIVE_RE = re.compile(r"\s+([A-Za-z][A-Za-z-]*)\s+")
+# The word right before a percentage, past an "of" ("cream 0.1%", "a dose of 0.25%").
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z-]*)(\s+of)?\s+$")
+
+
+def strength_lists(
+    lex: Lexicon, figures: list[Figure], parser: SentenceParser, drugs: list[Mention], base: int,
+    drug_starts: list[int],
+) -> set[int]:
+    """Indices of the bare percentages that are drug strengths or amounts (`is_concentration`),
+    and of the bare percentages listed with one (joined only by a comma, "and" or "or", no
+    subjects named: "tretinoin cream 0.025, 0.05 or 0.1%", "at a dose of 0.05, 0.1 or 0.25%"):
+    a list of strengths, whichever member names what it is."""
+    text = parser.text
+    bare = [
+        f.pct is not None and f.count is None and f.num is None and not f.has_pop
+        for f in figures
+    ]
+    runs: list[list[int]] = []
+    for k, f in enumerate(figures):
+        if not bare[k]:
+            continue
+        if runs and runs[-1][-1] == k - 1 and all(
+            parser.toks[x].lower in lex.adjective_joiners or parser.toks[x].text == ","
+            for x in range(figures[k - 1].te, f.ts)
+        ):
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    out: set[int] = set()
+    for run in runs:  # (a lone one is `_bare_pct`'s to read)
+        if len(run) > 1 and any(
+            is_concentration(lex, figures[k], text, drugs, base, drug_starts) for k in run
+        ):
+            out.update(run)
+    return out
 # How many tokens after a count of subjects (and its words) `enrolled_subject` reads for the
 # verb of enrollment, and how far after an auxiliary the enrolled word may stand (adverbs
 # between: "were subsequently randomized").

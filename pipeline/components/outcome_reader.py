@@ -5,12 +5,19 @@
 reads figures: an integer or a percentage here, a population noun within a few adjectives, a
 bracketed percentage, whether a number may start a count, and a few shapes that make a number
 no count (a date, a name, an arm assignment). Each looks at a bounded window of tokens.
+`acuity_fraction`: a Snellen visual acuity ("6/15") is a measured value, no share of subjects.
 """
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
 from pipeline.components.outcome_statistics import StatisticsParser
 from pipeline.components.outcome_tokens import MAX_COUNT, Figure
+
+if TYPE_CHECKING:
+    from pipeline.components.outcome_lexicon import Lexicon
 
 # How many more counts a list may hold before the population noun they share ("207 and 201
 # patients", "12 and 15 or 9 women": `FigureReader.list_population`).
@@ -18,6 +25,36 @@ LISTED_COUNTS = 4
 # The most arms "randomized to 1 of N" names without an arm noun after it: one of more is a
 # subject ("in 1 of 77 (1%)").
 MAX_ASSIGNED_ARMS = 8
+
+
+#: A Snellen fraction's first number is the test distance (6 m or 20 ft: "6/15", "20/40") or
+#: its second the chart's largest line ("2/60", "1/200"); "3/20 patients" is neither.
+SNELLEN_DISTANCES = frozenset({"6", "20"})
+SNELLEN_LARGEST_LINES = frozenset({"60", "200"})
+_SNELLEN = re.compile(r"(\d+)\s*/\s*(\d+)")
+#: Characters after a fraction read for the other fractions of its list ("6/30 vs 2/30").
+ACUITY_AFTER = 40
+
+
+def _snellen(m: re.Match[str]) -> bool:
+    return m.group(1) in SNELLEN_DISTANCES or m.group(2) in SNELLEN_LARGEST_LINES
+
+
+def acuity_fraction(lex: Lexicon, text: str, start: int, end: int, before: str) -> bool:
+    """Is the fraction whose first number is text[start:end] (`before`: the lower-cased
+    word before it) a measured value, no figure: after an acuity word in its clause, with
+    every fraction from that word to ACUITY_AFTER characters past this one a Snellen
+    fraction (`_snellen`: "His vision was 6/15 and 2/60"; not "in 3/20 patients", nor
+    "blurred vision, 6/30 vs 2/30", shares of subjects)? (The other measured values are
+    numbers right after a measured_value_words entry: "buffer of pH 7.4 and 80% human
+    plasma".)"""
+    if before in lex.finding_of:
+        return False
+    acuity = lex.acuity_before_re.search(text, max(0, start - 60), start)
+    if acuity is None or lex.fraction_of_subjects_re.match(text, end):
+        return False
+    window = text[acuity.start() : end + ACUITY_AFTER]
+    return all(_snellen(m) for m in _SNELLEN.finditer(window))
 
 
 class FigureReader(StatisticsParser):

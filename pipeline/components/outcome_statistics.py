@@ -117,6 +117,15 @@ class StatisticsParser:
     def lower(self, i: int) -> str:
         return self.toks[i].lower if 0 <= i < len(self.toks) else ""
 
+    def stated_statistic(self, i: int) -> bool:
+        """Whether the number at token i is the value of a statistic named just before it ("SE
+        = 0.93", "SD = 4.7 %", "the median was 0.30"): a deviation, mean or median, no share of
+        subjects."""
+        return (
+            self.lower(i - 1) in self.lex.proportion_openers
+            and self.lower(i - 2) in self.lex.statistic_labels
+        )
+
     # -- token helpers shared by the grammar --------------------------------------------------
     def adjacent(self, i: int, j: int) -> bool:
         return self.toks[i].end == self.toks[j].start
@@ -166,13 +175,16 @@ class StatisticsParser:
     def counts_things(self, i: int, max_modifiers: int = 5) -> bool:
         """True if the number at token i counts things, not subjects: a unit right after it
         ("12 weeks"), or a non-subject noun past a few modifiers ("at 2 specialty cancer care
-        centers", "(66 clusters)", "six nutrition education sessions"); not "352 DFS events"."""
+        centers", "(66 clusters)", "six nutrition education sessions"), or person-time ("5,877
+        patient months"); not "352 DFS events"."""
         if self.lower(i + 1) in self.lex.units:
             return True
         for k in range(i + 1, min(i + 2 + max_modifiers, len(self.toks))):
             t = self.toks[k]
             if self.blocks_count_after(k):
                 return True
+            if t.lower in self.lex.person_time and self.lower(k + 1) in self.lex.time_units:
+                return True  # "5,877 patient months", "1,520 woman years": time, no subjects
             if (
                 not t.text.isalpha()
                 or t.lower in self.lex.pop
@@ -322,6 +334,8 @@ class StatisticsParser:
             listed = annual_listed or any(f.proportion for f in recent)
         if prev not in self.lex.proportion_openers and not listed:
             return None
+        if not listed and self.stated_statistic(i):
+            return None  # "SE = 0.93", "the mean was 0.45": a statistic, no share of subjects
         nxt = self.lower(i + 1)
         if nxt in self.lex.units or nxt in ("%", "-", "–", "to", "/", "±", "x", "×"):
             return None

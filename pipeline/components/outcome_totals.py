@@ -9,6 +9,9 @@
   patients with centrally confirmed receptor positivity (n = 150), median PFS was ...", "in
   cohort 2 (n = 99), median PFS was 11.1 months for the letrozole group and ...": the size of a
   subgroup analysed apart, not who was enrolled;
+- trait breakdowns (`trait_breakdowns`): "203 patients (143 men, 60 women) completed the
+  study", "Sixty-five patients, 34 women and 31 men, received ...": the total's split by a
+  trait of who was studied, neither who was enrolled nor an outcome;
 - differences (`mark_differences`): a percentage after a sign ("(- 1.4, 95% CI ...)") or whose
   confidence interval reaches below zero ("no difference in arm volume (0.3%; 95% CI, -1.7% to
   2.3%)") is a difference or a change, not a share of subjects.
@@ -160,6 +163,42 @@ def pooled_totals(figures: list[Figure], text: str, rules: ScopeRules, enrollmen
         if parts >= 2 and acc == total and rows and (plain or arms):
             out.add(k)
     return out | _pooled_rates(figures, text) | _total_of_rates(figures, text, rules, enrollment)
+
+
+def trait_breakdowns(figures: list[Figure], text: str, traits: frozenset[str]) -> set[int]:
+    """Indices of the subject counts that split the subject count right before them by a trait
+    of who was studied ("203 patients (143 men, 60 women) completed the study", "Sixty-five
+    patients, 34 women and 31 men, received ...", "The 58 patients treated (41 men and 17
+    women)"): at least two parts right after the total (as `pooled_totals` reads a split),
+    joined by list words, each with a `traits` entry (`Lexicon.subgroup_words`: "men", "women")
+    for its subjects, that add up to the total. A baseline breakdown: no row, whatever cue is
+    near."""
+    out: set[int] = set()
+    for k, f in enumerate(figures[:-2]):
+        if f.count is None or f.pct is not None or not f.has_pop:
+            continue
+        if _SPLIT.fullmatch(text, f.end, figures[k + 1].start) is None:
+            continue
+        parts: list[int] = []
+        acc = 0
+        for j in range(k + 1, len(figures)):
+            g = figures[j]
+            if g.count is None or g.pct is not None or (g.population or "").lower() not in traits:
+                break
+            if parts and _PART_JOIN.fullmatch(text, figures[j - 1].end, g.start) is None:
+                break
+            parts.append(j)
+            acc += g.count
+            if acc >= f.count:
+                break
+        if len(parts) >= 2 and acc == f.count:
+            out.update(parts)
+    return out
+
+
+# Between two parts of a breakdown: a comma, "and" or "or" ("143 men, 60 women", "34 women and
+# 31 men").
+_PART_JOIN = re.compile(r"\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)", re.IGNORECASE)
 
 
 def _total_of_rates(figures: list[Figure], text: str, rules: ScopeRules,

@@ -217,6 +217,8 @@ def compared_figures(
             )
             # "a mean age of 55 vs 57 years": a measurement, not a count
             near = near and not any(t.text in lex.units for t in toks[f.te : f.te + 4])
+            if _measured_value(lex, f, parser, boundary):
+                continue  # "4.5 in arm A and 5 in arm B": a measurement's value, no count
             arm = None if f.arm is not None else arm_after_words(lex, parser.text, f)
             if arm is not None:
                 f.arm = arm  # "28 VTEs on placebo": its arm past its own words
@@ -253,6 +255,55 @@ def compared_figures(
 
 COMPARISON_WINDOW = 12
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+# How many tokens a bare number's nearest number may stand from it, and how many a bracket right
+# after it may hold, for `_measured_value`.
+PARTNER_REACH = 10
+BRACKET_TOKENS = 6
+
+
+def _plain_decimal(lex: Lexicon, parser: SentenceParser, k: int) -> bool:
+    """A number with decimals at token k that no statistic took, no figure of another kind
+    holds (a ratio: "RR 0.80") and no percent sign or unit follows ("54.5 years" is another
+    measurement)."""
+    t = parser.toks[k]
+    after = parser.lower(k + 1)
+    return (
+        t.num is not None
+        and t.decimals > 0
+        and not parser.consumed[k]
+        and after != "%"
+        and after not in lex.units
+        and after not in lex.time_units
+        and not any(g.ratio is not None and g.ts <= k < g.te for g in parser.figures)
+    )
+
+
+def _measured_value(lex: Lexicon, f: Figure, parser: SentenceParser,
+                    boundary: list[bool]) -> bool:  # fmt: skip
+    """ "The median number of hot flashes was 4.5 in arm A and 5 in arm B", "higher in group A
+    (158 [153.8 to 159.3]) than in group B (141 [139 to 145.3])": a bare number listed or
+    compared after a decimal (its nearest number before it in the clause, a list or comparison
+    word between), or with a decimal in the bracket right after it, is a value of one
+    measurement, no count of subjects (which has no decimals). (Not a decimal after it: "290
+    events versus 306 events, HR = 0.95" compares the counts, the ratio follows; nor one in a
+    bracket before it: "in 21 patients (score 4.1 ± 1.2) and in 35".)"""
+    toks = parser.toks
+    k = f.te
+    if k < len(toks) and toks[k].text in "([":
+        for x in range(k + 1, min(k + 1 + BRACKET_TOKENS, len(toks))):
+            if toks[x].text in ")]":
+                break
+            if _plain_decimal(lex, parser, x):
+                return True
+    joined = False
+    for x in range(f.ts - 1, max(-1, f.ts - 1 - PARTNER_REACH), -1):
+        t = toks[x]
+        if boundary[x] or t.text in ")]":
+            return False  # (a decimal in a bracket is another figure's detail: "(4.1 ± 1.2)")
+        if t.num is not None:
+            return joined and _plain_decimal(lex, parser, x)
+        joined = joined or t.lower in lex.connectors or t.lower in lex.comparison_frame_words
+    return False
 
 
 def _drug_follows(lex: Lexicon, text: str, f: Figure, drug_starts: list[int]) -> bool:

@@ -61,6 +61,7 @@ from pipeline.components.outcome_measures import (
     group,
     is_concentration,
     measures_respectively,
+    strength_lists,
 )
 from pipeline.components.outcome_offsets import Offsets, SentenceLanguage, doc_offsets
 from pipeline.components.outcome_respectively import respectively_arms
@@ -81,6 +82,7 @@ from pipeline.components.outcome_totals import (
     planned_sizes,
     pooled_totals,
     subgroup_sizes,
+    trait_breakdowns,
 )
 from pipeline.components.outcome_unclaimed import compared_figures, occurrence_counts
 from pipeline.labels import DISEASE
@@ -331,6 +333,8 @@ class OutcomeExtractor:
         # ("45% vs 47% were postmenopausal", "94% completed assessments": no results)
         skip = (
             self._trait_lists(figures, parser)
+            # ("tretinoin cream 0.025, 0.05 or 0.1%": strengths)
+            | strength_lists(self.lexicon, figures, parser, sm.drugs, sm.base, sm.drug_starts)
             | self.lexicon.conduct.conduct_figures(figures, text, parser.low)
             # ("Tumour samples were collected at surgery (n = 59)": no subjects)
             | self.lexicon.enrollment_scope.sample_counts(figures, parser.toks)
@@ -434,6 +438,8 @@ class OutcomeExtractor:
             return _DROP
         if is_concentration(lex, f, text, sm.drugs, sm.base, sm.drug_starts):
             return _DROP
+        if parser.stated_statistic(f.ts):
+            return _DROP  # "(SD = 4.7 %)": a deviation, no share of subjects
         if lex.reference_after_re.match(text[f.end : f.end + 60]):
             return _AMOUNT
         if (
@@ -520,6 +526,7 @@ class OutcomeExtractor:
             | subgroup_sizes(figures, parser.text, lex.scope, [e for _, e in drugs], "enrollment",
                              lex.enrollment_scope)
             | lex.enrollment_scope.non_participants(figures, parser.text)
+            | trait_breakdowns(figures, parser.text, lex.subgroup_words)
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
         if not figures:

@@ -173,10 +173,14 @@ def _aside_cues(parser: SentenceParser, figures: list[Figure],
     of, not the rates before the bracket)."""
     if "(" not in parser.text and "[" not in parser.text:
         return {}
+    starts = [f.start for f in figures]  # (in sentence order)
     out: dict[int, tuple[int, int]] = {}
     for c in cues:
         around = parser.bracket_around(c.start)
-        if around is not None and any(around[0] < f.start < around[1] for f in figures):
+        if around is None:
+            continue
+        k = bisect.bisect_right(starts, around[0])
+        if k < len(starts) and starts[k] < around[1]:
             out[c.start] = around
     return out
 

@@ -497,3 +497,59 @@ def test_heldout_set_assertion_accuracy() -> None:
     # finished after its errors were seen (README, "How accurate it is"): a floor, not the figure
     assert result["assertion"]["accuracy"] >= 0.88
     assert result["assertion"]["negated"]["f1"] >= 0.85
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        # the subjects' treatment is there; the negation is of what they developed
+        (
+            "No patient receiving tamoxifen developed endometrial cancer.",
+            [("tamoxifen", "DRUG"), ("endometrial cancer", "DISEASE")],
+            {"tamoxifen": "", "endometrial cancer": "N"},
+        ),
+        (
+            "None of 30 patients receiving bupivacaine had TNSs.",
+            [("bupivacaine", "DRUG"), ("TNSs", "DISEASE")],
+            {"bupivacaine": "", "TNSs": "N"},
+        ),
+        (
+            "No patient treated with zoledronic acid had a grade 3 creatinine increase.",
+            [("zoledronic acid", "DRUG")],
+            {"zoledronic acid": ""},
+        ),
+        # the subjects' own disease, as before
+        (
+            "No patients with lupus developed nephritis.",
+            [("lupus", "DISEASE"), ("nephritis", "DISEASE")],
+            {"lupus": "", "nephritis": "N"},
+        ),
+        (
+            "Ginger conferred no additional benefit in breast cancer patients receiving AC.",
+            [("breast cancer", "DISEASE"), ("AC", "DRUG")],
+            {"breast cancer": "", "AC": ""},
+        ),
+        # a hedge about an event does not reach the drug the subjects took
+        (
+            "Tremor may have contributed to the falls in patients receiving lithium.",
+            [("lithium", "DRUG")],
+            {"lithium": ""},
+        ),
+        # the comparison is between groups, the disease is there
+        (
+            "Urinary PGI2 was not different between controls and patients with OAB.",
+            [("OAB", "DISEASE")],
+            {"OAB": ""},
+        ),
+    ],
+)
+def test_what_the_subjects_received_or_have_is_there(
+    blank: Language,
+    assertion: ContextAssertion,
+    text: str,
+    mentions: list[tuple[str, str]],
+    expected: dict[str, str],
+) -> None:
+    doc = annotate(blank, text, mentions)
+    assertion(doc)
+    assert flags(doc) == expected

@@ -516,11 +516,15 @@ class ContextAssertion:
                     for k, ent in enumerate(ents):
                         if ent.start < hi and lo < ent.end:
                             shielded.setdefault(k, []).append(cue)
+        # (a mention the subjects' own phrase holds is no mention passed for an after_mention
+        # verb: "No patients with lupus developed nephritis", "No patient receiving tamoxifen
+        # developed endometrial cancer" negate what was developed)
+        passed = [e for k, e in enumerate(ents) if k not in shielded]
         hits: dict[int, list[tuple[int, int, Cue]]] = {}
         for cue in cues:
             if cue.rule.category not in MODIFIERS:
                 continue
-            for lo, hi in self.scope(cue, sent, cues, ents):
+            for lo, hi in self.scope(cue, sent, cues, passed):
                 for k, ent in enumerate(ents):
                     if not cue.rule.flags(ent.label_) or any(
                         cue.rule.category in s.rule.shields()

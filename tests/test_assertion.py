@@ -535,6 +535,12 @@ def test_heldout_set_assertion_accuracy() -> None:
             [("lithium", "DRUG")],
             {"lithium": ""},
         ),
+        # what a drug is (not) approved for is there
+        (
+            "Dupilumab is not approved for alopecia areata.",
+            [("Dupilumab", "DRUG"), ("alopecia areata", "DISEASE")],
+            {"Dupilumab": "", "alopecia areata": ""},
+        ),
         # the comparison is between groups, the disease is there
         (
             "Urinary PGI2 was not different between controls and patients with OAB.",

@@ -419,3 +419,16 @@ def test_a_percentage_its_count_does_not_give_takes_no_denominator(
     # 15 of 148 is 10%, not 30%: 148 is no denominator of it
     got = rows(outcomes_nlp, "Responses were seen in 15 (30%) of 148 given docetaxel.")
     assert all(r[4] != 148 for r in got), got
+
+
+def test_an_n_percent_header_makes_bare_brackets_percentages(outcomes_nlp: Language) -> None:
+    # a table flattened into text: "n (%)" says each bracket holds the count's percentage
+    text = ("Adverse events, n (%): neutropenia 12 (10.1) vs 5 (4.2) in the docetaxel and "
+            "placebo groups, respectively.")
+    assert [(r[3], r[2], r[5]) for r in rows(outcomes_nlp, text)] == [
+        (12, 10.1, "docetaxel"), (5, 4.2, "placebo")]
+
+
+def test_a_bare_bracket_without_a_header_is_no_percentage(outcomes_nlp: Language) -> None:
+    got = rows(outcomes_nlp, "Neutropenia occurred in 12 (10) patients given docetaxel.")
+    assert all(r[2] != 10.0 for r in got), got

@@ -57,9 +57,17 @@ def acuity_fraction(lex: Lexicon, text: str, start: int, end: int, before: str) 
     return all(_snellen(m) for m in _SNELLEN.finditer(window))
 
 
+# A table's header that makes a bare number in brackets a percentage ("Adverse events, n (%):
+# neutropenia 12 (10.1) vs 5 (4.2)"), also "no. (%)", "n/N (%)".
+PCT_HEADER = re.compile(r"\b(?:n|no\.|n\s*/\s*n)\s*\(\s*%\s*\)", re.IGNORECASE)
+
+
 class FigureReader(StatisticsParser):
     """Token queries over one sentence's light tokens (read-only, but `set_pct` and
     `_skip_determiners`, which note what they find on the figure being built)."""
+
+    # where the sentence's "n (%)" header ends (past the text's end: none), found once
+    _pct_header_end: int | None = None
 
     def is_int(self, i: int) -> bool:
         if not 0 <= i < len(self.toks) or self.consumed[i]:
@@ -241,12 +249,15 @@ class FigureReader(StatisticsParser):
         return self.lex.scope.trait_follows(self.text, self.toks[pe - 1].end)
 
     def paren_pct(self, j: int) -> tuple[int, int] | None:
-        """`( 80 % )` or `[80%]` or `(80%, 95% CI ...)` at j: (pct token index, index after)."""
+        """`( 80 % )` or `[80%]` or `(80%, 95% CI ...)` at j: (pct token index, index after);
+        after an "n (%)" header also `(10.1)` alone ("neutropenia 12 (10.1) vs 5 (4.2)")."""
         if self.lower(j) not in ("(", "["):
             return None
         k = j + 1
         pe = self.pct_at(k)
         if pe is None:
+            if self._declared_pct(j, k):
+                return k, k + 2
             return None
         if self.bracket_trait(pe):
             return None  # "71 outpatients (45% women)": who they are, not a share of an outcome
@@ -268,6 +279,19 @@ class FigureReader(StatisticsParser):
                 return None
             close += 1
         return k, pe
+
+    def _declared_pct(self, j: int, k: int) -> bool:
+        """Is token k a number alone in the bracket opened at j, a percentage by an "n (%)"
+        header before it in the sentence (a table flattened into text)?"""
+        t = self.toks[k] if k < len(self.toks) else None
+        if t is None or t.num is None or t.word_num or not 0 <= t.num <= 100:
+            return False
+        if self.lower(k + 1) not in (")", "]") or self.consumed[k]:
+            return False
+        if self._pct_header_end is None:
+            found = PCT_HEADER.search(self.text) if "%)" in self.text else None
+            self._pct_header_end = found.end() if found else len(self.text) + 1
+        return self._pct_header_end <= self.toks[j].start
 
     def _arm_named(self, start: int, end: int) -> bool:
         """An arm noun ("group", "arm", "cohort") among tokens start..end-1."""

@@ -476,3 +476,9 @@ def test_a_disease_after_a_verb_of_having_it_is_an_event(outcomes_nlp: Language)
     mentions = [("arthralgia", "DISEASE", "MESH:D018771"), ("letrozole", "DRUG", "MESH:D000077289")]
     got = rows(outcomes_nlp, "1 in 3 women treated with letrozole reported arthralgia.", mentions)
     assert got == [("adverse_event", "count", 1.0)]
+
+
+def test_a_cue_right_before_its_figure_in_a_list(outcomes_nlp: Language) -> None:
+    # "CR 4 (10%), PR 12 (30%)": each label is its own figure's, not the next figure's
+    got = rows(outcomes_nlp, "Best response: CR 4 (10%), PR 12 (30%).", CHANGES)
+    assert got == [("complete_response", "percent", 10.0), ("partial_response", "percent", 30.0)]

@@ -213,7 +213,8 @@ def _cue_score(lex: Lexicon, head: Figure, c: Cue, ts: int, te: int, dist: _Dist
         before = c.te <= ts
         words, bounds, figs = dist.between(c.te, ts) if before else dist.between(te, c.ts)
         score = float(words)
-        if head.prefer_after == before:
+        if head.prefer_after == before and not (before and c.te == ts):
+            # (a cue right before its figure is on no wrong side: "CR 4 (10%), PR 12 (30%)")
             score += w.wrong_side
         score += w.per_boundary * bounds + w.per_figure_between * figs
     if c.priority == 0:

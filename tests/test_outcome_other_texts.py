@@ -307,6 +307,8 @@ CHANGES = [
     ("remifentanil", "DRUG", "MESH:D000077208"),
     ("tamoxifen", "DRUG", "MESH:D013629"),
     ("carboplatin", "DRUG", "MESH:D016190"),
+    ("diarrhea", "DISEASE", "MESH:D003967"),
+    ("psoriasis", "DISEASE", "MESH:D011565"),
 ]
 
 
@@ -377,6 +379,14 @@ def test_changes_with_nothing_named_stay_other(
         ),
         # what occurred is an adverse event: it stays one
         ("Grade 3 neutropenia occurred in 12 of 80 patients.", [("adverse_event", "count", 12.0)]),
+        # a disease named between another measure's cue and the verb is what occurred, unless
+        # the cue names it as its object
+        (
+            "Progression-free survival was longer with drug A, and diarrhea occurred in 20% of "
+            "patients.",
+            [("adverse_event", "percent", 20.0)],
+        ),
+        ("Relapse of psoriasis occurred in 10% of patients.", [("relapse", "percent", 10.0)]),
     ],
 )
 def test_what_occurred_is_the_measure(outcomes_nlp: Language, text: str,

@@ -144,23 +144,36 @@ class FigureReader(StatisticsParser):
         population noun after the last of a short list of whole numbers joined by "and"/"or" or
         commas starting at token j, or None (no year in the list: "Between July 1, 1999, and
         November 4, 2004, 19,747 participants"; no three digits right after a comma, which may
-        be a number's thousands: "16, 219 controls")."""
+        be a number's thousands: "16, 219 controls"). The list's last joint is "and"/"or" and no
+        comma follows one ("on days 1, 8, and 15, and 40 patients", "at weeks 4, 8, and 12, 40
+        patients": two lists), nor does it start after a `count_blockers_before` entry ("at
+        weeks 4, 8, and 12 patients": labels)."""
         if self.lower(j - 2) == "/":
             return None  # ("9 / 15 , 2 rats": a fraction's denominator starts no list)
+        first = j - 1
+        while self.lower(first - 1) == "," and self.is_int(first - 2):
+            first -= 2
+        if self.lower(first - 1) in self.lex.count_blockers:
+            return None
         k = j
+        joined = self.lower(j - 2) in ("and", "or")  # an "and"/"or" met (before the count too)
         for _ in range(LISTED_COUNTS):
-            if self.lower(k) == "," and self.lower(k + 1) in ("and", "or"):
+            serial = self.lower(k) == "," and self.lower(k + 1) in ("and", "or")
+            if serial:
                 k += 1
             if self.lower(k) not in ("and", "or", ",") or not self.is_int(k + 1):
                 return None
+            if joined and (serial or self.lower(k) == ","):
+                return None  # (a comma after the list's "and": the list ended there)
             if self.is_year(k + 1) or (
                 self.lower(k) == "," and len(self.toks[k + 1].text) == 3
             ):
                 return None  # (", 219": a thousands group set apart, "16, 219 controls")
+            joined = joined or self.lower(k) != ","
             k += 2
             pend = self.pop_at(k)
             if pend is not None:
-                return pend
+                return pend if joined else None
         return None
 
     def count_guard(self, i: int) -> bool:

@@ -397,7 +397,7 @@ def test_what_occurred_is_the_measure(outcomes_nlp: Language, text: str,
 @pytest.mark.parametrize(
     "key",
     ["change_cue_words", "event_verb_cues", "intransitive_event_verbs", "prevention_words",
-     "event_report_verbs"],
+     "event_report_verbs", "natural_frequency_words"],
 )
 def test_change_lists_are_validated(key: str) -> None:
     data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
@@ -475,6 +475,11 @@ def test_what_a_ratio_or_a_bracket_names(
         ),
         # a general statement names no one studied
         ("Each year, around 2,000 people in the UK are diagnosed with anemia.", []),
+        # "every" between "in" and the larger number: still one of five
+        (
+            "One in every five women treated with tamoxifen reported nausea.",
+            [("adverse_event", "count", 1.0)],
+        ),
     ],
 )
 def test_lay_and_guideline_wordings(outcomes_nlp: Language, text: str,

@@ -141,6 +141,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.change_cue_words = sets["change_cue_words"]
         self.event_verb_cues = sets["event_verb_cues"]
         self.intransitive_event_verbs = sets["intransitive_event_verbs"]
+        self.natural_frequency_words = sets["natural_frequency_words"]
         self.change_from = sets["change_from_words"]
         self.change_to = sets["change_to_words"]
         self.person_time = sets["person_time_words"]

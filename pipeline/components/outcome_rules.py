@@ -209,6 +209,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "intransitive_event_verbs",
     "prevention_words",
     "event_report_verbs",
+    "natural_frequency_words",
     "change_verbs",
     "change_nouns",
     "attainment_verbs",

@@ -430,6 +430,15 @@ def test_a_number_beside_an_interval_is_no_share(outcomes_nlp: Language) -> None
             "The risk of recurrence or death was reduced by 35% with tamoxifen.",
             [("survival", "relative_change", 35.0)],
         ),
+        # (written death first)
+        (
+            "The hazard ratio for death or disease progression was 0.62 (95% CI, 0.50 to 0.78).",
+            [("survival", "hazard_ratio", 0.62)],
+        ),
+        (
+            "The risk of death or recurrence was reduced by 35% with tamoxifen.",
+            [("survival", "relative_change", 35.0)],
+        ),
         # a cue inside a bracket with a figure of its own names that figure's measure, not the
         # rates before the bracket
         (

@@ -465,6 +465,7 @@ def test_what_a_ratio_or_a_bracket_names(
     [
         # what a treatment prevents is no adverse event
         ("The vaccine was 95% effective at preventing febrile seizures.", []),
+        ("Vaccine efficacy against febrile seizures was 95%.", [("other", "percent", 95.0)]),
         # a skin trial's success
         (
             "At week 16, 37% of patients on tamoxifen and 10% on placebo were clear or almost "

@@ -497,6 +497,13 @@ def test_lay_and_guideline_wordings(outcomes_nlp: Language, text: str,
     assert rows(outcomes_nlp, text, CHANGES) == expected
 
 
+def test_a_small_share_after_an_abbreviation_is_a_share(outcomes_nlp: Language) -> None:
+    # two neighbouring scores after an abbreviation are a scale's ("IGA 0/1"); other fractions
+    # are shares, however small the cohort ("CR 2/4" in a dose-escalation cohort)
+    got = rows(outcomes_nlp, "Responses at dose level 3: CR 2/4 and PR 1/4 (IGA 0/1).")
+    assert [(unit, value) for _, unit, value in got] == [("count", 2.0), ("count", 1.0)]
+
+
 def test_a_disease_after_a_verb_of_having_it_is_an_event(outcomes_nlp: Language) -> None:
     mentions = [("arthralgia", "DISEASE", "MESH:D018771"), ("letrozole", "DRUG", "MESH:D000077289")]
     got = rows(outcomes_nlp, "1 in 3 women treated with letrozole reported arthralgia.", mentions)

@@ -29,8 +29,8 @@ POOL_WINDOW = 12
 POOL_WINDOW_INSIDE = 8
 
 
-# The largest denominator of a fraction right after an abbreviation that is read as a scale's
-# scores ("IGA 0/1", "ECOG 0/1"), not a share ("ORR 12/40").
+# The largest denominator of a fraction of two neighbouring scores right after an abbreviation
+# that is read as a scale's scores ("IGA 0/1", "ASA 3/4"), not a share ("ORR 12/40", "CR 2/4").
 MAX_SCORE_LABEL = 5
 
 
@@ -293,7 +293,7 @@ class SentenceParser(QuantifierReader):
                 return None
             if self._date_or_name(i, j + 1):
                 return None
-            if fig.den <= MAX_SCORE_LABEL and self._after_abbreviation(i):
+            if fig.den == a + 1 <= MAX_SCORE_LABEL and self._after_abbreviation(i):
                 return None  # "(IGA 0/1)", "ECOG 0/1": the scores of a scale, no share
             j += 2
             matched = True

@@ -397,7 +397,7 @@ def test_what_occurred_is_the_measure(outcomes_nlp: Language, text: str,
 @pytest.mark.parametrize(
     "key",
     ["change_cue_words", "event_verb_cues", "intransitive_event_verbs", "prevention_words",
-     "event_report_verbs", "natural_frequency_words"],
+     "event_report_verbs", "natural_frequency_words", "score_value_nouns"],
 )
 def test_change_lists_are_validated(key: str) -> None:
     data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
@@ -471,6 +471,12 @@ def test_what_a_ratio_or_a_bracket_names(
             "At week 16, 37% of patients on tamoxifen and 10% on placebo were clear or almost "
             "clear (IGA 0/1).",
             [("response", "percent", 37.0), ("response", "percent", 10.0)],
+        ),
+        # the same success with a slash, or named by its scores (no count of 0)
+        ("At week 16, 37% were clear/almost clear.", [("response", "percent", 37.0)]),
+        (
+            "At week 16, 37% achieved an IGA score of 0 (clear) or 1 (almost clear).",
+            [("response", "percent", 37.0)],
         ),
         # one in every three, a verb of having the disease between "with" and its name
         (

@@ -192,6 +192,8 @@ class FigureReader(StatisticsParser):
                 return False
             if prev.text in "≥≤<>" and self.lower(i - 2) in self.lex.count_blockers:
                 return False  # "grade ≥ 2"
+            if prev.lower == "of" and self.lower(i - 2) in self.lex.score_value_nouns:
+                return False  # "an IGA score of 0 (clear)": the score's value
             if (
                 prev.lower in ("and", "or", "to", "-", "–")
                 and self._num_at(i - 2)

@@ -151,6 +151,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "annual_rate_nouns",
     "remaining_words",
     "count_blockers_before",
+    "score_value_nouns",
     "measured_value_words",
     "acuity_words",
     "listing_words",

@@ -387,6 +387,15 @@ def test_changes_with_nothing_named_stay_other(
             [("adverse_event", "percent", 20.0)],
         ),
         ("Relapse of psoriasis occurred in 10% of patients.", [("relapse", "percent", 10.0)]),
+        # (also when that other cue is the nearer strong one: it is another clause's)
+        (
+            "Among responders, grade 3 neutropenia occurred in 12 of 80 patients.",
+            [("adverse_event", "count", 12.0)],
+        ),
+        (
+            "Complete responses were durable, and diarrhea occurred in 9% of patients.",
+            [("adverse_event", "percent", 9.0)],
+        ),
     ],
 )
 def test_what_occurred_is_the_measure(outcomes_nlp: Language, text: str,

@@ -46,11 +46,7 @@ def what_changed(
     object ("Among patients in remission, diarrhea occurred in 12%"; but "Relapse of psoriasis
     occurred in 10%")."""
     best: tuple[float, Cue] | None = None
-    subjects = [
-        s.ts for _, s in scored
-        if (s.named or s.measure == change.measure) and s.te <= change.ts
-        and parser.toks[s.ts].lower not in lex.event_verb_cues | lex.change_cue_words
-    ]  # fmt: skip
+    subjects = _subjects(lex, scored, change, parser)
     for score, c in scored:
         if (
             c.measure in ("other", "enrollment", NOT_OUTCOME)
@@ -65,6 +61,44 @@ def what_changed(
         if best is None or score < best[0]:
             best = (score, c)
     return best
+
+
+def event_with_subject(
+    lex: Lexicon, scored: list[tuple[float, Cue]], best: tuple[float, Cue], ts: int,
+    parser: SentenceParser,
+) -> tuple[float, Cue]:  # fmt: skip
+    """ "Among responders, grade 3 neutropenia occurred in 12%", "Complete responses were
+    durable, and hypothyroidism occurred in 9%": an intransitive event verb between the best
+    cue and the figure (at token ts), with its own subject between them (`_subjects`), says
+    what the figure counts; the cue before is another clause's. That verb's cue, or `best`."""
+    cue = best[1]
+    if cue.te > ts or cue.measure == "adverse_event":
+        return best
+    for score, v in scored:
+        if (
+            cue.te <= v.ts
+            and v.te <= ts
+            and v.measure == "adverse_event"
+            and says_how_it_changed(lex, v, parser)
+            and any(
+                s >= cue.te and not _object_of(lex, parser, cue.te, s)
+                for s in _subjects(lex, scored, v, parser)
+            )
+        ):
+            return score, v
+    return best
+
+
+def _subjects(
+    lex: Lexicon, scored: list[tuple[float, Cue]], verb: Cue, parser: SentenceParser
+) -> list[int]:
+    """Where the cues before a change word or event verb that may be its subject start: a
+    DISEASE mention or a cue of the verb's measure, no verb of either kind."""
+    return [
+        s.ts for _, s in scored
+        if (s.named or s.measure == verb.measure) and s.te <= verb.ts
+        and parser.toks[s.ts].lower not in lex.event_verb_cues | lex.change_cue_words
+    ]  # fmt: skip
 
 
 def _object_of(lex: Lexicon, parser: SentenceParser, end: int, start: int) -> bool:

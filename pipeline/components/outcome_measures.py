@@ -17,7 +17,11 @@ import re
 from itertools import accumulate, pairwise
 
 from pipeline.components.outcome_attach import respectively_after
-from pipeline.components.outcome_changes import says_how_it_changed, what_changed
+from pipeline.components.outcome_changes import (
+    event_with_subject,
+    says_how_it_changed,
+    what_changed,
+)
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_rules import NOT_OUTCOME
@@ -458,6 +462,8 @@ def assign_measures(
             scored.append((score, c))
             if best is None or score < best[0]:
                 best = (score, c)
+        if best is not None:
+            best = event_with_subject(lex, scored, best, ts, parser)
         if best is not None and says_how_it_changed(lex, best[1], parser):
             best = what_changed(lex, scored, best[1], dist, parser) or best
         measure: str | None = None

@@ -96,6 +96,24 @@ def test_an_allocated_count_with_its_verb_left_out_is_an_arm_size(
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "with" after an allocation names who was allocated or a subgroup, no arm
+        ("We randomly assigned 302 patients with psoriasis to tapinarof or vehicle.",
+         [(302.0, None)]),
+        ("302 patients were randomized to letrozole and 12 with protocol violations were "
+         "excluded.", [(302.0, "letrozole")]),
+        ("120 patients were allocated to exercise, and 15 with knee pain withdrew.",
+         [(120.0, "exercise")]),
+    ],
+)
+def test_with_after_an_allocation_names_no_arm(
+    outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert sizes(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         # a ratio of allocation, no subjects

@@ -373,6 +373,17 @@ class ArmRegexes:
             rf"(?:(?:the|an?)\s+)?",
             re.IGNORECASE,
         )
+        # the same after an allocation ("randomized: 214 to C", "and 298 to placebo"), where
+        # "with" names no arm ("assigned 302 patients with psoriasis to ...", "and 12 with
+        # protocol violations were excluded")
+        self.allocated_to_re = re.compile(
+            rf"\s*(?:(?:{pop})\s+)?(?:{allocation_to})\s+(?:(?:{openers})\s+)?"
+            rf"(?:(?:the|an?)\s+)?",
+            re.IGNORECASE,
+        )
+        self.allocation_to_words = frozenset(
+            w for w, kind in data["allocation_links"].items() if kind == "allocation"
+        )
         # "We randomly assigned 302 patients to letrozole", "were randomized: 302 to letrozole",
         # "were randomized (302 to letrozole ...)", "were randomly assigned, 120 to exercise":
         # an allocation word right before a count

@@ -313,7 +313,7 @@ class FigureReader(StatisticsParser):
 
     def _assignment(self, i: int, k: int) -> bool:
         """ "randomized to one of two groups", "1 of 2 arms": which arm, not a count (of at
-        most MAX_ASSIGNED_ARMS, when no arm noun follows)."""
+        most MAX_ASSIGNED_ARMS, when no arm noun follows, and no percentage right after)."""
         for x in range(k, min(k + 4, len(self.toks))):
             low = self.lower(x)
             if low in self.lex.arm_nouns:
@@ -322,4 +322,6 @@ class FigureReader(StatisticsParser):
                 break
         if self.is_int(k - 1) and self.int_at(k - 1) > MAX_ASSIGNED_ARMS:
             return False  # "in 1 of 77 (1%)": one subject of 77
+        if self.paren_pct(k) is not None:
+            return False  # "in 1 of 6 (17%)": a share, which no arm is
         return self.int_at(i) == 1 and self.lower(i - 1) in ("to", "into", "in")

@@ -94,10 +94,11 @@ def _subjects(
 ) -> list[int]:
     """Where the cues before a change word or event verb that may be its subject start: a
     DISEASE mention or a cue of the verb's measure, no verb of either kind."""
+    verbs = lex.event_verb_cues | lex.change_cue_words
     return [
         s.ts for _, s in scored
         if (s.named or s.measure == verb.measure) and s.te <= verb.ts
-        and parser.toks[s.ts].lower not in lex.event_verb_cues | lex.change_cue_words
+        and parser.toks[s.ts].lower not in verbs
     ]  # fmt: skip
 
 

@@ -78,6 +78,11 @@ def test_a_member_that_names_no_arm_gives_none(outcomes_nlp: Language, text: str
         ("A total of 101 participants were randomized (48 to the intervention group and 53 to "
          "the control group).",
          [(101.0, None), (48.0, "intervention"), (53.0, "control")]),
+        # an article before the arm's name; a comma after the allocation word
+        ("The researchers assigned 50 people to a Mediterranean diet and 48 to a low-fat diet.",
+         [(50.0, "Mediterranean diet"), (48.0, "low-fat diet")]),
+        ("Eligible patients were randomly assigned, 120 to exercise and 118 to usual care.",
+         [(120.0, "exercise"), (118.0, "usual care")]),
         # a treatment link
         ("Among 134 patients, 68 were treated with wire localization and 66 with radioguided "
          "localization.",
@@ -91,12 +96,32 @@ def test_an_allocated_count_with_its_verb_left_out_is_an_arm_size(
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "with" after an allocation names who was allocated or a subgroup, no arm
+        ("We randomly assigned 302 patients with psoriasis to tapinarof or vehicle.",
+         [(302.0, None)]),
+        ("302 patients were randomized to letrozole and 12 with protocol violations were "
+         "excluded.", [(302.0, "letrozole")]),
+        ("120 patients were allocated to exercise, and 15 with knee pain withdrew.",
+         [(120.0, "exercise")]),
+    ],
+)
+def test_with_after_an_allocation_names_no_arm(
+    outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert sizes(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         # a ratio of allocation, no subjects
         "Patients were randomized 2 to 1 to letrozole or placebo.",
         # a range of doses after an allocation
         "Patients were assigned to letrozole and 10 to 20 mg of prednisone daily.",
+        # a time after the allocation word's comma
+        "Patients were randomized, 3 to 5 days after admission, to early or delayed surgery.",
     ],
 )
 def test_numbers_after_an_allocation_that_are_no_arm_sizes(

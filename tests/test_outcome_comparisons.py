@@ -306,6 +306,22 @@ def test_labels_and_split_numbers_are_no_list_of_counts(
     assert all(r[2] not in (5.0, 16.0) for r in rows(outcomes_nlp, text))
 
 
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a list ends at its "and": the count after the next comma starts another
+        ("Cisplatin was given on days 1, 8, and 15, and 40 patients completed treatment.", 15.0),
+        ("At weeks 4, 8, and 12, 40 patients were assessed.", 12.0),
+        # numbers listed after a label word are labels
+        ("At weeks 4, 8, and 12 patients were assessed for response.", 8.0),
+    ],
+)
+def test_labels_listed_before_a_count_share_no_population(
+    outcomes_nlp: Language, text: str, label: float
+) -> None:
+    assert all(r[2] != label for r in rows(outcomes_nlp, text))
+
+
 def test_a_date_before_a_count_is_no_list(outcomes_nlp: Language) -> None:
     got = rows(outcomes_nlp, "Between July 1, 1999, and November 4, 2004, 19,747 participants "
                              "were enrolled.")  # fmt: skip

@@ -405,6 +405,11 @@ def test_a_respectively_list_over_measures_maps_them_in_order(outcomes_nlp: Lang
             "(1%) receiving placebo.",
             [(45, 83, 54.0), (1, 77, 1.0)],
         ),
+        # (of a few too, its percentage after it)
+        (
+            "Dose-limiting toxicity occurred in 1 of 6 (17%) at the highest dose.",
+            [(1, 6, 17.0)],
+        ),
     ],
 )
 def test_a_share_written_before_its_denominator(

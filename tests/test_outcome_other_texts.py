@@ -307,6 +307,8 @@ CHANGES = [
     ("remifentanil", "DRUG", "MESH:D000077208"),
     ("tamoxifen", "DRUG", "MESH:D013629"),
     ("carboplatin", "DRUG", "MESH:D016190"),
+    ("diarrhea", "DISEASE", "MESH:D003967"),
+    ("psoriasis", "DISEASE", "MESH:D011565"),
 ]
 
 
@@ -377,6 +379,23 @@ def test_changes_with_nothing_named_stay_other(
         ),
         # what occurred is an adverse event: it stays one
         ("Grade 3 neutropenia occurred in 12 of 80 patients.", [("adverse_event", "count", 12.0)]),
+        # a disease named between another measure's cue and the verb is what occurred, unless
+        # the cue names it as its object
+        (
+            "Progression-free survival was longer with drug A, and diarrhea occurred in 20% of "
+            "patients.",
+            [("adverse_event", "percent", 20.0)],
+        ),
+        ("Relapse of psoriasis occurred in 10% of patients.", [("relapse", "percent", 10.0)]),
+        # (also when that other cue is the nearer strong one: it is another clause's)
+        (
+            "Among responders, grade 3 neutropenia occurred in 12 of 80 patients.",
+            [("adverse_event", "count", 12.0)],
+        ),
+        (
+            "Complete responses were durable, and diarrhea occurred in 9% of patients.",
+            [("adverse_event", "percent", 9.0)],
+        ),
     ],
 )
 def test_what_occurred_is_the_measure(outcomes_nlp: Language, text: str,
@@ -387,7 +406,7 @@ def test_what_occurred_is_the_measure(outcomes_nlp: Language, text: str,
 @pytest.mark.parametrize(
     "key",
     ["change_cue_words", "event_verb_cues", "intransitive_event_verbs", "prevention_words",
-     "event_report_verbs"],
+     "event_report_verbs", "natural_frequency_words", "score_value_nouns"],
 )
 def test_change_lists_are_validated(key: str) -> None:
     data = json.loads(rule_file("outcomes_lexicon.json").read_text(encoding="utf8"))
@@ -420,6 +439,15 @@ def test_a_number_beside_an_interval_is_no_share(outcomes_nlp: Language) -> None
             "The risk of recurrence or death was reduced by 35% with tamoxifen.",
             [("survival", "relative_change", 35.0)],
         ),
+        # (written death first)
+        (
+            "The hazard ratio for death or disease progression was 0.62 (95% CI, 0.50 to 0.78).",
+            [("survival", "hazard_ratio", 0.62)],
+        ),
+        (
+            "The risk of death or recurrence was reduced by 35% with tamoxifen.",
+            [("survival", "relative_change", 35.0)],
+        ),
         # a cue inside a bracket with a figure of its own names that figure's measure, not the
         # rates before the bracket
         (
@@ -446,11 +474,18 @@ def test_what_a_ratio_or_a_bracket_names(
     [
         # what a treatment prevents is no adverse event
         ("The vaccine was 95% effective at preventing febrile seizures.", []),
+        ("Vaccine efficacy against febrile seizures was 95%.", [("other", "percent", 95.0)]),
         # a skin trial's success
         (
             "At week 16, 37% of patients on tamoxifen and 10% on placebo were clear or almost "
             "clear (IGA 0/1).",
             [("response", "percent", 37.0), ("response", "percent", 10.0)],
+        ),
+        # the same success with a slash, or named by its scores (no count of 0)
+        ("At week 16, 37% were clear/almost clear.", [("response", "percent", 37.0)]),
+        (
+            "At week 16, 37% achieved an IGA score of 0 (clear) or 1 (almost clear).",
+            [("response", "percent", 37.0)],
         ),
         # one in every three, a verb of having the disease between "with" and its name
         (
@@ -465,11 +500,23 @@ def test_what_a_ratio_or_a_bracket_names(
         ),
         # a general statement names no one studied
         ("Each year, around 2,000 people in the UK are diagnosed with anemia.", []),
+        # "every" between "in" and the larger number: still one of five
+        (
+            "One in every five women treated with tamoxifen reported nausea.",
+            [("adverse_event", "count", 1.0)],
+        ),
     ],
 )
 def test_lay_and_guideline_wordings(outcomes_nlp: Language, text: str,
                                     expected: list[Row]) -> None:  # fmt: skip
     assert rows(outcomes_nlp, text, CHANGES) == expected
+
+
+def test_a_small_share_after_an_abbreviation_is_a_share(outcomes_nlp: Language) -> None:
+    # two neighbouring scores after an abbreviation are a scale's ("IGA 0/1"); other fractions
+    # are shares, however small the cohort ("CR 2/4" in a dose-escalation cohort)
+    got = rows(outcomes_nlp, "Responses at dose level 3: CR 2/4 and PR 1/4 (IGA 0/1).")
+    assert [(unit, value) for _, unit, value in got] == [("count", 2.0), ("count", 1.0)]
 
 
 def test_a_disease_after_a_verb_of_having_it_is_an_event(outcomes_nlp: Language) -> None:

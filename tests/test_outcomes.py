@@ -256,6 +256,8 @@ def test_change_from_to_is_a_before_after_pair(nlp: Language) -> None:
         # (a timepoint of the sentence's own: the pair is still one arm's change)
         "After 12 weeks, HbA1c decreased from 8.1% to 7.2% in the semaglutide group.",
         "In the semaglutide group, HbA1c decreased from 8.1% to 7.2%.",
+        # (the drug right after the pair: read with the figures' drugs, after the arm nouns)
+        "HbA1c decreased from 8.1% to 7.2% with semaglutide.",
     ],
 )
 def test_a_before_after_pair_is_one_arms(nlp: Language, text: str) -> None:

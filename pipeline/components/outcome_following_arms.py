@@ -247,15 +247,16 @@ def allocated_count_arm(f: Figure, figures: list[Figure], sm: SentenceMentions,
     lex = sm.lex
     link = lex.allocated_count_re.match(text, f.end)
     if link is None and lex.allocating_before_re.search(text, max(0, f.start - 20), f.start):
-        link = lex.allocated_next_re.match(text, f.end)  # "We assigned 302 patients to X"
+        link = lex.allocated_to_re.match(text, f.end)  # "We assigned 302 patients to X"
     if link is None:
         k = next((j for j, g in enumerate(figures) if g is f), 0)
         prev = figures[k - 1] if k > 0 else None
-        if prev is None or prev.arm is None or _allocation_link(lex, prev, text) is None:
+        before = None if prev is None or prev.arm is None else _allocation_link(lex, prev, text)
+        if prev is None or prev.arm is None or before is None:
             return None
         if not lex.list_joint_re.fullmatch(text, prev.arm[1], f.start):
             return None  # (the count right after the arm before it: "... to FV and 68 to FP")
-        link = lex.allocated_next_re.match(text, f.end)
+        link = _next_link(lex, before, text, f.end)
         if link is None:
             return None
     words = _name_words(sm, text, link.end())
@@ -279,11 +280,21 @@ def _allocation_link(lex: Lexicon, g: Figure, text: str) -> re.Match[str] | None
     letrozole") or after a bare count (a later member of the list: "118 to usual care and 119 to
     yoga")."""
     link = lex.allocated_count_re.match(text, g.end)
-    if link is None and (
-        g.needs_cue or lex.allocating_before_re.search(text, max(0, g.start - 20), g.start)
-    ):
+    if link is None and lex.allocating_before_re.search(text, max(0, g.start - 20), g.start):
+        link = lex.allocated_to_re.match(text, g.end)
+    elif link is None and g.needs_cue:
         link = lex.allocated_next_re.match(text, g.end)
     return link
+
+
+def _next_link(lex: Lexicon, before: re.Match[str], text: str, pos: int) -> re.Match[str] | None:
+    """The link of the count at `pos` to its arm, the same kind as the link `before` of the
+    count before it: "to" after an allocation ("randomized to A and 298 to B"), also "with"
+    after a treatment link ("treated with A and 66 with B"); not "with" after an allocation
+    ("allocated to exercise, and 15 with knee pain withdrew": a subgroup)."""
+    words = set(before.group().lower().split())
+    allocation = bool(words & lex.allocation_to_words)
+    return (lex.allocated_to_re if allocation else lex.allocated_next_re).match(text, pos)
 
 
 def allocated_next_count(lex: Lexicon, prev: Figure | None, f: Figure, text: str) -> bool:
@@ -300,12 +311,12 @@ def allocated_next_count(lex: Lexicon, prev: Figure | None, f: Figure, text: str
         return False
     if lex.allocating_before_re.search(text, max(0, f.start - 20), f.start):
         # the list's first member: "600 patients were randomized: 302 to letrozole and ..."
-        own = lex.allocated_next_re.match(text, f.end)
+        own = lex.allocated_to_re.match(text, f.end)
         return own is not None and text[own.end() : own.end() + 1].isalpha()
     if prev is None or prev.measure != "enrollment" or prev.count is None or prev.n_form:
         return False
     link = _allocation_link(lex, prev, text)
-    if link is None or link.end() >= f.start or lex.allocated_next_re.match(text, f.end) is None:
+    if link is None or link.end() >= f.start or _next_link(lex, link, text, f.end) is None:
         return False
     for n, word in enumerate(_WORD_END.finditer(text, link.end(), f.start)):
         if n == FOLLOWING_NAME_WORDS:

@@ -29,8 +29,8 @@ POOL_WINDOW = 12
 POOL_WINDOW_INSIDE = 8
 
 
-# The largest denominator of a fraction right after an abbreviation that is read as a scale's
-# scores ("IGA 0/1", "ECOG 0/1"), not a share ("ORR 12/40").
+# The largest denominator of a fraction of two neighbouring scores right after an abbreviation
+# that is read as a scale's scores ("IGA 0/1", "ASA 3/4"), not a share ("ORR 12/40", "CR 2/4").
 MAX_SCORE_LABEL = 5
 
 
@@ -293,7 +293,7 @@ class SentenceParser(QuantifierReader):
                 return None
             if self._date_or_name(i, j + 1):
                 return None
-            if fig.den <= MAX_SCORE_LABEL and self._after_abbreviation(i):
+            if fig.den == a + 1 <= MAX_SCORE_LABEL and self._after_abbreviation(i):
                 return None  # "(IGA 0/1)", "ECOG 0/1": the scores of a scale, no share
             j += 2
             matched = True
@@ -323,8 +323,8 @@ class SentenceParser(QuantifierReader):
                 matched = True
             else:
                 return None
-        elif (pend := self._natural_frequency(i, j)) is not None:
-            fig.den = self.int_at(j + 1)  # "1 in 5 people": one of every five
+        elif (nf := self._natural_frequency(i, j)) is not None:
+            fig.den, pend = self.int_at(nf[0]), nf[1]  # "1 in 5 people": one of every five
             fig.population, fig.has_pop, j = self.toks[pend - 1].text, True, pend
             matched = True
         else:
@@ -392,14 +392,18 @@ class SentenceParser(QuantifierReader):
         fig.population, fig.has_pop = self.toks[pend - 1].text, True
         return pend
 
-    def _natural_frequency(self, i: int, j: int) -> int | None:
-        """ "1 in 5 people", "one in three women" (the count at i, "in" at j): the end of the
-        subjects after the larger number, or None."""
-        if self.lower(j) != "in" or not self.is_int(j + 1):
+    def _natural_frequency(self, i: int, j: int) -> tuple[int, int] | None:
+        """ "1 in 5 people", "one in three women", "1 in every 5 people" (the count at i, "in"
+        at j, a `natural_frequency_words` entry allowed after it): the larger number's index
+        and the end of the subjects after it, or None."""
+        if self.lower(j) != "in":
             return None
-        if self.int_at(j + 1) <= self.int_at(i):
+        if self.lower(j + 1) in self.lex.natural_frequency_words:
+            j += 1
+        if not self.is_int(j + 1) or self.int_at(j + 1) <= self.int_at(i):
             return None
-        return self.pop_at(j + 2)
+        pend = self.pop_at(j + 2)
+        return None if pend is None else (j + 1, pend)
 
     def _after_abbreviation(self, i: int) -> bool:
         """Is the token before i an abbreviation in capitals ("PASI 75", "IGA 0/1")?"""

@@ -94,6 +94,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
             re.IGNORECASE,
         )
         self.count_blockers = sets["count_blockers_before"]
+        self.score_value_nouns = sets["score_value_nouns"]
         self.measured_value_words = sets["measured_value_words"]
         self.listing_words = sets["listing_words"]
         self.count_blockers_after = sets["count_blockers_after"]
@@ -141,6 +142,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.change_cue_words = sets["change_cue_words"]
         self.event_verb_cues = sets["event_verb_cues"]
         self.intransitive_event_verbs = sets["intransitive_event_verbs"]
+        self.natural_frequency_words = sets["natural_frequency_words"]
         self.change_from = sets["change_from_words"]
         self.change_to = sets["change_to_words"]
         self.person_time = sets["person_time_words"]

@@ -354,7 +354,8 @@ class ArmRegexes:
 
     def _build_allocated_count_regexes(self, data: dict[str, Any]) -> None:
         """ "61 patients were allocated to FV", "68 were treated with wire localization": a count
-        of subjects, then the arm they were allocated to; "and 68 to FP": the next count
+        of subjects, then the arm they were allocated to (past an article: "50 people to a
+        Mediterranean diet"); "and 68 to FP": the next count
         (`outcome_following_arms.allocated_count_arm`)."""
         pop, aux = _alt(self.pop), _alt(self.auxiliaries)
         allocation_to = _alt(w for w, kind in data["allocation_links"].items()
@@ -364,17 +365,30 @@ class ArmRegexes:
             rf"\s*(?:(?:{pop})\s+)?(?:{aux})\s+(?:(?:{_alt(data['enrollment_adverbs'])})\s+)?"
             rf"(?:(?:{_alt(data['allocation_words'])})\s+(?:{allocation_to})"
             rf"|{alt_spaced(data['following_arm_links'])})\s+"
-            rf"(?:(?:{openers})\s+)?(?:the\s+)?",
+            rf"(?:(?:{openers})\s+)?(?:(?:the|an?)\s+)?",
             re.IGNORECASE,
         )
         self.allocated_next_re = re.compile(
-            rf"\s*(?:(?:{pop})\s+)?(?:{allocation_to}|with)\s+(?:(?:{openers})\s+)?(?:the\s+)?",
+            rf"\s*(?:(?:{pop})\s+)?(?:{allocation_to}|with)\s+(?:(?:{openers})\s+)?"
+            rf"(?:(?:the|an?)\s+)?",
             re.IGNORECASE,
         )
+        # the same after an allocation ("randomized: 214 to C", "and 298 to placebo"), where
+        # "with" names no arm ("assigned 302 patients with psoriasis to ...", "and 12 with
+        # protocol violations were excluded")
+        self.allocated_to_re = re.compile(
+            rf"\s*(?:(?:{pop})\s+)?(?:{allocation_to})\s+(?:(?:{openers})\s+)?"
+            rf"(?:(?:the|an?)\s+)?",
+            re.IGNORECASE,
+        )
+        self.allocation_to_words = frozenset(
+            w for w, kind in data["allocation_links"].items() if kind == "allocation"
+        )
         # "We randomly assigned 302 patients to letrozole", "were randomized: 302 to letrozole",
-        # "were randomized (302 to letrozole ...)": an allocation word right before a count
+        # "were randomized (302 to letrozole ...)", "were randomly assigned, 120 to exercise":
+        # an allocation word right before a count
         self.allocating_before_re = re.compile(
-            rf"\b(?:{_alt(data['allocation_words'])})(?:\s*[:(]\s*|\s+)$", re.IGNORECASE
+            rf"\b(?:{_alt(data['allocation_words'])})(?:\s*[:(,]\s*|\s+)$", re.IGNORECASE
         )
         # what may stand between an arm's name and the next count ("FV and 68", "FV, 68",
         # "Cocculine (C) and 217": its abbreviation in a short bracket)

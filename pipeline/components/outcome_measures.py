@@ -2,9 +2,10 @@
 
 Functions over the figures `SentenceParser` found in one sentence: `group` (bare percentages
 joined by "and", ",", "vs" share a measure), `assign_measures` (nearest measure cue, scored by
-`Lexicon.scores`, or who was studied by the figure's form), `measures_respectively`; the figures
-no cue claimed are `outcome_unclaimed.py`'s. What is attached
-to a figure besides its measure is `outcome_attach.py`'s. Distances are read from prefix sums and
+`Lexicon.scores`, or who was studied by the figure's form), `measures_respectively`; what a
+change word or an event verb names is `outcome_changes.py`'s, the figures no cue claimed
+`outcome_unclaimed.py`'s. What is attached to a figure besides its measure is
+`outcome_attach.py`'s. Distances are read from prefix sums and
 every search looks at a bounded window, so a sentence costs time linear in its length.
 """
 
@@ -16,6 +17,11 @@ import re
 from itertools import accumulate, pairwise
 
 from pipeline.components.outcome_attach import respectively_after
+from pipeline.components.outcome_changes import (
+    event_with_subject,
+    says_how_it_changed,
+    what_changed,
+)
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_rules import NOT_OUTCOME
@@ -429,46 +435,6 @@ def _presented_cases(lex: Lexicon, head: Figure, parser: SentenceParser) -> bool
     return not any(t.num is not None for t in parser.toks[head.te : end])
 
 
-def _says_how_it_changed(lex: Lexicon, c: Cue, parser: SentenceParser) -> bool:
-    """A weak `other` cue that only says which way something moved ("decreased", "lower"), or
-    a weak adverse-event cue that only says something happened, with the event as its subject
-    ("occurred"; not "developed", whose subject is who had it)."""
-    if c.priority != 0:
-        return False
-    word = parser.toks[c.ts].lower
-    if c.measure == "adverse_event":
-        return word in lex.intransitive_event_verbs
-    return c.measure == "other" and word in lex.change_cue_words
-
-
-def _what_changed(
-    lex: Lexicon, scored: list[tuple[float, Cue]], change: Cue, dist: _Distances,
-    parser: SentenceParser,
-) -> tuple[float, Cue] | None:  # fmt: skip
-    """ "nausea in the first 24 h was decreased from 42% to 27%", "The incidence of venous
-    discomfort was lower in group L (76.6%)", "Clinical remission (CDAI <= 2.8) occurred in 22
-    of 87 patients": the best-scoring cue (within max_score) of another outcome measure before
-    the change word or event verb in its clause (no boundary between) names what changed or
-    happened, and the figure is of that measure; not a DISEASE mention alone ("Tumour size
-    decreased by 50%" stays `other`) nor a verb that only says an event happened (an
-    `event_verb_cues` entry: "AZT-induced anemia ..., increased reticulocytes (to 4.9%)").
-    `scored`: the figure's allowed cues and scores."""
-    best: tuple[float, Cue] | None = None
-    for score, c in scored:
-        if (
-            c.measure in ("other", "enrollment", NOT_OUTCOME)
-            or c.named
-            or parser.toks[c.ts].lower in lex.event_verb_cues
-            or c.te > change.ts
-            or score > lex.scores.max_score
-            or dist.between(c.te, change.ts)[1]
-        ):
-            continue
-        if best is None or score < best[0]:
-            best = (score, c)
-    return best
-
-
 def assign_measures(
     lex: Lexicon, figures: list[Figure], cues: list[Cue], parser: SentenceParser,
     boundary: list[bool],
@@ -501,8 +467,10 @@ def assign_measures(
             scored.append((score, c))
             if best is None or score < best[0]:
                 best = (score, c)
-        if best is not None and _says_how_it_changed(lex, best[1], parser):
-            best = _what_changed(lex, scored, best[1], dist, parser) or best
+        if best is not None:
+            best = event_with_subject(lex, scored, best, ts, parser)
+        if best is not None and says_how_it_changed(lex, best[1], parser):
+            best = what_changed(lex, scored, best[1], dist, parser) or best
         measure: str | None = None
         negated = False
         context = enrollment_context(lex, head, parser) if len(members) == 1 else 0

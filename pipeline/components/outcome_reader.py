@@ -152,23 +152,36 @@ class FigureReader(StatisticsParser):
         population noun after the last of a short list of whole numbers joined by "and"/"or" or
         commas starting at token j, or None (no year in the list: "Between July 1, 1999, and
         November 4, 2004, 19,747 participants"; no three digits right after a comma, which may
-        be a number's thousands: "16, 219 controls")."""
+        be a number's thousands: "16, 219 controls"). The list's last joint is "and"/"or" and no
+        comma follows one ("on days 1, 8, and 15, and 40 patients", "at weeks 4, 8, and 12, 40
+        patients": two lists), nor does it start after a `count_blockers_before` entry ("at
+        weeks 4, 8, and 12 patients": labels)."""
         if self.lower(j - 2) == "/":
             return None  # ("9 / 15 , 2 rats": a fraction's denominator starts no list)
+        first = j - 1
+        while self.lower(first - 1) == "," and self.is_int(first - 2):
+            first -= 2
+        if self.lower(first - 1) in self.lex.count_blockers:
+            return None
         k = j
+        joined = self.lower(j - 2) in ("and", "or")  # an "and"/"or" met (before the count too)
         for _ in range(LISTED_COUNTS):
-            if self.lower(k) == "," and self.lower(k + 1) in ("and", "or"):
+            serial = self.lower(k) == "," and self.lower(k + 1) in ("and", "or")
+            if serial:
                 k += 1
             if self.lower(k) not in ("and", "or", ",") or not self.is_int(k + 1):
                 return None
+            if joined and (serial or self.lower(k) == ","):
+                return None  # (a comma after the list's "and": the list ended there)
             if self.is_year(k + 1) or (
                 self.lower(k) == "," and len(self.toks[k + 1].text) == 3
             ):
                 return None  # (", 219": a thousands group set apart, "16, 219 controls")
+            joined = joined or self.lower(k) != ","
             k += 2
             pend = self.pop_at(k)
             if pend is not None:
-                return pend
+                return pend if joined else None
         return None
 
     def count_guard(self, i: int) -> bool:
@@ -187,6 +200,8 @@ class FigureReader(StatisticsParser):
                 return False
             if prev.text in "≥≤<>" and self.lower(i - 2) in self.lex.count_blockers:
                 return False  # "grade ≥ 2"
+            if prev.lower == "of" and self.lower(i - 2) in self.lex.score_value_nouns:
+                return False  # "an IGA score of 0 (clear)": the score's value
             if (
                 prev.lower in ("and", "or", "to", "-", "–")
                 and self._num_at(i - 2)
@@ -322,7 +337,7 @@ class FigureReader(StatisticsParser):
 
     def _assignment(self, i: int, k: int) -> bool:
         """ "randomized to one of two groups", "1 of 2 arms": which arm, not a count (of at
-        most MAX_ASSIGNED_ARMS, when no arm noun follows)."""
+        most MAX_ASSIGNED_ARMS, when no arm noun follows, and no percentage right after)."""
         for x in range(k, min(k + 4, len(self.toks))):
             low = self.lower(x)
             if low in self.lex.arm_nouns:
@@ -331,4 +346,6 @@ class FigureReader(StatisticsParser):
                 break
         if self.is_int(k - 1) and self.int_at(k - 1) > MAX_ASSIGNED_ARMS:
             return False  # "in 1 of 77 (1%)": one subject of 77
+        if self.paren_pct(k) is not None:
+            return False  # "in 1 of 6 (17%)": a share, which no arm is
         return self.int_at(i) == 1 and self.lower(i - 1) in ("to", "into", "in")

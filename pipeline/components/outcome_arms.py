@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from pipeline.components.outcome_allocation_arms import AllocationList, listed_size_arm
 from pipeline.components.outcome_arm_evidence import ArmEvidence, the_arm_names
 from pipeline.components.outcome_arm_names import arm_names
-from pipeline.components.outcome_attach import Comparisons, change_pair, named_as_comparator
+from pipeline.components.outcome_attach import Comparisons, named_as_comparator, share_pair_arm
 from pipeline.components.outcome_following_arms import (
     allocated_count_arm,
     following_drug,
@@ -276,9 +276,8 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         if f.arm is not None:
             f.arm = _with_drugs(sm, text, f.arm)
     for f, g in pairwise(figures):
-        if change_pair(sm.lex, f, g, parser):
-            # "HbA1c fell from 8.1% to 7.2% with semaglutide": the drug after the pair is both's
-            f.arm, g.arm = f.arm or g.arm, g.arm or f.arm
+        # ("HbA1c fell from 8.1% to 7.2% with semaglutide": the drug after the pair is both's)
+        share_pair_arm(sm.lex, f, g, parser)
         if f.arm is None and _may_take_arm(f) and f.measure != "enrollment":
             f.arm = pool_arm(f, g, text)  # "352 DFS events among 2,463 women receiving letrozole"
     if compared is not None and len(figures) > 3:

@@ -124,6 +124,13 @@ def change_pair(lex: Lexicon, a: Figure, b: Figure, parser: SentenceParser) -> b
     )
 
 
+def share_pair_arm(lex: Lexicon, a: Figure, b: Figure, parser: SentenceParser) -> None:
+    """ "HbA1c fell from 8.1% to 7.2% in the semaglutide group": the two figures of a change
+    pair are one arm's change; each takes the other's arm if it has none."""
+    if change_pair(lex, a, b, parser):
+        a.arm, b.arm = a.arm or b.arm, b.arm or a.arm
+
+
 # The characters `Lexicon.arm_before_re` ends with (then white space only): "the tamoxifen
 # group (", "the control arm,".
 _ARM_BEFORE_ENDS = ("(", "[", ",")
@@ -175,9 +182,7 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
             if m and not _counts_arms(lex, m["arm"]) and not several_arms(lex, m["arm"]):
                 f.arm = (lo + m.start("arm"), lo + m.end("arm"))
     for a, b in pairwise(figures):
-        if change_pair(lex, a, b, parser):
-            # "HbA1c fell from 8.1% to 7.2% in the semaglutide group": one arm's change
-            a.arm, b.arm = a.arm or b.arm, b.arm or a.arm
+        share_pair_arm(lex, a, b, parser)  # ("... from 8.1% to 7.2% in the semaglutide group")
 
 
 def _counts_arms(lex: Lexicon, words: str) -> bool:

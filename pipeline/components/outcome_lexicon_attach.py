@@ -358,31 +358,27 @@ class ArmRegexes:
         Mediterranean diet"); "and 68 to FP": the next count
         (`outcome_following_arms.allocated_count_arm`)."""
         pop, aux = _alt(self.pop), _alt(self.auxiliaries)
-        allocation_to = _alt(w for w, kind in data["allocation_links"].items()
-                             if kind == "allocation")  # fmt: skip
+        self.allocation_to_words = frozenset(
+            w for w, kind in data["allocation_links"].items() if kind == "allocation"
+        )
+        allocation_to = _alt(self.allocation_to_words)
         openers = alt_spaced(data["allocation_member_openers"])
+        # what stands between the link and the arm's name: "to receive", "to a"
+        to_name = rf"\s+(?:(?:{openers})\s+)?(?:(?:the|an?)\s+)?"
         self.allocated_count_re = re.compile(
             rf"\s*(?:(?:{pop})\s+)?(?:{aux})\s+(?:(?:{_alt(data['enrollment_adverbs'])})\s+)?"
             rf"(?:(?:{_alt(data['allocation_words'])})\s+(?:{allocation_to})"
-            rf"|{alt_spaced(data['following_arm_links'])})\s+"
-            rf"(?:(?:{openers})\s+)?(?:(?:the|an?)\s+)?",
+            rf"|{alt_spaced(data['following_arm_links'])}){to_name}",
             re.IGNORECASE,
         )
         self.allocated_next_re = re.compile(
-            rf"\s*(?:(?:{pop})\s+)?(?:{allocation_to}|with)\s+(?:(?:{openers})\s+)?"
-            rf"(?:(?:the|an?)\s+)?",
-            re.IGNORECASE,
+            rf"\s*(?:(?:{pop})\s+)?(?:{allocation_to}|with){to_name}", re.IGNORECASE
         )
         # the same after an allocation ("randomized: 214 to C", "and 298 to placebo"), where
         # "with" names no arm ("assigned 302 patients with psoriasis to ...", "and 12 with
         # protocol violations were excluded")
         self.allocated_to_re = re.compile(
-            rf"\s*(?:(?:{pop})\s+)?(?:{allocation_to})\s+(?:(?:{openers})\s+)?"
-            rf"(?:(?:the|an?)\s+)?",
-            re.IGNORECASE,
-        )
-        self.allocation_to_words = frozenset(
-            w for w, kind in data["allocation_links"].items() if kind == "allocation"
+            rf"\s*(?:(?:{pop})\s+)?(?:{allocation_to}){to_name}", re.IGNORECASE
         )
         # "We randomly assigned 302 patients to letrozole", "were randomized: 302 to letrozole",
         # "were randomized (302 to letrozole ...)", "were randomly assigned, 120 to exercise":

@@ -107,6 +107,8 @@ def strength_lists(
         ):
             out.update(run)
     return out
+
+
 # How many tokens after a count of subjects (and its words) `enrolled_subject` reads for the
 # verb of enrollment, and how far after an auxiliary the enrolled word may stand (adverbs
 # between: "were subsequently randomized").

@@ -10,6 +10,7 @@ no count (a date, a name, an arm assignment). Each looks at a bounded window of 
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -68,6 +69,11 @@ class FigureReader(StatisticsParser):
 
     # where the sentence's "n (%)" header ends (past the text's end: none), found once
     _pct_header_end: int | None = None
+
+    @functools.cached_property
+    def _list_firsts(self) -> dict[int, int]:
+        """For each count `list_population` read, where its comma list starts."""
+        return {}
 
     def is_int(self, i: int) -> bool:
         if not 0 <= i < len(self.toks) or self.consumed[i]:
@@ -160,7 +166,12 @@ class FigureReader(StatisticsParser):
             return None  # ("9 / 15 , 2 rats": a fraction's denominator starts no list)
         first = j - 1
         while self.lower(first - 1) == "," and self.is_int(first - 2):
+            known = self._list_firsts.get(first - 2)
+            if known is not None:
+                first = known  # (the member before walked back already: linear in the list)
+                break
             first -= 2
+        self._list_firsts[j - 1] = first
         if self.lower(first - 1) in self.lex.count_blockers:
             return None
         k = j

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 
 from pipeline.components.outcome_attach import ARM_WINDOW, no_arm_name
 from pipeline.components.outcome_following_arms import allocated_next_count
@@ -21,7 +22,7 @@ from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_list_arms import arm_named_at
 from pipeline.components.outcome_measures import counts_occurrences
-from pipeline.components.outcome_tokens import Cue, Figure, Tok
+from pipeline.components.outcome_tokens import Cue, Figure
 
 
 def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
@@ -135,20 +136,39 @@ SERIES_GAP = 3
 
 
 class _Marks:
-    """Which tokens of a sentence are comparison words, made when a figure first reads them
-    (most sentences' figures never do)."""
+    """Which tokens of a sentence are comparison words or a ratio's, and whether it states
+    what is generally known, made when a figure first reads them (most sentences' figures
+    never do)."""
 
-    __slots__ = ("_comparison", "_lex", "_rates", "_result", "_toks")
+    __slots__ = ("_comparison", "_general", "_lex", "_parser", "_rates", "_ratios", "_result")
 
-    def __init__(self, lex: Lexicon, toks: list[Tok], rates: int) -> None:
-        self._lex, self._toks, self._rates = lex, toks, rates
+    def __init__(self, lex: Lexicon, parser: SentenceParser, rates: int) -> None:
+        self._lex, self._parser, self._rates = lex, parser, rates
         self._comparison: list[bool] | None = None
         self._result: list[bool] | None = None
+        self._ratios: set[int] | None = None
+        self._general: bool | None = None
+
+    def ratio_tokens(self) -> set[int]:
+        """The tokens a ratio figure holds ("RR 0.80")."""
+        if self._ratios is None:
+            self._ratios = {
+                x for g in self._parser.figures if g.ratio is not None for x in range(g.ts, g.te)
+            }
+        return self._ratios
+
+    def general_statement(self) -> bool:
+        """Does the sentence, its brackets left out, state what is generally known
+        (`ScopeRules.general_statement`)?"""
+        if self._general is None:
+            text = _BRACKETED.sub(" ", self._parser.text)
+            self._general = self._lex.scope.general_statement(text)
+        return self._general
 
     def comparison(self) -> list[bool]:
         """Marks of any comparison word."""
         if self._comparison is None:
-            self._comparison = [t.lower in self._lex.comparison for t in self._toks]
+            self._comparison = [t.lower in self._lex.comparison for t in self._parser.toks]
         return self._comparison
 
     def result(self) -> list[bool]:
@@ -160,7 +180,7 @@ class _Marks:
             return self.comparison()
         if self._result is None:
             words = self._lex.comparison - self._lex.design_comparison
-            self._result = [t.lower in words for t in self._toks]
+            self._result = [t.lower in words for t in self._parser.toks]
         return self._result
 
 
@@ -184,7 +204,7 @@ def compared_figures(
     # several rates in one sentence are compared with each other ("91% with radioguided
     # localization and 84% with wire localization", "in 96% of ... and in 98% of ...")
     rates = sum(1 for f in figures if f.pct is not None and not (f.excluded or f.comparator))
-    marks = _Marks(lex, toks, rates)
+    marks = _Marks(lex, parser, rates)
     for k, f in enumerate(figures):
         if f.measure is not None or f.excluded or f.proportion:
             continue
@@ -217,7 +237,7 @@ def compared_figures(
             )
             # "a mean age of 55 vs 57 years": a measurement, not a count
             near = near and not any(t.text in lex.units for t in toks[f.te : f.te + 4])
-            if _measured_value(lex, f, parser, boundary):
+            if _measured_value(lex, f, parser, boundary, marks.ratio_tokens):
                 continue  # "4.5 in arm A and 5 in arm B": a measurement's value, no count
             arm = None if f.arm is not None else arm_after_words(lex, parser.text, f)
             if arm is not None:
@@ -241,7 +261,7 @@ def compared_figures(
             # ("Each year, around 2,000 people in the UK are diagnosed with X": what is
             # generally known, no one studied; its verbs outside brackets: "Twenty
             # consecutive women (age range 43-61 yrs)." has none)
-            and not lex.scope.general_statement(_BRACKETED.sub(" ", parser.text))
+            and not marks.general_statement()
         ):
             # "available for 174 patients", "in a subsample of 19 participants": who was
             # studied, the one thing a subject count without an outcome cue reports (a few
@@ -261,10 +281,11 @@ PARTNER_REACH = 10
 BRACKET_TOKENS = 6
 
 
-def _plain_decimal(lex: Lexicon, parser: SentenceParser, k: int) -> bool:
+def _plain_decimal(lex: Lexicon, parser: SentenceParser, k: int,
+                   ratio_tokens: Callable[[], set[int]]) -> bool:  # fmt: skip
     """A number with decimals at token k that no statistic took, no figure of another kind
-    holds (a ratio: "RR 0.80") and no percent sign or unit follows ("54.5 years" is another
-    measurement)."""
+    holds (a ratio: "RR 0.80"; `ratio_tokens`: the tokens ratio figures hold, read once a
+    sentence) and no percent sign or unit follows ("54.5 years" is another measurement)."""
     t = parser.toks[k]
     after = parser.lower(k + 1)
     return (
@@ -274,12 +295,12 @@ def _plain_decimal(lex: Lexicon, parser: SentenceParser, k: int) -> bool:
         and after != "%"
         and after not in lex.units
         and after not in lex.time_units
-        and not any(g.ratio is not None and g.ts <= k < g.te for g in parser.figures)
+        and k not in ratio_tokens()
     )
 
 
-def _measured_value(lex: Lexicon, f: Figure, parser: SentenceParser,
-                    boundary: list[bool]) -> bool:  # fmt: skip
+def _measured_value(lex: Lexicon, f: Figure, parser: SentenceParser, boundary: list[bool],
+                    ratio_tokens: Callable[[], set[int]]) -> bool:  # fmt: skip
     """ "The median number of hot flashes was 4.5 in arm A and 5 in arm B", "higher in group A
     (158 [153.8 to 159.3]) than in group B (141 [139 to 145.3])": a bare number listed or
     compared after a decimal (its nearest number before it in the clause, a list or comparison
@@ -293,7 +314,7 @@ def _measured_value(lex: Lexicon, f: Figure, parser: SentenceParser,
         for x in range(k + 1, min(k + 1 + BRACKET_TOKENS, len(toks))):
             if toks[x].text in ")]":
                 break
-            if _plain_decimal(lex, parser, x):
+            if _plain_decimal(lex, parser, x, ratio_tokens):
                 return True
     joined = False
     for x in range(f.ts - 1, max(-1, f.ts - 1 - PARTNER_REACH), -1):
@@ -301,7 +322,7 @@ def _measured_value(lex: Lexicon, f: Figure, parser: SentenceParser,
         if boundary[x] or t.text in ")]":
             return False  # (a decimal in a bracket is another figure's detail: "(4.1 ± 1.2)")
         if t.num is not None:
-            return joined and _plain_decimal(lex, parser, x)
+            return joined and _plain_decimal(lex, parser, x, ratio_tokens)
         joined = joined or t.lower in lex.connectors or t.lower in lex.comparison_frame_words
     return False
 

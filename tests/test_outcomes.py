@@ -502,6 +502,19 @@ def write_lines(path: Path, lines: list[str]) -> Path:
             '{"measure": "relapse", "pattern": "relapse", "not_after": []}',
             r":2: key 'not_after' holds \[\]; expected a non-empty list",
         ),
+        (
+            '{"measure": "relapse", "pattern": "relapse", "with_measures": "response"}',
+            r":2: key 'with_measures' has str 'response', expected list",
+        ),
+        (
+            '{"measure": "relapse", "pattern": "relapse", "with_measures": ["responses"]}',
+            r":2: key 'with_measures' holds \['responses'\]; expected a non-empty list of "
+            r"measures other than the cue's own, from: enrollment, response",
+        ),
+        (
+            '{"measure": "relapse", "pattern": "relapse", "with_measures": ["relapse"]}',
+            r":2: key 'with_measures' holds \['relapse'\]; expected a non-empty list",
+        ),
     ],
 )
 def test_cue_file_validation(tmp_path: Path, line: str, message: str) -> None:

@@ -1,7 +1,9 @@
 """Rule files of `biotab_outcomes`: measure cues (spaCy token patterns) and the word lexicon.
 
 Reads `rules/outcome_cues.jsonl` (one cue per line: {"measure", "pattern", "priority", "id",
-"comment", "not_after"}; "not_after": words right after which a match is no cue),
+"comment", "not_after", "with_measures"}; "not_after": words right after which a match is no
+cue; "with_measures": measures one of which another cue of the sentence must have for a match
+to be a cue),
 `rules/outcomes_lexicon.json` (named word lists, number words, cue scores) and the one-word
 forward negation triggers of `rules/context_rules.jsonl` (biotab_assertion's list), all
 validated through `pipeline/rules.py`. `outcome_lexicon.Lexicon` compiles the word lists to sets and
@@ -41,7 +43,9 @@ MEASURES: tuple[str, ...] = (
 )
 NOT_OUTCOME = "not_outcome"
 CUE_MEASURES: tuple[str, ...] = (*MEASURES, NOT_OUTCOME)
-CUE_KEYS: tuple[str, ...] = ("measure", "pattern", "priority", "id", "comment", "not_after")
+CUE_KEYS: tuple[str, ...] = (
+    "measure", "pattern", "priority", "id", "comment", "not_after", "with_measures",
+)  # fmt: skip
 # Token OPs a cue may use. `CueGate` sizes a cue's match window by its number of token specs
 # and reads a cue's first specs as conditions a match must start with: "+", "*" and "{n,m}"
 # could match more tokens (cut off silently), "!" would be read the wrong way round.
@@ -78,6 +82,10 @@ class CueRule:
     #: than 70"): a condition the gate's first token cannot carry without opening a window at
     #: nearly every token
     not_after: frozenset[str] = frozenset()
+    #: a match is a cue only in a sentence where another cue has one of these measures ("SD"
+    #: and "PD" are stable and progressive disease in a list of CR and PR, a standard deviation
+    #: and Parkinson's disease elsewhere)
+    with_measures: frozenset[str] = frozenset()
 
     @property
     def exact_case(self) -> bool:
@@ -94,7 +102,8 @@ def parse_cue(obj: Any, where: str) -> CueRule:
             obj,
             where=where,
             required={"measure": str, "pattern": (str, list)},
-            optional={"priority": int, "id": str, "comment": str, "not_after": list},
+            optional={"priority": int, "id": str, "comment": str, "not_after": list,
+                      "with_measures": list},
             choices={"measure": CUE_MEASURES, "priority": (0, 1, 2)},
         )
         words = obj.get("not_after")
@@ -103,6 +112,14 @@ def parse_cue(obj: Any, where: str) -> CueRule:
         ):
             raise RuleError(f"{where}: key 'not_after' holds {words!r}; expected a non-empty "
                             "list of lower-case words")
+        needed = obj.get("with_measures")
+        if needed is not None and not (
+            needed and all(m in MEASURES and m != obj["measure"] for m in needed)
+        ):
+            raise RuleError(
+                f"{where}: key 'with_measures' holds {needed!r}; expected a non-empty list of "
+                f"measures other than the cue's own, from: {', '.join(MEASURES)}"
+            )
         if isinstance(obj["pattern"], str):
             if not obj["pattern"].strip():
                 raise RuleError(f"{where}: key 'pattern' is an empty string; expected a phrase")
@@ -121,7 +138,7 @@ def parse_cue(obj: Any, where: str) -> CueRule:
     line = int(where.rsplit(":", 1)[-1]) if where.rsplit(":", 1)[-1].isdigit() else 0
     return CueRule(
         obj["measure"], obj["pattern"], obj.get("priority", 1), obj.get("id"), obj.get("comment"),
-        line, frozenset(obj.get("not_after", ())),
+        line, frozenset(obj.get("not_after", ())), frozenset(obj.get("with_measures", ())),
     )  # fmt: skip
 
 

@@ -294,6 +294,12 @@ class OutcomeExtractor:
                 continue
             taken.insert(k, hit)
             taken_starts.insert(k, hit[0])
+        if any(self.cues[r].with_measures for _, _, r in taken):
+            present = {self.cues[r].measure for _, _, r in taken}
+            taken = [
+                h for h in taken
+                if not self.cues[h[2]].with_measures or self.cues[h[2]].with_measures & present
+            ]  # fmt: skip
         names = [(m.start - base, m.end - base) for m in mentions]
         name_starts = [a for a, _ in names]
         cues: list[Cue] = []
@@ -560,6 +566,8 @@ class OutcomeExtractor:
                     obj["comment"] = rule.comment
                 if rule.not_after:
                     obj["not_after"] = sorted(rule.not_after)
+                if rule.with_measures:
+                    obj["with_measures"] = sorted(rule.with_measures)
                 fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
         (path / LEXICON_FILE).write_text(
             json.dumps(self.lexicon.data, ensure_ascii=False, indent=1) + "\n", encoding="utf8"

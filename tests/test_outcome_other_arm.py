@@ -55,3 +55,13 @@ def test_a_respectively_list_beside_another_list_takes_no_arms_of_the_sentence_b
     got = arms(outcomes_nlp, ALLOCATION + "In women and men, survival was 64% and 71%, "
                                           "respectively.")  # fmt: skip
     assert [a for _, a, _ in got[-2:]] == [None, None]
+
+
+def test_a_control_word_in_a_compound_names_no_arm(outcomes_nlp: Language) -> None:
+    # "with chemotherapy-responsive cancer": who was studied, not an arm ("with chemotherapy")
+    doc = outcomes_nlp(
+        "Analysis was performed on 61 women with chemotherapy-responsive metastatic cancer."
+    )
+    assert [r["arm"] for r in doc._.outcomes] == [None]
+    doc = outcomes_nlp("IGA success was reached by 38% with tapinarof and 6% with vehicle.")
+    assert [(r["value"], r["arm"]) for r in doc._.outcomes][-1] == (6.0, "vehicle")

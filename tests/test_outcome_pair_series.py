@@ -142,3 +142,32 @@ def test_one_arm_after_a_list_is_every_members(
 ) -> None:
     got = arms(outcomes_nlp, sentence)
     assert [g for g in got if g[0] != 1.0] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a colon opens a list whose items semicolons part: the header's arms hold throughout
+        ("Grade 3-4 toxicities (docetaxel vs placebo): neutropenia, 45% vs 3%; anemia, 12% vs "
+         "4%.", [(45.0, "docetaxel"), (3.0, "placebo"), (12.0, "docetaxel"), (4.0, "placebo")]),
+        # a comparator arm that is no drug ("chemotherapy", "vehicle": `control_arms`)
+        ("Grade 3 events (docetaxel vs chemotherapy): anemia, 5% vs 20%; neutropenia, 1% vs 15%.",
+         [(5.0, "docetaxel"), (20.0, "chemotherapy"), (1.0, "docetaxel"), (15.0, "chemotherapy")]),
+    ],
+)  # fmt: skip
+def test_pairs_of_a_list_a_colon_opens_keep_the_headers_arms(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert arms(outcomes_nlp, sentence) == expected
+
+
+def test_a_semicolon_without_a_colon_before_it_still_ends_the_pairs_arms(
+    outcomes_nlp: Language,
+) -> None:
+    got = arms(
+        outcomes_nlp,
+        "Neutropenia was 45% vs 3% (docetaxel vs placebo); in a later analysis anemia was 12% "
+        "vs 4%.",
+    )
+    assert got[:2] == [(45.0, "docetaxel"), (3.0, "placebo")]
+    assert [a for _, a in got[2:]] == [None, None], got

@@ -255,10 +255,11 @@ class ArmRegexes:
         )
         # "(12%) with placebo", "15% of those receiving placebo", "48 among controls" (not "45%
         # with control of pain": what is controlled is no arm; no "under" or "after": "in five
-        # dogs under control conditions")
+        # dogs under control conditions"; nor a compound: "61 women with chemotherapy-responsive
+        # cancer")
         self.arm_control_re = re.compile(
             rf"{lead}(?:with|on|in|for|among|receiving|given|treated\s+with)\s+(?:the\s+)?"
-            rf"(?P<arm>{_alt(data['control_arms'])})\b(?!\s+of\b)",
+            rf"(?P<arm>{_alt(data['control_arms'])})\b(?!\s?-\s?[a-z]|\s+of\b)",
             re.IGNORECASE,
         )
         self._build_following_arm_regexes(data, lead)

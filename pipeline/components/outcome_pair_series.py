@@ -102,10 +102,13 @@ def _between_clear(lex: Lexicon, parser: SentenceParser, figures: list[Figure],
 def _unbroken(parser: SentenceParser, lo: int, hi: int) -> bool:
     """Does text[lo:hi] hold no strong boundary outside a bracket (`strong_boundaries`: ";",
     "but", "whereas")? One before a bracket closes that opened before lo is inside it ("12%;
-    P < 0.001) and ...")."""
+    P < 0.001) and ..."). After a colon before lo, a semicolon parts the items of the list the
+    colon opens, not clauses ("(docetaxel vs placebo): neutropenia, 45% vs 3%; diarrhea, 12% vs
+    4%")."""
     depth = 0
     cut = False  # a strong boundary outside brackets so far
     boundary = parser.boundaries()
+    listed = ":" in parser.text[:lo]
     k = bisect.bisect_left(parser.toks, lo, key=_start)
     for x in range(k, len(parser.toks)):
         t = parser.toks[x]
@@ -117,7 +120,7 @@ def _unbroken(parser: SentenceParser, lo: int, hi: int) -> bool:
             if depth == 0:
                 cut = False  # ("12%; P < 0.001) and"): the first pair's bracket closes
             depth = max(0, depth - 1)
-        elif depth == 0 and boundary[x]:
+        elif depth == 0 and boundary[x] and not (listed and t.text == ";"):
             cut = True
     return not cut
 

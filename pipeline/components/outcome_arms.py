@@ -31,6 +31,7 @@ from pipeline.components.outcome_arm_names import arm_names
 from pipeline.components.outcome_attach import Comparisons, named_as_comparator, share_pair_arm
 from pipeline.components.outcome_following_arms import (
     allocated_count_arm,
+    allocated_with_others,
     following_drug,
     following_name,
     of_group_arm,
@@ -254,6 +255,8 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
                 f.arm = None  # "(responder group, n = 12)": no arm
         if f.arm is None and not f.arm_pooled:
             drug = following_drug(sm, text, f)
+            if drug is not None and allocated_with_others(sm, text, f, drug, figures):
+                drug = None  # "4,560 women randomly assigned to exemestane or placebo": the cohort
             if drug is not None:
                 f.arm = combined_drugs(sm, text, drug)
             elif _may_take_arm(f):

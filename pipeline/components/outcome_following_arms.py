@@ -78,6 +78,18 @@ def following_drug(sm: SentenceMentions, text: str, f: Figure) -> Mention | None
     return None
 
 
+def allocated_with_others(sm: SentenceMentions, text: str, f: Figure, drug: Mention,
+                          figures: list[Figure]) -> bool:  # fmt: skip
+    """Is the drug `following_drug` found after an allocation word ("randomly assigned to") one
+    arm of an allocation that goes on past it ("4,560 women randomly assigned to exemestane (25
+    mg per day) compared with placebo", "5408 women randomly assigned to tamoxifen 20 mg/d or
+    placebo": the cohort, of no one arm)?"""
+    gap = text[link_start(text, f) : drug.start - sm.base].lower().split()
+    return not sm.lex.allocation_verbs.isdisjoint(gap) and _more_members(
+        sm, text, drug.end - sm.base, f, figures
+    )
+
+
 _NAME_WORD = re.compile(r"[A-Za-z0-9][\w/+.-]*|→")  # ("E → CMF": one name)
 _NEXT_WORD = re.compile(r"\s*([A-Za-z0-9][\w/+.-]*|\S)")
 _BRACKET_AFTER = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
@@ -348,8 +360,8 @@ def _more_members(sm: SentenceMentions, text: str, end: int, f: Figure,
     for m in _JOINED_WORD.finditer(tail):
         word, after = m.group(1).lower(), m.group(2).lower()
         if (word in lex.connectors or word in lex.comparison) and not (
-            after[0].isdigit() or after in lex.number_words
-        ):
+            after[0].isdigit() or after in lex.number_words or after in lex.finding_of
+        ):  # (not the next count: "to A and 8 to B", "to A and in 8 patients to B")
             return True
     # an alternative_joiners word last: the next member comes after the figure ("to docetaxel
     # (n = 61) or"); a word that merely ends so ("tumor", "donor") is none

@@ -109,6 +109,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.pooled_arm_nouns = sets["pooled_arm_nouns"]
         self.monotherapy_words = sets["monotherapy_words"]
         self.finding_of = sets["finding_prepositions"]
+        self.found_in_verbs = sets["found_in_verbs"]
         self.measured_object_openers = sets["measured_object_openers"]
         self.boundaries = sets["strong_boundaries"]
         self.connectors = sets["list_connectors"]

@@ -253,12 +253,11 @@ class ArmRegexes:
             rf"(?i:{lead}(?:in|with|for|among|on)\s+(?:the\s+)?)"
             rf"(?P<arm>(?i:{arm_nouns})\s+[A-Z0-9][\w+-]{{0,10}})\b"
         )
-        # "(12%) with placebo", "15% of those receiving placebo", "48 among controls" (not "45%
-        # with control of pain": what is controlled is no arm; no "under" or "after": "in five
-        # dogs under control conditions"; nor a compound: "61 women with chemotherapy-responsive
-        # cancer")
+        # "(12%) with placebo", "15% of those receiving placebo", "48 among controls" (after a
+        # `control_arm_links` entry; not "45% with control of pain": what is controlled is no
+        # arm; nor a compound: "61 women with chemotherapy-responsive cancer")
         self.arm_control_re = re.compile(
-            rf"{lead}(?:with|on|in|for|among|receiving|given|treated\s+with)\s+(?:the\s+)?"
+            rf"{lead}(?:{alt_spaced(data['control_arm_links'])})\s+(?:the\s+)?"
             rf"(?P<arm>{_alt(data['control_arms'])})\b(?!\s?-\s?[a-z]|\s+of\b)",
             re.IGNORECASE,
         )
@@ -362,6 +361,7 @@ class ArmRegexes:
         self.allocation_to_words = frozenset(
             w for w, kind in data["allocation_links"].items() if kind == "allocation"
         )
+        self.allocation_verbs = frozenset(w.lower() for w in data["allocation_words"])
         allocation_to = _alt(self.allocation_to_words)
         openers = alt_spaced(data["allocation_member_openers"])
         # what stands between the link and the arm's name: "to receive", "to a"

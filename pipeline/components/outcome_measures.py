@@ -205,6 +205,8 @@ def _cue_allowed(
     if c.measure == "enrollment" and (
         not enrollment_ok(head, c, parser, lex.min_enrollment)
         or counts_occurrences(lex, head, parser)
+        # ("Nausea occurred in 12 patients assigned to A": the participle names their arm)
+        or (c.ts >= te and _found_in(lex, head, parser))
     ):
         return False
     # "reduced", "increased": only for a percentage change
@@ -242,6 +244,37 @@ def _candidate_cues(cues: list[Cue], ts: int, te: int, dist: _Distances, reach: 
     while hi < len(cues) and dist.words[max(te, cues[hi].ts)] - dist.words[te] <= reach:
         hi += 1
     return cues[lo:hi]
+
+
+# How many tokens back from a count after "and in" the verb that found it may stand ("occurred
+# in 12 patients assigned to letrozole and in 8 ...").
+FOUND_IN_REACH = 16
+
+
+def _found_in(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
+    """Is the count the object of "in" or "among" (`finding_prepositions`) right after a
+    `found_in_verbs` entry ("Nausea occurred in 12 patients assigned to A", "was reported in 3
+    patients receiving B"): whom something was found in, not who was enrolled? Not a frame
+    that opens the clause ("In 302 patients randomized to A, median PFS was ..."), nor who a
+    study was done in ("was studied in 5408 women randomly assigned", "were performed in 14
+    patients receiving X")."""
+    if f.ts < 2 or parser.lower(f.ts - 1) not in lex.finding_of:
+        return False
+    if parser.lower(f.ts - 2) in lex.found_in_verbs:
+        return True
+    if parser.lower(f.ts - 2) not in lex.connectors:
+        return False
+    # "occurred in 12 patients assigned to A and in 8 patients assigned to B": a list's next
+    # member, after such a verb and "in" earlier in the clause
+    boundary = parser.boundaries()
+    for x in range(f.ts - 3, max(0, f.ts - FOUND_IN_REACH) - 1, -1):
+        if boundary[x]:
+            return False
+        if x > 0 and parser.lower(x) in lex.finding_of and (
+            parser.lower(x - 1) in lex.found_in_verbs
+        ):
+            return True
+    return False
 
 
 def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
@@ -308,8 +341,9 @@ def enrolled_subject(lex: Lexicon, f: Figure, parser: SentenceParser) -> bool:
         elif low in lex.enrolled_words and parser.lower(m + 1) in lex.prepositions:
             # "254 patients with ER-positive cancer randomised to ...", "138 (46.2%)
             # randomized (A, 65; P, 73)": the participle right after who was counted (but of a
-            # share, it names the pool: "442 (52%) of 856 patients assigned to A" had an event)
-            return not share
+            # share, it names the pool: "442 (52%) of 856 patients assigned to A" had an event;
+            # nor the object of what occurred: "Nausea occurred in 12 patients assigned to A")
+            return not share and not _found_in(lex, f, parser)
         elif low in lex.enrolled_words and bare and m == k and parser.lower(m + 1) in "(,;":
             return True  # (not "Twelve randomized controlled trials")
     return False

@@ -269,6 +269,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "arm_drug_links",
     "following_drug_subjects",
     "following_drug_links",
+    "control_arm_links",
+    "found_in_verbs",
     "following_arm_links",
     "non_arm_name_ends",
     "alternative_openers",

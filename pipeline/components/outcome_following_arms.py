@@ -384,11 +384,37 @@ _POOL_LINK = re.compile(
 )
 
 
+def counted_among(f: Figure, g: Figure, text: str) -> bool:
+    """ "352 DFS events among 2,463 women", "251 [7.0%] in 3579 patients": is `g`, the figure
+    after count `f`, the subjects f was counted among (a count of subjects, no share, after f's
+    own words and "in"/"among")?"""
+    return not (
+        f.count is None or f.has_pop or g.count is None or not g.has_pop or g.pct is not None
+        or g.den is not None
+    ) and _POOL_LINK.fullmatch(text, f.end, g.start) is not None  # fmt: skip
+
+
+_BRACKETED_WORDS = re.compile(r"[(\[][^()\[\]]*[)\]]|([A-Za-z][\w-]*)")
+
+
+def counted_among_by_words(lex: Lexicon, f: Figure, g: Figure, text: str) -> bool:
+    """`counted_among`, with what f counts in its own words or bracket before "in"/"among"
+    ("352 DFS events among 2,463 women", "251 [7.0%] in 3579 patients"): no auxiliary or
+    `found_in_verbs` entry (not "grade 3 was seen in 15 patients", "one carcinoma developed in
+    two rats": a clause), no bare label number ("intron 10 in 1 case"; a share's bracket is
+    its own: "251 [7.0%] in 3579 patients")."""
+    if not counted_among(f, g, text):
+        return False
+    own = [m.group(1) for m in _BRACKETED_WORDS.finditer(text, f.end, g.start)]
+    words = [w.lower() for w in own[:-1] if w is not None]  # (the last: "in"/"among")
+    return (len(own) > 1 or f.pct is not None) and not any(
+        w in lex.auxiliaries or w in lex.found_in_verbs for w in words
+    )
+
+
 def pool_arm(f: Figure, g: Figure, text: str) -> Span | None:
     """ "352 DFS events among 2,463 women receiving letrozole", "251 [7.0%] in 3579 patients in
     the tamoxifen group": a count right before the subjects it is of (`g`, the next figure: a
-    count of subjects with an arm, no share) is of their arm; None otherwise."""
-    if (f.count is None or f.has_pop or g.arm is None or g.count is None or not g.has_pop
-            or g.pct is not None or g.den is not None):  # fmt: skip
-        return None
-    return g.arm if _POOL_LINK.fullmatch(text, f.end, g.start) else None
+    count of subjects with an arm, no share, `counted_among`) is of their arm; None
+    otherwise."""
+    return g.arm if g.arm is not None and counted_among(f, g, text) else None

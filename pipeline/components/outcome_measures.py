@@ -22,6 +22,7 @@ from pipeline.components.outcome_changes import (
     says_how_it_changed,
     what_changed,
 )
+from pipeline.components.outcome_following_arms import counted_among_by_words
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_rules import NOT_OUTCOME
@@ -482,11 +483,19 @@ def assign_measures(
     reach = lex.scores.max_score - min(0, lex.scores.strong_cue) + longest + 1
     has_improvement = any(c.measure == "improvement" for c in cues)
     asides = _aside_cues(parser, figures, cues)
+    prev: Figure | None = None
     for members in figure_groups(figures):
         head, tail = members[0], members[-1]
         ts, te = head.ts, tail.te
         best: tuple[float, Cue] | None = None
-        if _enrollment_by_form(lex, members, cues, dist, parser):
+        before, prev = prev, tail
+        if _enrollment_by_form(lex, members, cues, dist, parser) or (
+            # "352 DFS events among 2,463 women receiving letrozole": who the count before
+            # was counted among (its arm's size), not a count of its events
+            before is not None
+            and len(members) == 1
+            and counted_among_by_words(lex, before, head, parser.text)
+        ):
             head.measure = "enrollment"
             continue
         pop = head.population.lower() if head.population else None

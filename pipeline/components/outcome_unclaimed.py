@@ -1,7 +1,8 @@
 """Figures no measure cue claimed that are still results.
 
 Functions over the figures of one sentence after `assign_measures` (`outcome_measures.py`):
-`compared_figures` (a figure listed after another's ("in 6 patients in arm A and 7 in arm B"),
+`compared_figures` (a figure listed after another's ("in 6 patients in arm A and 7 in arm B",
+"352 DFS events among 2,463 women receiving A and 418 events among 2,459 women receiving B"),
 listed in one bracket after it, listed right after one of the same form ("in seven (10%), five
 (7.1%) and 26 (37.1%) patients, respectively"), compared, or tied to an arm is still a result:
 the first's measure, else `other`; a lone subject count is who was studied),
@@ -17,7 +18,10 @@ import re
 from collections.abc import Callable
 
 from pipeline.components.outcome_attach import ARM_WINDOW, no_arm_name
-from pipeline.components.outcome_following_arms import allocated_next_count
+from pipeline.components.outcome_following_arms import (
+    allocated_next_count,
+    counted_among_by_words,
+)
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_list_arms import arm_named_at
@@ -50,6 +54,25 @@ def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
         prev.arm is not None
         or _drug_follows(lex, parser.text, prev, drug_starts)
         or arm_after_words(lex, parser.text, prev) is not None
+    )
+
+
+def _pooled_like(lex: Lexicon, figures: list[Figure], k: int, parser: SentenceParser,
+                 boundary: list[bool]) -> bool:  # fmt: skip
+    """ "352 DFS events among 2,463 women receiving letrozole and 418 events among 2,459 women
+    receiving tamoxifen": a bare count counted among the subjects after it, right after a list
+    connector and a count of an outcome counted among the subjects before it, in one clause,
+    counts the same outcome."""
+    if not (2 <= k < len(figures) - 1) or not figures[k].needs_cue:
+        return False
+    first, pool, f, own = figures[k - 2], figures[k - 1], figures[k], figures[k + 1]
+    return (
+        first.measure not in (None, "enrollment", "other")
+        and not first.excluded
+        and parser.lower(f.ts - 1) in lex.connectors
+        and not any(boundary[x] for x in range(first.te, f.ts))
+        and counted_among_by_words(lex, first, pool, parser.text)
+        and counted_among_by_words(lex, f, own, parser.text)
     )
 
 
@@ -221,6 +244,9 @@ def compared_figures(
             or _series_after(lex, figures[k - 1], f, parser, boundary)
         ):
             f.measure = figures[k - 1].measure  # "in 6 patients in arm A and 7 in arm B"
+            continue
+        if _pooled_like(lex, figures, k, parser, boundary):
+            f.measure = figures[k - 2].measure  # "352 DFS events among 2,463 women ... and 418"
             continue
         prev = figures[k - 1] if k else None
         if f.needs_cue and allocated_next_count(lex, prev, f, parser.text) and (

@@ -78,6 +78,9 @@ def test_a_member_that_names_no_arm_gives_none(outcomes_nlp: Language, text: str
         ("A total of 101 participants were randomized (48 to the intervention group and 53 to "
          "the control group).",
          [(101.0, None), (48.0, "intervention"), (53.0, "control")]),
+        # ... or a semicolon
+        ("A total of 1,203 women were randomized; 601 to anastrozole and 602 to tamoxifen.",
+         [(1203.0, None), (601.0, "anastrozole"), (602.0, "tamoxifen")]),
         # an article before the arm's name; a comma after the allocation word
         ("The researchers assigned 50 people to a Mediterranean diet and 48 to a low-fat diet.",
          [(50.0, "Mediterranean diet"), (48.0, "low-fat diet")]),

@@ -382,10 +382,10 @@ class ArmRegexes:
             rf"\s*(?:(?:{pop})\s+)?(?:{allocation_to}){to_name}", re.IGNORECASE
         )
         # "We randomly assigned 302 patients to letrozole", "were randomized: 302 to letrozole",
-        # "were randomized (302 to letrozole ...)", "were randomly assigned, 120 to exercise":
-        # an allocation word right before a count
+        # "were randomized (302 to letrozole ...)", "were randomly assigned, 120 to exercise",
+        # "were randomized; 601 to anastrozole": an allocation word right before a count
         self.allocating_before_re = re.compile(
-            rf"\b(?:{_alt(data['allocation_words'])})(?:\s*[:(,]\s*|\s+)$", re.IGNORECASE
+            rf"\b(?:{_alt(data['allocation_words'])})(?:\s*[:;(,]\s*|\s+)$", re.IGNORECASE
         )
         # what may stand between an arm's name and the next count ("FV and 68", "FV, 68",
         # "Cocculine (C) and 217": its abbreviation in a short bracket)

@@ -249,9 +249,9 @@ def compared_figures(
             f.measure = figures[k - 2].measure  # "352 DFS events among 2,463 women ... and 418"
             continue
         prev = figures[k - 1] if k else None
-        if f.needs_cue and allocated_next_count(lex, prev, f, parser.text) and (
-            prev is None or not any(boundary[x] for x in range(prev.te, f.ts))
-        ):
+        if prev is not None and any(boundary[x] for x in range(prev.te, f.ts)):
+            prev = None  # (of another clause: "were randomized; 601 to A" is a list's first)
+        if f.needs_cue and allocated_next_count(lex, prev, f, parser.text):
             f.measure = "enrollment"  # "302 were assigned to letrozole and 298 to placebo"
             continue
         if f.needs_cue:

@@ -37,6 +37,12 @@ def arms(nlp: Language, text: str) -> list[tuple[float, str | None]]:
         # one arm named before a comparison's bracket: its first figure's (pico-dev)
         ("Grade 3 toxicity was more common in the tamoxifen plus OFS arm (22.4% v 12.3%).",
          [(22.4, "tamoxifen plus OFS"), (12.3, None)]),
+        # the name right before the arm noun, past a preposition ("the 40 patients in the ...")
+        ("Of the 40 patients in the fenretinide group, 12 achieved complete remission.",
+         [(12.0, "fenretinide")]),
+        ("For patients receiving anthracyclines, the event rates were higher in the placebo "
+         "group (47%) than in the letrozole group (37%).",
+         [(47.0, "placebo"), (37.0, "letrozole")]),
     ],
 )
 def test_an_arm_named_in_the_clause_is_the_figures(

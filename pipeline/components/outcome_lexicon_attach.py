@@ -266,9 +266,12 @@ class ArmRegexes:
         self.respectively_comma_re = re.compile(
             rf"\s*\)?\s*,?\s*(?:{_alt(self.respectively)})\s*,\s*", re.IGNORECASE
         )
-        # (ending as `outcome_attach._ARM_BEFORE_ENDS` says: only such windows are searched)
+        # (ending as `outcome_attach._ARM_BEFORE_ENDS` says: only such windows are searched;
+        # no preposition in the name: "Of the 40 patients in the docetaxel group, 12 ...")
+        no_prep = rf"(?!\b(?:{_alt(self.prepositions)})\b)"
         self.arm_before_re = re.compile(
-            rf"\bthe\s+(?P<arm>[^()\[\],;]{{1,40}}?)\s+(?:{arm_nouns})\s*(?:[(\[]|,)\s*$",
+            rf"\bthe\s+(?P<arm>(?:{no_prep}[^()\[\],;]){{1,40}}?)\s+(?:{arm_nouns})\s*"
+            r"(?:[(\[]|,)\s*$",
             re.IGNORECASE,
         )
         # a sentence that names an arm ("in the imiquimod group", "arm B", "the two groups",

@@ -117,3 +117,26 @@ def test_an_allocation_list_after_a_colon_gives_its_members_arms(outcomes_nlp: L
                              "(n = 8), enalapril-treated (n = 8), or nitrendipine-treated "
                              "(n = 10).")  # fmt: skip
     assert got[1:] == [(8.0, "enalapril-treated"), (10.0, "nitrendipine-treated")]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a list's names end at a sentence's full stop, not a decimal point; a clause or a
+        # statistic is no name
+        ("Median PFS was 4.5 months versus 6.8 months for letrozole and median overall survival "
+         "was 19.7 months versus 23.6 months.", {None, "letrozole"}),
+        ("Attendance was higher with the option to change (76.1% vs 73.3% for standard office "
+         "hour, P=0.001).", {None, "standard office hour"}),
+        # the subjects between the figure and its arm ("for patients in the TU arm")
+        ("The 5-year OS was 79.7% for patients in the TU arm and 83% for those in the ACT arm.",
+         {"TU", "ACT"}),
+        # a design's clause before a size is no arm's name
+        ("A randomized controlled trial of a mailed weight loss intervention was undertaken "
+         "among 68 mother-daughter dyads (n = 136).", {None}),
+    ],
+)  # fmt: skip
+def test_no_arm_name_runs_through_a_clause_or_statistic(
+    outcomes_nlp: Language, text: str, names: set[str | None]
+) -> None:
+    assert {arm for _, arm in arms(outcomes_nlp, text)} <= names

@@ -131,6 +131,8 @@ def _member_arm(lex: Lexicon, sm: SentenceMentions, text: str, lo: int, hi: int,
     parts = [(p.start(), p.end(), p.group().lower()) for p in _PART.finditer(text, lo, hi)]
     if len(parts) > MAX_MEMBER_WORDS or _BREAK.search(_BRACKETED.sub("", text[lo:hi])):
         return None  # "to letrozole, 60 women with ... (n = 60)": no member of the list
+    if any(w in lex.auxiliaries for _, _, w in parts):
+        return None  # "a trial of a mailed intervention was undertaken among 68 dyads (n = 136)"
     openers = lex.allocation_member_openers | lex.determiners | _ARTICLES | lex.alternative_openers
     for k, (_, _, w) in enumerate(parts):
         if w in lex.alternative_openers:

@@ -223,13 +223,13 @@ class ArmRegexes:
         )
         self.arm_list_re = re.compile(
             rf"\s*(?:\)\s*)?(?:,\s*)?(?:in|for|with|among|on|of)\s+(?:the\s+)?(?P<list>.+?)"
-            rf"(?:\s+(?:{arm_nouns})\b|\s*,?\s*respectively\b|\s*[;.)]|$)",
+            rf"(?:\s+(?:{arm_nouns})\b|\s*,?\s*respectively\b|\s*(?:[;)]|\.(?!\d))|$)",
             re.IGNORECASE,
         )
         # what may stand between a figure and the link to its arm: a closing bracket, and the
         # subjects it counts ("12% (9/73) of patients treated with placebo", "37% of those in
-        # the control group")
-        lead = (r"\s*(?:\)\s*)?(?:of\s+(?:those|the\s+)?"
+        # the control group", "79.7% for patients in the TU arm")
+        lead = (r"\s*(?:\)\s*)?(?:(?:of|for)\s+(?:those|the\s+)?"
                 rf"(?:{_alt(data['following_drug_subjects'])})?\s*)?")
         # (the arm starts past a determiner: in "6 in the group 1 and 7 in ..." the "the" alone
         # before "group" is no arm, "in group 1" is read by `arm_label_re`)
@@ -301,10 +301,11 @@ class ArmRegexes:
 
     def _arm_name(self, word: str, noun: str) -> str:
         """An arm's name before its arm noun (the regex `noun`): one to four `word`s, the first
-        no determiner ("the every-3-week treatment arm", "the usual-care group"), in the group
-        `arm`."""
-        return (rf"(?!(?:{_alt(self.determiners)})\s)(?P<arm>(?:{word}\s+){{0,3}}?{word})\s+"
-                rf"{noun}\b")
+        no determiner ("the every-3-week treatment arm", "the usual-care group"), none a
+        preposition ("for patients in the TU arm": no name), in the group `arm`."""
+        no_prep = rf"(?!(?:{_alt(self.prepositions)})\s)"
+        return (rf"(?!(?:{_alt(self.determiners)})\s)"
+                rf"(?P<arm>(?:{no_prep}{word}\s+){{0,3}}?{no_prep}{word})\s+{noun}\b")
 
     def _build_following_arm_regexes(self, data: dict[str, Any], lead: str) -> None:
         """An arm that is no drug mention named right after a figure or in the subjects it

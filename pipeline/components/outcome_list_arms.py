@@ -25,6 +25,10 @@ _ARM_PART = re.compile(
 )
 
 
+# what no arm's name holds: a bracket, "=", a percentage or a decimal
+_NO_NAME = re.compile(r"[(\[\]=%]|\d[.,·]\d")
+
+
 def list_arms(lex: Lexicon, members: list[Figure], text: str) -> bool:
     """ "25%, 31% and 40% in the A, B and C arms": one arm per figure, in order."""
     tail = members[-1]
@@ -49,6 +53,11 @@ def list_arms(lex: Lexicon, members: list[Figure], text: str) -> bool:
         if rest and noun.lower() in lex.pooled_arm_nouns:
             arms[0] = (e - len(rest), e)
     if len(arms) != len(members):
+        return False
+    if any(_NO_NAME.search(text, s, e) or not lex.auxiliaries.isdisjoint(text[s:e].lower().split())
+           for s, e in arms):  # fmt: skip
+        # "6.8 months for A and median overall survival was 19.7 months", "for standard office
+        # hour, P=0.001)", "with EP (hazard ratio [HR], 0.73": a clause or statistics, no names
         return False
     if all(all(w in lex.pop for w in text[s:e].lower().split()) for s, e in arms):
         return False  # "12% and 15% in men and women, respectively": subgroups, no arms

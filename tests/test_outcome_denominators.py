@@ -437,3 +437,17 @@ def test_an_n_percent_header_makes_bare_brackets_percentages(outcomes_nlp: Langu
 def test_a_bare_bracket_without_a_header_is_no_percentage(outcomes_nlp: Language) -> None:
     got = rows(outcomes_nlp, "Neutropenia occurred in 12 (10) patients given docetaxel.")
     assert all(r[2] != 10.0 for r in got), got
+
+
+def test_a_pool_whose_words_hold_a_duration_is_the_denominator(outcomes_nlp: Language) -> None:
+    # "for 10 years" is the pool's words, not the count the pool ends at: no row of 1,000
+    # people (as an event count), and a count after it takes it as its denominator
+    assert rows(
+        outcomes_nlp,
+        "Of 1,000 people who take aspirin for 10 years, about 10 will avoid a heart attack.",
+    ) == []
+    got = rows(
+        outcomes_nlp,
+        "Of 120 patients treated with docetaxel for 12 weeks, 30 developed neutropenia.",
+    )
+    assert [(g[2], g[4]) for g in got] == [(30.0, 120)]

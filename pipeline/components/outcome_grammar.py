@@ -504,7 +504,8 @@ class SentenceParser(QuantifierReader):
         underwent cystectomy 4 were alive"); None if a boundary or another number comes first,
         or no comma within its window (a number in its bracket too: "Of 120 patients (60 in arm
         A and 60 in arm B), ..." is who was studied, not a pool; "Of 53 women (aged 51 y)
-        randomized ..." is no pool ending at 51)."""
+        randomized ..." is no pool ending at 51; but a number with its unit is part of the
+        pool's words: "Of 1,000 people who take aspirin for 10 years, ...")."""
         toks = self.toks
         o = i - 2 if self.lower(i - 1) in self.lex.count_determiners else i - 1
         opens = o == 0 or self.lower(o - 1) in (":", ";", ".")
@@ -516,6 +517,8 @@ class SentenceParser(QuantifierReader):
             elif tk.lower in self.lex.boundaries:
                 return None
             elif tk.num is not None:
+                if self.lower(k + 1) in self.lex.units and self.lower(k - 1) != ",":
+                    continue  # "Of 1,000 people who take aspirin for 10 years, ...": its words
                 before = toks[k - 1]
                 ends = (
                     opens

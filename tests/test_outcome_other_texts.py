@@ -505,6 +505,16 @@ def test_what_a_ratio_or_a_bracket_names(
             "One in every five women treated with tamoxifen reported nausea.",
             [("adverse_event", "count", 1.0)],
         ),
+        # a frequency with its bound: one in 100, no count of 100 people
+        (
+            "Fewer than 1 in 100 women treated with tamoxifen reported nausea.",
+            [("adverse_event", "count", 1.0)],
+        ),
+        # a treatment's failure is an end point of efficacy, not an adverse event
+        (
+            "Treatment failure occurred in 21.4% of patients on tamoxifen.",
+            [("other", "percent", 21.4)],
+        ),
     ],
 )
 def test_lay_and_guideline_wordings(outcomes_nlp: Language, text: str,

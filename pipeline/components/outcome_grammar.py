@@ -139,7 +139,11 @@ class SentenceParser(QuantifierReader):
             fig = Figure(i, i + 1)
             self.set_pct(fig, i)
             return fig
-        if self.is_int(i) and self.count_guard(i):
+        if self.is_int(i) and (
+            self.count_guard(i)
+            # "fewer than 1 in 100 people", "up to 1 in 3 people": a frequency, bounded
+            or (before in ("than", "to") and self._natural_frequency(i, i + 1) is not None)
+        ):
             return self._parse_count(i)
         if t.decimals > 0 and t.num > 0:  # (an annual rate may be 1 or more)
             return self._parse_proportion(i)
@@ -286,7 +290,7 @@ class SentenceParser(QuantifierReader):
         fig = Figure(i, i + 1, count=a, num=a)
         j = i + 1
         low = self.lower(j)
-        matched = False
+        matched = natural = False
         if low == "/" and self.is_int(j + 1) and self.adjacent(i, j):
             fig.den = self.int_at(j + 1)
             if fig.den < a or self.lower(j + 2) in self.lex.units or self.lower(j + 2) == "/":
@@ -326,7 +330,7 @@ class SentenceParser(QuantifierReader):
         elif (nf := self._natural_frequency(i, j)) is not None:
             fig.den, pend = self.int_at(nf[0]), nf[1]  # "1 in 5 people": one of every five
             fig.population, fig.has_pop, j = self.toks[pend - 1].text, True, pend
-            matched = True
+            matched = natural = True
         else:
             pend = self.pop_at(j)
             if pend is not None:
@@ -358,14 +362,14 @@ class SentenceParser(QuantifierReader):
                 j = j if past == j + 1 else past
         if not matched and not self._bare_count(fig, i):
             return None
-        if fig.pct is None and (
+        if fig.pct is None and not natural and (
             self.lex.ends_with_comparator(
                 self.text[max(0, self.toks[i].start - 20) : self.toks[i].start]
             )
             or self.lex.comparator_after_re.match(self.text, self.toks[i].end)
         ):
             # "at least 1 skeletal-related event", "≤16 patients", "two or more hot flashes":
-            # a threshold
+            # a threshold (but "fewer than 1 in 100 people" is a frequency, bounded)
             return None
         fig.te = j
         self._count_context(fig, i, j)

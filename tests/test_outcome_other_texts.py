@@ -510,6 +510,8 @@ def test_what_a_ratio_or_a_bracket_names(
             "Fewer than 1 in 100 women treated with tamoxifen reported nausea.",
             [("adverse_event", "count", 1.0)],
         ),
+        # the verb's present tense ("respond", not only "responded")
+        ("About 60% of patients respond to tamoxifen.", [("response", "percent", 60.0)]),
         # a treatment's failure is an end point of efficacy, not an adverse event
         (
             "Treatment failure occurred in 21.4% of patients on tamoxifen.",

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -72,6 +73,19 @@ def test_a_long_line_is_never_metadata(blank: Language) -> None:
     assert [e.text for e in MentionFilter(blank, "f")(doc).ents] == ["cisplatin"]
 
 
+def test_a_response_category_is_no_disease() -> None:
+    # "PD" beside "CR" and "PR" is progressive disease; elsewhere it may be Parkinson's disease
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    text = "Responses were CR in 4, PR in 12 and PD in 9. Levodopa improved PD in 20 patients."
+    doc = nlp(text)
+    first, second = text.index("PD in 9"), text.rindex("PD in 20")
+    doc.ents = [doc.char_span(first, first + 2, label="DISEASE"),
+                doc.char_span(second, second + 2, label="DISEASE")]
+    kept = MentionFilter(nlp, "filter")(doc).ents
+    assert [(e.text, e.start_char) for e in kept] == [("PD", second)]
+
+
 def test_rules_are_validated(tmp_path: Path) -> None:
     assert any(r["kind"] == "mention" for r in load_filter_rules())
     bad = tmp_path / "rules.jsonl"
@@ -91,6 +105,10 @@ def test_rules_are_validated(tmp_path: Path) -> None:
         load_filter_rules(bad)
     bad.write_text(json.dumps({"kind": "never_term", "terms": ["x"]}) + "\n", encoding="utf-8")
     with pytest.raises(RuleError, match="one 'setting' line with keys 'max_metadata_line'"):
+        load_filter_rules(bad)
+    bad.write_text(json.dumps({"kind": "not_in_context", "terms": ["PD"], "context": []})
+                   + "\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="key 'context' must be a non-empty list"):
         load_filter_rules(bad)
     bad.write_text(json.dumps({"kind": "setting", "max_metadata_line": "400",
                                "metadata_kinds": ["record"]}) + "\n",

@@ -1,7 +1,8 @@
 """`biotab_mention_filter`: no junk among the mentions, curated mentions added.
 
 Reads: `doc.ents` (after fusion and the cytokine rules; before the linker) with
-`Span._.concept_id` where fusion set one, the document text, its rules and the patterns of the
+`Span._.concept_id` where fusion set one, the sentences (`not_in_context`), the document text,
+its rules and the patterns of the
 metadata kinds they name in `pipeline/rules/text_metadata.jsonl` (`ingest/text_title.py`).
 Writes: `doc.ents` without the dropped mentions and with the curated ones. Class mentions
 ("cytokines", "NSAIDs") are kept; `biotab_linker` marks them (`Span._.is_generic`, declared
@@ -22,6 +23,9 @@ Rules (`pipeline/rules/mention_filter.jsonl`, one JSON object a line, validated 
   ("Vol 14 Issue 6"); a longer line (an abstract) is never one. These kinds are the filter's
   own: the title's (`text_title.TITLE_KINDS`: licence, metric, citation...) find metadata in
   prose lines that hold mentions ("TNF-α: 1,200 reads");
+- `not_in_context`: a mention whose text is exactly one of `terms` is dropped in a sentence
+  with a token that is exactly one of `context` ("PD" and "SD" beside "CR" and "PR" are
+  progressive and stable disease, response categories, not Parkinson's disease);
 - `mention`: a token pattern (spaCy Matcher format) that is a mention of its label, with an
   optional concept id; it replaces the mentions it overlaps ("telogen effluvium" is a DISEASE,
   not "effluvium" a DRUG).
@@ -58,6 +62,7 @@ KINDS: dict[str, dict[str, Any]] = {
     "never_text": {"required": {"regex": str}},
     "never_term": {"required": {"terms": list}},
     "not_drug": {"required": {"terms": list}, "optional": {"ids": list}},
+    "not_in_context": {"required": {"terms": list, "context": list}},
     "mention": {"required": {"label": str, "pattern": list}, "optional": {"id": (str, type(None))}},
     "setting": {"required": {"max_metadata_line": int, "metadata_kinds": list}},
 }
@@ -82,8 +87,10 @@ def load_filter_rules(path: Path | None = None) -> list[dict[str, Any]]:
         check_entry(obj, where=where, required=spec["required"], optional=optional)
         if "regex" in obj:
             compile_regex(obj, "regex", where=where)
-        if "terms" in obj and not all(isinstance(t, str) and t for t in obj["terms"]):
-            raise RuleError(f"{where}: key 'terms' must be a list of non-empty strings")
+        for key in ("terms", "context"):
+            if key in obj and not (obj[key] and all(isinstance(t, str) and t for t in obj[key])):
+                raise RuleError(f"{where}: key {key!r} must be a non-empty list of non-empty "
+                                "strings")
         bad = [k for k in obj.get("metadata_kinds", []) if k not in METADATA_KINDS]
         if bad:
             raise RuleError(f"{where}: key 'metadata_kinds' holds {bad[0]!r}, expected kinds "
@@ -125,6 +132,13 @@ class MentionFilter:
         self.never_terms = {t.lower() for r in of("never_term") for t in r["terms"]}
         self.not_drug_terms = {t.lower() for r in of("not_drug") for t in r["terms"]}
         self.not_drug_ids = {i for r in of("not_drug") for i in r.get("ids", [])}
+        # term -> the tokens one of which in its sentence drops it (exact case)
+        self.not_in_context: dict[str, frozenset[str]] = {}
+        for r in of("not_in_context"):
+            for t in r["terms"]:
+                self.not_in_context[t] = self.not_in_context.get(t, frozenset()) | frozenset(
+                    r["context"]
+                )
         setting = of("setting")[0]  # one: load_filter_rules checks
         self.max_line = setting["max_metadata_line"]
         # only the filter's kinds, one pattern compiled once: a line is searched once
@@ -166,7 +180,10 @@ class MentionFilter:
             low in self.not_drug_terms or ent._.concept_id in self.not_drug_ids
         ):
             return True
-        return any(s <= ent.start_char and ent.end_char <= e for s, e in metadata)
+        if any(s <= ent.start_char and ent.end_char <= e for s, e in metadata):
+            return True
+        context = self.not_in_context.get(text)
+        return context is not None and any(t.text in context for t in ent.sent)
 
     def _curated(self, doc: Doc, metadata: list[tuple[int, int]]) -> list[tuple[Span, str | None]]:
         if not self.curated:

@@ -389,3 +389,48 @@ def test_rows_say_no_record_was_read_not_records_1_to_0(tmp_path: Path) -> None:
     docs, errs = ingest_all(big, max_bytes=1_000_000)
     assert not docs and [(e.error, e.location) for e in errs] == [("too_large", "line 1")]
     assert "no line before it was read" in errs[0].message and "1-0" not in errs[0].message
+
+
+# ------------------------------------------------ the cap's rows name the flag that raises it
+
+
+def test_every_record_cap_row_names_the_flag_that_raises_it(tmp_path: Path) -> None:
+    """A user of `biotab run` reads the errors table: the rows of a PubTator record, a PubMed
+    XML record and an unclosed XML start tag over the record cap named `max_record_bytes`, the
+    library's keyword, which no command takes, and those of a line over it (JSONL, PubTator,
+    BioC JSON) named no flag (the txt and JSON array rows named --max-record-mb)."""
+    cap = 4000
+    pubtator = tmp_path / "many.pubtator"
+    pubtator.write_text(pubtator_record(1) + pubtator_record(2, 200) + pubtator_record(3),
+                        encoding="utf-8")
+    collection = {"source": "PubTator", "date": "2024", "key": "k",
+                  "documents": [bioc_doc(i) for i in range(40)]}
+    pretty = tmp_path / "collection.json"  # over several lines: one JSON value, read whole
+    pretty.write_text(json.dumps(collection, indent=1), encoding="utf-8")
+    one_line = tmp_path / "one_line.json"  # on one line: read line by line
+    one_line.write_text(json.dumps(collection), encoding="utf-8")
+    jsonl = tmp_path / "long_line.jsonl"
+    jsonl.write_text(json.dumps({"id": "1", "text": "Aspirin " * 1000}) + "\n", encoding="utf-8")
+    long_abstract = tmp_path / "long_line.pubtator"
+    long_abstract.write_text("1|t|Aspirin\n1|a|" + "Aspirin " * 1000 + "\n\n", encoding="utf-8")
+    head = ('<?xml version="1.0" encoding="UTF-8"?>\n<PubmedArticleSet>\n'
+            "<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>Aspirin."
+            "</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n")
+    big = ("<PubmedArticle><MedlineCitation><PMID>2</PMID><Article><ArticleTitle>"
+           + "Aspirin " * 1000 + "</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n")
+    xml = tmp_path / "big_record.xml"
+    xml.write_text(head + big + "</PubmedArticleSet>\n", encoding="utf-8")
+    unclosed = tmp_path / "unclosed_tag.xml"
+    # past a read chunk (1 MiB), where the scan gives the unclosed tag up and reads on
+    unclosed.write_text(head + '<PubmedArticle Note="never closed ' + "a" * (2 << 20)
+                        + "\n</PubmedArticleSet>\n", encoding="utf-8")
+    paths = (pubtator, pretty, one_line, jsonl, long_abstract, xml, unclosed)
+    errs = [e for path in paths for e in ingest_all(path, max_record_bytes=cap)[1]
+            if e.error != "no_abstract"]
+    assert [(Path(e.source).name, e.error) for e in errs] == [
+        ("many.pubtator", "record_too_large"), ("collection.json", "record_too_large"),
+        ("one_line.json", "record_too_large"), ("long_line.jsonl", "record_too_large"),
+        ("long_line.pubtator", "record_too_large"), ("big_record.xml", "record_too_large"),
+        ("unclosed_tag.xml", "bad_xml")]
+    for e in errs:
+        assert "--max-record-mb" in e.message and "max_record_bytes" not in e.message, e

@@ -141,7 +141,7 @@ def _json_line(line: bytes | int, i: int, source: str, caps: Caps
     loc = f"line {i}"
     if isinstance(line, int):
         return loc, err(source, "record_too_large", f"line is {line:,} bytes long, more than "
-                        f"the {caps.record:,}-byte record cap; skipped", loc)
+                        f"the {caps.record:,}-byte record cap (--max-record-mb); skipped", loc)
     if not line.strip():
         return None
     decoded = decode_utf8(line, source, base_line=i)
@@ -183,7 +183,7 @@ def _json_records(path: Path, source: str, caps: Caps, tail: _Tail
     if isinstance(data, str):  # _TOO_LARGE
         yield "line 1", err(source, "record_too_large", f"the file is one JSON value (not one "
                             f"document per line) longer than the {caps.record:,}-byte record "
-                            "cap (max_record_bytes); every document in it is lost", "line 1")
+                            "cap (--max-record-mb); every document in it is lost", "line 1")
         return
     decoded = decode_utf8(data, source)
     if isinstance(decoded, ErrorRecord):

@@ -156,8 +156,8 @@ def read_jsonl(
                     continue
                 if isinstance(raw, int):
                     yield err(source, "record_too_large", f"line is {raw:,} bytes long, more "
-                              f"than the {caps.record:,}-byte record cap; skipped",
-                              f"line {idx + 1}")
+                              f"than the {caps.record:,}-byte record cap (--max-record-mb); "
+                              "skipped", f"line {idx + 1}")
                     continue
                 yield from _line(raw, idx + 1, stem, source, id_field, text_field, title_field)
             else:

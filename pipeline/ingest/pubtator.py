@@ -91,7 +91,7 @@ def _decode(raw: bytes | int, lineno: int, source: str, caps: Caps, rec: _Record
     """One line as text, or the error row for a line too long or not UTF-8."""
     if isinstance(raw, int):
         return err(source, "record_too_large", f"line is {raw:,} bytes long, more than the "
-                   f"{caps.record:,}-byte record cap; skipped", f"line {lineno}",
+                   f"{caps.record:,}-byte record cap (--max-record-mb); skipped", f"line {lineno}",
                    rec.pmid if rec is not None else None)
     if raw.startswith(b"\xef\xbb\xbf"):  # the file's, or a joined file's (`cat a b`)
         raw = raw[3:]
@@ -129,7 +129,7 @@ class _Reader:
             return
         if rec.oversize is not None:
             yield err(self.source, "record_too_large", f"PubTator record {rec.pmid} holds more "
-                      f"than the {self.caps.record:,}-byte record cap (max_record_bytes; a "
+                      f"than the {self.caps.record:,}-byte record cap (--max-record-mb; a "
                       f"mention or relation line counts {LINE_COST} bytes more than its length) "
                       f"at line {rec.oversize}; skipped, reading goes on at the next record",
                       f"line {rec.line}", rec.pmid)

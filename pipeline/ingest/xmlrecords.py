@@ -204,7 +204,7 @@ class _Raw:
 def _too_long(sc: _Scanner) -> _Raw:
     return _Raw(sc.index, sc.rec_line, None, (
         "record_too_large", f"record is longer than {sc.max_record:,} bytes "
-        "(max_record_bytes); skipped, reading goes on after it"),
+        "(--max-record-mb); skipped, reading goes on after it"),
         sc.id_of(bytes(sc.buf[sc.start:sc.start + 65536])))
 
 
@@ -239,13 +239,13 @@ def _give_up(sc: _Scanner, hold: int) -> Iterator[_Raw]:
         kind = {b"<!--": "comment", b"<![C": "CDATA section"}.get(what, "end tag")
         yield _Raw(sc.index + 1, line, None, (
             "bad_xml", f"{kind} at line {line} is not closed within {sc.max_record:,} bytes "
-            "(max_record_bytes); skipped up to the next record"))
+            "(--max-record-mb); skipped up to the next record"))
         return
     sc.index += 1  # an unclosed record start tag: that record is lost
     sc.in_rec, sc.oversize, sc.rec_line = True, True, line
     yield _Raw(sc.index, line, None, (
         "bad_xml", f"record start tag at line {line} is not closed within "
-        f"{sc.max_record:,} bytes (max_record_bytes); record skipped"),
+        f"{sc.max_record:,} bytes (--max-record-mb); record skipped"),
         sc.id_of(bytes(sc.buf[hold:hold + 65536])))
 
 

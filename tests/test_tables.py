@@ -228,6 +228,22 @@ def test_load_a_folder_that_holds_no_run_says_so(tmp_path: Path) -> None:
         write_report(empty)
 
 
+def test_a_folder_with_a_manifest_of_someone_else_is_told_apart(tmp_path: Path) -> None:
+    """A folder holding a manifest.json biotab did not write (another tool's) was said to hold
+    "no manifest.json": the user looking at that file could not tell what was wrong."""
+    from pipeline.tables import NoRunError
+
+    other = tmp_path / "dataset"
+    other.mkdir()
+    (other / "manifest.json").write_text('{"name": "not a biotab run"}', encoding="utf-8")
+    with pytest.raises(NoRunError) as raised:
+        pipeline.load(other)
+    assert "manifest.json was not written by biotab" in str(raised.value)
+    assert "no manifest.json" not in str(raised.value)
+    with pytest.raises(NoRunError, match=r"\(no manifest.json, no documents"):
+        pipeline.load(tmp_path)  # no manifest at all: as before
+
+
 def test_duckdb_existing_connection_and_empty_tables(tmp_path: Path) -> None:
     import duckdb
 

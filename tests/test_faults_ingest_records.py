@@ -241,7 +241,6 @@ def test_binary_files_with_a_line_format_name_are_still_one_row(tmp_path: Path) 
         "png.jsonl": png,
         "small_png.pubtator": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01",
         "xz.pubtator": b"\xfd7zXZ\x00\x00" + rng.randbytes(9000),
-        "utf16.jsonl": '{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n'.encode("utf-16-le"),
         "prolog.xml": (PUBMED_HEAD.replace("January", "Jan\x00uary") + pubmed_article(1)
                        + "</PubmedArticleSet>\n").encode(),
         "bioc.json": b"\x00" * 3 + rng.randbytes(5000),
@@ -252,6 +251,12 @@ def test_binary_files_with_a_line_format_name_are_still_one_row(tmp_path: Path) 
     assert not docs
     assert [(Path(e.source).name, e.error) for e in errs] == [
         (name, "binary_file") for name in cases]
+    # UTF-16 text without a byte-order mark is one row too, named as the text it is
+    # (test_ingest.py: test_utf16_and_utf32_files_are_named_by_their_encoding)
+    utf16 = tmp_path / "utf16.jsonl"
+    utf16.write_bytes('{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n'.encode("utf-16-le"))
+    docs, errs = ingest_all(utf16)
+    assert not docs and [e.error for e in errs] == ["not_utf8"]
 
 
 # ----------------------------------------------------------------- BioC JSON layouts

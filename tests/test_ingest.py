@@ -547,6 +547,38 @@ def test_bad_files(tmp_path: Path) -> None:
     assert latin.location == "line 1, byte 3" and latin.doc_id == "c_latin1"
 
 
+def test_utf16_and_utf32_files_are_named_by_their_encoding(tmp_path: Path) -> None:
+    """A UTF-32 file with its byte-order mark was said to be UTF-16 (UTF-32 LE's mark starts
+    with UTF-16 LE's), a big-endian one and a UTF-16 file without a mark were "binary_file:
+    not a text file": each is text its user saved in another encoding, which the row now names
+    with the conversion. A binary file with NULs stays binary."""
+    import random
+
+    text = "Patients with cutaneous lupus received lenalidomide.\nAll improved.\n"
+    files = {
+        "utf32le.txt": text.encode("utf-32"),  # with its mark (little-endian here)
+        "utf32be.txt": b"\x00\x00\xfe\xff" + text.encode("utf-32-be"),
+        "utf16le_nobom.txt": text.encode("utf-16-le"),
+        "utf16be_nobom.txt": text.encode("utf-16-be"),
+        "utf16le_nobom.jsonl": '{"id": "a", "text": "x"}\n'.encode("utf-16-le"),
+        "utf16.txt": text.encode("utf-16"),
+        "random.txt": random.Random(3).randbytes(4000),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    docs, errs = run(*(tmp_path / name for name in files))
+    assert not docs
+    rows = {Path(e.source).name: (e.error, e.message) for e in errs}
+    assert rows["utf32le.txt"][0] == rows["utf32be.txt"][0] == "not_utf8"
+    assert "UTF-32" in rows["utf32le.txt"][1] and "UTF-32" in rows["utf32be.txt"][1]
+    for name in ("utf16le_nobom.txt", "utf16be_nobom.txt", "utf16le_nobom.jsonl", "utf16.txt"):
+        assert rows[name][0] == "not_utf8" and "UTF-16" in rows[name][1], rows[name]
+    # iconv reads UTF-16 without a mark in the machine's byte order: the row names it
+    assert "iconv -f UTF-16LE " in rows["utf16le_nobom.txt"][1]
+    assert "iconv -f UTF-16BE " in rows["utf16be_nobom.txt"][1]
+    assert rows["random.txt"][0] == "binary_file"
+
+
 def test_forced_format_and_unknown_format_name(tmp_path: Path) -> None:
     p = tmp_path / "data.dat"
     p.write_text('{"id": "1", "text": "x"}\n', encoding="utf-8")

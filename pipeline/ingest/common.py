@@ -243,6 +243,33 @@ def compressed_with(head: bytes) -> str | None:
     return None
 
 
+#: Printable ASCII and the whitespace of text: what the other byte of a UTF-16 code unit is
+#: in text that is mostly Latin script
+_ASCII_TEXT = frozenset(range(0x20, 0x7F)) | {0x09, 0x0A, 0x0D}
+
+
+def other_unicode(head: bytes) -> tuple[str, str] | None:
+    """The Unicode encoding other than UTF-8 that a file's head is in (its name for iconv) and
+    how it was told, or None: UTF-32 or UTF-16 by its byte-order mark (UTF-32 LE's mark
+    starts with UTF-16 LE's), else UTF-16LE or UTF-16BE without one when, in its first 4 KiB,
+    at least half of the bytes of one parity are NULs, none of the other parity is, and nine
+    in ten of those are ASCII text (Latin-script text saved as UTF-16; random or compressed
+    bytes have NULs at both)."""
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32", "byte-order mark"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16", "byte-order mark"
+    sample = head[:4096]
+    if len(sample) < 8:
+        return None
+    for name, nuls, other in (("UTF-16LE", sample[1::2], sample[0::2]),
+                              ("UTF-16BE", sample[0::2], sample[1::2])):
+        if (nuls.count(0) * 2 >= len(nuls) and other.count(0) == 0
+                and sum(b in _ASCII_TEXT for b in other) * 10 >= len(other) * 9):
+            return name, "no byte-order mark: a NUL in every other byte"
+    return None
+
+
 def check_head(head: bytes, source: str, whole_file: bool = False,
                path: Path | None = None, *, per_record: bool = False, offset: int = 0
                ) -> ErrorRecord | None:
@@ -252,9 +279,11 @@ def check_head(head: bytes, source: str, whole_file: bool = False,
     or record holding a NUL on its own, so a NUL alone does not reject the file, only a head
     that `looks_binary`; else any NUL does (a txt file is one document). `offset`: where the
     head is in the file (`read_head_at`)."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return err(source, "not_utf8", "file is UTF-16 encoded (byte-order mark); expected UTF-8",
-                   "byte 0")
+    encoding = other_unicode(head)
+    if encoding is not None:
+        name, how = encoding
+        return err(source, "not_utf8", f"file is {name} encoded ({how}); expected UTF-8: "
+                   f"convert it, e.g. iconv -f {name} -t UTF-8 FILE > FILE.utf8", "byte 0")
     packed = compressed_with(head)
     if packed is not None:
         return err(source, "binary_file", f"file is {packed}, by its first bytes; biotab reads "

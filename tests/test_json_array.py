@@ -85,6 +85,25 @@ def test_damaged_json_keeps_the_documents_before_it_and_says_what_is_lost(
     assert "data after the end of the array" in errs[0].message and errs[0].location == "line 2"
 
 
+def test_data_after_a_whole_array_says_the_array_was_read(tmp_path: Path) -> None:
+    """Data after an array's closing bracket (a stray line, a second array) said "elements
+    1-2 were read; the elements from 3 on are lost", though the array had two elements, both
+    read: what is not read is what follows it."""
+    stray = tmp_path / "stray.json"
+    stray.write_text('[{"id": "a", "text": "One."},\n {"id": "b", "text": "Two."}]\nEOF\n')
+    docs, errs = read(stray)
+    assert [d.doc_id for d in docs] == ["a", "b"]
+    (row,) = errs
+    assert (row.error, row.location) == ("bad_json", "line 3")
+    assert "both elements of the array were read" in row.message, row.message
+    assert "from line 3 on is not read" in row.message and "are lost" not in row.message
+    one = tmp_path / "one.json"
+    one.write_text('[{"id": "a", "text": "One."}] [{"id": "b", "text": "Two."}]')
+    docs, errs = read(one)
+    assert [d.doc_id for d in docs] == ["a"]
+    assert "the one element of the array was read" in errs[0].message, errs[0].message
+
+
 def test_empty_too_large_and_deep_arrays_are_one_row_each(tmp_path: Path) -> None:
     empty = tmp_path / "empty.json"
     empty.write_text(" [ ]\n")

@@ -85,11 +85,12 @@ def _value_end(text: str, pos: int) -> int | None:
 
 class _Damage(ValueError):
     """The array's JSON is damaged between elements (a missing comma, data after the end), on
-    `line`."""
+    `line`; `after_end`: after the array's closing bracket, every element of it read."""
 
-    def __init__(self, message: str, line: int) -> None:
+    def __init__(self, message: str, line: int, after_end: bool = False) -> None:
         super().__init__(message)
         self.line = line
+        self.after_end = after_end
 
 
 _DECODER = json.JSONDecoder(parse_int=parse_int)
@@ -144,7 +145,8 @@ def _elements(text: str) -> Iterator[tuple[int, Any]]:
             break
     after = _SPACE.match(text, end).end()  # type: ignore[union-attr]
     if after < len(text):
-        raise _Damage("data after the end of the array", 1 + text.count("\n", 0, after))
+        raise _Damage("data after the end of the array", 1 + text.count("\n", 0, after),
+                      after_end=True)
 
 
 def _objects(text: str, pos: int) -> Iterator[tuple[int, Any]]:
@@ -291,6 +293,12 @@ def _damage_row(exc: ValueError | RecursionError, source: str, n_read: int) -> E
             "no element was read; every document in the file is lost")
     if isinstance(exc, json.JSONDecodeError):
         return err(source, "bad_json", f"{_whole_message(exc)}; {lost}", f"line {exc.lineno}")
+    if isinstance(exc, _Damage) and exc.after_end:
+        read = {0: "the array is empty", 1: "the one element of the array was read",
+                2: "both elements of the array were read"}.get(
+                    n_read, f"all {n_read} elements of the array were read")
+        return err(source, "bad_json", f"malformed JSON: {exc}; {read}; what follows it from "
+                   f"line {exc.line} on is not read", f"line {exc.line}")
     if isinstance(exc, _Damage):
         return err(source, "bad_json", f"malformed JSON: {exc}; {lost}",
                    f"line {exc.line}")

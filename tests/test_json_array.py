@@ -58,8 +58,32 @@ def test_a_bad_element_costs_that_element_only(tmp_path: Path) -> None:
     assert [(e.error, e.location) for e in errs] == [
         ("bad_json", "line 3, element 2"), ("missing_text", "line 4, element 3"),
         ("bad_id", "line 5, element 4"), ("binary_file", "line 7, element 6")]
-    assert "element is a JSON str" in errs[0].message
+    assert "element is a JSON string" in errs[0].message
     assert "element skipped" in errs[2].message
+
+
+def test_rows_name_json_kinds_and_the_text_field_flag(tmp_path: Path) -> None:
+    """The rows named Python's types ("a JSON list", "text field 'text' is a int"), not
+    JSON's; and a document whose text is under another name (PubMed exports' "abstract") was
+    "text field 'text' is missing" on every line, without the flag that names the field."""
+    lines = [{"pmid": "1", "abstract": "Aspirin for headache.", "year": 2020},
+             {"id": "2", "text": 5}, {"id": "3", "text": ["a", "b"]}, [1, 2], "text"]
+    jsonl = tmp_path / "export.jsonl"
+    jsonl.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    _, errs = ingest_all(jsonl)
+    messages = [e.message for e in errs]
+    assert messages[0].startswith("text field 'text' is missing; --text-field names the "
+                                  "field (this line's string fields: pmid, abstract)")
+    assert messages[1] == "text field 'text' is a JSON number, not a string"
+    assert messages[2] == "text field 'text' is a JSON array, not a string"
+    assert messages[3].startswith("line is a JSON array, expected an object")
+    assert messages[4] == "line is a JSON string, expected an object"
+    array = tmp_path / "export.json"
+    array.write_text(json.dumps(lines[:1]), encoding="utf-8")
+    _, errs = ingest_all(array)
+    assert "(this element's string fields: pmid, abstract)" in errs[0].message
+    docs, errs = ingest_all(jsonl, id_field="pmid", text_field="abstract")
+    assert [d.doc_id for d in docs] == ["1"]
 
 
 def test_damaged_json_keeps_the_documents_before_it_and_says_what_is_lost(

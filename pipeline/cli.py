@@ -434,9 +434,11 @@ _FailOnErrorOpt = Annotated[bool, typer.Option(
 _QuietOpt = Annotated[bool, typer.Option(
     "--quiet", "-q", help="No progress output (the summary line is still printed).")]
 _IdFieldOpt = Annotated[str, typer.Option(
-    "--id-field", metavar="NAME", help="JSONL field holding the document id.")]
+    "--id-field", metavar="NAME",
+    help="Field of a JSONL line or JSON array element holding the document id.")]
 _TextFieldOpt = Annotated[str, typer.Option(
-    "--text-field", metavar="NAME", help="JSONL field holding the text.")]
+    "--text-field", metavar="NAME",
+    help="Field of a JSONL line or JSON array element holding the text.")]
 _BatchSizeOpt = Annotated[int, typer.Option(
     "--batch-size", metavar="N", help="Documents per nlp.pipe batch.")]
 _BlockSizeOpt = Annotated[int, typer.Option(

@@ -176,6 +176,15 @@ def test_every_option_of_every_command_says_what_it_does() -> None:
     assert [(cmd, opt) for cmd, opt, text in found if not text] == []
 
 
+def test_run_help_says_the_field_options_read_json_arrays_too() -> None:
+    """--id-field and --text-field were "JSONL field holding ...", but they name the fields of
+    a JSON array's elements as well (format json), as the README says."""
+    text = CliRunner().invoke(app, ["run", "--help"], terminal_width=200).output
+    words = " ".join(text.split())
+    assert "Field of a JSONL line or JSON array element holding the document id" in words
+    assert "Field of a JSONL line or JSON array element holding the text" in words
+
+
 def test_run_help_spells_the_limits_from_their_constants(monkeypatch: pytest.MonkeyPatch) -> None:
     """The caps `biotab run --help` states are pipeline.limits' values, written from them (the
     help typed "128 shards" and "1 GiB" while the constants lived elsewhere)."""

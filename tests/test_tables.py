@@ -309,6 +309,24 @@ def test_docs_command_check(tmp_path: Path) -> None:
     assert CliRunner().invoke(app, ["docs", "--output", str(target), "--check"]).exit_code == 0
 
 
+def test_docs_command_names_its_output_in_its_messages(tmp_path: Path) -> None:
+    """`biotab docs --check -o FILE` said "run `biotab docs`", which writes docs/tables.md,
+    not FILE; and `-o` under a file said "cannot write ...: File exists" (mkdir's errno)."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    target = tmp_path / "tables.md"
+    result = CliRunner().invoke(app, ["docs", "-o", str(target), "--check"])
+    assert result.exit_code == 1
+    assert f"run `biotab docs -o {target}`" in result.output
+    blocker = tmp_path / "afile"
+    blocker.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(app, ["docs", "-o", str(blocker / "tables.md")])
+    assert result.exit_code == 2
+    assert f"{blocker} is not a folder" in result.output and "File exists" not in result.output
+
+
 # --------------------------------------------------------------------------- analyst snippets
 
 

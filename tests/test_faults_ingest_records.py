@@ -439,3 +439,41 @@ def test_every_record_cap_row_names_the_flag_that_raises_it(tmp_path: Path) -> N
         ("unclosed_tag.xml", "bad_xml")]
     for e in errs:
         assert "--max-record-mb" in e.message and "max_record_bytes" not in e.message, e
+
+
+# ------------------------------------------- a gzip member whose end check fails (CRC, length)
+
+
+def _wrong_crc(data: bytes) -> bytes:
+    """`data` gzipped with a wrong CRC in its trailer: every byte decompresses, the check at
+    the member's end fails, as when damage turned deflate data into other valid data."""
+    packed = bytearray(gzip.compress(data))
+    packed[-8] ^= 0xFF
+    return bytes(packed)
+
+
+def test_a_failed_gzip_check_says_what_was_read_may_be_damaged(tmp_path: Path) -> None:
+    """A gzip file whose CRC check fails at its end was "lines 1-3 were read, the rest is
+    lost": damaged deflate data can decompress, without an error, into other text up to that
+    check, so the lines read before it are not known to be whole (a file read with 40 bytes
+    damaged mid-way gave 1,300 rows of garbage lines, then that row). The row says so."""
+    jsonl = tmp_path / "docs.jsonl.gz"
+    jsonl.write_bytes(_wrong_crc("".join(
+        json.dumps({"id": str(i), "text": "Aspirin for pain."}) + "\n" for i in range(3)).encode()))
+    pubtator = tmp_path / "docs.pubtator.gz"
+    pubtator.write_bytes(_wrong_crc((pubtator_record(1) + pubtator_record(2)).encode()))
+    bioc = tmp_path / "docs.bioc.jsonl.gz"
+    bioc.write_bytes(_wrong_crc("".join(json.dumps(bioc_doc(i)) + "\n"
+                                        for i in range(2)).encode()))
+    xml = tmp_path / "docs.xml.gz"
+    xml.write_bytes(_wrong_crc((
+        '<?xml version="1.0"?>\n<PubmedArticleSet>\n' + "".join(
+            f"<PubmedArticle><MedlineCitation><PMID>{i}</PMID><Article><ArticleTitle>Aspirin."
+            "</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n" for i in (1, 2))
+        + "</PubmedArticleSet>\n").encode()))
+    for path in (jsonl, pubtator, bioc, xml):
+        docs, errs = ingest_all(path)
+        assert [e.error for e in errs] == ["unreadable"], (path.name, errs)
+        message = errs[0].message
+        assert "CRC check failed" in message, message
+        assert "may hold damaged text" in message and "gzip -t" in message, message

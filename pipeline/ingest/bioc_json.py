@@ -24,6 +24,7 @@ from pipeline.ingest.common import (
     CappedStream,
     Caps,
     InputTooLarge,
+    check_failed_note,
     decode_utf8,
     err,
     garbage_row,
@@ -275,7 +276,8 @@ def read_bioc_json(path: Path, source: str, start: int, n_records: int | None, c
     except OSError as exc:  # also corrupt gzip data (common._read1)
         if end is None or index + 1 < end:
             yield err(source, "unreadable", f"file could not be read to the end ({exc}); "
-                      f"{index + 1} record(s) read, the rest is lost", f"record {index + 2}")
+                      f"{index + 1} record(s) read, the rest is lost{check_failed_note(exc)}",
+                      f"record {index + 2}")
         return
     if index < 0 and start == 0:
         yield err(source, "no_records", "no BioC documents found in the file")

@@ -32,6 +32,7 @@ from pipeline.ingest.common import (
     CappedStream,
     Caps,
     InputTooLarge,
+    check_failed_note,
     decode_utf8,
     err,
     garbage_row,
@@ -175,7 +176,7 @@ def read_jsonl(
         if end is None or idx + 1 < end:
             done = f"lines {start + 1}-{idx + 1} were read" if idx >= start else "no line read"
             yield err(source, "unreadable", f"file could not be read to the end ({exc}); "
-                      f"{done}, the rest is lost", f"line {idx + 2}")
+                      f"{done}, the rest is lost{check_failed_note(exc)}", f"line {idx + 2}")
 
 
 

@@ -37,6 +37,7 @@ from pipeline.ingest.common import (
     CappedStream,
     Caps,
     InputTooLarge,
+    check_failed_note,
     decode_utf8,
     err,
     garbage_row,
@@ -273,8 +274,8 @@ def read_pubtator(
     except OSError as exc:  # also corrupt gzip data (common._read1)
         if end is None or reader.index + 1 < end:
             yield err(source, "unreadable", f"file could not be read to the end ({exc}); "
-                      f"{reader.index + 1} record(s) read, the rest is lost",
-                      f"record {reader.index + 2}")
+                      f"{reader.index + 1} record(s) read, the rest is lost"
+                      f"{check_failed_note(exc)}", f"record {reader.index + 2}")
         return
     if reader.index < 0 and start == 0:
         yield err(source, "no_records",

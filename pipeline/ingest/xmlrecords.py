@@ -55,6 +55,7 @@ from pipeline.ingest.common import (
     PROLOG_LIMIT,
     CappedStream,
     InputTooLarge,
+    check_failed_note,
     err,
     garbage_row,
     head_problem,
@@ -463,7 +464,8 @@ def iter_xml_records(
         lost = sc.index if sc.open_record() else sc.index + 1
         if mine(lost):
             yield err(source, "unreadable", f"cannot read file ({type(exc).__name__}: {exc}); "
-                      f"records from {lost + 1} on are lost", f"record {lost + 1}")
+                      f"records from {lost + 1} on are lost{check_failed_note(exc)}",
+                      f"record {lost + 1}")
         return
     # after a give-up (`_give_up`) the damage already has its row: the missing root end tag,
     # swallowed by the unclosed construct, is part of it

@@ -471,8 +471,9 @@ def test_a_failed_gzip_check_says_what_was_read_may_be_damaged(tmp_path: Path) -
             f"<PubmedArticle><MedlineCitation><PMID>{i}</PMID><Article><ArticleTitle>Aspirin."
             "</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n" for i in (1, 2))
         + "</PubmedArticleSet>\n").encode()))
-    for path in (jsonl, pubtator, bioc, xml):
+    for path, n_docs in ((jsonl, 3), (pubtator, 2), (bioc, 2), (xml, 2)):
         docs, errs = ingest_all(path)
+        assert len(docs) == n_docs  # every byte decompressed: the records are read
         assert [e.error for e in errs] == ["unreadable"], (path.name, errs)
         message = errs[0].message
         assert "CRC check failed" in message, message

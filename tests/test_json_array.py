@@ -109,6 +109,24 @@ def test_damaged_json_keeps_the_documents_before_it_and_says_what_is_lost(
     assert "data after the end of the array" in errs[0].message and errs[0].location == "line 2"
 
 
+def test_damage_after_one_element_reads_in_words(tmp_path: Path) -> None:
+    """One element read before the damage was "elements 1-1 were read; the elements from 2
+    on are lost"."""
+    path = tmp_path / "one.json"
+    path.write_text('[{"id": "a", "text": "One."},\n {"id": "b" "text": "Two."}]\n')
+    docs, errs = read(path)
+    assert [d.doc_id for d in docs] == ["a"]
+    assert "element 1 was read; the elements from 2 on are lost" in errs[0].message
+    assert "1-1" not in errs[0].message
+    cut = tmp_path / "cut.json.gz"
+    long_text = " ".join(str(i * 7919 % 100_003) for i in range(20_000)).encode()
+    cut.write_bytes(gzip.compress(b'[{"id": "a", "text": "One."},\n{"id": "b", "text": "'
+                                  + long_text)[:-2000])
+    docs, errs = read(cut)
+    assert [d.doc_id for d in docs] == ["a"] and errs[0].error == "truncated_gzip"
+    assert "element 1 was read" in errs[0].message and "1-1" not in errs[0].message
+
+
 def test_data_after_a_whole_array_says_the_array_was_read(tmp_path: Path) -> None:
     """Data after an array's closing bracket (a stray line, a second array) said "elements
     1-2 were read; the elements from 3 on are lost", though the array had two elements, both

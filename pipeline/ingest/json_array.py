@@ -271,9 +271,14 @@ def _whole_characters(data: bytes) -> bytes:
     return data
 
 
+def _elements_read(n_read: int) -> str:
+    """"element 1 was read", "elements 1-N were read"."""
+    return "element 1 was read" if n_read == 1 else f"elements 1-{n_read} were read"
+
+
 def _cut_row(exc: EOFError, text: str, source: str, n_read: int) -> ErrorRecord:
     """The row for a gzip stream that ended early, after `n_read` elements were read."""
-    done = f"elements 1-{n_read} were read" if n_read else "no element was read"
+    done = _elements_read(n_read) if n_read else "no element was read"
     return err(source, "truncated_gzip", f"gzip stream ends early ({exc}); {done}, the rest "
                "is lost", f"line {1 + text.count(chr(10))}")
 
@@ -288,7 +293,7 @@ def _whole_message(exc: RecursionError | json.JSONDecodeError) -> str:
 
 def _damage_row(exc: ValueError | RecursionError, source: str, n_read: int) -> ErrorRecord:
     """The row for damaged JSON after `n_read` elements were read."""
-    lost = (f"elements 1-{n_read} were read; the elements from {n_read + 1} on are lost (in "
+    lost = (f"{_elements_read(n_read)}; the elements from {n_read + 1} on are lost (in "
             "damaged JSON no later element can be told apart)" if n_read else
             "no element was read; every document in the file is lost")
     if isinstance(exc, json.JSONDecodeError):

@@ -579,6 +579,41 @@ def test_utf16_and_utf32_files_are_named_by_their_encoding(tmp_path: Path) -> No
     assert rows["random.txt"][0] == "binary_file"
 
 
+def test_pdf_and_office_files_say_how_to_get_their_text(tmp_path: Path) -> None:
+    """A folder of papers holds PDFs and word-processor files: a .docx was "a zip archive ...
+    decompress it first" (unzipped it is XML, not the text) and a PDF "contains NUL bytes; not
+    a text file" (or, without a NUL in its head, its bytes were read as a document's text).
+    Each is one binary_file row saying how to get its text."""
+    import zipfile
+
+    pdf = tmp_path / "paper.pdf"  # a PDF whose head holds no NUL
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
+                    + b"% Aspirin for headache\n" * 400)
+    named = tmp_path / "paper.txt"
+    named.write_bytes(pdf.read_bytes())
+    for name, inner in (("paper.docx", "word/document.xml"), ("sheet.xlsx", "xl/workbook.xml"),
+                        ("paper.odt", "content.xml")):
+        with zipfile.ZipFile(tmp_path / name, "w") as z:
+            z.writestr("mimetype" if name.endswith(".odt") else "[Content_Types].xml",
+                       "application/vnd.oasis.opendocument.text" if name.endswith(".odt")
+                       else "<Types/>")
+            z.writestr(inner, "<doc>Aspirin</doc>")
+    with zipfile.ZipFile(tmp_path / "corpus.zip", "w") as z:
+        z.writestr("a.txt", "Aspirin for headache.")
+    docs, errs = run(tmp_path)
+    assert not docs
+    rows = {Path(e.source).name: (e.error, e.message) for e in errs}
+    assert set(rows) == {"paper.pdf", "paper.txt", "paper.docx", "sheet.xlsx", "paper.odt",
+                         "corpus.zip"}
+    assert all(error == "binary_file" for error, _ in rows.values())
+    for name in ("paper.pdf", "paper.txt"):
+        assert "is a PDF" in rows[name][1] and "pdftotext" in rows[name][1], rows[name]
+    for name in ("paper.docx", "sheet.xlsx", "paper.odt"):
+        assert "Office or OpenDocument" in rows[name][1], rows[name]
+        assert "decompress" not in rows[name][1] and "plain text" in rows[name][1]
+    assert "a zip archive" in rows["corpus.zip"][1] and "decompress" in rows["corpus.zip"][1]
+
+
 def test_forced_format_and_unknown_format_name(tmp_path: Path) -> None:
     p = tmp_path / "data.dat"
     p.write_text('{"id": "1", "text": "x"}\n', encoding="utf-8")

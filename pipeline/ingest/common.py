@@ -256,6 +256,24 @@ def compressed_with(head: bytes) -> str | None:
     return None
 
 
+#: The names a word processor's, spreadsheet's or e-book's zip archive holds near its start
+#: (Office Open XML's content types and parts, OpenDocument's and EPUB's "mimetype" entry)
+_OFFICE_ZIP = re.compile(rb"\[Content_Types\]\.xml|word/|xl/|ppt/|mimetypeapplication/")
+
+
+def document_file(head: bytes) -> str | None:
+    """What a file's head says it is when it is a document format whose text must be
+    extracted first (a PDF; an Office or OpenDocument file, a zip archive of XML parts), with
+    how to get the text, else None."""
+    if head.startswith(b"%PDF-"):
+        return ("a PDF, by its first bytes; biotab reads plain text: extract the text first, "
+                "e.g. pdftotext FILE.pdf FILE.txt")
+    if head.startswith(b"PK\x03\x04") and _OFFICE_ZIP.search(head[:4096]):
+        return ("an Office or OpenDocument file (a zip archive of XML parts), by its first "
+                "bytes; biotab reads plain text: save or export it as plain text first")
+    return None
+
+
 #: Printable ASCII and the whitespace of text: what the other byte of a UTF-16 code unit is
 #: in text that is mostly Latin script
 _ASCII_TEXT = frozenset(range(0x20, 0x7F)) | {0x09, 0x0A, 0x0D}
@@ -297,6 +315,9 @@ def check_head(head: bytes, source: str, whole_file: bool = False,
         name, how = encoding
         return err(source, "not_utf8", f"file is {name} encoded ({how}); expected UTF-8: "
                    f"convert it, e.g. iconv -f {name} -t UTF-8 FILE > FILE.utf8", "byte 0")
+    document = document_file(head)
+    if document is not None:
+        return err(source, "binary_file", f"file is {document}", "byte 0")
     packed = compressed_with(head)
     if packed is not None:
         return err(source, "binary_file", f"file is {packed}, by its first bytes; biotab reads "

@@ -633,6 +633,28 @@ def test_an_unknown_file_says_to_use_format(tmp_path: Path) -> None:
     assert "json" in errs[0].message  # the formats it names are the readers'
 
 
+def test_html_and_rtf_files_say_how_to_get_their_text(tmp_path: Path) -> None:
+    """An RTF document ("{\\rtf1 ...") was read as JSON Lines, its one row "malformed JSON:
+    Expecting property name enclosed in double quotes", and a saved web page was "cannot tell
+    the format": each now says what it is and how to get plain text from it. A JSON object
+    under another name is still read as JSON Lines."""
+    (tmp_path / "note.rtf").write_text("{\\rtf1\\ansi Aspirin for headache.}\n",
+                                       encoding="utf-8")
+    (tmp_path / "page.html").write_text(
+        "<!DOCTYPE html>\n<html><body><p>Aspirin for headache.</p></body></html>\n",
+        encoding="utf-8")
+    (tmp_path / "page.htm").write_text("<HTML><BODY>Aspirin.</BODY></HTML>\n", encoding="utf-8")
+    (tmp_path / "doc.data").write_text('{ "id": "a", "text": "Aspirin for headache."}\n',
+                                       encoding="utf-8")
+    docs, errs = run(tmp_path)
+    assert [d.doc_id for d in docs] == ["a"]
+    rows = {Path(e.source).name: (e.error, e.message) for e in errs}
+    assert rows["note.rtf"][0] == "unknown_format" and "RTF document" in rows["note.rtf"][1]
+    for name in ("page.html", "page.htm"):
+        assert rows[name][0] == "unknown_format" and "HTML page" in rows[name][1], rows[name]
+        assert "plain text" in rows[name][1]
+
+
 def test_a_csv_of_documents_says_how_to_read_it(tmp_path: Path) -> None:
     """A CSV or TSV file of documents got "use --format (txt, jsonl, ...)", which no format
     satisfies (txt reads the whole table as one document): the row says how to make it JSON

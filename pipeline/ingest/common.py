@@ -431,9 +431,27 @@ class InputTooLarge(Exception):
 _TABLE_EXTENSIONS = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
 
 
+_HTML = re.compile(rb"<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE)
+
+
+def _page_kind(name: str, head: bytes) -> str | None:
+    """What a file of marked-up text is, by its name or head, when no format reads it: an
+    HTML page (a saved web page), an RTF document; else None."""
+    start = content_start(head)
+    if start.startswith(b"{\\rtf"):
+        return "an RTF document"
+    if name.lower().endswith((".html", ".htm", ".xhtml")) or _HTML.match(start):
+        return "an HTML page"
+    return None
+
+
 def unknown_format(source: str, name: str, head: bytes, formats: Sequence[str]) -> ErrorRecord:
     """The row for a file whose format neither its name nor its head tells. A CSV or TSV
     table gets a hint of its own: no format reads it, JSONL does once each row is a line."""
+    page = _page_kind(name, head)
+    if page is not None:
+        return err(source, "unknown_format", f"{name!r} is {page}; biotab reads plain text: "
+                   "save or export it as plain text first (.txt)")
     if (ext := next((e for e in _TABLE_EXTENSIONS if name.lower().endswith(e)), None)):
         return err(source, "unknown_format",
                    f"{name!r} is a {ext[1:4].upper()} table; biotab reads JSON Lines (one "

@@ -478,3 +478,22 @@ def test_a_failed_gzip_check_says_what_was_read_may_be_damaged(tmp_path: Path) -
         message = errs[0].message
         assert "CRC check failed" in message, message
         assert "may hold damaged text" in message and "gzip -t" in message, message
+
+
+def test_a_cut_bioc_json_lines_file_names_the_line_after_its_last_document(
+        tmp_path: Path) -> None:
+    """A gzipped BioC JSON file of one document per line, cut: its documents are located by
+    line ("line 13"), but the row of the cut said "record 14", a place its reader never
+    names."""
+    import random
+
+    rng = random.Random(4)
+    lines = "".join(json.dumps(dict(bioc_doc(i), infons={"noise": " ".join(
+        str(rng.randrange(10**9)) for _ in range(300))})) + "\n" for i in range(20))
+    packed = gzip.compress(lines.encode())
+    cut = tmp_path / "docs.bioc.json.gz"
+    cut.write_bytes(packed[: len(packed) * 7 // 10])
+    docs, errs = ingest_all(cut)
+    assert 5 < len(docs) < 20
+    assert [d.location for d in docs] == [f"line {i}" for i in range(1, len(docs) + 1)]
+    assert [(e.error, e.location) for e in errs] == [("truncated_gzip", f"line {len(docs) + 1}")]

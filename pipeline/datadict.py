@@ -222,7 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if is_up_to_date(target):
             sys.stdout.write(f"{target} is up to date\n")
             return 0
-        sys.stderr.write(f"{target} is out of date: run `biotab docs`\n")
+        again = f"biotab docs -o {target}" if args.output else "biotab docs"
+        sys.stderr.write(f"{target} is out of date: run `{again}`\n")
         return 1
     if target.is_dir():  # a file name is needed (it was an IsADirectoryError traceback)
         sys.stderr.write(f"biotab docs: {target} is a folder; give the file's name\n")
@@ -230,7 +231,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         written = write(target)
     except OSError as exc:  # a read-only folder, no such folder, a name too long
-        sys.stderr.write(f"biotab docs: cannot write {target}: {exc.strerror or exc}\n")
+        blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+        why = f"{blocker} is not a folder" if blocker is not None else exc.strerror or exc
+        sys.stderr.write(f"biotab docs: cannot write {target}: {why}\n")
         return 2
     sys.stdout.write(f"wrote {written}\n")
     return 0

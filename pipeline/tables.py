@@ -86,7 +86,9 @@ def no_run_reason(out: str | PathLike[str]) -> str | None:
     hint = "give the --out folder of a `biotab run`"
     if root.name in TABLE_SCHEMAS and no_run_reason(root.parent) is None:
         hint = f"it is the run's {root.name} table folder: give {root.parent}"
-    return f"{root} holds no biotab run (no manifest.json, no documents/part-*.parquet); {hint}"
+    manifest = ("its manifest.json was not written by biotab" if (root / MANIFEST).exists()
+                else "no manifest.json")
+    return f"{root} holds no biotab run ({manifest}, no documents/part-*.parquet); {hint}"
 
 
 def _run_root(out: str | PathLike[str]) -> Path:

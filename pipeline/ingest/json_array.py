@@ -85,11 +85,12 @@ def _value_end(text: str, pos: int) -> int | None:
 
 class _Damage(ValueError):
     """The array's JSON is damaged between elements (a missing comma, data after the end), on
-    `line`."""
+    `line`; `after_end`: after the array's closing bracket, every element of it read."""
 
-    def __init__(self, message: str, line: int) -> None:
+    def __init__(self, message: str, line: int, after_end: bool = False) -> None:
         super().__init__(message)
         self.line = line
+        self.after_end = after_end
 
 
 _DECODER = json.JSONDecoder(parse_int=parse_int)
@@ -144,7 +145,8 @@ def _elements(text: str) -> Iterator[tuple[int, Any]]:
             break
     after = _SPACE.match(text, end).end()  # type: ignore[union-attr]
     if after < len(text):
-        raise _Damage("data after the end of the array", 1 + text.count("\n", 0, after))
+        raise _Damage("data after the end of the array", 1 + text.count("\n", 0, after),
+                      after_end=True)
 
 
 def _objects(text: str, pos: int) -> Iterator[tuple[int, Any]]:
@@ -269,9 +271,14 @@ def _whole_characters(data: bytes) -> bytes:
     return data
 
 
+def _elements_read(n_read: int) -> str:
+    """"element 1 was read", "elements 1-N were read"."""
+    return "element 1 was read" if n_read == 1 else f"elements 1-{n_read} were read"
+
+
 def _cut_row(exc: EOFError, text: str, source: str, n_read: int) -> ErrorRecord:
     """The row for a gzip stream that ended early, after `n_read` elements were read."""
-    done = f"elements 1-{n_read} were read" if n_read else "no element was read"
+    done = _elements_read(n_read) if n_read else "no element was read"
     return err(source, "truncated_gzip", f"gzip stream ends early ({exc}); {done}, the rest "
                "is lost", f"line {1 + text.count(chr(10))}")
 
@@ -286,11 +293,17 @@ def _whole_message(exc: RecursionError | json.JSONDecodeError) -> str:
 
 def _damage_row(exc: ValueError | RecursionError, source: str, n_read: int) -> ErrorRecord:
     """The row for damaged JSON after `n_read` elements were read."""
-    lost = (f"elements 1-{n_read} were read; the elements from {n_read + 1} on are lost (in "
+    lost = (f"{_elements_read(n_read)}; the elements from {n_read + 1} on are lost (in "
             "damaged JSON no later element can be told apart)" if n_read else
             "no element was read; every document in the file is lost")
     if isinstance(exc, json.JSONDecodeError):
         return err(source, "bad_json", f"{_whole_message(exc)}; {lost}", f"line {exc.lineno}")
+    if isinstance(exc, _Damage) and exc.after_end:
+        read = {0: "the array is empty", 1: "the one element of the array was read",
+                2: "both elements of the array were read"}.get(
+                    n_read, f"all {n_read} elements of the array were read")
+        return err(source, "bad_json", f"malformed JSON: {exc}; {read}; what follows it from "
+                   f"line {exc.line} on is not read", f"line {exc.line}")
     if isinstance(exc, _Damage):
         return err(source, "bad_json", f"malformed JSON: {exc}; {lost}",
                    f"line {exc.line}")

@@ -32,6 +32,7 @@ from pipeline.ingest.common import (
     CappedStream,
     Caps,
     InputTooLarge,
+    check_failed_note,
     decode_utf8,
     err,
     garbage_row,
@@ -156,8 +157,8 @@ def read_jsonl(
                     continue
                 if isinstance(raw, int):
                     yield err(source, "record_too_large", f"line is {raw:,} bytes long, more "
-                              f"than the {caps.record:,}-byte record cap; skipped",
-                              f"line {idx + 1}")
+                              f"than the {caps.record:,}-byte record cap (--max-record-mb); "
+                              "skipped", f"line {idx + 1}")
                     continue
                 yield from _line(raw, idx + 1, stem, source, id_field, text_field, title_field)
             else:
@@ -175,8 +176,24 @@ def read_jsonl(
         if end is None or idx + 1 < end:
             done = f"lines {start + 1}-{idx + 1} were read" if idx >= start else "no line read"
             yield err(source, "unreadable", f"file could not be read to the end ({exc}); "
-                      f"{done}, the rest is lost", f"line {idx + 2}")
+                      f"{done}, the rest is lost{check_failed_note(exc)}", f"line {idx + 2}")
 
+
+
+def _json_kind(value: Any) -> str:
+    """A parsed JSON value's kind in JSON's words ("a JSON array", not Python's "list")."""
+    if isinstance(value, bool):
+        return "a JSON boolean"
+    if isinstance(value, (int, float, HugeNumber)):
+        return "a JSON number"
+    kinds = {str: "string", list: "array", dict: "object", type(None): "null"}
+    return "a JSON " + kinds.get(type(value), type(value).__name__)
+
+
+def _text_fields(obj: dict[str, Any], id_field: str, title_field: str) -> list[str]:
+    """The fields of `obj` holding strings that could be its text (at most five)."""
+    return [k for k, v in obj.items()
+            if isinstance(v, str) and k not in (id_field, title_field)][:5]
 
 
 def _not_a_name(value: Any) -> str | None:
@@ -229,8 +246,8 @@ def record_document(
     if not isinstance(obj, dict):
         hint = ("; a JSON array of documents is read as such from a .json file or with "
                 "--format json" if isinstance(obj, list) and fmt == "jsonl" else "")
-        yield err(source, "bad_json",
-                  f"{unit} is a JSON {type(obj).__name__}, expected an object{hint}", loc)
+        yield err(source, "bad_json", f"{unit} is {_json_kind(obj)}, expected an object{hint}",
+                  loc)
         return
     raw_id = obj.get(id_field)
     kind = _not_a_name(raw_id)
@@ -247,10 +264,15 @@ def record_document(
     text = obj.get(text_field)
     if not isinstance(text, str) or not text.strip():
         why = "missing" if text_field not in obj or text is None else (
-            "empty" if isinstance(text, str) else f"a {type(text).__name__}, not a string")
-        # BioC documents whose "passages" detection did not see (past the head it reads)
-        hint = ("; it has BioC 'passages': read the file with --format bioc"
-                if why == "missing" and isinstance(obj.get("passages"), list) else "")
+            "empty" if isinstance(text, str) else f"{_json_kind(text)}, not a string")
+        fields = _text_fields(obj, id_field, title_field) if why == "missing" else []
+        hint = ""
+        if why == "missing" and isinstance(obj.get("passages"), list):
+            # BioC documents whose "passages" detection did not see (past the head it reads)
+            hint = "; it has BioC 'passages': read the file with --format bioc"
+        elif fields:
+            hint = (f"; --text-field names the field (this {unit}'s string fields: "
+                    f"{', '.join(fields)})")
         yield err(source, "missing_text", f"text field {text_field!r} is {why}{hint}", loc,
                   doc_id)
         return

@@ -37,6 +37,7 @@ from pipeline.ingest.common import (
     CappedStream,
     Caps,
     InputTooLarge,
+    check_failed_note,
     decode_utf8,
     err,
     garbage_row,
@@ -91,7 +92,7 @@ def _decode(raw: bytes | int, lineno: int, source: str, caps: Caps, rec: _Record
     """One line as text, or the error row for a line too long or not UTF-8."""
     if isinstance(raw, int):
         return err(source, "record_too_large", f"line is {raw:,} bytes long, more than the "
-                   f"{caps.record:,}-byte record cap; skipped", f"line {lineno}",
+                   f"{caps.record:,}-byte record cap (--max-record-mb); skipped", f"line {lineno}",
                    rec.pmid if rec is not None else None)
     if raw.startswith(b"\xef\xbb\xbf"):  # the file's, or a joined file's (`cat a b`)
         raw = raw[3:]
@@ -129,7 +130,7 @@ class _Reader:
             return
         if rec.oversize is not None:
             yield err(self.source, "record_too_large", f"PubTator record {rec.pmid} holds more "
-                      f"than the {self.caps.record:,}-byte record cap (max_record_bytes; a "
+                      f"than the {self.caps.record:,}-byte record cap (--max-record-mb; a "
                       f"mention or relation line counts {LINE_COST} bytes more than its length) "
                       f"at line {rec.oversize}; skipped, reading goes on at the next record",
                       f"line {rec.line}", rec.pmid)
@@ -273,8 +274,8 @@ def read_pubtator(
     except OSError as exc:  # also corrupt gzip data (common._read1)
         if end is None or reader.index + 1 < end:
             yield err(source, "unreadable", f"file could not be read to the end ({exc}); "
-                      f"{reader.index + 1} record(s) read, the rest is lost",
-                      f"record {reader.index + 2}")
+                      f"{reader.index + 1} record(s) read, the rest is lost"
+                      f"{check_failed_note(exc)}", f"record {reader.index + 2}")
         return
     if reader.index < 0 and start == 0:
         yield err(source, "no_records",

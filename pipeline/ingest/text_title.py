@@ -12,7 +12,7 @@ reference and journal lines).
 The title of a text is its first non-empty line that holds a letter and that no pattern
 matches (in its first `METADATA_LINE_CHARS` characters), among its first `TITLE_SEARCH_LINES`
 non-empty lines; when each of those is metadata, the first non-empty line (what it was before
-these patterns). `ingest/text.py` takes it as
+these patterns). `ingest/text.py` takes it, without a Markdown heading's "#" marks, as
 `documents.title`; `biotab_sections` labels that line "Title" and gives the lines before it no
 section.
 """
@@ -188,7 +188,16 @@ def title_span(text: str, rules: MetadataRules | None = None) -> tuple[int, int]
     return first
 
 
+#: A Markdown (ATX) heading's marks: "# " before the words, and any closing "#"s after them
+_HEADING_MARKS = re.compile(r"^#{1,6}[ \t]+(?P<words>.*?)(?:[ \t]+#+)?$")
+
+
 def title_of(text: str, rules: MetadataRules | None = None) -> str | None:
-    """The title line of `text` (`title_span`), or None."""
+    """The title line of `text` (`title_span`) without a Markdown heading's marks, or
+    None."""
     span = title_span(text, rules)
-    return None if span is None else text[span[0] : span[1]]
+    if span is None:
+        return None
+    line = text[span[0] : span[1]]
+    heading = _HEADING_MARKS.match(line)
+    return heading.group("words") if heading and heading.group("words") else line

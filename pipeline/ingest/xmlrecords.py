@@ -55,6 +55,7 @@ from pipeline.ingest.common import (
     PROLOG_LIMIT,
     CappedStream,
     InputTooLarge,
+    check_failed_note,
     err,
     garbage_row,
     head_problem,
@@ -204,7 +205,7 @@ class _Raw:
 def _too_long(sc: _Scanner) -> _Raw:
     return _Raw(sc.index, sc.rec_line, None, (
         "record_too_large", f"record is longer than {sc.max_record:,} bytes "
-        "(max_record_bytes); skipped, reading goes on after it"),
+        "(--max-record-mb); skipped, reading goes on after it"),
         sc.id_of(bytes(sc.buf[sc.start:sc.start + 65536])))
 
 
@@ -239,13 +240,13 @@ def _give_up(sc: _Scanner, hold: int) -> Iterator[_Raw]:
         kind = {b"<!--": "comment", b"<![C": "CDATA section"}.get(what, "end tag")
         yield _Raw(sc.index + 1, line, None, (
             "bad_xml", f"{kind} at line {line} is not closed within {sc.max_record:,} bytes "
-            "(max_record_bytes); skipped up to the next record"))
+            "(--max-record-mb); skipped up to the next record"))
         return
     sc.index += 1  # an unclosed record start tag: that record is lost
     sc.in_rec, sc.oversize, sc.rec_line = True, True, line
     yield _Raw(sc.index, line, None, (
         "bad_xml", f"record start tag at line {line} is not closed within "
-        f"{sc.max_record:,} bytes (max_record_bytes); record skipped"),
+        f"{sc.max_record:,} bytes (--max-record-mb); record skipped"),
         sc.id_of(bytes(sc.buf[hold:hold + 65536])))
 
 
@@ -463,7 +464,8 @@ def iter_xml_records(
         lost = sc.index if sc.open_record() else sc.index + 1
         if mine(lost):
             yield err(source, "unreadable", f"cannot read file ({type(exc).__name__}: {exc}); "
-                      f"records from {lost + 1} on are lost", f"record {lost + 1}")
+                      f"records from {lost + 1} on are lost{check_failed_note(exc)}",
+                      f"record {lost + 1}")
         return
     # after a give-up (`_give_up`) the damage already has its row: the missing root end tag,
     # swallowed by the unclosed construct, is part of it

@@ -308,3 +308,24 @@ def test_a_bracket_label_with_evidence_names_its_arm(
     outcomes_nlp: Language, text: str, arm: str
 ) -> None:
     assert doc_arms(outcomes_nlp, text)[0][:2] == (40.0, arm)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an arm's name opening the clause, a colon or comma after it, is all its figures'
+        ("Arm A: CR 10 (20%), PR 15 (30%).", [(20.0, "arm A"), (30.0, "arm A")]),
+        ("In arm A, CR 10 (20%), PR 15 (30%).", [(20.0, "arm A"), (30.0, "arm A")]),
+        ("Placebo: 12 (10%) had nausea and 5 (4%) had rash.",
+         [(10.0, "Placebo"), (4.0, "Placebo")]),
+        # another arm named in the clause, or the name's bracket closed before the figure
+        ("Arm A: 40% vs 20% in arm B.", [(40.0, "arm A"), (20.0, "arm B")]),
+        ("The most common events were injection site reactions (56.7%; placebo, 8.9%) and fever "
+         "(20.1%; placebo, 6.5%).",
+         [(56.7, None), (8.9, "placebo"), (20.1, None), (6.5, "placebo")]),
+    ],
+)  # fmt: skip
+def test_an_arm_opening_the_clause_is_its_figures(
+    outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert arms(outcomes_nlp, text) == expected

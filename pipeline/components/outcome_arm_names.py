@@ -157,3 +157,33 @@ def _listed_re(noun: str) -> re.Pattern[str]:
         rf"(?P<arm>[^\s,;()]+(?:\s+[^\s,;()]+){{0,3}}?)\s+{re.escape(noun)}\b",
         re.IGNORECASE,
     )
+
+
+# what may open a clause before its arm's name ("In the docetaxel group, ...", "For arm A: ...")
+_OPENER = re.compile(r"\s*(?:(?:in|for|among|within)\s+)?(?:the\s+)?", re.IGNORECASE)
+_WORD_AFTER = re.compile(r"\s+([A-Za-z]+)")
+_FRAME_END = re.compile(r"\s*[:,]")
+
+
+def opening_name(lex: Lexicon, text: str, lo: int, hi: int, names: list[Span]) -> Span | None:
+    """The arm name that opens the clause text[lo:hi] as its frame ("Arm A: CR 10 (20%), PR 15
+    (30%)", "In arm A, ...", "Docetaxel group: ...", "Placebo: 12 (10%) had nausea"): one of
+    `names` (the sentence's, `arm_names`, in order) right after an optional "in/for/among/
+    within" and "the", then an optional arm noun and a colon or comma; None if the clause
+    names another arm."""
+    at = _OPENER.match(text, lo)
+    start = at.end() if at is not None else lo
+    k = bisect.bisect_left(names, (start, -1))
+    if k == len(names) or names[k][0] != start or names[k][1] > hi:
+        return None
+    end = names[k][1]
+    noun = _WORD_AFTER.match(text, end)
+    if noun is not None and noun.group(1).lower() in lex.arm_nouns:
+        end = noun.end()
+    if _FRAME_END.match(text, end) is None:
+        return None
+    own = text[names[k][0] : names[k][1]].lower()
+    if any(lo <= s < hi and text[s:e].lower() != own for s, e in names if (s, e) != names[k]):
+        return None  # ("Arm A: 40% vs 20% in arm B"): not one arm's clause
+    return names[k]
+

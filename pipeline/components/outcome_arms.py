@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_allocation_arms import AllocationList, listed_size_arm
 from pipeline.components.outcome_arm_evidence import ArmEvidence, the_arm_names
-from pipeline.components.outcome_arm_names import arm_names
+from pipeline.components.outcome_arm_names import arm_names, opening_name
 from pipeline.components.outcome_attach import Comparisons, named_as_comparator, share_pair_arm
 from pipeline.components.outcome_following_arms import (
     allocated_count_arm,
@@ -302,6 +302,13 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     for f, span in zip(figures, shared, strict=True):
         if span is not None:
             f.arm = span
+    if any(f.arm is None and _may_take_arm(f) for f in figures):
+        names = _Names(lambda: arm_names(sm.lex, text, sm)[0])
+        opened = [opening_clause_arm(f, figures, parser, evidence, sm, names)
+                  if f.arm is None and _may_take_arm(f) else None for f in figures]  # fmt: skip
+        for f, span in zip(figures, opened, strict=True):
+            if span is not None:
+                f.arm = span
     for f in figures:
         f.arm_keys = _arm_keys(f, text, ctx, sm)
         arm = arm_text(f, text)
@@ -428,6 +435,47 @@ def shared_clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
     return s, e
 
 
+def opening_clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
+                       evidence: ArmEvidence, sm: SentenceMentions,
+                       names: Callable[[], list[tuple[int, int]]],
+                       ) -> tuple[int, int] | None:  # fmt: skip
+    """The arm whose name opens the figure's clause as its frame, a colon or comma after it
+    (`outcome_arm_names.opening_name`: "Arm A: CR 10 (20%), PR 15 (30%)", "Placebo: 12 (10%)
+    had nausea"), for all the clause's figures: under the tests of `shared_clause_arm` (no
+    comparison, no other figure's own arm of another name; an arm by `evidence`: not "In the
+    ITT cohort, ...")."""
+    if f.compared:
+        return None
+    text, lex = parser.text, sm.lex
+    lo, hi = parser.clause_chars(f.ts)
+    others = [g for g in figures if g is not f and lo <= g.start < hi]
+    if any(g.compared for g in others):
+        return None
+    words = set(_CLAUSE_WORD.findall(text[lo:hi].lower()))
+    if not words.isdisjoint(lex.comparison | lex.comparator_openers | lex.shared_arm_stops):
+        return None
+    span = opening_name(lex, text, lo, hi, names())
+    if span is None or span[1] > f.start or _closes(text, span[1], f.start) or not (
+        evidence.shown(*span)
+    ):
+        return None  # ("(56.7%; placebo, 8.9%) and fever (20.1%": the name's bracket closed)
+    name = text[span[0] : span[1]].lower()
+    if any(g.arm is not None and text[g.arm[0] : g.arm[1]].lower() != name for g in others):
+        return None
+    return span
+
+
+def _closes(text: str, start: int, end: int) -> bool:
+    """Does a bracket open before `start` close in text[start:end]?"""
+    depth = 0
+    for ch in _BRACKET_CHAR.findall(text, start, end):
+        depth += 1 if ch in "([" else -1
+        if depth < 0:
+            return True
+    return False
+
+
+_BRACKET_CHAR = re.compile(r"[()\[\]]")
 _CLAUSE_WORD = re.compile(r"[a-z]+")
 
 

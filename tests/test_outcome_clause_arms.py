@@ -329,3 +329,13 @@ def test_an_arm_opening_the_clause_is_its_figures(
     outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
 ) -> None:
     assert arms(outcomes_nlp, text) == expected
+
+
+def test_a_list_of_counts_then_one_arm_is_all_that_arms(outcomes_nlp: Language) -> None:
+    # the arm after the list's subjects is every count's; not a comparison's ("vs")
+    assert arms(
+        outcomes_nlp,
+        "Neutropenia, anemia and fatigue occurred in 12, 8 and 5 patients in the letrozole group.",
+    ) == [(12.0, "letrozole"), (8.0, "letrozole"), (5.0, "letrozole")]
+    got = arms(outcomes_nlp, "Neutropenia occurred in 12 vs 5 patients in the letrozole group.")
+    assert [a for v, a in got if v == 12.0] != ["letrozole"]

@@ -24,6 +24,7 @@ from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_list_arms import ARM_WINDOW as ARM_WINDOW
 from pipeline.components.outcome_list_arms import (
     arm_named_at,
+    count_lists,
     list_arms,
     one_arm_after_list,
     respectively_one_arm,
@@ -141,7 +142,12 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
     two figures of a change pair (`mark_change_pairs`) share theirs."""
     text = parser.text
     nxt = {id(f): g for f, g in pairwise(figures)}
+    # "in 12, 8 and 5 patients in the docetaxel group": a list of counts and the one arm after it
+    listed = {id(f) for run in count_lists(figures, parser)
+              if one_arm_after_list(lex, run, parser) for f in run}  # fmt: skip
     for members in figure_groups(figures):
+        if len(members) == 1 and id(members[0]) in listed:
+            continue
         if len(members) > 1 and (list_arms(lex, members, text)
                                  or respectively_one_arm(lex, members, text)
                                  or one_arm_after_list(lex, members, parser)):  # fmt: skip

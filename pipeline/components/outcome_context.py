@@ -65,25 +65,27 @@ def _entity_spans(arr: numpy.ndarray) -> list[tuple[int, int, int]]:
     return [(start, end, label) for (start, end), label in zip(spans, labels, strict=True)]
 
 
-def _mention_reader() -> Callable[[Doc, int, int], tuple[Any, Any]]:
-    """(concept_id, negated) of the entity at start..end chars, read where spaCy keeps a Span's
-    extension values (`doc.user_data`, see `pipeline.extensions.span_reader`)."""
-    names = ("concept_id", "negated")
-    defaults = [Span.get_extension(n)[0] for n in names]
+def _mention_reader() -> Callable[[Doc, list[tuple[int, int, str]]], list[tuple[Any, Any]]]:
+    """(concept_id, negated) of the entity at each (start char, end char, label), read where
+    spaCy keeps a Span's extension values (`doc.user_data`, see
+    `pipeline.extensions.span_reader`)."""
+    concept, negated = "concept_id", "negated"
+    no_concept, not_negated = Span.get_extension(concept)[0], Span.get_extension(negated)[0]
 
-    def read(doc: Doc, start: int, end: int) -> tuple[Any, Any]:
+    def read(doc: Doc, spans: list[tuple[int, int, str]]) -> list[tuple[Any, Any]]:
         # (spaCy's stubs type user_data as dict[str, Any]; its Underscore keys are tuples)
         data: dict[Any, Any] = doc.user_data
         get = data.get
-        return (
-            get(("._.", names[0], start, end), defaults[0]),
-            get(("._.", names[1], start, end), defaults[1]),
-        )
+        return [
+            (get(("._.", concept, start, end), no_concept),
+             get(("._.", negated, start, end), not_negated))
+            for start, end, _ in spans
+        ]  # fmt: skip
 
     return read
 
 
-_READ_MENTION = _mention_reader()
+_READ_MENTIONS = _mention_reader()
 
 
 class DocContext:
@@ -94,19 +96,22 @@ class DocContext:
         """`idx`, `ends`: each token's start and end character (Token.idx, idx + length);
         `ents`: its ENT_IOB and ENT_TYPE (`Offsets.ents`)."""
         self.doc = doc
-        self.mentions: list[Mention] = []
         # the entities read from the token arrays, their attributes from the Doc's user data:
-        # no Span or extension accessor per mention
-        read = _READ_MENTION
+        # no Span or extension accessor per mention, one comprehension each
+        spans = _entity_spans(ents)
         strings = doc.vocab.strings
-        for start_tok, end_tok, label_id in _entity_spans(ents):
-            label = strings[label_id]
-            if label in LINKED:
-                start, end = idx[start_tok], ends[end_tok - 1]
-                concept_id, negated = read(doc, start, end)
-                self.mentions.append(
-                    Mention(start, end, label, doc_text[start:end], concept_id, bool(negated))
-                )
+        labels = {label_id: strings[label_id] for label_id in {e[2] for e in spans}}
+        linked = [
+            (idx[start_tok], ends[end_tok - 1], labels[label_id])
+            for start_tok, end_tok, label_id in spans
+            if labels[label_id] in LINKED
+        ]
+        self.mentions: list[Mention] = [
+            Mention(start, end, label, doc_text[start:end], concept_id, bool(negated))
+            for (start, end, label), (concept_id, negated) in zip(
+                linked, _READ_MENTIONS(doc, linked), strict=True
+            )
+        ]
         self.mention_starts = [m.start for m in self.mentions]
         self._main: dict[str, Mention | None] = {}
         self.enrolled: int | None = None

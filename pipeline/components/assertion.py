@@ -33,24 +33,25 @@ The rules are data, `pipeline/rules/context_rules.jsonl`, one per line, validate
 - `elliptical` (true): the rule matches only when no after_mention verb follows it before the next
   comma, semicolon, colon or the sentence end ("but no alopecia, and thus ...", not "but no rash
   occurred");
-- `labels` (NEGATED/HYPOTHETICAL/UNCERTAIN only): the mention labels the rule flags (default all;
-  "may be effective" flags the DRUG, not the disease it is for);
+- `labels` (not PSEUDO, TERMINATE): the mention labels the rule flags or, PRESUPPOSED, shields
+  (default all; "may be effective" flags the DRUG, not the disease it is for);
 - `negatable` (PRESUPPOSED only, true): a negation of the cue's own phrase reaches its mentions
   (see below);
 - `comment`: free text.
 
 Within each sentence the cues are matched, overlapping matches resolved (the longest wins, so "no
-increase" beats "no"), and cues inside a mention dropped. A cue's scope runs from the cue in its
-direction up to `max_scope` tokens, the sentence edge, a TERMINATE cue, or a cue of another
-category (PSEUDO included, PRESUPPOSED not), whichever comes first. A mention overlapping a cue's
-scope gets the cue's flag unless a PRESUPPOSED scope shields it; a NEGATED cue whose forward scope
-holds a `negatable` PRESUPPOSED cue itself, no TERMINATE cue between, is not shielded against ("No
-patients with asthma were enrolled" negates asthma; "No worsening of MS" does not negate MS). Hence
-"Neither polyneuropathy nor thrombosis was observed" negates both, "no other adverse reactions
-including conjunctivitis, blepharitis, oral herpes, keratitis" negates all four but not "minimal
-xerophthalmia" before "no", "There is no direct evidence ... that suggests Aldara can be used in
-patients with multiple sclerosis" negates Aldara but not the multiple sclerosis, and "this drug may
-be useful in patients with extensive active eczema" flags no eczema.
+increase" beats "no"; rules matching the same tokens all count), and cues inside a mention dropped.
+A cue's scope runs from the cue in its direction up to `max_scope` tokens, the sentence edge, a
+TERMINATE cue, or a cue of another category (PSEUDO included, PRESUPPOSED not), whichever comes
+first. A mention overlapping a cue's scope gets the cue's flag unless a PRESUPPOSED scope shields
+it; a NEGATED cue whose forward scope holds a `negatable` PRESUPPOSED cue itself, no TERMINATE cue
+between, is not shielded against ("No patients with asthma were enrolled" negates asthma; "No
+worsening of MS" does not negate MS). Hence "Neither polyneuropathy nor thrombosis was observed"
+negates both, "no other adverse reactions including conjunctivitis, blepharitis, oral herpes,
+keratitis" negates all four but not "minimal xerophthalmia" before "no", "There is no direct
+evidence ... that suggests Aldara can be used in patients with multiple sclerosis" negates Aldara
+but not the multiple sclerosis, and "this drug may be useful in patients with extensive active
+eczema" flags no eczema.
 """
 
 from __future__ import annotations
@@ -155,7 +156,7 @@ class ContextRule:
         return self.applies_to or MODIFIERS
 
     def flags(self, label: str) -> bool:
-        """This modifier rule flags a mention labelled `label`."""
+        """This modifier rule flags (PRESUPPOSED: shields) a mention labelled `label`."""
         return self.labels is None or label in self.labels
 
 
@@ -193,7 +194,7 @@ def parse_rule(obj: Any, where: str) -> ContextRule:
         )
     allowed_in = {
         "applies_to": ("TERMINATE", PRESUPPOSED), "after_mention": ("TERMINATE",),
-        "labels": MODIFIERS, "negatable": (PRESUPPOSED,),
+        "labels": SCOPED, "negatable": (PRESUPPOSED,),
     }  # fmt: skip
     for key, categories in allowed_in.items():
         if key in entry and category not in categories:
@@ -376,7 +377,7 @@ class ContextAssertion:
 
     # ------------------------------------------------------------------------------ matching
     def cues(self, doc: Doc) -> list[Cue]:
-        """All cue matches in the doc, overlaps resolved (longest first, then leftmost)."""
+        """All cue matches in the doc, overlaps resolved (longest, then leftmost; ties all kept)."""
         raw = [*self._phrases(doc), *self._pattern_matches(doc)]
         verbs = sorted(s for m, s, _ in raw if self._rule_of[m].after_mention)
         found = sorted(
@@ -394,9 +395,11 @@ class ContextAssertion:
             offsets = doc.to_array([IDX, LENGTH])
             idx: list[int] = offsets[:, 0].tolist()
             ends: list[int] = (offsets[:, 0] + offsets[:, 1]).tolist()
+        kept: set[tuple[int, int]] = set()  # ("with" is two PRESUPPOSED rules' one-token cue)
         for start, end, rule in found:
-            if not any(taken[start:end]):
+            if (start, end) in kept or not any(taken[start:end]):
                 taken[start:end] = [True] * (end - start)
+                kept.add((start, end))
                 cue_text = text[idx[start] : ends[end - 1]] if end > start else ""
                 cues.append(Cue(start, end, rule, cue_text))
         return sorted(cues, key=lambda c: c.start)
@@ -514,7 +517,7 @@ class ContextAssertion:
             if cue.rule.category == PRESUPPOSED:
                 for lo, hi in self.scope(cue, sent, cues, ents):
                     for k, ent in enumerate(ents):
-                        if ent.start < hi and lo < ent.end:
+                        if ent.start < hi and lo < ent.end and cue.rule.flags(ent.label_):
                             shielded.setdefault(k, []).append(cue)
         # (a mention the subjects' own phrase holds is no mention passed for an after_mention
         # verb: "No patients with lupus developed nephritis", "No patient receiving tamoxifen

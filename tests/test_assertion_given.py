@@ -134,6 +134,21 @@ def test_presupposed_labels_shield_those_labels_only(tmp_path: Path, blank: Lang
         ("Peripheral neuropathy may develop with bortezomib.",
          [("Peripheral neuropathy", D), ("bortezomib", R)], ["U", ""]),
         ("Patients may develop neutropenia.", [("neutropenia", D)], ["U"]),
+        ("Patients with RA may develop neutropenia.", [("RA", D), ("neutropenia", D)], ["", "U"]),
+        # ... only after a disease, and not where the verb states a fact or an origin
+        ("We can develop a new strategy for heart failure.", [("heart failure", D)], [""]),
+        ("Sporadic renal cell carcinoma may arise from a two stage mutation process.",
+         [("renal cell carcinoma", D)], [""]),
+        ("These findings indicate that ischemia produced by epinephrine, as may occur during "
+         "states of emotional distress, has a distinct mechanism.", [("ischemia", D)], [""]),
+        # the effect of a drug: not negated, but its hedged effect is the drug's
+        ("Carteolol did not antagonize the inhibitory effects of haloperidol.",
+         [("Carteolol", R), ("haloperidol", R)], ["", ""]),
+        ("Observational studies suggested a possible protective effect of bisphosphonates.",
+         [("bisphosphonates", R)], ["U"]),
+        # a disease given as a hedged cause is uncertain
+        ("A previously unknown hypothyroidism, probably due to chronic autoimmune thyroiditis, "
+         "was evidenced.", [("hypothyroidism", D), ("autoimmune thyroiditis", D)], ["", "U"]),
     ],
 )
 def test_what_a_cue_is_about(

@@ -57,6 +57,7 @@ eczema" flags no eczema.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from pipeline.components.assertion_match import AfterPatterns, DocArrays, fixed_phrases
 from pipeline.components.cue_gate import CueGate, CuePatternError, MatcherPattern
 from pipeline.extensions import doc_text, span_writer  # (the import registers the attributes)
 from pipeline.paths import rule_file
@@ -293,7 +295,16 @@ class ContextAssertion:
         self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._before = Matcher(self.nlp.vocab, validate=True)  # the rules' `after` contexts
         self._next = Matcher(self.nlp.vocab, validate=True)  # their `followed_by` contexts
-        patterned = [(i, r.pattern) for i, r in enumerate(self.rules) if r.pattern is not None]
+        # `pattern` rules of fixed words are phrases (`fixed_phrases`), the others go to the gate
+        self._fixed = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        patterned = []
+        for i, r in enumerate(self.rules):
+            words = None if r.pattern is None else fixed_phrases(r.pattern)
+            if words is not None:
+                phrases = [Doc(self.nlp.vocab, words=list(w)) for w in words]
+                self._fixed.add(f"context_rule_{i}", phrases)
+            elif r.pattern is not None:
+                patterned.append((i, r.pattern))
         # the `pattern` rules go to the gate (gate rule index -> match key)
         self._gate_keys = [self.nlp.vocab.strings.add(f"context_rule_{i}") for i, _ in patterned]
         try:
@@ -313,6 +324,15 @@ class ContextAssertion:
         self._rule_of = {
             self.nlp.vocab.strings.add(f"context_rule_{i}"): r for i, r in enumerate(self.rules)
         }
+        # the one-token forward PRESUPPOSED rules with labels (`cues` may leave them out)
+        self._idle_keys = {
+            k for k, r in self._rule_of.items() if r.category == PRESUPPOSED
+            and r.labels is not None and r.direction == "forward" and r.pattern is not None
+            and len(r.pattern) == 1
+        }  # fmt: skip
+        self._after = AfterPatterns(self.nlp, self._before, {
+            k: r.after for k, r in self._rule_of.items() if r.after is not None
+        })  # fmt: skip
 
     @staticmethod
     def _add(
@@ -329,24 +349,23 @@ class ContextAssertion:
         except (MatchPatternError, ValueError) as exc:
             raise _pattern_error(where, rule, name, exc) from exc
 
-    def _after_holds(self, doc: Doc, start: int, key: int, rule: ContextRule) -> bool:
+    def _after_holds(
+        self, start: int, key: int, rule: ContextRule, arrays: DocArrays
+    ) -> bool:
         """The rule's `after` pattern matches within `after_within` tokens before `start`, in
         the same sentence."""
-        lo = max(0, start - (rule.after_within or self.max_scope))
-        for i in range(start, lo, -1):
-            if doc[i].is_sent_start:
-                lo = i
-                break
-        return lo < start and any(m == key for m, _, _ in self._before(doc[lo:start]))
+        lo = max(0, start - (rule.after_within or self.max_scope), arrays.sentence_start(start))
+        return lo < start and self._after.holds(arrays, key, lo, start)
 
     def _holds(
-        self, doc: Doc, start: int, end: int, key: int, rule: ContextRule, verbs: list[int]
+        self, doc: Doc, start: int, end: int, key: int, rule: ContextRule, verbs: list[int],
+        arrays: DocArrays,
     ) -> bool:
         """The rule's conditions on its context hold for a match at [start, end): `after`,
         `followed_by` (matching within `followed_within` tokens after it, no verb before the
         match) and `elliptical` (no verb from the cue to the clause's end). `verbs` are the
         starts of the after_mention TERMINATE matches ("was", "occurred" ...), sorted."""
-        if rule.after is not None and not self._after_holds(doc, start, key, rule):
+        if rule.after is not None and not self._after_holds(start, key, rule, arrays):
             return False
         if rule.followed_by is None and not rule.elliptical:
             return True
@@ -367,23 +386,37 @@ class ContextAssertion:
         return True
 
     def _pattern_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """(match key, start, end) of the `pattern` rules' matches over the doc: the one-token
-        rules' first, then the Matcher's (`CueGate`)."""
+        """(match key, start, end) of the `pattern` rules' matches over the doc: the fixed
+        phrases' first, then the gate's (`CueGate`)."""
         if not len(doc):
             return []
         orth: list[int] = doc.to_array(ORTH).tolist()
         keys = self._gate_keys
-        return [(keys[k], s, e) for k, s, e in self._gate.matches(doc, orth, 0, len(doc))]
+        return [
+            *((k, s, e) for k, s, e in self._fixed(doc)),
+            *((keys[k], s, e) for k, s, e in self._gate.matches(doc, orth, 0, len(doc))),
+        ]
 
     # ------------------------------------------------------------------------------ matching
-    def cues(self, doc: Doc) -> list[Cue]:
-        """All cue matches in the doc, overlaps resolved (longest, then leftmost; ties all kept)."""
+    def cues(self, doc: Doc, ents: Sequence[Span] | None = None) -> list[Cue]:
+        """All cue matches in the doc, overlaps resolved (longest, then leftmost; ties all kept).
+        Given the doc's mentions, the one-token PRESUPPOSED cues with `labels` no such mention
+        follows within their reach are left out: they would shield nothing, and a one-token
+        cue takes no match from another ("with", "to" and "of" are frequent)."""
         raw = [*self._phrases(doc), *self._pattern_matches(doc)]
-        verbs = sorted(s for m, s, _ in raw if self._rule_of[m].after_mention)
+        rule_of = self._rule_of
+        verbs = sorted(s for m, s, _ in raw if rule_of[m].after_mention)
+        if ents is not None:
+            starts = {label: [e.start for e in ents if e.label_ == label] for label in
+                      {e.label_ for e in ents}}  # fmt: skip
+            idle = self._idle_keys
+            raw = [(m, s, e) for m, s, e in raw
+                   if m not in idle or not self._idle(rule_of[m], s, e, starts)]  # fmt: skip
+        arrays = DocArrays(doc)
         found = sorted(
             (
                 (s, e, rule) for m, s, e in raw
-                if self._holds(doc, s, e, m, rule := self._rule_of[m], verbs)
+                if self._holds(doc, s, e, m, rule := rule_of[m], verbs, arrays)
             ),
             key=lambda t: (-(t[1] - t[0]), t[0]),
         )  # fmt: skip
@@ -403,6 +436,19 @@ class ContextAssertion:
                 cue_text = text[idx[start] : ends[end - 1]] if end > start else ""
                 cues.append(Cue(start, end, rule, cue_text))
         return sorted(cues, key=lambda c: c.start)
+
+    def _idle(self, rule: ContextRule, start: int, end: int, starts: dict[str, list[int]]) -> bool:
+        """A one-token forward PRESUPPOSED rule (`_idle_keys`) with no mention of its `labels`
+        starting within its reach after it (`starts`: the mentions' starts by label, sorted)."""
+        if rule.labels is None or end - start != 1:
+            return False
+        hi = end + (rule.max_scope or self.max_scope)
+        for label in rule.labels:
+            at = starts.get(label, [])
+            k = bisect.bisect_left(at, end)
+            if k < len(at) and at[k] < hi:
+                return False
+        return True
 
     def scope(
         self, cue: Cue, sent: Span, cues: list[Cue], ents: list[Span] | None = None
@@ -472,7 +518,7 @@ class ContextAssertion:
         for e in all_ents:
             in_mention[e.start : e.end] = b"\x01" * (e.end - e.start)
         # cues inside a mention are no cues
-        all_cues = [c for c in self.cues(doc) if not any(in_mention[c.start : c.end])]
+        all_cues = [c for c in self.cues(doc, all_ents) if not any(in_mention[c.start : c.end])]
         sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
         # (mentions and cues by start, both sorted: a sentence's are found by bisect, so a
         # document of thousands of one-line sentences costs linear time)

@@ -92,6 +92,14 @@ def test_presupposed_labels_shield_those_labels_only(tmp_path: Path, blank: Lang
         ("Serum IL-6 was not elevated in patients with rheumatoid arthritis.",
          [("IL-6", "CYTOKINE"), ("rheumatoid arthritis", D)], ["N", ""]),
         ("There is no mention of imiquimod being used.", [("imiquimod", R)], ["N"]),
+        # what neither drug did is denied; a check to come; a drug's hedged evidence
+        ("Neither aspirin nor clopidogrel reduced mortality.", [("aspirin", R), ("clopidogrel", R)],
+         ["", ""]),
+        ("Tuberculosis should be ruled out before starting infliximab.",
+         [("Tuberculosis", D), ("infliximab", R)], ["H", ""]),
+        ("Pneumonia was ruled out by chest radiography.", [("Pneumonia", D)], ["N"]),
+        ("There is insufficient evidence that zinc shortens the common cold.",
+         [("zinc", R), ("common cold", D)], ["U", ""]),
         # a drug stated as not given
         ("Clopidogrel was not administered.", [("Clopidogrel", R)], ["N"]),
         ("Heparin was not used in this study.", [("Heparin", R)], ["N"]),

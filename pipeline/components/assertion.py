@@ -33,29 +33,31 @@ The rules are data, `pipeline/rules/context_rules.jsonl`, one per line, validate
 - `elliptical` (true): the rule matches only when no after_mention verb follows it before the next
   comma, semicolon, colon or the sentence end ("but no alopecia, and thus ...", not "but no rash
   occurred");
-- `labels` (NEGATED/HYPOTHETICAL/UNCERTAIN only): the mention labels the rule flags (default all;
-  "may be effective" flags the DRUG, not the disease it is for);
+- `labels` (not PSEUDO, TERMINATE): the mention labels the rule flags or, PRESUPPOSED, shields
+  (default all; "may be effective" flags the DRUG, not the disease it is for);
 - `negatable` (PRESUPPOSED only, true): a negation of the cue's own phrase reaches its mentions
   (see below);
 - `comment`: free text.
 
 Within each sentence the cues are matched, overlapping matches resolved (the longest wins, so "no
-increase" beats "no"), and cues inside a mention dropped. A cue's scope runs from the cue in its
-direction up to `max_scope` tokens, the sentence edge, a TERMINATE cue, or a cue of another
-category (PSEUDO included, PRESUPPOSED not), whichever comes first. A mention overlapping a cue's
-scope gets the cue's flag unless a PRESUPPOSED scope shields it; a NEGATED cue whose forward scope
-holds a `negatable` PRESUPPOSED cue itself, no TERMINATE cue between, is not shielded against ("No
-patients with asthma were enrolled" negates asthma; "No worsening of MS" does not negate MS). Hence
-"Neither polyneuropathy nor thrombosis was observed" negates both, "no other adverse reactions
-including conjunctivitis, blepharitis, oral herpes, keratitis" negates all four but not "minimal
-xerophthalmia" before "no", "There is no direct evidence ... that suggests Aldara can be used in
-patients with multiple sclerosis" negates Aldara but not the multiple sclerosis, and "this drug may
-be useful in patients with extensive active eczema" flags no eczema.
+increase" beats "no"; rules matching the same tokens all count), and cues inside a mention dropped.
+A cue's scope runs from the cue in its direction up to `max_scope` tokens, the sentence edge, a
+TERMINATE cue, or a cue of another category (PSEUDO included, PRESUPPOSED not), whichever comes
+first. A mention overlapping a cue's scope gets the cue's flag unless a PRESUPPOSED scope shields
+it; a NEGATED cue whose forward scope holds a `negatable` PRESUPPOSED cue itself, no TERMINATE cue
+between, is not shielded against ("No patients with asthma were enrolled" negates asthma; "No
+worsening of MS" does not negate MS). Hence "Neither polyneuropathy nor thrombosis was observed"
+negates both, "no other adverse reactions including conjunctivitis, blepharitis, oral herpes,
+keratitis" negates all four but not "minimal xerophthalmia" before "no", "There is no direct
+evidence ... that suggests Aldara can be used in patients with multiple sclerosis" negates Aldara
+but not the multiple sclerosis, and "this drug may be useful in patients with extensive active
+eczema" flags no eczema.
 """
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,192 +69,30 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from pipeline.components.assertion_match import AfterPatterns, DocArrays, fixed_phrases
+from pipeline.components.assertion_rules import (
+    DEFAULT_RULES,
+    MODIFIERS,
+    PRESUPPOSED,
+    RULES_FILE,
+    ContextRule,
+    load_context_rules,
+    parse_rule,
+    pattern_error,
+)
 from pipeline.components.cue_gate import CueGate, CuePatternError, MatcherPattern
 from pipeline.extensions import doc_text, span_writer  # (the import registers the attributes)
-from pipeline.paths import rule_file
-from pipeline.rules import RuleError, check_entry, read_jsonl
+
+__all__ = [
+    "DEFAULT_MAX_SCOPE", "DEFAULT_RULES", "ContextAssertion", "ContextRule", "Cue",
+    "load_context_rules", "make_assertion", "parse_rule",
+]  # fmt: skip  (the rule schema lives in assertion_rules; its names are read from here too)
 
 # how many tokens a cue reaches when its rule sets no max_scope of its own
 DEFAULT_MAX_SCOPE = 10
 
-RULES_FILE = "context_rules.jsonl"
-DEFAULT_RULES = rule_file(RULES_FILE)
-MODIFIERS = ("NEGATED", "HYPOTHETICAL", "UNCERTAIN")
-PRESUPPOSED = "PRESUPPOSED"
-SCOPED = (*MODIFIERS, PRESUPPOSED)  # the categories with a direction and a scope
-CATEGORIES = (*SCOPED, "PSEUDO", "TERMINATE")
-DIRECTIONS = ("forward", "backward", "bidirectional")
 _FLAG = {"NEGATED": "negated", "HYPOTHETICAL": "hypothetical", "UNCERTAIN": "uncertain"}
-_REQUIRED: dict[str, Any] = {"category": str}
-_OPTIONAL: dict[str, Any] = {
-    "literal": str, "pattern": list, "direction": str, "max_scope": int, "comment": str,
-    "applies_to": list, "after_mention": bool, "after": list, "after_within": int,
-    "followed_by": list, "followed_within": int, "elliptical": bool, "labels": list,
-    "negatable": bool,
-}  # fmt: skip
 _CLAUSE_ENDS = (",", ";", ":")  # punctuation that ends an elliptical rule's clause
-
-
-@dataclass(frozen=True)
-class ContextRule:
-    """One ConText rule (see the module docstring)."""
-
-    category: str
-    literal: str | None = None
-    pattern: tuple[Any, ...] | None = None
-    direction: str | None = None
-    max_scope: int | None = None
-    comment: str | None = None
-    applies_to: tuple[str, ...] | None = None
-    after_mention: bool = False
-    after: tuple[Any, ...] | None = None
-    after_within: int | None = None
-    followed_by: tuple[Any, ...] | None = None
-    followed_within: int | None = None
-    elliptical: bool = False
-    labels: tuple[str, ...] | None = None
-    negatable: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        if self.literal is not None:
-            out["literal"] = self.literal
-        if self.pattern is not None:
-            out["pattern"] = list(self.pattern)
-        out["category"] = self.category
-        if self.direction is not None:
-            out["direction"] = self.direction
-        if self.max_scope is not None:
-            out["max_scope"] = self.max_scope
-        if self.applies_to is not None:
-            out["applies_to"] = list(self.applies_to)
-        if self.after_mention:
-            out["after_mention"] = True
-        if self.after is not None:
-            out["after"] = list(self.after)
-        if self.after_within is not None:
-            out["after_within"] = self.after_within
-        if self.followed_by is not None:
-            out["followed_by"] = list(self.followed_by)
-        if self.followed_within is not None:
-            out["followed_within"] = self.followed_within
-        if self.elliptical:
-            out["elliptical"] = True
-        if self.labels is not None:
-            out["labels"] = list(self.labels)
-        if self.negatable:
-            out["negatable"] = True
-        if self.comment is not None:
-            out["comment"] = self.comment
-        return out
-
-    def stops(self, category: str) -> bool:
-        """This TERMINATE rule ends the scope of a `category` cue."""
-        return self.applies_to is None or category in self.applies_to
-
-    def shields(self) -> tuple[str, ...]:
-        """The flags this PRESUPPOSED rule keeps off the mentions in its scope."""
-        return self.applies_to or MODIFIERS
-
-    def flags(self, label: str) -> bool:
-        """This modifier rule flags a mention labelled `label`."""
-        return self.labels is None or label in self.labels
-
-
-def _is_pattern(value: Any) -> bool:
-    return bool(value) and all(isinstance(t, dict) and t for t in value)
-
-
-def parse_rule(obj: Any, where: str) -> ContextRule:
-    """Validate one rule object; raise RuleError (a ValueError) naming `where`, key, expectation."""
-    entry = check_entry(
-        obj, where=where, required=_REQUIRED, optional=_OPTIONAL,
-        choices={"category": CATEGORIES, "direction": DIRECTIONS},
-    )  # fmt: skip
-    has_literal, has_pattern = "literal" in entry, "pattern" in entry
-    if has_literal == has_pattern:
-        raise RuleError(f"{where}: expected exactly one of the keys 'literal' and 'pattern'")
-    if has_literal and not entry["literal"].strip():
-        raise RuleError(f"{where}: key 'literal' is empty: expected a cue phrase")
-    for key in ("pattern", "after", "followed_by"):
-        if key in entry and not _is_pattern(entry[key]):
-            raise RuleError(
-                f"{where}: key {key!r} is {entry[key]!r}: expected a non-empty list of "
-                "spaCy Matcher token dicts"
-            )
-    category = entry["category"]
-    if category in SCOPED and "direction" not in entry:
-        raise RuleError(
-            f"{where}: missing key 'direction' for a {category} cue (expected one of "
-            f"{list(DIRECTIONS)})"
-        )
-    if category not in SCOPED and "direction" in entry:
-        raise RuleError(
-            f"{where}: key 'direction' is not allowed for a {category} rule (expected it only "
-            f"for {list(SCOPED)})"
-        )
-    allowed_in = {
-        "applies_to": ("TERMINATE", PRESUPPOSED), "after_mention": ("TERMINATE",),
-        "labels": MODIFIERS, "negatable": (PRESUPPOSED,),
-    }  # fmt: skip
-    for key, categories in allowed_in.items():
-        if key in entry and category not in categories:
-            raise RuleError(
-                f"{where}: key {key!r} is only allowed for {' and '.join(categories)} rules "
-                f"(this is {category})"
-            )
-    targets = SCOPED if category == "TERMINATE" else MODIFIERS
-    if "applies_to" in entry and (
-        not entry["applies_to"] or not set(entry["applies_to"]) <= set(targets)
-    ):
-        raise RuleError(
-            f"{where}: key 'applies_to' is {entry['applies_to']!r}: expected a non-empty list "
-            f"of {list(targets)}"
-        )
-    if "labels" in entry and (
-        not entry["labels"] or not all(isinstance(x, str) and x for x in entry["labels"])
-    ):
-        raise RuleError(
-            f"{where}: key 'labels' is {entry['labels']!r}: expected a non-empty list of mention "
-            "labels"
-        )
-    for key in ("max_scope", "after_within", "followed_within"):
-        if key in entry and entry[key] < 1:
-            raise RuleError(f"{where}: key {key!r} is {entry[key]}: expected an int >= 1")
-    for within, pattern in (("after_within", "after"), ("followed_within", "followed_by")):
-        if within in entry and pattern not in entry:
-            raise RuleError(f"{where}: key {within!r} needs the key {pattern!r} (a pattern)")
-    return ContextRule(
-        category=category,
-        literal=entry.get("literal"),
-        pattern=tuple(entry["pattern"]) if has_pattern else None,
-        direction=entry.get("direction"),
-        max_scope=entry.get("max_scope"),
-        comment=entry.get("comment"),
-        applies_to=tuple(entry["applies_to"]) if "applies_to" in entry else None,
-        after_mention=bool(entry.get("after_mention", False)),
-        after=tuple(entry["after"]) if "after" in entry else None,
-        after_within=entry.get("after_within"),
-        followed_by=tuple(entry["followed_by"]) if "followed_by" in entry else None,
-        followed_within=entry.get("followed_within"),
-        elliptical=bool(entry.get("elliptical", False)),
-        labels=tuple(entry["labels"]) if "labels" in entry else None,
-        negatable=bool(entry.get("negatable", False)),
-    )
-
-
-def load_context_rules(path: str | Path) -> list[ContextRule]:
-    """Read and validate a ConText rule file (JSONL, `//` comment lines)."""
-    path = Path(path)
-    return [parse_rule(obj, f"{path}:{lineno}") for lineno, obj in read_jsonl(path)]
-
-
-def _pattern_error(where: str, rule: ContextRule, name: str, exc: Exception) -> RuleError:
-    """The RuleError for a rule whose key `name` holds a pattern spaCy's Matcher refuses."""
-    return RuleError(
-        f"{where} ({rule.comment or rule.category}): key {name!r} is not a valid spaCy "
-        f"Matcher pattern: {exc}"
-    )
 
 
 @dataclass(frozen=True)
@@ -292,7 +132,16 @@ class ContextAssertion:
         self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._before = Matcher(self.nlp.vocab, validate=True)  # the rules' `after` contexts
         self._next = Matcher(self.nlp.vocab, validate=True)  # their `followed_by` contexts
-        patterned = [(i, r.pattern) for i, r in enumerate(self.rules) if r.pattern is not None]
+        # `pattern` rules of fixed words are phrases (`fixed_phrases`), the others go to the gate
+        self._fixed = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        patterned = []
+        for i, r in enumerate(self.rules):
+            words = None if r.pattern is None else fixed_phrases(r.pattern)
+            if words is not None:
+                phrases = [Doc(self.nlp.vocab, words=list(w)) for w in words]
+                self._fixed.add(f"context_rule_{i}", phrases)
+            elif r.pattern is not None:
+                patterned.append((i, r.pattern))
         # the `pattern` rules go to the gate (gate rule index -> match key)
         self._gate_keys = [self.nlp.vocab.strings.add(f"context_rule_{i}") for i, _ in patterned]
         try:
@@ -300,7 +149,7 @@ class ContextAssertion:
         except CuePatternError as exc:
             i = patterned[exc.index][0]
             where_i = f"{where}: rule {i + 1}"
-            raise _pattern_error(where_i, self.rules[i], "pattern", exc.cause) from exc.cause
+            raise pattern_error(where_i, self.rules[i], "pattern", exc.cause) from exc.cause
         for i, rule in enumerate(self.rules):
             key, at = f"context_rule_{i}", f"{where}: rule {i + 1}"
             if rule.literal is not None:
@@ -312,6 +161,15 @@ class ContextAssertion:
         self._rule_of = {
             self.nlp.vocab.strings.add(f"context_rule_{i}"): r for i, r in enumerate(self.rules)
         }
+        # the one-token forward PRESUPPOSED rules with labels (`cues` may leave them out)
+        self._idle_keys = {
+            k for k, r in self._rule_of.items() if r.category == PRESUPPOSED
+            and r.labels is not None and r.direction == "forward" and r.pattern is not None
+            and len(r.pattern) == 1
+        }  # fmt: skip
+        self._after = AfterPatterns(self.nlp, self._before, {
+            k: r.after for k, r in self._rule_of.items() if r.after is not None
+        })  # fmt: skip
 
     @staticmethod
     def _add(
@@ -326,26 +184,25 @@ class ContextAssertion:
         try:
             matcher.add(key, [list(pattern or ())])
         except (MatchPatternError, ValueError) as exc:
-            raise _pattern_error(where, rule, name, exc) from exc
+            raise pattern_error(where, rule, name, exc) from exc
 
-    def _after_holds(self, doc: Doc, start: int, key: int, rule: ContextRule) -> bool:
+    def _after_holds(
+        self, start: int, key: int, rule: ContextRule, arrays: DocArrays
+    ) -> bool:
         """The rule's `after` pattern matches within `after_within` tokens before `start`, in
         the same sentence."""
-        lo = max(0, start - (rule.after_within or self.max_scope))
-        for i in range(start, lo, -1):
-            if doc[i].is_sent_start:
-                lo = i
-                break
-        return lo < start and any(m == key for m, _, _ in self._before(doc[lo:start]))
+        lo = max(0, start - (rule.after_within or self.max_scope), arrays.sentence_start(start))
+        return lo < start and self._after.holds(arrays, key, lo, start)
 
     def _holds(
-        self, doc: Doc, start: int, end: int, key: int, rule: ContextRule, verbs: list[int]
+        self, doc: Doc, start: int, end: int, key: int, rule: ContextRule, verbs: list[int],
+        arrays: DocArrays,
     ) -> bool:
         """The rule's conditions on its context hold for a match at [start, end): `after`,
         `followed_by` (matching within `followed_within` tokens after it, no verb before the
         match) and `elliptical` (no verb from the cue to the clause's end). `verbs` are the
         starts of the after_mention TERMINATE matches ("was", "occurred" ...), sorted."""
-        if rule.after is not None and not self._after_holds(doc, start, key, rule):
+        if rule.after is not None and not self._after_holds(start, key, rule, arrays):
             return False
         if rule.followed_by is None and not rule.elliptical:
             return True
@@ -366,23 +223,37 @@ class ContextAssertion:
         return True
 
     def _pattern_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """(match key, start, end) of the `pattern` rules' matches over the doc: the one-token
-        rules' first, then the Matcher's (`CueGate`)."""
+        """(match key, start, end) of the `pattern` rules' matches over the doc: the fixed
+        phrases' first, then the gate's (`CueGate`)."""
         if not len(doc):
             return []
         orth: list[int] = doc.to_array(ORTH).tolist()
         keys = self._gate_keys
-        return [(keys[k], s, e) for k, s, e in self._gate.matches(doc, orth, 0, len(doc))]
+        return [
+            *((k, s, e) for k, s, e in self._fixed(doc)),
+            *((keys[k], s, e) for k, s, e in self._gate.matches(doc, orth, 0, len(doc))),
+        ]
 
     # ------------------------------------------------------------------------------ matching
-    def cues(self, doc: Doc) -> list[Cue]:
-        """All cue matches in the doc, overlaps resolved (longest first, then leftmost)."""
+    def cues(self, doc: Doc, ents: Sequence[Span] | None = None) -> list[Cue]:
+        """All cue matches in the doc, overlaps resolved (longest, then leftmost; ties all kept).
+        Given the doc's mentions, the one-token PRESUPPOSED cues with `labels` no such mention
+        follows within their reach are left out: they would shield nothing, and a one-token
+        cue takes no match from another ("with", "to" and "of" are frequent)."""
         raw = [*self._phrases(doc), *self._pattern_matches(doc)]
-        verbs = sorted(s for m, s, _ in raw if self._rule_of[m].after_mention)
+        rule_of = self._rule_of
+        verbs = sorted(s for m, s, _ in raw if rule_of[m].after_mention)
+        if ents is not None:
+            starts = {label: [e.start for e in ents if e.label_ == label] for label in
+                      {e.label_ for e in ents}}  # fmt: skip
+            idle = self._idle_keys
+            raw = [(m, s, e) for m, s, e in raw
+                   if m not in idle or not self._idle(rule_of[m], s, e, starts)]  # fmt: skip
+        arrays = DocArrays(doc)
         found = sorted(
             (
                 (s, e, rule) for m, s, e in raw
-                if self._holds(doc, s, e, m, rule := self._rule_of[m], verbs)
+                if self._holds(doc, s, e, m, rule := rule_of[m], verbs, arrays)
             ),
             key=lambda t: (-(t[1] - t[0]), t[0]),
         )  # fmt: skip
@@ -394,12 +265,27 @@ class ContextAssertion:
             offsets = doc.to_array([IDX, LENGTH])
             idx: list[int] = offsets[:, 0].tolist()
             ends: list[int] = (offsets[:, 0] + offsets[:, 1]).tolist()
+        kept: set[tuple[int, int]] = set()  # ("with" is two PRESUPPOSED rules' one-token cue)
         for start, end, rule in found:
-            if not any(taken[start:end]):
+            if (start, end) in kept or not any(taken[start:end]):
                 taken[start:end] = [True] * (end - start)
+                kept.add((start, end))
                 cue_text = text[idx[start] : ends[end - 1]] if end > start else ""
                 cues.append(Cue(start, end, rule, cue_text))
         return sorted(cues, key=lambda c: c.start)
+
+    def _idle(self, rule: ContextRule, start: int, end: int, starts: dict[str, list[int]]) -> bool:
+        """A one-token forward PRESUPPOSED rule (`_idle_keys`) with no mention of its `labels`
+        starting within its reach after it (`starts`: the mentions' starts by label, sorted)."""
+        if rule.labels is None or end - start != 1:
+            return False
+        hi = end + (rule.max_scope or self.max_scope)
+        for label in rule.labels:
+            at = starts.get(label, [])
+            k = bisect.bisect_left(at, end)
+            if k < len(at) and at[k] < hi:
+                return False
+        return True
 
     def scope(
         self, cue: Cue, sent: Span, cues: list[Cue], ents: list[Span] | None = None
@@ -469,7 +355,7 @@ class ContextAssertion:
         for e in all_ents:
             in_mention[e.start : e.end] = b"\x01" * (e.end - e.start)
         # cues inside a mention are no cues
-        all_cues = [c for c in self.cues(doc) if not any(in_mention[c.start : c.end])]
+        all_cues = [c for c in self.cues(doc, all_ents) if not any(in_mention[c.start : c.end])]
         sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
         # (mentions and cues by start, both sorted: a sentence's are found by bisect, so a
         # document of thousands of one-line sentences costs linear time)
@@ -514,7 +400,7 @@ class ContextAssertion:
             if cue.rule.category == PRESUPPOSED:
                 for lo, hi in self.scope(cue, sent, cues, ents):
                     for k, ent in enumerate(ents):
-                        if ent.start < hi and lo < ent.end:
+                        if ent.start < hi and lo < ent.end and cue.rule.flags(ent.label_):
                             shielded.setdefault(k, []).append(cue)
         # (a mention the subjects' own phrase holds is no mention passed for an after_mention
         # verb: "No patients with lupus developed nephritis", "No patient receiving tamoxifen

@@ -1,0 +1,189 @@
+"""`biotab_assertion`'s rules: the ConText rule schema (`ContextRule`), read from
+`rules/context_rules.jsonl` and validated on load (`parse_rule`, `load_context_rules`). What
+the keys mean: `pipeline/components/assertion.py`'s docstring and the rule file's header."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.paths import rule_file
+from pipeline.rules import RuleError, check_entry, read_jsonl
+
+RULES_FILE = "context_rules.jsonl"
+DEFAULT_RULES = rule_file(RULES_FILE)
+MODIFIERS = ("NEGATED", "HYPOTHETICAL", "UNCERTAIN")
+PRESUPPOSED = "PRESUPPOSED"
+SCOPED = (*MODIFIERS, PRESUPPOSED)  # the categories with a direction and a scope
+CATEGORIES = (*SCOPED, "PSEUDO", "TERMINATE")
+DIRECTIONS = ("forward", "backward", "bidirectional")
+_REQUIRED: dict[str, Any] = {"category": str}
+_OPTIONAL: dict[str, Any] = {
+    "literal": str, "pattern": list, "direction": str, "max_scope": int, "comment": str,
+    "applies_to": list, "after_mention": bool, "after": list, "after_within": int,
+    "followed_by": list, "followed_within": int, "elliptical": bool, "labels": list,
+    "negatable": bool,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    """One ConText rule (see the module docstring)."""
+
+    category: str
+    literal: str | None = None
+    pattern: tuple[Any, ...] | None = None
+    direction: str | None = None
+    max_scope: int | None = None
+    comment: str | None = None
+    applies_to: tuple[str, ...] | None = None
+    after_mention: bool = False
+    after: tuple[Any, ...] | None = None
+    after_within: int | None = None
+    followed_by: tuple[Any, ...] | None = None
+    followed_within: int | None = None
+    elliptical: bool = False
+    labels: tuple[str, ...] | None = None
+    negatable: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.literal is not None:
+            out["literal"] = self.literal
+        if self.pattern is not None:
+            out["pattern"] = list(self.pattern)
+        out["category"] = self.category
+        if self.direction is not None:
+            out["direction"] = self.direction
+        if self.max_scope is not None:
+            out["max_scope"] = self.max_scope
+        if self.applies_to is not None:
+            out["applies_to"] = list(self.applies_to)
+        if self.after_mention:
+            out["after_mention"] = True
+        if self.after is not None:
+            out["after"] = list(self.after)
+        if self.after_within is not None:
+            out["after_within"] = self.after_within
+        if self.followed_by is not None:
+            out["followed_by"] = list(self.followed_by)
+        if self.followed_within is not None:
+            out["followed_within"] = self.followed_within
+        if self.elliptical:
+            out["elliptical"] = True
+        if self.labels is not None:
+            out["labels"] = list(self.labels)
+        if self.negatable:
+            out["negatable"] = True
+        if self.comment is not None:
+            out["comment"] = self.comment
+        return out
+
+    def stops(self, category: str) -> bool:
+        """This TERMINATE rule ends the scope of a `category` cue."""
+        return self.applies_to is None or category in self.applies_to
+
+    def shields(self) -> tuple[str, ...]:
+        """The flags this PRESUPPOSED rule keeps off the mentions in its scope."""
+        return self.applies_to or MODIFIERS
+
+    def flags(self, label: str) -> bool:
+        """This modifier rule flags (PRESUPPOSED: shields) a mention labelled `label`."""
+        return self.labels is None or label in self.labels
+
+
+def _is_pattern(value: Any) -> bool:
+    return bool(value) and all(isinstance(t, dict) and t for t in value)
+
+
+def parse_rule(obj: Any, where: str) -> ContextRule:
+    """Validate one rule object; raise RuleError (a ValueError) naming `where`, key, expectation."""
+    entry = check_entry(
+        obj, where=where, required=_REQUIRED, optional=_OPTIONAL,
+        choices={"category": CATEGORIES, "direction": DIRECTIONS},
+    )  # fmt: skip
+    has_literal, has_pattern = "literal" in entry, "pattern" in entry
+    if has_literal == has_pattern:
+        raise RuleError(f"{where}: expected exactly one of the keys 'literal' and 'pattern'")
+    if has_literal and not entry["literal"].strip():
+        raise RuleError(f"{where}: key 'literal' is empty: expected a cue phrase")
+    for key in ("pattern", "after", "followed_by"):
+        if key in entry and not _is_pattern(entry[key]):
+            raise RuleError(
+                f"{where}: key {key!r} is {entry[key]!r}: expected a non-empty list of "
+                "spaCy Matcher token dicts"
+            )
+    category = entry["category"]
+    if category in SCOPED and "direction" not in entry:
+        raise RuleError(
+            f"{where}: missing key 'direction' for a {category} cue (expected one of "
+            f"{list(DIRECTIONS)})"
+        )
+    if category not in SCOPED and "direction" in entry:
+        raise RuleError(
+            f"{where}: key 'direction' is not allowed for a {category} rule (expected it only "
+            f"for {list(SCOPED)})"
+        )
+    allowed_in = {
+        "applies_to": ("TERMINATE", PRESUPPOSED), "after_mention": ("TERMINATE",),
+        "labels": SCOPED, "negatable": (PRESUPPOSED,),
+    }  # fmt: skip
+    for key, categories in allowed_in.items():
+        if key in entry and category not in categories:
+            raise RuleError(
+                f"{where}: key {key!r} is only allowed for {' and '.join(categories)} rules "
+                f"(this is {category})"
+            )
+    targets = SCOPED if category == "TERMINATE" else MODIFIERS
+    if "applies_to" in entry and (
+        not entry["applies_to"] or not set(entry["applies_to"]) <= set(targets)
+    ):
+        raise RuleError(
+            f"{where}: key 'applies_to' is {entry['applies_to']!r}: expected a non-empty list "
+            f"of {list(targets)}"
+        )
+    if "labels" in entry and (
+        not entry["labels"] or not all(isinstance(x, str) and x for x in entry["labels"])
+    ):
+        raise RuleError(
+            f"{where}: key 'labels' is {entry['labels']!r}: expected a non-empty list of mention "
+            "labels"
+        )
+    for key in ("max_scope", "after_within", "followed_within"):
+        if key in entry and entry[key] < 1:
+            raise RuleError(f"{where}: key {key!r} is {entry[key]}: expected an int >= 1")
+    for within, pattern in (("after_within", "after"), ("followed_within", "followed_by")):
+        if within in entry and pattern not in entry:
+            raise RuleError(f"{where}: key {within!r} needs the key {pattern!r} (a pattern)")
+    return ContextRule(
+        category=category,
+        literal=entry.get("literal"),
+        pattern=tuple(entry["pattern"]) if has_pattern else None,
+        direction=entry.get("direction"),
+        max_scope=entry.get("max_scope"),
+        comment=entry.get("comment"),
+        applies_to=tuple(entry["applies_to"]) if "applies_to" in entry else None,
+        after_mention=bool(entry.get("after_mention", False)),
+        after=tuple(entry["after"]) if "after" in entry else None,
+        after_within=entry.get("after_within"),
+        followed_by=tuple(entry["followed_by"]) if "followed_by" in entry else None,
+        followed_within=entry.get("followed_within"),
+        elliptical=bool(entry.get("elliptical", False)),
+        labels=tuple(entry["labels"]) if "labels" in entry else None,
+        negatable=bool(entry.get("negatable", False)),
+    )
+
+
+def load_context_rules(path: str | Path) -> list[ContextRule]:
+    """Read and validate a ConText rule file (JSONL, `//` comment lines)."""
+    path = Path(path)
+    return [parse_rule(obj, f"{path}:{lineno}") for lineno, obj in read_jsonl(path)]
+
+
+def pattern_error(where: str, rule: ContextRule, name: str, exc: Exception) -> RuleError:
+    """The RuleError for a rule whose key `name` holds a pattern spaCy's Matcher refuses."""
+    return RuleError(
+        f"{where} ({rule.comment or rule.category}): key {name!r} is not a valid spaCy "
+        f"Matcher pattern: {exc}"
+    )

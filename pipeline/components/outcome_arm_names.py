@@ -165,6 +165,27 @@ _WORD_AFTER = re.compile(r"\s+([A-Za-z]+)")
 _FRAME_END = re.compile(r"\s*[:,]")
 
 
+_FRAME_HEAD = re.compile(r"([^:,;]{1,60}?)[:,]")
+
+
+def may_open_frame(lex: Lexicon, text: str, lo: int, drug_starts: list[int]) -> bool:
+    """A cheap test before `opening_name` (which needs the sentence's arm names): within its
+    first 60 characters the clause text[lo:] reaches a colon or comma, and right after its
+    opener stands a drug mention (at sentence-relative `drug_starts`) or a control arm, or an
+    arm noun comes before the mark."""
+    head = _FRAME_HEAD.match(text, lo)
+    if head is None:
+        return False
+    at = _OPENER.match(text, lo)
+    start = at.end() if at is not None else lo
+    k = bisect.bisect_left(drug_starts, start)
+    if k < len(drug_starts) and drug_starts[k] == start:
+        return True
+    if lex.control_word_re.match(text, start):
+        return True
+    return any(w in lex.arm_nouns for w in head.group(1).lower().split())
+
+
 def opening_name(lex: Lexicon, text: str, lo: int, hi: int, names: list[Span]) -> Span | None:
     """The arm name that opens the clause text[lo:hi] as its frame ("Arm A: CR 10 (20%), PR 15
     (30%)", "In arm A, ...", "Docetaxel group: ...", "Placebo: 12 (10%) had nausea"): one of

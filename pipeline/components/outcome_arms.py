@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_allocation_arms import AllocationList, listed_size_arm
 from pipeline.components.outcome_arm_evidence import ArmEvidence, the_arm_names
-from pipeline.components.outcome_arm_names import arm_names, opening_name
+from pipeline.components.outcome_arm_names import arm_names, may_open_frame, opening_name
 from pipeline.components.outcome_attach import Comparisons, named_as_comparator, share_pair_arm
 from pipeline.components.outcome_following_arms import (
     allocated_count_arm,
@@ -304,7 +304,8 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             f.arm = span
     if any(f.arm is None and _may_take_arm(f) for f in figures):
         names = _Names(lambda: arm_names(sm.lex, text, sm)[0])
-        opened = [opening_clause_arm(f, figures, parser, evidence, sm, names)
+        frames: dict[tuple[int, int], tuple[int, int] | None] = {}
+        opened = [opening_clause_arm(f, figures, parser, evidence, sm, names, frames)
                   if f.arm is None and _may_take_arm(f) else None for f in figures]  # fmt: skip
         for f, span in zip(figures, opened, strict=True):
             if span is not None:
@@ -438,27 +439,35 @@ def shared_clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
 def opening_clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
                        evidence: ArmEvidence, sm: SentenceMentions,
                        names: Callable[[], list[tuple[int, int]]],
+                       frames: dict[tuple[int, int], tuple[int, int] | None],
                        ) -> tuple[int, int] | None:  # fmt: skip
     """The arm whose name opens the figure's clause as its frame, a colon or comma after it
     (`outcome_arm_names.opening_name`: "Arm A: CR 10 (20%), PR 15 (30%)", "Placebo: 12 (10%)
     had nausea"), for all the clause's figures: under the tests of `shared_clause_arm` (no
     comparison, no other figure's own arm of another name; an arm by `evidence`: not "In the
-    ITT cohort, ...")."""
+    ITT cohort, ..."). `frames`: each clause's opening name, read once a clause and only where
+    `may_open_frame` holds (the sentence's arm names are read then)."""
     if f.compared:
         return None
     text, lex = parser.text, sm.lex
     lo, hi = parser.clause_chars(f.ts)
+    if (lo, hi) not in frames:
+        drug_starts = [m.start - sm.base for m in sm.drugs]
+        frames[lo, hi] = (
+            opening_name(lex, text, lo, hi, names())
+            if may_open_frame(lex, text, lo, drug_starts) else None
+        )  # fmt: skip
+    span = frames[lo, hi]
+    if span is None or span[1] > f.start or _closes(text, span[1], f.start) or not (
+        evidence.shown(*span)
+    ):
+        return None  # ("(56.7%; placebo, 8.9%) and fever (20.1%": the name's bracket closed)
     others = [g for g in figures if g is not f and lo <= g.start < hi]
     if any(g.compared for g in others):
         return None
     words = set(_CLAUSE_WORD.findall(text[lo:hi].lower()))
     if not words.isdisjoint(lex.comparison | lex.comparator_openers | lex.shared_arm_stops):
         return None
-    span = opening_name(lex, text, lo, hi, names())
-    if span is None or span[1] > f.start or _closes(text, span[1], f.start) or not (
-        evidence.shown(*span)
-    ):
-        return None  # ("(56.7%; placebo, 8.9%) and fever (20.1%": the name's bracket closed)
     name = text[span[0] : span[1]].lower()
     if any(g.arm is not None and text[g.arm[0] : g.arm[1]].lower() != name for g in others):
         return None

@@ -159,8 +159,6 @@ def _listed_re(noun: str) -> re.Pattern[str]:
     )
 
 
-# what may open a clause before its arm's name ("In the docetaxel group, ...", "For arm A: ...")
-_OPENER = re.compile(r"\s*(?:(?:in|for|among|within)\s+)?(?:the\s+)?", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"\s+([A-Za-z]+)")
 _FRAME_END = re.compile(r"\s*[:,]")
 
@@ -176,7 +174,7 @@ def may_open_frame(lex: Lexicon, text: str, lo: int, drug_starts: list[int]) -> 
     head = _FRAME_HEAD.match(text, lo)
     if head is None:
         return False
-    at = _OPENER.match(text, lo)
+    at = lex.frame_opener_re.match(text, lo)
     start = at.end() if at is not None else lo
     k = bisect.bisect_left(drug_starts, start)
     if k < len(drug_starts) and drug_starts[k] == start:
@@ -189,10 +187,10 @@ def may_open_frame(lex: Lexicon, text: str, lo: int, drug_starts: list[int]) -> 
 def opening_name(lex: Lexicon, text: str, lo: int, hi: int, names: list[Span]) -> Span | None:
     """The arm name that opens the clause text[lo:hi] as its frame ("Arm A: CR 10 (20%), PR 15
     (30%)", "In arm A, ...", "Docetaxel group: ...", "Placebo: 12 (10%) had nausea"): one of
-    `names` (the sentence's, `arm_names`, in order) right after an optional "in/for/among/
-    within" and "the", then an optional arm noun and a colon or comma; None if the clause
-    names another arm."""
-    at = _OPENER.match(text, lo)
+    `names` (the sentence's, `arm_names`, in order) right after an optional `clause_arm_links`
+    entry and "the" (`Lexicon.frame_opener_re`), then an optional arm noun and a colon or
+    comma; None if the clause names another arm."""
+    at = lex.frame_opener_re.match(text, lo)
     start = at.end() if at is not None else lo
     k = bisect.bisect_left(names, (start, -1))
     if k == len(names) or names[k][0] != start or names[k][1] > hi:

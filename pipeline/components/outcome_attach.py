@@ -143,7 +143,7 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
     text = parser.text
     nxt = {id(f): g for f, g in pairwise(figures)}
     # "in 12, 8 and 5 patients in the docetaxel group": a list of counts and the one arm after it
-    listed = {id(f) for run in count_lists(figures, parser)
+    listed = {id(f) for run in count_lists(lex, figures, parser)
               if one_arm_after_list(lex, run, parser) for f in run}  # fmt: skip
     for members in figure_groups(figures):
         if len(members) == 1 and id(members[0]) in listed:

@@ -141,7 +141,8 @@ class SentenceParser(QuantifierReader):
             return fig
         if self.is_int(i) and (
             self.count_guard(i)
-            # "fewer than 1 in 100 people", "up to 1 in 3 people": a frequency, bounded
+            # "fewer than 1 in 100 people", "up to 1 in 3 people": a frequency, bounded (not
+            # "grade 1 in 5 patients": a label, which the guard refuses as before)
             or (before in ("than", "to") and self._natural_frequency(i, i + 1) is not None)
         ):
             return self._parse_count(i)

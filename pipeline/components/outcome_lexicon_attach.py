@@ -333,6 +333,11 @@ class ArmRegexes:
         self.alternative_openers = frozenset(w.lower() for w in data["alternative_openers"])
         self.alternative_joiners = frozenset(w.lower() for w in data["alternative_joiners"])
         self.clause_arm_links = frozenset(w.lower() for w in data["clause_arm_links"])
+        # what may open a clause before the arm's name that frames it ("In the docetaxel group,
+        # ...", "Among arm A: ...": `outcome_arm_names.opening_name`)
+        self.frame_opener_re = re.compile(
+            rf"\s*(?:(?:{_alt(data['clause_arm_links'])})\s+)?(?:the\s+)?", re.IGNORECASE
+        )
         # a figure's text that ends with its subjects ("248 patients"): "with" after it names
         # a trait of who was studied, not an arm
         self.pop_end_re = re.compile(rf"\b(?:{_alt(self.pop)})$", re.IGNORECASE)

@@ -94,17 +94,19 @@ def respectively_one_arm(lex: Lexicon, members: list[Figure], text: str) -> bool
     return True
 
 
-def count_lists(figures: list[Figure], parser: SentenceParser) -> list[list[Figure]]:
-    """Runs of two or more counts of subjects listed with only commas and "and"/"or" between
-    them, the last naming the subjects ("in 12, 8 and 5 patients"): one list, as the reader
-    reads its population (`FigureReader.list_population`), for `one_arm_after_list`."""
+def count_lists(lex: Lexicon, figures: list[Figure],
+                parser: SentenceParser) -> list[list[Figure]]:  # fmt: skip
+    """Runs of two or more counts of subjects listed with only `list_connectors` entries
+    between them (commas, "and"; a comparison word among them `one_arm_after_list` refuses),
+    the last naming the subjects ("in 12, 8 and 5 patients"): one list, as the reader reads
+    its population (`FigureReader.list_population`), for `one_arm_after_list`."""
     runs: list[list[Figure]] = []
     for f, g in pairwise(figures):
         listed = (
             f.count is not None and g.count is not None and f.pct is None and g.pct is None
             and f.den is None and g.den is None and not f.n_form and not g.n_form and g.has_pop
             and 0 < g.ts - f.te <= 2
-            and all(parser.lower(x) in _LIST_JOINTS for x in range(f.te, g.ts))
+            and all(parser.lower(x) in lex.connectors for x in range(f.te, g.ts))
         )  # fmt: skip
         if not listed:
             continue
@@ -113,9 +115,6 @@ def count_lists(figures: list[Figure], parser: SentenceParser) -> list[list[Figu
         else:
             runs.append([f, g])
     return runs
-
-
-_LIST_JOINTS = frozenset({",", "and", "or"})
 
 
 def one_arm_after_list(lex: Lexicon, members: list[Figure], parser: SentenceParser) -> bool:

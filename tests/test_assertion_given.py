@@ -11,6 +11,7 @@ import pytest
 from helpers import annotate_mentions as annotate
 from helpers import assertion_letters as flags_list
 from spacy.language import Language
+from test_assertion_scope import check
 
 from pipeline.components.assertion import ContextAssertion
 
@@ -166,6 +167,4 @@ def test_what_a_cue_is_about(
     mentions: list[tuple[str, str]],
     expected: list[str],
 ) -> None:
-    doc = annotate(blank, text, mentions)
-    assertion(doc)
-    assert flags_list(doc) == expected, text
+    check(blank, assertion, text, mentions, expected)

@@ -339,3 +339,16 @@ def test_a_list_of_counts_then_one_arm_is_all_that_arms(outcomes_nlp: Language) 
     ) == [(12.0, "letrozole"), (8.0, "letrozole"), (5.0, "letrozole")]
     got = arms(outcomes_nlp, "Neutropenia occurred in 12 vs 5 patients in the letrozole group.")
     assert [a for v, a in got if v == 12.0] != ["letrozole"]
+
+
+def test_a_list_of_events_then_one_arm_is_all_that_arms(outcomes_nlp: Language) -> None:
+    # each figure after its own event's name, the one arm after them all: every figure's
+    mentions = [("rash", "DISEASE", "MESH:D005076"), ("diarrhea", "DISEASE", "MESH:D003967"),
+                ("nausea", "DISEASE", "MESH:D009325"), ("letrozole", "DRUG", "MESH:D000077289")]
+    text = "Rash (10%), diarrhea (8%) and nausea (5%) were reported in the letrozole group."
+    got = [(r["value"], r["arm"]) for r in run(outcomes_nlp, TRIAL + text, mentions)._.outcomes]
+    assert got == [(10.0, "letrozole"), (8.0, "letrozole"), (5.0, "letrozole")]
+    # a comparison in the clause: which is whose is not said
+    text = "Rash (10%) and diarrhea (8%) were more common than in the letrozole group."
+    got = [(r["value"], r["arm"]) for r in run(outcomes_nlp, TRIAL + text, mentions)._.outcomes]
+    assert got == [(10.0, None), (8.0, None)]

@@ -46,7 +46,7 @@ from pipeline.components.outcome_pair_series import (
     later_pairs_arms,
 )
 from pipeline.components.outcome_tokens import Figure, Mention
-from pipeline.labels import DRUG
+from pipeline.labels import DISEASE, DRUG
 
 if TYPE_CHECKING:
     from pipeline.components.outcome_context import DocContext, SentenceMentions
@@ -297,7 +297,8 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     for f in figures:
         if f.arm is None and _may_take_arm(f):
             f.arm = clause_arm(f, figures, parser, evidence, sm)
-    shared = [shared_clause_arm(f, figures, parser, evidence, sm)
+    shared = [(shared_clause_arm(f, figures, parser, evidence, sm)
+               or trailing_list_arm(f, figures, parser, evidence, sm))
               if f.arm is None and _may_take_arm(f) else None for f in figures]  # fmt: skip
     for f, span in zip(figures, shared, strict=True):
         if span is not None:
@@ -485,6 +486,46 @@ def _closes(text: str, start: int, end: int) -> bool:
 
 
 _BRACKET_CHAR = re.compile(r"[()\[\]]")
+def trailing_list_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
+                      evidence: ArmEvidence, sm: SentenceMentions,
+                      ) -> tuple[int, int] | None:  # fmt: skip
+    """The one arm "in the X group" names after all the figures of a clause that lists events,
+    each figure right after its own event's name ("Rash (10%), diarrhea (8%) and nausea (5%)
+    were reported in the dupilumab group"): under `shared_clause_arm`'s tests, the name after
+    the clause's last figure. Not figures without names of their own ("The rate was 40%, and
+    30% in the placebo group": the first may be the other arm's)."""
+    if f.compared:
+        return None
+    text, lex, toks = parser.text, sm.lex, parser.toks
+    # (the clause past the figures' brackets, which `clause_chars` ends a bracketed figure's at)
+    a, b = parser.stretch(f.ts, f.te)
+    lo = toks[a - 1].end if a > 0 else 0
+    hi = toks[b].start if b < len(toks) else len(text)
+    clause = [g for g in figures if lo <= g.start < hi]
+    if len(clause) < 2 or any(g.compared for g in clause):
+        return None
+    events = [(m.start - sm.base, m.end - sm.base) for m in sm.all if m.label == DISEASE]
+    ends = [e for _, e in events]
+    for g in clause:
+        k = bisect.bisect_right(ends, g.start) - 1
+        if k < 0 or _EVENT_GAP.fullmatch(text, ends[k], g.start) is None:
+            return None  # (a figure that follows no event's name of its own)
+    words = set(_CLAUSE_WORD.findall(text[lo:hi].lower()))
+    if not words.isdisjoint(lex.comparison | lex.comparator_openers | lex.shared_arm_stops):
+        return None
+    free = _free_names(f, text, lo, hi, evidence, sm, [])
+    if free is None or len(free) != 1 or len(the_arm_names(lex, text, lo, hi)) != 1:
+        return None
+    s, e = next(iter(free.values()))
+    if s < max(g.end for g in clause):
+        return None  # (a name before a figure is `shared_clause_arm`'s)
+    if any(g.arm is not None and not (g.arm[0] < e and s < g.arm[1]) for g in clause):
+        return None
+    return s, e
+
+
+# between an event's name and its figure: an opening bracket or a colon or comma
+_EVENT_GAP = re.compile(r"\s*[(\[:,]?\s*")
 _CLAUSE_WORD = re.compile(r"[a-z]+")
 
 

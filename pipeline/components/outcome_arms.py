@@ -421,10 +421,9 @@ def shared_clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
     text, lex = parser.text, sm.lex
     lo, hi = parser.clause_chars(f.ts)
     others = [g for g in figures if g is not f and lo <= g.start < hi]
-    if any(g.compared for g in others) or not others:
+    if not others:
         return None  # (a clause's one figure is `clause_arm`'s)
-    words = set(_CLAUSE_WORD.findall(text[lo:hi].lower()))
-    if not words.isdisjoint(lex.comparison | lex.comparator_openers | lex.shared_arm_stops):
+    if _compares(lex, text, lo, hi, others):
         return None  # "In the docetaxel group, 40% vs 20%": which is whose is not said
     free = _free_names(f, text, lo, hi, evidence, sm, [])
     if free is None or len(free) != 1:
@@ -464,10 +463,7 @@ def opening_clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
     ):
         return None  # ("(56.7%; placebo, 8.9%) and fever (20.1%": the name's bracket closed)
     others = [g for g in figures if g is not f and lo <= g.start < hi]
-    if any(g.compared for g in others):
-        return None
-    words = set(_CLAUSE_WORD.findall(text[lo:hi].lower()))
-    if not words.isdisjoint(lex.comparison | lex.comparator_openers | lex.shared_arm_stops):
+    if _compares(lex, text, lo, hi, others):
         return None
     name = text[span[0] : span[1]].lower()
     if any(g.arm is not None and text[g.arm[0] : g.arm[1]].lower() != name for g in others):
@@ -486,6 +482,8 @@ def _closes(text: str, start: int, end: int) -> bool:
 
 
 _BRACKET_CHAR = re.compile(r"[()\[\]]")
+
+
 def trailing_list_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
                       evidence: ArmEvidence, sm: SentenceMentions,
                       ) -> tuple[int, int] | None:  # fmt: skip
@@ -502,16 +500,14 @@ def trailing_list_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
     lo = toks[a - 1].end if a > 0 else 0
     hi = toks[b].start if b < len(toks) else len(text)
     clause = [g for g in figures if lo <= g.start < hi]
-    if len(clause) < 2 or any(g.compared for g in clause):
+    if len(clause) < 2:
         return None
-    events = [(m.start - sm.base, m.end - sm.base) for m in sm.all if m.label == DISEASE]
-    ends = [e for _, e in events]
+    ends = [m.end - sm.base for m in sm.all if m.label == DISEASE]  # (in order, no overlap)
     for g in clause:
         k = bisect.bisect_right(ends, g.start) - 1
         if k < 0 or _EVENT_GAP.fullmatch(text, ends[k], g.start) is None:
             return None  # (a figure that follows no event's name of its own)
-    words = set(_CLAUSE_WORD.findall(text[lo:hi].lower()))
-    if not words.isdisjoint(lex.comparison | lex.comparator_openers | lex.shared_arm_stops):
+    if _compares(lex, text, lo, hi, clause):
         return None
     free = _free_names(f, text, lo, hi, evidence, sm, [])
     if free is None or len(free) != 1 or len(the_arm_names(lex, text, lo, hi)) != 1:
@@ -522,6 +518,15 @@ def trailing_list_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
     if any(g.arm is not None and not (g.arm[0] < e and s < g.arm[1]) for g in clause):
         return None
     return s, e
+
+
+def _compares(lex: Lexicon, text: str, lo: int, hi: int, figures: list[Figure]) -> bool:
+    """May the clause text[lo:hi] speak of two arms: one of its `figures` compared with
+    another, or a `shared_clause_stops` word in it ("40% vs 20%", "than", "similar", "both")?
+    Then no arm named once in it is all its figures' (the clause arms above)."""
+    return any(g.compared for g in figures) or not lex.shared_clause_stops.isdisjoint(
+        _CLAUSE_WORD.findall(text[lo:hi].lower())
+    )
 
 
 # between an event's name and its figure: an opening bracket or a colon or comma

@@ -257,9 +257,8 @@ def allocated_count_arm(f: Figure, figures: list[Figure], sm: SentenceMentions,
     if f.measure != "enrollment" or f.count is None or f.n_form:
         return None
     lex = sm.lex
-    link = lex.allocated_count_re.match(text, f.end)
-    if link is None and lex.allocating_before_re.search(text, max(0, f.start - 20), f.start):
-        link = lex.allocated_to_re.match(text, f.end)  # "We assigned 302 patients to X"
+    # "61 were allocated to FV", "We assigned 302 patients to X" (a later member: below)
+    link = _allocation_link(lex, f, text, later=False)
     if link is None:
         k = next((j for j, g in enumerate(figures) if g is f), 0)
         prev = figures[k - 1] if k > 0 else None
@@ -286,15 +285,22 @@ def allocated_count_arm(f: Figure, figures: list[Figure], sm: SentenceMentions,
 _WORD_END = re.compile(r"[^\s,;]+")
 
 
-def _allocation_link(lex: Lexicon, g: Figure, text: str) -> re.Match[str] | None:
+def _allocating_before(lex: Lexicon, g: Figure, text: str) -> bool:
+    """Does an allocation word come right before the count ("We randomly assigned 302",
+    "were randomized: 302", `Lexicon.allocating_before_re`)?"""
+    return lex.allocating_before_re.search(text, max(0, g.start - 20), g.start) is not None
+
+
+def _allocation_link(lex: Lexicon, g: Figure, text: str, *,
+                     later: bool = True) -> re.Match[str] | None:  # fmt: skip
     """The link from an allocated count to its arm: "were allocated to" after it, or "to" alone
     after a count an allocation word comes right before ("We randomly assigned 302 patients to
-    letrozole") or after a bare count (a later member of the list: "118 to usual care and 119 to
-    yoga")."""
+    letrozole") or, if `later`, after a bare count (a later member of the list: "118 to usual
+    care and 119 to yoga")."""
     link = lex.allocated_count_re.match(text, g.end)
-    if link is None and lex.allocating_before_re.search(text, max(0, g.start - 20), g.start):
+    if link is None and _allocating_before(lex, g, text):
         link = lex.allocated_to_re.match(text, g.end)
-    elif link is None and g.needs_cue:
+    elif link is None and later and g.needs_cue:
         link = lex.allocated_next_re.match(text, g.end)
     return link
 
@@ -321,7 +327,7 @@ def allocated_next_count(lex: Lexicon, prev: Figure | None, f: Figure, text: str
     letrozole and 298 to placebo"), and "to" and a name after it."""
     if f.count is None or f.pct is not None or f.den is not None:
         return False
-    if lex.allocating_before_re.search(text, max(0, f.start - 20), f.start):
+    if _allocating_before(lex, f, text):
         # the list's first member: "600 patients were randomized: 302 to letrozole and ..."
         own = lex.allocated_to_re.match(text, f.end)
         return own is not None and text[own.end() : own.end() + 1].isalpha()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from itertools import accumulate, pairwise
 from typing import NamedTuple
 
+from pipeline.components.outcome_brackets import BRACKET_AFTER
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_list_arms import ARM_WINDOW as ARM_WINDOW
@@ -155,7 +156,7 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
         for f in members:
             start = f.end
             if f.ci is not None or f.p is not None:
-                stat = re.match(r"\s*[(\[][^()\[\]]*[)\]]", text[start : start + ARM_WINDOW])
+                stat = BRACKET_AFTER.match(text[start : start + ARM_WINDOW])
                 start += stat.end() if stat else 0
             window = text[start : start + ARM_WINDOW]
             m = arm_named_at(lex, window)

@@ -8,6 +8,10 @@ import bisect
 import re
 
 _BRACKET = re.compile(r"[()\[\]]")
+#: A bracket holding no other ("(n = 61)", "[7.0%]"), and one right after a position, past white
+#: space ("58% (95% CI, 45% to 69%) with HT": what follows a figure's statistics).
+FLAT_BRACKET = re.compile(r"[(\[][^()\[\]]*[)\]]")
+BRACKET_AFTER = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 # How many enclosing brackets a figure's innermost one is looked for through (deeper nesting is
 # read as none: the look-up stays bounded on "((((...").
 BRACKET_DEPTH = 8

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_arm_evidence import allocated, noted_arm
 from pipeline.components.outcome_attach import no_arm_name, several_arms
+from pipeline.components.outcome_brackets import BRACKET_AFTER, FLAT_BRACKET
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DISEASE
 
@@ -52,7 +53,6 @@ FOLLOWING_CHARS = 30
 FOLLOWING_NAME_WORDS = 4
 
 
-_STAT_BRACKET = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 
 
 def link_start(text: str, f: Figure) -> int:
@@ -61,7 +61,7 @@ def link_start(text: str, f: Figure) -> int:
     one arm (not a ratio or a change between arms)."""
     if (f.ci is None and f.p is None) or f.ratio is not None or f.relative:
         return f.end
-    stat = _STAT_BRACKET.match(text, f.end)
+    stat = BRACKET_AFTER.match(text, f.end)
     return stat.end() if stat else f.end
 
 
@@ -92,7 +92,6 @@ def allocated_with_others(sm: SentenceMentions, text: str, f: Figure, drug: Ment
 
 _NAME_WORD = re.compile(r"[A-Za-z0-9][\w/+.-]*|→")  # ("E → CMF": one name)
 _NEXT_WORD = re.compile(r"\s*([A-Za-z0-9][\w/+.-]*|\S)")
-_BRACKET_AFTER = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 
 
 def _name_words(sm: SentenceMentions, text: str, start: int) -> list[Span] | None:
@@ -133,7 +132,7 @@ def _joins_a_name(sm: SentenceMentions, text: str, end: int) -> bool:
     it, not another figure ("FV and 54% for FP", "ddAT and in 69.3%" join figures; "endocrine
     therapy and chemotherapy groups", "docetaxel (n = 61) or placebo", names)?"""
     lex = sm.lex
-    bracket = _BRACKET_AFTER.match(text, end)  # "docetaxel (n = 61) or placebo"
+    bracket = BRACKET_AFTER.match(text, end)  # "docetaxel (n = 61) or placebo"
     m = _NEXT_WORD.match(text, bracket.end() if bracket else end)
     if m is None or m.group(1) == "," or m.group(1).lower() not in lex.connectors | lex.comparison:
         return False
@@ -349,7 +348,6 @@ _JOINED_WORD = re.compile(r"\b([A-Za-z]+)(?=\s+([\w-]+))")
 # the last word of a text, a trailing full stop or spaces after it allowed
 _LAST_WORD = re.compile(r"(\w+)\.?\s*$")
 _CLAUSE_END = re.compile(r";|\.(?:\s|$)")
-_BRACKETS = re.compile(r"[(\[][^()\[\]]*[)\]]")
 
 
 def _more_members(sm: SentenceMentions, text: str, end: int, f: Figure,
@@ -360,7 +358,7 @@ def _more_members(sm: SentenceMentions, text: str, end: int, f: Figure,
     not the next count ("to FV and 68 to FP")?"""
     lex = sm.lex
     stop = next((g.start for g in figures if g.start >= end and not g.n_form), len(text))
-    tail = _BRACKETS.sub(" ", text[end:stop])  # ("(DA+; n = 615)": no clause end)
+    tail = FLAT_BRACKET.sub(" ", text[end:stop])  # ("(DA+; n = 615)": no clause end)
     cut = _CLAUSE_END.search(tail)
     tail = tail[: cut.start()] if cut else tail
     for m in _JOINED_WORD.finditer(tail):

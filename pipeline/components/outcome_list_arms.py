@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from pipeline.components.outcome_brackets import BRACKET_AFTER
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_tokens import Figure
@@ -127,7 +128,8 @@ def one_arm_after_list(lex: Lexicon, members: list[Figure], parser: SentencePars
         if any(parser.lower(x) in lex.comparison for x in range(f.te, g.ts)):
             return False
     tail = members[-1]
-    stat = (_STAT if tail.ci is not None or tail.p is not None else _RANGE).match(text, tail.end)
+    after = BRACKET_AFTER if tail.ci is not None or tail.p is not None else _RANGE
+    stat = after.match(text, tail.end)
     m = lex.arm_after_re.match(text, stat.end() if stat else tail.end)  # (past its CI, range)
     if m is None or m["noun"].lower() in lex.pooled_arm_nouns:
         return False
@@ -140,7 +142,6 @@ def one_arm_after_list(lex: Lexicon, members: list[Figure], parser: SentencePars
     return True
 
 
-_STAT = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 # a bracket of numbers only, a range ("(1 to 29)", "(12-30)")
 _RANGE = re.compile(r"\s*[(\[][\d\s.,%–−-]*(?:to[\d\s.,%–−-]*)?[)\]]")
 

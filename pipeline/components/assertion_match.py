@@ -54,14 +54,24 @@ class DocArrays:
             self._columns[k] = got
         return got
 
-    def sentence_start(self, i: int) -> int:
-        """Where the sentence of token `i` starts (0 in a doc without sentences)."""
+    def _sentence_starts(self) -> list[int]:
         if self._starts is None:
             starts = self.doc.to_array(SENT_START) == 1
             if len(starts):
                 starts[0] = True
             self._starts = numpy.flatnonzero(starts).tolist() or [0]
-        return self._starts[bisect.bisect_right(self._starts, i) - 1]
+        return self._starts
+
+    def sentence_start(self, i: int) -> int:
+        """Where the sentence of token `i` starts (0 in a doc without sentences)."""
+        starts = self._sentence_starts()
+        return starts[bisect.bisect_right(starts, i) - 1]
+
+    def next_sentence_start(self, i: int) -> int:
+        """The first sentence start at or after token `i` (the doc's length when none)."""
+        starts = self._sentence_starts()
+        k = bisect.bisect_left(starts, i)
+        return starts[k] if k < len(starts) else len(self.doc)
 
 
 def _read_spec(spec: Mapping[str, Any], add: Callable[[str], int]) -> _Spec | None:

@@ -26,6 +26,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from pipeline.components.cue_gate import string_values
+
 # the most phrases a `pattern` rule may stand for to be matched as phrases
 MAX_PHRASES = 2_000
 # a token spec's attribute -> the column of `DocArrays.columns` it reads
@@ -85,16 +87,11 @@ def _read_spec(spec: Mapping[str, Any], add: Callable[[str], int]) -> _Spec | No
             if not isinstance(value, bool):
                 return None
             out.append((column, frozenset([int(value)])))
-        elif isinstance(value, str):
-            out.append((column, frozenset([add(value)])))
-        elif (
-            isinstance(value, dict)
-            and set(value) == {"IN"}
-            and all(isinstance(v, str) for v in value["IN"])
-        ):
-            out.append((column, frozenset(add(v) for v in value["IN"])))
-        else:
+            continue
+        words = string_values(value)
+        if words is None:
             return None
+        out.append((column, frozenset(add(w) for w in words)))
     return tuple(out)
 
 
@@ -146,12 +143,9 @@ def fixed_phrases(pattern: Sequence[Mapping[str, Any]]) -> list[tuple[str, ...]]
     for spec in pattern:
         if set(spec) != {"LOWER"}:
             return None
-        value = spec["LOWER"]
-        words = [value] if isinstance(value, str) else value.get("IN") if (
-            isinstance(value, dict) and set(value) == {"IN"}) else None  # fmt: skip
+        words = string_values(spec["LOWER"])
         if not words or not all(
-            isinstance(w, str) and w and w == w.lower() and not any(c.isspace() for c in w)
-            for w in words
+            w and w == w.lower() and not any(c.isspace() for c in w) for w in words
         ):
             return None
         choices.append(sorted(set(words)))

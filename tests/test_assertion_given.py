@@ -4,10 +4,10 @@ hedged, the disease a drug is for; and the drugs not given, the events that may 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+import srsly
 from helpers import annotate_mentions as annotate
 from helpers import assertion_letters as flags_list
 from spacy.language import Language
@@ -29,7 +29,7 @@ def test_rules_on_the_same_tokens_all_count(tmp_path: Path, blank: Language) -> 
         {"literal": "with", "category": "PRESUPPOSED", "direction": "forward",
          "applies_to": ["HYPOTHETICAL"]},
     ]  # fmt: skip
-    rules.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    srsly.write_jsonl(rules, lines)
     component = ContextAssertion(blank, "a", rules_path=str(rules))
     for text, expected in (("No fever with aspirin.", ["N", ""]), ("If fever with aspirin.",
                                                                     ["H", ""])):  # fmt: skip
@@ -45,7 +45,7 @@ def test_presupposed_labels_shield_those_labels_only(tmp_path: Path, blank: Lang
         {"literal": "with", "category": "PRESUPPOSED", "direction": "forward",
          "labels": ["DRUG"]},
     ]  # fmt: skip
-    rules.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    srsly.write_jsonl(rules, lines)
     component = ContextAssertion(blank, "a", rules_path=str(rules))
     doc = annotate(blank, "No fever with rash or aspirin.", [("fever", D), ("rash", D),
                                                               ("aspirin", R)])  # fmt: skip

@@ -101,6 +101,17 @@ def test_sentence_start(blank: Language) -> None:
     assert DocArrays(blank.make_doc("no sentences here")).sentence_start(2) == 0
 
 
+def test_next_sentence_start(blank: Language) -> None:
+    """The first sentence start at or after a token, as walking the tokens finds it."""
+    for doc in (blank("No fever. No rash. Nothing"), blank.make_doc("no sentences here")):
+        arrays = DocArrays(doc)
+        for i in range(1, len(doc) + 1):
+            walked = i
+            while walked < len(doc) and not doc[walked].is_sent_start:
+                walked += 1
+            assert arrays.next_sentence_start(i) == walked, (doc.text, i)
+
+
 def test_idle_cues_left_out_change_no_flag(blank: Language) -> None:
     """The one-token PRESUPPOSED cues `cues` leaves out (no mention of their labels follows)
     would have changed no flag."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import srsly
 from helpers import annotate_mentions as annotate
 from spacy.language import Language
 from spacy.tokens import Span
@@ -133,7 +134,7 @@ def test_round_trip_to_disk(tmp_path: Path, blank: Language) -> None:
         {"literal": "with", "category": "PRESUPPOSED", "direction": "forward", "max_scope": 2,
          "applies_to": ["NEGATED"]},
     ]  # fmt: skip
-    rules.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    srsly.write_jsonl(rules, lines)
     original = ContextAssertion(blank, "a", rules_path=str(rules), max_scope=4, labels=["DRUG"])
     original.to_disk(tmp_path / "saved")
     restored = ContextAssertion(blank, "a").from_disk(tmp_path / "saved")

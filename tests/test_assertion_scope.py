@@ -3,11 +3,11 @@ stops (the regressions a review reproduced), and the rule keys behind the fixes.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+import srsly
 from helpers import annotate_mentions as annotate
 from helpers import assertion_letters as flags_list
 from spacy.language import Language
@@ -221,7 +221,7 @@ def test_new_keys_round_trip_to_disk(tmp_path: Path, blank: Language) -> None:
         {"literal": "was", "category": "TERMINATE", "after_mention": True},
         {"literal": "among", "category": "PRESUPPOSED", "direction": "forward", "negatable": True},
     ]  # fmt: skip
-    rules.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    srsly.write_jsonl(rules, lines)
     original = ContextAssertion(blank, "a", rules_path=str(rules))
     original.to_disk(tmp_path / "saved")
     restored = ContextAssertion(blank, "a").from_disk(tmp_path / "saved")

@@ -206,9 +206,7 @@ class ContextAssertion:
             return False
         if rule.followed_by is None and not rule.elliptical:
             return True
-        stop = end
-        while stop < len(doc) and not doc[stop].is_sent_start:
-            stop += 1
+        stop = arrays.next_sentence_start(end)
         if rule.elliptical:
             clause_end = next((i for i in range(end, stop) if doc[i].text in _CLAUSE_ENDS), stop)
             if any(end <= v < clause_end for v in verbs):

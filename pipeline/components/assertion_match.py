@@ -26,6 +26,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from pipeline.components.cue_gate import string_values
+
 # the most phrases a `pattern` rule may stand for to be matched as phrases
 MAX_PHRASES = 2_000
 # a token spec's attribute -> the column of `DocArrays.columns` it reads
@@ -54,14 +56,24 @@ class DocArrays:
             self._columns[k] = got
         return got
 
-    def sentence_start(self, i: int) -> int:
-        """Where the sentence of token `i` starts (0 in a doc without sentences)."""
+    def _sentence_starts(self) -> list[int]:
         if self._starts is None:
             starts = self.doc.to_array(SENT_START) == 1
             if len(starts):
                 starts[0] = True
             self._starts = numpy.flatnonzero(starts).tolist() or [0]
-        return self._starts[bisect.bisect_right(self._starts, i) - 1]
+        return self._starts
+
+    def sentence_start(self, i: int) -> int:
+        """Where the sentence of token `i` starts (0 in a doc without sentences)."""
+        starts = self._sentence_starts()
+        return starts[bisect.bisect_right(starts, i) - 1]
+
+    def next_sentence_start(self, i: int) -> int:
+        """The first sentence start at or after token `i` (the doc's length when none)."""
+        starts = self._sentence_starts()
+        k = bisect.bisect_left(starts, i)
+        return starts[k] if k < len(starts) else len(self.doc)
 
 
 def _read_spec(spec: Mapping[str, Any], add: Callable[[str], int]) -> _Spec | None:
@@ -75,16 +87,11 @@ def _read_spec(spec: Mapping[str, Any], add: Callable[[str], int]) -> _Spec | No
             if not isinstance(value, bool):
                 return None
             out.append((column, frozenset([int(value)])))
-        elif isinstance(value, str):
-            out.append((column, frozenset([add(value)])))
-        elif (
-            isinstance(value, dict)
-            and set(value) == {"IN"}
-            and all(isinstance(v, str) for v in value["IN"])
-        ):
-            out.append((column, frozenset(add(v) for v in value["IN"])))
-        else:
+            continue
+        words = string_values(value)
+        if words is None:
             return None
+        out.append((column, frozenset(add(w) for w in words)))
     return tuple(out)
 
 
@@ -136,12 +143,9 @@ def fixed_phrases(pattern: Sequence[Mapping[str, Any]]) -> list[tuple[str, ...]]
     for spec in pattern:
         if set(spec) != {"LOWER"}:
             return None
-        value = spec["LOWER"]
-        words = [value] if isinstance(value, str) else value.get("IN") if (
-            isinstance(value, dict) and set(value) == {"IN"}) else None  # fmt: skip
+        words = string_values(spec["LOWER"])
         if not words or not all(
-            isinstance(w, str) and w and w == w.lower() and not any(c.isspace() for c in w)
-            for w in words
+            w and w == w.lower() and not any(c.isspace() for c in w) for w in words
         ):
             return None
         choices.append(sorted(set(words)))

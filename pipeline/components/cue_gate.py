@@ -336,6 +336,20 @@ def _words(cond: Any) -> frozenset[str] | None:
     return whole_words(cond["REGEX"])
 
 
+def string_values(value: Any) -> Sequence[str] | None:
+    """The strings a token attribute's value names: a string, or {"IN": [strings]}; None for
+    any other value (another predicate, a number)."""
+    if isinstance(value, str):
+        return (value,)
+    if (
+        isinstance(value, dict)
+        and set(value) == {"IN"}
+        and all(isinstance(v, str) for v in value["IN"])
+    ):
+        return value["IN"]
+    return None
+
+
 def text_condition(spec: dict[str, Any]) -> tuple[str, Any] | None:
     """(attribute, condition) of a token spec that reads only the token's text: LOWER, TEXT or
     ORTH with a string, {"IN": [strings]} or {"REGEX": ...}; None otherwise."""
@@ -345,13 +359,7 @@ def text_condition(spec: dict[str, Any]) -> tuple[str, Any] | None:
     key, value = next(iter(cond.items()))
     if key not in ("LOWER", "TEXT", "ORTH"):
         return None
-    if isinstance(value, str):
-        return key, value
-    if (
-        isinstance(value, dict)
-        and set(value) == {"IN"}
-        and all(isinstance(v, str) for v in value["IN"])
-    ):
+    if string_values(value) is not None:
         return key, value
     if isinstance(value, dict) and set(value) == {"REGEX"} and isinstance(value["REGEX"], str):
         return key, value

@@ -102,6 +102,10 @@ def test_results_stay(outcomes_nlp: Language, text: str, kept: list[float]) -> N
         # a bare "as" before the cue cites it
         "Such toxicity is rare, as previous studies found grade 3 neutropenia in 2% of patients.",
         "In the literature, response rates of 30% are common.",
+        # a trial's phase inside the cue, and the present perfect of earlier work
+        "Previous phase II trials of paclitaxel reported response rates of 21% and 24%.",
+        "Several studies have reported a response rate of 25% with docetaxel.",
+        "Randomized trials have shown that aspirin reduces the risk of stroke by 22%.",
     ],
 )
 def test_who_was_studied_and_earlier_work_give_no_row(outcomes_nlp: Language, text: str) -> None:

@@ -122,6 +122,9 @@ def _subgroup_opening(f: Figure, text: str, rules: ScopeRules, reported: Enrollm
 _SPLIT = re.compile(
     r"\s*+(?:(?:[^\W\d_][\w-]*+\s*+){0,6}?[(\[:]|,)\s*+(?:[^\W\d_][\w+/-]*+\s*+[:,=]?\s*+)?"
 )
+# A verb that lists who a total is, right after it (past its bracket): "Subjects (n = 139) were
+# 72 women and 67 men".
+_LISTING_VERB = re.compile(r"\s*+\)?\s*+(?:were|included|including|comprised|comprising)\s++")
 # The same after a bracket or colon, the first part labelled by two words ("in 32 (28.6%)
 # patients: group A = 14 (25.5%), group B = 18 (31.6%)"): a split only when every part is an
 # arm's figure (not "(site A: 12 patients, site B: 18 patients)").
@@ -169,15 +172,16 @@ def trait_breakdowns(figures: list[Figure], text: str, traits: frozenset[str]) -
     """Indices of the subject counts that split the subject count right before them by a trait
     of who was studied ("203 patients (143 men, 60 women) completed the study", "Sixty-five
     patients, 34 women and 31 men, received ...", "The 58 patients treated (41 men and 17
-    women)"): at least two parts right after the total (as `pooled_totals` reads a split),
+    women)", "Subjects (n = 139) were 72 women and 67 men"): at least two parts right after the total (as `pooled_totals` reads a split),
     joined by list words, each with a `traits` entry (`Lexicon.subgroup_words`: "men", "women")
     for its subjects, that add up to the total. A baseline breakdown: no row, whatever cue is
     near."""
     out: set[int] = set()
     for k, f in enumerate(figures[:-2]):
-        if f.count is None or f.pct is not None or not f.has_pop:
+        if f.count is None or f.pct is not None or not (f.has_pop or f.n_form):
             continue
-        if _SPLIT.fullmatch(text, f.end, figures[k + 1].start) is None:
+        if (_SPLIT.fullmatch(text, f.end, figures[k + 1].start) is None
+                and _LISTING_VERB.fullmatch(text, f.end, figures[k + 1].start) is None):  # fmt: skip
             continue
         parts: list[int] = []
         acc = 0

@@ -172,7 +172,8 @@ def trait_breakdowns(figures: list[Figure], text: str, traits: frozenset[str]) -
     """Indices of the subject counts that split the subject count right before them by a trait
     of who was studied ("203 patients (143 men, 60 women) completed the study", "Sixty-five
     patients, 34 women and 31 men, received ...", "The 58 patients treated (41 men and 17
-    women)", "Subjects (n = 139) were 72 women and 67 men"): at least two parts right after the total (as `pooled_totals` reads a split),
+    women)", "Subjects (n = 139) were 72 women and 67 men"): at least two parts right after the
+    total (as `pooled_totals` reads a split, or past a verb that lists who it is),
     joined by list words, each with a `traits` entry (`Lexicon.subgroup_words`: "men", "women")
     for its subjects, that add up to the total. A baseline breakdown: no row, whatever cue is
     near."""
@@ -180,8 +181,9 @@ def trait_breakdowns(figures: list[Figure], text: str, traits: frozenset[str]) -
     for k, f in enumerate(figures[:-2]):
         if f.count is None or f.pct is not None or not (f.has_pop or f.n_form):
             continue
-        if (_SPLIT.fullmatch(text, f.end, figures[k + 1].start) is None
-                and _LISTING_VERB.fullmatch(text, f.end, figures[k + 1].start) is None):  # fmt: skip
+        nxt = figures[k + 1].start
+        if (_SPLIT.fullmatch(text, f.end, nxt) is None
+                and _LISTING_VERB.fullmatch(text, f.end, nxt) is None):  # fmt: skip
             continue
         parts: list[int] = []
         acc = 0

@@ -327,6 +327,12 @@ class SentenceParser(QuantifierReader):
                 fig.population, fig.has_pop, k = self.toks[pend - 1].text, True, pend
             if self.lower(k - 1) == "them":
                 fig.has_pop = True
+            elif k == j + 1 and fig.den is None and self.lower(k) in ("whom", "which"):
+                # "three of whom died", "one of which was fatal": a part of the count before,
+                # what the relative clause says of it its measure (not a trait: "38 of whom were
+                # aged 70 or more")
+                fig.those = fig.has_pop = fig.needs_cue = True
+                k += 1
             if not fig.has_pop and self._assignment(i, k):
                 return None
             if fig.den is not None or fig.has_pop or fig.those:

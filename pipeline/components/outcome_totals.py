@@ -25,7 +25,7 @@ import re
 
 from pipeline.components.outcome_enrollment_scope import EnrollmentScope
 from pipeline.components.outcome_scope import ScopeRules
-from pipeline.components.outcome_tokens import Figure
+from pipeline.components.outcome_tokens import Figure, Tok
 
 # How far (characters) after a total its parts may reach.
 PARTS_WINDOW = 160
@@ -258,3 +258,27 @@ def _pooled_rates(figures: list[Figure], text: str) -> set[int]:
         ):
             out.add(k)
     return out
+
+
+# the words after "of" that point back at a count before ("of whom", "of them")
+_BACK = ("whom", "which", "them", "these", "those")
+
+
+def antecedent_denominators(figures: list[Figure], toks: list[Tok]) -> None:
+    """ "Twelve patients developed pneumonia, three of whom died", "five cases of ventricular
+    tachycardia, one of which was fatal", "a partial response in four, of whom two relapsed",
+    "Eight patients were dead; two of them died": a count that points back at the count before
+    it in the sentence (`Figure.those`, or "of whom" right before it) is a part of that count,
+    its denominator, when it has none, that count is larger and no other number stands between
+    them (not "includes over 5000 patients, 700 of whom ..., and over 3500 patients, of whom
+    350": the one between is no figure). `toks`: the sentence's light tokens."""
+    for k, f in enumerate(figures):
+        if k == 0 or f.den is not None or f.count is None or f.pct is not None:
+            continue
+        before = toks[f.ts - 2].lower if f.ts >= 2 else "", toks[f.ts - 1].lower if f.ts else ""
+        if not (f.those or (before[0] == "of" and before[1] in _BACK)):
+            continue
+        g = figures[k - 1]
+        if (g.count is not None and g.count > f.count and g.ratio is None and not g.relative
+                and all(t.num is None for t in toks[g.te : f.ts])):  # fmt: skip
+            f.den = g.count

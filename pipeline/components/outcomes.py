@@ -78,6 +78,7 @@ from pipeline.components.outcome_rules import (
 )
 from pipeline.components.outcome_tokens import Cue, Figure, Mention, pct_consistent
 from pipeline.components.outcome_totals import (
+    antecedent_denominators,
     mark_differences,
     planned_sizes,
     pooled_totals,
@@ -542,6 +543,7 @@ class OutcomeExtractor:
         note_arms(figures, parser, ctx, sm, compared)
         # (once the arms are known: treatment delivered to subjects of no named arm)
         delivered = lex.conduct.delivered(figures, parser.text, parser.low)
+        antecedent_denominators(figures, parser.toks)  # ("three of whom died")
         out: list[OutcomeFigure] = []
         for k, f in enumerate(figures):
             if k in delivered:

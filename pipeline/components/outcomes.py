@@ -85,6 +85,7 @@ from pipeline.components.outcome_totals import (
     subgroup_sizes,
     trait_breakdowns,
 )
+from pipeline.components.outcome_treated_parts import treated_parts
 from pipeline.components.outcome_unclaimed import compared_figures, occurrence_counts
 from pipeline.labels import DISEASE
 from pipeline.outcomes import OutcomeFigure
@@ -523,6 +524,7 @@ class OutcomeExtractor:
         split = split_by_arm(lex, figures, parser, drugs, claimed)
         share_arm_heads(figures, parser.text)
         compared_figures(lex, figures, parser, boundary, [a for a, _ in drugs])
+        treated_parts(figures, sm, den_context)  # ("203 received A and 203 received B")
         occurrence_counts(lex, figures, parser, diseases, cues, drugs, den_context is not None)
         if all(f.measure is None for f in figures):
             return []  # (no result: nothing after this gives a measure; most such sentences)

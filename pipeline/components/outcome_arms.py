@@ -489,9 +489,10 @@ def trailing_list_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
                       ) -> tuple[int, int] | None:  # fmt: skip
     """The one arm "in the X group" names after all the figures of a clause that lists events,
     each figure right after its own event's name ("Rash (10%), diarrhea (8%) and nausea (5%)
-    were reported in the dupilumab group"): under `shared_clause_arm`'s tests, the name after
-    the clause's last figure. Not figures without names of their own ("The rate was 40%, and
-    30% in the placebo group": the first may be the other arm's)."""
+    were reported in the dupilumab group") or, a bare count, right before it ("There were 12
+    deaths and 30 hospitalizations in the placebo group"): under `shared_clause_arm`'s tests,
+    the name after the clause's last figure. Not figures without names of their own ("The rate
+    was 40%, and 30% in the placebo group": the first may be the other arm's)."""
     if f.compared:
         return None
     text, lex, toks = parser.text, sm.lex, parser.toks
@@ -503,10 +504,12 @@ def trailing_list_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
     if len(clause) < 2:
         return None
     ends = [m.end - sm.base for m in sm.all if m.label == DISEASE]  # (in order, no overlap)
-    for g in clause:
+    nexts = [g.start for g in clause[1:]] + [hi]
+    for g, nxt in zip(clause, nexts, strict=True):
         k = bisect.bisect_right(ends, g.start) - 1
-        if k < 0 or _EVENT_GAP.fullmatch(text, ends[k], g.start) is None:
-            return None  # (a figure that follows no event's name of its own)
+        named_before = k >= 0 and _EVENT_GAP.fullmatch(text, ends[k], g.start) is not None
+        if not (named_before or (g.needs_cue and _COUNTED_AFTER.match(text, g.end, nxt))):
+            return None  # (a figure that follows no event's name of its own, nor names it)
     if _compares(lex, text, lo, hi, clause):
         return None
     free = _free_names(f, text, lo, hi, evidence, sm, [])
@@ -531,6 +534,12 @@ def _compares(lex: Lexicon, text: str, lo: int, hi: int, figures: list[Figure]) 
 
 # between an event's name and its figure: an opening bracket or a colon or comma
 _EVENT_GAP = re.compile(r"\s*[(\[:,]?\s*")
+# a bare count's own event, one or two words right after it, then a list joint or the arm's
+# link ("12 deaths and 30 hospitalizations in the placebo group", "1 CR, 5 PR and 9 PD in ...")
+_COUNTED_AFTER = re.compile(
+    r"\s+[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?\s*(?:,\s*(?:and\s+)?|and\s+|(?=(?:in|among)\b))",
+    re.IGNORECASE,
+)
 _CLAUSE_WORD = re.compile(r"[a-z]+")
 
 

@@ -67,3 +67,21 @@ def test_response_words_that_name_no_response(
     outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the verb right before its figure: an event's share
+        ("Grade 1 or 2 polyneuropathy affected 56% of patients.", [("adverse_event", 56.0)]),
+        # what is generally known, and the adjective ("affected individuals" of a pedigree):
+        # no event
+        ("Breast cancer affects about 12% of women.", []),
+        ("Renal lesions were present in five out of six affected individuals.", []),
+    ],
+)  # fmt: skip
+def test_affected_as_the_verb_of_a_figure(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected
+

@@ -56,13 +56,7 @@ from pipeline.components.outcome_cue_filters import disease_cues, lists_diseases
 from pipeline.components.outcome_decimals import decimal_pieces
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
-from pipeline.components.outcome_measures import (
-    assign_measures,
-    group,
-    is_concentration,
-    measures_respectively,
-    strength_lists,
-)
+from pipeline.components.outcome_measures import assign_measures, group, measures_respectively
 from pipeline.components.outcome_offsets import Offsets, SentenceLanguage, doc_offsets
 from pipeline.components.outcome_respectively import respectively_arms
 from pipeline.components.outcome_rules import (
@@ -76,6 +70,7 @@ from pipeline.components.outcome_rules import (
     load_lexicon,
     resolve,
 )
+from pipeline.components.outcome_strengths import is_concentration, strength_lists
 from pipeline.components.outcome_tokens import Cue, Figure, Mention, pct_consistent
 from pipeline.components.outcome_totals import (
     antecedent_denominators,

@@ -377,18 +377,22 @@ class ContextAssertion:
     ) -> bool:
         """The negation `cue` governs the `negatable` PRESUPPOSED `shield` cue's own phrase ("No
         patients with asthma were enrolled", "no MS patients"): the shield lies in its forward
-        scope with no TERMINATE cue (a preposition, a verb) between them, and no mention follows
-        the clause's verb, so the shield does not block it. "No adverse events were reported in
-        patients with asthma" and "No patients with lupus developed nephritis" (the negation is
-        of the nephritis: the lupus is there) keep the shield."""
+        scope, or right where that scope ends, with no TERMINATE cue (a preposition, a verb)
+        between them, and no mention follows the clause's verb, so the shield does not block it.
+        "No adverse events were reported in patients with asthma" and "No patients with lupus
+        developed nephritis" (the negation is of the nephritis: the lupus is there) keep the
+        shield. A scope that ends right at the shield is about the shield's phrase alone ("non-"
+        reaches one token: "non-diabetic patients were given metformin" negates "diabetic")."""
         if not (
             shield.rule.negatable
             and cue.rule.category == "NEGATED"
-            and cue.end <= shield.start < scope_end
+            and cue.end <= shield.start <= scope_end
         ):
             return False
         if any(c.rule.category == "TERMINATE" and cue.end <= c.start < shield.start for c in cues):
             return False
+        if shield.start == scope_end:
+            return True
         verb = next((c for c in cues if c.rule.after_mention and c.start > shield.start), None)
         return verb is None or not any(e.start >= verb.end for e in ents)
 

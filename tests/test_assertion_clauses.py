@@ -1,0 +1,108 @@
+"""biotab_assertion (session 32): a "non-" prefix, a relation denied, and a cue inside a clause
+that opens the sentence. Sentences as trial abstracts, case reports, guidelines and lay health
+pages write them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import srsly
+from helpers import annotate_mentions as annotate
+from helpers import assertion_letters as flags_list
+from spacy.language import Language
+from test_assertion_scope import check
+
+from pipeline.components.assertion import ContextAssertion
+
+D, R = "DISEASE", "DRUG"
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        # what the subjects (or a group, a regimen, the deaths) are not, have not, were not given
+        ("Twelve non-diabetic patients served as controls.", [("diabetic", D)], ["N"]),
+        ("Two hundred non-diabetic women were randomly allocated to metformin or placebo.",
+         [("diabetic", D), ("metformin", R)], ["N", ""]),
+        ("Twelve non-diabetic patients were given metformin.", [("diabetic", D), ("metformin", R)],
+         ["N", ""]),
+        ("Controls were age- and sex-matched non-PD patients referred to the cardiology "
+         "department.", [("PD", D)], ["N"]),
+        ("Birth weight did not differ between alcohol-exposed and non-alcohol-exposed offspring.",
+         [("alcohol", R), ("alcohol", R)], ["", "N"]),
+        ("Mortality was 25% among the warfarin patients and 20% in the non-warfarin group.",
+         [("warfarin", R), ("warfarin", R)], ["", "N"]),
+        ("Fifteen ecstasy users and 15 non-ecstasy user controls completed the tests.",
+         [("ecstasy", R), ("ecstasy", R)], ["", "N"]),
+        ("There were no differences in efficacy between anthracycline-based and "
+         "non-anthracycline-based regimens.", [("anthracycline", R), ("anthracycline", R)],
+         ["", "N"]),
+        ("Most participants were non-diabetic and non-hypertensive.",
+         [("diabetic", D), ("hypertensive", D)], ["N", "N"]),
+        ("Overall survival excluding non-breast cancer death was 90%.",
+         [("breast cancer death", D)], ["N"]),
+        # a disease or drug class named with its "non-": no negation
+        ("Patients with non-small cell lung cancer received cisplatin.",
+         [("non-small cell lung cancer", D), ("cisplatin", R)], ["", ""]),
+        ("Patients with non-small cell lung cancer received cisplatin.",
+         [("small cell lung cancer", D), ("cisplatin", R)], ["", ""]),
+        ("Avoid non-steroidal anti-inflammatory drugs such as ibuprofen if you have asthma.",
+         [("non-steroidal anti-inflammatory drugs", R), ("ibuprofen", R), ("asthma", D)],
+         ["", "", "H"]),
+        ("Avoid non-steroidal anti-inflammatory drugs such as ibuprofen.",
+         [("anti-inflammatory drugs", R), ("ibuprofen", R)], ["", ""]),
+        ("Non-alcoholic fatty liver disease is common in people with obesity.",
+         [("Non-alcoholic fatty liver disease", D), ("obesity", D)], ["", ""]),
+        ("Non-alcoholic fatty liver disease is common in people with obesity.",
+         [("fatty liver disease", D), ("obesity", D)], ["", ""]),
+        ("His course was remarkable for non-immune thrombocytopenia which resolved.",
+         [("immune thrombocytopenia", D)], [""]),
+        ("Patients with non-ischemic cardiomyopathy were excluded.",
+         [("ischemic cardiomyopathy", D)], [""]),
+        ("Non-Hodgkin lymphoma patients received rituximab.",
+         [("Non-Hodgkin lymphoma", D), ("rituximab", R)], ["", ""]),
+        ("Lung function declined faster in smokers than in nonsmokers with asthma.",
+         [("asthma", D)], [""]),
+    ],
+)
+def test_a_non_prefix(
+    blank: Language,
+    assertion: ContextAssertion,
+    text: str,
+    mentions: list[tuple[str, str]],
+    expected: list[str],
+) -> None:
+    check(blank, assertion, text, mentions, expected)
+
+
+def test_a_scope_that_ends_at_a_shield_negates_its_phrase(
+    tmp_path: Path, blank: Language
+) -> None:
+    """A negation whose scope ends right where a `negatable` PRESUPPOSED cue stands is about
+    that cue's phrase alone ("non-" reaches one token: "non-diabetic patients"), whatever verb
+    and mention follow; one scope that ends short of it, or a shield that is not negatable,
+    keeps the mention."""
+    rules = tmp_path / "rules.jsonl"
+    lines = [
+        {"pattern": [{"LOWER": "non"}, {"LOWER": "-"}], "category": "NEGATED",
+         "direction": "forward", "max_scope": 1},
+        {"literal": "patients", "category": "PRESUPPOSED", "direction": "backward",
+         "max_scope": 1, "negatable": True},
+        {"literal": "women", "category": "PRESUPPOSED", "direction": "backward",
+         "max_scope": 1},
+        {"literal": "were", "category": "TERMINATE", "after_mention": True},
+    ]  # fmt: skip
+    srsly.write_jsonl(rules, lines)
+    component = ContextAssertion(blank, "a", rules_path=str(rules))
+    for text, mentions, expected in (
+        ("Non-diabetic patients were given metformin.", [("diabetic", D), ("metformin", R)],
+         ["N", ""]),
+        ("Non-type 2 diabetes patients were given metformin.",
+         [("type 2 diabetes", D), ("metformin", R)], ["", ""]),
+        ("Non-diabetic women were given metformin.", [("diabetic", D), ("metformin", R)],
+         ["", ""]),
+    ):  # fmt: skip
+        doc = annotate(blank, text, mentions)
+        component(doc)
+        assert flags_list(doc) == expected, text

@@ -76,6 +76,59 @@ def test_a_non_prefix(
     check(blank, assertion, text, mentions, expected)
 
 
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        # a relation denied: neither side is absent (the drug was taken, the disease studied)
+        ("Tamoxifen was not associated with an increased risk of stroke.",
+         [("Tamoxifen", R), ("stroke", D)], ["", "H"]),
+        ("Stroke was not associated with tamoxifen use.", [("Stroke", D), ("tamoxifen", R)],
+         ["", ""]),
+        ("No association between aspirin and colorectal cancer was found.",
+         [("aspirin", R), ("colorectal cancer", D)], ["", ""]),
+        ("Lithium treatment was not associated with hypothyroidism in this cohort.",
+         [("Lithium", R), ("hypothyroidism", D)], ["", ""]),
+        ("Use of statins was not significantly associated with myopathy or rhabdomyolysis.",
+         [("statins", R), ("myopathy", D), ("rhabdomyolysis", D)], ["", "", ""]),
+        ("Metformin use has not been associated with lactic acidosis in these trials.",
+         [("Metformin", R), ("lactic acidosis", D)], ["", ""]),
+        ("Heterozygosity for CYP2D6*4 was not associated with increased susceptibility to "
+         "ankylosing spondylitis.", [("ankylosing spondylitis", D)], [""]),
+        ("Visual hallucinations are a rare event in chronic renal failure and not related to "
+         "uremia per se.",
+         [("Visual hallucinations", D), ("chronic renal failure", D), ("uremia", D)],
+         ["", "", ""]),
+        ("Taking paracetamol in pregnancy is not linked to autism, a large study found.",
+         [("paracetamol", R), ("autism", D)], ["", ""]),
+        ("The rash was not attributed to amoxicillin.", [("rash", D), ("amoxicillin", R)],
+         ["", ""]),
+        # ... but a toxicity or complication a drug was not associated with was not found, as
+        # "no cardiotoxicity with trastuzumab"
+        ("Treatment with high doses of cimetidine or ranitidine was not associated with hepatic "
+         "or hematologic toxicity.",
+         [("cimetidine", R), ("ranitidine", R), ("hepatic or hematologic toxicity", D)],
+         ["", "", "N"]),
+        ("Capecitabine was not associated with significant cardiotoxicity.",
+         [("Capecitabine", R), ("cardiotoxicity", D)], ["", "N"]),
+        ("Vincristine toxicity was not related to cisplatin exposure.",
+         [("Vincristine", R), ("cisplatin", R)], ["", ""]),
+        # ... while the subject of a finding denied is still negated (issue 15)
+        ("Serum IL-6 was not elevated in patients with rheumatoid arthritis.",
+         [("IL-6", "CYTOKINE"), ("rheumatoid arthritis", D)], ["N", ""]),
+        ("Hepatotoxicity was not observed with isoniazid.",
+         [("Hepatotoxicity", D), ("isoniazid", R)], ["N", ""]),
+    ],
+)
+def test_a_relation_denied(
+    blank: Language,
+    assertion: ContextAssertion,
+    text: str,
+    mentions: list[tuple[str, str]],
+    expected: list[str],
+) -> None:
+    check(blank, assertion, text, mentions, expected)
+
+
 def test_a_scope_that_ends_at_a_shield_negates_its_phrase(
     tmp_path: Path, blank: Language
 ) -> None:

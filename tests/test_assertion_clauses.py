@@ -129,6 +129,60 @@ def test_a_relation_denied(
     check(blank, assertion, text, mentions, expected)
 
 
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        # the cue is in a clause or phrase that opens the sentence: the main clause is out of
+        # its reach
+        ("Although the patient had no symptoms, salbutamol was prescribed.",
+         [("salbutamol", R)], [""]),
+        ("Although the patient had no wheeze, salbutamol was prescribed for asthma.",
+         [("wheeze", D), ("salbutamol", R), ("asthma", D)], ["N", "", ""]),
+        ("Because there was no response to methotrexate, infliximab was started.",
+         [("methotrexate", R), ("infliximab", R)], ["", ""]),
+        ("If no improvement is seen, prednisone should be stopped.", [("prednisone", R)], [""]),
+        ("If there is no fever, antibiotics are not needed.", [("fever", D), ("antibiotics", R)],
+         ["N", ""]),
+        ("While no serious adverse events occurred, two patients on rituximab developed "
+         "neutropenia.", [("rituximab", R), ("neutropenia", D)], ["", ""]),
+        ("As there was no evidence of infection, steroids were continued.",
+         [("infection", D), ("steroids", R)], ["N", ""]),
+        ("Despite the absence of fever, antibiotics were started.",
+         [("fever", D), ("antibiotics", R)], ["N", ""]),
+        ("In patients without diabetes, metformin did not reduce weight.",
+         [("diabetes", D), ("metformin", R)], ["N", ""]),
+        # ... a list goes on through its commas, a clause that is the sentence's own keeps its
+        # cue, and only the first comma can close the opening clause
+        ("Since she had no fever, cough or rash, she was sent home.",
+         [("fever", D), ("cough", D), ("rash", D)], ["N", "N", "N"]),
+        ("Although fever and arthralgia did not occur, the infusion was stopped.",
+         [("fever", D), ("arthralgia", D)], ["N", "N"]),
+        ("Although treatment was stopped, no fever, rash or arthralgia was seen.",
+         [("fever", D), ("rash", D), ("arthralgia", D)], ["N", "N", "N"]),
+        ("No fever, rash or arthralgia was seen, and methotrexate was continued.",
+         [("fever", D), ("rash", D), ("arthralgia", D), ("methotrexate", R)],
+         ["N", "N", "N", ""]),
+        ("The patient had no fever, cough, or rash.", [("fever", D), ("cough", D), ("rash", D)],
+         ["N", "N", "N"]),
+        ("Although the patient had no symptoms, salbutamol and ipratropium were not given.",
+         [("salbutamol", R), ("ipratropium", R)], ["N", "N"]),
+        ("In the present study, we investigated whether 50 mg/kg per day, p.o., atorvastatin "
+         "could prevent endothelial dysfunction.", [("atorvastatin", R)], ["U"]),
+        ("Because folinic acid was unlikely to be associated with this condition, neurotoxicity "
+         "due to high-dose 5-fluorouracil was highly suspected.",
+         [("folinic acid", R), ("neurotoxicity", D), ("5-fluorouracil", R)], ["", "U", ""]),
+    ],
+)
+def test_a_clause_that_opens_the_sentence(
+    blank: Language,
+    assertion: ContextAssertion,
+    text: str,
+    mentions: list[tuple[str, str]],
+    expected: list[str],
+) -> None:
+    check(blank, assertion, text, mentions, expected)
+
+
 def test_a_scope_that_ends_at_a_shield_negates_its_phrase(
     tmp_path: Path, blank: Language
 ) -> None:
@@ -158,4 +212,35 @@ def test_a_scope_that_ends_at_a_shield_negates_its_phrase(
     ):  # fmt: skip
         doc = annotate(blank, text, mentions)
         component(doc)
+        assert flags_list(doc) == expected, text
+
+
+def test_after_clause_keeps_the_after_pattern_in_the_rules_clause(
+    tmp_path: Path, blank: Language
+) -> None:
+    """`after_clause`: the `after` pattern must match after the last comma, semicolon or colon
+    before the rule, so a comma rule after a sentence-opening "although" is the first comma
+    only; it comes back from disk."""
+    rules = tmp_path / "rules.jsonl"
+    lines = [
+        {"literal": "no", "category": "NEGATED", "direction": "forward", "max_scope": 15},
+        {"literal": ",", "category": "TERMINATE",
+         "after": [{"IS_SENT_START": True, "LOWER": "although"}], "after_within": 20,
+         "after_clause": True},
+    ]  # fmt: skip
+    srsly.write_jsonl(rules, lines)
+    component = ContextAssertion(blank, "a", rules_path=str(rules))
+    component.to_disk(tmp_path / "saved")
+    restored = ContextAssertion(blank, "b").from_disk(tmp_path / "saved")
+    assert restored.rules == component.rules and restored.rules[1].after_clause
+    for text, mentions, expected in (
+        ("Although she had no fever, aspirin was given.", [("fever", D), ("aspirin", R)],
+         ["N", ""]),
+        ("Although she had no fever, rash, aspirin was given.",
+         [("fever", D), ("rash", D), ("aspirin", R)], ["N", "", ""]),
+        ("Although it was mild, she had no fever, rash or aspirin.",
+         [("fever", D), ("rash", D), ("aspirin", R)], ["N", "N", "N"]),
+    ):  # fmt: skip
+        doc = annotate(blank, text, mentions)
+        restored(doc)
         assert flags_list(doc) == expected, text

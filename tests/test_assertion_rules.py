@@ -88,6 +88,7 @@ def test_match_shortcuts_find_what_the_matcher_finds(
         ({"literal": "x", "category": "PSEUDO", "after": []}, "'after'"),
         ({"literal": "x", "category": "PSEUDO", "after": [{}]}, "'after'"),
         ({"literal": "x", "category": "PSEUDO", "after_within": 3}, "needs the key 'after'"),
+        ({"literal": "x", "category": "PSEUDO", "after_clause": True}, "needs the key 'after'"),
         (
             {"literal": "x", "category": "PSEUDO", "after": [{"LOWER": "y"}], "after_within": 0},
             ">= 1",

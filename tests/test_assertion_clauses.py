@@ -155,8 +155,11 @@ def test_a_relation_denied(
         # cue, and only the first comma can close the opening clause
         ("Since she had no fever, cough or rash, she was sent home.",
          [("fever", D), ("cough", D), ("rash", D)], ["N", "N", "N"]),
-        ("Although fever and arthralgia did not occur, the infusion was stopped.",
-         [("fever", D), ("arthralgia", D)], ["N", "N"]),
+        ("Although rash, fever and arthralgia did not occur, the infusion was stopped.",
+         [("rash", D), ("fever", D), ("arthralgia", D)], ["N", "N", "N"]),
+        ("As no hepatotoxicity, nephrotoxicity or ototoxicity was observed, the regimen was "
+         "judged safe.", [("hepatotoxicity", D), ("nephrotoxicity", D), ("ototoxicity", D)],
+         ["N", "N", "N"]),
         ("Although treatment was stopped, no fever, rash or arthralgia was seen.",
          [("fever", D), ("rash", D), ("arthralgia", D)], ["N", "N", "N"]),
         ("No fever, rash or arthralgia was seen, and methotrexate was continued.",
@@ -215,29 +218,32 @@ def test_a_scope_that_ends_at_a_shield_negates_its_phrase(
         assert flags_list(doc) == expected, text
 
 
-def test_after_clause_keeps_the_after_pattern_in_the_rules_clause(
-    tmp_path: Path, blank: Language
-) -> None:
+def test_after_clause_and_followed_before(tmp_path: Path, blank: Language) -> None:
     """`after_clause`: the `after` pattern must match after the last comma, semicolon or colon
     before the rule, so a comma rule after a sentence-opening "although" is the first comma
-    only; it comes back from disk."""
+    only; `followed_before`: the `followed_by` pattern must match before the first of its
+    words. Both come back from disk."""
     rules = tmp_path / "rules.jsonl"
     lines = [
         {"literal": "no", "category": "NEGATED", "direction": "forward", "max_scope": 15},
         {"literal": ",", "category": "TERMINATE",
          "after": [{"IS_SENT_START": True, "LOWER": "although"}], "after_within": 20,
-         "after_clause": True},
+         "after_clause": True, "followed_by": [{"LOWER": "was"}],
+         "followed_before": [",", "or"]},
     ]  # fmt: skip
     srsly.write_jsonl(rules, lines)
     component = ContextAssertion(blank, "a", rules_path=str(rules))
     component.to_disk(tmp_path / "saved")
     restored = ContextAssertion(blank, "b").from_disk(tmp_path / "saved")
     assert restored.rules == component.rules and restored.rules[1].after_clause
+    assert restored.rules[1].followed_before == (",", "or")
     for text, mentions, expected in (
         ("Although she had no fever, aspirin was given.", [("fever", D), ("aspirin", R)],
          ["N", ""]),
         ("Although she had no fever, rash, aspirin was given.",
-         [("fever", D), ("rash", D), ("aspirin", R)], ["N", "", ""]),
+         [("fever", D), ("rash", D), ("aspirin", R)], ["N", "N", "N"]),
+        ("Although she had no fever, rash or aspirin was given.",
+         [("fever", D), ("rash", D), ("aspirin", R)], ["N", "N", "N"]),
         ("Although it was mild, she had no fever, rash or aspirin.",
          [("fever", D), ("rash", D), ("aspirin", R)], ["N", "N", "N"]),
     ):  # fmt: skip

@@ -33,8 +33,9 @@ The rules are data, `pipeline/rules/context_rules.jsonl`, one per line, validate
 - `followed_by` (a Matcher pattern) and `followed_within` (tokens, default `max_scope`): the rule
   matches only when `followed_by` starts that close after it in its sentence, with no
   after_mention verb before it ("no evidence that X can be used", not "... that X caused Y");
-- `followed_in_clause` (true): `followed_by` must match before the next comma, semicolon or
-  colon ("..., salbutamol was prescribed", not "no fever, cough or rash, ...");
+- `followed_before` (lower-case words): `followed_by` must match before the first of these
+  words after the rule ("[",", "and", "or"]: "..., salbutamol was prescribed", not "no fever,
+  cough or rash was seen");
 - `elliptical` (true): the rule matches only when no after_mention verb follows it before the next
   comma, semicolon, colon or the sentence end ("but no alopecia, and thus ...", not "but no rash
   occurred");
@@ -172,7 +173,12 @@ class ContextAssertion:
             and r.labels is not None and r.direction == "forward" and r.pattern is not None
             and len(r.pattern) == 1
         }  # fmt: skip
-        self._clause_end_orths = frozenset(self.nlp.vocab.strings.add(p) for p in _CLAUSE_ENDS)
+        add = self.nlp.vocab.strings.add
+        self._clause_ends = frozenset(add(p) for p in _CLAUSE_ENDS)
+        self._before_words = {
+            k: frozenset(add(w) for w in r.followed_before)
+            for k, r in self._rule_of.items() if r.followed_before is not None
+        }  # fmt: skip
         self._after = AfterPatterns(self.nlp, self._before, {
             k: r.after for k, r in self._rule_of.items() if r.after is not None
         })  # fmt: skip
@@ -202,7 +208,7 @@ class ContextAssertion:
         the same sentence (and, `after_clause`, after its last clause punctuation)."""
         lo = max(0, start - (rule.after_within or self.max_scope), arrays.sentence_start(start))
         if rule.after_clause:
-            mark = arrays.last_mark(self._clause_end_orths, lo, start)
+            mark = arrays.last_mark(self._clause_ends, lo, start)
             lo = lo if mark is None else mark + 1
         return lo < start and self._after.holds(arrays, key, lo, start)
 
@@ -212,7 +218,7 @@ class ContextAssertion:
     ) -> bool:
         """The rule's conditions on its context hold for a match at [start, end): `after`,
         `followed_by` (matching within `followed_within` tokens after it, no verb before the
-        match; `followed_in_clause`: before the next clause punctuation) and `elliptical` (no
+        match; before the first `followed_before` word) and `elliptical` (no
         verb from the cue to the clause's end). `verbs` are the starts of the after_mention
         TERMINATE matches ("was", "occurred" ...), sorted."""
         if rule.after is not None and not self._after_holds(start, key, rule, arrays):
@@ -227,8 +233,9 @@ class ContextAssertion:
         if rule.followed_by is not None:
             within = rule.followed_within or self.max_scope
             first_verb = next((v for v in verbs if v >= end), len(doc))
-            if rule.followed_in_clause:
-                mark = arrays.first_mark(self._clause_end_orths, end, stop)
+            before = self._before_words.get(key)
+            if before is not None:
+                mark = arrays.first_mark(before, end, stop)
                 stop = stop if mark is None else mark
             hi = min(end + within, first_verb + 1)
             return self._followed.starts(arrays, key, end, hi, stop)

@@ -51,11 +51,11 @@ class DocArrays:
         self._starts: list[int] | None = None
         self._marks: dict[frozenset[int], list[int]] = {}
 
-    def _marked(self, orths: frozenset[int]) -> list[int]:
-        marks = self._marks.get(orths)
+    def _marked(self, words: frozenset[int]) -> list[int]:
+        marks = self._marks.get(words)
         if marks is None:
-            marks = [i for i, orth in enumerate(self.column(1)) if orth in orths]
-            self._marks[orths] = marks
+            marks = [i for i, lower in enumerate(self.column(0)) if lower in words]
+            self._marks[words] = marks
         return marks
 
     def _values(self, k: int) -> numpy.ndarray:
@@ -85,15 +85,15 @@ class DocArrays:
         starts = self._sentence_starts()
         return starts[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
 
-    def last_mark(self, orths: frozenset[int], lo: int, end: int) -> int | None:
-        """The last token in [lo, end) whose ORTH is one of `orths` (None when none is)."""
-        marks = self._marked(orths)
+    def last_mark(self, words: frozenset[int], lo: int, end: int) -> int | None:
+        """The last token in [lo, end) whose LOWER is one of `words` (None when none is)."""
+        marks = self._marked(words)
         k = bisect.bisect_left(marks, end)
         return marks[k - 1] if k and marks[k - 1] >= lo else None
 
-    def first_mark(self, orths: frozenset[int], lo: int, end: int) -> int | None:
-        """The first token in [lo, end) whose ORTH is one of `orths` (None when none is)."""
-        marks = self._marked(orths)
+    def first_mark(self, words: frozenset[int], lo: int, end: int) -> int | None:
+        """The first token in [lo, end) whose LOWER is one of `words` (None when none is)."""
+        marks = self._marked(words)
         k = bisect.bisect_left(marks, lo)
         return marks[k] if k < len(marks) and marks[k] < end else None
 

@@ -34,8 +34,8 @@ The rules are data, `pipeline/rules/context_rules.jsonl`, one per line, validate
   matches only when `followed_by` starts that close after it in its sentence, with no
   after_mention verb before it ("no evidence that X can be used", not "... that X caused Y");
 - `followed_before` (lower-case words): `followed_by` must match before the first of these
-  words after the rule ("[",", "and", "or"]: "..., salbutamol was prescribed", not "no fever,
-  cough or rash was seen");
+  words after the rule (with [",", "and", "or"]: "..., salbutamol was prescribed", not "no
+  fever, cough or rash was seen");
 - `elliptical` (true): the rule matches only when no after_mention verb follows it before the next
   comma, semicolon, colon or the sentence end ("but no alopecia, and thus ...", not "but no rash
   occurred");

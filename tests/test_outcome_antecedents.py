@@ -60,3 +60,10 @@ def test_a_number_between_breaks_the_link(outcomes_nlp: Language) -> None:
             "been treated for 2 years or more, and experience with simvastatin includes over "
             "3500 patients, of whom 350 have been treated for 18 months or more.")
     assert [r[3] for r in rows(outcomes_nlp, text) if r[1] == 350.0] == [None]
+
+
+def test_those_points_at_a_group_named_after_it(outcomes_nlp: Language) -> None:
+    # "12 of those given placebo": not a part of the 30 before it
+    text = ("Relapse occurred in 30 patients given thioridazine, compared with 12 of those given "
+            "placebo.")
+    assert [r[3] for r in rows(outcomes_nlp, text) if r[1] == 12.0] == [None]

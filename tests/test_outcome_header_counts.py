@@ -58,11 +58,26 @@ def test_counts_under_a_header_and_in_bracketed_arms(
 def test_a_count_after_a_later_colon_takes_no_cue_before_it(
     outcomes_nlp: Language, text: str
 ) -> None:
-    assert [r for r in rows(outcomes_nlp, text) if r[1] in (1.0, 3.0)] == []
+    # (the colon ends a clause: no event row of the breakdown's counts)
+    got = rows(outcomes_nlp, text)
+    assert [r for r in got if r[0] != "enrollment" and r[1] in (1.0, 2.0, 3.0)] == []
 
 
 def test_counts_with_brackets_that_name_no_arm_take_no_arm(outcomes_nlp: Language) -> None:
-    # "(grade 3)": a bracket that is no arm's name gives the pair no arms
-    assert rows(outcomes_nlp, "Neutropenia: 12 (grade 3) and 5 (grade 4).") == [
-        ("adverse_event", 12.0, None)
-    ]
+    # "(grade 3)": a bracket that is no arm's name gives the counts no arms
+    got = rows(outcomes_nlp, "Neutropenia: 12 (grade 3) and 5 (grade 4).")
+    assert ("adverse_event", 12.0, None) in got
+    assert [arm for _, _, arm in got] == [None] * len(got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a header of a statistic or a rate, and counts of time: its values, no counts of it
+        "Mean number of exacerbations: 2 vs 3.",
+        "Response rate: 45 vs 30.",
+        "Survival: 12 (pembrolizumab) and 14 (placebo) months.",
+    ],
+)
+def test_a_header_of_values_gives_its_counts_no_measure(outcomes_nlp: Language, text: str) -> None:
+    assert [r for r in rows(outcomes_nlp, text) if r[0] != "other"] == []

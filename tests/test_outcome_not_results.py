@@ -130,6 +130,10 @@ def test_who_was_studied_and_earlier_work_give_no_row(outcomes_nlp: Language, te
             [25.0, 12.0],
         ),
         ("Of 40 patients who had been treated with docetaxel, 12 (30%) responded.", [30.0]),
+        # what they were treated for during the trial, and a contrast with earlier work
+        ("At 2 years, 15 patients (25%) had been treated for recurrence.", [25.0]),
+        ("Although observational studies have suggested a benefit, in our trial mortality was "
+         "12% with aspirin and 14% with placebo.", [12.0, 14.0]),
         ("Of those who had received prior radiotherapy, 20% developed fibrosis.", [20.0]),
         ("Toxicity was higher in patients who were older than 70 (35% vs 20%).", [35.0, 20.0]),
         ("In all, 45% of patients in the exercise arm and 40% in the usual care arm improved.",

@@ -1,5 +1,5 @@
 """One arm named by "the X group" before all the figures of a clause is every figure's
-(`outcome_arms.shared_clause_arm`): "In the letrozole group, the response rate was 42% (three
+(`outcome_clause_arms.shared_clause_arm`): "In the letrozole group, the response rate was 42% (three
 complete and 18 partial responses)". Never when the clause compares the figures or may give them
 to two arms ("similar", "higher", "vs", "respectively"), nor a name that is no arm. And labels
 after their figures, entry by entry, in one bracket (`outcome_label_arms`: "(n = 27, letrozole;

@@ -1,8 +1,10 @@
 """Figures of a tumour's status that are no response ("26 (52%) had no change", "disease
 stabilized in six patients", "one minor response"), of how a treatment was given that are no
 discontinuation ("a reduction in the dose of amiodarone in 41%", "Dose reductions were required
-in 25%"), and words of a test's stimulus or a trait that are no response ("in response to
-desmopressin", "chemotherapy-responsive") (`outcome_cues.jsonl`). Sentences from the kinds of
+in 25%"), a trait that is no response ("chemotherapy-responsive"), and "affected" as the verb of
+an event's share (`outcome_cues.jsonl`). ("in response to desmopressin", a test's stimulus,
+still reads as a response: a cue's words cannot tell it from "remission in response to
+imatinib".) Sentences from the kinds of
 abstracts an error analysis of rows on BC5CDR found them in (phase II oncology trials, drug
 safety series), rewritten for the tests; hand-made mentions, the outcomes component alone
 (conftest's `outcomes_nlp`)."""
@@ -42,6 +44,9 @@ def rows(nlp: Language, text: str) -> list[tuple[str, float]]:
          "of amiodarone in 10% of patients.", [("other", 41.0), ("discontinuation", 10.0)]),
         ("Dose reductions were required in 25% of patients receiving docetaxel.",
          [("other", 25.0)]),
+        # "with no change": a trait of who did something else
+        ("Twelve patients (40%) with no change in pain scores withdrew.",
+         [("discontinuation", 40.0)]),
     ],
 )  # fmt: skip
 def test_status_and_dosing_figures_are_no_response_nor_discontinuation(
@@ -53,14 +58,14 @@ def test_status_and_dosing_figures_are_no_response_nor_discontinuation(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # a test's stimulus: no response row
-        ("We measured urine-concentrating ability in response to desmopressin in 85 patients "
-         "receiving lithium.", []),
         # a trait of who was studied: who was studied
+        ("Analysis was performed on 61 women with hormone-responsive breast cancer.",
+         [("enrollment", 61.0)]),
         ("Analysis was performed on 61 women with chemotherapy-responsive metastatic breast "
          "cancer.", [("enrollment", 61.0)]),
-        # the verb and the noun still are responses
+        # the verb, the noun and the adjective of the subjects still are responses
         ("Twelve patients (40%) responded to paclitaxel.", [("response", 40.0)]),
+        ("Eighteen patients (60%) were responsive to treatment.", [("response", 60.0)]),
     ],
 )  # fmt: skip
 def test_response_words_that_name_no_response(

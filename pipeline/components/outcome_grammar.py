@@ -27,12 +27,6 @@ from pipeline.components.outcome_tokens import Figure, pct_consistent
 # who completed ..., " names no pool).
 POOL_WINDOW = 12
 POOL_WINDOW_INSIDE = 8
-# How many tokens a header before its colon may hold, from the sentence's start, for a bare count
-# right after the colon to take the header's cue ("Grade 3 or 4 neutropenia: 12 vs 5").
-HEADER_TOKENS = 8
-# What may follow such a count besides a list's punctuation and words: its arm's bracket or link
-# ("12 (pembrolizumab)", "3 with pembrolizumab", "3 in arm A").
-HEADER_COUNT_FOLLOWERS = ("(", "with", "in", "on")
 
 
 # The largest denominator of a fraction of two neighbouring scores right after an abbreviation
@@ -454,18 +448,11 @@ class SentenceParser(QuantifierReader):
         if before_tok is not None and before_tok.text == "(" and self.lower(i + 1) == ")":
             return False  # "PbtO (2)", "(3)": a label, not a count
         fig.needs_cue = True
-        # "partial responses in 9,"; the colon of a header that opens the sentence: "Deaths: 3 vs
-        # 5", "Grade 3 neutropenia: 12 (pembrolizumab) and 5 (placebo)" (not a clause's: "two
-        # patients who died suddenly: one as consequence of cardiac arrest")
-        # (a list's count, not a clause's subject: "Relapse: 80 ASA physical status 1 or 2 women
-        # were scheduled")
-        after = self.lower(i + 1)
-        listed = after in (",", ".", ";", ")", "and", "or", "")
-        fig.cue_before_ok = (
-            self.lower(i - 1) == ":"
-            and i <= HEADER_TOKENS
-            and (listed or after in HEADER_COUNT_FOLLOWERS or after in self.lex.comparison)
-        ) or (self.lower(i - 1) in ("in", "among") and listed)
+        # "partial responses in 9,"; "Deaths: 3 vs 5"
+        listed = self.lower(i + 1) in (",", ".", ";", ")", "and", "or", "")
+        fig.cue_before_ok = (self.lower(i - 1) in ("in", "among") and listed) or (
+            self.header_count(i, listed)
+        )
         return True
 
     def _after_arm_label(self, i: int) -> bool:

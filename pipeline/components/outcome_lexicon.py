@@ -81,6 +81,11 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.counted_group_determiners = sets["counted_group_determiners"]
         self.pool_prepositions = sets["pool_prepositions"]
         self.back_reference = sets["back_reference_words"]
+        # what "of" points back at a count before with ("three of whom", "two of them"): not
+        # "those", which points at a group named after it ("12 of those given placebo")
+        self.antecedent_words = (
+            self.back_reference | (sets["relative_pronouns"] & {"whom", "which"})
+        ) - {"those"}
         self.bare_count_verbs = sets["bare_count_verbs"]
         self.proportion_openers = sets["proportion_openers"]
         self.statistic_labels = sets["statistic_labels"]
@@ -137,6 +142,12 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.ratio_units = {k.lower(): v for k, v in data["ratio_units"].items()}
         self.time_units: dict[str, str] = dict(data["time_units"])
         self.median_words = sets["median_words"]
+        # a header that names a statistic or a rate: the counts after its colon are its values
+        # ("Mean number of exacerbations: 2 vs 3", "Response rate: 45 vs 30")
+        self.arm_drug_links = sets["arm_drug_links"]
+        self.measured_header_words = (
+            sets["statistic_labels"] | self.median_words | sets["rate_nouns"]
+        )
         self.enrolled_words = sets["enrolled_words"]
         self.auxiliaries = sets["auxiliaries"]
         self.enrollment_adverbs = sets["enrollment_adverbs"]
@@ -453,8 +464,14 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.arm_drug_link_re = re.compile(
             rf"\s*(?:[\w-]+\s+){{0,3}}?(?:{_alt(data['arm_drug_links'])})\s+(?:the\s+)?$"
         )
+        # a verb that lists who a total is, right after it (past its bracket): "Subjects (n =
+        # 139) were 72 women and 67 men" (`outcome_totals.trait_breakdowns`)
+        self.listing_verb_re = re.compile(
+            rf"\s*+\)?\s*+(?:{_alt(data['copulas'])}|{_alt(data['listing_words'])})\s++",
+            re.IGNORECASE,
+        )
         # "203 received pembrolizumab", "264 taking the lozenge": a part's treatment, up to the
-        # start of its name (`outcome_following_arms.treated_parts`)
+        # start of its name (`outcome_treated_parts.treated_parts`)
         self.part_treatment_re = re.compile(
             rf"\s*(?:(?:{_alt(data['population_nouns'])})\s+)?"
             rf"(?:{alt_spaced(data['part_treatment_links'])})\s+(?:(?:the|an?)\s+)?",

@@ -189,7 +189,7 @@ class ArmRegexes:
 
     def _build_comparator_regexes(self, data: dict[str, Any]) -> None:
         """What makes an arm's name the comparator's, and how an arm named after its figure
-        is linked to it (`outcome_attach.named_as_comparator`, `outcome_arms.clause_arm`)."""
+        is linked to it (`outcome_attach.named_as_comparator`, `outcome_clause_arms.clause_arm`)."""
         # a comparison word, then only such gap words, right before an arm's name: the arm is
         # the comparator ("(45%), compared with the placebo arm", "than in the control arm")
         # ... or a likening phrase (`background_contrasts`: "Similar to the control arm, ...",
@@ -241,7 +241,7 @@ class ArmRegexes:
         # an arm named by "the", words and a singular arm noun ("the every-3-week treatment
         # arm", "in the control arm OM > G1 was 16.7%"): a name in a series of arms
         # (`outcome_arm_names.arm_names`) and a figure's arm in its clause
-        # (`outcome_arms.clause_arm`)
+        # (`outcome_clause_arms.clause_arm`)
         self.the_arm_re = re.compile(
             r"\bthe\s+" + self._arm_name(word, rf"(?:{self._singular_arm_nouns})"),
             re.IGNORECASE,

@@ -63,6 +63,11 @@ def acuity_fraction(lex: Lexicon, text: str, start: int, end: int, before: str) 
 PCT_HEADER = re.compile(r"\b(?:n|no\.|n\s*/\s*n)\s*\(\s*%\s*\)", re.IGNORECASE)
 
 
+# How many tokens a header before its colon may hold, from the sentence's start, for a bare count
+# right after the colon to take the header's cue ("Grade 3 or 4 neutropenia: 12 vs 5").
+HEADER_TOKENS = 8
+
+
 class FigureReader(StatisticsParser):
     """Token queries over one sentence's light tokens (read-only, but `set_pct` and
     `_skip_determiners`, which note what they find on the figure being built)."""
@@ -360,3 +365,21 @@ class FigureReader(StatisticsParser):
         if self.paren_pct(k) is not None:
             return False  # "in 1 of 6 (17%)": a share, which no arm is
         return self.int_at(i) == 1 and self.lower(i - 1) in ("to", "into", "in")
+
+    def header_count(self, i: int, listed: bool) -> bool:
+        """Is the bare count at i right after the colon of a header that opens the sentence
+        ("Deaths: 3 vs 5", "Grade 3 or 4 neutropenia: 12 (pembrolizumab) and 5 (placebo)"),
+        followed by a list's punctuation or words, a comparison word, or its arm's bracket or
+        link (`arm_drug_links`)? Not a clause's colon ("two patients who died suddenly: one as
+        consequence of cardiac arrest"), a clause's subject ("Relapse: 80 ASA physical status 1
+        or 2 women were scheduled"), a header of a statistic or a rate ("Mean number of
+        exacerbations: 2 vs 3", "Response rate: 45 vs 30": `Lexicon.measured_header_words`), nor
+        a count of time ("Survival: 12 (placebo) and 14 (pembrolizumab) months")."""
+        if self.lower(i - 1) != ":" or i > HEADER_TOKENS:
+            return False
+        after, lex = self.lower(i + 1), self.lex
+        if not (listed or after == "(" or after in lex.arm_drug_links or after in lex.comparison):
+            return False
+        if any(self.lower(k) in lex.measured_header_words for k in range(i - 1)):
+            return False
+        return not any(t.lower in lex.time_units for t in self.toks[i + 1 :])

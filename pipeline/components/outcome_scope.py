@@ -128,14 +128,22 @@ _KEYS: tuple[str, ...] = (
 _DEFINITION, _BACKGROUND, _EXCLUSION, _POWER = range(4)
 
 
+# a trial's design and phase before a cue's last word: "randomized phase III", "phase IIb",
+# "phase I-II", "phase 2/3"
+_PHASE = (
+    r"(?:randomi[sz]ed\s+)?(?:phase\s+[ivx0-9]+[ab]?(?:\s*[-/]\s*[ivx0-9]+[ab]?)?\s+)?"
+)
+
 
 def _phased(cue: str) -> str:
-    """A background cue's regex: white space as any run of it, and a trial's phase allowed
-    before its last word ("Previous phase II trials reported ...")."""
+    """A background cue's regex: white space as any run of it, and a trial's design and phase
+    allowed before its last word ("Previous phase II trials reported ...", "prior randomized
+    phase III trials")."""
     head, _, last = cue.rpartition(" ")
     if not head:
         return re.escape(cue)
-    return rf"(?:{_alt([head])})\s+(?:phase\s+[ivx0-9/]+\s+)?{re.escape(last)}"
+    return rf"(?:{_alt([head])})\s+{_PHASE}{re.escape(last)}"
+
 
 class ScopeRules:
     """The scope word lists compiled to sets and regexes (read-only after construction, but for

@@ -13,11 +13,12 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
+from pipeline.components.outcome_arm_evidence import allocated
 from pipeline.components.outcome_arms import combined_drugs
 from pipeline.components.outcome_tokens import Figure
 
 if TYPE_CHECKING:
-    from pipeline.components.outcome_context import SentenceMentions
+    from pipeline.components.outcome_context import DocContext, SentenceMentions
 
 Span = tuple[int, int]
 
@@ -30,26 +31,35 @@ _PART_NAME = re.compile(
     rf"[^\W\d_][\w+/-]*(?:\s+(?!(?:and|or|vs|versus)\b)(?:[^\W\d_][\w+/-]*|\+))"
     rf"{{0,{PART_NAME_WORDS - 1}}}"
 )
+_WORD = re.compile(r"[A-Za-z]+")
 # between two parts: a comma, "and" or both
 _PART_JOINT = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)", re.IGNORECASE)
 
 
-def treated_parts(figures: list[Figure], sm: SentenceMentions, den_context: int | None) -> None:
+def treated_parts(figures: list[Figure], sm: SentenceMentions, ctx: DocContext,
+                  den_context: int | None) -> None:  # fmt: skip
     """ "Of the 406 patients, 203 received pembrolizumab and 203 received chemotherapy", "Five
     hundred fifty-three patients, 264 taking the lozenge and 289 taking the gum": bare counts
     right after a total of subjects (a count of who was enrolled, or the sentence's opening
     pool), joined by a comma or "and", each followed by a `part_treatment_links` entry and a
     name, that add up to the total are the arms' sizes: enrollment figures, each of its arm (a
-    drug with the drugs joined to it, else the name's words up to PART_NAME_WORDS). Only where
-    they add up: "30 received transfusions and 12 received antibiotics" of 406 patients is no
-    split; nor parts of an event's count ("Three subjects (2 on sertraline and 1 on placebo)
-    withdrew")."""
-    text = sm.text
-    total = den_context
+    drug with the drugs joined to it, else the name's words up to PART_NAME_WORDS), each name an
+    arm by its words (a drug, a control arm) or where the document allocates its subjects
+    (`outcome_arm_evidence.allocated`). Only where they add up: "30 received transfusions and 12
+    received antibiotics" of 406 patients is no split, "20 received rescue medication and 40
+    received none" of 60 names no arms; nor parts of an event's count ("Three subjects (2 on
+    sertraline and 1 on placebo) withdrew") or of a subgroup's pool ("Of the 40 patients who
+    relapsed, 25 received salvage chemotherapy and 15 best supportive care")."""
+    text, lex = sm.text, sm.lex
+    first = next((f.start for f in figures if not f.den_phrase), len(text))
+    opening = {w.lower() for w in _WORD.findall(text, 0, first)}
+    total = den_context if lex.relative_pronouns.isdisjoint(opening) else None
     parts: list[tuple[Figure, Span]] = []
     acc = 0
     for f in figures:
         name = _treated_name(sm, f) if f.needs_cue and f.count is not None else None
+        if name is not None and not _names_arm(sm, ctx, name):
+            name = None
         if name is None or total is None or (
             parts and _PART_JOINT.fullmatch(text, parts[-1][1][1], f.start) is None
         ):
@@ -78,3 +88,17 @@ def _treated_name(sm: SentenceMentions, f: Figure) -> Span | None:
         return combined_drugs(sm, text, sm.drugs[k])
     words = _PART_NAME.match(text, link.end())
     return None if words is None else words.span()
+
+
+def _names_arm(sm: SentenceMentions, ctx: DocContext, name: Span) -> bool:
+    """Is the part's name an arm: a drug, a control arm, or a name the document allocates its
+    subjects to?"""
+    s, e = name
+    k = bisect.bisect_left(sm.drug_starts, sm.base + s)
+    if k < len(sm.drugs) and sm.drugs[k].start == sm.base + s:
+        return True
+    words = sm.text[s:e]
+    return sm.lex.control_word_re.fullmatch(words) is not None or allocated(
+        ctx, words.lower(), sm.lex
+    )
+

@@ -519,7 +519,7 @@ class OutcomeExtractor:
         split = split_by_arm(lex, figures, parser, drugs, claimed)
         share_arm_heads(figures, parser.text)
         compared_figures(lex, figures, parser, boundary, [a for a, _ in drugs])
-        treated_parts(figures, sm, den_context)  # ("203 received A and 203 received B")
+        treated_parts(figures, sm, ctx, den_context)  # ("203 received A and 203 received B")
         occurrence_counts(lex, figures, parser, diseases, cues, drugs, den_context is not None)
         if all(f.measure is None for f in figures):
             return []  # (no result: nothing after this gives a measure; most such sentences)
@@ -530,7 +530,7 @@ class OutcomeExtractor:
             | subgroup_sizes(figures, parser.text, lex.scope, [e for _, e in drugs], "enrollment",
                              lex.enrollment_scope)
             | lex.enrollment_scope.non_participants(figures, parser.text)
-            | trait_breakdowns(figures, parser.text, lex.subgroup_words)
+            | trait_breakdowns(figures, parser.text, lex.subgroup_words, lex.listing_verb_re)
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
         if not figures:
@@ -540,7 +540,7 @@ class OutcomeExtractor:
         note_arms(figures, parser, ctx, sm, compared)
         # (once the arms are known: treatment delivered to subjects of no named arm)
         delivered = lex.conduct.delivered(figures, parser.text, parser.low)
-        antecedent_denominators(figures, parser.toks)  # ("three of whom died")
+        antecedent_denominators(figures, parser.toks, lex.antecedent_words)  # ("of whom")
         out: list[OutcomeFigure] = []
         for k, f in enumerate(figures):
             if k in delivered:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -39,6 +38,7 @@ from pipeline.components.outcome_diseases import disease_tie
 from pipeline.components.outcome_following_arms import following_drug as following_drug
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_main import main_mention
 from pipeline.components.outcome_mentions import SentenceMentions as SentenceMentions
 from pipeline.components.outcome_mentions import (
     event_tie,
@@ -280,23 +280,21 @@ class DocContext:
                 out.append(m)
         return out
 
-    def main(self, label: str) -> Mention | None:
+    def main(self, label: str, lex: Lexicon) -> Mention | None:
+        """The document's main mention of `label`, its figures' last resort
+        (`outcome_main.main_mention`: the title's drug, the allocation's, else the most
+        frequent)."""
         if label in self._main:
             return self._main[label]
-        cands = [m for m in self.mentions if m.label == label and not m.negated]
         best: Mention | None = None
-        if cands:
-            title_start = min(m.start for m in self.mentions)
-            title_sent = self.doc.char_span(title_start, title_start + 1, alignment_mode="expand")
-            title_end = title_sent.sent.end_char if title_sent is not None else title_start
-            counts: Counter[str] = Counter()
-            first: dict[str, Mention] = {}
-            for m in cands:
-                key = m.key
-                counts[key] += 1 + (2 if m.start < title_end else 0)
-                first.setdefault(key, m)
-            key = max(counts, key=lambda k: (counts[k], -first[k].start))
-            best = first[key]
+        if self.mentions:
+            title = self.doc[0].sent
+            first = self.doc.char_span(
+                self.mentions[0].start, self.mentions[0].start + 1, alignment_mode="expand"
+            )
+            first_end = first.sent.end_char if first is not None else self.mentions[0].start
+            best = main_mention(label, self.mentions, self._text,
+                                (title.start_char, title.end_char), first_end, lex)  # fmt: skip
         self._main[label] = best
         return best
 
@@ -470,7 +468,7 @@ def _drug_tie(
     if drug is None:
         drug = sm.nearest(DRUG, base + f.start, base + f.end)
     if drug is None:
-        drug = ctx.main(DRUG)
+        drug = ctx.main(DRUG, sm.lex)
     if drug is not None and f.other_arm is not None and (
         base + f.other_arm[0] <= drug.start and drug.end <= base + f.other_arm[1]
     ):

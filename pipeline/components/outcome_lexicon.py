@@ -191,6 +191,12 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         )
         self.induced_after_re = re.compile(rf"\s+(?:{induction})\s+by\s+", re.IGNORECASE)
         self.induction_agent_re = re.compile(rf"(?:{agents})\b", re.IGNORECASE)
+        # right after a drug: the drug brought a disease about ("anastrozole-induced bone loss"),
+        # or it names a class of drugs ("calcium channel blocker", "amsacrine analogue")
+        self.inducer_after_re = re.compile(rf"[\s-]*(?:{induction})\b", re.IGNORECASE)
+        self.drug_class_after_re = re.compile(
+            rf"(?:[\s-]+[\w/]+){{0,3}}?[\s-]+(?:{_alt(data['drug_class_nouns'])})\b", re.IGNORECASE
+        )
         # "Twelve healthy volunteers": subjects without a disease; "healthy controls (n = 25)",
         # "(healthy male subjects, n = 25)": the label of a group's size, a population noun
         # (not "normal saline (N = 10)")

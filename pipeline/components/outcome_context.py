@@ -80,10 +80,13 @@ class DocContext:
     """Mentions of one Doc and the cohort followed through it (mutable, one per Doc)."""
 
     def __init__(self, doc: Doc, doc_text: str, idx: list[int], ends: list[int],
-                 ents: numpy.ndarray) -> None:  # fmt: skip
+                 ents: numpy.ndarray,
+                 sentences: list[tuple[int, int, int, int]]) -> None:  # fmt: skip
         """`idx`, `ends`: each token's start and end character (Token.idx, idx + length);
-        `ents`: its ENT_IOB and ENT_TYPE (`Offsets.ents`)."""
+        `ents`: its ENT_IOB and ENT_TYPE (`Offsets.ents`); `sentences`: each sentence's first
+        and end token and its characters (`Offsets.sentences`)."""
         self.doc = doc
+        self.sentences = sentences
         # the entities read from the token arrays, their attributes from the Doc's user data:
         # no Span or extension accessor per mention, one comprehension each
         spans = _entity_spans(ents)
@@ -130,8 +133,9 @@ class DocContext:
         self.row_other_keys: dict[str, tuple[str, ...]] = {}
         self._text = doc_text
         self._randomized: bool | None = None
-        # the document's allocation sentences past their allocation word, lower case
-        # (`outcome_arm_evidence.allocated`, read once)
+        # the document's allocation stretches (`allocation_stretches`), and their lists past the
+        # allocation word, lower case (`outcome_arm_evidence.allocated`), each read once
+        self._stretches: list[tuple[int, int, int]] | None = None
         self.allocations: list[str] | None = None
         self._population: tuple[Mention | None] | None = None
         self._induced: dict[str, bool] = {}
@@ -275,13 +279,21 @@ class DocContext:
         if label in self._main:
             return self._main[label]
         best: Mention | None = None
-        if self.mentions:
-            title = self.doc[0].sent
-            first = self.doc.char_span(
-                self.mentions[0].start, self.mentions[0].start + 1, alignment_mode="expand"
-            )
-            first_end = first.sent.end_char if first is not None else self.mentions[0].start
-            best = main_mention(label, self.mentions, self._text,
-                                (title.start_char, title.end_char), first_end, lex)  # fmt: skip
+        if self.mentions and self.sentences:
+            sentences = self.sentences
+            # the sentence of the first mention, and the first sentence (the title)
+            first = bisect.bisect_right(sentences, self.mentions[0].start, key=lambda s: s[2])
+            best = main_mention(label, self.mentions, self._text, sentences[0][2:],
+                                sentences[max(0, first - 1)][3],
+                                lambda: self.allocation_stretches(lex), lex)  # fmt: skip
         self._main[label] = best
         return best
+
+    def allocation_stretches(self, lex: Lexicon) -> list[tuple[int, int, int]]:
+        """(start, list start, list end) of each stretch where the document allocates its
+        subjects (`Lexicon.allocation_stretch_re`), read once."""
+        if self._stretches is None:
+            self._stretches = [
+                (m.start(), *m.span("list")) for m in lex.allocation_stretch_re.finditer(self._text)
+            ]
+        return self._stretches

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_tokens import Mention
@@ -44,22 +45,25 @@ if TYPE_CHECKING:
 _WORD = re.compile(r"[\w.]+")
 
 
-def main_mention(label: str, mentions: list[Mention], text: str, title: tuple[int, int],
-                 first_sentence_end: int, lex: Lexicon) -> Mention | None:  # fmt: skip
+def main_mention(label: str, mentions: list[Mention], text: str, title: tuple[int, ...],
+                 first_sentence_end: int, stretches: Callable[[], list[tuple[int, int, int]]],
+                 lex: Lexicon) -> Mention | None:  # fmt: skip
     """The document's main mention of `label` (module docstring) among `mentions` (all its
     DRUG/DISEASE mentions, in order); `title`: the first sentence's characters (start, end);
-    `first_sentence_end`: where the sentence of the document's first mention ends."""
+    `first_sentence_end`: where the sentence of the document's first mention ends;
+    `stretches`: the document's allocation stretches, (start, list start, list end) each
+    (`DocContext.allocation_stretches`)."""
     cands = [m for m in mentions if m.label == label and not m.negated]
     if not cands:
         return None
     if label == DRUG:
         # (a title's drug the text names again: `_subject`)
         named = Counter(m.key for m in cands)
-        start, end = title
+        start, end = title[0], title[1]
         again = [m for m in cands if start <= m.start and m.end <= end and named[m.key] > 1]
         subject = _subject(again, text, start, lex)
         if subject is None:
-            subject = _allocated_subject(cands, text, lex)
+            subject = _allocated_subject(cands, text, stretches(), lex)
         if subject is not None:
             return subject
     return _most_frequent(cands, first_sentence_end)
@@ -78,13 +82,13 @@ def _most_frequent(cands: list[Mention], first_sentence_end: int) -> Mention:
     return first[key]
 
 
-def _allocated_subject(cands: list[Mention], text: str, lex: Lexicon) -> Mention | None:
+def _allocated_subject(cands: list[Mention], text: str, stretches: list[tuple[int, int, int]],
+                       lex: Lexicon) -> Mention | None:  # fmt: skip
     """The subject (`_subject`) of the first allocation stretch that names one ("randomized to
     receive letrozole or tamoxifen": letrozole)."""
-    for m in lex.allocation_stretch_re.finditer(text):
-        start, end = m.span("list")
+    for lo, start, end in stretches:
         inside = [c for c in cands if start <= c.start and c.end <= end]
-        subject = _subject(inside, text, m.start(), lex)
+        subject = _subject(inside, text, lo, lex)
         if subject is not None:
             return subject
     return None

@@ -246,7 +246,8 @@ class OutcomeExtractor:
             if not parser.figures:
                 continue
             if ctx is None:
-                ctx = DocContext(doc, doc_text, offsets.idx, offsets.ends, offsets.ents)
+                ctx = DocContext(doc, doc_text, offsets.idx, offsets.ends, offsets.ents,
+                                 offsets.sentences)  # fmt: skip
             figures.extend(
                 self._sentence_figures(doc, start, end, sent_idx, parser, ctx, offsets, doc_text)
             )

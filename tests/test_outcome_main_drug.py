@@ -35,6 +35,9 @@ DRUGS = [
     ("ondansetron", "DRUG", "MESH:D017294"),
     ("anastrozole", "DRUG", "MESH:D000077384"),
     ("ibandronate", "DRUG", "MESH:D000077557"),
+    ("nimodipine", "DRUG", "MESH:D009553"),
+    ("NIMO", "DRUG", None),
+    ("nitroglycerin", "DRUG", "MESH:D005996"),
     ("placebo", "DRUG", None),
 ]
 
@@ -199,3 +202,15 @@ def test_a_drug_named_once_in_the_first_sentence_is_no_title(outcomes_nlp: Langu
         "Renal function improved in 14 of 20 patients."
     )
     assert drug_of(outcomes_nlp, text, "14 of 20 patients") == "enalapril"
+
+
+def test_a_title_lines_drug_named_once(outcomes_nlp: Language) -> None:
+    # a title on a line of its own is a title by its layout: its drug is the subject though
+    # the abstract names it only by its short form
+    text = (
+        "Nimodipine prevents memory impairment after induced hypotension in mice.\n"
+        "Hypotension was induced with nitroglycerin, and NIMO was given before nitroglycerin. "
+        "Mice given nitroglycerin alone served as controls, and nitroglycerin doses were the "
+        "same in all groups. NIMO was well tolerated. Of the 96 mice, 12 died."
+    )
+    assert drug_of(outcomes_nlp, text, "12") == "Nimodipine"

@@ -19,9 +19,9 @@ control arm ("placebo") nor a word naming a class of drugs (a `drug_class_nouns`
 three words on: "the calcium channel blocker nitrendipine", "the amsacrine analogue CI-921");
 and a drug that brought a disease about only if no other is left: the subject of "Prevention of
 anastrozole-induced bone loss with ibandronate" is ibandronate, of "Lamotrigine-induced
-Stevens-Johnson syndrome" lamotrigine. A title's drug counts only if the text names it again: a
-drug named once is no subject of the text (the first sentence of an excerpt, or of a text cut
-from several abstracts, is no title).
+Stevens-Johnson syndrome" lamotrigine. A first sentence that is no line of its own may be no
+title (the first sentence of an excerpt, or of a text cut from several abstracts): its drug
+counts only if the text names it again.
 
 Only non-negated mentions are candidates. The main disease is chosen by frequency alone (step
 3): a title names the condition studied and the condition a drug brought about alike
@@ -57,16 +57,25 @@ def main_mention(label: str, mentions: list[Mention], text: str, title: tuple[in
     if not cands:
         return None
     if label == DRUG:
-        # (a title's drug the text names again: `_subject`)
-        named = Counter(m.key for m in cands)
         start, end = title[0], title[1]
-        again = [m for m in cands if start <= m.start and m.end <= end and named[m.key] > 1]
-        subject = _subject(again, text, start, lex)
+        inside = [m for m in cands if start <= m.start and m.end <= end]
+        if not _own_line(text[start:end]):
+            named = Counter(m.key for m in cands)
+            inside = [m for m in inside if named[m.key] > 1]
+        subject = _subject(inside, text, start, lex)
         if subject is None:
             subject = _allocated_subject(cands, text, stretches(), lex)
         if subject is not None:
             return subject
     return _most_frequent(cands, first_sentence_end)
+
+
+def _own_line(sentence: str) -> bool:
+    """Is the sentence (with the white space after it) a line of its own: a title by its
+    layout ("Tetany ... due to surreptitious furosemide--importance of magnesium
+    supplementation.\n")?"""
+    words = sentence.rstrip()
+    return "\n" in sentence[len(words) :] and "\n" not in words
 
 
 def _most_frequent(cands: list[Mention], first_sentence_end: int) -> Mention:

@@ -27,7 +27,7 @@ from pipeline.components.outcome_arms import note_arms as note_arms
 from pipeline.components.outcome_arms import size_arm as size_arm
 from pipeline.components.outcome_following_arms import following_drug as following_drug
 from pipeline.components.outcome_lexicon import Lexicon
-from pipeline.components.outcome_main import main_mention
+from pipeline.components.outcome_main import allocation_stretches, main_mention
 from pipeline.components.outcome_mentions import SentenceMentions as SentenceMentions
 from pipeline.components.outcome_mentions import (
     induced_at,
@@ -291,9 +291,7 @@ class DocContext:
 
     def allocation_stretches(self, lex: Lexicon) -> list[tuple[int, int, int]]:
         """(start, list start, list end) of each stretch where the document allocates its
-        subjects (`Lexicon.allocation_stretch_re`), read once."""
+        subjects (`outcome_main.allocation_stretches`), read once."""
         if self._stretches is None:
-            self._stretches = [
-                (m.start(), *m.span("list")) for m in lex.allocation_stretch_re.finditer(self._text)
-            ]
+            self._stretches = allocation_stretches(self._text, lex)
         return self._stretches

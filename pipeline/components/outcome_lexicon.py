@@ -161,6 +161,8 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         # a clause holding one of these may be two arms' ("40% vs 20%", "than", "similar"): no
         # arm named once in it is all its figures' (`outcome_arms`, its clause arms)
         self.shared_clause_stops = self.comparison | self.comparator_openers | self.shared_arm_stops
+        # the words after which a title or an allocation names its comparators (`outcome_main`)
+        self.comparison_words = self.comparison | self.comparator_openers
         # words that make a name before an arm noun an arm: a role, a dose ("the 10 mg/kg group")
         self.arm_role_words = sets["arm_role_words"] | sets["dose_units"] | self.dose_nouns
         self.receptor_words = sets["receptor_words"]

@@ -31,6 +31,7 @@ main disease choose among those by their measure (`outcome_diseases`).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -58,8 +59,8 @@ def main_mention(label: str, mentions: list[Mention], text: str, title: tuple[in
         return None
     if label == DRUG:
         start, end = title[0], title[1]
-        inside = [m for m in cands if start <= m.start and m.end <= end]
-        if not _own_line(text[start:end]):
+        inside = list(itertools.takewhile(lambda m: m.end <= end, cands))  # (in order)
+        if inside and not _own_line(text[start:end]):
             named = Counter(m.key for m in cands)
             inside = [m for m in inside if named[m.key] > 1]
         subject = _subject(inside, text, start, lex)
@@ -68,6 +69,33 @@ def main_mention(label: str, mentions: list[Mention], text: str, title: tuple[in
         if subject is not None:
             return subject
     return _most_frequent(cands, first_sentence_end)
+
+
+def allocation_stretches(text: str, lex: Lexicon) -> list[tuple[int, int, int]]:
+    """(start, list start, list end) of each stretch where the text allocates its subjects
+    (`Lexicon.allocation_stretch_re`), as its `finditer` finds them: the regex is tried only
+    where one of its opening words (`Lexicon.allocation_cues`) stands, found by `str.find` in
+    the lower-cased text (the regex's own search costs ten times more on an abstract); over
+    the whole text when lower case changes its length (positions would differ)."""
+    low = text.lower()
+    if len(low) != len(text):
+        return [(m.start(), *m.span("list")) for m in lex.allocation_stretch_re.finditer(text)]
+    starts = []
+    for cue in lex.allocation_cues:
+        at = low.find(cue)
+        while at >= 0:
+            starts.append(at)
+            at = low.find(cue, at + 1)
+    out: list[tuple[int, int, int]] = []
+    end = 0
+    for at in sorted(set(starts)):
+        if at < end:
+            continue  # (inside the stretch before, as finditer goes on after a match)
+        m = lex.allocation_stretch_re.match(text, at)
+        if m is not None:
+            out.append((at, *m.span("list")))
+            end = m.end()
+    return out
 
 
 def _own_line(sentence: str) -> bool:
@@ -108,7 +136,7 @@ def _subject(mentions: list[Mention], text: str, lo: int, lex: Lexicon) -> Menti
     from `lo`, in order."""
     if not mentions:
         return None
-    comparison = lex.comparison | lex.comparator_openers
+    comparison = lex.comparison_words
     words = _WORD.finditer(text, lo, mentions[-1].start)
     turn = next((w.start() for w in words if w.group().lower() in comparison), len(text))
     compared = {m.key for m in mentions if m.start >= turn}

@@ -88,6 +88,11 @@ def test_match_shortcuts_find_what_the_matcher_finds(
         ({"literal": "x", "category": "PSEUDO", "after": []}, "'after'"),
         ({"literal": "x", "category": "PSEUDO", "after": [{}]}, "'after'"),
         ({"literal": "x", "category": "PSEUDO", "after_within": 3}, "needs the key 'after'"),
+        ({"literal": "x", "category": "PSEUDO", "after_clause": True}, "needs the key 'after'"),
+        ({"literal": "x", "category": "PSEUDO", "followed_before": [","]},
+         "needs the key 'followed_by'"),
+        ({"literal": "x", "category": "PSEUDO", "followed_by": [{"LOWER": "y"}],
+          "followed_before": ["And"]}, "lower-case words"),
         (
             {"literal": "x", "category": "PSEUDO", "after": [{"LOWER": "y"}], "after_within": 0},
             ">= 1",

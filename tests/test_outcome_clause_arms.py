@@ -352,3 +352,14 @@ def test_a_list_of_events_then_one_arm_is_all_that_arms(outcomes_nlp: Language) 
     text = "Rash (10%) and diarrhea (8%) were more common than in the letrozole group."
     got = [(r["value"], r["arm"]) for r in run(outcomes_nlp, TRIAL + text, mentions)._.outcomes]
     assert got == [(10.0, None), (8.0, None)]
+
+
+def test_a_list_of_counts_each_before_its_event_then_one_arm(outcomes_nlp: Language) -> None:
+    # each bare count right before its own event's word, the one arm after them all
+    got = arms(outcomes_nlp, "There were 12 deaths and 30 hospitalizations in the placebo group.")
+    assert got == [(12.0, "placebo"), (30.0, "placebo")]
+    got = arms(outcomes_nlp, "There were 1 CR, 5 PR and 9 PD in the control group.")
+    assert got == [(1.0, "control"), (5.0, "control"), (9.0, "control")]
+    # compared: which is whose is not said
+    got = arms(outcomes_nlp, "There were 12 deaths vs 30 deaths in the placebo group.")
+    assert [a for v, a in got if v == 12.0] != ["placebo"]

@@ -93,6 +93,8 @@ def test_results_stay(outcomes_nlp: Language, text: str, kept: list[float]) -> N
         "therapy.",
         "Fifty-nine per cent of patients had had previous therapy with IL-2 and 52% were "
         "performance status 2 or 3.",
+        "Seven patients had been treated with anthracycline.",
+        "Twelve patients (30%) had been exposed to tamoxifen before the study.",
         # an age threshold the subjects meet
         "In all, 45% of patients in the exercise arm and 40% in the usual care arm were older "
         "than 65 years.",
@@ -102,6 +104,10 @@ def test_results_stay(outcomes_nlp: Language, text: str, kept: list[float]) -> N
         # a bare "as" before the cue cites it
         "Such toxicity is rare, as previous studies found grade 3 neutropenia in 2% of patients.",
         "In the literature, response rates of 30% are common.",
+        # a trial's phase inside the cue, and the present perfect of earlier work
+        "Previous phase II trials of paclitaxel reported response rates of 21% and 24%.",
+        "Several studies have reported a response rate of 25% with docetaxel.",
+        "Randomized trials have shown that aspirin reduces the risk of stroke by 22%.",
     ],
 )
 def test_who_was_studied_and_earlier_work_give_no_row(outcomes_nlp: Language, text: str) -> None:
@@ -123,6 +129,7 @@ def test_who_was_studied_and_earlier_work_give_no_row(outcomes_nlp: Language, te
             "12%).",
             [25.0, 12.0],
         ),
+        ("Of 40 patients who had been treated with docetaxel, 12 (30%) responded.", [30.0]),
         ("Of those who had received prior radiotherapy, 20% developed fibrosis.", [20.0]),
         ("Toxicity was higher in patients who were older than 70 (35% vs 20%).", [35.0, 20.0]),
         ("In all, 45% of patients in the exercise arm and 40% in the usual care arm improved.",

@@ -182,9 +182,10 @@ def test_who_was_studied_is_no_event(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # an event after a stage phrase is still an event
+        # an event after a stage phrase is still an event (not "required a dose reduction",
+        # a figure of how the treatment was given: `test_outcome_status_cues`)
         (
-            "Twelve patients with grade 3 or 4 nausea required a dose reduction.",
+            "Twelve patients with grade 3 or 4 nausea required antiemetics.",
             [("adverse_event", "count", 12.0)],
         ),
     ],

@@ -199,6 +199,11 @@ def test_pooled_totals(nlp: Language, text: str, expected: list[tuple[str, str, 
             "Forty-two patients, 22 women and 20 men, were randomly assigned to drug A or B.",
             [("enrollment", COUNT, 42.0)],
         ),
+        # a verb lists who the total is (BC5CDR train 236)
+        (
+            "Subjects (n = 139) were 72 women and 67 men, aged 40.8 +/- 12.1 years.",
+            [("enrollment", COUNT, 139.0)],
+        ),
     ],
 )
 def test_trait_breakdowns(nlp: Language, text: str, expected: list[tuple[str, str, float]]) -> None:

@@ -27,9 +27,15 @@ The rules are data, `pipeline/rules/context_rules.jsonl`, one per line, validate
 - `after` (a Matcher pattern) and `after_within` (tokens, default `max_scope`): the rule matches
   only when `after` matches that close before it in its sentence ("but no" is PSEUDO after
   "improvement in": "some improvement in the skin condition, but no alopecia");
+- `after_clause` (true): `after` must match inside the rule's own clause, after the last comma,
+  semicolon or colon before the rule (the comma that closes a sentence's opening clause is its
+  first: "Although the patient had no symptoms, salbutamol was prescribed");
 - `followed_by` (a Matcher pattern) and `followed_within` (tokens, default `max_scope`): the rule
   matches only when `followed_by` starts that close after it in its sentence, with no
   after_mention verb before it ("no evidence that X can be used", not "... that X caused Y");
+- `followed_before` (lower-case words): `followed_by` must match before the first of these
+  words after the rule (with [",", "and", "or"]: "..., salbutamol was prescribed", not "no
+  fever, cough or rash was seen");
 - `elliptical` (true): the rule matches only when no after_mention verb follows it before the next
   comma, semicolon, colon or the sentence end ("but no alopecia, and thus ...", not "but no rash
   occurred");
@@ -92,7 +98,7 @@ __all__ = [
 DEFAULT_MAX_SCOPE = 10
 
 _FLAG = {"NEGATED": "negated", "HYPOTHETICAL": "hypothetical", "UNCERTAIN": "uncertain"}
-_CLAUSE_ENDS = (",", ";", ":")  # punctuation that ends an elliptical rule's clause
+_CLAUSE_ENDS = (",", ";", ":")  # punctuation that ends a clause (`elliptical`, `after_clause`)
 
 
 @dataclass(frozen=True)
@@ -167,8 +173,17 @@ class ContextAssertion:
             and r.labels is not None and r.direction == "forward" and r.pattern is not None
             and len(r.pattern) == 1
         }  # fmt: skip
+        add = self.nlp.vocab.strings.add
+        self._clause_ends = frozenset(add(p) for p in _CLAUSE_ENDS)
+        self._before_words = {
+            k: frozenset(add(w) for w in r.followed_before)
+            for k, r in self._rule_of.items() if r.followed_before is not None
+        }  # fmt: skip
         self._after = AfterPatterns(self.nlp, self._before, {
             k: r.after for k, r in self._rule_of.items() if r.after is not None
+        })  # fmt: skip
+        self._followed = AfterPatterns(self.nlp, self._next, {
+            k: r.followed_by for k, r in self._rule_of.items() if r.followed_by is not None
         })  # fmt: skip
 
     @staticmethod
@@ -190,8 +205,11 @@ class ContextAssertion:
         self, start: int, key: int, rule: ContextRule, arrays: DocArrays
     ) -> bool:
         """The rule's `after` pattern matches within `after_within` tokens before `start`, in
-        the same sentence."""
+        the same sentence (and, `after_clause`, after its last clause punctuation)."""
         lo = max(0, start - (rule.after_within or self.max_scope), arrays.sentence_start(start))
+        if rule.after_clause:
+            mark = arrays.last_mark(self._clause_ends, lo, start)
+            lo = lo if mark is None else mark + 1
         return lo < start and self._after.holds(arrays, key, lo, start)
 
     def _holds(
@@ -200,8 +218,9 @@ class ContextAssertion:
     ) -> bool:
         """The rule's conditions on its context hold for a match at [start, end): `after`,
         `followed_by` (matching within `followed_within` tokens after it, no verb before the
-        match) and `elliptical` (no verb from the cue to the clause's end). `verbs` are the
-        starts of the after_mention TERMINATE matches ("was", "occurred" ...), sorted."""
+        match; before the first `followed_before` word) and `elliptical` (no
+        verb from the cue to the clause's end). `verbs` are the starts of the after_mention
+        TERMINATE matches ("was", "occurred" ...), sorted."""
         if rule.after is not None and not self._after_holds(start, key, rule, arrays):
             return False
         if rule.followed_by is None and not rule.elliptical:
@@ -214,10 +233,12 @@ class ContextAssertion:
         if rule.followed_by is not None:
             within = rule.followed_within or self.max_scope
             first_verb = next((v for v in verbs if v >= end), len(doc))
-            return any(
-                m == key and s < within and end + s <= first_verb
-                for m, s, _ in self._next(doc[end:stop])
-            )
+            before = self._before_words.get(key)
+            if before is not None:
+                mark = arrays.first_mark(before, end, stop)
+                stop = stop if mark is None else mark
+            hi = min(end + within, first_verb + 1)
+            return self._followed.starts(arrays, key, end, hi, stop)
         return True
 
     def _pattern_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
@@ -377,18 +398,22 @@ class ContextAssertion:
     ) -> bool:
         """The negation `cue` governs the `negatable` PRESUPPOSED `shield` cue's own phrase ("No
         patients with asthma were enrolled", "no MS patients"): the shield lies in its forward
-        scope with no TERMINATE cue (a preposition, a verb) between them, and no mention follows
-        the clause's verb, so the shield does not block it. "No adverse events were reported in
-        patients with asthma" and "No patients with lupus developed nephritis" (the negation is
-        of the nephritis: the lupus is there) keep the shield."""
+        scope, or right where that scope ends, with no TERMINATE cue (a preposition, a verb)
+        between them, and no mention follows the clause's verb, so the shield does not block it.
+        "No adverse events were reported in patients with asthma" and "No patients with lupus
+        developed nephritis" (the negation is of the nephritis: the lupus is there) keep the
+        shield. A scope that ends right at the shield is about the shield's phrase alone ("non-"
+        reaches one token: "non-diabetic patients were given metformin" negates "diabetic")."""
         if not (
             shield.rule.negatable
             and cue.rule.category == "NEGATED"
-            and cue.end <= shield.start < scope_end
+            and cue.end <= shield.start <= scope_end
         ):
             return False
         if any(c.rule.category == "TERMINATE" and cue.end <= c.start < shield.start for c in cues):
             return False
+        if shield.start == scope_end:
+            return True
         verb = next((c for c in cues if c.rule.after_mention and c.start > shield.start), None)
         return verb is None or not any(e.start >= verb.end for e in ents)
 

@@ -22,8 +22,8 @@ _REQUIRED: dict[str, Any] = {"category": str}
 _OPTIONAL: dict[str, Any] = {
     "literal": str, "pattern": list, "direction": str, "max_scope": int, "comment": str,
     "applies_to": list, "after_mention": bool, "after": list, "after_within": int,
-    "followed_by": list, "followed_within": int, "elliptical": bool, "labels": list,
-    "negatable": bool,
+    "after_clause": bool, "followed_by": list, "followed_within": int,
+    "followed_before": list, "elliptical": bool, "labels": list, "negatable": bool,
 }  # fmt: skip
 
 
@@ -41,8 +41,10 @@ class ContextRule:
     after_mention: bool = False
     after: tuple[Any, ...] | None = None
     after_within: int | None = None
+    after_clause: bool = False
     followed_by: tuple[Any, ...] | None = None
     followed_within: int | None = None
+    followed_before: tuple[str, ...] | None = None
     elliptical: bool = False
     labels: tuple[str, ...] | None = None
     negatable: bool = False
@@ -66,10 +68,14 @@ class ContextRule:
             out["after"] = list(self.after)
         if self.after_within is not None:
             out["after_within"] = self.after_within
+        if self.after_clause:
+            out["after_clause"] = True
         if self.followed_by is not None:
             out["followed_by"] = list(self.followed_by)
         if self.followed_within is not None:
             out["followed_within"] = self.followed_within
+        if self.followed_before is not None:
+            out["followed_before"] = list(self.followed_before)
         if self.elliptical:
             out["elliptical"] = True
         if self.labels is not None:
@@ -150,10 +156,21 @@ def parse_rule(obj: Any, where: str) -> ContextRule:
             f"{where}: key 'labels' is {entry['labels']!r}: expected a non-empty list of mention "
             "labels"
         )
+    if "followed_before" in entry and (
+        not entry["followed_before"]
+        or not all(isinstance(w, str) and w and w == w.lower() for w in entry["followed_before"])
+    ):
+        raise RuleError(
+            f"{where}: key 'followed_before' is {entry['followed_before']!r}: expected a "
+            "non-empty list of lower-case words"
+        )
     for key in ("max_scope", "after_within", "followed_within"):
         if key in entry and entry[key] < 1:
             raise RuleError(f"{where}: key {key!r} is {entry[key]}: expected an int >= 1")
-    for within, pattern in (("after_within", "after"), ("followed_within", "followed_by")):
+    for within, pattern in (
+        ("after_within", "after"), ("after_clause", "after"), ("followed_within", "followed_by"),
+        ("followed_before", "followed_by"),
+    ):
         if within in entry and pattern not in entry:
             raise RuleError(f"{where}: key {within!r} needs the key {pattern!r} (a pattern)")
     return ContextRule(
@@ -167,8 +184,12 @@ def parse_rule(obj: Any, where: str) -> ContextRule:
         after_mention=bool(entry.get("after_mention", False)),
         after=tuple(entry["after"]) if "after" in entry else None,
         after_within=entry.get("after_within"),
+        after_clause=bool(entry.get("after_clause", False)),
         followed_by=tuple(entry["followed_by"]) if "followed_by" in entry else None,
         followed_within=entry.get("followed_within"),
+        followed_before=(
+            tuple(entry["followed_before"]) if "followed_before" in entry else None
+        ),
         elliptical=bool(entry.get("elliptical", False)),
         labels=tuple(entry["labels"]) if "labels" in entry else None,
         negatable=bool(entry.get("negatable", False)),

@@ -1,20 +1,20 @@
 """The arm of each figure in a sentence of `biotab_outcomes`, tied before any figure resolves.
 
 `note_arms` ties a figure to the arm it reports: the arm an "(n = N)" enrollment figure gives the
-size of (`size_arm`: "letrozole 2.5 mg daily (n = 453)", "(group A; n = 30)"; an allocation
-list's member, `listed_size_arm`: "assigned to telephone counseling (n = 34)"), the drug named
-right after a figure ("28% with docetaxel", `outcome_following_arms.following_drug`, with the
-drugs given with it, `combined_drugs`; an arm that is no drug mention there or in the subjects
-the figure counts, "66% for FV", "31% of letrozole patients": `following_name`,
-`subjects_arm`), the label after it in a bracket of labelled entries (`outcome_label_arms`:
-"(n = 40 calendula; n = 41 sorbolene)"), the one arm "the X group" names in the figure's clause
-(`clause_arm`: "In the control arm, ... was 16.7%"), or to all its figures when it names them all
-(`shared_clause_arm`: "In the placebo group (n = 30), two (6.7%) had grade 2 rash, four (13.3%)
-grade 1"), and the keys that name the arm across the document
-(`Figure.arm_keys`, noted in `DocContext`). A name an arm noun follows is an arm only with
-evidence (`outcome_arm_evidence.ArmEvidence`: not "In the intention-to-treat cohort"), whichever
-rule read it. Reads the sentence's text and mentions; writes `Figure.arm`/`arm_keys` and the
-arms noted in the `DocContext`. `outcome_context` resolves the figures over these arms.
+size of (`size_arm`: "letrozole 2.5 mg daily (n = 453)", "(group A; n = 30)"; an allocation list's
+member, `listed_size_arm`: "assigned to telephone counseling (n = 34)"), the drug named right after
+a figure ("28% with docetaxel", `outcome_following_arms.following_drug`, with the drugs given with
+it, `combined_drugs`; an arm that is no drug mention there or in the subjects the figure counts,
+"66% for FV", "31% of letrozole patients": `following_name`, `subjects_arm`), the label after it in
+a bracket of labelled entries (`outcome_label_arms`: "(n = 40 calendula; n = 41 sorbolene)"), the
+one arm "the X group" names in the figure's clause (`outcome_clause_arms.clause_arm`: "In the
+control arm, ... was 16.7%"), or to all its figures when it names them all (`shared_clause_arm`:
+"In the placebo group (n = 30), two (6.7%) had grade 2 rash, four (13.3%) grade 1";
+`opening_clause_arm`, `trailing_list_arm`), and the keys that name the arm across the document
+(`Figure.arm_keys`, noted in `DocContext`). A name an arm noun follows is an arm only with evidence
+(`outcome_arm_evidence.ArmEvidence`: not "In the intention-to-treat cohort"), whichever rule read
+it. Reads the sentence's text and mentions; writes `Figure.arm`/`arm_keys` and the arms noted in
+the `DocContext`. `outcome_context` resolves the figures over these arms.
 """
 
 from __future__ import annotations
@@ -26,9 +26,16 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_allocation_arms import AllocationList, listed_size_arm
-from pipeline.components.outcome_arm_evidence import ArmEvidence, the_arm_names
-from pipeline.components.outcome_arm_names import arm_names, may_open_frame, opening_name
-from pipeline.components.outcome_attach import Comparisons, named_as_comparator, share_pair_arm
+from pipeline.components.outcome_arm_evidence import ArmEvidence
+from pipeline.components.outcome_arm_names import arm_names
+from pipeline.components.outcome_attach import Comparisons, share_pair_arm
+from pipeline.components.outcome_clause_arms import (
+    clause_arm,
+    may_take_arm,
+    opening_clause_arm,
+    shared_clause_arm,
+    trailing_list_arm,
+)
 from pipeline.components.outcome_following_arms import (
     allocated_count_arm,
     allocated_with_others,
@@ -46,7 +53,7 @@ from pipeline.components.outcome_pair_series import (
     later_pairs_arms,
 )
 from pipeline.components.outcome_tokens import Figure, Mention
-from pipeline.labels import DISEASE, DRUG
+from pipeline.labels import DRUG
 
 if TYPE_CHECKING:
     from pipeline.components.outcome_context import DocContext, SentenceMentions
@@ -259,7 +266,7 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
                 drug = None  # "4,560 women randomly assigned to exemestane or placebo": the cohort
             if drug is not None:
                 f.arm = combined_drugs(sm, text, drug)
-            elif _may_take_arm(f):
+            elif may_take_arm(f):
                 # "31% of letrozole patients", "66% for FV": an arm that is no drug mention
                 f.arm = (subjects_arm(sm, text, f, ctx) or following_name(sm, text, f, ctx)
                          or allocated_count_arm(f, figures, sm, text))  # "61 were allocated to FV"
@@ -281,7 +288,7 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     for f, g in pairwise(figures):
         # ("HbA1c fell from 8.1% to 7.2% with semaglutide": the drug after the pair is both's)
         share_pair_arm(sm.lex, f, g, parser)
-        if f.arm is None and _may_take_arm(f) and f.measure != "enrollment":
+        if f.arm is None and may_take_arm(f) and f.measure != "enrollment":
             f.arm = pool_arm(f, g, text)  # "352 DFS events among 2,463 women receiving letrozole"
     if compared is not None and len(figures) > 3:
         # "14.2% in DEE group versus 6.7% in DE group, 'partial response' in 76.8% versus 71.1%":
@@ -295,19 +302,19 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             earlier_list_arms(sm.lex, figures, run, parser.toks[resp].start, parser, names)
     # (once every figure's own forms are read: the clause's other figures' arms are known)
     for f in figures:
-        if f.arm is None and _may_take_arm(f):
+        if f.arm is None and may_take_arm(f):
             f.arm = clause_arm(f, figures, parser, evidence, sm)
     shared = [(shared_clause_arm(f, figures, parser, evidence, sm)
                or trailing_list_arm(f, figures, parser, evidence, sm))
-              if f.arm is None and _may_take_arm(f) else None for f in figures]  # fmt: skip
+              if f.arm is None and may_take_arm(f) else None for f in figures]  # fmt: skip
     for f, span in zip(figures, shared, strict=True):
         if span is not None:
             f.arm = span
-    if any(f.arm is None and _may_take_arm(f) for f in figures):
+    if any(f.arm is None and may_take_arm(f) for f in figures):
         names = _Names(lambda: arm_names(sm.lex, text, sm)[0])
         frames: dict[tuple[int, int], tuple[int, int] | None] = {}
         opened = [opening_clause_arm(f, figures, parser, evidence, sm, names, frames)
-                  if f.arm is None and _may_take_arm(f) else None for f in figures]  # fmt: skip
+                  if f.arm is None and may_take_arm(f) else None for f in figures]  # fmt: skip
         for f, span in zip(figures, opened, strict=True):
             if span is not None:
                 f.arm = span
@@ -339,229 +346,6 @@ class _Names:
         if self._names is None:
             self._names = self._read()
         return self._names
-
-
-def _may_take_arm(f: Figure) -> bool:
-    """A figure of one arm: not of every arm or of several ("(n = 32 for each)", "in both
-    groups"), nor a change or a ratio between arms."""
-    return not (f.arm_pooled or f.each_arm or f.relative or f.ratio is not None)
-
-
-def clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
-               evidence: ArmEvidence, sm: SentenceMentions) -> tuple[int, int] | None:  # fmt: skip
-    """The arm an arm noun names somewhere in the figure's clause ("in the control arm OM > G1
-    was 16.7%", "83 events in the fenretinide arm and 126 in the observation arm") when it is
-    the one arm left there: every other figure of the clause that may take an arm has one, and
-    one arm name (`the_arm_names`, not a `non_arm_group_words` or `non_arm_label_words` entry:
-    "in the whole study group", "in the 50-59 age group"; an arm by `evidence`: not "In the
-    intention-to-treat cohort", "the responder group") is not theirs; after the figure, only
-    "in/among/within the X arm" (`_linked_after`), never the comparator's or a name in a bracket
-    of other figures.
-    Not a figure compared with another or listed with it (those take their arms from the
-    comparison or the list, or none), nor two figures without an arm ("fewer patients in the
-    ropivacaine group reported pain (13 vs 31)"), two arm names left or a plural arm noun ("in
-    the control groups"): which is whose is not said."""
-    if f.compared:
-        return None  # one side of a comparison: the comparison's rules say whose it is
-    text = parser.text
-    lo, hi = parser.clause_chars(f.ts)
-    taken: list[tuple[int, int]] = []
-    for g in figures:
-        if g is f or not lo <= g.start < hi:
-            continue
-        if g.group == f.group or (g.arm is None and _may_take_arm(g)):
-            return None  # a list's member, or another figure that may be the arm's
-        if g.arm is not None:
-            taken.append(g.arm)
-    free = _free_names(f, text, lo, hi, evidence, sm, taken)
-    return next(iter(free.values())) if free is not None and len(free) == 1 else None
-
-
-def _free_names(f: Figure, text: str, lo: int, hi: int, evidence: ArmEvidence,
-                sm: SentenceMentions, taken: list[tuple[int, int]],
-                ) -> dict[str, tuple[int, int]] | None:  # fmt: skip
-    """The arm names of the clause text[lo:hi] that may be figure f's (`clause_arm`'s tests),
-    by their lower-cased text, none overlapping a `taken` arm; None if "each" follows a name
-    before the figure ("the study group and the control group each contained 24")."""
-    lex = sm.lex
-    free: dict[str, tuple[int, int]] = {}
-    for s, e in the_arm_names(lex, text, lo, hi):
-        if not evidence.shown(s, e):
-            continue  # "In the intention-to-treat cohort": no arm
-        if named_as_comparator(lex, text, s, lo):
-            continue  # "(45%), compared with the placebo arm": the other arm
-        if s > f.end and not _linked_after(lex, text, s, lo):
-            continue  # "40%, similar to the control arm": no name after the figure but "in the"
-        if _in_figures_bracket(text, f, lo, s, e):
-            continue  # "69 randomized (35/68 in the Visited group, ...)": the bracket's counts
-        if e < f.start and not lex.each_arm_words.isdisjoint(text[e : f.start].lower().split()):
-            return None  # "the study group and the control group each contained 24"
-        if lex.death_clause_break_re.search(text, min(e, f.end), max(s, f.start)):
-            continue  # "by none in the FAC group, and no patient died": another clause's
-        if not any(a < e and s < b for a, b in taken):
-            free.setdefault(text[s:e].lower(), (s, e))
-    return free
-
-
-def shared_clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
-                      evidence: ArmEvidence, sm: SentenceMentions,
-                      ) -> tuple[int, int] | None:  # fmt: skip
-    """The one arm "the X group" names before all the figures of a clause, which are all that
-    arm's (`clause_arm` gives it only to a clause's one figure without an arm): "In the sham
-    group (n = 15), one (6.7%) patient had a grade 3 reaction and four (26.7%) grade 1", "The
-    most common adverse events in the chemotherapy group were neutropenia (31 [60%] of 52
-    patients) and febrile neutropenia (seven [13%])". Only when no figure of the clause is
-    compared with another, every other figure's arm (if any) is that name, the name is the
-    clause's only arm name and is in no bracket of other figures, and the clause holds no
-    comparison or respectively word, "than", nor a `shared_arm_stops` entry ("similar",
-    "between", "both"): "In the X group, 40% vs 20%" or "... rates were similar (40% and 42%)"
-    may be two arms'."""
-    if f.compared:
-        return None
-    text, lex = parser.text, sm.lex
-    lo, hi = parser.clause_chars(f.ts)
-    others = [g for g in figures if g is not f and lo <= g.start < hi]
-    if not others:
-        return None  # (a clause's one figure is `clause_arm`'s)
-    if _compares(lex, text, lo, hi, others):
-        return None  # "In the docetaxel group, 40% vs 20%": which is whose is not said
-    free = _free_names(f, text, lo, hi, evidence, sm, [])
-    if free is None or len(free) != 1:
-        return None
-    s, e = next(iter(free.values()))
-    if e > min([f.start] + [g.start for g in others]) or len(the_arm_names(lex, text, lo, hi)) != 1:
-        return None  # the name before all the clause's figures, and its only one
-    if any(g.arm is not None and not (g.arm[0] < e and s < g.arm[1]) for g in others):
-        return None  # another figure's own arm: "(n = 40) with letrozole"
-    return s, e
-
-
-def opening_clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
-                       evidence: ArmEvidence, sm: SentenceMentions,
-                       names: Callable[[], list[tuple[int, int]]],
-                       frames: dict[tuple[int, int], tuple[int, int] | None],
-                       ) -> tuple[int, int] | None:  # fmt: skip
-    """The arm whose name opens the figure's clause as its frame, a colon or comma after it
-    (`outcome_arm_names.opening_name`: "Arm A: CR 10 (20%), PR 15 (30%)", "Placebo: 12 (10%)
-    had nausea"), for all the clause's figures: under the tests of `shared_clause_arm` (no
-    comparison, no other figure's own arm of another name; an arm by `evidence`: not "In the
-    ITT cohort, ..."). `frames`: each clause's opening name, read once a clause and only where
-    `may_open_frame` holds (the sentence's arm names are read then)."""
-    if f.compared:
-        return None
-    text, lex = parser.text, sm.lex
-    lo, hi = parser.clause_chars(f.ts)
-    if (lo, hi) not in frames:
-        drug_starts = [m.start - sm.base for m in sm.drugs]
-        frames[lo, hi] = (
-            opening_name(lex, text, lo, hi, names())
-            if may_open_frame(lex, text, lo, drug_starts) else None
-        )  # fmt: skip
-    span = frames[lo, hi]
-    if span is None or span[1] > f.start or _closes(text, span[1], f.start) or not (
-        evidence.shown(*span)
-    ):
-        return None  # ("(56.7%; placebo, 8.9%) and fever (20.1%": the name's bracket closed)
-    others = [g for g in figures if g is not f and lo <= g.start < hi]
-    if _compares(lex, text, lo, hi, others):
-        return None
-    name = text[span[0] : span[1]].lower()
-    if any(g.arm is not None and text[g.arm[0] : g.arm[1]].lower() != name for g in others):
-        return None
-    return span
-
-
-def _closes(text: str, start: int, end: int) -> bool:
-    """Does a bracket open before `start` close in text[start:end]?"""
-    depth = 0
-    for ch in _BRACKET_CHAR.findall(text, start, end):
-        depth += 1 if ch in "([" else -1
-        if depth < 0:
-            return True
-    return False
-
-
-_BRACKET_CHAR = re.compile(r"[()\[\]]")
-
-
-def trailing_list_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
-                      evidence: ArmEvidence, sm: SentenceMentions,
-                      ) -> tuple[int, int] | None:  # fmt: skip
-    """The one arm "in the X group" names after all the figures of a clause that lists events,
-    each figure right after its own event's name ("Rash (10%), diarrhea (8%) and nausea (5%)
-    were reported in the dupilumab group"): under `shared_clause_arm`'s tests, the name after
-    the clause's last figure. Not figures without names of their own ("The rate was 40%, and
-    30% in the placebo group": the first may be the other arm's)."""
-    if f.compared:
-        return None
-    text, lex, toks = parser.text, sm.lex, parser.toks
-    # (the clause past the figures' brackets, which `clause_chars` ends a bracketed figure's at)
-    a, b = parser.stretch(f.ts, f.te)
-    lo = toks[a - 1].end if a > 0 else 0
-    hi = toks[b].start if b < len(toks) else len(text)
-    clause = [g for g in figures if lo <= g.start < hi]
-    if len(clause) < 2:
-        return None
-    ends = [m.end - sm.base for m in sm.all if m.label == DISEASE]  # (in order, no overlap)
-    for g in clause:
-        k = bisect.bisect_right(ends, g.start) - 1
-        if k < 0 or _EVENT_GAP.fullmatch(text, ends[k], g.start) is None:
-            return None  # (a figure that follows no event's name of its own)
-    if _compares(lex, text, lo, hi, clause):
-        return None
-    free = _free_names(f, text, lo, hi, evidence, sm, [])
-    if free is None or len(free) != 1 or len(the_arm_names(lex, text, lo, hi)) != 1:
-        return None
-    s, e = next(iter(free.values()))
-    if s < max(g.end for g in clause):
-        return None  # (a name before a figure is `shared_clause_arm`'s)
-    if any(g.arm is not None and not (g.arm[0] < e and s < g.arm[1]) for g in clause):
-        return None
-    return s, e
-
-
-def _compares(lex: Lexicon, text: str, lo: int, hi: int, figures: list[Figure]) -> bool:
-    """May the clause text[lo:hi] speak of two arms: one of its `figures` compared with
-    another, or a `shared_clause_stops` word in it ("40% vs 20%", "than", "similar", "both")?
-    Then no arm named once in it is all its figures' (the clause arms above)."""
-    return any(g.compared for g in figures) or not lex.shared_clause_stops.isdisjoint(
-        _CLAUSE_WORD.findall(text[lo:hi].lower())
-    )
-
-
-# between an event's name and its figure: an opening bracket or a colon or comma
-_EVENT_GAP = re.compile(r"\s*[(\[:,]?\s*")
-_CLAUSE_WORD = re.compile(r"[a-z]+")
-
-
-def _linked_after(lex: Lexicon, text: str, start: int, lo: int) -> bool:
-    """Is the name at `start`, after its figure, linked as "in the X arm" ("126 in the
-    observation arm"), not "as in the X arm"?"""
-    m = lex.clause_arm_link_re.search(text, max(lo, start - LINK_CHARS), start)
-    return m is not None and (m["before"] or "").lower() not in lex.likeness_words
-
-
-_DIGIT = re.compile(r"\d")
-
-
-def _in_figures_bracket(text: str, f: Figure, lo: int, s: int, e: int) -> bool:
-    """Is the name text[s:e] inside a bracket that holds numbers besides it but not the figure
-    ("only 69 randomized at least one patient (35/68 in the Visited group, 34/67 in the
-    Non-visited group)": the bracket's counts are the arms', which `split_by_arm` or
-    `subgroup_sizes` may have dropped from the clause's figures)? Not "in 57 patients (the 10
-    mg/kg group)": the figure's own arm. (Found and written by the session's reviewer.)"""
-    b = text.rfind("(", lo, s)
-    if b < 0 or ")" in text[b:s]:
-        return False
-    close = text.find(")", e)
-    close = len(text) if close < 0 else close
-    if b < f.start < close:
-        return False
-    return _DIGIT.search(text, b, s) is not None or _DIGIT.search(text, e, close) is not None
-
-
-#: How far before an arm's name its link to the figure may start ("as in the ").
-LINK_CHARS = 24
 
 
 #: Characters before an arm's drugs where a control arm joined to them may start.

@@ -27,6 +27,12 @@ from pipeline.components.outcome_tokens import Figure, pct_consistent
 # who completed ..., " names no pool).
 POOL_WINDOW = 12
 POOL_WINDOW_INSIDE = 8
+# How many tokens a header before its colon may hold, from the sentence's start, for a bare count
+# right after the colon to take the header's cue ("Grade 3 or 4 neutropenia: 12 vs 5").
+HEADER_TOKENS = 8
+# What may follow such a count besides a list's punctuation and words: its arm's bracket or link
+# ("12 (pembrolizumab)", "3 with pembrolizumab", "3 in arm A").
+HEADER_COUNT_FOLLOWERS = ("(", "with", "in", "on")
 
 
 # The largest denominator of a fraction of two neighbouring scores right after an abbreviation
@@ -321,6 +327,12 @@ class SentenceParser(QuantifierReader):
                 fig.population, fig.has_pop, k = self.toks[pend - 1].text, True, pend
             if self.lower(k - 1) == "them":
                 fig.has_pop = True
+            elif k == j + 1 and fig.den is None and self.lower(k) in ("whom", "which"):
+                # "three of whom died", "one of which was fatal": a part of the count before,
+                # what the relative clause says of it its measure (not a trait: "38 of whom were
+                # aged 70 or more")
+                fig.those = fig.has_pop = fig.needs_cue = True
+                k += 1
             if not fig.has_pop and self._assignment(i, k):
                 return None
             if fig.den is not None or fig.has_pop or fig.those:
@@ -442,9 +454,18 @@ class SentenceParser(QuantifierReader):
         if before_tok is not None and before_tok.text == "(" and self.lower(i + 1) == ")":
             return False  # "PbtO (2)", "(3)": a label, not a count
         fig.needs_cue = True
-        fig.cue_before_ok = self.lower(i - 1) in ("in", "among") and (
-            self.lower(i + 1) in (",", ".", ";", ")", "and", "or", "")
-        )
+        # "partial responses in 9,"; the colon of a header that opens the sentence: "Deaths: 3 vs
+        # 5", "Grade 3 neutropenia: 12 (pembrolizumab) and 5 (placebo)" (not a clause's: "two
+        # patients who died suddenly: one as consequence of cardiac arrest")
+        # (a list's count, not a clause's subject: "Relapse: 80 ASA physical status 1 or 2 women
+        # were scheduled")
+        after = self.lower(i + 1)
+        listed = after in (",", ".", ";", ")", "and", "or", "")
+        fig.cue_before_ok = (
+            self.lower(i - 1) == ":"
+            and i <= HEADER_TOKENS
+            and (listed or after in HEADER_COUNT_FOLLOWERS or after in self.lex.comparison)
+        ) or (self.lower(i - 1) in ("in", "among") and listed)
         return True
 
     def _after_arm_label(self, i: int) -> bool:

@@ -47,6 +47,7 @@ from pipeline.components.outcome_tokens import Figure
 
 if TYPE_CHECKING:
     from pipeline.components.outcome_context import DocContext, SentenceMentions
+    from pipeline.components.outcome_lexicon import Lexicon
 
 Span = tuple[int, int]
 
@@ -219,13 +220,29 @@ def _each_once(labels: list[str]) -> bool:
     return len(once) > 1 and labels == once * (len(labels) // len(once))
 
 
+# the one word a count counts, between it and the bracket of its label ("3 deaths (placebo)")
+_COUNTED_WORD = re.compile(r"\s+[A-Za-z][\w-]*(?=\s*\()")
+
+
+def label_after(lex: Lexicon, text: str, g: Figure) -> re.Match[str] | None:
+    """The label right after figure g (`Lexicon.label_after_figure_re`), or, after a count, past
+    the one word it counts when the label is bracketed ("3 deaths (pembrolizumab) and 5 deaths
+    (placebo)")."""
+    m = lex.label_after_figure_re.match(text, g.end)
+    if m is not None or g.pct is not None or g.count is None:
+        return m
+    word = _COUNTED_WORD.match(text, g.end)
+    m = None if word is None else lex.label_after_figure_re.match(text, word.end())
+    return m if m is not None and m["open"] is not None else None
+
+
 def _label_after(text: str, g: Figure, sm: SentenceMentions, ctx: DocContext) -> Span | None:
     """The label right after figure g that names an arm ("25% placebo", "(metformin)", "=
     control"), without a population noun after it, or None."""
     lex = sm.lex
     if g.has_pop and lex.pop_end_re.search(text, g.start, g.end):
         return None  # "67.3% of patients preferring rizatriptan": what the subjects did
-    m = lex.label_after_figure_re.match(text, g.end)
+    m = label_after(lex, text, g)
     if m is None:
         return None
     s, e = m.span("label")
@@ -244,7 +261,7 @@ def labels_after_each(f: Figure, figures: list[Figure], sm: SentenceMentions,
     connectors (module docstring), by figure start; empty if fewer than two."""
     text, lex = sm.text, sm.lex
     k = next((j for j, g in enumerate(figures) if g is f), len(figures))
-    first = lex.label_after_figure_re.match(text, f.end)
+    first = label_after(lex, text, f)
     if first is None or k + 1 >= len(figures) or not lex.label_joint_re.fullmatch(
         text, first.end("label"), figures[k + 1].start
     ):

@@ -461,6 +461,13 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.arm_drug_link_re = re.compile(
             rf"\s*(?:[\w-]+\s+){{0,3}}?(?:{_alt(data['arm_drug_links'])})\s+(?:the\s+)?$"
         )
+        # "203 received pembrolizumab", "264 taking the lozenge": a part's treatment, up to the
+        # start of its name (`outcome_following_arms.treated_parts`)
+        self.part_treatment_re = re.compile(
+            rf"\s*(?:(?:{_alt(data['population_nouns'])})\s+)?"
+            rf"(?:{alt_spaced(data['part_treatment_links'])})\s+(?:(?:the|an?)\s+)?",
+            re.IGNORECASE,
+        )
         # "16.5% with azathioprine", "(12%) of those patients receiving X"
         self.following_drug_re = re.compile(
             r"\s*(?:\)\s*)?(?:of\s+(?:those|the\s+)?"

@@ -272,6 +272,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "following_drug_links",
     "control_arm_links",
     "found_in_verbs",
+    "part_treatment_links",
     "following_arm_links",
     "non_arm_name_ends",
     "alternative_openers",

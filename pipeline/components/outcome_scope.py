@@ -128,6 +128,15 @@ _KEYS: tuple[str, ...] = (
 _DEFINITION, _BACKGROUND, _EXCLUSION, _POWER = range(4)
 
 
+
+def _phased(cue: str) -> str:
+    """A background cue's regex: white space as any run of it, and a trial's phase allowed
+    before its last word ("Previous phase II trials reported ...")."""
+    head, _, last = cue.rpartition(" ")
+    if not head:
+        return re.escape(cue)
+    return rf"(?:{_alt([head])})\s+(?:phase\s+[ivx0-9/]+\s+)?{re.escape(last)}"
+
 class ScopeRules:
     """The scope word lists compiled to sets and regexes (read-only after construction, but for
     a cache of the last sentence's cue words)."""
@@ -165,7 +174,10 @@ class ScopeRules:
     def _build_context_regexes(self, low: dict[str, frozenset[str]]) -> None:
         """Background and definitions (earlier work, what a term means), accrual rates and
         power calculations: figures that are no result of the trial."""
-        self.background_re = re.compile(rf"\b(?:{_alt(low['background_cues'])})\b", re.IGNORECASE)
+        cues = sorted(low["background_cues"], key=len, reverse=True)
+        self.background_re = re.compile(
+            rf"\b(?:{'|'.join(_phased(c) for c in cues)})\b", re.IGNORECASE
+        )
         # "Unlike previous studies, we found ...", "as previously reported": a comparison with
         # earlier work, at most two words before its cue
         self.background_contrast_re = re.compile(

@@ -25,7 +25,7 @@ import re
 
 from pipeline.components.outcome_enrollment_scope import EnrollmentScope
 from pipeline.components.outcome_scope import ScopeRules
-from pipeline.components.outcome_tokens import Figure
+from pipeline.components.outcome_tokens import Figure, Tok
 
 # How far (characters) after a total its parts may reach.
 PARTS_WINDOW = 160
@@ -122,6 +122,9 @@ def _subgroup_opening(f: Figure, text: str, rules: ScopeRules, reported: Enrollm
 _SPLIT = re.compile(
     r"\s*+(?:(?:[^\W\d_][\w-]*+\s*+){0,6}?[(\[:]|,)\s*+(?:[^\W\d_][\w+/-]*+\s*+[:,=]?\s*+)?"
 )
+# A verb that lists who a total is, right after it (past its bracket): "Subjects (n = 139) were
+# 72 women and 67 men".
+_LISTING_VERB = re.compile(r"\s*+\)?\s*+(?:were|included|including|comprised|comprising)\s++")
 # The same after a bracket or colon, the first part labelled by two words ("in 32 (28.6%)
 # patients: group A = 14 (25.5%), group B = 18 (31.6%)"): a split only when every part is an
 # arm's figure (not "(site A: 12 patients, site B: 18 patients)").
@@ -169,15 +172,18 @@ def trait_breakdowns(figures: list[Figure], text: str, traits: frozenset[str]) -
     """Indices of the subject counts that split the subject count right before them by a trait
     of who was studied ("203 patients (143 men, 60 women) completed the study", "Sixty-five
     patients, 34 women and 31 men, received ...", "The 58 patients treated (41 men and 17
-    women)"): at least two parts right after the total (as `pooled_totals` reads a split),
+    women)", "Subjects (n = 139) were 72 women and 67 men"): at least two parts right after the
+    total (as `pooled_totals` reads a split, or past a verb that lists who it is),
     joined by list words, each with a `traits` entry (`Lexicon.subgroup_words`: "men", "women")
     for its subjects, that add up to the total. A baseline breakdown: no row, whatever cue is
     near."""
     out: set[int] = set()
     for k, f in enumerate(figures[:-2]):
-        if f.count is None or f.pct is not None or not f.has_pop:
+        if f.count is None or f.pct is not None or not (f.has_pop or f.n_form):
             continue
-        if _SPLIT.fullmatch(text, f.end, figures[k + 1].start) is None:
+        nxt = figures[k + 1].start
+        if (_SPLIT.fullmatch(text, f.end, nxt) is None
+                and _LISTING_VERB.fullmatch(text, f.end, nxt) is None):  # fmt: skip
             continue
         parts: list[int] = []
         acc = 0
@@ -252,3 +258,27 @@ def _pooled_rates(figures: list[Figure], text: str) -> set[int]:
         ):
             out.add(k)
     return out
+
+
+# the words after "of" that point back at a count before ("of whom", "of them")
+_BACK = ("whom", "which", "them", "these", "those")
+
+
+def antecedent_denominators(figures: list[Figure], toks: list[Tok]) -> None:
+    """ "Twelve patients developed pneumonia, three of whom died", "five cases of ventricular
+    tachycardia, one of which was fatal", "a partial response in four, of whom two relapsed",
+    "Eight patients were dead; two of them died": a count that points back at the count before
+    it in the sentence (`Figure.those`, or "of whom" right before it) is a part of that count,
+    its denominator, when it has none, that count is larger and no other number stands between
+    them (not "includes over 5000 patients, 700 of whom ..., and over 3500 patients, of whom
+    350": the one between is no figure). `toks`: the sentence's light tokens."""
+    for k, f in enumerate(figures):
+        if k == 0 or f.den is not None or f.count is None or f.pct is not None:
+            continue
+        before = toks[f.ts - 2].lower if f.ts >= 2 else "", toks[f.ts - 1].lower if f.ts else ""
+        if not (f.those or (before[0] == "of" and before[1] in _BACK)):
+            continue
+        g = figures[k - 1]
+        if (g.count is not None and g.count > f.count and g.ratio is None and not g.relative
+                and all(t.num is None for t in toks[g.te : f.ts])):  # fmt: skip
+            f.den = g.count

@@ -35,10 +35,10 @@ def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
     listed right after another arm's count of an outcome (a connector just before it, the same
     clause) counts the same outcome, also when a drug names the first's arm ("in 20 patients
     with neratinib versus 3 with placebo"); so does the first count of an arm in a bracket
-    right after a total ("in 13 patients (6 in arm A and 7 in arm B)")."""
+    right after a total ("in 13 patients (6 in arm A and 7 in arm B)"), and a bare count right
+    after another's "vs" ("Deaths: 3 vs 5")."""
     if not (
         f.needs_cue
-        and f.arm is not None
         and prev.pct is None
         and prev.count is not None
         and prev.measure not in (None, "enrollment", "other")
@@ -46,7 +46,17 @@ def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
         and not any(boundary[x] for x in range(prev.te, f.ts))
     ):
         return False
-    if prev.te == f.ts - 1 and parser.lower(prev.te) in ("(", "["):
+    between = parser.lower(prev.te) if prev.te == f.ts - 1 else None
+    if between in lex.comparison:
+        return True  # "3 vs 5": the pair counts one outcome
+    if f.arm is None:
+        # "Deaths: 3 (pembrolizumab) and 5 (placebo)": each count's arm in a bracket of its own
+        return (
+            parser.lower(f.ts - 1) in lex.connectors
+            and _bracket_named(lex, parser.text, prev, drug_starts)
+            and _bracket_named(lex, parser.text, f, drug_starts)
+        )
+    if between in ("(", "["):
         # the total's breakdown by arm (not of who was assessed: "Overall survival was analysed
         # in 412 patients (206 in the letrozole arm ...)" gives the arms' sizes)
         return not lex.assessed_total(parser.text, prev.start, prev.all_form)
@@ -55,6 +65,22 @@ def _listed_after(lex: Lexicon, prev: Figure, f: Figure, parser: SentenceParser,
         or _drug_follows(lex, parser.text, prev, drug_starts)
         or arm_after_words(lex, parser.text, prev) is not None
     )
+
+
+# a name alone in a bracket right after a figure
+_BRACKET_NAME = re.compile(r"\s*\(\s*(?P<name>[^()]{1,40}?)\s*\)")
+
+
+def _bracket_named(lex: Lexicon, text: str, f: Figure, drug_starts: list[int]) -> bool:
+    """Is the figure followed by a bracket that holds a drug or a control arm by its name
+    ("3 (pembrolizumab)", "5 (placebo)")?"""
+    m = _BRACKET_NAME.match(text, f.end)
+    if m is None:
+        return False
+    k = bisect.bisect_left(drug_starts, m.start("name"))
+    if k < len(drug_starts) and drug_starts[k] == m.start("name"):
+        return True
+    return lex.control_word_re.fullmatch(m["name"]) is not None
 
 
 def _pooled_like(lex: Lexicon, figures: list[Figure], k: int, parser: SentenceParser,

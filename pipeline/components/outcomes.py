@@ -52,13 +52,7 @@ from pipeline.components.outcome_cue_filters import disease_cues, lists_diseases
 from pipeline.components.outcome_decimals import decimal_pieces
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
-from pipeline.components.outcome_measures import (
-    assign_measures,
-    group,
-    is_concentration,
-    measures_respectively,
-    strength_lists,
-)
+from pipeline.components.outcome_measures import assign_measures, group, measures_respectively
 from pipeline.components.outcome_offsets import Offsets, SentenceLanguage, doc_offsets
 from pipeline.components.outcome_resolve import resolve_figure
 from pipeline.components.outcome_respectively import respectively_arms
@@ -73,14 +67,17 @@ from pipeline.components.outcome_rules import (
     load_lexicon,
     resolve,
 )
+from pipeline.components.outcome_strengths import is_concentration, strength_lists
 from pipeline.components.outcome_tokens import Cue, Figure, Mention, pct_consistent
 from pipeline.components.outcome_totals import (
+    antecedent_denominators,
     mark_differences,
     planned_sizes,
     pooled_totals,
     subgroup_sizes,
     trait_breakdowns,
 )
+from pipeline.components.outcome_treated_parts import treated_parts
 from pipeline.components.outcome_unclaimed import compared_figures, occurrence_counts
 from pipeline.labels import DISEASE
 from pipeline.outcomes import OutcomeFigure
@@ -520,6 +517,7 @@ class OutcomeExtractor:
         split = split_by_arm(lex, figures, parser, drugs, claimed)
         share_arm_heads(figures, parser.text)
         compared_figures(lex, figures, parser, boundary, [a for a, _ in drugs])
+        treated_parts(figures, sm, den_context)  # ("203 received A and 203 received B")
         occurrence_counts(lex, figures, parser, diseases, cues, drugs, den_context is not None)
         if all(f.measure is None for f in figures):
             return []  # (no result: nothing after this gives a measure; most such sentences)
@@ -540,6 +538,7 @@ class OutcomeExtractor:
         note_arms(figures, parser, ctx, sm, compared)
         # (once the arms are known: treatment delivered to subjects of no named arm)
         delivered = lex.conduct.delivered(figures, parser.text, parser.low)
+        antecedent_denominators(figures, parser.toks)  # ("three of whom died")
         out: list[OutcomeFigure] = []
         for k, f in enumerate(figures):
             if k in delivered:

@@ -1,0 +1,87 @@
+"""Figures of a tumour's status that are no response ("26 (52%) had no change", "disease
+stabilized in six patients", "one minor response"), of how a treatment was given that are no
+discontinuation ("a reduction in the dose of amiodarone in 41%", "Dose reductions were required
+in 25%"), and words of a test's stimulus or a trait that are no response ("in response to
+desmopressin", "chemotherapy-responsive") (`outcome_cues.jsonl`). Sentences from the kinds of
+abstracts an error analysis of rows on BC5CDR found them in (phase II oncology trials, drug
+safety series), rewritten for the tests; hand-made mentions, the outcomes component alone
+(conftest's `outcomes_nlp`)."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from test_outcomes import run
+
+MENTIONS = [
+    ("paclitaxel", "DRUG", "MESH:D017239"),
+    ("amiodarone", "DRUG", "MESH:D000638"),
+    ("docetaxel", "DRUG", "MESH:D000077143"),
+    ("desmopressin", "DRUG", "MESH:D003894"),
+    ("lithium", "DRUG", "MESH:D008094"),
+    ("breast cancer", "DISEASE", "MESH:D001943"),
+]
+
+
+def rows(nlp: Language, text: str) -> list[tuple[str, float]]:
+    return [(r["measure"], r["value"]) for r in run(nlp, text, MENTIONS)._.outcomes]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Of 50 patients evaluable for response, 12 (24%) had partial remission, 26 (52%) had no "
+         "change, and 12 had disease progression (24%).",
+         [("enrollment", 50.0), ("remission", 24.0), ("other", 52.0), ("progression", 12.0),
+          ("progression", 24.0)]),
+        ("Of 14 patients evaluable, eight (57%) showed objective response and disease stabilized "
+         "in six patients.", [("enrollment", 14.0), ("response", 57.0), ("other", 6.0)]),
+        ("Stable disease was observed in 30% of patients and a minor response in 5%.",
+         [("other", 30.0), ("other", 5.0)]),
+        ("Adverse effects forced a reduction in the dose of amiodarone in 41% and discontinuation "
+         "of amiodarone in 10% of patients.", [("other", 41.0), ("discontinuation", 10.0)]),
+        ("Dose reductions were required in 25% of patients receiving docetaxel.",
+         [("other", 25.0)]),
+    ],
+)  # fmt: skip
+def test_status_and_dosing_figures_are_no_response_nor_discontinuation(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a test's stimulus: no response row
+        ("We measured urine-concentrating ability in response to desmopressin in 85 patients "
+         "receiving lithium.", []),
+        # a trait of who was studied: who was studied
+        ("Analysis was performed on 61 women with chemotherapy-responsive metastatic breast "
+         "cancer.", [("enrollment", 61.0)]),
+        # the verb and the noun still are responses
+        ("Twelve patients (40%) responded to paclitaxel.", [("response", 40.0)]),
+    ],
+)  # fmt: skip
+def test_response_words_that_name_no_response(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the verb right before its figure: an event's share
+        ("Grade 1 or 2 polyneuropathy affected 56% of patients.", [("adverse_event", 56.0)]),
+        # what is generally known, and the adjective ("affected individuals" of a pedigree):
+        # no event
+        ("Breast cancer affects about 12% of women.", []),
+        ("Renal lesions were present in five out of six affected individuals.", []),
+    ],
+)  # fmt: skip
+def test_affected_as_the_verb_of_a_figure(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected
+

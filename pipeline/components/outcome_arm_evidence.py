@@ -14,7 +14,8 @@ the document rather than a list of the English words that name no arm (`non_arm_
 stays, for subgroups contrasted name against name: "the multifocal group ... the unifocal
 group").
 Reads the sentence's text and DRUG mentions and the `DocContext`'s noted arms and text; writes
-only `DocContext.allocations` (its cache). `outcome_arms.note_arms` and `clause_arm` ask it.
+only `DocContext.allocations` (its cache, from `DocContext.allocation_stretches`).
+`outcome_arms.note_arms` and `clause_arm` ask it.
 """
 
 from __future__ import annotations
@@ -159,8 +160,9 @@ def allocated(ctx: DocContext, name: str, lex: Lexicon) -> bool:
     assigned to receive either WBI or APBI")? A hyphen reads as a space ("the every-3-weeks arm"
     of "every 3 weeks")."""
     if ctx.allocations is None:
-        ctx.allocations = [m["list"].lower().replace("-", " ")
-                           for m in lex.allocation_stretch_re.finditer(ctx.text)]  # fmt: skip
+        text = ctx.text
+        ctx.allocations = [text[start:end].lower().replace("-", " ")
+                           for _, start, end in ctx.allocation_stretches(lex)]  # fmt: skip
     if not ctx.allocations:
         return False
     word = re.compile(rf"(?<!\w){re.escape(name.replace('-', ' '))}(?!\w)")

@@ -1,53 +1,41 @@
 """Document context of `biotab_outcomes`: mentions, the main drug and disease, the cohort chain.
 
-`DocContext` holds a document's DRUG/DISEASE mentions and follows the cohort through it
-("Fifteen ... enrolled" -> "One patient discontinued" (1 of 15) -> "All remaining patients" (14)
--> "Twelve of those patients (86%)" (12 of 14)). `resolve_figure` turns a parsed figure into a
-typed `OutcomeFigure` (pipeline/outcomes.py) with those numbers and its drug and disease ties.
-The arm of each figure is tied before (`outcome_arms.note_arms`, re-exported here).
-
-A figure of one arm is taken over that arm's stated size ("group A (n = 55) ... (group A = 5,
-group B = 2)": 5 of 55), never over another arm's; the cohort holds every arm, so it is an arm's
-denominator only in a study of one arm (`DocContext.multi_arm`): in a study that compares arms
-an arm's count of unstated size gets none, since a user dividing by a wrong denominator is worse
-off than one told it is unknown (an arm's percentage may still take a size it agrees with), and
-an arm's size does not replace the cohort for the figures of no arm. So too for a count compared
-with another whose arm the sentence does not name ("(13 vs 31)", "in 28 and 15 patients,
-respectively": `Figure.compared`): in a study that compares arms it is one arm's, of unknown size.
+`DocContext` holds a document's DRUG/DISEASE mentions (read from the token arrays), its main
+drug and disease (`outcome_main`), the arms it has named and their stated sizes, and the cohort
+it follows ("Fifteen ... enrolled" -> "One patient discontinued" (1 of 15) -> "All remaining
+patients" (14) -> "Twelve of those patients (86%)" (12 of 14)), which `outcome_resolve` reads and
+moves on as it turns each parsed figure into a typed row. The arm of each figure is tied before
+(`outcome_arms.note_arms`, re-exported here).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy
 from spacy.tokens import Doc, Span
 
 import pipeline.extensions  # noqa: F401  (registers the Span attributes read here)
-from pipeline.components.outcome_arms import arm_drugs, arm_mentions, arm_text
 from pipeline.components.outcome_arms import (  # (re-exported: importable from here as before)
     combined_drugs as combined_drugs,
 )
 from pipeline.components.outcome_arms import note_arms as note_arms
 from pipeline.components.outcome_arms import size_arm as size_arm
-from pipeline.components.outcome_diseases import disease_tie
 from pipeline.components.outcome_following_arms import following_drug as following_drug
-from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_main import allocation_stretches, main_mention
 from pipeline.components.outcome_mentions import SentenceMentions as SentenceMentions
 from pipeline.components.outcome_mentions import (
-    event_tie,
     induced_at,
     population_disease,
 )
-from pipeline.components.outcome_other_arm import fill_other_arms, other_arm_keys
-from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
-from pipeline.labels import DRUG, LINKED
+from pipeline.components.outcome_other_arm import fill_other_arms
+from pipeline.components.outcome_tokens import Mention
+from pipeline.labels import LINKED
 from pipeline.outcomes import OutcomeFigure
 
 # An entity in the ENT_IOB column as bytes: its B (3), then the I tokens (1) after it.
@@ -92,10 +80,13 @@ class DocContext:
     """Mentions of one Doc and the cohort followed through it (mutable, one per Doc)."""
 
     def __init__(self, doc: Doc, doc_text: str, idx: list[int], ends: list[int],
-                 ents: numpy.ndarray) -> None:  # fmt: skip
+                 ents: numpy.ndarray,
+                 sentences: list[tuple[int, int, int, int]]) -> None:  # fmt: skip
         """`idx`, `ends`: each token's start and end character (Token.idx, idx + length);
-        `ents`: its ENT_IOB and ENT_TYPE (`Offsets.ents`)."""
+        `ents`: its ENT_IOB and ENT_TYPE (`Offsets.ents`); `sentences`: each sentence's first
+        and end token and its characters (`Offsets.sentences`)."""
         self.doc = doc
+        self.sentences = sentences
         # the entities read from the token arrays, their attributes from the Doc's user data:
         # no Span or extension accessor per mention, one comprehension each
         spans = _entity_spans(ents)
@@ -142,8 +133,9 @@ class DocContext:
         self.row_other_keys: dict[str, tuple[str, ...]] = {}
         self._text = doc_text
         self._randomized: bool | None = None
-        # the document's allocation sentences past their allocation word, lower case
-        # (`outcome_arm_evidence.allocated`, read once)
+        # the document's allocation stretches (`allocation_stretches`), and their lists past the
+        # allocation word, lower case (`outcome_arm_evidence.allocated`), each read once
+        self._stretches: list[tuple[int, int, int]] | None = None
         self.allocations: list[str] | None = None
         self._population: tuple[Mention | None] | None = None
         self._induced: dict[str, bool] = {}
@@ -280,325 +272,26 @@ class DocContext:
                 out.append(m)
         return out
 
-    def main(self, label: str) -> Mention | None:
+    def main(self, label: str, lex: Lexicon) -> Mention | None:
+        """The document's main mention of `label`, its figures' last resort
+        (`outcome_main.main_mention`: the title's drug, the allocation's, else the most
+        frequent)."""
         if label in self._main:
             return self._main[label]
-        cands = [m for m in self.mentions if m.label == label and not m.negated]
         best: Mention | None = None
-        if cands:
-            title_start = min(m.start for m in self.mentions)
-            title_sent = self.doc.char_span(title_start, title_start + 1, alignment_mode="expand")
-            title_end = title_sent.sent.end_char if title_sent is not None else title_start
-            counts: Counter[str] = Counter()
-            first: dict[str, Mention] = {}
-            for m in cands:
-                key = m.key
-                counts[key] += 1 + (2 if m.start < title_end else 0)
-                first.setdefault(key, m)
-            key = max(counts, key=lambda k: (counts[k], -first[k].start))
-            best = first[key]
+        if self.mentions and self.sentences:
+            sentences = self.sentences
+            # the sentence of the first mention, and the first sentence (the title)
+            first = bisect.bisect_right(sentences, self.mentions[0].start, key=lambda s: s[2])
+            best = main_mention(label, self.mentions, self._text, sentences[0][2:],
+                                sentences[max(0, first - 1)][3],
+                                lambda: self.allocation_stretches(lex), lex)  # fmt: skip
         self._main[label] = best
         return best
 
-
-@dataclass
-class _Numbers:
-    count: int | None
-    num: int | None
-    den: int | None
-    population: str | None
-
-
-@dataclass
-class _Arm:
-    """The figure's arm, as its denominator is chosen: the arm's stated size, the other arms'
-    stated sizes, whether the document compares arms and the sentence names another."""
-
-    size: int | None
-    others: frozenset[int]
-    multi: bool
-    pooled: bool
-
-    @classmethod
-    def of(cls, f: Figure, ctx: DocContext, lex: Lexicon) -> _Arm | None:
-        keys = f.arm_keys
-        if not keys:
-            return None
-        others = frozenset(v for k, v in ctx.arm_sizes.items() if k not in keys and v is not None)
-        pooled = any(not set(keys) & set(other) for other in ctx.sentence_arms)
-        return cls(ctx.arm_size(keys), others, ctx.multi_arm(keys, lex), pooled)
-
-
-def _enrollment(
-    f: Figure, ctx: DocContext, den_context: int | None, n: _Numbers, arm: _Arm | None
-) -> None:
-    """An enrollment count starts the cohort chain, unless it is the size of one of several
-    arms ("group A (n = 55)", "HRT (n=188) or no HRT (n=190)" where HRT is no drug mention):
-    the cohort holds them all."""
-    if n.count is None:
-        return
-    if n.den is None and den_context is not None and n.count <= den_context and not f.of_phrase:
-        n.den = den_context
-    if n.den is None:
-        n.num = None
-    if f.one_arm and arm is None:
-        ctx.unnamed_sizes.append(n.count)
-    if f.each_arm or f.one_arm or (arm is not None and arm.multi):
-        return
-    ctx.enrolled = ctx.cohort = n.count
-    ctx.remaining = None
-    ctx.cohort_population = n.population
-
-
-def _arm_candidates(
-    f: Figure, ctx: DocContext, den_context: int | None, arm: _Arm, cands: list[int]
-) -> list[int]:
-    """The denominators an arm's figure may take: its arm's stated size first; never another
-    arm's size; in a study that compares arms, the cohort (or a sentence's pool "Of the 112
-    patients," when the sentence names another arm) holds every arm, so a bare count takes it
-    not at all (a percentage only where the count and the percentage agree with it)."""
-    cohort = {ctx.cohort, ctx.remaining, ctx.enrolled}
-    out = [] if arm.size is None else [arm.size]
-    for c in cands:
-        if c in out or c in arm.others:
-            continue
-        if (
-            not arm.multi
-            or f.pct is not None
-            or (c == den_context and c not in cohort and not arm.pooled)
-        ):
-            out.append(c)
-    return out
-
-
-def _follow_cohort(
-    f: Figure, ctx: DocContext, den_context: int | None, n: _Numbers, arm: _Arm | None,
-    lex: Lexicon,
-) -> bool:
-    """Complete numerator/denominator from the cohort (an arm's figure: `_arm_candidates`);
-    False if an "all ..." figure has none."""
-    cands: list[int] = []
-    if den_context is not None:
-        cands.append(den_context)
-    if f.remaining and ctx.remaining is not None:
-        cands.append(ctx.remaining)
-    for c in (ctx.cohort, ctx.remaining, ctx.enrolled):
-        if c is not None and c not in cands:
-            cands.append(c)
-    if arm is not None:
-        cands = _arm_candidates(f, ctx, den_context, arm, cands)
-    # "(13 vs 31)" in a study that compares arms: each count is one arm's, of an arm not named;
-    # the cohort (and a pool "Of the 79 patients,") holds both arms
-    per_arm = arm is None and f.compared and f.pct is None and ctx.compares_arms(lex)
-    if per_arm:
-        each = ctx.each_size()
-        cands = [] if each is None else [each]
-    if f.all_form and n.count is None:
-        remaining = ctx.remaining if ctx.remaining in cands else None
-        pool = cands[:1] if not f.remaining else [remaining] if remaining else []
-        if not pool:
-            return False
-        n.count = n.num = n.den = pool[0]
-    elif n.den is None and n.num is not None and n.count is not None:
-        if f.pct is not None:
-            if arm is None:
-                # a share of no known arm may be of an arm whose size was stated ("In the LED
-                # group (n=18), ... six (33.3%)"), or stated unnamed ("randomized to acupuncture
-                # (n = 50) or sham (n = 48)"): the count and the percentage check it
-                sizes = [v for v in reversed(ctx.arm_sizes.values()) if v is not None]
-                pool = [*cands, *sizes, *ctx.unnamed_sizes]
-            elif arm.size is None:
-                # an arm of no named size may be one whose size was stated unnamed ("(n = 35,
-                # vandetanib; n = 29, placebo)"): the count and the percentage check it
-                pool = [*cands, *(c for c in ctx.unnamed_sizes if c not in arm.others)]
-            else:
-                pool = cands
-            fits = [c for c in pool if pct_consistent(n.num, c, f.pct, f.pct_decimals)]
-            # (two arms' sizes it agrees with: "102 (10%)" of arms of 1043 and 1065 is of
-            # either, and a wrong denominator is worse than none)
-            ambiguous = bool(fits) and fits[0] not in cands and len(set(fits) - set(cands)) > 1
-            n.den = None if ambiguous else next(iter(fits), None)
-        elif cands and (f.remaining or f.those or den_context is not None or f.zero
-                        or f.has_pop or f.needs_cue):  # fmt: skip
-            n.den = cands[0] if n.num < cands[0] or _all_of(f, cands[0], den_context) else None
-    elif n.den is not None and n.num is None and f.pct is not None:
-        den = n.den
-        exact = [k for k in range(den + 1) if pct_consistent(k, den, f.pct, f.pct_decimals)]
-        n.num = exact[0] if len(exact) == 1 else None
-    if n.population is None and n.den is not None and n.den in cands:
-        n.population = ctx.cohort_population
-    if per_arm or (arm is not None and arm.multi):
-        return True  # one arm's figures do not carry the cohort on
-    if f.remaining and ctx.remaining is not None and n.den == ctx.remaining:
-        ctx.cohort = ctx.remaining
-    if f.all_form and n.den is not None:
-        ctx.cohort = n.den
-    if (
-        f.measure == "discontinuation"
-        and n.num is not None
-        and n.den is not None
-        and n.den == ctx.cohort
-        and n.num < n.den
-    ):
-        ctx.remaining = n.den - n.num
-    return True
-
-
-def _all_of(f: Figure, size: int, den_context: int | None) -> bool:
-    """May a bare count equal to the group it would be counted in be all of that group? Only
-    when the sentence says so ("Of the 30 patients, 30 ...", "the remaining 14 patients"): a
-    count that merely equals the cohort's or its arm's size restates who was studied ("49
-    patients in the ALND group", "tested in 50 patients"), an event count of N/N by accident of
-    the numbers."""
-    return size == den_context or f.remaining or f.those
-
-
-def _drug_tie(
-    f: Figure, parser: SentenceParser, ctx: DocContext, sm: SentenceMentions
-) -> tuple[str | None, str | None]:
-    """(drug text, drug concept id): the figure's arm (`note_arms` made the drug named right
-    after it its arm: "28% with docetaxel"), else the nearest drug of the figure's clause, of
-    the sentence (a drug across a strong boundary is another clause's: "risk was higher with
-    suprofen (OR 3.8), whereas alcohol ..."), the document's main drug; none that is the arm of
-    the figure it is compared with (`Figure.other_arm`)."""
-    base = sm.base
-    if f.arm is not None:
-        drugs = [m for m in arm_mentions(f, ctx, base) if m.label == DRUG]
-        return arm_text(f, parser.text), drugs[0].concept_id if drugs else None
-    lo, hi = parser.clause_chars(f.ts)
-    drug = sm.nearest(DRUG, base + f.start, base + f.end, base + lo, base + hi)
-    if drug is None:
-        drug = sm.nearest(DRUG, base + f.start, base + f.end)
-    if drug is None:
-        drug = ctx.main(DRUG)
-    if drug is not None and f.other_arm is not None and (
-        base + f.other_arm[0] <= drug.start and drug.end <= base + f.other_arm[1]
-    ):
-        return None, None  # the other arm's drug ("fewer in the ropivacaine group (13 vs 31)")
-    return (drug.text, drug.concept_id) if drug is not None else (None, None)
-
-
-def _group_size(
-    f: Figure, parser: SentenceParser, ctx: DocContext, sm: SentenceMentions, n: _Numbers
-) -> int | None:
-    """Record an arm's size from "<arm> (n = 453)" or "120 patients in the X arm"; return the
-    size of the figure's arm when the document stated it."""
-    keys = list(f.arm_keys)
-    if f.each_arm and n.count is not None:
-        ctx.each_sizes.add(n.count)
-        return n.count
-    if f.measure == "enrollment" and n.count is not None:
-        size_keys = list(keys)
-        if not size_keys and parser.toks[f.ts].lower == "n":
-            before = parser.text[max(0, f.start - 4) : f.start]
-            drug = sm.nearest(DRUG, sm.base + f.start - len(before), sm.base + f.start)
-            if drug is not None and 0 <= f.start + sm.base - drug.end <= 4 and "(" in before:
-                size_keys.append(drug.key)
-        for key in size_keys:
-            ctx.note_size(key, n.count)
-        if size_keys:
-            ctx.note_arm(tuple(size_keys))
-        drugs = arm_drugs(f, ctx, sm)
-        if len(drugs) > 1:
-            for m in drugs:
-                key = m.key
-                known = ctx.part_sizes.get(key, n.count)
-                ctx.part_sizes[key] = n.count if known == n.count else None
-        return n.count if size_keys else None
-    return ctx.arm_size(f.arm_keys)
-
-
-def _value_unit(f: Figure, n: _Numbers) -> tuple[float, str] | None:
-    """The figure's value and unit (a rate also sets `n`'s denominator and population: per
-    person-years); None for a figure with neither a statistic, a percentage nor a count."""
-    if f.ratio is not None and f.ratio_value is not None:
-        return f.ratio_value, f.ratio
-    if f.rate_per is not None and f.ratio_value is not None:
-        n.den, n.population = f.rate_per, "person-years"
-        return f.ratio_value, "rate"
-    if f.time_unit is not None and f.ratio_value is not None:
-        return f.ratio_value, f.time_unit
-    if f.pct is not None and f.relative:
-        return float(f.pct), "relative_change"
-    if f.pct is not None and f.area:
-        # "hair on about 60% of her head": an extent in one patient, not a share of patients
-        return float(f.pct), "percent_extent"
-    if f.pct is not None and not (f.measure == "enrollment" and n.count is not None):
-        # ("212 (71%) were enrolled": an enrollment row counts subjects)
-        return float(f.pct), "percent"
-    if n.count is not None:
-        return float(n.count), "count"
-    return None
-
-
-def resolve_figure(
-    base: int,
-    sent_idx: int,
-    f: Figure,
-    parser: SentenceParser,
-    ctx: DocContext,
-    sm: SentenceMentions,
-    den_context: int | None,
-) -> OutcomeFigure | None:
-    """The figure as a typed outcome: numerator/denominator completed through the document's
-    cohort chain (`ctx`), tied to its arm or nearest drug and disease. `base`: where the
-    sentence starts in the document's text."""
-    assert f.measure is not None
-    population = f.population
-    if population is not None and population.lower() in sm.lex.back_reference:
-        population = None
-    n = _Numbers(f.count, f.num, f.den, population)
-    arm_ctx = _Arm.of(f, ctx, sm.lex)
-    if f.ratio is not None or f.relative or f.rate_per or f.time_unit:
-        pass  # a statistic, not a share of the cohort
-    elif f.measure == "enrollment":
-        _enrollment(f, ctx, den_context, n, arm_ctx)
-    elif not _follow_cohort(f, ctx, den_context, n, arm_ctx, sm.lex):
-        return None
-    value_unit = _value_unit(f, n)
-    if value_unit is None:
-        return None
-    value, unit = value_unit
-    drug_text, drug_id = _drug_tie(f, parser, ctx, sm)
-    arm = arm_text(f, parser.text)
-    group_size = _group_size(f, parser, ctx, sm, n)
-    event, listed = event_tie(f, sm, base)
-    events = [event] if event is not None else listed
-    ctx.event_keys.update(m.key for m in events)
-    disease = disease_tie(f, ctx, sm, base, events)
-    start, end = base + f.start, base + f.end
-    outcome_id = f"{sent_idx}:{start}"
-    if f.arm_keys:  # (also a figure that carries the arms of the sentence before, unnamed)
-        ctx.row_keys[outcome_id] = f.arm_keys
-    if arm is not None and f.arm_keys:
-        ctx.row_arm_keys[outcome_id] = f.arm_keys[0]
-    elif f.other_arm is not None:
-        ctx.row_other_keys[outcome_id] = other_arm_keys(f, parser.text, ctx, base, sm.lex)
-    return OutcomeFigure(
-        outcome_id=outcome_id,
-        sent_idx=sent_idx,
-        start_char=start,
-        end_char=end,
-        text=parser.text[f.start : f.end],
-        measure=f.measure,
-        value=value,
-        unit=unit,
-        numerator=n.num,
-        denominator=n.den,
-        ci_low=f.ci.low if f.ci else None,
-        ci_high=f.ci.high if f.ci else None,
-        ci_level=f.ci.level if f.ci else None,
-        p_value=f.p.p if f.p else None,
-        p_relation=f.p.rel if f.p else None,
-        timepoint=f.timepoint,
-        population=n.population,
-        arm=arm,
-        group_size=group_size,
-        drug_concept_id=drug_id,
-        drug_text=drug_text,
-        disease_concept_id=disease.concept_id if disease else None,
-        disease_text=disease.text if disease else None,
-        event_concept_id=event.concept_id if event else None,
-        event_text=event.text if event else None,
-        negated=bool(f.negated),
-    )
+    def allocation_stretches(self, lex: Lexicon) -> list[tuple[int, int, int]]:
+        """(start, list start, list end) of each stretch where the document allocates its
+        subjects (`outcome_main.allocation_stretches`), read once."""
+        if self._stretches is None:
+            self._stretches = allocation_stretches(self._text, lex)
+        return self._stretches

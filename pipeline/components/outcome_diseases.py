@@ -24,6 +24,7 @@ from pipeline.labels import DISEASE
 
 if TYPE_CHECKING:  # (outcome_context imports this module)
     from pipeline.components.outcome_context import DocContext
+    from pipeline.components.outcome_lexicon import Lexicon
 
 # between a long form and its short form's bracket: "ventricular tachycardia (VT"
 _OPEN_BRACKET = re.compile(r"\s*\(\s*")
@@ -34,13 +35,13 @@ def _same(disease: Mention, events: list[Mention]) -> bool:
     return any(event.key == disease.key for event in events)
 
 
-def _main_disease(ctx: DocContext, start: int,
-                  rejects: Callable[[Mention], bool]) -> Mention | None:  # fmt: skip
+def _main_disease(ctx: DocContext, start: int, rejects: Callable[[Mention], bool],
+                  lex: Lexicon) -> Mention | None:  # fmt: skip
     """The document's main disease as a figure's last resort, unless there is none or
     `rejects` it (the caller's test: an event of the figure or of the document, a disease a
     treatment brought about); the figure's (document) `start` is noted in `ctx.main_tied`, so
     that the disease is dropped once the document shows it to be an event."""
-    main = ctx.main(DISEASE)
+    main = ctx.main(DISEASE, lex)
     if main is None or rejects(main):
         return None
     ctx.main_tied.add(start)
@@ -63,14 +64,15 @@ def disease_tie(f: Figure, ctx: DocContext, sm: SentenceMentions, base: int,
         if population is not None:
             return None if _same(population, events) else population
         return _main_disease(
-            ctx, base + f.start, lambda main: ctx.induced(main, sm.lex) or _same(main, events)
+            ctx, base + f.start,
+            lambda main: ctx.induced(main, sm.lex) or _same(main, events), sm.lex,
         )
     if f.measure == "enrollment":
         return _enrolled_disease(f, ctx, sm, base)
     if f.measure in EFFICACY_MEASURES:
         return _treated_disease(f, ctx, sm, base)
     disease = sm.nearest(DISEASE, base + f.start, base + f.end)
-    return disease if disease is not None else ctx.main(DISEASE)
+    return disease if disease is not None else ctx.main(DISEASE, sm.lex)
 
 
 def _treated_disease(f: Figure, ctx: DocContext, sm: SentenceMentions,
@@ -89,7 +91,7 @@ def _treated_disease(f: Figure, ctx: DocContext, sm: SentenceMentions,
         return near
     if sm.population_disease is not None:
         return sm.population_disease
-    main = _main_disease(ctx, base + f.start, lambda main: main.key in ctx.event_keys)
+    main = _main_disease(ctx, base + f.start, lambda main: main.key in ctx.event_keys, lex)
     return main if main is not None else ctx.population_disease(lex)
 
 
@@ -122,7 +124,7 @@ def _enrolled_disease(f: Figure, ctx: DocContext, sm: SentenceMentions,
     for disease in (ctx.population_disease(lex), sm.nearest(DISEASE, start, end)):
         if disease is not None and not ctx.induced(disease, lex):
             return disease
-    return _main_disease(ctx, start, lambda main: ctx.induced(main, lex))
+    return _main_disease(ctx, start, lambda main: ctx.induced(main, lex), lex)
 
 
 def _long_form(m: Mention, sm: SentenceMentions) -> Mention:

@@ -172,6 +172,8 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         # a clause holding one of these may be two arms' ("40% vs 20%", "than", "similar"): no
         # arm named once in it is all its figures' (`outcome_arms`, its clause arms)
         self.shared_clause_stops = self.comparison | self.comparator_openers | self.shared_arm_stops
+        # the words after which a title or an allocation names its comparators (`outcome_main`)
+        self.comparison_words = self.comparison | self.comparator_openers
         # words that make a name before an arm noun an arm: a role, a dose ("the 10 mg/kg group")
         self.arm_role_words = sets["arm_role_words"] | sets["dose_units"] | self.dose_nouns
         self.receptor_words = sets["receptor_words"]
@@ -202,6 +204,12 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         )
         self.induced_after_re = re.compile(rf"\s+(?:{induction})\s+by\s+", re.IGNORECASE)
         self.induction_agent_re = re.compile(rf"(?:{agents})\b", re.IGNORECASE)
+        # right after a drug: the drug brought a disease about ("anastrozole-induced bone loss"),
+        # or it names a class of drugs ("calcium channel blocker", "amsacrine analogue")
+        self.inducer_after_re = re.compile(rf"[\s-]*(?:{induction})\b", re.IGNORECASE)
+        self.drug_class_after_re = re.compile(
+            rf"(?:[\s-]+[\w/]+){{0,3}}?[\s-]+(?:{_alt(data['drug_class_nouns'])})\b", re.IGNORECASE
+        )
         # "Twelve healthy volunteers": subjects without a disease; "healthy controls (n = 25)",
         # "(healthy male subjects, n = 25)": the label of a group's size, a population noun
         # (not "normal saline (N = 10)")

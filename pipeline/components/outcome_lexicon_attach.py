@@ -97,6 +97,11 @@ class ArmRegexes:
         links = data["allocation_links"]
         to = _alt([w for w, kind in links.items() if kind == "allocation"])
         of = _alt([w for w, kind in links.items() if kind == "design"])
+        # the words a stretch opens with, lower case (`outcome_main.allocation_stretches`)
+        self.allocation_cues = tuple(
+            {w.lower() for w in data["allocation_words"] + data["randomization_words"]
+             + data["arm_list_openers"]}
+        )  # fmt: skip
         self.allocation_stretch_re = re.compile(
             rf"(?:\b(?:{allocation})\b[^.;]{{0,60}}?"
             rf"(?:\s(?:{to})\s|:|\b(?:{design})\s+(?:{of})\s)"

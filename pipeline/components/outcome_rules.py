@@ -171,6 +171,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "score_value_nouns",
     "measured_value_words",
     "acuity_words",
+    "drug_class_nouns",
     "listing_words",
     "analyte_words_before",
     "analyte_words_after",

@@ -16,7 +16,8 @@ word, or a "no / all <patients>" phrase) it
    measure; a count of cases of a disease no cue claimed is still a result);
 4. resolves numerator/denominator through the document's cohort (a figure of one arm through
    its arm's stated size; the cohort only in a study of one arm) and ties the figure to its drug
-   and disease (`outcome_context.py`).
+   and disease (`outcome_resolve.py`, over `outcome_context.py`'s document context; the main
+   drug of a figure whose sentence names none: `outcome_main.py`).
 
 Writes `Doc._.outcomes` (one dict per figure: the outcomes table's columns except doc_id, see
 `pipeline.outcomes.OutcomeFigure`) and `doc.spans["outcomes"]` (one span per figure, labelled
@@ -46,18 +47,14 @@ from pipeline.components.outcome_attach import (
     share_arm_heads,
     split_by_arm,
 )
-from pipeline.components.outcome_context import (
-    DocContext,
-    SentenceMentions,
-    note_arms,
-    resolve_figure,
-)
+from pipeline.components.outcome_context import DocContext, SentenceMentions, note_arms
 from pipeline.components.outcome_cue_filters import disease_cues, lists_diseases, stop_reasons
 from pipeline.components.outcome_decimals import decimal_pieces
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_measures import assign_measures, group, measures_respectively
 from pipeline.components.outcome_offsets import Offsets, SentenceLanguage, doc_offsets
+from pipeline.components.outcome_resolve import resolve_figure
 from pipeline.components.outcome_respectively import respectively_arms
 from pipeline.components.outcome_rules import (
     CUES_FILE,
@@ -246,7 +243,8 @@ class OutcomeExtractor:
             if not parser.figures:
                 continue
             if ctx is None:
-                ctx = DocContext(doc, doc_text, offsets.idx, offsets.ends, offsets.ents)
+                ctx = DocContext(doc, doc_text, offsets.idx, offsets.ends, offsets.ents,
+                                 offsets.sentences)  # fmt: skip
             figures.extend(
                 self._sentence_figures(doc, start, end, sent_idx, parser, ctx, offsets, doc_text)
             )

@@ -1,0 +1,149 @@
+"""The document's main drug and disease (`DocContext.main`): what a figure whose sentence names
+none is about, as a reader would take it.
+
+The main drug is the study's own subject, found as a reader finds it, in this order:
+
+1. the title's drug: the subject (`_subject`) of the document's first sentence (a title, or a
+   lay article's opening): "Levofloxacin for prophylaxis in breast cancer surgery compared
+   with ofloxacin" is a trial of levofloxacin, though the abstract names ofloxacin more often;
+2. else the subject of the first allocation that names one (`Lexicon.allocation_stretch_re`):
+   "were randomly assigned to receive letrozole or tamoxifen": letrozole, the arm named first;
+3. else the most frequent drug, a mention in the sentence of the document's first mention
+   counting three times; a tie goes to the drug named first.
+
+The subject of a title or an allocation is its first drug, but not a comparator (named after
+the stretch's first `comparison_connectors` or `comparator_openers` entry: "compared with
+ofloxacin", "versus tamoxifen", "than placebo"), a drug of both arms (named as a comparator too:
+the doxorubicin of "doxorubicin and docetaxel versus doxorubicin and cyclophosphamide"), a
+control arm ("placebo") nor a word naming a class of drugs (a `drug_class_nouns` entry at most
+three words on: "the calcium channel blocker nitrendipine", "the amsacrine analogue CI-921");
+and a drug that brought a disease about only if no other is left: the subject of "Prevention of
+anastrozole-induced bone loss with ibandronate" is ibandronate, of "Lamotrigine-induced
+Stevens-Johnson syndrome" lamotrigine. A first sentence that is no line of its own may be no
+title (the first sentence of an excerpt, or of a text cut from several abstracts): its drug
+counts only if the text names it again.
+
+Only non-negated mentions are candidates. The main disease is chosen by frequency alone (step
+3): a title names the condition studied and the condition a drug brought about alike
+("Heparin-induced thrombocytopenia after liver transplantation"), and the figures that take the
+main disease choose among those by their measure (`outcome_diseases`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from pipeline.components.outcome_tokens import Mention
+from pipeline.labels import DRUG
+
+if TYPE_CHECKING:
+    from pipeline.components.outcome_lexicon import Lexicon
+
+_WORD = re.compile(r"[\w.]+")
+
+
+def main_mention(label: str, mentions: list[Mention], text: str, title: tuple[int, ...],
+                 first_sentence_end: int, stretches: Callable[[], list[tuple[int, int, int]]],
+                 lex: Lexicon) -> Mention | None:  # fmt: skip
+    """The document's main mention of `label` (module docstring) among `mentions` (all its
+    DRUG/DISEASE mentions, in order); `title`: the first sentence's characters (start, end);
+    `first_sentence_end`: where the sentence of the document's first mention ends;
+    `stretches`: the document's allocation stretches, (start, list start, list end) each
+    (`DocContext.allocation_stretches`)."""
+    cands = [m for m in mentions if m.label == label and not m.negated]
+    if not cands:
+        return None
+    if label == DRUG:
+        start, end = title[0], title[1]
+        inside = list(itertools.takewhile(lambda m: m.end <= end, cands))  # (in order)
+        if inside and not _own_line(text[start:end]):
+            named = Counter(m.key for m in cands)
+            inside = [m for m in inside if named[m.key] > 1]
+        subject = _subject(inside, text, start, lex)
+        if subject is None:
+            subject = _allocated_subject(cands, text, stretches(), lex)
+        if subject is not None:
+            return subject
+    return _most_frequent(cands, first_sentence_end)
+
+
+def allocation_stretches(text: str, lex: Lexicon) -> list[tuple[int, int, int]]:
+    """(start, list start, list end) of each stretch where the text allocates its subjects
+    (`Lexicon.allocation_stretch_re`), as its `finditer` finds them: the regex is tried only
+    where one of its opening words (`Lexicon.allocation_cues`) stands, found by `str.find` in
+    the lower-cased text (the regex's own search costs ten times more on an abstract); over
+    the whole text when lower case changes its length (positions would differ)."""
+    low = text.lower()
+    if len(low) != len(text):
+        return [(m.start(), *m.span("list")) for m in lex.allocation_stretch_re.finditer(text)]
+    starts = []
+    for cue in lex.allocation_cues:
+        at = low.find(cue)
+        while at >= 0:
+            starts.append(at)
+            at = low.find(cue, at + 1)
+    out: list[tuple[int, int, int]] = []
+    end = 0
+    for at in sorted(set(starts)):
+        if at < end:
+            continue  # (inside the stretch before, as finditer goes on after a match)
+        m = lex.allocation_stretch_re.match(text, at)
+        if m is not None:
+            out.append((at, *m.span("list")))
+            end = m.end()
+    return out
+
+
+def _own_line(sentence: str) -> bool:
+    """Is the sentence (with the white space after it) a line of its own: a title by its
+    layout ("Tetany ... due to surreptitious furosemide--importance of magnesium
+    supplementation.\n")?"""
+    words = sentence.rstrip()
+    return "\n" in sentence[len(words) :] and "\n" not in words
+
+
+def _most_frequent(cands: list[Mention], first_sentence_end: int) -> Mention:
+    """The first mention of the most frequent key, a mention before `first_sentence_end`
+    counting three times; a tie goes to the key named first."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Mention] = {}
+    for m in cands:
+        key = m.key
+        counts[key] += 1 + (2 if m.start < first_sentence_end else 0)
+        first.setdefault(key, m)
+    key = max(counts, key=lambda k: (counts[k], -first[k].start))
+    return first[key]
+
+
+def _allocated_subject(cands: list[Mention], text: str, stretches: list[tuple[int, int, int]],
+                       lex: Lexicon) -> Mention | None:  # fmt: skip
+    """The subject (`_subject`) of the first allocation stretch that names one ("randomized to
+    receive letrozole or tamoxifen": letrozole)."""
+    for lo, start, end in stretches:
+        inside = [c for c in cands if start <= c.start and c.end <= end]
+        subject = _subject(inside, text, lo, lex)
+        if subject is not None:
+            return subject
+    return None
+
+
+def _subject(mentions: list[Mention], text: str, lo: int, lex: Lexicon) -> Mention | None:
+    """The subject drug (module docstring) among `mentions`, the drugs of a stretch of text
+    from `lo`, in order."""
+    if not mentions:
+        return None
+    comparison = lex.comparison_words
+    words = _WORD.finditer(text, lo, mentions[-1].start)
+    turn = next((w.start() for w in words if w.group().lower() in comparison), len(text))
+    compared = {m.key for m in mentions if m.start >= turn}
+    own = [
+        m for m in mentions
+        if m.start < turn and m.key not in compared and m.text.lower() not in lex.control_arms
+        and not lex.drug_class_after_re.match(text, m.end)
+    ]  # fmt: skip
+    causes = [m for m in own if lex.inducer_after_re.match(text, m.end)]
+    return next((m for m in own if m not in causes), causes[0] if causes else None)

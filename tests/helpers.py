@@ -176,6 +176,20 @@ def assertion_letters(doc: Doc) -> list[str]:
     ]  # fmt: skip
 
 
+def check_assertion(
+    nlp: Language,
+    component: Callable[[Doc], Doc],
+    text: str,
+    mentions: list[tuple[str, str]],
+    expected: list[str],
+) -> None:
+    """Annotate `text` with `mentions`, run the assertion `component` on it, and check each
+    mention's flags (`assertion_letters`) against `expected`."""
+    doc = annotate_mentions(nlp, text, mentions)
+    component(doc)
+    assert assertion_letters(doc) == expected, text
+
+
 def make_too_deep(root: Path, levels: int = 25) -> Path:
     """Folders of 200-letter names under `root` until a path is past PATH_MAX (4,096 bytes on
     Linux), with far.txt at the bottom (made one folder at a time, by folder descriptors);

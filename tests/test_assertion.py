@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from helpers import annotate_mentions as annotate
 from helpers import assertion_letters as flags_list
-from helpers import load_benchmark, mention_spans
+from helpers import check_assertion, load_benchmark, mention_spans
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -340,9 +340,7 @@ def test_presupposed_mentions(
     mentions: list[tuple[str, str]],
     expected: list[str],
 ) -> None:
-    doc = annotate(blank, text, mentions)
-    assertion(doc)
-    assert flags_list(doc) == expected
+    check_assertion(blank, assertion, text, mentions, expected)
 
 
 # --------------------------------------------------------------------------- behaviour

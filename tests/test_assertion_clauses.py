@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 import srsly
-from helpers import annotate_mentions as annotate
-from helpers import assertion_letters as flags_list
+from helpers import check_assertion as check
 from spacy.language import Language
-from test_assertion_scope import check
 
 from pipeline.components.assertion import ContextAssertion
 
@@ -213,9 +211,7 @@ def test_a_scope_that_ends_at_a_shield_negates_its_phrase(
         ("Non-diabetic women were given metformin.", [("diabetic", D), ("metformin", R)],
          ["", ""]),
     ):  # fmt: skip
-        doc = annotate(blank, text, mentions)
-        component(doc)
-        assert flags_list(doc) == expected, text
+        check(blank, component, text, mentions, expected)
 
 
 def test_after_clause_and_followed_before(tmp_path: Path, blank: Language) -> None:
@@ -247,6 +243,4 @@ def test_after_clause_and_followed_before(tmp_path: Path, blank: Language) -> No
         ("Although it was mild, she had no fever, rash or aspirin.",
          [("fever", D), ("rash", D), ("aspirin", R)], ["N", "N", "N"]),
     ):  # fmt: skip
-        doc = annotate(blank, text, mentions)
-        restored(doc)
-        assert flags_list(doc) == expected, text
+        check(blank, restored, text, mentions, expected)

@@ -10,8 +10,8 @@ import pytest
 import srsly
 from helpers import annotate_mentions as annotate
 from helpers import assertion_letters as flags_list
+from helpers import check_assertion as check
 from spacy.language import Language
-from test_assertion_scope import check
 
 from pipeline.components.assertion import ContextAssertion
 

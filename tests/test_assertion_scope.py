@@ -10,22 +10,11 @@ import pytest
 import srsly
 from helpers import annotate_mentions as annotate
 from helpers import assertion_letters as flags_list
+from helpers import check_assertion as check
 from spacy.language import Language
 
 from pipeline.components.assertion import ContextAssertion, parse_rule
 from pipeline.rules import RuleError
-
-
-def check(
-    blank: Language,
-    assertion: ContextAssertion,
-    text: str,
-    mentions: list[tuple[str, str]],
-    expected: list[str],
-) -> None:
-    doc = annotate(blank, text, mentions)
-    assertion(doc)
-    assert flags_list(doc) == expected, text
 
 
 @pytest.mark.parametrize(

@@ -321,7 +321,7 @@ class SentenceParser(QuantifierReader):
                 fig.population, fig.has_pop, k = self.toks[pend - 1].text, True, pend
             if self.lower(k - 1) == "them":
                 fig.has_pop = True
-            elif k == j + 1 and fig.den is None and self.lower(k) in ("whom", "which"):
+            elif k == j + 1 and fig.den is None and self.lower(k) in self.lex.antecedent_words:
                 # "three of whom died", "one of which was fatal": a part of the count before,
                 # what the relative clause says of it its measure (not a trait: "38 of whom were
                 # aged 70 or more")

@@ -50,16 +50,18 @@ def treated_parts(figures: list[Figure], sm: SentenceMentions, ctx: DocContext,
     received none" of 60 names no arms; nor parts of an event's count ("Three subjects (2 on
     sertraline and 1 on placebo) withdrew") or of a subgroup's pool ("Of the 40 patients who
     relapsed, 25 received salvage chemotherapy and 15 best supportive care")."""
-    text, lex = sm.text, sm.lex
-    first = next((f.start for f in figures if not f.den_phrase), len(text))
-    opening = {w.lower() for w in _WORD.findall(text, 0, first)}
-    total = den_context if lex.relative_pronouns.isdisjoint(opening) else None
+    text = sm.text
+    total = den_context
+    if total is not None:
+        first = next((f.start for f in figures if not f.den_phrase), len(text))
+        if not sm.lex.relative_pronouns.isdisjoint(
+            w.lower() for w in _WORD.findall(text, 0, first)
+        ):
+            total = None  # (a subgroup's pool: "Of the 40 patients who relapsed, ...")
     parts: list[tuple[Figure, Span]] = []
     acc = 0
     for f in figures:
-        name = _treated_name(sm, f) if f.needs_cue and f.count is not None else None
-        if name is not None and not _names_arm(sm, ctx, name):
-            name = None
+        name = _treated_arm(sm, ctx, f) if f.needs_cue and f.count is not None else None
         if name is None or total is None or (
             parts and _PART_JOINT.fullmatch(text, parts[-1][1][1], f.start) is None
         ):
@@ -77,8 +79,10 @@ def treated_parts(figures: list[Figure], sm: SentenceMentions, ctx: DocContext,
             parts, acc = [], 0
 
 
-def _treated_name(sm: SentenceMentions, f: Figure) -> Span | None:
-    """The name after a count's treatment link ("203 received pembrolizumab"), or None."""
+def _treated_arm(sm: SentenceMentions, ctx: DocContext, f: Figure) -> Span | None:
+    """The arm named after a count's treatment link ("203 received pembrolizumab"): a drug with
+    the drugs joined to it, else the name's words when they are a control arm or a name the
+    document allocates its subjects to; None otherwise."""
     text = sm.text
     link = sm.lex.part_treatment_re.match(text, f.end)
     if link is None:
@@ -87,18 +91,9 @@ def _treated_name(sm: SentenceMentions, f: Figure) -> Span | None:
     if k < len(sm.drugs) and sm.drugs[k].start == sm.base + link.end():
         return combined_drugs(sm, text, sm.drugs[k])
     words = _PART_NAME.match(text, link.end())
-    return None if words is None else words.span()
-
-
-def _names_arm(sm: SentenceMentions, ctx: DocContext, name: Span) -> bool:
-    """Is the part's name an arm: a drug, a control arm, or a name the document allocates its
-    subjects to?"""
-    s, e = name
-    k = bisect.bisect_left(sm.drug_starts, sm.base + s)
-    if k < len(sm.drugs) and sm.drugs[k].start == sm.base + s:
-        return True
-    words = sm.text[s:e]
-    return sm.lex.control_word_re.fullmatch(words) is not None or allocated(
-        ctx, words.lower(), sm.lex
-    )
-
+    if words is None:
+        return None
+    name = words.group()
+    if sm.lex.control_word_re.fullmatch(name) or allocated(ctx, name.lower(), sm.lex):
+        return words.span()
+    return None

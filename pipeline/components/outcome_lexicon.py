@@ -142,9 +142,9 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.ratio_units = {k.lower(): v for k, v in data["ratio_units"].items()}
         self.time_units: dict[str, str] = dict(data["time_units"])
         self.median_words = sets["median_words"]
+        self.arm_drug_links = sets["arm_drug_links"]
         # a header that names a statistic or a rate: the counts after its colon are its values
         # ("Mean number of exacerbations: 2 vs 3", "Response rate: 45 vs 30")
-        self.arm_drug_links = sets["arm_drug_links"]
         self.measured_header_words = (
             sets["statistic_labels"] | self.median_words | sets["rate_nouns"]
         )
@@ -169,11 +169,11 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.study_population_names = sets["study_population_names"]
         self.arm_subset_words = sets["arm_subset_words"]
         self.shared_arm_stops = sets["shared_arm_stops"]
-        # a clause holding one of these may be two arms' ("40% vs 20%", "than", "similar"): no
-        # arm named once in it is all its figures' (`outcome_arms`, its clause arms)
-        self.shared_clause_stops = self.comparison | self.comparator_openers | self.shared_arm_stops
         # the words after which a title or an allocation names its comparators (`outcome_main`)
         self.comparison_words = self.comparison | self.comparator_openers
+        # a clause holding one of these may be two arms' ("40% vs 20%", "than", "similar"): no
+        # arm named once in it is all its figures' (`outcome_clause_arms`)
+        self.shared_clause_stops = self.comparison_words | self.shared_arm_stops
         # words that make a name before an arm noun an arm: a role, a dose ("the 10 mg/kg group")
         self.arm_role_words = sets["arm_role_words"] | sets["dose_units"] | self.dose_nouns
         self.receptor_words = sets["receptor_words"]

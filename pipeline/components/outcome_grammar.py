@@ -428,7 +428,16 @@ class SentenceParser(QuantifierReader):
         before_tok = self.toks[i - 1] if i > 0 else None
         if before_tok is not None and (
             self._after_abbreviation(i)
-            or before_tok.text in "-–/"
+            or (
+                before_tok.text in "-–/"
+                # (a dash spaced from a number word after a word is punctuation: "were
+                # hospitalised - one died"; not "2 - 4", "IL-6", "MK - 801" in tokenized text)
+                and (
+                    not self.toks[i].word_num
+                    or self.adjacent(i - 1, i)
+                    or (i >= 2 and self.toks[i - 2].num is not None)
+                )
+            )
             or (
                 before_tok.lower in ("or", "and", "to", ",")
                 and i >= 2

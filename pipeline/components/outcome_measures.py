@@ -416,9 +416,14 @@ def assign_measures(
             head.measure = "enrollment"
             continue
         pop = head.population.lower() if head.population else None
+        # "Eight patients were hospitalised and one died": a count with a verb of its own
+        # after it is its clause's subject; a cue past the next figure is that figure's
+        own_verb = parser.lower(te) in lex.auxiliaries
         scored: list[tuple[float, Cue]] = []
         for c in _candidate_cues(cues, ts, te, dist, reach):
             if not _cue_allowed(lex, head, c, ts, te, parser):
+                continue
+            if own_verb and c.ts >= te and _figure_between(dist, c, ts, te):
                 continue
             aside = asides.get(c.start)
             if aside is not None and not aside[0] < head.start < aside[1]:

@@ -459,6 +459,15 @@ class SentenceParser(QuantifierReader):
         fig.needs_cue = True
         # "partial responses in 9,"; "Deaths: 3 vs 5"
         listed = self.lower(i + 1) in (",", ".", ";", ")", "and", "or", "")
+        if (
+            listed
+            and i >= 2
+            and self.toks[i - 1].text.isalpha()
+            and self.toks[i - 2].text in ("(", "[", ",", ";")
+            and self.bracket_around(self.toks[i].start) is not None
+        ):
+            fig.labelled = fig.cue_before_ok = True  # "(noncompliance 14, death 1)"
+            return True
         fig.cue_before_ok = (self.lower(i - 1) in ("in", "among") and listed) or (
             self.header_count(i, listed)
         )

@@ -145,9 +145,8 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.arm_drug_links = sets["arm_drug_links"]
         # a header that names a statistic or a rate: the counts after its colon are its values
         # ("Mean number of exacerbations: 2 vs 3", "Response rate: 45 vs 30")
-        self.measured_header_words = (
-            sets["statistic_labels"] | self.median_words | sets["rate_nouns"]
-        )
+        self.rate_nouns = sets["rate_nouns"]
+        self.measured_header_words = sets["statistic_labels"] | self.median_words | self.rate_nouns
         self.enrolled_words = sets["enrolled_words"]
         self.auxiliaries = sets["auxiliaries"]
         self.enrollment_adverbs = sets["enrollment_adverbs"]

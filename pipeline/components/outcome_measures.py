@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import operator
+from dataclasses import replace
 from itertools import accumulate, pairwise
 
 from pipeline.components.outcome_attach import respectively_after
@@ -92,15 +93,20 @@ def _figure_between(dist: _Distances, c: Cue, ts: int, te: int) -> bool:
     return (dist.between(c.te, ts) if c.te <= ts else dist.between(te, c.ts))[2] > 0
 
 
-def _aside_cues(parser: SentenceParser, figures: list[Figure],
-                cues: list[Cue]) -> dict[int, tuple[int, int]]:  # fmt: skip
+def _aside_cues(lex: Lexicon, parser: SentenceParser, figures: list[Figure],
+                cues: list[Cue]) -> tuple[dict[int, tuple[int, int]], dict[int, int]]:  # fmt: skip
     """The cues inside a bracket that holds a figure of its own, by their start: the bracket's
     characters ("(HR for death, 0.59; 95% CI, 0.44 to 0.79)": "death" names what the ratio is
-    of, not the rates before the bracket)."""
+    of, not the rates before the bracket). Also those inside a bracket right after another cue
+    (a rate noun may stand between), which the bracket defines: "The overall response rate
+    [complete response (CR) plus partial response (PR)] was 77%" is a response. Second: each
+    such defined cue's start -> the token past its bracket, where its distance is counted from
+    (the definition's words are not between it and its figure)."""
     if "(" not in parser.text and "[" not in parser.text:
-        return {}
+        return {}, {}
     starts = [f.start for f in figures]  # (in sentence order)
     out: dict[int, tuple[int, int]] = {}
+    defined: dict[int, int] = {}
     for c in cues:
         around = parser.bracket_around(c.start)
         if around is None:
@@ -108,12 +114,34 @@ def _aside_cues(parser: SentenceParser, figures: list[Figure],
         k = bisect.bisect_right(starts, around[0])
         if k < len(starts) and starts[k] < around[1]:
             out[c.start] = around
-    return out
+            continue
+        h = _defined_by(lex, parser, cues, around)
+        if h is not None:
+            out[c.start] = around
+            defined.setdefault(h.start, parser.tok_index(around[1]) + 1)
+    return out, defined
+
+
+def _defined_by(lex: Lexicon, parser: SentenceParser, cues: list[Cue],
+                around: tuple[int, int]) -> Cue | None:  # fmt: skip
+    """The cue that ends right before the bracket at characters `around`, only rate nouns
+    ("rate", "incidence") between, if any."""
+    opening = parser.tok_index(around[0])
+    for h in cues:
+        if h.end > around[0]:
+            return None  # (cues come in sentence order)
+        if opening - 3 <= h.te <= opening and all(
+            parser.toks[x].lower in lex.rate_nouns for x in range(h.te, opening)
+        ):
+            return h
+    return None
 
 
 def _cue_allowed(
     lex: Lexicon, head: Figure, c: Cue, ts: int, te: int, parser: SentenceParser
 ) -> bool:
+    if head.labelled:
+        return c.te == ts  # "(noncompliance 14, death 1)": the label right before
     if head.needs_cue and not (
         te <= c.ts <= te + 2 or (head.cue_before_ok and ts - 4 <= c.te <= ts)
     ):
@@ -399,7 +427,7 @@ def assign_measures(
     longest = max((c.te - c.ts for c in cues), default=0)
     reach = lex.scores.max_score - min(0, lex.scores.strong_cue) + longest + 1
     has_improvement = any(c.measure == "improvement" for c in cues)
-    asides = _aside_cues(parser, figures, cues)
+    asides, defined = _aside_cues(lex, parser, figures, cues)
     prev: Figure | None = None
     for members in figure_groups(figures):
         head, tail = members[0], members[-1]
@@ -420,7 +448,14 @@ def assign_measures(
         # after it is its clause's subject; a cue past the next figure is that figure's
         own_verb = parser.lower(te) in lex.auxiliaries
         scored: list[tuple[float, Cue]] = []
-        for c in _candidate_cues(cues, ts, te, dist, reach):
+        candidates = _candidate_cues(cues, ts, te, dist, reach)
+        if defined:  # (a cue whose definition's bracket took it out of reach)
+            candidates += [
+                c for c in cues
+                if c.start in defined and c not in candidates and defined[c.start] <= ts
+                and dist.words[ts] - dist.words[defined[c.start]] <= reach
+            ]  # fmt: skip
+        for c in candidates:
             if not _cue_allowed(lex, head, c, ts, te, parser):
                 continue
             if own_verb and c.ts >= te and _figure_between(dist, c, ts, te):
@@ -430,6 +465,9 @@ def assign_measures(
                 continue  # "... 39.2% in the docetaxel group (HR for death, 0.59)": the HR's
             if pop and c.ts < te and ts < c.te and parser.toks[c.ts].lower == pop:
                 continue  # "7 of 25 responders": who was counted, not what
+            past = defined.get(c.start)
+            if past is not None and past <= ts:
+                c = replace(c, te=past)  # (scored from past its definition's bracket)
             score = _cue_score(lex, head, c, ts, te, dist)
             scored.append((score, c))
             if best is None or score < best[0]:

@@ -218,6 +218,9 @@ class Figure:
     prefer_after: bool = False
     needs_cue: bool = False
     cue_before_ok: bool = False  # "partial responses in 9,": the cue may come just before
+    # "(noncompliance 14, death 1)": a bracketed list of labels and counts, each count the
+    # word's right before it (only a cue ending there is its)
+    labelled: bool = False
     den_phrase: bool = False  # "Of the 30 patients," – a denominator, not a figure
     proportion: bool = False  # "0·86" read as 86%: needs a cue before it
     comparator: bool = False  # "more than 50%": a threshold unless it is the only figure

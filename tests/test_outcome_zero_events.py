@@ -24,6 +24,14 @@ def zero_rows(nlp: Language, sentence: str) -> list[tuple[str, str, float]]:
         ("No relapse was observed during follow-up.", [("No relapse", "relapse", 0.0)]),
         ("There were no deaths due to toxicity, and no withdrawals because of adverse events.",
          [("no deaths", "mortality", 0.0), ("no withdrawals", "discontinuation", 0.0)]),
+        # "none" and "no one" as a subject: a zero count with its cue right after it
+        ("Of 40 women treated with docetaxel, no one developed side effects.",
+         [("no one", "adverse_event", 0.0)]),
+        ("Three patients had proteinuria; none developed renal insufficiency.",
+         [("none", "adverse_event", 0.0)]),
+        ("One patient had complete response, none had partial response and five had "
+         "progressive disease.", [("none", "partial_response", 0.0)]),
+        ("No one died during the study.", [("No one", "mortality", 0.0)]),
     ],
 )
 def test_a_zero_count_of_an_event_is_a_row(
@@ -42,6 +50,9 @@ def test_a_zero_count_of_an_event_is_a_row(
         "Sixty-nine percent of patients continued treatment and had no recurrence of symptoms.",
         "Of the 20 patients with no recurrence, 5 died.",
         "Survival in patients with no relapse was 80%.",
+        # "none" with no cue right after it
+        "Adverse events: none.",
+        "Of the 40 patients, none were older than 70.",
     ],
 )
 def test_no_zero_count_where_none_is_counted(outcomes_nlp: Language, sentence: str) -> None:

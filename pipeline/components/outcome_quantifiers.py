@@ -26,9 +26,12 @@ class QuantifierReader(FigureReader):
             k += 1
             if self.lower(k) == "single":
                 k += 1
+        elif (low == "none" and self.lower(k) != "of") or (low == "no" and self.lower(k) == "one"):
+            # "none developed side effects", "no one died": a count of zero that, like a bare
+            # count, needs its cue right after it
+            end = k if low == "none" else k + 1
+            return Figure(i, end, count=0, num=0, zero=True, negated=True, needs_cue=True)
         elif low == "none":
-            if self.lower(k) != "of":
-                return None
             k += 1
         fig = Figure(i, k, count=0, num=0, zero=True, negated=True, prefer_after=True)
         while self.lower(k) in self.lex.determiners:

@@ -522,3 +522,24 @@ def test_a_genotype_is_no_outcome(outcomes_nlp: Language) -> None:
     assert values(outcomes_nlp, text) == [7.0]
     text = "Among women with late toxicity, 92 (51%) who had a copy of the T allele needed surgery."
     assert values(outcomes_nlp, text) == [51.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the threshold that makes a subject a responder, beside the share that reached it
+        ("The difference in the percentage of patients with a 50% reduction in their nausea "
+         "was 12.6%.", [12.6]),
+        ("The proportion of patients achieving at least a 50% reduction in pain was 45% with "
+         "duloxetine and 30% with placebo.", [45.0, 30.0]),
+        ("Forty percent of patients had a 50% reduction in hot flashes.", [40.0]),
+        # alone, or a study's finding: the change itself
+        ("Women on tamoxifen had a 49% reduction in the risk of breast cancer.", [49.0]),
+        ("A trial in 4,560 postmenopausal women showed a 65% reduction in invasive breast "
+         "cancer.", [4560.0, 65.0]),
+    ],
+)  # fmt: skip
+def test_a_responder_threshold_gives_no_row(
+    outcomes_nlp: Language, text: str, expected: list[float]
+) -> None:
+    assert values(outcomes_nlp, text) == expected

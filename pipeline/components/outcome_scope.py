@@ -102,6 +102,7 @@ SCOPE_LISTS: tuple[str, ...] = (
     "purpose_heads",
     "trait_list_joiners",
     "trait_list_openers",
+    "threshold_holders",
 )
 # every key it reads: its own and some the other outcome modules read too
 _KEYS: tuple[str, ...] = (
@@ -158,6 +159,12 @@ class ScopeRules:
         self._modal = True
         self._last_cues: list[bool | None] = [None, None, None, None]
         self.sign_re = re.compile(rf"(?:{_alt(data['threshold_signs'])})\s*$")
+        # "patients with a 50% reduction", "women who achieved at least a 50% reduction"
+        self.threshold_holder_re = re.compile(
+            rf"\b(?:{_alt(low['population_nouns'])})\s+(?:who\s+)?"
+            rf"(?:{_alt(low['threshold_holders'])})\s+(?:at\s+least\s+)?an?\s+$",
+            re.IGNORECASE,
+        )
         self._build_tense(low)
         self._build_context_regexes(low)
         self._build_trait_regexes(low)
@@ -458,6 +465,11 @@ class ScopeRules:
             ):
                 return False
         return True
+
+    def threshold_held(self, text: str, start: int) -> bool:
+        """Do the words before the relative change at text[start:] make it the threshold
+        subjects reached ("patients with a 50% reduction in nausea")? (`threshold_holders`)"""
+        return self.threshold_holder_re.search(text, max(0, start - 60), start) is not None
 
     def design_percentage(self, text: str, start: int) -> bool:
         """A percentage at text[start:] that the words before it make a definition, a threshold

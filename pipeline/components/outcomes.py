@@ -350,7 +350,7 @@ class OutcomeExtractor:
             if k and _repeats_numerator(self.lexicon, figures[k - 1], f, text):
                 continue  # "in 25% of the 120 women in arm A (n = 30)": the 25%'s count
             if f.pct is not None and f.count is None and f.num is None:
-                verdict = self._bare_pct(f, parser, sm, facts, count_after[k + 1])
+                verdict = self._bare_pct(f, parser, sm, facts, count_after[k + 1], others)
                 if verdict == _AMOUNT:
                     amounts.append(f)
                 if verdict != _KEEP:
@@ -423,11 +423,12 @@ class OutcomeExtractor:
         )
 
     def _bare_pct(self, f: Figure, parser: SentenceParser, sm: SentenceMentions,
-                  facts: _SentenceFacts, count_after: bool) -> str:  # fmt: skip
+                  facts: _SentenceFacts, count_after: bool, others: int) -> str:  # fmt: skip
         """What a percentage without a count is: `_KEEP` (marked `area` for a body area),
         `_AMOUNT` (of a reference: "80% of control") or `_DROP` (a drug strength, definition,
         threshold, earlier work, sample-size assumption, baseline trait, allocation, general
-        statement). `count_after`: does a subject count follow it in the sentence?"""
+        statement). `count_after`: does a subject count follow it in the sentence? `others`:
+        the sentence's figures that are not "all <subjects>"."""
         lex = self.lexicon
         scope = lex.scope
         text = parser.text
@@ -456,6 +457,8 @@ class OutcomeExtractor:
             # "... occurs in 95% of the patients undergoing radiotherapy" (a relative change
             # stays: "X reduces mortality by 40%" restates a result)
             return _DROP
+        if f.relative and others > 1 and scope.threshold_held(text, f.start):
+            return _DROP  # "Forty percent of patients had a 50% reduction in hot flashes"
         if f.comparator and (facts.definitional() or count_after or not f.has_pop):
             # a threshold: "more than 50% regrowth was seen in 8 of 12", "grade 3 events with
             # ≥ 10% incidence" (but "more than 90% of patients ...")

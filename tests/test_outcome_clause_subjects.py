@@ -2,7 +2,8 @@
 study: a count with a verb of its own after it ("Eight patients were hospitalised and one
 died") is its own clause's subject, so the death is the next count's; a number word after a
 spaced dash ("- one died") is a count; "non-fatal" names an event that was no death; "in
-response to" names a stimulus ("in response to desmopressin"), not a treatment response.
+response to" names a stimulus ("in response to desmopressin"), not a treatment response; a
+hyphenated compound is one word ("one treatment-related death", "two headache-free days").
 Sentences of the kinds an error analysis of rows on BC5CDR abstracts found them in (drug
 safety series, a meta-analysis, a physiology study), rewritten for the tests; hand-made
 mentions, the outcomes component alone (conftest's `outcomes_nlp`)."""
@@ -77,6 +78,25 @@ def test_non_fatal_names_an_event(
     ],
 )  # fmt: skip
 def test_in_response_to_names_a_stimulus(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a hyphenated compound is one word between a bare count and its cue
+        ("There was one treatment-related death.", [("mortality", 1.0)]),
+        ("Three treatment-related deaths occurred.", [("mortality", 3.0)]),
+        # and one modifier of what is counted: days, programmes, no subjects
+        ("The subjects were randomly allocated to receive sulfasalazine or placebo on two "
+         "headache-free days.", []),
+        ("Families were identified through two high-risk breast cancer research programs.", []),
+        ("Sulfasalazine was given for 2 consecutive days and caused hepatic failure.", []),
+    ],
+)  # fmt: skip
+def test_a_compound_is_one_word(
     outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected

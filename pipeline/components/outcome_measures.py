@@ -137,13 +137,30 @@ def _defined_by(lex: Lexicon, parser: SentenceParser, cues: list[Cue],
     return None
 
 
+def _hyphens(parser: SentenceParser, a: int, b: int) -> int:
+    """The hyphens of compounds in tokens a..b-1 when they are words and such hyphens alone
+    ("treatment-related": one word, not three), else 0."""
+    if b - a < 3 or not parser.compound_at(a):
+        return 0
+    hyphens = 0
+    for k in range(a, b):
+        if parser.toks[k].text in "-‐":
+            if not parser.compound_at(k - 1):
+                return 0
+            hyphens += 1
+        elif not parser.toks[k].text.isalpha():
+            return 0
+    return hyphens
+
+
 def _cue_allowed(
     lex: Lexicon, head: Figure, c: Cue, ts: int, te: int, parser: SentenceParser
 ) -> bool:
     if head.labelled:
         return c.te == ts  # "(noncompliance 14, death 1)": the label right before
     if head.needs_cue and not (
-        te <= c.ts <= te + 2 or (head.cue_before_ok and ts - 4 <= c.te <= ts)
+        te <= c.ts <= te + 2 + _hyphens(parser, te, c.ts)
+        or (head.cue_before_ok and ts - 4 <= c.te <= ts)
     ):
         return False  # bare number: the cue must follow within two words
     if head.proportion and not (c.te <= ts and ts - c.te <= 8):

@@ -179,12 +179,22 @@ class StatisticsParser:
         patient months"); not "352 DFS events"."""
         if self.lower(i + 1) in self.lex.units:
             return True
-        for k in range(i + 1, min(i + 2 + max_modifiers, len(self.toks))):
+        limit = min(i + 2 + max_modifiers, len(self.toks))
+        k = i
+        while k + 1 < limit:
+            k += 1
             t = self.toks[k]
             if self.blocks_count_after(k):
                 return True
             if t.lower in self.lex.person_time and self.lower(k + 1) in self.lex.time_units:
                 return True  # "5,877 patient months", "1,520 woman years": time, no subjects
+            if t.text in "-‐" and self.adjacent(k - 1, k) and self.compound_at(k - 1):
+                # "on two headache-free days", "two high-risk breast cancer research programs":
+                # the hyphen of a compound modifier, no word of its own
+                limit = min(limit + 1, len(self.toks))
+                continue
+            if k > i + 1 and t.lower in self.lex.time_units:
+                return True  # "on two headache-free days", "5 consecutive days": days
             if (
                 not t.text.isalpha()
                 or t.lower in self.lex.pop

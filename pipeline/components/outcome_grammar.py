@@ -17,7 +17,6 @@ from __future__ import annotations
 import bisect
 import itertools
 
-from pipeline.components.outcome_brackets import Brackets
 from pipeline.components.outcome_quantifiers import QuantifierReader
 from pipeline.components.outcome_reader import acuity_fraction
 from pipeline.components.outcome_tokens import Figure, pct_consistent
@@ -39,7 +38,6 @@ class SentenceParser(QuantifierReader):
 
     _boundary: list[bool] | None = None
     _cuts: list[int] | None = None
-    _brackets: Brackets | None = None
     # the sentence may hold a percentage (set by `parse`)
     _may_pct = True
 
@@ -71,12 +69,6 @@ class SentenceParser(QuantifierReader):
         end = self.toks[hi].start if hi < len(self.toks) else len(self.text)
         around = self.bracket_around(self.toks[i].start)
         return start, end if around is None else min(end, around[1])
-
-    def bracket_around(self, pos: int) -> tuple[int, int] | None:
-        """Where the innermost closed bracket around character `pos` opens and closes."""
-        if self._brackets is None:
-            self._brackets = Brackets(self.text)
-        return self._brackets.around(pos)
 
     def parse(self) -> None:
         toks = self.toks
@@ -415,78 +407,6 @@ class SentenceParser(QuantifierReader):
             return None
         pend = self.pop_at(j + 2)
         return None if pend is None else (j + 1, pend)
-
-    def _after_abbreviation(self, i: int) -> bool:
-        """Is the token before i an abbreviation in capitals ("PASI 75", "IGA 0/1")?"""
-        before = self.toks[i - 1].text if i > 0 else ""
-        return len(before) >= 2 and before.isupper() and before.isalpha()
-
-    def _bare_count(self, fig: Figure, i: int) -> bool:
-        """A bare number is a figure only if an outcome cue follows ("Three died")."""
-        if self.toks[i].word_num and fig.count == 1 and self.lower(i + 1) == "of":
-            return False
-        before_tok = self.toks[i - 1] if i > 0 else None
-        if before_tok is not None and (
-            self._after_abbreviation(i)
-            or (
-                before_tok.text in "-–/"
-                # (a dash spaced from a number word after a word is punctuation: "were
-                # hospitalised - one died"; not "2 - 4", "IL-6", "MK - 801" in tokenized text)
-                and (
-                    not self.toks[i].word_num
-                    or self.adjacent(i - 1, i)
-                    or (i >= 2 and self.toks[i - 2].num is not None)
-                )
-            )
-            or (
-                before_tok.lower in ("or", "and", "to", ",")
-                and i >= 2
-                and self.toks[i - 2].num is not None
-                and not (before_tok.text == "," and self.is_year(i - 2))  # "in 2000, 2144 ..."
-                and not self._after_arm_label(i)
-            )
-            or (
-                before_tok.lower in ("or", "and")
-                and self.lower(i - 2) == ","
-                and i >= 3
-                and self.toks[i - 3].num is not None
-                and self.lower(i - 4) == ","
-            )
-        ):
-            return False  # PASI 75, ACR 20, "grade 3 or 4", "grade 3, 4, or 5"
-        if before_tok is not None and before_tok.text == "(" and self.lower(i + 1) == ")":
-            return False  # "PbtO (2)", "(3)": a label, not a count
-        fig.needs_cue = True
-        # "partial responses in 9,"; "Deaths: 3 vs 5"
-        listed = self.lower(i + 1) in (",", ".", ";", ")", "and", "or", "")
-        if (
-            listed
-            and i >= 2
-            and self.toks[i - 1].text.isalpha()
-            and self.toks[i - 2].text in ("(", "[", ",", ";")
-            and self.bracket_around(self.toks[i].start) is not None
-        ):
-            fig.labelled = fig.cue_before_ok = True  # "(noncompliance 14, death 1)"
-            return True
-        fig.cue_before_ok = (self.lower(i - 1) in ("in", "among") and listed) or (
-            self.header_count(i, listed)
-        )
-        return True
-
-    def _after_arm_label(self, i: int) -> bool:
-        """ "6 in group 1 and 7 in group 2": the number before the list word is an arm's label
-        (after an arm noun) and the count at i is put in an arm the same way, so the count
-        starts the next part, not the second of a list of labels ("groups 1 and 2")."""
-        nxt = self.lower(i + 2)
-        return (
-            self.lower(i - 3) in self.lex.arm_nouns
-            and not self.lower(i - 3).endswith("s")
-            and self.lower(i + 1) in self.lex.prepositions
-            and (
-                nxt in self.lex.arm_nouns
-                or (nxt == "the" and self.lower(i + 3) in self.lex.arm_nouns)
-            )
-        )
 
     def _count_context(self, fig: Figure, i: int, j: int) -> None:
         """What the words before a count make of it: a denominator phrase ("Of the 45 patients

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import bisect
 import operator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import accumulate, pairwise
 
+from pipeline.components.outcome_asides import aside_cues
 from pipeline.components.outcome_attach import respectively_after
 from pipeline.components.outcome_changes import (
     event_with_subject,
@@ -91,50 +92,6 @@ class _Distances:
 def _figure_between(dist: _Distances, c: Cue, ts: int, te: int) -> bool:
     """Does a whole figure stand between the cue and tokens ts..te-1?"""
     return (dist.between(c.te, ts) if c.te <= ts else dist.between(te, c.ts))[2] > 0
-
-
-def _aside_cues(lex: Lexicon, parser: SentenceParser, figures: list[Figure],
-                cues: list[Cue]) -> tuple[dict[int, tuple[int, int]], dict[int, int]]:  # fmt: skip
-    """The cues inside a bracket that holds a figure of its own, by their start: the bracket's
-    characters ("(HR for death, 0.59; 95% CI, 0.44 to 0.79)": "death" names what the ratio is
-    of, not the rates before the bracket). Also those inside a bracket right after another cue
-    (a rate noun may stand between), which the bracket defines: "The overall response rate
-    [complete response (CR) plus partial response (PR)] was 77%" is a response. Second: each
-    such defined cue's start -> the token past its bracket, where its distance is counted from
-    (the definition's words are not between it and its figure)."""
-    if "(" not in parser.text and "[" not in parser.text:
-        return {}, {}
-    starts = [f.start for f in figures]  # (in sentence order)
-    out: dict[int, tuple[int, int]] = {}
-    defined: dict[int, int] = {}
-    for c in cues:
-        around = parser.bracket_around(c.start)
-        if around is None:
-            continue
-        k = bisect.bisect_right(starts, around[0])
-        if k < len(starts) and starts[k] < around[1]:
-            out[c.start] = around
-            continue
-        h = _defined_by(lex, parser, cues, around)
-        if h is not None:
-            out[c.start] = around
-            defined.setdefault(h.start, parser.tok_index(around[1]) + 1)
-    return out, defined
-
-
-def _defined_by(lex: Lexicon, parser: SentenceParser, cues: list[Cue],
-                around: tuple[int, int]) -> Cue | None:  # fmt: skip
-    """The cue that ends right before the bracket at characters `around`, only rate nouns
-    ("rate", "incidence") between, if any."""
-    opening = parser.tok_index(around[0])
-    for h in cues:
-        if h.end > around[0]:
-            return None  # (cues come in sentence order)
-        if opening - 3 <= h.te <= opening and all(
-            parser.toks[x].lower in lex.rate_nouns for x in range(h.te, opening)
-        ):
-            return h
-    return None
 
 
 def _hyphens(parser: SentenceParser, a: int, b: int) -> int:
@@ -434,22 +391,65 @@ def _presented_cases(lex: Lexicon, head: Figure, parser: SentenceParser) -> bool
     return not any(t.num is not None for t in parser.toks[head.te : end])
 
 
+@dataclass(slots=True)
+class _SentenceCues:
+    """A sentence's cues and what scoring them needs, built once a sentence."""
+
+    cues: list[Cue]
+    dist: _Distances
+    reach: int  # a cue farther than this many words can never score under max_score
+    asides: dict[int, tuple[int, int]]  # (`outcome_asides.aside_cues`)
+    defined: dict[int, int]
+
+
+def _scored_cues(lex: Lexicon, sc: _SentenceCues, head: Figure, ts: int, te: int,
+                 parser: SentenceParser) -> list[tuple[float, Cue]]:  # fmt: skip
+    """The cues the figure group at tokens ts..te-1 (`head` its first figure) may take, each
+    with its score, in sentence order."""
+    dist, defined = sc.dist, sc.defined
+    pop = head.population.lower() if head.population else None
+    # "Eight patients were hospitalised and one died": a count with a verb of its own after it
+    # is its clause's subject; a cue past the next figure is that figure's
+    own_verb = parser.lower(te) in lex.auxiliaries
+    candidates = _candidate_cues(sc.cues, ts, te, dist, sc.reach)
+    if defined:  # (a cue whose definition's bracket took it out of reach)
+        candidates += [
+            c for c in sc.cues
+            if c.start in defined and c not in candidates and defined[c.start] <= ts
+            and dist.words[ts] - dist.words[defined[c.start]] <= sc.reach
+        ]  # fmt: skip
+    scored: list[tuple[float, Cue]] = []
+    for c in candidates:
+        if not _cue_allowed(lex, head, c, ts, te, parser):
+            continue
+        if own_verb and c.ts >= te and _figure_between(dist, c, ts, te):
+            continue
+        aside = sc.asides.get(c.start)
+        if aside is not None and not aside[0] < head.start < aside[1]:
+            continue  # "... 39.2% in the docetaxel group (HR for death, 0.59)": the HR's
+        if pop and c.ts < te and ts < c.te and parser.toks[c.ts].lower == pop:
+            continue  # "7 of 25 responders": who was counted, not what
+        past = defined.get(c.start)
+        if past is not None and past <= ts:
+            c = replace(c, te=past)  # (scored from past its definition's bracket)
+        scored.append((_cue_score(lex, head, c, ts, te, dist), c))
+    return scored
+
+
 def assign_measures(
     lex: Lexicon, figures: list[Figure], cues: list[Cue], parser: SentenceParser,
     boundary: list[bool],
 ) -> None:  # fmt: skip
     """Give each figure group the measure of its best-scoring cue (none above max_score)."""
     dist = _Distances(parser, boundary, figures, cues)
-    # a cue farther than this many words can never score under max_score
     longest = max((c.te - c.ts for c in cues), default=0)
     reach = lex.scores.max_score - min(0, lex.scores.strong_cue) + longest + 1
+    sc = _SentenceCues(cues, dist, reach, *aside_cues(lex, parser, figures, cues))
     has_improvement = any(c.measure == "improvement" for c in cues)
-    asides, defined = _aside_cues(lex, parser, figures, cues)
     prev: Figure | None = None
     for members in figure_groups(figures):
         head, tail = members[0], members[-1]
         ts, te = head.ts, tail.te
-        best: tuple[float, Cue] | None = None
         before, prev = prev, tail
         if _enrollment_by_form(lex, members, cues, dist, parser) or (
             # "352 DFS events among 2,463 women receiving letrozole": who the count before
@@ -460,35 +460,9 @@ def assign_measures(
         ):
             head.measure = "enrollment"
             continue
-        pop = head.population.lower() if head.population else None
-        # "Eight patients were hospitalised and one died": a count with a verb of its own
-        # after it is its clause's subject; a cue past the next figure is that figure's
-        own_verb = parser.lower(te) in lex.auxiliaries
-        scored: list[tuple[float, Cue]] = []
-        candidates = _candidate_cues(cues, ts, te, dist, reach)
-        if defined:  # (a cue whose definition's bracket took it out of reach)
-            candidates += [
-                c for c in cues
-                if c.start in defined and c not in candidates and defined[c.start] <= ts
-                and dist.words[ts] - dist.words[defined[c.start]] <= reach
-            ]  # fmt: skip
-        for c in candidates:
-            if not _cue_allowed(lex, head, c, ts, te, parser):
-                continue
-            if own_verb and c.ts >= te and _figure_between(dist, c, ts, te):
-                continue
-            aside = asides.get(c.start)
-            if aside is not None and not aside[0] < head.start < aside[1]:
-                continue  # "... 39.2% in the docetaxel group (HR for death, 0.59)": the HR's
-            if pop and c.ts < te and ts < c.te and parser.toks[c.ts].lower == pop:
-                continue  # "7 of 25 responders": who was counted, not what
-            past = defined.get(c.start)
-            if past is not None and past <= ts:
-                c = replace(c, te=past)  # (scored from past its definition's bracket)
-            score = _cue_score(lex, head, c, ts, te, dist)
-            scored.append((score, c))
-            if best is None or score < best[0]:
-                best = (score, c)
+        scored = _scored_cues(lex, sc, head, ts, te, parser)
+        # (the first of the lowest scores)
+        best = min(scored, key=lambda sc_: sc_[0]) if scored else None
         if best is not None:
             best = event_with_subject(lex, scored, best, ts, parser)
         if best is not None and says_how_it_changed(lex, best[1], parser):

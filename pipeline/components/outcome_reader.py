@@ -4,7 +4,9 @@
 `outcome_statistics.py`) the questions `SentenceParser` (`outcome_grammar.py`) asks while it
 reads figures: an integer or a percentage here, a population noun within a few adjectives, a
 bracketed percentage, whether a number may start a count, and a few shapes that make a number
-no count (a date, a name, an arm assignment). Each looks at a bounded window of tokens.
+no count (a date, a name, an arm assignment), whether a bare number is a count that takes a cue
+("Three died", `_bare_count`), and the bracket around a character. Each looks at a bounded
+window of tokens.
 `acuity_fraction`: a Snellen visual acuity ("6/15") is a measured value, no share of subjects.
 """
 
@@ -14,6 +16,7 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
+from pipeline.components.outcome_brackets import Brackets
 from pipeline.components.outcome_statistics import StatisticsParser
 from pipeline.components.outcome_tokens import MAX_COUNT, Figure
 
@@ -74,6 +77,7 @@ class FigureReader(StatisticsParser):
 
     # where the sentence's "n (%)" header ends (past the text's end: none), found once
     _pct_header_end: int | None = None
+    _brackets: Brackets | None = None
 
     @functools.cached_property
     def _list_firsts(self) -> dict[int, int]:
@@ -383,3 +387,81 @@ class FigureReader(StatisticsParser):
         if any(self.lower(k) in lex.measured_header_words for k in range(i - 1)):
             return False
         return not any(t.lower in lex.time_units for t in self.toks[i + 1 :])
+
+    def bracket_around(self, pos: int) -> tuple[int, int] | None:
+        """Where the innermost closed bracket around character `pos` opens and closes."""
+        if self._brackets is None:
+            self._brackets = Brackets(self.text)
+        return self._brackets.around(pos)
+
+    def _after_abbreviation(self, i: int) -> bool:
+        """Is the token before i an abbreviation in capitals ("PASI 75", "IGA 0/1")?"""
+        before = self.toks[i - 1].text if i > 0 else ""
+        return len(before) >= 2 and before.isupper() and before.isalpha()
+
+    def _bare_count(self, fig: Figure, i: int) -> bool:
+        """A bare number is a figure only if an outcome cue follows ("Three died")."""
+        if self.toks[i].word_num and fig.count == 1 and self.lower(i + 1) == "of":
+            return False
+        before_tok = self.toks[i - 1] if i > 0 else None
+        if before_tok is not None and (
+            self._after_abbreviation(i)
+            or (
+                before_tok.text in "-–/"
+                # (a dash spaced from a number word after a word is punctuation: "were
+                # hospitalised - one died"; not "2 - 4", "IL-6", "MK - 801" in tokenized text)
+                and (
+                    not self.toks[i].word_num
+                    or self.adjacent(i - 1, i)
+                    or (i >= 2 and self.toks[i - 2].num is not None)
+                )
+            )
+            or (
+                before_tok.lower in ("or", "and", "to", ",")
+                and i >= 2
+                and self.toks[i - 2].num is not None
+                and not (before_tok.text == "," and self.is_year(i - 2))  # "in 2000, 2144 ..."
+                and not self._after_arm_label(i)
+            )
+            or (
+                before_tok.lower in ("or", "and")
+                and self.lower(i - 2) == ","
+                and i >= 3
+                and self.toks[i - 3].num is not None
+                and self.lower(i - 4) == ","
+            )
+        ):
+            return False  # PASI 75, ACR 20, "grade 3 or 4", "grade 3, 4, or 5"
+        if before_tok is not None and before_tok.text == "(" and self.lower(i + 1) == ")":
+            return False  # "PbtO (2)", "(3)": a label, not a count
+        fig.needs_cue = True
+        # "partial responses in 9,"; "Deaths: 3 vs 5"
+        listed = self.lower(i + 1) in (",", ".", ";", ")", "and", "or", "")
+        if (
+            listed
+            and i >= 2
+            and self.toks[i - 1].text.isalpha()
+            and self.toks[i - 2].text in ("(", "[", ",", ";")
+            and self.bracket_around(self.toks[i].start) is not None
+        ):
+            fig.labelled = fig.cue_before_ok = True  # "(noncompliance 14, death 1)"
+            return True
+        fig.cue_before_ok = (self.lower(i - 1) in ("in", "among") and listed) or (
+            self.header_count(i, listed)
+        )
+        return True
+
+    def _after_arm_label(self, i: int) -> bool:
+        """ "6 in group 1 and 7 in group 2": the number before the list word is an arm's label
+        (after an arm noun) and the count at i is put in an arm the same way, so the count
+        starts the next part, not the second of a list of labels ("groups 1 and 2")."""
+        nxt = self.lower(i + 2)
+        return (
+            self.lower(i - 3) in self.lex.arm_nouns
+            and not self.lower(i - 3).endswith("s")
+            and self.lower(i + 1) in self.lex.prepositions
+            and (
+                nxt in self.lex.arm_nouns
+                or (nxt == "the" and self.lower(i + 3) in self.lex.arm_nouns)
+            )
+        )

@@ -769,9 +769,13 @@ def test_a_total_with_no_measure_split_by_arm(outcomes_nlp: Language, split: str
     got = arms(outcomes_nlp, text + ".")
     assert [(m, v) for m, v, _, _ in got] == [("other", 5.0), ("other", 2.0)]
     assert all(a is not None for _, _, a, _ in got)
-    # a total that is who was studied stays, its parts are the arms' sizes
+    # a total that is who was studied stays, its parts are the arms' sizes (rows of their own)
     text = "The analysis included 88 patients " + split.format(a=45, b=43)
-    assert [m for m, _, _, _ in arms(outcomes_nlp, text + ".")] == ["enrollment"]
+    got = arms(outcomes_nlp, text + ".")
+    assert [(m, v) for m, v, _, _ in got] == [
+        ("enrollment", 88.0), ("enrollment", 45.0), ("enrollment", 43.0)
+    ]
+    assert [a is not None for _, _, a, _ in got] == [False, True, True]
     # ... and so is one that no "in" ties to a finding: who was treated in each arm
     text = "Of 120 women randomized, 110 " + split.format(a=55, b=55) + " were treated."
     assert arms(outcomes_nlp, text) == [("enrollment", 120.0, None, None)]

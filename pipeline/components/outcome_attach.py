@@ -373,8 +373,10 @@ def split_by_arm(
     a bracket after a count of an outcome (at most SPLIT_WORDS words between), at least two,
     summing to it, each beside a label that names an arm, are the arms' counts of that outcome
     (unless the total is who was assessed for it, `Lexicon.assessed_total`):
-    each gets its label as its arm (unless it has one) and the total's measure. Returns the
-    indices of the totals split (pooled away, as `pooled_totals` does). `drugs`: the sentence's
+    each gets its label as its arm (unless it has one) and the total's measure. Parts of an
+    enrollment total are the arms' sizes ("including 241 patients (placebo 126, timolol 115)"),
+    and the total stays. Returns the indices of the totals split (pooled away, as
+    `pooled_totals` does). `drugs`: the sentence's
     drug mentions, `claimed`: its measure cues and disease mentions (sentence-relative character
     spans): a label overlapping a claimed span is what was counted ("6 with CR", "6 with
     neutropenia"), no arm."""
@@ -382,17 +384,19 @@ def split_by_arm(
     split: set[int] = set()
     for k, total in enumerate(figures[:-1]):
         value = total.num if total.num is not None else total.count
+        # "including 241 patients (placebo 126, timolol 115)": the arms' sizes, the total kept
+        sizes = total.measure == "enrollment"
         if (
             value is None
             or value < 2
             or total.pct is not None
             or total.excluded
-            or total.measure in ("enrollment", "other")
+            or total.measure == "other"
             # a total no cue named is split only as "<finding> in 7 further cases (...)": not
             # "208 (arm A, 75; ...) were treated", "189 of these patients (...)", the arms' sizes
             or (total.measure is None and parser.lower(total.ts - 1) not in lex.finding_of)
             # "Response was evaluable in 88 patients (45 with A and 43 with B)": the arms' sizes
-            or lex.assessed_total(parser.text, total.start, total.all_form)
+            or (not sizes and lex.assessed_total(parser.text, total.start, total.all_form))
         ):
             continue
         m = total.te
@@ -412,6 +416,8 @@ def split_by_arm(
             parts.append(g)
         if len(parts) < 2 or sum(_part_value(g) for g in parts) != value:
             continue
+        if sizes and any(g.den is not None or g.pct is not None for g in parts):
+            continue  # ("69 randomized (35/68 in A, 34/67 in B)": shares, no arm's size)
         arms = _part_arms(lex, parts, parser.text, opened, shut)
         if arms is None or not _names_arms(lex, parser.text, arms, drugs, claimed):
             continue
@@ -419,7 +425,8 @@ def split_by_arm(
             g.arm = g.arm or (label.start, label.end)
             if g.measure in (None, "enrollment") and total.measure is not None:
                 g.measure = total.measure
-        split.add(k)
+        if not sizes:
+            split.add(k)
     return split
 
 

@@ -519,19 +519,21 @@ class ArmRegexes:
     def _build_arm_part_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
         """The parts of a total split by arm in a bracket: "(6 [patients] treated with
         letrozole and 7 with placebo)", "(74 placebo, 62 tamoxifen)" (each part's arm after it,
-        a link word optional), "(CT-P6: 10; trastuzumab: 7)", "(drug A, 6; placebo, 7)" (before
-        it)."""
+        a link word optional), "(CT-P6: 10; trastuzumab: 7)", "(drug A, 6; placebo, 7)",
+        "(placebo 126, timolol 115)" (before it)."""
         label = r"(?P<arm>[^\W\d_][^,;:=()\[\]]*?)"
         words = _alt(w for w in self.connectors if w[0].isalpha())
         joiner = rf"(?:[,;]\s*(?:(?:{words})\s+)?|\s(?:{words})\s+)"
         links = alt_spaced(data["following_drug_links"])
+        # ("to": an arm's size, "(48 to the intervention group and 53 to the control group)")
         self.part_arm_after_re = re.compile(
-            rf"\s*(?:(?:{_alt(self.pop)})\s+)?(?:(?P<link>{links})\s+)?(?:the\s+)?{label}"
+            rf"\s*(?:(?:{_alt(self.pop)})\s+)?(?:(?P<link>{links}|to)\s+)?(?:the\s+)?{label}"
             rf"(?:\s+(?P<noun>{arm_nouns}))?\s*(?P<sep>{joiner})?",
             re.IGNORECASE,
         )
+        # (the label's ":" optional: "(placebo 126, timolol 115)")
         self.part_arm_before_re = re.compile(
-            rf"\s*(?P<sep>{joiner})?(?:the\s+)?{label}\s*[:=,]\s*", re.IGNORECASE
+            rf"\s*(?P<sep>{joiner})?(?:the\s+)?{label}\s*[:=,]?\s*", re.IGNORECASE
         )
 
 

@@ -507,3 +507,21 @@ def test_bad_enrollment_scope_lists_are_refused(key: str, value: object, message
     data["enrollment_scope"] = scope if value is None else {**scope, key: value}
     with pytest.raises(RuleFileError, match=message):
         validate_lexicon(data, "lexicon.json")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # who was assessed for an outcome, not in whom it occurred
+        ("Response was evaluable in 88 patients.", [("enrollment", 88.0)]),
+        ("Toxicity was evaluable in 120 patients.", [("enrollment", 120.0)]),
+        ("DFS and overall survival were analyzed in 92 patients.", [("enrollment", 92.0)]),
+        ("Toxicity data were available for 174 patients.", [("enrollment", 174.0)]),
+        # a share of them stays the outcome's
+        ("Response was seen in 12 of 88 patients.", [("response", 12.0)]),
+    ],
+)  # fmt: skip
+def test_who_was_assessed_is_enrollment(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected

@@ -457,7 +457,12 @@ def assign_measures(
             before is not None
             and len(members) == 1
             and counted_among_by_words(lex, before, head, parser.text)
-        ):
+        ) or (
+            # "Response was evaluable in 88 patients": who was assessed, no count of responses
+            len(members) == 1
+            and head.has_pop and head.pct is None and head.den is None and not head.all_form
+            and lex.assessed_total(parser.text, head.start, False)
+        ):  # fmt: skip
             head.measure = "enrollment"
             continue
         scored = _scored_cues(lex, sc, head, ts, te, parser)

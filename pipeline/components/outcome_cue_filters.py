@@ -10,7 +10,10 @@ DRUG/DISEASE mentions, for `biotab_outcomes._cues`:
   "died of X") are weak adverse-event cues;
 - `stop_reasons`: an adverse-event cue that gives the reason subjects stopped ("Discontinuation
   due to adverse events occurred in 12 patients") is a discontinuation cue: the figure counts
-  who stopped.
+  who stopped;
+- `compared_traits`: a trait word ("prevalence") is no cue in a clause that compares groups
+  ("The prevalence of delirium was lower in the light sedation group (19% vs 40%)"): what the
+  arms had is an outcome.
 
 Each looks at a bounded window around a cue or mention, so a sentence costs time linear in its
 length.
@@ -24,6 +27,7 @@ from dataclasses import replace
 
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_rules import NOT_OUTCOME
 from pipeline.components.outcome_tokens import Cue, Mention
 from pipeline.labels import DISEASE
 
@@ -149,3 +153,21 @@ def _reason_end(lex: Lexicon, window: str, start: int) -> int:
         if not (words and words[-1].lower() in lex.count_blockers):
             return m.start()
     return len(window)
+
+
+def compared_traits(lex: Lexicon, parser: SentenceParser, cues: list[Cue]) -> list[Cue]:
+    """`cues` without the not_outcome cues of a `compared_trait_words` entry ("prevalence")
+    whose clause holds a `trait_comparison_words` entry ("lower", "between", "vs"): "The
+    prevalence of postoperative delirium was significantly lower in the light sedation group
+    (19% vs 40%)", "no difference in prevalence of dermatitis between the Calendula (53%) and
+    Sorbolene (62%) groups" compare what the arms had, an outcome; "The prevalence of diabetes
+    was 12%" stays no result."""
+    out = cues
+    for c in cues:
+        if c.measure != NOT_OUTCOME or parser.toks[c.ts].lower not in lex.compared_trait_words:
+            continue
+        lo, hi = parser.stretch(c.ts, c.te)
+        if any(parser.toks[k].lower in lex.trait_comparison_words for k in range(lo, hi)):
+            out = [d for d in out if d is not c]
+    return out
+

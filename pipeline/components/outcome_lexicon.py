@@ -142,6 +142,10 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.ratio_units = {k.lower(): v for k, v in data["ratio_units"].items()}
         self.time_units: dict[str, str] = dict(data["time_units"])
         self.median_words = sets["median_words"]
+        self.median_list_joiners = sets["median_list_joiners"]
+        self.compared_trait_words = sets["compared_trait_words"]
+        self.trait_comparison_words = sets["trait_comparison_words"]
+        self.time_to_event_words = sets["time_to_event_words"]
         self.arm_drug_links = sets["arm_drug_links"]
         # a header that names a statistic or a rate: the counts after its colon are its values
         # ("Mean number of exacerbations: 2 vs 3", "Response rate: 45 vs 30")

@@ -110,6 +110,14 @@ def _hyphens(parser: SentenceParser, a: int, b: int) -> int:
     return hyphens
 
 
+def _time_to_event(lex: Lexicon, c: Cue, parser: SentenceParser) -> bool:
+    """Does the cue name a time to an event ("TTP", "time to progression", "time to treatment
+    failure": a `time_to_event_words` entry first or before "to" right before it)?"""
+    return parser.toks[c.ts].lower in lex.time_to_event_words or (
+        parser.lower(c.ts - 1) == "to" and parser.lower(c.ts - 2) in lex.time_to_event_words
+    )
+
+
 def _cue_allowed(
     lex: Lexicon, head: Figure, c: Cue, ts: int, te: int, parser: SentenceParser
 ) -> bool:
@@ -122,6 +130,8 @@ def _cue_allowed(
         return False  # bare number: the cue must follow within two words
     if head.proportion and not (c.te <= ts and ts - c.te <= 8):
         return False  # "survival was 0·86": the cue comes first
+    if head.time_unit is None and head.ratio is None and _time_to_event(lex, c, parser):
+        return False  # "response rate ... (10.3%) with similar TTP": a duration's cue
     if c.measure == "enrollment" and (
         not enrollment_ok(head, c, parser, lex.min_enrollment)
         or counts_occurrences(lex, head, parser)
@@ -146,6 +156,10 @@ def _cue_score(lex: Lexicon, head: Figure, c: Cue, ts: int, te: int, dist: _Dist
         if head.prefer_after == before and not (before and c.te == ts):
             # (a cue right before its figure is on no wrong side: "CR 4 (10%), PR 12 (30%)")
             score += w.wrong_side
+        if head.ratio is not None and before:
+            # "Median PFS was 10.2 months for A and 20.2 months for B (HR 0.488)": the figures
+            # before a ratio are the rates it compares, no other measure's
+            figs = 0
         score += w.per_boundary * bounds + w.per_figure_between * figs
     if c.priority == 0:
         score += w.weak_cue

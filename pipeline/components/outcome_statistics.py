@@ -417,8 +417,10 @@ class StatisticsParser:
         return fig
 
     def _compared_median(self, i: int, unit: str) -> bool:
-        """ "Median PFS was 8.2 months (95% CI, 6.9-9.5) with X versus 5.1 months with Y": a
-        duration right after a comparison word, compared with the sentence's last figure, a
+        """ "Median PFS was 8.2 months (95% CI, 6.9-9.5) with X versus 5.1 months with Y", "24.8
+        months in the palbociclib group and 14.5 months in the placebo group": a duration right
+        after a comparison word or a `median_list_joiners` entry ("and"), after the sentence's last
+        figure, a
         median of the same unit, with nothing between them but brackets (its interval) and a
         few words without a number or a strong boundary (its arm). Its "median" may lie beyond
         `_parse_median`'s window."""
@@ -427,7 +429,10 @@ class StatisticsParser:
         k = i - 1
         if self.lower(k) == "with" and self.lower(k - 1) == "compared":
             k -= 1
-        elif self.lower(k) not in self.lex.pairwise_comparison:
+        elif not (
+            self.lower(k) in self.lex.pairwise_comparison
+            or self.lower(k) in self.lex.median_list_joiners
+        ):
             return False
         if k - self.figures[-1].te > COMPARED_MEDIAN_TOKENS:
             return False

@@ -48,7 +48,12 @@ from pipeline.components.outcome_attach import (
     split_by_arm,
 )
 from pipeline.components.outcome_context import DocContext, SentenceMentions, note_arms
-from pipeline.components.outcome_cue_filters import disease_cues, lists_diseases, stop_reasons
+from pipeline.components.outcome_cue_filters import (
+    compared_traits,
+    disease_cues,
+    lists_diseases,
+    stop_reasons,
+)
 from pipeline.components.outcome_decimals import decimal_pieces
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
@@ -314,6 +319,7 @@ class OutcomeExtractor:
             ts = parser.tok_index(s)
             te = max(ts + 1, parser.tok_index(e))
             cues.append(Cue(s, e, ts, te, measure, self.cues[r].priority))
+        cues = compared_traits(self.lexicon, parser, cues)  # ("prevalence ... 19% vs 40%")
         extra = disease_cues(self.lexicon, parser, mentions, cues, base)
         return stop_reasons(self.lexicon, parser.text, sorted(cues + extra, key=lambda c: c.start))
 

@@ -1,0 +1,89 @@
+"""biotab_assertion (session 33): a list inside a clause that opens the sentence, a main
+clause coordinated after a negation, "non" written apart, a quantity ("no more than"), and a
+symptom's company in a case history. Sentences as case reports, trial abstracts and clinical
+notes write them; the mentions as the tagger marks them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import srsly
+from helpers import check_assertion as check
+from spacy.language import Language
+
+from pipeline.components.assertion import ContextAssertion
+
+D, R = "DISEASE", "DRUG"
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        # the opening clause ends at the comma after its list, not at the list's first comma
+        ("Since she had no fever, cough or rash, amoxicillin was stopped.",
+         [("fever", D), ("cough", D), ("rash", D), ("amoxicillin", R)], ["N", "N", "N", ""]),
+        ("Since she had no fever, cough, or rash, amoxicillin was stopped.",
+         [("fever", D), ("cough", D), ("rash", D), ("amoxicillin", R)], ["N", "N", "N", ""]),
+        ("Because there was no fever, abdominal pain or elevated liver enzymes, ceftriaxone "
+         "was not started.",
+         [("fever", D), ("abdominal pain", D), ("ceftriaxone", R)], ["N", "N", "N"]),
+        ("As the patient had no wheeze, dyspnoea, chest tightness or cough, salbutamol was "
+         "discontinued.",
+         [("wheeze", D), ("dyspnoea", D), ("cough", D), ("salbutamol", R)],
+         ["N", "N", "N", ""]),
+        # ... a list's commas that close no opening clause end nothing
+        ("Since she had no fever, cough or rash, she was sent home.",
+         [("fever", D), ("cough", D), ("rash", D)], ["N", "N", "N"]),
+        ("The patient had no fever, cough or rash, and was sent home.",
+         [("fever", D), ("cough", D), ("rash", D)], ["N", "N", "N"]),
+        # ... a clause between the commas is no list: its comma stays the clause's end
+        ("Since she had no fever, she was observed and aspirin, which was given, helped.",
+         [("fever", D), ("aspirin", R)], ["N", ""]),
+    ],
+)
+def test_a_list_in_an_opening_clause(
+    blank: Language,
+    assertion: ContextAssertion,
+    text: str,
+    mentions: list[tuple[str, str]],
+    expected: list[str],
+) -> None:
+    check(blank, assertion, text, mentions, expected)
+
+
+def test_after_list(tmp_path: Path, blank: Language) -> None:
+    """`after_list`: with `after_clause`, a list that ends right before the rule (its last item
+    holds one of the words) is passed over to the clause before it; an item with a verb, or
+    longer than a list's item, ends the walk. The key comes back from disk."""
+    rules = tmp_path / "rules.jsonl"
+    lines = [
+        {"literal": "no", "category": "NEGATED", "direction": "forward", "max_scope": 15},
+        {"literal": ",", "category": "TERMINATE",
+         "after": [{"IS_SENT_START": True, "LOWER": "since"}], "after_within": 30,
+         "after_clause": True, "after_list": ["or"], "followed_by": [{"LOWER": "helped"}],
+         "followed_before": [",", "or", "and"]},
+        # (a verb for the list's items that ends no negation)
+        {"literal": "was", "category": "TERMINATE", "applies_to": ["HYPOTHETICAL"],
+         "after_mention": True},
+    ]  # fmt: skip
+    srsly.write_jsonl(rules, lines)
+    component = ContextAssertion(blank, "a", rules_path=str(rules))
+    component.to_disk(tmp_path / "saved")
+    restored = ContextAssertion(blank, "b").from_disk(tmp_path / "saved")
+    assert restored.rules == component.rules and restored.rules[1].after_list == ("or",)
+    for text, mentions, expected in (
+        ("Since she had no fever, cough or rash, aspirin helped.",
+         [("fever", D), ("cough", D), ("rash", D), ("aspirin", R)], ["N", "N", "N", ""]),
+        # "and" is not among the words: no list is passed over
+        ("Since she had no fever, cough and rash, aspirin helped.",
+         [("fever", D), ("cough", D), ("rash", D), ("aspirin", R)], ["N", "N", "N", "N"]),
+        # an item with a verb is a clause: the walk stops at its comma
+        ("Since she had no fever, rash was seen or not, aspirin helped.",
+         [("fever", D), ("rash", D), ("aspirin", R)], ["N", "N", "N"]),
+        # an item past eight tokens is no list item
+        ("Since she had no fever, a very long and rather unusual persistent dry cough or "
+         "rash, aspirin helped.",
+         [("fever", D), ("cough", D), ("rash", D), ("aspirin", R)], ["N", "N", "N", "N"]),
+    ):  # fmt: skip
+        check(blank, restored, text, mentions, expected)

@@ -87,3 +87,34 @@ def test_after_list(tmp_path: Path, blank: Language) -> None:
          [("fever", D), ("cough", D), ("rash", D), ("aspirin", R)], ["N", "N", "N", "N"]),
     ):  # fmt: skip
         check(blank, restored, text, mentions, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        # a main clause coordinated after the negated one: ", and" with a verb on each side
+        ("No patient had hepatotoxicity, and methotrexate was continued.",
+         [("hepatotoxicity", D), ("methotrexate", R)], ["N", ""]),
+        ("There was no evidence of pneumonia, and amoxicillin was stopped after two days.",
+         [("pneumonia", D), ("amoxicillin", R)], ["N", ""]),
+        ("The patient had no fever, cough or rash, and prednisone was tapered.",
+         [("fever", D), ("cough", D), ("rash", D), ("prednisone", R)], ["N", "N", "N", ""]),
+        ("Rituximab may be effective, and methotrexate was continued.",
+         [("Rituximab", R), ("methotrexate", R)], ["U", ""]),
+        # ... while a list's last item after an Oxford comma is still negated
+        ("No fever, chills, and rash were seen.", [("fever", D), ("chills", D), ("rash", D)],
+         ["N", "N", "N"]),
+        ("The patient had no fever, chills, and night sweats.",
+         [("fever", D), ("chills", D), ("night sweats", D)], ["N", "N", "N"]),
+        ("No patient had neutropenia, thrombocytopenia, and anemia.",
+         [("neutropenia", D), ("thrombocytopenia", D), ("anemia", D)], ["N", "N", "N"]),
+    ],
+)
+def test_a_main_clause_coordinated(
+    blank: Language,
+    assertion: ContextAssertion,
+    text: str,
+    mentions: list[tuple[str, str]],
+    expected: list[str],
+) -> None:
+    check(blank, assertion, text, mentions, expected)

@@ -118,3 +118,38 @@ def test_a_main_clause_coordinated(
     expected: list[str],
 ) -> None:
     check(blank, assertion, text, mentions, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        # "non" written apart from what the subjects are not: the tagger marks the word after it
+        ("Twelve non diabetic patients served as controls.", [("diabetic", D)], ["N"]),
+        ("Insulin resistance was measured in non diabetic and diabetic patients.",
+         [("Insulin resistance", D), ("diabetic", D), ("diabetic", D)], ["", "N", ""]),
+        ("Most participants were non diabetic and non hypertensive.",
+         [("diabetic", D), ("hypertensive", D)], ["N", "N"]),
+        # ... a disease named with it is no negation: the tagger keeps "non" in the name, or
+        # leaves it out of a name that goes on
+        ("Patients with non small cell lung cancer received cisplatin.",
+         [("small cell lung cancer", D), ("cisplatin", R)], ["", ""]),
+        ("Patients with non Hodgkin lymphoma received rituximab.",
+         [("non Hodgkin lymphoma", D), ("rituximab", R)], ["", ""]),
+        ("Patients with non alcoholic fatty liver disease were enrolled.",
+         [("non alcoholic fatty liver disease", D)], [""]),
+        ("Patients with nonalcoholic fatty liver disease were enrolled.",
+         [("nonalcoholic fatty liver disease", D)], [""]),
+        ("Patients with non-Hodgkin lymphoma received rituximab.",
+         [("non-Hodgkin lymphoma", D), ("rituximab", R)], ["", ""]),
+        ("It is used to treat cancer pain and chronic non malignant pain.",
+         [("cancer pain", D), ("pain", D)], ["", ""]),
+    ],
+)
+def test_non_written_apart(
+    blank: Language,
+    assertion: ContextAssertion,
+    text: str,
+    mentions: list[tuple[str, str]],
+    expected: list[str],
+) -> None:
+    check(blank, assertion, text, mentions, expected)

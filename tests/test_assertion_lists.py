@@ -153,3 +153,31 @@ def test_non_written_apart(
     expected: list[str],
 ) -> None:
     check(blank, assertion, text, mentions, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        # a bound on a quantity or a comparison denied: nothing after it is absent
+        ("No more than 10% of patients had neutropenia.", [("neutropenia", D)], [""]),
+        ("No less than 10% of patients had neutropenia.", [("neutropenia", D)], [""]),
+        ("Not more than 10% of patients had neutropenia.", [("neutropenia", D)], [""]),
+        ("Dyskinesia developed no sooner than 146 days of chronic levodopa administration.",
+         [("Dyskinesia", D), ("levodopa", R)], ["", ""]),
+        ("The incidence of akathisia was no different with quetiapine than with placebo.",
+         [("akathisia", D), ("quetiapine", R)], ["", ""]),
+        ("Nausea was no more frequent with ondansetron than with placebo.",
+         [("Nausea", D), ("ondansetron", R)], ["", ""]),
+        # ... while "no more" without a comparison is still a negation
+        ("No more seizures occurred after valproate was started.",
+         [("seizures", D), ("valproate", R)], ["N", ""]),
+    ],
+)
+def test_a_quantity_is_no_negation(
+    blank: Language,
+    assertion: ContextAssertion,
+    text: str,
+    mentions: list[tuple[str, str]],
+    expected: list[str],
+) -> None:
+    check(blank, assertion, text, mentions, expected)

@@ -181,3 +181,36 @@ def test_a_quantity_is_no_negation(
     expected: list[str],
 ) -> None:
     check(blank, assertion, text, mentions, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        # the patient's own symptom "was not associated with" another: that one is absent
+        ("The headache was not associated with nausea.", [("headache", D), ("nausea", D)],
+         ["", "N"]),
+        ("Her chest pain was not associated with dyspnoea or diaphoresis.",
+         [("chest pain", D), ("dyspnoea", D), ("diaphoresis", D)], ["", "N", "N"]),
+        ("The rash was not associated with amoxicillin.", [("rash", D), ("amoxicillin", R)],
+         ["", ""]),
+        ("On admission, her headache was not associated with nausea, vomiting or photophobia.",
+         [("headache", D), ("nausea", D), ("vomiting", D), ("photophobia", D)],
+         ["", "N", "N", "N"]),
+        # ... while a relation studied in a population stays a relation denied (session 32)
+        ("Lithium treatment was not associated with hypothyroidism in this cohort.",
+         [("Lithium", R), ("hypothyroidism", D)], ["", ""]),
+        ("NO-induced immediate headache is not associated with release of CGRP.",
+         [("NO", R), ("headache", D)], ["", ""]),
+        ("Marital unhappiness was not associated with arthritis.", [("arthritis", D)], [""]),
+        ("The hypertension in our cohort was not associated with stroke.",
+         [("hypertension", D), ("stroke", D)], ["", ""]),
+    ],
+)
+def test_a_symptoms_company_in_a_case_history(
+    blank: Language,
+    assertion: ContextAssertion,
+    text: str,
+    mentions: list[tuple[str, str]],
+    expected: list[str],
+) -> None:
+    check(blank, assertion, text, mentions, expected)

@@ -168,6 +168,12 @@ def test_non_written_apart(
          [("akathisia", D), ("quetiapine", R)], ["", ""]),
         ("Nausea was no more frequent with ondansetron than with placebo.",
          [("Nausea", D), ("ondansetron", R)], ["", ""]),
+        ("No significant group differences were observed for sleep quality, fatigue or "
+         "depression.", [("fatigue", D), ("depression", D)], ["", ""]),
+        ("No significant between-group differences in nausea were found.", [("nausea", D)],
+         [""]),
+        ("Bumetanide had no demonstrable effects on serum sodium and potassium.",
+         [("Bumetanide", R), ("sodium", R), ("potassium", R)], ["", "", ""]),
         # ... while "no more" without a comparison is still a negation
         ("No more seizures occurred after valproate was started.",
          [("seizures", D), ("valproate", R)], ["N", ""]),

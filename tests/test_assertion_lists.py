@@ -174,9 +174,18 @@ def test_non_written_apart(
          [""]),
         ("Bumetanide had no demonstrable effects on serum sodium and potassium.",
          [("Bumetanide", R), ("sodium", R), ("potassium", R)], ["", "", ""]),
+        ("Losartan lowered blood pressure without reducing albuminuria.",
+         [("Losartan", R), ("albuminuria", D)], ["", ""]),
+        ("Dose reductions lowered toxicity without affecting palbociclib treatment duration.",
+         [("toxicity", D), ("palbociclib", R)], ["", ""]),
+        ("Ropivacaine reduced the sevoflurane requirement without increasing pain.",
+         [("Ropivacaine", R), ("sevoflurane", R), ("pain", D)], ["", "", ""]),
+        ("It lowered the zidovudine dose without impairment of anti-human immunodeficiency "
+         "virus activity.", [("zidovudine", R), ("immunodeficiency", D)], ["", ""]),
         # ... while "no more" without a comparison is still a negation
         ("No more seizures occurred after valproate was started.",
          [("seizures", D), ("valproate", R)], ["N", ""]),
+        ("She recovered without sequelae or seizures.", [("seizures", D)], ["N"]),
     ],
 )
 def test_a_quantity_is_no_negation(

@@ -229,3 +229,32 @@ def test_a_symptoms_company_in_a_case_history(
     expected: list[str],
 ) -> None:
     check(blank, assertion, text, mentions, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        # what was read wrong among the negations of BC5CDR's abstracts: a diagnosis's name,
+        # some but not all, animals given a drug, a dose-response or a preponderance denied
+        ("We report a female patient with a not otherwise specified psychotic disorder.",
+         [("psychotic disorder", D)], [""]),
+        ("The majority, but not all, of breast-ovary cancer families show linkage to BRCA1.",
+         [("breast-ovary cancer", D)], [""]),
+        ("None of the cows treated with vitamin D3 showed signs of milk fever.",
+         [("vitamin D3", R), ("milk fever", D)], ["", "N"]),
+        ("Catalepsy was reduced in rats with lesions but not in rats treated with desipramine.",
+         [("Catalepsy", D), ("desipramine", R)], ["", ""]),
+        ("Results suggest no dose-response effect for paclitaxel doses above 200 mg/m2.",
+         [("paclitaxel", R)], [""]),
+        ("Depression was frequent in both groups, with no preponderance in the hypertensive "
+         "group.", [("Depression", D), ("hypertensive", D)], ["", ""]),
+    ],
+)
+def test_read_on_abstracts(
+    blank: Language,
+    assertion: ContextAssertion,
+    text: str,
+    mentions: list[tuple[str, str]],
+    expected: list[str],
+) -> None:
+    check(blank, assertion, text, mentions, expected)

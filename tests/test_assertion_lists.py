@@ -258,3 +258,30 @@ def test_read_on_abstracts(
     expected: list[str],
 ) -> None:
     check(blank, assertion, text, mentions, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        # "but not" and a preposition: the clause's finding is denied for what follows it
+        ("Calcineurin was inhibited by CsA and FK506, but not by rapamycin.",
+         [("CsA", R), ("FK506", R), ("rapamycin", R)], ["", "", ""]),
+        ("Depressed mood was associated with sexual difficulties, but not with impotence.",
+         [("Depressed mood", D), ("impotence", D)], ["", ""]),
+        ("This region is deleted in many solid tumors, although not in pancreatic cancer.",
+         [("solid tumors", D), ("pancreatic cancer", D)], ["", ""]),
+        ("Phenacetin increased the risk for cancer of the bladder but not for ureteric cancer.",
+         [("Phenacetin", R), ("ureteric cancer", D)], ["", ""]),
+        # ... while "but no" and "but not" before a verb still negate
+        ("Pain improved, but no rash occurred.", [("rash", D)], ["N"]),
+        ("Fever was present but not rash.", [("Fever", D), ("rash", D)], ["", "N"]),
+    ],
+)
+def test_but_not_and_a_preposition(
+    blank: Language,
+    assertion: ContextAssertion,
+    text: str,
+    mentions: list[tuple[str, str]],
+    expected: list[str],
+) -> None:
+    check(blank, assertion, text, mentions, expected)

@@ -285,3 +285,28 @@ def test_but_not_and_a_preposition(
     expected: list[str],
 ) -> None:
     check(blank, assertion, text, mentions, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        # the disease a complication is related to is there
+        ("The effectiveness of lymphedema self-management in the prevention of breast "
+         "cancer-related lymphedema.", [("lymphedema", D), ("breast cancer", D),
+                                        ("lymphedema", D)], ["", "", "H"]),
+        ("Weight lifting for women at risk for breast cancer-related lymphedema.",
+         [("breast cancer", D), ("lymphedema", D)], ["", "H"]),
+        ("There were no cancer-related deaths.", [("cancer", D)], [""]),
+        # ... while a drug's "-induced" stays with the drug rule, and a disease's is not read
+        ("Mesna is given to prevent ifosfamide-induced hemorrhagic cystitis.",
+         [("Mesna", R), ("ifosfamide", R), ("hemorrhagic cystitis", D)], ["", "", "H"]),
+    ],
+)
+def test_a_disease_a_complication_is_related_to(
+    blank: Language,
+    assertion: ContextAssertion,
+    text: str,
+    mentions: list[tuple[str, str]],
+    expected: list[str],
+) -> None:
+    check(blank, assertion, text, mentions, expected)

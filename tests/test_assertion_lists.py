@@ -310,3 +310,34 @@ def test_a_disease_a_complication_is_related_to(
     expected: list[str],
 ) -> None:
     check(blank, assertion, text, mentions, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        # "more likely to" compares how often something was found: no hedge
+        ("Patients given prilocaine were more likely to develop hearing loss (10 out of 22) "
+         "than those given bupivacaine (4 out of 22).",
+         [("prilocaine", R), ("hearing loss", D), ("bupivacaine", R)], ["", "", ""]),
+        ("Women who had received tamoxifen were significantly more likely to have endometrial "
+         "cancer diagnosed than those who had not.",
+         [("tamoxifen", R), ("endometrial cancer", D)], ["", ""]),
+        ("Patients who developed hyperkalemia were older and more likely to have diabetes.",
+         [("hyperkalemia", D), ("diabetes", D)], ["", ""]),
+        ("Women at higher risk were more likely to accept tamoxifen.", [("tamoxifen", R)],
+         [""]),
+        # ... while "likely" alone, or "most likely due to", hedges
+        ("The rash was most likely due to amoxicillin.", [("rash", D), ("amoxicillin", R)],
+         ["", ""]),
+        ("Hypothyroidism, likely autoimmune thyroiditis, was found.",
+         [("Hypothyroidism", D), ("autoimmune thyroiditis", D)], ["", "U"]),
+    ],
+)
+def test_a_frequency_compared(
+    blank: Language,
+    assertion: ContextAssertion,
+    text: str,
+    mentions: list[tuple[str, str]],
+    expected: list[str],
+) -> None:
+    check(blank, assertion, text, mentions, expected)

@@ -341,3 +341,34 @@ def test_a_frequency_compared(
     expected: list[str],
 ) -> None:
     check(blank, assertion, text, mentions, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        # a second sample of BC5CDR's negations read wrong: a benefit or an inhibition denied,
+        # a drug not discontinued, what neither drug showed
+        ("Ginger conferred no additional benefit in terms of reducing nausea severity.",
+         [("Ginger", R), ("nausea", D)], ["", ""]),
+        ("MPA and DMCM showed no inhibition of 3H-TBOB binding.",
+         [("MPA", R), ("DMCM", R), ("3H-TBOB", R)], ["", "", ""]),
+        ("Pentoxifylline does not inhibit dipyridamole-induced coronary hyperemia.",
+         [("Pentoxifylline", R), ("dipyridamole", R), ("hyperemia", D)], ["", "", ""]),
+        ("Torsade de pointes can be treated, possibly without discontinuation of pentamidine.",
+         [("Torsade de pointes", D), ("pentamidine", R)], ["", ""]),
+        ("Neither TET nor FAN showed any anticoagulation activities.",
+         [("TET", R), ("FAN", R)], ["", ""]),
+        # ... while what was not found stays negated
+        ("Neither polyneuropathy nor thrombosis was observed.",
+         [("polyneuropathy", D), ("thrombosis", D)], ["N", "N"]),
+        ("The patient was discharged without methotrexate.", [("methotrexate", R)], ["N"]),
+    ],
+)
+def test_read_on_abstracts_again(
+    blank: Language,
+    assertion: ContextAssertion,
+    text: str,
+    mentions: list[tuple[str, str]],
+    expected: list[str],
+) -> None:
+    check(blank, assertion, text, mentions, expected)

@@ -1,7 +1,9 @@
 """biotab_assertion (session 33): a list inside a clause that opens the sentence, a main
-clause coordinated after a negation, "non" written apart, a quantity ("no more than"), and a
-symptom's company in a case history. Sentences as case reports, trial abstracts and clinical
-notes write them; the mentions as the tagger marks them."""
+clause coordinated after a negation, "non" written apart, a quantity ("no more than"), a
+symptom's company in a case history; and flags read wrong in samples of BC5CDR's abstracts (a
+change or a comparison denied, "but not" and a preposition, a disease a complication is related
+to, a frequency compared). Sentences as case reports, trial abstracts and clinical notes write
+them; the mentions as the tagger marks them."""
 
 from __future__ import annotations
 

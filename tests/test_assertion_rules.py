@@ -93,6 +93,10 @@ def test_match_shortcuts_find_what_the_matcher_finds(
          "needs the key 'followed_by'"),
         ({"literal": "x", "category": "PSEUDO", "followed_by": [{"LOWER": "y"}],
           "followed_before": ["And"]}, "lower-case words"),
+        ({"literal": "x", "category": "PSEUDO", "after": [{"LOWER": "y"}],
+          "after_list": ["and"]}, "needs the key 'after_clause' (true)"),
+        ({"literal": "x", "category": "PSEUDO", "after": [{"LOWER": "y"}], "after_clause": True,
+          "after_list": []}, "lower-case words"),
         (
             {"literal": "x", "category": "PSEUDO", "after": [{"LOWER": "y"}], "after_within": 0},
             ">= 1",

@@ -30,6 +30,9 @@ The rules are data, `pipeline/rules/context_rules.jsonl`, one per line, validate
 - `after_clause` (true): `after` must match inside the rule's own clause, after the last comma,
   semicolon or colon before the rule (the comma that closes a sentence's opening clause is its
   first: "Although the patient had no symptoms, salbutamol was prescribed");
+- `after_list` (lower-case words, with `after_clause`): a list that ends right before the rule
+  (its last item holds one of the words: "and", "or") does not end the rule's clause at its
+  commas ("Since she had no fever, cough or rash, amoxicillin was stopped");
 - `followed_by` (a Matcher pattern) and `followed_within` (tokens, default `max_scope`): the rule
   matches only when `followed_by` starts that close after it in its sentence, with no
   after_mention verb before it ("no evidence that X can be used", not "... that X caused Y");
@@ -99,6 +102,7 @@ DEFAULT_MAX_SCOPE = 10
 
 _FLAG = {"NEGATED": "negated", "HYPOTHETICAL": "hypothetical", "UNCERTAIN": "uncertain"}
 _CLAUSE_ENDS = (",", ";", ":")  # punctuation that ends a clause (`elliptical`, `after_clause`)
+_LIST_ITEM = 8  # the most tokens of a list's item, between its commas (`after_list`)
 
 
 @dataclass(frozen=True)
@@ -179,6 +183,10 @@ class ContextAssertion:
             k: frozenset(add(w) for w in r.followed_before)
             for k, r in self._rule_of.items() if r.followed_before is not None
         }  # fmt: skip
+        self._list_words = {
+            k: frozenset(add(w) for w in r.after_list)
+            for k, r in self._rule_of.items() if r.after_list is not None
+        }  # fmt: skip
         self._after = AfterPatterns(self.nlp, self._before, {
             k: r.after for k, r in self._rule_of.items() if r.after is not None
         })  # fmt: skip
@@ -202,15 +210,39 @@ class ContextAssertion:
             raise pattern_error(where, rule, name, exc) from exc
 
     def _after_holds(
-        self, start: int, key: int, rule: ContextRule, arrays: DocArrays
+        self, start: int, key: int, rule: ContextRule, arrays: DocArrays, verbs: list[int]
     ) -> bool:
         """The rule's `after` pattern matches within `after_within` tokens before `start`, in
-        the same sentence (and, `after_clause`, after its last clause punctuation)."""
+        the same sentence (and, `after_clause`, after its last clause punctuation, a list's
+        commas passed over with `after_list`: `_after_clause_start`)."""
         lo = max(0, start - (rule.after_within or self.max_scope), arrays.sentence_start(start))
         if rule.after_clause:
-            mark = arrays.last_mark(self._clause_ends, lo, start)
-            lo = lo if mark is None else mark + 1
+            lo = self._after_clause_start(key, lo, start, arrays, verbs)
         return lo < start and self._after.holds(arrays, key, lo, start)
+
+    def _after_clause_start(
+        self, key: int, lo: int, start: int, arrays: DocArrays, verbs: list[int]
+    ) -> int:
+        """Where the clause of a rule at `start` begins, not before `lo`: after the last comma,
+        semicolon or colon before it. With the rule's `after_list` words, a list that ends
+        right before the rule is passed over: when the tokens after that last mark hold one of
+        the words ("cough or rash"), the commas before it that part items of at most
+        `_LIST_ITEM` tokens with no after_mention verb (`verbs`, sorted) end no clause ("Since
+        she had no fever, cough or rash, amoxicillin was stopped": the clause opens at "Since")."""
+        mark = arrays.last_mark(self._clause_ends, lo, start)
+        if mark is None:
+            return lo
+        words = self._list_words.get(key)
+        if words is None or arrays.first_mark(words, mark + 1, start) is None:
+            return mark + 1
+        end = start
+        while mark is not None and arrays.doc[mark].text == "," and end - mark - 1 <= _LIST_ITEM:
+            k = bisect.bisect_right(verbs, mark)
+            if k < len(verbs) and verbs[k] < end:
+                break  # (a verb between the commas: a clause, not an item)
+            end = mark
+            mark = arrays.last_mark(self._clause_ends, lo, end)
+        return lo if mark is None else mark + 1
 
     def _holds(
         self, doc: Doc, start: int, end: int, key: int, rule: ContextRule, verbs: list[int],
@@ -221,7 +253,7 @@ class ContextAssertion:
         match; before the first `followed_before` word) and `elliptical` (no
         verb from the cue to the clause's end). `verbs` are the starts of the after_mention
         TERMINATE matches ("was", "occurred" ...), sorted."""
-        if rule.after is not None and not self._after_holds(start, key, rule, arrays):
+        if rule.after is not None and not self._after_holds(start, key, rule, arrays, verbs):
             return False
         if rule.followed_by is None and not rule.elliptical:
             return True

@@ -22,7 +22,7 @@ _REQUIRED: dict[str, Any] = {"category": str}
 _OPTIONAL: dict[str, Any] = {
     "literal": str, "pattern": list, "direction": str, "max_scope": int, "comment": str,
     "applies_to": list, "after_mention": bool, "after": list, "after_within": int,
-    "after_clause": bool, "followed_by": list, "followed_within": int,
+    "after_clause": bool, "after_list": list, "followed_by": list, "followed_within": int,
     "followed_before": list, "elliptical": bool, "labels": list, "negatable": bool,
 }  # fmt: skip
 
@@ -42,6 +42,7 @@ class ContextRule:
     after: tuple[Any, ...] | None = None
     after_within: int | None = None
     after_clause: bool = False
+    after_list: tuple[str, ...] | None = None
     followed_by: tuple[Any, ...] | None = None
     followed_within: int | None = None
     followed_before: tuple[str, ...] | None = None
@@ -70,6 +71,8 @@ class ContextRule:
             out["after_within"] = self.after_within
         if self.after_clause:
             out["after_clause"] = True
+        if self.after_list is not None:
+            out["after_list"] = list(self.after_list)
         if self.followed_by is not None:
             out["followed_by"] = list(self.followed_by)
         if self.followed_within is not None:
@@ -156,23 +159,25 @@ def parse_rule(obj: Any, where: str) -> ContextRule:
             f"{where}: key 'labels' is {entry['labels']!r}: expected a non-empty list of mention "
             "labels"
         )
-    if "followed_before" in entry and (
-        not entry["followed_before"]
-        or not all(isinstance(w, str) and w and w == w.lower() for w in entry["followed_before"])
-    ):
-        raise RuleError(
-            f"{where}: key 'followed_before' is {entry['followed_before']!r}: expected a "
-            "non-empty list of lower-case words"
-        )
+    for key in ("followed_before", "after_list"):
+        if key in entry and (
+            not entry[key]
+            or not all(isinstance(w, str) and w and w == w.lower() for w in entry[key])
+        ):
+            raise RuleError(
+                f"{where}: key {key!r} is {entry[key]!r}: expected a non-empty list of "
+                "lower-case words"
+            )
     for key in ("max_scope", "after_within", "followed_within"):
         if key in entry and entry[key] < 1:
             raise RuleError(f"{where}: key {key!r} is {entry[key]}: expected an int >= 1")
     for within, pattern in (
         ("after_within", "after"), ("after_clause", "after"), ("followed_within", "followed_by"),
-        ("followed_before", "followed_by"),
+        ("followed_before", "followed_by"), ("after_list", "after_clause"),
     ):
-        if within in entry and pattern not in entry:
-            raise RuleError(f"{where}: key {within!r} needs the key {pattern!r} (a pattern)")
+        if within in entry and not entry.get(pattern):
+            what = "true" if pattern == "after_clause" else "a pattern"
+            raise RuleError(f"{where}: key {within!r} needs the key {pattern!r} ({what})")
     return ContextRule(
         category=category,
         literal=entry.get("literal"),
@@ -185,6 +190,7 @@ def parse_rule(obj: Any, where: str) -> ContextRule:
         after=tuple(entry["after"]) if "after" in entry else None,
         after_within=entry.get("after_within"),
         after_clause=bool(entry.get("after_clause", False)),
+        after_list=tuple(entry["after_list"]) if "after_list" in entry else None,
         followed_by=tuple(entry["followed_by"]) if "followed_by" in entry else None,
         followed_within=entry.get("followed_within"),
         followed_before=(

@@ -98,6 +98,42 @@ def allocation_stretches(text: str, lex: Lexicon) -> list[tuple[int, int, int]]:
     return out
 
 
+def study_arm_first(main: Mention, mentions: list[Mention], text: str,
+                    title: tuple[int, ...], stretches: list[tuple[int, int, int]],
+                    lex: Lexicon) -> bool | None:  # fmt: skip
+    """Which figure of a pair compared ("(41.3% vs. 26.7%)") whose sentence names no arm is the
+    study arm's, the one that takes the main drug (`main`): the first (True), as abstracts
+    name their own arm first; the second (False) when the first allocation stretch that names
+    the main drug names a control arm before it, another arm's (an `alternative_joiners`
+    word between: "randomized to receive either no systemic treatment (control, n = 161), or
+    fluorouracil ..., epirubicin ...", not the "chemotherapy" of "undergoing chemotherapy
+    (cyclophosphamide and ...)"); both (None) when the title compares schedules of the main
+    drug, naming no other drug or control arm after its comparison word ("Therapeutic drug
+    monitoring of tobramycin: once-daily versus twice-daily dosage schedules"). `mentions`:
+    the document's, in order; `title`: the first sentence's characters (start, end)."""
+    key = main.key
+    start, end = title[0], title[1]
+    if start <= main.start and main.end <= end:
+        turn = next((w.end() for w in _WORD.finditer(text, main.end, end)
+                     if w.group().lower() in lex.pairwise_comparison), None)  # fmt: skip
+        if turn is not None and lex.control_word_re.search(text, turn, end) is None and not any(
+            m.label == DRUG and m.key != key and turn <= m.start and m.end <= end
+            for m in mentions
+        ):
+            return None
+    for _lo, lo, hi in stretches:
+        at = next((m.start for m in mentions if lo <= m.start and m.end <= hi
+                   and m.key == key), None)  # fmt: skip
+        if at is None:
+            continue
+        control = lex.control_word_re.search(text, lo, at)
+        return control is None or not any(
+            w.group().lower() in lex.alternative_joiners
+            for w in _WORD.finditer(text, control.end(), at)
+        )
+    return True
+
+
 def _own_line(sentence: str) -> bool:
     """Is the sentence (with the white space after it) a line of its own: a title by its
     layout ("Tetany ... due to surreptitious furosemide--importance of magnesium

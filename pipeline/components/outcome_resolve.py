@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_arms import arm_drugs, arm_mentions, arm_text
+from pipeline.components.outcome_attach import _beside
 from pipeline.components.outcome_diseases import disease_tie
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_main import study_arm_first
 from pipeline.components.outcome_mentions import SentenceMentions, event_tie
 from pipeline.components.outcome_other_arm import other_arm_keys
-from pipeline.components.outcome_tokens import Figure, pct_consistent
+from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
 from pipeline.labels import DRUG
 from pipeline.outcomes import OutcomeFigure
 
@@ -203,11 +205,31 @@ def _drug_tie(
         drug = sm.nearest(DRUG, base + f.start, base + f.end)
     if drug is None:
         drug = ctx.main(DRUG, sm.lex)
+        if drug is not None and f.compared and _comparators(f, parser, ctx, drug, sm.lex):
+            return None, None
     if drug is not None and f.other_arm is not None and (
         base + f.other_arm[0] <= drug.start and drug.end <= base + f.other_arm[1]
     ):
         return None, None  # the other arm's drug ("fewer in the ropivacaine group (13 vs 31)")
     return (drug.text, drug.concept_id) if drug is not None else (None, None)
+
+
+def _comparators(f: Figure, parser: SentenceParser, ctx: DocContext, main: Mention,
+                 lex: Lexicon) -> bool:  # fmt: skip
+    """Is the figure, one of a pair that a comparison word joins ("33 versus 86%", "(13 vs
+    31)", as `outcome_attach.mark_compared` reads a pair) whose sentence names no arm, the
+    comparator's, whom the document's main drug does not fit? The study arm's is the first
+    ("(41.3% vs. 26.7%)" of toremifene versus exemestane: 26.7% is exemestane's), or the
+    second, or both (`outcome_main.study_arm_first`)."""
+    after = _beside(lex, parser, f.te, len(parser.toks), 1)
+    before = _beside(lex, parser, f.ts - 1, -1, -1)
+    first = after is not None and parser.lower(after) in lex.pairwise_comparison
+    second = before is not None and parser.lower(before) in lex.pairwise_comparison
+    if first == second:
+        return False  # (no pair, or the middle one of a series)
+    study_first = study_arm_first(main, ctx.mentions, ctx.text, ctx.sentences[0][2:],
+                                  ctx.allocation_stretches(lex), lex)  # fmt: skip
+    return study_first is not None and first != study_first
 
 
 def _group_size(

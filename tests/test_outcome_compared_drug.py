@@ -76,3 +76,58 @@ def test_both_schedules_of_one_drug_take_it(outcomes_nlp: Language) -> None:
     got = drugs_of(outcomes_nlp, SCHEDULES)
     assert got["73% of patients"] == "tobramycin"
     assert got["57% of patients"] == "tobramycin"
+
+
+# -- a title's combination: the study arm's drugs as the title joins them ---------------------
+
+COMBINATION_DRUGS = [
+    ("gemcitabine", "DRUG", "MESH:C056507"),
+    ("vinorelbine", "DRUG", "MESH:C030852"),
+    ("cisplatin", "DRUG", "MESH:D002945"),
+    ("palbociclib", "DRUG", "MESH:C500026"),
+    ("ketamine", "DRUG", "MESH:D007649"),
+    ("lidocaine", "DRUG", "MESH:D008012"),
+    ("capsaicin", "DRUG", "MESH:D002211"),
+]
+
+
+def combination_drugs(nlp: Language, text: str) -> dict[str, str | None]:
+    """Each row's drug, by the row's text ("placebo" not tagged: "placebo-controlled")."""
+    mentions = [(s, label, cid) for s, label, cid in DRUGS_HERE + COMBINATION_DRUGS
+                if s.lower() in text.lower() and s != "placebo"]  # fmt: skip
+    return {r["text"]: r["drug_text"] for r in run(nlp, text, mentions)._.outcomes}
+
+
+def test_a_single_arm_combination_is_the_drug(outcomes_nlp: Language) -> None:
+    # every patient had gemcitabine plus vinorelbine: the row names both, not gemcitabine alone
+    text = (
+        "Gemcitabine plus vinorelbine in nonsmall cell lung carcinoma patients age 70 years or "
+        "older or patients who cannot receive cisplatin.\n"
+        "Treatment was comprised of VNB, 25 mg/m(2), plus GEM, 1000 mg/m(2), both on Days 1, 8, "
+        "and 15 every 28 days. Two patients attained a complete response (4%) and 11 patients "
+        "(22%) achieved a partial response."
+    )
+    got = combination_drugs(outcomes_nlp, text)
+    assert got["11 patients (22%)"] == "Gemcitabine plus vinorelbine"
+
+
+def test_drugs_joined_by_and_before_versus_are_one_arm(outcomes_nlp: Language) -> None:
+    text = (
+        "Letrozole and palbociclib versus chemotherapy as neoadjuvant therapy of high-risk "
+        "luminal breast cancer.\nOverall, 106 patients were randomised. Safety profile was as "
+        "expected, with 2 versus 17 serious adverse events (including 11 grade 4 serious AEs in "
+        "the chemotherapy arm)."
+    )
+    got = combination_drugs(outcomes_nlp, text)
+    assert got["2"] == "Letrozole and palbociclib"  # (was "Letrozole")
+
+
+def test_drugs_joined_by_and_alone_stay_apart(outcomes_nlp: Language) -> None:
+    # two drugs compared, each against saline: "and" makes no arm of them
+    text = (
+        "Differential effects of systemically administered ketamine and lidocaine on dynamic "
+        "and static hyperalgesia induced by intradermal capsaicin in humans.\n"
+        "In a randomized, double-blind, placebo-controlled, crossover study, we studied 12 "
+        "volunteers in three experiments."
+    )
+    assert combination_drugs(outcomes_nlp, text)["12 volunteers"] == "ketamine"

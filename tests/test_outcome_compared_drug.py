@@ -131,3 +131,54 @@ def test_drugs_joined_by_and_alone_stay_apart(outcomes_nlp: Language) -> None:
         "volunteers in three experiments."
     )
     assert combination_drugs(outcomes_nlp, text)["12 volunteers"] == "ketamine"
+
+
+# -- the sentence's one drug, named for the first figure of a pair -----------------------------
+
+PAIR_DRUGS = [
+    ("dexamethasone", "DRUG", "MESH:D003907"),
+    ("paclitaxel", "DRUG", "MESH:D017239"),
+    ("lidocaine", "DRUG", "MESH:D008012"),
+    ("marimastat", "DRUG", "MESH:C083306"),
+]
+
+
+def pair_drugs(nlp: Language, sentence: str) -> dict[str, str | None]:
+    """Each row's drug in a sentence of a trial against placebo ("placebo" not tagged, as the
+    tagger leaves it in these abstracts)."""
+    mentions = [d for d in PAIR_DRUGS if d[0] in sentence.lower()]
+    return {r["text"]: r["drug_text"] for r in run(nlp, sentence, mentions)._.outcomes}
+
+
+def test_the_second_figure_is_not_the_first_arms_drug(outcomes_nlp: Language) -> None:
+    got = pair_drugs(outcomes_nlp, (
+        "There was a lower incidence of PONV in the patients who received dexamethasone than "
+        "in those who received placebo during the 24-hour postoperative period (11.4% vs. "
+        "20.7%, P=0.034)."
+    ))  # fmt: skip
+    assert got["11.4%"] == "dexamethasone"
+    assert got["20.7%"] is None  # placebo's: it took dexamethasone
+
+
+def test_a_drug_named_as_the_comparator_is_the_second_figures(outcomes_nlp: Language) -> None:
+    got = pair_drugs(outcomes_nlp, (
+        "ABI-007 demonstrated significantly higher response rates compared with standard "
+        "paclitaxel (33% v 19%, respectively; P = .001)."
+    ))  # fmt: skip
+    assert got["19%"] == "paclitaxel"
+
+
+def test_a_drug_named_after_the_control_arm_is_the_second_figures(
+    outcomes_nlp: Language,
+) -> None:
+    got = pair_drugs(outcomes_nlp, (
+        "In-hospital safety events were rare, and similar in the placebo and lidocaine arms "
+        "(3% vs. 1%)."
+    ))  # fmt: skip
+    assert got["1%"] == "lidocaine"
+    got = pair_drugs(outcomes_nlp, (
+        "When comparing placebo with marimastat, there was no significant difference in PFS "
+        "(median, 3.1 months v 4.7 months, respectively; hazard ratio, 1.26; 95% CI, 0.91 to "
+        "1.74; P = .16)."
+    ))  # fmt: skip
+    assert got["4.7 months"] == "marimastat"

@@ -17,6 +17,7 @@ main drug (`DocContext.main`), but not for the comparator's figure of a pair ("4
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,14 @@ from pipeline.outcomes import OutcomeFigure
 
 if TYPE_CHECKING:  # (outcome_context imports nothing of this module)
     from pipeline.components.outcome_context import DocContext
+
+
+# How far before a drug (characters, words) a comparison word makes it the comparator, and a
+# control arm listed with it ("the placebo and lidocaine arms"), and what lists the two.
+_NAMED_AS = 40
+_COMPARATOR_WORDS = 4
+_WORD = re.compile(r"[\w.]+")
+_LISTED = re.compile(r"\s*(?:,|and|or|with|to|versus|vs\.?)\s*", re.IGNORECASE)
 
 
 @dataclass
@@ -208,11 +217,39 @@ def _drug_tie(
         drug = ctx.main(DRUG, sm.lex)
         if drug is not None and f.compared and _comparators(f, parser, ctx, drug, sm.lex):
             return None, None
+    elif f.compared and _first_arms_drug(f, parser, sm, drug):
+        return None, None  # (the drug named for the first of "(11.4% vs. 20.7%)")
     if drug is not None and f.other_arm is not None and (
         base + f.other_arm[0] <= drug.start and drug.end <= base + f.other_arm[1]
     ):
         return None, None  # the other arm's drug ("fewer in the ropivacaine group (13 vs 31)")
     return (drug.text, drug.concept_id) if drug is not None else (None, None)
+
+
+def _first_arms_drug(f: Figure, parser: SentenceParser, sm: SentenceMentions,
+                     drug: Mention) -> bool:  # fmt: skip
+    """Is the figure the second of a pair a comparison word joins, and its nearest drug the
+    first figure's, named before the pair as the sentence's one drug ("in the patients who
+    received dexamethasone than in those who received placebo (11.4% vs. 20.7%)": 20.7% is
+    placebo's)? Not a drug named as the comparator ("compared with standard paclitaxel (33% v
+    19%)", but not "Compared with placebo subjects, alprazolam patients ... (21% v. 0%)") nor
+    one named after a control arm ("in the placebo and lidocaine arms (3% vs. 1%)", "When
+    comparing placebo with marimastat"): the sentence names the second arm's drug."""
+    lex, text, base = sm.lex, parser.text, sm.base
+    before = _beside(lex, parser, f.ts - 1, -1, -1)
+    if before is None or parser.lower(before) not in lex.pairwise_comparison:
+        return False
+    turn = parser.toks[before].start
+    start = drug.start - base
+    if drug.end - base > turn or len({m.key for m in sm.drugs if m.end - base <= turn}) > 1:
+        return False
+    lo = max(0, start - _NAMED_AS)
+    words = list(_WORD.finditer(text, lo, start))[-_COMPARATOR_WORDS:]
+    compared = [w.end() for w in words if w.group().lower() in lex.comparison_words]
+    controls = [c.end() for c in lex.control_word_re.finditer(text, lo, start)]
+    if compared and not (controls and controls[-1] > compared[-1]):
+        return False  # (named as the comparator, no control arm between)
+    return not (controls and _LISTED.fullmatch(text, controls[-1], start))
 
 
 def _comparators(f: Figure, parser: SentenceParser, ctx: DocContext, main: Mention,

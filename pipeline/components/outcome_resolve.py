@@ -38,11 +38,10 @@ if TYPE_CHECKING:  # (outcome_context imports nothing of this module)
 
 
 # How far before a drug (characters, words) a comparison word makes it the comparator, and a
-# control arm listed with it ("the placebo and lidocaine arms"), and what lists the two.
+# control arm named with it ("the placebo and lidocaine arms").
 _NAMED_AS = 40
 _COMPARATOR_WORDS = 4
 _WORD = re.compile(r"[\w.]+")
-_LISTED = re.compile(r"\s*(?:,|and|or|with|to|versus|vs\.?)\s*", re.IGNORECASE)
 
 
 @dataclass
@@ -249,7 +248,9 @@ def _first_arms_drug(f: Figure, parser: SentenceParser, sm: SentenceMentions,
     controls = [c.end() for c in lex.control_word_re.finditer(text, lo, start)]
     if compared and not (controls and controls[-1] > compared[-1]):
         return False  # (named as the comparator, no control arm between)
-    return not (controls and _LISTED.fullmatch(text, controls[-1], start))
+    # (a control arm right before it, one list connector or preposition between)
+    between = text[controls[-1] : start].strip().lower() if controls else None
+    return between is None or not (between in lex.connectors or between in lex.prepositions)
 
 
 def _comparators(f: Figure, parser: SentenceParser, ctx: DocContext, main: Mention,

@@ -142,7 +142,11 @@ def test_a_drug_of_both_arms_is_no_subject(outcomes_nlp: Language) -> None:
         "arms of this trial. The docetaxel arm was compared with the cyclophosphamide arm. "
         "In all, 363 women were enrolled at 23 centres."
     )
-    assert drug_of(outcomes_nlp, text, "363 women") == "docetaxel"
+    # (given as the arm the title names it in: docetaxel's concept, the arm's words)
+    assert drug_of(outcomes_nlp, text, "363 women") == "Doxorubicin and docetaxel"
+    doc = run(outcomes_nlp, text, [d for d in DRUGS if d[0].lower() in text.lower()])
+    row = next(r for r in doc._.outcomes if r["text"] == "363 women")
+    assert row["drug_concept_id"] == "MESH:D000077143"  # docetaxel
 
 
 def test_placebo_is_no_subject(outcomes_nlp: Language) -> None:

@@ -23,6 +23,14 @@ Stevens-Johnson syndrome" lamotrigine. A first sentence that is no line of its o
 title (the first sentence of an excerpt, or of a text cut from several abstracts): its drug
 counts only if the text names it again.
 
+The subject found in a title or an allocation is given as the arm it is part of there
+(`_combination`): "Lapatinib plus capecitabine", "Letrozole and palbociclib versus chemotherapy"
+name a combination, and a figure of that study arm is the combination's, as a row whose arm
+names it carries its text. "X with or without Y" stays X: the title writes no one arm.
+
+Which figure of a compared pair takes the main drug (`study_arm_first`): the study arm's, the
+first as abstracts name their own arm first, unless the allocation named a control arm first.
+
 Only non-negated mentions are candidates. The main disease is chosen by frequency alone (step
 3): a title names the condition studied and the condition a drug brought about alike
 ("Heparin-induced thrombocytopenia after liver transplantation"), and the figures that take the
@@ -35,6 +43,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_tokens import Mention
@@ -44,6 +53,9 @@ if TYPE_CHECKING:
     from pipeline.components.outcome_lexicon import Lexicon
 
 _WORD = re.compile(r"[\w.]+")
+# what may stand between a combination and the word that makes it one arm of several: its
+# abbreviation in brackets ("doxorubicin and cyclophosphamide (AC) or epirubicin ...")
+_ABBREVIATION = re.compile(r"\s*(?:[(\[][^()\[\]]{0,20}[)\]])?\s*([\w.]+)")
 
 
 def main_mention(label: str, mentions: list[Mention], text: str, title: tuple[int, ...],
@@ -67,7 +79,7 @@ def main_mention(label: str, mentions: list[Mention], text: str, title: tuple[in
         if subject is None:
             subject = _allocated_subject(cands, text, stretches(), lex)
         if subject is not None:
-            return subject
+            return _combination(subject, cands, text, lex)
     return _most_frequent(cands, first_sentence_end)
 
 
@@ -96,6 +108,42 @@ def allocation_stretches(text: str, lex: Lexicon) -> list[tuple[int, int, int]]:
             out.append((at, *m.span("list")))
             end = m.end()
     return out
+
+
+def study_arm_first(main: Mention, mentions: list[Mention], text: str,
+                    title: tuple[int, ...], stretches: list[tuple[int, int, int]],
+                    lex: Lexicon) -> bool | None:  # fmt: skip
+    """Which figure of a pair compared ("(41.3% vs. 26.7%)") whose sentence names no arm is the
+    study arm's, the one that takes the main drug (`main`): the first (True), as abstracts
+    name their own arm first; the second (False) when the first allocation stretch that names
+    the main drug names a control arm before it, another arm's (an `alternative_joiners`
+    word between: "randomized to receive either no systemic treatment (control, n = 161), or
+    fluorouracil ..., epirubicin ...", not the "chemotherapy" of "undergoing chemotherapy
+    (cyclophosphamide and ...)"); both (None) when the title compares schedules of the main
+    drug, naming no other drug or control arm after its comparison word ("Therapeutic drug
+    monitoring of tobramycin: once-daily versus twice-daily dosage schedules"). `mentions`:
+    the document's, in order; `title`: the first sentence's characters (start, end)."""
+    key = main.key
+    start, end = title[0], title[1]
+    if start <= main.start and main.end <= end:
+        turn = next((w.end() for w in _WORD.finditer(text, main.end, end)
+                     if w.group().lower() in lex.pairwise_comparison), None)  # fmt: skip
+        if turn is not None and lex.control_word_re.search(text, turn, end) is None and not any(
+            m.label == DRUG and m.key != key and turn <= m.start and m.end <= end
+            for m in mentions
+        ):
+            return None
+    for _lo, lo, hi in stretches:
+        at = next((m.start for m in mentions if lo <= m.start and m.end <= hi
+                   and m.key == key), None)  # fmt: skip
+        if at is None:
+            continue
+        control = lex.control_word_re.search(text, lo, at)
+        return control is None or not any(
+            w.group().lower() in lex.alternative_joiners
+            for w in _WORD.finditer(text, control.end(), at)
+        )
+    return True
 
 
 def _own_line(sentence: str) -> bool:
@@ -129,6 +177,45 @@ def _allocated_subject(cands: list[Mention], text: str, stretches: list[tuple[in
         if subject is not None:
             return subject
     return None
+
+
+def _combination(subject: Mention, cands: list[Mention], text: str, lex: Lexicon) -> Mention:
+    """The subject as the arm it is given in, when the title or allocation joins it to other
+    drugs: "The cyclin-dependent kinase 4/6 inhibitor palbociclib in combination with letrozole
+    versus letrozole alone", "Lapatinib plus capecitabine", "tegafur-uracil" (a `tight_joiners`
+    entry or a hyphen between), and "Letrozole and palbociclib versus chemotherapy" ("and" only
+    where an `alternative_joiners` or `pairwise_comparison` word follows the drugs, making them
+    one arm: not "ketamine and lidocaine on hyperalgesia", two drugs compared). Its text is the
+    arm's, as a row whose arm names the combination has it; its concept the subject's (the
+    drug the comparator lacks: palbociclib, not the letrozole of both arms)."""
+    at = next(k for k, m in enumerate(cands) if m is subject)
+
+    def gap(k: int) -> str:  # (between cands[k] and cands[k + 1], lower case, stripped)
+        return text[cands[k].end : cands[k + 1].start].strip().lower()
+
+    def tight(k: int) -> bool:
+        g = gap(k)
+        return g in lex.tight_joiners or (g == "-" and cands[k].end + 1 == cands[k + 1].start)
+
+    first, last = at, at
+    while first > 0 and tight(first - 1):
+        first -= 1
+    while last + 1 < len(cands) and tight(last):
+        last += 1
+    lo, hi = first, last
+    while lo > 0 and (tight(lo - 1) or gap(lo - 1) == "and"):
+        lo -= 1
+    while hi + 1 < len(cands) and (tight(hi) or gap(hi) == "and"):
+        hi += 1
+    if (lo, hi) != (first, last):
+        after = _ABBREVIATION.match(text, cands[hi].end)
+        word = after.group(1).lower() if after else ""
+        if word in lex.alternative_joiners or word in lex.pairwise_comparison:
+            first, last = lo, hi
+    if first == last:
+        return subject
+    start, end = cands[first].start, cands[last].end
+    return replace(subject, start=start, end=end, text=text[start:end])
 
 
 def _subject(mentions: list[Mention], text: str, lo: int, lex: Lexicon) -> Mention | None:

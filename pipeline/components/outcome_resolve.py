@@ -11,26 +11,37 @@ an arm's size does not replace the cohort for the figures of no arm. So too for 
 with another whose arm the sentence does not name ("(13 vs 31)", "in 28 and 15 patients,
 respectively": `Figure.compared`): in a study that compares arms it is one arm's, of unknown size.
 A figure's drug is its arm's, else the nearest of its clause or sentence, else the document's
-main drug (`DocContext.main`).
+main drug (`DocContext.main`), but not for the comparator's figure of a pair ("41.3% vs. 26.7%":
+`_comparators`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_arms import arm_drugs, arm_mentions, arm_text
+from pipeline.components.outcome_attach import _beside
 from pipeline.components.outcome_diseases import disease_tie
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_main import study_arm_first
 from pipeline.components.outcome_mentions import SentenceMentions, event_tie
 from pipeline.components.outcome_other_arm import other_arm_keys
-from pipeline.components.outcome_tokens import Figure, pct_consistent
+from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
 from pipeline.labels import DRUG
 from pipeline.outcomes import OutcomeFigure
 
 if TYPE_CHECKING:  # (outcome_context imports nothing of this module)
     from pipeline.components.outcome_context import DocContext
+
+
+# How far before a drug (characters, words) a comparison word makes it the comparator, and a
+# control arm named with it ("the placebo and lidocaine arms").
+_NAMED_AS = 40
+_COMPARATOR_WORDS = 4
+_WORD = re.compile(r"[\w.]+")
 
 
 @dataclass
@@ -203,11 +214,61 @@ def _drug_tie(
         drug = sm.nearest(DRUG, base + f.start, base + f.end)
     if drug is None:
         drug = ctx.main(DRUG, sm.lex)
+        if drug is not None and f.compared and _comparators(f, parser, ctx, drug, sm.lex):
+            return None, None
+    elif f.compared and _first_arms_drug(f, parser, sm, drug):
+        return None, None  # (the drug named for the first of "(11.4% vs. 20.7%)")
     if drug is not None and f.other_arm is not None and (
         base + f.other_arm[0] <= drug.start and drug.end <= base + f.other_arm[1]
     ):
         return None, None  # the other arm's drug ("fewer in the ropivacaine group (13 vs 31)")
     return (drug.text, drug.concept_id) if drug is not None else (None, None)
+
+
+def _first_arms_drug(f: Figure, parser: SentenceParser, sm: SentenceMentions,
+                     drug: Mention) -> bool:  # fmt: skip
+    """Is the figure the second of a pair a comparison word joins, and its nearest drug the
+    first figure's, named before the pair as the sentence's one drug ("in the patients who
+    received dexamethasone than in those who received placebo (11.4% vs. 20.7%)": 20.7% is
+    placebo's)? Not a drug named as the comparator ("compared with standard paclitaxel (33% v
+    19%)", but not "Compared with placebo subjects, alprazolam patients ... (21% v. 0%)") nor
+    one named after a control arm ("in the placebo and lidocaine arms (3% vs. 1%)", "When
+    comparing placebo with marimastat"): the sentence names the second arm's drug."""
+    lex, text, base = sm.lex, parser.text, sm.base
+    before = _beside(lex, parser, f.ts - 1, -1, -1)
+    if before is None or parser.lower(before) not in lex.pairwise_comparison:
+        return False
+    turn = parser.toks[before].start
+    start = drug.start - base
+    if drug.end - base > turn or len({m.key for m in sm.drugs if m.end - base <= turn}) > 1:
+        return False
+    lo = max(0, start - _NAMED_AS)
+    words = list(_WORD.finditer(text, lo, start))[-_COMPARATOR_WORDS:]
+    compared = [w.end() for w in words if w.group().lower() in lex.comparison_words]
+    controls = [c.end() for c in lex.control_word_re.finditer(text, lo, start)]
+    if compared and not (controls and controls[-1] > compared[-1]):
+        return False  # (named as the comparator, no control arm between)
+    # (a control arm right before it, one list connector or preposition between)
+    between = text[controls[-1] : start].strip().lower() if controls else None
+    return between is None or not (between in lex.connectors or between in lex.prepositions)
+
+
+def _comparators(f: Figure, parser: SentenceParser, ctx: DocContext, main: Mention,
+                 lex: Lexicon) -> bool:  # fmt: skip
+    """Is the figure, one of a pair that a comparison word joins ("33 versus 86%", "(13 vs
+    31)", as `outcome_attach.mark_compared` reads a pair) whose sentence names no arm, the
+    comparator's, whom the document's main drug does not fit? The study arm's is the first
+    ("(41.3% vs. 26.7%)" of toremifene versus exemestane: 26.7% is exemestane's), or the
+    second, or both (`outcome_main.study_arm_first`)."""
+    after = _beside(lex, parser, f.te, len(parser.toks), 1)
+    before = _beside(lex, parser, f.ts - 1, -1, -1)
+    first = after is not None and parser.lower(after) in lex.pairwise_comparison
+    second = before is not None and parser.lower(before) in lex.pairwise_comparison
+    if first == second:
+        return False  # (no pair, or the middle one of a series)
+    study_first = study_arm_first(main, ctx.mentions, ctx.text, ctx.sentences[0][2:],
+                                  ctx.allocation_stretches(lex), lex)  # fmt: skip
+    return study_first is not None and first != study_first
 
 
 def _group_size(

@@ -268,8 +268,8 @@ def _comparison_words(lex: Lexicon, parser: SentenceParser, boundary: list[bool]
     of the one right before g (past brackets, statistics and prepositions), or None."""
     if any(boundary[x] for x in range(f.te, g.ts)):
         return None, None
-    a = _beside(lex, parser, f.te, g.ts, 1)
-    b = _beside(lex, parser, g.ts - 1, f.te - 1, -1)
+    a = beside_word(lex, parser, f.te, g.ts, 1)
+    b = beside_word(lex, parser, g.ts - 1, f.te - 1, -1)
     return (a if a is not None and parser.lower(a) in lex.pairwise_comparison else None,
             b if b is not None and parser.lower(b) in lex.pairwise_comparison else None)
 
@@ -325,7 +325,9 @@ def _skippable(lex: Lexicon, parser: SentenceParser, i: int) -> bool:
     )
 
 
-def _beside(lex: Lexicon, parser: SentenceParser, i: int, stop: int, step: int) -> int | None:
+def beside_word(
+    lex: Lexicon, parser: SentenceParser, i: int, stop: int, step: int
+) -> int | None:
     """The first token from i towards `stop` (excluded) that `_skippable` does not pass, at most
     COMPARE_GAP tokens away; None if there is none."""
     for k in range(i, stop, step):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_arms import arm_drugs, arm_mentions, arm_text
-from pipeline.components.outcome_attach import _beside
+from pipeline.components.outcome_attach import beside_word
 from pipeline.components.outcome_diseases import disease_tie
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
@@ -235,7 +235,7 @@ def _first_arms_drug(f: Figure, parser: SentenceParser, sm: SentenceMentions,
     one named after a control arm ("in the placebo and lidocaine arms (3% vs. 1%)", "When
     comparing placebo with marimastat"): the sentence names the second arm's drug."""
     lex, text, base = sm.lex, parser.text, sm.base
-    before = _beside(lex, parser, f.ts - 1, -1, -1)
+    before = beside_word(lex, parser, f.ts - 1, -1, -1)
     if before is None or parser.lower(before) not in lex.pairwise_comparison:
         return False
     turn = parser.toks[before].start
@@ -260,8 +260,8 @@ def _comparators(f: Figure, parser: SentenceParser, ctx: DocContext, main: Menti
     comparator's, whom the document's main drug does not fit? The study arm's is the first
     ("(41.3% vs. 26.7%)" of toremifene versus exemestane: 26.7% is exemestane's), or the
     second, or both (`outcome_main.study_arm_first`)."""
-    after = _beside(lex, parser, f.te, len(parser.toks), 1)
-    before = _beside(lex, parser, f.ts - 1, -1, -1)
+    after = beside_word(lex, parser, f.te, len(parser.toks), 1)
+    before = beside_word(lex, parser, f.ts - 1, -1, -1)
     first = after is not None and parser.lower(after) in lex.pairwise_comparison
     second = before is not None and parser.lower(before) in lex.pairwise_comparison
     if first == second:

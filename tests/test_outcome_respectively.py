@@ -415,3 +415,15 @@ def test_a_pairs_arms_named_around_its_figures(
 ) -> None:
     got = arms(outcomes_nlp, sentence)
     assert [g for g in got if g[0] != 1.0] == expected
+
+
+def test_in_the_respective_groups_makes_a_list_per_arm(outcomes_nlp: Language) -> None:
+    # "in the respective groups" says what "respectively" says: each count is one arm's, so
+    # none takes the cohort of both arms as its denominator
+    text = (
+        "Patients were randomized to letrozole or tamoxifen. Five hundred fifty-three patients "
+        "were evaluable. Serious adverse events were reported in 11 and 13 patients in the "
+        "respective groups."
+    )
+    got = [(r["value"], r["denominator"]) for r in run(outcomes_nlp, text, DRUGS)._.outcomes]
+    assert got == [(553.0, None), (11.0, None), (13.0, None)]

@@ -69,3 +69,4 @@ def test_no_sizes_from_shares_or_parts_of_another_total(
     outcomes_nlp: Language, text: str
 ) -> None:
     assert [r for r in rows(outcomes_nlp, text) if r[0] == "enrollment" and r[3]] == []
+

@@ -207,3 +207,15 @@ def test_a_count_before_the_subjects_it_is_of_takes_their_arm(
     outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
 ) -> None:
     assert arms(outcomes_nlp, "Women were randomized to letrozole or placebo. " + text) == expected
+
+
+def test_a_receptor_named_by_its_hormone_is_no_arm_nor_result(outcomes_nlp: Language) -> None:
+    hormone = [("estrogen", "DRUG", "MESH:D004967"), ("letrozole", "DRUG", "MESH:D000077289")]
+    doc = run(outcomes_nlp, "Response was seen in 45% of patients with estrogen "
+              "receptor-positive tumors.", hormone)  # fmt: skip
+    assert [(r["value"], r["arm"]) for r in doc._.outcomes] == [(45.0, None)]
+    doc = run(outcomes_nlp, "Response was seen in 45% of patients with letrozole.", hormone)
+    assert [(r["value"], r["arm"]) for r in doc._.outcomes] == [(45.0, "letrozole")]
+    # who was studied, as "were ER positive" is
+    doc = run(outcomes_nlp, "Sixty percent of tumours were estrogen receptor positive.", hormone)
+    assert doc._.outcomes == []

@@ -74,7 +74,8 @@ def following_drug(sm: SentenceMentions, text: str, f: Figure) -> Mention | None
         if s - end > FOLLOWING_CHARS:
             break
         if sm.lex.following_drug_re.fullmatch(text[end:s]):
-            return m
+            # ("45% of patients with estrogen receptor-positive tumors": a receptor, no arm)
+            return None if sm.lex.receptor_re.match(text, s) else m
     return None
 
 

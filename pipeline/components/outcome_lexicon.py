@@ -333,6 +333,8 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         receptor = (
             rf"(?:{_alt(sets['receptor_words'])})[\s-]*(?:{_alt(sets['receptor_status_words'])})"
         )
+        # "with estrogen receptor-positive tumors": a receptor named by its hormone, no drug given
+        self.receptor_re = re.compile(rf"{receptor}(?![\w])", re.IGNORECASE)
         self.characteristic_after_re = re.compile(
             r"^\s*(?:\)\s*)?(?:(?!who\b|that\b|which\b|and\b)[\w-]+\s+){0,2}?"
             rf"(?:{_alt(sets['auxiliaries'])})\s+"

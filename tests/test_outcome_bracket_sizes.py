@@ -70,3 +70,16 @@ def test_no_sizes_from_shares_or_parts_of_another_total(
 ) -> None:
     assert [r for r in rows(outcomes_nlp, text) if r[0] == "enrollment" and r[3]] == []
 
+
+
+def test_an_arms_size_is_no_share_of_those_screened(outcomes_nlp: Language) -> None:
+    doc = run(outcomes_nlp, "Of 200 patients screened, 120 were randomized (placebo 60, "
+              "timolol 60).", MENTIONS)  # fmt: skip
+    got = [(r["value"], r["numerator"], r["denominator"], r["arm"]) for r in doc._.outcomes]
+    assert got[-2:] == [(60.0, None, None, "placebo"), (60.0, None, None, "timolol")]
+
+
+def test_labelled_counts_keep_the_other_cue_checks(outcomes_nlp: Language) -> None:
+    # "increased", "decreased": weak change words, a count takes none (only a percentage)
+    doc = run(outcomes_nlp, "Liver enzymes changed in 20 patients (increased 12, decreased 8).")
+    assert [(r["measure"], r["value"]) for r in doc._.outcomes] == [("enrollment", 20.0)]

@@ -1,12 +1,13 @@
 """Which count a cue after several counts belongs to, and cue words that name no outcome of the
 study: a count with a verb of its own after it ("Eight patients were hospitalised and one
 died") is its own clause's subject, so the death is the next count's; a number word after a
-spaced dash ("- one died") is a count; "non-fatal" names an event that was no death; "in
-response to" names a stimulus ("in response to desmopressin"), not a treatment response; a
+spaced dash ("- one died") is a count; "non-fatal" names an event that was no death; a
 hyphenated compound is one word ("one treatment-related death", "two headache-free days").
+("in response to desmopressin", a stimulus, still reads as a response: a cue for it dropped
+treatment effects, "Tumour shrinkage in response to imatinib was seen in 12 patients".)
 Sentences of the kinds an error analysis of rows on BC5CDR abstracts found them in (drug
-safety series, a meta-analysis, a physiology study), rewritten for the tests; hand-made
-mentions, the outcomes component alone (conftest's `outcomes_nlp`)."""
+safety series, a meta-analysis), rewritten for the tests; hand-made mentions, the outcomes
+component alone (conftest's `outcomes_nlp`)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,6 @@ from test_outcomes import run
 
 MENTIONS = [
     ("sulfasalazine", "DRUG", "MESH:D012460"),
-    ("desmopressin", "DRUG", "MESH:D003894"),
-    ("lithium", "DRUG", "MESH:D008094"),
-    ("imatinib", "DRUG", "MESH:D000068877"),
     ("myocardial infarction", "DISEASE", "MESH:D009203"),
     ("hepatic failure", "DISEASE", "MESH:D017093"),
     ("stroke", "DISEASE", "MESH:D020521"),
@@ -61,23 +59,6 @@ def test_a_count_with_its_own_verb_takes_no_later_cue(
     ],
 )  # fmt: skip
 def test_non_fatal_names_an_event(
-    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
-) -> None:
-    assert rows(outcomes_nlp, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("We measured urine-concentrating ability in response to desmopressin in 85 patients "
-         "receiving lithium.", []),
-        # an outcome's own word before it: still that outcome
-        ("Twelve patients (40%) achieved a complete remission in response to imatinib.",
-         [("remission", 40.0)]),
-        ("Twelve patients (40%) responded to imatinib.", [("response", 40.0)]),
-    ],
-)  # fmt: skip
-def test_in_response_to_names_a_stimulus(
     outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected

@@ -182,3 +182,27 @@ def test_a_drug_named_after_the_control_arm_is_the_second_figures(
         "1.74; P = .16)."
     ))  # fmt: skip
     assert got["4.7 months"] == "marimastat"
+
+
+def test_one_arm_at_two_times_or_in_two_subgroups_keeps_its_drug(outcomes_nlp: Language) -> None:
+    # a study of one drug: its pairs compare times or subgroups, not arms (helper R, session 33)
+    lithium = [("lithium", "DRUG", "MESH:D008094")]
+    for text in (
+        "Lithium in bipolar disorder: an open-label study. Sixty patients received lithium. "
+        "Relapse occurred in 20% at 6 months vs 35% at 12 months.",
+        "Lithium in bipolar disorder. Sixty patients received lithium. Relapse was less "
+        "frequent in women than in men (20% vs 35%).",
+    ):
+        rows = run(outcomes_nlp, text, lithium)._.outcomes
+        assert [r["drug_text"] for r in rows if r["unit"] == "percent"] == ["Lithium", "Lithium"]
+
+
+def test_drugs_an_allocation_names_apart_are_no_combination(outcomes_nlp: Language) -> None:
+    # a three-arm title's "and" (helper R, session 33), not "Letrozole and palbociclib versus"
+    mentions = [("celecoxib", "DRUG", "MESH:D000068579"), ("naproxen", "DRUG", "MESH:D009288")]
+    text = (
+        "Celecoxib and naproxen versus placebo for osteoarthritis of the knee. Patients were "
+        "randomized to celecoxib, naproxen or placebo. The response rate was 45% vs 30%."
+    )
+    rows = run(outcomes_nlp, text, mentions)._.outcomes
+    assert [r["drug_text"] for r in rows] == ["Celecoxib", None]

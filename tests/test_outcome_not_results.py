@@ -535,6 +535,10 @@ def test_a_genotype_is_no_outcome(outcomes_nlp: Language) -> None:
         ("Forty percent of patients had a 50% reduction in hot flashes.", [40.0]),
         # alone, or a study's finding: the change itself
         ("Women on tamoxifen had a 49% reduction in the risk of breast cancer.", [49.0]),
+        ("Patients had a 30% reduction in the risk of death (HR 0.70; 95% CI 0.55-0.89).",
+         [30.0, 0.7]),
+        ("In the lithium group, patients had a 35% reduction in pain scores compared with 10% "
+         "in the placebo group.", [35.0, 10.0]),
         ("A trial in 4,560 postmenopausal women showed a 65% reduction in invasive breast "
          "cancer.", [4560.0, 65.0]),
     ],

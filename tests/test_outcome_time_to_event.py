@@ -78,3 +78,18 @@ def test_a_trait_compared_between_arms_is_an_outcome(
     outcomes_nlp: Language, text: str, expected: list[tuple[str, str, float]]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The median overall survival was 24.8 months (95% CI, 22.1 to 30.2) in the letrozole "
+        "group, while 6 months after randomization 20% of patients had died.",
+        "The median duration of response was 9 months (range 3-20) whereas 12 months of "
+        "follow-up were required.",
+    ],
+)
+def test_a_duration_after_a_joiner_with_no_arm_is_no_median(
+    outcomes_nlp: Language, text: str
+) -> None:
+    assert [v for _, u, v in rows(outcomes_nlp, text) if u == "months"][1:] == []

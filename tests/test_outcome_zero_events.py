@@ -32,6 +32,7 @@ def zero_rows(nlp: Language, sentence: str) -> list[tuple[str, str, float]]:
         ("One patient had complete response, none had partial response and five had "
          "progressive disease.", [("none", "partial_response", 0.0)]),
         ("No one died during the study.", [("No one", "mortality", 0.0)]),
+        ("None died.", [("None", "mortality", 0.0)]),
     ],
 )
 def test_a_zero_count_of_an_event_is_a_row(
@@ -53,6 +54,8 @@ def test_a_zero_count_of_an_event_is_a_row(
         # "none" with no cue right after it
         "Adverse events: none.",
         "Of the 40 patients, none were older than 70.",
+        # "one" of a compound: no subject
+        "There was no one-year survival advantage for docetaxel.",
     ],
 )
 def test_no_zero_count_where_none_is_counted(outcomes_nlp: Language, sentence: str) -> None:

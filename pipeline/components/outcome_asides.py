@@ -29,8 +29,10 @@ def aside_cues(lex: Lexicon, parser: SentenceParser, figures: list[Figure],
     if "(" not in parser.text and "[" not in parser.text:
         return {}, {}
     starts = [f.start for f in figures]  # (in sentence order)
+    cue_starts = [c.start for c in cues]  # (so are the cues)
     out: dict[int, tuple[int, int]] = {}
     defined: dict[int, int] = {}
+    heads: dict[tuple[int, int], Cue | None] = {}  # (each bracket's head looked for once)
     for c in cues:
         around = parser.bracket_around(c.start)
         if around is None:
@@ -39,23 +41,27 @@ def aside_cues(lex: Lexicon, parser: SentenceParser, figures: list[Figure],
         if k < len(starts) and starts[k] < around[1]:
             out[c.start] = around
             continue
-        h = defined_by(lex, parser, cues, around)
+        if around not in heads:
+            heads[around] = defined_by(lex, parser, cues, cue_starts, around)
+        h = heads[around]
         if h is not None:
             out[c.start] = around
             defined.setdefault(h.start, parser.tok_index(around[1]) + 1)
     return out, defined
 
 
-def defined_by(lex: Lexicon, parser: SentenceParser, cues: list[Cue],
+def defined_by(lex: Lexicon, parser: SentenceParser, cues: list[Cue], cue_starts: list[int],
                around: tuple[int, int]) -> Cue | None:  # fmt: skip
     """The cue that ends right before the bracket at characters `around`, only rate nouns
-    ("rate", "incidence") between, if any."""
+    ("rate", "incidence") between, if any: the nearest before it (`cue_starts`: the cues'
+    starts, in order; cues do not overlap, so only the last few before it can end there)."""
     opening = parser.tok_index(around[0])
-    for h in cues:
-        if h.end > around[0]:
-            return None  # (cues come in sentence order)
-        if opening - 3 <= h.te <= opening and all(
+    j = bisect.bisect_left(cue_starts, around[0]) - 1
+    while j >= 0 and cues[j].te >= opening - 3:
+        h = cues[j]
+        if h.end <= around[0] and h.te <= opening and all(
             parser.toks[x].lower in lex.rate_nouns for x in range(h.te, opening)
         ):
             return h
+        j -= 1
     return None

@@ -374,14 +374,13 @@ def split_by_arm(
     """ "Neutropenia occurred in 13 patients (6 with drug A and 7 with placebo)": the counts in
     a bracket after a count of an outcome (at most SPLIT_WORDS words between), at least two,
     summing to it, each beside a label that names an arm, are the arms' counts of that outcome
-    (unless the total is who was assessed for it, `Lexicon.assessed_total`):
-    each gets its label as its arm (unless it has one) and the total's measure. Parts of an
-    enrollment total are the arms' sizes ("including 241 patients (placebo 126, timolol 115)"),
-    and the total stays. Returns the indices of the totals split (pooled away, as
-    `pooled_totals` does). `drugs`: the sentence's
-    drug mentions, `claimed`: its measure cues and disease mentions (sentence-relative character
-    spans): a label overlapping a claimed span is what was counted ("6 with CR", "6 with
-    neutropenia"), no arm."""
+    (unless the total is who was assessed for it, `Lexicon.assessed_total`): each gets its
+    label as its arm (unless it has one) and the total's measure. Parts of an enrollment total
+    are the arms' sizes ("including 241 patients (placebo 126, timolol 115)"), and the total
+    stays. Returns the indices of the totals split (pooled away, as `pooled_totals` does).
+    `drugs`: the sentence's drug mentions, `claimed`: its measure cues and disease mentions
+    (sentence-relative character spans): a label overlapping a claimed span is what was
+    counted ("6 with CR", "6 with neutropenia"), no arm."""
     toks = parser.toks
     split: set[int] = set()
     for k, total in enumerate(figures[:-1]):

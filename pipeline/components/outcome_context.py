@@ -27,7 +27,7 @@ from pipeline.components.outcome_arms import note_arms as note_arms
 from pipeline.components.outcome_arms import size_arm as size_arm
 from pipeline.components.outcome_following_arms import following_drug as following_drug
 from pipeline.components.outcome_lexicon import Lexicon
-from pipeline.components.outcome_main import allocation_stretches, main_mention
+from pipeline.components.outcome_main import allocation_stretches, main_mention, study_arm_first
 from pipeline.components.outcome_mentions import SentenceMentions as SentenceMentions
 from pipeline.components.outcome_mentions import (
     induced_at,
@@ -105,6 +105,7 @@ class DocContext:
         ]
         self.mention_starts = [m.start for m in self.mentions]
         self._main: dict[str, Mention | None] = {}
+        self._study_first: dict[str, bool | None] = {}  # (by main drug key)
         self.enrolled: int | None = None
         self.cohort: int | None = None
         self.remaining: int | None = None
@@ -288,6 +289,16 @@ class DocContext:
                                 lambda: self.allocation_stretches(lex), lex)  # fmt: skip
         self._main[label] = best
         return best
+
+    def study_arm_first(self, main: Mention, lex: Lexicon) -> bool | None:
+        """Which figure of a compared pair is the study arm's (`outcome_main.study_arm_first`),
+        read once a document for its main drug (it reads the whole title and allocation)."""
+        if main.key not in self._study_first:
+            self._study_first[main.key] = study_arm_first(
+                main, self.mentions, self._text, self.sentences[0][2:],
+                self.allocation_stretches(lex), lex,
+            )  # fmt: skip
+        return self._study_first[main.key]
 
     def allocation_stretches(self, lex: Lexicon) -> list[tuple[int, int, int]]:
         """(start, list start, list end) of each stretch where the document allocates its

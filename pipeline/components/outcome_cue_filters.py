@@ -162,12 +162,10 @@ def compared_traits(lex: Lexicon, parser: SentenceParser, cues: list[Cue]) -> li
     (19% vs 40%)", "no difference in prevalence of dermatitis between the Calendula (53%) and
     Sorbolene (62%) groups" compare what the arms had, an outcome; "The prevalence of diabetes
     was 12%" stays no result."""
-    out = cues
-    for c in cues:
+    def compared(c: Cue) -> bool:
         if c.measure != NOT_OUTCOME or parser.toks[c.ts].lower not in lex.compared_trait_words:
-            continue
+            return False
         lo, hi = parser.stretch(c.ts, c.te)
-        if any(parser.toks[k].lower in lex.trait_comparison_words for k in range(lo, hi)):
-            out = [d for d in out if d is not c]
-    return out
+        return any(parser.toks[k].lower in lex.trait_comparison_words for k in range(lo, hi))
 
+    return [c for c in cues if not compared(c)]

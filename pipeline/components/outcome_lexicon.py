@@ -185,6 +185,8 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.subgroup_words = (
             self.receptor_words | sets["characteristic_words"] | sets["bracket_trait_words"]
         )
+        # the arm subsets that are groups of subjects, no times ("in women than in men")
+        self.subset_groups = self.arm_subset_words & self.subgroup_words
         self.amount_nouns = sets["amount_nouns"]
 
     def _build_tie_regexes(self, data: dict[str, Any]) -> None:
@@ -595,6 +597,8 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         words = set(split)
         if ("no" in words or "none" in words or "all" in words) and words & self.pop:
             return self._zero_all_re.search(low) is not None
+        if "none" in words:
+            return True  # "None died.": a count of zero as a subject (`QuantifierReader`)
         return "no" in words and bool(words & self.zero_event_nouns)  # "No deaths occurred"
 
     def assessed_total(self, text: str, start: int, all_form: bool) -> bool:

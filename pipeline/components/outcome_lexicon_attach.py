@@ -524,10 +524,10 @@ class ArmRegexes:
         label = r"(?P<arm>[^\W\d_][^,;:=()\[\]]*?)"
         words = _alt(w for w in self.connectors if w[0].isalpha())
         joiner = rf"(?:[,;]\s*(?:(?:{words})\s+)?|\s(?:{words})\s+)"
-        links = alt_spaced(data["following_drug_links"])
-        # ("to": an arm's size, "(48 to the intervention group and 53 to the control group)")
+        # (an allocation link too: "(48 to the intervention group and 53 to the control group)")
+        links = alt_spaced([*data["following_drug_links"], *data["part_allocation_links"]])
         self.part_arm_after_re = re.compile(
-            rf"\s*(?:(?:{_alt(self.pop)})\s+)?(?:(?P<link>{links}|to)\s+)?(?:the\s+)?{label}"
+            rf"\s*(?:(?:{_alt(self.pop)})\s+)?(?:(?P<link>{links})\s+)?(?:the\s+)?{label}"
             rf"(?:\s+(?P<noun>{arm_nouns}))?\s*(?P<sep>{joiner})?",
             re.IGNORECASE,
         )

@@ -79,7 +79,7 @@ def main_mention(label: str, mentions: list[Mention], text: str, title: tuple[in
         if subject is None:
             subject = _allocated_subject(cands, text, stretches(), lex)
         if subject is not None:
-            return _combination(subject, cands, text, lex)
+            return _combination(subject, cands, text, lex, stretches())
     return _most_frequent(cands, first_sentence_end)
 
 
@@ -179,15 +179,17 @@ def _allocated_subject(cands: list[Mention], text: str, stretches: list[tuple[in
     return None
 
 
-def _combination(subject: Mention, cands: list[Mention], text: str, lex: Lexicon) -> Mention:
+def _combination(subject: Mention, cands: list[Mention], text: str, lex: Lexicon,
+                 stretches: list[tuple[int, int, int]]) -> Mention:  # fmt: skip
     """The subject as the arm it is given in, when the title or allocation joins it to other
     drugs: "The cyclin-dependent kinase 4/6 inhibitor palbociclib in combination with letrozole
     versus letrozole alone", "Lapatinib plus capecitabine", "tegafur-uracil" (a `tight_joiners`
     entry or a hyphen between), and "Letrozole and palbociclib versus chemotherapy" ("and" only
     where an `alternative_joiners` or `pairwise_comparison` word follows the drugs, making them
-    one arm: not "ketamine and lidocaine on hyperalgesia", two drugs compared). Its text is the
-    arm's, as a row whose arm names the combination has it; its concept the subject's (the
-    drug the comparator lacks: palbociclib, not the letrozole of both arms)."""
+    one arm: not "ketamine and lidocaine on hyperalgesia", two drugs compared, nor "Celecoxib
+    and naproxen versus placebo" when an allocation names them apart: `_alternatives`). Its
+    text is the arm's, as a row whose arm names the combination has it; its concept the
+    subject's (the drug the comparator lacks: palbociclib, not the letrozole of both arms)."""
     at = next(k for k, m in enumerate(cands) if m is subject)
 
     def gap(k: int) -> str:  # (between cands[k] and cands[k + 1], lower case, stripped)
@@ -210,12 +212,29 @@ def _combination(subject: Mention, cands: list[Mention], text: str, lex: Lexicon
     if (lo, hi) != (first, last):
         after = _ABBREVIATION.match(text, cands[hi].end)
         word = after.group(1).lower() if after else ""
-        if word in lex.alternative_joiners or word in lex.pairwise_comparison:
+        if (word in lex.alternative_joiners or word in lex.pairwise_comparison) and not (
+            _alternatives({m.key for m in cands[lo : hi + 1]}, cands, text, stretches, lex)
+        ):
             first, last = lo, hi
     if first == last:
         return subject
     start, end = cands[first].start, cands[last].end
     return replace(subject, start=start, end=end, text=text[start:end])
+
+
+def _alternatives(keys: set[str], cands: list[Mention], text: str,
+                  stretches: list[tuple[int, int, int]], lex: Lexicon) -> bool:  # fmt: skip
+    """Does an allocation stretch name two of these drugs (`keys`) as alternatives, a comma or an
+    `alternative_joiners` word between them ("randomized to celecoxib, naproxen or placebo")?"""
+    for _start, lo, hi in stretches:
+        named = [m for m in cands if lo <= m.start and m.end <= hi and m.key in keys]
+        for a, b in itertools.pairwise(named):
+            gap = text[a.end : b.start].lower()
+            if a.key != b.key and (
+                "," in gap or any(w.group() in lex.alternative_joiners for w in _WORD.finditer(gap))
+            ):
+                return True
+    return False
 
 
 def _subject(mentions: list[Mention], text: str, lo: int, lex: Lexicon) -> Mention | None:

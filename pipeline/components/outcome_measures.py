@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import operator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import accumulate, pairwise
 
 from pipeline.components.outcome_asides import aside_cues
@@ -121,9 +121,9 @@ def _time_to_event(lex: Lexicon, c: Cue, parser: SentenceParser) -> bool:
 def _cue_allowed(
     lex: Lexicon, head: Figure, c: Cue, ts: int, te: int, parser: SentenceParser
 ) -> bool:
-    if head.labelled:
-        return c.te == ts  # "(noncompliance 14, death 1)": the label right before
-    if head.needs_cue and not (
+    if head.labelled and c.te != ts:
+        return False  # "(noncompliance 14, death 1)": the label right before
+    if head.needs_cue and not head.labelled and not (
         te <= c.ts <= te + 2 + _hyphens(parser, te, c.ts)
         or (head.cue_before_ok and ts - 4 <= c.te <= ts)
     ):
@@ -414,6 +414,17 @@ class _SentenceCues:
     reach: int  # a cue farther than this many words can never score under max_score
     asides: dict[int, tuple[int, int]]  # (`outcome_asides.aside_cues`)
     defined: dict[int, int]
+    # the defined cues by the token past their bracket, in that order (`_scored_cues`)
+    defined_pasts: list[int] = field(default_factory=list)
+    defined_cues: list[Cue] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.defined:
+            return  # (most sentences)
+        by_past = sorted((p, c.start) for c in self.cues if (p := self.defined.get(c.start)))
+        at = {c.start: c for c in self.cues}
+        self.defined_pasts = [p for p, _ in by_past]
+        self.defined_cues = [at[s] for _, s in by_past]
 
 
 def _scored_cues(lex: Lexicon, sc: _SentenceCues, head: Figure, ts: int, te: int,
@@ -426,12 +437,13 @@ def _scored_cues(lex: Lexicon, sc: _SentenceCues, head: Figure, ts: int, te: int
     # is its clause's subject; a cue past the next figure is that figure's
     own_verb = parser.lower(te) in lex.auxiliaries
     candidates = _candidate_cues(sc.cues, ts, te, dist, sc.reach)
-    if defined:  # (a cue whose definition's bracket took it out of reach)
-        candidates += [
-            c for c in sc.cues
-            if c.start in defined and c not in candidates and defined[c.start] <= ts
-            and dist.words[ts] - dist.words[defined[c.start]] <= sc.reach
-        ]  # fmt: skip
+    if sc.defined_pasts:  # (a cue whose definition's bracket took it out of reach)
+        seen = {c.start for c in candidates}
+        k = bisect.bisect_right(sc.defined_pasts, ts) - 1
+        while k >= 0 and dist.words[ts] - dist.words[sc.defined_pasts[k]] <= sc.reach:
+            if sc.defined_cues[k].start not in seen:
+                candidates.append(sc.defined_cues[k])
+            k -= 1
     scored: list[tuple[float, Cue]] = []
     for c in candidates:
         if not _cue_allowed(lex, head, c, ts, te, parser):

@@ -26,7 +26,9 @@ class QuantifierReader(FigureReader):
             k += 1
             if self.lower(k) == "single":
                 k += 1
-        elif (low == "none" and self.lower(k) != "of") or (low == "no" and self.lower(k) == "one"):
+        elif (low == "none" and self.lower(k) != "of") or (
+            low == "no" and self.lower(k) == "one" and not self.compound_at(k)  # ("one-year")
+        ):
             # "none developed side effects", "no one died": a count of zero that, like a bare
             # count, needs its cue right after it
             end = k if low == "none" else k + 1

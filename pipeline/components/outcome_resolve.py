@@ -26,7 +26,6 @@ from pipeline.components.outcome_attach import beside_word
 from pipeline.components.outcome_diseases import disease_tie
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
-from pipeline.components.outcome_main import study_arm_first
 from pipeline.components.outcome_mentions import SentenceMentions, event_tie
 from pipeline.components.outcome_other_arm import other_arm_keys
 from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
@@ -80,7 +79,10 @@ def _enrollment(
     the cohort holds them all."""
     if n.count is None:
         return
-    if n.den is None and den_context is not None and n.count <= den_context and not f.of_phrase:
+    if (
+        n.den is None and den_context is not None and n.count <= den_context
+        and not f.of_phrase and arm is None
+    ):  # (an arm's size is no share of a pool: "Of 200 screened, 120 (placebo 60, ...)")
         n.den = den_context
     if n.den is None:
         n.num = None
@@ -212,17 +214,35 @@ def _drug_tie(
     drug = sm.nearest(DRUG, base + f.start, base + f.end, base + lo, base + hi)
     if drug is None:
         drug = sm.nearest(DRUG, base + f.start, base + f.end)
+    # (a pair of two arms or groups: not of one arm at two times or in two subgroups, "20% at 6
+    # months vs 35% at 12 months", "in women than in men (20% vs 35%)")
+    two_arms = f.compared and not _one_arms_pair(f, parser, sm.lex)
     if drug is None:
         drug = ctx.main(DRUG, sm.lex)
-        if drug is not None and f.compared and _comparators(f, parser, ctx, drug, sm.lex):
+        if drug is not None and two_arms and _comparators(f, parser, ctx, drug, sm.lex):
             return None, None
-    elif f.compared and _first_arms_drug(f, parser, sm, drug):
+    elif two_arms and _first_arms_drug(f, parser, sm, drug):
         return None, None  # (the drug named for the first of "(11.4% vs. 20.7%)")
     if drug is not None and f.other_arm is not None and (
         base + f.other_arm[0] <= drug.start and drug.end <= base + f.other_arm[1]
     ):
         return None, None  # the other arm's drug ("fewer in the ropivacaine group (13 vs 31)")
     return (drug.text, drug.concept_id) if drug is not None else (None, None)
+
+
+def _one_arms_pair(f: Figure, parser: SentenceParser, lex: Lexicon) -> bool:
+    """Does the figure's clause compare one arm at two timepoints or in two subgroups (two
+    timepoints of different words, or two `arm_subset_words` entries that name groups of
+    subjects: "in women than in men", `Lexicon.subset_groups`; one alone is often who the
+    whole trial enrolled: "in women randomized to metformin ... (22% vs 35%)")?"""
+    lo, hi = parser.stretch(f.ts, f.te)
+    groups = {parser.toks[k].lower for k in range(lo, hi)} & lex.subset_groups
+    if len(groups) > 1:
+        return True
+    first = parser.toks[lo].start
+    last = parser.toks[hi - 1].end if hi > lo else first
+    times = {parser.low[a:b] for a, b in parser.timepoints if first <= a and b <= last}
+    return len(times) > 1
 
 
 def _first_arms_drug(f: Figure, parser: SentenceParser, sm: SentenceMentions,
@@ -266,8 +286,7 @@ def _comparators(f: Figure, parser: SentenceParser, ctx: DocContext, main: Menti
     second = before is not None and parser.lower(before) in lex.pairwise_comparison
     if first == second:
         return False  # (no pair, or the middle one of a series)
-    study_first = study_arm_first(main, ctx.mentions, ctx.text, ctx.sentences[0][2:],
-                                  ctx.allocation_stretches(lex), lex)  # fmt: skip
+    study_first = ctx.study_arm_first(main, lex)
     return study_first is not None and first != study_first
 
 

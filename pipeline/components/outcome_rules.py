@@ -249,6 +249,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "compared_trait_words",
     "trait_comparison_words",
     "time_to_event_words",
+    "part_allocation_links",
     "person_time_words",
     "median_not_outcome",
     "enrolled_words",

@@ -103,6 +103,7 @@ SCOPE_LISTS: tuple[str, ...] = (
     "trait_list_joiners",
     "trait_list_openers",
     "threshold_holders",
+    "threshold_verbs",
 )
 # every key it reads: its own and some the other outcome modules read too
 _KEYS: tuple[str, ...] = (
@@ -159,10 +160,13 @@ class ScopeRules:
         self._modal = True
         self._last_cues: list[bool | None] = [None, None, None, None]
         self.sign_re = re.compile(rf"(?:{_alt(data['threshold_signs'])})\s*$")
-        # "patients with a 50% reduction", "women who achieved at least a 50% reduction"
+        # "patients with a 50% reduction", "women who achieved at least a 50% reduction",
+        # "40% of patients had a 50% reduction" (not "Patients had a 30% reduction in risk")
+        pop, verbs = _alt(low["population_nouns"]), _alt(low["threshold_verbs"])
         self.threshold_holder_re = re.compile(
-            rf"\b(?:{_alt(low['population_nouns'])})\s+(?:who\s+)?"
-            rf"(?:{_alt(low['threshold_holders'])})\s+(?:at\s+least\s+)?an?\s+$",
+            rf"(?:\b(?:{pop})\s+(?:{_alt(low['threshold_holders'])}|who\s+(?:{verbs}))"
+            rf"|(?:%|\bper\s*cent|\bpercent)\s+of\s+(?:the\s+)?(?:{pop})\s+(?:{verbs}))"
+            r"\s+(?:at\s+least\s+)?an?\s+$",
             re.IGNORECASE,
         )
         self._build_tense(low)

@@ -419,20 +419,30 @@ class StatisticsParser:
     def _compared_median(self, i: int, unit: str) -> bool:
         """ "Median PFS was 8.2 months (95% CI, 6.9-9.5) with X versus 5.1 months with Y", "24.8
         months in the palbociclib group and 14.5 months in the placebo group": a duration right
-        after a comparison word or a `median_list_joiners` entry ("and"), after the sentence's last
-        figure, a
-        median of the same unit, with nothing between them but brackets (its interval) and a
-        few words without a number or a strong boundary (its arm). Its "median" may lie beyond
-        `_parse_median`'s window."""
+        after a comparison word, after the sentence's last figure, a median of the same unit,
+        with nothing between them but brackets (its interval) and a few words without a number
+        or a strong boundary (its arm). Its "median" may lie beyond `_parse_median`'s window.
+        After a `median_list_joiners` entry ("and", "while") instead, only when an
+        `arm_drug_links` entry follows the duration, past its bracket (its arm, as the first
+        median's: not "while 6 months after randomization 20% had died"), or a respectively word
+        ("10.6 months and 8.9 months, respectively")."""
         if not self.figures or self.figures[-1].time_unit != unit:
             return False
         k = i - 1
         if self.lower(k) == "with" and self.lower(k - 1) == "compared":
             k -= 1
-        elif not (
-            self.lower(k) in self.lex.pairwise_comparison
-            or self.lower(k) in self.lex.median_list_joiners
-        ):
+        elif self.lower(k) in self.lex.median_list_joiners:
+            after = i + 2  # (past the unit, and past its interval's bracket)
+            if self.lower(after) in ("(", "["):
+                after = self.closing(after, COMPARED_MEDIAN_TOKENS) or after
+            if self.lower(after) == ",":
+                after += 1  # ("10.6 months and 8.9 months, respectively")
+            if not (
+                self.lower(after) in self.lex.arm_drug_links
+                or self.lower(after) in self.lex.respectively
+            ):
+                return False
+        elif self.lower(k) not in self.lex.pairwise_comparison:
             return False
         if k - self.figures[-1].te > COMPARED_MEDIAN_TOKENS:
             return False

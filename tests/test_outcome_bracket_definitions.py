@@ -76,3 +76,25 @@ def test_time_to_treatment_failure_is_no_survival(
     outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the causes of the total's outcome: the parts count that outcome (helper R, session 33)
+        ("Nine patients died (sepsis 5, bleeding 3, stroke 1).",
+         [("mortality", 5.0), ("mortality", 3.0), ("mortality", 1.0)]),
+        ("Six patients discontinued treatment (rash 4, nausea 2).",
+         [("discontinuation", 4.0), ("discontinuation", 2.0)]),
+        # parts of an adverse event's total stay events
+        ("Grade 3 toxicity occurred in 13 patients (neutropenia 8, anemia 5).",
+         [("adverse_event", 8.0), ("adverse_event", 5.0)]),
+    ],
+)  # fmt: skip
+def test_causes_in_a_bracket_count_the_totals_outcome(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    causes = ("sepsis", "bleeding", "stroke", "rash", "nausea", "neutropenia", "anemia")
+    mentions = [(w, "DISEASE", "MESH:D000000") for w in causes]
+    got = [(r["measure"], r["value"]) for r in run(outcomes_nlp, text, mentions)._.outcomes]
+    assert got == expected

@@ -150,6 +150,7 @@ def pooled_totals(figures: list[Figure], text: str, rules: ScopeRules, enrollmen
         if not (plain or _SPLIT_LABELLED.fullmatch(text, f.end, figures[k + 1].start)):
             continue
         parts, acc, rows, arms = 0, 0, False, True
+        taken: list[Figure] = []
         for g in figures[k + 1 :]:
             part = g.num if g.num is not None else g.count
             if g.start - f.end > PARTS_WINDOW or part is None or g.n_form:
@@ -158,11 +159,25 @@ def pooled_totals(figures: list[Figure], text: str, rules: ScopeRules, enrollmen
                 continue  # "(251 [7.0%] in 3579 patients ...)": an arm's size
             parts, acc, rows = parts + 1, acc + part, rows or g.measure is not None
             arms = arms and g.arm is not None
+            taken.append(g)
             if acc >= total:
                 break
         if parts >= 2 and acc == total and rows and (plain or arms):
             out.add(k)
+            _causes_take_the_total(f, taken)
     return out | _pooled_rates(figures, text) | _total_of_rates(figures, text, rules, enrollment)
+
+
+def _causes_take_the_total(total: Figure, parts: list[Figure]) -> None:
+    """ "Nine patients died (sepsis 5, bleeding 3, stroke 1)", "Six patients discontinued
+    treatment (rash 4, nausea 2)": a part whose measure is only the adverse event its label
+    names gives the cause of the total's outcome, so it counts that outcome (the disease stays
+    the row's event)."""
+    if total.measure is None or total.measure == "adverse_event":
+        return
+    for g in parts:
+        if g.measure == "adverse_event":
+            g.measure = total.measure
 
 
 def trait_breakdowns(figures: list[Figure], text: str, traits: frozenset[str],

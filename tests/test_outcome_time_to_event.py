@@ -93,3 +93,14 @@ def test_a_duration_after_a_joiner_with_no_arm_is_no_median(
     outcomes_nlp: Language, text: str
 ) -> None:
     assert [v for _, u, v in rows(outcomes_nlp, text) if u == "months"][1:] == []
+
+
+def test_a_time_to_an_event_with_a_word_between(outcomes_nlp: Language) -> None:
+    # "time to first relapse", "time to disease progression": a word between "to" and the cue
+    text = (
+        "Clinical benefit was achieved in 83% and 56% of letrozole and tamoxifen patients, "
+        "respectively; median time to disease progression was 18.0 months."
+    )
+    got = rows(outcomes_nlp, text)
+    assert [m for m, u, _ in got if u == "percent"] == ["other", "other"]
+    assert [m for m, u, _ in got if u == "months"] == ["progression"]

@@ -112,10 +112,12 @@ def _hyphens(parser: SentenceParser, a: int, b: int) -> int:
 
 def _time_to_event(lex: Lexicon, c: Cue, parser: SentenceParser) -> bool:
     """Does the cue name a time to an event ("TTP", "time to progression", "time to treatment
-    failure": a `time_to_event_words` entry first or before "to" right before it)?"""
-    return parser.toks[c.ts].lower in lex.time_to_event_words or (
-        parser.lower(c.ts - 1) == "to" and parser.lower(c.ts - 2) in lex.time_to_event_words
-    )
+    failure", "time to first relapse": a `time_to_event_words` entry first, or before "to" and
+    at most one word right before it)?"""
+    if parser.toks[c.ts].lower in lex.time_to_event_words:
+        return True
+    to = c.ts - 1 if parser.lower(c.ts - 1) == "to" else c.ts - 2
+    return parser.lower(to) == "to" and parser.lower(to - 1) in lex.time_to_event_words
 
 
 def _cue_allowed(

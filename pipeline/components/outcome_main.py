@@ -52,7 +52,9 @@ from pipeline.labels import DRUG
 if TYPE_CHECKING:
     from pipeline.components.outcome_lexicon import Lexicon
 
-_WORD = re.compile(r"[\w.]+")
+# a word of a title or an allocation (with the dots of "vs.", "i.v."); `outcome_resolve` reads
+# the words before a drug with it too
+WORD = re.compile(r"[\w.]+")
 # what may stand between a combination and the word that makes it one arm of several: its
 # abbreviation in brackets ("doxorubicin and cyclophosphamide (AC) or epirubicin ...")
 _ABBREVIATION = re.compile(r"\s*(?:[(\[][^()\[\]]{0,20}[)\]])?\s*([\w.]+)")
@@ -126,7 +128,7 @@ def study_arm_first(main: Mention, mentions: list[Mention], text: str,
     key = main.key
     start, end = title[0], title[1]
     if start <= main.start and main.end <= end:
-        turn = next((w.end() for w in _WORD.finditer(text, main.end, end)
+        turn = next((w.end() for w in WORD.finditer(text, main.end, end)
                      if w.group().lower() in lex.pairwise_comparison), None)  # fmt: skip
         if turn is not None and lex.control_word_re.search(text, turn, end) is None and not any(
             m.label == DRUG and m.key != key and turn <= m.start and m.end <= end
@@ -141,7 +143,7 @@ def study_arm_first(main: Mention, mentions: list[Mention], text: str,
         control = lex.control_word_re.search(text, lo, at)
         return control is None or not any(
             w.group().lower() in lex.alternative_joiners
-            for w in _WORD.finditer(text, control.end(), at)
+            for w in WORD.finditer(text, control.end(), at)
         )
     return True
 
@@ -231,7 +233,7 @@ def _alternatives(keys: set[str], cands: list[Mention], text: str,
         for a, b in itertools.pairwise(named):
             gap = text[a.end : b.start].lower()
             if a.key != b.key and (
-                "," in gap or any(w.group() in lex.alternative_joiners for w in _WORD.finditer(gap))
+                "," in gap or any(w.group() in lex.alternative_joiners for w in WORD.finditer(gap))
             ):
                 return True
     return False
@@ -243,7 +245,7 @@ def _subject(mentions: list[Mention], text: str, lo: int, lex: Lexicon) -> Menti
     if not mentions:
         return None
     comparison = lex.comparison_words
-    words = _WORD.finditer(text, lo, mentions[-1].start)
+    words = WORD.finditer(text, lo, mentions[-1].start)
     turn = next((w.start() for w in words if w.group().lower() in comparison), len(text))
     compared = {m.key for m in mentions if m.start >= turn}
     own = [

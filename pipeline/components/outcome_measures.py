@@ -423,10 +423,11 @@ class _SentenceCues:
     def __post_init__(self) -> None:
         if not self.defined:
             return  # (most sentences)
-        by_past = sorted((p, c.start) for c in self.cues if (p := self.defined.get(c.start)))
-        at = {c.start: c for c in self.cues}
+        by_past = sorted(
+            (p, k) for k, c in enumerate(self.cues) if (p := self.defined.get(c.start))
+        )
         self.defined_pasts = [p for p, _ in by_past]
-        self.defined_cues = [at[s] for _, s in by_past]
+        self.defined_cues = [self.cues[k] for _, k in by_past]
 
 
 def _scored_cues(lex: Lexicon, sc: _SentenceCues, head: Figure, ts: int, te: int,

@@ -17,7 +17,6 @@ main drug (`DocContext.main`), but not for the comparator's figure of a pair ("4
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,6 +25,7 @@ from pipeline.components.outcome_attach import beside_word
 from pipeline.components.outcome_diseases import disease_tie
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_main import WORD
 from pipeline.components.outcome_mentions import SentenceMentions, event_tie
 from pipeline.components.outcome_other_arm import other_arm_keys
 from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
@@ -40,7 +40,6 @@ if TYPE_CHECKING:  # (outcome_context imports nothing of this module)
 # control arm named with it ("the placebo and lidocaine arms").
 _NAMED_AS = 40
 _COMPARATOR_WORDS = 4
-_WORD = re.compile(r"[\w.]+")
 
 
 @dataclass
@@ -214,14 +213,20 @@ def _drug_tie(
     drug = sm.nearest(DRUG, base + f.start, base + f.end, base + lo, base + hi)
     if drug is None:
         drug = sm.nearest(DRUG, base + f.start, base + f.end)
-    # (a pair of two arms or groups: not of one arm at two times or in two subgroups, "20% at 6
-    # months vs 35% at 12 months", "in women than in men (20% vs 35%)")
-    two_arms = f.compared and not _one_arms_pair(f, parser, sm.lex)
+    # (of a pair of two arms or groups only: not of one arm at two times or in two subgroups,
+    # "20% at 6 months vs 35% at 12 months", "in women than in men (20% vs 35%)"; that clause
+    # is read last, for the few figures the pair's rules would strip)
     if drug is None:
         drug = ctx.main(DRUG, sm.lex)
-        if drug is not None and two_arms and _comparators(f, parser, ctx, drug, sm.lex):
+        if (
+            drug is not None and f.compared and _comparators(f, parser, ctx, drug, sm.lex)
+            and not _one_arms_pair(f, parser, sm.lex)
+        ):  # fmt: skip
             return None, None
-    elif two_arms and _first_arms_drug(f, parser, sm, drug):
+    elif (
+        f.compared and _first_arms_drug(f, parser, sm, drug)
+        and not _one_arms_pair(f, parser, sm.lex)
+    ):  # fmt: skip
         return None, None  # (the drug named for the first of "(11.4% vs. 20.7%)")
     if drug is not None and f.other_arm is not None and (
         base + f.other_arm[0] <= drug.start and drug.end <= base + f.other_arm[1]
@@ -263,7 +268,7 @@ def _first_arms_drug(f: Figure, parser: SentenceParser, sm: SentenceMentions,
     if drug.end - base > turn or len({m.key for m in sm.drugs if m.end - base <= turn}) > 1:
         return False
     lo = max(0, start - _NAMED_AS)
-    words = list(_WORD.finditer(text, lo, start))[-_COMPARATOR_WORDS:]
+    words = list(WORD.finditer(text, lo, start))[-_COMPARATOR_WORDS:]
     compared = [w.end() for w in words if w.group().lower() in lex.comparison_words]
     controls = [c.end() for c in lex.control_word_re.finditer(text, lo, start)]
     if compared and not (controls and controls[-1] > compared[-1]):

@@ -138,7 +138,8 @@ def pooled_totals(figures: list[Figure], text: str, rules: ScopeRules, enrollmen
     two, within PARTS_WINDOW characters, skipping larger numbers: the arms' sizes): a total
     split by arm. Enrollment counts and group sizes are who was studied, and stay; so does a
     total whose parts give no row ("in 13 patients (6 at site A and 7 at site B)": no arms,
-    the total is the one figure left)."""
+    the total is the one figure left). Parts of a total pooled away whose measure is only
+    their label's adverse event take the total's measure (`_causes_take_the_total`)."""
     out: set[int] = set()
     for k, f in enumerate(figures[:-1]):
         total = f.num if f.num is not None else f.count

@@ -815,6 +815,23 @@ def test_a_totals_parts_by_arm_name_their_arms(
     assert [(m, a) for m, _, a, _ in arms(outcomes_nlp, text, DRUGS)] == got
 
 
+@pytest.mark.parametrize(
+    "split",
+    [
+        "(tamoxifen 6, placebo 7; RR 0.86, 95% CI 0.29-2.55)",
+        "(6 with tamoxifen and 7 with placebo, relative risk 0.86)",
+        "(tamoxifen: 6; placebo: 7; OR = 0.86)",
+    ],
+)
+def test_a_ratio_after_a_totals_parts_ends_their_labels(outcomes_nlp: Language, split: str) -> None:
+    # the ratio that compares the parts is no part: the total is still split by arm, and the
+    # last label ends before the ratio's name
+    text = f"Grade 3 neutropenia occurred in 13 patients {split}."
+    got = arms(outcomes_nlp, text, DRUGS)
+    assert [(v, a) for _, v, a, _ in got] == [(6.0, "tamoxifen"), (7.0, "placebo"), (0.86, None)]
+    assert {m for m, _, _, _ in got[:2]} == {"adverse_event"}
+
+
 ARMS = [
     ("docetaxel", "DRUG", "MESH:D000077143"),
     ("paclitaxel", "DRUG", "MESH:D017239"),

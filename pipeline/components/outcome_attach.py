@@ -407,8 +407,10 @@ def split_by_arm(
         if close is None:
             continue
         opened, shut = toks[m].end, toks[close - 1].start
-        # "(6 with drug A and 7 with placebo, P = .04)": the labels end at a statistic
+        # "(6 with drug A and 7 with placebo, P = .04)": the labels end at a statistic, and at
+        # a ratio's name ("(tamoxifen 34, placebo 36; RR 0.94, 95% CI 0.58-1.52)")
         shut = min([st.start for st in parser.stats if opened <= st.start < shut] or [shut])
+        shut = _before_ratio(lex, figures[k + 1 :], parser.text, opened, shut)
         shut = len(parser.text[:shut].rstrip(" ,;(["))
         parts: list[Figure] = []
         for g in figures[k + 1 :]:
@@ -429,6 +431,18 @@ def split_by_arm(
         if not sizes:
             split.add(k)
     return split
+
+
+def _before_ratio(lex: Lexicon, after: list[Figure], text: str, opened: int, shut: int) -> int:
+    """Where a bracket's labelled parts (text[opened:shut]) end: at the name of the first ratio
+    statistic among the figures `after` the total (its value where no name is found)."""
+    for g in after:
+        if g.start >= shut:
+            break
+        if g.ratio is not None:
+            named = lex.ratio_value_re.search(text, max(opened, g.start - 70), g.start)
+            return named.start("word") if named is not None else g.start
+    return shut
 
 
 # How many figures after an arm's figure may hold the arm whose head it shares.

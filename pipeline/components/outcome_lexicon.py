@@ -19,6 +19,7 @@ from pipeline.components.outcome_lexicon_attach import (
     _alt,
     alt_spaced,
     list_words,
+    receptor_status,
 )
 from pipeline.components.outcome_rules import (
     CONTEXT_RULES_FILE,
@@ -330,11 +331,8 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
             rf"(?!\s+(?:{_alt(self.arm_nouns)})\b)",
             re.IGNORECASE,
         )
-        # "280 (61%) tumor samples were ER positive", "51% of them had stage I disease"; a bare
-        # receptor abbreviation needs its status ("had a PR" is a partial response)
-        receptor = (
-            rf"(?:{_alt(sets['receptor_words'])})[\s-]*(?:{_alt(sets['receptor_status_words'])})"
-        )
+        # "280 (61%) tumor samples were ER positive", "51% of them had stage I disease"
+        receptor = receptor_status(sets["receptor_words"], sets["receptor_status_words"])
         # "with estrogen receptor-positive tumors": a receptor named by its hormone, no drug given
         self.receptor_re = re.compile(rf"{receptor}(?![\w])", re.IGNORECASE)
         self.characteristic_after_re = re.compile(

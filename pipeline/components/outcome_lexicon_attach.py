@@ -22,6 +22,13 @@ def alt_spaced(words: Iterable[str]) -> str:
     )
 
 
+def receptor_status(words: Iterable[str], statuses: Iterable[str]) -> str:
+    """The regex (to search in any case) of a receptor and its status ("ER positive", "estrogen
+    receptor-negative", "HER2+"), from the `receptor_words` and `receptor_status_words` lists:
+    a bare receptor abbreviation needs its status ("had a PR" is a partial response)."""
+    return rf"(?:{alt_spaced(words)})[\s-]*(?:{alt_spaced(statuses)})"
+
+
 def _shortest(words: set[str]) -> tuple[str, ...]:
     """The words that contain no other of them (a text holding "AHR" holds "HR")."""
     return tuple(sorted(w for w in words if not any(v != w and v in w for v in words)))

@@ -53,7 +53,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pipeline.components.outcome_lexicon_attach import alt_spaced as _alt
-from pipeline.components.outcome_lexicon_attach import joiner_words
+from pipeline.components.outcome_lexicon_attach import joiner_words, receptor_status
 from pipeline.components.outcome_tokens import Figure, lowered
 
 # How far (characters) before a bare number an amount listed with it may start.
@@ -224,9 +224,7 @@ class ScopeRules:
     def _build_trait_regexes(self, low: dict[str, frozenset[str]]) -> None:
         """Who the subjects are (receptor status, traits in brackets), group sizes, enrollment
         and exclusion words, and the joints of compared figures."""
-        receptor = (
-            rf"\b(?:{_alt(low['receptor_words'])})[\s-]*(?:{_alt(low['receptor_status_words'])})"
-        )
+        receptor = rf"\b{receptor_status(low['receptor_words'], low['receptor_status_words'])}"
         trait = rf"(?:{receptor}|\b(?:{_alt(low['characteristic_words'])})[\s-]+[\w+-]+)"
         # "triple negative (12.9%)", "(HER2-) (70.4%)", "ER/PR positive BC in 86.4%" (but not
         # "triple-negative disease (31.9% vs 17.2%)": a rate of the disease by group)

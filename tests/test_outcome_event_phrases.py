@@ -27,3 +27,39 @@ def test_event_after_a_preposition_stays_an_adverse_event(
 ) -> None:
     rows = [(r["measure"], r["value"]) for r in full_nlp(text)._.outcomes]
     assert ("adverse_event", value) in rows
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a change the counted subjects had is their outcome, also before a not_outcome cue
+        # of what changed ("concentration": a measured value's word)
+        ("Two of the 64 patients had an increase in serum creatinine.", [(2.0, 2, 64)]),
+        ("Two of the 64 patients (3 percent) had an increase in the creatinine concentration.",
+         [(3.0, 2, 64)]),
+        ("Nine patients showed a decrease in tumor size.", [(9.0, 9, None)]),
+        ("Two of the 64 patients in the iodixanol group had an increase in creatinine, as "
+         "compared with 17 of the 65 patients in the iohexol group.",
+         [(2.0, 2, 64), (17.0, 17, 65)]),
+    ],
+)  # fmt: skip
+def test_a_change_the_subjects_had_is_their_outcome(
+    full_nlp: Language, text: str, expected: list[tuple[float, int, int | None]]
+) -> None:
+    rows = full_nlp(text)._.outcomes
+    assert [(r["value"], r["numerator"], r["denominator"]) for r in rows] == expected
+    assert {r["measure"] for r in rows} == {"other"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # no change noun the subjects had: a finding, a mean amount
+        ("Thirty-one patients had a positive SN.", [("enrollment", 31.0)]),
+        ("Twelve patients had a mean increase in weight of 2 kg.", [("enrollment", 12.0)]),
+    ],
+)
+def test_no_change_noun_after_the_count_keeps_its_rows(
+    full_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert [(r["measure"], r["value"]) for r in full_nlp(text)._.outcomes] == expected

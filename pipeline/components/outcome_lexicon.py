@@ -157,6 +157,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.enrollment_adverbs = sets["enrollment_adverbs"]
         self.change_cue_words = sets["change_cue_words"]
         self.event_verb_cues = sets["event_verb_cues"]
+        self.event_report_verbs = sets["event_report_verbs"]
         self.intransitive_event_verbs = sets["intransitive_event_verbs"]
         self.natural_frequency_words = sets["natural_frequency_words"]
         self.change_from = sets["change_from_words"]

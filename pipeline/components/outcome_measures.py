@@ -141,8 +141,23 @@ def _cue_allowed(
         or (c.ts >= te and _found_in(lex, head, parser))
     ):
         return False
-    # "reduced", "increased": only for a percentage change
-    return not (c.measure == "other" and c.priority == 0 and head.pct is None)
+    # "reduced", "increased": only for a percentage change, or what the counted subjects had
+    return not (c.measure == "other" and c.priority == 0 and head.pct is None
+                and not _had_a_change(lex, head, c, te, parser))  # fmt: skip
+
+
+def _had_a_change(lex: Lexicon, head: Figure, c: Cue, te: int, parser: SentenceParser) -> bool:
+    """ "Two of the 64 patients had an increase in serum creatinine": a change noun (a
+    `change_cue_words` entry) after "a" or "an" and an `event_report_verbs` entry right after a
+    count of subjects (ending at token te) is what each of them had, an event they are counted
+    for (not "31 patients had a positive SN": a finding)."""
+    return (
+        (head.has_pop or head.den is not None)
+        and parser.toks[c.ts].lower in lex.change_cue_words
+        and parser.lower(c.ts - 1) in ("a", "an")
+        and parser.lower(c.ts - 2) in lex.event_report_verbs
+        and c.ts - 2 == te
+    )
 
 
 def _cue_score(lex: Lexicon, head: Figure, c: Cue, ts: int, te: int, dist: _Distances) -> float:
@@ -461,6 +476,11 @@ def _scored_cues(lex: Lexicon, sc: _SentenceCues, head: Figure, ts: int, te: int
         past = defined.get(c.start)
         if past is not None and past <= ts:
             c = replace(c, te=past)  # (scored from past its definition's bracket)
+        if c.measure == "other" and c.priority == 0 and _had_a_change(lex, head, c, te, parser):
+            # ("2 of 64 patients had an increase in the creatinine concentration": what they
+            # had, not the concentration's value that a not_outcome cue after it would say)
+            scored.append((0.0, c))
+            continue
         scored.append((_cue_score(lex, head, c, ts, te, dist), c))
     return scored
 

@@ -902,6 +902,25 @@ def test_rates_per_person_years(nlp: Language) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # what is counted may stand between a rate and its "per"
+        ("The VTE rate was 5.2 vs 8.5 events per 100 patient-years.", [5.2, 8.5]),
+        ("The VTE rate was 5.2 events per 100 patient-years.", [5.2]),
+        ("The VTE rate was 5.2 and 8.5 cases per 1,000 woman-years.", [5.2, 8.5]),
+        # tokenized text: the digits after a decimal's spaced point are no rate of their own
+        ("In the enalapril group ( enalapril : risk ratio [ RR ] 1 . 42 per 10 years , 95 % "
+         "confidence interval [ CI ] 1 . 32 - 1 . 52 ) .", []),
+    ],
+)
+def test_rates_per_person_time_with_what_they_count(
+    nlp: Language, text: str, expected: list[float]
+) -> None:
+    rows = run(nlp, text)._.outcomes
+    assert [r["value"] for r in rows if r["unit"] == "rate"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         (
             "Rash was reported in the naproxen, loratadine, and no prophylaxis groups in 40.3, "
             "42.5, and 46.6%, respectively.",

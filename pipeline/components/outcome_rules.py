@@ -251,6 +251,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "time_to_event_words",
     "part_allocation_links",
     "person_time_words",
+    "rate_event_nouns",
     "median_not_outcome",
     "enrolled_words",
     "auxiliaries",

@@ -391,13 +391,19 @@ class StatisticsParser:
 
     def _parse_rate(self, i: int) -> Figure | None:
         """Events per person-time: "11.6 per 1,000 person-years", "11.6 v 23.9 per 1,000
-        women-years" (each number of such a list is a rate)."""
+        women-years" (each number of such a list is a rate), "5.2 events per 100 patient-years"
+        (a `rate_event_nouns` entry before "per")."""
         k = i + 1
         for _ in range(3):  # skip "v 23.9", "and 23.9"
             low = self.lower(k)
             if not ((low in self.lex.comparison or low in ("and", ",")) and self._num_at(k + 1)):
                 break
             k += 2
+        last = k == i + 1  # (the list's last rate, or a rate alone)
+        if self.lower(i - 1) == "." and self._num_at(i - 2):
+            return None  # ("8 . 5 events per 100": a decimal's last digits in tokenized text)
+        if self.lower(k) in self.lex.rate_event_nouns:
+            k += 1
         if self.lower(k) != "per":
             return None
         per = self.toks[k + 1] if k + 1 < len(self.toks) else None
@@ -409,7 +415,7 @@ class StatisticsParser:
             return None
         fig = Figure(i, i + 1, rate_per=int(per.num), prefer_after=False)
         fig.ratio_value = self.toks[i].num
-        if k == i + 1:  # consume "per 1,000 person-years" with the last rate of a list
+        if last:  # consume "per 1,000 person-years" with the last rate of a list
             end = k + 3
             while end < len(self.toks) and self.toks[end].lower in ("-", "years", "year"):
                 end += 1

@@ -218,3 +218,19 @@ def test_a_title_lines_drug_named_once(outcomes_nlp: Language) -> None:
         "same in all groups. NIMO was well tolerated. Of the 96 mice, 12 died."
     )
     assert drug_of(outcomes_nlp, text, "12") == "Nimodipine"
+
+
+def test_a_total_takes_the_main_drug_its_sentence_names_after_it(outcomes_nlp: Language) -> None:
+    # who was studied is named by a drug they had ("tamoxifen-treated"), the trial by the
+    # title's drug the sentence then names: the total's drug is the trial's
+    title = "Letrozole for hot flashes in women with breast cancer. "
+    text = (title + "Forty women with hot flashes on tamoxifen were randomly assigned to receive "
+            "letrozole (n = 20) or placebo (n = 20).")  # fmt: skip
+    assert drug_of(outcomes_nlp, text, "Forty women") == "letrozole"
+    # an arm's size named right after its drug, or a part after the total, keeps its own
+    text = (title + "Eighty women were enrolled, with 40 women randomized to tamoxifen and 40 to "
+            "letrozole.")  # fmt: skip
+    assert drug_of(outcomes_nlp, text, "Eighty women") == "letrozole"
+    assert drug_of(outcomes_nlp, text, "40 women") == "tamoxifen"
+    text = title + "The women received tamoxifen (n = 15) or letrozole (n = 20)."
+    assert drug_of(outcomes_nlp, text, "n = 15") == "tamoxifen"

@@ -209,6 +209,12 @@ def _drug_tie(
     if f.arm is not None:
         drugs = [m for m in arm_mentions(f, ctx, base) if m.label == DRUG]
         return arm_text(f, parser.text), drugs[0].concept_id if drugs else None
+    if (
+        f.measure == "enrollment"
+        and _a_total(f, parser, sm)
+        and (named := _main_named(ctx, sm, base + f.end)) is not None
+    ):
+        return named.text, named.concept_id
     lo, hi = parser.clause_chars(f.ts)
     drug = sm.nearest(DRUG, base + f.start, base + f.end, base + lo, base + hi)
     if drug is None:
@@ -233,6 +239,36 @@ def _drug_tie(
     ):
         return None, None  # the other arm's drug ("fewer in the ropivacaine group (13 vs 31)")
     return (drug.text, drug.concept_id) if drug is not None else (None, None)
+
+
+# How close before a count a drug's name makes the count that drug's arm's size ("bupivacaine
+# (N = 15)", "etoricoxib 90 mg daily (n = 2032)").
+ARM_SIZE_CHARS = 30
+
+
+def _a_total(f: Figure, parser: SentenceParser, sm: SentenceMentions) -> bool:
+    """Is the count of who was studied its sentence's first one, with no drug named right
+    before it: a total, not the part of one an arm was given ("194 patients were enrolled,
+    with 98 patients randomized into the tamoxifen arm"; "bupivacaine (N = 15)")?"""
+    if any(g.start < f.start and g.measure == "enrollment" for g in parser.figures):
+        return False
+    start = sm.base + f.start
+    return not any(start - ARM_SIZE_CHARS <= m.end <= start for m in sm.drugs)
+
+
+def _main_named(ctx: DocContext, sm: SentenceMentions, after: int) -> Mention | None:
+    """The document's main drug as its sentence names it after a count of who was studied
+    (ending at character `after`) that is no arm's: the trial's intervention, not the nearest
+    drug ("Twenty cocaine-dependent participants were randomly assigned to receive modafinil
+    ... or placebo", "women receiving either fluoxetine, sertraline, or paroxetine participated
+    in a ... study of ephedrine": a drug in the population's phrase is who they are). Not a
+    count after it, which is as often the size of an arm named after the main drug's
+    ("etoricoxib 90 mg daily (n = 2032) or diclofenac 75 mg twice daily (n = 2054)")."""
+    main = ctx.main(DRUG, sm.lex)
+    if main is None:
+        return None
+    named = next((m for m in sm.drugs if m.key == main.key), None)
+    return named if named is not None and named.start >= after else None
 
 
 def _one_arms_pair(f: Figure, parser: SentenceParser, lex: Lexicon) -> bool:

@@ -11,6 +11,10 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
+from pipeline.components.outcome_grammar import SentenceParser
+from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_rules import LEXICON_FILE, load_lexicon, resolve
+
 
 def values(nlp: Language, text: str) -> list[float]:
     return [r["value"] for r in nlp(text)._.outcomes]
@@ -547,3 +551,27 @@ def test_a_responder_threshold_gives_no_row(
     outcomes_nlp: Language, text: str, expected: list[float]
 ) -> None:
     assert values(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a list's marker with no bracket opened before it is a label, not a count
+        ("We found that 1) the deletion is common, 2) it is inherited and 3) type II C2 "
+         "deficiency is caused by another defect.", []),
+        ("Three died; 2) two patients relapsed.", ["Three", "two patients"]),
+        # a count closing its bracket is still one
+        ("Deaths occurred in 21 patients (letrozole 9, placebo 12).", ["21 patients", "9", "12"]),
+    ],
+)  # fmt: skip
+def test_a_lists_marker_is_no_count(text: str, expected: list[str]) -> None:
+    parser = SentenceParser(text, Lexicon(load_lexicon(resolve(LEXICON_FILE))))
+    parser.find_stats()
+    parser.find_timepoints()
+    parser.parse()
+    assert [text[f.start : f.end] for f in parser.figures] == expected
+
+
+def test_a_chromosomes_number_is_no_count(full_nlp: Language) -> None:
+    text = "The CSS for Chromosomes 10 and 18 progressed to the most severe stages."
+    assert full_nlp(text)._.outcomes == []

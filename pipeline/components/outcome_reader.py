@@ -434,6 +434,8 @@ class FigureReader(StatisticsParser):
             return False  # PASI 75, ACR 20, "grade 3 or 4", "grade 3, 4, or 5"
         if before_tok is not None and before_tok.text == "(" and self.lower(i + 1) == ")":
             return False  # "PbtO (2)", "(3)": a label, not a count
+        if self.lower(i + 1) == ")" and self.bracket_around(self.toks[i].start) is None:
+            return False  # "... and 3) type II C2 deficiency": a list's marker, no bracket
         fig.needs_cue = True
         # "partial responses in 9,"; "Deaths: 3 vs 5"
         listed = self.lower(i + 1) in (",", ".", ";", ")", "and", "or", "")

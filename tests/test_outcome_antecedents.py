@@ -67,3 +67,27 @@ def test_those_points_at_a_group_named_after_it(outcomes_nlp: Language) -> None:
     text = ("Relapse occurred in 30 patients given thioridazine, compared with 12 of those given "
             "placebo.")
     assert [r[3] for r in rows(outcomes_nlp, text) if r[1] == 12.0] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "of these" in the next sentence points back at the last sentence's count of subjects
+        ("Eleven patients were treated. In four patients HBV DNA levels were high at baseline. "
+         "Two of these died.", [("enrollment", 11.0, None, None), ("mortality", 2.0, 2, 4)]),
+        ("Data from 60 patients treated with amikacin were analyzed. In 42 of these patients, "
+         "pneumonia was recorded.", [("enrollment", 60.0, None, None),
+                                     ("adverse_event", 42.0, 42, 60)]),
+        # not a count larger than that one (another group), nor after arms' sizes (either arm
+        # or both): the cohort, as before
+        ("Eleven patients were treated. In one patient the levels were high. Two of these "
+         "died.", [("enrollment", 11.0, None, None), ("mortality", 2.0, 2, 11)]),
+        ("Forty patients were randomized to A (n = 20) or B (n = 20). Two of these died.",
+         [("enrollment", 40.0, None, None), ("enrollment", 20.0, None, None),
+          ("enrollment", 20.0, None, None), ("mortality", 2.0, 2, 40)]),
+    ],
+)  # fmt: skip
+def test_these_in_the_next_sentence_points_back_at_its_count(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected

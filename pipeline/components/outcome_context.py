@@ -34,7 +34,7 @@ from pipeline.components.outcome_mentions import (
     population_disease,
 )
 from pipeline.components.outcome_other_arm import fill_other_arms
-from pipeline.components.outcome_tokens import Mention
+from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import LINKED
 from pipeline.outcomes import OutcomeFigure
 
@@ -110,6 +110,9 @@ class DocContext:
         self.cohort: int | None = None
         self.remaining: int | None = None
         self.cohort_population: str | None = None
+        # the subjects the last sentence that counted some counted last, whom "of these"
+        # points back to (`note_counted`)
+        self.last_counted: int | None = None
         # arm sizes stated in the document: arm key (`Figure.arm_keys`) -> n; None when two
         # stated sizes of one key differ ("prednisone (n = 50) ... prednisone (n = 48)")
         self.arm_sizes: dict[str, int | None] = {}
@@ -272,6 +275,17 @@ class DocContext:
             if m.end <= end:
                 out.append(m)
         return out
+
+    def note_counted(self, figures: list[Figure]) -> None:
+        """Keep the last count of subjects of a sentence's parsed figures ("In four patients
+        ...", "12 of 30 patients had X": four, 12) as `last_counted`; a sentence that states an
+        arm's size ("(n = 40)") leaves none, as "these" after it may be either arm or both."""
+        counted = [f for f in figures if f.count is not None and f.ratio is None
+                   and (f.has_pop or f.needs_cue or f.den_phrase)]  # fmt: skip
+        if any(f.n_form for f in figures):
+            self.last_counted = None
+        elif counted:
+            self.last_counted = counted[-1].count
 
     def main(self, label: str, lex: Lexicon) -> Mention | None:
         """The document's main mention of `label`, its figures' last resort

@@ -253,6 +253,7 @@ class OutcomeExtractor:
             figures.extend(
                 self._sentence_figures(doc, start, end, sent_idx, parser, ctx, offsets, doc_text)
             )
+            ctx.note_counted(parser.figures)
         if ctx is not None:
             # once the document is read: one name an arm, and the main disease no event's
             figures = ctx.drop_main_events(ctx.named_arms(figures), lex)
@@ -552,7 +553,12 @@ class OutcomeExtractor:
         for k, f in enumerate(figures):
             if k in delivered:
                 continue
-            fig = resolve_figure(base, sent_idx, f, parser, ctx, sm, den_context)
+            # ("In four patients ... at baseline. Two of these normalized": 2 of 4)
+            last = ctx.last_counted
+            pool = den_context
+            if pool is None and f.those and last is not None and (f.count or 0) <= last:
+                pool = last
+            fig = resolve_figure(base, sent_idx, f, parser, ctx, sm, pool)
             if fig is not None:
                 out.append(fig)
         return out

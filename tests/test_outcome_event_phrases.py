@@ -63,3 +63,19 @@ def test_no_change_noun_after_the_count_keeps_its_rows(
     full_nlp: Language, text: str, expected: list[tuple[str, float]]
 ) -> None:
     assert [(r["measure"], r["value"]) for r in full_nlp(text)._.outcomes] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # each member of a list of outcomes has its row: those who stayed as they were too
+        ("Seven out of 21 affected patients recovered, 10 remained stable and 4 died.",
+         [("improvement", 7.0), ("other", 10.0), ("mortality", 4.0)]),
+        ("This drug was judged to have a favorable effect on the disease course in 7 (64%) of "
+         "11 patients.", [("improvement", 64.0)]),
+    ],
+)  # fmt: skip
+def test_stable_and_favorable_effects_are_outcomes(
+    full_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert [(r["measure"], r["value"]) for r in full_nlp(text)._.outcomes] == expected

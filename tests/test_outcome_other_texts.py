@@ -160,6 +160,8 @@ CASES = [
         "acetaminophen.",
         "To report 2 cases of ticlopidine-induced hepatitis.",
         "Hepatitis after ticlopidine: a report of two cases.",
+        # a relative clause after the verb says what the cases had
+        "Two patients are presented who developed hepatitis after ticlopidine.",
     ],
 )
 def test_presented_cases_are_the_case_series(outcomes_nlp: Language, text: str) -> None:

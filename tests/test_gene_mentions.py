@@ -20,7 +20,8 @@ from pipeline.rules import RuleError
 GENETICS = (
     "Germline mutations of the RB1 gene were found in 12 of 40 patients with retinoblastoma. "
     "The CTG repeat of the DMPK gene was expanded in all DM families, and the N314D and "
-    "Ala43Thr mutations were linked to the marker D9S5; cisplatin was given to none."
+    "Ala43Thr mutations were linked to the marker D9S5 on 17q; two affected sibs carried a Gly to "
+    "Val change in the EWS gene, and cisplatin was given to none."
 )
 TRIAL = (
     "Patients received arginine vasopressin (AVP) or placebo. Plasma PAH clearance fell after "
@@ -58,7 +59,8 @@ def test_genetic_notation_dropped_drugs_kept(blank: Language, kb_folder: Path) -
     gene = GeneMentions(blank, "g", kb_path=str(kb_folder))
     doc = gene(tagged(blank, GENETICS, {
         "Germline": "MESH:C100083", "RB1": None, "CTG": None, "DMPK": None, "DM": None,
-        "N314D": None, "Ala43Thr": None, "D9S5": None, "cisplatin": "MESH:D002945",
+        "N314D": None, "Ala43Thr": None, "D9S5": None, "17q": None, "sibs": None,
+        "Val": "MESH:D000068756", "EWS": None, "cisplatin": "MESH:D002945",
     }))  # fmt: skip
     assert [e.text for e in doc.ents] == ["cisplatin"]
 

@@ -84,6 +84,15 @@ def test_a_gene_symbol_with_a_concept_is_kept(blank: Language, kb_folder: Path) 
     assert [e.text for e in doc.ents] == ["AVP"]
 
 
+def test_mouse_symbols_and_gene_suffix(blank: Language, kb_folder: Path) -> None:
+    """A mouse gene's symbol ("Rb1" of RB1) and a symbol with "-gene" go; a capitalized word
+    that is no symbol ("Cisplatin") stays."""
+    gene = GeneMentions(blank, "g", kb_path=str(kb_folder))
+    text = "Rb1 mutant mice and the Dmpk-gene knockout were given Cisplatin."
+    doc = gene(tagged(blank, text, {"Rb1": None, "Dmpk-gene": None, "Cisplatin": None}))
+    assert [e.text for e in doc.ents] == ["Cisplatin"]
+
+
 def test_full_pipeline_drops_gene_words_and_keeps_drugs(full_nlp: Language) -> None:
     """The committed model tags 'Germline', 'RB1', 'CTG' and 'D9S5' as DRUG here."""
     doc = full_nlp(GENETICS)
@@ -114,6 +123,8 @@ CONTEXT = {"kind": "context", "words": ["gene"]}
      "key 'symbol_kinds' holds 'alias', expected some of ['approved', 'previous']"),
     ({"kind": "symbols", "symbol_kinds": ["approved"], "min_len": 2}, "missing key 'min_length'"),
     ({"kind": "shape", "regex": "D[0-9+S"}, "key 'regex'"),
+    ({"kind": "symbols", "symbol_kinds": ["approved"], "min_length": 2, "suffixes": ["-Gene"]},
+     "key 'suffixes' must be a non-empty list of non-empty lower-case strings"),
     ({"kind": "term", "terms": ["Germline"]}, "key 'terms' must be a non-empty list of "
      "non-empty lower-case strings"),
     ({"kind": "term", "terms": ["germline"], "in_context": "yes"},

@@ -16,7 +16,10 @@ name the file, line, key and what was expected):
 - `symbols` (at most one line): a DRUG mention the linker left without a concept whose text is
   exactly an HGNC symbol of `symbol_kinds` (`approved`, `previous`) of at least `min_length`
   characters ("RB1", "DM"); a drug abbreviation that is a symbol too ("AVP" arginine
-  vasopressin, "EPO") keeps the concept its long form or the KB gives it, and is kept;
+  vasopressin, "EPO") keeps the concept its long form or the KB gives it, and is kept. Optional
+  `mouse_forms` (true: a symbol written as a mouse gene's, a capital then lower-case letters
+  and digits: "Rb1", "Dmpk") and `suffixes` (lower-cased endings taken off first: "-gene" of
+  "NF1-gene");
 - `term`: a DRUG mention whose lower-cased text is one of `terms` ("germline");
 - `shape`: a DRUG mention whose whole text matches `regex` ("D9S5", "Ala43Thr").
 
@@ -46,7 +49,7 @@ RULES_FILE = "gene_mentions.jsonl"
 KINDS: dict[str, dict[str, Any]] = {
     "context": {"required": {"words": list}},
     "symbols": {"required": {"symbol_kinds": list, "min_length": int},
-                "optional": {"in_context": bool}},
+                "optional": {"in_context": bool, "mouse_forms": bool, "suffixes": list}},
     "term": {"required": {"terms": list}, "optional": {"in_context": bool}},
     "shape": {"required": {"regex": str}, "optional": {"in_context": bool}},
 }  # fmt: skip
@@ -71,7 +74,7 @@ def load_gene_rules(path: Path | None = None) -> list[dict[str, Any]]:
         spec = KINDS[kind]
         check_entry(obj, where=where, required=spec["required"],
                     optional={"kind": str, "note": str, **spec.get("optional", {})})
-        for key in ("words", "terms"):
+        for key in ("words", "terms", "suffixes"):
             if key in obj:
                 _check_words(obj, key, where)
         if "regex" in obj:
@@ -99,14 +102,28 @@ class _Check:
     terms: frozenset[str] = frozenset()
     regex: re.Pattern[str] | None = None
     symbols: frozenset[str] = field(default_factory=frozenset)
+    mouse_forms: bool = False
+    suffixes: tuple[str, ...] = ()
 
     def matches(self, ent: Span) -> bool:
         text = ent.text
         if self.symbols:
-            return ent._.concept_id is None and text in self.symbols
+            return ent._.concept_id is None and self.is_symbol(text)
         if self.regex is not None:
             return self.regex.fullmatch(text) is not None
         return text.lower() in self.terms
+
+    def is_symbol(self, text: str) -> bool:
+        low = text.lower()
+        for suffix in self.suffixes:
+            if low.endswith(suffix) and len(text) > len(suffix):
+                text = text[: -len(suffix)]
+                break
+        if text in self.symbols:
+            return True
+        # a mouse gene's symbol: "Rb1" of RB1 (one capital, then no capital)
+        return (self.mouse_forms and len(text) > 1 and text[0].isupper()
+                and text[1:] == text[1:].lower() and text.upper() in self.symbols)
 
 
 class GeneMentions:
@@ -132,7 +149,9 @@ class GeneMentions:
             elif r["kind"] == "symbols":
                 symbols = load_gene_symbols(self.symbols_path, r["symbol_kinds"])
                 longest = frozenset(s for s in symbols if len(s) >= r["min_length"])
-                self.checks.append(_Check(in_context, symbols=longest))
+                self.checks.append(_Check(
+                    in_context, symbols=longest, mouse_forms=r.get("mouse_forms", False),
+                    suffixes=tuple(r.get("suffixes", ()))))
 
     def _about_genes(self, doc: Doc) -> bool:
         return any(t.lower_ in self.context for t in doc)

@@ -39,6 +39,7 @@ COMPONENT_MODULES = (
     "cytokines",
     "mention_filter",
     "linker",
+    "gene_mentions",
     "assertion",
     "outcomes",
 )
@@ -211,6 +212,7 @@ def _build(model: Path | str | None, kb_path: Path | None, *, outcomes: bool,
     nlp.add_pipe("biotab_cytokines", config=kb_cfg)
     nlp.add_pipe("biotab_mention_filter")
     nlp.add_pipe("biotab_linker", config=kb_cfg)
+    nlp.add_pipe("biotab_gene_mentions", config=kb_cfg)
     if assertion:
         nlp.add_pipe("biotab_assertion")
     if outcomes:

@@ -510,6 +510,15 @@ def test_tiny_build_writes_its_files_and_the_lexicon_index(tiny_build: TinyBuild
     assert index is not None
 
 
+def test_tiny_build_writes_the_gene_symbols(tiny_build: TinyBuild) -> None:
+    """HGNC's approved and previous symbols for biotab_gene_mentions ("TNFA" was TNF's)."""
+    from pipeline.kb.gene_symbols import GENE_SYMBOLS_FILE, load_gene_symbols
+
+    path = tiny_build.out / GENE_SYMBOLS_FILE
+    assert load_gene_symbols(path, ["approved"]) == {"IL2", "CXCL8", "IL4R", "TNF"}
+    assert load_gene_symbols(path, ["previous"]) == {"IL8", "TNFA"}
+
+
 def test_tiny_build_gives_brand_names_their_drug_s_id(tiny_build: TinyBuild) -> None:
     pats = tiny_build.patterns
     assert pats["aldara"]["id"] == "MESH:D000077271"

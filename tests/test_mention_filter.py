@@ -66,6 +66,19 @@ def test_a_run_of_letters_no_word_has_is_no_mention(blank: Language) -> None:
     assert [(e.label_, len(e.text)) for e in doc.ents] == [("DRUG", 37), ("DISEASE", 4)]
 
 
+def test_an_initial_is_no_mention(blank: Language) -> None:
+    """The model took the initial of 'D. W. Melton' for a drug (NCBI-disease); 'vitamin D.' ends
+    a sentence and stays."""
+    text = ("HPRT-deficiency in mice may lead to self-mutilation [C. L. Wu and D. W. Melton (1993) "
+            "Nature Genet. 3, 235-240]. Patients took vitamin D.")
+    doc = blank(text)
+    start = text.index("D. W.")
+    doc.ents = [doc.char_span(start, start + 2, label="DRUG"),
+                doc.char_span(text.index("vitamin D"), len(text), label="DRUG")]
+    assert None not in doc.ents
+    assert [e.text for e in MentionFilter(blank, "f")(doc).ents] == ["vitamin D."]
+
+
 def test_a_long_line_is_never_metadata(blank: Language) -> None:
     text = "Published in: " + "cisplatin nephrotoxicity was studied. " * 20
     doc = blank(text)

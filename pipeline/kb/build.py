@@ -13,7 +13,8 @@ Sources (pinned; the sha256 of every file read is checked):
 - `wordfreq` (build time only) to drop common English words from the patterns.
 
 Outputs: concepts.jsonl.gz (full KB), patterns.jsonl.gz (tagger subset), index.tsv.gz
-(normalized alias -> concept ids, for fast `KnowledgeBase.lookup`), manifest.json, README.md.
+(normalized alias -> concept ids, for fast `KnowledgeBase.lookup`), gene_symbols.tsv.gz (HGNC
+approved and previous symbols, for `biotab_gene_mentions`), manifest.json, README.md.
 
 The build's parts, one module a job: `build_sources` (pins, the wheel and the packages, hashes
 checked), `build_rules` (the kb_* rule files), `build_drafts` (MeSH/HGNC rows, concept drafts),
@@ -30,10 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.kb.build_concepts import Builder
+from pipeline.kb.build_drafts import parse_hgnc
 from pipeline.kb.build_output import build_manifest, tokenize_patterns, write_manifest, write_tables
 from pipeline.kb.build_rules import RuleFiles
 from pipeline.kb.build_sources import read_sources, sha256_bytes
 from pipeline.kb.build_terms import default_common_word
+from pipeline.kb.gene_symbols import write_gene_symbols
 from pipeline.paths import kb_dir
 
 
@@ -82,6 +85,7 @@ def build_kb(
     concepts, patterns, index = builder.run()
     patterns = tokenize_patterns(patterns)
     write_tables(out, concepts, patterns, index)
+    write_gene_symbols(out, parse_hgnc(sources.hgnc))
     manifest = build_manifest(
         out, sources.manifest, common_desc, concepts, patterns, index, builder.stats
     )

@@ -11,7 +11,7 @@ import pytest
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_rules import LEXICON_FILE, load_lexicon, resolve
 from pipeline.components.outcome_statistics import StatisticsParser, _lowered, case_free, finditer
-from pipeline.components.outcome_tokens import light_tokens
+from pipeline.components.outcome_tokens import TOKEN_RE, light_tokens
 
 NUMBER_WORDS = {"twelve": 12, "two": 2, "hundred": 100}
 
@@ -32,6 +32,23 @@ def test_each_token_has_its_own_text_and_lower_case(text: str) -> None:
     for t in toks:
         assert t.text == text[t.start : t.end]
         assert t.lower == t.text.lower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Twelve of 14 patients (86%) achieved complete response.",
+        "  leading and trailing white space\n\tand tabs  ",
+        "İstanbul: 48\u202f835 and 13 155 women, p<0.05 +/- 2, ΟΔΟΣ",
+        "",
+        "   ",
+    ],
+)
+def test_tokens_are_token_re_matches(text: str) -> None:
+    """`light_tokens` splits the text with TOKEN_RE (one group) and adds up the lengths of the
+    pieces: the tokens are TOKEN_RE's matches, in order, at their offsets."""
+    toks = light_tokens(text, NUMBER_WORDS)
+    assert [(t.start, t.end) for t in toks] == [m.span() for m in TOKEN_RE.finditer(text)]
 
 
 def test_a_digit_that_is_no_decimal_is_a_word() -> None:

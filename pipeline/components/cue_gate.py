@@ -26,7 +26,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from spacy.errors import MatchPatternError
 from spacy.language import Language
@@ -209,8 +209,14 @@ class CueGate:
         strings = doc.vocab.strings
         out: list[tuple[int, int, int]] = []
         windows: list[tuple[int, int]] = []
-        known = self._cache.get  # (an entry is a non-empty tuple: `_entry` only for new strings)
-        entries = [known(o) or self._entry(o, strings) for o in orth[start:end]]
+        # the cached entries looked up in C (`map`); `_entry` only for strings not seen before
+        # (an entry is a non-empty tuple, a miss None)
+        span = orth[start:end]
+        got = list(map(self._cache.get, span))
+        entries = (
+            cast(list[_Entry], got) if all(got)
+            else [e or self._entry(o, strings) for e, o in zip(got, span, strict=True)]
+        )  # fmt: skip
         alone, open_ = self._alone, self._open
         run_ends: list[int] | None = None
         # (most tokens start no cue: they are passed over in a comprehension, not in this loop)

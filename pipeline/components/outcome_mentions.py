@@ -8,7 +8,6 @@ event, cause of death or reason to stop an event figure counts (`outcomes.event_
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 
 from pipeline.components.outcome_lexicon import Lexicon
@@ -113,12 +112,19 @@ class SentenceMentions:
         self.drug_starts = [m.start for m in self.drugs]
         self.starts = [m.start for m in mentions]
         self._events: tuple[list[Mention], list[int], list[int]] | None = None
+        self._population: tuple[Mention | None] | None = None
 
-    @functools.cached_property
+    @property
     def population_disease(self) -> Mention | None:
         """The sentence's disease named as who was studied (`population_disease`): read only
-        when a figure is tied to its disease or event (most sentences have no such figure)."""
-        return population_disease(self.lex, self.all, self.starts, self.text, self.base)
+        when a figure is tied to its disease or event (most sentences have no such figure),
+        then kept (in a tuple: None is a value; not a cached_property, whose first read takes
+        a lock)."""
+        if self._population is None:
+            self._population = (
+                population_disease(self.lex, self.all, self.starts, self.text, self.base),
+            )
+        return self._population[0]
 
     def _usable(self, label: str) -> tuple[list[Mention], list[int], list[int]]:
         """The label's non-negated mentions (with their starts and ends) a figure may be tied

@@ -12,7 +12,6 @@ window of tokens.
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -79,10 +78,9 @@ class FigureReader(StatisticsParser):
     _pct_header_end: int | None = None
     _brackets: Brackets | None = None
 
-    @functools.cached_property
-    def _list_firsts(self) -> dict[int, int]:
-        """For each count `list_population` read, where its comma list starts."""
-        return {}
+    # for each count `list_population` read, where its comma list starts (made when first
+    # needed: a plain attribute, not a cached_property, whose first read takes a lock)
+    _list_firsts: dict[int, int] | None = None
 
     def is_int(self, i: int) -> bool:
         if not 0 <= i < len(self.toks) or self.consumed[i]:
@@ -174,13 +172,16 @@ class FigureReader(StatisticsParser):
         if self.lower(j - 2) == "/":
             return None  # ("9 / 15 , 2 rats": a fraction's denominator starts no list)
         first = j - 1
+        if self._list_firsts is None:
+            self._list_firsts = {}
+        firsts = self._list_firsts
         while self.lower(first - 1) == "," and self.is_int(first - 2):
-            known = self._list_firsts.get(first - 2)
+            known = firsts.get(first - 2)
             if known is not None:
                 first = known  # (the member before walked back already: linear in the list)
                 break
             first -= 2
-        self._list_firsts[j - 1] = first
+        firsts[j - 1] = first
         if self.lower(first - 1) in self.lex.count_blockers:
             return None
         k = j

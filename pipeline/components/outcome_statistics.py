@@ -85,8 +85,8 @@ class StatisticsParser:
     def __init__(self, text: str, lex: Lexicon) -> None:
         self.text = text
         self.lex = lex
-        self.low = text.lower()  # once: the light tokens and the timepoint search read it
-        self.toks = light_tokens(text, lex.number_words, self.low)
+        self.low = text.lower()  # once: the figure grammar and the timepoint search read it
+        self.toks = light_tokens(text, lex.number_words)
         self.starts = [t.start for t in self.toks]
         self.consumed = [False] * len(self.toks)
         self.stats: list[Stat] = []

@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from pipeline.components.outcome_lexicon_attach import alt_spaced as _alt
-from pipeline.components.outcome_tokens import Cue, Mention
+from pipeline.components.outcome_tokens import Cue, Mention, lowered
 from pipeline.labels import DISEASE
 
 if TYPE_CHECKING:
@@ -60,12 +60,14 @@ PREVENTION_LISTS: tuple[str, ...] = (
     "aim_markers",
 )
 
-# How far (characters) before a mention its prevention opener is looked for, and how far an aim
-# marker before the opener.
-OPENER_REACH = 80
+# The letters of an opener's or closer's first word that a document must hold
+# (`PreventionRules._openers`).
+STEM = 6
+# How far (characters) before a prevention opener its aim marker is looked for.
 AIM_REACH = 300
-# The letters of an opener's or closer's longest word that `PreventionRules.gate_re` looks for.
-GATE_STEM = 7
+# Between an opener and the disease it prevents: at most two words, no sentence end ("prevention
+# of ifosfamide-induced hemorrhagic cystitis").
+_OPENED = re.compile(r"(?:[^\s.;:]+\s+){0,2}")
 # The most tokens between a weak event cue and the end point's mention beside it.
 ENDPOINT_GAP = 4
 # A bracketed short form right after a name ("oral mucositis (OM)").
@@ -118,31 +120,50 @@ class PreventionRules:
     """The lexicon's prevention lists compiled to regexes."""
 
     def __init__(self, data: dict[str, Any]) -> None:
-        # an opener and at most two more words (no sentence end) at the end of a text
-        self.opener_re = re.compile(
-            rf"\b(?:{_alt(data['prevention_openers'])})\s+(?:[^\s.;:]+\s+){{0,2}}$",
-            re.IGNORECASE,
-        )
-        self.closer_re = re.compile(
-            rf"[\s-]*(?:{_alt(data['prevention_closers'])})\b", re.IGNORECASE
-        )
+        openers = _alt(w.lower() for w in data["prevention_openers"])
+        closers = _alt(w.lower() for w in data["prevention_closers"])
+        # an opener and the space after it, read in a document's lower-cased text (a case-free
+        # regex: one pass a document), and in any case where lowering moves characters
+        self.opener_re = re.compile(rf"\b(?:{openers})\s+")
+        self.opener_any_case_re = re.compile(self.opener_re.pattern, re.IGNORECASE)
+        self.closer_re = re.compile(rf"[\s-]*(?:{closers})\b", re.IGNORECASE)
+        self.closer_word_re = re.compile(rf"\b(?:{closers})\b", re.IGNORECASE)
         self.aim_re = re.compile(rf"\b(?:{_alt(data['aim_markers'])})\b", re.IGNORECASE)
         # the verbs whose subject is the event ("occurred")
         self.intransitive = frozenset(w.lower() for w in data["intransitive_event_verbs"])
-        # a document names no prevention without the start of each phrase's longest word
-        # (most do not: one search)
-        stems = {
-            max(phrase.split(), key=len)[:GATE_STEM].lower()
-            for phrase in (*data["prevention_openers"], *data["prevention_closers"])
-        }
-        self.gate_re = re.compile(_alt(stems), re.IGNORECASE)
+        # the starts of the openers' and closers' first words: a document without one of them
+        # (most) names no prevention, found by substring searches, no regex
+        self.stems = frozenset(
+            w.split()[0][:STEM].lower()
+            for w in (*data["prevention_openers"], *data["prevention_closers"])
+        )
+
+    def _openers(self, text: str) -> tuple[list[int], list[int]] | None:
+        """The starts and ends of the prevention openers of `text`, in order; None when it has
+        neither an opener nor a closer."""
+        low = text.lower()
+        if not any(stem in low for stem in self.stems):
+            return None
+        case_free = lowered(text, low)
+        found = (
+            self.opener_re.finditer(case_free) if case_free is not None
+            else self.opener_any_case_re.finditer(text)
+        )  # fmt: skip
+        spans = [(m.start(), m.end()) for m in found]
+        if not spans and self.closer_word_re.search(text) is None:
+            return None
+        return [a for a, _ in spans], [b for _, b in spans]
 
     def prevented(self, text: str, mentions: Sequence[Mention],
                   sentences: Sequence[tuple[int, int, int, int]]) -> Prevented:  # fmt: skip
         """What the document `text` prevents (`mentions`: its mentions in order; `sentences`:
         (start token, end token, start char, end char) of each sentence, the title first)."""
-        if not sentences or self.gate_re.search(text) is None:
+        if not sentences:
             return NOTHING
+        openers = self._openers(text)
+        if openers is None:
+            return NOTHING  # (most documents)
+        opener_starts, opener_ends = openers
         starts = [s[2] for s in sentences]
         title_end = sentences[0][3]
         found: list[Mention] = []
@@ -156,11 +177,17 @@ class PreventionRules:
                 continue
             last = None
             sent_start = starts[max(0, bisect.bisect_right(starts, m.start) - 1)]
-            lo = max(sent_start, m.start - OPENER_REACH)
-            opener = self.opener_re.search(text, lo, m.start)
-            if opener is None and self.closer_re.match(text, m.end) is None:
+            # the nearest opener before the mention, in its sentence, two words at most between
+            k = bisect.bisect_right(opener_ends, m.start) - 1
+            at: int | None = None
+            if k >= 0 and opener_starts[k] >= sent_start and _OPENED.fullmatch(
+                text, opener_ends[k], m.start
+            ):
+                at = opener_starts[k]
+            elif self.closer_re.match(text, m.end) is not None:
+                at = m.start
+            if at is None:
                 continue
-            at = opener.start() if opener is not None else m.start
             if m.start >= title_end and self.aim_re.search(
                 text, max(sent_start, at - AIM_REACH), at
             ) is None:

@@ -42,6 +42,8 @@ MENTIONS = [
     ("graft-versus-host disease", "DISEASE", "MESH:D006086"),
     ("GVHD", "DISEASE", "MESH:D006086"),
     ("mucositis", "DISEASE", "MESH:D052016"),
+    ("lymphedema", "DISEASE", "MESH:D008209"),
+    ("neutropenia", "DISEASE", "MESH:D009503"),
     ("thrombosis", "DISEASE", "MESH:D013927"),
     ("hot flashes", "DISEASE", "MESH:D019584"),
     ("tamoxifen", "DRUG", "MESH:D013629"),
@@ -122,6 +124,31 @@ def test_a_list_of_arms_after_the_end_point_shares_its_measure(outcomes_nlp: Lan
 )  # fmt: skip
 def test_how_a_document_names_what_it_prevents(outcomes_nlp: Language, text: str,
                                                expected: list[Row]) -> None:  # fmt: skip
+    assert rows(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the end point's word said again for the other arm, without the disease
+        ("Axillary reverse mapping for the prevention of lymphedema: a randomized trial. The "
+         "incidence of lymphedema was 15.2% in the control group, and the incidence in the "
+         "mapping group was 3.9%.",
+         [("other", "15.2%", 15.2), ("other", "3.9%", 3.9)]),
+        # ... but not when it names another disease
+        ("Axillary reverse mapping for the prevention of lymphedema: a randomized trial. The "
+         "incidence of lymphedema was 15.2% in the control group, and the incidence of "
+         "mucositis in the mapping group was 3.9%.",
+         [("other", "15.2%", 15.2), ("adverse_event", "3.9%", 3.9)]),
+        # a bracket opened right after the end point
+        ("Pegfilgrastim for the prevention of neutropenia: a randomized trial. Grade 3 or worse "
+         "neutropenia (frequency, 88% and 84% for the two pegfilgrastim products, "
+         "respectively) did not differ.",
+         [("other", "88%", 88.0), ("other", "84%", 84.0)]),
+    ],
+)  # fmt: skip
+def test_the_end_point_said_again_or_in_a_bracket(outcomes_nlp: Language, text: str,
+                                                  expected: list[Row]) -> None:  # fmt: skip
     assert rows(outcomes_nlp, text) == expected
 
 

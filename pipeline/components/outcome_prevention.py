@@ -76,9 +76,13 @@ _SHORT_FORM = re.compile(r"\s*\(\s*([A-Za-z][\w-]{0,9})\s*[;,)]")
 _LISTED = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)\s*", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 # What may stand between a weak event cue and the end point's mention: at most ENDPOINT_GAP
-# words, no punctuation that ends a clause or opens or closes a bracket ("breast-cancer
-# frequency", "hepatitis developed", "developed acute grade II-IV GVHD").
-_GAP = re.compile(rf"\s*(?:[^\s,;:()\[\]]+\s+){{0,{ENDPOINT_GAP}}}")
+# words, no punctuation that ends a clause or closes a bracket ("breast-cancer frequency",
+# "hepatitis developed", "developed acute grade II-IV GVHD"), a bracket opened last ("grade 3
+# neutropenia (frequency, 91% and 82%)").
+_GAP = re.compile(rf"\s*(?:[^\s,;:()\[\]]+\s+){{0,{ENDPOINT_GAP}}}(?:[(\[]\s*)?")
+# How far (characters) past a repeated end-point word another disease ends the repetition
+# (`_repeated`).
+REPEAT_TAIL = 40
 # Between an intransitive event verb and its subject: at most SUBJECT_GAP words, no clause or
 # bracket punctuation (a strong boundary word ends the clause: `SentenceParser.stretch`).
 SUBJECT_GAP = 12
@@ -228,7 +232,7 @@ class PreventionRules:
                 c.priority == 0 and not c.named and self._beside(parser, c, k, cues, ends, spans)
             ):
                 out[k] = replace(c, measure=ENDPOINT)
-        return out
+        return _repeated(parser.text, out, [sp for sp in spans if sp not in ends])
 
     def _beside(self, parser: SentenceParser, c: Cue, k: int, cues: list[Cue],
                 ends: list[tuple[int, int]], spans: list[tuple[int, int]]) -> bool:  # fmt: skip
@@ -261,3 +265,22 @@ class PreventionRules:
             ):
                 return True  # (its subject, in its clause)
         return False
+
+
+def _repeated(text: str, cues: list[Cue], others: list[tuple[int, int]]) -> list[Cue]:
+    """`cues` with a weak adverse-event cue that repeats the word of an end-point cue before it
+    made one too ("The incidence of lymphedema in the control group was 16.7%, and the
+    incidence in the study group 4.2%": the same incidence), unless another disease (`others`)
+    is named from that cue to REPEAT_TAIL characters past this one ("..., and the incidence of
+    seroma ...")."""
+    words: dict[str, int] = {}  # an end-point cue's word (lower case) -> its first start
+    out = list(cues)
+    for k, c in enumerate(cues):
+        word = text[c.start : c.end].lower()
+        if c.measure == ENDPOINT and not c.named:
+            words.setdefault(word, c.start)
+        elif c.measure == "adverse_event" and c.priority == 0 and not c.named and word in words:
+            lo, hi = words[word], c.end + REPEAT_TAIL
+            if not any(lo <= a < hi for a, _ in others):
+                out[k] = replace(c, measure=ENDPOINT)
+    return out

@@ -3,9 +3,9 @@ stabilized in six patients", "one minor response"), of how a treatment was given
 discontinuation ("a reduction in the dose of amiodarone in 41%", "Dose reductions were required
 in 25%"), a trait that is no response ("chemotherapy-responsive"), and "affected" as the verb of
 an event's share, and a treatment's or procedure's success as a response, no event of the
-disease its definition names (`outcome_cues.jsonl`). ("in response to desmopressin", a test's stimulus,
-still reads as a response: a cue's words cannot tell it from "remission in response to
-imatinib" or "tumour shrinkage in response to imatinib".) Sentences from the kinds of
+disease its definition names (`outcome_cues.jsonl`). ("in response to desmopressin", a test's
+stimulus, still reads as a response: a cue's words cannot tell it from "remission in response
+to imatinib" or "tumour shrinkage in response to imatinib".) Sentences from the kinds of
 abstracts an error analysis of rows on BC5CDR found them in (phase II oncology trials, drug
 safety series), rewritten for the tests; hand-made mentions, the outcomes component alone
 (conftest's `outcomes_nlp`)."""

@@ -144,17 +144,31 @@ class PreventionRules:
 
     def _openers(self, text: str) -> tuple[list[int], list[int]] | None:
         """The starts and ends of the prevention openers of `text`, in order; None when it has
-        neither an opener nor a closer."""
+        neither an opener nor a closer. The openers' and closers' first words are found by
+        substring searches and each regex is only matched there (a search of the whole text
+        with a regex of every opener cost 4% of the component's instructions)."""
         low = text.lower()
-        if not any(stem in low for stem in self.stems):
-            return None
+        hits: list[int] = []
+        for stem in self.stems:
+            at = low.find(stem)
+            while at >= 0:
+                if at == 0 or not low[at - 1].isalnum():
+                    hits.append(at)
+                at = low.find(stem, at + 1)
+        if not hits:
+            return None  # (most documents)
         case_free = lowered(text, low)
-        found = (
-            self.opener_re.finditer(case_free) if case_free is not None
-            else self.opener_any_case_re.finditer(text)
-        )  # fmt: skip
-        spans = [(m.start(), m.end()) for m in found]
-        if not spans and self.closer_word_re.search(text) is None:
+        if case_free is None:  # (lowering moved characters: the hits are not the text's)
+            spans = [(m.start(), m.end()) for m in self.opener_any_case_re.finditer(text)]
+            closed = self.closer_word_re.search(text) is not None
+        else:
+            hits.sort()
+            spans = [
+                (m.start(), m.end())
+                for at in hits if (m := self.opener_re.match(case_free, at)) is not None
+            ]  # fmt: skip
+            closed = any(self.closer_word_re.match(case_free, at) for at in hits)
+        if not spans and not closed:
             return None
         return [a for a, _ in spans], [b for _, b in spans]
 

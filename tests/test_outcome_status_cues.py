@@ -2,9 +2,10 @@
 stabilized in six patients", "one minor response"), of how a treatment was given that are no
 discontinuation ("a reduction in the dose of amiodarone in 41%", "Dose reductions were required
 in 25%"), a trait that is no response ("chemotherapy-responsive"), and "affected" as the verb of
-an event's share (`outcome_cues.jsonl`). ("in response to desmopressin", a test's stimulus,
-still reads as a response: a cue's words cannot tell it from "remission in response to
-imatinib" or "tumour shrinkage in response to imatinib".) Sentences from the kinds of
+an event's share, and a treatment's or procedure's success as a response, no event of the
+disease its definition names (`outcome_cues.jsonl`). ("in response to desmopressin", a test's
+stimulus, still reads as a response: a cue's words cannot tell it from "remission in response
+to imatinib" or "tumour shrinkage in response to imatinib".) Sentences from the kinds of
 abstracts an error analysis of rows on BC5CDR found them in (phase II oncology trials, drug
 safety series), rewritten for the tests; hand-made mentions, the outcomes component alone
 (conftest's `outcomes_nlp`)."""
@@ -90,3 +91,22 @@ def test_affected_as_the_verb_of_a_figure(
 ) -> None:
     assert rows(outcomes_nlp, text) == expected
 
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a procedure's success, its definition naming the disease it treats: no event
+        ("Trabeculectomy was considered a success (postoperative IOP of 6-21 mm Hg with or "
+         "without medication) in 82.4% of eyes at 1 year.", [("response", 82.4)]),
+        # both figures of the change, one measure
+        ("The rate of successful sedation rose from 90.5% to 96.8% (P = 0.01).",
+         [("response", 90.5), ("response", 96.8)]),
+    ],
+)  # fmt: skip
+def test_success_is_a_response(outcomes_nlp: Language, text: str,
+                               expected: list[tuple[str, float]]) -> None:  # fmt: skip
+    mentions = [*MENTIONS, ("IOP", "DISEASE", "MESH:D009798")]
+    assert [(r["measure"], r["value"]) for r in run(outcomes_nlp, text, mentions)._.outcomes] == (
+        expected
+    )

@@ -5,7 +5,9 @@ them takes the measure named before them ("Median PFS was 10.2 months ... and 20
 word compared between arms ("The prevalence of delirium was lower in the light sedation group
 (19% vs 40%)"). Sentences of the kinds found in pico-dev's tuned abstracts and BC5CDR,
 rewritten for the tests; hand-made mentions, the outcomes component alone (conftest's
-`outcomes_nlp`)."""
+`outcomes_nlp`). A median duration takes a survival, progression or relapse cue of its reach
+over a weak event cue nearer it ("Patients with grade 2 or 3 MST had inferior survival ...
+(median, 22.5 months v 28.2 months)")."""
 
 from __future__ import annotations
 
@@ -104,3 +106,19 @@ def test_a_time_to_an_event_with_a_word_between(outcomes_nlp: Language) -> None:
     got = rows(outcomes_nlp, text)
     assert [m for m, u, _ in got if u == "percent"] == ["other", "other"]
     assert [m for m, u, _ in got if u == "months"] == ["progression"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the event names the subgroups, the medians are their survival
+        ("Patients with grade 2 or 3 arthralgia had shorter survival than patients who had "
+         "grade 0 or 1 arthralgia (median, 21.4 months v 27.9 months; P = .03).",
+         [("survival", "months", 21.4), ("survival", "months", 27.9)]),
+    ],
+)  # fmt: skip
+def test_a_median_duration_is_a_time_to_an_event(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, str, float]]
+) -> None:
+    doc = run(outcomes_nlp, text, [*MENTIONS, ("arthralgia", "DISEASE", "MESH:D018771")])
+    assert [(r["measure"], r["unit"], r["value"]) for r in doc._.outcomes] == expected

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_prevention import ENDPOINT
 from pipeline.components.outcome_rules import NOT_OUTCOME
 from pipeline.components.outcome_tokens import Cue
 
@@ -21,11 +22,13 @@ if TYPE_CHECKING:
 def says_how_it_changed(lex: Lexicon, c: Cue, parser: SentenceParser) -> bool:
     """A weak `other` cue that only says which way something moved ("decreased", "lower"), or
     a weak adverse-event cue that only says something happened, with the event as its subject
-    ("occurred"; not "developed", whose subject is who had it)."""
+    ("occurred"; not "developed", whose subject is who had it), also one that now names a
+    prevention trial's end point (`ENDPOINT`: "Recurrence of breast cancer occurred in 12
+    women" is a relapse)."""
     if c.priority != 0:
         return False
     word = parser.toks[c.ts].lower
-    if c.measure == "adverse_event":
+    if c.measure in ("adverse_event", ENDPOINT):
         return word in lex.intransitive_event_verbs
     return c.measure == "other" and word in lex.change_cue_words
 
@@ -72,13 +75,13 @@ def event_with_subject(
     cue and the figure (at token ts), with its own subject between them (`_subjects`), says
     what the figure counts; the cue before is another clause's. That verb's cue, or `best`."""
     cue = best[1]
-    if cue.te > ts or cue.measure == "adverse_event":
+    if cue.te > ts or cue.measure in ("adverse_event", ENDPOINT):
         return best
     for score, v in scored:
         if (
             cue.te <= v.ts
             and v.te <= ts
-            and v.measure == "adverse_event"
+            and v.measure in ("adverse_event", ENDPOINT)
             and says_how_it_changed(lex, v, parser)
             and any(
                 s >= cue.te and not _object_of(lex, parser, cue.te, s)

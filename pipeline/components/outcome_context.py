@@ -34,6 +34,7 @@ from pipeline.components.outcome_mentions import (
     population_disease,
 )
 from pipeline.components.outcome_other_arm import fill_other_arms
+from pipeline.components.outcome_prevention import Prevented
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import LINKED
 from pipeline.outcomes import OutcomeFigure
@@ -143,6 +144,7 @@ class DocContext:
         self.allocations: list[str] | None = None
         self._population: tuple[Mention | None] | None = None
         self._induced: dict[str, bool] = {}
+        self._prevented: Prevented | None = None
         # the start (Doc offset) of each event, enrollment or efficacy figure whose disease is
         # the document's main one only for want of another (`drop_main_events`)
         self.main_tied: set[int] = set()
@@ -167,6 +169,12 @@ class DocContext:
                 for d in self.mentions
             )
         return self._induced[key]
+
+    def prevented(self, lex: Lexicon) -> Prevented:
+        """What the document's trial prevents (`outcome_prevention`), read once."""
+        if self._prevented is None:
+            self._prevented = lex.prevention.prevented(self._text, self.mentions, self.sentences)
+        return self._prevented
 
     def population_disease(self, lex: Lexicon) -> Mention | None:
         """The document's first non-negated disease named as who was studied ("patients with

@@ -21,6 +21,7 @@ from pipeline.components.outcome_lexicon_attach import (
     list_words,
     receptor_status,
 )
+from pipeline.components.outcome_prevention import PreventionRules
 from pipeline.components.outcome_rules import (
     CONTEXT_RULES_FILE,
     LEXICON_LISTS,
@@ -70,6 +71,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self._build_arm_regexes(data)
         self.scope = ScopeRules(data)
         self.conduct = ConductRules(data)
+        self.prevention = PreventionRules(data)
         self.enrollment_scope = EnrollmentScope(data)
 
     def _set_word_sets(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:

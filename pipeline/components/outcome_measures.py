@@ -485,6 +485,25 @@ def _scored_cues(lex: Lexicon, sc: _SentenceCues, head: Figure, ts: int, te: int
     return scored
 
 
+# The measures whose figure may be a median time to an event ("median PFS, 10.2 months").
+TIME_TO_EVENT_MEASURES = frozenset({"survival", "progression", "relapse"})
+
+
+def _time_to_event_cue(lex: Lexicon, scored: list[tuple[float, Cue]],
+                       best: tuple[float, Cue]) -> tuple[float, Cue]:  # fmt: skip
+    """A median duration is a time to an event: a survival, progression or relapse cue within
+    max_score wins over a weak adverse-event cue nearer it ("Patients with grade 2 or 3 MST had
+    inferior survival compared with patients who had grade 0 or 1 MST (median, 22.5 months v
+    28.2 months)": the event names the subgroup, the figures are their survival)."""
+    if best[1].measure != "adverse_event" or best[1].priority != 0:
+        return best
+    times = [
+        sc for sc in scored
+        if sc[1].measure in TIME_TO_EVENT_MEASURES and sc[0] <= lex.scores.max_score
+    ]  # fmt: skip
+    return min(times, key=lambda sc: sc[0]) if times else best
+
+
 def assign_measures(
     lex: Lexicon, figures: list[Figure], cues: list[Cue], parser: SentenceParser,
     boundary: list[bool],
@@ -521,6 +540,8 @@ def assign_measures(
             best = event_with_subject(lex, scored, best, ts, parser)
         if best is not None and says_how_it_changed(lex, best[1], parser):
             best = what_changed(lex, scored, best[1], dist, parser) or best
+        if best is not None and head.time_unit is not None:
+            best = _time_to_event_cue(lex, scored, best)
         measure: str | None = None
         negated = False
         context = enrollment_context(lex, head, parser) if len(members) == 1 else 0

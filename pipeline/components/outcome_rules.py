@@ -22,6 +22,7 @@ from pipeline.components.outcome_enrollment_scope import (
     ENROLLMENT_SCOPE_KEY,
     validate_enrollment_scope,
 )
+from pipeline.components.outcome_prevention import PREVENTION_LISTS
 from pipeline.components.outcome_scope import SCOPE_LISTS
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, check_entry, check_token_pattern, check_word_table, read_jsonl
@@ -306,6 +307,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "monotherapy_words",
     *SCOPE_LISTS,
     *CONDUCT_LISTS,
+    *PREVENTION_LISTS,
 )
 RATIO_UNITS: tuple[str, ...] = ("hazard_ratio", "odds_ratio", "risk_ratio", "rate_ratio")
 # What `value` is: a percentage, a count, a relative change in percent ("reduced by 54%"), or

@@ -59,6 +59,7 @@ from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_measures import assign_measures, group, measures_respectively
 from pipeline.components.outcome_offsets import Offsets, SentenceLanguage, doc_offsets
+from pipeline.components.outcome_prevention import ENDPOINT, Prevented
 from pipeline.components.outcome_resolve import resolve_figure
 from pipeline.components.outcome_respectively import respectively_arms
 from pipeline.components.outcome_rules import (
@@ -271,9 +272,10 @@ class OutcomeExtractor:
             yield self(doc)
 
     def _cues(self, doc: Doc, start: int, end: int, offsets: Offsets, parser: SentenceParser,
-              mentions: list[Mention]) -> list[Cue]:  # fmt: skip
+              mentions: list[Mention], prevented: Prevented) -> list[Cue]:  # fmt: skip
         """Measure cues in the sentence doc[start:end] (longest first, no overlaps), plus DISEASE
-        mentions outside a population frame as weak adverse-event cues."""
+        mentions outside a population frame as weak adverse-event cues; those that name what
+        the document's trial prevents (`prevented`) are its end point's `other` cues."""
         base = offsets.idx[start]
         best_end: dict[tuple[int, int], int] = {}
         for rule, ti, tj in self._cue_matches(doc, start, end, offsets.orth):
@@ -322,7 +324,10 @@ class OutcomeExtractor:
             cues.append(Cue(s, e, ts, te, measure, self.cues[r].priority))
         cues = compared_traits(self.lexicon, parser, cues)  # ("prevalence ... 19% vs 40%")
         extra = disease_cues(self.lexicon, parser, mentions, cues, base)
-        return stop_reasons(self.lexicon, parser.text, sorted(cues + extra, key=lambda c: c.start))
+        cues = stop_reasons(self.lexicon, parser.text, sorted(cues + extra, key=lambda c: c.start))
+        if prevented:  # ("Clinical hepatitis developed in 1.4% of HBIG recipients")
+            cues = self.lexicon.prevention.endpoint_cues(parser, mentions, cues, base, prevented)
+        return cues
 
     def _kept(self, figures: list[Figure], parser: SentenceParser,
               sm: SentenceMentions) -> list[Figure]:  # fmt: skip
@@ -501,7 +506,7 @@ class OutcomeExtractor:
         figures = self._kept(figures, parser, sm)
         if not figures:
             return []
-        cues = self._cues(doc, start, end, offsets, parser, sm.all)
+        cues = self._cues(doc, start, end, offsets, parser, sm.all, ctx.prevented(lex))
         boundary = parser.boundaries()
         group(lex, figures, parser)
         for f, g in pairwise(figures):
@@ -553,6 +558,8 @@ class OutcomeExtractor:
         for k, f in enumerate(figures):
             if k in delivered:
                 continue
+            if f.measure == ENDPOINT:
+                f.measure = "other"  # (a prevention trial's end point: no event, `other`)
             # ("In four patients ... at baseline. Two of these normalized": 2 of 4)
             last = ctx.last_counted
             pool = den_context

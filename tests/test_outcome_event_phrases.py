@@ -41,6 +41,10 @@ def test_event_after_a_preposition_stays_an_adverse_event(
         ("Two of the 64 patients in the iodixanol group had an increase in creatinine, as "
          "compared with 17 of the 65 patients in the iohexol group.",
          [(2.0, 2, 64), (17.0, 17, 65)]),
+        # the comparator's figure too, past the not_outcome cue of what changed
+        ("Two of the 64 patients (3 percent) had an increase in the creatinine concentration "
+         "of 0.5 mg per deciliter or more, as compared with 17 of the 65 patients (26 percent).",
+         [(3.0, 2, 64), (26.0, 17, 65)]),
     ],
 )  # fmt: skip
 def test_a_change_the_subjects_had_is_their_outcome(

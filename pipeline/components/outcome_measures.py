@@ -504,11 +504,38 @@ def _time_to_event_cue(lex: Lexicon, scored: list[tuple[float, Cue]],
     return min(times, key=lambda sc: sc[0]) if times else best
 
 
+# How many words may stand between a change noun's "in"/"of" and a not_outcome cue it names.
+CHANGED_OBJECT_WORDS = 3
+
+
+def _without_changed_objects(lex: Lexicon, cues: list[Cue], parser: SentenceParser) -> list[Cue]:
+    """The cues but a not_outcome cue that is what a change noun says changed ("had an increase
+    in the creatinine concentration": the change is the outcome, for the comparator's figure
+    after it too, "as compared with 17 of the 65 patients in the iohexol group (26 percent)")."""
+    if not any(c.measure == NOT_OUTCOME for c in cues):
+        return cues  # (most sentences)
+    changes = [c.te for c in cues if c.measure == "other" and c.priority == 0
+               and parser.toks[c.ts].lower in lex.change_cue_words
+               and parser.lower(c.ts - 1) in ("a", "an")]  # fmt: skip
+    if not changes:
+        return cues
+
+    def changed(c: Cue) -> bool:
+        return any(
+            parser.lower(te) in ("in", "of") and te < c.ts <= te + 1 + CHANGED_OBJECT_WORDS
+            and all(parser.toks[k].text.isalpha() for k in range(te, c.ts))
+            for te in changes
+        )  # fmt: skip
+
+    return [c for c in cues if c.measure != NOT_OUTCOME or not changed(c)]
+
+
 def assign_measures(
     lex: Lexicon, figures: list[Figure], cues: list[Cue], parser: SentenceParser,
     boundary: list[bool],
 ) -> None:  # fmt: skip
     """Give each figure group the measure of its best-scoring cue (none above max_score)."""
+    cues = _without_changed_objects(lex, cues, parser)
     dist = _Distances(parser, boundary, figures, cues)
     longest = max((c.te - c.ts for c in cues), default=0)
     reach = lex.scores.max_score - min(0, lex.scores.strong_cue) + longest + 1

@@ -153,11 +153,15 @@ def _had_a_change(lex: Lexicon, head: Figure, c: Cue, te: int, parser: SentenceP
     for (not "31 patients had a positive SN": a finding)."""
     return (
         (head.has_pop or head.den is not None)
-        and parser.toks[c.ts].lower in lex.change_cue_words
-        and parser.lower(c.ts - 1) in ("a", "an")
+        and _change_noun(lex, c, parser)
         and parser.lower(c.ts - 2) in lex.event_report_verbs
         and c.ts - 2 == te
     )
+
+
+def _change_noun(lex: Lexicon, c: Cue, parser: SentenceParser) -> bool:
+    """Is the cue a `change_cue_words` entry after "a"/"an" ("an increase", "a reduction")?"""
+    return parser.toks[c.ts].lower in lex.change_cue_words and parser.lower(c.ts - 1) in ("a", "an")
 
 
 def _cue_score(lex: Lexicon, head: Figure, c: Cue, ts: int, te: int, dist: _Distances) -> float:
@@ -515,8 +519,7 @@ def _without_changed_objects(lex: Lexicon, cues: list[Cue], parser: SentencePars
     if not any(c.measure == NOT_OUTCOME for c in cues):
         return cues  # (most sentences)
     changes = [c.te for c in cues if c.measure == "other" and c.priority == 0
-               and parser.toks[c.ts].lower in lex.change_cue_words
-               and parser.lower(c.ts - 1) in ("a", "an")]  # fmt: skip
+               and _change_noun(lex, c, parser)]  # fmt: skip
     if not changes:
         return cues
 

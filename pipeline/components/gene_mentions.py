@@ -105,8 +105,8 @@ class _Check:
     mouse_forms: bool = False
     suffixes: tuple[str, ...] = ()
 
-    def matches(self, ent: Span) -> bool:
-        text = ent.text
+    def matches(self, ent: Span, text: str) -> bool:
+        """Does the DRUG mention `ent`, whose text is `text`, match this check?"""
         if self.symbols:
             return ent._.concept_id is None and self.is_symbol(text)
         if self.regex is not None:
@@ -161,7 +161,11 @@ class GeneMentions:
         kept = []
         about_genes: bool | None = None  # looked up once, at the first mention that needs it
         for ent in ents:
-            checks = [c for c in self.checks if ent.label_ == DRUG and c.matches(ent)]
+            if ent.label_ != DRUG:
+                kept.append(ent)
+                continue
+            text = ent.text  # (read once, not once a check)
+            checks = [c for c in self.checks if c.matches(ent, text)]
             if checks and not all(c.in_context for c in checks):
                 continue
             if checks:

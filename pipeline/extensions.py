@@ -36,6 +36,11 @@ DOC_ATTRS: dict[str, Any] = {
     # offset where the abbreviation definitions carried from a long document's earlier chunks
     # start (set by pipeline.process before the pipeline runs; read by biotab_abbreviations)
     "carried_from": None,
+    # a PubMed record's publication types (set by pipeline.process before the pipeline runs;
+    # read by biotab_design)
+    "publication_types": None,
+    "study_design": None,  # one of pipeline.labels.STUDY_DESIGNS, written by biotab_design
+    "study_design_cue": None,  # what decided it (matched words or the publication type)
 }
 
 

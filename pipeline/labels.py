@@ -19,3 +19,21 @@ LINKED: tuple[str, ...] = (DRUG, DISEASE)
 
 MODEL: tuple[str, ...] = (DRUG, DISEASE)
 """Labels the statistical NER model is trained on (CYTOKINE comes from the lexicon)."""
+
+STUDY_DESIGNS: tuple[str, ...] = (
+    "randomized_trial",
+    "clinical_trial",
+    "observational",
+    "case_report",
+    "animal",
+    "in_vitro",
+    "genetic",
+    "review",
+    "other",
+)
+"""The kinds of study a document may be (`documents.study_design`, `biotab_design`): a trial
+with randomized arms; another trial that gave an intervention by protocol; human data without
+an assigned intervention (cohorts, case-control, surveys, records); one or a few patients
+described one by one; living animals; cells, tissues or chemistry only; human genes, mutations
+and families; no new data (reviews, meta-analyses, guidelines, articles for the public);
+something else."""

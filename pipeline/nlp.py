@@ -32,6 +32,7 @@ COMPONENT_MODULES = (
     "sentences",
     "sections",
     "language",
+    "design",
     "lexicon",
     "ner",
     "fuzzy",
@@ -185,6 +186,7 @@ def _build(model: Path | str | None, kb_path: Path | None, *, outcomes: bool,
     nlp.add_pipe("biotab_sentences", before=first)
     nlp.add_pipe("biotab_sections", after="biotab_sentences")
     nlp.add_pipe("biotab_language", after="biotab_sections")
+    nlp.add_pipe("biotab_design", after="biotab_language")
     kb_cfg = {"kb_path": str(kb_path)} if kb_path else {}
     lexicon_cfg: dict[str, object] = (
         {"patterns_path": str(kb_path / "patterns.jsonl.gz")} if kb_path else {}

@@ -1,0 +1,178 @@
+"""`biotab_design`: what kind of study a document reports (randomized trial, case report, ...).
+
+An outcomes table pooled over a corpus mixes figures of very different weight: a randomized
+trial's arms, the two patients of a case report, a rat experiment, a family's mutation. This
+component labels each document with one of `pipeline.labels.STUDY_DESIGNS`, so that analysts
+can keep the rows they want (`documents.study_design`).
+
+Reads: the text, sentence boundaries and `Span._.section` (the "Title" sentence, from
+`biotab_sections`), `Doc._.publication_types` (a PubMed record's publication types, set by
+`pipeline.process` before the pipeline runs; empty for other inputs) and the rules.
+Writes: `Doc._.study_design` (a label, or None when no rule fires) and `Doc._.study_design_cue`
+(what decided it: the matched words, or "publication type: Case Reports").
+
+Rules (`pipeline/rules/study_design.jsonl`, one JSON object a line, validated on load; errors
+name the file, line, key and what was expected) form a decision list: the first rule, in file
+order, that holds decides. Two kinds:
+
+- `publication_type`: `design` and `types`, the PubMed publication types that make it (exact
+  names: "Randomized Controlled Trial", "Case Reports");
+- `cue`: `design`, `zone` and `regex` (matched case-insensitively): the rule holds when the
+  regex matches in the zone at least `min_matches` times (default 1; distinct matched words
+  count, lower-cased) and, when `unless` is given, that regex matches nowhere in the zone.
+  Zones: `title` (the "Title" sentence, else the first sentence), `opening` (the first
+  `OPENING_SENTENCES` sentences after the title), `text` (the whole document).
+
+Time is linear in the text: each rule is one regex pass over its zone, at most once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.extensions import doc_text  # (the import registers the attributes)
+from pipeline.labels import STUDY_DESIGNS
+from pipeline.paths import rule_file
+from pipeline.rules import RuleError, check_entry, compile_regex, read_jsonl
+
+RULES_FILE = "study_design.jsonl"
+ZONES = ("title", "opening", "text")
+#: the sentences after the title that make the `opening` zone
+OPENING_SENTENCES = 3
+KINDS: dict[str, dict[str, Any]] = {
+    "publication_type": {"required": {"design": str, "types": list}, "optional": {}},
+    "cue": {"required": {"design": str, "zone": str, "regex": str},
+            "optional": {"min_matches": int, "unless": str}},
+}  # fmt: skip
+
+
+def load_design_rules(path: Path | None = None) -> list[dict[str, Any]]:
+    """Read and validate the rules (module docstring)."""
+    path = path or rule_file(RULES_FILE)
+    rules = []
+    for lineno, obj in read_jsonl(path):
+        where = f"{path}:{lineno}"
+        kind = obj.get("kind") if isinstance(obj, dict) else None
+        if kind not in KINDS:
+            raise RuleError(f"{where}: key 'kind' is {kind!r}, expected one of {sorted(KINDS)}")
+        spec = KINDS[kind]
+        check_entry(obj, where=where, required=spec["required"],
+                    optional={"kind": str, "note": str, **spec["optional"]},
+                    choices={"design": STUDY_DESIGNS, "zone": ZONES})
+        if kind == "publication_type" and not (
+                obj["types"] and all(isinstance(t, str) and t.strip() for t in obj["types"])):
+            raise RuleError(f"{where}: key 'types' must be a non-empty list of publication "
+                            "type names (strings)")
+        for key in ("regex", "unless"):
+            if key in obj:
+                compile_regex(obj, key, where=where, flags=re.IGNORECASE, nonempty=True)
+        if obj.get("min_matches", 1) < 1:
+            raise RuleError(f"{where}: key 'min_matches' is {obj['min_matches']}, expected >= 1")
+        rules.append(obj)
+    if not rules:
+        raise RuleError(f"{path}: no rules")
+    return rules
+
+
+@dataclass(frozen=True)
+class _Rule:
+    design: str
+    types: frozenset[str] = frozenset()
+    zone: str = ""
+    regex: re.Pattern[str] | None = None
+    min_matches: int = 1
+    unless: re.Pattern[str] | None = None
+
+    def cue(self, zones: dict[str, str], publication_types: tuple[str, ...]) -> str | None:
+        """What makes the rule hold in a document (None: it does not)."""
+        if self.regex is None:
+            found = [t for t in publication_types if t in self.types]
+            return f"publication type: {found[0]}" if found else None
+        text = zones[self.zone]
+        if self.min_matches == 1:
+            match = self.regex.search(text)
+            cue = match.group() if match else None
+        else:
+            seen: dict[str, None] = {}
+            for m in self.regex.finditer(text):
+                seen.setdefault(m.group().lower())
+                if len(seen) >= self.min_matches:
+                    break
+            cue = "; ".join(seen) if len(seen) >= self.min_matches else None
+        if cue is None or (self.unless is not None and self.unless.search(text)):
+            return None
+        return cue
+
+
+def document_zones(doc: Doc) -> dict[str, str]:
+    """The texts of the zones (module docstring) of an annotated Doc."""
+    text = doc_text(doc)
+    sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    titles = [s for s in sents if s._.section == "Title"]
+    title = titles[0] if titles else (sents[0] if sents else None)
+    after = [s for s in sents if title is None or s.start >= title.end]
+    opening = after[:OPENING_SENTENCES]
+    return {
+        "title": title.text if title is not None else "",
+        "opening": text[opening[0].start_char:opening[-1].end_char] if opening else "",
+        "text": text,
+    }
+
+
+class StudyDesign:
+    """Labels the kind of study a document reports (module docstring)."""
+
+    def __init__(self, nlp: Language, name: str, *, rules_path: str | None = None) -> None:
+        self.name = name
+        self._set_rules(load_design_rules(Path(rules_path) if rules_path else None))
+
+    def _set_rules(self, rules: list[dict[str, Any]]) -> None:
+        self.rules = rules
+        self._compiled = [
+            _Rule(r["design"], frozenset(r["types"])) if r["kind"] == "publication_type"
+            else _Rule(r["design"], zone=r["zone"], regex=re.compile(r["regex"], re.IGNORECASE),
+                       min_matches=r.get("min_matches", 1),
+                       unless=re.compile(r["unless"], re.IGNORECASE) if "unless" in r else None)
+            for r in rules
+        ]
+
+    def decide(self, zones: dict[str, str],
+               publication_types: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
+        """The design and its cue from the first rule that holds; (None, None) when none."""
+        for rule in self._compiled:
+            cue = rule.cue(zones, publication_types)
+            if cue is not None:
+                return rule.design, cue
+        return None, None
+
+    def __call__(self, doc: Doc) -> Doc:
+        types = tuple(doc._.publication_types or ())
+        doc._.study_design, doc._.study_design_cue = self.decide(document_zones(doc), types)
+        return doc
+
+    def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_jsonl(path / RULES_FILE, self.rules)
+
+    def from_disk(self, path: str | Path, *, exclude: Any = ()) -> StudyDesign:
+        """The rules saved by `to_disk`."""
+        self._set_rules(load_design_rules(Path(path) / RULES_FILE))
+        return self
+
+
+@Language.factory(
+    "biotab_design",
+    default_config={"rules_path": None},
+    assigns=["doc._.study_design", "doc._.study_design_cue"],
+    requires=["token.is_sent_start", "span._.section"],
+)
+def make_design(nlp: Language, name: str, *, rules_path: str | None) -> StudyDesign:
+    return StudyDesign(nlp, name, rules_path=rules_path)

@@ -14,9 +14,9 @@ Printed per split: accuracy (the design is the reader's), lenient accuracy (the 
 or second), the share with no design, per-design precision and recall, and (tuned part only,
 `--errors`) each miss with its cue. `--pico`: also the share of pico-dev's abstracts (all from
 randomized trials, by the corpus's definition; its tuned and held-out parts as
-`outcomes_pico.py` splits them) labelled `randomized_trial`. The texts are read with biotab's own PubTator reader from
-`../shared/corpora` (never copied here); the pipeline is the design component's own inputs:
-biotab's tokenizer, sentences, sections, language.
+`outcomes_pico.py` splits them) labelled `randomized_trial`. The texts are read with biotab's
+own PubTator reader from `../shared/corpora` (never copied here); the pipeline is the design
+component's own inputs: biotab's tokenizer, sentences, sections, language.
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ try:
 except PackageNotFoundError:  # running from a source tree without an install
     __version__ = "0.0.0+unknown"
 
-SCHEMA_VERSION = "4"  # 2: mentions.is_generic; outcomes.arm, group_size, ratio/relative units;
-# 3: documents.location; 4: outcomes.event_concept_id, event_text
+SCHEMA_VERSION = "5"  # 2: mentions.is_generic; outcomes.arm, group_size, ratio/relative units;
+# 3: documents.location; 4: outcomes.event_concept_id, event_text; 5: documents.study_design,
+# study_design_cue
 
 if TYPE_CHECKING:
     import duckdb as _duckdb

@@ -127,8 +127,21 @@ def doc_rows(document: Document, doc: Doc) -> Rows:
     """The rows one annotated document contributes to each table."""
     rows = _content_rows(document.doc_id, doc)
     n_sentences = len(rows.tables["sentences"])
-    rows.tables["documents"].append(document_row(document, n_sentences, doc._.language))
+    rows.tables["documents"].append(document_row(
+        document, n_sentences, doc._.language, doc._.study_design, doc._.study_design_cue))
     return rows
+
+
+def publication_types(document: Document) -> tuple[str, ...]:
+    """The document's publication types from its metadata (a PubMed record's
+    `publication_types`; the same field of a JSONL record, a name or a list of names);
+    anything else gives none."""
+    given = (document.meta or {}).get("publication_types")
+    if isinstance(given, str):
+        given = [given]
+    if not isinstance(given, list):
+        return ()
+    return tuple(t for t in given if isinstance(t, str))
 
 
 def _content_rows(doc_id: str, doc: Doc, end: int | None = None) -> Rows:
@@ -222,21 +235,27 @@ def chunked_doc_rows(
     rows = Rows()
     languages: Counter[str] = Counter()
     carried = CarriedDefinitions()
+    design: tuple[str | None, str | None] | None = None  # the first chunk's: title, opening
+    types = [publication_types(document)]
     for start, end in chunk_bounds(document.text, chunk_chars):
         chunk = document.text[start:end]
         # the definitions of the chunks before that this one can use, as many as spaCy's
         # length limit leaves room for
         definitions = carried.text(chunk, nlp.max_length - len(chunk))
         carried_from = len(chunk) if definitions else None
-        (doc,) = annotate(nlp, [chunk + definitions], deadline, carried_from=carried_from)
+        (doc,) = annotate(nlp, [chunk + definitions], deadline, carried_from=carried_from,
+                          publication_types=types)
         carried.add(doc)
+        if design is None:
+            design = (doc._.study_design, doc._.study_design_cue)
         part = _content_rows(document.doc_id, doc, carried_from)
         _shift(part, start, len(rows.tables["sentences"]), len(rows.tables["mentions"]))
         rows.extend(part)
         languages[doc._.language] += end - start
     n_sentences = len(rows.tables["sentences"])
     language = languages.most_common(1)[0][0] if languages else None
-    rows.tables["documents"].append(document_row(document, n_sentences, language))
+    rows.tables["documents"].append(document_row(document, n_sentences, language,
+                                                 *(design or (None, None))))
     return rows
 
 
@@ -303,19 +322,23 @@ def time_limit(seconds: float | None) -> Iterator[Deadline]:
 
 
 def annotate(
-    nlp: Language, texts: list[str], deadline: Deadline, *, carried_from: int | None = None
+    nlp: Language, texts: list[str], deadline: Deadline, *, carried_from: int | None = None,
+    publication_types: list[tuple[str, ...]] | None = None,
 ) -> list[Doc]:
     """`list(nlp.pipe(texts))`, component by component, checking `deadline` between them.
 
     `carried_from`: each Doc's `Doc._.carried_from` (where the abbreviation definitions carried
     from a document's earlier chunks start in its text; module docstring).
+    `publication_types`: each text's `Doc._.publication_types` (read by `biotab_design`).
     """
     docs = []
-    for text in texts:
+    for i, text in enumerate(texts):
         deadline.check("tokenizer")
         doc = nlp.make_doc(text)
         if carried_from is not None:
             doc._.carried_from = carried_from
+        if publication_types and publication_types[i]:
+            doc._.publication_types = publication_types[i]
         docs.append(doc)
     for name, proc in nlp.pipeline:
         deadline.check(name)
@@ -349,7 +372,8 @@ def _one_document(
         with time_limit(seconds) as deadline:
             if needs_chunks(document.text, chunk_chars):
                 return chunked_doc_rows(nlp, document, deadline, chunk_chars)
-            (doc,) = annotate(nlp, [document.text], deadline)
+            (doc,) = annotate(nlp, [document.text], deadline,
+                              publication_types=[publication_types(document)])
             return doc_rows(document, doc)
     except DocTimeout as exc:
         return _timed_out(document, exc, seconds)
@@ -406,7 +430,8 @@ def process_documents(
         docs: dict[int, Doc] = {}
         try:
             with time_limit(doc_timeout_s) as deadline:
-                annotated = annotate(nlp, [d.text for d in together], deadline)
+                annotated = annotate(nlp, [d.text for d in together], deadline,
+                                     publication_types=[publication_types(d) for d in together])
             docs = {id(d): doc for d, doc in zip(together, annotated, strict=True)}
         except DocTimeout:
             log.info("batch hit the time limit; annotating its documents one by one")

@@ -813,7 +813,7 @@ def test_rows_match_schemas() -> None:
             assert f.metadata and b"description" in f.metadata and b"example" in f.metadata
     assert list(DOCUMENTS_SCHEMA.names) == ["doc_id", "source", "format", "location", "title",
                                             "text", "n_chars", "n_sentences", "sha256", "meta",
-                                            "language"]
+                                            "language", "study_design", "study_design_cue"]
     # where each document was read: a whole txt file has none, a JSONL record its line
     assert rows[0]["location"] is None and docs[0].format == "txt"
     jsonl = [r["location"] for r in rows if r["format"] == "jsonl"]

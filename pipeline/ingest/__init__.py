@@ -97,6 +97,7 @@ from pipeline.ingest.labels import doc_id_labels
 from pipeline.ingest.pubtator import read_pubtator
 from pipeline.ingest.text import read_text
 from pipeline.ingest.text_title import MetadataRules
+from pipeline.labels import STUDY_DESIGNS
 from pipeline.limits import DEFAULT_BLOCK_SIZE, MAX_BLOCKS_PER_FILE, MAX_COMPRESSED_BLOCKS
 
 __all__ = [
@@ -157,6 +158,14 @@ DOCUMENTS_SCHEMA = pa.schema([
        '{"journal": "J Invest Dermatol", "year": 2019}'),
     _f("language", pa.string(), True,
        "Main language of the document, ISO 639-1 (filled by the language component).", "en"),
+    _f("study_design", pa.string(), True,
+       f"Kind of study the document reports (biotab_design): {', '.join(STUDY_DESIGNS)}; "
+       "null when no rule decides. From a PubMed record's publication types when they say, "
+       "else from cues in the title and text (accuracy: README, benchmarks/design_eval.py).",
+       "case_report"),
+    _f("study_design_cue", pa.string(), True,
+       "What decided study_design: the words matched, or \"publication type: <name>\".",
+       "We describe three patients"),
 ])
 
 ERRORS_SCHEMA = pa.schema([
@@ -179,7 +188,8 @@ ERRORS_SCHEMA = pa.schema([
 
 
 def document_row(doc: Document, n_sentences: int | None = None,
-                 language: str | None = None) -> dict[str, Any]:
+                 language: str | None = None, study_design: str | None = None,
+                 study_design_cue: str | None = None) -> dict[str, Any]:
     """A dict matching DOCUMENTS_SCHEMA."""
     return {
         "doc_id": doc.doc_id,
@@ -193,6 +203,8 @@ def document_row(doc: Document, n_sentences: int | None = None,
         "sha256": hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
         "meta": meta_json(doc.meta) if doc.meta else None,
         "language": language,
+        "study_design": study_design,
+        "study_design_cue": study_design_cue,
     }
 
 

@@ -1,0 +1,239 @@
+"""biotab_design: the kind of study a document reports, from PubMed's publication types or from
+cues in its title and text; rules validated on load; `documents.study_design` end to end."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from spacy.language import Language
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.components.design import RULES_FILE, StudyDesign, load_design_rules
+from pipeline.documents import Document
+from pipeline.labels import STUDY_DESIGNS
+from pipeline.paths import RULES_DIR
+from pipeline.process import publication_types
+from pipeline.rules import RuleError
+
+DATA = Path(__file__).resolve().parent / "data"
+
+# Titles and openings of real abstracts (BC5CDR, NCBI-disease, pico-dev), shortened.
+ABSTRACTS = {
+    "case_report": (
+        "Recurrent acute interstitial nephritis induced by azithromycin.\n"
+        "A 14-year-old girl is reported with recurrent, azithromycin-induced, acute interstitial "
+        "nephritis. The second episode was more severe than the first."
+    ),
+    "case_report, described later": (
+        "Valproate-induced encephalopathy.\n"
+        "Valproate-induced encephalopathy is a rare syndrome that may manifest in otherwise "
+        "normal epileptic individuals. It may even present in patients who have tolerated this "
+        "medicine well in the past. It is usually but not necessarily associated with "
+        "hyperammonemia. A case of valproate-induced encephalopathy is presented."
+    ),
+    "animal": (
+        "Sodium status influences chronic amphotericin B nephrotoxicity in rats.\n"
+        "The nephrotoxic potential of amphotericin B (5 mg/kg per day intraperitoneally for 3 "
+        "weeks) has been investigated in salt-depleted, normal-salt and salt-loaded rats."
+    ),
+    "randomized_trial": (
+        "Effect of letrozole after tamoxifen in early breast cancer.\n"
+        "Postmenopausal women who had completed 5 years of tamoxifen were randomly assigned to "
+        "letrozole or placebo. Of 5,187 women enrolled, 2,593 received letrozole."
+    ),
+    "genetic": (
+        "Canavan disease: mutations among Jewish and non-Jewish patients.\n"
+        "Canavan disease is an autosomal recessive leukodystrophy caused by the deficiency of "
+        "aspartoacylase (ASPA). Sixty-four probands were analysed for mutations in the ASPA gene."
+    ),
+    "clinical_trial": (
+        "Phase II trial of vinorelbine in metastatic squamous cell esophageal carcinoma.\n"
+        "PURPOSE: To evaluate the response rate and toxic effects of vinorelbine administered as "
+        "a single agent in metastatic squamous cell carcinoma of the esophagus."
+    ),
+    "review": (
+        "Pharmacotherapy of gout: a meta-analysis of randomized trials.\n"
+        "We searched MEDLINE and EMBASE for randomized trials of urate-lowering drugs."
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def design_nlp(blank: Language) -> Language:
+    """`blank`'s tokenizer with biotab's sentences, sections and the design component."""
+    from pipeline.nlp import blank_nlp, register_components
+
+    register_components()
+    nlp = blank_nlp()
+    for name in ("biotab_sentences", "biotab_sections", "biotab_design"):
+        nlp.add_pipe(name)
+    return nlp
+
+
+@pytest.mark.parametrize("kind", list(ABSTRACTS))
+def test_design_from_the_text(design_nlp: Language, kind: str) -> None:
+    doc = design_nlp(ABSTRACTS[kind])
+    assert doc._.study_design == kind.split(",")[0]
+    cue = doc._.study_design_cue
+    assert cue and all(part in doc.text.lower() for part in cue.lower().split("; "))
+
+
+def test_the_seeds(design_nlp: Language, seeds_dir: Path) -> None:
+    """The guideline summary and the web article are reviews (no new data), the dupilumab news
+    item is a case report, the lenalidomide study a (phase II) clinical trial; the web article
+    that only names patients gets no design rather than a guess."""
+    got = {p.name[:3]: design_nlp(p.read_text(encoding="utf-8"))._.study_design
+           for p in sorted(seeds_dir.glob("*.txt"))}
+    assert got == {"000": "review", "001": "review", "002": None, "003": "case_report",
+                   "004": "clinical_trial"}
+
+
+def test_publication_types_decide_first(design_nlp: Language) -> None:
+    """A PubMed record's types come before every cue, in the rules' order: a case report with a
+    review of the literature is a case report; the text's own cue counts only without them."""
+    doc = design_nlp.make_doc(ABSTRACTS["animal"])
+    doc._.publication_types = ("Journal Article", "Review", "Case Reports")
+    doc = design_nlp(doc)
+    assert (doc._.study_design, doc._.study_design_cue) == (
+        "case_report", "publication type: Case Reports")
+    doc = design_nlp.make_doc(ABSTRACTS["animal"])
+    doc._.publication_types = ("Journal Article",)
+    assert design_nlp(doc)._.study_design == "animal"
+
+
+@pytest.mark.parametrize(("meta", "expected"), [
+    ({"publication_types": ["Journal Article", "Case Reports"]},
+     ("Journal Article", "Case Reports")),
+    ({"publication_types": "Review"}, ("Review",)),
+    ({"publication_types": [1, "Review", None]}, ("Review",)),
+    ({"publication_types": {"a": 1}}, ()),
+    ({}, ()),
+])
+def test_publication_types_read_from_any_metadata(meta: dict[str, object],
+                                                  expected: tuple[str, ...]) -> None:
+    doc = Document(doc_id="d", text="Text.", source="notes.jsonl", format="jsonl", meta=meta)
+    assert publication_types(doc) == expected
+
+
+def test_min_matches_counts_distinct_words(design_nlp: Language, tmp_path: Path) -> None:
+    """A rule of three different words: 'gene' thrice is one."""
+    rule = {"kind": "cue", "design": "genetic", "zone": "text",
+            "regex": r"\b(?:genes?|alleles?|mutations?)\b", "min_matches": 3}
+    (tmp_path / RULES_FILE).write_text(json.dumps(rule) + "\n", encoding="utf-8")
+    comp = StudyDesign(design_nlp, "d", rules_path=str(tmp_path / RULES_FILE))
+    zones = {"title": "", "opening": "", "text": "The gene, the gene and the gene."}
+    assert comp.decide(zones) == (None, None)
+    zones["text"] = "A gene with two alleles and a mutation."
+    assert comp.decide(zones) == ("genetic", "gene; alleles; mutation")
+
+
+def test_unless_vetoes_a_cue(design_nlp: Language) -> None:
+    """An animal word in a title that names people decides nothing ('in rats and patients')."""
+    doc = design_nlp("Amphotericin B nephrotoxicity in rats and in patients.\nNo more is said.")
+    assert doc._.study_design != "animal"
+
+
+def test_rules_round_trip_to_disk(design_nlp: Language, tmp_path: Path) -> None:
+    comp = design_nlp.get_pipe("biotab_design")
+    assert isinstance(comp, StudyDesign)
+    comp.to_disk(tmp_path / "design")
+    other = StudyDesign(design_nlp, "d2").from_disk(tmp_path / "design")
+    assert other.rules == comp.rules
+    for text in ABSTRACTS.values():
+        zones_doc = design_nlp(text)
+        assert other(design_nlp(text))._.study_design == zones_doc._.study_design
+
+
+def test_the_packaged_rules_name_known_designs() -> None:
+    rules = load_design_rules()
+    assert {r["design"] for r in rules} <= set(STUDY_DESIGNS)
+    assert rules[0]["kind"] == "publication_type"
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('{"kind": "cue", "design": "trial", "zone": "text", "regex": "x"}',
+     "key 'design' is 'trial', expected one of"),
+    ('{"kind": "cue", "design": "animal", "zone": "abstract", "regex": "x"}',
+     "key 'zone' is 'abstract', expected one of ['title', 'opening', 'text']"),
+    ('{"kind": "cue", "design": "animal", "zone": "text", "regex": "(rats"}',
+     "key 'regex' is not a valid regex"),
+    ('{"kind": "cue", "design": "animal", "zone": "text", "regex": "(rats)?"}',
+     "key 'regex' can match an empty stretch"),
+    ('{"kind": "cue", "design": "animal", "zone": "text", "regex": "rats", "min_matches": 0}',
+     "key 'min_matches' is 0, expected >= 1"),
+    ('{"kind": "cue", "design": "animal", "zone": "text", "regex": "rats", "unles": "men"}',
+     "unknown key 'unles'"),
+    ('{"kind": "cue", "design": "animal", "regex": "rats"}', "missing key 'zone'"),
+    ('{"kind": "publication_type", "design": "review", "types": []}',
+     "key 'types' must be a non-empty list"),
+    ('{"kind": "mesh", "design": "animal"}', "key 'kind' is 'mesh', expected one of"),
+])
+def test_bad_rules_are_refused(tmp_path: Path, line: str, message: str) -> None:
+    path = tmp_path / RULES_FILE
+    path.write_text('// a comment\n{"kind": "cue", "design": "animal", "zone": "title", '
+                    '"regex": "rats"}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=re.escape(f"{path}:3: ") + ".*" + re.escape(message)):
+        load_design_rules(path)
+
+
+def test_an_empty_rule_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / RULES_FILE
+    path.write_text("// nothing\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="no rules"):
+        load_design_rules(path)
+
+
+def test_the_packaged_file_is_the_default() -> None:
+    assert load_design_rules() == load_design_rules(RULES_DIR / RULES_FILE)
+
+
+def test_the_pipeline_order_checks() -> None:
+    from pipeline.nlp import build_nlp
+
+    nlp = build_nlp(model=None)
+    names = nlp.pipe_names
+    assert names.index("biotab_sections") < names.index("biotab_design")
+    problems = nlp.analyze_pipes()["problems"]
+    assert problems["biotab_design"] == []
+
+
+def test_documents_table_end_to_end(tmp_path: Path) -> None:
+    """PubMed XML with publication types, JSONL with and without them: `study_design` read back
+    with pandas and DuckDB."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    xml = (DATA / "ingest" / "pubmed_sample.xml").read_text(encoding="utf-8")
+    # the sample's first record said only "Journal Article"; PubMed marks case series so
+    xml = xml.replace('<PublicationType UI="D016428">Journal Article</PublicationType>',
+                      '<PublicationType UI="D016428">Journal Article</PublicationType>'
+                      '<PublicationType UI="D002363">Case Reports</PublicationType>', 1)
+    (inp / "records.xml").write_text(xml, encoding="utf-8")
+    lines = [
+        {"id": "rct", "text": ABSTRACTS["randomized_trial"]},
+        {"id": "typed", "text": ABSTRACTS["animal"], "publication_types": ["Review"]},
+        {"id": "plain", "text": "Imiquimod is a cream. It is applied at night."},
+    ]
+    (inp / "notes.jsonl").write_text("\n".join(json.dumps(r) for r in lines) + "\n",
+                                     encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(inp), "--out", str(out), "--workers", "1",
+                                      "--quiet"])
+    assert result.exit_code == 0, result.output
+    docs = pd.read_parquet(out / "documents").set_index("doc_id")
+    assert docs.loc["90000001", "study_design"] == "case_report"
+    assert docs.loc["90000001", "study_design_cue"] == "publication type: Case Reports"
+    assert docs.loc["rct", "study_design"] == "randomized_trial"
+    assert docs.loc["typed", "study_design"] == "review"
+    assert pd.isna(docs.loc["plain", "study_design"])
+    con = duckdb.connect()
+    rows = con.execute(
+        f"SELECT study_design, count(*) FROM read_parquet('{out}/documents/*.parquet') "
+        "GROUP BY study_design ORDER BY study_design NULLS LAST").fetchall()
+    assert sum(n for _, n in rows) == len(docs)
+    assert ("randomized_trial", 1) in rows

@@ -139,6 +139,19 @@ def test_unless_vetoes_a_cue(design_nlp: Language) -> None:
     assert doc._.study_design != "animal"
 
 
+def test_zones_are_bounded(design_nlp: Language) -> None:
+    """The text zone is the first TEXT_CHARS characters: a cue past them decides nothing (and a
+    huge document costs no more than its opening part); an empty text has no design."""
+    from pipeline.components.design import TEXT_CHARS
+
+    filler = "The drug was given at night. " * (TEXT_CHARS // 29 + 10)
+    late = design_nlp("A note.\n" + filler + "Rats were randomly assigned to the drug.")
+    assert late._.study_design is None
+    early = design_nlp("A note.\nRats were randomly assigned to the drug. " + filler)
+    assert early._.study_design == "animal"
+    assert design_nlp("")._.study_design is None
+
+
 def test_rules_round_trip_to_disk(design_nlp: Language, tmp_path: Path) -> None:
     comp = design_nlp.get_pipe("biotab_design")
     assert isinstance(comp, StudyDesign)
@@ -173,6 +186,8 @@ def test_the_packaged_rules_name_known_designs() -> None:
     ('{"kind": "publication_type", "design": "review", "types": []}',
      "key 'types' must be a non-empty list"),
     ('{"kind": "mesh", "design": "animal"}', "key 'kind' is 'mesh', expected one of"),
+    ('{"kind": "cue", "design": "review", "zone": "text", "regex": "\\\\bMEDLINE\\\\b"}',
+     "key 'regex' holds the upper-case 'M'; expected lower case"),
 ])
 def test_bad_rules_are_refused(tmp_path: Path, line: str, message: str) -> None:
     path = tmp_path / RULES_FILE

@@ -164,8 +164,8 @@ DOCUMENTS_SCHEMA = pa.schema([
        "else from cues in the title and text (accuracy: README, benchmarks/design_eval.py).",
        "case_report"),
     _f("study_design_cue", pa.string(), True,
-       "What decided study_design: the words matched, or \"publication type: <name>\".",
-       "We describe three patients"),
+       "What decided study_design: the words matched (lower-cased), or \"publication type: "
+       "<name>\".", "we describe three patients"),
 ])
 
 ERRORS_SCHEMA = pa.schema([

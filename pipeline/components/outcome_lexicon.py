@@ -166,6 +166,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.change_to = sets["change_to_words"]
         self.person_time = sets["person_time_words"]
         self.rate_event_nouns = sets["rate_event_nouns"]
+        self.exposure_words = sets["exposure_words"]
         self.occurrence_nouns = sets["occurrence_nouns"]
         self.control_arms = sets["control_arms"]
         self.size_label_stops = sets["size_label_stops"]

@@ -173,6 +173,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "measured_value_words",
     "acuity_words",
     "drug_class_nouns",
+    "exposure_words",
     "listing_words",
     "analyte_words_before",
     "analyte_words_after",

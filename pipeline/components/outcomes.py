@@ -17,7 +17,10 @@ word, or a "no / all <patients>" phrase) it
 4. resolves numerator/denominator through the document's cohort (a figure of one arm through
    its arm's stated size; the cohort only in a study of one arm) and ties the figure to its drug
    and disease (`outcome_resolve.py`, over `outcome_context.py`'s document context; the main
-   drug of a figure whose sentence names none: `outcome_main.py`).
+   drug of a figure whose sentence names none: `outcome_main.py`);
+5. reads the figures with the document's study design, when `biotab_design` ran before it
+   (`Doc._.study_design`; `outcome_design.py`: in a genetics paper an event count with no
+   exposure named is a finding, `other`, and no figure names a drug).
 
 Writes `Doc._.outcomes` (one dict per figure: the outcomes table's columns except doc_id, see
 `pipeline.outcomes.OutcomeFigure`) and `doc.spans["outcomes"]` (one span per figure, labelled
@@ -55,6 +58,7 @@ from pipeline.components.outcome_cue_filters import (
     stop_reasons,
 )
 from pipeline.components.outcome_decimals import decimal_pieces
+from pipeline.components.outcome_design import read_with_design
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_measures import assign_measures, group, measures_respectively
@@ -258,6 +262,9 @@ class OutcomeExtractor:
         if ctx is not None:
             # once the document is read: one name an arm, and the main disease no event's
             figures = ctx.drop_main_events(ctx.named_arms(figures), lex)
+            figures = read_with_design(
+                figures, doc._.study_design,
+                lambda i: doc_text[offsets.sentences[i][2]:offsets.sentences[i][3]], lex)
         doc._.outcomes = [f.as_dict() for f in figures]
         spans = []
         for f in figures:

@@ -345,6 +345,12 @@ def test_report_on_seeds(seeds_output: Path) -> None:
     text = " ".join(parsed.text)
     for title in tables["documents"]["title"].dropna():  # the sample holds all 5 seeds
         assert " ".join(title.split()) in " ".join(text.split())
+    designs = tables["documents"]["study_design"].value_counts(dropna=False)
+    for design, n in designs.items():
+        label = design if isinstance(design, str) else "(none decided)"
+        assert f"<td>{label}</td><td class=\"num\">{n:,}</td>" in page
+    for design in tables["documents"]["study_design"].dropna():
+        assert f"study design {design}" in text
     if CHROMIUM is not None:
         result = load_page(CHROMIUM, path, "document.querySelectorAll('mark.entity').length")
         assert result.problems() == []
@@ -434,3 +440,32 @@ def test_errors_by_kind_are_counted_over_every_part(tmp_path: Path) -> None:
     assert cells[:3] == ["stage", "error", "rows"]
     assert cells[3:] == ["ingest", "bad_json", "5", "ingest", "bad_id", "2", "ingest", "a_kind",
                          "1", "tag", "timeout", "1"]
+
+
+def test_documents_by_study_design(tmp_path: Path) -> None:
+    """The summary counts the documents per study design over every documents part (DuckDB,
+    the one column), most first, undecided last; a run written before the column existed
+    (schema 4: no part has it) gets no such table and no error."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    run = make_output(tmp_path / "new")
+    docs = pq.read_table(next((run / "documents").glob("*.parquet")))
+    designs = ["case_report", None, "case_report"][: docs.num_rows]
+    docs = docs.set_column(docs.schema.get_field_index("study_design"), "study_design",
+                           pa.array(designs, pa.string()))
+    for f in (run / "documents").glob("*.parquet"):
+        f.unlink()
+    pq.write_table(docs.slice(0, 1), run / "documents" / "part-00000.parquet")
+    pq.write_table(docs.slice(1), run / "documents" / "part-00001.parquet")
+    page = build_report(run, ReportOptions())
+    table = page.split("<h3>Documents by study design</h3>", 1)[1].split("</table>", 1)[0]
+    cells = [c for c in parse(table).text if c.strip()]
+    assert cells == ["study design", "documents", "case_report", "2", "(none decided)", "1"]
+
+    old = make_output(tmp_path / "old")
+    part = next((old / "documents").glob("*.parquet"))
+    table_ = pq.read_table(part)
+    pq.write_table(table_.drop_columns(["study_design", "study_design_cue"]), part)
+    page = build_report(old, ReportOptions())
+    assert "Documents by study design" not in page and "Run summary" in page

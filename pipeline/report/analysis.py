@@ -143,6 +143,30 @@ def error_kinds(files: Sequence[Path]) -> list[tuple[str | None, str | None, int
     return [(stage, error, int(n)) for stage, error, n in rows]
 
 
+_DESIGN_COUNTS = """
+SELECT study_design, count(*) AS n FROM read_parquet({files}, union_by_name = true)
+GROUP BY study_design ORDER BY n DESC, study_design NULLS LAST
+"""
+
+
+def design_counts(files: Sequence[Path]) -> list[tuple[str | None, int]]:
+    """(study design, documents) of the documents in these Parquet parts, most first (None: no
+    design decided); empty for a run written before the column existed. Counted by DuckDB,
+    which reads that one column."""
+    if not files:
+        return []
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        rows = con.execute(_DESIGN_COUNTS.format(files=_paths(files))).fetchall()
+    except duckdb.BinderException:  # no part has the column (schema version < 5)
+        return []
+    finally:
+        con.close()
+    return [(design, int(n)) for design, n in rows]
+
+
 _LABEL_COUNTS = """
 SELECT label, count(*), count(*) FILTER (WHERE coalesce(negated, false)), count(DISTINCT doc_id),
        count(DISTINCT concept_id), count(*) FILTER (WHERE concept_id IS NULL)

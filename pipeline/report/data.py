@@ -8,7 +8,8 @@ sentences behind the outcome rows it lists. So the report reads:
 - the mentions through DuckDB, which the summary, the top-concept and the co-mention sections
   count in SQL (`analysis.Mentions`), and the sample is drawn in (`analysis.sample_documents`);
 - the errors by kind (`errors.stage`, `errors.error`), counted in SQL too
-  (`analysis.error_kinds`), and the first rows it lists of `outcomes` and `errors`;
+  (`analysis.error_kinds`), and the documents by study design (`analysis.design_counts`,
+  the one column), and the first rows it lists of `outcomes` and `errors`;
 - whole rows only for the sampled documents (their document row and mentions) and for the
   sentences the listed outcome rows point at.
 
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.report.analysis import Mentions, error_kinds
+from pipeline.report.analysis import Mentions, design_counts, error_kinds
 from pipeline.tables import TABLE_SCHEMAS, part_files, table_dataset
 
 if TYPE_CHECKING:
@@ -68,6 +69,8 @@ class ReportData:
     mentions: Mentions
     #: (stage, error, rows), most rows first
     error_kinds: list[tuple[str | None, str | None, int]]
+    #: (study design, documents), most documents first
+    design_counts: list[tuple[str | None, int]]
     errors: pd.DataFrame
     outcomes: pd.DataFrame
 
@@ -97,6 +100,7 @@ def read_report_data(out: Path, *, outcomes: int, errors: int) -> ReportData:
         doc_files=part_files(out, "documents"),
         mentions=Mentions.of_files(part_files(out, "mentions")),
         error_kinds=error_kinds(part_files(out, "errors")),
+        design_counts=design_counts(part_files(out, "documents")),
         errors=_frame(out, "errors", head=errors),
         outcomes=_frame(out, "outcomes", head=outcomes),
     )

@@ -76,6 +76,14 @@ def summary_section(data: ReportData, manifest: dict[str, Any], out: Path) -> st
         rows,
         numeric=[1, 2, 3, 4, 5],
     )
+    design_html = ""
+    if data.design_counts:
+        design_html = "<h3>Documents by study design</h3>" + html_table(
+            ["study design", "documents"],
+            [[esc(d if d is not None else "(none decided)"), f"{n:,}"]
+             for d, n in data.design_counts],
+            numeric=[1],
+        )
     # errors by kind
     err_html = ""
     if data.error_kinds:
@@ -87,7 +95,7 @@ def summary_section(data: ReportData, manifest: dict[str, Any], out: Path) -> st
     return (
         '<section id="summary"><h2>Run summary</h2>'
         f'<div class="cards">{card_html}</div>'
-        f"<h3>Mentions per label</h3>{label_table}{err_html}"
+        f"<h3>Mentions per label</h3>{label_table}{design_html}{err_html}"
         f"{_manifest_html(manifest, out)}</section>"
     )
 
@@ -409,6 +417,7 @@ def sample_section(data: ReportData, opts: ReportOptions) -> str:
                 None if missing(d.get("source")) else f"source {d['source']}",
                 None if missing(d.get("format")) else f"format {d['format']}",
                 None if missing(d.get("language")) else f"language {d['language']}",
+                None if missing(d.get("study_design")) else f"study design {d['study_design']}",
                 f"{len(dm)} mentions ({n_neg} negated)",
             ) if x
         )

@@ -252,3 +252,26 @@ def test_documents_table_end_to_end(tmp_path: Path) -> None:
         "GROUP BY study_design ORDER BY study_design NULLS LAST").fetchall()
     assert sum(n for _, n in rows) == len(docs)
     assert ("randomized_trial", 1) in rows
+
+
+@pytest.mark.parametrize("unit", ["1,", "a-", "in a ", "patients ", "we report the ", "x" * 50 + " "])
+def test_rules_cost_linear_time(design_nlp: Language, unit: str) -> None:
+    """Every rule over zones of a repeated adversarial piece: 16 times the text costs about 16
+    times the time ('1,1,1,...' made the counted-people rule quadratic: 1.3 s on 20,000
+    characters, each digit after a comma a new start of its number)."""
+    import time
+
+    comp = design_nlp.get_pipe("biotab_design")
+    assert isinstance(comp, StudyDesign)
+
+    def seconds(chars: int) -> float:
+        text = (unit * (chars // len(unit) + 1))[:chars]
+        zones = {"title": text, "opening": text, "text": text}
+        start = time.perf_counter()
+        comp.decide(zones)
+        return time.perf_counter() - start
+
+    seconds(100)
+    small = min(seconds(1_250) for _ in range(3))
+    large = min(seconds(20_000) for _ in range(3))
+    assert large < 40 * max(small, 1e-3)  # 16x the text; quadratic would be ~256x

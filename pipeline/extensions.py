@@ -41,6 +41,9 @@ DOC_ATTRS: dict[str, Any] = {
     "publication_types": None,
     "study_design": None,  # one of pipeline.labels.STUDY_DESIGNS, written by biotab_design
     "study_design_cue": None,  # what decided it (matched words or the publication type)
+    # a long document's later chunks: its first chunk's (study_design, study_design_cue), set
+    # by pipeline.process before the pipeline runs; biotab_design copies it instead of deciding
+    "study_design_given": None,
 }
 
 

@@ -244,7 +244,7 @@ def chunked_doc_rows(
         definitions = carried.text(chunk, nlp.max_length - len(chunk))
         carried_from = len(chunk) if definitions else None
         (doc,) = annotate(nlp, [chunk + definitions], deadline, carried_from=carried_from,
-                          publication_types=types)
+                          publication_types=types, study_design_given=design)
         carried.add(doc)
         if design is None:
             design = (doc._.study_design, doc._.study_design_cue)
@@ -324,12 +324,15 @@ def time_limit(seconds: float | None) -> Iterator[Deadline]:
 def annotate(
     nlp: Language, texts: list[str], deadline: Deadline, *, carried_from: int | None = None,
     publication_types: list[tuple[str, ...]] | None = None,
+    study_design_given: tuple[str | None, str | None] | None = None,
 ) -> list[Doc]:
     """`list(nlp.pipe(texts))`, component by component, checking `deadline` between them.
 
     `carried_from`: each Doc's `Doc._.carried_from` (where the abbreviation definitions carried
     from a document's earlier chunks start in its text; module docstring).
     `publication_types`: each text's `Doc._.publication_types` (read by `biotab_design`).
+    `study_design_given`: every Doc's `Doc._.study_design_given` (a long document's later
+    chunks: the design its first chunk was given, which `biotab_design` copies).
     """
     docs = []
     for i, text in enumerate(texts):
@@ -339,6 +342,8 @@ def annotate(
             doc._.carried_from = carried_from
         if publication_types and publication_types[i]:
             doc._.publication_types = publication_types[i]
+        if study_design_given is not None:
+            doc._.study_design_given = study_design_given
         docs.append(doc)
     for name, proc in nlp.pipeline:
         deadline.check(name)

@@ -254,7 +254,8 @@ def test_documents_table_end_to_end(tmp_path: Path) -> None:
     assert ("randomized_trial", 1) in rows
 
 
-@pytest.mark.parametrize("unit", ["1,", "a-", "in a ", "patients ", "we report the ", "x" * 50 + " "])
+@pytest.mark.parametrize(
+    "unit", ["1,", "a-", "in a ", "patients ", "we report the ", "x" * 50 + " "])
 def test_rules_cost_linear_time(design_nlp: Language, unit: str) -> None:
     """Every rule over zones of a repeated adversarial piece: 16 times the text costs about 16
     times the time ('1,1,1,...' made the counted-people rule quadratic: 1.3 s on 20,000
@@ -275,3 +276,29 @@ def test_rules_cost_linear_time(design_nlp: Language, unit: str) -> None:
     small = min(seconds(1_250) for _ in range(3))
     large = min(seconds(20_000) for _ in range(3))
     assert large < 40 * max(small, 1e-3)  # 16x the text; quadratic would be ~256x
+
+
+def test_a_long_documents_chunks_share_its_design() -> None:
+    """A document annotated in chunks has its first chunk's design throughout: a later chunk
+    that opens with genetics words ('Germline BRCA1 mutations and alleles') is no genetics
+    paper, and its adverse events stay adverse events (they were `other`, drug dropped)."""
+    from pipeline.nlp import add_abbreviation_detector, blank_nlp, register_components
+    from pipeline.process import Deadline, chunk_bounds, chunked_doc_rows
+
+    register_components()
+    nlp = blank_nlp()
+    add_abbreviation_detector(nlp)
+    for name in ("biotab_sentences", "biotab_sections", "biotab_design", "biotab_outcomes"):
+        nlp.add_pipe(name)
+    event = "Hot flushes occurred in 47 (5%) of 940 women given letrozole.\n"
+    text = ("Letrozole after tamoxifen in early breast cancer: a randomized trial.\n"
+            "Postmenopausal women were randomly assigned to letrozole or placebo. " + event
+            + "The trial continued as planned and the data were collected by the nurses.\n" * 40
+            + "Germline BRCA1 mutations and alleles were typed in every woman at entry.\n"
+            + "Hot flushes occurred in 47 (5%) of 940 women.\n")
+    assert len(chunk_bounds(text, 3000)) == 2
+    document = Document(doc_id="d", text=text, source="t.txt", format="txt")
+    tables = chunked_doc_rows(nlp, document, Deadline(None), 3000).tables
+    assert tables["documents"][0]["study_design"] == "randomized_trial"
+    got = [(o["text"], o["measure"]) for o in tables["outcomes"]]
+    assert got == [("47 (5%) of 940 women", "adverse_event")] * 2

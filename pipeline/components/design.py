@@ -7,7 +7,9 @@ can keep the rows they want (`documents.study_design`).
 
 Reads: the text, sentence boundaries and `Span._.section` (the "Title" sentence, from
 `biotab_sections`), `Doc._.publication_types` (a PubMed record's publication types, set by
-`pipeline.process` before the pipeline runs; empty for other inputs) and the rules.
+`pipeline.process` before the pipeline runs; empty for other inputs), the rules, and
+`Doc._.study_design_given` (a long document's later chunks: the first chunk's design and cue,
+copied as they are, so that the whole document's outcomes are read with one design).
 Writes: `Doc._.study_design` (a label, or None when no rule fires) and `Doc._.study_design_cue`
 (what decided it: the matched words, or "publication type: Case Reports").
 
@@ -168,6 +170,10 @@ class StudyDesign:
         return None, None
 
     def __call__(self, doc: Doc) -> Doc:
+        given = doc._.study_design_given
+        if given is not None:  # a later chunk of a long document: the first chunk's design
+            doc._.study_design, doc._.study_design_cue = given
+            return doc
         types = tuple(doc._.publication_types or ())
         doc._.study_design, doc._.study_design_cue = self.decide(document_zones(doc), types)
         return doc

@@ -39,6 +39,9 @@ DOC_ATTRS: dict[str, Any] = {
     # a PubMed record's publication types (set by pipeline.process before the pipeline runs;
     # read by biotab_design)
     "publication_types": None,
+    # a title the text does not hold (a JSONL or JSON record's title field; set by
+    # pipeline.process before the pipeline runs; read by biotab_design)
+    "title_given": None,
     "study_design": None,  # one of pipeline.labels.STUDY_DESIGNS, written by biotab_design
     "study_design_cue": None,  # what decided it (matched words or the publication type)
     # a long document's later chunks: its first chunk's (study_design, study_design_cue), set

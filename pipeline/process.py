@@ -50,7 +50,7 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import FrameType
@@ -142,6 +142,24 @@ def publication_types(document: Document) -> tuple[str, ...]:
     if not isinstance(given, list):
         return ()
     return tuple(t for t in given if isinstance(t, str))
+
+
+#: a title is in its document's text when it stands within this many characters of its start
+_TITLE_REACH = 1000
+
+
+def document_attrs(document: Document) -> dict[str, Any]:
+    """What the pipeline reads of a document besides its text, as `Doc._` values set before it
+    runs (`annotate`): its publication types, and its title where the text does not hold it (a
+    JSONL or JSON record's title field: `title_given`); both read by `biotab_design`."""
+    attrs: dict[str, Any] = {}
+    types = publication_types(document)
+    if types:
+        attrs["publication_types"] = types
+    title = (document.title or "").strip()
+    if title and title not in document.text[: len(title) + _TITLE_REACH]:
+        attrs["title_given"] = title
+    return attrs
 
 
 def _content_rows(doc_id: str, doc: Doc, end: int | None = None) -> Rows:
@@ -236,15 +254,15 @@ def chunked_doc_rows(
     languages: Counter[str] = Counter()
     carried = CarriedDefinitions()
     design: tuple[str | None, str | None] | None = None  # the first chunk's: title, opening
-    types = [publication_types(document)]
+    attrs = document_attrs(document)
     for start, end in chunk_bounds(document.text, chunk_chars):
         chunk = document.text[start:end]
         # the definitions of the chunks before that this one can use, as many as spaCy's
         # length limit leaves room for
         definitions = carried.text(chunk, nlp.max_length - len(chunk))
         carried_from = len(chunk) if definitions else None
-        (doc,) = annotate(nlp, [chunk + definitions], deadline, carried_from=carried_from,
-                          publication_types=types, study_design_given=design)
+        chunk_attrs = {**attrs, "carried_from": carried_from, "study_design_given": design}
+        (doc,) = annotate(nlp, [chunk + definitions], deadline, attrs=[chunk_attrs])
         carried.add(doc)
         if design is None:
             design = (doc._.study_design, doc._.study_design_cue)
@@ -322,28 +340,24 @@ def time_limit(seconds: float | None) -> Iterator[Deadline]:
 
 
 def annotate(
-    nlp: Language, texts: list[str], deadline: Deadline, *, carried_from: int | None = None,
-    publication_types: list[tuple[str, ...]] | None = None,
-    study_design_given: tuple[str | None, str | None] | None = None,
+    nlp: Language, texts: list[str], deadline: Deadline, *,
+    attrs: Sequence[Mapping[str, Any]] | None = None,
 ) -> list[Doc]:
     """`list(nlp.pipe(texts))`, component by component, checking `deadline` between them.
 
-    `carried_from`: each Doc's `Doc._.carried_from` (where the abbreviation definitions carried
-    from a document's earlier chunks start in its text; module docstring).
-    `publication_types`: each text's `Doc._.publication_types` (read by `biotab_design`).
-    `study_design_given`: every Doc's `Doc._.study_design_given` (a long document's later
-    chunks: the design its first chunk was given, which `biotab_design` copies).
+    `attrs`: for each text, `Doc._` values to set before the pipeline runs (a value of None is
+    left unset): `document_attrs`'s, and for a long document's chunks `carried_from` (where the
+    abbreviation definitions carried from its earlier chunks start in the chunk's text; module
+    docstring) and `study_design_given` (after the first chunk: the first chunk's design and cue,
+    which `biotab_design` copies, so that the whole document is read with one design).
     """
     docs = []
     for i, text in enumerate(texts):
         deadline.check("tokenizer")
         doc = nlp.make_doc(text)
-        if carried_from is not None:
-            doc._.carried_from = carried_from
-        if publication_types and publication_types[i]:
-            doc._.publication_types = publication_types[i]
-        if study_design_given is not None:
-            doc._.study_design_given = study_design_given
+        for name, value in (attrs[i] if attrs else {}).items():
+            if value is not None:
+                setattr(doc._, name, value)
         docs.append(doc)
     for name, proc in nlp.pipeline:
         deadline.check(name)
@@ -377,8 +391,7 @@ def _one_document(
         with time_limit(seconds) as deadline:
             if needs_chunks(document.text, chunk_chars):
                 return chunked_doc_rows(nlp, document, deadline, chunk_chars)
-            (doc,) = annotate(nlp, [document.text], deadline,
-                              publication_types=[publication_types(document)])
+            (doc,) = annotate(nlp, [document.text], deadline, attrs=[document_attrs(document)])
             return doc_rows(document, doc)
     except DocTimeout as exc:
         return _timed_out(document, exc, seconds)
@@ -436,7 +449,7 @@ def process_documents(
         try:
             with time_limit(doc_timeout_s) as deadline:
                 annotated = annotate(nlp, [d.text for d in together], deadline,
-                                     publication_types=[publication_types(d) for d in together])
+                                     attrs=[document_attrs(d) for d in together])
             docs = {id(d): doc for d, doc in zip(together, annotated, strict=True)}
         except DocTimeout:
             log.info("batch hit the time limit; annotating its documents one by one")

@@ -43,18 +43,20 @@ def read_word_list(path: Path, *, min_length: int = 1) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def read_term_list(path: Path) -> tuple[str, ...]:
+def read_term_list(path: Path, *, hyphens: bool = False) -> tuple[str, ...]:
     """The terms of a one-term-per-line list, in file order ('#' comments and blank lines left
     out); RuleError naming the file and line unless each is lower-case words of letters with
-    one space between them ("body weight") and appears once."""
+    one space between them ("body weight"; `hyphens`: a word may join letters with inner
+    hyphens, "x-linked") and appears once."""
     seen: dict[str, int] = {}
     for lineno, line in read_lines(path):
         term = line.strip()
         words = term.split(" ")
-        if not all(w.isalpha() and w.islower() for w in words):
+        parts = [p for w in words for p in (w.split("-") if hyphens else [w])]
+        if not all(w.isalpha() and w.islower() for w in parts):
             raise RuleError(
-                f"{path}:{lineno}: got {line!r}; expected lower-case words of letters, one space "
-                "between them"
+                f"{path}:{lineno}: got {line!r}; expected lower-case words of letters"
+                f"{' (inner hyphens allowed)' if hyphens else ''}, one space between them"
             )
         if term in seen:
             raise RuleError(f"{path}:{lineno}: {term!r} is already on line {seen[term]}")

@@ -302,3 +302,91 @@ def test_a_long_documents_chunks_share_its_design() -> None:
     assert tables["documents"][0]["study_design"] == "randomized_trial"
     got = [(o["text"], o["measure"]) for o in tables["outcomes"]]
     assert got == [("47 (5%) of 940 women", "adverse_event")] * 2
+
+
+@pytest.mark.parametrize("text", [
+    "A total of 212 patients with hypertension were treated with lithium. Outcomes were noted.",
+    "A total of 4,512 patients were included in this retrospective cohort.",
+    "Two hundred patients were treated with statins. Myopathy occurred in 3%.",
+    "We describe a cohort of 400 patients treated with lithium.",
+    "We present a series of 45 patients with gout.",
+])
+def test_a_group_is_no_case_report(design_nlp: Language, text: str) -> None:
+    """The openings of a case report count a few people one by one; a total, a cohort or a
+    series of many is a group (helper R's review)."""
+    assert design_nlp(text)._.study_design != "case_report"
+
+
+@pytest.mark.parametrize(("text", "design"), [
+    ("We describe three patients who developed gout after diuretics.", "case_report"),
+    ("We describe a 5th case of gout after diuretics.", "case_report"),
+    ("BACKGROUND: Gabapentin reduced pain in rats and mice. METHODS: Two hundred patients were "
+     "randomized to gabapentin or placebo.", "randomized_trial"),
+    ("Rats were randomly assigned to lithium or saline. Polyuria developed in 12.", "animal"),
+    ("A chart review of 212 consecutive patients treated with lithium was done. Tremor was "
+     "seen in 30.", "observational"),
+])
+def test_cues_in_their_sentence(design_nlp: Language, text: str, design: str) -> None:
+    """Animal words make an animal study only in the sentence that randomizes them, or with no
+    people; a paragraph's first sentence is no title ('A chart review ...' is no review)."""
+    assert design_nlp(text)._.study_design == design
+
+
+def test_a_title_given_apart_from_the_text(design_nlp: Language) -> None:
+    """A JSONL record's title field is not in its text: `Doc._.title_given` is the title zone."""
+    text = "BRCA1 gene mutations and alleles were typed. Hot flushes occurred in 47 of 940 women."
+    assert design_nlp(text)._.study_design == "genetic"
+    doc = design_nlp.make_doc(text)
+    doc._.title_given = "A randomised trial of letrozole"
+    assert design_nlp(doc)._.study_design == "randomized_trial"
+
+
+def test_only_english_text_is_read_for_cues(design_nlp: Language) -> None:
+    """The cues are English words: a French abstract's 'in vitro' and 'incidence' decide
+    nothing (biotab_language calls it fr), its publication types still do."""
+    from pipeline.nlp import blank_nlp
+
+    nlp = blank_nlp()
+    for name in ("biotab_sentences", "biotab_sections", "biotab_language", "biotab_design"):
+        nlp.add_pipe(name)
+    text = ("Toxicité hépatique du méthotrexate chez une patiente.\nNous rapportons le cas d'une "
+            "patiente traitée par méthotrexate. Les tests in vitro étaient normaux et "
+            "l'incidence de cette toxicité est faible dans la littérature.")
+    doc = nlp(text)
+    assert doc._.language == "fr"
+    assert doc._.study_design is None
+    doc = nlp.make_doc(text)
+    doc._.publication_types = ("Case Reports",)
+    assert nlp(doc)._.study_design == "case_report"
+
+
+def test_word_lists_in_patterns(tmp_path: Path) -> None:
+    """`<<animal_words>>` is the list's terms as an alternation; an unknown list is refused
+    with the rule, key and file expected."""
+    rules = load_design_rules()
+    animal = next(r for r in rules if r["design"] == "animal" and r.get("zone") == "title")
+    assert "<<" not in animal["regex"] and "guinea pigs" in animal["regex"]
+    path = tmp_path / RULES_FILE
+    path.write_text('{"kind": "cue", "design": "animal", "zone": "text", '
+                    '"regex": "\\\\b<<zoo_words>>\\\\b"}\n', encoding="utf-8")
+    with pytest.raises(RuleError, match=re.escape(f"{path}:1: key 'regex' names the word list "
+                                                  "'<<zoo_words>>'; expected a file "
+                                                  "zoo_words.txt")):
+        load_design_rules(path)
+
+
+@pytest.mark.parametrize(("regex", "ok"), [
+    (r"(?P<species>rats)\b", True),
+    (r"\Arats\b", True),
+    (r"\\Mice", False),
+])
+def test_upper_case_check_reads_escapes_and_group_names(tmp_path: Path, regex: str,
+                                                        ok: bool) -> None:
+    path = tmp_path / RULES_FILE
+    path.write_text(json.dumps({"kind": "cue", "design": "animal", "zone": "text",
+                                "regex": regex}) + "\n", encoding="utf-8")
+    if ok:
+        assert load_design_rules(path)[0]["regex"] == regex
+    else:
+        with pytest.raises(RuleError, match="holds the upper-case 'M'"):
+            load_design_rules(path)

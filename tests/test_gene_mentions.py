@@ -156,3 +156,29 @@ def test_saved_pipeline_keeps_the_rules(blank: Language, kb_folder: Path, tmp_pa
     gene.to_disk(tmp_path / "saved")
     again = GeneMentions(blank, "g", kb_path=str(kb_folder)).from_disk(tmp_path / "saved")
     assert again.rules == gene.rules
+
+
+def test_context_words_come_from_the_shared_list() -> None:
+    """The packaged context line names `genetics_words.txt` (which biotab_design reads too);
+    its words are read into the rule, so that `to_disk` saves them."""
+    from pipeline.paths import rule_file
+    from pipeline.rules import read_term_list
+
+    context = next(r for r in load_gene_rules() if r["kind"] == "context")
+    assert context["words"] == list(read_term_list(rule_file("genetics_words.txt"),
+                                                   hyphens=True))
+    assert "list" not in context and "x-linked" in context["words"]
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('{"kind": "context", "words": ["gene"], "list": "genetics_words.txt"}',
+     "takes exactly one of the keys 'words'"),
+    ('{"kind": "context"}', "takes exactly one of the keys 'words'"),
+    ('{"kind": "context", "list": "no_such_words.txt"}',
+     "key 'list' names 'no_such_words.txt', which is no file"),
+])
+def test_bad_context_lines_are_refused(tmp_path: Path, line: str, message: str) -> None:
+    path = tmp_path / RULES_FILE
+    path.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=re.escape(f"{path}:1: ") + ".*" + re.escape(message)):
+        load_gene_rules(path)

@@ -5,9 +5,12 @@ trial's arms, the two patients of a case report, a rat experiment, a family's mu
 component labels each document with one of `pipeline.labels.STUDY_DESIGNS`, so that analysts
 can keep the rows they want (`documents.study_design`).
 
-Reads: the text, sentence boundaries and `Span._.section` (the "Title" sentence, from
-`biotab_sections`), `Doc._.publication_types` (a PubMed record's publication types, set by
-`pipeline.process` before the pipeline runs; empty for other inputs), the rules, and
+Reads: the text, sentence boundaries, `Span._.section` (the "Title" sentence, from
+`biotab_sections`), `Doc._.language` (from `biotab_language`: the cues are English words, so a
+document in another language is decided by its publication types alone), the rules, and what
+`pipeline.process` sets before the pipeline runs: `Doc._.publication_types` (a PubMed
+record's publication types, a JSONL record's `publication_types` field), `Doc._.title_given`
+(a title the text does not hold: a JSONL or JSON record's title field) and
 `Doc._.study_design_given` (a long document's later chunks: the first chunk's design and cue,
 copied as they are, so that the whole document's outcomes are read with one design).
 Writes: `Doc._.study_design` (a label, or None when no rule fires) and `Doc._.study_design_cue`
@@ -23,9 +26,12 @@ order, that holds decides. Two kinds:
   zone: the rule holds when the regex matches in the zone at least `min_matches` times
   (default 1; distinct matched words count) and, when `unless` is given, that regex matches
   nowhere in the zone. Zones: `title` (the "Title" sentence among the first
-  `TITLE_SENTENCES`, else the first sentence), `opening` (the first `OPENING_SENTENCES`
-  sentences after the title), `text` (the document's first `TEXT_CHARS` characters: an abstract
-  and more; the cues of a long article's design are in its opening part).
+  `TITLE_SENTENCES`, else the title given, else the first sentence when it stands on a line of
+  its own, as PubMed's titles do, else nothing: a paragraph's first sentence is no title),
+  `opening` (the first `OPENING_SENTENCES` sentences after the title), `text` (the document's
+  first `TEXT_CHARS` characters: an abstract and more; the cues of a long article's design are
+  in its opening part). A pattern may name a word list of `pipeline/rules` as `<<name>>`
+  (`<<animal_words>>`, `<<genetics_words>>`: one fact, one file), replaced on load by its terms.
 
 Time is linear in the text and bounded: each rule is one regex pass over its zone, at most
 once. (Lower-cased text and patterns: `re.IGNORECASE` made the same passes 2-4x slower.)
@@ -41,12 +47,12 @@ from typing import Any
 
 import srsly
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline.extensions import doc_text  # (the import registers the attributes)
 from pipeline.labels import STUDY_DESIGNS
 from pipeline.paths import rule_file
-from pipeline.rules import RuleError, check_entry, compile_regex, read_jsonl
+from pipeline.rules import RuleError, check_entry, compile_regex, read_jsonl, read_term_list
 
 RULES_FILE = "study_design.jsonl"
 ZONES = ("title", "opening", "text")
@@ -57,12 +63,39 @@ TITLE_SENTENCES = 8
 #: the characters of the `text` zone
 TEXT_CHARS = 20_000
 # an upper-case letter that is no escape ("\A", "\W"): such a pattern never matches lower case
-_UPPER = re.compile(r"(?<!\\)[A-Z]")
+# what of a pattern is no literal text: escapes ("\\A", "\\W", "\\\\") and group names
+_NOT_LITERAL = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)")
+_UPPER = re.compile(r"[A-Z]")
+#: a word list named in a pattern, `<<genetics_words>>`: the terms of
+#: `pipeline/rules/genetics_words.txt` as an alternation
+_LIST_REF = re.compile(r"<<(\w+)>>")
+#: the languages whose cues the rules are written in (publication types count in any language)
+CUE_LANGUAGES = frozenset({"en"})
 KINDS: dict[str, dict[str, Any]] = {
     "publication_type": {"required": {"design": str, "types": list}, "optional": {}},
     "cue": {"required": {"design": str, "zone": str, "regex": str},
             "optional": {"min_matches": int, "unless": str}},
 }  # fmt: skip
+
+
+def expand_lists(pattern: str, where: str, key: str) -> str:
+    """`pattern` with each `<<name>>` replaced by the terms of `pipeline/rules/<name>.txt` as a
+    non-capturing alternation (longest first; inner hyphens and spaces as written); RuleError
+    naming the rule, key and list when the list is missing or damaged."""
+
+    def terms(m: re.Match[str]) -> str:
+        path = rule_file(f"{m.group(1)}.txt")
+        if not path.is_file():
+            raise RuleError(f"{where}: key {key!r} names the word list {m.group()!r}; expected "
+                            f"a file {path.name} in {path.parent}")
+        try:
+            words = read_term_list(path, hyphens=True)
+        except RuleError as exc:
+            raise RuleError(f"{where}: key {key!r}, word list {m.group()!r}: {exc}") from exc
+        # (letters, spaces and inner hyphens only, as read_term_list checks: nothing to escape)
+        return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
+
+    return _LIST_REF.sub(terms, pattern)
 
 
 def load_design_rules(path: Path | None = None) -> list[dict[str, Any]]:
@@ -84,8 +117,10 @@ def load_design_rules(path: Path | None = None) -> list[dict[str, Any]]:
                             "type names (strings)")
         for key in ("regex", "unless"):
             if key in obj:
+                obj = {**obj, key: expand_lists(obj[key], where, key)}
                 compile_regex(obj, key, where=where, nonempty=True)
-                if (upper := _UPPER.search(obj[key])) is not None:
+                literal = _NOT_LITERAL.sub("", obj[key])
+                if (upper := _UPPER.search(literal)) is not None:
                     raise RuleError(f"{where}: key {key!r} holds the upper-case {upper.group()!r}"
                                     "; expected lower case (it is matched in lower-cased text)")
         if obj.get("min_matches", 1) < 1:
@@ -126,17 +161,32 @@ class _Rule:
         return cue
 
 
+_NO_ZONES = {"title": "", "opening": "", "text": ""}
+
+
+def _own_line(text: str, sent: Span) -> bool:
+    """Does the sentence stand on a line of its own (a line break, or the text's end, after
+    it)?"""
+    own = text[sent.start_char:sent.end_char]
+    return ("\n" in own[len(own.rstrip()):]  # (a line break may end the sentence's tokens)
+            or text[sent.end_char:].lstrip(" \t")[:1] in ("\n", ""))
+
+
 def document_zones(doc: Doc) -> dict[str, str]:
     """The lower-cased texts of the zones (module docstring) of an annotated Doc."""
     text = doc_text(doc)
     if not len(doc):
-        return {"title": "", "opening": "", "text": ""}
+        return dict(_NO_ZONES)
     sents = (list(itertools.islice(doc.sents, TITLE_SENTENCES + OPENING_SENTENCES))
              if doc.has_annotation("SENT_START") else [doc[:]])
-    title = next((s for s in sents[:TITLE_SENTENCES] if s._.section == "Title"), sents[0])
-    opening = [s for s in sents if s.start >= title.end][:OPENING_SENTENCES]
+    title = next((s for s in sents[:TITLE_SENTENCES] if s._.section == "Title"), None)
+    if title is None and not doc._.title_given and _own_line(text, sents[0]):
+        title = sents[0]  # a first line that ends in a full stop, as PubMed's titles do
+    opening = [s for s in sents if title is None or s.start >= title.end][:OPENING_SENTENCES]
+    title_text = (text[title.start_char:title.end_char] if title is not None
+                  else doc._.title_given or "")
     return {
-        "title": text[title.start_char:title.end_char].lower(),
+        "title": title_text.lower(),
         "opening": (text[opening[0].start_char:opening[-1].end_char].lower() if opening
                     else ""),
         "text": text[:TEXT_CHARS].lower(),
@@ -175,6 +225,9 @@ class StudyDesign:
             doc._.study_design, doc._.study_design_cue = given
             return doc
         types = tuple(doc._.publication_types or ())
+        if doc._.language not in CUE_LANGUAGES | {None}:  # the cues are English words
+            doc._.study_design, doc._.study_design_cue = self.decide(_NO_ZONES, types)
+            return doc
         doc._.study_design, doc._.study_design_cue = self.decide(document_zones(doc), types)
         return doc
 
@@ -193,7 +246,7 @@ class StudyDesign:
     "biotab_design",
     default_config={"rules_path": None},
     assigns=["doc._.study_design", "doc._.study_design_cue"],
-    requires=["token.is_sent_start", "span._.section"],
+    requires=["token.is_sent_start", "span._.section", "doc._.language"],
 )
 def make_design(nlp: Language, name: str, *, rules_path: str | None) -> StudyDesign:
     return StudyDesign(nlp, name, rules_path=rules_path)

@@ -12,7 +12,8 @@ Rules (`pipeline/rules/gene_mentions.jsonl`, one JSON object a line, validated o
 name the file, line, key and what was expected):
 
 - `context` (exactly one line): `words`, lower-cased tokens one of which makes a document one
-  about genes ("gene", "mutation", "allele", "repeat");
+  about genes ("gene", "mutation", "allele", "repeat"), or `list`, a word list file of
+  `pipeline/rules` holding them (`genetics_words.txt`, which `biotab_design` reads too);
 - `symbols` (at most one line): a DRUG mention the linker left without a concept whose text is
   exactly an HGNC symbol of `symbol_kinds` (`approved`, `previous`) of at least `min_length`
   characters ("RB1", "DM"); a drug abbreviation that is a symbol too ("AVP" arginine
@@ -43,11 +44,11 @@ from pipeline import extensions as _extensions  # noqa: F401  (registers the att
 from pipeline.kb.gene_symbols import GENE_SYMBOLS_FILE, SYMBOL_KINDS, load_gene_symbols
 from pipeline.labels import DRUG
 from pipeline.paths import kb_dir, rule_file
-from pipeline.rules import RuleError, check_entry, compile_regex, read_jsonl
+from pipeline.rules import RuleError, check_entry, compile_regex, read_jsonl, read_term_list
 
 RULES_FILE = "gene_mentions.jsonl"
 KINDS: dict[str, dict[str, Any]] = {
-    "context": {"required": {"words": list}},
+    "context": {"required": {}, "optional": {"words": list, "list": str}},
     "symbols": {"required": {"symbol_kinds": list, "min_length": int},
                 "optional": {"in_context": bool, "mouse_forms": bool, "suffixes": list}},
     "term": {"required": {"terms": list}, "optional": {"in_context": bool}},
@@ -62,6 +63,23 @@ def _check_words(obj: dict[str, Any], key: str, where: str) -> None:
                         "strings")
 
 
+def _context_words(obj: dict[str, Any], where: str) -> dict[str, Any]:
+    """The `context` line with its words: inline (`words`) or from a word list in the package's
+    rules folder (`list`, read with `read_term_list(hyphens=True)`), exactly one of them; the
+    list's words are written inline, so that `to_disk` saves them."""
+    if ("words" in obj) == ("list" in obj):
+        raise RuleError(f"{where}: a 'context' line takes exactly one of the keys 'words' (a "
+                        "list of words) and 'list' (a word list file in pipeline/rules)")
+    if "list" not in obj:
+        return obj
+    path = rule_file(obj["list"])
+    if not path.is_file():
+        raise RuleError(f"{where}: key 'list' names {obj['list']!r}, which is no file in "
+                        f"{path.parent}")
+    words = list(read_term_list(path, hyphens=True))
+    return {**{k: v for k, v in obj.items() if k != "list"}, "words": words}
+
+
 def load_gene_rules(path: Path | None = None) -> list[dict[str, Any]]:
     """Read and validate the rules (module docstring)."""
     path = path or rule_file(RULES_FILE)
@@ -74,6 +92,8 @@ def load_gene_rules(path: Path | None = None) -> list[dict[str, Any]]:
         spec = KINDS[kind]
         check_entry(obj, where=where, required=spec["required"],
                     optional={"kind": str, "note": str, **spec.get("optional", {})})
+        if kind == "context":
+            obj = _context_words(obj, where)
         for key in ("words", "terms", "suffixes"):
             if key in obj:
                 _check_words(obj, key, where)

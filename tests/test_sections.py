@@ -265,3 +265,27 @@ def test_old_mac_line_endings_are_read_as_newlines(tmp_path: Path, blank: Langua
     expected = sections(blank, tagger, docs["lf"].text)
     assert expected[0] == ("Title", lines[0]) and expected[1] == ("Background", "Background")
     assert sections(blank, tagger, docs["cr"].text) == expected
+
+
+def test_a_long_run_of_digits_and_commas_costs_linear_time(tagger: SectionTagger) -> None:
+    """'1,1,1,...': the metric pattern of the metadata rules ('51 citations') started a number
+    again at every digit after a comma, quadratic (11.5 s on 20,000 characters; helper R's
+    review). A number now starts only after no word character, comma or point."""
+    import time
+
+    from pipeline.nlp import blank_nlp, register_components
+
+    register_components()
+    nlp = blank_nlp()
+    nlp.add_pipe("biotab_sentences")  # (which keeps such a run in a few long sentences)
+
+    def seconds(chars: int) -> float:
+        doc = nlp(("1," * chars)[:chars])
+        start = time.perf_counter()
+        tagger(doc)
+        return time.perf_counter() - start
+
+    seconds(100)
+    small = min(seconds(1_250) for _ in range(3))
+    large = min(seconds(20_000) for _ in range(3))
+    assert large < 40 * max(small, 1e-3)  # 16x the text; quadratic would be ~256x

@@ -323,6 +323,7 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         arm = arm_text(f, text)
         if arm is not None:
             ctx.note_arm_name(arm, f.arm_keys, sm.lex)
+            ctx.known_arms.note(sm.lex, arm)
     sizes = [f for f in figures if f.measure == "enrollment" and f.n_form and not f.each_arm]
     if len(sizes) > 1 and ctx.compares_arms(sm.lex):
         for f in sizes:

@@ -488,7 +488,8 @@ class OutcomeExtractor:
         offsets: no Span is made for it."""
         lex = self.lexicon
         base = offsets.idx[start]  # (the Span's start_char and end_char)
-        sm = SentenceMentions(ctx.in_range(base, offsets.ends[end - 1]), parser.text, base, lex)
+        sm = SentenceMentions(ctx.in_range(base, offsets.ends[end - 1]), parser.text, base, lex,
+                              ctx.known_arms)
         # denominator phrases ("Of the 30 patients, ...") and ranges are not figures
         den_context: int | None = None
         figures: list[Figure] = []

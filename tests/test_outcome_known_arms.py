@@ -1,0 +1,50 @@
+"""Arm names the document gave its arms before, found again in a later sentence
+(`pipeline.components.outcome_known_arms`), and what a sentence's arms then tell its pairs."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from test_outcomes import run
+
+from pipeline.components.outcome_known_arms import KnownArms
+from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_rules import LEXICON_FILE, load_lexicon, resolve
+
+DRUGS = [
+    ("paclitaxel", "DRUG", "MESH:D017239"),
+    ("docetaxel", "DRUG", "MESH:D000077143"),
+    ("alprazolam", "DRUG", "MESH:D000525"),
+    ("T-DM1", "DRUG", "MESH:D000082142"),
+    ("trastuzumab", "DRUG", "MESH:D000068878"),
+]
+
+
+def arms(nlp: Language, text: str) -> list[tuple[float, str | None]]:
+    doc = run(nlp, text, DRUGS)
+    return [(r["value"], r["arm"]) for r in doc._.outcomes if r["measure"] != "enrollment"]
+
+
+@pytest.fixture(scope="module")
+def lex() -> Lexicon:
+    return Lexicon(load_lexicon(resolve(LEXICON_FILE)))
+
+
+def test_known_names_are_kept_as_a_reader_knows_them(lex: Lexicon) -> None:
+    known = KnownArms()
+    for arm in ("the RMG group", "group A", "study", "ABI-007", "calendula", "CT", "placebo"):
+        known.note(lex, arm)
+    text = "Calendula and ABI-007 vs CT-Z and CT in the RMG arm; study group A; placebo."
+    assert [text[s:e] for s, e in known.spans(text)] == ["Calendula", "ABI-007", "CT", "RMG"]
+
+
+ABI = ("Patients were randomly assigned to 3-week cycles of either ABI-007 260 mg/m(2) "
+       "intravenously without premedication (n = 229) or standard paclitaxel 175 mg/m(2) "
+       "intravenously with premedication (n = 225). ")  # fmt: skip
+
+
+def test_a_name_the_allocation_gave_names_the_arm_later(outcomes_nlp: Language) -> None:
+    got = arms(outcomes_nlp, ABI + "ABI-007 demonstrated significantly higher response rates "
+                                   "compared with standard paclitaxel (33% v 19%, respectively; "
+                                   "P = .001).")  # fmt: skip
+    assert got == [(33.0, "ABI-007"), (19.0, "standard paclitaxel")]

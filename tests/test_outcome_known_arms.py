@@ -48,3 +48,36 @@ def test_a_name_the_allocation_gave_names_the_arm_later(outcomes_nlp: Language) 
                                    "compared with standard paclitaxel (33% v 19%, respectively; "
                                    "P = .001).")  # fmt: skip
     assert got == [(33.0, "ABI-007"), (19.0, "standard paclitaxel")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the subject's arm, then the comparator's, past the pairs between them
+        ("Patients were randomized to one of two anesthesia maintenance groups: "
+         "sevoflurane-fentanyl anesthesia (SF; n = 25) or fentanyl-free sevoflurane anesthesia "
+         "(S; n = 26). Group SF revealed higher incidences of postoperative nausea (68% vs 27%) "
+         "and vomiting (32% vs 8%) in the first 24 postoperative hours than group S.",
+         [(68.0, "group SF"), (27.0, "group S"), (32.0, "group SF"), (8.0, "group S")]),
+        # the comparator first: still the second figure's
+        ("In this randomized trial, patients were assigned to one of the arms. Compared with "
+         "placebo subjects, alprazolam patients developed more adverse reactions (21% v. 0%) of "
+         "depression.", [(21.0, "alprazolam"), (0.0, "placebo")]),
+        # the pairs after the two names
+        ("Patients were randomly assigned to trastuzumab plus docetaxel (HT; n = 70) or T-DM1 "
+         "(n = 67). T-DM1 had a favorable safety profile versus HT, with fewer grade 3 adverse "
+         "events (46.4% v 90.9%) and serious AEs (20.3% v 25.8%).",
+         [(46.4, "T-DM1"), (90.9, "HT"), (20.3, "T-DM1"), (25.8, "HT")]),
+    ],
+)
+def test_a_sentence_of_one_arm_and_its_comparator_gives_its_pairs_both(
+    outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert arms(outcomes_nlp, text) == expected
+
+
+def test_no_arms_when_a_third_arm_is_named(outcomes_nlp: Language) -> None:
+    got = arms(outcomes_nlp, "In this randomized trial, patients were assigned to one of the "
+                             "arms. Docetaxel patients had more nausea (40% vs 20%) than "
+                             "paclitaxel patients, and more than placebo patients.")  # fmt: skip
+    assert got == [(40.0, None), (20.0, None)]

@@ -62,7 +62,7 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
-from pipeline.components.outcome_arm_names import any_between, arm_names
+from pipeline.components.outcome_arm_names import any_between, arm_names, qualified
 from pipeline.components.outcome_attach import Comparisons, named_as_comparator
 from pipeline.components.outcome_following_arms import subjects_start
 from pipeline.components.outcome_grammar import SentenceParser
@@ -278,7 +278,7 @@ def _frame_arms(lex: Lexicon, parser: SentenceParser, frames: _Frames, pair: lis
         if j < 0 or names[j][0] < toks[lo].start or names[j][1] > word.start:
             return None
         before = names[j]
-    if (before in not_arms or after in not_arms or _qualified(lex, text, before)
+    if (before in not_arms or after in not_arms or qualified(lex, text, before)
             or text[before[0] : before[1]].lower() == text[after[0] : after[1]].lower()):
         return None  # fmt: skip
     return [before, after]
@@ -334,7 +334,7 @@ def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set
         if (text[name[0] : name[1]].lower() in lex.control_arms and nxt
                 and nxt.group(1).lower() not in lex.series_beside):  # fmt: skip
             return False  # "a median observation period": a control word that names no arm
-        return not _qualified(lex, text, name)
+        return not qualified(lex, text, name)
 
     def compared(name: Span) -> bool:
         return named_as_comparator(lex, text, name[0], lo)
@@ -418,22 +418,6 @@ def _opening_frame_arm(text: str, names: list[Span], ends: list[int], after: Spa
 
 
 _COMMA_AFTER = re.compile(r"\s*,")
-
-#: Characters before a name where a non-arm qualifier makes it who was studied.
-QUALIFIER_CHARS = 40
-_QUALIFIED_AFTER = re.compile(r"-([a-z]+)")
-
-
-def _qualified(lex: Lexicon, text: str, name: Span) -> bool:
-    """Does a `non_arm_qualifiers` entry make the name who was studied, no arm: at most three
-    words before it ("In patients pretreated with doxorubicin") or joined after it by a hyphen
-    ("tamoxifen-pretreated women")?"""
-    before = text[max(0, name[0] - QUALIFIER_CHARS) : name[0]].lower().split()[-3:]
-    after = _QUALIFIED_AFTER.match(text[name[1] : name[1] + QUALIFIER_CHARS].lower())
-    return any(w in lex.non_arm_qualifiers for w in before) or (
-        after is not None and after.group(1) in lex.non_arm_qualifiers
-    )
-
 
 def _mentions_a_comparison(lex: Lexicon, parser: SentenceParser) -> bool:
     """Does the sentence hold a respectively word or a comparison word at all? (one search of

@@ -81,3 +81,41 @@ def test_no_arms_when_a_third_arm_is_named(outcomes_nlp: Language) -> None:
                              "arms. Docetaxel patients had more nausea (40% vs 20%) than "
                              "paclitaxel patients, and more than placebo patients.")  # fmt: skip
     assert got == [(40.0, None), (20.0, None)]
+
+
+TWO_ARMS = "Patients were randomized to docetaxel (n = 100) or placebo (n = 98). "
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The wound complication rate was 44% versus 45%.",
+         [(44.0, "docetaxel"), (45.0, "placebo")]),
+        ("No difference was seen in the frequency of hip osteoporosis (85.4% v 82.9%; P = .92).",
+         [(85.4, "docetaxel"), (82.9, "placebo")]),
+        ("The 10-year local DFS was 70.5 and 79.3 %, respectively (p = 0.27).",
+         [(70.5, "docetaxel"), (79.3, "placebo")]),
+    ],
+)
+def test_a_sentence_naming_no_arm_takes_the_documents_two_in_order(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
+) -> None:
+    got = arms(outcomes_nlp, TWO_ARMS + "Nausea occurred in 12 patients. " + sentence)
+    assert got[-2:] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the sentence names an arm by a word of its key: its own order, not the document's
+        "Patients were randomized to usual care (n = 60) or an intervention (n = 62). "
+        "Intervention patients had greater knowledge of risk factors at follow-up (24% vs 16%).",
+        # three arms
+        "Patients were randomized to docetaxel (n = 100), paclitaxel (n = 98) or placebo (n = "
+        "99). The wound complication rate was 44% versus 45%.",
+    ],
+)
+def test_no_document_order_where_the_sentence_or_the_arms_say_otherwise(
+    outcomes_nlp: Language, text: str
+) -> None:
+    assert [a for _, a in arms(outcomes_nlp, text)[-2:]] == [None, None]

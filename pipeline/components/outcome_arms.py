@@ -328,12 +328,29 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     if len(sizes) > 1 and ctx.compares_arms(sm.lex):
         for f in sizes:
             f.one_arm = True  # "(n=188) or no HRT (n=190)": each an arm's, none the cohort
-    if compared is not None and compared.runs and len(ctx.sentence_arms) > 1:
-        # "The 10-year DFS rates were 64 and 71%, respectively": the arms of the sentence before
+    if compared is not None and compared.runs and len(ctx.arms_seen) > 1:
+        # "The 10-year DFS rates were 64 and 71%, respectively": the arms of the sentence before,
+        # else the document's, in the order it named them
+        names = _Names(lambda: arm_names(sm.lex, text, sm)[0])
         for run, resp in compared.runs:
-            carried_list_keys(sm.lex, run, parser.toks[resp].start, text, ctx.sentence_arms,
-                              _Names(lambda: arm_names(sm.lex, text, sm)[0]))  # fmt: skip
+            for previous in (ctx.sentence_arms, ctx.arms_seen):
+                carried_list_keys(sm.lex, run, parser.toks[resp].start, text, previous, names)
+    if (compared is not None and compared.pairs and len(ctx.arms_seen) == 2
+            and not _names_a_seen_arm(parser.low, ctx.arms_seen)):  # fmt: skip
+        # "The wound complication rate was 44% versus 45%": a pair in a sentence that names
+        # no arm, in a document of two arms, gives them in the order the document named them
+        names = _Names(lambda: arm_names(sm.lex, text, sm)[0])
+        for pair in compared.pairs:
+            for previous in (ctx.sentence_arms, ctx.arms_seen):
+                carried_list_keys(sm.lex, pair, pair[1].start, text, previous, names)
     ctx.note_arms([f.arm_keys for f in figures])
+
+
+def _names_a_seen_arm(low: str, arms_seen: list[tuple[str, ...]]) -> bool:
+    """Does the (lower-case) sentence name one of the arms seen by a key's words ("Intervention
+    patients had greater knowledge (24% vs. 16%)")?"""
+    return any(re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", low)
+               for keys in arms_seen for key in keys if ":" not in key)  # fmt: skip
 
 
 class _Names:

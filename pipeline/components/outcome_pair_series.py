@@ -347,7 +347,12 @@ def carried_list_keys(lex: Lexicon, run: list[Figure], resp: int, text: str,
     word follows (`run`, the word at character `resp`), in a sentence that names no arm at all
     and joins nothing else with "and" or "or" (a list it may pair the figures with), takes in
     order the arms of the last sentence with figures (`previous`: their arm keys, in
-    order) when that sentence named as many different arms one after the other. The figures get
+    order) when that sentence named as many different arms one after the other; or else (the
+    caller's second `previous`) the document's arms in the order it named them
+    (`DocContext.arms_seen`: "randomized to A (n = 100) or B (n = 98)"), when it named exactly
+    as many. A reader reads "respectively" after no names, and a pair "44% versus 45%" in a
+    sentence that names no arm of a two-arm trial (`outcome_arms.note_arms`, with the pair as
+    `run`), in the order the arms were given. The figures get
     the arms' keys only (`Figure.arm_keys`: their sizes are those arms'); their rows take the
     arms' names once the document is read (`outcome_other_arm.fill_other_arms`)."""
     if len(run) < 2 or not all(_free(f) and not f.arm_keys for f in run) or (

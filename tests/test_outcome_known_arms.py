@@ -119,3 +119,25 @@ def test_no_document_order_where_the_sentence_or_the_arms_say_otherwise(
     outcomes_nlp: Language, text: str
 ) -> None:
     assert [a for _, a in arms(outcomes_nlp, text)[-2:]] == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a known name right before the figure's bracket, or before an arm noun there
+        ("One hundred and eighty-eight patients were randomized to either the CT group (n = 95) "
+         "or the CTZ group (n = 93). The rates of pCR in CTZ group (14.8%) was doubled to CT "
+         "group (7.7%), respectively.", [(14.8, "CTZ"), (7.7, "CT")]),
+    ],
+)
+def test_a_known_name_before_a_figures_bracket_is_its_arm(
+    outcomes_nlp: Language, text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert arms(outcomes_nlp, text)[-2:] == expected
+
+
+def test_a_figure_of_two_listed_arms_takes_neither(outcomes_nlp: Language) -> None:
+    got = arms(outcomes_nlp, "Patients were randomized to the 20-mg arm (n = 60) or the 50-mg arm "
+                             "(n = 58). Among the TR patients, response rate was the same in the "
+                             "20-mg and 50-mg arms (10.3%).")  # fmt: skip
+    assert got[-1] == (10.3, None)

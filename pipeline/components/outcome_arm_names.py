@@ -113,8 +113,7 @@ def arm_names(lex: Lexicon, text: str, sm: SentenceMentions) -> tuple[list[Span]
     own += [(m.start(), m.end()) for m in lex.control_word_re.finditer(text)]
     the = the_arm_names(lex, text)  # "the every-3-week treatment arm versus the weekly arm"
     own += the + _listed_after(lex, text, the)
-    if sm.known:
-        own += sm.known.spans(text)  # ("with the use of calendula than with trolamine")
+    own += sm.known_spans()  # ("with the use of calendula than with trolamine")
     out: list[Span] = []
     for s, e in sorted(_drug_names(lex, text, sm) + own, key=lambda x: (x[0], -x[1])):
         if not out or s >= out[-1][1]:

@@ -88,6 +88,8 @@ def bracket_arm(sm: SentenceMentions, text: str, f: Figure,
         span = combined_drugs(sm, text, before)
         span = span if span[1] == end else None
     if span is None:
+        span = _known_before(sm, text, end)  # "in CTZ group (14.8%)", "between T (47%) and TL"
+    if span is None:
         last = None
         for last in lex.control_word_re.finditer(  # noqa: B007
             text, max(0, end - MAX_ARM_CHARS), end
@@ -107,6 +109,40 @@ def bracket_arm(sm: SentenceMentions, text: str, f: Figure,
         if word not in lex.prepositions and word not in lex.determiners:
             break
     return span
+
+
+_NOUN_BEFORE = re.compile(r"\s+([A-Za-z]+)\s*$")
+
+
+def _known_before(sm: SentenceMentions, text: str, end: int) -> tuple[int, int] | None:
+    """The arm name the document wrote before (`outcome_known_arms.KnownArms`) that ends right
+    before the bracket at `end`, or before an arm noun there: "the rates of pCR in CTZ group
+    (14.8%) was doubled to CT group (7.7%)", "between the Calendula (53%) and Sorbolene (62%)
+    groups"."""
+    spans = sm.known_spans()
+    if not spans:
+        return None
+    noun = _NOUN_BEFORE.search(text, max(0, end - 12), end)
+    stops = {end}
+    if noun is not None and noun.group(1).lower() in sm.lex.arm_nouns:
+        stops.add(noun.start())
+    span = next((span for span in spans if span[1] in stops), None)
+    if span is None:
+        return None
+    before = _JOINED_BEFORE.search(text, max(0, span[0] - 30), span[0])
+    lex = sm.lex
+    words = text[max(0, span[0] - 30) : span[0]].lower().split()[-3:]
+    if any(w in lex.negation_words for w in words):
+        return None  # "compared with those not treated with clonidine (17.5% versus 3.4%)"
+    if before is not None and before["word"].lower() in (
+        lex.connectors - lex.comparison - lex.respectively
+    ):
+        return None  # "the same in the 20-mg and 50-mg arms (10.3%)": both arms' figure
+    return span
+
+
+# a list's joiner right before a name, after a word (not after a bracket: "T (47%) and TL")
+_JOINED_BEFORE = re.compile(r"[\w-]\s*(?P<word>,|[A-Za-z]+)\s+$")
 
 
 _CLOSES_BRACKET = re.compile(r"[)\]]")

@@ -112,6 +112,7 @@ class SentenceMentions:
         """`known`: the arm names the document wrote before the sentence."""
         self.all = mentions
         self.known = known
+        self._known_spans: list[tuple[int, int]] | None = None
         self.lex = lex
         self.text, self.base = text, base
         self._by_label: dict[str, tuple[list[Mention], list[int], list[int]]] = {}
@@ -120,6 +121,13 @@ class SentenceMentions:
         self.starts = [m.start for m in mentions]
         self._events: tuple[list[Mention], list[int], list[int]] | None = None
         self._population: tuple[Mention | None] | None = None
+
+    def known_spans(self) -> list[tuple[int, int]]:
+        """Where the arm names the document wrote before stand in the sentence
+        (`KnownArms.spans`), read once when first asked."""
+        if self._known_spans is None:
+            self._known_spans = self.known.spans(self.text) if self.known else []
+        return self._known_spans
 
     @property
     def population_disease(self) -> Mention | None:

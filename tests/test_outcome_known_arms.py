@@ -141,3 +141,18 @@ def test_a_figure_of_two_listed_arms_takes_neither(outcomes_nlp: Language) -> No
                              "(n = 58). Among the TR patients, response rate was the same in the "
                              "20-mg and 50-mg arms (10.3%).")  # fmt: skip
     assert got[-1] == (10.3, None)
+
+
+def test_a_list_then_as_many_arms_pairs_them_without_respectively(
+    outcomes_nlp: Language,
+) -> None:
+    text = ("Patients were randomized to systemic therapy alone (control group) or systemic "
+            "therapy plus intrathecal cytarabine (experimental group). Thirty-seven and 36 "
+            "patients were assigned to the control and the experimental groups. Focal "
+            "radiotherapy was performed in 6 (16%) and 3 (8%) patients in the control and "
+            "experimental groups.")  # fmt: skip
+    doc = run(outcomes_nlp, text, DRUGS)
+    got = [(r["value"], r["arm"], r["group_size"]) for r in doc._.outcomes]
+    assert got == [(37.0, "control", 37), (36.0, "experimental", 36),
+                   (16.0, "control", 37), (8.0, "experimental", 36)]  # fmt: skip
+

@@ -284,7 +284,7 @@ def respectively_runs(lex: Lexicon, figures: list[Figure], parser: SentenceParse
     run: list[Figure] = []
     followed = False
     for k, f in enumerate(figures):
-        if run and not _listed(lex, parser, boundary, run[-1], f):
+        if run and not listed(lex, parser, boundary, run[-1], f):
             _respectively_before(lex, parser, run, followed, out)
             run, followed = [], False
         run.append(f)
@@ -338,8 +338,8 @@ def beside_word(
     return None
 
 
-def _listed(lex: Lexicon, parser: SentenceParser, boundary: list[bool], f: Figure,
-            g: Figure) -> bool:  # fmt: skip
+def listed(lex: Lexicon, parser: SentenceParser, boundary: list[bool], f: Figure,
+           g: Figure) -> bool:  # fmt: skip
     """Are f and g listed one after the other ("28 and 15", "13, 31 (P = .02)")?"""
     return all(
         not boundary[x]

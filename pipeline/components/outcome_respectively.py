@@ -63,7 +63,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_arm_names import any_between, arm_names, qualified
-from pipeline.components.outcome_attach import Comparisons, named_as_comparator
+from pipeline.components.outcome_attach import Comparisons, listed, named_as_comparator
 from pipeline.components.outcome_following_arms import subjects_start
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_pair_series import pair_series_arms
@@ -418,6 +418,46 @@ def _opening_frame_arm(text: str, names: list[Span], ends: list[int], after: Spa
 
 
 _COMMA_AFTER = re.compile(r"\s*,")
+
+def unmarked_list_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
+                       sm: SentenceMentions, compared: Comparisons) -> None:  # fmt: skip
+    """ "Focal radiotherapy was performed in 6 (16%) and 3 (8%) patients in the control and
+    experimental groups": a list of figures that no respectively word follows and that no
+    comparison word joins pairs with a series of as many arm names right after it (`_after`)
+    that an arm noun ends (the series names arms), as with the word. Each figure, without an
+    arm, takes its series' name in order. Names are read only for a sentence with such a list
+    and an arm noun after it."""
+    taken = {id(f) for run, _ in compared.runs for f in run}
+    taken |= {id(f) for pair in compared.pairs for f in pair}
+    boundary = parser.boundaries()
+    text = parser.text
+    lists: list[list[Figure]] = []
+    run: list[Figure] = []
+    for k, f in enumerate(figures):
+        run.append(f)
+        if k + 1 < len(figures) and listed(lex, parser, boundary, f, figures[k + 1]):
+            continue
+        if len(run) > 1 and not any(id(g) in taken or g.arm is not None for g in run) and (
+            lex.series_noun_re.search(text[run[-1].end : run[-1].end + AFTER_CHARS])
+        ):
+            lists.append(run)
+        run = []
+    if not lists:
+        return
+    names, _ = arm_names(lex, text, sm)
+    chains = series(lex, text, names)
+    starts = [c[0][0] for c in chains]
+    for run in lists:
+        end = subjects_start(lex, text, run[-1])
+        j = bisect.bisect_left(starts, end)
+        if j == len(chains) or len(chains[j]) != len(run):
+            continue
+        noun = lex.series_noun_re.match(text, chains[j][-1][1])
+        chain = _after(lex, text, chains, starts, end, noun.end()) if noun else None
+        if chain is not None:
+            for f, span in zip(run, chain, strict=True):
+                f.arm, f.arm_head, f.arm_pooled = span, None, False
+
 
 def _mentions_a_comparison(lex: Lexicon, parser: SentenceParser) -> bool:
     """Does the sentence hold a respectively word or a comparison word at all? (one search of

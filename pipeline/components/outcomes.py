@@ -61,7 +61,7 @@ from pipeline.components.outcome_measures import assign_measures, group, measure
 from pipeline.components.outcome_offsets import Offsets, SentenceLanguage, doc_offsets
 from pipeline.components.outcome_prevention import ENDPOINT, Prevented
 from pipeline.components.outcome_resolve import resolve_figure
-from pipeline.components.outcome_respectively import respectively_arms
+from pipeline.components.outcome_respectively import respectively_arms, unmarked_list_arms
 from pipeline.components.outcome_rules import (
     CUES_FILE,
     LEXICON_FILE,
@@ -551,6 +551,7 @@ class OutcomeExtractor:
             return []  # (what follows reads and ties only these figures)
         compared = mark_compared(lex, figures, parser, boundary)
         respectively_arms(lex, figures, parser, compared, sm)
+        unmarked_list_arms(lex, figures, parser, sm, compared)  # ("6 and 3 in the A and B arms")
         note_arms(figures, parser, ctx, sm, compared)
         # (once the arms are known: treatment delivered to subjects of no named arm)
         delivered = lex.conduct.delivered(figures, parser.text, parser.low)

@@ -156,3 +156,19 @@ def test_a_list_then_as_many_arms_pairs_them_without_respectively(
     assert got == [(37.0, "control", 37), (36.0, "experimental", 36),
                    (16.0, "control", 37), (8.0, "experimental", 36)]  # fmt: skip
 
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("At the 8th, 13th, and 16th fraction of radiotherapy, grade 1 dermatitis was found in 42, "
+         "90, and 90% of the control group and in 16, 30, and 71% of the intervention group.",
+         ["control", "control", "control", "intervention", "intervention", "intervention"]),
+    ],
+)
+def test_bare_numbers_of_a_list_take_the_arm_after_its_last(
+    outcomes_nlp: Language, sentence: str, expected: list[str | None]
+) -> None:
+    got = arms(outcomes_nlp, "Patients were randomized to an emulsion (intervention group, n = 31) "
+                             "or usual care (control group, n = 31). " + sentence)  # fmt: skip
+    assert [a for _, a in got] == expected

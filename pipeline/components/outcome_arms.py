@@ -321,6 +321,9 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             f.arm = bracket_arm(sm, text, f, first=k == 0)
         if f.arm is not None:
             f.arm = _with_drugs(sm, text, f.arm)
+    for k, f in enumerate(figures):
+        if f.arm is not None and f.arm[0] >= f.end:
+            _list_shares(figures, k, parser)  # "42, 90, and 90% of the control group"
     for f, g in pairwise(figures):
         # ("HbA1c fell from 8.1% to 7.2% with semaglutide": the drug after the pair is both's)
         share_pair_arm(sm.lex, f, g, parser)
@@ -380,6 +383,33 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             for previous in (ctx.sentence_arms, ctx.arms_seen):
                 carried_list_keys(sm.lex, pair, pair[1].start, text, previous, names)
     ctx.note_arms([f.arm_keys for f in figures])
+
+
+_BARE_NUMBER = re.compile(r"[\d.,·]+")
+
+
+def _list_shares(figures: list[Figure], k: int, parser: SentenceParser) -> None:
+    """ "grade 1 dermatitis was found in 42, 90, and 90% of the control group": the bare numbers
+    listed right before figure k (one list, `Figure.group`, joined by commas and "and" only: no
+    comparison word, no stop, "4 . 3 %" being a decimal cut by spaces), which borrow its unit,
+    take the arm named after it, when they have none (not "40%, and 30% in the placebo group":
+    the 40% has its own unit, and may be the other arm's)."""
+    last = figures[k]
+    text = parser.text
+    if _BARE_NUMBER.fullmatch(text, last.start, last.end):
+        return
+    members = [last]
+    for f in reversed(figures[:k]):
+        if (f.group != last.group or f.arm is not None or not may_take_arm(f)
+                or not _BARE_NUMBER.fullmatch(text, f.start, f.end)):  # fmt: skip
+            break
+        members.insert(0, f)
+    lex = parser.lex
+    joints = lex.connectors - lex.comparison - lex.respectively - {"."}  # (", ", "and")
+    gaps = [parser.lower(x) for f, g in pairwise(members) for x in range(f.te, g.ts)]
+    if len(members) > 1 and all(w in joints for w in gaps):
+        for f in members[:-1]:
+            f.arm = last.arm
 
 
 def _names_a_seen_arm(low: str, arms_seen: list[tuple[str, ...]]) -> bool:

@@ -172,3 +172,12 @@ def test_bare_numbers_of_a_list_take_the_arm_after_its_last(
     got = arms(outcomes_nlp, "Patients were randomized to an emulsion (intervention group, n = 31) "
                              "or usual care (control group, n = 31). " + sentence)  # fmt: skip
     assert [a for _, a in got] == expected
+
+
+def test_a_pair_is_compared_past_its_first_figures_ci(outcomes_nlp: Language) -> None:
+    got = arms(outcomes_nlp, "Patients were randomized to either the RMG arm (n = 154) or the PC "
+                             "control arm (n = 170). In the acute period, significantly more "
+                             "patients in the RMG group reported no nausea (53.7% [95% CI, "
+                             "49.2%-58.1%] vs 41.6% [95% CI, 37.4%-45.3%]; P < .001) compared with "
+                             "the PC control group.")  # fmt: skip
+    assert got == [(53.7, "RMG"), (41.6, "PC control")]

@@ -329,12 +329,16 @@ def beside_word(
     lex: Lexicon, parser: SentenceParser, i: int, stop: int, step: int
 ) -> int | None:
     """The first token from i towards `stop` (excluded) that `_skippable` does not pass, at most
-    COMPARE_GAP tokens away; None if there is none."""
+    COMPARE_GAP tokens away, not counting those a statistic consumed ("53.7% [95% CI,
+    49.2%-58.1%] vs 41.6%"); None if there is none."""
+    gap = 0
     for k in range(i, stop, step):
-        if abs(k - i) > COMPARE_GAP:
+        if gap > COMPARE_GAP:
             return None
         if not _skippable(lex, parser, k):
             return k
+        if not parser.consumed[k]:
+            gap += 1
     return None
 
 

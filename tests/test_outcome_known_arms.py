@@ -181,3 +181,21 @@ def test_a_pair_is_compared_past_its_first_figures_ci(outcomes_nlp: Language) ->
                              "49.2%-58.1%] vs 41.6% [95% CI, 37.4%-45.3%]; P < .001) compared with "
                              "the PC control group.")  # fmt: skip
     assert got == [(53.7, "RMG"), (41.6, "PC control")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The rate of local relapse at five years was 7.7 percent in the docetaxel group and 0.6 "
+         "percent in the group given paclitaxel plus irradiation.",
+         [(7.7, "docetaxel"), (0.6, "paclitaxel plus irradiation")]),
+        ("The 12-month progression-free rate was 84.1% for patients treated with docetaxel and "
+         "79.8% for those treated with paclitaxel.", [(84.1, "docetaxel"), (79.8, "paclitaxel")]),
+    ],
+)
+def test_the_drug_after_a_group_or_those_and_a_link_is_the_arm(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
+) -> None:
+    got = arms(outcomes_nlp, "Patients were randomized to docetaxel (n = 100) or paclitaxel plus "
+                             "irradiation (n = 98). " + sentence)  # fmt: skip
+    assert got == expected

@@ -199,3 +199,20 @@ def test_the_drug_after_a_group_or_those_and_a_link_is_the_arm(
     got = arms(outcomes_nlp, "Patients were randomized to docetaxel (n = 100) or paclitaxel plus "
                              "irradiation (n = 98). " + sentence)  # fmt: skip
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("In total, 271 and 278 patients received CT-P6 and trastuzumab, respectively.",
+         [(271.0, "CT-P6", 271), (278.0, "trastuzumab", 278)]),
+        ("In total, 207 and 201 patients were enrolled to combination therapy and monotherapy, "
+         "respectively.", [(207.0, "combination therapy", 207), (201.0, "monotherapy", 201)]),
+    ],
+)
+def test_counts_then_the_treatments_each_received_are_the_arms_sizes(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str, int]]
+) -> None:
+    doc = run(outcomes_nlp, "In this randomized trial, patients were assigned to one of the arms. "
+                            + sentence, DRUGS)  # fmt: skip
+    assert [(r["value"], r["arm"], r["group_size"]) for r in doc._.outcomes] == expected

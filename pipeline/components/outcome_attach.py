@@ -29,6 +29,7 @@ from pipeline.components.outcome_list_arms import (
     list_arms,
     one_arm_after_list,
     respectively_one_arm,
+    treated_list_arms,
 )
 from pipeline.components.outcome_list_arms import no_arm_name as no_arm_name
 from pipeline.components.outcome_list_arms import several_arms as several_arms
@@ -144,8 +145,11 @@ def attach_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> 
     text = parser.text
     nxt = {id(f): g for f, g in pairwise(figures)}
     # "in 12, 8 and 5 patients in the docetaxel group": a list of counts and the one arm after it
+    # ... or the treatments each part received: "271 and 278 patients received CT-P6 and
+    # trastuzumab, respectively"
     listed = {id(f) for run in count_lists(lex, figures, parser)
-              if one_arm_after_list(lex, run, parser) for f in run}  # fmt: skip
+              if one_arm_after_list(lex, run, parser) or treated_list_arms(lex, run, text)
+              for f in run}  # fmt: skip
     for members in figure_groups(figures):
         if len(members) == 1 and id(members[0]) in listed:
             continue

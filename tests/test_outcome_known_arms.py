@@ -216,3 +216,12 @@ def test_counts_then_the_treatments_each_received_are_the_arms_sizes(
     doc = run(outcomes_nlp, "In this randomized trial, patients were assigned to one of the arms. "
                             + sentence, DRUGS)  # fmt: skip
     assert [(r["value"], r["arm"], r["group_size"]) for r in doc._.outcomes] == expected
+
+
+def test_a_known_name_before_a_size_is_its_arm(outcomes_nlp: Language) -> None:
+    text = ("A total of 91 women were randomly assigned to either TOR120 (n = 46) or EXE (n = 45). "
+            "The intention-to-treat analysis showed that there were no statistical difference "
+            "between TOR120 (N = 46) and EXE (n = 45) in terms of CBR.")
+    doc = run(outcomes_nlp, text, DRUGS)
+    got = [(r["value"], r["arm"]) for r in doc._.outcomes]
+    assert got[-2:] == [(46.0, "TOR120"), (45.0, "EXE")]

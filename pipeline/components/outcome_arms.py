@@ -484,6 +484,8 @@ def _names_an_arm(m: re.Match[str], sm: SentenceMentions) -> bool:
     s, e = sm.base + m.start("arm"), sm.base + m.end("arm")
     if any(d.start < e and s < d.end for d in sm.drugs):
         return True
+    if m.span("arm") in sm.known_spans():
+        return True  # ("(biosimilar, N = 101)": a name the document gave an arm before)
     return lex.regimen_label_re.fullmatch(label) is not None
 
 
@@ -528,4 +530,9 @@ def size_arm(f: Figure, text: str, sm: SentenceMentions) -> tuple[int, int] | No
     m = lex.size_noun_label_re.search(text, lo, f.start) or lex.size_control_re.search(
         text, lo, f.start
     )
-    return (m.start("arm"), m.end("arm")) if m else listed_size_arm(f, text, lex)
+    if m:
+        return m.start("arm"), m.end("arm")
+    opener = _OPENS_BRACKET.search(text, max(0, f.start - 4), f.start) if f.n_form else None
+    known = _known_before(sm, text, opener.start()) if opener is not None else None
+    # ("between TOR120 (N = 46) and EXE (n = 45)": names the document gave the arms before)
+    return known or listed_size_arm(f, text, lex)

@@ -225,3 +225,11 @@ def test_a_known_name_before_a_size_is_its_arm(outcomes_nlp: Language) -> None:
     doc = run(outcomes_nlp, text, DRUGS)
     got = [(r["value"], r["arm"]) for r in doc._.outcomes]
     assert got[-2:] == [(46.0, "TOR120"), (45.0, "EXE")]
+
+
+def test_an_arm_label_right_before_a_figures_bracket_is_its_arm(outcomes_nlp: Language) -> None:
+    text = ("In this randomized trial, patients were assigned to one of the arms. The incidence "
+            "of venous discomfort was lower in Group L (76.6%; P < 0.05) than in Group C (100%) "
+            "but not different from Group T (90%).")
+    # (the rows name a labelled arm as "group L", `DocContext.named_arms`)
+    assert arms(outcomes_nlp, text) == [(76.6, "group L"), (100.0, "group C"), (90.0, "group T")]

@@ -90,6 +90,8 @@ def bracket_arm(sm: SentenceMentions, text: str, f: Figure,
     if span is None:
         span = _known_before(sm, text, end)  # "in CTZ group (14.8%)", "between T (47%) and TL"
     if span is None:
+        span = _label_before(lex, text, end)  # "in group B (50%) than in group A (20%)"
+    if span is None:
         last = None
         for last in lex.control_word_re.finditer(  # noqa: B007
             text, max(0, end - MAX_ARM_CHARS), end
@@ -109,6 +111,18 @@ def bracket_arm(sm: SentenceMentions, text: str, f: Figure,
         if word not in lex.prepositions and word not in lex.determiners:
             break
     return span
+
+
+def _label_before(lex: Lexicon, text: str, end: int) -> tuple[int, int] | None:
+    """An arm noun and its label ending right before the bracket at `end` ("group B (50%)",
+    "arm A (12%)", `Lexicon.label_after_singular_re`), not after a series joiner ("groups A and
+    B (12%)")."""
+    last = None
+    for last in lex.label_after_singular_re.finditer(text, max(0, end - 20), end):  # noqa: B007
+        pass
+    if last is None or text[last.end() : end].strip():
+        return None
+    return last.span()
 
 
 _NOUN_BEFORE = re.compile(r"\s+([A-Za-z]+)\s*$")

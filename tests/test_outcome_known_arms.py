@@ -233,3 +233,11 @@ def test_an_arm_label_right_before_a_figures_bracket_is_its_arm(outcomes_nlp: La
             "but not different from Group T (90%).")
     # (the rows name a labelled arm as "group L", `DocContext.named_arms`)
     assert arms(outcomes_nlp, text) == [(76.6, "group L"), (100.0, "group C"), (90.0, "group T")]
+
+
+def test_the_pair_after_an_arm_its_first_figure_names_is_the_other_arms(
+    outcomes_nlp: Language,
+) -> None:
+    text = ("Patients were randomized to docetaxel (n = 48) or placebo (n = 53). Study attrition "
+            "was higher in the docetaxel arm (14 participants vs 8 participants; P = .15).")
+    assert arms(outcomes_nlp, text) == [(14.0, "docetaxel"), (8.0, "placebo")]

@@ -302,6 +302,14 @@ def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set
     and 24 h was 13 vs 31") is both figures'. Returns the figures' arms and the figure left
     without one."""
     if pair[0].arm is not None:
+        # "Study attrition was higher in the intervention arm (14 participants vs 8
+        # participants)": the first's arm named before the pair (by its own forms), the second
+        # is the other arm's (not one arm's two timepoints: "In the A arm, pain at 6 h and 24 h")
+        a = pair[0].arm
+        if (pair[1].arm is None and pair[0].arm_head is None and not pair[0].arm_pooled
+                and a[1] <= pair[0].start
+                and not _subsets_joined(lex, parser.text, a[1], pair[0].start)):  # fmt: skip
+            return [(pair[0], a)], pair[1]
         return None
     # the second's arm read from its own words ("versus 81% in the MPA arm"): the first's may
     # still be the name before the pair

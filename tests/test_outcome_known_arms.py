@@ -241,3 +241,29 @@ def test_the_pair_after_an_arm_its_first_figure_names_is_the_other_arms(
     text = ("Patients were randomized to docetaxel (n = 48) or placebo (n = 53). Study attrition "
             "was higher in the docetaxel arm (14 participants vs 8 participants; P = .15).")
     assert arms(outcomes_nlp, text) == [(14.0, "docetaxel"), (8.0, "placebo")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The TC6 and T-FEC group consisted of 22 and 21 patients, respectively. In T-FEC, the "
+         "values were 95.2% and 98.9%, respectively.", ["T-FEC", "T-FEC"]),
+        ("Patients were randomized to docetaxel (n = 49) or paclitaxel (n = 48). The clinical and "
+         "pathological complete remission rates of docetaxel group was 28.6% and 26.5% "
+         "respectively.", ["docetaxel", "docetaxel"]),
+        # names the reader has not read as such before the one named: no one arm
+        ("The INT and CON groups consisted of 22 and 21 patients, respectively. The proportion of "
+         "INT+, INT, and CON participants at or below baseline weight was 72.7, 53.8, and 45.5 %, "
+         "respectively.", [None, None, None]),
+        # another arm noun: another arm
+        ("The INT and CON groups consisted of 22 and 21 patients, respectively. Rates were 4.1 "
+         "and 6.9% at 'CON' arm and 6.6 and 7.4% at 'intervention' arm, respectively.",
+         [None, None, None, None]),
+    ],
+)
+def test_respectively_lists_in_a_sentence_of_one_arm_are_its(
+    outcomes_nlp: Language, text: str, expected: list[str | None]
+) -> None:
+    got = arms(outcomes_nlp, "In this randomized trial, patients were assigned to one of the arms. "
+                             + text)  # fmt: skip
+    assert [a for _, a in got[-len(expected) :]] == expected

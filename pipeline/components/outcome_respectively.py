@@ -467,6 +467,40 @@ def unmarked_list_arms(lex: Lexicon, figures: list[Figure], parser: SentencePars
                 f.arm, f.arm_head, f.arm_pooled = span, None, False
 
 
+def _only_arm(lex: Lexicon, text: str, names: list[Span], own: set[Span]) -> Span | None:
+    """ "The clinical and pathological complete remission rates of docetaxel group was 28.6% and
+    26.5% respectively", "In T-FEC, the values were 95.2% and 98.9%, respectively": a sentence
+    that names one arm only has its respectively lists after that name pair their figures with
+    something else (the measures), all of that arm. One arm only: every arm name the same, by
+    its own words or a drug an arm noun follows, none the comparator's, who was studied or a
+    series' last ("INT+, INT, and CON participants": names unread before it); no comparison
+    word in the sentence, and no arm noun but right after the name ("at 'control' arm ...
+    at 'intervention' arm"). Returns the name's first span."""
+    if not names or len({text[s:e].lower() for s, e in names}) != 1:
+        return None
+    for name in names:
+        if named_as_comparator(lex, text, name[0]) or qualified(lex, text, name):
+            return None
+        if name not in own and lex.series_noun_re.match(text, name[1]) is None:
+            return None
+        before = _WORD_BEFORE_NAME.search(text, max(0, name[0] - LINK_CHARS), name[0])
+        if before is not None and before.group(1).lower() in lex.series_joiners:
+            return None
+    low = text.lower()
+    if lex.comparison_word_re.search(low.replace("respectively", " ")) or any(
+        w in lex.comparison_frame_words or w in lex.comparator_openers for w in low.split()
+    ):
+        return None
+    nouns = [m.start() for m in lex.series_noun_re.finditer(text)]
+    if any(not any(e <= x <= e + 1 for _, e in names) for x in nouns):
+        return None
+    return names[0]
+
+
+# the word before a name, past quotes and brackets ("and 'control' arm")
+_WORD_BEFORE_NAME = re.compile(r"([A-Za-z]+|,)[\s'\"‘’“”(\[]*$")
+
+
 def _mentions_a_comparison(lex: Lexicon, parser: SentenceParser) -> bool:
     """Does the sentence hold a respectively word or a comparison word at all? (one search of
     its lower-cased text: most sentences hold neither)"""
@@ -562,6 +596,14 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
             f.arm, f.arm_head, f.arm_pooled = span, None, False
             if left is not None:
                 left.other_arm = span
+    one_arm = _only_arm(lex, text, names, own)
+    if one_arm is not None:
+        for run, _ in runs + mixed:
+            if one_arm[1] <= run[0].start and all(
+                f.arm is None and not f.arm_pooled and f.other_arm is None for f in run
+            ):
+                for f in run:
+                    f.arm = one_arm
     # "(89% vs 12%) and 12 weeks (100% vs 59%)": a later pair, the arms of the one before it
     # or of the sentence's one comparison of two arms
     two = [c for c in chains if _compares(lex, text, c) and _names_arms(lex, text, c, own)]

@@ -435,10 +435,12 @@ def unmarked_list_arms(lex: Lexicon, figures: list[Figure], parser: SentencePars
     that an arm noun ends (the series names arms), as with the word. Each figure, without an
     arm, takes its series' name in order. Names are read only for a sentence with such a list
     and an arm noun after it."""
+    text = parser.text
+    if len(figures) < 2 or not any(noun in parser.low for noun in lex.arm_nouns):
+        return  # (most sentences: no arm noun at all)
     taken = {id(f) for run, _ in compared.runs for f in run}
     taken |= {id(f) for pair in compared.pairs for f in pair}
     boundary = parser.boundaries()
-    text = parser.text
     lists: list[list[Figure]] = []
     run: list[Figure] = []
     for k, f in enumerate(figures):

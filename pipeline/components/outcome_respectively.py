@@ -472,12 +472,13 @@ def unmarked_list_arms(lex: Lexicon, figures: list[Figure], parser: SentencePars
 def _only_arm(lex: Lexicon, text: str, names: list[Span], own: set[Span]) -> Span | None:
     """ "The clinical and pathological complete remission rates of docetaxel group was 28.6% and
     26.5% respectively", "In T-FEC, the values were 95.2% and 98.9%, respectively": a sentence
-    that names one arm only has its respectively lists after that name pair their figures with
-    something else (the measures), all of that arm. One arm only: every arm name the same, by
-    its own words or a drug an arm noun follows, none the comparator's, who was studied or a
-    series' last ("INT+, INT, and CON participants": names unread before it); no comparison
-    word in the sentence, and no arm noun but right after the name ("at 'control' arm ...
-    at 'intervention' arm"). Returns the name's first span."""
+    that names one arm only, as its frame or what its subject is of, has its respectively lists
+    after that name pair their figures with something else (the measures), all of that arm.
+    One arm only: every arm name the same, by its own words or a drug an arm noun follows, none
+    the comparator's, who was studied or a series' last ("INT+, INT, and CON participants":
+    names unread before it); no comparison word in the sentence, and no arm noun but right
+    after the name ("at 'control' arm ... at 'intervention' arm"). Returns the name's first
+    span."""
     if not names or len({text[s:e].lower() for s, e in names}) != 1:
         return None
     for name in names:
@@ -488,6 +489,14 @@ def _only_arm(lex: Lexicon, text: str, names: list[Span], own: set[Span]) -> Spa
         before = _WORD_BEFORE_NAME.search(text, max(0, name[0] - LINK_CHARS), name[0])
         if before is not None and before.group(1).lower() in lex.series_joiners:
             return None
+    # the name frames the sentence ("In T-FEC, ...") or is what its subject is of ("the rates
+    # of docetaxel group"), not where the figures occurred ("Nausea and fatigue occurred in the
+    # letrozole group in 40% and 35%, respectively": maybe two arms')
+    first = names[0]
+    opener = lex.frame_opener_re.match(text)
+    of = _OF_BEFORE.search(text, max(0, first[0] - LINK_CHARS), first[0])
+    if not ((opener is not None and opener.end() == first[0]) or of is not None):
+        return None
     low = text.lower()
     if lex.comparison_word_re.search(low.replace("respectively", " ")) or any(
         w in lex.comparison_frame_words or w in lex.comparator_openers for w in low.split()
@@ -499,6 +508,8 @@ def _only_arm(lex: Lexicon, text: str, names: list[Span], own: set[Span]) -> Spa
     return names[0]
 
 
+# "of" right before a name, past a determiner ("the rates of (the) docetaxel group")
+_OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.IGNORECASE)
 # the word before a name, past quotes and brackets ("and 'control' arm")
 _WORD_BEFORE_NAME = re.compile(r"([A-Za-z]+|,)[\s'\"‘’“”(\[]*$")
 

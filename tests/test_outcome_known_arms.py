@@ -17,6 +17,11 @@ DRUGS = [
     ("alprazolam", "DRUG", "MESH:D000525"),
     ("T-DM1", "DRUG", "MESH:D000082142"),
     ("trastuzumab", "DRUG", "MESH:D000068878"),
+    ("exemestane", "DRUG", "MESH:C056516"),
+    ("anastrozole", "DRUG", "MESH:D000077384"),
+    ("enalapril", "DRUG", "MESH:D004656"),
+    ("prazosin", "DRUG", "MESH:D011224"),
+    ("fractures", "DISEASE", "MESH:D050723"),
 ]
 
 
@@ -267,3 +272,29 @@ def test_respectively_lists_in_a_sentence_of_one_arm_are_its(
     got = arms(outcomes_nlp, "In this randomized trial, patients were assigned to one of the arms. "
                              + text)  # fmt: skip
     assert [a for _, a in got[-len(expected) :]] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Patients with baseline T-score of -2.0 or more taking exemestane had two fragility "
+         "fractures and two other fractures, those taking anastrozole had three fragility "
+         "fractures and five other fractures.",
+         ["exemestane", "exemestane", "anastrozole", "anastrozole"]),
+        ("Patients who received enalapril experienced significantly less symptomatic hypotension "
+         "(5.2%) than the patients who received prazosin (12.9%).", ["enalapril", "prazosin"]),
+    ],
+)
+def test_the_subjects_a_clause_opens_with_give_its_figures_their_arm(
+    outcomes_nlp: Language, sentence: str, expected: list[str | None]
+) -> None:
+    got = arms(outcomes_nlp, "In this randomized trial, patients were assigned to one of the arms. "
+                             + sentence)  # fmt: skip
+    assert [a for _, a in got] == expected
+
+
+def test_subjects_a_figure_counts_frame_no_clause(outcomes_nlp: Language) -> None:
+    got = arms(outcomes_nlp, "In this randomized trial, patients were assigned to one of the arms. "
+                             "Severe hematologic toxicity occurred in 4 patients assigned to group "
+                             "I and 7 assigned to group II.")  # fmt: skip
+    assert ("group I" not in [a for v, a in got if v == 7.0]), got

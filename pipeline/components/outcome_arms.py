@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_allocation_arms import AllocationList, listed_size_arm
 from pipeline.components.outcome_arm_evidence import ArmEvidence
-from pipeline.components.outcome_arm_names import arm_names
+from pipeline.components.outcome_arm_names import arm_names, qualified
 from pipeline.components.outcome_attach import Comparisons, share_pair_arm
 from pipeline.components.outcome_clause_arms import (
     clause_arm,
@@ -52,7 +52,7 @@ from pipeline.components.outcome_pair_series import (
     earlier_list_arms,
     later_pairs_arms,
 )
-from pipeline.components.outcome_tokens import Figure, Mention
+from pipeline.components.outcome_tokens import Figure, Mention, Tok
 from pipeline.labels import DRUG
 
 if TYPE_CHECKING:
@@ -353,6 +353,9 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             later_pairs_arms(sm.lex, figures, compared.pairs, parser, names)
         for run, resp in compared.runs:
             earlier_list_arms(sm.lex, figures, run, parser.toks[resp].start, parser, names)
+    if ctx.compares_arms(sm.lex) and any(f.arm is None and may_take_arm(f) for f in figures):
+        # "those taking anastrozole had three fragility fractures and five other fractures"
+        _subject_arms(figures, parser, _Names(lambda: arm_names(sm.lex, text, sm)[0]), sm.lex)
     # (once every figure's own forms are read: the clause's other figures' arms are known)
     for f in figures:
         if f.arm is None and may_take_arm(f):
@@ -424,6 +427,57 @@ def _list_shares(figures: list[Figure], k: int, parser: SentenceParser) -> None:
     if len(members) > 1 and all(w in joints for w in gaps):
         for f in members[:-1]:
             f.arm = last.arm
+
+
+def _subject_arms(figures: list[Figure], parser: SentenceParser,
+                  names: Callable[[], list[tuple[int, int]]], lex: Lexicon) -> None:
+    """ "Patients with a baseline T-score of -2.0 or more taking exemestane had two fragility
+    fractures and two other fractures, those taking anastrozole had three ...", "women
+    randomized to weight loss had 3% telomere lengthening": an arm name right after subjects and
+    an arm link (`Lexicon.subject_arm_link_re`; not who was studied, "patients pretreated with
+    X"; not subjects a figure counts, "4 patients assigned to group I") is the arm of the
+    result figures after it in its clause, up to the next arm name, a colon or a figure with
+    another arm (`names` read only when a figure may take an arm)."""
+    text = parser.text
+    ends = {f.end for f in figures}
+    subjects = []
+    for n in names():
+        m = lex.subject_arm_link_re.search(text, max(0, n[0] - 90), n[0])
+        if m is None or qualified(lex, text, n):
+            continue
+        if any(m.start() - x in (0, 1, 2) for x in ends) or _FIGURE_END.search(
+            text, max(0, m.start() - 3), m.start()
+        ):
+            continue  # "in 4 patients assigned to group I and 7 assigned to group II": those
+            # subjects are a figure's, not the clause's
+        subjects.append(n)
+    if not subjects:
+        return
+    starts = [s for s, _ in names()]
+    for n in subjects:
+        k = bisect.bisect_right(parser.toks, n[0], key=_tok_start) - 1
+        hi = parser.clause_chars(max(0, k))[1]
+        nxt = bisect.bisect_right(starts, n[0])
+        stop = min(hi, starts[nxt] if nxt < len(starts) else hi)
+        colon = text.find(":", n[1], stop)
+        stop = stop if colon < 0 else colon  # ("...: among 390 women allocated to placebo")
+        inside = [f for f in figures if n[1] <= f.start < stop and f.measure != "enrollment"]
+        for j, f in enumerate(inside):
+            if f.arm is not None:
+                if f.arm != n:
+                    break  # (a figure of another arm: the subjects' figures end)
+                continue
+            other = inside[j + 1].arm if j + 1 < len(inside) else None
+            if may_take_arm(f) and (not f.compared or (other is not None and other != n)):
+                # (one side of a comparison only when the other side's arm is another's)
+                f.arm = n
+
+
+_FIGURE_END = re.compile(r"\d\s*$")
+
+
+def _tok_start(t: Tok) -> int:
+    return t.start
 
 
 def _names_a_seen_arm(low: str, arms_seen: list[tuple[str, ...]]) -> bool:

@@ -369,6 +369,14 @@ class ArmRegexes:
             frozenset(w.lower() for w in data["design_nouns"] + data["non_arm_name_ends"])
             | self.pooled_arm_nouns
         )
+        # "those taking anastrozole had three fragility fractures", "women randomized to
+        # weight loss had 3% telomere lengthening": the subjects a clause opens with, by the
+        # treatment they had (an arm link right before the arm's name)
+        self.subject_arm_link_re = re.compile(
+            rf"\b(?:{_alt(self.pop)}|those)\b[^,;:()\[\]]{{0,60}}?\s"
+            rf"(?:{alt_spaced(data['following_arm_links'])})\s+(?:the\s+)?$",
+            re.IGNORECASE,
+        )
         # "of tamoxifen patients", "of healthy controls": the subjects a figure's text ends with
         name = r"[A-Za-z][\w/+-]*"
         subjects = (rf"of\s+(?:the\s+)?(?P<name>{name}(?:\s+{name}){{0,2}}?)"

@@ -281,6 +281,8 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     the arms named (`Figure.arm_keys`, `DocContext.note_arms`): a figure's denominator depends
     on the arms the sentence and the document name."""
     text = parser.text
+    # the sentence's arm names, read once and only when a rule asks
+    names = _Names(lambda: arm_names(sm.lex, text, sm)[0])
     evidence = ArmEvidence(ctx, sm, [f.arm for f in figures if f.arm is not None])
     # "(n = 40 calendula; n = 41 sorbolene)", "(arm A, 46%; arm B, 62%)", "18% A vs 25% B"
     labelled = label_arms(figures, sm, ctx)
@@ -348,14 +350,14 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         # a later pair, the arms the pair before it took from its own forms; "31.6% with
         # fulvestrant and 33.9% with tamoxifen, and 33.2% and 31.1%, respectively": a later
         # respectively list, the arms of the figures before it
-        names = _Names(lambda: arm_names(sm.lex, text, sm)[0])
         if compared.pairs:
             later_pairs_arms(sm.lex, figures, compared.pairs, parser, names)
         for run, resp in compared.runs:
             earlier_list_arms(sm.lex, figures, run, parser.toks[resp].start, parser, names)
-    if ctx.compares_arms(sm.lex) and any(f.arm is None and may_take_arm(f) for f in figures):
+    if (any(f.arm is None and may_take_arm(f) for f in figures)
+            and sm.lex.arm_link_word_re.search(text) and ctx.compares_arms(sm.lex)):  # fmt: skip
         # "those taking anastrozole had three fragility fractures and five other fractures"
-        _subject_arms(figures, parser, _Names(lambda: arm_names(sm.lex, text, sm)[0]), sm.lex)
+        _subject_arms(figures, parser, names, sm.lex)
     # (once every figure's own forms are read: the clause's other figures' arms are known)
     for f in figures:
         if f.arm is None and may_take_arm(f):
@@ -367,7 +369,6 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         if span is not None:
             f.arm = span
     if any(f.arm is None and may_take_arm(f) for f in figures):
-        names = _Names(lambda: arm_names(sm.lex, text, sm)[0])
         frames: dict[tuple[int, int], tuple[int, int] | None] = {}
         opened = [opening_clause_arm(f, figures, parser, evidence, sm, names, frames)
                   if f.arm is None and may_take_arm(f) else None for f in figures]  # fmt: skip
@@ -387,7 +388,6 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     if compared is not None and compared.runs and len(ctx.arms_seen) > 1:
         # "The 10-year DFS rates were 64 and 71%, respectively": the arms of the sentence before,
         # else the document's, in the order it named them
-        names = _Names(lambda: arm_names(sm.lex, text, sm)[0])
         for run, resp in compared.runs:
             for previous in (ctx.sentence_arms, ctx.arms_seen):
                 carried_list_keys(sm.lex, run, parser.toks[resp].start, text, previous, names)
@@ -395,7 +395,6 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             and not _names_a_seen_arm(parser.low, ctx.arms_seen)):  # fmt: skip
         # "The wound complication rate was 44% versus 45%": a pair in a sentence that names
         # no arm, in a document of two arms, gives them in the order the document named them
-        names = _Names(lambda: arm_names(sm.lex, text, sm)[0])
         for pair in compared.pairs:
             for previous in (ctx.sentence_arms, ctx.arms_seen):
                 carried_list_keys(sm.lex, pair, pair[1].start, text, previous, names)

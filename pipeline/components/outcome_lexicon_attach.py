@@ -372,6 +372,9 @@ class ArmRegexes:
         # "those taking anastrozole had three fragility fractures", "women randomized to
         # weight loss had 3% telomere lengthening": the subjects a clause opens with, by the
         # treatment they had (an arm link right before the arm's name)
+        self.arm_link_word_re = re.compile(
+            rf"\b(?:{alt_spaced(data['following_arm_links'])})\s", re.IGNORECASE
+        )
         self.subject_arm_link_re = re.compile(
             rf"\b(?:{_alt(self.pop)}|those)\b[^,;:()\[\]]{{0,60}}?\s"
             rf"(?:{alt_spaced(data['following_arm_links'])})\s+(?:the\s+)?$",

@@ -57,8 +57,11 @@ CONTROL_FIRST = (
 
 def test_the_study_arm_named_second_takes_the_second_figure(outcomes_nlp: Language) -> None:
     got = drugs_of(outcomes_nlp, CONTROL_FIRST)
-    assert got["74.1"] is None  # the control's
-    assert got["70.7 %"] == "Epirubicin"
+    # the control's, not the main drug: the rows take the document's two arms in the order the
+    # allocation gave them (`outcome_pair_series.carried_list_keys`), and their drug columns
+    # the arms' names, as every row of an arm that is no drug mention does
+    assert got["74.1"] == "control"
+    assert got["70.7 %"] == "FEC50"
 
 
 # two schedules of one drug: both groups were given tobramycin

@@ -113,6 +113,7 @@ def arm_names(lex: Lexicon, text: str, sm: SentenceMentions) -> tuple[list[Span]
     own += [(m.start(), m.end()) for m in lex.control_word_re.finditer(text)]
     the = the_arm_names(lex, text)  # "the every-3-week treatment arm versus the weekly arm"
     own += the + _listed_after(lex, text, the)
+    own += sm.known_spans()  # ("with the use of calendula than with trolamine")
     out: list[Span] = []
     for s, e in sorted(_drug_names(lex, text, sm) + own, key=lambda x: (x[0], -x[1])):
         if not out or s >= out[-1][1]:
@@ -206,3 +207,18 @@ def opening_name(lex: Lexicon, text: str, lo: int, hi: int, names: list[Span]) -
         return None  # ("Arm A: 40% vs 20% in arm B"): not one arm's clause
     return names[k]
 
+
+#: Characters before a name where a non-arm qualifier makes it who was studied.
+QUALIFIER_CHARS = 40
+_QUALIFIED_AFTER = re.compile(r"-([a-z]+)")
+
+
+def qualified(lex: Lexicon, text: str, name: Span) -> bool:
+    """Does a `non_arm_qualifiers` entry make the name who was studied, no arm: at most three
+    words before it ("In patients pretreated with doxorubicin") or joined after it by a hyphen
+    ("tamoxifen-pretreated women")?"""
+    before = text[max(0, name[0] - QUALIFIER_CHARS) : name[0]].lower().split()[-3:]
+    after = _QUALIFIED_AFTER.match(text[name[1] : name[1] + QUALIFIER_CHARS].lower())
+    return any(w in lex.non_arm_qualifiers for w in before) or (
+        after is not None and after.group(1) in lex.non_arm_qualifiers
+    )

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_allocation_arms import AllocationList, listed_size_arm
 from pipeline.components.outcome_arm_evidence import ArmEvidence
-from pipeline.components.outcome_arm_names import arm_names
+from pipeline.components.outcome_arm_names import arm_names, qualified
 from pipeline.components.outcome_attach import Comparisons, share_pair_arm
 from pipeline.components.outcome_clause_arms import (
     clause_arm,
@@ -52,7 +52,7 @@ from pipeline.components.outcome_pair_series import (
     earlier_list_arms,
     later_pairs_arms,
 )
-from pipeline.components.outcome_tokens import Figure, Mention
+from pipeline.components.outcome_tokens import Figure, Mention, Tok
 from pipeline.labels import DRUG
 
 if TYPE_CHECKING:
@@ -88,6 +88,10 @@ def bracket_arm(sm: SentenceMentions, text: str, f: Figure,
         span = combined_drugs(sm, text, before)
         span = span if span[1] == end else None
     if span is None:
+        span = _known_before(sm, text, end)  # "in CTZ group (14.8%)", "between T (47%) and TL"
+    if span is None:
+        span = _label_before(lex, text, end)  # "in group B (50%) than in group A (20%)"
+    if span is None:
         last = None
         for last in lex.control_word_re.finditer(  # noqa: B007
             text, max(0, end - MAX_ARM_CHARS), end
@@ -107,6 +111,52 @@ def bracket_arm(sm: SentenceMentions, text: str, f: Figure,
         if word not in lex.prepositions and word not in lex.determiners:
             break
     return span
+
+
+def _label_before(lex: Lexicon, text: str, end: int) -> tuple[int, int] | None:
+    """An arm noun and its label ending right before the bracket at `end` ("group B (50%)",
+    "arm A (12%)", `Lexicon.label_after_singular_re`), not after a series joiner ("groups A and
+    B (12%)")."""
+    last = None
+    for last in lex.label_after_singular_re.finditer(text, max(0, end - 20), end):  # noqa: B007
+        pass
+    if last is None or text[last.end() : end].strip():
+        return None
+    return last.span()
+
+
+_NOUN_BEFORE = re.compile(r"\s+([A-Za-z]+)\s*$")
+
+
+def _known_before(sm: SentenceMentions, text: str, end: int) -> tuple[int, int] | None:
+    """The arm name the document wrote before (`outcome_known_arms.KnownArms`) that ends right
+    before the bracket at `end`, or before an arm noun there: "the rates of pCR in CTZ group
+    (14.8%) was doubled to CT group (7.7%)", "between the Calendula (53%) and Sorbolene (62%)
+    groups"."""
+    spans = sm.known_spans()
+    if not spans:
+        return None
+    noun = _NOUN_BEFORE.search(text, max(0, end - 12), end)
+    stops = {end}
+    if noun is not None and noun.group(1).lower() in sm.lex.arm_nouns:
+        stops.add(noun.start())
+    span = next((span for span in spans if span[1] in stops), None)
+    if span is None:
+        return None
+    before = _JOINED_BEFORE.search(text, max(0, span[0] - 30), span[0])
+    lex = sm.lex
+    words = text[max(0, span[0] - 30) : span[0]].lower().split()[-3:]
+    if any(w in lex.negation_words for w in words):
+        return None  # "compared with those not treated with clonidine (17.5% versus 3.4%)"
+    if before is not None and before["word"].lower() in (
+        lex.connectors - lex.comparison - lex.respectively
+    ):
+        return None  # "the same in the 20-mg and 50-mg arms (10.3%)": both arms' figure
+    return span
+
+
+# a list's joiner right before a name, after a word (not after a bracket: "T (47%) and TL")
+_JOINED_BEFORE = re.compile(r"[\w-]\s*(?P<word>,|[A-Za-z]+)\s+$")
 
 
 _CLOSES_BRACKET = re.compile(r"[)\]]")
@@ -231,6 +281,8 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     the arms named (`Figure.arm_keys`, `DocContext.note_arms`): a figure's denominator depends
     on the arms the sentence and the document name."""
     text = parser.text
+    # the sentence's arm names, read once and only when a rule asks
+    names = _Names(lambda: arm_names(sm.lex, text, sm)[0])
     evidence = ArmEvidence(ctx, sm, [f.arm for f in figures if f.arm is not None])
     # "(n = 40 calendula; n = 41 sorbolene)", "(arm A, 46%; arm B, 62%)", "18% A vs 25% B"
     labelled = label_arms(figures, sm, ctx)
@@ -285,6 +337,9 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             f.arm = bracket_arm(sm, text, f, first=k == 0)
         if f.arm is not None:
             f.arm = _with_drugs(sm, text, f.arm)
+    for k, f in enumerate(figures):
+        if f.arm is not None and f.arm[0] >= f.end:
+            _list_shares(figures, k, parser)  # "42, 90, and 90% of the control group"
     for f, g in pairwise(figures):
         # ("HbA1c fell from 8.1% to 7.2% with semaglutide": the drug after the pair is both's)
         share_pair_arm(sm.lex, f, g, parser)
@@ -295,11 +350,14 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         # a later pair, the arms the pair before it took from its own forms; "31.6% with
         # fulvestrant and 33.9% with tamoxifen, and 33.2% and 31.1%, respectively": a later
         # respectively list, the arms of the figures before it
-        names = _Names(lambda: arm_names(sm.lex, text, sm)[0])
         if compared.pairs:
             later_pairs_arms(sm.lex, figures, compared.pairs, parser, names)
         for run, resp in compared.runs:
             earlier_list_arms(sm.lex, figures, run, parser.toks[resp].start, parser, names)
+    if (any(f.arm is None and may_take_arm(f) for f in figures)
+            and sm.lex.arm_link_word_re.search(text) and ctx.compares_arms(sm.lex)):  # fmt: skip
+        # "those taking anastrozole had three fragility fractures and five other fractures"
+        _subject_arms(figures, parser, names, sm.lex)
     # (once every figure's own forms are read: the clause's other figures' arms are known)
     for f in figures:
         if f.arm is None and may_take_arm(f):
@@ -311,7 +369,6 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         if span is not None:
             f.arm = span
     if any(f.arm is None and may_take_arm(f) for f in figures):
-        names = _Names(lambda: arm_names(sm.lex, text, sm)[0])
         frames: dict[tuple[int, int], tuple[int, int] | None] = {}
         opened = [opening_clause_arm(f, figures, parser, evidence, sm, names, frames)
                   if f.arm is None and may_take_arm(f) else None for f in figures]  # fmt: skip
@@ -323,16 +380,110 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         arm = arm_text(f, text)
         if arm is not None:
             ctx.note_arm_name(arm, f.arm_keys, sm.lex)
+            ctx.known_arms.note(sm.lex, arm)
     sizes = [f for f in figures if f.measure == "enrollment" and f.n_form and not f.each_arm]
     if len(sizes) > 1 and ctx.compares_arms(sm.lex):
         for f in sizes:
             f.one_arm = True  # "(n=188) or no HRT (n=190)": each an arm's, none the cohort
-    if compared is not None and compared.runs and len(ctx.sentence_arms) > 1:
-        # "The 10-year DFS rates were 64 and 71%, respectively": the arms of the sentence before
+    if compared is not None and compared.runs and len(ctx.arms_seen) > 1:
+        # "The 10-year DFS rates were 64 and 71%, respectively": the arms of the sentence before,
+        # else the document's, in the order it named them
         for run, resp in compared.runs:
-            carried_list_keys(sm.lex, run, parser.toks[resp].start, text, ctx.sentence_arms,
-                              _Names(lambda: arm_names(sm.lex, text, sm)[0]))  # fmt: skip
+            for previous in (ctx.sentence_arms, ctx.arms_seen):
+                carried_list_keys(sm.lex, run, parser.toks[resp].start, text, previous, names)
+    if (compared is not None and compared.pairs and len(ctx.arms_seen) == 2
+            and not _names_a_seen_arm(parser.low, ctx.arms_seen)):  # fmt: skip
+        # "The wound complication rate was 44% versus 45%": a pair in a sentence that names
+        # no arm, in a document of two arms, gives them in the order the document named them
+        for pair in compared.pairs:
+            for previous in (ctx.sentence_arms, ctx.arms_seen):
+                carried_list_keys(sm.lex, pair, pair[1].start, text, previous, names)
     ctx.note_arms([f.arm_keys for f in figures])
+
+
+_BARE_NUMBER = re.compile(r"[\d.,·]+")
+
+
+def _list_shares(figures: list[Figure], k: int, parser: SentenceParser) -> None:
+    """ "grade 1 dermatitis was found in 42, 90, and 90% of the control group": the bare numbers
+    listed right before figure k (one list, `Figure.group`, joined by commas and "and" only: no
+    comparison word, no stop, "4 . 3 %" being a decimal cut by spaces), which borrow its unit,
+    take the arm named after it, when they have none (not "40%, and 30% in the placebo group":
+    the 40% has its own unit, and may be the other arm's)."""
+    last = figures[k]
+    text = parser.text
+    if _BARE_NUMBER.fullmatch(text, last.start, last.end):
+        return
+    members = [last]
+    for f in reversed(figures[:k]):
+        if (f.group != last.group or f.arm is not None or not may_take_arm(f)
+                or not _BARE_NUMBER.fullmatch(text, f.start, f.end)):  # fmt: skip
+            break
+        members.insert(0, f)
+    lex = parser.lex
+    joints = lex.connectors - lex.comparison - lex.respectively - {"."}  # (", ", "and")
+    gaps = [parser.lower(x) for f, g in pairwise(members) for x in range(f.te, g.ts)]
+    if len(members) > 1 and all(w in joints for w in gaps):
+        for f in members[:-1]:
+            f.arm = last.arm
+
+
+def _subject_arms(figures: list[Figure], parser: SentenceParser,
+                  names: Callable[[], list[tuple[int, int]]], lex: Lexicon) -> None:
+    """ "Patients with a baseline T-score of -2.0 or more taking exemestane had two fragility
+    fractures and two other fractures, those taking anastrozole had three ...", "women
+    randomized to weight loss had 3% telomere lengthening": an arm name right after subjects and
+    an arm link (`Lexicon.subject_arm_link_re`; not who was studied, "patients pretreated with
+    X"; not subjects a figure counts, "4 patients assigned to group I") is the arm of the
+    result figures after it in its clause, up to the next arm name, a colon or a figure with
+    another arm (`names` read only when a figure may take an arm)."""
+    text = parser.text
+    ends = {f.end for f in figures}
+    subjects = []
+    for n in names():
+        m = lex.subject_arm_link_re.search(text, max(0, n[0] - 90), n[0])
+        if m is None or qualified(lex, text, n):
+            continue
+        if any(m.start() - x in (0, 1, 2) for x in ends) or _FIGURE_END.search(
+            text, max(0, m.start() - 3), m.start()
+        ):
+            continue  # "in 4 patients assigned to group I and 7 assigned to group II": those
+            # subjects are a figure's, not the clause's
+        subjects.append(n)
+    if not subjects:
+        return
+    starts = [s for s, _ in names()]
+    for n in subjects:
+        k = bisect.bisect_right(parser.toks, n[0], key=_tok_start) - 1
+        hi = parser.clause_chars(max(0, k))[1]
+        nxt = bisect.bisect_right(starts, n[0])
+        stop = min(hi, starts[nxt] if nxt < len(starts) else hi)
+        colon = text.find(":", n[1], stop)
+        stop = stop if colon < 0 else colon  # ("...: among 390 women allocated to placebo")
+        inside = [f for f in figures if n[1] <= f.start < stop and f.measure != "enrollment"]
+        for j, f in enumerate(inside):
+            if f.arm is not None:
+                if f.arm != n:
+                    break  # (a figure of another arm: the subjects' figures end)
+                continue
+            other = inside[j + 1].arm if j + 1 < len(inside) else None
+            if may_take_arm(f) and (not f.compared or (other is not None and other != n)):
+                # (one side of a comparison only when the other side's arm is another's)
+                f.arm = n
+
+
+_FIGURE_END = re.compile(r"\d\s*$")
+
+
+def _tok_start(t: Tok) -> int:
+    return t.start
+
+
+def _names_a_seen_arm(low: str, arms_seen: list[tuple[str, ...]]) -> bool:
+    """Does the (lower-case) sentence name one of the arms seen by a key's words ("Intervention
+    patients had greater knowledge (24% vs. 16%)")?"""
+    return any(re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", low)
+               for keys in arms_seen for key in keys if ":" not in key)  # fmt: skip
 
 
 class _Names:
@@ -400,6 +551,8 @@ def _names_an_arm(m: re.Match[str], sm: SentenceMentions) -> bool:
     s, e = sm.base + m.start("arm"), sm.base + m.end("arm")
     if any(d.start < e and s < d.end for d in sm.drugs):
         return True
+    if m.span("arm") in sm.known_spans():
+        return True  # ("(biosimilar, N = 101)": a name the document gave an arm before)
     return lex.regimen_label_re.fullmatch(label) is not None
 
 
@@ -444,4 +597,9 @@ def size_arm(f: Figure, text: str, sm: SentenceMentions) -> tuple[int, int] | No
     m = lex.size_noun_label_re.search(text, lo, f.start) or lex.size_control_re.search(
         text, lo, f.start
     )
-    return (m.start("arm"), m.end("arm")) if m else listed_size_arm(f, text, lex)
+    if m:
+        return m.start("arm"), m.end("arm")
+    opener = _OPENS_BRACKET.search(text, max(0, f.start - 4), f.start) if f.n_form else None
+    known = _known_before(sm, text, opener.start()) if opener is not None else None
+    # ("between TOR120 (N = 46) and EXE (n = 45)": names the document gave the arms before)
+    return known or listed_size_arm(f, text, lex)

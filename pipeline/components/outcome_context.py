@@ -26,6 +26,7 @@ from pipeline.components.outcome_arms import (  # (re-exported: importable from 
 from pipeline.components.outcome_arms import note_arms as note_arms
 from pipeline.components.outcome_arms import size_arm as size_arm
 from pipeline.components.outcome_following_arms import following_drug as following_drug
+from pipeline.components.outcome_known_arms import KnownArms
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_main import allocation_stretches, main_mention, study_arm_first
 from pipeline.components.outcome_mentions import SentenceMentions as SentenceMentions
@@ -127,6 +128,8 @@ class DocContext:
         # an arm named by an arm noun and a label: its key -> its name as the document first
         # wrote it with its noun ("group 1"), and each row's arm key (by outcome_id)
         self.arm_names: dict[str, str] = {}
+        # the arms' names as the document wrote them, found again in later sentences
+        self.known_arms = KnownArms()
         # every arm's size ("(n = 32 for each)"), as stated: one value, or none if two differ
         self.each_sizes: set[int] = set()
         # the sizes of arms not named ("randomised to HRT (n=188) or no HRT (n=190)")

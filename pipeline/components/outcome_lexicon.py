@@ -495,11 +495,16 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
             rf"(?:{alt_spaced(data['part_treatment_links'])})\s+(?:(?:the|an?)\s+)?",
             re.IGNORECASE,
         )
-        # "16.5% with azathioprine", "(12%) of those patients receiving X"
+        # "16.5% with azathioprine", "(12%) of those patients receiving X", and after "in the
+        # group" or "among those" another link: "0.6 percent in the group given tamoxifen plus
+        # irradiation", "12% among those treated with X"
+        subjects = _alt([*data["following_drug_subjects"], *data["arm_nouns"]])
+        links = alt_spaced(data["following_drug_links"])
         self.following_drug_re = re.compile(
             r"\s*(?:\)\s*)?(?:of\s+(?:those|the\s+)?"
             rf"(?:{_alt(data['following_drug_subjects'])})?\s*)?"
-            rf"(?:{alt_spaced(data['following_drug_links'])})\s+(?:the\s+)?",
+            rf"(?:{links})\s+(?:the\s+)?"
+            rf"(?:(?:those|{subjects})\s+(?:{alt_spaced(data['following_arm_links'])})\s+(?:the\s+)?)?",
             re.IGNORECASE,
         )
 

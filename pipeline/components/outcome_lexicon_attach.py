@@ -238,6 +238,17 @@ class ArmRegexes:
             rf"(?:\s+(?:{arm_nouns})\b|\s*,?\s*respectively\b|\s*(?:[;)]|\.(?!\d))|$)",
             re.IGNORECASE,
         )
+        # "271 and 278 patients received CT-P6 and trastuzumab, respectively", "207 and 201
+        # patients were enrolled to combination therapy and monotherapy, respectively": a list
+        # of counts and the treatments each part received or was allocated to, in order (a
+        # respectively word ends it)
+        to = _alt(k for k, v in data["allocation_links"].items() if v == "allocation")
+        self.treated_list_re = re.compile(
+            rf"\s*(?:(?:{_alt(self.pop)})\s+)?(?:{alt_spaced(data['part_treatment_links'])}"
+            rf"|(?:(?:{_alt(data['copulas'])})\s+)?(?:{_alt(data['enrolled_words'])})\s+(?:{to}))"
+            rf"\s+(?:the\s+)?(?P<list>[^;()]+?)\s*,?\s*(?:{_alt(self.respectively)})\b",
+            re.IGNORECASE,
+        )
         # what may stand between a figure and the link to its arm: a closing bracket, and the
         # subjects it counts ("12% (9/73) of patients treated with placebo", "37% of those in
         # the control group", "79.7% for patients in the TU arm")
@@ -357,6 +368,17 @@ class ArmRegexes:
         self.following_name_ends = (
             frozenset(w.lower() for w in data["design_nouns"] + data["non_arm_name_ends"])
             | self.pooled_arm_nouns
+        )
+        # "those taking anastrozole had three fragility fractures", "women randomized to
+        # weight loss had 3% telomere lengthening": the subjects a clause opens with, by the
+        # treatment they had (an arm link right before the arm's name)
+        self.arm_link_word_re = re.compile(
+            rf"\b(?:{alt_spaced(data['following_arm_links'])})\s", re.IGNORECASE
+        )
+        self.subject_arm_link_re = re.compile(
+            rf"\b(?:{_alt(self.pop)}|those)\b[^,;:()\[\]]{{0,60}}?\s"
+            rf"(?:{alt_spaced(data['following_arm_links'])})\s+(?:the\s+)?$",
+            re.IGNORECASE,
         )
         # "of tamoxifen patients", "of healthy controls": the subjects a figure's text ends with
         name = r"[A-Za-z][\w/+-]*"

@@ -33,13 +33,29 @@ _NO_NAME = re.compile(r"[(\[\]=%]|\d[.,·]\d")
 def list_arms(lex: Lexicon, members: list[Figure], text: str) -> bool:
     """ "25%, 31% and 40% in the A, B and C arms": one arm per figure, in order."""
     tail = members[-1]
-    m = lex.arm_list_re.match(text[tail.end : tail.end + ARM_WINDOW])
+    m = lex.arm_list_re.match(text, tail.end, tail.end + ARM_WINDOW)
+    return _listed_arms(lex, members, text, m)
+
+
+def treated_list_arms(lex: Lexicon, members: list[Figure], text: str) -> bool:
+    """ "271 and 278 patients received CT-P6 and trastuzumab, respectively", "207 and 201
+    patients were enrolled to combination therapy and monotherapy, respectively": a list of
+    counts of subjects, then the treatments each part received or was allocated to
+    (`Lexicon.treated_list_re`), one per count, in order."""
+    tail = members[-1]
+    m = lex.treated_list_re.match(text, tail.end, tail.end + ARM_WINDOW)
+    return _listed_arms(lex, members, text, m)
+
+
+def _listed_arms(lex: Lexicon, members: list[Figure], text: str,
+                 m: re.Match[str] | None) -> bool:  # fmt: skip
+    """Each member takes its name of the list `m` matched after the last member, in order."""
     if not m:
         return False
-    offset = tail.end + m.start("list")
+    offset = m.start("list")
     arms = [(offset + p.start("arm"), offset + p.end("arm")) for p in _ARM_PART.finditer(m["list"])]
     arms = [(s, e) for s, e in arms if text[s:e].strip()]
-    end = tail.end + m.end()
+    end = m.end()
     while len(arms) < len(members):
         # "45% and 12% in the docetaxel group and placebo group": each name its own noun
         nxt = lex.next_noun_arm_re.match(text, end)

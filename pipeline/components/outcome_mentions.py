@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_rules import EVENT_MEASURES
 from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DISEASE, DRUG
+
+if TYPE_CHECKING:
+    from pipeline.components.outcome_known_arms import KnownArms
 
 # How far (characters) after an event figure its event may be named in the figure's own phrase
 # ("14% of patients experiencing grade 1 or 2 nausea").
@@ -103,8 +107,12 @@ def population_disease(lex: Lexicon, mentions: list[Mention], starts: list[int],
 class SentenceMentions:
     """A sentence's DRUG/DISEASE mentions (sorted, non-overlapping) with bisect look-ups."""
 
-    def __init__(self, mentions: list[Mention], text: str, base: int, lex: Lexicon) -> None:
+    def __init__(self, mentions: list[Mention], text: str, base: int, lex: Lexicon,
+                 known: KnownArms | None = None) -> None:  # fmt: skip
+        """`known`: the arm names the document wrote before the sentence."""
         self.all = mentions
+        self.known = known
+        self._known_spans: list[tuple[int, int]] | None = None
         self.lex = lex
         self.text, self.base = text, base
         self._by_label: dict[str, tuple[list[Mention], list[int], list[int]]] = {}
@@ -113,6 +121,13 @@ class SentenceMentions:
         self.starts = [m.start for m in mentions]
         self._events: tuple[list[Mention], list[int], list[int]] | None = None
         self._population: tuple[Mention | None] | None = None
+
+    def known_spans(self) -> list[tuple[int, int]]:
+        """Where the arm names the document wrote before stand in the sentence
+        (`KnownArms.spans`), read once when first asked."""
+        if self._known_spans is None:
+            self._known_spans = self.known.spans(self.text) if self.known else []
+        return self._known_spans
 
     @property
     def population_disease(self) -> Mention | None:

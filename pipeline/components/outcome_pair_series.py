@@ -30,6 +30,12 @@ compares them or that a respectively word follows, when every arm name of the se
 those two and every pair with arms has them in that order, with no strong boundary and no figure
 outside the pairs between the series and the pair.
 
+Else they take the sentence's one arm and its comparator (`_subject_and_comparator`): "Group SF
+revealed higher incidences of nausea (68% vs 27%) and vomiting (32% vs 8%) ... than group S",
+"T-DM1 had a favorable safety profile versus HT, with fewer adverse events (46.4% v 90.9%)": a
+sentence that names two arms, one of them only after comparison words, gives each pair the other
+arm's figure first, then the comparator's.
+
 And a list a respectively word follows, without arms and no series of its own, takes the arms
 of the figures before it in the sentence, in order (`earlier_list_arms`: "31.6% with
 fulvestrant and 33.9% with tamoxifen, and 33.2% and 31.1%, respectively, in the ... subgroup",
@@ -49,7 +55,8 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from pipeline.components.outcome_arm_names import any_between
+from pipeline.components.outcome_arm_names import any_between, qualified
+from pipeline.components.outcome_attach import named_as_comparator
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_tokens import Figure, Tok
 
@@ -135,14 +142,17 @@ def pair_series_arms(lex: Lexicon, figures: list[Figure], pairs: list[list[Figur
         return
     ordered = sorted(pairs, key=lambda p: p[0].start)
     _follow(lex, figures, ordered, parser, names)
-    chain = _one_comparison(lex, parser.text, names, compared, ordered)
+    chain = _one_comparison(lex, parser.text, names, compared, ordered) or _subject_and_comparator(
+        lex, parser.text, names, ordered
+    )
     if chain is None:
         return
     paired = {id(f) for pair in ordered for f in pair}
     single = [g.start for g in figures
               if id(g) not in paired and not (g.relative or g.ratio is not None)]  # fmt: skip
+    first, last = min(chain[0][1], chain[1][1]), max(chain[0][0], chain[1][0])
     for pair in ordered:
-        lo, hi = min(chain[1][1], pair[0].start), max(chain[0][0], pair[1].end)
+        lo, hi = min(first, pair[0].start), max(last, pair[1].end)
         if (_free(pair[0]) and _free(pair[1]) and not any(lo <= x < hi for x in single)
                 and _unbroken(parser, lo, hi)):  # fmt: skip
             # (in the comparison's clause, past brackets, no figure of its own between)
@@ -220,6 +230,40 @@ def _one_comparison(lex: Lexicon, text: str, names: list[Span], compared: list[l
             continue
         if x is None or y is None or (text[x[0] : x[1]].lower(),
                                       text[y[0] : y[1]].lower()) != (first, second):  # fmt: skip
+            return None  # a pair whose arms are otherwise (or one-sided): not every pair's
+    return a, b
+
+
+def _subject_and_comparator(lex: Lexicon, text: str, names: list[Span],
+                            pairs: list[list[Figure]]) -> tuple[Span, Span] | None:  # fmt: skip
+    """ "Group SF revealed higher incidences of nausea (68% vs 27%) and vomiting (32% vs 8%)
+    than group S", "T-DM1 had a favorable safety profile versus HT, with fewer grade 3 adverse
+    events (46.4% v 90.9%) ...", "more patients in the RMG group reported no nausea (53.7% vs
+    41.6%) ... compared with the PC control group": a sentence that names two arms, one of them
+    as the comparator (a comparison word right before each of its names,
+    `outcome_attach.named_as_comparator`) and the other never so, compares the first with the
+    second: its pairs give the other arm's figure first, then the comparator's (as a frame
+    does: "Compared with placebo, letrozole reduced mucositis (1.2% vs 6.7%)"). Returns (the
+    other arm, the comparator) when every pair with arms has them in that order; None when the
+    sentence names more or fewer arms, or both or neither as the comparator, or a name is who
+    was studied (`outcome_arm_names.qualified`: "In patients pretreated with doxorubicin")."""
+    if any(qualified(lex, text, n) for n in names):
+        return None  # "In patients pretreated with doxorubicin": who was studied, no arm
+    comparators = [n for n in names if named_as_comparator(lex, text, n[0])]
+    subjects = [n for n in names if n not in comparators]
+    if not comparators or not subjects:
+        return None
+    first = {text[s:e].lower() for s, e in subjects}
+    second = {text[s:e].lower() for s, e in comparators}
+    if len(first) != 1 or len(second) != 1 or first == second:
+        return None
+    a, b = subjects[0], comparators[0]
+    for pair in pairs:
+        x, y = pair[0].arm, pair[1].arm
+        if x is None and y is None:
+            continue
+        if x is None or y is None or (text[x[0] : x[1]].lower(),
+                                      text[y[0] : y[1]].lower()) != (*first, *second):  # fmt: skip
             return None  # a pair whose arms are otherwise (or one-sided): not every pair's
     return a, b
 
@@ -303,7 +347,12 @@ def carried_list_keys(lex: Lexicon, run: list[Figure], resp: int, text: str,
     word follows (`run`, the word at character `resp`), in a sentence that names no arm at all
     and joins nothing else with "and" or "or" (a list it may pair the figures with), takes in
     order the arms of the last sentence with figures (`previous`: their arm keys, in
-    order) when that sentence named as many different arms one after the other. The figures get
+    order) when that sentence named as many different arms one after the other; or else (the
+    caller's second `previous`) the document's arms in the order it named them
+    (`DocContext.arms_seen`: "randomized to A (n = 100) or B (n = 98)"), when it named exactly
+    as many. A reader reads "respectively" after no names, and a pair "44% versus 45%" in a
+    sentence that names no arm of a two-arm trial (`outcome_arms.note_arms`, with the pair as
+    `run`), in the order the arms were given. The figures get
     the arms' keys only (`Figure.arm_keys`: their sizes are those arms'); their rows take the
     arms' names once the document is read (`outcome_other_arm.fill_other_arms`)."""
     if len(run) < 2 or not all(_free(f) and not f.arm_keys for f in run) or (

@@ -62,8 +62,8 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
-from pipeline.components.outcome_arm_names import any_between, arm_names
-from pipeline.components.outcome_attach import Comparisons, named_as_comparator
+from pipeline.components.outcome_arm_names import any_between, arm_names, qualified
+from pipeline.components.outcome_attach import Comparisons, listed, named_as_comparator
 from pipeline.components.outcome_following_arms import subjects_start
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_pair_series import pair_series_arms
@@ -278,7 +278,7 @@ def _frame_arms(lex: Lexicon, parser: SentenceParser, frames: _Frames, pair: lis
         if j < 0 or names[j][0] < toks[lo].start or names[j][1] > word.start:
             return None
         before = names[j]
-    if (before in not_arms or after in not_arms or _qualified(lex, text, before)
+    if (before in not_arms or after in not_arms or qualified(lex, text, before)
             or text[before[0] : before[1]].lower() == text[after[0] : after[1]].lower()):
         return None  # fmt: skip
     return [before, after]
@@ -302,6 +302,14 @@ def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set
     and 24 h was 13 vs 31") is both figures'. Returns the figures' arms and the figure left
     without one."""
     if pair[0].arm is not None:
+        # "Study attrition was higher in the intervention arm (14 participants vs 8
+        # participants)": the first's arm named before the pair (by its own forms), the second
+        # is the other arm's (not one arm's two timepoints: "In the A arm, pain at 6 h and 24 h")
+        a = pair[0].arm
+        if (pair[1].arm is None and pair[0].arm_head is None and not pair[0].arm_pooled
+                and a[1] <= pair[0].start
+                and not _subsets_joined(lex, parser.text, a[1], pair[0].start)):  # fmt: skip
+            return [(pair[0], a)], pair[1]
         return None
     # the second's arm read from its own words ("versus 81% in the MPA arm"): the first's may
     # still be the name before the pair
@@ -334,7 +342,7 @@ def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set
         if (text[name[0] : name[1]].lower() in lex.control_arms and nxt
                 and nxt.group(1).lower() not in lex.series_beside):  # fmt: skip
             return False  # "a median observation period": a control word that names no arm
-        return not _qualified(lex, text, name)
+        return not qualified(lex, text, name)
 
     def compared(name: Span) -> bool:
         return named_as_comparator(lex, text, name[0], lo)
@@ -419,20 +427,91 @@ def _opening_frame_arm(text: str, names: list[Span], ends: list[int], after: Spa
 
 _COMMA_AFTER = re.compile(r"\s*,")
 
-#: Characters before a name where a non-arm qualifier makes it who was studied.
-QUALIFIER_CHARS = 40
-_QUALIFIED_AFTER = re.compile(r"-([a-z]+)")
+def unmarked_list_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
+                       sm: SentenceMentions, compared: Comparisons) -> None:  # fmt: skip
+    """ "Focal radiotherapy was performed in 6 (16%) and 3 (8%) patients in the control and
+    experimental groups": a list of figures that no respectively word follows and that no
+    comparison word joins pairs with a series of as many arm names right after it (`_after`)
+    that an arm noun ends (the series names arms), as with the word. Each figure, without an
+    arm, takes its series' name in order. Names are read only for a sentence with such a list
+    and an arm noun after it."""
+    text = parser.text
+    if len(figures) < 2 or not any(noun in parser.low for noun in lex.arm_nouns):
+        return  # (most sentences: no arm noun at all)
+    taken = {id(f) for run, _ in compared.runs for f in run}
+    taken |= {id(f) for pair in compared.pairs for f in pair}
+    boundary = parser.boundaries()
+    lists: list[list[Figure]] = []
+    run: list[Figure] = []
+    for k, f in enumerate(figures):
+        run.append(f)
+        if k + 1 < len(figures) and listed(lex, parser, boundary, f, figures[k + 1]):
+            continue
+        if len(run) > 1 and not any(id(g) in taken or g.arm is not None for g in run) and (
+            lex.series_noun_re.search(text[run[-1].end : run[-1].end + AFTER_CHARS])
+        ):
+            lists.append(run)
+        run = []
+    if not lists:
+        return
+    names, _ = arm_names(lex, text, sm)
+    chains = series(lex, text, names)
+    starts = [c[0][0] for c in chains]
+    for run in lists:
+        end = subjects_start(lex, text, run[-1])
+        j = bisect.bisect_left(starts, end)
+        if j == len(chains) or len(chains[j]) != len(run):
+            continue
+        noun = lex.series_noun_re.match(text, chains[j][-1][1])
+        chain = _after(lex, text, chains, starts, end, noun.end()) if noun else None
+        if chain is not None:
+            for f, span in zip(run, chain, strict=True):
+                f.arm, f.arm_head, f.arm_pooled = span, None, False
 
 
-def _qualified(lex: Lexicon, text: str, name: Span) -> bool:
-    """Does a `non_arm_qualifiers` entry make the name who was studied, no arm: at most three
-    words before it ("In patients pretreated with doxorubicin") or joined after it by a hyphen
-    ("tamoxifen-pretreated women")?"""
-    before = text[max(0, name[0] - QUALIFIER_CHARS) : name[0]].lower().split()[-3:]
-    after = _QUALIFIED_AFTER.match(text[name[1] : name[1] + QUALIFIER_CHARS].lower())
-    return any(w in lex.non_arm_qualifiers for w in before) or (
-        after is not None and after.group(1) in lex.non_arm_qualifiers
-    )
+def _only_arm(lex: Lexicon, text: str, names: list[Span], own: set[Span]) -> Span | None:
+    """ "The clinical and pathological complete remission rates of docetaxel group was 28.6% and
+    26.5% respectively", "In T-FEC, the values were 95.2% and 98.9%, respectively": a sentence
+    that names one arm only, as its frame or what its subject is of, has its respectively lists
+    after that name pair their figures with something else (the measures), all of that arm.
+    One arm only: every arm name the same, by its own words or a drug an arm noun follows, none
+    the comparator's, who was studied or a series' last ("INT+, INT, and CON participants":
+    names unread before it); no comparison word in the sentence, and no arm noun but right
+    after the name ("at 'control' arm ... at 'intervention' arm"). Returns the name's first
+    span."""
+    if not names or len({text[s:e].lower() for s, e in names}) != 1:
+        return None
+    for name in names:
+        if named_as_comparator(lex, text, name[0]) or qualified(lex, text, name):
+            return None
+        if name not in own and lex.series_noun_re.match(text, name[1]) is None:
+            return None
+        before = _WORD_BEFORE_NAME.search(text, max(0, name[0] - LINK_CHARS), name[0])
+        if before is not None and before.group(1).lower() in lex.series_joiners:
+            return None
+    # the name frames the sentence ("In T-FEC, ...") or is what its subject is of ("the rates
+    # of docetaxel group"), not where the figures occurred ("Nausea and fatigue occurred in the
+    # letrozole group in 40% and 35%, respectively": maybe two arms')
+    first = names[0]
+    opener = lex.frame_opener_re.match(text)
+    of = _OF_BEFORE.search(text, max(0, first[0] - LINK_CHARS), first[0])
+    if not ((opener is not None and opener.end() == first[0]) or of is not None):
+        return None
+    low = text.lower()
+    if lex.comparison_word_re.search(low.replace("respectively", " ")) or any(
+        w in lex.comparison_frame_words or w in lex.comparator_openers for w in low.split()
+    ):
+        return None
+    nouns = [m.start() for m in lex.series_noun_re.finditer(text)]
+    if any(not any(e <= x <= e + 1 for _, e in names) for x in nouns):
+        return None
+    return names[0]
+
+
+# "of" right before a name, past a determiner ("the rates of (the) docetaxel group")
+_OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.IGNORECASE)
+# the word before a name, past quotes and brackets ("and 'control' arm")
+_WORD_BEFORE_NAME = re.compile(r"([A-Za-z]+|,)[\s'\"‘’“”(\[]*$")
 
 
 def _mentions_a_comparison(lex: Lexicon, parser: SentenceParser) -> bool:
@@ -530,6 +609,14 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
             f.arm, f.arm_head, f.arm_pooled = span, None, False
             if left is not None:
                 left.other_arm = span
+    one_arm = _only_arm(lex, text, names, own)
+    if one_arm is not None:
+        for run, _ in runs + mixed:
+            if one_arm[1] <= run[0].start and all(
+                f.arm is None and not f.arm_pooled and f.other_arm is None for f in run
+            ):
+                for f in run:
+                    f.arm = one_arm
     # "(89% vs 12%) and 12 weeks (100% vs 59%)": a later pair, the arms of the one before it
     # or of the sentence's one comparison of two arms
     two = [c for c in chains if _compares(lex, text, c) and _names_arms(lex, text, c, own)]

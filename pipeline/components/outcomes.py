@@ -65,7 +65,7 @@ from pipeline.components.outcome_measures import assign_measures, group, measure
 from pipeline.components.outcome_offsets import Offsets, SentenceLanguage, doc_offsets
 from pipeline.components.outcome_prevention import ENDPOINT, Prevented
 from pipeline.components.outcome_resolve import resolve_figure
-from pipeline.components.outcome_respectively import respectively_arms
+from pipeline.components.outcome_respectively import respectively_arms, unmarked_list_arms
 from pipeline.components.outcome_rules import (
     CUES_FILE,
     LEXICON_FILE,
@@ -495,7 +495,8 @@ class OutcomeExtractor:
         offsets: no Span is made for it."""
         lex = self.lexicon
         base = offsets.idx[start]  # (the Span's start_char and end_char)
-        sm = SentenceMentions(ctx.in_range(base, offsets.ends[end - 1]), parser.text, base, lex)
+        sm = SentenceMentions(ctx.in_range(base, offsets.ends[end - 1]), parser.text, base, lex,
+                              ctx.known_arms)
         # denominator phrases ("Of the 30 patients, ...") and ranges are not figures
         den_context: int | None = None
         figures: list[Figure] = []
@@ -557,6 +558,7 @@ class OutcomeExtractor:
             return []  # (what follows reads and ties only these figures)
         compared = mark_compared(lex, figures, parser, boundary)
         respectively_arms(lex, figures, parser, compared, sm)
+        unmarked_list_arms(lex, figures, parser, sm, compared)  # ("6 and 3 in the A and B arms")
         note_arms(figures, parser, ctx, sm, compared)
         # (once the arms are known: treatment delivered to subjects of no named arm)
         delivered = lex.conduct.delivered(figures, parser.text, parser.low)

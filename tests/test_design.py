@@ -363,9 +363,17 @@ def test_only_english_text_is_read_for_cues(design_nlp: Language) -> None:
 def test_word_lists_in_patterns(tmp_path: Path) -> None:
     """`<<animal_words>>` is the list's terms as an alternation; an unknown list is refused
     with the rule, key and file expected."""
+    from pipeline.paths import rule_file
+    from pipeline.rules import read_term_list
+
     rules = load_design_rules()
     animal = next(r for r in rules if r["design"] == "animal" and r.get("zone") == "title")
-    assert "<<" not in animal["regex"] and "guinea pigs" in animal["regex"]
+    assert "<<" not in animal["regex"]
+    words = read_term_list(rule_file("animal_words.txt"), hyphens=True)
+    title = re.compile(animal["regex"])
+    assert all(title.search(f"effects in {w}.") for w in words)
+    assert not title.search("effects in ratios of chickens")
+    assert title.search("effects in chick embryos").group() == "chick embryos"  # longest first
     path = tmp_path / RULES_FILE
     path.write_text('{"kind": "cue", "design": "animal", "zone": "text", '
                     '"regex": "\\\\b<<zoo_words>>\\\\b"}\n', encoding="utf-8")

@@ -175,6 +175,28 @@ def check_entry(
     return entry
 
 
+def read_kinded_rules(
+    path: Path,
+    kinds: Mapping[str, Mapping[str, Any]],
+    *,
+    choices: Mapping[str, Iterable[Any]] | None = None,
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """("file:line", rule) for each line of a JSONL rule file whose rules have a `kind`: the kind
+    is one of `kinds`, each kind's spec a dict with `required` and (optional) `optional` key
+    types, every rule may have `kind` and `note`; RuleError naming the file, line, key and what
+    was expected otherwise (what else a kind's keys must hold is the caller's to check)."""
+    for lineno, obj in read_jsonl(path):
+        where = f"{path}:{lineno}"
+        kind = obj.get("kind") if isinstance(obj, dict) else None
+        if not isinstance(kind, str) or kind not in kinds:
+            raise RuleError(f"{where}: key 'kind' is {kind!r}, expected one of {sorted(kinds)}")
+        spec = kinds[kind]
+        check_entry(obj, where=where, required=spec["required"],
+                    optional={"kind": str, "note": str, **spec.get("optional", {})},
+                    choices=choices)
+        yield where, obj
+
+
 def load_rules(
     path: Path,
     *,

@@ -52,7 +52,7 @@ from spacy.tokens import Doc, Span
 from pipeline.extensions import doc_text  # (the import registers the attributes)
 from pipeline.labels import STUDY_DESIGNS
 from pipeline.paths import rule_file
-from pipeline.rules import RuleError, check_entry, compile_regex, read_jsonl, read_term_list
+from pipeline.rules import RuleError, compile_regex, read_kinded_rules, read_term_list
 
 RULES_FILE = "study_design.jsonl"
 ZONES = ("title", "opening", "text")
@@ -102,16 +102,9 @@ def load_design_rules(path: Path | None = None) -> list[dict[str, Any]]:
     """Read and validate the rules (module docstring)."""
     path = path or rule_file(RULES_FILE)
     rules = []
-    for lineno, obj in read_jsonl(path):
-        where = f"{path}:{lineno}"
-        kind = obj.get("kind") if isinstance(obj, dict) else None
-        if kind not in KINDS:
-            raise RuleError(f"{where}: key 'kind' is {kind!r}, expected one of {sorted(KINDS)}")
-        spec = KINDS[kind]
-        check_entry(obj, where=where, required=spec["required"],
-                    optional={"kind": str, "note": str, **spec["optional"]},
-                    choices={"design": STUDY_DESIGNS, "zone": ZONES})
-        if kind == "publication_type" and not (
+    for where, obj in read_kinded_rules(path, KINDS,
+                                        choices={"design": STUDY_DESIGNS, "zone": ZONES}):
+        if obj["kind"] == "publication_type" and not (
                 obj["types"] and all(isinstance(t, str) and t.strip() for t in obj["types"])):
             raise RuleError(f"{where}: key 'types' must be a non-empty list of publication "
                             "type names (strings)")

@@ -44,7 +44,7 @@ from pipeline import extensions as _extensions  # noqa: F401  (registers the att
 from pipeline.kb.gene_symbols import GENE_SYMBOLS_FILE, SYMBOL_KINDS, load_gene_symbols
 from pipeline.labels import DRUG
 from pipeline.paths import kb_dir, rule_file
-from pipeline.rules import RuleError, check_entry, compile_regex, read_jsonl, read_term_list
+from pipeline.rules import RuleError, compile_regex, read_kinded_rules, read_term_list
 
 RULES_FILE = "gene_mentions.jsonl"
 KINDS: dict[str, dict[str, Any]] = {
@@ -84,15 +84,8 @@ def load_gene_rules(path: Path | None = None) -> list[dict[str, Any]]:
     """Read and validate the rules (module docstring)."""
     path = path or rule_file(RULES_FILE)
     rules = []
-    for lineno, obj in read_jsonl(path):
-        where = f"{path}:{lineno}"
-        kind = obj.get("kind") if isinstance(obj, dict) else None
-        if kind not in KINDS:
-            raise RuleError(f"{where}: key 'kind' is {kind!r}, expected one of {sorted(KINDS)}")
-        spec = KINDS[kind]
-        check_entry(obj, where=where, required=spec["required"],
-                    optional={"kind": str, "note": str, **spec.get("optional", {})})
-        if kind == "context":
+    for where, obj in read_kinded_rules(path, KINDS):
+        if obj["kind"] == "context":
             obj = _context_words(obj, where)
         for key in ("words", "terms", "suffixes"):
             if key in obj:

@@ -54,7 +54,7 @@ from pipeline.ingest.text_title import (
 )
 from pipeline.labels import DRUG
 from pipeline.paths import rule_file
-from pipeline.rules import RuleError, check_entry, compile_regex, read_jsonl
+from pipeline.rules import RuleError, compile_regex, read_kinded_rules
 
 RULES_FILE = "mention_filter.jsonl"
 METADATA_FILE = METADATA_RULES.name
@@ -77,14 +77,7 @@ def load_filter_rules(path: Path | None = None) -> list[dict[str, Any]]:
     """Read and validate the rules; errors name the file, line, key and what was expected."""
     path = path or rule_file(RULES_FILE)
     rules = []
-    for lineno, obj in read_jsonl(path):
-        where = f"{path}:{lineno}"
-        kind = obj.get("kind") if isinstance(obj, dict) else None
-        if kind not in KINDS:
-            raise RuleError(f"{where}: key 'kind' is {kind!r}, expected one of {sorted(KINDS)}")
-        spec = KINDS[kind]
-        optional = {"kind": str, "note": str, **spec.get("optional", {})}
-        check_entry(obj, where=where, required=spec["required"], optional=optional)
+    for where, obj in read_kinded_rules(path, KINDS):
         if "regex" in obj:
             compile_regex(obj, "regex", where=where)
         for key in ("terms", "context"):

@@ -65,8 +65,9 @@ ABSTRACTS = {
 
 
 @pytest.fixture(scope="module")
-def design_nlp(blank: Language) -> Language:
-    """`blank`'s tokenizer with biotab's sentences, sections and the design component."""
+def design_nlp() -> Language:
+    """biotab's tokenizer, sentences, sections and the design component (no language
+    component: the document's language is None, read as English)."""
     from pipeline.nlp import blank_nlp, register_components
 
     register_components()

@@ -62,8 +62,8 @@ OPENING_SENTENCES = 3
 TITLE_SENTENCES = 8
 #: the characters of the `text` zone
 TEXT_CHARS = 20_000
-# an upper-case letter that is no escape ("\A", "\W"): such a pattern never matches lower case
-# what of a pattern is no literal text: escapes ("\\A", "\\W", "\\\\") and group names
+# what of a pattern is no literal text (escapes: "\\A", "\\W", "\\\\"; group names), and an
+# upper-case letter in the rest, which never matches the lower-cased zones
 _NOT_LITERAL = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)")
 _UPPER = re.compile(r"[A-Z]")
 #: a word list named in a pattern, `<<genetics_words>>`: the terms of

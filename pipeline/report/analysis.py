@@ -128,19 +128,25 @@ GROUP BY stage, error ORDER BY n DESC, stage NULLS LAST, error NULLS LAST
 """
 
 
+def _parts_rows(files: Sequence[Path], sql: str) -> list[tuple[Any, ...]]:
+    """The rows of `sql` (a query with `{files}` for the parts' list) over these Parquet parts,
+    in a DuckDB connection made and closed here; DuckDB reads only the columns the query
+    names."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        return con.execute(sql.format(files=_paths(files))).fetchall()
+    finally:
+        con.close()
+
+
 def error_kinds(files: Sequence[Path]) -> list[tuple[str | None, str | None, int]]:
     """(stage, error, rows) of the errors in these Parquet parts, most rows first: counted by
     DuckDB, so that a run with millions of error rows is not read into memory."""
     if not files:
         return []
-    import duckdb
-
-    con = duckdb.connect()
-    try:
-        rows = con.execute(_ERROR_KINDS.format(files=_paths(files))).fetchall()
-    finally:
-        con.close()
-    return [(stage, error, int(n)) for stage, error, n in rows]
+    return [(stage, error, int(n)) for stage, error, n in _parts_rows(files, _ERROR_KINDS)]
 
 
 _DESIGN_COUNTS = """
@@ -157,13 +163,10 @@ def design_counts(files: Sequence[Path]) -> list[tuple[str | None, int]]:
         return []
     import duckdb
 
-    con = duckdb.connect()
     try:
-        rows = con.execute(_DESIGN_COUNTS.format(files=_paths(files))).fetchall()
+        rows = _parts_rows(files, _DESIGN_COUNTS)
     except duckdb.BinderException:  # no part has the column (schema version < 5)
         return []
-    finally:
-        con.close()
     return [(design, int(n)) for design, n in rows]
 
 

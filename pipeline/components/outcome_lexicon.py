@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from pipeline.components.outcome_breakdowns import BreakdownRules
 from pipeline.components.outcome_conduct import ConductRules
 from pipeline.components.outcome_enrollment_scope import EnrollmentScope
 from pipeline.components.outcome_lexicon_attach import (
@@ -73,6 +74,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.conduct = ConductRules(data)
         self.prevention = PreventionRules(data)
         self.enrollment_scope = EnrollmentScope(data)
+        self.breakdowns = BreakdownRules(data)
 
     def _set_word_sets(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """The word lists and maps the component reads as sets and dicts."""

@@ -530,6 +530,9 @@ class OutcomeExtractor:
         measures_respectively(lex, figures, cues, parser, boundary)
         planned_sizes(figures, parser.text, lex.scope, "enrollment")
         lex.enrollment_scope.accrual_states(figures, parser.text, "enrollment")
+        # ("Toxicities included sepsis (n = 6) and pneumonitis (n = 3)": the event's counts)
+        lex.breakdowns.event_breakdowns(figures, cues, parser.text,
+                                        [m.end - base for m in sm.drugs])
         attach_stats(lex, figures, parser)
         attach_timepoints(figures, parser, boundary)
         mark_change_pairs(lex, figures, parser)

@@ -362,6 +362,8 @@ class OutcomeExtractor:
             | self.lexicon.enrollment_scope.genotype_traits(figures, text, parser.low)
             # ("Six tumours retained the paternal allele": specimens examined)
             | self.lexicon.enrollment_scope.specimen_counts(figures, parser.toks)
+            # ("Of the 135 centers ..., only 69 ... (35/68 in the Visited group, ...)": centers)
+            | self.lexicon.scope.things_parts(figures, text)
         )
         for k, f in enumerate(figures):
             if k in skip or self._not_a_result(f, parser, others) or facts.hypothetical(f):

@@ -525,3 +525,33 @@ def test_who_was_assessed_is_enrollment(
     outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+# -- an "(n = N)" beside a measured value counts who it was measured in ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a bracket of dispersion or statistic labels, or of a concentration's unit (its
+        # opening cut off by a sentence split)
+        ("Trough levels were 3.2 +/- 0.9 and 4.1 +/- 1.2 ng/ml on days 1 and 8 (mean +/- SD, "
+         "n = 14).", []),
+        ("Cortisol rose from 310 +/- 45 nmol/l (n = 9) to 520 +/- 60 nmol/l (n = 9).", []),
+        ("mL-1 , n = 22) than after the oral dose.", []),
+        ("Markers were higher in patients who relapsed (n = 31, 2.6 ± 0.7) than in others.", []),
+        # a group's size stays: a group named before its bracket, a trait, a threshold, a label
+        ("Ovariectomized controls (215 +/- 12 mm Hg, n = 10) were compared.",
+         [("enrollment", 10.0)]),
+        ("Women were randomized to yoga (n = 44; mean age 51 ± 7 years) or waiting list.",
+         [("enrollment", 44.0)]),
+        ("Subjects with ferritin > 300 ng/ml (n = 52) were treated with phlebotomy.",
+         [("enrollment", 52.0)]),
+        ("Mean pain scores were 2.1 ± 1.0 (gabapentin, n = 60) and 3.4 ± 1.2 (placebo, n = 58).",
+         [("enrollment", 60.0), ("enrollment", 58.0)]),
+    ],
+)  # fmt: skip
+def test_who_a_value_was_measured_in_is_no_enrollment(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected

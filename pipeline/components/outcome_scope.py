@@ -380,7 +380,7 @@ class ScopeRules:
             opening = text.find("(", f.end, g.start)
             if opening < 0 or any(c in text[f.end : opening] for c in ";:()[]"):
                 continue
-            if not self.counts_no_subjects(text, f.start, f.end):
+            if not self._pooled_things(text, f.start):
                 continue
             close = text.find(")", opening)
             close = len(text) if close < 0 else close
@@ -390,6 +390,14 @@ class ScopeRules:
                 if figures[j].end <= close and not figures[j].has_pop
             )  # fmt: skip
         return out
+
+    def _pooled_things(self, text: str, start: int) -> bool:
+        """Whether a pool of things (no cluster trial's units) opens the clause of the number
+        at `start`, right before it: "Of 425 studies identified, only 20"."""
+        tail = text[max(0, start - POOL_ADVERB_CHARS) : start]
+        return "," in tail and self.things_pool_re.search(
+            text, max(0, start - AMOUNT_WINDOW), start
+        ) is not None
 
     def counts_no_subjects(self, text: str, start: int, end: int) -> bool:
         """A bare number at text[start:end] that is a list label ("1) ..."), an amount listed
@@ -403,10 +411,8 @@ class ScopeRules:
         # (cheap tests of the last word or sign first: most numbers follow neither)
         if tail.endswith(",") and self.things_before_re.search(before[-80:]) is not None:
             return True
-        if "," in tail[-POOL_ADVERB_CHARS:] and self.things_pool_re.search(
-            text, max(0, start - AMOUNT_WINDOW), start
-        ):
-            return True  # "Of the 135 centers that were invited, only 69 ..."
+        if self._pooled_things(text, start):
+            return True  # "Of 425 studies identified, only 20 ..."
         if tail.endswith(","):
             return False
         last = tail[tail.rfind(" ") + 1 :].lower()

@@ -362,8 +362,10 @@ class OutcomeExtractor:
             | self.lexicon.enrollment_scope.genotype_traits(figures, text, parser.low)
             # ("Six tumours retained the paternal allele": specimens examined)
             | self.lexicon.enrollment_scope.specimen_counts(figures, parser.toks)
-            # ("Of the 135 centers ..., only 69 ... (35/68 in the Visited group, ...)": centers)
+            # ("Of 425 studies identified, 20 were pooled (12/212 in Europe, ...)": studies)
             | self.lexicon.scope.things_parts(figures, text)
+            # ("0.8 +/- 0.2 micrograms/ml (mean +/- SD, n = 6)": who a value was measured in)
+            | self.lexicon.enrollment_scope.measured_sizes(figures, text)
         )
         for k, f in enumerate(figures):
             if k in skip or self._not_a_result(f, parser, others) or facts.hypothetical(f):

@@ -517,8 +517,17 @@ def test_bad_enrollment_scope_lists_are_refused(key: str, value: object, message
         ("Toxicity was evaluable in 120 patients.", [("enrollment", 120.0)]),
         ("DFS and overall survival were analyzed in 92 patients.", [("enrollment", 92.0)]),
         ("Toxicity data were available for 174 patients.", [("enrollment", 174.0)]),
+        # ... also written after the count, before "for" and the outcome
+        ("Sixty-one women were assessed for response.", [("enrollment", 61.0)]),
+        ("Eighteen patients were prospectively evaluated for cardiotoxicity.",
+         [("enrollment", 18.0)]),
+        # ("all <subjects>" so assessed is the cohort: no row of its own)
+        ("Forty-nine patients were enrolled. All patients were evaluable for toxicity and "
+         "response.", [("enrollment", 49.0)]),
         # a share of them stays the outcome's
         ("Response was seen in 12 of 88 patients.", [("response", 12.0)]),
+        ("Sixty-one women were assessed and 20 of them responded.",
+         [("enrollment", 61.0), ("response", 20.0)]),
     ],
 )  # fmt: skip
 def test_who_was_assessed_is_enrollment(

@@ -426,6 +426,11 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.recorded_before_re = re.compile(
             rf"\b(?:{_alt(data['recording_words'])})\s+(?:{preps})\s+$", re.IGNORECASE
         )
+        # "Forty-four patients were assessed for response": who was assessed, after the count
+        self.assessed_for_re = re.compile(
+            rf"\s*(?:were|was)\s+(?:[a-z]+ly\s+)?(?:{_alt(data['assessment_words'])})\s+for\b",
+            re.IGNORECASE,
+        )
         # "median follow-up of 24 months", "median age 52 years": no outcome
         self.median_not_outcome_re = re.compile(
             rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
@@ -619,6 +624,11 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         return self.assessed_before_re.search(before) is not None or (
             all_form and self.recorded_before_re.search(before) is not None
         )
+
+    def assessed_for(self, text: str, end: int) -> bool:
+        """Does the count ending at text[end] say who was assessed for an outcome ("Forty-four
+        patients were assessed for response") rather than in whom it occurred?"""
+        return self.assessed_for_re.match(text, end) is not None
 
     def change_further_back(self, text: str, at: int) -> bool:
         """ "an increase in both disease-free and overall survival of about 5%", "the risk

@@ -564,3 +564,32 @@ def test_who_a_value_was_measured_in_is_no_enrollment(
     outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+# -- the diseases listed in a population's frame name who was studied -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a second disease joined to the one after "with" (past its short form) is who was
+        # studied too, no adverse event
+        ("Forty-two patients with ulcerative colitis or Crohn disease received infliximab.",
+         [("enrollment", 42.0)]),
+        ("Thirty women with endometriosis (EM) and/or adenomyosis were given dienogest.",
+         [("enrollment", 30.0)]),
+        # (a comma alone ends the frame: the event after it stays one)
+        ("In 25 patients with ulcerative colitis, Crohn disease developed during follow-up.",
+         [("adverse_event", 25.0)]),
+    ],
+)  # fmt: skip
+def test_diseases_listed_in_a_population_frame(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    from test_outcomes import run
+
+    mentions = [(d, "DISEASE", f"D{k}") for k, d in enumerate(
+        ("ulcerative colitis", "Crohn disease", "endometriosis", "EM", "adenomyosis"))]
+    assert [(r["measure"], r["value"]) for r in run(outcomes_nlp, text, mentions)._.outcomes] == (
+        expected
+    )

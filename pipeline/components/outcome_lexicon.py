@@ -123,6 +123,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.measured_object_openers = sets["measured_object_openers"]
         self.boundaries = sets["strong_boundaries"]
         self.connectors = sets["list_connectors"]
+        self.name_joiners = sets["breakdown_joiners"]
         self.prepositions = sets["prepositions"]
         self.adjective_stops = sets["adjective_stops"]
         self.figure_words = sets["figure_words"]

@@ -593,3 +593,20 @@ def test_diseases_listed_in_a_population_frame(
     assert [(r["measure"], r["value"]) for r in run(outcomes_nlp, text, mentions)._.outcomes] == (
         expected
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "recurrent" after "with", "for", "of" or "in" names the disease of who was studied
+        ("Thirty patients with recurrent glioblastoma received bevacizumab.",
+         [("enrollment", 30.0)]),
+        # ... what subjects had is still a relapse
+        ("In the placebo group, nine women had recurrent vaginal candidiasis.",
+         [("relapse", 9.0)]),
+    ],
+)  # fmt: skip
+def test_a_recurrent_disease_of_who_was_studied(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected

@@ -70,6 +70,41 @@ def test_numbers_beside_a_point_stay(
     assert rows(outcomes_nlp, text) == expected
 
 
+# -- a thousands separator written with a space gives no row per piece (thousands_pieces) -----
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The screening study included 2, 740 unrelated individuals with deafness.",
+        "Nausea was no more frequent than in a reference group of 12, 305 controls.",
+        "The mutant protein was smaller than normal (95, 000 daltons compared with 120, 000 "
+        "daltons).",
+    ],
+)
+def test_thousands_pieces_give_no_row(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a label's number, then a count of subjects
+        ("In study 2, 140 patients relapsed.", [("relapse", "count", 140.0)]),
+        # a list of numbers
+        ("Nausea occurred in 12, 140 and 160 patients of the three cohorts, respectively.",
+         [("adverse_event", "count", 12.0), ("adverse_event", "count", 140.0),
+          ("adverse_event", "count", 160.0)]),
+        # a comma before a count of subjects, after no number
+        ("At 6 months, 140 patients had relapsed.", [("relapse", "count", 140.0)]),
+    ],
+)  # fmt: skip
+def test_numbers_beside_a_comma_stay(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected
+
+
 # -- tumours a genetic study examined are specimens, no subjects (specimen_counts) ------------
 
 TUMOURS = [

@@ -124,6 +124,10 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.boundaries = sets["strong_boundaries"]
         self.connectors = sets["list_connectors"]
         self.name_joiners = sets["breakdown_joiners"]
+        # a number right after one of these is a label ("study 1", "day 1", "group 2")
+        self.number_labels = (
+            sets["count_blockers_before"] | sets["arm_nouns"] | sets["design_nouns"]
+        )
         self.prepositions = sets["prepositions"]
         self.adjective_stops = sets["adjective_stops"]
         self.figure_words = sets["figure_words"]

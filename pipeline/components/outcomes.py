@@ -57,7 +57,7 @@ from pipeline.components.outcome_cue_filters import (
     lists_diseases,
     stop_reasons,
 )
-from pipeline.components.outcome_decimals import decimal_pieces
+from pipeline.components.outcome_decimals import decimal_pieces, thousands_pieces
 from pipeline.components.outcome_design import read_with_design
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
@@ -511,7 +511,9 @@ class OutcomeExtractor:
                 if not (f.of_phrase and f.has_pop and f.den is None):
                     continue
             figures.append(f)
-        pieces = decimal_pieces(figures, parser.toks, parser.text, doc_text, base)
+        pieces = decimal_pieces(figures, parser.toks, parser.text, doc_text, base) | (
+            thousands_pieces(figures, parser.toks, parser.text, lex.number_labels)
+        )  # ("3, 580 unrelated individuals": a thousands separator written with a space)
         if pieces:  # ("0. 12%", "P =. 006": a decimal written with a space after its point)
             figures = [f for k, f in enumerate(figures) if k not in pieces]
         figures = lex.enrollment_scope.hedged_fractions(figures, parser.text)  # ("about 1/3")

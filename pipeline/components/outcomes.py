@@ -81,6 +81,7 @@ from pipeline.components.outcome_strengths import is_concentration, strength_lis
 from pipeline.components.outcome_tokens import Cue, Figure, Mention, pct_consistent
 from pipeline.components.outcome_totals import (
     antecedent_denominators,
+    enrolled_parts,
     mark_differences,
     planned_sizes,
     pooled_totals,
@@ -536,6 +537,9 @@ class OutcomeExtractor:
         measures_respectively(lex, figures, cues, parser, boundary)
         planned_sizes(figures, parser.text, lex.scope, "enrollment")
         lex.enrollment_scope.accrual_states(figures, parser.text, "enrollment")
+        # ("82 patients were included (34 STIM and 48 control)": the arms' sizes)
+        enrolled_parts(figures, parser.text, "enrollment", lex.control_arms | lex.arm_role_words,
+                       [m.start - base for m in sm.drugs])  # fmt: skip
         # ("Toxicities included sepsis (n = 6) and pneumonitis (n = 3)": the event's counts)
         lex.breakdowns.event_breakdowns(figures, cues, parser.text,
                                         [m.end - base for m in sm.drugs])

@@ -105,6 +105,36 @@ def test_numbers_beside_a_comma_stay(
     assert rows(outcomes_nlp, text) == expected
 
 
+# -- labels: a numbered paragraph, a place in a sequence, a reference (count_guard) ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions"),
+    [
+        ("1. Deafness developed in the treated animals.", MENTIONS),
+        ("3. Nausea was noted after the second dose in the treated group.", MENTIONS),
+        ("The mutation replaces glycine at position 23 with arginine.",
+         [("arginine", "DRUG", "MESH:D001120")]),
+        ("Nausea was frequent, and systolic pressure fell to 96 torr compared with 112 torr.",
+         MENTIONS),
+    ],
+)  # fmt: skip
+def test_labels_and_measured_values_give_no_row(
+    outcomes_nlp: Language, text: str, mentions: list[tuple[str, str, str]]
+) -> None:
+    assert rows(outcomes_nlp, text, mentions) == []
+
+
+def test_a_references_number_gives_no_row(full_nlp: Language) -> None:
+    # "ref. 3": the abbreviation's point stands between the label word and its number
+    text = "Three imprinted genes lie in the deleted region, ZNF127 (ref. 3), NDN (ref. 4) and IPW."
+    assert full_nlp(text)._.outcomes == []
+
+
+def test_a_sentences_first_count_stays(outcomes_nlp: Language) -> None:
+    assert rows(outcomes_nlp, "12 patients relapsed.") == [("relapse", "count", 12.0)]
+
+
 # -- tumours a genetic study examined are specimens, no subjects (specimen_counts) ------------
 
 TUMOURS = [

@@ -85,9 +85,14 @@ def measures(nlp: Language, text: str, mentions: list[tuple[str, str, str]]) -> 
         # ... and a part that gave no row gives one when its label names an arm
         ("A total of 116 women were included in the analysis (58 control and 58 yoga).", [],
          [("enrollment", 116.0), ("enrollment", 58.0), ("enrollment", 58.0)]),
-        # a split by a trait gives no rows
+        # ... also after a colon
+        ("We randomized 90 women: 46 had yoga and 44 had no intervention.", [],
+         [("enrollment", 90.0), ("enrollment", 46.0), ("enrollment", 44.0)]),
+        # a split by a trait gives no rows, and an outcome's count keeps its measure
         ("We treated 40 patients (25 low renin, 15 normal renin) with the drug.", [],
          [("enrollment", 40.0)]),
+        ("A total of 120 patients were enrolled: 60 responded and 60 were controls.", [],
+         [("enrollment", 120.0), ("response", 60.0), ("enrollment", 60.0)]),
     ],
 )  # fmt: skip
 def test_the_parts_of_an_enrolled_total_are_its_groups_sizes(

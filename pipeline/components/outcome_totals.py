@@ -174,28 +174,32 @@ def pooled_totals(figures: list[Figure], text: str, rules: ScopeRules, enrollmen
 
 
 # What opens the bracket of an enrolled total's parts: a few words ("were included"), then the
-# bracket.
-_PARTS_OPEN = re.compile(r"\s*+(?:[^\W\d_][\w-]*+\s*+){0,6}?[(\[]\s*+")
+# bracket or a colon ("67 patients were enrolled: 33 in the study group and 34 in the control
+# group").
+_PARTS_OPEN = re.compile(r"\s*+(?:[^\W\d_][\w-]*+\s*+){0,6}?(?P<open>[(\[:])\s*+")
 
 
 def enrolled_parts(figures: list[Figure], text: str, enrollment: str, arm_words: frozenset[str],
                    drug_starts: list[int]) -> None:  # fmt: skip
     """ "82 patients were included (34 STIM and 48 control)", "2144 (1063 ovarian ablation or
-    suppression, 1081 no ovarian ablation or suppression) patients were randomly assigned": the
-    bare counts of a bracket that opens a few words after an enrolled total and add up to it
+    suppression, 1081 no ovarian ablation or suppression) patients were randomly assigned", "67
+    patients were enrolled: 33 in study group, and 34 in control group": the bare counts of a
+    bracket (or after a colon, up to a ";") that opens a few words after an enrolled total and
+    add up to it
     are the sizes of its groups, enrollment, whatever cue their labels are (a label the tagger
     took for a DISEASE mention is no adverse event), each one of several arms' (`one_arm`: no
-    cohort). A part that gave no row gives one only when its label names an arm (an
-    `arm_words` entry or a DRUG mention: "(71 control and 77 hypnosis)"); a split by a trait
-    stays without rows ("38 patients (22 low renin, 16 normal renin)"; "(143 men, 60 women)":
-    `trait_breakdowns`)."""
+    cohort), when a label names an arm (an `arm_words` entry or a DRUG mention: "(71 control
+    and 77 hypnosis)"); a split by a trait stays without rows ("38 patients (22 low renin, 16
+    normal renin)"; "(143 men, 60 women)": `trait_breakdowns`), and a part with an outcome's
+    measure keeps it ("60 responded")."""
     for k, f in enumerate(figures[:-2]):
         if f.measure != enrollment or f.count is None or f.pct is not None or f.den is not None:
             continue
         first = figures[k + 1]
-        if _PARTS_OPEN.fullmatch(text, f.end, first.start) is None:
+        m = _PARTS_OPEN.fullmatch(text, f.end, first.start)
+        if m is None:
             continue
-        close = text.find(")", first.end)
+        close = text.find(")" if m.group("open") in "([" else ";", first.end)
         close = len(text) if close < 0 else close
         parts: list[Figure] = []
         acc = 0
@@ -210,12 +214,18 @@ def enrolled_parts(figures: list[Figure], text: str, enrollment: str, arm_words:
             text[parts[-1].end : close]
         ]
         if not any(
-            g.measure is not None or _names_arm(label, g.end, arm_words, drug_starts)
+            _names_arm(label, g.end, arm_words, drug_starts)
             for g, label in zip(parts, labels, strict=True)
         ):
             continue  # ("38 patients (22 low renin, 16 normal renin)": a trait's split)
         for g in parts:
-            g.measure, g.excluded, g.one_arm = enrollment, False, True
+            if g.measure in _PART_MEASURES:  # (not "60 responded": an outcome's count)
+                g.measure, g.excluded, g.one_arm = enrollment, False, True
+
+
+# The measures a part of an enrolled total may have had from its label alone: none, other, or
+# the adverse event a label the tagger took for a DISEASE mention gives.
+_PART_MEASURES = frozenset({None, "other", "adverse_event"})
 
 
 def _names_arm(label: str, at: int, arm_words: frozenset[str], drug_starts: list[int]) -> bool:

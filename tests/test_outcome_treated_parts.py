@@ -85,6 +85,10 @@ def measures(nlp: Language, text: str, mentions: list[tuple[str, str, str]]) -> 
         # ... and a part that gave no row gives one when its label names an arm
         ("A total of 116 women were included in the analysis (58 control and 58 yoga).", [],
          [("enrollment", 116.0), ("enrollment", 58.0), ("enrollment", 58.0)]),
+        # ... past a range of ages before the bracket
+        ("Data were analysed for 300 women aged 40-65 (152 in the exercise arm and 148 in the "
+         "control arm).", [],
+         [("enrollment", 300.0), ("enrollment", 152.0), ("enrollment", 148.0)]),
         # ... also after a colon
         ("We randomized 90 women: 46 had yoga and 44 had no intervention.", [],
          [("enrollment", 90.0), ("enrollment", 46.0), ("enrollment", 44.0)]),

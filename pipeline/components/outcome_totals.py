@@ -173,10 +173,10 @@ def pooled_totals(figures: list[Figure], text: str, rules: ScopeRules, enrollmen
     return out | _pooled_rates(figures, text) | _total_of_rates(figures, text, rules, enrollment)
 
 
-# What opens the bracket of an enrolled total's parts: a few words ("were included"), then the
-# bracket or a colon ("67 patients were enrolled: 33 in the study group and 34 in the control
-# group").
-_PARTS_OPEN = re.compile(r"\s*+(?:[^\W\d_][\w-]*+\s*+){0,6}?(?P<open>[(\[:])\s*+")
+# What opens the bracket of an enrolled total's parts: a few words ("were included", "aged
+# 30-70"), then the bracket or a colon ("67 patients were enrolled: 33 in the study group and
+# 34 in the control group").
+_PARTS_OPEN = re.compile(r"\s*+(?:[\w-]++\s*+){0,6}?(?P<open>[(\[:])\s*+")
 
 
 def enrolled_parts(figures: list[Figure], text: str, enrollment: str, arm_words: frozenset[str],

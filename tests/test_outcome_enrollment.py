@@ -578,6 +578,9 @@ def test_who_a_value_was_measured_in_is_no_enrollment(
          [("enrollment", 42.0)]),
         ("Thirty women with endometriosis (EM) and/or adenomyosis were given dienogest.",
          [("enrollment", 30.0)]),
+        # (a word or two of the next name may stand outside its mention)
+        ("Twelve patients with ulcerative colitis and refractory Crohn disease had surgery.",
+         [("enrollment", 12.0)]),
         # (a comma alone ends the frame: the event after it stays one)
         ("In 25 patients with ulcerative colitis, Crohn disease developed during follow-up.",
          [("adverse_event", 25.0)]),

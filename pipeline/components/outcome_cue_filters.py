@@ -39,6 +39,9 @@ DISEASE_OBJECT_GAP = re.compile(r"\s+(?:[A-Za-z-]+\s+){0,2}")
 # many words and list connectors between the opener ("of") and the disease.
 MEASURED_OBJECT_WORDS = 12
 _GAP_TOKENS = re.compile(r"[\w'-]+|[^\w\s]")
+# How many words of the next disease's name may follow the joiner of a population's list of
+# diseases outside its mention ("breast cancer and bone metastases": the mention is the last).
+JOINED_MODIFIERS = 2
 # How far (characters) after a discontinuation cue its reason may run ("discontinuations for
 # hypertension-related and oedema-related AEs"), up to a comma, semicolon, bracket or number
 # (`Lexicon.reason_end_re`).
@@ -111,14 +114,24 @@ def _joined(lex: Lexicon, gap: str) -> bool:
     next, makes the next one its short form ("(XY)") or the next of its list ("patients with
     rheumatoid arthritis or psoriatic arthritis": who was studied too, not an adverse event):
     an opening bracket alone, or a `breakdown_joiners` entry after a comma, a closing bracket
-    or none (a comma alone may end the phrase: "In all patients with variant angina, coronary
-    spasm ...")."""
+    or none, and at most `JOINED_MODIFIERS` words of the next name ("breast cancer and bone
+    metastases"; a comma alone may end the phrase: "In all patients with variant angina,
+    coronary spasm ...")."""
     toks = _GAP_TOKENS.findall(gap.lower())
     if toks == ["("]:
         return True
     while toks and toks[0] in (")", ","):
         toks = toks[1:]  # (past a short form's bracket: "X (XY) or Y")
-    return "".join(toks) in lex.name_joiners  # ("and", "or", "and/or")
+    # the joiner ("and", "or", "and/or"), then at most JOINED_MODIFIERS words of the next name
+    # ("breast cancer and bone metastases"): no verb, auxiliary, preposition or number
+    for k in range(len(toks), max(0, len(toks) - JOINED_MODIFIERS) - 1, -1):
+        if "".join(toks[:k]) in lex.name_joiners:
+            return all(
+                t.isalpha() and t not in lex.auxiliaries and t not in lex.prepositions
+                and t not in lex.event_verb_cues
+                for t in toks[k:]
+            )  # fmt: skip
+    return False
 
 
 def measured_object(lex: Lexicon, gap: str) -> bool:

@@ -517,11 +517,99 @@ def test_bad_enrollment_scope_lists_are_refused(key: str, value: object, message
         ("Toxicity was evaluable in 120 patients.", [("enrollment", 120.0)]),
         ("DFS and overall survival were analyzed in 92 patients.", [("enrollment", 92.0)]),
         ("Toxicity data were available for 174 patients.", [("enrollment", 174.0)]),
+        # ... also written after the count, before "for" and the outcome
+        ("Sixty-one women were assessed for response.", [("enrollment", 61.0)]),
+        ("Eighteen patients were prospectively evaluated for cardiotoxicity.",
+         [("enrollment", 18.0)]),
+        # ("all <subjects>" so assessed is the cohort: no row of its own)
+        ("Forty-nine patients were enrolled. All patients were evaluable for toxicity and "
+         "response.", [("enrollment", 49.0)]),
         # a share of them stays the outcome's
         ("Response was seen in 12 of 88 patients.", [("response", 12.0)]),
+        ("Sixty-one women were assessed and 20 of them responded.",
+         [("enrollment", 61.0), ("response", 20.0)]),
     ],
 )  # fmt: skip
 def test_who_was_assessed_is_enrollment(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected
+
+
+# -- an "(n = N)" beside a measured value counts who it was measured in ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a bracket of dispersion or statistic labels, or of a concentration's unit (its
+        # opening cut off by a sentence split)
+        ("Trough levels were 3.2 +/- 0.9 and 4.1 +/- 1.2 ng/ml on days 1 and 8 (mean +/- SD, "
+         "n = 14).", []),
+        ("Cortisol rose from 310 +/- 45 nmol/l (n = 9) to 520 +/- 60 nmol/l (n = 9).", []),
+        ("mL-1 , n = 22) than after the oral dose.", []),
+        ("Markers were higher in patients who relapsed (n = 31, 2.6 ± 0.7) than in others.", []),
+        # a group's size stays: a group named before its bracket, a trait, a threshold, a label
+        ("Ovariectomized controls (215 +/- 12 mm Hg, n = 10) were compared.",
+         [("enrollment", 10.0)]),
+        ("Women were randomized to yoga (n = 44; mean age 51 ± 7 years) or waiting list.",
+         [("enrollment", 44.0)]),
+        ("Subjects with ferritin > 300 ng/ml (n = 52) were treated with phlebotomy.",
+         [("enrollment", 52.0)]),
+        ("Mean pain scores were 2.1 ± 1.0 (gabapentin, n = 60) and 3.4 ± 1.2 (placebo, n = 58).",
+         [("enrollment", 60.0), ("enrollment", 58.0)]),
+    ],
+)  # fmt: skip
+def test_who_a_value_was_measured_in_is_no_enrollment(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected
+
+
+# -- the diseases listed in a population's frame name who was studied -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a second disease joined to the one after "with" (past its short form) is who was
+        # studied too, no adverse event
+        ("Forty-two patients with ulcerative colitis or Crohn disease received infliximab.",
+         [("enrollment", 42.0)]),
+        ("Thirty women with endometriosis (EM) and/or adenomyosis were given dienogest.",
+         [("enrollment", 30.0)]),
+        # (a word or two of the next name may stand outside its mention)
+        ("Twelve patients with ulcerative colitis and refractory Crohn disease had surgery.",
+         [("enrollment", 12.0)]),
+        # (a comma alone ends the frame: the event after it stays one)
+        ("In 25 patients with ulcerative colitis, Crohn disease developed during follow-up.",
+         [("adverse_event", 25.0)]),
+    ],
+)  # fmt: skip
+def test_diseases_listed_in_a_population_frame(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    from test_outcomes import run
+
+    mentions = [(d, "DISEASE", f"D{k}") for k, d in enumerate(
+        ("ulcerative colitis", "Crohn disease", "endometriosis", "EM", "adenomyosis"))]
+    assert [(r["measure"], r["value"]) for r in run(outcomes_nlp, text, mentions)._.outcomes] == (
+        expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "recurrent" after "with", "for", "of" or "in" names the disease of who was studied
+        ("Thirty patients with recurrent glioblastoma received bevacizumab.",
+         [("enrollment", 30.0)]),
+        # ... what subjects had is still a relapse
+        ("In the placebo group, nine women had recurrent vaginal candidiasis.",
+         [("relapse", 9.0)]),
+    ],
+)  # fmt: skip
+def test_a_recurrent_disease_of_who_was_studied(
     outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected

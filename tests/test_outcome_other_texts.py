@@ -70,6 +70,71 @@ def test_numbers_beside_a_point_stay(
     assert rows(outcomes_nlp, text) == expected
 
 
+# -- a thousands separator written with a space gives no row per piece (thousands_pieces) -----
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The screening study included 2, 740 unrelated individuals with deafness.",
+        "Nausea was no more frequent than in a reference group of 12, 305 controls.",
+        "The mutant protein was smaller than normal (95, 000 daltons compared with 120, 000 "
+        "daltons).",
+    ],
+)
+def test_thousands_pieces_give_no_row(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a label's number, then a count of subjects
+        ("In study 2, 140 patients relapsed.", [("relapse", "count", 140.0)]),
+        # a list of numbers
+        ("Nausea occurred in 12, 140 and 160 patients of the three cohorts, respectively.",
+         [("adverse_event", "count", 12.0), ("adverse_event", "count", 140.0),
+          ("adverse_event", "count", 160.0)]),
+        # a comma before a count of subjects, after no number
+        ("At 6 months, 140 patients had relapsed.", [("relapse", "count", 140.0)]),
+    ],
+)  # fmt: skip
+def test_numbers_beside_a_comma_stay(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected
+
+
+# -- labels: a numbered paragraph, a place in a sequence, a reference (count_guard) ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions"),
+    [
+        ("1. Deafness developed in the treated animals.", MENTIONS),
+        ("3. Nausea was noted after the second dose in the treated group.", MENTIONS),
+        ("The mutation replaces glycine at position 23 with arginine.",
+         [("arginine", "DRUG", "MESH:D001120")]),
+        ("Nausea was frequent, and systolic pressure fell to 96 torr compared with 112 torr.",
+         MENTIONS),
+    ],
+)  # fmt: skip
+def test_labels_and_measured_values_give_no_row(
+    outcomes_nlp: Language, text: str, mentions: list[tuple[str, str, str]]
+) -> None:
+    assert rows(outcomes_nlp, text, mentions) == []
+
+
+def test_a_references_number_gives_no_row(full_nlp: Language) -> None:
+    # "ref. 3": the abbreviation's point stands between the label word and its number
+    text = "Three imprinted genes lie in the deleted region, ZNF127 (ref. 3), NDN (ref. 4) and IPW."
+    assert full_nlp(text)._.outcomes == []
+
+
+def test_a_sentences_first_count_stays(outcomes_nlp: Language) -> None:
+    assert rows(outcomes_nlp, "12 patients relapsed.") == [("relapse", "count", 12.0)]
+
+
 # -- tumours a genetic study examined are specimens, no subjects (specimen_counts) ------------
 
 TUMOURS = [

@@ -141,6 +141,23 @@ AE, PCT, COUNT, REL = "adverse_event", "percent", "count", "relative_change"
             "From the 60 selected patients, 30 were randomly allocated to the control group.",
             [("enrollment", COUNT, 30.0)],
         ),
+        # a pool of things that opens the clause, described at some length: its bare count,
+        # and the parts in a bracket after it, count those things
+        ("Of 312 studies identified, only 18 were included.", []),
+        ("Of the 40 trials reviewed, only 12 reported on mortality (5/22 of drug trials, 7/18 "
+         "of device trials).", []),
+        ("Of the 64 cycles given, 10 were delayed because of neutropenia (4/32 in arm A, 6/32 "
+         "in arm B).", []),
+        # (a count of subjects in that bracket names who)
+        (
+            "Of 312 studies identified in the search, 18 were included (2,140 patients).",
+            [("enrollment", COUNT, 2140.0)],
+        ),
+        # (a pool of subjects that holds things keeps its counts)
+        (
+            "Of the 300 women from 12 sites who were randomized, 40 relapsed.",
+            [("enrollment", COUNT, 300.0), ("relapse", COUNT, 40.0)],
+        ),
     ],
 )
 def test_scope_of_figures(nlp: Language, text: str, expected: list[tuple[str, str, float]]) -> None:

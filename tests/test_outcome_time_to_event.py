@@ -122,3 +122,22 @@ def test_a_median_duration_is_a_time_to_an_event(
 ) -> None:
     doc = run(outcomes_nlp, text, [*MENTIONS, ("arthralgia", "DISEASE", "MESH:D018771")])
     assert [(r["measure"], r["unit"], r["value"]) for r in doc._.outcomes] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a range's upper bound after a median is no median of its own
+        ("Median duration of response was 7.2 months (range, 2.1 to 19.4 months).",
+         [("response", "months", 7.2)]),
+        ("Median overall survival was 14.3 months (5-31 months) with letrozole.",
+         [("survival", "months", 14.3)]),
+        # ... but the value a median changed to is one
+        ("Letrozole prolonged median time to progression from 5.8 to 9.4 months.",
+         [("progression", "months", 9.4)]),
+    ],
+)  # fmt: skip
+def test_a_ranges_upper_bound_is_no_median(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, str, float]]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected

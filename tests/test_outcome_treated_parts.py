@@ -64,3 +64,43 @@ def test_parts_of_the_enrolled_with_their_treatment_are_arm_sizes(
 def test_other_parts_are_no_arm_sizes(outcomes_nlp: Language, text: str) -> None:
     # (no enrollment row of an arm: the parts are no arms' sizes)
     assert [r for r in rows(outcomes_nlp, text) if r[0] == "enrollment" and r[2] is not None] == []
+
+
+def measures(nlp: Language, text: str, mentions: list[tuple[str, str, str]]) -> list[
+    tuple[str, float]
+]:
+    return [(r["measure"], r["value"]) for r in run(nlp, text, mentions)._.outcomes]
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        # the counts of a bracket after an enrolled total that add up to it are its groups'
+        # sizes, whatever cue a label is (a tagger's DISEASE mention)
+        ("Ninety patients were included (40 OVS and 50 control).", [("OVS", "DISEASE", "D1")],
+         [("enrollment", 90.0), ("enrollment", 40.0), ("enrollment", 50.0)]),
+        ("In all, 300 (152 ovarian suppression, 148 no ovarian suppression) women were "
+         "randomly assigned.", [("ovarian suppression", "DISEASE", "D2")],
+         [("enrollment", 300.0), ("enrollment", 152.0), ("enrollment", 148.0)]),
+        # ... and a part that gave no row gives one when its label names an arm
+        ("A total of 116 women were included in the analysis (58 control and 58 yoga).", [],
+         [("enrollment", 116.0), ("enrollment", 58.0), ("enrollment", 58.0)]),
+        # ... past a range of ages before the bracket
+        ("Data were analysed for 300 women aged 40-65 (152 in the exercise arm and 148 in the "
+         "control arm).", [],
+         [("enrollment", 300.0), ("enrollment", 152.0), ("enrollment", 148.0)]),
+        # ... also after a colon
+        ("We randomized 90 women: 46 had yoga and 44 had no intervention.", [],
+         [("enrollment", 90.0), ("enrollment", 46.0), ("enrollment", 44.0)]),
+        # a split by a trait gives no rows, and an outcome's count keeps its measure
+        ("We treated 40 patients (25 low renin, 15 normal renin) with the drug.", [],
+         [("enrollment", 40.0)]),
+        ("A total of 120 patients were enrolled: 60 responded and 60 were controls.", [],
+         [("enrollment", 120.0), ("response", 60.0), ("enrollment", 60.0)]),
+    ],
+)  # fmt: skip
+def test_the_parts_of_an_enrolled_total_are_its_groups_sizes(
+    outcomes_nlp: Language, text: str, mentions: list[tuple[str, str, str]],
+    expected: list[tuple[str, float]],
+) -> None:  # fmt: skip
+    assert measures(outcomes_nlp, text, mentions) == expected

@@ -39,6 +39,9 @@ DISEASE_OBJECT_GAP = re.compile(r"\s+(?:[A-Za-z-]+\s+){0,2}")
 # many words and list connectors between the opener ("of") and the disease.
 MEASURED_OBJECT_WORDS = 12
 _GAP_TOKENS = re.compile(r"[\w'-]+|[^\w\s]")
+# How many words of the next disease's name may follow the joiner of a population's list of
+# diseases outside its mention ("breast cancer and bone metastases": the mention is the last).
+JOINED_MODIFIERS = 2
 # How far (characters) after a discontinuation cue its reason may run ("discontinuations for
 # hypertension-related and oedema-related AEs"), up to a comma, semicolon, bracket or number
 # (`Lexicon.reason_end_re`).
@@ -64,13 +67,15 @@ def disease_cues(lex: Lexicon, parser: SentenceParser, mentions: list[Mention], 
     cues; not one that names who was studied ("patients with X", "suffering from X", "X
     patients"), nor one that names what the cue before it measures ("The prevalence of DCIS and
     LCIS was 4% and 6%": no adverse event; "died of X": a death), nor the short form "(XY)"
-    right after either, nor what a treatment prevents ("preventing X", `prevention_words`).
+    right after either or the next of its list ("patients with X or Y"), nor what a treatment
+    prevents ("preventing X", `prevention_words`).
     `cues`: the sentence's matched cues in order; `base`: the sentence's first character in the
     Doc."""
     cue_starts = [c.start for c in cues]
     out: list[Cue] = []
-    # the end of the last disease name that named who was studied or what a cue measures
-    opened_end = -1
+    # the end of the last disease name that named who was studied or what a cue measures, and
+    # of the last that named who was studied (a list of names may follow it)
+    opened_end = frame_end = -1
     text = parser.text
     for m in mentions:
         if m.label != DISEASE or m.negated:
@@ -80,12 +85,19 @@ def disease_cues(lex: Lexicon, parser: SentenceParser, mentions: list[Mention], 
         if k > 0 and cues[k - 1].end > s:
             continue
         before = text[max(0, s - 40) : s].lower()
+        if frame_end >= 0 and _joined(lex, text[frame_end:s]):
+            opened_end = frame_end = e
+            continue  # ("patients with rheumatoid arthritis or psoriatic arthritis")
         if (
             lex.names_who_was_studied(before)
             or (opened_end >= 0 and text[opened_end:s].strip() == "(")
             or (k > 0 and measured_object(lex, text[cues[k - 1].end : s]))
         ):
+            # (a list may follow a population's frame, past its short form: "patients with X
+            # (XY) or Y")
+            short = frame_end >= 0 and frame_end == opened_end
             opened_end = e
+            frame_end = e if short or lex.population_disease_before_re.search(before) else -1
             continue
         after = text[e : e + 30].split(maxsplit=1)
         if after and after[0].lower() in lex.pop:
@@ -95,6 +107,31 @@ def disease_cues(lex: Lexicon, parser: SentenceParser, mentions: list[Mention], 
         ts = parser.tok_index(s)
         out.append(Cue(s, e, ts, max(ts + 1, parser.tok_index(e)), "adverse_event", 0, named=True))
     return out
+
+
+def _joined(lex: Lexicon, gap: str) -> bool:
+    """Whether `gap`, the text between a disease name that named who was studied and the
+    next, makes the next one its short form ("(XY)") or the next of its list ("patients with
+    rheumatoid arthritis or psoriatic arthritis": who was studied too, not an adverse event):
+    an opening bracket alone, or a `breakdown_joiners` entry after a comma, a closing bracket
+    or none, and at most `JOINED_MODIFIERS` words of the next name ("breast cancer and bone
+    metastases"; a comma alone may end the phrase: "In all patients with variant angina,
+    coronary spasm ...")."""
+    toks = _GAP_TOKENS.findall(gap.lower())
+    if toks == ["("]:
+        return True
+    while toks and toks[0] in (")", ","):
+        toks = toks[1:]  # (past a short form's bracket: "X (XY) or Y")
+    # the joiner ("and", "or", "and/or"), then at most JOINED_MODIFIERS words of the next name
+    # ("breast cancer and bone metastases"): no verb, auxiliary, preposition or number
+    for k in range(len(toks), max(0, len(toks) - JOINED_MODIFIERS) - 1, -1):
+        if "".join(toks[:k]) in lex.name_joiners:
+            return all(
+                t.isalpha() and t not in lex.auxiliaries and t not in lex.prepositions
+                and t not in lex.event_verb_cues
+                for t in toks[k:]
+            )  # fmt: skip
+    return False
 
 
 def measured_object(lex: Lexicon, gap: str) -> bool:

@@ -1,4 +1,5 @@
-"""Numbers that are pieces of a decimal, not figures of their own (`decimal_pieces`).
+"""Numbers that are pieces of a decimal or of a thousands number, not figures of their own
+(`decimal_pieces`, `thousands_pieces`).
 
 Some abstracts (older MEDLINE records; NCBI-disease's text throughout) write a space after a
 decimal point: "a frequency of 0. 12%", "(34. 5%)", "4. 5% +/-1", "P =. 006". The grammar reads
@@ -15,6 +16,19 @@ wrong value: 0% and 12% for 0.12%, a count of 57. These pieces give no row:
   point, one space and digits that end in a percent sign ("4. 5%"), or that is "0" ("0. 63");
 - digits written with a leading zero ("006" of "P =. 006", "05", "0066%"): a decimal's digits
   after its point, never a count or a share.
+
+The same records write a space after a thousands separator ("included 3, 580 unrelated
+individuals", "a group of 16, 219 controls", "110, 000 daltons compared with 140, 000
+daltons"), so that "3" and "219 controls" became rows with wrong values (`thousands_pieces`):
+
+- the part before the comma: a bare number of one to three digits followed by ", " and three
+  digits that end the number ("3, 580", "140, 000");
+- the part after it: a number of three digits right after such a number and ", ";
+
+both only where neither number goes on a list ("50, 100, 150 and 200 mg", "(0, 250, 500 or
+625 mg/kg)": another number before the first's comma or after the second, past a comma, "and"
+or "or") and the first is no label ("In study 1, 150 patients ...": a word of `labels` right
+before it), except for a group "000", which no list holds ("110, 000").
 
 Each test reads a few characters around the figure: constant work a figure; the regexes
 run only where a point and a space stand right before or after it.
@@ -35,6 +49,51 @@ _FRACTION_AFTER = re.compile(r"\. \d")
 _BARE_INTEGER = re.compile(r"\d{1,3}")
 # how many characters before a figure the integer part and its point may take
 _BEFORE = 6
+
+
+# a thousands group after a number, written with a space after the comma: ", 580" (three
+# digits that end the number)
+_GROUP_AFTER = re.compile(r", (\d{3})(?![\d.,·]\d|\d)")
+# a number of one to three digits, then ", " right before a figure: "21, " (its start is
+# checked to be the number's)
+_HEAD_BEFORE = re.compile(r"(?<![\d.,])(\d{1,3}), \Z")
+# a list's next number: ", 150", " and 200", ", or 625", " to 300", "-300"
+_LIST_AFTER = re.compile(r"\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or|to)\s+|[-–]\s*)\d", re.IGNORECASE)
+# a list's number before: "50, " or "0 and " right before the first number
+_LIST_BEFORE = re.compile(r"\d\s*(?:,|and|or)\s*\Z", re.IGNORECASE)
+_LAST_WORD = re.compile(r"([^\W\d_]+)\W*\Z")
+
+
+def thousands_pieces(figures: list[Figure], toks: list[Tok], text: str,
+                     labels: frozenset[str]) -> set[int]:  # fmt: skip
+    """Indices of the figures that are a piece of a number written with a space after its
+    thousands separator (see the module's docstring). `labels`: the lower-case words after
+    which a number is a label."""
+    out: set[int] = set()
+    for k, f in enumerate(figures):
+        tok = toks[f.ts]
+        if tok.num is None or tok.word_num or tok.decimals or "," in tok.text:
+            continue
+        start, end = tok.start, tok.end
+        # (a comma and a space after the number, or before it: a substring test first)
+        if text.startswith(", ", end) and len(tok.text) <= 3:
+            m = _GROUP_AFTER.match(text, end)
+            if m and (m.group(1) == "000" or _lone_pair(text, start, m.end(), labels)):
+                out.add(k)  # "<3>, 580 unrelated individuals"
+        elif text[max(0, start - 2) : start] == ", " and len(tok.text) == 3:
+            m = _HEAD_BEFORE.search(text, max(0, start - 6), start)
+            if m and (tok.text == "000" or _lone_pair(text, m.start(1), end, labels)):
+                out.add(k)  # "16, <219 controls>"
+    return out
+
+
+def _lone_pair(text: str, start: int, end: int, labels: frozenset[str]) -> bool:
+    """Whether the two numbers at text[start:end] ("3, 580") are on no list and the first is
+    no label."""
+    if _LIST_AFTER.match(text, end) or _LIST_BEFORE.search(text, max(0, start - 8), start):
+        return False
+    word = _LAST_WORD.search(text, max(0, start - 30), start)
+    return word is None or word.group(1).lower() not in labels
 
 
 def _leading_zero(tok: Tok) -> bool:

@@ -33,6 +33,16 @@ says what each list is for):
   tumours a genetic or molecular study examined, not subjects nor events: no row. Tumours a
   trial counts as its events name no such finding ("Fifteen breast cancers occurred in the
   tamoxifen arm") and stay;
+- sizes of a measurement (`measured_sizes`): "0.8 +/- 0.2 micrograms/ml, respectively (mean +/-
+  SD, n = 6)", "(1.34 +/- 0.89, n = 48)", "1.26 (1.06-1.50) µg. ml-1, n = 41)", "39 +/- 10
+  pg/ml (n = 6)": an "(n = N)" in a bracket that holds a `dispersion_marks` entry or a
+  `concentration_units` entry (from its opening, or its sentence's start when a sentence split
+  cut it, to its close), or right after a value with one, counts the subjects a value was
+  measured in, not who was enrolled: no row. Not a bracket right after a population noun, an
+  arm noun or a control arm, nor one with a `group_trait_words` entry or a threshold's sign: a
+  group's size with its traits ("normotensive controls (128 +/- 3 mm Hg, n = 8)", "exercise (n
+  = 40; mean age 52 +/- 6 years)"); nor one with a label, a word that is no mark nor unit: an
+  arm's size ("1.17 ± 1.11 (biosimilar, N = 101)");
 - hedged fractions (`hedged_fractions`): "as ~1/4 of the women dropped out", "approximately 1/3
   of patients": a fraction after a `hedges` entry or an `approximation_signs` entry is a share
   (25%, 33.3%), not a count of one subject of four.
@@ -66,10 +76,14 @@ ENROLLMENT_SCOPE_LISTS: tuple[str, ...] = (
     "predicate_joiners",
     "specimen_nouns",
     "genetic_finding_words",
+    "dispersion_marks",
+    "concentration_units",
+    "group_trait_words",
 )
 # the lexicon's lists this module reads too
 _SHARED_LISTS: tuple[str, ...] = (
     "sample_nouns", "population_nouns", "auxiliaries", "strong_boundaries", "list_connectors",
+    "arm_nouns", "control_arms", "unit_words",
 )  # fmt: skip
 # How many tokens before an "(n = N)" the noun it counts may stand, and between two "(n = N)"
 # of one list of samples.
@@ -82,6 +96,9 @@ GENOTYPE_WINDOW = 80
 ACCRUAL_WINDOW = 160
 # How many tokens after a tissue noun (its auxiliary, an adverb) the verb of collection may be.
 COLLECTION_REACH = 3
+# How far (characters) before an "(n = N)" the value it is the size of, and the opening of its
+# bracket, are looked for.
+MEASURED_WINDOW = 120
 # How many words after a count the tumour noun it counts may stand ("63 colorectal tumors",
 # "13 closely related lymphomas").
 SPECIMEN_REACH = 4
@@ -135,6 +152,36 @@ class EnrollmentScope:
             re.IGNORECASE,
         )
         self._accrual_gate = frozenset(w.split()[0] for w in low["accrual_nouns"])
+        # what a measured value is written with: a dispersion or statistic's label, a
+        # concentration's unit (no dose unit: "(10 mg bid; n = 114)" is an arm's size)
+        # (a word is matched whole; a sign or a unit after "/" also inside a number or a
+        # unit: "0.4±0.1", "pg/ml")
+        marks = low["dispersion_marks"] | low["concentration_units"]
+        words = _alt(m for m in marks if m[0].isalpha())
+        signs = _alt(m for m in marks if not m[0].isalpha())
+        marked = rf"(?:(?<![\w-])(?:{words})(?![\w-])|(?:{signs}))"
+        self._measured_re = re.compile(marked, re.IGNORECASE)
+        # what a bracket of a measurement holds besides its marks: numbers, units, signs; any
+        # other word is a label ("(biosimilar, N = 101)": an arm's size)
+        units = _alt(shared["unit_words"] | {u.lstrip("/") for u in low["concentration_units"]})
+        self._unlabelled_re = re.compile(
+            rf"(?:{marked}|(?<![^\W\d_])(?:{units})(?![^\W\d_])|[^\w]|\d|_)*",
+            re.IGNORECASE,
+        )
+        self._group_trait_re = re.compile(
+            rf"(?<![\w-])(?:{_alt(low['group_trait_words'])})(?![\w-])", re.IGNORECASE
+        )
+        # a group's name right before the bracket: its size, with its traits
+        named = shared["population_nouns"] | shared["arm_nouns"] | shared["control_arms"]
+        self._group_before_re = re.compile(
+            rf"(?<![\w-])(?:{_alt(named)})\s*[(\[]\s*$", re.IGNORECASE
+        )
+        # a value written with a dispersion right before the bracket ("39 +/- 10 pg/ml (n = 6)";
+        # not "Subjects with HDL-C of 100 mg/dl or more (n = 130)": a group's threshold)
+        self._dispersed_before_re = re.compile(
+            rf"(?:{_alt(m for m in low['dispersion_marks'] if not m[0].isalpha())})\s*[\d.]+"
+            r"\s*(?:[^\s\d()\[\]]+\s*)?[(\[]\s*$"
+        )
         # "refusing (n = 14)", "declined (N = 30)": right before the bracket
         self._declined_re = re.compile(
             rf"(?<![\w-])(?:{_alt(low['decline_words'])})\s*[(\[]\s*$", re.IGNORECASE
@@ -201,6 +248,40 @@ class EnrollmentScope:
                 continue
             m = self._genotype_re.match(text, f.end)
             if m is not None and not self._list_word_re.search(text, f.end, m.end()):
+                out.add(k)
+        return out
+
+    def measured_sizes(self, figures: list[Figure], text: str) -> set[int]:
+        """Indices of the "(n = N)" figures that count the subjects a value was measured in
+        (see the module's docstring): a bracket read from its opening, or from the sentence's
+        start when none opens before the figure within `MEASURED_WINDOW` characters, to its
+        close."""
+        out: set[int] = set()
+        for k, f in enumerate(figures):
+            if not f.n_form or f.pct is not None or f.den is not None:
+                continue
+            lo = max(0, f.start - MEASURED_WINDOW)
+            opening = max(text.rfind("(", lo, f.start), text.rfind("[", lo, f.start))
+            if opening >= 0 and max(text.rfind(")", opening, f.start),
+                                    text.rfind("]", opening, f.start)) >= 0:
+                continue  # (a bracket closed between: not the figure's)
+            close = text.find(")", f.end)
+            if opening < 0 and (f.start > MEASURED_WINDOW or close < 0):
+                continue  # (no bracket: "Controls, no CRF or ESRD, n = 748; ...")
+            close = len(text) if close < 0 else close
+            bracket = text[max(opening, 0) : close]
+            if self._group_trait_re.search(bracket) or any(c in bracket for c in "<>≤≥") or (
+                opening >= 0 and self._group_before_re.search(text, lo, opening + 1)
+            ):
+                # "controls (128 +/- 3 mm Hg, n = 8)", "(HDL-C > 100 mg/dl, n = 130)": a
+                # group's size, by its traits or a threshold
+                continue
+            rest = text[max(opening + 1, 0) : f.start] + text[f.end : close]
+            if not self._unlabelled_re.fullmatch(rest):
+                continue  # "1.17 ± 1.11 (biosimilar, N = 101)": an arm's label
+            if self._measured_re.search(bracket) or (
+                opening >= 0 and self._dispersed_before_re.search(text, lo, opening + 1)
+            ):
                 out.add(k)
         return out
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from pipeline.components.outcome_breakdowns import BreakdownRules
 from pipeline.components.outcome_conduct import ConductRules
 from pipeline.components.outcome_enrollment_scope import EnrollmentScope
 from pipeline.components.outcome_lexicon_attach import (
@@ -73,6 +74,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.conduct = ConductRules(data)
         self.prevention = PreventionRules(data)
         self.enrollment_scope = EnrollmentScope(data)
+        self.breakdowns = BreakdownRules(data)
 
     def _set_word_sets(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """The word lists and maps the component reads as sets and dicts."""
@@ -121,6 +123,11 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.measured_object_openers = sets["measured_object_openers"]
         self.boundaries = sets["strong_boundaries"]
         self.connectors = sets["list_connectors"]
+        self.name_joiners = sets["breakdown_joiners"]
+        # a number right after one of these is a label ("study 1", "day 1", "group 2")
+        self.number_labels = (
+            sets["count_blockers_before"] | sets["arm_nouns"] | sets["design_nouns"]
+        )
         self.prepositions = sets["prepositions"]
         self.adjective_stops = sets["adjective_stops"]
         self.figure_words = sets["figure_words"]
@@ -424,6 +431,11 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.recorded_before_re = re.compile(
             rf"\b(?:{_alt(data['recording_words'])})\s+(?:{preps})\s+$", re.IGNORECASE
         )
+        # "Forty-four patients were assessed for response": who was assessed, after the count
+        self.assessed_for_re = re.compile(
+            rf"\s*(?:were|was)\s+(?:[a-z]+ly\s+)?(?:{_alt(data['assessment_words'])})\s+for\b",
+            re.IGNORECASE,
+        )
         # "median follow-up of 24 months", "median age 52 years": no outcome
         self.median_not_outcome_re = re.compile(
             rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
@@ -617,6 +629,11 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         return self.assessed_before_re.search(before) is not None or (
             all_form and self.recorded_before_re.search(before) is not None
         )
+
+    def assessed_for(self, text: str, end: int) -> bool:
+        """Does the count ending at text[end] say who was assessed for an outcome ("Forty-four
+        patients were assessed for response") rather than in whom it occurred?"""
+        return self.assessed_for_re.match(text, end) is not None
 
     def change_further_back(self, text: str, at: int) -> bool:
         """ "an increase in both disease-free and overall survival of about 5%", "the risk

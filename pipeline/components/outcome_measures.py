@@ -556,10 +556,12 @@ def assign_measures(
             and len(members) == 1
             and counted_among_by_words(lex, before, head, parser.text)
         ) or (
-            # "Response was evaluable in 88 patients": who was assessed, no count of responses
+            # "Response was evaluable in 88 patients", "Forty-four patients were assessed for
+            # response": who was assessed, no count of responses
             len(members) == 1
             and head.has_pop and head.pct is None and head.den is None and not head.all_form
-            and lex.assessed_total(parser.text, head.start, False)
+            and (lex.assessed_total(parser.text, head.start, False)
+                 or lex.assessed_for(parser.text, head.end))
         ):  # fmt: skip
             head.measure = "enrollment"
             continue

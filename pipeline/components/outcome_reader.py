@@ -208,6 +208,8 @@ class FigureReader(StatisticsParser):
     def count_guard(self, i: int) -> bool:
         """True if the integer at token i may start a count figure."""
         t = self.toks[i]
+        if i == 0 and self.lower(1) == "." and (len(self.toks) < 3 or self.toks[2].num is None):
+            return False  # "1. Torsades de pointes is ...": a numbered paragraph's label
         if i > 0:
             prev = self.toks[i - 1]
             if prev.end == t.start and (prev.text.isalpha() or prev.text in "-‐/^_."):
@@ -221,6 +223,10 @@ class FigureReader(StatisticsParser):
                 return False
             if prev.text in "≥≤<>" and self.lower(i - 2) in self.lex.count_blockers:
                 return False  # "grade ≥ 2"
+            if prev.text == "." and self.lower(i - 2) in self.lex.count_blockers and (
+                self.adjacent(i - 2, i - 1)
+            ):
+                return False  # "(ref. 3)", "no. 4": an abbreviation's label
             if prev.lower == "of" and self.lower(i - 2) in self.lex.score_value_nouns:
                 return False  # "an IGA score of 0 (clear)": the score's value
             if (

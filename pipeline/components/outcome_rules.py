@@ -174,6 +174,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "acuity_words",
     "drug_class_nouns",
     "exposure_words",
+    "breakdown_openers",
+    "breakdown_joiners",
     "listing_words",
     "analyte_words_before",
     "analyte_words_after",

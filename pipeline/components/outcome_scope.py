@@ -58,6 +58,9 @@ from pipeline.components.outcome_tokens import Figure, lowered
 
 # How far (characters) before a bare number an amount listed with it may start.
 AMOUNT_WINDOW = 140
+# How far (characters) before a count the comma that ends a pool of things may stand (an
+# adverb between: "..., only 69").
+POOL_ADVERB_CHARS = 16
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
@@ -104,6 +107,8 @@ SCOPE_LISTS: tuple[str, ...] = (
     "trait_list_openers",
     "threshold_holders",
     "threshold_verbs",
+    "pool_count_adverbs",
+    "cluster_units",
 )
 # every key it reads: its own and some the other outcome modules read too
 _KEYS: tuple[str, ...] = (
@@ -123,6 +128,7 @@ _KEYS: tuple[str, ...] = (
     "control_arms",
     "population_nouns",
     "bracket_trait_words",
+    "count_determiners",
 )
 
 
@@ -311,6 +317,18 @@ class ScopeRules:
             rf"\b(?:of|from|among)\s+(?:the\s+)?[\w-]+\s+(?:[\w-]+\s+)?(?:{things})\s*,\s*$",
             re.IGNORECASE,
         )
+        # "Of 425 studies identified, only 20 ...", "Of the 64 cycles given, 10 ...": a pool of
+        # things opens the clause (a few words may describe
+        # it); a bare count after its comma counts those things
+        # (not a cluster trial's units: "Of the 48 practices, 40 recruited" counts who was
+        # randomized)
+        pooled = _alt(low["count_blockers_after"] - low["cluster_units"])
+        self.things_pool_re = re.compile(
+            rf"(?:^|[,;:]\s*)(?:of|from|among)\s+(?:(?:{_alt(low['count_determiners'])})\s+)?"
+            rf"(?:\d[\d,]*|{_alt(number_words)})\s+(?:[\w-]+\s+)?(?:{pooled})\b"
+            rf"[^,;:()\[\]\d]{{0,80}},\s*(?:(?:{_alt(low['pool_count_adverbs'])})\s+)?$",
+            re.IGNORECASE,
+        )
         # "(n = 22, P = .06)": a subgroup tested on its own
         self.tested_after_re = re.compile(r"\s*[,;]\s*[pP]\s*[=<>≤≥]")
         arms = _alt(low["arm_nouns"] | low["control_arms"])
@@ -347,16 +365,56 @@ class ScopeRules:
         named = {w for w in low["comparison_connectors"] | low["arm_nouns"] if w.isalpha()}
         self.arms_named_re = re.compile(rf"\b(?:{_alt(named)})\b", re.IGNORECASE)
 
+    def things_parts(self, figures: list[Figure], text: str) -> set[int]:
+        """Indices of the figures in a bracket right after a bare count of things that a pool
+        opening its clause names ("Of 425 studies identified, 20 were pooled (12/212 in
+        Europe, 8/213 elsewhere)"): the count's parts count the same things, no subjects (but
+        a count with a population noun names subjects: "18 were included (2,140 patients)").
+        The bracket opens within its clause, with no figure between; each figure is looked at
+        once or twice."""
+        out: set[int] = set()
+        for k, f in enumerate(figures):
+            if not (f.needs_cue and f.pct is None and k + 1 < len(figures)):
+                continue
+            g = figures[k + 1]
+            opening = text.find("(", f.end, g.start)
+            if opening < 0 or any(c in text[f.end : opening] for c in ";:()[]"):
+                continue
+            if not self._pooled_things(text, f.start):
+                continue
+            close = text.find(")", opening)
+            close = len(text) if close < 0 else close
+            # (not a count of subjects: "18 were included (2,140 patients)" names who)
+            out.update(
+                j for j in range(k + 1, len(figures))
+                if figures[j].end <= close and not figures[j].has_pop
+            )  # fmt: skip
+        return out
+
+    def _pooled_things(self, text: str, start: int) -> bool:
+        """Whether a pool of things (no cluster trial's units) opens the clause of the number
+        at `start`, right before it: "Of 425 studies identified, only 20"."""
+        tail = text[max(0, start - POOL_ADVERB_CHARS) : start]
+        return "," in tail and self.things_pool_re.search(
+            text, max(0, start - AMOUNT_WINDOW), start
+        ) is not None
+
     def counts_no_subjects(self, text: str, start: int, end: int) -> bool:
         """A bare number at text[start:end] that is a list label ("1) ..."), an amount listed
-        with one, or a count of things (not subjects) that a phrase before it names."""
+        with one, or a count of things (not subjects) that a phrase before it names ("From the
+        six selected clusters, three ...", or a pool that opens the clause: "Of 425 studies
+        identified, only 20 ...")."""
         before = text[max(0, start - AMOUNT_WINDOW) : start]
         tail = before.rstrip()
         if not tail:
             return text[end : end + 2].lstrip().startswith(")")  # "1) ..."
         # (cheap tests of the last word or sign first: most numbers follow neither)
+        if tail.endswith(",") and self.things_before_re.search(before[-80:]) is not None:
+            return True
+        if self._pooled_things(text, start):
+            return True  # "Of 425 studies identified, only 20 ..."
         if tail.endswith(","):
-            return self.things_before_re.search(before[-80:]) is not None
+            return False
         last = tail[tail.rfind(" ") + 1 :].lower()
         return last in self.amount_joiners and self.amount_listed_re.search(before) is not None
 

@@ -480,6 +480,16 @@ class StatisticsParser:
             (x for x in range(i - 1, lo - 1, -1) if self.toks[x].lower in self.lex.median_words),
             None,
         )
+        if (
+            i >= 2
+            and self.lower(i - 1) in ("-", "–", "to")
+            and self.toks[i - 2].num is not None
+            and self.lower(i - 3) != "from"
+        ):
+            # "median response duration was 4.9 months (range, 1.9 to 15.9 months)", "6.2
+            # months (2-12 months)": a range's upper bound, no median (not "from 7.0 to 9.8
+            # months": the value after a change)
+            return None
         if med is None:
             if not self._compared_median(i, unit):
                 return None

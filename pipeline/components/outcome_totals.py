@@ -9,6 +9,9 @@
   patients with centrally confirmed receptor positivity (n = 150), median PFS was ...", "in
   cohort 2 (n = 99), median PFS was 11.1 months for the letrozole group and ...": the size of a
   subgroup analysed apart, not who was enrolled;
+- enrolled parts (`enrolled_parts`): "82 patients were included (34 STIM and 48 control)": the
+  counts of a bracket right after an enrolled total that add up to it are its groups' sizes,
+  enrollment, whatever cue their labels are;
 - trait breakdowns (`trait_breakdowns`): "203 patients (143 men, 60 women) completed the
   study", "Sixty-five patients, 34 women and 31 men, received ...": the total's split by a
   trait of who was studied, neither who was enrolled nor an outcome;
@@ -22,6 +25,7 @@ Reads only the sentence text and the figure offsets; no state.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from pipeline.components.outcome_enrollment_scope import EnrollmentScope
 from pipeline.components.outcome_scope import ScopeRules
@@ -167,6 +171,69 @@ def pooled_totals(figures: list[Figure], text: str, rules: ScopeRules, enrollmen
             out.add(k)
             _causes_take_the_total(f, taken)
     return out | _pooled_rates(figures, text) | _total_of_rates(figures, text, rules, enrollment)
+
+
+# What opens the bracket of an enrolled total's parts: a few words ("were included", "aged
+# 30-70"), then the bracket or a colon ("67 patients were enrolled: 33 in the study group and
+# 34 in the control group").
+_PARTS_OPEN = re.compile(r"\s*+(?:[\w-]++\s*+){0,6}?(?P<open>[(\[:])\s*+")
+
+
+def enrolled_parts(figures: list[Figure], text: str, enrollment: str, arm_words: frozenset[str],
+                   drug_starts: list[int]) -> None:  # fmt: skip
+    """ "82 patients were included (34 STIM and 48 control)", "2144 (1063 ovarian ablation or
+    suppression, 1081 no ovarian ablation or suppression) patients were randomly assigned", "67
+    patients were enrolled: 33 in study group, and 34 in control group": the bare counts of a
+    bracket (or after a colon, up to a ";") that opens a few words after an enrolled total and
+    add up to it
+    are the sizes of its groups, enrollment, whatever cue their labels are (a label the tagger
+    took for a DISEASE mention is no adverse event), each one of several arms' (`one_arm`: no
+    cohort), when a label names an arm (an `arm_words` entry or a DRUG mention: "(71 control
+    and 77 hypnosis)"); a split by a trait stays without rows ("38 patients (22 low renin, 16
+    normal renin)"; "(143 men, 60 women)": `trait_breakdowns`), and a part with an outcome's
+    measure keeps it ("60 responded")."""
+    for k, f in enumerate(figures[:-2]):
+        if f.measure != enrollment or f.count is None or f.pct is not None or f.den is not None:
+            continue
+        first = figures[k + 1]
+        m = _PARTS_OPEN.fullmatch(text, f.end, first.start)
+        if m is None:
+            continue
+        close = text.find(")" if m.group("open") in "([" else ";", first.end)
+        close = len(text) if close < 0 else close
+        parts: list[Figure] = []
+        acc = 0
+        for g in figures[k + 1 :]:
+            if g.end > close or g.count is None or g.pct is not None or g.den is not None:
+                break
+            parts.append(g)
+            acc += g.count
+        if len(parts) < 2 or acc != f.count:
+            continue
+        labels = [text[g.end : h.start] for g, h in pairwise(parts)] + [
+            text[parts[-1].end : close]
+        ]
+        if not any(
+            _names_arm(label, g.end, arm_words, drug_starts)
+            for g, label in zip(parts, labels, strict=True)
+        ):
+            continue  # ("38 patients (22 low renin, 16 normal renin)": a trait's split)
+        for g in parts:
+            if g.measure in _PART_MEASURES:  # (not "60 responded": an outcome's count)
+                g.measure, g.excluded, g.one_arm = enrollment, False, True
+
+
+# The measures a part of an enrolled total may have had from its label alone: none, other, or
+# the adverse event a label the tagger took for a DISEASE mention gives.
+_PART_MEASURES = frozenset({None, "other", "adverse_event"})
+
+
+def _names_arm(label: str, at: int, arm_words: frozenset[str], drug_starts: list[int]) -> bool:
+    """Whether the label `label`, at `at` in its sentence, names an arm: a word of `arm_words`
+    or a DRUG mention that starts in it."""
+    if any(at <= d < at + len(label) for d in drug_starts):
+        return True
+    return any(w in arm_words for w in re.findall(r"[a-z][\w-]*", label.lower()))
 
 
 def _causes_take_the_total(total: Figure, parts: list[Figure]) -> None:

@@ -57,7 +57,7 @@ from pipeline.components.outcome_cue_filters import (
     lists_diseases,
     stop_reasons,
 )
-from pipeline.components.outcome_decimals import decimal_pieces
+from pipeline.components.outcome_decimals import decimal_pieces, thousands_pieces
 from pipeline.components.outcome_design import read_with_design
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
@@ -81,6 +81,7 @@ from pipeline.components.outcome_strengths import is_concentration, strength_lis
 from pipeline.components.outcome_tokens import Cue, Figure, Mention, pct_consistent
 from pipeline.components.outcome_totals import (
     antecedent_denominators,
+    enrolled_parts,
     mark_differences,
     planned_sizes,
     pooled_totals,
@@ -362,6 +363,10 @@ class OutcomeExtractor:
             | self.lexicon.enrollment_scope.genotype_traits(figures, text, parser.low)
             # ("Six tumours retained the paternal allele": specimens examined)
             | self.lexicon.enrollment_scope.specimen_counts(figures, parser.toks)
+            # ("Of 425 studies identified, 20 were pooled (12/212 in Europe, ...)": studies)
+            | self.lexicon.scope.things_parts(figures, text)
+            # ("0.8 +/- 0.2 micrograms/ml (mean +/- SD, n = 6)": who a value was measured in)
+            | self.lexicon.enrollment_scope.measured_sizes(figures, text)
         )
         for k, f in enumerate(figures):
             if k in skip or self._not_a_result(f, parser, others) or facts.hypothetical(f):
@@ -507,7 +512,9 @@ class OutcomeExtractor:
                 if not (f.of_phrase and f.has_pop and f.den is None):
                     continue
             figures.append(f)
-        pieces = decimal_pieces(figures, parser.toks, parser.text, doc_text, base)
+        pieces = decimal_pieces(figures, parser.toks, parser.text, doc_text, base) | (
+            thousands_pieces(figures, parser.toks, parser.text, lex.number_labels)
+        )  # ("3, 580 unrelated individuals": a thousands separator written with a space)
         if pieces:  # ("0. 12%", "P =. 006": a decimal written with a space after its point)
             figures = [f for k, f in enumerate(figures) if k not in pieces]
         figures = lex.enrollment_scope.hedged_fractions(figures, parser.text)  # ("about 1/3")
@@ -530,6 +537,12 @@ class OutcomeExtractor:
         measures_respectively(lex, figures, cues, parser, boundary)
         planned_sizes(figures, parser.text, lex.scope, "enrollment")
         lex.enrollment_scope.accrual_states(figures, parser.text, "enrollment")
+        # ("82 patients were included (34 STIM and 48 control)": the arms' sizes)
+        enrolled_parts(figures, parser.text, "enrollment", lex.control_arms | lex.arm_role_words,
+                       [m.start - base for m in sm.drugs])  # fmt: skip
+        # ("Toxicities included sepsis (n = 6) and pneumonitis (n = 3)": the event's counts)
+        lex.breakdowns.event_breakdowns(figures, cues, parser.text,
+                                        [m.end - base for m in sm.drugs])
         attach_stats(lex, figures, parser)
         attach_timepoints(figures, parser, boundary)
         mark_change_pairs(lex, figures, parser)

@@ -137,6 +137,7 @@ class CueGate:
         )  # fmt: skip
         self._reach: dict[int, int] = {0: 0}
         self._cache: dict[int, _Entry] = {}
+        self._by_mask: dict[int, _Entry] = {}  # (`_entry`: the entry of each mask met)
 
     def _set_pairs(
         self, multi: list[list[dict[str, Any]]]
@@ -174,21 +175,30 @@ class CueGate:
         if got is None:
             text = strings[orth]
             mask = self._masks.mask(text, text.lower())
-            first_at, second_at = self._first_at, self._second_at
-            singles = mask & ((1 << first_at) - 1)
-            rules = self._single_rules
-            got = (
-                mask >> first_at & ((1 << (second_at - first_at)) - 1),
-                (mask & (self._live_bit - 1)) >> second_at,
-                # (most strings are no one-token cue: no loop over every one)
-                tuple(rules[bit] for bit in range(singles.bit_length()) if singles >> bit & 1)
-                if singles else (),
-                mask & self._live_bit != 0,
-            )
+            # (strings of one mask share its entry, made once: most strings meet no spec or
+            # only a spec of every word, and a new string costs its mask and two look-ups)
+            got = self._by_mask.get(mask)
+            if got is None:
+                got = self._by_mask[mask] = self._mask_entry(mask)
             if len(self._cache) >= CACHE_LIMIT:
                 self._cache.clear()
+                self._by_mask.clear()
             self._cache[orth] = got
         return got
+
+    def _mask_entry(self, mask: int) -> _Entry:
+        """The `_entry` of the strings whose `_MaskBuilder` mask is `mask`."""
+        first_at, second_at = self._first_at, self._second_at
+        singles = mask & ((1 << first_at) - 1)
+        rules = self._single_rules
+        return (
+            mask >> first_at & ((1 << (second_at - first_at)) - 1),
+            (mask & (self._live_bit - 1)) >> second_at,
+            # (most strings are no one-token cue: no loop over every one)
+            tuple(rules[bit] for bit in range(singles.bit_length()) if singles >> bit & 1)
+            if singles else (),
+            mask & self._live_bit != 0,
+        )
 
     def _window(self, passed: int) -> int:
         """Length of the longest cue among the pairs whose bits are set."""

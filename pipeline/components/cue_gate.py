@@ -13,8 +13,11 @@ span, doing less of the Matcher's work:
   optional) or consumes k + 1 with a spec that may follow (itself again, when it repeats). The
   gate checks those two tokens against each such pair of specs. The window is as long as the
   longest cue that passed; for a cue that repeats a token ("*", "+") it runs on as long as the
-  tokens meet a spec of such a cue. A cue with another operator ("!", "{n,m}") makes the
-  window the whole span.
+  tokens meet a spec of such a cue. A window goes to a Matcher of only the cues that passed
+  there (no other cue can match in it; the Matcher of all cues tries every cue at every token,
+  a REGEX or IN condition being a Python call): the same matches, in the same order. A cue
+  with another operator ("!", "{n,m}") makes the window the whole span, read by the Matcher of
+  all cues.
 
 A condition the gate cannot read holds for every string (the gate may let too much through,
 never too little). Results are cached per string.
@@ -38,6 +41,8 @@ from pipeline.components.regex_words import whole_words
 
 # Entries kept in a string cache before it is emptied (memory bound on long runs).
 CACHE_LIMIT = 200_000
+# Matchers of sets of cues kept before they are dropped (`CueGate._window_matcher`).
+MATCHER_LIMIT = 1_000
 # Operators the gate reads (any other makes it run the Matcher on the whole span).
 GATED_OPS = ("1", "?", "*", "+")
 _OPTIONAL = ("?", "*")  # may consume no token
@@ -122,7 +127,11 @@ class CueGate:
         self.matcher = _matcher(nlp, all_specs, multi, validate)
         # match id -> rule index (the ids are hashes of the indices' strings, in any vocab)
         self._rule_of = {nlp.vocab.strings.add(str(k)): k for k in multi}
-        firsts, seconds, repeating = self._set_pairs([all_specs[k] for k in multi])
+        # the Matchers of the sets of cues a window may hold (`_window_matcher`), by the set's
+        # bits (bit k: rule k)
+        self._nlp, self._all_specs = nlp, all_specs
+        self._matchers: dict[int, Matcher] = {}
+        firsts, seconds, repeating = self._set_pairs([(k, all_specs[k]) for k in multi])
         # One mask builder for every spec a string's entry reads, each kind in a field of its
         # bits (one-token cues, first specs, second specs, the repeating cues' specs): a new
         # string costs one set look-up and one regex search, not one per kind.
@@ -135,22 +144,24 @@ class CueGate:
             [*range(n_single + n_pairs), *(self._second_at + p for p in followed),
              *(n_single + 2 * n_pairs for _ in repeating)],
         )  # fmt: skip
-        self._reach: dict[int, int] = {0: 0}
+        self._reach: dict[int, tuple[int, int]] = {0: (0, 0)}
         self._cache: dict[int, _Entry] = {}
+        self._by_mask: dict[int, _Entry] = {}  # (`_entry`: the entry of each mask met)
 
     def _set_pairs(
-        self, multi: list[list[dict[str, Any]]]
+        self, multi: list[tuple[int, list[dict[str, Any]]]]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any] | None], list[dict[str, Any]]]:
-        """The pairs of specs a match of a longer cue can start with (pair p: bit p of a
-        string's first and second masks, `_entry`): their first specs, their second specs (None
-        where the match may end after its first token); and the specs of the cues that repeat a
-        token."""
+        """The pairs of specs a match of a longer cue (rule index, specs) can start with (pair
+        p: bit p of a string's first and second masks, `_entry`): their first specs, their
+        second specs (None where the match may end after its first token); and the specs of the
+        cues that repeat a token."""
         firsts: list[dict[str, Any]] = []
         seconds: list[dict[str, Any] | None] = []
         self._lengths: list[int] = []  # of each pair's cue; 0 where it repeats a token
+        self._pair_rules: list[int] = []  # the rule of each pair's cue
         repeating: list[dict[str, Any]] = []
         self._whole = False  # some cue has an operator the gate does not read
-        for specs in multi:
+        for rule, specs in multi:
             ops = {spec.get("OP", "1") for spec in specs}
             if not ops <= set(GATED_OPS):
                 self._whole = True
@@ -162,6 +173,7 @@ class CueGate:
                 firsts.append(first)
                 seconds.append(second)
                 self._lengths.append(len(specs) if bounded else 0)
+                self._pair_rules.append(rule)
         # pairs whose match may end after its first token; pairs of the repeating cues
         self._alone = sum(1 << p for p, s in enumerate(seconds) if s is None)
         self._open = sum(1 << p for p, n in enumerate(self._lengths) if not n)
@@ -174,31 +186,58 @@ class CueGate:
         if got is None:
             text = strings[orth]
             mask = self._masks.mask(text, text.lower())
-            first_at, second_at = self._first_at, self._second_at
-            singles = mask & ((1 << first_at) - 1)
-            rules = self._single_rules
-            got = (
-                mask >> first_at & ((1 << (second_at - first_at)) - 1),
-                (mask & (self._live_bit - 1)) >> second_at,
-                # (most strings are no one-token cue: no loop over every one)
-                tuple(rules[bit] for bit in range(singles.bit_length()) if singles >> bit & 1)
-                if singles else (),
-                mask & self._live_bit != 0,
-            )
+            # (strings of one mask share its entry, made once: most strings meet no spec or
+            # only a spec of every word, and a new string costs its mask and two look-ups)
+            got = self._by_mask.get(mask)
+            if got is None:
+                got = self._by_mask[mask] = self._mask_entry(mask)
             if len(self._cache) >= CACHE_LIMIT:
                 self._cache.clear()
+                self._by_mask.clear()
             self._cache[orth] = got
         return got
 
-    def _window(self, passed: int) -> int:
-        """Length of the longest cue among the pairs whose bits are set."""
-        n = self._reach.get(passed)
-        if n is None:
-            n = max(self._lengths[p] for p in range(passed.bit_length()) if passed >> p & 1)
+    def _mask_entry(self, mask: int) -> _Entry:
+        """The `_entry` of the strings whose `_MaskBuilder` mask is `mask`."""
+        first_at, second_at = self._first_at, self._second_at
+        singles = mask & ((1 << first_at) - 1)
+        rules = self._single_rules
+        return (
+            mask >> first_at & ((1 << (second_at - first_at)) - 1),
+            (mask & (self._live_bit - 1)) >> second_at,
+            # (most strings are no one-token cue: no loop over every one)
+            tuple(rules[bit] for bit in range(singles.bit_length()) if singles >> bit & 1)
+            if singles else (),
+            mask & self._live_bit != 0,
+        )
+
+    def _window(self, passed: int) -> tuple[int, int]:
+        """Length of the longest cue among the pairs whose bits are set, and the bits of their
+        rules (bit k: rule k)."""
+        got = self._reach.get(passed)
+        if got is None:
+            pairs = [p for p in range(passed.bit_length()) if passed >> p & 1]
+            rules = 0
+            for p in pairs:
+                rules |= 1 << self._pair_rules[p]
+            got = max(self._lengths[p] for p in pairs), rules
             if len(self._reach) >= CACHE_LIMIT:
                 self._reach.clear()
-            self._reach[passed] = n
-        return n
+            self._reach[passed] = got
+        return got
+
+    def _window_matcher(self, rules: int) -> Matcher:
+        """The Matcher of the rules whose bits are set: the cues that may match in a window (a
+        match starts where its first two tokens pass, `matches`), which find there what the
+        Matcher of all cues finds, in its order, at a fraction of its cost (it tries every
+        pattern at every token, and a REGEX or IN condition is a Python call)."""
+        matcher = self._matchers.get(rules)
+        if matcher is None:
+            if len(self._matchers) >= MATCHER_LIMIT:
+                self._matchers.clear()
+            ks = [k for k in range(rules.bit_length()) if rules >> k & 1]
+            matcher = self._matchers[rules] = _matcher(self._nlp, self._all_specs, ks, False)
+        return matcher
 
     def matches(self, doc: Doc, orth: list[int], start: int,
                 end: int) -> list[tuple[int, int, int]]:  # fmt: skip
@@ -208,7 +247,7 @@ class CueGate:
         order."""
         strings = doc.vocab.strings
         out: list[tuple[int, int, int]] = []
-        windows: list[tuple[int, int]] = []
+        windows: list[tuple[int, int, int]] = []  # (start, end, the bits of its rules)
         # the cached entries looked up in C (`map`); `_entry` only for strings not seen before
         # (an entry is a non-empty tuple, a miss None)
         span = orth[start:end]
@@ -230,19 +269,24 @@ class CueGate:
             passed = first & (nxt | alone)
             if passed:
                 k = start + i
-                hi = min(end, k + self._window(passed))
+                length, rules = self._window(passed)
+                hi = min(end, k + length)
                 if passed & open_:
                     if run_ends is None:
                         run_ends = _run_ends(entries)
                     hi = max(hi, k + 1, start + run_ends[i])
                 if windows and k <= windows[-1][1]:
-                    windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
+                    a, b, before = windows[-1]
+                    windows[-1] = (a, max(b, hi), before | rules)
                 else:
-                    windows.append((k, hi))
+                    windows.append((k, hi, rules))
         if self._whole and end > start:
-            windows = [(start, end)]
-        for a, b in windows:
-            for match_id, ti, tj in self.matcher(doc[a:b]):
+            matchers = [(start, end, self.matcher)]
+        else:
+            # (only the cues whose first tokens passed in a window can match there)
+            matchers = [(a, b, self._window_matcher(rules)) for a, b, rules in windows]
+        for a, b, matcher in matchers:
+            for match_id, ti, tj in matcher(doc[a:b]):
                 out.append((self._rule_of[match_id], ti + a - start, tj + a - start))
         return out
 

@@ -123,10 +123,15 @@ def labelled_arms(f: Figure, figures: list[Figure], sm: SentenceMentions,
                   ctx: DocContext) -> dict[int, Span]:  # fmt: skip
     """The arms of the figures of the labelled bracket figure f is in, by figure start (module
     docstring); empty if f is in no such bracket."""
-    text = sm.text
-    bracket = _round_bracket(text, f)
+    return _labelled_bracket(_round_bracket(sm.text, f), figures, sm, ctx)
+
+
+def _labelled_bracket(bracket: Span | None, figures: list[Figure], sm: SentenceMentions,
+                      ctx: DocContext) -> dict[int, Span]:  # fmt: skip
+    """`labelled_arms` of the figures in the bracket (open, close)."""
     if bracket is None:
         return {}
+    text = sm.text
     entries = _entries(text, *bracket)
     if len(entries) < 2:
         return {}
@@ -188,10 +193,15 @@ def labels_before(f: Figure, figures: list[Figure], sm: SentenceMentions,
                   ctx: DocContext) -> dict[int, Span]:  # fmt: skip
     """The arms of the figures of figure f's bracket whose labels come right before them, by
     figure start (module docstring); empty if fewer than two figures there are so labelled."""
-    text, lex = sm.text, sm.lex
-    bracket = _enclosing(text, f)
+    return _labels_before_in(_enclosing(sm.text, f), figures, sm, ctx)
+
+
+def _labels_before_in(bracket: Span | None, figures: list[Figure], sm: SentenceMentions,
+                      ctx: DocContext) -> dict[int, Span]:  # fmt: skip
+    """`labels_before` of the figures in the bracket (open, close)."""
     if bracket is None:
         return {}
+    text, lex = sm.text, sm.lex
     b, close = bracket
     out: dict[int, Span] = {}
     labels: list[str] = []
@@ -285,11 +295,19 @@ def label_arms(figures: list[Figure], sm: SentenceMentions, ctx: DocContext) -> 
     run (`labels_after_each`)."""
     out: dict[int, Span] = {}
     bracketed = "(" in sm.text
+    # each bracket read once (its figures share what it gives them: the figures of a bracket
+    # that gives none would each read it again)
+    read: dict[tuple[Span | None, Span | None], dict[int, Span]] = {}
     for f in figures:
         if f.start in out:
             continue
         if bracketed:
-            out.update(labelled_arms(f, figures, sm, ctx) or labels_before(f, figures, sm, ctx))
+            brackets = _round_bracket(sm.text, f), _enclosing(sm.text, f)
+            if brackets not in read:
+                read[brackets] = _labelled_bracket(brackets[0], figures, sm, ctx) or (
+                    _labels_before_in(brackets[1], figures, sm, ctx)
+                )
+            out.update(read[brackets])
         if f.start not in out:
             out.update(labels_after_each(f, figures, sm, ctx))
     return out

@@ -31,6 +31,7 @@ from pipeline.components.outcome_rules import (
 )
 from pipeline.components.outcome_scope import ScopeRules
 from pipeline.components.outcome_timepoint_regexes import TimepointRegexes
+from pipeline.components.outcome_tokens import TOKEN_SPLIT
 from pipeline.paths import rule_file
 
 
@@ -63,6 +64,9 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         # negation words are biotab_assertion's one-word forward NEGATED triggers: one list
         self.negation_words = frozenset(negation_words)
         self.numw = _alt(self.number_words)
+        # what `outcome_tokens.light_tokens` splits a sentence with (its ASCII twin in
+        # `outcome_ascii.ascii_lexicon`)
+        self.token_split = TOKEN_SPLIT
         self._build_figure_regexes(data, sets)
         self._build_stat_regexes()
         self._build_timepoint_regexes()

@@ -86,7 +86,7 @@ class StatisticsParser:
         self.text = text
         self.lex = lex
         self.low = text.lower()  # once: the figure grammar and the timepoint search read it
-        self.toks = light_tokens(text, lex.number_words)
+        self.toks = light_tokens(text, lex.number_words, lex.token_split)
         self.starts = [t.start for t in self.toks]
         self.consumed = [False] * len(self.toks)
         self.stats: list[Stat] = []

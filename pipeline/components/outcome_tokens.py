@@ -27,7 +27,7 @@ TOKEN_RE = re.compile(
 )
 # TOKEN_RE as one group (it has none of its own): `re.split` keeps the tokens, between the
 # white space TOKEN_RE skips (its last alternative takes any other character)
-_TOKEN_SPLIT = re.compile(f"({TOKEN_RE.pattern})")
+TOKEN_SPLIT = re.compile(f"({TOKEN_RE.pattern})")
 # "+/-" is "±" as typed on a keyboard ("54 +/- 5"): one token whose lower form is "±", so a
 # mean with its standard deviation is never read as a count or a rate
 PLUS_MINUS = "±"
@@ -77,13 +77,16 @@ def _plus_minus(low: str) -> bool:
     return low[0] == "+" and len(low) > 1
 
 
-def light_tokens(text: str, number_words: dict[str, int]) -> list[Tok]:
-    """The sentence's light tokens."""
+def light_tokens(
+    text: str, number_words: dict[str, int], split: re.Pattern[str] = TOKEN_SPLIT
+) -> list[Tok]:
+    """The sentence's light tokens (`split`: TOKEN_SPLIT, or a compile of it that splits the
+    text alike: `Lexicon.token_split`)."""
     # TOKEN_RE's matches as the odd items of a split (white space between them), their offsets
     # the running sums of the items' lengths, each token's lower case its own (as the
     # lower-cased sentence's slice, which is the same where the lengths agree): all in C, no
     # match object per token (a comprehension over `finditer` cost about 12% more)
-    parts = _TOKEN_SPLIT.split(text)
+    parts = split.split(text)
     ends = list(accumulate(map(len, parts)))
     words = parts[1::2]
     # every token made as a word first (a loop that told numbers from words token by token

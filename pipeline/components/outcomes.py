@@ -41,6 +41,7 @@ from spacy.tokens import Doc
 
 import pipeline.extensions  # (also registers Doc._.outcomes and the Span attributes)
 from pipeline.components.cue_gate import CueGate
+from pipeline.components.outcome_ascii import ascii_lexicon, ascii_safe
 from pipeline.components.outcome_attach import (
     attach_arms,
     attach_stats,
@@ -223,6 +224,8 @@ class OutcomeExtractor:
         # (it exists to overrule a cue there), then the earlier line.
         self._tie_rank = [(not c.exact_case, c.measure != NOT_OUTCOME) for c in cues]
         self.lexicon = Lexicon(lexicon)
+        # (the same, its regexes in ASCII mode: for the documents of ASCII text, faster)
+        self._ascii_lexicon = ascii_lexicon(lexicon, self.lexicon.negation_words)
         self._gate: CueGate | None = None
 
     def _cue_matches(self, doc: Doc, start: int, end: int,
@@ -234,10 +237,11 @@ class OutcomeExtractor:
 
     # -- running ----------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        lex = self.lexicon
         figures: list[OutcomeFigure] = []
         ctx: DocContext | None = None
         doc_text = pipeline.extensions.doc_text(doc)
+        # (the sentence parsers carry it: every step below reads `parser.lex`)
+        lex = self._ascii_lexicon if ascii_safe(doc_text) else self.lexicon
         offsets = doc_offsets(doc, len(doc_text))
         for sent_idx, (start, end, char_start, char_end) in enumerate(offsets.sentences):
             # the cheap test first, on the raw text; no Span object for any sentence
@@ -284,6 +288,7 @@ class OutcomeExtractor:
         """Measure cues in the sentence doc[start:end] (longest first, no overlaps), plus DISEASE
         mentions outside a population frame as weak adverse-event cues; those that name what
         the document's trial prevents (`prevented`) are its end point's `other` cues."""
+        lex = parser.lex
         base = offsets.idx[start]
         best_end: dict[tuple[int, int], int] = {}
         for rule, ti, tj in self._cue_matches(doc, start, end, offsets.orth):
@@ -323,18 +328,18 @@ class OutcomeExtractor:
             measure = self.cues[r].measure
             if (
                 measure == "enrollment"
-                and parser.text[s:e].lower() in self.lexicon.listing_words
+                and parser.text[s:e].lower() in lex.listing_words
                 and lists_diseases(parser.text, e, mentions, name_starts)
             ):
                 continue  # "Reactions included thrombophlebitis (20 of 54 patients), rash ..."
             ts = parser.tok_index(s)
             te = max(ts + 1, parser.tok_index(e))
             cues.append(Cue(s, e, ts, te, measure, self.cues[r].priority))
-        cues = compared_traits(self.lexicon, parser, cues)  # ("prevalence ... 19% vs 40%")
-        extra = disease_cues(self.lexicon, parser, mentions, cues, base)
-        cues = stop_reasons(self.lexicon, parser.text, sorted(cues + extra, key=lambda c: c.start))
+        cues = compared_traits(lex, parser, cues)  # ("prevalence ... 19% vs 40%")
+        extra = disease_cues(lex, parser, mentions, cues, base)
+        cues = stop_reasons(lex, parser.text, sorted(cues + extra, key=lambda c: c.start))
         if prevented:  # ("Clinical hepatitis developed in 1.4% of HBIG recipients")
-            cues = self.lexicon.prevention.endpoint_cues(parser, mentions, cues, base, prevented)
+            cues = lex.prevention.endpoint_cues(parser, mentions, cues, base, prevented)
         return cues
 
     def _kept(self, figures: list[Figure], parser: SentenceParser,
@@ -348,30 +353,31 @@ class OutcomeExtractor:
             g = figures[k]
             count_after[k] = count_after[k + 1] or g.has_pop or g.count is not None
         others = sum(1 for g in figures if not g.all_form)
-        facts = _SentenceFacts(text, self.lexicon, sum(1 for g in figures if g.pct is not None))
+        lex = parser.lex
+        facts = _SentenceFacts(text, lex, sum(1 for g in figures if g.pct is not None))
         kept: list[Figure] = []
         amounts: list[Figure] = []
         # ("45% vs 47% were postmenopausal", "94% completed assessments": no results)
         skip = (
             self._trait_lists(figures, parser)
             # ("tretinoin cream 0.025, 0.05 or 0.1%": strengths)
-            | strength_lists(self.lexicon, figures, parser, sm.drugs, sm.base, sm.drug_starts)
-            | self.lexicon.conduct.conduct_figures(figures, text, parser.low)
+            | strength_lists(lex, figures, parser, sm.drugs, sm.base, sm.drug_starts)
+            | lex.conduct.conduct_figures(figures, text, parser.low)
             # ("Tumour samples were collected at surgery (n = 59)": no subjects)
-            | self.lexicon.enrollment_scope.sample_counts(figures, parser.toks)
+            | lex.enrollment_scope.sample_counts(figures, parser.toks)
             # ("40 women (25%) were heterozygous": who was studied)
-            | self.lexicon.enrollment_scope.genotype_traits(figures, text, parser.low)
+            | lex.enrollment_scope.genotype_traits(figures, text, parser.low)
             # ("Six tumours retained the paternal allele": specimens examined)
-            | self.lexicon.enrollment_scope.specimen_counts(figures, parser.toks)
+            | lex.enrollment_scope.specimen_counts(figures, parser.toks)
             # ("Of 425 studies identified, 20 were pooled (12/212 in Europe, ...)": studies)
-            | self.lexicon.scope.things_parts(figures, text)
+            | lex.scope.things_parts(figures, text)
             # ("0.8 +/- 0.2 micrograms/ml (mean +/- SD, n = 6)": who a value was measured in)
-            | self.lexicon.enrollment_scope.measured_sizes(figures, text)
+            | lex.enrollment_scope.measured_sizes(figures, text)
         )
         for k, f in enumerate(figures):
             if k in skip or self._not_a_result(f, parser, others) or facts.hypothetical(f):
                 continue  # ("would prevent 5 recurrences": what would happen, no result)
-            if k and _repeats_numerator(self.lexicon, figures[k - 1], f, text):
+            if k and _repeats_numerator(lex, figures[k - 1], f, text):
                 continue  # "in 25% of the 120 women in arm A (n = 30)": the 25%'s count
             if f.pct is not None and f.count is None and f.num is None:
                 verdict = self._bare_pct(f, parser, sm, facts, count_after[k + 1], others)
@@ -383,7 +389,7 @@ class OutcomeExtractor:
         if amounts:
             # "90% of the planned dose was delivered, compared to 96%", "95% vs 88% of the
             # planned dose": a rate listed or compared with an amount is an amount too
-            kept = [f for f in kept if not self.lexicon.scope.companion_of(f, amounts, text)]
+            kept = [f for f in kept if not lex.scope.companion_of(f, amounts, text)]
         return kept
 
     def _trait_lists(self, figures: list[Figure], parser: SentenceParser) -> set[int]:
@@ -394,7 +400,8 @@ class OutcomeExtractor:
         45% vs 30% and 61% were postmenopausal". One pass, each pair read in a bounded
         window."""
         text = parser.text
-        scope = self.lexicon.scope
+        lex = parser.lex
+        scope = lex.scope
         out: set[int] = set()
         first = 0  # the first figure of the list the current one ends
         for k, g in enumerate(figures):
@@ -403,7 +410,7 @@ class OutcomeExtractor:
                 first = k
                 continue
             tail = parser.toks[g.te - 1].end
-            if self.lexicon.characteristic_after_re.match(
+            if lex.characteristic_after_re.match(
                 text[tail : tail + 80]
             ) and scope.opens_clause(text, figures[first].start):
                 out.update(range(first, k))
@@ -413,7 +420,7 @@ class OutcomeExtractor:
         """Who was studied or left, a rate of accrual, a number that counts no subjects, an arm
         named by "one", the cohort as "All <subjects>": no outcome figure. `others`: the
         sentence's figures that are not "all <subjects>"."""
-        lex = self.lexicon
+        lex = parser.lex
         scope = lex.scope
         text = parser.text
         tail = parser.toks[f.te - 1].end
@@ -453,7 +460,7 @@ class OutcomeExtractor:
         threshold, earlier work, sample-size assumption, baseline trait, allocation, general
         statement). `count_after`: does a subject count follow it in the sentence? `others`:
         the sentence's figures that are not "all <subjects>"."""
-        lex = self.lexicon
+        lex = parser.lex
         scope = lex.scope
         text = parser.text
         tail = parser.toks[f.te - 1].end
@@ -498,7 +505,7 @@ class OutcomeExtractor:
                           doc_text: str) -> list[OutcomeFigure]:  # fmt: skip
         """The outcome figures of the sentence doc[start:end] (tokens), read from its text and
         offsets: no Span is made for it."""
-        lex = self.lexicon
+        lex = parser.lex
         base = offsets.idx[start]  # (the Span's start_char and end_char)
         sm = SentenceMentions(ctx.in_range(base, offsets.ends[end - 1]), parser.text, base, lex,
                               ctx.known_arms)

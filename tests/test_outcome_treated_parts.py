@@ -104,3 +104,14 @@ def test_the_parts_of_an_enrolled_total_are_its_groups_sizes(
     expected: list[tuple[str, float]],
 ) -> None:  # fmt: skip
     assert measures(outcomes_nlp, text, mentions) == expected
+
+
+def test_an_enrolled_part_after_a_colon_names_the_treatment_not_its_verb(
+    outcomes_nlp: Language,
+) -> None:
+    # (the arm was "received sertraline": the label after the count began at its link verb)
+    text = ("Of 410 women enrolled, 398 were evaluable: 201 received sertraline, and 197 "
+            "received tamoxifen.")
+    assert [r for r in rows(outcomes_nlp, text) if r[2] is not None] == [
+        ("enrollment", 201.0, "sertraline", 201), ("enrollment", 197.0, "tamoxifen", 197)
+    ]

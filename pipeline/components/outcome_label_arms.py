@@ -256,6 +256,9 @@ def _label_after(text: str, g: Figure, sm: SentenceMentions, ctx: DocContext) ->
     if m is None:
         return None
     s, e = m.span("label")
+    link = lex.part_treatment_re.match(text, s, e)
+    if link is not None and link.end() < e:
+        s = link.end()  # "273 received dexamethasone": the arm is what the part received
     words = text[s:e].split()
     if len(words) > 1 and words[-1].lower() in lex.pop:
         e = s + text[s:e].rindex(" " + words[-1])  # "11% control group patients"

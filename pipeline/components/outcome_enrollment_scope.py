@@ -163,9 +163,13 @@ class EnrollmentScope:
         self._measured_re = re.compile(marked, re.IGNORECASE)
         # what a bracket of a measurement holds besides its marks: numbers, units, signs; any
         # other word is a label ("(biosimilar, N = 101)": an arm's size)
+        # (each piece read once, no backtracking into the run: "±" is a sign and a non-word
+        # character, so a run of them failing at a label took 2^n tries; a sign that ends with a
+        # letter ("/ml") must end its word, as the rest of that word could not be read anyway)
         units = _alt(shared["unit_words"] | {u.lstrip("/") for u in low["concentration_units"]})
         self._unlabelled_re = re.compile(
-            rf"(?:{marked}|(?<![^\W\d_])(?:{units})(?![^\W\d_])|[^\w]|\d|_)*",
+            rf"(?:(?<![\w-])(?:{words})(?![\w-])|(?:{signs})(?![^\W\d_])"
+            rf"|(?<![^\W\d_])(?:{units})(?![^\W\d_])|[^\w]|\d|_)*+",
             re.IGNORECASE,
         )
         self._group_trait_re = re.compile(

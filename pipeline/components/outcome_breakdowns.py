@@ -23,6 +23,7 @@ sentence's text, figures, cues and DRUG mention ends; writes `Figure.measure`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from pipeline.components.outcome_lexicon_attach import alt_spaced as _alt
@@ -75,23 +76,31 @@ class BreakdownRules:
     def event_breakdowns(self, figures: list[Figure], cues: list[Cue], text: str,
                          drug_ends: list[int]) -> None:  # fmt: skip
         """Give each "(n = N)" entry of a list that breaks an event down the event cue's
-        measure (see the module's docstring)."""
+        measure (see the module's docstring). Each figure is read once as a list's entry or
+        start, and each cue for the one list whose gap before it holds it: linear in the
+        sentence (no slice of the figures from each one, no pass over every cue a list)."""
+        ends = frozenset(drug_ends)
+        order = sorted(range(len(cues)), key=lambda i: cues[i].start)
+        starts = [cues[i].start for i in order]
         k = 0
         while k < len(figures):
-            run = self._run(figures, k, text, drug_ends)
+            run = self._run(figures, k, text, ends)
             if len(run) >= 2:
-                cue = self._opening_cue(figures, k, cues, text, drug_ends)
+                floor = figures[k - 1].end if k else 0
+                near = order[bisect_left(starts, floor) : bisect_right(starts, figures[k].start)]
+                cue = self._opening_cue(figures[k], [cues[i] for i in sorted(near)], text, ends)
                 if cue is not None:
                     for f in run:
                         f.measure, f.excluded = cue.measure, False
             k += max(1, len(run))
 
     def _run(self, figures: list[Figure], k: int, text: str,
-             drug_ends: list[int]) -> list[Figure]:  # fmt: skip
+             drug_ends: frozenset[int]) -> list[Figure]:  # fmt: skip
         """The "(n = N)" counts from figures[k] on, each the next's neighbour in a list of
         names (`next_re` between them)."""
         run: list[Figure] = []
-        for f in figures[k:]:
+        for j in range(k, len(figures)):
+            f = figures[j]
             if not (f.n_form and f.count is not None and f.den is None and f.pct is None):
                 break
             if run and not self._names_event(
@@ -101,15 +110,13 @@ class BreakdownRules:
             run.append(f)
         return run
 
-    def _opening_cue(self, figures: list[Figure], k: int, cues: list[Cue], text: str,
-                     drug_ends: list[int]) -> Cue | None:  # fmt: skip
-        """The event cue whose opener the list's first name follows, after the figure before
-        the list (none between)."""
-        first = figures[k]
-        floor = figures[k - 1].end if k else 0
+    def _opening_cue(self, first: Figure, cues: list[Cue], text: str,
+                     drug_ends: frozenset[int]) -> Cue | None:  # fmt: skip
+        """The event cue whose opener the list's first name (of `first`) follows, of `cues`:
+        those that start after the figure before the list and not after `first`, in order."""
         best: Cue | None = None
         for c in cues:
-            if (c.named or c.measure not in BREAKDOWN_MEASURES or c.start < floor
+            if (c.named or c.measure not in BREAKDOWN_MEASURES
                     or first.start - c.end > CUE_WINDOW):  # fmt: skip
                 continue
             if c.end <= first.start and self._names_event(
@@ -118,7 +125,7 @@ class BreakdownRules:
                 best = c  # (the last such cue: the nearest before the list)
         return best
 
-    def _names_event(self, m: re.Match[str] | None, drug_ends: list[int]) -> bool:
+    def _names_event(self, m: re.Match[str] | None, drug_ends: frozenset[int]) -> bool:
         """Whether the list's name (and bracket label) `m` matched names no arm nor subjects:
         no arm noun, allocation word or control arm in them, no population noun or DRUG
         mention ("letrozole (n = 120)") ending the name."""

@@ -259,7 +259,7 @@ class EnrollmentScope:
         """Indices of the "(n = N)" figures that count the subjects a value was measured in
         (see the module's docstring): a bracket read from its opening, or from the sentence's
         start when none opens before the figure within `MEASURED_WINDOW` characters, to its
-        close."""
+        close, within `MEASURED_WINDOW` characters after the figure."""
         out: set[int] = set()
         for k, f in enumerate(figures):
             if not f.n_form or f.pct is not None or f.den is not None:
@@ -269,7 +269,11 @@ class EnrollmentScope:
             if opening >= 0 and max(text.rfind(")", opening, f.start),
                                     text.rfind("]", opening, f.start)) >= 0:
                 continue  # (a bracket closed between: not the figure's)
-            close = text.find(")", f.end)
+            # (its close within `MEASURED_WINDOW` characters too: a longer bracket holds a
+            # word, a label; each figure reads a bounded window, not the rest of its sentence)
+            close = text.find(")", f.end, f.end + MEASURED_WINDOW)
+            if close < 0 and len(text) > f.end + MEASURED_WINDOW:
+                continue
             if opening < 0 and (f.start > MEASURED_WINDOW or close < 0):
                 continue  # (no bracket: "Controls, no CRF or ESRD, n = 748; ...")
             close = len(text) if close < 0 else close

@@ -25,10 +25,11 @@ daltons"), so that "3" and "219 controls" became rows with wrong values (`thousa
   digits that end the number ("3, 580", "140, 000");
 - the part after it: a number of three digits right after such a number and ", ";
 
-both only where neither number goes on a list ("50, 100, 150 and 200 mg", "(0, 250, 500 or
-625 mg/kg)": another number before the first's comma or after the second, past a comma, "and"
-or "or") and the first is no label ("In study 1, 150 patients ...": a word of `labels` right
-before it), except for a group "000", which no list holds ("110, 000").
+both only where neither number goes on a list or a range ("50, 100, 150 and 200 mg", "(0, 250,
+500 or 625 mg/kg)", "On days 1-5, 120 patients": another number before the first's comma or
+after the second, past a comma, "and", "or", "to" or a dash) and the first is no label ("In
+study 1, 150 patients ...": a word of `labels` right before it), except for a group "000",
+which no list holds ("110, 000").
 
 Each test reads a few characters around the figure: constant work a figure; the regexes
 run only where a point and a space stand right before or after it.
@@ -59,8 +60,9 @@ _GROUP_AFTER = re.compile(r", (\d{3})(?![\d.,·]\d|\d)")
 _HEAD_BEFORE = re.compile(r"(?<![\d.,])(\d{1,3}), \Z")
 # a list's next number: ", 150", " and 200", ", or 625", " to 300", "-300"
 _LIST_AFTER = re.compile(r"\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or|to)\s+|[-–]\s*)\d", re.IGNORECASE)
-# a list's number before: "50, " or "0 and " right before the first number
-_LIST_BEFORE = re.compile(r"\d\s*(?:,|and|or)\s*\Z", re.IGNORECASE)
+# a list's or range's number before: "50, ", "0 and ", "1-" or "18 to " right before the
+# first number ("On days 1-5, 120 patients": the range's end, then a count)
+_LIST_BEFORE = re.compile(r"\d\s*(?:,|and|or|to|[-–])\s*\Z", re.IGNORECASE)
 _LAST_WORD = re.compile(r"([^\W\d_]+)\W*\Z")
 
 

@@ -369,7 +369,8 @@ class ScopeRules:
         """Indices of the figures in a bracket right after a bare count of things that a pool
         opening its clause names ("Of 425 studies identified, 20 were pooled (12/212 in
         Europe, 8/213 elsewhere)"): the count's parts count the same things, no subjects (but
-        a count with a population noun names subjects: "18 were included (2,140 patients)").
+        a count with a population noun, or an "(n = N)", names subjects: "18 were included
+        (2,140 patients)", "(n = 2,140)").
         The bracket opens within its clause, with no figure between. Brackets read in order
         close in order, so the search for a close and the figures read go on from where the
         last bracket's stopped: each character and figure is read once or twice (a sentence of
@@ -389,10 +390,14 @@ class ScopeRules:
             if close < opening:
                 close = text.find(")", opening)
                 close = len(text) if close < 0 else close
-            # (not a count of subjects: "18 were included (2,140 patients)" names who)
+            # (not a count of subjects: "18 were included (2,140 patients)", "(n = 2,140
+            # patients)" name who)
             read = max(read, k + 1)
-            while read < len(figures) and figures[read].end <= close:
-                if not figures[read].has_pop:
+            while read < len(figures):
+                h = figures[read]
+                if h.end > close:
+                    break
+                if not (h.has_pop or h.n_form):
                     out.add(read)
                 read += 1
         return out

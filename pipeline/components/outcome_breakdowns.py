@@ -59,12 +59,16 @@ class BreakdownRules:
             rf"|:)\s*(?P<name>{name})\s*{_OPENING}",
             re.IGNORECASE,
         )
-        # from one entry's figure to the next's: its bracket closes, a joiner, the next name
+        # from one entry's figure to the next's: its bracket closes, a joiner, the next name (a
+        # joiner names the list's last entry: "A (n = 4), B (n = 3) and C (n = 2)")
         self.next_re = re.compile(
-            rf"\s*\)\s*(?:[,;]\s*(?:(?:{joiners})\s+)?|(?:{joiners})\s+)(?P<name>{name})\s*"
-            rf"{_OPENING}",
+            rf"\s*\)\s*(?:[,;]\s*(?:(?P<joiner>{joiners})\s+)?|(?P<last>{joiners})\s+)"
+            rf"(?P<name>{name})\s*{_OPENING}",
             re.IGNORECASE,
         )
+        # a later name with an auxiliary is a clause of its own, no event's name ("...; survival
+        # was analysed in the intention-to-treat set (n = 120)")
+        self.clause_re = re.compile(rf"\b(?:{_alt(data['auxiliaries'])})\b", re.IGNORECASE)
         # a name or label with one of these names an arm or who was studied, no event
         # ("randomized to receive RT alone (group A, n = 20)", "in women (n = 40)")
         arms = {w for k in _NON_EVENT_LISTS for w in data[k]}
@@ -97,17 +101,25 @@ class BreakdownRules:
     def _run(self, figures: list[Figure], k: int, text: str,
              drug_ends: frozenset[int]) -> list[Figure]:  # fmt: skip
         """The "(n = N)" counts from figures[k] on, each the next's neighbour in a list of
-        names (`next_re` between them)."""
+        names (`next_re` between them), up to the entry after a joiner ("and", "or": the
+        last) and before a name with an auxiliary (a clause: "...; survival was analysed in
+        the intention-to-treat set (n = 120)")."""
         run: list[Figure] = []
         for j in range(k, len(figures)):
             f = figures[j]
             if not (f.n_form and f.count is not None and f.den is None and f.pct is None):
                 break
-            if run and not self._names_event(
-                self.next_re.fullmatch(text, run[-1].end, f.start), drug_ends
+            if not run:
+                run.append(f)
+                continue
+            m = self.next_re.fullmatch(text, run[-1].end, f.start)
+            if m is None or self.clause_re.search(m.group("name")) or not self._names_event(
+                m, drug_ends
             ):
                 break
             run.append(f)
+            if m.group("joiner") or m.group("last"):
+                break  # (the list's last entry)
         return run
 
     def _opening_cue(self, first: Figure, cues: list[Cue], text: str,

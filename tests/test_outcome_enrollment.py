@@ -567,6 +567,8 @@ def test_who_was_assessed_is_enrollment(
         ("Trough levels were 3.2 +/- 0.9 and 4.1 +/- 1.2 ng/ml on days 1 and 8 (mean +/- SD, "
          "n = 14).", []),
         ("Cortisol rose from 310 +/- 45 nmol/l (n = 9) to 520 +/- 60 nmol/l (n = 9).", []),
+        ("Levels were 0.8 +/- 0.2 ng/ml [n = 6] and 1.2 +/- 0.3 ng/ml [n = 8] in the treated "
+         "group (P = 0.02).", []),
         ("mL-1 , n = 22) than after the oral dose.", []),
         ("Markers were higher in patients who relapsed (n = 31, 2.6 ± 0.7) than in others.", []),
         # a group's size stays: a group named before its bracket, a trait, a threshold, a label

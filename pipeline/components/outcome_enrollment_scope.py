@@ -271,7 +271,8 @@ class EnrollmentScope:
                 continue  # (a bracket closed between: not the figure's)
             # (its close within `MEASURED_WINDOW` characters too: a longer bracket holds a
             # word, a label; each figure reads a bounded window, not the rest of its sentence)
-            close = text.find(")", f.end, f.end + MEASURED_WINDOW)
+            sign = "]" if opening >= 0 and text[opening] == "[" else ")"  # ("[n = 6]")
+            close = text.find(sign, f.end, f.end + MEASURED_WINDOW)
             if close < 0 and len(text) > f.end + MEASURED_WINDOW:
                 continue
             if opening < 0 and (f.start > MEASURED_WINDOW or close < 0):

@@ -108,6 +108,11 @@ def test_numbers_beside_a_comma_stay(
     assert rows(outcomes_nlp, text) == expected
 
 
+def test_a_share_after_a_comma_is_no_thousands_group(outcomes_nlp: Language) -> None:
+    # "45, 100%" is no 45,100: the share stays
+    assert ("relapse", "percent", 100.0) in rows(outcomes_nlp, "Of these 45, 100% relapsed.")
+
+
 # -- labels: a numbered paragraph, a place in a sequence, a reference (count_guard) ------------
 
 

@@ -24,6 +24,7 @@ daltons"), so that "3" and "219 controls" became rows with wrong values (`thousa
 - the part before the comma: a bare number of one to three digits followed by ", " and three
   digits that end the number ("3, 580", "140, 000");
 - the part after it: a number of three digits right after such a number and ", ";
+- neither where the three digits are a share ("Of these 45, 100% responded");
 
 both only where neither number goes on a list or a range ("50, 100, 150 and 200 mg", "(0, 250,
 500 or 625 mg/kg)", "On days 1-5, 120 patients": another number before the first's comma or
@@ -53,8 +54,9 @@ _BEFORE = 6
 
 
 # a thousands group after a number, written with a space after the comma: ", 580" (three
-# digits that end the number)
-_GROUP_AFTER = re.compile(r", (\d{3})(?![\d.,·]\d|\d)")
+# digits that end the number; no share: "Of these 45, 100% responded")
+_GROUP_AFTER = re.compile(r", (\d{3})(?![\d.,·]\d|\d|\s*%)")
+_PERCENT_AFTER = re.compile(r"\s*%")
 # a number of one to three digits, then ", " right before a figure: "21, " (its start is
 # checked to be the number's)
 _HEAD_BEFORE = re.compile(r"(?<![\d.,])(\d{1,3}), \Z")
@@ -82,7 +84,8 @@ def thousands_pieces(figures: list[Figure], toks: list[Tok], text: str,
             m = _GROUP_AFTER.match(text, end)
             if m and (m.group(1) == "000" or _lone_pair(text, start, m.end(), labels)):
                 out.add(k)  # "<3>, 580 unrelated individuals"
-        elif text[max(0, start - 2) : start] == ", " and len(tok.text) == 3:
+        elif (text[max(0, start - 2) : start] == ", " and len(tok.text) == 3
+              and not _PERCENT_AFTER.match(text, end)):  # fmt: skip
             m = _HEAD_BEFORE.search(text, max(0, start - 6), start)
             if m and (tok.text == "000" or _lone_pair(text, m.start(1), end, labels)):
                 out.add(k)  # "16, <219 controls>"

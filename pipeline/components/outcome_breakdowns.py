@@ -14,9 +14,12 @@ bracket right after a name (an abbreviation may open the bracket: "(AR; n = 4)")
 joined by a comma, a semicolon or a `breakdown_joiners` entry ("and", "or"), that opens after an
 event cue (a cue pattern of `EVENT_MEASURES` or relapse, not a DISEASE mention) and up to
 `OPENER_WORDS` words and a `breakdown_openers` entry ("included", "were", "due to", "because
-of", "from", ":"), every entry takes the cue's measure. Not a list whose entries have an arm
-("Deaths were compared between the drug A group (n = 50) and placebo (n = 48)": arms' sizes) nor
-one whose names hold a DRUG mention, and not "(n = X/Y)" (a fraction: accrual). Reads the
+of", "from", ":"), every entry takes the cue's measure. The entry after a joiner is the list's
+last ("... and hepatic failure (n = 1)"), and a later name with an `auxiliaries` entry is a
+clause of its own, no entry ("...; survival was analysed in the intention-to-treat set (n =
+120)"). Not a list whose entries have an arm ("Deaths were compared between the drug A group
+(n = 50) and placebo (n = 48)": arms' sizes) nor one whose names hold a DRUG mention, and not
+"(n = X/Y)" (a fraction: accrual). Reads the
 sentence's text, figures, cues and DRUG mention ends; writes `Figure.measure`.
 """
 

@@ -186,13 +186,14 @@ def enrolled_parts(figures: list[Figure], text: str, enrollment: str, arm_words:
     suppression, 1081 no ovarian ablation or suppression) patients were randomly assigned", "67
     patients were enrolled: 33 in study group, and 34 in control group": the bare counts of a
     bracket (or after a colon, up to a ";") that opens a few words after an enrolled total and
-    add up to it
-    are the sizes of its groups, enrollment, whatever cue their labels are (a label the tagger
-    took for a DISEASE mention is no adverse event), each one of several arms' (`one_arm`: no
-    cohort), when a label names an arm (an `arm_words` entry or a DRUG mention: "(71 control
-    and 77 hypnosis)"); a split by a trait stays without rows ("38 patients (22 low renin, 16
-    normal renin)"; "(143 men, 60 women)": `trait_breakdowns`), and a part with an outcome's
-    measure keeps it ("60 responded")."""
+    add up to it are the sizes of its groups, enrollment, whatever cue their labels are (a
+    label the tagger took for a DISEASE mention is no adverse event), each one of several arms'
+    (`one_arm`: no cohort), when a label names an arm (an `arm_words` entry or a DRUG mention
+    starting in it, `drug_starts`: "(71 control and 77 hypnosis)"); a split by a trait stays
+    without rows ("38 patients (22 low renin, 16 normal renin)"; "(143 men, 60 women)":
+    `trait_breakdowns`), and a part with an outcome's measure keeps it ("60 responded").
+    Reads the figures' counts, measures and offsets and the text; writes the parts' `measure`,
+    `excluded` and `one_arm`."""
     drugs = sorted(drug_starts)
     # the first ")" and ";" at or after the last place looked from (the totals come in order:
     # each character is searched once, not once a total up to a far close)

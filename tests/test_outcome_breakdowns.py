@@ -56,3 +56,22 @@ def test_sizes_of_arms_or_groups_stay_enrollment(outcomes_nlp: Language, text: s
     drugs = (("exemestane", "DRUG", "D1"), ("anastrozole", "DRUG", "D2"))
     got = measures(outcomes_nlp, text, drugs)
     assert got and {m for m, _ in got} == {"enrollment"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the entry after "and" or "or" is the list's last: a clause after it is no entry
+        ("Deaths were due to sepsis (n = 4) and bleeding (n = 2), and the per-protocol set "
+         "(n = 110) gave the same results.",
+         [("mortality", 4.0), ("mortality", 2.0), ("enrollment", 110.0)]),
+        # a name with an auxiliary is a clause of its own
+        ("Toxicities included rash (n = 4), fatigue (n = 2); survival was analysed in the "
+         "intention-to-treat set (n = 120).",
+         [("adverse_event", 4.0), ("adverse_event", 2.0), ("enrollment", 120.0)]),
+    ],
+)  # fmt: skip
+def test_a_list_ends_at_its_last_entry(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert measures(outcomes_nlp, text) == expected

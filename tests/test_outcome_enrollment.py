@@ -415,6 +415,26 @@ def test_a_subgroup_gap_is_read_in_linear_time() -> None:
         assert large < 24 * max(small, 1e-4)  # 8x the spaces; quadratic would be ~64x
 
 
+def test_a_measured_bracket_is_read_without_backtracking() -> None:
+    # what a measurement's bracket holds besides its marks: "±" is both a sign and a non-word
+    # character, so a run of them before a label was split every way (2^n tries: 11 s for 22
+    # signs); read once, a run of 100,000 takes milliseconds. (22 signs, not more: a regression
+    # fails in seconds rather than hanging.)
+    import time
+
+    from pipeline.components.outcome_enrollment_scope import EnrollmentScope
+    from pipeline.components.outcome_rules import load_lexicon
+
+    scope = EnrollmentScope(load_lexicon(rule_file("outcomes_lexicon.json")))
+    for rest in ("±" * 22 + " placebo", "+-" * 22 + " placebo", " ng/ml" * 22 + " placebo"):
+        start = time.perf_counter()
+        assert scope._unlabelled_re.fullmatch(rest) is None  # (a label: an arm's size)
+        assert time.perf_counter() - start < 1.0
+    # what it reads stays: signs, numbers and units, with no label
+    for rest in (" 0.8 ± 0.2 ng/ml, ", "mean +/- SD, ", ", 1.34 +/- 0.89", " µg/ml", "mmol/l, "):
+        assert scope._unlabelled_re.fullmatch(rest) is not None, rest
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [
@@ -547,6 +567,8 @@ def test_who_was_assessed_is_enrollment(
         ("Trough levels were 3.2 +/- 0.9 and 4.1 +/- 1.2 ng/ml on days 1 and 8 (mean +/- SD, "
          "n = 14).", []),
         ("Cortisol rose from 310 +/- 45 nmol/l (n = 9) to 520 +/- 60 nmol/l (n = 9).", []),
+        ("Levels were 0.8 +/- 0.2 ng/ml [n = 6] and 1.2 +/- 0.3 ng/ml [n = 8] in the treated "
+         "group (P = 0.02).", []),
         ("mL-1 , n = 22) than after the oral dose.", []),
         ("Markers were higher in patients who relapsed (n = 31, 2.6 ± 0.7) than in others.", []),
         # a group's size stays: a group named before its bracket, a trait, a threshold, a label

@@ -97,12 +97,20 @@ def test_thousands_pieces_give_no_row(outcomes_nlp: Language, text: str) -> None
           ("adverse_event", "count", 160.0)]),
         # a comma before a count of subjects, after no number
         ("At 6 months, 140 patients had relapsed.", [("relapse", "count", 140.0)]),
+        # a range's end before the comma
+        ("On days 1-5, 120 patients relapsed.", [("relapse", "count", 120.0)]),
+        ("In those aged 18 to 65, 120 patients relapsed.", [("relapse", "count", 120.0)]),
     ],
 )  # fmt: skip
 def test_numbers_beside_a_comma_stay(
     outcomes_nlp: Language, text: str, expected: list[Row]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+def test_a_share_after_a_comma_is_no_thousands_group(outcomes_nlp: Language) -> None:
+    # "45, 100%" is no 45,100: the share stays
+    assert ("relapse", "percent", 100.0) in rows(outcomes_nlp, "Of these 45, 100% relapsed.")
 
 
 # -- labels: a numbered paragraph, a place in a sequence, a reference (count_guard) ------------

@@ -153,6 +153,10 @@ AE, PCT, COUNT, REL = "adverse_event", "percent", "count", "relative_change"
             "Of 312 studies identified in the search, 18 were included (2,140 patients).",
             [("enrollment", COUNT, 2140.0)],
         ),
+        (
+            "Of 312 studies identified in the search, 18 were included (n = 2,140 patients).",
+            [("enrollment", COUNT, 2140.0)],
+        ),
         # (a pool of subjects that holds things keeps its counts)
         (
             "Of the 300 women from 12 sites who were randomized, 40 relapsed.",

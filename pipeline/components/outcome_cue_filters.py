@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import replace
+from itertools import islice
 
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
@@ -42,6 +43,9 @@ _GAP_TOKENS = re.compile(r"[\w'-]+|[^\w\s]")
 # How many words of the next disease's name may follow the joiner of a population's list of
 # diseases outside its mention ("breast cancer and bone metastases": the mention is the last).
 JOINED_MODIFIERS = 2
+# How many tokens that gap may hold at most: a closing bracket and a comma, a joiner of up to
+# three ("and/or"), JOINED_MODIFIERS words, with room to spare.
+JOINED_TOKENS = 12
 # How far (characters) after a discontinuation cue its reason may run ("discontinuations for
 # hypertension-related and oedema-related AEs"), up to a comma, semicolon, bracket or number
 # (`Lexicon.reason_end_re`).
@@ -85,7 +89,7 @@ def disease_cues(lex: Lexicon, parser: SentenceParser, mentions: list[Mention], 
         if k > 0 and cues[k - 1].end > s:
             continue
         before = text[max(0, s - 40) : s].lower()
-        if frame_end >= 0 and _joined(lex, text[frame_end:s]):
+        if frame_end >= 0 and _joined(lex, text, frame_end, s):
             opened_end = frame_end = e
             continue  # ("patients with rheumatoid arthritis or psoriatic arthritis")
         if (
@@ -109,15 +113,21 @@ def disease_cues(lex: Lexicon, parser: SentenceParser, mentions: list[Mention], 
     return out
 
 
-def _joined(lex: Lexicon, gap: str) -> bool:
-    """Whether `gap`, the text between a disease name that named who was studied and the
-    next, makes the next one its short form ("(XY)") or the next of its list ("patients with
-    rheumatoid arthritis or psoriatic arthritis": who was studied too, not an adverse event):
-    an opening bracket alone, or a `breakdown_joiners` entry after a comma, a closing bracket
-    or none, and at most `JOINED_MODIFIERS` words of the next name ("breast cancer and bone
-    metastases"; a comma alone may end the phrase: "In all patients with variant angina,
-    coronary spasm ...")."""
-    toks = _GAP_TOKENS.findall(gap.lower())
+def _joined(lex: Lexicon, text: str, start: int, end: int) -> bool:
+    """Whether text[start:end], the gap between a disease name that named who was studied and
+    the next, makes the next one its short form ("(XY)") or the next of its list ("patients
+    with rheumatoid arthritis or psoriatic arthritis": who was studied too, not an adverse
+    event): an opening bracket alone, or a `breakdown_joiners` entry after a comma, a closing
+    bracket or none, and at most `JOINED_MODIFIERS` words of the next name ("breast cancer and
+    bone metastases"; a comma alone may end the phrase: "In all patients with variant angina,
+    coronary spasm ...").
+    Only the gap's first `JOINED_TOKENS` tokens are read: a longer gap joins nothing, and the
+    frame's end stays while mentions after it are read (reading each whole gap from it was
+    quadratic in a sentence of many mentions)."""
+    found = list(islice(_GAP_TOKENS.finditer(text, start, end), JOINED_TOKENS + 1))
+    if len(found) > JOINED_TOKENS:
+        return False
+    toks = [t.group().lower() for t in found]
     if toks == ["("]:
         return True
     while toks and toks[0] in (")", ","):

@@ -24,11 +24,13 @@ daltons"), so that "3" and "219 controls" became rows with wrong values (`thousa
 - the part before the comma: a bare number of one to three digits followed by ", " and three
   digits that end the number ("3, 580", "140, 000");
 - the part after it: a number of three digits right after such a number and ", ";
+- neither where the three digits are a share ("Of these 45, 100% responded");
 
-both only where neither number goes on a list ("50, 100, 150 and 200 mg", "(0, 250, 500 or
-625 mg/kg)": another number before the first's comma or after the second, past a comma, "and"
-or "or") and the first is no label ("In study 1, 150 patients ...": a word of `labels` right
-before it), except for a group "000", which no list holds ("110, 000").
+both only where neither number goes on a list or a range ("50, 100, 150 and 200 mg", "(0, 250,
+500 or 625 mg/kg)", "On days 1-5, 120 patients": another number before the first's comma or
+after the second, past a comma, "and", "or", "to" or a dash) and the first is no label ("In
+study 1, 150 patients ...": a word of `labels` right before it), except for a group "000",
+which no list holds ("110, 000").
 
 Each test reads a few characters around the figure: constant work a figure; the regexes
 run only where a point and a space stand right before or after it.
@@ -38,6 +40,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.components.outcome_lexicon_attach import alt_spaced as _alt
 from pipeline.components.outcome_tokens import Figure, Tok
 
 # the integer part and the point right before a figure: "0. " (no word, point or comma before
@@ -52,23 +55,39 @@ _BEFORE = 6
 
 
 # a thousands group after a number, written with a space after the comma: ", 580" (three
-# digits that end the number)
-_GROUP_AFTER = re.compile(r", (\d{3})(?![\d.,·]\d|\d)")
+# digits that end the number; no share: "Of these 45, 100% responded")
+_GROUP_AFTER = re.compile(r", (\d{3})(?![\d.,·]\d|\d|\s*%)")
+_PERCENT_AFTER = re.compile(r"\s*%")
 # a number of one to three digits, then ", " right before a figure: "21, " (its start is
 # checked to be the number's)
 _HEAD_BEFORE = re.compile(r"(?<![\d.,])(\d{1,3}), \Z")
-# a list's next number: ", 150", " and 200", ", or 625", " to 300", "-300"
-_LIST_AFTER = re.compile(r"\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or|to)\s+|[-–]\s*)\d", re.IGNORECASE)
-# a list's number before: "50, " or "0 and " right before the first number
-_LIST_BEFORE = re.compile(r"\d\s*(?:,|and|or)\s*\Z", re.IGNORECASE)
 _LAST_WORD = re.compile(r"([^\W\d_]+)\W*\Z")
 
 
+class ThousandsRules:
+    """What `thousands_pieces` reads from the lexicon: the lower-case words after which a
+    number is a label (`labels`: "study 1, 150 patients"), and the regexes of a list's or
+    range's number after or before a pair, from the words that join numbers (a comma and a
+    dash join them too)."""
+
+    def __init__(self, labels: frozenset[str], joiners: frozenset[str]) -> None:
+        self.labels = labels
+        words = _alt(joiners)
+        # a list's next number: ", 150", " and 200", ", or 625", " to 300", "-300"
+        self.list_after = re.compile(
+            rf"\s*(?:,\s*(?:(?:{words})\s+)?|(?:{words})\s+|[-–]\s*)\d", re.IGNORECASE
+        )
+        # a list's or range's number before: "50, ", "0 and ", "1-" or "18 to " right before
+        # the first number ("On days 1-5, 120 patients": the range's end, then a count), read
+        # in the `before_chars` characters before it
+        self.list_before = re.compile(rf"\d\s*(?:,|{words}|[-–])\s*\Z", re.IGNORECASE)
+        self.before_chars = max(map(len, joiners), default=0) + 6
+
+
 def thousands_pieces(figures: list[Figure], toks: list[Tok], text: str,
-                     labels: frozenset[str]) -> set[int]:  # fmt: skip
+                     rules: ThousandsRules) -> set[int]:  # fmt: skip
     """Indices of the figures that are a piece of a number written with a space after its
-    thousands separator (see the module's docstring). `labels`: the lower-case words after
-    which a number is a label."""
+    thousands separator (see the module's docstring)."""
     out: set[int] = set()
     for k, f in enumerate(figures):
         tok = toks[f.ts]
@@ -78,22 +97,25 @@ def thousands_pieces(figures: list[Figure], toks: list[Tok], text: str,
         # (a comma and a space after the number, or before it: a substring test first)
         if text.startswith(", ", end) and len(tok.text) <= 3:
             m = _GROUP_AFTER.match(text, end)
-            if m and (m.group(1) == "000" or _lone_pair(text, start, m.end(), labels)):
+            if m and (m.group(1) == "000" or _lone_pair(text, start, m.end(), rules)):
                 out.add(k)  # "<3>, 580 unrelated individuals"
-        elif text[max(0, start - 2) : start] == ", " and len(tok.text) == 3:
+        elif (text[max(0, start - 2) : start] == ", " and len(tok.text) == 3
+              and not _PERCENT_AFTER.match(text, end)):  # fmt: skip
             m = _HEAD_BEFORE.search(text, max(0, start - 6), start)
-            if m and (tok.text == "000" or _lone_pair(text, m.start(1), end, labels)):
+            if m and (tok.text == "000" or _lone_pair(text, m.start(1), end, rules)):
                 out.add(k)  # "16, <219 controls>"
     return out
 
 
-def _lone_pair(text: str, start: int, end: int, labels: frozenset[str]) -> bool:
+def _lone_pair(text: str, start: int, end: int, rules: ThousandsRules) -> bool:
     """Whether the two numbers at text[start:end] ("3, 580") are on no list and the first is
     no label."""
-    if _LIST_AFTER.match(text, end) or _LIST_BEFORE.search(text, max(0, start - 8), start):
+    if rules.list_after.match(text, end) or rules.list_before.search(
+        text, max(0, start - rules.before_chars), start
+    ):
         return False
     word = _LAST_WORD.search(text, max(0, start - 30), start)
-    return word is None or word.group(1).lower() not in labels
+    return word is None or word.group(1).lower() not in rules.labels
 
 
 def _leading_zero(tok: Tok) -> bool:

@@ -163,9 +163,13 @@ class EnrollmentScope:
         self._measured_re = re.compile(marked, re.IGNORECASE)
         # what a bracket of a measurement holds besides its marks: numbers, units, signs; any
         # other word is a label ("(biosimilar, N = 101)": an arm's size)
+        # (each piece read once, no backtracking into the run: "±" is a sign and a non-word
+        # character, so a run of them failing at a label took 2^n tries; a sign that ends with a
+        # letter ("/ml") must end its word, as the rest of that word could not be read anyway)
         units = _alt(shared["unit_words"] | {u.lstrip("/") for u in low["concentration_units"]})
         self._unlabelled_re = re.compile(
-            rf"(?:{marked}|(?<![^\W\d_])(?:{units})(?![^\W\d_])|[^\w]|\d|_)*",
+            rf"(?:(?<![\w-])(?:{words})(?![\w-])|(?:{signs})(?![^\W\d_])"
+            rf"|(?<![^\W\d_])(?:{units})(?![^\W\d_])|[^\w]|\d|_)*+",
             re.IGNORECASE,
         )
         self._group_trait_re = re.compile(
@@ -255,7 +259,7 @@ class EnrollmentScope:
         """Indices of the "(n = N)" figures that count the subjects a value was measured in
         (see the module's docstring): a bracket read from its opening, or from the sentence's
         start when none opens before the figure within `MEASURED_WINDOW` characters, to its
-        close."""
+        close, within `MEASURED_WINDOW` characters after the figure."""
         out: set[int] = set()
         for k, f in enumerate(figures):
             if not f.n_form or f.pct is not None or f.den is not None:
@@ -265,7 +269,12 @@ class EnrollmentScope:
             if opening >= 0 and max(text.rfind(")", opening, f.start),
                                     text.rfind("]", opening, f.start)) >= 0:
                 continue  # (a bracket closed between: not the figure's)
-            close = text.find(")", f.end)
+            # (its close within `MEASURED_WINDOW` characters too: a longer bracket holds a
+            # word, a label; each figure reads a bounded window, not the rest of its sentence)
+            sign = "]" if opening >= 0 and text[opening] == "[" else ")"  # ("[n = 6]")
+            close = text.find(sign, f.end, f.end + MEASURED_WINDOW)
+            if close < 0 and len(text) > f.end + MEASURED_WINDOW:
+                continue
             if opening < 0 and (f.start > MEASURED_WINDOW or close < 0):
                 continue  # (no bracket: "Controls, no CRF or ESRD, n = 748; ...")
             close = len(text) if close < 0 else close

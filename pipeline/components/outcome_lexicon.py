@@ -13,6 +13,7 @@ from typing import Any
 
 from pipeline.components.outcome_breakdowns import BreakdownRules
 from pipeline.components.outcome_conduct import ConductRules
+from pipeline.components.outcome_decimals import ThousandsRules
 from pipeline.components.outcome_enrollment_scope import EnrollmentScope
 from pipeline.components.outcome_lexicon_attach import (
     ArmRegexes,
@@ -129,8 +130,9 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.connectors = sets["list_connectors"]
         self.name_joiners = sets["breakdown_joiners"]
         # a number right after one of these is a label ("study 1", "day 1", "group 2")
-        self.number_labels = (
-            sets["count_blockers_before"] | sets["arm_nouns"] | sets["design_nouns"]
+        self.thousands = ThousandsRules(
+            sets["count_blockers_before"] | sets["arm_nouns"] | sets["design_nouns"],
+            sets["number_list_joiners"],
         )
         self.prepositions = sets["prepositions"]
         self.adjective_stops = sets["adjective_stops"]

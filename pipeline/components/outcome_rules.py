@@ -176,6 +176,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "exposure_words",
     "breakdown_openers",
     "breakdown_joiners",
+    "number_list_joiners",
     "listing_words",
     "analyte_words_before",
     "analyte_words_after",

@@ -369,10 +369,15 @@ class ScopeRules:
         """Indices of the figures in a bracket right after a bare count of things that a pool
         opening its clause names ("Of 425 studies identified, 20 were pooled (12/212 in
         Europe, 8/213 elsewhere)"): the count's parts count the same things, no subjects (but
-        a count with a population noun names subjects: "18 were included (2,140 patients)").
-        The bracket opens within its clause, with no figure between; each figure is looked at
-        once or twice."""
+        a count with a population noun, or an "(n = N)", names subjects: "18 were included
+        (2,140 patients)", "(n = 2,140)").
+        The bracket opens within its clause, with no figure between. Brackets read in order
+        close in order, so the search for a close and the figures read go on from where the
+        last bracket's stopped: each character and figure is read once or twice (a sentence of
+        such counts with no ")" read every figure after each one: quadratic)."""
         out: set[int] = set()
+        close = -1  # the last bracket's close (the first ")" after it, or the text's end)
+        read = 0  # the figures up to here are read (each ends before `close`)
         for k, f in enumerate(figures):
             if not (f.needs_cue and f.pct is None and k + 1 < len(figures)):
                 continue
@@ -382,13 +387,19 @@ class ScopeRules:
                 continue
             if not self._pooled_things(text, f.start):
                 continue
-            close = text.find(")", opening)
-            close = len(text) if close < 0 else close
-            # (not a count of subjects: "18 were included (2,140 patients)" names who)
-            out.update(
-                j for j in range(k + 1, len(figures))
-                if figures[j].end <= close and not figures[j].has_pop
-            )  # fmt: skip
+            if close < opening:
+                close = text.find(")", opening)
+                close = len(text) if close < 0 else close
+            # (not a count of subjects: "18 were included (2,140 patients)", "(n = 2,140
+            # patients)" name who)
+            read = max(read, k + 1)
+            while read < len(figures):
+                h = figures[read]
+                if h.end > close:
+                    break
+                if not (h.has_pop or h.n_form):
+                    out.add(read)
+                read += 1
         return out
 
     def _pooled_things(self, text: str, start: int) -> bool:

@@ -482,9 +482,9 @@ class StatisticsParser:
         )
         if (
             i >= 2
-            and self.lower(i - 1) in ("-", "–", "to")
+            and (self.lower(i - 1) in ("-", "–") or self.lower(i - 1) in self.lex.change_to)
             and self.toks[i - 2].num is not None
-            and self.lower(i - 3) != "from"
+            and self.lower(i - 3) not in self.lex.change_from
         ):
             # "median response duration was 4.9 months (range, 1.9 to 15.9 months)", "6.2
             # months (2-12 months)": a range's upper bound, no median (not "from 7.0 to 9.8

@@ -25,6 +25,7 @@ Reads only the sentence text and the figure offsets; no state.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from itertools import pairwise
 
 from pipeline.components.outcome_enrollment_scope import EnrollmentScope
@@ -185,36 +186,50 @@ def enrolled_parts(figures: list[Figure], text: str, enrollment: str, arm_words:
     suppression, 1081 no ovarian ablation or suppression) patients were randomly assigned", "67
     patients were enrolled: 33 in study group, and 34 in control group": the bare counts of a
     bracket (or after a colon, up to a ";") that opens a few words after an enrolled total and
-    add up to it
-    are the sizes of its groups, enrollment, whatever cue their labels are (a label the tagger
-    took for a DISEASE mention is no adverse event), each one of several arms' (`one_arm`: no
-    cohort), when a label names an arm (an `arm_words` entry or a DRUG mention: "(71 control
-    and 77 hypnosis)"); a split by a trait stays without rows ("38 patients (22 low renin, 16
-    normal renin)"; "(143 men, 60 women)": `trait_breakdowns`), and a part with an outcome's
-    measure keeps it ("60 responded")."""
+    add up to it are the sizes of its groups, enrollment, whatever cue their labels are (a
+    label the tagger took for a DISEASE mention is no adverse event), each one of several arms'
+    (`one_arm`: no cohort), when a label names an arm (an `arm_words` entry or a DRUG mention
+    starting in it, `drug_starts`: "(71 control and 77 hypnosis)"); a split by a trait stays
+    without rows ("38 patients (22 low renin, 16 normal renin)"; "(143 men, 60 women)":
+    `trait_breakdowns`), and a part with an outcome's measure keeps it ("60 responded").
+    Reads the figures' counts, measures and offsets and the text; writes the parts' `measure`,
+    `excluded` and `one_arm`."""
+    drugs = sorted(drug_starts)
+    # the first ")" and ";" at or after the last place looked from (the totals come in order:
+    # each character is searched once, not once a total up to a far close)
+    closes = {")": -1, ";": -1}
     for k, f in enumerate(figures[:-2]):
-        if f.measure != enrollment or f.count is None or f.pct is not None or f.den is not None:
+        if (not f.count or f.measure != enrollment or f.pct is not None
+                or f.den is not None):  # fmt: skip
             continue
         first = figures[k + 1]
         m = _PARTS_OPEN.fullmatch(text, f.end, first.start)
         if m is None:
             continue
-        close = text.find(")" if m.group("open") in "([" else ";", first.end)
-        close = len(text) if close < 0 else close
+        sign = ")" if m.group("open") in "([" else ";"
+        if closes[sign] < first.end:
+            found = text.find(sign, first.end)
+            closes[sign] = len(text) if found < 0 else found
+        close = closes[sign]
+        # (the parts add up to the total: past it the search stops; a sentence of totals each
+        # reading every count after it was quadratic)
         parts: list[Figure] = []
         acc = 0
-        for g in figures[k + 1 :]:
+        for j in range(k + 1, len(figures)):  # (no slice: a copy of the rest each total)
+            g = figures[j]
             if g.end > close or g.count is None or g.pct is not None or g.den is not None:
                 break
             parts.append(g)
             acc += g.count
+            if acc > f.count:
+                break
         if len(parts) < 2 or acc != f.count:
             continue
         labels = [text[g.end : h.start] for g, h in pairwise(parts)] + [
             text[parts[-1].end : close]
         ]
         if not any(
-            _names_arm(label, g.end, arm_words, drug_starts)
+            _names_arm(label, g.end, arm_words, drugs)
             for g, label in zip(parts, labels, strict=True)
         ):
             continue  # ("38 patients (22 low renin, 16 normal renin)": a trait's split)
@@ -230,8 +245,10 @@ _PART_MEASURES = frozenset({None, "other", "adverse_event"})
 
 def _names_arm(label: str, at: int, arm_words: frozenset[str], drug_starts: list[int]) -> bool:
     """Whether the label `label`, at `at` in its sentence, names an arm: a word of `arm_words`
-    or a DRUG mention that starts in it."""
-    if any(at <= d < at + len(label) for d in drug_starts):
+    or a DRUG mention that starts in it (`drug_starts` in order: a bisection, not a pass over
+    every mention of the sentence for each label)."""
+    d = bisect_left(drug_starts, at)
+    if d < len(drug_starts) and drug_starts[d] < at + len(label):
         return True
     return any(w in arm_words for w in re.findall(r"[a-z][\w-]*", label.lower()))
 

@@ -520,7 +520,7 @@ class OutcomeExtractor:
                     continue
             figures.append(f)
         pieces = decimal_pieces(figures, parser.toks, parser.text, doc_text, base) | (
-            thousands_pieces(figures, parser.toks, parser.text, lex.number_labels)
+            thousands_pieces(figures, parser.toks, parser.text, lex.thousands)
         )  # ("3, 580 unrelated individuals": a thousands separator written with a space)
         if pieces:  # ("0. 12%", "P =. 006": a decimal written with a space after its point)
             figures = [f for k, f in enumerate(figures) if k not in pieces]

@@ -45,7 +45,7 @@ def ascii_lexicon(data: dict[str, Any], negation_words: Iterable[str]) -> Lexico
     regex another object holds keeps its Unicode compile, which finds the same)."""
     lex = Lexicon(data, negation_words)
     for holder in (lex, lex.scope, lex.conduct, lex.prevention, lex.enrollment_scope,
-                   lex.breakdowns):
+                   lex.breakdowns, lex.thousands):
         for name, value in list(vars(holder).items()):
             if isinstance(value, re.Pattern):
                 setattr(holder, name, ascii_twin(value))

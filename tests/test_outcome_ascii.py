@@ -65,6 +65,29 @@ def test_a_case_insensitive_pattern_outside_ascii_keeps_its_compile() -> None:
     assert ascii_twin(plain).flags & re.ASCII
 
 
+@pytest.mark.parametrize(
+    ("pattern", "flags", "text"),
+    [
+        ("(?i:ſ)ites", 0, "sites"),  # case-insensitive in a group only: not in the flags
+        ("(?i)K", 0, "k"),
+        (r"\u017fites", re.IGNORECASE, "sites"),  # the pattern is ASCII text, its "ſ" is not
+        (r"\N{KELVIN SIGN}g", re.IGNORECASE, "kg"),
+        (r"[\u0100-\u0200]", re.IGNORECASE, "i"),  # (the range holds "İ", "ı" and "ſ")
+    ],
+)
+def test_a_twin_finds_what_a_case_insensitive_group_or_escape_finds(
+    pattern: str, flags: int, text: str
+) -> None:
+    rx = re.compile(pattern, flags)
+    assert rx.search(text) is not None
+    assert ascii_twin(rx).search(text) is not None
+
+
+def test_a_group_that_is_case_insensitive_in_ascii_is_twinned() -> None:
+    rx = re.compile(r"(?i:p)\s*[<=]\s*\d")
+    assert ascii_twin(rx).flags & re.ASCII
+
+
 def test_the_twins_find_what_the_lexicon_finds_in_ascii_text() -> None:
     data = load_lexicon(resolve(LEXICON_FILE))
     lex = Lexicon(data)

@@ -7,8 +7,11 @@ in what `\\w`, `\\d`, `\\s`, `\\b` and a case-insensitive match make of characte
 and in `\\s`, which in Unicode mode also takes the information separators U+001C-U+001F (a text
 with one is not ASCII-safe). A case-insensitive regex whose pattern holds a character outside
 ASCII keeps its Unicode compile: in Unicode mode such a character may match an ASCII letter ("ſ"
-matches "s", the Kelvin sign "k"). ASCII mode is faster (character classes and case are table
-look-ups, not Unicode database calls): about 3% of the component's time on BC5CDR abstracts.
+matches "s", the Kelvin sign "k", "İ" and "ı" "i"). So does one case-insensitive only in a
+group ("(?i:...)", which the regex's flags do not show) and one that writes such a character as
+an escape ("\\u017f", "\\N{KELVIN SIGN}": its pattern is ASCII text). ASCII mode is faster
+(character classes and case are table look-ups, not Unicode database calls): about 3% of the
+component's time on BC5CDR abstracts.
 """
 
 from __future__ import annotations
@@ -21,6 +24,11 @@ from pipeline.components.outcome_lexicon import Lexicon
 
 # What `\s` matches in Unicode mode, not in ASCII mode, among the ASCII characters.
 _SEPARATORS = re.compile("[\x1c-\x1f]")
+# An inline case-insensitive flag, for the whole pattern or a group: "(?i)", "(?i:", "(?ai-m:"
+_INLINE_IGNORECASE = re.compile(r"\(\?[aLmsux]*i[aiLmsux]*(?:-[imsx]+)?[:)]")
+# An escape that may write a character outside ASCII ("\u017f", "\U0001d400", "\N{...}"; a
+# "\x" escape or an octal one stops at U+00FF, and no such character matches an ASCII one)
+_WIDE_ESCAPE = re.compile(r"\\[uUN]")
 
 
 def ascii_safe(text: str) -> bool:
@@ -31,7 +39,11 @@ def ascii_safe(text: str) -> bool:
 def ascii_twin(rx: re.Pattern[str]) -> re.Pattern[str]:
     """The regex compiled in ASCII mode, where that finds the same in ASCII-safe text (see the
     module's docstring); else the regex itself."""
-    if not rx.flags & re.UNICODE or (rx.flags & re.IGNORECASE and not rx.pattern.isascii()):
+    pattern = rx.pattern
+    caseless = rx.flags & re.IGNORECASE or _INLINE_IGNORECASE.search(pattern)
+    if not rx.flags & re.UNICODE or (
+        caseless and (not pattern.isascii() or _WIDE_ESCAPE.search(pattern))
+    ):
         return rx
     try:
         return re.compile(rx.pattern, (rx.flags & ~re.UNICODE) | re.ASCII)

@@ -8,6 +8,7 @@ import unicodedata
 
 import pytest
 from spacy.language import Language
+from test_outcomes import run
 
 from pipeline.components.outcome_ascii import ascii_lexicon, ascii_safe, ascii_twin
 from pipeline.components.outcome_lexicon import Lexicon
@@ -124,3 +125,12 @@ def test_a_document_reads_the_same_with_either_lexicon(outcomes_nlp: Language) -
     plain = outcomes_nlp(text)._.outcomes
     other = outcomes_nlp(text + " Donn\u00e9es compl\u00e8tes.")._.outcomes
     assert len(plain) > 3 and plain == other
+
+
+def test_a_ratio_named_with_a_character_that_folds_to_ascii(outcomes_nlp: Language) -> None:
+    """The case-insensitive ratio regex matches "oddſ ratio" ("ſ" is "s" to it), whose lower
+    case is no key of the lexicon's ratio units: read as "odds ratio", no KeyError."""
+    plain = "Mortality was higher with smoking (odds ratio 2.5; 95% CI 1.2-4.1) in 40 patients."
+    want = run(outcomes_nlp, plain)._.outcomes
+    assert [r["unit"] for r in want] == ["odds_ratio", "count"]
+    assert run(outcomes_nlp, plain.replace("odds", "odd\u017f"))._.outcomes == want

@@ -289,3 +289,11 @@ def test_a_long_run_of_digits_and_commas_costs_linear_time(tagger: SectionTagger
     small = min(seconds(1_250) for _ in range(3))
     large = min(seconds(20_000) for _ in range(3))
     assert large < 40 * max(small, 1e-3)  # 16x the text; quadratic would be ~256x
+
+
+def test_a_heading_with_a_character_that_folds_to_ascii(blank: Language,
+                                                        tagger: SectionTagger) -> None:  # fmt: skip
+    """The case-insensitive heading regex matches "Reſults" ("ſ" is "s" to it), whose lower case
+    is no key of the headings table: the heading it is, no KeyError."""
+    got = sections(blank, tagger, "Re\u017fults: Twelve of 40 patients responded.")
+    assert got[0][0] == "Results"

@@ -22,6 +22,7 @@ from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_rules import TIME_UNITS
 from pipeline.components.outcome_tokens import MAX_COUNT, Figure, Stat, fnum, light_tokens
 from pipeline.components.outcome_tokens import lowered as _lowered
+from pipeline.components.regex_words import caseless_get
 
 # A p-value's relation sign (`find_stats`: without one, no p-value is looked for).
 _RELATION_SIGN = re.compile("[<>=≤≥]")
@@ -326,7 +327,7 @@ class StatisticsParser:
             ):
                 return None  # ("The odds ratio = 45% lower": a change, not the ratio)
             te = i + 2
-        unit = self.lex.ratio_units[m.group("word").lower()]
+        unit = caseless_get(self.lex.ratio_units, m.group("word"))  # ("oddſ ratio")
         return Figure(i, te, ratio=unit, ratio_value=t.num, prefer_after=False)
 
     def _parse_proportion(self, i: int) -> Figure | None:

@@ -24,7 +24,11 @@ for what it does not read, so that the caller keeps the regex:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
+
+_V = TypeVar("_V")
 
 # Most strings one pattern may stand for (larger: None, the regex is kept).
 MAX_WORDS = 5_000
@@ -255,3 +259,17 @@ def _anchor(start: bool, states: set[_State]) -> set[_State]:
         # "^" after a character never matches (no MULTILINE flag)
         return {(text, True, ended) for text, begun, ended in states if not text}
     return {(text, begun, True) for text, begun, ended in states}
+
+
+def caseless_get(table: Mapping[str, _V], found: str) -> _V:
+    """`table[found.lower()]` for a string a case-insensitive regex of the table's keys (lower
+    case) found: the key it is, in any case. `lower()` may not give it: in Unicode mode such a
+    regex matches "ſ" to "s", the Kelvin sign to "k", "İ" and "ı" to "i", which `lower()` keeps
+    (or makes two characters). KeyError if no key matches."""
+    got = table.get(found.lower())
+    if got is not None:
+        return got
+    for key, value in table.items():  # (rare: a character that folds to another)
+        if re.fullmatch(re.escape(key), found, re.IGNORECASE):
+            return value
+    raise KeyError(found)

@@ -36,6 +36,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from pipeline.components.regex_words import caseless_get
 from pipeline.extensions import doc_text  # (the import registers Span._.section)
 from pipeline.ingest.text_title import DEFAULT_RULES as METADATA_RULES
 from pipeline.ingest.text_title import (
@@ -130,7 +131,7 @@ class SectionTagger:
             rest = text[pos:]
             match = self._known.match(rest)
             if match:
-                section = self._canonical[match.group(1).lower()]
+                section = caseless_get(self._canonical, match.group(1))  # ("Reſults")
             else:
                 match = _CAPS_HEADING.match(rest)
                 if match and self._is_caps_heading(rest, match):

@@ -629,6 +629,8 @@ def test_diseases_listed_in_a_population_frame(
         # ... what subjects had is still a relapse
         ("In the placebo group, nine women had recurrent vaginal candidiasis.",
          [("relapse", 9.0)]),
+        # a genetic change found again in several families is no relapse
+        ("Haplotypes were built for families carrying one of five recurrent MLH1 mutations.", []),
     ],
 )  # fmt: skip
 def test_a_recurrent_disease_of_who_was_studied(

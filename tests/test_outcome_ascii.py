@@ -10,17 +10,13 @@ import pytest
 from spacy.language import Language
 from test_outcomes import run
 
-from pipeline.components.outcome_ascii import ascii_lexicon, ascii_safe, ascii_twin
+from pipeline.components.outcome_ascii import ascii_lexicon, ascii_safe, ascii_twin, regex_holders
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_rules import LEXICON_FILE, load_lexicon, resolve
 from pipeline.components.outcome_tokens import light_tokens
 from pipeline.paths import REPO_DIR
 
 SEEDS = REPO_DIR / "seeds"
-
-
-def _holders(lex: Lexicon) -> list[object]:
-    return [lex, lex.scope, lex.conduct, lex.prevention, lex.enrollment_scope]
 
 
 def _ascii_lines() -> list[str]:
@@ -89,6 +85,16 @@ def test_a_group_that_is_case_insensitive_in_ascii_is_twinned() -> None:
     assert ascii_twin(rx).flags & re.ASCII
 
 
+def test_every_rule_object_is_twinned_and_none_is_shared() -> None:
+    data = load_lexicon(resolve(LEXICON_FILE))
+    lex, other = Lexicon(data), Lexicon(data)
+    holders = regex_holders(lex)
+    # (the rule objects that hold regexes, the new ones of session 36 among them)
+    assert {id(h) for h in (lex.scope, lex.conduct, lex.prevention, lex.enrollment_scope,
+                            lex.breakdowns, lex.thousands)} <= {id(h) for h in holders[1:]}
+    assert not {id(h) for h in holders} & {id(h) for h in regex_holders(other)}
+
+
 def test_the_twins_find_what_the_lexicon_finds_in_ascii_text() -> None:
     data = load_lexicon(resolve(LEXICON_FILE))
     lex = Lexicon(data)
@@ -96,7 +102,7 @@ def test_the_twins_find_what_the_lexicon_finds_in_ascii_text() -> None:
     texts = _ascii_lines()
     assert len(texts) > 50
     twins = 0
-    for holder, twin_holder in zip(_holders(lex), _holders(twin), strict=True):
+    for holder, twin_holder in zip(regex_holders(lex), regex_holders(twin), strict=True):
         for name, rx in vars(holder).items():
             if not isinstance(rx, re.Pattern):
                 continue

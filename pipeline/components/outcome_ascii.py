@@ -56,9 +56,20 @@ def ascii_lexicon(data: dict[str, Any], negation_words: Iterable[str]) -> Lexico
     documents `ascii_safe` holds for: the regexes of the lexicon and of its rule objects (a
     regex another object holds keeps its Unicode compile, which finds the same)."""
     lex = Lexicon(data, negation_words)
-    for holder in (lex, lex.scope, lex.conduct, lex.prevention, lex.enrollment_scope,
-                   lex.breakdowns, lex.thousands):
+    for holder in regex_holders(lex):
         for name, value in list(vars(holder).items()):
             if isinstance(value, re.Pattern):
                 setattr(holder, name, ascii_twin(value))
     return lex
+
+
+def regex_holders(lex: Lexicon) -> list[object]:
+    """The lexicon and each rule object it holds that holds a regex (`scope`, `conduct`,
+    `breakdowns`, ...), found from its attributes rather than listed, so that a rule object a
+    later rule adds is twinned too. Each is built with the lexicon, none shared with another
+    (`tests/test_outcome_ascii.py` checks): twinning one changes no other lexicon."""
+    return [lex] + [
+        value for value in vars(lex).values()
+        if not isinstance(value, re.Pattern) and hasattr(value, "__dict__")
+        and any(isinstance(v, re.Pattern) for v in vars(value).values())
+    ]  # fmt: skip

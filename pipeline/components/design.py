@@ -218,10 +218,10 @@ class StudyDesign:
             doc._.study_design, doc._.study_design_cue = given
             return doc
         types = tuple(doc._.publication_types or ())
-        if doc._.language not in CUE_LANGUAGES | {None}:  # the cues are English words
-            doc._.study_design, doc._.study_design_cue = self.decide(_NO_ZONES, types)
-            return doc
-        doc._.study_design, doc._.study_design_cue = self.decide(document_zones(doc), types)
+        # the cues are English words: other languages are decided by publication types alone
+        english = doc._.language in CUE_LANGUAGES | {None}
+        zones = document_zones(doc) if english else _NO_ZONES
+        doc._.study_design, doc._.study_design_cue = self.decide(zones, types)
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:

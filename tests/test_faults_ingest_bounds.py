@@ -1,0 +1,80 @@
+"""Faults in input, session 37's adversarial round: inputs whose cost grew faster than their
+size, or whose damage was reported unclearly. Every case writes small real-format files."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import unicodedata
+from pathlib import Path
+
+from helpers import ingest_all
+
+from pipeline.documents import LONG_MARK_RUN, nfc
+
+# combining marks of several classes (230 above, 220 below, 202 attached, 1 overlay, 240
+# iota subscript, Hebrew and Tibetan classes), marks that decompose (U+0344 to two of class
+# 230, U+0F73 to two non-starters), and starters that compose with them
+MARKS = ["\u0301", "\u0316", "\u0327", "\u0334", "\u0345", "\u05b0", "\u05bc", "\u0f71",
+         "\u0f72", "\u0344", "\u0343", "\u1dce", "\U0001d165", "\U0001d16e"]
+BASES = ["a", "e", "\u00e9", "o", " ", "\u0f73", "\u1100", "\u1161", "\uac00", "\U0001d15e"]
+
+
+def test_nfc_of_long_runs_of_marks_equals_unicodedata() -> None:
+    """Runs of marks shorter and longer than LONG_MARK_RUN, after starters that compose with
+    them or decompose into them: the same text as unicodedata's NFC."""
+    rng = random.Random(37)
+    for _ in range(1500):
+        text = "".join(
+            rng.choice(BASES) + "".join(rng.choice(MARKS) for _ in range(rng.choice(
+                [0, 2, LONG_MARK_RUN - 1, LONG_MARK_RUN, LONG_MARK_RUN + 1, 90])))
+            for _ in range(rng.randint(1, 4)))
+        assert nfc(text) == unicodedata.normalize("NFC", text), ascii(text)
+
+
+def test_a_long_run_of_marks_is_normalized_in_linear_time() -> None:
+    """unicodedata reorders a run of combining marks by insertion sort: 120,000 marks of
+    alternating classes took ~10 s (a 32 MiB record: days); sorted first, well under a
+    second."""
+    text = "Fever fell in a" + "\u0301\u0316" * 60_000 + " of 20 patients."
+    start = time.process_time()
+    out = nfc(text)
+    assert time.process_time() - start < 1.5
+    assert out.startswith("Fever fell in \u00e1\u0316\u0316") and out.endswith(" patients.")
+    assert len(out) == len(text) - 1  # a + U+0301 composed, every other mark kept
+
+
+def test_jsonl_line_of_many_marks_is_read_in_linear_time(tmp_path: Path) -> None:
+    """A JSON line of a quarter MB of alternating marks, between two good lines: all three
+    documents, read in about the time of their bytes (before: ~10 s for this line)."""
+    good = {"id": "g1", "text": "Aspirin reduced fever."}
+    zalgo = {"id": "z", "text": "Aspirin a" + "\u0301\u0316" * 60_000 + " fever."}
+    p = tmp_path / "marks.jsonl"
+    p.write_text("\n".join(json.dumps(r, ensure_ascii=False)
+                           for r in (good, zalgo, {**good, "id": "g2"})) + "\n", "utf-8")
+    start = time.process_time()
+    docs, errs = ingest_all(p)
+    assert time.process_time() - start < 3.0
+    assert [d.doc_id for d in docs] == ["g1", "z", "g2"] and not errs
+    assert docs[1].text == nfc(zalgo["text"])
+
+
+def test_pubtator_offsets_past_a_long_run_of_marks(tmp_path: Path) -> None:
+    """Offsets mapped through NFC (`NfcOffsets`) past a long run of marks that has no safe cut:
+    the mention after the run lands on its word, in linear time."""
+    run = "\u0301\u0316" * 40_000
+    title = "Aspirin a" + run + " trial"
+    abstract = "Aspirin reduced fever."
+    start_raw = len(title) + 1
+    p = tmp_path / "marks.pubtator"
+    p.write_text(f"1|t|{title}\n1|a|{abstract}\n"
+                 f"1\t{start_raw}\t{start_raw + 7}\tAspirin\tChemical\tD001241\n\n", "utf-8")
+    start = time.process_time()
+    docs, errs = ingest_all(p)
+    assert time.process_time() - start < 3.0
+    assert not errs
+    (doc,) = docs
+    assert doc.meta is not None
+    (ann,) = doc.meta["annotations"]
+    assert doc.text[ann["start"]:ann["end"]] == "Aspirin"

@@ -3,6 +3,7 @@ size, or whose damage was reported unclearly. Every case writes small real-forma
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import time
@@ -78,3 +79,48 @@ def test_pubtator_offsets_past_a_long_run_of_marks(tmp_path: Path) -> None:
     assert doc.meta is not None
     (ann,) = doc.meta["annotations"]
     assert doc.text[ann["start"]:ann["end"]] == "Aspirin"
+
+
+# ----------------------------------------------------------------- folders reached twice
+
+
+def test_links_to_one_folder_are_walked_once(tmp_path: Path) -> None:
+    """Folders each holding two links to the next: 2**depth paths to one file (30 deep, a
+    billion: the listing never ended). The file is read once, under its path of fewest
+    folders; each other link to a folder listed already is one "link_repeat" row."""
+    from pipeline.ingest import list_shards
+
+    depth = 14
+    root = tmp_path / "in"
+    root.mkdir()
+    folders = [tmp_path / f"d{i}" for i in range(depth + 1)]
+    for f in folders:
+        f.mkdir()
+    for here, nxt in itertools.pairwise(folders):
+        (here / "x").symlink_to(nxt, target_is_directory=True)
+        (here / "y").symlink_to(nxt, target_is_directory=True)
+    (folders[-1] / "f.txt").write_text("Title\nAspirin reduced fever.\n", "utf-8")
+    (root / "start").symlink_to(folders[0], target_is_directory=True)
+    (root / "also").symlink_to(folders[1], target_is_directory=True)  # a shorter path
+    shards = list_shards([root])
+    assert len(shards) < 3 * depth  # before: 2**14 = 16,384 paths to f.txt
+    docs, errs = ingest_all(root)
+    # the shortest path: also/x/x/... (depth - 1 links), not start/x/x/... (depth)
+    assert [d.doc_id for d in docs] == ["also/" + "x/" * (depth - 1) + "f"]
+    kinds = {(Path(e.source).name, e.error) for e in errs}
+    assert kinds == {("y", "link_repeat"), ("x", "link_repeat")}
+    # "start/x" leads to d1, which "also" lists first; each y repeats its x
+    assert sorted(Path(e.source).relative_to(root).as_posix() for e in errs)[:2] == [
+        "also/" + "x/" * (depth - 2) + "y", "also/" + "x/" * (depth - 3) + "y"]
+
+
+def test_a_link_to_a_folder_beside_it_is_read_under_the_first_name(tmp_path: Path) -> None:
+    """A link to a folder of the same input ("latest -> 2024"): its files are read once, under
+    the first name ("2024/a"), whatever order the file system lists them in."""
+    root = tmp_path / "in"
+    (root / "2024").mkdir(parents=True)
+    (root / "2024" / "a.txt").write_text("Title\nAspirin reduced fever.\n", "utf-8")
+    (root / "latest").symlink_to(root / "2024", target_is_directory=True)
+    docs, errs = ingest_all(root)
+    assert [d.doc_id for d in docs] == ["2024/a"]
+    assert [(Path(e.source).name, e.error) for e in errs] == [("latest", "link_repeat")]

@@ -124,3 +124,71 @@ def test_a_link_to_a_folder_beside_it_is_read_under_the_first_name(tmp_path: Pat
     docs, errs = ingest_all(root)
     assert [d.doc_id for d in docs] == ["2024/a"]
     assert [(Path(e.source).name, e.error) for e in errs] == [("latest", "link_repeat")]
+
+
+# ----------------------------------------------------------------- XML: an unclosed comment
+
+
+def _pubmed_article(pmid: int, abstract: str = "Aspirin reduced fever.") -> str:
+    return (f"<PubmedArticle><MedlineCitation><PMID Version=\"1\">{pmid}</PMID><Article>"
+            f"<ArticleTitle>Aspirin trial {pmid}</ArticleTitle><Abstract><AbstractText>"
+            f"{abstract}</AbstractText></Abstract></Article></MedlineCitation>"
+            "</PubmedArticle>\n")
+
+
+def test_unclosed_cdata_or_comment_costs_its_record_only(tmp_path: Path) -> None:
+    """A "<![CDATA[" or "<!--" never closed inside a record: as XML reads it, every later
+    record of the file (up to the record cap) was inside it, lost with one truncated_xml row.
+    Now that record alone is a bad_xml row naming the construct's line; the records after it
+    are read. (One closed later holds what it holds: a record's end tag in a CDATA section is
+    text, `test_record_tags_in_comments_and_cdata_do_not_split_records`.)"""
+    body = (_pubmed_article(1, "<![CDATA[ 5 < 6 ]]> <!-- note -->")
+            + _pubmed_article(2, "<![CDATA[ 5 < 6") + _pubmed_article(3)
+            + _pubmed_article(4, "<!-- never closed") + _pubmed_article(5))
+    p = tmp_path / "unclosed.xml"
+    p.write_text(f'<?xml version="1.0"?>\n<PubmedArticleSet>\n{body}</PubmedArticleSet>\n',
+                 "utf-8")
+    docs, errs = ingest_all(p)
+    assert [d.doc_id for d in docs] == ["1", "3", "5"]
+    assert "5 < 6" in docs[0].text
+    assert [(e.error, e.doc_id, e.location) for e in errs] == [
+        ("bad_xml", "2", "line 4, record 2"), ("bad_xml", "4", "line 6, record 4")]
+    assert "CDATA section at line 4 that is not closed" in errs[0].message
+    assert "comment at line 6 that is not closed" in errs[1].message
+
+
+def test_unclosed_cdata_in_a_bioc_passage_costs_its_document_only(tmp_path: Path) -> None:
+    def doc(i: int, text: str = "Aspirin reduced fever.") -> str:
+        return (f"<document><id>{i}</id><passage><offset>0</offset><text>{text}</text>"
+                "</passage></document>\n")
+
+    p = tmp_path / "bioc.xml"
+    p.write_text('<?xml version="1.0"?>\n<collection><source>x</source>\n' + doc(1)
+                 + doc(2, "<![CDATA[ 5 < 6") + doc(3) + "</collection>\n", "utf-8")
+    docs, errs = ingest_all(p)
+    assert [d.doc_id for d in docs] == ["1", "3"]
+    assert [(e.error, e.doc_id) for e in errs] == [("bad_xml", "2")]
+
+
+def test_a_record_cut_inside_a_comment_is_still_truncated(tmp_path: Path) -> None:
+    """No end tag after the open comment: the file was cut there (truncated_xml), as before."""
+    p = tmp_path / "cut.xml"
+    p.write_text('<?xml version="1.0"?>\n<PubmedArticleSet>\n' + _pubmed_article(1)
+                 + _pubmed_article(2)[:90] + "<!-- cut", "utf-8")
+    docs, errs = ingest_all(p)
+    assert [d.doc_id for d in docs] == ["1"]
+    assert [(e.error, e.doc_id) for e in errs] == [("truncated_xml", "2")]
+
+
+def test_unclosed_cdata_past_the_record_cap_costs_its_record_only(tmp_path: Path) -> None:
+    """The same when the file goes on past the record cap after the open CDATA section: the
+    record's end tag is found in the bytes held (before: the record was "too large" and the
+    records in the cap's worth of bytes after it were lost)."""
+    body = (_pubmed_article(1) + _pubmed_article(2, "<![CDATA[ 5 < 6")
+            + "".join(_pubmed_article(i) for i in range(3, 60)))
+    p = tmp_path / "unclosed.xml"
+    p.write_text(f'<?xml version="1.0"?>\n<PubmedArticleSet>\n{body}</PubmedArticleSet>\n',
+                 "utf-8")
+    docs, errs = ingest_all(p, max_record_bytes=2048)
+    assert [d.doc_id for d in docs] == ["1", *map(str, range(3, 60))]
+    assert [(e.error, e.doc_id) for e in errs] == [("bad_xml", "2")]

@@ -26,6 +26,9 @@ the record's id - PMID or BioC id - when it can be read from the damaged bytes):
     but before the root's end tag: "truncated_xml" naming where the cut is;
   * a record longer than max_record_bytes, or of more than MAX_RECORD_TAGS tags (its tree
     would take GBs): "record_too_large", reading goes on after it;
+  * a comment or CDATA section inside a record that is never closed (the file ends, or the
+    record's bytes pass max_record_bytes, first): "bad_xml" for that record, scanning goes
+    on at the record's end tag after it (one closed later holds what it holds);
   * a comment, CDATA section or tag still open after max_record_bytes (never closed): one
     "bad_xml" row (a record's start tag: that record; between records: the next record's
     number), or nothing more inside a record already reported as too large; its bytes are
@@ -168,6 +171,14 @@ class _Scanner:
         self.rec_line = 0
         self.pos = 0
         self.skipping = False  # held bytes were given up on; nothing complete read since
+        self.rec_end: re.Pattern[bytes] | None = None  # the open record's end tag
+        self._ends: dict[bytes, re.Pattern[bytes]] = {}
+
+    def expect_end(self, tag: bytes) -> None:
+        """The open record's start tag was `<tag`: its end tag is `</tag>`."""
+        if tag not in self._ends:
+            self._ends[tag] = re.compile(rb"</" + re.escape(tag) + rb"[\s>]")
+        self.rec_end = self._ends[tag]
 
     def line_at(self, pos: int) -> int:
         return self.lines_before + self.buf.count(b"\n", self.start, pos) + 1
@@ -269,14 +280,21 @@ def _scan(sc: _Scanner) -> Iterator[_Raw]:
             else:
                 gt = sc.buf.find(b">", m.end())
         if m is None or gt < 0:
+            if m is not None and (bad := _unclosed(sc, m, at_end=False)):
+                yield bad
+                continue
             yield from _need_more(sc, m.start() if m is not None else None)
             chunk = sc.stream.read()
             if not chunk:
+                if m is not None and (bad := _unclosed(sc, m, at_end=True)):
+                    yield bad
+                    continue
                 return
             sc.append(chunk)
             continue
         name = m.group(4).decode()
         if m.group(3) != b"/":
+            sc.expect_end(bytes(m.group(0)[1:]))
             yield from _start_tag(sc, m.start(), gt, name)
         elif not sc.in_rec:  # an end tag whose start tag is damaged or missing
             sc.index += 1
@@ -291,6 +309,31 @@ def _scan(sc: _Scanner) -> Iterator[_Raw]:
                 yield _complete(sc, gt + 1)
             sc.drop(gt + 1)
             sc.in_rec = False
+
+
+def _unclosed(sc: _Scanner, m: re.Match[bytes], *, at_end: bool) -> _Raw | None:
+    """The row for a kept record holding a comment or CDATA section (`m`) that is never closed:
+    the file ends first (`at_end`), or the record's bytes pass the record cap; None when that
+    is not so or no end tag of the record follows it. Such a construct is damage to that record
+    alone: read as XML reads it, it took in every later record (a file's last 30 MB of records
+    for one missing "]]>", in one truncated_xml row). Scanning goes on at the record's first
+    end tag after it, which closes the record without a row. (A comment or CDATA section
+    closed later holds what it holds, end tags too.)"""
+    if not (m.group(1) or m.group(2)) or not sc.in_rec or sc.oversize or sc.rec_end is None:
+        return None
+    if not at_end and len(sc.buf) - sc.start <= sc.max_record:
+        return None
+    end = sc.rec_end.search(sc.buf, m.end())
+    if end is None:
+        return None
+    kind = "comment" if m.group(1) else "CDATA section"
+    line = sc.line_at(m.start())
+    ident = sc.id_of(bytes(sc.buf[sc.start:m.start()]))
+    sc.oversize, sc.pos = True, end.start()  # (reported: its bytes are not kept)
+    return _Raw(sc.index, sc.rec_line, None, (
+        "bad_xml", f"record {_id_text(ident)}has a {kind} at line {line} that is not closed "
+        f"before the record's end tag (line {sc.line_at(end.start())}); record skipped, "
+        "reading goes on after it"), ident)
 
 
 def _complete(sc: _Scanner, end: int) -> _Raw:

@@ -192,3 +192,42 @@ def test_unclosed_cdata_past_the_record_cap_costs_its_record_only(tmp_path: Path
     docs, errs = ingest_all(p, max_record_bytes=2048)
     assert [d.doc_id for d in docs] == ["1", *map(str, range(3, 60))]
     assert [(e.error, e.doc_id) for e in errs] == [("bad_xml", "2")]
+
+
+# ----------------------------------------------------------------- a linked table folder
+
+
+def test_a_new_run_never_deletes_the_parts_of_a_run_linking_the_same_folder(
+        tmp_path: Path) -> None:
+    """Two output folders whose `documents` is a link to one folder: the first run's part
+    there looked like the second, new run's own leftover (by its name) and was deleted, and
+    the second run's rows replaced it. Now the new run is refused, naming the file; the
+    first run's part is still there. Its own output folder still runs again (--overwrite)."""
+    import pytest
+    import spacy
+    from spacy.language import Language
+
+    from pipeline.run import run
+    from pipeline.write import OutputExistsError
+
+    def blank() -> Language:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        return nlp
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Title\nAspirin reduced fever.\n", "utf-8")
+    shared = tmp_path / "bigdisk" / "documents"
+    shared.mkdir(parents=True)
+    first, second = tmp_path / "out1", tmp_path / "out2"
+    for out in (first, second):
+        out.mkdir()
+        (out / "documents").symlink_to(shared, target_is_directory=True)
+    run([docs], first, workers=1, quiet=True, nlp_factory=blank)
+    (part,) = shared.iterdir()
+    with pytest.raises(OutputExistsError, match="written by a biotab run of another output"):
+        run([docs], second, workers=1, quiet=True, nlp_factory=blank)
+    assert list(shared.iterdir()) == [part]
+    run([docs], first, workers=1, quiet=True, nlp_factory=blank, overwrite=True)
+    assert [f.name.startswith("part-g") for f in shared.iterdir()] == [True]

@@ -231,3 +231,48 @@ def test_a_new_run_never_deletes_the_parts_of_a_run_linking_the_same_folder(
     assert list(shared.iterdir()) == [part]
     run([docs], first, workers=1, quiet=True, nlp_factory=blank, overwrite=True)
     assert [f.name.startswith("part-g") for f in shared.iterdir()] == [True]
+
+
+# ----------------------------------------------------------------- XML: runs of unpaired tags
+
+
+def test_a_run_of_unpaired_record_tags_is_one_row_each(tmp_path: Path) -> None:
+    """<PubmedArticle> 2,000 times in a row, then </PubmedArticle> 2,000 times: a row per tag
+    (4,000 rows for 60 KB of damage). Now one row for each run, naming its first record,
+    its length and its last line; the records around it are read, and two damaged records
+    that each hold a PMID keep a row each."""
+    lost = [_pubmed_article(i).replace("</PubmedArticle>", "") for i in (7, 8)]
+    body = (_pubmed_article(1) + "<PubmedArticle>\n" * 2000 + "</PubmedArticle>\n" * 2000
+            + _pubmed_article(2) + "".join(lost) + _pubmed_article(3))
+    p = tmp_path / "tags.xml.gz"
+    import gzip
+
+    p.write_bytes(gzip.compress(
+        f'<?xml version="1.0"?>\n<PubmedArticleSet>\n{body}</PubmedArticleSet>\n'.encode()))
+    docs, errs = ingest_all(p)
+    assert [d.doc_id for d in docs] == ["1", "2", "3"]
+    rows = [(e.error, e.doc_id, e.location) for e in errs]
+    assert rows == [
+        ("bad_xml", None, "line 4, record 2"),  # start tags: records 2-2000
+        ("missing_id", None, "line 2003, record 2001"),  # the last one, closed
+        ("bad_xml", None, "line 2005, record 2002"),  # end tags: records 2002-4000
+        ("bad_xml", "7", "line 4005, record 4002"), ("bad_xml", "8", "line 4006, record 4003")]
+    assert "1,998 records after it, to record 2000 at line 2002: 1,999 start tags" \
+        in errs[0].message
+    assert "1,998 records after it, to record 4000 at line 4003: 1,999 end tags" \
+        in errs[2].message
+
+
+def test_a_run_of_unpaired_tags_before_a_cut_keeps_its_row(tmp_path: Path) -> None:
+    """The run's row comes before the row of the cut gzip stream that ends the file."""
+    import gzip
+
+    data = gzip.compress(('<?xml version="1.0"?>\n<PubmedArticleSet>\n' + _pubmed_article(1)
+                          + "</PubmedArticle>\n" * 500
+                          + "".join(_pubmed_article(i) for i in range(2, 400))).encode())
+    p = tmp_path / "cut.xml.gz"
+    p.write_bytes(data[:-200])
+    docs, errs = ingest_all(p)
+    assert docs and docs[0].doc_id == "1"
+    assert [e.error for e in errs] == ["bad_xml", "truncated_gzip"]
+    assert "500 end tags without a start tag in a row" in errs[0].message

@@ -114,16 +114,19 @@ def test_links_to_one_folder_are_walked_once(tmp_path: Path) -> None:
         "also/" + "x/" * (depth - 2) + "y", "also/" + "x/" * (depth - 3) + "y"]
 
 
-def test_a_link_to_a_folder_beside_it_is_read_under_the_first_name(tmp_path: Path) -> None:
-    """A link to a folder of the same input ("latest -> 2024"): its files are read once, under
-    the first name ("2024/a"), whatever order the file system lists them in."""
+def test_a_link_to_a_folder_of_the_input_is_read_under_the_real_path(tmp_path: Path) -> None:
+    """A link to a folder of the same input ("latest -> archive/2024", shallower than the
+    folder itself): its files are read once, under the path without a link
+    ("archive/2024/a"), whatever order the file system lists names in."""
     root = tmp_path / "in"
-    (root / "2024").mkdir(parents=True)
-    (root / "2024" / "a.txt").write_text("Title\nAspirin reduced fever.\n", "utf-8")
-    (root / "latest").symlink_to(root / "2024", target_is_directory=True)
+    (root / "archive" / "2024").mkdir(parents=True)
+    (root / "archive" / "2024" / "a.txt").write_text("Title\nAspirin reduced fever.\n", "utf-8")
+    (root / "latest").symlink_to(root / "archive" / "2024", target_is_directory=True)
+    (root / "zz").symlink_to(root / "latest", target_is_directory=True)  # a link to the link
     docs, errs = ingest_all(root)
-    assert [d.doc_id for d in docs] == ["2024/a"]
-    assert [(Path(e.source).name, e.error) for e in errs] == [("latest", "link_repeat")]
+    assert [d.doc_id for d in docs] == ["archive/2024/a"]
+    assert [(Path(e.source).name, e.error) for e in errs] == [
+        ("latest", "link_repeat"), ("zz", "link_repeat")]
 
 
 # ----------------------------------------------------------------- XML: an unclosed comment

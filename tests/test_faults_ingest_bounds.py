@@ -279,3 +279,28 @@ def test_a_run_of_unpaired_tags_before_a_cut_keeps_its_row(tmp_path: Path) -> No
     assert docs and docs[0].doc_id == "1"
     assert [e.error for e in errs] == ["bad_xml", "truncated_gzip"]
     assert "500 end tags without a start tag in a row" in errs[0].message
+
+
+# ----------------------------------------------------------------- long texts in messages
+
+
+def test_a_long_mention_that_does_not_match_gives_a_short_row(tmp_path: Path) -> None:
+    """A PubTator mention and a BioC annotation of 200,000 characters that do not match their
+    text: the row showed both texts whole (a 2 MB mention: a 4 MB message); now their first
+    characters and their length."""
+    abstract, mention = "x" * 200_000, "y" * 200_000
+    p = tmp_path / "long.pubtator"
+    p.write_text(f"1|t|T\n1|a|{abstract}\n1\t2\t{2 + len(mention)}\t{mention}\tChemical\tD1\n\n",
+                 "utf-8")
+    doc = {"id": "b1", "passages": [{"offset": 0, "text": abstract, "annotations": [
+        {"id": "a1", "text": mention, "infons": {"type": "Chemical"},
+         "locations": [{"offset": 0, "length": len(mention)}]}]}]}
+    b = tmp_path / "long.json"
+    b.write_text(json.dumps({"source": "x", "documents": [doc]}), "utf-8")
+    for path in (p, b):
+        docs, errs = ingest_all(path)
+        assert len(docs) == 1
+        (row,) = errs
+        assert row.error == "bad_offsets"
+        assert len(row.message) < 1000, len(row.message)
+        assert "(200,000 characters)" in row.message

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 
@@ -52,6 +53,46 @@ class Notice(ErrorRecord):
 # a line ending of a lone CR (classic Mac OS): not followed by the LF of a CRLF
 _LONE_CR = re.compile("\r(?!\n)")
 
+#: Runs of at least this many combining characters (canonical combining class > 0) are put
+#: in canonical order before `unicodedata.normalize` sees them: its reordering is an insertion
+#: sort, quadratic in a run's length (a 400 KB JSON line of 200,000 alternating marks took
+#: 29 s to read, a 32 MiB record would take days). Real text has a few marks on a letter
+#: (UAX #15's stream-safe format allows 30).
+LONG_MARK_RUN = 32
+
+
+@cache
+def _mark_runs() -> re.Pattern[str]:
+    """Runs of LONG_MARK_RUN or more combining characters (one pass over Unicode, ~0.15 s,
+    once per process and only for a long text that is not ASCII)."""
+    ranges: list[list[int]] = []
+    for cp in range(0x110000):
+        if unicodedata.combining(chr(cp)):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    chars = "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "")
+                    for a, b in ranges)
+    return re.compile(f"[{chars}]{{{LONG_MARK_RUN},}}")
+
+
+def _canonical_order(run: re.Match[str]) -> str:
+    return "".join(sorted(run.group(), key=unicodedata.combining))
+
+
+def nfc(text: str) -> str:
+    """`unicodedata.normalize("NFC", text)`, in time linear in the text: each long run of
+    combining characters is first sorted stably by combining class, as NFC's canonical
+    ordering would sort it (every character of class > 0 decomposes to characters of its own
+    class, so the order NFC reaches is the same), and the reordering left to unicodedata is
+    then a single pass."""
+    # (a text already in NFC, nearly every one, is told in a quick pass; one with marks out of
+    # canonical order in a quicker one: they stop it)
+    if len(text) >= LONG_MARK_RUN and not unicodedata.is_normalized("NFC", text):
+        text = _mark_runs().sub(_canonical_order, text)
+    return unicodedata.normalize("NFC", text)
+
 
 def normalize_text(text: str) -> str:
     """NFC-normalize, drop a leading UTF-8 BOM and read a lone CR line ending (classic Mac OS)
@@ -63,7 +104,7 @@ def normalize_text(text: str) -> str:
         text = text[1:]
     if "\r" in text:
         text = _LONE_CR.sub("\n", text)
-    return unicodedata.normalize("NFC", text)
+    return nfc(text)
 
 
 def place(source: str | None, location: str | None) -> str:

@@ -394,9 +394,9 @@ def run_files(out: Path) -> list[Path]:
 
 
 def foreign_parts(out: Path, own: Iterable[Path] | None = None) -> list[Path]:
-    """Parquet files in a table folder (or below it) that biotab did not write (`own`: the run
-    files, `run_files`, when the caller listed them): a run would neither delete them nor keep
-    readers from reading them with its own rows."""
+    """Parquet files in a table folder (or below it) that no run of this output folder wrote
+    (`own`: the run files, `run_files`, when the caller listed them): a run would neither
+    delete them nor keep readers from reading them with its own rows."""
     out = Path(out)
     own = set(run_files(out) if own is None else own)
     found: list[Path] = []
@@ -406,11 +406,13 @@ def foreign_parts(out: Path, own: Iterable[Path] | None = None) -> list[Path]:
             continue
         # a linked table folder (`documents -> /bigdisk/documents`) is not in `run_files`
         # (--overwrite deletes nothing through the link), but a run writes its parts there
-        # and readers read all of it: its own files are told by their names alone
+        # and readers read all of it: its own files are told by their names, and only when
+        # this folder holds a run (a manifest, markers): in a new output folder they are
+        # another's, one linking the same folder (a run there deleted them as its leftovers)
         linked = folder.is_symlink()
         found.extend(f for f in folder.rglob("*.parquet") if f.is_file() and not (
-            f.parent == folder and not f.is_symlink() and is_run_file(name, f.name)
-            if linked else f in own))
+            bool(own) and f.parent == folder and not f.is_symlink()
+            and is_run_file(name, f.name) if linked else f in own))
     return sorted(found)
 
 
@@ -463,8 +465,12 @@ def prepare_output(out: Path, *, overwrite: bool, resume: bool) -> bool:
     files = run_files(out)  # (listed once: both checks read them)
     foreign = foreign_parts(out, files)
     if foreign:
+        who = ("was written by a biotab run of another output folder (this one holds no run; "
+               "its table folder is a link)" if is_run_file(foreign[0].parent.name,
+                                                           foreign[0].name)
+               else "was not written by biotab")
         raise OutputExistsError(
-            f"{foreign[0]} was not written by biotab, but readers of its table would read it "
+            f"{foreign[0]} {who}, but readers of its table would read it "
             "with this run's rows: move it or choose another --out"
             + (f" ({len(foreign) - 1} more such file(s))" if len(foreign) > 1 else "")
         )

@@ -66,6 +66,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import heapq
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -228,7 +229,8 @@ class Shard:
     """A unit of ingest work: one file, or a block of records of one file.
 
     `fmt` is a format name, or one of PROBLEMS ("missing", "unknown", "unreadable",
-    "unreadable_dir", "dangling_link", "link_loop", "empty_folder", "path_too_long") for a path
+    "unreadable_dir", "dangling_link", "link_loop", "link_repeat", "empty_folder",
+    "path_too_long") for a path
     that can only produce an error row. `root` is the input folder the file was found in (txt
     doc_ids are relative to it); `label` the prefix of path-derived doc_ids when several input
     folders are given. `start_record` is 0-based; `n_records` None means "to the end". `path` is
@@ -260,7 +262,7 @@ class Shard:
 
 
 PROBLEMS = ("missing", "unknown", "unreadable", "unreadable_dir", "dangling_link", "link_loop",
-            "empty_folder", "path_too_long")
+            "link_repeat", "empty_folder", "path_too_long")
 #: The problems of a path itself, whose content is never read ("unknown" is a readable file whose
 #: error row depends on its content).
 PATH_PROBLEMS = tuple(p for p in PROBLEMS if p != "unknown")
@@ -292,15 +294,26 @@ PATH_MAX = _path_max()
 def _walk_dir(root: Path) -> list[tuple[str, str, str | None]]:
     """(relative posix path, path, problem) for every file under `root`, symlinks followed;
     hidden names skipped. A folder that is its own ancestor (through a link) is a link loop. A
+    folder is listed once, under the path to it through fewest links (then of fewest folders,
+    then first in name order: whatever order the system lists names in); any other path to it
+    is "link_repeat", not walked again (folders of two links each to the next, 30 deep, made
+    one file a billion paths). A
     name whose path is longer than the system opens (`PATH_MAX`: folders of long names) is not
     listed: its folder is, once, as "path_too_long" (such a path cannot even be tested for
     being a file without an error)."""
     found: list[tuple[str, str, str | None]] = []
     st = os.stat(root)
-    stack: list[tuple[str, str, frozenset[tuple[int, int]]]] = [
-        (str(root), "", frozenset({(st.st_dev, st.st_ino)}))]
-    while stack:
-        folder, rel, ancestors = stack.pop()
+    key = (st.st_dev, st.st_ino)
+    listed: set[tuple[int, int]] = set()
+    # folders to list, (links on the path, depth, relative path, path, key, ancestors' keys):
+    # the heap gives the one a folder is listed under first
+    heap = [(0, 0, "", str(root), key, frozenset({key}))]
+    while heap:
+        links, depth, rel, folder, key, ancestors = heapq.heappop(heap)
+        if key in listed:
+            found.append((rel, folder, "link_repeat"))
+            continue
+        listed.add(key)
         try:
             with os.scandir(folder) as it:
                 entries = list(it)
@@ -318,11 +331,14 @@ def _walk_dir(root: Path) -> list[tuple[str, str, str | None]]:
             try:
                 if entry.is_dir():
                     est = os.stat(entry.path)
-                    key = (est.st_dev, est.st_ino)
-                    if key in ancestors:
+                    sub_key = (est.st_dev, est.st_ino)
+                    if sub_key in ancestors:
                         found.append((sub, entry.path, "link_loop"))
+                    elif sub_key in listed:  # (listed first, under a path that wins)
+                        found.append((sub, entry.path, "link_repeat"))
                     else:
-                        stack.append((entry.path, sub, ancestors | {key}))
+                        heapq.heappush(heap, (links + entry.is_symlink(), depth + 1, sub,
+                                              entry.path, sub_key, ancestors | {sub_key}))
                 elif entry.is_file():
                     found.append((sub, entry.path, None))
                 elif entry.is_symlink():
@@ -476,6 +492,10 @@ _PROBLEM_ROWS = {
     "dangling_link": ("dangling_link", "symbolic link to a path that does not exist"),
     "link_loop": ("link_loop", "symbolic link loop: the link leads back to a folder that "
                   "contains it (or to itself); not followed"),
+    "link_repeat": ("link_repeat", "folder reached through a symbolic link that another path "
+                    "in this input leads to as well: its files were read once, under the path "
+                    "through fewest links (then of fewest folders, then first in name order), "
+                    "not again under this one"),
     "empty_folder": ("empty_folder", "input folder holds no file to read: it is empty, or "
                      "holds only names starting with a dot (skipped) or entries that are "
                      "neither files nor folders (such as pipes), at any depth"),

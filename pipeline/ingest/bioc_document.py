@@ -31,7 +31,7 @@ from typing import Any
 from bioc import BioCAnnotation, BioCDocument, BioCPassage
 
 from pipeline.documents import Document, ErrorRecord, normalize_text
-from pipeline.ingest.common import err
+from pipeline.ingest.common import err, shown_text
 from pipeline.ingest.nfc import NfcOffsets
 
 TITLE_TYPES = {"title", "front"}
@@ -194,8 +194,8 @@ def _place(item: _Pending, text: str) -> tuple[dict[str, Any] | None, str | None
         ok = False
     if not ok:
         found = text[start:end] if 0 <= start <= end <= len(text) else "<out of range>"
-        return None, (f"annotation {atext!r} at {start}-{end} does not match the text there "
-                      f"({found!r}); annotation dropped")
+        return None, (f"annotation {shown_text(atext)} at {start}-{end} does not match the "
+                      f"text there ({shown_text(found)}); annotation dropped")
     ident = (infons.get("identifier") or infons.get("Identifier")
              or infons.get("MESH") or infons.get("NCBI Gene") or None)
     ann: dict[str, Any] = {"start": start, "end": end, "text": atext,

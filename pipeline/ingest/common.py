@@ -463,6 +463,19 @@ def unknown_format(source: str, name: str, head: bytes, formats: Sequence[str]) 
                f"--format ({', '.join(formats)})")
 
 
+#: Characters of a record's text an error message shows (a mention or annotation that does
+#: not match its text): a 2 MB mention made a 4 MB message, a row of the errors table.
+SHOWN_TEXT_CHARS = 80
+
+
+def shown_text(text: str | None) -> str:
+    """`text` for an error message: its repr, cut to SHOWN_TEXT_CHARS characters (then with
+    how many it has)."""
+    if text is None or len(text) <= SHOWN_TEXT_CHARS:
+        return repr(text)
+    return f"{text[:SHOWN_TEXT_CHARS]!r}... ({len(text):,} characters)"
+
+
 def read_before(n: int, noun: str) -> str:
     """What a row says was read before the damage, `n` records or lines (`noun`): "records
     1-5 were read", "record 1 was read", "no record before it was read"."""

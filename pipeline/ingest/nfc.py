@@ -23,6 +23,8 @@ from array import array
 from bisect import bisect_right
 from functools import cache
 
+from pipeline.documents import nfc
+
 #: characters between two cuts (at least; a cut moves on to the next safe boundary)
 STEP = 64
 _BOM = "\ufeff"
@@ -74,7 +76,7 @@ class NfcOffsets:
                 i += 1
             if i >= n:
                 break
-            total += len(unicodedata.normalize("NFC", raw[pos:i]))
+            total += len(nfc(raw[pos:i]))
             self.cuts.append(i)
             self.lengths.append(total)
             pos = i
@@ -87,5 +89,5 @@ class NfcOffsets:
             return 0
         j = bisect_right(self.cuts, k) - 1
         cut = self.cuts[j]
-        return self.lengths[j] + len(unicodedata.normalize("NFC", self.raw[cut:k]))
+        return self.lengths[j] + len(nfc(self.raw[cut:k]))
 

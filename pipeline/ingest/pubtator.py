@@ -43,6 +43,7 @@ from pipeline.ingest.common import (
     garbage_row,
     head_and_problem,
     iter_lines,
+    shown_text,
     too_large,
 )
 from pipeline.ingest.nfc import NfcOffsets
@@ -375,9 +376,9 @@ def _build(rec: _Record, source: str) -> Iterator[Document | ErrorRecord]:
             start, end, mtext = remap(start), remap(end), normalize_text(mtext)
         if not (0 <= start <= end <= len(text)) or text[start:end] != mtext:
             found = text[start:end] if 0 <= start <= end <= len(text) else "<out of range>"
-            yield err(source, "bad_offsets", f"mention {mtext!r} at {parts[1]}-{parts[2]} does not "
-                      f"match the text there ({found!r}); mention dropped", f"line {lineno}",
-                      rec.pmid)
+            yield err(source, "bad_offsets", f"mention {shown_text(mtext)} at {parts[1]}-"
+                      f"{parts[2]} does not match the text there ({shown_text(found)}); mention "
+                      "dropped", f"line {lineno}", rec.pmid)
             continue
         ann: dict[str, Any] = {"start": start, "end": end, "text": mtext, "type": parts[4],
                                "id": parts[5] if len(parts) > 5 and parts[5] != "" else None}

@@ -20,12 +20,16 @@ What each kind of damage gives (every error row names the record number, its fir
 the record's id - PMID or BioC id - when it can be read from the damaged bytes):
   * a record that does not parse: "bad_xml" for that record, the next record is read;
   * a record whose end tag is missing (the next record starts first), an end tag with no start:
-    "bad_xml" for that record;
+    "bad_xml" for that record (a run of them holding no id, a start tag written many times:
+    one row for the run, `_runs_merged`);
   * the file ends inside a record: "truncated_xml" ("truncated_gzip" for a cut gzip stream)
     naming that record; every record before it is kept; the file ends after a complete record
     but before the root's end tag: "truncated_xml" naming where the cut is;
   * a record longer than max_record_bytes, or of more than MAX_RECORD_TAGS tags (its tree
     would take GBs): "record_too_large", reading goes on after it;
+  * a comment or CDATA section inside a record that is never closed (the file ends, or the
+    record's bytes pass max_record_bytes, first): "bad_xml" for that record, scanning goes
+    on at the record's end tag after it (one closed later holds what it holds);
   * a comment, CDATA section or tag still open after max_record_bytes (never closed): one
     "bad_xml" row (a record's start tag: that record; between records: the next record's
     number), or nothing more inside a record already reported as too large; its bytes are
@@ -168,6 +172,14 @@ class _Scanner:
         self.rec_line = 0
         self.pos = 0
         self.skipping = False  # held bytes were given up on; nothing complete read since
+        self.rec_end: re.Pattern[bytes] | None = None  # the open record's end tag
+        self._ends: dict[bytes, re.Pattern[bytes]] = {}
+
+    def expect_end(self, tag: bytes) -> None:
+        """The open record's start tag was `<tag`: its end tag is `</tag>`."""
+        if tag not in self._ends:
+            self._ends[tag] = re.compile(rb"</" + re.escape(tag) + rb"[\s>]")
+        self.rec_end = self._ends[tag]
 
     def line_at(self, pos: int) -> int:
         return self.lines_before + self.buf.count(b"\n", self.start, pos) + 1
@@ -200,6 +212,9 @@ class _Raw:
     data: bytes | None
     problem: tuple[str, str] | None = None
     ident: str | None = None  # the record's id, read from damaged bytes when possible
+    # a tag without its other half ("start": no end tag, "end": no start tag): a run of them,
+    # none with an id, is one row (`_runs_merged`)
+    unpaired: str | None = None
 
 
 def _too_long(sc: _Scanner) -> _Raw:
@@ -269,14 +284,21 @@ def _scan(sc: _Scanner) -> Iterator[_Raw]:
             else:
                 gt = sc.buf.find(b">", m.end())
         if m is None or gt < 0:
+            if m is not None and (bad := _unclosed(sc, m, at_end=False)):
+                yield bad
+                continue
             yield from _need_more(sc, m.start() if m is not None else None)
             chunk = sc.stream.read()
             if not chunk:
+                if m is not None and (bad := _unclosed(sc, m, at_end=True)):
+                    yield bad
+                    continue
                 return
             sc.append(chunk)
             continue
         name = m.group(4).decode()
         if m.group(3) != b"/":
+            sc.expect_end(bytes(m.group(0)[1:]))
             yield from _start_tag(sc, m.start(), gt, name)
         elif not sc.in_rec:  # an end tag whose start tag is damaged or missing
             sc.index += 1
@@ -284,13 +306,75 @@ def _scan(sc: _Scanner) -> Iterator[_Raw]:
             ident = sc.id_of(bytes(sc.buf[max(m.start() - 65536, sc.start):m.start()]))
             yield _Raw(sc.index, line, None, (
                 "bad_xml", f"end tag </{name}> at line {line} without its start tag (the "
-                "record's start is damaged); record skipped"), ident)
+                "record's start is damaged); record skipped"), ident, "end")
             sc.pos = gt + 1
         else:
             if not sc.oversize:
                 yield _complete(sc, gt + 1)
             sc.drop(gt + 1)
             sc.in_rec = False
+
+
+def _unclosed(sc: _Scanner, m: re.Match[bytes], *, at_end: bool) -> _Raw | None:
+    """The row for a kept record holding a comment or CDATA section (`m`) that is never closed:
+    the file ends first (`at_end`), or the record's bytes pass the record cap; None when that
+    is not so or no end tag of the record follows it. Such a construct is damage to that record
+    alone: read as XML reads it, it took in every later record (a file's last 30 MB of records
+    for one missing "]]>", in one truncated_xml row). Scanning goes on at the record's first
+    end tag after it, which closes the record without a row. (A comment or CDATA section
+    closed later holds what it holds, end tags too.)"""
+    if not (m.group(1) or m.group(2)) or not sc.in_rec or sc.oversize or sc.rec_end is None:
+        return None
+    if not at_end and len(sc.buf) - sc.start <= sc.max_record:
+        return None
+    end = sc.rec_end.search(sc.buf, m.end())
+    if end is None:
+        return None
+    kind = "comment" if m.group(1) else "CDATA section"
+    line = sc.line_at(m.start())
+    ident = sc.id_of(bytes(sc.buf[sc.start:m.start()]))
+    sc.oversize, sc.pos = True, end.start()  # (reported: its bytes are not kept)
+    return _Raw(sc.index, sc.rec_line, None, (
+        "bad_xml", f"record {_id_text(ident)}has a {kind} at line {line} that is not closed "
+        f"before the record's end tag (line {sc.line_at(end.start())}); record skipped, "
+        "reading goes on after it"), ident)
+
+
+def _runs_merged(raws: Iterator[_Raw]) -> Iterator[_Raw]:
+    """`raws`, each run of consecutive records that are one unpaired tag of one kind and hold
+    no id (`<PubmedArticle>` written 10,000 times in a row) as one row naming the first record,
+    the run's length and its last line: one per tag was 20,000 rows for 300 KB of damage. A
+    read error ends the run's row before it is raised."""
+    run: list[_Raw] = []
+    try:
+        for raw in raws:
+            if run and (raw.unpaired != run[0].unpaired or raw.ident is not None
+                        or raw.index != run[-1].index + 1):
+                yield _merged(run)
+                run = []
+            if raw.unpaired is not None and raw.ident is None:
+                run.append(raw)
+            else:
+                yield raw
+    except Exception:
+        if run:
+            yield _merged(run)
+        raise
+    if run:
+        yield _merged(run)
+
+
+def _merged(run: list[_Raw]) -> _Raw:
+    first = run[0]
+    if len(run) == 1:
+        return first
+    assert first.problem is not None
+    what = "start tags without an end tag" if first.unpaired == "start" else \
+        "end tags without a start tag"
+    return _Raw(first.index, first.line, None, (first.problem[0], (
+        f"{first.problem[1]}; so are the {len(run) - 1:,} records after it, to record "
+        f"{run[-1].index + 1} at line {run[-1].line}: {len(run):,} {what} in a row, none "
+        "with an id")))
 
 
 def _complete(sc: _Scanner, end: int) -> _Raw:
@@ -304,7 +388,7 @@ def _start_tag(sc: _Scanner, at: int, gt: int, name: str) -> Iterator[_Raw]:
         ident = sc.id_of(bytes(sc.buf[sc.start:at]))
         yield _Raw(sc.index, sc.rec_line, None, (
             "bad_xml", f"record {_id_text(ident)}has no end tag: the next <{name}> starts at "
-            f"line {sc.line_at(at)} first; record skipped"), ident)
+            f"line {sc.line_at(at)} first; record skipped"), ident, "start")
     sc.drop(at)
     sc.skipping = False
     sc.index += 1
@@ -439,7 +523,7 @@ def iter_xml_records(
     sc.root_closed = prolog.empty
     try:
         with stream:
-            for raw in _scan(sc):
+            for raw in _runs_merged(_scan(sc)):
                 if end is not None and raw.index >= end:
                     return
                 if not mine(raw.index):

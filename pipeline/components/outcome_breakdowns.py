@@ -86,6 +86,8 @@ class BreakdownRules:
         measure (see the module's docstring). Each figure is read once as a list's entry or
         start, and each cue for the one list whose gap before it holds it: linear in the
         sentence (no slice of the figures from each one, no pass over every cue a list)."""
+        if sum(f.n_form for f in figures) < 2:
+            return  # (most sentences: a list needs two "(n = N)" entries)
         ends = frozenset(drug_ends)
         order = sorted(range(len(cues)), key=lambda i: cues[i].start)
         starts = [cues[i].start for i in order]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import islice
 from typing import Any
 
 from pipeline.components.outcome_lexicon_attach import alt_spaced as _alt
@@ -86,6 +87,8 @@ class BreakdownRules:
         measure (see the module's docstring). Each figure is read once as a list's entry or
         start, and each cue for the one list whose gap before it holds it: linear in the
         sentence (no slice of the figures from each one, no pass over every cue a list)."""
+        if len(list(islice((f for f in figures if f.n_form), 2))) < 2:
+            return  # (most sentences: a list needs two "(n = N)" entries; read to the second)
         ends = frozenset(drug_ends)
         order = sorted(range(len(cues)), key=lambda i: cues[i].start)
         starts = [cues[i].start for i in order]

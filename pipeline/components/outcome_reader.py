@@ -259,14 +259,14 @@ class FigureReader(StatisticsParser):
         ):
             return False  # "at 5V stimulation", "10mg", "3h": a measurement and its unit
             # (not "12patients": a count with its subjects, a space lost)
-        if self.counts_things(i):
-            return False  # "12 weeks", "at 9 cancer centers", "in the 3 arms"
         if (
             nxt in ("to", "–", "-", ":", "∶", "x", "×", "±", ".")
             and i + 2 < len(self.toks)
             and self.toks[i + 2].num is not None
         ):
-            return False
+            return False  # (before the longer test below: "13 . 3" is a decimal's pieces)
+        if self.counts_things(i):
+            return False  # "12 weeks", "at 9 cancer centers", "in the 3 arms"
         if self.is_year(i):
             return self.pop_at(i + 1) is not None  # a year, unless "1983 participants"
         return True

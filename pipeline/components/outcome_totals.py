@@ -42,19 +42,16 @@ _SIGN_BEFORE = re.compile(r"(?:(?<![\w.%)\]])[+\-−–]|[(\[]\s*[+\-−–]\s)$
 def planned_sizes(figures: list[Figure], text: str, rules: ScopeRules, enrollment: str) -> None:
     """In a sample-size statement, a count of subjects is the planned size: enrollment,
     whatever cue is near ("discontinuation" for "200 patients" beside "a 10% dropout rate")."""
-    if not rules.sample_size_statement(text):
+    # (a cue claimed it: the figures first, the sentence's regex only when one may be a size)
+    sizes = [
+        f for f in figures
+        if f.has_pop and f.pct is None and f.count and f.den is None and not f.all_form
+        and (f.measure is not None or f.excluded)
+    ]  # fmt: skip
+    if not sizes or not rules.sample_size_statement(text):
         return
-    for f in figures:
-        # (a cue claimed it; not "130 patients per arm": an arm's planned size)
-        if (
-            f.has_pop
-            and f.pct is None
-            and f.count
-            and f.den is None
-            and not f.all_form
-            and (f.measure is not None or f.excluded)
-            and not rules.per_after_re.match(text, f.end)
-        ):
+    for f in sizes:
+        if not rules.per_after_re.match(text, f.end):  # (not "130 patients per arm")
             f.measure, f.excluded = enrollment, False
 
 

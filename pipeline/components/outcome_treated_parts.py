@@ -50,6 +50,8 @@ def treated_parts(figures: list[Figure], sm: SentenceMentions, ctx: DocContext,
     received none" of 60 names no arms; nor parts of an event's count ("Three subjects (2 on
     sertraline and 1 on placebo) withdrew") or of a subgroup's pool ("Of the 40 patients who
     relapsed, 25 received salvage chemotherapy and 15 best supportive care")."""
+    if den_context is None and not any(_may_total(f) for f in figures):
+        return  # (most sentences: no total the counts could add up to)
     text = sm.text
     total = den_context
     if total is not None:
@@ -67,7 +69,7 @@ def treated_parts(figures: list[Figure], sm: SentenceMentions, ctx: DocContext,
         ):
             parts, acc = [], 0
             if f.count is not None and f.pct is None and f.den is None:
-                total = f.count if f.has_pop and f.measure == "enrollment" else None
+                total = f.count if _may_total(f) else None
             if name is None or total is None:
                 continue
         parts.append((f, name))
@@ -77,6 +79,12 @@ def treated_parts(figures: list[Figure], sm: SentenceMentions, ctx: DocContext,
                 g.measure, g.arm = "enrollment", arm
         if acc >= total:
             parts, acc = [], 0
+
+
+def _may_total(f: Figure) -> bool:
+    """Is the figure a count of the subjects enrolled (a total that parts after it may add up
+    to)?"""
+    return f.count is not None and f.has_pop and f.measure == "enrollment"
 
 
 def _treated_arm(sm: SentenceMentions, ctx: DocContext, f: Figure) -> Span | None:

@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from pipeline import write as W
 from pipeline.ingest.dedupe import DEFAULT_KEEP, DELETED, DUPLICATE, OTHER_INPUT_SAID
@@ -281,11 +280,11 @@ def unique_doc_ids(out: Path, limit: int = QUICK_CHECK_ROWS) -> bool:
     chunks: list[pa.Array] = []
     rows = 0
     for f in files:
-        column = pq.ParquetFile(f).read(columns=["doc_id"]).column(0)
-        rows += len(column)
-        if rows > limit:
-            return False
-        chunks.extend(column.chunks)
+        for batch in W.read_batches(f, columns=["doc_id"]):
+            rows += batch.num_rows
+            if rows > limit:
+                return False
+            chunks.append(batch.column(0))
     if not rows:
         return True
     return pc.count_distinct(pa.chunked_array(chunks), mode="all").as_py() == rows
@@ -410,13 +409,10 @@ def count_dropped(out: Path) -> tuple[int, int]:
     worded: the manifest's `duplicates_dropped`; a repeat inside one input is not counted) and
     those deleted by a list (`deleted_citation` rows). Read off the rows, as the driver
     reworded them (`plan_apply`)."""
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
     n_dup = n_del = 0
     for f in sorted((Path(out) / "errors").glob("part-*.parquet")):
         # (a row group at a time: the driver's own part holds a row per copy dropped)
-        for t in pq.ParquetFile(f).iter_batches(columns=["error", "message"]):
+        for t in W.read_batches(f, columns=["error", "message"]):
             n_del += int(pc.sum(pc.equal(t["error"], DELETED)).as_py() or 0)
             said = t.filter(pc.equal(t["error"], DUPLICATE))["message"]
             n_dup += sum(int(pc.sum(pc.match_substring(said, s)).as_py() or 0)

@@ -1,9 +1,13 @@
-"""The driver's quick check for copies across units (`duplicates.unique_doc_ids`): DuckDB's
-check runs only when a doc_id may be in two part files, and finds the same copies then."""
+"""The driver's serial end of a run: the quick check for copies across units
+(`duplicates.unique_doc_ids`: DuckDB's check runs only when a doc_id may be in two part files,
+and finds the same copies then), and part files read back without Arrow's thread pools."""
 
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,3 +89,30 @@ def test_copies_across_units_are_still_found_by_duckdb(tmp_path: Path) -> None:
     plan = pq.read_table(P.plan_path(tmp_path)).to_pylist()
     assert [(e["doc_id"], e["shard_id"], e["kept_shard_id"]) for e in plan] == [
         ("a", units[1], units[0])]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="Linux /proc: thread count")
+def test_part_files_are_read_back_without_arrow_threads(tmp_path: Path) -> None:
+    """`write.read_batches` (compaction, the duplicate check) decodes in the calling thread: in a
+    fresh process no thread of Arrow's pools starts, where `iter_batches`' defaults start them."""
+    script = textwrap.dedent(f"""
+        import os
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+        from pipeline import write as W
+        path = {str(tmp_path / "part.parquet")!r}
+        pq.write_table(pa.table({{"doc_id": [str(i) for i in range(20_000)]}}), path,
+                       row_group_size=5_000)
+        threads = lambda: len(os.listdir("/proc/self/task"))
+        before = threads()
+        rows = sum(b.num_rows for b in W.read_batches(path, 5_000))
+        ours = threads()
+        rows += sum(b.num_rows for b in pq.ParquetFile(path).iter_batches(batch_size=5_000))
+        print(rows, before, ours, threads())
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    rows, before, ours, arrow = map(int, done.stdout.split())
+    assert rows == 40_000
+    assert ours == before
+    assert arrow > ours  # (the check can see Arrow's threads when they start)

@@ -25,11 +25,13 @@ from Python (about 24 bytes each).
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline import write as W
 from pipeline.ingest.dedupe import DEFAULT_KEEP, DELETED, DUPLICATE, OTHER_INPUT_SAID
@@ -257,6 +259,37 @@ WHERE e.sid <> d.by_key
 # (`$saved`) for shards still in the run and not redone (`kept_places`) that the check did not
 # word anew (of a doc_id whose kept copy is gone, or a rewording).
 _PLAN_SQL = "CREATE TEMP TABLE plan AS SELECT * FROM found"
+#: The most doc_ids the driver reads itself to see that no doc_id is in two part files
+#: (`unique_doc_ids`) before it asks DuckDB: about 20 MB of Arrow strings; beyond them the
+#: check is DuckDB's, whose memory is capped.
+QUICK_CHECK_ROWS = 1_000_000
+
+
+def unique_doc_ids(out: Path, limit: int = QUICK_CHECK_ROWS) -> bool:
+    """Whether every doc_id of the documents' part files (of a unit or group: the files
+    `_register_files` registers) is there once, read off their doc_id columns; False also when
+    they hold more than `limit` rows (not all read) or a doc_id is null twice.
+
+    Why: in a run without a saved plan and without `<DeleteCitation>` lists, DuckDB's check
+    (`plan_duplicates`) finds copies only among these doc_ids, so unique ones make its plan
+    empty; importing DuckDB and running its queries took 0.1 s of the driver's serial end of
+    every run, this check 0.01 s on BC5CDR's 1,549 documents in 18 units."""
+    folder = out / "documents"
+    files = [f for f in sorted(folder.glob("part-*.parquet")) if W.shard_of_file(f.name)
+             ] if folder.is_dir() else []
+    chunks: list[pa.Array] = []
+    rows = 0
+    for f in files:
+        for batch in W.read_batches(f, columns=["doc_id"]):
+            rows += batch.num_rows
+            if rows > limit:
+                return False
+            chunks.append(batch.column(0))
+    if not rows:
+        return True
+    return pc.count_distinct(pa.chunked_array(chunks), mode="all").as_py() == rows
+
+
 _SAVED_SQL = """
 INSERT INTO plan
 SELECT * FROM saved s
@@ -282,6 +315,12 @@ def plan_duplicates(out: Path, shard_order: Sequence[str], redone: set[str],
     doc_id columns of the errors, with `deletions` or `saved`)."""
     plan_path = P.plan_path(out)
     groups = groups or {}
+    if saved is None and not deletions and unique_doc_ids(out):
+        # no copy to find, no row to reword: the plan DuckDB would make is empty (the stale
+        # scratch folders its connection removes are removed all the same)
+        P.remove_plan(out)
+        P.remove_stale_scratch(Path(tempfile.gettempdir()))
+        return {}
     with P.connect() as con:
         place = _register_places(con, shard_order, groups, redone, keep)
         docs = _register_files(con, "doc_files", out / "documents", place)
@@ -370,13 +409,10 @@ def count_dropped(out: Path) -> tuple[int, int]:
     worded: the manifest's `duplicates_dropped`; a repeat inside one input is not counted) and
     those deleted by a list (`deleted_citation` rows). Read off the rows, as the driver
     reworded them (`plan_apply`)."""
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
     n_dup = n_del = 0
     for f in sorted((Path(out) / "errors").glob("part-*.parquet")):
         # (a row group at a time: the driver's own part holds a row per copy dropped)
-        for t in pq.ParquetFile(f).iter_batches(columns=["error", "message"]):
+        for t in W.read_batches(f, columns=["error", "message"]):
             n_del += int(pc.sum(pc.equal(t["error"], DELETED)).as_py() or 0)
             said = t.filter(pc.equal(t["error"], DUPLICATE))["message"]
             n_dup += sum(int(pc.sum(pc.match_substring(said, s)).as_py() or 0)

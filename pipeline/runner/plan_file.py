@@ -188,7 +188,7 @@ def _replace_durably(tmp: Path, path: Path) -> None:
 
 def iter_plan(path: Path, batch_rows: int = 8192) -> Iterator[pa.RecordBatch]:
     """The plan's entries in file order (by shard, then doc_id), `batch_rows` at a time."""
-    yield from pq.ParquetFile(path).iter_batches(batch_size=batch_rows)
+    yield from W.read_batches(path, batch_rows)
 
 
 def read_plan(out: Path) -> Path | None:

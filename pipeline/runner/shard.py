@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import write as W
+from pipeline.collector import collector_paused
 from pipeline.documents import Document, ErrorRecord, Notice
 from pipeline.ingest import Shard, read_shard
 from pipeline.ingest.dedupe import (
@@ -215,15 +216,18 @@ def worker_nlp(factory: NlpFactory, *, fresh_process: bool = False) -> Language:
             gc.collect()
         t0, cpu0 = time.perf_counter(), time.process_time()
         keep_freed_memory()  # before the build: its arrays are the first to stay
-        try:
-            nlp = factory()
-            warm_up(nlp)
-        except Exception as exc:
-            raise PipelineLoadError(
-                f"could not build the spaCy pipeline ({describe_factory(factory)}): "
-                f"{type(exc).__name__}: {exc}"
-            ) from exc
-        W.load_table_builders()  # not part of the build: its failure is no pipeline's
+        # no automatic collection while the factory imports spaCy (`default_nlp`): about 300
+        # collections, a full one among them, walked the new modules' objects (0.1 s)
+        with collector_paused():
+            try:
+                nlp = factory()
+                warm_up(nlp)
+            except Exception as exc:
+                raise PipelineLoadError(
+                    f"could not build the spaCy pipeline ({describe_factory(factory)}): "
+                    f"{type(exc).__name__}: {exc}"
+                ) from exc
+            W.load_table_builders()  # not part of the build: its failure is no pipeline's
         _process.nlp, _process.nlp_key = nlp, key
         if _process.startup is None:
             build_s = time.perf_counter() - t0

@@ -446,7 +446,7 @@ def commit_group(out: Path, unit_ids: Sequence[str], part_rows: int = DEFAULT_PA
         files = [f for f in unit_files if f.parent.name == table and f.name.startswith("part-")]
         writer = _PartWriter(out, table, group_id, part_rows, token)
         for f in files:
-            for batch in pq.ParquetFile(f).iter_batches(batch_size=W.ROW_GROUP_ROWS):
+            for batch in W.read_batches(f, W.ROW_GROUP_ROWS):
                 writer.add(pa.Table.from_batches([batch]).cast(writer.schema))
         renames.extend(writer.close())
     # the parts must be on disk before the marker says the units' files may go: a host crash

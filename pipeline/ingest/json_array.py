@@ -14,9 +14,15 @@ alone tells the elements apart neither in an id nor in a location). An element t
 object, lacks its text, has a bad id or title, is nested too deep for Python's parser (its
 end found by counting brackets) or has a control character typed raw into a string (its end
 found by a decoder that allows them) is one error row, and the elements around it are read.
-Other damaged JSON (a syntax error) inside element N is one row naming its line: in damaged
-JSON no later element can be told apart, so the row says the elements from N on are lost, and
-the documents before it are kept.
+Other damaged JSON (a syntax error) inside element N, or between two elements, is one row
+naming its line. In a file whose first element starts a line of its own, after an indentation
+("[" then "  {" on the next line: json.dump and pandas' to_json with an indent, jq's output,
+an array of one element per line), every element starts a line so indented, and no line of a
+nested value or string does (nested values are indented deeper, and a JSON string holds no raw
+newline): reading goes on at the next such line (`_element_starts`), so the damage costs the
+element it is in (none when it lies between two elements). In any other file (pandas' one-line
+array) no later element can be told apart in damaged JSON: the row says the elements from N on
+are lost, and the documents before it are kept.
 """
 
 from __future__ import annotations
@@ -83,6 +89,29 @@ def _value_end(text: str, pos: int) -> int | None:
     return None
 
 
+def _element_starts(text: str, pos: int) -> re.Pattern[str] | None:
+    """What a line starting an element looks like, when the first element, at `pos`, is an
+    object starting a line of its own: a newline, that element's indentation, "{" (see the
+    module docstring); else None (an element on the line of the "[", or no object)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    indent = text[line_start:pos]
+    if text[pos : pos + 1] != "{" or indent.strip(" \t"):
+        return None
+    return re.compile("\n" + re.escape(indent) + r"\{")
+
+
+class _Lost:
+    """Damage in a file whose elements start lines of their own (`_element_starts`): `error`,
+    inside an element (`inside`: that element is lost) or between two elements; reading goes
+    on at the element that starts on line `resume_line`, or ends (None: no element starts
+    after the damage)."""
+
+    def __init__(self, error: ValueError, resume_line: int | None, inside: bool) -> None:
+        self.error = error
+        self.resume_line = resume_line
+        self.inside = inside
+
+
 class _Damage(ValueError):
     """The array's JSON is damaged between elements (a missing comma, data after the end), on
     `line`; `after_end`: after the array's closing bracket, every element of it read."""
@@ -125,6 +154,7 @@ def _elements(text: str) -> Iterator[tuple[int, Any]]:
         raise _Damage("the file is neither a JSON array nor JSON objects",
                       1 + text.count("\n", 0, pos))
     pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+    starts = _element_starts(text, pos)
     line, counted = 1, 0
     if text[pos : pos + 1] == "]":
         end = pos + 1
@@ -132,15 +162,29 @@ def _elements(text: str) -> Iterator[tuple[int, Any]]:
         while True:
             line += text.count("\n", counted, pos)
             counted = pos
-            obj, end = _decode(text, pos, line)
+            try:
+                obj, end = _decode(text, pos, line)
+            except ValueError as exc:  # JSONDecodeError, _Damage
+                resume = _resume(starts, text, pos, exc)
+                yield line, _lost(exc, text, line, counted, resume, inside=True)
+                if resume is None:
+                    return
+                pos = resume
+                continue
             yield line, obj
             pos = _SPACE.match(text, end).end()  # type: ignore[union-attr]
             if text[pos : pos + 1] == ",":
                 pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
                 continue
             if text[pos : pos + 1] != "]":
-                raise _Damage("expected ',' or ']' after the element that starts on line "
-                              f"{line}", line + text.count("\n", counted, pos))
+                damage = _Damage("expected ',' or ']' after the element that starts on line "
+                                 f"{line}", line + text.count("\n", counted, pos))
+                resume = _resume(starts, text, end, damage)
+                yield damage.line, _lost(damage, text, line, counted, resume, inside=False)
+                if resume is None:
+                    return
+                pos = resume
+                continue
             end = pos + 1
             break
     after = _SPACE.match(text, end).end()  # type: ignore[union-attr]
@@ -153,17 +197,50 @@ def _objects(text: str, pos: int) -> Iterator[tuple[int, Any]]:
     """The elements of a file of JSON objects one after another from `pos`, whitespace
     between them: one object over several lines (json.dump with an indent), or several (what
     `jq '.[]'` prints without -c)."""
-    line, counted, previous = 1, 0, 0
+    starts = _element_starts(text, pos)
+    line, counted, previous, end = 1, 0, 0, pos
     while pos < len(text):
         line += text.count("\n", counted, pos)
         counted = pos
-        if text[pos] != "{":
-            raise _Damage("expected the '{' of another object after the one that starts on "
-                          f"line {previous}", line)
-        obj, end = _decode(text, pos, line)
-        yield line, obj
-        previous = line
-        pos = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+        damage: ValueError
+        if text[pos] == "{":
+            try:
+                obj, end = _decode(text, pos, line)
+            except ValueError as exc:  # JSONDecodeError, _Damage
+                damage, inside, search = exc, True, pos
+            else:
+                yield line, obj
+                previous = line
+                pos = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+                continue
+        else:
+            damage = _Damage("expected the '{' of another object after the one that starts "
+                             f"on line {previous}", line)
+            inside, search = False, end
+        resume = _resume(starts, text, search, damage)
+        yield line, _lost(damage, text, line, counted, resume, inside)
+        if resume is None:
+            return
+        pos = resume
+
+
+def _resume(starts: re.Pattern[str] | None, text: str, pos: int, exc: ValueError
+            ) -> int | None:
+    """Where the next element starts after `pos` (the "{" of the next line `starts` matches),
+    for reading to go on after the damage `exc`, or None when no element starts after it;
+    raises `exc` when the file's elements do not start lines of their own (`starts` None)."""
+    if starts is None:
+        raise exc
+    found = starts.search(text, pos)
+    return None if found is None else found.end() - 1
+
+
+def _lost(exc: ValueError, text: str, line: int, counted: int, resume: int | None,
+          inside: bool) -> _Lost:
+    """The `_Lost` for damage `exc` and the `_resume` position after it (`line`: the line of
+    the character at `counted`, which is not after `resume`)."""
+    return _Lost(exc, None if resume is None else line + text.count("\n", counted, resume),
+                 inside)
 
 
 def _read_whole(path: Path, caps: Caps) -> tuple[bytes | None, bool, EOFError | None]:
@@ -245,8 +322,15 @@ def _documents(text: str, source: str, stem: str, id_field: str, text_field: str
             return
         if item is None:
             break
-        n += 1
         line, obj = item
+        if isinstance(obj, _Lost):
+            if cut is not None and obj.resume_line is None:  # the damage is the cut
+                yield _cut_row(cut, text, source, n)
+                return
+            n += 1 if obj.inside else 0  # damage between two elements loses none
+            yield _lost_row(obj, source, line, n)
+            continue
+        n += 1
         if isinstance(obj, _Skipped):
             yield err(source, "bad_json", f"{_whole_message(obj.error)}; element skipped",
                       f"line {line}, element {n}")
@@ -289,6 +373,28 @@ def _whole_message(exc: RecursionError | json.JSONDecodeError) -> str:
     if isinstance(exc, json.JSONDecodeError):
         return f"malformed JSON: {exc.msg}: line {exc.lineno} column {exc.colno}"
     return bad_json_message(exc)
+
+
+def _lost_row(lost: _Lost, source: str, line: int, n: int) -> ErrorRecord:
+    """The row for damage that reading went on after (`_Lost`): inside element `n`, which
+    starts on `line`, or on `line` between two elements."""
+    exc, resume = lost.error, lost.resume_line
+    message = (_whole_message(exc) if isinstance(exc, json.JSONDecodeError)
+               else f"malformed JSON: {exc}")
+    if resume is None:
+        what = ("the element is lost; no element starts after it" if lost.inside else
+                "no element starts after it: what follows is not read")
+        return err(source, "bad_json", f"{message}; {what}",
+                   f"line {line}, element {n}" if lost.inside else f"line {line}")
+    goes_on = f"reading goes on at the next element, on line {resume}"
+    if lost.inside:
+        return err(source, "bad_json", f"{message}; the element is lost (lines {line}-"
+                   f"{resume - 1}); {goes_on}", f"line {line}, element {n}")
+    skipped = (f"lines {line}-{resume - 1}, where no element starts, are skipped"
+               if resume > line + 1 else
+               f"line {line}, where no element starts, is skipped" if resume > line else
+               "no element is lost")
+    return err(source, "bad_json", f"{message}; {skipped}; {goes_on}", f"line {line}")
 
 
 def _damage_row(exc: ValueError | RecursionError, source: str, n_read: int) -> ErrorRecord:

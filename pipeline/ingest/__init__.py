@@ -87,6 +87,7 @@ from pipeline.ingest.common import (
     head_and_problem,
     hostname,
     name_is_utf8,
+    shown_text,
     unknown_format,
 )
 from pipeline.ingest.dedupe import DEFAULT_KEEP, copies_check, keep_choice
@@ -460,7 +461,7 @@ def _reader_failed(shard: Shard, exc: Exception, last: Document | ErrorRecord | 
     else:
         what = f"{last.location or 'an unlocated row'}"
         if last.doc_id:
-            what += f", doc_id {last.doc_id!r}"
+            what += f", doc_id {shown_text(last.doc_id)}"
         where, location = f"after its last record ({what})", (
             f"after {last.location}" if last.location else first)
     return err(shard.source, "reader_failed",

@@ -93,6 +93,28 @@ def test_an_element_missing_its_closing_brace_costs_itself_only(tmp_path: Path) 
     assert ids(docs) == ["brace:2", "brace:3", "brace:4", "brace:5"]
 
 
+def test_an_element_whose_end_runs_into_the_next_costs_itself_only(tmp_path: Path) -> None:
+    """An element that cannot be parsed but whose end is found otherwise (nested too deep:
+    by counting brackets; a raw control character: by a lax parser) must end before the next
+    element's start line: a missing "}" or an unclosed string had it swallow the elements
+    after it (the first one's row said "element skipped", the next ones had none)."""
+    deep = '  {\n    "id": "x",\n    "m": ' + "[" * 3000 + "]" * 3000 + "\n"  # no "}"
+    lines = ['  {"id": "b", "text": "B."},\n', '  {"id": "c", "text": "C."}\n']
+    path = tmp_path / "deep.json"
+    path.write_text('[\n  {"id": "a", "text": "A."},\n' + deep + "".join(lines) + "]\n")
+    docs, errs = run(path)
+    assert ids(docs) == ["a", "b", "c"]
+    assert [(e.error, e.location) for e in errs] == [("bad_json", "line 3, element 2")]
+    assert "does not end before the next element starts" in errs[0].message
+    records = [{"id": "a", "text": "A\tB"}, {"}x": 1, "id": "b", "text": "B."},
+               {"id": "c", "text": "C."}]
+    text = json.dumps(records, indent=2).replace('\\t', '\t').replace('B"', "B", 1)
+    assert '"text": "A\tB\n' in text  # a raw tab, the string left open
+    path.write_text(text)
+    docs, errs = run(path)
+    assert ids(docs) == ["b", "c"] and [e.location for e in errs] == ["line 2, element 1"]
+
+
 def test_a_one_line_array_still_loses_the_elements_after_its_damage(tmp_path: Path) -> None:
     """pandas' to_json writes the array on one line: no later element can be told apart."""
     path = tmp_path / "pandas.json"

@@ -126,20 +126,29 @@ _DECODER = json.JSONDecoder(parse_int=parse_int)
 _LAX = json.JSONDecoder(parse_int=parse_int, strict=False)  # raw control characters too
 
 
-def _decode(text: str, pos: int, line: int) -> tuple[Any, int]:
+def _decode(text: str, pos: int, line: int, starts: re.Pattern[str] | None
+            ) -> tuple[Any, int]:
     """The JSON value at `pos` (starting on `line`) and where it ends; a `_Skipped` for one that
-    cannot be read but whose end is known. Raises JSONDecodeError or `_Damage` otherwise."""
+    cannot be read but whose end is known. Raises JSONDecodeError or `_Damage` otherwise, also
+    when the end found runs over the start of another element (`starts`, `_element_starts`:
+    a string left open ended in a later element)."""
     try:
         return _DECODER.raw_decode(text, pos)
     except RecursionError as exc:
         found = _value_end(text, pos)
         if found is None:
             raise _Damage("an element nested too deep to parse never ends", line) from exc
+        if starts is not None and starts.search(text, pos, found):
+            raise _Damage("an element nested too deep to parse does not end before the next "
+                          "element starts", line) from exc
         return _Skipped(exc), found
     except json.JSONDecodeError as exc:
         if not exc.msg.startswith("Invalid control character"):
             raise
-        return _Skipped(exc), _LAX.raw_decode(text, pos)[1]  # or its own damage
+        found = _LAX.raw_decode(text, pos)[1]  # or its own damage
+        if starts is not None and starts.search(text, pos, found):
+            raise
+        return _Skipped(exc), found
 
 
 def _elements(text: str) -> Iterator[tuple[int, Any]]:
@@ -163,7 +172,7 @@ def _elements(text: str) -> Iterator[tuple[int, Any]]:
             line += text.count("\n", counted, pos)
             counted = pos
             try:
-                obj, end = _decode(text, pos, line)
+                obj, end = _decode(text, pos, line, starts)
             except ValueError as exc:  # JSONDecodeError, _Damage
                 resume = _resume(starts, text, pos, exc)
                 yield line, _lost(exc, text, line, counted, resume, inside=True)
@@ -205,7 +214,7 @@ def _objects(text: str, pos: int) -> Iterator[tuple[int, Any]]:
         damage: ValueError
         if text[pos] == "{":
             try:
-                obj, end = _decode(text, pos, line)
+                obj, end = _decode(text, pos, line, starts)
             except ValueError as exc:  # JSONDecodeError, _Damage
                 damage, inside, search = exc, True, pos
             else:

@@ -116,6 +116,30 @@ def test_an_element_whose_end_runs_into_the_next_costs_itself_only(tmp_path: Pat
     assert ids(docs) == ["b", "c"] and [e.location for e in errs] == ["line 2, element 1"]
 
 
+@pytest.mark.parametrize("one_a_line", [False, True])
+def test_many_damaged_elements_are_read_in_linear_time(tmp_path: Path, one_a_line: bool
+                                                       ) -> None:
+    """After damage, an element is parsed within its own lines: json names an error's line by
+    counting lines from the start of the text, so 20,000 damaged elements of a 5 MB file took
+    18 s (5,000: 1.1 s). The rows still name the damage's line and column in the file."""
+    records = [{"id": f"r{i}", "text": ABSTRACT * 4} for i in range(10_000)]
+    text = ("[\n" + ",\n".join("  " + json.dumps(r) for r in records) + "\n]\n" if one_a_line
+            else json.dumps(records, indent=2)).replace('"id": "r', '"id": r')
+    path = tmp_path / "damaged.json"
+    path.write_text(text)
+    start = time.process_time()
+    docs, errs = run(path)
+    assert time.process_time() - start < 1.5
+    assert docs == [] and len(errs) == 10_000
+    lines = text.split("\n")
+    for row in (errs[0], errs[1], errs[-1]):  # the first parsed whole, the others in lines
+        line = int(row.location.split(",")[0].split()[1])
+        pos = sum(len(x) + 1 for x in lines[: line - 1]) + 2  # its "{"
+        with pytest.raises(json.JSONDecodeError) as exc:
+            json.JSONDecoder().raw_decode(text, pos)
+        assert f": line {exc.value.lineno} column {exc.value.colno};" in row.message
+
+
 def test_a_one_line_array_still_loses_the_elements_after_its_damage(tmp_path: Path) -> None:
     """pandas' to_json writes the array on one line: no later element can be told apart."""
     path = tmp_path / "pandas.json"

@@ -140,6 +140,21 @@ def test_many_damaged_elements_are_read_in_linear_time(tmp_path: Path, one_a_lin
         assert f": line {exc.value.lineno} column {exc.value.colno};" in row.message
 
 
+def test_after_an_element_not_on_a_line_of_its_own_damage_costs_what_follows(
+        tmp_path: Path) -> None:
+    """Two elements on one line: damage after them cannot be said to cost one element only
+    (a line may hold several), so it costs every later one, as in a one-line array."""
+    lines = [json.dumps(r) for r in RECORDS]
+    path = tmp_path / "mixed.json"
+    path.write_text("[\n  " + lines[0] + ", " + lines[1] + ",\n  "
+                    + lines[2].replace('"id": "r3"', '"id": r3"') + ",\n  "
+                    + ",\n  ".join(lines[3:]) + "\n]\n")
+    docs, errs = run(path)
+    assert ids(docs) == ["r1", "r2"]
+    (row,) = errs
+    assert row.location == "line 3" and "the elements from 3 on are lost" in row.message
+
+
 def test_a_one_line_array_still_loses_the_elements_after_its_damage(tmp_path: Path) -> None:
     """pandas' to_json writes the array on one line: no later element can be told apart."""
     path = tmp_path / "pandas.json"

@@ -20,12 +20,13 @@ naming its line. In a file whose first element starts a line of its own, after a
 an array of one element per line), every element starts a line so indented, and no line of a
 nested value or string does (nested values are indented deeper, and a JSON string holds no raw
 newline): reading goes on at the next such line (`_element_starts`), so the damage costs the
-element it is in (none when it lies between two elements); from the first damage on, each
-element is parsed within its own lines (`_decode_element`: in time linear in the file). An
-element whose end is found without parsing it (nested too deep, a raw control character) must
-end before the next such line, else it is damage. In any other file (pandas' one-line
-array) no later element can be told apart in damaged JSON: the row says the elements from N on
-are lost, and the documents before it are kept.
+element it is in (none when it lies between two elements), as long as every element read
+before it started a line so (`_starts_line`: a line may hold several); from the first damage
+on, each element is parsed within its own lines (`_decode_element`: in time linear in the
+file). An element whose end is found without parsing it (nested too deep, a raw control
+character) must end before the next such line, else it is damage. In any other file (pandas'
+one-line array) no later element can be told apart in damaged JSON: the row says the elements
+from N on are lost, and the documents before it are kept.
 """
 
 from __future__ import annotations
@@ -101,6 +102,15 @@ def _element_starts(text: str, pos: int) -> re.Pattern[str] | None:
     if text[pos : pos + 1] != "{" or indent.strip(" \t"):
         return None
     return re.compile("\n" + re.escape(indent) + r"\{")
+
+
+def _starts_line(starts: re.Pattern[str], text: str, pos: int) -> bool:
+    """Whether the element at `pos` starts a line as the first did (`_element_starts`)."""
+    begin = text.rfind("\n", 0, pos)
+    if begin < 0:  # on the first line
+        return starts.fullmatch("\n" + text[: pos + 1]) is not None
+    found = starts.match(text, begin)
+    return found is not None and found.end() - 1 == pos
 
 
 class _Lost:
@@ -220,6 +230,8 @@ def _elements(text: str) -> Iterator[tuple[int, Any]]:
                     return
                 pos = resume
                 continue
+            if starts is not None and not _starts_line(starts, text, pos):
+                starts = None  # elements not on lines of their own: none told apart in damage
             yield line, obj
             pos = _SPACE.match(text, end).end()  # type: ignore[union-attr]
             if text[pos : pos + 1] == ",":
@@ -258,6 +270,8 @@ def _objects(text: str, pos: int) -> Iterator[tuple[int, Any]]:
             except ValueError as exc:  # JSONDecodeError, _Damage
                 damage, inside, search = exc, True, pos
             else:
+                if starts is not None and not _starts_line(starts, text, pos):
+                    starts = None  # objects not on lines of their own: none told apart
                 yield line, obj
                 previous = line
                 pos = _SPACE.match(text, end).end()  # type: ignore[union-attr]

@@ -5,7 +5,10 @@ holding an integer of more digits than Python converts (4,300; a plain ValueErro
 `json.loads`, see `json_values.load_json`), longer than the per-record cap, or holding a lone
 surrogate escape (`"\\ud800"`, text that is not encodable as UTF-8) or a NUL (`"\\u0000"`, no
 text: a NUL byte refuses a txt file) in any field is one error row naming the file and line;
-every other line is read. The file is streamed under the per-file decompressed-byte cap.
+every other line is read. A line that does not parse whole but holds JSON values joined by
+carriage returns alone (old Mac OS line endings, or two files joined) is read value by value,
+each a record located "line N, part K", after one "bad_line_endings" row (`_joined`). The file
+is streamed under the per-file decompressed-byte cap.
 
 Blocks: a runner reads a big file in blocks of lines (`pipeline.ingest.list_shards`). A block of
 an uncompressed file starts at the byte offset found when the file was listed (`LineStart`), so
@@ -66,8 +69,8 @@ def record_stem(path: Path, label: str | None = None) -> str:
 log = logging.getLogger("pipeline.ingest")
 
 # a JSON value's "}" or "]", the JSON whitespace after it (taken whole, never backtracked: a
-# run of 20,000 CRs took 2 s, a quarter of the time of one of 10,000), the next one's "{" or
-# "[": values joined, by carriage returns alone when the whitespace holds one (`_cr_joins`)
+# pattern that did took 0.5 s over a run of 10,000 CRs, 2 s over one of 20,000), the next
+# one's "{" or "[": values joined, by carriage returns alone when the whitespace holds one
 _JOIN = re.compile(r"[}\]]([ \t\n\r]*+)[{\[]")
 _LONE_CR = re.compile(r"\r(?!\n)")
 
@@ -267,6 +270,7 @@ def _parsed(part: str) -> Any:
 
 
 def _is_failure(value: Any) -> bool:
+    """Whether `_parsed` gave the exception raised, not a value."""
     return isinstance(value, (ValueError, RecursionError))
 
 

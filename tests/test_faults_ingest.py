@@ -603,12 +603,14 @@ def test_bioc_json_bad_offsets_and_surrogates_cost_one_document(tmp_path: Path) 
     docs_in[3]["passages"][0]["text"] = "bad \ud800 title"
     p = tmp_path / "export.json"
     p.write_text(json.dumps({"PubTator3": docs_in}), encoding="utf-8")
-    docs, errs = run(p)
-    assert ids(docs) == ["70000001", "70000005"]
+    docs, errs = run(p)  # a bad annotation location costs that annotation only
+    assert ids(docs) == ["70000001", "70000003", "70000005"]
     assert [(e.error, e.location, e.doc_id) for e in errs] == [
-        ("bad_bioc", "record 2", "70000002"), ("bad_bioc", "record 3", "70000003"),
+        ("bad_bioc", "record 2", "70000002"), ("bad_offsets", "record 3", "70000003"),
         ("bad_unicode", "record 4", "70000004")]
-    assert "ten" in errs[0].message
+    assert "ten" in errs[0].message and "location offset 'ten'" in errs[1].message
+    assert len(docs[1].meta["annotations"]) == len(doc["passages"][0]["annotations"]) - 1 + len(
+        doc["passages"][1]["annotations"])
     _parquet_ok(docs, errs)
 
 
@@ -970,7 +972,8 @@ def test_pubtator_offset_int_cannot_read_costs_only_that_mention(tmp_path: Path,
 
 @pytest.mark.parametrize("where", ["passage", "annotation"])
 def test_bioc_json_infinite_offset_costs_one_document(tmp_path: Path, where: str) -> None:
-    """JSON's Infinity as an offset: int() raises OverflowError, which is no ValueError."""
+    """JSON's Infinity as an offset: int() raises OverflowError, which is no ValueError. A
+    passage's costs its document, an annotation location's that annotation."""
     bad = _bioc_doc("b", "Trial of dupilumab")
     if where == "passage":
         bad["passages"][0]["offset"] = float("inf")
@@ -982,6 +985,10 @@ def test_bioc_json_infinite_offset_costs_one_document(tmp_path: Path, where: str
                                                      _bioc_doc("c", "Trial.")]) + "\n")
     assert "Infinity" in p.read_text()
     docs, errs = run(p)
+    if where == "annotation":  # that annotation only
+        assert ids(docs) == ["a", "b", "c"] and docs[1].meta["annotations"] == []
+        assert [(e.error, e.location, e.doc_id) for e in errs] == [("bad_offsets", "line 2", "b")]
+        return
     assert ids(docs) == ["a", "c"]
     assert [(e.error, e.location, e.doc_id) for e in errs] == [("bad_bioc", "line 2", "b")]
 
@@ -999,12 +1006,12 @@ def test_bioc_xml_offset_that_is_no_number_is_named_in_its_row(tmp_path: Path) -
                  + document("a", "9") + document("b", "twenty") + document("c", "9", "x9")
                  + document("d", "9", "9") + "</collection>\n", encoding="utf-8")
     docs, errs = run(p)
-    assert ids(docs) == ["a", "d"]
-    assert [(e.error, e.doc_id) for e in errs] == [("bad_bioc", "b"), ("bad_bioc", "c")]
+    assert ids(docs) == ["a", "c", "d"] and docs[1].meta["annotations"] == []
+    assert [(e.error, e.doc_id) for e in errs] == [("bad_bioc", "b"), ("bad_offsets", "c")]
     assert errs[0].message == ("malformed BioC document: passage 2: offset 'twenty' is not a "
                                "whole number")
-    assert errs[1].message == ("malformed BioC document: passage 2: annotation 7: location "
-                               "offset 'x9' is not a whole number")
+    assert errs[1].message == ("annotation 'Aspirin': location offset 'x9' is not a whole "
+                               "number; annotation dropped")
     # a long bad value is shown cut (the row held all 200,000 characters); a whole number of
     # more digits than Python converts is said to be one
     p.write_text("<?xml version='1.0' encoding='utf-8'?>\n<collection><source>x</source>\n"
@@ -1122,7 +1129,8 @@ def test_txt_gzip_with_trailing_garbage_keeps_its_document(tmp_path: Path) -> No
         ("garbage", text.decode(), "Aspirin after stroke"),
         ("padded", text.decode(), "Aspirin after stroke")]
     rows = [(e.doc_id, e.error) for e in errs]
-    assert rows == [("crc", "unreadable"), ("cut", "unreadable"), ("garbage", "trailing_garbage")]
+    assert rows == [("crc", "unreadable"), ("cut", "truncated_gzip"),
+                    ("garbage", "trailing_garbage")]
     garbage = errs[2]
     assert "trailing garbage" in garbage.message and "read whole" in garbage.message
     assert "CRC check failed" in errs[0].message
@@ -1427,17 +1435,19 @@ def test_json_record_of_too_many_objects_costs_only_that_record(
 def test_old_mac_line_endings_in_line_formats_say_so(tmp_path: Path) -> None:
     """PubTator and JSON Lines end lines with a newline: a file with carriage returns only is
     one line. Before: the PubTator file became one document whose title held every record; the
-    JSONL file one 'Extra data' row. Now one row each says what is wrong and how to fix it; the
-    same files with newlines read whole."""
+    JSONL file one 'Extra data' row. Now one row each says what is wrong and how to fix it (the
+    JSONL line's values, which a CR alone cannot join inside a string, are read one by one);
+    the same files with newlines read whole."""
     pubtator = tmp_path / "cr.pubtator"
     records = "123|t|Title one\r123|a|Abstract one.\r\r456|t|Title two\r456|a|Abstract two.\r\r"
     pubtator.write_bytes(records.encode())
     jsonl = tmp_path / "cr.jsonl"
     jsonl.write_bytes(b'{"id": "a", "text": "one"}\r{"id": "b", "text": "two"}\r')
     docs, errs = run(pubtator, jsonl)
-    assert docs == []
+    assert [(d.doc_id, d.location) for d in docs] == [("a", "line 1, part 1"),
+                                                      ("b", "line 1, part 2")]
     assert [(e.error, e.source) for e in errs] == [
-        ("bad_line_endings", str(pubtator)), ("bad_json", str(jsonl))]
+        ("bad_line_endings", str(pubtator)), ("bad_line_endings", str(jsonl))]
     assert all("carriage returns" in e.message and "tr '\\r' '\\n'" in e.message for e in errs)
     pubtator.write_bytes(records.replace("\r", "\n").encode())
     jsonl.write_bytes(jsonl.read_bytes().replace(b"\r", b"\n"))

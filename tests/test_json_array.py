@@ -93,8 +93,15 @@ def test_damaged_json_keeps_the_documents_before_it_and_says_what_is_lost(
                     ' {"id": "c", "text": "Thi\n')
     docs, errs = read(path)
     assert [d.doc_id for d in docs] == ["a", "b"]
+    (row,) = errs  # its elements start lines: the damage is known to be in the last one
+    assert row.error == "bad_json" and row.location == "line 4, element 3"
+    assert row.message.endswith("the element is lost; no element starts after it")
+    path.write_text('[{"id": "a", "text": "First."},\n {"id": "b", "text": "Second."},\n'
+                    ' {"id": "c", "text": "Thi\n')  # pandas' one line: elements not told apart
+    docs, errs = read(path)
+    assert [d.doc_id for d in docs] == ["a", "b"]
     (row,) = errs
-    assert row.error == "bad_json" and row.location == "line 4"
+    assert row.error == "bad_json" and row.location == "line 3"
     assert "elements 1-2 were read" in row.message and "from 3 on are lost" in row.message
     missing_comma = tmp_path / "comma.json"
     missing_comma.write_text('[{"id": "a", "text": "One."}\n {"id": "b", "text": "Two."}]')

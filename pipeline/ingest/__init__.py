@@ -87,6 +87,7 @@ from pipeline.ingest.common import (
     head_and_problem,
     hostname,
     name_is_utf8,
+    shown_text,
     unknown_format,
 )
 from pipeline.ingest.dedupe import DEFAULT_KEEP, copies_check, keep_choice
@@ -129,15 +130,19 @@ def _f(name: str, type_: pa.DataType, nullable: bool, description: str, example:
 DOCUMENTS_SCHEMA = pa.schema([
     _f("doc_id", pa.string(), False,
        "Document identifier, unique in a run: file path relative to the input folder without "
-       "extension (txt), the id field (jsonl, json; without one \"<file stem>:<line>\", json "
-       "\"<file stem>:<element number>\"), the PMID (pubtator, pubmed), the BioC document id.",
+       "extension (txt), the id field (jsonl, json; without one, or with a blank one, \"<file "
+       "stem>:<line>\", \"<file stem>:<line>.<part>\" for a part of a line of records joined "
+       "by carriage returns alone, json \"<file stem>:<element number>\"), the PMID (pubtator, "
+       "pubmed), the BioC document id.",
        "000_9662ce3457697b4f"),
     _f("source", pa.string(), True, "Input file the document was read from (absolute path).",
        "/data/seeds/000_9662ce3457697b4f.txt"),
     _f("format", pa.string(), True,
        f"Input format: {formats_text()}.", "txt"),
     _f("location", pa.string(), True,
-       "Where in the source the document was read: its line (jsonl), its first line (pubtator), "
+       "Where in the source the document was read: its line (jsonl; \"line N, part K\" for "
+       "the K-th of records joined by carriage returns alone on line N), its first line "
+       "(pubtator), "
        "its line and record number (pubmed, bioc), the line its element starts on and the "
        "element number (json); null for a whole file (txt).",
        "line 3"),
@@ -460,7 +465,7 @@ def _reader_failed(shard: Shard, exc: Exception, last: Document | ErrorRecord | 
     else:
         what = f"{last.location or 'an unlocated row'}"
         if last.doc_id:
-            what += f", doc_id {last.doc_id!r}"
+            what += f", doc_id {shown_text(last.doc_id)}"
         where, location = f"after its last record ({what})", (
             f"after {last.location}" if last.location else first)
     return err(shard.source, "reader_failed",

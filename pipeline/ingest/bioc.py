@@ -3,8 +3,10 @@ data structures; `read_bioc` tells them apart by the file's first byte.
 
 BioC XML (here): `bioc.biocxml`'s readers use lxml with entity resolution on, so documents are
 read one at a time with the safe lxml settings of `xmlrecords.iter_xml_records` instead (damage
-costs exactly the damaged document) and turned into the same `bioc.BioCDocument` objects; an
-offset that is not a number ("ten") is one "bad_bioc" row for that document.
+costs exactly the damaged document) and turned into the same `bioc.BioCDocument` objects; a
+passage or sentence offset that is not a number ("ten") is one "bad_bioc" row for that
+document; an annotation's location is kept as written, and one that is not a number costs that
+annotation only (`bioc_document`).
 BioC JSON: `bioc_json` (each document isolated; a whole-file collection that does not parse is
 one "bad_json" row). Each document becomes a `Document` in `bioc_document` (text layout,
 annotation offsets, title and meta are described there; a failure there is one "bad_bioc" row
@@ -14,7 +16,6 @@ for that document only).
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,7 +31,7 @@ from bioc import (
 )
 
 from pipeline.documents import Document, ErrorRecord
-from pipeline.ingest.bioc_document import to_documents
+from pipeline.ingest.bioc_document import to_documents, whole_number
 from pipeline.ingest.bioc_json import read_bioc_json
 from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
@@ -71,29 +72,9 @@ def _infons(elem: Any) -> dict[str, Any]:
     return {c.get("key") or "": c.text for c in elem.findall("infon")}
 
 
-#: The characters of a bad offset an errors row shows (the record may hold megabytes of it).
-SHOWN_VALUE_CHARS = 40
-
-
-def _whole(value: str, what: str) -> int:
-    """An offset or length as written; ValueError naming `what` and the value (its first
-    SHOWN_VALUE_CHARS characters) when it is no whole number, or one of more digits than Python
-    converts."""
-    try:
-        return int(value)
-    except ValueError:
-        written = value.strip()
-        shown = repr(written[:SHOWN_VALUE_CHARS]) + ("..." if len(written) > SHOWN_VALUE_CHARS
-                                                     else "")
-        if written.lstrip("+-").isdigit():
-            raise ValueError(f"{what} {shown} has {len(written):,} digits, more than the "
-                             f"{sys.get_int_max_str_digits():,} Python converts") from None
-        raise ValueError(f"{what} {shown} is not a whole number") from None
-
-
 def _offset(elem: Any) -> int:
     """A passage's or sentence's <offset> (missing or blank: 0)."""
-    return _whole((elem.findtext("offset") or "0").strip() or "0", "offset")
+    return whole_number((elem.findtext("offset") or "0").strip() or "0", "offset")
 
 
 def _within(what: str, build: Callable[..., _T], *args: Any) -> _T:
@@ -109,11 +90,8 @@ def _xml_annotation(elem: Any) -> BioCAnnotation:
     ann.id = elem.get("id")
     ann.infons = _infons(elem)
     ann.text = elem.findtext("text")
-    for loc in elem.findall("location"):
-        where = f"annotation {ann.id}"
-        ann.add_location(BioCLocation(
-            _within(where, _whole, loc.get("offset", "0"), "location offset"),
-            _within(where, _whole, loc.get("length", "0"), "location length")))
+    for loc in elem.findall("location"):  # as written: a bad one costs the annotation only
+        ann.add_location(BioCLocation(loc.get("offset", "0"), loc.get("length", "0")))
     return ann
 
 

@@ -23,6 +23,8 @@ pmid/pmcid/journal/year/authors).
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +33,7 @@ from typing import Any
 from bioc import BioCAnnotation, BioCDocument, BioCPassage
 
 from pipeline.documents import Document, ErrorRecord, normalize_text
-from pipeline.ingest.common import err, shown_text
+from pipeline.ingest.common import err, shown_name, shown_text
 from pipeline.ingest.nfc import NfcOffsets
 
 TITLE_TYPES = {"title", "front"}
@@ -46,12 +48,50 @@ MIN_PADDING = 10_000
 PADDING_PER_CHAR = 10
 
 
+#: The characters of a bad offset an errors row shows (the record may hold megabytes of it).
+SHOWN_VALUE_CHARS = 40
+
+
+def whole_number(value: str, what: str) -> int:
+    """An offset or length as written; ValueError naming `what` and the value (its first
+    SHOWN_VALUE_CHARS characters) when it is no whole number, or one of more digits than Python
+    converts."""
+    try:
+        return int(value)
+    except ValueError:
+        written = value.strip()
+        shown = repr(written[:SHOWN_VALUE_CHARS]) + ("..." if len(written) > SHOWN_VALUE_CHARS
+                                                     else "")
+        if written.lstrip("+-").isdigit():
+            raise ValueError(f"{what} {shown} has {len(written):,} digits, more than the "
+                             f"{sys.get_int_max_str_digits():,} Python converts") from None
+        raise ValueError(f"{what} {shown} is not a whole number") from None
+
+
+def _location_number(value: Any, what: str) -> int:
+    """An annotation location's offset or length: a number (a JSON float is cut to its whole
+    part, as int() cuts it) or a string of one (BioC XML's attributes, `whole_number`);
+    ValueError naming `what` and the value for anything else (JSON's null, NaN, Infinity, an
+    array)."""
+    if isinstance(value, str):
+        return whole_number(value, what)
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        written = json.dumps(value, default=str)  # JSON's words: null, Infinity
+        shown = written[:SHOWN_VALUE_CHARS] + ("..." if len(written) > SHOWN_VALUE_CHARS
+                                               else "")
+        raise ValueError(f"{what} {shown} is not a whole number") from None
+
+
 def to_documents(bdoc: BioCDocument, source: str, index: int, path: Path,
                  extra: dict[str, Any], loc: str, max_chars: int
                  ) -> Iterator[Document | ErrorRecord]:
-    """`_convert` for one document (record `index` of `path`, at `loc`), its failures (an
-    offset that is not a number, or is JSON's Infinity: OverflowError; a value of the wrong
-    type, nesting too deep) an error row for that document only."""
+    """`_convert` for one document (record `index` of `path`, at `loc`), its failures (a
+    passage or sentence offset that is not a number, or is JSON's Infinity: OverflowError; a
+    value of the wrong type, nesting too deep) an error row for that document only (an
+    annotation location's offset or length that is not a number costs that annotation only:
+    `_place`)."""
     try:
         out = list(_convert(bdoc, source, index, path, extra, loc, max_chars))
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError,
@@ -178,16 +218,19 @@ def _place(item: _Pending, text: str) -> tuple[dict[str, Any] | None, str | None
     a = item.annotation
     if not a.locations:
         return None, None
+    atext = normalize_text(a.text) if a.text is not None else None
     spans = []
     for bl in a.locations:
-        s0 = int(bl.offset) - item.bioc_offset
-        e0 = s0 + int(bl.length)
+        try:
+            s0 = _location_number(bl.offset, "location offset") - item.bioc_offset
+            e0 = s0 + _location_number(bl.length, "location length")
+        except ValueError as exc:
+            return None, f"annotation {shown_text(atext)}: {exc}; annotation dropped"
         if item.remap is not None:
             s0, e0 = item.remap(s0), item.remap(e0)
         spans.append((item.placed + s0, item.placed + e0))
     start = min(s for s, _ in spans)
     end = max(e for _, e in spans)
-    atext = normalize_text(a.text) if a.text is not None else None
     infons = dict(a.infons)
     ok = 0 <= start <= end <= len(text)
     if ok and len(spans) == 1 and atext is not None and text[start:end] != atext:
@@ -219,22 +262,23 @@ def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,
     """One BioC document as a Document, after an error row for each problem it has (no text,
     passages rebased, annotations whose offsets do not match the text)."""
     doc_id = _doc_id(bdoc, path, index)
+    named = shown_name(doc_id)  # the id in a message
     layout = _lay_out(bdoc, max_chars)
     text = layout.text
     if not text.strip():
-        yield err(source, "empty_document", f"BioC document {doc_id} has no passage text", loc,
+        yield err(source, "empty_document", f"BioC document {named} has no passage text", loc,
                   doc_id)
         return
     if layout.rebased:
         yield err(source, "passage_offsets",
-                  f"{layout.rebased} passage(s) of BioC document {doc_id} overlap earlier text "
+                  f"{layout.rebased} passage(s) of BioC document {named} overlap earlier text "
                   "(offsets missing or inconsistent); they were appended after a newline and "
                   "their annotations shifted", loc, doc_id)
     if layout.far:
         shown = ", ".join(f"{o:,}" for o in layout.far[:5]) + (
             " ..." if len(layout.far) > 5 else "")
         yield err(source, "passage_offsets",
-                  f"{len(layout.far)} passage(s) of BioC document {doc_id} could not be placed "
+                  f"{len(layout.far)} passage(s) of BioC document {named} could not be placed "
                   f"at their offsets ({shown}) within the {max_chars:,}-character record cap "
                   f"and the spaces a document may be padded with ({PADDING_PER_CHAR} per "
                   f"character of its text, at least {MIN_PADDING:,}); they were appended "

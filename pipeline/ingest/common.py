@@ -476,6 +476,14 @@ def shown_text(text: str | None) -> str:
     return f"{text[:SHOWN_TEXT_CHARS]!r}... ({len(text):,} characters)"
 
 
+def shown_name(name: str) -> str:
+    """An id (a PMID, a document's id) for an error message as written, unquoted, cut as
+    `shown_text` cuts: a record may hold an id of megabytes, which its doc_id keeps whole."""
+    if len(name) <= SHOWN_TEXT_CHARS:
+        return name
+    return f"{name[:SHOWN_TEXT_CHARS]}... ({len(name):,} characters)"
+
+
 def read_before(n: int, noun: str) -> str:
     """What a row says was read before the damage, `n` records or lines (`noun`): "records
     1-5 were read", "record 1 was read", "no record before it was read"."""

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple, Protocol, TypeGuard
 
 from pipeline.documents import Document, ErrorRecord, Notice, place
-from pipeline.ingest.common import err
+from pipeline.ingest.common import err, shown_text
 
 #: The settings of `--keep-duplicates`: which copy of a doc_id read twice is kept ...
 KEEP_CHOICES = ("first", "last")
@@ -60,7 +60,8 @@ def duplicate_row(doc_id: str, source: str, location: str | None, kept_source: s
     else:
         said, fate = "was already produced earlier in this run", "this later document was dropped"
     return err(source, DUPLICATE,
-               f"doc_id {doc_id!r} {said} ({place(kept_source, kept_location)}); {fate}",
+               f"doc_id {shown_text(doc_id)} {said} ({place(kept_source, kept_location)}); "
+               f"{fate}",
                location, doc_id)
 
 
@@ -69,7 +70,7 @@ def deleted_row(doc_id: str, source: str, location: str | None, list_source: str
     """The `deleted_citation` row of a copy read at `source`/`location` that a
     `<DeleteCitation>` list read later, at `list_source`/`list_location`, deletes."""
     return err(source, DELETED,
-               f"doc_id {doc_id!r} is deleted by a <DeleteCitation> list read later "
+               f"doc_id {shown_text(doc_id)} is deleted by a <DeleteCitation> list read later "
                f"({place(list_source, list_location)}); this copy was dropped",
                location, doc_id)
 

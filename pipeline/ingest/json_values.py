@@ -14,6 +14,8 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from pipeline.ingest.common import shown_name, shown_text
+
 
 class HugeNumber:
     """Stands for a JSON integer literal with more digits than Python converts
@@ -166,13 +168,16 @@ def shown_id(doc_id: str) -> str:
 
 def _json_place(path: list[str | int]) -> str:
     """A value's place for a message: `field 'a'`, `field 'a'.b[3]`, `[2].c` (the root is
-    the first, empty, entry of `path`)."""
+    the first, empty, entry of `path`); a long key is cut (a record
+    may hold a key of megabytes: `shown_text`, `shown_name`)."""
     where = ""
     for key in path[1:]:
         if isinstance(key, int):
             where += f"[{key}]"
+        elif where:
+            where += "." + shown_name(key)
         else:
-            where = f"{where}.{key}" if where else f"field {key!r}"
+            where = f"field {shown_text(key)}"
     return where
 
 

@@ -43,6 +43,7 @@ from pipeline.ingest.common import (
     garbage_row,
     head_and_problem,
     iter_lines,
+    shown_name,
     shown_text,
     too_large,
 )
@@ -75,6 +76,11 @@ class _Record:
     cost: int = 0
     #: the line at which the record passed the cap: its content is dropped, its lines skipped
     oversize: int | None = None
+
+    @property
+    def shown(self) -> str:
+        """The PMID for an error message, cut when long (`shown_name`)."""
+        return shown_name(self.pmid)
 
     def add_cost(self, n: int, cap: int, lineno: int) -> None:
         """Count `n` more bytes held; past `cap` drop what was collected (the title and
@@ -130,7 +136,7 @@ class _Reader:
         if not selected:
             return
         if rec.oversize is not None:
-            yield err(self.source, "record_too_large", f"PubTator record {rec.pmid} holds more "
+            yield err(self.source, "record_too_large", f"PubTator record {rec.shown} holds more "
                       f"than the {self.caps.record:,}-byte record cap (--max-record-mb; a "
                       f"mention or relation line counts {LINE_COST} bytes more than its length) "
                       f"at line {rec.oversize}; skipped, reading goes on at the next record",
@@ -139,7 +145,7 @@ class _Reader:
         try:
             rows = list(_build(rec, self.source))
         except (ValueError, TypeError, IndexError, KeyError) as exc:
-            rows = [err(self.source, "bad_record", f"PubTator record {rec.pmid} could not be "
+            rows = [err(self.source, "bad_record", f"PubTator record {rec.shown} could not be "
                         f"read ({type(exc).__name__}: {exc}); skipped", f"line {rec.line}",
                         rec.pmid)]
         yield from rows
@@ -207,14 +213,15 @@ class _Reader:
                     args.pop()
                 rec.relations.append({"type": parts[1], "args": args})
             elif self.next_selected():
-                yield err(self.source, "bad_line", f"PubTator line of record {rec.pmid} has "
+                yield err(self.source, "bad_line", f"PubTator line of record {rec.shown} has "
                           f"{len(parts)} tab-separated fields {_shown(parts)}: neither a mention "
                           "line (PMID, start, end, text, type[, id]) nor a relation line (PMID, "
                           "type, id, id); line skipped", f"line {lineno}", rec.pmid)
             rec.add_cost(cost, self.caps.record, lineno)
             return
         if self.next_selected():
-            what = (f"annotation line for PMID {parts[0]!r} outside record {rec.pmid!r}"
+            what = (f"annotation line for PMID {shown_text(parts[0])} outside record "
+                    f"{shown_text(rec.pmid)}"
                     if rec is not None and len(parts) >= 3
                     else "line is not a PubTator title, abstract or annotation line")
             yield err(self.source, "bad_line", what, f"line {lineno}")
@@ -289,7 +296,7 @@ def _cut(source: str, reader: _Reader, lineno: int, exc: EOFError) -> ErrorRecor
     n = reader.index + 2
     rec = reader.rec
     if rec is not None:
-        what = f"record {n} (PMID {rec.pmid}) starting at line {rec.line} is cut"
+        what = f"record {n} (PMID {rec.shown}) starting at line {rec.line} is cut"
         where, doc_id = f"line {rec.line}, record {n}", rec.pmid
     else:
         what = f"the stream ends after line {lineno}"
@@ -336,7 +343,7 @@ def _shown(parts: list[str]) -> str:
 def _build(rec: _Record, source: str) -> Iterator[Document | ErrorRecord]:
     loc = f"line {rec.line}"
     if rec.damaged is not None:
-        yield err(source, "bad_record", f"PubTator record {rec.pmid}: its title or abstract "
+        yield err(source, "bad_record", f"PubTator record {rec.shown}: its title or abstract "
                   f"line ({rec.damaged}) could not be read; the record was skipped", loc,
                   rec.pmid)
         return
@@ -344,7 +351,7 @@ def _build(rec: _Record, source: str) -> Iterator[Document | ErrorRecord]:
     title = rec.title if raw_title.strip() else None
     has_abstract = rec.abstract is not None and rec.abstract.strip() != ""
     if title is None and not has_abstract:
-        yield err(source, "empty_record", f"PubTator record {rec.pmid} has neither title nor "
+        yield err(source, "empty_record", f"PubTator record {rec.shown} has neither title nor "
                   "abstract text", loc, rec.pmid)
         return
     raw = raw_title + "\n" + (rec.abstract or "") if has_abstract else raw_title
@@ -352,10 +359,11 @@ def _build(rec: _Record, source: str) -> Iterator[Document | ErrorRecord]:
     text = normalize_text(raw)
     remap = NfcOffsets(raw) if text != raw else None  # built once: offsets looked up after
     if not has_abstract:
-        yield err(source, "no_abstract", f"PubTator record {rec.pmid} has no abstract; the "
+        yield err(source, "no_abstract", f"PubTator record {rec.shown} has no abstract; the "
                   "document was kept with the title as its only text", loc, rec.pmid)
     elif title is None:
-        yield err(source, "no_title", f"PubTator record {rec.pmid} has no title line; the abstract "
+        what = "no title line" if rec.title is None else "an empty title line"
+        yield err(source, "no_title", f"PubTator record {rec.shown} has {what}; the abstract "
                   "was kept (text starts with an empty title line so offsets stay valid)",
                   loc, rec.pmid)
     annotations: list[dict[str, Any]] = []

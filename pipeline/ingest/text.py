@@ -40,8 +40,9 @@ def read_text(path: Path, source: str, doc_id: str, *,
     rest is read on by `read_head_at`); one blank past `max_bytes` is too large. Its title:
     `text_title.title_of` with `metadata_rules` (None: the shipped ones). A gzip file whose
     data is whole but followed by garbage (`common.trailing_garbage`) keeps its document, with
-    a "trailing_garbage" row after it (`CappedStream.garbage`); one whose data is damaged or
-    cut is "unreadable"."""
+    a "trailing_garbage" row after it (`CappedStream.garbage`); one whose data is cut short is
+    "truncated_gzip", as in the other formats (its one record is cut: no document), one whose
+    data is damaged "unreadable"."""
     cap = Caps(max_bytes, max_record_bytes).record
     chunks: list[bytes] = []
     try:
@@ -59,7 +60,12 @@ def read_text(path: Path, source: str, doc_id: str, *,
                       "(decompressed); one document that long is not read (raise "
                       "--max-record-mb or split the file)", None, doc_id)
         return
-    except (OSError, EOFError) as exc:
+    except EOFError as exc:  # a cut gzip stream: the one record of the file is cut
+        yield err(source, "truncated_gzip", f"gzip stream ends early ({exc}) after "
+                  f"{sum(map(len, chunks)):,} bytes of text; the file is one document, cut "
+                  "short: not read", None, doc_id)
+        return
+    except OSError as exc:
         yield err(source, "unreadable", f"cannot read file: {exc}", None, doc_id)
         return
     yield from _document(b"".join(chunks), source, doc_id, metadata_rules)

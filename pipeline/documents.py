@@ -91,8 +91,12 @@ def _mark_runs() -> tuple[re.Pattern[str], dict[int, str]]:
 
 
 def _canonical_order(run: re.Match[str]) -> str:
-    # (decomposed first: a class-0 character of the run stands for marks of other classes)
-    marks = run.group().translate(_mark_runs()[1])
+    marks = run.group()
+    split = _mark_runs()[1]
+    # (decomposed first: a class-0 character of the run stands for marks of other classes;
+    # looked for first, as translate() costs a dict look-up a character)
+    if any(chr(cp) in marks for cp in split):
+        marks = marks.translate(split)
     return "".join(sorted(marks, key=unicodedata.combining))
 
 

@@ -137,3 +137,27 @@ def test_a_long_run_of_unpaired_tags_is_held_in_bounded_memory(tmp_path: Path) -
     assert [e.error for e in errs] == ["bad_xml"]
     assert "50,000 start tags without an end tag in a row" in errs[0].message
     assert peak < 10 * 2**20, peak
+
+
+def test_a_cdata_closed_past_the_record_cap_costs_its_record_only(tmp_path: Path) -> None:
+    """A CDATA section of record 2 that a "]]>" of record 40 closes, past the record cap: as
+    one never closed (record 2 a bad_xml row, records 3-39 read, record 40's stray "]]>" its
+    own bad_xml row), not a record that took in records 3-39 and was "too large" (which it
+    was when the "]]>" was in the bytes read with the cap's last chunk, by chance)."""
+    body = (_pubmed_article(1) + _pubmed_article(2, "<![CDATA[ 5 < 6")
+            + "".join(_pubmed_article(i) for i in range(3, 40))
+            + _pubmed_article(40, "5 > 6 ]]> 7") + _pubmed_article(41))
+    p = _pubmed_file(tmp_path / "late.xml", body)
+    docs, errs = ingest_all(p, max_record_bytes=2048)
+    assert [d.doc_id for d in docs] == ["1", *map(str, range(3, 40)), "41"]
+    assert [(e.error, e.doc_id) for e in errs] == [("bad_xml", "2"), ("bad_xml", "40")]
+
+
+def test_a_record_of_one_long_cdata_section_is_too_large(tmp_path: Path) -> None:
+    """A CDATA section longer than the cap, closed in its record: the record is too large (not
+    a section "not closed"), and the records after it are read."""
+    body = (_pubmed_article(1) + _pubmed_article(2, "<![CDATA[" + "5 < 6 " * 1000 + "]]>")
+            + _pubmed_article(3))
+    docs, errs = ingest_all(_pubmed_file(tmp_path / "big.xml", body), max_record_bytes=2048)
+    assert [d.doc_id for d in docs] == ["1", "3"]
+    assert [(e.error, e.doc_id) for e in errs] == [("record_too_large", "2")]

@@ -29,7 +29,8 @@ the record's id - PMID or BioC id - when it can be read from the damaged bytes):
     would take GBs): "record_too_large", reading goes on after it;
   * a comment or CDATA section inside a record that is never closed (the file ends, or the
     record's bytes pass max_record_bytes, first): "bad_xml" for that record, scanning goes
-    on at the record's end tag after it (one closed later holds what it holds);
+    on at the first record tag after it, the record's end tag or the next one's start tag
+    (one closed within max_record_bytes holds what it holds);
   * a comment, CDATA section or tag still open after max_record_bytes (never closed): one
     "bad_xml" row (a record's start tag: that record; between records: the next record's
     number), or nothing more inside a record already reported as too large; its bytes are
@@ -284,7 +285,13 @@ def _scan(sc: _Scanner) -> Iterator[_Raw]:
             if m.group(1) or m.group(2):
                 close = b"-->" if m.group(1) else b"]]>"
                 gt = sc.find_close(close, m.end())
-                if gt >= 0:
+                if (gt >= 0 and sc.in_rec and not sc.oversize and gt - sc.start > sc.max_record
+                        and sc.record_tag.search(sc.buf, m.end(), gt)):
+                    # closed past the cap, after record tags, in bytes held by chance (the
+                    # chunk read last): as one closed in a later chunk, not at all
+                    # (`_unclosed`), not a record "too large" for the records it took in
+                    gt = -1
+                elif gt >= 0:
                     sc.pos = gt + len(close)
                     continue
             elif m.lastindex == 5:

@@ -10,6 +10,7 @@ import tracemalloc
 import unicodedata
 from pathlib import Path
 
+import pytest
 from helpers import ingest_all
 
 from pipeline.documents import LONG_MARK_RUN, nfc, normalize_text
@@ -161,3 +162,48 @@ def test_a_record_of_one_long_cdata_section_is_too_large(tmp_path: Path) -> None
     docs, errs = ingest_all(_pubmed_file(tmp_path / "big.xml", body), max_record_bytes=2048)
     assert [d.doc_id for d in docs] == ["1", "3"]
     assert [(e.error, e.doc_id) for e in errs] == [("record_too_large", "2")]
+
+
+# ----------------------------------------------------------------- folders reached twice
+
+
+def test_the_folder_walk_does_not_depend_on_the_listing_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folders reached through several links of equal count and depth, listed by a file system
+    in name order and in reverse: the same doc_ids and the same link_repeat rows (a folder is
+    listed under the path the heap gives first, never the one listed first)."""
+    import os
+
+    from pipeline.ingest import list_shards
+
+    root, outside = tmp_path / "in", tmp_path / "data"
+    (root / "real" / "sub").mkdir(parents=True)
+    (outside / "v2").mkdir(parents=True)
+    (root / "real" / "sub" / "a.txt").write_text("Title\nAspirin reduced fever.\n", "utf-8")
+    (outside / "v2" / "b.txt").write_text("Title\nAspirin reduced fever.\n", "utf-8")
+    for name, target in (("2024", outside / "v2"), ("latest", outside / "v2"),
+                         ("zz", root / "real" / "sub"), ("aa", root / "real"),
+                         ("m", root / "real" / "sub")):
+        (root / name).symlink_to(target, target_is_directory=True)
+
+    def listing() -> list[tuple[str, str]]:
+        return [(s.path, s.fmt) for s in list_shards([root])]
+
+    forward = listing()
+    scandir = os.scandir
+
+    class Reversed:
+        def __init__(self, path: str) -> None:
+            self.it = scandir(path)
+
+        def __enter__(self) -> list[os.DirEntry[str]]:
+            return sorted(self.it.__enter__(), key=lambda e: e.name, reverse=True)
+
+        def __exit__(self, *exc: object) -> None:
+            self.it.__exit__(*exc)
+
+    monkeypatch.setattr(os, "scandir", Reversed)
+    assert listing() == forward
+    rel = [(Path(p).relative_to(root).as_posix(), fmt) for p, fmt in forward]
+    assert rel == [("2024/b.txt", "txt"), ("aa", "link_repeat"), ("latest", "link_repeat"),
+                   ("m", "link_repeat"), ("real/sub/a.txt", "txt"), ("zz", "link_repeat")]

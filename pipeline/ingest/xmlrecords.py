@@ -323,7 +323,9 @@ def _scan(sc: _Scanner) -> Iterator[_Raw]:
             yield _Raw(sc.index, line, None, (
                 "bad_xml", f"end tag </{name}> at line {line} without its start tag (the "
                 "record's start is damaged); record skipped"), ident, "end")
-            sc.pos = gt + 1
+            # (the next one's id is looked for after it: not the PMID of this record, not
+            # 64 KB of end tags again for each of a run of them)
+            sc.drop(gt + 1)
         else:
             if not sc.oversize:
                 yield _complete(sc, gt + 1)

@@ -235,3 +235,22 @@ def test_a_run_of_end_tags_is_read_in_linear_time(tmp_path: Path) -> None:
     assert [d.doc_id for d in docs] == ["1", "2"]
     assert [(e.error, e.location) for e in errs] == [("bad_xml", "line 4, record 2")]
     assert "40,000 end tags without a start tag in a row" in errs[0].message
+
+
+# ----------------------------------------------------------------- output folders
+
+
+def test_a_linked_part_file_in_a_table_folder_is_not_said_to_be_another_runs(
+        tmp_path: Path) -> None:
+    """A link named as a run's part in a table folder that is no link: refused as a file
+    biotab did not write (it was said to be "written by a biotab run of another output folder
+    ... its table folder is a link")."""
+    from pipeline.write import OutputExistsError, prepare_output
+
+    elsewhere = tmp_path / "elsewhere.parquet"
+    elsewhere.write_bytes(b"PAR1")
+    out = tmp_path / "out"
+    (out / "documents").mkdir(parents=True)
+    (out / "documents" / "part-g0000000.0123456789-00000.parquet").symlink_to(elsewhere)
+    with pytest.raises(OutputExistsError, match="was not written by biotab"):
+        prepare_output(out, overwrite=False, resume=False)

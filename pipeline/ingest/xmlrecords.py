@@ -246,7 +246,11 @@ def _need_more(sc: _Scanner, hold: int | None) -> Iterator[_Raw]:
         yield from _give_up(sc, hold)
         hold = None
     resume = hold if hold is not None else max(sc.pos, len(sc.buf) - 64)
-    if not sc.in_rec or sc.oversize:
+    if not sc.in_rec:  # (the 64 KB an end tag without its start looks back in for an id:
+        # they were dropped at each read, so a record's PMID was found or not by where a
+        # read happened to end)
+        sc.drop(min(resume, max(sc.start, len(sc.buf) - 65536)))
+    elif sc.oversize:
         sc.drop(resume)
     sc.pos = resume  # a kept record's bytes are not scanned again
 

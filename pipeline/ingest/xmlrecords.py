@@ -176,10 +176,8 @@ class _Scanner:
         self.rec_line = 0
         self.pos = 0
         self.skipping = False  # held bytes were given up on; nothing complete read since
-        # "-->" or "]]>" -> (a, b): buf holds none that starts in a..b-1; a comment or CDATA
-        # section opened in there and not closed at buf's end is searched on from b, not
-        # again from its start (records of unclosed CDATA sections each searched the cap's
-        # worth of bytes held after them)
+        # "-->" or "]]>" -> (a, b): none starts in buf[a:b]; one opened in there is searched
+        # for from b (each of many unclosed ones searched the cap's worth of bytes held)
         self.unclosed: dict[bytes, tuple[int, int]] = {}
 
     def line_at(self, pos: int) -> int:
@@ -246,9 +244,7 @@ def _need_more(sc: _Scanner, hold: int | None) -> Iterator[_Raw]:
         yield from _give_up(sc, hold)
         hold = None
     resume = hold if hold is not None else max(sc.pos, len(sc.buf) - 64)
-    if not sc.in_rec:  # (the 64 KB an end tag without its start looks back in for an id:
-        # they were dropped at each read, so a record's PMID was found or not by where a
-        # read happened to end)
+    if not sc.in_rec:  # (kept: the 64 KB an end tag without its start looks for an id in)
         sc.drop(min(resume, max(sc.start, len(sc.buf) - 65536)))
     elif sc.oversize:
         sc.drop(resume)
@@ -327,9 +323,7 @@ def _scan(sc: _Scanner) -> Iterator[_Raw]:
             yield _Raw(sc.index, line, None, (
                 "bad_xml", f"end tag </{name}> at line {line} without its start tag (the "
                 "record's start is damaged); record skipped"), ident, "end")
-            # (the next one's id is looked for after it: not the PMID of this record, not
-            # 64 KB of end tags again for each of a run of them)
-            sc.drop(gt + 1)
+            sc.drop(gt + 1)  # (the next one's id is looked for after it, not in this record)
         else:
             if not sc.oversize:
                 yield _complete(sc, gt + 1)

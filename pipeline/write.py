@@ -465,12 +465,13 @@ def prepare_output(out: Path, *, overwrite: bool, resume: bool) -> bool:
     files = run_files(out)  # (listed once: both checks read them)
     foreign = foreign_parts(out, files)
     if foreign:
+        first = foreign[0]  # (a run's part in a linked folder; a link named so is no part)
+        by_run = (first.parent.is_symlink() and not first.is_symlink()
+                  and is_run_file(first.parent.name, first.name))
         who = ("was written by a biotab run of another output folder (this one holds no run; "
-               "its table folder is a link)" if is_run_file(foreign[0].parent.name,
-                                                           foreign[0].name)
-               else "was not written by biotab")
+               "its table folder is a link)" if by_run else "was not written by biotab")
         raise OutputExistsError(
-            f"{foreign[0]} {who}, but readers of its table would read it "
+            f"{first} {who}, but readers of its table would read it "
             "with this run's rows: move it or choose another --out"
             + (f" ({len(foreign) - 1} more such file(s))" if len(foreign) > 1 else "")
         )

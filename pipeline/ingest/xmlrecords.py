@@ -29,7 +29,8 @@ the record's id - PMID or BioC id - when it can be read from the damaged bytes):
     would take GBs): "record_too_large", reading goes on after it;
   * a comment or CDATA section inside a record that is never closed (the file ends, or the
     record's bytes pass max_record_bytes, first): "bad_xml" for that record, scanning goes
-    on at the record's end tag after it (one closed later holds what it holds);
+    on at the first record tag after it, the record's end tag or the next one's start tag
+    (one closed within max_record_bytes holds what it holds);
   * a comment, CDATA section or tag still open after max_record_bytes (never closed): one
     "bad_xml" row (a record's start tag: that record; between records: the next record's
     number), or nothing more inside a record already reported as too large; its bytes are
@@ -156,6 +157,9 @@ class _Scanner:
         qualified = b"(?:" + re.escape(prefix.encode()) + b")?" if prefix else b""
         self.pattern = re.compile(rb"<(?:(!--)|(!\[CDATA\[)|(/?)" + qualified + b"("
                                   + names + rb")(?=[\s/>])" + end_root + b")")
+        # a record's start or end tag alone (`_unclosed`: where a record with an unclosed
+        # comment or CDATA section ends)
+        self.record_tag = re.compile(rb"<(/?)" + qualified + b"(?:" + names + rb")(?=[\s/>])")
         self.stream = stream
         self.max_record = max_record
         self.id_of = id_of
@@ -172,14 +176,9 @@ class _Scanner:
         self.rec_line = 0
         self.pos = 0
         self.skipping = False  # held bytes were given up on; nothing complete read since
-        self.rec_end: re.Pattern[bytes] | None = None  # the open record's end tag
-        self._ends: dict[bytes, re.Pattern[bytes]] = {}
-
-    def expect_end(self, tag: bytes) -> None:
-        """The open record's start tag was `<tag`: its end tag is `</tag>`."""
-        if tag not in self._ends:
-            self._ends[tag] = re.compile(rb"</" + re.escape(tag) + rb"[\s>]")
-        self.rec_end = self._ends[tag]
+        # "-->" or "]]>" -> (a, b): none starts in buf[a:b]; one opened in there is searched
+        # for from b (each of many unclosed ones searched the cap's worth of bytes held)
+        self.unclosed: dict[bytes, tuple[int, int]] = {}
 
     def line_at(self, pos: int) -> int:
         return self.lines_before + self.buf.count(b"\n", self.start, pos) + 1
@@ -193,7 +192,17 @@ class _Scanner:
         del self.buf[:self.start]
         self.buf += chunk
         self.pos -= self.start
+        self.unclosed = {k: (a - self.start, b - self.start)
+                         for k, (a, b) in self.unclosed.items()}
         self.start = 0
+
+    def find_close(self, close: bytes, frm: int) -> int:
+        """Where `close` ("-->", "]]>") is first found from `frm` on, or -1."""
+        a, b = self.unclosed.get(close, (0, 0))
+        at = self.buf.find(close, b if a <= frm < b else frm)
+        if at < 0:
+            self.unclosed[close] = (frm, max(len(self.buf) - len(close) + 1, frm))
+        return at
 
     def kept(self) -> bytes:
         return bytes(self.buf[self.start:])
@@ -235,7 +244,9 @@ def _need_more(sc: _Scanner, hold: int | None) -> Iterator[_Raw]:
         yield from _give_up(sc, hold)
         hold = None
     resume = hold if hold is not None else max(sc.pos, len(sc.buf) - 64)
-    if not sc.in_rec or sc.oversize:
+    if not sc.in_rec:  # (kept: the 64 KB an end tag without its start looks for an id in)
+        sc.drop(min(resume, max(sc.start, len(sc.buf) - 65536)))
+    elif sc.oversize:
         sc.drop(resume)
     sc.pos = resume  # a kept record's bytes are not scanned again
 
@@ -273,8 +284,14 @@ def _scan(sc: _Scanner) -> Iterator[_Raw]:
         if m is not None:
             if m.group(1) or m.group(2):
                 close = b"-->" if m.group(1) else b"]]>"
-                gt = sc.buf.find(close, m.end())
-                if gt >= 0:
+                gt = sc.find_close(close, m.end())
+                if (gt >= 0 and sc.in_rec and not sc.oversize and gt - sc.start > sc.max_record
+                        and sc.record_tag.search(sc.buf, m.end(), gt)):
+                    # closed past the cap, after record tags, in bytes held by chance (the
+                    # chunk read last): as one closed in a later chunk, not at all
+                    # (`_unclosed`), not a record "too large" for the records it took in
+                    gt = -1
+                elif gt >= 0:
                     sc.pos = gt + len(close)
                     continue
             elif m.lastindex == 5:
@@ -298,7 +315,6 @@ def _scan(sc: _Scanner) -> Iterator[_Raw]:
             continue
         name = m.group(4).decode()
         if m.group(3) != b"/":
-            sc.expect_end(bytes(m.group(0)[1:]))
             yield from _start_tag(sc, m.start(), gt, name)
         elif not sc.in_rec:  # an end tag whose start tag is damaged or missing
             sc.index += 1
@@ -307,7 +323,7 @@ def _scan(sc: _Scanner) -> Iterator[_Raw]:
             yield _Raw(sc.index, line, None, (
                 "bad_xml", f"end tag </{name}> at line {line} without its start tag (the "
                 "record's start is damaged); record skipped"), ident, "end")
-            sc.pos = gt + 1
+            sc.drop(gt + 1)  # (the next one's id is looked for after it, not in this record)
         else:
             if not sc.oversize:
                 yield _complete(sc, gt + 1)
@@ -318,63 +334,66 @@ def _scan(sc: _Scanner) -> Iterator[_Raw]:
 def _unclosed(sc: _Scanner, m: re.Match[bytes], *, at_end: bool) -> _Raw | None:
     """The row for a kept record holding a comment or CDATA section (`m`) that is never closed:
     the file ends first (`at_end`), or the record's bytes pass the record cap; None when that
-    is not so or no end tag of the record follows it. Such a construct is damage to that record
-    alone: read as XML reads it, it took in every later record (a file's last 30 MB of records
-    for one missing "]]>", in one truncated_xml row). Scanning goes on at the record's first
-    end tag after it, which closes the record without a row. (A comment or CDATA section
-    closed later holds what it holds, end tags too.)"""
-    if not (m.group(1) or m.group(2)) or not sc.in_rec or sc.oversize or sc.rec_end is None:
+    is not so or no record tag follows it. Such a construct is damage to that record alone:
+    read as XML reads it, it took in every later record (a file's last 30 MB of records for one
+    missing "]]>", in one truncated_xml row). Scanning goes on at the first record tag after
+    it: an end tag closes the record without a row; a start tag (the record has no end tag
+    either) starts the next record, which is read. (A comment or CDATA section closed later
+    holds what it holds, end tags too.)"""
+    if not (m.group(1) or m.group(2)) or not sc.in_rec or sc.oversize:
         return None
     if not at_end and len(sc.buf) - sc.start <= sc.max_record:
         return None
-    end = sc.rec_end.search(sc.buf, m.end())
-    if end is None:
+    tag = sc.record_tag.search(sc.buf, m.end())
+    if tag is None:
         return None
     kind = "comment" if m.group(1) else "CDATA section"
     line = sc.line_at(m.start())
     ident = sc.id_of(bytes(sc.buf[sc.start:m.start()]))
-    sc.oversize, sc.pos = True, end.start()  # (reported: its bytes are not kept)
+    sc.oversize, sc.pos = True, tag.start()  # (reported: its bytes are not kept)
+    until = ("the record's end tag" if tag.group(1) else
+             f"the next record's start tag <{tag.group().decode(errors='replace')[1:]}>, and "
+             "the record has no end tag")
     return _Raw(sc.index, sc.rec_line, None, (
         "bad_xml", f"record {_id_text(ident)}has a {kind} at line {line} that is not closed "
-        f"before the record's end tag (line {sc.line_at(end.start())}); record skipped, "
-        "reading goes on after it"), ident)
+        f"before {until} (line {sc.line_at(tag.start())}); record skipped, reading goes on "
+        "after it"), ident)
 
 
 def _runs_merged(raws: Iterator[_Raw]) -> Iterator[_Raw]:
     """`raws`, each run of consecutive records that are one unpaired tag of one kind and hold
     no id (`<PubmedArticle>` written 10,000 times in a row) as one row naming the first record,
     the run's length and its last line: one per tag was 20,000 rows for 300 KB of damage. A
-    read error ends the run's row before it is raised."""
-    run: list[_Raw] = []
+    run is held as its first and last record and its length (a list of them took GBs for the
+    67 million tags a 1 GiB file holds). A read error ends the run's row before it is raised."""
+    run: tuple[_Raw, _Raw, int] | None = None  # (first, last, length)
     try:
         for raw in raws:
             if run and (raw.unpaired != run[0].unpaired or raw.ident is not None
-                        or raw.index != run[-1].index + 1):
-                yield _merged(run)
-                run = []
+                        or raw.index != run[1].index + 1):
+                yield _merged(*run)
+                run = None
             if raw.unpaired is not None and raw.ident is None:
-                run.append(raw)
+                run = (run[0], raw, run[2] + 1) if run else (raw, raw, 1)
             else:
                 yield raw
     except Exception:
         if run:
-            yield _merged(run)
+            yield _merged(*run)
         raise
     if run:
-        yield _merged(run)
+        yield _merged(*run)
 
 
-def _merged(run: list[_Raw]) -> _Raw:
-    first = run[0]
-    if len(run) == 1:
+def _merged(first: _Raw, last: _Raw, n: int) -> _Raw:
+    if n == 1:
         return first
     assert first.problem is not None
     what = "start tags without an end tag" if first.unpaired == "start" else \
         "end tags without a start tag"
     return _Raw(first.index, first.line, None, (first.problem[0], (
-        f"{first.problem[1]}; so are the {len(run) - 1:,} records after it, to record "
-        f"{run[-1].index + 1} at line {run[-1].line}: {len(run):,} {what} in a row, none "
-        "with an id")))
+        f"{first.problem[1]}; so are the {n - 1:,} records after it, to record "
+        f"{last.index + 1} at line {last.line}: {n:,} {what} in a row, none with an id")))
 
 
 def _complete(sc: _Scanner, end: int) -> _Raw:

@@ -30,6 +30,7 @@ from pipeline.components.outcome_arm_evidence import ArmEvidence
 from pipeline.components.outcome_arm_names import arm_names, qualified
 from pipeline.components.outcome_attach import Comparisons, share_pair_arm
 from pipeline.components.outcome_clause_arms import (
+    Clauses,
     clause_arm,
     may_take_arm,
     opening_clause_arm,
@@ -358,19 +359,22 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             and sm.lex.arm_link_word_re.search(text) and ctx.compares_arms(sm.lex)):  # fmt: skip
         # "those taking anastrozole had three fragility fractures and five other fractures"
         _subject_arms(figures, parser, names, sm.lex)
-    # (once every figure's own forms are read: the clause's other figures' arms are known)
+    # (once every figure's own forms are read: the clause's other figures' arms are known;
+    # each clause's figures and words read once a clause, its figures' arms once a pass)
+    clauses = Clauses(figures, text, sm.lex)
     for f in figures:
         if f.arm is None and may_take_arm(f):
-            f.arm = clause_arm(f, figures, parser, evidence, sm)
-    shared = [(shared_clause_arm(f, figures, parser, evidence, sm)
-               or trailing_list_arm(f, figures, parser, evidence, sm))
+            f.arm = clause_arm(f, figures, parser, evidence, sm, clauses)
+    shared = [(shared_clause_arm(f, figures, parser, evidence, sm, clauses)
+               or trailing_list_arm(f, figures, parser, evidence, sm, clauses))
               if f.arm is None and may_take_arm(f) else None for f in figures]  # fmt: skip
     for f, span in zip(figures, shared, strict=True):
         if span is not None:
             f.arm = span
     if any(f.arm is None and may_take_arm(f) for f in figures):
         frames: dict[tuple[int, int], tuple[int, int] | None] = {}
-        opened = [opening_clause_arm(f, figures, parser, evidence, sm, names, frames)
+        clauses = Clauses(figures, text, sm.lex)  # (the arms the lists above set)
+        opened = [opening_clause_arm(f, figures, parser, evidence, sm, names, frames, clauses)
                   if f.arm is None and may_take_arm(f) else None for f in figures]  # fmt: skip
         for f, span in zip(figures, opened, strict=True):
             if span is not None:

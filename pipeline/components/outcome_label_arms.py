@@ -269,11 +269,13 @@ def _label_after(text: str, g: Figure, sm: SentenceMentions, ctx: DocContext) ->
 
 
 def labels_after_each(f: Figure, figures: list[Figure], sm: SentenceMentions,
-                      ctx: DocContext) -> dict[int, Span]:  # fmt: skip
+                      ctx: DocContext, k: int | None = None) -> dict[int, Span]:  # fmt: skip
     """The arms of a run of figures from f on, each followed by its label and joined by
-    connectors (module docstring), by figure start; empty if fewer than two."""
+    connectors (module docstring), by figure start; empty if fewer than two. `k`: f's index
+    in `figures` (searched if None)."""
     text, lex = sm.text, sm.lex
-    k = next((j for j, g in enumerate(figures) if g is f), len(figures))
+    if k is None:
+        k = next((j for j, g in enumerate(figures) if g is f), len(figures))
     first = label_after(lex, text, f)
     if first is None or k + 1 >= len(figures) or not lex.label_joint_re.fullmatch(
         text, first.end("label"), figures[k + 1].start
@@ -301,7 +303,7 @@ def label_arms(figures: list[Figure], sm: SentenceMentions, ctx: DocContext) -> 
     # each bracket read once (its figures share what it gives them: the figures of a bracket
     # that gives none would each read it again)
     read: dict[tuple[Span | None, Span | None], dict[int, Span]] = {}
-    for f in figures:
+    for k, f in enumerate(figures):
         if f.start in out:
             continue
         if bracketed:
@@ -312,7 +314,7 @@ def label_arms(figures: list[Figure], sm: SentenceMentions, ctx: DocContext) -> 
                 )
             out.update(read[brackets])
         if f.start not in out:
-            out.update(labels_after_each(f, figures, sm, ctx))
+            out.update(labels_after_each(f, figures, sm, ctx, k))
     return out
 
 

@@ -418,12 +418,14 @@ def _list_shares(figures: list[Figure], k: int, parser: SentenceParser) -> None:
     text = parser.text
     if _BARE_NUMBER.fullmatch(text, last.start, last.end):
         return
-    members = [last]
-    for f in reversed(figures[:k]):
+    members = [last]  # (from the last back; each figure read once, not the sentence's)
+    for j in range(k - 1, -1, -1):
+        f = figures[j]
         if (f.group != last.group or f.arm is not None or not may_take_arm(f)
                 or not _BARE_NUMBER.fullmatch(text, f.start, f.end)):  # fmt: skip
             break
-        members.insert(0, f)
+        members.append(f)
+    members.reverse()
     lex = parser.lex
     joints = lex.connectors - lex.comparison - lex.respectively - {"."}  # (", ", "and")
     gaps = [parser.lower(x) for f, g in pairwise(members) for x in range(f.te, g.ts)]

@@ -14,8 +14,9 @@ without an arm. Reads the sentence's text, figures and mentions; returns sentenc
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -38,7 +39,9 @@ class Clauses:
     figures, and whether a figure of it has an arm other than a name. Read per figure, the
     figures and the clause's text made a clause of n figures cost n times its length ("0% 1%
     2% ..." over 3,000 characters: 0.4 s a sentence). Figures' arms are read as they are when
-    first asked: one per pass over the figures that sets none (`note_arms`' lists)."""
+    first asked: one per pass over the figures that sets none (`note_arms`' lists). Clauses
+    that share their start and end at each figure's bracket ("In the placebo group, rash (2%),
+    nausea (4%), ...") are read on from the figure the last one stopped at."""
 
     def __init__(self, figures: list[Figure], text: str, lex: Lexicon) -> None:
         self.figures, self.text, self.lex = figures, text, lex
@@ -51,7 +54,47 @@ class Clauses:
         self._other_arm: dict[tuple[int, int, int, int], bool] = {}
         self._named: dict[tuple[int, int], bool] = {}
         self._disease_ends: list[int] | None = None
+        self._words: list[tuple[int, int]] | None = None  # (`_stop_word`'s)
+        self._low = ""
+        self._word_starts: list[int] = []
+        self._word_ends: list[int] = []
+        self._stops_before: list[int] = []
         self._other_name: dict[tuple[int, int, str], bool] = {}
+        # (any of a test over the figures from one on: key -> [figures read to, first hit])
+        self._runs: dict[tuple[object, ...], list[int | None]] = {}
+
+    def each(self, lo: int, hi: int) -> Iterator[Figure]:
+        """The figures that start in text[lo:hi], in the figures' order, one by one (no list
+        of a clause that ends at each figure's bracket for each: `clause_arm` stops early)."""
+        if not self._sorted:
+            yield from self.within(lo, hi)
+            return
+        i, j = self._span(lo, hi)
+        figures = self.figures
+        for k in range(i, j):
+            yield figures[k]
+
+    def _span(self, lo: int, hi: int) -> tuple[int, int]:
+        """The indices [i, j) of the figures that start in text[lo:hi] (figures in order)."""
+        i = bisect.bisect_left(self._starts, lo)
+        return i, bisect.bisect_left(self._starts, hi, i)
+
+    def _any(self, key: tuple[object, ...], i: int, j: int, test: Callable[[Figure], bool],
+             ) -> bool:  # fmt: skip
+        """any(test(g) for g in figures[i:j]), `key` naming the test and i: read on from where
+        the last call of the key stopped."""
+        run = self._runs.setdefault((*key, i), [i, None])
+        read_to, hit = run
+        assert read_to is not None  # (for mypy: a list of both)
+        if hit is not None:
+            return hit < j
+        figures = self.figures
+        for k in range(read_to, j):
+            if test(figures[k]):
+                run[0] = run[1] = k
+                return True
+        run[0] = max(read_to, j)
+        return False
 
     def within(self, lo: int, hi: int) -> list[Figure]:
         """The figures that start in text[lo:hi], in the figures' order."""
@@ -69,10 +112,43 @@ class Clauses:
         """`_compares` of the clause and all its figures."""
         got = self._compares.get((lo, hi))
         if got is None:
-            got = self._compares[lo, hi] = _compares(
-                self.lex, self.text, lo, hi, self.within(lo, hi)
-            )
+            if self._sorted:
+                i, j = self._span(lo, hi)
+                got = self._any(("compared",), i, j, _compared) or self._stop_word(lo, hi)
+            else:
+                got = _compares(self.lex, self.text, lo, hi, self.within(lo, hi))
+            self._compares[lo, hi] = got
         return got
+
+    def _stop_word(self, lo: int, hi: int) -> bool:
+        """`_compares`' words test of text[lo:hi], from the sentence's words found once (a
+        word cut by lo or hi read as cut; the text's lower case, when it keeps its length,
+        is its characters' lower case)."""
+        if self._words is None:
+            low = self.text.lower()
+            spans = [m.span() for m in _CLAUSE_WORD.finditer(low)] if len(low) == len(
+                self.text
+            ) else []  # fmt: skip
+            stops = self.lex.shared_clause_stops
+            self._low, self._words = low, spans
+            self._word_starts = [s for s, _ in spans]
+            self._word_ends = [e for _, e in spans]
+            self._stops_before = list(
+                itertools.accumulate((low[s:e] in stops for s, e in spans), initial=0)
+            )
+        if not self._words and len(self._low) != len(self.text):
+            return not self.lex.shared_clause_stops.isdisjoint(
+                _CLAUSE_WORD.findall(self.text[lo:hi].lower())
+            )
+        i = bisect.bisect_right(self._word_ends, lo)  # (the first word that ends past lo)
+        j = bisect.bisect_left(self._word_starts, hi)  # (past the last that starts before hi)
+        if i >= j:
+            return False
+        stops, low, words = self.lex.shared_clause_stops, self._low, self._words
+        for k in (i, j - 1):  # (the first and last, maybe cut)
+            if low[max(words[k][0], lo) : min(words[k][1], hi)] in stops:
+                return True
+        return j - i > 2 and self._stops_before[j - 1] > self._stops_before[i + 1]
 
     def names(self, lo: int, hi: int) -> list[tuple[int, int]]:
         """`the_arm_names` of the clause."""
@@ -90,6 +166,27 @@ class Clauses:
                                           max(g.end for g in clause))  # fmt: skip
         return got
 
+    def alone(self, f: Figure, lo: int, hi: int) -> bool:
+        """Is f the clause's only figure, or has it none?"""
+        if self._sorted:
+            i, j = self._span(lo, hi)
+            return j == i or (j - i == 1 and self.figures[i] is f)
+        clause = self.within(lo, hi)
+        return not clause or (len(clause) == 1 and clause[0] is f)
+
+    def first_start(self, lo: int, hi: int) -> int:
+        """The first start of the clause's figures (it has some)."""
+        if self._sorted:
+            return self._starts[self._span(lo, hi)[0]]
+        return self.bounds(lo, hi)[0]
+
+    def ends_past(self, lo: int, hi: int, at: int) -> bool:
+        """Does a figure of the clause end past `at`?"""
+        if self._sorted:
+            i, j = self._span(lo, hi)
+            return self._any(("end", at), i, j, lambda g: g.end > at)
+        return self.bounds(lo, hi)[1] > at
+
     def events_named(self, lo: int, hi: int, ends: list[int]) -> bool:
         """Does each figure of the clause follow its own event's name (a DISEASE mention
         ending at one of `ends`) or, a bare count, name it (`trailing_list_arm`)?"""
@@ -106,23 +203,30 @@ class Clauses:
 
     def other_name(self, lo: int, hi: int, name: str) -> bool:
         """Has a figure of the clause an arm whose text (lower case) is not `name`?"""
+        text = self.text
+
+        def other(g: Figure) -> bool:
+            return g.arm is not None and text[g.arm[0] : g.arm[1]].lower() != name
+
+        if self._sorted:
+            i, j = self._span(lo, hi)
+            return self._any(("name", name), i, j, other)
         got = self._other_name.get((lo, hi, name))
         if got is None:
-            text = self.text
-            got = self._other_name[lo, hi, name] = any(
-                g.arm is not None and text[g.arm[0] : g.arm[1]].lower() != name
-                for g in self.within(lo, hi)
-            )
+            got = self._other_name[lo, hi, name] = any(map(other, self.within(lo, hi)))
         return got
 
     def other_arm(self, lo: int, hi: int, s: int, e: int) -> bool:
         """Has a figure of the clause an arm that does not overlap text[s:e]?"""
+        def other(g: Figure) -> bool:
+            return g.arm is not None and not (g.arm[0] < e and s < g.arm[1])
+
+        if self._sorted:
+            i, j = self._span(lo, hi)
+            return self._any(("arm", s, e), i, j, other)
         got = self._other_arm.get((lo, hi, s, e))
         if got is None:
-            got = self._other_arm[lo, hi, s, e] = any(
-                g.arm is not None and not (g.arm[0] < e and s < g.arm[1])
-                for g in self.within(lo, hi)
-            )
+            got = self._other_arm[lo, hi, s, e] = any(map(other, self.within(lo, hi)))
         return got
 
 
@@ -154,7 +258,7 @@ def clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
     clauses = clauses or Clauses(figures, text, sm.lex)
     lo, hi = parser.clause_chars(f.ts)
     taken: list[tuple[int, int]] = []
-    for g in clauses.within(lo, hi):
+    for g in clauses.each(lo, hi):
         if g is f:
             continue
         if g.group == f.group or (g.arm is None and may_take_arm(g)):
@@ -211,8 +315,7 @@ def shared_clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
     text, lex = parser.text, sm.lex
     clauses = clauses or Clauses(figures, text, lex)
     lo, hi = parser.clause_chars(f.ts)
-    clause = clauses.within(lo, hi)
-    if not clause or (len(clause) == 1 and clause[0] is f):
+    if clauses.alone(f, lo, hi):
         return None  # (a clause's one figure is `clause_arm`'s)
     # (f is not compared: the clause's facts are its other figures')
     if clauses.compares(lo, hi):
@@ -224,10 +327,11 @@ def shared_clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
     if free is None or len(free) != 1:
         return None
     s, e = next(iter(free.values()))
-    if e > min(f.start, clauses.bounds(lo, hi)[0]):
+    if e > min(f.start, clauses.first_start(lo, hi)):
         return None  # the name before all the clause's figures
     if clauses.other_arm(lo, hi, s, e) and (f.arm is None or any(
-        g.arm is not None and not (g.arm[0] < e and s < g.arm[1]) for g in clause if g is not f
+        g.arm is not None and not (g.arm[0] < e and s < g.arm[1])
+        for g in clauses.within(lo, hi) if g is not f
     )):  # fmt: skip
         return None  # another figure's own arm: "(n = 40) with letrozole"
     return s, e
@@ -317,7 +421,7 @@ def trailing_list_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
     if free is None or len(free) != 1:
         return None
     s, e = next(iter(free.values()))
-    if s < clauses.bounds(lo, hi)[1]:
+    if clauses.ends_past(lo, hi, s):
         return None  # (a name before a figure is `shared_clause_arm`'s)
     if clauses.other_arm(lo, hi, s, e):
         return None
@@ -354,6 +458,10 @@ _COUNTED_AFTER = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_WORD = re.compile(r"[a-z]+")
+
+
+def _compared(g: Figure) -> bool:
+    return g.compared
 
 
 def _linked_after(lex: Lexicon, text: str, start: int, lo: int) -> bool:

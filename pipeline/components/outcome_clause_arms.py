@@ -20,7 +20,11 @@ from collections.abc import Callable, Iterator
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from pipeline.components.outcome_arm_evidence import ArmEvidence, the_arm_names
+from pipeline.components.outcome_arm_evidence import (
+    THE_WORD,
+    ArmEvidence,
+    the_arm_names_from,
+)
 from pipeline.components.outcome_arm_names import may_open_frame, opening_name
 from pipeline.components.outcome_attach import named_as_comparator
 from pipeline.components.outcome_grammar import SentenceParser
@@ -54,6 +58,7 @@ class Clauses:
         self._other_arm: dict[tuple[int, int, int, int], bool] = {}
         self._named: dict[tuple[int, int], bool] = {}
         self._disease_ends: list[int] | None = None
+        self._thes: list[int] | None = None  # (`names`')
         self._words: list[tuple[int, int]] | None = None  # (`_stop_word`'s)
         self._low = ""
         self._word_starts: list[int] = []
@@ -154,7 +159,11 @@ class Clauses:
         """`the_arm_names` of the clause."""
         got = self._names.get((lo, hi))
         if got is None:
-            got = self._names[lo, hi] = the_arm_names(self.lex, self.text, lo, hi)
+            if self._thes is None:
+                self._thes = [m.start() for m in THE_WORD.finditer(self.text)]
+            got = self._names[lo, hi] = the_arm_names_from(
+                self.lex, self.text, self._thes, lo, hi
+            )
         return got
 
     def bounds(self, lo: int, hi: int) -> tuple[int, int]:

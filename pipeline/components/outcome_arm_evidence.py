@@ -180,3 +180,27 @@ def the_arm_names(lex: Lexicon, text: str, lo: int = 0,
         if not no_arm_name(lex, m["arm"]) and not several_arms(lex, m["arm"]):
             out.append(m.span("arm"))  # (not "the TC6 and T-FEC group": two arms)
     return out
+
+
+# where a `Lexicon.the_arm_re` match may start: each starts with "the" and a space
+THE_WORD = re.compile(r"\bthe(?=\s)", re.IGNORECASE)
+
+
+def the_arm_names_from(lex: Lexicon, text: str, thes: list[int], lo: int,
+                       hi: int) -> list[tuple[int, int]]:  # fmt: skip
+    """`the_arm_names(lex, text, lo, hi)`, its matches tried only where they may start:
+    `thes`, the starts of `THE_WORD` in `text` (found once for the clauses of a sentence;
+    searched from each clause's start, the clauses that end at each figure's bracket read the
+    sentence again for each figure)."""
+    out = []
+    after = lo  # (a match starts after the one before it, as `finditer` finds them)
+    for k in range(bisect.bisect_left(thes, lo), bisect.bisect_left(thes, hi)):
+        if thes[k] < after:
+            continue
+        m = lex.the_arm_re.match(text, thes[k], hi)
+        if m is None:
+            continue
+        after = m.end()
+        if not no_arm_name(lex, m["arm"]) and not several_arms(lex, m["arm"]):
+            out.append(m.span("arm"))
+    return out

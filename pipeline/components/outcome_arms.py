@@ -30,6 +30,7 @@ from pipeline.components.outcome_arm_evidence import ArmEvidence
 from pipeline.components.outcome_arm_names import arm_names, qualified
 from pipeline.components.outcome_attach import Comparisons, share_pair_arm
 from pipeline.components.outcome_clause_arms import (
+    Clauses,
     clause_arm,
     may_take_arm,
     opening_clause_arm,
@@ -358,19 +359,22 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             and sm.lex.arm_link_word_re.search(text) and ctx.compares_arms(sm.lex)):  # fmt: skip
         # "those taking anastrozole had three fragility fractures and five other fractures"
         _subject_arms(figures, parser, names, sm.lex)
-    # (once every figure's own forms are read: the clause's other figures' arms are known)
+    # (once every figure's own forms are read: the clause's other figures' arms are known;
+    # each clause's figures and words read once a clause, its figures' arms once a pass)
+    clauses = Clauses(figures, text, sm.lex)
     for f in figures:
         if f.arm is None and may_take_arm(f):
-            f.arm = clause_arm(f, figures, parser, evidence, sm)
-    shared = [(shared_clause_arm(f, figures, parser, evidence, sm)
-               or trailing_list_arm(f, figures, parser, evidence, sm))
+            f.arm = clause_arm(f, figures, parser, evidence, sm, clauses)
+    shared = [(shared_clause_arm(f, figures, parser, evidence, sm, clauses)
+               or trailing_list_arm(f, figures, parser, evidence, sm, clauses))
               if f.arm is None and may_take_arm(f) else None for f in figures]  # fmt: skip
     for f, span in zip(figures, shared, strict=True):
         if span is not None:
             f.arm = span
     if any(f.arm is None and may_take_arm(f) for f in figures):
         frames: dict[tuple[int, int], tuple[int, int] | None] = {}
-        opened = [opening_clause_arm(f, figures, parser, evidence, sm, names, frames)
+        clauses = Clauses(figures, text, sm.lex)  # (the arms the lists above set)
+        opened = [opening_clause_arm(f, figures, parser, evidence, sm, names, frames, clauses)
                   if f.arm is None and may_take_arm(f) else None for f in figures]  # fmt: skip
         for f, span in zip(figures, opened, strict=True):
             if span is not None:
@@ -414,12 +418,14 @@ def _list_shares(figures: list[Figure], k: int, parser: SentenceParser) -> None:
     text = parser.text
     if _BARE_NUMBER.fullmatch(text, last.start, last.end):
         return
-    members = [last]
-    for f in reversed(figures[:k]):
+    members = [last]  # (from the last back; each figure read once, not the sentence's)
+    for j in range(k - 1, -1, -1):
+        f = figures[j]
         if (f.group != last.group or f.arm is not None or not may_take_arm(f)
                 or not _BARE_NUMBER.fullmatch(text, f.start, f.end)):  # fmt: skip
             break
-        members.insert(0, f)
+        members.append(f)
+    members.reverse()
     lex = parser.lex
     joints = lex.connectors - lex.comparison - lex.respectively - {"."}  # (", ", "and")
     gaps = [parser.lower(x) for f, g in pairwise(members) for x in range(f.te, g.ts)]

@@ -125,6 +125,9 @@ class DocContext:
         # the arms named so far (one tuple of keys per arm), and those of the sentence at hand
         self.arms_seen: list[tuple[str, ...]] = []
         self.sentence_arms: list[tuple[str, ...]] = []
+        # (the same, each once: a figure reads them all, and a sentence of figures of one arm
+        # repeats it for each)
+        self.sentence_arm_set: list[tuple[str, ...]] = []
         # an arm named by an arm noun and a label: its key -> its name as the document first
         # wrote it with its noun ("group 1"), and each row's arm key (by outcome_id)
         self.arm_names: dict[str, str] = {}
@@ -191,7 +194,8 @@ class DocContext:
     def note_arms(self, arms: list[tuple[str, ...]]) -> None:
         """The arms a sentence names (each a figure's `arm_keys`), before its figures resolve."""
         self.sentence_arms = [keys for keys in arms if keys]
-        for keys in self.sentence_arms:
+        self.sentence_arm_set = list(dict.fromkeys(self.sentence_arms))
+        for keys in self.sentence_arm_set:
             self.note_arm(keys)
 
     def note_arm(self, keys: tuple[str, ...]) -> None:

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_arm_evidence import allocated, noted_arm
@@ -197,8 +198,11 @@ def labels_before(f: Figure, figures: list[Figure], sm: SentenceMentions,
 
 
 def _labels_before_in(bracket: Span | None, figures: list[Figure], sm: SentenceMentions,
-                      ctx: DocContext) -> dict[int, Span]:  # fmt: skip
-    """`labels_before` of the figures in the bracket (open, close)."""
+                      ctx: DocContext, starts: list[int] | None = None,
+                      ) -> dict[int, Span]:  # fmt: skip
+    """`labels_before` of the figures in the bracket (open, close). `starts`: the figures'
+    starts when they are in that order (the bracket's figures found by bisect: each bracket
+    read every figure of its sentence)."""
     if bracket is None:
         return {}
     text, lex = sm.text, sm.lex
@@ -206,6 +210,9 @@ def _labels_before_in(bracket: Span | None, figures: list[Figure], sm: SentenceM
     out: dict[int, Span] = {}
     labels: list[str] = []
     seg = b + 1
+    if starts is not None:
+        i = bisect.bisect_right(starts, b)
+        figures = figures[i : bisect.bisect_left(starts, close, i)]
     for g in figures:
         if not b < g.start < close:
             continue
@@ -269,11 +276,13 @@ def _label_after(text: str, g: Figure, sm: SentenceMentions, ctx: DocContext) ->
 
 
 def labels_after_each(f: Figure, figures: list[Figure], sm: SentenceMentions,
-                      ctx: DocContext) -> dict[int, Span]:  # fmt: skip
+                      ctx: DocContext, k: int | None = None) -> dict[int, Span]:  # fmt: skip
     """The arms of a run of figures from f on, each followed by its label and joined by
-    connectors (module docstring), by figure start; empty if fewer than two."""
+    connectors (module docstring), by figure start; empty if fewer than two. `k`: f's index
+    in `figures` (searched if None)."""
     text, lex = sm.text, sm.lex
-    k = next((j for j, g in enumerate(figures) if g is f), len(figures))
+    if k is None:
+        k = next((j for j, g in enumerate(figures) if g is f), len(figures))
     first = label_after(lex, text, f)
     if first is None or k + 1 >= len(figures) or not lex.label_joint_re.fullmatch(
         text, first.end("label"), figures[k + 1].start
@@ -281,13 +290,16 @@ def labels_after_each(f: Figure, figures: list[Figure], sm: SentenceMentions,
         return {}  # (most figures: no label, or no next figure right after it)
     out: dict[int, Span] = {}
     labels: set[str] = set()
-    for g in figures[k:]:
-        if out and not lex.label_joint_re.fullmatch(text, max(out.values())[1], g.start):
+    latest = (-1, -1)  # (the greatest label so far: the run's figures read once each)
+    for j in range(k, len(figures)):
+        g = figures[j]
+        if out and not lex.label_joint_re.fullmatch(text, latest[1], g.start):
             break
         label = None if g.ratio is not None or g.relative else _label_after(text, g, sm, ctx)
         if label is None or text[label[0] : label[1]].lower() in labels:
             break
         out[g.start] = label
+        latest = max(latest, label)
         labels.add(text[label[0] : label[1]].lower())
     return out if len(out) > 1 else {}
 
@@ -301,18 +313,21 @@ def label_arms(figures: list[Figure], sm: SentenceMentions, ctx: DocContext) -> 
     # each bracket read once (its figures share what it gives them: the figures of a bracket
     # that gives none would each read it again)
     read: dict[tuple[Span | None, Span | None], dict[int, Span]] = {}
-    for f in figures:
+    order = [g.start for g in figures]
+    # (out of order, each bracket reads them all)
+    starts = None if any(a > b for a, b in pairwise(order)) else order
+    for k, f in enumerate(figures):
         if f.start in out:
             continue
         if bracketed:
             brackets = _round_bracket(sm.text, f), _enclosing(sm.text, f)
             if brackets not in read:
                 read[brackets] = _labelled_bracket(brackets[0], figures, sm, ctx) or (
-                    _labels_before_in(brackets[1], figures, sm, ctx)
+                    _labels_before_in(brackets[1], figures, sm, ctx, starts)
                 )
             out.update(read[brackets])
         if f.start not in out:
-            out.update(labels_after_each(f, figures, sm, ctx))
+            out.update(labels_after_each(f, figures, sm, ctx, k))
     return out
 
 

@@ -66,7 +66,7 @@ class _Arm:
         if not keys:
             return None
         others = frozenset(v for k, v in ctx.arm_sizes.items() if k not in keys and v is not None)
-        pooled = any(not set(keys) & set(other) for other in ctx.sentence_arms)
+        pooled = any(not set(keys) & set(other) for other in ctx.sentence_arm_set)
         return cls(ctx.arm_size(keys), others, ctx.multi_arm(keys, lex), pooled)
 
 

@@ -6,10 +6,10 @@ import importlib
 import importlib.util
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, SupportsIndex
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -207,3 +207,21 @@ def make_too_deep(root: Path, levels: int = 25) -> Path:
     finally:
         os.close(fd)
     return root / ("d" * 200)
+
+
+class Touched(list[Any]):
+    """A list that counts the items read from it: by index, slice or iteration."""
+
+    def __init__(self, items: list[Any]) -> None:
+        super().__init__(items)
+        self.reads = 0
+
+    def __getitem__(self, at: SupportsIndex | slice) -> Any:  # type: ignore[override]
+        got = super().__getitem__(at)
+        self.reads += len(got) if isinstance(at, slice) else 1
+        return got
+
+    def __iter__(self) -> Iterator[Any]:
+        for item in super().__iter__():
+            self.reads += 1
+            yield item

@@ -6,33 +6,15 @@ percentages ("0% 1% 2% ...", a flattened table) took 0.4 s a sentence, 85 s a me
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, SupportsIndex
+from typing import Any
 
 import pytest
+from helpers import Touched
 from spacy.language import Language
 
 from pipeline.components import outcome_clause_arms, outcomes
 from pipeline.components.outcome_arm_evidence import the_arm_names
 from pipeline.components.outcome_tokens import Figure
-
-
-class Touched(list[Any]):
-    """A list that counts the items read from it: by index, slice or iteration."""
-
-    def __init__(self, items: list[Any]) -> None:
-        super().__init__(items)
-        self.reads = 0
-
-    def __getitem__(self, at: SupportsIndex | slice) -> Any:
-        got = super().__getitem__(at)
-        self.reads += len(got) if isinstance(at, slice) else 1
-        return got
-
-    def __iter__(self) -> Iterator[Any]:
-        for item in super().__iter__():
-            self.reads += 1
-            yield item
 
 
 class Work:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, SupportsIndex
+from typing import Any
 
 import pytest
+from helpers import Touched
 
 from pipeline.components import outcome_cue_filters
 from pipeline.components.outcome_lexicon import Lexicon
@@ -21,24 +22,6 @@ from pipeline.components.outcome_totals import enrolled_parts
 from pipeline.paths import rule_file
 
 _NUMBER = re.compile(r"\d+")
-
-
-class Touched(list[Any]):
-    """A list that counts the items read from it: by index, slice or iteration."""
-
-    def __init__(self, items: list[Any]) -> None:
-        super().__init__(items)
-        self.reads = 0
-
-    def __getitem__(self, at: SupportsIndex | slice) -> Any:  # type: ignore[override]
-        got = super().__getitem__(at)
-        self.reads += len(got) if isinstance(at, slice) else 1
-        return got
-
-    def __iter__(self) -> Iterator[Any]:
-        for item in super().__iter__():
-            self.reads += 1
-            yield item
 
 
 @pytest.fixture(scope="module")

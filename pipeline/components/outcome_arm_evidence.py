@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_attach import no_arm_name, several_arms
@@ -175,11 +176,14 @@ def the_arm_names(lex: Lexicon, text: str, lo: int = 0,
     treatment arm", "the control group"), as the words before the noun; not a
     `non_arm_group_words` or `non_arm_label_words` entry among them ("the whole study group", "the
     50-59 age group"), nor a series' joiner ("the TC6 and T-FEC group" names two)."""
-    out = []
-    for m in lex.the_arm_re.finditer(text, lo, len(text) if hi is None else hi):
-        if not no_arm_name(lex, m["arm"]) and not several_arms(lex, m["arm"]):
-            out.append(m.span("arm"))  # (not "the TC6 and T-FEC group": two arms)
-    return out
+    return _arm_spans(lex, lex.the_arm_re.finditer(text, lo, len(text) if hi is None else hi))
+
+
+def _arm_spans(lex: Lexicon, matches: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
+    """The arm names of `the_arm_re` matches (`the_arm_names`' tests), as spans."""
+    return [m.span("arm") for m in matches
+            if not no_arm_name(lex, m["arm"]) and not several_arms(lex, m["arm"])
+            ]  # (not "the TC6 and T-FEC group": two arms)
 
 
 # where a `Lexicon.the_arm_re` match may start: each starts with "the" and a space
@@ -192,15 +196,14 @@ def the_arm_names_from(lex: Lexicon, text: str, thes: list[int], lo: int,
     `thes`, the starts of `THE_WORD` in `text` (found once for the clauses of a sentence;
     searched from each clause's start, the clauses that end at each figure's bracket read the
     sentence again for each figure)."""
-    out = []
-    after = lo  # (a match starts after the one before it, as `finditer` finds them)
-    for k in range(bisect.bisect_left(thes, lo), bisect.bisect_left(thes, hi)):
-        if thes[k] < after:
-            continue
-        m = lex.the_arm_re.match(text, thes[k], hi)
-        if m is None:
-            continue
-        after = m.end()
-        if not no_arm_name(lex, m["arm"]) and not several_arms(lex, m["arm"]):
-            out.append(m.span("arm"))
-    return out
+    def matches() -> Iterator[re.Match[str]]:
+        after = lo  # (a match starts after the one before it, as `finditer` finds them)
+        for k in range(bisect.bisect_left(thes, lo), bisect.bisect_left(thes, hi)):
+            if thes[k] < after:
+                continue
+            m = lex.the_arm_re.match(text, thes[k], hi)
+            if m is not None:
+                after = m.end()
+                yield m
+
+    return _arm_spans(lex, matches())

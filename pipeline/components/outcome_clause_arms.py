@@ -247,7 +247,7 @@ def may_take_arm(f: Figure) -> bool:
 
 def clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
                evidence: ArmEvidence, sm: SentenceMentions,
-               clauses: Clauses | None = None) -> tuple[int, int] | None:  # fmt: skip
+               clauses: Clauses) -> tuple[int, int] | None:  # fmt: skip
     """The arm an arm noun names somewhere in the figure's clause ("in the control arm OM > G1
     was 16.7%", "83 events in the fenretinide arm and 126 in the observation arm") when it is
     the one arm left there: every other figure of the clause that may take an arm has one, and
@@ -259,12 +259,11 @@ def clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
     Not a figure compared with another or listed with it (those take their arms from the
     comparison or the list, or none), nor two figures without an arm ("fewer patients in the
     ropivacaine group reported pain (13 vs 31)"), two arm names left or a plural arm noun ("in
-    the control groups"): which is whose is not said. `clauses`: the sentence's `Clauses`
-    (made here if None)."""
+    the control groups"): which is whose is not said. `clauses`: the sentence's
+    `Clauses`."""
     if f.compared:
         return None  # one side of a comparison: the comparison's rules say whose it is
     text = parser.text
-    clauses = clauses or Clauses(figures, text, sm.lex)
     lo, hi = parser.clause_chars(f.ts)
     taken: list[tuple[int, int]] = []
     for g in clauses.each(lo, hi):
@@ -307,7 +306,7 @@ def _free_names(f: Figure, text: str, lo: int, hi: int, evidence: ArmEvidence,
 
 def shared_clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
                       evidence: ArmEvidence, sm: SentenceMentions,
-                      clauses: Clauses | None = None) -> tuple[int, int] | None:  # fmt: skip
+                      clauses: Clauses) -> tuple[int, int] | None:  # fmt: skip
     """The one arm "the X group" names before all the figures of a clause, which are all that
     arm's (`clause_arm` gives it only to a clause's one figure without an arm): "In the sham
     group (n = 15), one (6.7%) patient had a grade 3 reaction and four (26.7%) grade 1", "The
@@ -317,12 +316,11 @@ def shared_clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
     clause's only arm name and is in no bracket of other figures, and the clause holds no
     comparison or respectively word, "than", nor a `shared_arm_stops` entry ("similar",
     "between", "both"): "In the X group, 40% vs 20%" or "... rates were similar (40% and 42%)"
-    may be two arms'. `clauses`: the sentence's `Clauses` (made here if None), read while
+    may be two arms'. `clauses`: the sentence's `Clauses`, read while
     no figure's arm changes."""
     if f.compared:
         return None
-    text, lex = parser.text, sm.lex
-    clauses = clauses or Clauses(figures, text, lex)
+    text = parser.text
     lo, hi = parser.clause_chars(f.ts)
     if clauses.alone(f, lo, hi):
         return None  # (a clause's one figure is `clause_arm`'s)
@@ -350,18 +348,17 @@ def opening_clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
                        evidence: ArmEvidence, sm: SentenceMentions,
                        names: Callable[[], list[tuple[int, int]]],
                        frames: dict[tuple[int, int], tuple[int, int] | None],
-                       clauses: Clauses | None = None) -> tuple[int, int] | None:  # fmt: skip
+                       clauses: Clauses) -> tuple[int, int] | None:  # fmt: skip
     """The arm whose name opens the figure's clause as its frame, a colon or comma after it
     (`outcome_arm_names.opening_name`: "Arm A: CR 10 (20%), PR 15 (30%)", "Placebo: 12 (10%)
     had nausea"), for all the clause's figures: under the tests of `shared_clause_arm` (no
     comparison, no other figure's own arm of another name; an arm by `evidence`: not "In the
     ITT cohort, ..."). `frames`: each clause's opening name, read once a clause and only where
     `may_open_frame` holds (the sentence's arm names are read then). `clauses`: the sentence's
-    `Clauses` (made here if None), read while no figure's arm changes."""
+    `Clauses`, read while no figure's arm changes."""
     if f.compared:
         return None
     text, lex = parser.text, sm.lex
-    clauses = clauses or Clauses(figures, text, lex)
     lo, hi = parser.clause_chars(f.ts)
     if (lo, hi) not in frames:
         drug_starts = [m.start - sm.base for m in sm.drugs]
@@ -400,18 +397,17 @@ _BRACKET_CHAR = re.compile(r"[()\[\]]")
 
 def trailing_list_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
                       evidence: ArmEvidence, sm: SentenceMentions,
-                      clauses: Clauses | None = None) -> tuple[int, int] | None:  # fmt: skip
+                      clauses: Clauses) -> tuple[int, int] | None:  # fmt: skip
     """The one arm "in the X group" names after all the figures of a clause that lists events,
     each figure right after its own event's name ("Rash (10%), diarrhea (8%) and nausea (5%)
     were reported in the dupilumab group") or, a bare count, right before it ("There were 12
     deaths and 30 hospitalizations in the placebo group"): under `shared_clause_arm`'s tests,
     the name after the clause's last figure. Not figures without names of their own ("The rate
     was 40%, and 30% in the placebo group": the first may be the other arm's). `clauses`: the
-    sentence's `Clauses` (made here if None), read while no figure's arm changes."""
+    sentence's `Clauses`, read while no figure's arm changes."""
     if f.compared:
         return None
-    text, lex, toks = parser.text, sm.lex, parser.toks
-    clauses = clauses or Clauses(figures, text, lex)
+    text, toks = parser.text, parser.toks
     # (the clause past the figures' brackets, which `clause_chars` ends a bracketed figure's at)
     a, b = parser.stretch(f.ts, f.te)
     lo = toks[a - 1].end if a > 0 else 0

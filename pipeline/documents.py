@@ -50,8 +50,8 @@ class Notice(ErrorRecord):
     ids: tuple[str, ...] = ()
 
 
-# a line ending of a lone CR (classic Mac OS): not followed by the LF of a CRLF
-_LONE_CR = re.compile("\r(?!\n)")
+#: a line ending of a lone CR (classic Mac OS): not followed by the LF of a CRLF
+LONE_CR = re.compile("\r(?!\n)")
 
 #: Runs of at least this many combining characters (canonical combining class > 0, or a
 #: character that decomposes to such characters only) are put in canonical order before
@@ -122,7 +122,7 @@ def normalize_text(text: str) -> str:
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
-        text = _LONE_CR.sub("\n", text)
+        text = LONE_CR.sub("\n", text)
     return nfc(text)
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline.documents import Document, ErrorRecord, normalize_text
+from pipeline.documents import LONE_CR, Document, ErrorRecord, normalize_text
 from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
@@ -72,7 +72,6 @@ log = logging.getLogger("pipeline.ingest")
 # pattern that did took 0.5 s over a run of 10,000 CRs, 2 s over one of 20,000), the next
 # one's "{" or "[": values joined, by carriage returns alone when the whitespace holds one
 _JOIN = re.compile(r"[}\]]([ \t\n\r]*+)[{\[]")
-_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 @dataclass(frozen=True)
@@ -247,7 +246,7 @@ def _line(
 def _cr_joins(decoded: str) -> Iterator[re.Match[str]]:
     """Where carriage returns alone join two JSON values on a line: a value's "}" or "]",
     JSON whitespace holding a CR not followed by a newline, the next one's "{" or "["."""
-    return (m for m in _JOIN.finditer(decoded) if _LONE_CR.search(m.group(1)))
+    return (m for m in _JOIN.finditer(decoded) if LONE_CR.search(m.group(1)))
 
 
 def _cr_parts(decoded: str) -> Iterator[str]:

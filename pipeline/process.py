@@ -18,11 +18,12 @@ can use are written after its text, past a blank line, and annotated with it
 the definition were in it (1,000,000 characters of concatenated BC5CDR abstracts, which define
 hundreds of abbreviations: 1,500 to 5,500 characters after each later 200,000-character chunk,
 and 11-15% more CPU time, most of it biotab_fusion's, which grows with definitions times
-mentions). Rows and words come from the chunk's own text only;
-the chunk's language is its Doc's, carried lines included (short lines, which take the
-document's language). The chunks bound the time of components whose time grows faster than the
-document's length (scispacy's abbreviation detector and biotab_fusion: see
-benchmarks/long_doc.py); 200,000 characters is four times a long full-text article.
+mentions; measured with chunks of 200,000 characters, the default then). Rows and words come from
+the chunk's own text only; the chunk's language is its Doc's, carried lines included (short
+lines, which take the document's language). The chunks bound the time of components whose
+time grows faster than the document's length (scispacy's abbreviation detector and
+biotab_fusion: see benchmarks/long_doc.py); 150,000 characters is three times a long full-text
+article.
 
 Memory: a batch holds at most `batch_size` documents and, past its first document, at most
 `batch_chars` characters of text (`DEFAULT_BATCH_CHARS`), so the Docs held at once stay small
@@ -74,17 +75,22 @@ from pipeline.write import TABLES
 
 log = logging.getLogger(__name__)
 
-#: Characters of the longest text annotated as one Doc (module docstring).
-DEFAULT_CHUNK_CHARS = 200_000
+#: Characters of the longest text annotated as one Doc (module docstring): three long
+#: full-text articles; below `MAX_CHUNK_TOKENS` tokens of real text.
+DEFAULT_CHUNK_CHARS = 150_000
 
 #: Tokens of the longest text annotated as one Doc, estimated before tokenizing
 #: (`token_estimate`): the model holds about 10 KB a token while it reads a Doc (200,000
-#: characters of "(" are 200,000 tokens and took 2.4 GB in tok2vec). Real text has about one token
-#: in six characters, so its 200,000-character chunks (about 33,000 tokens) are never cut by it.
-MAX_CHUNK_TOKENS = 50_000
+#: characters of "(" are 200,000 tokens and took 2.4 GB in tok2vec; at 50,000 tokens a chunk of
+#: brackets, of "=" or of tab-separated words still peaked at 0.87-0.98 GB, at 30,000 at 0.70-0.77
+#: GB). Real text has about one token in 5.5 characters (BC5CDR abstracts, the seeds), so its
+#: 150,000-character chunks (about 27,000 tokens) are not cut by it.
+MAX_CHUNK_TOKENS = 30_000
 
-# what the tokenizer makes a token at least: a run of word characters, a punctuation mark
-_TOKEN_GUESS = re.compile(r"\w+|[^\w\s]")
+# what the tokenizer makes a token at least: a run of word characters, a punctuation mark, and
+# a run of whitespace other than the one space that may follow a token (spaCy makes "\n",
+# "\n\n" and "  " tokens: a word list of one word a line has twice the tokens of its words)
+_TOKEN_GUESS = re.compile(r"\w+|[^\w\s]|\s{2,}|[^\S ]")
 # a word or a number (with its decimals) that ends where a chunk would be cut, looked for in
 # the last WORD_TAIL_CHARS before the cut (searched from further back, a long "1,2,3,..." run
 # was read again from each of its positions)

@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.components.sentences import DEFAULT_MAX_SENTENCE_CHARS
 from pipeline.documents import Document, ErrorRecord
 from pipeline.process import (
+    DEFAULT_CHUNK_CHARS,
     MAX_CHUNK_TOKENS,
     Rows,
     batches,
@@ -92,9 +94,29 @@ def test_chunks_are_bounded_by_tokens_too(seeds_dir: Path) -> None:
     assert bounds[0][0] == 0 and bounds[-1][1] == len(dense) and len(bounds) >= 3
     assert all(token_estimate(dense, a, b) <= MAX_CHUNK_TOKENS for a, b in bounds)
     real = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(seeds_dir.iterdir()))
-    real = (real + "\n\n") * (200_000 // len(real))
-    assert len(real) > MAX_CHUNK_TOKENS and not needs_chunks(real, 200_000)
+    real = ((real + "\n\n") * (DEFAULT_CHUNK_CHARS // len(real) + 1))[:DEFAULT_CHUNK_CHARS]
+    assert len(real) > MAX_CHUNK_TOKENS and not needs_chunks(real, DEFAULT_CHUNK_CHARS)
     assert chunk_bounds(real, 100_000) == chunk_bounds(real, 100_000, max_tokens=10**9)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "aspirin\n" * 40_000,  # a word list, one word a line
+        "ibuprofen\t12\tmg\n" * 15_000,  # a table flattened to tab-separated text
+        "a  b\n\n" * 20_000,  # double spaces and blank lines
+    ],
+)
+def test_whitespace_tokens_count_towards_the_chunk_limit(text: str) -> None:
+    """spaCy makes a token of every run of whitespace but the single space after a token; a
+    word list has twice the tokens of its words, and its chunks must stay under the limit as
+    the tokenizer counts."""
+    tokenizer = spacy.blank("en").tokenizer
+    sample = text[:5_000]
+    assert token_estimate(sample) == len(tokenizer(sample))
+    assert needs_chunks(text, DEFAULT_CHUNK_CHARS)
+    bounds = chunk_bounds(text, DEFAULT_CHUNK_CHARS)
+    assert all(len(tokenizer(text[a:b])) <= MAX_CHUNK_TOKENS for a, b in bounds)
 
 
 def test_batches_are_bounded_by_documents_and_characters(seeds_dir: Path) -> None:

@@ -117,7 +117,8 @@ def parse_rule(obj: Any, where: str) -> ContextRule:
     _check_values(entry, where)
     # (check_entry gave every key its type: a list becomes the rule's tuple, a missing key
     # the field's default)
-    return ContextRule(**{k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()})
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}
+    return ContextRule(**fields)
 
 
 def _check_cue(entry: dict[str, Any], where: str) -> None:

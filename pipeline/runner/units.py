@@ -56,7 +56,8 @@ import pyarrow.parquet as pq
 from pipeline import write as W
 from pipeline.ingest import Shard
 from pipeline.ingest.blocks import jsonl_blocks
-from pipeline.ingest.common import Caps, head_and_problem
+from pipeline.ingest.common import Caps
+from pipeline.ingest.head_checks import head_and_problem
 from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_PART_ROWS
 
 log = logging.getLogger("pipeline.run")

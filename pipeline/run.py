@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline import output_folder as O
 from pipeline import write as W
 from pipeline.ingest import Shard, list_shards
 from pipeline.ingest.dedupe import DELETED, DUPLICATE, keep_choice
@@ -229,7 +230,7 @@ def run(
 
     Raises `RunError` for options that cannot work (no input path exists, an `out` that
     overlaps an input, another run holding `out`, resuming with other settings),
-    `pipeline.write.OutputExistsError` when `out` holds an earlier run and neither `overwrite`
+    `output_folder.OutputExistsError` when `out` holds an earlier run and neither `overwrite`
     nor `resume` is set, `ValueError` for `overwrite` together with `resume`, and
     `PipelineLoadError` when the spaCy pipeline cannot be built. Bad input never raises: it
     becomes error rows. A shard that fails (a bug, a dead worker) is reported in the summary
@@ -286,7 +287,7 @@ def _run_request(req: _Request, t0: float, started: str) -> RunSummary:
     start): its shards listed, then run with `req.out` locked (`_run_locked`); the lock is
     released however the run ends."""
     if req.out.exists() and not req.out.is_dir():
-        raise W.OutputExistsError(f"output path {req.out} exists and is not a folder")
+        raise O.OutputExistsError(f"output path {req.out} exists and is not a folder")
     shards = _shards(req)
     lock = acquire_lock(req.out, take_over_stale=req.resume or req.overwrite,
                         command=shlex.join(req.cmd))

@@ -1,7 +1,7 @@
 """The two tables ingest fills: the schemas of `documents` and `errors` (each column with its
 description and an example: the data dictionary is made from them) and a row of each, from a
 `Document` (`document_row`) and an `ErrorRecord` (`error_row`). Re-exported by
-`pipeline.ingest`, where the tables' list (`pipeline.write.TABLE_SOURCES`) finds them."""
+`pipeline.ingest`, where the tables' list (`output_folder.TABLE_SOURCES`) finds them."""
 
 from __future__ import annotations
 

@@ -524,8 +524,8 @@ def run_cmd(
     # no automatic collection walks the objects of these imports (pandas' among them): about
     # 180 collections, a full one among them, 0.04-0.06 s
     with collector_paused():
+        from pipeline.output_folder import OutputExistsError
         from pipeline.run import PipelineLoadError, RunError, default_nlp, run
-        from pipeline.write import OutputExistsError
 
     _run_logging(quiet, verbose)
     if scheduler and engine == "local":

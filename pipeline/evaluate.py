@@ -196,7 +196,7 @@ def read_gold(path: Path, sentences_per_doc: int = 1, problems: list[str] | None
     five lines' bytes, gzip-aware: a gold file that is not UTF-8, or gzipped, is read by the
     reader that reports its bad lines). A file with no gold to read at all (empty, binary,
     UTF-16) gives no document and one problem. `problems`: as `read_pubtator_gold`'s."""
-    from pipeline.ingest.common import head_and_problem
+    from pipeline.ingest.head_checks import head_and_problem
 
     problems = [] if problems is None else problems  # (a list of our own: the warnings' cap)
     head, bad = head_and_problem(path, str(path), per_record=True)

@@ -69,9 +69,9 @@ from pipeline.extensions import doc_text
 from pipeline.ingest import document_row, error_row
 from pipeline.limits import DEFAULT_BATCH_SIZE, DEFAULT_DOC_TIMEOUT_S
 from pipeline.outcomes import outcome_rows
+from pipeline.output_folder import TABLES
 from pipeline.split import sentence_rows
 from pipeline.tag import mention_rows
-from pipeline.write import TABLES
 
 log = logging.getLogger(__name__)
 

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline import output_folder as O
 from pipeline import write as W
 from pipeline.ingest import Shard, list_shards
 from pipeline.ingest.dedupe import DELETED, DUPLICATE, keep_choice
@@ -229,7 +230,7 @@ def run(
 
     Raises `RunError` for options that cannot work (no input path exists, an `out` that
     overlaps an input, another run holding `out`, resuming with other settings),
-    `pipeline.write.OutputExistsError` when `out` holds an earlier run and neither `overwrite`
+    `output_folder.OutputExistsError` when `out` holds an earlier run and neither `overwrite`
     nor `resume` is set, `ValueError` for `overwrite` together with `resume`, and
     `PipelineLoadError` when the spaCy pipeline cannot be built. Bad input never raises: it
     becomes error rows. A shard that fails (a bug, a dead worker) is reported in the summary
@@ -257,26 +258,38 @@ def run(
                    max_record_mb=max_record_mb, doc_timeout_s=doc_timeout_s,
                    overwrite=overwrite, resume=resume)
     keep = _keep(keep_duplicates, pubmed_updates)
-    max_bytes = None if max_file_mb is None else max(1, int(max_file_mb * 2**20))
     check_paths(inputs, out)  # before anything is read, written or loaded
     req = _Request(
         inputs=absolute_inputs(inputs), out=Path(os.path.abspath(out)), fmt=fmt,
         workers=workers, engine=engine, scheduler=scheduler, resume=resume,
         overwrite=overwrite, quiet=quiet, fail_on_error=fail_on_error, block_size=block_size,
-        part_rows=part_rows, part_bytes=max(1, int(part_mb * 2**20)), unit_bytes=unit_bytes,
+        part_rows=part_rows, part_bytes=_bytes(part_mb), unit_bytes=unit_bytes,
         opts=ShardOptions(nlp_factory=nlp_factory, id_field=id_field, text_field=text_field,
                           title_field=title_field, batch_size=batch_size,
-                          part_rows=part_rows, max_bytes=max_bytes,
-                          max_record_bytes=max(1, int(max_record_mb * 2**20)),
+                          part_rows=part_rows,
+                          max_bytes=None if max_file_mb is None else _bytes(max_file_mb),
+                          max_record_bytes=_bytes(max_record_mb),
                           doc_timeout_s=doc_timeout_s, keep_duplicates=keep,
                           apply_deletions=pubmed_updates),
         cmd=list(command) if command is not None else list(sys.argv),
         progress_interval=progress_interval,
     )
+    return _run_request(req, t0, started)
+
+
+def _bytes(mb: float) -> int:
+    """A size option given in MB (`--part-mb`, `--max-file-mb`, ...) in bytes, at least 1."""
+    return max(1, int(mb * 2**20))
+
+
+def _run_request(req: _Request, t0: float, started: str) -> RunSummary:
+    """The run of a checked request (`t0`: its `perf_counter` start, `started`: its UTC
+    start): its shards listed, then run with `req.out` locked (`_run_locked`); the lock is
+    released however the run ends."""
     if req.out.exists() and not req.out.is_dir():
-        raise W.OutputExistsError(f"output path {req.out} exists and is not a folder")
+        raise O.OutputExistsError(f"output path {req.out} exists and is not a folder")
     shards = _shards(req)
-    lock = acquire_lock(req.out, take_over_stale=resume or overwrite,
+    lock = acquire_lock(req.out, take_over_stale=req.resume or req.overwrite,
                         command=shlex.join(req.cmd))
     try:
         return _run_locked(req, shards, lock, t0, started)

@@ -13,18 +13,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.limits import DEFAULT_PART_ROWS
-from pipeline.write import (
-    COMPRESSION,
-    DOCUMENT_TABLES,
-    ROW_GROUP_CHARS,
-    ROW_GROUP_ROWS,
-    TABLES,
-    check_id,
-    part_name,
-    table_schemas,
-    temp_name,
-    to_table,
-)
+from pipeline.output_folder import DOCUMENT_TABLES, TABLES, check_id, part_name, temp_name
+from pipeline.write import COMPRESSION, ROW_GROUP_CHARS, ROW_GROUP_ROWS, table_schemas, to_table
 
 #: What building a table raises for a row its schema cannot hold.
 UNWRITABLE = (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError)

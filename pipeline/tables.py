@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     import pyarrow.dataset as ds_
 
 TABLE_SCHEMAS: dict[str, pa.Schema] = stage_schemas()
-"""Table name -> schema, in the order the tables are usually read (`pipeline.write.TABLE_SOURCES`,
+"""Table name -> schema, in the order the tables are usually read (`output_folder.TABLE_SOURCES`,
 the one list of the tables)."""
 
 PART_GLOB = "part-*.parquet"
@@ -76,7 +76,7 @@ class NoRunError(FileNotFoundError):
 def no_run_reason(out: str | PathLike[str]) -> str | None:
     """Why `out` holds no biotab run (one line naming it), or None when it holds one: a
     manifest.json a biotab run wrote, or part files of the documents table."""
-    from pipeline.write import MANIFEST, is_biotab_manifest
+    from pipeline.output_folder import MANIFEST, is_biotab_manifest
 
     root = Path(out)
     if not root.is_dir():

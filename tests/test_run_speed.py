@@ -1,4 +1,5 @@
-"""benchmarks/run_speed.py's process-tree poller, on a real process tree (Linux /proc)."""
+"""benchmarks/run_speed.py's process-tree poller (benchmarks/process_tree.py), on a real process
+tree (Linux /proc)."""
 
 from __future__ import annotations
 
@@ -37,14 +38,20 @@ def run_speed() -> ModuleType:
         return load_benchmark("run_speed")
 
 
-def test_poller_finds_the_tree_roles_and_the_peaks_between_polls(run_speed: ModuleType) -> None:
+@pytest.fixture(scope="module")
+def process_tree() -> ModuleType:
+    return load_benchmark("process_tree")
+
+
+def test_poller_finds_the_tree_roles_and_the_peaks_between_polls(process_tree: ModuleType
+                                                                   ) -> None:
     proc = subprocess.Popen([sys.executable, "-c", TREE, "3"])
     try:
         time.sleep(1.0)  # the children have freed their burst by now
         peaks: dict[int, tuple[str, int]] = {}
         cpu: dict[int, float] = {}
         stop = threading.Event()
-        poller = threading.Thread(target=run_speed._poll_tree,
+        poller = threading.Thread(target=process_tree._poll_tree,
                                   args=(psutil.Process(proc.pid), peaks, cpu, stop))
         poller.start()
         time.sleep(0.5)
@@ -62,12 +69,12 @@ def test_poller_finds_the_tree_roles_and_the_peaks_between_polls(run_speed: Modu
     assert set(cpu) == set(peaks) and all(seconds >= 0 for seconds in cpu.values())
 
 
-def test_proc_reader_gives_none_for_a_process_that_is_gone(run_speed: ModuleType) -> None:
+def test_proc_reader_gives_none_for_a_process_that_is_gone(process_tree: ModuleType) -> None:
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
-    assert run_speed._proc_peak_cpu(gone.pid) is None
-    assert run_speed._proc_children(gone.pid) is None
-    mine = run_speed._proc_peak_cpu(psutil.Process().pid)
+    assert process_tree._proc_peak_cpu(gone.pid) is None
+    assert process_tree._proc_children(gone.pid) is None
+    mine = process_tree._proc_peak_cpu(psutil.Process().pid)
     assert mine is not None and mine[0] > 10_000_000 and mine[1] > 0
 
 

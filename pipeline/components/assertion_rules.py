@@ -112,6 +112,18 @@ def parse_rule(obj: Any, where: str) -> ContextRule:
         obj, where=where, required=_REQUIRED, optional=_OPTIONAL,
         choices={"category": CATEGORIES, "direction": DIRECTIONS},
     )  # fmt: skip
+    _check_cue(entry, where)
+    _check_category_keys(entry, where)
+    _check_values(entry, where)
+    # (check_entry gave every key its type: a list becomes the rule's tuple, a missing key
+    # the field's default)
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}
+    return ContextRule(**fields)
+
+
+def _check_cue(entry: dict[str, Any], where: str) -> None:
+    """RuleError unless the rule `entry` names its cue by exactly one of a non-blank
+    `literal` and a `pattern`, and each of its patterns is a list of Matcher token dicts."""
     has_literal, has_pattern = "literal" in entry, "pattern" in entry
     if has_literal == has_pattern:
         raise RuleError(f"{where}: expected exactly one of the keys 'literal' and 'pattern'")
@@ -123,6 +135,12 @@ def parse_rule(obj: Any, where: str) -> ContextRule:
                 f"{where}: key {key!r} is {entry[key]!r}: expected a non-empty list of "
                 "spaCy Matcher token dicts"
             )
+
+
+def _check_category_keys(entry: dict[str, Any], where: str) -> None:
+    """RuleError unless the rule `entry` has the keys its category allows: a direction for
+    a scoped cue (only for one), `applies_to`, `after_mention`, `labels` and `negatable` only
+    for the categories they mean something in, `applies_to` naming categories it can act on."""
     category = entry["category"]
     if category in SCOPED and "direction" not in entry:
         raise RuleError(
@@ -152,6 +170,12 @@ def parse_rule(obj: Any, where: str) -> ContextRule:
             f"{where}: key 'applies_to' is {entry['applies_to']!r}: expected a non-empty list "
             f"of {list(targets)}"
         )
+
+
+def _check_values(entry: dict[str, Any], where: str) -> None:
+    """RuleError unless the rule `entry`'s lists of labels and words are non-empty (the words
+    lower-case), its distances at least 1, and each key that limits a pattern (`after_within`,
+    `followed_before`, ...) comes with the key it limits."""
     if "labels" in entry and (
         not entry["labels"] or not all(isinstance(x, str) and x for x in entry["labels"])
     ):
@@ -178,28 +202,6 @@ def parse_rule(obj: Any, where: str) -> ContextRule:
         if within in entry and not entry.get(pattern):
             what = "true" if pattern == "after_clause" else "a pattern"
             raise RuleError(f"{where}: key {within!r} needs the key {pattern!r} ({what})")
-    return ContextRule(
-        category=category,
-        literal=entry.get("literal"),
-        pattern=tuple(entry["pattern"]) if has_pattern else None,
-        direction=entry.get("direction"),
-        max_scope=entry.get("max_scope"),
-        comment=entry.get("comment"),
-        applies_to=tuple(entry["applies_to"]) if "applies_to" in entry else None,
-        after_mention=bool(entry.get("after_mention", False)),
-        after=tuple(entry["after"]) if "after" in entry else None,
-        after_within=entry.get("after_within"),
-        after_clause=bool(entry.get("after_clause", False)),
-        after_list=tuple(entry["after_list"]) if "after_list" in entry else None,
-        followed_by=tuple(entry["followed_by"]) if "followed_by" in entry else None,
-        followed_within=entry.get("followed_within"),
-        followed_before=(
-            tuple(entry["followed_before"]) if "followed_before" in entry else None
-        ),
-        elliptical=bool(entry.get("elliptical", False)),
-        labels=tuple(entry["labels"]) if "labels" in entry else None,
-        negatable=bool(entry.get("negatable", False)),
-    )
 
 
 def load_context_rules(path: str | Path) -> list[ContextRule]:

@@ -66,7 +66,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import heapq
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -74,32 +73,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
 from pipeline.documents import Document, ErrorRecord, Notice
-from pipeline.formats import formats_text
 from pipeline.ingest.blocks import jsonl_blocks
 from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
     display_path,
     err,
-    head_and_problem,
     hostname,
     name_is_utf8,
     shown_text,
-    unknown_format,
 )
 from pipeline.ingest.dedupe import DEFAULT_KEEP, copies_check, keep_choice
 from pipeline.ingest.detect import FORMATS, detect_format
+from pipeline.ingest.head_checks import head_and_problem, unknown_format
 from pipeline.ingest.json_array import read_json_array
-from pipeline.ingest.json_values import meta_json
 from pipeline.ingest.jsonl import LineStart, read_jsonl
 from pipeline.ingest.labels import doc_id_labels
 from pipeline.ingest.pubtator import read_pubtator
+from pipeline.ingest.schema import DOCUMENTS_SCHEMA, ERRORS_SCHEMA, document_row, error_row
 from pipeline.ingest.text import read_text
 from pipeline.ingest.text_title import MetadataRules
-from pipeline.labels import STUDY_DESIGNS
+from pipeline.ingest.walk import PATH_MAX, walk_inputs
 from pipeline.limits import DEFAULT_BLOCK_SIZE, MAX_BLOCKS_PER_FILE, MAX_COMPRESSED_BLOCKS
 
 __all__ = [
@@ -120,110 +115,6 @@ __all__ = [
     "list_shards",
     "read_shard",
 ]
-
-
-def _f(name: str, type_: pa.DataType, nullable: bool, description: str, example: str) -> pa.Field:
-    return pa.field(name, type_, nullable=nullable,
-                    metadata={"description": description, "example": example})
-
-
-DOCUMENTS_SCHEMA = pa.schema([
-    _f("doc_id", pa.string(), False,
-       "Document identifier, unique in a run: file path relative to the input folder without "
-       "extension (txt), the id field (jsonl, json; without one, or with a blank one, \"<file "
-       "stem>:<line>\", \"<file stem>:<line>.<part>\" for a part of a line of records joined "
-       "by carriage returns alone, json \"<file stem>:<element number>\"), the PMID (pubtator, "
-       "pubmed), the BioC document id.",
-       "000_9662ce3457697b4f"),
-    _f("source", pa.string(), True, "Input file the document was read from (absolute path).",
-       "/data/seeds/000_9662ce3457697b4f.txt"),
-    _f("format", pa.string(), True,
-       f"Input format: {formats_text()}.", "txt"),
-    _f("location", pa.string(), True,
-       "Where in the source the document was read: its line (jsonl; \"line N, part K\" for "
-       "the K-th of records joined by carriage returns alone on line N), its first line "
-       "(pubtator), "
-       "its line and record number (pubmed, bioc), the line its element starts on and the "
-       "element number (json); null for a whole file (txt).",
-       "line 3"),
-    _f("title", pa.string(), True,
-       "Title: first non-empty line that is not metadata (txt; `ingest/text_title.py`), title "
-       "field (jsonl, json), title line/passage/ArticleTitle.",
-       "From the Guidelines"),
-    _f("text", pa.large_string(), False,
-       "Full document text, NFC-normalized, BOM dropped, a lone CR line end read as LF. Every "
-       "offset in every table is 0-based, end-exclusive into it (Python str, code points).",
-       "Dermatomyositis is a rare inflammatory disease ..."),
-    _f("n_chars", pa.int32(), False, "Length of text in Unicode code points.", "2481"),
-    _f("n_sentences", pa.int32(), True, "Number of sentences the split stage found.", "17"),
-    _f("sha256", pa.string(), False, "SHA-256 hex digest of text encoded as UTF-8.",
-       "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
-    _f("meta", pa.string(), True,
-       "Other input fields as a JSON object (jsonl extra fields; pubtator/bioc annotations as "
-       "[{start, end, text, type, id}]; pubmed journal, year, doi, mesh).",
-       '{"journal": "J Invest Dermatol", "year": 2019}'),
-    _f("language", pa.string(), True,
-       "Main language of the document, ISO 639-1 (filled by the language component).", "en"),
-    _f("study_design", pa.string(), True,
-       f"Kind of study the document reports (biotab_design): {', '.join(STUDY_DESIGNS)}; "
-       "null when no rule decides. From a PubMed record's publication types when they say, "
-       "else from cues in the title and text (accuracy: README, benchmarks/design_eval.py).",
-       "case_report"),
-    _f("study_design_cue", pa.string(), True,
-       "What decided study_design: the words matched (lower-cased), or \"publication type: "
-       "<name>\".", "we describe three patients"),
-])
-
-ERRORS_SCHEMA = pa.schema([
-    _f("source", pa.string(), True, "Input file (or path) the problem is in.", "corpus/bad.jsonl"),
-    _f("location", pa.string(), True,
-       "Where in the source: line, byte, record number (1-based), or null for the whole file.",
-       "line 3"),
-    _f("doc_id", pa.string(), True, "Document concerned, when known.", "12345678"),
-    _f("stage", pa.string(), False, "Pipeline stage that reported it: ingest, split, tag, ...",
-       "ingest"),
-    _f("error", pa.string(), False,
-       "Short machine-readable kind: missing_path, empty_folder, empty_file, not_utf8, "
-       "binary_file, bad_json, "
-       "missing_text, no_abstract, duplicate_id, deleted_citation, unknown_format, truncated_xml, "
-       "unsafe_xml, ...",
-       "bad_json"),
-    _f("message", pa.string(), False, "Human-readable reason.",
-       "malformed JSON: Expecting ',' delimiter: column 12"),
-])
-
-
-def document_row(doc: Document, n_sentences: int | None = None,
-                 language: str | None = None, study_design: str | None = None,
-                 study_design_cue: str | None = None) -> dict[str, Any]:
-    """A dict matching DOCUMENTS_SCHEMA."""
-    return {
-        "doc_id": doc.doc_id,
-        "source": doc.source,
-        "format": doc.format,
-        "location": doc.location,
-        "title": doc.title,
-        "text": doc.text,
-        "n_chars": len(doc.text),
-        "n_sentences": n_sentences,
-        "sha256": hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
-        "meta": meta_json(doc.meta) if doc.meta else None,
-        "language": language,
-        "study_design": study_design,
-        "study_design_cue": study_design_cue,
-    }
-
-
-def error_row(err_: ErrorRecord) -> dict[str, Any]:
-    """A dict matching ERRORS_SCHEMA."""
-    return {
-        "source": err_.source,
-        "location": err_.location,
-        "doc_id": err_.doc_id,
-        "stage": err_.stage,
-        "error": err_.error,
-        "message": err_.message,
-    }
 
 
 # --------------------------------------------------------------------------- shards
@@ -273,119 +164,13 @@ PROBLEMS = ("missing", "unknown", "unreadable", "unreadable_dir", "dangling_link
 PATH_PROBLEMS = tuple(p for p in PROBLEMS if p != "unknown")
 
 
-def _link_problem(path: str) -> str:
-    """Why a path that lexists is neither a file nor a folder."""
-    try:
-        os.stat(path)
-    except FileNotFoundError:
-        return "dangling_link"
-    except OSError as exc:
-        return "link_loop" if exc.errno == errno.ELOOP else "unreadable"
-    return "unreadable"
-
-
-def _path_max() -> int:
-    """The longest path in bytes the system opens (PATH_MAX, with its terminating NUL)."""
-    try:
-        return os.pathconf("/", "PC_PATH_MAX")
-    except (OSError, ValueError, AttributeError):
-        return 4096
-
-
-#: Bytes of the longest path a file can be opened by (`_path_max`)
-PATH_MAX = _path_max()
-
-
-def _walk_dir(root: Path) -> list[tuple[str, str, str | None]]:
-    """(relative posix path, path, problem) for every file under `root`, symlinks followed;
-    hidden names skipped. A folder that is its own ancestor (through a link) is a link loop. A
-    folder is listed once, under the path to it through fewest links (then of fewest folders,
-    then first in name order: whatever order the system lists names in); any other path to it
-    is "link_repeat", not walked again (folders of two links each to the next, 30 deep, made
-    one file a billion paths). A
-    name whose path is longer than the system opens (`PATH_MAX`: folders of long names) is not
-    listed: its folder is, once, as "path_too_long" (such a path cannot even be tested for
-    being a file without an error)."""
-    found: list[tuple[str, str, str | None]] = []
-    st = os.stat(root)
-    key = (st.st_dev, st.st_ino)
-    listed: set[tuple[int, int]] = set()
-    # folders to list, (links on the path, depth, relative path, path, key, ancestors' keys):
-    # the heap gives the one a folder is listed under first
-    heap = [(0, 0, "", str(root), key, frozenset({key}))]
-    while heap:
-        links, depth, rel, folder, key, ancestors = heapq.heappop(heap)
-        if key in listed:
-            found.append((rel, folder, "link_repeat"))
-            continue
-        listed.add(key)
-        try:
-            with os.scandir(folder) as it:
-                entries = list(it)
-        except OSError:
-            found.append((rel, folder, "unreadable_dir"))
-            continue
-        too_long = False
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if len(os.fsencode(entry.path)) >= PATH_MAX:
-                too_long = True
-                continue
-            sub = f"{rel}/{entry.name}" if rel else entry.name
-            try:
-                if entry.is_dir():
-                    est = os.stat(entry.path)
-                    sub_key = (est.st_dev, est.st_ino)
-                    if sub_key in ancestors:
-                        found.append((sub, entry.path, "link_loop"))
-                    elif sub_key in listed:  # (listed first, under a path that wins)
-                        found.append((sub, entry.path, "link_repeat"))
-                    else:
-                        heapq.heappush(heap, (links + entry.is_symlink(), depth + 1, sub,
-                                              entry.path, sub_key, ancestors | {sub_key}))
-                elif entry.is_file():
-                    found.append((sub, entry.path, None))
-                elif entry.is_symlink():
-                    found.append((sub, entry.path, _link_problem(entry.path)))
-            except OSError as exc:
-                found.append((sub, entry.path,
-                              "link_loop" if exc.errno == errno.ELOOP else "unreadable"))
-        if too_long:
-            found.append((rel, folder, "path_too_long"))
-    return sorted(found, key=lambda f: f[0])
-
-
-def _walk(inputs: Sequence[Path | str | bytes]
-          ) -> Iterator[tuple[Path, Path | None, str | None]]:
-    """(file, root folder or None, problem) for every input file, folders recursed and sorted."""
-    for item in inputs:
-        p = Path(os.fsdecode(item)) if isinstance(item, bytes) else Path(item)
-        if not os.path.lexists(p):
-            yield p, None, "missing"
-        elif p.is_dir():
-            try:
-                files = _walk_dir(p)
-            except OSError:
-                yield p, None, "unreadable_dir"
-                continue
-            if not files:  # nothing in it, or hidden names only: say that nothing was read
-                yield p, None, "empty_folder"
-            for _rel, f, problem in files:
-                yield Path(f), p, problem
-        elif p.is_file():
-            yield p, None, None
-        else:
-            yield p, None, _link_problem(str(p))
-
-
 def _iter_shards(inputs: Sequence[Path | str | bytes], fmt: str | None,
                  block_size: int | None, max_bytes: int | None,
                  max_blocks: int = MAX_BLOCKS_PER_FILE) -> Iterator[Shard]:
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     labels = doc_id_labels(inputs)
-    for path, root, problem in _walk(inputs):
+    for path, root, problem in walk_inputs(inputs):
         root_s = str(root) if root is not None else None
         label = labels.get(os.path.abspath(root if root is not None else path))
         if problem is not None:

@@ -39,8 +39,8 @@ from pipeline.ingest.common import (
     Caps,
     content_start,
     err,
-    head_and_problem,
 )
+from pipeline.ingest.head_checks import head_and_problem
 from pipeline.ingest.xmlrecords import XmlRecord, iter_xml_records
 
 _T = TypeVar("_T")

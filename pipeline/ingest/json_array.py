@@ -47,10 +47,10 @@ from pipeline.ingest.common import (
     decode_utf8,
     err,
     garbage_row,
-    head_and_problem,
     read_into,
     too_large,
 )
+from pipeline.ingest.head_checks import head_and_problem
 from pipeline.ingest.json_values import (
     MAX_JSON_CONTAINERS,
     JsonTooLarge,

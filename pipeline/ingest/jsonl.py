@@ -39,11 +39,11 @@ from pipeline.ingest.common import (
     decode_utf8,
     err,
     garbage_row,
-    head_and_problem,
     iter_lines,
     read_before,
     too_large,
 )
+from pipeline.ingest.head_checks import head_and_problem
 from pipeline.ingest.json_values import (
     HugeNumber,
     JsonTooLarge,

@@ -41,12 +41,12 @@ from pipeline.ingest.common import (
     decode_utf8,
     err,
     garbage_row,
-    head_and_problem,
     iter_lines,
     shown_name,
     shown_text,
     too_large,
 )
+from pipeline.ingest.head_checks import head_and_problem
 from pipeline.ingest.nfc import NfcOffsets
 
 TA_LINE = re.compile(r"^([^|\t]+)\|([ta])\|(.*)$")

@@ -14,17 +14,14 @@ from pipeline.ingest.common import (
     Caps,
     InputTooLarge,
     blank,
-    blank_to_cap,
-    check_head,
     decode_utf8,
-    empty_file,
     err,
     garbage_row,
-    one_past,
     read_head_at,
     read_into,
     too_large,
 )
+from pipeline.ingest.head_checks import blank_to_cap, check_head, empty_file, one_past
 from pipeline.ingest.text_title import MetadataRules, title_of
 
 

@@ -57,19 +57,16 @@ from pipeline.documents import ErrorRecord
 from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RECORD_BYTES,
-    PROLOG_LIMIT,
     CappedStream,
     InputTooLarge,
     check_failed_note,
     err,
     garbage_row,
-    head_problem,
-    one_past,
     read_before,
     read_head_lines,
     too_large,
-    unsafe_prolog,
 )
+from pipeline.ingest.head_checks import PROLOG_LIMIT, head_problem, one_past, unsafe_prolog
 
 _XML_DECL = re.compile(rb"^\s*(<\?xml[^>]*\?>)")
 _ROOT = re.compile(rb"<(?![?!])([A-Za-z_][\w.:-]*)")

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from pipeline import SCHEMA_VERSION, __version__
+from pipeline import output_folder as O
 from pipeline import write as W
 from pipeline.documents import ErrorRecord
 from pipeline.ingest import PATH_PROBLEMS, Shard, error_row
@@ -272,15 +273,15 @@ def _inside(path: str, folder: Path) -> bool:
 def stale_files(out: Path, keep: set[str]) -> list[Path]:
     """Part files of units and groups that are not finished-and-wanted (leftovers of an
     interrupted run, of a group whose marker is gone, or of inputs no longer listed), plus
-    temporary files. Only files named as a run names them (`pipeline.write.run_files`): a run
+    temporary files. Only files named as a run names them (`output_folder.run_files`): a run
     never deletes what it did not write."""
-    stale = W.temp_files(out)
-    for name in W.TABLES:
+    stale = O.temp_files(out)
+    for name in O.TABLES:
         folder = out / name
         if not folder.is_dir():
             continue
         for f in folder.iterdir():
-            key = W.shard_of_file(f.name)
+            key = O.shard_of_file(f.name)
             if U.own_key(key) and key not in keep and f.is_file():
                 stale.append(f)
     return sorted(set(stale))
@@ -301,10 +302,10 @@ class Prepared:
 
 def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any], *,
             overwrite: bool, resume: bool) -> Prepared:
-    """Refuse or clear an earlier run (`pipeline.write.prepare_output`); when resuming, check
+    """Refuse or clear an earlier run (`output_folder.prepare_output`); when resuming, check
     the settings, keep the finished units of unchanged inputs (and the committed groups made
     of them only) and delete everything else an earlier attempt left."""
-    resumed = W.prepare_output(out, overwrite=overwrite, resume=resume)
+    resumed = O.prepare_output(out, overwrite=overwrite, resume=resume)
     earlier = W.read_manifest(out) if resumed else None
     was = (earlier or {}).get("settings")
     if isinstance(was, dict):
@@ -354,14 +355,14 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
 def undo_rowless_attempt(out: Path) -> bool:
     """After an attempt that failed (its spaCy pipeline could not be built): when `out` holds
     no part file, unit or group marker of any run, only the manifest the attempt started and
-    temporaries, delete them (`pipeline.write.remove_run`: its empty folders too), so that the
+    temporaries, delete them (`output_folder.remove_run`: its empty folders too), so that the
     next plain run is not refused for a run that wrote no row. Returns whether it did; else
     (rows of this or an earlier attempt are there) the caller records the failure in the
     manifest, for --resume."""
-    files = W.run_files(out)
-    if any(f.name != W.MANIFEST and not f.name.endswith(".tmp") for f in files):
+    files = O.run_files(out)
+    if any(f.name != O.MANIFEST and not f.name.endswith(".tmp") for f in files):
         return False
-    W.remove_run(out)
+    O.remove_run(out)
     log.debug("the attempt wrote no row: its manifest and folders in %s are removed", out)
     return True
 

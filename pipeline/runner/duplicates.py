@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline import output_folder as O
 from pipeline import write as W
 from pipeline.ingest.dedupe import DEFAULT_KEEP, DELETED, DUPLICATE, OTHER_INPUT_SAID
 from pipeline.runner import plan_file as P
@@ -85,7 +86,7 @@ def _register_files(con: duckdb.DuckDBPyConnection, name: str, folder: Path,
     (`pipeline.write.read_path`)."""
     files, sids = [], []
     for f in sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []:
-        sid = W.shard_of_file(f.name)
+        sid = O.shard_of_file(f.name)
         if sid is not None:
             files.append(str(f))
             sids.append(sid)
@@ -275,7 +276,7 @@ def unique_doc_ids(out: Path, limit: int = QUICK_CHECK_ROWS) -> bool:
     empty; importing DuckDB and running its queries took 0.1 s of the driver's serial end of
     every run, this check 0.01 s on BC5CDR's 1,549 documents in 18 units."""
     folder = out / "documents"
-    files = [f for f in sorted(folder.glob("part-*.parquet")) if W.shard_of_file(f.name)
+    files = [f for f in sorted(folder.glob("part-*.parquet")) if O.shard_of_file(f.name)
              ] if folder.is_dir() else []
     chunks: list[pa.Array] = []
     rows = 0

@@ -21,6 +21,7 @@ from typing import NamedTuple
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline import output_folder as O
 from pipeline import write as W
 from pipeline.documents import ErrorRecord
 from pipeline.ingest import error_row
@@ -96,7 +97,7 @@ def drop_documents(out: Path, shard_id: str, doc_ids: set[str]) -> dict[str, int
     drop_ids = pa.array(sorted(doc_ids), pa.string())
     for f in W.shard_files(out, shard_id):
         table_name = f.parent.name
-        if table_name not in W.DOCUMENT_TABLES or not f.name.startswith("part-"):
+        if table_name not in O.DOCUMENT_TABLES or not f.name.startswith("part-"):
             continue
         table = pq.read_table(f)
         mask = pc.invert(pc.is_in(table["doc_id"], value_set=drop_ids))
@@ -104,7 +105,7 @@ def drop_documents(out: Path, shard_id: str, doc_ids: set[str]) -> dict[str, int
         if kept.num_rows == table.num_rows:
             continue
         removed[table_name] = removed.get(table_name, 0) + table.num_rows - kept.num_rows
-        tmp = f.with_name(W.temp_name(f.name))
+        tmp = f.with_name(O.temp_name(f.name))
         schema = W.table_schemas()[table_name]
         pq.write_table(kept.cast(schema), tmp, compression=W.COMPRESSION)
         os.replace(tmp, f)
@@ -148,7 +149,7 @@ def _reword(out: Path, shard_id: str, entries: dict[str, Entry], keep: str) -> i
         if not changed:  # (reworded by an earlier attempt)
             continue
         n += changed
-        tmp = f.with_name(W.temp_name(f.name))
+        tmp = f.with_name(O.temp_name(f.name))
         pq.write_table(pa.Table.from_pylist(rows, W.table_schemas()["errors"]), tmp,
                        compression=W.COMPRESSION)
         os.replace(tmp, f)

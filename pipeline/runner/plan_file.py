@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline import output_folder as O
 from pipeline import write as W
 from pipeline.ingest.dedupe import DELETED, DUPLICATE
 
@@ -79,11 +80,11 @@ DUCKDB_MEMORY_MB = 256
 
 
 def plan_path(out: Path) -> Path:
-    return Path(out) / W.RUN_DIR / W.DUPLICATES_PLAN
+    return Path(out) / O.RUN_DIR / O.DUPLICATES_PLAN
 
 
 def _legacy_path(out: Path) -> Path:
-    return Path(out) / W.RUN_DIR / W.LEGACY_DUPLICATES_PLAN
+    return Path(out) / O.RUN_DIR / O.LEGACY_DUPLICATES_PLAN
 
 
 def remove_plan(out: Path) -> None:
@@ -168,7 +169,7 @@ def write_plan(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
     and doc_id (`plan_apply` goes through it shard by shard), through a temporary file flushed
     to disk before it replaces the plan; a plan of an earlier biotab goes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = W.state_temp(path)
+    tmp = O.state_temp(path)
     con.execute(f"COPY (SELECT {COLUMNS} FROM {table} ORDER BY shard_id, doc_id) "
                 f"TO {sql_path(tmp)} (FORMAT parquet, COMPRESSION zstd)")
     _replace_durably(tmp, path)
@@ -253,7 +254,7 @@ def keep_shards(out: Path, path: Path, shards: set[str]) -> Path | None:
         if left == total:
             return path
         if left:
-            tmp = W.state_temp(path)
+            tmp = O.state_temp(path)
             con.execute(f"COPY (SELECT * FROM {source} WHERE {keep} ORDER BY shard_id, doc_id) "
                         f"TO {sql_path(tmp)} (FORMAT parquet, COMPRESSION zstd)")
             _replace_durably(tmp, path)
@@ -302,7 +303,7 @@ def _from_json(out: Path) -> Path | None:
                                  PLAN_SCHEMA).sort_by([("shard_id", "ascending"),
                                                        ("doc_id", "ascending")])
     path = plan_path(out)
-    tmp = W.state_temp(path)
+    tmp = O.state_temp(path)
     pq.write_table(table, tmp, compression=W.COMPRESSION)
     os.replace(tmp, path)
     legacy.unlink()

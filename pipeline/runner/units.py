@@ -53,10 +53,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline import output_folder as O
 from pipeline import write as W
 from pipeline.ingest import Shard
 from pipeline.ingest.blocks import jsonl_blocks
-from pipeline.ingest.common import Caps, head_and_problem
+from pipeline.ingest.common import Caps
+from pipeline.ingest.head_checks import head_and_problem
 from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_PART_ROWS
 
 log = logging.getLogger("pipeline.run")
@@ -76,7 +78,7 @@ UNIT_MAX_BYTES = 16 * 1024 * 1024
 TAIL_SHARE = 8
 TAIL_DIVISOR = 2
 #: The committed groups of compacted units.
-PARTS_DIR = W.PARTS_DIR
+PARTS_DIR = O.PARTS_DIR
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,7 @@ def group_marker(out: Path, group_id: str) -> Path:
 
 
 #: The ids in the names of our part files: a unit's (`plan_units`) or a group's (`commit_group`)
-_OWN_KEY = re.compile(rf"^(?:{W.UNIT_ID}|{W.GROUP_ID})$")
+_OWN_KEY = re.compile(rf"^(?:{O.UNIT_ID}|{O.GROUP_ID})$")
 
 
 def own_key(key: str | None) -> bool:
@@ -257,7 +259,7 @@ def read_groups(out: Path) -> tuple[dict[str, list[str]], list[str]]:
     if not folder.is_dir():
         return groups, damaged
     for f in sorted(folder.glob("g*.json")):
-        if not W.is_run_file(PARTS_DIR, f.name):
+        if not O.is_run_file(PARTS_DIR, f.name):
             continue
         try:
             units, files = _marker_content(f)
@@ -322,9 +324,9 @@ def drop_lost_units(out: Path, damaged: Sequence[str], groups: Mapping[str, Sequ
     `pipeline.runner.bookkeeping.stale_files`. Returns the units redone."""
     for gid in damaged:
         drop_group(out, gid)
-    present = {f"{name}/{f.name}" for name in W.TABLES if (Path(out) / name).is_dir()
+    present = {f"{name}/{f.name}" for name in O.TABLES if (Path(out) / name).is_dir()
                for f in (Path(out) / name).iterdir()}
-    keys = {W.shard_of_file(p.split("/", 1)[1]) or "" for p in present}
+    keys = {O.shard_of_file(p.split("/", 1)[1]) or "" for p in present}
     grouped = {u for us in groups.values() for u in us}
     redo = [uid for uid in sorted(done)
             if uid not in grouped and _lost(out, done[uid], uid, present, keys)]
@@ -417,8 +419,8 @@ class _PartWriter:
         if not self.n_buffer:
             return
         if self.writer is None:
-            final = self.folder / W.part_name(self.group_id, len(self.renames))
-            tmp = final.with_name(W.temp_name(final.name, self.token))
+            final = self.folder / O.part_name(self.group_id, len(self.renames))
+            tmp = final.with_name(O.temp_name(final.name, self.token))
             self.writer = pq.ParquetWriter(tmp, self.schema, compression=W.COMPRESSION)
             self.renames.append((tmp, final))
         self.writer.write_table(pa.concat_tables(self.buffer))
@@ -442,7 +444,7 @@ def commit_group(out: Path, unit_ids: Sequence[str], part_rows: int = DEFAULT_PA
     token = f"{os.getpid()}-{os.urandom(4).hex()}"
     renames: list[tuple[Path, Path]] = []
     unit_files = [f for uid in unit_ids for f in W.shard_files(out, uid)]
-    for table in W.TABLES:
+    for table in O.TABLES:
         files = [f for f in unit_files if f.parent.name == table and f.name.startswith("part-")]
         writer = _PartWriter(out, table, group_id, part_rows, token)
         for f in files:

@@ -230,6 +230,7 @@ def evaluate_command(
 
     from pipeline.evaluate import GOLD_FORMATS, evaluate, evaluation_tables
     from pipeline.nlp import build_nlp
+    from pipeline.paths import trained_ner_model
 
     if not gold.is_file():
         raise _fail("evaluate", f"no gold file at {gold}")
@@ -243,8 +244,9 @@ def evaluate_command(
         raise _fail("evaluate", f"cannot write --errors {errors}: {why}")
     setup_logging()
     try:
-        nlp = build_nlp(model=None if no_model else (model or "auto"), outcomes=False,
-                        assertion=False)
+        # no --model: the shipped model, checked (a missing one is not the lexicons' score)
+        nlp = build_nlp(model=None if no_model else (model or trained_ner_model()),
+                        outcomes=False, assertion=False)
     except Exception as exc:  # a --model folder that is no spaCy pipeline: one line, exit 2
         where = f" from --model {model}" if model is not None and not no_model else ""
         raise _fail("evaluate", f"could not build the spaCy pipeline{where}: "

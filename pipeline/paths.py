@@ -31,6 +31,19 @@ def ner_model_dir() -> Path:
     return models_dir() / NER_MODEL_NAME
 
 
+def trained_ner_model() -> Path:
+    """`ner_model_dir()`, checked: a FileNotFoundError naming the folder when it holds no spaCy
+    pipeline (no `config.cfg`). What a command without `--no-model` tags with: there
+    `build_nlp(model="auto")` would run on the lexicons alone, silently, with lower recall."""
+    folder = ner_model_dir()
+    if not (folder / "config.cfg").is_file():
+        where = "$BIOTAB_MODELS" if os.environ.get("BIOTAB_MODELS") else "models/"
+        raise FileNotFoundError(
+            f"no trained NER model at {folder} ({NER_MODEL_NAME}/config.cfg under {where} is "
+            "missing): restore it, or give --no-model to tag with the lexicons only")
+    return folder
+
+
 def configs_dir() -> Path:
     return models_dir() / "configs"
 

@@ -266,3 +266,45 @@ def test_the_run_defaults_are_the_library_constants() -> None:
     assert default(commit_group, "part_rows") == limits.DEFAULT_PART_ROWS
     timeout = next(p for p in cli_run.params if p.name == "doc_timeout")
     assert f"default {limits.DEFAULT_DOC_TIMEOUT_S:g} s" in timeout.help
+
+
+def _models_without_ner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`BIOTAB_MODELS` at a copy of the models folder that holds the KB but not the trained
+    NER model (a wheel install whose `models/` copy lost `biotab_ner/`)."""
+    from pipeline.paths import kb_dir
+
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "kb").symlink_to(kb_dir())
+    monkeypatch.setenv("BIOTAB_MODELS", str(models))
+    return models
+
+
+def test_run_without_the_trained_model_is_refused_not_run_on_the_lexicons(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the model folder missing, `biotab run` (no `--no-model`) tagged with the lexicons
+    alone, exit 0, nothing said: lower recall than the model gives, and no sign of it but a
+    null `ner_model` in the manifest. It is now the README's "could not build the spaCy
+    pipeline", exit 2, naming the folder and `--no-model`; no run is left in the folder."""
+    models = _models_without_ner(tmp_path, monkeypatch)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Rituximab was given for lymphoma.\n")
+    out = tmp_path / "out"
+    line = _one_line_error(CliRunner().invoke(
+        app, ["run", str(docs), "--out", str(out), "--workers", "1", "--quiet"]), "run")
+    assert "could not build the spaCy pipeline" in line
+    assert str(models / "biotab_ner") in line and "--no-model" in line
+    assert not out.exists() or os.listdir(out) == []
+
+
+def test_evaluate_without_the_trained_model_is_refused_not_scored_on_the_lexicons(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`biotab evaluate GOLD` scores the shipped model (README); with its folder missing it
+    printed the lexicons' scores as the model's. Now one line and exit 2."""
+    models = _models_without_ner(tmp_path, monkeypatch)
+    gold = tmp_path / "gold.pubtator"
+    gold.write_text("1|t|Rituximab in lymphoma\n1|a|Rituximab helped.\n"
+                    "1\t0\t9\tRituximab\tChemical\tD000069283\n\n")
+    line = _one_line_error(CliRunner().invoke(app, ["evaluate", str(gold)]), "evaluate")
+    assert str(models / "biotab_ner") in line and "--no-model" in line

@@ -66,9 +66,15 @@ def warm_up(nlp: Language) -> None:
 
 def default_nlp(**options: Any) -> Language:
     """`pipeline.nlp.build_nlp(**options)`, imported only in the process that builds it: the
-    driver of a process pool never imports spaCy, so its workers start a second sooner."""
+    driver of a process pool never imports spaCy, so its workers start a second sooner. Without
+    a `model` option, the trained model (`pipeline.paths.trained_ner_model`: a FileNotFoundError
+    when its folder is missing, rather than `build_nlp`'s silent fall-back to the lexicons;
+    `model=None`, `--no-model`, asks for the lexicons alone)."""
     from pipeline.nlp import build_nlp
+    from pipeline.paths import trained_ner_model
 
+    if options.get("model", "auto") == "auto":
+        options = {**options, "model": trained_ner_model()}
     return build_nlp(**options)
 
 

@@ -404,6 +404,7 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
     manifest = B.start_manifest(out, prepared, run_settings, attempt, run_id=run_id,
                                 cmd=req.cmd, batch_size=opts.batch_size,
                                 use_ner=B.uses_ner(opts.nlp_factory))
+    lock.stale_noted = True
 
     n_procs = min(req.workers, max(len(pending), 1))
     # local: the processes started; dask: the cluster's, as its scheduler reports them

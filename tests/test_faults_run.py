@@ -10,6 +10,7 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -221,6 +222,29 @@ def test_lock_refuses_a_second_run_and_names_a_stale_one(tmp_path: Path) -> None
     assert not (out / LOCK_NAME).exists()
     assert os.listdir(out)
 
+
+
+def test_a_refused_resume_leaves_the_stale_lock_for_the_resume_that_notes_it(
+        tmp_path: Path) -> None:
+    """A `--resume` with other settings than the killed run's took its stale lock over (and
+    logged so), was refused, and deleted the lock file: the resume with the right settings then
+    found no stale lock, and its attempt had no `took_over_stale_lock` (README: a resume "takes
+    it over and notes it in the manifest's attempt"). The refused run now puts the lock back."""
+    out = tmp_path / "out"
+    run([SEED_FILES[0]], out, workers=1, quiet=True, nlp_factory=NLP_FACTORY)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    killed = {"host": socket.gethostname(), "pid": dead.pid,
+              "started_at": "2026-12-07T12:00:00+00:00", "command": "biotab run (killed)"}
+    (out / LOCK_NAME).write_text(json.dumps(killed) + "\n")
+    with pytest.raises(RunError, match="different settings"):
+        run([SEED_FILES[0]], out, workers=1, quiet=True, resume=True, block_size=7,
+            nlp_factory=NLP_FACTORY)
+    assert json.loads((out / LOCK_NAME).read_text()) == killed
+    run([SEED_FILES[0]], out, workers=1, quiet=True, resume=True, nlp_factory=NLP_FACTORY)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["attempts"][-1]["took_over_stale_lock"] == killed
+    assert not (out / LOCK_NAME).exists()
 
 # --------------------------------------------------------------------------- --resume
 

@@ -45,10 +45,21 @@ class RunLock:
     path: Path
     fd: int
     stale: dict[str, Any] | None = None
+    #: the take-over of `stale` is in the manifest (the attempt's `took_over_stale_lock`)
+    stale_noted: bool = False
 
     def release(self) -> None:
         """Remove the file, then free the lock (a run waiting on the old file then sees that
-        it was removed and takes a fresh one)."""
+        it was removed and takes a fresh one). A stale lock taken over by a run that stopped
+        before its manifest noted it (a `--resume` refused for other settings) is put back as
+        it was: the next run names the killed run again, and the resume that finishes it
+        notes it."""
+        if self.stale is not None and not self.stale_noted:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self.fd, 0)
+                os.pwrite(self.fd, (json.dumps(self.stale) + "\n").encode("utf-8"), 0)
+                os.close(self.fd)
+                return
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
         with contextlib.suppress(OSError):

@@ -340,8 +340,12 @@ def _check_options(*, engine: str, workers: int, batch_size: int, block_size: in
         raise RunError("--block-size must be 0 (whole files) or more")
     if part_rows < 1 or not part_mb > 0:
         raise RunError("--part-rows must be at least 1 and --part-mb more than 0")
-    if (max_file_mb is not None and not max_file_mb > 0) or not max_record_mb > 0:
-        raise RunError("--max-file-mb and --max-record-mb must be more than 0")
+    # each option named alone: `--max-record-mb 0` is no word about --max-file-mb (whose 0,
+    # on the command line, lifts the cap: None here)
+    if max_file_mb is not None and not max_file_mb > 0:
+        raise RunError("--max-file-mb must be more than 0 (or no cap)")
+    if not max_record_mb > 0:
+        raise RunError(f"--max-record-mb must be more than 0, got {max_record_mb:g}")
     if doc_timeout_s is not None and not 0 <= doc_timeout_s <= MAX_DOC_TIMEOUT_S:
         raise RunError(f"--doc-timeout must be 0 (no limit) to {MAX_DOC_TIMEOUT_S:.0f} s")
     if overwrite and resume:

@@ -182,6 +182,19 @@ def test_a_negative_max_file_mb_is_refused_naming_what_is_allowed(tmp_path: Path
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("mb", ["0", "-2"])
+def test_a_max_record_mb_of_zero_or_less_is_refused_naming_it_alone(
+        tmp_path: Path, mb: str) -> None:
+    """`--max-record-mb 0` said "--max-file-mb and --max-record-mb must be more than 0": an
+    option not given named, and one whose 0 is allowed (no cap)."""
+    (tmp_path / "a.txt").write_text("Aspirin was given.\n")
+    line = _one_line_error(CliRunner().invoke(
+        app, ["run", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out"),
+              "--max-record-mb", mb]), "run")
+    assert "--max-record-mb must be more than 0" in line and "--max-file-mb" not in line
+    assert not (tmp_path / "out").exists()
+
+
 def test_every_option_of_every_command_says_what_it_does() -> None:
     """`--help` explains each option (`--verbose` once had no text)."""
     import typer.main

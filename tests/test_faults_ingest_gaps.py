@@ -5,10 +5,13 @@ small real-format files or strings."""
 
 from __future__ import annotations
 
+import json
 import random
 import unicodedata
+from pathlib import Path
 
 import pytest
+from helpers import ingest_all
 
 from pipeline.documents import normalize_text
 from pipeline.ingest.nfc import MAX_DECOMPOSITION, NfcOffsets
@@ -81,3 +84,66 @@ def test_offsets_into_one_long_run_normalize_a_bounded_amount(run: str,
     assert total[0] < 5 * len(raw) + 100 * len(ks), total[0]  # before: ~25,000,000
     monkeypatch.undo()  # type: ignore[attr-defined]
     assert got[:40] == [len(normalize_text(raw[:k])) for k in ks[:40]]
+
+
+# ------------------------------------------------------------------------ BioC locations
+
+
+def _bioc_json_doc(ident: str, location: object) -> dict[str, object]:
+    return {"id": ident, "passages": [{"offset": 0, "text": "Aspirin helped fever.",
+                                       "annotations": [
+        {"id": "1", "text": "Aspirin", "locations": [location]},
+        {"id": "2", "text": "fever", "locations": [{"offset": 15, "length": 5}]}]}]}
+
+
+@pytest.mark.parametrize(("location", "said"), [
+    ({"length": 7}, "location offset is missing"),
+    ({"offset": 0}, "location length is missing"),
+    ({}, "location offset is missing"),
+    ([0, 7], "location offset is missing: the location is a JSON array, not an object"),
+    ("0-7", "location offset is missing: the location is a JSON string, not an object")])
+@pytest.mark.parametrize("layout", ["lines", "collection"])
+def test_a_bioc_json_location_without_offset_costs_that_annotation(
+        tmp_path: Path, location: object, said: str, layout: str) -> None:
+    """A location without its "offset" (or "length") key, or that is no object, failed in the
+    `bioc` package's parser (KeyError, TypeError) and cost the whole document (bad_bioc); now
+    the annotation only, as an offset that is no whole number does (bad_offsets)."""
+    docs_in = [_bioc_json_doc("a", {"offset": 0, "length": 7}), _bioc_json_doc("b", location),
+               _bioc_json_doc("c", {"offset": 0, "length": 7})]
+    path = tmp_path / "docs.json"
+    if layout == "lines":
+        path.write_text("".join(json.dumps(d) + "\n" for d in docs_in), "utf-8")
+    else:
+        path.write_text(json.dumps({"source": "t", "documents": docs_in}, indent=1), "utf-8")
+    docs, errs = ingest_all(path)
+    assert [d.doc_id for d in docs] == ["a", "b", "c"]
+    assert docs[1].meta is not None and docs[0].meta is not None
+    assert [a["text"] for a in docs[1].meta["annotations"]] == ["fever"]
+    assert [a["text"] for a in docs[0].meta["annotations"]] == ["Aspirin", "fever"]
+    where = "line 2" if layout == "lines" else "record 2"
+    assert [(e.error, e.location, e.doc_id) for e in errs] == [("bad_offsets", where, "b")]
+    assert errs[0].message == f"annotation 'Aspirin': {said}; annotation dropped"
+
+
+@pytest.mark.parametrize(("attributes", "said"), [
+    ('length="7"', "location offset is missing"), ('offset="0"', "location length is missing")])
+def test_a_bioc_xml_location_without_offset_costs_that_annotation_with_a_row_saying_so(
+        tmp_path: Path, attributes: str, said: str) -> None:
+    """A <location> without its offset (or length) attribute was read as 0: the annotation
+    placed at the text's start (taken if its text was there, else a row saying the text at 0
+    does not match). Now the row says the offset is missing, as for BioC JSON."""
+    def document(ident: str, attrs: str) -> str:
+        return (f"<document><id>{ident}</id><passage><offset>0</offset><text>Aspirin helped "
+                f'fever.</text><annotation id="1"><location {attrs}/><text>Aspirin</text>'
+                '</annotation><annotation id="2"><location offset="15" length="5"/>'
+                "<text>fever</text></annotation></passage></document>\n")
+    path = tmp_path / "c.xml"
+    path.write_text("<?xml version='1.0' encoding='utf-8'?>\n<collection><source>x</source>\n"
+                    + document("a", 'offset="0" length="7"') + document("b", attributes)
+                    + "</collection>\n", "utf-8")
+    docs, errs = ingest_all(path)
+    assert [d.doc_id for d in docs] == ["a", "b"]
+    assert docs[1].meta is not None
+    assert [a["text"] for a in docs[1].meta["annotations"]] == ["fever"]
+    assert [(e.error, e.doc_id) for e in errs] == [("bad_offsets", "b")]
+    assert errs[0].message == f"annotation 'Aspirin': {said}; annotation dropped"

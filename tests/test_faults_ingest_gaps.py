@@ -5,6 +5,7 @@ small real-format files or strings."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 import unicodedata
@@ -147,3 +148,42 @@ def test_a_bioc_xml_location_without_offset_costs_that_annotation_with_a_row_say
     assert [a["text"] for a in docs[1].meta["annotations"]] == ["fever"]
     assert [(e.error, e.doc_id) for e in errs] == [("bad_offsets", "b")]
     assert errs[0].message == f"annotation 'Aspirin': {said}; annotation dropped"
+
+
+# ------------------------------------------------------------------------ gzip trailer
+
+
+TEXT = "Aspirin and fever\nAspirin reduced fever in 20 of 40 patients (50%).\n"
+
+
+@pytest.mark.parametrize("cut", [1, 4, 7, 8])
+def test_a_txt_gz_cut_in_its_trailer_keeps_its_text_with_a_row(tmp_path: Path, cut: int) -> None:
+    """A .txt.gz cut only in its 8-byte trailer (CRC, length): every byte of text was
+    decompressed, but the file was refused as cut ("not read"), whereas the other formats
+    keep each record read whole before a cut. Now the document is kept, and a
+    truncated_gzip row after it names the file and says the text was not checked."""
+    path = tmp_path / "trial.txt.gz"
+    path.write_bytes(gzip.compress(TEXT.encode(), mtime=0)[:-cut])
+    docs, errs = ingest_all(path)
+    assert [(d.doc_id, d.text, d.title) for d in docs] == [("trial", TEXT, "Aspirin and fever")]
+    assert [(e.error, e.doc_id, e.source) for e in errs] == [
+        ("truncated_gzip", "trial", str(path))]
+    assert "inside its 8-byte trailer" in errs[0].message
+    assert f"all {len(TEXT.encode())} bytes of text were read, but not checked; the " \
+        "document is kept" in errs[0].message
+
+
+@pytest.mark.parametrize("cut", [9, 12])
+def test_a_txt_gz_cut_in_its_compressed_data_is_still_refused(tmp_path: Path, cut: int) -> None:
+    """A cut one byte into the deflate data may have lost text (here the end-of-block code
+    only, which cannot be told): the file is refused as before. So is a second member cut in
+    its header, after a whole first one."""
+    path = tmp_path / "trial.txt.gz"
+    path.write_bytes(gzip.compress(TEXT.encode(), mtime=0)[:-cut])
+    two = tmp_path / "two.txt.gz"
+    two.write_bytes(gzip.compress(TEXT.encode(), mtime=0) + gzip.compress(b"More.\n")[:5])
+    for p in (path, two):
+        docs, errs = ingest_all(p)
+        assert not docs
+        assert [e.error for e in errs] == ["truncated_gzip"]
+        assert "the file is one document, cut short: not read" in errs[0].message

@@ -88,6 +88,38 @@ def file_metadata(table: str) -> dict[str, str]:
     return {"biotab_version": __version__, "schema_version": SCHEMA_VERSION, "table": table}
 
 
+#: The key of a part file's metadata that holds the run id of the output folder whose run
+#: wrote it (the manifest's `run_id`, kept by --resume): a run tells its own leftovers from
+#: another output folder's parts in a table folder both reach (a link) by it, not by name.
+RUN_ID_KEY = "biotab_run_id"
+
+
+def part_schema(table: str, run_id: str | None) -> pa.Schema:
+    """`table`'s schema with the run id of the writing run in its file metadata (`RUN_ID_KEY`;
+    None or "": none, as files written before run ids were recorded)."""
+    schema = table_schemas()[table]
+    if not run_id:
+        return schema
+    return schema.with_metadata({**(schema.metadata or {}), RUN_ID_KEY.encode(): run_id.encode()})
+
+
+def schema_run_id(schema: pa.Schema) -> str | None:
+    """The run id a part file's schema records (`part_schema`), or None."""
+    value = (schema.metadata or {}).get(RUN_ID_KEY.encode())
+    return value.decode("utf-8", "replace") if value else None
+
+
+def part_run_id(path: Path) -> str | None:
+    """The run id a part file records (`part_schema`; its footer alone is read), or None: none
+    recorded (written by an earlier biotab) or the file is not readable Parquet."""
+    try:
+        meta = pq.read_metadata(path).metadata or {}
+    except (OSError, ValueError, pa.ArrowException):
+        return None
+    value = meta.get(RUN_ID_KEY.encode())
+    return value.decode("utf-8", "replace") if value else None
+
+
 def with_file_metadata(schema: pa.Schema, table: str) -> pa.Schema:
     meta = {k.decode() if isinstance(k, bytes) else k: v.decode() if isinstance(v, bytes) else v
             for k, v in (schema.metadata or {}).items()}

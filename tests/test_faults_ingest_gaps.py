@@ -10,6 +10,7 @@ import json
 import random
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import ingest_all
@@ -187,3 +188,96 @@ def test_a_txt_gz_cut_in_its_compressed_data_is_still_refused(tmp_path: Path, cu
         assert not docs
         assert [e.error for e in errs] == ["truncated_gzip"]
         assert "the file is one document, cut short: not read" in errs[0].message
+
+
+# ------------------------------------------------------------------------ shared table folders
+
+
+def _light() -> Any:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _two_runs_sharing_documents(tmp_path: Path, link_both: bool) -> tuple[Path, Path, Path]:
+    """Output folders a and b, each with a finished run, whose `documents` table folder is
+    one folder: `shared` (both link to it: `link_both`), or a's own (b links to it). The run
+    of b was made in a folder of its own, then its part moved there and the link made (as a
+    user gathering tables on one disk would). Returns (a, b, b's part)."""
+    from pipeline.run import run
+
+    for name, text in (("in_a", "Aspirin reduced fever.\n"), ("in_b", "Imiquimod was applied.\n")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"{name}.txt").write_text(text, "utf-8")
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    shared = tmp_path / "shared" / "documents"
+    shared.mkdir(parents=True)
+    if link_both:
+        (a / "documents").symlink_to(shared, target_is_directory=True)
+    else:
+        shared = a / "documents"
+    own_b = tmp_path / "own_b"
+    own_b.mkdir()
+    (b / "documents").symlink_to(own_b, target_is_directory=True)
+    run([tmp_path / "in_a"], a, workers=1, quiet=True, nlp_factory=_light)
+    run([tmp_path / "in_b"], b, workers=1, quiet=True, nlp_factory=_light)
+    (theirs,) = own_b.glob("part-g*.parquet")
+    moved = shared / theirs.name
+    theirs.rename(moved)
+    (b / "documents").unlink()
+    (b / "documents").symlink_to(shared, target_is_directory=True)
+    return a, b, moved
+
+
+@pytest.mark.parametrize("link_both", [True, False])
+@pytest.mark.parametrize("flag", ["resume", "overwrite"])
+def test_a_run_never_deletes_the_parts_of_another_folder_sharing_its_table_folder(
+        tmp_path: Path, link_both: bool, flag: str) -> None:
+    """Two output folders whose `documents` folders are one folder, both holding a run: a
+    resume or overwrite of one deleted the other's part there as its own leftover (its name
+    is a group's, not in this folder's markers). Each part now records the run id of the
+    folder whose run wrote it; a part of another run id is refused, nothing deleted."""
+    from pipeline.output_folder import OutputExistsError
+    from pipeline.run import run
+    from pipeline.write import part_run_id
+
+    a, b, theirs = _two_runs_sharing_documents(tmp_path, link_both)
+    before = theirs.read_bytes()
+    ids = {json.loads((f / "manifest.json").read_text())["run_id"] for f in (a, b)}
+    assert len(ids) == 2 and part_run_id(theirs) in ids
+    with pytest.raises(OutputExistsError, match="was written by the run of another output"):
+        run([tmp_path / "in_a"], a, workers=1, quiet=True, nlp_factory=_light,
+            resume=flag == "resume", overwrite=flag == "overwrite")
+    assert theirs.read_bytes() == before
+    mine = [f for f in (a / "documents").glob("part-*.parquet") if f.name != theirs.name]
+    assert len(mine) == 1 and part_run_id(mine[0]) != part_run_id(theirs)
+
+
+def test_a_resume_still_deletes_its_own_leftovers_by_run_id(tmp_path: Path) -> None:
+    """A part of this folder's run that no marker holds (a unit killed before its marker,
+    here a group part copied under another group's name) is still deleted as a leftover on
+    --resume, through a linked table folder too; the run's part files record its run id,
+    group parts and units' parts alike."""
+    from pipeline.run import run
+    from pipeline.write import part_run_id
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Aspirin reduced fever.\n", "utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    elsewhere = tmp_path / "disk" / "documents"
+    elsewhere.mkdir(parents=True)
+    (out / "documents").symlink_to(elsewhere, target_is_directory=True)
+    run([tmp_path / "in"], out, workers=1, quiet=True, nlp_factory=_light)
+    run_id = json.loads((out / "manifest.json").read_text())["run_id"]
+    (part,) = elsewhere.glob("part-g*.parquet")
+    assert part_run_id(part) == run_id
+    assert {part_run_id(p) for p in out.glob("*/part-g*.parquet")} == {run_id}
+    leftover = elsewhere / "part-u0000009.0123456789-00000.parquet"
+    leftover.write_bytes(part.read_bytes())
+    run([tmp_path / "in"], out, workers=1, quiet=True, nlp_factory=_light, resume=True)
+    assert not leftover.exists() and part.exists()

@@ -301,10 +301,14 @@ def check_writers(out: Path, parts: Iterable[Path], run_id: str | None) -> None:
     """OutputExistsError when one of `parts` (part files of `out`'s table folders) records
     another run id than `run_id` (`pipeline.write.part_run_id`): another output folder's run
     wrote it, in a table folder both reach through a link, and a run of `out` would delete it
-    or read its rows as its own. (A part that records none passes: see `stale_files`.)"""
+    or read its rows as its own. A part that records none passes (see `stale_files`), and so
+    does one in a table folder of `out`'s own (no link) when `out` holds no manifest to say
+    whose run it holds (`run_id` None: deleted by hand; its parts are its own, as before)."""
     for f in parts:
         writer = W.part_run_id(f)
-        if writer is not None and writer != run_id:
+        if writer is None or (run_id is None and not f.parent.is_symlink()):
+            continue
+        if writer != run_id:
             raise O.OutputExistsError(
                 f"{f} was written by the run of another output folder (run id {writer[:32]}; "
                 f"the run of {out} has {(run_id or 'none')[:32]}): its table folder "

@@ -260,8 +260,8 @@ def test_a_run_never_deletes_the_parts_of_another_folder_sharing_its_table_folde
 def test_a_resume_still_deletes_its_own_leftovers_by_run_id(tmp_path: Path) -> None:
     """A part of this folder's run that no marker holds (a unit killed before its marker,
     here a group part copied under another group's name) is still deleted as a leftover on
-    --resume, through a linked table folder too; the run's part files record its run id,
-    group parts and units' parts alike."""
+    --resume, through a linked table folder too; every part file of the run records its run
+    id (groups', an empty table's)."""
     from pipeline.run import run
     from pipeline.write import part_run_id
 
@@ -276,7 +276,9 @@ def test_a_resume_still_deletes_its_own_leftovers_by_run_id(tmp_path: Path) -> N
     run_id = json.loads((out / "manifest.json").read_text())["run_id"]
     (part,) = elsewhere.glob("part-g*.parquet")
     assert part_run_id(part) == run_id
-    assert {part_run_id(p) for p in out.glob("*/part-g*.parquet")} == {run_id}
+    every = [p.name for p in out.glob("*/part-*.parquet")]
+    assert "part-_empty-00000.parquet" in every  # (the errors table's: no error row)
+    assert {part_run_id(p) for p in out.glob("*/part-*.parquet")} == {run_id}
     leftover = elsewhere / "part-u0000009.0123456789-00000.parquet"
     leftover.write_bytes(part.read_bytes())
     run([tmp_path / "in"], out, workers=1, quiet=True, nlp_factory=_light, resume=True)

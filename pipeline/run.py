@@ -42,7 +42,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -502,12 +502,13 @@ def _engine(req: _Request, pending: list[U.Unit], n_procs: int, reporter: Report
     """The outcomes of the pending shards, from the engine the request names."""
     if not pending:
         return iter(())
+    opts = replace(req.opts, run_id=run_id)  # (recorded in the units' part files)
     if req.engine == "dask":
-        return run_dask(pending, req.out, req.opts, n_procs, req.scheduler, run_id[:8], size)
+        return run_dask(pending, req.out, opts, n_procs, req.scheduler, run_id[:8], size)
     if n_procs == 1:
-        return run_inline(pending, req.out, req.opts, reporter)
+        return run_inline(pending, req.out, opts, reporter)
     log_level = logging.ERROR if req.quiet else logging.WARNING
-    return run_pool(pending, req.out, req.opts, n_procs, reporter, log_level)
+    return run_pool(pending, req.out, opts, n_procs, reporter, log_level)
 
 
 def _collect(outcomes: Iterator[Outcome], reporter: Reporter,

@@ -14,7 +14,14 @@ import pyarrow.parquet as pq
 
 from pipeline.limits import DEFAULT_PART_ROWS
 from pipeline.output_folder import DOCUMENT_TABLES, TABLES, check_id, part_name, temp_name
-from pipeline.write import COMPRESSION, ROW_GROUP_CHARS, ROW_GROUP_ROWS, table_schemas, to_table
+from pipeline.write import (
+    COMPRESSION,
+    ROW_GROUP_CHARS,
+    ROW_GROUP_ROWS,
+    part_schema,
+    table_schemas,
+    to_table,
+)
 
 #: What building a table raises for a row its schema cannot hold.
 UNWRITABLE = (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError)
@@ -67,7 +74,8 @@ class ShardWriter:
     Rows are buffered per table and written as a row group every `row_group_rows` rows (or
     `row_group_chars` characters of text), so memory stays flat however big the shard is; a part
     file holds at most `max_file_rows` rows, then part n + 1 starts. `commit()` closes the files
-    and renames them to their final names; `abort()` deletes them.
+    and renames them to their final names; `abort()` deletes them. `run_id`: the run's, recorded
+    in each file's metadata (`pipeline.write.part_schema`).
     """
 
     def __init__(
@@ -78,11 +86,13 @@ class ShardWriter:
         row_group_rows: int = ROW_GROUP_ROWS,
         row_group_chars: int = ROW_GROUP_CHARS,
         max_file_rows: int = DEFAULT_PART_ROWS,
+        run_id: str | None = None,
     ) -> None:
         check_id(shard_id)
         self.out = Path(out)
         self.shard_id = shard_id
-        self.schemas = table_schemas()
+        # (the run id in each file's metadata: whose leftovers they are, `part_schema`)
+        self.schemas = {t: part_schema(t, run_id) for t in table_schemas()}
         self.row_group_rows = row_group_rows
         self.row_group_chars = row_group_chars
         self.max_file_rows = max_file_rows

@@ -88,6 +88,44 @@ def file_metadata(table: str) -> dict[str, str]:
     return {"biotab_version": __version__, "schema_version": SCHEMA_VERSION, "table": table}
 
 
+#: The key of a part file's metadata that holds the run id of the output folder whose run
+#: wrote it (the manifest's `run_id`, kept by --resume): a run tells its own leftovers from
+#: another output folder's parts in a table folder both reach (a link) by it, not by name.
+RUN_ID_KEY = "biotab_run_id"
+
+
+def part_schema(table: str, run_id: str | None) -> pa.Schema:
+    """`table`'s schema with the run id of the writing run in its file metadata (`RUN_ID_KEY`;
+    None or "": none, as files written before run ids were recorded)."""
+    schema = table_schemas()[table]
+    if not run_id:
+        return schema
+    return schema.with_metadata({**(schema.metadata or {}), RUN_ID_KEY.encode(): run_id.encode()})
+
+
+def schema_run_id(schema: pa.Schema) -> str | None:
+    """The run id a part file's schema records (`part_schema`), or None."""
+    value = (schema.metadata or {}).get(RUN_ID_KEY.encode())
+    return value.decode("utf-8", "replace") if value else None
+
+
+def manifest_run_id(out: Path) -> str | None:
+    """The run id in `out`'s manifest (the run writing there), or None."""
+    value = (read_manifest(out) or {}).get("run_id")
+    return value if isinstance(value, str) else None
+
+
+def part_run_id(path: Path) -> str | None:
+    """The run id a part file records (`part_schema`; its footer alone is read), or None: none
+    recorded (written by an earlier biotab) or the file is not readable Parquet."""
+    try:
+        meta = pq.read_metadata(path).metadata or {}
+    except (OSError, ValueError, pa.ArrowException):
+        return None
+    value = meta.get(RUN_ID_KEY.encode())
+    return value.decode("utf-8", "replace") if value else None
+
+
 def with_file_metadata(schema: pa.Schema, table: str) -> pa.Schema:
     meta = {k.decode() if isinstance(k, bytes) else k: v.decode() if isinstance(v, bytes) else v
             for k, v in (schema.metadata or {}).items()}
@@ -164,7 +202,7 @@ def write_run_parts(out: Path, table: str, batches: Iterable[list[dict[str, Any]
     most `part_rows` rows, each written through a temporary file; the driver's parts of an
     earlier attempt past the last one written go. Returns the rows written."""
     folder = Path(out) / table
-    schema = table_schemas()[table]
+    schema = part_schema(table, manifest_run_id(out))
     n_parts = n_rows = in_part = 0
     writer: pq.ParquetWriter | None = None
     tmp = final = folder
@@ -201,9 +239,11 @@ def write_run_parts(out: Path, table: str, batches: Iterable[list[dict[str, Any]
     return n_rows
 
 
-def write_parquet(path: Path, table: str, rows: list[dict[str, Any]]) -> None:
-    """One whole part file at once (the driver's own small files), atomically."""
-    schema = table_schemas()[table]
+def write_parquet(path: Path, table: str, rows: list[dict[str, Any]],
+                  run_id: str | None = None) -> None:
+    """One whole part file at once (the driver's own small files), atomically (`run_id`: the
+    run's, `part_schema`)."""
+    schema = part_schema(table, run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(temp_name(path.name))
     pq.write_table(to_table(rows, schema), tmp, compression=COMPRESSION)
@@ -278,7 +318,7 @@ def finish_tables(out: Path) -> None:
             with contextlib.suppress(FileNotFoundError):
                 empty.unlink()
         elif not empty.exists():
-            write_parquet(empty, name, [])
+            write_parquet(empty, name, [], manifest_run_id(out))
 
 
 def read_batches(path: Path | str, batch_size: int = ROW_GROUP_ROWS,

@@ -5,8 +5,8 @@ BioC XML (here): `bioc.biocxml`'s readers use lxml with entity resolution on, so
 read one at a time with the safe lxml settings of `xmlrecords.iter_xml_records` instead (damage
 costs exactly the damaged document) and turned into the same `bioc.BioCDocument` objects; a
 passage or sentence offset that is not a number ("ten") is one "bad_bioc" row for that
-document; an annotation's location is kept as written, and one that is not a number costs that
-annotation only (`bioc_document`).
+document; an annotation's location is kept as written, and one that is not a number or is
+missing its offset or length costs that annotation only (`bioc_document`).
 BioC JSON: `bioc_json` (each document isolated; a whole-file collection that does not parse is
 one "bad_json" row). Each document becomes a `Document` in `bioc_document` (text layout,
 annotation offsets, title and meta are described there; a failure there is one "bad_bioc" row
@@ -31,7 +31,7 @@ from bioc import (
 )
 
 from pipeline.documents import Document, ErrorRecord
-from pipeline.ingest.bioc_document import to_documents, whole_number
+from pipeline.ingest.bioc_document import Absent, to_documents, whole_number
 from pipeline.ingest.bioc_json import read_bioc_json
 from pipeline.ingest.common import (
     DEFAULT_MAX_BYTES,
@@ -91,7 +91,10 @@ def _xml_annotation(elem: Any) -> BioCAnnotation:
     ann.infons = _infons(elem)
     ann.text = elem.findtext("text")
     for loc in elem.findall("location"):  # as written: a bad one costs the annotation only
-        ann.add_location(BioCLocation(loc.get("offset", "0"), loc.get("length", "0")))
+        # (an attribute left out too: it was read as 0, a silent wrong place, or a row saying
+        # the text at 0 does not match)
+        ann.add_location(BioCLocation(loc.get("offset", Absent()),
+                                      loc.get("length", Absent())))
     return ann
 
 

@@ -68,11 +68,22 @@ def whole_number(value: str, what: str) -> int:
         raise ValueError(f"{what} {shown} is not a whole number") from None
 
 
+@dataclass(frozen=True)
+class Absent:
+    """An annotation location's offset or length the input does not give (a BioC XML
+    attribute or JSON key left out, a JSON location that is no object): `why` completes "location
+    offset ..." in the annotation's bad_offsets row."""
+
+    why: str = "is missing"
+
+
 def _location_number(value: Any, what: str) -> int:
     """An annotation location's offset or length: a number (a JSON float is cut to its whole
     part, as int() cuts it) or a string of one (BioC XML's attributes, `whole_number`);
     ValueError naming `what` and the value for anything else (JSON's null, NaN, Infinity, an
-    array)."""
+    array; `Absent`: no value)."""
+    if isinstance(value, Absent):
+        raise ValueError(f"{what} {value.why}")
     if isinstance(value, str):
         return whole_number(value, what)
     try:

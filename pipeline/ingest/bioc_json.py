@@ -4,8 +4,9 @@ Every document is isolated: an offset that is not a number ("ten"), a wrong type
 surrogate escape, JSON nested too deep or an integer of more digits than Python converts
 (`json_values.load_json`) is one error row naming the file and line or record number, and the
 rest is read. A whole-file collection (one JSON value) that does not parse at all is one
-"bad_json" row saying every document in it is lost. Documents become `Document`s in
-`bioc_document`.
+"bad_json" row saying every document in it is lost. An annotation location whose offset or
+length is no whole number or is missing costs that annotation only (a "bad_offsets" row).
+Documents become `Document`s in `bioc_document`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from bioc.biocjson.decoder import parse_doc
 
 from pipeline.documents import Document, ErrorRecord
-from pipeline.ingest.bioc_document import to_documents
+from pipeline.ingest.bioc_document import Absent, to_documents
 from pipeline.ingest.common import (
     BlankLines,
     CappedStream,
@@ -50,8 +51,11 @@ def _fill(obj: dict[str, Any]) -> dict[str, Any]:
     (PubTator3 omits some of them)."""
 
     def ann(a: dict[str, Any]) -> dict[str, Any]:
+        locations = a.get("locations") or []
+        if not isinstance(locations, list):
+            locations = [locations]
         return {"id": a.get("id"), "infons": a.get("infons") or {}, "text": a.get("text"),
-                "locations": a.get("locations") or []}
+                "locations": [_location(loc) for loc in locations]}
 
     def rel(r: dict[str, Any]) -> dict[str, Any]:
         return {"id": r.get("id"), "infons": r.get("infons") or {}, "nodes": r.get("nodes") or []}
@@ -75,6 +79,21 @@ def _fill(obj: dict[str, Any]) -> dict[str, Any]:
             "passages": [passage(p) for p in obj.get("passages") or []],
             "annotations": [ann(a) for a in obj.get("annotations") or []],
             "relations": [rel(r) for r in obj.get("relations") or []]}
+
+
+def _location(loc: Any) -> dict[str, Any]:
+    """An annotation location for `bioc.biocjson`, which indexes "offset" and "length": a key
+    left out, or a location that is no object, is `Absent` and costs the annotation only (a
+    bad_offsets row from `bioc_document`), not the document."""
+    if not isinstance(loc, dict):
+        gone = Absent(f"is missing: the location is a JSON {_json_type(loc)}, not an object")
+        return {"offset": gone, "length": gone}
+    return {"offset": loc.get("offset", Absent()), "length": loc.get("length", Absent())}
+
+
+def _json_type(value: Any) -> str:
+    names = {list: "array", str: "string", bool: "boolean", type(None): "null"}
+    return names.get(type(value), "number")
 
 
 _BY_LINE, _TOO_LARGE = "by line", "too large"  # what `_read_all` returns instead of bytes

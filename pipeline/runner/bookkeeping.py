@@ -270,21 +270,51 @@ def _inside(path: str, folder: Path) -> bool:
     return True
 
 
-def stale_files(out: Path, keep: set[str]) -> list[Path]:
+def stale_files(out: Path, keep: set[str], run_id: str | None) -> list[Path]:
     """Part files of units and groups that are not finished-and-wanted (leftovers of an
     interrupted run, of a group whose marker is gone, or of inputs no longer listed), plus
-    temporary files. Only files named as a run names them (`output_folder.run_files`): a run
-    never deletes what it did not write."""
-    stale = O.temp_files(out)
+    temporary files. Only files named as a run names them (`output_folder.run_files`) and
+    written by this output folder's run (`run_id`, its manifest's): a run never deletes what it
+    did not write. A part that records another run id (`pipeline.write.part_run_id`) is
+    another output folder's, in a table folder both reach (a link): OutputExistsError, before
+    anything is deleted. One that records none (written before run ids were recorded, or no
+    readable Parquet) is told by its name, as before."""
+    parts = _unit_parts(out, keep)
+    check_writers(out, parts, run_id)
+    return sorted({*O.temp_files(out), *parts})
+
+
+def _unit_parts(out: Path, keep: set[str]) -> list[Path]:
+    """The part files of units and groups (by name) in `out`'s table folders whose unit or
+    group is not in `keep`."""
+    found: list[Path] = []
     for name in O.TABLES:
         folder = out / name
-        if not folder.is_dir():
+        if folder.is_dir():
+            found.extend(f for f in folder.iterdir()
+                         if (key := O.shard_of_file(f.name)) is not None and U.own_key(key)
+                         and key not in keep and f.is_file())
+    return found
+
+
+def check_writers(out: Path, parts: Iterable[Path], run_id: str | None) -> None:
+    """OutputExistsError when one of `parts` (part files of `out`'s table folders) records
+    another run id than `run_id` (`pipeline.write.part_run_id`): another output folder's run
+    wrote it, in a table folder both reach through a link, and a run of `out` would delete it
+    or read its rows as its own. A part that records none passes (see `stale_files`), and so
+    does one in a table folder of `out`'s own (no link) when `out` holds no manifest to say
+    whose run it holds (`run_id` None: deleted by hand; its parts are its own, as before)."""
+    for f in parts:
+        writer = W.part_run_id(f)
+        if writer is None or (run_id is None and not f.parent.is_symlink()):
             continue
-        for f in folder.iterdir():
-            key = O.shard_of_file(f.name)
-            if U.own_key(key) and key not in keep and f.is_file():
-                stale.append(f)
-    return sorted(set(stale))
+        if writer != run_id:
+            raise O.OutputExistsError(
+                f"{f} was written by the run of another output folder (run id {writer[:32]}; "
+                f"the run of {out} has {(run_id or 'none')[:32]}): its table folder "
+                f"{f.parent.name} is shared with that folder (a link?), and a run here would "
+                "delete that run's rows or read them as its own: give each output folder "
+                "table folders of its own, or choose another --out")
 
 
 @dataclass
@@ -305,6 +335,11 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
     """Refuse or clear an earlier run (`output_folder.prepare_output`); when resuming, check
     the settings, keep the finished units of unchanged inputs (and the committed groups made
     of them only) and delete everything else an earlier attempt left."""
+    # (read before --overwrite deletes the manifest: its run's leftovers are this folder's)
+    earlier_id = (W.read_manifest(out) or {}).get("run_id") if out.is_dir() else None
+    own_run = earlier_id if isinstance(earlier_id, str) else None
+    if overwrite and not resume:  # (every part named as a run names it goes: whose is it?)
+        check_writers(out, _unit_parts(out, set()), own_run)
     resumed = O.prepare_output(out, overwrite=overwrite, resume=resume)
     earlier = W.read_manifest(out) if resumed else None
     was = (earlier or {}).get("settings")
@@ -343,7 +378,7 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
     kept = {gid for gid, members in groups.items() if all(u in done for u in members)}
     if plan is not None:  # (the entries of units redone now are void, even if this stops)
         plan = P.keep_shards(out, plan, set(done) | kept)
-    stale = stale_files(out, (set(done) - grouped) | kept)
+    stale = stale_files(out, (set(done) - grouped) | kept, own_run)
     for f in stale:
         with contextlib.suppress(FileNotFoundError):
             f.unlink()

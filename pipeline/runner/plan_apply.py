@@ -106,7 +106,7 @@ def drop_documents(out: Path, shard_id: str, doc_ids: set[str]) -> dict[str, int
             continue
         removed[table_name] = removed.get(table_name, 0) + table.num_rows - kept.num_rows
         tmp = f.with_name(O.temp_name(f.name))
-        schema = W.table_schemas()[table_name]
+        schema = W.part_schema(table_name, W.schema_run_id(table.schema))  # (the writer's id)
         pq.write_table(kept.cast(schema), tmp, compression=W.COMPRESSION)
         os.replace(tmp, f)
     return removed
@@ -150,8 +150,8 @@ def _reword(out: Path, shard_id: str, entries: dict[str, Entry], keep: str) -> i
             continue
         n += changed
         tmp = f.with_name(O.temp_name(f.name))
-        pq.write_table(pa.Table.from_pylist(rows, W.table_schemas()["errors"]), tmp,
-                       compression=W.COMPRESSION)
+        schema = W.part_schema("errors", W.schema_run_id(table.schema))
+        pq.write_table(pa.Table.from_pylist(rows, schema), tmp, compression=W.COMPRESSION)
         os.replace(tmp, f)
     return n
 

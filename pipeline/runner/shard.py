@@ -100,6 +100,8 @@ class ShardOptions:
     #: whether `<DeleteCitation>` lists delete the copies read before them (`--pubmed-updates`)
     keep_duplicates: str = DEFAULT_KEEP
     apply_deletions: bool = False
+    #: the output folder's run id (its manifest's), recorded in every part file a unit writes
+    run_id: str | None = None
 
 
 @dataclass
@@ -400,7 +402,7 @@ def process_unit(
     stats = [file_stat(s.path) for s in unit.shards]
     nlp = worker_nlp(opts.nlp_factory)
     writer = ShardWriter(out, unit.unit_id, row_group_rows=opts.row_group_rows,
-                           max_file_rows=opts.part_rows)
+                         max_file_rows=opts.part_rows, run_id=opts.run_id)
     deleted: list[dict[str, Any]] = []
     try:
         seen = unit_copies(nlp, unit, opts)

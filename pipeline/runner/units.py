@@ -394,11 +394,12 @@ def plan_groups(out: Path, unit_ids: Sequence[str], part_rows: int,
 class _PartWriter:
     """The rows of one table of a group into `part-<group_id>-<n>.parquet` (temporary names),
     in row groups of about ROW_GROUP_ROWS, a new file every `part_rows` rows (only a unit with
-    more rows than that fills more than one)."""
+    more rows than that fills more than one), with the run id of its units' files."""
 
-    def __init__(self, out: Path, table: str, group_id: str, part_rows: int, token: str) -> None:
+    def __init__(self, out: Path, table: str, group_id: str, part_rows: int, token: str,
+                 run_id: str | None) -> None:
         self.folder = Path(out) / table
-        self.schema = W.table_schemas()[table]
+        self.schema = W.part_schema(table, run_id)
         self.group_id, self.part_rows, self.token = group_id, part_rows, token
         self.writer: pq.ParquetWriter | None = None
         self.renames: list[tuple[Path, Path]] = []
@@ -444,9 +445,11 @@ def commit_group(out: Path, unit_ids: Sequence[str], part_rows: int = DEFAULT_PA
     token = f"{os.getpid()}-{os.urandom(4).hex()}"
     renames: list[tuple[Path, Path]] = []
     unit_files = [f for uid in unit_ids for f in W.shard_files(out, uid)]
+    parts = [f for f in unit_files if f.name.startswith("part-")]
+    run_id = W.part_run_id(parts[0]) if parts else None  # (the units': this folder's run's)
     for table in O.TABLES:
-        files = [f for f in unit_files if f.parent.name == table and f.name.startswith("part-")]
-        writer = _PartWriter(out, table, group_id, part_rows, token)
+        files = [f for f in parts if f.parent.name == table]
+        writer = _PartWriter(out, table, group_id, part_rows, token, run_id)
         for f in files:
             for batch in W.read_batches(f, W.ROW_GROUP_ROWS):
                 writer.add(pa.Table.from_batches([batch]).cast(writer.schema))

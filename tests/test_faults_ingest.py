@@ -1123,8 +1123,6 @@ def test_txt_gzip_with_trailing_garbage_keeps_its_document(tmp_path: Path) -> No
     crc = bytearray(gzip.compress(text))
     crc[-8] ^= 0xFF  # the trailer's CRC-32
     (tmp_path / "crc.txt.gz").write_bytes(bytes(crc) + b"GARBAGE\n")
-    # (cut in its deflate data: one cut in the 8-byte trailer alone keeps its text, with a
-    # row: test_faults_ingest_gaps)
     (tmp_path / "cut.txt.gz").write_bytes(gzip.compress(text)[:-12])
     docs, errs = run(tmp_path)
     assert [(d.doc_id, d.text, d.title) for d in docs] == [

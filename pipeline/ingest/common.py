@@ -87,18 +87,6 @@ def trailing_garbage(exc: BaseException) -> bool:
     return isinstance(exc, gzip.BadGzipFile) and str(exc).startswith("Not a gzipped file")
 
 
-def cut_in_trailer(fh: IO[bytes]) -> bool:
-    """Whether a gzip stream that ended early (EOFError) was cut in the 8-byte trailer of its
-    member (the CRC and length after the deflate data) and nowhere before: the deflate data
-    reached their end-of-stream marker, so every byte that was compressed was read, though not
-    checked against the CRC. CPython's gzip keeps that state on private attributes (its reader's
-    decompressor, and whether the next member has begun: a cut in a next member's header is a
-    cut); a Python without them gives False, a cut."""
-    reader = getattr(getattr(fh, "_buffer", None), "raw", None)
-    ended = getattr(getattr(reader, "_decompressor", None), "eof", False)
-    return ended is True and getattr(reader, "_new_member", True) is False
-
-
 def check_failed_note(exc: BaseException) -> str:
     """What to add to the row of a gzip read that failed on a member's end check (CRC or
     length), else "": damaged deflate data can decompress without an error into other bytes

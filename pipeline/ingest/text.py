@@ -14,7 +14,6 @@ from pipeline.ingest.common import (
     Caps,
     InputTooLarge,
     blank,
-    cut_in_trailer,
     decode_utf8,
     err,
     garbage_row,
@@ -40,25 +39,13 @@ def read_text(path: Path, source: str, doc_id: str, *,
     data is whole but followed by garbage (`common.trailing_garbage`) keeps its document, with
     a "trailing_garbage" row after it (`CappedStream.garbage`); one whose data is cut short is
     "truncated_gzip", as in the other formats (its one record is cut: no document), one whose
-    data is damaged "unreadable". One cut in its 8-byte trailer alone (`cut_in_trailer`: the
-    CRC and length) lost no text: its document is kept, with a "truncated_gzip" row after it
-    saying so, as the other formats keep every record read whole before a cut."""
+    data is damaged "unreadable"."""
     cap = Caps(max_bytes, max_record_bytes).record
     chunks: list[bytes] = []
-    trailer_row: ErrorRecord | None = None
     try:
         with CappedStream(path, None) as stream:
-            try:
-                if read_into(stream, cap, chunks):
-                    raise InputTooLarge(cap)
-            except EOFError as exc:
-                if not cut_in_trailer(stream.fh):
-                    raise
-                trailer_row = err(source, "truncated_gzip", f"gzip stream ends early ({exc}) "
-                                  "inside its 8-byte trailer, the CRC and length after the "
-                                  f"compressed data: all {sum(map(len, chunks)):,} bytes of "
-                                  "text were read, but not checked; the document is kept",
-                                  None, doc_id)
+            if read_into(stream, cap, chunks):
+                raise InputTooLarge(cap)
             garbage = stream.garbage
     except InputTooLarge:
         if _only_whitespace(path, chunks, max_bytes):
@@ -79,8 +66,6 @@ def read_text(path: Path, source: str, doc_id: str, *,
         yield err(source, "unreadable", f"cannot read file: {exc}", None, doc_id)
         return
     yield from _document(b"".join(chunks), source, doc_id, metadata_rules)
-    if trailer_row is not None:  # (after the document: where the cut is, as in other formats)
-        yield trailer_row
     if garbage:  # whole gzip data and garbage after it: the document is its text
         yield garbage_row(source, None, doc_id)
 

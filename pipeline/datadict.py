@@ -102,7 +102,8 @@ HEADER = """\
 A biotab output folder `OUT/` holds one Parquet dataset per table,
 `OUT/<table>/part-*.parquet`, and `OUT/manifest.json` (the run: id, times, biotab version,
 inputs with SHA-256, knowledge-base and model versions, row counts, command line). Every Parquet
-file carries the key/value metadata `biotab_version`, `schema_version` and `table`.
+file carries the key/value metadata `biotab_version`, `schema_version`, `table` and
+`biotab_run_id` (the run id in the manifest of the output folder whose run wrote it).
 Character offsets (`start_char`, `end_char`) are 0-based and end-exclusive into
 `documents.text` (Python string indexing, Unicode code points). Columns are only ever added
 between versions, never renamed.

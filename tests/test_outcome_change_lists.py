@@ -1,0 +1,61 @@
+"""Percentages that continue a list of relative changes are changes too, and medians that say
+how long patients were followed are no outcome: each sentence (written for these tests) with the
+units of the rows it gives. Each case fails without the rule named above it."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from test_outcomes import run
+
+
+def units(nlp: Language, text: str) -> list[tuple[str, float]]:
+    """(unit, value) of each row."""
+    return [(r["unit"], r["value"]) for r in run(nlp, text)._.outcomes]
+
+
+# -- the members of a list of relative changes (`SentenceParser._continues_change`) ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # one percent sign for the list: every member is a change
+        (
+            "The mean rises in urea, creatinine and potassium were reduced by 63, 80, and 42%, "
+            "respectively, in the misoprostol group compared with the indomethacin group.",
+            [("relative_change", 63.0), ("relative_change", 80.0), ("relative_change", 42.0)],
+        ),
+        # each member's own "by", further from the verb than its window looks
+        (
+            "During growth hormone treatment, resting ventilation increased by 26%, the "
+            "occlusion pressure of the airway by 72% and the ventilatory response to hypoxia "
+            "by 65% (P < 0.01).",
+            [("relative_change", 26.0), ("relative_change", 72.0), ("relative_change", 65.0)],
+        ),
+        # a bracket of statistics between two members
+        (
+            "Compared with placebo, letrozole reduced the risk of invasive breast cancer by 61% "
+            "(hazard ratio = 0.39; 95% CI = 0.18 to 0.85) and of ductal carcinoma in situ by "
+            "47% (hazard ratio = 0.53).",
+            [("relative_change", 61.0), ("hazard_ratio", 0.39), ("relative_change", 47.0),
+             ("hazard_ratio", 0.53)],
+        ),
+    ],
+)
+def test_list_of_relative_changes(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert units(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a share after a change: its own sign, and a clause of its own
+        "Pain scores were reduced by 30%, and 12% of patients stopped treatment.",
+        "Pain scores were reduced by 30% and 12% of patients stopped treatment.",
+    ],
+)
+def test_share_after_a_change_stays_a_share(outcomes_nlp: Language, text: str) -> None:
+    assert units(outcomes_nlp, text)[1] == ("percent", 12.0)

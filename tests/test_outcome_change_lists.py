@@ -59,3 +59,59 @@ def test_list_of_relative_changes(
 )
 def test_share_after_a_change_stays_a_share(outcomes_nlp: Language, text: str) -> None:
     assert units(outcomes_nlp, text)[1] == ("percent", 12.0)
+
+
+# -- medians that say how long patients were followed, or how old they were -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a `median_not_outcome` word right after the unit: the follow-up's length
+        (
+            "After a median of 26.5 months of follow-up, median time to progression was 7.4 "
+            "months.",
+            [("months", 7.4)],
+        ),
+        (
+            "At a median of 30 months of observation, median overall survival was 19.2 months.",
+            [("months", 19.2)],
+        ),
+        # a bracket's median right after an age: how old they were
+        (
+            "Women aged 65 years or older (median 71 years) received weekly docetaxel; median "
+            "overall survival was 14 months.",
+            [("months", 14.0)],
+        ),
+        # a range's end after a comparator: no median
+        (
+            "Responses lasted for a median of 31 weeks (range 9 to more than 80 weeks).",
+            [("weeks", 31.0)],
+        ),
+    ],
+)
+def test_median_of_no_outcome(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert units(outcomes_nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an outcome noun between "median" and the number: the outcome's median
+        (
+            "In women aged over 70 (median survival 11 months) the regimen was poorly tolerated.",
+            [("months", 11.0)],
+        ),
+        # follow-up in a bracket after the unit: the median before it is the outcome's
+        (
+            "Median progression-free survival was 8.1 months (follow-up, 22 months).",
+            [("months", 8.1)],
+        ),
+    ],
+)
+def test_median_of_an_outcome_stays(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert units(outcomes_nlp, text) == expected

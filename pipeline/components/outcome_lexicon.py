@@ -446,6 +446,11 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.median_not_outcome_re = re.compile(
             rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
         )
+        # "after a median of 20 months of follow-up": the same words right after the unit
+        self.median_not_outcome_after_re = re.compile(
+            rf"\s*(?:of\s+)?(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
+        )
+        self.median_links = frozenset(data["median_value_links"])
         # "Women were followed for a median of 8 years": how long, not an outcome's median
         self.duration_before_re = re.compile(
             rf"\b(?:{_alt(data['duration_verbs'])})\s+(?:for|over)\s+(?:an?\s+|the\s+)?$",

@@ -258,6 +258,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "person_time_words",
     "rate_event_nouns",
     "median_not_outcome",
+    "median_value_links",
     "enrolled_words",
     "auxiliaries",
     "enrollment_adverbs",

@@ -115,3 +115,39 @@ def test_median_of_an_outcome_stays(
     outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
 ) -> None:
     assert units(outcomes_nlp, text) == expected
+
+
+# -- a share of a whole after a composition verb, and "1/2" that is no share -----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # `composition_verbs`: a case mix or a sample's make-up
+        "Drug-induced liver failure constituted 6.1% of the liver failures seen at our centre.",
+        "Stroke was a rare cause of death, accounting for only 0.9% of deaths in the cohort.",
+        # a subscript in brackets after a one-letter symbol, and a mixed number
+        "The half-activation voltage (V (1/2)) was shifted toward more positive potentials.",
+        "The rash disappeared as the complement level fell by about 3 1/2% per hour.",
+    ],
+)
+def test_no_share_of_subjects(outcomes_nlp: Language, text: str) -> None:
+    assert units(outcomes_nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a population noun after "of": the share of who was studied
+        ("Complete responders accounted for 12% of the patients.", [("percent", 12.0)]),
+        # a share of subjects written as a fraction
+        (
+            "Responses were seen in 1/2 patients at the lowest dose and 3/4 at the highest.",
+            [("count", 1.0), ("count", 3.0)],
+        ),
+    ],
+)
+def test_shares_of_subjects_stay(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert units(outcomes_nlp, text) == expected

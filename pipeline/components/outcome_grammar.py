@@ -205,6 +205,10 @@ class SentenceParser(QuantifierReader):
         self._pct_kind(fig, i, pe)
         j = self._pct_bracket(fig, pe)
         j = self._pct_of(fig, j)
+        if not fig.has_pop and self.lex.composition_before_re.search(
+            self.text, max(0, self.toks[i].start - 40), self.toks[i].start
+        ):
+            return None  # "constituted 88% of this sample": a whole's make-up, no rate
         fig.te = j
         prev = self.lower(i - 1)
         fig.prefer_after = fig.has_pop and prev not in self.lex.prepositions
@@ -328,6 +332,9 @@ class SentenceParser(QuantifierReader):
                 return None
             if fig.den == a + 1 <= MAX_SCORE_LABEL and self._after_abbreviation(i):
                 return None  # "(IGA 0/1)", "ECOG 0/1": the scores of a scale, no share
+            if self._half_notation(i, fig.den):
+                self.consumed[j + 1] = True  # (nor is its "2" a figure: "2 1/2% per hour")
+                return None
             j += 2
             matched = True
             pend = self.pop_at(j)
@@ -409,6 +416,20 @@ class SentenceParser(QuantifierReader):
         fig.te = j
         self._count_context(fig, i, j)
         return fig
+
+    def _half_notation(self, i: int, den: int) -> bool:
+        """ "V (1/2)", "t(1/2)": a subscript in brackets right after a one-letter symbol (the
+        half-maximal voltage, a half-life); "2 1/2% per hour", "1 1/2 years": the fraction of a
+        mixed number, a whole number right before it. Neither is a share of subjects."""
+        if self.int_at(i) != 1 or den != 2:
+            return False
+        before = self.toks[i - 1] if i > 0 else None
+        if before is None:
+            return False
+        if before.lower == "(" and i >= 2:
+            symbol = self.toks[i - 2].text
+            return len(symbol) == 1 and symbol.isalpha()
+        return self.is_int(i - 1) and not before.word_num and self.lower(i - 2) not in ("/", "of")
 
     def _share_of(self, fig: Figure, j: int) -> int:
         """ "30 (58%) of 52 evaluable patients" (j at "of"): the count's denominator and

@@ -293,6 +293,11 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
             rf"\b(?:{_alt(data['acuity_words'])})\b[^;:()%]{{0,40}}$", re.IGNORECASE
         )
         self.fraction_of_subjects_re = re.compile(rf"/\s*\d+\s+(?:{pop})\b", re.IGNORECASE)
+        # "X constituted 5.7% of the liver failures seen": a share of a whole, no outcome rate
+        self.composition_before_re = re.compile(
+            rf"\b(?:{_alt(data['composition_verbs'])})\s+(?:(?:{_alt(data['hedges'])}|only)\s+)?$",
+            re.IGNORECASE,
+        )
         # A sentence is looked at only if `passes` says so: a digit, a number word, or a
         # "no / none of / all (remaining) <population noun>" phrase. Cheapest test first.
         self._digit = re.compile(r"\d")

@@ -171,6 +171,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "count_blockers_before",
     "score_value_nouns",
     "measured_value_words",
+    "composition_verbs",
     "acuity_words",
     "drug_class_nouns",
     "exposure_words",

@@ -151,3 +151,17 @@ def test_shares_of_subjects_stay(
     outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
 ) -> None:
     assert units(outcomes_nlp, text) == expected
+
+
+# -- an article between a comparator and its number (`comparator_articles`) --------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The share of patients attaining at least a 12% rise in FEV1 was 34% with tiotropium.",
+        "Patients with more than an 80% reduction in seizures were 41% of the gabapentin group.",
+    ],
+)
+def test_threshold_after_comparator_and_article(outcomes_nlp: Language, text: str) -> None:
+    assert [unit for unit, _ in units(outcomes_nlp, text)] == ["percent"]

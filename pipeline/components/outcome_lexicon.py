@@ -309,10 +309,14 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         )
         self.definition_re = re.compile(rf"\b(?:{_alt(data['definition_cues'])})\b", re.IGNORECASE)
         comps = [c for c in data["comparators"]]
-        self.comparator_re = re.compile(rf"(?<![\w])(?:{_alt(comps)})\s*$", re.IGNORECASE)
-        # the ASCII characters that end a comparator, in any case (`ends_with_comparator`);
-        # None (search every text): no comparators, or one of white space only
-        ends = [c.rstrip()[-1:] for c in comps]
+        articles = data["comparator_articles"]
+        # ("at least a 15% increase": an article may stand between, after white space)
+        self.comparator_re = re.compile(
+            rf"(?<![\w])(?:{_alt(comps)})\s*(?:(?<=\s)(?:{_alt(articles)})\s+)?$", re.IGNORECASE
+        )
+        # the ASCII characters that end a comparator or an article, in any case
+        # (`ends_with_comparator`); None (search every text): none, or one of white space only
+        ends = [c.rstrip()[-1:] for c in comps + articles]
         last = re.compile("|".join(re.escape(e) for e in ends), re.IGNORECASE)
         self._comparator_ends = None if not ends or "" in ends else frozenset(
             a for a in map(chr, range(128)) if last.fullmatch(a)

@@ -205,6 +205,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "sample_nouns",
     "definition_cues",
     "comparators",
+    "comparator_articles",
     "arm_nouns",
     "finding_prepositions",
     "measured_object_openers",

@@ -132,7 +132,7 @@ def test_median_of_an_outcome_stays(
     ],
 )
 def test_no_share_of_subjects(outcomes_nlp: Language, text: str) -> None:
-    assert units(outcomes_nlp, text) == []
+    assert all(unit != "percent" and value != 1.0 for unit, value in units(outcomes_nlp, text))
 
 
 @pytest.mark.parametrize(
@@ -165,3 +165,15 @@ def test_shares_of_subjects_stay(
 )
 def test_threshold_after_comparator_and_article(outcomes_nlp: Language, text: str) -> None:
     assert [unit for unit, _ in units(outcomes_nlp, text)] == ["percent"]
+
+
+def test_share_of_events_just_counted(outcomes_nlp: Language) -> None:
+    # `composition_after`: "70% of which" is a share of the thromboses, not of the women
+    text = (
+        "There were 31 thromboses on placebo and 47 on raloxifene, 70% of which were "
+        "superficial phlebitis."
+    )
+    mentions = [("thromboses", "DISEASE", "MESH:D013927"), ("phlebitis", "DISEASE", "MESH:D010689")]
+    found = [(r["unit"], r["value"]) for r in run(outcomes_nlp, text, mentions)._.outcomes]
+    assert ("percent", 70.0) not in found
+    assert ("count", 31.0) in found

@@ -205,10 +205,13 @@ class SentenceParser(QuantifierReader):
         self._pct_kind(fig, i, pe)
         j = self._pct_bracket(fig, pe)
         j = self._pct_of(fig, j)
-        if not fig.has_pop and self.lex.composition_before_re.search(
-            self.text, max(0, self.toks[i].start - 40), self.toks[i].start
+        if not fig.has_pop and (
+            self.lex.composition_before_re.search(
+                self.text, max(0, self.toks[i].start - 40), self.toks[i].start
+            )
+            or self.lex.composition_after_re.match(self.text, self.toks[j - 1].end)
         ):
-            return None  # "constituted 88% of this sample": a whole's make-up, no rate
+            return None  # "constituted 88% of this sample", "80% of which were": a make-up
         fig.te = j
         prev = self.lower(i - 1)
         fig.prefer_after = fig.has_pop and prev not in self.lex.prepositions

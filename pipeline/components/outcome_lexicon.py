@@ -298,6 +298,10 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
             rf"\b(?:{_alt(data['composition_verbs'])})\s+(?:(?:{_alt(data['hedges'])}|only)\s+)?$",
             re.IGNORECASE,
         )
+        # "44 on tamoxifen, 80% of which were superficial": a share of the things just counted
+        self.composition_after_re = re.compile(
+            rf"\s*(?:{_alt(data['composition_after'])})\b", re.IGNORECASE
+        )
         # A sentence is looked at only if `passes` says so: a digit, a number word, or a
         # "no / none of / all (remaining) <population noun>" phrase. Cheapest test first.
         self._digit = re.compile(r"\d")

@@ -172,6 +172,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "score_value_nouns",
     "measured_value_words",
     "composition_verbs",
+    "composition_after",
     "acuity_words",
     "drug_class_nouns",
     "exposure_words",

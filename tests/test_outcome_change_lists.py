@@ -177,3 +177,22 @@ def test_share_of_events_just_counted(outcomes_nlp: Language) -> None:
     found = [(r["unit"], r["value"]) for r in run(outcomes_nlp, text, mentions)._.outcomes]
     assert ("percent", 70.0) not in found
     assert ("count", 31.0) in found
+
+
+# -- who was studied, after a study verb and "in" (`study_verbs`) -----------------------------
+
+
+def test_count_after_study_verb_is_who_was_studied(outcomes_nlp: Language) -> None:
+    text = "Propofol-induced pain and rocuronium-induced pain were compared in 36 patients."
+    found = [(r["measure"], r["value"]) for r in run(outcomes_nlp, text, _PAIN)._.outcomes]
+    assert found == [("enrollment", 36.0)]
+
+
+def test_count_compared_with_stays_a_count(outcomes_nlp: Language) -> None:
+    # "compared with": another arm's count of the event, not who was studied
+    text = "Pain occurred in 12 patients given propofol compared with 3 patients given saline."
+    found = [(r["measure"], r["value"]) for r in run(outcomes_nlp, text, _PAIN)._.outcomes]
+    assert found == [("adverse_event", 12.0), ("adverse_event", 3.0)]
+
+
+_PAIN = [("pain", "DISEASE", "MESH:D010146")]

@@ -450,6 +450,11 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.recorded_before_re = re.compile(
             rf"\b(?:{_alt(data['recording_words'])})\s+(?:{preps})\s+$", re.IGNORECASE
         )
+        # "Nausea was compared in 40 patients": who was studied ("in"/"among" only: "compared
+        # with 3 patients" is another arm's count)
+        self.studied_in_re = re.compile(
+            rf"\b(?:{_alt(data['study_verbs'])})\s+(?:in|among)\s+(?:the\s+)?$", re.IGNORECASE
+        )
         # "Forty-four patients were assessed for response": who was assessed, after the count
         self.assessed_for_re = re.compile(
             rf"\s*(?:were|was)\s+(?:[a-z]+ly\s+)?(?:{_alt(data['assessment_words'])})\s+for\b",
@@ -647,11 +652,13 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
 
     def assessed_total(self, text: str, start: int, all_form: bool) -> bool:
         """Does the count at text[start:] say who was assessed for its outcome ("Response was
-        evaluable in 88 patients"; "recorded in all 96 patients", `all_form`: the count is
-        written "all N") rather than in whom it occurred?"""
+        evaluable in 88 patients", "Nausea was compared in 40 patients"; "recorded in all 96
+        patients", `all_form`: the count is written "all N") rather than in whom it occurred?"""
         before = text[max(0, start - 40) : start]
-        return self.assessed_before_re.search(before) is not None or (
-            all_form and self.recorded_before_re.search(before) is not None
+        return (
+            self.assessed_before_re.search(before) is not None
+            or self.studied_in_re.search(before) is not None
+            or (all_form and self.recorded_before_re.search(before) is not None)
         )
 
     def assessed_for(self, text: str, end: int) -> bool:

@@ -296,6 +296,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "relative_pronouns",
     "assessment_words",
     "recording_words",
+    "study_verbs",
     "treatment_nouns",
     "non_arm_label_words",
     "non_arm_group_words",

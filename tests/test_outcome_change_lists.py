@@ -195,4 +195,28 @@ def test_count_compared_with_stays_a_count(outcomes_nlp: Language) -> None:
     assert found == [("adverse_event", 12.0), ("adverse_event", 3.0)]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a study verb further back in the clause, then "in"
+        "We measured pain thresholds and the response to cold in 64 patients receiving "
+        "morphine.",
+        "The effect of lidocaine on pain caused by propofol was tested in a group of 52 "
+        "patients.",
+    ],
+)
+def test_count_after_a_far_study_verb_is_who_was_studied(
+    outcomes_nlp: Language, text: str
+) -> None:
+    found = [(r["measure"], r["value"]) for r in run(outcomes_nlp, text, _PAIN)._.outcomes]
+    assert found[0][0] == "enrollment"
+
+
+def test_a_finding_after_an_auxiliary_is_no_total(outcomes_nlp: Language) -> None:
+    # "assessed by ..., was normal in two patients": the auxiliary opens the finding
+    text = "Pain, assessed by a visual analogue scale, was absent in 14 patients."
+    found = [r["measure"] for r in run(outcomes_nlp, text, _PAIN)._.outcomes]
+    assert "enrollment" not in found
+
+
 _PAIN = [("pain", "DISEASE", "MESH:D010146")]

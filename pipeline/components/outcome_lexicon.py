@@ -389,6 +389,17 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
             rf"(?:\b(?:{total})\s+(?:of|sample\s+of)|\bin\s+(?:{total})\s*,?)\s*$",
             re.IGNORECASE,
         )
+        # "We compared the efficacy of two regimens in 118 patients": a study verb further back
+        # in the clause (no number, -ed verb, auxiliary or clause end between), then the
+        # preposition
+        # (nor an auxiliary: "LV function, assessed by angiography, was normal in two patients")
+        study = _alt(data["study_verbs"] + data["assessment_words"])
+        not_verb = rf"(?!(?:[\w-]*ed|{_alt(data['auxiliaries'])})\b)"
+        self.studied_before_re = re.compile(
+            rf"\b(?:{study})\b(?:\s+{not_verb}[^\s\d;:.]+){{0,12}}?\s+(?:in|among|to)\s+"
+            r"(?:a\s+group\s+of\s+|the\s+)?$",
+            re.IGNORECASE,
+        )
         # "a randomized trial of exercise was conducted in 320 women", "a substudy of 1983
         # participants": a design noun, a few words, then the preposition before the count
         self.design_before_re = re.compile(

@@ -220,3 +220,26 @@ def test_a_finding_after_an_auxiliary_is_no_total(outcomes_nlp: Language) -> Non
 
 
 _PAIN = [("pain", "DISEASE", "MESH:D010146")]
+
+
+# -- "relapsed" naming who was treated, and the verb ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the adjective after "with"/"in": who was studied
+        ("Capecitabine was given to 38 women with relapsed ovarian cancer.",
+         [("enrollment", 38.0)]),
+        ("Thirty-eight women with relapsed ovarian cancer received capecitabine.",
+         [("enrollment", 38.0)]),
+        # the verb: a count of relapses
+        ("Of 60 patients, 9 relapsed within a year.", [("relapse", 9.0)]),
+    ],
+)
+def test_relapsed_adjective_and_verb(
+    outcomes_nlp: Language, text: str, expected: list[tuple[str, float]]
+) -> None:
+    cancer = [("ovarian cancer", "DISEASE", "MESH:D010051")]
+    found = [(r["measure"], r["value"]) for r in run(outcomes_nlp, text, cancer)._.outcomes]
+    assert found == expected

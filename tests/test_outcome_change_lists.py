@@ -243,3 +243,27 @@ def test_relapsed_adjective_and_verb(
     cancer = [("ovarian cancer", "DISEASE", "MESH:D010051")]
     found = [(r["measure"], r["value"]) for r in run(outcomes_nlp, text, cancer)._.outcomes]
     assert found == expected
+
+
+# -- who was studied by sex, with no total before the pair (`sex_nouns`, `sex_pairs`) ----------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The transplant cohort (17 men, 9 women) was switched to sirolimus.",
+        "A total of 310 reports of hyponatraemia were received: 171 women and 139 men.",
+    ],
+)
+def test_sex_pair_is_no_row(outcomes_nlp: Language, text: str) -> None:
+    found = run(outcomes_nlp, text, [("hyponatraemia", "DISEASE", "MESH:D007010")])._.outcomes
+    assert [r["text"] for r in found if r["text"].endswith(("men", "women"))] == []
+
+
+def test_event_counts_by_sex_stay(outcomes_nlp: Language) -> None:
+    # after a preposition: the event's counts by sex
+    text = "Hyponatraemia occurred in 14 men and 11 women."
+    found = run(outcomes_nlp, text, [("Hyponatraemia", "DISEASE", "MESH:D007010")])._.outcomes
+    assert [(r["measure"], r["value"]) for r in found] == [
+        ("adverse_event", 14.0), ("adverse_event", 11.0)
+    ]

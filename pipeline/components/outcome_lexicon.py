@@ -111,6 +111,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.count_blockers = sets["count_blockers_before"]
         self.score_value_nouns = sets["score_value_nouns"]
         self.measured_value_words = sets["measured_value_words"]
+        self.sex_nouns = sets["sex_nouns"]
         self.listing_words = sets["listing_words"]
         self.count_blockers_after = sets["count_blockers_after"]
         self.months = sets["month_words"]

@@ -171,6 +171,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "count_blockers_before",
     "score_value_nouns",
     "measured_value_words",
+    "sex_nouns",
     "composition_verbs",
     "composition_after",
     "acuity_words",

@@ -212,6 +212,21 @@ def test_count_after_a_far_study_verb_is_who_was_studied(
     assert found[0][0] == "enrollment"
 
 
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        # a study verb after the count, as the clause's verb: who was studied
+        ("Forty-one outpatients with opioid-induced pain were compared on measures of mood.",
+         "enrollment"),
+        # past a relative pronoun: the event's count
+        ("Pain occurred in 12 patients who were studied by ultrasound.", "adverse_event"),
+    ],
+)
+def test_study_verb_after_the_count(outcomes_nlp: Language, text: str, measure: str) -> None:
+    found = [r["measure"] for r in run(outcomes_nlp, text, _PAIN)._.outcomes]
+    assert found == [measure]
+
+
 def test_a_finding_after_an_auxiliary_is_no_total(outcomes_nlp: Language) -> None:
     # "assessed by ..., was normal in two patients": the auxiliary opens the finding
     text = "Pain, assessed by a visual analogue scale, was absent in 14 patients."

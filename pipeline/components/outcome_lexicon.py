@@ -395,10 +395,20 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         # preposition
         # (nor an auxiliary: "LV function, assessed by angiography, was normal in two patients")
         study = _alt(data["study_verbs"] + data["assessment_words"])
-        not_verb = rf"(?!(?:[\w-]*ed|{_alt(data['auxiliaries'])})\b)"
+        # (a hyphenated adjective is no verb: "with cocaine-induced mood disorder")
+        not_verb = rf"(?!(?:\w*ed|{_alt(data['auxiliaries'])})\b)"
         self.studied_before_re = re.compile(
             rf"\b(?:{study})\b(?:\s+{not_verb}[^\s\d;:.]+){{0,12}}?\s+(?:in|among|to)\s+"
             r"(?:a\s+group\s+of\s+|the\s+)?$",
+            re.IGNORECASE,
+        )
+        # "Twenty-six cases of Reye syndrome ... were reviewed": the clause's verb after the
+        # count (the same words between, nor a relative pronoun: "Nausea occurred in 12
+        # patients who were studied by MRI" counts the event)
+        after = rf"(?!(?:\w*ed|{_alt(data['auxiliaries'] + data['relative_pronouns'])})\b)"
+        self.studied_after_re = re.compile(
+            rf"(?:\s+{after}[^\s\d;:.]+){{0,14}}?\s+(?:were|was)\s+(?:[a-z]+ly\s+)?"
+            rf"(?:{_alt(data['study_verbs'])})\b",
             re.IGNORECASE,
         )
         # "a randomized trial of exercise was conducted in 320 women", "a substudy of 1983

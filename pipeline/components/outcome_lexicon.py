@@ -31,6 +31,7 @@ from pipeline.components.outcome_rules import (
     load_negation_words,
 )
 from pipeline.components.outcome_scope import ScopeRules
+from pipeline.components.outcome_study_regexes import StudyRegexes
 from pipeline.components.outcome_timepoint_regexes import TimepointRegexes
 from pipeline.components.outcome_tokens import TOKEN_SPLIT
 from pipeline.paths import rule_file
@@ -49,7 +50,7 @@ CASE_PRESENTATION_REACH = 120
 ANNUAL_RATE_WORDS = 2
 
 
-class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
+class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes):
     """The outcomes lexicon compiled to sets and regexes (read-only after construction)."""
 
     def __init__(self, data: dict[str, Any], negation_words: Iterable[str] | None = None) -> None:
@@ -72,6 +73,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self._build_stat_regexes()
         self._build_timepoint_regexes()
         self._build_enrollment_regexes(data)
+        self._build_study_regexes(data)
         self._build_event_regexes(data)
         self._build_change_regexes(data)
         self._build_arm_regexes(data)
@@ -294,15 +296,6 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
             rf"\b(?:{_alt(data['acuity_words'])})\b[^;:()%]{{0,40}}$", re.IGNORECASE
         )
         self.fraction_of_subjects_re = re.compile(rf"/\s*\d+\s+(?:{pop})\b", re.IGNORECASE)
-        # "X constituted 5.7% of the liver failures seen": a share of a whole, no outcome rate
-        self.composition_before_re = re.compile(
-            rf"\b(?:{_alt(data['composition_verbs'])})\s+(?:(?:{_alt(data['hedges'])}|only)\s+)?$",
-            re.IGNORECASE,
-        )
-        # "44 on tamoxifen, 80% of which were superficial": a share of the things just counted
-        self.composition_after_re = re.compile(
-            rf"\s*(?:{_alt(data['composition_after'])})\b", re.IGNORECASE
-        )
         # A sentence is looked at only if `passes` says so: a digit, a number word, or a
         # "no / none of / all (remaining) <population noun>" phrase. Cheapest test first.
         self._digit = re.compile(r"\d")
@@ -390,27 +383,6 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
             rf"(?:\b(?:{total})\s+(?:of|sample\s+of)|\bin\s+(?:{total})\s*,?)\s*$",
             re.IGNORECASE,
         )
-        # "We compared the efficacy of two regimens in 118 patients": a study verb further back
-        # in the clause (no number, -ed verb, auxiliary or clause end between), then the
-        # preposition
-        # (nor an auxiliary: "LV function, assessed by angiography, was normal in two patients")
-        study = _alt(data["study_verbs"] + data["assessment_words"])
-        # (a hyphenated adjective is no verb: "with cocaine-induced mood disorder")
-        not_verb = rf"(?!(?:\w*ed|{_alt(data['auxiliaries'])})\b)"
-        self.studied_before_re = re.compile(
-            rf"\b(?:{study})\b(?:\s+{not_verb}[^\s\d;:.]+){{0,12}}?\s+(?:in|among|to)\s+"
-            r"(?:a\s+group\s+of\s+|the\s+)?$",
-            re.IGNORECASE,
-        )
-        # "Twenty-six cases of Reye syndrome ... were reviewed": the clause's verb after the
-        # count (the same words between, nor a relative pronoun: "Nausea occurred in 12
-        # patients who were studied by MRI" counts the event)
-        after = rf"(?!(?:\w*ed|{_alt(data['auxiliaries'] + data['relative_pronouns'])})\b)"
-        self.studied_after_re = re.compile(
-            rf"(?:\s+{after}[^\s\d;:.]+){{0,14}}?\s+(?:were|was)\s+(?:[a-z]+ly\s+)?"
-            rf"(?:{_alt(data['study_verbs'])})\b",
-            re.IGNORECASE,
-        )
         # "a randomized trial of exercise was conducted in 320 women", "a substudy of 1983
         # participants": a design noun, a few words, then the preposition before the count
         self.design_before_re = re.compile(
@@ -472,11 +444,6 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.recorded_before_re = re.compile(
             rf"\b(?:{_alt(data['recording_words'])})\s+(?:{preps})\s+$", re.IGNORECASE
         )
-        # "Nausea was compared in 40 patients": who was studied ("in"/"among" only: "compared
-        # with 3 patients" is another arm's count)
-        self.studied_in_re = re.compile(
-            rf"\b(?:{_alt(data['study_verbs'])})\s+(?:in|among)\s+(?:the\s+)?$", re.IGNORECASE
-        )
         # "Forty-four patients were assessed for response": who was assessed, after the count
         self.assessed_for_re = re.compile(
             rf"\s*(?:were|was)\s+(?:[a-z]+ly\s+)?(?:{_alt(data['assessment_words'])})\s+for\b",
@@ -486,11 +453,6 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.median_not_outcome_re = re.compile(
             rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
         )
-        # "after a median of 20 months of follow-up": the same words right after the unit
-        self.median_not_outcome_after_re = re.compile(
-            rf"\s*(?:of\s+)?(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
-        )
-        self.median_links = frozenset(data["median_value_links"])
         # "Women were followed for a median of 8 years": how long, not an outcome's median
         self.duration_before_re = re.compile(
             rf"\b(?:{_alt(data['duration_verbs'])})\s+(?:for|over)\s+(?:an?\s+|the\s+)?$",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 
 from pipeline.components.outcome_quantifiers import QuantifierReader
 from pipeline.components.outcome_reader import acuity_fraction
@@ -31,6 +32,16 @@ POOL_WINDOW_INSIDE = 8
 # The largest denominator of a fraction of two neighbouring scores right after an abbreviation
 # that is read as a scale's scores ("IGA 0/1", "ASA 3/4"), not a share ("ORR 12/40", "CR 2/4").
 MAX_SCORE_LABEL = 5
+
+# Between two members of a list of relative changes (`SentenceParser._continues_change`): a
+# list separator ("63, 80, and 42%"); or what a next member's own "by" ends ("by 26%, P(0.1)
+# by 72%"): no clause end, figure or digit (brackets removed first: "by 79% (hazard ratio =
+# 0.21; 95% CI ...) and ER+ invasive breast cancer by 83%"), nor a verb form ("... by 30%
+# and was reported by 20%": another clause, whose own words decide)
+_LIST_SEPARATOR = re.compile(r"\s*,?\s*(?:(?:and|or)\s+)?\Z", re.IGNORECASE)
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_NEXT_BY = re.compile(r"[^;%\d]{0,60}\bby\s+\Z", re.IGNORECASE)
+_VERB_FORM = re.compile(r"[a-z](?:ed|ing)\b", re.IGNORECASE)
 
 
 class SentenceParser(QuantifierReader):
@@ -130,6 +141,11 @@ class SentenceParser(QuantifierReader):
         if self._may_pct and self.shared_pct_at(i):
             fig = Figure(i, i + 1)
             self.set_pct(fig, i)
+            # ("reduced by 63, 80, and 42%": the list's first number says what all are)
+            fig.relative = self._continues_change(i) or bool(
+                "by" in self.text[max(0, t.start - 24) : t.start].lower()
+                and self.lex.change_before_re.search(self.text[max(0, t.start - 160) : t.start])
+            )
             return fig
         if self.is_int(i) and (
             self.count_guard(i)
@@ -189,6 +205,13 @@ class SentenceParser(QuantifierReader):
         self._pct_kind(fig, i, pe)
         j = self._pct_bracket(fig, pe)
         j = self._pct_of(fig, j)
+        if not fig.has_pop and (
+            self.lex.composition_before_re.search(
+                self.text, max(0, self.toks[i].start - 40), self.toks[i].start
+            )
+            or self.lex.composition_after_re.match(self.text, self.toks[j - 1].end)
+        ):
+            return None  # "constituted 88% of this sample", "80% of which were": a make-up
         fig.te = j
         prev = self.lower(i - 1)
         fig.prefer_after = fig.has_pop and prev not in self.lex.prepositions
@@ -216,6 +239,7 @@ class SentenceParser(QuantifierReader):
             or self.lex.change_noun_before_re.search(self.text[max(0, t0 - 30) : t0])
             or self.lex.change_further_back(self.text, t0)
             or self.lex.change_after_re.match(self.text[self.toks[pe - 1].end : t0 + 160])
+            or self._continues_change(i)
         )
         # (a comparator ends right before the number: a short window is enough)
         # ("a 5-year risk of 1.66% or more": a threshold written after the number too)
@@ -223,6 +247,25 @@ class SentenceParser(QuantifierReader):
             self.lex.ends_with_comparator(self.text[max(0, t0 - 60) : t0])
             or self.lex.comparator_after_re.match(self.text, self.toks[pe - 1].end)
         )
+
+    def _continues_change(self, i: int) -> bool:
+        """Is the percentage at token i the next member of a list of relative changes whose
+        member before it is one: "reduced by 63, 80, and 42%" (a number that shares its sign
+        with, or lends it to, the member before it, a list separator between), "increased by
+        26%, P(0.1) by 72% and the response to CO2 by 65%" (each member's own "by", no verb,
+        figure or clause end between but in brackets)? The change verb may stand further back
+        than `change_before_re` looks."""
+        prev = next((g for g in reversed(self.figures) if g.pct is not None), None)
+        if prev is None or not prev.relative:
+            return False
+        between = self.text[prev.end : self.toks[i].start]
+        if _LIST_SEPARATOR.match(between):
+            # one sign for the list: this number or the one before it has none of its own
+            return self.pct_at(i) is None or self.text[prev.end - 1].isdigit()
+        if not self.text[max(0, prev.start - 4) : prev.start].lower().rstrip().endswith("by"):
+            return False
+        between = _BRACKETED.sub(" ", between)
+        return _NEXT_BY.match(between) is not None and not _VERB_FORM.search(between)
 
     def _pct_bracket(self, fig: Figure, j: int) -> int:
         """ "80% (12/15)", "80% (12 of 15)", "80% (n = 12)", "80% (12 patients)": the count,
@@ -292,6 +335,9 @@ class SentenceParser(QuantifierReader):
                 return None
             if fig.den == a + 1 <= MAX_SCORE_LABEL and self._after_abbreviation(i):
                 return None  # "(IGA 0/1)", "ECOG 0/1": the scores of a scale, no share
+            if self._half_notation(i, fig.den):
+                self.consumed[j + 1] = True  # (nor is its "2" a figure: "2 1/2% per hour")
+                return None
             j += 2
             matched = True
             pend = self.pop_at(j)
@@ -373,6 +419,20 @@ class SentenceParser(QuantifierReader):
         fig.te = j
         self._count_context(fig, i, j)
         return fig
+
+    def _half_notation(self, i: int, den: int) -> bool:
+        """ "V (1/2)", "t(1/2)": a subscript in brackets right after a one-letter symbol (the
+        half-maximal voltage, a half-life); "2 1/2% per hour", "1 1/2 years": the fraction of a
+        mixed number, a whole number right before it. Neither is a share of subjects."""
+        if self.int_at(i) != 1 or den != 2:
+            return False
+        before = self.toks[i - 1] if i > 0 else None
+        if before is None:
+            return False
+        if before.lower == "(" and i >= 2:
+            symbol = self.toks[i - 2].text
+            return len(symbol) == 1 and symbol.isalpha()
+        return self.is_int(i - 1) and not before.word_num and self.lower(i - 2) not in ("/", "of")
 
     def _share_of(self, fig: Figure, j: int) -> int:
         """ "30 (58%) of 52 evaluable patients" (j at "of"): the count's denominator and

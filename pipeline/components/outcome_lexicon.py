@@ -31,6 +31,7 @@ from pipeline.components.outcome_rules import (
     load_negation_words,
 )
 from pipeline.components.outcome_scope import ScopeRules
+from pipeline.components.outcome_study_regexes import StudyRegexes
 from pipeline.components.outcome_timepoint_regexes import TimepointRegexes
 from pipeline.components.outcome_tokens import TOKEN_SPLIT
 from pipeline.paths import rule_file
@@ -49,7 +50,7 @@ CASE_PRESENTATION_REACH = 120
 ANNUAL_RATE_WORDS = 2
 
 
-class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
+class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes):
     """The outcomes lexicon compiled to sets and regexes (read-only after construction)."""
 
     def __init__(self, data: dict[str, Any], negation_words: Iterable[str] | None = None) -> None:
@@ -72,6 +73,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self._build_stat_regexes()
         self._build_timepoint_regexes()
         self._build_enrollment_regexes(data)
+        self._build_study_regexes(data)
         self._build_event_regexes(data)
         self._build_change_regexes(data)
         self._build_arm_regexes(data)
@@ -111,6 +113,7 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         self.count_blockers = sets["count_blockers_before"]
         self.score_value_nouns = sets["score_value_nouns"]
         self.measured_value_words = sets["measured_value_words"]
+        self.sex_nouns = sets["sex_nouns"]
         self.listing_words = sets["listing_words"]
         self.count_blockers_after = sets["count_blockers_after"]
         self.months = sets["month_words"]
@@ -304,10 +307,14 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
         )
         self.definition_re = re.compile(rf"\b(?:{_alt(data['definition_cues'])})\b", re.IGNORECASE)
         comps = [c for c in data["comparators"]]
-        self.comparator_re = re.compile(rf"(?<![\w])(?:{_alt(comps)})\s*$", re.IGNORECASE)
-        # the ASCII characters that end a comparator, in any case (`ends_with_comparator`);
-        # None (search every text): no comparators, or one of white space only
-        ends = [c.rstrip()[-1:] for c in comps]
+        articles = data["comparator_articles"]
+        # ("at least a 15% increase": an article may stand between, after white space)
+        self.comparator_re = re.compile(
+            rf"(?<![\w])(?:{_alt(comps)})\s*(?:(?<=\s)(?:{_alt(articles)})\s+)?$", re.IGNORECASE
+        )
+        # the ASCII characters that end a comparator or an article, in any case
+        # (`ends_with_comparator`); None (search every text): none, or one of white space only
+        ends = [c.rstrip()[-1:] for c in comps + articles]
         last = re.compile("|".join(re.escape(e) for e in ends), re.IGNORECASE)
         self._comparator_ends = None if not ends or "" in ends else frozenset(
             a for a in map(chr, range(128)) if last.fullmatch(a)
@@ -629,11 +636,13 @@ class Lexicon(ArmRegexes, StatRegexes, TimepointRegexes):
 
     def assessed_total(self, text: str, start: int, all_form: bool) -> bool:
         """Does the count at text[start:] say who was assessed for its outcome ("Response was
-        evaluable in 88 patients"; "recorded in all 96 patients", `all_form`: the count is
-        written "all N") rather than in whom it occurred?"""
+        evaluable in 88 patients", "Nausea was compared in 40 patients"; "recorded in all 96
+        patients", `all_form`: the count is written "all N") rather than in whom it occurred?"""
         before = text[max(0, start - 40) : start]
-        return self.assessed_before_re.search(before) is not None or (
-            all_form and self.recorded_before_re.search(before) is not None
+        return (
+            self.assessed_before_re.search(before) is not None
+            or self.studied_in_re.search(before) is not None
+            or (all_form and self.recorded_before_re.search(before) is not None)
         )
 
     def assessed_for(self, text: str, end: int) -> bool:

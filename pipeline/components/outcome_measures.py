@@ -557,11 +557,14 @@ def assign_measures(
             and counted_among_by_words(lex, before, head, parser.text)
         ) or (
             # "Response was evaluable in 88 patients", "Forty-four patients were assessed for
-            # response": who was assessed, no count of responses
+            # response", "We compared the safety of two regimens in 118 patients", "26 cases of
+            # Reye syndrome were reviewed": who was assessed or studied, no count of events
             len(members) == 1
             and head.has_pop and head.pct is None and head.den is None and not head.all_form
             and (lex.assessed_total(parser.text, head.start, False)
-                 or lex.assessed_for(parser.text, head.end))
+                 or lex.assessed_for(parser.text, head.end)
+                 or lex.studied_before_re.search(parser.text, max(0, head.start - 120), head.start)
+                 or lex.studied_after_re.match(parser.text, head.end))
         ):  # fmt: skip
             head.measure = "enrollment"
             continue

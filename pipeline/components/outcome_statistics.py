@@ -466,6 +466,39 @@ class StatisticsParser:
                     return False
         return depth == 0
 
+    def _range_end(self, i: int) -> bool:
+        """Does the number at token i end a range ("1.9 to 15.9 months", "2-12 months", "6 to
+        more than 66 weeks": a comparator may stand before it), not a change ("from 7.0 to
+        9.8")?"""
+        j, start = i - 1, self.toks[i].start
+        window = max(0, start - 60)
+        if self.lex.ends_with_comparator(self.text[window:start]):
+            comparator = self.lex.comparator_re.search(self.text, window, start)
+            assert comparator is not None
+            while j > 0 and self.toks[j].end > comparator.start():
+                j -= 1
+        return (
+            j >= 1
+            and (self.lower(j) in ("-", "–") or self.lower(j) in self.lex.change_to)
+            and self.toks[j - 1].num is not None
+            and self.lower(j - 2) not in self.lex.change_from
+        )
+
+    def _median_of_no_outcome(self, med: int, i: int, k: int) -> bool:
+        """Does the median (its word at token med, its number at i, its unit at k) say how long
+        patients were followed or treated, or how old they were: a `median_not_outcome` word
+        right after its unit ("after a median of 20 months of follow-up"), or, with no word
+        between "median" and the number, right before the bracket the median opens ("Patients
+        aged 60 years or older (median 68 years)")?"""
+        if self.lex.median_not_outcome_after_re.match(self.text, self.toks[k].end):
+            return True
+        if self.lower(med - 1) not in ("(", "[") or any(
+            self.toks[x].lower not in self.lex.median_links for x in range(med + 1, i)
+        ):
+            return False
+        opening = self.toks[med - 1].start
+        return bool(self.lex.median_not_outcome_re.search(self.text, max(0, opening - 40), opening))
+
     def _parse_median(self, i: int) -> Figure | None:
         """A median duration: "median overall survival was 24.3 months", "median PFS, 8 vs 6
         months" (the unit may follow the last number of a short list)."""
@@ -481,12 +514,7 @@ class StatisticsParser:
             (x for x in range(i - 1, lo - 1, -1) if self.toks[x].lower in self.lex.median_words),
             None,
         )
-        if (
-            i >= 2
-            and (self.lower(i - 1) in ("-", "–") or self.lower(i - 1) in self.lex.change_to)
-            and self.toks[i - 2].num is not None
-            and self.lower(i - 3) not in self.lex.change_from
-        ):
+        if self._range_end(i):
             # "median response duration was 4.9 months (range, 1.9 to 15.9 months)", "6.2
             # months (2-12 months)": a range's upper bound, no median (not "from 7.0 to 9.8
             # months": the value after a change)
@@ -498,6 +526,8 @@ class StatisticsParser:
             fig.ratio_value = self.toks[i].num
             return fig
         if self.lex.median_not_outcome_re.search(self.text, self.toks[med].end, self.toks[i].start):
+            return None
+        if self._median_of_no_outcome(med, i, k):
             return None
         if all(self.toks[x].num is None for x in range(med + 1, i)) and (
             self.lex.duration_before_re.search(

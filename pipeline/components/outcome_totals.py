@@ -298,6 +298,39 @@ def trait_breakdowns(figures: list[Figure], text: str, traits: frozenset[str],
     return out
 
 
+def sex_pairs(figures: list[Figure], text: str, sexes: frozenset[str],
+              prepositions: frozenset[str]) -> set[int]:  # fmt: skip
+    """Indices of two subject counts of two sexes joined by list words ("(14 men, 11 women)",
+    ": 153 women and 119 men", "The 32 men and 20 women underwent ..."): who was studied by sex,
+    as `trait_breakdowns` reads it after a total, here with none right before them (a total
+    right before is that rule's to read: parts that miss it are left); not after a
+    preposition ("Hypotension occurred in 14 men and 11 women": the event's counts by sex)."""
+    out: set[int] = set()
+    for k in range(len(figures) - 1):
+        f, g = figures[k], figures[k + 1]
+        if k and _split_after(figures[k - 1], f, text):
+            continue
+        one, other = (f.population or "").lower(), (g.population or "").lower()
+        if (
+            f.count is None or g.count is None or f.pct is not None or g.pct is not None
+            or one not in sexes or other not in sexes or one == other
+            or _PART_JOIN.fullmatch(text, f.end, g.start) is None
+        ):
+            continue
+        words = text[max(0, f.start - 20) : f.start].split()
+        if not words or words[-1].lower() not in prepositions:
+            out.update((k, k + 1))
+    return out
+
+
+def _split_after(total: Figure, part: Figure, text: str) -> bool:
+    """Does `part` open a split of the subject count `total` right before it (`_SPLIT`)?"""
+    return (
+        total.count is not None and total.pct is None and (total.has_pop or total.n_form)
+        and _SPLIT.fullmatch(text, total.end, part.start) is not None
+    )
+
+
 # Between two parts of a breakdown: a comma, "and" or "or" ("143 men, 60 women", "34 women and
 # 31 men").
 _PART_JOIN = re.compile(r"\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)", re.IGNORECASE)

@@ -86,6 +86,7 @@ from pipeline.components.outcome_totals import (
     mark_differences,
     planned_sizes,
     pooled_totals,
+    sex_pairs,
     subgroup_sizes,
     trait_breakdowns,
 )
@@ -572,6 +573,7 @@ class OutcomeExtractor:
                              lex.enrollment_scope)
             | lex.enrollment_scope.non_participants(figures, parser.text)
             | trait_breakdowns(figures, parser.text, lex.subgroup_words, lex.listing_verb_re)
+            | sex_pairs(figures, parser.text, lex.sex_nouns, lex.prepositions)
         )
         figures = [f for k, f in enumerate(figures) if f.measure is not None and k not in dropped]
         if not figures:

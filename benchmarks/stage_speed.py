@@ -65,6 +65,8 @@ def main() -> None:
     # a path error is one line and exit 2, not a traceback
     if not Path(args.iob).is_file():
         ap.exit(2, f"{ap.prog}: no corpus file at {args.iob}\n")
+    if args.batch < 0:
+        ap.exit(2, f"{ap.prog}: --batch must be 0 (one document at a time) or more\n")
     if args.model not in ("auto", "none") and not Path(args.model).is_dir():
         ap.exit(2, f"{ap.prog}: no spaCy pipeline folder at {args.model}\n")
     if args.iob.endswith(".pubtator"):

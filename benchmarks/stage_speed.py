@@ -1,6 +1,6 @@
 """Words per second of each stage of the biotab pipeline on one core (not a test).
 
-    python benchmarks/stage_speed.py [IOB_FILE | PUBTATOR_FILE] [--docs N]
+    python benchmarks/stage_speed.py [IOB_FILE | PUBTATOR_FILE] [--docs N] [--batch N]
 
 Runs `build_nlp()` component by component over BC5CDR devel text (IOB tokens joined by single
 spaces, 10 sentences per document; or, for a `.pubtator` file, its untokenized titles and
@@ -8,7 +8,12 @@ abstracts as users give them) and adds up the CPU time (`time.process_time`) of 
 component, grouped by stage: split (tokenizer, sentences, sections, language), tag (model,
 lexicon, abbreviations, fuzzy, fusion, cytokines, linker, assertion) and outcomes, and of
 `rows` (`pipeline.process.doc_rows`: the table rows of each annotated document). Thread pools
-are pinned to one thread. Components run one document at a time (`nlp.pipe` batches the model).
+are pinned to one thread. Components run one document at a time (`nlp.pipe` batches the model):
+each document goes through every component before the next starts. With `--batch N` they run as
+`biotab run` runs them (`process.annotate`, on batches of `process.batches`): each component over
+a batch of up to N documents (64 in a run) before the next component, through its `pipe` when it
+has one. A component then reads document after document with its own code and data still in the
+CPU's caches; one document at a time, it starts each one after all the others ran.
 As in a run's workers, the pipeline's objects are frozen out of the cyclic GC's reach after the
 warm-up (`runner.shard.freeze_once`): otherwise each full collection walks the KB's caches and
 is charged to whichever component happens to allocate then.
@@ -44,17 +49,24 @@ def main() -> None:
     from pipeline.iob import read_iob_documents
     from pipeline.nlp import build_nlp
     from pipeline.paths import DEFAULT_CORPORA
-    from pipeline.process import doc_rows
+    from pipeline.process import DEFAULT_BATCH_CHARS, batches, doc_rows
     from pipeline.runner.shard import freeze_once
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("iob", nargs="?", default=str(DEFAULT_CORPORA / "bc5cdr" / "devel.tsv"))
     ap.add_argument("--docs", type=int, default=0, help="first N documents only (0 = all)")
     ap.add_argument("--model", default="auto", help="NER pipeline folder (default: shipped)")
+    ap.add_argument("--batch", type=int, default=0,
+                    help="run as `biotab run` does: batches of up to N documents (and "
+                         "DEFAULT_BATCH_CHARS characters), each component over a whole batch "
+                         "(`process.annotate`); 0 (default): each document through every "
+                         "component in turn")
     args = ap.parse_args()
     # a path error is one line and exit 2, not a traceback
     if not Path(args.iob).is_file():
         ap.exit(2, f"{ap.prog}: no corpus file at {args.iob}\n")
+    if args.batch < 0:
+        ap.exit(2, f"{ap.prog}: --batch must be 0 (one document at a time) or more\n")
     if args.model not in ("auto", "none") and not Path(args.model).is_dir():
         ap.exit(2, f"{ap.prog}: no spaCy pipeline folder at {args.model}\n")
     if args.iob.endswith(".pubtator"):
@@ -72,17 +84,26 @@ def main() -> None:
     freeze_once()  # as a run's worker does: the pipeline's objects out of the cyclic GC's reach
     spent: defaultdict[str, float] = defaultdict(float)  # CPU seconds per component
     clock = time.process_time
+    documents = [Document(doc_id=str(i), text=text, source="bench", format="txt")
+                 for i, text in enumerate(texts)]  # fmt: skip
+    # (one document a batch: each document through every component in turn)
+    groups = (batches(documents, args.batch, DEFAULT_BATCH_CHARS) if args.batch
+              else ([d] for d in documents))  # fmt: skip
     start = clock()
-    for i, text in enumerate(texts):
+    for group in groups:
         t = clock()
-        doc = nlp.make_doc(text)
+        docs = [nlp.make_doc(d.text) for d in group if isinstance(d, Document)]
         spent["tokenizer"] += clock() - t
         for name, proc in nlp.pipeline:
             t = clock()
-            doc = proc(doc)
+            # (as `process.annotate`: a component's `pipe` over the batch, when it has one)
+            pipe = getattr(proc, "pipe", None) if args.batch else None
+            docs = list(pipe(docs)) if pipe is not None else [proc(doc) for doc in docs]
             spent[name] += clock() - t
         t = clock()
-        doc_rows(Document(doc_id=str(i), text=text, source="bench", format="txt"), doc)
+        for document, doc in zip(group, docs, strict=True):
+            assert isinstance(document, Document)
+            doc_rows(document, doc)
         spent["rows"] += clock() - t
     total = clock() - start
     print(f"{len(texts)} documents, {words:,} words, {total:.2f} s CPU: "

@@ -168,6 +168,30 @@ def test_benchmark_scripts_name_a_missing_path_in_one_line(tmp_path: Path,
     assert proc.stdout == ""
 
 
+def test_stage_speed_runs_the_components_over_batches_as_a_run_does(tmp_path: Path) -> None:
+    """`--batch N`: each component over a batch of documents (`process.annotate`), every stage
+    and component timed as one document at a time; a negative N is refused in one line."""
+    seed = tmp_path / "seed.pubtator"
+    seed.write_text("1|t|Aspirin.\n1|a|Of 40 patients given aspirin, 12 (30%) had nausea.\n\n"
+                    "2|t|Placebo.\n2|a|Response was 45% vs 20%.\n\n"
+                    "3|t|Nausea.\n3|a|Three of 9 patients died.\n\n", encoding="utf-8")
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "stage_speed.py"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, str(script), str(seed), *args],
+                              capture_output=True, text=True, timeout=300, check=False)
+
+    refused = run("--batch", "-1")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.strip().splitlines() == [
+        "stage_speed.py: --batch must be 0 (one document at a time) or more"]
+    batched = run("--batch", "2")
+    assert batched.returncode == 0, batched.stderr
+    assert batched.stdout.startswith("3 documents, ")
+    names = {line.split()[0] for line in batched.stdout.splitlines()[7:] if line.strip()}
+    assert {"tokenizer", "biotab_outcomes", "rows"} <= names
+
+
 def test_a_negative_max_file_mb_is_refused_naming_what_is_allowed(tmp_path: Path) -> None:
     """`--max-file-mb -1` said "--max-file-mb and --max-record-mb must be more than 0", though
     0 is allowed on the command line (no cap) and --max-record-mb was not given."""

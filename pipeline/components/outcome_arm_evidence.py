@@ -166,8 +166,32 @@ def allocated(ctx: DocContext, name: str, lex: Lexicon) -> bool:
                            for _, start, end in ctx.allocation_stretches(lex)]  # fmt: skip
     if not ctx.allocations:
         return False
-    word = re.compile(rf"(?<!\w){re.escape(name.replace('-', ' '))}(?!\w)")
-    return any(word.search(stretch) for stretch in ctx.allocations)
+    word = name.replace("-", " ")
+    return any(_whole_word_in(word, stretch) for stretch in ctx.allocations)
+
+
+# what an empty name's regex finds: a place with no word character on either side
+_BARE_BOUNDARY = re.compile(r"(?<!\w)(?!\w)")
+
+
+def _word_char(c: str) -> bool:
+    """A regex's `\\w` (str patterns): a letter, digit or underscore in any script."""
+    return c.isalnum() or c == "_"
+
+
+def _whole_word_in(word: str, text: str) -> bool:
+    """`re.search(rf"(?<!\\w){re.escape(word)}(?!\\w)", text)`, by substring searches: no regex
+    compiled for each name (a new name each call: compiling cost more than the search)."""
+    if not word:
+        return _BARE_BOUNDARY.search(text) is not None
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        before = at and _word_char(text[at - 1])
+        if not before and not (end < len(text) and _word_char(text[end])):
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 def the_arm_names(lex: Lexicon, text: str, lo: int = 0,

@@ -43,15 +43,22 @@ import re
 from pipeline.components.outcome_lexicon_attach import alt_spaced as _alt
 from pipeline.components.outcome_tokens import Figure, Tok
 
-# the integer part and the point right before a figure: "0. " (no word, point or comma before
-# the digits: not "ref. 3", "1,2. 3" nor "v1. 2")
-_INTEGER_BEFORE = re.compile(r"(?<![\w.,])\d{1,3}\. \Z")
+# the integer part and the point right before a figure: "0. ", "4 . " (no word, point or comma
+# before the digits: not "ref. 3", "1,2. 3" nor "v1. 2")
+_INTEGER_BEFORE = re.compile(r"(?<![\w.,])\d{1,3} ?\. \Z")
+# the integer part and a point with a space on both sides, right before a figure: "34 . " (a
+# decimal of text tokenized for a corpus and joined by spaces, "34 . 6 %", that the sentence
+# splitter cut after its point; within a sentence `TOKEN_RE` reads it as one number)
+_SPACED_INTEGER_BEFORE = re.compile(r"(?<![\w.,])(\d{1,3}) \. \Z")
+# a point with a space on both sides and the digits after it, right after a figure: " . 6"
+# (not a run of points, "1 . 2 . 3")
+_SPACED_FRACTION_AFTER = re.compile(r" \. \d+(?!\d| \. \d)")
 # the point, one space and the digits of a percentage right after a figure: ". 5%", ". 5 per cent"
 _FRACTION_PERCENT_AFTER = re.compile(r"\. \d+ ?(?:%|per ?cent\b)", re.IGNORECASE)
 _FRACTION_AFTER = re.compile(r"\. \d")
 _BARE_INTEGER = re.compile(r"\d{1,3}")
 # how many characters before a figure the integer part and its point may take
-_BEFORE = 6
+_BEFORE = 7
 
 
 # a thousands group after a number, written with a space after the comma: ", 580" (three
@@ -139,17 +146,26 @@ def decimal_pieces(figures: list[Figure], toks: list[Tok], text: str, doc_text: 
         if _leading_zero(tok):
             out.add(k)
             continue
-        if f.den is not None or (f.has_pop and f.pct is None):
-            continue  # "5 patients died", "5 of 12": subjects of their own
         # (each regex needs a point and one space right before or after the figure: a
         # substring test first, as most figures have neither)
         at = base + f.start
+        if doc_text[max(0, at - 3) : at] == " . " and _spaced_piece(f, doc_text, at):
+            out.add(k)  # "34 . <6 %>", "29 . <6 % ( 8 / 27 )>", "0 . <50 dB between subjects>"
+            continue
+        if f.den is not None or (f.has_pop and f.pct is None):
+            continue  # "5 patients died", "5 of 12": subjects of their own
         if doc_text[max(0, at - 2) : at] == ". " and _INTEGER_BEFORE.search(
             doc_text, max(0, at - _BEFORE), at
         ):
             out.add(k)  # "0. <12%>", "0. <57>, respectively"
             continue
         end = base + f.end
+        if doc_text.startswith(" . ", end):
+            if _BARE_INTEGER.fullmatch(text, f.start, f.end) and _SPACED_FRACTION_AFTER.match(
+                doc_text, end
+            ):
+                out.add(k)  # "<34> . 6 %", "<1> . 89", cut after the point
+            continue
         if not doc_text.startswith(". ", end) or not _BARE_INTEGER.fullmatch(text, f.start, f.end):
             continue
         if _FRACTION_PERCENT_AFTER.match(doc_text, end) or (
@@ -157,3 +173,13 @@ def decimal_pieces(figures: list[Figure], toks: list[Tok], text: str, doc_text: 
         ):
             out.add(k)  # "<4>. 5%", "<0>. 63"
     return out
+
+
+def _spaced_piece(f: Figure, doc_text: str, at: int) -> bool:
+    """Whether the figure at doc_text[at:] is the part after the point of a decimal written
+    with a space on both sides of it, cut there by the sentence splitter ("34 . | 6 %"): a
+    percentage (a percentage that opens a sentence after one that ends with a number is
+    rare), or any number after "0 . " (no sentence ends with a count of "0"); a count of
+    subjects after another integer keeps its row ("... was 12 . 5 patients died")."""
+    m = _SPACED_INTEGER_BEFORE.search(doc_text, max(0, at - 7), at)
+    return m is not None and (f.pct is not None or m.group(1) == "0")

@@ -22,6 +22,11 @@ TOKEN_RE = re.compile(
     # "ABI-007 260 mg", "BRCA1 185delAG", "0. 001 001"), no leading zero, nor before a letter,
     # a hyphen, decimals or one more number ("100 200 300")
     r"|(?=[1-9])(?<![\w.,\-])(?<![.,] )[1-9]\d{0,2}(?: \d{3})+(?![\w\-]|[.,·]\d| \d)"
+    # a decimal written with a space on both sides of its point, as in text tokenized for a
+    # corpus and joined by spaces ("34 . 6 %", "1 . 3 + / - 0 . 3"): one number, not two
+    # (not a run of points, "1 . 2 . 3"); a number after a period that ends a sentence is in
+    # another sentence, which the splitter cut before it
+    r"|(?<!\d \. )\d+ \. \d+(?!\d| \. \d)"
     r"|\d+(?:[.·]\d+)?)"
     r"|\+ ?/ ?[-−]|\S"
 )
@@ -33,7 +38,7 @@ TOKEN_SPLIT = re.compile(f"({TOKEN_RE.pattern})")
 PLUS_MINUS = "±"
 
 # thousands separators: a comma, a thin or no-break space ("48\u202f835"), or a plain space
-# where TOKEN_RE took one
+# where TOKEN_RE took one (and the spaces around a decimal's point: "34 . 6")
 THOUSANDS_RE = re.compile("[, \u2009\u202f\u00a0]")
 
 

@@ -592,8 +592,9 @@ class StatRegexes:
             + r"(?:\s*[(\[][A-Za-z]{1,4}[)\]])?(?:\s+(?:for|of)\s+[A-Za-z][\w -]{0,30}?)?"
             + r"\s*(?:[,:=]|of|was|were|is)?\s*$"
         )
-        # (a decimal with a space on both sides of its point: "1 . 70", as `TOKEN_RE` reads it)
-        snum = r"[-−–]?\s?(?:\d+ \. \d+|\d+(?:[.·]\d+)?|[.·]\d+)"
+        # (a decimal with a space on both sides of its point, "1 . 70", as `TOKEN_RE` reads
+        # it, or after it, "0. 96": no sentence ends inside an interval)
+        snum = r"[-−–]?\s?(?:\d+ ?\. \d+|\d+(?:[.·]\d+)?|[.·]\d+)"
         sep = r"\s*%?\s*(?:to|–|—|-|,|;)\s*"
         # the words a CI statement without "%" or "CI" must contain: `find_stats`'s pre-check
         self.percent_tails = tuple(sorted({w.split()[-1] for w in data["percent_words"]}))
@@ -610,6 +611,8 @@ class StatRegexes:
         self.p_re = re.compile(
             rf"(?<![\w.])[Pp](?:\s*[-‐]?\s*values?|[-_ ]?(?i:{_alt(data['p_qualifiers'])}))?"
             r"\s*(?P<rel><\s*or\s*=|>\s*or\s*=|≤|≥|<=|>=|=<|"
-            r"=>|<|>|=)\s*(?P<val>\d+ \. \d+|\d*[.·]\d+|\d+)"
+            # (a decimal with spaces around its point, "0 . 002", "0. 002", "=. 006", or
+            # its digits in groups, "0.000 1", and a decimal comma, "0,02": no P value is 0)
+            r"=>|<|>|=)\s*(?P<val>0[.·]0+ \d{1,3}(?![\d.,·])|0,\d+|\d* ?[.·] ?\d+|\d+)"
             r"(?:\s*[x×]\s*10\s*\^?\s*(?P<exp>[-−]\s*\d+))?"
         )

@@ -265,7 +265,7 @@ class StatisticsParser:
             rel = {"<or=": "<", ">or=": ">", "≤": "<", "≥": ">", "<=": "<", ">=": ">", "=<": "<",
                    "=>": ">"}.get(rel, rel)  # fmt: skip
             try:
-                val = fnum(m.group("val"))
+                val = fnum(m.group("val").replace(",", "."))  # ("P = 0,02")
                 if m.group("exp"):
                     val *= 10.0 ** fnum(m.group("exp"))
             except ValueError:
@@ -328,7 +328,22 @@ class StatisticsParser:
                 return None  # ("The odds ratio = 45% lower": a change, not the ratio)
             te = i + 2
         unit = caseless_get(self.lex.ratio_units, m.group("word"))  # ("oddſ ratio")
-        return Figure(i, te, ratio=unit, ratio_value=t.num, prefer_after=False)
+        value = t.num
+        if te == i + 1 and (frac := self._fraction_after(i)) is not None:
+            value, te = fnum(f"{t.text}.{frac}"), i + 3  # "OR 10. 16"
+        return Figure(i, te, ratio=unit, ratio_value=value, prefer_after=False)
+
+    def _fraction_after(self, i: int) -> str | None:
+        """The digits after the point of a ratio's value written with a space after it ("OR
+        10. 16": no sentence ends with a ratio's name and an integer), where the integer at
+        token i is followed by ". " and digits."""
+        t = self.toks[i]
+        if t.decimals or not t.text.isdigit() or not self.text.startswith(". ", t.end):
+            return None
+        nxt = self.toks[i + 2] if i + 2 < len(self.toks) else None
+        if nxt is None or nxt.start != t.end + 2 or not nxt.text.isdigit():
+            return None
+        return nxt.text
 
     def _parse_proportion(self, i: int) -> Figure | None:
         """A rate written as a decimal proportion: "survival was 0·86" (read as 86%); or events

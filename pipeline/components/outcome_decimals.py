@@ -51,8 +51,13 @@ _INTEGER_BEFORE = re.compile(r"(?<![\w.,])\d{1,3} ?\. \Z")
 # splitter cut after its point; within a sentence `TOKEN_RE` reads it as one number)
 _SPACED_INTEGER_BEFORE = re.compile(r"(?<![\w.,])(\d{1,3}) \. \Z")
 # a point with a space on both sides and the digits after it, right after a figure: " . 6"
-# (not a run of points, "1 . 2 . 3")
-_SPACED_FRACTION_AFTER = re.compile(r" \. \d+(?!\d| \. \d)")
+# (not a run of points, "1 . 2 . 3"), then no word but "per cent" (" . 6 %", " . 3 + / -", " .
+# 62 ,"): digits a word follows may be a count that opens a sentence ("in 12 . 5 patients
+# died"), unless the integer is 0 (`_SPACED_ZERO_AFTER`)
+_SPACED_FRACTION_AFTER = re.compile(
+    r" \. \d+(?!\d| \. \d)(?! ?(?!per ?cent\b)[^\W\d_])", re.IGNORECASE
+)
+_SPACED_ZERO_AFTER = re.compile(r" \. \d+(?!\d| \. \d)")
 # the point, one space and the digits of a percentage right after a figure: ". 5%", ". 5 per cent"
 _FRACTION_PERCENT_AFTER = re.compile(r"\. \d+ ?(?:%|per ?cent\b)", re.IGNORECASE)
 _FRACTION_AFTER = re.compile(r"\. \d")
@@ -161,10 +166,9 @@ def decimal_pieces(figures: list[Figure], toks: list[Tok], text: str, doc_text: 
             continue
         end = base + f.end
         if doc_text.startswith(" . ", end):
-            if _BARE_INTEGER.fullmatch(text, f.start, f.end) and _SPACED_FRACTION_AFTER.match(
-                doc_text, end
-            ):
-                out.add(k)  # "<34> . 6 %", "<1> . 89", cut after the point
+            after = _SPACED_ZERO_AFTER if text[f.start : f.end] == "0" else _SPACED_FRACTION_AFTER
+            if _BARE_INTEGER.fullmatch(text, f.start, f.end) and after.match(doc_text, end):
+                out.add(k)  # "<34> . 6 %", "<0> . 62 (", cut after the point
             continue
         if not doc_text.startswith(". ", end) or not _BARE_INTEGER.fullmatch(text, f.start, f.end):
             continue

@@ -589,7 +589,8 @@ class StatRegexes:
                                  _shortest({w for w in units if w == w.lower()}))
         self.ratio_value_re = re.compile(
             rf"(?<![\w-])(?P<word>{_alt_cased(data['ratio_units'])})"
-            + r"(?:\s*[(\[][A-Za-z]{1,4}[)\]])?(?:\s+(?:for|of)\s+[A-Za-z][\w -]{0,30}?)?"
+            # (an abbreviation in brackets, spaced in tokenized text: "risk ratio [ RR ] 1 . 42")
+            + r"(?:\s*[(\[] ?[A-Za-z]{1,4} ?[)\]])?(?:\s+(?:for|of)\s+[A-Za-z][\w -]{0,30}?)?"
             + r"\s*(?:[,:=]|of|was|were|is)?\s*$"
         )
         # (a decimal with a space on both sides of its point, "1 . 70", as `TOKEN_RE` reads

@@ -90,3 +90,14 @@ def test_counts_after_a_sentence_that_ends_with_a_number_stay(outcomes_nlp: Lang
 def test_a_run_of_points_is_no_decimal(outcomes_nlp: Language) -> None:
     # "1 . 2 . 3": a section number, not a decimal
     assert all(r[0] not in (1.2, 2.3) for r in rows(outcomes_nlp, "See section 1 . 2 . 3 ."))
+
+
+def test_a_spaced_thousands_pair_gives_no_piece_row(outcomes_nlp: Language) -> None:
+    # "12 , 305 controls": one number written across a spaced comma, not 305 controls
+    text = "Nausea was no more frequent than in a reference group of 12 , 305 controls ."
+    assert all(r[0] not in (12.0, 305.0) for r in rows(outcomes_nlp, text))
+
+
+def test_a_spaced_list_keeps_its_numbers(outcomes_nlp: Language) -> None:
+    text = "Nausea occurred in 12 , 150 and 200 patients , respectively ."
+    assert [r[0] for r in rows(outcomes_nlp, text) if r[0] in (150.0, 200.0)] != []

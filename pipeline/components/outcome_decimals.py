@@ -68,11 +68,13 @@ _BEFORE = 7
 
 # a thousands group after a number, written with a space after the comma: ", 580" (three
 # digits that end the number; no share: "Of these 45, 100% responded")
-_GROUP_AFTER = re.compile(r", (\d{3})(?![\d.,·]\d|\d|\s*%)")
+_GROUP_AFTER = re.compile(r" ?, (\d{3})(?![\d.,·]\d|\d|\s*%)")
 _PERCENT_AFTER = re.compile(r"\s*%")
 # a number of one to three digits, then ", " right before a figure: "21, " (its start is
 # checked to be the number's)
-_HEAD_BEFORE = re.compile(r"(?<![\d.,])(\d{1,3}), \Z")
+_HEAD_BEFORE = re.compile(r"(?<![\d.,])(\d{1,3}) ?, \Z")
+# (tokenized text joined by spaces writes the comma between two: "1 , 203 patients")
+_COMMA_AFTER = (", ", " , ")
 _LAST_WORD = re.compile(r"([^\W\d_]+)\W*\Z")
 
 
@@ -107,13 +109,13 @@ def thousands_pieces(figures: list[Figure], toks: list[Tok], text: str,
             continue
         start, end = tok.start, tok.end
         # (a comma and a space after the number, or before it: a substring test first)
-        if text.startswith(", ", end) and len(tok.text) <= 3:
+        if text.startswith(_COMMA_AFTER, end) and len(tok.text) <= 3:
             m = _GROUP_AFTER.match(text, end)
             if m and (m.group(1) == "000" or _lone_pair(text, start, m.end(), rules)):
                 out.add(k)  # "<3>, 580 unrelated individuals"
         elif (text[max(0, start - 2) : start] == ", " and len(tok.text) == 3
               and not _PERCENT_AFTER.match(text, end)):  # fmt: skip
-            m = _HEAD_BEFORE.search(text, max(0, start - 6), start)
+            m = _HEAD_BEFORE.search(text, max(0, start - 7), start)
             if m and (tok.text == "000" or _lone_pair(text, m.start(1), end, rules)):
                 out.add(k)  # "16, <219 controls>"
     return out

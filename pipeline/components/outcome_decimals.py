@@ -17,9 +17,21 @@ wrong value: 0% and 12% for 0.12%, a count of 57. These pieces give no row:
 - digits written with a leading zero ("006" of "P =. 006", "05", "0066%"): a decimal's digits
   after its point, never a count or a share.
 
+Text tokenized for a corpus and joined by spaces (IOB or CoNLL files a user converts) writes
+a space on both sides of the point: "( 34 . 6 % versus 31 . 9 % )", "1 . 3 + / - 0 . 3". Within a
+sentence `TOKEN_RE` reads such a decimal as one number; where the sentence splitter cut after
+its point, these pieces give no row:
+
+- the part after the point: a percentage, or any number after "0 . ", or (as above) a number
+  without a denominator or subjects; a count of subjects after another integer keeps its row
+  ("... in 12 . 5 patients died");
+- the part before the point: a bare number of at most three digits followed by " . ", digits
+  and no word but "per cent" (" . 6 %", " . 3 + / -"), or "0" followed by " . " and digits.
+
 The same records write a space after a thousands separator ("included 3, 580 unrelated
 individuals", "a group of 16, 219 controls", "110, 000 daltons compared with 140, 000
-daltons"), so that "3" and "219 controls" became rows with wrong values (`thousands_pieces`):
+daltons"; tokenized text "41 , 904 women"), so that "3" and "219 controls" became rows with
+wrong values (`thousands_pieces`):
 
 - the part before the comma: a bare number of one to three digits followed by ", " and three
   digits that end the number ("3, 580", "140, 000");

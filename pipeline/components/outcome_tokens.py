@@ -1,7 +1,8 @@
 """Light tokens and the typed objects of the outcomes grammar (figures, statistics, cues).
 
 Light tokens are a regex tokenization of one sentence's text, independent of the pipeline's
-tokenizer: numbers with thousands separators and decimals ("1,203", "86·5") stay one token and
+tokenizer: numbers with thousands separators and decimals ("1,203", "86·5", and "34 . 6" of text
+tokenized for a corpus and joined by spaces) stay one token and
 number words ("twenty-two", "one hundred and fourteen", "four thousand nine hundred twenty-two")
 become numbers.
 """

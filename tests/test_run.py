@@ -571,6 +571,44 @@ def test_progress_lines_go_on_while_a_long_document_is_annotated(
     assert not [r for r in caplog.records if " shards, " in r.getMessage()]
 
 
+def test_the_progress_bar_fits_80_columns_with_elapsed_and_eta_whole() -> None:
+    """On an 80-column terminal the bar's columns were wider than the line even on a small
+    run, so rich cut the elapsed time and the ETA to "0:0…" / "ETA 0:00:…". Now the bar takes
+    the width the text leaves and the line ends in whole h:mm:ss times, also with 36 million
+    documents (a PubMed-sized run); words/s shows on wide terminals only."""
+    import io
+    import re
+
+    from rich.console import Console
+
+    from pipeline.runner.progress import Reporter
+    from pipeline.runner.shard import ShardResult
+
+    def line(width: int, shards: int, docs: int, done: int) -> str:
+        console = Console(width=width, record=True, file=io.StringIO())
+        reporter = Reporter(shards, "rich", console=console)
+        reporter.start(live=False)
+        reporter.t0 -= 30_000  # docs/s of a run of hours (36 million documents: 1,200/s)
+        try:
+            for i in range(done):  # two units at different times: rich has a speed, an ETA
+                reporter.shard_done(ShardResult(f"s{i}", "x", {"documents": docs // done},
+                                                n_words=docs * 25 // done, seconds=1.0))
+                time.sleep(0.05)
+        finally:
+            reporter.stop()
+        (last,) = console.export_text().splitlines()[-1:]
+        return last
+
+    whole = re.compile(r" (\d+:\d\d:\d\d) ETA (\d+:\d\d:\d\d)$")
+    for shards, docs in ((4, 1_200), (3_600, 36_000_000)):
+        text = line(80, shards, docs, 2)
+        assert len(text) <= 80 and "…" not in text, text
+        assert whole.search(text.rstrip()), text
+        assert f"2/{shards} shards" in text and f"{docs:,} docs" in text, text
+    wide = line(160, 4, 1_200, 2)
+    assert "words/s" in wide and whole.search(wide.rstrip()), wide
+
+
 def test_the_manifest_records_the_time_limit_applied(tmp_path: Path) -> None:
     """The default limit and the same value given are one setting (a resume takes either);
     0 is recorded as 0 (no limit) and is another setting."""

@@ -24,7 +24,8 @@ class Reporter:
     """Progress: a rich bar on a terminal, a log line every `interval` seconds otherwise, or
     nothing. Thread-safe (per-batch document counts arrive from a background thread)."""
 
-    def __init__(self, total_shards: int, mode: str, *, interval: float = 10.0) -> None:
+    def __init__(self, total_shards: int, mode: str, *, interval: float = 10.0,
+                 console: Any = None) -> None:
         self.total = total_shards
         self.mode = mode
         self.interval = interval
@@ -38,6 +39,7 @@ class Reporter:
         #: live: per unit id, the (documents, words) of its batches so far; the units finished
         self._got: dict[str, list[int]] = {}
         self._finished: set[str] = set()
+        self._console = console  # rich mode: a rich Console (None: one on stderr)
         self._progress: Any = None
         self._task: Any = None
         self._stop_ticks = threading.Event()
@@ -48,28 +50,12 @@ class Reporter:
         self.t0 = self._last_log = time.perf_counter()
         if self.mode == "rich":
             from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
+            from rich.progress import Progress
 
-            self._progress = Progress(
-                TextColumn("[bold]biotab run"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("shards"),
-                TextColumn("{task.fields[docs]:,} docs  {task.fields[dps]:,.1f} docs/s  "
-                           "{task.fields[wps]:,.0f} words/s"),
-                TimeElapsedColumn(),
-                TextColumn("ETA"),
-                TimeRemainingColumn(),
-                console=Console(stderr=True),
-                transient=False,
-            )
+            console = self._console if self._console is not None else Console(stderr=True)
+            # The bar takes the width the text leaves (expand): the line fits the terminal.
+            self._progress = Progress(*_rich_columns(console.width), console=console,
+                                      transient=False, expand=True)
             self._progress.start()
             self._task = self._progress.add_task("run", total=self.total, completed=self.shards,
                                                  docs=0, dps=0.0, wps=0.0)
@@ -141,6 +127,39 @@ class Reporter:
             self._stop_ticks.set()
             self._ticker.join(timeout=TICK_S + 1)
             self._ticker = None
+
+
+#: Terminals at least this wide show words/s too (on narrower ones the line would not fit).
+WIDE_COLUMNS = 120
+
+
+def _rich_columns(width: int) -> list[Any]:
+    """The bar's columns for a terminal of `width` columns: elapsed time and ETA must stay
+    whole, so below `WIDE_COLUMNS` the words/s and the word "run" are left out (the longest
+    line, 36,000,000 docs in 3,600 shards, then fits 80 columns)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.table import Column
+
+    wide = width >= WIDE_COLUMNS
+    rates = "{task.fields[docs]:,} docs  {task.fields[dps]:,.1f} docs/s"
+    if wide:
+        rates += "  {task.fields[wps]:,.0f} words/s"
+    return [
+        TextColumn("[bold]biotab run" if wide else "[bold]biotab"),
+        BarColumn(bar_width=None, table_column=Column(ratio=1)),
+        MofNCompleteColumn(),
+        TextColumn("shards"),
+        TextColumn(rates),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    ]
 
 
 def _hms(seconds: float) -> str:

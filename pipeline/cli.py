@@ -27,6 +27,7 @@ from pipeline.limits import (
     MAX_BLOCKS_PER_FILE,
     MAX_COMPRESSED_BLOCKS,
 )
+from pipeline.runner.errors import Terminated
 
 
 def _mib(n: int | None) -> str:
@@ -336,14 +337,9 @@ def docs_cmd(
         raise typer.Exit(code)
 
 
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM to `biotab run` (`kill`, `timeout`, a batch scheduler cancelling the job): the run
-    stops as Ctrl-C stops it (workers stopped, manifest "interrupted", lock released) instead
-    of dying with its manifest saying "running" and nothing on stderr."""
-
-
 def _on_sigterm(signum: int, frame: Any) -> None:
-    raise _Terminated
+    """SIGTERM stops `biotab run` as Ctrl-C does (`pipeline.runner.errors.Terminated`)."""
+    raise Terminated
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -550,9 +546,9 @@ def run_cmd(
         typer.echo(f"biotab run: {exc}", err=True)
         raise typer.Exit(2) from exc
     except KeyboardInterrupt as exc:
-        how = "terminated (SIGTERM)" if isinstance(exc, _Terminated) else "interrupted"
+        how = "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
         typer.echo(f"biotab run: {how}; finish it with --resume", err=True)
-        raise typer.Exit(143 if isinstance(exc, _Terminated) else 130) from None
+        raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
     finally:
         if on_term:
             signal.signal(signal.SIGTERM, previous)

@@ -64,7 +64,7 @@ from pipeline.paths import DEFAULT_OUTPUT
 from pipeline.runner import bookkeeping as B
 from pipeline.runner import units as U
 from pipeline.runner.dask_engine import run_dask
-from pipeline.runner.errors import EngineStartError, PipelineLoadError, RunError
+from pipeline.runner.errors import EngineStartError, PipelineLoadError, RunError, stop_reason
 from pipeline.runner.local import PoolOutcomes, run_inline, run_pool
 from pipeline.runner.lock import RunLock
 from pipeline.runner.lock import acquire as acquire_lock
@@ -361,7 +361,7 @@ def _record_failure(out: Path, manifest: dict[str, Any], attempt: dict[str, Any]
     if isinstance(exc, (PipelineLoadError, EngineStartError)) and B.undo_rowless_attempt(out):
         return
     status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-    manifest.update(status=status, ended_at=B.now(), error=f"{type(exc).__name__}: {exc}")
+    manifest.update(status=status, ended_at=B.now(), error=stop_reason(exc))
     attempt.update(ended_at=manifest["ended_at"], status=status)
     W.write_manifest(out, manifest)
 

@@ -28,6 +28,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.run import PipelineLoadError, RunError, run
 from pipeline.runner import units as units_mod
+from pipeline.runner.errors import Terminated
 from pipeline.runner.lock import LOCK_NAME
 from pipeline.runner.shard import forget_nlp
 from pipeline.write import OutputExistsError, earlier_run, remove_run
@@ -421,9 +422,36 @@ def test_interrupt_stops_busy_pool_workers_at_once(tmp_path: Path, launch: list[
     assert "; finish it with --resume" in err
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "interrupted" and not list((out / "_shards").glob("*.json"))
+    assert manifest["error"] == ("interrupted (Ctrl-C, SIGINT)" if sig == signal.SIGINT
+                                 else "interrupted (SIGTERM)")
     assert not (out / LOCK_NAME).exists()
     refused = CliRunner().invoke(app, ["run", str(inp), "--out", str(out), "--quiet"])
     assert refused.exit_code == 2 and "earlier run" in refused.output
+
+
+@pytest.mark.parametrize(("stop", "said"), [
+    (KeyboardInterrupt(), "interrupted (Ctrl-C, SIGINT)"),
+    (Terminated(), "interrupted (SIGTERM)"),
+    (KeyboardInterrupt("while compacting"), "interrupted (Ctrl-C, SIGINT): while compacting"),
+    (OSError(28, "No space left on device"), "OSError: [Errno 28] No space left on device")])
+def test_the_manifest_of_a_stopped_run_says_why_in_words(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop: BaseException,
+        said: str) -> None:
+    """A run stopped by Ctrl-C or SIGTERM: the manifest's `error` read "KeyboardInterrupt: " or
+    "_Terminated: " (a private class name, an empty message). Now it names the signal; the
+    status stays "interrupted" (a failure: "failed" and the exception, as before)."""
+    def stopped(*a: Any, **k: Any) -> int:
+        raise stop
+
+    out = tmp_path / "out"
+    with monkeypatch.context() as m:
+        m.setattr(units_mod, "compact", stopped)
+        with pytest.raises(type(stop)):
+            run([SEED_FILES[0]], out, workers=1, quiet=True, nlp_factory=NLP_FACTORY)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["error"] == said
+    status = "interrupted" if isinstance(stop, KeyboardInterrupt) else "failed"
+    assert manifest["status"] == manifest["attempts"][-1]["status"] == status
 
 
 # --------------------------------------------------------------------------- ingest caps, notices

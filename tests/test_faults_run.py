@@ -276,6 +276,32 @@ def _stopped_before_compaction(monkeypatch: pytest.MonkeyPatch, *args: Any,
     return dict(json.loads((out / "manifest.json").read_text())["attempts"][-1])
 
 
+def test_the_changed_input_warning_names_the_earlier_run_by_its_status(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A resume that finds an input changed warned "changed since the interrupted run read it"
+    also when the earlier run had completed: the words now follow the manifest's status."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    shutil.copy(SEED_FILES[0], inp / SEED_FILES[0].name)
+    opts: dict[str, Any] = {"workers": 1, "quiet": True, "nlp_factory": NLP_FACTORY}
+    caplog.set_level(logging.WARNING, logger="pipeline")
+
+    def warned(edit: str) -> list[str]:
+        _same_size_edit(inp / SEED_FILES[0].name, " ", edit, keep_mtime=False)
+        caplog.clear()
+        run([inp], out, resume=True, **opts)
+        return [r.getMessage() for r in caplog.records if "changed since" in r.getMessage()]
+
+    out = tmp_path / "out"
+    run([inp], out, **opts)
+    (complete,) = warned("\n")
+    assert "changed since the completed run read it (its SHA-256 changed)" in complete
+    _stopped_before_compaction(monkeypatch, [inp], out, resume=True, **opts)
+    (interrupted,) = warned("\t")
+    assert "changed since the interrupted run read it" in interrupted
+
+
 def test_resume_redoes_the_shards_of_changed_inputs(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     inp = tmp_path / "in"

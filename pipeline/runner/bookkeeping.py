@@ -118,19 +118,33 @@ def shard_infos(done: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, An
     return {d["shard_id"]: d for m in done.values() for d in m.get("shard_info") or []}
 
 
-def drop_changed(out: Path, units: Sequence[U.Unit],
-                 done: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
+#: The earlier run, named by its manifest's status, in the warning about a changed input (a
+#: resume may follow a run that finished: "the interrupted run" was wrong there).
+EARLIER_RUN = {
+    "complete": "the completed run",
+    "incomplete": "the earlier run (finished with failed shards)",
+    "interrupted": "the interrupted run",
+    "failed": "the failed run",
+    # no end recorded: killed (SIGKILL, a crash, the machine's power); its lock was stale
+    "running": "the earlier run (stopped before its manifest recorded an end)",
+}
+
+
+def drop_changed(out: Path, units: Sequence[U.Unit], done: dict[str, dict[str, Any]],
+                 earlier_status: str | None = None) -> list[dict[str, str]]:
     """Forget (and delete the parts of) the finished units that read an input that changed;
-    returns [{path, reason}] for the manifest."""
+    returns [{path, reason}] for the manifest. `earlier_status`: the status of the run
+    resumed (its manifest's), for the warning's words."""
     shards = [s for u in units for s in u.shards]
     changed = changed_inputs(shards, shard_infos(done))
     for u in units:
         if u.unit_id in done and any(s.path in changed for s in u.shards):
             del done[u.unit_id]
             W.clean_shard(out, u.unit_id)
+    who = EARLIER_RUN.get(earlier_status or "", "the earlier run")
     for path, why in sorted(changed.items()):
-        log.warning("input %s changed since the interrupted run read it (%s): its shards are "
-                    "processed again", path, why)
+        log.warning("input %s changed since %s read it (%s): its shards are processed again",
+                    path, who, why)
     return [{"path": display_path(p), "reason": why} for p, why in sorted(changed.items())]
 
 
@@ -358,7 +372,9 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
     for uid in set(markers) - set(done):
         if U.own_key(uid):  # a marker under another name is no unit's: not ours to delete
             W.clean_shard(out, uid)
-    changed = drop_changed(out, units, done) if resumed else []
+    status = (earlier or {}).get("status")  # (a hand-edited manifest: any JSON value)
+    changed = (drop_changed(out, units, done, status if isinstance(status, str) else None)
+               if resumed else [])
     groups, damaged = U.read_groups(out)
     # on every resume, not only after a damaged marker: a deleted one leaves no trace but its
     # units' missing files

@@ -1,10 +1,10 @@
 """The outcomes lexicon (`rules/outcomes_lexicon.json`, validated by `outcome_rules.py`)
 compiled to word sets and regexes, once per component: `Lexicon`. Here: the regexes that say
 what a figure is and whose (figures, who was studied, events, drug and disease ties,
-changes) and the questions asked of them; the regexes of a figure's arm and of the statistics and
-statistics beside it are built by `Lexicon`'s bases in `outcome_lexicon_attach.py`, those of the
-timepoint beside it in `outcome_timepoint_regexes.py`, and its word sets (read first) in
-`outcome_lexicon_words.py`."""
+changes) and the questions asked of them; the regexes of a figure's arm are built by `Lexicon`'s
+bases in `outcome_lexicon_attach.py`, those of the statistics beside it in
+`outcome_stat_regexes.py`, those of the timepoint beside it in `outcome_timepoint_regexes.py`,
+and its word sets (read first) in `outcome_lexicon_words.py`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from pipeline.components.outcome_conduct import ConductRules
 from pipeline.components.outcome_enrollment_scope import EnrollmentScope
 from pipeline.components.outcome_lexicon_attach import (
     ArmRegexes,
-    StatRegexes,
     _alt,
     alt_spaced,
     receptor_status,
@@ -31,6 +30,7 @@ from pipeline.components.outcome_rules import (
     load_negation_words,
 )
 from pipeline.components.outcome_scope import ScopeRules
+from pipeline.components.outcome_stat_regexes import StatRegexes
 from pipeline.components.outcome_study_regexes import StudyRegexes
 from pipeline.components.outcome_timepoint_regexes import TimepointRegexes
 from pipeline.components.outcome_tokens import TOKEN_SPLIT

@@ -13,8 +13,9 @@ control arm, ... was 16.7%"), or to all its figures when it names them all (`sha
 `opening_clause_arm`, `trailing_list_arm`), and the keys that name the arm across the document
 (`Figure.arm_keys`, noted in `DocContext`). A name an arm noun follows is an arm only with evidence
 (`outcome_arm_evidence.ArmEvidence`: not "In the intention-to-treat cohort"), whichever rule read
-it. Reads the sentence's text and mentions; writes `Figure.arm`/`arm_keys` and the arms noted in
-the `DocContext`. `outcome_context` resolves the figures over these arms.
+it (the arms figures share with their neighbours: `outcome_shared_arms`). Reads the sentence's
+text and mentions; writes `Figure.arm`/`arm_keys` and the arms noted in the `DocContext`.
+`outcome_context` resolves the figures over these arms.
 """
 
 from __future__ import annotations
@@ -22,13 +23,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_allocation_arms import AllocationList, listed_size_arm
 from pipeline.components.outcome_arm_evidence import ArmEvidence
-from pipeline.components.outcome_arm_names import arm_names, qualified
-from pipeline.components.outcome_attach import Comparisons, share_pair_arm
+from pipeline.components.outcome_arm_names import arm_names
+from pipeline.components.outcome_attach import Comparisons
 from pipeline.components.outcome_clause_arms import (
     Clauses,
     clause_arm,
@@ -43,17 +43,13 @@ from pipeline.components.outcome_following_arms import (
     following_drug,
     following_name,
     of_group_arm,
-    pool_arm,
     subjects_arm,
 )
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_label_arms import label_arms, size_label_after
-from pipeline.components.outcome_pair_series import (
-    carried_list_keys,
-    earlier_list_arms,
-    later_pairs_arms,
-)
-from pipeline.components.outcome_tokens import Figure, Mention, Tok
+from pipeline.components.outcome_pair_series import carried_list_keys
+from pipeline.components.outcome_shared_arms import shared_arms
+from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DRUG
 
 if TYPE_CHECKING:
@@ -280,11 +276,27 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
     """Tie each figure of a sentence to its arm before any of them is resolved (an arm's size
     "letrozole (n = 453)", `size_arm`; the drug right after it, "28% with docetaxel") and note
     the arms named (`Figure.arm_keys`, `DocContext.note_arms`): a figure's denominator depends
-    on the arms the sentence and the document name."""
+    on the arms the sentence and the document name. In turn: each figure's own forms
+    (`_own_arms`), the arms figures share with their neighbours (`outcome_shared_arms`), the
+    arms their clauses name (`_clause_arms`), then the keys noted (`_note_keys`)."""
     text = parser.text
     # the sentence's arm names, read once and only when a rule asks
     names = _Names(lambda: arm_names(sm.lex, text, sm)[0])
     evidence = ArmEvidence(ctx, sm, [f.arm for f in figures if f.arm is not None])
+    _own_arms(figures, parser, ctx, sm, evidence)
+    shared_arms(figures, parser, ctx, sm, compared, names)
+    _clause_arms(figures, parser, evidence, sm, names)
+    _note_keys(figures, parser, ctx, sm, compared, names)
+
+
+def _own_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
+              sm: SentenceMentions, evidence: ArmEvidence) -> None:  # fmt: skip
+    """Each figure's arm from its own forms, figure by figure: its bracket's label, an arm's
+    size ("letrozole (n = 453)", an allocation list's member), the drug or arm named right after
+    it ("28% with docetaxel", "31% of letrozole patients"), the arm before its bracket
+    ("placebo (6.1%)"); drops an arm with no evidence. Reads the sentence's text and mentions;
+    writes `Figure.arm`, `each_arm`, `arm_pooled`."""
+    text = parser.text
     # "(n = 40 calendula; n = 41 sorbolene)", "(arm A, 46%; arm B, 62%)", "18% A vs 25% B"
     labelled = label_arms(figures, sm, ctx)
     allocation: AllocationList | None = None  # (read when a size asks)
@@ -338,27 +350,14 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             f.arm = bracket_arm(sm, text, f, first=k == 0)
         if f.arm is not None:
             f.arm = _with_drugs(sm, text, f.arm)
-    for k, f in enumerate(figures):
-        if f.arm is not None and f.arm[0] >= f.end:
-            _list_shares(figures, k, parser)  # "42, 90, and 90% of the control group"
-    for f, g in pairwise(figures):
-        # ("HbA1c fell from 8.1% to 7.2% with semaglutide": the drug after the pair is both's)
-        share_pair_arm(sm.lex, f, g, parser)
-        if f.arm is None and may_take_arm(f) and f.measure != "enrollment":
-            f.arm = pool_arm(f, g, text)  # "352 DFS events among 2,463 women receiving letrozole"
-    if compared is not None and len(figures) > 3:
-        # "14.2% in DEE group versus 6.7% in DE group, 'partial response' in 76.8% versus 71.1%":
-        # a later pair, the arms the pair before it took from its own forms; "31.6% with
-        # fulvestrant and 33.9% with tamoxifen, and 33.2% and 31.1%, respectively": a later
-        # respectively list, the arms of the figures before it
-        if compared.pairs:
-            later_pairs_arms(sm.lex, figures, compared.pairs, parser, names)
-        for run, resp in compared.runs:
-            earlier_list_arms(sm.lex, figures, run, parser.toks[resp].start, parser, names)
-    if (any(f.arm is None and may_take_arm(f) for f in figures)
-            and sm.lex.arm_link_word_re.search(text) and ctx.compares_arms(sm.lex)):  # fmt: skip
-        # "those taking anastrozole had three fragility fractures and five other fractures"
-        _subject_arms(figures, parser, names, sm.lex)
+
+
+def _clause_arms(figures: list[Figure], parser: SentenceParser, evidence: ArmEvidence,
+                 sm: SentenceMentions, names: _Names) -> None:  # fmt: skip
+    """The arms the figures' clauses name (`outcome_clause_arms`: "In the control arm, ... was
+    16.7%", a clause's arm shared by all its figures, a trailing list's, an opening clause's),
+    for figures still without one. Writes `Figure.arm`."""
+    text = parser.text
     # (once every figure's own forms are read: the clause's other figures' arms are known;
     # each clause's figures and words read once a clause, its figures' arms once a pass)
     clauses = Clauses(figures, text, sm.lex)
@@ -379,6 +378,15 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         for f, span in zip(figures, opened, strict=True):
             if span is not None:
                 f.arm = span
+
+
+def _note_keys(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
+               sm: SentenceMentions, compared: Comparisons | None,
+               names: _Names) -> None:  # fmt: skip
+    """Note the arms the figures name across the document: each figure's `arm_keys`, its arm's
+    name (`DocContext.note_arm_name`, `known_arms`), `one_arm` of arm sizes, the keys a
+    respectively list or a pair carries from the arms named before, and `DocContext.note_arms`."""
+    text = parser.text
     for f in figures:
         f.arm_keys = _arm_keys(f, text, ctx, sm)
         arm = arm_text(f, text)
@@ -403,86 +411,6 @@ def note_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             for previous in (ctx.sentence_arms, ctx.arms_seen):
                 carried_list_keys(sm.lex, pair, pair[1].start, text, previous, names)
     ctx.note_arms([f.arm_keys for f in figures])
-
-
-_BARE_NUMBER = re.compile(r"[\d.,·]+")
-
-
-def _list_shares(figures: list[Figure], k: int, parser: SentenceParser) -> None:
-    """ "grade 1 dermatitis was found in 42, 90, and 90% of the control group": the bare numbers
-    listed right before figure k (one list, `Figure.group`, joined by commas and "and" only: no
-    comparison word, no stop, "4 . 3 %" being a decimal cut by spaces), which borrow its unit,
-    take the arm named after it, when they have none (not "40%, and 30% in the placebo group":
-    the 40% has its own unit, and may be the other arm's)."""
-    last = figures[k]
-    text = parser.text
-    if _BARE_NUMBER.fullmatch(text, last.start, last.end):
-        return
-    members = [last]  # (from the last back; each figure read once, not the sentence's)
-    for j in range(k - 1, -1, -1):
-        f = figures[j]
-        if (f.group != last.group or f.arm is not None or not may_take_arm(f)
-                or not _BARE_NUMBER.fullmatch(text, f.start, f.end)):  # fmt: skip
-            break
-        members.append(f)
-    members.reverse()
-    lex = parser.lex
-    joints = lex.connectors - lex.comparison - lex.respectively - {"."}  # (", ", "and")
-    gaps = [parser.lower(x) for f, g in pairwise(members) for x in range(f.te, g.ts)]
-    if len(members) > 1 and all(w in joints for w in gaps):
-        for f in members[:-1]:
-            f.arm = last.arm
-
-
-def _subject_arms(figures: list[Figure], parser: SentenceParser,
-                  names: Callable[[], list[tuple[int, int]]], lex: Lexicon) -> None:
-    """ "Patients with a baseline T-score of -2.0 or more taking exemestane had two fragility
-    fractures and two other fractures, those taking anastrozole had three ...", "women
-    randomized to weight loss had 3% telomere lengthening": an arm name right after subjects and
-    an arm link (`Lexicon.subject_arm_link_re`; not who was studied, "patients pretreated with
-    X"; not subjects a figure counts, "4 patients assigned to group I") is the arm of the
-    result figures after it in its clause, up to the next arm name, a colon or a figure with
-    another arm (`names` read only when a figure may take an arm)."""
-    text = parser.text
-    ends = {f.end for f in figures}
-    subjects = []
-    for n in names():
-        m = lex.subject_arm_link_re.search(text, max(0, n[0] - 90), n[0])
-        if m is None or qualified(lex, text, n):
-            continue
-        if any(m.start() - x in (0, 1, 2) for x in ends) or _FIGURE_END.search(
-            text, max(0, m.start() - 3), m.start()
-        ):
-            continue  # "in 4 patients assigned to group I and 7 assigned to group II": those
-            # subjects are a figure's, not the clause's
-        subjects.append(n)
-    if not subjects:
-        return
-    starts = [s for s, _ in names()]
-    for n in subjects:
-        k = bisect.bisect_right(parser.toks, n[0], key=_tok_start) - 1
-        hi = parser.clause_chars(max(0, k))[1]
-        nxt = bisect.bisect_right(starts, n[0])
-        stop = min(hi, starts[nxt] if nxt < len(starts) else hi)
-        colon = text.find(":", n[1], stop)
-        stop = stop if colon < 0 else colon  # ("...: among 390 women allocated to placebo")
-        inside = [f for f in figures if n[1] <= f.start < stop and f.measure != "enrollment"]
-        for j, f in enumerate(inside):
-            if f.arm is not None:
-                if f.arm != n:
-                    break  # (a figure of another arm: the subjects' figures end)
-                continue
-            other = inside[j + 1].arm if j + 1 < len(inside) else None
-            if may_take_arm(f) and (not f.compared or (other is not None and other != n)):
-                # (one side of a comparison only when the other side's arm is another's)
-                f.arm = n
-
-
-_FIGURE_END = re.compile(r"\d\s*$")
-
-
-def _tok_start(t: Tok) -> int:
-    return t.start
 
 
 def _names_a_seen_arm(low: str, arms_seen: list[tuple[str, ...]]) -> bool:

@@ -133,8 +133,13 @@ class EnrollmentScope:
         self._counted_nouns = self._sample_nouns | self._tissue_nouns
         self._specimen_nouns = low["specimen_nouns"]
         self._genetic_words = low["genetic_finding_words"]
-        joiners = _alt(low["predicate_joiners"])
-        groups = _alt(data["finding_prepositions"])
+        self._build_accrual(data, low)
+        self._build_brackets(low, shared)
+        self._build_predicates(data, low)
+
+    def _build_accrual(self, data: dict[str, Any], low: dict[str, frozenset[str]]) -> None:
+        """What reads a clause about accrual ("Accrual was closed", "recruitment to the study was
+        halted"): its accrual noun and verb, the words no accrual subject follows, its end."""
         # no accrual noun after these is the clause's subject: "At enrollment, ...", "Before
         # randomization ..."
         self._preps = frozenset(
@@ -152,6 +157,13 @@ class EnrollmentScope:
             re.IGNORECASE,
         )
         self._accrual_gate = frozenset(w.split()[0] for w in low["accrual_nouns"])
+
+    def _build_brackets(
+        self, low: dict[str, frozenset[str]], shared: dict[str, frozenset[str]]
+    ) -> None:
+        """What reads an "(n = N)" bracket and the words right before it: a measurement's marks and
+        what else it holds, a group's name or traits, a dispersed value, a refusal, the bracket's
+        end before a comma."""
         # what a measured value is written with: a dispersion or statistic's label, a
         # concentration's unit (no dose unit: "(10 mg bid; n = 114)" is an arm's size)
         # (a word is matched whole; a sign or a unit after "/" also inside a number or a
@@ -190,6 +202,15 @@ class EnrollmentScope:
         self._declined_re = re.compile(
             rf"(?<![\w-])(?:{_alt(low['decline_words'])})\s*[(\[]\s*$", re.IGNORECASE
         )
+        # the end of a subgroup's bracket, then a comma: "(n = 150),", "(N = 57 at baseline;
+        # 41%),"
+        self.bracket_clause_end_re = re.compile(r"[^()\[\]]{0,40}?[)\]]\s*,")
+
+    def _build_predicates(self, data: dict[str, Any], low: dict[str, frozenset[str]]) -> None:
+        """What reads the predicate of a figure: a genotype's ("were heterozygous"), the words that
+        end it at another figure's, a hedge before a denominator, a reported clause's opener."""
+        joiners = _alt(low["predicate_joiners"])
+        groups = _alt(data["finding_prepositions"])
         # a figure's genotype predicate: "had at least one copy of", "were heterozygous"
         self._genotype_re = re.compile(
             rf"[^;]{{0,{GENOTYPE_WINDOW}}}?(?<![\w-])(?:"
@@ -214,9 +235,6 @@ class EnrollmentScope:
         self._hedged_re = re.compile(
             rf"(?:(?<![\w-])(?:{_alt(data['hedges'])})\s+|(?:{signs})\s*)$", re.IGNORECASE
         )
-        # the end of a subgroup's bracket, then a comma: "(n = 150),", "(N = 57 at baseline;
-        # 41%),"
-        self.bracket_clause_end_re = re.compile(r"[^()\[\]]{0,40}?[)\]]\s*,")
         # "... found that in highly anxious women (": where a reported clause opens
         self._complement_re = re.compile(
             rf"\b(?:{_alt(low['complement_openers'])})\s+(?=(?:{groups})\s)", re.IGNORECASE

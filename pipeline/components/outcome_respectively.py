@@ -42,14 +42,15 @@ respectively" names no arms). Arms the figures already have are kept when each h
 one and no two the same ("28% with docetaxel and 15% with placebo, respectively").
 
 A frame may also open its clause ("Compared with placebo, letrozole reduced mucositis (1.2% vs
-6.7%)": the first arm is the one name between the frame's comma and the pair). A pair no series
-or frame gives arms takes them from the names of its clause (`_one_named`): one name before it
-is the first figure's ("Fewer patients in the ropivacaine group reported pain (13 vs 31)"), or
-the second's after a comparison word, or both figures' when two timepoints or subgroups stand
-joined between the name and the pair ("In the ropivacaine group, pain at 6 h and 24 h was 13 vs
-31": the one arm's, `arm_subset_words`); one name after it, after a comparison word or linked
-right after the second figure ("in the tamoxifen arm was 93%, versus 81% in the MPA arm"), the
-second's. The figure left without an arm then takes not the other's drug (`Figure.other_arm`).
+6.7%)": the first arm is the one name between the frame's comma and the pair; the frames and
+`one_named_arms`: `outcome_frame_arms`). A pair no series or frame gives arms takes them from the
+names of its clause: one name before it is the first figure's ("Fewer patients in the
+ropivacaine group reported pain (13 vs 31)"), or the second's after a comparison word, or both
+figures' when two timepoints or subgroups stand joined between the name and the pair ("In the
+ropivacaine group, pain at 6 h and 24 h was 13 vs 31": the one arm's, `arm_subset_words`); one
+name after it, after a comparison word or linked right after the second figure ("in the
+tamoxifen arm was 93%, versus 81% in the MPA arm"), the second's. The figure left without an
+arm then takes not the other's drug (`Figure.other_arm`).
 
 Reads the figures (`Figure.measure`, `Figure.arm`), the sentence's tokens and its DRUG and
 DISEASE mentions; writes `Figure.arm` and `Figure.other_arm` (sentence-relative characters).
@@ -65,6 +66,14 @@ from typing import TYPE_CHECKING
 from pipeline.components.outcome_arm_names import any_between, arm_names, qualified
 from pipeline.components.outcome_attach import Comparisons, listed, named_as_comparator
 from pipeline.components.outcome_following_arms import subjects_start
+from pipeline.components.outcome_frame_arms import (
+    GAP_TOKEN,
+    LINK_CHARS,
+    Frames,
+    Named,
+    frame_arms,
+    one_named_arms,
+)
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_pair_series import pair_series_arms
 from pipeline.components.outcome_tokens import Figure
@@ -83,14 +92,7 @@ Run = tuple[list[Figure], int]
 SERIES_GAP = 6
 AFTER_GAP = 6
 AFTER_CHARS = 80
-#: How far before a series its link may start ("treated with the").
-LINK_CHARS = 40
 BEFORE_SINGLES = 2
-#: Most tokens between a frame's word and the arm it names ("than in those given placebo");
-#: between that arm and the pair after it ("than doxorubicin (40% vs 12%)").
-FRAME_GAP = 4
-FRAME_PAIR_GAP = 2
-_GAP_TOKEN = re.compile(r"vs\.|v\.|[A-Za-z]+|\S")
 
 
 def _names_arms(lex: Lexicon, text: str, chain: list[Span], own: set[Span]) -> bool:
@@ -109,7 +111,7 @@ def _names_arms(lex: Lexicon, text: str, chain: list[Span], own: set[Span]) -> b
 
 def _joins(lex: Lexicon, gap: str) -> bool:
     """Does the text between two names join them into one series?"""
-    toks = [t.lower() for t in _GAP_TOKEN.findall(gap)]
+    toks = [t.lower() for t in GAP_TOKEN.findall(gap)]
     if not toks or len(toks) > SERIES_GAP:
         return False
     joiners, beside = lex.series_joiners, lex.series_beside
@@ -147,8 +149,8 @@ def _after(lex: Lexicon, text: str, chains: list[list[Span]], starts: list[int],
     if k == len(chains) or chains[k][-1][1] > resp or starts[k] - end > AFTER_CHARS:
         return None
     chain = chains[k]
-    opening = _GAP_TOKEN.findall(text[end : chain[0][0]])
-    closing = [t.lower() for t in _GAP_TOKEN.findall(text[chain[-1][1] : resp])]
+    opening = GAP_TOKEN.findall(text[end : chain[0][0]])
+    closing = [t.lower() for t in GAP_TOKEN.findall(text[chain[-1][1] : resp])]
     if (len(opening) <= AFTER_GAP and all(t.isalpha() for t in opening)
             and all(t == "," or t in lex.arm_nouns or t in lex.pop for t in closing)):  # fmt: skip
         return chain
@@ -212,220 +214,13 @@ def _compares(lex: Lexicon, text: str, chain: list[Span]) -> bool:
     B"), not list what was given together ("treated with A and B")?"""
     if len(chain) != 2:
         return False
-    gap = {t.lower() for t in _GAP_TOKEN.findall(text[chain[0][1] : chain[1][0]])}
+    gap = {t.lower() for t in GAP_TOKEN.findall(text[chain[0][1] : chain[1][0]])}
     if gap & ((lex.comparison | lex.comparator_openers) - lex.respectively):
         return True
     before = text[max(0, chain[0][0] - LINK_CHARS) : chain[0][0]].split()
     words = [w for w in before if w.lower() not in lex.determiners]
     return bool(words) and lex.arm_pair_opener_re.fullmatch(words[-1]) is not None
 
-
-class _Frames:
-    """What every pair of a sentence reads to find its comparative frame, made once: where the
-    frame words stand, and where the arm names end."""
-
-    def __init__(self, lex: Lexicon, parser: SentenceParser, names: list[Span]) -> None:
-        self.words = [x for x, t in enumerate(parser.toks)
-                      if t.lower in lex.comparison_frame_words]  # fmt: skip
-        self.names = names
-        self.ends = [e for _, e in names]
-
-    def word(self, lo: int, hi: int, ts: int, te: int) -> int | None:
-        """The one frame word in tokens [lo, hi) outside ts..te, or None (none, or several)."""
-        a, b = bisect.bisect_left(self.words, lo), bisect.bisect_left(self.words, hi)
-        outside = [x for x in self.words[a:b] if not ts <= x < te]
-        return outside[0] if len(outside) == 1 else None
-
-
-def _frame_arms(lex: Lexicon, parser: SentenceParser, frames: _Frames, pair: list[Figure],
-                not_arms: set[Span]) -> list[Span] | None:  # fmt: skip
-    """The arms of a pair in a comparative frame (the module docstring), or None."""
-    toks, text, names = parser.toks, parser.text, frames.names
-    lo, hi = parser.stretch(pair[0].ts, pair[1].te)
-    at = frames.word(lo, hi, pair[0].ts, pair[1].te)
-    if at is None:
-        return None
-    word = toks[at]
-    k = bisect.bisect_left(names, (word.end, -1))
-    if k == len(names) or names[k][1] > (toks[hi].start if hi < len(toks) else len(text)):
-        return None
-    after = names[k]
-    gap = [w.lower() for w in _GAP_TOKEN.findall(text, word.end, after[0])]
-    # (the word right before the arm may be any word: "compared with standard paclitaxel",
-    # "than with patients administered placebo"; not "than without goserelin", "compared with
-    # historical tamoxifen data")
-    if len(gap) > FRAME_GAP or any(w not in lex.than_gap_words for w in gap[:-1]) or (
-        gap and gap[-1] not in lex.than_gap_words and (
-            not gap[-1].isalpha() or gap[-1] in lex.non_arm_qualifiers
-            or gap[-1] in lex.negation_words)
-    ):  # fmt: skip
-        return None
-    if word.start < pair[0].start and after[1] > pair[0].start:
-        return None
-    if word.start < pair[0].start and (
-        len(_GAP_TOKEN.findall(text, after[1], pair[0].start)) > FRAME_PAIR_GAP
-    ):
-        # ("than doxorubicin (40% vs 12%)": the pair right after the arm) or a frame that
-        # opens the clause: "Compared with placebo, letrozole reduced mucositis (1.2% vs 6.7%)"
-        before_pair = _opening_frame_arm(text, names, frames.ends, after, pair[0].start)
-        if before_pair is None:
-            return None
-        before = before_pair
-    else:
-        # the first arm: the name nearest before the frame's word ("5% vs 9% with letrozole
-        # than with placebo": not a drug before the figures)
-        j = bisect.bisect_right(frames.ends, word.start) - 1
-        if j < 0 or names[j][0] < toks[lo].start or names[j][1] > word.start:
-            return None
-        before = names[j]
-    if (before in not_arms or after in not_arms or qualified(lex, text, before)
-            or text[before[0] : before[1]].lower() == text[after[0] : after[1]].lower()):
-        return None  # fmt: skip
-    return [before, after]
-
-
-def _one_named(lex: Lexicon, parser: SentenceParser, names: list[Span], own: set[Span],
-               pair: list[Figure], not_arms: set[Span]) -> _Named | None:  # fmt: skip
-    """The arms of a pair of figures without arms from the names of its clause when no series
-    or frame gives them: one name before the pair is the first figure's ("Fewer patients in
-    the ropivacaine group reported pain (13 vs 31)", "higher in the endocrine group (33% vs
-    24%)"), or the second's after a comparison word ("lower than in the control arm (45% vs
-    82%)"); one name after the pair, after a comparison word, is the second's ("(40% vs 12%)
-    than with placebo"); one of each, the first's and the second's (the one after also when
-    linked right after the second figure: "in the tamoxifen arm was 93%, versus 81% in the MPA
-    arm", `_LINKED_AFTER`). A name names an arm by its
-    own words (a control arm, a label, "the X group") or after an `arm_series_links` entry
-    ("treated with ropivacaine"); not who was studied ("pretreated with doxorubicin"), not a
-    series' last name ("the PC and EP arm"), not a control word before another noun ("a
-    median observation period"). One name before a pair that compares two timepoints or
-    subgroups joined between them (`_subsets_joined`: "In the ropivacaine group, pain at 6 h
-    and 24 h was 13 vs 31") is both figures'. Returns the figures' arms and the figure left
-    without one."""
-    if pair[0].arm is not None:
-        # "Study attrition was higher in the intervention arm (14 participants vs 8
-        # participants)": the first's arm named before the pair (by its own forms), the second
-        # is the other arm's (not one arm's two timepoints: "In the A arm, pain at 6 h and 24 h")
-        a = pair[0].arm
-        if (pair[1].arm is None and pair[0].arm_head is None and not pair[0].arm_pooled
-                and a[1] <= pair[0].start
-                and not _subsets_joined(lex, parser.text, a[1], pair[0].start)):  # fmt: skip
-            return [(pair[0], a)], pair[1]
-        return None
-    # the second's arm read from its own words ("versus 81% in the MPA arm"): the first's may
-    # still be the name before the pair
-    tied = pair[1].arm
-    text, toks = parser.text, parser.toks
-    # the clause around the pair, past its bracket ("(40% vs 12%) than with placebo")
-    first, last = parser.stretch(pair[0].ts, pair[1].te)
-    lo = toks[first - 1].end if first > 0 else 0
-    hi = toks[last].start if last < len(toks) else len(text)
-    inside = [n for n in names if lo <= n[0] and n[1] <= hi and n not in not_arms]
-    before = [n for n in inside if n[1] <= pair[0].start]
-    after = [n for n in inside if n[0] >= pair[1].end]
-    if len(before) + len(after) != len(inside) or any(
-        len({text[a:b].lower() for a, b in side}) > 1 for side in (before, after)
-    ):
-        return None
-    if tied is not None and not (before and after and after[-1][0] < tied[1]
-                                 and tied[0] < after[-1][1]):  # fmt: skip
-        return None  # (the second's arm is the name after the pair, or this is no such pair)
-
-    def names_arm(name: Span) -> bool:
-        if name not in own and not lex.series_link_re.search(
-            text[max(0, name[0] - LINK_CHARS) : name[0]]
-        ):
-            return False
-        words = _GAP_TOKEN.findall(text, max(lo, name[0] - LINK_CHARS), name[0])
-        if words and words[-1].lower() in lex.connectors - lex.comparison:
-            return False  # "similar in the PC and EP arm (89.4% vs 79.5%)": a series' last
-        nxt = _NEXT_WORD.match(text, name[1])
-        if (text[name[0] : name[1]].lower() in lex.control_arms and nxt
-                and nxt.group(1).lower() not in lex.series_beside):  # fmt: skip
-            return False  # "a median observation period": a control word that names no arm
-        return not qualified(lex, text, name)
-
-    def compared(name: Span) -> bool:
-        return named_as_comparator(lex, text, name[0], lo)
-
-    if before and after:
-        b, a = before[-1], after[-1]
-        # the second name a comparator's, or linked right after the second figure ("in the
-        # tamoxifen arm was 93%, versus 81% in the MPA arm")
-        if not (names_arm(b) and names_arm(a)) or compared(b) or not (
-            compared(a) or tied is not None or _LINKED_AFTER.fullmatch(text, pair[1].end, a[0])
-        ):
-            return None
-        return [(pair[0], b)] + ([(pair[1], a)] if tied is None else []), None
-    if before:
-        b = before[-1]
-        if not names_arm(b):
-            return None
-        if compared(b):
-            return [(pair[1], b)], pair[0]
-        if _subsets_joined(lex, text, b[1], pair[0].start):
-            # "In the ropivacaine group, pain at 6 h and 24 h was 13 vs 31": the one arm's
-            return [(pair[0], b), (pair[1], b)], None
-        return [(pair[0], b)], pair[1]
-    if after and names_arm(after[-1]) and compared(after[-1]):
-        return [(pair[1], after[-1])], pair[0]
-    return None
-
-
-# what links a name to the figure right before it: a bracket of its own (a CI), then "in the",
-# "for the", "among" ("81% in the MPA arm", "20.3% (95% CI, 11.0-32.8%) for the weekly arm")
-_LINKED_AFTER = re.compile(
-    r"\s*(?:[(\[][^()\[\]]*[)\]]\s*)?,?\s*(?:in|for|among|with|on)\s+(?:the\s+)?", re.IGNORECASE
-)
-
-#: `_one_named`'s result: (figure, its arm) pairs, and the figure left without an arm.
-_Named = tuple[list[tuple[Figure, Span]], Figure | None]
-
-
-_SUBSET_TOKEN = re.compile(r"\d+(?:\.\d+)?|[A-Za-z][\w-]*")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-
-
-def _subsets_joined(lex: Lexicon, text: str, lo: int, hi: int) -> bool:
-    """Does text[lo:hi] join two timepoints or subgroups of one arm ("at 6 h and 24 h", "at 6 h
-    than at 24 h", "in men and women"): a series joiner with an `arm_subset_words` entry or a
-    number right on each side (past prepositions and determiners after it), and an entry among
-    the two words on each side? Then a pair of figures after the arm's name compares those, not
-    two arms (not "grade 3 and 4 neutropenia": numbers alone)."""
-    words = [w.lower() for w in _SUBSET_TOKEN.findall(text, lo, hi)]
-    subset, skip = lex.arm_subset_words, lex.prepositions | lex.determiners
-
-    def side(w: str) -> bool:
-        return w in subset or w in lex.number_words or _NUMBER.fullmatch(w) is not None
-
-    for j, w in enumerate(words):
-        if j == 0 or w not in lex.series_joiners:
-            continue
-        k = j + 1
-        while k < len(words) and words[k] in skip:
-            k += 1
-        left, right = words[max(0, j - 2) : j], words[k : k + 2]
-        if right and side(left[-1]) and side(right[0]) and not subset.isdisjoint(left + right):
-            return True
-    return False
-
-
-_NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
-
-
-def _opening_frame_arm(text: str, names: list[Span], ends: list[int], after: Span,
-                       start: int) -> Span | None:  # fmt: skip
-    """The first arm of a frame that opens its clause ("Compared with placebo, letrozole
-    reduced ... (1.2% vs 6.7%)"): the frame's arm ends its phrase at a comma, and the first arm
-    is the one name between that comma and the pair."""
-    if not _COMMA_AFTER.match(text, after[1]):
-        return None
-    a = bisect.bisect_right(ends, after[1])
-    b = bisect.bisect_right(ends, start)
-    inside = [n for n in names[a:b] if n[0] > after[1] and n[1] <= start]
-    return inside[0] if len(inside) == 1 else None
-
-
-_COMMA_AFTER = re.compile(r"\s*,")
 
 def unmarked_list_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
                        sm: SentenceMentions, compared: Comparisons) -> None:  # fmt: skip
@@ -578,22 +373,22 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
     # v 22%, respectively)": in "(2.5% and 1.1% respectively)" the word pairs them with what
     # was measured)
     joined = {(id(a), id(b)) for a, b in all_pairs}
-    frames = _Frames(lex, parser, names)
+    frames = Frames(lex, parser, names)
     framed: list[tuple[list[Figure], list[Span] | None]] = [
-        (run, _frame_arms(lex, parser, frames, run, analytes))
+        (run, frame_arms(lex, parser, frames, run, analytes))
         for run, chain in tied
         if chain is None and len(run) == 2 and (id(run[0]), id(run[1])) in joined
     ]
-    one_named: list[_Named] = []
+    one_named: list[Named] = []
     for pair in pairs:
         chain = before(pair)
         if chain is not None and _compares(lex, text, chain):
             tied.append((pair, chain))
             continue
-        arms = _frame_arms(lex, parser, frames, pair, analytes)
+        arms = frame_arms(lex, parser, frames, pair, analytes)
         framed.append((pair, arms))
         if arms is None:
-            one = _one_named(lex, parser, names, own, pair, analytes)
+            one = one_named_arms(lex, parser, names, own, pair, analytes)
             if one is not None:
                 one_named.append(one)
     in_frames = {id(run) for run, _ in framed}

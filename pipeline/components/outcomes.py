@@ -143,6 +143,20 @@ def _bare(f: Figure) -> bool:
 _KEEP, _AMOUNT, _DROP = "keep", "amount", "drop"
 
 
+def _lists_share_relative(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
+    """The figures of a list share a relative figure's kind, forward over the list and back over
+    "and"/"or" alone. Reads `Figure.group` and `relative`; writes `relative`."""
+    for f, g in pairwise(figures):
+        if g.group == f.group and f.relative:
+            g.relative = True  # "increased by 5.5% and 7.6%": a list shares its kind
+    for f, g in pairwise(reversed(figures)):
+        # "18% and 30% lower than control", also back over "and"/"or" alone: not over "vs"
+        # or a comma ("10% vs 15%, 33% lower": the rates compared, then their change)
+        if (g.group == f.group and f.relative
+                and lex.list_word_re.fullmatch(parser.text, g.end, f.start)):  # fmt: skip
+            g.relative = True
+
+
 class _SentenceFacts:
     """What a sentence says as a whole, searched once and only when a figure asks (most
     sentences never do): does it state what is generally known, does it define a threshold,
@@ -501,15 +515,12 @@ class OutcomeExtractor:
             f.area = True
         return _KEEP
 
-    def _sentence_figures(self, doc: Doc, start: int, end: int, sent_idx: int,
-                          parser: SentenceParser, ctx: DocContext, offsets: Offsets,
-                          doc_text: str) -> list[OutcomeFigure]:  # fmt: skip
-        """The outcome figures of the sentence doc[start:end] (tokens), read from its text and
-        offsets: no Span is made for it."""
+    def _candidates(self, parser: SentenceParser, sm: SentenceMentions, doc_text: str,
+                    base: int) -> tuple[list[Figure], int | None]:  # fmt: skip
+        """The sentence's figures that may be outcomes (not a denominator phrase, a range, a
+        decimal or a thousands number cut by a space, a hedged fraction; `_kept`), and the
+        count a denominator phrase gives ("Of the 30 patients, ...": 30; None without one)."""
         lex = parser.lex
-        base = offsets.idx[start]  # (the Span's start_char and end_char)
-        sm = SentenceMentions(ctx.in_range(base, offsets.ends[end - 1]), parser.text, base, lex,
-                              ctx.known_arms)
         # denominator phrases ("Of the 30 patients, ...") and ranges are not figures
         den_context: int | None = None
         figures: list[Figure] = []
@@ -526,21 +537,24 @@ class OutcomeExtractor:
         if pieces:  # ("0. 12%", "P =. 006": a decimal written with a space after its point)
             figures = [f for k, f in enumerate(figures) if k not in pieces]
         figures = lex.enrollment_scope.hedged_fractions(figures, parser.text)  # ("about 1/3")
-        figures = self._kept(figures, parser, sm)
+        return self._kept(figures, parser, sm), den_context
+
+    def _sentence_figures(self, doc: Doc, start: int, end: int, sent_idx: int,
+                          parser: SentenceParser, ctx: DocContext, offsets: Offsets,
+                          doc_text: str) -> list[OutcomeFigure]:  # fmt: skip
+        """The outcome figures of the sentence doc[start:end] (tokens), read from its text and
+        offsets: no Span is made for it."""
+        lex = parser.lex
+        base = offsets.idx[start]  # (the Span's start_char and end_char)
+        sm = SentenceMentions(ctx.in_range(base, offsets.ends[end - 1]), parser.text, base, lex,
+                              ctx.known_arms)
+        figures, den_context = self._candidates(parser, sm, doc_text, base)
         if not figures:
             return []
         cues = self._cues(doc, start, end, offsets, parser, sm.all, ctx.prevented(lex))
         boundary = parser.boundaries()
         group(lex, figures, parser)
-        for f, g in pairwise(figures):
-            if g.group == f.group and f.relative:
-                g.relative = True  # "increased by 5.5% and 7.6%": a list shares its kind
-        for f, g in pairwise(reversed(figures)):
-            # "18% and 30% lower than control", also back over "and"/"or" alone: not over "vs"
-            # or a comma ("10% vs 15%, 33% lower": the rates compared, then their change)
-            if (g.group == f.group and f.relative
-                    and lex.list_word_re.fullmatch(parser.text, g.end, f.start)):  # fmt: skip
-                g.relative = True
+        _lists_share_relative(lex, figures, parser)
         assign_measures(lex, figures, cues, parser, boundary)
         measures_respectively(lex, figures, cues, parser, boundary)
         planned_sizes(figures, parser.text, lex.scope, "enrollment")

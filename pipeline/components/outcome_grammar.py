@@ -142,10 +142,7 @@ class SentenceParser(QuantifierReader):
             fig = Figure(i, i + 1)
             self.set_pct(fig, i)
             # ("reduced by 63, 80, and 42%": the list's first number says what all are)
-            fig.relative = self._continues_change(i) or bool(
-                "by" in self.text[max(0, t.start - 24) : t.start].lower()
-                and self.lex.change_before_re.search(self.text[max(0, t.start - 160) : t.start])
-            )
+            fig.relative = self._continues_change(i) or self._changed_by(t.start)
             return fig
         if self.is_int(i) and (
             self.count_guard(i)
@@ -233,9 +230,7 @@ class SentenceParser(QuantifierReader):
         than 50%")?"""
         t0 = self.toks[i].start
         fig.relative = bool(
-            # (the verb may stand 12 words back, but "by" ends the window: test that first)
-            ("by" in self.text[max(0, t0 - 24) : t0].lower()
-             and self.lex.change_before_re.search(self.text[max(0, t0 - 160) : t0]))
+            self._changed_by(t0)
             or self.lex.change_noun_before_re.search(self.text[max(0, t0 - 30) : t0])
             or self.lex.change_further_back(self.text, t0)
             or self.lex.change_after_re.match(self.text[self.toks[pe - 1].end : t0 + 160])
@@ -246,6 +241,15 @@ class SentenceParser(QuantifierReader):
         fig.comparator = bool(
             self.lex.ends_with_comparator(self.text[max(0, t0 - 60) : t0])
             or self.lex.comparator_after_re.match(self.text, self.toks[pe - 1].end)
+        )
+
+    def _changed_by(self, t0: int) -> bool:
+        """Does a change verb and "by" stand before the number starting at character t0
+        ("reduced the rate by 54%")? The verb may stand 12 words back, but "by" ends the
+        window: tested first."""
+        return bool(
+            "by" in self.text[max(0, t0 - 24) : t0].lower()
+            and self.lex.change_before_re.search(self.text[max(0, t0 - 160) : t0])
         )
 
     def _continues_change(self, i: int) -> bool:

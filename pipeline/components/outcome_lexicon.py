@@ -17,7 +17,7 @@ from pipeline.components.outcome_conduct import ConductRules
 from pipeline.components.outcome_enrollment_scope import EnrollmentScope
 from pipeline.components.outcome_lexicon_attach import (
     ArmRegexes,
-    _alt,
+    alt,
     alt_spaced,
     receptor_status,
 )
@@ -40,7 +40,7 @@ from pipeline.paths import rule_file
 def _opener_before(words: Iterable[str]) -> re.Pattern[str]:
     """One of the words and at most two more words at the end of a (lower-cased) text: "with
     X" before a mention ("patients with advanced X")."""
-    return re.compile(rf"\b(?:{_alt(words)})\s+(?:[\w-]+\s+){{0,2}}$")
+    return re.compile(rf"\b(?:{alt(words)})\s+(?:[\w-]+\s+){{0,2}}$")
 
 
 # How far (characters) after a count of cases its verb of presentation may stand ("Four patients
@@ -63,7 +63,7 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         self.min_enrollment: int = data["limits"]["min_enrollment"]
         # negation words are biotab_assertion's one-word forward NEGATED triggers: one list
         self.negation_words = frozenset(negation_words)
-        self.numw = _alt(self.number_words)
+        self.numw = alt(self.number_words)
         # what `outcome_tokens.light_tokens` splits a sentence with (its ASCII twin in
         # `outcome_ascii.ascii_lexicon`)
         self.token_split = TOKEN_SPLIT
@@ -87,15 +87,15 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         discontinuation's reason."""
         # "serum creatinine", "creatinine levels": a chemical measured, not given
         self.analyte_before_re = re.compile(
-            rf"\b(?:{_alt(data['analyte_words_before'])})\s+$", re.IGNORECASE
+            rf"\b(?:{alt(data['analyte_words_before'])})\s+$", re.IGNORECASE
         )
         self.analyte_after_re = re.compile(
-            rf"\s+(?:{_alt(data['analyte_words_after'])})\b", re.IGNORECASE
+            rf"\s+(?:{alt(data['analyte_words_after'])})\b", re.IGNORECASE
         )
         # "cisplatin-induced X", "X induced by", "X caused by": a disease a drug brought about
         # (the inducer: a DRUG mention, checked by the caller, or one of these words)
-        induction = _alt(data["induction_words"])
-        agents = _alt(data["induction_agents"])
+        induction = alt(data["induction_words"])
+        agents = alt(data["induction_agents"])
         self.induced_before_re = re.compile(
             rf"(?:\b(?P<agent>{agents}))?[\s-]*(?:{induction})[\s-]*$", re.IGNORECASE
         )
@@ -105,15 +105,15 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         # or it names a class of drugs ("calcium channel blocker", "amsacrine analogue")
         self.inducer_after_re = re.compile(rf"[\s-]*(?:{induction})\b", re.IGNORECASE)
         self.drug_class_after_re = re.compile(
-            rf"(?:[\s-]+[\w/]+){{0,3}}?[\s-]+(?:{_alt(data['drug_class_nouns'])})\b", re.IGNORECASE
+            rf"(?:[\s-]+[\w/]+){{0,3}}?[\s-]+(?:{alt(data['drug_class_nouns'])})\b", re.IGNORECASE
         )
         # "Twelve healthy volunteers": subjects without a disease; "healthy controls (n = 25)",
         # "(healthy male subjects, n = 25)": the label of a group's size, a population noun
         # (not "normal saline (N = 10)")
-        healthy = _alt(data["healthy_words"])
+        healthy = alt(data["healthy_words"])
         self.healthy_re = re.compile(rf"\b(?:{healthy})\b", re.IGNORECASE)
         self.healthy_label_re = re.compile(
-            rf"\b(?:{healthy})\s+(?:[\w'-]+\s+)?(?:{_alt(data['population_nouns'])})\s*[(,;]\s*$",
+            rf"\b(?:{healthy})\s+(?:[\w'-]+\s+)?(?:{alt(data['population_nouns'])})\s*[(,;]\s*$",
             re.IGNORECASE,
         )
         # between a disease and the size of its subgroup: "cardiac arrest (n = 36)", "ventricular
@@ -121,7 +121,7 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         # "(AML, n = 45)", "the hypertensive group (n = 7)"; `sep` is ";" or "," only before
         # "n = N" (not "patients with renal failure were excluded; 120 patients")
         self.subgroup_gap_re = re.compile(
-            rf"\s*(?:\)\s*)?(?:(?:{_alt(data['arm_nouns'])})\s*)?(?:\(\s*[\w'-]+\s*\)\s*)?"
+            rf"\s*(?:\)\s*)?(?:(?:{alt(data['arm_nouns'])})\s*)?(?:\(\s*[\w'-]+\s*\)\s*)?"
             r"(?P<sep>[(;,])\s*",
             re.IGNORECASE,
         )
@@ -132,12 +132,12 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         # population noun between: not another group's ("Twelve volunteers and 12 patients with
         # asthma", "50 patients of whom 12 had X", "Twelve healthy volunteers served as controls
         # for patients with asthma")
-        breaks = _alt([*data["event_phrase_breaks"], *self.number_words])
-        pop = _alt(data["population_nouns"])
+        breaks = alt([*data["event_phrase_breaks"], *self.number_words])
+        pop = alt(data["population_nouns"])
         head = rf"\s+(?!(?:{breaks}|[\d.,]+)(?![\w'-]))[\w'-]+"
         word = rf"\s+(?!(?:{breaks}|{pop}|[\d.,]+)(?![\w'-]))[\w'-]+"
         self.subject_phrase_re = re.compile(
-            rf"(?:{head}(?:{word}){{0,4}}?)?\s+(?:{_alt(data['subject_disease_openers'])})"
+            rf"(?:{head}(?:{word}){{0,4}}?)?\s+(?:{alt(data['subject_disease_openers'])})"
             rf"(?:{word}){{0,3}}?\s+",
             re.IGNORECASE,
         )
@@ -145,25 +145,25 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         # words after its cue; "discontinued (treatment) for X" at most one word after it (not
         # "who discontinued were assessed for toxicity")
         self.reason_opener_re = re.compile(
-            rf"\s*(?:(?:[\w-]+\s+){{0,3}}?(?:{_alt(data['reason_connectors'])})"
-            rf"|(?:[\w-]+\s+)?(?:{_alt(data['near_reason_connectors'])}))\s",
+            rf"\s*(?:(?:[\w-]+\s+){{0,3}}?(?:{alt(data['reason_connectors'])})"
+            rf"|(?:[\w-]+\s+)?(?:{alt(data['near_reason_connectors'])}))\s",
             re.IGNORECASE,
         )
         # what ends a reason besides punctuation: a number, the count of who stopped or the
         # start of another clause's figure ("withdrew for personal reasons and 8 developed X")
         self.reason_end_re = re.compile(
-            rf"[,;:()\[\]]|\d|\b(?:{_alt(self.number_words)})\b", re.IGNORECASE
+            rf"[,;:()\[\]]|\d|\b(?:{alt(self.number_words)})\b", re.IGNORECASE
         )
 
     def _build_figure_regexes(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """What a figure is not: thresholds, confidence levels, body areas, reference values,
         baseline characteristics, a dose's change ("a 25% dose reduction"); and the sentence
         pre-check of `passes`."""
-        pop = _alt(self.pop)
+        pop = alt(self.pop)
         # "His vision was 6/15 and 2/60", "visual acuity to 6/24": a Snellen fraction after an
         # acuity word in its clause (`acuity_fraction`; not "3/20 patients": a share of them)
         self.acuity_before_re = re.compile(
-            rf"\b(?:{_alt(data['acuity_words'])})\b[^;:()%]{{0,40}}$", re.IGNORECASE
+            rf"\b(?:{alt(data['acuity_words'])})\b[^;:()%]{{0,40}}$", re.IGNORECASE
         )
         self.fraction_of_subjects_re = re.compile(rf"/\s*\d+\s+(?:{pop})\b", re.IGNORECASE)
         # A sentence is looked at only if `passes` says so: a digit, a number word, or a
@@ -172,15 +172,15 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         self._to_space = str.maketrans({c: " " for c in "\n\t.,;:()[]{}!?\"'/-–—%=<>+"})
         self._number_word_set = frozenset(self.number_words)
         self._zero_all_re = re.compile(
-            rf"\b(?:no|none|all)\s+(?:of\s+)?(?:(?:{_alt(self.determiners | self.remaining)})\s+)*"
+            rf"\b(?:no|none|all)\s+(?:of\s+)?(?:(?:{alt(self.determiners | self.remaining)})\s+)*"
             rf"(?:[\w-]+\s+){{0,2}}?(?:{pop})\b"
         )
-        self.definition_re = re.compile(rf"\b(?:{_alt(data['definition_cues'])})\b", re.IGNORECASE)
+        self.definition_re = re.compile(rf"\b(?:{alt(data['definition_cues'])})\b", re.IGNORECASE)
         comps = [c for c in data["comparators"]]
         articles = data["comparator_articles"]
         # ("at least a 15% increase": an article may stand between, after white space)
         self.comparator_re = re.compile(
-            rf"(?<![\w])(?:{_alt(comps)})\s*(?:(?<=\s)(?:{_alt(articles)})\s+)?$", re.IGNORECASE
+            rf"(?<![\w])(?:{alt(comps)})\s*(?:(?<=\s)(?:{alt(articles)})\s+)?$", re.IGNORECASE
         )
         # the ASCII characters that end a comparator or an article, in any case
         # (`ends_with_comparator`); None (search every text): none, or one of white space only
@@ -191,27 +191,27 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         )
         # "two or more hot flashes": the comparators written after the number
         after = [c for c in comps if c.lower().startswith("or ")]
-        self.comparator_after_re = re.compile(rf"\s*(?:{_alt(after)})\b", re.IGNORECASE)
+        self.comparator_after_re = re.compile(rf"\s*(?:{alt(after)})\b", re.IGNORECASE)
         # "95% one-sided upper confidence limit", "95 % CI": a confidence level
         self.confidence_after_re = re.compile(
             rf"\s*(?:(?i:{alt_spaced(data['confidence_qualifiers'])})\s+){{0,2}}"
-            rf"(?i:{_alt(data['confidence_words'])})\b"
-            rf"|\s*(?:{_alt(data['ci_abbreviations'])})(?![\w])"
+            rf"(?i:{alt(data['confidence_words'])})\b"
+            rf"|\s*(?:{alt(data['ci_abbreviations'])})(?![\w])"
         )
         # "(2-sided CI 95%)", "IC 95%": a confidence level written after its abbreviation (a
         # conventional level, `limits.min_confidence_level` or more; not "CI 30%-50%", a bound)
         self.confidence_before_re = re.compile(
-            rf"(?<![\w.])(?:{_alt(data['ci_abbreviations'])})\s*[:=,]?\s*$"
+            rf"(?<![\w.])(?:{alt(data['ci_abbreviations'])})\s*[:=,]?\s*$"
         )
         self.min_confidence_level: int = data["limits"]["min_confidence_level"]
         self.area_after_re = re.compile(
             rf"^\s*of\s+(?:the\s+|her\s+|his\s+|their\s+|its\s+|total\s+|affected\s+)*"
-            rf"(?:{_alt(self.area)})\b",
+            rf"(?:{alt(self.area)})\b",
             re.IGNORECASE,
         )
         self.area_before_re = re.compile(
-            rf"\b(?:{_alt(self.area)})\b\s*(?:involvement|area|affected|of)?\s*"
-            rf"(?:{_alt(comps)}|=|:|of)?\s*$",
+            rf"\b(?:{alt(self.area)})\b\s*(?:involvement|area|affected|of)?\s*"
+            rf"(?:{alt(comps)}|=|:|of)?\s*$",
             re.IGNORECASE,
         )
         # "70% of control values", amounts given: "99% of cycles", "20% of energy" (but not
@@ -219,11 +219,11 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         # erythrocytes", "35% of the time", "3% of wild-type activity"
         wholes = self.reference | sets["amount_nouns"] | sets["non_subject_wholes"]
         self.reference_after_re = re.compile(
-            rf"^\s*of\s+(?:(?:the|{_alt(sets['possessives'])})\s+)?"
-            rf"(?:(?!(?:{_alt(self.pop)})\b)[\w-]+\s+){{0,2}}?"
-            rf"(?:{_alt(wholes)})(?![\w-])"
+            rf"^\s*of\s+(?:(?:the|{alt(sets['possessives'])})\s+)?"
+            rf"(?:(?!(?:{alt(self.pop)})\b)[\w-]+\s+){{0,2}}?"
+            rf"(?:{alt(wholes)})(?![\w-])"
             # ("90% of the control group": the arm's subjects, not a reference value)
-            rf"(?!\s+(?:{_alt(self.arm_nouns)})\b)",
+            rf"(?!\s+(?:{alt(self.arm_nouns)})\b)",
             re.IGNORECASE,
         )
         # "280 (61%) tumor samples were ER positive", "51% of them had stage I disease"
@@ -232,8 +232,8 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         self.receptor_re = re.compile(rf"{receptor}(?![\w])", re.IGNORECASE)
         self.characteristic_after_re = re.compile(
             r"^\s*(?:\)\s*)?(?:(?!who\b|that\b|which\b|and\b)[\w-]+\s+){0,2}?"
-            rf"(?:{_alt(sets['auxiliaries'])})\s+"
-            rf"(?:an?\s+)?(?:{_alt(sets['characteristic_words'])}|{receptor})(?![\w])",
+            rf"(?:{alt(sets['auxiliaries'])})\s+"
+            rf"(?:an?\s+)?(?:{alt(sets['characteristic_words'])}|{receptor})(?![\w])",
             re.IGNORECASE,
         )
         # "a 25% dose reduction": the article is the noun's, so the percentage is its modifier;
@@ -241,14 +241,14 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         # reductions ..." is a label)
         articles = sorted(sets["dose_articles"])
         self.dose_article_re = re.compile(
-            rf"(?:\b(?:{_alt(articles)})|(?<!\w\s)(?<!\w)"
-            rf"(?:{_alt([a.capitalize() for a in articles])}))\s+$"
+            rf"(?:\b(?:{alt(articles)})|(?<!\w\s)(?<!\w)"
+            rf"(?:{alt([a.capitalize() for a in articles])}))\s+$"
         )
 
     def _build_enrollment_regexes(self, data: dict[str, Any]) -> None:
         """Who was studied: totals, design phrases, case series, medians that are no outcome."""
         # "a total of 1,203 women", "In total, 287 women": the whole of who was studied
-        total = _alt(self.total_words)
+        total = alt(self.total_words)
         self.total_before_re = re.compile(
             rf"(?:\b(?:{total})\s+(?:of|sample\s+of)|\bin\s+(?:{total})\s*,?)\s*$",
             re.IGNORECASE,
@@ -256,14 +256,14 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         # "a randomized trial of exercise was conducted in 320 women", "a substudy of 1983
         # participants": a design noun, a few words, then the preposition before the count
         self.design_before_re = re.compile(
-            rf"\b(?:{_alt(data['design_nouns'])})\b(?:\s+[\w.,-]+){{0,6}}?\s+"
-            rf"(?:{_alt(self.prepositions)})\s*$",
+            rf"\b(?:{alt(data['design_nouns'])})\b(?:\s+[\w.,-]+){{0,6}}?\s+"
+            rf"(?:{alt(self.prepositions)})\s*$",
             re.IGNORECASE,
         )
         # "We describe ... in two patients": the opener, then no "that" (a reported result) and
         # no clause end before the count
         self.case_series_re = re.compile(
-            rf"\b(?:{_alt(data['case_series_openers'])})\b(?:(?!\bthat\b)[^;.:]){{0,80}}$",
+            rf"\b(?:{alt(data['case_series_openers'])})\b(?:(?!\bthat\b)[^;.:]){{0,80}}$",
             re.IGNORECASE,
         )
         # "Two patients with similar features are presented": after a count, its clause (no
@@ -275,57 +275,57 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         )
         self.case_presented_re = re.compile(
             rf"(?:(?!\band\b)[^\d;:.()\[\]]){{0,{CASE_PRESENTATION_REACH}}}?"
-            rf"(?<![\w-])(?:{_alt(data['case_presentation_auxiliaries'])})\s+(?:[a-z]+ly\s+)?"
-            rf"(?:{_alt(data['case_presentation_verbs'])})"
-            rf"(?=\s*(?:[.;:,]|$|(?:{_alt(data['case_presentation_ends'])})(?![\w-])))",
+            rf"(?<![\w-])(?:{alt(data['case_presentation_auxiliaries'])})\s+(?:[a-z]+ly\s+)?"
+            rf"(?:{alt(data['case_presentation_verbs'])})"
+            rf"(?=\s*(?:[.;:,]|$|(?:{alt(data['case_presentation_ends'])})(?![\w-])))",
             re.IGNORECASE,
         )
         # "a review of six cases", "We followed 210 cases" (right before a count of cases);
         # "Two cases of X are presented", "... that have been reported earlier" (after it): the
         # cases a case report describes
-        verbs = _alt(data["case_report_verbs"])
+        verbs = alt(data["case_report_verbs"])
         self.case_report_before_re = re.compile(
-            rf"\b(?:{verbs})\s+(?:of\s+)?(?:(?:{_alt(self.determiners)})\s+)?$", re.IGNORECASE
+            rf"\b(?:{verbs})\s+(?:of\s+)?(?:(?:{alt(self.determiners)})\s+)?$", re.IGNORECASE
         )
         self.case_report_after_re = re.compile(
-            rf"\b(?:{_alt(self.auxiliaries)})\s+(?:[a-z]+ly\s+)?(?:{verbs})\b", re.IGNORECASE
+            rf"\b(?:{alt(self.auxiliaries)})\s+(?:[a-z]+ly\s+)?(?:{verbs})\b", re.IGNORECASE
         )
         # "compared the incidence of invasive cancer in 3967 patients": the count after the
         # preposition is who the rate was measured in (no number, comma or clause end between:
         # "the incidence of X was higher with A, occurring in 32 patients" counts events)
         self.rate_base_re = re.compile(
-            rf"\b(?:{_alt(data['rate_nouns'])})\b[^;.:,\d]{{0,100}}?"
-            rf"\b(?:{_alt(data['rate_base_prepositions'])})\s+(?:the\s+)?$",
+            rf"\b(?:{alt(data['rate_nouns'])})\b[^;.:,\d]{{0,100}}?"
+            rf"\b(?:{alt(data['rate_base_prepositions'])})\s+(?:the\s+)?$",
             re.IGNORECASE,
         )
         # "Response rates were 45% in arm A and 38% in arm B among the 120 patients with
         # measurable disease": a known set of subjects after the clause's rates is their base
         self.rates_base_re = re.compile(
-            rf"\b(?:{_alt(data['rate_base_prepositions'])})\s+"
-            rf"(?:{_alt(self.determiners)})\s+$",
+            rf"\b(?:{alt(data['rate_base_prepositions'])})\s+"
+            rf"(?:{alt(self.determiners)})\s+$",
             re.IGNORECASE,
         )
         # "Response was evaluable in 88 patients", "Adverse events were recorded in all 96
         # patients": the count after them is who was assessed, not a count of the outcome
-        preps = _alt(self.prepositions)
+        preps = alt(self.prepositions)
         self.assessed_before_re = re.compile(
-            rf"\b(?:{_alt(data['assessment_words'])})\s+(?:{preps})\s+(?:the\s+)?$", re.IGNORECASE
+            rf"\b(?:{alt(data['assessment_words'])})\s+(?:{preps})\s+(?:the\s+)?$", re.IGNORECASE
         )
         self.recorded_before_re = re.compile(
-            rf"\b(?:{_alt(data['recording_words'])})\s+(?:{preps})\s+$", re.IGNORECASE
+            rf"\b(?:{alt(data['recording_words'])})\s+(?:{preps})\s+$", re.IGNORECASE
         )
         # "Forty-four patients were assessed for response": who was assessed, after the count
         self.assessed_for_re = re.compile(
-            rf"\s*(?:were|was)\s+(?:[a-z]+ly\s+)?(?:{_alt(data['assessment_words'])})\s+for\b",
+            rf"\s*(?:were|was)\s+(?:[a-z]+ly\s+)?(?:{alt(data['assessment_words'])})\s+for\b",
             re.IGNORECASE,
         )
         # "median follow-up of 24 months", "median age 52 years": no outcome
         self.median_not_outcome_re = re.compile(
-            rf"\b(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
+            rf"\b(?:{alt(data['median_not_outcome'])})\b", re.IGNORECASE
         )
         # "Women were followed for a median of 8 years": how long, not an outcome's median
         self.duration_before_re = re.compile(
-            rf"\b(?:{_alt(data['duration_verbs'])})\s+(?:for|over)\s+(?:an?\s+|the\s+)?$",
+            rf"\b(?:{alt(data['duration_verbs'])})\s+(?:for|over)\s+(?:an?\s+|the\s+)?$",
             re.IGNORECASE,
         )
         # "Tumour samples were collected before treatment (n = 110)": things, not subjects
@@ -338,66 +338,66 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         # between an event figure and a disease after it: the figure's phrase has ended
         # ("8.5% in the T+A group, and cough was reported in 3.8%")
         self.event_phrase_break_re = re.compile(
-            rf"[,;:()\[\]]|\b(?:{_alt(data['event_phrase_breaks'])})\b", re.IGNORECASE
+            rf"[,;:()\[\]]|\b(?:{alt(data['event_phrase_breaks'])})\b", re.IGNORECASE
         )
         # between a disease and a death figure after it: a semicolon, or a comma and a word that
         # opens another clause ("developed pneumonia, and 3 patients (2%) died")
         self.death_clause_break_re = re.compile(
-            rf";|,\s*(?:{_alt(data['clause_openers'])})\b"
+            rf";|,\s*(?:{alt(data['clause_openers'])})\b"
         )
         # (searched in lower-cased text) "patients with X": X names who was studied; but not
         # after "<event word> of" ("12 incidents of bradycardia", "complained of pain"): the
         # leftmost match takes the event alternative there
         # (a stage phrase before the two words: "patients with stage III or IV melanoma",
         # "women with stage II or III breast cancer"; not a grade, which an event has)
-        joiners = _alt(data["population_adjective_joiners"])
+        joiners = alt(data["population_adjective_joiners"])
         stage = (
-            rf"(?:(?:{_alt(data['disease_stage_words'])})\s+[\w/-]+"
+            rf"(?:(?:{alt(data['disease_stage_words'])})\s+[\w/-]+"
             rf"(?:\s+(?:{joiners})\s+[\w/-]+)?\s+)?"
         )
-        had = _alt([*data["event_verb_cues"], *data["event_report_verbs"]])  # "with A reported X"
+        had = alt([*data["event_verb_cues"], *data["event_report_verbs"]])  # "with A reported X"
         self.disease_cue_opener_re = re.compile(
-            rf"\b(?:(?P<event>{_alt(data['disease_event_words'])})\s+of"
-            rf"|{_alt(data['disease_cue_openers'])})\s+{stage}(?:(?!(?:{had})\s)[\w-]+\s+){{0,2}}$"
+            rf"\b(?:(?P<event>{alt(data['disease_event_words'])})\s+of"
+            rf"|{alt(data['disease_cue_openers'])})\s+{stage}(?:(?!(?:{had})\s)[\w-]+\s+){{0,2}}$"
         )
         # (lower-cased) "the incidence of X", "because of X", "discontinued for X": for the
         # event tie, X is the event counted, not who was studied
         # (the opener right before X: not "the risk in women with X")
-        openers = _alt(data["disease_cue_openers"])
+        openers = alt(data["disease_cue_openers"])
         self.event_context_re = re.compile(
-            rf"\b(?:{_alt(data['event_context_words'])})\s+(?:{openers})\s+"
+            rf"\b(?:{alt(data['event_context_words'])})\s+(?:{openers})\s+"
             rf"(?:(?!(?:{openers})\b)[\w-]+\s+){{0,2}}$"
         )
         self.population_disease_before_re = _opener_before(data["population_disease_openers"])
         self.prevented_before_re = _opener_before(data["prevention_words"])
         self.population_disease_after_re = re.compile(
-            rf"\s*(?:{_alt(data['population_disease_nouns'])})\b"
+            rf"\s*(?:{alt(data['population_disease_nouns'])})\b"
         )
         # "16 with tamoxifen": the text between a count and its arm's drug
         self.arm_drug_link_re = re.compile(
-            rf"\s*(?:[\w-]+\s+){{0,3}}?(?:{_alt(data['arm_drug_links'])})\s+(?:the\s+)?$"
+            rf"\s*(?:[\w-]+\s+){{0,3}}?(?:{alt(data['arm_drug_links'])})\s+(?:the\s+)?$"
         )
         # a verb that lists who a total is, right after it (past its bracket): "Subjects (n =
         # 139) were 72 women and 67 men" (`outcome_totals.trait_breakdowns`)
         self.listing_verb_re = re.compile(
-            rf"\s*+\)?\s*+(?:{_alt(data['copulas'])}|{_alt(data['listing_words'])})\s++",
+            rf"\s*+\)?\s*+(?:{alt(data['copulas'])}|{alt(data['listing_words'])})\s++",
             re.IGNORECASE,
         )
         # "203 received pembrolizumab", "264 taking the lozenge": a part's treatment, up to the
         # start of its name (`outcome_treated_parts.treated_parts`)
         self.part_treatment_re = re.compile(
-            rf"\s*(?:(?:{_alt(data['population_nouns'])})\s+)?"
+            rf"\s*(?:(?:{alt(data['population_nouns'])})\s+)?"
             rf"(?:{alt_spaced(data['part_treatment_links'])})\s+(?:(?:the|an?)\s+)?",
             re.IGNORECASE,
         )
         # "16.5% with azathioprine", "(12%) of those patients receiving X", and after "in the
         # group" or "among those" another link: "0.6 percent in the group given tamoxifen plus
         # irradiation", "12% among those treated with X"
-        subjects = _alt([*data["following_drug_subjects"], *data["arm_nouns"]])
+        subjects = alt([*data["following_drug_subjects"], *data["arm_nouns"]])
         links = alt_spaced(data["following_drug_links"])
         self.following_drug_re = re.compile(
             r"\s*(?:\)\s*)?(?:of\s+(?:those|the\s+)?"
-            rf"(?:{_alt(data['following_drug_subjects'])})?\s*)?"
+            rf"(?:{alt(data['following_drug_subjects'])})?\s*)?"
             rf"(?:{links})\s+(?:the\s+)?"
             rf"(?:(?:those|{subjects})\s+(?:{alt_spaced(data['following_arm_links'])})\s+(?:the\s+)?)?",
             re.IGNORECASE,
@@ -407,33 +407,33 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         """Relative changes and differences, not rates."""
         # "reduced ... by 54%", "prolonged the time to first SRE or hypercalcemia by 18%"
         self.change_before_re = re.compile(
-            rf"\b(?:{_alt(data['change_verbs'])})\s+(?:[^\s;]+\s+){{0,12}}?by\s+"
-            rf"(?:(?:{_alt(data['hedges'])})\s+)?$",
+            rf"\b(?:{alt(data['change_verbs'])})\s+(?:[^\s;]+\s+){{0,12}}?by\s+"
+            rf"(?:(?:{alt(data['hedges'])})\s+)?$",
             re.IGNORECASE,
         )
         # "a reduction (28%)", "a decrease of 54%", "relative risk reduction 12%",
         # "difference = 0.5%", "+516%", "-0.3%", "Heart weight increased 44%" (a verb right
         # before: a measured quantity's change): a change, not a rate
         self.change_noun_before_re = re.compile(
-            rf"(?:\b(?:{_alt(data['change_nouns'])})\s*(?:\(|of|by)?\s*"
-            rf"(?:(?:{_alt(data['hedges'])})\s+)?"
-            rf"|\b(?:{_alt(data['change_verbs'])})\s+(?:(?:{_alt(data['hedges'])})\s+)?"
-            rf"|\b(?:{_alt(data['difference_words'])})\s*(?:=|of)\s*"
+            rf"(?:\b(?:{alt(data['change_nouns'])})\s*(?:\(|of|by)?\s*"
+            rf"(?:(?:{alt(data['hedges'])})\s+)?"
+            rf"|\b(?:{alt(data['change_verbs'])})\s+(?:(?:{alt(data['hedges'])})\s+)?"
+            rf"|\b(?:{alt(data['difference_words'])})\s*(?:=|of)\s*"
             rf"|(?<![\w.])[+\-−–]\s?)$",
             re.IGNORECASE,
         )
         # "an increase in both disease-free and overall survival of about 5%"
         self.change_in_of_re = re.compile(
-            rf"\b(?:{_alt(data['change_nouns'])}|{_alt(data['difference_words'])})\s+in\s+"
-            rf"(?:(?!(?:{_alt(data['auxiliaries'])})\b)[\w-]+\s+){{0,6}}?of\s+"
-            rf"(?:(?:{_alt(data['hedges'])})\s+)?$",
+            rf"\b(?:{alt(data['change_nouns'])}|{alt(data['difference_words'])})\s+in\s+"
+            rf"(?:(?!(?:{alt(data['auxiliaries'])})\b)[\w-]+\s+){{0,6}}?of\s+"
+            rf"(?:(?:{alt(data['hedges'])})\s+)?$",
             re.IGNORECASE,
         )
         # "the risk reduction associated with fenretinide, which attained 50%": the change's
         # size, the verb after "which" (no clause end between)
         self.change_reached_re = re.compile(
-            rf"\b(?:{_alt(data['change_nouns'])})\b[^;.%\d]{{0,100}}?,\s*(?:which|that)\s+"
-            rf"(?:{_alt(data['attainment_verbs'])})\s+(?:(?:{_alt(data['hedges'])})\s+)?$",
+            rf"\b(?:{alt(data['change_nouns'])})\b[^;.%\d]{{0,100}}?,\s*(?:which|that)\s+"
+            rf"(?:{alt(data['attainment_verbs'])})\s+(?:(?:{alt(data['hedges'])})\s+)?$",
             re.IGNORECASE,
         )
         # "a 4.57% difference", "a 17% risk reduction", "11% lower than", "8% more in ...",
@@ -441,10 +441,10 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         # "a five-point (10%) decrease")
         self.change_after_re = re.compile(
             r"^\s*[)\]]?\s*(?:[(\[][^()\[\]]{0,80}[)\]]\s*)?"
-            rf"(?:(?:{_alt(data['reference_directions'])})\s+(?:the\s+)?"
-            rf"(?:{_alt(data['reference_words'])})"
-            rf"|(?:relative\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_alt(data['change_nouns'])})"
-            rf"|(?:{_alt(data['difference_words'])})|(?:{_alt(data['comparative_words'])}))\b",
+            rf"(?:(?:{alt(data['reference_directions'])})\s+(?:the\s+)?"
+            rf"(?:{alt(data['reference_words'])})"
+            rf"|(?:relative\s+)?(?:[\w-]+\s+){{0,2}}?(?:{alt(data['change_nouns'])})"
+            rf"|(?:{alt(data['difference_words'])})|(?:{alt(data['comparative_words'])}))\b",
             re.IGNORECASE,
         )
 

@@ -1,7 +1,7 @@
 """The outcomes lexicon's regexes for the arm a figure, once found, is of (`ArmRegexes`: arm
 phrases, an arm's stated size, a total split by arm; the statistics beside it:
 `outcome_stat_regexes.StatRegexes`). `outcome_lexicon.Lexicon` inherits them and builds them
-after its word sets; the `_alt` helpers (word lists compiled to alternations) serve the lexicon's
+after its word sets; the `alt` helpers (word lists compiled to alternations) serve the lexicon's
 modules."""
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ from collections.abc import Iterable
 from typing import Any
 
 
-def _alt(words: Iterable[str]) -> str:
+def alt(words: Iterable[str]) -> str:
+    """A regex alternation of `words`, escaped, the longest first (so that a longer phrase wins
+    over its prefix); the regex modules of the lexicon build theirs with it."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 def alt_spaced(words: Iterable[str]) -> str:
-    """Like `_alt`, but a space in a phrase matches any run of white space ("per cent")."""
+    """Like `alt`, but a space in a phrase matches any run of white space ("per cent")."""
     return "|".join(
         re.escape(w).replace("\\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
     )
@@ -73,7 +75,7 @@ class ArmRegexes:
         """Arm phrases (after a list of figures, after one figure, before one figure), an arm's
         stated size, the parts of a total split by arm, the series of arm names a list of
         figures takes its arms from, and the stretch where a document allocates its subjects."""
-        arm_nouns = _alt(self.arm_nouns)
+        arm_nouns = alt(self.arm_nouns)
         self._build_arm_phrase_regexes(data, arm_nouns)
         self._build_arm_size_regexes(data, arm_nouns)
         self._build_arm_part_regexes(data, arm_nouns)
@@ -87,11 +89,11 @@ class ArmRegexes:
         # assigned in a 1:1 ratio to receive either WBI or APBI", "randomized trial of endocrine
         # therapy versus chemotherapy", "received either exercise or usual care"): the arms it
         # names there (`outcome_arm_evidence.allocated`)
-        allocation = _alt(data["allocation_words"] + data["randomization_words"])
-        design = _alt(data["allocation_design_nouns"])
+        allocation = alt(data["allocation_words"] + data["randomization_words"])
+        design = alt(data["allocation_design_nouns"])
         links = data["allocation_links"]
-        to = _alt([w for w, kind in links.items() if kind == "allocation"])
-        of = _alt([w for w, kind in links.items() if kind == "design"])
+        to = alt([w for w, kind in links.items() if kind == "allocation"])
+        of = alt([w for w, kind in links.items() if kind == "design"])
         # the words a stretch opens with, lower case (`outcome_main.allocation_stretches`)
         self.allocation_cues = tuple(
             {w.lower() for w in data["allocation_words"] + data["randomization_words"]
@@ -100,7 +102,7 @@ class ArmRegexes:
         self.allocation_stretch_re = re.compile(
             rf"(?:\b(?:{allocation})\b[^.;]{{0,60}}?"
             rf"(?:\s(?:{to})\s|:|\b(?:{design})\s+(?:{of})\s)"
-            rf"|\b(?:{_alt(data['arm_list_openers'])})\s)"
+            rf"|\b(?:{alt(data['arm_list_openers'])})\s)"
             r"(?P<list>[^.;]{1,400}(?:\.(?!\s|$)[^.;]{0,400})*)",
             re.IGNORECASE,
         )
@@ -109,9 +111,9 @@ class ArmRegexes:
         """What `outcome_respectively` reads: arm names (labels an arm noun gives, control-arm
         words), what joins them into a series and what says a series names arms, and the words
         that send a sentence there at all."""
-        plural = _alt(self.pooled_arm_nouns)
+        plural = alt(self.pooled_arm_nouns)
         # the words that join a series' last name to the others ("and", "or", "vs", "versus")
-        joiners = _alt(joiner_words(data))
+        joiners = alt(joiner_words(data))
         # labels after a plural arm noun ("groups R4 and R6", "arms A, B and C"), a singular one
         # and its label ("group A"), capitals right before an arm noun ("the R2 group", "the SC
         # arm"; not a word that opens a sentence: "In groups A and B", "A group of 12")
@@ -120,19 +122,19 @@ class ArmRegexes:
             rf"(?:{joiners})\s+{ARM_LABEL})\b"
         )
         self.label_after_singular_re = re.compile(
-            rf"\b(?i:{_alt(self.arm_nouns - self.pooled_arm_nouns)})\s+{ARM_LABEL}\b"
+            rf"\b(?i:{alt(self.arm_nouns - self.pooled_arm_nouns)})\s+{ARM_LABEL}\b"
         )
         self.label_before_re = re.compile(
             rf"\b(?:[A-Z][A-Z0-9]{{1,5}}|[A-Z]\d{{1,3}})(?=\s+(?i:{arm_nouns})\b)"
         )
         # a control-arm word as a whole word, not before a hyphen ("placebo-controlled")
         self.control_word_re = re.compile(
-            rf"\b(?:{_alt(self.control_arms)})\b(?!-)", re.IGNORECASE
+            rf"\b(?:{alt(self.control_arms)})\b(?!-)", re.IGNORECASE
         )
         # drugs given as one arm ("methotrexate plus prednisone", "docetaxel + capecitabine"):
         # the whole stripped gap between two drug names is one of `tight_joiners` (matched
         # with `fullmatch`, so no word boundaries, which "+" and "/" could never meet)
-        self.tight_joiner_re = re.compile(rf"(?:{_alt(self.tight_joiners)})", re.IGNORECASE)
+        self.tight_joiner_re = re.compile(rf"(?:{alt(self.tight_joiners)})", re.IGNORECASE)
         self.series_joiners = (self.connectors | self.comparison | self.comparator_openers) - {
             "."
         }
@@ -157,15 +159,15 @@ class ArmRegexes:
         )
         # a series names arms after an `arm_series_links` entry ("receiving", "treated with the")
         # or before an arm noun ("the docetaxel and doxorubicin arms")
-        links, dets = alt_spaced(data["arm_series_links"]), _alt(self.determiners)
+        links, dets = alt_spaced(data["arm_series_links"]), alt(self.determiners)
         self.series_link_re = re.compile(rf"\b(?:{links})\s+(?:(?:{dets})\s+)?$", re.IGNORECASE)
         self.series_noun_re = re.compile(rf"\s*(?:{arm_nouns})\b", re.IGNORECASE)
         # "83% and 56% of anastrozole and tamoxifen patients, respectively": subjects named by
         # the series
-        self.series_subjects_re = re.compile(rf"\s*(?:{_alt(self.pop)})\b", re.IGNORECASE)
+        self.series_subjects_re = re.compile(rf"\s*(?:{alt(self.pop)})\b", re.IGNORECASE)
         self._build_comparator_regexes(data)
         self.arm_pair_opener_re = re.compile(
-            rf"\b(?:{_alt(data['arm_pair_openers'])})\b(?!-)", re.IGNORECASE
+            rf"\b(?:{alt(data['arm_pair_openers'])})\b(?!-)", re.IGNORECASE
         )
         # arms named by words before an arm noun ("the intervention and control groups", "the
         # chemotherapy and radiotherapy alone arms", "in SC versus control arm"): a word before
@@ -184,7 +186,7 @@ class ArmRegexes:
         )
         # a respectively or comparison word, in a sentence's lower-cased text
         self.comparison_word_re = re.compile(
-            rf"(?<!\w)(?:{_alt(self.respectively | self.pairwise_comparison)})(?!\w)"
+            rf"(?<!\w)(?:{alt(self.respectively | self.pairwise_comparison)})(?!\w)"
         )
 
     def _build_comparator_regexes(self, data: dict[str, Any]) -> None:
@@ -197,14 +199,14 @@ class ArmRegexes:
         compared = self.comparison | self.comparator_openers | self.comparison_frame_words
         likened = alt_spaced(data["background_contrasts"])
         self.comparison_before_re = re.compile(
-            rf"(?<![\w-])(?:{_alt(compared)}|{likened})(?![\w-])"
-            rf"(?:\s+(?:{_alt(self.than_gap_words)}))*\s*$",
+            rf"(?<![\w-])(?:{alt(compared)}|{likened})(?![\w-])"
+            rf"(?:\s+(?:{alt(self.than_gap_words)}))*\s*$",
             re.IGNORECASE,
         )
         # an arm named after its figure is the figure's only as "in the X arm" ("126 in the
         # observation arm"), and not "as in the placebo group"
         self.clause_arm_link_re = re.compile(
-            rf"(?:(?P<before>[A-Za-z]+)\s+)?(?:{_alt(data['clause_arm_links'])})\s+the\s+$",
+            rf"(?:(?P<before>[A-Za-z]+)\s+)?(?:{alt(data['clause_arm_links'])})\s+the\s+$",
             re.IGNORECASE,
         )
         self.likeness_words = frozenset(w.lower() for w in data["likeness_words"])
@@ -230,18 +232,18 @@ class ArmRegexes:
         # patients were enrolled to combination therapy and monotherapy, respectively": a list
         # of counts and the treatments each part received or was allocated to, in order (a
         # respectively word ends it)
-        to = _alt(k for k, v in data["allocation_links"].items() if v == "allocation")
+        to = alt(k for k, v in data["allocation_links"].items() if v == "allocation")
         self.treated_list_re = re.compile(
-            rf"\s*(?:(?:{_alt(self.pop)})\s+)?(?:{alt_spaced(data['part_treatment_links'])}"
-            rf"|(?:(?:{_alt(data['copulas'])})\s+)?(?:{_alt(data['enrolled_words'])})\s+(?:{to}))"
-            rf"\s+(?:the\s+)?(?P<list>[^;()]+?)\s*,?\s*(?:{_alt(self.respectively)})\b",
+            rf"\s*(?:(?:{alt(self.pop)})\s+)?(?:{alt_spaced(data['part_treatment_links'])}"
+            rf"|(?:(?:{alt(data['copulas'])})\s+)?(?:{alt(data['enrolled_words'])})\s+(?:{to}))"
+            rf"\s+(?:the\s+)?(?P<list>[^;()]+?)\s*,?\s*(?:{alt(self.respectively)})\b",
             re.IGNORECASE,
         )
         # what may stand between a figure and the link to its arm: a closing bracket, and the
         # subjects it counts ("12% (9/73) of patients treated with placebo", "37% of those in
         # the control group", "79.7% for patients in the TU arm")
         lead = (r"\s*(?:\)\s*)?(?:(?:of|for)\s+(?:those|the\s+)?"
-                rf"(?:{_alt(data['following_drug_subjects'])})?\s*)?")
+                rf"(?:{alt(data['following_drug_subjects'])})?\s*)?")
         # (the arm starts past a determiner: in "6 in the group 1 and 7 in ..." the "the" alone
         # before "group" is no arm, "in group 1" is read by `arm_label_re`)
         self.arm_after_re = re.compile(
@@ -269,17 +271,17 @@ class ArmRegexes:
         # arm; nor a compound: "61 women with chemotherapy-responsive cancer")
         self.arm_control_re = re.compile(
             rf"{lead}(?:{alt_spaced(data['control_arm_links'])})\s+(?:the\s+)?"
-            rf"(?P<arm>{_alt(data['control_arms'])})\b(?!\s?-\s?[a-z]|\s+of\b)",
+            rf"(?P<arm>{alt(data['control_arms'])})\b(?!\s?-\s?[a-z]|\s+of\b)",
             re.IGNORECASE,
         )
         self._build_following_arm_regexes(data, lead)
         # "23% and 5%, respectively, in the X arm": a list's respectively word and a comma
         self.respectively_comma_re = re.compile(
-            rf"\s*\)?\s*,?\s*(?:{_alt(self.respectively)})\s*,\s*", re.IGNORECASE
+            rf"\s*\)?\s*,?\s*(?:{alt(self.respectively)})\s*,\s*", re.IGNORECASE
         )
         # (ending as `outcome_attach._ARM_BEFORE_ENDS` says: only such windows are searched;
         # no preposition in the name: "Of the 40 patients in the docetaxel group, 12 ...")
-        no_prep = rf"(?!\b(?:{_alt(self.prepositions)})\b)"
+        no_prep = rf"(?!\b(?:{alt(self.prepositions)})\b)"
         self.arm_before_re = re.compile(
             rf"\bthe\s+(?P<arm>(?:{no_prep}[^()\[\],;]){{1,40}}?)\s+(?:{arm_nouns})\s*"
             r"(?:[(\[]|,)\s*$",
@@ -288,34 +290,34 @@ class ArmRegexes:
         # a sentence that names an arm ("in the imiquimod group", "arm B", "the two groups",
         # "with placebo"): the cases of a disease it counts occurred in the trial's subjects
         self.arm_named_re = re.compile(
-            rf"\b(?:{arm_nouns})\b|\b(?:{_alt(data['arm_drug_links'])})\s+(?:the\s+)?"
+            rf"\b(?:{arm_nouns})\b|\b(?:{alt(data['arm_drug_links'])})\s+(?:the\s+)?"
             rf"(?:{alt_spaced(data['control_arms'])})\b",
             re.IGNORECASE,
         )
         # "(n = 32 for each)", "87 patients in each group", "30 women per arm": every arm's size
         self.each_arm_words = frozenset(w.lower() for w in data["each_arm_words"])
         self.each_arm_re = re.compile(
-            rf"\s*(?:(?:{_alt(self.prepositions)})\s+)?(?:{_alt(data['each_arm_words'])})"
+            rf"\s*(?:(?:{alt(self.prepositions)})\s+)?(?:{alt(data['each_arm_words'])})"
             rf"(?:\s+(?:{arm_nouns})\b|\s*(?=[),;.]|$))",
             re.IGNORECASE,
         )
         # "randomized", "randomly": the document compares arms
         self.randomized_re = re.compile(
-            rf"\b(?:{_alt(data['randomization_words'])})\b", re.IGNORECASE
+            rf"\b(?:{alt(data['randomization_words'])})\b", re.IGNORECASE
         )
 
     @property
     def _singular_arm_nouns(self) -> str:
         """The arm nouns that name one arm ("arm", "group"; not "arms", "groups"), as an
         alternation."""
-        return _alt(self.arm_nouns - self.pooled_arm_nouns)
+        return alt(self.arm_nouns - self.pooled_arm_nouns)
 
     def _arm_name(self, word: str, noun: str) -> str:
         """An arm's name before its arm noun (the regex `noun`): one to four `word`s, the first
         no determiner ("the every-3-week treatment arm", "the usual-care group"), none a
         preposition ("for patients in the TU arm": no name), in the group `arm`."""
-        no_prep = rf"(?!(?:{_alt(self.prepositions)})\s)"
-        return (rf"(?!(?:{_alt(self.determiners)})\s)"
+        no_prep = rf"(?!(?:{alt(self.prepositions)})\s)"
+        return (rf"(?!(?:{alt(self.determiners)})\s)"
                 rf"(?P<arm>(?:{no_prep}{word}\s+){{0,3}}?{no_prep}{word})\s+{noun}\b")
 
     def _build_following_arm_regexes(self, data: dict[str, Any], lead: str) -> None:
@@ -347,11 +349,11 @@ class ArmRegexes:
         # what may open a clause before the arm's name that frames it ("In the docetaxel group,
         # ...", "Among arm A: ...": `outcome_arm_names.opening_name`)
         self.frame_opener_re = re.compile(
-            rf"\s*(?:(?:{_alt(data['clause_arm_links'])})\s+)?(?:the\s+)?", re.IGNORECASE
+            rf"\s*(?:(?:{alt(data['clause_arm_links'])})\s+)?(?:the\s+)?", re.IGNORECASE
         )
         # a figure's text that ends with its subjects ("248 patients"): "with" after it names
         # a trait of who was studied, not an arm
-        self.pop_end_re = re.compile(rf"\b(?:{_alt(self.pop)})$", re.IGNORECASE)
+        self.pop_end_re = re.compile(rf"\b(?:{alt(self.pop)})$", re.IGNORECASE)
         # ... and the words such a name may not run into ("in the adjuvant studies")
         self.following_name_ends = (
             frozenset(w.lower() for w in data["design_nouns"] + data["non_arm_name_ends"])
@@ -364,14 +366,14 @@ class ArmRegexes:
             rf"\b(?:{alt_spaced(data['following_arm_links'])})\s", re.IGNORECASE
         )
         self.subject_arm_link_re = re.compile(
-            rf"\b(?:{_alt(self.pop)}|those)\b[^,;:()\[\]]{{0,60}}?\s"
+            rf"\b(?:{alt(self.pop)}|those)\b[^,;:()\[\]]{{0,60}}?\s"
             rf"(?:{alt_spaced(data['following_arm_links'])})\s+(?:the\s+)?$",
             re.IGNORECASE,
         )
         # "of tamoxifen patients", "of healthy controls": the subjects a figure's text ends with
         name = r"[A-Za-z][\w/+-]*"
         subjects = (rf"of\s+(?:the\s+)?(?P<name>{name}(?:\s+{name}){{0,2}}?)"
-                    rf"(?:\s+(?P<pop>{_alt(self.pop)}))?")
+                    rf"(?:\s+(?P<pop>{alt(self.pop)}))?")
         self.subjects_arm_re = re.compile(rf"\b{subjects}$", re.IGNORECASE)
         # ... or right after it ("28% of AC/tamoxifen users")
         self.subjects_after_re = re.compile(rf"\s*{subjects}(?![\w-])", re.IGNORECASE)
@@ -388,18 +390,18 @@ class ArmRegexes:
         of subjects, then the arm they were allocated to (past an article: "50 people to a
         Mediterranean diet"); "and 68 to FP": the next count
         (`outcome_following_arms.allocated_count_arm`)."""
-        pop, aux = _alt(self.pop), _alt(self.auxiliaries)
+        pop, aux = alt(self.pop), alt(self.auxiliaries)
         self.allocation_to_words = frozenset(
             w for w, kind in data["allocation_links"].items() if kind == "allocation"
         )
         self.allocation_verbs = frozenset(w.lower() for w in data["allocation_words"])
-        allocation_to = _alt(self.allocation_to_words)
+        allocation_to = alt(self.allocation_to_words)
         openers = alt_spaced(data["allocation_member_openers"])
         # what stands between the link and the arm's name: "to receive", "to a"
         to_name = rf"\s+(?:(?:{openers})\s+)?(?:(?:the|an?)\s+)?"
         self.allocated_count_re = re.compile(
-            rf"\s*(?:(?:{pop})\s+)?(?:{aux})\s+(?:(?:{_alt(data['enrollment_adverbs'])})\s+)?"
-            rf"(?:(?:{_alt(data['allocation_words'])})\s+(?:{allocation_to})"
+            rf"\s*(?:(?:{pop})\s+)?(?:{aux})\s+(?:(?:{alt(data['enrollment_adverbs'])})\s+)?"
+            rf"(?:(?:{alt(data['allocation_words'])})\s+(?:{allocation_to})"
             rf"|{alt_spaced(data['following_arm_links'])}){to_name}",
             re.IGNORECASE,
         )
@@ -416,13 +418,13 @@ class ArmRegexes:
         # "were randomized (302 to letrozole ...)", "were randomly assigned, 120 to exercise",
         # "were randomized; 601 to anastrozole": an allocation word right before a count
         self.allocating_before_re = re.compile(
-            rf"\b(?:{_alt(data['allocation_words'])})(?:\s*[:;(,]\s*|\s+)$", re.IGNORECASE
+            rf"\b(?:{alt(data['allocation_words'])})(?:\s*[:;(,]\s*|\s+)$", re.IGNORECASE
         )
         # what may stand between an arm's name and the next count ("FV and 68", "FV, 68",
         # "Cocculine (C) and 217": its abbreviation in a short bracket)
         self.list_joint_re = re.compile(
-            rf"(?:\s+(?:{_alt(self.arm_nouns)}))?(?:\s*[(\[][^()\[\]]{{1,12}}[)\]])?"
-            rf"\s*,?\s*(?:(?:{_alt(list_words(data))})\s+)?",
+            rf"(?:\s+(?:{alt(self.arm_nouns)}))?(?:\s*[(\[][^()\[\]]{{1,12}}[)\]])?"
+            rf"\s*,?\s*(?:(?:{alt(list_words(data))})\s+)?",
             re.IGNORECASE,
         )
 
@@ -432,7 +434,7 @@ class ArmRegexes:
         # a label right before a figure in a bracket of such entries ("(arm A, 46%; arm B,
         # 62%)", "(P: 17.6% vs C: 15.7%)"): after the segment's start or a separator, then
         # one to four words, past only ":", "=" or ","
-        separators = _alt(w for w in self.connectors if w[0].isalpha())
+        separators = alt(w for w in self.connectors if w[0].isalpha())
         self.label_before_figure_re = re.compile(
             rf"(?:^|[;,:=]|\b(?:{separators})\b)\s*(?!(?:{separators})\b)"
             r"(?P<label>[A-Za-z][\w+/-]*(?: [A-Za-z0-9][\w+/-]*){0,3}?)\s*[:=,]?\s*$",
@@ -448,7 +450,7 @@ class ArmRegexes:
             re.IGNORECASE,
         )
         self.label_joint_re = re.compile(
-            rf"\s*\)?\s*,?\s*(?:(?:{_alt(self.connectors | self.comparison)})\s*)?",
+            rf"\s*\)?\s*,?\s*(?:(?:{alt(self.connectors | self.comparison)})\s*)?",
             re.IGNORECASE,
         )
 
@@ -467,13 +469,13 @@ class ArmRegexes:
         self.allocation_member_re = re.compile(
             rf"(?:\bto|[,:]|\b(?:{joined}))\s+"
             rf"(?:(?:{alt_spaced(data['allocation_member_openers'])})\s+)*"
-            rf"(?:(?:{_alt(self.determiners | {'a', 'an'})})\s+)?"
+            rf"(?:(?:{alt(self.determiners | {'a', 'an'})})\s+)?"
             rf"(?!(?:{joined})\s)(?P<arm>{member})"
             r"\s*(?:\([A-Za-z][\w-]{0,9}\)\s*)?$",
             re.IGNORECASE,
         )
         self.allocation_opener_re = re.compile(
-            rf"\b(?:{_alt(data['allocation_words'])})\b(?:\s+[\w:-]+){{0,3}}?\s+to\b",
+            rf"\b(?:{alt(data['allocation_words'])})\b(?:\s+[\w:-]+){{0,3}}?\s+to\b",
             re.IGNORECASE,
         )
         # an arm's size "(n = 453)": its label inside the bracket ("(ddAT, n = 191", "(group A;
@@ -493,11 +495,11 @@ class ArmRegexes:
         # an arm's figure after them and "=" or ":": "group A = 14 (25.5%)"
         self.arm_label_eq_re = re.compile(noun_label + r"[=:]\s*$")
         self.size_control_re = re.compile(
-            rf"\b(?P<arm>(?:{_alt(data['control_arms'])})(?:\s+(?:{arm_nouns}))?)\s*[(\[]\s*$",
+            rf"\b(?P<arm>(?:{alt(data['control_arms'])})(?:\s+(?:{arm_nouns}))?)\s*[(\[]\s*$",
             re.IGNORECASE,
         )
         alone = self.monotherapy_words
-        dose = _alt(self.units | self.count_blockers_after | alone | {"/", "per"})
+        dose = alt(self.units | self.count_blockers_after | alone | {"/", "per"})
         # (each number whole, "(?![\d.,])": a run of digits split in every way backtracked
         # exponentially on "letrozole 1111111111111111111111 x (n = 453)")
         self.dose_between_re = re.compile(
@@ -513,7 +515,7 @@ class ArmRegexes:
             rf"\w\s*(?:{alt_spaced(data['combination_joiners'])})\s*$", re.IGNORECASE
         )
         # "prednisone alone": the word after an arm's drug that is part of the arm's name
-        self.monotherapy_re = re.compile(rf"\s+(?:{_alt(alone)})\b", re.IGNORECASE)
+        self.monotherapy_re = re.compile(rf"\s+(?:{alt(alone)})\b", re.IGNORECASE)
         # "tamoxifen plus radiotherapy": a joiner that joins no list and is no preposition, then
         # the words of a treatment that is no drug mention (`outcome_arms.partner_end`)
         self.tight_joiners = (
@@ -539,12 +541,12 @@ class ArmRegexes:
         a link word optional), "(CT-P6: 10; trastuzumab: 7)", "(drug A, 6; placebo, 7)",
         "(placebo 126, timolol 115)" (before it)."""
         label = r"(?P<arm>[^\W\d_][^,;:=()\[\]]*?)"
-        words = _alt(w for w in self.connectors if w[0].isalpha())
+        words = alt(w for w in self.connectors if w[0].isalpha())
         joiner = rf"(?:[,;]\s*(?:(?:{words})\s+)?|\s(?:{words})\s+)"
         # (an allocation link too: "(48 to the intervention group and 53 to the control group)")
         links = alt_spaced([*data["following_drug_links"], *data["part_allocation_links"]])
         self.part_arm_after_re = re.compile(
-            rf"\s*(?:(?:{_alt(self.pop)})\s+)?(?:(?P<link>{links})\s+)?(?:the\s+)?{label}"
+            rf"\s*(?:(?:{alt(self.pop)})\s+)?(?:(?P<link>{links})\s+)?(?:the\s+)?{label}"
             rf"(?:\s+(?P<noun>{arm_nouns}))?\s*(?P<sep>{joiner})?",
             re.IGNORECASE,
         )

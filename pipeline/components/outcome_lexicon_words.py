@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from pipeline.components.outcome_decimals import ThousandsRules
-from pipeline.components.outcome_lexicon_attach import _alt, list_words
+from pipeline.components.outcome_lexicon_attach import alt, list_words
 
 # Words that may stand between an annual word and its rate's noun ("annualized relapse rate").
 ANNUAL_RATE_WORDS = 2
@@ -87,8 +87,8 @@ class WordSets:
         # mammography had a recurrence rate of 0.12" is a proportion); `noun` ends where the
         # figure must be the first after it
         self.annual_rate_re = re.compile(
-            rf"\b(?:{_alt(data['annual_rate_words'])})(?:\s+[\w-]+){{0,{ANNUAL_RATE_WORDS}}}?"
-            rf"\s+(?P<noun>{_alt(data['annual_rate_nouns'])})\b(?:[^.;:()\[\]]|\.(?=\d))*$",
+            rf"\b(?:{alt(data['annual_rate_words'])})(?:\s+[\w-]+){{0,{ANNUAL_RATE_WORDS}}}?"
+            rf"\s+(?P<noun>{alt(data['annual_rate_nouns'])})\b(?:[^.;:()\[\]]|\.(?=\d))*$",
             re.IGNORECASE,
         )
         self.ratio_units = {k.lower(): v for k, v in data["ratio_units"].items()}
@@ -128,7 +128,7 @@ class WordSets:
         self.pairwise_comparison = self.comparison - self.respectively
         # two figures of a list joined by a list connector word alone ("18% and 30%"; not
         # "vs", nor a comma)
-        self.list_word_re = re.compile(rf"\s+(?:{_alt(list_words(data))})\s+", re.IGNORECASE)
+        self.list_word_re = re.compile(rf"\s+(?:{alt(list_words(data))})\s+", re.IGNORECASE)
         # "X and Y were compared in 71 outpatients": a comparison word that may compare what the
         # subjects were given, the count beside it being who was studied
         self.design_comparison = sets["design_comparison_words"]

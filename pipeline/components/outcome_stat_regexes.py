@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from pipeline.components.outcome_lexicon_attach import _alt, alt_spaced
+from pipeline.components.outcome_lexicon_attach import alt, alt_spaced
 
 
 def _shortest(words: set[str]) -> tuple[str, ...]:
@@ -17,7 +17,7 @@ def _shortest(words: set[str]) -> tuple[str, ...]:
 
 
 def _alt_cased(words: Iterable[str]) -> str:
-    """Like `_alt`, but a word written with capitals ("HR", "OR") matches only as written: in
+    """Like `alt`, but a word written with capitals ("HR", "OR") matches only as written: in
     lower case it is an English word; an all-lower word matches in any case."""
     return "|".join(re.escape(w) if w != w.lower() else f"(?i:{re.escape(w)})"
                     for w in sorted(set(words), key=len, reverse=True))
@@ -58,8 +58,8 @@ class StatRegexes:
         self.percent_tails = tuple(sorted({w.split()[-1] for w in data["percent_words"]}))
         self.ci_re = re.compile(
             rf"(?P<level>\d+(?:[.·]\d+)?)\s*(?:%|(?:{alt_spaced(data['percent_words'])})\b)\s*"
-            rf"(?:(?:{_alt(data['ci_abbreviations'])})(?![\w])"
-            rf"|(?:{_alt(data['confidence_words'])})\s+intervals?)"
+            rf"(?:(?:{alt(data['ci_abbreviations'])})(?![\w])"
+            rf"|(?:{alt(data['confidence_words'])})\s+intervals?)"
             rf"(?:\s*[\[(]\s*CI\s*[\])])?(?:\s*(?:[:,=]|of|was)?\s*"
             rf"(?P<br>\[\s*)?(?P<lo>{snum}){sep}(?P<hi>{snum})\s*%?(?(br)\s*\]))?"
             rf"|\bCI\s*(?P<level2>\d+(?:[.·]\d+)?)\s*%\s*[:,=]?\s*(?P<br2>\[\s*)?(?P<lo2>{snum})"
@@ -67,7 +67,7 @@ class StatRegexes:
             re.IGNORECASE,
         )
         self.p_re = re.compile(
-            rf"(?<![\w.])[Pp](?:\s*[-‐]?\s*values?|[-_ ]?(?i:{_alt(data['p_qualifiers'])}))?"
+            rf"(?<![\w.])[Pp](?:\s*[-‐]?\s*values?|[-_ ]?(?i:{alt(data['p_qualifiers'])}))?"
             r"\s*(?P<rel><\s*or\s*=|>\s*or\s*=|≤|≥|<=|>=|=<|"
             # (a decimal with spaces around its point, "0 . 002", "0. 002", "=. 006", or
             # its digits in groups, "0.000 1", and a decimal comma, "0,02": no P value is 0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipeline.components.outcome_lexicon_attach import _alt
+from pipeline.components.outcome_lexicon_attach import alt
 
 
 class StudyRegexes:
@@ -27,19 +27,19 @@ class StudyRegexes:
         """The regexes above, from the lexicon's data (`rules/outcomes_lexicon.json`)."""
         # "X constituted 5.7% of the liver failures seen": a share of a whole, no outcome rate
         self.composition_before_re = re.compile(
-            rf"\b(?:{_alt(data['composition_verbs'])})\s+(?:(?:{_alt(data['hedges'])}|only)\s+)?$",
+            rf"\b(?:{alt(data['composition_verbs'])})\s+(?:(?:{alt(data['hedges'])}|only)\s+)?$",
             re.IGNORECASE,
         )
         # "44 on tamoxifen, 80% of which were superficial": a share of the things just counted
         self.composition_after_re = re.compile(
-            rf"\s*(?:{_alt(data['composition_after'])})\b", re.IGNORECASE
+            rf"\s*(?:{alt(data['composition_after'])})\b", re.IGNORECASE
         )
         # "We compared the efficacy of two regimens in 118 patients": a study verb further back
         # in the clause (no number, -ed verb, auxiliary or clause end between: "LV function,
         # assessed by angiography, was normal in two patients"; a hyphenated adjective is no
         # verb: "with cocaine-induced mood disorder"), then the preposition
-        study = _alt(data["study_verbs"] + data["assessment_words"])
-        not_verb = rf"(?!(?:\w*ed|{_alt(data['auxiliaries'])})\b)"
+        study = alt(data["study_verbs"] + data["assessment_words"])
+        not_verb = rf"(?!(?:\w*ed|{alt(data['auxiliaries'])})\b)"
         self.studied_before_re = re.compile(
             rf"\b(?:{study})\b(?:\s+{not_verb}[^\s\d;:.]+){{0,12}}?\s+(?:in|among|to)\s+"
             r"(?:a\s+group\s+of\s+|the\s+)?$",
@@ -48,19 +48,19 @@ class StudyRegexes:
         # "Twenty-six cases of Reye syndrome ... were reviewed": the clause's verb after the
         # count (the same words between, nor a relative pronoun: "Nausea occurred in 12
         # patients who were studied by MRI" counts the event)
-        after = rf"(?!(?:\w*ed|{_alt(data['auxiliaries'] + data['relative_pronouns'])})\b)"
+        after = rf"(?!(?:\w*ed|{alt(data['auxiliaries'] + data['relative_pronouns'])})\b)"
         self.studied_after_re = re.compile(
             rf"(?:\s+{after}[^\s\d;:.]+){{0,14}}?\s+(?:were|was)\s+(?:[a-z]+ly\s+)?"
-            rf"(?:{_alt(data['study_verbs'])})\b",
+            rf"(?:{alt(data['study_verbs'])})\b",
             re.IGNORECASE,
         )
         # "Nausea was compared in 40 patients": who was studied ("in"/"among" only: "compared
         # with 3 patients" is another arm's count)
         self.studied_in_re = re.compile(
-            rf"\b(?:{_alt(data['study_verbs'])})\s+(?:in|among)\s+(?:the\s+)?$", re.IGNORECASE
+            rf"\b(?:{alt(data['study_verbs'])})\s+(?:in|among)\s+(?:the\s+)?$", re.IGNORECASE
         )
         # "after a median of 20 months of follow-up": the same words right after the unit
         self.median_not_outcome_after_re = re.compile(
-            rf"\s*(?:of\s+)?(?:{_alt(data['median_not_outcome'])})\b", re.IGNORECASE
+            rf"\s*(?:of\s+)?(?:{alt(data['median_not_outcome'])})\b", re.IGNORECASE
         )
         self.median_links = frozenset(data["median_value_links"])

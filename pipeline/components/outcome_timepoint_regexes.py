@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipeline.components.outcome_lexicon_attach import _alt
+from pipeline.components.outcome_lexicon_attach import alt
 
 
 def unit_names(time_units: dict[str, str]) -> tuple[set[str], set[str]]:
@@ -28,7 +28,7 @@ def _letter_first(short: set[str], forms: set[str]) -> str:
     sentences without a unit)."""
     if not short or not forms:
         # (an empty alternation matches at every word boundary: that regex as it is)
-        return rf"\b(?:{_alt(short)})\b|(?:{_alt(forms)})\b|end\s+of"
+        return rf"\b(?:{alt(short)})\b|(?:{alt(forms)})\b|end\s+of"
     alternatives = [
         rf"{re.escape(w)}(?<!\w{re.escape(w)})\b"
         if re.fullmatch(r"\w", w)
@@ -50,7 +50,7 @@ class TimepointRegexes:
         numw = rf"(?:\d+(?:[.·]\d+)?|{self.numw})"  # a number, in digits or in words
         # lowered: the gates search lowered text
         names, forms = unit_names({w.lower(): u for w, u in self.data["time_units"].items()})
-        unit = rf"(?:{_alt(names | forms)})"
+        unit = rf"(?:{alt(names | forms)})"
         tail_stop = r"[^,;.()\[\]\d%]"
         self.tp_a = re.compile(
             rf"(?:\b(?P<prep>at|after|within|by|until|beyond|up\s+to|in\s+the\s+first|during)"
@@ -62,11 +62,11 @@ class TimepointRegexes:
             re.IGNORECASE,
         )
         self.tp_b = re.compile(
-            rf"\b(?:at|by|after|until|on|through)\s+(?:{_alt(names | {'visit', 'cycle'})})\s*\d+\b",
+            rf"\b(?:at|by|after|until|on|through)\s+(?:{alt(names | {'visit', 'cycle'})})\s*\d+\b",
             re.IGNORECASE,
         )
         tp_c_tail = (
-            rf"(?:{_alt(names)})s?(?=\s+(?:overall\s+|progression-free\s+|"
+            rf"(?:{alt(names)})s?(?=\s+(?:overall\s+|progression-free\s+|"
             r"disease-free\s+|event-free\s+|relapse-free\s+|recurrence-free\s+|cumulative\s+|"
             r"actuarial\s+)?(?:survival|mortality|response|remission|relapse|recurrence|rate|"
             r"follow-up|incidence|risk|death|os|pfs)\b)"
@@ -88,8 +88,8 @@ class TimepointRegexes:
         "h" of "with" is none), "follow-up" or "end of"."""
         forms = {w for w in forms if not any(n in w for n in names)}  # "weeks" holds "week"
         short = {w for w in forms if len(w) == 1}
-        rest = rf"\b(?:{_alt(short)})\b|(?:{_alt(forms - short)})\b|end\s+of"
-        self.tp_gate = re.compile(rf"(?i)(?:{_alt(names)}|follow-up|{rest})")
+        rest = rf"\b(?:{alt(short)})\b|(?:{alt(forms - short)})\b|end\s+of"
+        self.tp_gate = re.compile(rf"(?i)(?:{alt(names)}|follow-up|{rest})")
         # `tp_gate` on ASCII text, split for speed (an IGNORECASE alternation without a literal
         # prefix is tried at every position): on ASCII, IGNORECASE is matching the lowered text,
         # and the alternatives that need no word boundary are plain substrings.

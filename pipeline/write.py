@@ -105,7 +105,12 @@ def part_schema(table: str, run_id: str | None) -> pa.Schema:
 
 def schema_run_id(schema: pa.Schema) -> str | None:
     """The run id a part file's schema records (`part_schema`), or None."""
-    value = (schema.metadata or {}).get(RUN_ID_KEY.encode())
+    return _run_id_in(schema.metadata)
+
+
+def _run_id_in(metadata: dict[bytes, bytes] | None) -> str | None:
+    """The run id in a Parquet file's or schema's key/value metadata (`RUN_ID_KEY`), or None."""
+    value = (metadata or {}).get(RUN_ID_KEY.encode())
     return value.decode("utf-8", "replace") if value else None
 
 
@@ -119,11 +124,9 @@ def part_run_id(path: Path) -> str | None:
     """The run id a part file records (`part_schema`; its footer alone is read), or None: none
     recorded (written by an earlier biotab) or the file is not readable Parquet."""
     try:
-        meta = pq.read_metadata(path).metadata or {}
+        return _run_id_in(pq.read_metadata(path).metadata)
     except (OSError, ValueError, pa.ArrowException):
         return None
-    value = meta.get(RUN_ID_KEY.encode())
-    return value.decode("utf-8", "replace") if value else None
 
 
 def with_file_metadata(schema: pa.Schema, table: str) -> pa.Schema:

@@ -350,8 +350,7 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
     the settings, keep the finished units of unchanged inputs (and the committed groups made
     of them only) and delete everything else an earlier attempt left."""
     # (read before --overwrite deletes the manifest: its run's leftovers are this folder's)
-    earlier_id = (W.read_manifest(out) or {}).get("run_id") if out.is_dir() else None
-    own_run = earlier_id if isinstance(earlier_id, str) else None
+    own_run = W.manifest_run_id(out)
     if overwrite and not resume:  # (every part named as a run names it goes: whose is it?)
         check_writers(out, _unit_parts(out, set()), own_run)
     resumed = O.prepare_output(out, overwrite=overwrite, resume=resume)

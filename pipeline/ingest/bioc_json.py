@@ -38,6 +38,7 @@ from pipeline.ingest.json_values import (
     HugeNumber,
     bad_json_kind,
     bad_json_message,
+    json_kind,
     json_problem,
     load_json,
     shown_id,
@@ -86,14 +87,9 @@ def _location(loc: Any) -> dict[str, Any]:
     left out, or a location that is no object, is `Absent` and costs the annotation only (a
     bad_offsets row from `bioc_document`), not the document."""
     if not isinstance(loc, dict):
-        gone = Absent(f"is missing: the location is a JSON {_json_type(loc)}, not an object")
+        gone = Absent(f"is missing: the location is {json_kind(loc)}, not an object")
         return {"offset": gone, "length": gone}
     return {"offset": loc.get("offset", Absent()), "length": loc.get("length", Absent())}
-
-
-def _json_type(value: Any) -> str:
-    names = {list: "array", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(type(value), "number")
 
 
 _BY_LINE, _TOO_LARGE = "by line", "too large"  # what `_read_all` returns instead of bytes

@@ -1,7 +1,8 @@
 """JSON values of one input record: parsed within bounds (`load_json`: integer literals too long
 for Python as `HugeNumber`, more than MAX_JSON_CONTAINERS objects and arrays refused before
 parsing) and checked (`json_problem`: lone surrogates, NULs, nesting deeper than MAX_JSON_DEPTH,
-`HugeNumber`s), with the errors row's kind and message (`bad_json_kind`, `bad_json_message`).
+`HugeNumber`s), with the errors row's kind and message (`bad_json_kind`, `bad_json_message`),
+and a value's kind in JSON's words (`json_kind`).
 Read by the JSONL and BioC JSON readers; split from `common` by its job. `collection_head` tells
 a BioC JSON collection by the top-level keys of a file's first JSON object (`top_level_keys`)."""
 
@@ -27,6 +28,16 @@ class HugeNumber:
 
     def __init__(self, digits: int) -> None:
         self.digits = digits
+
+
+def json_kind(value: Any) -> str:
+    """A parsed JSON value's kind in JSON's words ("a JSON array", not Python's "list")."""
+    if isinstance(value, bool):
+        return "a JSON boolean"
+    if isinstance(value, (int, float, HugeNumber)):
+        return "a JSON number"
+    kinds = {str: "string", list: "array", dict: "object", type(None): "null"}
+    return "a JSON " + kinds.get(type(value), type(value).__name__)
 
     def __repr__(self) -> str:
         return f"<integer of {self.digits:,} digits>"

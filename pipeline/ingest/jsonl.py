@@ -49,6 +49,7 @@ from pipeline.ingest.json_values import (
     JsonTooLarge,
     bad_json_kind,
     bad_json_message,
+    json_kind,
     json_problem,
     load_json,
     shown_id,
@@ -186,16 +187,6 @@ def read_jsonl(
 
 
 
-def _json_kind(value: Any) -> str:
-    """A parsed JSON value's kind in JSON's words ("a JSON array", not Python's "list")."""
-    if isinstance(value, bool):
-        return "a JSON boolean"
-    if isinstance(value, (int, float, HugeNumber)):
-        return "a JSON number"
-    kinds = {str: "string", list: "array", dict: "object", type(None): "null"}
-    return "a JSON " + kinds.get(type(value), type(value).__name__)
-
-
 def _text_fields(obj: dict[str, Any], id_field: str, title_field: str) -> list[str]:
     """The fields of `obj` holding strings that could be its text (at most five)."""
     return [k for k, v in obj.items()
@@ -320,7 +311,7 @@ def record_document(
     if not isinstance(obj, dict):
         hint = ("; a JSON array of documents is read as such from a .json file or with "
                 "--format json" if isinstance(obj, list) and fmt == "jsonl" else "")
-        yield err(source, "bad_json", f"{unit} is {_json_kind(obj)}, expected an object{hint}",
+        yield err(source, "bad_json", f"{unit} is {json_kind(obj)}, expected an object{hint}",
                   loc)
         return
     raw_id = obj.get(id_field)
@@ -340,7 +331,7 @@ def record_document(
     text = obj.get(text_field)
     if not isinstance(text, str) or not text.strip():
         why = "missing" if text_field not in obj or text is None else (
-            "empty" if isinstance(text, str) else f"{_json_kind(text)}, not a string")
+            "empty" if isinstance(text, str) else f"{json_kind(text)}, not a string")
         fields = _text_fields(obj, id_field, title_field) if why == "missing" else []
         hint = ""
         if why == "missing" and isinstance(obj.get("passages"), list):

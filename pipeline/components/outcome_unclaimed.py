@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 
 from pipeline.components.outcome_attach import ARM_WINDOW, no_arm_name
+from pipeline.components.outcome_enrolled import counts_occurrences
 from pipeline.components.outcome_following_arms import (
     allocated_next_count,
     counted_among_by_words,
@@ -25,7 +26,6 @@ from pipeline.components.outcome_following_arms import (
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_list_arms import arm_named_at
-from pipeline.components.outcome_measures import counts_occurrences
 from pipeline.components.outcome_tokens import Cue, Figure
 
 

@@ -111,9 +111,33 @@ class ArmRegexes:
         """What `outcome_respectively` reads: arm names (labels an arm noun gives, control-arm
         words), what joins them into a series and what says a series names arms, and the words
         that send a sentence there at all."""
-        plural = alt(self.pooled_arm_nouns)
         # the words that join a series' last name to the others ("and", "or", "vs", "versus")
         joiners = alt(joiner_words(data))
+        self._build_arm_label_regexes(arm_nouns, joiners)
+        self._set_series_words(data)
+        # a series names arms after an `arm_series_links` entry ("receiving", "treated with the")
+        # or before an arm noun ("the docetaxel and doxorubicin arms")
+        links, dets = alt_spaced(data["arm_series_links"]), alt(self.determiners)
+        self.series_link_re = re.compile(rf"\b(?:{links})\s+(?:(?:{dets})\s+)?$", re.IGNORECASE)
+        self.series_noun_re = re.compile(rf"\s*(?:{arm_nouns})\b", re.IGNORECASE)
+        # "83% and 56% of anastrozole and tamoxifen patients, respectively": subjects named by
+        # the series
+        self.series_subjects_re = re.compile(rf"\s*(?:{alt(self.pop)})\b", re.IGNORECASE)
+        self._build_comparator_regexes(data)
+        self.arm_pair_opener_re = re.compile(
+            rf"\b(?:{alt(data['arm_pair_openers'])})\b(?!-)", re.IGNORECASE
+        )
+        self._build_noun_series_regex(arm_nouns, joiners, dets)
+        # a respectively or comparison word, in a sentence's lower-cased text
+        self.comparison_word_re = re.compile(
+            rf"(?<!\w)(?:{alt(self.respectively | self.pairwise_comparison)})(?!\w)"
+        )
+
+    def _build_arm_label_regexes(self, arm_nouns: str, joiners: str) -> None:
+        """Arm names that are no drug mention, for a series (`outcome_arm_names.arm_names`):
+        labels an arm noun gives, control-arm words; and the joiner of drugs given as one arm.
+        `arm_nouns`, `joiners`: alternations of the arm nouns and of the series joiner words."""
+        plural = alt(self.pooled_arm_nouns)
         # labels after a plural arm noun ("groups R4 and R6", "arms A, B and C"), a singular one
         # and its label ("group A"), capitals right before an arm noun ("the R2 group", "the SC
         # arm"; not a word that opens a sentence: "In groups A and B", "A group of 12")
@@ -135,6 +159,11 @@ class ArmRegexes:
         # the whole stripped gap between two drug names is one of `tight_joiners` (matched
         # with `fullmatch`, so no word boundaries, which "+" and "/" could never meet)
         self.tight_joiner_re = re.compile(rf"(?:{alt(self.tight_joiners)})", re.IGNORECASE)
+
+    def _set_series_words(self, data: dict[str, Any]) -> None:
+        """The word sets of a series of arm names: what joins its names, what may stand beside
+        them or right before a control word that names an arm, what makes it a series of arms
+        before an arm noun, what may stand between "than" and the arm it names."""
         self.series_joiners = (self.connectors | self.comparison | self.comparator_openers) - {
             "."
         }
@@ -157,23 +186,14 @@ class ArmRegexes:
             self.prepositions | self.determiners | self.pop | self.relative_pronouns
             | frozenset(w for link in data["arm_series_links"] for w in link.split())
         )
-        # a series names arms after an `arm_series_links` entry ("receiving", "treated with the")
-        # or before an arm noun ("the docetaxel and doxorubicin arms")
-        links, dets = alt_spaced(data["arm_series_links"]), alt(self.determiners)
-        self.series_link_re = re.compile(rf"\b(?:{links})\s+(?:(?:{dets})\s+)?$", re.IGNORECASE)
-        self.series_noun_re = re.compile(rf"\s*(?:{arm_nouns})\b", re.IGNORECASE)
-        # "83% and 56% of anastrozole and tamoxifen patients, respectively": subjects named by
-        # the series
-        self.series_subjects_re = re.compile(rf"\s*(?:{alt(self.pop)})\b", re.IGNORECASE)
-        self._build_comparator_regexes(data)
-        self.arm_pair_opener_re = re.compile(
-            rf"\b(?:{alt(data['arm_pair_openers'])})\b(?!-)", re.IGNORECASE
-        )
-        # arms named by words before an arm noun ("the intervention and control groups", "the
-        # chemotherapy and radiotherapy alone arms", "in SC versus control arm"): a word before
-        # each connector, the last one or two words before the noun; determiners between
-        # (`_noun_names` in outcome_arm_names keeps a series only with a treatment in it and
-        # no arm noun among its words)
+
+    def _build_noun_series_regex(self, arm_nouns: str, joiners: str, dets: str) -> None:
+        """Arms named by words before an arm noun ("the intervention and control groups", "the
+        chemotherapy and radiotherapy alone arms", "in SC versus control arm"): a word before
+        each connector, the last one or two words before the noun; determiners between
+        (`_noun_names` in outcome_arm_names keeps a series only with a treatment in it and no arm
+        noun among its words). `arm_nouns`, `joiners`, `dets`: alternations of the arm nouns,
+        the series joiner words and the determiners."""
         name = r"[A-Za-z0-9][\w-]*"
         self.noun_series_re = re.compile(
             # (a list starts at its first name, never after a comma: each start would read the
@@ -183,10 +203,6 @@ class ArmRegexes:
             rf"(?:{joiners})\s+"
             rf"(?:(?:{dets})\s+)?{name}(?:\s+{name})?)\s+(?:{arm_nouns})\b",
             re.IGNORECASE,
-        )
-        # a respectively or comparison word, in a sentence's lower-cased text
-        self.comparison_word_re = re.compile(
-            rf"(?<!\w)(?:{alt(self.respectively | self.pairwise_comparison)})(?!\w)"
         )
 
     def _build_comparator_regexes(self, data: dict[str, Any]) -> None:

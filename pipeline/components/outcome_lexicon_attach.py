@@ -230,7 +230,21 @@ class ArmRegexes:
     def _build_arm_phrase_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
         """The arm a figure's text names: after a list of figures or one figure, before one;
         and whether a sentence or document names or compares arms at all."""
-        word = r"[\w/+\-·]+"
+        self._build_list_arm_regexes(data, arm_nouns)
+        # what may stand between a figure and the link to its arm: a closing bracket, and the
+        # subjects it counts ("12% (9/73) of patients treated with placebo", "37% of those in
+        # the control group", "79.7% for patients in the TU arm")
+        lead = (r"\s*(?:\)\s*)?(?:(?:of|for)\s+(?:those|the\s+)?"
+                rf"(?:{alt(data['following_drug_subjects'])})?\s*)?")
+        self._build_after_figure_arm_regexes(data, arm_nouns, lead)
+        self._build_following_arm_regexes(data, lead)
+        self._build_before_figure_arm_regexes(arm_nouns)
+        self._build_arms_named_regexes(data, arm_nouns)
+
+    def _build_list_arm_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
+        """The arms of a list of figures named after it: one arm noun per name ("in the
+        docetaxel group and placebo group"), a list before an arm noun or a respectively word,
+        the treatments a list of counts received. `arm_nouns`: their alternation."""
         # "in the docetaxel group and placebo group": the next name of a list whose names each
         # have their arm noun (after `arm_list_re`'s first; and another arm right after one
         # arm, which makes it no arm of a whole list: `outcome_list_arms.one_arm_after_list`)
@@ -255,11 +269,13 @@ class ArmRegexes:
             rf"\s+(?:the\s+)?(?P<list>[^;()]+?)\s*,?\s*(?:{alt(self.respectively)})\b",
             re.IGNORECASE,
         )
-        # what may stand between a figure and the link to its arm: a closing bracket, and the
-        # subjects it counts ("12% (9/73) of patients treated with placebo", "37% of those in
-        # the control group", "79.7% for patients in the TU arm")
-        lead = (r"\s*(?:\)\s*)?(?:(?:of|for)\s+(?:those|the\s+)?"
-                rf"(?:{alt(data['following_drug_subjects'])})?\s*)?")
+
+    def _build_after_figure_arm_regexes(self, data: dict[str, Any], arm_nouns: str,
+                                        lead: str) -> None:  # fmt: skip
+        """The arm named right after a figure by a preposition ("in the control arm", "in group
+        B", "with placebo"), past `lead` (a bracket's end, the subjects counted); and an arm
+        named by "the", words and a singular arm noun. `arm_nouns`: their alternation."""
+        word = r"[\w/+\-·]+"
         # (the arm starts past a determiner: in "6 in the group 1 and 7 in ..." the "the" alone
         # before "group" is no arm, "in group 1" is read by `arm_label_re`)
         self.arm_after_re = re.compile(
@@ -290,7 +306,11 @@ class ArmRegexes:
             rf"(?P<arm>{alt(data['control_arms'])})\b(?!\s?-\s?[a-z]|\s+of\b)",
             re.IGNORECASE,
         )
-        self._build_following_arm_regexes(data, lead)
+
+    def _build_before_figure_arm_regexes(self, arm_nouns: str) -> None:
+        """The arm named before a list's respectively word and comma ("23% and 5%,
+        respectively, in the X arm"), and one named by "the" and an arm noun right before a
+        bracket or comma ("the docetaxel group (12%)"). `arm_nouns`: their alternation."""
         # "23% and 5%, respectively, in the X arm": a list's respectively word and a comma
         self.respectively_comma_re = re.compile(
             rf"\s*\)?\s*,?\s*(?:{alt(self.respectively)})\s*,\s*", re.IGNORECASE
@@ -303,6 +323,11 @@ class ArmRegexes:
             r"(?:[(\[]|,)\s*$",
             re.IGNORECASE,
         )
+
+    def _build_arms_named_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
+        """Whether a sentence names an arm at all, every arm's size ("87 patients in each
+        group"), and whether a document compares arms ("randomized"). `arm_nouns`: the arm
+        nouns' alternation."""
         # a sentence that names an arm ("in the imiquimod group", "arm B", "the two groups",
         # "with placebo"): the cases of a disease it counts occurred in the trial's subjects
         self.arm_named_re = re.compile(

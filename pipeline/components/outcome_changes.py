@@ -16,7 +16,7 @@ from pipeline.components.outcome_rules import NOT_OUTCOME
 from pipeline.components.outcome_tokens import Cue
 
 if TYPE_CHECKING:
-    from pipeline.components.outcome_measures import _Distances as Distances
+    from pipeline.components.outcome_cue_distances import Distances
 
 
 def says_how_it_changed(lex: Lexicon, c: Cue, parser: SentenceParser) -> bool:

@@ -117,20 +117,48 @@ def one_named_arms(lex: Lexicon, parser: SentenceParser, names: list[Span], own:
     and 24 h was 13 vs 31") is both figures'. Returns the figures' arms and the figure left
     without one."""
     if pair[0].arm is not None:
-        # "Study attrition was higher in the intervention arm (14 participants vs 8
-        # participants)": the first's arm named before the pair (by its own forms), the second
-        # is the other arm's (not one arm's two timepoints: "In the A arm, pain at 6 h and 24 h")
-        a = pair[0].arm
-        if (pair[1].arm is None and pair[0].arm_head is None and not pair[0].arm_pooled
-                and a[1] <= pair[0].start
-                and not _subsets_joined(lex, parser.text, a[1], pair[0].start)):  # fmt: skip
-            return [(pair[0], a)], pair[1]
+        return _first_arm_named(lex, parser.text, pair, pair[0].arm)
+    sides = _clause_sides(parser, names, pair, not_arms)
+    if sides is None:
         return None
+    lo, before, after = sides
     # the second's arm read from its own words ("versus 81% in the MPA arm"): the first's may
     # still be the name before the pair
     tied = pair[1].arm
+    if tied is not None and not (before and after and after[-1][0] < tied[1]
+                                 and tied[0] < after[-1][1]):  # fmt: skip
+        return None  # (the second's arm is the name after the pair, or this is no such pair)
+    text = parser.text
+    if before and after:
+        return _named_both_sides(lex, text, own, lo, pair, before[-1], after[-1])
+    if before:
+        return _named_before(lex, text, own, lo, pair, before[-1])
+    if after and _names_arm(lex, text, own, lo, after[-1]) and named_as_comparator(
+        lex, text, after[-1][0], lo
+    ):
+        return [(pair[1], after[-1])], pair[0]
+    return None
+
+
+def _first_arm_named(lex: Lexicon, text: str, pair: list[Figure], a: Span) -> Named | None:
+    """ "Study attrition was higher in the intervention arm (14 participants vs 8
+    participants)": the first figure's arm `a` named before the pair (by its own forms), the
+    second is the other arm's (not one arm's two timepoints: "In the A arm, pain at 6 h and 24
+    h"). Reads `Figure.arm_head`, `arm_pooled` of the first figure, `Figure.arm` of the
+    second."""
+    if (pair[1].arm is None and pair[0].arm_head is None and not pair[0].arm_pooled
+            and a[1] <= pair[0].start
+            and not _subsets_joined(lex, text, a[1], pair[0].start)):  # fmt: skip
+        return [(pair[0], a)], pair[1]
+    return None
+
+
+def _clause_sides(parser: SentenceParser, names: list[Span], pair: list[Figure],
+                  not_arms: set[Span]) -> tuple[int, list[Span], list[Span]] | None:  # fmt: skip
+    """Where the clause around the pair starts, past its bracket ("(40% vs 12%) than with
+    placebo"), and the names of that clause (none of `not_arms`) before the pair and after it;
+    None when a name stands between the two figures or a side holds two different names."""
     text, toks = parser.text, parser.toks
-    # the clause around the pair, past its bracket ("(40% vs 12%) than with placebo")
     first, last = parser.stretch(pair[0].ts, pair[1].te)
     lo = toks[first - 1].end if first > 0 else 0
     hi = toks[last].start if last < len(toks) else len(text)
@@ -141,49 +169,57 @@ def one_named_arms(lex: Lexicon, parser: SentenceParser, names: list[Span], own:
         len({text[a:b].lower() for a, b in side}) > 1 for side in (before, after)
     ):
         return None
-    if tied is not None and not (before and after and after[-1][0] < tied[1]
-                                 and tied[0] < after[-1][1]):  # fmt: skip
-        return None  # (the second's arm is the name after the pair, or this is no such pair)
+    return lo, before, after
 
-    def names_arm(name: Span) -> bool:
-        if name not in own and not lex.series_link_re.search(
-            text[max(0, name[0] - LINK_CHARS) : name[0]]
-        ):
-            return False
-        words = GAP_TOKEN.findall(text, max(lo, name[0] - LINK_CHARS), name[0])
-        if words and words[-1].lower() in lex.connectors - lex.comparison:
-            return False  # "similar in the PC and EP arm (89.4% vs 79.5%)": a series' last
-        nxt = _NEXT_WORD.match(text, name[1])
-        if (text[name[0] : name[1]].lower() in lex.control_arms and nxt
-                and nxt.group(1).lower() not in lex.series_beside):  # fmt: skip
-            return False  # "a median observation period": a control word that names no arm
-        return not qualified(lex, text, name)
 
-    def compared(name: Span) -> bool:
-        return named_as_comparator(lex, text, name[0], lo)
+def _names_arm(lex: Lexicon, text: str, own: set[Span], lo: int, name: Span) -> bool:
+    """Does the name (of the clause that starts at `lo`) name an arm: by its own words (in
+    `own`) or after an `arm_series_links` entry; not a series' last name, not a control word
+    before another noun, not a qualified name (`qualified`)?"""
+    if name not in own and not lex.series_link_re.search(
+        text[max(0, name[0] - LINK_CHARS) : name[0]]
+    ):
+        return False
+    words = GAP_TOKEN.findall(text, max(lo, name[0] - LINK_CHARS), name[0])
+    if words and words[-1].lower() in lex.connectors - lex.comparison:
+        return False  # "similar in the PC and EP arm (89.4% vs 79.5%)": a series' last
+    nxt = _NEXT_WORD.match(text, name[1])
+    if (text[name[0] : name[1]].lower() in lex.control_arms and nxt
+            and nxt.group(1).lower() not in lex.series_beside):  # fmt: skip
+        return False  # "a median observation period": a control word that names no arm
+    return not qualified(lex, text, name)
 
-    if before and after:
-        b, a = before[-1], after[-1]
-        # the second name a comparator's, or linked right after the second figure ("in the
-        # tamoxifen arm was 93%, versus 81% in the MPA arm")
-        if not (names_arm(b) and names_arm(a)) or compared(b) or not (
-            compared(a) or tied is not None or _LINKED_AFTER.fullmatch(text, pair[1].end, a[0])
-        ):
-            return None
-        return [(pair[0], b)] + ([(pair[1], a)] if tied is None else []), None
-    if before:
-        b = before[-1]
-        if not names_arm(b):
-            return None
-        if compared(b):
-            return [(pair[1], b)], pair[0]
-        if _subsets_joined(lex, text, b[1], pair[0].start):
-            # "In the ropivacaine group, pain at 6 h and 24 h was 13 vs 31": the one arm's
-            return [(pair[0], b), (pair[1], b)], None
-        return [(pair[0], b)], pair[1]
-    if after and names_arm(after[-1]) and compared(after[-1]):
-        return [(pair[1], after[-1])], pair[0]
-    return None
+
+def _named_both_sides(lex: Lexicon, text: str, own: set[Span], lo: int, pair: list[Figure],
+                      b: Span, a: Span) -> Named | None:  # fmt: skip
+    """The arms of a pair with one name `b` before it and one `a` after it: the first's and
+    the second's, when both name arms, `b` is no comparator's and `a` is a comparator's, or the
+    second figure's own arm, or linked right after the second figure ("in the tamoxifen arm
+    was 93%, versus 81% in the MPA arm")."""
+    tied = pair[1].arm
+    if not (_names_arm(lex, text, own, lo, b) and _names_arm(lex, text, own, lo, a)) or (
+        named_as_comparator(lex, text, b[0], lo)
+    ) or not (
+        named_as_comparator(lex, text, a[0], lo) or tied is not None
+        or _LINKED_AFTER.fullmatch(text, pair[1].end, a[0])
+    ):  # fmt: skip
+        return None
+    return [(pair[0], b)] + ([(pair[1], a)] if tied is None else []), None
+
+
+def _named_before(lex: Lexicon, text: str, own: set[Span], lo: int, pair: list[Figure],
+                  b: Span) -> Named | None:  # fmt: skip
+    """The arms of a pair with one name `b` before it (and none after): the second's after a
+    comparison word, both figures' when two timepoints or subgroups stand joined between the
+    name and the pair, else the first's."""
+    if not _names_arm(lex, text, own, lo, b):
+        return None
+    if named_as_comparator(lex, text, b[0], lo):
+        return [(pair[1], b)], pair[0]
+    if _subsets_joined(lex, text, b[1], pair[0].start):
+        # "In the ropivacaine group, pain at 6 h and 24 h was 13 vs 31": the one arm's
+        return [(pair[0], b), (pair[1], b)], None
+    return [(pair[0], b)], pair[1]
 
 
 # what links a name to the figure right before it: a bracket of its own (a CI), then "in the",

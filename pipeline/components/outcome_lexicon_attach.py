@@ -111,9 +111,33 @@ class ArmRegexes:
         """What `outcome_respectively` reads: arm names (labels an arm noun gives, control-arm
         words), what joins them into a series and what says a series names arms, and the words
         that send a sentence there at all."""
-        plural = alt(self.pooled_arm_nouns)
         # the words that join a series' last name to the others ("and", "or", "vs", "versus")
         joiners = alt(joiner_words(data))
+        self._build_arm_label_regexes(arm_nouns, joiners)
+        self._set_series_words(data)
+        # a series names arms after an `arm_series_links` entry ("receiving", "treated with the")
+        # or before an arm noun ("the docetaxel and doxorubicin arms")
+        links, dets = alt_spaced(data["arm_series_links"]), alt(self.determiners)
+        self.series_link_re = re.compile(rf"\b(?:{links})\s+(?:(?:{dets})\s+)?$", re.IGNORECASE)
+        self.series_noun_re = re.compile(rf"\s*(?:{arm_nouns})\b", re.IGNORECASE)
+        # "83% and 56% of anastrozole and tamoxifen patients, respectively": subjects named by
+        # the series
+        self.series_subjects_re = re.compile(rf"\s*(?:{alt(self.pop)})\b", re.IGNORECASE)
+        self._build_comparator_regexes(data)
+        self.arm_pair_opener_re = re.compile(
+            rf"\b(?:{alt(data['arm_pair_openers'])})\b(?!-)", re.IGNORECASE
+        )
+        self._build_noun_series_regex(arm_nouns, joiners, dets)
+        # a respectively or comparison word, in a sentence's lower-cased text
+        self.comparison_word_re = re.compile(
+            rf"(?<!\w)(?:{alt(self.respectively | self.pairwise_comparison)})(?!\w)"
+        )
+
+    def _build_arm_label_regexes(self, arm_nouns: str, joiners: str) -> None:
+        """Arm names that are no drug mention, for a series (`outcome_arm_names.arm_names`):
+        labels an arm noun gives, control-arm words; and the joiner of drugs given as one arm.
+        `arm_nouns`, `joiners`: alternations of the arm nouns and of the series joiner words."""
+        plural = alt(self.pooled_arm_nouns)
         # labels after a plural arm noun ("groups R4 and R6", "arms A, B and C"), a singular one
         # and its label ("group A"), capitals right before an arm noun ("the R2 group", "the SC
         # arm"; not a word that opens a sentence: "In groups A and B", "A group of 12")
@@ -135,6 +159,11 @@ class ArmRegexes:
         # the whole stripped gap between two drug names is one of `tight_joiners` (matched
         # with `fullmatch`, so no word boundaries, which "+" and "/" could never meet)
         self.tight_joiner_re = re.compile(rf"(?:{alt(self.tight_joiners)})", re.IGNORECASE)
+
+    def _set_series_words(self, data: dict[str, Any]) -> None:
+        """The word sets of a series of arm names: what joins its names, what may stand beside
+        them or right before a control word that names an arm, what makes it a series of arms
+        before an arm noun, what may stand between "than" and the arm it names."""
         self.series_joiners = (self.connectors | self.comparison | self.comparator_openers) - {
             "."
         }
@@ -157,23 +186,14 @@ class ArmRegexes:
             self.prepositions | self.determiners | self.pop | self.relative_pronouns
             | frozenset(w for link in data["arm_series_links"] for w in link.split())
         )
-        # a series names arms after an `arm_series_links` entry ("receiving", "treated with the")
-        # or before an arm noun ("the docetaxel and doxorubicin arms")
-        links, dets = alt_spaced(data["arm_series_links"]), alt(self.determiners)
-        self.series_link_re = re.compile(rf"\b(?:{links})\s+(?:(?:{dets})\s+)?$", re.IGNORECASE)
-        self.series_noun_re = re.compile(rf"\s*(?:{arm_nouns})\b", re.IGNORECASE)
-        # "83% and 56% of anastrozole and tamoxifen patients, respectively": subjects named by
-        # the series
-        self.series_subjects_re = re.compile(rf"\s*(?:{alt(self.pop)})\b", re.IGNORECASE)
-        self._build_comparator_regexes(data)
-        self.arm_pair_opener_re = re.compile(
-            rf"\b(?:{alt(data['arm_pair_openers'])})\b(?!-)", re.IGNORECASE
-        )
-        # arms named by words before an arm noun ("the intervention and control groups", "the
-        # chemotherapy and radiotherapy alone arms", "in SC versus control arm"): a word before
-        # each connector, the last one or two words before the noun; determiners between
-        # (`_noun_names` in outcome_arm_names keeps a series only with a treatment in it and
-        # no arm noun among its words)
+
+    def _build_noun_series_regex(self, arm_nouns: str, joiners: str, dets: str) -> None:
+        """Arms named by words before an arm noun ("the intervention and control groups", "the
+        chemotherapy and radiotherapy alone arms", "in SC versus control arm"): a word before
+        each connector, the last one or two words before the noun; determiners between
+        (`_noun_names` in outcome_arm_names keeps a series only with a treatment in it and no arm
+        noun among its words). `arm_nouns`, `joiners`, `dets`: alternations of the arm nouns,
+        the series joiner words and the determiners."""
         name = r"[A-Za-z0-9][\w-]*"
         self.noun_series_re = re.compile(
             # (a list starts at its first name, never after a comma: each start would read the
@@ -183,10 +203,6 @@ class ArmRegexes:
             rf"(?:{joiners})\s+"
             rf"(?:(?:{dets})\s+)?{name}(?:\s+{name})?)\s+(?:{arm_nouns})\b",
             re.IGNORECASE,
-        )
-        # a respectively or comparison word, in a sentence's lower-cased text
-        self.comparison_word_re = re.compile(
-            rf"(?<!\w)(?:{alt(self.respectively | self.pairwise_comparison)})(?!\w)"
         )
 
     def _build_comparator_regexes(self, data: dict[str, Any]) -> None:
@@ -214,7 +230,21 @@ class ArmRegexes:
     def _build_arm_phrase_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
         """The arm a figure's text names: after a list of figures or one figure, before one;
         and whether a sentence or document names or compares arms at all."""
-        word = r"[\w/+\-·]+"
+        self._build_list_arm_regexes(data, arm_nouns)
+        # what may stand between a figure and the link to its arm: a closing bracket, and the
+        # subjects it counts ("12% (9/73) of patients treated with placebo", "37% of those in
+        # the control group", "79.7% for patients in the TU arm")
+        lead = (r"\s*(?:\)\s*)?(?:(?:of|for)\s+(?:those|the\s+)?"
+                rf"(?:{alt(data['following_drug_subjects'])})?\s*)?")
+        self._build_after_figure_arm_regexes(data, arm_nouns, lead)
+        self._build_following_arm_regexes(data, lead)
+        self._build_before_figure_arm_regexes(arm_nouns)
+        self._build_arms_named_regexes(data, arm_nouns)
+
+    def _build_list_arm_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
+        """The arms of a list of figures named after it: one arm noun per name ("in the
+        docetaxel group and placebo group"), a list before an arm noun or a respectively word,
+        the treatments a list of counts received. `arm_nouns`: their alternation."""
         # "in the docetaxel group and placebo group": the next name of a list whose names each
         # have their arm noun (after `arm_list_re`'s first; and another arm right after one
         # arm, which makes it no arm of a whole list: `outcome_list_arms.one_arm_after_list`)
@@ -239,11 +269,13 @@ class ArmRegexes:
             rf"\s+(?:the\s+)?(?P<list>[^;()]+?)\s*,?\s*(?:{alt(self.respectively)})\b",
             re.IGNORECASE,
         )
-        # what may stand between a figure and the link to its arm: a closing bracket, and the
-        # subjects it counts ("12% (9/73) of patients treated with placebo", "37% of those in
-        # the control group", "79.7% for patients in the TU arm")
-        lead = (r"\s*(?:\)\s*)?(?:(?:of|for)\s+(?:those|the\s+)?"
-                rf"(?:{alt(data['following_drug_subjects'])})?\s*)?")
+
+    def _build_after_figure_arm_regexes(self, data: dict[str, Any], arm_nouns: str,
+                                        lead: str) -> None:  # fmt: skip
+        """The arm named right after a figure by a preposition ("in the control arm", "in group
+        B", "with placebo"), past `lead` (a bracket's end, the subjects counted); and an arm
+        named by "the", words and a singular arm noun. `arm_nouns`: their alternation."""
+        word = r"[\w/+\-·]+"
         # (the arm starts past a determiner: in "6 in the group 1 and 7 in ..." the "the" alone
         # before "group" is no arm, "in group 1" is read by `arm_label_re`)
         self.arm_after_re = re.compile(
@@ -274,7 +306,11 @@ class ArmRegexes:
             rf"(?P<arm>{alt(data['control_arms'])})\b(?!\s?-\s?[a-z]|\s+of\b)",
             re.IGNORECASE,
         )
-        self._build_following_arm_regexes(data, lead)
+
+    def _build_before_figure_arm_regexes(self, arm_nouns: str) -> None:
+        """The arm named before a list's respectively word and comma ("23% and 5%,
+        respectively, in the X arm"), and one named by "the" and an arm noun right before a
+        bracket or comma ("the docetaxel group (12%)"). `arm_nouns`: their alternation."""
         # "23% and 5%, respectively, in the X arm": a list's respectively word and a comma
         self.respectively_comma_re = re.compile(
             rf"\s*\)?\s*,?\s*(?:{alt(self.respectively)})\s*,\s*", re.IGNORECASE
@@ -287,6 +323,11 @@ class ArmRegexes:
             r"(?:[(\[]|,)\s*$",
             re.IGNORECASE,
         )
+
+    def _build_arms_named_regexes(self, data: dict[str, Any], arm_nouns: str) -> None:
+        """Whether a sentence names an arm at all, every arm's size ("87 patients in each
+        group"), and whether a document compares arms ("randomized"). `arm_nouns`: the arm
+        nouns' alternation."""
         # a sentence that names an arm ("in the imiquimod group", "arm B", "the two groups",
         # "with placebo"): the cases of a disease it counts occurred in the trial's subjects
         self.arm_named_re = re.compile(

@@ -315,6 +315,148 @@ def _mentions_a_comparison(lex: Lexicon, parser: SentenceParser) -> bool:
     return lex.comparison_word_re.search(parser.low) is not None
 
 
+#: A list or pair of figures and the series of arm names it takes its arms from (None: none).
+Tied = tuple[list[Figure], list[Span] | None]
+
+
+class _Series:
+    """The sentence's series of arm names (`series`: every series, arms or not, the nearest one
+    is the respectively word's, and a series of what was measured, "creatinine and urea",
+    between the arms and the list takes it), and where what a respectively word may pair a
+    list with instead starts: series of diseases ("neutropenia and anemia"), other figures.
+    Read once a sentence with a list or pair to tie."""
+
+    def __init__(self, lex: Lexicon, parser: SentenceParser, sm: SentenceMentions,
+                 names: list[Span], figures: list[Figure]) -> None:  # fmt: skip
+        text = parser.text
+        self.lex, self.parser, self.text = lex, parser, text
+        self.chains = series(lex, text, names)
+        self.starts = [c[0][0] for c in self.chains]
+        self.ends = [c[-1][1] for c in self.chains]
+        diseases = [(m.start - sm.base, m.end - sm.base) for m in sm.all if m.label == DISEASE]
+        self.listed = [c[0][0] for c in series(lex, text, diseases) if len(c) > 1]
+        self.figure_starts = sorted(f.start for f in figures)
+
+    def after(self, run: list[Figure], resp: int) -> list[Span] | None:
+        """The series between the list `run` (past the subjects it counts) and its
+        respectively word at token `resp` (`_after`), or None."""
+        lex, text = self.lex, self.text
+        return _after(lex, text, self.chains, self.starts, subjects_start(lex, text, run[-1]),
+                      self.parser.toks[resp].start)  # fmt: skip
+
+    def before(self, run: list[Figure], resp: int | None = None) -> list[Span] | None:
+        """The series of arms before the list or pair `run` in its clause (`_before`), or
+        None: also when a list of its own stands between its last figure and its respectively
+        word at token `resp`, or a series of diseases or other figures between the names and
+        the list."""
+        parser = self.parser
+        if resp is not None and _lists_between(self.lex, parser, run[-1].te, resp):
+            return None  # "28% and 15% ... at 12 and 24 weeks, respectively": those are its
+        chain = _before(self.chains, self.ends, run[0].start, parser.clause_chars(run[0].ts)[0])
+        if chain is not None and (
+            any_between(self.listed, chain[-1][1], run[0].start)
+            or any_between(self.figure_starts, chain[-1][1], run[0].start)
+        ):
+            # a series of diseases, or other figures, between the names and the list: the
+            # respectively word pairs the figures with those diseases, the names are those
+            # figures' arms
+            return None
+        return chain
+
+
+def _tied_lists(near: _Series, runs: list[Run], mixed: list[Run]) -> list[Tied]:
+    """Each respectively list of one measure (`runs`) with the series after it, else before
+    it; then each list of several measures (`mixed`) that the series right after it names
+    subjects or arms of."""
+    lex, text = near.lex, near.text
+    tied = [(run, near.after(run, resp) or near.before(run, resp)) for run, resp in runs]
+    for run, resp in mixed:
+        # figures of several measures ("in 83% and 56% of anastrozole and tamoxifen patients,
+        # respectively", the second read as another measure): only the subjects or arms named
+        # right after the list pair with it
+        chain = near.after(run, resp)
+        if chain is not None and (lex.series_subjects_re.match(text, chain[-1][1])
+                                  or lex.series_noun_re.match(text, chain[-1][1])):  # fmt: skip
+            tied.append((run, chain))
+    return tied
+
+
+def _framed_lists(lex: Lexicon, parser: SentenceParser, frames: Frames, tied: list[Tied],
+                  all_pairs: list[list[Figure]], not_arms: set[Span]) -> list[Tied]:  # fmt: skip
+    """The respectively lists of two that no series gave arms and that a comparison word
+    joins ("(63% v 22%, respectively)"; in "(2.5% and 1.1% respectively)" the word pairs them
+    with what was measured), each with the arms of its comparative frame (`frame_arms`)."""
+    joined = {(id(a), id(b)) for a, b in all_pairs}
+    return [
+        (run, frame_arms(lex, parser, frames, run, not_arms))
+        for run, chain in tied
+        if chain is None and len(run) == 2 and (id(run[0]), id(run[1])) in joined
+    ]
+
+
+def _pair_arms(lex: Lexicon, parser: SentenceParser, near: _Series, frames: Frames,
+               pairs: list[list[Figure]], names: list[Span], own: set[Span],
+               not_arms: set[Span]) -> tuple[list[Tied], list[Tied], list[Named]]:  # fmt: skip
+    """The arms of each pair a comparison word joins: the series of two arms compared before
+    it (the first list returned), else its comparative frame's (the second, None when it has
+    none), else the names of its clause (`one_named_arms`, the third)."""
+    tied: list[Tied] = []
+    framed: list[Tied] = []
+    one_named: list[Named] = []
+    for pair in pairs:
+        chain = near.before(pair)
+        if chain is not None and _compares(lex, near.text, chain):
+            tied.append((pair, chain))
+            continue
+        arms = frame_arms(lex, parser, frames, pair, not_arms)
+        framed.append((pair, arms))
+        if arms is None:
+            one = one_named_arms(lex, parser, names, own, pair, not_arms)
+            if one is not None:
+                one_named.append(one)
+    return tied, framed, one_named
+
+
+def _set_series_arms(lex: Lexicon, text: str, tied: list[Tied], framed: list[Tied],
+                     own: set[Span]) -> None:  # fmt: skip
+    """Each list or pair takes, in order, the names of its series (`tied`: when the series
+    names arms, `_names_arms`) or frame (`framed`) of as many names. Writes `Figure.arm`."""
+    in_frames = {id(run) for run, _ in framed}
+    for run, chain in tied + framed:
+        if chain is None or len(chain) != len(run):
+            continue
+        if id(run) not in in_frames and not _names_arms(lex, text, chain, own):
+            continue
+        for f, span in zip(run, chain, strict=True):
+            f.arm, f.arm_head, f.arm_pooled = span, None, False
+
+
+def _set_one_named_arms(one_named: list[Named]) -> None:
+    """Each pair's figures take the arms `one_named_arms` found for them; the figure left
+    without one takes not the other's (`Figure.other_arm`). Writes `Figure.arm`."""
+    for named, left in one_named:
+        for f, span in named:
+            f.arm, f.arm_head, f.arm_pooled = span, None, False
+            if left is not None:
+                left.other_arm = span
+
+
+def _set_only_arm(lex: Lexicon, text: str, names: list[Span], own: set[Span],
+                  runs: list[Run]) -> None:  # fmt: skip
+    """In a sentence that names one arm only (`_only_arm`), each respectively list after its
+    name whose figures have no arm yet, nor another's, is all of that arm. Writes
+    `Figure.arm`."""
+    one_arm = _only_arm(lex, text, names, own)
+    if one_arm is None:
+        return
+    for run, _ in runs:
+        if one_arm[1] <= run[0].start and all(
+            f.arm is None and not f.arm_pooled and f.other_arm is None for f in run
+        ):
+            for f in run:
+                f.arm = one_arm
+
+
 def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
                       compared: Comparisons, sm: SentenceMentions) -> None:  # fmt: skip
     """Each figure of a list a respectively word follows takes its arm from a series of as many
@@ -332,87 +474,17 @@ def respectively_arms(lex: Lexicon, figures: list[Figure], parser: SentenceParse
         return
     text = parser.text
     names, own = arm_names(lex, text, sm)
-    # every series, arms or not: the nearest one is the respectively word's, and a series of
-    # what was measured ("creatinine and urea") between the arms and the list takes it
-    chains = series(lex, text, names)
-    starts, ends = [c[0][0] for c in chains], [c[-1][1] for c in chains]
-    diseases = [(m.start - sm.base, m.end - sm.base) for m in sm.all if m.label == DISEASE]
-    # where a series of diseases starts ("neutropenia and anemia"): a respectively word after
-    # it pairs the figures with them
-    listed = [c[0][0] for c in series(lex, text, diseases) if len(c) > 1]
-    figure_starts = sorted(f.start for f in figures)
-
-    def before(run: list[Figure], resp: int | None = None) -> list[Span] | None:
-        if resp is not None and _lists_between(lex, parser, run[-1].te, resp):
-            return None  # "28% and 15% ... at 12 and 24 weeks, respectively": those are its
-        chain = _before(chains, ends, run[0].start, parser.clause_chars(run[0].ts)[0])
-        if chain is not None and (
-            any_between(listed, chain[-1][1], run[0].start)
-            or any_between(figure_starts, chain[-1][1], run[0].start)
-        ):
-            # a series of diseases, or other figures, between the names and the list: the
-            # respectively word pairs the figures with those diseases, the names are those
-            # figures' arms
-            return None
-        return chain
-
-    tied = [(run, _after(lex, text, chains, starts, subjects_start(lex, text, run[-1]),
-                         parser.toks[resp].start)
-             or before(run, resp)) for run, resp in runs]  # fmt: skip
-    for run, resp in mixed:
-        # figures of several measures ("in 83% and 56% of anastrozole and tamoxifen patients,
-        # respectively", the second read as another measure): only the subjects or arms named
-        # right after the list pair with it
-        chain = _after(lex, text, chains, starts, subjects_start(lex, text, run[-1]),
-                       parser.toks[resp].start)
-        if chain is not None and (lex.series_subjects_re.match(text, chain[-1][1])
-                                  or lex.series_noun_re.match(text, chain[-1][1])):  # fmt: skip
-            tied.append((run, chain))
+    near = _Series(lex, parser, sm, names, figures)
+    tied = _tied_lists(near, runs, mixed)
     analytes = {(m.start - sm.base, m.end - sm.base) for m in sm.drugs if sm.analyte(m)}
-    # (a list of two a respectively word follows only when a comparison word joins them, "(63%
-    # v 22%, respectively)": in "(2.5% and 1.1% respectively)" the word pairs them with what
-    # was measured)
-    joined = {(id(a), id(b)) for a, b in all_pairs}
     frames = Frames(lex, parser, names)
-    framed: list[tuple[list[Figure], list[Span] | None]] = [
-        (run, frame_arms(lex, parser, frames, run, analytes))
-        for run, chain in tied
-        if chain is None and len(run) == 2 and (id(run[0]), id(run[1])) in joined
-    ]
-    one_named: list[Named] = []
-    for pair in pairs:
-        chain = before(pair)
-        if chain is not None and _compares(lex, text, chain):
-            tied.append((pair, chain))
-            continue
-        arms = frame_arms(lex, parser, frames, pair, analytes)
-        framed.append((pair, arms))
-        if arms is None:
-            one = one_named_arms(lex, parser, names, own, pair, analytes)
-            if one is not None:
-                one_named.append(one)
-    in_frames = {id(run) for run, _ in framed}
-    for run, chain in tied + framed:
-        if chain is None or len(chain) != len(run):
-            continue
-        if id(run) not in in_frames and not _names_arms(lex, text, chain, own):
-            continue
-        for f, span in zip(run, chain, strict=True):
-            f.arm, f.arm_head, f.arm_pooled = span, None, False
-    for named, left in one_named:
-        for f, span in named:
-            f.arm, f.arm_head, f.arm_pooled = span, None, False
-            if left is not None:
-                left.other_arm = span
-    one_arm = _only_arm(lex, text, names, own)
-    if one_arm is not None:
-        for run, _ in runs + mixed:
-            if one_arm[1] <= run[0].start and all(
-                f.arm is None and not f.arm_pooled and f.other_arm is None for f in run
-            ):
-                for f in run:
-                    f.arm = one_arm
+    framed = _framed_lists(lex, parser, frames, tied, all_pairs, analytes)
+    pair_tied, pair_framed, one_named = _pair_arms(lex, parser, near, frames, pairs, names, own,
+                                                   analytes)  # fmt: skip
+    _set_series_arms(lex, text, tied + pair_tied, framed + pair_framed, own)
+    _set_one_named_arms(one_named)
+    _set_only_arm(lex, text, names, own, runs + mixed)
     # "(89% vs 12%) and 12 weeks (100% vs 59%)": a later pair, the arms of the one before it
     # or of the sentence's one comparison of two arms
-    two = [c for c in chains if _compares(lex, text, c) and _names_arms(lex, text, c, own)]
+    two = [c for c in near.chains if _compares(lex, text, c) and _names_arms(lex, text, c, own)]
     pair_series_arms(lex, figures, all_pairs, parser, names, two)

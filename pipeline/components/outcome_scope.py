@@ -41,27 +41,23 @@ classes for `biotab_outcomes`:
 - lists of traits: bare percentages listed at the start of a clause before a characteristic
   ("45% vs 47% were postmenopausal").
 
+What would happen and purposes are read by `outcome_hypothetical.HypotheticalRules`, bare
+numbers that count no subjects by `outcome_thing_counts.ThingCountRules`: bases of `ScopeRules`.
 Pooled totals, subgroup sizes, a sample-size statement's counts and differences are passes over
 a sentence's figures together: `outcome_totals.py`. Reads only the sentence text and the figure
-offsets; no state.
+offsets; no state but caches of the last sentence asked about.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
+from pipeline.components.outcome_hypothetical import HypotheticalRules
 from pipeline.components.outcome_lexicon_attach import alt_spaced as _alt
 from pipeline.components.outcome_lexicon_attach import joiner_words, receptor_status
-from pipeline.components.outcome_tokens import Figure, lowered
-
-# How far (characters) before a bare number an amount listed with it may start.
-AMOUNT_WINDOW = 140
-# How far (characters) before a count the comma that ends a pool of things may stand (an
-# adverb between: "..., only 69").
-POOL_ADVERB_CHARS = 16
-
+from pipeline.components.outcome_thing_counts import ThingCountRules
+from pipeline.components.outcome_tokens import Figure
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 
@@ -71,10 +67,6 @@ def _in_name(words: list[str], k: int) -> bool:
     return k + 1 < len(words) and words[k][0].isupper() and words[k + 1][0].isupper()
 
 
-# How far (characters) on each side of a figure a modal of an effect is looked for, and how many
-# words may stand between the figure and a modal after it.
-HYPOTHETICAL_REACH = 80
-HYPOTHETICAL_WORDS = 4
 # How far (characters) before a background cue a comparison that opens it is looked for.
 BACKGROUND_CONTRAST_REACH = 60
 # A background cue whose figure follows it within its phrase (at most three words, no comma or
@@ -153,17 +145,17 @@ def _phased(cue: str) -> str:
     return rf"(?:{_alt([head])})\s+{_PHASE}{re.escape(last)}"
 
 
-class ScopeRules:
+class ScopeRules(HypotheticalRules, ThingCountRules):
     """The scope word lists compiled to sets and regexes (read-only after construction, but for
-    a cache of the last sentence's cue words)."""
+    a cache of the last sentence's cue words). What would happen is `HypotheticalRules`'s
+    (`outcome_hypothetical.py`), bare numbers that count no subjects `ThingCountRules`'s
+    (`outcome_thing_counts.py`): their regexes are built here, on this one object."""
 
     def __init__(self, data: dict[str, Any]) -> None:
         low = {k: frozenset(w.lower() for w in data[k]) for k in _KEYS}
         low["joiner_words"] = joiner_words(data)
         self._last_text: str | None = None
         self._last_low = ""
-        self._modal_text: str | None = None
-        self._modal = True
         self._last_cues: list[bool | None] = [None, None, None, None]
         self.sign_re = re.compile(rf"(?:{_alt(data['threshold_signs'])})\s*$")
         # "patients with a 50% reduction", "women who achieved at least a 50% reduction",
@@ -179,6 +171,7 @@ class ScopeRules:
         self._build_context_regexes(low)
         self._build_trait_regexes(low)
         self._build_count_regexes(low, data["number_words"])
+        self._build_subgroup_regexes(low)
         # the figures of a list: only a list or comparison word between them ("45% vs 47%")
         self.trait_list_openers = tuple(data["trait_list_openers"])
         self.trait_list_joint_re = re.compile(
@@ -186,6 +179,7 @@ class ScopeRules:
         )
         self._build_modal_regexes(low)
         self._build_purpose_regexes(low)
+        self._build_procedure_regex(low)
 
     def _build_tense(self, low: dict[str, frozenset[str]]) -> None:
         """Present and past tense words: is a figure's sentence a result?"""
@@ -261,74 +255,17 @@ class ScopeRules:
             re.IGNORECASE,
         )
 
-    def _build_modal_regexes(self, low: dict[str, frozenset[str]]) -> None:
-        """Conditions and what an action would bring about: hypothetical figures."""
-        # "If the true rate were 20%, the trial would ...": a condition opening the sentence,
-        # "would prevent 5 recurrences": what an action would bring about
-        self.condition_re = re.compile(rf"\s*(?:{_alt(low['condition_openers'])})\b", re.IGNORECASE)
-        modals = _alt(low["hypothetical_modals"])
-        # (their first words, for `_has_modal`: a regex may match "might  well" where a
-        # phrase's spaced form is not a substring)
-        self.hypothetical_modals = tuple(sorted({w.split()[0] for w in low["hypothetical_modals"]}))
-        self.counterfactual_re = re.compile(
-            rf"\b(?:{_alt(low['counterfactual_markers'])})\b", re.IGNORECASE
-        )
-        self.modal_re = re.compile(rf"\b(?:{modals})\b", re.IGNORECASE)
-        effect = (
-            rf"\b(?:{modals})\s+(?:not\s+)?(?:have\s+)?(?:be\s+|been\s+)?"
-            rf"(?:{_alt(low['hypothetical_verbs'])})\b"
-        )
-        # the figure, at most HYPOTHETICAL_WORDS words (no comma), then the modal
-        # ("100 women for 5 years would prevent"); the modal, two words, then the figure
-        # ("would prevent 5 recurrences", "would avoid about 3 deaths")
-        words = r"(?:[\w-]++\s++)"
-        self.modal_after_re = re.compile(
-            rf"\)?\s*+{words}{{0,{HYPOTHETICAL_WORDS}}}{effect}", re.IGNORECASE
-        )
-        self.modal_before_re = re.compile(rf"{effect}\s++{words}{{0,2}}$", re.IGNORECASE)
-
-    def _build_purpose_regexes(self, low: dict[str, frozenset[str]]) -> None:
-        """A count in a purpose clause, and the procedures a count of subjects underwent."""
-        # "the number needed to treat to prevent one relapse": a count in a purpose clause
-        self.infinitive_before_re = re.compile(
-            rf"\b(?:{_alt(low['purpose_heads'])})\s+to\s+"
-            rf"(?:{_alt(low['infinitive_count_verbs'])})\s+$",
-            re.IGNORECASE,
-        )
+    def _build_procedure_regex(self, low: dict[str, frozenset[str]]) -> None:
+        """The procedures a count of subjects underwent ("All patients received ...")."""
         self.procedure_re = re.compile(
             r"^\s*(?:\([^()]{0,80}\)\s*)?(?:(?:were|was|had|have|are)\s+)?(?:[a-z]+ly\s+)?"
             rf"(?:{_alt(low['procedure_verbs'])})\b",
             re.IGNORECASE,
         )
 
-    def _build_count_regexes(
-        self, low: dict[str, frozenset[str]], number_words: Iterable[str]
-    ) -> None:
-        """Bare numbers that count no subjects, and subgroups that are no arm."""
-        things = _alt(low["count_blockers_after"])
-        # "6 cycles of FEC100 versus 4 FEC100": listed or compared with an amount of treatment
-        self.amount_joiners = low["comparison_connectors"] | {"or"}
-        self.amount_listed_re = re.compile(
-            rf"\b(?:{things})\s+of\s+[^;]{{1,80}}?\s+(?:{_alt(self.amount_joiners)})\s*$",
-            re.IGNORECASE,
-        )
-        # "From the six selected clusters, three ...": a count of what the phrase names
-        self.things_before_re = re.compile(
-            rf"\b(?:of|from|among)\s+(?:the\s+)?[\w-]+\s+(?:[\w-]+\s+)?(?:{things})\s*,\s*$",
-            re.IGNORECASE,
-        )
-        # "Of 425 studies identified, only 20 ...", "Of the 64 cycles given, 10 ...": a pool of
-        # things opens the clause (a few words may describe
-        # it); a bare count after its comma counts those things
-        # (not a cluster trial's units: "Of the 48 practices, 40 recruited" counts who was
-        # randomized)
-        pooled = _alt(low["count_blockers_after"] - low["cluster_units"])
-        self.things_pool_re = re.compile(
-            rf"(?:^|[,;:]\s*)(?:of|from|among)\s+(?:(?:{_alt(low['count_determiners'])})\s+)?"
-            rf"(?:\d[\d,]*|{_alt(number_words)})\s+(?:[\w-]+\s+)?(?:{pooled})\b"
-            rf"[^,;:()\[\]\d]{{0,80}},\s*(?:(?:{_alt(low['pool_count_adverbs'])})\s+)?$",
-            re.IGNORECASE,
-        )
+    def _build_subgroup_regexes(self, low: dict[str, frozenset[str]]) -> None:
+        """Subgroups that are no arm: a subgroup tested on its own, a clause that opens on a
+        group, an arm's label after a rate."""
         # "(n = 22, P = .06)": a subgroup tested on its own
         self.tested_after_re = re.compile(r"\s*[,;]\s*[pP]\s*[=<>≤≥]")
         arms = _alt(low["arm_nouns"] | low["control_arms"])
@@ -345,12 +282,6 @@ class ScopeRules:
             rf"\s*+(?:[,;]\s*+)?(?:(?:{joiners})\s++)?",
             re.IGNORECASE,
         )
-        # "randomized to two groups: one with dexamethasone and one without": "one" names one
-        # of the groups just counted (a pronoun), right after them and a colon or comma
-        self.arm_pronoun_re = re.compile(
-            rf"\b(?:\d+|{_alt(number_words)})\s+(?:[\w-]+\s+)?(?:{arms})\s*[:,]\s*$",
-            re.IGNORECASE,
-        )
         # "In cohort 2 (n = 99), ...": a clause opens on a group, its size in brackets; by a
         # trait ("In patients with centrally confirmed receptor positivity (n = 150), ...")
         self.group_opening_re = re.compile(
@@ -365,132 +296,6 @@ class ScopeRules:
         named = {w for w in low["comparison_connectors"] | low["arm_nouns"] if w.isalpha()}
         self.arms_named_re = re.compile(rf"\b(?:{_alt(named)})\b", re.IGNORECASE)
 
-    def things_parts(self, figures: list[Figure], text: str) -> set[int]:
-        """Indices of the figures in a bracket right after a bare count of things that a pool
-        opening its clause names ("Of 425 studies identified, 20 were pooled (12/212 in
-        Europe, 8/213 elsewhere)"): the count's parts count the same things, no subjects (but
-        a count with a population noun, or an "(n = N)", names subjects: "18 were included
-        (2,140 patients)", "(n = 2,140)").
-        The bracket opens within its clause, with no figure between. Brackets read in order
-        close in order, so the search for a close and the figures read go on from where the
-        last bracket's stopped: each character and figure is read once or twice (a sentence of
-        such counts with no ")" read every figure after each one: quadratic)."""
-        out: set[int] = set()
-        close = -1  # the last bracket's close (the first ")" after it, or the text's end)
-        read = 0  # the figures up to here are read (each ends before `close`)
-        for k, f in enumerate(figures):
-            if not (f.needs_cue and f.pct is None and k + 1 < len(figures)):
-                continue
-            g = figures[k + 1]
-            opening = text.find("(", f.end, g.start)
-            if opening < 0 or any(c in text[f.end : opening] for c in ";:()[]"):
-                continue
-            if not self._pooled_things(text, f.start):
-                continue
-            if close < opening:
-                close = text.find(")", opening)
-                close = len(text) if close < 0 else close
-            # (not a count of subjects: "18 were included (2,140 patients)", "(n = 2,140
-            # patients)" name who)
-            read = max(read, k + 1)
-            while read < len(figures):
-                h = figures[read]
-                if h.end > close:
-                    break
-                if not (h.has_pop or h.n_form):
-                    out.add(read)
-                read += 1
-        return out
-
-    def _pooled_things(self, text: str, start: int) -> bool:
-        """Whether a pool of things (no cluster trial's units) opens the clause of the number
-        at `start`, right before it: "Of 425 studies identified, only 20"."""
-        tail = text[max(0, start - POOL_ADVERB_CHARS) : start]
-        return "," in tail and self.things_pool_re.search(
-            text, max(0, start - AMOUNT_WINDOW), start
-        ) is not None
-
-    def counts_no_subjects(self, text: str, start: int, end: int) -> bool:
-        """A bare number at text[start:end] that is a list label ("1) ..."), an amount listed
-        with one, or a count of things (not subjects) that a phrase before it names ("From the
-        six selected clusters, three ...", or a pool that opens the clause: "Of 425 studies
-        identified, only 20 ...")."""
-        before = text[max(0, start - AMOUNT_WINDOW) : start]
-        tail = before.rstrip()
-        if not tail:
-            return text[end : end + 2].lstrip().startswith(")")  # "1) ..."
-        # (cheap tests of the last word or sign first: most numbers follow neither)
-        if tail.endswith(",") and self.things_before_re.search(before[-80:]) is not None:
-            return True
-        if self._pooled_things(text, start):
-            return True  # "Of 425 studies identified, only 20 ..."
-        if tail.endswith(","):
-            return False
-        last = tail[tail.rfind(" ") + 1 :].lower()
-        return last in self.amount_joiners and self.amount_listed_re.search(before) is not None
-
-    def conditional_stretch(self, text: str) -> tuple[int, int]:
-        """ "If the true response rate were 20%, the trial would have ...": where the
-        sentence's stretch that opens on a condition contrary to fact (a counterfactual marker
-        before its first comma) and holds a modal ends (its first ";"), and where its condition
-        ends (its first comma); (0, 0) if it has none. Not "If left untreated, 30% of patients
-        relapse; in our trial, 5 of 50 (10%) relapsed": no modal, and a stretch after the ";"
-        is the trial's."""
-        if not self.condition_re.match(text):
-            return 0, 0
-        end = text.find(";")
-        end = len(text) if end < 0 else end
-        comma = text.find(",", 0, end)
-        comma = end if comma < 0 else comma
-        if not self.counterfactual_re.search(text, 0, comma):
-            return 0, 0  # ("If you exclude ineligible patients, response would be 45% vs 30%")
-        return (end, comma) if self.modal_re.search(text, 0, end) else (0, 0)
-
-    def conditional_figure(self, text: str, start: int, end: int,
-                           stretch: tuple[int, int]) -> bool:  # fmt: skip
-        """Is text[start:end], in a `conditional_stretch`, what would happen: in its condition
-        ("If the true rate were 20%, ...") or in a clause of it that holds a modal ("..., the
-        trial would detect a 10% difference"); not a clause that reports ("If only evaluable
-        patients were considered, the response rate was 55% (22 of 40), which would favour
-        arm A"). The clause is read at most HYPOTHETICAL_REACH characters each side."""
-        stretch_end, condition_end = stretch
-        if start >= stretch_end:
-            return False
-        if start < condition_end:
-            return True
-        lo = max(condition_end, start - HYPOTHETICAL_REACH)
-        hi = min(stretch_end, end + HYPOTHETICAL_REACH)
-        comma = text.rfind(",", lo, start)
-        lo = lo if comma < 0 else comma
-        comma = text.find(",", end, hi)
-        hi = hi if comma < 0 else comma
-        return self.modal_re.search(text, lo, hi) is not None
-
-    def hypothetical_effect(self, text: str, start: int, end: int) -> bool:
-        """ "Treating 100 women for 5 years would prevent 5 recurrences", "up to 30% of
-        recurrences would be prevented": a modal and a verb of what an action would prevent or
-        need, at most HYPOTHETICAL_WORDS words after text[start:end] or two words before it
-        (read in windows of HYPOTHETICAL_REACH characters). Not "could" ("Complete response
-        could be achieved in 18 of 25 patients"), not a modal of other verbs ("85% would
-        recommend the treatment"), not one farther off ("85% would recommend the treatment
-        and fewer visits would be needed")."""
-        if not self._has_modal(text):
-            return False  # (most sentences: both regexes need a hypothetical modal)
-        if self.modal_after_re.match(text, end, min(len(text), end + HYPOTHETICAL_REACH)):
-            return True
-        lo = max(0, start - HYPOTHETICAL_REACH)
-        return self.modal_before_re.search(text, lo, start) is not None
-
-    def _has_modal(self, text: str) -> bool:
-        """Whether a hypothetical_modals word may stand in the text (a substring test of the
-        lower-cased text, where that finds what the case-insensitive regexes find:
-        `outcome_tokens.lowered`); kept for the last sentence asked about."""
-        if text is not self._modal_text:
-            low = lowered(text)
-            self._modal_text = text
-            self._modal = low is None or any(w in low for w in self.hypothetical_modals)
-        return self._modal
-
     def listed_with(self, text: str, end: int, start: int) -> bool:
         """Only a list or comparison word between text[:end] and text[start:] ("45% vs 47%",
         "61% and 58%"; no comma: "45% vs 47%, and 61% had ..." ends a list): two figures of
@@ -504,17 +309,6 @@ class ScopeRules:
         before = text[max(0, start - 20) : start].rstrip()
         return (start < 20 and not before) or before.endswith(self.trait_list_openers)
 
-    def purpose_count(self, text: str, start: int) -> bool:
-        """ "The number needed to treat to prevent one relapse was 12": one thing right after
-        "to" and a verb of purpose is what an action would bring about, not what happened (the
-        caller checks the count is one)."""
-        return self.infinitive_before_re.search(text, max(0, start - 30), start) is not None
-
-    def arm_pronoun(self, text: str, start: int) -> bool:
-        """ "two groups: one with dexamethasone and one without": a bare "one" (written as a
-        word: the caller checks) right after the groups it picks one of names an arm, it
-        counts no subjects."""
-        return self.arm_pronoun_re.search(text, max(0, start - 40), start) is not None
 
     def general_statement(self, text: str) -> bool:
         """The sentence's verbs are present (or future) tense only: it states what is generally

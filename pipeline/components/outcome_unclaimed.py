@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 
 from pipeline.components.outcome_attach import ARM_WINDOW, no_arm_name
+from pipeline.components.outcome_enrolled import counts_occurrences
 from pipeline.components.outcome_following_arms import (
     allocated_next_count,
     counted_among_by_words,
@@ -25,7 +26,6 @@ from pipeline.components.outcome_following_arms import (
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_list_arms import arm_named_at
-from pipeline.components.outcome_measures import counts_occurrences
 from pipeline.components.outcome_tokens import Cue, Figure
 
 
@@ -249,7 +249,6 @@ def compared_figures(
     sizes: dict[int, int] = {}
     for f in figures:
         sizes[f.group] = sizes.get(f.group, 0) + 1
-    toks = parser.toks
     # several rates in one sentence are compared with each other ("91% with radioguided
     # localization and 84% with wire localization", "in 96% of ... and in 98% of ...")
     rates = sum(1 for f in figures if f.pct is not None and not (f.excluded or f.comparator))
@@ -263,66 +262,99 @@ def compared_figures(
             # (always a result; so is a share of subjects with its confidence interval: "in 30
             # of 52 patients (58%; 95% CI, 43%-71%)")
             f.measure = "other"
+        elif _listed_measure(lex, figures, k, parser, boundary, drug_starts):
             continue
-        if k and (
-            _listed_after(lex, figures[k - 1], f, parser, boundary, drug_starts)
-            or _bracket_listed(figures[k - 1], f, parser.text)
-            or _series_after(lex, figures[k - 1], f, parser, boundary)
-        ):
-            f.measure = figures[k - 1].measure  # "in 6 patients in arm A and 7 in arm B"
-            continue
-        if _pooled_like(lex, figures, k, parser, boundary):
-            f.measure = figures[k - 2].measure  # "352 DFS events among 2,463 women ... and 418"
-            continue
-        prev = figures[k - 1] if k else None
-        if prev is not None and any(boundary[x] for x in range(prev.te, f.ts)):
-            prev = None  # (of another clause: "were randomized; 601 to A" is a list's first)
-        if f.needs_cue and allocated_next_count(lex, prev, f, parser.text):
-            f.measure = "enrollment"  # "302 were assigned to letrozole and 298 to placebo"
-            continue
-        if f.needs_cue:
-            # a bare number: right beside a comparison word ("68 vs 120", "215 events versus"),
-            # or tied to its arm ("13 in the tamoxifen arm", "16 with placebo", "44 on tamoxifen")
-            comparison = marks.comparison()
-            near = any(
-                comparison[k] for k in range(max(0, f.ts - 2), min(len(comparison), f.te + 2))
-            )
-            # "a mean age of 55 vs 57 years": a measurement, not a count
-            near = near and not any(t.text in lex.units for t in toks[f.te : f.te + 4])
-            if _measured_value(lex, f, parser, boundary, marks.ratio_tokens):
-                continue  # "4.5 in arm A and 5 in arm B": a measurement's value, no count
-            arm = None if f.arm is not None else arm_after_words(lex, parser.text, f)
-            if arm is not None:
-                f.arm = arm  # "28 VTEs on placebo": its arm past its own words
-            if near or f.arm is not None or _drug_follows(lex, parser.text, f, drug_starts):
-                f.measure = "other"
-        elif (
-            sizes[f.group] > 1
-            or f.arm is not None
-            or _near_mark(marks.result(), boundary, f.ts, f.te)
-            or (f.pct is not None and not f.comparator and rates > 1)
-        ):
-            f.measure = "other"
-        elif (
-            f.has_pop
-            and f.pct is None
-            and f.den is None
-            and not (f.zero or f.all_form)
-            and (f.count or 0) >= lex.min_enrollment
-            and not counts_occurrences(lex, f, parser)
-            # ("Each year, around 2,000 people in the UK are diagnosed with X": what is
-            # generally known, no one studied; its verbs outside brackets: "Twenty
-            # consecutive women (age range 43-61 yrs)." has none)
-            and not marks.general_statement()
-        ):
-            # "available for 174 patients", "in a subsample of 19 participants": who was
-            # studied, the one thing a subject count without an outcome cue reports (a few
-            # subjects without one are an event: "One participant presented with lymphoedema");
-            # also beside "compared", which may compare what they were given ("X and Y were
-            # compared in 71 outpatients")
-            f.measure = "enrollment"
-        elif _near_mark(marks.comparison(), boundary, f.ts, f.te):
-            f.measure = "other"
+        elif f.needs_cue:
+            _bare_number_measure(lex, figures, k, parser, boundary, drug_starts, marks)
+        else:
+            f.measure = _unclaimed_measure(lex, f, parser, boundary, marks,
+                                           sizes[f.group] > 1, rates)  # fmt: skip
+
+
+def _listed_measure(lex: Lexicon, figures: list[Figure], k: int, parser: SentenceParser,
+                    boundary: list[bool], drug_starts: list[int]) -> bool:  # fmt: skip
+    """Does figures[k] take the measure of a figure before it, as the next of its list ("in 6
+    patients in arm A and 7 in arm B") or of a count among a pool ("352 DFS events among
+    2,463 women ... and 418")? Writes its `Figure.measure` when it does."""
+    f = figures[k]
+    if k and (
+        _listed_after(lex, figures[k - 1], f, parser, boundary, drug_starts)
+        or _bracket_listed(figures[k - 1], f, parser.text)
+        or _series_after(lex, figures[k - 1], f, parser, boundary)
+    ):
+        f.measure = figures[k - 1].measure  # "in 6 patients in arm A and 7 in arm B"
+        return True
+    if _pooled_like(lex, figures, k, parser, boundary):
+        f.measure = figures[k - 2].measure  # "352 DFS events among 2,463 women ... and 418"
+        return True
+    return False
+
+
+def _bare_number_measure(lex: Lexicon, figures: list[Figure], k: int, parser: SentenceParser,
+                         boundary: list[bool], drug_starts: list[int],
+                         marks: _Marks) -> None:  # fmt: skip
+    """The measure of figures[k], a bare number no cue claimed: `enrollment` for the next count
+    of an allocation ("302 were assigned to letrozole and 298 to placebo"), `other` right
+    beside a comparison word ("68 vs 120", "215 events versus") or tied to its arm ("13 in the
+    tamoxifen arm", "16 with placebo", "44 on tamoxifen"); none for a measurement's value.
+    Writes `Figure.measure`, and `Figure.arm` of an arm named past the number's own words."""
+    f = figures[k]
+    toks = parser.toks
+    prev = figures[k - 1] if k else None
+    if prev is not None and any(boundary[x] for x in range(prev.te, f.ts)):
+        prev = None  # (of another clause: "were randomized; 601 to A" is a list's first)
+    if allocated_next_count(lex, prev, f, parser.text):
+        f.measure = "enrollment"  # "302 were assigned to letrozole and 298 to placebo"
+        return
+    comparison = marks.comparison()
+    near = any(
+        comparison[k] for k in range(max(0, f.ts - 2), min(len(comparison), f.te + 2))
+    )
+    # "a mean age of 55 vs 57 years": a measurement, not a count
+    near = near and not any(t.text in lex.units for t in toks[f.te : f.te + 4])
+    if _measured_value(lex, f, parser, boundary, marks.ratio_tokens):
+        return  # "4.5 in arm A and 5 in arm B": a measurement's value, no count
+    arm = None if f.arm is not None else arm_after_words(lex, parser.text, f)
+    if arm is not None:
+        f.arm = arm  # "28 VTEs on placebo": its arm past its own words
+    if near or f.arm is not None or _drug_follows(lex, parser.text, f, drug_starts):
+        f.measure = "other"
+
+
+def _unclaimed_measure(lex: Lexicon, f: Figure, parser: SentenceParser, boundary: list[bool],
+                       marks: _Marks, listed: bool, rates: int) -> str | None:  # fmt: skip
+    """The measure of a figure no cue claimed that is no bare number: `other` in a group of
+    several (`listed`), with an arm, near a result word, or as one of the sentence's several
+    `rates`; `enrollment` for a subject count of who was studied; `other` near a comparison
+    word; else None."""
+    if (
+        listed
+        or f.arm is not None
+        or _near_mark(marks.result(), boundary, f.ts, f.te)
+        or (f.pct is not None and not f.comparator and rates > 1)
+    ):
+        return "other"
+    if (
+        f.has_pop
+        and f.pct is None
+        and f.den is None
+        and not (f.zero or f.all_form)
+        and (f.count or 0) >= lex.min_enrollment
+        and not counts_occurrences(lex, f, parser)
+        # ("Each year, around 2,000 people in the UK are diagnosed with X": what is
+        # generally known, no one studied; its verbs outside brackets: "Twenty
+        # consecutive women (age range 43-61 yrs)." has none)
+        and not marks.general_statement()
+    ):
+        # "available for 174 patients", "in a subsample of 19 participants": who was
+        # studied, the one thing a subject count without an outcome cue reports (a few
+        # subjects without one are an event: "One participant presented with lymphoedema");
+        # also beside "compared", which may compare what they were given ("X and Y were
+        # compared in 71 outpatients")
+        return "enrollment"
+    if _near_mark(marks.comparison(), boundary, f.ts, f.te):
+        return "other"
+    return None
 
 
 COMPARISON_WINDOW = 12

@@ -1,6 +1,6 @@
 """A count whom something was found in ("Nausea occurred in 12 patients assigned to
 letrozole") is that event's count, and the participle after it names its arm, not an
-enrollment (`outcome_measures._found_in`, `found_in_verbs`); a drug after an allocation word
+enrollment (`outcome_enrolled.found_in`, `found_in_verbs`); a drug after an allocation word
 names the count's arm unless the allocation goes on to another arm ("randomly assigned to
 tamoxifen or placebo": the cohort). Sentences written for the tests; hand-made mentions, the
 outcomes component alone (conftest's `outcomes_nlp`)."""

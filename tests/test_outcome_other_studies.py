@@ -66,7 +66,7 @@ def test_subjects_beside_families_stay(
     assert rows(outcomes_nlp, text) == expected
 
 
-# -- a percentage over 100 is no share of subjects (OutcomeExtractor._bare_pct) ---------------
+# -- a percentage over 100 is no share of subjects (outcome_candidates._bare_pct) ---------------
 
 
 @pytest.mark.parametrize(

@@ -64,3 +64,98 @@ def test_bioc_json_annotations_of_sentences_and_the_document_are_named(tmp_path:
         "annotation 2 of sentence 1 of passage 1 is a JSON number, not an object; "
         "annotation dropped",
         "annotation 1 of the document is a JSON string, not an object; annotation dropped"]
+
+
+# ------------------------------------------------------------ JSON arrays, compact
+
+ABSTRACT = "Aspirin reduced fever in 12 of 20 patients with influenza."
+RECORDS = [{"id": f"r{i}", "text": f"{ABSTRACT} Case {i}.", "meta": {"arms": [{"n": i},
+                                                                              {"n": i + 1}]}}
+           for i in range(1, 6)]
+
+
+@pytest.mark.parametrize("damage", ['"id": r3,', '"id" "r3",', '"id": "r3",,'])
+def test_a_damaged_element_of_a_one_line_array_costs_that_element_only(
+        tmp_path: Path, damage: str) -> None:
+    """pandas' one-line array: damage inside element 3 (an unquoted value, a missing ':', a
+    doubled ',') whose brackets and quotes still close lost elements 3-5; now element 3 only,
+    found by bracket and quote depth (nested arrays of objects in it), and the row names the
+    text lost and where reading goes on."""
+    text = json.dumps(RECORDS).replace('"id": "r3",', damage, 1)
+    path = tmp_path / "pandas.json"
+    path.write_text(text)
+    docs, errs = ingest_all(path)
+    assert [d.doc_id for d in docs] == ["r1", "r2", "r4", "r5"]
+    assert [d.location for d in docs] == ["line 1, element 1", "line 1, element 2",
+                                          "line 1, element 4", "line 1, element 5"]
+    (row,) = errs
+    assert (row.error, row.location) == ("bad_json", "line 1, element 3")
+    first = text.index(damage) - 1  # the element's "{"
+    nxt = text.index('{"id": "r4"')
+    last = nxt - 2  # before its ", "
+    assert row.message.endswith(
+        f"; the element is lost (line 1, columns {first + 1}-{last}, its end found by its "
+        "brackets and quotes); reading goes on at the next element, at line 1 column "
+        f"{nxt + 1}"), row.message
+
+
+def test_a_damaged_element_among_several_a_line_costs_that_element_only(tmp_path: Path
+                                                                         ) -> None:
+    """Two elements a line (an indented array of pairs): damage in the second of a line
+    lost every later element; now that one, and the next line's elements are read."""
+    lines = [json.dumps(RECORDS[i]) + ", " + json.dumps(RECORDS[i + 1]) for i in (0, 2)]
+    text = ("[\n  " + ",\n  ".join(lines) + ",\n  " + json.dumps(RECORDS[4]) + "\n]\n"
+            ).replace('"id": "r4"', '"id": r4')
+    path = tmp_path / "pairs.json"
+    path.write_text(text)
+    docs, errs = ingest_all(path)
+    assert [d.doc_id for d in docs] == ["r1", "r2", "r3", "r5"]
+    assert [(e.error, e.location) for e in errs] == [("bad_json", "line 3, element 4")]
+    assert errs[0].message.endswith("reading goes on at the next element, at line 4 column 3")
+
+
+def test_a_missing_or_doubled_comma_in_a_one_line_array_loses_no_element(tmp_path: Path
+                                                                          ) -> None:
+    """A ',' left out between two elements, one doubled, or one before the ']': every
+    element is read, one row names the damage (before: the elements after it were lost)."""
+    one = [json.dumps(r) for r in RECORDS]
+    cases = {"missing": "[" + ", ".join(one[:2]) + " " + ", ".join(one[2:]) + "]",
+             "doubled": "[" + ", ".join(one[:2]) + ", , " + ", ".join(one[2:]) + "]",
+             "trailing": "[" + ", ".join(one) + ", ]"}
+    for name, text in cases.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(text)
+        docs, errs = ingest_all(path)
+        assert [d.doc_id for d in docs] == [f"r{i}" for i in range(1, 6)], name
+        assert [(e.error, e.location) for e in errs] == [("bad_json", "line 1")], name
+        assert "no element is lost" in errs[0].message, name
+
+
+def test_elements_without_ids_keep_their_numbers_after_a_bounded_loss(tmp_path: Path
+                                                                       ) -> None:
+    records = [{"text": r["text"]} for r in RECORDS]
+    path = tmp_path / "noid.json"
+    path.write_text(json.dumps(records).replace(' Case 2."', ' Case 2." 2'))
+    docs, errs = ingest_all(path)
+    assert [d.doc_id for d in docs] == ["noid:1", "noid:3", "noid:4", "noid:5"]
+    assert [e.location for e in errs] == ["line 1, element 2"]
+
+
+def test_many_damaged_elements_of_a_one_line_array_are_read_in_linear_time(
+        tmp_path: Path) -> None:
+    """10,000 damaged elements on one line of 1.4 MB: each costs itself only, and neither
+    their parse nor their rows' line and column count the text before them."""
+    import time
+
+    records = [{"id": f"r{i}", "text": ABSTRACT * 2} for i in range(10_000)]
+    text = json.dumps(records).replace('"id": "r', '"id" "r')
+    path = tmp_path / "damaged.json"
+    path.write_text(text)
+    start = time.process_time()
+    docs, errs = ingest_all(path)
+    assert time.process_time() - start < 2.0
+    assert docs == [] and len(errs) == 10_000
+    last = errs[-1]
+    assert last.location == "line 1, element 10000"
+    col = text.rindex('"id" "r') + len('"id" ') + 1
+    assert f"Expecting ':' delimiter: line 1 column {col};" in last.message

@@ -5,6 +5,7 @@ JSON arrays damaged inside a line), the output folder (linked table folders) and
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,95 @@ def test_many_damaged_elements_of_a_one_line_array_are_read_in_linear_time(
     assert last.location == "line 1, element 10000"
     col = text.rindex('"id" "r') + len('"id" ') + 1
     assert f"Expecting ':' delimiter: line 1 column {col};" in last.message
+
+
+# ------------------------------------------------------------ linked table folders
+
+
+def _light() -> object:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _runs_sharing_errors(tmp_path: Path) -> tuple[Path, Path]:
+    """Output folders a and b, each with a finished run (no error row: each wrote
+    `errors/part-_empty-00000.parquet`), then b's `errors` made a link to a's (a user
+    gathering a table on one disk). Returns (a, b)."""
+    from pipeline.run import run
+
+    for name, text in (("in_a", "Aspirin reduced fever.\n"), ("in_b", "Imiquimod helped.\n")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"{name}.txt").write_text(text, "utf-8")
+    a, b = tmp_path / "a", tmp_path / "b"
+    run([tmp_path / "in_a"], a, workers=1, quiet=True, nlp_factory=_light)
+    run([tmp_path / "in_b"], b, workers=1, quiet=True, nlp_factory=_light)
+    for f in (b / "errors").iterdir():
+        f.unlink()
+    (b / "errors").rmdir()
+    (b / "errors").symlink_to(a / "errors", target_is_directory=True)
+    return a, b
+
+
+@pytest.mark.parametrize("flag", ["resume", "overwrite"])
+@pytest.mark.parametrize("driver", [False, True])
+def test_a_run_never_replaces_another_folders_driver_or_empty_part(
+        tmp_path: Path, flag: str, driver: bool) -> None:
+    """Two output folders whose `errors` folders are one folder: a resume or overwrite of b
+    took a's `part-_empty-00000.parquet` for its own (kept it, or deleted it once b had
+    rows), and replaced a's `part-~run-00000.parquet` (the driver's rows: duplicates) with
+    b's, the names being the same in every output folder. Now refused before any work,
+    naming the file; a's files are unchanged."""
+    from pipeline.output_folder import OutputExistsError
+    from pipeline.run import run
+    from pipeline.write import part_run_id, write_parquet
+
+    a, b = _runs_sharing_errors(tmp_path)
+    a_id = json.loads((a / "manifest.json").read_text())["run_id"]
+    theirs = a / "errors" / "part-_empty-00000.parquet"
+    if driver:  # a's driver wrote error rows: its part, not an empty one
+        theirs.unlink()
+        theirs = a / "errors" / "part-~run-00000.parquet"
+        write_parquet(theirs, "errors", [{"source": "x", "stage": "run", "error":
+                                          "duplicate_id", "message": "m"}], a_id)
+    before = theirs.read_bytes()
+    assert part_run_id(theirs) == a_id
+    with pytest.raises(OutputExistsError, match=re.escape(f"{theirs.name} was written by the "
+                                                          "run of another output folder")):
+        run([tmp_path / "in_b"], b, workers=1, quiet=True, nlp_factory=_light,
+            resume=flag == "resume", overwrite=flag == "overwrite")
+    assert theirs.read_bytes() == before
+
+
+def test_the_drivers_writes_refuse_another_runs_part(tmp_path: Path) -> None:
+    """The same rule where the files are replaced or deleted (`write_run_parts`,
+    `finish_tables`), for a part that came after the run started: it is refused, not
+    replaced; this run's own parts are replaced as before."""
+    from pipeline.output_folder import OutputExistsError
+    from pipeline.write import (
+        EMPTY_PART,
+        finish_tables,
+        part_run_id,
+        write_manifest,
+        write_parquet,
+        write_run_parts,
+    )
+
+    out = tmp_path / "out"
+    write_manifest(out, {"run_id": "mine", "biotab_version": "x"})
+    row = {"source": "x", "stage": "run", "error": "duplicate_id", "message": "m"}
+    write_run_parts(out, "errors", [[row, row]], 1)  # two parts of this run
+    write_run_parts(out, "errors", [[row]], 1)  # again: the second goes
+    assert sorted(f.name for f in (out / "errors").iterdir()) == ["part-~run-00000.parquet"]
+    theirs = out / "errors" / "part-~run-00000.parquet"
+    write_parquet(theirs, "errors", [row], "theirs")
+    with pytest.raises(OutputExistsError, match=r"part-~run-00000\.parquet was written by"):
+        write_run_parts(out, "errors", [[row]], 1)
+    assert part_run_id(theirs) == "theirs"
+    empty = out / "documents" / EMPTY_PART
+    write_parquet(empty, "documents", [], "theirs")
+    with pytest.raises(OutputExistsError, match=re.escape(f"{EMPTY_PART} was written by")):
+        finish_tables(out)
+    assert part_run_id(empty) == "theirs"

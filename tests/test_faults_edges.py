@@ -252,3 +252,53 @@ def test_the_drivers_writes_refuse_another_runs_part(tmp_path: Path) -> None:
     with pytest.raises(OutputExistsError, match=re.escape(f"{EMPTY_PART} was written by")):
         finish_tables(out)
     assert part_run_id(empty) == "theirs"
+
+
+# ------------------------------------------------------------ the CLI's summary
+
+
+def _summary(**kw: object) -> object:
+    from pipeline.run import RunSummary
+
+    fields: dict[str, object] = dict(
+        out=Path("/data/projects/pubmed_2025/outputs"), run_id="r", status="complete",
+        counts={"documents": 36_000_000, "mentions": 512_345_678, "outcomes": 12_345_678,
+                "errors": 1_234}, n_words=9_876_543_210, seconds=123_456.7, engine="dask",
+        workers=64, threads=64, shards_total=1_200, shards_done=1_200, shards_skipped=0,
+        failed_shards=[])
+    fields.update(kw)
+    return RunSummary(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kw", [
+    {}, {"engine": "local", "workers": 2, "out": Path("out")},
+    {"shards_skipped": 300, "failed_shards": ["a", "b"], "reader_failures": 1}])
+def test_the_run_summary_fits_80_columns_with_every_figure(kw: dict[str, object]) -> None:
+    """The summary was one line of 115 characters and more: it wrapped on an 80-column
+    terminal mid-figure. Now each line fits 80 columns and holds every piece of the line,
+    figures and output folder, in its order."""
+    from pipeline.cli import summary_lines
+
+    line = _summary(**kw).line()  # type: ignore[attr-defined]
+    assert len(line) > 80
+    lines = summary_lines(line)
+    assert max(map(len, lines)) <= 80, lines
+    assert " ".join(x.strip() for x in lines).split() == line.replace("; ", " ", 1).split()
+    assert lines[0].endswith(" errors") and "words/s" in lines[1]
+
+
+def test_the_cli_prints_the_summary_in_lines_of_80_columns(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """`biotab run` prints `summary_lines` of the run's summary, not its one long line."""
+    from typer.testing import CliRunner
+
+    import pipeline.run
+    from pipeline.cli import app
+
+    monkeypatch.setattr(pipeline.run, "run", lambda *a, **k: _summary())
+    result = CliRunner().invoke(app, ["run", str(tmp_path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("36,000,000 documents, ") and len(lines) == 3
+    assert max(map(len, lines)) <= 80, lines

@@ -28,7 +28,7 @@ from pipeline.limits import (
     MAX_BLOCKS_PER_FILE,
     MAX_COMPRESSED_BLOCKS,
 )
-from pipeline.runner.errors import Terminated
+from pipeline.runner.errors import Terminated, stop_reason
 
 
 def _mib(n: int | None) -> str:
@@ -569,9 +569,8 @@ def run_cmd(
     except (OutputExistsError, RunError, PipelineLoadError, ValueError) as exc:
         typer.echo(f"biotab run: {exc}", err=True)
         raise typer.Exit(2) from exc
-    except KeyboardInterrupt as exc:
-        how = "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
-        typer.echo(f"biotab run: {how}; finish it with --resume", err=True)
+    except KeyboardInterrupt as exc:  # (in the manifest's words: `stop_reason`)
+        typer.echo(f"biotab run: {stop_reason(exc)}; finish it with --resume", err=True)
         raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
     finally:
         if on_term:

@@ -302,3 +302,32 @@ def test_the_cli_prints_the_summary_in_lines_of_80_columns(tmp_path: Path,
     lines = result.stdout.splitlines()
     assert lines[0].startswith("36,000,000 documents, ") and len(lines) == 3
     assert max(map(len, lines)) <= 80, lines
+
+
+# ------------------------------------------------------------ the CLI's stop
+
+
+@pytest.mark.parametrize(("stop", "code", "said"), [
+    ("term", 143, "interrupted (SIGTERM)"), ("int", 130, "interrupted (Ctrl-C, SIGINT)")])
+def test_a_stopped_run_says_on_stderr_what_its_manifest_says(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop: str, code: int, said: str
+        ) -> None:
+    """On SIGTERM stderr said "terminated (SIGTERM)" where the manifest's `error` says
+    "interrupted (SIGTERM)" (and Ctrl-C "interrupted" alone): one wording now, the
+    manifest's (`pipeline.runner.errors.stop_reason`)."""
+    from typer.testing import CliRunner
+
+    import pipeline.run
+    from pipeline.cli import app
+    from pipeline.runner.errors import Terminated, stop_reason
+
+    exc = Terminated() if stop == "term" else KeyboardInterrupt()
+    assert stop_reason(exc) == said
+
+    def stopped(*a: object, **k: object) -> None:
+        raise exc
+
+    monkeypatch.setattr(pipeline.run, "run", stopped)
+    result = CliRunner().invoke(app, ["run", str(tmp_path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == code
+    assert result.stderr.strip() == f"biotab run: {said}; finish it with --resume"

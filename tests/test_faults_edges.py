@@ -331,3 +331,46 @@ def test_a_stopped_run_says_on_stderr_what_its_manifest_says(
     result = CliRunner().invoke(app, ["run", str(tmp_path), "--out", str(tmp_path / "o")])
     assert result.exit_code == code
     assert result.stderr.strip() == f"biotab run: {said}; finish it with --resume"
+
+
+# ------------------------------------------------------------ the progress bar
+
+
+def _bar_line(width: int, shards: int, docs: int) -> str:
+    """The last line of the rich bar on a terminal of `width` columns after 2 of `shards`
+    units, `docs` documents, of a run of hours."""
+    import io
+    import time
+
+    from rich.console import Console
+
+    from pipeline.runner.progress import Reporter
+    from pipeline.runner.shard import ShardResult
+
+    console = Console(width=width, record=True, file=io.StringIO())
+    reporter = Reporter(shards, "rich", console=console)
+    reporter.start(live=False)
+    reporter.t0 -= 30_000
+    try:
+        for i in range(2):  # two units at different times: rich has a speed, an ETA
+            reporter.shard_done(ShardResult(f"s{i}", "x", {"documents": docs // 2},
+                                            n_words=docs * 12, seconds=1.0))
+            time.sleep(0.05)
+    finally:
+        reporter.stop()
+    return console.export_text().splitlines()[-1]
+
+
+@pytest.mark.parametrize("width", [34, 40, 49, 50, 59, 60, 70, 79])
+def test_below_80_columns_the_progress_bar_keeps_its_counts_whole(width: int) -> None:
+    """Below about 60 columns the bar's line cut its counts to "…" ("2/3… shards", "0:00…",
+    "biotab shards 36,000,000 docs ETA" without the shards done): now fewer columns are
+    shown on narrower terminals, the counts always whole (also 36 million documents in
+    3,600 shards), the ETA whole from 50 columns."""
+    import re
+
+    for shards, docs in ((4, 1_200), (3_600, 36_000_000)):
+        text = _bar_line(width, shards, docs)
+        assert len(text) <= width and f"2/{shards} shards {docs:,} docs" in text, text
+        if width >= 50:
+            assert re.search(r" ETA \d+:\d\d:\d\d$", text.rstrip()), text

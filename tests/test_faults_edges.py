@@ -374,3 +374,58 @@ def test_below_80_columns_the_progress_bar_keeps_its_counts_whole(width: int) ->
         assert len(text) <= width and f"2/{shards} shards {docs:,} docs" in text, text
         if width >= 50:
             assert re.search(r" ETA \d+:\d\d:\d\d$", text.rstrip()), text
+
+
+def test_damage_in_an_element_sharing_its_line_with_later_ones_costs_that_element(
+        tmp_path: Path) -> None:
+    """The first element on a line of its own, the others after the damaged one on its line
+    ("[" then "  {a},\n  {b bad}, {c}, {d}"): reading went on at the next line starting an
+    element, of which there was none, and the row said "the element is lost; no element
+    starts after it" though c and d were lost with it. Now the damaged element is bounded by
+    its brackets, c and d read; where it cannot be (a quote left out), the row says what
+    follows is not read."""
+    one = [json.dumps(r) for r in RECORDS]
+    text = "[\n  " + one[0] + ",\n  " + ", ".join(one[1:]) + "\n]\n"
+    path = tmp_path / "shared.json"
+    path.write_text(text.replace('"id": "r2",', '"id": r2,'))
+    docs, errs = ingest_all(path)
+    assert [d.doc_id for d in docs] == ["r1", "r3", "r4", "r5"]
+    assert [e.location for e in errs] == ["line 3, element 2"]
+    assert "reading goes on at the next element, at line 3 column" in errs[0].message
+    path.write_text(text.replace('"id": "r2",', '"id": r2",'))
+    docs, errs = ingest_all(path)
+    assert [d.doc_id for d in docs] == ["r1"]
+    assert errs[0].message.endswith("the element is lost; no element starts a line of its own "
+                                    "after it: what follows is not read"), errs[0].message
+
+
+def test_a_quote_added_or_left_out_is_not_taken_for_one_lost_element(tmp_path: Path) -> None:
+    """A quote added (or a "}" made one) pairs the quotes across elements, until an escaped
+    quote (`\\"stop\\"`) puts them back in step: depth read from there bounded r2 and r3 as
+    one element ("the element is lost", r3 lost without a row, the numbers after it shifted).
+    The strings read then are the text between strings (", {", "}, {"): such damage is not
+    bounded, the row says the elements from it on are lost."""
+    records = [{"id": "r1", "text": "A."}, {"id": "r2", "v": [1, True]},
+               {"id": "r3", "text": 'He said "stop" twice.'}, {"id": "r4", "text": "D."}]
+    path = tmp_path / "quote.json"
+    for damaged in (json.dumps(records).replace("true]}", 'true]"'),  # its "}" a quote
+                    json.dumps(records).replace("true]}", 'true]"}')):
+        path.write_text(damaged)
+        docs, errs = ingest_all(path)
+        assert [d.doc_id for d in docs] == ["r1"], damaged
+        (row,) = errs
+        assert "the elements from 2 on are lost" in row.message, row.message
+
+
+def test_garbage_after_an_element_sharing_its_line_says_what_it_may_cost(tmp_path: Path
+                                                                          ) -> None:
+    """Damage after an element that starts a line, with elements after it on that line:
+    the row said the line, "where no element starts", was skipped; it holds elements."""
+    one = [json.dumps(r) for r in RECORDS]
+    text = "[\n  " + one[0] + "x " + ", ".join(one[1:3]) + ",\n  " + ",\n  ".join(one[3:]) + "\n]"
+    path = tmp_path / "garbage.json"
+    path.write_text(text)
+    docs, errs = ingest_all(path)
+    assert [d.doc_id for d in docs] == ["r1", "r4", "r5"]
+    (row,) = errs
+    assert "line 2, and any element on it, is skipped" in row.message, row.message

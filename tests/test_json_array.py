@@ -95,7 +95,8 @@ def test_damaged_json_keeps_the_documents_before_it_and_says_what_is_lost(
     assert [d.doc_id for d in docs] == ["a", "b"]
     (row,) = errs  # its elements start lines: the damage is known to be in the last one
     assert row.error == "bad_json" and row.location == "line 4, element 3"
-    assert row.message.endswith("the element is lost; no element starts after it")
+    assert row.message.endswith("the element is lost; no element starts a line of its own "
+                                "after it: what follows is not read")
     path.write_text('[{"id": "a", "text": "First."},\n {"id": "b", "text": "Second."},\n'
                     ' {"id": "c", "text": "Thi\n')  # pandas' one line: elements not told apart
     docs, errs = read(path)

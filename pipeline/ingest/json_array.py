@@ -21,14 +21,16 @@ an array of one element per line), every element starts a line so indented, and 
 nested value or string does (nested values are indented deeper, and a JSON string holds no raw
 newline): reading goes on at the next such line (`_element_starts`), so the damage costs the
 element it is in (none when it lies between two elements), as long as every element read
-before it started a line so (`_starts_line`: a line may hold several); from the first damage
+before it, and the damaged one, started a line so (`_starts_line`: a line may hold several)
+and no element follows the damaged one on its lines (`_shares_lines`; lines skipped that may
+hold one are named so in the row); from the first damage
 on, each element is parsed within its own lines (`_decode_element`: in time linear in the
 file). An element whose end is found without parsing it (nested too deep, a raw control
 character) must end before the next such line, else it is damage. In any other file (pandas'
 one-line array, several elements a line) a damaged element's end is found by bracket and quote
-depth (`_extent`: the ',' or ']' after it), so the damage costs that element, its row naming
-the text lost ("line 1, columns 31-62") and where reading goes on, and from then on each
-element is parsed within that end (linear time); a ',' left out, doubled or before the ']'
+depth (`json_scan.extent`: the ',' or ']' after it), so the damage costs that element, its row
+naming the text lost ("line 1, columns 31-62") and where reading goes on, and from then on
+each element is parsed within that end (linear time); a ',' left out, doubled or before the ']'
 costs none. Where that depth does not bound the element (a string never closed, a quote left
 out, a bracket closed by the other kind), no later element can be told apart: the row says
 the elements from N on are lost, and the documents before it are kept.
@@ -56,6 +58,7 @@ from pipeline.ingest.common import (
     too_large,
 )
 from pipeline.ingest.head_checks import head_and_problem
+from pipeline.ingest.json_scan import BOUNDARY, Lines, extent, value_end
 from pipeline.ingest.json_values import (
     MAX_JSON_CONTAINERS,
     JsonTooLarge,
@@ -66,9 +69,6 @@ from pipeline.ingest.json_values import (
 from pipeline.ingest.jsonl import record_document, record_stem
 
 _SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
-#: A JSON string or a bracket: what `_value_end` walks over.
-_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[][{}]', re.DOTALL)
-
 #: What converts a JSON array too big to read whole into JSON Lines.
 _CONVERT = "jq -c '.[]' FILE.json > FILE.jsonl"
 
@@ -76,26 +76,11 @@ _CONVERT = "jq -c '.[]' FILE.json > FILE.jsonl"
 class _Skipped:
     """An element that cannot be read but whose end is known, so the next ones are read: one
     nested deeper than Python's JSON parser goes (its RecursionError; its end found by
-    `_value_end`), or one with a control character typed raw into a string (json's
+    `json_scan.value_end`), or one with a control character typed raw into a string (json's
     "Invalid control character": its end found by a decoder that allows them)."""
 
     def __init__(self, error: RecursionError | json.JSONDecodeError) -> None:
         self.error = error
-
-
-def _value_end(text: str, pos: int) -> int | None:
-    """Where the array or object that starts at `pos` ends (past its closing bracket, found by
-    counting brackets outside strings, without parsing), or None when it never closes."""
-    depth = 0
-    for m in _STRING_OR_BRACKET.finditer(text, pos):
-        c = m.group()
-        if c in "[{":
-            depth += 1
-        elif c in "]}":
-            depth -= 1
-            if depth == 0:
-                return m.end()
-    return None
 
 
 def _element_starts(text: str, pos: int) -> re.Pattern[str] | None:
@@ -135,6 +120,7 @@ class _Lost:
         self.span = span
         self.resume_at = resume_at
         self.bounded = bounded
+        self.shared = False  # the lines lost may hold another element: the row says so
 
 
 class _Damage(ValueError):
@@ -160,7 +146,7 @@ def _decode(text: str, pos: int, line: int, starts: re.Pattern[str] | None
     try:
         return _DECODER.raw_decode(text, pos)
     except RecursionError as exc:
-        found = _value_end(text, pos)
+        found = value_end(text, pos)
         if found is None:
             raise _Damage("an element nested too deep to parse never ends", line) from exc
         if starts is not None and starts.search(text, pos, found):
@@ -181,8 +167,9 @@ def _decode_element(text: str, pos: int, where: tuple[int, int],
     """`_decode` of the element at `pos` (at `where`: its line and 0-based column); once the
     file was found `damaged`, within the element's own text: up to the next line `starts`
     matches when elements start lines of their own, else up to the ',' or ']' after it
-    (`_extent`). json names an error's line by counting the lines from the start of the text,
-    so 20,000 damaged elements of a 5 MB file took 18 s (each costing the text before it).
+    (`json_scan.extent`). json names an error's line by counting the lines from the start of
+    the text, so 20,000 damaged elements of a 5 MB file took 18 s (each costing the text before
+    it).
     Before any damage the text is parsed whole, so a valid file is read as it is, however
     it is indented."""
     line = where[0]
@@ -190,7 +177,7 @@ def _decode_element(text: str, pos: int, where: tuple[int, int],
         return _decode(text, pos, line, starts)
     found = starts.search(text, pos) if starts is not None else None
     stop = found.start() if found is not None else (
-        _extent(text, pos) if starts is None else None)
+        extent(text, pos) if starts is None else None)
     if stop is None and starts is None:  # damage that costs the rest, its row said once
         return _decode(text, pos, line, None)
     piece = text[pos : len(text) if stop is None else stop]
@@ -218,63 +205,6 @@ def _moved(exc: json.JSONDecodeError, pos: int, where: tuple[int, int]
     exc.lineno += line - 1
     exc.pos += pos
     return exc
-
-
-#: What `_extent` walks over: a JSON string, a quote that opens none that ends, a bracket or
-#: a comma.
-_EXTENT_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|["\][{},]', re.DOTALL)
-#: Two elements' boundary ("}, {"), which a string read where none is shows: a quote left out
-#: or added makes the text between strings read as strings, and the strings' text as JSON.
-_BOUNDARY = re.compile(r"[\]}][ \t\n\r]*,[ \t\n\r]*[\[{]")
-
-
-def _extent(text: str, pos: int) -> int | None:
-    """Where the array element starting at `pos` ends: the place of the ',' or ']' after it,
-    found by bracket and quote depth without parsing it; None when that depth does not bound
-    it: a string never closed, a bracket closed by the other kind, no end, or a string holding
-    what reads as two elements' boundary ("}, {", `_BOUNDARY`): a quote left out (`"id": r3"`)
-    pairs the quotes across elements, so the end found would take the next element too."""
-    closers: list[str] = []
-    for m in _EXTENT_TOKEN.finditer(text, pos):
-        c = m.group()
-        if len(c) > 1:  # a whole string
-            if _BOUNDARY.search(c):
-                return None
-            continue
-        if c == '"':
-            return None
-        if c in "[{":
-            closers.append("]" if c == "[" else "}")
-        elif not closers:
-            return m.start() if c in ",]" else None
-        elif c != "," and closers.pop() != c:
-            return None
-    return None
-
-
-class _Lines:
-    """The line and 0-based column of places in a text, asked in order: counted from the last
-    place asked, not from the text's start (a one-line array of many damaged elements)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos, self.line, self.start = 0, 1, 0
-
-    def at(self, pos: int) -> tuple[int, int]:
-        if pos < self.pos:  # a step back (to a ',' before the next element)
-            back = self.text.count("\n", pos, self.pos)
-            if back:
-                self.line -= back
-                self.start = self.text.rfind("\n", 0, pos) + 1
-        elif (newline := self.text.rfind("\n", self.pos, pos)) >= 0:
-            self.line += self.text.count("\n", self.pos, pos)
-            self.start = newline + 1
-        self.pos = pos
-        return self.line, pos - self.start
-
-    def shown(self, pos: int) -> str:
-        line, column = self.at(pos)
-        return f"line {line} column {column + 1}"
 
 
 def _elements(text: str) -> Iterator[tuple[int, Any]]:
@@ -305,7 +235,7 @@ def _array_elements(text: str, pos: int) -> Generator[tuple[int, Any], None, int
     at the next such line (`_resume`), else after the ',' that ends it by bracket and quote
     depth (`_bounded`); raised when neither bounds it."""
     starts = _element_starts(text, pos)
-    lines = _Lines(text)
+    lines = Lines(text)
     damaged = False
     while True:
         line, column = lines.at(pos)
@@ -313,12 +243,17 @@ def _array_elements(text: str, pos: int) -> Generator[tuple[int, Any], None, int
             obj, end = _decode_element(text, pos, (line, column), starts, damaged)
         except ValueError as exc:  # JSONDecodeError, _Damage
             damaged = True
+            if starts is not None and _shares_lines(starts, text, pos):
+                starts = None  # (the next line is not the next element)
             if starts is None:
                 lost, end = _bounded(exc, text, pos, lines)
                 yield line, lost
             else:
                 resume = _resume(starts, text, pos, exc)
-                yield line, _lost(exc, lines, line, resume, inside=True)
+                lost = _lost(exc, lines, line, resume, inside=True)
+                # (lines holding what reads as two elements' boundary may hold more than it)
+                lost.shared = BOUNDARY.search(text, pos, resume or len(text)) is not None
+                yield line, lost
                 if resume is None:
                     return None
                 pos = resume
@@ -336,23 +271,41 @@ def _array_elements(text: str, pos: int) -> Generator[tuple[int, Any], None, int
         damage = _Damage(f"expected ',' or ']' after the element that starts on line {line}",
                          lines.at(pos)[0])
         damaged = True
-        if starts is None and text[pos : pos + 1] == "{":  # a ',' left out: no element lost
+        if text[pos : pos + 1] == "{" and (starts is None or not _starts_line(starts, text,
+                                                                          pos)):
+            starts = None  # a ',' left out, the next element on this line: no element lost
             yield damage.line, _Lost(damage, damage.line, False, resume_at=lines.shown(pos),
                                      bounded=True)
             continue
         resume = _resume(starts, text, end, damage)
-        yield damage.line, _lost(damage, lines, line, resume, inside=False)
+        lost = _lost(damage, lines, line, resume, inside=False)
+        lost.shared = text.find("{", end, len(text) if resume is None else resume) >= 0
+        yield damage.line, lost
         if resume is None:
             return None
         pos = resume
 
 
-def _bounded(exc: ValueError, text: str, pos: int, lines: _Lines) -> tuple[_Lost, int]:
-    """The `_Lost` for damage `exc` inside the array element at `pos` whose end `_extent`
+def _shares_lines(starts: re.Pattern[str], text: str, pos: int) -> bool:
+    """Whether the damaged element at `pos`, in a file whose elements so far started lines of
+    their own (`starts`), does not start a line so, or ends (`json_scan.extent`) in a ','
+    followed by another element before the next such line: the elements from it on share
+    lines, and the next such line is not the next element."""
+    if not _starts_line(starts, text, pos):
+        return True
+    found = starts.search(text, pos)
+    limit = len(text) if found is None else found.start()
+    stop = extent(text, pos, limit)
+    return (stop is not None and text[stop] == ","
+            and _SPACE.match(text, stop + 1).end() < limit)  # type: ignore[union-attr]
+
+
+def _bounded(exc: ValueError, text: str, pos: int, lines: Lines) -> tuple[_Lost, int]:
+    """The `_Lost` for damage `exc` inside the array element at `pos` whose end `json_scan.extent`
     finds (raises `exc` when it finds none), and where the element ends: its text is what is
     lost, named in the row. No text before the ',' or ']' (a ',' after another or before the
     ']'): no element is lost."""
-    stop = _extent(text, pos)
+    stop = extent(text, pos)
     if stop is None:
         raise exc
     line, column = lines.at(pos)
@@ -372,7 +325,7 @@ def _objects(text: str, pos: int) -> Iterator[tuple[int, Any]]:
     between them: one object over several lines (json.dump with an indent), or several (what
     `jq '.[]'` prints without -c)."""
     starts = _element_starts(text, pos)
-    lines = _Lines(text)
+    lines = Lines(text)
     previous, end, damaged = 0, pos, False
     while pos < len(text):
         line, column = lines.at(pos)
@@ -382,6 +335,8 @@ def _objects(text: str, pos: int) -> Iterator[tuple[int, Any]]:
                 obj, end = _decode_element(text, pos, (line, column), starts, damaged)
             except ValueError as exc:  # JSONDecodeError, _Damage
                 damage, inside, search = exc, True, pos
+                if starts is not None and not _starts_line(starts, text, pos):
+                    starts = None  # (it shares a line: the next line is not the next one)
             else:
                 if starts is not None and not _starts_line(starts, text, pos):
                     starts = None  # objects not on lines of their own: none told apart
@@ -411,7 +366,7 @@ def _resume(starts: re.Pattern[str] | None, text: str, pos: int, exc: ValueError
     return None if found is None else found.end() - 1
 
 
-def _lost(exc: ValueError, lines: _Lines, line: int, resume: int | None, inside: bool
+def _lost(exc: ValueError, lines: Lines, line: int, resume: int | None, inside: bool
           ) -> _Lost:
     """The `_Lost` for damage `exc` on `line` and the `_resume` position after it."""
     return _Lost(exc, None if resume is None else lines.at(resume)[0], inside)
@@ -565,17 +520,21 @@ def _lost_row(lost: _Lost, source: str, line: int, n: int) -> ErrorRecord:
         return err(source, "bad_json", f"{message}; no element is lost; {goes_on}",
                    f"line {line}")
     if resume is None:
-        what = ("the element is lost; no element starts after it" if lost.inside else
-                "no element starts after it: what follows is not read")
+        what = ("the element is lost; " if lost.inside else "") + (
+            "no element starts a line of its own after it: what follows is not read")
         return err(source, "bad_json", f"{message}; {what}",
                    f"line {line}, element {n}" if lost.inside else f"line {line}")
     goes_on = f"reading goes on at the next element, on line {resume}"
     if lost.inside:
+        shared = ", with any element after it there" if lost.shared else ""
         return err(source, "bad_json", f"{message}; the element is lost (lines {line}-"
-                   f"{resume - 1}); {goes_on}", f"line {line}, element {n}")
-    skipped = (f"lines {line}-{resume - 1}, where no element starts, are skipped"
+                   f"{resume - 1}{shared}); {goes_on}", f"line {line}, element {n}")
+    skipped = (f"lines {line}-{resume - 1}, " + ("and any element on them, are skipped"
+                                                 if lost.shared else
+                                                 "where no element starts, are skipped")
                if resume > line + 1 else
-               f"line {line}, where no element starts, is skipped" if resume > line else
+               f"line {line}, " + ("and any element on it, is skipped" if lost.shared else
+                                   "where no element starts, is skipped") if resume > line else
                "no element is lost")
     return err(source, "bad_json", f"{message}; {skipped}; {goes_on}", f"line {line}")
 

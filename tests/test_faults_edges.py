@@ -222,6 +222,35 @@ def test_a_run_never_replaces_another_folders_driver_or_empty_part(
     assert theirs.read_bytes() == before
 
 
+@pytest.mark.parametrize("rows", [False, True])
+def test_an_overwrite_through_a_linked_table_folder_replaces_its_own_earlier_parts(
+        tmp_path: Path, rows: bool) -> None:
+    """The earlier run's own empty or driver part in a linked table folder (which
+    --overwrite's removal does not reach) is this folder's: an overwrite, a resume and an
+    overwrite again each end with one part of the run's own id, none refused."""
+    from pipeline.run import run
+    from pipeline.write import part_run_id
+
+    (tmp_path / "in").mkdir()
+    texts = ["Aspirin reduced fever.\n"] * (2 if rows else 1)  # (two copies: a duplicate row)
+    for i, text in enumerate(texts):
+        (tmp_path / "in" / f"a{i}.jsonl").write_text(json.dumps({"id": "x", "text": text}),
+                                                     "utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    disk = tmp_path / "disk" / "errors"
+    disk.mkdir(parents=True)
+    (out / "errors").symlink_to(disk, target_is_directory=True)
+    for flags in ({}, {"overwrite": True}, {"resume": True}, {"overwrite": True}):
+        run([tmp_path / "in"], out, workers=1, quiet=True, nlp_factory=_light,
+            **flags)  # type: ignore[arg-type]
+        run_id = json.loads((out / "manifest.json").read_text())["run_id"]
+        (part,) = disk.iterdir()
+        assert part.name == ("part-~run-00000.parquet" if rows else
+                             "part-_empty-00000.parquet"), flags
+        assert part_run_id(part) == run_id, flags
+
+
 def test_the_drivers_writes_refuse_another_runs_part(tmp_path: Path) -> None:
     """The same rule where the files are replaced or deleted (`write_run_parts`,
     `finish_tables`), for a part that came after the run started: it is refused, not

@@ -367,6 +367,13 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
         # is refused any part of a linked table folder: `output_folder.foreign_parts`)
         check_writers(out, _driver_parts(out), own_run)
     resumed = O.prepare_output(out, overwrite=overwrite, resume=resume)
+    if overwrite and not resume and own_run is not None:
+        # the earlier run's driver and empty parts in a linked table folder, which
+        # `remove_run` leaves (it deletes nothing through a link): replaced by the new run's
+        # (another run id: `write.check_own` would refuse them as another folder's)
+        for f in _driver_parts(out):
+            if W.part_run_id(f) == own_run:
+                f.unlink(missing_ok=True)
     earlier = W.read_manifest(out) if resumed else None
     was = (earlier or {}).get("settings")
     if isinstance(was, dict):

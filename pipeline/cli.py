@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import sys
+import textwrap
 import threading
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -27,7 +28,7 @@ from pipeline.limits import (
     MAX_BLOCKS_PER_FILE,
     MAX_COMPRESSED_BLOCKS,
 )
-from pipeline.runner.errors import Terminated
+from pipeline.runner.errors import Terminated, stop_reason
 
 
 def _mib(n: int | None) -> str:
@@ -337,6 +338,29 @@ def docs_cmd(
         raise typer.Exit(code)
 
 
+#: The width the run's summary fits: a terminal's usual 80 columns.
+SUMMARY_COLUMNS = 80
+
+
+def summary_lines(line: str, width: int = SUMMARY_COLUMNS) -> list[str]:
+    """The run's summary (`RunSummary.line`, 115 characters and more on one line) in lines of
+    at most `width` characters: the counts ("N documents, ..., N errors"), the speed with the
+    output folder ("N words/s (...) -> OUT"; the folder on a line of its own when both do not
+    fit), then each bracketed note ("[resumed: ...]", wrapped at spaces). No figure is left
+    out and no path cut: a longer path makes a longer line."""
+    head, *notes = line.split(" [")
+    counts, _, speed = head.partition("; ")
+    out = [counts]
+    if speed:
+        rate, arrow, folder = speed.partition(" -> ")
+        fits = len(speed) <= width or not arrow
+        out += [speed] if fits else [rate, arrow.strip() + " " + folder]
+    for note in notes:
+        out += textwrap.wrap("[" + note, width, subsequent_indent=" ", break_long_words=False,
+                             break_on_hyphens=False)
+    return out
+
+
 def _on_sigterm(signum: int, frame: Any) -> None:
     """SIGTERM stops `biotab run` as Ctrl-C does (`pipeline.runner.errors.Terminated`)."""
     raise Terminated
@@ -355,8 +379,8 @@ class _StderrHandler(logging.StreamHandler):
 
 
 def _run_logging(quiet: bool, verbose: bool) -> None:
-    """`biotab run` logs to stderr (stdout is for the one-line summary): rich on a terminal,
-    plain timestamped lines otherwise."""
+    """`biotab run` logs to stderr (stdout is for the summary, `summary_lines`): rich on a
+    terminal, plain timestamped lines otherwise."""
     from rich.console import Console
 
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
@@ -431,7 +455,7 @@ _FailOnErrorOpt = Annotated[bool, typer.Option(
     "--fail-on-error", help="Exit 1 if any error row was written (except the replaced and "
     "deleted copies that --keep-duplicates last or --pubmed-updates ask for).")]
 _QuietOpt = Annotated[bool, typer.Option(
-    "--quiet", "-q", help="No progress output (the summary line is still printed).")]
+    "--quiet", "-q", help="No progress output (the summary is still printed).")]
 _IdFieldOpt = Annotated[str, typer.Option(
     "--id-field", metavar="NAME",
     help="Field of a JSONL line or JSON array element holding the document id.")]
@@ -545,14 +569,13 @@ def run_cmd(
     except (OutputExistsError, RunError, PipelineLoadError, ValueError) as exc:
         typer.echo(f"biotab run: {exc}", err=True)
         raise typer.Exit(2) from exc
-    except KeyboardInterrupt as exc:
-        how = "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
-        typer.echo(f"biotab run: {how}; finish it with --resume", err=True)
+    except KeyboardInterrupt as exc:  # (in the manifest's words: `stop_reason`)
+        typer.echo(f"biotab run: {stop_reason(exc)}; finish it with --resume", err=True)
         raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
     finally:
         if on_term:
             signal.signal(signal.SIGTERM, previous)
-    typer.echo(summary.line())
+    typer.echo("\n".join(summary_lines(summary.line())))
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)
 

@@ -199,13 +199,33 @@ def read_path(path: Path | str) -> str:
     return name if "\\" in name else _GLOB.sub(r"[\1]", name)
 
 
+def check_own(files: Iterable[Path], run_id: str | None) -> None:
+    """OutputExistsError naming the first of `files` (parts a run is about to replace or
+    delete: the driver's, an empty table's, whose names are the same in every output folder)
+    that records another run id than `run_id`: another output folder's run wrote it, in a
+    table folder both reach (a link). One that records none passes (an earlier biotab's)."""
+    for f in files:
+        writer = part_run_id(f) if f.is_file() else None
+        if writer is not None and writer != run_id:
+            raise OutputExistsError(
+                f"{f} was written by the run of another output folder (run id {writer[:32]}; "
+                f"this run has {(run_id or 'none')[:32]}): its table folder {f.parent.name} is "
+                "shared with that folder (a link?), and this run would replace or delete it: "
+                "give each output folder table folders of its own, then finish this run with "
+                "--resume")
+
+
 def write_run_parts(out: Path, table: str, batches: Iterable[list[dict[str, Any]]],
                     part_rows: int) -> int:
     """The driver's own rows of `table` (`RUN_PART_PREFIX`), batch by batch, in parts of at
     most `part_rows` rows, each written through a temporary file; the driver's parts of an
-    earlier attempt past the last one written go. Returns the rows written."""
+    earlier attempt past the last one written go. Returns the rows written. Refused
+    (`check_own`) when a driver's part there is another run's."""
     folder = Path(out) / table
-    schema = part_schema(table, manifest_run_id(out))
+    run_id = manifest_run_id(out)
+    check_own(sorted(folder.glob(f"{RUN_PART_PREFIX}-*.parquet")) if folder.is_dir() else [],
+              run_id)
+    schema = part_schema(table, run_id)
     n_parts = n_rows = in_part = 0
     writer: pq.ParquetWriter | None = None
     tmp = final = folder
@@ -311,17 +331,20 @@ def done_shards(out: Path) -> dict[str, dict[str, Any]]:
 
 
 def finish_tables(out: Path) -> None:
-    """Give every table at least one (empty) part file so that globs always find a file."""
+    """Give every table at least one (empty) part file so that globs always find a file; an
+    empty part of another run (`check_own`) is neither deleted nor taken for this run's."""
+    run_id = manifest_run_id(out)
     for name in TABLES:
         folder = Path(out) / name
         folder.mkdir(parents=True, exist_ok=True)
         empty = folder / EMPTY_PART
+        check_own([empty], run_id)
         parts = [f for f in folder.glob("part-*.parquet") if f.name != EMPTY_PART]
         if parts:
             with contextlib.suppress(FileNotFoundError):
                 empty.unlink()
         elif not empty.exists():
-            write_parquet(empty, name, [], manifest_run_id(out))
+            write_parquet(empty, name, [], run_id)
 
 
 def read_batches(path: Path | str, batch_size: int = ROW_GROUP_ROWS,

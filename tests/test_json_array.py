@@ -95,7 +95,8 @@ def test_damaged_json_keeps_the_documents_before_it_and_says_what_is_lost(
     assert [d.doc_id for d in docs] == ["a", "b"]
     (row,) = errs  # its elements start lines: the damage is known to be in the last one
     assert row.error == "bad_json" and row.location == "line 4, element 3"
-    assert row.message.endswith("the element is lost; no element starts after it")
+    assert row.message.endswith("the element is lost; no element starts a line of its own "
+                                "after it: what follows is not read")
     path.write_text('[{"id": "a", "text": "First."},\n {"id": "b", "text": "Second."},\n'
                     ' {"id": "c", "text": "Thi\n')  # pandas' one line: elements not told apart
     docs, errs = read(path)
@@ -105,10 +106,11 @@ def test_damaged_json_keeps_the_documents_before_it_and_says_what_is_lost(
     assert "elements 1-2 were read" in row.message and "from 3 on are lost" in row.message
     missing_comma = tmp_path / "comma.json"
     missing_comma.write_text('[{"id": "a", "text": "One."}\n {"id": "b", "text": "Two."}]')
-    docs, errs = read(missing_comma)
-    assert [d.doc_id for d in docs] == ["a"]
+    docs, errs = read(missing_comma)  # the next element starts where the ',' should be
+    assert [d.doc_id for d in docs] == ["a", "b"]
     assert [(e.error, e.location) for e in errs] == [("bad_json", "line 2")]
     assert "expected ',' or ']'" in errs[0].message
+    assert "no element is lost" in errs[0].message
     trailing = tmp_path / "trailing.json"
     trailing.write_text('[{"id": "a", "text": "One."}]\n[{"id": "b", "text": "Two."}]\n')
     docs, errs = read(trailing)
@@ -120,7 +122,7 @@ def test_damage_after_one_element_reads_in_words(tmp_path: Path) -> None:
     """One element read before the damage was "elements 1-1 were read; the elements from 2
     on are lost"."""
     path = tmp_path / "one.json"
-    path.write_text('[{"id": "a", "text": "One."},\n {"id": "b" "text": "Two."}]\n')
+    path.write_text('[{"id": "a", "text": "One."},\n {"id": "b, "text": "Two."}]\n')
     docs, errs = read(path)
     assert [d.doc_id for d in docs] == ["a"]
     assert "element 1 was read; the elements from 2 on are lost" in errs[0].message

@@ -116,10 +116,13 @@ def seeds_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
 def test_cli_run_seeds_writes_tables(seeds_out: tuple[Path, Any]) -> None:
     out, result = seeds_out
     assert result.exit_code == 0, result.output
-    summary = result.stdout.strip().splitlines()[-1]
-    assert summary.startswith("5 documents, ")
-    assert " mentions, " in summary and " outcomes, " in summary and "0 errors" in summary
-    assert "words/s" in summary
+    lines = result.stdout.strip().splitlines()
+    first = max(i for i, line in enumerate(lines) if line.startswith("5 documents, "))
+    summary = lines[first:]  # (the counts, the speed and the output folder: 80 columns)
+    assert " mentions, " in summary[0] and " outcomes, " in summary[0] \
+        and summary[0].endswith(" 0 errors")
+    assert "words/s" in summary[1] and " ".join(summary).endswith(f"-> {out}")
+    assert max(map(len, summary)) <= 80 or len(str(out)) > 70, summary
 
     docs = pd.read_parquet(out / "documents")
     assert sorted(docs["doc_id"]) == sorted(p.stem for p in SEEDS.glob("*.txt"))

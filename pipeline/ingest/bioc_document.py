@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,15 +96,16 @@ def _location_number(value: Any, what: str) -> int:
 
 
 def to_documents(bdoc: BioCDocument, source: str, index: int, path: Path,
-                 extra: dict[str, Any], loc: str, max_chars: int
-                 ) -> Iterator[Document | ErrorRecord]:
+                 extra: dict[str, Any], loc: str, max_chars: int,
+                 dropped: Sequence[str] = ()) -> Iterator[Document | ErrorRecord]:
     """`_convert` for one document (record `index` of `path`, at `loc`), its failures (a
     passage or sentence offset that is not a number, or is JSON's Infinity: OverflowError; a
     value of the wrong type, nesting too deep) an error row for that document only (an
     annotation location's offset or length that is not a number costs that annotation only:
-    `_place`)."""
+    `_place`). `dropped`: annotations the reader left out ("annotation 2 of passage 1 is a JSON
+    number, not an object"), a bad_offsets row each."""
     try:
-        out = list(_convert(bdoc, source, index, path, extra, loc, max_chars))
+        out = list(_convert(bdoc, source, index, path, extra, loc, max_chars, dropped))
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError,
             ArithmeticError) as exc:
         ident = str(bdoc.id) if bdoc.id not in (None, "") else None
@@ -268,7 +269,7 @@ def _relations(bdoc: BioCDocument) -> list[dict[str, Any]]:
 
 
 def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,
-             extra: dict[str, Any], loc: str, max_chars: int
+             extra: dict[str, Any], loc: str, max_chars: int, dropped: Sequence[str] = ()
              ) -> Iterator[Document | ErrorRecord]:
     """One BioC document as a Document, after an error row for each problem it has (no text,
     passages rebased, annotations whose offsets do not match the text)."""
@@ -295,6 +296,8 @@ def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,
                   f"character of its text, at least {MIN_PADDING:,}); they were appended "
                   "after a newline and their annotations shifted",
                   loc, doc_id)
+    for why in dropped:
+        yield err(source, "bad_offsets", f"{why}; annotation dropped", loc, doc_id)
     annotations: list[dict[str, Any]] = []
     for item in layout.pending:
         ann, problem = _place(item, text)

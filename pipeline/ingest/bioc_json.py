@@ -5,7 +5,8 @@ surrogate escape, JSON nested too deep or an integer of more digits than Python 
 (`json_values.load_json`) is one error row naming the file and line or record number, and the
 rest is read. A whole-file collection (one JSON value) that does not parse at all is one
 "bad_json" row saying every document in it is lost. An annotation location whose offset or
-length is no whole number or is missing costs that annotation only (a "bad_offsets" row).
+length is no whole number or is missing, or an annotation that is no JSON object, costs that
+annotation only (a "bad_offsets" row).
 Documents become `Document`s in `bioc_document`.
 """
 
@@ -47,39 +48,57 @@ from pipeline.ingest.json_values import (
 PUBTATOR3_EXTRA = ("pmid", "pmcid", "journal", "year", "authors", "date", "accessions")
 
 
-def _fill(obj: dict[str, Any]) -> dict[str, Any]:
+def _fill(obj: dict[str, Any], dropped: list[str]) -> dict[str, Any]:
     """A copy of a BioC JSON document with the keys `bioc.biocjson` requires defaulted
-    (PubTator3 omits some of them)."""
+    (PubTator3 omits some of them). An annotation that is no JSON object is left out, with a
+    line for its bad_offsets row in `dropped` ("annotation 2 of passage 1 is a JSON number, not
+    an object"): it costs that annotation, not the document."""
+
+    def anns(value: Any, where: str) -> list[dict[str, Any]]:
+        out = []
+        for k, a in enumerate(_listed(value), 1):
+            if isinstance(a, dict):
+                out.append(ann(a))
+            else:
+                dropped.append(f"annotation {k} of {where} is {json_kind(a)}, not an object")
+        return out
 
     def ann(a: dict[str, Any]) -> dict[str, Any]:
-        locations = a.get("locations") or []
-        if not isinstance(locations, list):
-            locations = [locations]
         return {"id": a.get("id"), "infons": a.get("infons") or {}, "text": a.get("text"),
-                "locations": [_location(loc) for loc in locations]}
+                "locations": [_location(loc) for loc in _listed(a.get("locations"))]}
 
     def rel(r: dict[str, Any]) -> dict[str, Any]:
         return {"id": r.get("id"), "infons": r.get("infons") or {}, "nodes": r.get("nodes") or []}
 
-    def sent(s: dict[str, Any]) -> dict[str, Any]:
+    def sent(s: dict[str, Any], where: str) -> dict[str, Any]:
         return {"offset": s.get("offset") or 0, "infons": s.get("infons") or {},
                 "text": s.get("text"),
-                "annotations": [ann(a) for a in s.get("annotations") or []],
+                "annotations": anns(s.get("annotations"), where),
                 "relations": [rel(r) for r in s.get("relations") or []]}
 
-    def passage(p: dict[str, Any]) -> dict[str, Any]:
+    def passage(p: dict[str, Any], where: str) -> dict[str, Any]:
         out = {"offset": p.get("offset") or 0, "infons": p.get("infons") or {},
-               "sentences": [sent(s) for s in p.get("sentences") or []],
-               "annotations": [ann(a) for a in p.get("annotations") or []],
+               "sentences": [sent(s, f"sentence {k} of {where}")
+                             for k, s in enumerate(p.get("sentences") or [], 1)],
+               "annotations": anns(p.get("annotations"), where),
                "relations": [rel(r) for r in p.get("relations") or []]}
         if p.get("text") is not None:
             out["text"] = p["text"]
         return out
 
     return {"id": obj.get("id"), "infons": obj.get("infons") or {},
-            "passages": [passage(p) for p in obj.get("passages") or []],
-            "annotations": [ann(a) for a in obj.get("annotations") or []],
+            "passages": [passage(p, f"passage {k}")
+                         for k, p in enumerate(obj.get("passages") or [], 1)],
+            "annotations": anns(obj.get("annotations"), "the document"),
             "relations": [rel(r) for r in obj.get("relations") or []]}
+
+
+def _listed(value: Any) -> list[Any]:
+    """A list of annotations or locations as written: none for a missing key, null or another
+    empty value, one for a single value not in a list."""
+    if not value:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def _location(loc: Any) -> dict[str, Any]:
@@ -254,13 +273,14 @@ def _json_document(item: dict[str, Any], source: str, index: int, path: Path, lo
                   "make the file JSON Lines, e.g. jq -c '.documents[]' FILE.json > FILE.jsonl",
                   loc, doc_id)
         return
+    dropped: list[str] = []
     try:
-        bdoc = parse_doc(_fill(item))
+        bdoc = parse_doc(_fill(item, dropped))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         yield err(source, "bad_bioc", f"malformed BioC document: {exc!r}", loc, doc_id)
         return
     extra = {k: item[k] for k in PUBTATOR3_EXTRA if item.get(k) not in (None, "", [])}
-    yield from to_documents(bdoc, source, index, path, extra, loc, max_chars)
+    yield from to_documents(bdoc, source, index, path, extra, loc, max_chars, dropped)
 
 
 def _after(last: str, index: int) -> str:

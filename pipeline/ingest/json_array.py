@@ -21,19 +21,26 @@ an array of one element per line), every element starts a line so indented, and 
 nested value or string does (nested values are indented deeper, and a JSON string holds no raw
 newline): reading goes on at the next such line (`_element_starts`), so the damage costs the
 element it is in (none when it lies between two elements), as long as every element read
-before it started a line so (`_starts_line`: a line may hold several); from the first damage
+before it, and the damaged one, started a line so (`_starts_line`: a line may hold several)
+and no element follows the damaged one on its lines (`_shares_lines`; lines skipped that may
+hold one are named so in the row); from the first damage
 on, each element is parsed within its own lines (`_decode_element`: in time linear in the
 file). An element whose end is found without parsing it (nested too deep, a raw control
 character) must end before the next such line, else it is damage. In any other file (pandas'
-one-line array) no later element can be told apart in damaged JSON: the row says the elements
-from N on are lost, and the documents before it are kept.
+one-line array, several elements a line) a damaged element's end is found by bracket and quote
+depth (`json_scan.extent`: the ',' or ']' after it), so the damage costs that element, its row
+naming the text lost ("line 1, columns 31-62") and where reading goes on, and from then on
+each element is parsed within that end (linear time); a ',' left out, doubled or before the ']'
+costs none. Where that depth does not bound the element (a string never closed, a quote left
+out, a bracket closed by the other kind), no later element can be told apart: the row says
+the elements from N on are lost, and the documents before it are kept.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +58,7 @@ from pipeline.ingest.common import (
     too_large,
 )
 from pipeline.ingest.head_checks import head_and_problem
+from pipeline.ingest.json_scan import BOUNDARY, Lines, extent, value_end
 from pipeline.ingest.json_values import (
     MAX_JSON_CONTAINERS,
     JsonTooLarge,
@@ -61,9 +69,6 @@ from pipeline.ingest.json_values import (
 from pipeline.ingest.jsonl import record_document, record_stem
 
 _SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
-#: A JSON string or a bracket: what `_value_end` walks over.
-_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[][{}]', re.DOTALL)
-
 #: What converts a JSON array too big to read whole into JSON Lines.
 _CONVERT = "jq -c '.[]' FILE.json > FILE.jsonl"
 
@@ -71,26 +76,11 @@ _CONVERT = "jq -c '.[]' FILE.json > FILE.jsonl"
 class _Skipped:
     """An element that cannot be read but whose end is known, so the next ones are read: one
     nested deeper than Python's JSON parser goes (its RecursionError; its end found by
-    `_value_end`), or one with a control character typed raw into a string (json's
+    `json_scan.value_end`), or one with a control character typed raw into a string (json's
     "Invalid control character": its end found by a decoder that allows them)."""
 
     def __init__(self, error: RecursionError | json.JSONDecodeError) -> None:
         self.error = error
-
-
-def _value_end(text: str, pos: int) -> int | None:
-    """Where the array or object that starts at `pos` ends (past its closing bracket, found by
-    counting brackets outside strings, without parsing), or None when it never closes."""
-    depth = 0
-    for m in _STRING_OR_BRACKET.finditer(text, pos):
-        c = m.group()
-        if c in "[{":
-            depth += 1
-        elif c in "]}":
-            depth -= 1
-            if depth == 0:
-                return m.end()
-    return None
 
 
 def _element_starts(text: str, pos: int) -> re.Pattern[str] | None:
@@ -114,15 +104,23 @@ def _starts_line(starts: re.Pattern[str], text: str, pos: int) -> bool:
 
 
 class _Lost:
-    """Damage in a file whose elements start lines of their own (`_element_starts`): `error`,
-    inside an element (`inside`: that element is lost) or between two elements; reading goes
-    on at the element that starts on line `resume_line`, or ends (None: no element starts
-    after the damage)."""
+    """Damage that reading went on after: `error`, inside an element (`inside`: that element
+    is lost) or between two elements. In a file whose elements start lines of their own
+    (`_element_starts`) reading goes on at the element that starts on line `resume_line`, or
+    ends (None: no element starts after the damage). Else (`bounded`: by `_bounded`) the lost
+    element's text is `span` ("line 1, columns 31-62") and reading goes on at `resume_at`
+    ("line 1 column 64"; None: the array ends after it)."""
 
-    def __init__(self, error: ValueError, resume_line: int | None, inside: bool) -> None:
+    def __init__(self, error: ValueError, resume_line: int | None, inside: bool, *,
+                 span: str | None = None, resume_at: str | None = None,
+                 bounded: bool = False) -> None:
         self.error = error
         self.resume_line = resume_line
         self.inside = inside
+        self.span = span
+        self.resume_at = resume_at
+        self.bounded = bounded
+        self.shared = False  # the lines lost may hold another element: the row says so
 
 
 class _Damage(ValueError):
@@ -148,7 +146,7 @@ def _decode(text: str, pos: int, line: int, starts: re.Pattern[str] | None
     try:
         return _DECODER.raw_decode(text, pos)
     except RecursionError as exc:
-        found = _value_end(text, pos)
+        found = value_end(text, pos)
         if found is None:
             raise _Damage("an element nested too deep to parse never ends", line) from exc
         if starts is not None and starts.search(text, pos, found):
@@ -164,38 +162,46 @@ def _decode(text: str, pos: int, line: int, starts: re.Pattern[str] | None
         return _Skipped(exc), found
 
 
-def _decode_element(text: str, pos: int, line: int, starts: re.Pattern[str] | None,
-                    damaged: bool) -> tuple[Any, int]:
-    """`_decode` of the element at `pos`; once the file was found `damaged` (and its elements
-    start lines of their own, `starts`), within the element's own lines, up to the next line
-    `starts` matches: json names an error's line by counting the lines from the start of the
-    text, so 20,000 damaged elements of a 5 MB file took 18 s (each costing the text before
-    it). Before any damage the text is parsed whole, so a valid file is read as it is, however
+def _decode_element(text: str, pos: int, where: tuple[int, int],
+                    starts: re.Pattern[str] | None, damaged: bool) -> tuple[Any, int]:
+    """`_decode` of the element at `pos` (at `where`: its line and 0-based column); once the
+    file was found `damaged`, within the element's own text: up to the next line `starts`
+    matches when elements start lines of their own, else up to the ',' or ']' after it
+    (`json_scan.extent`). json names an error's line by counting the lines from the start of
+    the text, so 20,000 damaged elements of a 5 MB file took 18 s (each costing the text before
+    it).
+    Before any damage the text is parsed whole, so a valid file is read as it is, however
     it is indented."""
-    if starts is None or not damaged:
+    line = where[0]
+    if not damaged:
         return _decode(text, pos, line, starts)
-    found = starts.search(text, pos)
-    piece = text[pos : len(text) if found is None else found.start()]
+    found = starts.search(text, pos) if starts is not None else None
+    stop = found.start() if found is not None else (
+        extent(text, pos) if starts is None else None)
+    if stop is None and starts is None:  # damage that costs the rest, its row said once
+        return _decode(text, pos, line, None)
+    piece = text[pos : len(text) if stop is None else stop]
     try:
         value, end = _decode(piece, 0, line, None)
     except json.JSONDecodeError as exc:
-        raise _moved(exc, text, pos, line) from None
+        raise _moved(exc, pos, where) from None
     except _Damage as exc:  # (an element nested too deep that does not end in its lines)
         if found is None:
             raise
         raise _Damage("an element nested too deep to parse does not end before the next "
                       "element starts", line) from exc
     if isinstance(value, _Skipped) and isinstance(value.error, json.JSONDecodeError):
-        _moved(value.error, text, pos, line)
+        _moved(value.error, pos, where)
     return value, pos + end
 
 
-def _moved(exc: json.JSONDecodeError, text: str, pos: int, line: int
+def _moved(exc: json.JSONDecodeError, pos: int, where: tuple[int, int]
            ) -> json.JSONDecodeError:
-    """`exc`, raised parsing the text from `pos` (on `line`) on, made to name its place in
-    `text` (changed in place)."""
+    """`exc`, raised parsing the text from `pos` (at `where`: its line and 0-based column)
+    on, made to name its place in the whole text (changed in place)."""
+    line, column = where
     if exc.lineno == 1:
-        exc.colno += pos - text.rfind("\n", 0, pos) - 1
+        exc.colno += column
     exc.lineno += line - 1
     exc.pos += pos
     return exc
@@ -213,45 +219,105 @@ def _elements(text: str) -> Iterator[tuple[int, Any]]:
         raise _Damage("the file is neither a JSON array nor JSON objects",
                       1 + text.count("\n", 0, pos))
     pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
-    starts = _element_starts(text, pos)
-    line, counted, damaged = 1, 0, False
-    if text[pos : pos + 1] == "]":
-        end = pos + 1
-    else:
-        while True:
-            line += text.count("\n", counted, pos)
-            counted = pos
-            try:
-                obj, end = _decode_element(text, pos, line, starts, damaged)
-            except ValueError as exc:  # JSONDecodeError, _Damage
-                resume, damaged = _resume(starts, text, pos, exc), True
-                yield line, _lost(exc, text, line, counted, resume, inside=True)
-                if resume is None:
-                    return
-                pos = resume
-                continue
-            if starts is not None and not _starts_line(starts, text, pos):
-                starts = None  # elements not on lines of their own: none told apart in damage
-            yield line, obj
-            pos = _SPACE.match(text, end).end()  # type: ignore[union-attr]
-            if text[pos : pos + 1] == ",":
-                pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
-                continue
-            if text[pos : pos + 1] != "]":
-                damage = _Damage("expected ',' or ']' after the element that starts on line "
-                                 f"{line}", line + text.count("\n", counted, pos))
-                resume, damaged = _resume(starts, text, end, damage), True
-                yield damage.line, _lost(damage, text, line, counted, resume, inside=False)
-                if resume is None:
-                    return
-                pos = resume
-                continue
-            end = pos + 1
-            break
+    end = pos + 1 if text[pos : pos + 1] == "]" else (yield from _array_elements(text, pos))
+    if end is None:
+        return
     after = _SPACE.match(text, end).end()  # type: ignore[union-attr]
     if after < len(text):
         raise _Damage("data after the end of the array", 1 + text.count("\n", 0, after),
                       after_end=True)
+
+
+def _array_elements(text: str, pos: int) -> Generator[tuple[int, Any], None, int | None]:
+    """`_elements` of the array whose first element is at `pos`; returns where the array's
+    "]" ends, or None when reading stopped at damage (after its row). Damage inside an element
+    costs that element: in a file whose elements start lines of their own reading goes on
+    at the next such line (`_resume`), else after the ',' that ends it by bracket and quote
+    depth (`_bounded`); raised when neither bounds it."""
+    starts = _element_starts(text, pos)
+    lines = Lines(text)
+    damaged = False
+    while True:
+        line, column = lines.at(pos)
+        try:
+            obj, end = _decode_element(text, pos, (line, column), starts, damaged)
+        except ValueError as exc:  # JSONDecodeError, _Damage
+            damaged = True
+            if starts is not None and _shares_lines(starts, text, pos):
+                starts = None  # (the next line is not the next element)
+            if starts is None:
+                lost, end = _bounded(exc, text, pos, lines)
+                yield line, lost
+            else:
+                resume = _resume(starts, text, pos, exc)
+                lost = _lost(exc, lines, line, resume, inside=True)
+                # (lines holding what reads as two elements' boundary may hold more than it)
+                lost.shared = BOUNDARY.search(text, pos, resume or len(text)) is not None
+                yield line, lost
+                if resume is None:
+                    return None
+                pos = resume
+                continue
+        else:
+            if starts is not None and not _starts_line(starts, text, pos):
+                starts = None  # elements not on lines of their own: none told apart by lines
+            yield line, obj
+        pos = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+        if text[pos : pos + 1] == ",":
+            pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+            continue
+        if text[pos : pos + 1] == "]":
+            return pos + 1
+        damage = _Damage(f"expected ',' or ']' after the element that starts on line {line}",
+                         lines.at(pos)[0])
+        damaged = True
+        if text[pos : pos + 1] == "{" and (starts is None or not _starts_line(starts, text,
+                                                                          pos)):
+            starts = None  # a ',' left out, the next element on this line: no element lost
+            yield damage.line, _Lost(damage, damage.line, False, resume_at=lines.shown(pos),
+                                     bounded=True)
+            continue
+        resume = _resume(starts, text, end, damage)
+        lost = _lost(damage, lines, line, resume, inside=False)
+        lost.shared = text.find("{", end, len(text) if resume is None else resume) >= 0
+        yield damage.line, lost
+        if resume is None:
+            return None
+        pos = resume
+
+
+def _shares_lines(starts: re.Pattern[str], text: str, pos: int) -> bool:
+    """Whether the damaged element at `pos`, in a file whose elements so far started lines of
+    their own (`starts`), does not start a line so, or ends (`json_scan.extent`) in a ','
+    followed by another element before the next such line: the elements from it on share
+    lines, and the next such line is not the next element."""
+    if not _starts_line(starts, text, pos):
+        return True
+    found = starts.search(text, pos)
+    limit = len(text) if found is None else found.start()
+    stop = extent(text, pos, limit)
+    return (stop is not None and text[stop] == ","
+            and _SPACE.match(text, stop + 1).end() < limit)  # type: ignore[union-attr]
+
+
+def _bounded(exc: ValueError, text: str, pos: int, lines: Lines) -> tuple[_Lost, int]:
+    """The `_Lost` for damage `exc` inside the array element at `pos` whose end `json_scan.extent`
+    finds (raises `exc` when it finds none), and where the element ends: its text is what is
+    lost, named in the row. No text before the ',' or ']' (a ',' after another or before the
+    ']'): no element is lost."""
+    stop = extent(text, pos)
+    if stop is None:
+        raise exc
+    line, column = lines.at(pos)
+    last = len(text[pos:stop].rstrip(" \t\n\r")) + pos - 1
+    last_line, last_column = lines.at(max(pos, last))
+    after = _SPACE.match(text, stop + 1).end() if text[stop] == "," else None  # type: ignore[union-attr]
+    resume_at = None if after is None else lines.shown(after)
+    if stop == pos:
+        return _Lost(exc, line, False, resume_at=resume_at, bounded=True), pos
+    span = (f"line {line}, columns {column + 1}-{last_column + 1}" if line == last_line else
+            f"line {line} column {column + 1} to line {last_line} column {last_column + 1}")
+    return _Lost(exc, last_line, True, span=span, resume_at=resume_at, bounded=True), stop
 
 
 def _objects(text: str, pos: int) -> Iterator[tuple[int, Any]]:
@@ -259,16 +325,18 @@ def _objects(text: str, pos: int) -> Iterator[tuple[int, Any]]:
     between them: one object over several lines (json.dump with an indent), or several (what
     `jq '.[]'` prints without -c)."""
     starts = _element_starts(text, pos)
-    line, counted, previous, end, damaged = 1, 0, 0, pos, False
+    lines = Lines(text)
+    previous, end, damaged = 0, pos, False
     while pos < len(text):
-        line += text.count("\n", counted, pos)
-        counted = pos
+        line, column = lines.at(pos)
         damage: ValueError
         if text[pos] == "{":
             try:
-                obj, end = _decode_element(text, pos, line, starts, damaged)
+                obj, end = _decode_element(text, pos, (line, column), starts, damaged)
             except ValueError as exc:  # JSONDecodeError, _Damage
                 damage, inside, search = exc, True, pos
+                if starts is not None and not _starts_line(starts, text, pos):
+                    starts = None  # (it shares a line: the next line is not the next one)
             else:
                 if starts is not None and not _starts_line(starts, text, pos):
                     starts = None  # objects not on lines of their own: none told apart
@@ -281,7 +349,7 @@ def _objects(text: str, pos: int) -> Iterator[tuple[int, Any]]:
                              f"on line {previous}", line)
             inside, search = False, end
         resume, damaged = _resume(starts, text, search, damage), True
-        yield line, _lost(damage, text, line, counted, resume, inside)
+        yield line, _lost(damage, lines, line, resume, inside)
         if resume is None:
             return
         pos = resume
@@ -298,12 +366,10 @@ def _resume(starts: re.Pattern[str] | None, text: str, pos: int, exc: ValueError
     return None if found is None else found.end() - 1
 
 
-def _lost(exc: ValueError, text: str, line: int, counted: int, resume: int | None,
-          inside: bool) -> _Lost:
-    """The `_Lost` for damage `exc` and the `_resume` position after it (`line`: the line of
-    the character at `counted`, which is not after `resume`)."""
-    return _Lost(exc, None if resume is None else line + text.count("\n", counted, resume),
-                 inside)
+def _lost(exc: ValueError, lines: Lines, line: int, resume: int | None, inside: bool
+          ) -> _Lost:
+    """The `_Lost` for damage `exc` on `line` and the `_resume` position after it."""
+    return _Lost(exc, None if resume is None else lines.at(resume)[0], inside)
 
 
 def _read_whole(path: Path, caps: Caps) -> tuple[bytes | None, bool, EOFError | None]:
@@ -444,18 +510,31 @@ def _lost_row(lost: _Lost, source: str, line: int, n: int) -> ErrorRecord:
     exc, resume = lost.error, lost.resume_line
     message = (_whole_message(exc) if isinstance(exc, json.JSONDecodeError)
                else f"malformed JSON: {exc}")
+    if lost.bounded:
+        goes_on = ("reading goes on at the next element, at " + lost.resume_at
+                   if lost.resume_at else "the array ends after it")
+        if lost.inside:
+            return err(source, "bad_json", f"{message}; the element is lost ({lost.span}, "
+                       f"its end found by its brackets and quotes); {goes_on}",
+                       f"line {line}, element {n}")
+        return err(source, "bad_json", f"{message}; no element is lost; {goes_on}",
+                   f"line {line}")
     if resume is None:
-        what = ("the element is lost; no element starts after it" if lost.inside else
-                "no element starts after it: what follows is not read")
+        what = ("the element is lost; " if lost.inside else "") + (
+            "no element starts a line of its own after it: what follows is not read")
         return err(source, "bad_json", f"{message}; {what}",
                    f"line {line}, element {n}" if lost.inside else f"line {line}")
     goes_on = f"reading goes on at the next element, on line {resume}"
     if lost.inside:
+        shared = ", with any element after it there" if lost.shared else ""
         return err(source, "bad_json", f"{message}; the element is lost (lines {line}-"
-                   f"{resume - 1}); {goes_on}", f"line {line}, element {n}")
-    skipped = (f"lines {line}-{resume - 1}, where no element starts, are skipped"
+                   f"{resume - 1}{shared}); {goes_on}", f"line {line}, element {n}")
+    skipped = (f"lines {line}-{resume - 1}, " + ("and any element on them, are skipped"
+                                                 if lost.shared else
+                                                 "where no element starts, are skipped")
                if resume > line + 1 else
-               f"line {line}, where no element starts, is skipped" if resume > line else
+               f"line {line}, " + ("and any element on it, is skipped" if lost.shared else
+                                   "where no element starts, is skipped") if resume > line else
                "no element is lost")
     return err(source, "bad_json", f"{message}; {skipped}; {goes_on}", f"line {line}")
 

@@ -311,6 +311,14 @@ def _unit_parts(out: Path, keep: set[str]) -> list[Path]:
     return found
 
 
+def _driver_parts(out: Path) -> list[Path]:
+    """The driver's part files (`part-~run-*`) and the empty tables' (`part-_empty-*`) in
+    `out`'s table folders."""
+    return sorted(f for name in O.TABLES if (out / name).is_dir()
+                  for pattern in (f"{O.RUN_PART_PREFIX}-*.parquet", O.EMPTY_PART)
+                  for f in (out / name).glob(pattern) if f.is_file())
+
+
 def check_writers(out: Path, parts: Iterable[Path], run_id: str | None) -> None:
     """OutputExistsError when one of `parts` (part files of `out`'s table folders) records
     another run id than `run_id` (`pipeline.write.part_run_id`): another output folder's run
@@ -353,7 +361,19 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
     own_run = W.manifest_run_id(out)
     if overwrite and not resume:  # (every part named as a run names it goes: whose is it?)
         check_writers(out, _unit_parts(out, set()), own_run)
+    if own_run is not None and (overwrite or resume):
+        # the driver's parts and an empty table's have the same names in every output
+        # folder: the run would replace or delete another folder's (a folder holding no run
+        # is refused any part of a linked table folder: `output_folder.foreign_parts`)
+        check_writers(out, _driver_parts(out), own_run)
     resumed = O.prepare_output(out, overwrite=overwrite, resume=resume)
+    if overwrite and not resume and own_run is not None:
+        # the earlier run's driver and empty parts in a linked table folder, which
+        # `remove_run` leaves (it deletes nothing through a link): replaced by the new run's
+        # (another run id: `write.check_own` would refuse them as another folder's)
+        for f in _driver_parts(out):
+            if W.part_run_id(f) == own_run:
+                f.unlink(missing_ok=True)
     earlier = W.read_manifest(out) if resumed else None
     was = (earlier or {}).get("settings")
     if isinstance(was, dict):

@@ -131,12 +131,19 @@ class Reporter:
 
 #: Terminals at least this wide show words/s too (on narrower ones the line would not fit).
 WIDE_COLUMNS = 120
+#: Terminals narrower than this show the bar, the counts and the ETA only; narrower than
+#: `NARROW_COLUMNS`, the counts alone (the rates and times would push them out of the line).
+SHORT_COLUMNS = 80
+NARROW_COLUMNS = 50
 
 
 def _rich_columns(width: int) -> list[Any]:
-    """The bar's columns for a terminal of `width` columns: elapsed time and ETA must stay
-    whole, so below `WIDE_COLUMNS` the words/s and the word "run" are left out (the longest
-    line, 36,000,000 docs in 3,600 shards, then fits 80 columns)."""
+    """The bar's columns for a terminal of `width` columns, so that the longest line (36,000,000
+    docs in 3,600 shards) fits it with its counts and times whole: from `WIDE_COLUMNS` all of
+    them with words/s; from `SHORT_COLUMNS` the word "run" and words/s left out; from
+    `NARROW_COLUMNS` also the docs/s and elapsed time ("━━ 2/3600 shards 36,000,000 docs ETA
+    0:03:01", 50 columns); below, the shards and documents counted (34 columns): the bar
+    shrank to nothing and rich cut the counts to "…" there."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -146,15 +153,20 @@ def _rich_columns(width: int) -> list[Any]:
     )
     from rich.table import Column
 
+    counts = [MofNCompleteColumn(), TextColumn("shards"), TextColumn("{task.fields[docs]:,} docs")]
+    if width < NARROW_COLUMNS:  # (an empty column takes the rest: the counts stay together)
+        return [*counts, TextColumn("", table_column=Column(ratio=1))]
+    bar = BarColumn(bar_width=None, table_column=Column(ratio=1))
+    if width < SHORT_COLUMNS:
+        return [bar, *counts, TextColumn("ETA"), TimeRemainingColumn()]
     wide = width >= WIDE_COLUMNS
     rates = "{task.fields[docs]:,} docs  {task.fields[dps]:,.1f} docs/s"
     if wide:
         rates += "  {task.fields[wps]:,.0f} words/s"
     return [
         TextColumn("[bold]biotab run" if wide else "[bold]biotab"),
-        BarColumn(bar_width=None, table_column=Column(ratio=1)),
-        MofNCompleteColumn(),
-        TextColumn("shards"),
+        bar,
+        *counts[:2],
         TextColumn(rates),
         TimeElapsedColumn(),
         TextColumn("ETA"),

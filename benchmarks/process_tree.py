@@ -121,7 +121,7 @@ def _poll_tree(
 
 @dataclass
 class Polled:
-    """One command run with its process tree polled (`_poll_tree`): its last output line, wall
+    """One command run with its process tree polled (`_poll_tree`): its output on one line, wall
     seconds, the 1-minute load average at its start, and per process its role and peak RSS
     (bytes) and its last seen CPU seconds."""
 
@@ -150,7 +150,8 @@ def run_polled(cmd: list[str]) -> Polled:
     poller.join()
     if proc.returncode != 0:
         raise SystemExit(f"biotab run failed ({proc.returncode}):\n{stderr[-3000:]}")
-    summary = stdout.strip().splitlines()[-1] if stdout.strip() else ""
+    # (`biotab run` prints its summary in lines of 80 columns: one line here)
+    summary = " ".join(line.strip() for line in stdout.strip().splitlines())
     return Polled(summary, seconds, load_before, peaks, cpu)
 
 

@@ -10,7 +10,7 @@ import sys
 import textwrap
 import threading
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.logging import RichHandler
@@ -29,6 +29,9 @@ from pipeline.limits import (
     MAX_COMPRESSED_BLOCKS,
 )
 from pipeline.runner.errors import Terminated, stop_reason
+
+if TYPE_CHECKING:
+    from pipeline.run import RunSummary
 
 
 def _mib(n: int | None) -> str:
@@ -342,21 +345,17 @@ def docs_cmd(
 SUMMARY_COLUMNS = 80
 
 
-def summary_lines(line: str, width: int = SUMMARY_COLUMNS) -> list[str]:
+def summary_lines(summary: RunSummary, width: int = SUMMARY_COLUMNS) -> list[str]:
     """The run's summary (`RunSummary.line`, 115 characters and more on one line) in lines of
     at most `width` characters: the counts ("N documents, ..., N errors"), the speed with the
     output folder ("N words/s (...) -> OUT"; the folder on a line of its own when both do not
     fit), then each bracketed note ("[resumed: ...]", wrapped at spaces). No figure is left
     out and no path cut: a longer path makes a longer line."""
-    head, *notes = line.split(" [")
-    counts, _, speed = head.partition("; ")
-    out = [counts]
-    if speed:
-        rate, arrow, folder = speed.partition(" -> ")
-        fits = len(speed) <= width or not arrow
-        out += [speed] if fits else [rate, arrow.strip() + " " + folder]
-    for note in notes:
-        out += textwrap.wrap("[" + note, width, subsequent_indent=" ", break_long_words=False,
+    speed, folder = summary.speed_text(), f"-> {summary.out}"
+    together = f"{speed} {folder}"
+    out = [summary.counts_text(), *([together] if len(together) <= width else [speed, folder])]
+    for note in summary.notes():
+        out += textwrap.wrap(f"[{note}]", width, subsequent_indent=" ", break_long_words=False,
                              break_on_hyphens=False)
     return out
 
@@ -575,7 +574,7 @@ def run_cmd(
     finally:
         if on_term:
             signal.signal(signal.SIGTERM, previous)
-    typer.echo("\n".join(summary_lines(summary.line())))
+    typer.echo("\n".join(summary_lines(summary)))
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)
 

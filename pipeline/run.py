@@ -98,7 +98,8 @@ MAX_MB = 2**40
 
 @dataclass
 class RunSummary:
-    """What a run did; `line()` is the one-line summary the CLI prints."""
+    """What a run did; `line()` is its summary on one line, `counts_text()`, `speed_text()`
+    and `notes()` its pieces."""
 
     out: Path
     run_id: str
@@ -152,22 +153,36 @@ class RunSummary:
             return 1
         return 0
 
-    def line(self) -> str:
-        text = (f"{self.documents:,} documents, {self.mentions:,} mentions, "
-                f"{self.outcomes:,} outcomes, {self.errors:,} errors; "
-                f"{self.words_per_s:,.0f} words/s ({self.n_words:,} words in "
+    def counts_text(self) -> str:
+        """"N documents, N mentions, N outcomes, N errors"."""
+        return (f"{self.documents:,} documents, {self.mentions:,} mentions, "
+                f"{self.outcomes:,} outcomes, {self.errors:,} errors")
+
+    def speed_text(self) -> str:
+        """"N words/s (N words in Ns, ENGINE, N workers[, N threads])"."""
+        threads = f", {_plural(self.threads, 'thread')}" if self.engine == "dask" else ""
+        return (f"{self.words_per_s:,.0f} words/s ({self.n_words:,} words in "
                 f"{self.seconds:.1f}s, {self.engine}, {_plural(self.workers, 'worker')}"
-                + (f", {_plural(self.threads, 'thread')}" if self.engine == "dask" else "")
-                + f") -> {self.out}")
+                f"{threads})")
+
+    def notes(self) -> list[str]:
+        """What a user must not miss, each printed in brackets: resumed shards, failed shards,
+        records a reader lost."""
+        out = []
         if self.shards_skipped:
-            text += f" [resumed: {self.shards_skipped} of {self.shards_total} shards were done]"
+            out.append(f"resumed: {self.shards_skipped} of {self.shards_total} shards were done")
         if self.failed_shards:
-            text += (f" [INCOMPLETE: {len(self.failed_shards)} shard(s) failed; "
-                     "rerun with --resume]")
+            out.append(f"INCOMPLETE: {len(self.failed_shards)} shard(s) failed; "
+                       "rerun with --resume")
         if self.reader_failures:
-            text += (f" [RECORDS LOST: a reader failed in {self.reader_failures} shard(s); "
-                     "see the errors rows 'reader_failed']")
-        return text
+            out.append(f"RECORDS LOST: a reader failed in {self.reader_failures} shard(s); "
+                       "see the errors rows 'reader_failed'")
+        return out
+
+    def line(self) -> str:
+        """The whole summary on one line (the CLI prints it in lines: `cli.summary_lines`)."""
+        return (f"{self.counts_text()}; {self.speed_text()} -> {self.out}"
+                + "".join(f" [{note}]" for note in self.notes()))
 
 
 def _plural(n: int, word: str) -> str:

@@ -308,9 +308,10 @@ def test_the_run_summary_fits_80_columns_with_every_figure(kw: dict[str, object]
     figures and output folder, in its order."""
     from pipeline.cli import summary_lines
 
-    line = _summary(**kw).line()  # type: ignore[attr-defined]
+    summary = _summary(**kw)
+    line = summary.line()  # type: ignore[attr-defined]
     assert len(line) > 80
-    lines = summary_lines(line)
+    lines = summary_lines(summary)  # type: ignore[arg-type]
     assert max(map(len, lines)) <= 80, lines
     assert " ".join(x.strip() for x in lines).split() == line.replace("; ", " ", 1).split()
     assert lines[0].endswith(" errors") and "words/s" in lines[1]

@@ -401,6 +401,33 @@ class FigureReader(StatisticsParser):
             self._brackets = Brackets(self.text)
         return self._brackets.around(pos)
 
+    def _half_notation(self, i: int, den: int) -> bool:
+        """ "V (1/2)", "t(1/2)": a subscript in brackets right after a one-letter symbol (the
+        half-maximal voltage, a half-life); "2 1/2% per hour", "1 1/2 years": the fraction of a
+        mixed number, a whole number right before it. Neither is a share of subjects."""
+        if self.int_at(i) != 1 or den != 2:
+            return False
+        before = self.toks[i - 1] if i > 0 else None
+        if before is None:
+            return False
+        if before.lower == "(" and i >= 2:
+            symbol = self.toks[i - 2].text
+            return len(symbol) == 1 and symbol.isalpha()
+        return self.is_int(i - 1) and not before.word_num and self.lower(i - 2) not in ("/", "of")
+
+    def _natural_frequency(self, i: int, j: int) -> tuple[int, int] | None:
+        """ "1 in 5 people", "one in three women", "1 in every 5 people" (the count at i, "in"
+        at j, a `natural_frequency_words` entry allowed after it): the larger number's index
+        and the end of the subjects after it, or None."""
+        if self.lower(j) != "in":
+            return None
+        if self.lower(j + 1) in self.lex.natural_frequency_words:
+            j += 1
+        if not self.is_int(j + 1) or self.int_at(j + 1) <= self.int_at(i):
+            return None
+        pend = self.pop_at(j + 2)
+        return None if pend is None else (j + 1, pend)
+
     def _after_abbreviation(self, i: int) -> bool:
         """Is the token before i an abbreviation in capitals ("PASI 75", "IGA 0/1")?"""
         before = self.toks[i - 1].text if i > 0 else ""

@@ -75,6 +75,13 @@ def test_a_spaced_fraction_keeps_its_numerator(outcomes_nlp: Language, text: str
     assert rows(outcomes_nlp, text) == [("adverse_event", 9.4, 75, 829)]
 
 
+def test_a_spaced_snellen_fraction_is_no_share(outcomes_nlp: Language) -> None:
+    # visual acuity, a measured value: no share of subjects, in any spacing
+    for text in ("His vision was 6 / 15 and 2 / 60 after nausea .",
+                 "His vision was 6/15 and 2/60 after nausea."):
+        assert rows(outcomes_nlp, text) == []
+
+
 def test_a_spaced_fraction_is_no_date_nor_a_lopsided_slash(outcomes_nlp: Language) -> None:
     # one space on one side only: not read as a fraction ("75 /829"), nor is a larger numerator
     assert all(r[2:] != (75, 829) for r in rows(

@@ -128,9 +128,11 @@ class SentenceParser(QuantifierReader):
         if t.num is None:
             return None
         before = self.lower(i - 1)
+        # (the slash one space on: "6 / 15", text tokenized for a corpus and joined by spaces)
+        slash = t.end + self.text.startswith(" / ", t.end)
         if before in self.lex.measured_value_words or (
-            self.text.startswith("/", t.end)
-            and acuity_fraction(self.lex, self.text, t.start, t.end, before)
+            self.text.startswith("/", slash)
+            and acuity_fraction(self.lex, self.text, t.start, slash, before)
         ):
             return None  # "buffer of pH 7.4 and 80% human plasma", "vision was 6/15"
         pe = self.pct_at(i) if self._may_pct else None

@@ -82,6 +82,15 @@ def test_a_spaced_snellen_fraction_is_no_share(outcomes_nlp: Language) -> None:
         assert rows(outcomes_nlp, text) == []
 
 
+def test_a_number_after_a_spaced_slash_starts_no_count(sentences_nlp: Language) -> None:
+    # a rate per 1,000 admissions: 1,000 is its base, no count of patients (as in "0.97/1,000")
+    text = (
+        "Bleeding increased from 0 . 97 / 1 , 000 patient admissions in the first period to "
+        "1 . 19 / 1 , 000 patient admissions in the second ."
+    )
+    assert all(r[1] != 1000.0 for r in rows(sentences_nlp, text))
+
+
 def test_a_spaced_fraction_is_no_date_nor_a_lopsided_slash(outcomes_nlp: Language) -> None:
     # one space on one side only: not read as a fraction ("75 /829"), nor is a larger numerator
     assert all(r[2:] != (75, 829) for r in rows(

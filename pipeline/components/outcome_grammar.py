@@ -359,7 +359,7 @@ class SentenceParser(QuantifierReader):
         any was found and whether the count is a natural frequency; None for no count."""
         j = i + 1
         low = self.lower(j)
-        if low == "/" and self.is_int(j + 1) and self._slash_between(i, j):
+        if low == "/" and self.is_int(j + 1) and self.slash_between(i, j):
             end = self._count_fraction(fig, i, j)
             return None if end is None else (end, True, False)
         if low == "of" or (low == "out" and self.lower(j + 1) == "of"):
@@ -378,16 +378,6 @@ class SentenceParser(QuantifierReader):
             fig.population, fig.has_pop = self.toks[pend - 1].text, True
             return j, True, False
         return j, False, False
-
-    def _slash_between(self, i: int, j: int) -> bool:
-        """The slash at j touches the number at i and the one after it ("75/829"), or stands
-        one space from each ("75 / 829": text tokenized for a corpus and joined by spaces)."""
-        if self.adjacent(i, j):
-            return True
-        toks = self.toks
-        return self.text[toks[i].end : toks[j].start] == " " == (
-            self.text[toks[j].end : toks[j + 1].start]
-        )
 
     def _count_fraction(self, fig: Figure, i: int, j: int) -> int | None:
         """ "12/15 (80%)", "12/15 patients" (the slash at j): the denominator and subjects;

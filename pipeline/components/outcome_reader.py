@@ -205,6 +205,16 @@ class FigureReader(StatisticsParser):
                 return pend if joined else None
         return None
 
+    def slash_between(self, i: int, j: int) -> bool:
+        """The slash at j touches the number at i and the one after it ("75/829"), or stands
+        one space from each ("75 / 829": text tokenized for a corpus and joined by spaces)."""
+        if self.adjacent(i, j):
+            return True
+        toks = self.toks
+        return self.text[toks[i].end : toks[j].start] == " " == (
+            self.text[toks[j].end : toks[j + 1].start]
+        )
+
     def count_guard(self, i: int) -> bool:
         """True if the integer at token i may start a count figure."""
         t = self.toks[i]
@@ -214,6 +224,8 @@ class FigureReader(StatisticsParser):
             prev = self.toks[i - 1]
             if prev.end == t.start and (prev.text.isalpha() or prev.text in "-‐/^_."):
                 return False  # IL-4, CD4, t1/2, .5
+            if prev.text == "/" and self._num_at(i - 2) and self.slash_between(i - 2, i - 1):
+                return False  # "0 . 97 / 1 , 000 patient admissions": a denominator, spaced
             if prev.lower in self.lex.arm_nouns and self.pop_at(i + 1) is None:
                 return False  # "group 1, 74%", "in cohort 2": a label (not "group 68 cases")
             if prev.lower in self.lex.count_blockers and not (

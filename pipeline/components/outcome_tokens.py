@@ -3,8 +3,8 @@
 Light tokens are a regex tokenization of one sentence's text, independent of the pipeline's
 tokenizer: numbers with thousands separators and decimals ("1,203", "86·5", and "34 . 6" of text
 tokenized for a corpus and joined by spaces) stay one token and
-number words ("twenty-two", "one hundred and fourteen", "four thousand nine hundred twenty-two")
-become numbers.
+number words ("twenty-two", "Thirty - six", "one hundred and fourteen", "four thousand nine
+hundred twenty-two") become numbers.
 """
 
 from __future__ import annotations

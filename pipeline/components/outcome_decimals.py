@@ -142,6 +142,10 @@ def thousands_pieces(figures: list[Figure], toks: list[Tok], text: str,
 # a number of one to three digits (no leading zero), a comma with a space after it (and one
 # before it or none) and a group of three digits that ends the number (`_GROUP_AFTER`)
 _THOUSANDS_PAIR = re.compile(r"(?<![\w.,])[1-9]\d{0,2} ?, \d{3}(?![\d.,·]\d|\d|\s*%)")
+# what every such pair holds: searched first, as `re` finds a pattern that opens with a literal
+# fast (the pair's pattern, which opens with a look-behind, is tried at every position: the
+# search of it alone took 12 ms on the 4,663 sentences of 500 abstracts, this one 1 ms)
+_GROUP_HINT = re.compile(r", \d\d\d")
 
 
 def merge_thousands(text: str, toks: list[Tok], rules: ThousandsRules) -> list[Tok]:
@@ -149,6 +153,8 @@ def merge_thousands(text: str, toks: list[Tok], rules: ThousandsRules) -> list[T
     ("41 , 904", "3, 580") merged into one number token, where `thousands_pieces` would take
     its two numbers for pieces of one (see the module's docstring); `toks` itself when the
     text holds none."""
+    if _GROUP_HINT.search(text) is None:
+        return toks
     pairs = [
         m.span() for m in _THOUSANDS_PAIR.finditer(text)
         if text.endswith("000", 0, m.end()) or _lone_pair(text, m.start(), m.end(), rules)

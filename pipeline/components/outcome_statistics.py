@@ -89,8 +89,8 @@ class StatisticsParser:
         self.lex = lex
         self.low = text.lower()  # once: the figure grammar and the timepoint search read it
         self.toks = light_tokens(text, lex.number_words, lex.token_split)
-        if ", " in text:  # ("41 , 904 women", "3, 580 individuals": one number each)
-            self.toks = merge_thousands(text, self.toks, lex.thousands)
+        # ("41 , 904 women", "3, 580 individuals": one number each)
+        self.toks = merge_thousands(text, self.toks, lex.thousands)
         self.starts = [t.start for t in self.toks]
         self.consumed = [False] * len(self.toks)
         self.stats: list[Stat] = []

@@ -159,7 +159,8 @@ def test_a_spaced_decimal_ends_no_sentence() -> None:
     assert [doc[i - 2 : i + 1].text for i in sorted(theirs - mine)] == ["0 . 5"]
     text = (
         "Nausea occurred in 34 . 6 % of the dogs . One death was prevented for every 4 . 7 "
-        "patients treated . The dose was 4. 12 patients died . It was 4 .\n\n5 patients died ."
+        "patients treated . The dose was 4. 12 patients died . It was 4 .\n\n5 patients died . "
+        "It was done in 1987 . 93 . 4 % of the women came ."
     )
     assert [s.text.strip() for s in ours(text).sents] == [
         "Nausea occurred in 34 . 6 % of the dogs .",
@@ -168,6 +169,9 @@ def test_a_spaced_decimal_ends_no_sentence() -> None:
         "12 patients died .",
         "It was 4 .",
         "5 patients died .",
+        # ("93 . 4" is a decimal: the point before it ends a sentence)
+        "It was done in 1987 .",
+        "93 . 4 % of the women came .",
     ]
 
 

@@ -100,13 +100,26 @@ def _digits(text: str) -> bool:
 def _spaced_decimal(doc: Doc, i: int) -> bool:
     """Whether doc[i - 1] is the point of a decimal written with one space on each side of it,
     as text tokenized for a corpus and joined by spaces writes it ("34 . 6 %"): digits, " . ",
-    digits (doc[i])."""
+    digits (doc[i]), and no point and digits after them ("in 1987 . 93 . 4 % of women": a
+    decimal's digits after the point, so the point before them ends a sentence)."""
     return (
         i >= 2
         and _digits(doc[i].text)
         and _digits(doc[i - 2].text)
         and doc[i - 2].whitespace_ == " "
         and doc[i - 1].whitespace_ == " "
+        and not _point_and_digits(doc, i + 1)
+    )
+
+
+def _point_and_digits(doc: Doc, k: int) -> bool:
+    """Whether doc[k] is a point with one space before and after it, digits right after."""
+    return (
+        k + 1 < len(doc)
+        and doc[k].text == "."
+        and doc[k - 1].whitespace_ == " "
+        and doc[k].whitespace_ == " "
+        and _digits(doc[k + 1].text)
     )
 
 

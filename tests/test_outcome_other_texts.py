@@ -70,20 +70,31 @@ def test_numbers_beside_a_point_stay(
     assert rows(outcomes_nlp, text) == expected
 
 
-# -- a thousands separator written with a space gives no row per piece (thousands_pieces) -----
+# -- a thousands separator written with a space gives no row per piece: the number is read
+# whole (merge_thousands, thousands_pieces) ---------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "expected"),
     [
-        "The screening study included 2, 740 unrelated individuals with deafness.",
-        "Nausea was no more frequent than in a reference group of 12, 305 controls.",
-        "The mutant protein was smaller than normal (95, 000 daltons compared with 120, 000 "
-        "daltons).",
+        (
+            "The screening study included 2, 740 unrelated individuals with deafness.",
+            [("enrollment", "count", 2740.0)],
+        ),
+        # (a molecular weight: no count)
+        (
+            "The mutant protein was smaller than normal (95, 000 daltons compared with 120, 000 "
+            "daltons).",
+            [],
+        ),
     ],
 )
-def test_thousands_pieces_give_no_row(outcomes_nlp: Language, text: str) -> None:
-    assert rows(outcomes_nlp, text) == []
+def test_thousands_pieces_give_no_row(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected
+    text = "Nausea was no more frequent than in a reference group of 12, 305 controls."
+    assert all(r[2] == 12305.0 for r in rows(outcomes_nlp, text))
 
 
 @pytest.mark.parametrize(

@@ -130,12 +130,48 @@ def test_same_boundaries_as_scispacy(seeds_dir: Path, tmp_path: Path) -> None:
     ours = blank_nlp()
     ours.add_pipe("biotab_sentences", config={"abbreviations_path": str(empty)})
     texts = TEXTS + [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.iterdir())]
-    for text in texts:
+    # (but for a spaced decimal's point: test_a_spaced_decimal_ends_no_sentence)
+    for text in (t for t in texts if not _SPACED_DECIMAL.search(t)):
         assert boundaries(ours, text) == boundaries(scispacy, text), text[:60]
     doc = ours(TEXTS[1])
     assert [s.text for s in doc.sents] == [
         "Twelve of those patients (86%) achieved complete response (P < 0.001).",
         "Relapse was frequent (75%), i.e. in most, vs. 10% in controls (Fig. 2).",
+    ]
+
+
+_SPACED_DECIMAL = re.compile(r"\d \. \d")
+
+
+def test_a_spaced_decimal_ends_no_sentence() -> None:
+    """Text tokenized for a corpus and joined by spaces: pysbd cuts "0 . 5" after its point,
+    biotab_sentences does not (and keeps every other boundary of scispacy's)."""
+    from pipeline.nlp import blank_nlp
+
+    scispacy = blank_nlp()
+    scispacy.add_pipe("pysbd_sentencizer")
+    ours = blank_nlp()
+    ours.add_pipe("biotab_sentences")
+    doc = ours(TEXTS[2])
+    theirs = {t.i for t in scispacy(TEXTS[2]) if t.is_sent_start}
+    mine = {t.i for t in doc if t.is_sent_start}
+    assert mine < theirs
+    assert [doc[i - 2 : i + 1].text for i in sorted(theirs - mine)] == ["0 . 5"]
+    text = (
+        "Nausea occurred in 34 . 6 % of the dogs . One death was prevented for every 4 . 7 "
+        "patients treated . The dose was 4. 12 patients died . It was 4 .\n\n5 patients died . "
+        "It was done in 1987 . 93 . 4 % of the women came ."
+    )
+    assert [s.text.strip() for s in ours(text).sents] == [
+        "Nausea occurred in 34 . 6 % of the dogs .",
+        "One death was prevented for every 4 . 7 patients treated .",
+        "The dose was 4.",
+        "12 patients died .",
+        "It was 4 .",
+        "5 patients died .",
+        # ("93 . 4" is a decimal: the point before it ends a sentence)
+        "It was done in 1987 .",
+        "93 . 4 % of the women came .",
     ]
 
 

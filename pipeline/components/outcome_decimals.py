@@ -44,12 +44,18 @@ after the second, past a comma, "and", "or", "to" or a dash) and the first is no
 study 1, 150 patients ...": a word of `labels` right before it), except for a group "000",
 which no list holds ("110, 000").
 
+Where a pair passes these tests before the grammar reads the sentence, it is one number
+(`merge_thousands`: "41 , 904 women" is a count of 41,904 women, "16, 219 controls" of 16,219),
+and `thousands_pieces` finds no piece of it; the first number must not start with "0" ("P = 0 ,
+001" is no thousand).
+
 Each test reads a few characters around the figure: constant work a figure; the regexes
 run only where a point and a space stand right before or after it.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from pipeline.components.outcome_lexicon_attach import alt_spaced as _alt
@@ -130,6 +136,43 @@ def thousands_pieces(figures: list[Figure], toks: list[Tok], text: str,
             m = _HEAD_BEFORE.search(text, max(0, start - 7), start)
             if m and (tok.text == "000" or _lone_pair(text, m.start(1), end, rules)):
                 out.add(k)  # "16, <219 controls>"
+    return out
+
+
+# a number of one to three digits (no leading zero), a comma with a space after it (and one
+# before it or none) and a group of three digits that ends the number (`_GROUP_AFTER`)
+_THOUSANDS_PAIR = re.compile(r"(?<![\w.,])[1-9]\d{0,2} ?, \d{3}(?![\d.,·]\d|\d|\s*%)")
+# what every such pair holds: searched first, as `re` finds a pattern that opens with a literal
+# fast (the pair's pattern, which opens with a look-behind, is tried at every position: the
+# search of it alone took 12 ms on the 4,663 sentences of 500 abstracts, this one 1 ms)
+_GROUP_HINT = re.compile(r", \d\d\d")
+
+
+def merge_thousands(text: str, toks: list[Tok], rules: ThousandsRules) -> list[Tok]:
+    """The light tokens with each number written with a space after its thousands comma
+    ("41 , 904", "3, 580") merged into one number token, where `thousands_pieces` would take
+    its two numbers for pieces of one (see the module's docstring); `toks` itself when the
+    text holds none."""
+    if _GROUP_HINT.search(text) is None:
+        return toks
+    pairs = [
+        m.span() for m in _THOUSANDS_PAIR.finditer(text)
+        if text.endswith("000", 0, m.end()) or _lone_pair(text, m.start(), m.end(), rules)
+    ]
+    if not pairs:
+        return toks
+    starts = [t.start for t in toks]
+    out = toks[:]
+    # (from the last: the indices of the pairs before stay right)
+    for start, end in reversed(pairs):
+        i = bisect.bisect_left(starts, start)
+        if i + 2 >= len(toks) or toks[i].start != start or toks[i + 2].end != end:
+            continue  # (a token TOKEN_RE made otherwise: no pair of plain numbers)
+        head, comma, group = toks[i : i + 3]
+        if head.num is None or group.num is None or comma.text != "," or head.decimals:
+            continue
+        piece = text[start:end]
+        out[i : i + 3] = [Tok(piece, piece, start, end, head.num * 1000 + group.num)]
     return out
 
 

@@ -128,9 +128,11 @@ class SentenceParser(QuantifierReader):
         if t.num is None:
             return None
         before = self.lower(i - 1)
+        # (the slash one space on: "6 / 15", text tokenized for a corpus and joined by spaces)
+        slash = t.end + self.text.startswith(" / ", t.end)
         if before in self.lex.measured_value_words or (
-            self.text.startswith("/", t.end)
-            and acuity_fraction(self.lex, self.text, t.start, t.end, before)
+            self.text.startswith("/", slash)
+            and acuity_fraction(self.lex, self.text, t.start, slash, before)
         ):
             return None  # "buffer of pH 7.4 and 80% human plasma", "vision was 6/15"
         pe = self.pct_at(i) if self._may_pct else None
@@ -326,90 +328,17 @@ class SentenceParser(QuantifierReader):
         return j
 
     def _parse_count(self, i: int) -> Figure | None:
+        """A count at i: "12/15 patients", "12 of 15", "1 in 5 people", "12 patients", each
+        with a percentage in brackets right after or a few words on ("12 patients (80%)"); a
+        bare number only where a cue follows (`_bare_count`)."""
         a = self.int_at(i)
         fig = Figure(i, i + 1, count=a, num=a)
-        j = i + 1
-        low = self.lower(j)
-        matched = natural = False
-        if low == "/" and self.is_int(j + 1) and self.adjacent(i, j):
-            fig.den = self.int_at(j + 1)
-            if fig.den < a or self.lower(j + 2) in self.lex.units or self.lower(j + 2) == "/":
-                return None
-            if self._date_or_name(i, j + 1):
-                return None
-            if fig.den == a + 1 <= MAX_SCORE_LABEL and self._after_abbreviation(i):
-                return None  # "(IGA 0/1)", "ECOG 0/1": the scores of a scale, no share
-            if self._half_notation(i, fig.den):
-                self.consumed[j + 1] = True  # (nor is its "2" a figure: "2 1/2% per hour")
-                return None
-            j += 2
-            matched = True
-            pend = self.pop_at(j)
-            if pend is not None:
-                fig.population, fig.has_pop, j = self.toks[pend - 1].text, True, pend
-        elif low == "of" or (low == "out" and self.lower(j + 1) == "of"):
-            k = self._skip_determiners(fig, j + (1 if low == "of" else 2))
-            if self.blocks_count_after(k):
-                return None  # "two of these factors": things, not subjects
-            if self.is_int(k):
-                fig.den = self.int_at(k)
-                if fig.den < a or self.counts_things(k):
-                    # ("3 of 120 cycles", "on 4 of 7 days": a share of cycles or days, an
-                    # amount of treatment or time, not of subjects)
-                    return None
-                k += 1
-            pend = self.pop_at(k)
-            if pend is not None:
-                fig.population, fig.has_pop, k = self.toks[pend - 1].text, True, pend
-            if self.lower(k - 1) == "them":
-                fig.has_pop = True
-            elif k == j + 1 and fig.den is None and self.lower(k) in self.lex.antecedent_words:
-                # "three of whom died", "one of which was fatal": a part of the count before,
-                # what the relative clause says of it its measure (not a trait: "38 of whom were
-                # aged 70 or more")
-                fig.those = fig.has_pop = fig.needs_cue = True
-                k += 1
-            if not fig.has_pop and self._assignment(i, k):
-                return None
-            if fig.den is not None or fig.has_pop or fig.those:
-                j = k
-                matched = True
-            else:
-                return None
-        elif (nf := self._natural_frequency(i, j)) is not None:
-            fig.den, pend = self.int_at(nf[0]), nf[1]  # "1 in 5 people": one of every five
-            fig.population, fig.has_pop, j = self.toks[pend - 1].text, True, pend
-            matched = natural = True
-        else:
-            pend = self.pop_at(j)
-            if pend is not None:
-                fig.population, fig.has_pop, j = self.toks[pend - 1].text, True, pend
-                matched = True
-            elif (pend := self.list_population(j)) is not None:
-                # "207 and 201 patients were enrolled": the list's subjects are each count's
-                # (the count stays one figure, the next its own)
-                fig.population, fig.has_pop = self.toks[pend - 1].text, True
-                matched = True
-        # "(80%)" right after, or within a few words after the population noun
-        pp = self.paren_pct(j)
-        if pp is None and fig.has_pop:
-            for k in range(j, min(j + 6, len(self.toks))):
-                tk = self.toks[k]
-                if tk.num is not None or tk.lower in self.lex.boundaries or tk.text in ",;:":
-                    break
-                if tk.text in "([":
-                    pp = self.paren_pct(k)
-                    break
-        if pp is not None:
-            self.set_pct(fig, pp[0])
-            j = pp[1]
-            matched = True
-            if fig.den is None and self.lower(j) == "of":
-                j = self._share_of(fig, j)
-            elif fig.den is None and self.lower(j) == "out" and self.lower(j + 1) == "of":
-                past = self._share_of(fig, j + 1)  # "19 (66%) out of 29 patients"
-                j = j if past == j + 1 else past
-        if not matched and not self._bare_count(fig, i):
+        read = self._count_phrase(fig, i)
+        if read is None:
+            return None
+        j, matched, natural = read
+        j, pct = self._count_share(fig, j)
+        if not (matched or pct) and not self._bare_count(fig, i):
             return None
         if fig.pct is None and not natural and (
             self.lex.ends_with_comparator(
@@ -424,19 +353,105 @@ class SentenceParser(QuantifierReader):
         self._count_context(fig, i, j)
         return fig
 
-    def _half_notation(self, i: int, den: int) -> bool:
-        """ "V (1/2)", "t(1/2)": a subscript in brackets right after a one-letter symbol (the
-        half-maximal voltage, a half-life); "2 1/2% per hour", "1 1/2 years": the fraction of a
-        mixed number, a whole number right before it. Neither is a share of subjects."""
-        if self.int_at(i) != 1 or den != 2:
-            return False
-        before = self.toks[i - 1] if i > 0 else None
-        if before is None:
-            return False
-        if before.lower == "(" and i >= 2:
-            symbol = self.toks[i - 2].text
-            return len(symbol) == 1 and symbol.isalpha()
-        return self.is_int(i - 1) and not before.word_num and self.lower(i - 2) not in ("/", "of")
+    def _count_phrase(self, fig: Figure, i: int) -> tuple[int, bool, bool] | None:
+        """What follows the count at i: a denominator ("/15", "of 15"), a natural frequency
+        ("in 5 people") or subjects ("patients"), noted on `fig`. The index past them, whether
+        any was found and whether the count is a natural frequency; None for no count."""
+        j = i + 1
+        low = self.lower(j)
+        if low == "/" and self.is_int(j + 1) and self.slash_between(i, j):
+            end = self._count_fraction(fig, i, j)
+            return None if end is None else (end, True, False)
+        if low == "of" or (low == "out" and self.lower(j + 1) == "of"):
+            end = self._count_of(fig, i, j, low)
+            return None if end is None else (end, True, False)
+        if (nf := self._natural_frequency(i, j)) is not None:
+            fig.den = self.int_at(nf[0])  # "1 in 5 people": one of every five
+            fig.population, fig.has_pop = self.toks[nf[1] - 1].text, True
+            return nf[1], True, True
+        if (after := self.pop_at(j)) is not None:
+            fig.population, fig.has_pop = self.toks[after - 1].text, True
+            return after, True, False
+        if (pend := self.list_population(j)) is not None:
+            # "207 and 201 patients were enrolled": the list's subjects are each count's
+            # (the count stays one figure, the next its own)
+            fig.population, fig.has_pop = self.toks[pend - 1].text, True
+            return j, True, False
+        return j, False, False
+
+    def _count_fraction(self, fig: Figure, i: int, j: int) -> int | None:
+        """ "12/15 (80%)", "12/15 patients" (the slash at j): the denominator and subjects;
+        the index past them, or None where the fraction is no share of subjects."""
+        a = self.int_at(i)
+        fig.den = self.int_at(j + 1)
+        if fig.den < a or self.lower(j + 2) in self.lex.units or self.lower(j + 2) == "/":
+            return None
+        if self._date_or_name(i, j + 1):
+            return None
+        if fig.den == a + 1 <= MAX_SCORE_LABEL and self._after_abbreviation(i):
+            return None  # "(IGA 0/1)", "ECOG 0/1": the scores of a scale, no share
+        if self._half_notation(i, fig.den):
+            self.consumed[j + 1] = True  # (nor is its "2" a figure: "2 1/2% per hour")
+            return None
+        j += 2
+        pend = self.pop_at(j)
+        if pend is not None:
+            fig.population, fig.has_pop, j = self.toks[pend - 1].text, True, pend
+        return j
+
+    def _count_of(self, fig: Figure, i: int, j: int, low: str) -> int | None:
+        """ "12 of 15 patients", "12 out of 15", "three of whom died" ("of" or "out" at j,
+        `low`): the denominator and subjects; the index past them, or None where the count
+        is of things or an assignment."""
+        a = self.int_at(i)
+        k = self._skip_determiners(fig, j + (1 if low == "of" else 2))
+        if self.blocks_count_after(k):
+            return None  # "two of these factors": things, not subjects
+        if self.is_int(k):
+            fig.den = self.int_at(k)
+            if fig.den < a or self.counts_things(k):
+                # ("3 of 120 cycles", "on 4 of 7 days": a share of cycles or days, an
+                # amount of treatment or time, not of subjects)
+                return None
+            k += 1
+        pend = self.pop_at(k)
+        if pend is not None:
+            fig.population, fig.has_pop, k = self.toks[pend - 1].text, True, pend
+        if self.lower(k - 1) == "them":
+            fig.has_pop = True
+        elif k == j + 1 and fig.den is None and self.lower(k) in self.lex.antecedent_words:
+            # "three of whom died", "one of which was fatal": a part of the count before,
+            # what the relative clause says of it its measure (not a trait: "38 of whom were
+            # aged 70 or more")
+            fig.those = fig.has_pop = fig.needs_cue = True
+            k += 1
+        if not fig.has_pop and self._assignment(i, k):
+            return None
+        return k if fig.den is not None or fig.has_pop or fig.those else None
+
+    def _count_share(self, fig: Figure, j: int) -> tuple[int, bool]:
+        """ "(80%)" right after the count's phrase (ending at j), or within a few words after
+        its population noun, with a denominator written after it ("19 (66%) out of 29
+        patients"): noted on `fig`; the index past them and whether a percentage was found."""
+        pp = self.paren_pct(j)
+        if pp is None and fig.has_pop:
+            for k in range(j, min(j + 6, len(self.toks))):
+                tk = self.toks[k]
+                if tk.num is not None or tk.lower in self.lex.boundaries or tk.text in ",;:":
+                    break
+                if tk.text in "([":
+                    pp = self.paren_pct(k)
+                    break
+        if pp is None:
+            return j, False
+        self.set_pct(fig, pp[0])
+        j = pp[1]
+        if fig.den is None and self.lower(j) == "of":
+            j = self._share_of(fig, j)
+        elif fig.den is None and self.lower(j) == "out" and self.lower(j + 1) == "of":
+            past = self._share_of(fig, j + 1)  # "19 (66%) out of 29 patients"
+            j = j if past == j + 1 else past
+        return j, True
 
     def _share_of(self, fig: Figure, j: int) -> int:
         """ "30 (58%) of 52 evaluable patients" (j at "of"): the count's denominator and
@@ -458,19 +473,6 @@ class SentenceParser(QuantifierReader):
         fig.den = self.int_at(k)
         fig.population, fig.has_pop = self.toks[pend - 1].text, True
         return pend
-
-    def _natural_frequency(self, i: int, j: int) -> tuple[int, int] | None:
-        """ "1 in 5 people", "one in three women", "1 in every 5 people" (the count at i, "in"
-        at j, a `natural_frequency_words` entry allowed after it): the larger number's index
-        and the end of the subjects after it, or None."""
-        if self.lower(j) != "in":
-            return None
-        if self.lower(j + 1) in self.lex.natural_frequency_words:
-            j += 1
-        if not self.is_int(j + 1) or self.int_at(j + 1) <= self.int_at(i):
-            return None
-        pend = self.pop_at(j + 2)
-        return None if pend is None else (j + 1, pend)
 
     def _count_context(self, fig: Figure, i: int, j: int) -> None:
         """What the words before a count make of it: a denominator phrase ("Of the 45 patients

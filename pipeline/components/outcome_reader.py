@@ -205,6 +205,16 @@ class FigureReader(StatisticsParser):
                 return pend if joined else None
         return None
 
+    def slash_between(self, i: int, j: int) -> bool:
+        """The slash at j touches the number at i and the one after it ("75/829"), or stands
+        one space from each ("75 / 829": text tokenized for a corpus and joined by spaces)."""
+        if self.adjacent(i, j):
+            return True
+        toks = self.toks
+        return self.text[toks[i].end : toks[j].start] == " " == (
+            self.text[toks[j].end : toks[j + 1].start]
+        )
+
     def count_guard(self, i: int) -> bool:
         """True if the integer at token i may start a count figure."""
         t = self.toks[i]
@@ -214,6 +224,8 @@ class FigureReader(StatisticsParser):
             prev = self.toks[i - 1]
             if prev.end == t.start and (prev.text.isalpha() or prev.text in "-‐/^_."):
                 return False  # IL-4, CD4, t1/2, .5
+            if prev.text == "/" and self._num_at(i - 2) and self.slash_between(i - 2, i - 1):
+                return False  # "0 . 97 / 1 , 000 patient admissions": a denominator, spaced
             if prev.lower in self.lex.arm_nouns and self.pop_at(i + 1) is None:
                 return False  # "group 1, 74%", "in cohort 2": a label (not "group 68 cases")
             if prev.lower in self.lex.count_blockers and not (
@@ -400,6 +412,33 @@ class FigureReader(StatisticsParser):
         if self._brackets is None:
             self._brackets = Brackets(self.text)
         return self._brackets.around(pos)
+
+    def _half_notation(self, i: int, den: int) -> bool:
+        """ "V (1/2)", "t(1/2)": a subscript in brackets right after a one-letter symbol (the
+        half-maximal voltage, a half-life); "2 1/2% per hour", "1 1/2 years": the fraction of a
+        mixed number, a whole number right before it. Neither is a share of subjects."""
+        if self.int_at(i) != 1 or den != 2:
+            return False
+        before = self.toks[i - 1] if i > 0 else None
+        if before is None:
+            return False
+        if before.lower == "(" and i >= 2:
+            symbol = self.toks[i - 2].text
+            return len(symbol) == 1 and symbol.isalpha()
+        return self.is_int(i - 1) and not before.word_num and self.lower(i - 2) not in ("/", "of")
+
+    def _natural_frequency(self, i: int, j: int) -> tuple[int, int] | None:
+        """ "1 in 5 people", "one in three women", "1 in every 5 people" (the count at i, "in"
+        at j, a `natural_frequency_words` entry allowed after it): the larger number's index
+        and the end of the subjects after it, or None."""
+        if self.lower(j) != "in":
+            return None
+        if self.lower(j + 1) in self.lex.natural_frequency_words:
+            j += 1
+        if not self.is_int(j + 1) or self.int_at(j + 1) <= self.int_at(i):
+            return None
+        pend = self.pop_at(j + 2)
+        return None if pend is None else (j + 1, pend)
 
     def _after_abbreviation(self, i: int) -> bool:
         """Is the token before i an abbreviation in capitals ("PASI 75", "IGA 0/1")?"""

@@ -18,6 +18,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
+from pipeline.components.outcome_decimals import merge_thousands
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_rules import TIME_UNITS
 from pipeline.components.outcome_tokens import MAX_COUNT, Figure, Stat, fnum, light_tokens
@@ -88,6 +89,8 @@ class StatisticsParser:
         self.lex = lex
         self.low = text.lower()  # once: the figure grammar and the timepoint search read it
         self.toks = light_tokens(text, lex.number_words, lex.token_split)
+        # ("41 , 904 women", "3, 580 individuals": one number each)
+        self.toks = merge_thousands(text, self.toks, lex.thousands)
         self.starts = [t.start for t in self.toks]
         self.consumed = [False] * len(self.toks)
         self.stats: list[Stat] = []

@@ -3,8 +3,8 @@
 Light tokens are a regex tokenization of one sentence's text, independent of the pipeline's
 tokenizer: numbers with thousands separators and decimals ("1,203", "86·5", and "34 . 6" of text
 tokenized for a corpus and joined by spaces) stay one token and
-number words ("twenty-two", "one hundred and fourteen", "four thousand nine hundred twenty-two")
-become numbers.
+number words ("twenty-two", "Thirty - six", "one hundred and fourteen", "four thousand nine
+hundred twenty-two") become numbers.
 """
 
 from __future__ import annotations
@@ -149,6 +149,21 @@ def _kind(value: float) -> str | None:
     return None
 
 
+def _tens_hyphen(text: str, toks: list[Tok], j: int) -> bool:
+    """Whether toks[j] is a tens word ("thirty"), toks[j + 1] a hyphen one space after it and
+    toks[j + 2] a unit word ("six")."""
+    t, u = toks[j], toks[j + 2] if j + 2 < len(toks) else None
+    return (
+        u is not None
+        and u.word_num
+        and t.num is not None
+        and u.num is not None
+        and _kind(t.num) == "tens"
+        and _kind(u.num) == "unit"
+        and text[t.end : toks[j + 1].start] == " "
+    )
+
+
 def _number_run(text: str, toks: list[Tok], i: int) -> tuple[float, int]:
     """The value of the written-out number starting at toks[i] and the index past it."""
     total = current = 0.0
@@ -171,11 +186,13 @@ def _number_run(text: str, toks: list[Tok], i: int) -> tuple[float, int]:
         else:
             current += t.num
         last, end = kind, j + 1
-        # what may stand between two words: a hyphen touching both, one space, or "and"
-        # after hundred/thousand
+        # what may stand between two words: a hyphen touching the first, one space, or "and"
+        # after hundred/thousand; between tens and a unit, a hyphen with one space or none on
+        # either side ("Thirty - six", "thirty -six": text tokenized for a corpus and joined by
+        # spaces), which joins no other kinds ("five - six patients" is a range)
         k = j + 1
         if k < len(toks) and (
-            (toks[k].text in "-‐" and toks[k].start == t.end)
+            (toks[k].text in "-‐" and (toks[k].start == t.end or _tens_hyphen(text, toks, j)))
             or (toks[k].lower == "and" and last in ("hundred", "thousand"))
         ):
             k += 1

@@ -10,10 +10,14 @@ speed: the segmentation is `sentence_pysbd.FastSegmenter`, pysbd with the same o
 third of the time (see that module); `tests/test_sentences.py` checks that the boundaries equal
 scispacy's component's.
 
-One rule is added to scispacy's: the bibliographic abbreviations of
+Two rules are added to scispacy's. The bibliographic abbreviations of
 `rules/sentence_number_abbreviations.txt` ("Vol.", "art.") end no sentence before a number or an
-identifier with a digit ("Vol. 14, Issue 6, art. R265"; see `sentence_pysbd`). With an empty
-list (config `abbreviations_path`) the boundaries are scispacy's.
+identifier with a digit ("Vol. 14, Issue 6, art. R265"; see `sentence_pysbd`). And a point with
+one space on each side between two digit strings ends no sentence: it is a decimal's, as text
+tokenized for a corpus and joined by spaces writes it ("34 . 6 %", IOB or CoNLL files a user
+converts), which pysbd cut after its point; running text never puts a space before a sentence's
+period. With an empty list (config `abbreviations_path`) and no such decimal the boundaries are
+scispacy's.
 
 Second, bounded work on long text. pysbd's abbreviation pass rewrites the whole text once per
 abbreviation it finds, so its time grows with the square of the text's length (a 40,000-character
@@ -87,6 +91,36 @@ def cut_point(text: str, start: int, end: int) -> int:
         if found:
             return found[-1]
     return end
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
+def _spaced_decimal(doc: Doc, i: int) -> bool:
+    """Whether doc[i - 1] is the point of a decimal written with one space on each side of it,
+    as text tokenized for a corpus and joined by spaces writes it ("34 . 6 %"): digits, " . ",
+    digits (doc[i]), and no point and digits after them ("in 1987 . 93 . 4 % of women": a
+    decimal's digits after the point, so the point before them ends a sentence)."""
+    return (
+        i >= 2
+        and _digits(doc[i].text)
+        and _digits(doc[i - 2].text)
+        and doc[i - 2].whitespace_ == " "
+        and doc[i - 1].whitespace_ == " "
+        and not _point_and_digits(doc, i + 1)
+    )
+
+
+def _point_and_digits(doc: Doc, k: int) -> bool:
+    """Whether doc[k] is a point with one space before and after it, digits right after."""
+    return (
+        k + 1 < len(doc)
+        and doc[k].text == "."
+        and doc[k - 1].whitespace_ == " "
+        and doc[k].whitespace_ == " "
+        and _digits(doc[k + 1].text)
+    )
 
 
 class SentenceSplitter:
@@ -164,13 +198,18 @@ class SentenceSplitter:
             for i, count in newlines.items():
                 if count >= 2 and 0 < i < n - 1:
                     flags[i + 1] = 1
-        # pysbd's starts hold unless glued to an abbreviation or to the document's first newlines
+        # pysbd's starts hold unless glued to an abbreviation, to the document's first newlines
+        # or to the point of a spaced decimal
         for i in starts:
             if i == 0:
                 flags[i] = 1
                 continue
             prev = doc[i - 1].text
-            glued = prev in _ABBREVIATIONS or (i == 1 and all(c == "\n" for c in prev))
+            glued = (
+                prev in _ABBREVIATIONS
+                or (i == 1 and all(c == "\n" for c in prev))
+                or (prev == "." and _spaced_decimal(doc, i))
+            )
             flags[i] = -1 if glued else 1
         if len(text) > self.max_sentence_chars:
             self._cap(doc, flags)

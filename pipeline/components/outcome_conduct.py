@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pipeline.components.outcome_lexicon_attach import alt_spaced as _alt
-from pipeline.components.outcome_lexicon_attach import list_words
+from pipeline.components.outcome_lexicon_attach import list_words, longest_first
 from pipeline.components.outcome_tokens import Figure
 
 # the keys this module adds to the lexicon
@@ -77,7 +77,7 @@ def _ascii_lower(text: str, low: str) -> str | None:
 
 def _gate(words: Iterable[str]) -> re.Pattern[str]:
     """One of `words` (lower case) anywhere, for `_may_hold`."""
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    return re.compile("|".join(re.escape(w) for w in longest_first(words)))
 
 
 def _may_hold(low: str | None, words: re.Pattern[str]) -> bool:

@@ -11,16 +11,23 @@ from collections.abc import Iterable
 from typing import Any
 
 
+def longest_first(words: Iterable[str]) -> list[str]:
+    """`words` without repeats, the longest first (so that in an alternation a longer phrase
+    wins over its prefix), words of one length in alphabetical order: the same regex in every
+    process, whatever the hash seed ordered a set by."""
+    return sorted(set(words), key=lambda w: (-len(w), w))
+
+
 def alt(words: Iterable[str]) -> str:
-    """A regex alternation of `words`, escaped, the longest first (so that a longer phrase wins
-    over its prefix); the regex modules of the lexicon build theirs with it."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    """A regex alternation of `words`, escaped, `longest_first`; the regex modules of the
+    lexicon build theirs with it."""
+    return "|".join(re.escape(w) for w in longest_first(words))
 
 
 def alt_spaced(words: Iterable[str]) -> str:
     """Like `alt`, but a space in a phrase matches any run of white space ("per cent")."""
     return "|".join(
-        re.escape(w).replace("\\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
+        re.escape(w).replace("\\ ", r"\s+") for w in longest_first(words)
     )
 
 

@@ -55,7 +55,7 @@ from typing import Any
 
 from pipeline.components.outcome_hypothetical import HypotheticalRules
 from pipeline.components.outcome_lexicon_attach import alt_spaced as _alt
-from pipeline.components.outcome_lexicon_attach import joiner_words, receptor_status
+from pipeline.components.outcome_lexicon_attach import joiner_words, longest_first, receptor_status
 from pipeline.components.outcome_thing_counts import ThingCountRules
 from pipeline.components.outcome_tokens import Figure
 
@@ -193,7 +193,7 @@ class ScopeRules(HypotheticalRules, ThingCountRules):
     def _build_context_regexes(self, low: dict[str, frozenset[str]]) -> None:
         """Background and definitions (earlier work, what a term means), accrual rates and
         power calculations: figures that are no result of the trial."""
-        cues = sorted(low["background_cues"], key=len, reverse=True)
+        cues = longest_first(low["background_cues"])
         self.background_re = re.compile(
             rf"\b(?:{'|'.join(_phased(c) for c in cues)})\b", re.IGNORECASE
         )

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from pipeline.components.outcome_lexicon_attach import alt, alt_spaced
+from pipeline.components.outcome_lexicon_attach import alt, alt_spaced, longest_first
 
 
 def _shortest(words: set[str]) -> tuple[str, ...]:
@@ -20,7 +20,7 @@ def _alt_cased(words: Iterable[str]) -> str:
     """Like `alt`, but a word written with capitals ("HR", "OR") matches only as written: in
     lower case it is an English word; an all-lower word matches in any case."""
     return "|".join(re.escape(w) if w != w.lower() else f"(?i:{re.escape(w)})"
-                    for w in sorted(set(words), key=len, reverse=True))
+                    for w in longest_first(words))
 
 
 class StatRegexes:

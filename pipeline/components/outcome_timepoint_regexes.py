@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipeline.components.outcome_lexicon_attach import alt
+from pipeline.components.outcome_lexicon_attach import alt, longest_first
 
 
 def unit_names(time_units: dict[str, str]) -> tuple[set[str], set[str]]:
@@ -35,7 +35,7 @@ def _letter_first(short: set[str], forms: set[str]) -> str:
         else rf"\b{re.escape(w)}\b"
         for w in sorted(short)
     ]
-    alternatives += [rf"{re.escape(w)}\b" for w in sorted(forms, key=len, reverse=True)]
+    alternatives += [rf"{re.escape(w)}\b" for w in longest_first(forms)]
     return "|".join([*alternatives, r"end\s+of"])
 
 

@@ -78,12 +78,15 @@ def test_proc_reader_gives_none_for_a_process_that_is_gone(process_tree: ModuleT
     assert mine is not None and mine[0] > 10_000_000 and mine[1] > 0
 
 
-def test_a_polled_command_gives_its_last_line_and_its_tree(run_speed: ModuleType) -> None:
-    """`measure_run`'s jobs, split out: run and poll (`run_polled`), then the peaks by role
-    (`rss_by_role`: workers numbered in pid order); a failing command stops the benchmark."""
-    script = TREE + "print('first'); print('summary line')\n"
+def test_a_polled_command_gives_its_output_and_its_tree(run_speed: ModuleType) -> None:
+    """`measure_run`'s jobs, split out: run and poll (`run_polled`: the command's output on
+    one line, as `biotab run` prints its summary in lines of 80 columns), then the peaks by
+    role (`rss_by_role`: workers numbered in pid order); a failing command stops the
+    benchmark."""
+    script = TREE + "print('5 documents, 7 outcomes'); print('9 words/s -> out')\n"
     polled = run_speed.run_polled([sys.executable, "-c", script, "0.5"])
-    assert polled.summary == "summary line" and polled.seconds >= 0.5
+    assert polled.summary == "5 documents, 7 outcomes 9 words/s -> out"
+    assert polled.seconds >= 0.5
     roles = run_speed.rss_by_role(polled.peaks)
     assert set(roles) == {"driver", "worker0", "worker1"}
     assert roles["driver"] >= 40 and min(roles["worker0"], roles["worker1"]) >= 120

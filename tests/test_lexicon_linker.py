@@ -403,6 +403,7 @@ def test_linker_saves_and_restores_its_lists(tmp_path: Path) -> None:
         "adjective_forms_path": str(lists[ADJECTIVE_FORMS_FILE]),
         "trims_path": str(lists[TRIMS_FILE]),
         "synonyms_path": str(lists[SYNONYMS_FILE]),
+        "min_similarity": 95.0, "min_length": 6,  # (the defaults: 92 and 5)
     })
     nlp.to_disk(tmp_path / "saved")
     for path in lists.values():
@@ -413,6 +414,7 @@ def test_linker_saves_and_restores_its_lists(tmp_path: Path) -> None:
     fresh.from_disk(tmp_path / "saved")
     linker = fresh.get_pipe("biotab_linker")
     assert isinstance(linker, Linker)
+    assert (linker.min_similarity, linker.min_length) == (95.0, 6)
     linker.use_kb(KnowledgeBase.from_concepts([
         Concept("MESH:D009136", "Muscular Dystrophies", "DISEASE", ("dystrophos",)),
         Concept("MESH:D000005", "Psoriasis", "DISEASE", ("psoriasis",)),
@@ -472,6 +474,9 @@ def test_drug_classes_are_generic_mentions(blank: Language, no_synonyms: Path,
     ]
     linker.to_disk(tmp_path / "saved")
     assert ClassConcepts.load(tmp_path / "saved" / CLASS_CONCEPTS_FILE) == linker.classes
+    classes.unlink()
+    again = Linker(blank, "l2", synonyms_path=str(no_synonyms)).from_disk(tmp_path / "saved")
+    assert again.classes == linker.classes != ClassConcepts.load()  # the shipped list's
     assert_rule_errors(ClassConcepts.load, classes, "D27.505\n", (
         ("immunosuppressants\n", r"kb_class_concepts\.txt:2: got 'immunosuppressants'; "
                                  r"expected a MeSH tree-number prefix"),
@@ -577,6 +582,9 @@ def test_corpus_yields_to_curated_aliases_and_listed_classes(
     ]
     linker.to_disk(tmp_path / "saved")
     assert load_curated_aliases(tmp_path / "saved" / CURATED_ALIASES_FILE) == linker.curated_rows
+    again = Linker(blank, "l2", synonyms_path=str(synonyms)).from_disk(tmp_path / "saved")
+    assert again.curated_rows == linker.curated_rows != Linker(
+        blank, "l3", synonyms_path=str(synonyms)).curated_rows
     assert_rule_errors(load_curated_aliases, curated, "statins\tMESH:D019161\n", (
         ("IFN\tinterferons\n", rf"{CURATED_ALIASES_FILE}:2: got 'IFN' -> 'interferons'; "
                                "expected a MeSH concept id"),

@@ -417,12 +417,19 @@ def test_round_trip_to_disk(tmp_path: Path, blank: Language) -> None:
         "IL-2\tHGNC:6001\tIL2\tgene\t\t\n",
         encoding="utf-8",
     )
-    original = CytokineNormalizer(blank, "c", table_path=str(table), use_kb=False, score=0.7)
+    original = CytokineNormalizer(blank, "c", table_path=str(table), use_kb=False, score=0.7,
+                                  drug_context=False, split_tokens=False)
     original.to_disk(tmp_path / "saved")
     restored = CytokineNormalizer(blank, "c", use_kb=False).from_disk(tmp_path / "saved")
     assert restored.entries == original.entries and restored.score == 0.7
+    assert (restored.detect, restored.drug_context, restored.split_tokens) == (True, False, False)
     doc = restored(blank("Serum IL-2 and IL-6 rose."))
     assert mentions(doc) == [("IL-2", "CYTOKINE", "HGNC:6001", "IL2")]
+    # detection off is saved too: the mention is not added
+    CytokineNormalizer(blank, "c", table_path=str(table), use_kb=False, detect=False).to_disk(
+        tmp_path / "off")
+    off = CytokineNormalizer(blank, "c", use_kb=False).from_disk(tmp_path / "off")
+    assert off.detect is False and mentions(off(blank("Serum IL-2 rose."))) == []
 
 
 def test_factory_config(blank: Language) -> None:

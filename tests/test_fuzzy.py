@@ -129,9 +129,13 @@ def test_bad_names_are_rejected(blank: Language, tmp_path: Path) -> None:
 
 
 def test_round_trip_to_disk(blank: Language, tmp_path: Path) -> None:
-    original = FuzzyMatcher(blank, "f", use_kb=False, names=NAMES, min_length=8)
+    original = FuzzyMatcher(blank, "f", use_kb=False, names=NAMES, min_length=8, max_edits=2,
+                            labels=["DRUG"], spans_key="misspelled", skip_span_keys=[],
+                            exact_kb_aliases=True)  # (every setting other than its default)
     original.to_disk(tmp_path / "fuzzy")
     restored = FuzzyMatcher(blank, "f", use_kb=False).from_disk(tmp_path / "fuzzy")
+    assert (restored.labels, restored.max_edits, restored.spans_key, restored.skip_span_keys,
+            restored.exact_kb_aliases) == (("DRUG",), 2, "misspelled", [], True)
     assert restored.table == original.table and restored.min_length == 8
     assert restored.match("dumilumab") is not None
 

@@ -138,6 +138,11 @@ def test_round_trip_to_disk(blank: Language, tmp_path: Path) -> None:
             restored.exact_kb_aliases) == (("DRUG",), 2, "misspelled", [], True)
     assert restored.table == original.table and restored.min_length == 8
     assert restored.match("dumilumab") is not None
+    # loaded again over a component in use: what it found with the old names is forgotten
+    FuzzyMatcher(blank, "f", use_kb=False, names=NAMES[1:]).to_disk(tmp_path / "other")
+    restored.from_disk(tmp_path / "other")
+    assert restored.match("dumilumab") is None
+    assert restored.match("lenalidomyde") is not None
 
 
 def test_factory_with_names_config() -> None:

@@ -425,6 +425,11 @@ def test_linker_saves_and_restores_its_lists(tmp_path: Path) -> None:
     assert linker.link("DISEASE", "intractable psoriasis") == "MESH:D000005"
     assert linker.link("DISEASE", "refractory psoriasis") is None
     assert linker.link("DISEASE", "abdominal pain") == "MESH:D000006"
+    # loaded again, over the linker in use, from one saved with the packaged lists: their links
+    spacy.blank("en").add_pipe("biotab_linker").to_disk(tmp_path / "packaged")
+    linker.from_disk(tmp_path / "packaged")
+    assert linker.link("DISEASE", "refractory psoriasis") == "MESH:D000005"
+    assert linker.link("DISEASE", "abdominal pain") == "MESH:D015746"
 
     saved_trims = tmp_path / "saved" / "biotab_linker" / TRIMS_FILE
     lines = saved_trims.read_text(encoding="utf-8").splitlines(keepends=True)

@@ -182,6 +182,19 @@ def test_seed_mentions_carry_what_the_components_set(seeds_out: tuple[Path, Any]
     assert fuzzy["score"].max() < mentions.loc[mentions["source"] == "lexicon", "score"].min()
 
 
+def test_seed_sentences_and_documents_carry_their_language(seeds_out: tuple[Path, Any]) -> None:
+    """Seed 003's Russian title and seed 004's Catalan rights notice are sentences of their own
+    language in documents in English (the language columns were unseen in every table test)."""
+    out, _ = seeds_out
+    con = duckdb.connect()
+    other = con.execute(
+        f"SELECT left(doc_id, 3), sent_idx, language FROM read_parquet('{out}/sentences/*.parquet')"
+        " WHERE language IS DISTINCT FROM 'en' ORDER BY doc_id, sent_idx").fetchall()
+    assert other == [("003", 0, "ru"), ("004", 24, "ca"), ("004", 25, "ca"), ("004", 26, "ca")]
+    docs = pd.read_parquet(out / "documents")
+    assert docs["language"].tolist() == ["en"] * 5
+
+
 def test_every_file_carries_versions(seeds_out: tuple[Path, Any]) -> None:
     out, _ = seeds_out
     files = [f for name in TABLES for f in (out / name).glob("*.parquet")]

@@ -425,11 +425,13 @@ def test_linker_saves_and_restores_its_lists(tmp_path: Path) -> None:
     assert linker.link("DISEASE", "intractable psoriasis") == "MESH:D000005"
     assert linker.link("DISEASE", "refractory psoriasis") is None
     assert linker.link("DISEASE", "abdominal pain") == "MESH:D000006"
+    assert linker.corpus_concept("DISEASE", "abdominal pain") == "MESH:D000006"
     # loaded again, over the linker in use, from one saved with the packaged lists: their links
     spacy.blank("en").add_pipe("biotab_linker").to_disk(tmp_path / "packaged")
     linker.from_disk(tmp_path / "packaged")
     assert linker.link("DISEASE", "refractory psoriasis") == "MESH:D000005"
     assert linker.link("DISEASE", "abdominal pain") == "MESH:D015746"
+    assert linker.corpus_concept("DISEASE", "abdominal pain") == "MESH:D015746"
 
     saved_trims = tmp_path / "saved" / "biotab_linker" / TRIMS_FILE
     lines = saved_trims.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -482,6 +484,13 @@ def test_drug_classes_are_generic_mentions(blank: Language, no_synonyms: Path,
     classes.unlink()
     again = Linker(blank, "l2", synonyms_path=str(no_synonyms)).from_disk(tmp_path / "saved")
     assert again.classes == linker.classes != ClassConcepts.load()  # the shipped list's
+    # loaded over the linker in use from one saved with another list: its verdicts, not the old
+    other = Linker(blank, "l3", synonyms_path=str(no_synonyms),
+                   class_concepts_path=str(_write(tmp_path / "other.txt", "MESH:D000305\n")))
+    other.to_disk(tmp_path / "other")
+    assert linker.is_class("MESH:D007166")
+    linker.from_disk(tmp_path / "other")
+    assert not linker.is_class("MESH:D007166") and linker.is_class("MESH:D000305")
     assert_rule_errors(ClassConcepts.load, classes, "D27.505\n", (
         ("immunosuppressants\n", r"kb_class_concepts\.txt:2: got 'immunosuppressants'; "
                                  r"expected a MeSH tree-number prefix"),
@@ -651,6 +660,14 @@ def test_a_saved_linker_names_the_kb_it_was_saved_with(
     (record,) = caplog.records
     assert saved["kb"]["build_date"] in record.getMessage()
     assert "2099-01-01" in record.getMessage()
+    # the same, for a linker that read its KB before it was loaded from the folder
+    caplog.clear()
+    in_use = Linker(blank, "l6", kb_path=str(other))
+    assert in_use.kb.fingerprint == moved.kb.fingerprint and not caplog.records
+    with caplog.at_level(logging.WARNING, logger="pipeline.components.linker"):
+        in_use.from_disk(tmp_path / "saved")
+    (record,) = caplog.records
+    assert saved["kb"]["build_date"] in record.getMessage()
     # a linker whose KB is missing still saves (and records none)
     Linker(blank, "l5", kb_path=str(tmp_path / "no_kb")).to_disk(tmp_path / "saved2")
     assert json.loads((tmp_path / "saved2" / "linker.json").read_text())["kb"] is None

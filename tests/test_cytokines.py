@@ -351,12 +351,16 @@ def test_interferon_named_as_therapy_is_a_drug(
             ("multiple sclerosis", "DISEASE"),
         ],
     )
+    off = CytokineNormalizer(blank, "c", use_kb=False, drug_context=False)(doc.copy())
     doc = cytokines(doc)
     got = [(e.text, e.label_, e._.concept_id) for e in doc.ents if "nterferon" in e.text]
     assert got == [
         ("Interferon beta", "DRUG", "MESH:D016899"),
         ("Interferon beta", "CYTOKINE", "HGNC:5434"),
     ]
+    # drug_context off: the therapy is the cytokine too
+    assert [(e.text, e.label_, e._.concept_id) for e in off.ents if "nterferon" in e.text] == [
+        ("Interferon beta", "CYTOKINE", "HGNC:5434")] * 2
 
 
 def test_interferon_alpha_among_cytokines(blank: Language, cytokines: CytokineNormalizer) -> None:

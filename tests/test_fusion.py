@@ -91,6 +91,10 @@ def test_propagation_generic_words_and_scores(nlp: Language) -> None:
         ("Neuropathy", "propagated", 0.7),
         ("thalidomide", "propagated", 0.7),
     ]
+    doc.ents = [span(doc, "Thalidomide", "DRUG"), span(doc, "neuropathy", "DISEASE")]
+    Fusion(nlp, "f", propagate=False)(doc)  # propagation off: the tagged mentions alone
+    assert [(e.text, e._.source) for e in doc.ents] == [("Thalidomide", "model"),
+                                                        ("neuropathy", "model")]
 
 
 def test_non_english_sentences_are_dropped(nlp: Language) -> None:

@@ -105,6 +105,9 @@ def test_mentions_and_lexicon_spans_are_skipped(blank: Language, fuzzy: FuzzyMat
     doc.spans["lexicon"] = [Span(doc, 4, 5, label="DRUG")]
     fuzzy(doc)
     assert found(doc) == []
+    # skip_ents off (biotab's pipeline sets it so): the model's mention is looked up too
+    FuzzyMatcher(blank, "f", use_kb=False, names=NAMES, skip_ents=False)(doc)
+    assert [s.text for s in doc.spans["fuzzy"]] == ["dumilumab"]
 
 
 def test_proper_noun_in_mid_sentence(blank: Language, fuzzy: FuzzyMatcher) -> None:

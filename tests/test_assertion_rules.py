@@ -144,11 +144,13 @@ def test_round_trip_to_disk(tmp_path: Path, blank: Language) -> None:
          "applies_to": ["NEGATED"]},
     ]  # fmt: skip
     srsly.write_jsonl(rules, lines)
-    original = ContextAssertion(blank, "a", rules_path=str(rules), max_scope=4, labels=["DRUG"])
+    original = ContextAssertion(blank, "a", rules_path=str(rules), max_scope=4, labels=["DRUG"],
+                                skip_non_english=False)
     original.to_disk(tmp_path / "saved")
     restored = ContextAssertion(blank, "a").from_disk(tmp_path / "saved")
     assert restored.rules == original.rules
     assert restored.max_scope == 4 and restored.target_labels == {"DRUG"}
+    assert restored.skip_non_english is False
     doc = annotate(blank, "Treated sans aspirin.", [("aspirin", "DRUG")])
     restored(doc)
     assert doc.ents[0]._.negated

@@ -351,12 +351,16 @@ def test_interferon_named_as_therapy_is_a_drug(
             ("multiple sclerosis", "DISEASE"),
         ],
     )
+    off = CytokineNormalizer(blank, "c", use_kb=False, drug_context=False)(doc.copy())
     doc = cytokines(doc)
     got = [(e.text, e.label_, e._.concept_id) for e in doc.ents if "nterferon" in e.text]
     assert got == [
         ("Interferon beta", "DRUG", "MESH:D016899"),
         ("Interferon beta", "CYTOKINE", "HGNC:5434"),
     ]
+    # drug_context off: the therapy is the cytokine too
+    assert [(e.text, e.label_, e._.concept_id) for e in off.ents if "nterferon" in e.text] == [
+        ("Interferon beta", "CYTOKINE", "HGNC:5434")] * 2
 
 
 def test_interferon_alpha_among_cytokines(blank: Language, cytokines: CytokineNormalizer) -> None:
@@ -417,12 +421,19 @@ def test_round_trip_to_disk(tmp_path: Path, blank: Language) -> None:
         "IL-2\tHGNC:6001\tIL2\tgene\t\t\n",
         encoding="utf-8",
     )
-    original = CytokineNormalizer(blank, "c", table_path=str(table), use_kb=False, score=0.7)
+    original = CytokineNormalizer(blank, "c", table_path=str(table), use_kb=False, score=0.7,
+                                  drug_context=False, split_tokens=False)
     original.to_disk(tmp_path / "saved")
     restored = CytokineNormalizer(blank, "c", use_kb=False).from_disk(tmp_path / "saved")
     assert restored.entries == original.entries and restored.score == 0.7
+    assert (restored.detect, restored.drug_context, restored.split_tokens) == (True, False, False)
     doc = restored(blank("Serum IL-2 and IL-6 rose."))
     assert mentions(doc) == [("IL-2", "CYTOKINE", "HGNC:6001", "IL2")]
+    # detection off is saved too: the mention is not added
+    CytokineNormalizer(blank, "c", table_path=str(table), use_kb=False, detect=False).to_disk(
+        tmp_path / "off")
+    off = CytokineNormalizer(blank, "c", use_kb=False).from_disk(tmp_path / "off")
+    assert off.detect is False and mentions(off(blank("Serum IL-2 rose."))) == []
 
 
 def test_factory_config(blank: Language) -> None:

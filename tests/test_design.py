@@ -154,14 +154,20 @@ def test_zones_are_bounded(design_nlp: Language) -> None:
 
 
 def test_rules_round_trip_to_disk(design_nlp: Language, tmp_path: Path) -> None:
-    comp = design_nlp.get_pipe("biotab_design")
-    assert isinstance(comp, StudyDesign)
+    """Rules other than the shipped ones (one title cue) are saved and read back into a
+    component built with the shipped rules: it decides by the saved rules alone."""
+    custom = tmp_path / RULES_FILE
+    custom.write_text('{"kind": "cue", "design": "animal", "zone": "title", "regex": "rats"}\n',
+                      encoding="utf-8")
+    comp = StudyDesign(design_nlp, "d", rules_path=str(custom))
     comp.to_disk(tmp_path / "design")
+    shipped = design_nlp.get_pipe("biotab_design")
+    assert isinstance(shipped, StudyDesign)
     other = StudyDesign(design_nlp, "d2").from_disk(tmp_path / "design")
-    assert other.rules == comp.rules
-    for text in ABSTRACTS.values():
-        zones_doc = design_nlp(text)
-        assert other(design_nlp(text))._.study_design == zones_doc._.study_design
+    assert other.rules == comp.rules != shipped.rules
+    got = {kind: other(design_nlp(text))._.study_design for kind, text in ABSTRACTS.items()}
+    assert got == {kind: "animal" if kind == "animal" else None for kind in ABSTRACTS}
+    assert design_nlp(ABSTRACTS["randomized_trial"])._.study_design == "randomized_trial"
 
 
 def test_the_packaged_rules_name_known_designs() -> None:

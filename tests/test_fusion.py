@@ -91,6 +91,10 @@ def test_propagation_generic_words_and_scores(nlp: Language) -> None:
         ("Neuropathy", "propagated", 0.7),
         ("thalidomide", "propagated", 0.7),
     ]
+    doc.ents = [span(doc, "Thalidomide", "DRUG"), span(doc, "neuropathy", "DISEASE")]
+    Fusion(nlp, "f", propagate=False)(doc)  # propagation off: the tagged mentions alone
+    assert [(e.text, e._.source) for e in doc.ents] == [("Thalidomide", "model"),
+                                                        ("neuropathy", "model")]
 
 
 def test_non_english_sentences_are_dropped(nlp: Language) -> None:
@@ -104,11 +108,31 @@ def test_non_english_sentences_are_dropped(nlp: Language) -> None:
 
 
 def test_round_trip_and_bad_config(nlp: Language, tmp_path: Path) -> None:
-    fusion = Fusion(nlp, "f", scores={"model": 0.81})
+    """Scores, generic terms and class concepts other than the shipped ones are saved and read
+    back (their files gone) into a component made with the shipped ones."""
+    terms, classes = tmp_path / "terms.txt", tmp_path / "classes.txt"
+    terms.write_text("inflammation\n", encoding="utf-8")
+    classes.write_text("MESH:D005938\n", encoding="utf-8")  # glucocorticoids, no other class
+    fusion = Fusion(nlp, "f", scores={"model": 0.81}, generic_terms_path=str(terms),
+                    class_concepts_path=str(classes))
     fusion.to_disk(tmp_path / "fusion")
-    again = Fusion(nlp, "g").from_disk(tmp_path / "fusion")
+    terms.unlink()
+    classes.unlink()
+    branches = ["D01", "D02", "D03", "D04"]  # (a class the model did not tag: kept if listed)
+    shipped = Fusion(nlp, "g", lexicon_only_drug_branches=branches)
+    again = Fusion(nlp, "g", lexicon_only_drug_branches=branches).from_disk(tmp_path / "fusion")
     assert again.scores["model"] == 0.81
-    assert again.generic_terms == fusion.generic_terms
+    assert again.generic_terms == {"inflammation"} != shipped.generic_terms
+
+    def fused(fusion: Fusion) -> list[str]:
+        doc = nlp("Inflammation persisted on immunosuppressants and glucocorticoids.")
+        doc.spans["lexicon"] = [span(doc, "Inflammation", "DISEASE", "MESH:D007249"),
+                                span(doc, "immunosuppressants", "DRUG", "MESH:D007166"),
+                                span(doc, "glucocorticoids", "DRUG", "MESH:D005938")]
+        return [e.text for e in fusion(doc).ents]
+
+    assert fused(again) == ["glucocorticoids"]
+    assert fused(shipped) == ["Inflammation", "immunosuppressants"]
     with pytest.raises(ValueError, match="unknown score source"):
         Fusion(nlp, "f", scores={"modle": 0.8})
 

@@ -105,6 +105,9 @@ def test_mentions_and_lexicon_spans_are_skipped(blank: Language, fuzzy: FuzzyMat
     doc.spans["lexicon"] = [Span(doc, 4, 5, label="DRUG")]
     fuzzy(doc)
     assert found(doc) == []
+    # skip_ents off (biotab's pipeline sets it so): the model's mention is looked up too
+    FuzzyMatcher(blank, "f", use_kb=False, names=NAMES, skip_ents=False)(doc)
+    assert [s.text for s in doc.spans["fuzzy"]] == ["dumilumab"]
 
 
 def test_proper_noun_in_mid_sentence(blank: Language, fuzzy: FuzzyMatcher) -> None:
@@ -129,11 +132,20 @@ def test_bad_names_are_rejected(blank: Language, tmp_path: Path) -> None:
 
 
 def test_round_trip_to_disk(blank: Language, tmp_path: Path) -> None:
-    original = FuzzyMatcher(blank, "f", use_kb=False, names=NAMES, min_length=8)
+    original = FuzzyMatcher(blank, "f", use_kb=False, names=NAMES, min_length=8, max_edits=2,
+                            labels=["DRUG"], spans_key="misspelled", skip_span_keys=[],
+                            exact_kb_aliases=True)  # (every setting other than its default)
     original.to_disk(tmp_path / "fuzzy")
     restored = FuzzyMatcher(blank, "f", use_kb=False).from_disk(tmp_path / "fuzzy")
+    assert (restored.labels, restored.max_edits, restored.spans_key, restored.skip_span_keys,
+            restored.exact_kb_aliases) == (("DRUG",), 2, "misspelled", [], True)
     assert restored.table == original.table and restored.min_length == 8
     assert restored.match("dumilumab") is not None
+    # loaded again over a component in use: what it found with the old names is forgotten
+    FuzzyMatcher(blank, "f", use_kb=False, names=NAMES[1:]).to_disk(tmp_path / "other")
+    restored.from_disk(tmp_path / "other")
+    assert restored.match("dumilumab") is None
+    assert restored.match("lenalidomyde") is not None
 
 
 def test_factory_with_names_config() -> None:

@@ -152,10 +152,19 @@ def test_symbols_file_checked(tmp_path: Path) -> None:
 
 
 def test_saved_pipeline_keeps_the_rules(blank: Language, kb_folder: Path, tmp_path: Path) -> None:
-    gene = GeneMentions(blank, "g", kb_path=str(kb_folder))
+    """Rules other than the shipped ones (a "germline" term only, no symbols or shapes) are
+    saved and read back: a component built with the shipped rules drops what they drop."""
+    custom = _write(tmp_path, [CONTEXT, {"kind": "term", "terms": ["germline"]}])
+    gene = GeneMentions(blank, "g", kb_path=str(kb_folder), rules_path=str(custom))
     gene.to_disk(tmp_path / "saved")
+    shipped = GeneMentions(blank, "g", kb_path=str(kb_folder))
     again = GeneMentions(blank, "g", kb_path=str(kb_folder)).from_disk(tmp_path / "saved")
-    assert again.rules == gene.rules
+    assert again.rules == gene.rules != shipped.rules
+    drugs: dict[str, str | None] = {"Germline": None, "RB1": None, "D9S5": None,
+                                    "cisplatin": "MESH:D002945"}
+    assert [e.text for e in again(tagged(blank, GENETICS, drugs)).ents] == [
+        "RB1", "D9S5", "cisplatin"]  # the saved rules drop the term only
+    assert [e.text for e in shipped(tagged(blank, GENETICS, drugs)).ents] == ["cisplatin"]
 
 
 def test_context_words_come_from_the_shared_list() -> None:

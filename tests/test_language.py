@@ -97,10 +97,14 @@ def test_doc_without_sentences(detector: LanguageDetector) -> None:
 
 
 def test_round_trip_to_disk(blank: Language, tmp_path: Path) -> None:
-    original = LanguageDetector(blank, "l", min_chars=40, languages=["en", "ca"])
+    original = LanguageDetector(blank, "l", default_language="ca", min_chars=40, min_words=6,
+                                min_confidence=0.8, min_stopwords=3, languages=["en", "ca"])
     original.to_disk(tmp_path / "language")
     restored = LanguageDetector(blank, "l").from_disk(tmp_path / "language")
-    assert restored.settings() == original.settings()
+    assert restored.settings() == original.settings() != LanguageDetector(blank, "l").settings()
+    assert restored.settings() == {"default_language": "ca", "min_chars": 40, "min_words": 6,
+                                   "min_confidence": 0.8, "min_stopwords": 3,
+                                   "languages": ["en", "ca"]}
     srsly.write_json(tmp_path / "language" / "language.json", {"min_chars": 3})
     with pytest.raises(ValueError, match="expected an object with keys"):
         LanguageDetector(blank, "l").from_disk(tmp_path / "language")

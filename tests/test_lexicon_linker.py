@@ -403,6 +403,7 @@ def test_linker_saves_and_restores_its_lists(tmp_path: Path) -> None:
         "adjective_forms_path": str(lists[ADJECTIVE_FORMS_FILE]),
         "trims_path": str(lists[TRIMS_FILE]),
         "synonyms_path": str(lists[SYNONYMS_FILE]),
+        "min_similarity": 95.0, "min_length": 6,  # (the defaults: 92 and 5)
     })
     nlp.to_disk(tmp_path / "saved")
     for path in lists.values():
@@ -413,6 +414,7 @@ def test_linker_saves_and_restores_its_lists(tmp_path: Path) -> None:
     fresh.from_disk(tmp_path / "saved")
     linker = fresh.get_pipe("biotab_linker")
     assert isinstance(linker, Linker)
+    assert (linker.min_similarity, linker.min_length) == (95.0, 6)
     linker.use_kb(KnowledgeBase.from_concepts([
         Concept("MESH:D009136", "Muscular Dystrophies", "DISEASE", ("dystrophos",)),
         Concept("MESH:D000005", "Psoriasis", "DISEASE", ("psoriasis",)),
@@ -423,6 +425,13 @@ def test_linker_saves_and_restores_its_lists(tmp_path: Path) -> None:
     assert linker.link("DISEASE", "intractable psoriasis") == "MESH:D000005"
     assert linker.link("DISEASE", "refractory psoriasis") is None
     assert linker.link("DISEASE", "abdominal pain") == "MESH:D000006"
+    assert linker.corpus_concept("DISEASE", "abdominal pain") == "MESH:D000006"
+    # loaded again, over the linker in use, from one saved with the packaged lists: their links
+    spacy.blank("en").add_pipe("biotab_linker").to_disk(tmp_path / "packaged")
+    linker.from_disk(tmp_path / "packaged")
+    assert linker.link("DISEASE", "refractory psoriasis") == "MESH:D000005"
+    assert linker.link("DISEASE", "abdominal pain") == "MESH:D015746"
+    assert linker.corpus_concept("DISEASE", "abdominal pain") == "MESH:D015746"
 
     saved_trims = tmp_path / "saved" / "biotab_linker" / TRIMS_FILE
     lines = saved_trims.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -472,6 +481,16 @@ def test_drug_classes_are_generic_mentions(blank: Language, no_synonyms: Path,
     ]
     linker.to_disk(tmp_path / "saved")
     assert ClassConcepts.load(tmp_path / "saved" / CLASS_CONCEPTS_FILE) == linker.classes
+    classes.unlink()
+    again = Linker(blank, "l2", synonyms_path=str(no_synonyms)).from_disk(tmp_path / "saved")
+    assert again.classes == linker.classes != ClassConcepts.load()  # the shipped list's
+    # loaded over the linker in use from one saved with another list: its verdicts, not the old
+    other = Linker(blank, "l3", synonyms_path=str(no_synonyms),
+                   class_concepts_path=str(_write(tmp_path / "other.txt", "MESH:D000305\n")))
+    other.to_disk(tmp_path / "other")
+    assert linker.is_class("MESH:D007166")
+    linker.from_disk(tmp_path / "other")
+    assert not linker.is_class("MESH:D007166") and linker.is_class("MESH:D000305")
     assert_rule_errors(ClassConcepts.load, classes, "D27.505\n", (
         ("immunosuppressants\n", r"kb_class_concepts\.txt:2: got 'immunosuppressants'; "
                                  r"expected a MeSH tree-number prefix"),
@@ -577,6 +596,9 @@ def test_corpus_yields_to_curated_aliases_and_listed_classes(
     ]
     linker.to_disk(tmp_path / "saved")
     assert load_curated_aliases(tmp_path / "saved" / CURATED_ALIASES_FILE) == linker.curated_rows
+    again = Linker(blank, "l2", synonyms_path=str(synonyms)).from_disk(tmp_path / "saved")
+    assert again.curated_rows == linker.curated_rows != Linker(
+        blank, "l3", synonyms_path=str(synonyms)).curated_rows
     assert_rule_errors(load_curated_aliases, curated, "statins\tMESH:D019161\n", (
         ("IFN\tinterferons\n", rf"{CURATED_ALIASES_FILE}:2: got 'IFN' -> 'interferons'; "
                                "expected a MeSH concept id"),
@@ -638,6 +660,14 @@ def test_a_saved_linker_names_the_kb_it_was_saved_with(
     (record,) = caplog.records
     assert saved["kb"]["build_date"] in record.getMessage()
     assert "2099-01-01" in record.getMessage()
+    # the same, for a linker that read its KB before it was loaded from the folder
+    caplog.clear()
+    in_use = Linker(blank, "l6", kb_path=str(other))
+    assert in_use.kb.fingerprint == moved.kb.fingerprint and not caplog.records
+    with caplog.at_level(logging.WARNING, logger="pipeline.components.linker"):
+        in_use.from_disk(tmp_path / "saved")
+    (record,) = caplog.records
+    assert saved["kb"]["build_date"] in record.getMessage()
     # a linker whose KB is missing still saves (and records none)
     Linker(blank, "l5", kb_path=str(tmp_path / "no_kb")).to_disk(tmp_path / "saved2")
     assert json.loads((tmp_path / "saved2" / "linker.json").read_text())["kb"] is None

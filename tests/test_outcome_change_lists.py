@@ -230,8 +230,9 @@ def test_study_verb_after_the_count(outcomes_nlp: Language, text: str, measure: 
 def test_a_finding_after_an_auxiliary_is_no_total(outcomes_nlp: Language) -> None:
     # "assessed by ..., was normal in two patients": the auxiliary opens the finding
     text = "Pain, assessed by a visual analogue scale, was absent in 14 patients."
-    found = [r["measure"] for r in run(outcomes_nlp, text, _PAIN)._.outcomes]
-    assert "enrollment" not in found
+    found = [(r["measure"], r["value"]) for r in run(outcomes_nlp, text, _PAIN)._.outcomes]
+    assert "enrollment" not in {m for m, _ in found}
+    assert [v for _, v in found] == [14.0], found  # the 14 are the finding's count
 
 
 _PAIN = [("pain", "DISEASE", "MESH:D010146")]

@@ -54,8 +54,10 @@ def test_sd_and_pd_without_a_response_category_beside_them_are_no_cue(
     outcomes_nlp: Language, text: str
 ) -> None:
     # no CR or PR in the sentence: a standard deviation, Parkinson's disease
-    assert "other" not in {m for m, _ in measures(outcomes_nlp, text)}
-    assert "progression" not in {m for m, _ in measures(outcomes_nlp, text)}
+    got = measures(outcomes_nlp, text)
+    assert "other" not in {m for m, _ in got}
+    assert "progression" not in {m for m, _ in got}
+    assert ("response", 30.0) in got  # the sentence's own result is read
 
 
 def test_with_measures_survives_a_round_trip_to_disk(tmp_path: Path) -> None:

@@ -586,11 +586,19 @@ def test_to_disk_from_disk_round_trip(nlp: Language, tmp_path: Path) -> None:
     assert run(nlp, text)._.outcomes == []
     with (tmp_path / "outcomes" / oc.CUES_FILE).open("a", encoding="utf8") as fh:
         fh.write('{"measure": "other", "pattern": "frobnicated"}\n')
+    # and so is the lexicon: a number word added to it is read as a count
+    saved_lexicon = tmp_path / "outcomes" / oc.LEXICON_FILE
+    lexicon = json.loads(saved_lexicon.read_text(encoding="utf8"))
+    lexicon["number_words"]["neun"] = 9
+    saved_lexicon.write_text(json.dumps(lexicon), encoding="utf8")
     fresh.from_disk(tmp_path / "outcomes")
-    doc = nlp.make_doc(text)
-    for _, proc in nlp.pipeline[:-1]:
-        doc = proc(doc)
-    assert pairs(fresh(doc)) == [("other", 80.0)]
+    assert fresh.lexicon.data["number_words"]["neun"] == 9
+    for words, expected in ((text, [("other", 80.0)]),
+                            ("Neun patients were frobnicated.", [("other", 9.0)])):
+        doc = nlp.make_doc(words)
+        for _, proc in nlp.pipeline[:-1]:
+            doc = proc(doc)
+        assert pairs(fresh(doc)) == expected, words
 
     # a broken file on disk is rejected with its line
     write_lines(tmp_path / "outcomes" / oc.CUES_FILE, ['{"measure": "other", "pattren": "x"}'])

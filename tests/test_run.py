@@ -146,6 +146,58 @@ def test_cli_run_seeds_writes_tables(seeds_out: tuple[Path, Any]) -> None:
         pd.read_parquet(out / name)
 
 
+def test_seed_mentions_carry_what_the_components_set(seeds_out: tuple[Path, Any]) -> None:
+    """The mentions table as a reader queries it: assertion flags and their cues, abbreviations
+    and their long forms, class words, the fuzzy match and the concept names (each column was
+    written as its default before, unseen: only runs compared with each other read them)."""
+    out, result = seeds_out
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect()
+    con.execute(f"CREATE VIEW m AS SELECT *, left(doc_id, 3) AS seed "
+                f"FROM read_parquet('{out}/mentions/*.parquet')")
+    flags = con.execute(
+        "SELECT seed, text, negated, hypothetical, uncertain, assertion_cue FROM m WHERE "
+        "text IN ('polyneuropathy', 'thrombosis', 'conjunctivitis', 'pneumonia') "
+        "OR (seed = '004' AND text = 'Lenalidomide' AND uncertain) ORDER BY seed, start_char"
+    ).fetchall()
+    assert flags == [
+        ("002", "pneumonia", False, True, False, "risk of"),
+        ("003", "conjunctivitis", True, False, False, "no"),
+        ("004", "polyneuropathy", True, False, False, "Neither"),
+        ("004", "thrombosis", True, False, False, "nor"),
+        ("004", "Lenalidomide", False, False, True, "appears to be efficacious"),
+    ]
+    mentions = pd.read_parquet(out / "mentions")
+    short = mentions[mentions["text"].isin(["MS", "CLE", "NSAIDs"])]
+    assert set(zip(short["text"], short["is_abbreviation"], short["long_form"],
+                   short["concept_name"], short["is_generic"], strict=True)) == {
+        ("MS", True, "multiple sclerosis", "Multiple Sclerosis", False),
+        ("CLE", True, "Cutaneous lupus erythematosus", "Lupus Erythematosus, Cutaneous", False),
+        ("NSAIDs", True, "non-steroidal anti-inflammatory drugs",
+         "Anti-Inflammatory Agents, Non-Steroidal", True),
+    }
+    fuzzy = mentions[mentions["source"] == "fuzzy"]
+    assert set(zip(fuzzy["text"], fuzzy["concept_id"], fuzzy["concept_name"], strict=True)) == {
+        ("dumilumab", "MESH:C582203", "dupilumab")}
+    # (fuzzy 0.71, model 0.85, lexicon 0.9, both 0.97; the mention filter's curated "telogen
+    # effluvium" rows, source "rule", have none)
+    assert mentions.loc[mentions["source"] != "rule", "score"].between(0.5, 1.0).all()
+    assert fuzzy["score"].max() < mentions.loc[mentions["source"] == "lexicon", "score"].min()
+
+
+def test_seed_sentences_and_documents_carry_their_language(seeds_out: tuple[Path, Any]) -> None:
+    """Seed 003's Russian title and seed 004's Catalan rights notice are sentences of their own
+    language in documents in English (the language columns were unseen in every table test)."""
+    out, _ = seeds_out
+    con = duckdb.connect()
+    other = con.execute(
+        f"SELECT left(doc_id, 3), sent_idx, language FROM read_parquet('{out}/sentences/*.parquet')"
+        " WHERE language IS DISTINCT FROM 'en' ORDER BY doc_id, sent_idx").fetchall()
+    assert other == [("003", 0, "ru"), ("004", 24, "ca"), ("004", 25, "ca"), ("004", 26, "ca")]
+    docs = pd.read_parquet(out / "documents")
+    assert docs["language"].tolist() == ["en"] * 5
+
+
 def test_every_file_carries_versions(seeds_out: tuple[Path, Any]) -> None:
     out, _ = seeds_out
     files = [f for name in TABLES for f in (out / name).glob("*.parquet")]

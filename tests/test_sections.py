@@ -67,10 +67,19 @@ def test_guideline_headings_of_seed(
 def test_round_trip_and_bad_rules(blank: Language, tagger: SectionTagger, tmp_path: Path) -> None:
     custom = tmp_path / "custom.jsonl"
     custom.write_text('{"section": "Zebra", "variants": ["zebra findings"]}\n', encoding="utf-8")
-    SectionTagger(blank, "s", rules_path=str(custom)).to_disk(tmp_path / "sections")
+    words = tmp_path / "words.txt"  # caption words other than the shipped ones
+    words.write_text("photograph\nsketch\n", encoding="utf-8")
+    SectionTagger(blank, "s", rules_path=str(custom), caption_words_path=str(words)).to_disk(
+        tmp_path / "sections")
+    words.unlink()
     again = SectionTagger(blank, "s").from_disk(tmp_path / "sections")  # shipped rules first
     saved = (tmp_path / "sections" / "section_caption_words.txt").read_text(encoding="utf-8")
-    assert "image\n" in saved and again.caption_words == tagger.caption_words
+    assert saved.endswith("photograph\nsketch\n") and "image\n" not in saved
+    assert again.caption_words == ("photograph", "sketch") != tagger.caption_words
+    page = ("Treatment of alopecia\n\nDupilumab was given weekly.\n\nSketch of the scalp after "
+            "treatment\n\nHair grew back within nine months.\n")
+    assert [s for s, _ in sections(blank, again, page)] == ["Title", None, None, None]
+    assert [s for s, _ in sections(blank, tagger, page)][2] == "Sketch of the scalp after treatment"
     text = "Zebra findings: Twelve patients responded. Results: One relapsed."
     assert sections(blank, again, text)[0][0] == "Zebra"
     assert sections(blank, tagger, text)[0][0] != "Zebra"

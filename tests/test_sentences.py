@@ -222,6 +222,20 @@ def test_round_trip(tmp_path: Path) -> None:
     assert again.get_pipe("biotab_sentences").number_abbreviations == (
         nlp.get_pipe("biotab_sentences").number_abbreviations
     )
+    # a list other than the shipped one is read back from the saved folder (its own file gone)
+    words = tmp_path / "words.txt"
+    words.write_text("vol\ntab\n", encoding="utf-8")
+    custom = _capped(300)
+    custom.replace_pipe("biotab_sentences", "biotab_sentences",
+                        config={"max_sentence_chars": 300, "abbreviations_path": str(words)})
+    custom.to_disk(tmp_path / "custom")
+    words.unlink()
+    shipped = _capped(300)
+    loaded = _capped(300).from_disk(tmp_path / "custom")
+    table = "Values are given in Tab. 3 of the report."
+    assert [s.text for s in loaded(table).sents] == [table]
+    assert [s.text for s in shipped(table).sents] == ["Values are given in Tab.",
+                                                       "3 of the report."]
     bad = tmp_path / "bad.txt"
     bad.write_text("vol\nVol.\n", encoding="utf-8")
     with pytest.raises(RuleError, match=r"bad.txt:2: got 'Vol.'; expected one lower-case word"):

@@ -94,6 +94,10 @@ def test_cytokines_split_tokens_of_an_abstract(blank: Language,
     assert [s.text for s in doc.sents] == [
         ABSTRACT[: ABSTRACT.index(" Levels")], "Levels were higher in non-survivors."
     ]
+    # split_tokens off: no token is cut, so only the name that is a whole token is found
+    off = CytokineNormalizer(blank, "c", use_kb=False, split_tokens=False)(blank(ABSTRACT))
+    assert "IL-IL-6" in [t.text for t in off]
+    assert [(e.text, e._.concept_name) for e in off.ents] == [("TNF-alpha", "TNF")]
 
 
 def test_cytokines_split_every_token_of_dense_text(blank: Language,

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_allocation_arms import AllocationList, listed_size_arm
+from pipeline.components.outcome_alternating_arms import alternating_arms
 from pipeline.components.outcome_arm_evidence import ArmEvidence
 from pipeline.components.outcome_arm_names import arm_names
 from pipeline.components.outcome_attach import Comparisons
@@ -376,6 +377,12 @@ def _clause_arms(figures: list[Figure], parser: SentenceParser, evidence: ArmEvi
         opened = [opening_clause_arm(f, figures, parser, evidence, sm, names, frames, clauses)
                   if f.arm is None and may_take_arm(f) else None for f in figures]  # fmt: skip
         for f, span in zip(figures, opened, strict=True):
+            if span is not None:
+                f.arm = span
+    if any(f.arm is None and may_take_arm(f) for f in figures):
+        # "the incidence in the placebo group was 15%, and in the A group 5%": named in turn
+        turns = alternating_arms(figures, text, sm.lex, evidence)
+        for f, span in zip(figures, turns, strict=True):
             if span is not None:
                 f.arm = span
 

@@ -93,6 +93,8 @@ SERIES_GAP = 6
 AFTER_GAP = 6
 AFTER_CHARS = 80
 BEFORE_SINGLES = 2
+# an arm's size in a bracket right after its name: "(n = 46)", "[N=120]"
+_SIZE_AFTER_NAME = re.compile(r"^\s*[(\[]\s*n\s*=\s*\d[\d,]*\s*[)\]]", re.IGNORECASE)
 
 
 def _names_arms(lex: Lexicon, text: str, chain: list[Span], own: set[Span]) -> bool:
@@ -110,8 +112,9 @@ def _names_arms(lex: Lexicon, text: str, chain: list[Span], own: set[Span]) -> b
 
 
 def _joins(lex: Lexicon, gap: str) -> bool:
-    """Does the text between two names join them into one series?"""
-    toks = [t.lower() for t in GAP_TOKEN.findall(gap)]
+    """Does the text between two names join them into one series? An arm's size in a bracket
+    right after the first name is passed over ("docetaxel (n = 46) and placebo (n = 45)")."""
+    toks = [t.lower() for t in GAP_TOKEN.findall(_SIZE_AFTER_NAME.sub("", gap, count=1))]
     if not toks or len(toks) > SERIES_GAP:
         return False
     joiners, beside = lex.series_joiners, lex.series_beside
@@ -335,7 +338,9 @@ class _Series:
         self.ends = [c[-1][1] for c in self.chains]
         diseases = [(m.start - sm.base, m.end - sm.base) for m in sm.all if m.label == DISEASE]
         self.listed = [c[0][0] for c in series(lex, text, diseases) if len(c) > 1]
-        self.figure_starts = sorted(f.start for f in figures)
+        # (not an arm's size right after its name: "between A (n = 46) and B (n = 45) in
+        # response (41% vs 27%)" names its arms with their sizes)
+        self.figure_starts = sorted(f.start for f in figures if not f.n_form)
 
     def after(self, run: list[Figure], resp: int) -> list[Span] | None:
         """The series between the list `run` (past the subjects it counts) and its

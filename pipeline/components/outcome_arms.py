@@ -416,7 +416,7 @@ def _note_keys(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         # no arm, in a document of two arms, gives them in the order the document named them
         for pair in compared.pairs:
             for previous in (ctx.sentence_arms, ctx.arms_seen):
-                carried_list_keys(sm.lex, pair, pair[1].start, text, previous, names)
+                carried_list_keys(sm.lex, pair, pair[1].start, text, previous, names, pair=True)
     ctx.note_arms([f.arm_keys for f in figures])
 
 

@@ -342,7 +342,7 @@ def earlier_list_arms(lex: Lexicon, figures: list[Figure], run: list[Figure], re
 
 def carried_list_keys(lex: Lexicon, run: list[Figure], resp: int, text: str,
                       previous: list[tuple[str, ...]],
-                      names: Callable[[], list[Span]]) -> None:  # fmt: skip
+                      names: Callable[[], list[Span]], pair: bool = False) -> None:  # fmt: skip
     """ "The 10-year DFS rates were 64 and 71%, respectively (p = 0.23)": a list a respectively
     word follows (`run`, the word at character `resp`), in a sentence that names no arm at all
     and joins nothing else with "and" or "or" (a list it may pair the figures with), takes in
@@ -355,9 +355,9 @@ def carried_list_keys(lex: Lexicon, run: list[Figure], resp: int, text: str,
     `run`), in the order the arms were given. The figures get
     the arms' keys only (`Figure.arm_keys`: their sizes are those arms'); their rows take the
     arms' names once the document is read (`outcome_other_arm.fill_other_arms`)."""
-    if len(run) < 2 or not all(_free(f) and not f.arm_keys for f in run) or (
+    if len(run) < 2 or not all(_free(f) and not f.arm_keys for f in run) or (not pair and (
         _JOINED.search(text, 0, run[0].start) or _JOINED.search(text, run[-1].end)
-    ):
+    )):
         return  # ("In women and men, survival was 64% and 71%, respectively": that list's)
     series: list[tuple[str, ...]] = []
     for keys in previous:

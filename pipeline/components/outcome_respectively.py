@@ -214,14 +214,15 @@ def _own_pairs(parser: SentenceParser, all_pairs: list[list[Figure]],
 
 def _compares(lex: Lexicon, text: str, chain: list[Span]) -> bool:
     """Does the series compare two arms ("with A than with B", "A versus B", "between A and
-    B"), not list what was given together ("treated with A and B")?"""
+    B", "between arms A and B": determiners and arm nouns passed over before the names), not
+    list what was given together ("treated with A and B")?"""
     if len(chain) != 2:
         return False
     gap = {t.lower() for t in GAP_TOKEN.findall(text[chain[0][1] : chain[1][0]])}
     if gap & ((lex.comparison | lex.comparator_openers) - lex.respectively):
         return True
     before = text[max(0, chain[0][0] - LINK_CHARS) : chain[0][0]].split()
-    words = [w for w in before if w.lower() not in lex.determiners]
+    words = [w for w in before if w.lower() not in lex.determiners | lex.arm_nouns]
     return bool(words) and lex.arm_pair_opener_re.fullmatch(words[-1]) is not None
 
 

@@ -315,6 +315,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "pooled_arm_nouns",
     "combination_joiners",
     "monotherapy_words",
+    "arm_role_subjects",
     *SCOPE_LISTS,
     *CONDUCT_LISTS,
     *PREVENTION_LISTS,

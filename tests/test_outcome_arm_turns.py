@@ -57,6 +57,9 @@ def test_names_not_in_turn_give_no_second_arm(outcomes_nlp: Language, sentence: 
          "response (41.3% vs. 26.7%) and relapse (10.8% vs. 2.2%).",
          [(46.0, "docetaxel"), (45.0, "placebo"), (41.3, "docetaxel"), (26.7, "placebo"),
           (10.8, "docetaxel"), (2.2, "placebo")]),
+        ("Response was similar for docetaxel (n = 90) and placebo (n = 91), 62.5% v 57.0%, "
+         "respectively (P = .38).",
+         [(90.0, "docetaxel"), (91.0, "placebo"), (62.5, "docetaxel"), (57.0, "placebo")]),
         ("Similar results were seen for response (54% vs 56%, p = .18) and surgery (67% vs 68%, "
          "p = .97) between arms A and B.",
          [(54.0, "A"), (56.0, "B"), (67.0, "A"), (68.0, "B")]),

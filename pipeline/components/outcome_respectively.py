@@ -186,6 +186,16 @@ def _has_own_arms(run: list[Figure], text: str) -> bool:
     return len(arms) == len(run) and len(set(arms)) == len(arms)
 
 
+def _past_sizes(run: list[Figure]) -> list[Figure]:
+    """The list without the "(n = N)" sizes it starts with ("similar for A (n = 90) and B (n =
+    91), 62.5% v 57.0%, respectively": the size of the arm named right before it, the list is
+    the two rates), when two figures or more other than sizes end it."""
+    k = 0
+    while k < len(run) - 2 and run[k].n_form:
+        k += 1
+    return run[k:] if k and not run[-1].n_form else run
+
+
 def _own_runs(parser: SentenceParser, all_runs: list[Run], mixed: bool = False) -> list[Run]:
     """The respectively lists whose arms are to be found: of one measure (else the word pairs
     figures with measures; of several, if `mixed`), not each with an arm of its own already. A
@@ -194,7 +204,7 @@ def _own_runs(parser: SentenceParser, all_runs: list[Run], mixed: bool = False) 
     prev: list[Figure] = []
     for run, resp in all_runs:
         longer = len(run) > len(prev) and all(a is b for a, b in zip(run, prev, strict=False))
-        own = run[len(prev) :] if prev and longer else run
+        own = _past_sizes(run[len(prev) :] if prev and longer else run)
         prev = run
         if (len(own) > 1 and (len({f.measure for f in own}) > 1) == mixed
                 and not _has_own_arms(own, parser.text)):  # fmt: skip

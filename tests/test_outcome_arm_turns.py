@@ -100,3 +100,19 @@ def test_a_role_word_before_a_population_noun_names_an_arm(outcomes_nlp: Languag
     got = arms(outcomes_nlp, TRIAL + "Intervention patients had greater knowledge of risk "
                "factors at follow-up (24% vs. 16%; p = 0.002).")
     assert got[0] == (24.0, "Intervention")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The 1-year survival rate in control group was 64.2%.", [(64.2, "control")]),
+        ("In study group, the 1-year survival rate was 67.5%.", [(67.5, "study")]),
+        # no arm: a determiner or a non-arm word before the noun
+        ("In each group, the 1-year survival rate was 67.5%.", [(67.5, None)]),
+    ],
+)
+def test_an_arm_named_without_the_is_the_clauses_arm(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
+) -> None:
+    doc = run(outcomes_nlp, TRIAL + sentence, DRUGS)
+    assert [(r["value"], r["arm"]) for r in doc._.outcomes] == expected

@@ -5,7 +5,7 @@ rate was 40%".
 
 Many abstracts drop the article; a reader takes "in control group" as "in the control group".
 `bare_arm_names` finds such names where `the_arm_names` finds "the X group": after an `in`,
-`among`, `within`, `for` or `of` (the `bare_arm_openers` of this module), one word that is no
+`among`, `within`, `for` or `of` (a `bare_arm_openers` entry), one word that is no
 determiner, preposition, number, `non_arm_group_words` or `non_arm_label_words` entry ("in each
 group", "in 1 group", "in age group"), then a singular arm noun ("group", "arm", not "groups").
 The clause rules (`outcome_clause_arms.Clauses.names`) read them with the "the" names, under the
@@ -25,18 +25,14 @@ if TYPE_CHECKING:
 
 Span = tuple[int, int]
 
-#: The prepositions before a name without "the" (a short closed class: grammar, not a word
-#: list of the domain).
-BARE_ARM_OPENERS = ("in", "among", "within", "for", "of")
-
-
 def bare_arm_names(lex: Lexicon, text: str, lo: int, hi: int) -> list[Span]:
     """The names "in X group" gives without "the" in text[lo:hi] (the module docstring)."""
     nouns = tuple(sorted(lex.arm_nouns - lex.pooled_arm_nouns))
     if not any(n in text for n in nouns):
         return []  # (most clauses)
     out: list[Span] = []
-    for m in _bare_re(nouns).finditer(text, lo, hi):
+    openers = tuple(lex.data["bare_arm_openers"])
+    for m in _bare_re(nouns, openers).finditer(text, lo, hi):
         word = m["arm"].lower()
         if (word in lex.determiners or word in lex.prepositions or word in lex.number_words
                 or any(ch.isdigit() for ch in word) or no_arm_name(lex, word)):  # fmt: skip
@@ -46,10 +42,10 @@ def bare_arm_names(lex: Lexicon, text: str, lo: int, hi: int) -> list[Span]:
 
 
 @functools.cache
-def _bare_re(nouns: tuple[str, ...]) -> re.Pattern[str]:
+def _bare_re(nouns: tuple[str, ...], openers: tuple[str, ...]) -> re.Pattern[str]:
     """An opener, one word (letters first; hyphens, '+' and '/' inside) and a singular arm
     noun."""
-    opener = "|".join(BARE_ARM_OPENERS)
+    opener = "|".join(re.escape(w) for w in openers)
     noun = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
     return re.compile(
         rf"\b(?:{opener})\s+(?P<arm>[A-Za-z][\w+/-]*)\s+(?:{noun})\b(?!-)", re.IGNORECASE

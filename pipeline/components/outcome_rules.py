@@ -316,6 +316,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "combination_joiners",
     "monotherapy_words",
     "arm_role_subjects",
+    "bare_arm_openers",
     *SCOPE_LISTS,
     *CONDUCT_LISTS,
     *PREVENTION_LISTS,

@@ -114,11 +114,30 @@ def arm_names(lex: Lexicon, text: str, sm: SentenceMentions) -> tuple[list[Span]
     the = the_arm_names(lex, text)  # "the every-3-week treatment arm versus the weekly arm"
     own += the + _listed_after(lex, text, the)
     own += sm.known_spans()  # ("with the use of calendula than with trolamine")
+    own += _role_subject_names(lex, text)  # ("Intervention patients had ... (24% vs 16%)")
     out: list[Span] = []
     for s, e in sorted(_drug_names(lex, text, sm) + own, key=lambda x: (x[0], -x[1])):
         if not out or s >= out[-1][1]:
             out.append((s, e))
     return out, set(own)
+
+
+def _role_subject_names(lex: Lexicon, text: str) -> list[Span]:
+    """The `arm_role_subjects` entries a population noun follows ("intervention patients",
+    "experimental participants"): arms named by their role, as the words of the name."""
+    if not any(w in text.lower() for w in lex.data["arm_role_subjects"]):
+        return []  # (most sentences)
+    pattern = _role_subject_re(tuple(lex.data["arm_role_subjects"]), tuple(sorted(lex.pop)))
+    return [m.span("arm") for m in pattern.finditer(text)]
+
+
+@functools.cache
+def _role_subject_re(roles: tuple[str, ...], pop: tuple[str, ...]) -> re.Pattern[str]:
+    """A role word, then a population noun (`_role_subject_names`)."""
+    def alt(words: tuple[str, ...]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    return re.compile(rf"(?<![\w-])(?P<arm>{alt(roles)})\s+(?:{alt(pop)})\b", re.IGNORECASE)
 
 
 def _regimen_label(lex: Lexicon, word: str) -> bool:

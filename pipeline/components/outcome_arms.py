@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_allocation_arms import AllocationList, listed_size_arm
+from pipeline.components.outcome_alternating_arms import alternating_arms
 from pipeline.components.outcome_arm_evidence import ArmEvidence
 from pipeline.components.outcome_arm_names import arm_names
 from pipeline.components.outcome_attach import Comparisons
@@ -378,6 +379,12 @@ def _clause_arms(figures: list[Figure], parser: SentenceParser, evidence: ArmEvi
         for f, span in zip(figures, opened, strict=True):
             if span is not None:
                 f.arm = span
+    if any(f.arm is None and may_take_arm(f) for f in figures):
+        # "the incidence in the placebo group was 15%, and in the A group 5%": named in turn
+        turns = alternating_arms(figures, text, sm.lex, evidence)
+        for f, span in zip(figures, turns, strict=True):
+            if span is not None:
+                f.arm = span
 
 
 def _note_keys(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
@@ -409,7 +416,7 @@ def _note_keys(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         # no arm, in a document of two arms, gives them in the order the document named them
         for pair in compared.pairs:
             for previous in (ctx.sentence_arms, ctx.arms_seen):
-                carried_list_keys(sm.lex, pair, pair[1].start, text, previous, names)
+                carried_list_keys(sm.lex, pair, pair[1].start, text, previous, names, pair=True)
     ctx.note_arms([f.arm_keys for f in figures])
 
 

@@ -27,6 +27,7 @@ from pipeline.components.outcome_arm_evidence import (
 )
 from pipeline.components.outcome_arm_names import may_open_frame, opening_name
 from pipeline.components.outcome_attach import named_as_comparator
+from pipeline.components.outcome_bare_arms import bare_arm_names
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_tokens import Figure
 from pipeline.labels import DISEASE
@@ -156,14 +157,14 @@ class Clauses:
         return j - i > 2 and self._stops_before[j - 1] > self._stops_before[i + 1]
 
     def names(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        """`the_arm_names` of the clause."""
+        """`the_arm_names` of the clause, and its names without "the" (`bare_arm_names`)."""
         got = self._names.get((lo, hi))
         if got is None:
             if self._thes is None:
                 self._thes = [m.start() for m in THE_WORD.finditer(self.text)]
-            got = self._names[lo, hi] = the_arm_names_from(
-                self.lex, self.text, self._thes, lo, hi
-            )
+            got = the_arm_names_from(self.lex, self.text, self._thes, lo, hi)
+            # ("in control group": the same name without "the")
+            got = self._names[lo, hi] = sorted(got + bare_arm_names(self.lex, self.text, lo, hi))
         return got
 
     def bounds(self, lo: int, hi: int) -> tuple[int, int]:

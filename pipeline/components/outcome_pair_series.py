@@ -342,7 +342,7 @@ def earlier_list_arms(lex: Lexicon, figures: list[Figure], run: list[Figure], re
 
 def carried_list_keys(lex: Lexicon, run: list[Figure], resp: int, text: str,
                       previous: list[tuple[str, ...]],
-                      names: Callable[[], list[Span]]) -> None:  # fmt: skip
+                      names: Callable[[], list[Span]], pair: bool = False) -> None:  # fmt: skip
     """ "The 10-year DFS rates were 64 and 71%, respectively (p = 0.23)": a list a respectively
     word follows (`run`, the word at character `resp`), in a sentence that names no arm at all
     and joins nothing else with "and" or "or" (a list it may pair the figures with), takes in
@@ -352,11 +352,12 @@ def carried_list_keys(lex: Lexicon, run: list[Figure], resp: int, text: str,
     (`DocContext.arms_seen`: "randomized to A (n = 100) or B (n = 98)"), when it named exactly
     as many. A reader reads "respectively" after no names, and a pair "44% versus 45%" in a
     sentence that names no arm of a two-arm trial (`outcome_arms.note_arms`, with the pair as
-    `run`), in the order the arms were given. The figures get
+    `run`; `pair`: then an "and" or "or" right after a bracket or comma, joining pairs, is no
+    other list), in the order the arms were given. The figures get
     the arms' keys only (`Figure.arm_keys`: their sizes are those arms'); their rows take the
     arms' names once the document is read (`outcome_other_arm.fill_other_arms`)."""
     if len(run) < 2 or not all(_free(f) and not f.arm_keys for f in run) or (
-        _JOINED.search(text, 0, run[0].start) or _JOINED.search(text, run[-1].end)
+        _joins_words(text, 0, run[0].start, pair) or _joins_words(text, run[-1].end, None, pair)
     ):
         return  # ("In women and men, survival was 64% and 71%, respectively": that list's)
     series: list[tuple[str, ...]] = []
@@ -373,3 +374,13 @@ def carried_list_keys(lex: Lexicon, run: list[Figure], resp: int, text: str,
 
 
 _JOINED = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
+
+
+def _joins_words(text: str, lo: int, hi: int | None, pair: bool) -> bool:
+    """Does "and" or "or" join something in text[lo:hi] (a list the figures may pair with)? For
+    a pair a comparison word joins, not one right after a bracket or a comma: that joins the
+    pairs of a list ("insomnia (2.9% v 0.4%) and heartburn (8.1% v 3.6%)")."""
+    for m in _JOINED.finditer(text, lo, len(text) if hi is None else hi):
+        if not (pair and text[: m.start()].rstrip()[-1:] in (")", "]", ",", ";")):
+            return True
+    return False

@@ -93,6 +93,8 @@ SERIES_GAP = 6
 AFTER_GAP = 6
 AFTER_CHARS = 80
 BEFORE_SINGLES = 2
+# an arm's size in a bracket right after its name: "(n = 46)", "[N=120]"
+_SIZE_AFTER_NAME = re.compile(r"^\s*[(\[]\s*n\s*=\s*\d[\d,]*\s*[)\]]", re.IGNORECASE)
 
 
 def _names_arms(lex: Lexicon, text: str, chain: list[Span], own: set[Span]) -> bool:
@@ -110,8 +112,9 @@ def _names_arms(lex: Lexicon, text: str, chain: list[Span], own: set[Span]) -> b
 
 
 def _joins(lex: Lexicon, gap: str) -> bool:
-    """Does the text between two names join them into one series?"""
-    toks = [t.lower() for t in GAP_TOKEN.findall(gap)]
+    """Does the text between two names join them into one series? An arm's size in a bracket
+    right after the first name is passed over ("docetaxel (n = 46) and placebo (n = 45)")."""
+    toks = [t.lower() for t in GAP_TOKEN.findall(_SIZE_AFTER_NAME.sub("", gap, count=1))]
     if not toks or len(toks) > SERIES_GAP:
         return False
     joiners, beside = lex.series_joiners, lex.series_beside
@@ -183,6 +186,16 @@ def _has_own_arms(run: list[Figure], text: str) -> bool:
     return len(arms) == len(run) and len(set(arms)) == len(arms)
 
 
+def _past_sizes(run: list[Figure]) -> list[Figure]:
+    """The list without the "(n = N)" sizes it starts with ("similar for A (n = 90) and B (n =
+    91), 62.5% v 57.0%, respectively": the size of the arm named right before it, the list is
+    the two rates), when two figures or more other than sizes end it."""
+    k = 0
+    while k < len(run) - 2 and run[k].n_form:
+        k += 1
+    return run[k:] if k and not run[-1].n_form else run
+
+
 def _own_runs(parser: SentenceParser, all_runs: list[Run], mixed: bool = False) -> list[Run]:
     """The respectively lists whose arms are to be found: of one measure (else the word pairs
     figures with measures; of several, if `mixed`), not each with an arm of its own already. A
@@ -191,7 +204,7 @@ def _own_runs(parser: SentenceParser, all_runs: list[Run], mixed: bool = False) 
     prev: list[Figure] = []
     for run, resp in all_runs:
         longer = len(run) > len(prev) and all(a is b for a, b in zip(run, prev, strict=False))
-        own = run[len(prev) :] if prev and longer else run
+        own = _past_sizes(run[len(prev) :] if prev and longer else run)
         prev = run
         if (len(own) > 1 and (len({f.measure for f in own}) > 1) == mixed
                 and not _has_own_arms(own, parser.text)):  # fmt: skip
@@ -211,14 +224,15 @@ def _own_pairs(parser: SentenceParser, all_pairs: list[list[Figure]],
 
 def _compares(lex: Lexicon, text: str, chain: list[Span]) -> bool:
     """Does the series compare two arms ("with A than with B", "A versus B", "between A and
-    B"), not list what was given together ("treated with A and B")?"""
+    B", "between arms A and B": determiners and arm nouns passed over before the names), not
+    list what was given together ("treated with A and B")?"""
     if len(chain) != 2:
         return False
     gap = {t.lower() for t in GAP_TOKEN.findall(text[chain[0][1] : chain[1][0]])}
     if gap & ((lex.comparison | lex.comparator_openers) - lex.respectively):
         return True
     before = text[max(0, chain[0][0] - LINK_CHARS) : chain[0][0]].split()
-    words = [w for w in before if w.lower() not in lex.determiners]
+    words = [w for w in before if w.lower() not in lex.determiners | lex.arm_nouns]
     return bool(words) and lex.arm_pair_opener_re.fullmatch(words[-1]) is not None
 
 
@@ -335,7 +349,9 @@ class _Series:
         self.ends = [c[-1][1] for c in self.chains]
         diseases = [(m.start - sm.base, m.end - sm.base) for m in sm.all if m.label == DISEASE]
         self.listed = [c[0][0] for c in series(lex, text, diseases) if len(c) > 1]
-        self.figure_starts = sorted(f.start for f in figures)
+        # (not an arm's size right after its name: "between A (n = 46) and B (n = 45) in
+        # response (41% vs 27%)" names its arms with their sizes)
+        self.figure_starts = sorted(f.start for f in figures if not f.n_form)
 
     def after(self, run: list[Figure], resp: int) -> list[Span] | None:
         """The series between the list `run` (past the subjects it counts) and its

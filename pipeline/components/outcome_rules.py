@@ -315,6 +315,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "pooled_arm_nouns",
     "combination_joiners",
     "monotherapy_words",
+    "arm_role_subjects",
+    "bare_arm_openers",
     *SCOPE_LISTS,
     *CONDUCT_LISTS,
     *PREVENTION_LISTS,

@@ -20,7 +20,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_arm_evidence import the_arm_names
-from pipeline.components.outcome_lexicon_attach import ARM_LABEL
+from pipeline.components.outcome_lexicon_attach import ARM_LABEL, alt
 
 if TYPE_CHECKING:
     from pipeline.components.outcome_context import SentenceMentions
@@ -125,18 +125,17 @@ def arm_names(lex: Lexicon, text: str, sm: SentenceMentions) -> tuple[list[Span]
 def _role_subject_names(lex: Lexicon, text: str) -> list[Span]:
     """The `arm_role_subjects` entries a population noun follows ("intervention patients",
     "experimental participants"): arms named by their role, as the words of the name."""
-    if not any(w in text.lower() for w in lex.data["arm_role_subjects"]):
+    low = text.lower()
+    if not any(w in low for w in lex.arm_role_subjects):
         return []  # (most sentences)
-    pattern = _role_subject_re(tuple(lex.data["arm_role_subjects"]), tuple(sorted(lex.pop)))
+    pattern = _role_subject_re(lex.arm_role_subjects, lex.pop)
     return [m.span("arm") for m in pattern.finditer(text)]
 
 
 @functools.cache
-def _role_subject_re(roles: tuple[str, ...], pop: tuple[str, ...]) -> re.Pattern[str]:
-    """A role word, then a population noun (`_role_subject_names`)."""
-    def alt(words: tuple[str, ...]) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
+def _role_subject_re(roles: frozenset[str], pop: frozenset[str]) -> re.Pattern[str]:
+    """A role word, then a population noun (`_role_subject_names`; the lexicon's sets are the
+    key: built once a lexicon)."""
     return re.compile(rf"(?<![\w-])(?P<arm>{alt(roles)})\s+(?:{alt(pop)})\b", re.IGNORECASE)
 
 

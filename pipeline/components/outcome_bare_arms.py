@@ -18,6 +18,7 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
+from pipeline.components.outcome_lexicon_attach import alt
 from pipeline.components.outcome_list_arms import no_arm_name
 
 if TYPE_CHECKING:
@@ -25,14 +26,13 @@ if TYPE_CHECKING:
 
 Span = tuple[int, int]
 
+
 def bare_arm_names(lex: Lexicon, text: str, lo: int, hi: int) -> list[Span]:
     """The names "in X group" gives without "the" in text[lo:hi] (the module docstring)."""
-    nouns = tuple(sorted(lex.arm_nouns - lex.pooled_arm_nouns))
-    if not any(n in text for n in nouns):
+    if not any(n in text for n in lex.single_arm_nouns):
         return []  # (most clauses)
     out: list[Span] = []
-    openers = tuple(lex.data["bare_arm_openers"])
-    for m in _bare_re(nouns, openers).finditer(text, lo, hi):
+    for m in _bare_re(lex.single_arm_nouns, lex.bare_arm_openers).finditer(text, lo, hi):
         word = m["arm"].lower()
         if (word in lex.determiners or word in lex.prepositions or word in lex.number_words
                 or any(ch.isdigit() for ch in word) or no_arm_name(lex, word)):  # fmt: skip
@@ -42,11 +42,10 @@ def bare_arm_names(lex: Lexicon, text: str, lo: int, hi: int) -> list[Span]:
 
 
 @functools.cache
-def _bare_re(nouns: tuple[str, ...], openers: tuple[str, ...]) -> re.Pattern[str]:
+def _bare_re(nouns: frozenset[str], openers: frozenset[str]) -> re.Pattern[str]:
     """An opener, one word (letters first; hyphens, '+' and '/' inside) and a singular arm
-    noun."""
-    opener = "|".join(re.escape(w) for w in openers)
-    noun = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
+    noun (the lexicon's sets are the key: built once a lexicon)."""
     return re.compile(
-        rf"\b(?:{opener})\s+(?P<arm>[A-Za-z][\w+/-]*)\s+(?:{noun})\b(?!-)", re.IGNORECASE
+        rf"\b(?:{alt(openers)})\s+(?P<arm>[A-Za-z][\w+/-]*)\s+(?:{alt(nouns)})\b(?!-)",
+        re.IGNORECASE,
     )

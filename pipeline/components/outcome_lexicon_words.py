@@ -154,6 +154,12 @@ class WordSets:
         # a name and its arm noun that name the study's whole population ("study cohort")
         self.study_population_names = sets["study_population_names"]
         self.arm_subset_words = sets["arm_subset_words"]
+        # an arm named by its role before a population noun ("Intervention patients":
+        # `outcome_arm_names`), and by a word and a noun of one arm without "the" after one of
+        # these prepositions ("in control group": `outcome_bare_arms`)
+        self.arm_role_subjects = sets["arm_role_subjects"]
+        self.bare_arm_openers = sets["bare_arm_openers"]
+        self.single_arm_nouns = self.arm_nouns - self.pooled_arm_nouns
         self.shared_arm_stops = sets["shared_arm_stops"]
         # a clause holding one of these may be two arms' ("40% vs 20%", "than", "similar"): no
         # arm named once in it is all its figures' (`outcome_clause_arms`)

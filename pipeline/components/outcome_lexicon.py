@@ -156,9 +156,8 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         )
 
     def _build_figure_regexes(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
-        """What a figure is not: thresholds, confidence levels, body areas, reference values,
-        baseline characteristics, a dose's change ("a 25% dose reduction"); and the sentence
-        pre-check of `passes`."""
+        """What a figure is not: Snellen fractions, definitions, thresholds, confidence levels,
+        and what `_build_reference_regexes` finds; and the sentence pre-check of `passes`."""
         pop = alt(self.pop)
         # "His vision was 6/15 and 2/60", "visual acuity to 6/24": a Snellen fraction after an
         # acuity word in its clause (`acuity_fraction`; not "3/20 patients": a share of them)
@@ -204,6 +203,13 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
             rf"(?<![\w.])(?:{alt(data['ci_abbreviations'])})\s*[:=,]?\s*$"
         )
         self.min_confidence_level: int = data["limits"]["min_confidence_level"]
+        self._build_reference_regexes(sets, comps)
+
+    def _build_reference_regexes(self, sets: dict[str, frozenset[str]], comps: list[str]) -> None:
+        """What a percentage is of when it is no share of subjects: a body area ("60% of her
+        scalp"), a reference value or an amount ("70% of control values", "99% of cycles"), a
+        baseline characteristic ("51% of them had stage I disease"), a dose's change ("a 25%
+        dose reduction"). `comps`: the lexicon's comparators."""
         self.area_after_re = re.compile(
             rf"^\s*of\s+(?:the\s+|her\s+|his\s+|their\s+|its\s+|total\s+|affected\s+)*"
             rf"(?:{alt(self.area)})\b",
@@ -246,7 +252,8 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         )
 
     def _build_enrollment_regexes(self, data: dict[str, Any]) -> None:
-        """Who was studied: totals, design phrases, case series, medians that are no outcome."""
+        """Who was studied: totals, design phrases, case series and case reports; then
+        `_build_assessment_regexes`."""
         # "a total of 1,203 women", "In total, 287 women": the whole of who was studied
         total = alt(self.total_words)
         self.total_before_re = re.compile(
@@ -290,6 +297,11 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         self.case_report_after_re = re.compile(
             rf"\b(?:{alt(self.auxiliaries)})\s+(?:[a-z]+ly\s+)?(?:{verbs})\b", re.IGNORECASE
         )
+        self._build_assessment_regexes(data)
+
+    def _build_assessment_regexes(self, data: dict[str, Any]) -> None:
+        """Counts of who a rate was measured in or who was assessed, and medians and durations
+        that are no outcome: the count is the base of a result, not a result."""
         # "compared the incidence of invasive cancer in 3967 patients": the count after the
         # preposition is who the rate was measured in (no number, comma or clause end between:
         # "the incidence of X was higher with A, occurring in 32 patients" counts events)

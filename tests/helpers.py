@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -66,6 +67,16 @@ def ingest_all(*inputs: Any, **kw: Any) -> tuple[list[Any], list[Any]]:
     for rec in ingest(list(inputs), **kw):
         (docs if isinstance(rec, Document) else errs).append(rec)
     return docs, errs
+
+
+def write_bioc_json(path: Path, documents: list[dict[str, Any]], layout: str) -> Path:
+    """BioC JSON documents written as PubTator3 exports them, one a line (`layout` "lines"),
+    or as one indented collection (anything else)."""
+    if layout == "lines":
+        path.write_text("".join(json.dumps(d) + "\n" for d in documents), "utf-8")
+    else:
+        path.write_text(json.dumps({"source": "t", "documents": documents}, indent=1), "utf-8")
+    return path
 
 
 def fail_jsonl_line(monkeypatch: Any, lineno: int) -> None:

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import ingest_all
+from helpers import ingest_all, write_bioc_json
 
 # ------------------------------------------------------------ BioC JSON annotations
 
@@ -36,11 +36,7 @@ def test_a_bioc_json_annotation_that_is_no_object_costs_that_annotation(
     the record and which annotation, as for a location that is no object."""
     docs_in = [_doc("a", [_GOOD, _FEVER]), _doc("b", [_GOOD, bad, _FEVER]),
                _doc("c", [_GOOD])]
-    path = tmp_path / "docs.json"
-    if layout == "lines":
-        path.write_text("".join(json.dumps(d) + "\n" for d in docs_in), "utf-8")
-    else:
-        path.write_text(json.dumps({"source": "t", "documents": docs_in}, indent=1), "utf-8")
+    path = write_bioc_json(tmp_path / "docs.json", docs_in, layout)
     docs, errs = ingest_all(path)
     assert [d.doc_id for d in docs] == ["a", "b", "c"]
     assert [a["text"] for a in docs[1].meta["annotations"]] == ["Aspirin", "fever"]

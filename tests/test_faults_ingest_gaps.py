@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ingest_all
+from helpers import ingest_all, write_bioc_json
 
 from pipeline.documents import normalize_text
 from pipeline.ingest.nfc import MAX_DECOMPOSITION, NfcOffsets
@@ -112,11 +112,7 @@ def test_a_bioc_json_location_without_offset_costs_that_annotation(
     the annotation only, as an offset that is no whole number does (bad_offsets)."""
     docs_in = [_bioc_json_doc("a", {"offset": 0, "length": 7}), _bioc_json_doc("b", location),
                _bioc_json_doc("c", {"offset": 0, "length": 7})]
-    path = tmp_path / "docs.json"
-    if layout == "lines":
-        path.write_text("".join(json.dumps(d) + "\n" for d in docs_in), "utf-8")
-    else:
-        path.write_text(json.dumps({"source": "t", "documents": docs_in}, indent=1), "utf-8")
+    path = write_bioc_json(tmp_path / "docs.json", docs_in, layout)
     docs, errs = ingest_all(path)
     assert [d.doc_id for d in docs] == ["a", "b", "c"]
     assert docs[1].meta is not None and docs[0].meta is not None

@@ -381,6 +381,13 @@ def _joins_words(text: str, lo: int, hi: int | None, pair: bool) -> bool:
     a pair a comparison word joins, not one right after a bracket or a comma: that joins the
     pairs of a list ("insomnia (2.9% v 0.4%) and heartburn (8.1% v 3.6%)")."""
     for m in _JOINED.finditer(text, lo, len(text) if hi is None else hi):
-        if not (pair and text[: m.start()].rstrip()[-1:] in (")", "]", ",", ";")):
+        if not (pair and _char_before(text, m.start()) in (")", "]", ",", ";")):
             return True
     return False
+
+
+def _char_before(text: str, i: int) -> str:
+    """The last character before text[i] that is no white space ("" at the start)."""
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return text[i - 1 : i]

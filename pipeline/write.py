@@ -199,20 +199,21 @@ def read_path(path: Path | str) -> str:
     return name if "\\" in name else _GLOB.sub(r"[\1]", name)
 
 
-def check_own(files: Iterable[Path], run_id: str | None) -> None:
+def check_own(files: Iterable[Path], run_id: str | None, *, holder: str = "this run",
+              why: str = "this run would replace or delete it: give each output folder table "
+              "folders of its own, then finish this run with --resume") -> None:
     """OutputExistsError naming the first of `files` (parts a run is about to replace or
     delete: the driver's, an empty table's, whose names are the same in every output folder)
     that records another run id than `run_id`: another output folder's run wrote it, in a
-    table folder both reach (a link). One that records none passes (an earlier biotab's)."""
+    table folder both reach (a link). One that records none passes (an earlier biotab's). The
+    message names whose run has `run_id` (`holder`) and what the refusal prevents (`why`)."""
     for f in files:
         writer = part_run_id(f) if f.is_file() else None
         if writer is not None and writer != run_id:
             raise OutputExistsError(
                 f"{f} was written by the run of another output folder (run id {writer[:32]}; "
-                f"this run has {(run_id or 'none')[:32]}): its table folder {f.parent.name} is "
-                "shared with that folder (a link?), and this run would replace or delete it: "
-                "give each output folder table folders of its own, then finish this run with "
-                "--resume")
+                f"{holder} has {(run_id or 'none')[:32]}): its table folder {f.parent.name} is "
+                f"shared with that folder (a link?), and {why}")
 
 
 def write_run_parts(out: Path, table: str, batches: Iterable[list[dict[str, Any]]],

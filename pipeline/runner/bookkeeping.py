@@ -326,17 +326,10 @@ def check_writers(out: Path, parts: Iterable[Path], run_id: str | None) -> None:
     or read its rows as its own. A part that records none passes (see `stale_files`), and so
     does one in a table folder of `out`'s own (no link) when `out` holds no manifest to say
     whose run it holds (`run_id` None: deleted by hand; its parts are its own, as before)."""
-    for f in parts:
-        writer = W.part_run_id(f)
-        if writer is None or (run_id is None and not f.parent.is_symlink()):
-            continue
-        if writer != run_id:
-            raise O.OutputExistsError(
-                f"{f} was written by the run of another output folder (run id {writer[:32]}; "
-                f"the run of {out} has {(run_id or 'none')[:32]}): its table folder "
-                f"{f.parent.name} is shared with that folder (a link?), and a run here would "
-                "delete that run's rows or read them as its own: give each output folder "
-                "table folders of its own, or choose another --out")
+    W.check_own((f for f in parts if run_id is not None or f.parent.is_symlink()), run_id,
+                holder=f"the run of {out}",
+                why="a run here would delete that run's rows or read them as its own: give "
+                "each output folder table folders of its own, or choose another --out")
 
 
 @dataclass

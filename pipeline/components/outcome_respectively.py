@@ -232,7 +232,8 @@ def _compares(lex: Lexicon, text: str, chain: list[Span]) -> bool:
     if gap & ((lex.comparison | lex.comparator_openers) - lex.respectively):
         return True
     before = text[max(0, chain[0][0] - LINK_CHARS) : chain[0][0]].split()
-    words = [w for w in before if w.lower() not in lex.determiners | lex.arm_nouns]
+    passed = lex.determiners | lex.arm_nouns  # (once, not for every word)
+    words = [w for w in before if w.lower() not in passed]
     return bool(words) and lex.arm_pair_opener_re.fullmatch(words[-1]) is not None
 
 

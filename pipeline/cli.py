@@ -265,7 +265,8 @@ def evaluate_command(
         console.print(f"gold problems: {len(ev.gold_problems)} line(s) or record(s) of "
                       f"{gold.name} not read as written, so not in the gold scored against "
                       f"(warnings above name the first ones; the first: {ev.gold_problems[0]})")
-    if ev.gold_problems and not ev.n_docs:
+    nothing_read = bool(ev.gold_problems) and not ev.n_docs
+    if nothing_read:
         console.print(f"nothing of {gold.name} was read as gold: expected {GOLD_FORMATS}")
     if exclude_generic:
         console.print(f"left out: {ev.generic_left_out} predicted generic mentions, "
@@ -275,6 +276,8 @@ def evaluate_command(
         "concept-ID accuracy on strictly correct mentions with gold ids: "
         + (f"{acc:.4f} ({ev.concept_correct}/{ev.concept_total})" if acc is not None else "n/a")
     )
+    if nothing_read:  # the wrong file given: its scores of zero must not pass for a result
+        raise typer.Exit(2)
 
 
 def _unwritable(path: Path) -> str | None:

@@ -238,9 +238,9 @@ def test_gold_not_utf8_gzipped_or_empty_is_a_problem_not_a_traceback(tmp_path: P
     assert read_gold(empty, problems=problems) == []
     assert problems == [f"{empty}, whole file: empty_file: file is empty (no text after "
                         "whitespace)"]
-    for gold in (latin1, zipped, empty):
+    for gold, code in ((latin1, 0), (zipped, 0), (empty, 2)):  # 2: nothing read as gold
         result = CliRunner().invoke(app, ["evaluate", str(gold), "--no-model"])
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == code, result.output
     assert "gold problems: 1" in " ".join(result.output.split())
 
 
@@ -334,12 +334,12 @@ def test_a_file_that_is_no_gold_gives_a_few_warnings_and_says_what_gold_is(
         tmp_path: Path) -> None:
     """A prose file given as GOLD (the wrong file) was one warning per line (862 for
     README.md) before scores of 0 documents; now the first few lines are named, all counted,
-    and the summary says what a gold file is."""
+    and the summary says what a gold file is, exit 2."""
     prose = tmp_path / "notes.txt"
     prose.write_text("".join(f"Line {i} of my notes about aspirin.\n\n" for i in range(100)),
                      encoding="utf-8")
     result = CliRunner().invoke(app, ["evaluate", str(prose), "--no-model"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output  # was 0: a script took the zeros for scores
     out = " ".join(result.output.split())  # rich wraps long lines
     assert 1 < out.count("WARNING") <= 21, out.count("WARNING")
     assert "only the first" in out

@@ -87,13 +87,10 @@ _VERBOSE_HELP = "Log debug messages (what each step does) as well as warnings an
 
 
 def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
-    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(
-        level=level,
-        format="%(message)s",
-        handlers=[RichHandler(show_path=False, rich_tracebacks=True)],
-        force=True,
-    )
+    """The logs of `evaluate`, `train` and `kb build` on stderr, as `biotab run`'s
+    (`_run_logging`): they went to stdout, rich-wrapped even when piped, so `biotab evaluate
+    GOLD > scores.txt` put the gold warnings among the scores and none on the screen."""
+    _run_logging(quiet, verbose)
 
 
 @kb_app.command("build")

@@ -345,6 +345,9 @@ def test_a_file_that_is_no_gold_gives_a_few_warnings_and_says_what_gold_is(
     assert "only the first" in out
     assert "gold problems: 100 line(s)" in out
     assert "nothing of notes.txt was read as gold" in out and "TOKEN<TAB>TAG" in out
+    # the warnings are on stderr, the scores on stdout (`> scores.txt` held the warnings)
+    assert "WARNING" in result.stderr and "WARNING" not in result.stdout
+    assert "gold problems: 100" in " ".join(result.stdout.split())
 
 
 def test_gold_readers_cap_their_warnings_without_a_problems_list(

@@ -263,8 +263,14 @@ def evaluate_command(
                       f"{gold.name} not read as written, so not in the gold scored against "
                       f"(warnings above name the first ones; the first: {ev.gold_problems[0]})")
     nothing_read = bool(ev.gold_problems) and not ev.n_docs
+    strict = ev.micro("strict")
+    # documents without one gold mention (raw PubTator, a corpus of other types): scores of 0
+    no_mention = bool(ev.n_docs) and not (strict.tp + strict.fn + ev.gold_left_out)
     if nothing_read:
         console.print(f"nothing of {gold.name} was read as gold: expected {GOLD_FORMATS}")
+    elif no_mention:
+        console.print(f"{gold.name} holds {ev.n_docs:,} documents but no gold DRUG, DISEASE "
+                      f"or CYTOKINE mention: expected {GOLD_FORMATS}")
     if exclude_generic:
         console.print(f"left out: {ev.generic_left_out} predicted generic mentions, "
                       f"{ev.gold_left_out} gold mentions at their offsets")
@@ -273,7 +279,7 @@ def evaluate_command(
         "concept-ID accuracy on strictly correct mentions with gold ids: "
         + (f"{acc:.4f} ({ev.concept_correct}/{ev.concept_total})" if acc is not None else "n/a")
     )
-    if nothing_read:  # the wrong file given: its scores of zero must not pass for a result
+    if nothing_read or no_mention:  # the wrong file given: its zeros must not pass for scores
         raise typer.Exit(2)
 
 

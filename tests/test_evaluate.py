@@ -350,6 +350,23 @@ def test_a_file_that_is_no_gold_gives_a_few_warnings_and_says_what_gold_is(
     assert "gold problems: 100" in " ".join(result.stdout.split())
 
 
+def test_a_gold_file_without_a_mention_says_so_and_exits_2(tmp_path: Path) -> None:
+    """A PubTator file of titles and abstracts only (documents, not gold) was scored as gold
+    without a mention, exit 0: every prediction a false positive, and nothing said why."""
+    raw = tmp_path / "raw.pubtator"
+    raw.write_text("1|t|Aspirin for pain.\n1|a|Aspirin was given to 40 patients with "
+                   "migraine.\n\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", str(raw), "--no-model"])
+    assert result.exit_code == 2, result.output
+    out = " ".join(result.stdout.split())
+    assert "raw.pubtator holds 1 documents but no gold DRUG, DISEASE or CYTOKINE mention" in out
+    assert "TOKEN<TAB>TAG" in out
+    annotated = tmp_path / "gold.pubtator"
+    annotated.write_text(raw.read_text(encoding="utf-8").rstrip("\n")
+                         + "\n1\t0\t7\tAspirin\tChemical\tD001241\n\n", encoding="utf-8")
+    assert CliRunner().invoke(app, ["evaluate", str(annotated), "--no-model"]).exit_code == 0
+
+
 def test_gold_readers_cap_their_warnings_without_a_problems_list(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """The benchmarks and training read gold without a `problems` list: the cap on warnings

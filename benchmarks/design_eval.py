@@ -145,7 +145,16 @@ def main(argv: list[str] | None = None) -> int:
     gold = read_gold()
     splits = SPLITS if args.split == "both" else (args.split,)
     wanted = [g for g in gold if g["split"] in splits]
+    # a corpus file missing (the default corpora folder is beside the repository's) was a
+    # KeyError traceback: biotab's reader gives a missing path as an error record, not texts
+    files = sorted({args.corpora / FILES[g["corpus"]] for g in wanted})
+    if gone := [path for path in files if not path.is_file()]:
+        ap.exit(2, f"{ap.prog}: no corpus file at {gone[0]} (give the corpora folder with "
+                   "--corpora)\n")
     texts = read_texts(args.corpora, {(g["corpus"], g["pmid"]) for g in wanted})
+    if lost := [g for g in wanted if (g["corpus"], g["pmid"]) not in texts]:
+        ap.exit(2, f"{ap.prog}: {len(lost)} judged abstracts are not in {args.corpora} (the "
+                   f"first: PMID {lost[0]['pmid']} of {FILES[lost[0]['corpus']]})\n")
     nlp = design_nlp()
     scores = {}
     for split in splits:

@@ -87,13 +87,10 @@ _VERBOSE_HELP = "Log debug messages (what each step does) as well as warnings an
 
 
 def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
-    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(
-        level=level,
-        format="%(message)s",
-        handlers=[RichHandler(show_path=False, rich_tracebacks=True)],
-        force=True,
-    )
+    """The logs of `evaluate`, `train` and `kb build` on stderr, as `biotab run`'s
+    (`_run_logging`): they went to stdout, rich-wrapped even when piped, so `biotab evaluate
+    GOLD > scores.txt` put the gold warnings among the scores and none on the screen."""
+    _run_logging(quiet, verbose)
 
 
 @kb_app.command("build")
@@ -265,8 +262,15 @@ def evaluate_command(
         console.print(f"gold problems: {len(ev.gold_problems)} line(s) or record(s) of "
                       f"{gold.name} not read as written, so not in the gold scored against "
                       f"(warnings above name the first ones; the first: {ev.gold_problems[0]})")
-    if ev.gold_problems and not ev.n_docs:
+    nothing_read = bool(ev.gold_problems) and not ev.n_docs
+    strict = ev.micro("strict")
+    # documents without one gold mention (raw PubTator, a corpus of other types): scores of 0
+    no_mention = bool(ev.n_docs) and not (strict.tp + strict.fn + ev.gold_left_out)
+    if nothing_read:
         console.print(f"nothing of {gold.name} was read as gold: expected {GOLD_FORMATS}")
+    elif no_mention:
+        console.print(f"{gold.name} holds {ev.n_docs:,} documents but no gold DRUG, DISEASE "
+                      f"or CYTOKINE mention: expected {GOLD_FORMATS}")
     if exclude_generic:
         console.print(f"left out: {ev.generic_left_out} predicted generic mentions, "
                       f"{ev.gold_left_out} gold mentions at their offsets")
@@ -275,6 +279,8 @@ def evaluate_command(
         "concept-ID accuracy on strictly correct mentions with gold ids: "
         + (f"{acc:.4f} ({ev.concept_correct}/{ev.concept_total})" if acc is not None else "n/a")
     )
+    if nothing_read or no_mention:  # the wrong file given: its zeros must not pass for scores
+        raise typer.Exit(2)
 
 
 def _unwritable(path: Path) -> str | None:

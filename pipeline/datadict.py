@@ -229,6 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if target.is_dir():  # a file name is needed (it was an IsADirectoryError traceback)
         sys.stderr.write(f"biotab docs: {target} is a folder; give the file's name\n")
         return 2
+    if not target.parent.is_dir():  # a typo made folders, where `report -o` refuses
+        blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+        reason = f"{blocker} is not a folder" if blocker is not None else "no such folder"
+        sys.stderr.write(f"biotab docs: cannot write {target}: {reason}\n")
+        return 2
     try:
         written = write(target)
     except OSError as exc:  # a read-only folder, no such folder, a name too long

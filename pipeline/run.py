@@ -42,7 +42,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +92,9 @@ DEFAULT_MAX_FILE_MB: float | None = (
 DEFAULT_MAX_RECORD_MB: float = DEFAULT_MAX_RECORD_BYTES / 2**20
 
 ENGINES = ("local", "dask")
+#: The `error` of an input path that does not exist (`pipeline.ingest.missing_path`).
+MISSING_PATH = "missing_path"
+
 #: The largest size option taken, in MB (an exbibyte): its bytes must fit a C integer.
 MAX_MB = 2**40
 
@@ -123,6 +126,8 @@ class RunSummary:
     threads: int = 0  # dask: the cluster's threads (local: one per worker process)
     #: "reader_failed" error rows: a reader's bug lost the rest of a shard's records
     reader_failures: int = 0
+    #: rows of the errors table per `error` kind (`write.count_error_kinds`)
+    error_kinds: dict[str, int] = field(default_factory=dict)
 
     @property
     def documents(self) -> int:
@@ -167,7 +172,8 @@ class RunSummary:
 
     def notes(self) -> list[str]:
         """What a user must not miss, each printed in brackets: resumed shards, failed shards,
-        records a reader lost."""
+        records a reader lost, a run that read no document (its error rows per kind), input
+        paths not found beside others that were read."""
         out = []
         if self.shards_skipped:
             out.append(f"resumed: {self.shards_skipped} of {self.shards_total} shards were done")
@@ -177,6 +183,15 @@ class RunSummary:
         if self.reader_failures:
             out.append(f"RECORDS LOST: a reader failed in {self.reader_failures} shard(s); "
                        "see the errors rows 'reader_failed'")
+        # an empty input folder or a typo among several paths is an error row, not a refusal:
+        # without these notes only "N errors" told that something was not read
+        if not self.documents and self.errors:
+            kinds = sorted(self.error_kinds.items(), key=lambda kv: (-kv[1], kv[0]))
+            out.append("no document was read; see the errors table: "
+                       + ", ".join(f"{kind} {n:,}" for kind, n in kinds))
+        elif missing := self.error_kinds.get(MISSING_PATH, 0):
+            out.append(f"{missing} input path(s) not found; see the errors rows "
+                       f"'{MISSING_PATH}'")
         return out
 
     def line(self) -> str:
@@ -469,7 +484,7 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
         duplicates_dropped=finished.duplicates, citations_deleted=finished.citations_deleted,
         fail_on_error=req.fail_on_error,
         expected_errors=_expected_errors(kinds, req.opts.keep_duplicates),
-        reader_failures=kinds["reader_failed"],
+        reader_failures=kinds["reader_failed"], error_kinds=dict(kinds),
     )
 
 

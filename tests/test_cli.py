@@ -146,7 +146,7 @@ def test_the_command_exits_without_the_collector_walking_every_object() -> None:
     ["outcomes_speed.py", "--corpus", "{gone}"], ["run_speed.py", "--corpora", "{gone}"],
     ["sentences_speed.py", "--corpora", "{gone}"], ["stage_speed.py", "{gone}"],
     ["tag_accuracy.py", "{gone}"], ["tag_speed.py", "{gone}"],
-    ["tag_speed.py", "{seed}", "--model", "{gone}"],
+    ["tag_speed.py", "{seed}", "--model", "{gone}"], ["design_eval.py", "--corpora", "{gone}"],
 ])
 def test_benchmark_scripts_name_a_missing_path_in_one_line(tmp_path: Path,
                                                            args: list[str]) -> None:

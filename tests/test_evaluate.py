@@ -238,9 +238,9 @@ def test_gold_not_utf8_gzipped_or_empty_is_a_problem_not_a_traceback(tmp_path: P
     assert read_gold(empty, problems=problems) == []
     assert problems == [f"{empty}, whole file: empty_file: file is empty (no text after "
                         "whitespace)"]
-    for gold in (latin1, zipped, empty):
+    for gold, code in ((latin1, 0), (zipped, 0), (empty, 2)):  # 2: nothing read as gold
         result = CliRunner().invoke(app, ["evaluate", str(gold), "--no-model"])
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == code, result.output
     assert "gold problems: 1" in " ".join(result.output.split())
 
 
@@ -334,17 +334,37 @@ def test_a_file_that_is_no_gold_gives_a_few_warnings_and_says_what_gold_is(
         tmp_path: Path) -> None:
     """A prose file given as GOLD (the wrong file) was one warning per line (862 for
     README.md) before scores of 0 documents; now the first few lines are named, all counted,
-    and the summary says what a gold file is."""
+    and the summary says what a gold file is, exit 2."""
     prose = tmp_path / "notes.txt"
     prose.write_text("".join(f"Line {i} of my notes about aspirin.\n\n" for i in range(100)),
                      encoding="utf-8")
     result = CliRunner().invoke(app, ["evaluate", str(prose), "--no-model"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output  # was 0: a script took the zeros for scores
     out = " ".join(result.output.split())  # rich wraps long lines
     assert 1 < out.count("WARNING") <= 21, out.count("WARNING")
     assert "only the first" in out
     assert "gold problems: 100 line(s)" in out
     assert "nothing of notes.txt was read as gold" in out and "TOKEN<TAB>TAG" in out
+    # the warnings are on stderr, the scores on stdout (`> scores.txt` held the warnings)
+    assert "WARNING" in result.stderr and "WARNING" not in result.stdout
+    assert "gold problems: 100" in " ".join(result.stdout.split())
+
+
+def test_a_gold_file_without_a_mention_says_so_and_exits_2(tmp_path: Path) -> None:
+    """A PubTator file of titles and abstracts only (documents, not gold) was scored as gold
+    without a mention, exit 0: every prediction a false positive, and nothing said why."""
+    raw = tmp_path / "raw.pubtator"
+    raw.write_text("1|t|Aspirin for pain.\n1|a|Aspirin was given to 40 patients with "
+                   "migraine.\n\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", str(raw), "--no-model"])
+    assert result.exit_code == 2, result.output
+    out = " ".join(result.stdout.split())
+    assert "raw.pubtator holds 1 documents but no gold DRUG, DISEASE or CYTOKINE mention" in out
+    assert "TOKEN<TAB>TAG" in out
+    annotated = tmp_path / "gold.pubtator"
+    annotated.write_text(raw.read_text(encoding="utf-8").rstrip("\n")
+                         + "\n1\t0\t7\tAspirin\tChemical\tD001241\n\n", encoding="utf-8")
+    assert CliRunner().invoke(app, ["evaluate", str(annotated), "--no-model"]).exit_code == 0
 
 
 def test_gold_readers_cap_their_warnings_without_a_problems_list(

@@ -597,12 +597,15 @@ def test_an_input_folder_with_nothing_to_read_is_an_error_row(tmp_path: Path,
     assert list(errors["error"]) == ["empty_folder"]
     assert errors["source"][0].endswith("empty") and errors["stage"][0] == "ingest"
     assert "holds no file to read" in errors["message"][0]
+    # the summary says that nothing was read and why ("0 documents, ..., 1 errors" alone)
+    assert summary.notes() == ["no document was read; see the errors table: empty_folder 1"]
     summary = run([empty, hidden, good], out, workers=1, quiet=True, overwrite=True,
                   nlp_factory=light_factory)
     assert summary.documents == 1
     errors = pd.read_parquet(out / "errors")
     assert [(Path(s).name, e) for s, e in zip(errors["source"], errors["error"], strict=True)] \
         == [("empty", "empty_folder"), ("hidden", "empty_folder")]
+    assert summary.notes() == []  # a document was read; the empty folders are rows
 
 
 def test_a_malformed_json_line_gets_the_whole_message_of_jsons_error(

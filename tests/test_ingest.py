@@ -676,6 +676,22 @@ def test_a_csv_of_documents_says_how_to_read_it(tmp_path: Path) -> None:
                                                   ("2", "Aspirin, daily.")] and not errs
 
 
+def test_an_iob_token_file_is_named_as_such_not_as_a_table(tmp_path: Path) -> None:
+    """BC5CDR's `devel.tsv` (IOB2: a token and its tag a line) beside its `devel.pubtator`
+    got the TSV table's hint, converting it with DuckDB: one document per token."""
+    iob = tmp_path / "devel.tsv"
+    iob.write_text("Naloxone\tB-Chemical\nreverses\tO\nthe\tO\nhypertension\tB-Disease\n"
+                   ".\tO\n\nIt\tO\nworks\tO\n", encoding="utf-8")
+    _, errs = run(iob)
+    assert [e.error for e in errs] == ["unknown_format"]
+    assert "IOB2" in errs[0].message and "biotab evaluate" in errs[0].message
+    assert "duckdb" not in errs[0].message
+    table = tmp_path / "notes.tsv"  # a table of two columns is still a table
+    table.write_text("id\ttext\n1\tTrial of imiquimod.\n2\tOf 40 patients, 12 died.\n",
+                     encoding="utf-8")
+    assert "TSV table" in run(table)[1][0].message
+
+
 def test_a_documents_list_of_id_and_text_says_how_to_read_it(tmp_path: Path) -> None:
     """`{"documents": [{"id": ..., "text": ...}]}` is read as a BioC collection (its
     "documents" key): each document's row said "BioC document a has no passage text", not

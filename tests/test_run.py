@@ -286,6 +286,8 @@ def test_missing_path_is_an_error_row_and_the_run_goes_on(tmp_path: Path) -> Non
     err = pd.read_parquet(tmp_path / "out" / "errors").iloc[0]
     assert err["error"] == "missing_path" and err["source"].endswith("nope.txt")
     assert err["stage"] == "ingest"
+    # the summary says so: "1 errors" alone did not tell that an input was not found
+    assert summary.notes() == ["1 input path(s) not found; see the errors rows 'missing_path'"]
     assert run([tmp_path / "nope.txt", seed], tmp_path / "o2", workers=1, quiet=True,
                fail_on_error=True, nlp_factory=NLP_FACTORY).exit_code == 1
     with pytest.raises(RunError, match="no input path exists"):  # nothing to read at all

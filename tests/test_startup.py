@@ -80,6 +80,20 @@ def test_folder_without_index_is_indexed_at_load(blank: Language, saved: Path) -
     assert spans(LexiconMatcher(blank, "c").from_disk(saved), blank) == expected
 
 
+def test_the_index_command_names_a_folder_without_patterns_in_one_line(
+        saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder without the patterns (a typo) and `--help` were FileNotFoundError tracebacks;
+    now one line and exit 2 before any index is written, and the usage."""
+    (saved / INDEX_FILE).unlink()
+    assert main([str(saved), str(tmp_path / "typo")]) == 2
+    assert capsys.readouterr().err == (
+        f"lexicon_index: no {PATTERNS_FILE} in {tmp_path / 'typo'} (give the saved "
+        "biotab_lexicon folder, e.g. models/biotab_ner/biotab_lexicon)\n")
+    assert not (saved / INDEX_FILE).exists()  # none written: the other folder is not half done
+    assert main(["--help"]) == 0
+    assert capsys.readouterr().out.startswith("usage: python -m pipeline.components.lexicon_index")
+
+
 def test_stale_index_is_refused_naming_the_file(blank: Language, saved: Path) -> None:
     with gzip.open(saved / PATTERNS_FILE, "wt", encoding="utf-8") as fh:
         fh.write(json.dumps(PATTERNS[0]) + "\n")  # the patterns changed, the index did not

@@ -325,6 +325,10 @@ def test_docs_command_names_its_output_in_its_messages(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["docs", "-o", str(blocker / "tables.md")])
     assert result.exit_code == 2
     assert f"{blocker} is not a folder" in result.output and "File exists" not in result.output
+    typo = tmp_path / "dcos" / "tables.md"  # a folder that does not exist is not made
+    result = CliRunner().invoke(app, ["docs", "-o", str(typo)])
+    assert result.exit_code == 2 and not typo.parent.exists(), result.output
+    assert result.output == f"biotab docs: cannot write {typo}: no such folder\n"
 
 
 # --------------------------------------------------------------------------- analyst snippets

@@ -262,9 +262,19 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.components.lexicon import PATTERNS_FILE, LexiconMatcher
     from pipeline.nlp import blank_nlp
 
-    folders = [Path(a) for a in (sys.argv[1:] if argv is None else argv)]
-    if not folders:
-        raise SystemExit(f"usage: {_REWRITE.format(folder='FOLDER')} [FOLDER...]")
+    args = sys.argv[1:] if argv is None else argv
+    usage = f"usage: {_REWRITE.format(folder='FOLDER')} [FOLDER...]"
+    if not args:
+        raise SystemExit(usage)
+    if {"-h", "--help"} & set(args):  # was read as a folder named --help: a traceback
+        sys.stdout.write(usage + "\n")
+        return 0
+    folders = [Path(a) for a in args]
+    # checked before any index is written (a typo was a FileNotFoundError traceback)
+    if gone := [f for f in folders if not (f / PATTERNS_FILE).is_file()]:
+        sys.stderr.write(f"lexicon_index: no {PATTERNS_FILE} in {gone[0]} (give the saved "
+                         "biotab_lexicon folder, e.g. models/biotab_ner/biotab_lexicon)\n")
+        return 2
     nlp = blank_nlp()
     for folder in folders:
         patterns_file = folder / PATTERNS_FILE

@@ -222,13 +222,31 @@ def _page_kind(name: str, head: bytes) -> str | None:
     return None
 
 
+# an IOB2 line: a token, a tab, its tag (`O`, `B-Chemical`, `I-Disease`)
+_IOB_LINE = re.compile(rb"[^\t]+\t(?:O|[BI]-[^\t]+)\r?")
+
+
+def _iob_tokens(head: bytes) -> bool:
+    """Whether the head's whole lines, at least two besides blank ones, are all IOB2 token
+    lines: a corpus of tagged tokens (BC5CDR's `devel.tsv`), not a table of documents."""
+    lines = [line for line in head.split(b"\n")[:-1] if line.strip()]  # the last may be cut
+    return len(lines) >= 2 and all(_IOB_LINE.fullmatch(line) for line in lines)
+
+
 def unknown_format(source: str, name: str, head: bytes, formats: Sequence[str]) -> ErrorRecord:
     """The row for a file whose format neither its name nor its head tells. A CSV or TSV
-    table gets a hint of its own: no format reads it, JSONL does once each row is a line."""
+    table gets a hint of its own: no format reads it, JSONL does once each row is a line. An
+    IOB2 file of tagged tokens (a `.tsv` too) is named as such: its hint would make one
+    document of each token."""
     page = _page_kind(name, head)
     if page is not None:
         return err(source, "unknown_format", f"{name!r} is {page}; biotab reads plain text: "
                    "save or export it as plain text first (.txt)")
+    if _iob_tokens(head):
+        return err(source, "unknown_format",
+                   f"{name!r} holds IOB2 tokens with their tags (TOKEN<TAB>TAG lines), an "
+                   "annotated corpus for `biotab evaluate`, not documents: give their text "
+                   "(PubTator, plain text or JSON Lines)")
     if (ext := next((e for e in _TABLE_EXTENSIONS if name.lower().endswith(e)), None)):
         return err(source, "unknown_format",
                    f"{name!r} is a {ext[1:4].upper()} table; biotab reads JSON Lines (one "

@@ -48,7 +48,7 @@ from typing import Any
 
 from pipeline import output_folder as O
 from pipeline import write as W
-from pipeline.ingest import Shard, list_shards
+from pipeline.ingest import MISSING_PATH, Shard, list_shards
 from pipeline.ingest.dedupe import DELETED, DUPLICATE, keep_choice
 from pipeline.limits import (
     DEFAULT_BATCH_SIZE,
@@ -92,9 +92,6 @@ DEFAULT_MAX_FILE_MB: float | None = (
 DEFAULT_MAX_RECORD_MB: float = DEFAULT_MAX_RECORD_BYTES / 2**20
 
 ENGINES = ("local", "dask")
-#: The `error` of an input path that does not exist (`pipeline.ingest.missing_path`).
-MISSING_PATH = "missing_path"
-
 #: The largest size option taken, in MB (an exbibyte): its bytes must fit a C integer.
 MAX_MB = 2**40
 

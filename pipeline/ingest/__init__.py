@@ -258,8 +258,12 @@ def _reader_failed(shard: Shard, exc: Exception, last: Document | ErrorRecord | 
                "shard was not read (lost)", location)
 
 
+#: The `error` of an input path that does not exist (the run summary notes them).
+MISSING_PATH = "missing_path"
+
+
 def _missing(source: str, location: str | None = None) -> ErrorRecord:
-    return err(source, "missing_path", f"input path not found on host {hostname()}", location)
+    return err(source, MISSING_PATH, f"input path not found on host {hostname()}", location)
 
 
 def _missing_or_too_long(source: str, path: str) -> ErrorRecord:

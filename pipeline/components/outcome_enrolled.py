@@ -227,6 +227,26 @@ def enrollment_by_form(lex: Lexicon, members: list[Figure], cues: list[Cue],
     )
 
 
+def controls_of_cases(lex: Lexicon, figures: list[Figure], head: Figure,
+                      parser: SentenceParser) -> bool:
+    """ "49 case patients and 156 unaffected control subjects", "case-control samples (197
+    psychosis patients and 337 controls)": a count of subjects in a sentence that names a
+    case-control design (`case_control_words`), or whose own words name controls
+    (`control_subject_words`) after a count of who was studied, is who was studied (the cases
+    or their comparison group), not a count of the event a disease mention near it names. The
+    caller asks only when a weak cue (a disease mention) is the best that claims the count
+    (not "5 controls developed nausea")."""
+    if not head.has_pop or head.pct is not None or head.den is not None:
+        return False
+    if head.zero or head.all_form:
+        return False
+    if any(w in parser.low for w in lex.case_control_words):
+        return True
+    return any(
+        parser.toks[k].lower in lex.control_subject_words for k in range(head.ts, head.te)
+    ) and any(f.measure == "enrollment" and f.end <= head.start for f in figures)
+
+
 # How far (characters) after a count its verb of presentation is looked for (the regex reads
 # at most 120 characters before the auxiliary).
 CASE_PRESENTATION_WINDOW = 160

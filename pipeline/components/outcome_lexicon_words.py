@@ -111,6 +111,8 @@ class WordSets:
         self.rate_event_nouns = sets["rate_event_nouns"]
         self.exposure_words = sets["exposure_words"]
         self.occurrence_nouns = sets["occurrence_nouns"]
+        self.control_subject_words = sets["control_subject_words"]
+        self.case_control_words = sets["case_control_words"]
 
     def _set_comparison_words(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """How figures are listed and compared: boundaries, connectors, prepositions,

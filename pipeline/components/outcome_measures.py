@@ -27,6 +27,7 @@ from pipeline.components.outcome_changes import (
 from pipeline.components.outcome_cue_distances import Distances, candidate_cues, figure_between
 from pipeline.components.outcome_enrolled import (
     TOTAL_CLAIM,
+    controls_of_cases,
     counts_occurrences,
     enrollment_by_form,
     enrollment_context,
@@ -311,6 +312,13 @@ def assign_measures(
             best = what_changed(lex, scored, best[1], dist, parser) or best
         if best is not None and head.time_unit is not None:
             best = _time_to_event_cue(lex, scored, best)
+        if best is not None and best[1].priority == 0 and controls_of_cases(
+            lex, figures, head, parser
+        ):
+            # ("49 cases and 156 control subjects": who was studied, a group of them, not the
+            # cohort a later count is taken over)
+            head.measure, head.one_arm = "enrollment", True
+            continue
         measure: str | None = None
         negated = False
         context = enrollment_context(lex, head, parser) if len(members) == 1 else 0

@@ -273,6 +273,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "rate_nouns",
     "rate_base_prepositions",
     "occurrence_nouns",
+    "control_subject_words",
+    "case_control_words",
     "case_report_verbs",
     "case_presentation_auxiliaries",
     "case_presentation_verbs",

@@ -1,0 +1,59 @@
+"""Readings of outcome figures found wrong on text no rule was tuned on (session 40): who was
+studied read as events, earlier reports read as results. Each sentence is written for these
+tests (not copied from a corpus); each case fails without the rule named above its test, but
+the cases marked as what stays, which guard the rule against taking a result."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from test_outcomes import run
+
+Row = tuple[str, float]
+
+DISEASES = [
+    ("stroke", "DISEASE", "MESH:D020521"),
+    ("psychosis", "DISEASE", "MESH:D011605"),
+    ("lung cancer", "DISEASE", "MESH:D008175"),
+    ("hepatotoxicity", "DISEASE", "MESH:D056486"),
+    ("neuropathy", "DISEASE", "MESH:D010523"),
+    ("anemia", "DISEASE", "MESH:D000740"),
+    ("thrombosis", "DISEASE", "MESH:D013927"),
+]
+
+
+def rows(nlp: Language, text: str) -> list[Row]:
+    """(measure, value) of each row."""
+    return [(r["measure"], r["value"]) for r in run(nlp, text, DISEASES)._.outcomes]
+
+
+# -- the subjects of a case-control study are who was studied (controls_of_cases) -----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "We enrolled 250 women who had a first stroke and 900 control women who had not "
+            "had a stroke.",
+            ("enrollment", 900.0),
+        ),
+        (
+            "In a case-control study, we enrolled 250 women aged 20 to 45 years who had had a "
+            "first stroke between 1991 and 1996 and 900 control women who had not had a stroke.",
+            ("enrollment", 900.0),
+        ),
+        (
+            "We did a genetic association analysis of case-control samples (210 drug-induced "
+            "psychosis patients and 340 controls) in the Korean population.",
+            ("enrollment", 340.0),
+        ),
+        # what stays: an event cue of its own claims the controls' count
+        ("Hepatotoxicity developed in 12 patients and 5 controls.", ("adverse_event", 5.0)),
+    ],
+)
+def test_cases_and_controls_are_who_was_studied(
+    outcomes_nlp: Language, text: str, expected: Row
+) -> None:
+    got = rows(outcomes_nlp, text)
+    assert expected in got and [r for r in got if r[1] == expected[1]] == [expected], got

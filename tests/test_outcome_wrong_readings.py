@@ -57,3 +57,44 @@ def test_cases_and_controls_are_who_was_studied(
 ) -> None:
     got = rows(outcomes_nlp, text)
     assert expected in got and [r for r in got if r[1] == expected[1]] == [expected], got
+
+
+# -- counts that earlier reports give are no rows (outcome_design.without_earlier_reports) ----
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Twelve cases of this complication have been reported.",
+        "Anemia developed in 2 previously reported cases.",
+        "Thrombosis after the drug has been described in the literature in 4 cases.",
+        "To our knowledge, no cases of neuropathy occurring during the therapy have been "
+        "described in the literature.",
+        "Neuropathy is listed as one side effect of the drug in its package insert, but there "
+        "is only one report in the literature.",
+    ],
+)
+def test_earlier_reports_give_no_rows(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what stays: what the subjects told, a trial's events, the study's own cases
+        (
+            "Of the 280 men who completed the questionnaire, 40 reported headache.",
+            ("adverse_event", 40.0),
+        ),
+        ("Thrombosis has been reported in 61 patients to date.", ("adverse_event", 61.0)),
+        (
+            "Three patients developed anemia after the drug, and another 13 patients in the "
+            "literature were reviewed.",
+            ("adverse_event", 3.0),
+        ),
+    ],
+)
+def test_own_figures_beside_reports_stay(
+    outcomes_nlp: Language, text: str, expected: Row
+) -> None:
+    assert expected in rows(outcomes_nlp, text)

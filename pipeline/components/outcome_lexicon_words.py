@@ -113,6 +113,8 @@ class WordSets:
         self.occurrence_nouns = sets["occurrence_nouns"]
         self.control_subject_words = sets["control_subject_words"]
         self.case_control_words = sets["case_control_words"]
+        self.report_words = sets["report_words"]
+        self.literature_words = sets["literature_words"]
 
     def _set_comparison_words(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """How figures are listed and compared: boundaries, connectors, prepositions,

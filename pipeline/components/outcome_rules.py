@@ -275,6 +275,8 @@ LEXICON_LISTS: tuple[str, ...] = (
     "occurrence_nouns",
     "control_subject_words",
     "case_control_words",
+    "report_words",
+    "literature_words",
     "case_report_verbs",
     "case_presentation_auxiliaries",
     "case_presentation_verbs",

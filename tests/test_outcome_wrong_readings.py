@@ -98,3 +98,36 @@ def test_own_figures_beside_reports_stay(
     outcomes_nlp: Language, text: str, expected: Row
 ) -> None:
     assert expected in rows(outcomes_nlp, text)
+
+
+# -- an improvement a relative clause after the count names is their later course, not what ---
+# -- the count counts (outcome_measures._in_relative_clause) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nausea occurred in 5 patients, which resolved within a day.", [("adverse_event", 5.0)]),
+        (
+            "Seizures increased in four children given the drug and two of these developed "
+            "neuropathy, which resolved on withdrawal.",
+            [("adverse_event", 4.0), ("adverse_event", 2.0)],
+        ),
+        # (a decline of a measured value: no improvement, and no row without an event cue)
+        (
+            "Left ventricular ejection fraction declined to less than 45% in 4 patients, which "
+            "were recovered.",
+            [],
+        ),
+    ],
+)
+def test_later_recovery_is_not_the_count(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected
+
+
+def test_relative_clause_that_closes_keeps_the_main_verb(outcomes_nlp: Language) -> None:
+    # what stays: the clause closes before the main verb's cue
+    text = "Five of the eight patients, who had taken the drug for a year, recovered fully."
+    assert rows(outcomes_nlp, text) == [("improvement", 5.0)]

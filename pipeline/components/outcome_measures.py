@@ -131,6 +131,19 @@ def _had_a_change(lex: Lexicon, head: Figure, c: Cue, te: int, parser: SentenceP
     )
 
 
+def _in_relative_clause(lex: Lexicon, parser: SentenceParser, te: int, cue: int) -> bool:
+    """Does a comma and a `relative_pronouns` entry after a figure ending at token te open a
+    clause the cue at token `cue` is in (no comma after the pronoun before the cue: "in 5
+    patients, which were recovered", "two developed myoclonic jerks, which resolved"; not
+    "Two patients, who had a prior history of X, were treated")? An improvement such a clause
+    names is what came of the counted subjects or their event later, not what the figure
+    counts."""
+    for k in range(cue - 1, te - 1, -1):
+        if parser.toks[k].text == ",":
+            return parser.lower(k + 1) in lex.relative_pronouns
+    return False
+
+
 def _change_noun(lex: Lexicon, c: Cue, parser: SentenceParser) -> bool:
     """Is the cue a `change_cue_words` entry after "a"/"an" ("an increase", "a reduction")?"""
     return parser.toks[c.ts].lower in lex.change_cue_words and parser.lower(c.ts - 1) in ("a", "an")
@@ -207,6 +220,8 @@ def _scored_cues(lex: Lexicon, sc: _SentenceCues, head: Figure, ts: int, te: int
             continue
         if own_verb and c.ts >= te and figure_between(dist, c, ts, te):
             continue
+        if c.measure == "improvement" and c.ts >= te and _in_relative_clause(lex, parser, te, c.ts):
+            continue  # "LVEF fell below 50% in 5 patients, which recovered": their later course
         aside = sc.asides.get(c.start)
         if aside is not None and not aside[0] < head.start < aside[1]:
             continue  # "... 39.2% in the docetaxel group (HR for death, 0.59)": the HR's

@@ -131,3 +131,27 @@ def test_relative_clause_that_closes_keeps_the_main_verb(outcomes_nlp: Language)
     # what stays: the clause closes before the main verb's cue
     text = "Five of the eight patients, who had taken the drug for a year, recovered fully."
     assert rows(outcomes_nlp, text) == [("improvement", 5.0)]
+
+
+# -- complete and partial responses summed are the objective response (outcome_cues.jsonl) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Clinical response did not differ between the arms (P = .30; complete response + "
+            "partial response, 51.2% v 47.9%).",
+            [("response", 51.2), ("response", 47.9)],
+        ),
+        # what stays: each response named apart
+        (
+            "Complete response was seen in 10% and partial response in 30%.",
+            [("complete_response", 10.0), ("partial_response", 30.0)],
+        ),
+    ],
+)
+def test_summed_responses_are_the_response(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected

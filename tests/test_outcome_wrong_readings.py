@@ -155,3 +155,18 @@ def test_summed_responses_are_the_response(
     outcomes_nlp: Language, text: str, expected: list[Row]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+# -- earlier work: a trial's design may stand inside a background cue (outcome_scope._PHASE) --
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A previous randomized controlled trial of the drug in older patients reported a low "
+        "risk of thrombosis (2%) and anemia (1%).",
+        "A previous placebo-controlled trial reported thrombosis in 4% of patients.",
+    ],
+)
+def test_controlled_earlier_trials_are_background(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []

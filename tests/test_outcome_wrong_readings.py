@@ -170,3 +170,21 @@ def test_summed_responses_are_the_response(
 )
 def test_controlled_earlier_trials_are_background(outcomes_nlp: Language, text: str) -> None:
     assert rows(outcomes_nlp, text) == []
+
+
+# -- a count whom something was found in is no enrollment (outcome_unclaimed) ----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Surgery was recorded in 410 patients.", [("other", 410.0)]),
+        ("Mastectomy was documented in 212 women.", [("other", 212.0)]),
+        # what stays: who was studied
+        ("Follow-up data were available for 174 patients.", [("enrollment", 174.0)]),
+    ],
+)
+def test_found_in_counts_are_no_enrollment(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected

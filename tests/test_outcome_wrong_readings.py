@@ -188,3 +188,17 @@ def test_found_in_counts_are_no_enrollment(
     outcomes_nlp: Language, text: str, expected: list[Row]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+# -- a threshold inside a pool's words keeps the pool (outcome_grammar._pool_end) -------------
+
+
+def test_pool_with_a_threshold_is_no_event_count(outcomes_nlp: Language) -> None:
+    text = (
+        "Of the 310 women with a projected risk of 2.1% or higher who joined the study, "
+        "nine developed a thrombosis."
+    )
+    got = run(outcomes_nlp, text, DISEASES)._.outcomes
+    assert [(r["measure"], r["value"], r["denominator"]) for r in got] == [
+        ("adverse_event", 9.0, 310)
+    ]

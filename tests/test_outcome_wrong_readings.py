@@ -202,3 +202,23 @@ def test_pool_with_a_threshold_is_no_event_count(outcomes_nlp: Language) -> None
     assert [(r["measure"], r["value"], r["denominator"]) for r in got] == [
         ("adverse_event", 9.0, 310)
     ]
+
+
+# -- a body's response to a stimulus and an agency's name are no treatment response -----------
+# -- (outcome_cues.jsonl) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Repetitive nerve stimulation showed a decremental response in 3 patients.", []),
+        ("The hemodynamic response to intubation was blunted in 14 patients.", []),
+        ("Of these, 18 cases met the Centers for Disease Control criteria for the diagnosis.", []),
+        # what stays: a treatment's response
+        ("An objective response was seen in 12 patients.", [("response", 12.0)]),
+    ],
+)
+def test_measured_responses_are_no_response(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected

@@ -222,3 +222,27 @@ def test_measured_responses_are_no_response(
     outcomes_nlp: Language, text: str, expected: list[Row]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+# -- "a group of N <subjects>" is who was studied (outcome_enrolled.enrollment_by_form) -------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "In this group of 45 patients under protection with the drug there were 5 complete "
+            "remissions and 9 partial remissions (total 31%).",
+            [("enrollment", 45.0), ("remission", 5.0), ("remission", 9.0), ("remission", 31.0)],
+        ),
+        (
+            "The frequency of anemia in the patients did not differ from that in a group of "
+            "1,219 controls.",
+            [("enrollment", 1219.0)],
+        ),
+    ],
+)
+def test_a_group_of_subjects_is_who_was_studied(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected

@@ -212,6 +212,14 @@ def enrollment_by_form(lex: Lexicon, members: list[Figure], cues: list[Cue],
         # "women (n = 206)", "arms (N = 724)": the size of who was studied (but "Responders
         # (n = 12)": the population is the measure)
         return True
+    if (
+        head.has_pop and not (head.zero or head.all_form)
+        and parser.lower(head.ts - 1) == "of"
+        and parser.lower(head.ts - 2) in lex.study_group_nouns
+    ):  # fmt: skip
+        # "In this group of 45 patients ... there were 5 complete remissions", "in the first
+        # group of 46 women who completed 1 year": who was studied, not a count of an outcome
+        return True
     if head.has_pop and not (head.zero or head.all_form) and lex.healthy_re.search(
         parser.text, head.start, head.end
     ):

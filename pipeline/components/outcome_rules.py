@@ -277,6 +277,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "case_control_words",
     "report_words",
     "literature_words",
+    "study_group_nouns",
     "case_report_verbs",
     "case_presentation_auxiliaries",
     "case_presentation_verbs",

@@ -246,3 +246,21 @@ def test_a_group_of_subjects_is_who_was_studied(
     outcomes_nlp: Language, text: str, expected: list[Row]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+# -- what a treatment will prevent is a projection, no result (hypothetical_modals) -----------
+
+
+def test_what_will_be_prevented_is_no_row(outcomes_nlp: Language) -> None:
+    text = (
+        "Anemia was less frequent with the new drug, indicating that 1 case of anemia will be "
+        "prevented for every 6 patients treated."
+    )
+    assert rows(outcomes_nlp, text) == []
+
+
+def test_will_of_another_verb_stays(outcomes_nlp: Language) -> None:
+    # what stays: a modal of no verb of prevention or need
+    assert rows(outcomes_nlp, "Thrombosis will be reported in 12 patients.") == [
+        ("adverse_event", 12.0)
+    ]

@@ -264,3 +264,17 @@ def test_will_of_another_verb_stays(outcomes_nlp: Language) -> None:
     assert rows(outcomes_nlp, "Thrombosis will be reported in 12 patients.") == [
         ("adverse_event", 12.0)
     ]
+
+
+# -- models and sequence units are no subjects (count_blockers_after) --------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The effects of the drug were examined using two canine thrombosis models.",
+        "The repeat block consists of just three interrupted units in the rat gene.",
+    ],
+)
+def test_models_and_units_are_no_subjects(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []

@@ -278,3 +278,21 @@ def test_will_of_another_verb_stays(outcomes_nlp: Language) -> None:
 )
 def test_models_and_units_are_no_subjects(outcomes_nlp: Language, text: str) -> None:
     assert rows(outcomes_nlp, text) == []
+
+
+# -- a dose changed is how a treatment was given (outcome_cues.jsonl) --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "When serum prolactin levels normalized in all four subjects, the drug dose was "
+            "reduced to 1 mg/week in three of four subjects.",
+            [("improvement", 4.0), ("other", 3.0)],
+        ),
+        ("The dose was reduced in 12 patients because of anemia.", [("other", 12.0)]),
+    ],
+)
+def test_dose_changes_are_other(outcomes_nlp: Language, text: str, expected: list[Row]) -> None:
+    assert rows(outcomes_nlp, text) == expected

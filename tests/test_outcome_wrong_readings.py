@@ -296,3 +296,17 @@ def test_models_and_units_are_no_subjects(outcomes_nlp: Language, text: str) -> 
 )
 def test_dose_changes_are_other(outcomes_nlp: Language, text: str, expected: list[Row]) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+# -- a hematocrit is a measured value, no share of subjects (outcome_cues.jsonl) ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two weeks after the start of therapy, her hematocrit had decreased from 41.2% to 22.5%.",
+        "Final haematocrit values were 24 or 26%.",
+    ],
+)
+def test_hematocrit_values_give_no_rows(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []

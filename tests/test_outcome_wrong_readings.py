@@ -19,6 +19,7 @@ DISEASES = [
     ("neuropathy", "DISEASE", "MESH:D010523"),
     ("anemia", "DISEASE", "MESH:D000740"),
     ("thrombosis", "DISEASE", "MESH:D013927"),
+    ("liver failure", "DISEASE", "MESH:D017093"),
 ]
 
 
@@ -310,3 +311,31 @@ def test_dose_changes_are_other(outcomes_nlp: Language, text: str, expected: lis
 )
 def test_hematocrit_values_give_no_rows(outcomes_nlp: Language, text: str) -> None:
     assert rows(outcomes_nlp, text) == []
+
+
+# -- a cue another figure's count owns is not this figure's (outcome_measures._scored_cues) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # ("one of which": the part's cue; "Eight deaths": the eight's noun)
+        (
+            "The drug appeared to be responsible for five cases of neuropathy, one of which was "
+            "fatal in an elderly woman.",
+            [("mortality", 1.0)],
+        ),
+        (
+            "Eight deaths and liver failure in 18 patients attest to the seriousness of this new "
+            "adverse phenomenon.",
+            [("mortality", 8.0), ("adverse_event", 18.0)],
+        ),
+        # what stays: a count listed after the one its noun counts
+        (
+            "There were 12 deaths in arm A and 8 in arm B.",
+            [("mortality", 12.0), ("mortality", 8.0)],
+        ),
+    ],
+)
+def test_cues_of_other_counts(outcomes_nlp: Language, text: str, expected: list[Row]) -> None:
+    assert rows(outcomes_nlp, text) == expected

@@ -131,6 +131,16 @@ def _had_a_change(lex: Lexicon, head: Figure, c: Cue, te: int, parser: SentenceP
     )
 
 
+def _part_between(parser: SentenceParser, te: int, cue: int) -> bool:
+    """Is there a part of the count, "<number> of which/whom", between a figure ending at token
+    te and a cue at token `cue` ("five cases of VT, one of which was fatal")?"""
+    return any(
+        parser.lower(k) in ("which", "whom") and parser.lower(k - 1) == "of"
+        and parser.toks[k - 2].num is not None
+        for k in range(te + 2, cue)
+    )  # fmt: skip
+
+
 def _in_relative_clause(lex: Lexicon, parser: SentenceParser, te: int, cue: int) -> bool:
     """Does a comma and a `relative_pronouns` entry after a figure ending at token te open a
     clause the cue at token `cue` is in (no comma after the pronoun before the cue: "in 5
@@ -186,6 +196,8 @@ class _SentenceCues:
     # the defined cues by the token past their bracket, in that order (`_scored_cues`)
     defined_pasts: list[int] = field(default_factory=list)
     defined_cues: list[Cue] = field(default_factory=list)
+    # where a figure's own counted event noun stands ("Eight deaths": the token of "deaths")
+    counted_nouns: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.defined:
@@ -222,6 +234,10 @@ def _scored_cues(lex: Lexicon, sc: _SentenceCues, head: Figure, ts: int, te: int
             continue
         if c.measure == "improvement" and c.ts >= te and _in_relative_clause(lex, parser, te, c.ts):
             continue  # "LVEF fell below 50% in 5 patients, which recovered": their later course
+        if c.ts >= te and _part_between(parser, te, c.ts):
+            continue  # "five cases of VT, one of which was fatal": the part's cue
+        if c.ts != te and c.ts in sc.counted_nouns and head.ratio is None:
+            continue  # "Eight deaths and liver rupture in 18 patients": what the eight count
         aside = sc.asides.get(c.start)
         if aside is not None and not aside[0] < head.start < aside[1]:
             continue  # "... 39.2% in the docetaxel group (HR for death, 0.59)": the HR's
@@ -293,6 +309,9 @@ def assign_measures(
     longest = max((c.te - c.ts for c in cues), default=0)
     reach = lex.scores.max_score - min(0, lex.scores.strong_cue) + longest + 1
     sc = _SentenceCues(cues, dist, reach, *aside_cues(lex, parser, figures, cues))
+    sc.counted_nouns = frozenset(
+        f.te for f in figures if not f.has_pop and parser.lower(f.te) in lex.rate_event_nouns
+    )
     has_improvement = any(c.measure == "improvement" for c in cues)
     prev: Figure | None = None
     for members in figure_groups(figures):

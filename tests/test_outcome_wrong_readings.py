@@ -205,15 +205,18 @@ def test_pool_with_a_threshold_is_no_event_count(outcomes_nlp: Language) -> None
     ]
 
 
-# -- a body's response to a stimulus and an agency's name are no treatment response -----------
+# -- a body's response to a stimulus (other) and an agency's name are no treatment response --
 # -- (outcome_cues.jsonl) ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Repetitive nerve stimulation showed a decremental response in 3 patients.", []),
-        ("The hemodynamic response to intubation was blunted in 14 patients.", []),
+        (
+            "Repetitive nerve stimulation showed a decremental response in 3 patients.",
+            [("other", 3.0)],
+        ),
+        ("The hemodynamic response to intubation was blunted in 14 patients.", [("other", 14.0)]),
         ("Of these, 18 cases met the Centers for Disease Control criteria for the diagnosis.", []),
         # what stays: a treatment's response
         ("An objective response was seen in 12 patients.", [("response", 12.0)]),

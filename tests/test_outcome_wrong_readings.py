@@ -342,3 +342,25 @@ def test_hematocrit_values_give_no_rows(outcomes_nlp: Language, text: str) -> No
 )
 def test_cues_of_other_counts(outcomes_nlp: Language, text: str, expected: list[Row]) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+# -- a disease the counted subjects were identified as having is who was counted ---------------
+# -- (subject_trait_openers) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Hemoglobin increased steadily in the 7/11 patients initially identified as having "
+            "anemia.",
+            [],
+        ),
+        # what stays: a diagnosis is the event
+        ("Five patients were diagnosed as having anemia after the drug.", [("adverse_event", 5.0)]),
+    ],
+)
+def test_identified_as_having_names_who_was_counted(
+    outcomes_nlp: Language, text: str, expected: list[Row]
+) -> None:
+    assert rows(outcomes_nlp, text) == expected

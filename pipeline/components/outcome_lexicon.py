@@ -381,6 +381,8 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
             rf"(?:(?!(?:{openers})\b)[\w-]+\s+){{0,2}}$"
         )
         self.population_disease_before_re = _opener_before(data["population_disease_openers"])
+        # "the 9/13 patients initially identified as having osteoporosis": who was counted
+        self.subject_trait_before_re = _opener_before(data["subject_trait_openers"])
         self.prevented_before_re = _opener_before(data["prevention_words"])
         self.population_disease_after_re = re.compile(
             rf"\s*(?:{alt(data['population_disease_nouns'])})\b"

@@ -278,6 +278,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "report_words",
     "literature_words",
     "study_group_nouns",
+    "subject_trait_openers",
     "case_report_verbs",
     "case_presentation_auxiliaries",
     "case_presentation_verbs",

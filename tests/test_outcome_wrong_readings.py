@@ -114,11 +114,12 @@ def test_own_figures_beside_reports_stay(
             "neuropathy, which resolved on withdrawal.",
             [("adverse_event", 4.0), ("adverse_event", 2.0)],
         ),
-        # (a decline of a measured value: no improvement, and no row without an event cue)
+        # (a decline of a measured value past a threshold: its subjects' adverse event,
+        # outcome_measures._past_threshold)
         (
             "Left ventricular ejection fraction declined to less than 45% in 4 patients, which "
             "were recovered.",
-            [],
+            [("adverse_event", 4.0)],
         ),
     ],
 )
@@ -364,3 +365,18 @@ def test_identified_as_having_names_who_was_counted(
     outcomes_nlp: Language, text: str, expected: list[Row]
 ) -> None:
     assert rows(outcomes_nlp, text) == expected
+
+
+# -- a measured quantity changed past a threshold in N subjects is their adverse event ----------
+# -- (outcome_measures._past_threshold) --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Left ventricular ejection fraction reduced to less than 50% in 5 patients.",
+        "Creatinine clearance decreased to below 30 mL/min in 6 patients.",
+    ],
+)
+def test_change_past_a_threshold_is_an_event(outcomes_nlp: Language, text: str) -> None:
+    assert [m for m, _ in rows(outcomes_nlp, text)] == ["adverse_event"]

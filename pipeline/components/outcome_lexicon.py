@@ -436,6 +436,12 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
             rf"|(?<![\w.])[+\-−–]\s?)$",
             re.IGNORECASE,
         )
+        # "LVEF reduced to less than 50% in 5 patients": a measured quantity changed past a
+        # threshold (a change verb, "to" and a comparator)
+        self.threshold_change_re = re.compile(
+            rf"\b(?:{alt(data['change_verbs'])})\s+(?:to\s+)?(?:{alt(data['comparators'])})\s",
+            re.IGNORECASE,
+        )
         # "an increase in both disease-free and overall survival of about 5%"
         self.change_in_of_re = re.compile(
             rf"\b(?:{alt(data['change_nouns'])}|{alt(data['difference_words'])})\s+in\s+"

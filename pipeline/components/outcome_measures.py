@@ -131,6 +131,17 @@ def _had_a_change(lex: Lexicon, head: Figure, c: Cue, te: int, parser: SentenceP
     )
 
 
+def _past_threshold(lex: Lexicon, head: Figure, cue: Cue, parser: SentenceParser) -> bool:
+    """Is the figure a count of subjects after a measured quantity's cue and a change of it past
+    a threshold between them ("Left ventricular ejection fraction reduced to less than 50% in 5
+    patients": the subjects with that abnormal change, an adverse event)?"""
+    return (
+        head.has_pop and head.pct is None and head.ratio is None and not head.all_form
+        and cue.end <= head.start
+        and lex.threshold_change_re.search(parser.text, cue.end, head.start) is not None
+    )  # fmt: skip
+
+
 def _part_between(parser: SentenceParser, te: int, cue: int) -> bool:
     """Is there a part of the count, "<number> of which/whom", between a figure ending at token
     te and a cue at token `cue` ("five cases of VT, one of which was fatal")?"""
@@ -370,6 +381,8 @@ def assign_measures(
         if best is not None and best[0] <= lex.scores.max_score:
             cue = best[1]
             measure = cue.measure
+            if measure == NOT_OUTCOME and _past_threshold(lex, head, cue, parser):
+                measure = "adverse_event"  # "LVEF reduced to less than 50% in 5 patients"
             window = [parser.toks[x].lower for x in range(max(0, cue.ts - 3), cue.ts)]
             negated = any(w in lex.negation_words for w in window)
         excluded = measure == NOT_OUTCOME or (head.area and not has_improvement)

@@ -131,6 +131,25 @@ def _had_a_change(lex: Lexicon, head: Figure, c: Cue, te: int, parser: SentenceP
     )
 
 
+def _counted_nouns(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> frozenset[int]:
+    """Where a figure's own counted event noun stands ("Eight deaths": the token of "deaths"),
+    for `_SentenceCues.counted_nouns`."""
+    return frozenset(
+        f.te for f in figures if not f.has_pop and parser.lower(f.te) in lex.rate_event_nouns
+    )
+
+
+def _controls_enrolled(lex: Lexicon, best: tuple[float, Cue] | None, figures: list[Figure],
+                       head: Figure, parser: SentenceParser) -> bool:  # fmt: skip
+    """Make `head` enrollment when only a weak cue claims it and it counts the cases or the
+    controls of a case-control study (`controls_of_cases`): who was studied, a group of them,
+    not the cohort a later count is taken over ("49 cases and 156 control subjects")."""
+    if best is None or best[1].priority != 0 or not controls_of_cases(lex, figures, head, parser):
+        return False
+    head.measure, head.one_arm = "enrollment", True
+    return True
+
+
 def _past_threshold(lex: Lexicon, head: Figure, cue: Cue, parser: SentenceParser) -> bool:
     """Is the figure a count of subjects after a measured quantity's cue and a change of it past
     a threshold between them ("Left ventricular ejection fraction reduced to less than 50% in 5
@@ -320,9 +339,7 @@ def assign_measures(
     longest = max((c.te - c.ts for c in cues), default=0)
     reach = lex.scores.max_score - min(0, lex.scores.strong_cue) + longest + 1
     sc = _SentenceCues(cues, dist, reach, *aside_cues(lex, parser, figures, cues))
-    sc.counted_nouns = frozenset(
-        f.te for f in figures if not f.has_pop and parser.lower(f.te) in lex.rate_event_nouns
-    )
+    sc.counted_nouns = _counted_nouns(lex, figures, parser)
     has_improvement = any(c.measure == "improvement" for c in cues)
     prev: Figure | None = None
     for members in figure_groups(figures):
@@ -357,13 +374,8 @@ def assign_measures(
             best = what_changed(lex, scored, best[1], dist, parser) or best
         if best is not None and head.time_unit is not None:
             best = _time_to_event_cue(lex, scored, best)
-        if best is not None and best[1].priority == 0 and controls_of_cases(
-            lex, figures, head, parser
-        ):
-            # ("49 cases and 156 control subjects": who was studied, a group of them, not the
-            # cohort a later count is taken over)
-            head.measure, head.one_arm = "enrollment", True
-            continue
+        if _controls_enrolled(lex, best, figures, head, parser):
+            continue  # "49 cases and 156 control subjects": who was studied
         measure: str | None = None
         negated = False
         context = enrollment_context(lex, head, parser) if len(members) == 1 else 0

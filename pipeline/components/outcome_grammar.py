@@ -27,8 +27,7 @@ from pipeline.components.outcome_tokens import Figure, pct_consistent
 # who completed ..., " names no pool).
 POOL_WINDOW = 12
 POOL_WINDOW_INSIDE = 8
-# How many more tokens such a pool may hold past a threshold in its words ("with a risk of 2.1%
-# or higher"): the number, its "%" and two words of its comparator.
+# How many more tokens such a pool may hold past a threshold ("a risk of 2.1% or higher").
 THRESHOLD_TOKENS = 4
 
 
@@ -542,9 +541,12 @@ class SentenceParser(QuantifierReader):
             elif tk.num is not None:
                 if self.lower(k + 1) in self.lex.units and self.lower(k - 1) != ",":
                     continue  # "Of 1,000 people who take aspirin for 10 years, ...": its words
-                if self.lower(k + 1) == "%" and self._threshold_at(k):
+                if self.lower(k + 1) == "%" and (
+                    self.lex.ends_with_comparator(self.text[max(0, tk.start - 60) : tk.start])
+                    or self.lex.comparator_after_re.match(self.text, toks[k + 1].end)
+                ):  # a threshold: "Of the 310 women with a risk of 2.1% or higher who ...,"
                     extra = THRESHOLD_TOKENS
-                    continue  # "Of the 310 women with a risk of 2.1% or higher who ...,"
+                    continue
                 before = toks[k - 1]
                 ends = (
                     opens
@@ -557,15 +559,6 @@ class SentenceParser(QuantifierReader):
                 )
                 return k if ends else None
         return None
-
-    def _threshold_at(self, k: int) -> bool:
-        """Is the percentage at token k (its "%" at k + 1) a threshold: a comparator right
-        before it or after it ("a risk of 2.1% or higher", "a score of at least 50%")?"""
-        t0 = self.toks[k].start
-        return bool(
-            self.lex.ends_with_comparator(self.text[max(0, t0 - 60) : t0])
-            or self.lex.comparator_after_re.match(self.text, self.toks[k + 1].end)
-        )
 
     def _parse_n_eq(self, i: int) -> Figure | None:
         # skip "(67.1%, n = 47)": n inside brackets that already hold a percentage

@@ -380,3 +380,39 @@ def test_identified_as_having_names_who_was_counted(
 )
 def test_change_past_a_threshold_is_an_event(outcomes_nlp: Language, text: str) -> None:
     assert [m for m, _ in rows(outcomes_nlp, text)] == ["adverse_event"]
+
+
+# -- an opening "While/Although ..." clause ends at its first comma outside brackets ----------
+# -- (SentenceParser.boundaries); "on entry" is who was studied (outcome_cues.jsonl) ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "While the objective response rate was similar in the two arms (61.2% vs. 58.5%, "
+            "P = 0.40), the pCR rate in arm A was higher (30.6% vs. 12.0%, P = 0.02).",
+            [
+                ("response", 61.2),
+                ("response", 58.5),
+                ("complete_response", 30.6),
+                ("complete_response", 12.0),
+            ],
+        ),
+        ("In all, 40% of the patients had active anemia on entry.", []),
+        # what stays: the baseline cue of the opening clause no longer reaches past its comma
+        (
+            "Although 55% of patients had a noncontributory history on entry, 40% had active "
+            "anemia on entry.",
+            [],
+        ),
+        # what stays: "on presentation", when a treatment may be stopped
+        (
+            "The drug was withdrawn on presentation to hospital in 11 patients, with rapid "
+            "improvement in 9.",
+            [("discontinuation", 11.0), ("improvement", 9.0)],
+        ),
+    ],
+)
+def test_opening_clause_and_entry(outcomes_nlp: Language, text: str, expected: list[Row]) -> None:
+    assert rows(outcomes_nlp, text) == expected

@@ -60,6 +60,15 @@ class SentenceParser(QuantifierReader):
         if self._boundary is None:
             bounds = self.lex.boundaries
             self._boundary = [t.lower in bounds and not t.num for t in self.toks]
+            if self._boundary and self._boundary[0]:
+                # "While ORR was similar (89.4% vs. 79.5%), the pCR rate ...": the opening
+                # clause ends at its first comma outside brackets
+                depth = 0
+                for k, t in enumerate(self.toks):
+                    depth += (t.text in "([") - (t.text in ")]")
+                    if t.text == "," and depth <= 0:
+                        self._boundary[k] = True
+                        break
         return self._boundary
 
     def stretch(self, ts: int, te: int) -> tuple[int, int]:

@@ -20,7 +20,7 @@ import re
 
 from pipeline.components.outcome_quantifiers import QuantifierReader
 from pipeline.components.outcome_reader import acuity_fraction
-from pipeline.components.outcome_tokens import Figure, pct_consistent
+from pipeline.components.outcome_tokens import Figure, opening_clause_end, pct_consistent
 
 # How many tokens a pool "Of the 40 patients in arm A who had node-positive disease," may hold
 # after its count: when it opens its sentence, and elsewhere ("the data of the 97 participants
@@ -60,15 +60,8 @@ class SentenceParser(QuantifierReader):
         if self._boundary is None:
             bounds = self.lex.boundaries
             self._boundary = [t.lower in bounds and not t.num for t in self.toks]
-            if self._boundary and self._boundary[0]:
-                # "While ORR was similar (89.4% vs. 79.5%), the pCR rate ...": the opening
-                # clause ends at its first comma outside brackets
-                depth = 0
-                for k, t in enumerate(self.toks):
-                    depth += (t.text in "([") - (t.text in ")]")
-                    if t.text == "," and depth <= 0:
-                        self._boundary[k] = True
-                        break
+            if self._boundary and (k := opening_clause_end(self.toks, self._boundary)):
+                self._boundary[k] = True  # "While ORR was similar (...), the pCR rate ..."
         return self._boundary
 
     def stretch(self, ts: int, te: int) -> tuple[int, int]:

@@ -94,6 +94,7 @@ def disease_cues(lex: Lexicon, parser: SentenceParser, mentions: list[Mention], 
             continue  # ("patients with rheumatoid arthritis or psoriatic arthritis")
         if (
             lex.names_who_was_studied(before)
+            or lex.subject_trait_before_re.search(before)
             or (opened_end >= 0 and text[opened_end:s].strip() == "(")
             or (k > 0 and measured_object(lex, text[cues[k - 1].end : s]))
         ):

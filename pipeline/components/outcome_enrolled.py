@@ -212,6 +212,14 @@ def enrollment_by_form(lex: Lexicon, members: list[Figure], cues: list[Cue],
         # "women (n = 206)", "arms (N = 724)": the size of who was studied (but "Responders
         # (n = 12)": the population is the measure)
         return True
+    if (
+        head.has_pop and not (head.zero or head.all_form)
+        and parser.lower(head.ts - 1) == "of"
+        and parser.lower(head.ts - 2) in lex.study_group_nouns
+    ):  # fmt: skip
+        # "In this group of 45 patients ... there were 5 complete remissions", "in the first
+        # group of 46 women who completed 1 year": who was studied, not a count of an outcome
+        return True
     if head.has_pop and not (head.zero or head.all_form) and lex.healthy_re.search(
         parser.text, head.start, head.end
     ):
@@ -225,6 +233,26 @@ def enrollment_by_form(lex: Lexicon, members: list[Figure], cues: list[Cue],
         lex.case_series_re.search(parser.text, max(0, head.start - 200), head.start) is not None
         or _presented_cases(lex, head, parser)
     )
+
+
+def controls_of_cases(lex: Lexicon, figures: list[Figure], head: Figure,
+                      parser: SentenceParser) -> bool:
+    """ "49 case patients and 156 unaffected control subjects", "case-control samples (197
+    psychosis patients and 337 controls)": a count of subjects in a sentence that names a
+    case-control design (`case_control_words`), or whose own words name controls
+    (`control_subject_words`) after a count of who was studied, is who was studied (the cases
+    or their comparison group), not a count of the event a disease mention near it names. The
+    caller asks only when a weak cue (a disease mention) is the best that claims the count
+    (not "5 controls developed nausea")."""
+    if not head.has_pop or head.pct is not None or head.den is not None:
+        return False
+    if head.zero or head.all_form:
+        return False
+    if any(w in parser.low for w in lex.case_control_words):
+        return True
+    return any(
+        parser.toks[k].lower in lex.control_subject_words for k in range(head.ts, head.te)
+    ) and any(f.measure == "enrollment" and f.end <= head.start for f in figures)
 
 
 # How far (characters) after a count its verb of presentation is looked for (the regex reads

@@ -20,13 +20,15 @@ import re
 
 from pipeline.components.outcome_quantifiers import QuantifierReader
 from pipeline.components.outcome_reader import acuity_fraction
-from pipeline.components.outcome_tokens import Figure, pct_consistent
+from pipeline.components.outcome_tokens import Figure, opening_clause_end, pct_consistent
 
 # How many tokens a pool "Of the 40 patients in arm A who had node-positive disease," may hold
 # after its count: when it opens its sentence, and elsewhere ("the data of the 97 participants
 # who completed ..., " names no pool).
 POOL_WINDOW = 12
 POOL_WINDOW_INSIDE = 8
+# How many more tokens such a pool may hold past a threshold ("a risk of 2.1% or higher").
+THRESHOLD_TOKENS = 4
 
 
 # The largest denominator of a fraction of two neighbouring scores right after an abbreviation
@@ -58,6 +60,8 @@ class SentenceParser(QuantifierReader):
         if self._boundary is None:
             bounds = self.lex.boundaries
             self._boundary = [t.lower in bounds and not t.num for t in self.toks]
+            if self._boundary and (k := opening_clause_end(self.toks, self._boundary)):
+                self._boundary[k] = True  # "While ORR was similar (...), the pCR rate ..."
         return self._boundary
 
     def stretch(self, ts: int, te: int) -> tuple[int, int]:
@@ -527,7 +531,10 @@ class SentenceParser(QuantifierReader):
         o = i - 2 if self.lower(i - 1) in self.lex.count_determiners else i - 1
         opens = o == 0 or self.lower(o - 1) in (":", ";", ".")
         window = POOL_WINDOW if opens else POOL_WINDOW_INSIDE
-        for k in range(j, min(j + window, len(toks))):
+        extra = 0  # (a threshold's tokens, past the window: "2.1% or higher")
+        for k in range(j, min(j + window + THRESHOLD_TOKENS, len(toks))):
+            if k >= j + window + extra:
+                break
             tk = toks[k]
             if tk.text == ",":
                 return k
@@ -536,6 +543,12 @@ class SentenceParser(QuantifierReader):
             elif tk.num is not None:
                 if self.lower(k + 1) in self.lex.units and self.lower(k - 1) != ",":
                     continue  # "Of 1,000 people who take aspirin for 10 years, ...": its words
+                if self.lower(k + 1) == "%" and (
+                    self.lex.ends_with_comparator(self.text[max(0, tk.start - 60) : tk.start])
+                    or self.lex.comparator_after_re.match(self.text, toks[k + 1].end)
+                ):  # a threshold: "Of the 310 women with a risk of 2.1% or higher who ...,"
+                    extra = THRESHOLD_TOKENS
+                    continue
                 before = toks[k - 1]
                 ends = (
                     opens

@@ -381,6 +381,8 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
             rf"(?:(?!(?:{openers})\b)[\w-]+\s+){{0,2}}$"
         )
         self.population_disease_before_re = _opener_before(data["population_disease_openers"])
+        # "the 9/13 patients initially identified as having osteoporosis": who was counted
+        self.subject_trait_before_re = _opener_before(data["subject_trait_openers"])
         self.prevented_before_re = _opener_before(data["prevention_words"])
         self.population_disease_after_re = re.compile(
             rf"\s*(?:{alt(data['population_disease_nouns'])})\b"
@@ -432,6 +434,12 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
             rf"|\b(?:{alt(data['change_verbs'])})\s+(?:(?:{alt(data['hedges'])})\s+)?"
             rf"|\b(?:{alt(data['difference_words'])})\s*(?:=|of)\s*"
             rf"|(?<![\w.])[+\-−–]\s?)$",
+            re.IGNORECASE,
+        )
+        # "LVEF reduced to less than 50% in 5 patients": a measured quantity changed past a
+        # threshold (a change verb, "to" and a comparator)
+        self.threshold_change_re = re.compile(
+            rf"\b(?:{alt(data['change_verbs'])})\s+(?:to\s+)?(?:{alt(data['comparators'])})\s",
             re.IGNORECASE,
         )
         # "an increase in both disease-free and overall survival of about 5%"

@@ -111,6 +111,11 @@ class WordSets:
         self.rate_event_nouns = sets["rate_event_nouns"]
         self.exposure_words = sets["exposure_words"]
         self.occurrence_nouns = sets["occurrence_nouns"]
+        self.control_subject_words = sets["control_subject_words"]
+        self.case_control_words = sets["case_control_words"]
+        self.report_words = sets["report_words"]
+        self.literature_words = sets["literature_words"]
+        self.study_group_nouns = sets["study_group_nouns"]
 
     def _set_comparison_words(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """How figures are listed and compared: boundaries, connectors, prepositions,

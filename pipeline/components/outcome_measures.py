@@ -27,6 +27,7 @@ from pipeline.components.outcome_changes import (
 from pipeline.components.outcome_cue_distances import Distances, candidate_cues, figure_between
 from pipeline.components.outcome_enrolled import (
     TOTAL_CLAIM,
+    controls_of_cases,
     counts_occurrences,
     enrollment_by_form,
     enrollment_context,
@@ -130,6 +131,59 @@ def _had_a_change(lex: Lexicon, head: Figure, c: Cue, te: int, parser: SentenceP
     )
 
 
+def _counted_nouns(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> frozenset[int]:
+    """Where a figure's own counted event noun stands ("Eight deaths": the token of "deaths"),
+    for `_SentenceCues.counted_nouns`."""
+    return frozenset(
+        f.te for f in figures if not f.has_pop and parser.lower(f.te) in lex.rate_event_nouns
+    )
+
+
+def _controls_enrolled(lex: Lexicon, best: tuple[float, Cue] | None, figures: list[Figure],
+                       head: Figure, parser: SentenceParser) -> bool:  # fmt: skip
+    """Make `head` enrollment when only a weak cue claims it and it counts the cases or the
+    controls of a case-control study (`controls_of_cases`): who was studied, a group of them,
+    not the cohort a later count is taken over ("49 cases and 156 control subjects")."""
+    if best is None or best[1].priority != 0 or not controls_of_cases(lex, figures, head, parser):
+        return False
+    head.measure, head.one_arm = "enrollment", True
+    return True
+
+
+def _past_threshold(lex: Lexicon, head: Figure, cue: Cue, parser: SentenceParser) -> bool:
+    """Is the figure a count of subjects after a measured quantity's cue and a change of it past
+    a threshold between them ("Left ventricular ejection fraction reduced to less than 50% in 5
+    patients": the subjects with that abnormal change, an adverse event)?"""
+    return (
+        head.has_pop and head.pct is None and head.ratio is None and not head.all_form
+        and cue.end <= head.start
+        and lex.threshold_change_re.search(parser.text, cue.end, head.start) is not None
+    )  # fmt: skip
+
+
+def _part_between(parser: SentenceParser, te: int, cue: int) -> bool:
+    """Is there a part of the count, "<number> of which/whom", between a figure ending at token
+    te and a cue at token `cue` ("five cases of VT, one of which was fatal")?"""
+    return any(
+        parser.lower(k) in ("which", "whom") and parser.lower(k - 1) == "of"
+        and parser.toks[k - 2].num is not None
+        for k in range(te + 2, cue)
+    )  # fmt: skip
+
+
+def _in_relative_clause(lex: Lexicon, parser: SentenceParser, te: int, cue: int) -> bool:
+    """Does a comma and a `relative_pronouns` entry after a figure ending at token te open a
+    clause the cue at token `cue` is in (no comma after the pronoun before the cue: "in 5
+    patients, which were recovered", "two developed myoclonic jerks, which resolved"; not
+    "Two patients, who had a prior history of X, were treated")? An improvement such a clause
+    names is what came of the counted subjects or their event later, not what the figure
+    counts."""
+    for k in range(cue - 1, te - 1, -1):
+        if parser.toks[k].text == ",":
+            return parser.lower(k + 1) in lex.relative_pronouns
+    return False
+
+
 def _change_noun(lex: Lexicon, c: Cue, parser: SentenceParser) -> bool:
     """Is the cue a `change_cue_words` entry after "a"/"an" ("an increase", "a reduction")?"""
     return parser.toks[c.ts].lower in lex.change_cue_words and parser.lower(c.ts - 1) in ("a", "an")
@@ -172,6 +226,8 @@ class _SentenceCues:
     # the defined cues by the token past their bracket, in that order (`_scored_cues`)
     defined_pasts: list[int] = field(default_factory=list)
     defined_cues: list[Cue] = field(default_factory=list)
+    # where a figure's own counted event noun stands ("Eight deaths": the token of "deaths")
+    counted_nouns: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.defined:
@@ -206,6 +262,12 @@ def _scored_cues(lex: Lexicon, sc: _SentenceCues, head: Figure, ts: int, te: int
             continue
         if own_verb and c.ts >= te and figure_between(dist, c, ts, te):
             continue
+        if c.measure == "improvement" and c.ts >= te and _in_relative_clause(lex, parser, te, c.ts):
+            continue  # "LVEF fell below 50% in 5 patients, which recovered": their later course
+        if c.ts >= te and _part_between(parser, te, c.ts):
+            continue  # "five cases of VT, one of which was fatal": the part's cue
+        if c.ts != te and c.ts in sc.counted_nouns and head.ratio is None:
+            continue  # "Eight deaths and liver rupture in 18 patients": what the eight count
         aside = sc.asides.get(c.start)
         if aside is not None and not aside[0] < head.start < aside[1]:
             continue  # "... 39.2% in the docetaxel group (HR for death, 0.59)": the HR's
@@ -277,6 +339,7 @@ def assign_measures(
     longest = max((c.te - c.ts for c in cues), default=0)
     reach = lex.scores.max_score - min(0, lex.scores.strong_cue) + longest + 1
     sc = _SentenceCues(cues, dist, reach, *aside_cues(lex, parser, figures, cues))
+    sc.counted_nouns = _counted_nouns(lex, figures, parser)
     has_improvement = any(c.measure == "improvement" for c in cues)
     prev: Figure | None = None
     for members in figure_groups(figures):
@@ -311,6 +374,8 @@ def assign_measures(
             best = what_changed(lex, scored, best[1], dist, parser) or best
         if best is not None and head.time_unit is not None:
             best = _time_to_event_cue(lex, scored, best)
+        if _controls_enrolled(lex, best, figures, head, parser):
+            continue  # "49 cases and 156 control subjects": who was studied
         measure: str | None = None
         negated = False
         context = enrollment_context(lex, head, parser) if len(members) == 1 else 0
@@ -328,6 +393,8 @@ def assign_measures(
         if best is not None and best[0] <= lex.scores.max_score:
             cue = best[1]
             measure = cue.measure
+            if measure == NOT_OUTCOME and _past_threshold(lex, head, cue, parser):
+                measure = "adverse_event"  # "LVEF reduced to less than 50% in 5 patients"
             window = [parser.toks[x].lower for x in range(max(0, cue.ts - 3), cue.ts)]
             negated = any(w in lex.negation_words for w in window)
         excluded = measure == NOT_OUTCOME or (head.area and not has_improvement)

@@ -129,9 +129,10 @@ _DEFINITION, _BACKGROUND, _EXCLUSION, _POWER = range(4)
 
 
 # a trial's design and phase before a cue's last word: "randomized phase III", "phase IIb",
-# "phase I-II", "phase 2/3"
+# "phase I-II", "phase 2/3", "randomized controlled", "placebo-controlled"
 _PHASE = (
-    r"(?:randomi[sz]ed\s+)?(?:phase\s+[ivx0-9]+[ab]?(?:\s*[-/]\s*[ivx0-9]+[ab]?)?\s+)?"
+    r"(?:randomi[sz]ed\s+)?(?:(?:placebo-)?controlled\s+)?"
+    r"(?:phase\s+[ivx0-9]+[ab]?(?:\s*[-/]\s*[ivx0-9]+[ab]?)?\s+)?"
 )
 
 

@@ -311,6 +311,20 @@ class Cue:
     named: bool = False
 
 
+def opening_clause_end(toks: list[Tok], boundary: list[bool]) -> int | None:
+    """The first comma outside brackets of a sentence that opens on a strong boundary word
+    (`boundary[0]`: "While ORR was similar (89.4% vs. 79.5%, P = 0.195), the pCR rate ..."):
+    where that opening clause ends, a boundary too; None otherwise."""
+    if not boundary[0]:
+        return None
+    depth = 0
+    for k, t in enumerate(toks):
+        depth += (t.text in "([") - (t.text in ")]")
+        if t.text == "," and depth <= 0:
+            return k
+    return None
+
+
 def figure_groups(figures: list[Figure]) -> list[list[Figure]]:
     """The figures by `Figure.group` (a list, "40%, 20% and 5%", is one), in order."""
     groups: dict[int, list[Figure]] = {}

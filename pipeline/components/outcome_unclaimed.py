@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 
 from pipeline.components.outcome_attach import ARM_WINDOW, no_arm_name
-from pipeline.components.outcome_enrolled import counts_occurrences
+from pipeline.components.outcome_enrolled import counts_occurrences, found_in
 from pipeline.components.outcome_following_arms import (
     allocated_next_count,
     counted_among_by_words,
@@ -350,8 +350,11 @@ def _unclaimed_measure(lex: Lexicon, f: Figure, parser: SentenceParser, boundary
         # studied, the one thing a subject count without an outcome cue reports (a few
         # subjects without one are an event: "One participant presented with lymphoedema");
         # also beside "compared", which may compare what they were given ("X and Y were
-        # compared in 71 outpatients")
-        return "enrollment"
+        # compared in 71 outpatients"); but a count whom something was found in is a count
+        # of that finding ("Surgery was documented in 380 patients": `found_in`; not "detected
+        # among 181 patients analyzed", who were examined)
+        found = parser.lower(f.ts - 1) == "in" and found_in(lex, f, parser)
+        return "other" if found else "enrollment"
     if _near_mark(marks.comparison(), boundary, f.ts, f.te):
         return "other"
     return None

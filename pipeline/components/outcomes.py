@@ -60,7 +60,7 @@ from pipeline.components.outcome_cue_filters import (
     lists_diseases,
     stop_reasons,
 )
-from pipeline.components.outcome_design import read_with_design
+from pipeline.components.outcome_design import read_with_design, without_earlier_reports
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_measures import assign_measures, group, measures_respectively
@@ -209,9 +209,13 @@ class OutcomeExtractor:
         if ctx is not None:
             # once the document is read: one name an arm, and the main disease no event's
             figures = ctx.drop_main_events(ctx.named_arms(figures), lex)
+            def bounds(i: int) -> tuple[int, int]:
+                return offsets.sentences[i][2], offsets.sentences[i][3]
+
             figures = read_with_design(
-                figures, doc._.study_design,
-                lambda i: doc_text[offsets.sentences[i][2]:offsets.sentences[i][3]], lex)
+                figures, doc._.study_design, lambda i: doc_text[slice(*bounds(i))], lex)
+            # ("Fifteen cases of this complication have been reported": earlier reports')
+            figures = without_earlier_reports(figures, doc_text, bounds, lex)
         doc._.outcomes = [f.as_dict() for f in figures]
         spans = []
         for f in figures:

@@ -6,7 +6,9 @@ surrogate escape, JSON nested too deep or an integer of more digits than Python 
 rest is read. A whole-file collection (one JSON value) that does not parse at all is one
 "bad_json" row saying every document in it is lost. An annotation location whose offset or
 length is no whole number or is missing, or an annotation that is no JSON object, costs that
-annotation only (a "bad_offsets" row).
+annotation only (a "bad_offsets" row); a relation that is no object, or whose infons or nodes
+cannot be read, costs that relation only (a "bad_relation" row). A passage or sentence that
+is no object costs its document (its text cannot be read): a "bad_bioc" row naming it.
 Documents become `Document`s in `bioc_document`.
 """
 
@@ -48,11 +50,14 @@ from pipeline.ingest.json_values import (
 PUBTATOR3_EXTRA = ("pmid", "pmcid", "journal", "year", "authors", "date", "accessions")
 
 
-def _fill(obj: dict[str, Any], dropped: list[str]) -> dict[str, Any]:
+def _fill(obj: dict[str, Any], dropped: list[tuple[str, str]]) -> dict[str, Any]:
     """A copy of a BioC JSON document with the keys `bioc.biocjson` requires defaulted
-    (PubTator3 omits some of them). An annotation that is no JSON object is left out, with a
-    line for its bad_offsets row in `dropped` ("annotation 2 of passage 1 is a JSON number, not
-    an object"): it costs that annotation, not the document."""
+    (PubTator3 omits some of them). An annotation that is no JSON object, or a relation that
+    is no object or whose nodes cannot be read (`_relation_problem`), is left out, with its
+    error row's kind and message in `dropped` ("bad_offsets", "annotation 2 of passage 1 is a
+    JSON number, not an object; annotation dropped"): it costs itself, not the document. A
+    passage or sentence that is no object raises `NotAnObject`: its text is lost, so is the
+    document."""
 
     def anns(value: Any, where: str) -> list[dict[str, Any]]:
         out = []
@@ -60,37 +65,97 @@ def _fill(obj: dict[str, Any], dropped: list[str]) -> dict[str, Any]:
             if isinstance(a, dict):
                 out.append(ann(a))
             else:
-                dropped.append(f"annotation {k} of {where} is {json_kind(a)}, not an object")
+                dropped.append(("bad_offsets", f"annotation {k} of {where} is {json_kind(a)}, "
+                                "not an object; annotation dropped"))
         return out
 
     def ann(a: dict[str, Any]) -> dict[str, Any]:
         return {"id": a.get("id"), "infons": a.get("infons") or {}, "text": a.get("text"),
                 "locations": [_location(loc) for loc in _listed(a.get("locations"))]}
 
-    def rel(r: dict[str, Any]) -> dict[str, Any]:
-        return {"id": r.get("id"), "infons": r.get("infons") or {}, "nodes": r.get("nodes") or []}
+    def rels(value: Any, where: str) -> list[dict[str, Any]]:
+        out = []
+        for k, r in enumerate(_listed(value), 1):
+            problem = _relation_problem(r)
+            if problem is None:
+                out.append({"id": r.get("id"), "infons": r.get("infons") or {},
+                            "nodes": [{"refid": n["refid"], "role": n.get("role") or ""}
+                                      for n in r.get("nodes") or []]})
+            else:
+                dropped.append(("bad_relation", f"relation {k} of {where} {problem}; relation "
+                                "dropped"))
+        return out
 
     def sent(s: dict[str, Any], where: str) -> dict[str, Any]:
         return {"offset": s.get("offset") or 0, "infons": s.get("infons") or {},
                 "text": s.get("text"),
                 "annotations": anns(s.get("annotations"), where),
-                "relations": [rel(r) for r in s.get("relations") or []]}
+                "relations": rels(s.get("relations"), where)}
 
     def passage(p: dict[str, Any], where: str) -> dict[str, Any]:
         out = {"offset": p.get("offset") or 0, "infons": p.get("infons") or {},
                "sentences": [sent(s, f"sentence {k} of {where}")
-                             for k, s in enumerate(p.get("sentences") or [], 1)],
+                             for k, s in _objects(p.get("sentences"), "sentence", where)],
                "annotations": anns(p.get("annotations"), where),
-               "relations": [rel(r) for r in p.get("relations") or []]}
+               "relations": rels(p.get("relations"), where)}
         if p.get("text") is not None:
             out["text"] = p["text"]
         return out
 
     return {"id": obj.get("id"), "infons": obj.get("infons") or {},
             "passages": [passage(p, f"passage {k}")
-                         for k, p in enumerate(obj.get("passages") or [], 1)],
+                         for k, p in _objects(obj.get("passages"), "passage", "the document")],
             "annotations": anns(obj.get("annotations"), "the document"),
-            "relations": [rel(r) for r in obj.get("relations") or []]}
+            "relations": rels(obj.get("relations"), "the document")}
+
+
+class NotAnObject(ValueError):
+    """A passage or sentence that is no JSON object, or a passages or sentences value that is
+    no list: the text it holds cannot be read, so its document is lost (a bad_bioc row)."""
+
+
+def _objects(value: Any, what: str, where: str) -> list[tuple[int, dict[str, Any]]]:
+    """The passages (`what` "passage") of a document or the sentences of a passage (at
+    `where`), numbered from 1; raises `NotAnObject` for a value that is no list (null, missing
+    or another empty value: none) or an element that is no object."""
+    if not value:
+        return []
+    if not isinstance(value, list):
+        raise NotAnObject(f"the {what}s of {where} are {json_kind(value)}, not a list: their "
+                          "text cannot be read")
+    for k, item in enumerate(value, 1):
+        if not isinstance(item, dict):
+            raise NotAnObject(f"{what} {k} of {where} is {json_kind(item)}, not an object: its "
+                              "text cannot be read")
+    return list(enumerate(value, 1))
+
+
+def _relation_problem(r: Any) -> str | None:
+    """Why a BioC JSON relation cannot be read ("is a JSON number, not an object"), or None:
+    it is no object, its infons are no object, its nodes are no list, or a node is no object,
+    has no "refid" or one that is no string or number, or a "role" that is no string (a
+    missing or null "role" is "", BioC's default). Empty infons or nodes (null, [], "") are
+    none, as before."""
+    if not isinstance(r, dict):
+        return f"is {json_kind(r)}, not an object"
+    infons = r.get("infons")
+    if infons and not isinstance(infons, dict):
+        return f"has infons that are {json_kind(infons)}, not an object"
+    nodes = r.get("nodes")
+    if not nodes:
+        return None
+    if not isinstance(nodes, list):
+        return f"has nodes that are {json_kind(nodes)}, not a list"
+    for k, n in enumerate(nodes, 1):
+        if not isinstance(n, dict):
+            return f"has node {k} that is {json_kind(n)}, not an object"
+        refid, role = n.get("refid"), n.get("role")
+        if refid is None or isinstance(refid, (bool, dict, list)):
+            why = "no refid" if refid is None else f"a refid that is {json_kind(refid)}"
+            return f"has node {k} with {why}"
+        if role is not None and not isinstance(role, str):
+            return f"has node {k} with a role that is {json_kind(role)}"
+    return None
 
 
 def _listed(value: Any) -> list[Any]:
@@ -273,9 +338,13 @@ def _json_document(item: dict[str, Any], source: str, index: int, path: Path, lo
                   "make the file JSON Lines, e.g. jq -c '.documents[]' FILE.json > FILE.jsonl",
                   loc, doc_id)
         return
-    dropped: list[str] = []
+    dropped: list[tuple[str, str]] = []
     try:
         bdoc = parse_doc(_fill(item, dropped))
+    except NotAnObject as exc:
+        yield err(source, "bad_bioc", f"malformed BioC document: {exc}; document skipped", loc,
+                  doc_id)
+        return
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         yield err(source, "bad_bioc", f"malformed BioC document: {exc!r}", loc, doc_id)
         return

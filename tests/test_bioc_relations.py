@@ -60,8 +60,9 @@ def test_a_relation_that_cannot_be_read_costs_that_relation(
 
 
 def test_a_sentence_relation_and_a_missing_role_are_read(tmp_path: Path) -> None:
-    """A sentence's relations are checked as well; a node without a role, or with a null
-    one, has BioC's default role "" (before: KeyError, the document lost)."""
+    """A sentence's relations are checked as well, and kept after the document's (they were
+    left out of meta, silently); a node without a role, or with a null one, has BioC's
+    default role "" (before: KeyError, the document lost)."""
     doc = {"id": "s", "passages": [{"offset": 0, "sentences": [
         {"offset": 0, "text": _TEXT, "annotations": _ANNS, "relations": [True, _REL]}]}],
         "relations": [{"id": "R5", "nodes": [{"refid": "1"}, {"refid": "2", "role": None}]}]}
@@ -70,7 +71,7 @@ def test_a_sentence_relation_and_a_missing_role_are_read(tmp_path: Path) -> None
     assert [d.doc_id for d in docs] == ["s"]
     assert docs[0].meta["relations"] == [
         {"id": "R5", "infons": {}, "nodes": [{"refid": "1", "role": ""},
-                                             {"refid": "2", "role": ""}]}]
+                                             {"refid": "2", "role": ""}]}, _REL]
     assert [(e.error, e.message) for e in errs] == [
         ("bad_relation", "relation 1 of sentence 1 of passage 1 is a JSON boolean, not an "
          "object; relation dropped")]
@@ -105,3 +106,19 @@ def test_a_run_keeps_the_document_of_a_bad_relation(tmp_path: Path) -> None:
     assert [d["doc_id"] for d in tables["documents"]] == ["a", "b"]
     assert [(e["error"], e["location"], e["doc_id"]) for e in tables["errors"]] == [
         ("bad_relation", "line 1", "a")]
+
+
+def test_a_bioc_xml_sentence_relation_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "s.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><collection><source>t</source><date/><key/>'
+        "<document><id>x1</id><passage><offset>0</offset><sentence><offset>0</offset>"
+        f"<text>{_TEXT}</text>"
+        '<annotation id="1"><infon key="type">Chemical</infon>'
+        '<location offset="0" length="7"/><text>Aspirin</text></annotation>'
+        '<relation id="R9"><infon key="type">treats</infon><node refid="1" role="Chemical"/>'
+        "</relation></sentence></passage></document></collection>", "utf-8")
+    docs, errs = ingest_all(path)
+    assert errs == [] and [d.doc_id for d in docs] == ["x1"]
+    assert docs[0].meta["relations"] == [
+        {"id": "R9", "infons": {"type": "treats"}, "nodes": [{"refid": "1", "role": "Chemical"}]}]

@@ -262,11 +262,13 @@ def _place(item: _Pending, text: str) -> tuple[dict[str, Any] | None, str | None
 
 
 def _relations(bdoc: BioCDocument) -> list[dict[str, Any]]:
-    """The document's relations, then its passages'."""
+    """The document's relations, then each passage's and its sentences' (as their
+    annotations are kept: a sentence's relations were left out, silently)."""
     return [{"id": r.id, "infons": dict(r.infons),
              "nodes": [{"refid": n.refid, "role": n.role} for n in r.nodes]}
             for r in list(bdoc.relations)
-            + [r for p in bdoc.passages for r in p.relations]]
+            + [r for p in bdoc.passages
+               for r in [*p.relations, *(r for s in p.sentences for r in s.relations)]]]
 
 
 def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,

@@ -112,3 +112,27 @@ def test_a_run_reads_the_objects_and_writes_the_rows(tmp_path: Path) -> None:
     assert [(e["error"], e["location"]) for e in tables["errors"]] == [
         ("bad_json", "line 1, part 2")]
     assert "object 2 of the line is lost" in tables["errors"][0]["message"]
+
+
+def test_bioc_json_documents_one_after_another_on_a_line(tmp_path: Path) -> None:
+    """PubTator3-style BioC JSON documents, one a line, some lines holding several: each
+    document read (also in a file of that one line alone, which was one 'bad_json' row for
+    the file), a damaged one costing itself."""
+    def bioc(i: int) -> str:
+        return json.dumps({"id": f"b{i}", "passages": [{"offset": 0, "text": f"Aspirin {i}.",
+                           "annotations": [{"id": "1", "infons": {"type": "Chemical"},
+                                            "text": "Aspirin",
+                                            "locations": [{"offset": 0, "length": 7}]}]}]})
+    damaged = bioc(2).replace('"Aspirin 2."', '"bad \\q"')
+    path = tmp_path / "export.json"
+    path.write_text(bioc(0) + "\n" + bioc(1) + damaged + " " + bioc(3) + "\n")
+    docs, errs = ingest_all(path)
+    assert [(d.doc_id, d.location) for d in docs] == [
+        ("b0", "line 1"), ("b1", "line 2, part 1"), ("b3", "line 2, part 3")]
+    assert all(d.meta["annotations"][0]["text"] == "Aspirin" for d in docs)
+    assert [(e.error, e.location) for e in errs] == [("bad_json", "line 2, part 2")]
+    one = tmp_path / "one_line.json"
+    one.write_text(bioc(4) + bioc(5))
+    docs, errs = ingest_all(one)
+    assert errs == [] and [(d.doc_id, d.location) for d in docs] == [
+        ("b4", "line 1, part 1"), ("b5", "line 1, part 2")]

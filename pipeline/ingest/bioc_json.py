@@ -1,5 +1,6 @@
 """BioC JSON (PubTator3's export): `bioc.biocjson` parses each document of a collection
-object, PubTator3's {"PubTator3": [...]}, a list of documents, or a file of one document per line.
+object, PubTator3's {"PubTator3": [...]}, a list of documents, or a file of one document per line
+(a line holding several one after another read one by one, as JSON Lines' are: `json_parts`).
 Every document is isolated: an offset that is not a number ("ten"), a wrong type, a lone
 surrogate escape, JSON nested too deep or an integer of more digits than Python converts
 (`json_values.load_json`) is one error row naming the file and line or record number, and the
@@ -37,8 +38,10 @@ from pipeline.ingest.common import (
     read_into,
     too_large,
 )
+from pipeline.ingest.json_parts import line_parts, part_rows
 from pipeline.ingest.json_values import (
     HugeNumber,
+    JsonTooLarge,
     bad_json_kind,
     bad_json_message,
     json_kind,
@@ -231,30 +234,57 @@ def _one_document_per_line(data: bytes, over_cap: bool = False) -> bool:
 
 
 def _is_object(line: bytes) -> bool:
+    """Whether a line is a JSON object, or JSON objects one after another
+    (`json_parts.line_parts`) the first of which parses."""
     try:
-        return isinstance(load_json(line.decode("utf-8").lstrip("\ufeff")), dict)
-    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
+        text = line.decode("utf-8").lstrip("\ufeff")
+    except UnicodeDecodeError:
         return False
+    try:
+        return isinstance(load_json(text), dict)
+    except (ValueError, RecursionError):
+        parts = line_parts(text)
+    first = next(parts, None) if parts is not None else None
+    return first is not None and isinstance(first.value, dict)
 
 
 def _json_line(line: bytes | int, i: int, source: str, caps: Caps
-               ) -> tuple[str, dict[str, Any] | ErrorRecord] | None:
+               ) -> Iterator[tuple[str, dict[str, Any] | ErrorRecord]]:
+    """(location, document dict or error row) for the record on line `i`, or for each of the
+    JSON objects one after another on it (`json_parts.line_parts`: "line N, part K")."""
     loc = f"line {i}"
     if isinstance(line, int):
-        return loc, err(source, "record_too_large", f"line is {line:,} bytes long, more than "
-                        f"the {caps.record:,}-byte record cap (--max-record-mb); skipped", loc)
+        yield loc, err(source, "record_too_large", f"line is {line:,} bytes long, more than "
+                       f"the {caps.record:,}-byte record cap (--max-record-mb); skipped", loc)
+        return
     if not line.strip():
-        return None
+        return
     decoded = decode_utf8(line, source, base_line=i)
     if isinstance(decoded, ErrorRecord):
-        return loc, decoded
+        yield loc, decoded
+        return
+    text = decoded.lstrip("\ufeff")
     try:
-        one = load_json(decoded.lstrip("\ufeff"))
+        one = load_json(text)
     except (ValueError, RecursionError) as exc:  # ValueError: JSONDecodeError's parent too
-        return loc, err(source, bad_json_kind(exc), bad_json_message(exc), loc)
-    if not isinstance(one, dict):
-        return loc, err(source, "bad_bioc", "line is not a BioC document object", loc)
-    return loc, one
+        parts = None if isinstance(exc, JsonTooLarge) else line_parts(text)
+        if parts is None:
+            yield loc, err(source, bad_json_kind(exc), bad_json_message(exc), loc)
+            return
+        for part in parts:
+            where = f"{loc}, part {part.number}"
+            for item in part_rows(part, text, i, source, lambda value, _: [value]):
+                yield where, _bioc_object(item, source, where)
+        return
+    yield loc, _bioc_object(one, source, loc)
+
+
+def _bioc_object(value: Any, source: str, loc: str) -> dict[str, Any] | ErrorRecord:
+    """A line's (or part's) parsed value as a BioC document dict, or its error row."""
+    if isinstance(value, (dict, ErrorRecord)):
+        return value
+    return err(source, "bad_bioc", f"{'part' if ', part' in loc else 'line'} is not a BioC "
+               "document object", loc)
 
 
 def _json_lines(path: Path, source: str, caps: Caps, tail: _Tail
@@ -265,9 +295,7 @@ def _json_lines(path: Path, source: str, caps: Caps, tail: _Tail
             i += line.count if isinstance(line, BlankLines) else 1
             if isinstance(line, BlankLines):
                 continue
-            item = _json_line(line, i, source, caps)
-            if item is not None:
-                yield item
+            yield from _json_line(line, i, source, caps)
         tail.garbage = stream.garbage
 
 
@@ -355,7 +383,7 @@ def _json_document(item: dict[str, Any], source: str, index: int, path: Path, lo
 def _after(last: str, index: int) -> str:
     """Where what follows record `index` (0-based) is: the next line in a file of one
     document per line, whose records are located by line ("line 13"), else the next record."""
-    line = re.fullmatch(r"line (\d+)", last)
+    line = re.fullmatch(r"line (\d+)(?:, part \d+)?", last)
     return f"line {int(line.group(1)) + 1}" if line else f"record {index + 2}"
 
 

@@ -30,7 +30,8 @@ def test_objects_one_after_another_on_a_line_are_each_a_record(tmp_path: Path) -
 
 
 def test_a_damaged_object_costs_that_object_only(tmp_path: Path) -> None:
-    """A bad escape, a '}' left out before the next object, a ',' left out, a '{' left out:
+    """A bad escape, a '}' left out before the next object, a ',' left out, a '{' left out
+    (also of the line's last object):
     each costs its object, its row naming the line, the object's part and its columns; a ','
     left out inside a nested value gives no document of the value found there."""
     path = tmp_path / "damaged.jsonl"
@@ -40,15 +41,18 @@ def test_a_damaged_object_costs_that_object_only(tmp_path: Path) -> None:
         _obj(7) + ' {"id": "p8" "text": "comma left out"} ' + _obj(9),
         _obj(10) + '"id": "p11", "text": "opening brace lost"}' + _obj(12),
         _obj(13) + '{"id": "p14", "m": {"a": 1}{"id": "x", "text": "inside"}}' + _obj(15),
+        _obj(16) + '"id": "p17", "text": "the last, its opening brace lost"}',
     ]
     path.write_text("\n".join(lines) + "\n")
     docs, errs = ingest_all(path)
-    assert [d.doc_id for d in docs] == [f"p{i}" for i in (1, 3, 4, 6, 7, 9, 10, 12, 13, 15)]
+    assert [d.doc_id for d in docs] == [f"p{i}" for i in (1, 3, 4, 6, 7, 9, 10, 12, 13, 15,
+                                                           16)]
     assert [d.location for d in docs][:2] == ["line 1, part 1", "line 1, part 3"]
     assert [(e.error, e.location) for e in errs] == [
         ("bad_json", "line 1, part 2"), ("bad_json", "line 2, part 2"),
         ("bad_json", "line 3, part 2"), ("bad_json", "line 4, part 2"),
-        ("bad_json", "line 5, part 2"), ("bad_json", "line 5, part 3")]
+        ("bad_json", "line 5, part 2"), ("bad_json", "line 5, part 3"),
+        ("bad_json", "line 6, part 2")]
     start = len(_obj(1)) + 1
     assert (f"Invalid \\escape: column {start + 26}; object 2 of the line is lost (columns "
             f"{start}-{start + 36}, its end found by its brackets and quotes); reading goes on "
@@ -74,15 +78,17 @@ def test_a_string_never_closed_costs_the_rest_of_the_line(tmp_path: Path) -> Non
 
 def test_what_is_not_objects_one_after_another_keeps_its_row(tmp_path: Path) -> None:
     """One damaged object, an object followed by a word, or objects joined by commas: one
-    row for the line, as before; a stray '}' after a whole object is a row of its own."""
+    row for the line, as before; a stray '}' after an object costs that object (it may be
+    more of it: `{"id": "a", "text": "x"}, "meta": 1}` was closed early), not the next."""
     path = tmp_path / "other.jsonl"
     path.write_text('{"id": "a", "text": "x\\q"}\n' + _obj(1) + " trailing words\n"
                     + _obj(2) + "," + _obj(3) + "\n" + _obj(4) + "}" + _obj(5) + "\n")
     docs, errs = ingest_all(path)
-    assert [d.doc_id for d in docs] == ["p4", "p5"]
+    assert [d.doc_id for d in docs] == ["p5"]
     assert [(e.error, e.location) for e in errs] == [
         ("bad_json", "line 1"), ("bad_json", "line 2"), ("bad_json", "line 3"),
-        ("bad_json", "line 4, part 2")]
+        ("bad_json", "line 4, part 1")]
+    assert "a stray '}' or ']'" in errs[3].message
 
 
 def test_many_damaged_objects_on_one_line(tmp_path: Path) -> None:

@@ -235,7 +235,7 @@ def _one_document_per_line(data: bytes, over_cap: bool = False) -> bool:
 
 def _is_object(line: bytes) -> bool:
     """Whether a line is a JSON object, or JSON objects one after another
-    (`json_parts.line_parts`) the first of which parses."""
+    (`json_parts.line_parts`) one of which parses (the first may be damaged)."""
     try:
         text = line.decode("utf-8").lstrip("\ufeff")
     except UnicodeDecodeError:
@@ -244,8 +244,7 @@ def _is_object(line: bytes) -> bool:
         return isinstance(load_json(text), dict)
     except (ValueError, RecursionError):
         parts = line_parts(text)
-    first = next(parts, None) if parts is not None else None
-    return first is not None and isinstance(first.value, dict)
+    return parts is not None and any(isinstance(part.value, dict) for part in parts)
 
 
 def _json_line(line: bytes | int, i: int, source: str, caps: Caps

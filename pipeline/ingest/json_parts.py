@@ -49,7 +49,7 @@ def line_parts(text: str) -> Iterator[Part] | None:
     """The parts of a line holding JSON objects one after another (see the module docstring),
     or None when it holds no such objects: it does not start with an object whose end is
     found and after which, past white space and any text that starts no object, another "{"
-    follows."""
+    follows, or a '"' (an object whose "{" is lost)."""
     pos = skip_space(text, 0)
     if text[pos : pos + 1] != "{":
         return None
@@ -62,8 +62,9 @@ def line_parts(text: str) -> Iterator[Part] | None:
     else:
         end = found[0]
     after = skip_space(text, end)
-    if text[after : after + 1] != "{":
-        # text that starts no object (the rest of one whose '{' is lost) before the next one
+    if text[after : after + 1] not in ("{", '"'):
+        # text that starts no object before the next one (a '"' starts the key of an object
+        # whose '{' is lost: that object, even when it is the line's last)
         between = part_end(text, after) if after < len(text) else None
         if between is None or between[0] == len(text):
             return None
@@ -85,18 +86,8 @@ def _parts(text: str, pos: int) -> Iterator[Part]:
         else:
             end, closed = found
             part = _parsed(text, pos, end, number)
-            following = skip_space(text, end)
-            if part.error is None and text[following : following + 1] not in ("{", "") and (
-                    inside or text[following] not in '"}]'):
-                # what follows is no object: more of this one, which a '}' closed early (a
-                # ',' or a word after it), or of the damaged one it was found inside (a '{'
-                # after a value there may start one of its values, a ',' left out); after a
-                # whole object a '}' or ']' stands alone, and a '"' starts the key of an
-                # object whose '{' is lost
-                more = part_end(text, following)
-                end, closed = (len(text), True) if more is None else more
-                part = Part(number, pos, end, error=NoObject(
-                    _INSIDE if inside else _CLOSED_EARLY), unbounded=more is None)
+        if part.error is None:
+            part, end, closed = _followed(text, part, end, closed, inside)
         yield part
         if part.unbounded:
             return
@@ -104,10 +95,29 @@ def _parts(text: str, pos: int) -> Iterator[Part]:
         pos = skip_space(text, end)
 
 
+def _followed(text: str, part: Part, end: int, closed: bool, inside: bool
+              ) -> tuple[Part, int, bool]:
+    """`part`, a parsed object ending at `end`, with where it ends and whether a "}" closed
+    it; when what follows it is no object, a lost part taking that text too: more of it,
+    which a "}" closed early (a ',', a word or a stray '}' or ']' after it: its damage), or
+    of the damaged object it was found in (`inside`: a '{' after a value there may start
+    one of its values, a ',' left out). After a whole object a '"' starts the key of an
+    object whose '{' is lost, which is not more of it."""
+    following = skip_space(text, end)
+    if text[following : following + 1] in ("{", "") or (
+            not inside and text[following] == '"'):
+        return part, end, closed
+    more = part_end(text, following)
+    end, closed = (len(text), True) if more is None else more
+    return Part(part.number, part.start, end, error=NoObject(
+        _INSIDE if inside else _CLOSED_EARLY), unbounded=more is None), end, closed
+
+
 _NO_OBJECT = "expected the '{' of an object, found text that starts none"
 _INSIDE = ("an object found inside a damaged one (a '{' after a value), with more of that one "
            "after it")
-_CLOSED_EARLY = "an object followed by more of it (a '}' closed it early), not by another"
+_CLOSED_EARLY = ("an object followed by what starts no object (more of it, after a '}' that "
+                 "closed it early, or a stray '}' or ']'), not by another")
 
 
 def _parsed(text: str, pos: int, end: int, number: int) -> Part:

@@ -71,9 +71,9 @@ def test_a_string_never_closed_costs_the_rest_of_the_line(tmp_path: Path) -> Non
     assert [d.doc_id for d in docs] == ["p1", "p2", "p6"]
     assert [(e.error, e.location) for e in errs] == [("bad_json", "line 1, part 3")]
     column = 2 * len(_obj(1)) + 1
-    assert ("objects 1-2 of the line were read; the end of object 3 cannot be told by its "
-            "brackets and quotes (a string never closed pairs the quotes after it across "
-            f"objects): the rest of the line, from column {column}, is lost") in errs[0].message
+    assert ("the end of object 3 cannot be told by its brackets and quotes (a string never "
+            "closed pairs the quotes after it across objects): the rest of the line, from "
+            f"column {column}, is lost (parts 3 on)") in errs[0].message
 
 
 def test_what_is_not_objects_one_after_another_keeps_its_row(tmp_path: Path) -> None:

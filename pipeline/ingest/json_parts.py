@@ -137,9 +137,7 @@ def _unbounded(text: str, pos: int, number: int) -> Part:
     if text[pos] == "{":
         try:
             value, end = _DECODER.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            return Part(number, pos, len(text), error=exc, unbounded=True)
-        except (ValueError, RecursionError) as exc:
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError: its place the line's
             return Part(number, pos, len(text), error=exc, unbounded=True)
         return Part(number, pos, end, value=value)
     return Part(number, pos, len(text), error=NoObject(_NO_OBJECT), unbounded=True)
@@ -166,16 +164,14 @@ def part_rows(part: Part, text: str, lineno: int, source: str,
     message = (f"malformed JSON: {exc}" if isinstance(exc, NoObject) else
                bad_json_message(exc))
     loc = f"line {lineno}, part {part.number}"
-    read_before = (f"objects 1-{part.number - 1} of the line were read; " if part.number > 2
-                   else "object 1 of the line was read; " if part.number == 2 else "")
     if part.unbounded:
-        return [err(source, bad_json_kind(exc), f"{message}; {read_before}the end of object "
-                    f"{part.number} cannot be told by its brackets and quotes (a string never "
-                    "closed pairs the quotes after it across objects): the rest of the line, "
-                    f"from column {part.start + 1}, is lost", loc)]
+        return [err(source, bad_json_kind(exc), f"{message}; the end of object {part.number} "
+                    "cannot be told by its brackets and quotes (a string never closed pairs "
+                    "the quotes after it across objects): the rest of the line, from column "
+                    f"{part.start + 1}, is lost (parts {part.number} on)", loc)]
     last = len(text[part.start : part.end].rstrip(" \t\r\n")) + part.start
     after = skip_space(text, part.end)
-    goes_on = ("reading goes on at the next object, at column " f"{after + 1}"
+    goes_on = (f"reading goes on at the next object, at column {after + 1}"
                if after < len(text) else "the line ends after it")
     return [err(source, bad_json_kind(exc), f"{message}; object {part.number} of the line is "
                 f"lost (columns {part.start + 1}-{last}, its end found by its brackets and "

@@ -144,6 +144,8 @@ def _xml_sentence(s: Any) -> BioCSentence:
     sent.infons = _infons(s)
     for a in s.findall("annotation"):
         sent.add_annotation(_xml_annotation(a))
+    for r in s.findall("relation"):
+        sent.add_relation(_xml_relation(r))
     return sent
 
 

@@ -97,13 +97,14 @@ def _location_number(value: Any, what: str) -> int:
 
 def to_documents(bdoc: BioCDocument, source: str, index: int, path: Path,
                  extra: dict[str, Any], loc: str, max_chars: int,
-                 dropped: Sequence[str] = ()) -> Iterator[Document | ErrorRecord]:
+                 dropped: Sequence[tuple[str, str]] = ()) -> Iterator[Document | ErrorRecord]:
     """`_convert` for one document (record `index` of `path`, at `loc`), its failures (a
     passage or sentence offset that is not a number, or is JSON's Infinity: OverflowError; a
     value of the wrong type, nesting too deep) an error row for that document only (an
     annotation location's offset or length that is not a number costs that annotation only:
-    `_place`). `dropped`: annotations the reader left out ("annotation 2 of passage 1 is a JSON
-    number, not an object"), a bad_offsets row each."""
+    `_place`). `dropped`: the kind and message of a row for each annotation or relation the
+    reader left out ("bad_offsets", "annotation 2 of passage 1 is a JSON number, not an object;
+    annotation dropped")."""
     try:
         out = list(_convert(bdoc, source, index, path, extra, loc, max_chars, dropped))
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError,
@@ -261,16 +262,18 @@ def _place(item: _Pending, text: str) -> tuple[dict[str, Any] | None, str | None
 
 
 def _relations(bdoc: BioCDocument) -> list[dict[str, Any]]:
-    """The document's relations, then its passages'."""
+    """The document's relations, then each passage's and its sentences' (as their
+    annotations are kept: a sentence's relations were left out, silently)."""
     return [{"id": r.id, "infons": dict(r.infons),
              "nodes": [{"refid": n.refid, "role": n.role} for n in r.nodes]}
             for r in list(bdoc.relations)
-            + [r for p in bdoc.passages for r in p.relations]]
+            + [r for p in bdoc.passages
+               for r in [*p.relations, *(r for s in p.sentences for r in s.relations)]]]
 
 
 def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,
-             extra: dict[str, Any], loc: str, max_chars: int, dropped: Sequence[str] = ()
-             ) -> Iterator[Document | ErrorRecord]:
+             extra: dict[str, Any], loc: str, max_chars: int,
+             dropped: Sequence[tuple[str, str]] = ()) -> Iterator[Document | ErrorRecord]:
     """One BioC document as a Document, after an error row for each problem it has (no text,
     passages rebased, annotations whose offsets do not match the text)."""
     doc_id = _doc_id(bdoc, path, index)
@@ -296,8 +299,8 @@ def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,
                   f"character of its text, at least {MIN_PADDING:,}); they were appended "
                   "after a newline and their annotations shifted",
                   loc, doc_id)
-    for why in dropped:
-        yield err(source, "bad_offsets", f"{why}; annotation dropped", loc, doc_id)
+    for kind, why in dropped:
+        yield err(source, kind, why, loc, doc_id)
     annotations: list[dict[str, Any]] = []
     for item in layout.pending:
         ann, problem = _place(item, text)

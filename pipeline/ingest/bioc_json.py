@@ -1,12 +1,15 @@
 """BioC JSON (PubTator3's export): `bioc.biocjson` parses each document of a collection
-object, PubTator3's {"PubTator3": [...]}, a list of documents, or a file of one document per line.
+object, PubTator3's {"PubTator3": [...]}, a list of documents, or a file of one document per line
+(a line holding several one after another read one by one, as JSON Lines' are: `json_parts`).
 Every document is isolated: an offset that is not a number ("ten"), a wrong type, a lone
 surrogate escape, JSON nested too deep or an integer of more digits than Python converts
 (`json_values.load_json`) is one error row naming the file and line or record number, and the
 rest is read. A whole-file collection (one JSON value) that does not parse at all is one
 "bad_json" row saying every document in it is lost. An annotation location whose offset or
 length is no whole number or is missing, or an annotation that is no JSON object, costs that
-annotation only (a "bad_offsets" row).
+annotation only (a "bad_offsets" row); a relation that is no object, or whose infons or nodes
+cannot be read, costs that relation only (a "bad_relation" row). A passage or sentence that
+is no object costs its document (its text cannot be read): a "bad_bioc" row naming it.
 Documents become `Document`s in `bioc_document`.
 """
 
@@ -35,8 +38,10 @@ from pipeline.ingest.common import (
     read_into,
     too_large,
 )
+from pipeline.ingest.json_parts import line_parts, part_rows
 from pipeline.ingest.json_values import (
     HugeNumber,
+    JsonTooLarge,
     bad_json_kind,
     bad_json_message,
     json_kind,
@@ -48,11 +53,14 @@ from pipeline.ingest.json_values import (
 PUBTATOR3_EXTRA = ("pmid", "pmcid", "journal", "year", "authors", "date", "accessions")
 
 
-def _fill(obj: dict[str, Any], dropped: list[str]) -> dict[str, Any]:
+def _fill(obj: dict[str, Any], dropped: list[tuple[str, str]]) -> dict[str, Any]:
     """A copy of a BioC JSON document with the keys `bioc.biocjson` requires defaulted
-    (PubTator3 omits some of them). An annotation that is no JSON object is left out, with a
-    line for its bad_offsets row in `dropped` ("annotation 2 of passage 1 is a JSON number, not
-    an object"): it costs that annotation, not the document."""
+    (PubTator3 omits some of them). An annotation that is no JSON object, or a relation that
+    is no object or whose nodes cannot be read (`_relation_problem`), is left out, with its
+    error row's kind and message in `dropped` ("bad_offsets", "annotation 2 of passage 1 is a
+    JSON number, not an object; annotation dropped"): it costs itself, not the document. A
+    passage or sentence that is no object raises `NotAnObject`: its text is lost, so is the
+    document."""
 
     def anns(value: Any, where: str) -> list[dict[str, Any]]:
         out = []
@@ -60,37 +68,97 @@ def _fill(obj: dict[str, Any], dropped: list[str]) -> dict[str, Any]:
             if isinstance(a, dict):
                 out.append(ann(a))
             else:
-                dropped.append(f"annotation {k} of {where} is {json_kind(a)}, not an object")
+                dropped.append(("bad_offsets", f"annotation {k} of {where} is {json_kind(a)}, "
+                                "not an object; annotation dropped"))
         return out
 
     def ann(a: dict[str, Any]) -> dict[str, Any]:
         return {"id": a.get("id"), "infons": a.get("infons") or {}, "text": a.get("text"),
                 "locations": [_location(loc) for loc in _listed(a.get("locations"))]}
 
-    def rel(r: dict[str, Any]) -> dict[str, Any]:
-        return {"id": r.get("id"), "infons": r.get("infons") or {}, "nodes": r.get("nodes") or []}
+    def rels(value: Any, where: str) -> list[dict[str, Any]]:
+        out = []
+        for k, r in enumerate(_listed(value), 1):
+            problem = _relation_problem(r)
+            if problem is None:
+                out.append({"id": r.get("id"), "infons": r.get("infons") or {},
+                            "nodes": [{"refid": n["refid"], "role": n.get("role") or ""}
+                                      for n in r.get("nodes") or []]})
+            else:
+                dropped.append(("bad_relation", f"relation {k} of {where} {problem}; relation "
+                                "dropped"))
+        return out
 
     def sent(s: dict[str, Any], where: str) -> dict[str, Any]:
         return {"offset": s.get("offset") or 0, "infons": s.get("infons") or {},
                 "text": s.get("text"),
                 "annotations": anns(s.get("annotations"), where),
-                "relations": [rel(r) for r in s.get("relations") or []]}
+                "relations": rels(s.get("relations"), where)}
 
     def passage(p: dict[str, Any], where: str) -> dict[str, Any]:
         out = {"offset": p.get("offset") or 0, "infons": p.get("infons") or {},
                "sentences": [sent(s, f"sentence {k} of {where}")
-                             for k, s in enumerate(p.get("sentences") or [], 1)],
+                             for k, s in _objects(p.get("sentences"), "sentence", where)],
                "annotations": anns(p.get("annotations"), where),
-               "relations": [rel(r) for r in p.get("relations") or []]}
+               "relations": rels(p.get("relations"), where)}
         if p.get("text") is not None:
             out["text"] = p["text"]
         return out
 
     return {"id": obj.get("id"), "infons": obj.get("infons") or {},
             "passages": [passage(p, f"passage {k}")
-                         for k, p in enumerate(obj.get("passages") or [], 1)],
+                         for k, p in _objects(obj.get("passages"), "passage", "the document")],
             "annotations": anns(obj.get("annotations"), "the document"),
-            "relations": [rel(r) for r in obj.get("relations") or []]}
+            "relations": rels(obj.get("relations"), "the document")}
+
+
+class NotAnObject(ValueError):
+    """A passage or sentence that is no JSON object, or a passages or sentences value that is
+    no list: the text it holds cannot be read, so its document is lost (a bad_bioc row)."""
+
+
+def _objects(value: Any, what: str, where: str) -> list[tuple[int, dict[str, Any]]]:
+    """The passages (`what` "passage") of a document or the sentences of a passage (at
+    `where`), numbered from 1; raises `NotAnObject` for a value that is no list (null, missing
+    or another empty value: none) or an element that is no object."""
+    if not value:
+        return []
+    if not isinstance(value, list):
+        raise NotAnObject(f"the {what}s of {where} are {json_kind(value)}, not a list: their "
+                          "text cannot be read")
+    for k, item in enumerate(value, 1):
+        if not isinstance(item, dict):
+            raise NotAnObject(f"{what} {k} of {where} is {json_kind(item)}, not an object: its "
+                              "text cannot be read")
+    return list(enumerate(value, 1))
+
+
+def _relation_problem(r: Any) -> str | None:
+    """Why a BioC JSON relation cannot be read ("is a JSON number, not an object"), or None:
+    it is no object, its infons are no object, its nodes are no list, or a node is no object,
+    has no "refid" or one that is no string or number, or a "role" that is no string (a
+    missing or null "role" is "", BioC's default). Empty infons or nodes (null, [], "") are
+    none, as before."""
+    if not isinstance(r, dict):
+        return f"is {json_kind(r)}, not an object"
+    infons = r.get("infons")
+    if infons and not isinstance(infons, dict):
+        return f"has infons that are {json_kind(infons)}, not an object"
+    nodes = r.get("nodes")
+    if not nodes:
+        return None
+    if not isinstance(nodes, list):
+        return f"has nodes that are {json_kind(nodes)}, not a list"
+    for k, n in enumerate(nodes, 1):
+        if not isinstance(n, dict):
+            return f"has node {k} that is {json_kind(n)}, not an object"
+        refid, role = n.get("refid"), n.get("role")
+        if refid is None or isinstance(refid, (bool, dict, list)):
+            why = "no refid" if refid is None else f"a refid that is {json_kind(refid)}"
+            return f"has node {k} with {why}"
+        if role is not None and not isinstance(role, str):
+            return f"has node {k} with a role that is {json_kind(role)}"
+    return None
 
 
 def _listed(value: Any) -> list[Any]:
@@ -166,30 +234,56 @@ def _one_document_per_line(data: bytes, over_cap: bool = False) -> bool:
 
 
 def _is_object(line: bytes) -> bool:
+    """Whether a line is a JSON object, or JSON objects one after another
+    (`json_parts.line_parts`) one of which parses (the first may be damaged)."""
     try:
-        return isinstance(load_json(line.decode("utf-8").lstrip("\ufeff")), dict)
-    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
+        text = line.decode("utf-8").lstrip("\ufeff")
+    except UnicodeDecodeError:
         return False
+    try:
+        return isinstance(load_json(text), dict)
+    except (ValueError, RecursionError):
+        parts = line_parts(text)
+    return parts is not None and any(isinstance(part.value, dict) for part in parts)
 
 
 def _json_line(line: bytes | int, i: int, source: str, caps: Caps
-               ) -> tuple[str, dict[str, Any] | ErrorRecord] | None:
+               ) -> Iterator[tuple[str, dict[str, Any] | ErrorRecord]]:
+    """(location, document dict or error row) for the record on line `i`, or for each of the
+    JSON objects one after another on it (`json_parts.line_parts`: "line N, part K")."""
     loc = f"line {i}"
     if isinstance(line, int):
-        return loc, err(source, "record_too_large", f"line is {line:,} bytes long, more than "
-                        f"the {caps.record:,}-byte record cap (--max-record-mb); skipped", loc)
+        yield loc, err(source, "record_too_large", f"line is {line:,} bytes long, more than "
+                       f"the {caps.record:,}-byte record cap (--max-record-mb); skipped", loc)
+        return
     if not line.strip():
-        return None
+        return
     decoded = decode_utf8(line, source, base_line=i)
     if isinstance(decoded, ErrorRecord):
-        return loc, decoded
+        yield loc, decoded
+        return
+    text = decoded.lstrip("\ufeff")
     try:
-        one = load_json(decoded.lstrip("\ufeff"))
+        one = load_json(text)
     except (ValueError, RecursionError) as exc:  # ValueError: JSONDecodeError's parent too
-        return loc, err(source, bad_json_kind(exc), bad_json_message(exc), loc)
-    if not isinstance(one, dict):
-        return loc, err(source, "bad_bioc", "line is not a BioC document object", loc)
-    return loc, one
+        parts = None if isinstance(exc, JsonTooLarge) else line_parts(text)
+        if parts is None:
+            yield loc, err(source, bad_json_kind(exc), bad_json_message(exc), loc)
+            return
+        for part in parts:
+            where = f"{loc}, part {part.number}"
+            for item in part_rows(part, text, i, source, lambda value, _: [value]):
+                yield where, _bioc_object(item, source, where)
+        return
+    yield loc, _bioc_object(one, source, loc)
+
+
+def _bioc_object(value: Any, source: str, loc: str) -> dict[str, Any] | ErrorRecord:
+    """A line's (or part's) parsed value as a BioC document dict, or its error row."""
+    if isinstance(value, (dict, ErrorRecord)):
+        return value
+    return err(source, "bad_bioc", f"{'part' if ', part' in loc else 'line'} is not a BioC "
+               "document object", loc)
 
 
 def _json_lines(path: Path, source: str, caps: Caps, tail: _Tail
@@ -200,9 +294,7 @@ def _json_lines(path: Path, source: str, caps: Caps, tail: _Tail
             i += line.count if isinstance(line, BlankLines) else 1
             if isinstance(line, BlankLines):
                 continue
-            item = _json_line(line, i, source, caps)
-            if item is not None:
-                yield item
+            yield from _json_line(line, i, source, caps)
         tail.garbage = stream.garbage
 
 
@@ -273,9 +365,13 @@ def _json_document(item: dict[str, Any], source: str, index: int, path: Path, lo
                   "make the file JSON Lines, e.g. jq -c '.documents[]' FILE.json > FILE.jsonl",
                   loc, doc_id)
         return
-    dropped: list[str] = []
+    dropped: list[tuple[str, str]] = []
     try:
         bdoc = parse_doc(_fill(item, dropped))
+    except NotAnObject as exc:
+        yield err(source, "bad_bioc", f"malformed BioC document: {exc}; document skipped", loc,
+                  doc_id)
+        return
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         yield err(source, "bad_bioc", f"malformed BioC document: {exc!r}", loc, doc_id)
         return
@@ -286,7 +382,7 @@ def _json_document(item: dict[str, Any], source: str, index: int, path: Path, lo
 def _after(last: str, index: int) -> str:
     """Where what follows record `index` (0-based) is: the next line in a file of one
     document per line, whose records are located by line ("line 13"), else the next record."""
-    line = re.fullmatch(r"line (\d+)", last)
+    line = re.fullmatch(r"line (\d+)(?:, part \d+)?", last)
     return f"line {int(line.group(1)) + 1}" if line else f"record {index + 2}"
 
 

@@ -162,14 +162,31 @@ def _decode(text: str, pos: int, line: int, starts: re.Pattern[str] | None
         return _Skipped(exc), found
 
 
+class _Ends:
+    """Where elements of one text end by bracket and quote depth (`json_scan.extent`), the
+    last one asked kept: a damaged element's end is what it is parsed within
+    (`_decode_element`) and what its row names (`_bounded`), found once for both."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos: int | None = None
+        self.stop: int | None = None
+
+    def at(self, pos: int) -> int | None:
+        if pos != self.pos:
+            self.pos, self.stop = pos, extent(self.text, pos)
+        return self.stop
+
+
 def _decode_element(text: str, pos: int, where: tuple[int, int],
-                    starts: re.Pattern[str] | None, damaged: bool) -> tuple[Any, int]:
+                    starts: re.Pattern[str] | None, damaged: bool, ends: _Ends | None = None
+                    ) -> tuple[Any, int]:
     """`_decode` of the element at `pos` (at `where`: its line and 0-based column); once the
     file was found `damaged`, within the element's own text: up to the next line `starts`
     matches when elements start lines of their own, else up to the ',' or ']' after it
-    (`json_scan.extent`). json names an error's line by counting the lines from the start of
-    the text, so 20,000 damaged elements of a 5 MB file took 18 s (each costing the text before
-    it).
+    (`json_scan.extent`, `ends`' when given). json names an error's line by counting the
+    lines from the start of the text, so 20,000 damaged elements of a 5 MB file took 18 s
+    (each costing the text before it).
     Before any damage the text is parsed whole, so a valid file is read as it is, however
     it is indented."""
     line = where[0]
@@ -177,7 +194,7 @@ def _decode_element(text: str, pos: int, where: tuple[int, int],
         return _decode(text, pos, line, starts)
     found = starts.search(text, pos) if starts is not None else None
     stop = found.start() if found is not None else (
-        extent(text, pos) if starts is None else None)
+        None if starts is not None else extent(text, pos) if ends is None else ends.at(pos))
     if stop is None and starts is None:  # damage that costs the rest, its row said once
         return _decode(text, pos, line, None)
     piece = text[pos : len(text) if stop is None else stop]
@@ -236,17 +253,18 @@ def _array_elements(text: str, pos: int) -> Generator[tuple[int, Any], None, int
     depth (`_bounded`); raised when neither bounds it."""
     starts = _element_starts(text, pos)
     lines = Lines(text)
+    ends = _Ends(text)
     damaged = False
     while True:
         line, column = lines.at(pos)
         try:
-            obj, end = _decode_element(text, pos, (line, column), starts, damaged)
+            obj, end = _decode_element(text, pos, (line, column), starts, damaged, ends)
         except ValueError as exc:  # JSONDecodeError, _Damage
             damaged = True
             if starts is not None and _shares_lines(starts, text, pos):
                 starts = None  # (the next line is not the next element)
             if starts is None:
-                lost, end = _bounded(exc, text, pos, lines)
+                lost, end = _bounded(exc, text, pos, lines, ends)
                 yield line, lost
             else:
                 resume = _resume(starts, text, pos, exc)
@@ -300,12 +318,13 @@ def _shares_lines(starts: re.Pattern[str], text: str, pos: int) -> bool:
             and _SPACE.match(text, stop + 1).end() < limit)  # type: ignore[union-attr]
 
 
-def _bounded(exc: ValueError, text: str, pos: int, lines: Lines) -> tuple[_Lost, int]:
+def _bounded(exc: ValueError, text: str, pos: int, lines: Lines, ends: _Ends
+             ) -> tuple[_Lost, int]:
     """The `_Lost` for damage `exc` inside the array element at `pos` whose end `json_scan.extent`
-    finds (raises `exc` when it finds none), and where the element ends: its text is what is
-    lost, named in the row. No text before the ',' or ']' (a ',' after another or before the
-    ']'): no element is lost."""
-    stop = extent(text, pos)
+    finds (`ends`; raises `exc` when it finds none), and where the element ends: its text is
+    what is lost, named in the row. No text before the ',' or ']' (a ',' after another or
+    before the ']'): no element is lost."""
+    stop = ends.at(pos)
     if stop is None:
         raise exc
     line, column = lines.at(pos)

@@ -1,7 +1,8 @@
 """Scanning JSON text without parsing it, for the JSON array reader (`json_array`): where an
 array or object ends by its brackets (an element nested deeper than Python's parser goes),
 where an array element ends by bracket and quote depth (a damaged element, `extent`), and the
-line and column of places read in order (`Lines`)."""
+line and column of places read in order (`Lines`); for a line of JSON objects one after
+another (`json_parts`), where each ends by bracket and quote depth (`part_end`)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,66 @@ BOUNDARY = re.compile(r"[\]}][ \t\n\r]*,[ \t\n\r]*[\[{]")
 _GAP = re.compile(r"(?:[ \t\n\r\[\]{}:,.+\-0-9eE]|true|false|null)*")
 
 
+_SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
+#: Two objects' boundary on a line of objects one after another ("} {"): a string holding it
+#: was read where none is, as `BOUNDARY` in an array.
+_JOINED = re.compile(r"[\]}][ \t\n\r]*\{")
+
+
+def skip_space(text: str, pos: int) -> int:
+    """The place of the first character from `pos` on that is not JSON's whitespace."""
+    return _SPACE.match(text, pos).end()  # type: ignore[union-attr]  # always matches
+
+
+def _read_across(string: str, boundary: re.Pattern[str]) -> bool:
+    """Whether `string` (a JSON string token, its quotes included) is text between two
+    strings read as one: it holds what reads as two values' `boundary`, or only what stands
+    between two strings, with a ':' or ',' (`", {"`, `": "`, `_GAP`)."""
+    return boundary.search(string) is not None or (
+        _GAP.fullmatch(string, 1, len(string) - 1) is not None
+        and ("," in string or ":" in string))
+
+
+def part_end(text: str, pos: int) -> tuple[int, bool] | None:
+    """Where the part of a line of JSON objects one after another (`json_parts`) that starts
+    at `pos` ends, by bracket and quote depth without parsing it, and whether its own "}"
+    closed it: past the "}" that closes the object at `pos`; else at a "{" that follows a
+    value (`_starts_another`: the object was left open and the next one starts there), also
+    when the part is no object (text between two objects); else at the text's end (a string
+    never closed after the last other quote holds the rest). None when the quotes do not bound
+    it: a string holding two objects' boundary ("} {") or only what stands between two strings
+    (`", "`), read where none is, since a quote left out pairs the quotes after it across
+    objects."""
+    opened: list[str] = []  # the brackets open, innermost last
+    is_object = text[pos : pos + 1] == "{"
+    for m in _EXTENT_TOKEN.finditer(text, pos):
+        c = m.group()
+        if len(c) > 1:  # a whole string
+            if _read_across(c, _JOINED) or BOUNDARY.search(c):
+                return None
+            continue
+        if c == '"':  # a string never closed: the rest of the text is in it
+            return len(text), False
+        if c == "{" and m.start() > pos and _starts_another(text, m.start()):
+            return m.start(), False
+        if c in "[{":
+            opened.append(c)
+        elif c in "]}" and opened:
+            opened.pop()
+            if is_object and not opened:
+                return m.end(), True
+    return len(text), False
+
+
+def _starts_another(text: str, pos: int) -> bool:
+    """Whether the "{" at `pos` follows a value (a string, number, literal, "}" or "]"; past
+    JSON's whitespace), where no "{" stands in JSON: another object starts there."""
+    before = pos - 1
+    while before >= 0 and text[before] in " \t\n\r":
+        before -= 1
+    return before >= 0 and text[before] not in "{[:,"
+
+
 def extent(text: str, pos: int, limit: int | None = None) -> int | None:
     """Where the array element starting at `pos` ends: the place of the ',' or ']' after it,
     found by bracket and quote depth without parsing it; None when that depth does not bound
@@ -48,8 +109,7 @@ def extent(text: str, pos: int, limit: int | None = None) -> int | None:
     for m in _EXTENT_TOKEN.finditer(text, pos, len(text) if limit is None else limit):
         c = m.group()
         if len(c) > 1:  # a whole string
-            if BOUNDARY.search(c) or (_GAP.fullmatch(c, 1, len(c) - 1)
-                                      and ("," in c or ":" in c)):
+            if _read_across(c, BOUNDARY):
                 return None
             continue
         if c == '"':

@@ -7,8 +7,11 @@ surrogate escape (`"\\ud800"`, text that is not encodable as UTF-8) or a NUL (`"
 text: a NUL byte refuses a txt file) in any field is one error row naming the file and line;
 every other line is read. A line that does not parse whole but holds JSON values joined by
 carriage returns alone (old Mac OS line endings, or two files joined) is read value by value,
-each a record located "line N, part K", after one "bad_line_endings" row (`_joined`). The file
-is streamed under the per-file decompressed-byte cap.
+each a record located "line N, part K", after one "bad_line_endings" row (`_joined`); so is a
+line of JSON objects one after another with no newline between them (`{...}{...}`,
+`json_parts.line_parts`), a damaged one costing that object only where its brackets and
+quotes bound it, else the rest of the line. The file is streamed under the per-file
+decompressed-byte cap.
 
 Blocks: a runner reads a big file in blocks of lines (`pipeline.ingest.list_shards`). A block of
 an uncompressed file starts at the byte offset found when the file was listed (`LineStart`), so
@@ -44,6 +47,7 @@ from pipeline.ingest.common import (
     too_large,
 )
 from pipeline.ingest.head_checks import head_and_problem
+from pipeline.ingest.json_parts import line_parts, part_rows
 from pipeline.ingest.json_values import (
     HugeNumber,
     JsonTooLarge,
@@ -222,6 +226,13 @@ def _line(
             decoded, lineno, stem, source, id_field, text_field, title_field)
         if joined is not None:
             yield from joined
+            return
+        parts = None if isinstance(exc, JsonTooLarge) else line_parts(decoded)
+        if parts is not None:
+            for part in parts:
+                yield from part_rows(part, decoded, lineno, source, lambda value, k:
+                                     record_document(value, lineno, stem, source, id_field,
+                                                     text_field, title_field, part=k))
             return
         message = bad_json_message(exc)
         if next(_cr_joins(decoded), None) is not None:

@@ -1,0 +1,178 @@
+"""JSON objects written one after another on one line, with no newline between them
+(`{...}{...}` or `{...} {...}`: some exporters, `cat` of files of one line each without a
+final newline): the parts of such a line, each parsed alone, so that a damaged object costs
+that object only (`line_parts`).
+
+A part's end is found by bracket and quote depth without parsing it (`json_scan.part_end`):
+the "}" that closes the object, a "{" that follows a value inside it (`"B"{`: the object was
+left open and the next one starts), or the line's end. Where that depth does not bound it (a
+string never closed: the quotes after it pair across objects, which `json_scan` tells by the
+strings it then reads) the part is the rest of the line, lost. Each part is scanned once and
+parsed once, on its own text, so the line is read in time linear in its length (json names a
+damaged value's place by counting the lines of all the text before it)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.documents import Document, ErrorRecord
+from pipeline.ingest.common import err
+from pipeline.ingest.json_scan import part_end, skip_space
+from pipeline.ingest.json_values import bad_json_kind, bad_json_message, parse_int
+
+_DECODER = json.JSONDecoder(parse_int=parse_int)  # an integer too long: a HugeNumber
+
+
+@dataclass(frozen=True)
+class Part:
+    """Part `number` (1-based) of a line, at columns `start`-`end` (0-based, end excluded):
+    its parsed `value`, or the `error` that lost it; `unbounded`: its end was not found, the
+    part is the rest of the line."""
+
+    number: int
+    start: int
+    end: int
+    value: Any = None
+    error: ValueError | RecursionError | None = None
+    unbounded: bool = False
+
+
+class NoObject(ValueError):
+    """A part that is no JSON object: text between two objects (the rest of an object whose
+    "{" is lost), or an object found inside a damaged one (`line_parts`)."""
+
+
+def line_parts(text: str) -> Iterator[Part] | None:
+    """The parts of a line holding JSON objects one after another (see the module docstring),
+    or None when it holds no such objects: it does not start with an object whose end is
+    found and after which, past white space and any text that starts no object, another "{"
+    follows, or a '"' (an object whose "{" is lost)."""
+    pos = skip_space(text, 0)
+    if text[pos : pos + 1] != "{":
+        return None
+    found = part_end(text, pos)
+    if found is None:
+        first = _unbounded(text, pos, 1)
+        if first.unbounded:
+            return None
+        end = first.end
+    else:
+        end = found[0]
+    after = skip_space(text, end)
+    if text[after : after + 1] not in ("{", '"'):
+        # text that starts no object before the next one (a '"' starts the key of an object
+        # whose '{' is lost: that object, even when it is the line's last)
+        between = part_end(text, after) if after < len(text) else None
+        if between is None or between[0] == len(text):
+            return None
+    return _parts(text, pos)
+
+
+def _parts(text: str, pos: int) -> Iterator[Part]:
+    number = 0
+    inside = False  # the part starts at a "{" found inside a damaged part, not after a whole one
+    while pos < len(text):
+        number += 1
+        found = part_end(text, pos)
+        if found is None:
+            part = _unbounded(text, pos, number)
+            end, closed = part.end, True
+        elif text[pos] != "{":
+            end, closed = found
+            part = Part(number, pos, end, error=NoObject(_NO_OBJECT))
+        else:
+            end, closed = found
+            part = _parsed(text, pos, end, number)
+        if part.error is None:
+            part, end, closed = _followed(text, part, end, closed, inside)
+        yield part
+        if part.unbounded:
+            return
+        inside = not closed
+        pos = skip_space(text, end)
+
+
+def _followed(text: str, part: Part, end: int, closed: bool, inside: bool
+              ) -> tuple[Part, int, bool]:
+    """`part`, a parsed object ending at `end`, with where it ends and whether a "}" closed
+    it; when what follows it is no object, a lost part taking that text too: more of it,
+    which a "}" closed early (a ',', a word or a stray '}' or ']' after it: its damage), or
+    of the damaged object it was found in (`inside`: a '{' after a value there may start
+    one of its values, a ',' left out). After a whole object a '"' starts the key of an
+    object whose '{' is lost, which is not more of it."""
+    following = skip_space(text, end)
+    if text[following : following + 1] in ("{", "") or (
+            not inside and text[following] == '"'):
+        return part, end, closed
+    more = part_end(text, following)
+    end, closed = (len(text), True) if more is None else more
+    return Part(part.number, part.start, end, error=NoObject(
+        _INSIDE if inside else _CLOSED_EARLY), unbounded=more is None), end, closed
+
+
+_NO_OBJECT = "expected the '{' of an object, found text that starts none"
+_INSIDE = ("an object found inside a damaged one (a '{' after a value), with more of that one "
+           "after it")
+_CLOSED_EARLY = ("an object followed by what starts no object (more of it, after a '}' that "
+                 "closed it early, or a stray '}' or ']'), not by another")
+
+
+def _parsed(text: str, pos: int, end: int, number: int) -> Part:
+    """Part `number`, the object at columns `pos`-`end`, parsed on its own text."""
+    try:
+        return Part(number, pos, end, value=_DECODER.decode(text[pos:end]))
+    except json.JSONDecodeError as exc:
+        return Part(number, pos, end, error=_moved(exc, pos))
+    except (ValueError, RecursionError) as exc:
+        return Part(number, pos, end, error=exc)
+
+
+def _unbounded(text: str, pos: int, number: int) -> Part:
+    """Part `number` at `pos`, whose end bracket and quote depth do not find: an object parsed
+    whole from there (one that holds a string such as "}{" is such), else the rest of the
+    line, lost."""
+    if text[pos] == "{":
+        try:
+            value, end = _DECODER.raw_decode(text, pos)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError: its place the line's
+            return Part(number, pos, len(text), error=exc, unbounded=True)
+        return Part(number, pos, end, value=value)
+    return Part(number, pos, len(text), error=NoObject(_NO_OBJECT), unbounded=True)
+
+
+def _moved(exc: json.JSONDecodeError, pos: int) -> json.JSONDecodeError:
+    """`exc`, raised parsing the line's text from column `pos` on, made to name its place in
+    the line (changed in place)."""
+    if exc.lineno == 1:
+        exc.colno += pos
+    exc.pos += pos
+    return exc
+
+
+def part_rows(part: Part, text: str, lineno: int, source: str,
+              read: Callable[[Any, int], Iterable[Document | ErrorRecord]]
+              ) -> Iterable[Document | ErrorRecord]:
+    """What part `part` of line `lineno` (of text `text`) gives: `read(value, number)` for a
+    parsed one, else its error row, located "line N, part K", naming the text lost and where
+    reading goes on."""
+    exc = part.error
+    if exc is None:
+        return read(part.value, part.number)
+    message = (f"malformed JSON: {exc}" if isinstance(exc, NoObject) else
+               bad_json_message(exc))
+    loc = f"line {lineno}, part {part.number}"
+    if part.unbounded:
+        return [err(source, bad_json_kind(exc), f"{message}; the end of object {part.number} "
+                    "cannot be told by its brackets and quotes (a string never closed pairs "
+                    "the quotes after it across objects): the rest of the line, from column "
+                    f"{part.start + 1}, is lost (parts {part.number} on)", loc)]
+    last = len(text[part.start : part.end].rstrip(" \t\r\n")) + part.start
+    after = skip_space(text, part.end)
+    goes_on = (f"reading goes on at the next object, at column {after + 1}"
+               if after < len(text) else "the line ends after it")
+    return [err(source, bad_json_kind(exc), f"{message}; object {part.number} of the line is "
+                f"lost (columns {part.start + 1}-{last}, its end found by its brackets and "
+                f"quotes); {goes_on}", loc)]

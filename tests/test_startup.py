@@ -541,6 +541,23 @@ def test_a_replaced_pipeline_is_not_kept_frozen() -> None:
         shard.forget_nlp()
 
 
+def test_a_pipeline_is_built_again_for_another_models_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pipeline a process caches is the one of the models folder it was built from: with
+    `BIOTAB_MODELS` changed, the same factory builds again (it reused the first pipeline, so a
+    run after another in one process, as in the test suite, read the other folder's model)."""
+    from pipeline.runner import shard
+
+    shard.forget_nlp()
+    try:
+        first = shard.worker_nlp(_blank_pipeline_made_with_garbage)
+        assert shard.worker_nlp(_blank_pipeline_made_with_garbage) is first
+        monkeypatch.setenv("BIOTAB_MODELS", str(tmp_path))
+        assert shard.worker_nlp(_blank_pipeline_made_with_garbage) is not first
+    finally:
+        shard.forget_nlp()
+
+
 def _blank_pipeline_made_with_garbage() -> Language:
     """A factory that allocates as an import of spaCy does: many objects (a module level
     `import spacy` would be cached already in a test session)."""

@@ -42,6 +42,7 @@ from pipeline.limits import (
     DEFAULT_PART_ROWS,
     effective_doc_timeout,
 )
+from pipeline.paths import models_dir
 from pipeline.runner.allocator import keep_freed_memory
 from pipeline.runner.bookkeeping import file_stat
 from pipeline.runner.errors import PipelineLoadError
@@ -202,10 +203,14 @@ def peak_rss_mb() -> float:
 
 
 def _factory_key(factory: NlpFactory) -> Any:
+    """What a cached pipeline was built from: the factory and the models folder it reads
+    (`BIOTAB_MODELS` may change between two runs of one process: a notebook, a test session;
+    the same factory then builds another pipeline)."""
     try:
-        return pickle.dumps(factory)
+        made_by: Any = pickle.dumps(factory)
     except Exception:  # noqa: BLE001 - an unpicklable factory (a lambda): keyed by identity
-        return ("id", id(factory))
+        made_by = ("id", id(factory))
+    return made_by, str(models_dir())
 
 
 def worker_nlp(factory: NlpFactory, *, fresh_process: bool = False) -> Language:

@@ -364,7 +364,7 @@ def test_a_file_that_is_no_gold_gives_a_few_warnings_and_says_what_gold_is(
     out = " ".join(result.output.split())  # rich wraps long lines
     assert 1 < out.count("WARNING") <= 21, out.count("WARNING")
     assert "only the first" in out
-    assert "gold problems: 100 line(s)" in out
+    assert "gold problems: 100 lines or records" in out
     assert "nothing of notes.txt was read as gold" in out and "TOKEN<TAB>TAG" in out
     # the warnings are on stderr, the scores on stdout (`> scores.txt` held the warnings)
     assert "WARNING" in result.stderr and "WARNING" not in result.stdout
@@ -380,7 +380,7 @@ def test_a_gold_file_without_a_mention_says_so_and_exits_2(tmp_path: Path) -> No
     result = CliRunner().invoke(app, ["evaluate", str(raw), "--no-model"])
     assert result.exit_code == 2, result.output
     out = " ".join(result.stdout.split())
-    assert "raw.pubtator holds 1 documents but no gold DRUG, DISEASE or CYTOKINE mention" in out
+    assert "raw.pubtator holds 1 document but no gold DRUG, DISEASE or CYTOKINE mention" in out
     assert "TOKEN<TAB>TAG" in out
     annotated = tmp_path / "gold.pubtator"
     annotated.write_text(raw.read_text(encoding="utf-8").rstrip("\n")

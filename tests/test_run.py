@@ -269,7 +269,7 @@ def test_bad_input_rows_and_fail_on_error(tmp_path: Path) -> None:
 
     ok = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "a")])
     assert ok.exit_code == 0, ok.output
-    assert "1 documents" in ok.stdout and "4 errors" in ok.stdout
+    assert "1 document, " in ok.stdout and "4 errors" in ok.stdout
     errors = pd.read_parquet(tmp_path / "a" / "errors")
     kinds = dict(zip(errors["source"].map(lambda s: Path(s).name), errors["error"], strict=True))
     assert kinds == {"empty.txt": "empty_file", "binary.txt": "binary_file",
@@ -299,7 +299,7 @@ def test_missing_path_is_an_error_row_and_the_run_goes_on(tmp_path: Path) -> Non
 
 
 def test_the_summary_says_a_count_of_1_in_the_singular(tmp_path: Path) -> None:
-    """`biotab run` printed "1 documents, ..., 1 errors", "1 workers" was right already, and
+    """`biotab run` printed "1 documents, ..., 1 errors" ("1 worker" was right already) and
     "[1 input path(s) not found ...]": each count of 1 is now in the singular."""
     seed = SEEDS / "001_f10b6a34d2cc23e3.txt"
     result = CliRunner().invoke(app, ["run", str(seed), str(tmp_path / "nope.txt"), "--out",

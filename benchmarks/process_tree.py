@@ -150,9 +150,15 @@ def run_polled(cmd: list[str]) -> Polled:
     poller.join()
     if proc.returncode != 0:
         raise SystemExit(f"biotab run failed ({proc.returncode}):\n{stderr[-3000:]}")
-    # (`biotab run` prints its summary in lines of 80 columns: one line here)
-    summary = " ".join(line.strip() for line in stdout.strip().splitlines())
-    return Polled(summary, seconds, load_before, peaks, cpu)
+    return Polled(one_line(stdout), seconds, load_before, peaks, cpu)
+
+
+def one_line(stdout: str) -> str:
+    """`biotab run`'s summary, printed in lines of 80 columns (`cli.summary_lines`), on one line
+    as `RunSummary.line()` writes it: "COUNTS; SPEED -> OUT [NOTE] ...", the counts and the
+    speed apart by "; " (joined by a space they read "0 errors 24,024 words/s")."""
+    lines = [line.strip() for line in stdout.strip().splitlines()]
+    return "; ".join([lines[0], " ".join(lines[1:])] if lines[1:] else lines)
 
 
 def rss_by_role(peaks: dict[int, tuple[str, int]]) -> dict[str, float]:

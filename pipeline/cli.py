@@ -16,6 +16,7 @@ import typer
 from rich.logging import RichHandler
 
 from pipeline import __version__
+from pipeline.cli_group import CommandGroup, StdoutConsole, plain_library_output
 from pipeline.formats import formats_text
 from pipeline.limits import (
     DEFAULT_BATCH_SIZE,
@@ -28,6 +29,7 @@ from pipeline.limits import (
     MAX_BLOCKS_PER_FILE,
     MAX_COMPRESSED_BLOCKS,
 )
+from pipeline.plural import plural
 from pipeline.runner.errors import Terminated, stop_reason
 
 if TYPE_CHECKING:
@@ -54,6 +56,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=_help_markup(),
     pretty_exceptions_enable=False,
+    cls=CommandGroup,  # a reader that closes stdout early ends any command quietly
 )
 kb_app = typer.Typer(
     help="Knowledge base (MeSH, HGNC, brand names) commands.", no_args_is_help=True,
@@ -128,8 +131,9 @@ def kb_build_cmd(
         raise _fail("kb build", str(exc), code=1) from exc
     counts = result.manifest["counts"]
     typer.echo(
-        f"KB written to {result.out}: {counts['concepts']} concepts {counts['concepts_by_label']}, "
-        f"{counts['patterns']} patterns {counts['patterns_by_label']}"
+        f"KB written to {result.out}: {plural(counts['concepts'], 'concept')} "
+        f"{counts['concepts_by_label']}, {plural(counts['patterns'], 'pattern')} "
+        f"{counts['patterns_by_label']}"
     )
 
 
@@ -188,15 +192,16 @@ def train_cmd(
     try:
         check_output(Path(output) if output else ner_model_dir())
         setup_logging(verbose)
-        out = train(
-            corpora_dir=corpora_dir,
-            config=config,
-            output=output,
-            max_steps=max_steps,
-            use_devel_for_training=include_devel,
-            include_ncbi=ncbi,
-            work_dir=work_dir,
-        )
+        with plain_library_output():  # spaCy's messages on a pipe: no colour codes
+            out = train(
+                corpora_dir=corpora_dir,
+                config=config,
+                output=output,
+                max_steps=max_steps,
+                use_devel_for_training=include_devel,
+                include_ncbi=ncbi,
+                work_dir=work_dir,
+            )
     except OutputFolderError as exc:
         raise _fail("train", str(exc)) from None
     except IOBFormatError as exc:  # a damaged corpus line: named, not trained on
@@ -228,8 +233,6 @@ def evaluate_command(
     whole numbers or do not match the text) is a warning naming its line, and is counted
     under the tables: the scores are against the gold without it.
     """
-    from rich.console import Console
-
     from pipeline.evaluate import GOLD_FORMATS, evaluate, evaluation_tables
     from pipeline.nlp import build_nlp
     from pipeline.paths import trained_ner_model
@@ -255,12 +258,13 @@ def evaluate_command(
                     f"{type(exc).__name__}: {exc}") from exc
     ev = evaluate(nlp, gold, sentences_per_doc=sentences_per_doc, errors_path=errors,
                   exclude_generic=exclude_generic)
-    console = Console()
+    console = StdoutConsole()
     for table in evaluation_tables(ev, gold.name):
         console.print(table)
     if ev.gold_problems:
-        console.print(f"gold problems: {len(ev.gold_problems)} line(s) or record(s) of "
-                      f"{gold.name} not read as written, so not in the gold scored against "
+        lines = plural(len(ev.gold_problems), "line or record", "lines or records")
+        console.print(f"gold problems: {lines} of {gold.name} not read as written, so not in "
+                      "the gold scored against "
                       f"(warnings above name the first ones; the first: {ev.gold_problems[0]})")
     nothing_read = bool(ev.gold_problems) and not ev.n_docs
     strict = ev.micro("strict")
@@ -269,11 +273,11 @@ def evaluate_command(
     if nothing_read:
         console.print(f"nothing of {gold.name} was read as gold: expected {GOLD_FORMATS}")
     elif no_mention:
-        console.print(f"{gold.name} holds {ev.n_docs:,} documents but no gold DRUG, DISEASE "
-                      f"or CYTOKINE mention: expected {GOLD_FORMATS}")
+        console.print(f"{gold.name} holds {plural(ev.n_docs, 'document')} but no gold DRUG, "
+                      f"DISEASE or CYTOKINE mention: expected {GOLD_FORMATS}")
     if exclude_generic:
-        console.print(f"left out: {ev.generic_left_out} predicted generic mentions, "
-                      f"{ev.gold_left_out} gold mentions at their offsets")
+        console.print(f"left out: {plural(ev.generic_left_out, 'predicted generic mention')}, "
+                      f"{plural(ev.gold_left_out, 'gold mention')} at their offsets")
     acc = ev.concept_accuracy
     console.print(
         "concept-ID accuracy on strictly correct mentions with gold ids: "

@@ -36,6 +36,7 @@ from pipeline.components import mention_filter as _mention_filter  # noqa: F401 
 from pipeline.documents import Document
 from pipeline.labels import CYTOKINE, DISEASE, DRUG, MODEL
 from pipeline.limits import DEFAULT_BATCH_SIZE
+from pipeline.plural import plural
 from pipeline.process import DEFAULT_CHUNK_CHARS, Deadline, chunked_doc_rows, needs_chunks
 
 log = logging.getLogger(__name__)
@@ -380,7 +381,7 @@ def evaluation_tables(ev: Evaluation, title: str) -> list[Table]:
     """Rich tables: mentions (strict, lenient) and concepts (mention accuracy, document F1)."""
     from rich.table import Table
 
-    mentions = Table(title=f"{title}: {ev.n_docs} documents, mentions")
+    mentions = Table(title=f"{title}: {plural(ev.n_docs, 'document')}, mentions")
     for col in ("label", "mode", "P", "R", "F1", "TP", "FP", "FN"):
         mentions.add_column(col)
     for mode, scores in (("strict", ev.strict), ("lenient", ev.lenient)):

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.labels import DISEASE, DRUG
+from pipeline.plural import plural
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -71,11 +72,11 @@ class ConversionStats:
 
     def log(self, name: str) -> None:
         logger.info(
-            "%s: %d docs, %d sentences, %d entities, %d misaligned (expanded), %d dropped",
+            "%s: %s, %s, %s, %d misaligned (expanded), %d dropped",
             name,
-            self.docs,
-            self.sentences,
-            self.entities,
+            plural(self.docs, "doc"),
+            plural(self.sentences, "sentence"),
+            plural(self.entities, "entity", "entities"),
             self.misaligned,
             self.dropped,
         )

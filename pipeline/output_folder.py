@@ -40,6 +40,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from pipeline.plural import plural
+
 # (the logger's name as before these rules left pipeline.write: its records keep it)
 log = logging.getLogger("pipeline.write")
 
@@ -260,7 +262,7 @@ def prepare_output(out: Path, *, overwrite: bool, resume: bool) -> bool:
         raise OutputExistsError(
             f"{first} {who}, but readers of its table would read it "
             "with this run's rows: move it or choose another --out"
-            + (f" ({len(foreign) - 1} more such file(s))" if len(foreign) > 1 else "")
+            + (f" ({plural(len(foreign) - 1, 'more such file')})" if len(foreign) > 1 else "")
         )
     found = earlier_run(out, files)
     if found and not (overwrite or resume):
@@ -270,7 +272,7 @@ def prepare_output(out: Path, *, overwrite: bool, resume: bool) -> bool:
         )
     if found and overwrite:
         n = remove_run(out)
-        log.info("removed the earlier run in %s (%d file(s))", out, n)
+        log.info("removed the earlier run in %s (%s)", out, plural(n, "file"))
     out.mkdir(parents=True, exist_ok=True)
     (out / SHARDS_DIR).mkdir(exist_ok=True)
     (out / PARTS_DIR).mkdir(exist_ok=True)

@@ -61,6 +61,7 @@ from pipeline.limits import (
     effective_doc_timeout,
 )
 from pipeline.paths import DEFAULT_OUTPUT
+from pipeline.plural import noun, plural
 from pipeline.runner import bookkeeping as B
 from pipeline.runner import units as U
 from pipeline.runner.dask_engine import run_dask
@@ -157,14 +158,15 @@ class RunSummary:
 
     def counts_text(self) -> str:
         """"N documents, N mentions, N outcomes, N errors"."""
-        return (f"{self.documents:,} documents, {self.mentions:,} mentions, "
-                f"{self.outcomes:,} outcomes, {self.errors:,} errors")
+        return ", ".join(plural(n, word) for n, word in (
+            (self.documents, "document"), (self.mentions, "mention"),
+            (self.outcomes, "outcome"), (self.errors, "error")))
 
     def speed_text(self) -> str:
         """"N words/s (N words in Ns, ENGINE, N workers[, N threads])"."""
-        threads = f", {_plural(self.threads, 'thread')}" if self.engine == "dask" else ""
-        return (f"{self.words_per_s:,.0f} words/s ({self.n_words:,} words in "
-                f"{self.seconds:.1f}s, {self.engine}, {_plural(self.workers, 'worker')}"
+        threads = f", {plural(self.threads, 'thread')}" if self.engine == "dask" else ""
+        return (f"{self.words_per_s:,.0f} words/s ({plural(self.n_words, 'word')} in "
+                f"{self.seconds:.1f}s, {self.engine}, {plural(self.workers, 'worker')}"
                 f"{threads})")
 
     def notes(self) -> list[str]:
@@ -173,12 +175,13 @@ class RunSummary:
         paths not found beside others that were read."""
         out = []
         if self.shards_skipped:
-            out.append(f"resumed: {self.shards_skipped} of {self.shards_total} shards were done")
+            out.append(f"resumed: {self.shards_skipped:,} of {plural(self.shards_total, 'shard')} "
+                       f"{noun(self.shards_skipped, 'was', 'were')} done")
         if self.failed_shards:
-            out.append(f"INCOMPLETE: {len(self.failed_shards)} shard(s) failed; "
+            out.append(f"INCOMPLETE: {plural(len(self.failed_shards), 'shard')} failed; "
                        "rerun with --resume")
         if self.reader_failures:
-            out.append(f"RECORDS LOST: a reader failed in {self.reader_failures} shard(s); "
+            out.append(f"RECORDS LOST: a reader failed in {plural(self.reader_failures, 'shard')}; "
                        "see the errors rows 'reader_failed'")
         # an empty input folder or a typo among several paths is an error row, not a refusal:
         # without these notes only "N errors" told that something was not read
@@ -187,7 +190,7 @@ class RunSummary:
             out.append("no document was read; see the errors table: "
                        + ", ".join(f"{kind} {n:,}" for kind, n in kinds))
         elif missing := self.error_kinds.get(MISSING_PATH, 0):
-            out.append(f"{missing} input path(s) not found; see the errors rows "
+            out.append(f"{plural(missing, 'input path')} not found; see the errors rows "
                        f"'{MISSING_PATH}'")
         return out
 
@@ -195,10 +198,6 @@ class RunSummary:
         """The whole summary on one line (the CLI prints it in lines: `cli.summary_lines`)."""
         return (f"{self.counts_text()}; {self.speed_text()} -> {self.out}"
                 + "".join(f" [{note}]" for note in self.notes()))
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 @dataclass
@@ -554,8 +553,9 @@ def _collect(outcomes: Iterator[Outcome], reporter: Reporter,
                 pipes = pipes or result.pipes
             else:
                 failed[unit.unit_id] = f"{type(error).__name__}: {error}"
-                log.error("unit %s (%d input shard(s) from %s) failed: %s", unit.unit_id,
-                          len(unit.shards), unit.shards[0].path, failed[unit.unit_id])
+                log.error("unit %s (%s from %s) failed: %s", unit.unit_id,
+                          plural(len(unit.shards), "input shard"), unit.shards[0].path,
+                          failed[unit.unit_id])
             reporter.shard_done(result, len(unit.shards))
     except BaseException:
         reporter.stop()

@@ -37,6 +37,7 @@ from pipeline.labels import DISEASE, MODEL
 from pipeline.limits import DEFAULT_BATCH_SIZE
 from pipeline.model_export import check_output, export_model
 from pipeline.paths import DEFAULT_CORPORA, configs_dir, ner_model_dir
+from pipeline.plural import plural
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -321,7 +322,8 @@ def ncbi_docs(
     if not keys:
         return []
     chem_vocab = bc5cdr_chemical_vocabulary(nlp, files["bc5cdr/train"])
-    logger.info("chemical vocabulary: %d tokens from %s", len(chem_vocab), files["bc5cdr/train"])
+    logger.info("chemical vocabulary: %s from %s", plural(len(chem_vocab), "token"),
+                files["bc5cdr/train"])
     docs: list[Doc] = []
     for key in keys:
         path = files[key]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -211,10 +212,30 @@ def test_cli_counts_and_names_damaged_gold_lines(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["evaluate", str(gold), "--no-model"])
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())  # rich wraps long lines
-    assert "gold problems: 2 line(s) or record(s) of damaged.pubtator" in out
+    assert "gold problems: 2 lines or records of damaged.pubtator" in out
     assert "line 4: bad_offsets" in out and "line 15: bad_line" in out
     clean = CliRunner().invoke(app, ["evaluate", str(GOLD), "--no-model"])
     assert clean.exit_code == 0 and "gold problems" not in clean.output
+
+
+def test_cli_says_a_count_of_1_in_the_singular(tmp_path: Path) -> None:
+    """The title said "1 documents, mentions" and the count under the tables "1 line(s) or
+    record(s)": a count of 1 is in the singular now (the fixture's first document alone, one
+    mention line of it damaged)."""
+    first = GOLD.read_text(encoding="utf-8").split("\n\n")[0].split("\n")
+    first[3] = first[3].replace("\t28\t", "\tx\t", 1)
+    gold = tmp_path / "one.pubtator"
+    gold.write_text("\n".join(first) + "\n\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", str(gold), "--no-model", "--exclude-generic"])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())  # rich wraps long lines
+    assert "one.pubtator: 1 document, mentions" in out, out
+    assert "gold problems: 1 line or record of one.pubtator" in out, out
+    left = re.search(r"left out: (\d+) predicted generic (mentions?), (\d+) gold (mentions?) ",
+                     out)
+    assert left is not None, out
+    for n, word in ((left[1], left[2]), (left[3], left[4])):
+        assert word == ("mention" if n == "1" else "mentions"), out
 
 
 def test_gold_not_utf8_gzipped_or_empty_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
@@ -343,7 +364,7 @@ def test_a_file_that_is_no_gold_gives_a_few_warnings_and_says_what_gold_is(
     out = " ".join(result.output.split())  # rich wraps long lines
     assert 1 < out.count("WARNING") <= 21, out.count("WARNING")
     assert "only the first" in out
-    assert "gold problems: 100 line(s)" in out
+    assert "gold problems: 100 lines or records" in out
     assert "nothing of notes.txt was read as gold" in out and "TOKEN<TAB>TAG" in out
     # the warnings are on stderr, the scores on stdout (`> scores.txt` held the warnings)
     assert "WARNING" in result.stderr and "WARNING" not in result.stdout
@@ -359,7 +380,7 @@ def test_a_gold_file_without_a_mention_says_so_and_exits_2(tmp_path: Path) -> No
     result = CliRunner().invoke(app, ["evaluate", str(raw), "--no-model"])
     assert result.exit_code == 2, result.output
     out = " ".join(result.stdout.split())
-    assert "raw.pubtator holds 1 documents but no gold DRUG, DISEASE or CYTOKINE mention" in out
+    assert "raw.pubtator holds 1 document but no gold DRUG, DISEASE or CYTOKINE mention" in out
     assert "TOKEN<TAB>TAG" in out
     annotated = tmp_path / "gold.pubtator"
     annotated.write_text(raw.read_text(encoding="utf-8").rstrip("\n")

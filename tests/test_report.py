@@ -94,7 +94,7 @@ def test_summary_counts(page: str) -> None:
     # documents 3, mentions 15 (5 DRUG, 7 DISEASE, 3 CYTOKINE), outcomes 2, errors 1
     for n, what in ((3, "documents"), (15, "mentions"), (5, "DRUG mentions"),
                     (7, "DISEASE mentions"), (3, "CYTOKINE mentions"), (2, "outcome rows"),
-                    (1, "errors")):
+                    (1, "error")):
         assert f'<div class="n">{n}</div><div class="what">{what}</div>' in page
 
 

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -40,6 +41,8 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 
 
+#: A progress line of the log ("2/2 shards, 8 documents (...)", "0/1 shard, ...").
+PROGRESS = re.compile(r"\d+/[\d,]+ shards?, ")
 #: The pipeline `biotab run` uses by default (the trained model when models/biotab_ner exists).
 NLP_FACTORY = nlp_factory()
 
@@ -266,7 +269,7 @@ def test_bad_input_rows_and_fail_on_error(tmp_path: Path) -> None:
 
     ok = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "a")])
     assert ok.exit_code == 0, ok.output
-    assert "1 documents" in ok.stdout and "4 errors" in ok.stdout
+    assert "1 document, " in ok.stdout and "4 errors" in ok.stdout
     errors = pd.read_parquet(tmp_path / "a" / "errors")
     kinds = dict(zip(errors["source"].map(lambda s: Path(s).name), errors["error"], strict=True))
     assert kinds == {"empty.txt": "empty_file", "binary.txt": "binary_file",
@@ -287,12 +290,32 @@ def test_missing_path_is_an_error_row_and_the_run_goes_on(tmp_path: Path) -> Non
     assert err["error"] == "missing_path" and err["source"].endswith("nope.txt")
     assert err["stage"] == "ingest"
     # the summary says so: "1 errors" alone did not tell that an input was not found
-    assert summary.notes() == ["1 input path(s) not found; see the errors rows 'missing_path'"]
+    assert summary.notes() == ["1 input path not found; see the errors rows 'missing_path'"]
     assert run([tmp_path / "nope.txt", seed], tmp_path / "o2", workers=1, quiet=True,
                fail_on_error=True, nlp_factory=NLP_FACTORY).exit_code == 1
     with pytest.raises(RunError, match="no input path exists"):  # nothing to read at all
         run([tmp_path / "nope.txt"], tmp_path / "o3", workers=1, nlp_factory=NLP_FACTORY)
     assert not (tmp_path / "o3").exists()
+
+
+def test_the_summary_says_a_count_of_1_in_the_singular(tmp_path: Path) -> None:
+    """`biotab run` printed "1 documents, ..., 1 errors" ("1 worker" was right already) and
+    "[1 input path(s) not found ...]": each count of 1 is now in the singular."""
+    seed = SEEDS / "001_f10b6a34d2cc23e3.txt"
+    result = CliRunner().invoke(app, ["run", str(seed), str(tmp_path / "nope.txt"), "--out",
+                                      str(tmp_path / "out"), "--workers", "1", "--quiet"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("1 document, ") and lines[0].endswith(", 1 error"), lines
+    assert ", local, 1 worker) -> " in " ".join(lines[1:-1]), lines  # (the folder: long)
+    assert lines[-1] == "[1 input path not found; see the errors rows 'missing_path']"
+    assert not re.search(r"\b1 [a-z]+s\b", result.stdout), result.stdout
+    resumed = CliRunner().invoke(app, ["run", str(seed), "--out", str(tmp_path / "one"),
+                                       "--workers", "1", "--quiet"])
+    assert resumed.stdout.startswith("1 document, "), resumed.stdout
+    again = CliRunner().invoke(app, ["run", str(seed), "--out", str(tmp_path / "one"),
+                                     "--workers", "1", "--quiet", "--resume"])
+    assert "[resumed: 1 of 1 shard was done]" in again.stdout, again.stdout
 
 
 @pytest.mark.parametrize(("option", "message"), [
@@ -595,13 +618,13 @@ def test_progress_lines_when_not_a_terminal(corpus: Path, tmp_path: Path,
     caplog.set_level(logging.INFO, logger="pipeline.run")
     run([corpus / "batch_00.jsonl", corpus / "batch_01.jsonl"], tmp_path / "o", workers=1,
         nlp_factory=NLP_FACTORY, progress_interval=0)
-    lines = [r.getMessage() for r in caplog.records if "shards" in r.getMessage()]
+    lines = [r.getMessage() for r in caplog.records if PROGRESS.match(r.getMessage())]
     assert lines and lines[-1].startswith("2/2 shards, 8 documents")
     assert "docs/s" in lines[-1] and "words/s" in lines[-1]
     caplog.clear()
     run([corpus / "batch_00.jsonl"], tmp_path / "q", workers=1, quiet=True,
         nlp_factory=NLP_FACTORY, progress_interval=0)
-    assert not [r for r in caplog.records if "shards" in r.getMessage()]
+    assert not [r for r in caplog.records if PROGRESS.match(r.getMessage())]
 
 
 def test_progress_lines_go_on_while_a_long_document_is_annotated(
@@ -621,11 +644,12 @@ def test_progress_lines_go_on_while_a_long_document_is_annotated(
         time.sleep(0.45)  # nothing reported: a document being annotated
     finally:
         reporter.stop()
-    lines = [r.getMessage() for r in caplog.records if " shards, " in r.getMessage()]
-    assert len(lines) >= 2 and all(x.startswith("0/1 shards, 0 documents") for x in lines)
+    lines = [r.getMessage() for r in caplog.records if PROGRESS.match(r.getMessage())]
+    # (a run of one shard: "0/1 shards, 0 documents" before)
+    assert len(lines) >= 2 and all(x.startswith("0/1 shard, 0 documents") for x in lines)
     caplog.clear()
     time.sleep(0.25)  # stopped: no more lines
-    assert not [r for r in caplog.records if " shards, " in r.getMessage()]
+    assert not [r for r in caplog.records if PROGRESS.match(r.getMessage())]
 
 
 def test_the_progress_bar_fits_80_columns_with_elapsed_and_eta_whole() -> None:

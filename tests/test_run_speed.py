@@ -85,13 +85,33 @@ def test_a_polled_command_gives_its_output_and_its_tree(run_speed: ModuleType) -
     benchmark."""
     script = TREE + "print('5 documents, 7 outcomes'); print('9 words/s -> out')\n"
     polled = run_speed.run_polled([sys.executable, "-c", script, "0.5"])
-    assert polled.summary == "5 documents, 7 outcomes 9 words/s -> out"
+    assert polled.summary == "5 documents, 7 outcomes; 9 words/s -> out"
     assert polled.seconds >= 0.5
     roles = run_speed.rss_by_role(polled.peaks)
     assert set(roles) == {"driver", "worker0", "worker1"}
     assert roles["driver"] >= 40 and min(roles["worker0"], roles["worker1"]) >= 120
     with pytest.raises(SystemExit, match="failed \\(3\\)"):
         run_speed.run_polled([sys.executable, "-c", "raise SystemExit(3)"])
+
+
+@pytest.mark.parametrize("out", ["out", "/data/projects/pubmed_2025/a-long-folder-name/outputs"])
+def test_the_polled_summary_is_the_run_s_one_line(run_speed: ModuleType, out: str) -> None:
+    """The benchmark echoed `biotab run`'s summary lines joined by spaces: "0 errors 24,024
+    words/s". Now it is the summary's one line (`RunSummary.line()`): "; " after the counts, the
+    output folder and the wrapped notes whole, whether the folder fits the speed's line or not."""
+    from pipeline.cli import summary_lines
+    from pipeline.run import RunSummary
+
+    summary = RunSummary(
+        out=Path(out), run_id="r", status="incomplete",
+        counts={"documents": 1_200, "mentions": 9_000, "outcomes": 40, "errors": 0},
+        n_words=288_000, seconds=12.0, engine="local", workers=2, shards_total=12,
+        shards_done=11, shards_skipped=3, failed_shards=["a"], reader_failures=1)
+    text = "\n".join(summary_lines(summary))
+    assert len(text.splitlines()) >= 4  # counts, speed, notes (wrapped)
+    polled = run_speed.run_polled([sys.executable, "-c", f"print({text!r})"])
+    assert polled.summary == summary.line()
+    assert "0 errors; 24,000 words/s (288,000 words in 12.0s, local, 2 workers)" in polled.summary
 
 
 def test_start_up_cpu_is_the_driver_s_once_for_forked_workers(run_speed: ModuleType) -> None:

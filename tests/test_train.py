@@ -163,6 +163,53 @@ def test_biotab_train_tiny(tmp_path):
     assert doc.spans["lexicon"][0].id_ == "MESH:D000077271"
 
 
+@pytest.mark.slow
+def test_biotab_train_on_a_pipe_prints_no_colour_codes(tmp_path):
+    """spaCy's messages ("✔ Initialized pipeline", its bold headings) came with ANSI colour
+    codes also when `biotab train`'s output went to a file or a pipe: now plain text there."""
+    import os
+    import subprocess
+    import sys
+
+    corpora = tmp_path / "corpora"
+    corpora.mkdir()
+    write_iob(corpora / "train.tsv")
+    # (wasabi's switches, `pipeline.cli_group.PLAIN_OUTPUT_ENV`, as a user who set none)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("ANSI_COLORS_DISABLED", "WASABI_NO_PRETTY", "WASABI_LOG_FRIENDLY")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "train", "--corpora", str(corpora), "--output",
+         str(tmp_path / "model"), "--max-steps", "2"],
+        capture_output=True, text=True, env=env, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "Initialized pipeline" in proc.stdout and "model written to" in proc.stdout
+    assert "\x1b" not in proc.stdout + proc.stderr, proc.stdout
+
+
+def test_plain_library_output_sets_wasabi_s_switches_for_the_block_only(monkeypatch):
+    """Off a terminal the switches are set inside the block and gone after it; one the user
+    set is kept as it was; on a terminal nothing is set."""
+    import io
+    import os
+
+    from pipeline.cli_group import PLAIN_OUTPUT_ENV, plain_library_output
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    no_colours, no_pretty = PLAIN_OUTPUT_ENV
+    monkeypatch.delenv(no_colours, raising=False)
+    monkeypatch.setenv(no_pretty, "yes")
+    monkeypatch.setattr("sys.stdout", io.StringIO())
+    with plain_library_output():
+        assert (os.environ[no_colours], os.environ[no_pretty]) == ("1", "yes")
+    assert no_colours not in os.environ and os.environ[no_pretty] == "yes"
+    monkeypatch.setattr("sys.stdout", Terminal())
+    with plain_library_output():
+        assert no_colours not in os.environ
+
+
 def test_hash_char_embed_shapes_and_bad_config():
     from spacy.util import registry
 

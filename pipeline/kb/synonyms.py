@@ -29,6 +29,7 @@ from pathlib import Path
 from pipeline.kb import normalize_term
 from pipeline.labels import LINKED
 from pipeline.paths import rule_file
+from pipeline.plural import plural
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ def main(argv: list[str] | None = None) -> None:
             parser.error(f"{path}: only training files are mined (devel/test measure accuracy)")
     n = write_synonyms(mine_pubtator(args.pubtator), args.output)
     logging.basicConfig(level=logging.INFO)
-    logger.info("%d synonyms written to %s", n, args.output)
+    logger.info("%s written to %s", plural(n, "synonym"), args.output)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.labels import CYTOKINE, DISEASE, DRUG, LABELS
+from pipeline.plural import noun, plural
 from pipeline.report.analysis import (
     Mentions,
     co_mentions,
@@ -57,15 +58,16 @@ def summary_section(data: ReportData, manifest: dict[str, Any], out: Path) -> st
     counts = data.counts
     per_label = label_counts(data.mentions)
     cards = [
-        (counts["documents"], "documents"),
-        (counts["sentences"], "sentences"),
-        (counts["mentions"], "mentions"),
-        *[(per_label.get(lab, [0])[0], f"{lab} mentions") for lab in LABELS],
-        (counts["outcomes"], "outcome rows"),
-        (counts["errors"], "errors"),
+        (counts["documents"], "document"),
+        (counts["sentences"], "sentence"),
+        (counts["mentions"], "mention"),
+        *[(per_label.get(lab, [0])[0], f"{lab} mention") for lab in LABELS],
+        (counts["outcomes"], "outcome row"),
+        (counts["errors"], "error"),
     ]
     card_html = "".join(
-        f'<div class="card"><div class="n">{n:,}</div><div class="what">{esc(w)}</div></div>'
+        f'<div class="card"><div class="n">{n:,}</div><div class="what">{esc(noun(n, w))}</div>'
+        "</div>"
         for n, w in cards
     )
     # mentions per label: mentions, negated, documents, distinct concepts, without concept id
@@ -243,7 +245,7 @@ def outcomes_section(data: ReportData, opts: ReportOptions) -> str:
     sentences = data.sentences_of(str_col(outcomes, "doc_id").dropna())
     shown = outcomes_with_evidence(outcomes, sentences)
     note = (
-        f'<p class="note">{total:,} outcome rows'
+        f'<p class="note">{plural(total, "outcome row")}'
         + (f", the first {len(shown):,} shown" if len(shown) < total else "")
         + ". The figure is highlighted in its evidence sentence (outcomes joined to sentences on "
         "doc_id + sent_idx).</p>"
@@ -418,7 +420,7 @@ def sample_section(data: ReportData, opts: ReportOptions) -> str:
                 None if missing(d.get("format")) else f"format {d['format']}",
                 None if missing(d.get("language")) else f"language {d['language']}",
                 None if missing(d.get("study_design")) else f"study design {d['study_design']}",
-                f"{len(dm)} mentions ({n_neg} negated)",
+                f"{plural(len(dm), 'mention')} ({n_neg:,} negated)",
             ) if x
         )
         parts.append(

@@ -47,6 +47,7 @@ from pipeline.documents import ErrorRecord
 from pipeline.ingest import PATH_PROBLEMS, Shard, error_row
 from pipeline.ingest.common import display_path
 from pipeline.ingest.dedupe import DEFAULT_KEEP
+from pipeline.plural import plural
 from pipeline.runner import duplicates as D
 from pipeline.runner import plan_file as P
 from pipeline.runner import units as U
@@ -411,7 +412,7 @@ def prepare(out: Path, units: Sequence[U.Unit], run_settings: Mapping[str, Any],
         with contextlib.suppress(FileNotFoundError):
             f.unlink()
     if stale:
-        log.info("removed %d leftover file(s) of unfinished units", len(stale))
+        log.info("removed %s of unfinished units", plural(len(stale), "leftover file"))
     return Prepared(earlier, done, changed, plan)
 
 

@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 from pipeline import output_folder as O
 from pipeline import write as W
 from pipeline.ingest.dedupe import DEFAULT_KEEP, DELETED, DUPLICATE, OTHER_INPUT_SAID
+from pipeline.plural import noun, plural
 from pipeline.runner import plan_file as P
 from pipeline.runner import units as U
 
@@ -373,11 +374,11 @@ def drop_duplicates(out: Path, shard_order: list[str], redone: set[str],
     apply_plan(out, P.plan_path(out), keep)
     n_deleted, n_dup = kinds.get(DELETED, 0), kinds.get(DUPLICATE, 0)
     if n_dup:
-        log.warning("%d document(s) with a doc_id seen in %s input were dropped", n_dup,
-                    "a later" if keep == "last" else "an earlier")
+        log.warning("%s with a doc_id seen in %s input %s dropped", plural(n_dup, "document"),
+                    "a later" if keep == "last" else "an earlier", noun(n_dup, "was", "were"))
     if n_deleted:
-        log.info("%d document(s) deleted by <DeleteCitation> lists of later inputs were dropped",
-                 n_deleted)
+        log.info("%s deleted by <DeleteCitation> lists of later inputs %s dropped",
+                 plural(n_deleted, "document"), noun(n_deleted, "was", "were"))
     return n_dup + n_deleted
 
 

@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 from pipeline import output_folder as O
 from pipeline import write as W
 from pipeline.ingest.dedupe import DELETED, DUPLICATE
+from pipeline.plural import plural
 
 if TYPE_CHECKING:
     import duckdb
@@ -127,8 +128,8 @@ def remove_stale_scratch(root: Path) -> list[Path]:
         except OSError as exc:
             log.warning("cannot remove %s, left by biotab process %s: %s", folder, pid, exc)
     if removed:
-        log.info("removed %d scratch folder(s) left in %s by biotab processes that no longer "
-                 "run", len(removed), root)
+        log.info("removed %s left in %s by biotab processes that no longer run",
+                 plural(len(removed), "scratch folder"), root)
     return removed
 
 
@@ -218,8 +219,8 @@ def read_plan(out: Path) -> Path | None:
                     "rows", path, exc)
         return None
     if bad:
-        log.warning("%s: left out %d damaged entries of %d: the documents they dropped lose "
-                    "their duplicate_id rows", path, bad, total)
+        log.warning("%s: left out %s of %d: the documents they dropped lose their duplicate_id "
+                    "rows", path, plural(bad, "damaged entry", "damaged entries"), total)
     return path
 
 
@@ -258,8 +259,8 @@ def keep_shards(out: Path, path: Path, shards: set[str]) -> Path | None:
             con.execute(f"COPY (SELECT * FROM {source} WHERE {keep} ORDER BY shard_id, doc_id) "
                         f"TO {sql_path(tmp)} (FORMAT parquet, COMPRESSION zstd)")
             _replace_durably(tmp, path)
-    log.info("the saved duplicates plan: left out %d entries of units processed again or no "
-             "longer in the run", total - left)
+    log.info("the saved duplicates plan: left out %s of units processed again or no longer "
+             "in the run", plural(total - left, "entry", "entries"))
     if not left:
         remove_plan(out)
         return None
@@ -295,8 +296,8 @@ def _from_json(out: Path) -> Path | None:
             and all(d[k] is None or isinstance(d[k], str) for k in _JSON_REQUIRED)
             and d.get("kind", DUPLICATE) in KINDS]
     if len(good) < len(entries):
-        log.warning("%s: left out %d damaged entries: the documents they dropped lose their "
-                    "duplicate_id rows", legacy, len(entries) - len(good))
+        log.warning("%s: left out %s: the documents they dropped lose their duplicate_id rows",
+                    legacy, plural(len(entries) - len(good), "damaged entry", "damaged entries"))
     if not good:
         return None
     table = pa.Table.from_pylist([{n: d[n] for n in SAVED_COLUMNS} for d in good],

@@ -12,6 +12,7 @@ import threading
 import time
 from typing import Any
 
+from pipeline.plural import noun, plural
 from pipeline.runner.shard import ShardResult
 
 #: Progress lines go to the `pipeline.run` logger (the name users filter on).
@@ -54,11 +55,11 @@ class Reporter:
 
             console = self._console if self._console is not None else Console(stderr=True)
             # The bar takes the width the text leaves (expand): the line fits the terminal.
-            self._progress = Progress(*_rich_columns(console.width), console=console,
+            self._progress = Progress(*_rich_columns(console.width, self.total), console=console,
                                       transient=False, expand=True)
             self._progress.start()
             self._task = self._progress.add_task("run", total=self.total, completed=self.shards,
-                                                 docs=0, dps=0.0, wps=0.0)
+                                                 docs=plural(0, "doc"), dps=0.0, wps=0.0)
         elif self.mode == "log" and self.interval > 0:
             self._stop_ticks.clear()
             self._ticker = threading.Thread(target=self._tick, name="biotab-progress-tick",
@@ -102,7 +103,7 @@ class Reporter:
     def _update(self, advance: int) -> None:
         elapsed = max(time.perf_counter() - self.t0, 1e-9)
         if self._progress is not None:
-            self._progress.update(self._task, advance=advance, docs=self.n_docs,
+            self._progress.update(self._task, advance=advance, docs=plural(self.n_docs, "doc"),
                                   dps=self.n_docs / elapsed, wps=self.n_words / elapsed)
         elif self.mode == "log":
             now = time.perf_counter()
@@ -115,7 +116,7 @@ class Reporter:
         if 0 < self.shards < self.total:
             left = elapsed / self.shards * (self.total - self.shards)
             eta = f", ETA {_hms(left)}"
-        return (f"{self.shards}/{self.total} shards, {self.n_docs:,} documents "
+        return (f"{self.shards}/{plural(self.total, 'shard')}, {plural(self.n_docs, 'document')} "
                 f"({self.n_docs / elapsed:,.1f} docs/s, {self.n_words / elapsed:,.0f} words/s), "
                 f"elapsed {_hms(elapsed)}{eta}")
 
@@ -137,8 +138,9 @@ SHORT_COLUMNS = 80
 NARROW_COLUMNS = 50
 
 
-def _rich_columns(width: int) -> list[Any]:
-    """The bar's columns for a terminal of `width` columns, so that the longest line (36,000,000
+def _rich_columns(width: int, total: int) -> list[Any]:
+    """The bar's columns for a terminal of `width` columns and a run of `total` shards
+    (the task's `docs` field: the documents counted, `plural`), so that the longest line (36,000,000
     docs in 3,600 shards) fits it with its counts and times whole: from `WIDE_COLUMNS` all of
     them with words/s; from `SHORT_COLUMNS` the word "run" and words/s left out; from
     `NARROW_COLUMNS` also the docs/s and elapsed time ("━━ 2/3600 shards 36,000,000 docs ETA
@@ -153,14 +155,15 @@ def _rich_columns(width: int) -> list[Any]:
     )
     from rich.table import Column
 
-    counts = [MofNCompleteColumn(), TextColumn("shards"), TextColumn("{task.fields[docs]:,} docs")]
+    counts = [MofNCompleteColumn(), TextColumn(noun(total, "shard")),
+              TextColumn("{task.fields[docs]}")]
     if width < NARROW_COLUMNS:  # (an empty column takes the rest: the counts stay together)
         return [*counts, TextColumn("", table_column=Column(ratio=1))]
     bar = BarColumn(bar_width=None, table_column=Column(ratio=1))
     if width < SHORT_COLUMNS:
         return [bar, *counts, TextColumn("ETA"), TimeRemainingColumn()]
     wide = width >= WIDE_COLUMNS
-    rates = "{task.fields[docs]:,} docs  {task.fields[dps]:,.1f} docs/s"
+    rates = "{task.fields[docs]}  {task.fields[dps]:,.1f} docs/s"
     if wide:
         rates += "  {task.fields[wps]:,.0f} words/s"
     return [

@@ -43,6 +43,7 @@ from pipeline.limits import (
     effective_doc_timeout,
 )
 from pipeline.paths import models_dir
+from pipeline.plural import plural
 from pipeline.runner.allocator import keep_freed_memory
 from pipeline.runner.bookkeeping import file_stat
 from pipeline.runner.errors import PipelineLoadError
@@ -335,7 +336,7 @@ def _without_notices(records: Iterable[Document | ErrorRecord],
         yield ErrorRecord(
             source=first_cut.source, stage="ingest", error="deleted_citations_cut",
             location=first_cut.location,
-            message=f"{n_cut:,} PMID{'s' * (n_cut != 1)} of <DeleteCitation> lists, from this "
+            message=f"{plural(n_cut, 'PMID')} of <DeleteCitation> lists, from this "
                     f"list on (its first ones may be kept), are not in the manifest's "
                     f"deleted_citations"
                     + (" and delete no copy read in an earlier unit of work" if applied else "")

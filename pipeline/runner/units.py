@@ -60,6 +60,7 @@ from pipeline.ingest.blocks import jsonl_blocks
 from pipeline.ingest.common import Caps
 from pipeline.ingest.head_checks import head_and_problem
 from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_PART_ROWS
+from pipeline.plural import noun, plural
 
 log = logging.getLogger("pipeline.run")
 
@@ -269,8 +270,9 @@ def read_groups(out: Path) -> tuple[dict[str, list[str]], list[str]]:
             continue
         gone = [name for name in files if not (Path(out) / name).is_file()]
         if gone:
-            log.warning("part marker %s lists %d file(s) that are gone (%s): its units will be "
-                        "redone", f, len(gone), ", ".join(gone[:3]))
+            log.warning("part marker %s lists %s that %s gone (%s): its units will be redone",
+                        f, plural(len(gone), "file"), noun(len(gone), "is", "are"),
+                        ", ".join(gone[:3]))
             damaged.append(f.stem)
             continue
         groups[f.stem] = units
@@ -337,15 +339,18 @@ def drop_lost_units(out: Path, damaged: Sequence[str], groups: Mapping[str, Sequ
         return redo
     unmarked = sorted(k for k in keys if k.startswith("g") and own_key(k) and k not in groups)
     if unmarked:
-        why = f"part files of group(s) {', '.join(unmarked[:3])} have no part marker"
+        why = (f"part files of {noun(len(unmarked), 'group')} {', '.join(unmarked[:3])} have "
+               "no part marker")
     elif damaged:
         why = "a part marker is damaged"
     else:
         why = "part files are gone, or hold fewer rows than their marker counts"
     # a damaged marker was named in a warning already (`read_groups`)
     log.log(logging.INFO if damaged and not unmarked else logging.WARNING,
-            "%d finished unit(s) (%s) have rows in no part file (%s): they are processed again",
-            len(redo), ", ".join(redo[:3]) + (", ..." if len(redo) > 3 else ""), why)
+            "%s (%s) %s rows in no part file (%s): %s processed again",
+            plural(len(redo), "finished unit"),
+            ", ".join(redo[:3]) + (", ..." if len(redo) > 3 else ""),
+            noun(len(redo), "has", "have"), why, noun(len(redo), "it is", "they are"))
     return redo
 
 

@@ -60,3 +60,18 @@ def test_sentence_read_once_for_its_counts(lex: Lexicon) -> None:
 def test_literature_word_beside_a_count(lex: Lexicon, text: str, kept: list[float]) -> None:
     got = without_earlier_reports(counts(text), text, lambda i: (0, len(text)), lex)
     assert [f.value for f in got] == kept
+
+
+def test_part_pronouns_are_read_from_the_lexicon(lex: Lexicon) -> None:
+    """The words of "one of which/whom" (a part of the count, whose cue is the part's) are the
+    lexicon's `part_pronouns`, not a list in code."""
+    from pipeline.components.outcome_grammar import SentenceParser
+    from pipeline.components.outcome_measures import _part_between
+
+    text = "Five cases of VT, one of whom died."
+    parser = SentenceParser(text, lex)
+    cue = next(k for k, t in enumerate(parser.toks) if t.text == "died")
+    assert _part_between(lex, parser, 2, cue)
+    data = load_lexicon(resolve(LEXICON_FILE))
+    data["part_pronouns"] = ["which"]
+    assert not _part_between(Lexicon(data), parser, 2, cue)

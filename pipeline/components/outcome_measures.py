@@ -161,11 +161,11 @@ def _past_threshold(lex: Lexicon, head: Figure, cue: Cue, parser: SentenceParser
     )  # fmt: skip
 
 
-def _part_between(parser: SentenceParser, te: int, cue: int) -> bool:
-    """Is there a part of the count, "<number> of which/whom", between a figure ending at token
-    te and a cue at token `cue` ("five cases of VT, one of which was fatal")?"""
+def _part_between(lex: Lexicon, parser: SentenceParser, te: int, cue: int) -> bool:
+    """Is there a part of the count, "<number> of <part_pronouns entry>", between a figure
+    ending at token te and a cue at token `cue` ("five cases of VT, one of which was fatal")?"""
     return any(
-        parser.lower(k) in ("which", "whom") and parser.lower(k - 1) == "of"
+        parser.lower(k) in lex.part_pronouns and parser.lower(k - 1) == "of"
         and parser.toks[k - 2].num is not None
         for k in range(te + 2, cue)
     )  # fmt: skip
@@ -264,7 +264,7 @@ def _scored_cues(lex: Lexicon, sc: _SentenceCues, head: Figure, ts: int, te: int
             continue
         if c.measure == "improvement" and c.ts >= te and _in_relative_clause(lex, parser, te, c.ts):
             continue  # "LVEF fell below 50% in 5 patients, which recovered": their later course
-        if c.ts >= te and _part_between(parser, te, c.ts):
+        if c.ts >= te and _part_between(lex, parser, te, c.ts):
             continue  # "five cases of VT, one of which was fatal": the part's cue
         if c.ts != te and c.ts in sc.counted_nouns and head.ratio is None:
             continue  # "Eight deaths and liver rupture in 18 patients": what the eight count

@@ -1,10 +1,14 @@
-"""outcome_design.without_earlier_reports on a sentence of many counts: the literature words of
-a sentence are found once for it, not once for each of its counts (a long sentence of N counts
-was read N times: quadratic), and a count stays or goes as before."""
+"""What biotab_outcomes reads once for a sentence, not once for each of its counts (a long
+sentence of N counts was read N times: quadratic): the literature words of
+outcome_design.without_earlier_reports (a count stays or goes as before) and whether the
+sentence names a case-control design (outcome_enrolled.names_case_control); and the words of
+"one of which" read from the lexicon."""
 
 from __future__ import annotations
 
 import pytest
+from spacy.language import Language
+from test_outcomes import run
 
 from pipeline.components.outcome_design import without_earlier_reports
 from pipeline.components.outcome_lexicon import Lexicon
@@ -75,3 +79,23 @@ def test_part_pronouns_are_read_from_the_lexicon(lex: Lexicon) -> None:
     data = load_lexicon(resolve(LEXICON_FILE))
     data["part_pronouns"] = ["which"]
     assert not _part_between(Lexicon(data), parser, 2, cue)
+
+
+def test_case_control_design_asked_once_a_sentence(outcomes_nlp: Language,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.components import outcome_measures
+
+    calls: list[str] = []
+    real = outcome_measures.names_case_control
+
+    def counted(lex: Lexicon, parser: object) -> bool:
+        calls.append("asked")
+        return real(lex, parser)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outcome_measures, "names_case_control", counted)
+    text = ("In a case-control study, stroke occurred in 5 patients, anemia in 6 patients and "
+            "thrombosis in 7 patients.")
+    mentions = [(w, "DISEASE", "MESH:D0") for w in ("stroke", "anemia", "thrombosis")]
+    got = [(r["measure"], r["value"]) for r in run(outcomes_nlp, text, mentions)._.outcomes]
+    assert got == [("enrollment", 5.0), ("enrollment", 6.0), ("enrollment", 7.0)], got
+    assert len(calls) == 1

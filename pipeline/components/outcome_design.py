@@ -15,6 +15,7 @@ succinylcholine", "Fifteen moderate MDMA users").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -86,35 +87,49 @@ def without_earlier_reports(figures: list[OutcomeFigure], doc_text: str,
     events). Who was studied (enrollment: "39 cases from the literature are reviewed")
     stays."""
     after_re, perfect_re = _report_regexes(lex.report_words)
-    starts: dict[int, list[int]] = {}  # the figures' starts by sentence
+    starts: dict[int, list[int]] = {}  # the figures' starts by sentence, in order
     for f in figures:
         starts.setdefault(f.sent_idx, []).append(f.start_char)
+    for found in starts.values():
+        found.sort()
+    # where the literature words of a sentence stand, found once for the sentence (once for
+    # each figure read a long sentence again for each of its counts: quadratic)
+    places: dict[int, list[int]] = {}
     out = []
     for f in figures:
         if f.unit != "count" or f.measure == ENROLLMENT:
             out.append(f)
             continue
         cases = f.population is not None and f.population.lower() in lex.occurrence_nouns
+        if f.sent_idx not in places:
+            places[f.sent_idx] = _literature_places(doc_text, bounds(f.sent_idx), lex)
         if (
             after_re.match(doc_text, f.end_char)
             or (cases and not lex.report_words.isdisjoint(_WORD.findall(f.text.lower())))
             or (cases and perfect_re.match(doc_text, f.end_char))
-            or _literature_beside(f, starts[f.sent_idx], doc_text, bounds(f.sent_idx), lex)
+            or _literature_beside(f, starts[f.sent_idx], places[f.sent_idx])
         ):  # fmt: skip
             continue
         out.append(f)
     return out
 
 
-def _literature_beside(f: OutcomeFigure, starts: list[int], doc_text: str,
-                       bounds: tuple[int, int], lex: Lexicon) -> bool:  # fmt: skip
-    """A `literature_words` entry in the figure's sentence with no other figure (of `starts`)
-    between them."""
-    for m in _WORD.finditer(doc_text[bounds[0] : bounds[1]].lower()):
-        if m.group() not in lex.literature_words:
-            continue
-        at = bounds[0] + m.start()
+def _literature_places(doc_text: str, bounds: tuple[int, int], lex: Lexicon) -> list[int]:
+    """Where the `literature_words` entries of the sentence at `bounds` start, in order."""
+    return [
+        bounds[0] + m.start()
+        for m in _WORD.finditer(doc_text[bounds[0] : bounds[1]].lower())
+        if m.group() in lex.literature_words
+    ]
+
+
+def _literature_beside(f: OutcomeFigure, starts: list[int], places: list[int]) -> bool:
+    """A literature word (at one of `places`, in order) in the figure's sentence with no other
+    figure (of `starts`, in order) between them: the nearest one before the figure's end or
+    the nearest one after it, if any is (one farther has those figures between too)."""
+    k = bisect_left(places, f.end_char)
+    for at in places[max(0, k - 1) : k + 1]:
         lo, hi = (f.end_char, at) if at >= f.end_char else (at, f.start_char)
-        if not any(lo <= s < hi for s in starts):
+        if lo >= hi or bisect_left(starts, lo) == bisect_left(starts, hi):
             return True
     return False

@@ -235,11 +235,18 @@ def enrollment_by_form(lex: Lexicon, members: list[Figure], cues: list[Cue],
     )
 
 
+def names_case_control(lex: Lexicon, parser: SentenceParser) -> bool:
+    """Whether the sentence names a case-control design (a `case_control_words` entry), for
+    `controls_of_cases`: asked once a sentence (once a count read a long sentence again for
+    each of its counts)."""
+    return any(w in parser.low for w in lex.case_control_words)
+
+
 def controls_of_cases(lex: Lexicon, figures: list[Figure], head: Figure,
-                      parser: SentenceParser) -> bool:
+                      parser: SentenceParser, case_control: bool) -> bool:  # fmt: skip
     """ "49 case patients and 156 unaffected control subjects", "case-control samples (197
     psychosis patients and 337 controls)": a count of subjects in a sentence that names a
-    case-control design (`case_control_words`), or whose own words name controls
+    case-control design (`case_control`: `names_case_control`), or whose own words name controls
     (`control_subject_words`) after a count of who was studied, is who was studied (the cases
     or their comparison group), not a count of the event a disease mention near it names. The
     caller asks only when a weak cue (a disease mention) is the best that claims the count
@@ -248,7 +255,7 @@ def controls_of_cases(lex: Lexicon, figures: list[Figure], head: Figure,
         return False
     if head.zero or head.all_form:
         return False
-    if any(w in parser.low for w in lex.case_control_words):
+    if case_control:
         return True
     return any(
         parser.toks[k].lower in lex.control_subject_words for k in range(head.ts, head.te)

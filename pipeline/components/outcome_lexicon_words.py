@@ -116,6 +116,7 @@ class WordSets:
         self.report_words = sets["report_words"]
         self.literature_words = sets["literature_words"]
         self.study_group_nouns = sets["study_group_nouns"]
+        self.part_pronouns = sets["part_pronouns"]
 
     def _set_comparison_words(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """How figures are listed and compared: boundaries, connectors, prepositions,

@@ -33,6 +33,7 @@ from pipeline.components.outcome_enrolled import (
     enrollment_context,
     enrollment_ok,
     found_in,
+    names_case_control,
 )
 from pipeline.components.outcome_following_arms import counted_among_by_words
 from pipeline.components.outcome_grammar import SentenceParser
@@ -139,12 +140,14 @@ def _counted_nouns(lex: Lexicon, figures: list[Figure], parser: SentenceParser) 
     )
 
 
-def _controls_enrolled(lex: Lexicon, best: tuple[float, Cue] | None, figures: list[Figure],
-                       head: Figure, parser: SentenceParser) -> bool:  # fmt: skip
+def _controls_enrolled(lex: Lexicon, best: tuple[float, Cue] | None, sc: _SentenceCues,
+                       figures: list[Figure], head: Figure, parser: SentenceParser
+                       ) -> bool:  # fmt: skip
     """Make `head` enrollment when only a weak cue claims it and it counts the cases or the
     controls of a case-control study (`controls_of_cases`): who was studied, a group of them,
     not the cohort a later count is taken over ("49 cases and 156 control subjects")."""
-    if best is None or best[1].priority != 0 or not controls_of_cases(lex, figures, head, parser):
+    if best is None or best[1].priority != 0 or not controls_of_cases(
+            lex, figures, head, parser, sc.case_control):
         return False
     head.measure, head.one_arm = "enrollment", True
     return True
@@ -161,11 +164,11 @@ def _past_threshold(lex: Lexicon, head: Figure, cue: Cue, parser: SentenceParser
     )  # fmt: skip
 
 
-def _part_between(parser: SentenceParser, te: int, cue: int) -> bool:
-    """Is there a part of the count, "<number> of which/whom", between a figure ending at token
-    te and a cue at token `cue` ("five cases of VT, one of which was fatal")?"""
+def _part_between(lex: Lexicon, parser: SentenceParser, te: int, cue: int) -> bool:
+    """Is there a part of the count, "<number> of <part_pronouns entry>", between a figure
+    ending at token te and a cue at token `cue` ("five cases of VT, one of which was fatal")?"""
     return any(
-        parser.lower(k) in ("which", "whom") and parser.lower(k - 1) == "of"
+        parser.lower(k) in lex.part_pronouns and parser.lower(k - 1) == "of"
         and parser.toks[k - 2].num is not None
         for k in range(te + 2, cue)
     )  # fmt: skip
@@ -228,6 +231,8 @@ class _SentenceCues:
     defined_cues: list[Cue] = field(default_factory=list)
     # where a figure's own counted event noun stands ("Eight deaths": the token of "deaths")
     counted_nouns: frozenset[int] = frozenset()
+    # whether the sentence names a case-control design (`names_case_control`)
+    case_control: bool = False
 
     def __post_init__(self) -> None:
         if not self.defined:
@@ -264,7 +269,7 @@ def _scored_cues(lex: Lexicon, sc: _SentenceCues, head: Figure, ts: int, te: int
             continue
         if c.measure == "improvement" and c.ts >= te and _in_relative_clause(lex, parser, te, c.ts):
             continue  # "LVEF fell below 50% in 5 patients, which recovered": their later course
-        if c.ts >= te and _part_between(parser, te, c.ts):
+        if c.ts >= te and _part_between(lex, parser, te, c.ts):
             continue  # "five cases of VT, one of which was fatal": the part's cue
         if c.ts != te and c.ts in sc.counted_nouns and head.ratio is None:
             continue  # "Eight deaths and liver rupture in 18 patients": what the eight count
@@ -340,6 +345,7 @@ def assign_measures(
     reach = lex.scores.max_score - min(0, lex.scores.strong_cue) + longest + 1
     sc = _SentenceCues(cues, dist, reach, *aside_cues(lex, parser, figures, cues))
     sc.counted_nouns = _counted_nouns(lex, figures, parser)
+    sc.case_control = names_case_control(lex, parser)
     has_improvement = any(c.measure == "improvement" for c in cues)
     prev: Figure | None = None
     for members in figure_groups(figures):
@@ -374,7 +380,7 @@ def assign_measures(
             best = what_changed(lex, scored, best[1], dist, parser) or best
         if best is not None and head.time_unit is not None:
             best = _time_to_event_cue(lex, scored, best)
-        if _controls_enrolled(lex, best, figures, head, parser):
+        if _controls_enrolled(lex, best, sc, figures, head, parser):
             continue  # "49 cases and 156 control subjects": who was studied
         measure: str | None = None
         negated = False

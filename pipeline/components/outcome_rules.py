@@ -279,6 +279,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "literature_words",
     "study_group_nouns",
     "subject_trait_openers",
+    "part_pronouns",
     "case_report_verbs",
     "case_presentation_auxiliaries",
     "case_presentation_verbs",

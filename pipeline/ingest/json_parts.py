@@ -7,7 +7,9 @@ A part's end is found by bracket and quote depth without parsing it (`json_scan.
 the "}" that closes the object, a "{" that follows a value inside it (`"B"{`: the object was
 left open and the next one starts), or the line's end. Where that depth does not bound it (a
 string never closed: the quotes after it pair across objects, which `json_scan` tells by the
-strings it then reads) the part is the rest of the line, lost. Each part is scanned once and
+strings it then reads) the part is the object parsed whole from there (one holding a string
+such as "}{" is such), else the rest of the line, lost. Each part is scanned a few times
+at most (the first, and the text after it, once more by `line_parts` to tell such a line) and
 parsed once, on its own text, so the line is read in time linear in its length (json names a
 damaged value's place by counting the lines of all the text before it)."""
 

@@ -52,6 +52,7 @@ from pipeline.ingest.json_values import (
     load_json,
     shown_id,
 )
+from pipeline.plural import plural
 
 PUBTATOR3_EXTRA = ("pmid", "pmcid", "journal", "year", "authors", "date", "accessions")
 
@@ -431,19 +432,19 @@ def read_bioc_json(path: Path, source: str, start: int, n_records: int | None, c
             yield from _json_document(item, source, index, path, loc, caps.record)
     except InputTooLarge as exc:
         if end is None or index + 1 < end:
-            yield too_large(source, exc.cap, f"{index + 1} record(s) read, the rest is lost",
-                            _after(last, index))
+            yield too_large(source, exc.cap, f"{plural(index + 1, 'record')} read, the rest "
+                            "is lost", _after(last, index))
         return
     except EOFError as exc:
         if end is None or index + 1 < end:
             yield err(source, "truncated_gzip", f"gzip stream ends early ({exc}); "
-                      f"{index + 1} record(s) read, the rest is lost", _after(last, index))
+                      f"{plural(index + 1, 'record')} read, the rest is lost", _after(last, index))
         return
     except OSError as exc:  # also corrupt gzip data (common._read1)
         if end is None or index + 1 < end:
             yield err(source, "unreadable", f"file could not be read to the end ({exc}); "
-                      f"{index + 1} record(s) read, the rest is lost{check_failed_note(exc)}",
-                      _after(last, index))
+                      f"{plural(index + 1, 'record')} read, the rest is lost"
+                      f"{check_failed_note(exc)}", _after(last, index))
         return
     if index < 0 and start == 0:
         yield err(source, "no_records", "no BioC documents found in the file")

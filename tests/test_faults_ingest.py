@@ -26,6 +26,7 @@ from helpers import (
 
 from pipeline.documents import Document, ErrorRecord
 from pipeline.ingest import ingest, list_shards, read_shard
+from pipeline.plural import plural
 
 PUBMED_HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -432,7 +433,7 @@ def test_gzip_bomb_of_small_records_stops_at_the_file_cap_in_every_format(
     # BioC JSON lines are located by line, as its documents are
     place = "line" if name == "bioc_lines.jsonl.gz" else "record"
     assert errs[0].location is not None and f"{place} {len(docs) + 1}" in errs[0].location
-    assert f"{len(docs)} record(s) read" in errs[0].message
+    assert f"{plural(len(docs), 'record')} read" in errs[0].message
     assert decompressed[0] <= 2 * cap
 
 

@@ -35,6 +35,7 @@ from bioc import BioCAnnotation, BioCDocument, BioCPassage
 from pipeline.documents import Document, ErrorRecord, normalize_text
 from pipeline.ingest.common import err, shown_name, shown_text
 from pipeline.ingest.nfc import NfcOffsets
+from pipeline.plural import noun, plural
 
 TITLE_TYPES = {"title", "front"}
 
@@ -271,6 +272,13 @@ def _relations(bdoc: BioCDocument) -> list[dict[str, Any]]:
                for r in [*p.relations, *(r for s in p.sentences for r in s.relations)]]]
 
 
+def _appended(n: int) -> str:
+    """What became of `n` passages not placed at their offsets, for a passage_offsets row."""
+    if n == 1:
+        return "it was appended after a newline and its annotations shifted"
+    return "they were appended after a newline and their annotations shifted"
+
+
 def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,
              extra: dict[str, Any], loc: str, max_chars: int,
              dropped: Sequence[tuple[str, str]] = ()) -> Iterator[Document | ErrorRecord]:
@@ -286,19 +294,18 @@ def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,
         return
     if layout.rebased:
         yield err(source, "passage_offsets",
-                  f"{layout.rebased} passage(s) of BioC document {named} overlap earlier text "
-                  "(offsets missing or inconsistent); they were appended after a newline and "
-                  "their annotations shifted", loc, doc_id)
+                  f"{plural(layout.rebased, 'passage')} of BioC document {named} "
+                  f"{noun(layout.rebased, 'overlaps', 'overlap')} earlier text (offsets "
+                  f"missing or inconsistent); {_appended(layout.rebased)}", loc, doc_id)
     if layout.far:
-        shown = ", ".join(f"{o:,}" for o in layout.far[:5]) + (
-            " ..." if len(layout.far) > 5 else "")
+        n = len(layout.far)
+        shown = ", ".join(f"{o:,}" for o in layout.far[:5]) + (" ..." if n > 5 else "")
         yield err(source, "passage_offsets",
-                  f"{len(layout.far)} passage(s) of BioC document {named} could not be placed "
-                  f"at their offsets ({shown}) within the {max_chars:,}-character record cap "
-                  f"and the spaces a document may be padded with ({PADDING_PER_CHAR} per "
-                  f"character of its text, at least {MIN_PADDING:,}); they were appended "
-                  "after a newline and their annotations shifted",
-                  loc, doc_id)
+                  f"{plural(n, 'passage')} of BioC document {named} could not be placed at "
+                  f"{noun(n, 'its offset', 'their offsets')} ({shown}) within the "
+                  f"{max_chars:,}-character record cap and the spaces a document may be "
+                  f"padded with ({PADDING_PER_CHAR} per character of its text, at least "
+                  f"{MIN_PADDING:,}); {_appended(n)}", loc, doc_id)
     for kind, why in dropped:
         yield err(source, kind, why, loc, doc_id)
     annotations: list[dict[str, Any]] = []

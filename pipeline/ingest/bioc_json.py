@@ -6,9 +6,12 @@ surrogate escape, JSON nested too deep or an integer of more digits than Python 
 (`json_values.load_json`) is one error row naming the file and line or record number, and the
 rest is read. A whole-file collection (one JSON value) that does not parse at all is one
 "bad_json" row saying every document in it is lost. An annotation location whose offset or
-length is no whole number or is missing, or an annotation that is no JSON object, costs that
-annotation only (a "bad_offsets" row); a relation that is no object, or whose infons or nodes
-cannot be read, costs that relation only (a "bad_relation" row). A passage or sentence that
+length is no whole number or is missing, or an annotation that is no JSON object or whose
+infons are no object (its type and identifier are lost, as a bad location's place is), costs
+that annotation only (a "bad_offsets" row); a relation that is no object, or whose infons or
+nodes cannot be read, costs that relation only (a "bad_relation" row). A passage's or the
+document's infons that are no object are read as none (a "bad_infons" row: the passage has
+no type, the document no infons in `meta`; the text is all there). A passage or sentence that
 is no object costs its document (its text cannot be read): a "bad_bioc" row naming it.
 Documents become `Document`s in `bioc_document`.
 """
@@ -49,32 +52,46 @@ from pipeline.ingest.json_values import (
     load_json,
     shown_id,
 )
+from pipeline.plural import plural
 
 PUBTATOR3_EXTRA = ("pmid", "pmcid", "journal", "year", "authors", "date", "accessions")
 
 
 def _fill(obj: dict[str, Any], dropped: list[tuple[str, str]]) -> dict[str, Any]:
     """A copy of a BioC JSON document with the keys `bioc.biocjson` requires defaulted
-    (PubTator3 omits some of them). An annotation that is no JSON object, or a relation that
-    is no object or whose nodes cannot be read (`_relation_problem`), is left out, with its
-    error row's kind and message in `dropped` ("bad_offsets", "annotation 2 of passage 1 is a
-    JSON number, not an object; annotation dropped"): it costs itself, not the document. A
-    passage or sentence that is no object raises `NotAnObject`: its text is lost, so is the
-    document."""
+    (PubTator3 omits some of them). An annotation that is no JSON object or whose infons are no
+    object, or a relation that is no object or whose infons or nodes cannot be read
+    (`_relation_problem`), is left out, with its error row's kind and message in `dropped`
+    ("bad_offsets", "annotation 2 of passage 1 is a JSON number, not an object; annotation
+    dropped"): it costs itself, not the document. A passage's or the document's infons that
+    are no object are {} (a "bad_infons" row in `dropped`). A passage or sentence that is no
+    object raises `NotAnObject`: its text is lost, so is the document."""
 
     def anns(value: Any, where: str) -> list[dict[str, Any]]:
         out = []
         for k, a in enumerate(_listed(value), 1):
-            if isinstance(a, dict):
+            problem = (f"is {json_kind(a)}, not an object" if not isinstance(a, dict)
+                       else _infons_problem(a.get("infons")))
+            if problem is None:
                 out.append(ann(a))
             else:
-                dropped.append(("bad_offsets", f"annotation {k} of {where} is {json_kind(a)}, "
-                                "not an object; annotation dropped"))
+                dropped.append(("bad_offsets", f"annotation {k} of {where} {problem}; "
+                                "annotation dropped"))
         return out
 
     def ann(a: dict[str, Any]) -> dict[str, Any]:
         return {"id": a.get("id"), "infons": a.get("infons") or {}, "text": a.get("text"),
                 "locations": [_location(loc) for loc in _listed(a.get("locations"))]}
+
+    def infons(value: Any, where: str) -> Any:
+        """`value` as the infons of `where` (a passage, the document), {} when it is no object
+        (a "bad_infons" row): they hold a passage's type and a document's metadata, not its
+        text, so it is read without them."""
+        problem = _infons_problem(value)
+        if problem is None:
+            return value or {}
+        dropped.append(("bad_infons", f"{where} {problem}; read without them"))
+        return {}
 
     def rels(value: Any, where: str) -> list[dict[str, Any]]:
         out = []
@@ -96,7 +113,7 @@ def _fill(obj: dict[str, Any], dropped: list[tuple[str, str]]) -> dict[str, Any]
                 "relations": rels(s.get("relations"), where)}
 
     def passage(p: dict[str, Any], where: str) -> dict[str, Any]:
-        out = {"offset": p.get("offset") or 0, "infons": p.get("infons") or {},
+        out = {"offset": p.get("offset") or 0, "infons": infons(p.get("infons"), where),
                "sentences": [sent(s, f"sentence {k} of {where}")
                              for k, s in _objects(p.get("sentences"), "sentence", where)],
                "annotations": anns(p.get("annotations"), where),
@@ -105,7 +122,7 @@ def _fill(obj: dict[str, Any], dropped: list[tuple[str, str]]) -> dict[str, Any]
             out["text"] = p["text"]
         return out
 
-    return {"id": obj.get("id"), "infons": obj.get("infons") or {},
+    return {"id": obj.get("id"), "infons": infons(obj.get("infons"), "the document"),
             "passages": [passage(p, f"passage {k}")
                          for k, p in _objects(obj.get("passages"), "passage", "the document")],
             "annotations": anns(obj.get("annotations"), "the document"),
@@ -141,9 +158,9 @@ def _relation_problem(r: Any) -> str | None:
     none, as before."""
     if not isinstance(r, dict):
         return f"is {json_kind(r)}, not an object"
-    infons = r.get("infons")
-    if infons and not isinstance(infons, dict):
-        return f"has infons that are {json_kind(infons)}, not an object"
+    problem = _infons_problem(r.get("infons"))
+    if problem is not None:
+        return problem
     nodes = r.get("nodes")
     if not nodes:
         return None
@@ -158,6 +175,15 @@ def _relation_problem(r: Any) -> str | None:
             return f"has node {k} with {why}"
         if role is not None and not isinstance(role, str):
             return f"has node {k} with a role that is {json_kind(role)}"
+    return None
+
+
+def _infons_problem(infons: Any) -> str | None:
+    """Why the infons of an annotation, relation, passage or document cannot be read ("has
+    infons that are a JSON array, not an object"), or None: they are an object, or empty
+    (missing, null, [], ""), which is none."""
+    if infons and not isinstance(infons, dict):
+        return f"has infons that are {json_kind(infons)}, not an object"
     return None
 
 
@@ -406,19 +432,19 @@ def read_bioc_json(path: Path, source: str, start: int, n_records: int | None, c
             yield from _json_document(item, source, index, path, loc, caps.record)
     except InputTooLarge as exc:
         if end is None or index + 1 < end:
-            yield too_large(source, exc.cap, f"{index + 1} record(s) read, the rest is lost",
-                            _after(last, index))
+            yield too_large(source, exc.cap, f"{plural(index + 1, 'record')} read, the rest "
+                            "is lost", _after(last, index))
         return
     except EOFError as exc:
         if end is None or index + 1 < end:
             yield err(source, "truncated_gzip", f"gzip stream ends early ({exc}); "
-                      f"{index + 1} record(s) read, the rest is lost", _after(last, index))
+                      f"{plural(index + 1, 'record')} read, the rest is lost", _after(last, index))
         return
     except OSError as exc:  # also corrupt gzip data (common._read1)
         if end is None or index + 1 < end:
             yield err(source, "unreadable", f"file could not be read to the end ({exc}); "
-                      f"{index + 1} record(s) read, the rest is lost{check_failed_note(exc)}",
-                      _after(last, index))
+                      f"{plural(index + 1, 'record')} read, the rest is lost"
+                      f"{check_failed_note(exc)}", _after(last, index))
         return
     if index < 0 and start == 0:
         yield err(source, "no_records", "no BioC documents found in the file")

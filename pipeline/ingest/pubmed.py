@@ -42,6 +42,7 @@ from pipeline.ingest.common import (
     text_of,
 )
 from pipeline.ingest.xmlrecords import XmlRecord, iter_xml_records
+from pipeline.plural import plural
 
 PUBMED_RECORDS = {"PubmedArticle", "PubmedBookArticle", "DeleteCitation"}
 MEDLINE_RECORDS = {"MedlineCitation", "DeleteCitation"}
@@ -186,7 +187,8 @@ def _deleted(rec: Any, source: str, index: int, line: int) -> Notice:
     pmids = tuple((p.text or "").strip() for p in rec.iterfind("PMID") if (p.text or "").strip())
     shown = ", ".join(pmids[:10]) + (" ..." if len(pmids) > 10 else "")
     return Notice(source=source, stage=STAGE, error="deleted_citations",
-                  message=f"<DeleteCitation> lists {len(pmids)} PMID(s) NLM deleted: {shown}",
+                  message=f"<DeleteCitation> lists {plural(len(pmids), 'PMID')} NLM deleted: "
+                          f"{shown}",
                   location=f"line {line}, record {index + 1}", ids=pmids)
 
 

@@ -48,6 +48,7 @@ from pipeline.ingest.common import (
 )
 from pipeline.ingest.head_checks import head_and_problem
 from pipeline.ingest.nfc import NfcOffsets
+from pipeline.plural import plural
 
 TA_LINE = re.compile(r"^([^|\t]+)\|([ta])\|(.*)$")
 TA_BYTES = re.compile(rb"^\s*([^|\t\s]+)\|([ta])\|")
@@ -272,8 +273,8 @@ def read_pubtator(
                 yield garbage_row(source, f"line {lineno + 1}")
     except InputTooLarge as exc:
         if end is None or reader.index + 1 < end:
-            yield too_large(source, exc.cap, f"{reader.index + 1} record(s) read, the rest is "
-                            "lost", f"record {reader.index + 2}")
+            yield too_large(source, exc.cap, f"{plural(reader.index + 1, 'record')} read, the "
+                            "rest is lost", f"record {reader.index + 2}")
         return
     except EOFError as exc:
         if end is None or reader.index + 1 < end:
@@ -282,7 +283,7 @@ def read_pubtator(
     except OSError as exc:  # also corrupt gzip data (common._read1)
         if end is None or reader.index + 1 < end:
             yield err(source, "unreadable", f"file could not be read to the end ({exc}); "
-                      f"{reader.index + 1} record(s) read, the rest is lost"
+                      f"{plural(reader.index + 1, 'record')} read, the rest is lost"
                       f"{check_failed_note(exc)}", f"record {reader.index + 2}")
         return
     if reader.index < 0 and start == 0:
@@ -301,8 +302,8 @@ def _cut(source: str, reader: _Reader, lineno: int, exc: EOFError) -> ErrorRecor
     else:
         what = f"the stream ends after line {lineno}"
         where, doc_id = f"line {lineno + 1}, record {n}", None
-    return err(source, "truncated_gzip", f"gzip stream ends early ({exc}): {what}; {n - 1} "
-               "record(s) read, the rest is lost", where, doc_id)
+    return err(source, "truncated_gzip", f"gzip stream ends early ({exc}): {what}; "
+               f"{plural(n - 1, 'record')} read, the rest is lost", where, doc_id)
 
 
 def _damaged(raw: bytes | int, lineno: int, rec: _Record | None, row: ErrorRecord

@@ -23,6 +23,7 @@ from pipeline.ingest.common import (
 )
 from pipeline.ingest.head_checks import blank_to_cap, check_head, empty_file, one_past
 from pipeline.ingest.text_title import MetadataRules, title_of
+from pipeline.plural import plural
 
 
 def read_text(path: Path, source: str, doc_id: str, *,
@@ -59,8 +60,8 @@ def read_text(path: Path, source: str, doc_id: str, *,
         return
     except EOFError as exc:  # a cut gzip stream: the one record of the file is cut
         yield err(source, "truncated_gzip", f"gzip stream ends early ({exc}) after "
-                  f"{sum(map(len, chunks)):,} bytes of text; the file is one document, cut "
-                  "short: not read", None, doc_id)
+                  f"{plural(sum(map(len, chunks)), 'byte')} of text; the file is one document, "
+                  "cut short: not read", None, doc_id)
         return
     except OSError as exc:
         yield err(source, "unreadable", f"cannot read file: {exc}", None, doc_id)

@@ -67,6 +67,7 @@ from pipeline.ingest.common import (
     too_large,
 )
 from pipeline.ingest.head_checks import PROLOG_LIMIT, head_problem, one_past, unsafe_prolog
+from pipeline.plural import noun, plural
 
 _XML_DECL = re.compile(rb"^\s*(<\?xml[^>]*\?>)")
 _ROOT = re.compile(rb"<(?![?!])([A-Za-z_][\w.:-]*)")
@@ -389,7 +390,8 @@ def _merged(first: _Raw, last: _Raw, n: int) -> _Raw:
     what = "start tags without an end tag" if first.unpaired == "start" else \
         "end tags without a start tag"
     return _Raw(first.index, first.line, None, (first.problem[0], (
-        f"{first.problem[1]}; so are the {n - 1:,} records after it, to record "
+        f"{first.problem[1]}; so {noun(n - 1, 'is', 'are')} the {plural(n - 1, 'record')} "
+        "after it, to record "
         f"{last.index + 1} at line {last.line}: {n:,} {what} in a row, none with an id")))
 
 
@@ -553,8 +555,8 @@ def iter_xml_records(
         lost = sc.index if sc.open_record() else sc.index + 1
         line = sc.rec_line if sc.open_record() else sc.line_at(len(sc.buf))
         if mine(lost):
-            yield too_large(source, exc.cap, f"{lost} record(s) read, record {lost + 1} on is "
-                            "lost", f"line {line}, record {lost + 1}")
+            yield too_large(source, exc.cap, f"{plural(lost, 'record')} read, record "
+                            f"{lost + 1} on is lost", f"line {line}, record {lost + 1}")
         return
     except EOFError as exc:
         yield from _cut(sc, source, "truncated_gzip", f"gzip stream ends early ({exc})", mine,

@@ -191,8 +191,8 @@ def train_cmd(
         raise _fail("train", f"no config file at {config}")
     try:
         check_output(Path(output) if output else ner_model_dir())
-        setup_logging(verbose)
         with plain_library_output():  # spaCy's messages on a pipe: no colour codes
+            setup_logging(verbose)  # in the block: it imports spaCy, whose printers read it
             out = train(
                 corpora_dir=corpora_dir,
                 config=config,
@@ -393,7 +393,8 @@ def _spacy_logs_once() -> None:
     root handler `_run_logging` installs, instead of once by each. A library user who imports
     pipeline keeps spaCy's handler: only the CLI commands call this."""
     # spaCy adds the handler when spacy.util is first imported: imported here, so a later
-    # import cannot add it back after it was removed
+    # import cannot add it back after it was removed (hence `train` sets up its logging inside
+    # `plain_library_output`: spaCy's printers read its switches when imported)
     import spacy.util
 
     logging.getLogger("spacy").removeHandler(spacy.util.logger_stream_handler)

@@ -191,8 +191,8 @@ def train_cmd(
         raise _fail("train", f"no config file at {config}")
     try:
         check_output(Path(output) if output else ner_model_dir())
-        setup_logging(verbose)
         with plain_library_output():  # spaCy's messages on a pipe: no colour codes
+            setup_logging(verbose)  # in the block: it imports spaCy, whose printers read it
             out = train(
                 corpora_dir=corpora_dir,
                 config=config,
@@ -387,6 +387,19 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
+def _spacy_logs_once() -> None:
+    """Takes spaCy's own stream handler off the "spacy" logger in the CLI's process, so each
+    spaCy line (`biotab train`'s "Set up nlp object from config", ...) is written once, by the
+    root handler `_run_logging` installs, instead of once by each. A library user who imports
+    pipeline keeps spaCy's handler: only the CLI commands call this."""
+    # spaCy adds the handler when spacy.util is first imported: imported here, so a later
+    # import cannot add it back after it was removed (hence `train` sets up its logging inside
+    # `plain_library_output`: spaCy's printers read its switches when imported)
+    import spacy.util
+
+    logging.getLogger("spacy").removeHandler(spacy.util.logger_stream_handler)
+
+
 def _run_logging(quiet: bool, verbose: bool) -> None:
     """`biotab run` logs to stderr (stdout is for the summary, `summary_lines`): rich on a
     terminal, plain timestamped lines otherwise."""
@@ -401,6 +414,7 @@ def _run_logging(quiet: bool, verbose: bool) -> None:
         handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logging.basicConfig(level=level, handlers=[handler], force=True)
+    _spacy_logs_once()
     logging.captureWarnings(True)
     if quiet:
         logging.getLogger("py.warnings").setLevel(logging.ERROR)

@@ -380,3 +380,36 @@ def test_evaluate_without_the_trained_model_is_refused_not_scored_on_the_lexicon
                     "1\t0\t9\tRituximab\tChemical\tD000069283\n\n")
     line = _one_line_error(CliRunner().invoke(app, ["evaluate", str(gold)]), "evaluate")
     assert str(models / "biotab_ner") in line and "--no-model" in line
+
+
+_SPACY_LINE = (
+    "import logging, sys\n"
+    "{before}"
+    "from pipeline.cli import setup_logging\n"
+    "{setup}"
+    "import spacy.util\n"
+    "logging.getLogger('spacy').info('Set up nlp object from config')\n"
+)
+
+
+@pytest.mark.parametrize("before", ["", "import spacy.util\n"])
+def test_a_spacy_log_line_is_written_once_by_the_cli(before: str) -> None:
+    """`biotab train` wrote each spaCy INFO line twice on stderr: by spaCy's own handler on
+    the "spacy" logger and by the root handler the CLI installs (the line propagates). The
+    stand-in logs through spaCy's logger as its training loop does, spaCy imported before or
+    after the CLI sets up its logging."""
+    code = _SPACY_LINE.format(before=before, setup="setup_logging()\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)
+    lines = [ln for ln in proc.stderr.splitlines() if "Set up nlp object from config" in ln]
+    assert len(lines) == 1, proc.stderr
+    assert " INFO Set up nlp object from config" in lines[0]  # the CLI's format, not spaCy's
+
+
+def test_a_library_user_keeps_spacys_own_log_handler() -> None:
+    """Only the CLI's process setup takes spaCy's handler off: importing pipeline.cli does not."""
+    at_info = "logging.getLogger('spacy').setLevel(logging.INFO)\n"
+    code = _SPACY_LINE.format(before="", setup=at_info)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert "[INFO] Set up nlp object from config" in proc.stderr

@@ -92,8 +92,11 @@ _VERBOSE_HELP = "Log debug messages (what each step does) as well as warnings an
 def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
     """The logs of `evaluate`, `train` and `kb build` on stderr, as `biotab run`'s
     (`_run_logging`): they went to stdout, rich-wrapped even when piped, so `biotab evaluate
-    GOLD > scores.txt` put the gold warnings among the scores and none on the screen."""
+    GOLD > scores.txt` put the gold warnings among the scores and none on the screen. spaCy's
+    lines once each (`_spacy_logs_once`: these commands import spaCy anyway; `biotab run` does
+    not call it, its driver imports spaCy later, with the collector paused, or not at all)."""
     _run_logging(quiet, verbose)
+    _spacy_logs_once()
 
 
 @kb_app.command("build")
@@ -414,7 +417,6 @@ def _run_logging(quiet: bool, verbose: bool) -> None:
         handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logging.basicConfig(level=level, handlers=[handler], force=True)
-    _spacy_logs_once()
     logging.captureWarnings(True)
     if quiet:
         logging.getLogger("py.warnings").setLevel(logging.ERROR)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import signal
 import sys
@@ -13,10 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
-from rich.logging import RichHandler
 
 from pipeline import __version__
 from pipeline.cli_group import CommandGroup, StdoutConsole, plain_library_output
+from pipeline.cli_logging import run_logging, spacy_logs_once
 from pipeline.formats import formats_text
 from pipeline.limits import (
     DEFAULT_BATCH_SIZE,
@@ -91,12 +90,13 @@ _VERBOSE_HELP = "Log debug messages (what each step does) as well as warnings an
 
 def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
     """The logs of `evaluate`, `train` and `kb build` on stderr, as `biotab run`'s
-    (`_run_logging`): they went to stdout, rich-wrapped even when piped, so `biotab evaluate
-    GOLD > scores.txt` put the gold warnings among the scores and none on the screen. spaCy's
-    lines once each (`_spacy_logs_once`: these commands import spaCy anyway; `biotab run` does
-    not call it, its driver imports spaCy later, with the collector paused, or not at all)."""
-    _run_logging(quiet, verbose)
-    _spacy_logs_once()
+    (`cli_logging.run_logging`): they went to stdout, rich-wrapped even when piped, so
+    `biotab evaluate GOLD > scores.txt` put the gold warnings among the scores and none on the
+    screen. spaCy's lines once each (`cli_logging.spacy_logs_once`: these commands import
+    spaCy anyway; `biotab run` does not call it, its driver imports spaCy later, with the
+    collector paused, or not at all)."""
+    run_logging(quiet, verbose)
+    spacy_logs_once()
 
 
 @kb_app.command("build")
@@ -378,52 +378,6 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise Terminated
 
 
-class _StderrHandler(logging.StreamHandler):
-    """Writes to whatever `sys.stderr` is at the time (a test runner may swap it)."""
-
-    @property
-    def stream(self) -> Any:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value: Any) -> None:
-        pass
-
-
-def _spacy_logs_once() -> None:
-    """Takes spaCy's own stream handler off the "spacy" logger in the CLI's process, so each
-    spaCy line (`biotab train`'s "Set up nlp object from config", ...) is written once, by the
-    root handler `_run_logging` installs, instead of once by each. A library user who imports
-    pipeline keeps spaCy's handler: only the CLI commands call this."""
-    # spaCy adds the handler when spacy.util is first imported: imported here, so a later
-    # import cannot add it back after it was removed (hence `train` sets up its logging inside
-    # `plain_library_output`: spaCy's printers read its switches when imported)
-    import spacy.util
-
-    logging.getLogger("spacy").removeHandler(spacy.util.logger_stream_handler)
-
-
-def _run_logging(quiet: bool, verbose: bool) -> None:
-    """`biotab run` logs to stderr (stdout is for the summary, `summary_lines`): rich on a
-    terminal, plain timestamped lines otherwise."""
-    from rich.console import Console
-
-    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    handler: logging.Handler
-    if sys.stderr.isatty():
-        handler = RichHandler(console=Console(stderr=True), show_path=False)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-    else:
-        handler = _StderrHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    logging.basicConfig(level=level, handlers=[handler], force=True)
-    logging.captureWarnings(True)
-    if quiet:
-        logging.getLogger("py.warnings").setLevel(logging.ERROR)
-    for noisy in ("distributed", "tornado", "bokeh"):
-        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
-
-
 def _ingest_caps(max_file_mb: float | None, max_record_mb: float | None) -> dict[str, Any]:
     """run()'s ingest caps from the CLI's: an option not given keeps run()'s default; a
     --max-file-mb of 0 lifts the cap."""
@@ -574,7 +528,7 @@ def run_cmd(
         from pipeline.output_folder import OutputExistsError
         from pipeline.run import PipelineLoadError, RunError, default_nlp, run
 
-    _run_logging(quiet, verbose)
+    run_logging(quiet, verbose)
     if scheduler and engine == "local":
         engine = "dask"
     factory = partial(default_nlp, model=None) if no_model else default_nlp

@@ -18,7 +18,6 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
 
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.outcomes import OutcomeFigure
@@ -51,25 +50,6 @@ def read_with_design(figures: list[OutcomeFigure], design: str | None,
 
 
 ENROLLMENT = "enrollment"
-# How far (characters) after a count of cases its "have been reported" may stand ("Fifteen cases
-# of this complication have been reported").
-REPORTED_REACH = 120
-
-
-@lru_cache(maxsize=4)
-def _report_regexes(verbs: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(a report word after "previously", or before "cases", right after a count: "2
-    previously reported cases", "two described cases" (not "40 reported headache": what they
-    told); a perfect passive of one in the count's clause: "... have also been described")."""
-    alt = "|".join(sorted(map(re.escape, verbs)))
-    return (
-        re.compile(rf"\s+(?:previously\s+(?:{alt})|(?:{alt})\s+cases?)\b", re.IGNORECASE),
-        re.compile(
-            rf"[^;.]{{0,{REPORTED_REACH}}}?\b(?:have|has)\s+(?:also\s+|previously\s+)?been\s+"
-            rf"(?:{alt})\b",
-            re.IGNORECASE,
-        ),
-    )
 
 
 def without_earlier_reports(figures: list[OutcomeFigure], doc_text: str,
@@ -86,7 +66,6 @@ def without_earlier_reports(figures: list[OutcomeFigure], doc_text: str,
     complication have been reported"; not "601 breast cancers have been reported", a trial's
     events). Who was studied (enrollment: "39 cases from the literature are reviewed")
     stays."""
-    after_re, perfect_re = _report_regexes(lex.report_words)
     starts: dict[int, list[int]] = {}  # the figures' starts by sentence, in order
     for f in figures:
         starts.setdefault(f.sent_idx, []).append(f.start_char)
@@ -104,9 +83,9 @@ def without_earlier_reports(figures: list[OutcomeFigure], doc_text: str,
         if f.sent_idx not in places:
             places[f.sent_idx] = _literature_places(doc_text, bounds(f.sent_idx), lex)
         if (
-            after_re.match(doc_text, f.end_char)
+            lex.report_after_re.match(doc_text, f.end_char)
             or (cases and not lex.report_words.isdisjoint(_WORD.findall(f.text.lower())))
-            or (cases and perfect_re.match(doc_text, f.end_char))
+            or (cases and lex.reported_perfect_re.match(doc_text, f.end_char))
             or _literature_beside(f, starts[f.sent_idx], places[f.sent_idx])
         ):  # fmt: skip
             continue

@@ -36,6 +36,10 @@ from pipeline.components.outcome_timepoint_regexes import TimepointRegexes
 from pipeline.components.outcome_tokens import TOKEN_SPLIT
 from pipeline.paths import rule_file
 
+# How far (characters) after a count of cases its "have been reported" may stand ("Fifteen cases
+# of this complication have been reported").
+REPORTED_REACH = 120
+
 
 def _opener_before(words: Iterable[str]) -> re.Pattern[str]:
     """One of the words and at most two more words at the end of a (lower-cased) text: "with
@@ -414,6 +418,20 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
             rf"(?:{alt(data['following_drug_subjects'])})?\s*)?"
             rf"(?:{links})\s+(?:the\s+)?"
             rf"(?:(?:those|{subjects})\s+(?:{alt_spaced(data['following_arm_links'])})\s+(?:the\s+)?)?",
+            re.IGNORECASE,
+        )
+
+        # counts of events that earlier reports give (`outcome_design.without_earlier_reports`):
+        # a report word after "previously", or before "cases", right after a count ("2
+        # previously reported cases", "two described cases"; not "40 reported headache": what
+        # they told); a perfect passive of one in the count's clause, at most
+        # REPORTED_REACH characters on ("Fifteen cases of this complication have been reported")
+        reports = alt(data["report_words"])
+        self.report_after_re = re.compile(
+            rf"\s+(?:previously\s+(?:{reports})|(?:{reports})\s+cases?)\b", re.IGNORECASE)
+        self.reported_perfect_re = re.compile(
+            rf"[^;.]{{0,{REPORTED_REACH}}}?\b(?:have|has)\s+(?:also\s+|previously\s+)?been\s+"
+            rf"(?:{reports})\b",
             re.IGNORECASE,
         )
 

@@ -48,10 +48,12 @@ class StudyRegexes:
         # "Twenty-six cases of Reye syndrome ... were reviewed": the clause's verb after the
         # count (the same words between, nor a relative pronoun: "Nausea occurred in 12
         # patients who were studied by MRI" counts the event)
+        # (an assessment word too: "The response of 44 patients ... was assessed" names who
+        # was assessed, the measure's noun before them no event of theirs)
         after = rf"(?!(?:\w*ed|{alt(data['auxiliaries'] + data['relative_pronouns'])})\b)"
         self.studied_after_re = re.compile(
             rf"(?:\s+{after}[^\s\d;:.]+){{0,14}}?\s+(?:were|was)\s+(?:[a-z]+ly\s+)?"
-            rf"(?:{alt(data['study_verbs'])})\b",
+            rf"(?:{study})\b",
             re.IGNORECASE,
         )
         # "Nausea was compared in 40 patients": who was studied ("in"/"among" only: "compared

@@ -102,6 +102,8 @@ class SentenceParser(QuantifierReader):
                 continue
             t = toks[i]
             fig = None
+            if t.num is not None and self.in_code(i):
+                continue  # "E120", "rs8060157", "Six5": a name
             if t.num is not None:
                 # (a ratio needs its name in the sentence: few sentences have one)
                 fig = self._parse_ratio(i) if self._ratio_named else None

@@ -18,6 +18,8 @@ DISEASES = [
     ("depression", "DISEASE", "MESH:D003863"),
     ("cataracts", "DISEASE", "MESH:D002386"),
     ("hearing loss", "DISEASE", "MESH:D034381"),
+    ("stroke", "DISEASE", "MESH:D020521"),
+    ("renal failure", "DISEASE", "MESH:D051437"),
 ]
 
 
@@ -44,7 +46,10 @@ def test_recurrent_findings_are_no_relapse(outcomes_nlp: Language, text: str) ->
 
 
 def test_a_count_recurrent_describes_is_who_was_studied(outcomes_nlp: Language) -> None:
-    text = "Laser therapy was then given to 145 recurrent vulvar wart patients who were split into two arms."
+    text = (
+        "Laser therapy was then given to 145 recurrent vulvar wart patients who were split into "
+        "two arms."
+    )
     assert rows(outcomes_nlp, text) == [("enrollment", 145.0)]
 
 
@@ -140,6 +145,41 @@ def test_codes_are_no_figures(outcomes_nlp: Language, text: str) -> None:
 
 
 def test_an_arm_named_with_its_dose_gives_no_ratio(outcomes_nlp: Language) -> None:
-    text = "Relapse-free survival was similar (hazard ratio for A150 versus AC 1.06; 95% CI, 0.81-1.38)."
+    text = (
+        "Relapse-free survival was similar (hazard ratio for A150 versus AC 1.06; 95% CI, "
+        "0.81-1.38)."
+    )
     got = rows(outcomes_nlp, text)
     assert 150.0 not in [v for _, v in got] and ("survival", 1.06) in got, got
+
+
+# -- an "(n = N)" after the condition naming a group is its size (_condition_group) -----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Patients were divided into three groups: controls, n=512; renal failure, n=37; "
+            "and stroke, n=52.",
+            ("enrollment", 52.0),
+        ),
+        (
+            "We studied two groups of patients, with (stroke, n = 31) and without hearing loss "
+            "(n = 12).",
+            ("enrollment", 31.0),
+        ),
+    ],
+)
+def test_a_condition_group_size_is_enrollment(
+    outcomes_nlp: Language, text: str, expected: Row
+) -> None:
+    got = rows(outcomes_nlp, text)
+    assert [r for r in got if r[1] == expected[1]] == [expected], got
+
+
+def test_a_condition_count_with_an_event_verb_stays(outcomes_nlp: Language) -> None:
+    # what stays: the sentence says the subjects had the events
+    text = "In both groups, stroke (n = 4) and renal failure (n = 2) occurred during follow-up."
+    got = rows(outcomes_nlp, text)
+    assert ("adverse_event", 4.0) in got, got

@@ -14,6 +14,7 @@ time linear in its length.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, pairwise
 
@@ -137,6 +138,36 @@ def _counted_nouns(lex: Lexicon, figures: list[Figure], parser: SentenceParser) 
     for `_SentenceCues.counted_nouns`."""
     return frozenset(
         f.te for f in figures if not f.has_pop and parser.lower(f.te) in lex.rate_event_nouns
+    )
+
+
+# How far (characters) before an "(n = N)" the words that frame groups of subjects are read.
+SUBGROUP_FRAME_REACH = 200
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _condition_group(lex: Lexicon, members: list[Figure], best: tuple[float, Cue] | None,
+                     parser: SentenceParser) -> bool:  # fmt: skip
+    """Is the group an "(n = N)" right after the condition that names a group of subjects, in a
+    sentence that frames groups (a `subgroup_frame_words` entry at most SUBGROUP_FRAME_REACH
+    characters before: "Patients were divided into three groups: controls, n=748; CRF, n=41;
+    and ESRD, n=45", "24 patients with either MDS (n = 17) or AML (n = 7)") and says no one had
+    an event (no `event_verb_cues` entry: "In both groups rash (n = 5) developed")? Its only
+    claim, the condition as a weak adverse-event cue, names who was counted: the group's size."""
+    head = members[0]
+    if len(members) != 1 or not head.n_form or head.pct is not None or head.den is not None:
+        return False
+    if best is None or best[1].measure != "adverse_event" or best[1].priority != 0:
+        return False
+    if not head.ts - 3 <= best[1].te <= head.ts:
+        return False
+    window = parser.text[max(0, head.start - SUBGROUP_FRAME_REACH) : head.start].lower()
+    if lex.subgroup_frame_words.isdisjoint(_WORD.findall(window)):
+        return False
+    toks = parser.toks
+    return not any(
+        t.lower in lex.event_verb_cues and (k == 0 or toks[k - 1].text != "-")
+        for k, t in enumerate(toks)
     )
 
 
@@ -382,6 +413,9 @@ def assign_measures(
             best = _time_to_event_cue(lex, scored, best)
         if _controls_enrolled(lex, best, sc, figures, head, parser):
             continue  # "49 cases and 156 control subjects": who was studied
+        if _condition_group(lex, members, best, parser):
+            head.measure, head.one_arm = "enrollment", True
+            continue  # "two groups: with dyskinesia (n = 23) and without (n = 10)"
         measure: str | None = None
         negated = False
         context = enrollment_context(lex, head, parser) if len(members) == 1 else 0

@@ -183,3 +183,51 @@ def test_a_condition_count_with_an_event_verb_stays(outcomes_nlp: Language) -> N
     text = "In both groups, stroke (n = 4) and renal failure (n = 2) occurred during follow-up."
     got = rows(outcomes_nlp, text)
     assert ("adverse_event", 4.0) in got, got
+
+
+# -- shares of a normal activity, an enzyme's activity, normal findings, labels ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # (reference_after_re: ", respectively," before "of", "normal" without "of")
+        "Cells from her two sons had 48 and 36%, respectively, of the activity of the lowest "
+        "control.",
+        "A previously healthy girl with rash was found to lack C4 by immunochemical (absent) and "
+        "hemolytic (3% normal) assays.",
+    ],
+)
+def test_shares_of_a_reference_give_no_rows(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+def test_a_reduced_enzyme_activity_is_no_improvement(outcomes_nlp: Language) -> None:
+    text = "Both mutants had a 45% reduction in GALK activity after heating."
+    assert rows(outcomes_nlp, text) == [("other", 45.0)]
+
+
+def test_a_reduced_disease_activity_stays_an_improvement(outcomes_nlp: Language) -> None:
+    # what stays: a disease's activity
+    text = "Treated patients had a 45% reduction in disease activity at week 12."
+    assert rows(outcomes_nlp, text) == [("improvement", 45.0)]
+
+
+def test_normal_findings_are_no_adverse_event(outcomes_nlp: Language) -> None:
+    text = (
+        "Of the 20 patients, 6 (30%) had stroke, 2 (10%) had hearing loss, and 12 (60%) had "
+        "normal findings on MRI."
+    )
+    assert ("other", 60.0) in rows(outcomes_nlp, text), rows(outcomes_nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patient 3 developed a rash after the second dose.",
+        "Cultured cells from patient 4 showed normal levels of the enzyme.",
+    ],
+)
+def test_a_patient_label_is_no_count(outcomes_nlp: Language, text: str) -> None:
+    # (count_blockers_before: a singular subject noun before the number)
+    assert rows(outcomes_nlp, text) == []

@@ -231,3 +231,32 @@ def test_normal_findings_are_no_adverse_event(outcomes_nlp: Language) -> None:
 def test_a_patient_label_is_no_count(outcomes_nlp: Language, text: str) -> None:
     # (count_blockers_before: a singular subject noun before the number)
     assert rows(outcomes_nlp, text) == []
+
+
+# -- earlier reports' counts, and a deviation with spaced thousands ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # (report_before_re: "as" or a perfect, a report word and "in" before the count)
+        "This case may be another example of hearing loss caused by a position effect as "
+        "recently described in two familial hearing loss patients with breakpoints.",
+        "Stroke has been reported in two patients with this syndrome.",
+    ],
+)
+def test_counts_of_earlier_reports_give_no_rows(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == [], rows(outcomes_nlp, text)
+
+
+def test_a_trial_count_after_reported_in_stays(outcomes_nlp: Language) -> None:
+    # what stays: the trial's own report
+    assert ("adverse_event", 12.0) in rows(outcomes_nlp, "Stroke was reported in 12 patients.")
+
+
+def test_a_spaced_deviation_after_plus_minus_is_one_number(outcomes_nlp: Language) -> None:
+    text = (
+        "Uptake did not differ (at 60 minutes, placebo vs active, 2 451 303+/-512 847 vs "
+        "2 390 118+/-604 102 counts per minute)."
+    )
+    assert rows(outcomes_nlp, text) == [], rows(outcomes_nlp, text)

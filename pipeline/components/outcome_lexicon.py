@@ -433,7 +433,17 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         # REPORTED_REACH characters on ("Fifteen cases of this complication have been reported")
         reports = alt(data["report_words"])
         self.report_after_re = re.compile(
-            rf"\s+(?:previously\s+(?:{reports})|(?:{reports})\s+cases?)\b", re.IGNORECASE)
+            rf"\s+(?:(?:previously|recently)\s+(?:{reports})|(?:{reports})\s+cases?)\b",
+            re.IGNORECASE)
+        # a count right after a report word and "in" that a perfect or "as" makes earlier work's
+        # ("as recently described in two familial patients", "has been reported in three
+        # patients"; not "Rash was reported in 12 patients": the trial's)
+        self.report_before_re = re.compile(
+            rf"\b(?:as|has\s+been|have\s+been|had\s+been)\s+"
+            rf"(?:(?:previously|recently|also|already|first)\s+)?(?:{reports})\s+(?:in|among)\s+"
+            r"(?:the\s+|only\s+)?$",
+            re.IGNORECASE,
+        )
         self.reported_perfect_re = re.compile(
             rf"[^;.]{{0,{REPORTED_REACH}}}?\b(?:have|has)\s+(?:also\s+|previously\s+)?been\s+"
             rf"(?:{reports})\b",

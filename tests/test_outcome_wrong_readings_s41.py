@@ -260,3 +260,16 @@ def test_a_spaced_deviation_after_plus_minus_is_one_number(outcomes_nlp: Languag
         "2 390 118+/-604 102 counts per minute)."
     )
     assert rows(outcomes_nlp, text) == [], rows(outcomes_nlp, text)
+
+
+# -- the word lists' missing forms: case series openers, wholes that are no subjects -----------
+
+
+def test_a_paper_that_presents_its_cases_is_a_case_series(outcomes_nlp: Language) -> None:
+    text = "This paper presents the clinical findings in three young girls with hearing loss."
+    assert rows(outcomes_nlp, text) == [("enrollment", 3.0)], rows(outcomes_nlp, text)
+
+
+def test_a_share_of_glomeruli_is_no_share_of_subjects(outcomes_nlp: Language) -> None:
+    text = "Biopsy showed crescents in 45% of the glomeruli and interstitial stroke-like damage."
+    assert rows(outcomes_nlp, text) == [], rows(outcomes_nlp, text)

@@ -146,14 +146,26 @@ SUBGROUP_FRAME_REACH = 200
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+def _says_an_event(lex: Lexicon, parser: SentenceParser) -> bool:
+    """Does the sentence hold an `event_verb_cues` entry that is no part of a compound
+    ("levodopa-induced")? (For `_condition_group`: asked once a sentence.)"""
+    toks = parser.toks
+    return any(
+        t.lower in lex.event_verb_cues and (k == 0 or toks[k - 1].text != "-")
+        for k, t in enumerate(toks)
+    )
+
+
 def _condition_group(lex: Lexicon, members: list[Figure], best: tuple[float, Cue] | None,
-                     parser: SentenceParser) -> bool:  # fmt: skip
-    """Is the group an "(n = N)" right after the condition that names a group of subjects, in a
-    sentence that frames groups (a `subgroup_frame_words` entry at most SUBGROUP_FRAME_REACH
-    characters before: "Patients were divided into three groups: controls, n=748; CRF, n=41;
-    and ESRD, n=45", "24 patients with either MDS (n = 17) or AML (n = 7)") and says no one had
-    an event (no `event_verb_cues` entry: "In both groups rash (n = 5) developed")? Its only
-    claim, the condition as a weak adverse-event cue, names who was counted: the group's size."""
+                     parser: SentenceParser, events: list[bool]) -> bool:  # fmt: skip
+    """Make the group enrollment, and say so, when it is an "(n = N)" right after the condition
+    that names a group of subjects, in a sentence that frames groups (a `subgroup_frame_words`
+    entry at most SUBGROUP_FRAME_REACH characters before: "Patients were divided into three
+    groups: controls, n=748; CRF, n=41; and ESRD, n=45", "24 patients with either MDS (n = 17)
+    or AML (n = 7)") and says no one had an event (no `event_verb_cues` entry: "In both groups
+    rash (n = 5) developed"): its only claim, the condition as a weak adverse-event cue, names
+    who was counted, the group's size. `events`: the sentence's `_says_an_event`, once known
+    (a sentence of many such figures is read once, not once each)."""
     head = members[0]
     if len(members) != 1 or not head.n_form or head.pct is not None or head.den is not None:
         return False
@@ -164,11 +176,12 @@ def _condition_group(lex: Lexicon, members: list[Figure], best: tuple[float, Cue
     window = parser.text[max(0, head.start - SUBGROUP_FRAME_REACH) : head.start].lower()
     if lex.subgroup_frame_words.isdisjoint(_WORD.findall(window)):
         return False
-    toks = parser.toks
-    return not any(
-        t.lower in lex.event_verb_cues and (k == 0 or toks[k - 1].text != "-")
-        for k, t in enumerate(toks)
-    )
+    if not events:
+        events.append(_says_an_event(lex, parser))
+    if events[0]:
+        return False
+    head.measure, head.one_arm = "enrollment", True
+    return True
 
 
 def _controls_enrolled(lex: Lexicon, best: tuple[float, Cue] | None, sc: _SentenceCues,
@@ -264,6 +277,8 @@ class _SentenceCues:
     counted_nouns: frozenset[int] = frozenset()
     # whether the sentence names a case-control design (`names_case_control`)
     case_control: bool = False
+    # whether it says an event (`_says_an_event`), once asked
+    events: list[bool] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.defined:
@@ -411,11 +426,9 @@ def assign_measures(
             best = what_changed(lex, scored, best[1], dist, parser) or best
         if best is not None and head.time_unit is not None:
             best = _time_to_event_cue(lex, scored, best)
-        if _controls_enrolled(lex, best, sc, figures, head, parser):
-            continue  # "49 cases and 156 control subjects": who was studied
-        if _condition_group(lex, members, best, parser):
-            head.measure, head.one_arm = "enrollment", True
-            continue  # "two groups: with dyskinesia (n = 23) and without (n = 10)"
+        if _controls_enrolled(lex, best, sc, figures, head, parser) or _condition_group(
+                lex, members, best, parser, sc.events):
+            continue  # "49 cases and 156 control subjects", "... ESRD, n=45": who was studied
         measure: str | None = None
         negated = False
         context = enrollment_context(lex, head, parser) if len(members) == 1 else 0

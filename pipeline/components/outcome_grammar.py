@@ -210,7 +210,9 @@ class SentenceParser(QuantifierReader):
         self._pct_kind(fig, i, pe)
         j = self._pct_bracket(fig, pe)
         j = self._pct_of(fig, j)
-        if not fig.has_pop and (
+        # (cases are a whole too: "Neonatal ALD accounted for 7% of the cases")
+        cases = fig.population is not None and fig.population.lower() in self.lex.occurrence_nouns
+        if (not fig.has_pop or cases) and (
             self.lex.composition_before_re.search(
                 self.text, max(0, self.toks[i].start - 40), self.toks[i].start
             )

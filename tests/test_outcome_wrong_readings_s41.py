@@ -279,3 +279,20 @@ def test_a_share_of_the_cases_a_kind_makes_up_is_no_rate(outcomes_nlp: Language)
     # (composition_before_re: cases are a whole, as things are)
     text = "Juvenile depression accounted for 9% of the cases."
     assert rows(outcomes_nlp, text) == [], rows(outcomes_nlp, text)
+
+
+# -- a rebound is a withdrawal effect; "-free" in a subgroup's clause (outcome_cues) ----------
+
+
+def test_a_rebound_is_an_adverse_event(outcomes_nlp: Language) -> None:
+    text = "Rebound tachycardia was observed in four patients after the infusion was stopped."
+    assert rows(outcomes_nlp, text) == [("adverse_event", 4.0)], rows(outcomes_nlp, text)
+
+
+def test_free_in_a_relative_clause_is_no_remission(outcomes_nlp: Language) -> None:
+    text = (
+        "Levels were higher in patients who had stroke (6 patients) than in those who were "
+        "seizure-free (19 patients)."
+    )
+    got = rows(outcomes_nlp, text)
+    assert not [r for r in got if r[0] == "remission"], got

@@ -296,3 +296,9 @@ def test_free_in_a_relative_clause_is_no_remission(outcomes_nlp: Language) -> No
     )
     got = rows(outcomes_nlp, text)
     assert not [r for r in got if r[0] == "remission"], got
+
+
+def test_a_modal_general_statement_gives_no_row(outcomes_nlp: Language) -> None:
+    # (present_tense_verbs: modals and present verbs of what is generally so)
+    text = "This drug can cause hearing loss in 12% of patients."
+    assert rows(outcomes_nlp, text) == [], rows(outcomes_nlp, text)

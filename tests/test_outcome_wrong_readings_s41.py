@@ -302,3 +302,15 @@ def test_a_modal_general_statement_gives_no_row(outcomes_nlp: Language) -> None:
     # (present_tense_verbs: modals and present verbs of what is generally so)
     text = "This drug can cause hearing loss in 12% of patients."
     assert rows(outcomes_nlp, text) == [], rows(outcomes_nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Three overlapping rat clones were identified.",
+        "The mechanism was studied in two animal models of stroke.",
+    ],
+)
+def test_things_a_subject_noun_names_are_no_subjects(outcomes_nlp: Language, text: str) -> None:
+    # (_count_phrase: a count_blockers_after entry right after the subject noun)
+    assert rows(outcomes_nlp, text) == [], rows(outcomes_nlp, text)

@@ -314,3 +314,15 @@ def test_a_modal_general_statement_gives_no_row(outcomes_nlp: Language) -> None:
 def test_things_a_subject_noun_names_are_no_subjects(outcomes_nlp: Language, text: str) -> None:
     # (_count_phrase: a count_blockers_after entry right after the subject noun)
     assert rows(outcomes_nlp, text) == [], rows(outcomes_nlp, text)
+
+
+def test_a_total_who_had_an_event_is_the_event_count(outcomes_nlp: Language) -> None:
+    # (_enrolled_by_context: a weak cue right after the count's own verb of having)
+    text = "Thus, a total of 48 patients had stroke at day 30."
+    assert rows(outcomes_nlp, text) == [("adverse_event", 48.0)], rows(outcomes_nlp, text)
+
+
+def test_a_total_studied_stays_enrollment(outcomes_nlp: Language) -> None:
+    # what stays: a total with no verb of having before its cue
+    text = "A total of 48 patients with stroke were included."
+    assert rows(outcomes_nlp, text) == [("enrollment", 48.0)], rows(outcomes_nlp, text)

@@ -184,6 +184,29 @@ def _condition_group(lex: Lexicon, members: list[Figure], best: tuple[float, Cue
     return True
 
 
+def _enrolled_by_context(lex: Lexicon, head: Figure, best: tuple[float, Cue] | None,
+                         dist: Distances, parser: SentenceParser) -> bool:  # fmt: skip
+    """Is the count the size of who was studied by the words before it (`enrollment_context`),
+    no cue claiming it: none, a not_outcome or weak one, one too far, or one past another
+    figure ("A trial in 1,200 adults found that 44% ... were clear or almost clear")? A weak
+    cue right after the count's own verb of having or undergoing claims a total ("a total of
+    48 patients had thrombosis at day 30": who had it, an event count)."""
+    context = enrollment_context(lex, head, parser)
+    if not context:
+        return False
+    if best is None or best[1].measure == NOT_OUTCOME:
+        return True
+    cue = best[1]
+    if cue.priority == 0:
+        return not (
+            context == 2
+            and head.te < cue.ts <= head.te + 2
+            and parser.lower(head.te) in lex.event_report_verbs | lex.event_verb_cues
+        )
+    return best[0] > (lex.scores.max_score if context == 1 else TOTAL_CLAIM) or figure_between(
+        dist, cue, head.ts, head.te)
+
+
 def _controls_enrolled(lex: Lexicon, best: tuple[float, Cue] | None, sc: _SentenceCues,
                        figures: list[Figure], head: Figure, parser: SentenceParser
                        ) -> bool:  # fmt: skip
@@ -431,16 +454,7 @@ def assign_measures(
             continue  # "49 cases and 156 control subjects", "... ESRD, n=45": who was studied
         measure: str | None = None
         negated = False
-        context = enrollment_context(lex, head, parser) if len(members) == 1 else 0
-        if context and (
-            best is None
-            or best[1].measure == NOT_OUTCOME
-            or best[1].priority == 0
-            or best[0] > (lex.scores.max_score if context == 1 else TOTAL_CLAIM)
-            # ("A trial in 1,200 adults found that 44% ... were clear or almost clear": the
-            # cue is the figure's between them)
-            or figure_between(dist, best[1], ts, te)
-        ):
+        if len(members) == 1 and _enrolled_by_context(lex, head, best, dist, parser):
             head.measure = "enrollment"
             continue
         if best is not None and best[0] <= lex.scores.max_score:

@@ -20,6 +20,7 @@ DISEASES = [
     ("hearing loss", "DISEASE", "MESH:D034381"),
     ("stroke", "DISEASE", "MESH:D020521"),
     ("renal failure", "DISEASE", "MESH:D051437"),
+    ("atrial tachycardia", "DISEASE", "MESH:D013617"),
 ]
 
 
@@ -326,3 +327,8 @@ def test_a_total_studied_stays_enrollment(outcomes_nlp: Language) -> None:
     # what stays: a total with no verb of having before its cue
     text = "A total of 48 patients with stroke were included."
     assert rows(outcomes_nlp, text) == [("enrollment", 48.0)], rows(outcomes_nlp, text)
+
+
+def test_conversion_to_sinus_rhythm_is_a_response(outcomes_nlp: Language) -> None:
+    text = "Intravenous flecainide converted atrial tachycardia to sinus rhythm in 7 of 9 dogs."
+    assert rows(outcomes_nlp, text) == [("response", 7.0)], rows(outcomes_nlp, text)

@@ -243,7 +243,7 @@ def test_a_patient_label_is_no_count(outcomes_nlp: Language, text: str) -> None:
         # (report_before_re: "as" or a perfect, a report word and "in" before the count)
         "This case may be another example of hearing loss caused by a position effect as "
         "recently described in two familial hearing loss patients with breakpoints.",
-        "Stroke has been reported in two patients with this syndrome.",
+        "Stroke has previously been reported in two patients with this syndrome.",
     ],
 )
 def test_counts_of_earlier_reports_give_no_rows(outcomes_nlp: Language, text: str) -> None:

@@ -435,13 +435,14 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         self.report_after_re = re.compile(
             rf"\s+(?:(?:previously|recently)\s+(?:{reports})|(?:{reports})\s+cases?)\b",
             re.IGNORECASE)
-        # a count right after a report word and "in" that a perfect or "as" makes earlier work's
-        # ("as recently described in two familial patients", "has been reported in three
-        # patients"; not "Rash was reported in 12 patients": the trial's)
+        # a count right after a report word and "in" that "as" or a perfect with an adverb of
+        # earlier time makes earlier work's ("as recently described in two familial patients",
+        # "has previously been reported in three patients"; not "Rash was reported in 12
+        # patients" nor "Thrombosis has been reported in 61 patients to date": the trial's)
+        earlier = r"(?:previously|recently|already|first)\s+"
         self.report_before_re = re.compile(
-            rf"\b(?:as|has\s+been|have\s+been|had\s+been)\s+"
-            rf"(?:(?:previously|recently|also|already|first)\s+)?(?:{reports})\s+(?:in|among)\s+"
-            r"(?:the\s+|only\s+)?$",
+            rf"\b(?:as\s+(?:{earlier})?|(?:has|have|had)\s+(?:{earlier}been|been\s+{earlier}))"
+            rf"\s*(?:{reports})\s+(?:in|among)\s+(?:the\s+|only\s+)?$",
             re.IGNORECASE,
         )
         self.reported_perfect_re = re.compile(

@@ -436,7 +436,7 @@ def assign_measures(
             and (lex.assessed_total(parser.text, head.start, False)
                  or lex.assessed_for(parser.text, head.end)
                  or lex.studied_before_re.search(parser.text, max(0, head.start - 120), head.start)
-                 or lex.studied_after_re.match(parser.text, head.end))
+                 or lex.studied_after(parser.text, head.end, head.population))
         ):  # fmt: skip
             head.measure = "enrollment"
             continue

@@ -226,6 +226,7 @@ def test_normal_findings_are_no_adverse_event(outcomes_nlp: Language) -> None:
     "text",
     [
         "Patient 3 developed a rash after the second dose.",
+        # (a guard: the 'normal levels' cue would give the label a row without the rule)
         "Cultured cells from patient 4 showed normal levels of the enzyme.",
     ],
 )

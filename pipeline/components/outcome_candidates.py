@@ -233,6 +233,15 @@ def _not_a_result(f: Figure, parser: SentenceParser, others: int) -> bool:
     )
 
 
+def _reported_after(lex: Lexicon, text: str, end: int) -> bool:
+    """Is the percentage ending at text[end] in the subject of a report's perfect passive, no
+    comma or bracket between ("Hearing loss in 31% of treated patients has been described";
+    not "(33% vs 86%), the most frequent of which have been reported for X": a clause of its
+    own)?"""
+    m = lex.reported_perfect_re.match(text, end)
+    return m is not None and not any(c in text[end : m.end()] for c in ",()[]")
+
+
 def _bare_pct(f: Figure, parser: SentenceParser, sm: SentenceMentions,
               facts: _SentenceFacts, count_after: bool, others: int) -> str:  # fmt: skip
     """What a percentage without a count is: `_KEEP` (marked `area` for a body area),
@@ -257,6 +266,8 @@ def _bare_pct(f: Figure, parser: SentenceParser, sm: SentenceMentions,
         return _AMOUNT
     if (
         scope.design_percentage(text, f.start)
+        # ("Hearing loss in 31% of treated patients has been described": earlier reports')
+        or _reported_after(lex, text, f.end)
         or facts.planned()  # (searched once a sentence: it reads the whole sentence)
         or scope.trait_share(text, f.start, f.end, facts.rates == 1)
         or scope.allocation_share(text, f.start, f.end)

@@ -61,7 +61,9 @@ def without_earlier_reports(figures: list[OutcomeFigure], doc_text: str,
     reported in the literature", "two previous descriptions of 4 cases in the literature"; not
     "three patients were reported and another 13 patients in the literature reviewed"), with
     a `report_words` entry after "previously" or before "cases" right after the count ("2
-    previously reported cases"), or a count of cases (`occurrence_nouns`) with one in its
+    previously reported cases"), after one, "in" and "as" or a perfect ("as recently described
+    in two familial patients", "has been reported in three patients"; not "Rash was reported in
+    12 patients"), or a count of cases (`occurrence_nouns`) with one in its
     words ("in all reported cases") or that "have been reported" ("Fifteen cases of this
     complication have been reported"; not "601 breast cancers have been reported", a trial's
     events). Who was studied (enrollment: "39 cases from the literature are reviewed")
@@ -84,6 +86,7 @@ def without_earlier_reports(figures: list[OutcomeFigure], doc_text: str,
             places[f.sent_idx] = _literature_places(doc_text, bounds(f.sent_idx), lex)
         if (
             lex.report_after_re.match(doc_text, f.end_char)
+            or lex.report_before_re.search(doc_text, max(0, f.start_char - 60), f.start_char)
             or (cases and not lex.report_words.isdisjoint(_WORD.findall(f.text.lower())))
             or (cases and lex.reported_perfect_re.match(doc_text, f.end_char))
             or _literature_beside(f, starts[f.sent_idx], places[f.sent_idx])

@@ -102,6 +102,8 @@ class SentenceParser(QuantifierReader):
                 continue
             t = toks[i]
             fig = None
+            if t.num is not None and self.in_code(i):
+                continue  # "E120", "rs8060157", "Six5": a name
             if t.num is not None:
                 # (a ratio needs its name in the sentence: few sentences have one)
                 fig = self._parse_ratio(i) if self._ratio_named else None
@@ -208,13 +210,15 @@ class SentenceParser(QuantifierReader):
         self._pct_kind(fig, i, pe)
         j = self._pct_bracket(fig, pe)
         j = self._pct_of(fig, j)
-        if not fig.has_pop and (
+        cases = fig.population is not None and fig.population.lower() in self.lex.occurrence_nouns
+        if (not fig.has_pop or cases) and (
             self.lex.composition_before_re.search(
                 self.text, max(0, self.toks[i].start - 40), self.toks[i].start
             )
             or self.lex.composition_after_re.match(self.text, self.toks[j - 1].end)
         ):
-            return None  # "constituted 88% of this sample", "80% of which were": a make-up
+            return None  # "constituted 88% of this sample", "80% of which were", "accounted
+            # for 7% of the cases": a make-up
         fig.te = j
         prev = self.lower(i - 1)
         fig.prefer_after = fig.has_pop and prev not in self.lex.prepositions
@@ -374,6 +378,8 @@ class SentenceParser(QuantifierReader):
             fig.population, fig.has_pop = self.toks[nf[1] - 1].text, True
             return nf[1], True, True
         if (after := self.pop_at(j)) is not None:
+            if self.blocks_count_after(after):
+                return None  # "Two mouse lines", "three patient groups": things, no subjects
             fig.population, fig.has_pop = self.toks[after - 1].text, True
             return after, True, False
         if (pend := self.list_population(j)) is not None:

@@ -228,12 +228,17 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         # "80% of patients completed cycles"), and wholes that are no subjects: "95% of her
         # erythrocytes", "35% of the time", "3% of wild-type activity"
         wholes = self.reference | sets["amount_nouns"] | sets["non_subject_wholes"]
+        # (", respectively," may stand before "of": "42 and 34%, respectively, of the
+        # activity"; and "normal" right after the percentage is the reference without "of":
+        # "hemolytic (1% normal) assays", but not "1% normal saline", a solution)
         self.reference_after_re = re.compile(
-            rf"^\s*of\s+(?:(?:the|{alt(sets['possessives'])})\s+)?"
+            r"^\s*(?:,\s*respectively\s*,\s*)?"
+            rf"(?:of\s+(?:(?:the|{alt(sets['possessives'])})\s+)?"
             rf"(?:(?!(?:{alt(self.pop)})\b)[\w-]+\s+){{0,2}}?"
             rf"(?:{alt(wholes)})(?![\w-])"
             # ("90% of the control group": the arm's subjects, not a reference value)
-            rf"(?!\s+(?:{alt(self.arm_nouns)})\b)",
+            rf"(?!\s+(?:{alt(self.arm_nouns)})\b)"
+            r"|normal(?![\w-])(?!\s+saline))",
             re.IGNORECASE,
         )
         # "280 (61%) tumor samples were ER positive", "51% of them had stage I disease"
@@ -428,7 +433,18 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         # REPORTED_REACH characters on ("Fifteen cases of this complication have been reported")
         reports = alt(data["report_words"])
         self.report_after_re = re.compile(
-            rf"\s+(?:previously\s+(?:{reports})|(?:{reports})\s+cases?)\b", re.IGNORECASE)
+            rf"\s+(?:(?:previously|recently)\s+(?:{reports})|(?:{reports})\s+cases?)\b",
+            re.IGNORECASE)
+        # a count right after a report word and "in" that "as" or a perfect with an adverb of
+        # earlier time makes earlier work's ("as recently described in two familial patients",
+        # "has previously been reported in three patients"; not "Rash was reported in 12
+        # patients" nor "Thrombosis has been reported in 61 patients to date": the trial's)
+        earlier = r"(?:previously|recently|already|first)\s+"
+        self.report_before_re = re.compile(
+            rf"\b(?:as\s+(?:{earlier})?|(?:has|have|had)\s+(?:{earlier}been|been\s+{earlier}))"
+            rf"\s*(?:{reports})\s+(?:in|among)\s+(?:the\s+|only\s+)?$",
+            re.IGNORECASE,
+        )
         self.reported_perfect_re = re.compile(
             rf"[^;.]{{0,{REPORTED_REACH}}}?\b(?:have|has)\s+(?:also\s+|previously\s+)?been\s+"
             rf"(?:{reports})\b",

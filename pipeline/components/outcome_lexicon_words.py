@@ -117,6 +117,7 @@ class WordSets:
         self.literature_words = sets["literature_words"]
         self.study_group_nouns = sets["study_group_nouns"]
         self.part_pronouns = sets["part_pronouns"]
+        self.subgroup_frame_words = sets["subgroup_frame_words"]
 
     def _set_comparison_words(self, data: dict[str, Any], sets: dict[str, frozenset[str]]) -> None:
         """How figures are listed and compared: boundaries, connectors, prepositions,

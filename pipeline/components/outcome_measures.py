@@ -14,6 +14,7 @@ time linear in its length.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, pairwise
 
@@ -140,6 +141,72 @@ def _counted_nouns(lex: Lexicon, figures: list[Figure], parser: SentenceParser) 
     )
 
 
+# How far (characters) before an "(n = N)" the words that frame groups of subjects are read.
+SUBGROUP_FRAME_REACH = 200
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _says_an_event(lex: Lexicon, parser: SentenceParser) -> bool:
+    """Does the sentence hold an `event_verb_cues` entry that is no part of a compound
+    ("levodopa-induced")? (For `_condition_group`: asked once a sentence.)"""
+    toks = parser.toks
+    return any(
+        t.lower in lex.event_verb_cues and (k == 0 or toks[k - 1].text != "-")
+        for k, t in enumerate(toks)
+    )
+
+
+def _condition_group(lex: Lexicon, members: list[Figure], best: tuple[float, Cue] | None,
+                     parser: SentenceParser, events: list[bool]) -> bool:  # fmt: skip
+    """Make the group enrollment, and say so, when it is an "(n = N)" right after the condition
+    that names a group of subjects, in a sentence that frames groups (a `subgroup_frame_words`
+    entry at most SUBGROUP_FRAME_REACH characters before: "Patients were divided into three
+    groups: controls, n=748; CRF, n=41; and ESRD, n=45", "24 patients with either MDS (n = 17)
+    or AML (n = 7)") and says no one had an event (no `event_verb_cues` entry: "In both groups
+    rash (n = 5) developed"): its only claim, the condition as a weak adverse-event cue, names
+    who was counted, the group's size. `events`: the sentence's `_says_an_event`, once known
+    (a sentence of many such figures is read once, not once each)."""
+    head = members[0]
+    if len(members) != 1 or not head.n_form or head.pct is not None or head.den is not None:
+        return False
+    if best is None or best[1].measure != "adverse_event" or best[1].priority != 0:
+        return False
+    if not head.ts - 3 <= best[1].te <= head.ts:
+        return False
+    window = parser.text[max(0, head.start - SUBGROUP_FRAME_REACH) : head.start].lower()
+    if lex.subgroup_frame_words.isdisjoint(_WORD.findall(window)):
+        return False
+    if not events:
+        events.append(_says_an_event(lex, parser))
+    if events[0]:
+        return False
+    head.measure, head.one_arm = "enrollment", True
+    return True
+
+
+def _enrolled_by_context(lex: Lexicon, head: Figure, best: tuple[float, Cue] | None,
+                         dist: Distances, parser: SentenceParser) -> bool:  # fmt: skip
+    """Is the count the size of who was studied by the words before it (`enrollment_context`),
+    no cue claiming it: none, a not_outcome or weak one, one too far, or one past another
+    figure ("A trial in 1,200 adults found that 44% ... were clear or almost clear")? A weak
+    cue right after the count's own verb of having or undergoing claims a total ("a total of
+    48 patients had thrombosis at day 30": who had it, an event count)."""
+    context = enrollment_context(lex, head, parser)
+    if not context:
+        return False
+    if best is None or best[1].measure == NOT_OUTCOME:
+        return True
+    cue = best[1]
+    if cue.priority == 0:
+        return not (
+            context == 2
+            and head.te < cue.ts <= head.te + 2
+            and parser.lower(head.te) in lex.event_report_verbs | lex.event_verb_cues
+        )
+    return best[0] > (lex.scores.max_score if context == 1 else TOTAL_CLAIM) or figure_between(
+        dist, cue, head.ts, head.te)
+
+
 def _controls_enrolled(lex: Lexicon, best: tuple[float, Cue] | None, sc: _SentenceCues,
                        figures: list[Figure], head: Figure, parser: SentenceParser
                        ) -> bool:  # fmt: skip
@@ -233,6 +300,8 @@ class _SentenceCues:
     counted_nouns: frozenset[int] = frozenset()
     # whether the sentence names a case-control design (`names_case_control`)
     case_control: bool = False
+    # whether it says an event (`_says_an_event`), once asked
+    events: list[bool] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.defined:
@@ -367,7 +436,7 @@ def assign_measures(
             and (lex.assessed_total(parser.text, head.start, False)
                  or lex.assessed_for(parser.text, head.end)
                  or lex.studied_before_re.search(parser.text, max(0, head.start - 120), head.start)
-                 or lex.studied_after_re.match(parser.text, head.end))
+                 or lex.studied_after(parser.text, head.end, head.population))
         ):  # fmt: skip
             head.measure = "enrollment"
             continue
@@ -380,20 +449,12 @@ def assign_measures(
             best = what_changed(lex, scored, best[1], dist, parser) or best
         if best is not None and head.time_unit is not None:
             best = _time_to_event_cue(lex, scored, best)
-        if _controls_enrolled(lex, best, sc, figures, head, parser):
-            continue  # "49 cases and 156 control subjects": who was studied
+        if _controls_enrolled(lex, best, sc, figures, head, parser) or _condition_group(
+                lex, members, best, parser, sc.events):
+            continue  # "49 cases and 156 control subjects", "... ESRD, n=45": who was studied
         measure: str | None = None
         negated = False
-        context = enrollment_context(lex, head, parser) if len(members) == 1 else 0
-        if context and (
-            best is None
-            or best[1].measure == NOT_OUTCOME
-            or best[1].priority == 0
-            or best[0] > (lex.scores.max_score if context == 1 else TOTAL_CLAIM)
-            # ("A trial in 1,200 adults found that 44% ... were clear or almost clear": the
-            # cue is the figure's between them)
-            or figure_between(dist, best[1], ts, te)
-        ):
+        if len(members) == 1 and _enrolled_by_context(lex, head, best, dist, parser):
             head.measure = "enrollment"
             continue
         if best is not None and best[0] <= lex.scores.max_score:

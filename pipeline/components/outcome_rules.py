@@ -280,6 +280,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "study_group_nouns",
     "subject_trait_openers",
     "part_pronouns",
+    "subgroup_frame_words",
     "case_report_verbs",
     "case_presentation_auxiliaries",
     "case_presentation_verbs",

@@ -81,6 +81,11 @@ def _ratio_named(text: str, low: str, lex: Lexicon) -> bool:
     return False
 
 
+# The smallest integer that is no ratio's value: "Portland, OR 97201" is a postal code,
+# "the odds ratio for rs8060157" a variant's name; a ratio this large is written with a point.
+MAX_RATIO_INTEGER = 1000
+
+
 class StatisticsParser:
     """A sentence's light tokens, with its statistics, timepoints and statistic figures."""
 
@@ -307,6 +312,21 @@ class StatisticsParser:
             spans.extend((m.start(), m.end()) for m in finditer(rx, text, low))
         return spans
 
+    def in_code(self, i: int) -> bool:
+        """Is the number at token i part of a name or code: an integer written onto the letters
+        before it ("E120", "rs8060157", "del(X)(q21"), or a number word written onto the digits
+        after it ("Six5": a gene)? No figure of subjects is written so."""
+        toks = self.toks
+        t = toks[i]
+        if t.word_num:
+            return i + 1 < len(toks) and toks[i + 1].start == t.end and (
+                toks[i + 1].num is not None and not toks[i + 1].word_num
+            )
+        if t.decimals or i == 0:
+            return False
+        before = toks[i - 1]
+        return before.end == t.start and before.num is None and before.text.isalpha()
+
     # -- figure grammar ---------------------------------------------------------------------
     def _parse_ratio(self, i: int) -> Figure | None:
         """A ratio statistic right after its name: "HR 0.74", "odds ratio, 1.52"; a value with
@@ -317,6 +337,8 @@ class StatisticsParser:
             return None
         if self.lower(i - 1) in self.lex.count_blockers:
             return None  # "odds ratio of grade 3 toxicity": a grade, not the ratio
+        if t.decimals == 0 and t.num >= MAX_RATIO_INTEGER:
+            return None  # "Portland, OR 97201": a postal code or an identifier, no ratio
         m = self.lex.ratio_value_re.search(self.text, max(0, t.start - 70), t.start)
         if m is None:
             return None

@@ -17,11 +17,22 @@ class StudyRegexes:
 
     studied_before_re: re.Pattern[str]
     studied_after_re: re.Pattern[str]
+    assessed_after_re: re.Pattern[str]
+    case_nouns: frozenset[str]
     studied_in_re: re.Pattern[str]
     composition_before_re: re.Pattern[str]
     composition_after_re: re.Pattern[str]
     median_not_outcome_after_re: re.Pattern[str]
     median_links: frozenset[str]
+
+    def studied_after(self, text: str, end: int, population: str | None) -> bool:
+        """Do a study verb (or, for subjects that are no cases, an assessment word) and its
+        auxiliary end the clause of the count ending at text[end] ("Twenty-six cases of Reye
+        syndrome ... were reviewed", "The response of 44 patients ... was assessed")?"""
+        if self.studied_after_re.match(text, end):
+            return True
+        cases = population is not None and population.lower() in self.case_nouns
+        return not cases and self.assessed_after_re.match(text, end) is not None
 
     def _build_study_regexes(self, data: dict[str, Any]) -> None:
         """The regexes above, from the lexicon's data (`rules/outcomes_lexicon.json`)."""
@@ -54,6 +65,16 @@ class StudyRegexes:
             rf"(?:{alt(data['study_verbs'])})\b",
             re.IGNORECASE,
         )
+        # the same with an assessment word ("The response of 44 patients ... was assessed"
+        # names who was assessed, the measure's noun before them no event of theirs); not for
+        # cases, whose series an assessment word does not make who was studied ("Clinical
+        # records of 64 cases of lichen planus were examined": no row)
+        self.assessed_after_re = re.compile(
+            rf"(?:\s+{after}[^\s\d;:.]+){{0,14}}?\s+(?:were|was)\s+(?:[a-z]+ly\s+)?"
+            rf"(?:{alt(data['assessment_words'])})\b",
+            re.IGNORECASE,
+        )
+        self.case_nouns = frozenset(w.lower() for w in data["occurrence_nouns"])
         # "Nausea was compared in 40 patients": who was studied ("in"/"among" only: "compared
         # with 3 patients" is another arm's count)
         self.studied_in_re = re.compile(

@@ -22,7 +22,9 @@ TOKEN_RE = re.compile(
     # or part of a code: not after a letter, digit, hyphen, comma or dot ("GYKI-41 099",
     # "ABI-007 260 mg", "BRCA1 185delAG", "0. 001 001"), no leading zero, nor before a letter,
     # a hyphen, decimals or one more number ("100 200 300")
-    r"|(?=[1-9])(?<![\w.,\-])(?<![.,] )[1-9]\d{0,2}(?: \d{3})+(?![\w\-]|[.,·]\d| \d)"
+    # (but after "+/-" written onto it: "1 868 904+/-434 962", a deviation)
+    r"|(?=[1-9])(?<![\w.,])(?:(?<!-)|(?<=\+/-))(?<![.,] )[1-9]\d{0,2}(?: \d{3})+"
+    r"(?![\w\-]|[.,·]\d| \d)"
     # a decimal written with a space on both sides of its point, as in text tokenized for a
     # corpus and joined by spaces ("34 . 6 %", "1 . 3 + / - 0 . 3"): one number, not two
     # (not a run of points, "1 . 2 . 3"); a number after a period that ends a sentence is in

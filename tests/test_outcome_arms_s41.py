@@ -1,0 +1,80 @@
+"""Arms of figures listed with their events (`outcome_clause_arms`): the last member of a list
+that ", and" closes shares the arm named before the list ("In the placebo group, two (10%) had
+rash, five (25%) fever, and one (5%) cough"); a clause of several lists, each closed by its
+own arm ("nausea (20%) and rash (15%) in the X arm and nausea (30%) ... in the Y arm")."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from test_outcome_respectively import DRUGS, TRIAL
+from test_outcomes import run
+
+EVENTS = [(w, "DISEASE", f"MESH:{w}") for w in ("rash", "fatigue", "nausea", "vomiting",
+                                                  "cough", "fever", "edema")]  # fmt: skip
+PLACEBO = [("placebo", "DRUG", "MESH:D010919")]
+
+
+def arms(nlp: Language, sentence: str) -> list[tuple[float, str | None]]:
+    doc = run(nlp, TRIAL + sentence, DRUGS + PLACEBO + EVENTS)
+    return [(r["value"], r["arm"]) for r in doc._.outcomes if r["measure"] != "enrollment"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("In the placebo group (n=20), two (10%) patients had grade 1 rash, five (25%) had "
+         "grade 2 rash, and one (5%) had grade 3 rash.",
+         [(10.0, "placebo"), (25.0, "placebo"), (5.0, "placebo")]),
+        ("The most common events in the docetaxel group were rash (five [6%] patients), cough "
+         "(three [4%]), and fever (three [4%]).",
+         [(6.0, "docetaxel"), (4.0, "docetaxel"), (4.0, "docetaxel")]),
+    ],
+)
+def test_the_last_member_of_a_list_shares_the_arm_named_before_it(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert arms(outcomes_nlp, sentence) == expected
+
+
+def test_a_clause_after_the_arms_list_is_no_member_of_it(outcomes_nlp: Language) -> None:
+    # (the ", and" opens a clause of another arm: its figure is not the placebo group's)
+    got = arms(outcomes_nlp, "In the placebo group, two (10%) patients had rash, and in the "
+                             "docetaxel group five (25%) had rash.")  # fmt: skip
+    assert (25.0, "placebo") not in got
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Grade 3 toxicities included nausea (20%) and fatigue (15%) in the docetaxel arm and "
+         "nausea (30%), vomiting (12%), and fatigue (10%) in the placebo arm.",
+         [(20.0, "docetaxel"), (15.0, "docetaxel"), (30.0, "placebo"), (12.0, "placebo"),
+          (10.0, "placebo")]),
+        ("Rash (8%) and cough (6%) were reported in the docetaxel group and fever (9%) and "
+         "edema (7%) were reported in the placebo group.",
+         [(8.0, "docetaxel"), (6.0, "docetaxel"), (9.0, "placebo"), (7.0, "placebo")]),
+    ],
+)
+def test_each_list_takes_the_arm_that_closes_it(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert arms(outcomes_nlp, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the first arm opens the clause: the lists after it are not closed by the second
+        "In the docetaxel arm, nausea (20%) and fatigue (15%) were seen, and nausea (30%) and "
+        "vomiting (12%) in the placebo arm.",
+        # the second list is compared with the arm after it, not of it
+        "Nausea (20%) and fatigue (15%) in the docetaxel arm and nausea (30%) and vomiting "
+        "(12%) were higher than in the placebo arm.",
+    ],
+)
+def test_a_list_not_closed_by_the_arm_after_it_takes_none(
+    outcomes_nlp: Language, sentence: str
+) -> None:
+    got = dict(arms(outcomes_nlp, sentence))
+    assert got.get(20.0) != "placebo" and got.get(30.0) != "placebo"

@@ -78,3 +78,45 @@ def test_a_list_not_closed_by_the_arm_after_it_takes_none(
 ) -> None:
     got = dict(arms(outcomes_nlp, sentence))
     assert got.get(20.0) != "placebo" and got.get(30.0) != "placebo"
+
+
+# parallel figures, the link to the arm written once for both (`outcome_gapped_arms`)
+
+
+def all_arms(nlp: Language, sentence: str) -> list[tuple[float, str | None]]:
+    doc = run(nlp, TRIAL + sentence, DRUGS + PLACEBO + EVENTS)
+    return [(r["value"], r["arm"]) for r in doc._.outcomes]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the first figure's link stands before the joiner, as the second figure's does
+        ("There were 14 thromboembolic events with tamoxifen and 28 with placebo.",
+         [(14.0, "tamoxifen"), (28.0, "placebo")]),
+        # the second figure's verb is left out: the first's link word names its arm
+        ("Overall, 77 (51%) patients were randomized to standard care and 73 (49%) to "
+         "docetaxel.", [(77.0, "standard care"), (49.0, "docetaxel")]),
+        ("Overall, 77 (51%) patients were randomized to docetaxel and 73 (49%) to standard "
+         "care.", [(77.0, "docetaxel"), (49.0, "standard care")]),
+    ],
+)
+def test_parallel_figures_share_the_link_to_their_arms(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert all_arms(outcomes_nlp, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # who was studied, no arm: a disease after the link word
+        "There were 12 patients with breast cancer and 30 with placebo.",
+        "Nausea occurred in 20 patients with grade 2 rash and 30 with placebo.",
+        # a pool before its part
+        "Of 200 patients randomized to treatment, 100 were assigned to docetaxel.",
+    ],
+)
+def test_a_link_word_before_no_arm_name_gives_none(outcomes_nlp: Language, sentence: str) -> None:
+    first = all_arms(outcomes_nlp, sentence)[0]
+    assert first[1] is None

@@ -46,6 +46,7 @@ from pipeline.components.outcome_following_arms import (
     of_group_arm,
     subjects_arm,
 )
+from pipeline.components.outcome_gapped_arms import gapped_arms
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_label_arms import label_arms, size_label_after
 from pipeline.components.outcome_pair_series import carried_list_keys
@@ -383,6 +384,12 @@ def _clause_arms(figures: list[Figure], parser: SentenceParser, evidence: ArmEvi
         # "the incidence in the placebo group was 15%, and in the A group 5%": named in turn
         turns = alternating_arms(figures, text, sm.lex, evidence)
         for f, span in zip(figures, turns, strict=True):
+            if span is not None:
+                f.arm = span
+    if any(f.arm is None and may_take_arm(f) for f in figures):
+        # "14 events with tamoxifen and 28 with placebo": one link for two parallel figures
+        gapped = gapped_arms(figures, text, sm.lex, evidence)
+        for f, span in zip(figures, gapped, strict=True):
             if span is not None:
                 f.arm = span
 

@@ -120,3 +120,37 @@ def test_parallel_figures_share_the_link_to_their_arms(
 def test_a_link_word_before_no_arm_name_gives_none(outcomes_nlp: Language, sentence: str) -> None:
     first = all_arms(outcomes_nlp, sentence)[0]
     assert first[1] is None
+
+
+# a compared pair in a sentence that names one of the document's two arms (`outcome_named_pairs`)
+
+ALLOCATED = "Patients were randomized to docetaxel (n = 100) or placebo (n = 98). "
+
+
+def pair_arms(nlp: Language, text: str) -> list[tuple[float, str | None]]:
+    doc = run(nlp, text, DRUGS + PLACEBO + EVENTS)
+    return [(r["value"], r["arm"]) for r in doc._.outcomes if r["measure"] != "enrollment"]
+
+
+def test_the_arm_said_to_have_more_takes_the_first_figure(outcomes_nlp: Language) -> None:
+    text = (ALLOCATED + "Insomnia (3.1% v 0.5%) and heartburn (7.2% v 2.4%) were significantly "
+            "more frequent with docetaxel.")  # fmt: skip
+    assert pair_arms(outcomes_nlp, text) == [
+        (3.1, "docetaxel"), (0.5, "placebo"), (7.2, "docetaxel"), (2.4, "placebo")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no arm said to have more or less: which figure is whose is not said
+        ALLOCATED + "Insomnia (3.1% v 0.5%) was reported with docetaxel.",
+        # three arms: the second figure's is not said
+        "Patients were randomized to docetaxel (n = 100), paclitaxel (n = 97) or placebo "
+        "(n = 98). Insomnia (3.1% v 0.5%) was more frequent with docetaxel.",
+    ],
+)
+def test_a_pair_without_a_comparative_or_of_three_arms_takes_none(
+    outcomes_nlp: Language, text: str
+) -> None:
+    assert pair_arms(outcomes_nlp, text) == [(3.1, None), (0.5, None)]

@@ -49,6 +49,7 @@ from pipeline.components.outcome_following_arms import (
 from pipeline.components.outcome_gapped_arms import gapped_arms
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_label_arms import label_arms, size_label_after
+from pipeline.components.outcome_named_pairs import named_pair_keys
 from pipeline.components.outcome_pair_series import carried_list_keys
 from pipeline.components.outcome_shared_arms import shared_arms
 from pipeline.components.outcome_tokens import Figure, Mention
@@ -424,6 +425,9 @@ def _note_keys(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         for pair in compared.pairs:
             for previous in (ctx.sentence_arms, ctx.arms_seen):
                 carried_list_keys(sm.lex, pair, pair[1].start, text, previous, names, pair=True)
+    if compared is not None and compared.pairs and len(ctx.arms_seen) == 2:
+        # "Toxicity was more common in the X arm (22.4% v 12.3%)": the named arm's first
+        named_pair_keys(sm.lex, compared.pairs, text, parser.low, ctx.arms_seen)
     ctx.note_arms([f.arm_keys for f in figures])
 
 

@@ -154,3 +154,42 @@ def test_a_pair_without_a_comparative_or_of_three_arms_takes_none(
     outcomes_nlp: Language, text: str
 ) -> None:
     assert pair_arms(outcomes_nlp, text) == [(3.1, None), (0.5, None)]
+
+
+# two arms' sizes, each after its arm's name (`outcome_gapped_arms.sized_pair_arms`)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Participants were randomly assigned (1:1) to PSTP ( n = 21) or EDU ( n = 20) and "
+         "assessed at 12 months.", [(21.0, "PSTP"), (20.0, "EDU")]),
+        ("The trial evaluated a telephone-based weight loss intervention (n = 45) compared to "
+         "usual care (n = 45) among survivors.",
+         [(45.0, "telephone-based weight loss intervention"), (45.0, "usual care")]),
+        ("Patients were randomly assigned to a 6-week Mindful Awareness Practices (MAPS) "
+         "intervention group (n = 39) or to a wait-list control group (n = 32).",
+         [(39.0, "intervention group"), (32.0, "control group")]),
+    ],
+)
+def test_the_name_before_each_size_is_its_arm(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert all_arms(outcomes_nlp, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a dose's words, no arm's name
+        "Patients were randomly assigned to receive letrozole, 400 mg daily for two weeks "
+        "(N=10), or placebo (N=10).",
+        # subjects of a case-control study after the drug, no arm
+        "The median doses of tamoxifen among cases (n = 11) and placebo (n = 25) were high.",
+        # one arm of two treatments joined by "and"
+        "Patients were randomized to high-dose (HD) letrozole and stem cell support (N=88), or "
+        "no further treatment (N=91).",
+    ],
+)
+def test_a_size_after_no_arm_name_takes_none(outcomes_nlp: Language, sentence: str) -> None:
+    assert all_arms(outcomes_nlp, sentence)[0][1] is None

@@ -46,7 +46,7 @@ from pipeline.components.outcome_following_arms import (
     of_group_arm,
     subjects_arm,
 )
-from pipeline.components.outcome_gapped_arms import gapped_arms
+from pipeline.components.outcome_gapped_arms import gapped_arms, sized_pair_arms
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_label_arms import label_arms, size_label_after
 from pipeline.components.outcome_named_pairs import named_pair_keys
@@ -393,6 +393,22 @@ def _clause_arms(figures: list[Figure], parser: SentenceParser, evidence: ArmEvi
         for f, span in zip(figures, gapped, strict=True):
             if span is not None:
                 f.arm = span
+    if sum(f.measure == "enrollment" and f.n_form for f in figures) > 1:
+        # "to PSTP (n = 21) or EDU (n = 20)": the name before the other size's bracket
+        sized = sized_pair_arms(figures, text, sm.lex, evidence,
+                                lambda lo, hi: _drug_before(sm, text, lo, hi))  # fmt: skip
+        for f, span in zip(figures, sized, strict=True):
+            if span is not None:
+                f.arm = span
+
+
+def _drug_before(sm: SentenceMentions, text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """The arm of the last drug mention that ends in text[lo:hi] (with the drugs joined to
+    it), or None."""
+    k = bisect.bisect_left(sm.drug_starts, sm.base + hi) - 1
+    if k < 0 or sm.drugs[k].start < sm.base + lo or sm.drugs[k].end > sm.base + hi:
+        return None
+    return combined_drugs(sm, text, sm.drugs[k])
 
 
 def _note_keys(figures: list[Figure], parser: SentenceParser, ctx: DocContext,

@@ -22,6 +22,7 @@ spans, one per figure (None where none is found).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -67,6 +68,125 @@ def gapped_arms(figures: list[Figure], text: str, lex: Lexicon,
         if evidence.evident(*span):
             out[k] = span
     return [out.get(k) for k in range(len(figures))]
+
+
+#: Most words of an arm's name read back from its size's bracket.
+SIZED_NAME_WORDS = 5
+#: Most words of the second name's own between the joiner and its arm.
+SIZED_MODIFIERS = 2
+#: Most characters before a size's bracket where its arm's drug may end.
+SIZED_DRUG_CHARS = 40
+
+
+def sized_pair_arms(figures: list[Figure], text: str, lex: Lexicon, evidence: ArmEvidence,
+                    drug_span: Callable[[int, int], Span | None]) -> list[Span | None]:  # fmt: skip
+    """The arm of each arm's size that its sized neighbour's name gives it (module docstring),
+    in `figures`' order. `drug_span(lo, hi)`: the arm of the last drug mention that ends in
+    text[lo:hi] (sentence offsets), with the drugs joined to it, or None."""
+    out: dict[int, Span] = {}
+    order = sorted(range(len(figures)), key=lambda k: figures[k].start)
+    for i, j in pairwise(order):
+        a, b = figures[i], figures[j]
+        if not (_sized(a) and _sized(b)):
+            continue
+        oa, ob = _opening(text, a), _opening(text, b)
+        if oa is None or ob is None:
+            continue
+        close = text.find(")", a.end, ob)
+        if close < 0:
+            continue
+        if _free(a) and _named_before(b, text, ob):
+            assert b.arm is not None
+            joined, k = _joined(lex, text, close + 1, b.arm[0]), i
+            lo = max(0, figures[order[order.index(i) - 1]].end if order.index(i) > 0 else 0)
+            span = _name_before(lex, text, lo, oa, drug_span, first=True)
+        elif _free(b) and _named_before(a, text, oa):
+            lo = close + 1
+            span = _name_before(lex, text, lo, ob, drug_span, first=False)
+            joined, k = (_joined(lex, text, lo, span[0]) if span else None), j
+        else:
+            continue
+        if span is None or joined is None:
+            continue
+        if evidence.evident(*span) or not lex.alternative_joiners.isdisjoint(joined) or (
+            not lex.comparison.isdisjoint(joined)
+        ):
+            out[k] = span
+    return [out.get(k) for k in range(len(figures))]
+
+
+def _sized(f: Figure) -> bool:
+    """An "(n = N)" size of an arm (or one with its arm)."""
+    return f.measure == "enrollment" and f.n_form and not f.each_arm
+
+
+def _opening(text: str, f: Figure) -> int | None:
+    """Where the bracket the figure is in opens (no bracket closes between)."""
+    at = text.rfind("(", 0, f.start)
+    return at if at >= 0 and ")" not in text[at : f.start] else None
+
+
+def _named_before(f: Figure, text: str, opening: int) -> bool:
+    """Is the figure's arm named right before its bracket?"""
+    return f.arm is not None and f.arm[1] <= opening and not text[f.arm[1] : opening].strip()
+
+
+def _joined(lex: Lexicon, text: str, lo: int, hi: int) -> set[str] | None:
+    """The joiner words of text[lo:hi], between a size's bracket and the next arm's name, when
+    it holds joiners alone (and at most `SIZED_MODIFIERS` words of the name's own last); None
+    otherwise."""
+    words = [t.group().lower() for t in _tokens(text, lo, hi)]
+    k = len(words)
+    while k > 0 and len(words) - k < SIZED_MODIFIERS and not _joiner_word(lex, words[k - 1]):
+        k -= 1
+    if k == 0 or not all(_joiner_word(lex, w) for w in words[:k]):
+        return None
+    return set(words[:k])
+
+
+def _joiner_word(lex: Lexicon, word: str) -> bool:
+    return _joiner(lex, word) or word in lex.prepositions or word in lex.determiners or (
+        word in lex.articles or word in lex.allocation_member_openers
+    )
+
+
+def _name_before(lex: Lexicon, text: str, lo: int, opening: int,
+                 drug_span: Callable[[int, int], Span | None],
+                 first: bool) -> Span | None:  # fmt: skip
+    """The arm named before a size's bracket at `opening` (from `lo`): its drug, or its words
+    back to a joiner (`sized_pair_arms`); for the `first` size, not words after "and" (the
+    second's "and" joins the two sizes)."""
+    drug = drug_span(max(lo, opening - SIZED_DRUG_CHARS), opening)
+    if drug is not None and lex.dose_between_re.fullmatch(text, drug[1], opening):
+        return drug  # (past its dose: "cisapride, 5 mg three times daily (n = 19)")
+    toks = _tokens(text, lo, opening)
+    stop = len(toks)
+    while stop > 0 and not _stops_name(lex, toks[stop - 1].group()):
+        stop -= 1
+    before = toks[stop - 1].group().lower() if stop > 0 else ""
+    if before[:1].isdigit() or (before in lex.prepositions and _dose_before(toks, stop - 1)):
+        return None  # (a dose's words: "400 mg (n = 10)", "400 mg daily for two weeks")
+    if first and before in lex.connectors and before not in lex.alternative_joiners:
+        return None  # "HDC (...) and stem cell support (N = 88)": one arm of two treatments
+    words = toks[stop:]
+    if not 0 < len(words) <= SIZED_NAME_WORDS or not words[-1].group()[0].isalpha():
+        return None
+    return words[0].start(), words[-1].end()
+
+
+def _dose_before(toks: list[re.Match[str]], k: int) -> bool:
+    """Does a number stand among the words right before token k (back to a punctuation mark)?"""
+    while k > 0 and toks[k - 1].group()[0].isalnum():
+        k -= 1
+        if toks[k].group()[0].isdigit():
+            return True
+    return False
+
+
+def _stops_name(lex: Lexicon, token: str) -> bool:
+    """Does the token end a name read back from its size's bracket?"""
+    low = token.lower()
+    return not token[0].isalpha() or _joiner_word(lex, low)
 
 
 def _free(f: Figure) -> bool:

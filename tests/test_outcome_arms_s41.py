@@ -193,3 +193,26 @@ def test_the_name_before_each_size_is_its_arm(
 )
 def test_a_size_after_no_arm_name_takes_none(outcomes_nlp: Language, sentence: str) -> None:
     assert all_arms(outcomes_nlp, sentence)[0][1] is None
+
+
+# labels after the sizes in one bracket, one of them shown an arm (`outcome_label_arms`)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("In total, 125 survivors (n = 60 intervention; n = 65 control) completed the study.",
+         [(60.0, "intervention"), (65.0, "control")]),
+        ("Overall, 82 patients were included (34 STIM and 48 control).",
+         [(34.0, "STIM"), (48.0, "control")]),
+    ],
+)
+def test_a_role_label_beside_a_control_label_is_an_arm(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert all_arms(outcomes_nlp, sentence)[1:] == expected
+
+
+def test_labels_none_of_which_is_shown_an_arm_give_none(outcomes_nlp: Language) -> None:
+    got = all_arms(outcomes_nlp, "Overall, 82 patients were included (34 STIM and 48 PEC).")
+    assert [arm for _, arm in got[1:]] == [None, None]

@@ -217,3 +217,38 @@ def test_labels_none_of_which_is_shown_an_arm_give_none(outcomes_nlp: Language) 
     got = all_arms(outcomes_nlp, "In total, 125 survivors (n = 60 intervention; n = 65 STIM) "
                                  "completed the study.")  # fmt: skip
     assert [arm for _, arm in got[1:]] == [None, None]
+
+
+# the subjects a count counts, named by their arm (`outcome_following_arms.counted_subjects_arm`)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Four patients had a relapse: 1 (1%) of 98 control subjects and 3 (3%) of 100 "
+         "experimental patients.", [(1.0, "control"), (3.0, "experimental")]),
+        ("In 15 control subjects (15%), the biopsy was positive.", [(15.0, "control")]),
+        ("Two docetaxel and three placebo patients stopped treatment due to rash.",
+         [(3.0, "placebo")]),
+        ("Rash occurred in 12 of 100 docetaxel patients.", [(12.0, "docetaxel")]),
+    ],
+)
+def test_the_arm_that_names_the_counted_subjects_is_the_counts(
+    outcomes_nlp: Language, sentence: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert pair_arms(outcomes_nlp, ALLOCATED + sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a trait of who was studied, no arm
+        ALLOCATED + "Rash occurred in 12 of 60 tamoxifen-pretreated patients.",
+        ALLOCATED + "Rash occurred in 12 unrelated control subjects.",
+        # a study that says it randomized no one: controls are no arm
+        "We compared cases with controls. In 15 control subjects (15%), the biopsy was "
+        "positive.",
+    ],
+)
+def test_counted_subjects_named_by_a_trait_take_no_arm(outcomes_nlp: Language, text: str) -> None:
+    assert all(arm is None for _, arm in pair_arms(outcomes_nlp, text))

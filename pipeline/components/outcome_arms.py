@@ -41,6 +41,7 @@ from pipeline.components.outcome_clause_arms import (
 from pipeline.components.outcome_following_arms import (
     allocated_count_arm,
     allocated_with_others,
+    counted_subjects_arm,
     following_drug,
     following_name,
     of_group_arm,
@@ -207,6 +208,8 @@ def _arm_keys(f: Figure, text: str, ctx: DocContext, sm: SentenceMentions) -> tu
     lex = sm.lex
     name = arm_name_key(lex, arm)
     keys = [name] if name else []
+    if name.endswith("s") and lex.control_word_re.fullmatch(name[:-1]):
+        keys.append(name[:-1])  # ("73% of controls": the control arm, "655 control women")
     drugs = arm_drugs(f, ctx, sm)
     if (
         len(drugs) == 1
@@ -337,7 +340,8 @@ def _own_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             elif may_take_arm(f):
                 # "31% of letrozole patients", "66% for FV": an arm that is no drug mention
                 f.arm = (subjects_arm(sm, text, f, ctx) or following_name(sm, text, f, ctx)
-                         or allocated_count_arm(f, figures, sm, text))  # "61 were allocated to FV"
+                         or allocated_count_arm(f, figures, sm, text)  # "61 were allocated to FV"
+                         or counted_subjects_arm(sm, text, f, ctx))  # "15 control subjects"
                 group = None if f.arm is not None else of_group_arm(sm, text, f)
                 if group is not None and evidence.shown(*group):
                     f.arm = group  # "73.9% of the usual-care group"

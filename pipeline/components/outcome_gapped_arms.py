@@ -13,9 +13,10 @@ tamoxifen and"), right after it for the second, whose words before the link are 
 ("and 73 to central access"). The name has one to `GAPPED_NAME_WORDS` words and ends at the
 joiner, an arm noun, a bracket, a punctuation mark, a connector, a preposition or a number;
 it is an arm only with evidence (`ArmEvidence`: a drug, a control arm, a role or treatment
-word, a name the document allocates to or noted as an arm) and is not the other figure's
-arm. Not a pool's or a denominator's figure ("Of 200 patients randomized to treatment, 100
-...": who was studied). Reads the sentence's text and figures; returns sentence-relative
+word, a name the document allocates to or noted as an arm; not a treatment noun alone:
+"randomized to treatment" is the cohort's) and is not the other figure's arm. Not a pool's
+or a denominator's figure ("Of 200 patients randomized to treatment, 100 ...": who was
+studied). Reads the sentence's text and figures; returns sentence-relative
 spans, one per figure (None where none is found).
 """
 
@@ -65,9 +66,19 @@ def gapped_arms(figures: list[Figure], text: str, lex: Lexicon,
             text[known[0] : known[1]].lower() == text[span[0] : span[1]].lower()
         ):
             continue  # (the neighbour's own arm: no second arm named)
+        if _treatment_alone(lex, text, span):
+            continue  # "901 were randomized to treatment; 42 ... to the X arm": the cohort's
         if evidence.evident(*span):
             out[k] = span
     return [out.get(k) for k in range(len(figures))]
+
+
+def _treatment_alone(lex: Lexicon, text: str, span: Span) -> bool:
+    """Is the name a treatment noun alone, no arm noun after it ("randomized to treatment": the
+    cohort's treatment, not "the combination arm")?"""
+    return text[span[0] : span[1]].lower() in lex.arm_treatment_words and (
+        lex.series_noun_re.match(text, span[1]) is None
+    )
 
 
 #: Most words of an arm's name read back from its size's bracket.
@@ -133,14 +144,17 @@ def _named_before(f: Figure, text: str, opening: int) -> bool:
 
 def _joined(lex: Lexicon, text: str, lo: int, hi: int) -> set[str] | None:
     """The joiner words of text[lo:hi], between a size's bracket and the next arm's name, when
-    it holds joiners alone (and at most `SIZED_MODIFIERS` words of the name's own last); None
-    otherwise."""
+    it holds joiners alone (and at most `SIZED_MODIFIERS` words of the name's own last), a
+    preposition only right after a list joiner ("or to a", "compared to"); None otherwise."""
     words = [t.group().lower() for t in _tokens(text, lo, hi)]
     k = len(words)
     while k > 0 and len(words) - k < SIZED_MODIFIERS and not _joiner_word(lex, words[k - 1]):
         k -= 1
     if k == 0 or not all(_joiner_word(lex, w) for w in words[:k]):
         return None
+    if any(w in lex.prepositions and (i == 0 or not _joiner(lex, words[i - 1]))
+           for i, w in enumerate(words[:k])):  # fmt: skip
+        return None  # ", and those with lymphedema (n = 12)": a subgroup, no arm
     return set(words[:k])
 
 

@@ -489,6 +489,9 @@ def _list_before_arm(f: Figure, text: str, lo: int, names: list[tuple[int, int]]
 
 #: Most words between a list's last figure and the link of the arm that closes it.
 TRAIL_WORDS = 3
+#: Most characters between a list's last figure and the arm that closes it (its bracket's end,
+#: the words and the link).
+TRAIL_CHARS = 60
 _TRAIL_GAP = re.compile(r"[)\]]*\s*((?:[A-Za-z]+\s+)+)")
 
 
@@ -497,7 +500,7 @@ def _trails(lex: Lexicon, text: str, end: int, name: int) -> bool:
     and a determiner right before it ("in the"), at most `TRAIL_WORDS` words before them, none
     a connector, comparison word or preposition ("(15%) were reported in the X arm"; not
     "(15%), and in the X arm", "(15%) than in the X arm")?"""
-    m = _TRAIL_GAP.fullmatch(text, end, name)
+    m = _TRAIL_GAP.fullmatch(text, end, name) if name - end <= TRAIL_CHARS else None
     parts = m.group(1).lower().split() if m is not None else []
     if len(parts) < 2:
         return False

@@ -96,7 +96,7 @@ def sized_pair_arms(figures: list[Figure], text: str, lex: Lexicon, evidence: Ar
     text[lo:hi] (sentence offsets), with the drugs joined to it, or None."""
     out: dict[int, Span] = {}
     order = sorted(range(len(figures)), key=lambda k: figures[k].start)
-    for i, j in pairwise(order):
+    for n, (i, j) in enumerate(pairwise(order)):
         a, b = figures[i], figures[j]
         if not (_sized(a) and _sized(b)):
             continue
@@ -109,7 +109,7 @@ def sized_pair_arms(figures: list[Figure], text: str, lex: Lexicon, evidence: Ar
         if _free(a) and _named_before(b, text, ob):
             assert b.arm is not None
             joined, k = _joined(lex, text, close + 1, b.arm[0]), i
-            lo = max(0, figures[order[order.index(i) - 1]].end if order.index(i) > 0 else 0)
+            lo = figures[order[n - 1]].end if n > 0 else 0
             span = _name_before(lex, text, lo, oa, drug_span, first=True)
         elif _free(b) and _named_before(a, text, oa):
             lo = close + 1
@@ -132,8 +132,9 @@ def _sized(f: Figure) -> bool:
 
 
 def _opening(text: str, f: Figure) -> int | None:
-    """Where the bracket the figure is in opens (no bracket closes between)."""
-    at = text.rfind("(", 0, f.start)
+    """Where the bracket the figure is in opens (no bracket closes between; at most
+    `SIZED_DRUG_CHARS` before it: "(100 mg/day; n = 50)")."""
+    at = text.rfind("(", max(0, f.start - SIZED_DRUG_CHARS), f.start)
     return at if at >= 0 and ")" not in text[at : f.start] else None
 
 

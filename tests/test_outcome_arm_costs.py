@@ -70,6 +70,11 @@ def work(monkeypatch: pytest.MonkeyPatch) -> Work:
         # (one arm named for all, each figure's clause ending at its bracket: its figures
         # read on from the last clause's, its arm names tried only where "the" is)
         ("In the placebo group, ", "rash ({k}%)", ", "),
+        # (lists of events, each closed by an arm of its own)
+        ("Events were ", "rash ({k}%) and fever (1%) in the placebo group", " and "),
+        # (parallel figures and arms' sizes, each read beside its neighbour)
+        ("Mortality was ", "{k} deaths with standard care", " and "),
+        ("Patients were randomized to ", "arm {k} (n = {k})", " or "),
     ],
 )
 def test_note_arms_reads_each_figure_and_clause_a_bounded_number_of_times(

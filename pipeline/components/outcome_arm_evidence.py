@@ -78,6 +78,14 @@ class ArmEvidence:
         return any((a, b) != (s, e) and self._same_noun(b, word) and self._evident(a, b)
                    for a, b in self._names)  # fmt: skip
 
+    def evident(self, s: int, e: int) -> bool:
+        """Is the name at sentence characters s..e an arm, an arm noun after it or not: `shown`
+        if one follows, else by its own words or the document's (`_evident`: a drug, a control
+        arm, a role or treatment word, an arm noted or allocated to)?"""
+        if self.sm.lex.series_noun_re.match(self.sm.text, e) is not None:
+            return self.shown(s, e)
+        return self._evident(s, e)
+
     def label_shown(self, s: int, e: int) -> bool:
         """Is the label at sentence characters s..e of an arm's size's bracket, words and an arm
         noun ("(exercise group, n = 40)"), an arm? The bracket, a group named and its size, is

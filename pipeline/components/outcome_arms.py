@@ -41,13 +41,16 @@ from pipeline.components.outcome_clause_arms import (
 from pipeline.components.outcome_following_arms import (
     allocated_count_arm,
     allocated_with_others,
+    counted_subjects_arm,
     following_drug,
     following_name,
     of_group_arm,
     subjects_arm,
 )
+from pipeline.components.outcome_gapped_arms import gapped_arms, sized_pair_arms
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_label_arms import label_arms, size_label_after
+from pipeline.components.outcome_named_pairs import named_pair_keys
 from pipeline.components.outcome_pair_series import carried_list_keys
 from pipeline.components.outcome_shared_arms import shared_arms
 from pipeline.components.outcome_tokens import Figure, Mention
@@ -205,6 +208,8 @@ def _arm_keys(f: Figure, text: str, ctx: DocContext, sm: SentenceMentions) -> tu
     lex = sm.lex
     name = arm_name_key(lex, arm)
     keys = [name] if name else []
+    if name.endswith("s") and lex.control_word_re.fullmatch(name[:-1]):
+        keys.append(name[:-1])  # ("73% of controls": the control arm, "655 control women")
     drugs = arm_drugs(f, ctx, sm)
     if (
         len(drugs) == 1
@@ -335,7 +340,8 @@ def _own_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             elif may_take_arm(f):
                 # "31% of letrozole patients", "66% for FV": an arm that is no drug mention
                 f.arm = (subjects_arm(sm, text, f, ctx) or following_name(sm, text, f, ctx)
-                         or allocated_count_arm(f, figures, sm, text))  # "61 were allocated to FV"
+                         or allocated_count_arm(f, figures, sm, text)  # "61 were allocated to FV"
+                         or counted_subjects_arm(sm, text, f, ctx))  # "15 control subjects"
                 group = None if f.arm is not None else of_group_arm(sm, text, f)
                 if group is not None and evidence.shown(*group):
                     f.arm = group  # "73.9% of the usual-care group"
@@ -385,6 +391,28 @@ def _clause_arms(figures: list[Figure], parser: SentenceParser, evidence: ArmEvi
         for f, span in zip(figures, turns, strict=True):
             if span is not None:
                 f.arm = span
+    if any(f.arm is None and may_take_arm(f) for f in figures):
+        # "14 events with tamoxifen and 28 with placebo": one link for two parallel figures
+        gapped = gapped_arms(figures, text, sm.lex, evidence)
+        for f, span in zip(figures, gapped, strict=True):
+            if span is not None:
+                f.arm = span
+    if sum(f.measure == "enrollment" and f.n_form for f in figures) > 1:
+        # "to PSTP (n = 21) or EDU (n = 20)": the name before the other size's bracket
+        sized = sized_pair_arms(figures, text, sm.lex, evidence,
+                                lambda lo, hi: _drug_before(sm, text, lo, hi))  # fmt: skip
+        for f, span in zip(figures, sized, strict=True):
+            if span is not None:
+                f.arm = span
+
+
+def _drug_before(sm: SentenceMentions, text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """The arm of the last drug mention that ends in text[lo:hi] (with the drugs joined to
+    it), or None."""
+    k = bisect.bisect_left(sm.drug_starts, sm.base + hi) - 1
+    if k < 0 or sm.drugs[k].start < sm.base + lo or sm.drugs[k].end > sm.base + hi:
+        return None
+    return combined_drugs(sm, text, sm.drugs[k])
 
 
 def _note_keys(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
@@ -417,6 +445,9 @@ def _note_keys(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
         for pair in compared.pairs:
             for previous in (ctx.sentence_arms, ctx.arms_seen):
                 carried_list_keys(sm.lex, pair, pair[1].start, text, previous, names, pair=True)
+    if compared is not None and compared.pairs and len(ctx.arms_seen) == 2:
+        # "Toxicity was more common in the X arm (22.4% v 12.3%)": the named arm's first
+        named_pair_keys(sm.lex, compared.pairs, text, parser.low, ctx.arms_seen)
     ctx.note_arms([f.arm_keys for f in figures])
 
 

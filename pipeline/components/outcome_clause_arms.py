@@ -184,6 +184,14 @@ class Clauses:
         clause = self.within(lo, hi)
         return not clause or (len(clause) == 1 and clause[0] is f)
 
+    def last(self, lo: int, hi: int) -> tuple[int, Figure | None]:
+        """How many figures start in text[lo:hi], and the last of them (None if none)."""
+        if self._sorted:
+            i, j = self._span(lo, hi)
+            return j - i, self.figures[j - 1] if j > i else None
+        clause = self.within(lo, hi)
+        return len(clause), clause[-1] if clause else None
+
     def first_start(self, lo: int, hi: int) -> int:
         """The first start of the clause's figures (it has some)."""
         if self._sorted:
@@ -279,12 +287,16 @@ def clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
 
 
 def _free_names(f: Figure, text: str, lo: int, hi: int, evidence: ArmEvidence,
-                sm: SentenceMentions, taken: list[tuple[int, int]],
-                names: list[tuple[int, int]]) -> dict[str, tuple[int, int]] | None:  # fmt: skip
+                sm: SentenceMentions, taken: list[tuple[int, int]], names: list[tuple[int, int]],
+                listed: Callable[[], tuple[int, int]] | None = None,
+                ) -> dict[str, tuple[int, int]] | None:  # fmt: skip
     """The arm names of the clause text[lo:hi] that may be figure f's (`clause_arm`'s tests),
     by their lower-cased text, none overlapping a `taken` arm; None if "each" follows a name
     before the figure ("the study group and the control group each contained 24"). `names`:
-    the clause's `the_arm_names`."""
+    the clause's `the_arm_names`; `listed`: the first start and last end of the figures of a
+    list that shares the name (read only where a break is found), inside which ", and" joins
+    the list's last member, no other clause ("In the X group, two (10%) had rash, five (25%)
+    fever, and one (5%) cough")."""
     lex = sm.lex
     free: dict[str, tuple[int, int]] = {}
     for s, e in names:
@@ -298,11 +310,16 @@ def _free_names(f: Figure, text: str, lo: int, hi: int, evidence: ArmEvidence,
             continue  # "69 randomized (35/68 in the Visited group, ...)": the bracket's counts
         if e < f.start and not lex.each_arm_words.isdisjoint(text[e : f.start].lower().split()):
             return None  # "the study group and the control group each contained 24"
-        if lex.death_clause_break_re.search(text, min(e, f.end), max(s, f.start)):
+        brk = lex.death_clause_break_re.search(text, min(e, f.end), max(s, f.start))
+        if brk is not None and not (listed is not None and _inside(brk.start(), listed())):
             continue  # "by none in the FAC group, and no patient died": another clause's
         if not any(a < e and s < b for a, b in taken):
             free.setdefault(text[s:e].lower(), (s, e))
     return free
+
+
+def _inside(at: int, span: tuple[int, int]) -> bool:
+    return span[0] < at < span[1]
 
 
 def shared_clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
@@ -331,7 +348,7 @@ def shared_clause_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
     names = clauses.names(lo, hi)
     if len(names) != 1:
         return None  # the clause's only arm name
-    free = _free_names(f, text, lo, hi, evidence, sm, [], names)
+    free = _free_names(f, text, lo, hi, evidence, sm, [], names, lambda: clauses.bounds(lo, hi))
     if free is None or len(free) != 1:
         return None
     s, e = next(iter(free.values()))
@@ -421,9 +438,11 @@ def trailing_list_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
     if clauses.compares(lo, hi):
         return None
     names = clauses.names(lo, hi)
+    if len(names) > 1:
+        return _list_before_arm(f, text, lo, names, evidence, sm, clauses)
     if len(names) != 1:
         return None
-    free = _free_names(f, text, lo, hi, evidence, sm, [], names)
+    free = _free_names(f, text, lo, hi, evidence, sm, [], names, lambda: clauses.bounds(lo, hi))
     if free is None or len(free) != 1:
         return None
     s, e = next(iter(free.values()))
@@ -432,6 +451,65 @@ def trailing_list_arm(f: Figure, figures: list[Figure], parser: SentenceParser,
     if clauses.other_arm(lo, hi, s, e):
         return None
     return s, e
+
+
+def _list_before_arm(f: Figure, text: str, lo: int, names: list[tuple[int, int]],
+                     evidence: ArmEvidence, sm: SentenceMentions,
+                     clauses: Clauses) -> tuple[int, int] | None:  # fmt: skip
+    """`trailing_list_arm` where a clause (from `lo`) holds several lists, each closed by its
+    own arm ("nausea (20%) and rash (15%) in the X arm and nausea (30%), fever (12%), and rash
+    (10%) in the Y arm"): the figure's list runs from the clause's start, or from the end of
+    the name that closed the list before it, to the first name after the figure, which follows
+    the list's last figure as "in/among the" (at most `TRAIL_WORDS` words between: "were
+    reported in the"); under `trailing_list_arm`'s tests on that list. A name before the
+    figure that closes no list ("In the X arm, nausea (20%) ... in the Y arm") opens no list:
+    none."""
+    k = bisect.bisect_left(names, (f.end, f.end))
+    if k == len(names):
+        return None
+    s, e = names[k]
+    start = lo
+    if k > 0:
+        start = names[k - 1][1]
+        _, closed = clauses.last(lo, names[k - 1][0])
+        if start > f.start or closed is None or not _trails(sm.lex, text, closed.end,
+                                                             names[k - 1][0]):  # fmt: skip
+            return None
+    n, last = clauses.last(start, s)
+    if n < 2 or last is None or not _trails(sm.lex, text, last.end, s):
+        return None
+    if not clauses.events_named(start, s, clauses.disease_ends(sm)) or clauses.compares(start, s):
+        return None
+    free = _free_names(f, text, start, e, evidence, sm, [], [(s, e)],
+                       lambda: clauses.bounds(start, s))
+    if free is None or len(free) != 1 or clauses.other_arm(start, s, s, e):
+        return None
+    return s, e
+
+
+#: Most words between a list's last figure and the link of the arm that closes it.
+TRAIL_WORDS = 3
+#: Most characters between a list's last figure and the arm that closes it (its bracket's end,
+#: the words and the link).
+TRAIL_CHARS = 60
+_TRAIL_GAP = re.compile(r"[)\]]*\s*((?:[A-Za-z]+\s+)+)")
+
+
+def _trails(lex: Lexicon, text: str, end: int, name: int) -> bool:
+    """Does the name at `name` close the list whose last figure ends at `end`: a preposition
+    and a determiner right before it ("in the"), at most `TRAIL_WORDS` words before them, none
+    a connector, comparison word or preposition ("(15%) were reported in the X arm"; not
+    "(15%), and in the X arm", "(15%) than in the X arm")?"""
+    m = _TRAIL_GAP.fullmatch(text, end, name) if name - end <= TRAIL_CHARS else None
+    parts = m.group(1).lower().split() if m is not None else []
+    if len(parts) < 2:
+        return False
+    *words, link, the = parts
+    return (
+        len(words) <= TRAIL_WORDS and link in lex.prepositions and the in lex.determiners
+        and not any(w in lex.connectors or w in lex.comparison or w in lex.prepositions
+                    for w in words)
+    )  # fmt: skip
 
 
 def _events_named(text: str, clause: list[Figure], hi: int, ends: list[int]) -> bool:

@@ -209,6 +209,12 @@ class DocContext:
             self._randomized = lex.randomized_re.search(self._text) is not None
         return self._randomized or any(not set(keys) & set(seen) for seen in self.arms_seen)
 
+    def says_randomized(self, lex: Lexicon) -> bool:
+        """Does the document say it randomized (`Lexicon.randomized_re`)?"""
+        if self._randomized is None:
+            self._randomized = lex.randomized_re.search(self._text) is not None
+        return self._randomized
+
     def compares_arms(self, lex: Lexicon) -> bool:
         """Does the document compare arms at all? It does when it says it randomized or names
         two arms (so far)."""

@@ -234,6 +234,50 @@ def subjects_arm(sm: SentenceMentions, text: str, f: Figure, ctx: DocContext) ->
     return None
 
 
+#: Most words of the arm's name between a count and the subjects it counts.
+COUNTED_NAME_WORDS = 3
+_FIGURE_WORD = re.compile(r"[A-Za-z0-9][\w/+,-]*")
+
+
+def counted_subjects_arm(sm: SentenceMentions, text: str, f: Figure,
+                         ctx: DocContext) -> Span | None:  # fmt: skip
+    """ "In 15 control subjects (13%)", "1 (1%) of 108 control subjects", "three placebo
+    patients", "12 of 100 docetaxel patients": the arm that names the subjects the figure
+    counts, one to `COUNTED_NAME_WORDS` words between its count (a number or a number word) and
+    a population noun in the figure's text, in a document that says it randomized: the name is
+    a control arm alone, a drug mention alone, an `arm_role_subjects`
+    entry alone ("experimental patients"; not "treated patients", all who were treated) or a
+    name the document noted as an arm; not a trait or a subgroup ("cocaine-abusing patients",
+    "unrelated control individuals", "breast cancer patients")."""
+    if not f.has_pop or f.of_phrase or f.den_phrase or not ctx.says_randomized(sm.lex):
+        return None
+    lex = sm.lex
+    words = list(_FIGURE_WORD.finditer(text, f.start, f.end))
+    k = next((k for k in range(len(words) - 1, 0, -1) if words[k].group().lower() in lex.pop),
+             None)  # fmt: skip
+    if k is None:
+        return None
+    j = k
+    while j > 0 and k - j < COUNTED_NAME_WORDS and not _count_word(lex, words[j - 1].group()):
+        j -= 1
+    if j == k or j == 0 or not _count_word(lex, words[j - 1].group()):
+        return None
+    s, e = words[j].start(), words[k - 1].end()
+    name = text[s:e]
+    if lex.control_word_re.fullmatch(name) or name.lower() in lex.arm_role_subjects:
+        return s, e
+    d = bisect.bisect_left(sm.drug_starts, sm.base + s)
+    if d < len(sm.drugs) and sm.drugs[d].start == sm.base + s:
+        return (s, e) if sm.drugs[d].end == sm.base + e else None
+    key = " ".join(w for w in name.lower().split() if w not in lex.determiners)
+    return (s, e) if key and noted_arm(ctx, key, lex) else None
+
+
+def _count_word(lex: Lexicon, word: str) -> bool:
+    """A count's word: a number ("108", "1,203") or a number word ("three", "seventy-nine")."""
+    return word[0].isdigit() or all(w in lex.number_words for w in word.lower().split("-"))
+
+
 def of_group_arm(sm: SentenceMentions, text: str, f: Figure) -> Span | None:
     """ "73.9% of the usual-care group": the name an arm noun follows right after the figure
     and "of" (`outcome_arms.note_arms` keeps it only with `ArmEvidence`); not "of the A and B

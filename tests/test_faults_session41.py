@@ -35,3 +35,38 @@ def test_reader_failures_are_the_error_kinds_count() -> None:
     assert (clean.reader_failures, clean.exit_code) == (0, 0)  # type: ignore[attr-defined]
     with pytest.raises(TypeError):
         _summary(reader_failures=1)  # no second place to set it
+
+
+# ------------------------------------------------------------------------ CLI
+
+
+def _run_stdout_closed(*args: str) -> tuple[int, str]:
+    """`biotab run ARGS` with its stdout a pipe whose reader is gone before the summary (as
+    `biotab run ... | head -0`): its exit status and its stderr."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read()
+    return proc.wait(timeout=300), err
+
+
+def test_a_closed_stdout_keeps_a_failed_runs_exit_code(tmp_path: Path) -> None:
+    """`biotab run ... --fail-on-error | head -1` of a run that wrote an error row exited 141,
+    as a run that went well but for the closed pipe: a script's `set -o pipefail` or
+    `${PIPESTATUS[0]}` could not tell the failure. It exits 1 now; a run that went well
+    still exits 141."""
+    import json
+
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps({"id": "a", "text": "Aspirin reduced fever."}) + "\n")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"id": "b", "text": "Aspirin."}) + '\n{"id": "c", "text": \n')
+    common = ["--workers", "1", "--quiet", "--no-model", "--fail-on-error"]
+    code, err = _run_stdout_closed(str(bad), "--out", str(tmp_path / "o1"), *common)
+    assert (code, err) == (1, "")
+    code, err = _run_stdout_closed(str(good), "--out", str(tmp_path / "o2"), *common)
+    assert (code, err) == (141, "")

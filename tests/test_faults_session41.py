@@ -70,3 +70,30 @@ def test_a_closed_stdout_keeps_a_failed_runs_exit_code(tmp_path: Path) -> None:
     assert (code, err) == (1, "")
     code, err = _run_stdout_closed(str(good), "--out", str(tmp_path / "o2"), *common)
     assert (code, err) == (141, "")
+
+
+# ------------------------------------------------------------------------ IOB lines
+
+
+@pytest.mark.parametrize(("line", "iob"), [
+    ("Aspirin\tB-Chemical", True), ("fever\tO", True), ("Aspirin\tB-Chemical\r", True),
+    ("Aspirin B-Chemical", True),  # spaces, not a tab: read_iob reads it
+    ("Aspirin\tNN\tB-Chemical", True),  # more columns, the tag the last
+    ("Aspirin\tS-Chemical", True), ("Aspirin\tB-Chemical  ", True),
+    ("Aspirin\tX", False), ("Aspirin", False), ("Aspirin\tB-", False)])
+def test_a_file_of_iob_lines_is_told_as_biotab_evaluate_reads_it(
+        tmp_path: Path, line: str, iob: bool) -> None:
+    """`head_checks` told an IOB2 file by a pattern of its own, narrower than the reader's
+    (`iob.read_iob`): a file of "TOKEN TAG" lines with spaces, or with a POS column, which
+    `biotab evaluate` reads, was "cannot tell the format" for `biotab run`. Both use
+    `iob.token_and_tag` now: a line is an IOB line for both or for neither."""
+    from pipeline.ingest.head_checks import unknown_format
+    from pipeline.iob import read_iob
+
+    path = tmp_path / "tokens.tsv"
+    path.write_bytes(f"{line}\n{line}\n\n{line}\n".encode())
+    problems: list[str] = []
+    sentences = read_iob(path, problems)
+    assert (len(sentences) == 2 and not problems) == iob
+    row = unknown_format(str(path), path.name, path.read_bytes(), ["txt"])
+    assert ("holds IOB2 tokens" in row.message) == iob, row.message

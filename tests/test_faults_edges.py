@@ -414,8 +414,9 @@ def test_damage_in_an_element_sharing_its_line_with_later_ones_costs_that_elemen
     ("[" then "  {a},\n  {b bad}, {c}, {d}"): reading went on at the next line starting an
     element, of which there was none, and the row said "the element is lost; no element
     starts after it" though c and d were lost with it. Now the damaged element is bounded by
-    its brackets, c and d read; where it cannot be (a quote left out), the row says what
-    follows is not read."""
+    its brackets, c and d read; where it cannot be (a quote left out), at the next element
+    that parses alone and is followed by elements (`json_resync`; before: what followed was
+    not read)."""
     one = [json.dumps(r) for r in RECORDS]
     text = "[\n  " + one[0] + ",\n  " + ", ".join(one[1:]) + "\n]\n"
     path = tmp_path / "shared.json"
@@ -426,9 +427,9 @@ def test_damage_in_an_element_sharing_its_line_with_later_ones_costs_that_elemen
     assert "reading goes on at the next element, at line 3 column" in errs[0].message
     path.write_text(text.replace('"id": "r2",', '"id": r2",'))
     docs, errs = ingest_all(path)
-    assert [d.doc_id for d in docs] == ["r1"]
-    assert errs[0].message.endswith("the element is lost; no element starts a line of its own "
-                                    "after it: what follows is not read"), errs[0].message
+    assert [d.doc_id for d in docs] == ["r1", "r3", "r4", "r5"]
+    assert [e.location for e in errs] == ["line 3, element 2"]
+    assert "pairs the quotes after it across elements" in errs[0].message
 
 
 def test_a_quote_added_or_left_out_is_not_taken_for_one_lost_element(tmp_path: Path) -> None:
@@ -436,7 +437,9 @@ def test_a_quote_added_or_left_out_is_not_taken_for_one_lost_element(tmp_path: P
     quote (`\\"stop\\"`) puts them back in step: depth read from there bounded r2 and r3 as
     one element ("the element is lost", r3 lost without a row, the numbers after it shifted).
     The strings read then are the text between strings (", {", "}, {"): such damage is not
-    bounded, the row says the elements from it on are lost."""
+    bounded by depth; the elements from it on were lost (one row). Now reading goes on at the
+    next element that parses alone and is followed by elements (`json_resync`): r3, whose
+    start follows the added quote (`", {`); r2 alone is lost."""
     records = [{"id": "r1", "text": "A."}, {"id": "r2", "v": [1, True]},
                {"id": "r3", "text": 'He said "stop" twice.'}, {"id": "r4", "text": "D."}]
     path = tmp_path / "quote.json"
@@ -444,9 +447,11 @@ def test_a_quote_added_or_left_out_is_not_taken_for_one_lost_element(tmp_path: P
                     json.dumps(records).replace("true]}", 'true]"}')):
         path.write_text(damaged)
         docs, errs = ingest_all(path)
-        assert [d.doc_id for d in docs] == ["r1"], damaged
+        assert [d.doc_id for d in docs] == ["r1", "r3", "r4"], damaged
         (row,) = errs
-        assert "the elements from 2 on are lost" in row.message, row.message
+        assert row.location == "line 1, element 2", row.message
+        assert "the element is lost, with any element begun in line 1, columns 30-" in (
+            row.message)
 
 
 def test_garbage_after_an_element_sharing_its_line_says_what_it_may_cost(tmp_path: Path

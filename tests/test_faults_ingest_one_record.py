@@ -147,29 +147,43 @@ def test_many_damaged_elements_are_read_in_linear_time(
         assert f": line {exc.value.lineno} column {exc.value.colno};" in row.message
 
 
-def test_after_an_element_not_on_a_line_of_its_own_damage_costs_what_follows(
+def test_after_an_element_not_on_a_line_of_its_own_damage_costs_that_element(
         tmp_path: Path) -> None:
-    """Two elements on one line: damage after them cannot be said to cost one element only
-    (a line may hold several), so it costs every later one, as in a one-line array."""
+    """Two elements on one line: the next line is not the next element, and depth does not
+    bound a quote left out; damage cost every later element, as in a one-line array. Now
+    reading goes on at the next element that parses alone and is followed by elements
+    (`json_resync`): r3 alone is lost."""
     lines = [json.dumps(r) for r in RECORDS]
     path = tmp_path / "mixed.json"
     path.write_text("[\n  " + lines[0] + ", " + lines[1] + ",\n  "
                     + lines[2].replace('"id": "r3"', '"id": r3"') + ",\n  "
                     + ",\n  ".join(lines[3:]) + "\n]\n")
     docs, errs = run(path)
-    assert ids(docs) == ["r1", "r2"]
+    assert ids(docs) == ["r1", "r2", "r4", "r5"]
     (row,) = errs
-    assert row.location == "line 3" and "the elements from 3 on are lost" in row.message
+    assert row.location == "line 3, element 3" and "reading goes on at the next element, at " \
+        "line 4 column 3" in row.message
 
 
-def test_a_one_line_array_still_loses_the_elements_after_its_damage(tmp_path: Path) -> None:
-    """pandas' to_json writes the array on one line: no later element can be told apart."""
+def test_a_one_line_array_loses_only_the_damaged_element(tmp_path: Path) -> None:
+    """pandas' to_json writes the array on one line: a quote left out lost every element
+    from it on ("no later element can be told apart"); the next element that parses alone,
+    followed by elements to the array's end, is read now, and the ones after it."""
     path = tmp_path / "pandas.json"
-    path.write_text(json.dumps(RECORDS).replace('"id": "r3"', '"id": r3"'))
+    text = json.dumps(RECORDS).replace('"id": "r3"', '"id": r3"')
+    path.write_text(text)
     docs, errs = run(path)
-    assert ids(docs) == ["r1", "r2"]
+    assert ids(docs) == ["r1", "r2", "r4", "r5"]
     (row,) = errs
-    assert row.location == "line 1" and "the elements from 3 on are lost" in row.message
+    start, end = text.index('{"id": r3"') + 1, text.index(', {"id": "r4"')
+    assert row.location == "line 1, element 3"
+    assert f"the element is lost, with any element begun in line 1, columns {start}-{end} " \
+        "(a string never closed, or a quote left out, pairs the quotes" in row.message
+    # numbers of id-less elements after it are kept
+    path.write_text(json.dumps([{"text": r["text"]} for r in RECORDS]).replace(
+        '"text": "Aspirin reduced fever in 12 of 20 patients with influenza. Case 3."',
+        '"text": "Aspirin reduced fever in 12 of 20 patients with influenza. Case 3.'))
+    assert ids(run(path)[0]) == ["pandas:1", "pandas:2", "pandas:4", "pandas:5"]
 
 
 def test_a_cut_gzip_of_an_indented_array_is_one_truncated_row(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ costing only the record it is in. Every case writes small real-format files."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,99 @@ def test_a_file_of_iob_lines_is_told_as_biotab_evaluate_reads_it(
     assert (len(sentences) == 2 and not problems) == iob
     row = unknown_format(str(path), path.name, path.read_bytes(), ["txt"])
     assert ("holds IOB2 tokens" in row.message) == iob, row.message
+
+
+# ------------------------------------------------------------------------ JSON resync
+
+ABSTRACT = "Aspirin reduced fever in 12 of 20 patients with influenza."
+
+
+def _records(n: int, arms: int = 2) -> list[dict[str, object]]:
+    return [{"id": f"r{i}", "text": f"{ABSTRACT} Case {i}.",
+             "meta": {"arms": [{"n": k} for k in range(arms)]}} for i in range(1, n + 1)]
+
+
+def _unclosed(record: dict[str, object]) -> str:
+    """`record` as JSON with its text's closing quote left out: bracket and quote depth find
+    no end for it (its quotes pair with the next ones)."""
+    text = json.dumps(record)
+    return text.replace('."', ".", 1)
+
+
+def _ingest(path: Path) -> tuple[list[str], list[tuple[str, str | None]], list[str]]:
+    from helpers import ingest_all
+
+    docs, errs = ingest_all(path)
+    return ([d.doc_id for d in docs], [(e.error, e.location) for e in errs],
+            [e.message for e in errs])
+
+
+@pytest.mark.parametrize("layout", ["one line", "lines after '['", "two a line"])
+@pytest.mark.parametrize("damaged", [[0], [2], [2, 3], [4]])
+def test_a_string_never_closed_in_an_array_costs_its_element_only(
+        tmp_path: Path, layout: str, damaged: list[int]) -> None:
+    """An array element whose string is never closed lost every element after it (pandas'
+    one-line array, elements sharing lines, the first on the '[' line): "the elements from N
+    on are lost". Reading goes on now at the next element that parses alone and is followed
+    by elements to the array's end (`json_resync`): only the damaged ones are lost, one row
+    naming the line and element; objects nested in the damaged element ("arms") are not
+    taken for elements. The last element damaged: nothing after it to resync at."""
+    records = _records(5)
+    parts = [_unclosed(r) if i in damaged else json.dumps(r) for i, r in enumerate(records)]
+    text = {"one line": "[" + ", ".join(parts) + "]",
+            "lines after '['": "[" + ",\n".join(parts) + "]\n",
+            "two a line": "[\n  " + ",\n  ".join(", ".join(parts[i : i + 2])
+                                                  for i in range(0, 5, 2)) + "\n]\n"}[layout]
+    path = tmp_path / "records.json"
+    path.write_text(text)
+    ids, rows, messages = _ingest(path)
+    assert ids == [f"r{i + 1}" for i in range(5) if i not in damaged]
+    first = damaged[0]
+    line = text[: text.index(f'"id": "r{first + 1}"')].count("\n") + 1
+    if first == 4:
+        assert rows == [("bad_json", f"line {line}")]
+        assert "the elements from 5 on are lost" in messages[0]
+        return
+    numbers = f"{first + 1}" if len(damaged) == 1 else f"{first + 1}-{damaged[-1] + 1}"
+    assert rows == [("bad_json", f"line {line}, element{'s' * (len(damaged) > 1)} {numbers}")]
+    assert "pairs the quotes after it across elements" in messages[0]
+
+
+def test_a_string_never_closed_on_a_line_of_objects_costs_its_object_only(tmp_path: Path
+                                                                         ) -> None:
+    """JSON Lines with objects one after another on a line: a string never closed lost the
+    rest of the line ("parts 3 on"); also when the line's first object was the damaged one
+    (the whole line one row). Now only the damaged object."""
+    records = _records(4)
+    line1 = "".join(json.dumps(r) for r in records[:2]) + _unclosed(records[2]) + json.dumps(
+        records[3])
+    line2 = _unclosed(records[0]).replace('"r1"', '"s1"') + " " + json.dumps(records[1]).replace(
+        '"r2"', '"s2"')
+    path = tmp_path / "joined.jsonl"
+    path.write_text(line1 + "\n" + line2 + "\n")
+    ids, rows, messages = _ingest(path)
+    assert ids == ["r1", "r2", "r4", "s2"]
+    assert rows == [("bad_json", "line 1, part 3"), ("bad_json", "line 2, part 1")]
+    assert all("pairs the quotes after it across objects" in m for m in messages)
+
+
+@pytest.mark.parametrize("kind", ["array", "line"])
+def test_resyncs_are_found_in_linear_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          kind: str) -> None:
+    """Every other element damaged, each with a nested array of 30 objects (candidates that
+    must be walked and refused): the characters visited (`work_count`) grow 4 times for 4
+    times the elements, not 16, and every undamaged element is read."""
+    from work_count import count_json_work, grows_linearly
+
+    work = count_json_work(monkeypatch)
+    visited = []
+    for n in (200, 800):
+        records = _records(n, arms=30)
+        parts = [_unclosed(r) if i % 2 else json.dumps(r) for i, r in enumerate(records)]
+        path = tmp_path / (f"many{n}.json" if kind == "array" else f"many{n}.jsonl")
+        path.write_text("[" + ", ".join(parts) + "]" if kind == "array" else "".join(parts))
+        work.chars = 0
+        ids, rows, _ = _ingest(path)
+        visited.append(work.chars)
+        assert ids == [f"r{i}" for i in range(1, n + 1, 2)] and len(rows) == n // 2
+    assert grows_linearly(*visited), visited

@@ -1,23 +1,26 @@
 """Work a reader does, counted without a clock (tests of linear time: the machine is shared, so
 a CPU-time bound is flaky, and speed targets are checked by benchmarks): what the JSON array
-reader (`pipeline.ingest.json_array`) visits, by counting wrappers of its scanning functions,
-compared at n and 4n records."""
+reader (`pipeline.ingest.json_array`) and the reader of JSON objects one after another on a line
+(`pipeline.ingest.json_parts`) visit, by counting wrappers of their scanning patterns and
+decoders, compared at n and 4n records."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import re
+import sys
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 
 class JsonWork:
-    """The characters the JSON array reader visits, counted by `count_json_work`'s wrappers:
-    each decode's span (parsed, or up to the error: json then names the error's line by
-    counting the lines of all the text before it, `json.decoder.JSONDecodeError`), each
-    `json_scan.extent` scan (from its start to the end it finds, or to its limit), and each
-    step of `json_scan.Lines` (from the last place asked)."""
+    """The characters the JSON readers visit, counted by `count_json_work`'s wrappers: each
+    decode's span (parsed, or up to the error: json then names the error's line by counting
+    the lines of all the text before it, `json.decoder.JSONDecodeError`), each bracket and
+    quote scan (`json_scan`'s token pattern: `extent`, `part_end`), each search for the next
+    element (`json_resync`), and each step of `json_scan.Lines` (from the last place asked)."""
 
     def __init__(self) -> None:
         self.chars = 0
@@ -39,25 +42,46 @@ class JsonWork:
 
         return Counting(parse_int=parse_int, strict=strict)
 
-    def extent(self, scan: Callable[..., int | None]) -> Callable[..., int | None]:
-        def counted(text: str, pos: int, limit: int | None = None) -> int | None:
-            stop = scan(text, pos, limit)
-            self.chars += (stop if stop is not None else
-                           len(text) if limit is None else limit) - pos
-            return stop
+    def pattern(self, pattern: re.Pattern[str]) -> CountedPattern:
+        return CountedPattern(pattern, self)
 
-        return counted
+
+class CountedPattern:
+    """A compiled pattern whose `finditer` and `search` add the text they scan to `work`."""
+
+    def __init__(self, pattern: re.Pattern[str], work: JsonWork) -> None:
+        self.pattern = pattern
+        self.work = work
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize
+                 ) -> Iterator[re.Match[str]]:
+        last = pos
+        for m in self.pattern.finditer(text, pos, endpos):
+            self.work.chars += m.end() - last
+            last = m.end()
+            yield m
+        self.work.chars += min(endpos, len(text)) - last
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize
+               ) -> re.Match[str] | None:
+        m = self.pattern.search(text, pos, endpos)
+        self.work.chars += (min(endpos, len(text)) if m is None else m.end()) - pos
+        return m
 
 
 def count_json_work(monkeypatch: pytest.MonkeyPatch) -> JsonWork:
-    """A `JsonWork` counting what `pipeline.ingest.json_array` visits from now on (its decoders,
-    `extent` and `Lines` replaced by counting wrappers for the test)."""
-    from pipeline.ingest import json_array, json_scan
+    """A `JsonWork` counting what `pipeline.ingest.json_array` and `json_parts` visit from now
+    on (their decoders, scanning patterns and `Lines` replaced by counting wrappers for the
+    test)."""
+    from pipeline.ingest import json_array, json_parts, json_scan
 
     work = JsonWork()
-    monkeypatch.setattr(json_array, "_DECODER", work.decoder(strict=True))
+    for module in (json_array, json_parts):
+        monkeypatch.setattr(module, "_DECODER", work.decoder(strict=True))
     monkeypatch.setattr(json_array, "_LAX", work.decoder(strict=False))
-    monkeypatch.setattr(json_array, "extent", work.extent(json_scan.extent))
+    monkeypatch.setattr(json_scan, "_EXTENT_TOKEN", work.pattern(json_scan._EXTENT_TOKEN))
+    monkeypatch.setattr(json_array, "ELEMENT_START", work.pattern(json_array.ELEMENT_START))
+    monkeypatch.setattr(json_parts, "JOINED", work.pattern(json_parts.JOINED))
 
     class CountedLines(json_scan.Lines):
         def at(self, pos: int) -> tuple[int, int]:

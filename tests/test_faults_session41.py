@@ -156,6 +156,18 @@ def test_a_string_never_closed_in_an_array_costs_its_element_only(
     assert "pairs the quotes after it across elements" in messages[0]
 
 
+def test_an_element_cut_inside_its_text_costs_itself_only(tmp_path: Path) -> None:
+    """An element cut after its text's last word (no quote, no "}": `"...influenza, {"id":
+    "r3"...`): the next element's start follows a word, not a bracket or quote; it is read
+    (the one after it was the first read: r3 was lost with r2)."""
+    parts = [json.dumps(r) for r in _records(4)]
+    parts[1] = parts[1][: parts[1].index(' Case 2."')]
+    path = tmp_path / "cut.json"
+    path.write_text("[" + ", ".join(parts) + "]")
+    ids, rows, _ = _ingest(path)
+    assert ids == ["r1", "r3", "r4"] and rows == [("bad_json", "line 1, element 2")]
+
+
 def test_a_string_never_closed_on_a_line_of_objects_costs_its_object_only(tmp_path: Path
                                                                          ) -> None:
     """JSON Lines with objects one after another on a line: a string never closed lost the

@@ -2,8 +2,8 @@
 never closed (or a quote left out) pairs the quotes after it across elements, so no end of the
 damaged element is found by them (`json_scan.extent`, `json_scan.part_end`), and every
 element after it was lost. `Resync.after` finds the next element that can be told apart: the
-"{" of two elements' boundary after the damage ("}, {" or `", {` in an array:
-`ELEMENT_START`; "}{" or "} {" on a line of objects one after another), whose own end bracket
+"{" of two elements' boundary after the damage (", {" in an array: `ELEMENT_START`; "}{" or
+"} {" on a line of objects one after another), whose own end bracket
 and quote depth find, whose text parses alone as an object, and after which the text goes on
 as elements at the same depth do, up to the text's end or further damage (`next_start`: a
 ',' and another element, or the array's "]" and nothing after it; another object or the
@@ -26,16 +26,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-#: An array element's start after a value (a bracket, a string, a number, a literal), a ','
-#: and white space: where `Resync` looks for the next element of an array.
-ELEMENT_START = re.compile(r"[\]}\"0-9el][ \t\n\r]*,[ \t\n\r]*\{")
+#: A ',' and white space before a "{": where `Resync` looks for the next element of an array
+#: (after the value that ends the element before it: a "}", a quote, or any character of a
+#: damaged one, `"influenza, {"` for a text left open).
+ELEMENT_START = re.compile(r",[ \t\n\r]*\{")
 
 
 @dataclass(frozen=True)
 class Resumed:
-    """A resync after damage: the damaged text ends at `damaged_end` (past the "}" or "]"
-    before the boundary), the next element read starts at `start`; `skipped`: candidates
-    before it whose text did not parse so (damaged elements lost with the first)."""
+    """A resync after damage: the damaged text ends at `damaged_end` (before the white space
+    and any ',' before the next element), the next element read starts at `start`;
+    `skipped`: candidates before it whose text did not parse so (damaged elements lost with
+    the first)."""
 
     damaged_end: int
     start: int
@@ -74,7 +76,7 @@ class Resync:
             if taken is None:  # the budget is spent
                 return None
             if taken is True:
-                return Resumed(m.start() + 1, start, skipped)
+                return Resumed(_before(text, start), start, skipped)
             if taken is False:
                 skipped += 1  # a damaged element (a nested object is none)
             else:  # the elements it walked over are nested too: each would walk there
@@ -110,3 +112,17 @@ class Resync:
             return isinstance(self.decoder.decode(piece), dict)
         except (ValueError, RecursionError):  # JSONDecodeError, an integer too long
             return False
+
+
+def _before(text: str, start: int) -> int:
+    """Where the text before the element at `start` ends: before the white space and the ','
+    (in an array) before it."""
+    end = _space_back(text, start)
+    return _space_back(text, end - 1) if text[end - 1 : end] == "," else end
+
+
+def _space_back(text: str, end: int) -> int:
+    """`end`, moved back over JSON's white space before it."""
+    while end > 0 and text[end - 1] in " \t\n\r":
+        end -= 1
+    return end

@@ -117,10 +117,11 @@ def _unclosed(record: dict[str, object]) -> str:
     return text.replace('."', ".", 1)
 
 
-def _ingest(path: Path) -> tuple[list[str], list[tuple[str, str | None]], list[str]]:
+def _ingest(path: Path, **kw: object
+            ) -> tuple[list[str], list[tuple[str, str | None]], list[str]]:
     from helpers import ingest_all
 
-    docs, errs = ingest_all(path)
+    docs, errs = ingest_all(path, **kw)
     return ([d.doc_id for d in docs], [(e.error, e.location) for e in errs],
             [e.message for e in errs])
 
@@ -206,3 +207,40 @@ def test_resyncs_are_found_in_linear_time(tmp_path: Path, monkeypatch: pytest.Mo
         visited.append(work.chars)
         assert ids == [f"r{i}" for i in range(1, n + 1, 2)] and len(rows) == n // 2
     assert grows_linearly(*visited), visited
+
+
+# ------------------------------------------------------------------------ BioC JSON
+
+DEEP = "[" * 5_000 + "]" * 5_000  # deeper than Python's parser goes
+
+
+def _bioc_doc(i: int) -> str:
+    return json.dumps({"id": str(i), "infons": {}, "relations": [], "passages": [
+        {"offset": 0, "text": f"{ABSTRACT} Case {i}.", "infons": {}, "annotations": [],
+         "relations": []}]})
+
+
+@pytest.mark.parametrize("shape", ["collection", "PubTator3", "list", "deep key"])
+def test_a_bioc_json_document_nested_too_deep_costs_itself_only(tmp_path: Path,
+                                                                shape: str) -> None:
+    """A whole-file BioC JSON collection with a value nested too deep in one document was one
+    row, "every document in it is lost" (the README said: that document). The documents are
+    read one at a time now when the whole does not parse for its depth: the deep one is a
+    row naming its record, the others read; a deep value outside the documents costs none."""
+    docs = [_bioc_doc(1), _bioc_doc(2).replace('"infons": {}', '"infons": {"x": ' + DEEP + "}",
+                                               1), _bioc_doc(3)]
+    if shape == "deep key":
+        docs[1] = _bioc_doc(2)
+    listed = "[" + ", ".join(docs) + "]"
+    text = {"collection": '{"source": "x", "date": "d", "key": "k", "documents": ' + listed
+            + "}",
+            "PubTator3": '{"PubTator3": ' + listed + "}", "list": listed,
+            "deep key": '{"source": "x", "infons": {"x": ' + DEEP + '}, "documents": '
+            + listed + "}"}[shape]
+    path = tmp_path / "export.json"
+    path.write_text(text)
+    ids, rows, _ = _ingest(path, fmt="bioc")  # (its head, a deep value, names no passages)
+    if shape == "deep key":
+        assert ids == ["1", "2", "3"] and rows == []
+    else:
+        assert ids == ["1", "3"] and rows == [("bad_json", "record 2")]

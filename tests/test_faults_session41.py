@@ -244,3 +244,30 @@ def test_a_bioc_json_document_nested_too_deep_costs_itself_only(tmp_path: Path,
         assert ids == ["1", "2", "3"] and rows == []
     else:
         assert ids == ["1", "3"] and rows == [("bad_json", "record 2")]
+
+
+# ------------------------------------------------------------------------ XML limits
+
+
+def _pubmed(abstracts: list[str]) -> str:
+    return ('<?xml version="1.0"?>\n<PubmedArticleSet>\n' + "".join(
+        f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">'
+        f"{i}</PMID><Article><ArticleTitle>Aspirin {i}.</ArticleTitle><Abstract><AbstractText>"
+        f"{a}</AbstractText></Abstract></Article></MedlineCitation></PubmedArticle>\n"
+        for i, a in enumerate(abstracts, 1)) + "</PubmedArticleSet>\n")
+
+
+def test_a_record_past_libxml2s_safety_limits_says_which(tmp_path: Path) -> None:
+    """A text node over 10 MB or elements nested over 256 deep: the row gave libxml2's
+    message, "... try XML_PARSE_HUGE" (an option no user can set: biotab keeps the limits)
+    as damaged XML. It names the limit now; the long text is record_too_large; the records
+    around it are read."""
+    path = tmp_path / "limits.xml"
+    path.write_text(_pubmed([ABSTRACT, "fever " * 1_700_000, ABSTRACT,
+                             ABSTRACT + "<i>" * 300 + "x" + "</i>" * 300, ABSTRACT]))
+    ids, rows, messages = _ingest(path)
+    assert ids == ["1", "3", "5"]
+    assert [r[0] for r in rows] == ["record_too_large", "bad_xml"]
+    assert "a text node over 10,000,000 bytes, past libxml2's safety limit" in messages[0]
+    assert "elements nested over 256 levels deep, past libxml2's safety limit" in messages[1]
+    assert not any("XML_PARSE_HUGE" in m for m in messages)

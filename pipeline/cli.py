@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from pipeline import __version__
-from pipeline.cli_group import CommandGroup, StdoutConsole, plain_library_output
+from pipeline.cli_group import (
+    CommandGroup,
+    StdoutConsole,
+    closed_stdout_ends_quietly,
+    plain_library_output,
+)
 from pipeline.cli_logging import run_logging, spacy_logs_once
 from pipeline.formats import formats_text
 from pipeline.limits import (
@@ -554,7 +559,8 @@ def run_cmd(
     finally:
         if on_term:
             signal.signal(signal.SIGTERM, previous)
-    typer.echo("\n".join(summary_lines(summary)))
+    with closed_stdout_ends_quietly(summary.exit_code):  # a failed run's 1, not 141
+        typer.echo("\n".join(summary_lines(summary)))
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)
 

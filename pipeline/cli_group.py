@@ -5,8 +5,10 @@ with exit 141 (128 + SIGPIPE, what a shell reports for `seq 100000 | head -1`'s 
 turned the BrokenPipeError into exit 1 without a word. SIGPIPE is not restored to its default
 (the other way Unix tools end there): Python's documentation advises against it, as it would
 also kill the process on a pipe or socket of its own that breaks (the worker pool's pipes, a
-Dask scheduler's connection). Rich's consoles on stdout are `StdoutConsole`s: rich's own
-handling exits 1. `plain_library_output`: spaCy's messages without colour codes on a pipe.
+Dask scheduler's connection). A command that failed keeps its own exit code (`biotab run
+... --fail-on-error | head -1` after error rows: 1): 141 would tell the shell the run was fine
+but for the closed pipe. Rich's consoles on stdout are `StdoutConsole`s: rich's own handling
+exits 1. `plain_library_output`: spaCy's messages without colour codes on a pipe.
 """
 
 from __future__ import annotations
@@ -31,11 +33,14 @@ PLAIN_OUTPUT_ENV = ("ANSI_COLORS_DISABLED", "WASABI_NO_PRETTY")
 
 
 @contextlib.contextmanager
-def closed_stdout_ends_quietly() -> Iterator[None]:
+def closed_stdout_ends_quietly(failing: int = 0) -> Iterator[None]:
     """Turn a BrokenPipeError in the block into `typer.Exit(CLOSED_STDOUT_EXIT)`, with stdout's
     file descriptor pointed at os.devnull, as Python's documentation advises (the `signal`
     module's "Note on SIGPIPE"): the buffered rest of the output is then flushed at exit into
-    devnull instead of failing a second time ("Exception ignored ... BrokenPipeError")."""
+    devnull instead of failing a second time ("Exception ignored ... BrokenPipeError").
+    `failing`: the exit code of a command that failed, printing in the block what it did
+    (`biotab run`'s summary of a failed run): `typer.Exit(failing)` then, the failure not
+    hidden behind the closed pipe's 141."""
     try:
         yield
     except BrokenPipeError:
@@ -45,7 +50,7 @@ def closed_stdout_ends_quietly() -> Iterator[None]:
                 os.dup2(devnull, sys.stdout.fileno())
             finally:
                 os.close(devnull)
-        raise typer.Exit(CLOSED_STDOUT_EXIT) from None
+        raise typer.Exit(failing or CLOSED_STDOUT_EXIT) from None
 
 
 class CommandGroup(TyperGroup):
@@ -58,11 +63,16 @@ class CommandGroup(TyperGroup):
             return super().make_context(*args, **kwargs)
 
     def invoke(self, *args: Any, **kwargs: Any) -> Any:
+        failing = 0  # a failure's exit code outlives a closed stdout
         with closed_stdout_ends_quietly():
             try:
                 return super().invoke(*args, **kwargs)
+            except typer.Exit as exc:
+                failing = exc.exit_code
+                raise
             finally:  # what is still buffered (a pipe's stdout is block-buffered) fails here
-                sys.stdout.flush()
+                with closed_stdout_ends_quietly(failing):
+                    sys.stdout.flush()
 
 
 class StdoutConsole(Console):

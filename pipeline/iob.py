@@ -84,6 +84,10 @@ class ConversionStats:
             logger.debug("  misaligned: %s", ex)
 
 
+#: An IOB2 tag: `O`, or B-/I- (E-/S- of IOBES too) and a type (`B-Chemical`, `I-Disease`).
+IOB_TAG = re.compile(r"O|[BIES]-.+")
+
+
 class IOBFormatError(ValueError):
     """A line of an IOB file that is not `TOKEN<TAB>TAG` with an IOB2 tag, or not UTF-8."""
 
@@ -109,11 +113,11 @@ def read_iob(path: str | Path, problems: list[str] | None = None) -> list[IOBSen
     with open_binary(Path(path)) as fh:
         for lineno, raw in enumerate(fh, 1):
             try:
-                line = raw.decode("utf-8").rstrip("\n").rstrip("\r")
-                if not line.strip():
+                read = token_and_tag(raw.decode("utf-8"))
+                if read is None:
                     end_sentence()
                     continue
-                token, tag = _token_and_tag(line)
+                token, tag = read
             except ValueError as exc:  # UnicodeDecodeError too
                 kind = "not_utf8" if isinstance(exc, UnicodeDecodeError) else "bad_line"
                 message = f"{path}, line {lineno}: {kind}: {exc}"
@@ -128,17 +132,32 @@ def read_iob(path: str | Path, problems: list[str] | None = None) -> list[IOBSen
     return sentences
 
 
-def _token_and_tag(line: str) -> tuple[str, str]:
-    """A non-blank IOB line's token and tag; ValueError when it is not `TOKEN<TAB>TAG`."""
+def token_and_tag(raw: str) -> tuple[str, str] | None:
+    """An IOB line's token and tag (`raw` with or without its line ending: "\n", "\r\n");
+    None for a blank line (between sentences); ValueError when it is not `TOKEN<TAB>TAG`
+    (or token, spaces, tag; or more tab-separated columns, the tag the last) with an
+    `IOB_TAG`. What an IOB line is, for `read_iob` and for telling a file of IOB tokens
+    (`ingest.head_checks`)."""
+    line = raw.rstrip("\n").rstrip("\r")
+    if not line.strip():
+        return None
     parts = line.split("\t")
     if len(parts) < 2:
         parts = line.rsplit(None, 1)
     if len(parts) < 2:
         raise ValueError(f"expected 'TOKEN<TAB>TAG', got {line[:200]!r}")
     token, tag = parts[0], parts[-1].strip()
-    if tag != "O" and not re.match(r"^[BIES]-.+", tag):
+    if not IOB_TAG.fullmatch(tag):
         raise ValueError(f"bad IOB tag {tag[:200]!r} (expected O, B-X or I-X)")
     return token.strip() or "_", tag
+
+
+def is_token_line(raw: str) -> bool:
+    """Whether `raw` is a line of IOB tokens (`token_and_tag` reads a token and tag in it)."""
+    try:
+        return token_and_tag(raw) is not None
+    except ValueError:
+        return False
 
 
 def sentence_entities(

@@ -122,10 +122,14 @@ class RunSummary:
     #: copies replaced or deleted under `--keep-duplicates last` / `--pubmed-updates`
     expected_errors: int = 0
     threads: int = 0  # dask: the cluster's threads (local: one per worker process)
-    #: "reader_failed" error rows: a reader's bug lost the rest of a shard's records
-    reader_failures: int = 0
     #: rows of the errors table per `error` kind (`write.count_error_kinds`)
     error_kinds: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def reader_failures(self) -> int:
+        """The "reader_failed" error rows (a reader's bug lost the rest of a shard's records):
+        read from `error_kinds`, so the two counts cannot disagree."""
+        return self.error_kinds.get("reader_failed", 0)
 
     @property
     def documents(self) -> int:
@@ -480,7 +484,7 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
         duplicates_dropped=finished.duplicates, citations_deleted=finished.citations_deleted,
         fail_on_error=req.fail_on_error,
         expected_errors=_expected_errors(kinds, req.opts.keep_duplicates),
-        reader_failures=kinds["reader_failed"], error_kinds=dict(kinds),
+        error_kinds=dict(kinds),
     )
 
 

@@ -61,19 +61,27 @@ def test_a_damaged_object_costs_that_object_only(tmp_path: Path) -> None:
     assert "found inside a damaged one" in errs[5].message
 
 
-def test_a_string_never_closed_costs_the_rest_of_the_line(tmp_path: Path) -> None:
-    """Its quotes then pair across the objects after it: no end can be told, so the row says
-    the rest of the line is lost; the objects before it and the next lines are read."""
+def test_a_string_never_closed_costs_its_object_only(tmp_path: Path) -> None:
+    """Its quotes then pair across the objects after it, so bracket and quote depth tell no
+    end; reading goes on at the next object that can be told apart (`json_resync`: the "{"
+    of a "}{" that parses alone, followed by objects to the line's end). An object begun
+    inside the open string (p4) is lost with it, in the columns the row names (before: the
+    rest of the line, p4 and p5); in the line's last object, it and the rest of the line."""
     path = tmp_path / "cut.jsonl"
     path.write_text(_obj(1) + _obj(2) + '{"id": "p3", "text": "cut sho' + _obj(4) + _obj(5)
-                    + "\n" + _obj(6) + "\n")
+                    + "\n" + _obj(6) + "\n" + _obj(7) + '{"id": "p8", "text": "cut sho\n')
     docs, errs = ingest_all(path)
-    assert [d.doc_id for d in docs] == ["p1", "p2", "p6"]
-    assert [(e.error, e.location) for e in errs] == [("bad_json", "line 1, part 3")]
+    assert [d.doc_id for d in docs] == ["p1", "p2", "p5", "p6", "p7"]
+    assert [(e.error, e.location) for e in errs] == [("bad_json", "line 1, part 3"),
+                                                     ("bad_json", "line 3, part 2")]
     column = 2 * len(_obj(1)) + 1
-    assert ("the end of object 3 cannot be told by its brackets and quotes (a string never "
-            "closed pairs the quotes after it across objects): the rest of the line, from "
-            f"column {column}, is lost (parts 3 on)") in errs[0].message
+    end = column + len('{"id": "p3", "text": "cut sho' + _obj(4)) - 1
+    assert (f"object 3 of the line is lost, with any object begun in columns {column}-{end} "
+            "(a string never closed, or a quote left out, pairs the quotes after it across "
+            "objects: its end is where the next object that parses alone starts); reading "
+            f"goes on at the next object, at column {end + 1}") in errs[0].message
+    assert "object 2 of the line is lost" in errs[1].message
+    assert "the line ends after it" in errs[1].message
 
 
 def test_what_is_not_objects_one_after_another_keeps_its_row(tmp_path: Path) -> None:

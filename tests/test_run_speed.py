@@ -106,7 +106,7 @@ def test_the_polled_summary_is_the_run_s_one_line(run_speed: ModuleType, out: st
         out=Path(out), run_id="r", status="incomplete",
         counts={"documents": 1_200, "mentions": 9_000, "outcomes": 40, "errors": 0},
         n_words=288_000, seconds=12.0, engine="local", workers=2, shards_total=12,
-        shards_done=11, shards_skipped=3, failed_shards=["a"], reader_failures=1)
+        shards_done=11, shards_skipped=3, failed_shards=["a"], error_kinds={"reader_failed": 1})
     text = "\n".join(summary_lines(summary))
     assert len(text.splitlines()) >= 4  # counts, speed, notes (wrapped)
     polled = run_speed.run_polled([sys.executable, "-c", f"print({text!r})"])

@@ -1,19 +1,20 @@
-"""BioC JSON (PubTator3's export): `bioc.biocjson` parses each document of a collection
-object, PubTator3's {"PubTator3": [...]}, a list of documents, or a file of one document per line
-(a line holding several one after another read one by one, as JSON Lines' are: `json_parts`).
-Every document is isolated: an offset that is not a number ("ten"), a wrong type, a lone
-surrogate escape, JSON nested too deep or an integer of more digits than Python converts
+"""BioC JSON (PubTator3's export): `bioc.biocjson` parses each document of a collection object,
+PubTator3's {"PubTator3": [...]}, a list of documents, or a file of one document per line (a
+line holding several one after another read one by one, as JSON Lines' are: `json_parts`). Every
+document is isolated: an offset that is not a number ("ten"), a wrong type, a lone surrogate
+escape, JSON nested too deep or an integer of more digits than Python converts
 (`json_values.load_json`) is one error row naming the file and line or record number, and the
-rest is read. A whole-file collection (one JSON value) that does not parse at all is one
-"bad_json" row saying every document in it is lost. An annotation location whose offset or
-length is no whole number or is missing, or an annotation that is no JSON object or whose
-infons are no object (its type and identifier are lost, as a bad location's place is), costs
-that annotation only (a "bad_offsets" row); a relation that is no object, or whose infons or
-nodes cannot be read, costs that relation only (a "bad_relation" row). A passage's or the
-document's infons that are no object are read as none (a "bad_infons" row: the passage has
-no type, the document no infons in `meta`; the text is all there). A passage or sentence that
-is no object costs its document (its text cannot be read): a "bad_bioc" row naming it.
-Documents become `Document`s in `bioc_document`.
+rest is read (in a whole-file collection, a document nested too deep: `bioc_json_items`). A
+whole-file collection (one JSON value) that does not parse at all is one "bad_json" row saying
+every document in it is lost. An annotation location whose offset or length is no whole number
+or is missing, or an annotation that is no JSON object or whose infons are no object (its type
+and identifier are lost, as a bad location's place is), costs that annotation only (a
+"bad_offsets" row); a relation that is no object, or whose infons or nodes cannot be read, costs
+that relation only (a "bad_relation" row). A passage's or the document's infons that are no
+object are read as none (a "bad_infons" row: the passage has no type, the document no infons in
+`meta`; the text is all there). A passage or sentence that is no object costs its document (its
+text cannot be read): a "bad_bioc" row naming it. Documents become `Document`s in
+`bioc_document`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bioc.biocjson.decoder import parse_doc
 
 from pipeline.documents import Document, ErrorRecord
 from pipeline.ingest.bioc_document import Absent, to_documents
+from pipeline.ingest.bioc_json_items import documents_by_one
 from pipeline.ingest.common import (
     BlankLines,
     CappedStream,
@@ -349,6 +351,11 @@ def _json_records(path: Path, source: str, caps: Caps, tail: _Tail
     except (ValueError, RecursionError) as whole_exc:  # ValueError: JSONDecodeError's parent
         if _one_document_per_line(data):  # PubTator3's older export / BioC JSON lines
             yield from _json_lines(path, source, caps, tail)
+            return
+        # a value nested too deep costs its document: the documents parsed one at a time
+        items = documents_by_one(text, source) if isinstance(whole_exc, RecursionError) else None
+        if items is not None:
+            yield from items
             return
         where = (f"line {whole_exc.lineno}" if isinstance(whole_exc, json.JSONDecodeError)
                  else "line 1")

@@ -22,6 +22,7 @@ from pipeline.ingest.common import (
     read_head_lines,
     too_large,
 )
+from pipeline.iob import is_token_line
 from pipeline.limits import DEFAULT_MAX_BYTES
 
 #: bytes no text has (C0 controls but tab, newlines, VT, FF and ESC): a binary file's mark
@@ -222,15 +223,15 @@ def _page_kind(name: str, head: bytes) -> str | None:
     return None
 
 
-# an IOB2 line: a token, a tab, its tag (`O`, `B-Chemical`, `I-Disease`)
-_IOB_LINE = re.compile(rb"[^\t]+\t(?:O|[BI]-[^\t]+)\r?")
-
-
 def _iob_tokens(head: bytes) -> bool:
     """Whether the head's whole lines, at least two besides blank ones, are all IOB2 token
-    lines: a corpus of tagged tokens (BC5CDR's `devel.tsv`), not a table of documents."""
+    lines as `biotab evaluate` reads them (`iob.is_token_line`, the one definition): a corpus
+    of tagged tokens (BC5CDR's `devel.tsv`), not a table of documents."""
     lines = [line for line in head.split(b"\n")[:-1] if line.strip()]  # the last may be cut
-    return len(lines) >= 2 and all(_IOB_LINE.fullmatch(line) for line in lines)
+    try:
+        return len(lines) >= 2 and all(is_token_line(line.decode()) for line in lines)
+    except UnicodeDecodeError:  # (read_iob reads UTF-8 only)
+        return False
 
 
 def unknown_format(source: str, name: str, head: bytes, formats: Sequence[str]) -> ErrorRecord:

@@ -58,7 +58,8 @@ from pipeline.ingest.common import (
     too_large,
 )
 from pipeline.ingest.head_checks import head_and_problem
-from pipeline.ingest.json_scan import BOUNDARY, Lines, extent, value_end
+from pipeline.ingest.json_resync import ELEMENT_START, Resumed, Resync
+from pipeline.ingest.json_scan import BOUNDARY, Lines, extent, extent_scan, value_end
 from pipeline.ingest.json_values import (
     MAX_JSON_CONTAINERS,
     JsonTooLarge,
@@ -121,6 +122,7 @@ class _Lost:
         self.resume_at = resume_at
         self.bounded = bounded
         self.shared = False  # the lines lost may hold another element: the row says so
+        self.resumed: Resumed | None = None  # its end found by a resync (`json_resync`)
 
 
 class _Damage(ValueError):
@@ -163,19 +165,28 @@ def _decode(text: str, pos: int, line: int, starts: re.Pattern[str] | None
 
 
 class _Ends:
-    """Where elements of one text end by bracket and quote depth (`json_scan.extent`), the
-    last one asked kept: a damaged element's end is what it is parsed within
-    (`_decode_element`) and what its row names (`_bounded`), found once for both."""
+    """Where elements of one text end by bracket and quote depth (`json_scan.extent`), or,
+    where that depth does not bound one, where reading goes on after it (`resumed`: the
+    `json_resync` of its text), the last one asked kept: a damaged element's end is what it
+    is parsed within (`_decode_element`) and what its row names (`_bounded`), found once for
+    both."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos: int | None = None
         self.stop: int | None = None
+        self.resync = Resync(text, ELEMENT_START, extent_scan, _next_element, _DECODER)
+        self.resumed_at: tuple[int, Resumed | None] | None = None
 
     def at(self, pos: int) -> int | None:
         if pos != self.pos:
             self.pos, self.stop = pos, extent(self.text, pos)
         return self.stop
+
+    def resumed(self, pos: int) -> Resumed | None:
+        if self.resumed_at is None or self.resumed_at[0] != pos:
+            self.resumed_at = pos, self.resync.after(pos)
+        return self.resumed_at[1]
 
 
 def _decode_element(text: str, pos: int, where: tuple[int, int],
@@ -195,6 +206,8 @@ def _decode_element(text: str, pos: int, where: tuple[int, int],
     found = starts.search(text, pos) if starts is not None else None
     stop = found.start() if found is not None else (
         None if starts is not None else extent(text, pos) if ends is None else ends.at(pos))
+    if stop is None and starts is None and ends is not None:  # within the resync's bound
+        stop = None if (resumed := ends.resumed(pos)) is None else resumed.damaged_end
     if stop is None and starts is None:  # damage that costs the rest, its row said once
         return _decode(text, pos, line, None)
     piece = text[pos : len(text) if stop is None else stop]
@@ -261,10 +274,11 @@ def _array_elements(text: str, pos: int) -> Generator[tuple[int, Any], None, int
             obj, end = _decode_element(text, pos, (line, column), starts, damaged, ends)
         except ValueError as exc:  # JSONDecodeError, _Damage
             damaged = True
-            if starts is not None and _shares_lines(starts, text, pos):
+            if starts is not None and _shares_lines(starts, text, pos, ends):
                 starts = None  # (the next line is not the next element)
             if starts is None:
-                lost, end = _bounded(exc, text, pos, lines, ends)
+                lost, end = _bounded(exc, text, pos, lines, ends, ends.resumed(pos)
+                                     if ends.at(pos) is None else None)
                 yield line, lost
             else:
                 resume = _resume(starts, text, pos, exc)
@@ -304,29 +318,46 @@ def _array_elements(text: str, pos: int) -> Generator[tuple[int, Any], None, int
         pos = resume
 
 
-def _shares_lines(starts: re.Pattern[str], text: str, pos: int) -> bool:
+def _next_element(text: str, end: int) -> int | bool | None:
+    """For `json_resync`: where the element after the one whose ',' or ']' is at `end`
+    starts; True when it is the array's "]" with nothing after it; None when it is a "]"
+    with more after it (the element was nested in another)."""
+    after = _SPACE.match(text, end + 1).end()  # type: ignore[union-attr]
+    if text[end] == ",":
+        return after
+    return True if after == len(text) else None
+
+
+def _shares_lines(starts: re.Pattern[str], text: str, pos: int, ends: _Ends) -> bool:
     """Whether the damaged element at `pos`, in a file whose elements so far started lines of
-    their own (`starts`), does not start a line so, or ends (`json_scan.extent`) in a ','
-    followed by another element before the next such line: the elements from it on share
-    lines, and the next such line is not the next element."""
+    their own (`starts`), does not start a line so, or ends (`json_scan.extent`; where that
+    does not bound it, `ends.resumed`) in a ',' followed by another element before the next
+    such line: the elements from it on share lines, and the next such line is not the next
+    element."""
     if not _starts_line(starts, text, pos):
         return True
     found = starts.search(text, pos)
     limit = len(text) if found is None else found.start()
     stop = extent(text, pos, limit)
+    if stop is None and ends.at(pos) is None:
+        resumed = ends.resumed(pos)
+        return resumed is not None and resumed.start < limit
     return (stop is not None and text[stop] == ","
             and _SPACE.match(text, stop + 1).end() < limit)  # type: ignore[union-attr]
 
 
-def _bounded(exc: ValueError, text: str, pos: int, lines: Lines, ends: _Ends
-             ) -> tuple[_Lost, int]:
+def _bounded(exc: ValueError, text: str, pos: int, lines: Lines, ends: _Ends,
+             resumed: Resumed | None = None) -> tuple[_Lost, int]:
     """The `_Lost` for damage `exc` inside the array element at `pos` whose end `json_scan.extent`
-    finds (`ends`; raises `exc` when it finds none), and where the element ends: its text is
-    what is lost, named in the row. No text before the ',' or ']' (a ',' after another or
-    before the ']'): no element is lost."""
+    finds (`ends`), or else the resync after it (`resumed`, `json_resync`: the ',' before the
+    next element that can be told apart; raises `exc` when there is none), and where the
+    element ends: its text is what is lost, named in the row. No text before the ',' or ']'
+    (a ',' after another or before the ']'): no element is lost."""
     stop = ends.at(pos)
     if stop is None:
-        raise exc
+        if resumed is None:
+            raise exc
+        stop = text.index(",", resumed.damaged_end)
     line, column = lines.at(pos)
     last = len(text[pos:stop].rstrip(" \t\n\r")) + pos - 1
     last_line, last_column = lines.at(max(pos, last))
@@ -336,7 +367,9 @@ def _bounded(exc: ValueError, text: str, pos: int, lines: Lines, ends: _Ends
         return _Lost(exc, line, False, resume_at=resume_at, bounded=True), pos
     span = (f"line {line}, columns {column + 1}-{last_column + 1}" if line == last_line else
             f"line {line} column {column + 1} to line {last_line} column {last_column + 1}")
-    return _Lost(exc, last_line, True, span=span, resume_at=resume_at, bounded=True), stop
+    lost = _Lost(exc, last_line, True, span=span, resume_at=resume_at, bounded=True)
+    lost.resumed = resumed
+    return lost, stop
 
 
 def _objects(text: str, pos: int) -> Iterator[tuple[int, Any]]:
@@ -475,7 +508,7 @@ def _documents(text: str, source: str, stem: str, id_field: str, text_field: str
             if cut is not None and obj.resume_line is None:  # the damage is the cut
                 yield _cut_row(cut, text, source, n)
                 return
-            n += 1 if obj.inside else 0  # damage between two elements loses none
+            n += (1 + (obj.resumed.skipped if obj.resumed else 0)) if obj.inside else 0
             yield _lost_row(obj, source, line, n)
             continue
         n += 1
@@ -532,6 +565,14 @@ def _lost_row(lost: _Lost, source: str, line: int, n: int) -> ErrorRecord:
     if lost.bounded:
         goes_on = ("reading goes on at the next element, at " + lost.resume_at
                    if lost.resume_at else "the array ends after it")
+        if lost.inside and lost.resumed is not None:  # (starts that did not parse: numbered)
+            more = lost.resumed.skipped
+            return err(source, "bad_json", f"{message}; the element is lost, with any element "
+                       f"begun in {lost.span} (a string never closed, "
+                       "or a quote left out, pairs the quotes after it across elements: its end "
+                       f"is where the next element that parses alone starts); {goes_on}",
+                       f"line {line}, element{'s' if more else ''} "
+                       f"{n - more}{f'-{n}' if more else ''}")
         if lost.inside:
             return err(source, "bad_json", f"{message}; the element is lost ({lost.span}, "
                        f"its end found by its brackets and quotes); {goes_on}",

@@ -22,7 +22,8 @@ from typing import Any
 
 from pipeline.documents import Document, ErrorRecord
 from pipeline.ingest.common import err
-from pipeline.ingest.json_scan import part_end, skip_space
+from pipeline.ingest.json_resync import Resync
+from pipeline.ingest.json_scan import JOINED, part_end, part_end_scan, skip_space
 from pipeline.ingest.json_values import bad_json_kind, bad_json_message, parse_int
 
 _DECODER = json.JSONDecoder(parse_int=parse_int)  # an integer too long: a HugeNumber
@@ -40,6 +41,10 @@ class Part:
     value: Any = None
     error: ValueError | RecursionError | None = None
     unbounded: bool = False
+    #: its end is the next object that can be told apart (`json_resync`), after `skipped`
+    #: more starts of objects that did not parse
+    resumed: bool = False
+    skipped: int = 0
 
 
 class NoObject(ValueError):
@@ -50,17 +55,21 @@ class NoObject(ValueError):
 def line_parts(text: str) -> Iterator[Part] | None:
     """The parts of a line holding JSON objects one after another (see the module docstring),
     or None when it holds no such objects: it does not start with an object whose end is
-    found and after which, past white space and any text that starts no object, another "{"
-    follows, or a '"' (an object whose "{" is lost)."""
+    found (or, for a first object damaged so that its end is not found, a next object that
+    can be told apart: `json_resync`) and after which, past white space and any text that
+    starts no object, another "{" follows, or a '"' (an object whose "{" is lost)."""
     pos = skip_space(text, 0)
     if text[pos : pos + 1] != "{":
         return None
     found = part_end(text, pos)
     if found is None:
         first = _unbounded(text, pos, 1)
-        if first.unbounded:
+        if not first.unbounded:
+            end = first.end
+        elif _resync(text).after(pos) is not None:
+            return _parts(text, pos)
+        else:
             return None
-        end = first.end
     else:
         end = found[0]
     after = skip_space(text, end)
@@ -76,11 +85,22 @@ def line_parts(text: str) -> Iterator[Part] | None:
 def _parts(text: str, pos: int) -> Iterator[Part]:
     number = 0
     inside = False  # the part starts at a "{" found inside a damaged part, not after a whole one
+    resync = _resync(text)
     while pos < len(text):
         number += 1
         found = part_end(text, pos)
         if found is None:
-            part = _unbounded(text, pos, number)
+            # the next object that can be told apart (`json_resync`): this one parsed within
+            # its text (json names an error's place by counting the text before it)
+            resumed = resync.after(pos) if text[pos] == "{" else None
+            if resumed is None:
+                part = _unbounded(text, pos, number)
+            else:
+                part = _parsed(text, pos, resumed.damaged_end, number)
+                if part.error is not None:
+                    number += resumed.skipped
+                    part = Part(number, pos, part.end, error=part.error, resumed=True,
+                                skipped=resumed.skipped)
             end, closed = part.end, True
         elif text[pos] != "{":
             end, closed = found
@@ -95,6 +115,25 @@ def _parts(text: str, pos: int) -> Iterator[Part]:
             return
         inside = not closed
         pos = skip_space(text, end)
+
+
+def _resync(text: str) -> Resync:
+    """The resyncs of the line `text`: at objects one after another (`json_resync`)."""
+    return Resync(text, JOINED, _closed_end, _next_object, _DECODER)
+
+
+def _closed_end(text: str, pos: int, limit: int) -> tuple[int | None, int]:
+    """For `json_resync`: the end of the object at `pos` when its own "}" closes it (before
+    `limit`), else None; and where the scan stopped."""
+    found, scanned = part_end_scan(text, pos, limit)
+    return (found[0] if found is not None and found[1] else None), scanned
+
+
+def _next_object(text: str, end: int) -> int | bool | None:
+    """For `json_resync`: where the object after the one ending at `end` starts; True at the
+    line's end; None when something else follows (the object was nested in another)."""
+    after = skip_space(text, end)
+    return True if after == len(text) else after if text[after] == "{" else None
 
 
 def _followed(text: str, part: Part, end: int, closed: bool, inside: bool
@@ -175,6 +214,15 @@ def part_rows(part: Part, text: str, lineno: int, source: str,
     after = skip_space(text, part.end)
     goes_on = (f"reading goes on at the next object, at column {after + 1}"
                if after < len(text) else "the line ends after it")
+    if part.resumed:  # (objects that did not parse: part numbers of their own)
+        first = part.number - part.skipped
+        loc = (f"line {lineno}, parts {first}-{part.number}" if part.skipped
+               else f"line {lineno}, part {part.number}")
+        return [err(source, bad_json_kind(exc), f"{message}; object {first} of the line is "
+                    f"lost, with any object begun in columns {part.start + 1}-{last} (a string "
+                    "never closed, or a quote left out, pairs the quotes after it across "
+                    "objects: its end is where the next object that parses alone starts); "
+                    f"{goes_on}", loc)]
     return [err(source, bad_json_kind(exc), f"{message}; object {part.number} of the line is "
                 f"lost (columns {part.start + 1}-{last}, its end found by its brackets and "
                 f"quotes); {goes_on}", loc)]

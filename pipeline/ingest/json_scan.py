@@ -40,7 +40,7 @@ _GAP = re.compile(r"(?:[ \t\n\r\[\]{}:,.+\-0-9eE]|true|false|null)*")
 _SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
 #: Two objects' boundary on a line of objects one after another ("} {"): a string holding it
 #: was read where none is, as `BOUNDARY` in an array.
-_JOINED = re.compile(r"[\]}][ \t\n\r]*\{")
+JOINED = re.compile(r"[\]}][ \t\n\r]*\{")
 
 
 def skip_space(text: str, pos: int) -> int:
@@ -57,7 +57,7 @@ def _read_across(string: str, boundary: re.Pattern[str]) -> bool:
         and ("," in string or ":" in string))
 
 
-def part_end(text: str, pos: int) -> tuple[int, bool] | None:
+def part_end(text: str, pos: int, limit: int | None = None) -> tuple[int, bool] | None:
     """Where the part of a line of JSON objects one after another (`json_parts`) that starts
     at `pos` ends, by bracket and quote depth without parsing it, and whether its own "}"
     closed it: past the "}" that closes the object at `pos`; else at a "{" that follows a
@@ -66,26 +66,33 @@ def part_end(text: str, pos: int) -> tuple[int, bool] | None:
     never closed after the last other quote holds the rest). None when the quotes do not bound
     it: a string holding two objects' boundary ("} {") or only what stands between two strings
     (`", "`), read where none is, since a quote left out pairs the quotes after it across
-    objects."""
+    objects. `limit`: the text is read up to there only (its end, by default)."""
+    return part_end_scan(text, pos, limit)[0]
+
+
+def part_end_scan(text: str, pos: int, limit: int | None = None
+                  ) -> tuple[tuple[int, bool] | None, int]:
+    """`part_end`, and where its scan stopped (what `json_resync` counts as read)."""
     opened: list[str] = []  # the brackets open, innermost last
     is_object = text[pos : pos + 1] == "{"
-    for m in _EXTENT_TOKEN.finditer(text, pos):
+    endpos = len(text) if limit is None else limit
+    for m in _EXTENT_TOKEN.finditer(text, pos, endpos):
         c = m.group()
         if len(c) > 1:  # a whole string
-            if _read_across(c, _JOINED) or BOUNDARY.search(c):
-                return None
+            if _read_across(c, JOINED) or BOUNDARY.search(c):
+                return None, m.end()
             continue
         if c == '"':  # a string never closed: the rest of the text is in it
-            return len(text), False
+            return (len(text), False), endpos  # (its closing quote looked for up to there)
         if c == "{" and m.start() > pos and _starts_another(text, m.start()):
-            return m.start(), False
+            return (m.start(), False), m.end()
         if c in "[{":
             opened.append(c)
         elif c in "]}" and opened:
             opened.pop()
             if is_object and not opened:
-                return m.end(), True
-    return len(text), False
+                return (m.end(), True), m.end()
+    return (len(text), False), endpos
 
 
 def _starts_another(text: str, pos: int) -> bool:
@@ -105,22 +112,28 @@ def extent(text: str, pos: int, limit: int | None = None) -> int | None:
     ("}, {", `BOUNDARY`) or only what stands between two strings (`", {"`, `_GAP`): a quote
     left out (`"id": r3"`) or added pairs the quotes across elements, so the end found would
     take the next element too."""
+    return extent_scan(text, pos, limit)[0]
+
+
+def extent_scan(text: str, pos: int, limit: int | None = None) -> tuple[int | None, int]:
+    """`extent`, and where its scan stopped (what `json_resync` counts as read)."""
     closers: list[str] = []
-    for m in _EXTENT_TOKEN.finditer(text, pos, len(text) if limit is None else limit):
+    endpos = len(text) if limit is None else limit
+    for m in _EXTENT_TOKEN.finditer(text, pos, endpos):
         c = m.group()
         if len(c) > 1:  # a whole string
             if _read_across(c, BOUNDARY):
-                return None
+                return None, m.end()
             continue
         if c == '"':
-            return None
+            return None, endpos  # (its closing quote looked for up to there)
         if c in "[{":
             closers.append("]" if c == "[" else "}")
         elif not closers:
-            return m.start() if c in ",]" else None
+            return (m.start() if c in ",]" else None), m.end()
         elif c != "," and closers.pop() != c:
-            return None
-    return None
+            return None, m.end()
+    return None, endpos
 
 
 class Lines:

@@ -451,14 +451,30 @@ def _parse(raw: _Raw, prolog: _Prolog, source: str, id_of: Callable[[bytes], str
         before = prolog.prefix if prolog.wrap else prolog.decl
         if eline - 1 - shift <= 0:  # the wrapper shares the record's first line
             col = max(col - (len(before) - before.rfind(b"\n") - 1), 0)
-        return err(source, "bad_xml",
+        kind, reason = _parse_error(exc.msg)
+        return err(source, kind,
                    f"XML parse error in record {raw.index + 1} {_id_text(ident)}"
-                   f"(starts at line {raw.line}): {exc.msg}; that record was skipped",
+                   f"(starts at line {raw.line}): {reason}; that record was skipped",
                    f"line {line}, column {col}, record {raw.index + 1}", ident)
     elem = top[0] if prolog.wrap and len(top) else top
     if b"xmlns" in doc:
         _without_namespaces(elem)
     return XmlRecord(raw.index, raw.line, elem)
+
+
+#: libxml2's safety limits, whose message says to lift them ("try XML_PARSE_HUGE"), which a
+#: user cannot and biotab does not (huge_tree=False): (message, row kind, what the limit is)
+_LIMITS = (("Text node too long", "record_too_large", "a text node over 10,000,000 bytes"),
+           ("Excessive depth", "bad_xml", "elements nested over 256 levels deep"))
+
+
+def _parse_error(msg: str) -> tuple[str, str]:
+    """The row's kind and reason for libxml2's message `msg`: for a safety limit the record
+    passes, what it is, without the advice to lift it; else "bad_xml" and `msg`."""
+    for needle, kind, what in _LIMITS:
+        if needle in msg:
+            return kind, f"{what}, past libxml2's safety limit ({msg.split(',')[0].strip()})"
+    return "bad_xml", msg
 
 
 def _without_namespaces(elem: Any) -> None:

@@ -1,0 +1,130 @@
+"""Work a reader does, counted without a clock (tests of linear time: the machine is shared, so
+a CPU-time bound is flaky, and speed targets are checked by benchmarks): what the JSON array
+reader (`pipeline.ingest.json_array`) and the reader of JSON objects one after another on a line
+(`pipeline.ingest.json_parts`) visit, by counting wrappers of their scanning patterns and
+decoders, compared at n and 4n records."""
+
+from __future__ import annotations
+
+import gc
+import json
+import re
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+
+class JsonWork:
+    """The characters the JSON readers visit, counted by `count_json_work`'s wrappers: each
+    decode's span (parsed, or up to the error: json then names the error's line by counting
+    the lines of all the text before it, `json.decoder.JSONDecodeError`), each bracket and
+    quote scan (`json_scan`'s token pattern: `extent`, `part_end`), each search for the next
+    element (`json_resync`), and each step of `json_scan.Lines` (from the last place asked)."""
+
+    def __init__(self) -> None:
+        self.chars = 0
+
+    def decoder(self, strict: bool) -> json.JSONDecoder:
+        from pipeline.ingest.json_values import parse_int
+
+        work = self
+
+        class Counting(json.JSONDecoder):
+            def raw_decode(self, s: str, idx: int = 0) -> tuple[Any, int]:
+                try:
+                    value, end = super().raw_decode(s, idx)
+                except json.JSONDecodeError as exc:
+                    work.chars += exc.pos  # (its line: the text from 0 to the error counted)
+                    raise
+                work.chars += end - idx
+                return value, end
+
+        return Counting(parse_int=parse_int, strict=strict)
+
+    def pattern(self, pattern: re.Pattern[str]) -> CountedPattern:
+        return CountedPattern(pattern, self)
+
+
+class CountedPattern:
+    """A compiled pattern whose `finditer` and `search` add the text they scan to `work`."""
+
+    def __init__(self, pattern: re.Pattern[str], work: JsonWork) -> None:
+        self.pattern = pattern
+        self.work = work
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize
+                 ) -> Iterator[re.Match[str]]:
+        last = pos
+        for m in self.pattern.finditer(text, pos, endpos):
+            self.work.chars += m.end() - last
+            last = m.end()
+            yield m
+        self.work.chars += min(endpos, len(text)) - last
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize
+               ) -> re.Match[str] | None:
+        m = self.pattern.search(text, pos, endpos)
+        self.work.chars += (min(endpos, len(text)) if m is None else m.end()) - pos
+        return m
+
+
+def count_json_work(monkeypatch: pytest.MonkeyPatch) -> JsonWork:
+    """A `JsonWork` counting what `pipeline.ingest.json_array` and `json_parts` visit from now
+    on (their decoders, scanning patterns and `Lines` replaced by counting wrappers for the
+    test)."""
+    from pipeline.ingest import json_array, json_parts, json_scan
+
+    work = JsonWork()
+    for module in (json_array, json_parts):
+        monkeypatch.setattr(module, "_DECODER", work.decoder(strict=True))
+    monkeypatch.setattr(json_array, "_LAX", work.decoder(strict=False))
+    monkeypatch.setattr(json_scan, "_EXTENT_TOKEN", work.pattern(json_scan._EXTENT_TOKEN))
+    monkeypatch.setattr(json_array, "ELEMENT_START", work.pattern(json_array.ELEMENT_START))
+    monkeypatch.setattr(json_parts, "JOINED", work.pattern(json_parts.JOINED))
+
+    class CountedLines(json_scan.Lines):
+        def at(self, pos: int) -> tuple[int, int]:
+            work.chars += abs(pos - self.pos)
+            return super().at(pos)
+
+    monkeypatch.setattr(json_array, "Lines", CountedLines)
+    return work
+
+
+def grows_linearly(small: int, large: int, factor: int = 4, slack: float = 1.25) -> bool:
+    """Whether work `large`, done on `factor` times the input of work `small`, is at most
+    `factor` times it, with `slack` (quadratic work grows `factor` squared times)."""
+    return large <= small * factor * slack
+
+
+def cpu_seconds(work: Callable[[], object]) -> float:
+    """The CPU time `work()` takes, the collector paused (its pauses are no part of it)."""
+    gc.disable()
+    try:
+        start = time.process_time()
+        work()
+        return time.process_time() - start
+    finally:
+        gc.enable()
+
+
+def assert_linear_cpu(work: Callable[[int], object], n: int, factor: int = 4,
+                      bound: float = 8.0) -> None:
+    """For work whose steps cannot be counted (a regex's, unicodedata's, libxml2's): the CPU
+    time of `work(factor * n)` is at most `bound` times that of `work(n)`, measured in the
+    same test (linear work: `factor` times at most; quadratic: `factor` squared), not bounded
+    in seconds (flaky on a shared machine). A first run warms up (imports); up to 3 tries (a
+    pause in the larger run), none after a larger run of over a second (no pause is that
+    long: a quadratic one fails at once)."""
+    work(n)
+    tries: list[tuple[float, float]] = []
+    for _ in range(3):
+        tries.append((cpu_seconds(lambda: work(n)), cpu_seconds(lambda: work(factor * n))))
+        small, large = tries[-1]
+        if large <= bound * small or large > 1.0:
+            break
+    small, large = tries[-1]
+    assert large <= bound * small, f"CPU seconds of n={n:,} and {factor * n:,}: {tries}"

@@ -47,7 +47,6 @@ def assert_linear_cpu(prepare: Prepare, n: int, factor: int = 16, bound: float =
         large.append(cpu_seconds(prepare(factor * n)))
         if large[-1] >= max(limit, give_up):
             break
-    print(f"CPUGROWTH n={n} small={small:.5f} large={large} ratio={min(large) / max(small, floor):.1f}")  # DEBUG
     assert min(large) < limit, (
         f"best CPU seconds of n={n:,}: {small:.5f}, of {factor * n:,}: {large} "
         f"(bound {bound}x, floor {floor})")

@@ -287,9 +287,9 @@ def test_a_long_run_of_digits_and_commas_costs_linear_time(tagger: SectionTagger
     text under 64x the time (quadratic: ~256x)."""
     from collections.abc import Callable
 
-    from pipeline.nlp import blank_nlp
-
     from cpu_growth import assert_linear_cpu
+
+    from pipeline.nlp import blank_nlp
 
     nlp = blank_nlp()
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import spacy
-from spacy.language import Language
 from cpu_growth import assert_linear_cpu
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.tokenizer import BiotabTokenizer, install_tokenizer, load_rules, parse_rules

@@ -879,24 +879,27 @@ def test_a_duration_after_no_median_of_its_unit_is_no_median(nlp: Language, text
 
 def test_durations_compared_with_a_median_far_back_cost_linear_time() -> None:
     # every duration after a comparison word read all the tokens back to the last median: an
-    # open bracket between (none of them compared) made the sentence cost quadratic time
-    import time
+    # open bracket between (none of them compared) made the sentence cost quadratic time.
+    # Best CPU time of 5 runs at each size (`cpu_growth`: wall clock measured the shared
+    # machine's load): 16x the durations under 64x the time; quadratic would be ~256x
+    from collections.abc import Callable
+
+    from cpu_growth import assert_linear_cpu
 
     lex = oc.Lexicon(oc.load_lexicon(rule_file("outcomes_lexicon.json")))
 
-    def seconds(n: int) -> float:
-        text = "Median survival was 8 months ( " + "a " * 14 + "versus 6 months " * n
-        start = time.perf_counter()
+    def parse(text: str) -> None:
         parser = grammar.SentenceParser(text, lex)
         parser.find_stats()
         parser.find_timepoints()
         parser.parse()
         assert [f.ratio_value for f in parser.figures] == [8.0]
-        return time.perf_counter() - start
 
-    small = min(seconds(250) for _ in range(3))
-    large = min(seconds(2_000) for _ in range(3))
-    assert large < 20 * max(small, 1e-4)  # 8x the durations; quadratic would be ~64x
+    def prepare(n: int) -> Callable[[], object]:
+        text = "Median survival was 8 months ( " + "a " * 14 + "versus 6 months " * n
+        return lambda: parse(text)
+
+    assert_linear_cpu(prepare, 125, floor=1e-4)
 
 
 def test_rates_per_person_years(nlp: Language) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import time
+import itertools
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import spacy
+from cpu_growth import assert_linear_cpu
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -128,10 +130,19 @@ def test_many_cuts_need_no_recursion() -> None:
     assert words == ["aspirin", "-"] * 600
 
 
-def _seconds(nlp: Language, text: str) -> float:
-    start = time.perf_counter()
-    nlp(text)
-    return time.perf_counter() - start
+def _tokenize(nlp: Language, text: Callable[[int, int], str]
+              ) -> Callable[[int], Callable[[], object]]:
+    """For `cpu_growth.assert_linear_cpu`: running `nlp` on `text(n, i)`, `i` counting the
+    calls (spaCy's Cython loop cannot be counted, and wall clock measured the shared machine's
+    load). Each call's text differs: spaCy caches the tokens of every whitespace-delimited
+    string, and a run of the same text again would time a cache look-up, not the loop."""
+    calls = itertools.count()
+
+    def prepare(n: int) -> Callable[[], object]:
+        doc_text = text(n, next(calls))
+        return lambda: nlp(doc_text)
+
+    return prepare
 
 
 def test_a_peptide_chain_costs_linear_time(nlp: Language) -> None:
@@ -141,10 +152,8 @@ def test_a_peptide_chain_costs_linear_time(nlp: Language) -> None:
         return "-".join(residues[i % len(residues)] for i in range(n))
 
     nlp(chain(10))  # warm-up
-    small = min(_seconds(nlp, chain(300)) for _ in range(3))  # 1.2 KB
-    large = min(_seconds(nlp, chain(4800)) for _ in range(3))  # 16x longer
-    # quadratic would be ~256x; linear ~16x (a floor for timer noise on a shared machine)
-    assert large < 40 * max(small, 1e-4)
+    # 1.2 KB and 16x longer: best CPU time under 64x (quadratic would be ~256x; linear ~16x)
+    assert_linear_cpu(_tokenize(nlp, lambda n, i: chain(n + i)), 300, floor=1e-4)
 
 
 @pytest.mark.parametrize("unit", [";", "(", "1.", "a", "aspirin-"])
@@ -153,10 +162,9 @@ def test_a_run_without_whitespace_costs_linear_time(nlp: Language, unit: str) ->
     such a run is tokenized in pieces of `max_chunk_length` characters."""
     limit = load_rules().max_chunk_length
     nlp(unit * 10)  # warm-up
-    small = min(_seconds(nlp, "Aspirin helped. " + unit * (2_000 // len(unit))) for _ in range(3))
-    large = min(_seconds(nlp, "Aspirin helped. " + unit * (32_000 // len(unit)))
-                for _ in range(3))
-    assert large < 40 * max(small, 1e-3)  # 16x the text; quadratic would be ~256x
+    # 16x the text: best CPU time under 64x (quadratic would be ~256x)
+    assert_linear_cpu(
+        _tokenize(nlp, lambda n, i: "Aspirin helped. " + unit * (n // len(unit) + i)), 2_000)
     text = "Aspirin helped. " + unit * (5 * limit // len(unit)) + " then fever."
     doc = nlp(text)
     assert doc.text == text  # the pieces give back the text, whitespace and all

@@ -25,6 +25,12 @@ def cpu_seconds(run: Callable[[], object]) -> float:
         gc.enable()
 
 
+def each_size(work: Callable[[int], object]) -> Prepare:
+    """`work(n)` as a `Prepare`, for work that makes its own input (a file written and read):
+    the making is timed with it."""
+    return lambda n: lambda: work(n)
+
+
 def best_cpu_seconds(prepare: Prepare, n: int, repeats: int = 5) -> float:
     """The least CPU time of `repeats` runs of `prepare(n)()`; `prepare(n)` (the input made,
     untimed) is called afresh before each run."""
@@ -50,3 +56,10 @@ def assert_linear_cpu(prepare: Prepare, n: int, factor: int = 16, bound: float =
     assert min(large) < limit, (
         f"best CPU seconds of n={n:,}: {small:.5f}, of {factor * n:,}: {large} "
         f"(bound {bound}x, floor {floor})")
+
+
+def assert_linear_work(work: Callable[[int], object], n: int) -> None:
+    """`assert_linear_cpu` for work that makes its own input (`each_size`) and whose quadratic
+    form would take minutes at 16 times the input: 4 times the input, at most 8 times the CPU
+    time (quadratic: 16 times), best of 3."""
+    assert_linear_cpu(each_size(work), n, factor=4, bound=8.0, repeats=3)

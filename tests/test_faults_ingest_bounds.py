@@ -9,8 +9,8 @@ import random
 import unicodedata
 from pathlib import Path
 
+from cpu_growth import assert_linear_work
 from helpers import ingest_all
-from work_count import assert_linear_cpu
 
 from pipeline.documents import LONG_MARK_RUN, Document, ErrorRecord, nfc
 
@@ -37,9 +37,9 @@ def test_nfc_of_long_runs_of_marks_equals_unicodedata() -> None:
 def test_a_long_run_of_marks_is_normalized_in_linear_time() -> None:
     """unicodedata reorders a run of combining marks by insertion sort: 120,000 marks of
     alternating classes took ~10 s (a 32 MiB record: days); sorted first, well under a
-    second: 60,000 pairs take at most 8 times the CPU time of 15,000 (`assert_linear_cpu`),
+    second: 60,000 pairs take at most 8 times the CPU time of 15,000 (`assert_linear_work`),
     not a bound in seconds (flaky on a shared machine)."""
-    assert_linear_cpu(lambda k: nfc("Fever fell in a" + "\u0301\u0316" * k), 15_000)
+    assert_linear_work(lambda k: nfc("Fever fell in a" + "\u0301\u0316" * k), 15_000)
     text = "Fever fell in a" + "\u0301\u0316" * 60_000 + " of 20 patients."
     out = nfc(text)
     assert out.startswith("Fever fell in \u00e1\u0316\u0316") and out.endswith(" patients.")
@@ -58,7 +58,7 @@ def test_jsonl_line_of_many_marks_is_read_in_linear_time(tmp_path: Path) -> None
                                for r in (good, zalgo, {**good, "id": "g2"})) + "\n", "utf-8")
         return (*ingest_all(p), zalgo)
 
-    assert_linear_cpu(read, 15_000)
+    assert_linear_work(read, 15_000)
     docs, errs, zalgo = read(60_000)
     assert [d.doc_id for d in docs] == ["g1", "z", "g2"] and not errs
     assert docs[1].text == nfc(zalgo["text"])
@@ -78,7 +78,7 @@ def test_pubtator_offsets_past_a_long_run_of_marks(tmp_path: Path) -> None:
                      "utf-8")
         return ingest_all(p)
 
-    assert_linear_cpu(read, 10_000)
+    assert_linear_work(read, 10_000)
     docs, errs = read(40_000)
     assert not errs
     (doc,) = docs

@@ -10,8 +10,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from cpu_growth import assert_linear_work
 from helpers import ingest_all
-from work_count import assert_linear_cpu
 
 from pipeline.documents import LONG_MARK_RUN, Document, ErrorRecord, nfc, normalize_text
 from pipeline.ingest.nfc import NfcOffsets
@@ -62,7 +62,7 @@ def test_a_long_run_of_tibetan_vowel_signs_is_normalized_in_linear_time() -> Non
     them are a run of 120,000 marks out of canonical order that the sort of runs of class > 0
     did not see (about 10 s in unicodedata's insertion sort; a 32 MiB record, days)."""
     for sign in ("\u0f73", "\u0f75", "\u0f81"):
-        assert_linear_cpu(lambda k, sign=sign: nfc("Fever fell in a" + sign * k), 15_000)
+        assert_linear_work(lambda k, sign=sign: nfc("Fever fell in a" + sign * k), 15_000)
         text = "Fever fell in a" + sign * 60_000 + " of 20 patients."
         out = nfc(text)
         first, second = unicodedata.normalize("NFD", sign)  # (classes 129 < 130, 132, 130)
@@ -96,7 +96,7 @@ def test_records_each_with_an_unclosed_cdata_are_read_in_linear_time(tmp_path: P
         return ingest_all(p, max_record_bytes=1 << 20)
 
     n = 6000
-    assert_linear_cpu(read, n // 4)  # (under the cap: quadratic grows 13 times, 16 below it)
+    assert_linear_work(read, n // 4)  # (under the cap: quadratic grows 13 times, 16 below it)
     docs, errs = read(n)
     assert [d.doc_id for d in docs] == [str(n + 1)]
     assert len(errs) == n and {e.error for e in errs} == {"bad_xml"}
@@ -234,7 +234,7 @@ def test_a_run_of_end_tags_is_read_in_linear_time(tmp_path: Path) -> None:
         return ingest_all(p)
 
     # (900 and 3,600 runs: a look back over 64 KB grows with the run below 3,855 of them)
-    assert_linear_cpu(read, 900)
+    assert_linear_work(read, 900)
     docs, errs = read(40_000)
     assert [d.doc_id for d in docs] == ["1", "2"]
     assert [(e.error, e.location) for e in errs] == [("bad_xml", "line 4, record 2")]

@@ -6,12 +6,10 @@ decoders, compared at n and 4n records."""
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -98,33 +96,3 @@ def grows_linearly(small: int, large: int, factor: int = 4, slack: float = 1.25)
     """Whether work `large`, done on `factor` times the input of work `small`, is at most
     `factor` times it, with `slack` (quadratic work grows `factor` squared times)."""
     return large <= small * factor * slack
-
-
-def cpu_seconds(work: Callable[[], object]) -> float:
-    """The CPU time `work()` takes, the collector paused (its pauses are no part of it)."""
-    gc.disable()
-    try:
-        start = time.process_time()
-        work()
-        return time.process_time() - start
-    finally:
-        gc.enable()
-
-
-def assert_linear_cpu(work: Callable[[int], object], n: int, factor: int = 4,
-                      bound: float = 8.0) -> None:
-    """For work whose steps cannot be counted (a regex's, unicodedata's, libxml2's): the CPU
-    time of `work(factor * n)` is at most `bound` times that of `work(n)`, measured in the
-    same test (linear work: `factor` times at most; quadratic: `factor` squared), not bounded
-    in seconds (flaky on a shared machine). A first run warms up (imports); up to 3 tries (a
-    pause in the larger run), none after a larger run of over a second (no pause is that
-    long: a quadratic one fails at once)."""
-    work(n)
-    tries: list[tuple[float, float]] = []
-    for _ in range(3):
-        tries.append((cpu_seconds(lambda: work(n)), cpu_seconds(lambda: work(factor * n))))
-        small, large = tries[-1]
-        if large <= bound * small or large > 1.0:
-            break
-    small, large = tries[-1]
-    assert large <= bound * small, f"CPU seconds of n={n:,} and {factor * n:,}: {tries}"

@@ -76,10 +76,10 @@ class BareNames:
                 out.append(m.span("arm"))
             at, i = m.end(), self._next[i]
         for s in self._at_end.get(hi, ()):
-            m = self._pattern.match(self.text, s, hi) if s >= at else None
-            if m is not None:
-                if self._named(m):
-                    out.append(m.span("arm"))
+            last = self._pattern.match(self.text, s, hi) if s >= at else None
+            if last is not None:
+                if self._named(last):
+                    out.append(last.span("arm"))
                 break
         return out
 

@@ -2,7 +2,8 @@
 clause rules read for each figure's clause, counted rather than timed: the characters their
 patterns scan, per character of a sentence of nothing but figures. The clauses of such a
 sentence all run from its start, and a scan of each clause was quadratic: 4,000 "(n = k)"
-groups after "groups:" took 5 s of the component's 7 s."""
+groups after "groups:" took 5 s of the component's 7 s. Also the figures `note_arms` reads in a
+list of counts of patients (`allocated_count_arm`)."""
 
 from __future__ import annotations
 
@@ -95,3 +96,29 @@ def test_bare_names_of_a_slice_are_those_of_a_scan_of_the_slice() -> None:
             assert names.within(lo, hi) == want, (text, lo, hi)
             named += bool(want)
     assert named > 200  # (the slices have names to find)
+
+
+@pytest.mark.parametrize("n", [100, 400])
+def test_note_arms_reads_each_figure_a_bounded_number_of_times_in_a_list_of_counts(
+    outcomes_nlp: Language, monkeypatch: pytest.MonkeyPatch, n: int
+) -> None:
+    """Counts of patients one after another: `allocated_count_arm` searched the sentence's
+    figures for each count's place."""
+    from helpers import Touched
+
+    from pipeline.components import outcomes
+
+    seen = [0, 0]
+    note_arms = outcomes.note_arms
+
+    def counted(figures: list[Any], *args: Any) -> None:
+        touched = Touched(figures)
+        note_arms(touched, *args)
+        seen[0] += touched.reads
+        seen[1] += len(figures)
+
+    monkeypatch.setattr(outcomes, "note_arms", counted)
+    text = "Stroke has been reported " + ", ".join(f"in {k} patients" for k in range(1, n)) + "."
+    doc = run(outcomes_nlp, text, [("stroke", "DISEASE", "MESH:D020521")])
+    assert len(doc._.outcomes) >= n // 2 and seen[1] >= n // 2
+    assert seen[0] <= 30 * seen[1]

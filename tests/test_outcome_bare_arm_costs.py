@@ -122,3 +122,25 @@ def test_note_arms_reads_each_figure_a_bounded_number_of_times_in_a_list_of_coun
     doc = run(outcomes_nlp, text, [("stroke", "DISEASE", "MESH:D020521")])
     assert len(doc._.outcomes) >= n // 2 and seen[1] >= n // 2
     assert seen[0] <= 30 * seen[1]
+
+
+def test_clause_start_is_that_of_a_scan_of_the_slice() -> None:
+    """`EnrollmentScope.clause_start` (tried back from hi at openers found once a sentence)
+    against a scan of text[lo:hi] with its pattern."""
+    lex = Lexicon(load_lexicon(rule_file("outcomes_lexicon.json")))
+    scope = lex.enrollment_scope
+    words = ["that", "That", "in", "among", "of", "women", "thatin", "-", "(", ",", "\n"]
+    rnd = random.Random(15)
+    opened = 0
+    for _ in range(1500):
+        text = "".join(rnd.choice(words) + rnd.choice(["", " ", " ", "  "])
+                       for _ in range(rnd.randint(1, 25)))  # fmt: skip
+        for _ in range(20):
+            lo = rnd.randint(0, len(text))
+            hi = rnd.randint(lo, len(text))
+            want = lo
+            for m in scope._complement_re.finditer(text, lo, hi):
+                want = m.end()
+            assert scope.clause_start(text, lo, hi) == want, (text, lo, hi)
+            opened += want != lo
+    assert opened > 200

@@ -340,7 +340,7 @@ def _own_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             elif may_take_arm(f):
                 # "31% of letrozole patients", "66% for FV": an arm that is no drug mention
                 f.arm = (subjects_arm(sm, text, f, ctx) or following_name(sm, text, f, ctx)
-                         or allocated_count_arm(f, figures, sm, text)  # "61 were allocated to FV"
+                         or allocated_count_arm(f, figures, sm, text, k)  # "61 allocated to FV"
                          or counted_subjects_arm(sm, text, f, ctx))  # "15 control subjects"
                 group = None if f.arm is not None else of_group_arm(sm, text, f)
                 if group is not None and evidence.shown(*group):

@@ -14,6 +14,7 @@ same tests (an arm by `ArmEvidence`). Reads the sentence's text; returns sentenc
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from typing import TYPE_CHECKING
@@ -33,12 +34,73 @@ def bare_arm_names(lex: Lexicon, text: str, lo: int, hi: int) -> list[Span]:
         return []  # (most clauses)
     out: list[Span] = []
     for m in _bare_re(lex.single_arm_nouns, lex.bare_arm_openers).finditer(text, lo, hi):
-        word = m["arm"].lower()
-        if (word in lex.determiners or word in lex.prepositions or word in lex.number_words
-                or any(ch.isdigit() for ch in word) or no_arm_name(lex, word)):  # fmt: skip
-            continue
-        out.append(m.span("arm"))
+        if _names_an_arm(lex, m["arm"].lower()):
+            out.append(m.span("arm"))
     return out
+
+
+class BareNames:
+    """`bare_arm_names` of many slices text[lo:hi] of one sentence, each in time of its names
+    rather than of its length: the clause rules ask for each figure's clause, often all from
+    the sentence's start, and a scan of each was quadratic in the sentence (4,000 "(n = k)"
+    groups after "groups:", 5 s). The places a name can start are found once (a lookahead
+    of the pattern: every start, overlapping ones too); a slice's names are the names of a
+    scan of the whole text from lo that end before hi, then at most one name ending at hi
+    (a scan cut at hi reads no further: `\\b` and "(?!-)" there are true)."""
+
+    def __init__(self, lex: Lexicon, text: str) -> None:
+        self.lex, self.text = lex, text
+        self.some = any(n in text for n in lex.single_arm_nouns)  # (as `bare_arm_names`)
+        self._pattern = _bare_re(lex.single_arm_nouns, lex.bare_arm_openers)
+        starts: list[int] = []
+        self._at_end: dict[int, list[int]] = {}  # (a path's end: the starts, ascending)
+        if self.some:
+            for m in _starts_re(lex.single_arm_nouns, lex.bare_arm_openers).finditer(text):
+                starts.append(m.start())
+                self._at_end.setdefault(m.end("path"), []).append(m.start())
+        # (the names a scan of the whole text finds, by start; `_next`: the one a scan goes
+        # on to after each)
+        self._full = [m for m in (self._pattern.match(text, s) for s in starts) if m]
+        self._starts = [m.start() for m in self._full]
+        self._next = [bisect.bisect_left(self._starts, m.end()) for m in self._full]
+
+    def within(self, lo: int, hi: int) -> list[Span]:
+        """`bare_arm_names(lex, text, lo, hi)`."""
+        if not self.some:
+            return []
+        out: list[Span] = []
+        i, at = bisect.bisect_left(self._starts, lo), lo
+        while i < len(self._full) and self._full[i].end() < hi:
+            m = self._full[i]
+            if self._named(m):
+                out.append(m.span("arm"))
+            at, i = m.end(), self._next[i]
+        for s in self._at_end.get(hi, ()):
+            last = self._pattern.match(self.text, s, hi) if s >= at else None
+            if last is not None:
+                if self._named(last):
+                    out.append(last.span("arm"))
+                break
+        return out
+
+    def _named(self, m: re.Match[str]) -> bool:
+        return _names_an_arm(self.lex, m["arm"].lower())
+
+
+def _names_an_arm(lex: Lexicon, word: str) -> bool:
+    """Is `word` (lower case) no determiner, preposition, number or non-arm word?"""
+    return not (word in lex.determiners or word in lex.prepositions or word in lex.number_words
+                or any(ch.isdigit() for ch in word) or no_arm_name(lex, word))  # fmt: skip
+
+
+@functools.cache
+def _starts_re(nouns: frozenset[str], openers: frozenset[str]) -> re.Pattern[str]:
+    """`_bare_re` without its end tests, in a lookahead: each place a name can start (the
+    group "path" ends where its noun does)."""
+    return re.compile(
+        rf"(?=(?P<path>\b(?:{alt(openers)})\s+[A-Za-z][\w+/-]*\s+(?:{alt(nouns)})))",
+        re.IGNORECASE,
+    )
 
 
 @functools.cache

@@ -27,7 +27,7 @@ from pipeline.components.outcome_arm_evidence import (
 )
 from pipeline.components.outcome_arm_names import may_open_frame, opening_name
 from pipeline.components.outcome_attach import named_as_comparator
-from pipeline.components.outcome_bare_arms import bare_arm_names
+from pipeline.components.outcome_bare_arms import BareNames
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_tokens import Figure
 from pipeline.labels import DISEASE
@@ -60,6 +60,7 @@ class Clauses:
         self._named: dict[tuple[int, int], bool] = {}
         self._disease_ends: list[int] | None = None
         self._thes: list[int] | None = None  # (`names`')
+        self._bare: BareNames | None = None  # (`names`')
         self._words: list[tuple[int, int]] | None = None  # (`_stop_word`'s)
         self._low = ""
         self._word_starts: list[int] = []
@@ -162,9 +163,11 @@ class Clauses:
         if got is None:
             if self._thes is None:
                 self._thes = [m.start() for m in THE_WORD.finditer(self.text)]
+                self._bare = BareNames(self.lex, self.text)
             got = the_arm_names_from(self.lex, self.text, self._thes, lo, hi)
-            # ("in control group": the same name without "the")
-            got = self._names[lo, hi] = sorted(got + bare_arm_names(self.lex, self.text, lo, hi))
+            # ("in control group": the same name without "the", `bare_arm_names`)
+            assert self._bare is not None
+            got = self._names[lo, hi] = sorted(got + self._bare.within(lo, hi))
         return got
 
     def bounds(self, lo: int, hi: int) -> tuple[int, int]:

@@ -53,6 +53,7 @@ window (module constants), so a sentence costs time linear in its length.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -239,6 +240,11 @@ class EnrollmentScope:
         self._complement_re = re.compile(
             rf"\b(?:{_alt(low['complement_openers'])})\s+(?=(?:{groups})\s)", re.IGNORECASE
         )
+        # (where a `_complement_re` match can start, in the last text asked: `clause_start`)
+        self._opener_re = re.compile(
+            rf"\b(?:{_alt(low['complement_openers'])})\s+", re.IGNORECASE
+        )
+        self._opened: tuple[str, list[int]] = ("", [])
 
     def accrual_states(self, figures: list[Figure], text: str, enrollment: str) -> None:
         """Make each "(n = X/Y)" in a clause about accrual an enrollment figure."""
@@ -425,7 +431,14 @@ class EnrollmentScope:
     def clause_start(self, text: str, lo: int, hi: int) -> int:
         """Where the last reported clause that opens on a group ("that in ...") starts in
         text[lo:hi], else `lo`."""
-        start = lo
-        for m in self._complement_re.finditer(text, lo, hi):
-            start = m.end()
-        return start
+        # (the last match, tried back from hi at the openers found once a sentence: a scan of
+        # each figure's clause from the sentence's start was quadratic; an opener has no
+        # opener inside it, so matches do not overlap and a scan finds each)
+        if self._opened[0] is not text:
+            self._opened = (text, [m.start() for m in self._opener_re.finditer(text)])
+        starts = self._opened[1]
+        for k in range(bisect.bisect_left(starts, hi) - 1, bisect.bisect_left(starts, lo) - 1, -1):
+            m = self._complement_re.match(text, starts[k], hi)
+            if m is not None:
+                return m.end()
+        return lo

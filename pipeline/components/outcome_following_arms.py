@@ -289,7 +289,7 @@ def of_group_arm(sm: SentenceMentions, text: str, f: Figure) -> Span | None:
 
 
 def allocated_count_arm(f: Figure, figures: list[Figure], sm: SentenceMentions,
-                        text: str) -> Span | None:  # fmt: skip
+                        text: str, k: int) -> Span | None:  # fmt: skip
     """ "61 patients were allocated to FV and 68 to FP", "1043 were assigned to regional
     anaesthesia and 1065 were allocated to general anaesthesia": the arm a count of subjects was
     allocated to, named right after it, an auxiliary and an allocation word and "to" (or a
@@ -297,14 +297,14 @@ def allocated_count_arm(f: Figure, figures: list[Figure], sm: SentenceMentions,
     when the allocation word comes before the count ("We randomly assigned 302 patients to
     letrozole"), or, for the next
     count joined to such a one, after "to" alone ("and 68 to FP"). Not the whole cohort's
-    ("200 were randomized to either letrozole or placebo": names joined after it)."""
+    ("200 were randomized to either letrozole or placebo": names joined after it). `k`: f's
+    index in `figures` (a search for f, per figure, was quadratic)."""
     if f.measure != "enrollment" or f.count is None or f.n_form:
         return None
     lex = sm.lex
     # "61 were allocated to FV", "We assigned 302 patients to X" (a later member: below)
     link = _allocation_link(lex, f, text, later=False)
     if link is None:
-        k = next((j for j, g in enumerate(figures) if g is f), 0)
         prev = figures[k - 1] if k > 0 else None
         before = None if prev is None or prev.arm is None else _allocation_link(lex, prev, text)
         if prev is None or prev.arm is None or before is None:

@@ -157,15 +157,15 @@ def _says_an_event(lex: Lexicon, parser: SentenceParser) -> bool:
 
 
 def _condition_group(lex: Lexicon, members: list[Figure], best: tuple[float, Cue] | None,
-                     parser: SentenceParser, events: list[bool]) -> bool:  # fmt: skip
+                     parser: SentenceParser, sc: _SentenceCues) -> bool:  # fmt: skip
     """Make the group enrollment, and say so, when it is an "(n = N)" right after the condition
     that names a group of subjects, in a sentence that frames groups (a `subgroup_frame_words`
     entry at most SUBGROUP_FRAME_REACH characters before: "Patients were divided into three
     groups: controls, n=748; CRF, n=41; and ESRD, n=45", "24 patients with either MDS (n = 17)
     or AML (n = 7)") and says no one had an event (no `event_verb_cues` entry: "In both groups
     rash (n = 5) developed"): its only claim, the condition as a weak adverse-event cue, names
-    who was counted, the group's size. `events`: the sentence's `_says_an_event`, once known
-    (a sentence of many such figures is read once, not once each)."""
+    who was counted, the group's size. `sc.says_event`: the sentence's `_says_an_event`, asked
+    once (a sentence of many such figures is read once, not once each)."""
     head = members[0]
     if len(members) != 1 or not head.n_form or head.pct is not None or head.den is not None:
         return False
@@ -176,9 +176,9 @@ def _condition_group(lex: Lexicon, members: list[Figure], best: tuple[float, Cue
     window = parser.text[max(0, head.start - SUBGROUP_FRAME_REACH) : head.start].lower()
     if lex.subgroup_frame_words.isdisjoint(_WORD.findall(window)):
         return False
-    if not events:
-        events.append(_says_an_event(lex, parser))
-    if events[0]:
+    if sc.says_event is None:
+        sc.says_event = _says_an_event(lex, parser)
+    if sc.says_event:
         return False
     head.measure, head.one_arm = "enrollment", True
     return True
@@ -301,7 +301,7 @@ class _SentenceCues:
     # whether the sentence names a case-control design (`names_case_control`)
     case_control: bool = False
     # whether it says an event (`_says_an_event`), once asked
-    events: list[bool] = field(default_factory=list)
+    says_event: bool | None = None
 
     def __post_init__(self) -> None:
         if not self.defined:
@@ -450,7 +450,7 @@ def assign_measures(
         if best is not None and head.time_unit is not None:
             best = _time_to_event_cue(lex, scored, best)
         if _controls_enrolled(lex, best, sc, figures, head, parser) or _condition_group(
-                lex, members, best, parser, sc.events):
+                lex, members, best, parser, sc):
             continue  # "49 cases and 156 control subjects", "... ESRD, n=45": who was studied
         measure: str | None = None
         negated = False

@@ -18,7 +18,7 @@ class StudyRegexes:
     studied_before_re: re.Pattern[str]
     studied_after_re: re.Pattern[str]
     assessed_after_re: re.Pattern[str]
-    case_nouns: frozenset[str]
+    occurrence_nouns: frozenset[str]  # (the word set's, `WordSets`)
     studied_in_re: re.Pattern[str]
     composition_before_re: re.Pattern[str]
     composition_after_re: re.Pattern[str]
@@ -31,7 +31,7 @@ class StudyRegexes:
         syndrome ... were reviewed", "The response of 44 patients ... was assessed")?"""
         if self.studied_after_re.match(text, end):
             return True
-        cases = population is not None and population.lower() in self.case_nouns
+        cases = population is not None and population.lower() in self.occurrence_nouns
         return not cases and self.assessed_after_re.match(text, end) is not None
 
     def _build_study_regexes(self, data: dict[str, Any]) -> None:
@@ -74,7 +74,6 @@ class StudyRegexes:
             rf"(?:{alt(data['assessment_words'])})\b",
             re.IGNORECASE,
         )
-        self.case_nouns = frozenset(w.lower() for w in data["occurrence_nouns"])
         # "Nausea was compared in 40 patients": who was studied ("in"/"among" only: "compared
         # with 3 patients" is another arm's count)
         self.studied_in_re = re.compile(

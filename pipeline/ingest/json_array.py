@@ -59,7 +59,15 @@ from pipeline.ingest.common import (
 )
 from pipeline.ingest.head_checks import head_and_problem
 from pipeline.ingest.json_resync import ELEMENT_START, Resumed, Resync
-from pipeline.ingest.json_scan import BOUNDARY, Lines, extent, extent_scan, value_end
+from pipeline.ingest.json_scan import (
+    BOUNDARY,
+    Lines,
+    extent,
+    extent_scan,
+    moved_error,
+    skip_space,
+    value_end,
+)
 from pipeline.ingest.json_values import (
     MAX_JSON_CONTAINERS,
     JsonTooLarge,
@@ -69,7 +77,6 @@ from pipeline.ingest.json_values import (
 )
 from pipeline.ingest.jsonl import record_document, record_stem
 
-_SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
 #: What converts a JSON array too big to read whole into JSON Lines.
 _CONVERT = "jq -c '.[]' FILE.json > FILE.jsonl"
 
@@ -214,45 +221,33 @@ def _decode_element(text: str, pos: int, where: tuple[int, int],
     try:
         value, end = _decode(piece, 0, line, None)
     except json.JSONDecodeError as exc:
-        raise _moved(exc, pos, where) from None
+        raise moved_error(exc, pos, where) from None
     except _Damage as exc:  # (an element nested too deep that does not end in its lines)
         if found is None:
             raise
         raise _Damage("an element nested too deep to parse does not end before the next "
                       "element starts", line) from exc
     if isinstance(value, _Skipped) and isinstance(value.error, json.JSONDecodeError):
-        _moved(value.error, pos, where)
+        moved_error(value.error, pos, where)
     return value, pos + end
-
-
-def _moved(exc: json.JSONDecodeError, pos: int, where: tuple[int, int]
-           ) -> json.JSONDecodeError:
-    """`exc`, raised parsing the text from `pos` (at `where`: its line and 0-based column)
-    on, made to name its place in the whole text (changed in place)."""
-    line, column = where
-    if exc.lineno == 1:
-        exc.colno += column
-    exc.lineno += line - 1
-    exc.pos += pos
-    return exc
 
 
 def _elements(text: str) -> Iterator[tuple[int, Any]]:
     """(line where the element starts, parsed element) for each element of the JSON array
     `text`, or of its objects one after another (`_objects`); raises JSONDecodeError or
     `_Damage` at damage, after the elements before it."""
-    pos = _SPACE.match(text, 0).end()  # type: ignore[union-attr]  # always matches
+    pos = skip_space(text, 0)
     if text[pos : pos + 1] == "{":
         yield from _objects(text, pos)
         return
     if text[pos : pos + 1] != "[":
         raise _Damage("the file is neither a JSON array nor JSON objects",
                       1 + text.count("\n", 0, pos))
-    pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+    pos = skip_space(text, pos + 1)
     end = pos + 1 if text[pos : pos + 1] == "]" else (yield from _array_elements(text, pos))
     if end is None:
         return
-    after = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+    after = skip_space(text, end)
     if after < len(text):
         raise _Damage("data after the end of the array", 1 + text.count("\n", 0, after),
                       after_end=True)
@@ -294,9 +289,9 @@ def _array_elements(text: str, pos: int) -> Generator[tuple[int, Any], None, int
             if starts is not None and not _starts_line(starts, text, pos):
                 starts = None  # elements not on lines of their own: none told apart by lines
             yield line, obj
-        pos = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+        pos = skip_space(text, end)
         if text[pos : pos + 1] == ",":
-            pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+            pos = skip_space(text, pos + 1)
             continue
         if text[pos : pos + 1] == "]":
             return pos + 1
@@ -322,7 +317,7 @@ def _next_element(text: str, end: int) -> int | bool | None:
     """For `json_resync`: where the element after the one whose ',' or ']' is at `end`
     starts; True when it is the array's "]" with nothing after it; None when it is a "]"
     with more after it (the element was nested in another)."""
-    after = _SPACE.match(text, end + 1).end()  # type: ignore[union-attr]
+    after = skip_space(text, end + 1)
     if text[end] == ",":
         return after
     return True if after == len(text) else None
@@ -343,7 +338,7 @@ def _shares_lines(starts: re.Pattern[str], text: str, pos: int, ends: _Ends) -> 
         resumed = ends.resumed(pos)
         return resumed is not None and resumed.start < limit
     return (stop is not None and text[stop] == ","
-            and _SPACE.match(text, stop + 1).end() < limit)  # type: ignore[union-attr]
+            and skip_space(text, stop + 1) < limit)
 
 
 def _bounded(exc: ValueError, text: str, pos: int, lines: Lines, ends: _Ends,
@@ -361,7 +356,7 @@ def _bounded(exc: ValueError, text: str, pos: int, lines: Lines, ends: _Ends,
     line, column = lines.at(pos)
     last = len(text[pos:stop].rstrip(" \t\n\r")) + pos - 1
     last_line, last_column = lines.at(max(pos, last))
-    after = _SPACE.match(text, stop + 1).end() if text[stop] == "," else None  # type: ignore[union-attr]
+    after = skip_space(text, stop + 1) if text[stop] == "," else None
     resume_at = None if after is None else lines.shown(after)
     if stop == pos:
         return _Lost(exc, line, False, resume_at=resume_at, bounded=True), pos
@@ -394,7 +389,7 @@ def _objects(text: str, pos: int) -> Iterator[tuple[int, Any]]:
                     starts = None  # objects not on lines of their own: none told apart
                 yield line, obj
                 previous = line
-                pos = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+                pos = skip_space(text, end)
                 continue
         else:
             damage = _Damage("expected the '{' of another object after the one that starts "

@@ -23,7 +23,13 @@ from typing import Any
 from pipeline.documents import Document, ErrorRecord
 from pipeline.ingest.common import err
 from pipeline.ingest.json_resync import Resync
-from pipeline.ingest.json_scan import JOINED, part_end, part_end_scan, skip_space
+from pipeline.ingest.json_scan import (
+    JOINED,
+    moved_error,
+    part_end,
+    part_end_scan,
+    skip_space,
+)
 from pipeline.ingest.json_values import bad_json_kind, bad_json_message, parse_int
 
 _DECODER = json.JSONDecoder(parse_int=parse_int)  # an integer too long: a HugeNumber
@@ -166,7 +172,7 @@ def _parsed(text: str, pos: int, end: int, number: int) -> Part:
     try:
         return Part(number, pos, end, value=_DECODER.decode(text[pos:end]))
     except json.JSONDecodeError as exc:
-        return Part(number, pos, end, error=_moved(exc, pos))
+        return Part(number, pos, end, error=moved_error(exc, pos, (1, pos)))
     except (ValueError, RecursionError) as exc:
         return Part(number, pos, end, error=exc)
 
@@ -182,15 +188,6 @@ def _unbounded(text: str, pos: int, number: int) -> Part:
             return Part(number, pos, len(text), error=exc, unbounded=True)
         return Part(number, pos, end, value=value)
     return Part(number, pos, len(text), error=NoObject(_NO_OBJECT), unbounded=True)
-
-
-def _moved(exc: json.JSONDecodeError, pos: int) -> json.JSONDecodeError:
-    """`exc`, raised parsing the line's text from column `pos` on, made to name its place in
-    the line (changed in place)."""
-    if exc.lineno == 1:
-        exc.colno += pos
-    exc.pos += pos
-    return exc
 
 
 def part_rows(part: Part, text: str, lineno: int, source: str,

@@ -6,6 +6,7 @@ another (`json_parts`), where each ends by bracket and quote depth (`part_end`).
 
 from __future__ import annotations
 
+import json
 import re
 
 #: A JSON string or a bracket: what `value_end` walks over.
@@ -41,6 +42,18 @@ _SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
 #: Two objects' boundary on a line of objects one after another ("} {"): a string holding it
 #: was read where none is, as `BOUNDARY` in an array.
 JOINED = re.compile(r"[\]}][ \t\n\r]*\{")
+
+
+def moved_error(exc: json.JSONDecodeError, pos: int, where: tuple[int, int]
+                ) -> json.JSONDecodeError:
+    """`exc`, raised parsing the text from `pos` (at `where`: its line and 0-based column)
+    on, made to name its place in the whole text (changed in place)."""
+    line, column = where
+    if exc.lineno == 1:
+        exc.colno += column
+    exc.lineno += line - 1
+    exc.pos += pos
+    return exc
 
 
 def skip_space(text: str, pos: int) -> int:

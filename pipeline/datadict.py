@@ -236,10 +236,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         written = write(target)
-    except OSError as exc:  # a read-only folder, no such folder, a name too long
-        blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
-        why = f"{blocker} is not a folder" if blocker is not None else exc.strerror or exc
-        sys.stderr.write(f"biotab docs: cannot write {target}: {why}\n")
+    except OSError as exc:  # a read-only folder, a name too long (its folder is one: above)
+        sys.stderr.write(f"biotab docs: cannot write {target}: {exc.strerror or exc}\n")
         return 2
     sys.stdout.write(f"wrote {written}\n")
     return 0

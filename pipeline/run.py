@@ -49,7 +49,7 @@ from typing import Any
 from pipeline import output_folder as O
 from pipeline import write as W
 from pipeline.ingest import MISSING_PATH, Shard, list_shards
-from pipeline.ingest.dedupe import DELETED, DUPLICATE, keep_choice
+from pipeline.ingest.dedupe import DEFAULT_KEEP, DELETED, DUPLICATE, keep_choice
 from pipeline.limits import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_BLOCK_SIZE,
@@ -118,12 +118,18 @@ class RunSummary:
     #: documents dropped because a later `<DeleteCitation>` list deletes them
     citations_deleted: int = 0
     fail_on_error: bool = False
-    #: error rows the run's options ask for, which `fail_on_error` does not count: the
-    #: copies replaced or deleted under `--keep-duplicates last` / `--pubmed-updates`
-    expected_errors: int = 0
+    #: which copy of a doc_id the run kept, "first" or "last" (`expected_errors`)
+    keep_duplicates: str = DEFAULT_KEEP
     threads: int = 0  # dask: the cluster's threads (local: one per worker process)
     #: rows of the errors table per `error` kind (`write.count_error_kinds`)
     error_kinds: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def expected_errors(self) -> int:
+        """Error rows the run's options ask for, which `fail_on_error` does not count: the
+        copies replaced or deleted under `--keep-duplicates last` / `--pubmed-updates`
+        (`_expected_errors` of `error_kinds`)."""
+        return _expected_errors(self.error_kinds, self.keep_duplicates)
 
     @property
     def reader_failures(self) -> int:
@@ -483,7 +489,7 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
         shards_skipped=skipped, failed_shards=failed_shards,
         duplicates_dropped=finished.duplicates, citations_deleted=finished.citations_deleted,
         fail_on_error=req.fail_on_error,
-        expected_errors=_expected_errors(kinds, req.opts.keep_duplicates),
+        keep_duplicates=req.opts.keep_duplicates,
         error_kinds=dict(kinds),
     )
 

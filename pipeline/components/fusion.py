@@ -23,7 +23,11 @@ The rules, in the order they apply (this docstring is the place to read them):
    "lipid"), not given as drugs. A drug class listed by its id in
    `pipeline/rules/kb_class_concepts.txt` ("immunosuppressants", "NSAIDs") is kept all the same:
    the model learned BC5CDR's guidelines, which annotate few class words, and a reader looks
-   documents up by class.
+   documents up by class. So is a drug `pipeline/rules/fusion_drugs.jsonl` names
+   (`fusion_drugs.DeclinedDrugRules`): a name built on a WHO INN stem ("ustekinumab",
+   "etanercept"), or a concept given as a drug as a rule ("insulin") where the words around it
+   do not say it is measured ("serum insulin", "insulin levels"): BC5CDR annotates no protein,
+   not even a given one, so the model declines "insulin treatment" and "natalizumab".
 4. Abbreviations: a short form whose long form is a mention becomes a mention with the long
    form's label and concept everywhere in the document (source "abbreviation"), except where
    it is part of a longer dictionary name ("C" in "vitamin C"). Definitions are scispacy's,
@@ -64,6 +68,7 @@ from pipeline.components.fusion_definitions import (
     bracketed_definitions,
     head_defines,
 )
+from pipeline.components.fusion_drugs import DeclinedDrugRules
 from pipeline.components.fuzzy import SPANS_KEY as FUZZY_SPANS_KEY
 from pipeline.components.lexicon import LABEL_PRIORITY, english_token_mask, resolve_overlaps
 from pipeline.components.lexicon import SPANS_KEY as LEXICON_SPANS_KEY
@@ -148,6 +153,7 @@ class Fusion:
         lookup_long_forms: bool = True,
         kb_path: str | None = None,
         class_concepts_path: str | None = None,
+        declined_drugs_path: str | None = None,
     ) -> None:
         self.name = name
         self.generic_terms = read_terms(
@@ -184,6 +190,9 @@ class Fusion:
         self._kb: KnowledgeBase | None = None
         self.classes = ClassConcepts.load(
             Path(class_concepts_path) if class_concepts_path else None
+        )
+        self.declined_drugs = DeclinedDrugRules.load(
+            Path(declined_drugs_path) if declined_drugs_path else None
         )
 
     @property
@@ -265,7 +274,10 @@ class Fusion:
                 return False
             if c.label != DRUG or self.lexicon_only_drug_branches is None:
                 return True
-            return self._in_drug_branches(c.concept_id)
+            if self._in_drug_branches(c.concept_id):
+                return True
+            concept = self.kb.get(c.concept_id) if c.concept_id else None
+            return self.declined_drugs.keeps(doc, c.start, c.end, concept)
 
         # the others in their order, each unless it overlaps one taken before (tokens taken are
         # marked: a document with thousands of mentions costs linear time, not quadratic)
@@ -486,6 +498,7 @@ class Fusion:
         "lookup_long_forms": True,
         "kb_path": None,
         "class_concepts_path": None,
+        "declined_drugs_path": None,
     },
 )
 def make_fusion(
@@ -503,6 +516,7 @@ def make_fusion(
     lookup_long_forms: bool,
     kb_path: str | None,
     class_concepts_path: str | None,
+    declined_drugs_path: str | None,
 ) -> Fusion:
     return Fusion(
         nlp, name, generic_terms_path=generic_terms_path,
@@ -511,6 +525,7 @@ def make_fusion(
         keep_fuzzy_only=keep_fuzzy_only, lexicon_only_drug_branches=lexicon_only_drug_branches,
         prefer_longer_lexicon=prefer_longer_lexicon, lookup_long_forms=lookup_long_forms,
         kb_path=kb_path, class_concepts_path=class_concepts_path,
+        declined_drugs_path=declined_drugs_path,
     )
 
 

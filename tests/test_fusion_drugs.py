@@ -27,6 +27,8 @@ def drugs(doc: Doc) -> list[tuple[str, str | None]]:
      [("natalizumab", "MESH:D000069442")]),
     ("She was treated with insulin for diabetes.", [("insulin", "MESH:D007328")]),
     ("Insulin was given to 30 patients", [("Insulin", "MESH:D007328")]),
+    # a word that begins one drug's names only: "certolizumab pegol"
+    ("Patients received certolizumab every two weeks.", [("certolizumab", "MESH:D000068582")]),
 ])
 def test_declined_drugs_are_mentions(full_nlp: Language, text: str,
                                      expected: list[tuple[str, str]]) -> None:
@@ -91,6 +93,16 @@ def test_insulin_given_not_measured(nlp: Language) -> None:
         ("insulin", "MESH:D007328", 1),  # before "levels"
         ("proinsulin", "MESH:D011384", 0),  # an Insulins child not listed: an analyte
     ]) == ["Insulin glargine"]
+
+
+def test_a_word_begins_one_drugs_names() -> None:
+    from pipeline.kb import KnowledgeBase
+
+    rules, kb = DeclinedDrugRules.load(), KnowledgeBase.load()
+    assert rules.head_of_one_drug("certolizumab", kb) == "MESH:D000068582"
+    assert rules.head_of_one_drug("natalizumab", kb) is None  # a name of its own
+    assert rules.head_of_one_drug("bafilomycin", kb) is None  # "bafilomycin a1", "... b1"
+    assert rules.head_of_one_drug("haemolysis", kb) is None  # no stem
 
 
 def test_shipped_rules_read() -> None:

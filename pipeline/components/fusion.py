@@ -28,6 +28,8 @@ The rules, in the order they apply (this docstring is the place to read them):
    "etanercept"), or a concept given as a drug as a rule ("insulin") where the words around it
    do not say it is measured ("serum insulin", "insulin levels"): BC5CDR annotates no protein,
    not even a given one, so the model declines "insulin treatment" and "natalizumab".
+   A word on its own that no source tagged, built on such a stem, is a mention of the one DRUG
+   whose names it begins ("certolizumab" of "certolizumab pegol"), with `first_words` set.
 4. Abbreviations: a short form whose long form is a mention becomes a mention with the long
    form's label and concept everywhere in the document (source "abbreviation"), except where
    it is part of a longer dictionary name ("C" in "vitamin C"). Definitions are scispacy's,
@@ -290,6 +292,25 @@ class Fusion:
                 taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         return result
 
+    def add_name_heads(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+        """Rule 3, last part: an untagged word that begins the names of one drug only
+        ("certolizumab" of "certolizumab pegol"; `DeclinedDrugRules.head_of_one_drug`)."""
+        rules = self.declined_drugs
+        if not (self.keep_lexicon_only and rules.first_words):
+            return cands
+        taken = bytearray(len(doc))
+        for c in cands:
+            taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+        added = []
+        for token in doc:
+            if taken[token.i] or len(token) < 6 or not token.is_alpha:
+                continue
+            cid = rules.head_of_one_drug(token.lower_, self.kb)
+            if cid is not None:
+                added.append(Candidate(token.i, token.i + 1, DRUG, "lexicon", cid,
+                                       self.scores["lexicon"]))
+        return cands + added
+
     def apply_abbreviations(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
         """Rule 4: short forms take their long form's label and concept, everywhere."""
         abbreviations = doc._.abbreviations if Doc.has_extension("abbreviations") else []
@@ -441,6 +462,7 @@ class Fusion:
     def __call__(self, doc: Doc) -> Doc:
         texts = _LowerTexts(doc)
         cands = self.merge_sources(doc)
+        cands = self.add_name_heads(doc, cands)
         cands = self.apply_abbreviations(doc, cands)
         cands = self.harmonize_labels(doc, cands, texts)
         if self.propagate:

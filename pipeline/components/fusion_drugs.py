@@ -5,12 +5,16 @@ file, the line and what was expected). Pure functions over a Doc's tokens; no st
 
 - `name_stems`: the match is a drug's name built on a WHO INN stem ("ustekinumab",
   "etanercept", "enoxaparin"), at most a few words, the stem word no common English word;
+  With `first_words`, such a word on its own that no source tagged, that names nothing alone
+  but begins the names of one DRUG concept only, is a mention of it ("certolizumab" of
+  "certolizumab pegol", "inotuzumab" of "inotuzumab ozogamicin": `head_of_one_drug`);
 - `concepts`: listed concepts given as drugs as a rule ("insulin"), unless the words around the
   match say it is measured ("serum insulin", "insulin levels", "insulin-like").
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,14 +22,18 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from pipeline.kb import Concept
+from pipeline.kb import Concept, KnowledgeBase, normalize_term
+from pipeline.labels import DRUG
 from pipeline.paths import rule_file
 from pipeline.rules import RuleError, read_kinded_rules, read_word_list
 
 RULES_FILE = "fusion_drugs.jsonl"
 COMMON_WORDS_FILE = "common_english_words.txt"
 KINDS: dict[str, dict[str, Any]] = {
-    "name_stems": {"required": {"stems_file": str, "max_words": int, "except": list}},
+    "name_stems": {
+        "required": {"stems_file": str, "max_words": int, "except": list},
+        "optional": {"first_words": bool},
+    },
     "concepts": {
         "required": {"ids": list, "trees": list, "not_before": list, "not_after": list},
     },
@@ -33,6 +41,9 @@ KINDS: dict[str, dict[str, Any]] = {
 _WORD = re.compile(r"[^\W_]+")
 _CONCEPT_ID = re.compile(r"MESH:[CD]\d+")
 _TREE = re.compile(r"[A-Z]\d\d(?:\.\d{3})*")
+#: longer than any name the KB's index holds (a bound `alias_candidates` asks for)
+_LONGEST_NAME = 1_000
+
 
 
 def _strings(obj: dict[str, Any], key: str, where: str, *, empty: bool = False) -> list[str]:
@@ -60,6 +71,7 @@ class DeclinedDrugRules:
     trees: tuple[str, ...]
     not_before: frozenset[str]
     not_after: frozenset[str]
+    first_words: bool = False
 
     @classmethod
     def load(cls, path: Path | None = None) -> DeclinedDrugRules:
@@ -70,6 +82,7 @@ class DeclinedDrugRules:
         trees: list[str] = []
         not_before: set[str] = set()
         not_after: set[str] = set()
+        first_words = False
         for where, obj in read_kinded_rules(path, KINDS):
             if obj["kind"] == "name_stems":
                 if obj["max_words"] < 1:
@@ -82,6 +95,7 @@ class DeclinedDrugRules:
                                     f"stem of {obj['stems_file']}")
                 stems += [s for s in listed if s not in excepted]
                 max_words = max(max_words, obj["max_words"])
+                first_words = first_words or obj.get("first_words", False)
                 continue
             for cid in _strings(obj, "ids", where, empty=True):
                 if not _CONCEPT_ID.fullmatch(cid):
@@ -99,6 +113,7 @@ class DeclinedDrugRules:
             common_words=frozenset(read_word_list(rule_file(COMMON_WORDS_FILE))),
             ids=frozenset(ids), trees=tuple(trees),
             not_before=frozenset(not_before), not_after=frozenset(not_after),
+            first_words=first_words,
         )
 
     def named_by_stem(self, text: str) -> bool:
@@ -113,6 +128,29 @@ class DeclinedDrugRules:
             for w in words
             for s in self.stems
         )
+
+    def head_of_one_drug(self, word: str, kb: KnowledgeBase) -> str | None:
+        """The DRUG concept a lower-case word on its own names (`first_words`, module docstring),
+        or None."""
+        if not (self.first_words and self.stems) or word in self.common_words:
+            return None
+        if not self._stem_word.fullmatch(word):
+            return None
+        key = normalize_term(word)
+        if kb.lookup(key):
+            return None  # a name of its own, the lexicon's to tag or not
+        _, rows = kb.alias_candidates(key + " ", len(key) + 2, _LONGEST_NAME)
+        ids = {cid for row in rows for cid in kb.ids_at(row)}
+        if len(ids) != 1:
+            return None
+        (cid,) = ids
+        return cid if kb.label_of(cid) == DRUG else None
+
+    @functools.cached_property
+    def _stem_word(self) -> re.Pattern[str]:
+        """A word of at least three letters before one of the stems."""
+        stems = sorted(self.stems, key=len, reverse=True)
+        return re.compile(r"[a-z]{3,}(?:" + "|".join(map(re.escape, stems)) + ")")
 
     def given_concept(self, doc: Doc, start: int, end: int, concept: Concept | None) -> bool:
         """Whether the match at tokens [start, end) is a listed concept that its neighbours do

@@ -132,6 +132,8 @@ def read_terms(path: Path) -> set[str]:
 
 # the Span attributes set on each mention, in the order `Fusion.__call__` writes them
 _WRITTEN = ("concept_id", "source", "score", "is_abbreviation", "long_form_text")
+#: Words (lower-case hashes) whose `add_name_heads` answer a Fusion keeps, then starts again.
+_HEADS_KEPT = 100_000
 #: Sources whose span is a dictionary name, not only the model's guess.
 NAMED_SOURCES = frozenset({"lexicon", "model+lexicon"})
 
@@ -196,6 +198,8 @@ class Fusion:
         self.declined_drugs = DeclinedDrugRules.load(
             Path(declined_drugs_path) if declined_drugs_path else None
         )
+        # the words `add_name_heads` asked the KB about, and its answers (words recur)
+        self._heads: dict[int, str | None] = {}
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -298,18 +302,29 @@ class Fusion:
         rules = self.declined_drugs
         if not (self.keep_lexicon_only and rules.first_words):
             return cands
+        lowers = doc.to_array(LOWER).tolist()
         taken = bytearray(len(doc))
         for c in cands:
             taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         added = []
-        for token in doc:
-            if taken[token.i] or len(token) < 6 or not token.is_alpha:
+        strings, heads = doc.vocab.strings, self._heads
+        for i, low in enumerate(lowers):
+            if taken[i]:
                 continue
-            cid = rules.head_of_one_drug(token.lower_, self.kb)
+            if low not in heads:  # answers kept by the word's hash: words recur across documents
+                if len(heads) >= _HEADS_KEPT:
+                    heads.clear()
+                heads[low] = self._head_of(strings[low])
+            cid = heads[low]
             if cid is not None:
-                added.append(Candidate(token.i, token.i + 1, DRUG, "lexicon", cid,
-                                       self.scores["lexicon"]))
+                added.append(Candidate(i, i + 1, DRUG, "lexicon", cid, self.scores["lexicon"]))
         return cands + added
+
+    def _head_of(self, word: str) -> str | None:
+        """`add_name_heads`' answer for one lower-case word (cheap tests first)."""
+        if len(word) < 6 or not word.isalpha() or word[-3:] not in self.declined_drugs.stem_ends:
+            return None
+        return self.declined_drugs.head_of_one_drug(word, self.kb)
 
     def apply_abbreviations(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
         """Rule 4: short forms take their long form's label and concept, everywhere."""

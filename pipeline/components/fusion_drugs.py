@@ -147,6 +147,11 @@ class DeclinedDrugRules:
         return cid if kb.label_of(cid) == DRUG else None
 
     @functools.cached_property
+    def stem_ends(self) -> frozenset[str]:
+        """The stems' last three letters (a word ending in none ends in no stem)."""
+        return frozenset(s[-3:] for s in self.stems)
+
+    @functools.cached_property
     def _stem_word(self) -> re.Pattern[str]:
         """A word of at least three letters before one of the stems."""
         stems = sorted(self.stems, key=len, reverse=True)

@@ -209,7 +209,8 @@ def _build(model: Path | str | None, kb_path: Path | None, *, outcomes: bool,
     branches = list(CHEMICAL_STRUCTURE_BRANCHES) if lexicon_aware else None
     nlp.add_pipe(
         "biotab_fusion",
-        config={"lexicon_only_drug_branches": branches, "lookup_long_forms": not lexicon_aware},
+        config={"lexicon_only_drug_branches": branches, "lookup_long_forms": not lexicon_aware,
+                **kb_cfg},
     )
     nlp.add_pipe("biotab_cytokines", config=kb_cfg)
     nlp.add_pipe("biotab_mention_filter")

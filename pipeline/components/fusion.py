@@ -23,7 +23,13 @@ The rules, in the order they apply (this docstring is the place to read them):
    "lipid"), not given as drugs. A drug class listed by its id in
    `pipeline/rules/kb_class_concepts.txt` ("immunosuppressants", "NSAIDs") is kept all the same:
    the model learned BC5CDR's guidelines, which annotate few class words, and a reader looks
-   documents up by class.
+   documents up by class. So is a drug `pipeline/rules/fusion_drugs.jsonl` names
+   (`fusion_drugs.DeclinedDrugRules`): a name built on a WHO INN stem ("ustekinumab",
+   "etanercept"), or a concept given as a drug as a rule ("insulin") where the words around it
+   do not say it is measured ("serum insulin", "insulin levels"): BC5CDR annotates no protein,
+   not even a given one, so the model declines "insulin treatment" and "natalizumab".
+   A word on its own that no source tagged, built on such a stem, is a mention of the one DRUG
+   whose names it begins ("certolizumab" of "certolizumab pegol"), with `first_words` set.
 4. Abbreviations: a short form whose long form is a mention becomes a mention with the long
    form's label and concept everywhere in the document (source "abbreviation"), except where
    it is part of a longer dictionary name ("C" in "vitamin C"). Definitions are scispacy's,
@@ -64,6 +70,7 @@ from pipeline.components.fusion_definitions import (
     bracketed_definitions,
     head_defines,
 )
+from pipeline.components.fusion_drugs import DeclinedDrugRules
 from pipeline.components.fuzzy import SPANS_KEY as FUZZY_SPANS_KEY
 from pipeline.components.lexicon import LABEL_PRIORITY, english_token_mask, resolve_overlaps
 from pipeline.components.lexicon import SPANS_KEY as LEXICON_SPANS_KEY
@@ -125,6 +132,8 @@ def read_terms(path: Path) -> set[str]:
 
 # the Span attributes set on each mention, in the order `Fusion.__call__` writes them
 _WRITTEN = ("concept_id", "source", "score", "is_abbreviation", "long_form_text")
+#: Words (lower-case hashes) whose `add_name_heads` answer a Fusion keeps, then starts again.
+_HEADS_KEPT = 100_000
 #: Sources whose span is a dictionary name, not only the model's guess.
 NAMED_SOURCES = frozenset({"lexicon", "model+lexicon"})
 
@@ -148,6 +157,7 @@ class Fusion:
         lookup_long_forms: bool = True,
         kb_path: str | None = None,
         class_concepts_path: str | None = None,
+        declined_drugs_path: str | None = None,
     ) -> None:
         self.name = name
         self.generic_terms = read_terms(
@@ -185,6 +195,11 @@ class Fusion:
         self.classes = ClassConcepts.load(
             Path(class_concepts_path) if class_concepts_path else None
         )
+        self.declined_drugs = DeclinedDrugRules.load(
+            Path(declined_drugs_path) if declined_drugs_path else None
+        )
+        # the words `add_name_heads` asked the KB about, and its answers (words recur)
+        self._heads: dict[int, str | None] = {}
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -265,7 +280,10 @@ class Fusion:
                 return False
             if c.label != DRUG or self.lexicon_only_drug_branches is None:
                 return True
-            return self._in_drug_branches(c.concept_id)
+            if self._in_drug_branches(c.concept_id):
+                return True
+            concept = self.kb.get(c.concept_id) if c.concept_id else None
+            return self.declined_drugs.keeps(doc, c.start, c.end, concept)
 
         # the others in their order, each unless it overlaps one taken before (tokens taken are
         # marked: a document with thousands of mentions costs linear time, not quadratic)
@@ -277,6 +295,36 @@ class Fusion:
                 result.append(c)
                 taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         return result
+
+    def add_name_heads(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+        """Rule 3, last part: an untagged word that begins the names of one drug only
+        ("certolizumab" of "certolizumab pegol"; `DeclinedDrugRules.head_of_one_drug`)."""
+        rules = self.declined_drugs
+        if not (self.keep_lexicon_only and rules.first_words):
+            return cands
+        lowers = doc.to_array(LOWER).tolist()
+        taken = bytearray(len(doc))
+        for c in cands:
+            taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+        added = []
+        strings, heads = doc.vocab.strings, self._heads
+        for i, low in enumerate(lowers):
+            if taken[i]:
+                continue
+            if low not in heads:  # answers kept by the word's hash: words recur across documents
+                if len(heads) >= _HEADS_KEPT:
+                    heads.clear()
+                heads[low] = self._head_of(strings[low])
+            cid = heads[low]
+            if cid is not None:
+                added.append(Candidate(i, i + 1, DRUG, "lexicon", cid, self.scores["lexicon"]))
+        return cands + added
+
+    def _head_of(self, word: str) -> str | None:
+        """`add_name_heads`' answer for one lower-case word (cheap tests first)."""
+        if len(word) < 6 or not word.isalpha() or word[-3:] not in self.declined_drugs.stem_ends:
+            return None
+        return self.declined_drugs.head_of_one_drug(word, self.kb)
 
     def apply_abbreviations(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
         """Rule 4: short forms take their long form's label and concept, everywhere."""
@@ -429,6 +477,7 @@ class Fusion:
     def __call__(self, doc: Doc) -> Doc:
         texts = _LowerTexts(doc)
         cands = self.merge_sources(doc)
+        cands = self.add_name_heads(doc, cands)
         cands = self.apply_abbreviations(doc, cands)
         cands = self.harmonize_labels(doc, cands, texts)
         if self.propagate:
@@ -486,6 +535,7 @@ class Fusion:
         "lookup_long_forms": True,
         "kb_path": None,
         "class_concepts_path": None,
+        "declined_drugs_path": None,
     },
 )
 def make_fusion(
@@ -503,6 +553,7 @@ def make_fusion(
     lookup_long_forms: bool,
     kb_path: str | None,
     class_concepts_path: str | None,
+    declined_drugs_path: str | None,
 ) -> Fusion:
     return Fusion(
         nlp, name, generic_terms_path=generic_terms_path,
@@ -511,6 +562,7 @@ def make_fusion(
         keep_fuzzy_only=keep_fuzzy_only, lexicon_only_drug_branches=lexicon_only_drug_branches,
         prefer_longer_lexicon=prefer_longer_lexicon, lookup_long_forms=lookup_long_forms,
         kb_path=kb_path, class_concepts_path=class_concepts_path,
+        declined_drugs_path=declined_drugs_path,
     )
 
 

@@ -133,3 +133,22 @@ def test_bad_rules_name_file_and_line(tmp_path: Path, line: str, message: str) -
     with pytest.raises(RuleError, match=message) as err:
         DeclinedDrugRules.load(path)
     assert f"{path}:2" in str(err.value)
+
+
+def test_saved_component_keeps_its_declined_drug_rules(nlp: Language, tmp_path: Path) -> None:
+    """to_disk copies the rules file and the stem list it names; from_disk reads those, not the
+    shipped ones (before: the saved folder held neither, so a component saved with its own rules
+    came back with the shipped ones)."""
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "stems.txt").write_text("mab\n", encoding="utf-8")
+    (own / "fusion_drugs.jsonl").write_text(
+        '{"kind": "name_stems", "stems_file": "stems.txt", "max_words": 1, "except": []}\n',
+        encoding="utf-8")
+    custom = Fusion(nlp, "f", declined_drugs_path=str(own / "fusion_drugs.jsonl"))
+    assert custom.declined_drugs.stems == ("mab",)
+    custom.to_disk(tmp_path / "saved")
+    (own / "fusion_drugs.jsonl").unlink()  # the copy is read, not the original
+    again = Fusion(nlp, "f").from_disk(tmp_path / "saved")
+    assert again.declined_drugs == custom.declined_drugs
+    assert again.declined_drugs != Fusion(nlp, "f").declined_drugs

@@ -56,6 +56,7 @@ the figures measured on BC5CDR devel), scaled by the fuzzy similarity for fuzzy 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,9 @@ from pipeline.components.fusion_definitions import (
     bracketed_definitions,
     head_defines,
 )
+from pipeline.components.fusion_drugs import RULES_FILE as DECLINED_DRUGS_FILE
 from pipeline.components.fusion_drugs import DeclinedDrugRules
+from pipeline.components.fusion_drugs import rule_files as declined_rule_files
 from pipeline.components.fuzzy import SPANS_KEY as FUZZY_SPANS_KEY
 from pipeline.components.lexicon import LABEL_PRIORITY, english_token_mask, resolve_overlaps
 from pipeline.components.lexicon import SPANS_KEY as LEXICON_SPANS_KEY
@@ -83,6 +86,8 @@ from pipeline.rules import read_term_list, read_word_list, write_word_list
 
 DEFAULT_GENERIC_TERMS = rule_file("generic_terms.txt")
 FUNCTION_WORDS_FILE = "function_words.txt"
+#: where `to_disk` keeps the declined-drug rules and the stem lists they name
+DECLINED_DRUGS_FOLDER = "declined_drugs"
 DEFAULT_SCORES = {
     "model": 0.85,
     "lexicon": 0.9,
@@ -195,9 +200,8 @@ class Fusion:
         self.classes = ClassConcepts.load(
             Path(class_concepts_path) if class_concepts_path else None
         )
-        self.declined_drugs = DeclinedDrugRules.load(
-            Path(declined_drugs_path) if declined_drugs_path else None
-        )
+        self._declined_drugs_path = Path(declined_drugs_path) if declined_drugs_path else None
+        self.declined_drugs = DeclinedDrugRules.load(self._declined_drugs_path)
         # the words `add_name_heads` asked the KB about, and its answers (words recur)
         self._heads: dict[int, str | None] = {}
 
@@ -503,6 +507,11 @@ class Fusion:
         write_word_list(path / FUNCTION_WORDS_FILE, sorted(self.function_words))
         self.classes.to_disk(path)
         srsly.write_json(path / "scores.json", self.scores)
+        # the rules file names its stem list by a path relative to itself: copied side by side
+        drugs = path / DECLINED_DRUGS_FOLDER
+        drugs.mkdir(exist_ok=True)
+        for source in declined_rule_files(self._declined_drugs_path):
+            shutil.copyfile(source, drugs / source.name)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> Fusion:
         """Restore the lists and scores `to_disk` wrote; a component saved without a function
@@ -514,6 +523,10 @@ class Fusion:
         if (path / CLASS_CONCEPTS_FILE).exists():
             self.classes = ClassConcepts.load(path / CLASS_CONCEPTS_FILE)
         self.scores = {**DEFAULT_SCORES, **srsly.read_json(path / "scores.json")}
+        saved = path / DECLINED_DRUGS_FOLDER / DECLINED_DRUGS_FILE
+        if saved.exists():
+            self._declined_drugs_path = saved
+            self.declined_drugs = DeclinedDrugRules.load(saved)
         return self
 
 

@@ -60,6 +60,17 @@ def _read_stems(path: Path, where: str) -> tuple[str, ...]:
     return read_word_list(path)
 
 
+def rule_files(path: Path | None = None) -> list[Path]:
+    """The rules file (`path`, else the shipped one) and the stem lists its rules name: what a
+    saved component copies so that it reloads the same rules."""
+    path = path or rule_file(RULES_FILE)
+    files = [path]
+    for _where, obj in read_kinded_rules(path, KINDS):
+        if obj["kind"] == "name_stems" and path.parent / obj["stems_file"] not in files:
+            files.append(path.parent / obj["stems_file"])
+    return files
+
+
 @dataclass(frozen=True)
 class DeclinedDrugRules:
     """The rules of one `fusion_drugs.jsonl` (module docstring)."""

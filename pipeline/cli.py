@@ -14,12 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from pipeline import __version__
-from pipeline.cli_group import (
-    CommandGroup,
-    StdoutConsole,
-    closed_stdout_ends_quietly,
-    plain_library_output,
-)
+from pipeline.cli_group import CommandGroup, plain_library_output
 from pipeline.cli_logging import run_logging, spacy_logs_once
 from pipeline.formats import formats_text
 from pipeline.limits import (
@@ -241,6 +236,8 @@ def evaluate_command(
     whole numbers or do not match the text) is a warning naming its line, and is counted
     under the tables: the scores are against the gold without it.
     """
+    from rich.console import Console
+
     from pipeline.evaluate import GOLD_FORMATS, evaluate, evaluation_tables
     from pipeline.nlp import build_nlp
     from pipeline.paths import trained_ner_model
@@ -266,7 +263,7 @@ def evaluate_command(
                     f"{type(exc).__name__}: {exc}") from exc
     ev = evaluate(nlp, gold, sentences_per_doc=sentences_per_doc, errors_path=errors,
                   exclude_generic=exclude_generic)
-    console = StdoutConsole()
+    console = Console()  # on stdout; closed early: see `CommandGroup`
     for table in evaluation_tables(ev, gold.name):
         console.print(table)
     if ev.gold_problems:
@@ -559,8 +556,7 @@ def run_cmd(
     finally:
         if on_term:
             signal.signal(signal.SIGTERM, previous)
-    with closed_stdout_ends_quietly(summary.exit_code):  # a failed run's 1, not 141
-        typer.echo("\n".join(summary_lines(summary)))
+    typer.echo("\n".join(summary_lines(summary)))  # (stdout closed: `CommandGroup`)
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)
 

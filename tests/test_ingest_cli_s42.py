@@ -36,3 +36,29 @@ def test_a_closed_stdout_keeps_evaluates_own_exit_code(tmp_path: Path) -> None:
         code, err = _stdout_closed("evaluate", str(gold), "--no-model")
         assert code == 2, (gold.name, err)
         assert "Traceback" not in err and "Exception ignored" not in err, err
+
+
+# ------------------------------------------------------------------------ JSON: the bracket cap
+
+
+def _over_the_bracket_cap() -> str:
+    """A line of two JSON objects one after another, the first holding more "[" than
+    MAX_JSON_CONTAINERS (2,000,000 empty arrays: about 6 MB of text)."""
+    from pipeline.ingest.json_values import MAX_JSON_CONTAINERS
+
+    return '{"id": "a", "x": [' + "[]," * MAX_JSON_CONTAINERS + '[]]}{"id": "b", "text": "T."}'
+
+
+def test_objects_one_after_another_are_not_parsed_over_the_bracket_cap() -> None:
+    """`load_json` refuses a text of more than MAX_JSON_CONTAINERS brackets before parsing it
+    (its Python objects would take GBs), but `json_parts.line_parts` did not: BioC JSON's
+    `_is_object`, which tells a file of one document per line, called it on the same line
+    after load_json's JsonTooLarge and parsed the objects anyway. The cap is checked where
+    the parts are found now, so no caller can miss it."""
+    from pipeline.ingest.bioc_json import _is_object
+    from pipeline.ingest.json_parts import line_parts
+
+    text = _over_the_bracket_cap()
+    assert line_parts(text) is None
+    assert not _is_object(text.encode())
+    assert line_parts('{"id": "a", "x": [[], []]}{"id": "b", "text": "T."}') is not None

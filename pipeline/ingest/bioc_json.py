@@ -46,7 +46,6 @@ from pipeline.ingest.common import (
 from pipeline.ingest.json_parts import line_parts, part_rows
 from pipeline.ingest.json_values import (
     HugeNumber,
-    JsonTooLarge,
     bad_json_kind,
     bad_json_message,
     json_kind,
@@ -294,7 +293,7 @@ def _json_line(line: bytes | int, i: int, source: str, caps: Caps
     try:
         one = load_json(text)
     except (ValueError, RecursionError) as exc:  # ValueError: JSONDecodeError's parent too
-        parts = None if isinstance(exc, JsonTooLarge) else line_parts(text)
+        parts = line_parts(text)  # (None over the bracket cap)
         if parts is None:
             yield loc, err(source, bad_json_kind(exc), bad_json_message(exc), loc)
             return

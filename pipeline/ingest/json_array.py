@@ -69,10 +69,9 @@ from pipeline.ingest.json_scan import (
     value_end,
 )
 from pipeline.ingest.json_values import (
-    MAX_JSON_CONTAINERS,
-    JsonTooLarge,
     bad_json_kind,
     bad_json_message,
+    over_container_cap,
     parse_int,
 )
 from pipeline.ingest.jsonl import record_document, record_stem
@@ -472,9 +471,8 @@ def read_json_array(
         yield decoded
         return
     text = decoded.lstrip("\ufeff")
-    containers = text.count("{") + text.count("[") if len(text) > MAX_JSON_CONTAINERS else 0
-    if containers > MAX_JSON_CONTAINERS:
-        yield err(source, "record_too_large", f"{JsonTooLarge(containers)}; every document in "
+    if (too_many := over_container_cap(text)) is not None:
+        yield err(source, "record_too_large", f"{too_many}; every document in "
                   f"the file is lost; convert it to JSON Lines: {_CONVERT}", "line 1")
         return
     yield from _documents(text, source, record_stem(path, label), id_field, text_field,

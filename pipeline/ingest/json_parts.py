@@ -30,7 +30,12 @@ from pipeline.ingest.json_scan import (
     part_end_scan,
     skip_space,
 )
-from pipeline.ingest.json_values import bad_json_kind, bad_json_message, parse_int
+from pipeline.ingest.json_values import (
+    bad_json_kind,
+    bad_json_message,
+    over_container_cap,
+    parse_int,
+)
 
 _DECODER = json.JSONDecoder(parse_int=parse_int)  # an integer too long: a HugeNumber
 
@@ -63,7 +68,11 @@ def line_parts(text: str) -> Iterator[Part] | None:
     or None when it holds no such objects: it does not start with an object whose end is
     found (or, for a first object damaged so that its end is not found, a next object that
     can be told apart: `json_resync`) and after which, past white space and any text that
-    starts no object, another "{" follows, or a '"' (an object whose "{" is lost)."""
+    starts no object, another "{" follows, or a '"' (an object whose "{" is lost). None too
+    for a text over the bracket cap (`json_values.over_container_cap`: the caller's
+    `load_json` refused it before parsing, and its parts are not parsed either)."""
+    if over_container_cap(text) is not None:
+        return None
     pos = skip_space(text, 0)
     if text[pos : pos + 1] != "{":
         return None

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpers import ingest_all
+
 # ------------------------------------------------------------------------ CLI: closed stdout
 
 
@@ -62,3 +64,39 @@ def test_objects_one_after_another_are_not_parsed_over_the_bracket_cap() -> None
     assert line_parts(text) is None
     assert not _is_object(text.encode())
     assert line_parts('{"id": "a", "x": [[], []]}{"id": "b", "text": "T."}') is not None
+
+
+# ------------------------------------------------------------------------ BioC JSON offsets
+
+
+def test_a_bioc_json_offset_that_is_no_number_is_named_in_its_row(tmp_path: Path) -> None:
+    """A BioC JSON passage or sentence offset that is no whole number cost its document with
+    Python's words ("ValueError: invalid literal for int() with base 10: 'ten'", "TypeError:
+    int() argument must be ..., not 'list'"): now the row names the passage or sentence, the
+    key and the value, and what was expected, as BioC XML's rows do."""
+    import json
+
+    def doc(ident: str, offset: object, sentence: object = None) -> dict:
+        passage: dict = {"offset": offset, "infons": {"type": "abstract"}}
+        if sentence is None:
+            passage["text"] = "Aspirin reduced fever."
+        else:
+            passage["sentences"] = [{"offset": sentence, "text": "Aspirin reduced fever."}]
+        return {"id": ident, "passages": [
+            {"offset": 0, "infons": {"type": "title"}, "text": "Aspirin."}, passage]}
+
+    path = tmp_path / "docs.json"
+    path.write_text("\n".join(json.dumps(d) for d in [
+        doc("a", 9), doc("b", "ten"), doc("c", [9]), doc("d", float("inf")),
+        doc("e", 9, sentence="nine"), doc("f", "9")]) + "\n")
+    docs, errs = ingest_all(path)
+    assert [d.doc_id for d in docs] == ["a", "f"]
+    assert [(e.error, e.doc_id) for e in errs] == [("bad_bioc", k) for k in "bcde"]
+    expected = "(a passage's or sentence's \"offset\" is its character offset: a whole number)"
+    assert [e.message for e in errs] == [
+        f"malformed BioC document: passage 2: \"offset\" {shown} is not a whole number "
+        f"{expected}; document skipped"
+        for shown in ("'ten'", "[9]", "Infinity")] + [
+        f"malformed BioC document: sentence 1 of passage 2: \"offset\" 'nine' is not a whole "
+        f"number {expected}; document skipped"]
+    assert not any("invalid literal" in e.message or "Error" in e.message for e in errs)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import ingest_all
 
 # ------------------------------------------------------------------------ CLI: closed stdout
@@ -100,3 +101,68 @@ def test_a_bioc_json_offset_that_is_no_number_is_named_in_its_row(tmp_path: Path
         f"malformed BioC document: sentence 1 of passage 2: \"offset\" 'nine' is not a whole "
         f"number {expected}; document skipped"]
     assert not any("invalid literal" in e.message or "Error" in e.message for e in errs)
+
+
+# ------------------------------------------------------------------------ JSON objects over lines
+
+ABSTRACT = "Aspirin reduced fever in 12 of 20 patients with influenza."
+
+
+def _indented(i: int) -> str:
+    """Record `i` as `json.dump(obj, indent=2)` writes it: over several lines."""
+    import json
+
+    return json.dumps({"id": f"r{i}", "text": f"{ABSTRACT} Case {i}.",
+                       "meta": {"arms": [{"n": 1}, {"n": 2}]}}, indent=2)
+
+
+_DAMAGES = {
+    "a string never closed": lambda s: s.replace('."', ".", 1),
+    "a quote left out": lambda s: s.replace('"r3"', 'r3"'),
+    "a comma left out": lambda s: s.replace('"r3",', '"r3"'),
+    "a bracket left out": lambda s: s.replace('{\n        "n": 2', '\n        "n": 2'),
+}
+
+
+@pytest.mark.parametrize("damage", list(_DAMAGES))
+@pytest.mark.parametrize("joint", ["}{", "} {"])
+def test_a_damaged_object_of_objects_over_lines_costs_itself_only(
+        tmp_path: Path, damage: str, joint: str) -> None:
+    """JSON objects over several lines one after another, not each starting a line of its
+    own (`cat` of files `json.dump(obj, indent=2)` wrote, which end without a newline: "}{"):
+    a damaged object lost every object after it ("the elements from 3 on are lost"). Now it
+    costs that object only, as on a line of objects one after another and in an array: its
+    end found by its brackets and quotes, or else at the next object that parses alone."""
+    records = [_indented(i) for i in range(1, 6)]
+    records[2] = _DAMAGES[damage](records[2])
+    assert records[2] != _indented(3)
+    path = tmp_path / "objects.json"
+    path.write_text(joint[1:-1].join(records) + "\n")  # (json.dump writes no newline at the end)
+    assert path.read_text().count(joint) == 4
+    docs, errs = ingest_all(path)
+    assert [d.doc_id for d in docs] == ["r1", "r2", "r4", "r5"], [e.message for e in errs]
+    assert [(e.error, e.location.split(", ")[1]) for e in errs] == [("bad_json", "element 3")]
+    assert "lost" in errs[0].message and "reading goes on at the next element" in errs[0].message
+
+
+def test_damaged_objects_over_lines_are_read_in_linear_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every other object of a file of "}{"-joined objects over several lines has a string
+    never closed: the characters visited (`work_count`) grow 4 times for 4 times the objects,
+    and every undamaged object is read."""
+    from work_count import count_json_work, grows_linearly
+
+    work = count_json_work(monkeypatch)
+    visited = []
+    for n in (100, 400):
+        records = [_indented(i) for i in range(1, n + 1)]
+        records = [_DAMAGES["a string never closed"](r) if i % 2 else r
+                   for i, r in enumerate(records)]
+        path = tmp_path / f"many{n}.json"
+        path.write_text("".join(records) + "\n")
+        work.chars = 0
+        docs, errs = ingest_all(path)
+        visited.append(work.chars)
+        assert [d.doc_id for d in docs] == [f"r{i}" for i in range(1, n + 1, 2)]
+        assert len(errs) == n // 2
+    assert grows_linearly(*visited), visited

@@ -32,8 +32,11 @@ depth (`json_scan.extent`: the ',' or ']' after it), so the damage costs that el
 naming the text lost ("line 1, columns 31-62") and where reading goes on, and from then on
 each element is parsed within that end (linear time); a ',' left out, doubled or before the ']'
 costs none. Where that depth does not bound the element (a string never closed, a quote left
-out, a bracket closed by the other kind), no later element can be told apart: the row says
-the elements from N on are lost, and the documents before it are kept.
+out, a bracket closed by the other kind), reading goes on at the next element that parses
+alone and is followed by elements to the end (`json_resync`); only when there is none are the
+elements from N on lost, the row saying so, the documents before it kept. JSON objects one
+after another that do not start lines of their own (`cat` of files json.dump wrote without a
+final newline: "}{") are read past damage as a line of such objects is (`_object_parts`).
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ from pipeline.ingest.common import (
     too_large,
 )
 from pipeline.ingest.head_checks import head_and_problem
+from pipeline.ingest.json_parts import object_parts
 from pipeline.ingest.json_resync import ELEMENT_START, Resumed, Resync
 from pipeline.ingest.json_scan import (
     BOUNDARY,
@@ -118,7 +122,8 @@ class _Lost:
     element's text is `span` ("line 1, columns 31-62") and reading goes on at `resume_at`
     ("line 1 column 64"; None: the array ends after it)."""
 
-    def __init__(self, error: ValueError, resume_line: int | None, inside: bool, *,
+    def __init__(self, error: ValueError | RecursionError, resume_line: int | None,
+                 inside: bool, *,
                  span: str | None = None, resume_at: str | None = None,
                  bounded: bool = False) -> None:
         self.error = error
@@ -129,6 +134,7 @@ class _Lost:
         self.bounded = bounded
         self.shared = False  # the lines lost may hold another element: the row says so
         self.resumed: Resumed | None = None  # its end found by a resync (`json_resync`)
+        self.after_last = "the array ends after it"  # (`bounded`, nothing after it)
 
 
 class _Damage(ValueError):
@@ -352,18 +358,28 @@ def _bounded(exc: ValueError, text: str, pos: int, lines: Lines, ends: _Ends,
         if resumed is None:
             raise exc
         stop = text.index(",", resumed.damaged_end)
+    after = skip_space(text, stop + 1) if text[stop] == "," else None
+    if stop == pos:
+        line = lines.at(pos)[0]
+        return _Lost(exc, line, False, resume_at=None if after is None else lines.shown(after),
+                     bounded=True), pos
+    lost = _lost_text(exc, text, pos, stop, lines, after)
+    lost.resumed = resumed
+    return lost, stop
+
+
+def _lost_text(exc: ValueError | RecursionError, text: str, pos: int, stop: int, lines: Lines,
+               after: int | None) -> _Lost:
+    """The `_Lost` of an element whose text, `pos`-`stop`, is lost to damage `exc`, the row
+    naming it ("line 1, columns 31-62") and where reading goes on (`after`; None: nothing
+    follows)."""
     line, column = lines.at(pos)
     last = len(text[pos:stop].rstrip(" \t\n\r")) + pos - 1
     last_line, last_column = lines.at(max(pos, last))
-    after = skip_space(text, stop + 1) if text[stop] == "," else None
     resume_at = None if after is None else lines.shown(after)
-    if stop == pos:
-        return _Lost(exc, line, False, resume_at=resume_at, bounded=True), pos
     span = (f"line {line}, columns {column + 1}-{last_column + 1}" if line == last_line else
             f"line {line} column {column + 1} to line {last_line} column {last_column + 1}")
-    lost = _Lost(exc, last_line, True, span=span, resume_at=resume_at, bounded=True)
-    lost.resumed = resumed
-    return lost, stop
+    return _Lost(exc, last_line, True, span=span, resume_at=resume_at, bounded=True)
 
 
 def _objects(text: str, pos: int) -> Iterator[tuple[int, Any]]:
@@ -394,11 +410,39 @@ def _objects(text: str, pos: int) -> Iterator[tuple[int, Any]]:
             damage = _Damage("expected the '{' of another object after the one that starts "
                              f"on line {previous}", line)
             inside, search = False, end
+        if starts is None:  # no line tells the next object: its brackets and quotes do
+            yield from _object_parts(text, pos, lines)
+            return
         resume, damaged = _resume(starts, text, search, damage), True
         yield line, _lost(damage, lines, line, resume, inside)
         if resume is None:
             return
         pos = resume
+
+
+def _object_parts(text: str, pos: int, lines: Lines) -> Iterator[tuple[int, Any]]:
+    """The elements of a file of JSON objects one after another, which do not start lines of
+    their own, from the damage at `pos` on: each object's end found by its brackets and
+    quotes, or, where they do not bound it, at the next object that parses alone and is
+    followed by objects to the file's end (`json_parts.object_parts`, as on a line of such
+    objects), so a damaged object costs that object; each parsed within its own text. Raises
+    the damage of one that nothing bounds (the rest of the file is lost)."""
+    for part in object_parts(text, pos, lines.at):
+        line = lines.at(part.start)[0]
+        if part.error is None:
+            yield line, part.value
+            continue
+        if part.unbounded:
+            if isinstance(part.error, json.JSONDecodeError):
+                raise part.error
+            raise _Damage(str(part.error), line)
+        after = skip_space(text, part.end)
+        lost = _lost_text(part.error, text, part.start, part.end, lines,
+                          None if after == len(text) else after)
+        lost.after_last = "the file ends after it"
+        if part.resumed:
+            lost.resumed = Resumed(part.end, after, part.skipped)
+        yield line, lost
 
 
 def _resume(starts: re.Pattern[str] | None, text: str, pos: int, exc: ValueError
@@ -553,11 +597,11 @@ def _lost_row(lost: _Lost, source: str, line: int, n: int) -> ErrorRecord:
     """The row for damage that reading went on after (`_Lost`): inside element `n`, which
     starts on `line`, or on `line` between two elements."""
     exc, resume = lost.error, lost.resume_line
-    message = (_whole_message(exc) if isinstance(exc, json.JSONDecodeError)
+    message = (_whole_message(exc) if isinstance(exc, (json.JSONDecodeError, RecursionError))
                else f"malformed JSON: {exc}")
     if lost.bounded:
         goes_on = ("reading goes on at the next element, at " + lost.resume_at
-                   if lost.resume_at else "the array ends after it")
+                   if lost.resume_at else lost.after_last)
         if lost.inside and lost.resumed is not None:  # (starts that did not parse: numbered)
             more = lost.resumed.skipped
             return err(source, "bad_json", f"{message}; the element is lost, with any element "

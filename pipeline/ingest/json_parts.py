@@ -82,7 +82,7 @@ def line_parts(text: str) -> Iterator[Part] | None:
         if not first.unbounded:
             end = first.end
         elif _resync(text).after(pos) is not None:
-            return _parts(text, pos)
+            return object_parts(text, pos)
         else:
             return None
     else:
@@ -94,10 +94,19 @@ def line_parts(text: str) -> Iterator[Part] | None:
         between = part_end(text, after) if after < len(text) else None
         if between is None or between[0] == len(text):
             return None
-    return _parts(text, pos)
+    return object_parts(text, pos)
 
 
-def _parts(text: str, pos: int) -> Iterator[Part]:
+def _on_the_line(pos: int) -> tuple[int, int]:
+    """The line and 0-based column of column `pos` of a line: (1, pos)."""
+    return 1, pos
+
+
+def object_parts(text: str, pos: int, at: Callable[[int], tuple[int, int]] = _on_the_line
+          ) -> Iterator[Part]:
+    """The parts of `text` from the object at `pos` on: objects one after another on a line,
+    or over several lines (`json_array`'s objects that do not start lines of their own), whose
+    line and 0-based column `at` gives (asked in order), for the errors' places."""
     number = 0
     inside = False  # the part starts at a "{" found inside a damaged part, not after a whole one
     resync = _resync(text)
@@ -111,7 +120,7 @@ def _parts(text: str, pos: int) -> Iterator[Part]:
             if resumed is None:
                 part = _unbounded(text, pos, number)
             else:
-                part = _parsed(text, pos, resumed.damaged_end, number)
+                part = _parsed(text, pos, resumed.damaged_end, number, at)
                 if part.error is not None:
                     number += resumed.skipped
                     part = Part(number, pos, part.end, error=part.error, resumed=True,
@@ -122,8 +131,8 @@ def _parts(text: str, pos: int) -> Iterator[Part]:
             part = Part(number, pos, end, error=NoObject(_NO_OBJECT))
         else:
             end, closed = found
-            part = _parsed(text, pos, end, number)
-        if part.error is None:
+            part = _parsed(text, pos, end, number, at)
+        if not part.unbounded and not isinstance(part.error, NoObject):
             part, end, closed = _followed(text, part, end, closed, inside)
         yield part
         if part.unbounded:
@@ -153,20 +162,22 @@ def _next_object(text: str, end: int) -> int | bool | None:
 
 def _followed(text: str, part: Part, end: int, closed: bool, inside: bool
               ) -> tuple[Part, int, bool]:
-    """`part`, a parsed object ending at `end`, with where it ends and whether a "}" closed
-    it; when what follows it is no object, a lost part taking that text too: more of it,
-    which a "}" closed early (a ',', a word or a stray '}' or ']' after it: its damage), or
-    of the damaged object it was found in (`inside`: a '{' after a value there may start
-    one of its values, a ',' left out). After a whole object a '"' starts the key of an
-    object whose '{' is lost, which is not more of it."""
+    """`part`, an object ending at `end`, with where it ends and whether a "}" closed it;
+    when what follows it is no object, a lost part taking that text too: more of it, which
+    a "}" closed early (a ',', a word or a stray '}' or ']' after it: its damage; a damaged
+    part keeps its own error, its text is all lost), or of the damaged object it was found
+    in (`inside`: a '{' after a value there may start one of its values, a ',' left out).
+    After a whole object a '"' starts the key of an object whose '{' is lost, which is not
+    more of it."""
     following = skip_space(text, end)
     if text[following : following + 1] in ("{", "") or (
             not inside and text[following] == '"'):
         return part, end, closed
     more = part_end(text, following)
     end, closed = (len(text), True) if more is None else more
-    return Part(part.number, part.start, end, error=NoObject(
-        _INSIDE if inside else _CLOSED_EARLY), unbounded=more is None), end, closed
+    error = part.error or NoObject(_INSIDE if inside else _CLOSED_EARLY)
+    return Part(part.number, part.start, end, error=error, unbounded=more is None,
+                resumed=part.resumed, skipped=part.skipped), end, closed
 
 
 _NO_OBJECT = "expected the '{' of an object, found text that starts none"
@@ -176,12 +187,14 @@ _CLOSED_EARLY = ("an object followed by what starts no object (more of it, after
                  "closed it early, or a stray '}' or ']'), not by another")
 
 
-def _parsed(text: str, pos: int, end: int, number: int) -> Part:
-    """Part `number`, the object at columns `pos`-`end`, parsed on its own text."""
+def _parsed(text: str, pos: int, end: int, number: int, at: Callable[[int], tuple[int, int]]
+            ) -> Part:
+    """Part `number`, the object at `pos`-`end` (`at`: its line and column), parsed on its
+    own text."""
     try:
         return Part(number, pos, end, value=_DECODER.decode(text[pos:end]))
     except json.JSONDecodeError as exc:
-        return Part(number, pos, end, error=moved_error(exc, pos, (1, pos)))
+        return Part(number, pos, end, error=moved_error(exc, pos, at(pos)))
     except (ValueError, RecursionError) as exc:
         return Part(number, pos, end, error=exc)
 

@@ -166,3 +166,41 @@ def test_damaged_objects_over_lines_are_read_in_linear_time(
         assert [d.doc_id for d in docs] == [f"r{i}" for i in range(1, n + 1, 2)]
         assert len(errs) == n // 2
     assert grows_linearly(*visited), visited
+
+
+# ------------------------------------------------------------------------ one of each
+
+
+def test_a_line_of_objects_is_resynced_with_one_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`line_parts` found the first part (and, for one that bracket and quote depth do not
+    bound, its resync) to tell a line of objects, then `_parts` found it again with a
+    `Resync` of its own: the first part scanned twice and the line's resync budget (linear
+    time's bound) doubled. One `Resync` and one scan of the first part now."""
+    from pipeline.ingest import json_parts
+    from pipeline.ingest.json_resync import Resync
+
+    made: list[Resync] = []
+    scans: list[int] = []
+
+    class Counted(Resync):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            made.append(self)
+
+    real_part_end = json_parts.part_end
+
+    def counted_part_end(text: str, pos: int, limit: int | None = None
+                         ) -> tuple[int, bool] | None:
+        scans.append(pos)
+        return real_part_end(text, pos, limit)
+
+    monkeypatch.setattr(json_parts, "Resync", Counted)
+    monkeypatch.setattr(json_parts, "part_end", counted_part_end)
+    line = ('{"id": "a", "text": "never closed}{"id": "b", "text": "T."}'
+            '{"id": "c", "text": "T."}')
+    parts = json_parts.line_parts(line)
+    assert parts is not None
+    assert [(p.error is None, p.value and p.value["id"]) for p in parts] == [
+        (False, None), (True, "b"), (True, "c")]
+    assert len(made) == 1
+    assert scans.count(0) == 1

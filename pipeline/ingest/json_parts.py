@@ -9,9 +9,9 @@ left open and the next one starts), or the line's end. Where that depth does not
 string never closed: the quotes after it pair across objects, which `json_scan` tells by the
 strings it then reads) the part is the object parsed whole from there (one holding a string
 such as "}{" is such), else the rest of the line, lost. Each part is scanned a few times
-at most (the first, and the text after it, once more by `line_parts` to tell such a line) and
-parsed once, on its own text, so the line is read in time linear in its length (json names a
-damaged value's place by counting the lines of all the text before it)."""
+at most (the first, found once, also tells such a line: `line_parts`) and parsed once, on its
+own text, and the line's resyncs share one budget, so the line is read in time linear in its
+length (json names a damaged value's place by counting the lines of all the text before it)."""
 
 from __future__ import annotations
 
@@ -76,25 +76,15 @@ def line_parts(text: str) -> Iterator[Part] | None:
     pos = skip_space(text, 0)
     if text[pos : pos + 1] != "{":
         return None
-    found = part_end(text, pos)
-    if found is None:
-        first = _unbounded(text, pos, 1)
-        if not first.unbounded:
-            end = first.end
-        elif _resync(text).after(pos) is not None:
-            return object_parts(text, pos)
-        else:
-            return None
-    else:
-        end = found[0]
-    after = skip_space(text, end)
-    if text[after : after + 1] not in ("{", '"'):
-        # text that starts no object before the next one (a '"' starts the key of an object
-        # whose '{' is lost: that object, even when it is the line's last)
-        between = part_end(text, after) if after < len(text) else None
-        if between is None or between[0] == len(text):
-            return None
-    return object_parts(text, pos)
+    resync = _resync(text)
+    first = _part_at(text, pos, 1, False, resync, _on_the_line)
+    if first[0].unbounded:
+        return None
+    if skip_space(text, first[1]) == len(text):
+        # one object, with any text after it that starts no other (`_followed` took it into
+        # the part; a '"' would start the key of an object whose '{' is lost: that object)
+        return None
+    return _parts_from(text, first, resync, _on_the_line)
 
 
 def _on_the_line(pos: int) -> tuple[int, int]:
@@ -103,42 +93,54 @@ def _on_the_line(pos: int) -> tuple[int, int]:
 
 
 def object_parts(text: str, pos: int, at: Callable[[int], tuple[int, int]] = _on_the_line
-          ) -> Iterator[Part]:
+                 ) -> Iterator[Part]:
     """The parts of `text` from the object at `pos` on: objects one after another on a line,
     or over several lines (`json_array`'s objects that do not start lines of their own), whose
     line and 0-based column `at` gives (asked in order), for the errors' places."""
-    number = 0
-    inside = False  # the part starts at a "{" found inside a damaged part, not after a whole one
     resync = _resync(text)
-    while pos < len(text):
-        number += 1
-        found = part_end(text, pos)
-        if found is None:
-            # the next object that can be told apart (`json_resync`): this one parsed within
-            # its text (json names an error's place by counting the text before it)
-            resumed = resync.after(pos) if text[pos] == "{" else None
-            if resumed is None:
-                part = _unbounded(text, pos, number)
-            else:
-                part = _parsed(text, pos, resumed.damaged_end, number, at)
-                if part.error is not None:
-                    number += resumed.skipped
-                    part = Part(number, pos, part.end, error=part.error, resumed=True,
-                                skipped=resumed.skipped)
-            end, closed = part.end, True
-        elif text[pos] != "{":
-            end, closed = found
-            part = Part(number, pos, end, error=NoObject(_NO_OBJECT))
-        else:
-            end, closed = found
-            part = _parsed(text, pos, end, number, at)
-        if not part.unbounded and not isinstance(part.error, NoObject):
-            part, end, closed = _followed(text, part, end, closed, inside)
+    return _parts_from(text, _part_at(text, pos, 1, False, resync, at), resync, at)
+
+
+def _parts_from(text: str, first: tuple[Part, int, bool], resync: Resync,
+                at: Callable[[int], tuple[int, int]]) -> Iterator[Part]:
+    """`first` (a part, where it ends and whether a "}" closed it: `_part_at`), then the
+    parts after it, to the text's end or a part whose end is not found."""
+    part, end, closed = first
+    while True:
         yield part
-        if part.unbounded:
-            return
-        inside = not closed
         pos = skip_space(text, end)
+        if part.unbounded or pos >= len(text):
+            return
+        # a part not closed by its "}" ends at a "{" found inside it
+        part, end, closed = _part_at(text, pos, part.number + 1, not closed, resync, at)
+
+
+def _part_at(text: str, pos: int, number: int, inside: bool, resync: Resync,
+             at: Callable[[int], tuple[int, int]]) -> tuple[Part, int, bool]:
+    """Part `number`, at `pos`, with where it ends and whether its "}" closed it; `inside`:
+    it starts at a "{" found inside a damaged part, not after a whole one (`_followed`)."""
+    found = part_end(text, pos)
+    if found is None:
+        # the next object that can be told apart (`json_resync`): this one parsed within
+        # its text (json names an error's place by counting the text before it)
+        resumed = resync.after(pos) if text[pos] == "{" else None
+        if resumed is None:
+            part = _unbounded(text, pos, number)
+        else:
+            part = _parsed(text, pos, resumed.damaged_end, number, at)
+            if part.error is not None:
+                part = Part(number + resumed.skipped, pos, part.end, error=part.error,
+                            resumed=True, skipped=resumed.skipped)
+        end, closed = part.end, True
+    elif text[pos] != "{":
+        end, closed = found
+        part = Part(number, pos, end, error=NoObject(_NO_OBJECT))
+    else:
+        end, closed = found
+        part = _parsed(text, pos, end, number, at)
+    if not part.unbounded and not isinstance(part.error, NoObject):
+        part, end, closed = _followed(text, part, end, closed, inside)
+    return part, end, closed
 
 
 def _resync(text: str) -> Resync:

@@ -204,3 +204,28 @@ def test_a_line_of_objects_is_resynced_with_one_budget(monkeypatch: pytest.Monke
         (False, None), (True, "b"), (True, "c")]
     assert len(made) == 1
     assert scans.count(0) == 1
+
+
+def test_a_damaged_element_is_scanned_once_for_its_end(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """`json_array._shares_lines` scanned a damaged element for its end up to the next line
+    that starts an element, then, finding none there, scanned it again from its start (the
+    end kept for its row, `_Ends`): one scan now, the one its row uses too."""
+    from pipeline.ingest import json_array
+
+    scans: list[int] = []
+    real_extent = json_array.extent
+
+    def counted_extent(text: str, pos: int, limit: int | None = None) -> int | None:
+        scans.append(pos)
+        return real_extent(text, pos, limit)
+
+    monkeypatch.setattr(json_array, "extent", counted_extent)
+    path = tmp_path / "docs.json"
+    path.write_text('[\n  {"id": "a", "text": "T."},\n  {"id": "b", "text": "never closed},\n'
+                    '  {"id": "c", "text": "T."}\n]\n')
+    docs, errs = ingest_all(path)
+    assert [d.doc_id for d in docs] == ["a", "c"]
+    assert [(e.error, e.location) for e in errs] == [("bad_json", "line 3, element 2")]
+    damaged = path.read_text().index('{"id": "b"')
+    assert scans.count(damaged) == 1

@@ -277,8 +277,7 @@ def _array_elements(text: str, pos: int) -> Generator[tuple[int, Any], None, int
             if starts is not None and _shares_lines(starts, text, pos, ends):
                 starts = None  # (the next line is not the next element)
             if starts is None:
-                lost, end = _bounded(exc, text, pos, lines, ends, ends.resumed(pos)
-                                     if ends.at(pos) is None else None)
+                lost, end = _bounded(exc, text, pos, lines, ends)
                 yield line, lost
             else:
                 resume = _resume(starts, text, pos, exc)
@@ -330,30 +329,30 @@ def _next_element(text: str, end: int) -> int | bool | None:
 
 def _shares_lines(starts: re.Pattern[str], text: str, pos: int, ends: _Ends) -> bool:
     """Whether the damaged element at `pos`, in a file whose elements so far started lines of
-    their own (`starts`), does not start a line so, or ends (`json_scan.extent`; where that
-    does not bound it, `ends.resumed`) in a ',' followed by another element before the next
-    such line: the elements from it on share lines, and the next such line is not the next
-    element."""
+    their own (`starts`), does not start a line so, or ends (`json_scan.extent`, `ends`: the
+    one scan its row uses too; where that does not bound it, `ends.resumed`) in a ',' followed
+    by another element before the next such line: the elements from it on share lines, and
+    the next such line is not the next element."""
     if not _starts_line(starts, text, pos):
         return True
     found = starts.search(text, pos)
     limit = len(text) if found is None else found.start()
-    stop = extent(text, pos, limit)
-    if stop is None and ends.at(pos) is None:
+    stop = ends.at(pos)
+    if stop is None:
         resumed = ends.resumed(pos)
         return resumed is not None and resumed.start < limit
-    return (stop is not None and text[stop] == ","
-            and skip_space(text, stop + 1) < limit)
+    return stop < limit and text[stop] == "," and skip_space(text, stop + 1) < limit
 
 
-def _bounded(exc: ValueError, text: str, pos: int, lines: Lines, ends: _Ends,
-             resumed: Resumed | None = None) -> tuple[_Lost, int]:
+def _bounded(exc: ValueError, text: str, pos: int, lines: Lines, ends: _Ends
+             ) -> tuple[_Lost, int]:
     """The `_Lost` for damage `exc` inside the array element at `pos` whose end `json_scan.extent`
-    finds (`ends`), or else the resync after it (`resumed`, `json_resync`: the ',' before the
-    next element that can be told apart; raises `exc` when there is none), and where the
+    finds (`ends`), or else the resync after it (`ends.resumed`, `json_resync`: the ',' before
+    the next element that can be told apart; raises `exc` when there is none), and where the
     element ends: its text is what is lost, named in the row. No text before the ',' or ']'
     (a ',' after another or before the ']'): no element is lost."""
     stop = ends.at(pos)
+    resumed = None if stop is not None else ends.resumed(pos)
     if stop is None:
         if resumed is None:
             raise exc

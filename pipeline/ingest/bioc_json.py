@@ -29,7 +29,7 @@ from bioc.biocjson.decoder import parse_doc
 
 from pipeline.documents import Document, ErrorRecord
 from pipeline.ingest.bioc_document import Absent, offset_number, to_documents
-from pipeline.ingest.bioc_json_items import documents_by_one
+from pipeline.ingest.bioc_json_items import LIST_KEYS, document_or_row, documents_by_one
 from pipeline.ingest.common import (
     BlankLines,
     CappedStream,
@@ -316,20 +316,14 @@ def _json_line(line: bytes | int, i: int, source: str, caps: Caps
         if parts is None:
             yield loc, err(source, bad_json_kind(exc), bad_json_message(exc), loc)
             return
-        for part in parts:
-            where = f"{loc}, part {part.number}"
+        for part in parts:  # (a part's value is an object: it is parsed from a "{")
             for item in part_rows(part, text, i, source, lambda value, _: [value]):
-                yield where, _bioc_object(item, source, where)
+                yield f"{loc}, part {part.number}", item
         return
-    yield loc, _bioc_object(one, source, loc)
-
-
-def _bioc_object(value: Any, source: str, loc: str) -> dict[str, Any] | ErrorRecord:
-    """A line's (or part's) parsed value as a BioC document dict, or its error row."""
-    if isinstance(value, (dict, ErrorRecord)):
-        return value
-    return err(source, "bad_bioc", f"{'part' if ', part' in loc else 'line'} is not a BioC "
-               "document object", loc)
+    if isinstance(one, dict):
+        yield loc, one
+    else:
+        yield loc, err(source, "bad_bioc", "line is not a BioC document object", loc)
 
 
 def _json_lines(path: Path, source: str, caps: Caps, tail: _Tail
@@ -380,24 +374,25 @@ def _json_records(path: Path, source: str, caps: Caps, tail: _Tail
         yield where, err(source, bad_json_kind(whole_exc), f"{bad_json_message(whole_exc)}; "
                          "the file is one JSON value, so every document in it is lost", where)
         return
-    if isinstance(obj, dict) and isinstance(obj.get("PubTator3"), list):
-        docs = obj["PubTator3"]
-    elif isinstance(obj, dict) and isinstance(obj.get("documents"), list):
-        docs = obj["documents"]
-    elif isinstance(obj, list):
-        docs = obj
-    elif isinstance(obj, dict) and "passages" in obj:
-        docs = [obj]
-    else:
+    docs = _documents(obj)
+    if docs is None:
         yield "", err(source, "bad_bioc", "JSON is not a BioC collection, a list of BioC "
                       "documents or a PubTator3 export")
         return
     for i, d in enumerate(docs, 1):
-        if isinstance(d, dict):
-            yield f"record {i}", d
-        else:
-            yield f"record {i}", err(source, "bad_bioc", "document is not a JSON object",
-                                     f"record {i}")
+        yield f"record {i}", document_or_row(d, source, f"record {i}")
+
+
+def _documents(obj: Any) -> list[Any] | None:
+    """The documents of a parsed BioC JSON file: the list under a collection's key
+    (`bioc_json_items.LIST_KEYS`: PubTator3's export, a collection), a list of documents, or
+    one document (an object with passages); None for anything else."""
+    if isinstance(obj, list):
+        return obj
+    if not isinstance(obj, dict):
+        return None
+    listed = next((obj[k] for k in LIST_KEYS if isinstance(obj.get(k), list)), None)
+    return listed if listed is not None else [obj] if "passages" in obj else None
 
 
 def _json_document(item: dict[str, Any], source: str, index: int, path: Path, loc: str,

@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from pipeline.documents import Document, ErrorRecord
+from pipeline.documents import ErrorRecord
 from pipeline.ingest.common import err
 from pipeline.ingest.json_resync import Resync
 from pipeline.ingest.json_scan import (
@@ -38,6 +38,9 @@ from pipeline.ingest.json_values import (
 )
 
 _DECODER = json.JSONDecoder(parse_int=parse_int)  # an integer too long: a HugeNumber
+
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -215,8 +218,7 @@ def _unbounded(text: str, pos: int, number: int) -> Part:
 
 
 def part_rows(part: Part, text: str, lineno: int, source: str,
-              read: Callable[[Any, int], Iterable[Document | ErrorRecord]]
-              ) -> Iterable[Document | ErrorRecord]:
+              read: Callable[[Any, int], Iterable[_T]]) -> Iterable[_T | ErrorRecord]:
     """What part `part` of line `lineno` (of text `text`) gives: `read(value, number)` for a
     parsed one, else its error row, located "line N, part K", naming the text lost and where
     reading goes on."""

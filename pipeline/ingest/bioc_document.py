@@ -275,9 +275,8 @@ def _relations(bdoc: BioCDocument) -> list[dict[str, Any]]:
 
 def _appended(n: int) -> str:
     """What became of `n` passages not placed at their offsets, for a passage_offsets row."""
-    if n == 1:
-        return "it was appended after a newline and its annotations shifted"
-    return "they were appended after a newline and their annotations shifted"
+    return (f"{noun(n, 'it was', 'they were')} appended after a newline and "
+            f"{noun(n, 'its', 'their')} annotations shifted")
 
 
 def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,

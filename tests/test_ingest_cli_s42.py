@@ -229,3 +229,13 @@ def test_a_damaged_element_is_scanned_once_for_its_end(tmp_path: Path,
     assert [(e.error, e.location) for e in errs] == [("bad_json", "line 3, element 2")]
     damaged = path.read_text().index('{"id": "b"')
     assert scans.count(damaged) == 1
+
+
+def test_the_json_readers_share_one_decoder() -> None:
+    """json_array, json_parts and bioc_json_items each defined the same decoder (integers too
+    long as HugeNumbers): one now, `json_values.DECODER`."""
+    from pipeline.ingest import bioc_json_items, json_array, json_parts, json_values
+
+    assert json_array.DECODER is json_parts.DECODER is bioc_json_items.DECODER
+    assert json_values.DECODER is json_array.DECODER
+    assert not any(hasattr(m, "_DECODER") for m in (json_array, json_parts, bioc_json_items))

@@ -77,7 +77,7 @@ def count_json_work(monkeypatch: pytest.MonkeyPatch) -> JsonWork:
 
     work = JsonWork()
     for module in (json_array, json_parts):
-        monkeypatch.setattr(module, "_DECODER", work.decoder(strict=True))
+        monkeypatch.setattr(module, "DECODER", work.decoder(strict=True))
     monkeypatch.setattr(json_array, "_LAX", work.decoder(strict=False))
     monkeypatch.setattr(json_scan, "_EXTENT_TOKEN", work.pattern(json_scan._EXTENT_TOKEN))
     monkeypatch.setattr(json_array, "ELEMENT_START", work.pattern(json_array.ELEMENT_START))

@@ -11,16 +11,14 @@ with one row naming its line (the documents before it kept): the file is one JSO
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from pipeline.documents import ErrorRecord
 from pipeline.ingest.common import err
 from pipeline.ingest.json_scan import skip_space, value_end
-from pipeline.ingest.json_values import bad_json_message, parse_int
+from pipeline.ingest.json_values import DECODER, bad_json_message
 
-_DECODER = json.JSONDecoder(parse_int=parse_int)  # an integer too long: a HugeNumber
 #: The keys of a top-level object that hold the list of documents, the first found taken
 #: (`bioc_json` reads a parsed file's by them too).
 LIST_KEYS = ("PubTator3", "documents")
@@ -57,7 +55,7 @@ def _value(text: str, pos: int) -> tuple[Any, int, RecursionError | None]:
     """The value at `pos` and where it ends; a value nested too deep: None, its end found by
     its brackets, and the RecursionError. Raises `_Stop` at other damage."""
     try:
-        value, end = _DECODER.raw_decode(text, pos)
+        value, end = DECODER.raw_decode(text, pos)
         return value, end, None
     except RecursionError as exc:
         found = value_end(text, pos)

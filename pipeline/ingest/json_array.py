@@ -73,6 +73,7 @@ from pipeline.ingest.json_scan import (
     value_end,
 )
 from pipeline.ingest.json_values import (
+    DECODER,
     bad_json_kind,
     bad_json_message,
     over_container_cap,
@@ -147,7 +148,6 @@ class _Damage(ValueError):
         self.after_end = after_end
 
 
-_DECODER = json.JSONDecoder(parse_int=parse_int)
 _LAX = json.JSONDecoder(parse_int=parse_int, strict=False)  # raw control characters too
 
 
@@ -158,7 +158,7 @@ def _decode(text: str, pos: int, line: int, starts: re.Pattern[str] | None
     when the end found runs over the start of another element (`starts`, `_element_starts`:
     a string left open ended in a later element)."""
     try:
-        return _DECODER.raw_decode(text, pos)
+        return DECODER.raw_decode(text, pos)
     except RecursionError as exc:
         found = value_end(text, pos)
         if found is None:
@@ -187,7 +187,7 @@ class _Ends:
         self.text = text
         self.pos: int | None = None
         self.stop: int | None = None
-        self.resync = Resync(text, ELEMENT_START, extent_scan, _next_element, _DECODER)
+        self.resync = Resync(text, ELEMENT_START, extent_scan, _next_element, DECODER)
         self.resumed_at: tuple[int, Resumed | None] | None = None
 
     def at(self, pos: int) -> int | None:

@@ -31,14 +31,11 @@ from pipeline.ingest.json_scan import (
     skip_space,
 )
 from pipeline.ingest.json_values import (
+    DECODER,
     bad_json_kind,
     bad_json_message,
     over_container_cap,
-    parse_int,
 )
-
-_DECODER = json.JSONDecoder(parse_int=parse_int)  # an integer too long: a HugeNumber
-
 
 _T = TypeVar("_T")
 
@@ -148,7 +145,7 @@ def _part_at(text: str, pos: int, number: int, inside: bool, resync: Resync,
 
 def _resync(text: str) -> Resync:
     """The resyncs of the line `text`: at objects one after another (`json_resync`)."""
-    return Resync(text, JOINED, _closed_end, _next_object, _DECODER)
+    return Resync(text, JOINED, _closed_end, _next_object, DECODER)
 
 
 def _closed_end(text: str, pos: int, limit: int) -> tuple[int | None, int]:
@@ -197,7 +194,7 @@ def _parsed(text: str, pos: int, end: int, number: int, at: Callable[[int], tupl
     """Part `number`, the object at `pos`-`end` (`at`: its line and column), parsed on its
     own text."""
     try:
-        return Part(number, pos, end, value=_DECODER.decode(text[pos:end]))
+        return Part(number, pos, end, value=DECODER.decode(text[pos:end]))
     except json.JSONDecodeError as exc:
         return Part(number, pos, end, error=moved_error(exc, pos, at(pos)))
     except (ValueError, RecursionError) as exc:
@@ -210,7 +207,7 @@ def _unbounded(text: str, pos: int, number: int) -> Part:
     line, lost."""
     if text[pos] == "{":
         try:
-            value, end = _DECODER.raw_decode(text, pos)
+            value, end = DECODER.raw_decode(text, pos)
         except (ValueError, RecursionError) as exc:  # JSONDecodeError: its place the line's
             return Part(number, pos, len(text), error=exc, unbounded=True)
         return Part(number, pos, end, value=value)

@@ -51,6 +51,11 @@ def parse_int(literal: str) -> int | HugeNumber:
         return HugeNumber(len(literal.lstrip("-")))
 
 
+#: The decoder of the readers that parse JSON piece by piece (array elements, objects one
+#: after another, a collection's documents): an integer too long is a `HugeNumber`.
+DECODER = json.JSONDecoder(parse_int=parse_int)
+
+
 #: Objects and arrays one JSON record may hold, counted as its "{" and "[" (an upper bound:
 #: brackets in strings count too) before it is parsed: each becomes a Python dict or list of
 #: about 60-100 bytes, so 32 MiB of `[],` (11 million) took about 1 GB; 2,000,000 keep it near

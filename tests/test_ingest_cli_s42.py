@@ -208,19 +208,20 @@ def test_a_line_of_objects_is_resynced_with_one_budget(monkeypatch: pytest.Monke
 
 def test_a_damaged_element_is_scanned_once_for_its_end(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """`json_array._shares_lines` scanned a damaged element for its end up to the next line
-    that starts an element, then, finding none there, scanned it again from its start (the
-    end kept for its row, `_Ends`): one scan now, the one its row uses too."""
-    from pipeline.ingest import json_array
+    """`_shares_lines` (of json_array, now json_elements) scanned a damaged element for its end
+    up to the next line that starts an element, then, finding none there, scanned it again
+    from its start (the end kept for its row, `_Ends`): one scan now, the one its row uses
+    too."""
+    from pipeline.ingest import json_elements
 
     scans: list[int] = []
-    real_extent = json_array.extent
+    real_extent = json_elements.extent
 
     def counted_extent(text: str, pos: int, limit: int | None = None) -> int | None:
         scans.append(pos)
         return real_extent(text, pos, limit)
 
-    monkeypatch.setattr(json_array, "extent", counted_extent)
+    monkeypatch.setattr(json_elements, "extent", counted_extent)
     path = tmp_path / "docs.json"
     path.write_text('[\n  {"id": "a", "text": "T."},\n  {"id": "b", "text": "never closed},\n'
                     '  {"id": "c", "text": "T."}\n]\n')
@@ -234,8 +235,8 @@ def test_a_damaged_element_is_scanned_once_for_its_end(tmp_path: Path,
 def test_the_json_readers_share_one_decoder() -> None:
     """json_array, json_parts and bioc_json_items each defined the same decoder (integers too
     long as HugeNumbers): one now, `json_values.DECODER`."""
-    from pipeline.ingest import bioc_json_items, json_array, json_parts, json_values
+    from pipeline.ingest import bioc_json_items, json_elements, json_parts, json_values
 
-    assert json_array.DECODER is json_parts.DECODER is bioc_json_items.DECODER
-    assert json_values.DECODER is json_array.DECODER
-    assert not any(hasattr(m, "_DECODER") for m in (json_array, json_parts, bioc_json_items))
+    assert json_elements.DECODER is json_parts.DECODER is bioc_json_items.DECODER
+    assert json_values.DECODER is json_elements.DECODER
+    assert not any(hasattr(m, "_DECODER") for m in (json_elements, json_parts, bioc_json_items))

@@ -1,6 +1,6 @@
 """Work a reader does, counted without a clock (tests of linear time: the machine is shared, so
 a CPU-time bound is flaky, and speed targets are checked by benchmarks): what the JSON array
-reader (`pipeline.ingest.json_array`) and the reader of JSON objects one after another on a line
+reader (`pipeline.ingest.json_elements`) and the reader of JSON objects one after another on a line
 (`pipeline.ingest.json_parts`) visit, by counting wrappers of their scanning patterns and
 decoders, compared at n and 4n records."""
 
@@ -70,17 +70,18 @@ class CountedPattern:
 
 
 def count_json_work(monkeypatch: pytest.MonkeyPatch) -> JsonWork:
-    """A `JsonWork` counting what `pipeline.ingest.json_array` and `json_parts` visit from now
+    """A `JsonWork` counting what `pipeline.ingest.json_elements` and `json_parts` visit from now
     on (their decoders, scanning patterns and `Lines` replaced by counting wrappers for the
     test)."""
-    from pipeline.ingest import json_array, json_parts, json_scan
+    from pipeline.ingest import json_elements, json_parts, json_scan
 
     work = JsonWork()
-    for module in (json_array, json_parts):
+    for module in (json_elements, json_parts):
         monkeypatch.setattr(module, "DECODER", work.decoder(strict=True))
-    monkeypatch.setattr(json_array, "_LAX", work.decoder(strict=False))
+    monkeypatch.setattr(json_elements, "_LAX", work.decoder(strict=False))
     monkeypatch.setattr(json_scan, "_EXTENT_TOKEN", work.pattern(json_scan._EXTENT_TOKEN))
-    monkeypatch.setattr(json_array, "ELEMENT_START", work.pattern(json_array.ELEMENT_START))
+    monkeypatch.setattr(json_elements, "ELEMENT_START",
+                        work.pattern(json_elements.ELEMENT_START))
     monkeypatch.setattr(json_parts, "JOINED", work.pattern(json_parts.JOINED))
 
     class CountedLines(json_scan.Lines):
@@ -88,7 +89,7 @@ def count_json_work(monkeypatch: pytest.MonkeyPatch) -> JsonWork:
             work.chars += abs(pos - self.pos)
             return super().at(pos)
 
-    monkeypatch.setattr(json_array, "Lines", CountedLines)
+    monkeypatch.setattr(json_elements, "Lines", CountedLines)
     return work
 
 

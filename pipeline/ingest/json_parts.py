@@ -95,7 +95,7 @@ def _on_the_line(pos: int) -> tuple[int, int]:
 def object_parts(text: str, pos: int, at: Callable[[int], tuple[int, int]] = _on_the_line
                  ) -> Iterator[Part]:
     """The parts of `text` from the object at `pos` on: objects one after another on a line,
-    or over several lines (`json_array`'s objects that do not start lines of their own), whose
+    or over several lines (`json_elements`' objects that do not start lines of their own), whose
     line and 0-based column `at` gives (asked in order), for the errors' places."""
     resync = _resync(text)
     return _parts_from(text, _part_at(text, pos, 1, False, resync, at), resync, at)

@@ -1,4 +1,4 @@
-"""Scanning JSON text without parsing it, for the JSON array reader (`json_array`): where an
+"""Scanning JSON text without parsing it, for the JSON array reader (`json_elements`): where an
 array or object ends by its brackets (an element nested deeper than Python's parser goes),
 where an array element ends by bracket and quote depth (a damaged element, `extent`), and the
 line and column of places read in order (`Lines`); for a line of JSON objects one after

@@ -140,6 +140,26 @@ def kb_build_cmd(
     )
 
 
+@kb_app.command("index")
+def kb_index_cmd(
+    folders: Annotated[list[Path], typer.Argument(
+        metavar="FOLDER...",
+        help="Saved biotab_lexicon folders (holding patterns.jsonl.gz), e.g. "
+        "models/biotab_ner/biotab_lexicon.")],
+    verbose: bool = typer.Option(False, "--verbose", "-v", help=_VERBOSE_HELP),
+) -> None:
+    """(Re)write the lexicon's match index (lexicon_index.msgpack.gz) of each saved
+    biotab_lexicon folder from its patterns, e.g. after editing them or for a pipeline saved
+    without it."""
+    from pipeline.components.lexicon_index import NoPatterns, write_indexes
+
+    setup_logging(verbose)
+    try:
+        write_indexes(folders)
+    except NoPatterns as exc:
+        raise _fail("kb index", str(exc)) from None
+
+
 @app.command("train")
 def train_cmd(
     corpora: str = typer.Option(

@@ -252,3 +252,42 @@ def test_the_ingest_modules_stay_under_the_size_limit() -> None:
     sizes = {p.name: p.read_text(encoding="utf-8").count("\n") for p in folder.glob("*.py")}
     assert {"json_elements.py", "xml_scan.py"} <= set(sizes)
     assert all(n <= 600 for n in sizes.values()), {k: n for k, n in sizes.items() if n > 600}
+
+
+# ------------------------------------------------------------------------ CLI: one of each
+
+
+def test_the_lexicon_index_is_written_by_a_biotab_command(blank: object, tmp_path: Path
+                                                          ) -> None:
+    """`python -m pipeline.components.lexicon_index FOLDER` had a command line of its own,
+    hand-written (its usage, `--help`, exit codes) beside typer's: it is `biotab kb index
+    FOLDER...` now, a plain function (`write_indexes`) under the CLI as the other commands'
+    stage functions are, with their one-line errors and exit 2."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+    from pipeline.components.lexicon import PATTERNS_FILE, LexiconMatcher
+    from pipeline.components.lexicon_index import INDEX_FILE
+
+    source = tmp_path / "patterns.jsonl"
+    source.write_text(json.dumps({"label": "DRUG", "pattern": [{"LOWER": "aspirin"}],
+                                  "id": "MESH:D001241"}) + "\n", encoding="utf-8")
+    saved = tmp_path / "lex"
+    LexiconMatcher(blank, "lex", patterns_path=str(source)).to_disk(saved)  # type: ignore[arg-type]
+    (saved / INDEX_FILE).unlink()
+    runner = CliRunner()
+    result = runner.invoke(app, ["kb", "index", str(saved), str(tmp_path / "typo")])
+    assert result.exit_code == 2
+    assert result.stderr == (f"biotab kb index: no {PATTERNS_FILE} in {tmp_path / 'typo'} (give "
+                             "the saved biotab_lexicon folder, e.g. "
+                             "models/biotab_ner/biotab_lexicon)\n")
+    assert not (saved / INDEX_FILE).exists()  # checked before any index is written
+    result = runner.invoke(app, ["kb", "index", str(saved)])
+    assert result.exit_code == 0, result.output
+    assert (saved / INDEX_FILE).exists()
+    assert "FOLDER" in runner.invoke(app, ["kb", "index", "--help"]).stdout
+    import pipeline.components.lexicon_index as module
+
+    assert not hasattr(module, "main")

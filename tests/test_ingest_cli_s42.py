@@ -291,3 +291,29 @@ def test_the_lexicon_index_is_written_by_a_biotab_command(blank: object, tmp_pat
     import pipeline.components.lexicon_index as module
 
     assert not hasattr(module, "main")
+
+
+def test_the_progress_counts_shards_as_it_counts_documents() -> None:
+    """The progress line said "1234/3,600 shards" (the shards done without thousands
+    separators, those in all with them) and the bar "2/3600 shards 36,000,000 docs": both
+    numbers are written alike now, as the documents are."""
+    import io
+    import re
+
+    from rich.console import Console
+
+    from pipeline.runner.progress import Reporter
+    from pipeline.runner.shard import ShardResult
+
+    reporter = Reporter(3_600, "off")
+    reporter.shards, reporter.n_docs = 1_234, 12_340_000
+    assert reporter.status_line(100.0).startswith("1,234/3,600 shards, 12,340,000 documents")
+    console = Console(width=100, record=True, file=io.StringIO())
+    bar = Reporter(3_600, "rich", console=console)
+    bar.start(live=False)
+    try:
+        bar.shard_done(ShardResult("s0", "x", {"documents": 5}, n_words=50, seconds=1.0))
+    finally:
+        bar.stop()
+    text = console.export_text().splitlines()[-1]
+    assert re.search(r" 1/3,600 shards 5 docs ", text), text

@@ -15,15 +15,22 @@ from typing import Any
 import pytest
 
 
-class JsonWork:
+class ScanWork:
+    """The characters a reader's patterns scan, counted by `CountedPattern`s (`pattern`)."""
+
+    def __init__(self) -> None:
+        self.chars = 0
+
+    def pattern(self, pattern: re.Pattern[str]) -> CountedPattern:
+        return CountedPattern(pattern, self)
+
+
+class JsonWork(ScanWork):
     """The characters the JSON readers visit, counted by `count_json_work`'s wrappers: each
     decode's span (parsed, or up to the error: json then names the error's line by counting
     the lines of all the text before it, `json.decoder.JSONDecodeError`), each bracket and
     quote scan (`json_scan`'s token pattern: `extent`, `part_end`), each search for the next
     element (`json_resync`), and each step of `json_scan.Lines` (from the last place asked)."""
-
-    def __init__(self) -> None:
-        self.chars = 0
 
     def decoder(self, strict: bool) -> json.JSONDecoder:
         from pipeline.ingest.json_values import parse_int
@@ -42,14 +49,14 @@ class JsonWork:
 
         return Counting(parse_int=parse_int, strict=strict)
 
-    def pattern(self, pattern: re.Pattern[str]) -> CountedPattern:
-        return CountedPattern(pattern, self)
-
 
 class CountedPattern:
-    """A compiled pattern whose `finditer` and `search` add the text they scan to `work`."""
+    """A compiled pattern whose `finditer`, `search` and `match` add the characters they scan
+    to `work.chars` (`finditer`: up to each match taken, and the rest once it is done; a
+    failed `match`: one). The one counting pattern of the tests that count work (JSON readers,
+    `outcome_bare_arms`)."""
 
-    def __init__(self, pattern: re.Pattern[str], work: JsonWork) -> None:
+    def __init__(self, pattern: re.Pattern[str], work: ScanWork) -> None:
         self.pattern = pattern
         self.work = work
 
@@ -66,6 +73,11 @@ class CountedPattern:
                ) -> re.Match[str] | None:
         m = self.pattern.search(text, pos, endpos)
         self.work.chars += (min(endpos, len(text)) if m is None else m.end()) - pos
+        return m
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        m = self.pattern.match(text, pos, endpos)
+        self.work.chars += 1 if m is None else m.end() - pos
         return m
 
 

@@ -14,11 +14,23 @@ Columns: each DataFrame has the schema's columns, in the schema's order. A part 
 older biotab that lacks a column reads back with that column all null; columns not in the schema
 are not read. A table whose folder is missing (or empty) gives an empty DataFrame with the right
 columns and dtypes.
+
+Unfinished runs: a run stopped before its end (Ctrl-C, `kill`, a crash, a machine that went
+down), a run that failed or finished with failed shards, and a run still writing leave tables
+that hold only part of the documents. `load` and `duckdb` read them all the same, but warn
+(`UnfinishedRunWarning`, naming the manifest's status and the `biotab run ... --resume` that
+finishes the run); `unfinished_run` says it for other readers (the report's banner).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import socket
+import sys
+import warnings
+from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +53,8 @@ PART_GLOB = "part-*.parquet"
 __all__ = [
     "TABLE_SCHEMAS",
     "NoRunError",
+    "UnfinishedRun",
+    "UnfinishedRunWarning",
     "duckdb",
     "duckdb_type",
     "load",
@@ -49,6 +63,7 @@ __all__ = [
     "part_files",
     "read_table",
     "table_dataset",
+    "unfinished_run",
 ]
 
 
@@ -131,11 +146,13 @@ def load(out: str | PathLike[str], tables: list[str] | None = None) -> dict[str,
 
     `tables` picks a subset (default: all of TABLE_SCHEMAS). Raises NoRunError (a
     FileNotFoundError) when `out` is not a folder or holds no run (`no_run_reason`); a missing
-    table folder of a run gives an empty DataFrame with the right columns.
+    table folder of a run gives an empty DataFrame with the right columns. A run that did not
+    finish is read as it is, with an UnfinishedRunWarning (`unfinished_run`).
     """
     import pandas as pd
 
     root = _run_root(out)
+    _warn_unfinished(root)
     names = list(TABLE_SCHEMAS) if tables is None else tables
     frames: dict[str, pd.DataFrame] = {}
     for name in names:
@@ -152,6 +169,129 @@ def load_manifest(out: str | PathLike[str]) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+class UnfinishedRunWarning(UserWarning):
+    """`load` or `duckdb` read an output folder whose run did not finish: its tables hold part
+    of the documents. `warnings.filterwarnings("ignore", category=UnfinishedRunWarning)` for
+    a partial run read on purpose."""
+
+
+@dataclass(frozen=True)
+class UnfinishedRun:
+    """What the manifest says of a run that did not finish: its `status`, what happened
+    (`what`, words after "it": "was interrupted (Ctrl-C, SIGINT)") and the command that
+    finishes it (`resume`; None for a run still writing: wait for it)."""
+
+    out: Path
+    status: str
+    what: str
+    resume: str | None
+
+    @property
+    def todo(self) -> str:
+        """What to do, in words: the resume command, or wait."""
+        if self.resume is None:
+            return "read it again once that run has ended"
+        return f"finish it with `{self.resume}`"
+
+    @property
+    def message(self) -> str:
+        """One line for a warning: folder, status, what happened, what to do."""
+        return (f"the run in {self.out} did not finish (manifest status {self.status!r}): it "
+                f"{self.what}, so its tables hold only part of the documents; {self.todo}")
+
+
+def _resume_command(manifest: dict[str, Any], out: Path) -> str:
+    """The command that finishes the run: the manifest's `biotab run` command with --resume
+    (and without --overwrite, which excludes it); a generic one when it records none."""
+    try:
+        words = shlex.split(str(manifest.get("command") or ""))
+    except ValueError:  # (a hand-edited manifest: unbalanced quotes)
+        words = []
+    if words[:2] != ["biotab", "run"]:
+        return f"biotab run INPUTS... --out {shlex.quote(str(out))} --resume"
+    words = [w for w in words if w != "--overwrite"]
+    if "--resume" not in words:
+        words.append("--resume")
+    return shlex.join(words)
+
+
+def _lock_holder(out: Path) -> tuple[bool | None, str]:
+    """Whether the run named in `OUT/.biotab.lock` still runs (None: on another host, unknown;
+    False also when there is no lock file) and how the lock describes it."""
+    from pipeline.runner.lock import LOCK_NAME, describe
+
+    try:
+        info = json.loads((out / LOCK_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False, ""
+    if not isinstance(info, dict):
+        return False, ""
+    text = describe(info)
+    if info.get("host") != socket.gethostname():
+        return None, text
+    return not text.endswith("no longer running"), text
+
+
+def _what_happened(manifest: dict[str, Any], status: str, out: Path) -> tuple[str, bool]:
+    """(what the run did, in words for "it ..."; whether `--resume` finishes it)."""
+    error = manifest.get("error")
+    because = f" ({error})" if isinstance(error, str) and error else ""
+    if status == "interrupted":  # (its error says how: "interrupted (Ctrl-C, SIGINT)")
+        how = error if isinstance(error, str) and error.startswith("interrupted") else ""
+        return f"was {how or 'interrupted'}", True
+    if status == "failed":
+        return f"stopped on an error{because}", True
+    if status == "incomplete":
+        failed = (manifest.get("shards") or {}).get("failed")
+        n = len(failed) if isinstance(failed, list) else 0
+        shards = f"{n} failed shard{'s' if n != 1 else ''}" if n else "failed shards"
+        return (f"ended with {shards}, whose documents are missing (the errors table "
+                "names them)"), True
+    if status == "running":
+        alive, holder = _lock_holder(out)
+        if alive:
+            return f"is still running ({holder})", False
+        if alive is None:
+            return f"is still running on another host or was killed ({holder})", False
+        return "was killed or crashed before its manifest recorded an end", True
+    return "has a status biotab does not know", True
+
+
+def unfinished_run(out: str | PathLike[str]) -> UnfinishedRun | None:
+    """The unfinished run in `out` (from its manifest's status: "interrupted", "failed",
+    "incomplete", or "running": still writing, or killed before it recorded an end), or None
+    when it finished ("complete") or its manifest records no status (none, or not biotab's)."""
+    root = Path(out)
+    manifest = load_manifest(root)
+    status = manifest.get("status")
+    if not isinstance(status, str) or status == "complete":
+        return None
+    what, resumable = _what_happened(manifest, status, root)
+    return UnfinishedRun(root, status, what,
+                         _resume_command(manifest, root) if resumable else None)
+
+
+def _warn_unfinished(out: Path) -> None:
+    """An UnfinishedRunWarning when the run in `out` did not finish, pointing at the caller
+    outside this package (`pipeline.load` and `pipeline.tables.load` alike)."""
+    unfinished = unfinished_run(out)
+    if unfinished is not None:
+        warnings.warn(unfinished.message, UnfinishedRunWarning, stacklevel=_caller_level())
+
+
+def _caller_level() -> int:
+    """The stacklevel of the first frame outside the `pipeline` package, counted from the
+    frame that calls `warnings.warn` (`_warn_unfinished`)."""
+
+    package = str(Path(__file__).parent) + os.sep
+    frame = sys._getframe(2)  # the caller of _warn_unfinished
+    level = 2
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 _DUCKDB_TYPES: list[tuple[Any, str]] = [
@@ -228,12 +368,14 @@ def duckdb(
     `con` adds the views to an existing connection (default: a new in-memory database). Each view
     lists the table's parts present when it is created and has exactly the schema's columns and
     types; a table with no parts gives an empty view (NoRunError, as `load`, when `out` holds no
-    run). Views are named after the tables, so
+    run; an UnfinishedRunWarning, as `load`, for a run that did not finish). Views are named
+    after the tables, so
     `con.sql("SELECT label, count(*) FROM mentions GROUP BY label")` works at once.
     """
     import duckdb as duckdb_mod
 
     root = _run_root(out)
+    _warn_unfinished(root)
     if con is None:
         con = duckdb_mod.connect()
     import pyarrow.parquet as pq

@@ -87,13 +87,15 @@ def test_design_from_the_text(design_nlp: Language, kind: str) -> None:
 
 
 def test_the_seeds(design_nlp: Language, seeds_dir: Path) -> None:
-    """The guideline summary and the web article are reviews (no new data), the dupilumab news
-    item is a case report, the lenalidomide study a (phase II) clinical trial; the web article
-    that only names patients gets no design rather than a guess."""
-    got = {p.name[:3]: design_nlp(p.read_text(encoding="utf-8"))._.study_design
-           for p in sorted(seeds_dir.glob("*.txt"))}
-    assert got == {"000": "review", "001": "review", "002": None, "003": "case_report",
+    """The guideline summary and the two web articles for the public are reviews (no new data:
+    "This article explores ...", "Below, we explore ..."), the dupilumab news item is a case
+    report, the lenalidomide study a (phase II) clinical trial."""
+    docs = {p.name[:3]: design_nlp(p.read_text(encoding="utf-8"))
+            for p in sorted(seeds_dir.glob("*.txt"))}
+    got = {k: d._.study_design for k, d in docs.items()}
+    assert got == {"000": "review", "001": "review", "002": "review", "003": "case_report",
                    "004": "clinical_trial"}
+    assert docs["002"]._.study_design_cue == "below, we explore"
 
 
 def test_publication_types_decide_first(design_nlp: Language) -> None:

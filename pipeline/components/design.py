@@ -33,14 +33,24 @@ order, that holds decides. Two kinds:
   in its opening part). A pattern may name a word list of `pipeline/rules` as `<<name>>`
   (`<<animal_words>>`, `<<genetics_words>>`: one fact, one file), replaced on load by its terms.
 
+A cue starts and ends on the document's token boundaries (`ZoneTokens`): a match that starts
+with a digit inside a token counts nothing ("6 signalling in 12 patients", from inside "IL-6",
+is no count of people; the regex's next match is tried), any other is widened to the tokens it
+touches ("x-chromosomal" for "chromosomal", "rats were randomly" for "rats were random": a regex
+may stop at a word's stem or start after a hyphen). A title given (not in the text) is
+tokenized for this on its own.
+
 Time is linear in the text and bounded: each rule is one regex pass over its zone, at most
-once. (Lower-cased text and patterns: `re.IGNORECASE` made the same passes 2-4x slower.)
+once (a match that counts nothing, off the tokens, goes on from its next character; the
+patterns' repeats are bounded: tests/test_design_tokens.py times it). (Lower-cased text and
+patterns: `re.IGNORECASE` made the same passes 2-4x slower.)
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,6 +135,52 @@ def load_design_rules(path: Path | None = None) -> list[dict[str, Any]]:
 
 
 @dataclass(frozen=True)
+class ZoneTokens:
+    """The tokens a zone's text lies on: `doc`'s text from character `start` on is the zone's
+    (before lower-casing, which must keep its length)."""
+
+    doc: Doc
+    start: int
+
+    def cue(self, match: re.Match[str]) -> str | None:
+        """The cue `match` (in the zone's text) makes, widened to the tokens it touches (its
+        blanks at either end left out): "x-chromosomal" for "chromosomal", "rats were
+        randomly" for "rats were random" (a regex may stop at a word's stem). None when it
+        starts with a digit inside a token: a number in a name or a fraction ("6 signalling in
+        12 patients" in "IL-6 signalling ...", "4 patients" in "3/4 patients") counts nothing."""
+        text, zone = match.group(), match.string
+        begin = match.start() + len(text) - len(text.lstrip())
+        end = match.end() - len(text) + len(text.rstrip())
+        if begin >= end:
+            return text
+        span = self.doc.char_span(self.start + begin, self.start + end, alignment_mode="expand")
+        if span is None:  # (offsets off the Doc's tokens: the match as it is)
+            return text
+        first = span.start_char - self.start
+        if first < begin and zone[begin].isdigit():
+            return None
+        last = min(span.end_char - self.start, len(zone))
+        return zone[min(first, match.start()):max(last, match.end())]
+
+
+def _cues(regex: re.Pattern[str], text: str, tokens: ZoneTokens | None) -> Iterator[str]:
+    """The cues of the matches of `regex` in `text`, on `tokens` (`ZoneTokens.cue`; every match
+    as it is when None). After a match that counts nothing the search goes on from its second
+    character, not its end: "12 patients" lies inside "6 signalling in 12 patients"."""
+    if tokens is None:
+        yield from (m.group() for m in regex.finditer(text))
+        return
+    pos = 0
+    while (m := regex.search(text, pos)) is not None:
+        cue = tokens.cue(m)
+        if cue is not None:
+            yield cue
+            pos = max(m.end(), m.start() + 1)
+        else:
+            pos = m.start() + 1
+
+
+@dataclass(frozen=True)
 class _Rule:
     design: str
     types: frozenset[str] = frozenset()
@@ -133,19 +189,22 @@ class _Rule:
     min_matches: int = 1
     unless: re.Pattern[str] | None = None
 
-    def cue(self, zones: dict[str, str], publication_types: tuple[str, ...]) -> str | None:
-        """What makes the rule hold in a document (None: it does not)."""
+    def cue(self, zones: dict[str, str], publication_types: tuple[str, ...],
+            tokens: dict[str, ZoneTokens | None] | None = None) -> str | None:
+        """What makes the rule hold in a document (None: it does not); `tokens`: each zone's
+        tokens, which a cue must start and end on (`ZoneTokens.cue`; none given: any match
+        counts as it is)."""
         if self.regex is None:
-            found = [t for t in publication_types if t in self.types]
-            return f"publication type: {found[0]}" if found else None
+            types = [t for t in publication_types if t in self.types]
+            return f"publication type: {types[0]}" if types else None
         text = zones[self.zone]
+        cues = _cues(self.regex, text, (tokens or {}).get(self.zone))
         if self.min_matches == 1:
-            match = self.regex.search(text)
-            cue = match.group() if match else None
+            cue = next(cues, None)
         else:
             seen: dict[str, None] = {}
-            for m in self.regex.finditer(text):
-                seen.setdefault(m.group())
+            for found in cues:
+                seen.setdefault(found)
                 if len(seen) >= self.min_matches:
                     break
             cue = "; ".join(seen) if len(seen) >= self.min_matches else None
@@ -167,22 +226,27 @@ def _own_line(text: str, sent: Span) -> bool:
 
 def document_zones(doc: Doc) -> dict[str, str]:
     """The lower-cased texts of the zones (module docstring) of an annotated Doc."""
+    return {zone: text.lower() for zone, (text, _) in _zone_parts(doc).items()}
+
+
+def _zone_parts(doc: Doc) -> dict[str, tuple[str, int | None]]:
+    """Each zone's text as written and where it starts in the Doc's text (None: a title given,
+    not in the text)."""
     text = doc_text(doc)
     if not len(doc):
-        return dict(_NO_ZONES)
+        return {zone: ("", 0) for zone in _NO_ZONES}
     sents = (list(itertools.islice(doc.sents, TITLE_SENTENCES + OPENING_SENTENCES))
              if doc.has_annotation("SENT_START") else [doc[:]])
     title = next((s for s in sents[:TITLE_SENTENCES] if s._.section == "Title"), None)
     if title is None and not doc._.title_given and _own_line(text, sents[0]):
         title = sents[0]  # a first line that ends in a full stop, as PubMed's titles do
     opening = [s for s in sents if title is None or s.start >= title.end][:OPENING_SENTENCES]
-    title_text = (text[title.start_char:title.end_char] if title is not None
-                  else doc._.title_given or "")
     return {
-        "title": title_text.lower(),
-        "opening": (text[opening[0].start_char:opening[-1].end_char].lower() if opening
-                    else ""),
-        "text": text[:TEXT_CHARS].lower(),
+        "title": ((text[title.start_char:title.end_char], title.start_char) if title is not None
+                  else (doc._.title_given or "", None)),
+        "opening": ((text[opening[0].start_char:opening[-1].end_char], opening[0].start_char)
+                    if opening else ("", 0)),
+        "text": (text[:TEXT_CHARS], 0),
     }
 
 
@@ -191,6 +255,7 @@ class StudyDesign:
 
     def __init__(self, nlp: Language, name: str, *, rules_path: str | None = None) -> None:
         self.name = name
+        self.tokenizer = nlp.tokenizer  # (a title given, which the Doc does not hold)
         self._set_rules(load_design_rules(Path(rules_path) if rules_path else None))
 
     def _set_rules(self, rules: list[dict[str, Any]]) -> None:
@@ -203,11 +268,13 @@ class StudyDesign:
             for r in rules
         ]
 
-    def decide(self, zones: dict[str, str],
-               publication_types: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
-        """The design and its cue from the first rule that holds; (None, None) when none."""
+    def decide(self, zones: dict[str, str], publication_types: tuple[str, ...] = (),
+               tokens: dict[str, ZoneTokens | None] | None = None,
+               ) -> tuple[str | None, str | None]:
+        """The design and its cue from the first rule that holds; (None, None) when none.
+        `tokens`: each zone's tokens, which a cue must start and end on (`ZoneTokens`)."""
         for rule in self._compiled:
-            cue = rule.cue(zones, publication_types)
+            cue = rule.cue(zones, publication_types, tokens)
             if cue is not None:
                 return rule.design, cue
         return None, None
@@ -220,9 +287,25 @@ class StudyDesign:
         types = tuple(doc._.publication_types or ())
         # the cues are English words: other languages are decided by publication types alone
         english = doc._.language in CUE_LANGUAGES | {None}
-        zones = document_zones(doc) if english else _NO_ZONES
-        doc._.study_design, doc._.study_design_cue = self.decide(zones, types)
+        if not english:
+            doc._.study_design, doc._.study_design_cue = self.decide(_NO_ZONES, types)
+            return doc
+        parts = _zone_parts(doc)
+        zones = {zone: text.lower() for zone, (text, _) in parts.items()}
+        tokens = {zone: self._zone_tokens(doc, text, start) for zone, (text, start)
+                  in parts.items()}
+        doc._.study_design, doc._.study_design_cue = self.decide(zones, types, tokens)
         return doc
+
+    def _zone_tokens(self, doc: Doc, text: str, start: int | None) -> ZoneTokens | None:
+        """The tokens of a zone (`text`, at `start` in the Doc's text, None: not in it); None
+        when lower-casing changed the text's length (offsets would not point at the same
+        characters: any match counts there, as before)."""
+        if len(text.lower()) != len(text):
+            return None
+        if start is None:  # a title given: tokenized on its own
+            return ZoneTokens(self.tokenizer(text), 0)
+        return ZoneTokens(doc, start)
 
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
         path = Path(path)

@@ -3,6 +3,9 @@
 The page (`OUT/report.html`) is built only from the output folder: the Parquet tables and
 `manifest.json`. It holds
 
+- for a run that did not finish (interrupted, killed, failed, failed shards, still running:
+  `pipeline.tables.unfinished_run`), a banner at the top saying so and how to finish it (and a
+  logged warning from `write_report`);
 - the run summary: documents, sentences, mentions per label, outcome rows, errors, the manifest;
 - the top drugs, diseases and cytokines by number of documents mentioning them (key: the
   concept_id, or the lower-cased text for mentions without one), as tables and bar charts;
@@ -22,6 +25,7 @@ and every label, tooltip and id passed to it is escaped here.
 from __future__ import annotations
 
 import contextlib
+import logging
 from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
@@ -40,8 +44,9 @@ from pipeline.report.sections import (
     sample_section,
     summary_section,
     top_section,
+    unfinished_banner,
 )
-from pipeline.tables import load_manifest
+from pipeline.tables import load_manifest, unfinished_run
 
 __all__ = [
     "REPORT_NAME",
@@ -60,6 +65,8 @@ __all__ = [
 ]
 
 REPORT_NAME = "report.html"
+
+log = logging.getLogger(__name__)
 
 
 def build_report(out: str | PathLike[str], options: ReportOptions | None = None) -> str:
@@ -85,6 +92,7 @@ def build_report(out: str | PathLike[str], options: ReportOptions | None = None)
     try:
         body = "".join(
             [
+                unfinished_banner(unfinished_run(root), data.counts["documents"]),
                 summary_section(data, manifest, root),
                 top_section(data.mentions, opts),
                 co_section(data.mentions, opts),
@@ -130,12 +138,16 @@ def write_report(
     options: ReportOptions | None = None,
 ) -> Path:
     """Write the report for `out` to `path` (default `OUT/report.html`); returns the path.
-    Raises NoRunError (writing nothing) when `out` holds no run, ReportError when `path` is a
-    folder, in no folder or cannot be written, or a table file of the run cannot be read (a
-    damaged part file)."""
+    Logs a warning for a run that did not finish (the page opens with a banner). Raises
+    NoRunError (writing nothing) when `out` holds no run, ReportError when `path` is a folder,
+    in no folder or cannot be written, or a table file of the run cannot be read (a damaged
+    part file)."""
     import pyarrow as pa
 
     check_run_folder(out)
+    unfinished = unfinished_run(out)
+    if unfinished is not None:  # (the page's banner says it too)
+        log.warning("%s", unfinished.message)
     target = Path(path) if path is not None else Path(out) / REPORT_NAME
     if target.is_dir():
         raise ReportError(f"{target} is a folder; give the report's file name")

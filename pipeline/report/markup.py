@@ -56,6 +56,9 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .grid { display: flex; flex-wrap: wrap; gap: 2em; align-items: flex-start; }
 .chart svg { max-width: 100%; height: auto; }
 .note { color: #555; font-size: 0.9em; }
+.unfinished { background: #fff3cd; border: 2px solid #c0392b; border-radius: 6px;
+              padding: 0.8em 1.2em; margin-top: 1.5em; }
+.unfinished h2 { border: 0; color: #c0392b; margin: 0 0 0.3em 0; }
 .evidence mark { background: #ffe08a; padding: 0 0.15em; }
 .doc { background: #fff; border: 1px solid #d5dbe3; border-radius: 6px; padding: 0.8em 1.2em;
        margin: 1em 0; }

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from pipeline.report.data import ReportData
+    from pipeline.tables import UnfinishedRun
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,26 @@ class ReportOptions:
     max_doc_chars: int = 8000  # longer documents are cut in the displaCy sample
     errors: int = 50  # error rows listed
 
+
+
+def unfinished_banner(unfinished: UnfinishedRun | None, n_documents: int) -> str:
+    """The banner at the top of the page for a run that did not finish (empty for one that
+    did): what the manifest says happened, that every figure below is of part of the
+    documents, and the command that finishes the run."""
+    if unfinished is None:
+        return ""
+    if unfinished.resume is None:
+        todo = "Write the report again once that run has ended."
+    else:
+        todo = (f"Finish it with <code>{esc(unfinished.resume)}</code>, then write the report "
+                "again.")
+    return (
+        '<section id="unfinished" class="unfinished" role="alert">'
+        "<h2>This run did not finish</h2>"
+        f"<p>Manifest status <b>{esc(unfinished.status)}</b>: it {esc(unfinished.what)}. "
+        f"Every count and table below is of the {esc(plural(n_documents, 'document'))} "
+        f"written so far, not of all its inputs.</p><p>{todo}</p></section>"
+    )
 
 
 def summary_section(data: ReportData, manifest: dict[str, Any], out: Path) -> str:

@@ -14,12 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from pipeline import __version__
-from pipeline.cli_group import (
-    CommandGroup,
-    StdoutConsole,
-    closed_stdout_ends_quietly,
-    plain_library_output,
-)
+from pipeline.cli_group import CommandGroup, plain_library_output
 from pipeline.cli_logging import run_logging, spacy_logs_once
 from pipeline.formats import formats_text
 from pipeline.limits import (
@@ -145,6 +140,26 @@ def kb_build_cmd(
     )
 
 
+@kb_app.command("index")
+def kb_index_cmd(
+    folders: Annotated[list[Path], typer.Argument(
+        metavar="FOLDER...",
+        help="Saved biotab_lexicon folders (holding patterns.jsonl.gz), e.g. "
+        "models/biotab_ner/biotab_lexicon.")],
+    verbose: bool = typer.Option(False, "--verbose", "-v", help=_VERBOSE_HELP),
+) -> None:
+    """(Re)write the lexicon's match index (lexicon_index.msgpack.gz) of each saved
+    biotab_lexicon folder from its patterns, e.g. after editing them or for a pipeline saved
+    without it."""
+    from pipeline.components.lexicon_index import NoPatterns, write_indexes
+
+    setup_logging(verbose)
+    try:
+        write_indexes(folders)
+    except NoPatterns as exc:
+        raise _fail("kb index", str(exc)) from None
+
+
 @app.command("train")
 def train_cmd(
     corpora: str = typer.Option(
@@ -241,6 +256,8 @@ def evaluate_command(
     whole numbers or do not match the text) is a warning naming its line, and is counted
     under the tables: the scores are against the gold without it.
     """
+    from rich.console import Console
+
     from pipeline.evaluate import GOLD_FORMATS, evaluate, evaluation_tables
     from pipeline.nlp import build_nlp
     from pipeline.paths import trained_ner_model
@@ -266,7 +283,7 @@ def evaluate_command(
                     f"{type(exc).__name__}: {exc}") from exc
     ev = evaluate(nlp, gold, sentences_per_doc=sentences_per_doc, errors_path=errors,
                   exclude_generic=exclude_generic)
-    console = StdoutConsole()
+    console = Console()  # on stdout; closed early: see `CommandGroup`
     for table in evaluation_tables(ev, gold.name):
         console.print(table)
     if ev.gold_problems:
@@ -559,8 +576,7 @@ def run_cmd(
     finally:
         if on_term:
             signal.signal(signal.SIGTERM, previous)
-    with closed_stdout_ends_quietly(summary.exit_code):  # a failed run's 1, not 141
-        typer.echo("\n".join(summary_lines(summary)))
+    typer.echo("\n".join(summary_lines(summary)))  # (stdout closed: `CommandGroup`)
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)
 

@@ -5,16 +5,17 @@ with exit 141 (128 + SIGPIPE, what a shell reports for `seq 100000 | head -1`'s 
 turned the BrokenPipeError into exit 1 without a word. SIGPIPE is not restored to its default
 (the other way Unix tools end there): Python's documentation advises against it, as it would
 also kill the process on a pipe or socket of its own that breaks (the worker pool's pipes, a
-Dask scheduler's connection). A command that failed keeps its own exit code (`biotab run
-... --fail-on-error | head -1` after error rows: 1): 141 would tell the shell the run was fine
-but for the closed pipe. Rich's consoles on stdout are `StdoutConsole`s: rich's own handling
-exits 1. `plain_library_output`: spaCy's messages without colour codes on a pipe.
+Dask scheduler's connection). A command keeps its own exit code (`biotab run ...
+--fail-on-error | head -1` after error rows: 1; `biotab evaluate EMPTY | head -1`: 2): 141
+would tell the shell the command went well but for the closed pipe. So the command is not
+stopped at the closed pipe: its later output is dropped (`_ClosedPipeGuard`, which rich's
+consoles write through too: rich's own handling exits 1) and it ends as it would have.
+`plain_library_output`: spaCy's messages without colour codes on a pipe.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import signal
 import sys
@@ -22,7 +23,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 
 #: The exit status of a command whose reader closed stdout: a process ended by SIGPIPE.
@@ -32,58 +32,95 @@ CLOSED_STDOUT_EXIT = 128 + signal.SIGPIPE
 PLAIN_OUTPUT_ENV = ("ANSI_COLORS_DISABLED", "WASABI_NO_PRETTY")
 
 
-@contextlib.contextmanager
-def closed_stdout_ends_quietly(failing: int = 0) -> Iterator[None]:
-    """Turn a BrokenPipeError in the block into `typer.Exit(CLOSED_STDOUT_EXIT)`, with stdout's
-    file descriptor pointed at os.devnull, as Python's documentation advises (the `signal`
-    module's "Note on SIGPIPE"): the buffered rest of the output is then flushed at exit into
-    devnull instead of failing a second time ("Exception ignored ... BrokenPipeError").
-    `failing`: the exit code of a command that failed, printing in the block what it did
-    (`biotab run`'s summary of a failed run): `typer.Exit(failing)` then, the failure not
-    hidden behind the closed pipe's 141."""
-    try:
-        yield
-    except BrokenPipeError:
-        with contextlib.suppress(OSError, ValueError):  # stdout that is no file: nothing to point
-            devnull = os.open(os.devnull, os.O_WRONLY)
+def _point_at_devnull(stream: Any) -> None:
+    """`stream`'s (stdout's) file descriptor pointed at os.devnull, as Python's documentation
+    advises once its reader is gone (the `signal` module's "Note on SIGPIPE"): the buffered
+    rest of the output is then flushed into devnull instead of failing a second time
+    ("Exception ignored ... BrokenPipeError")."""
+    with contextlib.suppress(OSError, ValueError):  # stdout that is no file: nothing to point
+        fd = stream.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, fd)
+        finally:
+            os.close(devnull)
+
+
+class _ClosedPipeGuard:
+    """`sys.stdout` while a command runs: writes and flushes go to the stream it wraps until
+    its reader is gone (a BrokenPipeError); from then on they are dropped, `closed` is set
+    and the command goes on to its own end, and so to its own exit code (`biotab evaluate`'s
+    2 for a gold file of which nothing was read, which it knows only after printing). Every
+    other attribute is the wrapped stream's."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.closed = False
+
+    def gone(self) -> None:
+        self.closed = True
+        _point_at_devnull(self.stream)
+
+    def write(self, text: str) -> int:
+        if not self.closed:
             try:
-                os.dup2(devnull, sys.stdout.fileno())
-            finally:
-                os.close(devnull)
-        raise typer.Exit(failing or CLOSED_STDOUT_EXIT) from None
+                return int(self.stream.write(text))
+            except BrokenPipeError:
+                self.gone()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self.gone()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def closed_stdout_ends_quietly() -> Iterator[None]:
+    """Runs the block (a command, or the parsing that prints `--help` and `--version`) with
+    stdout guarded (`_ClosedPipeGuard`): when the reader closed stdout, the block still ends
+    with its own exit code (`typer.Exit`), or `CLOSED_STDOUT_EXIT` when that is 0. A
+    BrokenPipeError written around the guard (stdout's binary buffer) ends it at once, with
+    `CLOSED_STDOUT_EXIT`. Other exceptions (a usage error: click's 2) go their way."""
+    guard = _ClosedPipeGuard(sys.stdout)
+    sys.stdout = guard
+    code: int | None = None  # the block's own exit code (`typer.Exit`, click's ctx.exit)
+    try:
+        try:
+            yield
+        except typer.Exit as exc:
+            code = exc.exit_code
+        except BrokenPipeError:
+            guard.gone()
+        guard.flush()  # what is still buffered (a pipe's stdout is block-buffered) fails here
+    finally:
+        if sys.stdout is guard:
+            sys.stdout = guard.stream
+    if guard.closed:
+        raise typer.Exit(code or CLOSED_STDOUT_EXIT)
+    if code is not None:
+        raise typer.Exit(code)
 
 
 class CommandGroup(TyperGroup):
-    """biotab's top-level group: parsing (`--help`, `--version`) and every subcommand (its
-    output flushed before the command ends) run under `closed_stdout_ends_quietly`."""
+    """biotab's top-level group: parsing (`--help`, `--version`) and every subcommand run
+    under `closed_stdout_ends_quietly`."""
 
     # (click's Context in the signatures: the one typer vendors or the package, by version)
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         with closed_stdout_ends_quietly():
             return super().make_context(*args, **kwargs)
+        raise AssertionError("unreachable: the block returns or raises")
 
     def invoke(self, *args: Any, **kwargs: Any) -> Any:
-        failing = 0  # a failure's exit code outlives a closed stdout
         with closed_stdout_ends_quietly():
-            try:
-                return super().invoke(*args, **kwargs)
-            except typer.Exit as exc:
-                failing = exc.exit_code
-                raise
-            finally:  # what is still buffered (a pipe's stdout is block-buffered) fails here
-                with closed_stdout_ends_quietly(failing):
-                    sys.stdout.flush()
-
-
-class StdoutConsole(Console):
-    """A rich Console on stdout (`biotab evaluate`'s tables) whose closed pipe ends the command
-    as any other's, with `CLOSED_STDOUT_EXIT` (`closed_stdout_ends_quietly`)."""
-
-    def on_broken_pipe(self) -> None:
-        """Rich calls this on a BrokenPipeError (its own exits 1): raised again, for the
-        command group to end the command."""
-        self.quiet = True
-        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+            return super().invoke(*args, **kwargs)
+        raise AssertionError("unreachable: the block returns or raises")
 
 
 @contextlib.contextmanager

@@ -37,8 +37,12 @@ def spacy_logs_once() -> None:
 
 
 def run_logging(quiet: bool, verbose: bool) -> None:
-    """`biotab run` logs to stderr (stdout is for the summary, `summary_lines`): rich on a
-    terminal, plain timestamped lines otherwise."""
+    """The root logger of every `biotab` command (`run` directly, the others through
+    `cli.setup_logging`): one handler on stderr (stdout holds the command's own output: the
+    run's summary, the scores), rich on a terminal, plain timestamped lines otherwise; level
+    DEBUG with `verbose`, WARNING with `quiet`, else INFO (progress lines). Python warnings
+    are logged too (`py.warnings`: errors only when `quiet`); Dask's chatty loggers
+    (distributed, tornado, bokeh) at WARNING unless `verbose`."""
     from rich.console import Console
 
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO

@@ -403,7 +403,7 @@ def test_below_80_columns_the_progress_bar_keeps_its_counts_whole(width: int) ->
 
     for shards, docs in ((4, 1_200), (3_600, 36_000_000)):
         text = _bar_line(width, shards, docs)
-        assert len(text) <= width and f"2/{shards} shards {docs:,} docs" in text, text
+        assert len(text) <= width and f"2/{shards:,} shards {docs:,} docs" in text, text
         if width >= 50:
             assert re.search(r" ETA \d+:\d\d:\d\d$", text.rstrip()), text
 

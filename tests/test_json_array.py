@@ -355,20 +355,20 @@ def test_a_damaged_elements_end_is_found_once(tmp_path: Path,
     """In a one-line array after its first damage, each element's end by bracket and quote
     depth (`json_scan.extent`) is found once: a damaged element's, which it is parsed within
     and its row names, was found twice (a scan of its text more, for each damaged one)."""
-    from pipeline.ingest import json_array
+    from pipeline.ingest import json_elements
 
     elements = [json.dumps({"id": f"r{i}", "text": f"Case {i}."}) if i % 2 else
                 f'{{"id": r{i}, "text": "Case."}}' for i in range(1, 9)]
     path = tmp_path / "one_line.json"
     path.write_text("[" + ", ".join(elements) + "]")
     asked: list[int] = []
-    real = json_array.extent
+    real = json_elements.extent
 
     def counted(text: str, pos: int, limit: int | None = None) -> int | None:
         asked.append(pos)
         return real(text, pos, limit)
 
-    monkeypatch.setattr(json_array, "extent", counted)
+    monkeypatch.setattr(json_elements, "extent", counted)
     docs, errs = read(path)
     assert [d.doc_id for d in docs] == ["r1", "r3", "r5", "r7"]
     assert [e.location for e in errs] == [f"line 1, element {i}" for i in (2, 4, 6, 8)]

@@ -8,14 +8,12 @@ list of counts of patients (`allocated_count_arm`)."""
 from __future__ import annotations
 
 import random
-import re
-import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from spacy.language import Language
 from test_outcomes import run
+from work_count import CountedPattern, ScanWork
 
 from pipeline.components import outcome_bare_arms
 from pipeline.components.outcome_bare_arms import BareNames, bare_arm_names
@@ -24,37 +22,19 @@ from pipeline.components.outcome_rules import load_lexicon
 from pipeline.paths import rule_file
 
 
-class Counted:
-    """A compiled pattern whose `finditer` and `match` add the characters they scan to
-    `chars` (a failed match: one)."""
-
-    def __init__(self, pattern: re.Pattern[str], seen: list[int]) -> None:
-        self.pattern, self.seen = pattern, seen
-
-    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize
-                 ) -> Iterator[re.Match[str]]:
-        self.seen[0] += min(endpos, len(text)) - pos
-        return self.pattern.finditer(text, pos, endpos)
-
-    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        m = self.pattern.match(text, pos, endpos)
-        self.seen[0] += 1 if m is None else m.end() - pos
-        return m
-
-
 @pytest.fixture
-def scanned(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    seen = [0]
+def scanned(monkeypatch: pytest.MonkeyPatch) -> ScanWork:
+    work = ScanWork()
     for name in ("_bare_re", "_starts_re"):
         made = getattr(outcome_bare_arms, name, None)
         if made is None:
             continue  # (the code before `BareNames` had no `_starts_re`)
 
-        def counted(*args: Any, made: Any = made) -> Counted:
-            return Counted(made(*args), seen)
+        def counted(*args: Any, made: Any = made) -> CountedPattern:
+            return work.pattern(made(*args))
 
         monkeypatch.setattr(outcome_bare_arms, name, counted)
-    return seen
+    return work
 
 
 @pytest.mark.parametrize("n", [100, 400])
@@ -67,13 +47,13 @@ def scanned(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     ],
 )
 def test_bare_arm_names_scan_each_character_a_bounded_number_of_times(
-    outcomes_nlp: Language, scanned: list[int], n: int, opening: str, item: str, joint: str
+    outcomes_nlp: Language, scanned: ScanWork, n: int, opening: str, item: str, joint: str
 ) -> None:
     text = opening + joint.join(item.format(k=k % 90 + 1) for k in range(n)) + "."
     doc = run(outcomes_nlp, text, [("stroke", "DISEASE", "MESH:D020521")])
     assert len(list(doc.sents)) == 1
     assert len(doc._.outcomes) >= n // 2
-    assert scanned[0] <= 6 * len(text)
+    assert scanned.chars <= 6 * len(text)
 
 
 _WORDS = ["in", "In", "of", "for", "within", "among", "control", "Docetaxel", "each", "the",

@@ -685,7 +685,7 @@ def test_the_progress_bar_fits_80_columns_with_elapsed_and_eta_whole() -> None:
         text = line(80, shards, docs, 2)
         assert len(text) <= 80 and "…" not in text, text
         assert whole.search(text.rstrip()), text
-        assert f"2/{shards} shards" in text and f"{docs:,} docs" in text, text
+        assert f"2/{shards:,} shards" in text and f"{docs:,} docs" in text, text
     wide = line(160, 4, 1_200, 2)
     assert "words/s" in wide and whole.search(wide.rstrip()), wide
 

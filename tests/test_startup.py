@@ -17,7 +17,12 @@ from rapidfuzz import fuzz, process
 from spacy.language import Language
 
 from pipeline.components.lexicon import PATTERNS_FILE, LexiconMatcher
-from pipeline.components.lexicon_index import INDEX_FILE, LexiconIndexError, main
+from pipeline.components.lexicon_index import (
+    INDEX_FILE,
+    LexiconIndexError,
+    NoPatterns,
+    write_indexes,
+)
 from pipeline.components.linker import Linker
 from pipeline.kb import Concept, KBFileError, KnowledgeBase, normalize_term
 from pipeline.kb import table as table_module
@@ -75,23 +80,22 @@ def test_folder_without_index_is_indexed_at_load(blank: Language, saved: Path) -
     expected = spans(LexiconMatcher(blank, "a").from_disk(saved), blank)
     (saved / INDEX_FILE).unlink()
     assert spans(LexiconMatcher(blank, "b").from_disk(saved), blank) == expected
-    main([str(saved)])  # the documented command adds the file back
+    write_indexes([saved])  # the documented command (`biotab kb index`) adds the file back
     assert (saved / INDEX_FILE).exists()
     assert spans(LexiconMatcher(blank, "c").from_disk(saved), blank) == expected
 
 
 def test_the_index_command_names_a_folder_without_patterns_in_one_line(
-        saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A folder without the patterns (a typo) and `--help` were FileNotFoundError tracebacks;
-    now one line and exit 2 before any index is written, and the usage."""
+        saved: Path, tmp_path: Path) -> None:
+    """A folder without the patterns (a typo) was a FileNotFoundError traceback; now one
+    message (`biotab kb index`: one line, exit 2) before any index is written."""
     (saved / INDEX_FILE).unlink()
-    assert main([str(saved), str(tmp_path / "typo")]) == 2
-    assert capsys.readouterr().err == (
-        f"lexicon_index: no {PATTERNS_FILE} in {tmp_path / 'typo'} (give the saved "
-        "biotab_lexicon folder, e.g. models/biotab_ner/biotab_lexicon)\n")
+    with pytest.raises(NoPatterns) as err:
+        write_indexes([saved, tmp_path / "typo"])
+    assert str(err.value) == (
+        f"no {PATTERNS_FILE} in {tmp_path / 'typo'} (give the saved "
+        "biotab_lexicon folder, e.g. models/biotab_ner/biotab_lexicon)")
     assert not (saved / INDEX_FILE).exists()  # none written: the other folder is not half done
-    assert main(["--help"]) == 0
-    assert capsys.readouterr().out.startswith("usage: python -m pipeline.components.lexicon_index")
 
 
 def test_stale_index_is_refused_naming_the_file(blank: Language, saved: Path) -> None:
@@ -100,7 +104,7 @@ def test_stale_index_is_refused_naming_the_file(blank: Language, saved: Path) ->
     with pytest.raises(LexiconIndexError, match="stale lexicon index") as err:
         LexiconMatcher(blank, "lex").from_disk(saved)
     assert str(saved / INDEX_FILE) in str(err.value)
-    assert "python -m pipeline.components.lexicon_index" in str(err.value)
+    assert f"biotab kb index {saved}" in str(err.value)
 
 
 def _rewrite_payload(path: Path, **changes: Any) -> None:

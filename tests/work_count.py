@@ -1,6 +1,6 @@
 """Work a reader does, counted without a clock (tests of linear time: the machine is shared, so
 a CPU-time bound is flaky, and speed targets are checked by benchmarks): what the JSON array
-reader (`pipeline.ingest.json_array`) and the reader of JSON objects one after another on a line
+reader (`pipeline.ingest.json_elements`) and the reader of JSON objects one after another on a line
 (`pipeline.ingest.json_parts`) visit, by counting wrappers of their scanning patterns and
 decoders, compared at n and 4n records."""
 
@@ -15,15 +15,22 @@ from typing import Any
 import pytest
 
 
-class JsonWork:
+class ScanWork:
+    """The characters a reader's patterns scan, counted by `CountedPattern`s (`pattern`)."""
+
+    def __init__(self) -> None:
+        self.chars = 0
+
+    def pattern(self, pattern: re.Pattern[str]) -> CountedPattern:
+        return CountedPattern(pattern, self)
+
+
+class JsonWork(ScanWork):
     """The characters the JSON readers visit, counted by `count_json_work`'s wrappers: each
     decode's span (parsed, or up to the error: json then names the error's line by counting
     the lines of all the text before it, `json.decoder.JSONDecodeError`), each bracket and
     quote scan (`json_scan`'s token pattern: `extent`, `part_end`), each search for the next
     element (`json_resync`), and each step of `json_scan.Lines` (from the last place asked)."""
-
-    def __init__(self) -> None:
-        self.chars = 0
 
     def decoder(self, strict: bool) -> json.JSONDecoder:
         from pipeline.ingest.json_values import parse_int
@@ -42,14 +49,14 @@ class JsonWork:
 
         return Counting(parse_int=parse_int, strict=strict)
 
-    def pattern(self, pattern: re.Pattern[str]) -> CountedPattern:
-        return CountedPattern(pattern, self)
-
 
 class CountedPattern:
-    """A compiled pattern whose `finditer` and `search` add the text they scan to `work`."""
+    """A compiled pattern whose `finditer`, `search` and `match` add the characters they scan
+    to `work.chars` (`finditer`: up to each match taken, and the rest once it is done; a
+    failed `match`: one). The one counting pattern of the tests that count work (JSON readers,
+    `outcome_bare_arms`)."""
 
-    def __init__(self, pattern: re.Pattern[str], work: JsonWork) -> None:
+    def __init__(self, pattern: re.Pattern[str], work: ScanWork) -> None:
         self.pattern = pattern
         self.work = work
 
@@ -68,19 +75,25 @@ class CountedPattern:
         self.work.chars += (min(endpos, len(text)) if m is None else m.end()) - pos
         return m
 
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        m = self.pattern.match(text, pos, endpos)
+        self.work.chars += 1 if m is None else m.end() - pos
+        return m
+
 
 def count_json_work(monkeypatch: pytest.MonkeyPatch) -> JsonWork:
-    """A `JsonWork` counting what `pipeline.ingest.json_array` and `json_parts` visit from now
+    """A `JsonWork` counting what `pipeline.ingest.json_elements` and `json_parts` visit from now
     on (their decoders, scanning patterns and `Lines` replaced by counting wrappers for the
     test)."""
-    from pipeline.ingest import json_array, json_parts, json_scan
+    from pipeline.ingest import json_elements, json_parts, json_scan
 
     work = JsonWork()
-    for module in (json_array, json_parts):
-        monkeypatch.setattr(module, "_DECODER", work.decoder(strict=True))
-    monkeypatch.setattr(json_array, "_LAX", work.decoder(strict=False))
+    for module in (json_elements, json_parts):
+        monkeypatch.setattr(module, "DECODER", work.decoder(strict=True))
+    monkeypatch.setattr(json_elements, "_LAX", work.decoder(strict=False))
     monkeypatch.setattr(json_scan, "_EXTENT_TOKEN", work.pattern(json_scan._EXTENT_TOKEN))
-    monkeypatch.setattr(json_array, "ELEMENT_START", work.pattern(json_array.ELEMENT_START))
+    monkeypatch.setattr(json_elements, "ELEMENT_START",
+                        work.pattern(json_elements.ELEMENT_START))
     monkeypatch.setattr(json_parts, "JOINED", work.pattern(json_parts.JOINED))
 
     class CountedLines(json_scan.Lines):
@@ -88,7 +101,7 @@ def count_json_work(monkeypatch: pytest.MonkeyPatch) -> JsonWork:
             work.chars += abs(pos - self.pos)
             return super().at(pos)
 
-    monkeypatch.setattr(json_array, "Lines", CountedLines)
+    monkeypatch.setattr(json_elements, "Lines", CountedLines)
     return work
 
 

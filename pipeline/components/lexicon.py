@@ -259,8 +259,7 @@ class LexiconMatcher:
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> LexiconMatcher:
         """Reads what `to_disk` wrote; a folder saved before the index existed (patterns only)
-        is indexed now (a few seconds; `python -m pipeline.components.lexicon_index FOLDER`
-        adds the file)."""
+        is indexed now (a few seconds; `biotab kb index FOLDER` adds the file)."""
         self._pending = None
         self._use_file(Path(path) / PATTERNS_FILE)
         return self

@@ -13,9 +13,10 @@ Saved by `LexiconMatcher.to_disk` as `lexicon_index.msgpack.gz` next to `pattern
 plus the SHA-256 of the patterns file it was made from and the `split_hyphens` setting. Loading
 it takes a few hundredths of a second instead of reading and indexing ~100k JSON patterns (about
 2 s per worker). A file that does not match its patterns file, or that is damaged, is refused
-with `LexiconIndexError` naming it. To add the file to a pipeline saved without it:
+with `LexiconIndexError` naming it. To add the file to a pipeline saved without it
+(`write_indexes`):
 
-    python -m pipeline.components.lexicon_index models/biotab_ner/biotab_lexicon
+    biotab kb index models/biotab_ner/biotab_lexicon
 
 Two different token sequences with the same 64-bit hash would match each other's entries; like
 spaCy's own string hashes, this is taken as impossible in practice.
@@ -26,7 +27,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
-import sys
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -231,7 +231,7 @@ class LexiconIndex:
         return cls.from_payload(p, str(path))
 
 
-_REWRITE = "python -m pipeline.components.lexicon_index {folder}"
+_REWRITE = "biotab kb index {folder}"  # (`write_indexes`)
 
 
 def _inconsistency(labels: Sequence[Any], ids: Sequence[Any], tokens: Sequence[Any],
@@ -256,25 +256,21 @@ def _inconsistency(labels: Sequence[Any], ids: Sequence[Any], tokens: Sequence[A
     return None
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`python -m pipeline.components.lexicon_index FOLDER...`: (re)write the index of each
-    saved `biotab_lexicon` folder from its patterns (split_hyphens on, the default)."""
+class NoPatterns(ValueError):
+    """A folder given to `write_indexes` that holds no saved patterns (a typo)."""
+
+
+def write_indexes(folders: Sequence[Path]) -> None:
+    """(Re)write the index of each saved `biotab_lexicon` folder from its patterns
+    (split_hyphens on, the default): `biotab kb index FOLDER...`. Raises `NoPatterns`, before
+    any index is written, for a folder without the patterns file."""
     from pipeline.components.lexicon import PATTERNS_FILE, LexiconMatcher
     from pipeline.nlp import blank_nlp
 
-    args = sys.argv[1:] if argv is None else argv
-    usage = f"usage: {_REWRITE.format(folder='FOLDER')} [FOLDER...]"
-    if not args:
-        raise SystemExit(usage)
-    if {"-h", "--help"} & set(args):  # was read as a folder named --help: a traceback
-        sys.stdout.write(usage + "\n")
-        return 0
-    folders = [Path(a) for a in args]
-    # checked before any index is written (a typo was a FileNotFoundError traceback)
+    # checked before any index is written: no folder is left half done
     if gone := [f for f in folders if not (f / PATTERNS_FILE).is_file()]:
-        sys.stderr.write(f"lexicon_index: no {PATTERNS_FILE} in {gone[0]} (give the saved "
-                         "biotab_lexicon folder, e.g. models/biotab_ner/biotab_lexicon)\n")
-        return 2
+        raise NoPatterns(f"no {PATTERNS_FILE} in {gone[0]} (give the saved biotab_lexicon "
+                         "folder, e.g. models/biotab_ner/biotab_lexicon)")
     nlp = blank_nlp()
     for folder in folders:
         patterns_file = folder / PATTERNS_FILE
@@ -282,9 +278,3 @@ def main(argv: list[str] | None = None) -> int:
         lexicon = LexiconMatcher(nlp, "biotab_lexicon", patterns_path=str(patterns_file))
         lexicon.index.save(folder / INDEX_FILE, patterns_file, lexicon.split_hyphens)
         log.info("wrote %s", folder / INDEX_FILE)
-    return 0
-
-
-if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    sys.exit(main())

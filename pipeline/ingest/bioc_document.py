@@ -78,9 +78,10 @@ class Absent:
     why: str = "is missing"
 
 
-def _location_number(value: Any, what: str) -> int:
-    """An annotation location's offset or length: a number (a JSON float is cut to its whole
-    part, as int() cuts it) or a string of one (BioC XML's attributes, `whole_number`);
+def offset_number(value: Any, what: str) -> int:
+    """An annotation location's offset or length, or a BioC JSON passage's or sentence's
+    offset: a number (a JSON float is cut to its whole part, as int() cuts it) or a string of
+    one (BioC XML's attributes, `whole_number`);
     ValueError naming `what` and the value for anything else (JSON's null, NaN, Infinity, an
     array; `Absent`: no value)."""
     if isinstance(value, Absent):
@@ -236,8 +237,8 @@ def _place(item: _Pending, text: str) -> tuple[dict[str, Any] | None, str | None
     spans = []
     for bl in a.locations:
         try:
-            s0 = _location_number(bl.offset, "location offset") - item.bioc_offset
-            e0 = s0 + _location_number(bl.length, "location length")
+            s0 = offset_number(bl.offset, "location offset") - item.bioc_offset
+            e0 = s0 + offset_number(bl.length, "location length")
         except ValueError as exc:
             return None, f"annotation {shown_text(atext)}: {exc}; annotation dropped"
         if item.remap is not None:
@@ -274,9 +275,8 @@ def _relations(bdoc: BioCDocument) -> list[dict[str, Any]]:
 
 def _appended(n: int) -> str:
     """What became of `n` passages not placed at their offsets, for a passage_offsets row."""
-    if n == 1:
-        return "it was appended after a newline and its annotations shifted"
-    return "they were appended after a newline and their annotations shifted"
+    return (f"{noun(n, 'it was', 'they were')} appended after a newline and "
+            f"{noun(n, 'its', 'their')} annotations shifted")
 
 
 def _convert(bdoc: BioCDocument, source: str, index: int, path: Path,

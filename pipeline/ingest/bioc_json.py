@@ -28,8 +28,8 @@ from typing import Any
 from bioc.biocjson.decoder import parse_doc
 
 from pipeline.documents import Document, ErrorRecord
-from pipeline.ingest.bioc_document import Absent, to_documents
-from pipeline.ingest.bioc_json_items import documents_by_one
+from pipeline.ingest.bioc_document import Absent, offset_number, to_documents
+from pipeline.ingest.bioc_json_items import LIST_KEYS, document_or_row, documents_by_one
 from pipeline.ingest.common import (
     BlankLines,
     CappedStream,
@@ -46,7 +46,6 @@ from pipeline.ingest.common import (
 from pipeline.ingest.json_parts import line_parts, part_rows
 from pipeline.ingest.json_values import (
     HugeNumber,
-    JsonTooLarge,
     bad_json_kind,
     bad_json_message,
     json_kind,
@@ -67,7 +66,8 @@ def _fill(obj: dict[str, Any], dropped: list[tuple[str, str]]) -> dict[str, Any]
     ("bad_offsets", "annotation 2 of passage 1 is a JSON number, not an object; annotation
     dropped"): it costs itself, not the document. A passage's or the document's infons that
     are no object are {} (a "bad_infons" row in `dropped`). A passage or sentence that is no
-    object raises `NotAnObject`: its text is lost, so is the document."""
+    object, or whose offset is no whole number, raises `DocumentLost`: its text is lost, so is
+    the document."""
 
     def anns(value: Any, where: str) -> list[dict[str, Any]]:
         out = []
@@ -109,13 +109,14 @@ def _fill(obj: dict[str, Any], dropped: list[tuple[str, str]]) -> dict[str, Any]
         return out
 
     def sent(s: dict[str, Any], where: str) -> dict[str, Any]:
-        return {"offset": s.get("offset") or 0, "infons": s.get("infons") or {},
+        return {"offset": _offset(s.get("offset"), where), "infons": s.get("infons") or {},
                 "text": s.get("text"),
                 "annotations": anns(s.get("annotations"), where),
                 "relations": rels(s.get("relations"), where)}
 
     def passage(p: dict[str, Any], where: str) -> dict[str, Any]:
-        out = {"offset": p.get("offset") or 0, "infons": infons(p.get("infons"), where),
+        out = {"offset": _offset(p.get("offset"), where),
+               "infons": infons(p.get("infons"), where),
                "sentences": [sent(s, f"sentence {k} of {where}")
                              for k, s in _objects(p.get("sentences"), "sentence", where)],
                "annotations": anns(p.get("annotations"), where),
@@ -131,23 +132,40 @@ def _fill(obj: dict[str, Any], dropped: list[tuple[str, str]]) -> dict[str, Any]
             "relations": rels(obj.get("relations"), "the document")}
 
 
-class NotAnObject(ValueError):
+class DocumentLost(ValueError):
     """A passage or sentence that is no JSON object, or a passages or sentences value that is
-    no list: the text it holds cannot be read, so its document is lost (a bad_bioc row)."""
+    no list: the text it holds cannot be read; or a passage or sentence whose offset is no
+    whole number: its text cannot be placed. Its document is lost (a bad_bioc row)."""
+
+
+#: What a passage's or sentence's offset must be, said in the row of one that is not.
+_OFFSET_EXPECTED = "(a passage's or sentence's \"offset\" is its character offset: a whole number)"
+
+
+def _offset(value: Any, where: str) -> int:
+    """The offset of the passage or sentence at `where`: 0 when missing, null or another empty
+    value (as before); raises `DocumentLost` naming the key, the value and what was expected
+    when it is no whole number (`bioc_document.offset_number`: "ten", Infinity, an array)."""
+    if not value:
+        return 0
+    try:
+        return offset_number(value, '"offset"')
+    except ValueError as exc:
+        raise DocumentLost(f"{where}: {exc} {_OFFSET_EXPECTED}") from None
 
 
 def _objects(value: Any, what: str, where: str) -> list[tuple[int, dict[str, Any]]]:
     """The passages (`what` "passage") of a document or the sentences of a passage (at
-    `where`), numbered from 1; raises `NotAnObject` for a value that is no list (null, missing
+    `where`), numbered from 1; raises `DocumentLost` for a value that is no list (null, missing
     or another empty value: none) or an element that is no object."""
     if not value:
         return []
     if not isinstance(value, list):
-        raise NotAnObject(f"the {what}s of {where} are {json_kind(value)}, not a list: their "
+        raise DocumentLost(f"the {what}s of {where} are {json_kind(value)}, not a list: their "
                           "text cannot be read")
     for k, item in enumerate(value, 1):
         if not isinstance(item, dict):
-            raise NotAnObject(f"{what} {k} of {where} is {json_kind(item)}, not an object: its "
+            raise DocumentLost(f"{what} {k} of {where} is {json_kind(item)}, not an object: its "
                               "text cannot be read")
     return list(enumerate(value, 1))
 
@@ -294,24 +312,18 @@ def _json_line(line: bytes | int, i: int, source: str, caps: Caps
     try:
         one = load_json(text)
     except (ValueError, RecursionError) as exc:  # ValueError: JSONDecodeError's parent too
-        parts = None if isinstance(exc, JsonTooLarge) else line_parts(text)
+        parts = line_parts(text)  # (None over the bracket cap)
         if parts is None:
             yield loc, err(source, bad_json_kind(exc), bad_json_message(exc), loc)
             return
-        for part in parts:
-            where = f"{loc}, part {part.number}"
+        for part in parts:  # (a part's value is an object: it is parsed from a "{")
             for item in part_rows(part, text, i, source, lambda value, _: [value]):
-                yield where, _bioc_object(item, source, where)
+                yield f"{loc}, part {part.number}", item
         return
-    yield loc, _bioc_object(one, source, loc)
-
-
-def _bioc_object(value: Any, source: str, loc: str) -> dict[str, Any] | ErrorRecord:
-    """A line's (or part's) parsed value as a BioC document dict, or its error row."""
-    if isinstance(value, (dict, ErrorRecord)):
-        return value
-    return err(source, "bad_bioc", f"{'part' if ', part' in loc else 'line'} is not a BioC "
-               "document object", loc)
+    if isinstance(one, dict):
+        yield loc, one
+    else:
+        yield loc, err(source, "bad_bioc", "line is not a BioC document object", loc)
 
 
 def _json_lines(path: Path, source: str, caps: Caps, tail: _Tail
@@ -362,24 +374,25 @@ def _json_records(path: Path, source: str, caps: Caps, tail: _Tail
         yield where, err(source, bad_json_kind(whole_exc), f"{bad_json_message(whole_exc)}; "
                          "the file is one JSON value, so every document in it is lost", where)
         return
-    if isinstance(obj, dict) and isinstance(obj.get("PubTator3"), list):
-        docs = obj["PubTator3"]
-    elif isinstance(obj, dict) and isinstance(obj.get("documents"), list):
-        docs = obj["documents"]
-    elif isinstance(obj, list):
-        docs = obj
-    elif isinstance(obj, dict) and "passages" in obj:
-        docs = [obj]
-    else:
+    docs = _documents(obj)
+    if docs is None:
         yield "", err(source, "bad_bioc", "JSON is not a BioC collection, a list of BioC "
                       "documents or a PubTator3 export")
         return
     for i, d in enumerate(docs, 1):
-        if isinstance(d, dict):
-            yield f"record {i}", d
-        else:
-            yield f"record {i}", err(source, "bad_bioc", "document is not a JSON object",
-                                     f"record {i}")
+        yield f"record {i}", document_or_row(d, source, f"record {i}")
+
+
+def _documents(obj: Any) -> list[Any] | None:
+    """The documents of a parsed BioC JSON file: the list under a collection's key
+    (`bioc_json_items.LIST_KEYS`: PubTator3's export, a collection), a list of documents, or
+    one document (an object with passages); None for anything else."""
+    if isinstance(obj, list):
+        return obj
+    if not isinstance(obj, dict):
+        return None
+    listed = next((obj[k] for k in LIST_KEYS if isinstance(obj.get(k), list)), None)
+    return listed if listed is not None else [obj] if "passages" in obj else None
 
 
 def _json_document(item: dict[str, Any], source: str, index: int, path: Path, loc: str,
@@ -401,7 +414,7 @@ def _json_document(item: dict[str, Any], source: str, index: int, path: Path, lo
     dropped: list[tuple[str, str]] = []
     try:
         bdoc = parse_doc(_fill(item, dropped))
-    except NotAnObject as exc:
+    except DocumentLost as exc:
         yield err(source, "bad_bioc", f"malformed BioC document: {exc}; document skipped", loc,
                   doc_id)
         return

@@ -11,18 +11,25 @@ with one row naming its line (the documents before it kept): the file is one JSO
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from pipeline.documents import ErrorRecord
 from pipeline.ingest.common import err
 from pipeline.ingest.json_scan import skip_space, value_end
-from pipeline.ingest.json_values import bad_json_message, parse_int
+from pipeline.ingest.json_values import DECODER, bad_json_message
 
-_DECODER = json.JSONDecoder(parse_int=parse_int)  # an integer too long: a HugeNumber
-#: The keys of a top-level object that hold the list of documents, in `bioc_json`'s order.
-_LIST_KEYS = ("PubTator3", "documents")
+#: The keys of a top-level object that hold the list of documents, the first found taken
+#: (`bioc_json` reads a parsed file's by them too).
+LIST_KEYS = ("PubTator3", "documents")
+
+
+def document_or_row(value: Any, source: str, where: str) -> dict[str, Any] | ErrorRecord:
+    """A collection's document `value` (record `where`), or the bad_bioc row of one that is no
+    JSON object."""
+    if isinstance(value, dict):
+        return value
+    return err(source, "bad_bioc", "document is not a JSON object", where)
 
 
 class _Stop(ValueError):
@@ -48,7 +55,7 @@ def _value(text: str, pos: int) -> tuple[Any, int, RecursionError | None]:
     """The value at `pos` and where it ends; a value nested too deep: None, its end found by
     its brackets, and the RecursionError. Raises `_Stop` at other damage."""
     try:
-        value, end = _DECODER.raw_decode(text, pos)
+        value, end = DECODER.raw_decode(text, pos)
         return value, end, None
     except RecursionError as exc:
         found = value_end(text, pos)
@@ -74,14 +81,14 @@ def _list_start(text: str) -> int | None:
         if text[pos : pos + 1] != ":":
             return None
         pos = skip_space(text, pos + 1)
-        if key in _LIST_KEYS and text[pos : pos + 1] == "[" and key not in found:
+        if key in LIST_KEYS and text[pos : pos + 1] == "[" and key not in found:
             found[key] = pos
         _, pos, _ = _value(text, pos)
         pos = skip_space(text, pos)
         if text[pos : pos + 1] != ",":
             break
         pos = skip_space(text, pos + 1)
-    return next((found[k] for k in _LIST_KEYS if k in found), None)
+    return next((found[k] for k in LIST_KEYS if k in found), None)
 
 
 def _items(text: str, pos: int, source: str
@@ -103,10 +110,8 @@ def _items(text: str, pos: int, source: str
         if deep is not None:
             yield where, err(source, "bad_json", f"{bad_json_message(deep)}; document "
                              "skipped (its end found by its brackets)", where)
-        elif isinstance(value, dict):
-            yield where, value
         else:
-            yield where, err(source, "bad_bioc", "document is not a JSON object", where)
+            yield where, document_or_row(value, source, where)
         pos = skip_space(text, pos)
         if text[pos : pos + 1] == ",":
             pos = skip_space(text, pos + 1)

@@ -9,18 +9,18 @@ left open and the next one starts), or the line's end. Where that depth does not
 string never closed: the quotes after it pair across objects, which `json_scan` tells by the
 strings it then reads) the part is the object parsed whole from there (one holding a string
 such as "}{" is such), else the rest of the line, lost. Each part is scanned a few times
-at most (the first, and the text after it, once more by `line_parts` to tell such a line) and
-parsed once, on its own text, so the line is read in time linear in its length (json names a
-damaged value's place by counting the lines of all the text before it)."""
+at most (the first, found once, also tells such a line: `line_parts`) and parsed once, on its
+own text, and the line's resyncs share one budget, so the line is read in time linear in its
+length (json names a damaged value's place by counting the lines of all the text before it)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from pipeline.documents import Document, ErrorRecord
+from pipeline.documents import ErrorRecord
 from pipeline.ingest.common import err
 from pipeline.ingest.json_resync import Resync
 from pipeline.ingest.json_scan import (
@@ -30,9 +30,14 @@ from pipeline.ingest.json_scan import (
     part_end_scan,
     skip_space,
 )
-from pipeline.ingest.json_values import bad_json_kind, bad_json_message, parse_int
+from pipeline.ingest.json_values import (
+    DECODER,
+    bad_json_kind,
+    bad_json_message,
+    over_container_cap,
+)
 
-_DECODER = json.JSONDecoder(parse_int=parse_int)  # an integer too long: a HugeNumber
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -63,69 +68,84 @@ def line_parts(text: str) -> Iterator[Part] | None:
     or None when it holds no such objects: it does not start with an object whose end is
     found (or, for a first object damaged so that its end is not found, a next object that
     can be told apart: `json_resync`) and after which, past white space and any text that
-    starts no object, another "{" follows, or a '"' (an object whose "{" is lost)."""
+    starts no object, another "{" follows, or a '"' (an object whose "{" is lost). None too
+    for a text over the bracket cap (`json_values.over_container_cap`: the caller's
+    `load_json` refused it before parsing, and its parts are not parsed either)."""
+    if over_container_cap(text) is not None:
+        return None
     pos = skip_space(text, 0)
     if text[pos : pos + 1] != "{":
         return None
+    resync = _resync(text)
+    first = _part_at(text, pos, 1, False, resync, _on_the_line)
+    if first[0].unbounded:
+        return None
+    if skip_space(text, first[1]) == len(text):
+        # one object, with any text after it that starts no other (`_followed` took it into
+        # the part; a '"' would start the key of an object whose '{' is lost: that object)
+        return None
+    return _parts_from(text, first, resync, _on_the_line)
+
+
+def _on_the_line(pos: int) -> tuple[int, int]:
+    """The line and 0-based column of column `pos` of a line: (1, pos)."""
+    return 1, pos
+
+
+def object_parts(text: str, pos: int, at: Callable[[int], tuple[int, int]] = _on_the_line
+                 ) -> Iterator[Part]:
+    """The parts of `text` from the object at `pos` on: objects one after another on a line,
+    or over several lines (`json_elements`' objects that do not start lines of their own), whose
+    line and 0-based column `at` gives (asked in order), for the errors' places."""
+    resync = _resync(text)
+    return _parts_from(text, _part_at(text, pos, 1, False, resync, at), resync, at)
+
+
+def _parts_from(text: str, first: tuple[Part, int, bool], resync: Resync,
+                at: Callable[[int], tuple[int, int]]) -> Iterator[Part]:
+    """`first` (a part, where it ends and whether a "}" closed it: `_part_at`), then the
+    parts after it, to the text's end or a part whose end is not found."""
+    part, end, closed = first
+    while True:
+        yield part
+        pos = skip_space(text, end)
+        if part.unbounded or pos >= len(text):
+            return
+        # a part not closed by its "}" ends at a "{" found inside it
+        part, end, closed = _part_at(text, pos, part.number + 1, not closed, resync, at)
+
+
+def _part_at(text: str, pos: int, number: int, inside: bool, resync: Resync,
+             at: Callable[[int], tuple[int, int]]) -> tuple[Part, int, bool]:
+    """Part `number`, at `pos`, with where it ends and whether its "}" closed it; `inside`:
+    it starts at a "{" found inside a damaged part, not after a whole one (`_followed`)."""
     found = part_end(text, pos)
     if found is None:
-        first = _unbounded(text, pos, 1)
-        if not first.unbounded:
-            end = first.end
-        elif _resync(text).after(pos) is not None:
-            return _parts(text, pos)
+        # the next object that can be told apart (`json_resync`): this one parsed within
+        # its text (json names an error's place by counting the text before it)
+        resumed = resync.after(pos) if text[pos] == "{" else None
+        if resumed is None:
+            part = _unbounded(text, pos, number)
         else:
-            return None
+            part = _parsed(text, pos, resumed.damaged_end, number, at)
+            if part.error is not None:
+                part = Part(number + resumed.skipped, pos, part.end, error=part.error,
+                            resumed=True, skipped=resumed.skipped)
+        end, closed = part.end, True
+    elif text[pos] != "{":
+        end, closed = found
+        part = Part(number, pos, end, error=NoObject(_NO_OBJECT))
     else:
-        end = found[0]
-    after = skip_space(text, end)
-    if text[after : after + 1] not in ("{", '"'):
-        # text that starts no object before the next one (a '"' starts the key of an object
-        # whose '{' is lost: that object, even when it is the line's last)
-        between = part_end(text, after) if after < len(text) else None
-        if between is None or between[0] == len(text):
-            return None
-    return _parts(text, pos)
-
-
-def _parts(text: str, pos: int) -> Iterator[Part]:
-    number = 0
-    inside = False  # the part starts at a "{" found inside a damaged part, not after a whole one
-    resync = _resync(text)
-    while pos < len(text):
-        number += 1
-        found = part_end(text, pos)
-        if found is None:
-            # the next object that can be told apart (`json_resync`): this one parsed within
-            # its text (json names an error's place by counting the text before it)
-            resumed = resync.after(pos) if text[pos] == "{" else None
-            if resumed is None:
-                part = _unbounded(text, pos, number)
-            else:
-                part = _parsed(text, pos, resumed.damaged_end, number)
-                if part.error is not None:
-                    number += resumed.skipped
-                    part = Part(number, pos, part.end, error=part.error, resumed=True,
-                                skipped=resumed.skipped)
-            end, closed = part.end, True
-        elif text[pos] != "{":
-            end, closed = found
-            part = Part(number, pos, end, error=NoObject(_NO_OBJECT))
-        else:
-            end, closed = found
-            part = _parsed(text, pos, end, number)
-        if part.error is None:
-            part, end, closed = _followed(text, part, end, closed, inside)
-        yield part
-        if part.unbounded:
-            return
-        inside = not closed
-        pos = skip_space(text, end)
+        end, closed = found
+        part = _parsed(text, pos, end, number, at)
+    if not part.unbounded and not isinstance(part.error, NoObject):
+        part, end, closed = _followed(text, part, end, closed, inside)
+    return part, end, closed
 
 
 def _resync(text: str) -> Resync:
     """The resyncs of the line `text`: at objects one after another (`json_resync`)."""
-    return Resync(text, JOINED, _closed_end, _next_object, _DECODER)
+    return Resync(text, JOINED, _closed_end, _next_object, DECODER)
 
 
 def _closed_end(text: str, pos: int, limit: int) -> tuple[int | None, int]:
@@ -144,20 +164,22 @@ def _next_object(text: str, end: int) -> int | bool | None:
 
 def _followed(text: str, part: Part, end: int, closed: bool, inside: bool
               ) -> tuple[Part, int, bool]:
-    """`part`, a parsed object ending at `end`, with where it ends and whether a "}" closed
-    it; when what follows it is no object, a lost part taking that text too: more of it,
-    which a "}" closed early (a ',', a word or a stray '}' or ']' after it: its damage), or
-    of the damaged object it was found in (`inside`: a '{' after a value there may start
-    one of its values, a ',' left out). After a whole object a '"' starts the key of an
-    object whose '{' is lost, which is not more of it."""
+    """`part`, an object ending at `end`, with where it ends and whether a "}" closed it;
+    when what follows it is no object, a lost part taking that text too: more of it, which
+    a "}" closed early (a ',', a word or a stray '}' or ']' after it: its damage; a damaged
+    part keeps its own error, its text is all lost), or of the damaged object it was found
+    in (`inside`: a '{' after a value there may start one of its values, a ',' left out).
+    After a whole object a '"' starts the key of an object whose '{' is lost, which is not
+    more of it."""
     following = skip_space(text, end)
     if text[following : following + 1] in ("{", "") or (
             not inside and text[following] == '"'):
         return part, end, closed
     more = part_end(text, following)
     end, closed = (len(text), True) if more is None else more
-    return Part(part.number, part.start, end, error=NoObject(
-        _INSIDE if inside else _CLOSED_EARLY), unbounded=more is None), end, closed
+    error = part.error or NoObject(_INSIDE if inside else _CLOSED_EARLY)
+    return Part(part.number, part.start, end, error=error, unbounded=more is None,
+                resumed=part.resumed, skipped=part.skipped), end, closed
 
 
 _NO_OBJECT = "expected the '{' of an object, found text that starts none"
@@ -167,12 +189,14 @@ _CLOSED_EARLY = ("an object followed by what starts no object (more of it, after
                  "closed it early, or a stray '}' or ']'), not by another")
 
 
-def _parsed(text: str, pos: int, end: int, number: int) -> Part:
-    """Part `number`, the object at columns `pos`-`end`, parsed on its own text."""
+def _parsed(text: str, pos: int, end: int, number: int, at: Callable[[int], tuple[int, int]]
+            ) -> Part:
+    """Part `number`, the object at `pos`-`end` (`at`: its line and column), parsed on its
+    own text."""
     try:
-        return Part(number, pos, end, value=_DECODER.decode(text[pos:end]))
+        return Part(number, pos, end, value=DECODER.decode(text[pos:end]))
     except json.JSONDecodeError as exc:
-        return Part(number, pos, end, error=moved_error(exc, pos, (1, pos)))
+        return Part(number, pos, end, error=moved_error(exc, pos, at(pos)))
     except (ValueError, RecursionError) as exc:
         return Part(number, pos, end, error=exc)
 
@@ -183,7 +207,7 @@ def _unbounded(text: str, pos: int, number: int) -> Part:
     line, lost."""
     if text[pos] == "{":
         try:
-            value, end = _DECODER.raw_decode(text, pos)
+            value, end = DECODER.raw_decode(text, pos)
         except (ValueError, RecursionError) as exc:  # JSONDecodeError: its place the line's
             return Part(number, pos, len(text), error=exc, unbounded=True)
         return Part(number, pos, end, value=value)
@@ -191,8 +215,7 @@ def _unbounded(text: str, pos: int, number: int) -> Part:
 
 
 def part_rows(part: Part, text: str, lineno: int, source: str,
-              read: Callable[[Any, int], Iterable[Document | ErrorRecord]]
-              ) -> Iterable[Document | ErrorRecord]:
+              read: Callable[[Any, int], Iterable[_T]]) -> Iterable[_T | ErrorRecord]:
     """What part `part` of line `lineno` (of text `text`) gives: `read(value, number)` for a
     parsed one, else its error row, located "line N, part K", naming the text lost and where
     reading goes on."""

@@ -26,6 +26,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pipeline.ingest.json_scan import space_back
+
 #: A ',' and white space before a "{": where `Resync` looks for the next element of an array
 #: (after the value that ends the element before it: a "}", a quote, or any character of a
 #: damaged one, `"influenza, {"` for a text left open).
@@ -117,12 +119,5 @@ class Resync:
 def _before(text: str, start: int) -> int:
     """Where the text before the element at `start` ends: before the white space and the ','
     (in an array) before it."""
-    end = _space_back(text, start)
-    return _space_back(text, end - 1) if text[end - 1 : end] == "," else end
-
-
-def _space_back(text: str, end: int) -> int:
-    """`end`, moved back over JSON's white space before it."""
-    while end > 0 and text[end - 1] in " \t\n\r":
-        end -= 1
-    return end
+    end = space_back(text, start)
+    return space_back(text, end - 1) if text[end - 1 : end] == "," else end

@@ -1,4 +1,4 @@
-"""Scanning JSON text without parsing it, for the JSON array reader (`json_array`): where an
+"""Scanning JSON text without parsing it, for the JSON array reader (`json_elements`): where an
 array or object ends by its brackets (an element nested deeper than Python's parser goes),
 where an array element ends by bracket and quote depth (a damaged element, `extent`), and the
 line and column of places read in order (`Lines`); for a line of JSON objects one after
@@ -61,6 +61,13 @@ def skip_space(text: str, pos: int) -> int:
     return _SPACE.match(text, pos).end()  # type: ignore[union-attr]  # always matches
 
 
+def space_back(text: str, end: int) -> int:
+    """`end`, moved back over JSON's whitespace before it: where the text before it ends."""
+    while end > 0 and text[end - 1] in " \t\n\r":
+        end -= 1
+    return end
+
+
 def _read_across(string: str, boundary: re.Pattern[str]) -> bool:
     """Whether `string` (a JSON string token, its quotes included) is text between two
     strings read as one: it holds what reads as two values' `boundary`, or only what stands
@@ -111,9 +118,7 @@ def part_end_scan(text: str, pos: int, limit: int | None = None
 def _starts_another(text: str, pos: int) -> bool:
     """Whether the "{" at `pos` follows a value (a string, number, literal, "}" or "]"; past
     JSON's whitespace), where no "{" stands in JSON: another object starts there."""
-    before = pos - 1
-    while before >= 0 and text[before] in " \t\n\r":
-        before -= 1
+    before = space_back(text, pos) - 1
     return before >= 0 and text[before] not in "{[:,"
 
 

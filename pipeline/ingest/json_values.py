@@ -51,6 +51,11 @@ def parse_int(literal: str) -> int | HugeNumber:
         return HugeNumber(len(literal.lstrip("-")))
 
 
+#: The decoder of the readers that parse JSON piece by piece (array elements, objects one
+#: after another, a collection's documents): an integer too long is a `HugeNumber`.
+DECODER = json.JSONDecoder(parse_int=parse_int)
+
+
 #: Objects and arrays one JSON record may hold, counted as its "{" and "[" (an upper bound:
 #: brackets in strings count too) before it is parsed: each becomes a Python dict or list of
 #: about 60-100 bytes, so 32 MiB of `[],` (11 million) took about 1 GB; 2,000,000 keep it near
@@ -68,16 +73,24 @@ class JsonTooLarge(ValueError):
         self.containers = containers
 
 
+def over_container_cap(text: str) -> JsonTooLarge | None:
+    """The JsonTooLarge of a JSON text of more than MAX_JSON_CONTAINERS "{" and "[", else
+    None: checked before any parsing of a record (`load_json`, `json_parts.line_parts`, a
+    JSON array file), so that no path parses one."""
+    if len(text) <= MAX_JSON_CONTAINERS:  # (a shorter text cannot hold more)
+        return None
+    containers = text.count("{") + text.count("[")
+    return JsonTooLarge(containers) if containers > MAX_JSON_CONTAINERS else None
+
+
 def load_json(text: str) -> Any:
     """`json.loads(text)`; when that fails with a plain ValueError (an integer too long to
     convert), parsed again with every such integer a `HugeNumber` (only then: the hook costs
     a Python call per integer). Raises JsonTooLarge (before parsing) for a text of more than
     MAX_JSON_CONTAINERS "{" and "[", JSONDecodeError, RecursionError, or ValueError for any
     other failure."""
-    if len(text) > MAX_JSON_CONTAINERS:  # (a shorter text cannot hold more)
-        containers = text.count("{") + text.count("[")
-        if containers > MAX_JSON_CONTAINERS:
-            raise JsonTooLarge(containers)
+    if (too_large := over_container_cap(text)) is not None:
+        raise too_large
     try:
         return json.loads(text)
     except json.JSONDecodeError:

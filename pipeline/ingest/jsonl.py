@@ -227,7 +227,7 @@ def _line(
         if joined is not None:
             yield from joined
             return
-        parts = None if isinstance(exc, JsonTooLarge) else line_parts(decoded)
+        parts = line_parts(decoded)  # (None over the bracket cap)
         if parts is not None:
             for part in parts:
                 yield from part_rows(part, decoded, lineno, source, lambda value, k:

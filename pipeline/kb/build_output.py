@@ -77,9 +77,9 @@ def write_lexicon_index(out: Path) -> None:
     """`biotab_lexicon`'s match index of the patterns just written (`lexicon_index.msgpack.gz`,
     tied to their SHA-256), so that a pipeline that loads them from this folder (`--no-model`)
     does not index them at every start (about a second of CPU)."""
-    from pipeline.components.lexicon_index import main as write_index
+    from pipeline.components.lexicon_index import write_indexes
 
-    write_index([str(out)])
+    write_indexes([out])
 
 
 def build_manifest(

@@ -116,7 +116,7 @@ class Reporter:
         if 0 < self.shards < self.total:
             left = elapsed / self.shards * (self.total - self.shards)
             eta = f", ETA {_hms(left)}"
-        return (f"{self.shards}/{plural(self.total, 'shard')}, {plural(self.n_docs, 'document')} "
+        return (f"{self.shards:,}/{plural(self.total, 'shard')}, {plural(self.n_docs, 'document')} "
                 f"({self.n_docs / elapsed:,.1f} docs/s, {self.n_words / elapsed:,.0f} words/s), "
                 f"elapsed {_hms(elapsed)}{eta}")
 
@@ -143,19 +143,22 @@ def _rich_columns(width: int, total: int) -> list[Any]:
     (the task's `docs` field: the documents counted, `plural`), so that the longest line (36,000,000
     docs in 3,600 shards) fits it with its counts and times whole: from `WIDE_COLUMNS` all of
     them with words/s; from `SHORT_COLUMNS` the word "run" and words/s left out; from
-    `NARROW_COLUMNS` also the docs/s and elapsed time ("━━ 2/3600 shards 36,000,000 docs ETA
+    `NARROW_COLUMNS` also the docs/s and elapsed time ("━━ 2/3,600 shards 36,000,000 docs ETA
     0:03:01", 50 columns); below, the shards and documents counted (34 columns): the bar
     shrank to nothing and rich cut the counts to "…" there."""
     from rich.progress import (
         BarColumn,
-        MofNCompleteColumn,
         TextColumn,
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
     from rich.table import Column
 
-    counts = [MofNCompleteColumn(), TextColumn(noun(total, "shard")),
+    # the shards done and in all with thousands separators, as the documents (`plural`):
+    # "2/3,600 shards 36,000,000 docs" (not padded to the total's width, as the documents
+    # are not: 34 columns hold the longest counts)
+    done = f"{{task.completed:,.0f}}/{total:,}"
+    counts = [TextColumn(done), TextColumn(noun(total, "shard")),
               TextColumn("{task.fields[docs]}")]
     if width < NARROW_COLUMNS:  # (an empty column takes the rest: the counts stay together)
         return [*counts, TextColumn("", table_column=Column(ratio=1))]

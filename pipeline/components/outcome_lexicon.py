@@ -260,6 +260,12 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
             rf"(?:{alt([a.capitalize() for a in articles])}))\s+$"
         )
 
+        # "pilocarpine (20 microL, 0.1%)": a volume given, then the strength of what it holds
+        self.volume_strength_re = re.compile(
+            rf"\(\s*\d[\d.,]*\s*(?:{alt(sets['strength_volume_units'])})\s*[,;]\s*$",
+            re.IGNORECASE,
+        )
+
     def _build_enrollment_regexes(self, data: dict[str, Any]) -> None:
         """Who was studied: totals, design phrases, case series and case reports; then
         `_build_assessment_regexes`."""

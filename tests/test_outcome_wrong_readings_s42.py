@@ -1,0 +1,141 @@
+"""Readings of outcome figures found wrong on text no rule was tuned on (session 42): a volume's
+strength read as a share of subjects, a combination product's strengths read as a fraction of
+subjects, earlier reports read as results, a survey's respondents read as a treatment response.
+Each sentence is written for these tests (not copied from a corpus); each case fails without
+the rule named above its test, but the cases marked as what stays, which guard the rule
+against taking a result."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from test_outcomes import run
+
+Row = tuple[str, float]
+
+MENTIONS = [
+    ("homatropine", "DRUG", "MESH:D006702"),
+    ("phenylephrine", "DRUG", "MESH:D010656"),
+    ("cyclopentolate", "DRUG", "MESH:D003511"),
+    ("carbidopa-levodopa", "DRUG", "MESH:C009906"),
+    ("nausea", "DISEASE", "MESH:D009325"),
+    ("dyskinesia", "DISEASE", "MESH:D004409"),
+    ("hyperkalemia", "DISEASE", "MESH:D006947"),
+    ("seizures", "DISEASE", "MESH:D012640"),
+    ("rash", "DISEASE", "MESH:D005076"),
+]
+
+
+def rows(nlp: Language, text: str) -> list[Row]:
+    """(measure, value) of each row."""
+    return [(r["measure"], r["value"]) for r in run(nlp, text, MENTIONS)._.outcomes]
+
+
+# -- a percentage after a volume in its bracket is a strength (strength_volume_units) --------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the second session, homatropine (20 microL, 0.5%) was applied to both eyes, followed "
+        "later by phenylephrine (20 microL, 2.5%) in one eye and saline in the other.",
+        "Each child then received cyclopentolate (0.1 ml; 1%) in one eye, followed by "
+        "phenylephrine (0.1 ml; 2.5%) in the other eye.",
+        "Cyclopentolate (2 drops, 1%) was given in one eye, followed by phenylephrine (2 drops, "
+        "2.5%) in the other.",
+    ],
+)
+def test_a_volume_strength_gives_no_row(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+def test_a_share_after_a_volume_outside_a_bracket_stays(outcomes_nlp: Language) -> None:
+    # what stays: a result that a dose given in the same sentence precedes
+    text = "After 20 ml of saline, 35% of the patients had nausea."
+    assert ("adverse_event", 35.0) in rows(outcomes_nlp, text)
+
+
+# -- a fraction before a dose form is a combination's strengths (count_blockers_after) ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Patients took one 25/250 tablet of carbidopa-levodopa three times daily; nausea "
+            "occurred in 12 patients.",
+            [("adverse_event", 12.0)],
+        ),
+        (
+            "Patients started on the 10/100 formulation of carbidopa-levodopa; dyskinesia "
+            "developed in 8 patients.",
+            [("adverse_event", 8.0)],
+        ),
+        (
+            "Adults took one 5/325 tablet every 6 hours; nausea occurred in 10 patients.",
+            [("adverse_event", 10.0)],
+        ),
+    ],
+)
+def test_a_strength_fraction_gives_no_row(outcomes_nlp: Language, text: str,
+                                          expected: list[Row]) -> None:  # fmt: skip
+    assert rows(outcomes_nlp, text) == expected
+
+
+def test_a_fraction_of_subjects_stays(outcomes_nlp: Language) -> None:
+    # what stays: a share of subjects who took the tablets
+    text = "Nausea occurred in 12/40 patients who took two tablets daily."
+    assert rows(outcomes_nlp, text) == [("adverse_event", 12.0)]
+
+
+# -- "have been reported/described in X%" cites earlier reports (background_cues) -------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hyperkalemia has been described in 30% of patients given this drug.",
+        "Seizures have been reported in 5% of treated children.",
+        "Rash has been documented in 12% of adults taking the drug.",
+        "Seizures have been described in up to 4% of such patients.",
+    ],
+)
+def test_earlier_reports_give_no_rows(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+def test_a_result_reported_in_the_past_stays(outcomes_nlp: Language) -> None:
+    # what stays: the trial's own figure, reported in the past tense
+    text = "Seizures were reported in 5% of the treated children."
+    assert rows(outcomes_nlp, text) == [("adverse_event", 5.0)]
+
+
+# -- who answered a survey responded to it, not to a treatment (outcome_cues) ------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Surgeons at 12 hospitals responded, reporting 1,530 operations done on 1,210 patients "
+        "between 1990 and 1995.",
+        "Of 200 physicians surveyed, 120 responded.",
+        "Of the 85 centres contacted, 61 (72%) responded.",
+        "Dermatologists at 9 clinics responded and described 340 patients.",
+    ],
+)
+def test_survey_respondents_are_no_response(outcomes_nlp: Language, text: str) -> None:
+    assert not [r for r in rows(outcomes_nlp, text) if r[0] == "response"], rows(
+        outcomes_nlp, text
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fifty patients responded to treatment.", ("response", 50.0)),
+        ("Of 40 patients treated, 22 (55%) responded.", ("response", 55.0)),
+    ],
+)
+def test_patients_who_responded_stay(outcomes_nlp: Language, text: str, expected: Row) -> None:
+    # what stays: subjects who responded to the treatment
+    assert expected in rows(outcomes_nlp, text)

@@ -139,3 +139,60 @@ def test_survey_respondents_are_no_response(outcomes_nlp: Language, text: str) -
 def test_patients_who_responded_stay(outcomes_nlp: Language, text: str, expected: Row) -> None:
     # what stays: subjects who responded to the treatment
     assert expected in rows(outcomes_nlp, text)
+
+
+# -- a receptor status right before "in" names who was studied (trait_before_re) -------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tumors were ER-positive in 60% and HER2-positive in 22% of patients.",
+        "Disease was hormone receptor-negative in 35% of the women.",
+    ],
+)
+def test_a_receptor_status_share_gives_no_row(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+def test_a_rate_in_a_receptor_subgroup_stays(outcomes_nlp: Language) -> None:
+    # what stays: a result whose subgroup the status names after the figure
+    text = "The pCR rate was 40% in HER2-positive tumors."
+    assert rows(outcomes_nlp, text) == [("complete_response", 40.0)]
+
+
+# -- a survey's response rate is how many answered, no treatment response (outcome_cues) ------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The questionnaire response rate was 82% at 6 months.",
+        "The survey response rate was 64% in the intervention arm and 60% in the control arm.",
+        "Postal response rates were 71% and 68%.",
+    ],
+)
+def test_a_survey_response_rate_is_no_response(outcomes_nlp: Language, text: str) -> None:
+    got = rows(outcomes_nlp, text)
+    assert got and all(m == "other" for m, _ in got), got
+
+
+# -- "Response was assessed in 180 of the 200 patients": who was assessed (outcome_measures) --
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Response was assessed in 180 of the 200 patients.", [("enrollment", 180.0)]),
+        ("Toxicity was evaluable in 95 of 100 patients.", [("enrollment", 95.0)]),
+    ],
+)
+def test_who_was_assessed_of_all_is_enrollment(outcomes_nlp: Language, text: str,
+                                               expected: list[Row]) -> None:  # fmt: skip
+    assert rows(outcomes_nlp, text) == expected
+
+
+def test_a_share_who_responded_stays(outcomes_nlp: Language) -> None:
+    # what stays: subjects in whom the outcome was seen
+    text = "Response was seen in 18 of the 40 patients."
+    assert rows(outcomes_nlp, text) == [("response", 18.0)]

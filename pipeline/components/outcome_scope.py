@@ -227,10 +227,11 @@ class ScopeRules(HypotheticalRules, ThingCountRules):
         and exclusion words, and the joints of compared figures."""
         receptor = rf"\b{receptor_status(low['receptor_words'], low['receptor_status_words'])}"
         trait = rf"(?:{receptor}|\b(?:{_alt(low['characteristic_words'])})[\s-]+[\w+-]+)"
-        # "triple negative (12.9%)", "(HER2-) (70.4%)", "ER/PR positive BC in 86.4%" (but not
-        # "triple-negative disease (31.9% vs 17.2%)": a rate of the disease by group)
+        # "triple negative (12.9%)", "(HER2-) (70.4%)", "ER/PR positive BC in 86.4%", "Tumors
+        # were ER-positive in 60%" (but not "triple-negative disease (31.9% vs 17.2%)": a rate
+        # of the disease by group)
         self.trait_before_re = re.compile(
-            rf"{trait}\s*(?:\)\s*)?\(\s*$|{trait}\s+[\w-]+\s+in\s+$", re.IGNORECASE
+            rf"{trait}\s*(?:\)\s*)?\(\s*$|{trait}\s+(?:[\w-]+\s+)?in\s+$", re.IGNORECASE
         )
         # "patients with known ER+ and/or PgR+ tumors (approximately 78%)": the share of who
         # was studied with the trait, the bracket holding the percentage alone

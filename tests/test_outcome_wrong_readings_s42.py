@@ -196,3 +196,38 @@ def test_a_share_who_responded_stays(outcomes_nlp: Language) -> None:
     # what stays: subjects in whom the outcome was seen
     text = "Response was seen in 18 of the 40 patients."
     assert rows(outcomes_nlp, text) == [("response", 18.0)]
+
+
+# -- a word in -ed that opens a noun phrase is no past-tense verb (ScopeRules.general_statement)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 40% of treated patients, rash develops within a week.",
+        "Approximately 70% of patients with advanced breast cancer develop bone metastases.",
+        "Seizures develop in up to 5% of women with advanced disease.",
+        "Approximately 15% of unselected breast cancers are triple negative.",
+        "Dyskinesia recurs in 30% of patients with untreated disease.",
+    ],
+)
+def test_general_statements_with_adjectives_give_no_rows(outcomes_nlp: Language,
+                                                         text: str) -> None:  # fmt: skip
+    assert rows(outcomes_nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what stays: a past-tense verb after the subjects
+        ("Rash developed in 40% of treated patients.", ("adverse_event", 40.0)),
+        # what stays: an estimate with its confidence interval, even in the present tense
+        (
+            "The estimated attributable risk of seizures from exposure to the drug is 8.4% (95% "
+            "confidence interval, -2.0% to 18.8%; P = 0.12).",
+            ("adverse_event", 8.4),
+        ),
+    ],
+)
+def test_results_and_estimates_stay(outcomes_nlp: Language, text: str, expected: Row) -> None:
+    assert expected in rows(outcomes_nlp, text)

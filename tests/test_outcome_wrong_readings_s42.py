@@ -23,6 +23,7 @@ MENTIONS = [
     ("hyperkalemia", "DISEASE", "MESH:D006947"),
     ("seizures", "DISEASE", "MESH:D012640"),
     ("rash", "DISEASE", "MESH:D005076"),
+    ("tumour", "DISEASE", "MESH:D009369"),
 ]
 
 
@@ -231,3 +232,31 @@ def test_general_statements_with_adjectives_give_no_rows(outcomes_nlp: Language,
 )
 def test_results_and_estimates_stay(outcomes_nlp: Language, text: str, expected: Row) -> None:
     assert expected in rows(outcomes_nlp, text)
+
+
+# -- "designed to detect" plans the trial's size (power_cues) ----------------------------------
+
+
+def test_a_designed_difference_gives_no_rows(outcomes_nlp: Language) -> None:
+    text = "The trial was designed to detect an improvement in 5-year survival from 70% to 77%."
+    assert rows(outcomes_nlp, text) == []
+
+
+# -- the subjects samples came from are no result (ConductRules.conduct_figures) ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tumour samples from 312 of the 420 patients (74%) were available for central review.",
+        "Tumour blocks were collected from 250 (60%) of the 420 patients.",
+    ],
+)
+def test_sampled_subjects_give_no_rows(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+def test_events_beside_samples_stay(outcomes_nlp: Language) -> None:
+    # what stays: an event rate in a sentence that names samples elsewhere
+    text = "Nausea occurred in 40% of patients, and samples were stored for later analysis."
+    assert rows(outcomes_nlp, text) == [("adverse_event", 40.0)]

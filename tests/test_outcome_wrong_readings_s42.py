@@ -260,3 +260,35 @@ def test_events_beside_samples_stay(outcomes_nlp: Language) -> None:
     # what stays: an event rate in a sentence that names samples elsewhere
     text = "Nausea occurred in 40% of patients, and samples were stored for later analysis."
     assert rows(outcomes_nlp, text) == [("adverse_event", 40.0)]
+
+
+# -- baseline lists: TNM stages, prior treatment, sites of metastases (trait_before_re, cues) --
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients had T1 (35%), T2 (50%) or T3 (15%) tumours.",
+        "Prior therapy included anthracyclines (75%), taxanes (40%) and trastuzumab (20%).",
+        "The sites of metastases were bone (55%), liver (30%) and lung (25%).",
+    ],
+)
+def test_baseline_lists_give_no_rows(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what stays: a result in the subgroup prior treatment names
+        ("Response was seen in 40% of patients with prior taxane therapy.", ("response", 40.0)),
+        # what stays: new sites of disease are progression
+        (
+            "Progression with new sites of disease occurred in 12 patients (20%).",
+            ("progression", 20.0),
+        ),
+    ],
+)
+def test_subgroups_and_new_sites_stay(outcomes_nlp: Language, text: str,
+                                      expected: Row) -> None:  # fmt: skip
+    assert rows(outcomes_nlp, text) == [expected]

@@ -245,8 +245,10 @@ class ScopeRules(HypotheticalRules, ThingCountRules):
         # "triple negative (12.9%)", "(HER2-) (70.4%)", "ER/PR positive BC in 86.4%", "Tumors
         # were ER-positive in 60%" (but not "triple-negative disease (31.9% vs 17.2%)": a rate
         # of the disease by group)
+        # "T1 (35%), T2 (50%)": a tumour's stage (TNM, written as such), not "ypN0", a result
+        tnm = r"(?<![\w-])(?-i:[TNM][0-4][a-d]?)"
         self.trait_before_re = re.compile(
-            rf"{trait}\s*(?:\)\s*)?\(\s*$|{trait}\s+(?:[\w-]+\s+)?in\s+$", re.IGNORECASE
+            rf"(?:{trait}|{tnm})\s*(?:\)\s*)?\(\s*$|{trait}\s+(?:[\w-]+\s+)?in\s+$", re.IGNORECASE
         )
         # "patients with known ER+ and/or PgR+ tumors (approximately 78%)": the share of who
         # was studied with the trait, the bracket holding the percentage alone

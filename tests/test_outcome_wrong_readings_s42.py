@@ -292,3 +292,14 @@ def test_baseline_lists_give_no_rows(outcomes_nlp: Language, text: str) -> None:
 def test_subgroups_and_new_sites_stay(outcomes_nlp: Language, text: str,
                                       expected: Row) -> None:  # fmt: skip
     assert rows(outcomes_nlp, text) == [expected]
+
+
+# -- a time between a rate and "in N patients" leaves N who the rate was measured in ----------
+
+
+def test_a_rate_base_past_a_time_is_enrollment(outcomes_nlp: Language) -> None:
+    text = (
+        "This double-blind study examined the incidence of nausea in the first 24 h after "
+        "anaesthesia in 216 adult day surgery patients."
+    )
+    assert rows(outcomes_nlp, text) == [("enrollment", 216.0)]

@@ -303,3 +303,30 @@ def test_a_rate_base_past_a_time_is_enrollment(outcomes_nlp: Language) -> None:
         "anaesthesia in 216 adult day surgery patients."
     )
     assert rows(outcomes_nlp, text) == [("enrollment", 216.0)]
+
+
+# -- a performance status's value is a baseline trait (outcome_cues) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ECOG performance status was 0 in 60% and 1 in 40% of patients.",
+        "Patients had ECOG 0 (55%), 1 (40%) or 2 (5%).",
+    ],
+)
+def test_performance_status_values_give_no_rows(outcomes_nlp: Language, text: str) -> None:
+    assert rows(outcomes_nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what stays: the status that changed, and a result in its subgroup
+        ("Performance status improved in 30% of patients.", ("improvement", 30.0)),
+        ("Nausea occurred in 20% of patients with PS 2.", ("adverse_event", 20.0)),
+    ],
+)
+def test_performance_status_results_stay(outcomes_nlp: Language, text: str,
+                                         expected: Row) -> None:  # fmt: skip
+    assert rows(outcomes_nlp, text) == [expected]

@@ -330,3 +330,25 @@ def test_performance_status_values_give_no_rows(outcomes_nlp: Language, text: st
 def test_performance_status_results_stay(outcomes_nlp: Language, text: str,
                                          expected: Row) -> None:  # fmt: skip
     assert rows(outcomes_nlp, text) == [expected]
+
+
+# -- a drug's pharmacokinetic change is no improvement (outcome_cues) -------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Propranolol caused decreases of 40% and 35% of lidocaine clearance and volume of "
+        "distribution, respectively, and an increase of 90% of its AUC.",
+        "Cimetidine decreased its clearance by 30% and increased the AUC by 45%.",
+    ],
+)
+def test_pharmacokinetic_changes_are_no_improvement(outcomes_nlp: Language, text: str) -> None:
+    got = rows(outcomes_nlp, text)
+    assert got and all(m == "other" for m, _ in got), got
+
+
+def test_clearing_of_lesions_stays_an_improvement(outcomes_nlp: Language) -> None:
+    # what stays: lesions cleared
+    text = "Lesion clearance was seen in 60% of patients."
+    assert rows(outcomes_nlp, text) == [("improvement", 60.0)]

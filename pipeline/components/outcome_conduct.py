@@ -4,7 +4,8 @@ word lists of `rules/outcomes_lexicon.json`) finds them for `biotab_outcomes`:
 - assessment completion and data availability: a percentage of subjects who completed
   assessments or questionnaires ("Ninety-four percent of participants completed assessments at
   3 months, and 97% at 6 months") or for whom data or samples were available ("blood samples
-  were available for 84.0% and 82.5% of ..."). Not completing the protocol, the trial or the
+  were available for 84.0% and 82.5% of ...", "Tumour samples from 312 of the 420 patients
+  (74%) were available"). Not completing the protocol, the trial or the
   treatment ("206 (91.1%) completed the trial"), which trials report as a result, and not a
   count of subjects with data ("Safety data were available from 369 patients"): who was
   studied;
@@ -63,6 +64,8 @@ CONDUCT_LISTS: tuple[str, ...] = (
 PREDICATE_REACH = 120
 # How far apart (characters) two figures of one list may stand ("84.0% and 82.5%").
 LIST_GAP = 20
+# How far (characters) before a figure the samples its subjects gave are looked for.
+SAMPLED_REACH = 80
 
 
 # a bracket right after a figure ("94% (n = 120) completed ...")
@@ -136,6 +139,15 @@ class ConductRules:
             rf"\s+(?:{_alt(low['availability_prepositions'])})\s+$",
             re.IGNORECASE,
         )
+        # "Tumour samples from 312 of the 420 patients (74%)", "blocks were collected from 250
+        # (60%)": the subjects samples came from, the phrase right before the figure
+        self.sampled_from_re = re.compile(
+            rf"\b(?:{data_nouns})(?:\s+[\w-]+){{0,3}}?\s+from\s+(?:the\s+)?"
+            r"(?:\d[\d,]*\s+(?:of\s+(?:the\s+)?)?)?\(?\s*$",
+            re.IGNORECASE,
+        )
+        # "... from 250 (60%) of the 420 patients": the whole the subjects were of
+        self.sampled_whole_re = re.compile(r"\s*\)?\s*of\s+(?:the\s+)?")
         # ", and 97% at 6 months": the next figure of the predicate, its own words a timepoint
         self.and_next_re = re.compile(
             rf"\s*,?\s*(?:{_alt(data['clause_openers'])})\s+", re.IGNORECASE
@@ -252,16 +264,23 @@ class ConductRules:
             ) and not self.preposition_before_re.search(text, max(0, f.start - 20), f.start):
                 out.add(k)
                 continue
-            if f.pct is None or not nouns:
+            if not nouns:
+                continue
+            if prev is not None and k - 1 in out and self.sampled_whole_re.fullmatch(
+                text, prev.end, f.start
+            ) and self.sampled_from_re.search(text, max(0, prev.start - SAMPLED_REACH), prev.start):
+                out.add(k)
+                continue
+            if f.pct is None:
                 continue
             m = self.completed_re.match(text, f.end, min(len(text), f.end + PREDICATE_REACH))
             if m is not None:
                 out.add(k)
                 nxt = self.and_next_re.match(text, m.end())
                 follows = nxt.end() if nxt else -1
-            elif available and self.available_before_re.search(
+            elif (available and self.available_before_re.search(
                 text, max(0, f.start - PREDICATE_REACH), f.start
-            ):
+            )) or self.sampled_from_re.search(text, max(0, f.start - SAMPLED_REACH), f.start):
                 out.add(k)
         return out
 

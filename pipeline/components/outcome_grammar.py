@@ -394,10 +394,9 @@ class SentenceParser(QuantifierReader):
         the index past them, or None where the fraction is no share of subjects."""
         a = self.int_at(i)
         fig.den = self.int_at(j + 1)
-        if fig.den < a or self.lower(j + 2) in self.lex.units or self.lower(j + 2) == "/":
-            return None
-        if self._date_or_name(i, j + 1):
-            return None
+        if (fig.den < a or self.lower(j + 2) in self.lex.units or self.lower(j + 2) == "/"
+                or self.blocks_count_after(j + 2) or self._date_or_name(i, j + 1)):  # fmt: skip
+            return None  # ("25/250 tablets": a combination's strengths; "1/2 centres")
         if fig.den == a + 1 <= MAX_SCORE_LABEL and self._after_abbreviation(i):
             return None  # "(IGA 0/1)", "ECOG 0/1": the scores of a scale, no share
         if self._half_notation(i, fig.den):

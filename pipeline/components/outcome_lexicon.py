@@ -260,6 +260,12 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
             rf"(?:{alt([a.capitalize() for a in articles])}))\s+$"
         )
 
+        # "pilocarpine (20 microL, 0.1%)": a volume given, then the strength of what it holds
+        self.volume_strength_re = re.compile(
+            rf"\(\s*\d[\d.,]*\s*(?:{alt(sets['strength_volume_units'])})\s*[,;]\s*$",
+            re.IGNORECASE,
+        )
+
     def _build_enrollment_regexes(self, data: dict[str, Any]) -> None:
         """Who was studied: totals, design phrases, case series and case reports; then
         `_build_assessment_regexes`."""
@@ -314,8 +320,11 @@ class Lexicon(WordSets, ArmRegexes, StatRegexes, TimepointRegexes, StudyRegexes)
         # "compared the incidence of invasive cancer in 3967 patients": the count after the
         # preposition is who the rate was measured in (no number, comma or clause end between:
         # "the incidence of X was higher with A, occurring in 32 patients" counts events)
+        # (a time between is no figure: "the incidence of nausea in the first 24 h after
+        # surgery in 216 patients")
+        time = rf"\d+\s*(?:{alt(data['time_units'])})\b"
         self.rate_base_re = re.compile(
-            rf"\b(?:{alt(data['rate_nouns'])})\b[^;.:,\d]{{0,100}}?"
+            rf"\b(?:{alt(data['rate_nouns'])})\b(?:[^;.:,\d]|{time}){{0,100}}?"
             rf"\b(?:{alt(data['rate_base_prepositions'])})\s+(?:the\s+)?$",
             re.IGNORECASE,
         )

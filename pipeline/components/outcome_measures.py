@@ -431,12 +431,13 @@ def assign_measures(
             # "Response was evaluable in 88 patients", "Forty-four patients were assessed for
             # response", "We compared the safety of two regimens in 118 patients", "26 cases of
             # Reye syndrome were reviewed": who was assessed or studied, no count of events
+            # ("Response was assessed in 180 of the 200 patients": who was assessed of all)
             len(members) == 1
-            and head.has_pop and head.pct is None and head.den is None and not head.all_form
-            and (lex.assessed_total(parser.text, head.start, False)
-                 or lex.assessed_for(parser.text, head.end)
+            and head.has_pop and head.pct is None and not head.all_form
+            and (lex.assessed_total(parser.text, head.start, False) or (head.den is None and (
+                 lex.assessed_for(parser.text, head.end)
                  or lex.studied_before_re.search(parser.text, max(0, head.start - 120), head.start)
-                 or lex.studied_after(parser.text, head.end, head.population))
+                 or lex.studied_after(parser.text, head.end, head.population))))
         ):  # fmt: skip
             head.measure = "enrollment"
             continue

@@ -281,6 +281,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "subject_trait_openers",
     "part_pronouns",
     "subgroup_frame_words",
+    "strength_volume_units",
     "case_report_verbs",
     "case_presentation_auxiliaries",
     "case_presentation_verbs",

@@ -121,6 +121,9 @@ _KEYS: tuple[str, ...] = (
     "population_nouns",
     "bracket_trait_words",
     "count_determiners",
+    "comparator_articles",
+    "ci_abbreviations",
+    "confidence_words",
 )
 
 
@@ -190,6 +193,18 @@ class ScopeRules(HypotheticalRules, ThingCountRules):
         self.present_re = re.compile(rf"\b(?:{_alt(self.present)})\b", re.IGNORECASE)
         self.past_re = re.compile(rf"\b(?:{_alt(self.past)})\b", re.IGNORECASE)
         self.participle_after = low["participle_prepositions"]
+        # a word in -ed after one is an adjective of the noun it opens ("with advanced disease",
+        # "of treated patients", "an unselected series"), no verb
+        self.adjective_before = (
+            self.present_aux | low["prepositions"] | low["determiners"] | low["comparator_articles"]
+        )
+        # a confidence interval or a P value: a study's own estimate, even in the present tense
+        # ("The attributable risk is 8.4% (95% CI, -2.0% to 18.8%; P = 0.12)")
+        self.estimate_re = re.compile(
+            rf"(?<![\w-])(?:{_alt(low['ci_abbreviations'])})(?![\w-])"
+            rf"|\b(?:{_alt(low['confidence_words'])})\s+intervals?\b|(?<![\w.])p\s*[<>=≤≥]",
+            re.IGNORECASE,
+        )
 
     def _build_context_regexes(self, low: dict[str, frozenset[str]]) -> None:
         """Background and definitions (earlier work, what a term means), accrual rates and
@@ -227,10 +242,13 @@ class ScopeRules(HypotheticalRules, ThingCountRules):
         and exclusion words, and the joints of compared figures."""
         receptor = rf"\b{receptor_status(low['receptor_words'], low['receptor_status_words'])}"
         trait = rf"(?:{receptor}|\b(?:{_alt(low['characteristic_words'])})[\s-]+[\w+-]+)"
-        # "triple negative (12.9%)", "(HER2-) (70.4%)", "ER/PR positive BC in 86.4%" (but not
-        # "triple-negative disease (31.9% vs 17.2%)": a rate of the disease by group)
+        # "triple negative (12.9%)", "(HER2-) (70.4%)", "ER/PR positive BC in 86.4%", "Tumors
+        # were ER-positive in 60%" (but not "triple-negative disease (31.9% vs 17.2%)": a rate
+        # of the disease by group)
+        # "T1 (35%), T2 (50%)": a tumour's stage (TNM, written as such), not "ypN0", a result
+        tnm = r"(?<![\w-])(?-i:[TNM][0-4][a-d]?)"
         self.trait_before_re = re.compile(
-            rf"{trait}\s*(?:\)\s*)?\(\s*$|{trait}\s+[\w-]+\s+in\s+$", re.IGNORECASE
+            rf"(?:{trait}|{tnm})\s*(?:\)\s*)?\(\s*$|{trait}\s+(?:[\w-]+\s+)?in\s+$", re.IGNORECASE
         )
         # "patients with known ER+ and/or PgR+ tumors (approximately 78%)": the share of who
         # was studied with the trait, the bracket holding the percentage alone
@@ -315,9 +333,13 @@ class ScopeRules(HypotheticalRules, ThingCountRules):
         """The sentence's verbs are present (or future) tense only: it states what is generally
         known (or planned), not what the trial found. A past-tense verb is a past marker ("was",
         "had") or a word in -ed that is no participle ("is associated", "used to", "treated
-        with") nor part of a name ("the United States": capitalized, as is the next word)."""
+        with"), no adjective ("with advanced disease", "of treated patients") nor part of a name
+        ("the United States": capitalized, as is the next word); a sentence with a confidence
+        interval or a P value gives an estimate of its own."""
         # (two searches settle most sentences: no present-tense verb, or a past marker)
         if not self.present_re.search(text) or self.past_re.search(text):
+            return False
+        if self.estimate_re.search(text):
             return False
         written = _WORD.findall(text)
         words = [w.lower() for w in written]
@@ -325,7 +347,7 @@ class ScopeRules(HypotheticalRules, ThingCountRules):
             if (
                 len(w) > 4
                 and w.endswith("ed")
-                and (k == 0 or words[k - 1] not in self.present_aux)
+                and (k == 0 or words[k - 1] not in self.adjective_before)
                 and (k + 1 == len(words) or words[k + 1] not in self.participle_after)
                 and not _in_name(written, k)
             ):

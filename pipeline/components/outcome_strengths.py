@@ -19,8 +19,11 @@ from pipeline.components.outcome_tokens import Figure, Mention
 def is_concentration(lex: Lexicon, f: Figure, text: str, drugs: list[Mention], base: int,
                      drug_starts: list[int]) -> bool:  # fmt: skip
     """ "5% imiquimod cream", "1% solution", "a 25% dose reduction", "tretinoin cream 0.1%", "at a
-    dose of 0.25%": a percentage that is a drug strength or an amount of treatment
+    dose of 0.25%", "(20 microL, 0.1%)": a percentage that is a drug strength or an amount of
+    treatment
     (`drug_starts`: the drugs' document offsets)."""
+    if lex.volume_strength_re.search(text, max(0, f.start - 40), f.start):
+        return True  # ("pilocarpine (20 microL, 0.1%)": the strength of the volume given)
     before = _WORD_BEFORE.search(text, max(0, f.start - 40), f.start)
     if before is not None:
         word = before.group(1).lower()

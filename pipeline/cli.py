@@ -284,31 +284,36 @@ def evaluate_command(
     ev = evaluate(nlp, gold, sentences_per_doc=sentences_per_doc, errors_path=errors,
                   exclude_generic=exclude_generic)
     console = Console()  # on stdout; closed early: see `CommandGroup`
-    for table in evaluation_tables(ev, gold.name):
-        console.print(table)
+
+    def say(line: str) -> None:  # a line unwrapped, also in a file (a table keeps its width)
+        console.print(line, soft_wrap=True)
+
+    nothing_read = bool(ev.gold_problems) and not ev.n_docs
+    if not nothing_read:  # the wrong file given: no tables of zeros before the explanation
+        for table in evaluation_tables(ev, gold.name):
+            console.print(table)
     if ev.gold_problems:
         lines = plural(len(ev.gold_problems), "line or record", "lines or records")
-        console.print(f"gold problems: {lines} of {gold.name} not read as written, so not in "
-                      "the gold scored against "
-                      f"(warnings above name the first ones; the first: {ev.gold_problems[0]})")
-    nothing_read = bool(ev.gold_problems) and not ev.n_docs
+        say(f"gold problems: {lines} of {gold.name} not read as written, so not in the gold "
+            f"scored against (warnings above name the first ones; the first: "
+            f"{ev.gold_problems[0]})")
     strict = ev.micro("strict")
     # documents without one gold mention (raw PubTator, a corpus of other types): scores of 0
     no_mention = bool(ev.n_docs) and not (strict.tp + strict.fn + ev.gold_left_out)
     if nothing_read:
-        console.print(f"nothing of {gold.name} was read as gold: expected {GOLD_FORMATS}")
-    elif no_mention:
-        console.print(f"{gold.name} holds {plural(ev.n_docs, 'document')} but no gold DRUG, "
-                      f"DISEASE or CYTOKINE mention: expected {GOLD_FORMATS}")
+        say(f"nothing of {gold.name} was read as gold: expected {GOLD_FORMATS}")
+        raise typer.Exit(2)
+    if no_mention:
+        say(f"{gold.name} holds {plural(ev.n_docs, 'document')} but no gold DRUG, "
+            f"DISEASE or CYTOKINE mention: expected {GOLD_FORMATS}")
     if exclude_generic:
-        console.print(f"left out: {plural(ev.generic_left_out, 'predicted generic mention')}, "
-                      f"{plural(ev.gold_left_out, 'gold mention')} at their offsets")
+        say(f"left out: {plural(ev.generic_left_out, 'predicted generic mention')}, "
+            f"{plural(ev.gold_left_out, 'gold mention')} at their offsets")
     acc = ev.concept_accuracy
-    console.print(
-        "concept-ID accuracy on strictly correct mentions with gold ids: "
-        + (f"{acc:.4f} ({ev.concept_correct}/{ev.concept_total})" if acc is not None else "n/a")
-    )
-    if nothing_read or no_mention:  # the wrong file given: its zeros must not pass for scores
+    say("concept-ID accuracy on strictly correct mentions with gold ids: "
+        + (f"{acc:.4f} ({ev.concept_correct}/{ev.concept_total})" if acc is not None
+           else "n/a" + ("" if ev.has_gold_ids else " (the gold has no concept ids)")))
+    if no_mention:  # the wrong file given: its zeros must not pass for scores
         raise typer.Exit(2)
 
 

@@ -131,6 +131,13 @@ class Evaluation:
         return total
 
     @property
+    def has_gold_ids(self) -> bool:
+        """Whether the gold gives any concept id (IOB gold and PubTator without ids do not: the
+        concept scores are then not defined, rather than 0)."""
+        pairs = self.micro("concepts")
+        return bool(pairs.tp + pairs.fn)
+
+    @property
     def concept_accuracy(self) -> float | None:
         return self.concept_correct / self.concept_total if self.concept_total else None
 
@@ -378,7 +385,8 @@ def write_errors(ev: Evaluation, path: Path) -> None:
 
 
 def evaluation_tables(ev: Evaluation, title: str) -> list[Table]:
-    """Rich tables: mentions (strict, lenient) and concepts (mention accuracy, document F1)."""
+    """Rich tables: mentions (strict, lenient) and, when the gold gives concept ids, concepts
+    (mention accuracy, document F1)."""
     from rich.table import Table
 
     mentions = Table(title=f"{title}: {plural(ev.n_docs, 'document')}, mentions")
@@ -387,6 +395,8 @@ def evaluation_tables(ev: Evaluation, title: str) -> list[Table]:
     for mode, scores in (("strict", ev.strict), ("lenient", ev.lenient)):
         for label, sc in [*scores.items(), ("ALL", ev.micro(mode))]:
             mentions.add_row(label, mode, *_prf_cells(sc))
+    if not ev.has_gold_ids:
+        return [mentions]
     concepts = Table(title=f"{title}: concepts (document-level (document, id) pairs)")
     for col in ("label", "id accuracy on correct mentions", "P", "R", "F1", "TP", "FP", "FN"):
         concepts.add_column(col)

@@ -402,3 +402,32 @@ def test_gold_readers_cap_their_warnings_without_a_problems_list(
         assert read_gold(prose) == []
     assert len(caplog.records) == GOLD_WARNINGS + 1
     assert "only the first" in caplog.records[-1].getMessage()
+
+
+def test_gold_without_ids_has_no_concept_scores_and_the_wrong_file_no_tables(
+        tmp_path: Path) -> None:
+    """Before, an IOB gold (no concept ids) printed a concepts table of P/R/F1 0.0000 with every
+    predicted concept a false positive, and a file that is no gold (a note) printed two tables
+    of zeros before saying so; the notes were wrapped at 80 columns also into a file. Now: no
+    concepts table and "n/a" without gold ids, the explanation alone for the wrong file, and
+    each note on one line."""
+    iob = tmp_path / "g.tsv"
+    iob.write_text("Lithium\tB-Chemical\ncaused\tO\ntremor\tB-Disease\n.\tO\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", str(iob), "--no-model"])
+    assert result.exit_code == 0, result.output
+    assert "concepts (document-level" not in result.output
+    assert result.output.splitlines()[-1] == (
+        "concept-ID accuracy on strictly correct mentions with gold ids: n/a (the gold has no "
+        "concept ids)")
+    note = tmp_path / "note.txt"
+    note.write_text("From the Guidelines\nAldara treats actinic keratosis in adults.\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", str(note), "--no-model"])
+    assert result.exit_code == 2, result.output
+    assert "┃" not in result.output and "0.0000" not in result.output
+    # (the runner's output holds the warnings' log lines too)
+    assert [line.split(":")[0] for line in result.output.splitlines()[-2:]] == [
+        "gold problems", "nothing of note.txt was read as gold"]
+    # PubTator gold with ids keeps its concepts table
+    assert "concepts (document-level" in CliRunner().invoke(
+        app, ["evaluate", str(GOLD), "--no-model"]).output

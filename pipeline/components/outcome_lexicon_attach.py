@@ -193,6 +193,15 @@ class ArmRegexes:
             rf"(?:\s+(?:{alt(self.than_gap_words)}))*\s*$",
             re.IGNORECASE,
         )
+        # a word or phrase that opens the phrase naming a drug as the comparator, the figures
+        # between it and the drug aside ("compared with 40% for azathioprine", "relative to
+        # azathioprine", "superior to azathioprine": `outcome_comparator_drugs`)
+        phrases = alt_spaced(data["comparator_phrases"])
+        self.comparator_word_re = re.compile(
+            # (not after a full stop: "i.v." holds no "v.")
+            rf"(?<![\w.-])(?:{alt(compared - self.respectively)}|{likened}|{phrases})(?![\w-])",
+            re.IGNORECASE,
+        )
         # an arm named after its figure is the figure's only as "in the X arm" ("126 in the
         # observation arm"), and not "as in the placebo group"
         self.clause_arm_link_re = re.compile(

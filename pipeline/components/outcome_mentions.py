@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_lexicon import Lexicon
@@ -185,6 +186,20 @@ class SentenceMentions:
         if before is None or (after is not None and after.start - end < start - before.end):
             return after
         return before
+
+    def nearest_but(self, label: str, start: int, end: int, skip: Callable[[Mention], bool],
+                    lo: int | None = None, hi: int | None = None) -> Mention | None:  # fmt: skip
+        """Like `nearest`, but not a mention `skip` rejects (a walk over the label's mentions:
+        asked only when the nearest one was rejected)."""
+        best: tuple[int, int] | None = None
+        found = None
+        for m in self._usable(label)[0]:
+            if (lo is not None and m.start < lo) or (hi is not None and m.end > hi) or skip(m):
+                continue
+            gap = start - m.end if m.end <= start else m.start - end if m.start >= end else -1
+            if best is None or (gap, m.start) < best:
+                best, found = (gap, m.start), m
+        return found
 
     def event_candidates(self) -> tuple[list[Mention], list[int], list[int]]:
         """The DISEASE mentions an event figure may name as its event (negated ones too), in

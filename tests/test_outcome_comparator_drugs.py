@@ -97,8 +97,8 @@ def test_an_intravenous_abbreviation_compares_nothing(outcomes_nlp: Language) ->
     # ("i.v." holds no "v." of a comparison: azathioprine is no comparator)
     got = drugs(
         outcomes_nlp,
-        "Relapse occurred in 12 patients given azathioprine by i.v. infusion and in "
-        "7 patients given infliximab.",
+        "Treatment with infliximab was followed by an i.v. infusion of azathioprine in 12 "
+        "patients who relapsed.",
     )
     assert got["12 patients"] == "azathioprine"
 

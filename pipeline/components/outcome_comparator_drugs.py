@@ -7,9 +7,12 @@ after a comparison word ("compared with", "versus", "than", "relative to", "supe
 `Lexicon.comparator_word_re`), so the 54% (and the hazard ratio of such a sentence) is
 infliximab's, the drug the clause attributes it to. The phrase from the comparison word to the
 drug is the comparator's: a figure inside it ("60% compared with 40% for azathioprine": the
-40%) is azathioprine's, as is a share in a bracket right after it ("than with azathioprine
-(60% vs 40%)", which the pair rules read on); every other figure of the clause takes the
-nearest other drug. Each look-up reads a bounded window before the drug.
+40%) is azathioprine's, as is one in a bracket right after it or its arm noun ("than with
+azathioprine (60% vs 40%)", which the pair rules read on; not a ratio there); every other
+figure of the clause takes the nearest other drug. A figure whose clause names no other drug
+passes over a comparator of another clause only where no figure stands in its phrase ("versus
+anastrozole (...; hazard ratio, 0.63)"; "vs 20 women in the X group" names that figure's arm).
+Each look-up reads a bounded window before the drug.
 """
 
 from __future__ import annotations

@@ -10,9 +10,10 @@ off than one told it is unknown (an arm's percentage may still take a size it ag
 an arm's size does not replace the cohort for the figures of no arm. So too for a count compared
 with another whose arm the sentence does not name ("(13 vs 31)", "in 28 and 15 patients,
 respectively": `Figure.compared`): in a study that compares arms it is one arm's, of unknown size.
-A figure's drug is its arm's, else the nearest of its clause or sentence, else the document's
-main drug (`DocContext.main`), but not for the comparator's figure of a pair ("41.3% vs. 26.7%":
-`_comparators`).
+A figure's drug is its arm's, else the nearest of its clause or sentence that no comparison names
+as its comparator ("by 54% compared with azathioprine": `outcome_comparator_drugs`), else the
+document's main drug (`DocContext.main`), but not for the comparator's figure of a pair ("41.3%
+vs. 26.7%": `_comparators`).
 """
 
 from __future__ import annotations
@@ -204,8 +205,9 @@ def _drug_tie(
     """(drug text, drug concept id): the figure's arm (`note_arms` made the drug named right
     after it its arm: "28% with docetaxel"), else the nearest drug of the figure's clause, of
     the sentence (a drug across a strong boundary is another clause's: "risk was higher with
-    suprofen (OR 3.8), whereas alcohol ..."), the document's main drug; none that is the arm of
-    the figure it is compared with (`Figure.other_arm`)."""
+    suprofen (OR 3.8), whereas alcohol ..."), none a comparison names as the comparator
+    (`_nearest_drug`), the document's main drug; none that is the arm of the figure it is
+    compared with (`Figure.other_arm`)."""
     base = sm.base
     if f.arm is not None:
         drugs = [m for m in arm_mentions(f, ctx, base) if m.label == DRUG]

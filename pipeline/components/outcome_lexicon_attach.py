@@ -1,54 +1,21 @@
 """The outcomes lexicon's regexes for the arm a figure, once found, is of (`ArmRegexes`: arm
 phrases, an arm's stated size, a total split by arm; the statistics beside it:
 `outcome_stat_regexes.StatRegexes`). `outcome_lexicon.Lexicon` inherits them and builds them
-after its word sets; the `alt` helpers (word lists compiled to alternations) serve the lexicon's
-modules."""
+after its word sets. The `alt` helpers (word lists compiled to alternations) are
+`outcome_alternations`', imported from here too by the lexicon's modules."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
-
-def longest_first(words: Iterable[str]) -> list[str]:
-    """`words` without repeats, the longest first (so that in an alternation a longer phrase
-    wins over its prefix), words of one length in alphabetical order: the same regex in every
-    process, whatever the hash seed ordered a set by."""
-    return sorted(set(words), key=lambda w: (-len(w), w))
-
-
-def alt(words: Iterable[str]) -> str:
-    """A regex alternation of `words`, escaped, `longest_first`; the regex modules of the
-    lexicon build theirs with it."""
-    return "|".join(re.escape(w) for w in longest_first(words))
-
-
-def alt_spaced(words: Iterable[str]) -> str:
-    """Like `alt`, but a space in a phrase matches any run of white space ("per cent")."""
-    return "|".join(
-        re.escape(w).replace("\\ ", r"\s+") for w in longest_first(words)
-    )
-
-
-def receptor_status(words: Iterable[str], statuses: Iterable[str]) -> str:
-    """The regex (to search in any case) of a receptor and its status ("ER positive", "estrogen
-    receptor-negative", "HER2+"), from the `receptor_words` and `receptor_status_words` lists:
-    a bare receptor abbreviation needs its status ("had a PR" is a partial response)."""
-    return rf"(?:{alt_spaced(words)})[\s-]*(?:{alt_spaced(statuses)})"
-
-
-def joiner_words(data: dict[str, Any]) -> frozenset[str]:
-    """The `list_connectors` words that join names or figures into a list or a comparison
-    ("and", "or", "vs", "versus"): not punctuation, nor a respectively word."""
-    return (frozenset(w.lower() for w in data["list_connectors"])
-            - frozenset(w.lower() for w in data["respectively_words"]) - {",", "."})  # fmt: skip
-
-
-def list_words(data: dict[str, Any]) -> frozenset[str]:
-    """The `joiner_words` that compare nothing ("and", "or"): a list's, not a comparison's."""
-    return joiner_words(data) - frozenset(w.lower() for w in data["comparison_connectors"])
-
+# (the helpers' old home: the lexicon's modules import them from here)
+from pipeline.components.outcome_alternations import alt as alt
+from pipeline.components.outcome_alternations import alt_spaced as alt_spaced
+from pipeline.components.outcome_alternations import joiner_words as joiner_words
+from pipeline.components.outcome_alternations import list_words as list_words
+from pipeline.components.outcome_alternations import longest_first as longest_first
+from pipeline.components.outcome_alternations import receptor_status as receptor_status
 
 #: An arm's label: a capital or a digit first, up to ten more letters, digits, "+" or "-".
 ARM_LABEL = r"[A-Z0-9][A-Za-z0-9+\-]{0,9}"
@@ -224,6 +191,15 @@ class ArmRegexes:
         self.comparison_before_re = re.compile(
             rf"(?<![\w-])(?:{alt(compared)}|{likened})(?![\w-])"
             rf"(?:\s+(?:{alt(self.than_gap_words)}))*\s*$",
+            re.IGNORECASE,
+        )
+        # a word or phrase that opens the phrase naming a drug as the comparator, the figures
+        # between it and the drug aside ("compared with 40% for azathioprine", "relative to
+        # azathioprine", "superior to azathioprine": `outcome_comparator_drugs`)
+        phrases = alt_spaced(data["comparator_phrases"])
+        self.comparator_word_re = re.compile(
+            # (not after a full stop: "i.v." holds no "v.")
+            rf"(?<![\w.-])(?:{alt(compared - self.respectively)}|{likened}|{phrases})(?![\w-])",
             re.IGNORECASE,
         )
         # an arm named after its figure is the figure's only as "in the X arm" ("126 in the

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_lexicon import Lexicon
@@ -32,6 +33,8 @@ EVENT_LIST_MAX = 32
 FRAME_BEFORE, FRAME_AFTER = 40, 12
 
 
+# brackets and semicolons: where a sentence's clauses end (`SentenceMentions.clause_ended`)
+_CLAUSE_MARKS = re.compile(r"[()\[\];]")
 # a word and the spaces after it
 _NEXT_WORD = re.compile(r"[\w-]+\s+")
 
@@ -121,6 +124,7 @@ class SentenceMentions:
         self.starts = [m.start for m in mentions]
         self._events: tuple[list[Mention], list[int], list[int]] | None = None
         self._population: tuple[Mention | None] | None = None
+        self._semicolons: list[int] | None = None
 
     def known_spans(self) -> list[tuple[int, int]]:
         """Where the arm names the document wrote before stand in the sentence
@@ -186,6 +190,38 @@ class SentenceMentions:
             return after
         return before
 
+    def nearest_but(self, label: str, start: int, end: int, skip: Callable[[Mention], bool],
+                    lo: int | None = None, hi: int | None = None) -> Mention | None:  # fmt: skip
+        """Like `nearest`, but not a mention `skip` rejects (a walk over the label's mentions:
+        asked only when the nearest one was rejected)."""
+        best: tuple[int, int] | None = None
+        found = None
+        for m in self._usable(label)[0]:
+            if (lo is not None and m.start < lo) or (hi is not None and m.end > hi) or skip(m):
+                continue
+            gap = start - m.end if m.end <= start else m.start - end if m.start >= end else -1
+            if best is None or (gap, m.start) < best:
+                best, found = (gap, m.start), m
+        return found
+
+    def clause_ended(self, start: int, end: int) -> bool:
+        """Does a semicolon outside brackets end a clause between sentence characters start and
+        end ("Diarrhea (25%) was common; 6 patients (9%) stopped"; not "(MDS; n = 17)", a
+        bracket's list)? The sentence's semicolons are read once, when first asked."""
+        if self._semicolons is None:
+            self._semicolons = []
+            depth = 0
+            for m in _CLAUSE_MARKS.finditer(self.text):
+                c = m.group()
+                if c in "([":
+                    depth += 1
+                elif c in ")]":
+                    depth = max(0, depth - 1)
+                elif depth == 0:
+                    self._semicolons.append(m.start())
+        k = bisect.bisect_left(self._semicolons, start)
+        return k < len(self._semicolons) and self._semicolons[k] < end
+
     def event_candidates(self) -> tuple[list[Mention], list[int], list[int]]:
         """The DISEASE mentions an event figure may name as its event (negated ones too), in
         order, with their starts and ends: not the population's disease nor one after an opener
@@ -243,11 +279,14 @@ def event_tie(f: Figure, sm: SentenceMentions, base: int
     ):
         first -= 1
     listed = ms[first : j + 1] if j > first else []
-    if f.measure == "mortality" and sm.lex.death_clause_break_re.search(
-        text, ms[j].end - base, f.start
-    ):
-        # "Two patients developed pneumonia, and 3 patients (2%) died": another clause's event
-        # is no cause of death
+    if sm.clause_ended(ms[j].end - base, f.start) or (
+        f.measure == "mortality" and sm.lex.death_clause_break_re.search(
+            text, ms[j].end - base, f.start
+        )
+    ):  # fmt: skip
+        # another clause's event is not the figure's ("Diarrhea (25%) was common; 6 patients
+        # (9%) stopped treatment"), and no cause of death ("Two patients developed pneumonia,
+        # and 3 patients (2%) died")
         return None, listed
     if listed:
         return None, listed

@@ -10,9 +10,10 @@ off than one told it is unknown (an arm's percentage may still take a size it ag
 an arm's size does not replace the cohort for the figures of no arm. So too for a count compared
 with another whose arm the sentence does not name ("(13 vs 31)", "in 28 and 15 patients,
 respectively": `Figure.compared`): in a study that compares arms it is one arm's, of unknown size.
-A figure's drug is its arm's, else the nearest of its clause or sentence, else the document's
-main drug (`DocContext.main`), but not for the comparator's figure of a pair ("41.3% vs. 26.7%":
-`_comparators`).
+A figure's drug is its arm's, else the nearest of its clause or sentence that no comparison names
+as its comparator ("by 54% compared with azathioprine": `outcome_comparator_drugs`), else the
+document's main drug (`DocContext.main`), but not for the comparator's figure of a pair ("41.3%
+vs. 26.7%": `_comparators`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_arms import arm_drugs, arm_mentions, arm_text
 from pipeline.components.outcome_attach import beside_word
+from pipeline.components.outcome_comparator_drugs import ComparatorDrugs
 from pipeline.components.outcome_diseases import disease_tie
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
@@ -203,8 +205,9 @@ def _drug_tie(
     """(drug text, drug concept id): the figure's arm (`note_arms` made the drug named right
     after it its arm: "28% with docetaxel"), else the nearest drug of the figure's clause, of
     the sentence (a drug across a strong boundary is another clause's: "risk was higher with
-    suprofen (OR 3.8), whereas alcohol ..."), the document's main drug; none that is the arm of
-    the figure it is compared with (`Figure.other_arm`)."""
+    suprofen (OR 3.8), whereas alcohol ..."), none a comparison names as the comparator
+    (`_nearest_drug`), the document's main drug; none that is the arm of the figure it is
+    compared with (`Figure.other_arm`)."""
     base = sm.base
     if f.arm is not None:
         drugs = [m for m in arm_mentions(f, ctx, base) if m.label == DRUG]
@@ -215,10 +218,7 @@ def _drug_tie(
         and (named := _main_named(ctx, sm, base + f.end)) is not None
     ):
         return named.text, named.concept_id
-    lo, hi = parser.clause_chars(f.ts)
-    drug = sm.nearest(DRUG, base + f.start, base + f.end, base + lo, base + hi)
-    if drug is None:
-        drug = sm.nearest(DRUG, base + f.start, base + f.end)
+    drug = _nearest_drug(f, parser, sm)
     # (of a pair of two arms or groups only: not of one arm at two times or in two subgroups,
     # "20% at 6 months vs 35% at 12 months", "in women than in men (20% vs 35%)"; that clause
     # is read last, for the few figures the pair's rules would strip)
@@ -239,6 +239,35 @@ def _drug_tie(
     ):
         return None, None  # the other arm's drug ("fewer in the ropivacaine group (13 vs 31)")
     return (drug.text, drug.concept_id) if drug is not None else (None, None)
+
+
+def _nearest_drug(f: Figure, parser: SentenceParser, sm: SentenceMentions) -> Mention | None:
+    """The nearest drug of the figure's clause that no comparison names as the comparator of
+    the figure (`ComparatorDrugs`: "Infliximab reduced the relapse rate by 54% compared with
+    azathioprine": infliximab), else of its sentence (there no drug of another clause that a
+    comparison names as the comparator of a whole statement: "Time to progression was longer
+    for fulvestrant versus anastrozole (...; hazard ratio, 0.63)": fulvestrant)."""
+    base = sm.base
+    lo, hi = parser.clause_chars(f.ts)
+    start, end = base + f.start, base + f.end
+    drug = sm.nearest(DRUG, start, end, base + lo, base + hi)
+    comparators = ComparatorDrugs(parser, sm)
+    if drug is not None and not comparators.is_comparator(f, drug):
+        return drug
+    if drug is not None:
+        drug = sm.nearest_but(
+            DRUG, start, end, lambda m: comparators.is_comparator(f, m), base + lo, base + hi
+        )
+        if drug is not None:
+            return drug
+
+    def skip(m: Mention) -> bool:
+        if base + lo <= m.start < base + hi:
+            return comparators.is_comparator(f, m)
+        return comparators.is_comparator(f, m) and not comparators.names_figure(m)
+
+    drug = sm.nearest(DRUG, start, end)
+    return drug if drug is None or not skip(drug) else sm.nearest_but(DRUG, start, end, skip)
 
 
 # How close before a count a drug's name makes the count that drug's arm's size ("bupivacaine

@@ -326,6 +326,7 @@ LEXICON_LISTS: tuple[str, ...] = (
     "monotherapy_words",
     "arm_role_subjects",
     "bare_arm_openers",
+    "comparator_phrases",
     *SCOPE_LISTS,
     *CONDUCT_LISTS,
     *PREVENTION_LISTS,

@@ -511,7 +511,8 @@ def process_documents(
                 parts = _one_document(nlp, document, doc_timeout_s, chunk_chars)
                 if id(document) in alone:
                     # a long document's rows go out piece by piece, after those before it
-                    yield out
+                    if any(out.tables.values()):
+                        yield out
                     yield from parts
                     out = Rows()
                 else:

@@ -10,10 +10,13 @@ after a blank line, a sentence end, ";", "," or whitespace where one is in reach
 (`pipeline.components.sentences.cut_point`); its rows are shifted to offsets into the whole text,
 sentence and mention numbers run on across chunks, and `outcome_id` is rebuilt from the shifted
 values. A chunk boundary is also a sentence boundary, and what components do across a whole
-document stays within a chunk (mention propagation, one label per string), except abbreviation
-definitions: those of the chunks so far (the first of each short form, at most
-`abbreviations.MAX_CARRIED_DEFINITIONS` of at most `MAX_DEFINITION_CHARS`) that the next chunk
-can use are written after its text, past a blank line, and annotated with it
+document stays within a chunk (mention propagation, one label per string, the arms and group
+sizes biotab_outcomes reads from earlier sentences), except the study design (the first chunk's,
+with its cue, given to the later ones: `study_design_given`), the language (the one of most
+characters over the chunks) and abbreviation definitions: those of the chunks so far (the
+first of each short form, at most `abbreviations.MAX_CARRIED_DEFINITIONS` of at most
+`MAX_DEFINITION_CHARS`) that the next chunk can use are written after its text, past a blank
+line, and annotated with it
 (`Doc._.carried_from` says where they start), so that the chunk's short forms are resolved as if
 the definition were in it (1,000,000 characters of concatenated BC5CDR abstracts, which define
 hundreds of abbreviations: 1,500 to 5,500 characters after each later 200,000-character chunk,
@@ -25,11 +28,21 @@ time grows faster than the document's length (scispacy's abbreviation detector a
 biotab_fusion: see benchmarks/long_doc.py); 150,000 characters is three times a long full-text
 article.
 
+A long document's rows leave chunk by chunk (`chunked_doc_parts`): one `Rows` per chunk
+(`Rows.partial`), then one with its documents row (the number of sentences and the language are
+known at its end), or with an errors row when a later chunk fails. Its consumer holds the parts
+until then: the runners' writer keeps them in a temporary file (`ShardWriter.add(partial=True)`,
+`pipeline.shard_writer.HeldRows`) and stores them before the documents row, or drops them with
+the document, so that no table holds rows of a document the documents table lacks.
+
 Memory: a batch holds at most `batch_size` documents and, past its first document, at most
 `batch_chars` characters of text (`DEFAULT_BATCH_CHARS`), so the Docs held at once stay small
-whatever the documents' lengths (a long document is annotated alone, in chunks).
+whatever the documents' lengths; a long document is annotated alone, one chunk's Doc and rows
+at a time. What still grows with one document's length is its text (the reader's copies, the
+documents row that holds it, its SHA-256's encoding, the writing of that row).
 
-Time limit: `doc_timeout_s` bounds the annotation of each document. A batch is first annotated as
+Time limit: `doc_timeout_s` bounds the annotation of each document (of a long one, its chunks'
+annotation added up; not the time its consumer takes over the parts). A batch is first annotated as
 a whole under one limit; when that is hit, its documents are annotated one at a time, each under
 its own limit, and a document that hits it gives an `errors` row (stage of the component that was
 running, error "timeout") while the rest are kept. (The batch's limit is one document's, not the

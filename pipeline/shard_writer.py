@@ -18,9 +18,9 @@ import pyarrow.parquet as pq
 from pipeline.limits import DEFAULT_PART_ROWS
 from pipeline.output_folder import DOCUMENT_TABLES, TABLES, check_id, part_name, temp_name
 from pipeline.write import (
-    COMPRESSION,
     ROW_GROUP_CHARS,
     ROW_GROUP_ROWS,
+    parquet_writer,
     part_schema,
     table_schemas,
     to_table,
@@ -212,7 +212,7 @@ class ShardWriter:
                 final = self.out / name / part_name(self.shard_id, self.part_no[name])
                 tmp = final.with_name(temp_name(final.name, self.token))
                 tmp.parent.mkdir(parents=True, exist_ok=True)
-                writer = pq.ParquetWriter(tmp, self.schemas[name], compression=COMPRESSION)
+                writer = parquet_writer(tmp, name, self.schemas[name])
                 self.writers[name] = writer
                 self.pending.append((tmp, final))
             table = self._table(name, chunk)

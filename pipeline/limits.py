@@ -28,6 +28,25 @@ MAX_BLOCKS_PER_FILE = 128
 #: ... and a compressed one (each of its shards decompresses what comes before it).
 MAX_COMPRESSED_BLOCKS = 16
 
+#: Characters of the longest text annotated as one Doc, the piece size of a long document
+#: (`pipeline.process`'s docstring: a longer text is annotated in pieces of at most this many
+#: characters, never more than `nlp.max_length`, and its rows are written piece by piece, so
+#: that a worker's memory does not grow with one document's length): three long full-text
+#: articles; below `MAX_CHUNK_TOKENS` tokens of real text.
+DEFAULT_CHUNK_CHARS = 150_000
+#: Tokens of the longest text annotated as one Doc, estimated before tokenizing
+#: (`pipeline.process.token_estimate`): the model holds about 10 KB a token while it reads a
+#: Doc (200,000 characters of "(" are 200,000 tokens and took 2.4 GB in tok2vec; at 50,000
+#: tokens a chunk of brackets, of "=" or of tab-separated words still peaked at 0.87-0.98 GB,
+#: at 30,000 at 0.70-0.77 GB). Real text has about one token in 5.5 characters (BC5CDR
+#: abstracts, the seeds), so its 150,000-character chunks (about 27,000 tokens) are not cut by
+#: it.
+MAX_CHUNK_TOKENS = 30_000
+#: Characters of text annotated together in one batch at most (`pipeline.process.batches`):
+#: 64 abstracts are about 100,000; 64 full-text articles of 20,000 characters each held 2.4 GB
+#: at once.
+DEFAULT_BATCH_CHARS = 100_000
+
 #: Seconds one document may take before it becomes a "timeout" error row (None: no limit).
 DEFAULT_DOC_TIMEOUT_S: float | None = 600.0
 #: The longest `--doc-timeout` taken (a year): the SIGALRM timer refuses far larger values.

@@ -10,10 +10,13 @@ after a blank line, a sentence end, ";", "," or whitespace where one is in reach
 (`pipeline.components.sentences.cut_point`); its rows are shifted to offsets into the whole text,
 sentence and mention numbers run on across chunks, and `outcome_id` is rebuilt from the shifted
 values. A chunk boundary is also a sentence boundary, and what components do across a whole
-document stays within a chunk (mention propagation, one label per string), except abbreviation
-definitions: those of the chunks so far (the first of each short form, at most
-`abbreviations.MAX_CARRIED_DEFINITIONS` of at most `MAX_DEFINITION_CHARS`) that the next chunk
-can use are written after its text, past a blank line, and annotated with it
+document stays within a chunk (mention propagation, one label per string, the arms and group
+sizes biotab_outcomes reads from earlier sentences), except the study design (the first chunk's,
+with its cue, given to the later ones: `study_design_given`), the language (the one of most
+characters over the chunks) and abbreviation definitions: those of the chunks so far (the
+first of each short form, at most `abbreviations.MAX_CARRIED_DEFINITIONS` of at most
+`MAX_DEFINITION_CHARS`) that the next chunk can use are written after its text, past a blank
+line, and annotated with it
 (`Doc._.carried_from` says where they start), so that the chunk's short forms are resolved as if
 the definition were in it (1,000,000 characters of concatenated BC5CDR abstracts, which define
 hundreds of abbreviations: 1,500 to 5,500 characters after each later 200,000-character chunk,
@@ -25,11 +28,21 @@ time grows faster than the document's length (scispacy's abbreviation detector a
 biotab_fusion: see benchmarks/long_doc.py); 150,000 characters is three times a long full-text
 article.
 
+A long document's rows leave chunk by chunk (`chunked_doc_parts`): one `Rows` per chunk
+(`Rows.partial`), then one with its documents row (the number of sentences and the language are
+known at its end), or with an errors row when a later chunk fails. Its consumer holds the parts
+until then: the runners' writer keeps them in a temporary file (`ShardWriter.add(partial=True)`,
+`pipeline.shard_writer.HeldRows`) and stores them before the documents row, or drops them with
+the document, so that no table holds rows of a document the documents table lacks.
+
 Memory: a batch holds at most `batch_size` documents and, past its first document, at most
 `batch_chars` characters of text (`DEFAULT_BATCH_CHARS`), so the Docs held at once stay small
-whatever the documents' lengths (a long document is annotated alone, in chunks).
+whatever the documents' lengths; a long document is annotated alone, one chunk's Doc and rows
+at a time. What still grows with one document's length is its text (the reader's copies, the
+documents row that holds it, its SHA-256's encoding, the writing of that row).
 
-Time limit: `doc_timeout_s` bounds the annotation of each document. A batch is first annotated as
+Time limit: `doc_timeout_s` bounds the annotation of each document (of a long one, its chunks'
+annotation added up; not the time its consumer takes over the parts). A batch is first annotated as
 a whole under one limit; when that is hit, its documents are annotated one at a time, each under
 its own limit, and a document that hits it gives an `errors` row (stage of the component that was
 running, error "timeout") while the rest are kept. (The batch's limit is one document's, not the
@@ -51,8 +64,8 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
@@ -67,25 +80,19 @@ from pipeline.components.sentences import cut_point
 from pipeline.documents import Document, ErrorRecord
 from pipeline.extensions import doc_text
 from pipeline.ingest import document_row, error_row
-from pipeline.limits import DEFAULT_BATCH_SIZE, DEFAULT_DOC_TIMEOUT_S
+from pipeline.limits import (
+    DEFAULT_BATCH_CHARS,
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_CHUNK_CHARS,
+    DEFAULT_DOC_TIMEOUT_S,
+    MAX_CHUNK_TOKENS,
+)
 from pipeline.outcomes import outcome_rows
 from pipeline.output_folder import TABLES
 from pipeline.split import sentence_rows
 from pipeline.tag import mention_rows
 
 log = logging.getLogger(__name__)
-
-#: Characters of the longest text annotated as one Doc (module docstring): three long
-#: full-text articles; below `MAX_CHUNK_TOKENS` tokens of real text.
-DEFAULT_CHUNK_CHARS = 150_000
-
-#: Tokens of the longest text annotated as one Doc, estimated before tokenizing
-#: (`token_estimate`): the model holds about 10 KB a token while it reads a Doc (200,000
-#: characters of "(" are 200,000 tokens and took 2.4 GB in tok2vec; at 50,000 tokens a chunk of
-#: brackets, of "=" or of tab-separated words still peaked at 0.87-0.98 GB, at 30,000 at 0.70-0.77
-#: GB). Real text has about one token in 5.5 characters (BC5CDR abstracts, the seeds), so its
-#: 150,000-character chunks (about 27,000 tokens) are not cut by it.
-MAX_CHUNK_TOKENS = 30_000
 
 # what the tokenizer makes a token at least: a run of word characters, a punctuation mark, and
 # a run of whitespace other than the one space that may follow a token (spaCy makes "\n",
@@ -96,10 +103,6 @@ _TOKEN_GUESS = re.compile(r"\w+|[^\w\s]|\s{2,}|[^\S ]")
 # was read again from each of its positions)
 _WORD_TAIL = re.compile(r"\w+(?:[.,·]\w+)*[.,·]?$")
 WORD_TAIL_CHARS = 100
-
-#: Characters of text annotated together in one batch at most (module docstring): 64 abstracts
-#: are about 100,000; 64 full-text articles of 20,000 characters each held 2.4 GB at once.
-DEFAULT_BATCH_CHARS = 100_000
 
 # The stage an errors row names for a timeout in each component; every other component is "tag".
 _STAGE_OF = {
@@ -119,6 +122,9 @@ class Rows:
         default_factory=lambda: {name: [] for name in TABLES}
     )
     n_words: int = 0
+    #: the rows of one piece of a long document, whose documents row (or errors row, when it
+    #: fails) comes in a later `Rows` (module docstring): the consumer holds them until then
+    partial: bool = False
 
     def extend(self, other: Rows) -> None:
         for name, rows in other.tables.items():
@@ -251,35 +257,54 @@ def _shift(rows: Rows, offset: int, n_sentences: int, n_mentions: int) -> None:
         row["outcome_id"] = f"{row['sent_idx']}:{row['start_char']}"
 
 
-def chunked_doc_rows(
-    nlp: Language, document: Document, deadline: Deadline, chunk_chars: int
-) -> Rows:
-    """Rows of a document longer than `chunk_chars` (or of too many tokens,
-    `MAX_CHUNK_TOKENS`), annotated chunk by chunk."""
-    rows = Rows()
+def chunked_doc_parts(
+    nlp: Language, document: Document, chunk_chars: int,
+    running: Callable[[], AbstractContextManager[Deadline]],
+) -> Iterator[Rows]:
+    """The rows of a document longer than `chunk_chars` (or of too many tokens,
+    `MAX_CHUNK_TOKENS`), annotated chunk by chunk: one `Rows` per chunk (`partial`, its
+    sentences, mentions and outcomes), then one with its documents row. Each chunk is annotated
+    and its rows made inside `running()` (its deadline); not while the caller holds a part."""
+    n_sentences = n_mentions = 0
     languages: Counter[str] = Counter()
     carried = CarriedDefinitions()
     design: tuple[str | None, str | None] | None = None  # the first chunk's: title, opening
     attrs = document_attrs(document)
     for start, end in chunk_bounds(document.text, chunk_chars):
-        chunk = document.text[start:end]
-        # the definitions of the chunks before that this one can use, as many as spaCy's
-        # length limit leaves room for
-        definitions = carried.text(chunk, nlp.max_length - len(chunk))
-        carried_from = len(chunk) if definitions else None
-        chunk_attrs = {**attrs, "carried_from": carried_from, "study_design_given": design}
-        (doc,) = annotate(nlp, [chunk + definitions], deadline, attrs=[chunk_attrs])
-        carried.add(doc)
-        if design is None:
-            design = (doc._.study_design, doc._.study_design_cue)
-        part = _content_rows(document.doc_id, doc, carried_from)
-        _shift(part, start, len(rows.tables["sentences"]), len(rows.tables["mentions"]))
-        rows.extend(part)
-        languages[doc._.language] += end - start
-    n_sentences = len(rows.tables["sentences"])
+        with running() as deadline:
+            chunk = document.text[start:end]
+            # the definitions of the chunks before that this one can use, as many as spaCy's
+            # length limit leaves room for
+            definitions = carried.text(chunk, nlp.max_length - len(chunk))
+            carried_from = len(chunk) if definitions else None
+            chunk_attrs = {**attrs, "carried_from": carried_from, "study_design_given": design}
+            (doc,) = annotate(nlp, [chunk + definitions], deadline, attrs=[chunk_attrs])
+            carried.add(doc)
+            if design is None:
+                design = (doc._.study_design, doc._.study_design_cue)
+            part = _content_rows(document.doc_id, doc, carried_from)
+            languages[doc._.language] += end - start
+            del doc  # not held while the part is written
+        _shift(part, start, n_sentences, n_mentions)
+        n_sentences += len(part.tables["sentences"])
+        n_mentions += len(part.tables["mentions"])
+        part.partial = True
+        yield part
     language = languages.most_common(1)[0][0] if languages else None
+    rows = Rows()
     rows.tables["documents"].append(document_row(document, n_sentences, language,
                                                  *(design or (None, None))))
+    yield rows
+
+
+def chunked_doc_rows(
+    nlp: Language, document: Document, deadline: Deadline, chunk_chars: int
+) -> Rows:
+    """All the rows of a document longer than `chunk_chars` (`chunked_doc_parts`) in one
+    `Rows`, annotated under `deadline` (checked between components, no timer)."""
+    rows = Rows()
+    for part in chunked_doc_parts(nlp, document, chunk_chars, lambda: nullcontext(deadline)):
+        rows.extend(part)
     return rows
 
 
@@ -389,20 +414,50 @@ def _timed_out(document: Document, exc: DocTimeout, seconds: float | None) -> Ro
                        f"no result after {seconds} s (the time limit), in {exc.component}")
 
 
+class DocClock:
+    """The time one document may still take, spent only while it is annotated: each
+    `running()` is a `time_limit` of what is left (not the time the caller takes over a long
+    document's part, writing it)."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.left = seconds
+        self.component = "tokenizer"  # the one that ran when the time was used up
+
+    @contextmanager
+    def running(self) -> Iterator[Deadline]:
+        if self.left is not None and self.left <= 0:
+            raise DocTimeout(self.component)
+        start = time.monotonic()
+        deadline: Deadline | None = None
+        try:
+            with time_limit(self.left) as deadline:
+                yield deadline
+        finally:
+            if deadline is not None:
+                self.component = deadline.component
+            if self.left is not None:
+                self.left -= time.monotonic() - start
+
+
 def _one_document(
     nlp: Language, document: Document, seconds: float | None, chunk_chars: int
-) -> Rows:
-    """The rows of one document annotated alone, under its own time limit."""
+) -> Iterator[Rows]:
+    """The rows of one document annotated alone, under its own time limit: one `Rows`, or for
+    a long document its parts (`chunked_doc_parts`) and then its documents row, or an errors
+    row when a later part fails."""
+    clock = DocClock(seconds)
     try:
-        with time_limit(seconds) as deadline:
-            if needs_chunks(document.text, chunk_chars):
-                return chunked_doc_rows(nlp, document, deadline, chunk_chars)
+        if needs_chunks(document.text, chunk_chars):
+            yield from chunked_doc_parts(nlp, document, chunk_chars, clock.running)
+            return
+        with clock.running() as deadline:
             (doc,) = annotate(nlp, [document.text], deadline, attrs=[document_attrs(document)])
-            return doc_rows(document, doc)
+            rows = doc_rows(document, doc)
     except DocTimeout as exc:
-        return _timed_out(document, exc, seconds)
+        rows = _timed_out(document, exc, seconds)
     except Exception as exc:  # noqa: BLE001 - one bad document is an error row
-        return _failed(document, exc)
+        rows = _failed(document, exc)
+    yield rows
 
 
 def _failed(document: Document, exc: Exception) -> Rows:
@@ -437,7 +492,8 @@ def process_documents(
     chunk_chars: int = DEFAULT_CHUNK_CHARS,
     batch_chars: int = DEFAULT_BATCH_CHARS,
 ) -> Iterator[Rows]:
-    """Annotate documents in batches; yields one `Rows` per batch (errors pass through).
+    """Annotate documents in batches; yields one `Rows` per batch (errors pass through), and a
+    long document's parts apart (`Rows.partial`, then its documents row: module docstring).
 
     `doc_timeout_s`: the time limit of one document (and of a whole batch before it is retried
     document by document), None for none. `chunk_chars`: a longer document is annotated in
@@ -450,7 +506,8 @@ def process_documents(
         out.tables["errors"].extend(error_row(r) for r in batch if isinstance(r, ErrorRecord))
         documents = [r for r in batch if isinstance(r, Document)]
         # longer documents are annotated alone, in chunks
-        together = [d for d in documents if not needs_chunks(d.text, chunk_chars)]
+        alone = {id(d) for d in documents if needs_chunks(d.text, chunk_chars)}
+        together = [d for d in documents if id(d) not in alone]
         docs: dict[int, Doc] = {}
         try:
             with time_limit(doc_timeout_s) as deadline:
@@ -464,7 +521,16 @@ def process_documents(
         for document in documents:
             doc = docs.get(id(document))
             if doc is None:
-                out.extend(_one_document(nlp, document, doc_timeout_s, chunk_chars))
+                parts = _one_document(nlp, document, doc_timeout_s, chunk_chars)
+                if id(document) in alone:
+                    # a long document's rows go out piece by piece, after those before it
+                    if any(out.tables.values()):
+                        yield out
+                    yield from parts
+                    out = Rows()
+                else:
+                    for rows in parts:
+                        out.extend(rows)
                 continue
             try:
                 out.extend(doc_rows(document, doc))

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Mapping
+import pickle
+import tempfile
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -15,9 +18,9 @@ import pyarrow.parquet as pq
 from pipeline.limits import DEFAULT_PART_ROWS
 from pipeline.output_folder import DOCUMENT_TABLES, TABLES, check_id, part_name, temp_name
 from pipeline.write import (
-    COMPRESSION,
     ROW_GROUP_CHARS,
     ROW_GROUP_ROWS,
+    parquet_writer,
     part_schema,
     table_schemas,
     to_table,
@@ -68,6 +71,38 @@ def _fits(rows: list[dict[str, Any]], schema: pa.Schema) -> bool:
     return True
 
 
+class HeldRows:
+    """The rows of one document that came before its documents row (a long document's parts,
+    `pipeline.process.Rows.partial`), pickled part by part into an unnamed temporary file (in
+    `$TMPDIR`; gone when closed or when the process ends), so that they take no memory while
+    the document's later parts are annotated."""
+
+    def __init__(self) -> None:
+        # closed by `close` (the writer calls it when the document ends, or on abort)
+        self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
+        self.doc_ids: set[Any] = set()
+        self.counts: Counter[str] = Counter()
+
+    def add(self, tables: Mapping[str, list[dict[str, Any]]]) -> None:
+        for name, rows in tables.items():
+            self.counts[name] += len(rows)
+            self.doc_ids.update(row.get("doc_id") for row in rows)
+        pickle.dump(dict(tables), self.file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def parts(self) -> Iterator[dict[str, list[dict[str, Any]]]]:
+        """The parts held, in the order they came, one in memory at a time."""
+        self.file.flush()
+        self.file.seek(0)
+        while True:
+            try:
+                yield pickle.load(self.file)  # this process's own file
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        self.file.close()
+
+
 class ShardWriter:
     """Streams the rows of one shard into its part files, one `ParquetWriter` per table.
 
@@ -104,11 +139,36 @@ class ShardWriter:
         self.pending: list[tuple[Path, Path]] = []  # (temp, final) of closed part files
         self.counts: dict[str, int] = dict.fromkeys(TABLES, 0)
         self.token = f"{os.getpid()}-{os.urandom(4).hex()}"
+        self.held: HeldRows | None = None
 
-    def add(self, tables: Mapping[str, list[dict[str, Any]]]) -> None:
-        """Buffer rows of whole documents (every row of a document comes in one call: a batch's
-        `pipeline.process.Rows`)."""
-        for name, rows in self._storable(tables).items():
+    def add(self, tables: Mapping[str, list[dict[str, Any]]], *, partial: bool = False) -> None:
+        """Buffer rows of whole documents (a batch's `pipeline.process.Rows`: every row of a
+        document comes in one call), or, `partial`, rows of one document whose documents row
+        comes in a later call (a long document's parts: held on disk, `HeldRows`). The next
+        call that is not partial ends that document: its rows are stored before that call's
+        when that call holds the document's documents row and its schema can hold it, and left
+        out otherwise (an errors row of a document that failed, or `_storable`'s)."""
+        if partial:
+            if self.held is None:
+                self.held = HeldRows()
+            self.held.add(tables)
+            return
+        held, self.held = self.held, None
+        if held is None:
+            self._buffer(self._storable(tables))
+            return
+        try:
+            kept = self._storable(tables, held)
+            if held.doc_ids & {row.get("doc_id") for row in kept.get("documents") or []}:
+                for part in held.parts():
+                    self._buffer(part)
+            self._buffer(kept)
+        finally:
+            held.close()
+
+    def _buffer(self, tables: Mapping[str, list[dict[str, Any]]]) -> None:
+        """Buffer storable rows, writing a row group of a table whose buffer is full."""
+        for name, rows in tables.items():
             if not rows:
                 continue
             buf = self.buffers[name]
@@ -118,13 +178,14 @@ class ShardWriter:
             if len(buf) >= self.row_group_rows or self.buffer_chars[name] >= self.row_group_chars:
                 self._flush(name)
 
-    def _storable(self, tables: Mapping[str, list[dict[str, Any]]]
-                  ) -> Mapping[str, list[dict[str, Any]]]:
+    def _storable(self, tables: Mapping[str, list[dict[str, Any]]],
+                  held: HeldRows | None = None) -> Mapping[str, list[dict[str, Any]]]:
         """`tables` without the documents whose documents row its schema cannot hold: their
-        rows in every other table go too, so that no table holds rows of a document the
-        documents table lacks; one errors row per document says what was left out. (The
-        documents rows are checked here, before any of a document's rows is buffered; a
-        table's rows are built again when written.)"""
+        rows in every other table go too (`held`: those of the document whose parts came
+        before, counted), so that no table holds rows of a document the documents table lacks;
+        one errors row per document says what was left out. (The documents rows are checked
+        here, before any of a document's rows is buffered; a table's rows are built again when
+        written.)"""
         documents = tables.get("documents") or []
         if not documents:
             return tables
@@ -136,6 +197,7 @@ class ShardWriter:
                 DOCUMENT_TABLES else list(rows) for name, rows in tables.items()}
         for doc_id, (row, why) in bad.items():
             left = {name: sum(r.get("doc_id") == doc_id for r in tables.get(name) or [])
+                    + (held.counts[name] if held is not None and doc_id in held.doc_ids else 0)
                     for name in DOCUMENT_TABLES if name != "documents"}
             kept.setdefault("errors", []).append(_unwritable("documents", row, why, left))
         return kept
@@ -150,7 +212,7 @@ class ShardWriter:
                 final = self.out / name / part_name(self.shard_id, self.part_no[name])
                 tmp = final.with_name(temp_name(final.name, self.token))
                 tmp.parent.mkdir(parents=True, exist_ok=True)
-                writer = pq.ParquetWriter(tmp, self.schemas[name], compression=COMPRESSION)
+                writer = parquet_writer(tmp, name, self.schemas[name])
                 self.writers[name] = writer
                 self.pending.append((tmp, final))
             table = self._table(name, chunk)
@@ -190,6 +252,10 @@ class ShardWriter:
 
     def commit(self) -> dict[str, int]:
         """Write what is buffered, close every file and rename it; returns rows per table."""
+        if self.held is not None:
+            self.held.close()
+            self.held = None
+            raise ValueError("a document's parts came without its end (pipeline.process.Rows)")
         for name in TABLES:
             if self.buffers[name]:
                 self._flush(name)
@@ -206,6 +272,9 @@ class ShardWriter:
         return dict(self.counts)
 
     def abort(self) -> None:
+        if self.held is not None:
+            self.held.close()
+            self.held = None
         for writer in self.writers.values():
             with contextlib.suppress(Exception):
                 writer.close()

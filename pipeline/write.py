@@ -66,6 +66,18 @@ COMPRESSION = "zstd"
 ROW_GROUP_ROWS = 5_000
 #: Characters of text buffered per table before a row group is written.
 ROW_GROUP_CHARS = 16_000_000
+#: Columns written without min/max statistics: a document's whole text, of which the Parquet
+#: writer keeps copies of the least and greatest value while it writes a row group (a row of a
+#: 50 MB text: 340 MB more peak RSS with them, 150 MB without; nothing filters on it).
+NO_STATISTICS: Mapping[str, frozenset[str]] = {"documents": frozenset({"text"})}
+
+
+def parquet_writer(path: Path, table: str, schema: pa.Schema) -> pq.ParquetWriter:
+    """A writer of a part file of `table` (`COMPRESSION`; statistics of every column but those
+    of `NO_STATISTICS`)."""
+    skip = NO_STATISTICS.get(table, frozenset())
+    statistics: bool | list[str] = [f.name for f in schema if f.name not in skip] if skip else True
+    return pq.ParquetWriter(path, schema, compression=COMPRESSION, write_statistics=statistics)
 
 
 # --------------------------------------------------------------------------- schemas
@@ -238,7 +250,7 @@ def write_run_parts(out: Path, table: str, batches: Iterable[list[dict[str, Any]
                     folder.mkdir(parents=True, exist_ok=True)
                     final = folder / f"{RUN_PART_PREFIX}-{n_parts:05d}.parquet"
                     tmp = final.with_name(temp_name(final.name))
-                    writer = pq.ParquetWriter(tmp, schema, compression=COMPRESSION)
+                    writer = parquet_writer(tmp, table, schema)
                 take = rows[start:start + part_rows - in_part]
                 writer.write_table(to_table(take, schema))
                 start, in_part, n_rows = start + len(take), in_part + len(take), n_rows + len(take)

@@ -120,7 +120,9 @@ def _scispacy_definitions(doc: Doc) -> Iterator[tuple[str, int, int, int, int]]:
     each long form in `doc._.abbreviations`, in its order (token offsets): "long ( short )",
     and "short ( ... long )" from the short form on."""
     groups: dict[tuple[int, int], tuple[str, dict[int, int]]] = {}
-    for short in doc._.abbreviations:
+    # (none in a pipeline without scispacy's detector, which registers the attribute: a long
+    # document's chunks failed in one)
+    for short in doc._.abbreviations if Doc.has_extension("abbreviations") else ():
         if isinstance(short, Span):
             long_form = short._.long_form
             key, text, bounds = (long_form.start, long_form.end), short.text, (short.start,

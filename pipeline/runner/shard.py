@@ -377,7 +377,7 @@ def _write_rows(nlp: Language, shard: Shard, writer: ShardWriter, opts: ShardOpt
                                applied=opts.apply_deletions)
     for rows in process_documents(nlp, records, batch_size=opts.batch_size,
                                   doc_timeout_s=effective_doc_timeout(opts.doc_timeout_s)):
-        writer.add(rows.tables)
+        writer.add(rows.tables, partial=rows.partial)
         n_words += rows.n_words
         n_docs = len(rows.tables["documents"])
         if progress is not None:

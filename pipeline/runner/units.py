@@ -404,6 +404,7 @@ class _PartWriter:
     def __init__(self, out: Path, table: str, group_id: str, part_rows: int, token: str,
                  run_id: str | None) -> None:
         self.folder = Path(out) / table
+        self.table = table
         self.schema = W.part_schema(table, run_id)
         self.group_id, self.part_rows, self.token = group_id, part_rows, token
         self.writer: pq.ParquetWriter | None = None
@@ -427,7 +428,7 @@ class _PartWriter:
         if self.writer is None:
             final = self.folder / O.part_name(self.group_id, len(self.renames))
             tmp = final.with_name(O.temp_name(final.name, self.token))
-            self.writer = pq.ParquetWriter(tmp, self.schema, compression=W.COMPRESSION)
+            self.writer = W.parquet_writer(tmp, self.table, self.schema)
             self.renames.append((tmp, final))
         self.writer.write_table(pa.concat_tables(self.buffer))
         self.n_file += self.n_buffer

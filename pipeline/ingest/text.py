@@ -66,25 +66,26 @@ def read_text(path: Path, source: str, doc_id: str, *,
     except OSError as exc:
         yield err(source, "unreadable", f"cannot read file: {exc}", None, doc_id)
         return
-    yield from _document(b"".join(chunks), source, doc_id, metadata_rules)
+    record = _document(b"".join(chunks), source, doc_id, metadata_rules)
+    chunks.clear()  # while the document is annotated, its bytes are held by nothing here
+    yield record
     if garbage:  # whole gzip data and garbage after it: the document is its text
         yield garbage_row(source, None, doc_id)
 
 
 def _document(data: bytes, source: str, doc_id: str, metadata_rules: MetadataRules | None
-              ) -> Iterator[Document | ErrorRecord]:
-    """The document of a file's bytes `data`, or the row saying why there is none."""
+              ) -> Document | ErrorRecord:
+    """The document of a file's bytes `data`, or the row saying why there is none (returned,
+    not yielded: a suspended generator would keep `data` alive as long as the document)."""
     bad = check_head(data, source, whole_file=True)
     if bad is not None:
-        yield _with_id(bad, doc_id)
-        return
+        return _with_id(bad, doc_id)
     decoded = decode_utf8(data, source)
     if isinstance(decoded, ErrorRecord):
-        yield _with_id(decoded, doc_id)
-        return
+        return _with_id(decoded, doc_id)
     text = normalize_text(decoded)
-    yield Document(doc_id=doc_id, text=text, source=source, format="txt",
-                   title=title_of(text, metadata_rules))
+    return Document(doc_id=doc_id, text=text, source=source, format="txt",
+                    title=title_of(text, metadata_rules))
 
 
 def _only_whitespace(path: Path, chunks: list[bytes], max_bytes: int | None) -> bool:

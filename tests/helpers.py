@@ -6,6 +6,7 @@ import importlib
 import importlib.util
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -236,3 +237,14 @@ class Touched(list[Any]):
         for item in super().__iter__():
             self.reads += 1
             yield item
+
+
+def stdout_closed(*args: str) -> tuple[int, str]:
+    """`biotab ARGS` (`python -m pipeline`) with its stdout a pipe whose reader is gone before
+    the first line, as `biotab ... | head -0`: its exit status and its stderr."""
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read()
+    return proc.wait(timeout=300), err

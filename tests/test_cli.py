@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import stdout_closed
 from typer.testing import CliRunner
 
 from pipeline import __version__
@@ -140,24 +141,13 @@ def test_the_command_exits_without_the_collector_walking_every_object() -> None:
         assert proc.stdout.split() == ["biotab", __version__, "frozen", str(frozen)]
 
 
-def _stdout_closed(*args: str) -> tuple[int, str]:
-    """`biotab ARGS` (`python -m pipeline`) with its stdout a pipe whose reader is gone before
-    the first line, as `biotab ... | head -0`: its exit status and its stderr."""
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    assert proc.stdout is not None and proc.stderr is not None
-    proc.stdout.close()
-    err = proc.stderr.read()
-    return proc.wait(timeout=300), err
-
-
 @pytest.mark.parametrize("args", [["--version"], ["--help"], ["run", "--help"],
                                   ["kb", "--help"], ["docs", "--check"]])
 def test_a_closed_stdout_ends_the_command_quietly(args: list[str]) -> None:
     """`biotab ... | head -3` whose reader left early exited 1 without a word (click's own
     handling), as if the command had failed: now each command ends as a Unix tool ended by
     SIGPIPE does, 141 and nothing said."""
-    code, err = _stdout_closed(*args)
+    code, err = stdout_closed(*args)
     assert (code, err) == (141, "")
 
 
@@ -169,7 +159,7 @@ def test_a_closed_stdout_ends_run_report_and_evaluate_quietly(tmp_path: Path) ->
     out = tmp_path / "out"
     for args in (["run", str(seed), "--out", str(out), "--workers", "1", "--quiet",
                   "--no-model"], ["report", str(out)], ["evaluate", str(gold), "--no-model"]):
-        code, err = _stdout_closed(*args)
+        code, err = stdout_closed(*args)
         assert code == 141, (args, err)
         assert "Traceback" not in err and "Exception ignored" not in err, (args, err)
     assert (out / "manifest.json").is_file() and (out / "report.html").is_file()

@@ -94,6 +94,8 @@ def no_run_reason(out: str | PathLike[str]) -> str | None:
     from pipeline.output_folder import MANIFEST, is_biotab_manifest
 
     root = Path(out)
+    if root.is_file():
+        return f"{root} is a file, not an output folder: give the --out folder of a `biotab run`"
     if not root.is_dir():
         return f"no output folder at {root}"
     if is_biotab_manifest(root / MANIFEST) or part_files(root, "documents"):

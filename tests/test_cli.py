@@ -97,6 +97,9 @@ def test_report_refuses_a_folder_without_a_run(tmp_path: Path) -> None:
     line = _one_line_error(CliRunner().invoke(app, ["report", str(tmp_path / "nope")]),
                            "report")
     assert "no output folder" in line
+    line = _one_line_error(CliRunner().invoke(app, ["report", str(inp / "a.txt")]), "report")
+    assert line.endswith("a.txt is a file, not an output folder: give the --out folder of a "
+                         "`biotab run`")  # was "no output folder at .../a.txt"
 
 
 def test_version() -> None:
@@ -355,7 +358,8 @@ def test_run_without_the_trained_model_is_refused_not_run_on_the_lexicons(
     out = tmp_path / "out"
     line = _one_line_error(CliRunner().invoke(
         app, ["run", str(docs), "--out", str(out), "--workers", "1", "--quiet"]), "run")
-    assert "could not build the spaCy pipeline" in line
+    assert "could not build the spaCy pipeline: " in line  # no internal function named
+    assert "default_nlp" not in line
     assert str(models / "biotab_ner") in line and "--no-model" in line
     assert not out.exists() or os.listdir(out) == []
 

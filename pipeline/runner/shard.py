@@ -237,9 +237,12 @@ def worker_nlp(factory: NlpFactory, *, fresh_process: bool = False) -> Language:
                 nlp = factory()
                 warm_up(nlp)
             except Exception as exc:
+                # biotab's own pipeline is not named: users know it as "the pipeline"; the
+                # factory is named when it is a caller's own (`pipeline.run.run(nlp_factory=)`)
+                base = factory.func if isinstance(factory, partial) else factory
+                own = "" if base is default_nlp else f" ({describe_factory(factory)})"
                 raise PipelineLoadError(
-                    f"could not build the spaCy pipeline ({describe_factory(factory)}): "
-                    f"{type(exc).__name__}: {exc}"
+                    f"could not build the spaCy pipeline{own}: {type(exc).__name__}: {exc}"
                 ) from exc
             W.load_table_builders()  # not part of the build: its failure is no pipeline's
         _process.nlp, _process.nlp_key = nlp, key

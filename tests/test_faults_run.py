@@ -616,7 +616,8 @@ def test_a_malformed_json_line_gets_the_whole_message_of_jsons_error(
     lines = [json.dumps({"id": "g1", "text": "Imiquimod was applied."}),
              '{"id": "g2", "text": "a raw \t tab"}',  # control character in a string
              '{"id": "g3" "text": "no comma"}',
-             '{"id": "g4", "text": "never closed}']  # the last line, without a newline
+             '{"id": "g5", "text": "not closed before the line ends',  # was "Invalid control
+             '{"id": "g4", "text": "never closed}']  # character at"; the last: no newline
     (tmp_path / "in.jsonl").write_text("\n".join(lines))
     out = tmp_path / "out"
     run([tmp_path / "in.jsonl"], out, workers=1, quiet=True, nlp_factory=light_factory)
@@ -624,7 +625,8 @@ def test_a_malformed_json_line_gets_the_whole_message_of_jsons_error(
     assert list(zip(errors["location"], errors["message"], strict=True)) == [
         ("line 2", "malformed JSON: Invalid control character at: column 29"),
         ("line 3", "malformed JSON: Expecting ',' delimiter: column 13"),
-        ("line 4", "malformed JSON: Unterminated string starting at: column 22")]
+        ("line 4", "malformed JSON: a string is not closed before its line ends: column 54"),
+        ("line 5", "malformed JSON: Unterminated string starting at: column 22")]
     assert list(pd.read_parquet(out / "documents")["doc_id"]) == ["g1"]
 
 

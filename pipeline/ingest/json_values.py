@@ -106,6 +106,10 @@ def bad_json_message(exc: ValueError | RecursionError) -> str:
         # the place after them), without "line 1" of a one-line record (the row's location
         # names the file's line)
         where = f"line {exc.lineno} column" if exc.lineno > 1 else "column"
+        if exc.msg.startswith("Invalid control character") and exc.doc[exc.pos:exc.pos + 1] in (
+                "\n", "\r"):  # json names the line's end a control character in a string
+            return f"malformed JSON: a string is not closed before its line ends: {where} " \
+                   f"{exc.colno}"
         return f"malformed JSON: {exc.msg}: {where} {exc.colno}"
     if isinstance(exc, RecursionError):
         return "JSON nested too deep to parse (RecursionError)"

@@ -91,3 +91,15 @@ def test_cues_on_tokens_cost_linear_time(design_nlp: Language, unit: str) -> Non
         return lambda: comp(doc)
 
     assert_linear_cpu(prepare, 1_250)
+
+
+def test_words_widened_to_tokens_count_once(design_nlp: Language) -> None:
+    """A rule of several distinct words counts the words matched, not the cues widened to
+    their tokens: "heterozygous" and "compound-heterozygous" are one word of genetics (before,
+    two, and two words of the genetics rule's three made it fire)."""
+    text = ("The family was studied. The heterozygous carriers and the compound-heterozygous "
+            "child were examined, and DNA was taken from each.")
+    doc = design_nlp(text)
+    assert doc._.study_design != "genetic", doc._.study_design_cue
+    more = design_nlp(text.replace("DNA was taken", "DNA and a deletion were found"))
+    assert more._.study_design == "genetic"

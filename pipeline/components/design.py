@@ -163,18 +163,20 @@ class ZoneTokens:
         return zone[min(first, match.start()):max(last, match.end())]
 
 
-def _cues(regex: re.Pattern[str], text: str, tokens: ZoneTokens | None) -> Iterator[str]:
-    """The cues of the matches of `regex` in `text`, on `tokens` (`ZoneTokens.cue`; every match
-    as it is when None). After a match that counts nothing the search goes on from its second
-    character, not its end: "12 patients" lies inside "6 signalling in 12 patients"."""
+def _cues(regex: re.Pattern[str], text: str, tokens: ZoneTokens | None
+          ) -> Iterator[tuple[str, str]]:
+    """(the words matched, the cue shown) of the matches of `regex` in `text`; the cue is on
+    `tokens` (`ZoneTokens.cue`; every match as it is when None). After a match that counts
+    nothing the search goes on from its second character, not its end: "12 patients" lies
+    inside "6 signalling in 12 patients"."""
     if tokens is None:
-        yield from (m.group() for m in regex.finditer(text))
+        yield from ((m.group(), m.group()) for m in regex.finditer(text))
         return
     pos = 0
     while (m := regex.search(text, pos)) is not None:
         cue = tokens.cue(m)
         if cue is not None:
-            yield cue
+            yield m.group(), cue
             pos = max(m.end(), m.start() + 1)
         else:
             pos = m.start() + 1
@@ -200,14 +202,16 @@ class _Rule:
         text = zones[self.zone]
         cues = _cues(self.regex, text, (tokens or {}).get(self.zone))
         if self.min_matches == 1:
-            cue = next(cues, None)
+            cue = next((shown for _words, shown in cues), None)
         else:
-            seen: dict[str, None] = {}
-            for found in cues:
-                seen.setdefault(found)
+            # distinct by the words matched, not by the cue widened to its tokens:
+            # "heterozygous" and "compound-heterozygous" are one word of genetics
+            seen: dict[str, str] = {}
+            for words, shown in cues:
+                seen.setdefault(words, shown)
                 if len(seen) >= self.min_matches:
                     break
-            cue = "; ".join(seen) if len(seen) >= self.min_matches else None
+            cue = "; ".join(seen.values()) if len(seen) >= self.min_matches else None
         if cue is None or (self.unless is not None and self.unless.search(text)):
             return None
         return cue
@@ -222,11 +226,6 @@ def _own_line(text: str, sent: Span) -> bool:
     own = text[sent.start_char:sent.end_char]
     return ("\n" in own[len(own.rstrip()):]  # (a line break may end the sentence's tokens)
             or text[sent.end_char:].lstrip(" \t")[:1] in ("\n", ""))
-
-
-def document_zones(doc: Doc) -> dict[str, str]:
-    """The lower-cased texts of the zones (module docstring) of an annotated Doc."""
-    return {zone: text.lower() for zone, (text, _) in _zone_parts(doc).items()}
 
 
 def _zone_parts(doc: Doc) -> dict[str, tuple[str, int | None]]:

@@ -152,6 +152,10 @@ class ShardWriter:
             if self.held is None:
                 self.held = HeldRows()
             self.held.add(tables)
+            # the rows held are written with the next documents row of theirs: one document's
+            if len(self.held.doc_ids - {None}) > 1:
+                raise ValueError("parts of several documents held at once: "
+                                 f"{sorted(map(str, self.held.doc_ids - {None}))}")
             return
         held, self.held = self.held, None
         if held is None:

@@ -204,3 +204,13 @@ def test_parts_without_their_end_fail_the_commit(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="without its end"):
         w.commit()
     w.abort()
+
+
+def test_parts_of_two_documents_are_refused(tmp_path: Path) -> None:
+    """Held parts are written with the next documents row: parts of a second document before
+    the first one's end would have been written with (or dropped with) the wrong document."""
+    w = ShardWriter(tmp_path, "s.000000000.abc")
+    w.add(_rows("a", 2), partial=True)
+    with pytest.raises(ValueError, match="parts of several documents"):
+        w.add(_rows("b", 2), partial=True)
+    w.abort()

@@ -152,3 +152,5 @@ def test_saved_component_keeps_its_declined_drug_rules(nlp: Language, tmp_path: 
     again = Fusion(nlp, "f").from_disk(tmp_path / "saved")
     assert again.declined_drugs == custom.declined_drugs
     assert again.declined_drugs != Fusion(nlp, "f").declined_drugs
+    again.to_disk(tmp_path / "saved")  # saved back where it was read: no SameFileError
+    assert Fusion(nlp, "f").from_disk(tmp_path / "saved").declined_drugs == custom.declined_drugs

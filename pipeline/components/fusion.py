@@ -511,7 +511,8 @@ class Fusion:
         drugs = path / DECLINED_DRUGS_FOLDER
         drugs.mkdir(exist_ok=True)
         for source in declined_rule_files(self._declined_drugs_path):
-            shutil.copyfile(source, drugs / source.name)
+            if not (drugs / source.name).exists() or not (drugs / source.name).samefile(source):
+                shutil.copyfile(source, drugs / source.name)  # (saved again where it was read)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> Fusion:
         """Restore the lists and scores `to_disk` wrote; a component saved without a function

@@ -258,7 +258,7 @@ def evaluate_command(
     """
     from rich.console import Console
 
-    from pipeline.evaluate import GOLD_FORMATS, evaluate, evaluation_tables
+    from pipeline.evaluate import evaluate, print_evaluation
     from pipeline.nlp import build_nlp
     from pipeline.paths import trained_ner_model
 
@@ -284,37 +284,9 @@ def evaluate_command(
     ev = evaluate(nlp, gold, sentences_per_doc=sentences_per_doc, errors_path=errors,
                   exclude_generic=exclude_generic)
     console = Console()  # on stdout; closed early: see `CommandGroup`
-
-    def say(line: str) -> None:  # a line unwrapped, also in a file (a table keeps its width)
-        console.print(line, soft_wrap=True)
-
-    nothing_read = bool(ev.gold_problems) and not ev.n_docs
-    if not nothing_read:  # the wrong file given: no tables of zeros before the explanation
-        for table in evaluation_tables(ev, gold.name):
-            console.print(table)
-    if ev.gold_problems:
-        lines = plural(len(ev.gold_problems), "line or record", "lines or records")
-        say(f"gold problems: {lines} of {gold.name} not read as written, so not in the gold "
-            f"scored against (warnings above name the first ones; the first: "
-            f"{ev.gold_problems[0]})")
-    strict = ev.micro("strict")
-    # documents without one gold mention (raw PubTator, a corpus of other types): scores of 0
-    no_mention = bool(ev.n_docs) and not (strict.tp + strict.fn + ev.gold_left_out)
-    if nothing_read:
-        say(f"nothing of {gold.name} was read as gold: expected {GOLD_FORMATS}")
-        raise typer.Exit(2)
-    if no_mention:
-        say(f"{gold.name} holds {plural(ev.n_docs, 'document')} but no gold DRUG, "
-            f"DISEASE or CYTOKINE mention: expected {GOLD_FORMATS}")
-    if exclude_generic:
-        say(f"left out: {plural(ev.generic_left_out, 'predicted generic mention')}, "
-            f"{plural(ev.gold_left_out, 'gold mention')} at their offsets")
-    acc = ev.concept_accuracy
-    say("concept-ID accuracy on strictly correct mentions with gold ids: "
-        + (f"{acc:.4f} ({ev.concept_correct}/{ev.concept_total})" if acc is not None
-           else "n/a" + ("" if ev.has_gold_ids else " (the gold has no concept ids)")))
-    if no_mention:  # the wrong file given: its zeros must not pass for scores
-        raise typer.Exit(2)
+    code = print_evaluation(ev, gold.name, console, exclude_generic=exclude_generic)
+    if code:  # the wrong file given: its zeros must not pass for scores
+        raise typer.Exit(code)
 
 
 def _unwritable(path: Path) -> str | None:

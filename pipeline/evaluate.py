@@ -48,6 +48,7 @@ GOLD_FORMATS = ("PubTator with mention lines (PMID|t|title, PMID|a|abstract, "
                 "a blank line between sentences)")
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.table import Table
 
 # Gold type names -> biotab labels.
@@ -408,6 +409,44 @@ def evaluation_tables(ev: Evaluation, title: str) -> list[Table]:
         shown = f"{acc:.4f} ({correct}/{total})" if acc is not None else "n/a"
         concepts.add_row(label, shown, *_prf_cells(sc))
     return [mentions, concepts]
+
+
+def print_evaluation(ev: Evaluation, name: str, console: Console, *,
+                     exclude_generic: bool = False) -> int:
+    """`biotab evaluate`'s output for gold file `name`: the tables, then one line per note,
+    unwrapped also in a file (a table keeps its width). Returns the exit code: 2 when the file
+    is no gold (nothing read, or documents without one gold mention), whose zeros must not
+    pass for scores, else 0."""
+
+    def say(line: str) -> None:
+        console.print(line, soft_wrap=True)
+
+    nothing_read = bool(ev.gold_problems) and not ev.n_docs
+    if not nothing_read:  # the wrong file given: no tables of zeros before the explanation
+        for table in evaluation_tables(ev, name):
+            console.print(table)
+    if ev.gold_problems:
+        lines = plural(len(ev.gold_problems), "line or record", "lines or records")
+        say(f"gold problems: {lines} of {name} not read as written, so not in the gold "
+            f"scored against (warnings above name the first ones; the first: "
+            f"{ev.gold_problems[0]})")
+    if nothing_read:
+        say(f"nothing of {name} was read as gold: expected {GOLD_FORMATS}")
+        return 2
+    strict = ev.micro("strict")
+    # documents without one gold mention (raw PubTator, a corpus of other types): scores of 0
+    no_mention = bool(ev.n_docs) and not (strict.tp + strict.fn + ev.gold_left_out)
+    if no_mention:
+        say(f"{name} holds {plural(ev.n_docs, 'document')} but no gold DRUG, DISEASE or "
+            f"CYTOKINE mention: expected {GOLD_FORMATS}")
+    if exclude_generic:
+        say(f"left out: {plural(ev.generic_left_out, 'predicted generic mention')}, "
+            f"{plural(ev.gold_left_out, 'gold mention')} at their offsets")
+    acc = ev.concept_accuracy
+    say("concept-ID accuracy on strictly correct mentions with gold ids: "
+        + (f"{acc:.4f} ({ev.concept_correct}/{ev.concept_total})" if acc is not None
+           else "n/a" + ("" if ev.has_gold_ids else " (the gold has no concept ids)")))
+    return 2 if no_mention else 0
 
 
 def _prf_cells(sc: LabelScore) -> list[str]:

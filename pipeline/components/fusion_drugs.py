@@ -45,7 +45,6 @@ _TREE = re.compile(r"[A-Z]\d\d(?:\.\d{3})*")
 _LONGEST_NAME = 1_000
 
 
-
 def _strings(obj: dict[str, Any], key: str, where: str, *, empty: bool = False) -> list[str]:
     values = obj[key]
     if not (empty or values) or not all(isinstance(v, str) and v for v in values):

@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import socket
 import sys
 import warnings
 from dataclasses import dataclass
@@ -222,7 +221,7 @@ def _resume_command(manifest: dict[str, Any], out: Path) -> str:
 def _lock_holder(out: Path) -> tuple[bool | None, str]:
     """Whether the run named in `OUT/.biotab.lock` still runs (None: on another host, unknown;
     False also when there is no lock file) and how the lock describes it."""
-    from pipeline.runner.lock import LOCK_NAME, describe
+    from pipeline.runner.lock import LOCK_NAME, describe, holder_alive
 
     try:
         info = json.loads((out / LOCK_NAME).read_text(encoding="utf-8"))
@@ -230,10 +229,7 @@ def _lock_holder(out: Path) -> tuple[bool | None, str]:
         return False, ""
     if not isinstance(info, dict):
         return False, ""
-    text = describe(info)
-    if info.get("host") != socket.gethostname():
-        return None, text
-    return not text.endswith("no longer running"), text
+    return holder_alive(info), describe(info)
 
 
 def _what_happened(manifest: dict[str, Any], status: str, out: Path) -> tuple[str, bool]:

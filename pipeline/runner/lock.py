@@ -76,12 +76,20 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def holder_alive(info: dict[str, Any]) -> bool | None:
+    """Whether the run a lock file's `info` names still runs: None when it ran on another host
+    (unknown from here)."""
+    pid = info.get("pid")
+    if info.get("host") != socket.gethostname():
+        return None
+    return isinstance(pid, int) and _pid_alive(pid)
+
+
 def describe(info: dict[str, Any]) -> str:
     """'pid 123 on host h, started 2026-12-04T02:00:00+00:00[, no longer running]'."""
-    host = info.get("host", "?")
-    pid = info.get("pid", "?")
-    text = f"pid {pid} on host {host}, started {info.get('started_at', '?')}"
-    if host == socket.gethostname() and isinstance(pid, int) and not _pid_alive(pid):
+    text = (f"pid {info.get('pid', '?')} on host {info.get('host', '?')}, started "
+            f"{info.get('started_at', '?')}")
+    if holder_alive(info) is False and isinstance(info.get("pid"), int):
         text += ", no longer running"
     return text
 

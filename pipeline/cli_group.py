@@ -48,21 +48,22 @@ def _point_at_devnull(stream: Any) -> None:
 
 class _ClosedPipeGuard:
     """`sys.stdout` while a command runs: writes and flushes go to the stream it wraps until
-    its reader is gone (a BrokenPipeError); from then on they are dropped, `closed` is set
-    and the command goes on to its own end, and so to its own exit code (`biotab evaluate`'s
+    its reader is gone (a BrokenPipeError); from then on they are dropped, `reader_gone` is
+    set and the command goes on to its own end, and so to its own exit code (`biotab evaluate`'s
     2 for a gold file of which nothing was read, which it knows only after printing). Every
-    other attribute is the wrapped stream's."""
+    other attribute is the wrapped stream's (also `closed`: a stream's own attribute, which
+    click reads to tell text streams from binary ones)."""
 
     def __init__(self, stream: Any) -> None:
         self.stream = stream
-        self.closed = False
+        self.reader_gone = False
 
     def gone(self) -> None:
-        self.closed = True
+        self.reader_gone = True
         _point_at_devnull(self.stream)
 
     def write(self, text: str) -> int:
-        if not self.closed:
+        if not self.reader_gone:
             try:
                 return int(self.stream.write(text))
             except BrokenPipeError:
@@ -70,7 +71,7 @@ class _ClosedPipeGuard:
         return len(text)
 
     def flush(self) -> None:
-        if not self.closed:
+        if not self.reader_gone:
             try:
                 self.stream.flush()
             except BrokenPipeError:
@@ -101,7 +102,7 @@ def closed_stdout_ends_quietly() -> Iterator[None]:
     finally:
         if sys.stdout is guard:
             sys.stdout = guard.stream
-    if guard.closed:
+    if guard.reader_gone:
         raise typer.Exit(code or CLOSED_STDOUT_EXIT)
     if code is not None:
         raise typer.Exit(code)

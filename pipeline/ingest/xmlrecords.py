@@ -187,13 +187,18 @@ _LIMITS = (("Text node too long", "record_too_large", "a text node over 10,000,0
            ("Excessive depth", "bad_xml", "elements nested over 256 levels deep"))
 
 
+_RECORD_PLACE = re.compile(r", line \d+, column \d+$")
+
+
 def _parse_error(msg: str) -> tuple[str, str]:
     """The row's kind and reason for libxml2's message `msg`: for a safety limit the record
     passes, what it is, without the advice to lift it; else "bad_xml" and `msg`."""
     for needle, kind, what in _LIMITS:
         if needle in msg:
             return kind, f"{what}, past libxml2's safety limit ({msg.split(',')[0].strip()})"
-    return "bad_xml", msg
+    # libxml2 ends its message with the place in the record it parsed ("..., line 6, column
+    # 45"), which is not the file's: the row's location gives that one
+    return "bad_xml", _RECORD_PLACE.sub("", msg)
 
 
 def _without_namespaces(elem: Any) -> None:

@@ -445,9 +445,9 @@ _BatchSizeOpt = Annotated[int, typer.Option(
 _BlockSizeOpt = Annotated[int, typer.Option(
     "--block-size", metavar="N",
     help="JSONL lines per shard (the unit of parallel work); a longer file is cut into at "
-         f"most {MAX_BLOCKS_PER_FILE} shards (pipeline.limits.MAX_BLOCKS_PER_FILE), a gzip file "
-         f"into at most {MAX_COMPRESSED_BLOCKS} (MAX_COMPRESSED_BLOCKS: each shard decompresses "
-         "what comes before it); 0: whole files, one shard each.")]
+         f"most {MAX_BLOCKS_PER_FILE} shards, a gzip file into at most {MAX_COMPRESSED_BLOCKS} "
+         "(each of its shards decompresses what comes before it); 0: whole files, one shard "
+         "each.")]
 _PartRowsOpt = Annotated[int, typer.Option(
     "--part-rows", metavar="N",
     help="At most N rows per part file of a table (or --part-mb, whichever first).")]
@@ -457,15 +457,15 @@ _PartMbOpt = Annotated[float, typer.Option(
 _MaxFileMbOpt = Annotated[float | None, typer.Option(
     "--max-file-mb", metavar="MB", show_default=False, min=0,
     help="Read at most MB decompressed megabytes of one input file (decompression bombs; "
-    f"default {_mib(DEFAULT_MAX_BYTES)}, pipeline.limits.DEFAULT_MAX_BYTES); 0: no cap.")]
+    f"default {_mib(DEFAULT_MAX_BYTES)}); 0: no cap.")]
 _MaxRecordMbOpt = Annotated[float | None, typer.Option(
     "--max-record-mb", metavar="MB", show_default=False,
     help="At most MB megabytes for one record: a txt file, a JSON line, an XML record "
-    f"(default {_mib(DEFAULT_MAX_RECORD_BYTES)}, pipeline.limits.DEFAULT_MAX_RECORD_BYTES).")]
+    f"(default {_mib(DEFAULT_MAX_RECORD_BYTES)}).")]
 _DocTimeoutOpt = Annotated[float | None, typer.Option(
     "--doc-timeout", metavar="SECONDS", show_default=False,
     help="A document taking longer becomes an error row naming its stage and component "
-    f"(default {DEFAULT_DOC_TIMEOUT_S or 0:g} s, pipeline.limits.DEFAULT_DOC_TIMEOUT_S); 0: no "
+    f"(default {DEFAULT_DOC_TIMEOUT_S or 0:g} s); 0: no "
     "limit.")]
 _KeepDuplicatesOpt = Annotated[str | None, typer.Option(
     "--keep-duplicates", metavar="first|last", show_default=False,

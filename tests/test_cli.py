@@ -294,6 +294,7 @@ def test_run_help_spells_the_limits_from_their_constants(monkeypatch: pytest.Mon
     text = CliRunner().invoke(cli.app, ["run", "--help"], terminal_width=200).output
     assert f"at most {limits.MAX_BLOCKS_PER_FILE} shards" in text
     assert "default 1 GiB" in text and "default 32 MiB" in text
+    assert "pipeline.limits" not in text and "MAX_" not in text  # no internal names in help
 
 
 def test_the_run_defaults_are_the_library_constants() -> None:

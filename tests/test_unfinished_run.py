@@ -82,6 +82,9 @@ def test_the_warning_can_be_filtered_by_its_class(interrupted: Path) -> None:
         warnings.filterwarnings("ignore", category=UnfinishedRunWarning)
         pipeline.load(interrupted)
         pipeline.duckdb(interrupted)
+    with warnings.catch_warnings(), pytest.raises(UnfinishedRunWarning):
+        warnings.simplefilter("error")  # the same reads without the class's filter
+        pipeline.load(interrupted)
 
 
 def test_a_complete_run_or_one_without_status_reads_without_warning(tmp_path: Path) -> None:

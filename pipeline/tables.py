@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from pipeline.plural import plural
 from pipeline.write import read_path, stage_schemas
 
 if TYPE_CHECKING:
@@ -244,7 +245,7 @@ def _what_happened(manifest: dict[str, Any], status: str, out: Path) -> tuple[st
     if status == "incomplete":
         failed = (manifest.get("shards") or {}).get("failed")
         n = len(failed) if isinstance(failed, list) else 0
-        shards = f"{n} failed shard{'s' if n != 1 else ''}" if n else "failed shards"
+        shards = plural(n, "failed shard") if n else "failed shards"
         return (f"ended with {shards}, whose documents are missing (the errors table "
                 "names them)"), True
     if status == "running":

@@ -361,7 +361,8 @@ def test_analyst_snippets_on_fixture(out: Path, capsys: pytest.CaptureFixture[st
     rates, printed = run_snippets(out, capsys)
     assert list(rates["drug_concept_id"]) == ["MESH:D000077269"]
     row = rates.iloc[0]
-    assert row["drug"] == "Lenalidomide" and row["responders"] == 12 and row["patients"] == 14
+    assert row["drug"] == "Lenalidomide" and row["measure"] == "complete_response"
+    assert row["responders"] == 12 and row["patients"] == 14
     assert row["pooled_rate_pct"] == pytest.approx(85.7)
     assert "2 documents mention both" in printed  # lena and evil, not plain
 
@@ -371,13 +372,14 @@ def test_analyst_snippets_on_seeds(seeds_output: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     rates, printed = run_snippets(seeds_output, capsys)
     assert list(rates.columns) == [
-        "drug_concept_id", "drug", "figures", "documents", "responders", "patients",
+        "drug_concept_id", "drug", "measure", "figures", "documents", "responders", "patients",
         "pooled_rate_pct", "median_reported_pct"]
     # the snippets' answers agree with plain pandas on the same tables
     t = pipeline.load(seeds_output)
     o = t["outcomes"]
-    expected = o[o["measure"].isin(["response", "complete_response"]) & ~o["negated"]
-                 & o["drug_concept_id"].notna()]["drug_concept_id"].nunique()
+    pooled = o[o["measure"].isin(["response", "complete_response"]) & ~o["negated"]
+               & o["unit"].isin(["percent", "count"]) & o["drug_concept_id"].notna()]
+    expected = len(pooled.drop_duplicates(["drug_concept_id", "measure"]))
     assert len(rates) == expected
     mentions = t["mentions"]
     m = mentions[~mentions["negated"] & ~mentions["is_generic"].fillna(False)]

@@ -103,3 +103,45 @@ def test_many_elements_missing_their_brace_are_read_in_linear_time(
         assert [e.location.split(", ")[1] for e in errs] == [
             f"element {i}" for i in range(10, n, 10)]
     assert grows_linearly(*visited), visited
+
+
+# ------------------------------------------------------------------------ JSON Lines
+
+
+def test_a_damaged_jsonl_line_names_its_id_when_it_comes_first(tmp_path: Path) -> None:
+    """A JSON Lines line with a string never closed had a null doc_id, though its id field
+    stood whole before the damage (rows about one document carry its id: missing_text,
+    bad_title; XML's bad_xml rows carry the PMID read from the damaged record). Now the row
+    carries it; when the id field comes after the damage (or there is none) the message says
+    the id is not known. A record left open says where the line ends, not "line 2 column 1"
+    (json counting the line's newline)."""
+    lines = [json.dumps(r) for r in RECORDS]
+    lines[1] = lines[1].replace('Case 2."', "Case 2.")  # r2's text never closed
+    lines[2] = '{"text": "' + ABSTRACT + ', "id": "r3"}'  # the id after the damage
+    lines[3] = lines[3][:-1]  # r4 left open
+    path = tmp_path / "damaged.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    docs, errs = run(path)
+    assert ids(docs) == ["r1", "r5"]
+    assert [(e.error, e.location, e.doc_id) for e in errs] == [
+        ("bad_json", "line 2", "r2"), ("bad_json", "line 3", None), ("bad_json", "line 4", "r4")]
+    assert "no 'id' field" not in errs[0].message
+    assert errs[1].message.endswith("; its id is not known (the line has no 'id' field before "
+                                    "the damage)")
+    assert errs[2].message == ("malformed JSON: Expecting ',' delimiter: at the end of the "
+                               f"line, column {len(lines[3]) + 1}")
+    # the id field as --id-field names it; a number as record_document makes it
+    path.write_text('{"pmid": 12345, "text": "' + ABSTRACT + '}\n')
+    assert [e.doc_id for e in run(path, id_field="pmid")[1]] == ["12345"]
+
+
+def test_a_damaged_object_of_a_line_of_objects_names_its_id(tmp_path: Path) -> None:
+    """Objects one after another on a JSONL line ("}{"): the damaged one's row carries its
+    id too, as a line's does."""
+    objects = [json.dumps(r) for r in RECORDS[:3]]
+    objects[1] = objects[1].replace('Case 2."', "Case 2.")
+    path = tmp_path / "joined.jsonl"
+    path.write_text("".join(objects) + "\n")
+    docs, errs = run(path)
+    assert ids(docs) == ["r1", "r3"]
+    assert [(e.location, e.doc_id) for e in errs] == [("line 1, part 2", "r2")]

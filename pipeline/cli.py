@@ -258,7 +258,14 @@ def evaluate_command(
     """
     from rich.console import Console
 
-    from pipeline.evaluate import evaluate, print_evaluation
+    from pipeline.evaluate import (
+        Evaluation,
+        nothing_read,
+        print_evaluation,
+        read_gold,
+        score_gold,
+        warn_gold_problems,
+    )
     from pipeline.nlp import build_nlp
     from pipeline.paths import trained_ner_model
 
@@ -273,6 +280,15 @@ def evaluate_command(
     if errors is not None and (why := _unwritable(errors)):  # found before the gold is tagged
         raise _fail("evaluate", f"cannot write --errors {errors}: {why}")
     setup_logging()
+    problems: list[str] = []
+    # read first, its problems said after: a file of which nothing is read as gold (the wrong
+    # file given) is told so at once, not after 20 warnings and the model's loading
+    gold_docs = read_gold(gold, sentences_per_doc, problems, warn=False)
+    console = Console()  # on stdout; closed early: see `CommandGroup`
+    if nothing_read(len(gold_docs), problems):
+        raise typer.Exit(print_evaluation(Evaluation(gold_problems=problems), gold.name,
+                                          console))
+    warn_gold_problems(problems)
     try:
         # no --model: the shipped model, checked (a missing one is not the lexicons' score)
         nlp = build_nlp(model=None if no_model else (model or trained_ner_model()),
@@ -281,9 +297,8 @@ def evaluate_command(
         where = f" from --model {model}" if model is not None and not no_model else ""
         raise _fail("evaluate", f"could not build the spaCy pipeline{where}: "
                     f"{type(exc).__name__}: {exc}") from exc
-    ev = evaluate(nlp, gold, sentences_per_doc=sentences_per_doc, errors_path=errors,
-                  exclude_generic=exclude_generic)
-    console = Console()  # on stdout; closed early: see `CommandGroup`
+    ev = score_gold(nlp, gold_docs, problems, errors_path=errors,
+                    exclude_generic=exclude_generic)
     code = print_evaluation(ev, gold.name, console, exclude_generic=exclude_generic)
     if code:  # the wrong file given: its zeros must not pass for scores
         raise typer.Exit(code)

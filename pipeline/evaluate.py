@@ -160,16 +160,18 @@ def curie(raw: str) -> frozenset[str]:
     return frozenset(ids)
 
 
-def read_pubtator_gold(path: Path, problems: list[str] | None = None) -> Iterator[GoldDoc]:
+def read_pubtator_gold(path: Path, problems: list[str] | None = None, *, warn: bool = True
+                       ) -> Iterator[GoldDoc]:
     """The gold documents; each ingest error row (a mention line or record not read as
-    written) is logged as a warning and appended to `problems` when given."""
+    written) is appended to `problems` when given, and logged as a warning (`warn`: else the
+    caller says them, `warn_gold_problems`)."""
     from pipeline.ingest import ingest
 
     problems = [] if problems is None else problems  # (a list of our own: the warnings' cap)
     for record in ingest([path], fmt="pubtator"):
         if not isinstance(record, Document):  # not scored, but said: no silent loss
             _gold_problem(f"{record.source}, {record.location or 'whole file'}: "
-                          f"{record.error}: {record.message}", problems)
+                          f"{record.error}: {record.message}", problems, warn)
             continue
         mentions = []
         for ann in (record.meta or {}).get("annotations", []):
@@ -183,54 +185,73 @@ def read_pubtator_gold(path: Path, problems: list[str] | None = None) -> Iterato
         yield GoldDoc(record.doc_id, record.text, mentions)
 
 
-def read_iob_gold(path: Path, sentences_per_doc: int = 1, problems: list[str] | None = None
-                  ) -> Iterator[GoldDoc]:
+def read_iob_gold(path: Path, sentences_per_doc: int = 1, problems: list[str] | None = None,
+                  *, warn: bool = True) -> Iterator[GoldDoc]:
     """The gold documents of an IOB file; a line that is not `TOKEN<TAB>TAG` (or not UTF-8)
-    leaves its sentence out, with a warning, listed in `problems` when given."""
+    leaves its sentence out, with a warning (`warn`), listed in `problems` when given."""
     from pipeline.iob import read_iob_documents
 
     problems = [] if problems is None else problems  # (a list of our own: the warnings' cap)
     found: list[str] = []
     items = read_iob_documents(path, per_doc=sentences_per_doc, problems=found)
     for problem in found:
-        _gold_problem(problem, problems)
+        _gold_problem(problem, problems, warn)
     for item in items:
         mentions = [Mention(s, e, lab, item.text[s:e]) for s, e, lab in item.entities]
         yield GoldDoc(item.doc_id, item.text, mentions)
 
 
-def read_gold(path: Path, sentences_per_doc: int = 1, problems: list[str] | None = None
-              ) -> list[GoldDoc]:
+def read_gold(path: Path, sentences_per_doc: int = 1, problems: list[str] | None = None,
+              *, warn: bool = True) -> list[GoldDoc]:
     """PubTator or IOB, by content: PubTator lines start with `PMID|t|` (told from the first
     five lines' bytes, gzip-aware: a gold file that is not UTF-8, or gzipped, is read by the
     reader that reports its bad lines). A file with no gold to read at all (empty, binary,
-    UTF-16) gives no document and one problem. `problems`: as `read_pubtator_gold`'s."""
+    UTF-16) gives no document and one problem. `problems`, `warn`: as `read_pubtator_gold`'s
+    (`biotab evaluate` reads without warnings, then says the problems after the explanation
+    of a file of which nothing was read, or as warnings before the scores)."""
     from pipeline.ingest.head_checks import head_and_problem
 
     problems = [] if problems is None else problems  # (a list of our own: the warnings' cap)
     head, bad = head_and_problem(path, str(path), per_record=True)
     if bad is not None:
         _gold_problem(f"{bad.source}, {bad.location or 'whole file'}: {bad.error}: "
-                      f"{bad.message}", problems)
+                      f"{bad.message}", problems, warn)
         return []
     first = b"\n".join(head.split(b"\n", 5)[:5])
     if b"|t|" in first or b"|a|" in first:
-        return list(read_pubtator_gold(path, problems))
-    return list(read_iob_gold(path, sentences_per_doc, problems))
+        return list(read_pubtator_gold(path, problems, warn=warn))
+    return list(read_iob_gold(path, sentences_per_doc, problems, warn=warn))
 
 
-def _gold_problem(problem: str, problems: list[str]) -> None:
+def _gold_problem(problem: str, problems: list[str], warn: bool = True) -> None:
     """A gold line or file not read as written: listed in `problems` (the caller's, or the
-    reader's own when the caller gave none), and a warning while `problems` holds fewer than
-    GOLD_WARNINGS (then one warning saying the rest are counted only: a file that is no gold at
-    all, the wrong file given, has a problem on every line)."""
-    shown = len(problems)
+    reader's own when the caller gave none), and, with `warn`, a warning while `problems` holds
+    fewer than GOLD_WARNINGS (then one warning saying the rest are counted only: a file that
+    is no gold at all, the wrong file given, has a problem on every line)."""
+    if warn:
+        _warn_gold_problem(problem, len(problems))
+    problems.append(problem)
+
+
+def _warn_gold_problem(problem: str, shown: int) -> None:
+    """The warning for the gold problem after `shown` others (`_gold_problem`)."""
     if shown < GOLD_WARNINGS:
         log.warning("gold %s", problem)
     elif shown == GOLD_WARNINGS:
         log.warning("gold: more lines not read as written; only the first %d are named here, "
                     "all are counted under the scores", GOLD_WARNINGS)
-    problems.append(problem)
+
+
+def warn_gold_problems(problems: Sequence[str]) -> None:
+    """The warnings of gold problems read without them (`read_gold(warn=False)`)."""
+    for shown, problem in enumerate(problems[: GOLD_WARNINGS + 1]):
+        _warn_gold_problem(problem, shown)
+
+
+def nothing_read(n_docs: int, problems: Sequence[str]) -> bool:
+    """Whether nothing of a gold file was read as gold (the wrong file given): no document,
+    and problems (an empty or binary file, or every line not `TOKEN<TAB>TAG`)."""
+    return bool(problems) and not n_docs
 
 
 def predicted_mentions(nlp: Language, docs: Sequence[GoldDoc]) -> Iterator[list[Mention]]:
@@ -370,6 +391,13 @@ def evaluate(
     and negatives are written to `errors_path` (TSV) when given."""
     problems: list[str] = []
     gold_docs = read_gold(gold_path, sentences_per_doc, problems)
+    return score_gold(nlp, gold_docs, problems, errors_path=errors_path,
+                      exclude_generic=exclude_generic)
+
+
+def score_gold(nlp: Language, gold_docs: list[GoldDoc], problems: list[str], *,
+               errors_path: Path | None = None, exclude_generic: bool = False) -> Evaluation:
+    """`evaluate` of gold read already (`read_gold`: its documents and problems)."""
     ev = score(gold_docs, predicted_mentions(nlp, gold_docs), exclude_generic=exclude_generic)
     ev.gold_problems = problems
     if errors_path is not None:
@@ -421,18 +449,20 @@ def print_evaluation(ev: Evaluation, name: str, console: Console, *,
     def say(line: str) -> None:
         console.print(line, soft_wrap=True)
 
-    nothing_read = bool(ev.gold_problems) and not ev.n_docs
-    if not nothing_read:  # the wrong file given: no tables of zeros before the explanation
-        for table in evaluation_tables(ev, name):
-            console.print(table)
+    if nothing_read(ev.n_docs, ev.gold_problems):
+        # the wrong file given: the explanation first, no tables of zeros, no warnings
+        lines = plural(len(ev.gold_problems), "line or record", "lines or records")
+        say(f"nothing of {name} was read as gold: expected {GOLD_FORMATS}")
+        say(f"gold problems: {lines} of {name} not read as gold; the first: "
+            f"{ev.gold_problems[0]}")
+        return 2
+    for table in evaluation_tables(ev, name):
+        console.print(table)
     if ev.gold_problems:
         lines = plural(len(ev.gold_problems), "line or record", "lines or records")
         say(f"gold problems: {lines} of {name} not read as written, so not in the gold "
             f"scored against (warnings above name the first ones; the first: "
             f"{ev.gold_problems[0]})")
-    if nothing_read:
-        say(f"nothing of {name} was read as gold: expected {GOLD_FORMATS}")
-        return 2
     strict = ev.micro("strict")
     # documents without one gold mention (raw PubTator, a corpus of other types): scores of 0
     no_mention = bool(ev.n_docs) and not (strict.tp + strict.fn + ev.gold_left_out)

@@ -222,13 +222,10 @@ def _resume_command(manifest: dict[str, Any], out: Path) -> str:
 def _lock_holder(out: Path) -> tuple[bool | None, str]:
     """Whether the run named in `OUT/.biotab.lock` still runs (None: on another host, unknown;
     False also when there is no lock file) and how the lock describes it."""
-    from pipeline.runner.lock import LOCK_NAME, describe, holder_alive
+    from pipeline.runner.lock import describe, holder_alive, read_lock
 
-    try:
-        info = json.loads((out / LOCK_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False, ""
-    if not isinstance(info, dict):
+    info = read_lock(out)
+    if info is None or "unreadable" in info:  # (no run named: none known to run)
         return False, ""
     return holder_alive(info), describe(info)
 

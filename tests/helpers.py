@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -248,3 +249,23 @@ def stdout_closed(*args: str) -> tuple[int, str]:
     proc.stdout.close()
     err = proc.stderr.read()
     return proc.wait(timeout=300), err
+
+
+def slow_component(name: str, word: str, seconds: float) -> str:
+    """Registers (once a process: a test module calls it when imported, so a worker that
+    imports the module has it too) a spaCy component `name` that sleeps `seconds`, in steps of
+    0.05 s a time limit can interrupt, on a text holding `word`; returns `name` for
+    `nlp.add_pipe`. The one slow component of the time-limit tests."""
+    from spacy.language import Language
+
+    steps = round(seconds / 0.05)
+
+    def slow(doc: Doc) -> Doc:
+        if word in doc.text:
+            for _ in range(steps):
+                time.sleep(0.05)
+        return doc
+
+    if not Language.has_factory(name):
+        Language.component(name, func=slow)
+    return name

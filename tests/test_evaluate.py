@@ -351,24 +351,40 @@ def test_cli_failed_evaluation_leaves_no_errors_file_and_keeps_an_existing_one(
     assert kept.read_text(encoding="utf-8") == "doc_id\tkind\nmine\tFP\n"
 
 
-def test_a_file_that_is_no_gold_gives_a_few_warnings_and_says_what_gold_is(
-        tmp_path: Path) -> None:
+def test_a_file_that_is_no_gold_says_what_gold_is_first(tmp_path: Path) -> None:
     """A prose file given as GOLD (the wrong file) was one warning per line (862 for
-    README.md) before scores of 0 documents; now the first few lines are named, all counted,
-    and the summary says what a gold file is, exit 2."""
+    README.md) before scores of 0 documents; then 21 warnings on stderr, which a terminal
+    showed before the explanation on stdout, hiding it. Now the explanation is the first line
+    (what a gold file is), then the count of lines not read with the first one, no warning
+    (and no model loaded), exit 2."""
     prose = tmp_path / "notes.txt"
     prose.write_text("".join(f"Line {i} of my notes about aspirin.\n\n" for i in range(100)),
                      encoding="utf-8")
     result = CliRunner().invoke(app, ["evaluate", str(prose), "--no-model"])
     assert result.exit_code == 2, result.output  # was 0: a script took the zeros for scores
-    out = " ".join(result.output.split())  # rich wraps long lines
-    assert 1 < out.count("WARNING") <= 21, out.count("WARNING")
-    assert "only the first" in out
-    assert "gold problems: 100 lines or records" in out
-    assert "nothing of notes.txt was read as gold" in out and "TOKEN<TAB>TAG" in out
-    # the warnings are on stderr, the scores on stdout (`> scores.txt` held the warnings)
-    assert "WARNING" in result.stderr and "WARNING" not in result.stdout
-    assert "gold problems: 100" in " ".join(result.stdout.split())
+    assert "WARNING" not in result.output and not result.stderr.strip(), result.stderr
+    first, second = result.stdout.splitlines()
+    assert first.startswith("nothing of notes.txt was read as gold: expected ")
+    assert "TOKEN<TAB>TAG" in first
+    assert second.startswith(f"gold problems: 100 lines or records of notes.txt not read as "
+                             f"gold; the first: {prose}, line 1: bad_line: ")
+
+
+def test_a_gold_with_some_lines_not_read_warns_before_the_scores(tmp_path: Path) -> None:
+    """Read before the model is built, a gold of which some lines are not read still has them
+    named in warnings on stderr (at most GOLD_WARNINGS and one saying the rest are counted),
+    and counted under the scores."""
+    from pipeline.evaluate import GOLD_WARNINGS
+
+    iob = tmp_path / "g.tsv"
+    good = "Lithium\tB-Chemical\ncaused\tO\ntremor\tB-Disease\n.\tO\n\n"
+    iob.write_text(good + "".join(f"word{i} NOTAG\n\n" for i in range(30)), encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", str(iob), "--no-model"])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if " WARNING gold" in line]
+    assert len(warnings) == GOLD_WARNINGS + 1 and "only the first" in warnings[-1]
+    assert f"WARNING gold {iob}, line 6: " in warnings[0]
+    assert "gold problems: 30 lines or records of g.tsv" in " ".join(result.stdout.split())
 
 
 def test_a_gold_file_without_a_mention_says_so_and_exits_2(tmp_path: Path) -> None:
@@ -427,7 +443,7 @@ def test_gold_without_ids_has_no_concept_scores_and_the_wrong_file_no_tables(
     assert "┃" not in result.output and "0.0000" not in result.output
     # (the runner's output holds the warnings' log lines too)
     assert [line.split(":")[0] for line in result.output.splitlines()[-2:]] == [
-        "gold problems", "nothing of note.txt was read as gold"]
+        "nothing of note.txt was read as gold", "gold problems"]
     # PubTator gold with ids keeps its concepts table
     assert "concepts (document-level" in CliRunner().invoke(
         app, ["evaluate", str(GOLD), "--no-model"]).output

@@ -6,13 +6,13 @@ from __future__ import annotations
 import itertools
 import signal
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import spacy
+from helpers import slow_component
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -33,13 +33,8 @@ from pipeline.process import (
 SLOW_WORD = "Sluggish"
 
 
-@Language.component("test_slow_on_word")
-def _slow_on_word(doc: Doc) -> Doc:
-    """Sleeps two seconds (in small steps) on a document that holds SLOW_WORD."""
-    if SLOW_WORD in doc.text:
-        for _ in range(40):
-            time.sleep(0.05)
-    return doc
+#: sleeps two seconds (in small steps) on a document that holds SLOW_WORD
+SLOW = slow_component("test_slow_on_word", SLOW_WORD, 2)
 
 
 @Language.component("test_after_slow")
@@ -184,7 +179,7 @@ def _slow_nlp(*, then: bool = False) -> Language:
 
     nlp = blank_nlp()
     nlp.add_pipe("biotab_sentences")
-    nlp.add_pipe("test_slow_on_word")
+    nlp.add_pipe(SLOW)
     if then:
         nlp.add_pipe("test_after_slow")
     return nlp

@@ -36,11 +36,28 @@ def test_title_skips_citation_counts_of_seed(seeds_dir: Path) -> None:
     assert got["004_f42307a9e4e55ef1"] == (
         "Efficacy and safety of lenalidomide for refractory cutaneous lupus erythematosus"
     )
+    # seed 000 opens with its first section's heading, "From the Guidelines", and no title
+    assert got["000_9662ce3457697b4f"] is None
     # the other seeds' titles are their first lines
     for path in sorted(seeds_dir.iterdir()):
-        if not path.name.startswith("004"):
+        if not path.name.startswith(("000", "004")):
             first = next(x for x in path.read_text(encoding="utf-8").splitlines() if x.strip())
             assert got[path.stem] == first.strip()
+
+
+@pytest.mark.parametrize("heading", ["From the Guidelines", "ABSTRACT", "Background:",
+                                     "## Methods", "  Introduction  "])
+def test_a_section_heading_first_is_no_title(heading: str) -> None:
+    """A text that opens with a section heading (seed 000: "From the Guidelines" above its
+    first paragraph; "Abstract" above an abstract) has no title line: the heading was its
+    title, a section label in the documents table. A heading under the title keeps it, and
+    a title that merely holds a heading's word is one."""
+    body = "Aldara should be used with caution in patients with multiple sclerosis.\n"
+    assert title_of(f"{heading}\n{body}") is None
+    assert title_of(f"Open Access\n{heading}\n{body}") is None  # (after a banner too)
+    assert title_of(f"Aldara in multiple sclerosis\n{heading}\n{body}") == (
+        "Aldara in multiple sclerosis")
+    assert title_of(f"Guidelines for aspirin use\n{body}") == "Guidelines for aspirin use"
 
 
 def test_title_skips_banners_metrics_identifiers_and_links(tmp_path: Path) -> None:

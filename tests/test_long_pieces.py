@@ -7,15 +7,13 @@ or it fails)."""
 from __future__ import annotations
 
 import gc
-import time
 import tracemalloc
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import read_tables
+from helpers import read_tables, slow_component
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from pipeline.documents import Document
 from pipeline.process import Deadline, Rows, chunked_doc_rows, process_documents
@@ -27,13 +25,8 @@ SLOW_WORD = "SLOWPIECE"
 PIECE = 10_000
 
 
-@Language.component("test_long_pieces_slow")
-def _slow(doc: Doc) -> Doc:
-    """Sleeps (in small steps, up to 30 s) on a text that holds SLOW_WORD."""
-    if SLOW_WORD in doc.text:
-        for _ in range(600):
-            time.sleep(0.05)
-    return doc
+#: sleeps (in small steps, up to 30 s) on a text that holds SLOW_WORD
+SLOW = slow_component("test_long_pieces_slow", SLOW_WORD, 30)
 
 
 def pieces_nlp() -> Language:
@@ -43,7 +36,7 @@ def pieces_nlp() -> Language:
 
     nlp = blank_nlp()
     nlp.add_pipe("sentencizer")
-    nlp.add_pipe("test_long_pieces_slow")
+    nlp.add_pipe(SLOW)
     nlp.max_length = PIECE
     return nlp
 

@@ -377,7 +377,7 @@ def test_reference_run(reference: Path, corpus: Path) -> None:
     errors = {(Path(e["source"]).name, e["error"], e["doc_id"]) for e in t["errors"]}
     assert ("batch_05.jsonl", "duplicate_id", "d01-00") in errors  # across shards
     assert ("batch_07.jsonl", "duplicate_id", "d07-00") in errors  # inside one shard
-    assert ("batch_09.jsonl", "bad_json", None) in errors
+    assert ("batch_09.jsonl", "bad_json", "broken") in errors
     kept = next(d for d in t["documents"] if d["doc_id"] == "d01-00")
     assert kept["source"].endswith("batch_01.jsonl")  # the first in input order wins
     assert not any(s["doc_id"] == "d01-00" and s["text"].startswith("A copy")

@@ -122,6 +122,32 @@ def test_a_run_still_writing_is_named_and_not_resumed(tmp_path: Path) -> None:
     assert f"pid {os.getpid()}" in str(caught[0].message)
 
 
+def test_the_lock_is_read_by_the_lock_module(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pipeline.tables` read `OUT/.biotab.lock` with a reader of its own, a twin of the lock
+    module's: it asks `lock.read_lock` now, the one reader; a lock file that holds no JSON
+    object names no run (killed, resumable), as before."""
+    from pipeline.runner import lock
+
+    out = make_output(tmp_path / "OUT")
+    _manifest(out, "running")
+    _lock(out, _ended_child())
+    asked: list[Path] = []
+    real = lock.read_lock
+
+    def counted(folder: Path) -> dict[str, Any] | None:
+        asked.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(lock, "read_lock", counted)
+    state = unfinished_run(out)
+    assert asked == [out] and state is not None and "killed" in state.what
+    (out / ".biotab.lock").write_text("[1, 2]\n", encoding="utf-8")
+    assert lock.read_lock(out) == {"unreadable": "[1, 2]"}
+    state = unfinished_run(out)
+    assert state is not None and "killed" in state.what and state.resume is not None
+
+
 def test_failed_shards_and_a_failed_run(tmp_path: Path) -> None:
     out = make_output(tmp_path / "OUT")
     _manifest(out, "incomplete", shards={"total": 9, "done": 7, "skipped_as_done": 0,

@@ -22,14 +22,17 @@ file). An element whose end is found without parsing it (nested too deep, a raw 
 character) must end before the next such line, else it is damage. In any other file (pandas'
 one-line array, several elements a line) a damaged element's end is found by bracket and quote
 depth (`json_scan.extent`: the ',' or ']' after it), so the damage costs that element, its row
-naming the text lost ("line 1, columns 31-62") and where reading goes on, and from then on
-each element is parsed within that end (linear time); a ',' left out, doubled or before the ']'
-costs none. Where that depth does not bound the element (a string never closed, a quote left
-out, a bracket closed by the other kind), reading goes on at the next element that parses
-alone and is followed by elements to the end (`json_resync`); only when there is none are the
-elements from N on lost, the row saying so, the documents before it kept. JSON objects one
-after another that do not start lines of their own (`cat` of files json.dump wrote without a
-final newline: "}{") are read past damage as a line of such objects is (`_object_parts`).
+naming the text lost ("line 1, columns 31-62") and where reading goes on, and from then on each
+element is parsed within that end (linear time); an element whose "}" was left out ends at the
+',' before the next element (`json_scan.extent`: a "{" where a key stands), not at the array's
+end (every later element nested in it: a scan of the rest for each damaged element); a ',' left
+out, doubled or before the ']' costs none. Where that depth does not bound the element (a
+string never closed, a quote left out, a bracket closed by the other kind), reading goes on at
+the next element that parses alone and is followed by elements to the end (`json_resync`); only
+when there is none are the elements from N on lost, the row saying so, the documents before it
+kept. JSON objects one after another that do not start lines of their own (`cat` of files
+json.dump wrote without a final newline: "}{") are read past damage as a line of such objects
+is (`_object_parts`).
 """
 
 from __future__ import annotations
@@ -149,24 +152,34 @@ class _Ends:
     where that depth does not bound one, where reading goes on after it (`resumed`: the
     `json_resync` of its text), the last one asked kept: a damaged element's end is what it
     is parsed within (`_decode_element`) and what its row names (`_bounded`), found once for
-    both."""
+    both. Asked with a `limit` (`_shares_lines`: the next line that starts an element), each
+    scans up to there only: an end found so is the element's end, kept for any later question;
+    none found is asked again without it."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos: int | None = None
         self.stop: int | None = None
-        self.resync = Resync(text, ELEMENT_START, extent_scan, _next_element, DECODER)
-        self.resumed_at: tuple[int, Resumed | None] | None = None
+        self.limit: int | None = None  # what `stop` was looked for within (None: the text)
+        self.resync = Resync(text, ELEMENT_START, _closed_extent, _next_element, DECODER)
+        self.resumed_at: tuple[int, int | None, Resumed | None] | None = None
 
-    def at(self, pos: int) -> int | None:
-        if pos != self.pos:
-            self.pos, self.stop = pos, extent(self.text, pos)
+    def at(self, pos: int, limit: int | None = None) -> int | None:
+        if pos != self.pos or (self.stop is None and _wider(self.limit, limit)):
+            self.pos, self.limit, self.stop = pos, limit, extent(self.text, pos, limit)
         return self.stop
 
-    def resumed(self, pos: int) -> Resumed | None:
-        if self.resumed_at is None or self.resumed_at[0] != pos:
-            self.resumed_at = pos, self.resync.after(pos)
-        return self.resumed_at[1]
+    def resumed(self, pos: int, limit: int | None = None) -> Resumed | None:
+        if (self.resumed_at is None or self.resumed_at[0] != pos
+                or (self.resumed_at[2] is None and _wider(self.resumed_at[1], limit))):
+            self.resumed_at = pos, limit, self.resync.after(pos, limit)
+        return self.resumed_at[2]
+
+
+def _wider(before: int | None, limit: int | None) -> bool:
+    """Whether `limit` (None: the text's end) reaches past `before`, a limit nothing was
+    found within."""
+    return before is not None and (limit is None or limit > before)
 
 
 def _decode_element(text: str, pos: int, where: tuple[int, int],
@@ -285,6 +298,12 @@ def _array_elements(text: str, pos: int) -> Generator[tuple[int, Any], None, int
         pos = resume
 
 
+def _closed_extent(text: str, pos: int, limit: int) -> tuple[int | None, int]:
+    """For `json_resync`: `json_scan.extent_scan`, an element left open ("}" left out) taken
+    as damage that no end bounds (a candidate so is not taken; a walk stops there)."""
+    return extent_scan(text, pos, limit, left_open=False)
+
+
 def _next_element(text: str, end: int) -> int | bool | None:
     """For `json_resync`: where the element after the one whose ',' or ']' is at `end`
     starts; True when it is the array's "]" with nothing after it; None when it is a "]"
@@ -305,9 +324,9 @@ def _shares_lines(starts: re.Pattern[str], text: str, pos: int, ends: _Ends) -> 
         return True
     found = starts.search(text, pos)
     limit = len(text) if found is None else found.start()
-    stop = ends.at(pos)
+    stop = ends.at(pos, limit)  # (within its lines: a file of many damaged ones, linear time)
     if stop is None:
-        resumed = ends.resumed(pos)
+        resumed = ends.resumed(pos, limit)
         return resumed is not None and resumed.start < limit
     return stop < limit and text[stop] == "," and skip_space(text, stop + 1) < limit
 

@@ -34,6 +34,8 @@ from pipeline.ingest.json_values import (
     DECODER,
     bad_json_kind,
     bad_json_message,
+    id_before_damage,
+    no_id_note,
     over_container_cap,
 )
 
@@ -215,21 +217,28 @@ def _unbounded(text: str, pos: int, number: int) -> Part:
 
 
 def part_rows(part: Part, text: str, lineno: int, source: str,
-              read: Callable[[Any, int], Iterable[_T]]) -> Iterable[_T | ErrorRecord]:
+              read: Callable[[Any, int], Iterable[_T]], *, id_field: str | None = None
+              ) -> Iterable[_T | ErrorRecord]:
     """What part `part` of line `lineno` (of text `text`) gives: `read(value, number)` for a
     parsed one, else its error row, located "line N, part K", naming the text lost and where
-    reading goes on."""
+    reading goes on; given the `id_field`, the row carries the object's id when it comes
+    before the damage (`json_values.id_before_damage`), else its message says it is not
+    known."""
     exc = part.error
     if exc is None:
         return read(part.value, part.number)
     message = (f"malformed JSON: {exc}" if isinstance(exc, NoObject) else
                bad_json_message(exc))
+    doc_id = None
+    if id_field is not None and not isinstance(exc, NoObject):
+        doc_id = id_before_damage(text, id_field, part.start)
+        message += no_id_note(id_field, "object") if doc_id is None else ""
     loc = f"line {lineno}, part {part.number}"
     if part.unbounded:
         return [err(source, bad_json_kind(exc), f"{message}; the end of object {part.number} "
                     "cannot be told by its brackets and quotes (a string never closed pairs "
                     "the quotes after it across objects): the rest of the line, from column "
-                    f"{part.start + 1}, is lost (parts {part.number} on)", loc)]
+                    f"{part.start + 1}, is lost (parts {part.number} on)", loc, doc_id)]
     last = len(text[part.start : part.end].rstrip(" \t\r\n")) + part.start
     after = skip_space(text, part.end)
     goes_on = (f"reading goes on at the next object, at column {after + 1}"
@@ -242,7 +251,7 @@ def part_rows(part: Part, text: str, lineno: int, source: str,
                     f"lost, with any object begun in columns {part.start + 1}-{last} (a string "
                     "never closed, or a quote left out, pairs the quotes after it across "
                     "objects: its end is where the next object that parses alone starts); "
-                    f"{goes_on}", loc)]
+                    f"{goes_on}", loc, doc_id)]
     return [err(source, bad_json_kind(exc), f"{message}; object {part.number} of the line is "
                 f"lost (columns {part.start + 1}-{last}, its end found by its brackets and "
-                f"quotes); {goes_on}", loc)]
+                f"quotes); {goes_on}", loc, doc_id)]

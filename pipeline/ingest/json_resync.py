@@ -65,11 +65,13 @@ class Resync:
         self.decoder = decoder
         self.budget = 2 * len(text) + 4096
 
-    def after(self, pos: int) -> Resumed | None:
+    def after(self, pos: int, limit: int | None = None) -> Resumed | None:
         """The resync after damage in the element at `pos`, whose text reaches at least to
-        `pos + 1`; None when no element after it can be told apart (within the budget)."""
+        `pos + 1`; None when no element after it can be told apart (within the budget), or
+        starts before `limit` when given."""
         text, skipped, search = self.text, 0, pos + 1
-        while (m := self.boundary.search(text, search)) is not None:
+        endpos = len(text) if limit is None else limit  # (a boundary ends past its "{")
+        while (m := self.boundary.search(text, search, endpos)) is not None:
             start = m.end() - 1
             search = start  # (no boundary starts at a "{")
             if text[start] != "{":

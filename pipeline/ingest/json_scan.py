@@ -129,29 +129,62 @@ def extent(text: str, pos: int, limit: int | None = None) -> int | None:
     the text's end by default), or a string holding what reads as two elements' boundary
     ("}, {", `BOUNDARY`) or only what stands between two strings (`", {"`, `_GAP`): a quote
     left out (`"id": r3"`) or added pairs the quotes across elements, so the end found would
-    take the next element too."""
+    take the next element too. An object element left open (its "}" left out, `"text": "T.",
+    {"id": ...`: a "{" after a ',' directly inside an object, where only a key stands in JSON)
+    ends at that ',' when the object after it is followed by a ',' or ']' (the next element;
+    by a "}": a key left out before an object value, the element goes on), so the element
+    costs its own text, not a scan of every element after it (`_left_open`)."""
     return extent_scan(text, pos, limit)[0]
 
 
-def extent_scan(text: str, pos: int, limit: int | None = None) -> tuple[int | None, int]:
-    """`extent`, and where its scan stopped (what `json_resync` counts as read)."""
+def extent_scan(text: str, pos: int, limit: int | None = None, *, left_open: bool = True
+                ) -> tuple[int | None, int]:
+    """`extent`, and where its scan stopped (what `json_resync` counts as read); not
+    `left_open`: an element left open is not bounded (None: damage, as `json_resync` takes
+    it)."""
     closers: list[str] = []
+    comma: int | None = None  # the ',' before a "{" where a key stands (`_left_open`)
     endpos = len(text) if limit is None else limit
     for m in _EXTENT_TOKEN.finditer(text, pos, endpos):
         c = m.group()
         if len(c) > 1:  # a whole string
             if _read_across(c, BOUNDARY):
-                return None, m.end()
+                return comma, m.end()
             continue
         if c == '"':
-            return None, endpos  # (its closing quote looked for up to there)
+            return comma, endpos  # (its closing quote looked for up to there)
+        if c == "{" and closers[-1:] == ["}"] and (
+                before := _comma_before(text, m.start())) is not None:
+            if comma is not None:
+                return comma, m.end()  # (the next element left open too)
+            if len(closers) == 1:
+                if not left_open:
+                    return None, m.end()
+                comma = before
         if c in "[{":
             closers.append("]" if c == "[" else "}")
         elif not closers:
             return (m.start() if c in ",]" else None), m.end()
         elif c != "," and closers.pop() != c:
-            return None, m.end()
-    return None, endpos
+            return comma, m.end()
+        elif comma is not None and len(closers) == 1 and c == "}":
+            if _left_open(text, m.end()):
+                return comma, m.end()
+            comma = None  # the object was a value whose key was left out
+    return comma, endpos
+
+
+def _comma_before(text: str, pos: int) -> int | None:
+    """The place of the ',' before `pos` (past JSON's whitespace), or None."""
+    before = space_back(text, pos) - 1
+    return before if before >= 0 and text[before] == "," else None
+
+
+def _left_open(text: str, end: int) -> bool:
+    """Whether the object ending at `end`, which followed a ',' directly inside an element
+    (where a key stands), was the next element: a ',' or ']' follows it (the element was left
+    open), not the element's own "}" (a key left out before an object value)."""
+    return text[skip_space(text, end) : skip_space(text, end) + 1] != "}"
 
 
 class Lines:

@@ -29,6 +29,9 @@ class HugeNumber:
     def __init__(self, digits: int) -> None:
         self.digits = digits
 
+    def __repr__(self) -> str:
+        return f"<integer of {self.digits:,} digits>"
+
 
 def json_kind(value: Any) -> str:
     """A parsed JSON value's kind in JSON's words ("a JSON array", not Python's "list")."""
@@ -38,9 +41,6 @@ def json_kind(value: Any) -> str:
         return "a JSON number"
     kinds = {str: "string", list: "array", dict: "object", type(None): "null"}
     return "a JSON " + kinds.get(type(value), type(value).__name__)
-
-    def __repr__(self) -> str:
-        return f"<integer of {self.digits:,} digits>"
 
 
 def parse_int(literal: str) -> int | HugeNumber:
@@ -116,6 +116,58 @@ def bad_json_message(exc: ValueError | RecursionError) -> str:
     if isinstance(exc, JsonTooLarge):
         return str(exc)
     return f"JSON could not be read ({type(exc).__name__}: {exc})"
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
+
+
+def id_before_damage(text: str, id_field: str, start: int = 0) -> str | None:
+    """The id of a JSON object record at `start` of `text` that does not parse whole, when its
+    `id_field` pair comes, whole, before the damage: the object's top-level pairs are read in
+    order until one does not parse (a string never closed, a quote or comma left out, nesting
+    too deep), each parsed as the whole record would be up to there. None when no such pair
+    names the id, or its value is no id (a boolean, an array, an object, a number not finite
+    or too long, a blank string); lone surrogates and NULs shown escaped (`shown_id`)."""
+    pos = _SPACE.match(text, start).end()  # type: ignore[union-attr]  # always matches
+    if text[pos : pos + 1] != "{":
+        return None
+    pos += 1
+    try:
+        while True:
+            pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+            if text[pos : pos + 1] != '"':
+                return None
+            key, pos = json.decoder.scanstring(text, pos + 1)  # type: ignore[attr-defined]
+            pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+            if text[pos : pos + 1] != ":":
+                return None
+            pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+            value, pos = DECODER.raw_decode(text, pos)
+            if key == id_field:
+                return _as_id(value)
+            pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+            if text[pos : pos + 1] != ",":
+                return None
+            pos += 1
+    except (ValueError, RecursionError):  # the damage (JSONDecodeError), or deep nesting
+        return None
+
+
+def _as_id(value: Any) -> str | None:
+    """A parsed id value as the doc_id record_document would make of it, or None for one
+    that names no document."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    doc_id = str(value)
+    return shown_id(doc_id) if doc_id.strip() else None
+
+
+def no_id_note(id_field: str, unit: str) -> str:
+    """What a row refusing a record whose id could not be read (`id_before_damage`) adds to
+    its message."""
+    return f"; its id is not known (the {unit} has no {id_field!r} field before the damage)"
 
 
 def bad_json_kind(exc: ValueError | RecursionError) -> str:

@@ -21,6 +21,7 @@ into a deflate stream) passes over the lines before it, counting newlines.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
@@ -53,9 +54,11 @@ from pipeline.ingest.json_values import (
     JsonTooLarge,
     bad_json_kind,
     bad_json_message,
+    id_before_damage,
     json_kind,
     json_problem,
     load_json,
+    no_id_note,
     shown_id,
 )
 
@@ -232,17 +235,35 @@ def _line(
             for part in parts:
                 yield from part_rows(part, decoded, lineno, source, lambda value, k:
                                      record_document(value, lineno, stem, source, id_field,
-                                                     text_field, title_field, part=k))
+                                                     text_field, title_field, part=k),
+                                     id_field=id_field)
             return
-        message = bad_json_message(exc)
+        message, doc_id = _damaged(exc, decoded, 0, id_field, "line")
         if next(_cr_joins(decoded), None) is not None:
             # JSON Lines ends lines with "\n": a file written with classic Mac OS line endings
             # is one line, and its first record's end looks like trailing data
             message += ("; the line holds carriage returns with no newline (a file with old "
                         "Mac OS line endings?): make them newlines (tr '\\r' '\\n')")
-        yield err(source, bad_json_kind(exc), message, loc)
+        yield err(source, bad_json_kind(exc), message, loc, doc_id)
         return
     yield from record_document(obj, lineno, stem, source, id_field, text_field, title_field)
+
+
+def _damaged(exc: ValueError | RecursionError, text: str, start: int, id_field: str,
+             unit: str) -> tuple[str, str | None]:
+    """The message and doc_id of the row refusing the record at `start` of `text`, which did
+    not parse (`exc`): its id when the id field comes, whole, before the damage
+    (`json_values.id_before_damage`), as rows about one document carry it; else None, the
+    message saying so (none is looked for in a record too large to parse)."""
+    message = bad_json_message(exc)
+    if isinstance(exc, JsonTooLarge):
+        return message, None
+    end = len(text.rstrip(" \t\r\n"))
+    if isinstance(exc, json.JSONDecodeError) and exc.lineno > 1 and exc.pos >= end:
+        # (json counts the line's newline: "line 2 column 1" of a one-line record)
+        message = f"malformed JSON: {exc.msg}: at the end of the {unit}, column {end + 1}"
+    doc_id = id_before_damage(text, id_field, start)
+    return (message + no_id_note(id_field, unit) if doc_id is None else message), doc_id
 
 
 def _cr_joins(decoded: str) -> Iterator[re.Match[str]]:
@@ -293,8 +314,9 @@ def _joined(decoded: str, lineno: int, stem: str, source: str, id_field: str,
         for k, part in enumerate(_cr_parts(decoded), 1):
             value = _parsed(part)
             if _is_failure(value):
-                yield err(source, bad_json_kind(value), bad_json_message(value),
-                          f"line {lineno}, part {k}")
+                message, doc_id = _damaged(value, part, 0, id_field, "record")
+                yield err(source, bad_json_kind(value), message, f"line {lineno}, part {k}",
+                          doc_id)
             else:
                 yield from record_document(value, lineno, stem, source, id_field, text_field,
                                            title_field, part=k)

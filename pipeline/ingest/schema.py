@@ -41,9 +41,10 @@ DOCUMENTS_SCHEMA = pa.schema([
        "element number (json); null for a whole file (txt).",
        "line 3"),
     _f("title", pa.string(), True,
-       "Title: first non-empty line that is not metadata (txt; `ingest/text_title.py`), title "
-       "field (jsonl, json), title line/passage/ArticleTitle.",
-       "From the Guidelines"),
+       "Title: first non-empty line that is not metadata (txt; `ingest/text_title.py`; null "
+       "when it is a section heading such as 'Abstract'), title field (jsonl, json), title "
+       "line/passage/ArticleTitle.",
+       "Immunosuppressants for Treating Dermatomyositis"),
     _f("text", pa.large_string(), False,
        "Full document text, NFC-normalized, BOM dropped, a lone CR line end read as LF. Every "
        "offset in every table is 0-based, end-exclusive into it (Python str, code points).",

@@ -193,11 +193,41 @@ _HEADING_MARKS = re.compile(r"^#{1,6}[ \t]+(?P<words>.*?)(?:[ \t]+#+)?$")
 
 
 def title_of(text: str, rules: MetadataRules | None = None) -> str | None:
-    """The title line of `text` (`title_span`) without a Markdown heading's marks, or
-    None."""
+    """The title line of `text` (`title_span`) without a Markdown heading's marks, or None;
+    also None when that line is a section heading (`is_section_heading`: "From the
+    Guidelines", "Abstract", "BACKGROUND:"): the text opens with its body, the heading labels
+    its first section (`biotab_sections` reads it so), and the line under it is body text,
+    not the article's title either."""
     span = title_span(text, rules)
     if span is None:
         return None
     line = text[span[0] : span[1]]
     heading = _HEADING_MARKS.match(line)
-    return heading.group("words") if heading and heading.group("words") else line
+    words = heading.group("words") if heading and heading.group("words") else line
+    return None if is_section_heading(words) else words
+
+
+#: The section headings `biotab_sections` knows, each with its variants (read here as words
+#: only: a line that is one of them is no title).
+SECTION_HEADINGS = rule_file("section_headings.jsonl")
+
+
+@lru_cache(maxsize=1)
+def _section_headings() -> frozenset[str]:
+    """Every variant of `SECTION_HEADINGS`, case-folded; RuleError naming the file and line
+    for an entry without a "section" string and a "variants" list of strings."""
+    found: set[str] = set()
+    for lineno, rule in read_jsonl(SECTION_HEADINGS):
+        where = f"{SECTION_HEADINGS}:{lineno}"
+        check_entry(rule, where=where, required={"section": str, "variants": list})
+        if not all(isinstance(v, str) and v for v in rule["variants"]):
+            raise RuleError(f"{where}: key 'variants' must be a list of non-empty strings")
+        found.update(v.casefold() for v in rule["variants"])
+    return frozenset(found)
+
+
+def is_section_heading(line: str) -> bool:
+    """Whether `line` is a known section heading alone ("From the Guidelines", "ABSTRACT",
+    "Background:"), as `biotab_sections` reads headings."""
+    words = " ".join(line.strip().rstrip(":").split()).casefold()
+    return bool(words) and words in _section_headings()

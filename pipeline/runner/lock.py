@@ -108,6 +108,23 @@ def _read_info(fd: int) -> dict[str, Any] | None:
     return info if isinstance(info, dict) else {"unreadable": str(info)[:200]}
 
 
+def read_lock(out: Path) -> dict[str, Any] | None:
+    """What `OUT/.biotab.lock` records, read as a run taking the lock reads it (`_read_info`:
+    {"unreadable": ...} for a file that holds no JSON object); None when there is no lock
+    file, it is empty, or it cannot be read. Without taking the lock (`biotab tables` asking
+    whether a run still writes there)."""
+    try:
+        fd = os.open(out / LOCK_NAME, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        return _read_info(fd)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def _open_locked(path: Path) -> tuple[int, bool]:
     """Open the lock file with the flock held; (fd, flock_supported). Raises LockError (with
     the holder named) when another process holds it."""

@@ -655,6 +655,30 @@ def test_html_and_rtf_files_say_how_to_get_their_text(tmp_path: Path) -> None:
         assert "plain text" in rows[name][1]
 
 
+JATS = (b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE article PUBLIC "-//NLM//DTD JATS '
+        b'(Z39.96) Journal Archiving and Interchange DTD v1.3 20210610//EN" '
+        b'"JATS-archivearticle1-3.dtd">\n<article article-type="research-article"><front>'
+        b'<article-meta><article-id pub-id-type="pmid">1</article-id><title-group>'
+        b"<article-title>Aspirin</article-title></title-group></article-meta></front><body>"
+        b"<sec><p>Aspirin for headache.</p></sec></body></article>\n")
+
+
+@pytest.mark.parametrize("fmt", [None, "pubmed", "bioc"])
+def test_a_jats_article_says_it_is_not_read_and_how_to_get_its_text(
+        tmp_path: Path, fmt: str | None) -> None:
+    """PMC's full text (JATS, an <article> root) was "cannot tell the format" and, with
+    --format pubmed or bioc, "unexpected root element <article> for this format": neither
+    said what the file is or what to do. Each row now names JATS and the BioC version."""
+    (tmp_path / "PMC1.nxml").write_bytes(JATS)
+    no_doctype = b"\n".join(ln for ln in JATS.split(b"\n") if not ln.startswith(b"<!DOCTYPE"))
+    (tmp_path / "PMC2.xml").write_bytes(no_doctype)
+    docs, errs = run(tmp_path, fmt=fmt)
+    assert docs == [] and len(errs) == 2
+    for e in errs:
+        assert e.error == ("unknown_format" if fmt is None else "bad_xml"), e
+        assert "JATS article (PMC full text)" in e.message and "--format bioc" in e.message
+
+
 def test_a_csv_of_documents_says_how_to_read_it(tmp_path: Path) -> None:
     """A CSV or TSV file of documents got "use --format (txt, jsonl, ...)", which no format
     satisfies (txt reads the whole table as one document): the row says how to make it JSON

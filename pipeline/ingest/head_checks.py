@@ -212,6 +212,19 @@ _TABLE_EXTENSIONS = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
 _HTML = re.compile(rb"<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE)
 
 
+# PMC's full-text XML: a JATS DOCTYPE or an <article> root (its own tag, not <PubmedArticle>)
+_JATS = re.compile(rb"<(?:!DOCTYPE\s+article\b|article[\s>])")
+JATS_HINT = ("a JATS article (PMC full text), which biotab does not read: take the article's "
+             "BioC version (PMC's BioC service gives open-access articles as BioC XML or JSON; "
+             "--format bioc) or save its text as .txt")
+
+
+def is_jats(head: bytes) -> bool:
+    """Whether an XML file's head opens a JATS article (`<!DOCTYPE article ...>` or an
+    `<article>` root)."""
+    return _JATS.search(content_start(head)[:4096]) is not None
+
+
 def _page_kind(name: str, head: bytes) -> str | None:
     """What a file of marked-up text is, by its name or head, when no format reads it: an
     HTML page (a saved web page), an RTF document; else None."""
@@ -239,6 +252,8 @@ def unknown_format(source: str, name: str, head: bytes, formats: Sequence[str]) 
     table gets a hint of its own: no format reads it, JSONL does once each row is a line. An
     IOB2 file of tagged tokens (a `.tsv` too) is named as such: its hint would make one
     document of each token."""
+    if is_jats(head):
+        return err(source, "unknown_format", f"{name!r} is {JATS_HINT}")
     page = _page_kind(name, head)
     if page is not None:
         return err(source, "unknown_format", f"{name!r} is {page}; biotab reads plain text: "

@@ -67,7 +67,13 @@ from pipeline.ingest.common import (
     read_head_lines,
     too_large,
 )
-from pipeline.ingest.head_checks import PROLOG_LIMIT, head_problem, one_past, unsafe_prolog
+from pipeline.ingest.head_checks import (
+    JATS_HINT,
+    PROLOG_LIMIT,
+    head_problem,
+    one_past,
+    unsafe_prolog,
+)
 from pipeline.ingest.xml_scan import Raw, Scanner, id_text, local_name, runs_merged, scan
 from pipeline.plural import plural
 
@@ -238,8 +244,9 @@ def _open_file(path: Path, source: str, tags_for_root: Callable[[str], set[str] 
     local, _prefix = local_name(prolog.root)
     tags = tags_for_root(local)
     if tags is None:
-        return err(source, "bad_xml", f"unexpected root element <{prolog.root}> for this "
-                   "format", f"line {read.line_at(prolog.at)}")
+        why = f": the root of {JATS_HINT}" if local == "article" else " for this format"
+        return err(source, "bad_xml", f"unexpected root element <{prolog.root}>{why}",
+                   f"line {read.line_at(prolog.at)}")
     prolog.wrap = local not in tags
     return prolog, tags
 

@@ -234,8 +234,9 @@ def train_cmd(
 
 @app.command("evaluate")
 def evaluate_command(
-    gold: Path = typer.Argument(..., metavar="GOLD",
-                                help="Annotated corpus: PubTator with mentions, or IOB2."),
+    gold: Path = typer.Argument(
+        ..., metavar="GOLD",
+        help="Annotated corpus: PubTator with mentions, BioC with annotations, or IOB2."),
     model: Path | None = typer.Option(None, metavar="FOLDER",
                                       help="spaCy NER pipeline (default: models/biotab_ner)"),
     no_model: bool = typer.Option(False, "--no-model", help="Lexicons only."),

@@ -1,9 +1,11 @@
 """`biotab evaluate GOLD`: the whole tagging pipeline scored against an annotated corpus.
 
-Gold formats: PubTator with mention lines (`PMID<TAB>start<TAB>end<TAB>text<TAB>type<TAB>id`) and
-IOB2 (`TOKEN<TAB>TAG`, text = tokens joined by single spaces). Scores per label: strict (exact
-offsets and label) and lenient (overlapping span, same label), precision/recall/F1, plus
-concept-ID accuracy on strictly correct mentions whose gold has an id (per label), and
+Gold formats: PubTator with mention lines (`PMID<TAB>start<TAB>end<TAB>text<TAB>type<TAB>id`),
+BioC XML or JSON with annotations (the `type` infon, the id in `identifier` or `MESH`: BC5CDR's
+own distribution) and IOB2 (`TOKEN<TAB>TAG`, text = tokens joined by single spaces). Scores
+per label: strict (exact offsets and label) and lenient (overlapping span, same label),
+precision/recall/F1, plus concept-ID accuracy on strictly correct mentions whose gold has an id
+(per label), and
 document-level concept P/R/F1 per label: the set of (document, concept id) pairs of the gold
 against that of the predictions, as BioCreative V's disease-normalization measure counts it (a
 composite gold id "D001|D002" contributes both concepts, "-1" none). Only labels the gold
@@ -44,8 +46,9 @@ log = logging.getLogger(__name__)
 GOLD_WARNINGS = 20
 #: What a gold file is, for a file of which nothing was read as gold.
 GOLD_FORMATS = ("PubTator with mention lines (PMID|t|title, PMID|a|abstract, "
-                "PMID<TAB>start<TAB>end<TAB>text<TAB>type<TAB>id) or IOB2 (TOKEN<TAB>TAG lines, "
-                "a blank line between sentences)")
+                "PMID<TAB>start<TAB>end<TAB>text<TAB>type<TAB>id), BioC XML or JSON with "
+                "annotations (a 'type' infon), or IOB2 (TOKEN<TAB>TAG lines, a blank line "
+                "between sentences)")
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -162,13 +165,20 @@ def curie(raw: str) -> frozenset[str]:
 
 def read_pubtator_gold(path: Path, problems: list[str] | None = None, *, warn: bool = True
                        ) -> Iterator[GoldDoc]:
-    """The gold documents; each ingest error row (a mention line or record not read as
-    written) is appended to `problems` when given, and logged as a warning (`warn`: else the
-    caller says them, `warn_gold_problems`)."""
+    """The gold documents of a PubTator file (`read_annotated_gold`)."""
+    return read_annotated_gold(path, problems, fmt="pubtator", warn=warn)
+
+
+def read_annotated_gold(path: Path, problems: list[str] | None = None, *, fmt: str,
+                        warn: bool = True) -> Iterator[GoldDoc]:
+    """The gold documents of a file whose reader (`fmt`: "pubtator" or "bioc") keeps its
+    annotations in `meta["annotations"]` ({start, end, text, type, id}); each ingest error row
+    (a mention line, annotation or record not read as written) is appended to `problems` when
+    given, and logged as a warning (`warn`: else the caller says them, `warn_gold_problems`)."""
     from pipeline.ingest import ingest
 
     problems = [] if problems is None else problems  # (a list of our own: the warnings' cap)
-    for record in ingest([path], fmt="pubtator"):
+    for record in ingest([path], fmt=fmt):
         if not isinstance(record, Document):  # not scored, but said: no silent loss
             _gold_problem(f"{record.source}, {record.location or 'whole file'}: "
                           f"{record.error}: {record.message}", problems, warn)
@@ -203,12 +213,14 @@ def read_iob_gold(path: Path, sentences_per_doc: int = 1, problems: list[str] | 
 
 def read_gold(path: Path, sentences_per_doc: int = 1, problems: list[str] | None = None,
               *, warn: bool = True) -> list[GoldDoc]:
-    """PubTator or IOB, by content: PubTator lines start with `PMID|t|` (told from the first
-    five lines' bytes, gzip-aware: a gold file that is not UTF-8, or gzipped, is read by the
-    reader that reports its bad lines). A file with no gold to read at all (empty, binary,
+    """PubTator, BioC or IOB, by content: PubTator lines start with `PMID|t|` (told from the
+    first five lines' bytes, gzip-aware: a gold file that is not UTF-8, or gzipped, is read by
+    the reader that reports its bad lines); BioC as `biotab run` tells it (a <collection> root,
+    or JSON documents with passages). A file with no gold to read at all (empty, binary,
     UTF-16) gives no document and one problem. `problems`, `warn`: as `read_pubtator_gold`'s
     (`biotab evaluate` reads without warnings, then says the problems after the explanation
     of a file of which nothing was read, or as warnings before the scores)."""
+    from pipeline.ingest.detect import detect_format
     from pipeline.ingest.head_checks import head_and_problem
 
     problems = [] if problems is None else problems  # (a list of our own: the warnings' cap)
@@ -220,6 +232,8 @@ def read_gold(path: Path, sentences_per_doc: int = 1, problems: list[str] | None
     first = b"\n".join(head.split(b"\n", 5)[:5])
     if b"|t|" in first or b"|a|" in first:
         return list(read_pubtator_gold(path, problems, warn=warn))
+    if detect_format(path, head) == "bioc":
+        return list(read_annotated_gold(path, problems, fmt="bioc", warn=warn))
     return list(read_iob_gold(path, sentences_per_doc, problems, warn=warn))
 
 

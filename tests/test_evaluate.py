@@ -6,12 +6,15 @@ import csv
 import re
 from pathlib import Path
 
+import bioc
 import pytest
+from bioc import biocjson, biocxml
 from spacy.language import Language
 from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.evaluate import (
+    GoldDoc,
     Mention,
     curie,
     evaluate,
@@ -34,6 +37,52 @@ def test_pubtator_gold_and_ids() -> None:
     assert curie("D001|D002") == frozenset({"MESH:D001", "MESH:D002"})
     assert curie("-1") == frozenset()
     assert curie("D007153+D040181") == frozenset({"MESH:D007153", "MESH:D040181"})  # NCBI
+
+
+def bioc_collection(gold: list[GoldDoc]) -> bioc.BioCCollection:
+    """PubTator gold as BC5CDR's BioC distribution lays it out: the title and the abstract
+    as two passages (the abstract at the title's length + 1), each annotation in the passage
+    it falls in, with its `type` and `MESH` infons and one location in document offsets."""
+    collection = bioc.BioCCollection()
+    for g in gold:
+        doc = bioc.BioCDocument()
+        doc.id = g.doc_id
+        title, _, abstract = g.text.partition("\n")
+        for n, (offset, text) in enumerate(((0, title), (len(title) + 1, abstract))):
+            passage = bioc.BioCPassage()
+            passage.offset, passage.text = offset, text
+            passage.infons["type"] = ("title", "abstract")[n]
+            for i, m in enumerate(g.mentions):
+                if offset <= m.start < offset + len(text) + 1:
+                    ann = bioc.BioCAnnotation()
+                    ann.id, ann.text = f"{n}.{i}", m.text
+                    ann.infons["type"] = "Chemical" if m.label == "DRUG" else "Disease"
+                    ann.infons["MESH"] = "|".join(sorted(c.split(":")[1] for c in m.concept_ids))
+                    ann.add_location(bioc.BioCLocation(m.start, m.end - m.start))
+                    passage.add_annotation(ann)
+            doc.add_passage(passage)
+        collection.add_document(doc)
+    return collection
+
+
+def test_bioc_gold_xml_and_json_read_as_the_same_pubtator_gold(tmp_path: Path) -> None:
+    """BioC, the format BC5CDR is distributed in, was no gold ("nothing was read as gold"):
+    its annotations are now read as the PubTator lines are, in XML and in JSON."""
+    gold = read_gold(GOLD)
+    collection = bioc_collection(gold)
+    xml = tmp_path / "gold.xml"
+    xml.write_text(biocxml.dumps(collection), encoding="utf-8")
+    js = tmp_path / "gold.json"
+    js.write_text(biocjson.dumps(collection), encoding="utf-8")
+    for path in (xml, js):
+        problems: list[str] = []
+        docs = read_gold(path, problems=problems)
+        assert problems == []
+        assert [(d.doc_id, d.text) for d in docs] == [(d.doc_id, d.text) for d in gold]
+        assert [d.mentions for d in docs] == [d.mentions for d in gold], path.name
+    result = CliRunner().invoke(app, ["evaluate", str(xml), "--no-model"])
+    assert result.exit_code == 0, result.output
+    assert "nothing of" not in result.output and "DISEASE" in result.output
 
 
 def test_iob_gold_text_is_tokens_joined(tmp_path: Path) -> None:

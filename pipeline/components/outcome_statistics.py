@@ -468,7 +468,8 @@ class StatisticsParser:
         months in the palbociclib group and 14.5 months in the placebo group": a duration right
         after a comparison word, after the sentence's last figure, a median of the same unit,
         with nothing between them but brackets (its interval) and a few words without a number
-        or a strong boundary (its arm). Its "median" may lie beyond `_parse_median`'s window.
+        but a dose or a strong boundary (its arm, "with pembrolizumab 2 mg/kg"). Its "median"
+        may lie beyond `_parse_median`'s window.
         After a `median_list_joiners` entry ("and", "while") instead, only when an
         `arm_drug_links` entry follows the duration, past its bracket (its arm, as the first
         median's: not "while 6 months after randomization 20% had died"), or a respectively word
@@ -502,8 +503,10 @@ class StatisticsParser:
                 depth -= 1
             elif depth <= 0:
                 words += 1
-                if t.num is not None or t.lower in (";", ".") or words > COMPARED_MEDIAN_WORDS:
-                    return False
+                if (t.num is not None and self.lower(x + 1) not in self.lex.dose_units) or (
+                    t.lower in (";", ".") or words > COMPARED_MEDIAN_WORDS
+                ):
+                    return False  # (a dose is the arm's: "with pembrolizumab 2 mg/kg and")
         return depth == 0
 
     def _range_end(self, i: int) -> bool:

@@ -1,0 +1,87 @@
+"""Figures of a parallel list share the list's measure: "Response was observed in 24 of 40
+patients (60%; 95% CI 43-75) receiving sorafenib and 10 of 38 (26%; 95% CI 13-43) receiving
+placebo", "remission occurred in 33.9% of patients in the 5-mg group, 36.9% in the 10-mg group,
+and 15.7% in the placebo group", "ORR was 18% (95% CI, 14-23) with pembrolizumab 2 mg/kg and 9%
+(95% CI, 6-13) with docetaxel": a figure no cue claimed (its cue too far for it past the
+brackets, doses and arms before it) takes the measure of the figure right before it when both
+are of one kind (a percentage, a count, a duration, a ratio, a rate) and only that figure's
+arm stands between them, then a list connector ("and", ",", "vs"; a preposition after it:
+"and in 27 of 124"), in one clause (no ";" or "." outside brackets, no auxiliary: "40% had
+nausea and 12% were ..." are two clauses), and no verb follows the figure ("..., and 15%
+required dose reductions": a clause of its own).
+
+Reads the figures' measures, kinds and offsets and the sentence's text; writes
+`Figure.measure` of the figures it gives one. Linear in the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.components.outcome_grammar import SentenceParser
+    from pipeline.components.outcome_lexicon import Lexicon
+    from pipeline.components.outcome_tokens import Figure
+
+# a bracket with no bracket inside (removed twice: one level of nesting)
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_WORD = re.compile(r"[A-Za-z]+|\d+(?:[.,]\d+)?|\S")
+#: Most tokens between two figures of a list (the first one's arm, a dose, the connector).
+MAX_GAP_TOKENS = 12
+# the measures a list shares (who was studied is no list's measure)
+_NOT_SHARED = ("enrollment",)
+
+
+def _kind(f: Figure) -> tuple[object, ...]:
+    return (f.pct is None, f.ratio, f.time_unit, f.rate_per, f.relative, f.area)
+
+
+def _unbracketed(text: str) -> str:
+    return _BRACKETED.sub(" ", _BRACKETED.sub(" ", text))
+
+
+def _verb_after(lex: Lexicon, text: str, end: int) -> bool:
+    """Does a verb follow the figure ending at `end` (past its bracket): an auxiliary, or a
+    word in -ed before no preposition ("15% required dose reductions")?"""
+    words = _WORD.findall(_unbracketed(text[end : end + 80]))[:2]
+    if not words:
+        return False
+    first = words[0].lower()
+    if first in lex.auxiliaries:
+        return True
+    second = words[1].lower() if len(words) > 1 else ""
+    return first.endswith("ed") and second not in lex.prepositions
+
+
+def _listed_after(lex: Lexicon, text: str, g: Figure, f: Figure) -> bool:
+    """Is f the next member of the list g is in: only g's arm and a connector between them?"""
+    gap = _unbracketed(text[g.end : f.start])
+    if any(c in gap for c in ";.:"):
+        return False
+    toks = [t.lower() for t in _WORD.findall(gap)]
+    if not toks or len(toks) > MAX_GAP_TOKENS or any(t in lex.auxiliaries for t in toks):
+        return False
+    while toks and toks[-1] in lex.prepositions:
+        toks.pop()  # ("and in 27 of 124")
+    if toks[-2:] == ["compared", "with"]:
+        return True
+    return bool(toks) and toks[-1] in lex.connectors and toks[-1] not in (".", "respectively")
+
+
+def share_list_measures(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
+    """Each figure no cue claimed takes the measure of the figure right before it when it is
+    that figure's next member of a parallel list (the module docstring)."""
+    text = parser.text
+    for g, f in zip(figures, figures[1:], strict=False):
+        if (
+            f.measure is None
+            and not f.excluded
+            and g.measure is not None
+            and g.measure not in _NOT_SHARED
+            and not g.excluded
+            and _kind(f) == _kind(g)
+            and _listed_after(lex, text, g, f)
+            and not _verb_after(lex, text, f.end)
+        ):
+            f.measure = g.measure

@@ -7,8 +7,9 @@ brackets, doses and arms before it) takes the measure of the figure right before
 are of one kind (a percentage, a count, a duration, a ratio, a rate) and only that figure's
 arm stands between them, then a list connector ("and", ",", "vs"; a preposition after it:
 "and in 27 of 124"), in one clause (no ";" or "." outside brackets, no auxiliary: "40% had
-nausea and 12% were ..." are two clauses), and no verb follows the figure ("..., and 15%
-required dose reductions": a clause of its own).
+nausea and 12% were ..." are two clauses), and the figure's arm, subjects or clause end follow
+it, no verb nor noun of its own ("..., and 15% required dose reductions", "20 deaths, ... and 21
+surgical procedures").
 
 Reads the figures' measures, kinds and offsets and the sentence's text; writes
 `Figure.measure` of the figures it gives one. Linear in the sentence.
@@ -41,17 +42,17 @@ def _unbracketed(text: str) -> str:
     return _BRACKETED.sub(" ", _BRACKETED.sub(" ", text))
 
 
-def _verb_after(lex: Lexicon, text: str, end: int) -> bool:
-    """Does a verb follow the figure ending at `end` (past its bracket): an auxiliary, or a
-    word in -ed before no preposition ("15% required dose reductions")?"""
-    words = _WORD.findall(_unbracketed(text[end : end + 80]))[:2]
+def _arm_after(lex: Lexicon, text: str, end: int) -> bool:
+    """Does the figure ending at `end` (past its bracket) end its clause or have its arm or
+    subjects after it: punctuation, a list connector, a preposition, a determiner or an arm
+    link ("in the placebo group", "receiving placebo", "who underwent ...")? Not a verb ("15%
+    required dose reductions"), nor a noun of what it counts ("21 surgical procedures", "68
+    normal BMD"), each a phrase of its own."""
+    words = _WORD.findall(_unbracketed(text[end : end + 40]))[:1]
     if not words:
-        return False
-    first = words[0].lower()
-    if first in lex.auxiliaries:
         return True
-    second = words[1].lower() if len(words) > 1 else ""
-    return first.endswith("ed") and second not in lex.prepositions
+    first = words[0].lower()
+    return first in ",;:." or first in lex.connectors or first in lex.than_gap_words
 
 
 def _listed_after(lex: Lexicon, text: str, g: Figure, f: Figure) -> bool:
@@ -65,8 +66,14 @@ def _listed_after(lex: Lexicon, text: str, g: Figure, f: Figure) -> bool:
     while toks and toks[-1] in lex.prepositions:
         toks.pop()  # ("and in 27 of 124")
     if toks[-2:] == ["compared", "with"]:
-        return True
-    return bool(toks) and toks[-1] in lex.connectors and toks[-1] not in (".", "respectively")
+        toks = toks[:-2]
+    elif toks and toks[-1] in lex.connectors and toks[-1] not in (".", "respectively"):
+        toks.pop()
+    else:
+        return False
+    # the first figure's own arm or subjects stand between ("Twelve patients, five with ..."
+    # is a breakdown of the twelve, no list)
+    return any(t.isalpha() and t not in lex.connectors for t in toks)
 
 
 def share_list_measures(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
@@ -82,6 +89,6 @@ def share_list_measures(lex: Lexicon, figures: list[Figure], parser: SentencePar
             and not g.excluded
             and _kind(f) == _kind(g)
             and _listed_after(lex, text, g, f)
-            and not _verb_after(lex, text, f.end)
+            and _arm_after(lex, text, f.end)
         ):
             f.measure = g.measure

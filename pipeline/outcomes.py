@@ -146,8 +146,8 @@ OUTCOMES_SCHEMA = pa.schema(
             "unstated size has none, nor has a count compared with another whose arm the "
             "sentence does not name, '(13 vs 31)', unless every arm's size was stated, '(n = 32 "
             "for each)'; an arm's percentage takes a size it agrees with); for unit 'rate', the "
-            "person-time the rate is per (1000 for 'per 1,000 person-years', 1 for an "
-            "annualized rate).",
+            "person-time the rate is per (1000 for 'per 1,000 person-years', 100 for a "
+            "percentage per year, '2.1% per year', 1 for an annualized rate).",
             "14",
         ),
         _f(

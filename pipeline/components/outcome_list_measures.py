@@ -18,6 +18,7 @@ Reads the figures' measures, kinds and offsets and the sentence's text; writes
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def share_list_measures(lex: Lexicon, figures: list[Figure], parser: SentencePar
     """Each figure no cue claimed takes the measure of the figure right before it when it is
     that figure's next member of a parallel list (the module docstring)."""
     text = parser.text
-    for g, f in zip(figures, figures[1:], strict=False):
+    for g, f in pairwise(figures):
         if (
             f.measure is None
             and not f.excluded

@@ -1,0 +1,185 @@
+"""Readings of outcome figures a new user found wrong on sentences clinicians write (session 43
+review, items 1, 2 and 9): a dose after an arm's drug broke the list of arms (the placebo
+figure took the active drug), a percentage per year was read as a share of subjects with the
+first arm's drug for both, a later figure of a parallel list lost the list's measure behind a
+bracket or a dose, a median with a dosed arm was dropped, a decimal comma made two figures.
+Each sentence is written for these tests (not copied from a corpus); each case fails without
+the change named above its test, but the cases marked as what stays."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from test_outcomes import run
+
+Row = tuple[str, float, str, str | None]
+
+MENTIONS = [
+    ("galcanezumab", "DRUG", "MESH:C000604498"),
+    ("linaclotide", "DRUG", "MESH:C510542"),
+    ("pregabalin", "DRUG", "MESH:D000069583"),
+    ("apremilast", "DRUG", "MESH:C505730"),
+    ("edoxaban", "DRUG", "MESH:C552171"),
+    ("rivaroxaban", "DRUG", "MESH:D000069552"),
+    ("warfarin", "DRUG", "MESH:D014859"),
+    ("olaparib", "DRUG", "MESH:C531550"),
+    ("pembrolizumab", "DRUG", "MESH:C582435"),
+    ("docetaxel", "DRUG", "MESH:D000077143"),
+    ("adalimumab", "DRUG", "MESH:D000068879"),
+    ("nivolumab", "DRUG", "MESH:D000077594"),
+    ("everolimus", "DRUG", "MESH:D000068338"),
+    ("sorafenib", "DRUG", "MESH:D000077157"),
+    ("rituximab", "DRUG", "MESH:D000069283"),
+    ("gemcitabine", "DRUG", "MESH:C056507"),
+    ("headache", "DISEASE", "MESH:D006261"),
+    ("diarrhea", "DISEASE", "MESH:D003967"),
+    ("dizziness", "DISEASE", "MESH:D004244"),
+    ("nausea", "DISEASE", "MESH:D009325"),
+    ("bleeding", "DISEASE", "MESH:D006470"),
+]
+
+
+def rows(nlp: Language, text: str) -> list[Row]:
+    """(measure, value, unit, arm) of each row."""
+    return [(r["measure"], r["value"], r["unit"], r.get("arm"))
+            for r in run(nlp, text, MENTIONS)._.outcomes]  # fmt: skip
+
+
+# -- a dose after a drug name is the arm's: it neither breaks a series of arms nor hides a
+# -- median's arm (outcome_doses) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        ("Headache occurred in 14% and 6% of patients given galcanezumab 120 mg or placebo, "
+         "respectively.", "galcanezumab", "placebo"),
+        ("Diarrhea was reported in 31% and 9% of patients in the linaclotide 290 microg and "
+         "placebo groups, respectively.", "linaclotide", "placebo"),
+        ("Dizziness occurred in 18% and 4% of patients receiving pregabalin 300 mg/day and "
+         "placebo, respectively.", "pregabalin", "placebo"),
+        ("Nausea occurred in 23% and 11% of patients receiving apremilast 30 mg and placebo, "
+         "respectively.", "apremilast", "placebo"),
+    ],
+)  # fmt: skip
+def test_a_dosed_arm_keeps_its_respectively_series(outcomes_nlp: Language, text: str,
+                                                    first: str, second: str) -> None:  # fmt: skip
+    arms = [arm for _, _, _, arm in rows(outcomes_nlp, text)]
+    assert arms == [first, second]
+
+
+def test_a_respectively_list_without_a_dose_stays(outcomes_nlp: Language) -> None:
+    # what stays: the same list with bare drug names
+    text = (
+        "Headache occurred in 14% and 6% of patients given galcanezumab or placebo, respectively."
+    )
+    assert [arm for *_, arm in rows(outcomes_nlp, text)] == ["galcanezumab", "placebo"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Median progression-free survival was 7.2 months with olaparib 300 mg and 4.2 months "
+         "with chemotherapy.",
+         [("survival", 7.2, "months", "olaparib"), ("survival", 4.2, "months", "chemotherapy")]),
+        ("Median overall survival was 10.4 months with pembrolizumab 2 mg/kg and 8.5 months "
+         "with docetaxel.",
+         [("survival", 10.4, "months", "pembrolizumab"),
+          ("survival", 8.5, "months", "docetaxel")]),
+    ],
+)  # fmt: skip
+def test_a_median_after_a_dosed_arm_stays(outcomes_nlp: Language, text: str,
+                                          expected: list[Row]) -> None:  # fmt: skip
+    assert rows(outcomes_nlp, text) == expected
+
+
+# -- a percentage per year is a rate per 100 person-years, its arm after it (outcome_annual_
+# -- percent) ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The rate of stroke or systemic embolism was 1.27% per year with edoxaban and 1.50% per "
+         "year with warfarin.", [(1.27, "edoxaban"), (1.5, "warfarin")]),
+        ("Major bleeding occurred at 2.8%/year in the rivaroxaban group and 3.4%/year in the "
+         "warfarin group.", [(2.8, "rivaroxaban"), (3.4, "warfarin")]),
+        ("Major bleeding occurred in 1.9% per patient-year with rivaroxaban and 2.2% per "
+         "patient-year with warfarin.", [(1.9, "rivaroxaban"), (2.2, "warfarin")]),
+    ],
+)  # fmt: skip
+def test_a_percentage_per_year_is_a_rate_of_its_arm(
+    outcomes_nlp: Language, text: str, expected: list[tuple[float, str]]
+) -> None:
+    doc = run(outcomes_nlp, text, MENTIONS)
+    got = [(r["value"], r.get("arm")) for r in doc._.outcomes]
+    assert got == expected
+    assert all((r["unit"], r["denominator"]) == ("rate", 100) for r in doc._.outcomes)
+
+
+def test_a_percentage_of_patients_stays_a_percent(outcomes_nlp: Language) -> None:
+    # what stays: a share of subjects with no "per year"
+    text = "Major bleeding occurred in 2.8% of patients in the rivaroxaban group."
+    assert [u for _, _, u, _ in rows(outcomes_nlp, text)] == ["percent"]
+
+
+# -- later figures of a parallel list share its measure (outcome_list_measures) ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        ("Remission was achieved by 18 of 30 patients (60%; 95% CI 41-77) given adalimumab and "
+         "7 of 29 (24%; 95% CI 10-44) given placebo.", "remission"),
+        ("Response was observed in 24 of 40 patients (60%; 95% CI 43-75) receiving sorafenib "
+         "and 10 of 38 (26%; 95% CI 13-43) receiving placebo (p=0.004).", "response"),
+        ("Response occurred in 41% of patients in the 100-mg group, 38% in the 200-mg group, "
+         "and 12% in the placebo group.", "response"),
+        ("ORR was 21% (95% CI, 16-27) with nivolumab 3 mg/kg, 19% (95% CI, 14-25) with "
+         "nivolumab 1 mg/kg, and 8% (95% CI, 4-13) with everolimus.", "response"),
+    ],
+)  # fmt: skip
+def test_a_parallel_list_shares_its_measure(outcomes_nlp: Language, text: str,
+                                            measure: str) -> None:  # fmt: skip
+    got = rows(outcomes_nlp, text)
+    assert len(got) >= 2
+    assert {m for m, *_ in got} == {measure}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There were 20 deaths, 52 hemorrhagic complications, and 21 surgical procedures.",
+        "Twelve patients had a relapse, five with a family history and seven without.",
+    ],
+)
+def test_a_list_of_other_things_takes_no_measure(outcomes_nlp: Language, text: str) -> None:
+    # what stays: a count before a noun of its own ("21 surgical procedures") or a breakdown
+    # of the count before ("Twelve patients, five with ...") is no member of the list
+    values = [v for _, v, _, _ in rows(outcomes_nlp, text)]
+    assert 21.0 not in values and 5.0 not in values and 7.0 not in values
+
+
+# -- a decimal comma (outcome_tokens.TOKEN_RE) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The response rate was 12,5% with gemcitabine and 7,8% with placebo.",
+         [("response", 12.5, "percent", "gemcitabine"), ("response", 7.8, "percent", "placebo")]),
+        ("The response rate was 33,3% with rituximab and 16,7% with observation.",
+         [("response", 33.3, "percent", "rituximab"),
+          ("response", 16.7, "percent", "observation")]),
+        ("Nausea occurred in 8,25 % of patients.", [("adverse_event", 8.25, "percent", None)]),
+    ],
+)  # fmt: skip
+def test_a_decimal_comma_is_one_number(outcomes_nlp: Language, text: str,
+                                       expected: list[Row]) -> None:  # fmt: skip
+    assert rows(outcomes_nlp, text) == expected
+
+
+def test_a_thousands_comma_stays(outcomes_nlp: Language) -> None:
+    # what stays: three digits after the comma make a thousands separator
+    text = "Of 1,250 patients, 125 (10%) had nausea."
+    assert ("adverse_event", 10.0, "percent", None) in rows(outcomes_nlp, text)

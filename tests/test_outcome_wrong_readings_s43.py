@@ -183,3 +183,69 @@ def test_a_thousands_comma_stays(outcomes_nlp: Language) -> None:
     # what stays: three digits after the comma make a thousands separator
     text = "Of 1,250 patients, 125 (10%) had nausea."
     assert ("adverse_event", 10.0, "percent", None) in rows(outcomes_nlp, text)
+
+
+# -- a ratio after figures of two arms is the first arm's, not the comparator's (outcome_ratio_
+# -- arms) ------------------------------------------------------------------------------------
+
+
+def drugs(nlp: Language, text: str) -> list[tuple[str, str | None]]:
+    """(unit, drug_text) of each row."""
+    return [(r["unit"], r.get("drug_text")) for r in run(nlp, text, MENTIONS)._.outcomes]
+
+
+@pytest.mark.parametrize(
+    ("text", "drug"),
+    [
+        ("Median overall survival was 10.4 months with pembrolizumab and 8.5 months with "
+         "docetaxel (hazard ratio 0.71; 95% CI 0.58 to 0.88).", "pembrolizumab"),
+        ("Median overall survival was 10.4 months with sorafenib 400 mg and 8.5 months with "
+         "docetaxel (hazard ratio 0.69; 95% CI 0.55 to 0.87).", "sorafenib"),
+        ("Median progression-free survival was 7.2 months with olaparib and 4.2 months with "
+         "docetaxel (HR 0.58; P<0.001).", "olaparib"),
+    ],
+)  # fmt: skip
+def test_a_ratio_after_two_arms_is_the_first_arms(outcomes_nlp: Language, text: str,
+                                                  drug: str) -> None:  # fmt: skip
+    assert ("hazard_ratio", drug) in drugs(outcomes_nlp, text)
+
+
+def test_a_ratio_after_a_control_arm_first_stays(outcomes_nlp: Language) -> None:
+    # what stays: the first arm that is no control arm ("placebo" named first)
+    text = (
+        "Median overall survival was 8.5 months with placebo and 10.4 months with sorafenib "
+        "(hazard ratio 0.69; 95% CI 0.55 to 0.87)."
+    )
+    assert ("hazard_ratio", "sorafenib") in drugs(outcomes_nlp, text)
+
+
+def test_a_ratio_against_a_named_comparator_stays(outcomes_nlp: Language) -> None:
+    # what stays: a comparison names the comparator, the ratio is the subject drug's
+    text = "Olaparib reduced the risk of progression compared with docetaxel (hazard ratio 0.58)."
+    assert drugs(outcomes_nlp, text) == [("hazard_ratio", "Olaparib")]
+
+
+# -- an arm named alone in a bracket right after its figure (outcome_bracket_after_arms) -------
+
+
+@pytest.mark.parametrize(
+    ("text", "arms"),
+    [
+        ("The primary end point was met by 34.3% (adalimumab 40 mg), 40.6% (adalimumab 80 mg), "
+         "and 11.1% (placebo) of patients.",
+         ["adalimumab 40 mg", "adalimumab 80 mg", "placebo"]),
+        ("Nausea was reported by 14% (pregabalin 300 mg), 9% (pregabalin 150 mg), and 3% "
+         "(placebo) of patients.", ["pregabalin 300 mg", "pregabalin 150 mg", "placebo"]),
+        ("ACR20 was achieved by 59% (olaparib 4 mg), 51% (olaparib 2 mg) and 28% (placebo "
+         "group) of patients.", ["olaparib 4 mg", "olaparib 2 mg", "placebo group"]),
+    ],
+)  # fmt: skip
+def test_an_arm_in_the_bracket_after_a_figure(outcomes_nlp: Language, text: str,
+                                              arms: list[str]) -> None:  # fmt: skip
+    assert [arm for *_, arm in rows(outcomes_nlp, text)] == arms
+
+
+def test_a_bracket_of_other_words_names_no_arm(outcomes_nlp: Language) -> None:
+    # what stays: a bracket with a P value or words besides the drug names no arm
+    text = "Response was seen in 40% (P = 0.03) and in 30% (mostly after olaparib) of patients."
+    assert [arm for *_, arm in rows(outcomes_nlp, text)] == [None, None]

@@ -30,6 +30,7 @@ from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_main import WORD
 from pipeline.components.outcome_mentions import SentenceMentions, event_tie
 from pipeline.components.outcome_other_arm import other_arm_keys
+from pipeline.components.outcome_ratio_arms import first_compared_arm
 from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
 from pipeline.labels import DRUG
 from pipeline.outcomes import OutcomeFigure
@@ -212,6 +213,10 @@ def _drug_tie(
     if f.arm is not None:
         drugs = [m for m in arm_mentions(f, ctx, base) if m.label == DRUG]
         return arm_text(f, parser.text), drugs[0].concept_id if drugs else None
+    first = first_compared_arm(sm.lex, f, parser.figures, parser.text)
+    if first is not None and (drugs := [m for m in arm_mentions(first, ctx, base)
+                                        if m.label == DRUG]):  # fmt: skip
+        return drugs[0].text, drugs[0].concept_id  # ("... with docetaxel (HR 0.71)": the first's)
     if (
         f.measure == "enrollment"
         and _a_total(f, parser, sm)

@@ -249,3 +249,32 @@ def test_a_bracket_of_other_words_names_no_arm(outcomes_nlp: Language) -> None:
     # what stays: a bracket with a P value or words besides the drug names no arm
     text = "Response was seen in 40% (P = 0.03) and in 30% (mostly after olaparib) of patients."
     assert [arm for *_, arm in rows(outcomes_nlp, text)] == [None, None]
+
+
+# -- medians compared in a bracket after "longer with A than with B" (outcome_statistics:
+# -- `_median_before_bracket`, "vs." before the second) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The median progression-free survival was longer with olaparib than with docetaxel "
+         "(18.9 months vs. 10.2 months; hazard ratio, 0.46; 95% CI, 0.37 to 0.57; P<0.001).",
+         [(18.9, "olaparib"), (10.2, "docetaxel")]),
+        ("Median overall survival was significantly longer in the nivolumab group than in the "
+         "docetaxel group (12.2 months vs. 9.4 months).",
+         [(12.2, "nivolumab"), (9.4, "docetaxel")]),
+        ("The median time to remission was shorter with adalimumab than with placebo (6.1 weeks "
+         "vs. 11.4 weeks).", [(6.1, "adalimumab"), (11.4, "placebo")]),
+    ],
+)  # fmt: skip
+def test_medians_compared_in_a_bracket(outcomes_nlp: Language, text: str,
+                                       expected: list[tuple[float, str]]) -> None:  # fmt: skip
+    got = [(v, arm) for _, v, unit, arm in rows(outcomes_nlp, text) if unit in ("months", "weeks")]
+    assert got == expected
+
+
+def test_a_median_age_in_a_bracket_gives_no_row(outcomes_nlp: Language) -> None:
+    # what stays: a median of who was studied
+    text = "The median age was higher in the placebo group (64 years vs. 61 years)."
+    assert rows(outcomes_nlp, text) == []

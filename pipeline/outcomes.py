@@ -105,7 +105,8 @@ OUTCOMES_SCHEMA = pa.schema(
             "measure",
             pa.string(),
             False,
-            "What the figure measures: " + ", ".join(MEASURES) + ".",
+            "What the figure measures: " + ", ".join(MEASURES) + " (a disease control rate, "
+            "which counts stable disease with the responses, is other).",
             "complete_response",
         ),
         _f(

@@ -278,3 +278,60 @@ def test_a_median_age_in_a_bracket_gives_no_row(outcomes_nlp: Language) -> None:
     # what stays: a median of who was studied
     text = "The median age was higher in the placebo group (64 years vs. 61 years)."
     assert rows(outcomes_nlp, text) == []
+
+
+# -- plain sentences read with a wrong measure (review item 3) --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The disease control rate was 62.5%.",
+        "DCR was 71% with sorafenib and 52% with placebo.",
+    ],
+)
+def test_disease_control_is_no_response(outcomes_nlp: Language, text: str) -> None:
+    # (outcome_cues.jsonl: stable disease counted with the responses is no response rate)
+    assert {m for m, *_ in rows(outcomes_nlp, text)} == {"other"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Of 120 patients, 98 (82%) remained well at 6 months; and 22 (18%) had a relapse.",
+        "Of 75 women, 60 (80%) continued normally at one year; and 15 (20%) had a relapse of "
+        "symptoms.",
+    ],
+)
+def test_a_count_with_its_own_verb_takes_no_later_clauses_cue(outcomes_nlp: Language,
+                                                              text: str) -> None:  # fmt: skip
+    # (outcome_measures: a verb in -ed after the count makes it its clause's subject)
+    measures = [m for m, *_ in rows(outcomes_nlp, text)]
+    assert measures == ["other", "relapse"]
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        ("Relapse occurred in 14 of 152 patients with complete response in the rituximab group "
+         "and in 27 of 124 in the CHOP group.", "relapse"),
+        ("Death occurred in 8 of 60 patients with a response in the docetaxel arm and in 15 of "
+         "58 in the placebo arm.", "mortality"),
+        ("Progression occurred in 11 of 40 patients with partial response in group A and in 19 "
+         "of 42 in group B.", "progression"),
+    ],
+)  # fmt: skip
+def test_a_cue_of_who_was_counted_is_no_measure_of_the_next(outcomes_nlp: Language, text: str,
+                                                           measure: str) -> None:  # fmt: skip
+    # (outcome_list_measures: "patients with complete response" is whom the first counts)
+    assert [m for m, *_ in rows(outcomes_nlp, text)] == [measure, measure]
+
+
+def test_a_breakdown_in_a_bracket_keeps_its_measures(outcomes_nlp: Language) -> None:
+    # what stays: a figure inside the bracket the first opens is no member of its list
+    text = "The overall response rate was 15% (CR, 2%; PR 13%)."
+    assert [m for m, *_ in rows(outcomes_nlp, text)] == [
+        "response",
+        "complete_response",
+        "partial_response",
+    ]

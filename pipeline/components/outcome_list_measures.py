@@ -9,7 +9,9 @@ arm stands between them, then a list connector ("and", ",", "vs"; a preposition 
 "and in 27 of 124"), in one clause (no ";" or "." outside brackets, no auxiliary: "40% had
 nausea and 12% were ..." are two clauses), and the figure's arm, subjects or clause end follow
 it, no verb nor noun of its own ("..., and 15% required dose reductions", "20 deaths, ... and 21
-surgical procedures").
+surgical procedures"). A cue inside the first figure's phrase is who it counts, not the next
+figure's measure: "Relapse occurred in 14 of 152 patients with complete response in the
+rituximab group and in 27 of 124 in the CHOP group" are two relapse figures.
 
 Reads the figures' measures, kinds and offsets and the sentence's text; writes
 `Figure.measure` of the figures it gives one. Linear in the sentence.
@@ -24,7 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pipeline.components.outcome_grammar import SentenceParser
     from pipeline.components.outcome_lexicon import Lexicon
-    from pipeline.components.outcome_tokens import Figure
+    from pipeline.components.outcome_tokens import Cue, Figure
 
 # a bracket with no bracket inside (removed twice: one level of nesting)
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
@@ -59,8 +61,8 @@ def _arm_after(lex: Lexicon, text: str, end: int) -> bool:
 def _listed_after(lex: Lexicon, text: str, g: Figure, f: Figure) -> bool:
     """Is f the next member of the list g is in: only g's arm and a connector between them?"""
     gap = _unbracketed(text[g.end : f.start])
-    if any(c in gap for c in ";.:"):
-        return False
+    if any(c in gap for c in ";.:([)]"):
+        return False  # (another clause; or f in a bracket g opens: "15% (CR, 2%; PR 13%)")
     toks = [t.lower() for t in _WORD.findall(gap)]
     if not toks or len(toks) > MAX_GAP_TOKENS or any(t in lex.auxiliaries for t in toks):
         return False
@@ -77,13 +79,23 @@ def _listed_after(lex: Lexicon, text: str, g: Figure, f: Figure) -> bool:
     return any(t.isalpha() and t not in lex.connectors for t in toks)
 
 
-def share_list_measures(lex: Lexicon, figures: list[Figure], parser: SentenceParser) -> None:
-    """Each figure no cue claimed takes the measure of the figure right before it when it is
-    that figure's next member of a parallel list (the module docstring)."""
+def _qualifier_only(f: Figure, g: Figure, cues: list[Cue]) -> bool:
+    """Did f take its measure from a cue inside the first figure's phrase ("14 of 152 patients
+    with complete response in the rituximab group and in 27 of 124": who the 14 were counted
+    among), no cue of that measure standing after f?"""
+    inside = any(g.end <= c.start and c.end <= f.start and c.measure == f.measure for c in cues)
+    return inside and not any(c.start >= f.end and c.measure == f.measure for c in cues)
+
+
+def share_list_measures(lex: Lexicon, figures: list[Figure], parser: SentenceParser,
+                        cues: list[Cue]) -> None:  # fmt: skip
+    """Each figure no cue claimed, or that took its measure only from a cue inside the phrase
+    of the figure before it, takes the measure of the figure right before it when it is that
+    figure's next member of a parallel list (the module docstring)."""
     text = parser.text
     for g, f in pairwise(figures):
         if (
-            f.measure is None
+            (f.measure is None or (f.measure != g.measure and _qualifier_only(f, g, cues)))
             and not f.excluded
             and g.measure is not None
             and g.measure not in _NOT_SHARED

@@ -308,7 +308,7 @@ class OutcomeExtractor:
         _lists_share_relative(lex, figures, parser)
         assign_measures(lex, figures, cues, parser, boundary)
         measures_respectively(lex, figures, cues, parser, boundary)
-        share_list_measures(lex, figures, parser)  # ("... and 10 of 38 (26%; 95% CI 13-43)")
+        share_list_measures(lex, figures, parser, cues)  # ("... and 10 of 38 (26%; 95% CI 13-43)")
         planned_sizes(figures, parser.text, lex.scope, "enrollment")
         lex.enrollment_scope.accrual_states(figures, parser.text, "enrollment")
         # ("82 patients were included (34 STIM and 48 control)": the arms' sizes)

@@ -335,3 +335,33 @@ def test_a_breakdown_in_a_bracket_keeps_its_measures(outcomes_nlp: Language) -> 
         "complete_response",
         "partial_response",
     ]
+
+
+# -- an arm named by its dose is the main drug's (review item 13) -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("arm_words", "arm"),
+    [("in the 5-mg group", "5-mg"), ("in the high-dose arm", "high-dose"),
+     ("in the 10-mg/kg group", "10-mg/kg")],
+)  # fmt: skip
+def test_a_dose_named_arm_takes_the_main_drugs_concept(outcomes_nlp: Language, arm_words: str,
+                                                       arm: str) -> None:  # fmt: skip
+    text = (
+        "Adalimumab in Crohn disease: a randomized trial. Patients were randomly assigned to "
+        f"adalimumab or placebo. Remission occurred in 41% of patients {arm_words}."
+    )
+    got = [(r.get("arm"), r.get("drug_concept_id"))
+           for r in run(outcomes_nlp, text, MENTIONS)._.outcomes if r["value"] == 41.0]  # fmt: skip
+    assert got == [(arm, "MESH:D000068879")]
+
+
+def test_a_control_arm_takes_no_drug_concept(outcomes_nlp: Language) -> None:
+    # what stays: the placebo arm is no dose of the main drug
+    text = (
+        "Adalimumab in Crohn disease: a randomized trial. Patients were randomly assigned to "
+        "adalimumab or placebo. Remission occurred in 12% of patients in the placebo group."
+    )
+    got = [r.get("drug_concept_id") for r in run(outcomes_nlp, text, MENTIONS)._.outcomes
+           if r["value"] == 12.0]  # fmt: skip
+    assert got == [None]

@@ -60,3 +60,16 @@ def outside_doses(spans: list[tuple[int, int]], doses: list[tuple[int, int]]
     if not doses:
         return spans
     return [(s, e) for s, e in spans if not any(ds <= s and e <= de for ds, de in doses)]
+
+
+_ARM_WORD = re.compile(r"[^\W\d_]+(?:/[^\W\d_]+\d?)?", re.UNICODE)
+
+
+def dose_named(lex: Lexicon, arm: str) -> bool:
+    """Does the arm's name say only a dose of the trial's drug ("the 5-mg group", "10 mg/kg",
+    "the high-dose arm"): a dose unit or "dose"/"dosage" among its words (not "diet", another
+    `dose_nouns` entry: an arm of its own), no control word?"""
+    words = [w.lower() for w in _ARM_WORD.findall(arm)]
+    return any(w in lex.dose_units or w in ("dose", "dosage") for w in words) and (
+        lex.control_word_re.search(arm) is None
+    )

@@ -25,6 +25,7 @@ from pipeline.components.outcome_arms import arm_drugs, arm_mentions, arm_text
 from pipeline.components.outcome_attach import beside_word
 from pipeline.components.outcome_comparator_drugs import ComparatorDrugs
 from pipeline.components.outcome_diseases import disease_tie
+from pipeline.components.outcome_doses import dose_named
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_main import WORD
@@ -212,7 +213,11 @@ def _drug_tie(
     base = sm.base
     if f.arm is not None:
         drugs = [m for m in arm_mentions(f, ctx, base) if m.label == DRUG]
-        return arm_text(f, parser.text), drugs[0].concept_id if drugs else None
+        text = arm_text(f, parser.text)
+        if not drugs and text and dose_named(sm.lex, text):
+            main = ctx.main(DRUG, sm.lex)  # ("in the 5-mg group": a dose of the main drug)
+            return text, main.concept_id if main is not None else None
+        return text, drugs[0].concept_id if drugs else None
     first = first_compared_arm(sm.lex, f, parser.figures, parser.text)
     if first is not None and (drugs := [m for m in arm_mentions(first, ctx, base)
                                         if m.label == DRUG]):  # fmt: skip

@@ -365,3 +365,37 @@ def test_a_control_arm_takes_no_drug_concept(outcomes_nlp: Language) -> None:
     got = [r.get("drug_concept_id") for r in run(outcomes_nlp, text, MENTIONS)._.outcomes
            if r["value"] == 12.0]  # fmt: skip
     assert got == [None]
+
+
+# -- an interval written without its label after a list's later figure (review item 14;
+# -- outcome_attach.listed_ci) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Median overall survival was 24.3 months (95% CI 20.1-28.7) with sorafenib versus 19.0 "
+         "months (16.2-21.5) with placebo.", (19.0, 16.2, 21.5, "placebo")),
+        ("Median progression-free survival was 10.2 months (95% CI 5.7-12.6) with docetaxel and "
+         "20.2 months (13.8-27.5) with olaparib.", (20.2, 13.8, 27.5, "olaparib")),
+        ("Remission occurred in 21% (95% CI 12 to 30) with placebo and 33% (23 to 43) with "
+         "adalimumab.", (33.0, 23.0, 43.0, "adalimumab")),
+    ],
+)  # fmt: skip
+def test_an_unlabelled_interval_of_a_listed_figure(
+    outcomes_nlp: Language, text: str, expected: tuple[float, float, float, str]
+) -> None:
+    got = [(r["value"], r.get("ci_low"), r.get("ci_high"), r.get("arm"))
+           for r in run(outcomes_nlp, text, MENTIONS)._.outcomes]  # fmt: skip
+    assert expected in got
+
+
+def test_a_bracketed_range_that_misses_the_value_is_no_interval(outcomes_nlp: Language) -> None:
+    # what stays: "(1-3 years)" does not hold 19.0, so it is no interval of it
+    text = (
+        "Median overall survival was 24.3 months (95% CI 20.1-28.7) with sorafenib versus 19.0 "
+        "months (1-3) with placebo."
+    )
+    got = [r.get("ci_low") for r in run(outcomes_nlp, text, MENTIONS)._.outcomes
+           if r["value"] == 19.0]  # fmt: skip
+    assert got == [None]

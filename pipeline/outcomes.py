@@ -205,9 +205,10 @@ OUTCOMES_SCHEMA = pa.schema(
             "drug_concept_id",
             pa.string(),
             True,
-            "Concept id of the drug the figure is about (arm drug, the document's main drug for "
-            "an arm named by its dose, 'the 5-mg group', 'the high-dose arm'; for a figure of no "
-            "arm the nearest DRUG mention of the sentence, else the document's main drug; none "
+            "Concept id of the drug the figure is about (arm drug; for an arm named by its dose, "
+            "'the 5-mg group', 'the high-dose arm', the one drug a document of one drug names; "
+            "for a figure of no arm the nearest DRUG mention of the sentence, else the "
+            "document's main drug; none "
             "for an arm of no drug: 'placebo', 'observation').",
             "MESH:D000077269",
         ),

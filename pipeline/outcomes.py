@@ -105,7 +105,8 @@ OUTCOMES_SCHEMA = pa.schema(
             "measure",
             pa.string(),
             False,
-            "What the figure measures: " + ", ".join(MEASURES) + ".",
+            "What the figure measures: " + ", ".join(MEASURES) + " (a disease control rate, "
+            "which counts stable disease with the responses, is other).",
             "complete_response",
         ),
         _f(
@@ -146,8 +147,8 @@ OUTCOMES_SCHEMA = pa.schema(
             "unstated size has none, nor has a count compared with another whose arm the "
             "sentence does not name, '(13 vs 31)', unless every arm's size was stated, '(n = 32 "
             "for each)'; an arm's percentage takes a size it agrees with); for unit 'rate', the "
-            "person-time the rate is per (1000 for 'per 1,000 person-years', 1 for an "
-            "annualized rate).",
+            "person-time the rate is per (1000 for 'per 1,000 person-years', 100 for a "
+            "percentage per year, '2.1% per year', 1 for an annualized rate).",
             "14",
         ),
         _f(
@@ -204,8 +205,11 @@ OUTCOMES_SCHEMA = pa.schema(
             "drug_concept_id",
             pa.string(),
             True,
-            "Concept id of the drug the figure is about (arm drug, nearest DRUG mention of the "
-            "sentence, else the document's main drug).",
+            "Concept id of the drug the figure is about (arm drug; for an arm named by its dose, "
+            "'the 5-mg group', 'the high-dose arm', the one drug a document of one drug names; "
+            "for a figure of no arm the nearest DRUG mention of the sentence, else the "
+            "document's main drug; none "
+            "for an arm of no drug: 'placebo', 'observation').",
             "MESH:D000077269",
         ),
         _f(

@@ -129,12 +129,13 @@ AE, PCT, COUNT, REL = "adverse_event", "percent", "count", "relative_change"
         ("Patients were randomized to two arms. 1) versus anastrozole (1 mg/d).", []),
         (
             "Patients were randomized to two arms. 1 died on docetaxel versus 3 on placebo.",
-            [("mortality", COUNT, 1.0), ("other", COUNT, 3.0)],
+            # (the second figure of the pair is a death too: a list shares its measure)
+            [("mortality", COUNT, 1.0), ("mortality", COUNT, 3.0)],
         ),
         ("The trial compared 6 cycles of FEC100 versus 4 FEC100 followed by 4 docetaxel.", []),
         (
             "Febrile neutropenia occurred in 6 patients with FEC100 versus 4 with docetaxel.",
-            [(AE, COUNT, 6.0), ("other", COUNT, 4.0)],
+            [(AE, COUNT, 6.0), (AE, COUNT, 4.0)],
         ),
         ("From the six selected clusters, three were randomly allocated to the control group.", []),
         (

@@ -20,6 +20,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_arm_evidence import the_arm_names
+from pipeline.components.outcome_doses import dose_spans, outside_doses
 from pipeline.components.outcome_lexicon_attach import ARM_LABEL, alt
 
 if TYPE_CHECKING:
@@ -115,8 +116,10 @@ def arm_names(lex: Lexicon, text: str, sm: SentenceMentions) -> tuple[list[Span]
     own += the + _listed_after(lex, text, the)
     own += sm.known_spans()  # ("with the use of calendula than with trolamine")
     own += _role_subject_names(lex, text)  # ("Intervention patients had ... (24% vs 16%)")
+    drugs = _drug_names(lex, text, sm)
+    own = outside_doses(own, dose_spans(lex, text, [e for _, e in drugs]))  # ("140 mg")
     out: list[Span] = []
-    for s, e in sorted(_drug_names(lex, text, sm) + own, key=lambda x: (x[0], -x[1])):
+    for s, e in sorted(drugs + own, key=lambda x: (x[0], -x[1])):
         if not out or s >= out[-1][1]:
             out.append((s, e))
     return out, set(own)

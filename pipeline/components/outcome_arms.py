@@ -30,6 +30,7 @@ from pipeline.components.outcome_alternating_arms import alternating_arms
 from pipeline.components.outcome_arm_evidence import ArmEvidence
 from pipeline.components.outcome_arm_names import arm_names
 from pipeline.components.outcome_attach import Comparisons
+from pipeline.components.outcome_bracket_after_arms import bracket_after_arm
 from pipeline.components.outcome_clause_arms import (
     Clauses,
     clause_arm,
@@ -354,7 +355,7 @@ def _own_arms(figures: list[Figure], parser: SentenceParser, ctx: DocContext,
             # versus 86%)"; also in a study that does not say it compares arms: the arms are
             # seen as the figures are read, and "after iopentol (0%) and iohexol (3%) than after
             # metrizoate (22%)" compares three)
-            f.arm = bracket_arm(sm, text, f, first=k == 0)
+            f.arm = bracket_arm(sm, text, f, first=k == 0) or bracket_after_arm(sm, text, f)
         if f.arm is not None:
             f.arm = _with_drugs(sm, text, f.arm)
 

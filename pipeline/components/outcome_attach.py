@@ -72,6 +72,29 @@ def attach_stats(lex: Lexicon, figures: list[Figure], parser: SentenceParser) ->
             m = _PAIR.match(text[f.end : f.end + 40])
             if m:
                 f.ci = Stat(f.end, f.end + m.end(), "ci", None, fnum(m["lo"]), fnum(m["hi"]))
+        elif f.ci is None and f is not figures[0]:
+            f.ci = listed_ci(f, figures, text)  # ("24.3 months (95% CI ...) vs 19.0 (16.2-21.5)")
+
+
+def listed_ci(f: Figure, figures: list[Figure], text: str) -> Stat | None:
+    """ "24.3 months (95% CI 20.1-28.7) versus 19.0 months (16.2-21.5)": a bracketed pair right
+    after a figure that lies between its two numbers is the figure's CI, written without its
+    label, when a figure of the same kind before it in the sentence has a CI of a stated
+    level (the level is that one's)."""
+    m = _PAIR.match(text, f.end)
+    value = f.ratio_value if f.ratio_value is not None else f.pct
+    if m is None or value is None or m.end() - f.end > 40:
+        return None
+    lo, hi = fnum(m["lo"]), fnum(m["hi"])
+    if not lo <= value <= hi:
+        return None
+    for g in figures:
+        if g.end > f.start:
+            break
+        if (g.ci is not None and g.ci.level is not None and g.ratio == f.ratio
+                and g.time_unit == f.time_unit and (g.pct is None) == (f.pct is None)):  # fmt: skip
+            return Stat(f.end, m.end(), "ci", g.ci.level, lo, hi)
+    return None
 
 
 _PAIR = re.compile(

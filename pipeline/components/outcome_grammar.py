@@ -18,6 +18,7 @@ import bisect
 import itertools
 import re
 
+from pipeline.components.outcome_annual_percent import annual_percent
 from pipeline.components.outcome_quantifiers import QuantifierReader
 from pipeline.components.outcome_reader import acuity_fraction
 from pipeline.components.outcome_tokens import Figure, opening_clause_end, pct_consistent
@@ -219,7 +220,7 @@ class SentenceParser(QuantifierReader):
         ):
             return None  # "constituted 88% of this sample", "80% of which were", "accounted
             # for 7% of the cases": a make-up
-        fig.te = j
+        fig.te = annual_percent(self, fig, j)  # ("2.1% per year": a rate)
         prev = self.lower(i - 1)
         fig.prefer_after = fig.has_pop and prev not in self.lex.prepositions
         return fig

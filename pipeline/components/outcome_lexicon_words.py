@@ -58,6 +58,7 @@ class WordSets:
         self.formulation = sets["formulation_words"]
         self.strength_adjectives = sets["strength_adjectives"]
         self.dose_nouns = sets["dose_nouns"]
+        self.dose_units = sets["dose_units"]
         self.finding_of = sets["finding_prepositions"]
         self.found_in_verbs = sets["found_in_verbs"]
         self.measured_object_openers = sets["measured_object_openers"]

@@ -313,6 +313,15 @@ class _SentenceCues:
         self.defined_cues = [self.cues[k] for _, k in by_past]
 
 
+def _past_verb(lex: Lexicon, parser: SentenceParser, k: int) -> bool:
+    """Is token k a verb in the past tense that opens a predicate: a word in -ed (not
+    "treated", "randomized" or another participle that names who: one an arm link or a
+    preposition follows)?"""
+    low = parser.lower(k)
+    return (len(low) > 4 and low.endswith("ed") and parser.lower(k + 1) not in lex.prepositions
+            and parser.toks[k].num is None)  # fmt: skip
+
+
 def _scored_cues(lex: Lexicon, sc: _SentenceCues, head: Figure, ts: int, te: int,
                  parser: SentenceParser) -> list[tuple[float, Cue]]:  # fmt: skip
     """The cues the figure group at tokens ts..te-1 (`head` its first figure) may take, each
@@ -321,7 +330,8 @@ def _scored_cues(lex: Lexicon, sc: _SentenceCues, head: Figure, ts: int, te: int
     pop = head.population.lower() if head.population else None
     # "Eight patients were hospitalised and one died": a count with a verb of its own after it
     # is its clause's subject; a cue past the next figure is that figure's
-    own_verb = parser.lower(te) in lex.auxiliaries
+    # ("243 (92%) remained well ...; and 21 (8%) had a relapse": a verb in -ed too)
+    own_verb = parser.lower(te) in lex.auxiliaries or _past_verb(lex, parser, te)
     candidates = candidate_cues(sc.cues, ts, te, dist, sc.reach)
     if sc.defined_pasts:  # (a cue whose definition's bracket took it out of reach)
         seen = {c.start for c in candidates}

@@ -25,11 +25,13 @@ from pipeline.components.outcome_arms import arm_drugs, arm_mentions, arm_text
 from pipeline.components.outcome_attach import beside_word
 from pipeline.components.outcome_comparator_drugs import ComparatorDrugs
 from pipeline.components.outcome_diseases import disease_tie
+from pipeline.components.outcome_doses import dose_named
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
 from pipeline.components.outcome_main import WORD
 from pipeline.components.outcome_mentions import SentenceMentions, event_tie
 from pipeline.components.outcome_other_arm import other_arm_keys
+from pipeline.components.outcome_ratio_arms import first_compared_arm
 from pipeline.components.outcome_tokens import Figure, Mention, pct_consistent
 from pipeline.labels import DRUG
 from pipeline.outcomes import OutcomeFigure
@@ -211,7 +213,15 @@ def _drug_tie(
     base = sm.base
     if f.arm is not None:
         drugs = [m for m in arm_mentions(f, ctx, base) if m.label == DRUG]
-        return arm_text(f, parser.text), drugs[0].concept_id if drugs else None
+        text = arm_text(f, parser.text)
+        if not drugs and text and dose_named(sm.lex, text):
+            # ("in the 5-mg group": a dose of the one drug the document names)
+            return text, _only_drug(ctx, sm.lex)
+        return text, drugs[0].concept_id if drugs else None
+    first = first_compared_arm(sm.lex, f, parser.figures, parser.text)
+    if first is not None and (drugs := [m for m in arm_mentions(first, ctx, base)
+                                        if m.label == DRUG]):  # fmt: skip
+        return drugs[0].text, drugs[0].concept_id  # ("... with docetaxel (HR 0.71)": the first's)
     if (
         f.measure == "enrollment"
         and _a_total(f, parser, sm)
@@ -239,6 +249,16 @@ def _drug_tie(
     ):
         return None, None  # the other arm's drug ("fewer in the ropivacaine group (13 vs 31)")
     return (drug.text, drug.concept_id) if drug is not None else (None, None)
+
+
+def _only_drug(ctx: DocContext, lex: Lexicon) -> str | None:
+    """The concept id of the one drug the document names (no control arm: "placebo"); None
+    when it names none or several ("PEG-rhG-CSF 6 mg group" in a trial of chemotherapy with
+    growth factors is no dose of the chemotherapy)."""
+    control = lex.control_word_re.fullmatch
+    ids = {m.concept_id for m in ctx.mentions
+           if m.label == DRUG and m.concept_id and not control(m.text)}  # fmt: skip
+    return ids.pop() if len(ids) == 1 else None
 
 
 def _nearest_drug(f: Figure, parser: SentenceParser, sm: SentenceMentions) -> Mention | None:

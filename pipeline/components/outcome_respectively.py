@@ -65,6 +65,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.components.outcome_arm_names import any_between, arm_names, qualified
 from pipeline.components.outcome_attach import Comparisons, listed, named_as_comparator
+from pipeline.components.outcome_doses import past_dose
 from pipeline.components.outcome_following_arms import subjects_start
 from pipeline.components.outcome_frame_arms import (
     GAP_TOKEN,
@@ -113,7 +114,10 @@ def _names_arms(lex: Lexicon, text: str, chain: list[Span], own: set[Span]) -> b
 
 def _joins(lex: Lexicon, gap: str) -> bool:
     """Does the text between two names join them into one series? An arm's size in a bracket
-    right after the first name is passed over ("docetaxel (n = 46) and placebo (n = 45)")."""
+    right after the first name is passed over ("docetaxel (n = 46) and placebo (n = 45)"), and
+    so is its dose ("apremilast 30 mg and placebo", "pembrolizumab 2 mg/kg or docetaxel")."""
+    if gap[:1].isspace() and gap[1:2].isdigit():
+        gap = past_dose(lex, gap)
     toks = [t.lower() for t in GAP_TOKEN.findall(_SIZE_AFTER_NAME.sub("", gap, count=1))]
     if not toks or len(toks) > SERIES_GAP:
         return False

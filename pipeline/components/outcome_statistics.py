@@ -37,6 +37,10 @@ COMPARED_MEDIAN_WORDS = 8
 # arm's name ("(95% CI, 20.1-28.5) with docetaxel"); the search is bounded, so a sentence of
 # many durations costs time linear in its length.
 COMPARED_MEDIAN_TOKENS = 40
+# How far (tokens) before a bracket a median's number opens its "median" word may stand
+# ("The median progression-free survival was longer with osimertinib than with gefitinib (18.9
+# months vs. 10.2 months)").
+MEDIAN_BRACKET_TOKENS = 24
 # How many tokens after a decimal "per" and a number may stand ("1.3 versus 2.1 per 100 women").
 PER_REACH = 4
 
@@ -468,7 +472,8 @@ class StatisticsParser:
         months in the palbociclib group and 14.5 months in the placebo group": a duration right
         after a comparison word, after the sentence's last figure, a median of the same unit,
         with nothing between them but brackets (its interval) and a few words without a number
-        or a strong boundary (its arm). Its "median" may lie beyond `_parse_median`'s window.
+        but a dose or a strong boundary (its arm, "with pembrolizumab 2 mg/kg"). Its "median"
+        may lie beyond `_parse_median`'s window.
         After a `median_list_joiners` entry ("and", "while") instead, only when an
         `arm_drug_links` entry follows the duration, past its bracket (its arm, as the first
         median's: not "while 6 months after randomization 20% had died"), or a respectively word
@@ -476,6 +481,8 @@ class StatisticsParser:
         if not self.figures or self.figures[-1].time_unit != unit:
             return False
         k = i - 1
+        if self.lower(k) == "." and self.lower(k - 1) in ("vs", "v"):
+            k -= 1  # ("18.9 months vs. 10.2 months": the abbreviation's point)
         if self.lower(k) == "with" and self.lower(k - 1) == "compared":
             k -= 1
         elif self.lower(k) in self.lex.median_list_joiners:
@@ -502,8 +509,10 @@ class StatisticsParser:
                 depth -= 1
             elif depth <= 0:
                 words += 1
-                if t.num is not None or t.lower in (";", ".") or words > COMPARED_MEDIAN_WORDS:
-                    return False
+                if (t.num is not None and self.lower(x + 1) not in self.lex.dose_units) or (
+                    t.lower in (";", ".") or words > COMPARED_MEDIAN_WORDS
+                ):
+                    return False  # (a dose is the arm's: "with pembrolizumab 2 mg/kg and")
         return depth == 0
 
     def _range_end(self, i: int) -> bool:
@@ -539,6 +548,19 @@ class StatisticsParser:
         opening = self.toks[med - 1].start
         return bool(self.lex.median_not_outcome_re.search(self.text, max(0, opening - 40), opening))
 
+    def _median_before_bracket(self, i: int) -> int | None:
+        """ "The median progression-free survival was longer with osimertinib than with
+        gefitinib (18.9 months vs. 10.2 months; ...)": the "median" word of the clause a
+        bracket the number at token i opens closes, further back than `_parse_median` looks
+        (MEDIAN_BRACKET_TOKENS), with no number nor clause end between."""
+        for x in range(i - 2, max(-1, i - 2 - MEDIAN_BRACKET_TOKENS), -1):
+            t = self.toks[x]
+            if t.num is not None or t.lower in (";", ".", "(", ")", "[", "]"):
+                return None
+            if t.lower in self.lex.median_words:
+                return x
+        return None
+
     def _parse_median(self, i: int) -> Figure | None:
         """A median duration: "median overall survival was 24.3 months", "median PFS, 8 vs 6
         months" (the unit may follow the last number of a short list)."""
@@ -554,6 +576,8 @@ class StatisticsParser:
             (x for x in range(i - 1, lo - 1, -1) if self.toks[x].lower in self.lex.median_words),
             None,
         )
+        if med is None and self.lower(i - 1) in ("(", "["):
+            med = self._median_before_bracket(i)  # ("median PFS was longer with A than ... (")
         if self._range_end(i):
             # "median response duration was 4.9 months (range, 1.9 to 15.9 months)", "6.2
             # months (2-12 months)": a range's upper bound, no median (not "from 7.0 to 9.8

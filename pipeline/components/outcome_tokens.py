@@ -30,6 +30,9 @@ TOKEN_RE = re.compile(
     # (not a run of points, "1 . 2 . 3"); a number after a period that ends a sentence is in
     # another sentence, which the splitter cut before it
     r"|(?<!\d \. )\d+ \. \d+(?!\d| \. \d)"
+    # a decimal comma ("12,5%", "7,25 %"): a comma with one or two digits and then a percent
+    # sign is no thousands separator, so one number (12.5), not two ("12" and "5%")
+    r"|(?<![\d,])\d+,\d{1,2}(?= ?%)"
     r"|\d+(?:[.·]\d+)?)"
     r"|\+ ?/ ?[-−]|\S"
 )
@@ -43,6 +46,8 @@ PLUS_MINUS = "±"
 # thousands separators: a comma, a thin or no-break space ("48\u202f835"), or a plain space
 # where TOKEN_RE took one (and the spaces around a decimal's point: "34 . 6")
 THOUSANDS_RE = re.compile("[, \u2009\u202f\u00a0]")
+# a number TOKEN_RE took with a decimal comma ("12,5" of "12,5%")
+DECIMAL_COMMA_RE = re.compile(r"\d+,\d{1,2}")
 
 
 #: The largest number read as a count (a numerator, a denominator, a size, a rate's base): the
@@ -107,6 +112,8 @@ def light_tokens(
         s = t.text
         # (a thousands separator needs at least five characters: "1,203")
         norm = THOUSANDS_RE.sub("", s) if len(s) > 4 else s
+        if "," in s and DECIMAL_COMMA_RE.fullmatch(s):
+            norm = s.replace(",", ".")  # ("12,5": TOKEN_RE's decimal comma)
         if "·" in norm:
             norm = norm.replace("·", ".")
         dot = norm.find(".")

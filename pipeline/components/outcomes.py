@@ -63,6 +63,7 @@ from pipeline.components.outcome_cue_filters import (
 from pipeline.components.outcome_design import read_with_design, without_earlier_reports
 from pipeline.components.outcome_grammar import SentenceParser
 from pipeline.components.outcome_lexicon import Lexicon
+from pipeline.components.outcome_list_measures import share_list_measures
 from pipeline.components.outcome_measures import assign_measures, group, measures_respectively
 from pipeline.components.outcome_offsets import Offsets, SentenceLanguage, doc_offsets
 from pipeline.components.outcome_prevention import ENDPOINT, Prevented
@@ -307,6 +308,7 @@ class OutcomeExtractor:
         _lists_share_relative(lex, figures, parser)
         assign_measures(lex, figures, cues, parser, boundary)
         measures_respectively(lex, figures, cues, parser, boundary)
+        share_list_measures(lex, figures, parser, cues)  # ("... and 10 of 38 (26%; 95% CI 13-43)")
         planned_sizes(figures, parser.text, lex.scope, "enrollment")
         lex.enrollment_scope.accrual_states(figures, parser.text, "enrollment")
         # ("82 patients were included (34 STIM and 48 control)": the arms' sizes)

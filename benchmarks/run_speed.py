@@ -161,6 +161,8 @@ class Measure:
     #: the driver's end of the run (manifest attempt `finish_s`: duplicates across units and
     #: the compaction into parts) and the compaction threads it had (the run's workers)
     finish_s: float = 0.0
+    #: where the wall time went, seconds since the command started (`timeline`)
+    timeline: dict[str, Any] = field(default_factory=dict)
 
 
 def run_command(corpus: Path, out: Path, workers: int, engine: str, no_model: bool) -> list[str]:
@@ -224,7 +226,40 @@ def measure_run(
         output_bytes_per_doc=round(sum(table_bytes.values()) / max(n_docs, 1), 1),
         table_bytes_per_doc={t: round(b / max(n_docs, 1), 1) for t, b in table_bytes.items()},
         finish_s=float(manifest["attempts"][-1].get("finish_s") or 0.0),
+        timeline=timeline(manifest, run.seconds),
     )
+
+
+def timeline(manifest: dict[str, Any], wall_s: float) -> dict[str, Any]:
+    """Where a run's wall time went, in seconds since its process started (the manifest's
+    attempt `timeline` and `worker_stats`): the engine started (inputs listed, units planned),
+    the pipeline built for forked workers (`pool_s`, absent otherwise), each worker's first
+    unit start and last unit end, the last unit's outcome in the driver, the tables finished
+    (duplicates, compaction), and the command's exit (`exit_s`, the measured wall time)."""
+    attempt = manifest["attempts"][-1]
+    marks = dict(attempt.get("timeline") or {})
+    if attempt.get("driver_startup"):
+        marks["pool_s"] = attempt["driver_startup"]["startup_s"]
+    marks["units"] = [[w["units_from_s"], w["units_to_s"]] for w in manifest["worker_stats"]
+                      if "units_from_s" in w]
+    marks["exit_s"] = round(wall_s, 3)
+    return marks
+
+
+def timeline_text(marks: dict[str, Any]) -> str:
+    """`timeline` on one line: the serial start, each worker's span of units, the end."""
+    if "units_done_s" not in marks:
+        return "timeline: not in the manifest"
+    spans = " | ".join(f"{a:.2f}-{b:.2f}" for a, b in marks["units"])
+    pool = f", pipeline built {marks['pool_s']:.2f}" if "pool_s" in marks else ""
+    last = max((b for _a, b in marks["units"]), default=marks["units_done_s"])
+    first = min((a for a, _b in marks["units"]), default=marks["units_done_s"])
+    ends = [b for _a, b in marks["units"]]
+    idle = max(ends) - min(ends) if len(ends) > 1 else 0.0
+    return (f"timeline s: engine {marks['engine_s']:.2f}{pool}, units {spans} (first start "
+            f"{first:.2f}, workers' ends {idle:.2f} apart), last outcome "
+            f"{marks['units_done_s']:.2f} (+{marks['units_done_s'] - last:.2f}), tables "
+            f"{marks['tables_done_s']:.2f}, exit {marks['exit_s']:.2f}")
 
 
 def output_bytes(out: Path) -> dict[str, int]:
@@ -372,6 +407,7 @@ def run_all(args: argparse.Namespace, texts: list[str], words_1x: int,
                                 args.no_model, scale, len(texts) * scale, words_1x * scale)
                 print(f"  {m.words_per_s:,.0f} words/s in {m.seconds:.1f}s; peak RSS MB "
                       f"{m.peak_rss_mb}; {m.summary}", flush=True)
+                print(f"  {timeline_text(m.timeline)}", flush=True)
                 results.append(m)
     return results
 

@@ -78,6 +78,7 @@ from pipeline.runner.shard import (
     ShardResult,
     default_nlp,
     describe_factory,
+    process_age,
     process_unit,
     worker_nlp,
 )
@@ -231,6 +232,9 @@ class _Request:
     opts: ShardOptions
     cmd: list[str]
     progress_interval: float
+    #: when the calling process started, Unix seconds: the attempt's `timeline` and the
+    #: workers' units (`bookkeeping.worker_stats`) are given in seconds since then
+    origin: float = 0.0
 
 
 def run(
@@ -285,6 +289,7 @@ def run(
     """
     t0 = time.perf_counter()
     started = B.now()
+    origin = time.time() - process_age()  # when this process started (the run's timeline)
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
     if workers is None:
@@ -308,7 +313,7 @@ def run(
                           doc_timeout_s=doc_timeout_s, keep_duplicates=keep,
                           apply_deletions=pubmed_updates),
         cmd=list(command) if command is not None else list(sys.argv),
-        progress_interval=progress_interval,
+        progress_interval=progress_interval, origin=origin,
     )
     return _run_request(req, t0, started)
 
@@ -451,6 +456,10 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
     size = {"workers": n_procs, "threads": n_procs}
     reporter = Reporter(len(shards), progress_mode(req.quiet), interval=req.progress_interval)
     reporter.shards = sum(len(u.shards) for u in units if u.unit_id in prepared.done)
+    # where the run's wall time goes, in seconds since this process started: the engine
+    # started (inputs listed, units planned, manifest begun), the last unit's outcome came
+    # in, the tables were finished (`worker_stats`: each worker's first and last unit)
+    timeline = {"engine_s": _since(req.origin)}
     try:
         # the local pool starts here (its workers may be forked: before the progress thread)
         outcomes = _engine(req, pending, n_procs, reporter, run_id, size)
@@ -458,10 +467,13 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
     except BaseException as exc:
         _record_failure(out, manifest, attempt, exc)
         raise
+    timeline["units_done_s"] = _since(req.origin)
 
     if isinstance(outcomes, PoolOutcomes) and outcomes.driver_startup:
         attempt["driver_startup"] = outcomes.driver_startup
     finished = _finish_tables(req, units, pending, failed, prepared, manifest, attempt)
+    timeline["tables_done_s"] = _since(req.origin)
+    attempt["timeline"] = timeline
     counts = finished.counts
     by_id = {u.unit_id: u for u in units}
     failed_shards = sorted(s.shard_id for uid in failed for s in by_id[uid].shards)
@@ -478,7 +490,7 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
                 "skipped_as_done": skipped, "failed": failed_shards, "units": len(units)},
         parts={"rows": req.part_rows, "bytes": req.part_bytes},
         duplicates_dropped=finished.duplicates, citations_deleted=finished.citations_deleted,
-        pipeline_components=pipes, **size,
+        pipeline_components=pipes, origin=req.origin, **size,
     )
     # the errors table's rows per kind, read once (reader failures, the expected rows)
     kinds = W.count_error_kinds(out) if counts.get("errors") else Counter()
@@ -492,6 +504,11 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
         keep_duplicates=req.opts.keep_duplicates,
         error_kinds=dict(kinds),
     )
+
+
+def _since(origin: float) -> float:
+    """Seconds from `origin` (Unix seconds) to now, to the millisecond."""
+    return round(time.time() - origin, 3)
 
 
 def _expected_errors(kinds: Mapping[str, int], keep: str) -> int:

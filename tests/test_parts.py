@@ -172,6 +172,14 @@ def test_forked_and_spawned_workers_give_the_same_tables(
         assert driver["build_s"] > 0 and all(s["startup_s"] >= driver["startup_s"] for s in stats)
     else:
         assert driver is None
+    # the run's timeline, in seconds since the process started, in the order things happened
+    marks = manifest["attempts"][-1]["timeline"]
+    assert 0 < marks["engine_s"] <= min(s["units_from_s"] for s in stats)
+    assert all(s["units_from_s"] < s["units_to_s"] <= marks["units_done_s"] + 0.01
+               for s in stats)  # (a marker's time is rounded to the millisecond)
+    assert marks["units_done_s"] <= marks["tables_done_s"]
+    if method == "fork":  # no unit starts before the pipeline the workers share is built
+        assert all(s["units_from_s"] >= driver["startup_s"] - 0.02 for s in stats)
     one = run([notes], tmp_path / "one", workers=1, quiet=True, nlp_factory=blank_nlp,
               part_rows=150)
     assert one.workers == 1 and parts(tmp_path / method) == parts(tmp_path / "one")

@@ -122,6 +122,24 @@ def test_start_up_cpu_is_the_driver_s_once_for_forked_workers(run_speed: ModuleT
     assert run_speed.startup_and_working_cpu(spawned, 20.0) == ([0.25, 0.5], 20.0 - 0.75)
 
 
+def test_the_timeline_reads_the_manifest_s_marks(run_speed: ModuleType) -> None:
+    manifest = {"attempts": [{"timeline": {"engine_s": 0.5, "units_done_s": 9.3,
+                                           "tables_done_s": 9.6},
+                              "driver_startup": {"startup_s": 1.75}}],
+                "worker_stats": [{"units_from_s": 1.8, "units_to_s": 9.0},
+                                 {"units_from_s": 1.9, "units_to_s": 9.25}]}
+    marks = run_speed.timeline(manifest, 9.75)
+    assert marks == {"engine_s": 0.5, "units_done_s": 9.3, "tables_done_s": 9.6,
+                     "pool_s": 1.75, "units": [[1.8, 9.0], [1.9, 9.25]], "exit_s": 9.75}
+    text = run_speed.timeline_text(marks)
+    assert "pipeline built 1.75" in text and "1.80-9.00 | 1.90-9.25" in text
+    assert "workers' ends 0.25 apart" in text and "last outcome 9.30 (+0.05)" in text
+    assert "tables 9.60, exit 9.75" in text
+    # a manifest of an older biotab: no timeline, said so
+    old = {"attempts": [{}], "worker_stats": [{"units": 3}]}
+    assert run_speed.timeline_text(run_speed.timeline(old, 5.0)) == "timeline: not in the manifest"
+
+
 def test_the_pubmed_estimate_adds_the_driver_s_end_scaled_by_output(run_speed: ModuleType
                                                                      ) -> None:
     pubmed = sys.modules["pubmed_corpus"]

@@ -320,6 +320,23 @@ def test_worker_stats_sum_units_per_worker() -> None:
                         "peak_rss_mb": 620.0, "units": 2, "n_words": 30, "unit_seconds": 3.0}
 
 
+def test_worker_stats_place_each_worker_s_units_on_the_run_s_timeline() -> None:
+    """With the driver's start (`origin`), each worker's first unit start and last unit end,
+    in seconds since then, whatever order the markers come in; markers that do not say when
+    their unit started (written before) leave the span out."""
+    markers = [
+        {"worker": "h:2", "seconds": 2.0, "started_at": 1_000_005.5},
+        {"worker": "h:1", "seconds": 0.5, "started_at": 1_000_002.0},
+        {"worker": "h:2", "seconds": 1.0, "started_at": 1_000_002.25},
+        {"worker": "h:3", "seconds": 1.0},
+    ]
+    one, two, three = worker_stats(markers, origin=1_000_000.0)
+    assert (one["units_from_s"], one["units_to_s"]) == (2.0, 2.5)
+    assert (two["units_from_s"], two["units_to_s"]) == (2.25, 7.5)
+    assert "units_from_s" not in three
+    assert all("units_from_s" not in s for s in worker_stats(markers))
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="read from /proc on Linux")
 def test_process_age_is_the_time_since_the_process_started() -> None:
     """A child process reports its age as it prints it: never more than the time the parent

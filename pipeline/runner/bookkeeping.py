@@ -528,9 +528,10 @@ def finish_output(out: Path, units: Sequence[U.Unit], pending: Sequence[U.Unit],
 
 
 def finish_manifest(out: Path, manifest: dict[str, Any], units: Sequence[U.Unit],
-                    prepared: Prepared, **fields: Any) -> None:
+                    prepared: Prepared, origin: float | None = None, **fields: Any) -> None:
     """Complete and write the manifest: `fields` (status, counts, shards, ...) plus the inputs
-    with their SHA-256 and the words of every finished unit, from the unit markers."""
+    with their SHA-256 and the words of every finished unit, from the unit markers (`origin`:
+    see `worker_stats`)."""
     markers = W.done_shards(out)
     wanted = {u.unit_id for u in units}
     infos = shard_infos({uid: m for uid, m in markers.items() if uid in wanted})
@@ -544,18 +545,23 @@ def finish_manifest(out: Path, manifest: dict[str, Any], units: Sequence[U.Unit]
         **fields,
     )
     manifest["worker_stats"] = worker_stats(
-        [m for uid, m in markers.items() if uid in wanted])
+        [m for uid, m in markers.items() if uid in wanted], origin)
     if not manifest.get("pipeline_components"):
         manifest["pipeline_components"] = (prepared.earlier or {}).get("pipeline_components")
     W.write_manifest(out, manifest)
 
 
-def worker_stats(markers: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def worker_stats(markers: Sequence[Mapping[str, Any]],
+                 origin: float | None = None) -> list[dict[str, Any]]:
     """Per worker process of the units' markers: start-up seconds (process start to a
     warmed-up pipeline: wall clock and CPU; and the build + warm-up part), peak RSS (MB),
     units, words and seconds spent on units (`benchmarks/run_speed.py` turns these into
-    per-core rates)."""
+    per-core rates). With `origin` (Unix seconds: when the driver process started), also
+    when the worker's first unit of the run started and its last one ended, in seconds since
+    then (`units_from_s`, `units_to_s`: the run's timeline, left out when the markers do not
+    say when their units started)."""
     stats: dict[str, dict[str, Any]] = {}
+    spans: dict[str, tuple[float, float]] = {}
     for m in markers:
         name = str(m.get("worker") or "?")
         s = stats.setdefault(name, {"worker": name, "startup_s": 0.0, "startup_cpu_s": 0.0,
@@ -566,4 +572,12 @@ def worker_stats(markers: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         s["units"] += 1
         s["n_words"] += int(m.get("n_words") or 0)
         s["unit_seconds"] = round(s["unit_seconds"] + float(m.get("seconds") or 0.0), 3)
+        started = float(m.get("started_at") or 0.0)
+        if origin is not None and started > 0:
+            ended = started + float(m.get("seconds") or 0.0)
+            first, last = spans.get(name, (started, ended))
+            spans[name] = (min(first, started), max(last, ended))
+    for name, (first, last) in spans.items():
+        stats[name].update(units_from_s=round(first - (origin or 0.0), 3),
+                           units_to_s=round(last - (origin or 0.0), 3))
     return [stats[k] for k in sorted(stats)]

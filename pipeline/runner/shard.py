@@ -135,6 +135,9 @@ class ShardResult:
     startup_cpu_s: float = 0.0
     build_s: float = 0.0
     peak_rss_mb: float = 0.0
+    #: when the unit started, Unix seconds (the manifest's `worker_stats` place each worker's
+    #: units on the run's timeline: `bookkeeping.worker_stats`)
+    started_at: float = 0.0
 
     @property
     def n_docs(self) -> int:
@@ -404,7 +407,7 @@ def process_unit(
     """Read, annotate and write one unit (its shards in order, into one set of part files);
     record it as finished. Safe to repeat: whatever an earlier attempt at the same unit left
     behind is deleted first."""
-    t0 = time.perf_counter()
+    t0, started_at = time.perf_counter(), time.time()
     out = Path(out)
     W.clean_shard(out, unit.unit_id)
     # before reading: resume compares these with the files
@@ -440,6 +443,7 @@ def process_unit(
         deleted_citations=deleted,
         **asdict(_process.startup or Startup(0.0, 0.0, 0.0)),
         peak_rss_mb=round(peak_rss_mb(), 1),
+        started_at=round(started_at, 3),
     )
     W.mark_shard_done(out, unit.unit_id, asdict(result))
     return result

@@ -124,6 +124,8 @@ class RunSummary:
     threads: int = 0  # dask: the cluster's threads (local: one per worker process)
     #: rows of the errors table per `error` kind (`write.count_error_kinds`)
     error_kinds: dict[str, int] = field(default_factory=dict)
+    workers_asked: int = 0  # --workers (local: at most one process per unit of work is started)
+    units_pending: int = 0  # units of work this attempt had to do (resumed ones not counted)
 
     @property
     def expected_errors(self) -> int:
@@ -174,11 +176,14 @@ class RunSummary:
             (self.outcomes, "outcome"), (self.errors, "error")))
 
     def speed_text(self) -> str:
-        """"N words/s (N words in Ns, ENGINE, N workers[, N threads])"."""
+        """"N words/s (N words in Ns, ENGINE, N workers[, N threads])"; "no word annotated (Ns,
+        ...)" when the attempt annotated nothing (a resume of a finished run, no document read),
+        where "0 words/s" read as a run that had stalled."""
         threads = f", {plural(self.threads, 'thread')}" if self.engine == "dask" else ""
-        return (f"{self.words_per_s:,.0f} words/s ({plural(self.n_words, 'word')} in "
-                f"{self.seconds:.1f}s, {self.engine}, {plural(self.workers, 'worker')}"
-                f"{threads})")
+        how = f"{self.seconds:.1f}s, {self.engine}, {plural(self.workers, 'worker')}{threads}"
+        if not self.n_words:
+            return f"no word annotated ({how})"
+        return f"{self.words_per_s:,.0f} words/s ({plural(self.n_words, 'word')} in {how})"
 
     def notes(self) -> list[str]:
         """What a user must not miss, each printed in brackets: resumed shards, failed shards,
@@ -188,6 +193,11 @@ class RunSummary:
         if self.shards_skipped:
             out.append(f"resumed: {self.shards_skipped:,} of {plural(self.shards_total, 'shard')} "
                        f"{noun(self.shards_skipped, 'was', 'were')} done")
+        if self.engine == "local" and 0 < self.units_pending < self.workers_asked:
+            out.append(f"{self.workers_asked} workers asked, {self.workers:,} used: the input "
+                       f"gave {plural(self.units_pending, 'unit')} of work to do and a unit goes "
+                       "to one worker (only JSON Lines files are cut into several: give "
+                       "several files to use more workers)")
         if self.failed_shards:
             out.append(f"INCOMPLETE: {plural(len(self.failed_shards), 'shard')} failed; "
                        "rerun with --resume")
@@ -502,7 +512,7 @@ def _run_locked(req: _Request, shards: list[Shard], lock: RunLock, t0: float,
         duplicates_dropped=finished.duplicates, citations_deleted=finished.citations_deleted,
         fail_on_error=req.fail_on_error,
         keep_duplicates=req.opts.keep_duplicates,
-        error_kinds=dict(kinds),
+        error_kinds=dict(kinds), workers_asked=req.workers, units_pending=len(pending),
     )
 
 

@@ -318,6 +318,27 @@ def test_the_summary_says_a_count_of_1_in_the_singular(tmp_path: Path) -> None:
     assert "[resumed: 1 of 1 shard was done]" in again.stdout, again.stdout
 
 
+def test_the_summary_says_why_fewer_workers_ran_and_when_nothing_was_annotated(
+        tmp_path: Path) -> None:
+    """`--workers 2` on one file said "1 worker" with no reason, and a resume of a finished
+    run "0 words/s (0 words in 0.6s, ...)", which reads as a stalled run (new user's review)."""
+    seed = SEEDS / "004_f42307a9e4e55ef1.txt"
+    out = tmp_path / "one"
+    first = CliRunner().invoke(app, ["run", str(seed), "--out", str(out), "--workers", "2",
+                                     "--quiet"])
+    assert first.exit_code == 0, first.output
+    text = " ".join(first.stdout.split())
+    assert ", local, 1 worker) -> " in text, text
+    assert ("[2 workers asked, 1 used: the input gave 1 unit of work to do and a unit goes to "
+            "one worker (only JSON Lines files are cut into several: give several files to "
+            "use more workers)]") in text, text
+    again = CliRunner().invoke(app, ["run", str(seed), "--out", str(out), "--workers", "2",
+                                     "--quiet", "--resume"])
+    text = " ".join(again.stdout.split())
+    assert "no word annotated (" in text and "words/s" not in text, text
+    assert "workers asked" not in text, text  # no unit to do: nothing to explain
+
+
 @pytest.mark.parametrize(("option", "message"), [
     ({"part_mb": float("inf")}, "--part-mb must be a finite number"),
     ({"max_file_mb": float("inf")}, "--max-file-mb must be a finite number"),

@@ -96,6 +96,39 @@ def test_hyphenated_terms_match_spaced_hyphens(blank: Language, patterns_file: P
     ]
 
 
+def test_terms_the_text_joins_by_hyphens_match(blank: Language, tmp_path: Path) -> None:
+    # the tokenizer keeps "small-cell", "giant-cell", "large-B-cell" one token; the KB writes
+    # the words apart: the specific concept, not "lung cancer" / "arteritis" / "lymphoma"
+    path = tmp_path / "patterns.jsonl"
+    rows = [
+        {"label": "DISEASE", "pattern": "non - small cell lung cancer", "id": "MESH:D002289"},
+        {"label": "DISEASE", "pattern": "lung cancer", "id": "MESH:D008175"},
+        {"label": "DISEASE", "pattern": "giant cell arteritis", "id": "MESH:D013700"},
+        {"label": "DISEASE", "pattern": "arteritis", "id": "MESH:D001167"},
+        {"label": "DISEASE", "pattern": "diffuse large b cell lymphoma", "id": "MESH:D016403"},
+        {"label": "DISEASE", "pattern": "lymphoma", "id": "MESH:D008223"},
+        {"label": "DISEASE", "pattern": "cell lymphoma", "id": "MESH:D016393"},
+        {"label": "DRUG", "pattern": "fatty acid", "id": "MESH:D005227"},
+    ]
+    path.write_text("".join(json.dumps(p) + "\n" for p in rows), encoding="utf-8")
+    lexicon = LexiconMatcher(blank, "lex", patterns_path=str(path))
+    doc = lexicon(blank(
+        "Patients with non-small-cell lung cancer, giant-cell arteritis or diffuse "
+        "large-B-cell lymphoma were enrolled."
+    ))
+    assert [(s.text, s.id_) for s in doc.spans["lexicon"]] == [
+        ("non-small-cell lung cancer", "MESH:D002289"),
+        ("giant-cell arteritis", "MESH:D013700"),
+        ("diffuse large-B-cell lymphoma", "MESH:D016403"),
+    ]
+    # a term starting or ending inside a hyphen-joined token is no match ("cell lymphoma")
+    doc = lexicon(blank("A large-B-cell lymphoma."))
+    assert [(s.text, s.id_) for s in doc.spans["lexicon"]] == [("lymphoma", "MESH:D008223")]
+    # one hyphenated token alone is a modifier more often than a mention
+    doc = lexicon(blank("The fatty-acid binding protein and fatty acid levels."))
+    assert [s.text for s in doc.spans["lexicon"]] == ["fatty acid"]
+
+
 def test_round_trip_and_bad_patterns(blank: Language, patterns_file: Path, tmp_path: Path) -> None:
     lexicon = LexiconMatcher(blank, "lex", patterns_path=str(patterns_file))
     lexicon.to_disk(tmp_path / "lex")

@@ -12,8 +12,11 @@ every mention that has a concept. Linking, in order:
    A concept the KB does not hold (an id of an older MeSH, as the corpus's) is passed over,
    and the corpus never overrides a curated alias (`pipeline/rules/kb_curated_aliases.tsv`:
    "statins" is the class, though BC5CDR's annotators linked "statin" to Simvastatin; "IFN"
-   is Interferons, not peginterferon alfa-2b) nor a drug class listed by its id
-   (`pipeline/rules/kb_class_concepts.txt`);
+   is Interferons, not peginterferon alfa-2b), a drug class listed by its id
+   (`pipeline/rules/kb_class_concepts.txt`) nor a concept's own name (its MeSH heading, case
+   aside): "hepatitis" is Hepatitis, though BC5CDR's annotators of drug-induced diseases
+   linked it to Chemical and Drug Induced Liver Injury, and "ischemic stroke" the descriptor
+   MeSH added since, not the corpus's Cerebral Infarction;
 1. exact look-up of the normalized mention (`pipeline.kb.normalize_term`: case, hyphens, Greek
    letters, plurals, salts such as "fingolimod hydrochloride") among the KB's names and aliases
    of the same label, then of its form with Roman numerals (`pipeline/rules/kb_roman_numerals.tsv`)
@@ -315,6 +318,9 @@ class Linker:
         dictionary = found[0].concept_id if found else None
         if dictionary is not None and dictionary in self.classes.ids:
             return dictionary
+        heading = next((c.concept_id for c in found if c.name.lower() == norm), None)
+        if heading is not None:  # the KB's own name of a concept: the corpus does not override
+            return heading
         cid = self._synonym(label, norm)
         return cid if cid is not None else dictionary
 
@@ -405,10 +411,18 @@ class Linker:
 
     def _kept(self, concept_id: str, text: str) -> bool:
         """A dictionary match's concept the corpus does not override: a class listed by its id,
-        or the concept the text's curated alias names."""
+        the concept the text's curated alias names, or the concept the text names by its own
+        name (its MeSH heading, case aside: "hepatitis" is Hepatitis, though BC5CDR's
+        annotators of drug-induced diseases linked it to Chemical and Drug Induced Liver
+        Injury; "ischemic stroke" is the 2021 descriptor, not the corpus's Cerebral
+        Infarction)."""
         if concept_id in self.classes.ids:
             return True
-        return self.curated.get(normalize_term(text)) == concept_id
+        norm = normalize_term(text)
+        if self.curated.get(norm) == concept_id:
+            return True
+        concept = self.kb.get(concept_id)
+        return concept is not None and concept.name.lower() == norm
 
     def is_class(self, concept_id: str) -> bool:
         """The concept names a class of drugs (see `ClassConcepts.covers`); cached per id."""

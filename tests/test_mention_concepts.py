@@ -1,0 +1,60 @@
+"""Mentions and concepts of sentences a new user tried (session 43 review, items 4-6), through the
+whole pipeline as `biotab run` builds it."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+
+def mentions(nlp: Language, text: str) -> list[tuple[str, str, str | None]]:
+    return [(e.text, e.label_, e._.concept_id) for e in nlp(text).ents]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We enrolled patients with non-small-cell lung cancer.",
+         ("non-small-cell lung cancer", "DISEASE", "MESH:D002289")),
+        ("Patients with giant-cell arteritis were randomized.",
+         ("giant-cell arteritis", "DISEASE", "MESH:D013700")),
+        ("Patients with diffuse large-B-cell lymphoma received R-CHOP.",
+         ("diffuse large-B-cell lymphoma", "DISEASE", "MESH:D016403")),
+    ],
+)
+def test_hyphenated_disease_names_keep_their_concept(
+    full_nlp: Language, text: str, expected: tuple[str, str, str]
+) -> None:
+    assert expected in mentions(full_nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the KB's own name (MeSH heading Hepatitis), not BC5CDR's drug-induced liver injury
+        ("The patient developed hepatitis.", ("hepatitis", "DISEASE", "MESH:D006505")),
+        ("Hepatitis was reported in 3 patients.", ("Hepatitis", "DISEASE", "MESH:D006505")),
+        # a name the corpus annotated otherwise stays the corpus's when it is no heading
+        ("Hepatotoxicity was not observed.",
+         ("Hepatotoxicity", "DISEASE", "MESH:D056486")),
+        ("Cirrhosis developed in 12 patients with chronic hepatitis C.",
+         ("Cirrhosis", "DISEASE", "MESH:D008103")),
+    ],
+)
+def test_common_disease_words_link_to_the_disease(
+    full_nlp: Language, text: str, expected: tuple[str, str, str]
+) -> None:
+    assert expected in mentions(full_nlp, text)
+
+
+def test_a_defined_abbreviation_is_no_gene_symbol(full_nlp: Language) -> None:
+    # "LTG" is an HGNC alias of TNFSF14; the text defines it as lamotrigine
+    got = mentions(
+        full_nlp,
+        "Patients treated with lamotrigine (LTG) experienced myoclonic jerks. "
+        "LTG was withdrawn in three patients.",
+    )
+    assert [m for m in got if m[0] == "LTG"] == [("LTG", "DRUG", "MESH:D000077213")] * 2
+    # a long form that is a cytokine keeps the cytokine
+    got = mentions(full_nlp, "Patients received lymphotoxin (LT) blockade. LT levels fell.")
+    assert [m[1] for m in got if m[0] == "LT"] == ["CYTOKINE", "CYTOKINE"]

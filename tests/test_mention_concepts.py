@@ -58,3 +58,25 @@ def test_a_defined_abbreviation_is_no_gene_symbol(full_nlp: Language) -> None:
     # a long form that is a cytokine keeps the cytokine
     got = mentions(full_nlp, "Patients received lymphotoxin (LT) blockade. LT levels fell.")
     assert [m[1] for m in got if m[0] == "LT"] == ["CYTOKINE", "CYTOKINE"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # MeSH names the drug only with its salt ("levothyroxine sodium")
+        ("She was started on levothyroxine 50 mcg daily for hypothyroidism.",
+         ("levothyroxine", "DRUG", "MESH:D013974")),
+        # abbreviations trials write undefined
+        ("Patients with T2DM were enrolled.", ("T2DM", "DISEASE", "MESH:D003924")),
+        ("Patients with HFrEF were enrolled.", ("HFrEF", "DISEASE", "MESH:D054143")),
+        ("Patients with heart failure with reduced ejection fraction were enrolled.",
+         ("heart failure with reduced ejection fraction", "DISEASE", "MESH:D054143")),
+        # a mention no name fits takes its head's concept, a broader one, rather than none
+        ("Patients with community-acquired pneumonia were enrolled.",
+         ("community-acquired pneumonia", "DISEASE", "MESH:D011014")),
+    ],
+)
+def test_names_trials_use_are_found_and_linked(
+    full_nlp: Language, text: str, expected: tuple[str, str, str]
+) -> None:
+    assert expected in mentions(full_nlp, text)

@@ -31,6 +31,9 @@ every mention that has a concept. Linking, in order:
 3. character-level fuzzy match (rapidfuzz `ratio`) against aliases of the same label that share
    the first two characters, accepted only at or above `min_similarity`, without a number of
    the mention replaced by another, and only when the best score points at a single concept.
+4. the head: the concept of the longest lexicon match of the label (`doc.spans["lexicon"]`) that
+   ends the mention and starts after its first word ("community-acquired pneumonia" ->
+   Pneumonia), a broader concept rather than none (`head_match`).
 
 An abbreviation with a long form is linked by the long form's text (`Span._.long_form_text`),
 not by the short form: "MP" is a different concept in every field, "methylprednisolone" is one.
@@ -56,10 +59,11 @@ from typing import Any
 import srsly
 from rapidfuzz import fuzz, process
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline import extensions as _extensions  # noqa: F401
 from pipeline.components import mention_filter as _mention_filter  # noqa: F401  (is_generic)
+from pipeline.components.lexicon import SPANS_KEY as LEXICON_SPANS
 from pipeline.components.linker_rules import (
     ADJECTIVE_FORMS_FILE,
     CURATED_ALIASES_FILE,
@@ -157,6 +161,20 @@ def noun_forms(normalized: str, forms: list[tuple[str, str]]) -> list[str]:
             word = last[: len(last) - len(ending)] + replacement
             out.append(f"{head} {word}".strip())
     return out
+
+
+def head_match(doc: Doc, ent: Span) -> str | None:
+    """Step 4: the concept of the longest lexicon match (`doc.spans["lexicon"]`, of the mention's
+    label) that ends the mention and starts after its first token: the mention's head names a
+    broader concept ("community-acquired pneumonia" -> Pneumonia, "ST-segment elevation
+    myocardial infarction" -> Myocardial Infarction). Lexicon matches are tagger patterns, so a
+    common word ("syndrome", "disease") is never a head here. None when there is none."""
+    best: Span | None = None
+    for match in doc.spans.get(LEXICON_SPANS, ()):
+        if (match.end == ent.end and ent.start < match.start and match.label_ == ent.label_
+                and match.id_ and (best is None or match.start < best.start)):
+            best = match
+    return best.id_ if best is not None else None
 
 
 def _other_numbers(mention: set[str], candidate: set[str]) -> bool:
@@ -450,6 +468,8 @@ class Linker:
                 concept_id = self.link(label, long_form or ent.text)
                 if concept_id is None and long_form:
                     concept_id = self.corpus_concept(label, ent.text)
+                if concept_id is None and not attrs.is_abbreviation:
+                    concept_id = head_match(doc, ent)
                 attrs.concept_id = concept_id
             elif not attrs.is_abbreviation:
                 # a dictionary match's concept yields to the corpus's: the annotators' choice

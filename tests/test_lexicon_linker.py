@@ -451,7 +451,9 @@ def test_linker_saves_and_restores_its_lists(tmp_path: Path) -> None:
     linker.use_kb(KnowledgeBase.from_concepts([
         Concept("MESH:D009136", "Muscular Dystrophies", "DISEASE", ("dystrophos",)),
         Concept("MESH:D000005", "Psoriasis", "DISEASE", ("psoriasis",)),
-        Concept("MESH:D015746", "Abdominal Pain", "DISEASE", ("abdominal pain",)),
+        # named otherwise than the text: a concept's own name is not overridden by a corpus
+        # that never uses it, and here the changed corpus never does
+        Concept("MESH:D015746", "Pain, Abdominal", "DISEASE", ("abdominal pain",)),
         Concept("MESH:D000006", "Abdomen, Acute", "DISEASE", ()),
     ]))
     assert linker.link("DISEASE", "dystrophic") == "MESH:D009136"  # trophic -> trophos
@@ -704,3 +706,28 @@ def test_a_saved_linker_names_the_kb_it_was_saved_with(
     # a linker whose KB is missing still saves (and records none)
     Linker(blank, "l5", kb_path=str(tmp_path / "no_kb")).to_disk(tmp_path / "saved2")
     assert json.loads((tmp_path / "saved2" / "linker.json").read_text())["kb"] is None
+
+
+def test_a_concepts_own_name_outranks_a_corpus_that_never_uses_it(
+    blank: Language, tmp_path: Path
+) -> None:
+    synonyms = tmp_path / "synonyms.tsv"
+    synonyms.write_text(
+        "term\tlabel\tconcept_id\tcount\tsource\n"
+        "hepatitis\tDISEASE\tMESH:D056486\t31\tt.pubtator\n"
+        "dyskinesias\tDISEASE\tMESH:D004409\t9\tt.pubtator\n"
+        "involuntary movements\tDISEASE\tMESH:D020820\t2\tt.pubtator\n",
+        encoding="utf-8",
+    )
+    kb = KnowledgeBase.from_concepts([
+        Concept("MESH:D006505", "Hepatitis", "DISEASE", ("hepatitis",)),
+        Concept("MESH:D056486", "Chemical and Drug Induced Liver Injury", "DISEASE",
+                ("drug-induced hepatitis",)),
+        Concept("MESH:D020820", "Dyskinesias", "DISEASE", ("dyskinesias",)),
+        Concept("MESH:D004409", "Dyskinesia, Drug-Induced", "DISEASE", ()),
+    ])
+    linker = linker_for(blank, kb, synonyms)
+    # the corpus never links anything to Hepatitis: the text's own concept
+    assert linker.link("DISEASE", "Hepatitis") == "MESH:D006505"
+    # the corpus uses Dyskinesias for other texts: its choice for this one stands
+    assert linker.link("DISEASE", "dyskinesias") == "MESH:D004409"

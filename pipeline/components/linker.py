@@ -14,9 +14,9 @@ every mention that has a concept. Linking, in order:
    "statins" is the class, though BC5CDR's annotators linked "statin" to Simvastatin; "IFN"
    is Interferons, not peginterferon alfa-2b), a drug class listed by its id
    (`pipeline/rules/kb_class_concepts.txt`) nor a concept's own name (its MeSH heading, case
-   aside): "hepatitis" is Hepatitis, though BC5CDR's annotators of drug-induced diseases
-   linked it to Chemical and Drug Induced Liver Injury, and "ischemic stroke" the descriptor
-   MeSH added since, not the corpus's Cerebral Infarction;
+   aside) that the corpus never links anything to: "hepatitis" is Hepatitis, though BC5CDR's
+   annotators of drug-induced diseases linked it to Chemical and Drug Induced Liver Injury,
+   and "ischemic stroke" the descriptor MeSH added since, not the corpus's Cerebral Infarction;
 1. exact look-up of the normalized mention (`pipeline.kb.normalize_term`: case, hyphens, Greek
    letters, plurals, salts such as "fingolimod hydrochloride") among the KB's names and aliases
    of the same label, then of its form with Roman numerals (`pipeline/rules/kb_roman_numerals.tsv`)
@@ -257,6 +257,8 @@ class Linker:
         """Link with these lists (as read from their files, which `to_disk` writes back)."""
         self.synonym_rows = synonyms
         self.synonyms = synonym_table(synonyms)
+        # the concepts the corpus links some text to (`_heading`)
+        self.corpus_ids = frozenset(s.concept_id for s in synonyms)
         self.adjective_forms = adjective_forms
         self.trim_rows = trim_rows
         self.trims = trim_words(trim_rows)
@@ -336,7 +338,7 @@ class Linker:
         dictionary = found[0].concept_id if found else None
         if dictionary is not None and dictionary in self.classes.ids:
             return dictionary
-        heading = next((c.concept_id for c in found if c.name.lower() == norm), None)
+        heading = next((c.concept_id for c in found if self._heading(c.concept_id, norm)), None)
         if heading is not None:  # the KB's own name of a concept: the corpus does not override
             return heading
         cid = self._synonym(label, norm)
@@ -439,6 +441,17 @@ class Linker:
         norm = normalize_term(text)
         if self.curated.get(norm) == concept_id:
             return True
+        return self._heading(concept_id, norm)
+
+    def _heading(self, concept_id: str, norm: str) -> bool:
+        """The normalized text is the concept's own name (its MeSH heading, case aside) and the
+        training corpus links no text to that concept: its annotators had an older MeSH without
+        it ("ischemic stroke", 2021) or a convention of their corpus ("hepatitis": every one
+        there drug-induced). Where they did use the concept for other texts, their choice for
+        this one stands ("dyskinesias" -> Dyskinesia, Drug-Induced, though Dyskinesias is
+        theirs too)."""
+        if concept_id in self.corpus_ids:
+            return False
         concept = self.kb.get(concept_id)
         return concept is not None and concept.name.lower() == norm
 

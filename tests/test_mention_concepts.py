@@ -80,3 +80,9 @@ def test_names_trials_use_are_found_and_linked(
     full_nlp: Language, text: str, expected: tuple[str, str, str]
 ) -> None:
     assert expected in mentions(full_nlp, text)
+
+
+def test_no_mention_starts_with_a_bracket(full_nlp: Language) -> None:
+    got = mentions(full_nlp, "Ouabain inhibits the cardiac (Na,K)-ATPase in the kidney.")
+    assert not [m for m in got if m[0].startswith("(")]
+    assert ("Na", "DRUG", "MESH:D012964") in got

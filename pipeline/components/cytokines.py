@@ -298,7 +298,7 @@ class CytokineNormalizer:
         HGNC alias symbol of TNFSF14; "lymphotoxin (LT)" stays the cytokine)."""
         attrs = ent._
         long_form = attrs.long_form_text if attrs.is_abbreviation else None
-        return bool(long_form) and self.lookup(long_form) is None
+        return isinstance(long_form, str) and bool(long_form) and self.lookup(long_form) is None
 
     def _named_as_therapy(
         self, doc: Doc, text: str, ent: Span, drugs: tuple[set[int], set[int]]

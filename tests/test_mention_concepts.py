@@ -86,3 +86,9 @@ def test_no_mention_starts_with_a_bracket(full_nlp: Language) -> None:
     got = mentions(full_nlp, "Ouabain inhibits the cardiac (Na,K)-ATPase in the kidney.")
     assert not [m for m in got if m[0].startswith("(")]
     assert ("Na", "DRUG", "MESH:D012964") in got
+
+
+def test_a_coordinated_mention_takes_no_head(full_nlp: Language) -> None:
+    # the head of "breast and ovarian cancer" is one of the two diseases
+    got = mentions(full_nlp, "Families with breast and ovarian cancer were studied.")
+    assert ("breast and ovarian cancer", "DISEASE", None) in got

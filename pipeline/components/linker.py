@@ -163,12 +163,19 @@ def noun_forms(normalized: str, forms: list[tuple[str, str]]) -> list[str]:
     return out
 
 
+#: words that join two names in one mention (`head_match` gives such a mention no head)
+_COORDINATORS = frozenset({"and", "or", "/", ",", "&", "and/or", "nor"})
+
+
 def head_match(doc: Doc, ent: Span) -> str | None:
     """Step 4: the concept of the longest lexicon match (`doc.spans["lexicon"]`, of the mention's
     label) that ends the mention and starts after its first token: the mention's head names a
     broader concept ("community-acquired pneumonia" -> Pneumonia, "ST-segment elevation
     myocardial infarction" -> Myocardial Infarction). Lexicon matches are tagger patterns, so a
-    common word ("syndrome", "disease") is never a head here. None when there is none."""
+    common word ("syndrome", "disease") is never a head here. None when there is none, and
+    for a mention that coordinates names ("breast and ovarian cancer": its head is one of two)."""
+    if any(t.lower_ in _COORDINATORS for t in ent):
+        return None  # "breast and ovarian cancer": the head names one of two
     best: Span | None = None
     for match in doc.spans.get(LEXICON_SPANS, ()):
         if (match.end == ent.end and ent.start < match.start and match.label_ == ent.label_

@@ -92,3 +92,9 @@ def test_a_coordinated_mention_takes_no_head(full_nlp: Language) -> None:
     # the head of "breast and ovarian cancer" is one of the two diseases
     got = mentions(full_nlp, "Families with breast and ovarian cancer were studied.")
     assert ("breast and ovarian cancer", "DISEASE", None) in got
+
+
+def test_a_drug_name_takes_no_head(full_nlp: Language) -> None:
+    # the last words of a drug name name a chemical class: "nicotinic acid amide" is no Amides
+    got = mentions(full_nlp, "Rats were given nicotinic acid amide in the diet.")
+    assert all(cid != "MESH:D000577" for _, _, cid in got)

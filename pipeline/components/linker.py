@@ -31,9 +31,12 @@ every mention that has a concept. Linking, in order:
 3. character-level fuzzy match (rapidfuzz `ratio`) against aliases of the same label that share
    the first two characters, accepted only at or above `min_similarity`, without a number of
    the mention replaced by another, and only when the best score points at a single concept.
-4. the head: the concept of the longest lexicon match of the label (`doc.spans["lexicon"]`) that
-   ends the mention and starts after its first word ("community-acquired pneumonia" ->
-   Pneumonia), a broader concept rather than none (`head_match`).
+4. for a DISEASE mention, the head: the concept of the longest DISEASE lexicon match
+   (`doc.spans["lexicon"]`) that ends the mention and starts after its first word
+   ("community-acquired pneumonia" -> Pneumonia), a broader concept rather than none
+   (`head_match`). Not for drugs: a drug name's last words name a chemical class ("nicotinic
+   acid amide" is no Amides), nor for a mention that coordinates names ("breast and ovarian
+   cancer").
 
 An abbreviation with a long form is linked by the long form's text (`Span._.long_form_text`),
 not by the short form: "MP" is a different concept in every field, "methylprednisolone" is one.
@@ -85,7 +88,7 @@ from pipeline.components.linker_rules import (
 from pipeline.kb import KnowledgeBase, normalize_term
 from pipeline.kb.classes import CLASS_CONCEPTS_FILE, CLASS_WORDS_FILE, ClassConcepts, ClassWords
 from pipeline.kb.synonyms import SYNONYMS_FILE, Synonym, load_corpus_synonyms
-from pipeline.labels import LINKED
+from pipeline.labels import DISEASE, LINKED
 
 log = logging.getLogger(__name__)
 
@@ -488,7 +491,7 @@ class Linker:
                 concept_id = self.link(label, long_form or ent.text)
                 if concept_id is None and long_form:
                     concept_id = self.corpus_concept(label, ent.text)
-                if concept_id is None and not attrs.is_abbreviation:
+                if concept_id is None and label == DISEASE and not attrs.is_abbreviation:
                     concept_id = head_match(doc, ent)
                 attrs.concept_id = concept_id
             elif not attrs.is_abbreviation:

@@ -13,7 +13,10 @@ of its own, the pieces are tokenized again) where
 4. one side is a known chemical or disease name (a one-word KB DRUG/DISEASE term, or a one-word
    mention of the training corpus, `pipeline/rules/kb_corpus_synonyms.tsv`) and the other side
    is a word of at least `min_term_length` characters or a stereo letter ("L-", "D-");
-5. at a slash, both sides are abbreviations ("BZDs/RDs").
+5. at a slash, both sides are abbreviations ("BZDs/RDs");
+6. a bracket the token opens or closes alone at a name's edge ("(Na" and "K)-ATPase" of
+   "(Na,K)-ATPase", where scispacy cut at the comma inside the brackets): the bracket is split
+   off, so that "Na" and "K" are tokens, and no mention starts with a bracket.
 
 A token that is itself a known name stays whole ("L-dopa", "5-FU", "co-trimoxazole"), and so does
 a scispacy token longer than `max_split_length` characters (a 4 KB "aspirin-aspirin-..." chain or a
@@ -53,6 +56,14 @@ _SEPARATORS = "-/\u2010\u2011\u2013"
 _HAS_SEPARATOR = re.compile(f"[{_SEPARATORS}]")
 # an abbreviation: letters/digits with at least two capitals ("BZDs", "5-FU", "LV")
 _ABBREVIATION = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z0-9+-]+$")
+# a bracket a token opens or closes alone at a name's edge (rule 6): "(Na" and "K)-ATPase" of
+# "(Na,K)-ATPase", where scispacy cut at the comma inside the brackets
+_OPEN_EDGE = re.compile(r"^[(\[][A-Za-z][A-Za-z0-9]*$")
+_CLOSE_EDGE = re.compile(r"^[A-Za-z][A-Za-z0-9]*[)\]](?=$|-)")
+#: where a text may hold such a token (a token starting with a bracket, or closing one after
+#: a letter or digit): texts without one are not looked at token by token
+_BRACKETS = frozenset("()[]")
+_MAY_HAVE_EDGE = re.compile(r"(?:^|\s)[(\[][A-Za-z]|[A-Za-z0-9][)\]]")
 
 
 @lru_cache(maxsize=4)
@@ -260,6 +271,11 @@ class CompoundSplitter:
 
     def _step(self, text: str) -> tuple[str, str, str] | None:
         """(left, separator, right) where `text` is cut ("" right of a dangling hyphen)."""
+        if _OPEN_EDGE.match(text):  # rule 6
+            return "", text[0], text[1:]
+        close = _CLOSE_EDGE.match(text)
+        if close:
+            return text[: close.end() - 1], text[close.end() - 1], text[close.end() :]
         if len(text) < 3 or not _HAS_SEPARATOR.search(text, 1):
             return None
         if text.lower() in self.terms:
@@ -318,7 +334,7 @@ class BiotabTokenizer:
         doc = self.base(text)
         # separators are not whitespace, so each lies in a token: a text without one has no
         # token to split
-        if not _HAS_SEPARATOR.search(text):
+        if not _HAS_SEPARATOR.search(text) and not _MAY_HAVE_EDGE.search(text):
             return doc
         # token texts and trailing spaces from the Doc's arrays, without a Token per token
         strings = self.vocab.strings
@@ -329,7 +345,9 @@ class BiotabTokenizer:
         changed = False
         for orth, space in arrays:
             word = strings[orth]
-            pieces = splitter.split(word) if _HAS_SEPARATOR.search(word) else [word]
+            edge = not _BRACKETS.isdisjoint(word) and (
+                _OPEN_EDGE.match(word) or _CLOSE_EDGE.match(word))
+            pieces = splitter.split(word) if edge or _HAS_SEPARATOR.search(word) else [word]
             if len(pieces) > 1:
                 changed = True
                 words.extend(pieces)

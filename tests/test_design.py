@@ -58,6 +58,22 @@ ABSTRACTS = {
         "PURPOSE: To evaluate the response rate and toxic effects of vinorelbine administered as "
         "a single agent in metastatic squamous cell carcinoma of the esophagus."
     ),
+    # targeted therapies: the title's mutation names the drug's target, the text the trial
+    "randomized_trial, of a targeted therapy": (
+        "Osimertinib in untreated EGFR-mutated advanced non-small-cell lung cancer.\n"
+        "We randomly assigned 556 patients with previously untreated, EGFR mutation-positive "
+        "advanced NSCLC in a 1:1 ratio to receive osimertinib or a standard EGFR-TKI."
+    ),
+    "randomized_trial, of a BRAF inhibitor": (
+        "Dabrafenib plus trametinib in BRAF V600E-mutant metastatic melanoma.\n"
+        "We randomly assigned 423 patients to dabrafenib plus trametinib or dabrafenib plus "
+        "placebo. The overall response rate was 67% versus 51%."
+    ),
+    "clinical_trial, single-arm of a KRAS inhibitor": (
+        "Sotorasib for lung cancers with KRAS p.G12C mutation.\n"
+        "In this phase 2 single-arm trial, 126 patients received sotorasib. An objective "
+        "response was observed in 37.1% of patients."
+    ),
     "review": (
         "Pharmacotherapy of gout: a meta-analysis of randomized trials.\n"
         "We searched MEDLINE and EMBASE for randomized trials of urate-lowering drugs."

@@ -96,6 +96,39 @@ def test_hyphenated_terms_match_spaced_hyphens(blank: Language, patterns_file: P
     ]
 
 
+def test_terms_the_text_joins_by_hyphens_match(blank: Language, tmp_path: Path) -> None:
+    # the tokenizer keeps "small-cell", "giant-cell", "large-B-cell" one token; the KB writes
+    # the words apart: the specific concept, not "lung cancer" / "arteritis" / "lymphoma"
+    path = tmp_path / "patterns.jsonl"
+    rows = [
+        {"label": "DISEASE", "pattern": "non - small cell lung cancer", "id": "MESH:D002289"},
+        {"label": "DISEASE", "pattern": "lung cancer", "id": "MESH:D008175"},
+        {"label": "DISEASE", "pattern": "giant cell arteritis", "id": "MESH:D013700"},
+        {"label": "DISEASE", "pattern": "arteritis", "id": "MESH:D001167"},
+        {"label": "DISEASE", "pattern": "diffuse large b cell lymphoma", "id": "MESH:D016403"},
+        {"label": "DISEASE", "pattern": "lymphoma", "id": "MESH:D008223"},
+        {"label": "DISEASE", "pattern": "cell lymphoma", "id": "MESH:D016393"},
+        {"label": "DRUG", "pattern": "fatty acid", "id": "MESH:D005227"},
+    ]
+    path.write_text("".join(json.dumps(p) + "\n" for p in rows), encoding="utf-8")
+    lexicon = LexiconMatcher(blank, "lex", patterns_path=str(path))
+    doc = lexicon(blank(
+        "Patients with non-small-cell lung cancer, giant-cell arteritis or diffuse "
+        "large-B-cell lymphoma were enrolled."
+    ))
+    assert [(s.text, s.id_) for s in doc.spans["lexicon"]] == [
+        ("non-small-cell lung cancer", "MESH:D002289"),
+        ("giant-cell arteritis", "MESH:D013700"),
+        ("diffuse large-B-cell lymphoma", "MESH:D016403"),
+    ]
+    # a term starting or ending inside a hyphen-joined token is no match ("cell lymphoma")
+    doc = lexicon(blank("A large-B-cell lymphoma."))
+    assert [(s.text, s.id_) for s in doc.spans["lexicon"]] == [("lymphoma", "MESH:D008223")]
+    # one hyphenated token alone is a modifier more often than a mention
+    doc = lexicon(blank("The fatty-acid binding protein and fatty acid levels."))
+    assert [s.text for s in doc.spans["lexicon"]] == ["fatty acid"]
+
+
 def test_round_trip_and_bad_patterns(blank: Language, patterns_file: Path, tmp_path: Path) -> None:
     lexicon = LexiconMatcher(blank, "lex", patterns_path=str(patterns_file))
     lexicon.to_disk(tmp_path / "lex")
@@ -418,7 +451,9 @@ def test_linker_saves_and_restores_its_lists(tmp_path: Path) -> None:
     linker.use_kb(KnowledgeBase.from_concepts([
         Concept("MESH:D009136", "Muscular Dystrophies", "DISEASE", ("dystrophos",)),
         Concept("MESH:D000005", "Psoriasis", "DISEASE", ("psoriasis",)),
-        Concept("MESH:D015746", "Abdominal Pain", "DISEASE", ("abdominal pain",)),
+        # named otherwise than the text: a concept's own name is not overridden by a corpus
+        # that never uses it, and here the changed corpus never does
+        Concept("MESH:D015746", "Pain, Abdominal", "DISEASE", ("abdominal pain",)),
         Concept("MESH:D000006", "Abdomen, Acute", "DISEASE", ()),
     ]))
     assert linker.link("DISEASE", "dystrophic") == "MESH:D009136"  # trophic -> trophos
@@ -671,3 +706,28 @@ def test_a_saved_linker_names_the_kb_it_was_saved_with(
     # a linker whose KB is missing still saves (and records none)
     Linker(blank, "l5", kb_path=str(tmp_path / "no_kb")).to_disk(tmp_path / "saved2")
     assert json.loads((tmp_path / "saved2" / "linker.json").read_text())["kb"] is None
+
+
+def test_a_concepts_own_name_outranks_a_corpus_that_never_uses_it(
+    blank: Language, tmp_path: Path
+) -> None:
+    synonyms = tmp_path / "synonyms.tsv"
+    synonyms.write_text(
+        "term\tlabel\tconcept_id\tcount\tsource\n"
+        "hepatitis\tDISEASE\tMESH:D056486\t31\tt.pubtator\n"
+        "dyskinesias\tDISEASE\tMESH:D004409\t9\tt.pubtator\n"
+        "involuntary movements\tDISEASE\tMESH:D020820\t2\tt.pubtator\n",
+        encoding="utf-8",
+    )
+    kb = KnowledgeBase.from_concepts([
+        Concept("MESH:D006505", "Hepatitis", "DISEASE", ("hepatitis",)),
+        Concept("MESH:D056486", "Chemical and Drug Induced Liver Injury", "DISEASE",
+                ("drug-induced hepatitis",)),
+        Concept("MESH:D020820", "Dyskinesias", "DISEASE", ("dyskinesias",)),
+        Concept("MESH:D004409", "Dyskinesia, Drug-Induced", "DISEASE", ()),
+    ])
+    linker = linker_for(blank, kb, synonyms)
+    # the corpus never links anything to Hepatitis: the text's own concept
+    assert linker.link("DISEASE", "Hepatitis") == "MESH:D006505"
+    # the corpus uses Dyskinesias for other texts: its choice for this one stands
+    assert linker.link("DISEASE", "dyskinesias") == "MESH:D004409"

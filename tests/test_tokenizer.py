@@ -52,10 +52,13 @@ def nlp() -> Language:
         # prefixes and a dangling hyphen
         ("non-lithium-treated", ["non", "-", "lithium", "-", "treated"]),
         ("diazepam- and cocaine-induced", ["diazepam", "-", "and", "cocaine", "-", "induced"]),
+        # a bracket opened or closed alone at a name's edge: scispacy cut at the inner comma
+        ("cardiac (Na,K)-ATPase", ["cardiac", "(", "Na", ",", "K", ")", "-ATPase"]),
         # left alone: no name, no modifier
         ("IL-2 and TNF-alpha", ["IL-2", "and", "TNF-alpha"]),
         ("10 mg/kg", ["10", "mg/kg"]),
         ("N-methyl", ["N-methyl"]),
+        ("CaCl(2) and GABA(A) receptors", ["CaCl(2", ")", "and", "GABA(A", ")", "receptors"]),
     ],
 )
 def test_splits(nlp: Language, text: str, tokens: list[str]) -> None:

@@ -274,6 +274,8 @@ class CytokineNormalizer:
             entry = self.lookup(ent.text)
             if entry is None or entry.kind == "exclude":
                 continue
+            if self._defined_otherwise(ent):
+                continue
             label, cid, cname = _label_of(entry), entry.concept_id, entry.concept_name
             if label == CYTOKINE and self._named_as_therapy(doc, text, ent, drugs):
                 if entry.drug_concept_id:
@@ -289,6 +291,14 @@ class CytokineNormalizer:
             ents[k]._.concept_name = cname
         if changed:
             doc.set_ents(ents, default="outside")
+
+    def _defined_otherwise(self, ent: Span) -> bool:
+        """An abbreviation the text defines by a long form that is no cytokine name: it keeps
+        the long form's label and concept ("lamotrigine (LTG)": "LTG" is lamotrigine, not the
+        HGNC alias symbol of TNFSF14; "lymphotoxin (LT)" stays the cytokine)."""
+        attrs = ent._
+        long_form = attrs.long_form_text if attrs.is_abbreviation else None
+        return isinstance(long_form, str) and bool(long_form) and self.lookup(long_form) is None
 
     def _named_as_therapy(
         self, doc: Doc, text: str, ent: Span, drugs: tuple[set[int], set[int]]

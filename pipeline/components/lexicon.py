@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 from spacy.attrs import LOWER
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from pipeline import extensions as _extensions  # noqa: F401
@@ -105,6 +106,49 @@ def spaced_hyphens(tokens: tuple[str, ...]) -> tuple[str, ...]:
     if not any("-" in t and t != "-" for t in tokens):
         return tokens
     return tuple(piece for t in tokens for piece in _HYPHEN.split(t) if piece)
+
+
+def _hyphen_words(word: str) -> list[str]:
+    """The words of a hyphen-joined token ("small-cell" -> small, cell), else []."""
+    if "-" not in word or word.startswith("-") or word.endswith("-") or "--" in word:
+        return []
+    return word.split("-")
+
+
+def hyphen_word_matches(
+    index: LexiconIndex, lowers: list[str], allowed: np.ndarray,
+    found: list[tuple[int, int, str, str]],
+) -> list[tuple[int, int, str, str]]:
+    """Matches of terms whose words the text joins by hyphens: "non-small-cell lung cancer",
+    "giant-cell arteritis", "large-B-cell lymphoma" are one token ("small-cell", "giant-cell",
+    "large-B-cell") where the KB writes "small cell", "giant cell", "large B cell". The doc's
+    tokens are matched again with every hyphen-joined token read as its words; a match must
+    start and end at token boundaries, and only matches through such a token (not already in
+    `found`) are returned, in (start, end) token offsets of the doc."""
+    words: list[str] = []
+    token_of: list[int] = []
+    first: list[bool] = []
+    last: list[bool] = []
+    for i, lower in enumerate(lowers):
+        pieces = _hyphen_words(lower) or [lower]
+        words.extend(pieces)
+        token_of.extend([i] * len(pieces))
+        first.extend(j == 0 for j in range(len(pieces)))
+        last.extend(j == len(pieces) - 1 for j in range(len(pieces)))
+    if len(words) == len(lowers):  # no hyphen-joined token
+        return []
+    hashes = np.array([get_string_id(w) for w in words], dtype=np.uint64)
+    starts = allowed[np.array(token_of)] & np.array(first, dtype=bool)
+    seen = {(s, e, label, cid) for s, e, label, cid in found}
+    out: list[tuple[int, int, str, str]] = []
+    for start, end, label, cid in index.match(hashes, starts):
+        if not last[end - 1]:
+            continue
+        match = (token_of[start], token_of[end - 1] + 1, label, cid)
+        if match[1] - match[0] > 1 and match not in seen:
+            seen.add(match)
+            out.append(match)
+    return out
 
 
 class LexiconMatcher:
@@ -221,14 +265,18 @@ class LexiconMatcher:
         self._index = None
 
     def matches(self, doc: Doc) -> list[Span]:
-        """Every (possibly overlapping) match in English sentences."""
+        """Every (possibly overlapping) match in English sentences, also of terms whose words
+        the text joins by hyphens (`hyphen_word_matches`)."""
         index = self.index
         if len(doc) == 0:
             return []
         allowed = np.array(english_token_mask(doc), dtype=bool)
         lowers = doc.to_array(LOWER)
+        found = index.match(lowers, allowed)
+        if self.split_hyphens and "-" in doc.text:
+            found += hyphen_word_matches(index, [t.lower_ for t in doc], allowed, found)
         return [Span(doc, start, end, label=label, span_id=concept_id)
-                for start, end, label, concept_id in index.match(lowers, allowed)]
+                for start, end, label, concept_id in found]
 
     def __call__(self, doc: Doc) -> Doc:
         spans = resolve_overlaps(self.matches(doc))

@@ -12,8 +12,11 @@ every mention that has a concept. Linking, in order:
    A concept the KB does not hold (an id of an older MeSH, as the corpus's) is passed over,
    and the corpus never overrides a curated alias (`pipeline/rules/kb_curated_aliases.tsv`:
    "statins" is the class, though BC5CDR's annotators linked "statin" to Simvastatin; "IFN"
-   is Interferons, not peginterferon alfa-2b) nor a drug class listed by its id
-   (`pipeline/rules/kb_class_concepts.txt`);
+   is Interferons, not peginterferon alfa-2b), a drug class listed by its id
+   (`pipeline/rules/kb_class_concepts.txt`) nor a concept's own name (its MeSH heading, case
+   aside) that the corpus never links anything to: "hepatitis" is Hepatitis, though BC5CDR's
+   annotators of drug-induced diseases linked it to Chemical and Drug Induced Liver Injury,
+   and "ischemic stroke" the descriptor MeSH added since, not the corpus's Cerebral Infarction;
 1. exact look-up of the normalized mention (`pipeline.kb.normalize_term`: case, hyphens, Greek
    letters, plurals, salts such as "fingolimod hydrochloride") among the KB's names and aliases
    of the same label, then of its form with Roman numerals (`pipeline/rules/kb_roman_numerals.tsv`)
@@ -28,6 +31,12 @@ every mention that has a concept. Linking, in order:
 3. character-level fuzzy match (rapidfuzz `ratio`) against aliases of the same label that share
    the first two characters, accepted only at or above `min_similarity`, without a number of
    the mention replaced by another, and only when the best score points at a single concept.
+4. for a DISEASE mention, the head: the concept of the longest DISEASE lexicon match
+   (`doc.spans["lexicon"]`) that ends the mention and starts after its first word
+   ("community-acquired pneumonia" -> Pneumonia), a broader concept rather than none
+   (`head_match`). Not for drugs: a drug name's last words name a chemical class ("nicotinic
+   acid amide" is no Amides), nor for a mention that coordinates names ("breast and ovarian
+   cancer").
 
 An abbreviation with a long form is linked by the long form's text (`Span._.long_form_text`),
 not by the short form: "MP" is a different concept in every field, "methylprednisolone" is one.
@@ -53,10 +62,11 @@ from typing import Any
 import srsly
 from rapidfuzz import fuzz, process
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline import extensions as _extensions  # noqa: F401
 from pipeline.components import mention_filter as _mention_filter  # noqa: F401  (is_generic)
+from pipeline.components.lexicon import SPANS_KEY as LEXICON_SPANS
 from pipeline.components.linker_rules import (
     ADJECTIVE_FORMS_FILE,
     CURATED_ALIASES_FILE,
@@ -78,7 +88,7 @@ from pipeline.components.linker_rules import (
 from pipeline.kb import KnowledgeBase, normalize_term
 from pipeline.kb.classes import CLASS_CONCEPTS_FILE, CLASS_WORDS_FILE, ClassConcepts, ClassWords
 from pipeline.kb.synonyms import SYNONYMS_FILE, Synonym, load_corpus_synonyms
-from pipeline.labels import LINKED
+from pipeline.labels import DISEASE, LINKED
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +164,27 @@ def noun_forms(normalized: str, forms: list[tuple[str, str]]) -> list[str]:
             word = last[: len(last) - len(ending)] + replacement
             out.append(f"{head} {word}".strip())
     return out
+
+
+#: words that join two names in one mention (`head_match` gives such a mention no head)
+_COORDINATORS = frozenset({"and", "or", "/", ",", "&", "and/or", "nor"})
+
+
+def head_match(doc: Doc, ent: Span) -> str | None:
+    """Step 4: the concept of the longest lexicon match (`doc.spans["lexicon"]`, of the mention's
+    label) that ends the mention and starts after its first token: the mention's head names a
+    broader concept ("community-acquired pneumonia" -> Pneumonia, "ST-segment elevation
+    myocardial infarction" -> Myocardial Infarction). Lexicon matches are tagger patterns, so a
+    common word ("syndrome", "disease") is never a head here. None when there is none, and
+    for a mention that coordinates names ("breast and ovarian cancer": its head is one of two)."""
+    if any(t.lower_ in _COORDINATORS for t in ent):
+        return None  # "breast and ovarian cancer": the head names one of two
+    best: Span | None = None
+    for match in doc.spans.get(LEXICON_SPANS, ()):
+        if (match.end == ent.end and ent.start < match.start and match.label_ == ent.label_
+                and match.id_ and (best is None or match.start < best.start)):
+            best = match
+    return best.id_ if best is not None else None
 
 
 def _other_numbers(mention: set[str], candidate: set[str]) -> bool:
@@ -236,6 +267,8 @@ class Linker:
         """Link with these lists (as read from their files, which `to_disk` writes back)."""
         self.synonym_rows = synonyms
         self.synonyms = synonym_table(synonyms)
+        # the concepts the corpus links some text to (`_heading`)
+        self.corpus_ids = frozenset(s.concept_id for s in synonyms)
         self.adjective_forms = adjective_forms
         self.trim_rows = trim_rows
         self.trims = trim_words(trim_rows)
@@ -315,6 +348,9 @@ class Linker:
         dictionary = found[0].concept_id if found else None
         if dictionary is not None and dictionary in self.classes.ids:
             return dictionary
+        heading = next((c.concept_id for c in found if self._heading(c.concept_id, norm)), None)
+        if heading is not None:  # the KB's own name of a concept: the corpus does not override
+            return heading
         cid = self._synonym(label, norm)
         return cid if cid is not None else dictionary
 
@@ -405,10 +441,29 @@ class Linker:
 
     def _kept(self, concept_id: str, text: str) -> bool:
         """A dictionary match's concept the corpus does not override: a class listed by its id,
-        or the concept the text's curated alias names."""
+        the concept the text's curated alias names, or the concept the text names by its own
+        name (its MeSH heading, case aside: "hepatitis" is Hepatitis, though BC5CDR's
+        annotators of drug-induced diseases linked it to Chemical and Drug Induced Liver
+        Injury; "ischemic stroke" is the 2021 descriptor, not the corpus's Cerebral
+        Infarction)."""
         if concept_id in self.classes.ids:
             return True
-        return self.curated.get(normalize_term(text)) == concept_id
+        norm = normalize_term(text)
+        if self.curated.get(norm) == concept_id:
+            return True
+        return self._heading(concept_id, norm)
+
+    def _heading(self, concept_id: str, norm: str) -> bool:
+        """The normalized text is the concept's own name (its MeSH heading, case aside) and the
+        training corpus links no text to that concept: its annotators had an older MeSH without
+        it ("ischemic stroke", 2021) or a convention of their corpus ("hepatitis": every one
+        there drug-induced). Where they did use the concept for other texts, their choice for
+        this one stands ("dyskinesias" -> Dyskinesia, Drug-Induced, though Dyskinesias is
+        theirs too)."""
+        if concept_id in self.corpus_ids:
+            return False
+        concept = self.kb.get(concept_id)
+        return concept is not None and concept.name.lower() == norm
 
     def is_class(self, concept_id: str) -> bool:
         """The concept names a class of drugs (see `ClassConcepts.covers`); cached per id."""
@@ -436,6 +491,8 @@ class Linker:
                 concept_id = self.link(label, long_form or ent.text)
                 if concept_id is None and long_form:
                     concept_id = self.corpus_concept(label, ent.text)
+                if concept_id is None and label == DISEASE and not attrs.is_abbreviation:
+                    concept_id = head_match(doc, ent)
                 attrs.concept_id = concept_id
             elif not attrs.is_abbreviation:
                 # a dictionary match's concept yields to the corpus's: the annotators' choice

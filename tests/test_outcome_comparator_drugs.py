@@ -138,3 +138,31 @@ def test_a_comparison_of_two_arms_figures_names_no_comparator_for_the_next_claus
         "group; hazard ratio 0.64.",
     )
     assert got["0.64"] == "infliximab"
+
+
+def test_a_sentences_comparison_phrases_are_read_once(
+    outcomes_nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The comparison phrases of a sentence's drugs are read once for all its figures (one
+    `ComparatorDrugs` a sentence), not once a figure; each figure still takes its drug."""
+    from pipeline.components import outcome_resolve
+    from pipeline.components.outcome_comparator_drugs import ComparatorDrugs
+
+    made: list[object] = []
+
+    class Counted(ComparatorDrugs):
+        def __init__(self, *args: object) -> None:
+            made.append(self)
+            super().__init__(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outcome_resolve, "ComparatorDrugs", Counted)
+    text = (
+        "Infliximab reduced the relapse rate by 54%, the flare rate by 31% and the "
+        "hospitalization rate by 22% compared with azathioprine. "
+        "Infliximab reduced the relapse rate by 44% compared with azathioprine."
+    )
+    got = drugs(outcomes_nlp, text)
+    assert {t: str(d).lower() for t, d in got.items()} == {
+        "54%": "infliximab", "31%": "infliximab", "22%": "infliximab", "44%": "infliximab"
+    }
+    assert len(made) == 2  # (one a sentence)

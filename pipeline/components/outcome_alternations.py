@@ -18,8 +18,48 @@ def longest_first(words: Iterable[str]) -> list[str]:
 
 def alt(words: Iterable[str]) -> str:
     """A regex alternation of `words`, escaped, `longest_first`; the regex modules of the
-    lexicon build theirs with it."""
-    return "|".join(re.escape(w) for w in longest_first(words))
+    lexicon build theirs with it. Words of lower-case ASCII are written as a tree of their
+    shared beginnings (`_prefix_tree`): the same matches, in the same order of preference."""
+    ordered = longest_first(words)
+    if len(ordered) > 1 and all(w and w.isascii() and w == w.lower() for w in ordered):
+        return _prefix_tree(ordered)
+    return "|".join(re.escape(w) for w in ordered)
+
+
+# The key of a `_prefix_tree` node under which a word ends there (no character is empty).
+_END = ""
+
+
+def _prefix_tree(words: list[str]) -> str:
+    """ "seventeen|seventy|seven|six" as "s(?:even(?:t(?:een|y))?|ix)": the alternation with each
+    shared beginning written once, so that the regex engine tries one branch a next character,
+    not one a word (an alternation of a hundred words, tried at every position of a sentence,
+    cost about 30% more instructions over the lexicon's regexes). It finds what the flat
+    alternation finds, in its order: two words match at one position only where one begins
+    the other (two different lower-case ASCII characters match no common character, in any
+    case mode), and the tree tries the longer first, as `longest_first` orders them (where a
+    word ends, the rest of its branch is optional and greedy)."""
+    root: dict[str, Any] = {}
+    for w in words:
+        node = root
+        for c in w:
+            node = node.setdefault(c, {})
+        node[_END] = {}
+    return _branches(root)
+
+
+def _branches(node: dict[str, Any]) -> str:
+    """The alternation of the branches below a `_prefix_tree` node, one a next character."""
+    out = []
+    for c in sorted(k for k in node if k != _END):
+        child = node[c]
+        rest = _branches(child)
+        if rest and _END in child:
+            rest = f"(?:{rest})?"  # (a word ends here: its longer words first)
+        elif rest and sum(1 for k in child if k != _END) > 1:
+            rest = f"(?:{rest})"
+        out.append(re.escape(c) + rest)
+    return "|".join(out)
 
 
 def alt_spaced(words: Iterable[str]) -> str:

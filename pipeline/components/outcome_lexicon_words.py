@@ -176,6 +176,9 @@ class WordSets:
         self.shared_clause_stops = self.comparison_words | self.shared_arm_stops
         # words that make a name before an arm noun an arm: a role, a dose ("the 10 mg/kg group")
         self.arm_role_words = sets["arm_role_words"] | sets["dose_units"] | self.dose_nouns
+        # a label that names an arm of an enrolled total's parts (`outcome_totals.enrolled_parts`;
+        # joined once here, not once a sentence)
+        self.arm_label_words = self.control_arms | self.arm_role_words
         self.receptor_words = sets["receptor_words"]
         # words of a subgroup's name ("the ER-positive group", "the triple-negative group", "the
         # male group"): no arm, also when contrasted with another group

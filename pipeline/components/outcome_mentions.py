@@ -18,6 +18,7 @@ from pipeline.components.outcome_tokens import Figure, Mention
 from pipeline.labels import DISEASE, DRUG
 
 if TYPE_CHECKING:
+    from pipeline.components.outcome_comparator_drugs import ComparatorDrugs
     from pipeline.components.outcome_known_arms import KnownArms
 
 # How far (characters) after an event figure its event may be named in the figure's own phrase
@@ -125,6 +126,9 @@ class SentenceMentions:
         self._events: tuple[list[Mention], list[int], list[int]] | None = None
         self._population: tuple[Mention | None] | None = None
         self._semicolons: list[int] | None = None
+        # the comparison phrases of the sentence's drugs, read once a sentence for all its
+        # figures (`outcome_resolve`; set there when a figure first asks)
+        self.comparators: ComparatorDrugs | None = None
 
     def known_spans(self) -> list[tuple[int, int]]:
         """Where the arm names the document wrote before stand in the sentence

@@ -271,7 +271,10 @@ def _nearest_drug(f: Figure, parser: SentenceParser, sm: SentenceMentions) -> Me
     lo, hi = parser.clause_chars(f.ts)
     start, end = base + f.start, base + f.end
     drug = sm.nearest(DRUG, start, end, base + lo, base + hi)
-    comparators = ComparatorDrugs(parser, sm)
+    comparators = sm.comparators
+    if comparators is None or comparators.parser is not parser:
+        # (one per sentence: each drug's phrase read once for all the sentence's figures)
+        comparators = sm.comparators = ComparatorDrugs(parser, sm)
     if drug is not None and not comparators.is_comparator(f, drug):
         return drug
     if drug is not None:

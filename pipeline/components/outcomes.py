@@ -312,7 +312,7 @@ class OutcomeExtractor:
         planned_sizes(figures, parser.text, lex.scope, "enrollment")
         lex.enrollment_scope.accrual_states(figures, parser.text, "enrollment")
         # ("82 patients were included (34 STIM and 48 control)": the arms' sizes)
-        enrolled_parts(figures, parser.text, "enrollment", lex.control_arms | lex.arm_role_words,
+        enrolled_parts(figures, parser.text, "enrollment", lex.arm_label_words,
                        [m.start - base for m in sm.drugs])  # fmt: skip
         # ("Toxicities included sepsis (n = 6) and pneumonitis (n = 3)": the event's counts)
         lex.breakdowns.event_breakdowns(figures, cues, parser.text,

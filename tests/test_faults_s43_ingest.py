@@ -8,22 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import ingest_all
+from test_faults_ingest_one_record import ABSTRACT, RECORDS, ids, run  # the same records
 from work_count import count_json_work, grows_linearly
-
-from pipeline.documents import Document, ErrorRecord
-
-ABSTRACT = "Aspirin reduced fever in 12 of 20 patients with influenza."
-RECORDS = [{"id": f"r{i}", "text": f"{ABSTRACT} Case {i}.", "meta": {"arms": [{"n": i}]}}
-           for i in range(1, 6)]
-
-
-def run(*inputs: Path, **kw: object) -> tuple[list[Document], list[ErrorRecord]]:
-    return ingest_all(*inputs, **kw)
-
-
-def ids(docs: list[Document]) -> list[str]:
-    return [d.doc_id for d in docs]
 
 
 def _array(records: list[dict[str, object]], indented: bool, open_every: int = 0) -> str:

@@ -399,3 +399,22 @@ def test_a_bracketed_range_that_misses_the_value_is_no_interval(outcomes_nlp: La
     got = [r.get("ci_low") for r in run(outcomes_nlp, text, MENTIONS)._.outcomes
            if r["value"] == 19.0]  # fmt: skip
     assert got == [None]
+
+
+def test_a_listed_ci_is_looked_for_in_time_linear_in_the_text_after_the_figure() -> None:
+    """The bracketed pair after a figure was matched against the whole rest of the sentence:
+    a bracket followed by a long run of digits took time in its square (20,000 digits: 4.9 s
+    for one figure). It is looked for within `PAIR_SCAN` characters."""
+    from cpu_growth import assert_linear_work
+
+    from pipeline.components.outcome_attach import listed_ci
+    from pipeline.components.outcome_tokens import Figure
+
+    def work(n: int) -> object:
+        text = "12% (95% CI 8-16) and 5% (" + "1" * n + ")"
+        first = Figure(ts=0, te=1, pct=12.0, start=0, end=3)
+        second = Figure(ts=9, te=10, pct=5.0, start=22, end=24)
+        return listed_ci(second, [first, second], text)
+
+    assert work(10) is None
+    assert_linear_work(work, 2_000)

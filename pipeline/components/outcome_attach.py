@@ -81,7 +81,8 @@ def listed_ci(f: Figure, figures: list[Figure], text: str) -> Stat | None:
     after a figure that lies between its two numbers is the figure's CI, written without its
     label, when a figure of the same kind before it in the sentence has a CI of a stated
     level (the level is that one's)."""
-    m = _PAIR.match(text, f.end)
+    # (the pair searched within a bound: `_PAIR` backtracks in the square of a run of digits)
+    m = _PAIR.match(text, f.end, f.end + PAIR_SCAN)
     value = f.ratio_value if f.ratio_value is not None else f.pct
     if m is None or value is None or m.end() - f.end > 40:
         return None
@@ -97,6 +98,8 @@ def listed_ci(f: Figure, figures: list[Figure], text: str) -> Stat | None:
     return None
 
 
+#: Characters after a figure searched for its bracketed pair (the pair itself: at most 40).
+PAIR_SCAN = 200
 _PAIR = re.compile(
     r"\s*[\[(]\s*(?P<lo>[-−]?\d*[.·]?\d+)\s*(?:,|;|-|–|to)\s*(?P<hi>[-−]?\d*[.·]?\d+)\s*[\])]"
 )

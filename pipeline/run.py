@@ -244,7 +244,7 @@ class _Request:
     progress_interval: float
     #: when the calling process started, Unix seconds: the attempt's `timeline` and the
     #: workers' units (`bookkeeping.worker_stats`) are given in seconds since then
-    origin: float = 0.0
+    origin: float
 
 
 def run(

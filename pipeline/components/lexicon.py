@@ -123,8 +123,10 @@ def hyphen_word_matches(
     "giant-cell arteritis", "large-B-cell lymphoma" are one token ("small-cell", "giant-cell",
     "large-B-cell") where the KB writes "small cell", "giant cell", "large B cell". The doc's
     tokens are matched again with every hyphen-joined token read as its words; a match must
-    start and end at token boundaries, and only matches through such a token (not already in
-    `found`) are returned, in (start, end) token offsets of the doc."""
+    start and end at token boundaries and cover at least two tokens (one hyphen-joined token
+    alone, "fatty-acid", "birth-weight", is mostly a modifier, no mention: "beta-thalassemia"
+    is left to the model), and only matches through such a token (not already in `found`) are
+    returned, in (start, end) token offsets of the doc."""
     words: list[str] = []
     token_of: list[int] = []
     first: list[bool] = []

@@ -153,12 +153,20 @@ def id_before_damage(text: str, id_field: str, start: int = 0) -> str | None:
         return None
 
 
+def not_a_name(value: Any) -> str | None:
+    """What a JSON value given as an id or a title is when no string can stand for it (a
+    boolean, an array, an object, NaN or an infinite number), else None."""
+    if isinstance(value, (bool, list, dict)):
+        return "a JSON " + {bool: "boolean", list: "array", dict: "object"}[type(value)]
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"the number {value!r} (not finite)"
+    return None
+
+
 def _as_id(value: Any) -> str | None:
     """A parsed id value as the doc_id record_document would make of it, or None for one
-    that names no document."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
+    that names no document (null, `not_a_name`'s values, a blank string)."""
+    if value is None or not_a_name(value) is not None:
         return None
     doc_id = str(value)
     return shown_id(doc_id) if doc_id.strip() else None

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 import re
 from collections.abc import Iterator
@@ -59,6 +58,7 @@ from pipeline.ingest.json_values import (
     json_problem,
     load_json,
     no_id_note,
+    not_a_name,
     shown_id,
 )
 
@@ -200,15 +200,6 @@ def _text_fields(obj: dict[str, Any], id_field: str, title_field: str) -> list[s
             if isinstance(v, str) and k not in (id_field, title_field)][:5]
 
 
-def _not_a_name(value: Any) -> str | None:
-    """What a JSON value given as an id or a title is when no string can stand for it (a
-    boolean, an array, an object, NaN or an infinite number), else None."""
-    if isinstance(value, (bool, list, dict)):
-        return "a JSON " + {bool: "boolean", list: "array", dict: "object"}[type(value)]
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"the number {value!r} (not finite)"
-    return None
-
 def _line(
     raw: bytes, lineno: int, stem: str, source: str, id_field: str, text_field: str,
     title_field: str,
@@ -348,7 +339,7 @@ def record_document(
                   loc)
         return
     raw_id = obj.get(id_field)
-    kind = _not_a_name(raw_id)
+    kind = not_a_name(raw_id)
     if kind is not None:  # no id: str() would make "True", "['x']" or "nan"
         yield err(source, "bad_id", f"id field {id_field!r} is {kind}, expected a string or a "
                   f"finite number; {unit} skipped", loc)
@@ -377,7 +368,7 @@ def record_document(
                   doc_id)
         return
     title_val = obj.get(title_field)
-    kind = _not_a_name(title_val)
+    kind = not_a_name(title_val)
     if kind is not None:  # str() would make the title "['a']"
         yield err(source, "bad_title", f"title field {title_field!r} is {kind}, expected a "
                   f"string; {unit} skipped", loc, doc_id)

@@ -39,6 +39,7 @@ from spacy.tokens import Doc, Span
 from pipeline.components.regex_words import caseless_get
 from pipeline.extensions import doc_text  # (the import registers Span._.section)
 from pipeline.ingest.text_title import DEFAULT_RULES as METADATA_RULES
+from pipeline.ingest.text_title import SECTION_HEADINGS as DEFAULT_RULES
 from pipeline.ingest.text_title import (
     MetadataRules,
     configured_rules,
@@ -47,16 +48,15 @@ from pipeline.ingest.text_title import (
     is_metadata_line,
     missing_rules_error,
     read_rules,
+    read_section_headings,
     title_span,
 )
 from pipeline.paths import rule_file
-from pipeline.rules import RuleError, check_entry, load_rules, read_word_list, write_word_list
+from pipeline.rules import read_word_list, write_word_list
 
-DEFAULT_RULES = rule_file("section_headings.jsonl")
 DEFAULT_CAPTION_WORDS = rule_file("section_caption_words.txt")
 #: Lines of at most this many words may follow a licence line in back matter (module docstring).
 DEFAULT_BACK_MATTER_LINE_WORDS = 12
-_RULE_KEYS: dict[str, Any] = {"section": str, "variants": list}
 
 _CAPS_HEADING = re.compile(r"^\s*([A-Z][A-Z0-9 ,&/\-']{2,60}?)\s*:\s*")
 _TERMINAL = re.compile(r"[.!?;:,]\s*$")
@@ -65,14 +65,6 @@ _NOT_HEADING_CHARS = re.compile(r"[0-9:,;>|/@=+*_]")
 _MAX_TITLE_LINE_WORDS = 14
 _SAVED_CAPTION_WORDS = "section_caption_words.txt"
 _SAVED_METADATA = METADATA_RULES.name
-
-
-def _validate(rules: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
-    for i, rule in enumerate(rules, start=1):
-        check_entry(rule, where=f"{where}:{i}", required=_RULE_KEYS)
-        if not rule["variants"] or not all(isinstance(v, str) and v for v in rule["variants"]):
-            raise RuleError(f"{where}:{i}: key 'variants' must be a non-empty list of strings")
-    return rules
 
 
 class SectionTagger:
@@ -95,7 +87,7 @@ class SectionTagger:
         self.name = name
         self.back_matter_line_words = back_matter_line_words
         path = Path(rules_path) if rules_path else DEFAULT_RULES
-        self._set_rules(_validate(load_rules(path, required=_RULE_KEYS), str(path)))
+        self._set_rules(read_section_headings(path))
         words = Path(caption_words_path) if caption_words_path else DEFAULT_CAPTION_WORDS
         self._set_caption_words(read_word_list(words))
         self.metadata: MetadataRules
@@ -267,7 +259,7 @@ class SectionTagger:
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> SectionTagger:
         file = Path(path) / "section_headings.jsonl"
-        self._set_rules(_validate(load_rules(file, required=_RULE_KEYS), str(file)))
+        self._set_rules(read_section_headings(file))
         words = Path(path) / _SAVED_CAPTION_WORDS
         if words.exists():  # one saved before the list keeps the list its config names
             self._set_caption_words(read_word_list(words))

@@ -212,18 +212,25 @@ def title_of(text: str, rules: MetadataRules | None = None) -> str | None:
 SECTION_HEADINGS = rule_file("section_headings.jsonl")
 
 
+def read_section_headings(path: Path) -> list[dict[str, Any]]:
+    """The entries of a section headings file (`SECTION_HEADINGS` or one `biotab_sections`
+    is given or saved); RuleError naming the file and line for an entry without a "section"
+    string and a non-empty "variants" list of non-empty strings."""
+    rules = []
+    for lineno, rule in read_jsonl(path):
+        where = f"{path}:{lineno}"
+        check_entry(rule, where=where, required={"section": str, "variants": list})
+        if not rule["variants"] or not all(isinstance(v, str) and v for v in rule["variants"]):
+            raise RuleError(f"{where}: key 'variants' must be a non-empty list of strings")
+        rules.append(rule)
+    return rules
+
+
 @lru_cache(maxsize=1)
 def _section_headings() -> frozenset[str]:
-    """Every variant of `SECTION_HEADINGS`, case-folded; RuleError naming the file and line
-    for an entry without a "section" string and a "variants" list of strings."""
-    found: set[str] = set()
-    for lineno, rule in read_jsonl(SECTION_HEADINGS):
-        where = f"{SECTION_HEADINGS}:{lineno}"
-        check_entry(rule, where=where, required={"section": str, "variants": list})
-        if not all(isinstance(v, str) and v for v in rule["variants"]):
-            raise RuleError(f"{where}: key 'variants' must be a list of non-empty strings")
-        found.update(v.casefold() for v in rule["variants"])
-    return frozenset(found)
+    """Every variant of `SECTION_HEADINGS`, case-folded (`read_section_headings`)."""
+    return frozenset(v.casefold() for rule in read_section_headings(SECTION_HEADINGS)
+                     for v in rule["variants"])
 
 
 def is_section_heading(line: str) -> bool:

@@ -37,7 +37,7 @@ from pipeline.components.outcome_mentions import (
 from pipeline.components.outcome_other_arm import fill_other_arms
 from pipeline.components.outcome_prevention import Prevented
 from pipeline.components.outcome_tokens import Figure, Mention
-from pipeline.labels import LINKED
+from pipeline.labels import DRUG, LINKED
 from pipeline.outcomes import OutcomeFigure
 
 # An entity in the ENT_IOB column as bytes: its B (3), then the I tokens (1) after it.
@@ -108,6 +108,7 @@ class DocContext:
         self.mention_starts = [m.start for m in self.mentions]
         self._main: dict[str, Mention | None] = {}
         self._study_first: dict[str, bool | None] = {}  # (by main drug key)
+        self._only_drug: tuple[str | None] | None = None  # (`only_drug`, read once)
         self.enrolled: int | None = None
         self.cohort: int | None = None
         self.remaining: int | None = None
@@ -324,6 +325,17 @@ class DocContext:
                                 lambda: self.allocation_stretches(lex), lex)  # fmt: skip
         self._main[label] = best
         return best
+
+    def only_drug(self, lex: Lexicon) -> str | None:
+        """The concept id of the one drug the document names (no control arm: "placebo"); None
+        when it names none or several ("PEG-rhG-CSF 6 mg group" in a trial of chemotherapy with
+        growth factors is no dose of the chemotherapy). Read once a document."""
+        if self._only_drug is None:
+            control = lex.control_word_re.fullmatch
+            ids = {m.concept_id for m in self.mentions
+                   if m.label == DRUG and m.concept_id and not control(m.text)}  # fmt: skip
+            self._only_drug = (ids.pop() if len(ids) == 1 else None,)
+        return self._only_drug[0]
 
     def study_arm_first(self, main: Mention, lex: Lexicon) -> bool | None:
         """Which figure of a compared pair is the study arm's (`outcome_main.study_arm_first`),

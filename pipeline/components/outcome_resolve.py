@@ -216,7 +216,7 @@ def _drug_tie(
         text = arm_text(f, parser.text)
         if not drugs and text and dose_named(sm.lex, text):
             # ("in the 5-mg group": a dose of the one drug the document names)
-            return text, _only_drug(ctx, sm.lex)
+            return text, ctx.only_drug(sm.lex)
         return text, drugs[0].concept_id if drugs else None
     first = first_compared_arm(sm.lex, f, parser.figures, parser.text)
     if first is not None and (drugs := [m for m in arm_mentions(first, ctx, base)
@@ -249,16 +249,6 @@ def _drug_tie(
     ):
         return None, None  # the other arm's drug ("fewer in the ropivacaine group (13 vs 31)")
     return (drug.text, drug.concept_id) if drug is not None else (None, None)
-
-
-def _only_drug(ctx: DocContext, lex: Lexicon) -> str | None:
-    """The concept id of the one drug the document names (no control arm: "placebo"); None
-    when it names none or several ("PEG-rhG-CSF 6 mg group" in a trial of chemotherapy with
-    growth factors is no dose of the chemotherapy)."""
-    control = lex.control_word_re.fullmatch
-    ids = {m.concept_id for m in ctx.mentions
-           if m.label == DRUG and m.concept_id and not control(m.text)}  # fmt: skip
-    return ids.pop() if len(ids) == 1 else None
 
 
 def _nearest_drug(f: Figure, parser: SentenceParser, sm: SentenceMentions) -> Mention | None:

@@ -170,19 +170,30 @@ def noun_forms(normalized: str, forms: list[tuple[str, str]]) -> list[str]:
 _COORDINATORS = frozenset({"and", "or", "/", ",", "&", "and/or", "nor"})
 
 
-def head_match(doc: Doc, ent: Span) -> str | None:
+def lexicon_by_end(doc: Doc) -> dict[int, list[Span]]:
+    """The doc's lexicon matches that name a concept, by end token (`head_match`'s index, built
+    once a document)."""
+    by_end: dict[int, list[Span]] = {}
+    for match in doc.spans.get(LEXICON_SPANS, ()):
+        if match.id_:
+            by_end.setdefault(match.end, []).append(match)
+    return by_end
+
+
+def head_match(doc: Doc, ent: Span, by_end: dict[int, list[Span]] | None = None) -> str | None:
     """Step 4: the concept of the longest lexicon match (`doc.spans["lexicon"]`, of the mention's
     label) that ends the mention and starts after its first token: the mention's head names a
     broader concept ("community-acquired pneumonia" -> Pneumonia, "ST-segment elevation
     myocardial infarction" -> Myocardial Infarction). Lexicon matches are tagger patterns, so a
     common word ("syndrome", "disease") is never a head here. None when there is none, and
-    for a mention that coordinates names ("breast and ovarian cancer": its head is one of two)."""
+    for a mention that coordinates names ("breast and ovarian cancer": its head is one of two).
+    `by_end`: `lexicon_by_end(doc)`, when the caller asks for several mentions of one doc."""
     if any(t.lower_ in _COORDINATORS for t in ent):
         return None  # "breast and ovarian cancer": the head names one of two
     best: Span | None = None
-    for match in doc.spans.get(LEXICON_SPANS, ()):
-        if (match.end == ent.end and ent.start < match.start and match.label_ == ent.label_
-                and match.id_ and (best is None or match.start < best.start)):
+    for match in (lexicon_by_end(doc) if by_end is None else by_end).get(ent.end, ()):
+        if ent.start < match.start and match.label_ == ent.label_ and (
+                best is None or match.start < best.start):
             best = match
     return best.id_ if best is not None else None
 
@@ -480,6 +491,7 @@ class Linker:
 
     def __call__(self, doc: Doc) -> Doc:
         concepts = self.kb.concepts
+        by_end: dict[int, list[Span]] | None = None  # (`head_match`'s index, built when needed)
         for ent in doc.ents:
             attrs = ent._  # one extension accessor per mention, not one per attribute
             label = ent.label_
@@ -492,7 +504,9 @@ class Linker:
                 if concept_id is None and long_form:
                     concept_id = self.corpus_concept(label, ent.text)
                 if concept_id is None and label == DISEASE and not attrs.is_abbreviation:
-                    concept_id = head_match(doc, ent)
+                    if by_end is None:
+                        by_end = lexicon_by_end(doc)
+                    concept_id = head_match(doc, ent, by_end)
                 attrs.concept_id = concept_id
             elif not attrs.is_abbreviation:
                 # a dictionary match's concept yields to the corpus's: the annotators' choice
